@@ -92,6 +92,15 @@ export const CATALOG_NAMES_PER_QUERY = 1000;
  * system-versioned temporal table; 7–10 ledger / transaction-id / sequence columns) is read through
  * COLUMNPROPERTY(…, 'GeneratedAlwaysType'), which answers NULL (taken as 0) where the property does
  * not exist, so the query still runs on servers before 2016 where sys.columns has no such column.
+ *
+ * collation_name (sys.columns: the column's collation if character-based, else NULL) and its code
+ * page, COLLATIONPROPERTY(collation_name, 'CodePage') (Microsoft Learn, COLLATIONPROPERTY: the
+ * non-Unicode code page of the collation, "the character set used for varchar data"; 65001 for the
+ * `_UTF8` collations of SQL Server 2019+), NULL for a NULL collation. COLLATIONPROPERTY returns
+ * sql_variant (base type int): CONVERT(int, …) so that the driver reads a plain int (tedious: a
+ * number) on every version. A char/varchar/text value is sent as nvarchar and the server converts
+ * it into this code page on INSERT (sql-types.ts planParam): a character the code page lacks is
+ * checked for before anything is sent (assertCodePageHolds).
  */
 export function targetColumnsSql(count: number): string {
   return `
@@ -99,6 +108,7 @@ SELECT s.name AS [schema], t.name AS [table], c.name AS [column], c.column_id,
        TYPE_NAME(CASE WHEN c.system_type_id = 240 THEN c.user_type_id ELSE c.system_type_id END) AS type_name,
        c.max_length, c.precision, c.scale, c.is_nullable, c.is_identity, c.is_computed,
        ISNULL(COLUMNPROPERTY(c.object_id, c.name, 'GeneratedAlwaysType'), 0) AS generated_always_type,
+       c.collation_name, CONVERT(int, COLLATIONPROPERTY(c.collation_name, 'CodePage')) AS code_page,
        ISNULL(k.key_ordinal, 0) AS key_ordinal
 FROM sys.tables t
 JOIN sys.schemas s ON s.schema_id = t.schema_id
@@ -163,6 +173,10 @@ interface ColumnRow {
   is_nullable: boolean; is_identity: boolean; is_computed: boolean; key_ordinal: number;
   /** COLUMNPROPERTY 'GeneratedAlwaysType' (int; 0 = a column the INSERT may give). Absent in rows of older callers: 0. */
   generated_always_type?: number | null;
+  /** sys.columns.collation_name (nvarchar: a string; NULL for a column that is not character-based). Absent in rows of older callers: not known. */
+  collation_name?: string | null;
+  /** CONVERT(int, COLLATIONPROPERTY(collation_name, 'CodePage')) (int: a number; NULL with a NULL collation). Absent in rows of older callers: not known. */
+  code_page?: number | null;
 }
 
 export function tablesFromCatalog(rows: ColumnRow[]): Map<string, TargetTable> {
@@ -179,6 +193,8 @@ export function tablesFromCatalog(rows: ColumnRow[]): Map<string, TargetTable> {
       name: r.column, type: r.type_name.toLowerCase() as SqlTypeName, maxLength: r.max_length, precision: r.precision, scale: r.scale,
       nullable: r.is_nullable, identity: r.is_identity, computed: r.is_computed,
       ...(Number(r.generated_always_type ?? 0) !== 0 ? { generatedAlways: true } : {}),
+      ...(r.collation_name !== undefined ? { collation: r.collation_name } : {}),
+      ...(r.code_page !== undefined ? { codePage: r.code_page === null ? null : Number(r.code_page) } : {}),
     });
   }
   for (const r of rows) if (r.key_ordinal > 0) out.get(`${r.schema}.${r.table}`)!.keyColumns[r.key_ordinal - 1] = r.column;

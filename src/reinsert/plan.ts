@@ -5,7 +5,7 @@ import { commentText, quoteName, splitQualifiedName, SQLCMD_UNSAFE } from '../ut
 import { firstUnpairedSurrogate } from '../util/surrogates.js';
 import { orderTables } from './order.js';
 import { liveColumnExpression } from '../replay/compare-live.js';
-import { planParam, scriptDeclaration, type ParamPlan } from './sql-types.js';
+import { planParam, scriptDeclaration, type ParamPlan, type SourceText } from './sql-types.js';
 import { hasIdentity, insertableColumns, qualified, type ForeignKey, type TargetTable } from './target-table.js';
 
 /** The rows the planner takes: staged rows (id, table, LSN, values). */
@@ -165,6 +165,14 @@ export interface PlanOptions {
   operations?: string[];
   /** The target's ledger table (`schema.name`), whose `_rows` table is the row ledger; default DEFAULT_LEDGER_TABLE. */
   ledgerTable?: string;
+  /**
+   * The char/varchar/text columns of each source table (`schema.name`, the rows' own table) by column
+   * name, each with the code page its values were decoded from (the job's layouts: service.ts
+   * sourceTextColumns). A value going into a target column of that same code page is not checked
+   * for it (sql-types.ts assertCodePageHolds); absent: every value is checked against a target
+   * column's known code page.
+   */
+  sourceText?: ReadonlyMap<string, ReadonlyMap<string, SourceText>>;
 }
 
 export interface PlannedParam extends ParamPlan {
@@ -388,7 +396,7 @@ class ReinsertPlanner {
       return;
     }
     try {
-      const planned = planRow(r, t, o.database);
+      const planned = planRow(r, t, o.database, o.sourceText?.get(r.table));
       if (r.mayBeChanged) planned.mayBeChanged = true;
       this.sourceOf.set(r.id, r.table);
       if (r.operation === undefined || r.operation === 'delete') this.fromDelete.add(r.id);
@@ -674,13 +682,21 @@ function columnIndexOf(t: TargetTable): NameIndex<TargetTable['columns'][number]
   return i;
 }
 
-export function planRow(r: PlanInputRow, t: TargetTable, database?: string): PlannedRow {
+/**
+ * One row's statements into target table `t`. `source`: the row's char/varchar/text columns (by its
+ * own column names) with the code page each was decoded from (PlanOptions.sourceText), handed to
+ * planParam with each value.
+ * @throws ReinsertError for a value or column the target cannot take (planParam; REINSERT_COLUMN_*).
+ */
+export function planRow(r: PlanInputRow, t: TargetTable, database?: string, source?: ReadonlyMap<string, SourceText>): PlannedRow {
   const target = quotedTarget(t, database);
   const cols = insertableColumns(t);
   // Each value's column of the target: its exact name first, then another case when one column has
   // it (names.ts). Lowercased matching gave a case-sensitive table's Name and name one value.
   const columns = columnIndexOf(t);
   const given = new Map<string, SqlValue>();
+  // each target column's value's own (source) column name
+  const sourceName = new Map<string, string>();
   for (const k of Object.keys(r.values)) {
     const m = columns.match(k);
     if (m.ambiguous) {
@@ -691,13 +707,14 @@ export function planRow(r: PlanInputRow, t: TargetTable, database?: string): Pla
       throw new ReinsertError('REINSERT_COLUMN_AMBIGUOUS', `the row's columns ${Object.keys(r.values).filter((x) => columns.match(x).found === m.found).join(' and ')} both match the target table ${qualified(t)}'s column ${m.found.name}: which value it takes cannot be told`, { column: m.found.name, table: qualified(t) });
     }
     given.set(m.found.name, r.values[k]!);
+    sourceName.set(m.found.name, k);
   }
   const valueOf = (name: string): SqlValue | undefined => given.get(name);
   const params: PlannedParam[] = [];
   for (const c of cols) {
     const v = valueOf(c.name);
     if (v === undefined) continue; // a column the source did not have: the target's default applies
-    params.push({ column: c.name, name: `p${params.length + 1}`, ...planParam(c, v) });
+    params.push({ column: c.name, name: `p${params.length + 1}`, ...planParam(c, v, source?.get(sourceName.get(c.name)!)) });
   }
   if (params.length === 0) throw new ReinsertError('REINSERT_NO_COLUMNS', `row ${r.id} has no insertable values for ${qualified(t)}`);
   const byCol = new Map(params.map((p) => [p.column, p]));
@@ -841,7 +858,8 @@ export interface ScriptOptions {
   /**
    * Whether the plan's table order comes from the target's foreign keys (default true). False when
    * the plan was made without a target connection: the order is then by name, and the script says
-   * so rather than "parents first" (newcomer: an export claimed a parent-first order it could not know).
+   * so rather than "parents first" (newcomer: an export claimed a parent-first order it could not know);
+   * it also says that the target columns' collations were not read (each taken to be the source's).
    */
   foreignKeysKnown?: boolean;
   /** Ledger key per batch: the real run records each batch in the target's ledger table. */
@@ -935,6 +953,9 @@ export function* renderScriptChunks(plan: ReinsertPlan, o: ScriptOptions = {}): 
   out.push(comment(o.foreignKeysKnown === false
     ? `table order (by name: the foreign keys are unknown without a target connection; a dry run against the target orders parents first): ${plan.tableOrder.join(', ') || '(none)'}`
     : `table order (parents first): ${plan.tableOrder.join(', ') || '(none)'}`));
+  // planned without a target connection the target columns' collations were not read either: each
+  // char/varchar/text column's is taken to be its source column's (target-table.ts fromLayout)
+  if (o.foreignKeysKnown === false) out.push(comment("collations: not read without a target connection; each char/varchar/text column's is taken to be the source column's, so a value holding a character the target column's code page lacks (a side table or database of another collation) is not refused here, and the server would write it as '?' or a look-alike: a dry run against the target checks each value against its columns' collations"));
   for (const c of plan.cycles) out.push(comment(`WARNING: foreign-key cycle among ${c.join(', ')}: their order is by name; constraints may need to be disabled`));
   // rows with no key to look for (a heap, a layout without its key, a key column NULL): inserted
   // with no conflict check, said once per table (newcomer: a DDL without its PRIMARY KEY gave plain

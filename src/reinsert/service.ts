@@ -18,6 +18,7 @@ import { comparisonRowKeys } from './comparison-keys.js';
 import { fromLayout, type ForeignKey, type TargetColumn, type TargetTable } from './target-table.js';
 import type { TableLayout } from '../reconstruct/metadata/table-layout.js';
 import { columnCodePage } from '../reconstruct/types/index.js';
+import type { SourceText } from './sql-types.js';
 
 export interface TargetSpec {
   /** ADO-style connection string; never stored or logged. */
@@ -115,6 +116,24 @@ export function undefinedBytesText<R extends { id: number; table: string; values
   return out;
 }
 
+/**
+ * The char/varchar/text columns of the job's layouts, by table (`schema.name`) and column name, each
+ * with the code page its values were decoded from (columnCodePage) and its collation (null: not
+ * named): PlanOptions.sourceText. Pure.
+ */
+export function sourceTextColumns(layouts: readonly TableLayout[]): Map<string, Map<string, SourceText>> {
+  const out = new Map<string, Map<string, SourceText>>();
+  for (const l of layouts) {
+    const cols = new Map<string, SourceText>();
+    for (const c of l.columns) {
+      if (c.isDropped || (c.type !== 'char' && c.type !== 'varchar' && c.type !== 'text')) continue;
+      cols.set(c.name, { codePage: columnCodePage(c), collation: c.collation });
+    }
+    if (cols.size) out.set(`${l.schema}.${l.name}`, cols);
+  }
+  return out;
+}
+
 /** The column `column` of the target table `table` (`schema.name`) as the plan's tables hold it; undefined when it has none. */
 function targetColumnOf(tables: ReadonlyMap<string, TargetTable>, table: string, column: string): TargetColumn | undefined {
   const t = tables.get(table) ?? [...tables.values()].find((x) => `${x.schema}.${x.name}`.toLowerCase() === table.toLowerCase());
@@ -127,7 +146,8 @@ function targetColumnOf(tables: ReadonlyMap<string, TargetTable>, table: string,
  * null: planned without a target, so its type is not known). The value goes as nvarchar
  * (sql-types.ts); the server keeps U+FFFD in a Unicode column and converts it to a char/varchar
  * column's collation: '?' in a code page (none of SQL Server's defines U+FFFD), its bytes EF BF BD
- * in a UTF-8 one (the target column's collation is not read). Never the stored bytes.
+ * in a UTF-8 one (TargetColumn.codePage 65001, read from the target's catalog; both said where the
+ * target did not give it). Never the stored bytes.
  */
 export function undefinedBytesGoBack(target: TargetColumn | null | undefined, table: string, column: string): string {
   if (target === null) {
@@ -139,7 +159,11 @@ export function undefinedBytesGoBack(target: TargetColumn | null | undefined, ta
     return `re-inserted into the target's column ${column} (${t}), the server would store the character U+FFFD there (a Unicode column: the value goes in as printed)`;
   }
   if (t === 'char' || t === 'varchar' || t === 'text') {
-    return `re-inserted into the target's column ${column} (${t}), the server would write '?' there (U+FFFD's own bytes EF BF BD if its collation is UTF-8: rowback does not read the target column's collation)`;
+    // the column's collation and code page as its catalog gave them (absent: a target that does not say)
+    const coll = target.collation ? `collation ${target.collation}, ` : '';
+    if (target.codePage === 65001) return `re-inserted into the target's column ${column} (${t}, ${coll}UTF-8), the server would write U+FFFD's own bytes EF BF BD there`;
+    if (typeof target.codePage === 'number') return `re-inserted into the target's column ${column} (${t}, ${coll}code page ${target.codePage}), the server would write '?' there`;
+    return `re-inserted into the target's column ${column} (${t}), the server would write '?' there (U+FFFD's own bytes EF BF BD if its collation is UTF-8: the target did not say the column's collation)`;
   }
   return `re-inserted into the target's column ${column} (${t}), the server would convert the text holding U+FFFD to ${t}`;
 }
@@ -388,6 +412,7 @@ export class ReinsertService {
     const valuesKeys = await comparisonRowKeys(this.store, jobId, rows, yieldToEventLoop);
     const plan = await planReinsertCooperatively(rows.map((r) => ({ id: r.id, table: r.table, lsn: r.lsn, values: r.values, operation: r.operation, fromLog: recoveredFromLog(r), valuesKey: valuesKeys.get(r.id), mayBeChanged: r.warnings.some((w) => w.includes(MAY_BE_CHANGED)) })), tables, fks, {
       database: req.target?.database ?? opts.database, tableMap, batchSize: req.batchSize, ledgerTable: req.target?.ledgerTable ?? opts.ledgerTable ?? undefined, operations: opts.anyStatus && !req.operations ? ['delete', 'insert', 'update'] : req.operations,
+      sourceText: sourceTextColumns(layouts),
     });
     for (const { row: r, other } of elsewhere) {
       plan.problems.push({ rowId: r.id, lsn: r.lsn, table: r.table, code: 'REINSERT_ALREADY_REINSERTED', message: otherJobMessage(r.id, other) });

@@ -1,4 +1,5 @@
 import sql from 'mssql';
+import iconv from 'iconv-lite';
 import { ReinsertError } from '../errors.js';
 import { scriptLiteral } from '../util/tsql.js';
 import type { SqlTypeName } from '../reconstruct/metadata/table-layout.js';
@@ -6,6 +7,7 @@ import { isOffRow, type SqlValue } from '../reconstruct/values.js';
 import type { TargetColumn } from './target-table.js';
 import { codePageForCollation } from '../reconstruct/collation.js';
 import { shortestFloat32 } from '../reconstruct/types/float.js';
+import { firstUnpairedSurrogate } from '../util/surrogates.js';
 
 /**
  * A parameter's exact SQL type, as a plain descriptor: `mssql` builds the driver type from it
@@ -202,8 +204,13 @@ function utcDate(y: string, mo: string, d: string, h = '0', mi = '0', s = '0', f
  * decimal/numeric whose value scaled to the column has more than 15 digits (tedious multiplies a
  * double), every money/smallmoney value (tedious truncates value * 10000) and datetimeoffset
  * (tedious keeps the instant but not the offset).
+ *
+ * `source`: the code page (and collation) the row's char/varchar/text value was decoded from (the
+ * job's layout), when known. A char/varchar/text value whose target column has a known code page
+ * (TargetColumn.codePage) other than `source`'s is refused when it holds a character that code page
+ * cannot hold exactly (assertCodePageHolds: REINSERT_BAD_VALUE).
  */
-export function planParam(c: TargetColumn, v: SqlValue): ParamPlan {
+export function planParam(c: TargetColumn, v: SqlValue, source?: SourceText): ParamPlan {
   if (v !== null && typeof v === 'object' && isOffRow(v)) {
     throw new ReinsertError('REINSERT_OFFROW_VALUE', `column ${c.name} holds an unresolved off-row value (${v.offRow.kind} at ${v.offRow.page}); it cannot be re-inserted until the value is recovered`, { column: c.name });
   }
@@ -334,6 +341,7 @@ export function planParam(c: TargetColumn, v: SqlValue): ParamPlan {
       // UTF-16 units: a character of a code page's text takes at least one byte, so more units than
       // the column's bytes never fit (and nvarchar(n) of the DECLARE would cut them)
       if (type.name !== 'Text') assertLengthFits(c, type, v.length, 'character', v);
+      assertCodePageHolds(c, type, v, source);
       return { type: unicodeFor(type), value: v, literal: nlit(v) };
     }
     case 'NChar': case 'NVarChar': case 'NText': case 'Xml': {
@@ -367,6 +375,105 @@ export function floatConstant(v: number): string {
   if (Object.is(v, -0)) return '-0E0';
   const s = String(v);
   return /e/i.test(s) ? s.toUpperCase() : `${s}E0`;
+}
+
+/**
+ * What the job's layout says of a char/varchar/text source column: `codePage`, the code page its
+ * values were decoded from (reconstruct/types/index.ts columnCodePage: the collation's, 1252 where
+ * the layout names none), and `collation`, the layout's collation name (null: not named).
+ */
+export interface SourceText {
+  codePage: number;
+  collation: string | null;
+}
+
+/**
+ * The iconv-lite codec of a code page SQL Server gives char/varchar data (COLLATIONPROPERTY
+ * 'CodePage'): `cp<n>` for the Windows ANSI and OEM code pages (437, 850, 874, 932, 936, 949, 950,
+ * 1250–1258: iconv-lite's own tables. Compared character by character with rowback's decoders
+ * (collation.ts, every byte and DBCS pair, 2026-12-05) they differ on the C1 controls and private-use
+ * characters the decoders give bytes Microsoft's tables leave undefined and user-defined pairs, which
+ * iconv-lite lacks (judged not to fit: a refusal, never a changed value), and on two iconv-lite
+ * holds that the decoders do not (1255's U+05BA, 932's U+0080): judged to fit), `utf8`
+ * for 65001 (`_UTF8` collations); null for a code page iconv-lite has no codec for (0, a
+ * Unicode-only collation, which cannot be a char/varchar column's).
+ */
+function iconvCodec(codePage: number): string | null {
+  if (codePage === 65001) return 'utf8';
+  const name = `cp${codePage}`;
+  return iconv.encodingExists(name) ? name : null;
+}
+
+const ASCII_ONLY = /^[\u0000-\u007f]*$/;
+
+/** Whether `text` comes back from code page `codec` as itself (encoded, then decoded), U+FFFD aside. */
+function roundTrips(codec: string, text: string): boolean {
+  // iconv-lite decodes a byte its table leaves undefined as U+FFFD, so its encoder gives such a byte
+  // for U+FFFD, which decodes back to U+FFFD; no Windows code page defines U+FFFD (collation.ts), and
+  // SQL Server writes '?' for it: never held, but in UTF-8 (EF BF BD)
+  if (codec !== 'utf8' && text.includes('\ufffd')) return false;
+  return iconv.decode(iconv.encode(text, codec), codec) === text;
+}
+
+/**
+ * The first character of `text` code page `codePage` cannot hold exactly: the character (a whole
+ * code point; an unpaired surrogate as itself) and its offset in UTF-16 units; null when every one
+ * fits. ASCII (U+0000–U+007F) is the same bytes in every code page SQL Server uses for char/varchar,
+ * UTF-8 included; UTF-8 holds every character but an unpaired surrogate (the server writes '?' for
+ * it); any other code page is judged by encoding with iconv-lite and decoding back (tedious itself
+ * encodes varchar parameters with iconv-lite): a character that comes back as another (iconv-lite's
+ * '?' for a character its table lacks) does not fit. A code page iconv-lite does not know holds no
+ * character beyond ASCII here: not checked, so not claimed.
+ */
+export function firstCharNotHeld(codePage: number, text: string): { char: string; at: number } | null {
+  if (ASCII_ONLY.test(text)) return null;
+  if (codePage === 65001) {
+    const u = firstUnpairedSurrogate(text);
+    return u ? { char: text[u.offset]!, at: u.offset } : null;
+  }
+  const codec = iconvCodec(codePage);
+  if (codec !== null && roundTrips(codec, text)) return null;
+  let at = 0;
+  for (const ch of text) {
+    if (ch.charCodeAt(0) > 0x7f && (codec === null || !roundTrips(codec, ch))) return { char: ch, at };
+    at += ch.length;
+  }
+  // the whole did not come back though each character does (a codec with state): its first non-ASCII one
+  const m = /[^\u0000-\u007f]/.exec(text)!;
+  return { char: m[0], at: m.index };
+}
+
+/** `U+0141`, `U+1F600`: a character's code point as Unicode writes it. */
+function codePointName(ch: string): string {
+  return `U+${ch.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
+}
+
+/**
+ * A char/varchar/text value (`text`) whose target column `c` has a known code page
+ * (TargetColumn.codePage, read from the target's catalog) that cannot hold one of its characters.
+ * rowback sends such values as nvarchar (planParam), and the server converts them into the column's
+ * code page on INSERT by Windows' WideCharToMultiByte "best fit" (Paul White, dba.stackexchange
+ * "Automatic translation when converting Unicode to non-Unicode"; Microsoft's WindowsBestFit tables
+ * at unicode.org): a character the code page lacks becomes '?' or a look-alike ('Ł' → 'L', '▓' →
+ * '¦' in 1252) with no error, and the row goes back changed. That happens where the target column's
+ * collation is not the source's: a side table (tableMap) in another database, a database of another
+ * default collation, a column re-collated since. Not checked when the code page is not known
+ * (absent or null) or is `source`'s, the one the value was decoded from: every character decoded
+ * from a code page is one it holds (bytes it does not define, U+FFFD, are held back before
+ * planning: service.ts undefinedBytesText).
+ * @throws ReinsertError REINSERT_BAD_VALUE naming the column, its type, collation and code page, the
+ *   character (U+XXXX) and its position (1-based, in UTF-16 units as SQL Server's nvarchar counts them).
+ */
+function assertCodePageHolds(c: TargetColumn, type: ParamType, text: string, source?: SourceText): void {
+  const cp = c.codePage;
+  if (cp === undefined || cp === null) return;
+  if (source !== undefined && source.codePage === cp) return;
+  const miss = firstCharNotHeld(cp, text);
+  if (!miss) return;
+  const shown = /^[\p{L}\p{M}\p{N}\p{P}\p{S}]$/u.test(miss.char) ? `'${miss.char}' ` : '';
+  const from = source !== undefined ? `; the value was decoded from code page ${source.codePage}${source.collation ? ` (collation ${source.collation})` : ''}` : '';
+  const known = iconvCodec(cp) !== null ? `code page ${cp} has no such character` : `rowback cannot check code page ${cp} for characters beyond ASCII`;
+  throw bad(c.name, `column ${c.name} (${declaration(type)}, collation ${c.collation ?? '(not named)'}, code page ${cp}) cannot hold ${shown}(${codePointName(miss.char)}) at character ${miss.at + 1} of the value: ${known}, and the server would write '?' or a look-alike character in its place on INSERT, with no error${from}: re-insert the row into a column that holds it (nvarchar, a _UTF8 collation, or the source's collation)`);
 }
 
 /** Most characters an nchar(n) / nvarchar(n) declares (n > 4000 is only `max`). */

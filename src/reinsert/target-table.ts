@@ -1,5 +1,6 @@
 import type { SqlTypeName, TableLayout } from '../reconstruct/metadata/table-layout.js';
 import { visibleColumns } from '../reconstruct/metadata/table-layout.js';
+import { columnCodePage } from '../reconstruct/types/index.js';
 
 /**
  * What the re-insert planner needs to know about a target table. Read from the target's catalog
@@ -23,6 +24,25 @@ export interface TargetColumn {
    * … Use INSERT with a column list to exclude the GENERATED ALWAYS column"). Absent = not generated.
    */
   generatedAlways?: boolean;
+  /**
+   * sys.columns.collation_name: the column's collation, for character-based columns (char, varchar,
+   * text, nchar, nvarchar, ntext; Microsoft Learn, sys.columns: "Name of the collation of the column
+   * if character-based; otherwise, NULL"). Absent: not read (a catalog or caller that does not say).
+   */
+  collation?: string | null;
+  /**
+   * The code page of a char/varchar/text column's data: COLLATIONPROPERTY(collation_name, 'CodePage')
+   * (Microsoft Learn, COLLATIONPROPERTY: "Non-Unicode code page of the collation. This is the character
+   * set used for varchar data", base type int): 1252 for Latin1_General and SQL_Latin1_General_CP1,
+   * 1250 for Polish, 1251 for Cyrillic_General, 65001 for the `_UTF8` collations (SQL Server 2019+:
+   * every character fits), 0 for a Unicode-only collation; null where the collation is (a column that
+   * is not character-based). nchar/nvarchar/ntext columns have one too (their collation's), but hold
+   * UTF-16 whatever it is: only char/varchar/text values are checked against it. Absent: not known,
+   * and nothing is checked against it (planParam). The server converts the nvarchar value rowback sends into this code
+   * page on INSERT, a character it lacks becoming '?' or a look-alike with no error (sql-types.ts
+   * assertCodePageHolds).
+   */
+  codePage?: number | null;
 }
 
 export interface TargetTable {
@@ -65,7 +85,11 @@ export function hasIdentity(t: TargetTable): boolean {
 
 /**
  * From a decoded layout: the clustered key is the conflict key unless the index is non-unique
- * (a uniquifier column is present), in which case there is no key to check.
+ * (a uniquifier column is present), in which case there is no key to check. A char/varchar/text
+ * column's collation and code page are the source column's, the code page its values were decoded
+ * from (types/index.ts columnCodePage: 1252 where the layout names none): planned without a target,
+ * the target's collation is assumed to be the source's, which every value decoded from it fits, so
+ * nothing is refused for its code page (the dry run's header says the target's collations were not read).
  */
 export function fromLayout(l: TableLayout): TargetTable {
   const cols = visibleColumns(l);
@@ -80,6 +104,7 @@ export function fromLayout(l: TableLayout): TargetTable {
       name: c.name, type: c.type === 'sysname' ? 'nvarchar' : c.type, maxLength: c.type === 'sysname' ? 256 : c.maxLength,
       precision: c.precision, scale: c.scale, nullable: c.nullable, identity: c.identity, computed: c.computed,
       ...(c.generatedAlways ? { generatedAlways: true } : {}),
+      ...(c.type === 'char' || c.type === 'varchar' || c.type === 'text' ? { collation: c.collation, codePage: columnCodePage(c) } : {}),
     })),
     keyColumns,
   };

@@ -9,6 +9,7 @@ import { MssqlTarget } from '../../src/reinsert/mssql-target.js';
 import { ReinsertService, type TargetSpec } from '../../src/reinsert/service.js';
 import { StagingStore } from '../../src/staging/store.js';
 import { adminPool, SA_PASSWORD, settingsFor, startSqlServer } from './support/mssql.js';
+import { col, table } from '../staging/fixtures.js';
 import { announceSkip, detectContainerRuntime } from './support/runtime.js';
 
 /**
@@ -327,5 +328,62 @@ describe.skipIf(!runtime.available)('re-insert against SQL Server 2022', () => {
     await t.close();
     const got = await admin.request().query('USE RecoveryTarget; SELECT Holder FROM crm.Policy WHERE PolicyId = 1');
     expect(got.recordset[0].Holder).toBe('Ann');
+  });
+
+  it("a varchar target column whose collation's code page lacks a character refuses the row (Latin1_General, Cyrillic_General); the source's Polish_CI_AS takes it byte for byte", async () => {
+    await admin.request().batch(`USE RecoveryTarget;
+      CREATE TABLE crm.PlacesLatin (Id int NOT NULL PRIMARY KEY, City varchar(50) COLLATE Latin1_General_CI_AS NULL, CityN nvarchar(50) COLLATE Latin1_General_CI_AS NULL);
+      CREATE TABLE crm.PlacesCyr (Id int NOT NULL PRIMARY KEY, City varchar(50) COLLATE Cyrillic_General_CI_AS NULL, CityN nvarchar(50) NULL);
+      CREATE TABLE crm.PlacesPl (Id int NOT NULL PRIMARY KEY, City varchar(50) COLLATE Polish_CI_AS NULL, CityN nvarchar(50) NULL);
+      CREATE TABLE crm.PlacesUtf8 (Id int NOT NULL PRIMARY KEY, City varchar(50) COLLATE Latin1_General_100_CI_AS_SC_UTF8 NULL, CityN nvarchar(50) NULL);`);
+    // what rowback would otherwise have written: the server converts without an error (best fit or '?')
+    const silent = await admin.request().query("SELECT CONVERT(nvarchar(10), CONVERT(varchar(10), N'Łódź' COLLATE Latin1_General_CI_AS)) AS v");
+    expect(silent.recordset[0].v).not.toBe('Łódź');
+    // the catalog as the server gives it (COLLATIONPROPERTY 'CodePage', an int)
+    const t = new MssqlTarget(target);
+    const { tables } = await t.loadTables(['crm.PlacesLatin', 'crm.PlacesCyr', 'crm.PlacesPl', 'crm.PlacesUtf8']);
+    await t.close();
+    const city = (name: string) => tables.get(name)!.columns.find((c) => c.name === 'City')!;
+    expect([city('crm.PlacesLatin'), city('crm.PlacesCyr'), city('crm.PlacesPl'), city('crm.PlacesUtf8')].map((c) => [c.collation, c.codePage])).toEqual([
+      ['Latin1_General_CI_AS', 1252], ['Cyrillic_General_CI_AS', 1251], ['Polish_CI_AS', 1250], ['Latin1_General_100_CI_AS_SC_UTF8', 65001],
+    ]);
+    expect(tables.get('crm.PlacesLatin')!.columns.find((c) => c.name === 'Id')!.codePage).toBeNull();
+    // the source: crm.Places, City varchar(50) in Polish_CI_AS (code page 1250)
+    const layout = table('crm.Places', [col('Id', 'int', { nullable: false, keyOrdinal: 1 }), col('City', 'varchar', { maxLength: 50, collation: 'Polish_CI_AS', codePage: 1250 }), col('CityN', 'nvarchar', { maxLength: 100 })]);
+    const jobInto = (k: number) => {
+      const job = store.createJob({ kind: 'live', spec: {}, description: `code page ${k}`, createdBy: 'op' });
+      store.stageBatch(job.id, [
+        row(0xb00 + k * 2, 'crm.Places', { Id: 1, City: 'Łódź', CityN: 'Łódź' }),
+        row(0xb01 + k * 2, 'crm.Places', { Id: 2, City: 'Lodz', CityN: 'Łódź' }),
+      ]);
+      store.saveJobTables(job.id, [layout]);
+      store.decide(job.id, { actor: 'rev', decision: 'approve', reason: 'code page', all: true });
+      return job.id;
+    };
+    const svc = new ReinsertService(store);
+    for (const [k, side, collation, cp] of [[0, 'crm.PlacesLatin', 'Latin1_General_CI_AS', 1252], [1, 'crm.PlacesCyr', 'Cyrillic_General_CI_AS', 1251]] as const) {
+      const jobId = jobInto(k);
+      const tableMap = { 'crm.Places': side };
+      const dry = await svc.dryRun(jobId, 'rev', { target, tableMap });
+      expect(dry.plan.problems.map((p) => p.code)).toEqual(['REINSERT_BAD_VALUE']);
+      expect(dry.plan.problems[0]!.message).toContain(`column City (varchar(50), collation ${collation}, code page ${cp}) cannot hold 'Ł' (U+0141) at character 1 of the value`);
+      const run = await svc.start(jobId, 'op', { dryRun: false, target, tableMap });
+      await svc.wait(run.id);
+      expect(svc.getRun(run.id)!.outcomes).toEqual({ inserted: 1, conflict: 0, error: 0 });
+      const got = await admin.request().query(`USE RecoveryTarget; SELECT Id, City FROM ${side} ORDER BY Id`);
+      expect(got.recordset).toEqual([{ Id: 2, City: 'Lodz' }]);
+    }
+    for (const [k, side] of [[2, 'crm.PlacesPl'], [3, 'crm.PlacesUtf8']] as const) {
+      const jobId = jobInto(k);
+      const tableMap = { 'crm.Places': side };
+      const { script } = await svc.dryRun(jobId, 'rev', { target, tableMap });
+      expect(script).not.toContain('NOT INCLUDED');
+      const run = await svc.start(jobId, 'op', { dryRun: false, target, tableMap });
+      await svc.wait(run.id);
+      expect(svc.getRun(run.id)!.outcomes).toEqual({ inserted: 2, conflict: 0, error: 0 });
+      const got = await admin.request().query(`USE RecoveryTarget; SELECT City, CONVERT(varchar(20), CONVERT(varbinary(20), City), 1) AS b FROM ${side} WHERE Id = 1`);
+      // 1250: Ł A3, ó F3, d 64, ź 9F; UTF-8: C5 81, C3 B3, 64, C5 BA
+      expect(got.recordset[0]).toEqual({ City: 'Łódź', b: side === 'crm.PlacesPl' ? '0xA3F3649F' : '0xC581C3B364C5BA' });
+    }
   });
 });

@@ -6,6 +6,7 @@ import { buildLayout, encodeRow } from '../support/synthetic-encoder.js';
 import { describeCorpus } from '../support/corpus.js';
 import { corpusRows, LAYOUTS } from '../staging/fixtures.js';
 import { FakeTarget, storeAndTarget, targetTables } from './fake-target.js';
+import type { TargetColumn } from '../../src/reinsert/target-table.js';
 import { join } from 'node:path';
 
 /**
@@ -82,10 +83,10 @@ describeCorpus('REINSERT_UNDEFINED_BYTES says what would be written for the targ
     expect(held).toHaveLength(1);
     return held[0]!.message;
   };
-  const retyped = (type: 'nvarchar' | 'varchar', name: string) => {
+  const retyped = (type: 'nvarchar' | 'varchar', name: string, more: Partial<TargetColumn> = {}) => {
     const tables = targetTables();
     const t = tables.get('dbo.LogTestTrailNull')!;
-    tables.set('dbo.LogTestTrailNull', { ...t, columns: t.columns.map((c) => (c.name === 'ColA' ? { ...c, type, maxLength: type === 'nvarchar' ? c.maxLength * 2 : c.maxLength } : c)) });
+    tables.set('dbo.LogTestTrailNull', { ...t, columns: t.columns.map((c) => (c.name === 'ColA' ? { ...c, type, maxLength: type === 'nvarchar' ? c.maxLength * 2 : c.maxLength, ...more } : c)) });
     return new FakeTarget(join(env.target.path + '.' + name), tables);
   };
 
@@ -104,12 +105,22 @@ describeCorpus('REINSERT_UNDEFINED_BYTES says what would be written for the targ
     }
   });
 
-  it('a varchar target column: \'?\' (EF BF BD under a UTF-8 collation, which is not read)', async () => {
-    const t = retyped('varchar', 'v');
-    try {
-      expect(await heldMessage(t)).toContain("re-inserted into the target's column ColA (varchar), the server would write '?' there (U+FFFD's own bytes EF BF BD if its collation is UTF-8");
-    } finally {
-      t.dispose();
+  // the target's catalog gives each column's collation and code page (mssql-target.ts
+  // targetColumnsSql): the message names them, and says EF BF BD for a UTF-8 one; a target that
+  // does not give them (absent) is told both
+  it('a varchar target column: \'?\' in its code page, EF BF BD under a UTF-8 collation, both when not said', async () => {
+    const cases: [string, Partial<TargetColumn>, string][] = [
+      ['v1252', { collation: 'Latin1_General_CI_AS', codePage: 1252 }, "re-inserted into the target's column ColA (varchar, collation Latin1_General_CI_AS, code page 1252), the server would write '?' there"],
+      ['v65001', { collation: 'Latin1_General_100_CI_AS_SC_UTF8', codePage: 65001 }, "re-inserted into the target's column ColA (varchar, collation Latin1_General_100_CI_AS_SC_UTF8, UTF-8), the server would write U+FFFD's own bytes EF BF BD there"],
+      ['vnone', { collation: undefined, codePage: undefined }, "re-inserted into the target's column ColA (varchar), the server would write '?' there (U+FFFD's own bytes EF BF BD if its collation is UTF-8: the target did not say the column's collation)"],
+    ];
+    for (const [name, more, said] of cases) {
+      const t = retyped('varchar', name, more);
+      try {
+        expect(await heldMessage(t)).toContain(said);
+      } finally {
+        t.dispose();
+      }
     }
   });
 
