@@ -152,7 +152,10 @@ export async function restoreStopTimeClockWarning(logSteps: readonly BackupSetRe
     if (signal?.aborted) throw e;
     return stopTimeClockWarning(clock, stopTime, stoppedAt, 'restore');
   }
-  if (ahead && !ahead.done) await lookAheadInLaterLogBackups(ahead, logSteps[logSteps.length - 1]!, sets, signal);
+  // no commit of the plan's log backups ended after the stop time (it lies between the last commit of
+  // the last one and its end): the first that did is in the log backups after it, looked into as well
+  ahead ??= new StopTimeLookAhead(clock, stopTime);
+  if (!ahead.done) await lookAheadInLaterLogBackups(ahead, logSteps[logSteps.length - 1]!, sets, signal);
   return stopTimeClockWarning(clock, stopTime, stoppedAt, 'restore');
 }
 
@@ -168,7 +171,9 @@ export function stopTimeClockWarning(clock: CommitClock, stopTime: string, stopp
   const c = clock.backwards;
   if (!c) return undefined;
   const stops = by === 'replay'
-    ? `the replay stopped ${stoppedAt ? `at LSN ${stoppedAt}, ` : ''}at the first commit in the log that ended after it, as RESTORE … WITH STOPAT does`
+    ? stoppedAt
+      ? `the replay stopped at LSN ${stoppedAt}, at the first commit in the log that ended after it, as RESTORE … WITH STOPAT does`
+      : 'the replay applied the log of the chain to its end, before the first commit in the log that ended after it, as RESTORE … WITH STOPAT stops there'
     : `RESTORE … WITH STOPAT stops at the first commit in the log that ended after it${stoppedAt ? ` (LSN ${stoppedAt})` : ''}`;
   return `${clockSetBackSentence(c)}, so the stop time ${stopTime} may name two moments; ${stops}: if the later moment was meant, name it by LSN (--stop-before-lsn, the first LSN not to apply)`;
 }
