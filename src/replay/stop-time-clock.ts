@@ -18,7 +18,7 @@ import { emptyLogScanStats, type RecordKeep } from '../logreader/ldf/reader.js';
 import { LOP } from '../logreader/ldf/constants.js';
 import { lsnToDecimal, parseLsn } from '../logreader/lsn.js';
 import { LOP_COMMIT_XACT, type LogRecord } from '../logreader/log-record.js';
-import { clockSetBackSentence, CommitClock } from '../recover/commit-clock.js';
+import { clockSetBackSentence, CommitClock, stepMayRepeat, type ClockBackwards } from '../recover/commit-clock.js';
 import { beginTimeToIso } from '../recover/time-window.js';
 import { lsnCmp, type BackupSetRecord } from '../restore/history.js';
 
@@ -38,7 +38,7 @@ export class StopTimeLookAhead {
   done = false;
   private readonly until: string;
 
-  constructor(private readonly clock: CommitClock, stopTime: string) {
+  constructor(private readonly clock: CommitClock, private readonly stopTime: string) {
     this.until = new Date(Date.parse(`${stopTime}Z`) + STOP_LOOK_AHEAD_SECONDS * 1000).toISOString().slice(0, 23);
   }
 
@@ -54,7 +54,7 @@ export class StopTimeLookAhead {
     } catch {
       iso = null;
     }
-    this.done = this.clock.backwards !== undefined || (iso !== null && iso > this.until);
+    this.done = stopTimeStep(this.clock, this.stopTime) !== undefined || (iso !== null && iso > this.until);
     return this.done;
   }
 }
@@ -160,6 +160,15 @@ export async function restoreStopTimeClockWarning(logSteps: readonly BackupSetRe
 }
 
 /**
+ * The first backwards step of `clock` that can have made `stopTime` pass twice (stepMayRepeat, within
+ * a daylight-saving hour of it): a step long before the stop (the chain read from a full backup taken
+ * before the autumn change, a stop days later) repeats no time near it, and was said as if it did.
+ */
+function stopTimeStep(clock: CommitClock, stopTime: string): ClockBackwards | undefined {
+  return clock.steps.find((c) => stepMayRepeat(c, stopTime, STOP_LOOK_AHEAD_SECONDS));
+}
+
+/**
  * The WARNING for a stop time when the commit times the replay read (up to the stop and past it)
  * ran backwards: names the two commits' LSNs and times, the stop time, where the replay stopped
  * (`stoppedAt`, the first commit after the stop time in the log), and the way to name the other
@@ -168,7 +177,7 @@ export async function restoreStopTimeClockWarning(logSteps: readonly BackupSetRe
  * prints them (`yyyy/MM/dd HH:mm:ss:fff`), the stop time in rowback's.
  */
 export function stopTimeClockWarning(clock: CommitClock, stopTime: string, stoppedAt: string | null, by: 'replay' | 'restore' = 'replay'): string | undefined {
-  const c = clock.backwards;
+  const c = stopTimeStep(clock, stopTime);
   if (!c) return undefined;
   const stops = by === 'replay'
     ? stoppedAt
