@@ -32,8 +32,17 @@ export interface ClockBackwards {
 export class CommitClock {
   private latest: string | null = null;
   private latestLsn = '';
+  /** The latest End Time since the last step recorded in `steps` (the clock as it runs after a set-back). */
+  private since: string | null = null;
+  private sinceLsn = '';
   /** The first backwards step seen; undefined while the times ran forwards. */
   backwards: ClockBackwards | undefined;
+  /**
+   * Every backwards step seen, in log order (the first CLOCK_STEPS_KEPT): each measured from the
+   * latest End Time since the step before it, so an hour repeated after a set-back is one step, and a
+   * later set-back is told apart from an earlier one (a stop time is judged by the one near it).
+   */
+  readonly steps: ClockBackwards[] = [];
 
   /** One commit (`lsn` in rowback's form, `endTime` in fn_dblog's), in LSN order. */
   see(lsn: string, endTime: string): void {
@@ -45,7 +54,37 @@ export class CommitClock {
       const back = secondsBetween(endTime, latest);
       if (back !== null && back > CLOCK_BACK_SECONDS) this.backwards = { earlierLsn: this.latestLsn, earlierTime: latest, laterLsn: lsn, laterTime: endTime, seconds: back };
     }
+    const since = this.since;
+    if (since === null || endTime >= since) {
+      this.since = endTime;
+      this.sinceLsn = lsn;
+      return;
+    }
+    const back = secondsBetween(endTime, since);
+    if (back === null || back <= CLOCK_BACK_SECONDS) return;
+    if (this.steps.length < CLOCK_STEPS_KEPT) this.steps.push({ earlierLsn: this.sinceLsn, earlierTime: since, laterLsn: lsn, laterTime: endTime, seconds: back });
+    this.since = endTime;
+    this.sinceLsn = lsn;
   }
+}
+
+/** Backwards steps a CommitClock keeps (a clock stepping back and forth all day: the first ones). */
+const CLOCK_STEPS_KEPT = 1000;
+
+/**
+ * Whether a backwards step can have made `isoTime` (rowback form, `YYYY-MM-DDTHH:MM:SS.fff`, the
+ * server's local time) pass twice: a clock reading R set back by s repeats [R − s, R]; R is at least
+ * the earlier commit's End Time and at most the later's plus s, and s is the step seen give or take
+ * the idle time around it, so a time passed twice lies within `slackSeconds` (a daylight-saving hour)
+ * of [later commit's End Time, earlier commit's End Time]. A step days before (a chain spanning the
+ * autumn change, a stop later that week) repeats none of it. Times that do not parse: true.
+ */
+export function stepMayRepeat(c: ClockBackwards, isoTime: string, slackSeconds: number): boolean {
+  const a = isoOrNull(c.earlierTime);
+  const b = isoOrNull(c.laterTime);
+  const t = Date.parse(`${isoTime}Z`);
+  if (a === null || b === null || Number.isNaN(t)) return true;
+  return t >= Date.parse(`${b}Z`) - slackSeconds * 1000 && t <= Date.parse(`${a}Z`) + slackSeconds * 1000;
 }
 
 /**

@@ -520,6 +520,14 @@ async function replayOnChain(
       notes.push(...lost.pastStopNotes());
     }
     inputs.signal?.throwIfAborted();
+    // the chain read to its end with no commit past the stop time (it lies after the last commit of the
+    // last log backup planned, before that backup's end): the first commit past it, and a clock set
+    // back after it, are in the log backups given after that one; looked into as well
+    const lastLog = streams[streams.length - 1];
+    if (clock && target.kind === 'time' && !stopped && !ahead && lastLog?.kind === 'trn') {
+      ahead = new StopTimeLookAhead(clock, target.time);
+      aheadFrom = lastLog;
+    }
     // the look-ahead goes on into the log backups given after the one the replay stopped in
     if (ahead && !ahead.done && aheadFrom) await lookAheadInLaterLogBackups(ahead, aheadFrom.path, sets, inputs.signal);
     replay.finish(state);

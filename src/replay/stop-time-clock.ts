@@ -18,7 +18,7 @@ import { emptyLogScanStats, type RecordKeep } from '../logreader/ldf/reader.js';
 import { LOP } from '../logreader/ldf/constants.js';
 import { lsnToDecimal, parseLsn } from '../logreader/lsn.js';
 import { LOP_COMMIT_XACT, type LogRecord } from '../logreader/log-record.js';
-import { clockSetBackSentence, CommitClock } from '../recover/commit-clock.js';
+import { clockSetBackSentence, CommitClock, stepMayRepeat, type ClockBackwards } from '../recover/commit-clock.js';
 import { beginTimeToIso } from '../recover/time-window.js';
 import { lsnCmp, type BackupSetRecord } from '../restore/history.js';
 
@@ -38,7 +38,7 @@ export class StopTimeLookAhead {
   done = false;
   private readonly until: string;
 
-  constructor(private readonly clock: CommitClock, stopTime: string) {
+  constructor(private readonly clock: CommitClock, private readonly stopTime: string) {
     this.until = new Date(Date.parse(`${stopTime}Z`) + STOP_LOOK_AHEAD_SECONDS * 1000).toISOString().slice(0, 23);
   }
 
@@ -54,7 +54,7 @@ export class StopTimeLookAhead {
     } catch {
       iso = null;
     }
-    this.done = this.clock.backwards !== undefined || (iso !== null && iso > this.until);
+    this.done = stopTimeStep(this.clock, this.stopTime) !== undefined || (iso !== null && iso > this.until);
     return this.done;
   }
 }
@@ -152,8 +152,20 @@ export async function restoreStopTimeClockWarning(logSteps: readonly BackupSetRe
     if (signal?.aborted) throw e;
     return stopTimeClockWarning(clock, stopTime, stoppedAt, 'restore');
   }
-  if (ahead && !ahead.done) await lookAheadInLaterLogBackups(ahead, logSteps[logSteps.length - 1]!, sets, signal);
+  // no commit of the plan's log backups ended after the stop time (it lies between the last commit of
+  // the last one and its end): the first that did is in the log backups after it, looked into as well
+  ahead ??= new StopTimeLookAhead(clock, stopTime);
+  if (!ahead.done) await lookAheadInLaterLogBackups(ahead, logSteps[logSteps.length - 1]!, sets, signal);
   return stopTimeClockWarning(clock, stopTime, stoppedAt, 'restore');
+}
+
+/**
+ * The first backwards step of `clock` that can have made `stopTime` pass twice (stepMayRepeat, within
+ * a daylight-saving hour of it): a step long before the stop (the chain read from a full backup taken
+ * before the autumn change, a stop days later) repeats no time near it, and was said as if it did.
+ */
+function stopTimeStep(clock: CommitClock, stopTime: string): ClockBackwards | undefined {
+  return clock.steps.find((c) => stepMayRepeat(c, stopTime, STOP_LOOK_AHEAD_SECONDS));
 }
 
 /**
@@ -165,10 +177,12 @@ export async function restoreStopTimeClockWarning(logSteps: readonly BackupSetRe
  * prints them (`yyyy/MM/dd HH:mm:ss:fff`), the stop time in rowback's.
  */
 export function stopTimeClockWarning(clock: CommitClock, stopTime: string, stoppedAt: string | null, by: 'replay' | 'restore' = 'replay'): string | undefined {
-  const c = clock.backwards;
+  const c = stopTimeStep(clock, stopTime);
   if (!c) return undefined;
   const stops = by === 'replay'
-    ? `the replay stopped ${stoppedAt ? `at LSN ${stoppedAt}, ` : ''}at the first commit in the log that ended after it, as RESTORE … WITH STOPAT does`
+    ? stoppedAt
+      ? `the replay stopped at LSN ${stoppedAt}, at the first commit in the log that ended after it, as RESTORE … WITH STOPAT does`
+      : 'the replay applied the log of the chain to its end, before the first commit in the log that ended after it, as RESTORE … WITH STOPAT stops there'
     : `RESTORE … WITH STOPAT stops at the first commit in the log that ended after it${stoppedAt ? ` (LSN ${stoppedAt})` : ''}`;
   return `${clockSetBackSentence(c)}, so the stop time ${stopTime} may name two moments; ${stops}: if the later moment was meant, name it by LSN (--stop-before-lsn, the first LSN not to apply)`;
 }

@@ -175,6 +175,16 @@ export function mapHistoryRows(sets: Row[], devices: Row[], files: Row[], origin
   const skipped: SkippedBackup[] = [];
   // every set written to each disk path: (backup_set_id, position), to tell an overwritten one
   const onPath = new Map<string, Array<{ id: number; position: number; uuid: string | null }>>();
+  // the first row of each backup_set_uuid: the BACKUP that wrote it. A later row of the same uuid is a
+  // RESTORE's record of the set it read (restorehistory.backup_set_id references it), which wrote
+  // nothing to the file: no overwrite of any set of it, also not of the others appended there
+  const firstOfUuid = new Map<string, number>();
+  for (const r of sets) {
+    const u = guid(r.backup_set_uuid);
+    const id = num(r.backup_set_id);
+    if (u !== null && !(id >= (firstOfUuid.get(u) ?? Infinity))) firstOfUuid.set(u, id);
+  }
+  const wrote = (x: { id: number; uuid: string | null }) => x.uuid === null || firstOfUuid.get(x.uuid) === x.id;
   for (const r of sets) {
     for (const d of byMedia.get(num(r.media_set_id)) ?? []) {
       if (d.type !== 2) continue;
@@ -223,7 +233,7 @@ export function mapHistoryRows(sets: Row[], devices: Row[], files: Row[], origin
     // a later row of the same backup (same backup_set_uuid) is no overwrite: RESTORE records the set it
     // read in backupset too (restorehistory.backup_set_id references it), same path, same position
     const uuid = guid(r.backup_set_uuid);
-    const later = devs.map((d) => ({ d, by: (onPath.get(pathKey(d.name)) ?? []).find((x) => x.id > id && x.position <= position && (x.uuid === null || x.uuid !== uuid)) })).find((x) => x.by);
+    const later = devs.map((d) => ({ d, by: (onPath.get(pathKey(d.name)) ?? []).find((x) => x.id > id && x.position <= position && (x.uuid === null || x.uuid !== uuid) && wrote(x)) })).find((x) => x.by);
     if (later?.by) {
       skipped.push({
         file: later.d.name,

@@ -116,6 +116,25 @@ describeCorpus('a stop time the clock passed twice: dump and diff --stop-at say 
     expect(without.stderr).toBe('');
   }, 60_000);
 
+  // the stop time after StopAt_2.trn's last commit (13:30:19.543), before its end (13:30:24): the chain
+  // ends there with no commit past the stop, and the look-ahead was never begun, so the clock set
+  // back in the next log backup given (to 13:29:40: 13:30:22 comes again) went unsaid, by dump and
+  // by restore plan
+  it('the stop after the last commit of the last log backup of the chain: the look-ahead reads on into the next one given', async () => {
+    const r = await dump(inCopy('next-file'), '2020-05-12T13:30:22', '--quiet');
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain('the transaction committed at LSN 00000013:000000c1:0003 ended 2020/05/12 13:29:40:000, after (in the log) the one at LSN 00000013:000000c0:0003 that ended 2020/05/12 13:30:19:543');
+    expect(r.stderr).toContain('so the stop time 2020-05-12T13:30:22.000 may name two moments; the replay applied the log of the chain to its end, before the first commit in the log that ended after it');
+    const plan = await cli('restore', 'plan', '--as', 'StopAt_side', '--backups', join(dir, 'next-file'), '--stop-at', '2020-05-12T13:30:22', '--format', 'sql', '--quiet');
+    expect(plan.code, plan.stderr).toBe(0);
+    expect(plan.stderr).toMatch(/^rowback restore plan: WARNING: the log's commit times run backwards by 40 seconds: .*so the stop time 2020-05-12T13:30:22\.000 may name two moments; RESTORE … WITH STOPAT stops at the first commit in the log that ended after it: /);
+    // the real chain: silent
+    const real = await cli('restore', 'plan', '--as', 'StopAt_side', '--backups', corpusPath('appveyor-lab', 'sql2008-backups', 'StopAt'), '--stop-at', '2020-05-12T13:30:22', '--format', 'sql', '--quiet');
+    expect(real.stderr).toBe('');
+    const realDump = await dump(FILES.map((f) => corpusPath('appveyor-lab', 'sql2008-backups', 'StopAt', f)), '2020-05-12T13:30:22', '--quiet');
+    expect(realDump.stderr).toBe('');
+  }, 120_000);
+
   it('--stop-before-lsn names one place: no warning', async () => {
     const byLsn = await cli('dump', '--bak', inCopy('same-file')[0]!, '--trn', ...inCopy('same-file').slice(1, 3), '--stop-before-lsn', '00000013:000000b8:0003', '--table', 'dbo.steps', '--quiet', '--out', join(dir, 'by-lsn.ndjson'));
     expect(byLsn.code, byLsn.stderr).toBe(0);

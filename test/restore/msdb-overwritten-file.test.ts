@@ -67,4 +67,26 @@ describe('msdb history: a set its file no longer holds', () => {
     const devices = [dev(5, 'D:\\bk\\full.bak'), dev(6, 'D:\\bk\\log.trn'), dev(9, 'D:\\bk\\log.trn')];
     expect(mapHistoryRows(sets, devices, FILES, 'fake').skipped).toEqual([]);
   });
+  // two sets appended to one file (NOINIT), then a RESTORE … FROM that file WITH FILE = 1 (a test
+  // restore): msdb records the set it read again (its uuid, position 1, the same path) with a newer
+  // backup_set_id; that row wrote nothing, so set 2 of the file is still there. The check took it for
+  // a BACKUP … WITH INIT at position 1 and skipped set 2 (SOURCE_OVERWRITTEN_BACKUP): a point in it
+  // was refused as a broken chain
+  it("a RESTORE's row of set 1 of a file of appended sets overwrites nothing: set 2 is planned", () => {
+    const sets = [
+      set(10, 5, 'D', 1, '41000000012300001', '41000000015600001', '2024-05-01T10:00:00'),
+      set(11, 6, 'L', 1, '41000000011000001', '41000000017000001', '2024-05-01T11:00:00'),
+      set(12, 6, 'L', 2, '41000000017000001', '41000000018000001', '2024-05-01T12:00:00'),
+      { ...set(20, 9, 'L', 1, '41000000011000001', '41000000017000001', '2024-05-01T11:00:00'), backup_set_uuid: '00000011-1111-2222-3333-444444444444' },
+    ];
+    const devices = [dev(5, 'D:\\bk\\full.bak'), dev(6, 'D:\\bk\\log.trn'), dev(9, 'D:\\bk\\log.trn')];
+    const h = mapHistoryRows(sets, devices, FILES, 'fake');
+    expect(h.skipped).toEqual([]);
+    expect(h.sets.map((s) => s.backupSetGuid)).toContain('00000012-1111-2222-3333-444444444444');
+    const chain = planChain(h.sets, { kind: 'time', time: '2024-05-01T11:30:00.000' }, h.skipped);
+    expect(chain.steps.map((s) => s.set.backupSetGuid)).toContain('00000012-1111-2222-3333-444444444444');
+    // a real BACKUP … WITH INIT afterwards (a new uuid at position 1) still overwrites both
+    const reinit = mapHistoryRows([...sets, set(21, 10, 'L', 1, '41000000018000001', '41000000019000001', '2024-05-01T13:00:00')], [...devices, dev(10, 'D:\\bk\\LOG.trn')], FILES, 'fake');
+    expect(reinit.skipped.map((s) => s.firstLsn)).toEqual(['41000000011000001', '41000000017000001', '41000000011000001']);
+  });
 });
