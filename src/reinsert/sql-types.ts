@@ -183,6 +183,17 @@ function assertLengthFits(c: TargetColumn, type: ParamType, units: number, unit:
   throw bad(c.name, `column ${c.name} (${declaration(type)}) holds at most ${n} ${unit}(s): the value has ${units}, and would go in cut to its first ${n}`);
 }
 
+/**
+ * A char(n)/nchar(n) value longer than n whose excess is trailing spaces (assertLengthFits lets it
+ * through: the column stores the same value) cut to n: tedious refuses a Char/NChar parameter longer
+ * than its declared length (tedious issue #32, "invalid data length"), so the driver's batch failed
+ * where the script's DECLARE cut the spaces itself. Any other value as it is.
+ */
+function padCut(type: ParamType, v: string): string {
+  const n = (type as { length?: number }).length;
+  return (type.name === 'Char' || type.name === 'NChar') && n !== undefined && n !== MAX && v.length > n ? v.slice(0, n) : v;
+}
+
 function bad(column: string, why: string): ReinsertError {
   return new ReinsertError('REINSERT_BAD_VALUE', why, { column });
 }
@@ -267,7 +278,8 @@ export function planParam(c: TargetColumn, v: SqlValue, source?: SourceText): Pa
       // it (types/float.ts), and such a value goes back exactly. A value with more precision (a float
       // column's, into a real target altered since or another table's) was rounded to float32 by the
       // driver and by the script's DECLARE, unsaid (3.141592653589793 went in as 3.1415927): refused.
-      if (type.name === 'Real' && !Object.is(shortestFloat32(Math.fround(v)), v)) {
+      // (a double that is itself a float32, 0.10000000149011612, goes in exactly too)
+      if (type.name === 'Real' && !Object.is(shortestFloat32(Math.fround(v)), v) && !Object.is(Math.fround(v), v)) {
         const f = Math.fround(v);
         throw bad(c.name, `column ${c.name} (real) holds a 4-byte float: ${floatConstant(v)} ${Number.isFinite(f) ? `would go in rounded to ${floatConstant(shortestFloat32(f))}` : 'is beyond its range (±3.4028235E+38)'}`);
       }
@@ -342,7 +354,8 @@ export function planParam(c: TargetColumn, v: SqlValue, source?: SourceText): Pa
       // the column's bytes never fit (and nvarchar(n) of the DECLARE would cut them)
       if (type.name !== 'Text') assertLengthFits(c, type, v.length, 'character', v);
       assertCodePageHolds(c, type, v, source);
-      return { type: unicodeFor(type), value: v, literal: nlit(v) };
+      const t = padCut(type, v);
+      return { type: unicodeFor(type), value: t, literal: nlit(t) };
     }
     case 'NChar': case 'NVarChar': case 'NText': case 'Xml': {
       if (typeof v !== 'string') throw bad(c.name, `column ${c.name} (${c.type}) got ${JSON.stringify(v)}`);
@@ -353,7 +366,8 @@ export function planParam(c: TargetColumn, v: SqlValue, source?: SourceText): Pa
         throw new ReinsertError('REINSERT_UNSUPPORTED_TYPE', `column ${c.name} (xml) holds SQL Server's binary XML form (${v.length > 18 ? `${v.slice(0, 18)}…` : v}, ${(v.length - 2) / 2} bytes), which rowback does not turn back into XML text; inserting it would store the hex digits as the document`, { column: c.name });
       }
       if (type.name === 'NChar' || type.name === 'NVarChar') assertLengthFits(c, type, v.length, 'character', v);
-      return { type, value: v, literal: nlit(v) };
+      const t = padCut(type, v);
+      return { type, value: t, literal: nlit(t) };
     }
   }
 }

@@ -16,7 +16,7 @@ const c = (type: TargetColumn['type'], name = 'X'): TargetColumn =>
  */
 describe('a value a real column cannot hold exactly is refused, not rounded to float32', () => {
   it('more precision than float32, and beyond its range', () => {
-    for (const v of [3.141592653589793, 0.1 + 0.2, 1e39, -1.0000001192092896, 16777217]) {
+    for (const v of [3.141592653589793, 0.1 + 0.2, 1e39, -1.0000001192092897, 16777217]) {
       let err: unknown;
       try { planParam(c('real'), v); } catch (e) { err = e; }
       expect((err as { code?: string })?.code, String(v)).toBe('REINSERT_BAD_VALUE');
@@ -24,6 +24,14 @@ describe('a value a real column cannot hold exactly is refused, not rounded to f
     }
     expect(() => planParam(c('real'), 3.141592653589793)).toThrow('would go in rounded to 3.1415927E0');
     expect(() => planParam(c('real'), 1e39)).toThrow('is beyond its range');
+  });
+  it('a double that is itself a float32 (printed with more digits than the real decoder prints) goes in exactly: not refused', () => {
+    // breaker M: 0.10000000149011612 is Math.fround(0.1) written out as a double; SQL Server stores it exactly
+    for (const v of [0.10000000149011612, -1.0000001192092896, 16777216, 2 ** -149]) {
+      const p = planParam(c('real'), v);
+      expect(Object.is(p.value, v), String(v)).toBe(true);
+      expect(p.type).toEqual({ name: 'Real' });
+    }
   });
   it('every value decoded from a real column goes back as it is (bit patterns across the range, -0, subnormals, the extremes)', () => {
     const b = new Uint8Array(4);

@@ -39,8 +39,12 @@ describe('a string or binary value longer than the target column is refused, not
     expect(planParam(c('varbinary', -1), `0x${'00'.repeat(9000)}`).literal).toMatch(/^0x0000/);
     expect(planParam(c('binary', 3), '0x010203').literal).toBe('0x010203');
     // char/nchar padding beyond the target's length is padding: the column keeps the same value
-    expect(planParam(c('nchar', 10), 'ab        ').literal).toBe("N'ab        '");
+    expect(planParam(c('nchar', 10), 'ab        ').literal).toBe("N'ab   '"); // nchar(5)
     expect(planParam(c('char', 5), 'ab        ').type).toEqual({ name: 'NChar', length: 5 });
+    // and sent cut to the column's length (breaker M): tedious refuses an NChar(5) parameter of 10
+    // characters ("invalid data length"), so the run's batch failed where the script went in
+    expect(planParam(c('char', 5), 'ab        ')).toMatchObject({ value: 'ab   ', literal: "N'ab   '" });
+    expect(planParam(c('nchar', 6), 'abc      ')).toMatchObject({ value: 'abc', literal: "N'abc'" });
     expect(() => planParam(c('varchar', 5), 'ab        ')).toThrow('holds at most 5 character(s): the value has 10'); // varchar keeps its spaces
     expect(planParam(c('text', 16), 'x'.repeat(100)).type).toEqual({ name: 'NText' });
     expect(planParam(c('image', 16), '0x0102').literal).toBe('0x0102');
