@@ -1113,7 +1113,7 @@ export function* renderUndoScriptChunks(plan: ReinsertPlan, o: UndoOptions = {})
       // out of the row ledger with it: deleted again, the row may be put back again later
       if (guarded) {
         out.push(`    DELETE FROM ${b.rowLedger} WHERE row_key = ${nLiteral(r.rowKey!)};`, 'END', 'ELSE');
-        out.push(`    PRINT N'row ${r.rowId}: not deleted: the row ledger holds no entry for it (LSN ${r.lsn}): it was not put back into ${commentText(b.table).replace(/'/g, "''")} by a rowback script or run (a conflict: the row there is not rowback''s)';`);
+        out.push(`    PRINT N'row ${r.rowId}: not deleted: the row ledger holds no entry for it (${ledgerHolds(r).replace(/^its delete, /, '')}): it was not put back into ${commentText(b.table).replace(/'/g, "''")} by a rowback script or run (a conflict: the row there is not rowback''s)';`);
       } else if (r.rowKey !== null) out.push(`IF OBJECT_ID(${nLiteral(b.rowLedger)}, N'U') IS NOT NULL DELETE FROM ${b.rowLedger} WHERE row_key = ${nLiteral(r.rowKey)};`);
     }
   }

@@ -58,5 +58,8 @@ describeCorpus("a comparison's rows in the target's row ledger", () => {
     }
     // its undo, run after the script by hand, deletes only copies the ledger says were put back
     expect(d.undoScript).toContain(`WHERE row_key = N'dbo.logtesttrailnull|values:${hash}#2')\nBEGIN\n    DELETE`);
+    // and says which entry it did not find by the row's values, not by its staging tag (LSN state:00000002)
+    expect(d.undoScript).toMatch(/PRINT N'row \d+: not deleted: the row ledger holds no entry for it \(the same values \(copy 2 of them in its job\)\)/);
+    expect(d.undoScript).not.toContain('holds no entry for it (LSN state:');
   });
 });
