@@ -209,6 +209,12 @@ export interface PlannedRow {
   /** PlanInputRow.mayBeChanged: a comparison's row that may have been changed rather than deleted. */
   mayBeChanged?: true;
   /**
+   * The target's GENERATED ALWAYS columns (a temporal table's period) the row holds a value for: left
+   * out of its INSERT (the server sets them), so the recovered values do not go back; the script's
+   * head names them (renderScriptChunks). Absent when none.
+   */
+  notPutBack?: string[];
+  /**
    * The same three statements for a script, each parameter referenced by a script-unique
    * variable (`@r<rowId>_p<n>`). Built from the parameter list, never by rewriting SQL text,
    * so a column named `@p1` or `x@p1` stays itself.
@@ -710,6 +716,8 @@ export function planRow(r: PlanInputRow, t: TargetTable, database?: string, sour
     sourceName.set(m.found.name, k);
   }
   const valueOf = (name: string): SqlValue | undefined => given.get(name);
+  // values the INSERT cannot carry: the server sets these columns itself
+  const notPutBack = t.columns.filter((c) => c.generatedAlways && given.has(c.name) && given.get(c.name) !== null).map((c) => c.name);
   const params: PlannedParam[] = [];
   for (const c of cols) {
     const v = valueOf(c.name);
@@ -762,6 +770,7 @@ export function planRow(r: PlanInputRow, t: TargetTable, database?: string, sour
     undoSql: undo(driver),
     undoByKey: byKey,
     ...(notDeleted ? { undoNotExact: notDeleted } : {}),
+    ...(notPutBack.length ? { notPutBack } : {}),
     script: { insert: insert(scripted), exists: exists(scripted), undo: undo(scripted), undoParams: notDeleted ? [] : whereParams.filter((p) => p.value !== null || byKey).map((p) => p.name) },
   };
 }
@@ -969,6 +978,18 @@ export function* renderScriptChunks(plan: ReinsertPlan, o: ScriptOptions = {}): 
   const maybeChanged = new Map<string, number[]>();
   for (const b of plan.batches) for (const r of b.rows) if (r.mayBeChanged) maybeChanged.set(b.table, [...(maybeChanged.get(b.table) ?? []), r.rowId]);
   for (const [table, ids] of maybeChanged) out.push(comment(`WARNING: ${ids.length} row(s) of ${table} (rows ${rowIdRanges(ids)}) were found by comparing whole rows (no key), and the later state holds rows the earlier one lacks: each may have been changed rather than deleted, and inserting it would duplicate that row as it is now; compare by the table's key (rowback diff --key, a restore job's key) before running`));
+  // GENERATED ALWAYS columns (a temporal table's period) are left out of the INSERT: the server sets
+  // them, so the values the reviewer saw there do not go back (the period starts at the re-insert);
+  // said per table (newcomer: ValidFrom/ValidTo were dropped without a word)
+  const notPutBack = new Map<string, { columns: Set<string>; rows: number }>();
+  for (const b of plan.batches) for (const r of b.rows) {
+    if (!r.notPutBack) continue;
+    const e = notPutBack.get(b.table) ?? { columns: new Set<string>(), rows: 0 };
+    for (const c of r.notPutBack) e.columns.add(c);
+    e.rows++;
+    notPutBack.set(b.table, e);
+  }
+  for (const [table, e] of notPutBack) out.push(comment(`NOTE: ${table}'s ${[...e.columns].join(', ')} ${e.columns.size > 1 ? 'are' : 'is'} GENERATED ALWAYS (a temporal table's period): left out of the INSERT, the server sets ${e.columns.size > 1 ? 'them' : 'it'}, so the recovered value(s) of ${e.rows} row(s) do not go back (the period starts at the re-insert's transaction); to keep them, re-insert into a side table (tableMap) whose such columns are plain ones`));
   for (const p of plan.problems) out.push(comment(`NOT INCLUDED: row ${p.rowId} (${p.table}, LSN ${p.lsn}): ${p.code}: ${p.message}`));
   const database = o.database !== undefined ? o.database : plan.database;
   out.push(...databaseHead(database));
