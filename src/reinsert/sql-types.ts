@@ -183,6 +183,30 @@ function assertLengthFits(c: TargetColumn, type: ParamType, units: number, unit:
   throw bad(c.name, `column ${c.name} (${declaration(type)}) holds at most ${n} ${unit}(s): the value has ${units}, and would go in cut to its first ${n}`);
 }
 
+/**
+ * A char(n)/varchar(n) value whose characters fit (assertLengthFits counts UTF-16 units) but whose
+ * bytes in the target column's code page do not: n is bytes, and a DBCS character (932, 936, 949,
+ * 950) takes two, a character beyond ASCII under a `_UTF8` collation two to four ('Müller' is 7
+ * bytes in UTF-8). The server converts the nvarchar value into the column's code page on INSERT and
+ * refuses it (Msg 2628, "String or binary data would be truncated"), which rolled back the row's whole
+ * batch, on every resume, and stopped the script (XACT_ABORT) at that row; with ANSI_WARNINGS OFF it
+ * cuts the value and the INSERT succeeds (Microsoft Learn, SET ANSI_WARNINGS). Refused here as a row
+ * problem instead, naming the column, its code page and the byte counts; not checked where the code
+ * page is not known (no target connection: the source's, which the value came from) or iconv-lite has
+ * no codec for it. A char(n) value's trailing spaces are its padding (assertLengthFits).
+ */
+function assertBytesFit(c: TargetColumn, type: ParamType, text: string): void {
+  const n = (type as { length?: number }).length;
+  const cp = c.codePage;
+  if (n === undefined || n === MAX || cp === undefined || cp === null || ASCII_ONLY.test(text)) return;
+  const codec = iconvCodec(cp);
+  if (codec === null) return;
+  const value = type.name === 'Char' ? text.replace(/ +$/, '') : text;
+  const bytes = iconv.encode(value, codec).length;
+  if (bytes <= n) return;
+  throw bad(c.name, `column ${c.name} (${declaration(type)}, collation ${c.collation ?? '(not named)'}, code page ${cp}) holds at most ${n} byte(s): the value has ${value.length} character(s) but takes ${bytes} byte(s) in code page ${cp}, so the server would refuse its INSERT (Msg 2628, string or binary data would be truncated) and roll back its whole batch, or cut the value where ANSI_WARNINGS is OFF: re-insert the row into a wider column (a side table, tableMap)`);
+}
+
 function bad(column: string, why: string): ReinsertError {
   return new ReinsertError('REINSERT_BAD_VALUE', why, { column });
 }
@@ -342,6 +366,7 @@ export function planParam(c: TargetColumn, v: SqlValue, source?: SourceText): Pa
       // the column's bytes never fit (and nvarchar(n) of the DECLARE would cut them)
       if (type.name !== 'Text') assertLengthFits(c, type, v.length, 'character', v);
       assertCodePageHolds(c, type, v, source);
+      if (type.name !== 'Text') assertBytesFit(c, type, v);
       return { type: unicodeFor(type), value: v, literal: nlit(v) };
     }
     case 'NChar': case 'NVarChar': case 'NText': case 'Xml': {
