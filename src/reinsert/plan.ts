@@ -993,7 +993,12 @@ export function* renderScriptChunks(plan: ReinsertPlan, o: ScriptOptions = {}): 
   for (const p of plan.problems) out.push(comment(`NOT INCLUDED: row ${p.rowId} (${p.table}, LSN ${p.lsn}): ${p.code}: ${p.message}`));
   const database = o.database !== undefined ? o.database : plan.database;
   out.push(...databaseHead(database));
-  out.push('SET XACT_ABORT ON;', 'SET NOCOUNT ON;', '');
+  // ANSI_WARNINGS ON: with it OFF (the session's or the database's setting; Microsoft Learn, SET
+  // ANSI_WARNINGS) an INSERT of a value longer than its column cuts the value and succeeds; ON, it is
+  // refused (Msg 2628) and XACT_ABORT rolls the batch back. A script planned without the target's
+  // columns (SQL export, offline dry run) cannot check their widths, so the server must refuse.
+  // rowback's own runs connect with it ON (tedious's default).
+  out.push('SET XACT_ABORT ON;', 'SET NOCOUNT ON;', comment('ANSI_WARNINGS ON: a value longer than its target column is refused (Msg 2628), never cut'), 'SET ANSI_WARNINGS ON;', '');
   // A failed batch aborts the script (XACT_ABORT) with its table's IDENTITY_INSERT still ON: a
   // session setting, which the rollback leaves, held for one table per session at a time (Microsoft
   // Learn, SET IDENTITY_INSERT). Run again in the same session (an SSMS window) after the cause was
