@@ -117,6 +117,18 @@ export function undefinedBytesText<R extends { id: number; table: string; values
 }
 
 /**
+ * The script head's line saying where its column metadata came from: the target's catalog, or
+ * (`staged-layouts`, no target connection) the layouts the rows were decoded with, which says what
+ * that leaves unread. The SQL export wrote `column metadata: staged-layouts`, rowback's own name
+ * for it, which told a DBA reading the script nothing. Pure.
+ */
+export function metadataSentence(metadata: string): string {
+  return `column metadata from: ${metadata === 'target-catalog'
+    ? "the target's catalog"
+    : "the table layouts the rows were decoded with (no target connection: the target's columns, their types and widths, keys, identity columns and foreign keys were not read; each target table, a tableMap side table too, is taken to have its source table's columns; foreign-key order unknown)"}`;
+}
+
+/**
  * The char/varchar/text columns of the job's layouts, by table (`schema.name`) and column name, each
  * with the code page its values were decoded from (columnCodePage) and its collation (null: not
  * named): PlanOptions.sourceText. Pure.
@@ -441,7 +453,7 @@ export class ReinsertService {
   private header(jobId: number, runId: number, actor: string, metadata: string, dry: boolean): string[] {
     return [
       `rowback re-insert ${dry ? 'DRY RUN' : 'run'} ${runId} for job ${jobId}, by ${actor}, ${new Date().toISOString()}`,
-      `column metadata from: ${metadata === 'target-catalog' ? "the target's catalog" : 'the table layouts the rows were decoded with (no target connection: foreign-key order unknown)'}`,
+      metadataSentence(metadata),
     ];
   }
 

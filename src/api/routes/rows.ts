@@ -7,7 +7,7 @@ import { splitQualifiedName } from '../../util/tsql.js';
 import { sidFilterForms } from '../../util/sid.js';
 import { assertWindowInOrder, parseWindowTime } from '../../recover/time-window.js';
 import { DEFAULT_REINSERT_OPERATIONS, inInsertionOrder, mergePlans, notScripted, problemSummary, renderScriptChunks, renderUndoScriptChunks, yieldToEventLoop, type ReinsertPlan } from '../../reinsert/plan.js';
-import { databaseCheckHeader, insertedByRuns } from '../../reinsert/service.js';
+import { databaseCheckHeader, insertedByRuns, metadataSentence } from '../../reinsert/service.js';
 import { compareDatabases } from '../../reinsert/source-database.js';
 import type { RowFilter, StagedRowWithRaw } from '../../staging/types.js';
 import { csvCell, csvValueHeaders, csvRecord, csvWarningsCell } from '../../util/csv.js';
@@ -272,7 +272,7 @@ export default async function rowRoutes(fastify: FastifyInstance) {
       }
     }
     const planned = plan.batches.reduce((n, b) => n + b.rows.length, 0);
-    const header = [`rowback export of job ${jobId} (${ids.length} rows), ${new Date().toISOString()}, column metadata: ${metadata}`];
+    const header = [`rowback export of job ${jobId} (${ids.length} rows), ${new Date().toISOString()}`, metadataSentence(metadata)];
     // the filter the rows were chosen by, and the job's own count: "(3 rows)" of a table= export
     // read as the whole job's re-insert, its other tables never said
     const given = Object.entries(filter).filter(([, v]) => v !== undefined && v !== '' && !(Array.isArray(v) && !v.length)).map(([k, v]) => `${k}=${redactSecrets(Array.isArray(v) ? v.join(',') : String(v))}`);
