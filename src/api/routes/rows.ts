@@ -303,7 +303,10 @@ export default async function rowRoutes(fastify: FastifyInstance) {
     else {
       const notTouched = new Map(ids.filter((id) => !inserted.has(id)).map((id) => [id, 'no executed rowback run of this job inserted it'] as const));
       const sides = [...runTarget].filter(([, w]) => w.tableMap && Object.keys(w.tableMap).length).map(([runId, w]) => `run ${runId}: ${Object.entries(w.tableMap!).map(([a, b]) => `${a} → ${b}`).join(', ')}`);
-      chunks = renderUndoScriptChunks(plan, { rowIds: new Set(ids.filter((id) => inserted.has(id))), notTouched, header: [...header, 'undo: only rows that executed re-insert runs of this job inserted (their ledgers), from the table each run put them in', ...(sides.length ? [`side tables of the runs: ${sides.join('; ')}`] : [])] });
+      chunks = renderUndoScriptChunks(plan, { rowIds: new Set(ids.filter((id) => inserted.has(id))), notTouched, header: [...header, 'undo: only rows that executed re-insert runs of this job inserted (their ledgers), from the table each run put them in', ...(sides.length ? [`side tables of the runs: ${sides.join('; ')}`] : []),
+        // a newcomer who ran the exported script by hand got an undo deleting nothing, every row
+        // 'NOT TOUCHED', and no word of the undo that does delete them
+        ...(notTouched.size ? [`rows put back by a script run by hand (this export's format=sql, a dry run's script) are not known to this undo: undo them with the undoScript a dry run answers (POST /api/jobs/${jobId}/reinsert {"dryRun": true}, with the same tableMap), which deletes each row the target's row ledger says was put back`] : [])] });
     }
     // Streamed a batch at a time, with a turn of the event loop between batches.
     const body = Readable.from((async function* () {
