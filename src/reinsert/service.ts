@@ -138,7 +138,10 @@ export function sourceTextColumns(layouts: readonly TableLayout[]): Map<string, 
   for (const l of layouts) {
     const cols = new Map<string, SourceText>();
     for (const c of l.columns) {
-      if (c.isDropped || (c.type !== 'char' && c.type !== 'varchar' && c.type !== 'text')) continue;
+      if (c.isDropped) continue;
+      // a real column's values are float32s (SourceText.real): widened exactly into a float target
+      if (c.type === 'real') { cols.set(c.name, { codePage: 0, collation: null, real: true }); continue; }
+      if (c.type !== 'char' && c.type !== 'varchar' && c.type !== 'text') continue;
       cols.set(c.name, { codePage: columnCodePage(c), collation: c.collation });
     }
     if (cols.size) out.set(`${l.schema}.${l.name}`, cols);

@@ -293,7 +293,12 @@ export function planParam(c: TargetColumn, v: SqlValue, source?: SourceText): Pa
       // driver and by the script's DECLARE, unsaid (3.141592653589793 went in as 3.1415927): refused.
       if (type.name === 'Real' && !Object.is(shortestFloat32(Math.fround(v)), v)) {
         const f = Math.fround(v);
-        throw bad(c.name, `column ${c.name} (real) holds a 4-byte float: ${floatConstant(v)} ${Number.isFinite(f) ? `would go in rounded to ${floatConstant(shortestFloat32(f))}` : 'is beyond its range (±3.4028235E+38)'}`);
+        throw bad(c.name, `column ${c.name} (real) holds a 4-byte float: ${floatConstant(v)} ${Number.isFinite(f) ? `would go in rounded to ${floatConstant(shortestFloat32(f))}` : 'is beyond its range (±3.4028235E+38)'}: re-insert the row into a float column (a side table, tableMap)`);
+      }
+      // a real source value into a float column: the float32 it stands for, widened exactly
+      if (type.name === 'Float' && source?.real === true) {
+        const widened = Math.fround(v);
+        if (Object.is(shortestFloat32(widened), v)) return { type, value: widened, literal: floatConstant(widened) };
       }
       return { type, value: v, literal: floatConstant(v) };
     }
@@ -410,6 +415,14 @@ export function floatConstant(v: number): string {
 export interface SourceText {
   codePage: number;
   collation: string | null;
+  /**
+   * Set for a `real` source column (then codePage is 0 and collation null: not text). Its value is
+   * the shortest decimal of a float32 (types/float.ts); into a `float` target column it goes as that
+   * float32 widened (Math.fround), as SQL Server converts real to float, not as the decimal read as
+   * a double: 3.1415927 went into a float column (a side table, a column altered real → float since)
+   * as 3.1415927, where CAST of the real gives 3.1415927410125732.
+   */
+  real?: true;
 }
 
 /**
