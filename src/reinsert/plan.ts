@@ -934,6 +934,25 @@ function databaseHead(d: ScriptDatabase | null | undefined, undo = false): strin
   ];
 }
 
+/**
+ * Values are written in ASCII (scriptLiteral), but a table or column name cannot be: a name beyond
+ * ASCII ([dbo].[Kündigung], [Straße]) is written as UTF-8 text (no byte-order mark), and a runner
+ * reading the file in another code page (sqlcmd without -f 65001: 1252) reads another name
+ * ([KÃ¼ndigung]: Msg 208 / 207, the script stopped at its first such statement) and another
+ * row-ledger key. The docs said "Scripts are ASCII" and the script said nothing; a WARNING naming
+ * them now says how to run it.
+ */
+function nonAsciiNames(plan: ReinsertPlan): string[] {
+  const names = new Set<string>();
+  for (const b of plan.batches) {
+    if (/[^\u0000-\u007f]/.test(b.table)) names.add(b.table);
+    for (const r of b.rows) for (const p of r.params) if (/[^\u0000-\u007f]/.test(p.column)) names.add(`${b.table}.${p.column}`);
+  }
+  if (!names.size) return [];
+  const list = [...names];
+  return [comment(`WARNING: names beyond ASCII (${list.slice(0, 5).join(', ')}${list.length > 5 ? `, and ${list.length - 5} more` : ''}) are written as UTF-8 (values are ASCII, names cannot be): run this file as UTF-8 (sqlcmd -f 65001 -i FILE; in SSMS, Open With... > SQL Query Editor with Encoding > UTF-8), else those names read as others and the script stops (Msg 208 / 207)`)];
+}
+
 /** An N'…' literal (quotes doubled). */
 function nLiteral(text: string): string {
   return `N'${text.replace(/'/g, "''")}'`;
@@ -991,6 +1010,7 @@ export function* renderScriptChunks(plan: ReinsertPlan, o: ScriptOptions = {}): 
   }
   for (const [table, e] of notPutBack) out.push(comment(`NOTE: ${table}'s ${[...e.columns].join(', ')} ${e.columns.size > 1 ? 'are' : 'is'} GENERATED ALWAYS (a temporal table's period): left out of the INSERT, the server sets ${e.columns.size > 1 ? 'them' : 'it'}, so the recovered value(s) of ${e.rows} row(s) do not go back (the period starts at the re-insert's transaction); to keep them, re-insert into a side table (tableMap) whose such columns are plain ones`));
   for (const p of plan.problems) out.push(comment(`NOT INCLUDED: row ${p.rowId} (${p.table}, LSN ${p.lsn}): ${p.code}: ${p.message}`));
+  out.push(...nonAsciiNames(plan));
   const database = o.database !== undefined ? o.database : plan.database;
   out.push(...databaseHead(database));
   // ANSI_WARNINGS ON: with it OFF (the session's or the database's setting; Microsoft Learn, SET
@@ -1104,6 +1124,7 @@ export function* renderUndoScriptChunks(plan: ReinsertPlan, o: UndoOptions = {})
     const skipped = plan.batches.flatMap((b) => b.rows).filter((r) => !o.rowIds!.has(r.rowId));
     for (const r of skipped) out.push(comment(`NOT TOUCHED: row ${r.rowId} (${r.table}, LSN ${r.lsn}): ${o.notTouched?.get(r.rowId) ?? 'not inserted by this run'}`));
   }
+  out.push(...nonAsciiNames(plan));
   const database = o.database !== undefined ? o.database : plan.database;
   out.push(...databaseHead(database, true));
   out.push('SET XACT_ABORT ON;', 'SET NOCOUNT ON;');
