@@ -398,7 +398,7 @@ class ReinsertPlanner {
       return;
     }
     if (!t) {
-      this.problems.push({ rowId: r.id, lsn: r.lsn, table: r.table, code: 'REINSERT_UNKNOWN_TABLE', message: `no metadata for target table ${targetName}` });
+      this.problems.push({ rowId: r.id, lsn: r.lsn, table: r.table, code: 'REINSERT_UNKNOWN_TABLE', message: unknownTableMessage(r.table, targetName, o.tableMap?.[r.table] !== undefined, o.database) });
       return;
     }
     try {
@@ -951,6 +951,16 @@ function nonAsciiNames(plan: ReinsertPlan): string[] {
   if (!names.size) return [];
   const list = [...names];
   return [comment(`WARNING: names beyond ASCII (${list.slice(0, 5).join(', ')}${list.length > 5 ? `, and ${list.length - 5} more` : ''}) are written as UTF-8 (values are ASCII, names cannot be): run this file as UTF-8 (sqlcmd -f 65001 -i FILE; in SSMS, Open With... > SQL Query Editor with Encoding > UTF-8), else those names read as others and the script stops (Msg 208 / 207)`)];
+}
+
+/**
+ * Why a row has no target table (REINSERT_UNKNOWN_TABLE), and what to do. It said `no metadata for
+ * target table recovery.Contacts_back`, which told a newcomer whose side table did not exist yet
+ * neither that nor how to make one.
+ */
+function unknownTableMessage(source: string, target: string, mapped: boolean, database?: string): string {
+  const where = database ? `database ${database}` : 'the target database';
+  return `${where} has no table ${target}${mapped ? ` (tableMap maps ${source} to it)` : ''}: its catalog lists no such table (or, planned without a target, the job has no layout of ${source}); create it there first${mapped ? ` (a side table with the columns of ${source}: SELECT TOP (0) * INTO ${target} FROM ${source}, run in the source database with the side table named by its database, copies them, identity included)` : ''} or correct ${mapped ? 'tableMap' : 'the target (targetName, target.database)'}`;
 }
 
 /** An N'…' literal (quotes doubled). */
