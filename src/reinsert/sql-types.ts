@@ -150,7 +150,7 @@ function nlit(s: string): string {
  */
 function assertTimeFits(c: TargetColumn, type: ParamType, text: string, frac: string, seconds: string): void {
   const kept = frac.replace(/0+$/, '');
-  const round = (why: string) => bad(c.name, `column ${c.name} (${declaration(type)}) ${why}: ${text} would go in rounded`);
+  const round = (why: string) => bad(c.name, `column ${c.name} (${declaration(type)}) ${why}: ${text} would go in rounded: ${elsewhere('of finer precision, datetime2(7)')}`);
   if (type.name === 'SmallDateTime') {
     if (seconds !== '00' || kept) throw round('keeps whole minutes');
   } else if (type.name === 'DateTime') {
@@ -180,7 +180,7 @@ function assertLengthFits(c: TargetColumn, type: ParamType, units: number, unit:
   // char(n)/nchar(n): trailing spaces are the value's padding, which the column pads or trims to its
   // own length; the value is the same (a char(10) 'ab' + 8 spaces into char(5): 'ab' + 3)
   if ((type.name === 'Char' || type.name === 'NChar') && text !== undefined && /^ *$/.test(text.slice(n))) return;
-  throw bad(c.name, `column ${c.name} (${declaration(type)}) holds at most ${n} ${unit}(s): the value has ${units}, and would go in cut to its first ${n}`);
+  throw bad(c.name, `column ${c.name} (${declaration(type)}) holds at most ${n} ${unit}(s): the value has ${units}, and would go in cut to its first ${n}: ${elsewhere('wide enough')}`);
 }
 
 /**
@@ -206,6 +206,9 @@ function assertBytesFit(c: TargetColumn, type: ParamType, text: string): void {
   if (bytes <= n) return;
   throw bad(c.name, `column ${c.name} (${declaration(type)}, collation ${c.collation ?? '(not named)'}, code page ${cp}) holds at most ${n} byte(s): the value has ${value.length} character(s) but takes ${bytes} byte(s) in code page ${cp}, so the server would refuse its INSERT (Msg 2628, string or binary data would be truncated) and roll back its whole batch, or cut the value where ANSI_WARNINGS is OFF: re-insert the row into a wider column (a side table, tableMap)`);
 }
+
+/** What a REINSERT_BAD_VALUE message says to do: the value is right, the target column is not. */
+const elsewhere = (what: string): string => `re-insert the row into a column ${what} (a side table, tableMap)`;
 
 function bad(column: string, why: string): ReinsertError {
   return new ReinsertError('REINSERT_BAD_VALUE', why, { column });
@@ -317,8 +320,8 @@ export function planParam(c: TargetColumn, v: SqlValue, source?: SourceText): Pa
       const isMoney = type.name === 'Money' || type.name === 'SmallMoney';
       const scale = isMoney ? 4 : c.scale;
       const kept = frac.replace(/0+$/, '');
-      if (kept.length > scale) throw bad(c.name, `column ${c.name} (${declaration(type)}) keeps ${scale} decimal place(s): ${s} would go in rounded`);
-      if (!isMoney && intPart.replace(/^0+/, '').length > c.precision - c.scale) throw bad(c.name, `column ${c.name} (${declaration(type)}) holds at most ${c.precision - c.scale} digit(s) before the decimal point: ${s} does not fit`);
+      if (kept.length > scale) throw bad(c.name, `column ${c.name} (${declaration(type)}) keeps ${scale} decimal place(s): ${s} would go in rounded: ${elsewhere(`of ${kept.length} decimal place(s) or more`)}`);
+      if (!isMoney && intPart.replace(/^0+/, '').length > c.precision - c.scale) throw bad(c.name, `column ${c.name} (${declaration(type)}) holds at most ${c.precision - c.scale} digit(s) before the decimal point: ${s} does not fit: ${elsewhere('of greater precision')}`);
       const scaledDigits = (intPart.replace(/^0+/, '') + frac.padEnd(c.scale, '0').slice(0, c.scale)).replace(/^0+/, '').length;
       const exactAsNumber = (type.name === 'Decimal' || type.name === 'Numeric') && frac.length <= c.scale && scaledDigits <= 15;
       if (exactAsNumber) return { type, value: Number(s), literal: s };
