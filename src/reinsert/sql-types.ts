@@ -281,11 +281,17 @@ export function planParam(c: TargetColumn, v: SqlValue, source?: SourceText): Pa
     }
     case 'TinyInt': case 'SmallInt': case 'Int': {
       if (typeof v !== 'number' || !Number.isInteger(v)) throw bad(c.name, `column ${c.name} (${c.type}) got ${JSON.stringify(v)}`);
+      // an int value into a smallint/tinyint target (altered since, a narrower side table): the
+      // script's DECLARE stopped with Msg 220 (arithmetic overflow) and the driver refused the
+      // parameter, failing the whole batch on every resume; a row problem instead
+      const [lo, hi] = type.name === 'TinyInt' ? [0, 255] : type.name === 'SmallInt' ? [-32768, 32767] : [-2147483648, 2147483647];
+      if (v < lo || v > hi) throw bad(c.name, `column ${c.name} (${c.type}) holds ${lo} to ${hi}: ${v} does not fit, and its INSERT would fail (arithmetic overflow, Msg 220 or 8115) with its whole batch: ${elsewhere('of a wider integer type')}`);
       return { type, value: v, literal: String(v) };
     }
     case 'BigInt': {
       const s = String(v);
       if (!INTEGER.test(s)) throw bad(c.name, `column ${c.name} (bigint) got ${JSON.stringify(v)}`);
+      if (BigInt(s) < -(2n ** 63n) || BigInt(s) > 2n ** 63n - 1n) throw bad(c.name, `column ${c.name} (bigint) holds -9223372036854775808 to 9223372036854775807: ${s} does not fit: ${elsewhere('of type decimal(38,0)')}`);
       return { type, value: s, literal: s };
     }
     case 'Real': case 'Float': {
