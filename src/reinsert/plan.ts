@@ -209,6 +209,12 @@ export interface PlannedRow {
   /** PlanInputRow.mayBeChanged: a comparison's row that may have been changed rather than deleted. */
   mayBeChanged?: true;
   /**
+   * The target's GENERATED ALWAYS columns (a temporal table's period) the row holds a value for: left
+   * out of its INSERT (the server sets them), so the recovered values do not go back; the script's
+   * head names them (renderScriptChunks). Absent when none.
+   */
+  notPutBack?: string[];
+  /**
    * The same three statements for a script, each parameter referenced by a script-unique
    * variable (`@r<rowId>_p<n>`). Built from the parameter list, never by rewriting SQL text,
    * so a column named `@p1` or `x@p1` stays itself.
@@ -392,7 +398,7 @@ class ReinsertPlanner {
       return;
     }
     if (!t) {
-      this.problems.push({ rowId: r.id, lsn: r.lsn, table: r.table, code: 'REINSERT_UNKNOWN_TABLE', message: `no metadata for target table ${targetName}` });
+      this.problems.push({ rowId: r.id, lsn: r.lsn, table: r.table, code: 'REINSERT_UNKNOWN_TABLE', message: unknownTableMessage(r.table, targetName, o.tableMap?.[r.table] !== undefined, o.database) });
       return;
     }
     try {
@@ -710,6 +716,8 @@ export function planRow(r: PlanInputRow, t: TargetTable, database?: string, sour
     sourceName.set(m.found.name, k);
   }
   const valueOf = (name: string): SqlValue | undefined => given.get(name);
+  // values the INSERT cannot carry: the server sets these columns itself
+  const notPutBack = t.columns.filter((c) => c.generatedAlways && given.has(c.name) && given.get(c.name) !== null).map((c) => c.name);
   const params: PlannedParam[] = [];
   for (const c of cols) {
     const v = valueOf(c.name);
@@ -762,6 +770,7 @@ export function planRow(r: PlanInputRow, t: TargetTable, database?: string, sour
     undoSql: undo(driver),
     undoByKey: byKey,
     ...(notDeleted ? { undoNotExact: notDeleted } : {}),
+    ...(notPutBack.length ? { notPutBack } : {}),
     script: { insert: insert(scripted), exists: exists(scripted), undo: undo(scripted), undoParams: notDeleted ? [] : whereParams.filter((p) => p.value !== null || byKey).map((p) => p.name) },
   };
 }
@@ -925,6 +934,35 @@ function databaseHead(d: ScriptDatabase | null | undefined, undo = false): strin
   ];
 }
 
+/**
+ * Values are written in ASCII (scriptLiteral), but a table or column name cannot be: a name beyond
+ * ASCII ([dbo].[Kündigung], [Straße]) is written as UTF-8 text (no byte-order mark), and a runner
+ * reading the file in another code page (sqlcmd without -f 65001: 1252) reads another name
+ * ([KÃ¼ndigung]: Msg 208 / 207, the script stopped at its first such statement) and another
+ * row-ledger key. The docs said "Scripts are ASCII" and the script said nothing; a WARNING naming
+ * them now says how to run it.
+ */
+function nonAsciiNames(plan: ReinsertPlan): string[] {
+  const names = new Set<string>();
+  for (const b of plan.batches) {
+    if (/[^\u0000-\u007f]/.test(b.table)) names.add(b.table);
+    for (const r of b.rows) for (const p of r.params) if (/[^\u0000-\u007f]/.test(p.column)) names.add(`${b.table}.${p.column}`);
+  }
+  if (!names.size) return [];
+  const list = [...names];
+  return [comment(`WARNING: names beyond ASCII (${list.slice(0, 5).join(', ')}${list.length > 5 ? `, and ${list.length - 5} more` : ''}) are written as UTF-8 (values are ASCII, names cannot be): run this file as UTF-8 (sqlcmd -f 65001 -i FILE; in SSMS, Open With... > SQL Query Editor with Encoding > UTF-8), else those names read as others and the script stops (Msg 208 / 207)`)];
+}
+
+/**
+ * Why a row has no target table (REINSERT_UNKNOWN_TABLE), and what to do. It said `no metadata for
+ * target table recovery.Contacts_back`, which told a newcomer whose side table did not exist yet
+ * neither that nor how to make one.
+ */
+function unknownTableMessage(source: string, target: string, mapped: boolean, database?: string): string {
+  const where = database ? `database ${database}` : 'the target database';
+  return `${where} has no table ${target}${mapped ? ` (tableMap maps ${source} to it)` : ''}: its catalog lists no such table (or, planned without a target, the job has no layout of ${source}); create it there first${mapped ? ` (a side table with the columns of ${source}: SELECT TOP (0) * INTO ${target} FROM ${source}, run in the source database with the side table named by its database, copies them, identity included)` : ''} or correct ${mapped ? 'tableMap' : 'the target (targetName, target.database)'}`;
+}
+
 /** An N'…' literal (quotes doubled). */
 function nLiteral(text: string): string {
   return `N'${text.replace(/'/g, "''")}'`;
@@ -969,10 +1007,28 @@ export function* renderScriptChunks(plan: ReinsertPlan, o: ScriptOptions = {}): 
   const maybeChanged = new Map<string, number[]>();
   for (const b of plan.batches) for (const r of b.rows) if (r.mayBeChanged) maybeChanged.set(b.table, [...(maybeChanged.get(b.table) ?? []), r.rowId]);
   for (const [table, ids] of maybeChanged) out.push(comment(`WARNING: ${ids.length} row(s) of ${table} (rows ${rowIdRanges(ids)}) were found by comparing whole rows (no key), and the later state holds rows the earlier one lacks: each may have been changed rather than deleted, and inserting it would duplicate that row as it is now; compare by the table's key (rowback diff --key, a restore job's key) before running`));
+  // GENERATED ALWAYS columns (a temporal table's period) are left out of the INSERT: the server sets
+  // them, so the values the reviewer saw there do not go back (the period starts at the re-insert);
+  // said per table (newcomer: ValidFrom/ValidTo were dropped without a word)
+  const notPutBack = new Map<string, { columns: Set<string>; rows: number }>();
+  for (const b of plan.batches) for (const r of b.rows) {
+    if (!r.notPutBack) continue;
+    const e = notPutBack.get(b.table) ?? { columns: new Set<string>(), rows: 0 };
+    for (const c of r.notPutBack) e.columns.add(c);
+    e.rows++;
+    notPutBack.set(b.table, e);
+  }
+  for (const [table, e] of notPutBack) out.push(comment(`NOTE: ${table}'s ${[...e.columns].join(', ')} ${e.columns.size > 1 ? 'are' : 'is'} GENERATED ALWAYS (a temporal table's period): left out of the INSERT, the server sets ${e.columns.size > 1 ? 'them' : 'it'}, so the recovered value(s) of ${e.rows} row(s) do not go back (the period starts at the re-insert's transaction); to keep them, re-insert into a side table (tableMap) whose such columns are plain ones`));
   for (const p of plan.problems) out.push(comment(`NOT INCLUDED: row ${p.rowId} (${p.table}, LSN ${p.lsn}): ${p.code}: ${p.message}`));
+  out.push(...nonAsciiNames(plan));
   const database = o.database !== undefined ? o.database : plan.database;
   out.push(...databaseHead(database));
-  out.push('SET XACT_ABORT ON;', 'SET NOCOUNT ON;', '');
+  // ANSI_WARNINGS ON: with it OFF (the session's or the database's setting; Microsoft Learn, SET
+  // ANSI_WARNINGS) an INSERT of a value longer than its column cuts the value and succeeds; ON, it is
+  // refused (Msg 2628) and XACT_ABORT rolls the batch back. A script planned without the target's
+  // columns (SQL export, offline dry run) cannot check their widths, so the server must refuse.
+  // rowback's own runs connect with it ON (tedious's default).
+  out.push('SET XACT_ABORT ON;', 'SET NOCOUNT ON;', comment('ANSI_WARNINGS ON: a value longer than its target column is refused (Msg 2628), never cut'), 'SET ANSI_WARNINGS ON;', '');
   // A failed batch aborts the script (XACT_ABORT) with its table's IDENTITY_INSERT still ON: a
   // session setting, which the rollback leaves, held for one table per session at a time (Microsoft
   // Learn, SET IDENTITY_INSERT). Run again in the same session (an SSMS window) after the cause was
@@ -1078,6 +1134,7 @@ export function* renderUndoScriptChunks(plan: ReinsertPlan, o: UndoOptions = {})
     const skipped = plan.batches.flatMap((b) => b.rows).filter((r) => !o.rowIds!.has(r.rowId));
     for (const r of skipped) out.push(comment(`NOT TOUCHED: row ${r.rowId} (${r.table}, LSN ${r.lsn}): ${o.notTouched?.get(r.rowId) ?? 'not inserted by this run'}`));
   }
+  out.push(...nonAsciiNames(plan));
   const database = o.database !== undefined ? o.database : plan.database;
   out.push(...databaseHead(database, true));
   out.push('SET XACT_ABORT ON;', 'SET NOCOUNT ON;');

@@ -117,6 +117,18 @@ export function undefinedBytesText<R extends { id: number; table: string; values
 }
 
 /**
+ * The script head's line saying where its column metadata came from: the target's catalog, or
+ * (`staged-layouts`, no target connection) the layouts the rows were decoded with, which says what
+ * that leaves unread. The SQL export wrote `column metadata: staged-layouts`, rowback's own name
+ * for it, which told a DBA reading the script nothing. Pure.
+ */
+export function metadataSentence(metadata: string): string {
+  return `column metadata from: ${metadata === 'target-catalog'
+    ? "the target's catalog"
+    : "the table layouts the rows were decoded with (no target connection: the target's columns, their types and widths, keys, identity columns and foreign keys were not read; each target table, a tableMap side table too, is taken to have its source table's columns; foreign-key order unknown)"}`;
+}
+
+/**
  * The char/varchar/text columns of the job's layouts, by table (`schema.name`) and column name, each
  * with the code page its values were decoded from (columnCodePage) and its collation (null: not
  * named): PlanOptions.sourceText. Pure.
@@ -126,7 +138,10 @@ export function sourceTextColumns(layouts: readonly TableLayout[]): Map<string, 
   for (const l of layouts) {
     const cols = new Map<string, SourceText>();
     for (const c of l.columns) {
-      if (c.isDropped || (c.type !== 'char' && c.type !== 'varchar' && c.type !== 'text')) continue;
+      if (c.isDropped) continue;
+      // a real column's values are float32s (SourceText.real): widened exactly into a float target
+      if (c.type === 'real') { cols.set(c.name, { codePage: 0, collation: null, real: true }); continue; }
+      if (c.type !== 'char' && c.type !== 'varchar' && c.type !== 'text') continue;
       cols.set(c.name, { codePage: columnCodePage(c), collation: c.collation });
     }
     if (cols.size) out.set(`${l.schema}.${l.name}`, cols);
@@ -441,8 +456,30 @@ export class ReinsertService {
   private header(jobId: number, runId: number, actor: string, metadata: string, dry: boolean): string[] {
     return [
       `rowback re-insert ${dry ? 'DRY RUN' : 'run'} ${runId} for job ${jobId}, by ${actor}, ${new Date().toISOString()}`,
-      `column metadata from: ${metadata === 'target-catalog' ? "the target's catalog" : 'the table layouts the rows were decoded with (no target connection: foreign-key order unknown)'}`,
+      metadataSentence(metadata),
     ];
+  }
+
+  /**
+   * Rows of the job its executed runs put back (status `reinserted`), per run with where it put
+   * them, and the way to put them into another table as well; null when none. A run into a side
+   * table (to check the rows first) marks its rows re-inserted, so the run into the real table
+   * then planned nothing: `REINSERT_NOTHING_TO_DO: job 1 has no approved rows that can be
+   * re-inserted`, and the dry run an empty script, neither saying why nor what to do.
+   */
+  private reinsertedNote(jobId: number): string | null {
+    const runs = this.store.db.prepare(`SELECT o.run_id AS runId, r.target AS target, COUNT(*) AS n FROM reinsert_outcomes o
+      JOIN reinsert_runs r ON r.id = o.run_id JOIN rows w ON w.id = o.row_id
+      WHERE r.job_id = ? AND r.dry_run = 0 AND o.outcome = 'inserted' AND w.status = 'reinserted' GROUP BY o.run_id ORDER BY o.run_id`).all(jobId) as { runId: number; target: string; n: number }[];
+    if (!runs.length) return null;
+    const total = runs.reduce((n, r) => n + r.n, 0);
+    const where = runs.map((r) => {
+      const t = JSON.parse(r.target) as { name?: string; database?: string | null; tableMap?: Record<string, string> | null };
+      const place = [t.name ? `target ${t.name}` : null, t.database ? `database ${t.database}` : null].filter(Boolean).join(', ');
+      const map = t.tableMap && Object.keys(t.tableMap).length ? `, side table(s) ${Object.entries(t.tableMap).map(([a, b]) => `${a} → ${b}`).join(', ')}` : '';
+      return `run ${r.runId}: ${r.n} row(s)${place ? ` into ${place}` : ''}${map}`;
+    });
+    return `${total} approved row(s) of job ${jobId} were already re-inserted by its runs (${where.join('; ')}) and are not planned again (never twice by rowback's runs); to put them into another table as well (the real table after a side table), export them with GET /api/jobs/${jobId}/export?format=sql&status=reinserted and run that script (its row-ledger check skips a row already put back into its table)`;
   }
 
   private insertRun(jobId: number, actor: string, req: ReinsertRequest, state: RunRecord['state'], used?: string | null): number {
@@ -461,7 +498,9 @@ export class ReinsertService {
     // a job still staging, INCOMPLETE or not known whole: its rows not (yet) found are in no script
     // (the job as it was when its rows were read: plan())
     const jobWarning = jobCompletenessWarning(job);
-    const script = renderScript(plan, { header: [...databaseCheckHeader(databaseCheck), ...(jobWarning ? [jobWarning] : []), ...this.header(jobId, runId, actor, metadata, true)], ledgerNote: true, foreignKeysKnown: metadata === 'target-catalog', ledgerBatch: `script of dry run ${runId}`, ledgerRunId: runId, database });
+    // nothing planned because the rows went back already (a side table first): said, with the way on
+    const done = plan.batches.length === 0 ? this.reinsertedNote(jobId) : null;
+    const script = renderScript(plan, { header: [...databaseCheckHeader(databaseCheck), ...(jobWarning ? [jobWarning] : []), ...this.header(jobId, runId, actor, metadata, true), ...(done ? [`NOTHING PLANNED: ${done}`] : [])], ledgerNote: true, foreignKeysKnown: metadata === 'target-catalog', ledgerBatch: `script of dry run ${runId}`, ledgerRunId: runId, database });
     // the preview's first line is the same database check as the script's (the undo deletes by key
     // in the target the script puts rows into: in another tenant's database, that tenant's rows)
     const undoScript = renderUndoScript(plan, {
@@ -499,7 +538,8 @@ export class ReinsertService {
       const byCode = new Map<string, number>();
       for (const p of plan.problems) byCode.set(p.code, (byCode.get(p.code) ?? 0) + 1);
       const why = plan.problems.length ? `: ${[...byCode].map(([c, n]) => `${n} held back (${c})`).join(', ')}; the first: ${plan.problems[0]!.message}` : '';
-      throw new ReinsertError('REINSERT_NOTHING_TO_DO', `job ${jobId} has no approved rows that can be re-inserted${why}`);
+      const done = this.reinsertedNote(jobId);
+      throw new ReinsertError('REINSERT_NOTHING_TO_DO', `job ${jobId} has no approved rows that can be re-inserted${why}${done ? `; ${done}` : ''}`);
     }
     // Checked again after the (asynchronous) planning and, with no await between, the run is
     // recorded as running: two requests planning at once cannot both pass.

@@ -150,7 +150,7 @@ function nlit(s: string): string {
  */
 function assertTimeFits(c: TargetColumn, type: ParamType, text: string, frac: string, seconds: string): void {
   const kept = frac.replace(/0+$/, '');
-  const round = (why: string) => bad(c.name, `column ${c.name} (${declaration(type)}) ${why}: ${text} would go in rounded`);
+  const round = (why: string) => bad(c.name, `column ${c.name} (${declaration(type)}) ${why}: ${text} would go in rounded: ${elsewhere('of finer precision, datetime2(7)')}`);
   if (type.name === 'SmallDateTime') {
     if (seconds !== '00' || kept) throw round('keeps whole minutes');
   } else if (type.name === 'DateTime') {
@@ -180,7 +180,7 @@ function assertLengthFits(c: TargetColumn, type: ParamType, units: number, unit:
   // char(n)/nchar(n): trailing spaces are the value's padding, which the column pads or trims to its
   // own length; the value is the same (a char(10) 'ab' + 8 spaces into char(5): 'ab' + 3)
   if ((type.name === 'Char' || type.name === 'NChar') && text !== undefined && /^ *$/.test(text.slice(n))) return;
-  throw bad(c.name, `column ${c.name} (${declaration(type)}) holds at most ${n} ${unit}(s): the value has ${units}, and would go in cut to its first ${n}`);
+  throw bad(c.name, `column ${c.name} (${declaration(type)}) holds at most ${n} ${unit}(s): the value has ${units}, and would go in cut to its first ${n}: ${elsewhere('wide enough')}`);
 }
 
 /**
@@ -193,6 +193,33 @@ function padCut(type: ParamType, v: string): string {
   const n = (type as { length?: number }).length;
   return (type.name === 'Char' || type.name === 'NChar') && n !== undefined && n !== MAX && v.length > n ? v.slice(0, n) : v;
 }
+
+/**
+ * A char(n)/varchar(n) value whose characters fit (assertLengthFits counts UTF-16 units) but whose
+ * bytes in the target column's code page do not: n is bytes, and a DBCS character (932, 936, 949,
+ * 950) takes two, a character beyond ASCII under a `_UTF8` collation two to four ('Müller' is 7
+ * bytes in UTF-8). The server converts the nvarchar value into the column's code page on INSERT and
+ * refuses it (Msg 2628, "String or binary data would be truncated"), which rolled back the row's whole
+ * batch, on every resume, and stopped the script (XACT_ABORT) at that row; with ANSI_WARNINGS OFF it
+ * cuts the value and the INSERT succeeds (Microsoft Learn, SET ANSI_WARNINGS). Refused here as a row
+ * problem instead, naming the column, its code page and the byte counts; not checked where the code
+ * page is not known (no target connection: the source's, which the value came from) or iconv-lite has
+ * no codec for it. A char(n) value's trailing spaces are its padding (assertLengthFits).
+ */
+function assertBytesFit(c: TargetColumn, type: ParamType, text: string): void {
+  const n = (type as { length?: number }).length;
+  const cp = c.codePage;
+  if (n === undefined || n === MAX || cp === undefined || cp === null || ASCII_ONLY.test(text)) return;
+  const codec = iconvCodec(cp);
+  if (codec === null) return;
+  const value = type.name === 'Char' ? text.replace(/ +$/, '') : text;
+  const bytes = iconv.encode(value, codec).length;
+  if (bytes <= n) return;
+  throw bad(c.name, `column ${c.name} (${declaration(type)}, collation ${c.collation ?? '(not named)'}, code page ${cp}) holds at most ${n} byte(s): the value has ${value.length} character(s) but takes ${bytes} byte(s) in code page ${cp}, so the server would refuse its INSERT (Msg 2628, string or binary data would be truncated) and roll back its whole batch, or cut the value where ANSI_WARNINGS is OFF: re-insert the row into a wider column (a side table, tableMap)`);
+}
+
+/** What a REINSERT_BAD_VALUE message says to do: the value is right, the target column is not. */
+const elsewhere = (what: string): string => `re-insert the row into a column ${what} (a side table, tableMap)`;
 
 function bad(column: string, why: string): ReinsertError {
   return new ReinsertError('REINSERT_BAD_VALUE', why, { column });
@@ -265,11 +292,17 @@ export function planParam(c: TargetColumn, v: SqlValue, source?: SourceText): Pa
     }
     case 'TinyInt': case 'SmallInt': case 'Int': {
       if (typeof v !== 'number' || !Number.isInteger(v)) throw bad(c.name, `column ${c.name} (${c.type}) got ${JSON.stringify(v)}`);
+      // an int value into a smallint/tinyint target (altered since, a narrower side table): the
+      // script's DECLARE stopped with Msg 220 (arithmetic overflow) and the driver refused the
+      // parameter, failing the whole batch on every resume; a row problem instead
+      const [lo, hi] = type.name === 'TinyInt' ? [0, 255] : type.name === 'SmallInt' ? [-32768, 32767] : [-2147483648, 2147483647];
+      if (v < lo || v > hi) throw bad(c.name, `column ${c.name} (${c.type}) holds ${lo} to ${hi}: ${v} does not fit, and its INSERT would fail (arithmetic overflow, Msg 220 or 8115) with its whole batch: ${elsewhere('of a wider integer type')}`);
       return { type, value: v, literal: String(v) };
     }
     case 'BigInt': {
       const s = String(v);
       if (!INTEGER.test(s)) throw bad(c.name, `column ${c.name} (bigint) got ${JSON.stringify(v)}`);
+      if (BigInt(s) < -(2n ** 63n) || BigInt(s) > 2n ** 63n - 1n) throw bad(c.name, `column ${c.name} (bigint) holds -9223372036854775808 to 9223372036854775807: ${s} does not fit: ${elsewhere('of type decimal(38,0)')}`);
       return { type, value: s, literal: s };
     }
     case 'Real': case 'Float': {
@@ -281,7 +314,12 @@ export function planParam(c: TargetColumn, v: SqlValue, source?: SourceText): Pa
       // (a double that is itself a float32, 0.10000000149011612, goes in exactly too)
       if (type.name === 'Real' && !Object.is(shortestFloat32(Math.fround(v)), v) && !Object.is(Math.fround(v), v)) {
         const f = Math.fround(v);
-        throw bad(c.name, `column ${c.name} (real) holds a 4-byte float: ${floatConstant(v)} ${Number.isFinite(f) ? `would go in rounded to ${floatConstant(shortestFloat32(f))}` : 'is beyond its range (±3.4028235E+38)'}`);
+        throw bad(c.name, `column ${c.name} (real) holds a 4-byte float: ${floatConstant(v)} ${Number.isFinite(f) ? `would go in rounded to ${floatConstant(shortestFloat32(f))}` : 'is beyond its range (±3.4028235E+38)'}: re-insert the row into a float column (a side table, tableMap)`);
+      }
+      // a real source value into a float column: the float32 it stands for, widened exactly
+      if (type.name === 'Float' && source?.real === true) {
+        const widened = Math.fround(v);
+        if (Object.is(shortestFloat32(widened), v)) return { type, value: widened, literal: floatConstant(widened) };
       }
       return { type, value: v, literal: floatConstant(v) };
     }
@@ -300,8 +338,8 @@ export function planParam(c: TargetColumn, v: SqlValue, source?: SourceText): Pa
       const isMoney = type.name === 'Money' || type.name === 'SmallMoney';
       const scale = isMoney ? 4 : c.scale;
       const kept = frac.replace(/0+$/, '');
-      if (kept.length > scale) throw bad(c.name, `column ${c.name} (${declaration(type)}) keeps ${scale} decimal place(s): ${s} would go in rounded`);
-      if (!isMoney && intPart.replace(/^0+/, '').length > c.precision - c.scale) throw bad(c.name, `column ${c.name} (${declaration(type)}) holds at most ${c.precision - c.scale} digit(s) before the decimal point: ${s} does not fit`);
+      if (kept.length > scale) throw bad(c.name, `column ${c.name} (${declaration(type)}) keeps ${scale} decimal place(s): ${s} would go in rounded: ${elsewhere(`of ${kept.length} decimal place(s) or more`)}`);
+      if (!isMoney && intPart.replace(/^0+/, '').length > c.precision - c.scale) throw bad(c.name, `column ${c.name} (${declaration(type)}) holds at most ${c.precision - c.scale} digit(s) before the decimal point: ${s} does not fit: ${elsewhere('of greater precision')}`);
       const scaledDigits = (intPart.replace(/^0+/, '') + frac.padEnd(c.scale, '0').slice(0, c.scale)).replace(/^0+/, '').length;
       const exactAsNumber = (type.name === 'Decimal' || type.name === 'Numeric') && frac.length <= c.scale && scaledDigits <= 15;
       if (exactAsNumber) return { type, value: Number(s), literal: s };
@@ -354,6 +392,7 @@ export function planParam(c: TargetColumn, v: SqlValue, source?: SourceText): Pa
       // the column's bytes never fit (and nvarchar(n) of the DECLARE would cut them)
       if (type.name !== 'Text') assertLengthFits(c, type, v.length, 'character', v);
       assertCodePageHolds(c, type, v, source);
+      if (type.name !== 'Text') assertBytesFit(c, type, v);
       const t = padCut(type, v);
       return { type: unicodeFor(type), value: t, literal: nlit(t) };
     }
@@ -399,6 +438,14 @@ export function floatConstant(v: number): string {
 export interface SourceText {
   codePage: number;
   collation: string | null;
+  /**
+   * Set for a `real` source column (then codePage is 0 and collation null: not text). Its value is
+   * the shortest decimal of a float32 (types/float.ts); into a `float` target column it goes as that
+   * float32 widened (Math.fround), as SQL Server converts real to float, not as the decimal read as
+   * a double: 3.1415927 went into a float column (a side table, a column altered real → float since)
+   * as 3.1415927, where CAST of the real gives 3.1415927410125732.
+   */
+  real?: true;
 }
 
 /**

@@ -84,15 +84,17 @@ export default async function reinsertRoutes(fastify: FastifyInstance, opts: { t
     },
   }, async (req, reply) => {
     const who = req.principal!;
+    // authorised before the target is looked at: a reviewer's real run with a target name not
+    // configured (or whose variable is unset) was answered 400 about the target, not 403; and a real
+    // run first: a reviewer's real run with a connection was told about previews. The message names
+    // the role that may and the command that makes its token, as every AUTH_FORBIDDEN (auth.ts)
+    if (!req.body.dryRun && who.role !== 'operator') {
+      return reply.code(403).send({ code: 'AUTH_FORBIDDEN', message: `role ${who.role} may preview but not run a re-insert; a run takes a token of role operator (rowback token create NAME --role operator --db <the server's staging file>): reviewers decide and operators run jobs and re-inserts, two people for every re-insert` });
+    }
     if (req.body.target && who.role !== 'operator') {
       // a preview connects to the target to read its catalog: with a connection of the caller's
       // choosing that would let any reviewer make the service dial any host and port
       return reply.code(403).send({ code: 'AUTH_FORBIDDEN', message: `role ${who.role} may preview against a configured target (targetName) or none; a connection given in the request is for operators` });
-    }
-    // authorised before the target is looked at: a reviewer's real run with a target name not
-    // configured (or whose variable is unset) was answered 400 about the target, not 403
-    if (!req.body.dryRun && who.role !== 'operator') {
-      return reply.code(403).send({ code: 'AUTH_FORBIDDEN', message: `role ${who.role} may preview but not run a re-insert` });
     }
     const { targetName, ...rest } = req.body;
     const body = { ...rest, target: targetOf(req.body, opts.targets, opts.allowedServers) };

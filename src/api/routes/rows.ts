@@ -7,7 +7,7 @@ import { splitQualifiedName } from '../../util/tsql.js';
 import { sidFilterForms } from '../../util/sid.js';
 import { assertWindowInOrder, parseWindowTime } from '../../recover/time-window.js';
 import { DEFAULT_REINSERT_OPERATIONS, inInsertionOrder, mergePlans, notScripted, problemSummary, renderScriptChunks, renderUndoScriptChunks, yieldToEventLoop, type ReinsertPlan } from '../../reinsert/plan.js';
-import { databaseCheckHeader, insertedByRuns } from '../../reinsert/service.js';
+import { databaseCheckHeader, insertedByRuns, metadataSentence } from '../../reinsert/service.js';
 import { compareDatabases } from '../../reinsert/source-database.js';
 import type { RowFilter, StagedRowWithRaw } from '../../staging/types.js';
 import { csvCell, csvValueHeaders, csvRecord, csvWarningsCell } from '../../util/csv.js';
@@ -272,7 +272,7 @@ export default async function rowRoutes(fastify: FastifyInstance) {
       }
     }
     const planned = plan.batches.reduce((n, b) => n + b.rows.length, 0);
-    const header = [`rowback export of job ${jobId} (${ids.length} rows), ${new Date().toISOString()}, column metadata: ${metadata}`];
+    const header = [`rowback export of job ${jobId} (${ids.length} rows), ${new Date().toISOString()}`, metadataSentence(metadata)];
     // the filter the rows were chosen by, and the job's own count: "(3 rows)" of a table= export
     // read as the whole job's re-insert, its other tables never said
     const given = Object.entries(filter).filter(([, v]) => v !== undefined && v !== '' && !(Array.isArray(v) && !v.length)).map(([k, v]) => `${k}=${redactSecrets(Array.isArray(v) ? v.join(',') : String(v))}`);
@@ -303,7 +303,10 @@ export default async function rowRoutes(fastify: FastifyInstance) {
     else {
       const notTouched = new Map(ids.filter((id) => !inserted.has(id)).map((id) => [id, 'no executed rowback run of this job inserted it'] as const));
       const sides = [...runTarget].filter(([, w]) => w.tableMap && Object.keys(w.tableMap).length).map(([runId, w]) => `run ${runId}: ${Object.entries(w.tableMap!).map(([a, b]) => `${a} → ${b}`).join(', ')}`);
-      chunks = renderUndoScriptChunks(plan, { rowIds: new Set(ids.filter((id) => inserted.has(id))), notTouched, header: [...header, 'undo: only rows that executed re-insert runs of this job inserted (their ledgers), from the table each run put them in', ...(sides.length ? [`side tables of the runs: ${sides.join('; ')}`] : [])] });
+      chunks = renderUndoScriptChunks(plan, { rowIds: new Set(ids.filter((id) => inserted.has(id))), notTouched, header: [...header, 'undo: only rows that executed re-insert runs of this job inserted (their ledgers), from the table each run put them in', ...(sides.length ? [`side tables of the runs: ${sides.join('; ')}`] : []),
+        // a newcomer who ran the exported script by hand got an undo deleting nothing, every row
+        // 'NOT TOUCHED', and no word of the undo that does delete them
+        ...(notTouched.size ? [`rows put back by a script run by hand (this export's format=sql, a dry run's script) are not known to this undo: undo them with the undoScript a dry run answers (POST /api/jobs/${jobId}/reinsert {"dryRun": true}, with the same tableMap), which deletes each row the target's row ledger says was put back`] : [])] });
     }
     // Streamed a batch at a time, with a turn of the event loop between batches.
     const body = Readable.from((async function* () {
