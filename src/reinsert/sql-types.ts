@@ -354,6 +354,7 @@ export function planParam(c: TargetColumn, v: SqlValue, source?: SourceText): Pa
       // the column's bytes never fit (and nvarchar(n) of the DECLARE would cut them)
       if (type.name !== 'Text') assertLengthFits(c, type, v.length, 'character', v);
       assertCodePageHolds(c, type, v, source);
+      if (type.name !== 'Text') assertBytesFit(c, type, v);
       const t = padCut(type, v);
       return { type: unicodeFor(type), value: t, literal: nlit(t) };
     }
@@ -490,6 +491,32 @@ function assertCodePageHolds(c: TargetColumn, type: ParamType, text: string, sou
   throw bad(c.name, `column ${c.name} (${declaration(type)}, collation ${c.collation ?? '(not named)'}, code page ${cp}) cannot hold ${shown}(${codePointName(miss.char)}) at character ${miss.at + 1} of the value: ${known}, and the server would write '?' or a look-alike character in its place on INSERT, with no error${from}: re-insert the row into a column that holds it (nvarchar, a _UTF8 collation, or the source's collation)`);
 }
 
+/**
+ * A char(n)/varchar(n) value (`text`) whose bytes in the target column's code page (TargetColumn.codePage,
+ * read from the target's catalog) pass the column's n bytes. assertLengthFits counts UTF-16 units,
+ * which equal the bytes only in a single-byte code page: a character beyond ASCII takes 2–4 bytes in
+ * UTF-8 and a DBCS character 2, so 'Łódź' of a Polish_CI_AS varchar(4) (4 bytes) is 7 in a _UTF8
+ * varchar(4), and '東京都庁舎' of a Japanese varchar(10) is 10 bytes for a 932 varchar(6). The value
+ * goes as nvarchar(n) and the server converts it on INSERT: beyond n it fails the statement ("String
+ * or binary data would be truncated", and with it the run's batch) or, where only trailing spaces
+ * pass n, cuts them with no error (a varchar value goes in shorter). Refused here, naming the row's
+ * column; a char(n) value whose bytes past n are its trailing padding fits (the column pads it back).
+ * Not judged when the code page is not known or is one rowback cannot encode (its characters beyond
+ * ASCII are refused by assertCodePageHolds), nor for ASCII (one byte a character everywhere).
+ */
+function assertBytesFit(c: TargetColumn, type: ParamType, text: string): void {
+  const n = (type as { length?: number }).length;
+  const cp = c.codePage;
+  if (n === undefined || n === MAX || cp === undefined || cp === null || ASCII_ONLY.test(text)) return;
+  const codec = iconvCodec(cp);
+  if (codec === null) return;
+  const bytes = (s: string): number => (codec === 'utf8' ? Buffer.byteLength(s, 'utf8') : iconv.encode(s, codec).length);
+  const all = bytes(text);
+  if (all <= n) return;
+  if (type.name === 'Char' && bytes(text.replace(/ +$/, '')) <= n) return;
+  throw bad(c.name, `column ${c.name} (${declaration(type)}, collation ${c.collation ?? '(not named)'}, code page ${cp}) holds at most ${n} byte(s): the value takes ${all} in code page ${cp}, so the server would refuse the statement (truncation)${type.name === 'VarChar' ? ' or, where only trailing spaces pass the length, cut them with no error' : ''}: re-insert the row into a wider column`);
+}
+
 /** Most characters an nchar(n) / nvarchar(n) declares (n > 4000 is only `max`). */
 const NCHAR_MAX = 4000;
 
@@ -536,7 +563,9 @@ function variantTextParam(column: string, base: Pick<TargetColumn, 'type' | 'max
   if (typeof v !== 'string') throw bad(column, `sql_variant value of ${column} (${baseType}) got ${JSON.stringify(v)}`);
   const n = base.maxLength === -1 ? MAX : Math.max(1, base.maxLength);
   if (collation !== undefined && COLLATION_NAME.test(collation) && codePageForCollation(collation) !== null) {
-    const odd = /[\u0080-\u009f\ufffd]/.exec(v);
+    // UTF-8 (a _UTF8 collation, SQL Server 2019+) holds U+0080–U+009F as C2 80–C2 9F, the bytes they
+    // were decoded from: only U+FFFD (bytes that were not UTF-8, or its own EF BF BD: not told apart) is refused
+    const odd = (codePageForCollation(collation) === 65001 ? /\ufffd/ : /[\u0080-\u009f\ufffd]/).exec(v);
     if (odd) {
       throw new ReinsertError('REINSERT_VARIANT_TEXT', `column ${column}: a ${base.type} value inside a sql_variant (collation ${collation}) holds U+${odd[0].codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')} at ${odd.index}, a byte its code page does not define or a control character whose conversion back is not certain: re-insert this row by hand`, { column });
     }
