@@ -510,11 +510,33 @@ function assertBytesFit(c: TargetColumn, type: ParamType, text: string): void {
   if (n === undefined || n === MAX || cp === undefined || cp === null || ASCII_ONLY.test(text)) return;
   const codec = iconvCodec(cp);
   if (codec === null) return;
-  const bytes = (s: string): number => (codec === 'utf8' ? Buffer.byteLength(s, 'utf8') : iconv.encode(s, codec).length);
+  const bytes = (s: string): number => (codec === 'utf8' ? Buffer.byteLength(s, 'utf8') : codePageBytes(codec, cp, s));
   const all = bytes(text);
   if (all <= n) return;
   if (type.name === 'Char' && bytes(text.replace(/ +$/, '')) <= n) return;
   throw bad(c.name, `column ${c.name} (${declaration(type)}, collation ${c.collation ?? '(not named)'}, code page ${cp}) holds at most ${n} byte(s): the value takes ${all} in code page ${cp}, so the server would refuse the statement (truncation)${type.name === 'VarChar' ? ' or, where only trailing spaces pass the length, cut them with no error' : ''}: re-insert the row into a wider column`);
+}
+
+/**
+ * The bytes of `text` in code page `cp` (iconv-lite codec `codec`). A character iconv-lite's table
+ * lacks but rowback's decoder gives (a value decoded from this same code page, not judged by
+ * assertCodePageHolds: a C1 control of an undefined byte, a private-use character of a DBCS
+ * user-defined pair) comes out of iconv-lite as one '?': counted as its own bytes instead, 2 for a
+ * DBCS code page's private-use characters U+E000–U+F8EF (user-defined pairs; U+F8F0 and up are single
+ * bytes there: 932's 0xA0/0xFD–0xFF, 936's 0xFF, 950's 0xFF), else 1.
+ */
+function codePageBytes(codec: string, cp: number, text: string): number {
+  const b = iconv.encode(text, codec);
+  let q = 0;
+  for (const x of b) if (x === 0x3f) q++;
+  if (q === (text.match(/\?/g)?.length ?? 0)) return b.length;
+  const dbcs = cp === 932 || cp === 936 || cp === 949 || cp === 950;
+  let n = 0;
+  for (const ch of text) {
+    const e = iconv.encode(ch, codec);
+    n += e.length === 1 && e[0] === 0x3f && ch !== '?' ? (dbcs && ch >= '\ue000' && ch < '\uf8f0' ? 2 : 1) : e.length;
+  }
+  return n;
 }
 
 /** Most characters an nchar(n) / nvarchar(n) declares (n > 4000 is only `max`). */

@@ -73,3 +73,13 @@ describe('sql_variant: a char/varchar value of a _UTF8 collation', () => {
     expect(refusal(() => planParam(variantCol, { baseType: 'varchar', maxLength: 10, collation: 'Latin1_General_CI_AS', value: 'a\u0085b' } as never)).code).toBe('REINSERT_VARIANT_TEXT');
   });
 });
+
+describe("bytes of characters rowback's decoder gives but iconv-lite's table lacks (a value of the target's own code page)", () => {
+  it("932's user-defined pair F040 (U+E000) is 2 bytes, not iconv-lite's one '?'", () => {
+    const src = { codePage: 932, collation: 'Japanese_CI_AS' };
+    expect(refusal(() => planParam(col({ ...JAPANESE, maxLength: 3 }), '\ue000\ue001', src)).message).toContain('holds at most 3 byte(s): the value takes 4 in code page 932');
+    expect(planParam(col({ ...JAPANESE, maxLength: 4 }), '\ue000\ue001', src).value).toBe('\ue000\ue001');
+    // 1252's 0x81 (U+0081) is one byte
+    expect(planParam(col({ collation: 'Latin1_General_CI_AS', codePage: 1252, maxLength: 2 }), 'a\u0081', { codePage: 1252, collation: 'Latin1_General_CI_AS' }).value).toBe('a\u0081');
+  });
+});
