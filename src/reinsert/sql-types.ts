@@ -5,7 +5,7 @@ import { scriptLiteral } from '../util/tsql.js';
 import type { SqlTypeName } from '../reconstruct/metadata/table-layout.js';
 import { isOffRow, type SqlValue } from '../reconstruct/values.js';
 import type { TargetColumn } from './target-table.js';
-import { codePageForCollation } from '../reconstruct/collation.js';
+import { codePageForCollation, decoderForCodePage } from '../reconstruct/collation.js';
 import { shortestFloat32 } from '../reconstruct/types/float.js';
 import { firstUnpairedSurrogate } from '../util/surrogates.js';
 
@@ -409,7 +409,8 @@ export interface SourceText {
  * (collation.ts, every byte and DBCS pair, 2026-12-05) they differ on the C1 controls and private-use
  * characters the decoders give bytes Microsoft's tables leave undefined and user-defined pairs, which
  * iconv-lite lacks (judged not to fit: a refusal, never a changed value), and on two iconv-lite
- * holds that the decoders do not (1255's U+05BA, 932's U+0080): judged to fit), `utf8`
+ * holds that the decoders do not (1255's U+05BA, 932's U+0080): judged not to fit either, by
+ * rowbackHolds), `utf8`
  * for 65001 (`_UTF8` collations); null for a code page iconv-lite has no codec for (0, a
  * Unicode-only collation, which cannot be a char/varchar column's).
  */
@@ -420,6 +421,55 @@ function iconvCodec(codePage: number): string | null {
 }
 
 const ASCII_ONLY = /^[\u0000-\u007f]*$/;
+
+const decodedByRowback = new Map<number, ReadonlySet<string> | null>();
+
+/**
+ * Every character beyond ASCII rowback's own decoder (collation.ts) gives for a byte or DBCS pair of
+ * code page `cp` (cached); null when rowback has no decoder for it. iconv-lite's tables hold two
+ * characters rowback's decoders read no byte as (932's U+0080, 1255's U+05BA: rowback takes 932's
+ * 0x80 and 1255's 0xCA for undefined bytes, U+FFFD, and holds such values back as
+ * REINSERT_UNDEFINED_BYTES): judged by iconv-lite alone, U+0080 of a 949 or 950 value was let into a
+ * 932 column, where by rowback's own table it has no byte. A character fits a code page only when
+ * both say so.
+ */
+function rowbackChars(cp: number): ReadonlySet<string> | null {
+  let set = decodedByRowback.get(cp);
+  if (set !== undefined) return set;
+  const d = decoderForCodePage(cp);
+  if (d === null) {
+    set = null;
+  } else {
+    const chars = new Set<string>();
+    const dbcs = cp === 932 || cp === 936 || cp === 949 || cp === 950;
+    const one = new Uint8Array(1);
+    const two = new Uint8Array(2);
+    for (let b = 0x80; b <= 0xff; b++) {
+      one[0] = b;
+      const s = d.decode(one, 0, 1);
+      if (s.length === 1 && s !== '\ufffd') chars.add(s);
+      if (dbcs) {
+        two[0] = b;
+        for (let t = 0x40; t <= 0xfe; t++) {
+          two[1] = t;
+          const p = d.decode(two, 0, 2);
+          if (p.length === 1 && p !== '\ufffd' && p.charCodeAt(0) > 0x7f) chars.add(p);
+        }
+      }
+    }
+    set = chars;
+  }
+  decodedByRowback.set(cp, set);
+  return set;
+}
+
+/** Whether every character of `text` beyond ASCII is one rowback's decoder of `cp` gives for some byte or pair (true when it has none for `cp`: iconv-lite alone judges). */
+function rowbackHolds(cp: number, text: string): boolean {
+  const set = rowbackChars(cp);
+  if (set === null) return true;
+  for (const ch of text) if (ch.charCodeAt(0) > 0x7f && !set.has(ch)) return false;
+  return true;
+}
 
 /** Whether `text` comes back from code page `codec` as itself (encoded, then decoded), U+FFFD aside. */
 function roundTrips(codec: string, text: string): boolean {
@@ -447,10 +497,10 @@ export function firstCharNotHeld(codePage: number, text: string): { char: string
     return u ? { char: text[u.offset]!, at: u.offset } : null;
   }
   const codec = iconvCodec(codePage);
-  if (codec !== null && roundTrips(codec, text)) return null;
+  if (codec !== null && roundTrips(codec, text) && rowbackHolds(codePage, text)) return null;
   let at = 0;
   for (const ch of text) {
-    if (ch.charCodeAt(0) > 0x7f && (codec === null || !roundTrips(codec, ch))) return { char: ch, at };
+    if (ch.charCodeAt(0) > 0x7f && (codec === null || !roundTrips(codec, ch) || !rowbackHolds(codePage, ch))) return { char: ch, at };
     at += ch.length;
   }
   // the whole did not come back though each character does (a codec with state): its first non-ASCII one

@@ -83,3 +83,17 @@ describe("bytes of characters rowback's decoder gives but iconv-lite's table lac
     expect(planParam(col({ collation: 'Latin1_General_CI_AS', codePage: 1252, maxLength: 2 }), 'a\u0081', { codePage: 1252, collation: 'Latin1_General_CI_AS' }).value).toBe('a\u0081');
   });
 });
+
+describe("a character iconv-lite's table holds but rowback's own decoder of the code page reads no byte as", () => {
+  it("U+0080 (a 949 or 950 value's byte 0x80) into a 932 column, U+05BA into a 1255 one: refused, as rowback's tables say those code pages lack it", () => {
+    // rowback reads 932's 0x80 and 1255's 0xCA as bytes the code page does not define (U+FFFD);
+    // iconv-lite maps them to U+0080 and U+05BA, so iconv-lite alone let them through
+    expect(refusal(() => planParam(col({ collation: 'Japanese_CI_AS', codePage: 932 }), 'a\u0080', { codePage: 949, collation: 'Korean_Wansung_CI_AS' })).message)
+      .toContain('code page 932) cannot hold (U+0080) at character 2 of the value: code page 932 has no such character');
+    expect(refusal(() => planParam(col({ collation: 'Hebrew_CI_AS', codePage: 1255, maxLength: 10 }), '\u05d5\u05ba', { codePage: 65001, collation: 'Latin1_General_100_CI_AS_SC_UTF8' })).message)
+      .toContain("code page 1255) cannot hold 'ֺ' (U+05BA) at character 2");
+    // the rest of those code pages as before
+    expect(planParam(col({ collation: 'Japanese_CI_AS', codePage: 932, maxLength: 10 }), '東京ｱ').value).toBe('東京ｱ');
+    expect(planParam(col({ collation: 'Hebrew_CI_AS', codePage: 1255, maxLength: 10 }), '\u05d5\u05b9').value).toBe('\u05d5\u05b9');
+  });
+});
