@@ -5,7 +5,7 @@ import { scriptLiteral } from '../util/tsql.js';
 import type { SqlTypeName } from '../reconstruct/metadata/table-layout.js';
 import { isOffRow, type SqlValue } from '../reconstruct/values.js';
 import type { TargetColumn } from './target-table.js';
-import { codePageForCollation } from '../reconstruct/collation.js';
+import { codePageForCollation, decoderForCodePage } from '../reconstruct/collation.js';
 import { shortestFloat32 } from '../reconstruct/types/float.js';
 import { firstUnpairedSurrogate } from '../util/surrogates.js';
 
@@ -192,30 +192,6 @@ function assertLengthFits(c: TargetColumn, type: ParamType, units: number, unit:
 function padCut(type: ParamType, v: string): string {
   const n = (type as { length?: number }).length;
   return (type.name === 'Char' || type.name === 'NChar') && n !== undefined && n !== MAX && v.length > n ? v.slice(0, n) : v;
-}
-
-/**
- * A char(n)/varchar(n) value whose characters fit (assertLengthFits counts UTF-16 units) but whose
- * bytes in the target column's code page do not: n is bytes, and a DBCS character (932, 936, 949,
- * 950) takes two, a character beyond ASCII under a `_UTF8` collation two to four ('Müller' is 7
- * bytes in UTF-8). The server converts the nvarchar value into the column's code page on INSERT and
- * refuses it (Msg 2628, "String or binary data would be truncated"), which rolled back the row's whole
- * batch, on every resume, and stopped the script (XACT_ABORT) at that row; with ANSI_WARNINGS OFF it
- * cuts the value and the INSERT succeeds (Microsoft Learn, SET ANSI_WARNINGS). Refused here as a row
- * problem instead, naming the column, its code page and the byte counts; not checked where the code
- * page is not known (no target connection: the source's, which the value came from) or iconv-lite has
- * no codec for it. A char(n) value's trailing spaces are its padding (assertLengthFits).
- */
-function assertBytesFit(c: TargetColumn, type: ParamType, text: string): void {
-  const n = (type as { length?: number }).length;
-  const cp = c.codePage;
-  if (n === undefined || n === MAX || cp === undefined || cp === null || ASCII_ONLY.test(text)) return;
-  const codec = iconvCodec(cp);
-  if (codec === null) return;
-  const value = type.name === 'Char' ? text.replace(/ +$/, '') : text;
-  const bytes = iconv.encode(value, codec).length;
-  if (bytes <= n) return;
-  throw bad(c.name, `column ${c.name} (${declaration(type)}, collation ${c.collation ?? '(not named)'}, code page ${cp}) holds at most ${n} byte(s): the value has ${value.length} character(s) but takes ${bytes} byte(s) in code page ${cp}, so the server would refuse its INSERT (Msg 2628, string or binary data would be truncated) and roll back its whole batch, or cut the value where ANSI_WARNINGS is OFF: re-insert the row into a wider column (a side table, tableMap)`);
 }
 
 /** What a REINSERT_BAD_VALUE message says to do: the value is right, the target column is not. */
@@ -455,7 +431,8 @@ export interface SourceText {
  * (collation.ts, every byte and DBCS pair, 2026-12-05) they differ on the C1 controls and private-use
  * characters the decoders give bytes Microsoft's tables leave undefined and user-defined pairs, which
  * iconv-lite lacks (judged not to fit: a refusal, never a changed value), and on two iconv-lite
- * holds that the decoders do not (1255's U+05BA, 932's U+0080): judged to fit), `utf8`
+ * holds that the decoders do not (1255's U+05BA, 932's U+0080): judged not to fit either, by
+ * rowbackHolds), `utf8`
  * for 65001 (`_UTF8` collations); null for a code page iconv-lite has no codec for (0, a
  * Unicode-only collation, which cannot be a char/varchar column's).
  */
@@ -466,6 +443,55 @@ function iconvCodec(codePage: number): string | null {
 }
 
 const ASCII_ONLY = /^[\u0000-\u007f]*$/;
+
+const decodedByRowback = new Map<number, ReadonlySet<string> | null>();
+
+/**
+ * Every character beyond ASCII rowback's own decoder (collation.ts) gives for a byte or DBCS pair of
+ * code page `cp` (cached); null when rowback has no decoder for it. iconv-lite's tables hold two
+ * characters rowback's decoders read no byte as (932's U+0080, 1255's U+05BA: rowback takes 932's
+ * 0x80 and 1255's 0xCA for undefined bytes, U+FFFD, and holds such values back as
+ * REINSERT_UNDEFINED_BYTES): judged by iconv-lite alone, U+0080 of a 949 or 950 value was let into a
+ * 932 column, where by rowback's own table it has no byte. A character fits a code page only when
+ * both say so.
+ */
+function rowbackChars(cp: number): ReadonlySet<string> | null {
+  let set = decodedByRowback.get(cp);
+  if (set !== undefined) return set;
+  const d = decoderForCodePage(cp);
+  if (d === null) {
+    set = null;
+  } else {
+    const chars = new Set<string>();
+    const dbcs = cp === 932 || cp === 936 || cp === 949 || cp === 950;
+    const one = new Uint8Array(1);
+    const two = new Uint8Array(2);
+    for (let b = 0x80; b <= 0xff; b++) {
+      one[0] = b;
+      const s = d.decode(one, 0, 1);
+      if (s.length === 1 && s !== '\ufffd') chars.add(s);
+      if (dbcs) {
+        two[0] = b;
+        for (let t = 0x40; t <= 0xfe; t++) {
+          two[1] = t;
+          const p = d.decode(two, 0, 2);
+          if (p.length === 1 && p !== '\ufffd' && p.charCodeAt(0) > 0x7f) chars.add(p);
+        }
+      }
+    }
+    set = chars;
+  }
+  decodedByRowback.set(cp, set);
+  return set;
+}
+
+/** Whether every character of `text` beyond ASCII is one rowback's decoder of `cp` gives for some byte or pair (true when it has none for `cp`: iconv-lite alone judges). */
+function rowbackHolds(cp: number, text: string): boolean {
+  const set = rowbackChars(cp);
+  if (set === null) return true;
+  for (const ch of text) if (ch.charCodeAt(0) > 0x7f && !set.has(ch)) return false;
+  return true;
+}
 
 /** Whether `text` comes back from code page `codec` as itself (encoded, then decoded), U+FFFD aside. */
 function roundTrips(codec: string, text: string): boolean {
@@ -493,10 +519,10 @@ export function firstCharNotHeld(codePage: number, text: string): { char: string
     return u ? { char: text[u.offset]!, at: u.offset } : null;
   }
   const codec = iconvCodec(codePage);
-  if (codec !== null && roundTrips(codec, text)) return null;
+  if (codec !== null && roundTrips(codec, text) && rowbackHolds(codePage, text)) return null;
   let at = 0;
   for (const ch of text) {
-    if (ch.charCodeAt(0) > 0x7f && (codec === null || !roundTrips(codec, ch))) return { char: ch, at };
+    if (ch.charCodeAt(0) > 0x7f && (codec === null || !roundTrips(codec, ch) || !rowbackHolds(codePage, ch))) return { char: ch, at };
     at += ch.length;
   }
   // the whole did not come back though each character does (a codec with state): its first non-ASCII one
@@ -535,6 +561,54 @@ function assertCodePageHolds(c: TargetColumn, type: ParamType, text: string, sou
   const from = source !== undefined ? `; the value was decoded from code page ${source.codePage}${source.collation ? ` (collation ${source.collation})` : ''}` : '';
   const known = iconvCodec(cp) !== null ? `code page ${cp} has no such character` : `rowback cannot check code page ${cp} for characters beyond ASCII`;
   throw bad(c.name, `column ${c.name} (${declaration(type)}, collation ${c.collation ?? '(not named)'}, code page ${cp}) cannot hold ${shown}(${codePointName(miss.char)}) at character ${miss.at + 1} of the value: ${known}, and the server would write '?' or a look-alike character in its place on INSERT, with no error${from}: re-insert the row into a column that holds it (nvarchar, a _UTF8 collation, or the source's collation)`);
+}
+
+/**
+ * A char(n)/varchar(n) value (`text`) whose bytes in the target column's code page (TargetColumn.codePage,
+ * read from the target's catalog) pass the column's n bytes. assertLengthFits counts UTF-16 units,
+ * which equal the bytes only in a single-byte code page: a character beyond ASCII takes 2–4 bytes in
+ * UTF-8 and a DBCS character 2, so 'Łódź' of a Polish_CI_AS varchar(4) (4 bytes) is 7 in a _UTF8
+ * varchar(4), and '東京都庁舎' of a Japanese varchar(10) is 10 bytes for a 932 varchar(6). The value
+ * goes as nvarchar(n) and the server converts it on INSERT: beyond n it fails the statement ("String
+ * or binary data would be truncated", and with it the run's batch) or, where only trailing spaces
+ * pass n, cuts them with no error (a varchar value goes in shorter). Refused here, naming the row's
+ * column; a char(n) value whose bytes past n are its trailing padding fits (the column pads it back).
+ * Not judged when the code page is not known or is one rowback cannot encode (its characters beyond
+ * ASCII are refused by assertCodePageHolds), nor for ASCII (one byte a character everywhere).
+ */
+function assertBytesFit(c: TargetColumn, type: ParamType, text: string): void {
+  const n = (type as { length?: number }).length;
+  const cp = c.codePage;
+  if (n === undefined || n === MAX || cp === undefined || cp === null || ASCII_ONLY.test(text)) return;
+  const codec = iconvCodec(cp);
+  if (codec === null) return;
+  const bytes = (s: string): number => (codec === 'utf8' ? Buffer.byteLength(s, 'utf8') : codePageBytes(codec, cp, s));
+  const all = bytes(text);
+  if (all <= n) return;
+  if (type.name === 'Char' && bytes(text.replace(/ +$/, '')) <= n) return;
+  throw bad(c.name, `column ${c.name} (${declaration(type)}, collation ${c.collation ?? '(not named)'}, code page ${cp}) holds at most ${n} byte(s): the value has ${text.length} character(s) but takes ${all} byte(s) in code page ${cp}, so the server would refuse its INSERT (Msg 2628, string or binary data would be truncated) and roll back its whole batch${type.name === 'VarChar' ? ', or cut the value with no error where only trailing spaces pass the length or ANSI_WARNINGS is OFF' : ''}: ${elsewhere('wide enough')}`);
+}
+
+/**
+ * The bytes of `text` in code page `cp` (iconv-lite codec `codec`). A character iconv-lite's table
+ * lacks but rowback's decoder gives (a value decoded from this same code page, not judged by
+ * assertCodePageHolds: a C1 control of an undefined byte, a private-use character of a DBCS
+ * user-defined pair) comes out of iconv-lite as one '?': counted as its own bytes instead, 2 for a
+ * DBCS code page's private-use characters U+E000–U+F8EF (user-defined pairs; U+F8F0 and up are single
+ * bytes there: 932's 0xA0/0xFD–0xFF, 936's 0xFF, 950's 0xFF), else 1.
+ */
+function codePageBytes(codec: string, cp: number, text: string): number {
+  const b = iconv.encode(text, codec);
+  let q = 0;
+  for (const x of b) if (x === 0x3f) q++;
+  if (q === (text.match(/\?/g)?.length ?? 0)) return b.length;
+  const dbcs = cp === 932 || cp === 936 || cp === 949 || cp === 950;
+  let n = 0;
+  for (const ch of text) {
+    const e = iconv.encode(ch, codec);
+    n += e.length === 1 && e[0] === 0x3f && ch !== '?' ? (dbcs && ch >= '\ue000' && ch < '\uf8f0' ? 2 : 1) : e.length;
+  }
+  return n;
 }
 
 /** Most characters an nchar(n) / nvarchar(n) declares (n > 4000 is only `max`). */
@@ -583,7 +657,9 @@ function variantTextParam(column: string, base: Pick<TargetColumn, 'type' | 'max
   if (typeof v !== 'string') throw bad(column, `sql_variant value of ${column} (${baseType}) got ${JSON.stringify(v)}`);
   const n = base.maxLength === -1 ? MAX : Math.max(1, base.maxLength);
   if (collation !== undefined && COLLATION_NAME.test(collation) && codePageForCollation(collation) !== null) {
-    const odd = /[\u0080-\u009f\ufffd]/.exec(v);
+    // UTF-8 (a _UTF8 collation, SQL Server 2019+) holds U+0080–U+009F as C2 80–C2 9F, the bytes they
+    // were decoded from: only U+FFFD (bytes that were not UTF-8, or its own EF BF BD: not told apart) is refused
+    const odd = (codePageForCollation(collation) === 65001 ? /\ufffd/ : /[\u0080-\u009f\ufffd]/).exec(v);
     if (odd) {
       throw new ReinsertError('REINSERT_VARIANT_TEXT', `column ${column}: a ${base.type} value inside a sql_variant (collation ${collation}) holds U+${odd[0].codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')} at ${odd.index}, a byte its code page does not define or a control character whose conversion back is not certain: re-insert this row by hand`, { column });
     }

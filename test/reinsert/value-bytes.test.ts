@@ -26,7 +26,7 @@ describe('re-insert: a char/varchar value whose bytes in the target code page ex
   it('UTF-8 varchar(5): 5 characters of 6 bytes are refused, naming both counts', () => {
     const r = refusal(() => planParam(col(UTF8), 'Mülle'));
     expect(r.code).toBe('REINSERT_BAD_VALUE');
-    expect(r.message).toBe('column Name (varchar(5), collation Latin1_General_100_CI_AS_SC_UTF8, code page 65001) holds at most 5 byte(s): the value has 5 character(s) but takes 6 byte(s) in code page 65001, so the server would refuse its INSERT (Msg 2628, string or binary data would be truncated) and roll back its whole batch, or cut the value where ANSI_WARNINGS is OFF: re-insert the row into a wider column (a side table, tableMap)');
+    expect(r.message).toBe('column Name (varchar(5), collation Latin1_General_100_CI_AS_SC_UTF8, code page 65001) holds at most 5 byte(s): the value has 5 character(s) but takes 6 byte(s) in code page 65001, so the server would refuse its INSERT (Msg 2628, string or binary data would be truncated) and roll back its whole batch, or cut the value with no error where only trailing spaces pass the length or ANSI_WARNINGS is OFF: re-insert the row into a column wide enough (a side table, tableMap)');
     expect(planParam(col(UTF8), 'Müll').value).toBe('Müll');
   });
 
