@@ -130,7 +130,6 @@ export function toMssqlType(t: ParamType): sql.ISqlType {
   }
 }
 
-const INTEGER = /^-?\d+$/;
 const DECIMAL = /^-?\d+(\.\d+)?$/;
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const DATETIME = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,7}))?$/;
@@ -192,6 +191,19 @@ function assertLengthFits(c: TargetColumn, type: ParamType, units: number, unit:
 function padCut(type: ParamType, v: string): string {
   const n = (type as { length?: number }).length;
   return (type.name === 'Char' || type.name === 'NChar') && n !== undefined && n !== MAX && v.length > n ? v.slice(0, n) : v;
+}
+
+/**
+ * An integer value as a bigint: a JavaScript integer (exact, whatever its size: BigInt of a double
+ * beyond 2^53 is that double's value; -0 is 0), or a decimal string of an integer, with a fraction
+ * of zeros only ('5', '-0', '5.00': a bigint or decimal source column's text). null for anything
+ * else (a fraction, a non-finite number, other text): refused by the caller.
+ */
+function integerOf(v: SqlValue): bigint | null {
+  if (typeof v === 'number') return Number.isInteger(v) ? BigInt(v) : null;
+  if (typeof v !== 'string') return null;
+  const m = /^(-?\d+)(?:\.0*)?$/.exec(v);
+  return m ? BigInt(m[1]) : null;
 }
 
 /** What a REINSERT_BAD_VALUE message says to do: the value is right, the target column is not. */
@@ -267,17 +279,23 @@ export function planParam(c: TargetColumn, v: SqlValue, source?: SourceText): Pa
       return { type, value: b, literal: b ? '1' : '0' };
     }
     case 'TinyInt': case 'SmallInt': case 'Int': {
-      if (typeof v !== 'number' || !Number.isInteger(v)) throw bad(c.name, `column ${c.name} (${c.type}) got ${JSON.stringify(v)}`);
+      // a bigint source value is decoded as a decimal string (types/integer.ts), as is a decimal's:
+      // a bigint or decimal(p,0) column's 5 into an int target (altered since, a side table) is 5
+      const n = integerOf(v);
+      if (n === null) throw bad(c.name, `column ${c.name} (${c.type}) got ${JSON.stringify(v)}`);
       // an int value into a smallint/tinyint target (altered since, a narrower side table): the
       // script's DECLARE stopped with Msg 220 (arithmetic overflow) and the driver refused the
       // parameter, failing the whole batch on every resume; a row problem instead
       const [lo, hi] = type.name === 'TinyInt' ? [0, 255] : type.name === 'SmallInt' ? [-32768, 32767] : [-2147483648, 2147483647];
-      if (v < lo || v > hi) throw bad(c.name, `column ${c.name} (${c.type}) holds ${lo} to ${hi}: ${v} does not fit, and its INSERT would fail (arithmetic overflow, Msg 220 or 8115) with its whole batch: ${elsewhere('of a wider integer type')}`);
-      return { type, value: v, literal: String(v) };
+      if (n < BigInt(lo) || n > BigInt(hi)) throw bad(c.name, `column ${c.name} (${c.type}) holds ${lo} to ${hi}: ${n} does not fit, and its INSERT would fail (arithmetic overflow, Msg 220 or 8115) with its whole batch: ${elsewhere('of a wider integer type')}`);
+      return { type, value: Number(n), literal: String(n) };
     }
     case 'BigInt': {
-      const s = String(v);
-      if (!INTEGER.test(s)) throw bad(c.name, `column ${c.name} (bigint) got ${JSON.stringify(v)}`);
+      // a number beyond 2^53 (a float source value) written by String() is not its value
+      // (String(2 ** 60) is '1152921504606847000', 2^60 is 1152921504606846976): BigInt(v) is exact
+      const i = integerOf(v);
+      if (i === null) throw bad(c.name, `column ${c.name} (bigint) got ${JSON.stringify(v)}`);
+      const s = i.toString();
       if (BigInt(s) < -(2n ** 63n) || BigInt(s) > 2n ** 63n - 1n) throw bad(c.name, `column ${c.name} (bigint) holds -9223372036854775808 to 9223372036854775807: ${s} does not fit: ${elsewhere('of type decimal(38,0)')}`);
       return { type, value: s, literal: s };
     }
