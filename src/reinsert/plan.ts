@@ -942,15 +942,23 @@ function databaseHead(d: ScriptDatabase | null | undefined, undo = false): strin
  * row-ledger key. The docs said "Scripts are ASCII" and the script said nothing; a WARNING naming
  * them now says how to run it.
  */
-function nonAsciiNames(plan: ReinsertPlan): string[] {
+function nonAsciiNames(plan: ReinsertPlan, database?: ScriptDatabase | null): string[] {
   const names = new Set<string>();
+  const beyond = (s: string): boolean => /[^\u0000-\u007f]/.test(s);
   for (const b of plan.batches) {
-    if (/[^\u0000-\u007f]/.test(b.table)) names.add(b.table);
-    for (const r of b.rows) for (const p of r.params) if (/[^\u0000-\u007f]/.test(p.column)) names.add(`${b.table}.${p.column}`);
+    if (beyond(b.table)) names.add(b.table);
+    for (const r of b.rows) for (const p of r.params) if (beyond(p.column)) names.add(`${b.table}.${p.column}`);
   }
+  // the database the script checks (DB_NAME() <> N'Müller') or names its tables and row ledger with
+  // ([Müller].[dbo].[K]), and a row ledger of another name: read as code page 1252 the check stopped
+  // the script telling the DBA to USE [MÃ¼ller], or the three-part names failed (Msg 911), unwarned
+  if (database && beyond(database.name)) names.add(`database ${database.name}`);
+  const said = (q: string): boolean => !beyond(q) || (database != null && beyond(database.name) && q.startsWith(quoteName(database.name) + '.') && !beyond(q.slice(quoteName(database.name).length)));
+  for (const b of plan.batches) if (!beyond(b.table) && !said(b.target)) names.add(b.target);
+  for (const l of new Set(plan.batches.map((b) => b.rowLedger))) if (!said(l)) names.add(`row ledger ${l}`);
   if (!names.size) return [];
   const list = [...names];
-  return [comment(`WARNING: names beyond ASCII (${list.slice(0, 5).join(', ')}${list.length > 5 ? `, and ${list.length - 5} more` : ''}) are written as UTF-8 (values are ASCII, names cannot be): run this file as UTF-8 (sqlcmd -f 65001 -i FILE; in SSMS, Open With... > SQL Query Editor with Encoding > UTF-8), else those names read as others and the script stops (Msg 208 / 207)`)];
+  return [comment(`WARNING: names beyond ASCII (${list.slice(0, 5).join(', ')}${list.length > 5 ? `, and ${list.length - 5} more` : ''}) are written as UTF-8 (values are ASCII, names cannot be): run this file as UTF-8 (sqlcmd -f 65001 -i FILE; in SSMS, Open With... > SQL Query Editor with Encoding > UTF-8), else those names read as others and the script stops (Msg 208 / 207 / 911, or its database check: USE another database)`)];
 }
 
 /**
@@ -1020,8 +1028,8 @@ export function* renderScriptChunks(plan: ReinsertPlan, o: ScriptOptions = {}): 
   }
   for (const [table, e] of notPutBack) out.push(comment(`NOTE: ${table}'s ${[...e.columns].join(', ')} ${e.columns.size > 1 ? 'are' : 'is'} GENERATED ALWAYS (a temporal table's period): left out of the INSERT, the server sets ${e.columns.size > 1 ? 'them' : 'it'}, so the recovered value(s) of ${e.rows} row(s) do not go back (the period starts at the re-insert's transaction); to keep them, re-insert into a side table (tableMap) whose such columns are plain ones`));
   for (const p of plan.problems) out.push(comment(`NOT INCLUDED: row ${p.rowId} (${p.table}, LSN ${p.lsn}): ${p.code}: ${p.message}`));
-  out.push(...nonAsciiNames(plan));
   const database = o.database !== undefined ? o.database : plan.database;
+  out.push(...nonAsciiNames(plan, database));
   out.push(...databaseHead(database));
   // ANSI_WARNINGS ON: with it OFF (the session's or the database's setting; Microsoft Learn, SET
   // ANSI_WARNINGS) an INSERT of a value longer than its column cuts the value and succeeds; ON, it is
@@ -1134,8 +1142,8 @@ export function* renderUndoScriptChunks(plan: ReinsertPlan, o: UndoOptions = {})
     const skipped = plan.batches.flatMap((b) => b.rows).filter((r) => !o.rowIds!.has(r.rowId));
     for (const r of skipped) out.push(comment(`NOT TOUCHED: row ${r.rowId} (${r.table}, LSN ${r.lsn}): ${o.notTouched?.get(r.rowId) ?? 'not inserted by this run'}`));
   }
-  out.push(...nonAsciiNames(plan));
   const database = o.database !== undefined ? o.database : plan.database;
+  out.push(...nonAsciiNames(plan, database));
   out.push(...databaseHead(database, true));
   out.push('SET XACT_ABORT ON;', 'SET NOCOUNT ON;');
   if (o.onlyLedgered) {
