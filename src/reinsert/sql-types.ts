@@ -333,6 +333,15 @@ export function planParam(c: TargetColumn, v: SqlValue, source?: SourceText): Pa
       const scale = isMoney ? 4 : c.scale;
       const kept = frac.replace(/0+$/, '');
       if (kept.length > scale) throw bad(c.name, `column ${c.name} (${declaration(type)}) keeps ${scale} decimal place(s): ${s} would go in rounded: ${elsewhere(`of ${kept.length} decimal place(s) or more`)}`);
+      // money / smallmoney are 8- / 4-byte integers of ten-thousandths: a value beyond them (a money
+      // column's 1000000.00 into a smallmoney one, a decimal's into money) made the script's
+      // CONVERT and the driver's INSERT fail (arithmetic overflow, Msg 8115) with the whole batch
+      if (isMoney) {
+        const ten4 = BigInt((s.startsWith('-') ? '-' : '') + intPart + frac.padEnd(4, '0').slice(0, 4));
+        const small = type.name === 'SmallMoney';
+        const [lo, hi] = small ? [-(2n ** 31n), 2n ** 31n - 1n] : [-(2n ** 63n), 2n ** 63n - 1n];
+        if (ten4 < lo || ten4 > hi) throw bad(c.name, `column ${c.name} (${declaration(type)}) holds ${small ? '-214748.3648 to 214748.3647' : '-922337203685477.5808 to 922337203685477.5807'}: ${s} does not fit, and its INSERT would fail (arithmetic overflow, Msg 8115) with its whole batch: ${elsewhere(small ? 'of type money or decimal' : 'of type decimal')}`);
+      }
       if (!isMoney && intPart.replace(/^0+/, '').length > c.precision - c.scale) throw bad(c.name, `column ${c.name} (${declaration(type)}) holds at most ${c.precision - c.scale} digit(s) before the decimal point: ${s} does not fit: ${elsewhere('of greater precision')}`);
       const scaledDigits = (intPart.replace(/^0+/, '') + frac.padEnd(c.scale, '0').slice(0, c.scale)).replace(/^0+/, '').length;
       const exactAsNumber = (type.name === 'Decimal' || type.name === 'Numeric') && frac.length <= c.scale && scaledDigits <= 15;
