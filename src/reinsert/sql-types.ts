@@ -358,6 +358,12 @@ export function planParam(c: TargetColumn, v: SqlValue, source?: SourceText): Pa
       const m = DATETIME.exec(String(v));
       if (!m) throw bad(c.name, `column ${c.name} (${c.type}) got ${JSON.stringify(v)}`);
       const frac = m[7] ?? '';
+      // datetime begins at 1753-01-01, smalldatetime holds 1900-01-01 to 2079-06-06 23:59: a datetime2
+      // value beyond them (a column altered since, a side table) made the script's DECLARE and the
+      // run's INSERT fail (out-of-range conversion, Msg 242) with the whole batch, on every resume
+      const at = `${m[1]}-${m[2]}-${m[3]}T${m[4]}:${m[5]}:${m[6]}`;
+      const [from, to] = type.name === 'DateTime' ? ['1753-01-01T00:00:00', '9999-12-31T23:59:59'] : type.name === 'SmallDateTime' ? ['1900-01-01T00:00:00', '2079-06-06T23:59:00'] : ['', '~'];
+      if (at < from || at > to) throw bad(c.name, `column ${c.name} (${c.type}) holds ${from.replace('T', ' ')} to ${to.replace('T', ' ')}: ${String(v)} does not fit, and its INSERT would fail (out-of-range conversion, Msg 242) with its whole batch: ${elsewhere('of type datetime2')}`);
       assertTimeFits(c, type, String(v), frac, m[6]);
       const text = `${m[1]}-${m[2]}-${m[3]}T${m[4]}:${m[5]}:${m[6]}${frac ? '.' + frac : ''}`;
       return { type, value: utcDate(m[1], m[2], m[3], m[4], m[5], m[6], frac), literal: `'${text}'` };
