@@ -355,7 +355,9 @@ export function planParam(c: TargetColumn, v: SqlValue, source?: SourceText): Pa
       return { type, value: utcDate(m[1], m[2], m[3]), literal: `'${m[0]}'` };
     }
     case 'DateTime': case 'SmallDateTime': case 'DateTime2': {
-      const m = DATETIME.exec(String(v));
+      // a date column's value (a column altered date -> datetime2 since, a side table) is its
+      // midnight, as SQL Server converts it: refused 'got "2020-01-01"' before
+      const m = DATETIME.exec(DATE.test(String(v)) ? `${String(v)}T00:00:00` : String(v));
       if (!m) throw bad(c.name, `column ${c.name} (${c.type}) got ${JSON.stringify(v)}`);
       const frac = m[7] ?? '';
       // datetime begins at 1753-01-01, smalldatetime holds 1900-01-01 to 2079-06-06 23:59: a datetime2

@@ -29,3 +29,18 @@ describe('re-insert: datetime and smalldatetime ranges', () => {
     expect(message(() => planParam(col('datetime2'), '0001-01-01T00:00:00'))).toBe('accepted');
   });
 });
+
+/**
+ * SYNTHETIC values. A date column's value into a datetime/datetime2/smalldatetime column (altered
+ * date -> datetime2 since, a side table typed so) was refused 'column At (datetime2) got
+ * "2020-01-01"', blocking the row though SQL Server converts a date to its midnight exactly.
+ */
+describe('re-insert: a date value into a datetime column', () => {
+  it('goes in as its midnight; beyond the range still refused', () => {
+    const p = planParam(col('datetime2'), '2020-01-01');
+    expect(p.literal).toBe("'2020-01-01T00:00:00'");
+    expect((p.value as Date).toISOString()).toBe('2020-01-01T00:00:00.000Z');
+    expect(message(() => planParam(col('datetime'), '2020-01-01'))).toBe('accepted');
+    expect(message(() => planParam(col('smalldatetime'), '2080-01-01'))).toContain('does not fit');
+  });
+});
