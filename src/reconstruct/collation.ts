@@ -622,6 +622,17 @@ export function latin1(bytes: Uint8Array, start: number, end: number): string {
   return Buffer.from(bytes.buffer, bytes.byteOffset + start, n).toString('latin1');
 }
 
+/**
+ * Whether `codePage` is one of the double-byte (DBCS) code pages SQL Server gives char/varchar data:
+ * 932 Japanese (Shift-JIS), 936 Simplified Chinese (GBK), 949 Korean, 950 Traditional Chinese
+ * (Big5), where a lead byte and the byte after it make one character (Microsoft's CP932.TXT,
+ * CP936.TXT, CP949.TXT, CP950.TXT at unicode.org). The one list the decoders here and the
+ * re-insert code-page checks (reinsert/code-page-fit.ts) share.
+ */
+export function isDbcsCodePage(codePage: number): boolean {
+  return codePage === 932 || codePage === 936 || codePage === 949 || codePage === 950;
+}
+
 const decoders = new Map<number, CodePageDecoder | null>();
 
 /** The cached decoder of a code page; null when the code page is not supported. */
@@ -636,7 +647,7 @@ export function decoderForCodePage(codePage: number): CodePageDecoder | null {
     if (label) {
       try {
         // UTF-8 stays with TextDecoder (already native-fast); Windows code pages get tables.
-        d = codePage === 65001 ? new TextDecoderCodePage(codePage, label) : new TableDrivenCodePage(codePage, label, codePage === 932 || codePage === 936 || codePage === 949 || codePage === 950);
+        d = codePage === 65001 ? new TextDecoderCodePage(codePage, label) : new TableDrivenCodePage(codePage, label, isDbcsCodePage(codePage));
       } catch {
         d = null; // Node built without full ICU
       }
