@@ -36,8 +36,23 @@ export function driverDatabaseOf(connectionString: string): string | null {
 }
 
 /**
+ * The request timeout (milliseconds) a re-insert target's requests get when its connection string
+ * sets none: 10 minutes. mssql's own default is 15 s (mssql lib/tedious/connection-pool.js:
+ * `requestTimeout ?? … ?? 15000`), which a batch of 500 rows loaded with its triggers and
+ * constraints on a busy server, or a batch waiting on a lock another session holds (SQL Server's
+ * LOCK_TIMEOUT is -1, wait for ever, by default), outlasted: the batch failed and the run had to be
+ * resumed. No timeout at all (sqlcmd's and SSMS's default) would leave a run behind an abandoned
+ * open transaction waiting for ever while it holds its own locks (the row ledger is read WITH
+ * UPDLOCK, HOLDLOCK); 10 minutes bounds that and outlasts any batch that is merely slow.
+ */
+export const DEFAULT_REQUEST_TIMEOUT_MS = 600_000;
+
+/**
  * The driver configuration MssqlTarget connects with: `connectionString` as mssql parses it, with
- * `options.useUTC` always true. planParam (sql-types.ts) hands date, datetime, smalldatetime,
+ * `options.useUTC` always true, and `requestTimeout` (milliseconds) the string's own when it sets
+ * one, else DEFAULT_REQUEST_TIMEOUT_MS.
+ *
+ * useUTC: planParam (sql-types.ts) hands date, datetime, smalldatetime,
  * datetime2 and time values to the driver as JavaScript Dates carrying the value in their UTC
  * parts, and tedious reads a Date's UTC parts only under useUTC (tedious data-types/datetime2.js,
  * datetime.js, date.js, time.js, smalldatetime.js: `options.useUTC ? value.getUTCHours() :
@@ -47,11 +62,35 @@ export function driverDatabaseOf(connectionString: string): string | null {
  * by the offset of the time zone rowback runs in (TZ=Asia/Kolkata: '2024-01-02T10:00:00' went in
  * as 15:30, a time that looks right), with nothing said. Nothing else rowback sends or reads
  * through this connection depends on it (values are read back as text: liveColumnExpression).
- * Throws what mssql's parser throws for a string it cannot read.
+ *
+ * requestTimeout: the key mssql reads is `Request Timeout` (any letter case), in milliseconds
+ * (mssql lib/base/connection-pool.js: `parseInt(value, 10)`, unlike `Connect Timeout`, seconds);
+ * `0` or a negative value is no timeout (tedious-pool: `< 0` → 0). `RequestTimeout`,
+ * `requestTimeout` and SqlClient's `Command Timeout` are not keys mssql reads. A `Request Timeout`
+ * that is no number (mssql gives null, and the driver took its 15 s) is refused.
+ * Throws InputError INPUT_BAD_OPTION for that; what mssql's parser throws for a string it cannot read.
  */
 export function targetPoolConfig(connectionString: string): sql.config {
   const config = (sql.ConnectionPool as unknown as { parseConnectionString(s: string): sql.config }).parseConnectionString(connectionString);
-  return { ...config, options: { ...config.options, useUTC: true } };
+  const given = (config as { requestTimeout?: number | null }).requestTimeout;
+  if (given === null || (given !== undefined && !Number.isFinite(given))) {
+    throw new InputError('INPUT_BAD_OPTION', 'the target\'s connection string sets Request Timeout to something that is not a number: give it in milliseconds (Request Timeout=600000 for 10 minutes; 0 for none)', { field: 'connectionString' });
+  }
+  return { ...config, requestTimeout: given ?? DEFAULT_REQUEST_TIMEOUT_MS, options: { ...config.options, useUTC: true } };
+}
+
+/**
+ * What a target request that timed out becomes: `e` when it is not a driver timeout (mssql/tedious
+ * code `ETIMEOUT`), else a ReinsertError REINSERT_TIMEOUT saying what timed out (`what`, e.g.
+ * `the INSERT of row 12 into [dbo].[T]`), after how long (`timeoutMs`, milliseconds; 0 or less:
+ * none was set, so not a request timeout), and how to raise it (`Request Timeout`, milliseconds,
+ * in the target's connection string). The driver's own message ("Timeout: Request failed to
+ * complete in 15000ms") named neither. The original error is the cause.
+ */
+export function timeoutError(e: unknown, what: string, timeoutMs: number): unknown {
+  if ((e as { code?: unknown } | null)?.code !== 'ETIMEOUT' || !(e instanceof Error) || timeoutMs <= 0) return e;
+  const limit = timeoutMs >= 60_000 && timeoutMs % 60_000 === 0 ? `${timeoutMs / 60_000} minute(s)` : timeoutMs >= 1000 && timeoutMs % 1000 === 0 ? `${timeoutMs / 1000} s` : `${timeoutMs} ms`;
+  return new ReinsertError('REINSERT_TIMEOUT', `${what} did not finish within ${limit} (the request timeout, ${timeoutMs} ms): the target may be waiting on a lock another session holds, or the batch is slow; raise it with Request Timeout=<milliseconds> in the target's connection string (Request Timeout=1800000 for 30 minutes, 0 for none), or plan a new run with a smaller batchSize; the batch rolled back unless this was its COMMIT, and a resume runs it again`, {}, { cause: e });
 }
 
 export interface MssqlTargetOptions {
@@ -245,10 +284,25 @@ export class MssqlTarget implements ReinsertTarget {
     this.ledger = `${o.database ? quoteName(o.database) + '.' : ''}${quoteName(l.schema)}.${quoteName(l.name)}`;
   }
 
+  /** The request timeout the connection was configured with (milliseconds; 0: none): targetPoolConfig. */
+  private timeoutMs = DEFAULT_REQUEST_TIMEOUT_MS;
+
+  /** `run()`, a driver timeout in it becoming REINSERT_TIMEOUT naming `what` (timeoutError). */
+  private async timed<T>(what: string, run: () => Promise<T>): Promise<T> {
+    try {
+      return await run();
+    } catch (e) {
+      throw timeoutError(e, what, this.timeoutMs);
+    }
+  }
+
   private async connect(): Promise<sql.ConnectionPool> {
     if (this.pool) return this.pool;
+    // a Request Timeout that is no number is the caller's to fix (InputError), not a failed connection
+    const config = targetPoolConfig(this.o.connectionString);
+    this.timeoutMs = Math.max(0, config.requestTimeout ?? 0);
     try {
-      const pool = new sql.ConnectionPool(targetPoolConfig(this.o.connectionString));
+      const pool = new sql.ConnectionPool(config);
       this.pool = await pool.connect();
       return this.pool;
     } catch (e) {
@@ -260,14 +314,14 @@ export class MssqlTarget implements ReinsertTarget {
   async ensureLedger(): Promise<void> {
     const pool = await this.connect();
     const obj = this.ledger.replace(/'/g, "''");
-    await pool.request().batch(`IF OBJECT_ID(N'${obj}', N'U') IS NULL
+    await this.timed(`creating the ledger table ${this.ledger}`, () => pool.request().batch(`IF OBJECT_ID(N'${obj}', N'U') IS NULL
 CREATE TABLE ${this.ledger} (batch_key nvarchar(100) NOT NULL PRIMARY KEY, run_id int NOT NULL,
-  committed_at datetime2(3) NOT NULL DEFAULT SYSUTCDATETIME(), outcome nvarchar(max) NOT NULL);`);
+  committed_at datetime2(3) NOT NULL DEFAULT SYSUTCDATETIME(), outcome nvarchar(max) NOT NULL);`));
   }
 
   async ensureRowLedger(rowLedger: string): Promise<void> {
     const pool = await this.connect();
-    await pool.request().batch(rowLedgerDdl(rowLedger));
+    await this.timed(`creating the row ledger table ${rowLedger}`, () => pool.request().batch(rowLedgerDdl(rowLedger)));
   }
 
   async loadTables(names: string[]): Promise<{ tables: Map<string, TargetTable>; fks: ForeignKey[]; database: string | null; databaseGuid: string | null; familyGuid: string | null }> {
@@ -283,13 +337,13 @@ CREATE TABLE ${this.ledger} (batch_key nvarchar(100) NOT NULL PRIMARY KEY, run_i
     };
     for (let i = 0; i < names.length; i += CATALOG_NAMES_PER_QUERY) {
       const part = names.slice(i, i + CATALOG_NAMES_PER_QUERY);
-      rows.push(...(await bound(part).query<ColumnRow>(use + targetColumnsSql(part.length))).recordset);
+      rows.push(...(await this.timed('reading the target\'s columns (sys.columns)', () => bound(part).query<ColumnRow>(use + targetColumnsSql(part.length)))).recordset);
       // a key between tables of two parts comes back with each: once
-      for (const f of (await bound(part).query<FkRow>(use + targetFksSql(part.length))).recordset) addForeignKey(fks, f);
+      for (const f of (await this.timed('reading the target\'s foreign keys (sys.foreign_keys)', () => bound(part).query<FkRow>(use + targetFksSql(part.length)))).recordset) addForeignKey(fks, f);
     }
     // where the catalog was read: a script of two-part names is guarded to run there (plan.ts renderScript)
     if (!names.length) return { tables: new Map(), fks: [], database: null, databaseGuid: null, familyGuid: null };
-    const [here] = (await pool.request().query<{ db: string | null }>(`${use}SELECT DB_NAME() AS [db];`)).recordset;
+    const [here] = (await this.timed('reading the target\'s database name', () => pool.request().query<{ db: string | null }>(`${use}SELECT DB_NAME() AS [db];`))).recordset;
     return { tables: tablesFromCatalog(rows), fks: [...fks.values()], database: here?.db ?? null, ...(await this.databaseGuids(pool, use)) };
   }
 
@@ -325,8 +379,8 @@ CREATE TABLE ${this.ledger} (batch_key nvarchar(100) NOT NULL PRIMARY KEY, run_i
     };
     const ledger = this.ledger;
     return {
-      async begin() { tx = new sql.Transaction(pool); await tx.begin(); },
-      async commit() { await tx!.commit(); tx = undefined; },
+      async begin() { tx = new sql.Transaction(pool); await owner.timed('BEGIN TRANSACTION', () => tx!.begin()); },
+      async commit() { await owner.timed('the batch\'s COMMIT', () => tx!.commit()); tx = undefined; },
       async rollback() {
         try {
           if (tx) { const t = tx; tx = undefined; await t.rollback(); }
@@ -345,12 +399,12 @@ CREATE TABLE ${this.ledger} (batch_key nvarchar(100) NOT NULL PRIMARY KEY, run_i
         }
       },
       async ledgerGet(key) {
-        const r = await req().input('k', sql.NVarChar(100), key).query<{ outcome: string }>(`SELECT outcome FROM ${ledger} WHERE batch_key = @k`);
+        const r = await owner.timed(`reading the ledger ${ledger} for batch ${key}`, () => req().input('k', sql.NVarChar(100), key).query<{ outcome: string }>(`SELECT outcome FROM ${ledger} WHERE batch_key = @k`));
         return r.recordset[0] ? (JSON.parse(r.recordset[0].outcome) as BatchOutcome) : undefined;
       },
       async ledgerPut(key, runId, outcome) {
-        await req().input('k', sql.NVarChar(100), key).input('run', sql.Int, runId).input('o', sql.NVarChar(sql.MAX), JSON.stringify(outcome))
-          .query(`INSERT INTO ${ledger} (batch_key, run_id, outcome) VALUES (@k, @run, @o)`);
+        await owner.timed(`writing batch ${key} to the ledger ${ledger}`, () => req().input('k', sql.NVarChar(100), key).input('run', sql.Int, runId).input('o', sql.NVarChar(sql.MAX), JSON.stringify(outcome))
+          .query(`INSERT INTO ${ledger} (batch_key, run_id, outcome) VALUES (@k, @run, @o)`));
       },
       async rowLedgerGet(rowLedger, keys) {
         const out: RowLedgerEntry[] = [];
@@ -359,9 +413,9 @@ CREATE TABLE ${this.ledger} (batch_key nvarchar(100) NOT NULL PRIMARY KEY, run_i
           const part = keys.slice(i, i + 1000);
           const r = req();
           part.forEach((k, j) => r.input(`k${j}`, sql.NVarChar(400), k));
-          const got = await r.query<{ row_key: string; batch_key: string; run_id: number; row_id: number }>(
+          const got = await owner.timed(`reading the row ledger ${rowLedger}`, () => r.query<{ row_key: string; batch_key: string; run_id: number; row_id: number }>(
             `SELECT row_key, batch_key, run_id, row_id FROM ${rowLedger} WITH (UPDLOCK, HOLDLOCK) WHERE row_key IN (${part.map((_, j) => `@k${j}`).join(', ')})`,
-          );
+          ));
           for (const x of got.recordset) out.push({ rowKey: x.row_key, batchKey: x.batch_key, runId: x.run_id, rowId: x.row_id });
         }
         return out;
@@ -372,26 +426,26 @@ CREATE TABLE ${this.ledger} (batch_key nvarchar(100) NOT NULL PRIMARY KEY, run_i
           const part = entries.slice(i, i + 400);
           const r = req();
           part.forEach((e, j) => r.input(`k${j}`, sql.NVarChar(400), e.rowKey).input(`b${j}`, sql.NVarChar(100), e.batchKey).input(`r${j}`, sql.Int, e.runId).input(`i${j}`, sql.Int, e.rowId));
-          await r.query(`INSERT INTO ${rowLedger} (row_key, batch_key, run_id, row_id) VALUES ${part.map((_, j) => `(@k${j}, @b${j}, @r${j}, @i${j})`).join(', ')}`);
+          await owner.timed(`writing the row ledger ${rowLedger}`, () => r.query(`INSERT INTO ${rowLedger} (row_key, batch_key, run_id, row_id) VALUES ${part.map((_, j) => `(@k${j}, @b${j}, @r${j}, @i${j})`).join(', ')}`));
         }
       },
       async setIdentityInsert(target, on) {
-        await req().batch(`SET IDENTITY_INSERT ${target} ${on ? 'ON' : 'OFF'};`);
+        await owner.timed(`SET IDENTITY_INSERT ${target} ${on ? 'ON' : 'OFF'}`, () => req().batch(`SET IDENTITY_INSERT ${target} ${on ? 'ON' : 'OFF'};`));
         identityOn = on ? target : null;
       },
       async findExisting(row) {
         if (!row.existsSql) return undefined;
-        const r = await bind(req(), row).query<Record<string, unknown>>(row.existsSql);
+        const r = await owner.timed(`looking for row ${row.rowId}'s key in ${row.table}`, () => bind(req(), row).query<Record<string, unknown>>(row.existsSql!));
         const got = r.recordset[0];
         return got ? existingRowValues(got, r.recordset.columns as unknown as Record<string, { type?: unknown }>) : undefined;
       },
       async insert(row) {
-        await bind(req(), row).query(row.insertSql);
+        await owner.timed(`the INSERT of row ${row.rowId} into ${row.table}`, () => bind(req(), row).query(row.insertSql));
       },
       async bulkInsert(batch: PlannedBatch, rows: PlannedRow[]) {
         // mssql's Table re-brackets names without doubling ']': such names take the row-by-row path.
         if (batch.target.includes(']]') || rows.some((r) => r.params.some((p) => p.wrap || p.column.includes(']')))) {
-          for (const r of rows) await bind(req(), r).query(r.insertSql);
+          for (const r of rows) await owner.timed(`the INSERT of row ${r.rowId} into ${batch.table}`, () => bind(req(), r).query(r.insertSql));
           return;
         }
         const table = new sql.Table(batch.target);
@@ -402,12 +456,12 @@ CREATE TABLE ${this.ledger} (batch_key nvarchar(100) NOT NULL PRIMARY KEY, run_i
           // another column list, or another type for a column (a sql_variant of another base type):
           // its own statement, never the first row's column types
           if (bulkShape(r) !== shape) {
-            await bind(req(), r).query(r.insertSql);
+            await owner.timed(`the INSERT of row ${r.rowId} into ${batch.table}`, () => bind(req(), r).query(r.insertSql));
             continue;
           }
           table.rows.add(...(r.params.map((p) => p.value) as never[]));
         }
-        await req().bulk(table, { keepNulls: true, checkConstraints: true, fireTriggers: true });
+        await owner.timed(`the bulk load of ${table.rows.length} row(s) into ${batch.table}`, () => req().bulk(table, { keepNulls: true, checkConstraints: true, fireTriggers: true }));
       },
       async close() { if (tx) await tx.rollback().catch(() => undefined); },
     };

@@ -11,6 +11,8 @@ export function statusFor(e: RowbackError): number {
   if (['input', 'format', 'schema', 'decode'].includes(e.family) || e.code === 'STAGING_BAD_CURSOR' || e.code === 'REINSERT_BAD_VALUE') return 400;
   if (e.code === 'STAGING_TOKEN_EXISTS' || /NOT_RESUMABLE|NOT_RUNNING|NEEDS_SPEC|ROWS_NOT_APPROVED|NOTHING_TO_DO|NO_TARGET|PLAN_CHANGED|RUN_ACTIVE|OTHER_DATABASE/.test(e.code)) return 409;
   if (e.code === 'REINSERT_CONNECT_FAILED') return 502;
+  // the target did not answer within its request timeout (mssql-target.ts timeoutError)
+  if (e.code === 'REINSERT_TIMEOUT') return 504;
   if (e.code === 'STAGING_INDEX_BUSY') return 503;
   return 500;
 }

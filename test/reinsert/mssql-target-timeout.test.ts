@@ -1,0 +1,79 @@
+import sql from 'mssql';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { DEFAULT_REQUEST_TIMEOUT_MS, MssqlTarget, targetPoolConfig, timeoutError } from '../../src/reinsert/mssql-target.js';
+import { planReinsert } from '../../src/reinsert/plan.js';
+import type { TargetColumn, TargetTable } from '../../src/reinsert/target-table.js';
+import { InputError, ReinsertError } from '../../src/errors.js';
+import { statusFor } from '../../src/api/plugins/errors.js';
+
+/**
+ * MssqlTarget kept mssql's default request timeout, 15 s (mssql lib/tedious/connection-pool.js
+ * `requestTimeout ?? … ?? 15000`): a batch waiting on another session's lock, or a large batch,
+ * failed the run ("Timeout: Request failed to complete in 15000ms", naming neither what nor how to
+ * raise it). Connection strings and values here are SYNTHETIC; no server is reached (the driver's
+ * request is stubbed: the live server cannot run here).
+ */
+
+describe('a re-insert target\'s request timeout', () => {
+  it('is 10 minutes when the connection string sets none (not mssql\'s 15 s)', () => {
+    const config = targetPoolConfig('Server=db1;Database=CRM;User Id=u;Password=p');
+    expect(config.requestTimeout).toBe(DEFAULT_REQUEST_TIMEOUT_MS);
+    expect(DEFAULT_REQUEST_TIMEOUT_MS).toBe(600_000);
+    // what the driver's pool is configured with (its tedious connections take config.requestTimeout)
+    expect((new sql.ConnectionPool(config) as unknown as { config: { requestTimeout?: number } }).config.requestTimeout).toBe(600_000);
+  });
+
+  it('is the string\'s own Request Timeout (milliseconds, mssql\'s key, any case) when it sets one; 0 is none', () => {
+    expect(targetPoolConfig('Server=db1;Request Timeout=120000').requestTimeout).toBe(120_000);
+    expect(targetPoolConfig('Server=db1;request timeout=5000').requestTimeout).toBe(5_000);
+    expect(targetPoolConfig('Server=db1;Request Timeout=0').requestTimeout).toBe(0);
+    // the rest of the string as mssql reads it, useUTC still forced on
+    expect(targetPoolConfig('Server=db1,1444;Database=CRM;Request Timeout=120000;UseUTC=false')).toMatchObject({ server: 'db1', port: 1444, database: 'CRM', options: { useUTC: true } });
+  });
+
+  it('a Request Timeout that is no number is refused, not taken for the driver\'s 15 s', () => {
+    let err: unknown;
+    try { targetPoolConfig('Server=db1;Request Timeout=ten minutes'); } catch (e) { err = e; }
+    expect(err).toBeInstanceOf(InputError);
+    expect((err as InputError).code).toBe('INPUT_BAD_OPTION');
+    expect((err as InputError).message).toMatch(/Request Timeout .*milliseconds/);
+  });
+
+  it('a driver timeout becomes REINSERT_TIMEOUT saying what timed out, after how long and how to raise it (504 in the API)', () => {
+    const driver = new sql.RequestError('Timeout: Request failed to complete in 600000ms', 'ETIMEOUT');
+    const e = timeoutError(driver, 'the INSERT of row 12 into dbo.T', 600_000) as ReinsertError;
+    expect(e).toBeInstanceOf(ReinsertError);
+    expect(e.code).toBe('REINSERT_TIMEOUT');
+    expect(e.message).toMatch(/^the INSERT of row 12 into dbo\.T did not finish within 10 minute\(s\) \(the request timeout, 600000 ms\)/);
+    expect(e.message).toContain('Request Timeout=<milliseconds>');
+    expect(e.cause).toBe(driver);
+    expect(statusFor(e)).toBe(504);
+    expect((timeoutError(driver, 'x', 30_000) as Error).message).toContain('within 30 s');
+    // anything else passes unchanged
+    const other = new sql.RequestError('Violation of PRIMARY KEY constraint', 'EREQUEST');
+    expect(timeoutError(other, 'x', 600_000)).toBe(other);
+  });
+});
+
+describe('MssqlTarget names the statement that timed out (driver stubbed)', () => {
+  afterEach(() => { vi.restoreAllMocks(); });
+
+  const c = (name: string, type: TargetColumn['type']): TargetColumn =>
+    ({ name, type, maxLength: 4, precision: 10, scale: 0, nullable: true, identity: false, computed: false });
+
+  it('an INSERT that outlasts the timeout fails as REINSERT_TIMEOUT naming the row and table and the string\'s own timeout', async () => {
+    vi.spyOn(sql.ConnectionPool.prototype, 'connect').mockImplementation(async function (this: sql.ConnectionPool) { return this; } as never);
+    vi.spyOn(sql.ConnectionPool.prototype, 'close').mockResolvedValue(undefined as never);
+    vi.spyOn(sql.Request.prototype, 'query').mockImplementation(async () => { throw new sql.RequestError('Timeout: Request failed to complete in 45000ms', 'ETIMEOUT'); });
+    const t: TargetTable = { schema: 'dbo', name: 'T', keyColumns: ['id'], columns: [c('id', 'int')] };
+    const plan = planReinsert([{ id: 7, table: 'dbo.T', lsn: '0001', values: { id: 1 } }], new Map([['dbo.T', t]]), []);
+    const row = plan.batches[0]!.rows[0]!;
+    const target = new MssqlTarget({ connectionString: 'Server=db1;Database=CRM;Request Timeout=45000' });
+    const session = await target.session();
+    const err = await session.insert(row).then(() => undefined, (e: unknown) => e);
+    expect(err).toBeInstanceOf(ReinsertError);
+    expect((err as ReinsertError).code).toBe('REINSERT_TIMEOUT');
+    expect((err as ReinsertError).message).toMatch(/^the INSERT of row 7 into dbo\.T did not finish within 45 s \(the request timeout, 45000 ms\)/);
+    await target.close();
+  });
+});
