@@ -977,6 +977,36 @@ function nLiteral(text: string): string {
 }
 
 /**
+ * The SET options a table with an indexed view, an index on a computed column or a filtered index
+ * takes an INSERT, UPDATE or DELETE under (Microsoft Learn, "Create indexed views", required SET
+ * options: ANSI_NULLS, ANSI_PADDING, ANSI_WARNINGS, ARITHABORT, CONCAT_NULL_YIELDS_NULL and
+ * QUOTED_IDENTIFIER ON, NUMERIC_ROUNDABORT OFF); under any other the statement fails, Msg 1934
+ * ("DELETE failed because the following SET options have incorrect settings"). The re-insert script
+ * set only ANSI_WARNINGS and the undo none: under sqlcmd (QUOTED_IDENTIFIER OFF unless -I) or a
+ * legacy session the undo's DELETE failed there, and the whole undo rolled back. They are also
+ * the options rowback's own runs connect with (tedious's defaults, which a connection string cannot
+ * change) and every current driver's and SSMS's, so the script acts as the run does; and under
+ * CONCAT_NULL_YIELDS_NULL OFF the key-less undo's text match `(CONVERT(nvarchar(max), [c]) + N'.')`
+ * took a NULL column for an empty value ('' + '.' = NULL + '.'), and could delete another row.
+ * NUMERIC_ROUNDABORT OFF (every client's default) rounds a decimal into a column of smaller scale
+ * without an error: a plan against the target refuses such a value (planParam), as the run's
+ * session does the same.
+ *
+ * Not restored at the script's end: QUOTED_IDENTIFIER takes effect when the batch is parsed
+ * (Microsoft Learn, SET QUOTED_IDENTIFIER: "regardless of whether code execution actually reaches
+ * that point"), so a conditional `SET QUOTED_IDENTIFIER OFF` at the end would have applied to the
+ * whole batch; and the script is one batch that stops at its first error (XACT_ABORT, RETURN), so a
+ * restore would run only when nothing failed, leaving the session one way or the other by outcome.
+ * The head says they stay set. `what`: the script's statement, for that comment.
+ */
+function sessionOptions(what: 'INSERT' | 'DELETE'): string[] {
+  return [
+    comment(`SET options an indexed view or an index on a computed column requires for ${what === 'INSERT' ? 'an' : 'a'} ${what} (else Msg 1934), as rowback's own runs connect; they stay set for this session after the script`),
+    'SET ANSI_NULLS ON;', 'SET ANSI_PADDING ON;', 'SET ANSI_WARNINGS ON;', 'SET ARITHABORT ON;', 'SET CONCAT_NULL_YIELDS_NULL ON;', 'SET QUOTED_IDENTIFIER ON;', 'SET NUMERIC_ROUNDABORT OFF;',
+  ];
+}
+
+/**
  * The dry-run script: the statements the run executes, with each parameter DECLAREd with its
  * exact type, so it runs as-is in SSMS or sqlcmd. One transaction per batch, IDENTITY_INSERT
  * around tables with an identity, conflicting keys skipped (and printed) as the run does.
@@ -1035,8 +1065,8 @@ export function* renderScriptChunks(plan: ReinsertPlan, o: ScriptOptions = {}): 
   // ANSI_WARNINGS) an INSERT of a value longer than its column cuts the value and succeeds; ON, it is
   // refused (Msg 2628) and XACT_ABORT rolls the batch back. A script planned without the target's
   // columns (SQL export, offline dry run) cannot check their widths, so the server must refuse.
-  // rowback's own runs connect with it ON (tedious's default).
-  out.push('SET XACT_ABORT ON;', 'SET NOCOUNT ON;', comment('ANSI_WARNINGS ON: a value longer than its target column is refused (Msg 2628), never cut'), 'SET ANSI_WARNINGS ON;', '');
+  // With it the other options an indexed view requires (SESSION_OPTIONS).
+  out.push('SET XACT_ABORT ON;', 'SET NOCOUNT ON;', comment('ANSI_WARNINGS ON: a value longer than its target column is refused (Msg 2628), never cut'), ...sessionOptions('INSERT'), '');
   // A failed batch aborts the script (XACT_ABORT) with its table's IDENTITY_INSERT still ON: a
   // session setting, which the rollback leaves, held for one table per session at a time (Microsoft
   // Learn, SET IDENTITY_INSERT). Run again in the same session (an SSMS window) after the cause was
@@ -1145,7 +1175,7 @@ export function* renderUndoScriptChunks(plan: ReinsertPlan, o: UndoOptions = {})
   const database = o.database !== undefined ? o.database : plan.database;
   out.push(...nonAsciiNames(plan, database));
   out.push(...databaseHead(database, true));
-  out.push('SET XACT_ABORT ON;', 'SET NOCOUNT ON;');
+  out.push('SET XACT_ABORT ON;', 'SET NOCOUNT ON;', ...sessionOptions('DELETE'));
   if (o.onlyLedgered) {
     const ledgers = [...new Set(plan.batches.filter((b) => b.rows.some((r) => r.rowKey !== null && included.includes(r))).map((b) => b.rowLedger))];
     if (ledgers.length) out.push(comment(`deletes a row recovered from a delete only when the target's row ledger ${ledgers.join(', ')} says it was put back (by the re-insert script or a rowback run); a row the script skipped (its key already there: a conflict) is left, and printed`));
