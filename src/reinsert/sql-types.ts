@@ -178,7 +178,26 @@ function assertLengthFits(c: TargetColumn, type: ParamType, units: number, unit:
   // char(n)/nchar(n): trailing spaces are the value's padding, which the column pads or trims to its
   // own length; the value is the same (a char(10) 'ab' + 8 spaces into char(5): 'ab' + 3)
   if ((type.name === 'Char' || type.name === 'NChar') && text !== undefined && /^ *$/.test(text.slice(n))) return;
+  // char(n)/varchar(n) count bytes of the column's code page (Microsoft Learn, "char and varchar":
+  // "n defines the string size in bytes"), not characters: the message said "at most 5
+  // character(s)" of a varchar(5), which holds fewer than 5 characters of a multi-byte code page
+  if (type.name === 'Char' || type.name === 'VarChar') {
+    throw bad(c.name, `column ${c.name} (${declaration(type)}) holds at most ${n} byte(s): the value has ${units} character(s), each at least one byte, and would go in cut: ${elsewhere('wide enough')}`);
+  }
   throw bad(c.name, `column ${c.name} (${declaration(type)}) holds at most ${n} ${unit}(s): the value has ${units}, and would go in cut to its first ${n}: ${elsewhere('wide enough')}`);
+}
+
+/**
+ * A binary(n) value shorter than n: the server pads a binary value to its column's n with zero bytes
+ * (Microsoft Learn, "binary and varbinary": "When … binary data is converted to a binary data type
+ * of a longer length, the data is padded on the right with zeros"; a binary(n) column stores n
+ * bytes), so 0x0102 of a varbinary source into a binary(4) side table went in as 0x01020000, other
+ * bytes than the row's, with no error. Refused, naming the column. A binary(n) source column of the
+ * same n always gives n bytes (its padding is in the value: decoded as stored), which pass.
+ */
+function assertNotPadded(c: TargetColumn, type: ParamType, bytes: number): void {
+  if (type.name !== 'Binary' || bytes >= type.length) return;
+  throw bad(c.name, `column ${c.name} (${declaration(type)}) stores exactly ${type.length} byte(s): the value has ${bytes}, and would go in padded with ${type.length - bytes} zero byte(s), other bytes than the row's: ${elsewhere(`of type varbinary(${Math.max(bytes, 1)}) or wider`)}`);
 }
 
 /**
@@ -391,6 +410,7 @@ export function planParam(c: TargetColumn, v: SqlValue, source?: SourceText): Pa
       const m = HEX.exec(String(v));
       if (!m || m[1].length % 2) throw bad(c.name, `column ${c.name} (${c.type}) got ${JSON.stringify(v)}`);
       if (type.name !== 'Image') assertLengthFits(c, type, m[1].length / 2, 'byte');
+      assertNotPadded(c, type, m[1].length / 2);
       return { type, value: Buffer.from(m[1], 'hex'), literal: m[1].length ? `0x${m[1].toUpperCase()}` : '0x' };
     }
     case 'Char': case 'VarChar': case 'Text': {

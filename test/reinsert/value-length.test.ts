@@ -45,7 +45,7 @@ describe('a string or binary value longer than the target column is refused, not
     // characters ("invalid data length"), so the run's batch failed where the script went in
     expect(planParam(c('char', 5), 'ab        ')).toMatchObject({ value: 'ab   ', literal: "N'ab   '" });
     expect(planParam(c('nchar', 6), 'abc      ')).toMatchObject({ value: 'abc', literal: "N'abc'" });
-    expect(() => planParam(c('varchar', 5), 'ab        ')).toThrow('holds at most 5 character(s): the value has 10'); // varchar keeps its spaces
+    expect(() => planParam(c('varchar', 5), 'ab        ')).toThrow('holds at most 5 byte(s): the value has 10 character(s)'); // varchar keeps its spaces
     expect(planParam(c('text', 16), 'x'.repeat(100)).type).toEqual({ name: 'NText' });
     expect(planParam(c('image', 16), '0x0102').literal).toBe('0x0102');
     // a sql_variant's own MaxLength gives its type: never shorter than its value
