@@ -131,7 +131,8 @@ export function metadataSentence(metadata: string): string {
 /**
  * The char/varchar/text columns of the job's layouts, by table (`schema.name`) and column name, each
  * with the code page its values were decoded from (columnCodePage) and its collation (null: not
- * named): PlanOptions.sourceText. Pure.
+ * named): PlanOptions.sourceText. Also its real columns (SourceText.real) and its date, datetime,
+ * smalldatetime and datetime2 columns (SourceText.type; code page 0, collation null: not text). Pure.
  */
 export function sourceTextColumns(layouts: readonly TableLayout[]): Map<string, Map<string, SourceText>> {
   const out = new Map<string, Map<string, SourceText>>();
@@ -141,6 +142,8 @@ export function sourceTextColumns(layouts: readonly TableLayout[]): Map<string, 
       if (c.isDropped) continue;
       // a real column's values are float32s (SourceText.real): widened exactly into a float target
       if (c.type === 'real') { cols.set(c.name, { codePage: 0, collation: null, real: true }); continue; }
+      // a datetime's fraction is 1/300 s ticks: its value without an offset is not taken into a datetimeoffset target as written (sql-types.ts noOffsetAsUtc)
+      if (c.type === 'date' || c.type === 'datetime' || c.type === 'smalldatetime' || c.type === 'datetime2') { cols.set(c.name, { codePage: 0, collation: null, type: c.type }); continue; }
       if (c.type !== 'char' && c.type !== 'varchar' && c.type !== 'text') continue;
       cols.set(c.name, { codePage: columnCodePage(c), collation: c.collation });
     }

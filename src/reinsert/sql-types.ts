@@ -213,11 +213,14 @@ function padCut(type: ParamType, v: string): string {
 
 /**
  * An integer value as a bigint: a JavaScript integer (exact, whatever its size: BigInt of a double
- * beyond 2^53 is that double's value; -0 is 0), or a decimal string of an integer, with a fraction
- * of zeros only ('5', '-0', '5.00': a bigint or decimal source column's text). null for anything
+ * beyond 2^53 is that double's value; -0 is 0), a decimal string of an integer, with a fraction
+ * of zeros only ('5', '-0', '5.00': a bigint or decimal source column's text), or a bit's boolean
+ * (1 or 0: a bit column's value into an int target was refused 'got true'). null for anything
  * else (a fraction, a non-finite number, other text): refused by the caller.
  */
 function integerOf(v: SqlValue): bigint | null {
+  // a bit value (true/false, decodeBit) is 1 or 0, as SQL Server converts bit to an integer type
+  if (typeof v === 'boolean') return v ? 1n : 0n;
   if (typeof v === 'number') return Number.isInteger(v) ? BigInt(v) : null;
   if (typeof v !== 'string') return null;
   const m = /^(-?\d+)(?:\.0*)?$/.exec(v);
@@ -318,6 +321,10 @@ export function planParam(c: TargetColumn, v: SqlValue, source?: SourceText): Pa
       return { type, value: s, literal: s };
     }
     case 'Real': case 'Float': {
+      // a decimal, numeric, money or bigint source value is decimal text (types/integer.ts, decimal.ts):
+      // into a float/real target (altered since, a side table) it goes in when a double (a float32
+      // for real) holds it exactly, else it would change: refused (it was refused 'got "2.5"' before)
+      if (typeof v === 'string' && DECIMAL.test(v)) return decimalTextAsFloat(c, type, v);
       if (typeof v !== 'number' || !Number.isFinite(v)) throw bad(c.name, `column ${c.name} (${c.type}) got ${JSON.stringify(v)}`);
       // A real column holds a float32: rowback prints one as the shortest decimal that reads back as
       // it (types/float.ts), and such a value goes back exactly. A value with more precision (a float
@@ -395,7 +402,7 @@ export function planParam(c: TargetColumn, v: SqlValue, source?: SourceText): Pa
       return { type, value: utcDate('1970', '01', '01', m[1], m[2], m[3], m[4] ?? ''), literal: `'${m[0]}'` };
     }
     case 'DateTimeOffset': {
-      const s = String(v);
+      const s = noOffsetAsUtc(c, String(v), source);
       const m = DTO.exec(s);
       if (!m) throw bad(c.name, `column ${c.name} (datetimeoffset) got ${JSON.stringify(v)}`);
       assertTimeFits(c, type, s, m[7] ?? '', m[6]);
@@ -442,6 +449,103 @@ export function planParam(c: TargetColumn, v: SqlValue, source?: SourceText): Pa
 }
 
 /**
+ * A double's parts: `Math.abs(d) = m * 2^e` exactly (m an integer below 2^53). `d` finite.
+ */
+function doubleParts(d: number): { m: bigint; e: number } {
+  const view = new DataView(new ArrayBuffer(8));
+  view.setFloat64(0, Math.abs(d));
+  const hi = view.getUint32(0);
+  const lo = view.getUint32(4);
+  const exp = (hi >>> 20) & 0x7ff;
+  const frac = (BigInt(hi & 0xfffff) << 32n) | BigInt(lo);
+  return exp === 0 ? { m: frac, e: -1074 } : { m: frac | (1n << 52n), e: exp - 1075 };
+}
+
+/** Whether the decimal text `s` (DECIMAL) is exactly the double `d`: both as integers over powers of ten and two, in BigInt. */
+function decimalIsDouble(s: string, d: number): boolean {
+  const neg = s.startsWith('-');
+  const [ip, fp = ''] = s.replace(/^-/, '').split('.');
+  const n = BigInt(ip + fp); // |s| = n / 10^k
+  const k = BigInt(fp.length);
+  if (n === 0n) return d === 0;
+  if (!Number.isFinite(d) || d === 0 || (d < 0) !== neg) return false;
+  const { m, e } = doubleParts(d);
+  return e >= 0 ? n === m * 2n ** BigInt(e) * 10n ** k : n * 2n ** BigInt(-e) === m * 10n ** k;
+}
+
+/**
+ * The exact decimal value of the double `d` (every double has a finite one), at most 40 significant
+ * digits and `…` when it has more: 0.1 → 0.1000000000000000055511151231257827021181…
+ */
+export function exactDecimalOfDouble(d: number): string {
+  if (d === 0) return '0';
+  const { m, e } = doubleParts(d);
+  let digits: string;
+  let point: number; // digits after the decimal point
+  if (e >= 0) { digits = (m * 2n ** BigInt(e)).toString(); point = 0; } else { digits = (m * 5n ** BigInt(-e)).toString(); point = -e; }
+  if (digits.length <= point) digits = '0'.repeat(point - digits.length + 1) + digits;
+  let text = point ? `${digits.slice(0, digits.length - point)}.${digits.slice(digits.length - point)}`.replace(/0+$/, '').replace(/\.$/, '') : digits;
+  const lead = /^[0.]*/.exec(text)![0].length;
+  const significant = text.slice(lead).replace('.', '').length;
+  if (significant > 40) {
+    let kept = 0;
+    let i = lead;
+    for (; i < text.length && kept < 40; i++) if (text[i] !== '.') kept++;
+    text = `${text.slice(0, i)}…`;
+  }
+  return `${d < 0 ? '-' : ''}${text}`;
+}
+
+/**
+ * Decimal text (a decimal, numeric, money or bigint source value) into a float or real column: the
+ * double (for real, the float32) it is, exactly, sent as that number and written as its float
+ * constant; SQL Server stores it without change. A value no double (float32) holds exactly
+ * (0.1, 9007199254740993: the server would store the nearest one, which reads back as another
+ * decimal) is refused naming the column and what it would become. -0.00 is 0 (a decimal has no
+ * negative zero). @throws ReinsertError REINSERT_BAD_VALUE.
+ */
+function decimalTextAsFloat(c: TargetColumn, type: ParamType, s: string): ParamPlan {
+  const near = Number(s);
+  const d = near === 0 ? 0 : near;
+  if (!decimalIsDouble(s, d)) {
+    throw bad(c.name, `column ${c.name} (${c.type}) holds binary floating-point values: ${s} is not one exactly, and would go in as the nearest ${type.name === 'Real' ? '4-byte float' : 'double'}, ${exactDecimalOfDouble(type.name === 'Real' ? Math.fround(d) : d)}: ${elsewhere('of type decimal or numeric')}`);
+  }
+  if (type.name === 'Real' && Math.fround(d) !== d) {
+    throw bad(c.name, `column ${c.name} (real) holds a 4-byte float: ${s} is not one exactly, and would go in rounded to ${exactDecimalOfDouble(Math.fround(d))}: ${elsewhere('of type float, decimal or numeric')}`);
+  }
+  return { type, value: d, literal: floatConstant(d) };
+}
+
+/**
+ * A datetimeoffset column's value: `s` as it is when it names its offset; a date, datetime2,
+ * datetime or smalldatetime value (no offset: a column altered datetime2 → datetimeoffset since, a
+ * side table) with `+00:00` appended, as SQL Server converts one (Microsoft Learn, datetimeoffset,
+ * "Converting string literals to datetimeoffset": DATE + TIME, "The TIMEZONE defaults to +00:00";
+ * DATE only, the time 00:00:00 and +00:00; a datetime2 value assigned to a datetimeoffset keeps its
+ * date and time and takes +00:00, database.guide "Convert datetime2 to datetimeoffset", as ALTER
+ * COLUMN gave the table's other rows). The digits of the value stay as they are; the offset is the
+ * one the server itself gives a value that has none. Refused, keeping the value out, where that text is not the
+ * value: a datetime's fraction stands for 1/300 s ticks (.123 is 37/300 s, which the server
+ * converts to .1233333 +00:00 in a datetimeoffset(7)), so a datetime source value (`source.type`)
+ * whose fraction is not zero, or, with the source column's type not known, a fraction of 1 to 3
+ * digits that are not all zero (it may be a datetime's), is refused naming the column. Other text is
+ * returned as it is (refused by the caller).
+ */
+function noOffsetAsUtc(c: TargetColumn, s: string, source?: SourceText): string {
+  if (DTO.test(s)) return s;
+  const m = DATETIME.exec(DATE.test(s) ? `${s}T00:00:00` : s);
+  if (!m) return s;
+  const frac = m[7] ?? '';
+  const zero = /^0*$/.test(frac);
+  const known = source?.type;
+  const datetimeTicks = known === 'datetime' ? !zero : known === undefined && !zero && frac.length <= 3;
+  if (known !== 'datetime2' && known !== 'date' && known !== 'smalldatetime' && datetimeTicks) {
+    throw bad(c.name, `column ${c.name} (datetimeoffset(${c.scale})) got ${s}, a value without an offset${known === 'datetime' ? ' of a datetime column' : ' whose source column type is not known (a datetime\'s?)'}: a datetime's fraction is 1/300 s ticks, which SQL Server converts exactly (.123 is .1233333 +00:00), not as written: ${elsewhere('of type datetime')}`);
+  }
+  return `${m[1]}-${m[2]}-${m[3]}T${m[4]}:${m[5]}:${m[6]}${frac ? `.${frac}` : ''}+00:00`;
+}
+
+/**
  * A float/real value as a T-SQL float constant: the shortest decimal that reads back as the same
  * double (JavaScript's String(v): at most 17 significant digits) in scientific notation, `E0`
  * appended when String gives none (`0.1` → `0.1E0`, `1e+21` stays), `-0E0` for negative zero.
@@ -476,6 +580,12 @@ export interface SourceText {
    * as 3.1415927, where CAST of the real gives 3.1415927410125732.
    */
   real?: true;
+  /**
+   * The source column's type where the layout gives it and planParam judges by it (sourceTextColumns:
+   * date, datetime, smalldatetime, datetime2): a datetime's value without an offset is not taken
+   * into a datetimeoffset column (noOffsetAsUtc).
+   */
+  type?: SqlTypeName;
 }
 
 /** `U+0141`, `U+1F600`: a character's code point as Unicode writes it. */
@@ -506,7 +616,7 @@ function assertCodePageHolds(c: TargetColumn, type: ParamType, text: string, sou
   const miss = firstCharNotHeld(cp, text);
   if (!miss) return;
   const shown = /^[\p{L}\p{M}\p{N}\p{P}\p{S}]$/u.test(miss.char) ? `'${miss.char}' ` : '';
-  const from = source !== undefined ? `; the value was decoded from code page ${source.codePage}${source.collation ? ` (collation ${source.collation})` : ''}` : '';
+  const from = source !== undefined && source.codePage > 0 ? `; the value was decoded from code page ${source.codePage}${source.collation ? ` (collation ${source.collation})` : ''}` : '';
   const known = iconvCodec(cp) !== null ? `code page ${cp} has no such character` : `rowback cannot check code page ${cp} for characters beyond ASCII`;
   throw bad(c.name, `column ${c.name} (${declaration(type)}, collation ${c.collation ?? '(not named)'}, code page ${cp}) cannot hold ${shown}(${codePointName(miss.char)}) at character ${miss.at + 1} of the value: ${known}, and the server would write '?' or a look-alike character in its place on INSERT, with no error${from}: re-insert the row into a column that holds it (nvarchar, a _UTF8 collation, or the source's collation)`);
 }
