@@ -85,10 +85,14 @@ export function targetPoolConfig(connectionString: string): sql.config {
  * `the INSERT of row 12 into [dbo].[T]`), after how long (`timeoutMs`, milliseconds; 0 or less:
  * none was set, so not a request timeout), and how to raise it (`Request Timeout`, milliseconds,
  * in the target's connection string). The driver's own message ("Timeout: Request failed to
- * complete in 15000ms") named neither. The original error is the cause.
+ * complete in 15000ms") named neither. The original error is the cause. A connection that could
+ * not be made in time (also ETIMEOUT: "Failed to connect to … in …ms") is returned as it is.
  */
 export function timeoutError(e: unknown, what: string, timeoutMs: number): unknown {
   if ((e as { code?: unknown } | null)?.code !== 'ETIMEOUT' || !(e instanceof Error) || timeoutMs <= 0) return e;
+  // a new pooled connection that could not be made in its Connect Timeout (tedious: "Failed to
+  // connect to host:1433 in 15000ms") carries ETIMEOUT too: not the request's timeout
+  if (/Failed to connect|acquire a connection/i.test(e.message)) return e;
   const limit = timeoutMs >= 60_000 && timeoutMs % 60_000 === 0 ? `${timeoutMs / 60_000} minute(s)` : timeoutMs >= 1000 && timeoutMs % 1000 === 0 ? `${timeoutMs / 1000} s` : `${timeoutMs} ms`;
   return new ReinsertError('REINSERT_TIMEOUT', `${what} did not finish within ${limit} (the request timeout, ${timeoutMs} ms): the target may be waiting on a lock another session holds, or the batch is slow; raise it with Request Timeout=<milliseconds> in the target's connection string (Request Timeout=1800000 for 30 minutes, 0 for none), or plan a new run with a smaller batchSize; the batch rolled back unless this was its COMMIT, and a resume runs it again`, {}, { cause: e });
 }

@@ -49,9 +49,11 @@ describe('a re-insert target\'s request timeout', () => {
     expect(e.cause).toBe(driver);
     expect(statusFor(e)).toBe(504);
     expect((timeoutError(driver, 'x', 30_000) as Error).message).toContain('within 30 s');
-    // anything else passes unchanged
+    // anything else passes unchanged: another error, and a new pooled connection's connect timeout
     const other = new sql.RequestError('Violation of PRIMARY KEY constraint', 'EREQUEST');
     expect(timeoutError(other, 'x', 600_000)).toBe(other);
+    const connect = new sql.ConnectionError('Failed to connect to db1:1433 in 15000ms', 'ETIMEOUT');
+    expect(timeoutError(connect, 'x', 600_000)).toBe(connect);
   });
 });
 
