@@ -988,9 +988,10 @@ function nLiteral(text: string): string {
  * change) and every current driver's and SSMS's, so the script acts as the run does; and under
  * CONCAT_NULL_YIELDS_NULL OFF the key-less undo's text match `(CONVERT(nvarchar(max), [c]) + N'.')`
  * took a NULL column for an empty value ('' + '.' = NULL + '.'), and could delete another row.
- * NUMERIC_ROUNDABORT OFF (every client's default) rounds a decimal into a column of smaller scale
- * without an error: a plan against the target refuses such a value (planParam), as the run's
- * session does the same.
+ * NUMERIC_ROUNDABORT OFF (every client's default, and the run's) rounds a decimal into a column of
+ * smaller scale without an error: a plan against the target refuses such a value before anything
+ * is sent (planParam, "would go in rounded"); a script planned without the target's catalog cannot
+ * compare scales, under OFF as under the session's default before.
  *
  * Not restored at the script's end: QUOTED_IDENTIFIER takes effect when the batch is parsed
  * (Microsoft Learn, SET QUOTED_IDENTIFIER: "regardless of whether code execution actually reaches
