@@ -325,6 +325,8 @@ export function planParam(c: TargetColumn, v: SqlValue, source?: SourceText): Pa
       // into a float/real target (altered since, a side table) it goes in when a double (a float32
       // for real) holds it exactly, else it would change: refused (it was refused 'got "2.5"' before)
       if (typeof v === 'string' && DECIMAL.test(v)) return decimalTextAsFloat(c, type, v);
+      // a bit (true/false) is 1 or 0, as SQL Server converts bit to float/real
+      if (typeof v === 'boolean') return { type, value: v ? 1 : 0, literal: floatConstant(v ? 1 : 0) };
       if (typeof v !== 'number' || !Number.isFinite(v)) throw bad(c.name, `column ${c.name} (${c.type}) got ${JSON.stringify(v)}`);
       // A real column holds a float32: rowback prints one as the shortest decimal that reads back as
       // it (types/float.ts), and such a value goes back exactly. A value with more precision (a float
@@ -343,7 +345,8 @@ export function planParam(c: TargetColumn, v: SqlValue, source?: SourceText): Pa
       return { type, value: v, literal: floatConstant(v) };
     }
     case 'Decimal': case 'Numeric': case 'Money': case 'SmallMoney': {
-      const s = String(v);
+      // a bit (true/false) is 1 or 0, as SQL Server converts bit to decimal or money ('true' was refused)
+      const s = typeof v === 'boolean' ? (v ? '1' : '0') : String(v);
       if (!DECIMAL.test(s)) throw bad(c.name, `column ${c.name} (${c.type}) got ${JSON.stringify(v)}`);
       // tedious sends a decimal as Math.round(value * 10^scale) of a double, the *target's* scale:
       // exact while that integer has at most 15 digits (a decimal(19,6) target given 1234567890123.45,

@@ -53,6 +53,12 @@ describe('a bit into an integer column', () => {
     }
     expect(planParam(col('bigint'), true)).toMatchObject({ value: '1', literal: '1' });
   });
+  it('and into decimal, money and float columns', () => {
+    expect(planParam(col('decimal', { precision: 5, scale: 2 }), true)).toMatchObject({ value: 1, literal: '1' });
+    expect(planParam(col('money'), false)).toMatchObject({ wrap: 'CONVERT(money, @)', value: '0', literal: "'0'" });
+    expect(planParam(col('float'), true)).toEqual({ type: { name: 'Float' }, value: 1, literal: '1E0' });
+    expect(planParam(col('real'), false)).toMatchObject({ type: { name: 'Real' }, value: 0, literal: '0E0' });
+  });
 });
 
 describe('a value without an offset into a datetimeoffset column', () => {
