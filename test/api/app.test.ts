@@ -147,7 +147,7 @@ describeCorpus('API (app.inject against a real SQLite file)', () => {
     expect(approvedOnly.body).not.toContain('WARNING: not only approved rows');
     // No run of this job inserted anything: the undo export deletes nothing and says why for each row.
     const undo = await t.app.inject({ url: `/api/jobs/${jobId}/export?format=undo-sql&table=dbo.T2`, headers: bearer(t.tokens.viewer) });
-    expect(undo.body).not.toContain('DELETE');
+    expect(undo.body).not.toMatch(/^\s*DELETE\b/m); // no DELETE statement (a comment may name one)
     expect(undo.body.match(/^-- NOT TOUCHED: row \d+ \(dbo\.T2, LSN [^)]*\): no executed rowback run of this job inserted it$/gm)).toHaveLength(20);
   });
 
