@@ -7,6 +7,7 @@ import type { TargetColumn } from './target-table.js';
 import { codePageForCollation } from '../reconstruct/collation.js';
 import { ASCII_ONLY, bytesInCodePage, firstCharNotHeld, iconvCodec } from './code-page-fit.js';
 import { shortestFloat32 } from '../reconstruct/types/float.js';
+import { datetimeTicksToMs } from '../reconstruct/types/datetime.js';
 
 /**
  * A parameter's exact SQL type, as a plain descriptor: `mssql` builds the driver type from it
@@ -152,13 +153,84 @@ function assertTimeFits(c: TargetColumn, type: ParamType, text: string, frac: st
   if (type.name === 'SmallDateTime') {
     if (seconds !== '00' || kept) throw round('keeps whole minutes');
   } else if (type.name === 'DateTime') {
-    // 1/300 s ticks, written to the millisecond: the text must name its tick.
-    const ms = Number(`0.${frac || '0'}`) * 1000;
-    if (Math.abs(Math.round(ms * 0.3) / 0.3 - ms) >= 0.5) throw round('keeps 1/300 s (.000, .003, .007)');
+    // 1/300 s ticks: the text must name its tick exactly (datetimeTickMs)
+    if (datetimeTickMs(frac) === null) throw round('keeps 1/300 s ticks (.000, .003, .007, .010 …)');
   } else {
     const scale = (type as { scale?: number }).scale ?? 7;
     if (kept.length > scale) throw round(`keeps ${scale} fractional digit(s) of a second`);
   }
+}
+
+/**
+ * The milliseconds (0–999) of the datetime tick (1/300 s) a fraction of a second names, or null
+ * when it names none. `frac`: the value's fractional digits (0–7, no point). Two writings of a tick
+ * are taken, and only they:
+ *  - at most 3 digits once trailing zeros go, equal to the tick's milliseconds as SQL Server shows
+ *    a datetime (datetimeTicksToMs: .000, .003, .007, .010 … .997; .333 is tick 100), the form
+ *    rowback stages a datetime in and the form a datetime converts to datetime2 below compatibility
+ *    level 130 (.3330000);
+ *  - 4 to 7 digits equal to the tick's exact value rounded to that many digits (.3333333, .0033,
+ *    .9966667), the form a datetime converts to datetime2/time under compatibility level 130 and
+ *    later (Microsoft Learn, "datetime (Transact-SQL)", Converting other date and time types).
+ * Anything else (.002, .0034, .3334999, .999) is not a datetime's value: the server would round it
+ * to a tick, another value. Integer arithmetic only.
+ */
+export function datetimeTickMs(frac: string): number | null {
+  const kept = frac.replace(/0+$/, '');
+  if (kept.length <= 3) {
+    const ms = Number(kept.padEnd(3, '0'));
+    const tick = Math.round((ms * 3) / 10);
+    return tick < 300 && datetimeTicksToMs(tick) === ms ? ms : null;
+  }
+  const n = kept.length;
+  const units = Number(kept);
+  const per = 10 ** n;
+  const tick = Math.round((units * 300) / per);
+  // tick * 10^n / 300 has a remainder of thirds: never a tie
+  return tick < 300 && Math.round((tick * per) / 300) === units ? datetimeTicksToMs(tick) : null;
+}
+
+/**
+ * Whether a value written without an offset, `frac` its fractional digits, may be a datetime's (a
+ * tick's milliseconds, datetimeTickMs, of three digits ending in 3 or 7: a tick that is no whole
+ * number of hundredths, such as .333, 1/3 s, or .007) whose value, converted by the server to a
+ * type of `scale` > 3 digits, is not its text: .333 of a datetime is .3333333 in a datetime2(7)
+ * under compatibility level 130 and later, .3330000 below. A fraction of whole hundredths (.120,
+ * .5) is the same value either way; a datetime is staged with three digits (types/datetime.ts).
+ */
+function mayBeDatetimeTick(frac: string, scale: number): boolean {
+  return scale > 3 && /^\d\d[37]$/.test(frac) && datetimeTickMs(frac) !== null;
+}
+
+/**
+ * A datetime source value (`m`: its DATETIME match; `source.type` 'datetime') into a datetime2 or
+ * datetimeoffset column (`type`): sent as a typed datetime parameter (its tick, datetimeTickMs) and
+ * converted by the server in the statement, `CONVERT(datetime2(n), @p)`, so the column gets what SQL
+ * Server's own conversion of that datetime gives at the target database's compatibility level (the
+ * level the statement runs under): a datetime's .333 is 1/3 s (tick 100), which the server converts
+ * to .3333333 in a datetime2(7) at level 130 and later and to .3330000 below (Microsoft Learn,
+ * "datetime (Transact-SQL)"; the compatibility-level 130 breaking change), the value ALTER COLUMN
+ * datetime → datetime2 gave the table's other rows. Sent as text before, it went in as .3330000
+ * whatever the level. A datetimeoffset gets +00:00 (the offset the server gives a value without
+ * one). The script's DECLARE @p datetime = '…T10:00:00.333' names the same tick (an ISO 8601
+ * datetime literal, read alike under every DATEFORMAT and language), so the script and the run store
+ * one value. A column of fewer than 3 fractional digits that cannot hold the tick's milliseconds
+ * (.997 into datetime2(2) would round to the next second) is refused (assertTimeFits), as is a
+ * fraction that names no tick. @throws ReinsertError REINSERT_BAD_VALUE naming the column.
+ */
+function datetimeAsServerConverts(c: TargetColumn, type: ParamType, m: RegExpExecArray): ParamPlan {
+  const frac = m[7] ?? '';
+  const text = m[0];
+  const ms = datetimeTickMs(frac);
+  if (ms === null) throw bad(c.name, `column ${c.name} (${declaration(type)}) got ${text}, a datetime column's value whose fraction names no 1/300 s tick: not a datetime's value as rowback stages one: re-insert this row by hand`);
+  assertTimeFits(c, type, text, frac, m[6]);
+  const f = String(ms).padStart(3, '0');
+  return {
+    type: { name: 'DateTime' },
+    wrap: `CONVERT(${declaration(type)}, @)`,
+    value: utcDate(m[1], m[2], m[3], m[4], m[5], m[6], f),
+    literal: `'${m[1]}-${m[2]}-${m[3]}T${m[4]}:${m[5]}:${m[6]}.${f}'`,
+  };
 }
 
 /**
@@ -283,7 +355,8 @@ export function planParam(c: TargetColumn, v: SqlValue, source?: SourceText): Pa
     // nchar/nvarchar (the server converts to the column's collation), which inside a sql_variant
     // changes its base type (SQL_VARIANT_PROPERTY BaseType nvarchar where it was varchar).
     if (base.type === 'char' || base.type === 'varchar') return variantTextParam(c.name, base, v.value, v.baseType, v.collation);
-    const plan = planParam({ ...c, ...base }, v.value);
+    // the variant's own base type is the value's source type (a datetime inside a sql_variant)
+    const plan = planParam({ ...c, ...base }, v.value, { codePage: 0, collation: null, type: base.type });
     // nchar/nvarchar with its own collation: the variant keeps it (a parameter takes the database's)
     if ((base.type === 'nchar' || base.type === 'nvarchar') && v.value !== null && v.collation !== undefined && COLLATION_NAME.test(v.collation)) {
       return { ...plan, wrap: `CONVERT(${declaration(plan.type)}, @ COLLATE ${v.collation})` };
@@ -394,9 +467,17 @@ export function planParam(c: TargetColumn, v: SqlValue, source?: SourceText): Pa
       const at = `${m[1]}-${m[2]}-${m[3]}T${m[4]}:${m[5]}:${m[6]}`;
       const [from, to] = type.name === 'DateTime' ? ['1753-01-01T00:00:00', '9999-12-31T23:59:59'] : type.name === 'SmallDateTime' ? ['1900-01-01T00:00:00', '2079-06-06T23:59:00'] : ['', '~'];
       if (at < from || at > to) throw bad(c.name, `column ${c.name} (${c.type}) holds ${from.replace('T', ' ')} to ${to.replace('T', ' ')}: ${String(v)} does not fit, and its INSERT would fail (out-of-range conversion, Msg 242) with its whole batch: ${elsewhere('of type datetime2')}`);
+      // a datetime value into a datetime2 column: the server's own conversion of its 1/300 s tick
+      if (type.name === 'DateTime2' && source?.type === 'datetime') return datetimeAsServerConverts(c, type, m);
+      if (type.name === 'DateTime2' && !sourceTypeKnown(source) && mayBeDatetimeTick(frac, type.scale)) throw mayBeDatetime(c, type, String(v));
       assertTimeFits(c, type, String(v), frac, m[6]);
-      const text = `${m[1]}-${m[2]}-${m[3]}T${m[4]}:${m[5]}:${m[6]}${frac ? '.' + frac : ''}`;
-      return { type, value: utcDate(m[1], m[2], m[3], m[4], m[5], m[6], frac), literal: `'${text}'` };
+      // A datetime / smalldatetime literal takes at most 3 fractional digits: '…T10:00:00.3330000'
+      // (a datetime2(7) value) in the script's DECLARE @p datetime failed the script (Msg 241,
+      // conversion failed), where the driver's parameter went in. Written as the tick it names
+      // (datetimeTickMs), and the driver is handed that same millisecond.
+      const f = type.name === 'DateTime' ? String(datetimeTickMs(frac)).padStart(3, '0') : type.name === 'SmallDateTime' ? '' : frac;
+      const text = `${m[1]}-${m[2]}-${m[3]}T${m[4]}:${m[5]}:${m[6]}${f ? '.' + f : ''}`;
+      return { type, value: utcDate(m[1], m[2], m[3], m[4], m[5], m[6], f), literal: `'${text}'` };
     }
     case 'Time': {
       const m = TIME.exec(String(v));
@@ -405,6 +486,9 @@ export function planParam(c: TargetColumn, v: SqlValue, source?: SourceText): Pa
       return { type, value: utcDate('1970', '01', '01', m[1], m[2], m[3], m[4] ?? ''), literal: `'${m[0]}'` };
     }
     case 'DateTimeOffset': {
+      // a datetime value: the server's own conversion of its 1/300 s tick, +00:00
+      const dt = source?.type === 'datetime' ? DATETIME.exec(DATE.test(String(v)) ? `${String(v)}T00:00:00` : String(v)) : null;
+      if (dt) return datetimeAsServerConverts(c, type, dt);
       const s = noOffsetAsUtc(c, String(v), source);
       const m = DTO.exec(s);
       if (!m) throw bad(c.name, `column ${c.name} (datetimeoffset) got ${JSON.stringify(v)}`);
@@ -520,32 +604,45 @@ function decimalTextAsFloat(c: TargetColumn, type: ParamType, s: string): ParamP
 }
 
 /**
- * A datetimeoffset column's value: `s` as it is when it names its offset; a date, datetime2,
- * datetime or smalldatetime value (no offset: a column altered datetime2 → datetimeoffset since, a
- * side table) with `+00:00` appended, as SQL Server converts one (Microsoft Learn, datetimeoffset,
- * "Converting string literals to datetimeoffset": DATE + TIME, "The TIMEZONE defaults to +00:00";
- * DATE only, the time 00:00:00 and +00:00; a datetime2 value assigned to a datetimeoffset keeps its
- * date and time and takes +00:00, database.guide "Convert datetime2 to datetimeoffset", as ALTER
- * COLUMN gave the table's other rows). The digits of the value stay as they are; the offset is the
- * one the server itself gives a value that has none. Refused, keeping the value out, where that text is not the
- * value: a datetime's fraction stands for 1/300 s ticks (.123 is 37/300 s, which the server
- * converts to .1233333 +00:00 in a datetimeoffset(7)), so a datetime source value (`source.type`)
- * whose fraction is not zero, or, with the source column's type not known, a fraction of 1 to 3
- * digits that are not all zero (it may be a datetime's), is refused naming the column. Other text is
- * returned as it is (refused by the caller).
+ * A datetimeoffset column's value: `s` as it is when it names its offset; a date, datetime2 or
+ * smalldatetime value (no offset: a column altered datetime2 → datetimeoffset since, a side table)
+ * with `+00:00` appended, as SQL Server converts one (Microsoft Learn, datetimeoffset, "Converting
+ * string literals to datetimeoffset": DATE + TIME, "The TIMEZONE defaults to +00:00"; DATE only,
+ * the time 00:00:00 and +00:00; a datetime2 value assigned to a datetimeoffset keeps its date and
+ * time and takes +00:00, database.guide "Convert datetime2 to datetimeoffset", as ALTER COLUMN gave
+ * the table's other rows). The digits of the value stay as they are. A datetime source value does
+ * not come here (datetimeAsServerConverts: its fraction is a 1/300 s tick, which the server converts
+ * by the target's compatibility level). With the source column's type not known, a value that may
+ * be a datetime's whose conversion is not its text (mayBeDatetimeTick: .333 into a scale above 3)
+ * is refused naming the column (mayBeDatetime). Other text is returned as it is (refused by the caller).
  */
 function noOffsetAsUtc(c: TargetColumn, s: string, source?: SourceText): string {
   if (DTO.test(s)) return s;
   const m = DATETIME.exec(DATE.test(s) ? `${s}T00:00:00` : s);
   if (!m) return s;
   const frac = m[7] ?? '';
-  const zero = /^0*$/.test(frac);
-  const known = source?.type;
-  const datetimeTicks = known === 'datetime' ? !zero : known === undefined && !zero && frac.length <= 3;
-  if (known !== 'datetime2' && known !== 'date' && known !== 'smalldatetime' && datetimeTicks) {
-    throw bad(c.name, `column ${c.name} (datetimeoffset(${c.scale})) got ${s}, a value without an offset${known === 'datetime' ? ' of a datetime column' : ' whose source column type is not known (a datetime\'s?)'}: a datetime's fraction is 1/300 s ticks, which SQL Server converts exactly (.123 is .1233333 +00:00), not as written: ${elsewhere('of type datetime')}`);
-  }
+  if (!sourceTypeKnown(source) && mayBeDatetimeTick(frac, c.scale)) throw mayBeDatetime(c, { name: 'DateTimeOffset', scale: c.scale }, s);
   return `${m[1]}-${m[2]}-${m[3]}T${m[4]}:${m[5]}:${m[6]}${frac ? `.${frac}` : ''}+00:00`;
+}
+
+/**
+ * Whether `source` says what the value's source column was: a date type (SourceText.type), real, or
+ * char/varchar/text (a code page: its text converts as written). Not known: no SourceText (a table
+ * staged without its layout, or a column of another type sourceTextColumns does not list).
+ */
+function sourceTypeKnown(source: SourceText | undefined): boolean {
+  return source !== undefined && (source.type !== undefined || source.real === true || source.codePage > 0);
+}
+
+/**
+ * The refusal of a value written without an offset whose source column's type is not known (a
+ * table staged without its layout) and which may be a datetime's (mayBeDatetimeTick), into a
+ * datetime2 or datetimeoffset column of more than 3 fractional digits: as a datetime2(3) value
+ * .333 goes in as .3330000, as a datetime's (1/3 s) the server would give .3333333; which one it
+ * is cannot be told.
+ */
+function mayBeDatetime(c: TargetColumn, type: ParamType, text: string): ReinsertError {
+  return bad(c.name, `column ${c.name} (${declaration(type)}) got ${text}, a value whose source column type is not known and which may be a datetime's: a datetime's fraction is a 1/300 s tick, which SQL Server converts to ${declaration(type)} by its value (.333 is 1/3 s: .3333333 at database compatibility level 130 and later), not as written (.3330000): re-insert the row into a column of type datetime (a side table, tableMap), or by hand`);
 }
 
 /**
@@ -585,8 +682,9 @@ export interface SourceText {
   real?: true;
   /**
    * The source column's type where the layout gives it and planParam judges by it (sourceTextColumns:
-   * date, datetime, smalldatetime, datetime2): a datetime's value without an offset is not taken
-   * into a datetimeoffset column (noOffsetAsUtc).
+   * date, datetime, smalldatetime, datetime2; a sql_variant value's own base type): a datetime's
+   * value into a datetime2 or datetimeoffset column is converted by the server from a typed datetime
+   * (datetimeAsServerConverts); one of another type goes as written.
    */
   type?: SqlTypeName;
 }
