@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module';
 import sql from 'mssql';
 import { InputError, ReinsertError } from '../errors.js';
 import type { SqlTypeName } from '../reconstruct/metadata/table-layout.js';
@@ -67,16 +68,39 @@ export const DEFAULT_REQUEST_TIMEOUT_MS = 600_000;
  * (mssql lib/base/connection-pool.js: `parseInt(value, 10)`, unlike `Connect Timeout`, seconds);
  * `0` or a negative value is no timeout (tedious-pool: `< 0` → 0). `RequestTimeout`,
  * `requestTimeout` and SqlClient's `Command Timeout` are not keys mssql reads. A `Request Timeout`
- * that is no number (mssql gives null, and the driver took its 15 s) is refused.
+ * that is no whole number of milliseconds as written is refused: no number at all (mssql gives
+ * null, and the driver took its 15 s), or one parseInt cuts short ('30s' was 30 ms, '1.5' and
+ * '1e6' 1 ms: every request then timed out at once; rawRequestTimeout).
  * Throws InputError INPUT_BAD_OPTION for that; what mssql's parser throws for a string it cannot read.
  */
 export function targetPoolConfig(connectionString: string): sql.config {
   const config = (sql.ConnectionPool as unknown as { parseConnectionString(s: string): sql.config }).parseConnectionString(connectionString);
   const given = (config as { requestTimeout?: number | null }).requestTimeout;
-  if (given === null || (given !== undefined && !Number.isFinite(given))) {
+  // mssql reads the value with parseInt, which stops at the first non-digit: '30s' was 30 ms,
+  // '1.5' and '1e6' 1 ms, '2 minutes' 2 ms, every request then timing out at once. The value as
+  // written must be a whole number of milliseconds.
+  const raw = rawRequestTimeout(connectionString);
+  if (given === null || (given !== undefined && !Number.isFinite(given)) || (raw !== undefined && !/^[+-]?\d+$/.test(raw.trim()))) {
     throw new InputError('INPUT_BAD_OPTION', 'the target\'s connection string sets Request Timeout to something that is not a number: give it in milliseconds (Request Timeout=600000 for 10 minutes; 0 for none)', { field: 'connectionString' });
   }
   return { ...config, requestTimeout: given ?? DEFAULT_REQUEST_TIMEOUT_MS, options: { ...config.options, useUTC: true } };
+}
+
+/**
+ * The `Request Timeout` value of `connectionString` as written (the last one given), read by the
+ * parser mssql itself reads connection strings with (@tediousjs/connection-string, resolved from
+ * mssql's own location so that it is mssql's copy: key case and spaces, quoting as mssql takes
+ * them), or undefined when the string sets none or that parser cannot be loaded (then mssql's
+ * number is all there is).
+ */
+function rawRequestTimeout(connectionString: string): string | undefined {
+  try {
+    const fromMssql = createRequire(createRequire(import.meta.url).resolve('mssql'));
+    const cs = fromMssql('@tediousjs/connection-string') as { parse(s: string): { get(key: string): string | undefined } };
+    return cs.parse(connectionString).get('request timeout');
+  } catch {
+    return undefined;
+  }
 }
 
 /**
@@ -94,7 +118,7 @@ export function timeoutError(e: unknown, what: string, timeoutMs: number): unkno
   // connect to host:1433 in 15000ms") carries ETIMEOUT too: not the request's timeout
   if (/Failed to connect|acquire a connection/i.test(e.message)) return e;
   const limit = timeoutMs >= 60_000 && timeoutMs % 60_000 === 0 ? `${timeoutMs / 60_000} minute(s)` : timeoutMs >= 1000 && timeoutMs % 1000 === 0 ? `${timeoutMs / 1000} s` : `${timeoutMs} ms`;
-  return new ReinsertError('REINSERT_TIMEOUT', `${what} did not finish within ${limit} (the request timeout, ${timeoutMs} ms): the target may be waiting on a lock another session holds, or the batch is slow; raise it with Request Timeout=<milliseconds> in the target's connection string (Request Timeout=1800000 for 30 minutes, 0 for none), or plan a new run with a smaller batchSize; the batch rolled back unless this was its COMMIT, and a resume runs it again`, {}, { cause: e });
+  return new ReinsertError('REINSERT_TIMEOUT', `${what} did not finish within ${limit} (the request timeout, ${timeoutMs} ms): the target may be waiting on a lock another session holds, or the batch is slow; raise it with Request Timeout=<milliseconds> in the target's connection string (Request Timeout=1800000 for 30 minutes, 0 for none), or plan a new run with a smaller batchSize; the batch rolled back unless this was its COMMIT, which may have committed: a resume reads the target's ledger first and runs the batch again only if it did not`, {}, { cause: e });
 }
 
 export interface MssqlTargetOptions {

@@ -39,6 +39,21 @@ describe('a re-insert target\'s request timeout', () => {
     expect((err as InputError).message).toMatch(/Request Timeout .*milliseconds/);
   });
 
+  it('a Request Timeout parseInt would cut short is refused: \'30s\' was 30 ms, \'1.5\' and \'1e6\' 1 ms (SYNTHETIC strings)', () => {
+    for (const v of ['30s', '1.5', '1e6', '2 minutes', '600000ms', '"10 min"']) {
+      let err: unknown;
+      try { targetPoolConfig(`Server=db1;Request Timeout=${v}`); } catch (e) { err = e; }
+      expect(err, v).toBeInstanceOf(InputError);
+      expect((err as InputError).code).toBe('INPUT_BAD_OPTION');
+    }
+    // whole numbers as written, quoted or spaced as mssql reads them, still taken
+    expect(targetPoolConfig('Server=db1;Request Timeout= 120000 ').requestTimeout).toBe(120_000);
+    expect(targetPoolConfig("Server=db1;Request Timeout='90000'").requestTimeout).toBe(90_000);
+    expect(targetPoolConfig('Server=db1;Request Timeout=-1').requestTimeout).toBe(-1);
+    // a Password holding the key's text is the password's, not the key
+    expect(targetPoolConfig('Server=db1;Password="x;Request Timeout=5s";Request Timeout=5000').requestTimeout).toBe(5_000);
+  });
+
   it('a driver timeout becomes REINSERT_TIMEOUT saying what timed out, after how long and how to raise it (504 in the API)', () => {
     const driver = new sql.RequestError('Timeout: Request failed to complete in 600000ms', 'ETIMEOUT');
     const e = timeoutError(driver, 'the INSERT of row 12 into dbo.T', 600_000) as ReinsertError;
