@@ -168,6 +168,10 @@ export const CATALOG_NAMES_PER_QUERY = 1000;
  * number) on every version. A char/varchar/text value is sent as nvarchar and the server converts
  * it into this code page on INSERT (sql-types.ts planParam): a character the code page lacks is
  * checked for before anything is sent (assertCodePageHolds).
+ *
+ * is_ansi_padded (sys.columns, every version since 2005): 0 for a column created under SET
+ * ANSI_PADDING OFF, which trims its values' trailing blanks / zero bytes on INSERT whatever the
+ * session sets (TargetColumn.ansiPadded; sql-types.ts assertNotTrimmed).
  */
 export function targetColumnsSql(count: number): string {
   return `
@@ -175,7 +179,7 @@ SELECT s.name AS [schema], t.name AS [table], c.name AS [column], c.column_id,
        TYPE_NAME(CASE WHEN c.system_type_id = 240 THEN c.user_type_id ELSE c.system_type_id END) AS type_name,
        c.max_length, c.precision, c.scale, c.is_nullable, c.is_identity, c.is_computed,
        ISNULL(COLUMNPROPERTY(c.object_id, c.name, 'GeneratedAlwaysType'), 0) AS generated_always_type,
-       c.collation_name, CONVERT(int, COLLATIONPROPERTY(c.collation_name, 'CodePage')) AS code_page,
+       c.collation_name, CONVERT(int, COLLATIONPROPERTY(c.collation_name, 'CodePage')) AS code_page, c.is_ansi_padded,
        ISNULL(k.key_ordinal, 0) AS key_ordinal
 FROM sys.tables t
 JOIN sys.schemas s ON s.schema_id = t.schema_id
@@ -244,6 +248,8 @@ interface ColumnRow {
   collation_name?: string | null;
   /** CONVERT(int, COLLATIONPROPERTY(collation_name, 'CodePage')) (int: a number; NULL with a NULL collation). Absent in rows of older callers: not known. */
   code_page?: number | null;
+  /** sys.columns.is_ansi_padded (bit: a boolean). Absent in rows of older callers: not known. */
+  is_ansi_padded?: boolean | null;
 }
 
 export function tablesFromCatalog(rows: ColumnRow[]): Map<string, TargetTable> {
@@ -262,6 +268,7 @@ export function tablesFromCatalog(rows: ColumnRow[]): Map<string, TargetTable> {
       ...(Number(r.generated_always_type ?? 0) !== 0 ? { generatedAlways: true } : {}),
       ...(r.collation_name !== undefined ? { collation: r.collation_name } : {}),
       ...(r.code_page !== undefined ? { codePage: r.code_page === null ? null : Number(r.code_page) } : {}),
+      ...(r.is_ansi_padded !== undefined && r.is_ansi_padded !== null ? { ansiPadded: Boolean(r.is_ansi_padded) } : {}),
     });
   }
   for (const r of rows) if (r.key_ordinal > 0) out.get(`${r.schema}.${r.table}`)!.keyColumns[r.key_ordinal - 1] = r.column;

@@ -273,6 +273,32 @@ function assertNotPadded(c: TargetColumn, type: ParamType, bytes: number): void 
 }
 
 /**
+ * A value that a target column created under SET ANSI_PADDING OFF (TargetColumn.ansiPadded false,
+ * sys.columns.is_ansi_padded = 0) would store shorter: such a varchar(n)/varbinary(n) column, and a
+ * nullable char(n)/binary(n) one, trims trailing blanks / trailing zero bytes on INSERT (Microsoft
+ * Learn, SET ANSI_PADDING, its table of OFF: "Trailing blanks in character values inserted into a
+ * varchar column are trimmed. Trailing zeros in binary values inserted into a varbinary column are
+ * trimmed"; char/binary NULL "follows the same rules as for varchar or varbinary"), whatever the
+ * session's SET ANSI_PADDING ON (the script's, and the driver's, tedious's default): the column keeps
+ * the setting it was created with. (max) types, text/image and the n-types always behave as ON. A
+ * value with no trailing blank / zero byte is stored as it is, as are all values decoded from such a
+ * column itself (stored trimmed). Only a value from a column that kept them (a side table or
+ * database of the other setting) changes: 0x0102000000 of a hash went in as 0x0102, with no error.
+ * `value`: the value's bytes (binary) or text (char). @throws ReinsertError REINSERT_BAD_VALUE naming the column.
+ */
+function assertNotTrimmed(c: TargetColumn, type: ParamType, value: Buffer | string): void {
+  if (c.ansiPadded !== false) return;
+  const n = (type as { length?: number }).length;
+  if (n === undefined || n === MAX) return;
+  if ((type.name === 'Char' || type.name === 'Binary') && !c.nullable) return;
+  const binary = typeof value !== 'string';
+  if (!(type.name === 'VarChar' || type.name === 'Char' || type.name === 'VarBinary' || type.name === 'Binary')) return;
+  const trailing = binary ? value.length - (value.findLastIndex((b) => b !== 0) + 1) : value.length - value.replace(/ +$/, '').length;
+  if (trailing === 0) return;
+  throw bad(c.name, `column ${c.name} (${declaration(type)}${type.name === 'Char' || type.name === 'Binary' ? ' NULL' : ''}) was created under SET ANSI_PADDING OFF (sys.columns.is_ansi_padded = 0), so the server trims trailing ${binary ? 'zero bytes' : 'blanks'} from its values on INSERT, whatever the session sets: the value ends in ${trailing} ${binary ? 'zero byte(s)' : 'blank(s)'}, which would be lost with no error: ${elsewhere('created under ANSI_PADDING ON')}`);
+}
+
+/**
  * A char(n)/nchar(n) value longer than n whose excess is trailing spaces (assertLengthFits lets it
  * through: the column stores the same value) cut to n: tedious refuses a Char/NChar parameter longer
  * than its declared length (tedious issue #32, "invalid data length"), so the driver's batch failed
@@ -505,7 +531,9 @@ export function planParam(c: TargetColumn, v: SqlValue, source?: SourceText): Pa
       if (!m || m[1].length % 2) throw bad(c.name, `column ${c.name} (${c.type}) got ${JSON.stringify(v)}`);
       if (type.name !== 'Image') assertLengthFits(c, type, m[1].length / 2, 'byte');
       assertNotPadded(c, type, m[1].length / 2);
-      return { type, value: Buffer.from(m[1], 'hex'), literal: m[1].length ? `0x${m[1].toUpperCase()}` : '0x' };
+      const bytes = Buffer.from(m[1], 'hex');
+      assertNotTrimmed(c, type, bytes);
+      return { type, value: bytes, literal: m[1].length ? `0x${m[1].toUpperCase()}` : '0x' };
     }
     case 'Char': case 'VarChar': case 'Text': {
       // Sent as Unicode: tedious would encode a varchar parameter with the *database's* code page,
@@ -517,6 +545,7 @@ export function planParam(c: TargetColumn, v: SqlValue, source?: SourceText): Pa
       if (type.name !== 'Text') assertLengthFits(c, type, v.length, 'character', v);
       assertCodePageHolds(c, type, v, source);
       if (type.name !== 'Text') assertBytesFit(c, type, v);
+      assertNotTrimmed(c, type, v);
       const t = padCut(type, v);
       return { type: unicodeFor(type), value: t, literal: nlit(t) };
     }

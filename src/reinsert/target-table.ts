@@ -43,6 +43,15 @@ export interface TargetColumn {
    * assertCodePageHolds).
    */
   codePage?: number | null;
+  /**
+   * sys.columns.is_ansi_padded: false for a char/varchar/binary/varbinary column created under SET
+   * ANSI_PADDING OFF, which keeps that behaviour whatever a later session sets (Microsoft Learn, SET
+   * ANSI_PADDING: "After the column is created, SQL Server stores the values based on the setting
+   * when the column was created"): its varchar/varbinary values, and a nullable char/binary column's,
+   * lose their trailing blanks / zero bytes on INSERT (sql-types.ts assertNotTrimmed). Absent: not
+   * read (planned without the target's catalog).
+   */
+  ansiPadded?: boolean;
 }
 
 export interface TargetTable {
