@@ -470,6 +470,9 @@ export function planParam(c: TargetColumn, v: SqlValue, source?: SourceText): Pa
         if (ten4 < lo || ten4 > hi) throw bad(c.name, `column ${c.name} (${declaration(type)}) holds ${small ? '-214748.3648 to 214748.3647' : '-922337203685477.5808 to 922337203685477.5807'}: ${s} does not fit, and its INSERT would fail (arithmetic overflow, Msg 8115) with its whole batch: ${elsewhere(small ? 'of type money or decimal' : 'of type decimal')}`);
       }
       if (!isMoney && intPart.replace(/^0+/, '').length > c.precision - c.scale) throw bad(c.name, `column ${c.name} (${declaration(type)}) holds at most ${c.precision - c.scale} digit(s) before the decimal point: ${s} does not fit: ${elsewhere('of greater precision')}`);
+      // a float (or real) source value is a binary fraction, s its shortest decimal (String): where
+      // the target's scale shows more of it than s does, the two differ (assertFloatTextExact)
+      if (typeof v === 'number') assertFloatTextExact(c, type, source?.real === true ? Math.fround(v) : v, s, scale);
       const scaledDigits = (intPart.replace(/^0+/, '') + frac.padEnd(c.scale, '0').slice(0, c.scale)).replace(/^0+/, '').length;
       const exactAsNumber = (type.name === 'Decimal' || type.name === 'Numeric') && frac.length <= c.scale && scaledDigits <= 15;
       if (exactAsNumber) return { type, value: Number(s), literal: s };
@@ -587,6 +590,40 @@ function decimalIsDouble(s: string, d: number): boolean {
   if (!Number.isFinite(d) || d === 0 || (d < 0) !== neg) return false;
   const { m, e } = doubleParts(d);
   return e >= 0 ? n === m * 2n ** BigInt(e) * 10n ** k : n * 2n ** BigInt(-e) === m * 10n ** k;
+}
+
+/**
+ * A float or real source value `d` (for real, its float32) going into a decimal/numeric/money
+ * column of `scale` decimal places as `s`, its shortest decimal (String(d): the digits SQL Server
+ * and rowback show): refused where `d`'s exact value rounded to `scale` places is not `s`. There
+ * `s` is not the value, and what the server stores from a float is not settled here (no server):
+ * 2^60 as a float is 1152921504606846976, whose String is 1152921504606847000 (the wrong value
+ * c7fb920 kept out of bigint columns, here into a decimal(19,0)); 0.1 as a double is
+ * 0.1000000000000000055511…, which a decimal(38,20) shows as 0.10000000000000000555, not 0.1. Where
+ * they agree (0.1 into decimal(10,2), 2^53, 2.5) `s` is the float's value at that scale, as
+ * written and as any exact conversion gives it. Integer arithmetic (BigInt).
+ * @throws ReinsertError REINSERT_BAD_VALUE naming the column.
+ */
+function assertFloatTextExact(c: TargetColumn, type: ParamType, d: number, s: string, scale: number): void {
+  if (!Number.isFinite(d)) return;
+  const [ip, fp = ''] = s.replace(/^-/, '').split('.');
+  const written = BigInt(ip + fp.padEnd(scale, '0'));
+  let exact: bigint;
+  if (d === 0) exact = 0n;
+  else {
+    const { m, e } = doubleParts(d);
+    const scaled = m * 10n ** BigInt(scale);
+    if (e >= 0) exact = scaled * 2n ** BigInt(e);
+    else {
+      const den = 2n ** BigInt(-e);
+      exact = scaled / den;
+      if ((scaled % den) * 2n >= den) exact += 1n;
+    }
+  }
+  if (exact === written) return;
+  const digits = exact.toString().padStart(scale + 1, '0');
+  const shown = `${d < 0 ? '-' : ''}${scale ? `${digits.slice(0, digits.length - scale)}.${digits.slice(digits.length - scale)}` : digits}`;
+  throw bad(c.name, `column ${c.name} (${declaration(type)}) got ${s}, a floating-point value whose exact value (${exactDecimalOfDouble(d)}) at ${scale} decimal place(s) is ${shown}, not ${s}: which of the two the column would get is not certain: ${elsewhere('of type float')}`);
 }
 
 /**
