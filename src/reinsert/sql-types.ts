@@ -348,7 +348,9 @@ function utcDate(y: string, mo: string, d: string, h = '0', mi = '0', s = '0', f
  * driver would change are sent as text and converted by the server with the exact type:
  * decimal/numeric whose value scaled to the column has more than 15 digits (tedious multiplies a
  * double), every money/smallmoney value (tedious truncates value * 10000) and datetimeoffset
- * (tedious keeps the instant but not the offset).
+ * (tedious keeps the instant but not the offset). A datetime source value (`source.type`) into a
+ * datetime2/datetimeoffset column goes as a typed datetime the server converts in the statement
+ * (datetimeAsServerConverts: its 1/300 s tick, as the server's own conversion gives it).
  *
  * `source`: the code page (and collation) the row's char/varchar/text value was decoded from (the
  * job's layout), when known. A char/varchar/text value whose target column has a known code page
