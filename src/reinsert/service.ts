@@ -142,7 +142,7 @@ export function sourceTextColumns(layouts: readonly TableLayout[]): Map<string, 
       if (c.isDropped) continue;
       // a real column's values are float32s (SourceText.real): widened exactly into a float target
       if (c.type === 'real') { cols.set(c.name, { codePage: 0, collation: null, real: true }); continue; }
-      // a datetime's fraction is 1/300 s ticks: its value without an offset is not taken into a datetimeoffset target as written (sql-types.ts noOffsetAsUtc)
+      // a datetime's fraction is 1/300 s ticks: into a datetime2/datetimeoffset target it goes as a typed datetime the server converts (sql-types.ts datetimeAsServerConverts)
       if (c.type === 'date' || c.type === 'datetime' || c.type === 'smalldatetime' || c.type === 'datetime2') { cols.set(c.name, { codePage: 0, collation: null, type: c.type }); continue; }
       if (c.type !== 'char' && c.type !== 'varchar' && c.type !== 'text') continue;
       cols.set(c.name, { codePage: columnCodePage(c), collation: c.collation });
