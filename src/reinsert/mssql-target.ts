@@ -413,23 +413,56 @@ CREATE TABLE ${this.ledger} (batch_key nvarchar(100) NOT NULL PRIMARY KEY, run_i
       return r;
     };
     const ledger = this.ledger;
+    // The pool is replaced: its connections are closed (the server rolls back whatever transaction
+    // one still holds), so no later batch or run takes up a connection in an unknown state.
+    const replacePool = async (): Promise<void> => {
+      const old = pool;
+      owner.pool = undefined;
+      await old.close().catch(() => undefined);
+      pool = await owner.connect();
+    };
     return {
       async begin() { tx = new sql.Transaction(pool); await owner.timed('BEGIN TRANSACTION', () => tx!.begin()); },
-      async commit() { await owner.timed('the batch\'s COMMIT', () => tx!.commit()); tx = undefined; },
-      async rollback() {
+      async commit() {
         try {
-          if (tx) { const t = tx; tx = undefined; await t.rollback(); }
+          await owner.timed('the batch\'s COMMIT', () => tx!.commit());
+        } catch (e) {
+          // mssql hands the connection back to the pool whatever the COMMIT's error (mssql
+          // lib/tedious/transaction.js _commit: release, not close). A COMMIT that timed out was
+          // cancelled (ATTENTION) and may not have run: that connection may then still hold the
+          // batch's open transaction, and a later batch taking it up would run inside it (its own
+          // BEGIN nested, its COMMIT durable only if that outer one ever is: rows recorded
+          // inserted, rolled back when the connection closes). Replaced (the batch is recorded
+          // mayHaveCommitted: a resume reads the ledger).
+          tx = undefined;
+          await replacePool().catch(() => undefined);
+          throw e;
+        }
+        tx = undefined;
+      },
+      async rollback() {
+        let unclean = false;
+        try {
+          if (tx) {
+            const t = tx;
+            tx = undefined;
+            // a ROLLBACK that failed (timed out: cancelled) leaves the connection, handed back to
+            // the pool by mssql, in a transaction; not when mssql says there was none to end
+            // (EABORT: the server ended it; ENOTBEGUN)
+            await t.rollback().catch((e: unknown) => {
+              const code = (e as { code?: unknown } | null)?.code;
+              if (code !== 'EABORT' && code !== 'ENOTBEGUN') unclean = true;
+              throw e;
+            });
+          }
         } finally {
           // IDENTITY_INSERT still ON here: the server ended the transaction itself (a deadlock
           // victim, XACT_ABORT), mssql handed its connection back to the pool before the OFF could
-          // be sent on it, and that connection keeps the setting. The pool is replaced: its
-          // connections are closed, so no later batch or run meets the setting (error 8107).
-          if (identityOn !== null) {
+          // be sent on it, and that connection keeps the setting: no later batch or run may meet
+          // the setting (error 8107).
+          if (identityOn !== null || unclean) {
             identityOn = null;
-            const old = pool;
-            owner.pool = undefined;
-            await old.close().catch(() => undefined);
-            pool = await owner.connect();
+            await replacePool();
           }
         }
       },

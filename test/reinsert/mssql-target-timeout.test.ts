@@ -93,4 +93,46 @@ describe('MssqlTarget names the statement that timed out (driver stubbed)', () =
     expect((err as ReinsertError).message).toMatch(/^the INSERT of row 7 into dbo\.T did not finish within 45 s \(the request timeout, 45000 ms\)/);
     await target.close();
   });
+
+  it('a COMMIT that timed out (cancelled: its connection may still hold the open transaction, and mssql hands it back to the pool) closes the pool; the next batch gets a new one', async () => {
+    const pools: sql.ConnectionPool[] = [];
+    vi.spyOn(sql.ConnectionPool.prototype, 'connect').mockImplementation(async function (this: sql.ConnectionPool) { pools.push(this); return this; } as never);
+    const closed: sql.ConnectionPool[] = [];
+    vi.spyOn(sql.ConnectionPool.prototype, 'close').mockImplementation(async function (this: sql.ConnectionPool) { closed.push(this); } as never);
+    vi.spyOn(sql.Transaction.prototype, 'begin').mockImplementation(async function (this: sql.Transaction) { return this; } as never);
+    vi.spyOn(sql.Transaction.prototype, 'commit').mockImplementation(async () => { throw new sql.TransactionError(new sql.RequestError('Timeout: Request failed to complete in 600000ms', 'ETIMEOUT') as never); });
+    const rollback = vi.spyOn(sql.Transaction.prototype, 'rollback').mockResolvedValue(undefined as never);
+    const target = new MssqlTarget({ connectionString: 'Server=db1;Database=CRM' });
+    const session = await target.session();
+    await session.begin();
+    const err = await session.commit().then(() => undefined, (e: unknown) => e);
+    expect((err as ReinsertError).code).toBe('REINSERT_TIMEOUT');
+    expect((err as ReinsertError).message).toContain('which may have committed');
+    // the pool that lent the connection is closed, and a new one is connected for what follows
+    expect(closed).toEqual([pools[0]]);
+    expect(pools).toHaveLength(2);
+    // runBatch's rollback after it: nothing left to roll back on this side
+    await session.rollback();
+    expect(rollback).not.toHaveBeenCalled();
+    await target.close();
+  });
+
+  it('a ROLLBACK that failed (timed out) closes the pool too; one mssql says had nothing to end (EABORT) does not', async () => {
+    const pools: sql.ConnectionPool[] = [];
+    vi.spyOn(sql.ConnectionPool.prototype, 'connect').mockImplementation(async function (this: sql.ConnectionPool) { pools.push(this); return this; } as never);
+    vi.spyOn(sql.ConnectionPool.prototype, 'close').mockResolvedValue(undefined as never);
+    vi.spyOn(sql.Transaction.prototype, 'begin').mockImplementation(async function (this: sql.Transaction) { return this; } as never);
+    const rollback = vi.spyOn(sql.Transaction.prototype, 'rollback');
+    const target = new MssqlTarget({ connectionString: 'Server=db1;Database=CRM' });
+    const session = await target.session();
+    rollback.mockImplementationOnce(async () => { throw new sql.TransactionError('Transaction has been aborted.', 'EABORT'); });
+    await session.begin();
+    await session.rollback().catch(() => undefined);
+    expect(pools).toHaveLength(1);
+    rollback.mockImplementationOnce(async () => { throw new sql.TransactionError(new sql.RequestError('Timeout: Request failed to complete in 600000ms', 'ETIMEOUT') as never); });
+    await session.begin();
+    await session.rollback().catch(() => undefined);
+    expect(pools).toHaveLength(2);
+    await target.close();
+  });
 });
