@@ -109,16 +109,18 @@ function rawRequestTimeout(connectionString: string): string | undefined {
  * `the INSERT of row 12 into [dbo].[T]`), after how long (`timeoutMs`, milliseconds; 0 or less:
  * none was set, so not a request timeout), and how to raise it (`Request Timeout`, milliseconds,
  * in the target's connection string). The driver's own message ("Timeout: Request failed to
- * complete in 15000ms") named neither. The original error is the cause. A connection that could
+ * complete in 15000ms") named neither. `inBatch`: the request was part of a batch (its statements,
+ * ledger reads and writes, COMMIT), whose fate the message then says; false for the catalog read
+ * and the ledger tables' creation, before any batch. The original error is the cause. A connection that could
  * not be made in time (also ETIMEOUT: "Failed to connect to … in …ms") is returned as it is.
  */
-export function timeoutError(e: unknown, what: string, timeoutMs: number): unknown {
+export function timeoutError(e: unknown, what: string, timeoutMs: number, inBatch = true): unknown {
   if ((e as { code?: unknown } | null)?.code !== 'ETIMEOUT' || !(e instanceof Error) || timeoutMs <= 0) return e;
   // a new pooled connection that could not be made in its Connect Timeout (tedious: "Failed to
   // connect to host:1433 in 15000ms") carries ETIMEOUT too: not the request's timeout
   if (/Failed to connect|acquire a connection/i.test(e.message)) return e;
   const limit = timeoutMs >= 60_000 && timeoutMs % 60_000 === 0 ? `${timeoutMs / 60_000} minute(s)` : timeoutMs >= 1000 && timeoutMs % 1000 === 0 ? `${timeoutMs / 1000} s` : `${timeoutMs} ms`;
-  return new ReinsertError('REINSERT_TIMEOUT', `${what} did not finish within ${limit} (the request timeout, ${timeoutMs} ms): the target may be waiting on a lock another session holds, or the batch is slow; raise it with Request Timeout=<milliseconds> in the target's connection string (Request Timeout=1800000 for 30 minutes, 0 for none), or plan a new run with a smaller batchSize; the batch rolled back unless this was its COMMIT, which may have committed: a resume reads the target's ledger first and runs the batch again only if it did not`, {}, { cause: e });
+  return new ReinsertError('REINSERT_TIMEOUT', `${what} did not finish within ${limit} (the request timeout, ${timeoutMs} ms): the target may be waiting on a lock another session holds, or the batch is slow; raise it with Request Timeout=<milliseconds> in the target's connection string (Request Timeout=1800000 for 30 minutes, 0 for none), ${inBatch ? "or plan a new run with a smaller batchSize; the batch rolled back unless this was its COMMIT, which may have committed: a resume reads the target's ledger first and runs the batch again only if it did not" : 'then try again (no batch had begun: nothing was inserted)'}`, {}, { cause: e });
 }
 
 export interface MssqlTargetOptions {
@@ -322,12 +324,12 @@ export class MssqlTarget implements ReinsertTarget {
   /** The request timeout the connection was configured with (milliseconds; 0: none): targetPoolConfig. */
   private timeoutMs = DEFAULT_REQUEST_TIMEOUT_MS;
 
-  /** `run()`, a driver timeout in it becoming REINSERT_TIMEOUT naming `what` (timeoutError). */
-  private async timed<T>(what: string, run: () => Promise<T>): Promise<T> {
+  /** `run()`, a driver timeout in it becoming REINSERT_TIMEOUT naming `what` (timeoutError; `inBatch` as there). */
+  private async timed<T>(what: string, run: () => Promise<T>, inBatch = true): Promise<T> {
     try {
       return await run();
     } catch (e) {
-      throw timeoutError(e, what, this.timeoutMs);
+      throw timeoutError(e, what, this.timeoutMs, inBatch);
     }
   }
 
@@ -351,12 +353,12 @@ export class MssqlTarget implements ReinsertTarget {
     const obj = this.ledger.replace(/'/g, "''");
     await this.timed(`creating the ledger table ${this.ledger}`, () => pool.request().batch(`IF OBJECT_ID(N'${obj}', N'U') IS NULL
 CREATE TABLE ${this.ledger} (batch_key nvarchar(100) NOT NULL PRIMARY KEY, run_id int NOT NULL,
-  committed_at datetime2(3) NOT NULL DEFAULT SYSUTCDATETIME(), outcome nvarchar(max) NOT NULL);`));
+  committed_at datetime2(3) NOT NULL DEFAULT SYSUTCDATETIME(), outcome nvarchar(max) NOT NULL);`), false);
   }
 
   async ensureRowLedger(rowLedger: string): Promise<void> {
     const pool = await this.connect();
-    await this.timed(`creating the row ledger table ${rowLedger}`, () => pool.request().batch(rowLedgerDdl(rowLedger)));
+    await this.timed(`creating the row ledger table ${rowLedger}`, () => pool.request().batch(rowLedgerDdl(rowLedger)), false);
   }
 
   async loadTables(names: string[]): Promise<{ tables: Map<string, TargetTable>; fks: ForeignKey[]; database: string | null; databaseGuid: string | null; familyGuid: string | null }> {
@@ -372,13 +374,13 @@ CREATE TABLE ${this.ledger} (batch_key nvarchar(100) NOT NULL PRIMARY KEY, run_i
     };
     for (let i = 0; i < names.length; i += CATALOG_NAMES_PER_QUERY) {
       const part = names.slice(i, i + CATALOG_NAMES_PER_QUERY);
-      rows.push(...(await this.timed('reading the target\'s columns (sys.columns)', () => bound(part).query<ColumnRow>(use + targetColumnsSql(part.length)))).recordset);
+      rows.push(...(await this.timed('reading the target\'s columns (sys.columns)', () => bound(part).query<ColumnRow>(use + targetColumnsSql(part.length)), false)).recordset);
       // a key between tables of two parts comes back with each: once
-      for (const f of (await this.timed('reading the target\'s foreign keys (sys.foreign_keys)', () => bound(part).query<FkRow>(use + targetFksSql(part.length)))).recordset) addForeignKey(fks, f);
+      for (const f of (await this.timed('reading the target\'s foreign keys (sys.foreign_keys)', () => bound(part).query<FkRow>(use + targetFksSql(part.length)), false)).recordset) addForeignKey(fks, f);
     }
     // where the catalog was read: a script of two-part names is guarded to run there (plan.ts renderScript)
     if (!names.length) return { tables: new Map(), fks: [], database: null, databaseGuid: null, familyGuid: null };
-    const [here] = (await this.timed('reading the target\'s database name', () => pool.request().query<{ db: string | null }>(`${use}SELECT DB_NAME() AS [db];`))).recordset;
+    const [here] = (await this.timed('reading the target\'s database name', () => pool.request().query<{ db: string | null }>(`${use}SELECT DB_NAME() AS [db];`), false)).recordset;
     return { tables: tablesFromCatalog(rows), fks: [...fks.values()], database: here?.db ?? null, ...(await this.databaseGuids(pool, use)) };
   }
 

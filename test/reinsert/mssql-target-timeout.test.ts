@@ -94,6 +94,19 @@ describe('MssqlTarget names the statement that timed out (driver stubbed)', () =
     await target.close();
   });
 
+  it('a catalog read that timed out says no batch had begun, not that one rolled back', async () => {
+    vi.spyOn(sql.ConnectionPool.prototype, 'connect').mockImplementation(async function (this: sql.ConnectionPool) { return this; } as never);
+    vi.spyOn(sql.ConnectionPool.prototype, 'close').mockResolvedValue(undefined as never);
+    vi.spyOn(sql.Request.prototype, 'query').mockImplementation(async () => { throw new sql.RequestError('Timeout: Request failed to complete in 600000ms', 'ETIMEOUT'); });
+    const target = new MssqlTarget({ connectionString: 'Server=db1;Database=CRM' });
+    const err = await target.loadTables(['dbo.T']).then(() => undefined, (e: unknown) => e) as ReinsertError;
+    expect(err.code).toBe('REINSERT_TIMEOUT');
+    expect(err.message).toMatch(/^reading the target's columns \(sys\.columns\) did not finish within 10 minute\(s\)/);
+    expect(err.message).toContain('no batch had begun: nothing was inserted');
+    expect(err.message).not.toContain('batch rolled back');
+    await target.close();
+  });
+
   it('a COMMIT that timed out (cancelled: its connection may still hold the open transaction, and mssql hands it back to the pool) closes the pool; the next batch gets a new one', async () => {
     const pools: sql.ConnectionPool[] = [];
     vi.spyOn(sql.ConnectionPool.prototype, 'connect').mockImplementation(async function (this: sql.ConnectionPool) { pools.push(this); return this; } as never);
