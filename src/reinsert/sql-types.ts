@@ -171,7 +171,8 @@ function assertTimeFits(c: TargetColumn, type: ParamType, text: string, frac: st
  *    level 130 (.3330000);
  *  - 4 to 7 digits equal to the tick's exact value rounded to that many digits (.3333333, .0033,
  *    .9966667), the form a datetime converts to datetime2/time under compatibility level 130 and
- *    later (Microsoft Learn, "datetime (Transact-SQL)", Converting other date and time types).
+ *    later (the raw tick, rounded once to the target's scale: Dan Guzman, dbdelta.com "SQL Server
+ *    2016 and Azure SQL Database V12 Breaking Change"; dba.stackexchange.com question 302362).
  * Anything else (.002, .0034, .3334999, .999) is not a datetime's value: the server would round it
  * to a tick, another value. Integer arithmetic only.
  */
@@ -208,8 +209,9 @@ function mayBeDatetimeTick(frac: string, scale: number): boolean {
  * converted by the server in the statement, `CONVERT(datetime2(n), @p)`, so the column gets what SQL
  * Server's own conversion of that datetime gives at the target database's compatibility level (the
  * level the statement runs under): a datetime's .333 is 1/3 s (tick 100), which the server converts
- * to .3333333 in a datetime2(7) at level 130 and later and to .3330000 below (Microsoft Learn,
- * "datetime (Transact-SQL)"; the compatibility-level 130 breaking change), the value ALTER COLUMN
+ * to .3333333 in a datetime2(7) at level 130 and later and to .3330000 below (the SQL Server 2016
+ * / compatibility-level 130 breaking change, datetimeTickMs's sources; a target of 3 digits or
+ * fewer gets the same either way), the value ALTER COLUMN
  * datetime → datetime2 gave the table's other rows. Sent as text before, it went in as .3330000
  * whatever the level. A datetimeoffset gets +00:00 (the offset the server gives a value without
  * one). The script's DECLARE @p datetime = '…T10:00:00.333' names the same tick (an ISO 8601
