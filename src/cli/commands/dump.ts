@@ -78,7 +78,7 @@ export function register(program: Command): void {
     .option('--out <file>', 'write rows to this file instead of stdout (an existing file is replaced once the result starts to be written; a command refused before that leaves it as it was)')
     .option('--report <file>', 'write the dump report (rows per table, complete, every skipped item with its reason) as JSON, as scan --report')
     .option('--quiet', 'no summary on stderr; still said: INCOMPLETE, INTERRUPTED and rows carrying warnings')
-    .addOption(strictOption({ warnedRows: true }))
+    .addOption(strictOption({ warnedRows: true, warnings: 'a --stop-at the SQL Server\'s clock passed twice' }))
     .option('--csv-raw', "CSV: write cells exactly as decoded; by default a cell starting with = + - @ tab, CR or ' gets a leading ' so spreadsheets do not run it as a formula")
     .option('--trn <files...>', 'log backups to replay over --bak up to --stop-at / --stop-before-lsn (the table as it stood then; see docs/restore.md)')
     .option('--stop-at <time>', "with --trn: the table as it stood at this time, the SQL Server's local time (YYYY-MM-DD[THH:MM[:SS[.fffffff]]], a space for T, no zone; more than three fractional digits are put on the log's 1/300-second ticks): STOPAT")

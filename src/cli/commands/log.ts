@@ -109,7 +109,7 @@ export function register(program: Command): void {
     .addOption(outFormatOption(LOG_FORMATS, 'table'))
     .option('--out <file>', 'write to this file instead of stdout (an existing file is replaced once the result starts to be written; a command refused before that leaves it as it was)')
     .option('--quiet', 'no progress or summary on stderr; still said: INCOMPLETE and INTERRUPTED')
-    .addOption(strictOption({ unwritableText: true }))
+    .addOption(strictOption({ unwritableText: true, warnings: 'log records of an operation rowback does not know' }))
     .option('--csv-raw', "CSV: cells unchanged (by default a cell starting with = + - @ tab, CR or ' gets a leading ')")
     .action(async (files: string[], opts: LogOptions, cmd: Command) => {
       formatFromOut(cmd, opts, LOG_FORMATS);
@@ -1154,6 +1154,8 @@ async function logRecords(files: string[], opts: LogOptions, interrupt: Interrup
   for (const n of identityNotes) process.stderr.write(`rowback log: note: ${n}\n`);
   // Said even with --quiet: records of operations rowback does not know (printed as LOP_UNKNOWN_n, header fields only)
   for (const w of unknownOperationsWarnings(unknownOps)) process.stderr.write(`rowback log: WARNING: ${w}\n`);
+  // exit 3 under --strict: such records are printed with their header fields only (it exited 0)
+  if (unknownOps.length) exitIncomplete(opts.strict);
   // Said even with --quiet: a backup's header copies disagree (the copy used, the value uncertain); exit 3 under --strict
   for (const w of headerWarnings) process.stderr.write(`rowback log: WARNING: ${w}\n`);
   if (headerWarnings.length) exitIncomplete(opts.strict);

@@ -97,7 +97,7 @@ export function register(program: Command): void {
     .option('--out <file>', 'write rows to this file instead of stdout (an existing file is replaced once the result starts to be written; a command refused before that leaves it as it was)')
     .option('--report <file>', 'write the scan report (counts, every skipped item with its reason) as JSON')
     .option('--quiet', 'no progress or summary on stderr; still said: INCOMPLETE, INTERRUPTED, UNCHECKED, a file or --schema catalog whose database could not be checked (or was read with --catalog-any-database), rows carrying warnings and a TRUNCATE TABLE / DROP TABLE in the log (the rows printed are then not all that was removed)')
-    .addOption(strictOption({ warnedRows: true }))
+    .addOption(strictOption({ warnedRows: true, warnings: 'log records of an operation rowback does not know, the SQL Server\'s clock set back within --from/--to, UNCHECKED rows' }))
     .option('--accept-layout-drift', 'print a table\'s rows even when most of its first rows have fewer/more columns than its layout (it gained columns after them), and use a --ddl/--schema whose columns are in another order than the data file\'s catalog (a layout of before a column was dropped and added again); decode failures still stop it')
     .option('--csv-raw', "CSV: write cells exactly as decoded; by default a cell starting with = + - @ tab, CR or ' gets a leading ' so spreadsheets do not run it as a formula")
     .action(async (opts: ScanOptions, cmd: Command) => {
@@ -441,8 +441,11 @@ export async function runScan(opts: ScanOptions): Promise<void> {
     if (unknownClause && !interruptedBy) process.stderr.write(`rowback scan: INCOMPLETE: ${unknownClause}\n`);
     // --strict: exit 3 for what the report calls "complete": false (an interrupt's 130/143 below wins)
     if (damagedLine || lost.length || held || undecoded || unknownTables || beginUnread || unknownClause) exitIncomplete(opts.strict);
-    // a WARNING on a backup's header (one copy damaged, the set read all the same): --strict exits 3 as for warned rows
-    if (opened.headerWarnings?.().length) exitIncomplete(opts.strict);
+    // every WARNING said above (a backup's header, log records of an operation rowback does not know:
+    // rows may be missing; the clock set back within the window: rows may be of the other moment) and
+    // UNCHECKED (rows printed may still exist): --strict exits 3 as for warned rows. Only the header's
+    // did; the others exited 0, so a script took a doubtful result for a whole one.
+    if (opened.warnings?.().length || opened.headerWarnings?.().length || clockWarning || told.unchecked) exitIncomplete(opts.strict);
     // Said even with --quiet, and exit 3 with --strict: values printed may be wrong or missing.
     sayWarnedRows(process.stderr, 'scan', warnedRows, rows, opts);
     // Said even with --quiet, as an error would be: a script must not take part of a result for all of it.
