@@ -2,6 +2,7 @@ import { accessSync, constants, statSync } from 'node:fs';
 import { InputError } from '../errors.js';
 import type { RecoverySource } from './source.js';
 import type { BackupAdvice } from '../backup/page-source.js';
+import type { LogReadEnd } from './sources/files.js';
 import { hideArgvSecrets } from '../util/connection.js';
 import type { Logger } from '../util/logger.js';
 import { assertNotEmpty, fileKindProblem, folderAdvice, unreadableWhy } from '../util/files.js';
@@ -44,6 +45,8 @@ export interface OpenedSource {
   warnings?: () => string[];
   /** Of `warnings`, those on the backups' headers (a copy damaged: FORMAT_BAD_BACKUP_HEADER, BACKUP_HEADER_WARNING): exit 3 under --strict. */
   headerWarnings?: () => string[];
+  /** Files without an .ldf: the backup set the log read ends with (FileRecoverySource.logReadEnd, window-past-log.ts). */
+  logReadEnd?: () => LogReadEnd | null;
 }
 
 /**
@@ -80,7 +83,7 @@ export async function openSource(o: ScanSourceOptions, logger?: Logger): Promise
     const logCopyRecords = new Map<string, number>();
     const logCopyDamage = o.trn && o.trn.length > 1 ? await (await import('../backup/log-commits.js')).damagedLogCopies(o.trn, logCopyRecords) : undefined;
     const s = openFileSource({ mdf: o.mdf, bak: o.bak, position, ldf: o.ldf, trn: o.trn, threads, backupAdvice: o.backupAdvice, logCopyDamage, logCopyRecords, ...hold }, logger);
-    return { source: s, notes: () => s.notes, loudNotes: () => s.identityNotes, warnings: () => [...s.headerWarnings, ...unknownOperationsWarnings(s.logStats.unknownOps)], headerWarnings: () => s.headerWarnings };
+    return { source: s, notes: () => s.notes, loudNotes: () => s.identityNotes, warnings: () => [...s.headerWarnings, ...unknownOperationsWarnings(s.logStats.unknownOps)], headerWarnings: () => s.headerWarnings, logReadEnd: () => s.logReadEnd };
   }
   if (exp) {
     assertReadableFile('--export', o.export!);

@@ -23,6 +23,7 @@ import type { RecoveredRow } from '../../recover/recovered-row.js';
 import { catalogDamage, catalogDamageLoss, catalogDamageSubject, isChainOverlap, isUndecodedRowOp, logLoss, logLossClause, lossPlaces, SCAN_OPERATIONS, scanOperationOf, unknownTableMessage } from '../../recover/source.js';
 import { type MetadataCatalog, type RecoverySource, type ScanFilter, type ScanOperation, type SkippedItem } from '../../recover/source.js';
 import { assertWindowInOrder, parseWindowTime } from '../../recover/time-window.js';
+import { windowPastLogEndClause } from '../../recover/window-past-log.js';
 import { warnLocalTimes } from '../local-time-warnings.js';
 import { createRowWriter, CSV_FIXED, OUTPUT_FORMATS, type OutputFormat } from '../../recover/writers.js';
 import { caseOnlyMatches, compileRowSelection, rowSelection, type RowSelectionOptions, type UnknownSelectionField } from '../../recover/row-selection.js';
@@ -344,6 +345,10 @@ export async function runScan(opts: ScanOptions): Promise<void> {
     // a window of local times over a log whose clock was set back (a daylight-saving fold): the
     // window may name two stretches of the log; said even with --quiet, and in the report's warnings
     const clockWarning = stats && (filter.from || filter.to) && !selectionEndsBeforeClockWentBack(stats, selection?.toLsn) ? clockBackwardsWarning(stats, 'the window --from/--to', '--from-lsn/--to-lsn') : undefined;
+    // a window running past the end of the log backups given (no .ldf): its transactions after the
+    // last one's finish are in no file given (window-past-log.ts); INCOMPLETE, said even with --quiet.
+    // An interrupted scan did not read to that end: INTERRUPTED says it.
+    const pastEnd = interruptedBy ? undefined : windowPastLogEndClause(filter, opened.logReadEnd?.());
     if (opts.report) {
       // One time form throughout the report: `YYYY-MM-DDTHH:MM:SS.fff`, the SQL Server's local
       // time, no zone (as filter.from/to and the rows' beginTime); the log's first/last Begin Time
@@ -356,7 +361,8 @@ export async function runScan(opts: ScanOptions): Promise<void> {
         ...(selection ? { rowsNotSelected: selectedOut, rowsNotSelectedUnknown: unknownOut } : {}),
         rowsPerTable: Object.fromEntries(perTable),
         rowsWithWarnings: warnedRows,
-        complete: lost.length === 0 && damaged.length === 0 && !held && !undecoded && !unknownTables && !beginUnread && !unknownClause && !interruptedBy,
+        complete: lost.length === 0 && damaged.length === 0 && !held && !undecoded && !unknownTables && !beginUnread && !unknownClause && !pastEnd && !interruptedBy,
+        ...(pastEnd ? { windowPastLogEnd: pastEnd } : {}),
         ...(interruptedBy ? { interrupted: interruptedBy } : {}),
         ...(noRowsReason ? { noRowsReason: isoLogTimesIn(noRowsReason) } : {}),
         // what stderr says as notes (where an .ldf's log starts, log held twice, the inactive
@@ -439,8 +445,9 @@ export async function runScan(opts: ScanOptions): Promise<void> {
     if (unknownTables) process.stderr.write(`rowback scan: INCOMPLETE: ${unknownTables}\n`);
     if (beginUnread) process.stderr.write(`rowback scan: INCOMPLETE: ${beginUnread}\n`);
     if (unknownClause && !interruptedBy) process.stderr.write(`rowback scan: INCOMPLETE: ${unknownClause}\n`);
+    if (pastEnd) process.stderr.write(`rowback scan: INCOMPLETE: ${pastEnd}\n`);
     // --strict: exit 3 for what the report calls "complete": false (an interrupt's 130/143 below wins)
-    if (damagedLine || lost.length || held || undecoded || unknownTables || beginUnread || unknownClause) exitIncomplete(opts.strict);
+    if (damagedLine || lost.length || held || undecoded || unknownTables || beginUnread || unknownClause || pastEnd) exitIncomplete(opts.strict);
     // every WARNING said above (a backup's header, log records of an operation rowback does not know:
     // rows may be missing; the clock set back within the window: rows may be of the other moment) and
     // UNCHECKED (rows printed may still exist): --strict exits 3 as for warned rows. Only the header's

@@ -1,0 +1,46 @@
+/**
+ * A time window (`scan --from/--to`, the SQL Server's local time) that runs past the end of the log
+ * read from backups alone. Log backups hold the log up to the moment each was taken; what the
+ * database did after the last one given (its BackupFinishDate, HEADERONLY) is in later log backups or
+ * the .ldf, none of them given. A window ending after that moment asks for transactions no file given
+ * can hold: "0 row(s) recovered", exit 0 even under --strict, read as "nothing deleted then"
+ * (`--trn _1.trn --from 13:20 --to 13:25` over RestoreTimeClean, whose _1.trn finished 13:04:13).
+ */
+import type { LogReadEnd } from './sources/files.js';
+
+/** Milliseconds of a `YYYY-MM-DDTHH:MM:SS[.fff]` local time read as if UTC (only compared with another so read). */
+function localMs(iso: string): number {
+  const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,3}))?$/.exec(iso);
+  if (!m) return Number.NaN;
+  const d = new Date(0);
+  d.setUTCFullYear(Number(m[1]), Number(m[2]) - 1, Number(m[3]));
+  d.setUTCHours(Number(m[4]), Number(m[5]), Number(m[6]), Number((m[7] ?? '0').padEnd(3, '0')));
+  return d.getTime();
+}
+
+/**
+ * The INCOMPLETE sentence for a window that runs past the end of the log read, or undefined.
+ * `window`: the bounds as parseWindowTime returns them (ISO local time to the millisecond), `end`:
+ * FileRecoverySource.logReadEnd (null with an .ldf, whose log goes on to the file's end: nothing said).
+ * Said when `--to` (or, without one, `--from`) reaches the end of the second of the last backup's
+ * finish date (the header keeps whole seconds, truncated: `--to 13:04:13`, which ends at .999, runs
+ * past a finish at 13:04:13.x): the part of the window after it is in no file given. A window without
+ * a bound (or with only a `--from` before
+ * the end) asks for nothing beyond the log given more than a scan without one does: nothing said.
+ * `names`: the window's end as the caller names it and the advice (a job's fields, not the flags).
+ */
+export function windowPastLogEndClause(window: { from?: string; to?: string }, end: LogReadEnd | null | undefined, names: { to: string; add: string } = { to: '--to', add: 'add the log backups taken after it with --trn (or the .ldf with --ldf)' }): string | undefined {
+  if (!end || !end.finished) return undefined;
+  const bound = window.to ?? window.from;
+  if (!bound) return undefined;
+  const finishedMs = localMs(end.finished);
+  const boundMs = localMs(bound);
+  // the finish date is truncated to its second: the window past it once it reaches that second's end
+  if (!Number.isFinite(finishedMs) || !Number.isFinite(boundMs) || boundMs < finishedMs + 999) return undefined;
+  const set = `${end.file}${end.position > 1 ? ` (backup set ${end.position})` : ''}`;
+  const what = end.kind === 'log' ? 'the last log backup given' : `the ${end.kind} backup whose own log is read last`;
+  const beyond = window.to === undefined || (window.from !== undefined && localMs(window.from) >= finishedMs + 999)
+    ? `the whole window (from ${window.from ?? bound}${window.to ? ` to ${window.to}` : ''}) is after the end of the log given`
+    : `the window runs to ${window.to} (${names.to}), past the end of the log given`;
+  return `${beyond}: ${what}, ${set}, finished at ${end.finished} (the SQL Server's local time; its log ends at LSN ${end.lastLsn}), and transactions begun after that are in later log backups or the .ldf, in no file given: their rows are not in this result; ${names.add}`;
+}
