@@ -6,6 +6,7 @@
  * can hold: "0 row(s) recovered", exit 0 even under --strict, read as "nothing deleted then"
  * (`--trn _1.trn --from 13:20 --to 13:25` over RestoreTimeClean, whose _1.trn finished 13:04:13).
  */
+import { compareLsn, formatLsn, parseLsn, type Lsn } from '../logreader/lsn.js';
 import type { LogReadEnd } from './sources/files.js';
 
 /** Milliseconds of a `YYYY-MM-DDTHH:MM:SS[.fff]` local time read as if UTC (only compared with another so read). */
@@ -43,4 +44,25 @@ export function windowPastLogEndClause(window: { from?: string; to?: string }, e
     ? `the whole window (from ${window.from ?? bound}${window.to ? ` to ${window.to}` : ''}) is after the end of the log given`
     : `the window runs to ${window.to} (${names.to}), past the end of the log given`;
   return `${beyond}: ${what}, ${set}, finished at ${end.finished} (the SQL Server's local time; its log ends at LSN ${end.lastLsn}), and transactions begun after that are in later log backups or the .ldf, in no file given: their rows are not in this result; ${names.add}`;
+}
+
+/**
+ * The same for an LSN range (`scan --from-lsn/--to-lsn`): the INCOMPLETE sentence when `--to-lsn`
+ * (or, without one, `--from-lsn`) is at or past the LastLSN of the backup set the log read ends with
+ * (HEADERONLY LastLSN: the first LSN that set does not hold), else undefined. LSNs are exact, so no
+ * margin: `--to-lsn 00000019:000000a0:0001` over RestoreTimeClean_1.trn (LastLSN 00000019:00000099:0001)
+ * asks for log that is in _2.trn.
+ */
+export function lsnRangePastLogEndClause(range: { fromLsn: Lsn | null; toLsn: Lsn | null }, end: LogReadEnd | null | undefined): string | undefined {
+  if (!end) return undefined;
+  const bound = range.toLsn ?? range.fromLsn;
+  if (!bound) return undefined;
+  const last = parseLsn(end.lastLsn);
+  if (compareLsn(bound, last) < 0) return undefined;
+  const set = `${end.file}${end.position > 1 ? ` (backup set ${end.position})` : ''}`;
+  const what = end.kind === 'log' ? 'the last log backup given' : `the ${end.kind} backup whose own log is read last`;
+  const beyond = range.toLsn === null || (range.fromLsn !== null && compareLsn(range.fromLsn, last) >= 0)
+    ? `the whole LSN range (from ${formatLsn(range.fromLsn ?? bound)}${range.toLsn ? ` to ${formatLsn(range.toLsn)}` : ''}) is past the end of the log given`
+    : `the LSN range runs to ${formatLsn(range.toLsn!)} (--to-lsn), past the end of the log given`;
+  return `${beyond}: ${what}, ${set}, holds the log up to LSN ${end.lastLsn} (its LastLSN, the first LSN it does not hold), and the log from there is in later log backups or the .ldf, in no file given: rows of that stretch are not in this result; add the log backups taken after it with --trn (or the .ldf with --ldf)`;
 }

@@ -84,6 +84,30 @@ describeCorpus('scan: a window past the end of the log backups given', () => {
     expect(ldf.stdout.trim().split('\n')).toHaveLength(16);
   }, 60_000);
 
+  // the same with an LSN range: --to-lsn at or past _1.trn's LastLSN (00000019:00000099:0001, the first
+  // LSN _2.trn holds) printed the 9 rows of _1.trn as the whole range, exit 0 under --strict
+  it('--to-lsn (or a lone --from-lsn) at or past the LastLSN of the last log backup: INCOMPLETE, exit 3 with --strict', async () => {
+    const r = await cli(...base(), '--from-lsn', '00000019:00000090:0000', '--to-lsn', '00000019:000000a0:0001', '--quiet', '--strict');
+    expect(r.code, r.stderr).toBe(3);
+    expect(r.stdout.trim().split('\n')).toHaveLength(9);
+    expect(incomplete(r.stderr)).toEqual([
+      `rowback scan: INCOMPLETE: the LSN range runs to 00000019:000000a0:0001 (--to-lsn), past the end of the log given: the last log backup given, ${R('RestoreTimeClean_1.trn')}, holds the log up to LSN 00000019:00000099:0001 (its LastLSN, the first LSN it does not hold), and the log from there is in later log backups or the .ldf, in no file given: rows of that stretch are not in this result; add the log backups taken after it with --trn (or the .ldf with --ldf)`,
+    ]);
+    // with _2.trn: 7 more rows of the range, nothing said
+    const both = await cli('scan', '--bak', R('RestoreTimeClean.bak'), '--trn', R('RestoreTimeClean_1.trn'), R('RestoreTimeClean_2.trn'), '--op', 'insert', '--from-lsn', '00000019:00000090:0000', '--to-lsn', '00000019:000000a0:0001', '--quiet', '--strict');
+    expect(both.code, both.stderr).toBe(0);
+    expect(both.stdout.trim().split('\n')).toHaveLength(16);
+    const at = await cli(...base(), '--to-lsn', '00000019:00000099:0001', '--quiet', '--strict');
+    expect(at.code).toBe(3);
+    const from = await cli(...base(), '--from-lsn', '00000019:000000a0:0001', '--quiet', '--strict');
+    expect(from.code).toBe(3);
+    expect(incomplete(from.stderr)[0]).toMatch(/the whole LSN range \(from 00000019:000000a0:0001\) is past the end of the log given/);
+    // just before LastLSN: whole
+    const before = await cli(...base(), '--to-lsn', '00000019:00000099:0000', '--quiet', '--strict');
+    expect(before.code, before.stderr).toBe(0);
+    expect(incomplete(before.stderr)).toEqual([]);
+  }, 60_000);
+
   it('a files job with from/to past the last log backup: its incomplete says so', async () => {
     const store = new StagingStore(join(dir, 'staging.db'));
     try {

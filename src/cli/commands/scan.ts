@@ -23,7 +23,7 @@ import type { RecoveredRow } from '../../recover/recovered-row.js';
 import { catalogDamage, catalogDamageLoss, catalogDamageSubject, isChainOverlap, isUndecodedRowOp, logLoss, logLossClause, lossPlaces, SCAN_OPERATIONS, scanOperationOf, unknownTableMessage } from '../../recover/source.js';
 import { type MetadataCatalog, type RecoverySource, type ScanFilter, type ScanOperation, type SkippedItem } from '../../recover/source.js';
 import { assertWindowInOrder, parseWindowTime } from '../../recover/time-window.js';
-import { windowPastLogEndClause } from '../../recover/window-past-log.js';
+import { lsnRangePastLogEndClause, windowPastLogEndClause } from '../../recover/window-past-log.js';
 import { warnLocalTimes } from '../local-time-warnings.js';
 import { createRowWriter, CSV_FIXED, OUTPUT_FORMATS, type OutputFormat } from '../../recover/writers.js';
 import { caseOnlyMatches, compileRowSelection, rowSelection, type RowSelectionOptions, type UnknownSelectionField } from '../../recover/row-selection.js';
@@ -348,7 +348,8 @@ export async function runScan(opts: ScanOptions): Promise<void> {
     // a window running past the end of the log backups given (no .ldf): its transactions after the
     // last one's finish are in no file given (window-past-log.ts); INCOMPLETE, said even with --quiet.
     // An interrupted scan did not read to that end: INTERRUPTED says it.
-    const pastEnd = interruptedBy ? undefined : windowPastLogEndClause(filter, opened.logReadEnd?.());
+    // so does an LSN range (--from-lsn/--to-lsn) past the last backup's LastLSN
+    const pastEnd = interruptedBy ? undefined : [windowPastLogEndClause(filter, opened.logReadEnd?.()), selection ? lsnRangePastLogEndClause(selection, opened.logReadEnd?.()) : undefined].filter(Boolean).join('; ') || undefined;
     if (opts.report) {
       // One time form throughout the report: `YYYY-MM-DDTHH:MM:SS.fff`, the SQL Server's local
       // time, no zone (as filter.from/to and the rows' beginTime); the log's first/last Begin Time
