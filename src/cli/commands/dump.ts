@@ -2,6 +2,7 @@ import { skippedLines } from '../skipped-lines.js';
 import { otherSchemasNote } from '../../reconstruct/metadata/names.js';
 import { assertRegularFile, assertWritableOutput, openOutputFile } from '../files.js';
 import { writeRefusedReport } from '../failed-report.js';
+import { setOutputCutHook } from '../output-closed.js';
 import { writeFileSync } from 'node:fs';
 import type { Writable } from 'node:stream';
 import { Command } from 'commander';
@@ -114,6 +115,9 @@ export async function runDump(opts: DumpOptions, stdout: Writable = process.stdo
   try {
     // the report path is checked before any work, as --out is (a missing folder: one line, nothing read)
     if (opts.report !== undefined) assertWritableOutput('--report', opts.report, { opts });
+    // output cut by its reader (EPIPE) or failing (a full disk): the report says so (the previous run's
+    // stayed, read as this one's: `dump --all --report r.json | head` exited 141 beside "complete": true)
+    if (opts.report !== undefined) setOutputCutHook((failed) => writeRefusedReport('--report', opts.report!, { opts }, { complete: false, failed }));
     let result: { rows: number; skipped: SkippedItem[]; tables: DumpedTable[]; warnedRows?: number; headerWarnings?: string[]; clockWarning?: string; pointInTime?: ReportedStop; interrupted?: string | null };
     try {
       result = opts.trn !== undefined || opts.stopAt !== undefined || opts.stopBeforeLsn !== undefined

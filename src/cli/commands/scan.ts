@@ -4,6 +4,7 @@ import { findTableName } from '../../reconstruct/metadata/names.js';
 import { namingFile, readTextFile } from '../../util/files.js';
 import { assertWritableOutput, openOutputFile } from '../files.js';
 import { writeRefusedReport } from '../failed-report.js';
+import { setOutputCutHook } from '../output-closed.js';
 import type { Writable } from 'node:stream';
 import { Command } from 'commander';
 import { outFormatOption, collectTables, formatFromOut, normalizeTableName, repeatableOption } from '../options.js';
@@ -103,6 +104,8 @@ export function register(program: Command): void {
     .option('--csv-raw', "CSV: write cells exactly as decoded; by default a cell starting with = + - @ tab, CR or ' gets a leading ' so spreadsheets do not run it as a formula")
     .action(async (opts: ScanOptions, cmd: Command) => {
       formatFromOut(cmd, opts, OUTPUT_FORMATS);
+      // output cut by its reader (EPIPE) or failing (a full disk): the report says so (the previous run's stayed)
+      if (opts.report !== undefined) setOutputCutHook((failed) => writeRefusedReport('--report', opts.report!, { opts }, { times: REPORT_TIMES, complete: false, failed }));
       try {
         await runScan(opts);
       } catch (e) {
