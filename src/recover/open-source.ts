@@ -47,6 +47,8 @@ export interface OpenedSource {
   headerWarnings?: () => string[];
   /** Files without an .ldf: the backup set the log read ends with (FileRecoverySource.logReadEnd, window-past-log.ts). */
   logReadEnd?: () => LogReadEnd | null;
+  /** Export: what the filter asks for beyond what the export holds (window-past-log.ts exportScopeClauses), INCOMPLETE sentences. */
+  scopeClauses?: (filter: { from?: string; to?: string; operations?: readonly string[] }, names?: { from: string; to: string }) => string[];
 }
 
 /**
@@ -89,7 +91,8 @@ export async function openSource(o: ScanSourceOptions, logger?: Logger): Promise
     assertReadableFile('--export', o.export!);
     const { openExportSource } = await import('./sources/export.js');
     const s = openExportSource(o.export!, { logger, acceptSchemaDrift: o.acceptSchemaDrift, ...hold });
-    return { source: s, notes: () => s.notes };
+    const { exportScopeClauses } = await import('./window-past-log.js');
+    return { source: s, notes: () => s.notes, scopeClauses: (f, names) => (s.header ? exportScopeClauses(f, s.header, o.export!, names) : []) };
   }
   hideArgvSecrets();
   if (!o.database) throw new InputError('INPUT_BAD_OPTION', '--database is required with --server');

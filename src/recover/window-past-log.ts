@@ -66,3 +66,48 @@ export function lsnRangePastLogEndClause(range: { fromLsn: Lsn | null; toLsn: Ls
     : `the LSN range runs to ${formatLsn(range.toLsn!)} (--to-lsn), past the end of the log given`;
   return `${beyond}: ${what}, ${set}, holds the log up to LSN ${end.lastLsn} (its LastLSN, the first LSN it does not hold), and the log from there is in later log backups or the .ldf, in no file given: rows of that stretch are not in this result; add the log backups taken after it with --trn (or the .ldf with --ldf)`;
 }
+
+/** An export header's window bound (`2024/03/05 14:00:00:000`, @FromText of sql/export-log-records.sql, or ISO) as ISO to the millisecond; null when absent or not a time. */
+function exportTimeIso(text: string | null): string | null {
+  if (!text) return null;
+  const m = /^(\d{4})[-/](\d{2})[-/](\d{2})[T ](\d{2}):(\d{2}):(\d{2})(?:[.:](\d{1,3}))?$/.exec(text.trim());
+  if (!m) return null;
+  return `${m[1]}-${m[2]}-${m[3]}T${m[4]}:${m[5]}:${m[6]}.${(m[7] ?? '0').padEnd(3, '0')}`;
+}
+
+/**
+ * What a `scan --export FILE` asks for beyond what the export holds, as INCOMPLETE sentences (none
+ * when it asks for nothing more). sql/export-log-records.sql exports the transactions that began in
+ * its window (and those whose begin it did not read), and of their row operations only those of its
+ * @Operations (deletes and inserts each bring the other, for pairing): its header keeps both
+ * (`window.from`/`window.to` in fn_dblog's text form, `operations` as typed). A scan whose
+ * `--from` is before the export's window start or whose `--to` is after its end, or that asks for an
+ * operation the export left out (`--op update` of a delete export), printed "0 row(s) recovered"
+ * (`it holds no updates on table data rows`) or the rows of the export's window as the whole answer.
+ * `filter`: the scan's bounds (ISO, as parseWindowTime returns them) and operations; `header`: the
+ * export's (ExportHeader); `file`: named in the sentences; `names`: the bounds as the caller names
+ * them (a job's fields `from`/`to`). A header without a window or operations
+ * (an older or hand-made export) is taken to hold everything.
+ */
+export function exportScopeClauses(filter: { from?: string; to?: string; operations?: readonly string[] }, header: { window: { from: string | null; to: string | null }; operations: string | null }, file: string, names: { from: string; to: string } = { from: '--from', to: '--to' }): string[] {
+  const out: string[] = [];
+  const from = exportTimeIso(header.window.from);
+  const to = exportTimeIso(header.window.to);
+  // log times are datetime ticks, 1/300 s apart: a bound nearer than 3 ms holds no other tick
+  // (`--to 2018-08-28`, ending .999, against an export ending 23:59:59:997, the day's last tick)
+  const TICK_MS = 3;
+  const before = filter.from !== undefined && from !== null && localMs(from) - localMs(filter.from) >= TICK_MS;
+  const after = filter.to !== undefined && to !== null && localMs(filter.to) - localMs(to) >= TICK_MS;
+  if (before || after) {
+    const asked = [before ? `${names.from} ${filter.from}` : '', after ? `${names.to} ${filter.to}` : ''].filter(Boolean).join(' and ');
+    out.push(`the window asked for (${asked}) runs outside the export's own window (${header.window.from ?? 'no start'} to ${header.window.to ?? 'no end'}, the server's local time, as sql/export-log-records.sql's @From/@To took it): transactions that began outside it are not in ${file} and their rows are not in this result; export again with @From/@To covering the window`);
+  }
+  if (header.operations && filter.operations?.length) {
+    const exported = new Set(header.operations.split(',').map((x) => x.trim().toLowerCase()).filter(Boolean));
+    // deletes and inserts each bring the other (the script pairs them: a transaction taking its own rows back)
+    if (exported.has('delete') || exported.has('insert')) { exported.add('delete'); exported.add('insert'); }
+    const missing = filter.operations.filter((o) => !exported.has(o));
+    if (missing.length) out.push(`${file} holds the row operations of @Operations '${header.operations}' only: no ${missing.join('/')} was exported, so none can be in this result (it is not that the log holds none); export again with @Operations listing ${missing.join(', ')}`);
+  }
+  return out;
+}

@@ -4,7 +4,7 @@
  * given is in later log backups or the .ldf. A window ending after that moment printed the rows it
  * found (or "0 row(s) recovered") and exited 0, also under --strict, silent with --quiet: a script
  * read "nothing else was deleted then". Now INCOMPLETE names the last backup and its finish date
- * (also with --quiet; exit 3 with --strict; `complete: false` and `windowPastLogEnd` in --report;
+ * (also with --quiet; exit 3 with --strict; `complete: false` and `beyondLogGiven` in --report;
  * a staged files job's `incomplete`).
  *
  * REAL: RestoreTimeClean (a row into dbo.steps every 30 s). _1.trn finished 2017-06-01 13:04:13
@@ -44,9 +44,9 @@ describeCorpus('scan: a window past the end of the log backups given', () => {
     expect(lines[0]).toBe(
       `rowback scan: INCOMPLETE: the window runs to 2017-06-01T13:04:13.999 (--to), past the end of the log given: the last log backup given, ${R('RestoreTimeClean_1.trn')}, finished at 2017-06-01T13:04:13 (the SQL Server's local time; its log ends at LSN 00000019:00000099:0001), and transactions begun after that are in later log backups or the .ldf, in no file given: their rows are not in this result; add the log backups taken after it with --trn (or the .ldf with --ldf)`,
     );
-    const rep = JSON.parse(readFileSync(report, 'utf8')) as { complete: boolean; windowPastLogEnd?: string };
+    const rep = JSON.parse(readFileSync(report, 'utf8')) as { complete: boolean; beyondLogGiven?: string };
     expect(rep.complete).toBe(false);
-    expect(rep.windowPastLogEnd).toBe(lines[0]!.replace('rowback scan: INCOMPLETE: ', ''));
+    expect(rep.beyondLogGiven).toBe(lines[0]!.replace('rowback scan: INCOMPLETE: ', ''));
     const plain = await cli(...base(), '--from', '2017-06-01T13:00', '--to', '2017-06-01T13:04:13', '--quiet');
     expect(plain.code).toBe(0);
     expect(plain.stdout).toBe(strict.stdout);

@@ -352,7 +352,8 @@ export async function runScan(opts: ScanOptions): Promise<void> {
     // last one's finish are in no file given (window-past-log.ts); INCOMPLETE, said even with --quiet.
     // An interrupted scan did not read to that end: INTERRUPTED says it.
     // so does an LSN range (--from-lsn/--to-lsn) past the last backup's LastLSN
-    const pastEnd = interruptedBy ? undefined : [windowPastLogEndClause(filter, opened.logReadEnd?.()), selection ? lsnRangePastLogEndClause(selection, opened.logReadEnd?.()) : undefined].filter(Boolean).join('; ') || undefined;
+    // and an export asked for more than it holds (a window outside its own, an operation it left out)
+    const pastEnd = interruptedBy ? undefined : [windowPastLogEndClause(filter, opened.logReadEnd?.()), selection ? lsnRangePastLogEndClause(selection, opened.logReadEnd?.()) : undefined, ...(opened.scopeClauses?.(filter) ?? [])].filter(Boolean).join('; ') || undefined;
     if (opts.report) {
       // One time form throughout the report: `YYYY-MM-DDTHH:MM:SS.fff`, the SQL Server's local
       // time, no zone (as filter.from/to and the rows' beginTime); the log's first/last Begin Time
@@ -366,7 +367,7 @@ export async function runScan(opts: ScanOptions): Promise<void> {
         rowsPerTable: Object.fromEntries(perTable),
         rowsWithWarnings: warnedRows,
         complete: lost.length === 0 && damaged.length === 0 && !held && !undecoded && !unknownTables && !beginUnread && !unknownClause && !pastEnd && !interruptedBy,
-        ...(pastEnd ? { windowPastLogEnd: pastEnd } : {}),
+        ...(pastEnd ? { beyondLogGiven: pastEnd } : {}),
         ...(interruptedBy ? { interrupted: interruptedBy } : {}),
         ...(noRowsReason ? { noRowsReason: isoLogTimesIn(noRowsReason) } : {}),
         // what stderr says as notes (where an .ldf's log starts, log held twice, the inactive
