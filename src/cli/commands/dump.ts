@@ -6,7 +6,7 @@ import { setOutputCutHook } from '../output-closed.js';
 import { writeFileSync } from 'node:fs';
 import type { Writable } from 'node:stream';
 import { Command } from 'commander';
-import { collectTables, outFormatOption, formatFromOut } from '../options.js';
+import { collectTables, outFormatOption, formatFromOut, refuseCsvRawWithoutCsv } from '../options.js';
 import { createProgress } from '../progress.js';
 import { csvCell, csvRecord, csvValueHeaders, csvWarningsCell } from '../../util/csv.js';
 import { rowJson } from '../../util/negative-zero.js';
@@ -86,6 +86,7 @@ export function register(program: Command): void {
     .option('--stop-before-lsn <lsn>', 'with --trn: the table as it stood just before this LSN: STOPBEFOREMARK')
     .action(async (opts: DumpOptions, cmd: Command) => {
       formatFromOut(cmd, opts, DUMP_FORMATS);
+      refuseCsvRawWithoutCsv(opts);
       await runDump(opts);
     });
 }

@@ -44,7 +44,7 @@ import { sidToText } from '../../util/sid.js';
 import { assertReadableFile } from '../../recover/open-source.js';
 import { detectFileKind } from './inspect.js';
 import { openOutputFile } from '../files.js';
-import { collectTables, outFormatOption, formatFromOut, repeatableOption } from '../options.js';
+import { collectTables, outFormatOption, formatFromOut, refuseCsvRawWithoutCsv, repeatableOption } from '../options.js';
 import { createProgress } from '../progress.js';
 import { drainOrError } from '../../recover/writers.js';
 import { catchInterrupts, exitCodeOf, type Interruption } from '../interrupt.js';
@@ -113,6 +113,7 @@ export function register(program: Command): void {
     .option('--csv-raw', "CSV: cells unchanged (by default a cell starting with = + - @ tab, CR or ' gets a leading ')")
     .action(async (files: string[], opts: LogOptions, cmd: Command) => {
       formatFromOut(cmd, opts, LOG_FORMATS);
+      refuseCsvRawWithoutCsv(opts);
       await runLog(files, opts);
     });
 }

@@ -7,7 +7,7 @@ import { writeRefusedReport } from '../failed-report.js';
 import { setOutputCutHook } from '../output-closed.js';
 import type { Writable } from 'node:stream';
 import { Command } from 'commander';
-import { outFormatOption, collectTables, formatFromOut, normalizeTableName, repeatableOption } from '../options.js';
+import { outFormatOption, collectTables, formatFromOut, normalizeTableName, refuseCsvRawWithoutCsv, repeatableOption } from '../options.js';
 import { createProgress } from '../progress.js';
 import { catchInterrupts } from '../interrupt.js';
 import { InputError, isRowbackError, type RowbackError } from '../../errors.js';
@@ -142,6 +142,9 @@ export async function runScan(opts: ScanOptions): Promise<void> {
   }
   if (opts.catalogAnyDatabase && !opts.schema) throw new InputError('INPUT_BAD_OPTION', '--catalog-any-database lets a --schema catalog JSON of another database be used, and no --schema was given: leave it out');
   if (opts.typeAlias.length && !opts.ddl) throw new InputError('INPUT_BAD_OPTION', '--type-alias names alias types of a --ddl script, and no --ddl was given: leave it out');
+  refuseCsvRawWithoutCsv(opts);
+  if (opts.queryTimeout !== undefined && !opts.server) throw new InputError('INPUT_BAD_OPTION', '--query-timeout limits the queries of a live scan (--server), and no --server was given: leave it out');
+  if (opts.acceptSchemaDrift && !opts.server && !opts.export) throw new InputError('INPUT_BAD_OPTION', '--accept-schema-drift reads the rows of a table altered since the window began, which a live scan (--server) or an export (--export) tells from its catalog\'s modify_date; files are read with the layout their data file, backup, --schema or --ddl gives: leave it out');
   const allocUnits = parseAllocUnits(opts.allocUnit);
   const decodeThreads = threadCount('--decode-threads', opts.decodeThreads);
   const selection = compileRowSelection(opts);
