@@ -4,7 +4,7 @@ import { formatLocation, isRowbackError, type RowbackError } from '../errors.js'
 import { redactSecrets } from '../util/redact.js';
 import { releaseStartupInterrupts } from './interrupt.js';
 import { checkAllOptionValues, nameExcessArguments } from './options.js';
-import { exitCodeWithStderrClosed, noteStderrClosed, resetOutputClosed, sayOutputClosed } from './output-closed.js';
+import { exitCodeWithStderrClosed, isOutputWriteFailure, noteStderrClosed, OUTPUT_FAILED_EXIT_CODE, resetOutputClosed, sayOutputClosed, sayOutputFailed } from './output-closed.js';
 
 type CommandModule = { register(program: Command): void };
 
@@ -146,6 +146,12 @@ export async function main(argv: string[]): Promise<number> {
       sayOutputClosed();
       return 141;
     }
+    // stdout written to a full disk (`… > rows.ndjson`, ENOSPC), or failing otherwise: one line, as
+    // for an --out file, not INTERNAL and a stack trace
+    if (isOutputWriteFailure(e)) {
+      sayOutputFailed(e);
+      return OUTPUT_FAILED_EXIT_CODE;
+    }
     const err = e as Error;
     process.stderr.write(`rowback: INTERNAL: ${redactSecrets(err?.message ?? String(e))}\n`);
     if (process.env.ROWBACK_DEBUG) process.stderr.write(`${redactSecrets(String(err?.stack))}\n`);
@@ -169,6 +175,12 @@ if (/[\\/]cli[\\/]main\.(t|j)s$/.test(invoked) || /[\\/]rowback(\.js)?$/.test(in
     if (e.code === 'EPIPE') {
       sayOutputClosed();
       process.exit(141);
+    }
+    // any other failed write (a full disk: ENOSPC): one line and exit 2, as for an --out file; it
+    // was rethrown here, an uncaught exception's stack trace after the INTERNAL line
+    if (isOutputWriteFailure(e)) {
+      sayOutputFailed(e);
+      process.exit(OUTPUT_FAILED_EXIT_CODE);
     }
     throw e;
   });

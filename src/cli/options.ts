@@ -278,3 +278,15 @@ function repeatHint(cmd: Command, argv: readonly string[], stray: string | undef
   }
   return '';
 }
+
+/**
+ * `--csv-raw` with an output that is not CSV does nothing (it writes CSV cells unguarded): refused in
+ * one line, as README promises of an option that does nothing with the inputs given (it was
+ * ignored: a script adding it to NDJSON output believed its values were written some "raw" way).
+ * Call after the format is settled (formatFromOut). Throws InputError INPUT_BAD_OPTION.
+ */
+export function refuseCsvRawWithoutCsv(opts: { csvRaw?: boolean; format?: string }): void {
+  if (opts.csvRaw && opts.format !== 'csv') {
+    throw new InputError('INPUT_BAD_OPTION', `--csv-raw writes CSV cells unguarded, and the output is ${opts.format}: leave --csv-raw out (or give --format csv)`);
+  }
+}

@@ -7,7 +7,10 @@
  * printed or compared that were decoded with warnings) or, for scan and dump, that holds rows
  * carrying warnings (`rowback CMD: N of the M row(s) carry warnings`: warned-rows.ts), or that read a
  * backup carrying a WARNING on its header (`rowback CMD: WARNING: … BACKUP_HEADER_WARNING …`: one copy
- * of a set's header damaged where the set is still used, backup/mtf.ts) ends with exit
+ * of a set's header damaged where the set is still used, backup/mtf.ts), or that said any other
+ * `WARNING:` or `UNCHECKED:` line (log records of an unknown operation code, the server's clock set
+ * back within the window or before the stop time, rows not checked against their own transaction's
+ * later operations: rows may be missing, extra or of another moment) ends with exit
  * code 3 instead of 0, so that a script tells a cut or doubtful result from a whole one without
  * reading stderr. The output is the same either way: written whole, the line printed (also with
  * `--quiet`).
@@ -25,10 +28,14 @@ export const INCOMPLETE_EXIT_CODE = 3;
  * The `--strict` option, one wording for every command that takes it; `warnedRows` for the commands
  * whose rows carrying warnings exit 3 too (scan, dump: warned-rows.ts); `unwritableText` for `log`,
  * whose csv/table records holding an unpaired surrogate (written U+FFFD) exit 3 too; `backups: false` for a
- * command that reads no backup (decode), whose help then does not name the header WARNING.
+ * command that reads no backup (decode), whose help then does not name the header WARNING; `warnings`
+ * names the command's other WARNING (and UNCHECKED) lines, each of which exits 3 too: a result said
+ * on stderr to be doubtful is never exit 0 under --strict (log records of an operation rowback does not
+ * know, the server's clock set back within a window or before a stop time, rows not checked against
+ * their own transaction's later operations).
  */
-export function strictOption(o: { warnedRows?: boolean; backups?: boolean; unwritableText?: boolean } = {}): Option {
-  return new Option('--strict', `exit with code ${INCOMPLETE_EXIT_CODE} instead of 0 when the result is INCOMPLETE${o.warnedRows ? ', printed rows carry warnings' : ''}${o.unwritableText ? ', printed records hold text the csv/table output cannot carry (an unpaired surrogate)' : ''}${o.backups === false ? '' : ' or a backup read carries a WARNING on its header'} (output written whole and ${o.warnedRows || o.unwritableText || o.backups !== false ? 'either' : 'INCOMPLETE'} said on stderr all the same); an interrupt (130/143) or an error (1/2) keeps its own code`);
+export function strictOption(o: { warnedRows?: boolean; backups?: boolean; unwritableText?: boolean; warnings?: string } = {}): Option {
+  return new Option('--strict', `exit with code ${INCOMPLETE_EXIT_CODE} instead of 0 when the result is INCOMPLETE${o.warnedRows ? ', printed rows carry warnings' : ''}${o.unwritableText ? ', printed records hold text the csv/table output cannot carry (an unpaired surrogate)' : ''}${o.backups === false ? '' : `${o.warnings ? ',' : ' or'} a backup read carries a WARNING on its header`}${o.warnings ? ` or a WARNING is said (${o.warnings})` : ''} (output written whole and ${o.warnedRows || o.unwritableText || o.warnings || o.backups !== false ? 'either' : 'INCOMPLETE'} said on stderr all the same); an interrupt (130/143) or an error (1/2) keeps its own code`);
 }
 
 /**

@@ -2,6 +2,7 @@ import { accessSync, constants, statSync } from 'node:fs';
 import { InputError } from '../errors.js';
 import type { RecoverySource } from './source.js';
 import type { BackupAdvice } from '../backup/page-source.js';
+import type { LogReadEnd } from './sources/files.js';
 import { hideArgvSecrets } from '../util/connection.js';
 import type { Logger } from '../util/logger.js';
 import { assertNotEmpty, fileKindProblem, folderAdvice, unreadableWhy } from '../util/files.js';
@@ -44,6 +45,10 @@ export interface OpenedSource {
   warnings?: () => string[];
   /** Of `warnings`, those on the backups' headers (a copy damaged: FORMAT_BAD_BACKUP_HEADER, BACKUP_HEADER_WARNING): exit 3 under --strict. */
   headerWarnings?: () => string[];
+  /** Files without an .ldf: the backup set the log read ends with (FileRecoverySource.logReadEnd, window-past-log.ts). */
+  logReadEnd?: () => LogReadEnd | null;
+  /** Export: what the filter asks for beyond what the export holds (window-past-log.ts exportScopeClauses), INCOMPLETE sentences. */
+  scopeClauses?: (filter: { from?: string; to?: string; operations?: readonly string[] }, names?: { from: string; to: string }) => string[];
 }
 
 /**
@@ -80,13 +85,14 @@ export async function openSource(o: ScanSourceOptions, logger?: Logger): Promise
     const logCopyRecords = new Map<string, number>();
     const logCopyDamage = o.trn && o.trn.length > 1 ? await (await import('../backup/log-commits.js')).damagedLogCopies(o.trn, logCopyRecords) : undefined;
     const s = openFileSource({ mdf: o.mdf, bak: o.bak, position, ldf: o.ldf, trn: o.trn, threads, backupAdvice: o.backupAdvice, logCopyDamage, logCopyRecords, ...hold }, logger);
-    return { source: s, notes: () => s.notes, loudNotes: () => s.identityNotes, warnings: () => [...s.headerWarnings, ...unknownOperationsWarnings(s.logStats.unknownOps)], headerWarnings: () => s.headerWarnings };
+    return { source: s, notes: () => s.notes, loudNotes: () => s.identityNotes, warnings: () => [...s.headerWarnings, ...unknownOperationsWarnings(s.logStats.unknownOps)], headerWarnings: () => s.headerWarnings, logReadEnd: () => s.logReadEnd };
   }
   if (exp) {
     assertReadableFile('--export', o.export!);
     const { openExportSource } = await import('./sources/export.js');
     const s = openExportSource(o.export!, { logger, acceptSchemaDrift: o.acceptSchemaDrift, ...hold });
-    return { source: s, notes: () => s.notes };
+    const { exportScopeClauses } = await import('./window-past-log.js');
+    return { source: s, notes: () => s.notes, scopeClauses: (f, names) => (s.header ? exportScopeClauses(f, s.header, o.export!, names) : []) };
   }
   hideArgvSecrets();
   if (!o.database) throw new InputError('INPUT_BAD_OPTION', '--database is required with --server');

@@ -23,10 +23,12 @@ import { parseStopTarget } from '../restore/target.js';
 import { replaySummary } from '../replay/summary.js';
 import { withMetadata } from '../recover/metadata-override.js';
 import { beginUnreadClause, clockBackwardsWarning, explainNoRows, mistypedAllocUnitNotes, scanStatsNotes, unknownTablesClause } from '../recover/committed.js';
+import { windowPastLogEndClause } from '../recover/window-past-log.js';
+import type { LogReadEnd } from '../recover/sources/files.js';
 
 export type RecoverFn = (source: RecoverySource, filter: ScanFilter, opts?: RecoverOptions) => AsyncIterable<RecoverEvent>;
 /** Opens a job's source; may return notes the user must be told (inactive log, schema drift, time zone) and warnings (unknown log operation codes, said as `WARNING:` notes). */
-export type OpenSourceFn = (o: ScanSourceOptions, logger?: Logger) => Promise<RecoverySource | { source: RecoverySource; notes: () => string[]; warnings?: () => string[] }>;
+export type OpenSourceFn = (o: ScanSourceOptions, logger?: Logger) => Promise<RecoverySource | { source: RecoverySource; notes: () => string[]; warnings?: () => string[]; logReadEnd?: () => LogReadEnd | null; scopeClauses?: (filter: { from?: string; to?: string; operations?: readonly string[] }, names?: { from: string; to: string }) => string[] }>;
 
 export interface WorkerOptions {
   store: StagingStore;
@@ -391,10 +393,16 @@ export class JobWorker {
       // said as WARNING notes: log records of operation codes rowback does not know (`rowback scan`
       // says them as WARNING lines; the job said nothing of them)
       let warnings: () => string[] = () => [];
+      // files without an .ldf: the backup set the log read ends with (a window past it is INCOMPLETE)
+      let logReadEnd: () => LogReadEnd | null = () => null;
+      // an export job: what the job asks for beyond what the export holds (its window, operations)
+      let scopeClauses: (filter: { from?: string; to?: string; operations?: readonly string[] }, names?: { from: string; to: string }) => string[] = () => [];
       if ('source' in opened) {
         source = opened.source;
         notes = opened.notes;
         if (opened.warnings) warnings = opened.warnings;
+        if (opened.logReadEnd) logReadEnd = opened.logReadEnd;
+        if (opened.scopeClauses) scopeClauses = opened.scopeClauses;
       } else source = opened;
       // a catalog of another database than the files' is refused (the job fails, as scan --schema's
       // refusal); one naming no database is a note
@@ -456,6 +464,10 @@ export class JobWorker {
             ? beginUnreadClause(stats, filter.operations, 'staged', 'a job without from/to stages them (their beginTime is null), or one given the log from before they began')
             : '';
           if (beginUnread) n.push(`INCOMPLETE: ${beginUnread}`);
+          // a window running past the end of the log backups given (as scan says it)
+          const pastEnd = !controller.signal.aborted ? windowPastLogEndClause(filter, logReadEnd(), { to: 'to', add: 'add the log backups taken after it to the job (trn), or the .ldf (ldf)' }) : undefined;
+          if (pastEnd) n.push(`INCOMPLETE: ${pastEnd}`);
+          if (!controller.signal.aborted) for (const c of scopeClauses(filter, { from: 'from', to: 'to' })) n.push(`INCOMPLETE: ${c}`);
           // a table metadata.allocUnit(s) mapped that no row came from, beside row operations on
           // units no table names: likely a mistyped id (as scan says it)
           if (!controller.signal.aborted) n.push(...mistypedAllocUnitNotes(stats, mappedTables, 'metadata.allocUnits', (t) => this.store.countRows(jobId, { table: t }) > 0, all));

@@ -21,6 +21,34 @@ describeCorpus('options that do nothing with the inputs given', () => {
     expect(r.stdout).toBe('');
     expect(r.stderr).toMatch(message);
   });
+  // --csv-raw with an output that is not CSV, --query-timeout and --accept-schema-drift with files:
+  // they did nothing, unsaid (a script adding --csv-raw to NDJSON believed it changed something)
+  it.each([
+    [['scan', '--mdf', '@mdf', '--ldf', '@ldf', '--csv-raw'], /^rowback: INPUT_BAD_OPTION: --csv-raw writes CSV cells unguarded, and the output is ndjson: leave --csv-raw out \(or give --format csv\)\n$/],
+    [['scan', '--mdf', '@mdf', '--ldf', '@ldf', '--csv-raw', '--format', 'json'], /the output is json: leave --csv-raw out/],
+    [['scan', '--mdf', '@mdf', '--ldf', '@ldf', '--csv-raw', '--out', '@dir/rows.ndjson'], /the output is ndjson: leave --csv-raw out/],
+    [['log', '@ldf', '--csv-raw'], /the output is table: leave --csv-raw out/],
+    [['dump', '--mdf', '@mdf', '--all', '--csv-raw'], /the output is ndjson: leave --csv-raw out/],
+    [['scan', '--mdf', '@mdf', '--ldf', '@ldf', '--query-timeout', '5'], /^rowback: INPUT_BAD_OPTION: --query-timeout limits the queries of a live scan \(--server\), and no --server was given: leave it out\n$/],
+    [['scan', '--mdf', '@mdf', '--ldf', '@ldf', '--accept-schema-drift'], /^rowback: INPUT_BAD_OPTION: --accept-schema-drift reads the rows of a table altered since the window began, which a live scan \(--server\) or an export \(--export\) tells/],
+  ])('%s', async (...[argv, message]) => {
+    const dir = (await import('node:os')).tmpdir();
+    const args = (argv as string[]).map((a) => a.replace('@mdf', mdf()).replace('@ldf', ldf()).replace('@dir', dir));
+    const r = await cli(...args);
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(message as RegExp);
+  });
+  it('--csv-raw with CSV output (any letter case, or from --out x.csv) is read as before', async () => {
+    const dir = (await import('node:fs')).mkdtempSync(`${(await import('node:os')).tmpdir()}/rowback-csvraw-`);
+    for (const extra of [['--format', 'CSV'], ['--out', `${dir}/rows.csv`]]) {
+      const r = await cli('scan', '--mdf', mdf(), '--ldf', ldf(), '--csv-raw', '--quiet', ...extra);
+      expect(r.code, r.stderr).toBe(0);
+    }
+    expect((await cli('log', ldf(), '--csv-raw', '--format', 'csv', '--quiet')).code).toBe(0);
+    (await import('node:fs')).rmSync(dir, { recursive: true, force: true });
+  });
+
   it('inspect and log --position on files that hold no backup set', async () => {
     const a = await cli('inspect', ldf(), '--position', '2');
     expect(a.code).toBe(2);

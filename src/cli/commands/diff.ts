@@ -83,7 +83,7 @@ export function register(program: Command): void {
     .addOption(outFormatOption(DIFF_FORMATS, 'ndjson'))
     .option('--out <file>', 'write rows to this file instead of stdout (an existing file is replaced once the result starts to be written; a command refused before that leaves it as it was)')
     .option('--quiet', 'no summary on stderr; still said: INCOMPLETE and INTERRUPTED')
-    .addOption(strictOption())
+    .addOption(strictOption({ warnings: 'a --stop-at or --after-stop-at the SQL Server\'s clock passed twice' }))
     .action(async (opts: DiffOptions, cmd: Command) => {
       formatFromOut(cmd, opts, DIFF_FORMATS);
       await runDiff(opts);
@@ -257,6 +257,8 @@ export async function runDiff(opts: DiffOptions, stdout: Writable = process.stdo
     const headerWarnings = [...new Set(r.replays.flatMap((x) => x.result.warnings ?? []))];
     for (const w of headerWarnings) stderr.write(`rowback diff: WARNING: ${w}\n`);
     if (headerWarnings.length && !cut) exitIncomplete(opts.strict);
+    // exit 3 under --strict: a --stop-at / --after-stop-at the server's clock passed twice (WARNING said above; it exited 0)
+    if (r.unchecked.some((u) => u.warning) && !cut) exitIncomplete(opts.strict);
     if (cut) {
       sayInterrupted('diff', interrupt.by!, `the output stopped before its end; the ${written} of ${lines.length} change(s) written are only part of the result${opts.stage ? ', and nothing was staged' : ''}`, stderr);
       return { ...d, jobId, interrupted: interrupt.by! };

@@ -97,6 +97,8 @@ export async function runPointInTimeDump(opts: DumpOptions, stdout: Writable, st
   for (const n of r.identityNotes ?? []) stderr.write(`rowback dump: note: ${n}\n`);
   // Said even with --quiet, as scan says its window's: the stop time may name two moments (the clock was set back)
   if (r.clockWarning) stderr.write(`rowback dump: WARNING: ${r.clockWarning}\n`);
+  // exit 3 under --strict: the table printed may be the one of the other moment (it exited 0)
+  if (r.clockWarning) exitIncomplete(opts.strict);
   // Said even with --quiet, and exit 3 with --strict: what a backup used says of itself is uncertain (one header copy damaged)
   for (const w of r.warnings ?? []) stderr.write(`rowback dump: WARNING: ${w}\n`);
   if (r.warnings?.length) exitIncomplete(opts.strict);

@@ -2,10 +2,11 @@ import { skippedLines } from '../skipped-lines.js';
 import { otherSchemasNote } from '../../reconstruct/metadata/names.js';
 import { assertRegularFile, assertWritableOutput, openOutputFile } from '../files.js';
 import { writeRefusedReport } from '../failed-report.js';
+import { setOutputCutHook } from '../output-closed.js';
 import { writeFileSync } from 'node:fs';
 import type { Writable } from 'node:stream';
 import { Command } from 'commander';
-import { collectTables, outFormatOption, formatFromOut } from '../options.js';
+import { collectTables, outFormatOption, formatFromOut, refuseCsvRawWithoutCsv } from '../options.js';
 import { createProgress } from '../progress.js';
 import { csvCell, csvRecord, csvValueHeaders, csvWarningsCell } from '../../util/csv.js';
 import { rowJson } from '../../util/negative-zero.js';
@@ -78,13 +79,14 @@ export function register(program: Command): void {
     .option('--out <file>', 'write rows to this file instead of stdout (an existing file is replaced once the result starts to be written; a command refused before that leaves it as it was)')
     .option('--report <file>', 'write the dump report (rows per table, complete, every skipped item with its reason) as JSON, as scan --report')
     .option('--quiet', 'no summary on stderr; still said: INCOMPLETE, INTERRUPTED and rows carrying warnings')
-    .addOption(strictOption({ warnedRows: true }))
+    .addOption(strictOption({ warnedRows: true, warnings: 'a --stop-at the SQL Server\'s clock passed twice' }))
     .option('--csv-raw', "CSV: write cells exactly as decoded; by default a cell starting with = + - @ tab, CR or ' gets a leading ' so spreadsheets do not run it as a formula")
     .option('--trn <files...>', 'log backups to replay over --bak up to --stop-at / --stop-before-lsn (the table as it stood then; see docs/restore.md)')
     .option('--stop-at <time>', "with --trn: the table as it stood at this time, the SQL Server's local time (YYYY-MM-DD[THH:MM[:SS[.fffffff]]], a space for T, no zone; more than three fractional digits are put on the log's 1/300-second ticks): STOPAT")
     .option('--stop-before-lsn <lsn>', 'with --trn: the table as it stood just before this LSN: STOPBEFOREMARK')
     .action(async (opts: DumpOptions, cmd: Command) => {
       formatFromOut(cmd, opts, DUMP_FORMATS);
+      refuseCsvRawWithoutCsv(opts);
       await runDump(opts);
     });
 }
@@ -114,6 +116,9 @@ export async function runDump(opts: DumpOptions, stdout: Writable = process.stdo
   try {
     // the report path is checked before any work, as --out is (a missing folder: one line, nothing read)
     if (opts.report !== undefined) assertWritableOutput('--report', opts.report, { opts });
+    // output cut by its reader (EPIPE) or failing (a full disk): the report says so (the previous run's
+    // stayed, read as this one's: `dump --all --report r.json | head` exited 141 beside "complete": true)
+    if (opts.report !== undefined) setOutputCutHook((failed) => writeRefusedReport('--report', opts.report!, { opts }, { complete: false, failed }));
     let result: { rows: number; skipped: SkippedItem[]; tables: DumpedTable[]; warnedRows?: number; headerWarnings?: string[]; clockWarning?: string; pointInTime?: ReportedStop; interrupted?: string | null };
     try {
       result = opts.trn !== undefined || opts.stopAt !== undefined || opts.stopBeforeLsn !== undefined

@@ -44,7 +44,7 @@ import { sidToText } from '../../util/sid.js';
 import { assertReadableFile } from '../../recover/open-source.js';
 import { detectFileKind } from './inspect.js';
 import { openOutputFile } from '../files.js';
-import { collectTables, outFormatOption, formatFromOut, repeatableOption } from '../options.js';
+import { collectTables, outFormatOption, formatFromOut, refuseCsvRawWithoutCsv, repeatableOption } from '../options.js';
 import { createProgress } from '../progress.js';
 import { drainOrError } from '../../recover/writers.js';
 import { catchInterrupts, exitCodeOf, type Interruption } from '../interrupt.js';
@@ -109,10 +109,11 @@ export function register(program: Command): void {
     .addOption(outFormatOption(LOG_FORMATS, 'table'))
     .option('--out <file>', 'write to this file instead of stdout (an existing file is replaced once the result starts to be written; a command refused before that leaves it as it was)')
     .option('--quiet', 'no progress or summary on stderr; still said: INCOMPLETE and INTERRUPTED')
-    .addOption(strictOption({ unwritableText: true }))
+    .addOption(strictOption({ unwritableText: true, warnings: 'log records of an operation rowback does not know' }))
     .option('--csv-raw', "CSV: cells unchanged (by default a cell starting with = + - @ tab, CR or ' gets a leading ')")
     .action(async (files: string[], opts: LogOptions, cmd: Command) => {
       formatFromOut(cmd, opts, LOG_FORMATS);
+      refuseCsvRawWithoutCsv(opts);
       await runLog(files, opts);
     });
 }
@@ -1154,6 +1155,8 @@ async function logRecords(files: string[], opts: LogOptions, interrupt: Interrup
   for (const n of identityNotes) process.stderr.write(`rowback log: note: ${n}\n`);
   // Said even with --quiet: records of operations rowback does not know (printed as LOP_UNKNOWN_n, header fields only)
   for (const w of unknownOperationsWarnings(unknownOps)) process.stderr.write(`rowback log: WARNING: ${w}\n`);
+  // exit 3 under --strict: such records are printed with their header fields only (it exited 0)
+  if (unknownOps.length) exitIncomplete(opts.strict);
   // Said even with --quiet: a backup's header copies disagree (the copy used, the value uncertain); exit 3 under --strict
   for (const w of headerWarnings) process.stderr.write(`rowback log: WARNING: ${w}\n`);
   if (headerWarnings.length) exitIncomplete(opts.strict);

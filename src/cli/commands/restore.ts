@@ -61,7 +61,7 @@ export interface PlanOptions {
  * backups (planWarned), as scan's --strict does for a backup header's WARNING (strict.ts).
  */
 function planStrictOption(command: 'plan' | 'run'): Option {
-  return new Option('--strict', `exit with code ${INCOMPLETE_EXIT_CODE} instead of 0 when the plan carries a WARNING: log the restore needs lost and planned over (--accept-damaged-log), or a backup of the plan with one copy of its header damaged (BACKUP_HEADER_WARNING), or a backup of the plan used despite damaged closing blocks (FORMAT_BAD_MTF_TRAILER); ${command === 'plan' ? 'the plan is printed whole' : 'the restore runs'} and the WARNING said on stderr all the same (the WITH REPLACE warning of --replace-original, asked for, does not count); a refusal (2), a failure (1) or an interrupt (130/143) keeps its own code`);
+  return new Option('--strict', `exit with code ${INCOMPLETE_EXIT_CODE} instead of 0 when the plan carries a WARNING: log the restore needs lost and planned over (--accept-damaged-log), or a backup of the plan with one copy of its header damaged (BACKUP_HEADER_WARNING), or a backup of the plan used despite damaged closing blocks (FORMAT_BAD_MTF_TRAILER), or a --stop-at the SQL Server's clock passed twice (its log's commit times run backwards); ${command === 'plan' ? 'the plan is printed whole' : 'the restore runs'} and the WARNING said on stderr all the same (the WITH REPLACE warning of --replace-original, asked for, does not count); a refusal (2), a failure (1) or an interrupt (130/143) keeps its own code`);
 }
 
 /** Collects repeated `--database` values (one database's names across a rename), each once (case-insensitively). */
@@ -189,7 +189,7 @@ export async function runRestoreRun(
       }
     }
     // --strict: the restore ran over what the WARNINGs above said (set once all ran: a failure keeps its own code)
-    if (planWarned({ chain, logDamage, headerWarnings })) exitIncomplete(o.strict);
+    if (planWarned({ chain, logDamage, headerWarnings, clockWarning })) exitIncomplete(o.strict);
     return r;
   } finally {
     process.removeListener('SIGINT', onSigint);
@@ -828,10 +828,13 @@ export async function runRestorePlan(o: PlanOptions, stdout: Writable = process.
  * its backups (`headerWarnings`, BACKUP_HEADER_WARNING: one header copy damaged, the set used), or
  * a backup of the plan used despite damaged closing blocks (`caveat`, FORMAT_BAD_MTF_TRAILER: its
  * finish date unknown, and whether SQL Server's RESTORE reads it only the server tells; it exited 0,
- * so `--strict && sqlcmd -i plan.sql` ran such a plan as if over whole backups). The WITH REPLACE
+ * so `--strict && sqlcmd -i plan.sql` ran such a plan as if over whole backups), or a --stop-at the
+ * server's clock passed twice (`clockWarning`: the log's commit times run backwards past the stop, so
+ * STOPAT may stop at the other moment than the one meant; said at the head of the script and on
+ * stderr, it exited 0 all the same). The WITH REPLACE
  * warning of --replace-original (asked for) and the notes of damage the plan does not need or of
  * the copies chosen between (`logNotes`) do not count.
  */
-export function planWarned(p: Pick<PlanResult, 'chain' | 'logDamage' | 'headerWarnings'>): boolean {
-  return (p.logDamage?.length ?? 0) + (p.headerWarnings?.length ?? 0) > 0 || p.chain.steps.some((st) => !!st.set.caveat);
+export function planWarned(p: Pick<PlanResult, 'chain' | 'logDamage' | 'headerWarnings' | 'clockWarning'>): boolean {
+  return (p.logDamage?.length ?? 0) + (p.headerWarnings?.length ?? 0) > 0 || !!p.clockWarning || p.chain.steps.some((st) => !!st.set.caveat);
 }

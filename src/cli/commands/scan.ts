@@ -4,9 +4,10 @@ import { findTableName } from '../../reconstruct/metadata/names.js';
 import { namingFile, readTextFile } from '../../util/files.js';
 import { assertWritableOutput, openOutputFile } from '../files.js';
 import { writeRefusedReport } from '../failed-report.js';
+import { setOutputCutHook } from '../output-closed.js';
 import type { Writable } from 'node:stream';
 import { Command } from 'commander';
-import { outFormatOption, collectTables, formatFromOut, normalizeTableName, repeatableOption } from '../options.js';
+import { outFormatOption, collectTables, formatFromOut, normalizeTableName, refuseCsvRawWithoutCsv, repeatableOption } from '../options.js';
 import { createProgress } from '../progress.js';
 import { catchInterrupts } from '../interrupt.js';
 import { InputError, isRowbackError, type RowbackError } from '../../errors.js';
@@ -23,6 +24,7 @@ import type { RecoveredRow } from '../../recover/recovered-row.js';
 import { catalogDamage, catalogDamageLoss, catalogDamageSubject, isChainOverlap, isUndecodedRowOp, logLoss, logLossClause, lossPlaces, SCAN_OPERATIONS, scanOperationOf, unknownTableMessage } from '../../recover/source.js';
 import { type MetadataCatalog, type RecoverySource, type ScanFilter, type ScanOperation, type SkippedItem } from '../../recover/source.js';
 import { assertWindowInOrder, parseWindowTime } from '../../recover/time-window.js';
+import { lsnRangePastLogEndClause, windowPastLogEndClause } from '../../recover/window-past-log.js';
 import { warnLocalTimes } from '../local-time-warnings.js';
 import { createRowWriter, CSV_FIXED, OUTPUT_FORMATS, type OutputFormat } from '../../recover/writers.js';
 import { caseOnlyMatches, compileRowSelection, rowSelection, type RowSelectionOptions, type UnknownSelectionField } from '../../recover/row-selection.js';
@@ -97,11 +99,13 @@ export function register(program: Command): void {
     .option('--out <file>', 'write rows to this file instead of stdout (an existing file is replaced once the result starts to be written; a command refused before that leaves it as it was)')
     .option('--report <file>', 'write the scan report (counts, every skipped item with its reason) as JSON')
     .option('--quiet', 'no progress or summary on stderr; still said: INCOMPLETE, INTERRUPTED, UNCHECKED, a file or --schema catalog whose database could not be checked (or was read with --catalog-any-database), rows carrying warnings and a TRUNCATE TABLE / DROP TABLE in the log (the rows printed are then not all that was removed)')
-    .addOption(strictOption({ warnedRows: true }))
+    .addOption(strictOption({ warnedRows: true, warnings: 'log records of an operation rowback does not know, the SQL Server\'s clock set back within --from/--to, UNCHECKED rows' }))
     .option('--accept-layout-drift', 'print a table\'s rows even when most of its first rows have fewer/more columns than its layout (it gained columns after them), and use a --ddl/--schema whose columns are in another order than the data file\'s catalog (a layout of before a column was dropped and added again); decode failures still stop it')
     .option('--csv-raw', "CSV: write cells exactly as decoded; by default a cell starting with = + - @ tab, CR or ' gets a leading ' so spreadsheets do not run it as a formula")
     .action(async (opts: ScanOptions, cmd: Command) => {
       formatFromOut(cmd, opts, OUTPUT_FORMATS);
+      // output cut by its reader (EPIPE) or failing (a full disk): the report says so (the previous run's stayed)
+      if (opts.report !== undefined) setOutputCutHook((failed) => writeRefusedReport('--report', opts.report!, { opts }, { times: REPORT_TIMES, complete: false, failed }));
       try {
         await runScan(opts);
       } catch (e) {
@@ -138,6 +142,9 @@ export async function runScan(opts: ScanOptions): Promise<void> {
   }
   if (opts.catalogAnyDatabase && !opts.schema) throw new InputError('INPUT_BAD_OPTION', '--catalog-any-database lets a --schema catalog JSON of another database be used, and no --schema was given: leave it out');
   if (opts.typeAlias.length && !opts.ddl) throw new InputError('INPUT_BAD_OPTION', '--type-alias names alias types of a --ddl script, and no --ddl was given: leave it out');
+  refuseCsvRawWithoutCsv(opts);
+  if (opts.queryTimeout !== undefined && !opts.server) throw new InputError('INPUT_BAD_OPTION', '--query-timeout limits the queries of a live scan (--server), and no --server was given: leave it out');
+  if (opts.acceptSchemaDrift && !opts.server && !opts.export) throw new InputError('INPUT_BAD_OPTION', '--accept-schema-drift reads the rows of a table altered since the window began, which a live scan (--server) or an export (--export) tells from its catalog\'s modify_date; files are read with the layout their data file, backup, --schema or --ddl gives: leave it out');
   const allocUnits = parseAllocUnits(opts.allocUnit);
   const decodeThreads = threadCount('--decode-threads', opts.decodeThreads);
   const selection = compileRowSelection(opts);
@@ -344,6 +351,12 @@ export async function runScan(opts: ScanOptions): Promise<void> {
     // a window of local times over a log whose clock was set back (a daylight-saving fold): the
     // window may name two stretches of the log; said even with --quiet, and in the report's warnings
     const clockWarning = stats && (filter.from || filter.to) && !selectionEndsBeforeClockWentBack(stats, selection?.toLsn) ? clockBackwardsWarning(stats, 'the window --from/--to', '--from-lsn/--to-lsn') : undefined;
+    // a window running past the end of the log backups given (no .ldf): its transactions after the
+    // last one's finish are in no file given (window-past-log.ts); INCOMPLETE, said even with --quiet.
+    // An interrupted scan did not read to that end: INTERRUPTED says it.
+    // so does an LSN range (--from-lsn/--to-lsn) past the last backup's LastLSN
+    // and an export asked for more than it holds (a window outside its own, an operation it left out)
+    const pastEnd = interruptedBy ? undefined : [windowPastLogEndClause(filter, opened.logReadEnd?.()), selection ? lsnRangePastLogEndClause(selection, opened.logReadEnd?.()) : undefined, ...(opened.scopeClauses?.(filter) ?? [])].filter(Boolean).join('; ') || undefined;
     if (opts.report) {
       // One time form throughout the report: `YYYY-MM-DDTHH:MM:SS.fff`, the SQL Server's local
       // time, no zone (as filter.from/to and the rows' beginTime); the log's first/last Begin Time
@@ -356,7 +369,8 @@ export async function runScan(opts: ScanOptions): Promise<void> {
         ...(selection ? { rowsNotSelected: selectedOut, rowsNotSelectedUnknown: unknownOut } : {}),
         rowsPerTable: Object.fromEntries(perTable),
         rowsWithWarnings: warnedRows,
-        complete: lost.length === 0 && damaged.length === 0 && !held && !undecoded && !unknownTables && !beginUnread && !unknownClause && !interruptedBy,
+        complete: lost.length === 0 && damaged.length === 0 && !held && !undecoded && !unknownTables && !beginUnread && !unknownClause && !pastEnd && !interruptedBy,
+        ...(pastEnd ? { beyondLogGiven: pastEnd } : {}),
         ...(interruptedBy ? { interrupted: interruptedBy } : {}),
         ...(noRowsReason ? { noRowsReason: isoLogTimesIn(noRowsReason) } : {}),
         // what stderr says as notes (where an .ldf's log starts, log held twice, the inactive
@@ -439,10 +453,14 @@ export async function runScan(opts: ScanOptions): Promise<void> {
     if (unknownTables) process.stderr.write(`rowback scan: INCOMPLETE: ${unknownTables}\n`);
     if (beginUnread) process.stderr.write(`rowback scan: INCOMPLETE: ${beginUnread}\n`);
     if (unknownClause && !interruptedBy) process.stderr.write(`rowback scan: INCOMPLETE: ${unknownClause}\n`);
+    if (pastEnd) process.stderr.write(`rowback scan: INCOMPLETE: ${pastEnd}\n`);
     // --strict: exit 3 for what the report calls "complete": false (an interrupt's 130/143 below wins)
-    if (damagedLine || lost.length || held || undecoded || unknownTables || beginUnread || unknownClause) exitIncomplete(opts.strict);
-    // a WARNING on a backup's header (one copy damaged, the set read all the same): --strict exits 3 as for warned rows
-    if (opened.headerWarnings?.().length) exitIncomplete(opts.strict);
+    if (damagedLine || lost.length || held || undecoded || unknownTables || beginUnread || unknownClause || pastEnd) exitIncomplete(opts.strict);
+    // every WARNING said above (a backup's header, log records of an operation rowback does not know:
+    // rows may be missing; the clock set back within the window: rows may be of the other moment) and
+    // UNCHECKED (rows printed may still exist): --strict exits 3 as for warned rows. Only the header's
+    // did; the others exited 0, so a script took a doubtful result for a whole one.
+    if (opened.warnings?.().length || opened.headerWarnings?.().length || clockWarning || told.unchecked) exitIncomplete(opts.strict);
     // Said even with --quiet, and exit 3 with --strict: values printed may be wrong or missing.
     sayWarnedRows(process.stderr, 'scan', warnedRows, rows, opts);
     // Said even with --quiet, as an error would be: a script must not take part of a result for all of it.

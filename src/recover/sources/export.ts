@@ -1,5 +1,6 @@
 import { SchemaError, InputError } from '../../errors.js';
 import { openExportStream, type ExportStream } from '../../logreader/export/export-stream.js';
+import type { ExportHeader } from '../../logreader/export/export-file.js';
 import { parseBeginTime } from '../../logreader/begin-time.js';
 import { driftExplanation, driftSince } from '../../logreader/live/drift.js';
 import type { LogRecord } from '../../logreader/log-record.js';
@@ -54,6 +55,11 @@ export class ExportSource implements RecoverySource {
       this.log.info({ format: this.loaded.format, bytes: this.loaded.bytes, catalogRows: this.loaded.catalog.length }, 'export file header and catalog read');
     }
     return this.loaded;
+  }
+
+  /** The export header's window, tables and operations once the file was opened (what it holds: window-past-log.ts exportScopeClauses), else null. */
+  get header(): ExportHeader | null {
+    return this.loaded?.header ?? null;
   }
 
   get description(): string {

@@ -11,7 +11,7 @@
 import type { Logger } from 'pino';
 import { InputError } from '../../errors.js';
 import type { PageSource } from '../../datafile/page-source.js';
-import { readBackupHeader, type BackupHeader } from '../../backup/header.js';
+import { readBackupHeader, type BackupHeader, type BackupType } from '../../backup/header.js';
 import { backupLogCoverage, cutLogStream, judgeCutLogStream } from '../../backup/log-coverage.js';
 import { parseLsn } from '../../logreader/lsn.js';
 import { openBackupLogStream } from '../../backup/log-stream.js';
@@ -127,11 +127,32 @@ export interface FileRecoverySource extends RecoverySource {
   /** The data file's or backup's boot-page dbi_version once metadata() has read it (611: SQL Server 2005), else null. */
   readonly databaseVersion: number | null;
   /**
+   * When no .ldf is given: the backup set whose log is read last (the log backup of the chain with
+   * the highest LastLSN, else the --bak backup whose own log is read last) and its finish date as its
+   * header holds it (HEADERONLY BackupFinishDate: the SQL Server's local time, to the second,
+   * `YYYY-MM-DDTHH:MM:SS`; null when the header has none). The log read ends there: a transaction
+   * begun after that time is in a later log backup or the .ldf, in no file given
+   * (window-past-log.ts). Null with an .ldf (the log goes on to the file's end).
+   */
+  readonly logReadEnd: LogReadEnd | null;
+  /**
    * The identity (binding id) of every file and backup set read, read once and checked to be of one
    * database (throws InputError INPUT_MIXED_DATABASES as the scan would): what a `--schema` catalog's
    * database is compared with (source-identity.ts checkCatalogDatabase).
    */
   fileIdentities(): Promise<SourceFileIdentity[]>;
+}
+
+/** The backup set a scan's log read ends with, when no .ldf is given (FileRecoverySource.logReadEnd). */
+export interface LogReadEnd {
+  file: string;
+  /** 1-based backup set in the file (RESTORE … WITH FILE = n). */
+  position: number;
+  kind: BackupType;
+  /** HEADERONLY BackupFinishDate, `YYYY-MM-DDTHH:MM:SS`, the SQL Server's local time; null when unknown. */
+  finished: string | null;
+  /** HEADERONLY LastLSN in fn_dblog form: the first LSN after the log the set holds. */
+  lastLsn: string;
 }
 
 /** The part of src/datafile this source needs, loaded when metadata is first asked for. */
@@ -409,6 +430,11 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
       prev = x;
     }
   }
+
+  // The set the log read ends with when no .ldf goes on past the backups (FileRecoverySource.logReadEnd)
+  const lastOf = <T extends { header: BackupHeader }>(sets: T[]): T | undefined => sets.reduce<T | undefined>((m, x) => (!m || BigInt(x.header.lastLsn.decimal) > BigInt(m.header.lastLsn.decimal) ? x : m), undefined);
+  const endSet = inputs.ldf ? undefined : trnSets.length ? lastOf(chain.sets) : lastOf(bakSets.filter((x) => logFiles.some((l) => l.kind === 'bak' && l.file === x.file && l.position === x.position)));
+  const logReadEnd: LogReadEnd | null = endSet ? { file: endSet.file, position: endSet.position, kind: endSet.header.backupType, finished: endSet.header.backupFinishDate, lastLsn: endSet.header.lastLsn.lsn } : null;
 
   // Every file must belong to one database (binding id), checked once before anything is decoded.
   const notes: string[] = [...givenTwice, ...unreadNotes, ...trailerNotes];
@@ -732,6 +758,7 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
     get databaseVersion() {
       return dbiVersion;
     },
+    logReadEnd,
     async metadata(): Promise<MetadataCatalog> {
       if (catalog) return catalog;
       await ensureOneDatabase();

@@ -1,0 +1,113 @@
+/**
+ * A time window (`scan --from/--to`, the SQL Server's local time) that runs past the end of the log
+ * read from backups alone. Log backups hold the log up to the moment each was taken; what the
+ * database did after the last one given (its BackupFinishDate, HEADERONLY) is in later log backups or
+ * the .ldf, none of them given. A window ending after that moment asks for transactions no file given
+ * can hold: "0 row(s) recovered", exit 0 even under --strict, read as "nothing deleted then"
+ * (`--trn _1.trn --from 13:20 --to 13:25` over RestoreTimeClean, whose _1.trn finished 13:04:13).
+ */
+import { compareLsn, formatLsn, parseLsn, type Lsn } from '../logreader/lsn.js';
+import type { LogReadEnd } from './sources/files.js';
+
+/** Milliseconds of a `YYYY-MM-DDTHH:MM:SS[.fff]` local time read as if UTC (only compared with another so read). */
+function localMs(iso: string): number {
+  const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,3}))?$/.exec(iso);
+  if (!m) return Number.NaN;
+  const d = new Date(0);
+  d.setUTCFullYear(Number(m[1]), Number(m[2]) - 1, Number(m[3]));
+  d.setUTCHours(Number(m[4]), Number(m[5]), Number(m[6]), Number((m[7] ?? '0').padEnd(3, '0')));
+  return d.getTime();
+}
+
+/**
+ * The INCOMPLETE sentence for a window that runs past the end of the log read, or undefined.
+ * `window`: the bounds as parseWindowTime returns them (ISO local time to the millisecond), `end`:
+ * FileRecoverySource.logReadEnd (null with an .ldf, whose log goes on to the file's end: nothing said).
+ * Said when `--to` (or, without one, `--from`) reaches the end of the second of the last backup's
+ * finish date (the header keeps whole seconds, truncated: `--to 13:04:13`, which ends at .999, runs
+ * past a finish at 13:04:13.x): the part of the window after it is in no file given. A window without
+ * a bound (or with only a `--from` before
+ * the end) asks for nothing beyond the log given more than a scan without one does: nothing said.
+ * `names`: the window's end as the caller names it and the advice (a job's fields, not the flags).
+ */
+export function windowPastLogEndClause(window: { from?: string; to?: string }, end: LogReadEnd | null | undefined, names: { to: string; add: string } = { to: '--to', add: 'add the log backups taken after it with --trn (or the .ldf with --ldf)' }): string | undefined {
+  if (!end || !end.finished) return undefined;
+  const bound = window.to ?? window.from;
+  if (!bound) return undefined;
+  const finishedMs = localMs(end.finished);
+  const boundMs = localMs(bound);
+  // the finish date is truncated to its second: the window past it once it reaches that second's end
+  if (!Number.isFinite(finishedMs) || !Number.isFinite(boundMs) || boundMs < finishedMs + 999) return undefined;
+  const set = `${end.file}${end.position > 1 ? ` (backup set ${end.position})` : ''}`;
+  const what = end.kind === 'log' ? 'the last log backup given' : `the ${end.kind} backup whose own log is read last`;
+  const beyond = window.to === undefined || (window.from !== undefined && localMs(window.from) >= finishedMs + 999)
+    ? `the whole window (from ${window.from ?? bound}${window.to ? ` to ${window.to}` : ''}) is after the end of the log given`
+    : `the window runs to ${window.to} (${names.to}), past the end of the log given`;
+  return `${beyond}: ${what}, ${set}, finished at ${end.finished} (the SQL Server's local time; its log ends at LSN ${end.lastLsn}), and transactions begun after that are in later log backups or the .ldf, in no file given: their rows are not in this result; ${names.add}`;
+}
+
+/**
+ * The same for an LSN range (`scan --from-lsn/--to-lsn`): the INCOMPLETE sentence when `--to-lsn`
+ * (or, without one, `--from-lsn`) is at or past the LastLSN of the backup set the log read ends with
+ * (HEADERONLY LastLSN: the first LSN that set does not hold), else undefined. LSNs are exact, so no
+ * margin: `--to-lsn 00000019:000000a0:0001` over RestoreTimeClean_1.trn (LastLSN 00000019:00000099:0001)
+ * asks for log that is in _2.trn.
+ */
+export function lsnRangePastLogEndClause(range: { fromLsn: Lsn | null; toLsn: Lsn | null }, end: LogReadEnd | null | undefined): string | undefined {
+  if (!end) return undefined;
+  const bound = range.toLsn ?? range.fromLsn;
+  if (!bound) return undefined;
+  const last = parseLsn(end.lastLsn);
+  if (compareLsn(bound, last) < 0) return undefined;
+  const set = `${end.file}${end.position > 1 ? ` (backup set ${end.position})` : ''}`;
+  const what = end.kind === 'log' ? 'the last log backup given' : `the ${end.kind} backup whose own log is read last`;
+  const beyond = range.toLsn === null || (range.fromLsn !== null && compareLsn(range.fromLsn, last) >= 0)
+    ? `the whole LSN range (from ${formatLsn(range.fromLsn ?? bound)}${range.toLsn ? ` to ${formatLsn(range.toLsn)}` : ''}) is past the end of the log given`
+    : `the LSN range runs to ${formatLsn(range.toLsn!)} (--to-lsn), past the end of the log given`;
+  return `${beyond}: ${what}, ${set}, holds the log up to LSN ${end.lastLsn} (its LastLSN, the first LSN it does not hold), and the log from there is in later log backups or the .ldf, in no file given: rows of that stretch are not in this result; add the log backups taken after it with --trn (or the .ldf with --ldf)`;
+}
+
+/** An export header's window bound (`2024/03/05 14:00:00:000`, @FromText of sql/export-log-records.sql, or ISO) as ISO to the millisecond; null when absent or not a time. */
+function exportTimeIso(text: string | null): string | null {
+  if (!text) return null;
+  const m = /^(\d{4})[-/](\d{2})[-/](\d{2})[T ](\d{2}):(\d{2}):(\d{2})(?:[.:](\d{1,3}))?$/.exec(text.trim());
+  if (!m) return null;
+  return `${m[1]}-${m[2]}-${m[3]}T${m[4]}:${m[5]}:${m[6]}.${(m[7] ?? '0').padEnd(3, '0')}`;
+}
+
+/**
+ * What a `scan --export FILE` asks for beyond what the export holds, as INCOMPLETE sentences (none
+ * when it asks for nothing more). sql/export-log-records.sql exports the transactions that began in
+ * its window (and those whose begin it did not read), and of their row operations only those of its
+ * @Operations (deletes and inserts each bring the other, for pairing): its header keeps both
+ * (`window.from`/`window.to` in fn_dblog's text form, `operations` as typed). A scan whose
+ * `--from` is before the export's window start or whose `--to` is after its end, or that asks for an
+ * operation the export left out (`--op update` of a delete export), printed "0 row(s) recovered"
+ * (`it holds no updates on table data rows`) or the rows of the export's window as the whole answer.
+ * `filter`: the scan's bounds (ISO, as parseWindowTime returns them) and operations; `header`: the
+ * export's (ExportHeader); `file`: named in the sentences; `names`: the bounds as the caller names
+ * them (a job's fields `from`/`to`). A header without a window or operations
+ * (an older or hand-made export) is taken to hold everything.
+ */
+export function exportScopeClauses(filter: { from?: string; to?: string; operations?: readonly string[] }, header: { window: { from: string | null; to: string | null }; operations: string | null }, file: string, names: { from: string; to: string } = { from: '--from', to: '--to' }): string[] {
+  const out: string[] = [];
+  const from = exportTimeIso(header.window.from);
+  const to = exportTimeIso(header.window.to);
+  // log times are datetime ticks, 1/300 s apart: a bound nearer than 3 ms holds no other tick
+  // (`--to 2018-08-28`, ending .999, against an export ending 23:59:59:997, the day's last tick)
+  const TICK_MS = 3;
+  const before = filter.from !== undefined && from !== null && localMs(from) - localMs(filter.from) >= TICK_MS;
+  const after = filter.to !== undefined && to !== null && localMs(filter.to) - localMs(to) >= TICK_MS;
+  if (before || after) {
+    const asked = [before ? `${names.from} ${filter.from}` : '', after ? `${names.to} ${filter.to}` : ''].filter(Boolean).join(' and ');
+    out.push(`the window asked for (${asked}) runs outside the export's own window (${header.window.from ?? 'no start'} to ${header.window.to ?? 'no end'}, the server's local time, as sql/export-log-records.sql's @From/@To took it): transactions that began outside it are not in ${file} and their rows are not in this result; export again with @From/@To covering the window`);
+  }
+  if (header.operations && filter.operations?.length) {
+    const exported = new Set(header.operations.split(',').map((x) => x.trim().toLowerCase()).filter(Boolean));
+    // deletes and inserts each bring the other (the script pairs them: a transaction taking its own rows back)
+    if (exported.has('delete') || exported.has('insert')) { exported.add('delete'); exported.add('insert'); }
+    const missing = filter.operations.filter((o) => !exported.has(o));
+    if (missing.length) out.push(`${file} holds the row operations of @Operations '${header.operations}' only: no ${missing.join('/')} was exported, so none can be in this result (it is not that the log holds none); export again with @Operations listing ${missing.join(', ')}`);
+  }
+  return out;
+}
