@@ -13,6 +13,35 @@ const el = (tag, props = {}, ...kids) => {
   for (const k of kids) e.append(k);
   return e;
 };
+/**
+ * Makes `e` (a job in the list, a grid row, a run) reachable and usable by keyboard: in the tab
+ * order, Enter or Space doing what a click does; with a `label`, a button of that name to assistive
+ * technology (a table row keeps its role: its cells are what it says). Those three were click-only:
+ * a reviewer without a mouse could open no job but the newest (opened at sign-in), no row's detail
+ * (values, raw bytes, warnings) and no run.
+ */
+function activatable(e, label, fn) {
+  e.tabIndex = 0;
+  if (label) {
+    e.setAttribute('role', 'button');
+    e.setAttribute('aria-label', label);
+  }
+  e.addEventListener('click', fn);
+  e.addEventListener('keydown', (ev) => {
+    // a checkbox or button inside (a grid row's select box) keeps its own keys
+    if (ev.target !== e || (ev.key !== 'Enter' && ev.key !== ' ')) return;
+    ev.preventDefault();
+    fn();
+  });
+  return e;
+}
+
+/** The `data-<key>` of the focused element when it is inside `box` (to focus its replacement after a re-render). */
+function focusedData(box, key) {
+  const a = document.activeElement;
+  return a && box.contains(a) ? a.dataset?.[key] ?? null : null;
+}
+
 const SVG = 'http://www.w3.org/2000/svg';
 const svg = (tag, attrs = {}) => {
   const e = document.createElementNS(SVG, tag);
@@ -155,6 +184,8 @@ async function loadJobs() {
   const ul = $('job-list');
   // the newest jobs only: said at the list's end, or the older ones read as never having been
   const older = next === null || next === undefined ? [] : [el('li', { class: 'older-jobs', text: `only the newest ${items.length} jobs are listed; older ones (ids below #${next}) are reached through the API (GET /api/jobs?before=${next})` })];
+  // the list is drawn anew every 2 s: a job focused by keyboard stays focused
+  const focusedJob = focusedData(ul, 'job');
   ul.replaceChildren(...items.map((j) => {
     // a running scan with a known total gets a determinate bar; otherwise running jobs get a
     // striped (indeterminate) bar
@@ -167,15 +198,16 @@ async function loadJobs() {
     const incomplete = j.complete === false;
     const badge = el('span', { class: `state ${j.state}${incomplete ? ' incomplete' : ''}`, text: incomplete ? `${j.state} · INCOMPLETE` : j.state,
       ...(incomplete ? { title: (j.incomplete ?? []).join(' ') } : {}) });
-    const li = el('li', { 'data-job': String(j.id), class: j.id === state.jobId ? 'active' : '', onclick: () => openJob(j.id) },
+    const li = activatable(el('li', { 'data-job': String(j.id), class: j.id === state.jobId ? 'active' : '', ...(j.id === state.jobId ? { 'aria-current': 'true' } : {}) },
       el('div', { class: 'jt' }, `#${j.id} ${j.kind} `, badge),
       el('div', { class: 'jd', text: j.description, title: j.description }),
       el('div', { class: 'jd', text: `${j.rowsStaged.toLocaleString()} rows staged · ${j.skippedCount} skipped` }),
       ...(opsText(j) ? [el('div', { class: 'jd ops', text: opsText(j), title: 'the operations the staged rows were recovered from: inserted rows and updates\' before-images are not deleted rows' })] : []),
       ...(scan ? [el('div', { class: 'jd scan', text: scan, title: scan })] : []),
-      bar);
+      bar), `open job #${j.id} ${j.kind}, ${incomplete ? `${j.state}, INCOMPLETE` : j.state}, ${j.rowsStaged.toLocaleString()} rows staged`, () => openJob(j.id));
     return li;
   }), ...older);
+  if (focusedJob) ul.querySelector(`li[data-job="${focusedJob}"]`)?.focus();
   if (state.jobId) {
     const j = items.find((x) => x.id === state.jobId);
     if (j) showProgress(j);
@@ -480,7 +512,7 @@ function rowTr(r, cols) {
     // bidi characters marked (drawn as is, 'Smith   ' read 'Smith' and 'admin\0' 'admin')
     ? cols.map((c) => { const t = cellText(r.values[c]); return el('td', { class: `vcell${r.values[c] === null ? ' null' : ''}`, title: t }, ...visibleText(t, INVISIBLE_IN_CELL)); })
     : [(() => { const text = summary(r.values); return el('td', { class: 'vals', text, title: text }); })()];
-  return el('tr', { 'data-row': String(r.id), class: r.id === state.openRowId ? 'open' : '', onclick: () => openRow(r.id) }, ...fixed, ...values);
+  return activatable(el('tr', { 'data-row': String(r.id), class: r.id === state.openRowId ? 'open' : '' }, ...fixed, ...values), null, () => openRow(r.id));
 }
 
 function hexDump(hex) {
@@ -1154,9 +1186,12 @@ async function loadRuns() {
   // another job opened meanwhile: its runs table (and its failed run, with a Resume) are not this one's
   if (state.jobId !== jobId) return;
   $('runs').replaceChildren(el('tr', {}, ...['run', 'kind', 'by', `created (${state.info?.timeZone ?? 'UTC'})`, 'target', 'state', 'rows', 'inserted', 'conflicts', 'errors'].map((h) => el('th', { text: h }))),
-    ...items.map((r) => el('tr', { 'data-run': String(r.id), class: r.dryRun ? '' : 'clickable', title: r.dryRun ? '' : 'show this run (its batches; why it failed)', onclick: () => r.dryRun ? undefined : watchRun(r.id) }, ...[r.id, r.dryRun ? 'dry run' : 'run', r.actor, fmtInstant(r.createdAt), r.target?.name ?? r.target?.database ?? '—',
-      r.error ? `${r.state} (${r.error.code})` : r.state,
-      r.plannedRows ?? r.summary?.rows ?? '', r.outcomes.inserted, r.outcomes.conflict, r.outcomes.error].map((v) => el('td', { text: String(v) })))));
+    ...items.map((r) => {
+      const tr = el('tr', { 'data-run': String(r.id), class: r.dryRun ? '' : 'clickable', title: r.dryRun ? '' : 'show this run (its batches; why it failed)' }, ...[r.id, r.dryRun ? 'dry run' : 'run', r.actor, fmtInstant(r.createdAt), r.target?.name ?? r.target?.database ?? '—',
+        r.error ? `${r.state} (${r.error.code})` : r.state,
+        r.plannedRows ?? r.summary?.rows ?? '', r.outcomes.inserted, r.outcomes.conflict, r.outcomes.error].map((v) => el('td', { text: String(v) })));
+      return r.dryRun ? tr : activatable(tr, null, () => watchRun(r.id));
+    }));
   // a job whose newest real run failed or was interrupted shows it (why, and its Resume) without a click
   const newest = items.find((r) => !r.dryRun);
   if (!state.shownRun && newest && ['failed', 'interrupted'].includes(newest.state)) watchRun(newest.id);
@@ -1178,8 +1213,11 @@ $('reject-filter').addEventListener('click', () => decide('reject', 'filter'));
 $('detail-close').addEventListener('click', () => {
   $('detail').hidden = true;
   $('rows-area').classList.remove('with-detail');
+  const was = state.openRowId;
   state.openRowId = null;
   for (const tr of $('grid-body').children) tr.classList.remove('open');
+  // back to the row the detail was of, so a keyboard user goes on from where they were
+  $('grid-body').querySelector(`tr[data-row="${was}"]`)?.focus();
 });
 $('dry-run').addEventListener('click', dryRun);
 $('target').addEventListener('change', () => { state.lastDryRun = null; $('run-reinsert').disabled = true; });
