@@ -423,18 +423,25 @@ function renderHead() {
   $('grid').classList.toggle('wide', Boolean(cols));
 }
 
-async function loadPage() {
+/**
+ * Loads the grid's current page. `recount`: count the filter's rows again on a later page too, as
+ * after a decision or a run changed statuses (a page past the first kept the total of the filter's
+ * first page: with status=pending, "60 matching rows" after 5 of them were approved, and the
+ * no-filter confirm quoted that number).
+ */
+async function loadPage({ recount = false } = {}) {
   const qs = new URLSearchParams({ ...state.filter, limit: '50' });
   const cursor = state.cursors[state.page];
   if (cursor) qs.set('cursor', cursor);
-  else qs.set('count', 'true'); // the total once per filter, on its first page
+  // the total once per filter, on its first page, and again when statuses changed
+  if (!cursor || recount) qs.set('count', 'true');
   const jobId = state.jobId;
   const page = await api(`/api/jobs/${jobId}/rows?${qs}`);
   if (state.jobId !== jobId) return; // another job opened meanwhile: its grid is not this one's
   if (page.total !== undefined) state.total = page.total;
   // rows of no begin time the from/to window cannot place: counted on the first page, said beside
   // the page line (the API's sentence as its tooltip), kept while paging the same filter
-  if (!cursor) state.unplaced = page.unplaced ?? null;
+  if (!cursor || recount) state.unplaced = page.unplaced ?? null;
   state.rows = page.items;
   state.next = page.next;
   state.selected.clear();
@@ -618,7 +625,7 @@ async function decide(decision, by) {
   try {
     const r = await api(`/api/jobs/${state.jobId}/decisions`, { method: 'POST', body });
     msg.textContent = 'Saved; refreshing…';
-    await loadPage();
+    await loadPage({ recount: true });
     renderBlast(await api(`/api/jobs/${state.jobId}/blast-radius`));
     // the confirmation appears once the grid shows the new statuses; a decision that changed
     // nothing says why (the server's note), not "0 row(s)" alone
@@ -1172,7 +1179,7 @@ function watchRun(runId, o = {}) {
       const s = await api(`/api/reinsert-runs/${runId}/script`);
       if (s.undoScript) { $('undo-script').textContent = s.undoScript; $('download-undo').disabled = false; }
       loadRuns().catch(() => {});
-      loadPage().catch(() => {});
+      loadPage({ recount: true }).catch(() => {});
       refreshBlast(run.jobId).catch(() => {});
     }
   };
