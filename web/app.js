@@ -584,6 +584,9 @@ async function openRow(rowId) {
   $('detail-notes').replaceChildren(...(notes.length ? notes : ['none']).map((n) => el('li', { text: n })));
   $('detail').hidden = false;
   $('rows-area').classList.add('with-detail');
+  // a narrow window puts the detail under the grid (style.css): brought into view, or a click seemed to do nothing
+  const box = $('detail').getBoundingClientRect();
+  if (box.top >= window.innerHeight || box.bottom <= 0) $('detail').scrollIntoView({ block: 'start' });
 }
 
 // ------------------------------------------------------------------ decisions
