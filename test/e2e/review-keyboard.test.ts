@@ -21,7 +21,7 @@ const describeBrowser = browserDescribe(corpusAvailable);
 async function tabTo(page: Page, selector: string, max = 80): Promise<boolean> {
   for (let i = 0; i < max; i++) {
     await page.keyboard.press('Tab');
-    if (await page.evaluate((s) => document.activeElement?.matches(s) ?? false, selector)) return true;
+    if (await page.evaluate(`document.activeElement?.matches(${JSON.stringify(selector)}) ?? false`)) return true;
   }
   return false;
 }
@@ -41,7 +41,7 @@ describeBrowser('review page: jobs, rows and their detail by keyboard alone', ()
     await expect.poll(() => page.locator('#job-title').textContent(), { timeout: 15_000 }).toContain('newest job');
     expect(await tabTo(page, `#job-list li[data-job="${older}"]`), 'the older job is in the tab order').toBe(true);
     await page.waitForTimeout(2_500); // the list polls every 2 s and draws its items anew
-    expect(await page.evaluate(() => (document.activeElement as HTMLElement | null)?.dataset.job)).toBe(String(older));
+    expect(await page.evaluate('document.activeElement?.dataset.job')).toBe(String(older));
     await page.keyboard.press('Enter');
     await expect.poll(() => page.locator('#job-title').textContent(), { timeout: 15_000 }).toContain('older job');
     await expect.poll(() => page.locator('#page-info').textContent(), { timeout: 15_000 }).toContain('3 matching rows');
@@ -66,6 +66,6 @@ describeBrowser('review page: jobs, rows and their detail by keyboard alone', ()
     await page.locator('#detail-close').focus();
     await page.keyboard.press('Enter');
     await expect.poll(() => page.locator('#detail').isHidden()).toBe(true);
-    expect(await page.evaluate(() => (document.activeElement as HTMLElement | null)?.dataset.row)).toBe(first);
+    expect(await page.evaluate('document.activeElement?.dataset.row')).toBe(first);
   }, 60_000);
 });

@@ -31,12 +31,12 @@ describeBrowser('review page: a narrow window keeps the grid on screen', () => {
       const row = page.locator('#grid-body tr').nth(1);
       await row.click();
       await expect.poll(() => page.locator('#detail').isHidden()).toBe(false);
-      const m = await page.evaluate(() => ({
-        grid: document.querySelector('.grid-wrap')!.getBoundingClientRect().width,
+      const m = await page.evaluate(`({
+        grid: document.querySelector('.grid-wrap').getBoundingClientRect().width,
         scroll: document.documentElement.scrollWidth,
         inner: window.innerWidth,
-        detail: document.getElementById('detail')!.getBoundingClientRect(),
-      }));
+        detail: document.getElementById('detail').getBoundingClientRect().toJSON(),
+      })`) as { grid: number; scroll: number; inner: number; detail: { top: number; bottom: number } };
       expect(m.grid, 'the grid beside or above the detail').toBeGreaterThan(300);
       expect(m.scroll, 'no sideways scroll of the whole page').toBeLessThanOrEqual(m.inner);
       expect(m.detail.top < 900 && m.detail.bottom > 0, 'the detail opened is on screen').toBe(true);
