@@ -607,6 +607,9 @@ async function decide(decision, by) {
   if (by === 'ids') {
     if (!state.selected.size) { msg.textContent = 'Select rows first.'; msg.classList.add('error'); return; }
     body.ids = [...state.selected];
+    // the statuses the grid shows them with: a row another reviewer decided since is refused
+    // (STAGING_DECISION_STALE), not overturned unseen
+    body.seen = Object.fromEntries(state.rows.filter((r) => state.selected.has(r.id)).map((r) => [String(r.id), r.status]));
   } else if (!sameFilter(readFilter(), state.filter)) {
     // "all matching" is the filter the grid shows (the last applied), not the one typed since:
     // deciding the applied one while the form showed another decided rows the reviewer never saw
@@ -622,8 +625,11 @@ async function decide(decision, by) {
       return;
     }
     body.all = true;
+    body.expectRows = state.total;
   } else {
     body.filter = state.filter;
+    // the count the page line shows: rows staged or decided since make the server refuse
+    body.expectRows = state.total;
   }
   try {
     const r = await api(`/api/jobs/${state.jobId}/decisions`, { method: 'POST', body });
@@ -636,6 +642,11 @@ async function decide(decision, by) {
   } catch (e) {
     msg.textContent = `${e.body?.code ?? 'ERROR'}: ${e.message}`;
     msg.classList.add('error');
+    // rows changed under the grid (another reviewer, a run, a running job): shown as they are now
+    if (e.body?.code === 'STAGING_DECISION_STALE') {
+      await loadPage({ recount: true }).catch(() => {});
+      msg.textContent += ' The grid now shows the rows as they are; select and decide again.';
+    }
   }
 }
 

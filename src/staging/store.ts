@@ -764,8 +764,10 @@ export class StagingStore {
    * saying why: nothing matched, or every matching row already had that status or was past review;
    * `unplaced` when the filter's time window left out rows it cannot place (`unplacedRows`).
    */
-  decide(jobId: number, d: { actor: string; decision: 'approve' | 'reject'; reason: string; ids?: number[]; filter?: RowFilter; all?: boolean }): { decisionId: number; rows: number; note?: string; unplaced?: { rows: number; note: string } } {
+  decide(jobId: number, d: { actor: string; decision: 'approve' | 'reject'; reason: string; ids?: number[]; filter?: RowFilter; all?: boolean; seen?: Record<string, RowStatus>; expectRows?: number }): { decisionId: number; rows: number; note?: string; unplaced?: { rows: number; note: string } } {
     this.requireJob(jobId);
+    if (d.seen && !d.ids) throw new InputError('INPUT_VALIDATION', 'seen goes with ids (the statuses of the rows given); with a filter or all: true give expectRows, the count the filter was seen to match', { field: 'seen' });
+    if (d.expectRows !== undefined && d.ids) throw new InputError('INPUT_VALIDATION', 'expectRows goes with a filter or all: true; with ids give seen, the statuses the rows were seen with', { field: 'expectRows' });
     const target: RowStatus = d.decision === 'approve' ? 'approved' : 'rejected';
     const changeable = (['pending', 'approved', 'rejected'] as RowStatus[]).filter((s) => s !== target);
     if (d.ids && (d.filter || d.all)) throw new InputError('INPUT_DECISION_ALL_CONTRADICTS', `give ids, or filter, or all: true, not ${d.filter ? 'ids and filter' : 'ids and all'}`, { field: d.filter ? 'filter' : 'all' });
@@ -789,6 +791,7 @@ export class StagingStore {
       }
     }
     return this.db.transaction(() => {
+      this.refuseStaleDecision(jobId, d);
       // the reason and filter are free text a reviewer types: a pasted password is redacted here as
       // the audit entry's is (appendAudit), or the decision list showed it to every viewer
       const dec = this.db.prepare(`INSERT INTO decisions (job_id, actor, decided_at, decision, reason, selector, row_count) VALUES (?, ?, ?, ?, ?, ?, 0)`)
@@ -829,6 +832,42 @@ export class StagingStore {
       this.appendAudit(d.actor, `rows.${d.decision}`, jobId, { decisionId, reason: d.reason, rows: n, matched, selector, ...(note ? { note } : {}), ...un });
       return { decisionId, rows: n, ...(note ? { note } : {}), ...un };
     })();
+  }
+
+  /**
+   * A decision made on what the reviewer saw (`seen`: the statuses of the rows given by id;
+   * `expectRows`: the count of the filter's rows) is refused when that is no longer so: another
+   * reviewer decided one of the rows since (it was overturned unseen: last write won), a run
+   * re-inserted it, or rows were staged or decided since the count was shown (a bulk decision then
+   * took rows nobody had counted). StagingError STAGING_DECISION_STALE (409), naming the rows, what
+   * they are now and who decided them last, when; nothing is decided. Runs inside `decide`'s
+   * transaction, so nothing can change between the check and the decision.
+   */
+  private refuseStaleDecision(jobId: number, d: { ids?: number[]; filter?: RowFilter; all?: boolean; seen?: Record<string, RowStatus>; expectRows?: number }): void {
+    if (d.ids && d.seen) {
+      const now = this.db.prepare('SELECT status FROM rows WHERE job_id = ? AND id = ?');
+      const last = this.db.prepare(`SELECT d.actor, d.decided_at AS at FROM decision_rows x JOIN decisions d ON d.id = x.decision_id WHERE x.row_id = ? ORDER BY d.id DESC LIMIT 1`);
+      const changed: string[] = [];
+      let n = 0;
+      for (const id of new Set(d.ids)) {
+        const was = d.seen[String(id)];
+        if (was === undefined) continue;
+        const is = (now.get(jobId, id) as { status: RowStatus } | undefined)?.status;
+        if (is === undefined || is === was) continue;
+        n++;
+        if (changed.length < 20) {
+          const by = last.get(id) as { actor: string; at: string } | undefined;
+          changed.push(`#${id} is ${is}, seen ${was}${by && is !== 'reinserted' && is !== 'conflict' ? ` (${is === 'pending' ? 'last decided' : is} by ${by.actor} at ${by.at})` : ''}`);
+        }
+      }
+      if (n) throw new StagingError('STAGING_DECISION_STALE', `${n} of the rows given changed since they were shown: ${changed.join('; ')}${n > changed.length ? ` … (${n} in all)` : ''}; nothing was decided: look at them again (reload) and decide again`);
+    }
+    if (!d.ids && d.expectRows !== undefined) {
+      const matched = this.countRows(jobId, d.all ? {} : d.filter ?? {});
+      if (matched !== d.expectRows) {
+        throw new StagingError('STAGING_DECISION_STALE', `the ${d.all ? `job's rows` : `filter's rows`} were counted ${d.expectRows} when shown and are ${matched} now (rows staged or decided since); nothing was decided: count again (Apply, or count=true) and decide again`);
+      }
+    }
   }
 
   /**

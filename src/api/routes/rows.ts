@@ -9,7 +9,7 @@ import { assertWindowInOrder, parseWindowTime } from '../../recover/time-window.
 import { DEFAULT_REINSERT_OPERATIONS, inInsertionOrder, mergePlans, notScripted, problemSummary, renderScriptChunks, renderUndoScriptChunks, yieldToEventLoop, type ReinsertPlan } from '../../reinsert/plan.js';
 import { databaseCheckHeader, insertedByRuns, metadataSentence } from '../../reinsert/service.js';
 import { compareDatabases } from '../../reinsert/source-database.js';
-import type { RowFilter, StagedRowWithRaw } from '../../staging/types.js';
+import type { RowFilter, RowStatus, StagedRowWithRaw } from '../../staging/types.js';
 import { csvCell, csvValueHeaders, csvRecord, csvWarningsCell } from '../../util/csv.js';
 import { rowJson, valuesJson } from '../../util/negative-zero.js';
 import { CSV_FIXED, CSV_OWN_COLUMNS } from '../../recover/writers.js';
@@ -128,7 +128,7 @@ export default async function rowRoutes(fastify: FastifyInstance) {
     const filter = b.filter ? toFilter(app.staging, req.params.id, b.filter, 'body.filter') : undefined;
     let r: ReturnType<StagingStore['decide']>;
     try {
-      r = app.staging.decide(req.params.id, { actor: req.principal!.name, decision: b.decision, reason: b.reason, ids: b.ids, all: b.all, filter });
+      r = app.staging.decide(req.params.id, { actor: req.principal!.name, decision: b.decision, reason: b.reason, ids: b.ids, all: b.all, filter, seen: b.seen as Record<string, RowStatus> | undefined, expectRows: b.expectRows });
     } catch (e) {
       // the store names the field as its own argument (`all`, `filter`); the answer names the body's
       throw e instanceof InputError && e.location.field ? new InputError(e.code, e.message, { ...e.location, field: `body.${e.location.field}` }) : e;

@@ -99,6 +99,13 @@ export const DecisionBody = z.object({
   ids: z.array(z.number().int().positive()).min(1).max(100_000).optional().describe('the rows, by id (each must be a row of the job)'),
   filter: RowFilterSchema.optional().describe('the rows matching a filter; one that narrows nothing ({}, or only empty fields) is refused (400 INPUT_DECISION_ALL_ROWS, saying how many rows it would decide) unless all is true'),
   all: z.boolean().optional().describe('true: decide every row of the job (the only way to; with no filter or one that narrows nothing); with ids or a filter that narrows it is refused (400 INPUT_DECISION_ALL_CONTRADICTS)'),
+  // what the reviewer was looking at: without it a second reviewer's decision made since the page
+  // was loaded was overturned unseen (last write won), and a bulk decision took rows staged or
+  // decided since the count was shown
+  seen: z.record(z.string().regex(/^[1-9]\d*$/, 'a row id'), z.enum(ROW_STATUSES as [string, ...string[]])).optional()
+    .describe('with ids: each row\'s status as the reviewer saw it ({"12": "pending"}); when a row\'s status is another now (another reviewer decided it since, a run re-inserted it) the decision is refused, 409 STAGING_DECISION_STALE naming the rows, who changed them and when, and nothing is decided'),
+  expectRows: z.number().int().min(0).optional()
+    .describe('with filter or all: how many rows the reviewer saw the filter match (the count=true total); when it matches another number now (rows staged or decided since) the decision is refused, 409 STAGING_DECISION_STALE, and nothing is decided'),
   // none of the three is a validation error; ids with filter or all is the store's refusal,
   // INPUT_DECISION_ALL_CONTRADICTS, as documented (this refine answered INPUT_VALIDATION for it)
 }).strict().refine((b) => Boolean(b.ids || b.filter || b.all), { message: 'give ids, or filter, or all: true', path: ['ids'] });
