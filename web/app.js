@@ -650,6 +650,43 @@ async function decide(decision, by) {
   }
 }
 
+/**
+ * The rows of the applied filter (every page) as CSV, through GET /api/jobs/:id/export (the token
+ * in a header, never in a URL). The page offered no export: a reviewer could not take the rows they
+ * were deciding on to the owner without the API. Refused, as a decision is, while the filter fields
+ * were changed and not applied: the file would not hold the rows the grid shows.
+ */
+async function exportCsv() {
+  const msg = $('export-msg');
+  msg.classList.remove('error');
+  if (!sameFilter(readFilter(), state.filter)) {
+    msg.textContent = 'The filter fields were changed and not applied: press Apply, then export (the file holds the applied filter\'s rows).';
+    msg.classList.add('error');
+    return;
+  }
+  const jobId = state.jobId;
+  const qs = new URLSearchParams({ ...state.filter, format: 'csv' });
+  msg.textContent = 'Exporting…';
+  try {
+    const res = await fetch(`/api/jobs/${jobId}/export?${qs}`, { headers: { authorization: `Bearer ${state.token}` } });
+    if (!res.ok) {
+      const body = await res.json().catch(() => ({}));
+      if (res.status === 401) signOut('Your token was refused (' + (body?.code ?? res.status) + ').');
+      throw new ApiError(res.status, body);
+    }
+    const text = await res.text();
+    download(`rowback-job${jobId}-rows.csv`, text, 'text/csv;charset=utf-8');
+    const unplaced = Number(res.headers.get('x-rowback-unplaced') ?? 0);
+    const incomplete = res.headers.get('x-rowback-complete') === 'false';
+    msg.textContent = `Exported rowback-job${jobId}-rows.csv: the rows of the applied filter (${state.total.toLocaleString()} when last counted)`
+      + (unplaced ? `; ${unplaced.toLocaleString()} row(s) of no begin time the window cannot place are not in it` : '')
+      + (incomplete ? '; the job is INCOMPLETE (see its notes)' : '') + '.';
+  } catch (e) {
+    msg.textContent = `${e.body?.code ?? 'ERROR'}: ${e.message}`;
+    msg.classList.add('error');
+  }
+}
+
 // ------------------------------------------------------------------ blast radius
 
 function renderBlast(b) {
@@ -1020,8 +1057,8 @@ async function jobAction(action) {
 
 // ------------------------------------------------------------------ re-insert: dry run, confirm, run, progress
 
-function download(name, text) {
-  const url = URL.createObjectURL(new Blob([text], { type: 'application/sql;charset=utf-8' }));
+function download(name, text, type = 'application/sql;charset=utf-8') {
+  const url = URL.createObjectURL(new Blob([text], { type }));
   const a = el('a', { href: url, download: name });
   document.body.append(a);
   a.click();
@@ -1227,6 +1264,7 @@ $('next-page').addEventListener('click', () => { if (!state.next) return; state.
 $('first-page').addEventListener('click', () => { state.page = 0; loadPage(); });
 // the page before: its cursor was kept when the grid went past it (same filter: applying another resets them)
 $('prev-page').addEventListener('click', () => { if (state.page === 0) return; state.page--; loadPage(); });
+$('export-csv').addEventListener('click', () => { exportCsv(); });
 $('approve-selected').addEventListener('click', () => decide('approve', 'ids'));
 $('reject-selected').addEventListener('click', () => decide('reject', 'ids'));
 $('approve-filter').addEventListener('click', () => decide('approve', 'filter'));
