@@ -581,7 +581,8 @@ async function openRow(rowId) {
     ...r.decisions.map((d) => `${d.decision} by ${d.actor} at ${fmtInstant(d.decidedAt)} (${state.info?.timeZone ?? 'UTC'}): ${d.reason}`),
     ...r.reinsert.map((o) => `re-insert run ${o.runId}: ${o.outcome}${o.detail?.existing ? ' — existing row ' + objectText(o.detail.existing) : ''}`),
   ];
-  $('detail-notes').replaceChildren(...(notes.length ? notes : ['none']).map((n) => el('li', { text: n })));
+  // a reason (free text) or warning holding a bidi or zero-width character read as other words: marked, as values are
+  $('detail-notes').replaceChildren(...(notes.length ? notes : ['none']).map((n) => el('li', {}, ...visibleText(n))));
   $('detail').hidden = false;
   $('rows-area').classList.add('with-detail');
   // a narrow window puts the detail under the grid (style.css): brought into view, or a click seemed to do nothing
@@ -875,12 +876,15 @@ async function dryRun() {
   }
 }
 
+// The audit's details are JSON text: a reason holding U+202E (right-to-left override) showed the
+// rest of the entry reversed ('approved: ok' could read as another word), a zero-width character
+// nothing; each is marked U+XXXX (visibleText), as a value is in the grid and the row detail.
 async function loadAudit() {
   const jobId = state.jobId;
   const items = await auditOf(jobId);
   if (state.jobId !== jobId) return; // another job opened meanwhile
   $('audit').replaceChildren(el('tr', {}, ...['#', `when (${state.info?.timeZone ?? 'UTC'})`, 'who', 'what', 'details'].map((h) => el('th', { text: h }))),
-    ...items.map((a) => el('tr', {}, el('td', { text: String(a.id) }), el('td', { text: fmtInstant(a.at) }), el('td', { text: a.actor }), el('td', { text: a.action }), el('td', { class: 'vals', text: JSON.stringify(a.details) }))));
+    ...items.map((a) => el('tr', {}, el('td', { text: String(a.id) }), el('td', { text: fmtInstant(a.at) }), el('td', { text: a.actor }), el('td', { text: a.action }), el('td', { class: 'vals' }, ...visibleText(JSON.stringify(a.details))))));
 }
 
 function showTab(name) {
