@@ -142,6 +142,7 @@ async function signIn(token) {
 
 function signOut(message = '') {
   sessionStorage.removeItem('rowback.token');
+  sessionStorage.removeItem('rowback.view');
   state.token = null;
   clearInterval(state.poll);
   state.poll = null;
@@ -219,7 +220,13 @@ async function loadJobs() {
     }
     state.shownState = j?.state;
   } else if (items.length && $('create').hidden) {
-    await openJob(items[0].id);
+    // a reload (or a sign-in again in this tab) goes back to the job and filter the reviewer had
+    // applied: it opened the newest job with no filter, and "Approve all matching" then meant
+    // another job's rows than the ones the reviewer was working through
+    const view = savedView();
+    const back = view && items.find((x) => x.id === view.jobId);
+    if (back) restoreFilterFields(view.filter);
+    await openJob(back ? back.id : items[0].id);
   }
 }
 
@@ -270,6 +277,29 @@ function showProgress(j) {
     : ended ? 'the database these rows were read from is not recorded: a re-insert cannot check that its target is that database; check it yourself' : '';
 }
 
+/** The job and applied filter kept for this tab (sessionStorage, as the token), or null. */
+function savedView() {
+  try {
+    const v = JSON.parse(sessionStorage.getItem('rowback.view') ?? 'null');
+    return v && Number.isInteger(v.jobId) && v.filter && typeof v.filter === 'object' ? v : null;
+  } catch {
+    return null;
+  }
+}
+
+function saveView() {
+  if (state.jobId) sessionStorage.setItem('rowback.view', JSON.stringify({ jobId: state.jobId, filter: state.filter }));
+}
+
+/** Puts a kept filter back into the form (the table once the job's tables are listed: showBlast). */
+function restoreFilterFields(filter) {
+  for (const k of ['table', 'login', 'sid', 'dbUser', 'operation', 'status', 'from', 'to', 'q']) {
+    const v = typeof filter[k] === 'string' ? filter[k] : '';
+    if (k === 'table') state.restoreTable = v;
+    else $(`f-${k}`).value = v;
+  }
+}
+
 async function openJob(id) {
   state.jobId = id;
   $('create').hidden = true;
@@ -309,7 +339,8 @@ async function openJob(id) {
 /** The blast radius and the table filter's per-table counts (the table chosen is kept). */
 function showBlast(blast) {
   const sel = $('f-table');
-  const chosen = sel.value;
+  const chosen = state.restoreTable ?? sel.value;
+  state.restoreTable = undefined;
   sel.replaceChildren(el('option', { value: '', text: 'all' }), ...blast.byTable.map((t) => el('option', { value: t.table, text: t.byOperation && (t.byOperation.insert || t.byOperation.update) ? `${t.table} (${t.rows}: ${opCountsText(t.byOperation)})` : `${t.table} (${t.rows})` })));
   if ([...sel.options].some((o) => o.value === chosen)) sel.value = chosen;
   renderBlast(blast);
@@ -390,6 +421,7 @@ async function resetPaging() {
   state.filter = filter;
   state.cursors = [null];
   state.page = 0;
+  saveView();
   try {
     await loadPage();
   } catch (e) {
