@@ -23,27 +23,38 @@ function localMs(iso: string): number {
  * The INCOMPLETE sentence for a window that runs past the end of the log read, or undefined.
  * `window`: the bounds as parseWindowTime returns them (ISO local time to the millisecond), `end`:
  * FileRecoverySource.logReadEnd (null with an .ldf, whose log goes on to the file's end: nothing said).
- * Said when `--to` (or, without one, `--from`) reaches the end of the second of the last backup's
- * finish date (the header keeps whole seconds, truncated: `--to 13:04:13`, which ends at .999, runs
- * past a finish at 13:04:13.x): the part of the window after it is in no file given. A window without
- * a bound (or with only a `--from` before
- * the end) asks for nothing beyond the log given more than a scan without one does: nothing said.
+ * The last backup's log ends where BACKUP LOG cut it (its LastLSN), some moment between its start
+ * and its finish date (HEADERONLY BackupStartDate/BackupFinishDate, whole seconds, truncated): a
+ * transaction begun after that moment is in the next log backup. So the window may run past the end
+ * once `--to` (or, without one, `--from`) reaches the start's second (RestoreTimeClean_1.trn started
+ * and finished 13:04:13; step 10, begun 13:04:13.023, is in _2.trn: `--to 13:04:13.500` missed it),
+ * unless the log read holds a transaction begun after the bound (`lastBeginTime`, the log's last
+ * Begin Time in fn_dblog's or ISO form): every transaction begun before it then began at an earlier
+ * LSN, in the log read (a clock set back is warned of apart). Without a start date, the finish's
+ * second. A window without a bound (or with only a `--from` before the end) asks for nothing beyond
+ * the log given more than a scan without one does: nothing said.
  * `names`: the window's end as the caller names it and the advice (a job's fields, not the flags).
  */
-export function windowPastLogEndClause(window: { from?: string; to?: string }, end: LogReadEnd | null | undefined, names: { to: string; add: string } = { to: '--to', add: 'add the log backups taken after it with --trn (or the .ldf with --ldf)' }): string | undefined {
+export function windowPastLogEndClause(window: { from?: string; to?: string }, end: LogReadEnd | null | undefined, names: { to: string; add: string } = { to: '--to', add: 'add the log backups taken after it with --trn (or the .ldf with --ldf)' }, lastBeginTime?: string | null): string | undefined {
   if (!end || !end.finished) return undefined;
   const bound = window.to ?? window.from;
   if (!bound) return undefined;
   const finishedMs = localMs(end.finished);
+  const startedMs = end.started ? localMs(end.started) : Number.NaN;
+  // the earliest the log can have been cut: the start's second (or the finish's, with no start)
+  const cutFromMs = Number.isFinite(startedMs) && startedMs <= finishedMs ? startedMs : finishedMs;
   const boundMs = localMs(bound);
-  // the finish date is truncated to its second: the window past it once it reaches that second's end
-  if (!Number.isFinite(finishedMs) || !Number.isFinite(boundMs) || boundMs < finishedMs + 999) return undefined;
+  if (!Number.isFinite(finishedMs) || !Number.isFinite(boundMs) || boundMs < cutFromMs) return undefined;
+  // a transaction of the log read began after the bound: those begun before it are all read
+  const lastBegin = lastBeginTime ? exportTimeIso(lastBeginTime) : null;
+  if (lastBegin !== null && localMs(lastBegin) > boundMs) return undefined;
   const set = `${end.file}${end.position > 1 ? ` (backup set ${end.position})` : ''}`;
   const what = end.kind === 'log' ? 'the last log backup given' : `the ${end.kind} backup whose own log is read last`;
   const beyond = window.to === undefined || (window.from !== undefined && localMs(window.from) >= finishedMs + 999)
     ? `the whole window (from ${window.from ?? bound}${window.to ? ` to ${window.to}` : ''}) is after the end of the log given`
     : `the window runs to ${window.to} (${names.to}), past the end of the log given`;
-  return `${beyond}: ${what}, ${set}, finished at ${end.finished} (the SQL Server's local time; its log ends at LSN ${end.lastLsn}), and transactions begun after that are in later log backups or the .ldf, in no file given: their rows are not in this result; ${names.add}`;
+  const started = end.started && end.started !== end.finished ? `; begun at ${end.started}` : '';
+  return `${beyond}: ${what}, ${set}, finished at ${end.finished} (the SQL Server's local time, to the second${started}; its log ends at LSN ${end.lastLsn}, where it was cut during the backup), and transactions begun after that are in later log backups or the .ldf, in no file given: their rows are not in this result; ${names.add}`;
 }
 
 /**

@@ -465,7 +465,7 @@ export class JobWorker {
             : '';
           if (beginUnread) n.push(`INCOMPLETE: ${beginUnread}`);
           // a window running past the end of the log backups given (as scan says it)
-          const pastEnd = !controller.signal.aborted ? windowPastLogEndClause(filter, logReadEnd(), { to: 'to', add: 'add the log backups taken after it to the job (trn), or the .ldf (ldf)' }) : undefined;
+          const pastEnd = !controller.signal.aborted ? windowPastLogEndClause(filter, logReadEnd(), { to: 'to', add: 'add the log backups taken after it to the job (trn), or the .ldf (ldf)' }, stats.lastBeginTime) : undefined;
           if (pastEnd) n.push(`INCOMPLETE: ${pastEnd}`);
           if (!controller.signal.aborted) for (const c of scopeClauses(filter, { from: 'from', to: 'to' })) n.push(`INCOMPLETE: ${c}`);
           // a table metadata.allocUnit(s) mapped that no row came from, beside row operations on

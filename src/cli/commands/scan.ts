@@ -356,7 +356,7 @@ export async function runScan(opts: ScanOptions): Promise<void> {
     // An interrupted scan did not read to that end: INTERRUPTED says it.
     // so does an LSN range (--from-lsn/--to-lsn) past the last backup's LastLSN
     // and an export asked for more than it holds (a window outside its own, an operation it left out)
-    const pastEnd = interruptedBy ? undefined : [windowPastLogEndClause(filter, opened.logReadEnd?.()), selection ? lsnRangePastLogEndClause(selection, opened.logReadEnd?.()) : undefined, ...(opened.scopeClauses?.(filter) ?? [])].filter(Boolean).join('; ') || undefined;
+    const pastEnd = interruptedBy ? undefined : [windowPastLogEndClause(filter, opened.logReadEnd?.(), undefined, stats?.lastBeginTime), selection ? lsnRangePastLogEndClause(selection, opened.logReadEnd?.()) : undefined, ...(opened.scopeClauses?.(filter) ?? [])].filter(Boolean).join('; ') || undefined;
     if (opts.report) {
       // One time form throughout the report: `YYYY-MM-DDTHH:MM:SS.fff`, the SQL Server's local
       // time, no zone (as filter.from/to and the rows' beginTime); the log's first/last Begin Time
