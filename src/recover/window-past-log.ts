@@ -98,10 +98,22 @@ function exportTimeIso(text: string | null): string | null {
  * `filter`: the scan's bounds (ISO, as parseWindowTime returns them) and operations; `header`: the
  * export's (ExportHeader); `file`: named in the sentences; `names`: the bounds as the caller names
  * them (a job's fields `from`/`to`). A header without a window or operations
- * (an older or hand-made export) is taken to hold everything.
+ * (an older or hand-made export) is taken to hold everything. Also said: a `--to` (or lone `--from`)
+ * after the header's `exportedAt` (the export cannot hold what began after it ran; a bound between
+ * fn_dblog's read and exportedAt, seconds apart, is not told).
  */
-export function exportScopeClauses(filter: { from?: string; to?: string; operations?: readonly string[] }, header: { window: { from: string | null; to: string | null }; operations: string | null }, file: string, names: { from: string; to: string } = { from: '--from', to: '--to' }): string[] {
+export function exportScopeClauses(filter: { from?: string; to?: string; operations?: readonly string[] }, header: { window: { from: string | null; to: string | null }; operations: string | null; exportedAt?: string | null }, file: string, names: { from: string; to: string } = { from: '--from', to: '--to' }): string[] {
   const out: string[] = [];
+  // The export holds the log as fn_dblog read it before `exportedAt` (SYSDATETIMEOFFSET() of its
+  // final SELECT, `2024-03-05T14:30:12.1234567+01:00`: the server's local time, then its offset): a
+  // window whose --to (or lone --from) is after that moment asks for transactions not begun yet when
+  // it ran (@To set later than the export's run, a window "until now"), whatever @From/@To say.
+  const taken = header.exportedAt ? exportTimeIso(header.exportedAt.replace(/(\.\d{3})\d*/, '$1').replace(/(?:Z|[+-]\d{2}:\d{2})$/, '')) : null;
+  const bound = filter.to ?? filter.from;
+  if (taken !== null && bound !== undefined && localMs(bound) > localMs(taken)) {
+    const flag = filter.to !== undefined ? names.to : names.from;
+    out.push(`the window asked for (${flag} ${bound}) runs past the moment ${file} was exported (exportedAt ${header.exportedAt}, the server's local time): transactions begun after it are not in it, and their rows are not in this result; export again after the window's end`);
+  }
   const from = exportTimeIso(header.window.from);
   const to = exportTimeIso(header.window.to);
   // log times are datetime ticks, 1/300 s apart: a bound nearer than 3 ms holds no other tick
