@@ -50,9 +50,12 @@ export function windowPastLogEndClause(window: { from?: string; to?: string }, e
   if (lastBegin !== null && localMs(lastBegin) > boundMs) return undefined;
   const set = `${end.file}${end.position > 1 ? ` (backup set ${end.position})` : ''}`;
   const what = end.kind === 'log' ? 'the last log backup given' : `the ${end.kind} backup whose own log is read last`;
-  const beyond = window.to === undefined || (window.from !== undefined && localMs(window.from) >= finishedMs + 999)
-    ? `the whole window (from ${window.from ?? bound}${window.to ? ` to ${window.to}` : ''}) is after the end of the log given`
-    : `the window runs to ${window.to} (${names.to}), past the end of the log given`;
+  // wholly after only from the end of the finish second on (a --from during the backup may still hold some of it)
+  const beyond = window.from !== undefined && localMs(window.from) >= finishedMs + 999
+    ? `the whole window (from ${window.from}${window.to ? ` to ${window.to}` : ''}) is after the end of the log given`
+    : window.to === undefined
+      ? `the window from ${window.from} (open-ended) runs past the end of the log given`
+      : `the window runs to ${window.to} (${names.to}), past the end of the log given`;
   const started = end.started && end.started !== end.finished ? `; begun at ${end.started}` : '';
   return `${beyond}: ${what}, ${set}, finished at ${end.finished} (the SQL Server's local time, to the second${started}; its log ends at LSN ${end.lastLsn}, where it was cut during the backup), and transactions begun after that are in later log backups or the .ldf, in no file given: their rows are not in this result; ${names.add}`;
 }

@@ -70,6 +70,10 @@ describeCorpus('scan: a window past the end of the log backups given', () => {
     expect(incomplete(r.stderr)[0]).toMatch(/the window runs to 2017-06-01T13:04:13\.500 \(--to\), past the end of the log given: the last log backup given, .*RestoreTimeClean_1\.trn, finished at 2017-06-01T13:04:13 /);
     const at = await cli(...base(), '--from', '2017-06-01T13:00', '--to', '2017-06-01T13:04:13.000', '--quiet', '--strict');
     expect(at.code, at.stderr).toBe(3);
+    // a lone --from during the backup: not "the whole window is after the end" (some of it may be in _1.trn)
+    const from = await cli(...base(), '--from', '2017-06-01T13:04:13.200', '--quiet', '--strict');
+    expect(from.code, from.stderr).toBe(3);
+    expect(incomplete(from.stderr)[0]).toMatch(/^rowback scan: INCOMPLETE: the window from 2017-06-01T13:04:13\.200 \(open-ended\) runs past the end of the log given: /);
     // _2.trn given: its transactions began up to 13:08:43, after the bound (step 10 found, nothing said)
     const both = await cli('scan', '--bak', R('RestoreTimeClean.bak'), '--trn', R('RestoreTimeClean_1.trn'), R('RestoreTimeClean_2.trn'), '--op', 'insert', '--from', '2017-06-01T13:00', '--to', '2017-06-01T13:04:13.500', '--quiet', '--strict');
     expect(both.code, both.stderr).toBe(0);
