@@ -105,13 +105,15 @@ function exportTimeIso(text: string | null): string | null {
  * after the header's `exportedAt` (the export cannot hold what began after it ran; a bound between
  * fn_dblog's read and exportedAt, seconds apart, is not told).
  */
-export function exportScopeClauses(filter: { from?: string; to?: string; operations?: readonly string[] }, header: { window: { from: string | null; to: string | null }; operations: string | null; exportedAt?: string | null }, file: string, names: { from: string; to: string } = { from: '--from', to: '--to' }): string[] {
+export function exportScopeClauses(filter: { from?: string; to?: string; operations?: readonly string[] }, header: { window: { from: string | null; to: string | null }; operations: string | null; exportedAt?: string | null; serverTimeZone?: string | null }, file: string, names: { from: string; to: string } = { from: '--from', to: '--to' }): string[] {
   const out: string[] = [];
   // The export holds the log as fn_dblog read it before `exportedAt` (SYSDATETIMEOFFSET() of its
   // final SELECT, `2024-03-05T14:30:12.1234567+01:00`: the server's local time, then its offset): a
   // window whose --to (or lone --from) is after that moment asks for transactions not begun yet when
   // it ran (@To set later than the export's run, a window "until now"), whatever @From/@To say.
-  const taken = header.exportedAt ? exportTimeIso(header.exportedAt.replace(/(\.\d{3})\d*/, '$1').replace(/(?:Z|[+-]\d{2}:\d{2})$/, '')) : null;
+  // (a `Z` form, not the script's, is UTC: compared only when the server's zone is UTC)
+  const utc = header.exportedAt ? /Z$/i.test(header.exportedAt.trim()) : false;
+  const taken = header.exportedAt && (!utc || header.serverTimeZone === '+00:00') ? exportTimeIso(header.exportedAt.trim().replace(/(\.\d{3})\d*/, '$1').replace(/(?:Z|[+-]\d{2}:\d{2})$/i, '')) : null;
   const bound = filter.to ?? filter.from;
   if (taken !== null && bound !== undefined && localMs(bound) > localMs(taken)) {
     const flag = filter.to !== undefined ? names.to : names.from;

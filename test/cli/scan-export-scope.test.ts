@@ -100,6 +100,10 @@ describeCorpus('scan --export: a window or operation beyond what the export hold
     const before = await cli('scan', '--export', f, '--from', '2018-08-28', '--to', '2018-08-30T12:00:00.123', '--quiet', '--strict');
     expect(before.code, before.stderr).toBe(0);
     expect(incomplete(before.stderr)).toEqual([]);
+    // a hand-made header's UTC exportedAt (Z) is not the server's local time: not compared with a zone of +02:00
+    const z = await exportFile('until-now-z', { window: { from: '2018/08/28 00:00:00:000', to: '2018/08/30 23:59:59:997' }, operations: 'delete', serverTimeZone: '+02:00', exportedAt: '2018-08-30T10:00:00Z' });
+    const zr = await cli('scan', '--export', z, '--from', '2018-08-28', '--to', '2018-08-30T11:00', '--quiet', '--strict');
+    expect(incomplete(zr.stderr)).toEqual([]);
   }, 60_000);
 
   it('no false alarm: a window inside the export\'s, no window, an export whose header names no window or operations', async () => {
