@@ -3,7 +3,7 @@
  * one line naming the flag and the path (InputError, exit 2), never a stack trace or an
  * unhandled stream error halfway through a scan.
  */
-import { accessSync, constants, createWriteStream, openSync, statSync, type WriteStream } from 'node:fs';
+import { accessSync, constants, createWriteStream, fstatSync, openSync, statSync, type WriteStream } from 'node:fs';
 import { Writable } from 'node:stream';
 import { dirname, resolve } from 'node:path';
 import { InputError } from '../errors.js';
@@ -186,6 +186,7 @@ const OUTPUT_OPTIONS = ['out', 'report'];
 export function assertNotAnInput(flag: string, path: string, inputs: CommandInputs): void {
   const outputs = inputs.outputs ?? OUTPUT_OPTIONS;
   const target = identity(path);
+  assertNotStdStream(flag, path, target, inputs);
   const same = (other: string): boolean => {
     if (resolve(other) === resolve(path)) return true;
     const o = identity(other);
@@ -208,6 +209,37 @@ export function assertNotAnInput(flag: string, path: string, inputs: CommandInpu
     if (same(file)) {
       throw new InputError('INPUT_OUTPUT_IS_INPUT', `${flag} ${path} is the file given as ${from === 'the input' ? 'an input' : from}: writing it would destroy what is being read; give another output path`, { file: path });
     }
+  }
+}
+
+/** `dev:ino` of an open descriptor, or null (closed). */
+function fdIdentity(fd: number): string | null {
+  try {
+    const st = fstatSync(fd);
+    return `${st.dev}:${st.ino}`;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Refuses an output path that is this process's stderr, or its stdout while the rows go there (no
+ * `--out`): `--report /dev/stdout` (or /dev/fd/1, /proc/self/fd/1, the file or pipe stdout is) of
+ * `scan … > rows.ndjson` opened that file again with O_TRUNC when the report was written at the
+ * end, so rows.ndjson held the report alone, every row gone, exit 0 (into a pipe or terminal: the
+ * report mixed into the rows); /dev/stderr likewise cut the INCOMPLETE/WARNING lines written
+ * before it. Told by device and inode against fstat of fd 1 and 2 (a path's spelling is not
+ * enough: a link, a pipe). /dev/null is not refused (both may be it). `--report -` is refused
+ * apart (checkOutputPath). Throws InputError INPUT_OUTPUT_IS_INPUT naming the flag and the stream.
+ */
+function assertNotStdStream(flag: string, path: string, target: string | null, inputs: CommandInputs): void {
+  if (target === null || target === identity('/dev/null')) return;
+  const rowsOnStdout = flag === '--out' ? false : !(inputs.opts as { out?: unknown }).out;
+  if (target === fdIdentity(2)) {
+    throw new InputError('INPUT_OUTPUT_IS_INPUT', `${flag} ${path} is this command's stderr, which carries its messages (INCOMPLETE, WARNING, the summary): writing it there would cut or mix them; give a file`, { file: path });
+  }
+  if (rowsOnStdout && target === fdIdentity(1)) {
+    throw new InputError('INPUT_OUTPUT_IS_INPUT', `${flag} ${path} is this command's stdout, which carries the rows: the ${flag} written there would replace them (stdout a file) or mix into them; give a file, or the rows one with --out`, { file: path });
   }
 }
 

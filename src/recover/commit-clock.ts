@@ -69,7 +69,25 @@ export class CommitClock {
 }
 
 /** Backwards steps a CommitClock keeps (a clock stepping back and forth all day: the first ones). */
-const CLOCK_STEPS_KEPT = 1000;
+export const CLOCK_STEPS_KEPT = 1000;
+
+/**
+ * Whether a backwards step can have made some local time of the window `from`..`to` (rowback form,
+ * `YYYY-MM-DDTHH:MM:SS.fff`, the server's local time; a missing bound is open) pass twice: the
+ * window meets [later commit's End Time − slack, earlier commit's End Time + slack], the stretch
+ * stepMayRepeat tells a single time by. Times that do not parse: true.
+ */
+export function stepMayRepeatInWindow(c: ClockBackwards, window: { from?: string; to?: string }, slackSeconds: number): boolean {
+  const a = isoOrNull(c.earlierTime);
+  const b = isoOrNull(c.laterTime);
+  if (a === null || b === null) return true;
+  const lo = Date.parse(`${b}Z`) - slackSeconds * 1000;
+  const hi = Date.parse(`${a}Z`) + slackSeconds * 1000;
+  const from = window.from !== undefined ? Date.parse(`${window.from}Z`) : -Infinity;
+  const to = window.to !== undefined ? Date.parse(`${window.to}Z`) : Infinity;
+  if (Number.isNaN(from) || Number.isNaN(to)) return true;
+  return from <= hi && to >= lo;
+}
 
 /**
  * Whether a backwards step can have made `isoTime` (rowback form, `YYYY-MM-DDTHH:MM:SS.fff`, the

@@ -12,7 +12,7 @@ import type { MetadataCatalog, RowCandidate, ScanFilter, SkippedItem, Transactio
 import { OPERATIONS_FOR, pairOperationFor } from '../logreader/scan-operations.js';
 export { OPERATIONS_FOR, pairOperationFor } from '../logreader/scan-operations.js';
 import { beginTimeToIso, inWindow } from './time-window.js';
-import { clockSetBackSentence, CommitClock, type ClockBackwards } from './commit-clock.js';
+import { CLOCK_STEPS_KEPT, clockSetBackSentence, CommitClock, stepMayRepeatInWindow, type ClockBackwards } from './commit-clock.js';
 import type { RebuildCandidate, UpdateRebuild } from './update-rebuild.js';
 import { isIndexRecordImage } from '../reconstruct/record/status.js';
 import {
@@ -94,6 +94,8 @@ export interface CommittedScanStats {
    * with the time it began. Absent when the times never ran backwards so far.
    */
   clockBackwards?: ClockBackwards;
+  /** Every backwards step of the commit times in log order (CommitClock.steps, the first CLOCK_STEPS_KEPT): windowClockStep judges a window by the one it can reach. */
+  clockSteps?: readonly ClockBackwards[];
   /** The earliest and latest Begin Time of the scanned log's transactions (fn_dblog form), null when none. */
   firstBeginTime: string | null;
   lastBeginTime: string | null;
@@ -527,6 +529,7 @@ export async function* committedCandidateBatches(
         if (et) {
           clock.see(r['Current LSN'], et);
           if (clock.backwards && !stats.clockBackwards) stats.clockBackwards = clock.backwards;
+          if (clock.steps.length && !stats.clockSteps) stats.clockSteps = clock.steps;
         }
         const id = r['Transaction ID'];
         const t = txns.get(id);
@@ -840,6 +843,24 @@ export function pairKey(allocUnit: string, image: Uint8Array | null | undefined,
   const end = image.length - (tagged ? VERSIONING_TAG_SIZE : 0);
   if (end < start) return null;
   return `${allocUnit}\u0000${String.fromCharCode(flags)}${Buffer.from(image.buffer, image.byteOffset + start, end - start).toString('latin1')}`;
+}
+
+/**
+ * The backwards step of the log's commit times that a local-time window (`from`/`to` as
+ * parseWindowTime gives them; either may be missing) can reach: one whose repeated stretch lies
+ * within a daylight-saving hour (STOP_LOOK_AHEAD_SECONDS' 3,600 s, as a stop time is judged) of the
+ * window, as `{ clockBackwards }` for clockBackwardsWarning and selectionEndsBeforeClockWentBack;
+ * undefined when the clock never went back or no step is near the window (a log spanning the autumn
+ * change, a window days later: each of its times names one moment). More steps than a CommitClock
+ * keeps, or none kept: the first step, as before (said for any window).
+ */
+export function windowClockStep(stats: Pick<CommittedScanStats, 'clockBackwards' | 'clockSteps'>, window: { from?: string; to?: string }): Pick<CommittedScanStats, 'clockBackwards'> | undefined {
+  const first = stats.clockBackwards;
+  if (!first) return undefined;
+  const steps = stats.clockSteps;
+  if (!steps || steps.length === 0 || steps.length >= CLOCK_STEPS_KEPT) return { clockBackwards: first };
+  const near = steps.find((c) => stepMayRepeatInWindow(c, window, 3600));
+  return near ? { clockBackwards: near } : undefined;
 }
 
 /**

@@ -41,14 +41,25 @@ export interface RowSelectionOptions {
 }
 
 /**
- * A Transaction ID as fn_dblog prints it (`0000:000003e8`; `0x` and shorter parts taken), in that
- * printed form: 4:8 lower-case hex digits. Throws InputError INPUT_BAD_OPTION naming `flag` for
- * anything else. (Form: fn_dblog's `Transaction ID` column, as every corpus log prints it.)
+ * A Transaction ID in the printed form: 4:8 lower-case hex digits (`0000:000003e8`, fn_dblog's
+ * `Transaction ID` column, as every corpus log and the rows' `transactionId` print it). Taken, as
+ * README promises (`0x` and shorter parts taken), as LSNs take their forms (parseAnyLsn):
+ * the printed form with shorter parts (`0:3e8`) or a `0x` prefix (`0x0000:000003E8`), and the same
+ * six bytes as one hex number after `0x` (`0x0000000003E8`, `0x3e8`: the printed digits without the
+ * colon, as binary(6) shows them). A colon-less form without `0x` (`437`, `3e8`) is refused: decimal
+ * (fn_dblog's `Xact ID`, another number) and hex are both readings. Throws InputError
+ * INPUT_BAD_OPTION naming `flag` and the forms for anything else.
  */
 export function normaliseTransactionId(text: string, flag: string): string {
-  const m = /^(?:0x)?([0-9a-f]{1,4}):([0-9a-f]{1,8})$/i.exec(text.trim());
-  if (!m) throw new InputError('INPUT_BAD_OPTION', `${flag} '${echoInput(text)}' is not a Transaction ID as fn_dblog prints it (e.g. 0000:000003e8)`);
-  return `${m[1]!.toLowerCase().padStart(4, '0')}:${m[2]!.toLowerCase().padStart(8, '0')}`;
+  const t = text.trim();
+  const m = /^(?:0x)?([0-9a-f]{1,4}):([0-9a-f]{1,8})$/i.exec(t);
+  if (m) return `${m[1]!.toLowerCase().padStart(4, '0')}:${m[2]!.toLowerCase().padStart(8, '0')}`;
+  const bin = /^0x([0-9a-f]{1,12})$/i.exec(t);
+  if (bin) {
+    const h = bin[1]!.toLowerCase().padStart(12, '0');
+    return `${h.slice(0, 4)}:${h.slice(4)}`;
+  }
+  throw new InputError('INPUT_BAD_OPTION', `${flag} '${echoInput(text)}' is not a Transaction ID as fn_dblog prints it (e.g. 0000:000003e8; also 0:3e8, 0x0000:000003e8 or 0x0000000003e8)`);
 }
 
 /**

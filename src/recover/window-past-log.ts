@@ -23,27 +23,41 @@ function localMs(iso: string): number {
  * The INCOMPLETE sentence for a window that runs past the end of the log read, or undefined.
  * `window`: the bounds as parseWindowTime returns them (ISO local time to the millisecond), `end`:
  * FileRecoverySource.logReadEnd (null with an .ldf, whose log goes on to the file's end: nothing said).
- * Said when `--to` (or, without one, `--from`) reaches the end of the second of the last backup's
- * finish date (the header keeps whole seconds, truncated: `--to 13:04:13`, which ends at .999, runs
- * past a finish at 13:04:13.x): the part of the window after it is in no file given. A window without
- * a bound (or with only a `--from` before
- * the end) asks for nothing beyond the log given more than a scan without one does: nothing said.
+ * The last backup's log ends where BACKUP LOG cut it (its LastLSN), some moment between its start
+ * and its finish date (HEADERONLY BackupStartDate/BackupFinishDate, whole seconds, truncated): a
+ * transaction begun after that moment is in the next log backup. So the window may run past the end
+ * once `--to` (or, without one, `--from`) reaches the start's second (RestoreTimeClean_1.trn started
+ * and finished 13:04:13; step 10, begun 13:04:13.023, is in _2.trn: `--to 13:04:13.500` missed it),
+ * unless the log read holds a transaction begun after the bound (`lastBeginTime`, the log's last
+ * Begin Time in fn_dblog's or ISO form): every transaction begun before it then began at an earlier
+ * LSN, in the log read (a clock set back is warned of apart). Without a start date, the finish's
+ * second. A window without a bound (or with only a `--from` before the end) asks for nothing beyond
+ * the log given more than a scan without one does: nothing said.
  * `names`: the window's end as the caller names it and the advice (a job's fields, not the flags).
  */
-export function windowPastLogEndClause(window: { from?: string; to?: string }, end: LogReadEnd | null | undefined, names: { to: string; add: string } = { to: '--to', add: 'add the log backups taken after it with --trn (or the .ldf with --ldf)' }): string | undefined {
+export function windowPastLogEndClause(window: { from?: string; to?: string }, end: LogReadEnd | null | undefined, names: { to: string; add: string } = { to: '--to', add: 'add the log backups taken after it with --trn (or the .ldf with --ldf)' }, lastBeginTime?: string | null): string | undefined {
   if (!end || !end.finished) return undefined;
   const bound = window.to ?? window.from;
   if (!bound) return undefined;
   const finishedMs = localMs(end.finished);
+  const startedMs = end.started ? localMs(end.started) : Number.NaN;
+  // the earliest the log can have been cut: the start's second (or the finish's, with no start)
+  const cutFromMs = Number.isFinite(startedMs) && startedMs <= finishedMs ? startedMs : finishedMs;
   const boundMs = localMs(bound);
-  // the finish date is truncated to its second: the window past it once it reaches that second's end
-  if (!Number.isFinite(finishedMs) || !Number.isFinite(boundMs) || boundMs < finishedMs + 999) return undefined;
+  if (!Number.isFinite(finishedMs) || !Number.isFinite(boundMs) || boundMs < cutFromMs) return undefined;
+  // a transaction of the log read began after the bound: those begun before it are all read
+  const lastBegin = lastBeginTime ? exportTimeIso(lastBeginTime) : null;
+  if (lastBegin !== null && localMs(lastBegin) > boundMs) return undefined;
   const set = `${end.file}${end.position > 1 ? ` (backup set ${end.position})` : ''}`;
   const what = end.kind === 'log' ? 'the last log backup given' : `the ${end.kind} backup whose own log is read last`;
-  const beyond = window.to === undefined || (window.from !== undefined && localMs(window.from) >= finishedMs + 999)
-    ? `the whole window (from ${window.from ?? bound}${window.to ? ` to ${window.to}` : ''}) is after the end of the log given`
-    : `the window runs to ${window.to} (${names.to}), past the end of the log given`;
-  return `${beyond}: ${what}, ${set}, finished at ${end.finished} (the SQL Server's local time; its log ends at LSN ${end.lastLsn}), and transactions begun after that are in later log backups or the .ldf, in no file given: their rows are not in this result; ${names.add}`;
+  // wholly after only from the end of the finish second on (a --from during the backup may still hold some of it)
+  const beyond = window.from !== undefined && localMs(window.from) >= finishedMs + 999
+    ? `the whole window (from ${window.from}${window.to ? ` to ${window.to}` : ''}) is after the end of the log given`
+    : window.to === undefined
+      ? `the window from ${window.from} (open-ended) runs past the end of the log given`
+      : `the window runs to ${window.to} (${names.to}), past the end of the log given`;
+  const started = end.started && end.started !== end.finished ? `; begun at ${end.started}` : '';
+  return `${beyond}: ${what}, ${set}, finished at ${end.finished} (the SQL Server's local time, to the second${started}; its log ends at LSN ${end.lastLsn}, where it was cut during the backup), and transactions begun after that are in later log backups or the .ldf, in no file given: their rows are not in this result; ${names.add}`;
 }
 
 /**
@@ -87,10 +101,24 @@ function exportTimeIso(text: string | null): string | null {
  * `filter`: the scan's bounds (ISO, as parseWindowTime returns them) and operations; `header`: the
  * export's (ExportHeader); `file`: named in the sentences; `names`: the bounds as the caller names
  * them (a job's fields `from`/`to`). A header without a window or operations
- * (an older or hand-made export) is taken to hold everything.
+ * (an older or hand-made export) is taken to hold everything. Also said: a `--to` (or lone `--from`)
+ * after the header's `exportedAt` (the export cannot hold what began after it ran; a bound between
+ * fn_dblog's read and exportedAt, seconds apart, is not told).
  */
-export function exportScopeClauses(filter: { from?: string; to?: string; operations?: readonly string[] }, header: { window: { from: string | null; to: string | null }; operations: string | null }, file: string, names: { from: string; to: string } = { from: '--from', to: '--to' }): string[] {
+export function exportScopeClauses(filter: { from?: string; to?: string; operations?: readonly string[] }, header: { window: { from: string | null; to: string | null }; operations: string | null; exportedAt?: string | null; serverTimeZone?: string | null }, file: string, names: { from: string; to: string } = { from: '--from', to: '--to' }): string[] {
   const out: string[] = [];
+  // The export holds the log as fn_dblog read it before `exportedAt` (SYSDATETIMEOFFSET() of its
+  // final SELECT, `2024-03-05T14:30:12.1234567+01:00`: the server's local time, then its offset): a
+  // window whose --to (or lone --from) is after that moment asks for transactions not begun yet when
+  // it ran (@To set later than the export's run, a window "until now"), whatever @From/@To say.
+  // (a `Z` form, not the script's, is UTC: compared only when the server's zone is UTC)
+  const utc = header.exportedAt ? /Z$/i.test(header.exportedAt.trim()) : false;
+  const taken = header.exportedAt && (!utc || header.serverTimeZone === '+00:00') ? exportTimeIso(header.exportedAt.trim().replace(/(\.\d{3})\d*/, '$1').replace(/(?:Z|[+-]\d{2}:\d{2})$/i, '')) : null;
+  const bound = filter.to ?? filter.from;
+  if (taken !== null && bound !== undefined && localMs(bound) > localMs(taken)) {
+    const flag = filter.to !== undefined ? names.to : names.from;
+    out.push(`the window asked for (${flag} ${bound}) runs past the moment ${file} was exported (exportedAt ${header.exportedAt}, the server's local time): transactions begun after it are not in it, and their rows are not in this result; export again after the window's end`);
+  }
   const from = exportTimeIso(header.window.from);
   const to = exportTimeIso(header.window.to);
   // log times are datetime ticks, 1/300 s apart: a bound nearer than 3 ms holds no other tick

@@ -22,7 +22,7 @@ import { backupSetsNamed, compareTableStates, comparisonNotes, comparisonRowSour
 import { parseStopTarget } from '../restore/target.js';
 import { replaySummary } from '../replay/summary.js';
 import { withMetadata } from '../recover/metadata-override.js';
-import { beginUnreadClause, clockBackwardsWarning, explainNoRows, mistypedAllocUnitNotes, scanStatsNotes, unknownTablesClause } from '../recover/committed.js';
+import { beginUnreadClause, clockBackwardsWarning, windowClockStep, explainNoRows, mistypedAllocUnitNotes, scanStatsNotes, unknownTablesClause } from '../recover/committed.js';
 import { windowPastLogEndClause } from '../recover/window-past-log.js';
 import type { LogReadEnd } from '../recover/sources/files.js';
 
@@ -448,7 +448,8 @@ export class JobWorker {
           if (why) n.push(`why no rows: ${why}`);
           if (told.unchecked) n.push(told.unchecked);
           // a window of local times over a log whose clock was set back (a daylight-saving fold), as scan warns
-          const clock = spec.from || spec.to ? clockBackwardsWarning(stats, "the job's window from/to") : undefined;
+          const clockStep = spec.from || spec.to ? windowClockStep(stats, filter) : undefined;
+          const clock = clockStep ? clockBackwardsWarning(clockStep, "the job's window from/to") : undefined;
           if (clock) n.push(`WARNING: ${clock}`);
           // as scan says INCOMPLETE: rows in lost log, or on tables a damaged catalog no longer names,
           // are not among the staged ones (the page said "N skipped" and nothing more)
@@ -465,7 +466,7 @@ export class JobWorker {
             : '';
           if (beginUnread) n.push(`INCOMPLETE: ${beginUnread}`);
           // a window running past the end of the log backups given (as scan says it)
-          const pastEnd = !controller.signal.aborted ? windowPastLogEndClause(filter, logReadEnd(), { to: 'to', add: 'add the log backups taken after it to the job (trn), or the .ldf (ldf)' }) : undefined;
+          const pastEnd = !controller.signal.aborted ? windowPastLogEndClause(filter, logReadEnd(), { to: 'to', add: 'add the log backups taken after it to the job (trn), or the .ldf (ldf)' }, stats.lastBeginTime) : undefined;
           if (pastEnd) n.push(`INCOMPLETE: ${pastEnd}`);
           if (!controller.signal.aborted) for (const c of scopeClauses(filter, { from: 'from', to: 'to' })) n.push(`INCOMPLETE: ${c}`);
           // a table metadata.allocUnit(s) mapped that no row came from, beside row operations on

@@ -88,6 +88,24 @@ describeCorpus('scan --export: a window or operation beyond what the export hold
     }
   }, 60_000);
 
+  // SYNTHETIC header: exported at 2018-08-30 12:00 (+02:00) with @To at that day's end ("until now"):
+  // the window to the day's end asked for what began after the export ran, and said nothing
+  it('--to after the header\'s exportedAt: INCOMPLETE, though inside @From/@To; not for a --to before it', async () => {
+    const f = await exportFile('until-now', { window: { from: '2018/08/28 00:00:00:000', to: '2018/08/30 23:59:59:997' }, operations: 'delete', exportedAt: '2018-08-30T12:00:00.1234567+02:00' });
+    const r = await cli('scan', '--export', f, '--from', '2018-08-28', '--to', '2018-08-30', '--quiet', '--strict');
+    expect(r.code, r.stderr).toBe(3);
+    expect(incomplete(r.stderr)).toEqual([
+      `rowback scan: INCOMPLETE: the window asked for (--to 2018-08-30T23:59:59.999) runs past the moment ${f} was exported (exportedAt 2018-08-30T12:00:00.1234567+02:00, the server's local time): transactions begun after it are not in it, and their rows are not in this result; export again after the window's end`,
+    ]);
+    const before = await cli('scan', '--export', f, '--from', '2018-08-28', '--to', '2018-08-30T12:00:00.123', '--quiet', '--strict');
+    expect(before.code, before.stderr).toBe(0);
+    expect(incomplete(before.stderr)).toEqual([]);
+    // a hand-made header's UTC exportedAt (Z) is not the server's local time: not compared with a zone of +02:00
+    const z = await exportFile('until-now-z', { window: { from: '2018/08/28 00:00:00:000', to: '2018/08/30 23:59:59:997' }, operations: 'delete', serverTimeZone: '+02:00', exportedAt: '2018-08-30T10:00:00Z' });
+    const zr = await cli('scan', '--export', z, '--from', '2018-08-28', '--to', '2018-08-30T11:00', '--quiet', '--strict');
+    expect(incomplete(zr.stderr)).toEqual([]);
+  }, 60_000);
+
   it('no false alarm: a window inside the export\'s, no window, an export whose header names no window or operations', async () => {
     const f = await exportFile('day-ok', DAY);
     // (--to 2018-08-28 ends at .999: no datetime lies after the export's 23:59:59:997)

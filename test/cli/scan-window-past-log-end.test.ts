@@ -42,7 +42,7 @@ describeCorpus('scan: a window past the end of the log backups given', () => {
     const lines = incomplete(strict.stderr);
     expect(lines).toHaveLength(1);
     expect(lines[0]).toBe(
-      `rowback scan: INCOMPLETE: the window runs to 2017-06-01T13:04:13.999 (--to), past the end of the log given: the last log backup given, ${R('RestoreTimeClean_1.trn')}, finished at 2017-06-01T13:04:13 (the SQL Server's local time; its log ends at LSN 00000019:00000099:0001), and transactions begun after that are in later log backups or the .ldf, in no file given: their rows are not in this result; add the log backups taken after it with --trn (or the .ldf with --ldf)`,
+      `rowback scan: INCOMPLETE: the window runs to 2017-06-01T13:04:13.999 (--to), past the end of the log given: the last log backup given, ${R('RestoreTimeClean_1.trn')}, finished at 2017-06-01T13:04:13 (the SQL Server's local time, to the second; its log ends at LSN 00000019:00000099:0001, where it was cut during the backup), and transactions begun after that are in later log backups or the .ldf, in no file given: their rows are not in this result; add the log backups taken after it with --trn (or the .ldf with --ldf)`,
     );
     const rep = JSON.parse(readFileSync(report, 'utf8')) as { complete: boolean; beyondLogGiven?: string };
     expect(rep.complete).toBe(false);
@@ -56,6 +56,32 @@ describeCorpus('scan: a window past the end of the log backups given', () => {
     expect(both.code, both.stderr).toBe(0);
     expect(both.stdout.trim().split('\n').map((l) => JSON.parse(l).values.step)).toEqual([2, 3, 4, 5, 6, 7, 8, 9, 10]);
     expect(incomplete(both.stderr)).toEqual([]);
+  }, 60_000);
+
+  // The log backup's log was cut (LastLSN) between its start and its finish date: a --to inside the
+  // finish second, before its end, ran past the cut all the same. _1.trn started and finished at
+  // 13:04:13; step 10 began at 13:04:13.023 and is in _2.trn: `--to 13:04:13.500` printed steps 2..9,
+  // exit 0 under --strict (the rule waited for the second's end, .999).
+  it('--to inside the second the last log backup started (before the finish second ends): INCOMPLETE; not when the log read holds a later begin', async () => {
+    const r = await cli(...base(), '--from', '2017-06-01T13:00', '--to', '2017-06-01T13:04:13.500', '--quiet', '--strict');
+    expect(r.code, r.stderr).toBe(3);
+    expect(r.stdout.trim().split('\n').map((l) => JSON.parse(l).values.step)).toEqual([2, 3, 4, 5, 6, 7, 8, 9]);
+    expect(incomplete(r.stderr)).toHaveLength(1);
+    expect(incomplete(r.stderr)[0]).toMatch(/the window runs to 2017-06-01T13:04:13\.500 \(--to\), past the end of the log given: the last log backup given, .*RestoreTimeClean_1\.trn, finished at 2017-06-01T13:04:13 /);
+    const at = await cli(...base(), '--from', '2017-06-01T13:00', '--to', '2017-06-01T13:04:13.000', '--quiet', '--strict');
+    expect(at.code, at.stderr).toBe(3);
+    // a lone --from during the backup: not "the whole window is after the end" (some of it may be in _1.trn)
+    const from = await cli(...base(), '--from', '2017-06-01T13:04:13.200', '--quiet', '--strict');
+    expect(from.code, from.stderr).toBe(3);
+    expect(incomplete(from.stderr)[0]).toMatch(/^rowback scan: INCOMPLETE: the window from 2017-06-01T13:04:13\.200 \(open-ended\) runs past the end of the log given: /);
+    // _2.trn given: its transactions began up to 13:08:43, after the bound (step 10 found, nothing said)
+    const both = await cli('scan', '--bak', R('RestoreTimeClean.bak'), '--trn', R('RestoreTimeClean_1.trn'), R('RestoreTimeClean_2.trn'), '--op', 'insert', '--from', '2017-06-01T13:00', '--to', '2017-06-01T13:04:13.500', '--quiet', '--strict');
+    expect(both.code, both.stderr).toBe(0);
+    expect(both.stdout.trim().split('\n').map((l) => JSON.parse(l).values.step)).toEqual([2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    // inside the last backup's log: _1 and _2 given, a --to at 13:06 (before _2.trn's start, 13:09:13) says nothing
+    const inside = await cli('scan', '--bak', R('RestoreTimeClean.bak'), '--trn', R('RestoreTimeClean_1.trn'), R('RestoreTimeClean_2.trn'), '--op', 'insert', '--from', '2017-06-01T13:00', '--to', '2017-06-01T13:06', '--quiet', '--strict');
+    expect(inside.code, inside.stderr).toBe(0);
+    expect(incomplete(inside.stderr)).toEqual([]);
   }, 60_000);
 
   it('a window wholly after the log given: 0 rows, INCOMPLETE (it was "0 row(s) recovered", exit 0 under --strict)', async () => {

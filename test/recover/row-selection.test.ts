@@ -19,8 +19,16 @@ describe('row selection', () => {
     ['0000:000003e8', '0000:000003e8'],
     ['0:3E8', '0000:000003e8'],
     ['0x0000:000003E8', '0000:000003e8'],
+    // README: `0x` taken. The six bytes as one hex number (binary(6)) were refused
+    ['0x0000000003E8', '0000:000003e8'],
+    ['0x3e8', '0000:000003e8'],
+    ['0x0001000003e8', '0001:000003e8'],
   ])('Transaction ID %s is %s', (typed, printed) => {
     expect(normaliseTransactionId(typed, '--transaction')).toBe(printed);
+  });
+
+  it.each(['437', '3e8', '0x', '0x0000000003e8f', '0000:000003e8:0001', '0x:3e8'])('Transaction ID %s is refused (decimal and hex both readings, or no form)', (typed) => {
+    expect(() => normaliseTransactionId(typed, '--transaction')).toThrow(/is not a Transaction ID as fn_dblog prints it/);
   });
 
   it.each([

@@ -18,7 +18,7 @@ import { assumedCollationNote, assumedSparseIdsNote, layoutsFromDdl } from '../.
 import { isVisibleColumn } from '../../reconstruct/metadata/table-layout.js';
 import type { TableLayout } from '../../reconstruct/metadata/table-layout.js';
 import { withMetadata } from '../../recover/metadata-override.js';
-import { clockBackwardsWarning, selectionEndsBeforeClockWentBack, explainNoRows, outsideWindowSelectionClause, mistypedAllocUnitNotes, scanStatsNotes, unknownTablesClause, beginUnreadClause } from '../../recover/committed.js';
+import { clockBackwardsWarning, selectionEndsBeforeClockWentBack, windowClockStep, explainNoRows, outsideWindowSelectionClause, mistypedAllocUnitNotes, scanStatsNotes, unknownTablesClause, beginUnreadClause } from '../../recover/committed.js';
 import { NotPrintedRows, recoverEncodedBatches, recoverRowBatches, type PooledEvent } from '../../recover/recover-rows.js';
 import type { RecoveredRow } from '../../recover/recovered-row.js';
 import { catalogDamage, catalogDamageLoss, catalogDamageSubject, isChainOverlap, isUndecodedRowOp, logLoss, logLossClause, lossPlaces, SCAN_OPERATIONS, scanOperationOf, unknownTableMessage } from '../../recover/source.js';
@@ -350,13 +350,15 @@ export async function runScan(opts: ScanOptions): Promise<void> {
       : undefined;
     // a window of local times over a log whose clock was set back (a daylight-saving fold): the
     // window may name two stretches of the log; said even with --quiet, and in the report's warnings
-    const clockWarning = stats && (filter.from || filter.to) && !selectionEndsBeforeClockWentBack(stats, selection?.toLsn) ? clockBackwardsWarning(stats, 'the window --from/--to', '--from-lsn/--to-lsn') : undefined;
+    // (judged by the step the window can reach: one hours away repeats none of its times)
+    const clockStep = stats && (filter.from || filter.to) ? windowClockStep(stats, filter) : undefined;
+    const clockWarning = clockStep && !selectionEndsBeforeClockWentBack(clockStep, selection?.toLsn) ? clockBackwardsWarning(clockStep, 'the window --from/--to', '--from-lsn/--to-lsn') : undefined;
     // a window running past the end of the log backups given (no .ldf): its transactions after the
     // last one's finish are in no file given (window-past-log.ts); INCOMPLETE, said even with --quiet.
     // An interrupted scan did not read to that end: INTERRUPTED says it.
     // so does an LSN range (--from-lsn/--to-lsn) past the last backup's LastLSN
     // and an export asked for more than it holds (a window outside its own, an operation it left out)
-    const pastEnd = interruptedBy ? undefined : [windowPastLogEndClause(filter, opened.logReadEnd?.()), selection ? lsnRangePastLogEndClause(selection, opened.logReadEnd?.()) : undefined, ...(opened.scopeClauses?.(filter) ?? [])].filter(Boolean).join('; ') || undefined;
+    const pastEnd = interruptedBy ? undefined : [windowPastLogEndClause(filter, opened.logReadEnd?.(), undefined, stats?.lastBeginTime), selection ? lsnRangePastLogEndClause(selection, opened.logReadEnd?.()) : undefined, ...(opened.scopeClauses?.(filter) ?? [])].filter(Boolean).join('; ') || undefined;
     if (opts.report) {
       // One time form throughout the report: `YYYY-MM-DDTHH:MM:SS.fff`, the SQL Server's local
       // time, no zone (as filter.from/to and the rows' beginTime); the log's first/last Begin Time

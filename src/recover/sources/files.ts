@@ -151,6 +151,8 @@ export interface LogReadEnd {
   kind: BackupType;
   /** HEADERONLY BackupFinishDate, `YYYY-MM-DDTHH:MM:SS`, the SQL Server's local time; null when unknown. */
   finished: string | null;
+  /** HEADERONLY BackupStartDate, same form: the log was cut (LastLSN) between it and `finished`; null when unknown. */
+  started: string | null;
   /** HEADERONLY LastLSN in fn_dblog form: the first LSN after the log the set holds. */
   lastLsn: string;
 }
@@ -434,7 +436,7 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
   // The set the log read ends with when no .ldf goes on past the backups (FileRecoverySource.logReadEnd)
   const lastOf = <T extends { header: BackupHeader }>(sets: T[]): T | undefined => sets.reduce<T | undefined>((m, x) => (!m || BigInt(x.header.lastLsn.decimal) > BigInt(m.header.lastLsn.decimal) ? x : m), undefined);
   const endSet = inputs.ldf ? undefined : trnSets.length ? lastOf(chain.sets) : lastOf(bakSets.filter((x) => logFiles.some((l) => l.kind === 'bak' && l.file === x.file && l.position === x.position)));
-  const logReadEnd: LogReadEnd | null = endSet ? { file: endSet.file, position: endSet.position, kind: endSet.header.backupType, finished: endSet.header.backupFinishDate, lastLsn: endSet.header.lastLsn.lsn } : null;
+  const logReadEnd: LogReadEnd | null = endSet ? { file: endSet.file, position: endSet.position, kind: endSet.header.backupType, finished: endSet.header.backupFinishDate, started: endSet.header.backupStartDate, lastLsn: endSet.header.lastLsn.lsn } : null;
 
   // Every file must belong to one database (binding id), checked once before anything is decoded.
   const notes: string[] = [...givenTwice, ...unreadNotes, ...trailerNotes];
