@@ -20,32 +20,16 @@ import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { logBlockChecksum } from '../../src/logreader/ldf/structures.js';
 import { captureCli } from '../support/cli.js';
 import { corpusPath, describeCorpus } from '../support/corpus.js';
-import { unknownOperationCopy } from '../support/damaged-copy.js';
+import { setCommitEndTime, unknownOperationCopy } from '../support/damaged-copy.js';
 import { buildLayout, encodeRow } from '../support/synthetic-encoder.js';
 import { writeSyntheticLdf } from '../support/synthetic-log.js';
 
 const cli = captureCli();
-const DAY = 43961; // 2020-05-12: days since 1900-01-01, SQL Server's datetime
 const FILES = ['StopAt.bak', 'StopAt_1.trn', 'StopAt_2.trn', 'StopAt_21.trn', 'StopAt_23.trn'];
 const ticks = (h: number, m: number, s: number, ms = 0) => (h * 3600 + m * 60 + s) * 300 + Math.round(ms * 0.3);
 const real = (f: string) => corpusPath('appveyor-lab', 'sql2008-backups', 'StopAt', f);
-
-/** SYNTHETIC edit: the commit of `file` that ended at `was` ends at `now` (its block's checksum recomputed). */
-function setCommitEndTime(file: string, was: number, now: number): void {
-  const b = readFileSync(file);
-  const pattern = Buffer.alloc(8);
-  pattern.writeUInt32LE(was, 0);
-  pattern.writeInt32LE(DAY, 4);
-  const at = b.lastIndexOf(pattern);
-  expect(at, `${file}: End Time ${was}`).toBeGreaterThan(0);
-  b.writeUInt32LE(now, at);
-  const block = at - (at % 512);
-  b.writeUInt32LE(logBlockChecksum(b, block, 512), block + 24);
-  writeFileSync(file, b);
-}
 
 let dir: string;
 let n = 0;

@@ -10,40 +10,20 @@
  * with a SYNTHETIC edit in copies: one commit's End Time set back (the log block's checksum
  * recomputed, so the copy reads clean: checked below).
  */
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { logBlockChecksum } from '../../src/logreader/ldf/structures.js';
 import { captureCli } from '../support/cli.js';
 import { corpusPath, describeCorpus } from '../support/corpus.js';
+import { setCommitEndTime } from '../support/damaged-copy.js';
 import { diffCaptured } from '../support/run-diff.js';
 
 const cli = captureCli();
-const DAY = 43961; // 2020-05-12: days since 1900-01-01, SQL Server's datetime
 const FILES = ['StopAt.bak', 'StopAt_1.trn', 'StopAt_2.trn', 'StopAt_21.trn', 'StopAt_23.trn'];
 
 /** datetime ticks (1/300 s) of a time of 2020-05-12. */
 const ticks = (h: number, m: number, s: number, ms = 0) => (h * 3600 + m * 60 + s) * 300 + Math.round(ms * 0.3);
-
-/**
- * SYNTHETIC edit: the commit of `file` that ended at `was` ends at `now`. Its End Time (ticks then
- * days) is the last place those 8 bytes stand in the file (the transaction's LOP_BEGIN_XACT, earlier
- * in the same one-sector block, holds the same time as its Begin Time); the block's checksum is
- * computed again.
- */
-function setCommitEndTime(file: string, was: number, now: number): void {
-  const b = readFileSync(file);
-  const pattern = Buffer.alloc(8);
-  pattern.writeUInt32LE(was, 0);
-  pattern.writeInt32LE(DAY, 4);
-  const at = b.lastIndexOf(pattern);
-  expect(at, `${file}: End Time ${was}`).toBeGreaterThan(0);
-  b.writeUInt32LE(now, at);
-  const block = at - (at % 512);
-  b.writeUInt32LE(logBlockChecksum(b, block, 512), block + 24);
-  writeFileSync(file, b);
-}
 
 describeCorpus('a stop time the clock passed twice: dump and diff --stop-at say so', () => {
   const real = (f: string) => corpusPath('appveyor-lab', 'sql2008-backups', 'StopAt', f);

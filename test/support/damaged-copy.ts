@@ -4,6 +4,7 @@
  * wrote each (duplicates, session 21).
  */
 import { readFileSync, writeFileSync } from 'node:fs';
+import { expect } from 'vitest';
 import { readMtfLayout } from '../../src/backup/mtf.js';
 import { BLOCK_CHECKSUM_OFFSET, OPERATION_NAMES } from '../../src/logreader/ldf/constants.js';
 import { logBlockChecksum } from '../../src/logreader/ldf/structures.js';
@@ -68,3 +69,27 @@ export function unknownOperationCopy(stopAt2: string, to: string): string {
     }
   });
 }
+
+/**
+ * SYNTHETIC edit of a copy of the corpus's StopAt chain (2020-05-12): the commit of `file` that ended
+ * at `was` ends at `now` (times in datetime ticks since midnight, 1/300 s). Its End Time (ticks, then
+ * days since 1900-01-01) is the last place those 8 bytes stand in the file (the transaction's
+ * LOP_BEGIN_XACT, earlier in the same one-sector block, holds the same time as its Begin Time); the
+ * block's checksum is computed again. Throws (an expect) when the file holds no such time.
+ */
+export function setCommitEndTime(file: string, was: number, now: number, day = STOP_AT_DAY): void {
+  const b = readFileSync(file);
+  const pattern = Buffer.alloc(8);
+  pattern.writeUInt32LE(was, 0);
+  pattern.writeInt32LE(day, 4);
+  const at = b.lastIndexOf(pattern);
+  expect(at, `${file}: End Time ${was}`).toBeGreaterThan(0);
+  b.writeUInt32LE(now, at);
+  const block = at - (at % 512);
+  b.writeUInt32LE(logBlockChecksum(b, block, 512), block + BLOCK_CHECKSUM_OFFSET);
+  writeFileSync(file, b);
+}
+
+/** 2020-05-12, the StopAt chain's day: days since 1900-01-01, as SQL Server's datetime counts them. */
+export const STOP_AT_DAY = 43961;
+
