@@ -5,6 +5,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect, it } from 'vitest';
 import { corpusPath, describeCorpus } from '../support/corpus.js';
+import { EVERY_COMMAND } from '../support/every-command.js';
 
 /**
  * A reader that goes away before the command is done (`rowback … | head`, `… 2>&1 | head`), on the
@@ -29,16 +30,7 @@ async function runClosed(closed: 'stdout' | 'stderr', args: string[]): Promise<{
 }
 
 describeCorpus('output closed by its reader: one exit code for every command', () => {
-  it.each([
-    ['scan', ['scan', '--mdf', MDF, '--ldf', LDF]],
-    ['scan --format csv', ['scan', '--mdf', MDF, '--ldf', LDF, '--format', 'csv']],
-    ['dump', ['dump', '--mdf', MDF, '--all']],
-    ['log', ['log', LDF]],
-    ['inspect', ['inspect', LDF]],
-    ['decode', ['decode', '--ddl', join(repo, 'examples', 'contact.sql'), '--hex', '0x30000800010000000200000100130068006900']],
-    ['restore plan', ['restore', 'plan', '--backups', corpusPath('appveyor-lab', 'RestoreTimeClean'), '--stop-at', '2017-06-01T13:20', '--as', 'X']],
-    ['--help', ['--help']],
-  ])('%s | (closed): exit 141, the one stderr line, naming the command', async (name, args) => {
+  it.each(EVERY_COMMAND.map(([n, a]) => [n, [...a]]))('%s | (closed): exit 141, the one stderr line, naming the command', async (name, args) => {
     const r = await runClosed('stdout', args as string[]);
     expect(r.code, r.other).toBe(141);
     // the line comes last, after anything said before the first write (notes, a summary); it names

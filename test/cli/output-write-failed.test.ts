@@ -5,6 +5,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { corpusPath, describeCorpus } from '../support/corpus.js';
+import { EVERY_COMMAND } from '../support/every-command.js';
 
 /**
  * stdout written to a full disk (`rowback scan … > rows.ndjson` with no space left: ENOSPC; here
@@ -50,16 +51,7 @@ async function run(stdout: 'full' | 'closed', args: string[]): Promise<{ code: n
 const itFull = existsSync(FULL) ? it : it.skip;
 
 describeCorpus('stdout on a full disk: one line, exit 2, every command', () => {
-  for (const [name, args] of [
-    ['scan', ['scan', '--mdf', MDF, '--ldf', LDF]],
-    ['scan --format csv', ['scan', '--mdf', MDF, '--ldf', LDF, '--format', 'csv']],
-    ['dump', ['dump', '--mdf', MDF, '--all']],
-    ['log', ['log', LDF]],
-    ['inspect', ['inspect', LDF]],
-    ['decode', ['decode', '--ddl', join(repo, 'examples', 'contact.sql'), '--hex', '0x30000800010000000200000100130068006900']],
-    ['restore plan', ['restore', 'plan', '--backups', corpusPath('appveyor-lab', 'RestoreTimeClean'), '--stop-at', '2017-06-01T13:20', '--as', 'X']],
-    ['--help', ['--help']],
-  ] as const) {
+  for (const [name, args] of EVERY_COMMAND) {
     itFull(`${name} > /dev/full: INPUT_OUTPUT_UNWRITABLE naming stdout and the command, exit 2, no INTERNAL, no stack trace`, async () => {
       const r = await run('full', [...args]);
       expect(r.code, r.stderr).toBe(2);

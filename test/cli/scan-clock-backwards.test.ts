@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildLayout, encodeRow } from '../support/synthetic-encoder.js';
+import { CONTACT_AU, NARROW_CONTACT_DDL, narrowContactImages } from '../support/synthetic-contact.js';
 import { writeSyntheticLdf } from '../support/synthetic-log.js';
 import { captureCli } from '../support/cli.js';
 
@@ -15,15 +15,7 @@ import { captureCli } from '../support/cli.js';
  * SYNTHETIC logs (test/support/synthetic-log.ts): transaction n begins and commits at 02:00 + n
  * minutes local time, until n = 40, from which the clock reads an hour less (01:40, 01:41, …).
  */
-const AU = '72057594043367424';
-const layout = {
-  ...buildLayout('Contact', [
-    { name: 'ContactId', type: 'int' },
-    { name: 'Name', type: 'nvarchar', maxLength: 100 },
-  ]),
-  allocUnits: [{ allocUnitId: AU, type: 'IN_ROW_DATA' as const }],
-};
-const DDL = 'CREATE TABLE dbo.Contact (ContactId int NULL, Name nvarchar(100) NULL);\n';
+const AU = CONTACT_AU;
 
 let dir: string;
 let folded: string;
@@ -36,8 +28,8 @@ beforeAll(() => {
   folded = join(dir, 'folded_log.ldf');
   steady = join(dir, 'steady_log.ldf');
   ddl = join(dir, 'contact.sql');
-  writeFileSync(ddl, DDL);
-  const images = Array.from({ length: 10 }, (_, i) => encodeRow(layout, { ContactId: i, Name: `n${i}` }));
+  writeFileSync(ddl, NARROW_CONTACT_DDL);
+  const images = narrowContactImages();
   const work = { targetBytes: 512 * 1024, row: (_t: number, r: number) => images[r % 10]!, rollbackShare: 0, finishAtEnd: true };
   writeSyntheticLdf(folded, { ...work, second: (n) => 7200 + n * 60 - (n >= 40 ? 3600 : 0) }, { allocUnitId: AU, vlfSize: 256 * 1024 });
   writeSyntheticLdf(steady, { ...work, second: (n) => 7200 + n * 60 }, { allocUnitId: AU, vlfSize: 256 * 1024 });

@@ -15,27 +15,20 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { captureCli } from '../support/cli.js';
-import { buildLayout, encodeRow } from '../support/synthetic-encoder.js';
+import { CONTACT_AU, NARROW_CONTACT_DDL, narrowContactImages } from '../support/synthetic-contact.js';
 import { writeSyntheticLdf } from '../support/synthetic-log.js';
 
 const cli = captureCli();
-const AU = '72057594043367424';
+const AU = CONTACT_AU;
 let dir: string;
 let folded: string;
 let ddl: string;
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'rowback-clock-window-'));
-  const layout = {
-    ...buildLayout('Contact', [
-      { name: 'ContactId', type: 'int' },
-      { name: 'Name', type: 'nvarchar', maxLength: 100 },
-    ]),
-    allocUnits: [{ allocUnitId: AU, type: 'IN_ROW_DATA' as const }],
-  };
   folded = join(dir, 'folded_log.ldf');
   ddl = join(dir, 'contact.sql');
-  writeFileSync(ddl, 'CREATE TABLE dbo.Contact (ContactId int NULL, Name nvarchar(100) NULL);\n');
-  const images = Array.from({ length: 10 }, (_, i) => encodeRow(layout, { ContactId: i, Name: `n${i}` }));
+  writeFileSync(ddl, NARROW_CONTACT_DDL);
+  const images = narrowContactImages();
   writeSyntheticLdf(folded, { targetBytes: 512 * 1024, row: (_t: number, r: number) => images[r % 10]!, rollbackShare: 0, finishAtEnd: true, second: (k) => 7200 + k * 60 - (k >= 40 ? 3600 : 0) }, { allocUnitId: AU, vlfSize: 256 * 1024 });
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
