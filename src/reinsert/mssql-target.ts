@@ -4,7 +4,7 @@ import { InputError, ReinsertError } from '../errors.js';
 import type { SqlTypeName } from '../reconstruct/metadata/table-layout.js';
 import { quoteName, splitQualifiedName } from '../util/tsql.js';
 import { rowLedgerDdl, type PlannedBatch, type PlannedRow } from './plan.js';
-import { toMssqlType } from './sql-types.js';
+import { toMssqlType } from './param-type.js';
 import { shortestFloat32 } from '../reconstruct/types/float.js';
 import type { BatchOutcome, ReinsertTarget, RowLedgerEntry, TargetSession } from './target.js';
 import type { ForeignKey, TargetTable } from './target-table.js';

@@ -5,7 +5,8 @@ import { commentText, quoteName, splitQualifiedName, SQLCMD_UNSAFE } from '../ut
 import { firstUnpairedSurrogate } from '../util/surrogates.js';
 import { orderTables } from './order.js';
 import { liveColumnExpression } from '../replay/compare-live.js';
-import { planParam, scriptDeclaration, type ParamPlan, type SourceText } from './sql-types.js';
+import { planParam } from './sql-types.js';
+import { scriptDeclaration, type ParamPlan, type SourceText } from './param-type.js';
 import { hasIdentity, insertableColumns, qualified, type ForeignKey, type TargetTable } from './target-table.js';
 
 /** The rows the planner takes: staged rows (id, table, LSN, values). */

@@ -18,7 +18,7 @@ import { comparisonRowKeys } from './comparison-keys.js';
 import { fromLayout, type ForeignKey, type TargetColumn, type TargetTable } from './target-table.js';
 import type { TableLayout } from '../reconstruct/metadata/table-layout.js';
 import { columnCodePage } from '../reconstruct/types/index.js';
-import type { SourceText } from './sql-types.js';
+import type { SourceText } from './param-type.js';
 
 export interface TargetSpec {
   /** ADO-style connection string; never stored or logged. */

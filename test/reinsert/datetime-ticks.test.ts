@@ -1,7 +1,9 @@
 import tedious from 'tedious';
 import { describe, expect, it } from 'vitest';
 import { planReinsert, renderScript } from '../../src/reinsert/plan.js';
-import { datetimeTickMs, planParam, type ParamPlan, type SourceText } from '../../src/reinsert/sql-types.js';
+import { datetimeTickMs } from '../../src/reinsert/datetime-params.js';
+import { planParam } from '../../src/reinsert/sql-types.js';
+import { type ParamPlan, type SourceText } from '../../src/reinsert/param-type.js';
 import type { TargetColumn, TargetTable } from '../../src/reinsert/target-table.js';
 
 /**

@@ -1,6 +1,7 @@
 import tedious from 'tedious';
 import { describe, expect, it } from 'vitest';
-import { planParam, type ParamPlan } from '../../src/reinsert/sql-types.js';
+import { planParam } from '../../src/reinsert/sql-types.js';
+import { type ParamPlan } from '../../src/reinsert/param-type.js';
 import type { TargetColumn } from '../../src/reinsert/target-table.js';
 
 /**

@@ -2,7 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { layoutsFromDdl } from '../../src/reconstruct/metadata/ddl.js';
 import { planReinsert, renderScript } from '../../src/reinsert/plan.js';
 import { sourceTextColumns } from '../../src/reinsert/service.js';
-import { exactDecimalOfDouble, planParam, type SourceText } from '../../src/reinsert/sql-types.js';
+import { exactDecimalOfDouble } from '../../src/reinsert/numeric-params.js';
+import { planParam } from '../../src/reinsert/sql-types.js';
+import { type SourceText } from '../../src/reinsert/param-type.js';
 import type { TargetColumn, TargetTable } from '../../src/reinsert/target-table.js';
 
 /**

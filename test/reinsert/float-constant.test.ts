@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { planParam, floatConstant } from '../../src/reinsert/sql-types.js';
+import { planParam } from '../../src/reinsert/sql-types.js';
+import { floatConstant } from '../../src/reinsert/numeric-params.js';
 import { planReinsert, renderScript, renderUndoScript } from '../../src/reinsert/plan.js';
 import { decodeReal } from '../../src/reconstruct/types/float.js';
 import type { TargetColumn, TargetTable } from '../../src/reinsert/target-table.js';

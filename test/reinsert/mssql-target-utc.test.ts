@@ -1,7 +1,8 @@
 import tedious from 'tedious';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { targetPoolConfig } from '../../src/reinsert/mssql-target.js';
-import { planParam, type ParamPlan } from '../../src/reinsert/sql-types.js';
+import { planParam } from '../../src/reinsert/sql-types.js';
+import { type ParamPlan } from '../../src/reinsert/param-type.js';
 import type { TargetColumn } from '../../src/reinsert/target-table.js';
 
 /**

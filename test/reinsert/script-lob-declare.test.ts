@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { planReinsert, renderScript, renderUndoScript } from '../../src/reinsert/plan.js';
-import { declaration, scriptDeclaration } from '../../src/reinsert/sql-types.js';
+import { declaration, scriptDeclaration } from '../../src/reinsert/param-type.js';
 import type { TargetColumn, TargetTable } from '../../src/reinsert/target-table.js';
 
 const c = (name: string, type: TargetColumn['type'], o: Partial<TargetColumn> = {}): TargetColumn =>

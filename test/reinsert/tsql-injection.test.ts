@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { commentText, planReinsert, renderScript, renderUndoScript } from '../../src/reinsert/plan.js';
-import { declaration } from '../../src/reinsert/sql-types.js';
+import { declaration } from '../../src/reinsert/param-type.js';
 import { SQLCMD_UNSAFE } from '../../src/util/tsql.js';
 import type { TargetColumn, TargetTable } from '../../src/reinsert/target-table.js';
 import { tokenizeTsql, type TsqlToken } from '../support/tsql-tokenizer.js';

@@ -1,7 +1,8 @@
 import sql from 'mssql';
 import { describe, expect, it } from 'vitest';
 import { planReinsert, renderScript } from '../../src/reinsert/plan.js';
-import { declaration, planParam, toMssqlType } from '../../src/reinsert/sql-types.js';
+import { declaration, toMssqlType } from '../../src/reinsert/param-type.js';
+import { planParam } from '../../src/reinsert/sql-types.js';
 import type { TargetColumn, TargetTable } from '../../src/reinsert/target-table.js';
 
 /**

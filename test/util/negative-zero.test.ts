@@ -4,7 +4,7 @@ import type { OutputFormat } from '../../src/recover/writers.js';
 import type { RecoveredRow } from '../../src/recover/recovered-row.js';
 import { csvCell } from '../../src/util/csv.js';
 import { rowJson, stringifyKeepingNegativeZero, valuesHaveNegativeZero } from '../../src/util/negative-zero.js';
-import { floatConstant } from '../../src/reinsert/sql-types.js';
+import { floatConstant } from '../../src/reinsert/numeric-params.js';
 import { tempStore } from '../support/temp-store.js';
 import { bearer, testApp } from '../api/helpers.js';
 import { renderRows } from '../support/render-rows.js';
