@@ -6,6 +6,7 @@
 import { accessSync, constants, createWriteStream, fstatSync, openSync, statSync, type WriteStream } from 'node:fs';
 import { Writable } from 'node:stream';
 import { dirname, resolve } from 'node:path';
+import { isatty } from 'node:tty';
 import { InputError } from '../errors.js';
 import { fileKindProblem } from '../util/files.js';
 
@@ -230,12 +231,18 @@ function fdIdentity(fd: number): string | null {
  * report mixed into the rows); /dev/stderr likewise cut the INCOMPLETE/WARNING lines written
  * before it. Told by device and inode against fstat of fd 1 and 2 (a path's spelling is not
  * enough: a link, a pipe). /dev/null is not refused (both may be it). `--report -` is refused
- * apart (checkOutputPath). Throws InputError INPUT_OUTPUT_IS_INPUT naming the flag and the stream.
+ * apart (checkOutputPath). stderr a terminal is not refused: nothing there is cut, and a report
+ * shown among the messages on screen is what `--report /dev/stdout` or `/dev/stderr` typed at a
+ * prompt asks for (stdout the same terminal is still refused while the rows go there). Throws
+ * InputError INPUT_OUTPUT_IS_INPUT naming the flag and the stream.
  */
 function assertNotStdStream(flag: string, path: string, target: string | null, inputs: CommandInputs): void {
   if (target === null || target === identity('/dev/null')) return;
   const rowsOnStdout = flag === '--out' ? false : !(inputs.opts as { out?: unknown }).out;
-  if (target === fdIdentity(2)) {
+  // a terminal is read, not parsed or cut: in one (stdout and stderr the same tty, `--out F
+  // --report /dev/stdout` typed at a prompt) the report is shown among the messages, as asked; it
+  // was refused as stderr (same dev:ino), a false refusal
+  if (target === fdIdentity(2) && !isatty(2)) {
     throw new InputError('INPUT_OUTPUT_IS_INPUT', `${flag} ${path} is this command's stderr, which carries its messages (INCOMPLETE, WARNING, the summary): writing it there would cut or mix them; give a file`, { file: path });
   }
   if (rowsOnStdout && target === fdIdentity(1)) {

@@ -74,4 +74,29 @@ describeCorpus('--report naming stdout or stderr', () => {
     expect(c.code, c.stderr).toBe(0);
     expect(c.stdout.trim().split('\n')).toHaveLength(10);
   }, 60_000);
+
+  /**
+   * In a terminal stdout and stderr are one tty (the same dev:ino), so `--out FILE --report
+   * /dev/stdout` typed at a prompt was refused as "this command's stderr" (exit 2), a false
+   * refusal: nothing on a terminal is cut. Run under a pseudo-terminal (util-linux `script`, from
+   * Debian's essential bsdutils), whose output is what the terminal showed.
+   */
+  function runInTerminal(args: string[]): { code: number | null; screen: string } {
+    const cmd = [process.execPath, join(repo, 'bin', 'rowback.js'), ...args].map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
+    const r = spawnSync('script', ['-qec', cmd, '/dev/null'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    if (r.error) throw r.error;
+    return { code: r.status, screen: r.stdout.replace(/\r\n/g, '\n') };
+  }
+
+  it('in a terminal: --out FILE --report /dev/stdout shows the report (it was refused as stderr); the rows on the terminal with it are still refused', () => {
+    const rows = join(dir, 'tty-rows.ndjson');
+    const a = runInTerminal([...scan, '--out', rows, '--report', '/dev/stdout']);
+    expect(a.code, a.screen).toBe(0);
+    expect(a.screen).not.toMatch(/INPUT_OUTPUT_IS_INPUT/);
+    expect(JSON.parse(a.screen.slice(a.screen.indexOf('{'))).rowsPerTable).toEqual({ 'dbo.steps': 10 });
+    expect(readFileSync(rows, 'utf8').trim().split('\n')).toHaveLength(10);
+    const b = runInTerminal([...scan, '--report', '/dev/stdout']);
+    expect(b.code, b.screen).toBe(2);
+    expect(b.screen).toMatch(/^rowback: INPUT_OUTPUT_IS_INPUT: --report \/dev\/stdout is this command's stdout, which carries the rows/);
+  }, 60_000);
 });
