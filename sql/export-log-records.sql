@@ -83,13 +83,25 @@ BEGIN
   RETURN;
 END;
 
+-- Compared lower-cased in a Latin1 binary collation: under a case-sensitive database collation
+-- 'Update' matched nothing and was dropped unsaid, while rowback reads the header's @Operations
+-- without case (and LOWER under a Turkish collation makes 'INSERT' 'ınsert').
+-- A word that is none of the three is refused, not dropped.
+DECLARE @badOp nvarchar(100) = (SELECT TOP (1) LTRIM(RTRIM(s.[value])) FROM STRING_SPLIT(@Operations, N',') AS s
+  WHERE LTRIM(RTRIM(s.[value])) <> N''
+    AND LOWER(LTRIM(RTRIM(s.[value])) COLLATE Latin1_General_BIN2) NOT IN (N'delete', N'insert', N'update'));
+IF @badOp IS NOT NULL
+BEGIN
+  RAISERROR(N'rowback export: @Operations lists ''%s'', which is not delete, insert or update.', 16, 1, @badOp);
+  RETURN;
+END;
 DECLARE @ops TABLE ([Operation] nvarchar(31) PRIMARY KEY);
 INSERT @ops ([Operation])
 SELECT DISTINCT m.[Operation]
 FROM STRING_SPLIT(@Operations, N',') AS s
 JOIN (VALUES (N'delete', N'LOP_DELETE_ROWS'), (N'insert', N'LOP_INSERT_ROWS'),
              (N'update', N'LOP_MODIFY_ROW'), (N'update', N'LOP_MODIFY_COLUMNS')) AS m([op], [Operation])
-  ON m.[op] = LTRIM(RTRIM(s.[value]));
+  ON m.[op] COLLATE Latin1_General_BIN2 = LOWER(LTRIM(RTRIM(s.[value])) COLLATE Latin1_General_BIN2);
 IF NOT EXISTS (SELECT 1 FROM @ops)
 BEGIN
   RAISERROR(N'rowback export: @Operations must list delete, insert and/or update.', 16, 1);

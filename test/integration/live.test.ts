@@ -160,12 +160,13 @@ describe.skipIf(!runtime.available)('live path against SQL Server 2022', () => {
   });
 
   /** Runs sql/export-log-records.sql with its parameter block rewritten, as a DBA would. */
-  async function exportScript(format: 'json' | 'csv'): Promise<string> {
+  async function exportScript(format: 'json' | 'csv', extra: Record<string, string> = {}): Promise<string> {
     const params: Record<string, string> = {
       '@Tables': "N'dbo.Customers, dbo.CustomerNotes'",
       '@From': `'${from}'`,
       '@To': `'${to}'`,
       '@Format': `N'${format}'`,
+      ...extra,
     };
     let script = readFileSync(fileURLToPath(new URL('../../sql/export-log-records.sql', import.meta.url)), 'utf8');
     for (const [name, value] of Object.entries(params)) {
@@ -195,6 +196,15 @@ describe.skipIf(!runtime.available)('live path against SQL Server 2022', () => {
     expect([...byId.keys()].sort((a, b) => Number(a) - Number(b))).toEqual(purged.map((p) => p.CustomerId));
     for (const p of purged) expect(byId.get(p.CustomerId as number)).toMatchObject({ values: p, login: 'crm_batch', source: { kind: 'export' } });
     expect(src.stats.aborted).toBeGreaterThanOrEqual(1); // the rolled-back delete is in the file, and filtered out
+  });
+
+  it("export script: @Operations in capitals is read as written lower-case; a word that is no operation is refused, not dropped", async () => {
+    // 'Update' matched nothing under a case-sensitive collation and was dropped unsaid; 'Updte' was dropped everywhere
+    const upper = await exportScript('json', { '@Operations': "N'DELETE'" });
+    const lower = await exportScript('json', { '@Operations': "N'delete'" });
+    const body = (t: string) => t.slice(t.indexOf('"records"'));
+    expect(body(upper)).toBe(body(lower));
+    await expect(exportScript('json', { '@Operations': "N'delete, Updte'" })).rejects.toThrow(/@Operations lists 'Updte', which is not delete, insert or update/);
   });
 
   it('reads a log backup through fn_dump_dblog and finds the same rows', async () => {
