@@ -67,7 +67,7 @@ export function windowPastLogEndClause(window: { from?: string; to?: string }, e
  * margin: `--to-lsn 00000019:000000a0:0001` over RestoreTimeClean_1.trn (LastLSN 00000019:00000099:0001)
  * asks for log that is in _2.trn.
  */
-export function lsnRangePastLogEndClause(range: { fromLsn: Lsn | null; toLsn: Lsn | null }, end: LogReadEnd | null | undefined): string | undefined {
+export function lsnRangePastLogEndClause(range: { fromLsn: Lsn | null; toLsn: Lsn | null }, end: LogReadEnd | null | undefined, add = 'add the log backups taken after it with --trn (or the .ldf with --ldf)'): string | undefined {
   if (!end) return undefined;
   const bound = range.toLsn ?? range.fromLsn;
   if (!bound) return undefined;
@@ -78,7 +78,7 @@ export function lsnRangePastLogEndClause(range: { fromLsn: Lsn | null; toLsn: Ls
   const beyond = range.toLsn === null || (range.fromLsn !== null && compareLsn(range.fromLsn, last) >= 0)
     ? `the whole LSN range (from ${formatLsn(range.fromLsn ?? bound)}${range.toLsn ? ` to ${formatLsn(range.toLsn)}` : ''}) is past the end of the log given`
     : `the LSN range runs to ${formatLsn(range.toLsn!)} (--to-lsn), past the end of the log given`;
-  return `${beyond}: ${what}, ${set}, holds the log up to LSN ${end.lastLsn} (its LastLSN, the first LSN it does not hold), and the log from there is in later log backups or the .ldf, in no file given: rows of that stretch are not in this result; add the log backups taken after it with --trn (or the .ldf with --ldf)`;
+  return `${beyond}: ${what}, ${set}, holds the log up to LSN ${end.lastLsn} (its LastLSN, the first LSN it does not hold), and the log from there is in later log backups or the .ldf, in no file given: rows of that stretch are not in this result; ${add}`;
 }
 
 /** An export header's window bound (`2024/03/05 14:00:00:000`, @FromText of sql/export-log-records.sql, or ISO) as ISO to the millisecond; null when absent or not a time. */

@@ -26,6 +26,7 @@ import { chainVlfBoundaryGaps } from '../../backup/chain-boundary.js';
 import { choosePosition, openBackupPages } from '../../backup/open.js';
 import { BACKUP_HEADER_WARNING, MTF_TRAILER_DAMAGED, readMtfLayout } from '../../backup/mtf.js';
 import { logBackupChain, setName, type LogBackupSet } from '../../backup/log-chain.js';
+import { lsnRangePastLogEndClause } from '../../recover/window-past-log.js';
 import { CONTEXT_NAMES, OPERATION_NAMES } from '../../logreader/ldf/constants.js';
 import { readLdfLayout, readLdfRecords, emptyLogScanStats, LOG_PAST_END_DAMAGED, LOG_STARTS_MID_VLF, uncheckedBlocksNote, unknownOperationsWarnings, type LogScanOptions, type LogScanStats, type UnknownOperation } from '../../logreader/ldf/reader.js';
 import { mergeLogScanStats } from '../../logreader/parallel/parallel-reader.js';
@@ -1179,6 +1180,12 @@ async function logRecords(files: string[], opts: LogOptions, interrupt: Interrup
     process.stderr.write(`rowback log: INCOMPLETE: copies of one log backup disagree at ${n} LSN(s) (FORMAT_LOG_SOURCES_DISAGREE, WARNING above): the record printed at each may be the wrong copy's\n`);
     exitIncomplete(opts.strict);
   }
+  // an LSN range past the end of the log the backups listed hold (no .ldf): as scan says it
+  const pastEnd = interrupted ? undefined : lsnRangePastBackups(inputs, chain.sets, opts);
+  if (pastEnd) {
+    process.stderr.write(`rowback log: INCOMPLETE: ${pastEnd}\n`);
+    exitIncomplete(opts.strict);
+  }
   // Said even with --quiet, as an error would be: a script must not take part of a result for all of it.
   if (interrupted) {
     process.stderr.write(`rowback log: INTERRUPTED by ${interrupted}: the log was not read to its end; the ${printed} record(s) written are only part of the result\n`);
@@ -1186,6 +1193,31 @@ async function logRecords(files: string[], opts: LogOptions, interrupt: Interrup
   } else if (lateSignal) {
     process.stderr.write(`rowback log: note: ${lateSignal} came after the log was read to its end: the ${printed} record(s) written are the whole result\n`);
   }
+}
+
+/**
+ * The INCOMPLETE sentence of `--to-lsn` (or, without one, `--from-lsn`) at or past the end of the
+ * log the files listed hold, when no .ldf is among them (an .ldf's log is the database's own end):
+ * the LastLSN (HEADERONLY: the first LSN a set does not hold) of the log backup set, or else the
+ * full/differential backup's own log, reaching furthest. `log X_1.trn --to-lsn L` with L in X_2.trn
+ * printed X_1's records as all there was, exit 0 (fn_dump_dblog does the same: a reader of the
+ * records asked for is not told). undefined when the range ends inside the log listed, or none is
+ * given. Sentence as scan's (window-past-log.ts lsnRangePastLogEndClause). Reads backup headers only.
+ */
+function lsnRangePastBackups(inputs: LogInput[], trnSets: LogBackupSet[], opts: Pick<LogOptions, 'fromLsn' | 'toLsn'>): string | undefined {
+  if (opts.fromLsn === undefined && opts.toLsn === undefined) return undefined;
+  if (inputs.some((i) => i.kind === 'ldf')) return undefined;
+  const sets: LogBackupSet[] = [...trnSets];
+  for (const i of inputs) {
+    if (i.kind !== 'bak') continue;
+    const layout = readMtfLayout(i.file);
+    for (const position of i.positions) sets.push({ file: i.file, position, header: readBackupHeader(i.file, layout, position) });
+  }
+  const end = sets.reduce<LogBackupSet | undefined>((m, x) => (!m || BigInt(x.header.lastLsn.decimal) > BigInt(m.header.lastLsn.decimal) ? x : m), undefined);
+  if (!end) return undefined;
+  const range = { fromLsn: opts.fromLsn !== undefined ? parseAnyLsn(opts.fromLsn, '--from-lsn') : null, toLsn: opts.toLsn !== undefined ? parseAnyLsn(opts.toLsn, '--to-lsn') : null };
+  const h = end.header;
+  return lsnRangePastLogEndClause(range, { file: end.file, position: end.position, kind: h.backupType, finished: h.backupFinishDate, started: h.backupStartDate, lastLsn: h.lastLsn.lsn }, 'list the log backups taken after it (or the .ldf) as well');
 }
 
 /** How many records the unwritable-text WARNING names by LSN (the count covers them all). */
