@@ -139,3 +139,47 @@ export function exportScopeClauses(filter: { from?: string; to?: string; operati
   }
   return out;
 }
+
+/**
+ * The INCOMPLETE sentence for a window that starts before the log read begins, or undefined. An
+ * .ldf holds the log back to its oldest VLF not yet reused (a log backup, or a checkpoint under
+ * SIMPLE recovery, lets SQL Server reuse the VLFs before it), log backups the log from the first one
+ * given, a full backup its own log from its oldest active transaction: a transaction begun before
+ * the first one the log read holds is in no file given. A window starting earlier printed what the
+ * log held (or "0 row(s) recovered") as the whole window, exit 0 also under --strict: `--mdf
+ * Database1.mdf --ldf Database1_log.ldf --from 2018-03-01 --to 2018-08-29` over AngularJs_CRUD,
+ * whose log's first transaction began 2018-08-26 21:19:07.573 (its oldest VLF is sequence 0x23:
+ * 0x01–0x22 were reused), printed 11 rows, complete.
+ *
+ * `window`: the bounds as parseWindowTime returns them (ISO local time to the millisecond);
+ * `firstBeginTime`: the log read's earliest Begin Time (LogScanStats, fn_dblog's or ISO form; null:
+ * the log holds no begin, which the "why no rows" line says); `created`: the database's creation
+ * time when a data file or backup gives it (boot page dbi_crdate, ISO local time), so a window
+ * starting before the database existed is judged from its creation, and a log whose first
+ * transaction began within a minute of it (the log held from the start: CREATE DATABASE itself
+ * logs) is whole. `add`: the way on, as the caller names its inputs.
+ */
+export function windowBeforeLogStartClause(window: { from?: string; to?: string }, firstBeginTime: string | null | undefined, created: string | null | undefined, add: string): string | undefined {
+  if (!window.from || !firstBeginTime) return undefined;
+  const first = exportTimeIso(firstBeginTime);
+  if (first === null) return undefined;
+  const firstMs = localMs(first);
+  const fromMs = localMs(window.from);
+  if (!Number.isFinite(firstMs) || !Number.isFinite(fromMs) || fromMs >= firstMs) return undefined;
+  const createdMs = created ? localMs(created.slice(0, 23)) : Number.NaN;
+  if (Number.isFinite(createdMs)) {
+    // the database did not exist before its creation; a log begun with it is whole
+    if (firstMs - createdMs <= CREATED_LOG_SLACK_MS) return undefined;
+    if (window.to !== undefined && localMs(window.to) < createdMs) return undefined;
+  }
+  const to = window.to !== undefined ? localMs(window.to) : Number.NaN;
+  const whole = Number.isFinite(to) && to < firstMs;
+  const since = Number.isFinite(createdMs) ? `; the database was created at ${created!.slice(0, 23)}` : '';
+  const what = whole
+    ? `the whole window (from ${window.from} to ${window.to}) is before the log read begins`
+    : `the window starts at ${window.from}, before the log read begins`;
+  return `${what}: its first transaction began at ${first} (the SQL Server's local time${since}), and transactions begun before that are in no file given (an .ldf keeps only the log since its oldest VLF not yet reused; earlier log is in the log backups of that time): their rows are not in this result; ${add}`;
+}
+
+/** How long after a database's creation its log's first transaction may begin for the log to count as held from the start. */
+const CREATED_LOG_SLACK_MS = 60_000;

@@ -24,7 +24,7 @@ import type { RecoveredRow } from '../../recover/recovered-row.js';
 import { catalogDamage, catalogDamageLoss, catalogDamageSubject, isChainOverlap, isUndecodedRowOp, logLoss, logLossClause, lossPlaces, SCAN_OPERATIONS, scanOperationOf, unknownTableMessage } from '../../recover/source.js';
 import { type MetadataCatalog, type RecoverySource, type ScanFilter, type ScanOperation, type SkippedItem } from '../../recover/source.js';
 import { assertWindowInOrder, parseWindowTime } from '../../recover/time-window.js';
-import { lsnRangePastLogEndClause, windowPastLogEndClause } from '../../recover/window-past-log.js';
+import { lsnRangePastLogEndClause, windowBeforeLogStartClause, windowPastLogEndClause } from '../../recover/window-past-log.js';
 import { warnLocalTimes } from '../local-time-warnings.js';
 import { createRowWriter, CSV_FIXED, OUTPUT_FORMATS, type OutputFormat } from '../../recover/writers.js';
 import { caseOnlyMatches, compileRowSelection, rowSelection, type RowSelectionOptions, type UnknownSelectionField } from '../../recover/row-selection.js';
@@ -358,6 +358,10 @@ export async function runScan(opts: ScanOptions): Promise<void> {
     // An interrupted scan did not read to that end: INTERRUPTED says it.
     // so does an LSN range (--from-lsn/--to-lsn) past the last backup's LastLSN
     // and an export asked for more than it holds (a window outside its own, an operation it left out)
+    // a window starting before the log read begins (an .ldf's oldest VLF not reused, the first log
+    // backup given, the online log): transactions begun before it are in no file given. Not for an
+    // export, whose own window (scopeClauses) bounds what it holds.
+    const beforeStart = interruptedBy || !stats || opts.export ? undefined : windowBeforeLogStartClause(filter, stats.firstBeginTime, opened.databaseCreated?.() ?? null, opts.server ? 'add the log backups of that time with --log-backup, or start the window later' : 'add the log backups of that time with --trn (rowback restore plan lists them from a backup folder), or start the window later');
     const pastEnd = interruptedBy ? undefined : [windowPastLogEndClause(filter, opened.logReadEnd?.(), undefined, stats?.lastBeginTime), selection ? lsnRangePastLogEndClause(selection, opened.logReadEnd?.()) : undefined, ...(opened.scopeClauses?.(filter) ?? [])].filter(Boolean).join('; ') || undefined;
     if (opts.report) {
       // One time form throughout the report: `YYYY-MM-DDTHH:MM:SS.fff`, the SQL Server's local
@@ -371,8 +375,9 @@ export async function runScan(opts: ScanOptions): Promise<void> {
         ...(selection ? { rowsNotSelected: selectedOut, rowsNotSelectedUnknown: unknownOut } : {}),
         rowsPerTable: Object.fromEntries(perTable),
         rowsWithWarnings: warnedRows,
-        complete: lost.length === 0 && damaged.length === 0 && !held && !undecoded && !unknownTables && !beginUnread && !unknownClause && !pastEnd && !interruptedBy,
+        complete: lost.length === 0 && damaged.length === 0 && !held && !undecoded && !unknownTables && !beginUnread && !unknownClause && !pastEnd && !beforeStart && !interruptedBy,
         ...(pastEnd ? { beyondLogGiven: pastEnd } : {}),
+        ...(beforeStart ? { beforeLogRead: beforeStart } : {}),
         ...(interruptedBy ? { interrupted: interruptedBy } : {}),
         ...(noRowsReason ? { noRowsReason: isoLogTimesIn(noRowsReason) } : {}),
         // what stderr says as notes (where an .ldf's log starts, log held twice, the inactive
@@ -455,9 +460,10 @@ export async function runScan(opts: ScanOptions): Promise<void> {
     if (unknownTables) process.stderr.write(`rowback scan: INCOMPLETE: ${unknownTables}\n`);
     if (beginUnread) process.stderr.write(`rowback scan: INCOMPLETE: ${beginUnread}\n`);
     if (unknownClause && !interruptedBy) process.stderr.write(`rowback scan: INCOMPLETE: ${unknownClause}\n`);
+    if (beforeStart) process.stderr.write(`rowback scan: INCOMPLETE: ${beforeStart}\n`);
     if (pastEnd) process.stderr.write(`rowback scan: INCOMPLETE: ${pastEnd}\n`);
     // --strict: exit 3 for what the report calls "complete": false (an interrupt's 130/143 below wins)
-    if (damagedLine || lost.length || held || undecoded || unknownTables || beginUnread || unknownClause || pastEnd) exitIncomplete(opts.strict);
+    if (damagedLine || lost.length || held || undecoded || unknownTables || beginUnread || unknownClause || pastEnd || beforeStart) exitIncomplete(opts.strict);
     // every WARNING said above (a backup's header, log records of an operation rowback does not know:
     // rows may be missing; the clock set back within the window: rows may be of the other moment) and
     // UNCHECKED (rows printed may still exist): --strict exits 3 as for warned rows. Only the header's

@@ -127,6 +127,12 @@ export interface FileRecoverySource extends RecoverySource {
   /** The data file's or backup's boot-page dbi_version once metadata() has read it (611: SQL Server 2005), else null. */
   readonly databaseVersion: number | null;
   /**
+   * The data file's or backup's boot-page dbi_crdate (the database's creation, `YYYY-MM-DDTHH:MM:SS.fff`,
+   * the SQL Server's local time) once metadata() has read it, else null (no data file or backup, a
+   * catalog given as --schema): window-past-log.ts windowBeforeLogStartClause judges a window from it.
+   */
+  readonly databaseCreated: string | null;
+  /**
    * When no .ldf is given: the backup set whose log is read last (the log backup of the chain with
    * the highest LastLSN, else the --bak backup whose own log is read last) and its finish date as its
    * header holds it (HEADERONLY BackupFinishDate: the SQL Server's local time, to the second,
@@ -159,7 +165,7 @@ export interface LogReadEnd {
 
 /** The part of src/datafile this source needs, loaded when metadata is first asked for. */
 interface DatafileApi {
-  readDataFileMetadata(source: PageSource): { tables: TableLayout[]; partitionLayouts: TableLayout[]; otherAllocUnits?: ReadonlySet<string>; skipped?: SkippedItem[]; warnings?: string[]; database?: { version: number; checkpointLsn?: string }; principals?: Array<{ name: string; type: string; sid: string | null }> | null };
+  readDataFileMetadata(source: PageSource): { tables: TableLayout[]; partitionLayouts: TableLayout[]; otherAllocUnits?: ReadonlySet<string>; skipped?: SkippedItem[]; warnings?: string[]; database?: { version: number; checkpointLsn?: string; created?: string | null }; principals?: Array<{ name: string; type: string; sid: string | null }> | null };
   /** The .mdf and its .ndf files as one page source (open-data-files.ts). */
   openDataFiles(paths: string[]): PageSource;
   /** Off-row values of logged row images from the pages (table-rows.ts). */
@@ -202,6 +208,7 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
    * skipped block, and the 3 aspnet_SchemaVersions rows it inserts decode to the values on the pages.
    */
   let dbiVersion: number | null = null;
+  let databaseCreated: string | null = null;
   let catalog: MetadataCatalog | null = null;
   /** Database principals of the data file / backup (sysowners) by SID hex (upper case, 0X prefix). */
   const principals = new Map<string, { name: string; type: string }>();
@@ -760,6 +767,9 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
     get databaseVersion() {
       return dbiVersion;
     },
+    get databaseCreated() {
+      return databaseCreated;
+    },
     logReadEnd,
     async metadata(): Promise<MetadataCatalog> {
       if (catalog) return catalog;
@@ -772,6 +782,7 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
       lobs = api.lobResolver(pageSource);
       const meta = api.readDataFileMetadata(pageSource);
       dbiVersion = meta.database?.version ?? null;
+      databaseCreated = meta.database?.created ?? null;
       // a data file (or backup) and an .ldf of one database but of different times: said even with
       // --quiet (identityNotes), as a file whose database could not be checked is
       // (the .ldf as the only log: log backups given beside it may cover what it lacks)

@@ -1,0 +1,86 @@
+/**
+ * `scan --from` before the first transaction the log read holds. An .ldf keeps only the log since
+ * its oldest VLF not yet reused: AngularJs_CRUD's Database1_log.ldf holds VLFs 0x23–0x25 (0x01–0x22
+ * reused), its first transaction began 2018-08-26 21:19:07.573, and the database was created
+ * 2018-01-31 15:04:49.670 (Database1.mdf's boot page). `--from 2018-03-01 --to 2018-08-29` printed
+ * the 11 rows of 26–29 August as the whole window, exit 0 under --strict: deletes of March to
+ * August were in no file given. Now INCOMPLETE (also with --quiet; exit 3 with --strict;
+ * `complete: false` and `beforeLogRead` in --report; a files job's notes).
+ *
+ * REAL: AngularJs_CRUD (mdf + ldf); appveyor-lab RestoreTimeClean (full backup at the database's
+ * creation second, 12:59:12: its log is whole from the start, so an early --from says nothing).
+ */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { StagingStore } from '../../src/staging/store.js';
+import { JobWorker } from '../../src/worker/worker.js';
+import { captureCli } from '../support/cli.js';
+import { corpusPath, describeCorpus } from '../support/corpus.js';
+
+const cli = captureCli();
+const A = (f: string) => corpusPath('AngularJs_CRUD', 'App_Data', f);
+const R = (f: string) => corpusPath('appveyor-lab', 'RestoreTimeClean', f);
+const incomplete = (stderr: string) => stderr.split('\n').filter((l) => l.startsWith('rowback scan: INCOMPLETE:'));
+let dir: string;
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'rowback-window-before-'));
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describeCorpus('scan: a window starting before the log read begins', () => {
+  const ldf = () => ['scan', '--mdf', A('Database1.mdf'), '--ldf', A('Database1_log.ldf')];
+
+  it('--from months before the .ldf\'s oldest log: INCOMPLETE naming its first transaction and the creation, exit 3 with --strict; the rows it holds still printed', async () => {
+    const report = join(dir, 'r.json');
+    const r = await cli(...ldf(), '--from', '2018-03-01', '--to', '2018-08-29', '--quiet', '--strict', '--report', report);
+    expect(r.code, r.stderr).toBe(3);
+    expect(r.stdout.trim().split('\n')).toHaveLength(11);
+    const lines = incomplete(r.stderr);
+    expect(lines).toEqual([
+      "rowback scan: INCOMPLETE: the window starts at 2018-03-01T00:00:00.000, before the log read begins: its first transaction began at 2018-08-26T21:19:07.573 (the SQL Server's local time; the database was created at 2018-01-31T15:04:49.670), and transactions begun before that are in no file given (an .ldf keeps only the log since its oldest VLF not yet reused; earlier log is in the log backups of that time): their rows are not in this result; add the log backups of that time with --trn (rowback restore plan lists them from a backup folder), or start the window later",
+    ]);
+    const rep = JSON.parse(readFileSync(report, 'utf8')) as { complete: boolean; beforeLogRead?: string };
+    expect(rep.complete).toBe(false);
+    expect(rep.beforeLogRead).toBe(lines[0]!.replace('rowback scan: INCOMPLETE: ', ''));
+    const plain = await cli(...ldf(), '--from', '2018-03-01', '--to', '2018-08-29', '--quiet');
+    expect(plain.code).toBe(0);
+    expect(plain.stdout).toBe(r.stdout);
+  }, 60_000);
+
+  it('a window wholly before it: 0 rows, INCOMPLETE (it was "0 row(s) recovered", exit 0 under --strict)', async () => {
+    const r = await cli(...ldf(), '--from', '2018-03-01', '--to', '2018-03-02', '--strict');
+    expect(r.code).toBe(3);
+    expect(r.stdout).toBe('');
+    expect(incomplete(r.stderr)[0]).toMatch(/^rowback scan: INCOMPLETE: the whole window \(from 2018-03-01T00:00:00\.000 to 2018-03-02T23:59:59\.999\) is before the log read begins: /);
+  }, 60_000);
+
+  it('no false alarm: --from at or after the first transaction, no --from, a window before the database existed, a log held from the creation', async () => {
+    for (const w of [['--from', '2018-08-26T21:19:07.573'], ['--from', '2018-08-27'], [], ['--to', '2018-08-29'], ['--from', '2017-01-01', '--to', '2017-12-31']]) {
+      const r = await cli(...ldf(), ...w, '--quiet', '--strict');
+      expect(r.code, `${w.join(' ')}: ${r.stderr}`).toBe(0);
+      expect(incomplete(r.stderr)).toEqual([]);
+    }
+    const bak = await cli('scan', '--bak', R('RestoreTimeClean.bak'), '--trn', R('RestoreTimeClean_1.trn'), R('RestoreTimeClean_2.trn'), R('RestoreTimeClean_3.trn'), '--op', 'insert', '--from', '2017-06-01T00:00', '--quiet', '--strict');
+    expect(bak.code, bak.stderr).toBe(0);
+    expect(incomplete(bak.stderr)).toEqual([]);
+  }, 60_000);
+
+  it('a files job with from before the log read begins: its notes say INCOMPLETE', async () => {
+    const store = new StagingStore(join(dir, 'staging.db'));
+    try {
+      const w = new JobWorker({ store });
+      const job = w.submit({ kind: 'files', mdf: A('Database1.mdf'), ldf: A('Database1_log.ldf'), from: '2018-03-01', to: '2018-08-29' }, 'op');
+      await w.idle();
+      const done = store.requireJob(job.id);
+      expect(done.error).toBeNull();
+      const notes = store.audit({ jobId: job.id }).filter((a) => a.action === 'job.notes').flatMap((a) => a.details.notes as string[]);
+      expect(notes.filter((n) => n.includes('before the log read begins'))).toEqual([
+        expect.stringMatching(/^INCOMPLETE: the window starts at 2018-03-01T00:00:00\.000, before the log read begins: .*; add the log backups of that time to the job \(trn\), or start the window later \(from\)$/),
+      ]);
+    } finally {
+      store.close();
+    }
+  }, 60_000);
+});
