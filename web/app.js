@@ -1196,7 +1196,7 @@ function renderRunEnd(run) {
     leftText.textContent = 'Every batch was committed before the run stopped; resuming it inserts nothing, records its end and writes its undo script from its ledger.'
       + (run.target?.name ? '' : ` Started with a connection given in the request: resume it through the API (POST /api/reinsert-runs/${run.id}/resume) with that same connection.`);
   } else if (ended && left) {
-    leftText.textContent = `${left.rows.toLocaleString()} row(s) in ${left.batches} batch(es) not yet committed${left.notApproved ? `; ${left.notApproved.toLocaleString()} of them no longer approved (their batch(es) would fail again)` : ''}${left.elsewhere ? `; ${left.elsewhere.toLocaleString()} of them already put back by another job's re-insert run into the same table (their batch(es) would fail again: never twice)` : ''}.`
+    leftText.textContent = `${left.rows.toLocaleString()} row(s) in ${left.batches} batch(es) not yet committed${left.notApproved ? `; ${left.notApproved.toLocaleString()} of them no longer approved (their batch(es) would fail again)` : ''}${left.elsewhere ? `; ${left.elsewhere.toLocaleString()} of them already put back by another job's re-insert run into the same table (their batch(es) would fail again: never twice)` : ''}${left.inSideTable ? `; ${left.inSideTable.toLocaleString()} of them already put into the same side table by another run of this job (their batch(es) would fail again: never twice)` : ''}.`
       + (run.target?.name ? '' : ` Started with a connection given in the request: the page resumes only runs into a configured target; resume it through the API (POST /api/reinsert-runs/${run.id}/resume) with that same connection.`);
   }
   const btn = $('run-resume');
@@ -1223,6 +1223,7 @@ function confirmResume() {
   const again = [
     left.notApproved ? `${left.notApproved.toLocaleString()} of these rows are no longer approved` : '',
     left.elsewhere ? `${left.elsewhere.toLocaleString()} of these rows were already put back by another job's re-insert run into the same table (never twice)` : '',
+    left.inSideTable ? `${left.inSideTable.toLocaleString()} of these rows were already put into the same side table by another run of this job (never twice)` : '',
   ].filter(Boolean);
   warn.hidden = !again.length;
   warn.textContent = again.length ? `${again.join('; ')}: their batch(es) will not run and the run will end failed again. For the other rows, a new run (dry run first) is the way.` : '';

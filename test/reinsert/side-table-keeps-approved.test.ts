@@ -1,5 +1,6 @@
 import { expect, it } from 'vitest';
 import { ReinsertService } from '../../src/reinsert/service.js';
+import { runRemaining } from '../../src/api/run-details.js';
 import { describeCorpus } from '../support/corpus.js';
 import { corpusRows } from '../staging/fixtures.js';
 import { approvedTrailJob, storeAndTarget, targetTables } from './fake-target.js';
@@ -95,6 +96,8 @@ describeCorpus('re-insert: a run into a side table leaves its rows approved', ()
     const b = await svc.start(job, 'op', { dryRun: false, target: spec, tableMap });
     await svc.wait(b.id);
     expect(svc.getRun(b.id)!.outcomes.inserted).toBe(4);
+    // the run's page says so before a Resume is offered
+    expect(await runRemaining(env.store, a.id)).toEqual({ batches: 1, rows: 4, notApproved: 0, elsewhere: 0, inSideTable: 4 });
     await svc.resume(a.id, 'op', spec);
     await svc.wait(a.id);
     const batch = svc.outcomes(a.id).filter((o) => o.outcome === 'error');
@@ -102,6 +105,25 @@ describeCorpus('re-insert: a run into a side table leaves its rows approved', ()
     expect((batch[0]!.detail as { code: string; message: string }).code).toBe('REINSERT_ALREADY_REINSERTED');
     expect((batch[0]!.detail as { message: string }).message).toContain(`by re-insert run ${b.id} of job ${job}: never twice into one table`);
     expect(copiesIn('Trail_check')).toEqual(Array(10).fill(1));
+  });
+
+  it('a job of two tables, one mapped to a side table: only the mapped rows stay approved', async () => {
+    const svc = new ReinsertService(env.store, { connect: env.connect });
+    const job = approvedTrailJob(env.store, corpusRows(60));
+    env.store.decide(job, { actor: 'rev', decision: 'approve', reason: 'r', filter: { table: 'dbo.T' } });
+    const ownIds = (env.store.db.prepare("SELECT id FROM rows WHERE job_id = ? AND tbl = 'dbo.T'").all(job) as { id: number }[]).map((r) => r.id);
+    expect(ownIds.length).toBeGreaterThan(0);
+    const run = await svc.start(job, 'op', { dryRun: false, target: spec, tableMap });
+    await svc.wait(run.id);
+    expect(statuses(job)).toEqual(['approved']);
+    const own = env.store.db.prepare("SELECT status, count(*) AS n FROM rows WHERE job_id = ? AND tbl = 'dbo.T' GROUP BY status").all(job) as { status: string; n: number }[];
+    expect(own.every((r) => r.status === 'reinserted' || r.status === 'conflict'), JSON.stringify(own)).toBe(true);
+    expect(svc.getRun(run.id)!.sideTables).toEqual([{ table: 'dbo.Trail_check', inserted: 10, conflict: 0, error: 0 }]);
+    const sides = env.store.db.prepare('SELECT DISTINCT side_table AS s FROM reinsert_outcomes WHERE run_id = ? AND row_id IN (SELECT value FROM json_each(?))').all(run.id, JSON.stringify(ownIds)) as { s: string | null }[];
+    expect(sides).toEqual([{ s: null }]);
+    // the next run: the mapped table's rows into their own table, nothing of dbo.T again
+    const dry = await svc.dryRun(job, 'op', { target: spec });
+    expect(dry.plan.batches.flatMap((b) => b.rows).map((r) => r.table)).toEqual(Array(10).fill('dbo.LogTestTrailNull'));
   });
 
   it("undo: the side-table run's undo deletes from the side table only, the real-table run's from the real table only", async () => {
