@@ -54,7 +54,7 @@ function inSideTableRows(store: StagingStore, runId: number, ids: number[]): num
   if (!ids.length) return 0;
   const run = readRunTarget(store, runId);
   if (!run?.tableMap) return 0;
-  const done = sideTableRows(store, run.jobId, { exceptRunId: runId });
+  const done = sideTableRows(store, run.jobId, { exceptRunId: runId, rowIds: ids });
   if (!done.size) return 0;
   const row = store.db.prepare('SELECT tbl, status FROM rows WHERE id = ?');
   let n = 0;

@@ -200,7 +200,7 @@ export async function executeRun(store: StagingStore, runId: number, jobId: numb
       // failed run resumed after a newer run into the same side table).
       const side = sideOf(batch.rows[0]?.rowId ?? 0);
       if (side !== null) {
-        const inSide = sideTableRows(store, jobId, { exceptRunId: runId });
+        const inSide = sideTableRows(store, jobId, { exceptRunId: runId, rowIds: batch.rows.map((r) => r.rowId) });
         const already = batch.rows.flatMap((r) => { const e = inSameTable(inSide.get(r.rowId), sideOf(r.rowId) ?? '', place); return e ? [{ id: r.rowId, e }] : []; });
         if (already.length) {
           const error = {

@@ -27,13 +27,14 @@ export interface SideTableRow {
 
 /**
  * The rows of job `jobId` that its real runs (all but `exceptRunId`) inserted into side tables, by
- * row id, each with every run that put it into one (in run order). One query; throws only what
- * better-sqlite3 throws.
+ * row id, each with every run that put it into one (in run order); only rows of `rowIds` when given
+ * (a batch's, checked before it runs). One query; throws only what better-sqlite3 throws.
  */
-export function sideTableRows(store: StagingStore, jobId: number, o: { exceptRunId?: number } = {}): Map<number, SideTableRow[]> {
+export function sideTableRows(store: StagingStore, jobId: number, o: { exceptRunId?: number; rowIds?: readonly number[] } = {}): Map<number, SideTableRow[]> {
   const rows = store.db.prepare(`SELECT o.row_id, o.run_id, o.side_table FROM reinsert_outcomes AS o JOIN reinsert_runs AS r ON r.id = o.run_id
-    WHERE r.job_id = ? AND r.dry_run = 0 AND o.outcome = 'inserted' AND o.side_table IS NOT NULL AND o.run_id <> ? ORDER BY o.run_id, o.row_id`)
-    .all(jobId, o.exceptRunId ?? -1) as { row_id: number; run_id: number; side_table: string }[];
+    WHERE r.job_id = ? AND r.dry_run = 0 AND o.outcome = 'inserted' AND o.side_table IS NOT NULL AND o.run_id <> ?
+      ${o.rowIds ? 'AND o.row_id IN (SELECT value FROM json_each(?))' : ''} ORDER BY o.run_id, o.row_id`)
+    .all(jobId, o.exceptRunId ?? -1, ...(o.rowIds ? [JSON.stringify(o.rowIds)] : [])) as { row_id: number; run_id: number; side_table: string }[];
   const runs = new Map<number, { place: ReinsertPlace; targetName: string | null }>();
   const out = new Map<number, SideTableRow[]>();
   for (const r of rows) {
