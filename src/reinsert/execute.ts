@@ -142,9 +142,10 @@ export async function executeRun(store: StagingStore, runId: number, jobId: numb
     // A batch of an earlier run of the job that staging does not record as committed may have
     // committed in this target all the same (a crash or a lost connection after its COMMIT): its
     // rows are still `approved`, so this run planned them again. Its ledger outcome is recorded
-    // first (those rows become reinserted/conflict), and the batches of this run holding them are
-    // then refused below (REINSERT_ROW_NOT_APPROVED): a new run after a failed or interrupted one
-    // inserted them twice (a heap has nothing to stop it).
+    // first (those rows become reinserted/conflict; rows it put into a side table stay approved, with
+    // their outcome naming it), and the batches of this run holding them are then refused below
+    // (REINSERT_ROW_NOT_APPROVED; into that same side table REINSERT_ALREADY_REINSERTED): a new run
+    // after a failed or interrupted one inserted them twice (a heap has nothing to stop it).
     const earlier = store.db.prepare(
       "SELECT b.run_id, b.batch_no, b.batch_key FROM reinsert_batches AS b JOIN reinsert_runs AS r ON r.id = b.run_id WHERE r.job_id = ? AND r.dry_run = 0 AND b.run_id <> ? AND b.state <> 'committed' ORDER BY b.run_id, b.batch_no",
     ).all(jobId, runId) as { run_id: number; batch_no: number; batch_key: string }[];

@@ -107,6 +107,29 @@ describeCorpus('re-insert: a run into a side table leaves its rows approved', ()
     expect(copiesIn('Trail_check')).toEqual(Array(10).fill(1));
   });
 
+  it('a side-table batch committed in the target but not recorded (a crash): the next run into that side table records it and does not put its rows in again', async () => {
+    let crash = true;
+    const svc = new ReinsertService(env.store, {
+      connect: env.connect,
+      hooks: { afterTargetCommit: () => { if (crash) { crash = false; throw new Error('the service stopped'); } } },
+    });
+    const job = approvedTrailJob(env.store, corpusRows(60));
+    const a = await svc.start(job, 'op', { dryRun: false, target: spec, tableMap, batchSize: 4 });
+    await svc.wait(a.id);
+    expect(svc.getRun(a.id)!.state).toBe('failed');
+    expect(copiesIn('Trail_check')).toEqual(Array(4).fill(1));
+    const b = await svc.start(job, 'op', { dryRun: false, target: spec, tableMap, batchSize: 4 });
+    await svc.wait(b.id);
+    // run A's batch 1 recorded from the ledger (its rows stay approved), run B's batch holding them refused
+    expect(svc.getRun(a.id)!.sideTables).toEqual([{ table: 'dbo.Trail_check', inserted: 4, conflict: 0, error: 0 }]);
+    const failed = svc.outcomes(b.id).filter((o) => o.outcome === 'error');
+    expect(failed).toHaveLength(4);
+    expect((failed[0]!.detail as { code: string; message: string }).message).toContain(`by re-insert run ${a.id} of job ${job}: never twice into one table`);
+    expect(svc.getRun(b.id)!.outcomes.inserted).toBe(6);
+    expect(copiesIn('Trail_check')).toEqual(Array(10).fill(1));
+    expect(statuses(job)).toEqual(['approved']);
+  });
+
   it('a job of two tables, one mapped to a side table: only the mapped rows stay approved', async () => {
     const svc = new ReinsertService(env.store, { connect: env.connect });
     const job = approvedTrailJob(env.store, corpusRows(60));
