@@ -611,7 +611,8 @@ async function openRow(rowId) {
     ...r.warnings.map((w) => `warning: ${w}`),
     // labelled with its zone, as the audit and run tables head theirs: beside the row's log times it read as one of them
     ...r.decisions.map((d) => `${d.decision} by ${d.actor} at ${fmtInstant(d.decidedAt)} (${state.info?.timeZone ?? 'UTC'}): ${d.reason}`),
-    ...r.reinsert.map((o) => `re-insert run ${o.runId}: ${o.outcome}${o.detail?.existing ? ' — existing row ' + objectText(o.detail.existing) : ''}`),
+    // a run into a side table (tableMap) left the row approved: said so, never read as back in its table
+    ...r.reinsert.map((o) => `re-insert run ${o.runId}: ${o.outcome}${o.sideTable ? ` (${o.outcome === 'inserted' ? 'put into' : 'into'} side table ${o.sideTable}: the row stays approved, not back in ${r.table})` : ''}${o.detail?.existing ? ' — existing row ' + objectText(o.detail.existing) : ''}`),
   ];
   // a reason (free text) or warning holding a bidi or zero-width character read as other words: marked, as values are
   $('detail-notes').replaceChildren(...(notes.length ? notes : ['none']).map((n) => el('li', {}, ...visibleText(n))));
@@ -1155,7 +1156,10 @@ function renderRun(run) {
   $('run-title').textContent = `Re-insert run #${run.id} into ${run.target?.name ?? run.target?.database ?? 'the target'}: ${run.state}`;
   $('run-bar').style.width = `${total ? Math.round((done / total) * 100) : run.state === 'succeeded' ? 100 : 0}%`;
   const o = run.outcomes;
-  $('run-status').textContent = `${done} of ${total} batch(es) done · ${o.inserted} inserted · ${o.conflict} conflict(s) · ${o.error} error(s)`;
+  // rows a tableMap sent to side tables are not back in their own tables: said, with the tables
+  const side = (run.sideTables ?? []).filter((s) => s.inserted > 0);
+  $('run-status').textContent = `${done} of ${total} batch(es) done · ${o.inserted} inserted · ${o.conflict} conflict(s) · ${o.error} error(s)`
+    + (side.length ? ` · of the inserted, ${side.map((s) => `${s.inserted} into side table ${s.table}`).join(', ')}: those rows stay approved, not back in their own table (a run without that tableMap puts them back)` : '');
   $('run-batches').replaceChildren(el('tr', {}, ...['batch', 'state', 'rows', 'inserted', 'conflicts', 'errors', `committed (${state.info?.timeZone ?? 'UTC'})`].map((h) => el('th', { text: h }))),
     ...run.batches.map((b) => el('tr', { 'data-batch': String(b.batchNo) }, ...[b.batchNo, b.state, b.rows, b.inserted, b.conflict, b.error, fmtInstant(b.committedAt)].map((v) => el('td', { text: String(v ?? '') })))));
   renderRunEnd(run);
@@ -1192,7 +1196,7 @@ function renderRunEnd(run) {
     leftText.textContent = 'Every batch was committed before the run stopped; resuming it inserts nothing, records its end and writes its undo script from its ledger.'
       + (run.target?.name ? '' : ` Started with a connection given in the request: resume it through the API (POST /api/reinsert-runs/${run.id}/resume) with that same connection.`);
   } else if (ended && left) {
-    leftText.textContent = `${left.rows.toLocaleString()} row(s) in ${left.batches} batch(es) not yet committed${left.notApproved ? `; ${left.notApproved.toLocaleString()} of them no longer approved (their batch(es) would fail again)` : ''}${left.elsewhere ? `; ${left.elsewhere.toLocaleString()} of them already put back by another job's re-insert run into the same table (their batch(es) would fail again: never twice)` : ''}.`
+    leftText.textContent = `${left.rows.toLocaleString()} row(s) in ${left.batches} batch(es) not yet committed${left.notApproved ? `; ${left.notApproved.toLocaleString()} of them no longer approved (their batch(es) would fail again)` : ''}${left.elsewhere ? `; ${left.elsewhere.toLocaleString()} of them already put back by another job's re-insert run into the same table (their batch(es) would fail again: never twice)` : ''}${left.inSideTable ? `; ${left.inSideTable.toLocaleString()} of them already put into the same side table by another run of this job (their batch(es) would fail again: never twice)` : ''}.`
       + (run.target?.name ? '' : ` Started with a connection given in the request: the page resumes only runs into a configured target; resume it through the API (POST /api/reinsert-runs/${run.id}/resume) with that same connection.`);
   }
   const btn = $('run-resume');
@@ -1219,6 +1223,7 @@ function confirmResume() {
   const again = [
     left.notApproved ? `${left.notApproved.toLocaleString()} of these rows are no longer approved` : '',
     left.elsewhere ? `${left.elsewhere.toLocaleString()} of these rows were already put back by another job's re-insert run into the same table (never twice)` : '',
+    left.inSideTable ? `${left.inSideTable.toLocaleString()} of these rows were already put into the same side table by another run of this job (never twice)` : '',
   ].filter(Boolean);
   warn.hidden = !again.length;
   warn.textContent = again.length ? `${again.join('; ')}: their batch(es) will not run and the run will end failed again. For the other rows, a new run (dry run first) is the way.` : '';
@@ -1281,7 +1286,7 @@ async function loadRuns() {
   if (state.jobId !== jobId) return;
   $('runs').replaceChildren(el('tr', {}, ...['run', 'kind', 'by', `created (${state.info?.timeZone ?? 'UTC'})`, 'target', 'state', 'rows', 'inserted', 'conflicts', 'errors'].map((h) => el('th', { text: h }))),
     ...items.map((r) => {
-      const tr = el('tr', { 'data-run': String(r.id), class: r.dryRun ? '' : 'clickable', title: r.dryRun ? '' : 'show this run (its batches; why it failed)' }, ...[r.id, r.dryRun ? 'dry run' : 'run', r.actor, fmtInstant(r.createdAt), r.target?.name ?? r.target?.database ?? '—',
+      const tr = el('tr', { 'data-run': String(r.id), class: r.dryRun ? '' : 'clickable', title: r.dryRun ? '' : 'show this run (its batches; why it failed)' }, ...[r.id, r.dryRun ? 'dry run' : 'run', r.actor, fmtInstant(r.createdAt), (r.target?.name ?? r.target?.database ?? '—') + ((r.sideTables ?? []).length ? ` (side table ${r.sideTables.map((s) => s.table).join(', ')}: rows stay approved)` : ''),
         r.error ? `${r.state} (${r.error.code})` : r.state,
         r.plannedRows ?? r.summary?.rows ?? '', r.outcomes.inserted, r.outcomes.conflict, r.outcomes.error].map((v) => el('td', { text: String(v) })));
       return r.dryRun ? tr : activatable(tr, null, () => watchRun(r.id));

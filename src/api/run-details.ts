@@ -1,6 +1,7 @@
 import type { StagingStore } from '../staging/store.js';
 import { OtherJobsReinserts } from '../reinsert/other-jobs.js';
-import { readRunTarget, targetTableOf } from '../reinsert/run-target.js';
+import { readRunTarget, sideTableOf, targetTableOf } from '../reinsert/run-target.js';
+import { inSameTable, sideTableRows } from '../reinsert/side-tables.js';
 import { readText, type StoredText } from '../staging/stored-text.js';
 
 /**
@@ -23,6 +24,12 @@ export interface RunRemaining {
    * The page said nothing of them: a Resume was offered as if every row left would go in.
    */
   elsewhere: number;
+  /**
+   * Of the rows still approved, the ones another run of this job put into the side table this run
+   * puts them into (its tableMap; such rows stay approved): their batches fail again on a resume
+   * (REINSERT_ALREADY_REINSERTED, never twice into one table), as executeRun checks.
+   */
+  inSideTable: number;
 }
 
 /**
@@ -36,7 +43,27 @@ export async function runRemaining(store: StagingStore, runId: number): Promise<
   let notApproved = 0;
   const q = store.db.prepare('SELECT count(*) AS n FROM rows WHERE status <> \'approved\' AND id IN (SELECT value FROM json_each(?))');
   for (let i = 0; i < ids.length; i += 10_000) notApproved += (q.get(JSON.stringify(ids.slice(i, i + 10_000))) as { n: number }).n;
-  return { batches: batches.length, rows: ids.length, notApproved, elsewhere: await elsewhereRows(store, runId, ids) };
+  return { batches: batches.length, rows: ids.length, notApproved, elsewhere: await elsewhereRows(store, runId, ids), inSideTable: inSideTableRows(store, runId, ids) };
+}
+
+/**
+ * Of `ids` (rows of run `runId` still to run), the approved ones another run of the same job put into
+ * the side table run `runId` sends them to, at a place that may be its own (side-tables.ts).
+ */
+function inSideTableRows(store: StagingStore, runId: number, ids: number[]): number {
+  if (!ids.length) return 0;
+  const run = readRunTarget(store, runId);
+  if (!run?.tableMap) return 0;
+  const done = sideTableRows(store, run.jobId, { exceptRunId: runId, rowIds: ids });
+  if (!done.size) return 0;
+  const row = store.db.prepare('SELECT tbl, status FROM rows WHERE id = ?');
+  let n = 0;
+  for (const id of ids) {
+    const r = row.get(id) as { tbl: StoredText; status: string } | undefined;
+    const side = r?.status === 'approved' ? sideTableOf(run.tableMap, readText(r.tbl)) : null;
+    if (side !== null && inSameTable(done.get(id), side, run.place)) n++;
+  }
+  return n;
 }
 
 /**

@@ -7,6 +7,9 @@ import { silentLogger, type Logger } from '../util/logger.js';
 import { ledgerHolds, type PlannedBatch, type ReinsertPlan } from './plan.js';
 import type { BatchOutcome, ReinsertTarget, RowLedgerEntry, TargetSession } from './target.js';
 import { OtherJobsReinserts, otherJobMessage, type ReinsertPlace } from './other-jobs.js';
+import { readRunTarget, sideTableOf } from './run-target.js';
+import { inSameTable, sideTableMessage, sideTableRows } from './side-tables.js';
+import { readText, type StoredText } from '../staging/stored-text.js';
 
 /**
  * Running a re-insert so that a crash at any point never inserts a row twice.
@@ -19,8 +22,8 @@ import { OtherJobsReinserts, otherJobMessage, type ReinsertPlace } from './other
  *     the row ledger for the rows' deletes (a row put back by any run or script is refused),
  *     insert the rows that have no conflicting key, record them in the row ledger, write the ledger row (key + outcome) and
  *     COMMIT — rows and ledger row commit or vanish together;
- *  3. staging transaction: the row outcomes, the rows' new status and the batch's `committed`
- *     marker, together.
+ *  3. staging transaction: the row outcomes, the rows' new status (none for a row put into a side
+ *     table: it stays approved, side-tables.ts) and the batch's `committed` marker, together.
  * A crash between 2 and 3 leaves a batch `planned` in SQLite but present in the ledger: on resume
  * the ledger's outcome is recorded and nothing is re-inserted. A crash before 2 commits rolls the
  * target transaction back (the connection dies), so the batch is simply run again.
@@ -60,22 +63,51 @@ export function recordBatches(store: StagingStore, runId: number, plan: Reinsert
   })();
 }
 
-/** Step 3: one SQLite transaction for a batch's outcomes, row statuses and commit marker. */
+/**
+ * The side table run `runId` puts each row into (run-target.ts sideTableOf, the run's tableMap as its
+ * plan resolved it), null for a row going into its own table: a function of the row id, reading the
+ * run's target once.
+ */
+function sideTablesOfRun(store: StagingStore, runId: number): (rowId: number) => string | null {
+  const map = readRunTarget(store, runId)?.tableMap ?? null;
+  if (!map || !Object.keys(map).length) return () => null;
+  const tbl = store.db.prepare('SELECT tbl FROM rows WHERE id = ?');
+  return (rowId) => {
+    const t = tbl.get(rowId) as { tbl: StoredText } | undefined;
+    return t ? sideTableOf(map, readText(t.tbl)) : null;
+  };
+}
+
+/**
+ * Step 3: one SQLite transaction for a batch's outcomes, row statuses and commit marker. A row put
+ * into a side table (the run's tableMap sends its table to another one) keeps its status (approved):
+ * its outcome names the side table (`side_table`), and only a run into its own table consumes it.
+ */
 function recordOutcome(store: StagingStore, runId: number, jobId: number, batchNo: number, o: BatchOutcome): void {
-  const out = store.db.prepare('INSERT OR REPLACE INTO reinsert_outcomes (run_id, row_id, batch_no, outcome, detail) VALUES (?, ?, ?, ?, ?)');
+  const out = store.db.prepare('INSERT OR REPLACE INTO reinsert_outcomes (run_id, row_id, batch_no, outcome, detail, side_table) VALUES (?, ?, ?, ?, ?, ?)');
   const st = store.db.prepare('UPDATE rows SET status = ? WHERE id = ? AND job_id = ?');
+  const side = sideTablesOfRun(store, runId);
   store.db.transaction(() => {
-    for (const id of o.inserted) { out.run(runId, id, batchNo, 'inserted', null); st.run('reinserted', id, jobId); }
-    for (const c of o.conflicts) { out.run(runId, c.rowId, batchNo, 'conflict', conflictJson(c.existing)); st.run('conflict', c.rowId, jobId); }
+    for (const id of o.inserted) {
+      const s = side(id);
+      out.run(runId, id, batchNo, 'inserted', null, s);
+      if (s === null) st.run('reinserted', id, jobId);
+    }
+    for (const c of o.conflicts) {
+      const s = side(c.rowId);
+      out.run(runId, c.rowId, batchNo, 'conflict', conflictJson(c.existing), s);
+      if (s === null) st.run('conflict', c.rowId, jobId);
+    }
     store.db.prepare("UPDATE reinsert_batches SET state = 'committed', committed_at = ? WHERE run_id = ? AND batch_no = ?").run(new Date().toISOString(), runId, batchNo);
     store.appendAudit('system', 'reinsert.batch', jobId, { runId, batchNo, inserted: o.inserted.length, conflicts: o.conflicts.length });
   })();
 }
 
 function recordFailure(store: StagingStore, runId: number, jobId: number, batch: PlannedBatch, error: { code: string; message: string; mayHaveCommitted?: boolean }): void {
-  const out = store.db.prepare('INSERT OR REPLACE INTO reinsert_outcomes (run_id, row_id, batch_no, outcome, detail) VALUES (?, ?, ?, ?, ?)');
+  const out = store.db.prepare('INSERT OR REPLACE INTO reinsert_outcomes (run_id, row_id, batch_no, outcome, detail, side_table) VALUES (?, ?, ?, ?, ?, ?)');
+  const side = sideTablesOfRun(store, runId);
   store.db.transaction(() => {
-    for (const r of batch.rows) out.run(runId, r.rowId, batch.batchNo, 'error', JSON.stringify(redactDeep(error)));
+    for (const r of batch.rows) out.run(runId, r.rowId, batch.batchNo, 'error', JSON.stringify(redactDeep(error)), side(r.rowId));
     store.db.prepare("UPDATE reinsert_batches SET state = 'failed' WHERE run_id = ? AND batch_no = ?").run(runId, batch.batchNo);
     store.appendAudit('system', 'reinsert.batch-failed', jobId, { runId, batchNo: batch.batchNo, ...error });
   })();
@@ -101,6 +133,7 @@ export async function executeRun(store: StagingStore, runId: number, jobId: numb
   const recorded = new Map((store.db.prepare('SELECT batch_no, batch_key, row_ids, state FROM reinsert_batches WHERE run_id = ?').all(runId) as BatchRow[]).map((b) => [b.batch_no, b]));
   const others = new OtherJobsReinserts(store, jobId);
   const place: ReinsertPlace = o.place ?? { server: null, database: null };
+  const sideOf = sideTablesOfRun(store, runId);
   await target.ensureLedger();
   for (const l of new Set(plan.batches.filter((b) => b.rows.some((r) => r.rowKey !== null)).map((b) => b.rowLedger))) await target.ensureRowLedger(l);
   const session = await target.session();
@@ -109,9 +142,10 @@ export async function executeRun(store: StagingStore, runId: number, jobId: numb
     // A batch of an earlier run of the job that staging does not record as committed may have
     // committed in this target all the same (a crash or a lost connection after its COMMIT): its
     // rows are still `approved`, so this run planned them again. Its ledger outcome is recorded
-    // first (those rows become reinserted/conflict), and the batches of this run holding them are
-    // then refused below (REINSERT_ROW_NOT_APPROVED): a new run after a failed or interrupted one
-    // inserted them twice (a heap has nothing to stop it).
+    // first (those rows become reinserted/conflict; rows it put into a side table stay approved, with
+    // their outcome naming it), and the batches of this run holding them are then refused below
+    // (REINSERT_ROW_NOT_APPROVED; into that same side table REINSERT_ALREADY_REINSERTED): a new run
+    // after a failed or interrupted one inserted them twice (a heap has nothing to stop it).
     const earlier = store.db.prepare(
       "SELECT b.run_id, b.batch_no, b.batch_key FROM reinsert_batches AS b JOIN reinsert_runs AS r ON r.id = b.run_id WHERE r.job_id = ? AND r.dry_run = 0 AND b.run_id <> ? AND b.state <> 'committed' ORDER BY b.run_id, b.batch_no",
     ).all(jobId, runId) as { run_id: number; batch_no: number; batch_key: string }[];
@@ -161,6 +195,24 @@ export async function executeRun(store: StagingStore, runId: number, jobId: numb
         recordFailure(store, runId, jobId, batch, error);
         failedBatches++;
         continue;
+      }
+      // Never twice into one side table: its rows stay approved (recordOutcome), so another run of
+      // this job may have put them into the table this batch goes to since this run was planned (a
+      // failed run resumed after a newer run into the same side table).
+      const side = sideOf(batch.rows[0]?.rowId ?? 0);
+      if (side !== null) {
+        const inSide = sideTableRows(store, jobId, { exceptRunId: runId, rowIds: batch.rows.map((r) => r.rowId) });
+        const already = batch.rows.flatMap((r) => { const e = inSameTable(inSide.get(r.rowId), sideOf(r.rowId) ?? '', place); return e ? [{ id: r.rowId, e }] : []; });
+        if (already.length) {
+          const error = {
+            code: 'REINSERT_ALREADY_REINSERTED',
+            message: `batch ${batch.batchNo} of run ${runId} not run: ${sideTableMessage(already[0]!.id, jobId, already[0]!.e)}${already.length > 1 ? ` (and ${already.length - 1} more row(s) of the batch: ${already.slice(1, 11).map((a) => a.id).join(', ')}${already.length > 11 ? ' …' : ''})` : ''}; nothing of the batch was inserted (start a new run for the rest: it leaves those rows out)`,
+          };
+          log.warn({ batchNo: batch.batchNo, rows: already.length }, 'batch holds rows another run of the job put into the same side table');
+          recordFailure(store, runId, jobId, batch, error);
+          failedBatches++;
+          continue;
+        }
       }
       let outcome: BatchOutcome;
       try {

@@ -55,6 +55,19 @@ export function targetTableOf(tableMap: Record<string, string> | null, tbl: stri
 }
 
 /**
+ * The side table a run puts a row of source table `tbl` into: the `schema.name` its tableMap sends
+ * `tbl` to when that is another table, else null (no map, or a map to the table itself, in any case:
+ * `dbo.Contact` → `dbo.contact` is the row's own table on a case-insensitive server, and taken so on
+ * any, the safe side: such a run consumes the row as a run into its own table does). A run's
+ * database is not looked at: a run into another database's table of the same name is a run into
+ * the row's own table (the same table of a restored or side copy cannot be told from the real one).
+ */
+export function sideTableOf(tableMap: Record<string, string> | null | undefined, tbl: string): string | null {
+  const to = targetTableOf(tableMap ?? null, tbl);
+  return lower(to) === lower(tbl) ? null : to;
+}
+
+/**
  * A run's tableMap as its plan applied it: the run records the map as the request gave it (a key
  * in another case, `[dbo].[T]`, `T` without schema), the plan resolved each key to a table of the
  * job and each target to plain `schema.name` (plan.ts resolveTableMap). Looked up verbatim, such a

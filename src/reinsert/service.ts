@@ -9,7 +9,9 @@ import { quoteQualified, splitQualifiedName } from '../util/tsql.js';
 import { executeRun, type ExecuteHooks, type RunSummary } from './execute.js';
 import { driverDatabaseOf, driverServerOf, MssqlTarget } from './mssql-target.js';
 import { OtherJobsReinserts, otherJobMessage, type OtherJobRow, type ReinsertPlace } from './other-jobs.js';
-import { serverSpelling } from './run-target.js';
+import { readRunTarget, serverSpelling, sideTableOf, targetTableOf } from './run-target.js';
+import { readText, type StoredText } from '../staging/stored-text.js';
+import { inSameTable, sideTableMessage, sideTableRows, type SideTableRow } from './side-tables.js';
 import { compareDatabases, type DatabaseCheck } from './source-database.js';
 import type { JobRecord, SourceDatabase } from '../staging/types.js';
 import { notScripted, planReinsertCooperatively, recoveredFromLog, renderScript, resolveTableMap, renderUndoScript, yieldToEventLoop, type ReinsertPlan, type ScriptDatabase } from './plan.js';
@@ -290,6 +292,11 @@ export interface RunRecord {
   summary: Record<string, unknown> | null;
   error: { code: string; message: string } | null;
   outcomes: { inserted: number; conflict: number; error: number };
+  /**
+   * The side tables the run's tableMap sent rows to (`schema.name`), each with its outcome counts
+   * (of `outcomes`): rows inserted there stay approved, not back in their own table; [] when none.
+   */
+  sideTables: { table: string; inserted: number; conflict: number; error: number }[];
 }
 
 interface RunDbRow {
@@ -426,6 +433,21 @@ export class ReinsertService {
         return !other;
       });
     }
+    // Never twice into one side table: a row a run of this job put into a side table stays approved
+    // (execute.ts recordOutcome), and is left out of a plan into that same table and place; a plan
+    // into its own table (or another side table) takes it. Not for a resume nor an undo, as above.
+    const inSide: { row: (typeof rows)[number]; side: SideTableRow }[] = [];
+    if (opts.otherJobs ?? !opts.anyStatus) {
+      const done = sideTableRows(this.store, jobId);
+      if (done.size) {
+        const place = placeOf(req.target, opts.database);
+        rows = rows.filter((r) => {
+          const side = inSameTable(done.get(r.id), targetTableOf(tableMap ?? null, r.table), place);
+          if (side) inSide.push({ row: r, side });
+          return !side;
+        });
+      }
+    }
     // a comparison's rows are keyed in the target's row ledger by their values and copy (comparison-keys.ts)
     const valuesKeys = await comparisonRowKeys(this.store, jobId, rows, yieldToEventLoop);
     const plan = await planReinsertCooperatively(rows.map((r) => ({ id: r.id, table: r.table, lsn: r.lsn, values: r.values, operation: r.operation, fromLog: recoveredFromLog(r), valuesKey: valuesKeys.get(r.id), mayBeChanged: r.warnings.some((w) => w.includes(MAY_BE_CHANGED)) })), tables, fks, {
@@ -434,6 +456,9 @@ export class ReinsertService {
     });
     for (const { row: r, other } of elsewhere) {
       plan.problems.push({ rowId: r.id, lsn: r.lsn, table: r.table, code: 'REINSERT_ALREADY_REINSERTED', message: otherJobMessage(r.id, other) });
+    }
+    for (const { row: r, side } of inSide) {
+      plan.problems.push({ rowId: r.id, lsn: r.lsn, table: r.table, code: 'REINSERT_ALREADY_REINSERTED', message: sideTableMessage(r.id, jobId, side) });
     }
     for (const { row: r, column, char } of stale) {
       plan.problems.push({ rowId: r.id, lsn: r.lsn, table: r.table, code: 'REINSERT_STALE_TEXT', message: `row ${r.id}'s column ${column} (code page 1252 text) holds U+${char.toString(16).toUpperCase().padStart(4, '0')}, a control character no 1252 byte decodes to: it was staged by a rowback that read 1252's bytes 0x80–0x9F (€ ‚ „ … “ ” – — ™ …) as control characters (Node's TextDecoder('windows-1252'), fixed on 2026-12-03), and re-inserted it would be written so; scan the source again and stage the row anew` });
@@ -464,25 +489,47 @@ export class ReinsertService {
   }
 
   /**
-   * Rows of the job its executed runs put back (status `reinserted`), per run with where it put
-   * them, and the way to put them into another table as well; null when none. A run into a side
-   * table (to check the rows first) marks its rows re-inserted, so the run into the real table
-   * then planned nothing: `REINSERT_NOTHING_TO_DO: job 1 has no approved rows that can be
-   * re-inserted`, and the dry run an empty script, neither saying why nor what to do.
+   * Rows of the job its executed runs put back into their own tables (status `reinserted`), per run
+   * with where it put them; null when none. Said when a plan comes out empty: the refusal
+   * (`REINSERT_NOTHING_TO_DO`) and a dry run's `NOTHING PLANNED` line said neither why nor what to do.
+   * A run into a side table leaves its rows approved (execute.ts recordOutcome), so they are not
+   * here; but a side-table run of a build before staging migration 12 marked them re-inserted: those
+   * are counted apart, with the way to put them into their own table (the SQL export of
+   * status=reinserted, run by hand; its row-ledger check skips a row already put back into its table).
    */
   private reinsertedNote(jobId: number): string | null {
-    const runs = this.store.db.prepare(`SELECT o.run_id AS runId, r.target AS target, COUNT(*) AS n FROM reinsert_outcomes o
+    const rows = this.store.db.prepare(`SELECT o.run_id AS runId, w.tbl AS tbl FROM reinsert_outcomes o
       JOIN reinsert_runs r ON r.id = o.run_id JOIN rows w ON w.id = o.row_id
-      WHERE r.job_id = ? AND r.dry_run = 0 AND o.outcome = 'inserted' AND w.status = 'reinserted' GROUP BY o.run_id ORDER BY o.run_id`).all(jobId) as { runId: number; target: string; n: number }[];
-    if (!runs.length) return null;
-    const total = runs.reduce((n, r) => n + r.n, 0);
-    const where = runs.map((r) => {
-      const t = JSON.parse(r.target) as { name?: string; database?: string | null; tableMap?: Record<string, string> | null };
-      const place = [t.name ? `target ${t.name}` : null, t.database ? `database ${t.database}` : null].filter(Boolean).join(', ');
-      const map = t.tableMap && Object.keys(t.tableMap).length ? `, side table(s) ${Object.entries(t.tableMap).map(([a, b]) => `${a} → ${b}`).join(', ')}` : '';
-      return `run ${r.runId}: ${r.n} row(s)${place ? ` into ${place}` : ''}${map}`;
-    });
-    return `${total} approved row(s) of job ${jobId} were already re-inserted by its runs (${where.join('; ')}) and are not planned again (never twice by rowback's runs); to put them into another table as well (the real table after a side table), export them with GET /api/jobs/${jobId}/export?format=sql&status=reinserted and run that script (its row-ledger check skips a row already put back into its table)`;
+      WHERE r.job_id = ? AND r.dry_run = 0 AND o.outcome = 'inserted' AND o.side_table IS NULL AND w.status = 'reinserted' ORDER BY o.run_id`).all(jobId) as { runId: number; tbl: StoredText }[];
+    if (!rows.length) return null;
+    // per run: its rows here, those its tableMap sent to a side table, its map as the request gave it (said) and as its plan resolved it (judged)
+    const runs = new Map<number, { n: number; side: number; given: Record<string, string> | null; map: Record<string, string> | null; place: string }>();
+    for (const r of rows) {
+      let run = runs.get(r.runId);
+      if (!run) {
+        const t = readRunTarget(this.store, r.runId);
+        const recorded = JSON.parse((this.store.db.prepare('SELECT target FROM reinsert_runs WHERE id = ?').get(r.runId) as { target: string }).target) as { name?: string; tableMap?: Record<string, string> | null };
+        const place = [recorded.name ? `target ${recorded.name}` : null, t?.place.database ? `database ${t.place.database}` : null].filter(Boolean).join(', ');
+        run = { n: 0, side: 0, given: recorded.tableMap ?? null, map: t?.tableMap ?? null, place };
+        runs.set(r.runId, run);
+      }
+      run.n++;
+      if (sideTableOf(run.map, readText(r.tbl)) !== null) run.side++;
+    }
+    const total = rows.length;
+    const say = (runId: number, n: number, run: { given: Record<string, string> | null; place: string }, side: boolean) => {
+      const map = side && run.given ? `, side table(s) ${Object.entries(run.given).map(([a, b]) => `${a} → ${b}`).join(', ')}` : '';
+      return `run ${runId}: ${n} row(s)${run.place ? ` into ${run.place}` : ''}${map}`;
+    };
+    const own = [...runs].filter(([, r]) => r.n > r.side);
+    const old = [...runs].filter(([, r]) => r.side > 0);
+    const oldRows = old.reduce((n, [, r]) => n + r.side, 0);
+    const parts: string[] = [];
+    if (total > oldRows) parts.push(`${total - oldRows} approved row(s) of job ${jobId} were already re-inserted into their own table(s) by its runs (${own.map(([id, r]) => say(id, r.n - r.side, r, false)).join('; ')}) and are not planned again (never twice by rowback's runs)`);
+    if (oldRows) {
+      parts.push(`${oldRows} approved row(s) of job ${jobId} were put into side tables by runs of a rowback before side-table runs left rows approved (${old.map(([id, r]) => say(id, r.side, r, true)).join('; ')}), which marked them re-inserted, so no run plans them again; to put them into their own table as well, export them with GET /api/jobs/${jobId}/export?format=sql&status=reinserted and run that script (its row-ledger check skips a row already put back into its table)`);
+    }
+    return parts.join('; ');
   }
 
   private insertRun(jobId: number, actor: string, req: ReinsertRequest, state: RunRecord['state'], used?: string | null): number {
@@ -727,6 +774,9 @@ export class ReinsertService {
       id: r.id, jobId: r.job_id, actor: r.actor, createdAt: r.created_at, finishedAt: r.finished_at, dryRun: r.dry_run === 1,
       target: JSON.parse(r.target), state: r.state, batchSize: r.batch_size, summary: r.summary ? JSON.parse(r.summary) : null,
       error: r.error ? JSON.parse(r.error) : null, outcomes: { inserted: n('inserted'), conflict: n('conflict'), error: n('error') },
+      sideTables: (this.store.db.prepare(`SELECT side_table AS tbl, sum(outcome = 'inserted') AS inserted, sum(outcome = 'conflict') AS conflict, sum(outcome = 'error') AS error
+        FROM reinsert_outcomes WHERE run_id = ? AND side_table IS NOT NULL GROUP BY side_table ORDER BY side_table`).all(runId) as { tbl: string; inserted: number; conflict: number; error: number }[])
+        .map((x) => ({ table: x.tbl, inserted: x.inserted, conflict: x.conflict, error: x.error })),
     };
   }
 
@@ -789,12 +839,20 @@ function summarise(plan: ReinsertPlan): Record<string, unknown> {
 
 /**
  * The staged rows of a job that executed rowback runs inserted (ledger outcome `inserted`), with
- * the run that inserted each: the only rows an undo may delete.
+ * the runs that inserted each, in run order: the only rows an undo may delete. A row has two or more
+ * when runs put it into side tables (they leave it approved) and into its own table; one run each
+ * was kept, and the undo deleted the row from one of those tables only.
  */
-export function insertedByRuns(store: StagingStore, jobId: number): Map<number, number> {
+export function insertedByRuns(store: StagingStore, jobId: number): Map<number, number[]> {
   const rows = store.db.prepare(`SELECT o.row_id, o.run_id FROM reinsert_outcomes o JOIN reinsert_runs r ON r.id = o.run_id
-    WHERE r.job_id = ? AND r.dry_run = 0 AND o.outcome = 'inserted'`).all(jobId) as { row_id: number; run_id: number }[];
-  return new Map(rows.map((r) => [r.row_id, r.run_id]));
+    WHERE r.job_id = ? AND r.dry_run = 0 AND o.outcome = 'inserted' ORDER BY o.run_id`).all(jobId) as { row_id: number; run_id: number }[];
+  const out = new Map<number, number[]>();
+  for (const r of rows) {
+    const l = out.get(r.row_id);
+    if (l) l.push(r.run_id);
+    else out.set(r.row_id, [r.run_id]);
+  }
+  return out;
 }
 
 /**

@@ -317,6 +317,17 @@ ALTER TABLE jobs ADD COLUMN source_database TEXT;
 ALTER TABLE jobs ADD COLUMN connection TEXT;
 `,
   },
+  {
+    version: 12,
+    name: 'a row outcome of a re-insert run into a side table (tableMap) names that table; such a run leaves the row approved',
+    // `schema.name` of the side table the run put the row into (or tried to): the run's tableMap sent
+    // the row's table to another table (execute.ts sideTableFor). NULL: the row's own table, and
+    // every outcome recorded before this column existed (a side-table run of an earlier build marked
+    // its rows reinserted; they stay so, and a new run still refuses them: service.ts reinsertedNote).
+    sql: `
+ALTER TABLE reinsert_outcomes ADD COLUMN side_table TEXT;
+`,
+  },
 ];
 
 export function migrate(db: Database, migrations: Migration[] = MIGRATIONS): number[] {

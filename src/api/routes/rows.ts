@@ -111,7 +111,8 @@ export default async function rowRoutes(fastify: FastifyInstance) {
     const row = app.staging.getRow(req.params.id, req.params.rowId);
     if (!row) throw new StagingError('STAGING_ROW_NOT_FOUND', `job ${req.params.id} has no row ${req.params.rowId}`);
     const decisions = app.staging.rowDecisions(row.id);
-    const outcomes = app.staging.db.prepare('SELECT run_id AS runId, outcome, detail FROM reinsert_outcomes WHERE row_id = ? ORDER BY run_id').all(row.id) as { runId: number; outcome: string; detail: string | null }[];
+    // sideTable: the side table a run's tableMap sent the row to (it stays approved), null for its own table
+    const outcomes = app.staging.db.prepare('SELECT run_id AS runId, outcome, detail, side_table AS sideTable FROM reinsert_outcomes WHERE row_id = ? ORDER BY run_id').all(row.id) as { runId: number; outcome: string; detail: string | null; sideTable: string | null }[];
     return { ...row, decisions, reinsert: outcomes.map((o) => hideOutcomeMessage({ ...o, detail: o.detail ? JSON.parse(o.detail) : null }, req.principal?.role)) };
   });
 
@@ -213,11 +214,11 @@ export default async function rowRoutes(fastify: FastifyInstance) {
     // merely matches a staged key, whatever it was recovered from, and from where each run put it:
     // its tableMap (a side table) and database. Planned without them, the undo of update
     // before-images a run put into a side table deleted the live rows of their keys in the source table.
-    const inserted = format === 'undo-sql' ? insertedByRuns(app.staging, jobId) : new Map<number, number>();
+    const inserted = format === 'undo-sql' ? insertedByRuns(app.staging, jobId) : new Map<number, number[]>();
     const groups = new Map<string, { tableMap?: Record<string, string>; database?: string; ledgerTable?: string; ids: number[] }>();
     const runTarget = new Map<number, { tableMap?: Record<string, string>; database?: string; ledgerTable?: string }>();
-    for (const id of ids) {
-      const runId = inserted.get(id);
+    // a row put into a side table and then into its own table is in two runs' ledgers: undone from both
+    for (const [id, runId] of ids.flatMap((id) => (inserted.get(id) ?? [undefined]).map((runId) => [id, runId] as const))) {
       let where: { tableMap?: Record<string, string>; database?: string; ledgerTable?: string } = {};
       if (runId !== undefined) {
         if (!runTarget.has(runId)) {
@@ -261,11 +262,11 @@ export default async function rowRoutes(fastify: FastifyInstance) {
         // planned here without the target's foreign keys, the tables came by name, and a parent's
         // rows were deleted before its child's (Msg 547, the whole undo rolled back)
         const sequence = new Map<number, number[]>();
-        const runs = [...new Set(inserted.values())];
+        const runs = [...new Set([...inserted.values()].flat())];
         const q = app.staging.db.prepare('SELECT batch_no, row_ids FROM reinsert_batches WHERE run_id = ? ORDER BY batch_no');
         for (const runId of runs) {
           for (const b of q.all(runId) as { batch_no: number; row_ids: string }[]) {
-            (JSON.parse(b.row_ids) as number[]).forEach((rowId, i) => { if (inserted.get(rowId) === runId) sequence.set(rowId, [runId, b.batch_no, i]); });
+            (JSON.parse(b.row_ids) as number[]).forEach((rowId, i) => { if (inserted.get(rowId)?.includes(runId)) sequence.set(rowId, [runId, b.batch_no, i]); });
           }
         }
         plan = inInsertionOrder(plan, sequence);
