@@ -66,8 +66,10 @@ export const DEFAULT_REQUEST_TIMEOUT_MS = 600_000;
  *
  * requestTimeout: the key mssql reads is `Request Timeout` (any letter case), in milliseconds
  * (mssql lib/base/connection-pool.js: `parseInt(value, 10)`, unlike `Connect Timeout`, seconds);
- * `0` or a negative value is no timeout (tedious-pool: `< 0` → 0). `RequestTimeout`,
- * `requestTimeout` and SqlClient's `Command Timeout` are not keys mssql reads. A `Request Timeout`
+ * `0` or a negative value is no timeout (tedious-pool: `< 0` → 0). `RequestTimeout` and
+ * `requestTimeout` are not keys mssql reads; SqlClient's `Command Timeout` (seconds, Microsoft
+ * Learn, SqlConnection.ConnectionString: "Command Timeout … in seconds … 0 indicates no limit") is
+ * not either, and is read here (whole seconds; refused beside a Request Timeout). A `Request Timeout`
  * that is no whole number of milliseconds as written is refused: no number at all (mssql gives
  * null, and the driver took its 15 s), or one parseInt cuts short ('30s' was 30 ms, '1.5' and
  * '1e6' 1 ms: every request then timed out at once; rawRequestTimeout).
@@ -79,25 +81,35 @@ export function targetPoolConfig(connectionString: string): sql.config {
   // mssql reads the value with parseInt, which stops at the first non-digit: '30s' was 30 ms,
   // '1.5' and '1e6' 1 ms, '2 minutes' 2 ms, every request then timing out at once. The value as
   // written must be a whole number of milliseconds.
-  const raw = rawRequestTimeout(connectionString);
+  const raw = rawConnectionValue(connectionString, 'request timeout');
   if (given === null || (given !== undefined && !Number.isFinite(given)) || (raw !== undefined && !/^[+-]?\d+$/.test(raw.trim()))) {
     throw new InputError('INPUT_BAD_OPTION', 'the target\'s connection string sets Request Timeout to something that is not a number: give it in milliseconds (Request Timeout=600000 for 10 minutes; 0 for none)', { field: 'connectionString' });
+  }
+  // SqlClient's `Command Timeout` (seconds; 0 = none): a .NET application's connection string pasted
+  // as it is. mssql does not read it, so a `Command Timeout=0` meant to lift the limit left the
+  // 10 minutes, and `Command Timeout=30` had no effect. Read here, in seconds, when the string sets
+  // no Request Timeout; both set is refused (which one was meant cannot be told).
+  const command = rawConnectionValue(connectionString, 'command timeout');
+  if (command !== undefined) {
+    if (raw !== undefined) throw new InputError('INPUT_BAD_OPTION', 'the target\'s connection string sets both Request Timeout (mssql\'s key, milliseconds) and Command Timeout (SqlClient\'s, seconds): keep one', { field: 'connectionString' });
+    if (!/^\d+$/.test(command.trim())) throw new InputError('INPUT_BAD_OPTION', 'the target\'s connection string sets Command Timeout to something that is not a whole number of seconds: give it in seconds (Command Timeout=600 for 10 minutes; 0 for none)', { field: 'connectionString' });
+    return { ...config, requestTimeout: Number(command.trim()) * 1000, options: { ...config.options, useUTC: true } };
   }
   return { ...config, requestTimeout: given ?? DEFAULT_REQUEST_TIMEOUT_MS, options: { ...config.options, useUTC: true } };
 }
 
 /**
- * The `Request Timeout` value of `connectionString` as written (the last one given), read by the
- * parser mssql itself reads connection strings with (@tediousjs/connection-string, resolved from
- * mssql's own location so that it is mssql's copy: key case and spaces, quoting as mssql takes
- * them), or undefined when the string sets none or that parser cannot be loaded (then mssql's
- * number is all there is).
+ * The value of `key` (lower case: `request timeout`, `command timeout`) in `connectionString` as
+ * written (the last one given), read by the parser mssql itself reads connection strings with
+ * (@tediousjs/connection-string, resolved from mssql's own location so that it is mssql's copy: key
+ * case and spaces, quoting as mssql takes them), or undefined when the string sets none or that
+ * parser cannot be loaded (then mssql's number is all there is).
  */
-function rawRequestTimeout(connectionString: string): string | undefined {
+function rawConnectionValue(connectionString: string, key: string): string | undefined {
   try {
     const fromMssql = createRequire(createRequire(import.meta.url).resolve('mssql'));
     const cs = fromMssql('@tediousjs/connection-string') as { parse(s: string): { get(key: string): string | undefined } };
-    return cs.parse(connectionString).get('request timeout');
+    return cs.parse(connectionString).get(key);
   } catch {
     return undefined;
   }

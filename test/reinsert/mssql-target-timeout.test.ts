@@ -54,6 +54,21 @@ describe('a re-insert target\'s request timeout', () => {
     expect(targetPoolConfig('Server=db1;Password="x;Request Timeout=5s";Request Timeout=5000').requestTimeout).toBe(5_000);
   });
 
+  it("SqlClient's Command Timeout (seconds) is read, as mssql does not: a pasted .NET string's Command Timeout=0 kept the 10 minutes (SYNTHETIC strings)", () => {
+    expect(targetPoolConfig('Server=db1;Command Timeout=0').requestTimeout).toBe(0);
+    expect(targetPoolConfig('Server=db1;command timeout=30').requestTimeout).toBe(30_000);
+    expect(targetPoolConfig("Server=db1;Command Timeout='1800'").requestTimeout).toBe(1_800_000);
+    // both: which was meant cannot be told; not whole seconds: refused
+    for (const s of ['Server=db1;Command Timeout=30;Request Timeout=5000', 'Server=db1;Command Timeout=1.5', 'Server=db1;Command Timeout=-1', 'Server=db1;Command Timeout=30s']) {
+      let err: unknown;
+      try { targetPoolConfig(s); } catch (e) { err = e; }
+      expect(err, s).toBeInstanceOf(InputError);
+      expect((err as InputError).message, s).toMatch(/Command Timeout/);
+    }
+    // a password holding the key's text is the password's
+    expect(targetPoolConfig('Server=db1;Password="x;Command Timeout=5"').requestTimeout).toBe(DEFAULT_REQUEST_TIMEOUT_MS);
+  });
+
   it('a driver timeout becomes REINSERT_TIMEOUT saying what timed out, after how long and how to raise it (504 in the API)', () => {
     const driver = new sql.RequestError('Timeout: Request failed to complete in 600000ms', 'ETIMEOUT');
     const e = timeoutError(driver, 'the INSERT of row 12 into dbo.T', 600_000) as ReinsertError;
