@@ -768,6 +768,7 @@ export class StagingStore {
     this.requireJob(jobId);
     if (d.seen && !d.ids) throw new InputError('INPUT_VALIDATION', 'seen goes with ids (the statuses of the rows given); with a filter or all: true give asOf (the count=true answer\'s) or expectRows, the count the filter was seen to match', { field: 'seen' });
     if (d.expectRows !== undefined && d.ids) throw new InputError('INPUT_VALIDATION', 'expectRows goes with a filter or all: true; with ids give seen, the statuses the rows were seen with', { field: 'expectRows' });
+    if (d.ids && d.seen) assertSeenMatchesIds(d.ids, d.seen);
     const asOf = d.asOf === undefined ? undefined : decodeAsOf(d.asOf);
     if (asOf && !d.ids) {
       const f: RowFilter = d.all ? {} : d.filter ?? {};
@@ -1190,6 +1191,20 @@ function decodeAsOf(s: string): AsOf {
   const m = /^v1\.([A-Za-z0-9_-]{12})\.(\d{1,15})\.(\d{1,15})\.(\d{1,15}|-)$/.exec(s);
   if (!m) throw new InputError('INPUT_VALIDATION', `asOf '${s.slice(0, 60)}' is not a token this server issued: send the asOf of the rows page (GET /api/jobs/:id/rows; with count=true for a filter or all) as it came`, { field: 'asOf' });
   return { key: m[1]!, decisionId: Number(m[2]), rowId: Number(m[3]), count: m[4] === '-' ? null : Number(m[4]) };
+}
+
+/**
+ * `seen` must name every id given, and only those: an id left out of it was decided unchecked (the
+ * check skipped it, and a decision on a row changed since went through), and a key that is no id
+ * given said nothing checked. InputError INPUT_VALIDATION (field seen) naming them.
+ */
+function assertSeenMatchesIds(ids: number[], seen: Record<string, RowStatus>): void {
+  const given = new Set(ids.map(String));
+  const unseen = [...given].filter((id) => !(id in seen));
+  const extra = Object.keys(seen).filter((k) => !given.has(k));
+  if (!unseen.length && !extra.length) return;
+  const list = (a: string[]): string => `${a.slice(0, 10).join(', ')}${a.length > 10 ? ` … (${a.length} in all)` : ''}`;
+  throw new InputError('INPUT_VALIDATION', `seen must give the status shown of every id given, and of those only: ${unseen.length ? `no status for id${unseen.length > 1 ? 's' : ''} ${list(unseen)}` : ''}${unseen.length && extra.length ? '; ' : ''}${extra.length ? `${extra.length > 1 ? 'keys' : 'key'} ${list(extra)} ${extra.length > 1 ? 'are' : 'is'} not among ids` : ''}: send seen with one entry per id (or leave seen out)`, { field: 'seen' });
 }
 
 /** Reads a cursor `encodeCursor` made; anything else is STAGING_BAD_CURSOR. */
