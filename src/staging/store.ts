@@ -829,6 +829,7 @@ export class StagingStore {
           n = this.db.prepare(`UPDATE rows SET status = ? WHERE id IN (SELECT row_id FROM decision_rows WHERE decision_id = ?)`).run(target, decisionId).changes;
         }
       }
+      this.refuseRowsInRunningRun(jobId, decisionId);
       const which = d.ids ? 'given' : d.all ? `of job ${jobId}` : 'the filter matches';
       const note = n > 0 ? undefined : matched === 0
         ? `nothing was decided: ${d.all ? `job ${jobId} has no rows` : `the filter matches no row of job ${jobId}`}`
@@ -961,6 +962,26 @@ export class StagingStore {
     const counted = matched !== asOf.count ? `the ${whose} were counted ${asOf.count} when shown and are ${matched} now` : `the ${whose} are ${matched}, as counted, but not the rows counted`;
     if (n) throw new StagingError('STAGING_DECISION_STALE', `${counted}: ${n} row(s) staged or decided since: ${said.join('; ')}${n > said.length ? ` … (${n} in all)` : ''}; nothing was decided: count again (Apply, or count=true) and decide again`);
     if (matched !== asOf.count) throw new StagingError('STAGING_DECISION_STALE', `${counted} (a re-insert run took rows since); nothing was decided: count again (Apply, or count=true) and decide again`);
+  }
+
+  /**
+   * A decision (its changed rows: decision_rows of `decisionId`) that would change a row a real
+   * re-insert run of the job, running now, holds in a batch not yet committed: the run may be putting
+   * that row in at this moment, and its outcome then marks it reinserted over the decision (the
+   * reviewer was told "Rejected 1 row(s)" of a row the run put back). StagingError
+   * STAGING_DECISION_RUN_ACTIVE (409) naming the rows, the run and who started it; nothing is decided
+   * (runs inside `decide`'s transaction). Rows of the job the run does not hold are decided as before.
+   */
+  private refuseRowsInRunningRun(jobId: number, decisionId: number): void {
+    const held = this.db.prepare(`SELECT rr.id AS runId, rr.actor, b.batch_no AS batchNo, b.row_ids AS rowIds FROM reinsert_runs rr JOIN reinsert_batches b ON b.run_id = rr.id
+      WHERE rr.job_id = ? AND rr.dry_run = 0 AND rr.state = 'running' AND b.state <> 'committed'`).all(jobId) as { runId: number; actor: string; batchNo: number; rowIds: string }[];
+    if (!held.length) return;
+    const byRow = new Map<number, { runId: number; actor: string; batchNo: number }>();
+    for (const b of held) for (const id of JSON.parse(b.rowIds) as number[]) byRow.set(id, b);
+    const hit = (this.db.prepare('SELECT row_id AS id FROM decision_rows WHERE decision_id = ? ORDER BY row_id').all(decisionId) as { id: number }[]).filter((r) => byRow.has(r.id));
+    if (!hit.length) return;
+    const first = byRow.get(hit[0]!.id)!;
+    throw new StagingError('STAGING_DECISION_RUN_ACTIVE', `${hit.length} of the rows this decision would change ${hit.length === 1 ? 'is' : 'are'} in re-insert run ${first.runId} of job ${jobId}, running (started by ${first.actor}): ${hit.slice(0, 20).map((r) => `#${r.id} (batch ${byRow.get(r.id)!.batchNo})`).join(', ')}${hit.length > 20 ? ` … (${hit.length} in all)` : ''}; the run may be putting them in now, over the decision; nothing was decided: decide them when the run has ended (GET /api/reinsert-runs/${first.runId}), or leave them out of this decision`);
   }
 
   /**
