@@ -77,4 +77,24 @@ describeBrowser('review page: a row another reviewer decided meanwhile', () => {
     expect(desk.store.getRow(jobId, staged)!.status).toBe('approved');
     await expect.poll(() => page.locator(`#grid-body tr[data-row="${staged}"] .st`).first().textContent(), { timeout: 15_000 }).toBe('approved');
   }, 60_000);
+
+  it('rejecting a row the grid shows approved, which bob rejected and approved again meanwhile (ABA), is refused', async () => {
+    const { page } = desk;
+    // a row approved (by bob), shown approved in a grid read since
+    const row = desk.store.listRows(jobId, {}, { limit: 1 }).items[0]!.id;
+    await bobDecides({ decision: 'approve', ids: [row] });
+    await page.locator('#f-status').selectOption('approved');
+    await page.locator('#apply-filters').click();
+    await expect.poll(() => page.locator(`#grid-body tr[data-row="${row}"] .st`).first().textContent(), { timeout: 15_000 }).toBe('approved');
+    await page.locator(`#grid-body tr[data-row="${row}"] input[type=checkbox]`).check();
+    // the status the grid shows is the status now, but bob's second approval (its own reason) is one
+    // the reviewer never saw: rejecting now would overturn it unseen
+    expect((await bobDecides({ decision: 'reject', ids: [row] })).statusCode).toBe(200);
+    expect((await bobDecides({ decision: 'approve', ids: [row] })).statusCode).toBe(200);
+    await page.locator('#reason').fill('not ours (SYNTHETIC)');
+    await page.locator('#reject-selected').click();
+    await expect.poll(() => page.locator('#decision-msg').textContent(), { timeout: 15_000 }).toContain('STAGING_DECISION_STALE');
+    expect(await page.locator('#decision-msg').textContent()).toContain(`#${row} was decided since (approved now; last approved by bob`);
+    expect(desk.store.getRow(jobId, row)!.status).toBe('approved');
+  }, 60_000);
 });
