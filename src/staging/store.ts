@@ -838,7 +838,13 @@ export class StagingStore {
       const unplaced = !d.ids && !d.all && d.filter ? this.unplacedRows(jobId, d.filter) : 0;
       const un = unplaced > 0 ? { unplaced: { rows: unplaced, note: unplacedNote(unplaced, 'not decided') } } : {};
       this.db.prepare('UPDATE decisions SET row_count = ? WHERE id = ?').run(n, decisionId);
-      this.appendAudit(d.actor, `rows.${d.decision}`, jobId, { decisionId, reason: d.reason, rows: n, matched, selector, ...(note ? { note } : {}), ...un });
+      // what the decision was checked against (asOf, seen, expectRows), or null: made on nothing
+      // shown (a script; the last decision won); the entry said neither, so a blind decision and
+      // one checked against the rows shown read alike in the audit log
+      const checked = d.asOf !== undefined || d.seen || d.expectRows !== undefined
+        ? { ...(d.asOf !== undefined ? { asOf: d.asOf } : {}), ...(d.seen ? { seen: Object.keys(d.seen).length } : {}), ...(d.expectRows !== undefined ? { expectRows: d.expectRows } : {}) }
+        : null;
+      this.appendAudit(d.actor, `rows.${d.decision}`, jobId, { decisionId, reason: d.reason, rows: n, matched, selector, checked, ...(note ? { note } : {}), ...un });
       return { decisionId, rows: n, ...(note ? { note } : {}), ...un };
     })();
   }
