@@ -89,7 +89,10 @@ export default async function rowRoutes(fastify: FastifyInstance) {
 
   app.get('/api/jobs/:id/rows', {
     config: { access: 'read' },
-    schema: { tags: ['rows'], summary: "A job's staged rows: filters + keyset (cursor) pagination", params: JobIdParams, querystring: RowListQuery },
+    schema: {
+      tags: ['rows'], summary: "A job's staged rows: filters + keyset (cursor) pagination", params: JobIdParams, querystring: RowListQuery,
+      description: 'Answers { items, next, total (count=true), unplaced, asOf }: asOf is an opaque token of this read (the rows and, with count=true, the count) that a decision sends back (POST /api/jobs/:id/decisions asOf) so that it takes exactly the rows shown: a row staged after this read or decided since is refused, 409 STAGING_DECISION_STALE.',
+    },
   }, async (req) => {
     app.staging.requireJob(req.params.id);
     const filter = toFilter(app.staging, req.params.id, req.query, 'querystring');
