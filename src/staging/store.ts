@@ -916,15 +916,20 @@ export class StagingStore {
   private refuseChangedSince(jobId: number, d: { ids?: number[]; filter?: RowFilter; all?: boolean }, asOf: AsOf): void {
     const lastBy = this.db.prepare(`SELECT d.actor, d.decided_at AS at, d.decision FROM decision_rows x JOIN decisions d ON d.id = x.decision_id WHERE x.row_id = ? ORDER BY d.id DESC LIMIT 1`);
     const decidedSince = 'SELECT x.row_id FROM decision_rows x JOIN decisions dd ON dd.id = x.decision_id WHERE x.decision_id > ? AND dd.job_id = ?';
-    const said: string[] = [];
+    // the first 20 rows named, those alike (one bulk decision by one reviewer) together:
+    // "#51, #52 were decided since (approved now; last approved by rafael at …)"
+    const groups = new Map<string, number[]>();
+    let listed = 0;
     let n = 0;
     const tell = (r: { id: number; status: string }, staged: boolean): void => {
       n++;
-      if (said.length >= 20) return;
-      if (staged) { said.push(`#${r.id} was staged since (${r.status})`); return; }
-      const by = lastBy.get(r.id) as { actor: string; at: string; decision: string } | undefined;
-      said.push(`#${r.id} was decided since (${r.status} now${by ? `; last ${by.decision === 'approve' ? 'approved' : 'rejected'} by ${by.actor} at ${by.at}` : ''})`);
+      if (listed >= 20) return;
+      listed++;
+      const by = staged ? undefined : lastBy.get(r.id) as { actor: string; at: string; decision: string } | undefined;
+      const what = staged ? `staged since (${r.status})` : `decided since (${r.status} now${by ? `; last ${by.decision === 'approve' ? 'approved' : 'rejected'} by ${by.actor} at ${by.at}` : ''})`;
+      groups.set(what, [...(groups.get(what) ?? []), r.id]);
     };
+    const saying = (): string => [...groups].map(([what, ids]) => `${ids.map((id) => `#${id}`).join(', ')} ${ids.length > 1 ? 'were' : 'was'} ${what}`).join('; ') + (n > listed ? ` … (${n} in all)` : '');
     const again = '; nothing was decided: look at the rows again (reload) and decide again';
     if (d.ids) {
       const ids = JSON.stringify([...new Set(d.ids)]);
@@ -933,7 +938,7 @@ export class StagingStore {
         .all(jobId, asOf.rowId, ids, asOf.decisionId, jobId) as { id: number; status: string }[];
       for (const r of decided) tell(r, false);
       for (const r of staged) tell(r, true);
-      if (n) throw new StagingError('STAGING_DECISION_STALE', `${n} of the rows given changed since they were shown (asOf): ${said.join('; ')}${n > said.length ? ` … (${n} in all)` : ''}${again}`);
+      if (n) throw new StagingError('STAGING_DECISION_STALE', `${n} of the rows given changed since they were shown (asOf): ${saying()}${again}`);
       return;
     }
     const f: RowFilter = d.all ? {} : d.filter ?? {};
@@ -966,7 +971,7 @@ export class StagingStore {
     const matched = this.countRows(jobId, f);
     const whose = d.all ? `job's rows` : `filter's rows`;
     const counted = matched !== asOf.count ? `the ${whose} were counted ${asOf.count} when shown and are ${matched} now` : `the ${whose} are ${matched}, as counted, but not the rows counted`;
-    if (n) throw new StagingError('STAGING_DECISION_STALE', `${counted}: ${n} row(s) staged or decided since: ${said.join('; ')}${n > said.length ? ` … (${n} in all)` : ''}; nothing was decided: count again (Apply, or count=true) and decide again`);
+    if (n) throw new StagingError('STAGING_DECISION_STALE', `${counted}: ${n} row(s) staged or decided since: ${saying()}; nothing was decided: count again (Apply, or count=true) and decide again`);
     if (matched !== asOf.count) throw new StagingError('STAGING_DECISION_STALE', `${counted} (a re-insert run took rows since); nothing was decided: count again (Apply, or count=true) and decide again`);
   }
 

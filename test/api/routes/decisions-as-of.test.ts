@@ -61,6 +61,14 @@ describe('a decision sent with asOf takes the rows shown, not just as many', () 
     expect(status(11)).toBe('approved');
   });
 
+  it("another reviewer's bulk decision since is named once for its rows, not once a row", async () => {
+    const shown = await read('status=pending&count=true&limit=1');
+    expect((await post(t.tokens.reviewer, { decision: 'reject', ids: [1, 2, 3, 4, 5] })).statusCode).toBe(200);
+    const r = await post(bob, { decision: 'approve', filter: { status: 'pending' }, asOf: shown.asOf });
+    expect(r.statusCode).toBe(409);
+    expect(r.json().message).toMatch(/5 row\(s\) staged or decided since: #1, #2, #3, #4, #5 were decided since \(rejected now; last rejected by rafael at [^)]+\); nothing was decided/);
+  });
+
   it('a row decided since outside the filter before and after is no reason to refuse', async () => {
     expect((await post(t.tokens.reviewer, { decision: 'approve', ids: [10] })).statusCode).toBe(200);
     const shown = await read('status=pending&count=true&limit=50');
