@@ -69,6 +69,18 @@ describe('a decision sent with asOf takes the rows shown, not just as many', () 
     expect(r.json().message).toMatch(/5 row\(s\) staged or decided since: #1, #2, #3, #4, #5 were decided since \(rejected now; last rejected by rafael at [^)]+\); nothing was decided/);
   });
 
+  it('two reviewers at once on the same read: one decision is taken, the other refused naming it', async () => {
+    const shown = await read('status=pending&count=true&limit=50');
+    const [a, b] = await Promise.all([
+      post(t.tokens.reviewer, { decision: 'approve', filter: { status: 'pending', login: 'sa' }, asOf: (await read('status=pending&login=sa&count=true&limit=1')).asOf }),
+      post(bob, { decision: 'reject', filter: { status: 'pending' }, asOf: shown.asOf }),
+    ]);
+    expect([a.statusCode, a.json().rows]).toEqual([200, 50]);
+    expect([b.statusCode, b.json().code]).toEqual([409, 'STAGING_DECISION_STALE']);
+    expect(b.json().message).toMatch(/counted 120 when shown and are 70 now: 50 row\(s\) staged or decided since: #\d+, .* were decided since \(approved now; last approved by rafael at /);
+    expect(t.store.countRows(jobId, { status: 'rejected' })).toBe(0);
+  });
+
   it('a row decided since outside the filter before and after is no reason to refuse', async () => {
     expect((await post(t.tokens.reviewer, { decision: 'approve', ids: [10] })).statusCode).toBe(200);
     const shown = await read('status=pending&count=true&limit=50');
