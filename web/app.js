@@ -59,6 +59,9 @@ const state = {
   page: 0,
   next: null,
   total: 0,
+  // asOf tokens of the last page read and of the last count (loadPage)
+  pageAsOf: null,
+  countAsOf: null,
   unplaced: null,
   rows: [],
   selected: new Set(),
@@ -470,7 +473,12 @@ async function loadPage({ recount = false } = {}) {
   const jobId = state.jobId;
   const page = await api(`/api/jobs/${jobId}/rows?${qs}`);
   if (state.jobId !== jobId) return; // another job opened meanwhile: its grid is not this one's
-  if (page.total !== undefined) state.total = page.total;
+  // the asOf tokens a decision sends back: the page's (its rows, for a decision by ids) and the
+  // count's (the rows the page line counts, for all matching); the server refuses a decision when
+  // the rows it would take are not those (staged or decided since), where a count alone missed a
+  // row staged and another decided since
+  if (page.total !== undefined) { state.total = page.total; state.countAsOf = page.asOf; }
+  state.pageAsOf = page.asOf;
   // rows of no begin time the from/to window cannot place: counted on the first page, said beside
   // the page line (the API's sentence as its tooltip), kept while paging the same filter
   if (!cursor || recount) state.unplaced = page.unplaced ?? null;
@@ -644,10 +652,17 @@ async function decide(decision, by) {
     // the statuses the grid shows them with: a row another reviewer decided since is refused
     // (STAGING_DECISION_STALE), not overturned unseen
     body.seen = Object.fromEntries(state.rows.filter((r) => state.selected.has(r.id)).map((r) => [String(r.id), r.status]));
+    // and the read they were shown by: a row decided since, even back to the status shown, is refused
+    if (state.pageAsOf) body.asOf = state.pageAsOf;
   } else if (!sameFilter(readFilter(), state.filter)) {
     // "all matching" is the filter the grid shows (the last applied), not the one typed since:
     // deciding the applied one while the form showed another decided rows the reviewer never saw
     msg.textContent = 'The filter fields were changed and not applied: the grid still shows the last applied filter. Press Apply (and check the rows), then decide.';
+    msg.classList.add('error');
+    return;
+  } else if (!state.countAsOf) {
+    // without the count's token the server could not tell the rows counted from others
+    msg.textContent = 'The rows are not counted yet: press Apply, then decide.';
     msg.classList.add('error');
     return;
   } else if (Object.keys(state.filter).length === 0) {
@@ -659,11 +674,12 @@ async function decide(decision, by) {
       return;
     }
     body.all = true;
-    body.expectRows = state.total;
+    body.asOf = state.countAsOf;
   } else {
     body.filter = state.filter;
-    // the count the page line shows: rows staged or decided since make the server refuse
-    body.expectRows = state.total;
+    // the rows the page line counts, by identity (asOf of the count): a row staged or decided since
+    // makes the server refuse, also when the count stayed the same
+    body.asOf = state.countAsOf;
   }
   try {
     const r = await api(`/api/jobs/${state.jobId}/decisions`, { method: 'POST', body });

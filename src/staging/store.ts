@@ -764,10 +764,17 @@ export class StagingStore {
    * saying why: nothing matched, or every matching row already had that status or was past review;
    * `unplaced` when the filter's time window left out rows it cannot place (`unplacedRows`).
    */
-  decide(jobId: number, d: { actor: string; decision: 'approve' | 'reject'; reason: string; ids?: number[]; filter?: RowFilter; all?: boolean; seen?: Record<string, RowStatus>; expectRows?: number }): { decisionId: number; rows: number; note?: string; unplaced?: { rows: number; note: string } } {
+  decide(jobId: number, d: { actor: string; decision: 'approve' | 'reject'; reason: string; ids?: number[]; filter?: RowFilter; all?: boolean; seen?: Record<string, RowStatus>; expectRows?: number; asOf?: string }): { decisionId: number; rows: number; note?: string; unplaced?: { rows: number; note: string } } {
     this.requireJob(jobId);
-    if (d.seen && !d.ids) throw new InputError('INPUT_VALIDATION', 'seen goes with ids (the statuses of the rows given); with a filter or all: true give expectRows, the count the filter was seen to match', { field: 'seen' });
+    if (d.seen && !d.ids) throw new InputError('INPUT_VALIDATION', 'seen goes with ids (the statuses of the rows given); with a filter or all: true give asOf (the count=true answer\'s) or expectRows, the count the filter was seen to match', { field: 'seen' });
     if (d.expectRows !== undefined && d.ids) throw new InputError('INPUT_VALIDATION', 'expectRows goes with a filter or all: true; with ids give seen, the statuses the rows were seen with', { field: 'expectRows' });
+    if (d.ids && d.seen) assertSeenMatchesIds(d.ids, d.seen);
+    const asOf = d.asOf === undefined ? undefined : decodeAsOf(d.asOf);
+    if (asOf && !d.ids) {
+      const f: RowFilter = d.all ? {} : d.filter ?? {};
+      if (asOf.key !== filterKey(jobId, f)) throw new InputError('INPUT_VALIDATION', `asOf was read for another filter or job than this decision's ${d.all ? '(all: true, no filter)' : JSON.stringify(d.filter ?? {})}: send the asOf of GET /api/jobs/${jobId}/rows?count=true with this filter`, { field: 'asOf' });
+      if (asOf.count === null) throw new InputError('INPUT_VALIDATION', `asOf of a page read without count=true holds no count: a decision by ${d.all ? 'all: true' : 'filter'} takes the asOf of GET /api/jobs/${jobId}/rows?count=true (the count shown)`, { field: 'asOf' });
+    }
     const target: RowStatus = d.decision === 'approve' ? 'approved' : 'rejected';
     const changeable = (['pending', 'approved', 'rejected'] as RowStatus[]).filter((s) => s !== target);
     if (d.ids && (d.filter || d.all)) throw new InputError('INPUT_DECISION_ALL_CONTRADICTS', `give ids, or filter, or all: true, not ${d.filter ? 'ids and filter' : 'ids and all'}`, { field: d.filter ? 'filter' : 'all' });
@@ -792,6 +799,7 @@ export class StagingStore {
     }
     return this.db.transaction(() => {
       this.refuseStaleDecision(jobId, d);
+      if (asOf) this.refuseChangedSince(jobId, d, asOf);
       // the reason and filter are free text a reviewer types: a pasted password is redacted here as
       // the audit entry's is (appendAudit), or the decision list showed it to every viewer
       const dec = this.db.prepare(`INSERT INTO decisions (job_id, actor, decided_at, decision, reason, selector, row_count) VALUES (?, ?, ?, ?, ?, ?, 0)`)
@@ -821,6 +829,7 @@ export class StagingStore {
           n = this.db.prepare(`UPDATE rows SET status = ? WHERE id IN (SELECT row_id FROM decision_rows WHERE decision_id = ?)`).run(target, decisionId).changes;
         }
       }
+      this.refuseRowsInRunningRun(jobId, decisionId);
       const which = d.ids ? 'given' : d.all ? `of job ${jobId}` : 'the filter matches';
       const note = n > 0 ? undefined : matched === 0
         ? `nothing was decided: ${d.all ? `job ${jobId} has no rows` : `the filter matches no row of job ${jobId}`}`
@@ -829,7 +838,13 @@ export class StagingStore {
       const unplaced = !d.ids && !d.all && d.filter ? this.unplacedRows(jobId, d.filter) : 0;
       const un = unplaced > 0 ? { unplaced: { rows: unplaced, note: unplacedNote(unplaced, 'not decided') } } : {};
       this.db.prepare('UPDATE decisions SET row_count = ? WHERE id = ?').run(n, decisionId);
-      this.appendAudit(d.actor, `rows.${d.decision}`, jobId, { decisionId, reason: d.reason, rows: n, matched, selector, ...(note ? { note } : {}), ...un });
+      // what the decision was checked against (asOf, seen, expectRows), or null: made on nothing
+      // shown (a script; the last decision won); the entry said neither, so a blind decision and
+      // one checked against the rows shown read alike in the audit log
+      const checked = d.asOf !== undefined || d.seen || d.expectRows !== undefined
+        ? { ...(d.asOf !== undefined ? { asOf: d.asOf } : {}), ...(d.seen ? { seen: Object.keys(d.seen).length } : {}), ...(d.expectRows !== undefined ? { expectRows: d.expectRows } : {}) }
+        : null;
+      this.appendAudit(d.actor, `rows.${d.decision}`, jobId, { decisionId, reason: d.reason, rows: n, matched, selector, checked, ...(note ? { note } : {}), ...un });
       return { decisionId, rows: n, ...(note ? { note } : {}), ...un };
     })();
   }
@@ -868,6 +883,116 @@ export class StagingStore {
         throw new StagingError('STAGING_DECISION_STALE', `the ${d.all ? `job's rows` : `filter's rows`} were counted ${d.expectRows} when shown and are ${matched} now (rows staged or decided since); nothing was decided: count again (Apply, or count=true) and decide again`);
       }
     }
+  }
+
+  /**
+   * The `asOf` token of what a reviewer is shown of job `jobId` under filter `f` (the rows page
+   * answers it; `count`: the count=true total shown, which a decision by filter or all needs): the
+   * filter's key, the store's last decision id and last row id. Opaque to clients; `decide` checks
+   * it (`refuseChangedSince`). Read in the same SQLite read as the page and count (the route's
+   * transaction), so it names exactly the state they show. Cost: three index seeks.
+   */
+  decisionSnapshot(jobId: number, f: RowFilter, count?: number): string {
+    const max = (sql: string): number => (this.db.prepare(sql).get() as { m: number | null }).m ?? 0;
+    return encodeAsOf({ key: filterKey(jobId, f), decisionId: max('SELECT max(id) AS m FROM decisions'), rowId: max('SELECT max(id) AS m FROM rows'), count: count ?? null });
+  }
+
+  /**
+   * The exact staleness check (`asOf`, from `decisionSnapshot`): the rows the decision would take
+   * must be the rows the reviewer was shown, not just as many. Row ids only grow (a row staged later
+   * has a greater id than every row then) and every decision records the rows it changed
+   * (decision_rows), so:
+   * - by ids: a row given that was decided since (also one back at the status shown: approved,
+   *   rejected by another reviewer, approved again by a third, is a decision the reviewer never saw
+   *   and would overturn) or staged after the page was read;
+   * - by filter or all: a row the filter matches now that was staged after the count; a row matching
+   *   the filter's other fields that was decided since and was in the counted set (its status then,
+   *   from the decisions up to the token) or is in it now; or a count that differs (a run re-inserted
+   *   rows: their statuses go only to reinserted or conflict, which no decision undoes, so that alone
+   *   moves the count).
+   * StagingError STAGING_DECISION_STALE naming the rows, their status now and who decided them when;
+   * runs inside `decide`'s transaction.
+   */
+  private refuseChangedSince(jobId: number, d: { ids?: number[]; filter?: RowFilter; all?: boolean }, asOf: AsOf): void {
+    const lastBy = this.db.prepare(`SELECT d.actor, d.decided_at AS at, d.decision FROM decision_rows x JOIN decisions d ON d.id = x.decision_id WHERE x.row_id = ? ORDER BY d.id DESC LIMIT 1`);
+    const decidedSince = 'SELECT x.row_id FROM decision_rows x JOIN decisions dd ON dd.id = x.decision_id WHERE x.decision_id > ? AND dd.job_id = ?';
+    // the first 20 rows named, those alike (one bulk decision by one reviewer) together:
+    // "#51, #52 were decided since (approved now; last approved by rafael at …)"
+    const groups = new Map<string, number[]>();
+    let listed = 0;
+    let n = 0;
+    const tell = (r: { id: number; status: string }, staged: boolean): void => {
+      n++;
+      if (listed >= 20) return;
+      listed++;
+      const by = staged ? undefined : lastBy.get(r.id) as { actor: string; at: string; decision: string } | undefined;
+      const what = staged ? `staged since (${r.status})` : `decided since (${r.status} now${by ? `; last ${by.decision === 'approve' ? 'approved' : 'rejected'} by ${by.actor} at ${by.at}` : ''})`;
+      groups.set(what, [...(groups.get(what) ?? []), r.id]);
+    };
+    const saying = (): string => [...groups].map(([what, ids]) => `${ids.map((id) => `#${id}`).join(', ')} ${ids.length > 1 ? 'were' : 'was'} ${what}`).join('; ') + (n > listed ? ` … (${n} in all)` : '');
+    const again = '; nothing was decided: look at the rows again (reload) and decide again';
+    if (d.ids) {
+      const ids = JSON.stringify([...new Set(d.ids)]);
+      const staged = this.db.prepare('SELECT id, status FROM rows WHERE job_id = ? AND id > ? AND id IN (SELECT value FROM json_each(?)) ORDER BY id').all(jobId, asOf.rowId, ids) as { id: number; status: string }[];
+      const decided = this.db.prepare(`SELECT id, status FROM rows WHERE job_id = ? AND id <= ? AND id IN (SELECT value FROM json_each(?)) AND id IN (${decidedSince}) ORDER BY id`)
+        .all(jobId, asOf.rowId, ids, asOf.decisionId, jobId) as { id: number; status: string }[];
+      for (const r of decided) tell(r, false);
+      for (const r of staged) tell(r, true);
+      if (n) throw new StagingError('STAGING_DECISION_STALE', `${n} of the rows given changed since they were shown (asOf): ${saying()}${again}`);
+      return;
+    }
+    const f: RowFilter = d.all ? {} : d.filter ?? {};
+    const statuses = f.status === undefined ? [] : Array.isArray(f.status) ? f.status : [f.status];
+    const within = statuses.length ? new Set<string>(statuses) : null;
+    // decided since, among the rows that match the filter's other fields and existed at the count
+    const rest = this.whereFor(jobId, { ...f, status: undefined });
+    const decided = this.db.prepare(`SELECT r.id, r.status FROM rows r WHERE ${rest.sql} AND r.id <= ? AND r.id IN (${decidedSince}) ORDER BY r.id`)
+      .all(...rest.args, asOf.rowId, asOf.decisionId, jobId) as { id: number; status: string }[];
+    let inSet = decided;
+    if (within) {
+      // each row's status at the count: its last decision up to the token's, else pending
+      const out = decided.filter((r) => !within.has(r.status));
+      const then = new Map<number, string>();
+      if (out.length) {
+        for (const x of this.db.prepare(`SELECT x.row_id AS id, dd.decision FROM decision_rows x JOIN decisions dd ON dd.id = x.decision_id
+          WHERE dd.job_id = ? AND x.decision_id <= ? AND x.row_id IN (SELECT value FROM json_each(?)) ORDER BY x.decision_id`).iterate(jobId, asOf.decisionId, JSON.stringify(out.map((r) => r.id))) as Iterable<{ id: number; decision: string }>) {
+          then.set(x.id, x.decision === 'approve' ? 'approved' : 'rejected');
+        }
+      }
+      inSet = decided.filter((r) => within.has(r.status) || within.has(then.get(r.id) ?? 'pending'));
+    }
+    for (const r of inSet) tell(r, false);
+    const all = this.whereFor(jobId, f);
+    const newer = (this.db.prepare(`SELECT count(*) AS n FROM rows r WHERE ${all.sql} AND r.id > ?`).get(...all.args, asOf.rowId) as { n: number }).n;
+    if (newer) {
+      for (const r of this.db.prepare(`SELECT r.id, r.status FROM rows r WHERE ${all.sql} AND r.id > ? ORDER BY r.id LIMIT 20`).all(...all.args, asOf.rowId) as { id: number; status: string }[]) tell(r, true);
+      n += newer - Math.min(newer, 20);
+    }
+    const matched = this.countRows(jobId, f);
+    const whose = d.all ? `job's rows` : `filter's rows`;
+    const counted = matched !== asOf.count ? `the ${whose} were counted ${asOf.count} when shown and are ${matched} now` : `the ${whose} are ${matched}, as counted, but not the rows counted`;
+    if (n) throw new StagingError('STAGING_DECISION_STALE', `${counted}: ${n} row(s) staged or decided since: ${saying()}; nothing was decided: count again (Apply, or count=true) and decide again`);
+    if (matched !== asOf.count) throw new StagingError('STAGING_DECISION_STALE', `${counted} (a re-insert run took rows since); nothing was decided: count again (Apply, or count=true) and decide again`);
+  }
+
+  /**
+   * A decision (its changed rows: decision_rows of `decisionId`) that would change a row a real
+   * re-insert run of the job, running now, holds in a batch not yet committed: the run may be putting
+   * that row in at this moment, and its outcome then marks it reinserted over the decision (the
+   * reviewer was told "Rejected 1 row(s)" of a row the run put back). StagingError
+   * STAGING_DECISION_RUN_ACTIVE (409) naming the rows, the run and who started it; nothing is decided
+   * (runs inside `decide`'s transaction). Rows of the job the run does not hold are decided as before.
+   */
+  private refuseRowsInRunningRun(jobId: number, decisionId: number): void {
+    const held = this.db.prepare(`SELECT rr.id AS runId, rr.actor, b.batch_no AS batchNo, b.row_ids AS rowIds FROM reinsert_runs rr JOIN reinsert_batches b ON b.run_id = rr.id
+      WHERE rr.job_id = ? AND rr.dry_run = 0 AND rr.state = 'running' AND b.state <> 'committed'`).all(jobId) as { runId: number; actor: string; batchNo: number; rowIds: string }[];
+    if (!held.length) return;
+    const byRow = new Map<number, { runId: number; actor: string; batchNo: number }>();
+    for (const b of held) for (const id of JSON.parse(b.rowIds) as number[]) byRow.set(id, b);
+    const hit = (this.db.prepare('SELECT row_id AS id FROM decision_rows WHERE decision_id = ? ORDER BY row_id').all(decisionId) as { id: number }[]).filter((r) => byRow.has(r.id));
+    if (!hit.length) return;
+    const first = byRow.get(hit[0]!.id)!;
+    throw new StagingError('STAGING_DECISION_RUN_ACTIVE', `${hit.length} of the rows this decision would change ${hit.length === 1 ? 'is' : 'are'} in re-insert run ${first.runId} of job ${jobId}, running (started by ${first.actor}): ${hit.slice(0, 20).map((r) => `#${r.id} (batch ${byRow.get(r.id)!.batchNo})`).join(', ')}${hit.length > 20 ? ` … (${hit.length} in all)` : ''}; the run may be putting them in now, over the decision; nothing was decided: decide them when the run has ended (GET /api/reinsert-runs/${first.runId}), or leave them out of this decision`);
   }
 
   /**
@@ -1084,6 +1209,34 @@ export function filterNarrows(f: RowFilter): boolean {
 /** The opaque page cursor after row `id` (and its begin `time` in a time window), bound to a filter's `key`. */
 export function encodeCursor(id: number, time: string | undefined, key: string): string {
   return Buffer.from(time === undefined ? `r:${key}:${id}` : `t:${key}:${id}:${time}`).toString('base64url');
+}
+
+/** What a decision's `asOf` token holds (`decisionSnapshot`): the filter key, last decision id and row id, the count shown (null: none read). */
+interface AsOf { key: string; decisionId: number; rowId: number; count: number | null }
+
+function encodeAsOf(a: AsOf): string {
+  return `v1.${a.key}.${a.decisionId}.${a.rowId}.${a.count ?? '-'}`;
+}
+
+/** Reads an `asOf` token `decisionSnapshot` made; anything else is InputError INPUT_VALIDATION (field asOf). */
+function decodeAsOf(s: string): AsOf {
+  const m = /^v1\.([A-Za-z0-9_-]{12})\.(\d{1,15})\.(\d{1,15})\.(\d{1,15}|-)$/.exec(s);
+  if (!m) throw new InputError('INPUT_VALIDATION', `asOf '${s.slice(0, 60)}' is not a token this server issued: send the asOf of the rows page (GET /api/jobs/:id/rows; with count=true for a filter or all) as it came`, { field: 'asOf' });
+  return { key: m[1]!, decisionId: Number(m[2]), rowId: Number(m[3]), count: m[4] === '-' ? null : Number(m[4]) };
+}
+
+/**
+ * `seen` must name every id given, and only those: an id left out of it was decided unchecked (the
+ * check skipped it, and a decision on a row changed since went through), and a key that is no id
+ * given said nothing checked. InputError INPUT_VALIDATION (field seen) naming them.
+ */
+function assertSeenMatchesIds(ids: number[], seen: Record<string, RowStatus>): void {
+  const given = new Set(ids.map(String));
+  const unseen = [...given].filter((id) => !(id in seen));
+  const extra = Object.keys(seen).filter((k) => !given.has(k));
+  if (!unseen.length && !extra.length) return;
+  const list = (a: string[]): string => `${a.slice(0, 10).join(', ')}${a.length > 10 ? ` … (${a.length} in all)` : ''}`;
+  throw new InputError('INPUT_VALIDATION', `seen must give the status shown of every id given, and of those only: ${unseen.length ? `no status for id${unseen.length > 1 ? 's' : ''} ${list(unseen)}` : ''}${unseen.length && extra.length ? '; ' : ''}${extra.length ? `${extra.length > 1 ? 'keys' : 'key'} ${list(extra)} ${extra.length > 1 ? 'are' : 'is'} not among ids` : ''}: send seen with one entry per id (or leave seen out)`, { field: 'seen' });
 }
 
 /** Reads a cursor `encodeCursor` made; anything else is STAGING_BAD_CURSOR. */

@@ -17,8 +17,9 @@ const describeBrowser = browserDescribe(corpusAvailable);
 
 describeBrowser('review page: the count after a decision on page 2', () => {
   let jobId = 0;
+  let bob = '';
   const desk = reviewDesk('rowback-e2e-recount-', {
-    stage: ({ store }) => { jobId = stagedJob(store, corpusRows(60)); },
+    stage: ({ store }) => { jobId = stagedJob(store, corpusRows(60)); bob = store.createToken('bob', 'reviewer').token; },
   });
 
   it('approving 5 rows of page 2 of status=pending says 55 matching rows, as the API counts', async () => {
@@ -37,5 +38,22 @@ describeBrowser('review page: the count after a decision on page 2', () => {
     expect(api.json().total).toBe(55);
     expect(await page.locator('#grid-body tr').count()).toBe(5);
     expect(await page.locator('#page-info').textContent()).toContain('page 2 of 2 · 55 matching rows');
+  }, 60_000);
+
+  it('on page 2, approving all matching after one row was decided and another staged (55 still) is refused', async () => {
+    const { page } = desk;
+    // the page line (recounted after the decision above) says 55, on page 2
+    expect(await page.locator('#page-info').textContent()).toContain('page 2 of 2 · 55 matching rows');
+    const pending = desk.store.listRows(jobId, { status: 'pending' }, { limit: 1 }).items[0]!.id;
+    const decided = await desk.app.inject({ method: 'POST', url: `/api/jobs/${jobId}/decisions`, headers: { authorization: `Bearer ${bob}` }, payload: { decision: 'reject', reason: 'not ours (SYNTHETIC)', ids: [pending] } });
+    expect(decided.statusCode).toBe(200);
+    desk.store.stageBatch(jobId, corpusRows(1, 60));
+    const staged = Math.max(...desk.store.listRows(jobId, {}, { limit: 100 }).items.map((r) => r.id));
+    expect(desk.store.countRows(jobId, { status: 'pending' })).toBe(55);
+    await page.locator('#approve-filter').click();
+    await expect.poll(() => page.locator('#decision-msg').textContent(), { timeout: 15_000 }).toContain('STAGING_DECISION_STALE');
+    expect(await page.locator('#decision-msg').textContent()).toContain(`#${staged} was staged since (pending)`);
+    expect(desk.store.getRow(jobId, staged)!.status).toBe('pending');
+    expect(desk.store.countRows(jobId, { status: 'approved' })).toBe(5);
   }, 60_000);
 });

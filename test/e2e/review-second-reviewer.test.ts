@@ -55,4 +55,46 @@ describeBrowser('review page: a row another reviewer decided meanwhile', () => {
     await page.locator('#approve-filter').click();
     await expect.poll(() => page.locator('#decision-msg').textContent(), { timeout: 15_000 }).toContain('Approved 6 row(s)');
   }, 60_000);
+
+  it('approving all matching after bob rejected one row and another was staged (the count the same) is refused, naming both', async () => {
+    const { page } = desk;
+    await page.locator('#f-status').selectOption('approved');
+    await page.locator('#apply-filters').click();
+    await expect.poll(() => page.locator('#page-info').textContent(), { timeout: 15_000 }).toContain('7 matching rows');
+    const first = Number(await page.locator('#grid-body tr').first().getAttribute('data-row'));
+    // bob rejects one approved row, and a row staged since (a running job's next batch) is approved by him
+    expect((await bobDecides({ decision: 'reject', ids: [first] })).statusCode).toBe(200);
+    desk.store.stageBatch(jobId, corpusRows(1, 8));
+    const staged = Math.max(...desk.store.listRows(jobId, {}, { limit: 100 }).items.map((r) => r.id));
+    expect((await bobDecides({ decision: 'approve', ids: [staged] })).statusCode).toBe(200);
+    expect(desk.store.countRows(jobId, { status: 'approved' })).toBe(7);
+    await page.locator('#reason').fill('back to pending review (SYNTHETIC)');
+    await page.locator('#reject-filter').click();
+    await expect.poll(() => page.locator('#decision-msg').textContent(), { timeout: 15_000 }).toContain('STAGING_DECISION_STALE');
+    const said = await page.locator('#decision-msg').textContent();
+    expect(said).toContain(`#${first} was decided since (rejected now; last rejected by bob`);
+    expect(said).toContain(`#${staged} was staged since (approved)`);
+    expect(desk.store.getRow(jobId, staged)!.status).toBe('approved');
+    await expect.poll(() => page.locator(`#grid-body tr[data-row="${staged}"] .st`).first().textContent(), { timeout: 15_000 }).toBe('approved');
+  }, 60_000);
+
+  it('rejecting a row the grid shows approved, which bob rejected and approved again meanwhile (ABA), is refused', async () => {
+    const { page } = desk;
+    // a row approved (by bob), shown approved in a grid read since
+    const row = desk.store.listRows(jobId, {}, { limit: 1 }).items[0]!.id;
+    await bobDecides({ decision: 'approve', ids: [row] });
+    await page.locator('#f-status').selectOption('approved');
+    await page.locator('#apply-filters').click();
+    await expect.poll(() => page.locator(`#grid-body tr[data-row="${row}"] .st`).first().textContent(), { timeout: 15_000 }).toBe('approved');
+    await page.locator(`#grid-body tr[data-row="${row}"] input[type=checkbox]`).check();
+    // the status the grid shows is the status now, but bob's second approval (its own reason) is one
+    // the reviewer never saw: rejecting now would overturn it unseen
+    expect((await bobDecides({ decision: 'reject', ids: [row] })).statusCode).toBe(200);
+    expect((await bobDecides({ decision: 'approve', ids: [row] })).statusCode).toBe(200);
+    await page.locator('#reason').fill('not ours (SYNTHETIC)');
+    await page.locator('#reject-selected').click();
+    await expect.poll(() => page.locator('#decision-msg').textContent(), { timeout: 15_000 }).toContain('STAGING_DECISION_STALE');
+    expect(await page.locator('#decision-msg').textContent()).toContain(`#${row} was decided since (approved now; last approved by bob`);
+    expect(desk.store.getRow(jobId, row)!.status).toBe('approved');
+  }, 60_000);
 });

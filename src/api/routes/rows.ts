@@ -89,19 +89,28 @@ export default async function rowRoutes(fastify: FastifyInstance) {
 
   app.get('/api/jobs/:id/rows', {
     config: { access: 'read' },
-    schema: { tags: ['rows'], summary: "A job's staged rows: filters + keyset (cursor) pagination", params: JobIdParams, querystring: RowListQuery },
+    schema: {
+      tags: ['rows'], summary: "A job's staged rows: filters + keyset (cursor) pagination", params: JobIdParams, querystring: RowListQuery,
+      description: 'Answers { items, next, total (count=true), unplaced, asOf }: asOf is an opaque token of this read (the rows and, with count=true, the count) that a decision sends back (POST /api/jobs/:id/decisions asOf) so that it takes exactly the rows shown: a row staged after this read or decided since is refused, 409 STAGING_DECISION_STALE.',
+    },
   }, async (req) => {
     app.staging.requireJob(req.params.id);
     const filter = toFilter(app.staging, req.params.id, req.query, 'querystring');
-    const page = app.staging.listRows(req.params.id, filter, { limit: req.query.limit, cursor: req.query.cursor });
-    // rows of no begin time a from/to window cannot place are left out of the pages: said on the
-    // first page (and with count=true), never silently (store.ts unplacedRows)
-    const unplaced = !req.query.cursor || req.query.count === 'true' ? app.staging.unplacedRows(req.params.id, filter) : 0;
-    return {
-      ...page,
-      ...(req.query.count === 'true' ? { total: app.staging.countRows(req.params.id, filter) } : {}),
-      ...(unplaced > 0 ? { unplaced: { rows: unplaced, note: unplacedNote(unplaced, 'not listed') } } : {}),
-    };
+    // one SQLite read: the page, its count and the asOf token that names them (a decision sent
+    // with it is refused when other rows would be taken than these: store.ts refuseChangedSince)
+    return app.staging.db.transaction(() => {
+      const page = app.staging.listRows(req.params.id, filter, { limit: req.query.limit, cursor: req.query.cursor });
+      // rows of no begin time a from/to window cannot place are left out of the pages: said on the
+      // first page (and with count=true), never silently (store.ts unplacedRows)
+      const unplaced = !req.query.cursor || req.query.count === 'true' ? app.staging.unplacedRows(req.params.id, filter) : 0;
+      const total = req.query.count === 'true' ? app.staging.countRows(req.params.id, filter) : undefined;
+      return {
+        ...page,
+        ...(total !== undefined ? { total } : {}),
+        ...(unplaced > 0 ? { unplaced: { rows: unplaced, note: unplacedNote(unplaced, 'not listed') } } : {}),
+        asOf: app.staging.decisionSnapshot(req.params.id, filter, total),
+      };
+    })();
   });
 
   app.get('/api/jobs/:id/rows/:rowId', {
@@ -121,7 +130,7 @@ export default async function rowRoutes(fastify: FastifyInstance) {
     schema: {
       tags: ['rows'], params: JobIdParams, body: DecisionBody,
       summary: 'Approve or reject rows by id list, by filter, or all of them (all: true), with a reason',
-      description: 'A filter that narrows nothing is refused unless all is true (400 INPUT_DECISION_ALL_ROWS). The answer is { decisionId, rows } (rows changed); when no row changed it is still 200, with rows: 0 and a note saying why (nothing matched, or every match already had that status).',
+      description: 'A filter that narrows nothing is refused unless all is true (400 INPUT_DECISION_ALL_ROWS). The answer is { decisionId, rows } (rows changed); when no row changed it is still 200, with rows: 0 and a note saying why (nothing matched, or every match already had that status). What the reviewer saw goes with it: asOf (the rows page\'s token; with a filter or all, the count=true page\'s), seen (with ids: the statuses shown) or expectRows (a count alone, kept for scripts): when the rows are no longer those shown it is 409 STAGING_DECISION_STALE and nothing is decided. A row a running re-insert run holds is 409 STAGING_DECISION_RUN_ACTIVE.',
     },
   }, async (req) => {
     const b = req.body;
@@ -129,7 +138,7 @@ export default async function rowRoutes(fastify: FastifyInstance) {
     const filter = b.filter ? toFilter(app.staging, req.params.id, b.filter, 'body.filter') : undefined;
     let r: ReturnType<StagingStore['decide']>;
     try {
-      r = app.staging.decide(req.params.id, { actor: req.principal!.name, decision: b.decision, reason: b.reason, ids: b.ids, all: b.all, filter, seen: b.seen as Record<string, RowStatus> | undefined, expectRows: b.expectRows });
+      r = app.staging.decide(req.params.id, { actor: req.principal!.name, decision: b.decision, reason: b.reason, ids: b.ids, all: b.all, filter, seen: b.seen as Record<string, RowStatus> | undefined, expectRows: b.expectRows, asOf: b.asOf });
     } catch (e) {
       // the store names the field as its own argument (`all`, `filter`); the answer names the body's
       throw e instanceof InputError && e.location.field ? new InputError(e.code, e.message, { ...e.location, field: `body.${e.location.field}` }) : e;

@@ -104,8 +104,10 @@ export const DecisionBody = z.object({
   // decided since the count was shown
   seen: z.record(z.string().regex(/^[1-9]\d*$/, 'a row id'), z.enum(ROW_STATUSES as [string, ...string[]])).optional()
     .describe('with ids: each row\'s status as the reviewer saw it ({"12": "pending"}); when a row\'s status is another now (another reviewer decided it since, a run re-inserted it) the decision is refused, 409 STAGING_DECISION_STALE naming the rows, who changed them and when, and nothing is decided'),
+  asOf: z.string().max(100).optional()
+    .describe('the asOf token of the rows page the reviewer decided on (GET /api/jobs/:id/rows answers it; with a filter or all: true, the page read with count=true and this filter): exact by row identity. Refused, 409 STAGING_DECISION_STALE and nothing decided, when a row it would take was staged after that read, or decided since (by anyone, also back to the status shown), or, with a filter, the count moved (a run re-inserted rows). Opaque: send it as it came'),
   expectRows: z.number().int().min(0).optional()
-    .describe('with filter or all: how many rows the reviewer saw the filter match (the count=true total); when it matches another number now (rows staged or decided since) the decision is refused, 409 STAGING_DECISION_STALE, and nothing is decided'),
+    .describe('with filter or all: how many rows the reviewer saw the filter match (the count=true total); when it matches another number now (rows staged or decided since) the decision is refused, 409 STAGING_DECISION_STALE, and nothing is decided. A count alone: a row staged and another decided out of the filter since keep it, and the decision takes the new row; asOf is exact'),
   // none of the three is a validation error; ids with filter or all is the store's refusal,
   // INPUT_DECISION_ALL_CONTRADICTS, as documented (this refine answered INPUT_VALIDATION for it)
 }).strict().refine((b) => Boolean(b.ids || b.filter || b.all), { message: 'give ids, or filter, or all: true', path: ['ids'] });
