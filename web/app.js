@@ -130,8 +130,16 @@ async function signIn(token) {
   $('login').hidden = true;
   $('main').hidden = false;
   document.body.dataset.role = state.me.role;
-  for (const id of ['approve-selected', 'reject-selected', 'approve-filter', 'reject-filter']) $(id).disabled = state.me.role !== 'reviewer';
+  // greyed out with the reason said: a viewer or operator saw the decide buttons dead, and no why
+  const decideWhy = state.me.role === 'reviewer' ? '' : `Only a reviewer decides rows; you are signed in as ${state.me.role}. A reviewer's token is made with: rowback token create NAME --role reviewer`;
+  for (const id of ['approve-selected', 'reject-selected', 'approve-filter', 'reject-filter']) {
+    $(id).disabled = state.me.role !== 'reviewer';
+    $(id).title = decideWhy;
+  }
+  $('decide-role').hidden = !decideWhy;
+  $('decide-role').textContent = decideWhy ? `Deciding rows needs a reviewer's token (you are ${state.me.role}).` : '';
   $('dry-run').disabled = state.me.role === 'viewer';
+  $('dry-run').title = state.me.role === 'viewer' ? 'A viewer only reads; a reviewer or an operator plans re-insert scripts' : '';
   for (const e of document.querySelectorAll('.op-only')) e.hidden = state.me.role !== 'operator';
   state.info = await api('/api/info');
   $('tz').textContent = `times: ${state.info.timeZone} (${offsetText(state.info.utcOffsetMinutes)})`;
@@ -147,6 +155,17 @@ function signOut(message = '') {
   sessionStorage.removeItem('rowback.token');
   sessionStorage.removeItem('rowback.view');
   state.token = null;
+  // what the last person had open and typed is not the next one's: the filter form kept its values,
+  // so the job opened after signing in again was shown (and "all matching" decided) through them
+  $('filters').reset();
+  $('reason').value = '';
+  $('filter-msg').textContent = '';
+  $('decision-msg').textContent = '';
+  state.jobId = null;
+  state.restoreTable = null;
+  state.selected?.clear();
+  $('grid-body').replaceChildren();
+  $('job').hidden = true;
   clearInterval(state.poll);
   state.poll = null;
   $('main').hidden = true;
@@ -333,6 +352,8 @@ async function openJob(id) {
   // another job opened meanwhile: this one's blast radius (its counts) must not replace that one's
   if (state.jobId !== id) return;
   state.tables = new Map(tables.items.map((t) => [t.table, t.columns.map((c) => c.name)]));
+  // each column's type: a binary value and a text value that reads '0x…' are both strings in the API
+  state.columnTypes = new Map(tables.items.map((t) => [t.table, new Map(t.columns.map((c) => [c.name, c.type]))]));
   showBlast(blast);
   await resetPaging();
   loadRuns().catch(() => {});
@@ -508,8 +529,16 @@ function noRowsText() {
 
 // text quoted as JSON: bare, the text 'NULL' read as NULL, '' as nothing, 'a, b=c' as two columns,
 // and trailing spaces and line breaks were invisible
-function summary(values) {
-  return Object.entries(values).map(([k, v]) => `${k}=${v === null ? 'NULL' : typeof v === 'object' ? objectText(v) : typeof v === 'string' ? JSON.stringify(v) : numberText(v)}`).join(', ');
+function summary(values, types) {
+  return Object.entries(values).map(([k, v]) => `${k}=${v === null ? 'NULL' : typeof v === 'object' ? objectText(v) : typeof v === 'string' ? (isBinaryType(types?.get(k)) ? v : JSON.stringify(v)) : numberText(v)}`).join(', ');
+}
+
+// Types whose values the API gives as 0x… hex (binary, varbinary, image, rowversion, CLR types'
+// bytes): shown unquoted and in the binary style, so a varchar holding the text '0x0102' (shown
+// quoted, or plain in the text style) is not taken for two bytes
+const BINARY_TYPES = new Set(['binary', 'varbinary', 'image', 'timestamp', 'rowversion', 'hierarchyid', 'geography', 'geometry']);
+function isBinaryType(type) {
+  return typeof type === 'string' && BINARY_TYPES.has(type.replace(/\(.*$/, '').toLowerCase());
 }
 
 /**
@@ -547,6 +576,7 @@ function rowTr(r, cols) {
   // not a delete: the re-insert leaves it out (REINSERT_NOT_A_DELETE) unless asked for on purpose
   const op = r.operation === 'delete' ? 'delete' : r.operation === 'update' ? 'update (before)' : r.operation;
   const warn = r.warnings?.length ? `${r.warnings.length} warning(s): ${r.warnings.join('; ')}` : '';
+  const types = state.columnTypes?.get(r.table);
   const fixed = [el('td', {}, box), el('td', { text: String(r.id) }), el('td', { text: r.table }),
     el('td', { class: `op ${r.operation}`, text: op, title: r.operation === 'delete' ? 'recovered from a delete' : `recovered from ${r.operation === 'insert' ? 'an insert' : 'an update'}, not a delete: not re-inserted unless asked for` }),
     el('td', { text: r.lsn }),
@@ -557,8 +587,15 @@ function rowTr(r, cols) {
   const values = cols
     // each value as stored: spaces kept (white-space: pre), line breaks, controls, zero-width and
     // bidi characters marked (drawn as is, 'Smith   ' read 'Smith' and 'admin\0' 'admin')
-    ? cols.map((c) => { const t = cellText(r.values[c]); return el('td', { class: `vcell${r.values[c] === null ? ' null' : ''}`, title: t }, ...visibleText(t, INVISIBLE_IN_CELL)); })
-    : [(() => { const text = summary(r.values); return el('td', { class: 'vals', text, title: text }); })()];
+    ? cols.map((c) => {
+      const t = cellText(r.values[c]);
+      const type = types?.get(c);
+      const bin = r.values[c] !== null && isBinaryType(type);
+      // the column's type in the tooltip: a text '0x…' and bytes 0x… look alike otherwise
+      const title = r.values[c] === null || !type ? t : bin ? `${t} (${type}: bytes)` : typeof r.values[c] === 'string' && /^0x/i.test(r.values[c]) ? `${t} (${type}: text, the characters "${t.length > 40 ? `${t.slice(0, 40)}…` : t}", not bytes)` : t;
+      return el('td', { class: `vcell${r.values[c] === null ? ' null' : bin ? ' bin' : ''}`, title }, ...visibleText(t, INVISIBLE_IN_CELL));
+    })
+    : [(() => { const text = summary(r.values, types); return el('td', { class: 'vals', text, title: text }); })()];
   return activatable(el('tr', { 'data-row': String(r.id), class: r.id === state.openRowId ? 'open' : '' }, ...fixed, ...values), null, () => openRow(r.id));
 }
 
