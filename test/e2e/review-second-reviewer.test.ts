@@ -93,8 +93,10 @@ describeBrowser('review page: a row another reviewer decided meanwhile', () => {
     expect((await bobDecides({ decision: 'approve', ids: [row] })).statusCode).toBe(200);
     await page.locator('#reason').fill('not ours (SYNTHETIC)');
     await page.locator('#reject-selected').click();
-    await expect.poll(() => page.locator('#decision-msg').textContent(), { timeout: 15_000 }).toContain('STAGING_DECISION_STALE');
-    expect(await page.locator('#decision-msg').textContent()).toContain(`#${row} was decided since (approved now; last approved by bob`);
+    // polled for this refusal's own words: the message line may still hold the previous test's
+    // STAGING_DECISION_STALE until the click's answer arrives (a race seen under load)
+    await expect.poll(() => page.locator('#decision-msg').textContent(), { timeout: 15_000 }).toContain(`#${row} was decided since (approved now; last approved by bob`);
+    expect(await page.locator('#decision-msg').textContent()).toContain('STAGING_DECISION_STALE');
     expect(desk.store.getRow(jobId, row)!.status).toBe('approved');
   }, 60_000);
 });
