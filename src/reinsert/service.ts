@@ -354,6 +354,8 @@ export class ReinsertService {
     // the job's table layouts, read (and parsed) once for the whole plan
     const layouts = this.store.jobTables(jobId);
     const tableMap = resolveTableMap(req.tableMap, [...layouts.map((l) => `${l.schema}.${l.name}`), ...rows.map((r) => r.table)]);
+    // each target's schema and name as written; two of one `schema.name` text refused (with a target too)
+    const parts = sideTableParts(req.tableMap);
     let tables: Map<string, TargetTable>;
     let fks: ForeignKey[] = [];
     let metadata: 'target-catalog' | 'staged-layouts';
@@ -383,11 +385,12 @@ export class ReinsertService {
       metadata = 'target-catalog';
     } else {
       tables = new Map(layouts.map((l) => [`${l.schema}.${l.name}`, fromLayout(l)]));
-      // offline, a side table is assumed to have its source table's columns
+      // offline, a side table is assumed to have its source table's columns; its schema and name are
+      // the request's target as written (sideTableParts), not its `schema.name` text split again
       for (const [src, dst] of Object.entries(tableMap ?? {})) {
         const t = tables.get(src);
         if (t && !tables.has(dst)) {
-          const { schema, name } = splitQualifiedName(dst);
+          const { schema, name } = parts.get(dst) ?? splitQualifiedName(dst);
           tables.set(`${schema}.${name}`, { ...t, schema, name });
         }
       }
@@ -851,6 +854,33 @@ export function insertedByRuns(store: StagingStore, jobId: number): Map<number, 
     const l = out.get(r.row_id);
     if (l) l.push(r.run_id);
     else out.set(r.row_id, [r.run_id]);
+  }
+  return out;
+}
+
+/**
+ * Each tableMap target's schema and name as the request wrote it, by its `schema.name` text (the
+ * form plan.ts resolveTableMap gives it). That text split again at its dots took
+ * `[recovery].[Trail.back]`'s `recovery.Trail.back` for three parts: a dry run without a target,
+ * and the undo export of a job whose run went into such a side table, failed with an internal error.
+ * Two targets of one text (`[a.b].[c]` and `[a].[b.c]`) cannot be told apart there: refused.
+ * @throws InputError INPUT_AMBIGUOUS_NAME, INPUT_BAD_IDENTIFIER (a target that does not parse).
+ */
+export function sideTableParts(tableMap: Record<string, string> | null | undefined): Map<string, { schema: string; name: string }> {
+  const out = new Map<string, { schema: string; name: string }>();
+  for (const [key, v] of Object.entries(tableMap ?? {})) {
+    let p: { schema: string; name: string };
+    try {
+      p = splitQualifiedName(v);
+    } catch (e) {
+      throw new InputError('INPUT_BAD_IDENTIFIER', `tableMap target '${v}' is not a schema.name table name: ${(e as Error).message}`, { field: `tableMap.${key}`, table: v });
+    }
+    const text = `${p.schema}.${p.name}`;
+    const was = out.get(text);
+    if (was && (was.schema !== p.schema || was.name !== p.name)) {
+      throw new InputError('INPUT_AMBIGUOUS_NAME', `tableMap targets ${quoteQualified(was.schema, was.name)} and ${quoteQualified(p.schema, p.name)} are both ${text} as schema.name, which rowback cannot tell apart: send rows of one run to one of them`, { field: `tableMap.${key}`, table: v });
+    }
+    out.set(text, p);
   }
   return out;
 }
