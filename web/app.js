@@ -611,8 +611,11 @@ async function openRow(rowId) {
     ...r.warnings.map((w) => `warning: ${w}`),
     // labelled with its zone, as the audit and run tables head theirs: beside the row's log times it read as one of them
     ...r.decisions.map((d) => `${d.decision} by ${d.actor} at ${fmtInstant(d.decidedAt)} (${state.info?.timeZone ?? 'UTC'}): ${d.reason}`),
-    // a run into a side table (tableMap) left the row approved: said so, never read as back in its table
-    ...r.reinsert.map((o) => `re-insert run ${o.runId}: ${o.outcome}${o.sideTable ? ` (${o.outcome === 'inserted' ? 'put into' : 'into'} side table ${o.sideTable}: the row stays approved, not back in ${r.table})` : ''}${o.detail?.existing ? ' — existing row ' + objectText(o.detail.existing) : ''}`),
+    // a run into a side table (tableMap) left the row approved: said so, never read as back in its table;
+    // "stays approved" only while it is (a later run into its own table, or a rejection, changed that:
+    // the side table's line went on saying "not back in" beside the run that put it back), and beside a
+    // side table's line a run into the row's own table says so
+    ...r.reinsert.map((o) => `re-insert run ${o.runId}: ${o.outcome}${o.sideTable ? ` (${o.outcome === 'inserted' ? 'put into' : 'into'} side table ${o.sideTable}${r.status === 'approved' ? `: the row stays approved, not back in ${r.table}` : `, not its own table ${r.table}`})` : r.reinsert.some((x) => x.sideTable) ? ` (into its own table ${r.table})` : ''}${o.detail?.existing ? ' — existing row ' + objectText(o.detail.existing) : ''}`),
   ];
   // a reason (free text) or warning holding a bidi or zero-width character read as other words: marked, as values are
   $('detail-notes').replaceChildren(...(notes.length ? notes : ['none']).map((n) => el('li', {}, ...visibleText(n))));
