@@ -1160,9 +1160,12 @@ function renderRun(run) {
   $('run-bar').style.width = `${total ? Math.round((done / total) * 100) : run.state === 'succeeded' ? 100 : 0}%`;
   const o = run.outcomes;
   // rows a tableMap sent to side tables are not back in their own tables: said, with the tables
-  const side = (run.sideTables ?? []).filter((s) => s.inserted > 0);
+  // (a run recorded before staging migration 12, leftApproved false, marked them re-inserted all the same)
+  const side = (run.sideTables ?? []).filter((s) => s.inserted > 0 && s.leftApproved !== false);
+  const marked = (run.sideTables ?? []).filter((s) => s.inserted > 0 && s.leftApproved === false);
   $('run-status').textContent = `${done} of ${total} batch(es) done · ${o.inserted} inserted · ${o.conflict} conflict(s) · ${o.error} error(s)`
-    + (side.length ? ` · of the inserted, ${side.map((s) => `${s.inserted} into side table ${s.table}`).join(', ')}: those rows stay approved, not back in their own table (a run without that tableMap puts them back)` : '');
+    + (side.length ? ` · of the inserted, ${side.map((s) => `${s.inserted} into side table ${s.table}`).join(', ')}: those rows stay approved, not back in their own table (a run without that tableMap puts them back)` : '')
+    + (marked.length ? ` · of the inserted, ${marked.map((s) => `${s.inserted} into side table ${s.table}`).join(', ')}: a rowback before side-table runs left rows approved marked those rows re-inserted, though this run put them into the side table only (the SQL export of status=reinserted puts them into their own table)` : '');
   $('run-batches').replaceChildren(el('tr', {}, ...['batch', 'state', 'rows', 'inserted', 'conflicts', 'errors', `committed (${state.info?.timeZone ?? 'UTC'})`].map((h) => el('th', { text: h }))),
     ...run.batches.map((b) => el('tr', { 'data-batch': String(b.batchNo) }, ...[b.batchNo, b.state, b.rows, b.inserted, b.conflict, b.error, fmtInstant(b.committedAt)].map((v) => el('td', { text: String(v ?? '') })))));
   renderRunEnd(run);
@@ -1289,7 +1292,7 @@ async function loadRuns() {
   if (state.jobId !== jobId) return;
   $('runs').replaceChildren(el('tr', {}, ...['run', 'kind', 'by', `created (${state.info?.timeZone ?? 'UTC'})`, 'target', 'state', 'rows', 'inserted', 'conflicts', 'errors'].map((h) => el('th', { text: h }))),
     ...items.map((r) => {
-      const tr = el('tr', { 'data-run': String(r.id), class: r.dryRun ? '' : 'clickable', title: r.dryRun ? '' : 'show this run (its batches; why it failed)' }, ...[r.id, r.dryRun ? 'dry run' : 'run', r.actor, fmtInstant(r.createdAt), (r.target?.name ?? r.target?.database ?? '—') + ((r.sideTables ?? []).length ? ` (side table ${r.sideTables.map((s) => s.table).join(', ')}: rows stay approved)` : ''),
+      const tr = el('tr', { 'data-run': String(r.id), class: r.dryRun ? '' : 'clickable', title: r.dryRun ? '' : 'show this run (its batches; why it failed)' }, ...[r.id, r.dryRun ? 'dry run' : 'run', r.actor, fmtInstant(r.createdAt), (r.target?.name ?? r.target?.database ?? '—') + ((r.sideTables ?? []).length ? ` (side table ${r.sideTables.map((s) => s.table).join(', ')}${r.sideTables.every((s) => s.leftApproved !== false) ? ': rows stay approved' : ''})` : ''),
         r.error ? `${r.state} (${r.error.code})` : r.state,
         r.plannedRows ?? r.summary?.rows ?? '', r.outcomes.inserted, r.outcomes.conflict, r.outcomes.error].map((v) => el('td', { text: String(v) })));
       return r.dryRun ? tr : activatable(tr, null, () => watchRun(r.id));

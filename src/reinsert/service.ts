@@ -11,7 +11,7 @@ import { driverDatabaseOf, driverServerOf, MssqlTarget } from './mssql-target.js
 import { OtherJobsReinserts, otherJobMessage, type OtherJobRow, type ReinsertPlace } from './other-jobs.js';
 import { readRunTarget, serverSpelling, sideTableOf, targetTableOf } from './run-target.js';
 import { readText, type StoredText } from '../staging/stored-text.js';
-import { inSameTable, sideTableMessage, sideTableRows, type SideTableRow } from './side-tables.js';
+import { inSameTable, legacySideTables, sideTableMessage, sideTableRows, type SideTableRow } from './side-tables.js';
 import { compareDatabases, type DatabaseCheck } from './source-database.js';
 import type { JobRecord, SourceDatabase } from '../staging/types.js';
 import { notScripted, planReinsertCooperatively, recoveredFromLog, renderScript, resolveTableMap, renderUndoScript, yieldToEventLoop, type ReinsertPlan, type ScriptDatabase } from './plan.js';
@@ -295,8 +295,10 @@ export interface RunRecord {
   /**
    * The side tables the run's tableMap sent rows to (`schema.name`), each with its outcome counts
    * (of `outcomes`): rows inserted there stay approved, not back in their own table; [] when none.
+   * `leftApproved` false: outcomes recorded before staging migration 12, whose build marked the rows
+   * reinserted though they went into the side table only (side-tables.ts legacySideTables).
    */
-  sideTables: { table: string; inserted: number; conflict: number; error: number }[];
+  sideTables: { table: string; inserted: number; conflict: number; error: number; leftApproved: boolean }[];
 }
 
 interface RunDbRow {
@@ -777,10 +779,26 @@ export class ReinsertService {
       id: r.id, jobId: r.job_id, actor: r.actor, createdAt: r.created_at, finishedAt: r.finished_at, dryRun: r.dry_run === 1,
       target: JSON.parse(r.target), state: r.state, batchSize: r.batch_size, summary: r.summary ? JSON.parse(r.summary) : null,
       error: r.error ? JSON.parse(r.error) : null, outcomes: { inserted: n('inserted'), conflict: n('conflict'), error: n('error') },
-      sideTables: (this.store.db.prepare(`SELECT side_table AS tbl, sum(outcome = 'inserted') AS inserted, sum(outcome = 'conflict') AS conflict, sum(outcome = 'error') AS error
-        FROM reinsert_outcomes WHERE run_id = ? AND side_table IS NOT NULL GROUP BY side_table ORDER BY side_table`).all(runId) as { tbl: string; inserted: number; conflict: number; error: number }[])
-        .map((x) => ({ table: x.tbl, inserted: x.inserted, conflict: x.conflict, error: x.error })),
+      sideTables: this.sideTablesOf(runId),
     };
+  }
+
+  /**
+   * Run `runId`'s side tables with their outcome counts (RunRecord.sideTables): those its outcomes
+   * name (leftApproved), then those of outcomes recorded before staging migration 12, whose rows that
+   * build marked reinserted (side-tables.ts legacySideTables; leftApproved false).
+   */
+  private sideTablesOf(runId: number): RunRecord['sideTables'] {
+    const out: RunRecord['sideTables'] = (this.store.db.prepare(`SELECT side_table AS tbl, sum(outcome = 'inserted') AS inserted, sum(outcome = 'conflict') AS conflict, sum(outcome = 'error') AS error
+      FROM reinsert_outcomes WHERE run_id = ? AND side_table IS NOT NULL GROUP BY side_table ORDER BY side_table`).all(runId) as { tbl: string; inserted: number; conflict: number; error: number }[])
+      .map((x) => ({ table: x.tbl, inserted: x.inserted, conflict: x.conflict, error: x.error, leftApproved: true }));
+    const legacy = new Map<string, RunRecord['sideTables'][number]>();
+    for (const { table, outcome } of legacySideTables(this.store, runId).values()) {
+      const e = legacy.get(table) ?? { table, inserted: 0, conflict: 0, error: 0, leftApproved: false };
+      if (outcome === 'inserted' || outcome === 'conflict' || outcome === 'error') e[outcome]++;
+      legacy.set(table, e);
+    }
+    return [...out, ...[...legacy.values()].sort((a, b) => (a.table < b.table ? -1 : a.table > b.table ? 1 : 0))];
   }
 
   script(runId: number): { script: string | null; undoScript: string | null } | undefined {

@@ -28,7 +28,7 @@ describeCorpus('re-insert: a side table whose name holds a dot', () => {
     const run = await t.app.inject({ method: 'POST', url: `/api/jobs/${jobId}/reinsert`, headers: bearer(t.tokens.operator), payload: { dryRun: false, target: real, tableMap } });
     expect(run.statusCode, run.body).toBe(202);
     await t.app.reinsert.wait(run.json().id);
-    expect(t.app.reinsert.getRun(run.json().id)!.sideTables).toEqual([{ table: 'recovery.Trail.back', inserted: 20, conflict: 0, error: 0 }]);
+    expect(t.app.reinsert.getRun(run.json().id)!.sideTables).toEqual([{ table: 'recovery.Trail.back', inserted: 20, conflict: 0, error: 0, leftApproved: true }]);
     const undo = await t.app.inject({ url: `/api/jobs/${jobId}/export?format=undo-sql`, headers: bearer(t.tokens.viewer) });
     expect(undo.statusCode, undo.body.slice(0, 300)).toBe(200);
     expect(undo.body.split('\n').filter((l) => l.startsWith('DELETE TOP (1) FROM [CRM].[recovery].[Trail.back] WHERE'))).toHaveLength(20);
