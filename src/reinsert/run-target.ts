@@ -58,7 +58,8 @@ export function targetTableOf(tableMap: Record<string, string> | null, tbl: stri
  * The side table a run puts a row of source table `tbl` into: the `schema.name` its tableMap sends
  * `tbl` to when that is another table, else null (no map, or a map to the table itself, in any case:
  * `dbo.Contact` → `dbo.contact` is the row's own table on a case-insensitive server, and taken so on
- * any, the safe side: such a run consumes the row as a run into its own table does). A run's
+ * any, the safe side: such a run consumes the row as a run into its own table does; service.ts plan
+ * refuses it where the target's catalog holds both spellings as two tables). A run's
  * database is not looked at: a run into another database's table of the same name is a run into
  * the row's own table (the same table of a restored or side copy cannot be told from the real one).
  */

@@ -373,6 +373,16 @@ export class ReinsertService {
         const names = [...new Set(rows.map((r) => tableMap?.[r.table] ?? r.table))];
         const loaded = await target.loadTables(names);
         ({ tables, fks } = loaded);
+        // A map to the table itself in another case is taken for the row's own table (run-target.ts
+        // sideTableOf: its rows become reinserted); on a case-sensitive database it may be another
+        // table: the rows went into it and were marked back in their own table. Refused when the
+        // catalog holds both.
+        const caseOnly = Object.entries(tableMap ?? {}).filter(([src, dst]) => src !== dst && src.toLowerCase() === dst.toLowerCase());
+        if (caseOnly.length) {
+          const both = (await target.loadTables([...new Set(caseOnly.flat())])).tables;
+          const two = caseOnly.find(([src, dst]) => both.has(src) && both.has(dst));
+          if (two) throw new InputError('INPUT_AMBIGUOUS_NAME', `tableMap sends ${two[0]} to ${two[1]}, another table of the target's database that differs from it only in letter case (a case-sensitive database): rowback takes a map to the table itself in another case for the rows' own table, and would mark them re-inserted though they went into ${two[1]}; give the side table a name that differs by more than letter case, or no tableMap for the rows' own table`, { field: `tableMap.${two[0]}`, table: two[1] });
+        }
         const read = loaded.database;
         const name = req.target.database || read || targetDatabase(req.target);
         database = name ? { name, qualified: Boolean(req.target.database) } : null;
