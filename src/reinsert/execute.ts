@@ -47,6 +47,12 @@ export interface ExecuteOptions {
    * not known, which matches any place.
    */
   place?: ReinsertPlace;
+  /**
+   * Filled with the ids of earlier runs of the job whose batches this run found committed in the
+   * target's ledger and recorded (their undo scripts, written when they ended, do not hold those
+   * rows: service.ts writes them again).
+   */
+  earlierRecorded?: Set<number>;
 }
 
 interface BatchRow { batch_no: number; batch_key: string; row_ids: string; state: 'planned' | 'committed' | 'failed' }
@@ -154,6 +160,7 @@ export async function executeRun(store: StagingStore, runId: number, jobId: numb
       if (!done) continue;
       log.warn({ earlierRunId: e.run_id, batchNo: e.batch_no }, 'a batch of an earlier run was committed in the target but not recorded: recording it');
       recordOutcome(store, e.run_id, jobId, e.batch_no, done);
+      o.earlierRecorded?.add(e.run_id);
     }
     for (const batch of plan.batches) {
       const rec = recorded.get(batch.batchNo);

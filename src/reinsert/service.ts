@@ -5,7 +5,7 @@ import type { StagingStore } from '../staging/store.js';
 import { redactDeep } from '../util/redact.js';
 import { silentLogger, type Logger } from '../util/logger.js';
 import { connectionHost } from '../util/connection.js';
-import { quoteQualified, splitQualifiedName } from '../util/tsql.js';
+import { commentText, quoteQualified, splitQualifiedName } from '../util/tsql.js';
 import { executeRun, type ExecuteHooks, type RunSummary } from './execute.js';
 import { driverDatabaseOf, driverServerOf, MssqlTarget } from './mssql-target.js';
 import { OtherJobsReinserts, otherJobMessage, type OtherJobRow, type ReinsertPlace } from './other-jobs.js';
@@ -713,13 +713,15 @@ export class ReinsertService {
 
   private launch(runId: number, jobId: number, plan: ReinsertPlan, spec: TargetSpec): void {
     const target = this.connect(spec);
-    const p = executeRun(this.store, runId, jobId, plan, target, { logger: this.log, hooks: this.hooks, bulkThreshold: this.bulkThreshold, place: placeOf(spec) })
+    const earlier = new Set<number>();
+    const p = executeRun(this.store, runId, jobId, plan, target, { logger: this.log, hooks: this.hooks, bulkThreshold: this.bulkThreshold, place: placeOf(spec), earlierRecorded: earlier })
       .then((s: RunSummary) => this.finish(runId, jobId, s.failedBatches ? 'failed' : 'succeeded', { ...s, problems: plan.problems.length }, null, plan))
       .catch((e: unknown) => {
         const err = e as { code?: string; message?: string };
         this.log.error({ runId, err: e }, 're-insert run failed');
         this.finish(runId, jobId, 'failed', null, { code: err.code ?? 'REINSERT_FAILED', message: err.message ?? String(e) }, plan);
       })
+      .then(async () => { for (const id of earlier) await this.rewriteUndo(id, runId); })
       .finally(() => { this.active.delete(runId); return target.close().catch(() => undefined); });
     this.active.set(runId, p);
   }
@@ -729,7 +731,36 @@ export class ReinsertService {
    * inserted (outcome `inserted`), and lists every other planned row as not touched with why
    * (the key already existed: a conflict; the insert failed; its batch never ran).
    */
-  undoFromLedger(runId: number, jobId: number, plan: ReinsertPlan): string {
+  /**
+   * Writes run `runId`'s undo script again from its ledger after run `byRun` found batches of it
+   * committed in the target that it had not recorded (a crash or a lost connection after their COMMIT;
+   * execute.ts records them from the target's ledger). Written when the run ended, its undo named
+   * those rows "its batch did not run" and deleted none of them: run by hand, it left them in the
+   * table (a side table, or the rows' own). Planned again as the job's undo export plans it (the
+   * run's tableMap, database and ledger; the job's staged layouts, said in its header); when that
+   * cannot be planned, the script refuses to run and says why and where the undo is.
+   */
+  private async rewriteUndo(runId: number, byRun: number): Promise<void> {
+    if (!this.store.db.open) return;
+    const run = this.getRun(runId);
+    // a run resumed since writes its own when it ends
+    if (!run || run.dryRun || run.state === 'running') return;
+    const t = run.target as { database?: string | null; databaseUsed?: string; ledgerTable?: string | null; tableMap?: Record<string, string> | null };
+    const ids = (this.store.db.prepare('SELECT row_ids FROM reinsert_batches WHERE run_id = ? ORDER BY batch_no').all(runId) as { row_ids: string }[]).flatMap((b) => JSON.parse(b.row_ids) as number[]);
+    const why = `written again after re-insert run ${byRun} found batches of this run committed in the target's ledger that this run had not recorded (their rows are in this undo); column metadata from the job's staged layouts`;
+    let undo: string;
+    try {
+      const { plan } = await this.plan(run.jobId, { tableMap: t.tableMap ?? undefined }, { rowIds: ids, anyStatus: true, database: t.database ?? t.databaseUsed ?? undefined, ledgerTable: t.ledgerTable ?? undefined, checkStaleText: false });
+      undo = this.undoFromLedger(runId, run.jobId, plan, why);
+    } catch (e) {
+      const msg = `rowback: the undo of re-insert run ${runId} could not be written again after run ${byRun} recorded batches of it from the target's ledger (${(e as Error)?.message ?? String(e)}); its earlier undo left those rows out. Undo the job's runs with GET /api/jobs/${run.jobId}/export?format=undo-sql`;
+      undo = [`-- ${commentText(msg)}`, `RAISERROR(N'${commentText(msg).replace(/'/g, "''").replace(/%/g, '%%')}', 16, 1);`, 'SET NOEXEC ON;', ''].join('\n');
+    }
+    if (!this.store.db.open) return;
+    this.store.db.prepare('UPDATE reinsert_runs SET undo_script = ? WHERE id = ?').run(undo, runId);
+  }
+
+  undoFromLedger(runId: number, jobId: number, plan: ReinsertPlan, note?: string): string {
     const outcomes = this.store.db.prepare('SELECT row_id, outcome, detail FROM reinsert_outcomes WHERE run_id = ?').all(runId) as { row_id: number; outcome: string; detail: string | null }[];
     const inserted = new Set<number>();
     const notTouched = new Map<number, string>();
@@ -742,7 +773,7 @@ export class ReinsertService {
     return renderUndoScript(plan, {
       rowIds: inserted,
       notTouched,
-      header: [`undo for rowback re-insert run ${runId} (job ${jobId}), from the run's ledger (${inserted.size} row(s) it inserted), ${new Date().toISOString()}`],
+      header: [`undo for rowback re-insert run ${runId} (job ${jobId}), from the run's ledger (${inserted.size} row(s) it inserted), ${new Date().toISOString()}`, ...(note ? [note] : [])],
     });
   }
 
