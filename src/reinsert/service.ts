@@ -721,7 +721,9 @@ export class ReinsertService {
         this.log.error({ runId, err: e }, 're-insert run failed');
         this.finish(runId, jobId, 'failed', null, { code: err.code ?? 'REINSERT_FAILED', message: err.message ?? String(e) }, plan);
       })
-      .then(async () => { for (const id of earlier) await this.rewriteUndo(id, runId); })
+      .then(async () => {
+        for (const id of earlier) await this.rewriteUndo(id, runId).catch((e: unknown) => this.log.error({ runId: id, err: e }, 'the undo of an earlier run could not be written again'));
+      })
       .finally(() => { this.active.delete(runId); return target.close().catch(() => undefined); });
     this.active.set(runId, p);
   }
