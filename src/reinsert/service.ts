@@ -11,7 +11,7 @@ import { driverDatabaseOf, driverServerOf, MssqlTarget } from './mssql-target.js
 import { OtherJobsReinserts, otherJobMessage, type OtherJobRow, type ReinsertPlace } from './other-jobs.js';
 import { readRunTarget, serverSpelling, sideTableOf, targetTableOf } from './run-target.js';
 import { readText, type StoredText } from '../staging/stored-text.js';
-import { inSameTable, legacySideTables, sideTableMessage, sideTableRows, type SideTableRow } from './side-tables.js';
+import { inSameTable, legacySideTableCounts, sideTableMessage, sideTableRows, type SideTableRow } from './side-tables.js';
 import { compareDatabases, type DatabaseCheck } from './source-database.js';
 import type { JobRecord, SourceDatabase } from '../staging/types.js';
 import { notScripted, planReinsertCooperatively, recoveredFromLog, renderScript, resolveTableMap, renderUndoScript, yieldToEventLoop, type ReinsertPlan, type ScriptDatabase } from './plan.js';
@@ -835,13 +835,8 @@ export class ReinsertService {
     const out: RunRecord['sideTables'] = (this.store.db.prepare(`SELECT side_table AS tbl, sum(outcome = 'inserted') AS inserted, sum(outcome = 'conflict') AS conflict, sum(outcome = 'error') AS error
       FROM reinsert_outcomes WHERE run_id = ? AND side_table IS NOT NULL GROUP BY side_table ORDER BY side_table`).all(runId) as { tbl: string; inserted: number; conflict: number; error: number }[])
       .map((x) => ({ table: x.tbl, inserted: x.inserted, conflict: x.conflict, error: x.error, leftApproved: true }));
-    const legacy = new Map<string, RunRecord['sideTables'][number]>();
-    for (const { table, outcome } of legacySideTables(this.store, runId).values()) {
-      const e = legacy.get(table) ?? { table, inserted: 0, conflict: 0, error: 0, leftApproved: false };
-      if (outcome === 'inserted' || outcome === 'conflict' || outcome === 'error') e[outcome]++;
-      legacy.set(table, e);
-    }
-    return [...out, ...[...legacy.values()].sort((a, b) => (a.table < b.table ? -1 : a.table > b.table ? 1 : 0))];
+    const legacy = [...legacySideTableCounts(this.store, runId)].map(([table, c]) => ({ table, ...c, leftApproved: false }));
+    return [...out, ...legacy.sort((a, b) => (a.table < b.table ? -1 : a.table > b.table ? 1 : 0))];
   }
 
   script(runId: number): { script: string | null; undoScript: string | null } | undefined {
