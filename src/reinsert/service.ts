@@ -9,7 +9,7 @@ import { commentText, quoteQualified, splitQualifiedName } from '../util/tsql.js
 import { executeRun, type ExecuteHooks, type RunSummary } from './execute.js';
 import { driverDatabaseOf, driverServerOf, MssqlTarget } from './mssql-target.js';
 import { OtherJobsReinserts, otherJobMessage, type OtherJobRow, type ReinsertPlace } from './other-jobs.js';
-import { readRunTarget, serverSpelling, sideTableOf, targetTableOf } from './run-target.js';
+import { readRunTarget, serverSpelling, sideTableOf } from './run-target.js';
 import { readText, type StoredText } from '../staging/stored-text.js';
 import { inSameTable, legacySideTableCounts, sideTableMessage, sideTableRows, type SideTableRow } from './side-tables.js';
 import { compareDatabases, type DatabaseCheck } from './source-database.js';
@@ -457,7 +457,8 @@ export class ReinsertService {
       if (done.size) {
         const place = placeOf(req.target, opts.database);
         rows = rows.filter((r) => {
-          const side = inSameTable(done.get(r.id), targetTableOf(tableMap ?? null, r.table), place);
+          // the target as the planner looks it up (exact: a case-sensitive source's dbo.A is not dbo.a)
+          const side = inSameTable(done.get(r.id), tableMap?.[r.table] ?? r.table, place);
           if (side) inSide.push({ row: r, side });
           return !side;
         });
