@@ -656,8 +656,11 @@ async function openRow(rowId) {
     ...r.warnings.map((w) => `warning: ${w}`),
     // labelled with its zone, as the audit and run tables head theirs: beside the row's log times it read as one of them
     ...r.decisions.map((d) => `${d.decision} by ${d.actor} at ${fmtInstant(d.decidedAt)} (${state.info?.timeZone ?? 'UTC'}): ${d.reason}`),
-    // a run into a side table (tableMap) left the row approved: said so, never read as back in its table
-    ...r.reinsert.map((o) => `re-insert run ${o.runId}: ${o.outcome}${o.sideTable ? ` (${o.outcome === 'inserted' ? 'put into' : 'into'} side table ${o.sideTable}: the row stays approved, not back in ${r.table})` : ''}${o.detail?.existing ? ' — existing row ' + objectText(o.detail.existing) : ''}`),
+    // a run into a side table (tableMap) left the row approved: said so, never read as back in its table;
+    // "stays approved" only while it is (a later run into its own table, or a rejection, changed that:
+    // the side table's line went on saying "not back in" beside the run that put it back), and beside a
+    // side table's line a run into the row's own table says so
+    ...r.reinsert.map((o) => `re-insert run ${o.runId}: ${o.outcome}${o.sideTable ? ` (${o.outcome === 'inserted' ? 'put into' : 'into'} side table ${o.sideTable}${r.status === 'approved' ? `: the row stays approved, not back in ${r.table}` : `, not its own table ${r.table}`})` : r.reinsert.some((x) => x.sideTable) ? ` (into its own table ${r.table})` : ''}${o.detail?.existing ? ' — existing row ' + objectText(o.detail.existing) : ''}`),
   ];
   // a reason (free text) or warning holding a bidi or zero-width character read as other words: marked, as values are
   $('detail-notes').replaceChildren(...(notes.length ? notes : ['none']).map((n) => el('li', {}, ...visibleText(n))));
@@ -1210,9 +1213,12 @@ function renderRun(run) {
   $('run-bar').style.width = `${total ? Math.round((done / total) * 100) : run.state === 'succeeded' ? 100 : 0}%`;
   const o = run.outcomes;
   // rows a tableMap sent to side tables are not back in their own tables: said, with the tables
-  const side = (run.sideTables ?? []).filter((s) => s.inserted > 0);
+  // (a run recorded before staging migration 12, leftApproved false, marked them re-inserted all the same)
+  const side = (run.sideTables ?? []).filter((s) => s.inserted > 0 && s.leftApproved !== false);
+  const marked = (run.sideTables ?? []).filter((s) => s.inserted > 0 && s.leftApproved === false);
   $('run-status').textContent = `${done} of ${total} batch(es) done · ${o.inserted} inserted · ${o.conflict} conflict(s) · ${o.error} error(s)`
-    + (side.length ? ` · of the inserted, ${side.map((s) => `${s.inserted} into side table ${s.table}`).join(', ')}: those rows stay approved, not back in their own table (a run without that tableMap puts them back)` : '');
+    + (side.length ? ` · of the inserted, ${side.map((s) => `${s.inserted} into side table ${s.table}`).join(', ')}: those rows stay approved, not back in their own table (a run without that tableMap puts them back)` : '')
+    + (marked.length ? ` · of the inserted, ${marked.map((s) => `${s.inserted} into side table ${s.table}`).join(', ')}: a rowback before side-table runs left rows approved marked those rows re-inserted, though this run put them into the side table only (the SQL export of status=reinserted puts them into their own table)` : '');
   $('run-batches').replaceChildren(el('tr', {}, ...['batch', 'state', 'rows', 'inserted', 'conflicts', 'errors', `committed (${state.info?.timeZone ?? 'UTC'})`].map((h) => el('th', { text: h }))),
     ...run.batches.map((b) => el('tr', { 'data-batch': String(b.batchNo) }, ...[b.batchNo, b.state, b.rows, b.inserted, b.conflict, b.error, fmtInstant(b.committedAt)].map((v) => el('td', { text: String(v ?? '') })))));
   renderRunEnd(run);
@@ -1339,7 +1345,7 @@ async function loadRuns() {
   if (state.jobId !== jobId) return;
   $('runs').replaceChildren(el('tr', {}, ...['run', 'kind', 'by', `created (${state.info?.timeZone ?? 'UTC'})`, 'target', 'state', 'rows', 'inserted', 'conflicts', 'errors'].map((h) => el('th', { text: h }))),
     ...items.map((r) => {
-      const tr = el('tr', { 'data-run': String(r.id), class: r.dryRun ? '' : 'clickable', title: r.dryRun ? '' : 'show this run (its batches; why it failed)' }, ...[r.id, r.dryRun ? 'dry run' : 'run', r.actor, fmtInstant(r.createdAt), (r.target?.name ?? r.target?.database ?? '—') + ((r.sideTables ?? []).length ? ` (side table ${r.sideTables.map((s) => s.table).join(', ')}: rows stay approved)` : ''),
+      const tr = el('tr', { 'data-run': String(r.id), class: r.dryRun ? '' : 'clickable', title: r.dryRun ? '' : 'show this run (its batches; why it failed)' }, ...[r.id, r.dryRun ? 'dry run' : 'run', r.actor, fmtInstant(r.createdAt), (r.target?.name ?? r.target?.database ?? '—') + ((r.sideTables ?? []).length ? ` (side table ${r.sideTables.map((s) => s.table).join(', ')}${r.sideTables.every((s) => s.leftApproved !== false) ? ': rows stay approved' : ''})` : ''),
         r.error ? `${r.state} (${r.error.code})` : r.state,
         r.plannedRows ?? r.summary?.rows ?? '', r.outcomes.inserted, r.outcomes.conflict, r.outcomes.error].map((v) => el('td', { text: String(v) })));
       return r.dryRun ? tr : activatable(tr, null, () => watchRun(r.id));

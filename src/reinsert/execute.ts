@@ -47,6 +47,12 @@ export interface ExecuteOptions {
    * not known, which matches any place.
    */
   place?: ReinsertPlace;
+  /**
+   * Filled with the ids of earlier runs of the job whose batches this run found committed in the
+   * target's ledger and recorded (their undo scripts, written when they ended, do not hold those
+   * rows: service.ts writes them again).
+   */
+  earlierRecorded?: Set<number>;
 }
 
 interface BatchRow { batch_no: number; batch_key: string; row_ids: string; state: 'planned' | 'committed' | 'failed' }
@@ -154,6 +160,7 @@ export async function executeRun(store: StagingStore, runId: number, jobId: numb
       if (!done) continue;
       log.warn({ earlierRunId: e.run_id, batchNo: e.batch_no }, 'a batch of an earlier run was committed in the target but not recorded: recording it');
       recordOutcome(store, e.run_id, jobId, e.batch_no, done);
+      o.earlierRecorded?.add(e.run_id);
     }
     for (const batch of plan.batches) {
       const rec = recorded.get(batch.batchNo);
@@ -198,11 +205,13 @@ export async function executeRun(store: StagingStore, runId: number, jobId: numb
       }
       // Never twice into one side table: its rows stay approved (recordOutcome), so another run of
       // this job may have put them into the table this batch goes to since this run was planned (a
-      // failed run resumed after a newer run into the same side table).
-      const side = sideOf(batch.rows[0]?.rowId ?? 0);
-      if (side !== null) {
-        const inSide = sideTableRows(store, jobId, { exceptRunId: runId, rowIds: batch.rows.map((r) => r.rowId) });
-        const already = batch.rows.flatMap((r) => { const e = inSameTable(inSide.get(r.rowId), sideOf(r.rowId) ?? '', place); return e ? [{ id: r.rowId, e }] : []; });
+      // failed run resumed after a newer run into the same side table). Every row: a batch goes into
+      // one target table, which may be the own table of some of its rows and a side table for others
+      // (the first row alone was looked at, and a batch beginning with an own-table row was not checked)
+      const sideRows = batch.rows.flatMap((r) => { const s = sideOf(r.rowId); return s === null ? [] : [{ id: r.rowId, side: s }]; });
+      if (sideRows.length) {
+        const inSide = sideTableRows(store, jobId, { exceptRunId: runId, rowIds: sideRows.map((r) => r.id) });
+        const already = sideRows.flatMap((r) => { const e = inSameTable(inSide.get(r.id), r.side, place); return e ? [{ id: r.id, e }] : []; });
         if (already.length) {
           const error = {
             code: 'REINSERT_ALREADY_REINSERTED',

@@ -58,7 +58,8 @@ export function targetTableOf(tableMap: Record<string, string> | null, tbl: stri
  * The side table a run puts a row of source table `tbl` into: the `schema.name` its tableMap sends
  * `tbl` to when that is another table, else null (no map, or a map to the table itself, in any case:
  * `dbo.Contact` → `dbo.contact` is the row's own table on a case-insensitive server, and taken so on
- * any, the safe side: such a run consumes the row as a run into its own table does). A run's
+ * any, the safe side: such a run consumes the row as a run into its own table does; service.ts plan
+ * refuses it where the target's catalog holds both spellings as two tables). A run's
  * database is not looked at: a run into another database's table of the same name is a run into
  * the row's own table (the same table of a restored or side copy cannot be told from the real one).
  */
@@ -74,7 +75,8 @@ export function sideTableOf(tableMap: Record<string, string> | null | undefined,
  * map named the source table, so another job putting the row into the same side table spelled
  * otherwise was not held back. Keys here are the job's `schema.name`s, each also in lower case
  * when no other key shares it (a case-sensitive source); a map that no longer resolves is read key
- * by key (plain names, any case).
+ * by key (plain names, any case). The lower-case key is left out when the job has two tables of that
+ * name in different cases (a case-sensitive source): it would map the other one too.
  */
 export function resolvedTableMap(store: StagingStore, jobId: number, raw: Record<string, string> | null): Record<string, string> | null {
   if (!raw) return null;
@@ -86,9 +88,10 @@ export function resolvedTableMap(store: StagingStore, jobId: number, raw: Record
       return text;
     }
   };
+  const tables = store.jobTables(jobId).map((l) => `${l.schema}.${l.name}`);
   let map: Record<string, string>;
   try {
-    map = resolveTableMap(raw, store.jobTables(jobId).map((l) => `${l.schema}.${l.name}`)) ?? {};
+    map = resolveTableMap(raw, tables) ?? {};
   } catch {
     map = Object.fromEntries(Object.entries(raw).map(([k, v]) => [plain(k), plain(v)]));
   }
@@ -98,7 +101,15 @@ export function resolvedTableMap(store: StagingStore, jobId: number, raw: Record
     out[k] = v;
     folded.set(lower(k), folded.has(lower(k)) ? null : v);
   }
-  for (const [k, v] of folded) if (v !== null && !(k in out)) out[k] = v;
+  // the lower-case key stands for its table only when no other table of the job has that name in
+  // another case: a case-sensitive source's dbo.a was read as mapped by dbo.A's key, so its rows,
+  // which the plan (an exact lookup) put into their own table, were recorded as put into A's side table
+  const spellings = new Map<string, number>();
+  for (const t of new Set(tables)) spellings.set(lower(t), (spellings.get(lower(t)) ?? 0) + 1);
+  for (const [k, v] of folded) if (v !== null && !(k in out) && (spellings.get(k) ?? 0) <= 1) out[k] = v;
+  // and a table of the job not mapped whose name another case of maps (dbo.A beside a key dbo.a)
+  // goes to itself: looked up in lower case (targetTableOf), it was taken for the mapped one
+  for (const t of tables) if (!(t in out) && (spellings.get(lower(t)) ?? 0) > 1) out[t] = t;
   return out;
 }
 

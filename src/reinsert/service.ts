@@ -5,13 +5,13 @@ import type { StagingStore } from '../staging/store.js';
 import { redactDeep } from '../util/redact.js';
 import { silentLogger, type Logger } from '../util/logger.js';
 import { connectionHost } from '../util/connection.js';
-import { quoteQualified, splitQualifiedName } from '../util/tsql.js';
+import { commentText, quoteQualified, splitQualifiedName } from '../util/tsql.js';
 import { executeRun, type ExecuteHooks, type RunSummary } from './execute.js';
 import { driverDatabaseOf, driverServerOf, MssqlTarget } from './mssql-target.js';
 import { OtherJobsReinserts, otherJobMessage, type OtherJobRow, type ReinsertPlace } from './other-jobs.js';
-import { readRunTarget, serverSpelling, sideTableOf, targetTableOf } from './run-target.js';
+import { readRunTarget, serverSpelling, sideTableOf } from './run-target.js';
 import { readText, type StoredText } from '../staging/stored-text.js';
-import { inSameTable, sideTableMessage, sideTableRows, type SideTableRow } from './side-tables.js';
+import { inSameTable, legacySideTableCounts, sideTableMessage, sideTableRows, type SideTableRow } from './side-tables.js';
 import { compareDatabases, type DatabaseCheck } from './source-database.js';
 import type { JobRecord, SourceDatabase } from '../staging/types.js';
 import { notScripted, planReinsertCooperatively, recoveredFromLog, renderScript, resolveTableMap, renderUndoScript, yieldToEventLoop, type ReinsertPlan, type ScriptDatabase } from './plan.js';
@@ -295,8 +295,10 @@ export interface RunRecord {
   /**
    * The side tables the run's tableMap sent rows to (`schema.name`), each with its outcome counts
    * (of `outcomes`): rows inserted there stay approved, not back in their own table; [] when none.
+   * `leftApproved` false: outcomes recorded before staging migration 12, whose build marked the rows
+   * reinserted though they went into the side table only (side-tables.ts legacySideTables).
    */
-  sideTables: { table: string; inserted: number; conflict: number; error: number }[];
+  sideTables: { table: string; inserted: number; conflict: number; error: number; leftApproved: boolean }[];
 }
 
 interface RunDbRow {
@@ -354,6 +356,8 @@ export class ReinsertService {
     // the job's table layouts, read (and parsed) once for the whole plan
     const layouts = this.store.jobTables(jobId);
     const tableMap = resolveTableMap(req.tableMap, [...layouts.map((l) => `${l.schema}.${l.name}`), ...rows.map((r) => r.table)]);
+    // each target's schema and name as written; two of one `schema.name` text refused (with a target too)
+    const parts = sideTableParts(req.tableMap);
     let tables: Map<string, TargetTable>;
     let fks: ForeignKey[] = [];
     let metadata: 'target-catalog' | 'staged-layouts';
@@ -369,6 +373,16 @@ export class ReinsertService {
         const names = [...new Set(rows.map((r) => tableMap?.[r.table] ?? r.table))];
         const loaded = await target.loadTables(names);
         ({ tables, fks } = loaded);
+        // A map to the table itself in another case is taken for the row's own table (run-target.ts
+        // sideTableOf: its rows become reinserted); on a case-sensitive database it may be another
+        // table: the rows went into it and were marked back in their own table. Refused when the
+        // catalog holds both.
+        const caseOnly = Object.entries(tableMap ?? {}).filter(([src, dst]) => src !== dst && src.toLowerCase() === dst.toLowerCase());
+        if (caseOnly.length) {
+          const both = (await target.loadTables([...new Set(caseOnly.flat())])).tables;
+          const two = caseOnly.find(([src, dst]) => both.has(src) && both.has(dst));
+          if (two) throw new InputError('INPUT_AMBIGUOUS_NAME', `tableMap sends ${two[0]} to ${two[1]}, another table of the target's database that differs from it only in letter case (a case-sensitive database): rowback takes a map to the table itself in another case for the rows' own table, and would mark them re-inserted though they went into ${two[1]}; give the side table a name that differs by more than letter case, or no tableMap for the rows' own table`, { field: `tableMap.${two[0]}`, table: two[1] });
+        }
         const read = loaded.database;
         const name = req.target.database || read || targetDatabase(req.target);
         database = name ? { name, qualified: Boolean(req.target.database) } : null;
@@ -383,11 +397,12 @@ export class ReinsertService {
       metadata = 'target-catalog';
     } else {
       tables = new Map(layouts.map((l) => [`${l.schema}.${l.name}`, fromLayout(l)]));
-      // offline, a side table is assumed to have its source table's columns
+      // offline, a side table is assumed to have its source table's columns; its schema and name are
+      // the request's target as written (sideTableParts), not its `schema.name` text split again
       for (const [src, dst] of Object.entries(tableMap ?? {})) {
         const t = tables.get(src);
         if (t && !tables.has(dst)) {
-          const { schema, name } = splitQualifiedName(dst);
+          const { schema, name } = parts.get(dst) ?? splitQualifiedName(dst);
           tables.set(`${schema}.${name}`, { ...t, schema, name });
         }
       }
@@ -442,7 +457,8 @@ export class ReinsertService {
       if (done.size) {
         const place = placeOf(req.target, opts.database);
         rows = rows.filter((r) => {
-          const side = inSameTable(done.get(r.id), targetTableOf(tableMap ?? null, r.table), place);
+          // the target as the planner looks it up (exact: a case-sensitive source's dbo.A is not dbo.a)
+          const side = inSameTable(done.get(r.id), tableMap?.[r.table] ?? r.table, place);
           if (side) inSide.push({ row: r, side });
           return !side;
         });
@@ -698,12 +714,16 @@ export class ReinsertService {
 
   private launch(runId: number, jobId: number, plan: ReinsertPlan, spec: TargetSpec): void {
     const target = this.connect(spec);
-    const p = executeRun(this.store, runId, jobId, plan, target, { logger: this.log, hooks: this.hooks, bulkThreshold: this.bulkThreshold, place: placeOf(spec) })
+    const earlier = new Set<number>();
+    const p = executeRun(this.store, runId, jobId, plan, target, { logger: this.log, hooks: this.hooks, bulkThreshold: this.bulkThreshold, place: placeOf(spec), earlierRecorded: earlier })
       .then((s: RunSummary) => this.finish(runId, jobId, s.failedBatches ? 'failed' : 'succeeded', { ...s, problems: plan.problems.length }, null, plan))
       .catch((e: unknown) => {
         const err = e as { code?: string; message?: string };
         this.log.error({ runId, err: e }, 're-insert run failed');
         this.finish(runId, jobId, 'failed', null, { code: err.code ?? 'REINSERT_FAILED', message: err.message ?? String(e) }, plan);
+      })
+      .then(async () => {
+        for (const id of earlier) await this.rewriteUndo(id, runId).catch((e: unknown) => this.log.error({ runId: id, err: e }, 'the undo of an earlier run could not be written again'));
       })
       .finally(() => { this.active.delete(runId); return target.close().catch(() => undefined); });
     this.active.set(runId, p);
@@ -714,7 +734,36 @@ export class ReinsertService {
    * inserted (outcome `inserted`), and lists every other planned row as not touched with why
    * (the key already existed: a conflict; the insert failed; its batch never ran).
    */
-  undoFromLedger(runId: number, jobId: number, plan: ReinsertPlan): string {
+  /**
+   * Writes run `runId`'s undo script again from its ledger after run `byRun` found batches of it
+   * committed in the target that it had not recorded (a crash or a lost connection after their COMMIT;
+   * execute.ts records them from the target's ledger). Written when the run ended, its undo named
+   * those rows "its batch did not run" and deleted none of them: run by hand, it left them in the
+   * table (a side table, or the rows' own). Planned again as the job's undo export plans it (the
+   * run's tableMap, database and ledger; the job's staged layouts, said in its header); when that
+   * cannot be planned, the script refuses to run and says why and where the undo is.
+   */
+  private async rewriteUndo(runId: number, byRun: number): Promise<void> {
+    if (!this.store.db.open) return;
+    const run = this.getRun(runId);
+    // a run resumed since writes its own when it ends
+    if (!run || run.dryRun || run.state === 'running') return;
+    const t = run.target as { database?: string | null; databaseUsed?: string; ledgerTable?: string | null; tableMap?: Record<string, string> | null };
+    const ids = (this.store.db.prepare('SELECT row_ids FROM reinsert_batches WHERE run_id = ? ORDER BY batch_no').all(runId) as { row_ids: string }[]).flatMap((b) => JSON.parse(b.row_ids) as number[]);
+    const why = `written again after re-insert run ${byRun} found batches of this run committed in the target's ledger that this run had not recorded (their rows are in this undo); column metadata from the job's staged layouts`;
+    let undo: string;
+    try {
+      const { plan } = await this.plan(run.jobId, { tableMap: t.tableMap ?? undefined }, { rowIds: ids, anyStatus: true, database: t.database ?? t.databaseUsed ?? undefined, ledgerTable: t.ledgerTable ?? undefined, checkStaleText: false });
+      undo = this.undoFromLedger(runId, run.jobId, plan, why);
+    } catch (e) {
+      const msg = `rowback: the undo of re-insert run ${runId} could not be written again after run ${byRun} recorded batches of it from the target's ledger (${(e as Error)?.message ?? String(e)}); its earlier undo left those rows out. Undo the job's runs with GET /api/jobs/${run.jobId}/export?format=undo-sql`;
+      undo = [`-- ${commentText(msg)}`, `RAISERROR(N'${commentText(msg).replace(/'/g, "''").replace(/%/g, '%%')}', 16, 1);`, 'SET NOEXEC ON;', ''].join('\n');
+    }
+    if (!this.store.db.open) return;
+    this.store.db.prepare('UPDATE reinsert_runs SET undo_script = ? WHERE id = ?').run(undo, runId);
+  }
+
+  undoFromLedger(runId: number, jobId: number, plan: ReinsertPlan, note?: string): string {
     const outcomes = this.store.db.prepare('SELECT row_id, outcome, detail FROM reinsert_outcomes WHERE run_id = ?').all(runId) as { row_id: number; outcome: string; detail: string | null }[];
     const inserted = new Set<number>();
     const notTouched = new Map<number, string>();
@@ -727,7 +776,7 @@ export class ReinsertService {
     return renderUndoScript(plan, {
       rowIds: inserted,
       notTouched,
-      header: [`undo for rowback re-insert run ${runId} (job ${jobId}), from the run's ledger (${inserted.size} row(s) it inserted), ${new Date().toISOString()}`],
+      header: [`undo for rowback re-insert run ${runId} (job ${jobId}), from the run's ledger (${inserted.size} row(s) it inserted), ${new Date().toISOString()}`, ...(note ? [note] : [])],
     });
   }
 
@@ -774,10 +823,21 @@ export class ReinsertService {
       id: r.id, jobId: r.job_id, actor: r.actor, createdAt: r.created_at, finishedAt: r.finished_at, dryRun: r.dry_run === 1,
       target: JSON.parse(r.target), state: r.state, batchSize: r.batch_size, summary: r.summary ? JSON.parse(r.summary) : null,
       error: r.error ? JSON.parse(r.error) : null, outcomes: { inserted: n('inserted'), conflict: n('conflict'), error: n('error') },
-      sideTables: (this.store.db.prepare(`SELECT side_table AS tbl, sum(outcome = 'inserted') AS inserted, sum(outcome = 'conflict') AS conflict, sum(outcome = 'error') AS error
-        FROM reinsert_outcomes WHERE run_id = ? AND side_table IS NOT NULL GROUP BY side_table ORDER BY side_table`).all(runId) as { tbl: string; inserted: number; conflict: number; error: number }[])
-        .map((x) => ({ table: x.tbl, inserted: x.inserted, conflict: x.conflict, error: x.error })),
+      sideTables: this.sideTablesOf(runId),
     };
+  }
+
+  /**
+   * Run `runId`'s side tables with their outcome counts (RunRecord.sideTables): those its outcomes
+   * name (leftApproved), then those of outcomes recorded before staging migration 12, whose rows that
+   * build marked reinserted (side-tables.ts legacySideTables; leftApproved false).
+   */
+  private sideTablesOf(runId: number): RunRecord['sideTables'] {
+    const out: RunRecord['sideTables'] = (this.store.db.prepare(`SELECT side_table AS tbl, sum(outcome = 'inserted') AS inserted, sum(outcome = 'conflict') AS conflict, sum(outcome = 'error') AS error
+      FROM reinsert_outcomes WHERE run_id = ? AND side_table IS NOT NULL GROUP BY side_table ORDER BY side_table`).all(runId) as { tbl: string; inserted: number; conflict: number; error: number }[])
+      .map((x) => ({ table: x.tbl, inserted: x.inserted, conflict: x.conflict, error: x.error, leftApproved: true }));
+    const legacy = [...legacySideTableCounts(this.store, runId)].map(([table, c]) => ({ table, ...c, leftApproved: false }));
+    return [...out, ...legacy.sort((a, b) => (a.table < b.table ? -1 : a.table > b.table ? 1 : 0))];
   }
 
   script(runId: number): { script: string | null; undoScript: string | null } | undefined {
@@ -851,6 +911,33 @@ export function insertedByRuns(store: StagingStore, jobId: number): Map<number, 
     const l = out.get(r.row_id);
     if (l) l.push(r.run_id);
     else out.set(r.row_id, [r.run_id]);
+  }
+  return out;
+}
+
+/**
+ * Each tableMap target's schema and name as the request wrote it, by its `schema.name` text (the
+ * form plan.ts resolveTableMap gives it). That text split again at its dots took
+ * `[recovery].[Trail.back]`'s `recovery.Trail.back` for three parts: a dry run without a target,
+ * and the undo export of a job whose run went into such a side table, failed with an internal error.
+ * Two targets of one text (`[a.b].[c]` and `[a].[b.c]`) cannot be told apart there: refused.
+ * @throws InputError INPUT_AMBIGUOUS_NAME, INPUT_BAD_IDENTIFIER (a target that does not parse).
+ */
+export function sideTableParts(tableMap: Record<string, string> | null | undefined): Map<string, { schema: string; name: string }> {
+  const out = new Map<string, { schema: string; name: string }>();
+  for (const [key, v] of Object.entries(tableMap ?? {})) {
+    let p: { schema: string; name: string };
+    try {
+      p = splitQualifiedName(v);
+    } catch (e) {
+      throw new InputError('INPUT_BAD_IDENTIFIER', `tableMap target '${v}' is not a schema.name table name: ${(e as Error).message}`, { field: `tableMap.${key}`, table: v });
+    }
+    const text = `${p.schema}.${p.name}`;
+    const was = out.get(text);
+    if (was && (was.schema !== p.schema || was.name !== p.name)) {
+      throw new InputError('INPUT_AMBIGUOUS_NAME', `tableMap targets ${quoteQualified(was.schema, was.name)} and ${quoteQualified(p.schema, p.name)} are both ${text} as schema.name, which rowback cannot tell apart: send rows of one run to one of them`, { field: `tableMap.${key}`, table: v });
+    }
+    out.set(text, p);
   }
   return out;
 }

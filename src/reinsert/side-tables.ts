@@ -1,5 +1,6 @@
 import type { StagingStore } from '../staging/store.js';
-import { readRunTarget, samePlace, type ReinsertPlace } from './run-target.js';
+import { readRunTarget, samePlace, sideTableOf, type ReinsertPlace } from './run-target.js';
+import { readText, type StoredText } from '../staging/stored-text.js';
 
 /**
  * Rows a job's runs put into side tables. A run whose tableMap sends a row's table to another table
@@ -69,4 +70,49 @@ export function sideTableWhere(e: Pick<SideTableRow, 'table' | 'place' | 'target
 /** One line: why row `rowId` of job `jobId` is not planned into `e.table` again (REINSERT_ALREADY_REINSERTED). */
 export function sideTableMessage(rowId: number, jobId: number, e: SideTableRow): string {
   return `row ${rowId} was already put into ${sideTableWhere(e)} by re-insert run ${e.runId} of job ${jobId}: never twice into one table (the row stays approved: a run into its own table still puts it back)`;
+}
+
+/**
+ * The side tables of run `runId`'s outcomes recorded before staging migration 12, by row id: their
+ * `side_table` is NULL, and a side-table run of that build marked its rows `reinserted` as if back in
+ * their own table. The run's tableMap (as its plan resolved it, run-target.ts sideTableOf) tells where
+ * each went, as execute.ts recordOutcome names it since; empty for a run without a map. Read so, the
+ * row's answer and the run's said "inserted" with no side table beside a row `reinserted`: a row only
+ * in a side table read as back in its own one.
+ */
+export function legacySideTables(store: StagingStore, runId: number, rowIds: readonly number[]): Map<number, { table: string; outcome: string }> {
+  const out = new Map<number, { table: string; outcome: string }>();
+  const map = readRunTarget(store, runId)?.tableMap ?? null;
+  if (!map || !Object.keys(map).length) return out;
+  const rows = store.db.prepare(`SELECT o.row_id, o.outcome, w.tbl FROM reinsert_outcomes AS o JOIN rows AS w ON w.id = o.row_id
+    WHERE o.run_id = ? AND o.side_table IS NULL AND o.row_id IN (SELECT value FROM json_each(?))`)
+    .all(runId, JSON.stringify(rowIds)) as { row_id: number; outcome: string; tbl: StoredText }[];
+  for (const r of rows) {
+    const side = sideTableOf(map, readText(r.tbl));
+    if (side !== null) out.set(r.row_id, { table: side, outcome: r.outcome });
+  }
+  return out;
+}
+
+/**
+ * The outcome counts of run `runId`'s outcomes recorded before staging migration 12 per side table
+ * (see legacySideTables): counted per source table in SQL, each source table judged once.
+ */
+export function legacySideTableCounts(store: StagingStore, runId: number): Map<string, { inserted: number; conflict: number; error: number }> {
+  const out = new Map<string, { inserted: number; conflict: number; error: number }>();
+  const map = readRunTarget(store, runId)?.tableMap ?? null;
+  if (!map || !Object.keys(map).length) return out;
+  const rows = store.db.prepare(`SELECT w.tbl, sum(o.outcome = 'inserted') AS inserted, sum(o.outcome = 'conflict') AS conflict, sum(o.outcome = 'error') AS error
+    FROM reinsert_outcomes AS o JOIN rows AS w ON w.id = o.row_id WHERE o.run_id = ? AND o.side_table IS NULL GROUP BY w.tbl`)
+    .all(runId) as { tbl: StoredText; inserted: number; conflict: number; error: number }[];
+  for (const r of rows) {
+    const side = sideTableOf(map, readText(r.tbl));
+    if (side === null) continue;
+    const e = out.get(side) ?? { inserted: 0, conflict: 0, error: 0 };
+    e.inserted += r.inserted;
+    e.conflict += r.conflict;
+    e.error += r.error;
+    out.set(side, e);
+  }
+  return out;
 }

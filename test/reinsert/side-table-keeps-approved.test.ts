@@ -35,7 +35,7 @@ describeCorpus('re-insert: a run into a side table leaves its rows approved', ()
     const sideRun = svc.getRun(side.id)!;
     expect(sideRun.state).toBe('succeeded');
     expect(sideRun.outcomes.inserted).toBe(10);
-    expect(sideRun.sideTables).toEqual([{ table: 'dbo.Trail_check', inserted: 10, conflict: 0, error: 0 }]);
+    expect(sideRun.sideTables).toEqual([{ table: 'dbo.Trail_check', inserted: 10, conflict: 0, error: 0, leftApproved: true }]);
     expect(statuses(job)).toEqual(['approved']);
     expect(copiesIn('Trail_check')).toEqual(Array(10).fill(1));
 
@@ -121,7 +121,7 @@ describeCorpus('re-insert: a run into a side table leaves its rows approved', ()
     const b = await svc.start(job, 'op', { dryRun: false, target: spec, tableMap, batchSize: 4 });
     await svc.wait(b.id);
     // run A's batch 1 recorded from the ledger (its rows stay approved), run B's batch holding them refused
-    expect(svc.getRun(a.id)!.sideTables).toEqual([{ table: 'dbo.Trail_check', inserted: 4, conflict: 0, error: 0 }]);
+    expect(svc.getRun(a.id)!.sideTables).toEqual([{ table: 'dbo.Trail_check', inserted: 4, conflict: 0, error: 0, leftApproved: true }]);
     const failed = svc.outcomes(b.id).filter((o) => o.outcome === 'error');
     expect(failed).toHaveLength(4);
     expect((failed[0]!.detail as { code: string; message: string }).message).toContain(`by re-insert run ${a.id} of job ${job}: never twice into one table`);
@@ -141,7 +141,7 @@ describeCorpus('re-insert: a run into a side table leaves its rows approved', ()
     expect(statuses(job)).toEqual(['approved']);
     const own = env.store.db.prepare("SELECT status, count(*) AS n FROM rows WHERE job_id = ? AND tbl = 'dbo.T' GROUP BY status").all(job) as { status: string; n: number }[];
     expect(own.every((r) => r.status === 'reinserted' || r.status === 'conflict'), JSON.stringify(own)).toBe(true);
-    expect(svc.getRun(run.id)!.sideTables).toEqual([{ table: 'dbo.Trail_check', inserted: 10, conflict: 0, error: 0 }]);
+    expect(svc.getRun(run.id)!.sideTables).toEqual([{ table: 'dbo.Trail_check', inserted: 10, conflict: 0, error: 0, leftApproved: true }]);
     const sides = env.store.db.prepare('SELECT DISTINCT side_table AS s FROM reinsert_outcomes WHERE run_id = ? AND row_id IN (SELECT value FROM json_each(?))').all(run.id, JSON.stringify(ownIds)) as { s: string | null }[];
     expect(sides).toEqual([{ s: null }]);
     // the next run: the mapped table's rows into their own table, nothing of dbo.T again

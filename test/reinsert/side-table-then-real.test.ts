@@ -44,7 +44,7 @@ describeCorpus('re-insert: a side table first, then the real table', () => {
     // the run: its inserted rows went into the side table
     const runAnswer = (await t.app.inject({ url: `/api/reinsert-runs/${runId}`, headers: bearer(t.tokens.viewer) })).json();
     expect(runAnswer.outcomes).toEqual({ inserted: 20, conflict: 0, error: 0 });
-    expect(runAnswer.sideTables).toEqual([{ table: 'recovery.Trail_back', inserted: 20, conflict: 0, error: 0 }]);
+    expect(runAnswer.sideTables).toEqual([{ table: 'recovery.Trail_back', inserted: 20, conflict: 0, error: 0, leftApproved: true }]);
 
     const dry = await t.app.inject({ method: 'POST', url: `/api/jobs/${jobId}/reinsert`, headers: bearer(t.tokens.reviewer), payload: { dryRun: true } });
     expect(dry.statusCode).toBe(200);
@@ -74,10 +74,17 @@ describeCorpus('re-insert: a side table first, then the real table', () => {
 
   it('a side-table run of an earlier build (rows reinserted, no side table recorded): refused, with the way on', async () => {
     const { t } = env;
-    const { jobId, runId } = await sideRun();
+    const { jobId, runId, ids } = await sideRun();
     // what that build left: the rows re-inserted, their outcomes naming no side table (migration 12 added the column empty)
     t.app.staging.db.prepare('UPDATE reinsert_outcomes SET side_table = NULL WHERE run_id = ?').run(runId);
     t.app.staging.db.prepare("UPDATE rows SET status = 'reinserted' WHERE id IN (SELECT row_id FROM reinsert_outcomes WHERE run_id = ?)").run(runId);
+    // the row and run answers still say the rows went into the side table (the run's tableMap tells it):
+    // they said 'inserted' with no side table beside a row reinserted, as if back in its own table
+    const row = (await t.app.inject({ url: `/api/jobs/${jobId}/rows/${ids[0]}`, headers: bearer(t.tokens.viewer) })).json();
+    expect(row.status).toBe('reinserted');
+    expect(row.reinsert).toEqual([{ runId, outcome: 'inserted', detail: null, sideTable: 'recovery.Trail_back' }]);
+    const runAnswer = (await t.app.inject({ url: `/api/reinsert-runs/${runId}`, headers: bearer(t.tokens.viewer) })).json();
+    expect(runAnswer.sideTables).toEqual([{ table: 'recovery.Trail_back', inserted: 20, conflict: 0, error: 0, leftApproved: false }]);
     const note = `20 approved row(s) of job ${jobId} were put into side tables by runs of a rowback before side-table runs left rows approved (run ${runId}: 20 row(s) into database CRM_side, side table(s) dbo.LogTestTrailNull → recovery.Trail_back), which marked them re-inserted, so no run plans them again; to put them into their own table as well, export them with GET /api/jobs/${jobId}/export?format=sql&status=reinserted and run that script`;
     const dry = await t.app.inject({ method: 'POST', url: `/api/jobs/${jobId}/reinsert`, headers: bearer(t.tokens.reviewer), payload: { dryRun: true } });
     expect(dry.json().script).toContain(`-- NOTHING PLANNED: ${note}`);

@@ -9,6 +9,7 @@ import { assertWindowInOrder, parseWindowTime } from '../../recover/time-window.
 import { DEFAULT_REINSERT_OPERATIONS, inInsertionOrder, mergePlans, notScripted, problemSummary, renderScriptChunks, renderUndoScriptChunks, yieldToEventLoop, type ReinsertPlan } from '../../reinsert/plan.js';
 import { databaseCheckHeader, insertedByRuns, metadataSentence } from '../../reinsert/service.js';
 import { compareDatabases } from '../../reinsert/source-database.js';
+import { legacySideTables } from '../../reinsert/side-tables.js';
 import type { RowFilter, RowStatus, StagedRowWithRaw } from '../../staging/types.js';
 import { csvCell, csvValueHeaders, csvRecord, csvWarningsCell } from '../../util/csv.js';
 import { rowJson, valuesJson } from '../../util/negative-zero.js';
@@ -122,6 +123,8 @@ export default async function rowRoutes(fastify: FastifyInstance) {
     const decisions = app.staging.rowDecisions(row.id);
     // sideTable: the side table a run's tableMap sent the row to (it stays approved), null for its own table
     const outcomes = app.staging.db.prepare('SELECT run_id AS runId, outcome, detail, side_table AS sideTable FROM reinsert_outcomes WHERE row_id = ? ORDER BY run_id').all(row.id) as { runId: number; outcome: string; detail: string | null; sideTable: string | null }[];
+    // an outcome recorded before staging migration 12 names no side table: the run's tableMap tells it
+    for (const o of outcomes) if (o.sideTable === null) o.sideTable = legacySideTables(app.staging, o.runId, [row.id]).get(row.id)?.table ?? null;
     return { ...row, decisions, reinsert: outcomes.map((o) => hideOutcomeMessage({ ...o, detail: o.detail ? JSON.parse(o.detail) : null }, req.principal?.role)) };
   });
 
