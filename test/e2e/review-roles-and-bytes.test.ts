@@ -47,7 +47,7 @@ describeBrowser('review page: roles said, filters forgotten on sign-out, bytes t
     expect((await code.getAttribute('class'))!.split(' ')).not.toContain('bin');
     expect(await hash.getAttribute('title')).toBe('0x0102 (varbinary: bytes)');
     expect(await code.getAttribute('title')).toBe('0x0102 (varchar: text, the characters "0x0102", not bytes)');
-    const styles = await Promise.all([code, hash].map((c) => c.evaluate((td) => getComputedStyle(td as Element).fontFamily)));
+    const styles = await Promise.all([code, hash].map((c) => c.evaluate((td) => (globalThis as unknown as { getComputedStyle(e: unknown): { fontFamily: string } }).getComputedStyle(td).fontFamily)));
     expect(styles[0]).not.toBe(styles[1]);
   }, 60_000);
 
