@@ -165,6 +165,7 @@ function signOut(message = '') {
   state.restoreTable = null;
   state.selected?.clear();
   $('grid-body').replaceChildren();
+  $('page-info').textContent = '';
   $('job').hidden = true;
   clearInterval(state.poll);
   state.poll = null;

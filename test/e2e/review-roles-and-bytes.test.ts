@@ -74,7 +74,8 @@ describeBrowser('review page: roles said, filters forgotten on sign-out, bytes t
     expect(await page.locator('#approve-filter').getAttribute('title')).toBe('');
     await page.locator('#logout').click();
     await signInHere(page, desk.operator);
-    await expect.poll(() => page.locator('#page-info').textContent(), { timeout: 15_000 }).toContain('2 matching rows');
+    // polled on what the sign-in sets (the role line), not on the page line the last session left
+    await expect.poll(() => page.locator('#decide-role').textContent(), { timeout: 15_000 }).toBe("Deciding rows needs a reviewer's token (you are operator).");
     for (const id of ['approve-selected', 'reject-selected', 'approve-filter', 'reject-filter']) {
       expect(await page.locator(`#${id}`).isDisabled(), id).toBe(true);
       expect(await page.locator(`#${id}`).getAttribute('title'), id).toMatch(/^Only a reviewer decides rows; you are signed in as operator\. A reviewer's token is made with: rowback token create NAME --role reviewer$/);
