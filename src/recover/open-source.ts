@@ -47,6 +47,8 @@ export interface OpenedSource {
   headerWarnings?: () => string[];
   /** Files without an .ldf: the backup set the log read ends with (FileRecoverySource.logReadEnd, window-past-log.ts). */
   logReadEnd?: () => LogReadEnd | null;
+  /** Files without an .ldf: the backup set the log read begins with (FileRecoverySource.logReadStart). */
+  logReadStart?: () => LogReadEnd | null;
   /** Files with a data file or backup: the database's creation (boot page dbi_crdate, local ISO), once metadata was read (window-past-log.ts windowBeforeLogStartClause). */
   databaseCreated?: () => string | null;
   /** Export: what the filter asks for beyond what the export holds (window-past-log.ts exportScopeClauses), INCOMPLETE sentences. */
@@ -87,7 +89,7 @@ export async function openSource(o: ScanSourceOptions, logger?: Logger): Promise
     const logCopyRecords = new Map<string, number>();
     const logCopyDamage = o.trn && o.trn.length > 1 ? await (await import('../backup/log-commits.js')).damagedLogCopies(o.trn, logCopyRecords) : undefined;
     const s = openFileSource({ mdf: o.mdf, bak: o.bak, position, ldf: o.ldf, trn: o.trn, threads, backupAdvice: o.backupAdvice, logCopyDamage, logCopyRecords, ...hold }, logger);
-    return { source: s, notes: () => s.notes, loudNotes: () => s.identityNotes, warnings: () => [...s.headerWarnings, ...unknownOperationsWarnings(s.logStats.unknownOps)], headerWarnings: () => s.headerWarnings, logReadEnd: () => s.logReadEnd, databaseCreated: () => s.databaseCreated };
+    return { source: s, notes: () => s.notes, loudNotes: () => s.identityNotes, warnings: () => [...s.headerWarnings, ...unknownOperationsWarnings(s.logStats.unknownOps)], headerWarnings: () => s.headerWarnings, logReadEnd: () => s.logReadEnd, logReadStart: () => s.logReadStart, databaseCreated: () => s.databaseCreated };
   }
   if (exp) {
     assertReadableFile('--export', o.export!);

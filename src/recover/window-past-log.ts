@@ -153,20 +153,36 @@ export function exportScopeClauses(filter: { from?: string; to?: string; operati
  *
  * `window`: the bounds as parseWindowTime returns them (ISO local time to the millisecond);
  * `firstBeginTime`: the log read's earliest Begin Time (LogScanStats, fn_dblog's or ISO form; null:
- * the log holds no begin, which the "why no rows" line says); `created`: the database's creation
- * time when a data file or backup gives it (boot page dbi_crdate, ISO local time), so a window
- * starting before the database existed is judged from its creation, and a log whose first
- * transaction began within a minute of it (the log held from the start: CREATE DATABASE itself
- * logs) is whole. `add`: the way on, as the caller names its inputs.
+ * the log holds no begin); `created`: the database's creation time when a data file or backup gives
+ * it (boot page dbi_crdate, ISO local time), so a window starting before the database existed is
+ * judged from its creation, and a log whose first transaction began within a minute of it (the log
+ * held from the start: CREATE DATABASE itself logs) is whole. A creation more than that minute
+ * after the log's first transaction is no creation of this log (the log holds transactions of
+ * before it): the window is judged without it, and the sentence says so. `add`: the way on, as the
+ * caller names its inputs. `readStart`: without an .ldf, the backup set the log read begins with
+ * (FileRecoverySource.logReadStart): when the log read holds no transaction begin, the read begins
+ * by that set's BackupStartDate (to the second: taken as its last millisecond) — `scan --bak
+ * FinancialCrmDb202501190233.bak --from 2025-01-19T02:15 --to 02:20`, a backup begun 02:33:47 of a
+ * database created 02:11:34 whose log held no transaction, printed "0 row(s) recovered", exit 0.
  */
-export function windowBeforeLogStartClause(window: { from?: string; to?: string }, firstBeginTime: string | null | undefined, created: string | null | undefined, add: string): string | undefined {
-  if (!window.from || !firstBeginTime) return undefined;
-  const first = exportTimeIso(firstBeginTime);
+export function windowBeforeLogStartClause(window: { from?: string; to?: string }, firstBeginTime: string | null | undefined, created: string | null | undefined, add: string, readStart?: LogReadEnd | null): string | undefined {
+  if (!window.from) return undefined;
+  let first = firstBeginTime ? exportTimeIso(firstBeginTime) : null;
+  let firstMs = first === null ? Number.NaN : localMs(first);
+  // no transaction begin read: a backup-only read begins by its first set's start
+  const backupStart = !firstBeginTime && readStart ? exportTimeIso(readStart.started ?? readStart.finished) : null;
+  if (backupStart !== null) {
+    first = backupStart;
+    firstMs = localMs(backupStart) + 999;
+  }
   if (first === null) return undefined;
-  const firstMs = localMs(first);
   const fromMs = localMs(window.from);
   if (!Number.isFinite(firstMs) || !Number.isFinite(fromMs) || fromMs >= firstMs) return undefined;
-  const createdMs = created ? localMs(created.slice(0, 23)) : Number.NaN;
+  let createdMs = created ? localMs(created.slice(0, 23)) : Number.NaN;
+  // a creation after the log's first transaction is not this log's start (a restore or attach may
+  // set it): judged without it
+  const createdAfter = Number.isFinite(createdMs) && createdMs - firstMs > CREATED_LOG_SLACK_MS;
+  if (createdAfter) createdMs = Number.NaN;
   if (Number.isFinite(createdMs)) {
     // the database did not exist before its creation; a log begun with it is whole
     if (firstMs - createdMs <= CREATED_LOG_SLACK_MS) return undefined;
@@ -174,10 +190,17 @@ export function windowBeforeLogStartClause(window: { from?: string; to?: string 
   }
   const to = window.to !== undefined ? localMs(window.to) : Number.NaN;
   const whole = Number.isFinite(to) && to < firstMs;
-  const since = Number.isFinite(createdMs) ? `; the database was created at ${created!.slice(0, 23)}` : '';
+  const since = createdAfter
+    ? `; the creation date its data file or backup gives, ${created!.slice(0, 23)}, is after it, so it tells nothing of the log before`
+    : Number.isFinite(createdMs) ? `; the database was created at ${created!.slice(0, 23)}` : '';
   const what = whole
     ? `the whole window (from ${window.from} to ${window.to}) is before the log read begins`
     : `the window starts at ${window.from}, before the log read begins`;
+  if (backupStart !== null) {
+    const set = `${readStart!.file}${readStart!.position > 1 ? ` (backup set ${readStart!.position})` : ''}`;
+    const kind = readStart!.kind === 'log' ? 'a log backup' : `a ${readStart!.kind} backup`;
+    return `${what}: the log read holds no transaction begin, and it begins with ${set}, ${kind} begun at ${backupStart.slice(0, 19)} (the SQL Server's local time, to the second${since}), whose log starts then${readStart!.kind === 'log' ? ' or at the log backup before it' : ''}: transactions begun before that are in no file given (earlier log is in the log backups of that time): their rows are not in this result; ${add}`;
+  }
   return `${what}: its first transaction began at ${first} (the SQL Server's local time${since}), and transactions begun before that are in no file given (an .ldf keeps only the log since its oldest VLF not yet reused; earlier log is in the log backups of that time): their rows are not in this result; ${add}`;
 }
 

@@ -22,6 +22,7 @@ import { corpusPath, describeCorpus } from '../support/corpus.js';
 const cli = captureCli();
 const A = (f: string) => corpusPath('AngularJs_CRUD', 'App_Data', f);
 const R = (f: string) => corpusPath('appveyor-lab', 'RestoreTimeClean', f);
+const F = corpusPath('FinancialCrm', 'FinancialCrmDb', 'FinancialCrmDb202501190233.bak');
 const incomplete = (stderr: string) => stderr.split('\n').filter((l) => l.startsWith('rowback scan: INCOMPLETE:'));
 let dir: string;
 beforeAll(() => {
@@ -65,6 +66,26 @@ describeCorpus('scan: a window starting before the log read begins', () => {
     const bak = await cli('scan', '--bak', R('RestoreTimeClean.bak'), '--trn', R('RestoreTimeClean_1.trn'), R('RestoreTimeClean_2.trn'), R('RestoreTimeClean_3.trn'), '--op', 'insert', '--from', '2017-06-01T00:00', '--quiet', '--strict');
     expect(bak.code, bak.stderr).toBe(0);
     expect(incomplete(bak.stderr)).toEqual([]);
+  }, 60_000);
+
+  it('a full backup alone whose log holds no transaction begin: judged by its start (FinancialCrm: created 02:11:34, backed up 02:33:47; it printed "0 row(s) recovered", exit 0 under --strict)', async () => {
+    const report = join(dir, 'f.json');
+    const r = await cli('scan', '--bak', F, '--from', '2025-01-19T02:15', '--to', '2025-01-19T02:20', '--quiet', '--strict', '--report', report);
+    expect(r.code, r.stderr).toBe(3);
+    expect(r.stdout).toBe('');
+    const lines = incomplete(r.stderr);
+    expect(lines).toEqual([
+      `rowback scan: INCOMPLETE: the whole window (from 2025-01-19T02:15:00.000 to 2025-01-19T02:20:59.999) is before the log read begins: the log read holds no transaction begin, and it begins with ${F}, a full backup begun at 2025-01-19T02:33:47 (the SQL Server's local time, to the second; the database was created at 2025-01-19T02:11:34.897), whose log starts then: transactions begun before that are in no file given (earlier log is in the log backups of that time): their rows are not in this result; add the log backups of that time with --trn (rowback restore plan lists them from a backup folder), or start the window later`,
+    ]);
+    const rep = JSON.parse(readFileSync(report, 'utf8')) as { complete: boolean; beforeLogRead?: string };
+    expect(rep.complete).toBe(false);
+    expect(rep.beforeLogRead).toBe(lines[0]!.replace('rowback scan: INCOMPLETE: ', ''));
+    // a window before the database existed, and RestoreTimeClean.bak (begun at its creation second): nothing said
+    for (const args of [['--bak', F, '--from', '2025-01-18', '--to', '2025-01-19T02:10'], ['--bak', R('RestoreTimeClean.bak'), '--from', '2017-06-01']]) {
+      const ok = await cli('scan', ...args, '--quiet', '--strict');
+      expect(ok.code, `${args.join(' ')}: ${ok.stderr}`).toBe(0);
+      expect(incomplete(ok.stderr)).toEqual([]);
+    }
   }, 60_000);
 
   it('a files job with from before the log read begins: its notes say INCOMPLETE', async () => {

@@ -142,6 +142,16 @@ export interface FileRecoverySource extends RecoverySource {
    */
   readonly logReadEnd: LogReadEnd | null;
   /**
+   * When no .ldf is given: the backup set whose log is read first (the log backup of the chain with
+   * the lowest FirstLSN, else the --bak backup whose own log is read first), as logReadEnd names a
+   * set. Its BackupStartDate bounds when the log read begins (a full or differential backup's own
+   * log starts at the checkpoint it takes when it starts, or at a transaction then open, whose begin
+   * it holds; a log backup's at the previous one's end): window-past-log.ts
+   * windowBeforeLogStartClause judges a window by it when the log read holds no transaction begin.
+   * Null with an .ldf.
+   */
+  readonly logReadStart: LogReadEnd | null;
+  /**
    * The identity (binding id) of every file and backup set read, read once and checked to be of one
    * database (throws InputError INPUT_MIXED_DATABASES as the scan would): what a `--schema` catalog's
    * database is compared with (source-identity.ts checkCatalogDatabase).
@@ -444,6 +454,10 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
   const lastOf = <T extends { header: BackupHeader }>(sets: T[]): T | undefined => sets.reduce<T | undefined>((m, x) => (!m || BigInt(x.header.lastLsn.decimal) > BigInt(m.header.lastLsn.decimal) ? x : m), undefined);
   const endSet = inputs.ldf ? undefined : trnSets.length ? lastOf(chain.sets) : lastOf(bakSets.filter((x) => logFiles.some((l) => l.kind === 'bak' && l.file === x.file && l.position === x.position)));
   const logReadEnd: LogReadEnd | null = endSet ? { file: endSet.file, position: endSet.position, kind: endSet.header.backupType, finished: endSet.header.backupFinishDate, started: endSet.header.backupStartDate, lastLsn: endSet.header.lastLsn.lsn } : null;
+  // and the set it begins with (FileRecoverySource.logReadStart)
+  const firstOf = <T extends { header: BackupHeader }>(sets: T[]): T | undefined => sets.reduce<T | undefined>((m, x) => (!m || BigInt(x.header.firstLsn.decimal) < BigInt(m.header.firstLsn.decimal) ? x : m), undefined);
+  const startSet = inputs.ldf ? undefined : trnSets.length ? firstOf(chain.sets) : firstOf(bakSets.filter((x) => logFiles.some((l) => l.kind === 'bak' && l.file === x.file && l.position === x.position)));
+  const logReadStart: LogReadEnd | null = startSet ? { file: startSet.file, position: startSet.position, kind: startSet.header.backupType, finished: startSet.header.backupFinishDate, started: startSet.header.backupStartDate, lastLsn: startSet.header.lastLsn.lsn } : null;
 
   // Every file must belong to one database (binding id), checked once before anything is decoded.
   const notes: string[] = [...givenTwice, ...unreadNotes, ...trailerNotes];
@@ -771,6 +785,7 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
       return databaseCreated;
     },
     logReadEnd,
+    logReadStart,
     async metadata(): Promise<MetadataCatalog> {
       if (catalog) return catalog;
       await ensureOneDatabase();
