@@ -7,7 +7,7 @@
  * (`--trn _1.trn --from 13:20 --to 13:25` over RestoreTimeClean, whose _1.trn finished 13:04:13).
  */
 import { compareLsn, formatLsn, parseLsn, type Lsn } from '../logreader/lsn.js';
-import type { LogReadEnd } from './sources/files.js';
+import type { LogReadEnd, LogWholeFrom } from './sources/files.js';
 
 /** Milliseconds of a `YYYY-MM-DDTHH:MM:SS[.fff]` local time read as if UTC (only compared with another so read). */
 function localMs(iso: string): number {
@@ -164,9 +164,15 @@ export function exportScopeClauses(filter: { from?: string; to?: string; operati
  * by that set's BackupStartDate (to the second: taken as its last millisecond) — `scan --bak
  * FinancialCrmDb202501190233.bak --from 2025-01-19T02:15 --to 02:20`, a backup begun 02:33:47 of a
  * database created 02:11:34 whose log held no transaction, printed "0 row(s) recovered", exit 0.
+ * `wholeFrom`: with an .ldf whose log read holds older log cut off from the rest (FileRecoverySource.logWholeFrom:
+ * VLFs not reused since, below a sequence no VLF holds any more), the window is judged from the
+ * first transaction past the break: the earliest Begin Time read was one of that older log, and a
+ * window starting there said nothing though the stretch between was in no file given.
  */
-export function windowBeforeLogStartClause(window: { from?: string; to?: string }, firstBeginTime: string | null | undefined, created: string | null | undefined, add: string, readStart?: LogReadEnd | null): string | undefined {
+export function windowBeforeLogStartClause(window: { from?: string; to?: string }, firstBeginTime: string | null | undefined, created: string | null | undefined, add: string, readStart?: LogReadEnd | null, wholeFrom?: LogWholeFrom | null): string | undefined {
   if (!window.from) return undefined;
+  // older log cut off from the rest (VLFs below a sequence reused since): the log is whole from past the break only
+  if (wholeFrom) firstBeginTime = wholeFrom.firstBeginTime;
   let first = firstBeginTime ? exportTimeIso(firstBeginTime) : null;
   let firstMs = first === null ? Number.NaN : localMs(first);
   // no transaction begin read: a backup-only read begins by its first set's start
@@ -200,6 +206,12 @@ export function windowBeforeLogStartClause(window: { from?: string; to?: string 
     const set = `${readStart!.file}${readStart!.position > 1 ? ` (backup set ${readStart!.position})` : ''}`;
     const kind = readStart!.kind === 'log' ? 'a log backup' : `a ${readStart!.kind} backup`;
     return `${what}: the log read holds no transaction begin, and it begins with ${set}, ${kind} begun at ${backupStart.slice(0, 19)} (the SQL Server's local time, to the second${since}), whose log starts then${readStart!.kind === 'log' ? ' or at the log backup before it' : ''}: transactions begun before that are in no file given (earlier log is in the log backups of that time): their rows are not in this result; ${add}`;
+  }
+  if (wholeFrom) {
+    const hex = (q: number) => `0x${q.toString(16)}`;
+    const gap = wholeFrom.older[wholeFrom.older.length - 1]! + 1 === wholeFrom.seq - 1 ? `sequence ${hex(wholeFrom.seq - 1)}` : `sequences ${hex(wholeFrom.older[wholeFrom.older.length - 1]! + 1)}–${hex(wholeFrom.seq - 1)}`;
+    const cut = whole ? `the whole window (from ${window.from} to ${window.to}) is before the log read is whole` : `the window starts at ${window.from}, before the log read is whole`;
+    return `${cut}: it is whole only from VLF sequence ${hex(wholeFrom.seq)} on, whose first transaction began at ${first} (the SQL Server's local time${since}); the older log it holds (VLF sequence${wholeFrom.older.length > 1 ? 's' : ''} ${wholeFrom.older.map(hex).join(', ')}, not reused since) is cut off from it by ${gap}, reused since and in no file given: transactions of that stretch are missing, and those begun before ${first} may be among them: their rows are not in this result; ${add}`;
   }
   return `${what}: its first transaction began at ${first} (the SQL Server's local time${since}), and transactions begun before that are in no file given (an .ldf keeps only the log since its oldest VLF not yet reused; earlier log is in the log backups of that time): their rows are not in this result; ${add}`;
 }

@@ -21,7 +21,7 @@ import { requireWholeMediaSet, type BackupAdvice } from '../../backup/page-sourc
 import { BACKUP_HEADER_WARNING, MTF_TRAILER_DAMAGED, readMtfLayout } from '../../backup/mtf.js';
 import { VLF_FIRST_BLOCK_OFFSET } from '../../logreader/ldf/constants.js';
 import { LOG_STARTS_MID_VLF, readLdfLayout, readLdfRecordBatches, emptyLogScanStats, uncheckedBlocksNote, type LogScanOptions, type LogScanStats, type RecordKeep } from '../../logreader/ldf/reader.js';
-import type { LogRecord } from '../../logreader/log-record.js';
+import { LOP_BEGIN_XACT, type LogRecord } from '../../logreader/log-record.js';
 import { mergeLogScanStats, readLogFilesInParallel, type LogFileEvent, type LogFileInput } from '../../logreader/parallel/parallel-reader.js';
 import type { TableLayout } from '../../reconstruct/metadata/table-layout.js';
 import type { SqlValue } from '../../reconstruct/values.js';
@@ -152,11 +152,29 @@ export interface FileRecoverySource extends RecoverySource {
    */
   readonly logReadStart: LogReadEnd | null;
   /**
+   * With an .ldf, after a scan's read: where its log is whole from, when the log read also holds
+   * older log cut off from it: VLFs not reused since whose sequences run below one no VLF holds (the
+   * file grew while the next VLF was still active, and the log skipped it; the sequence between was
+   * reused since: its log is in no file given, nor in a log backup given). `seq`: the lowest VLF
+   * sequence of the unbroken run ending at the newest; `firstBeginTime`: the first Begin Time read
+   * at or past it (fn_dblog form; null when none); `older`: the sequences below the break that were
+   * read. Null when the log read is unbroken (or no .ldf). window-past-log.ts
+   * windowBeforeLogStartClause judges a window from it instead of the earliest Begin Time read.
+   */
+  readonly logWholeFrom: LogWholeFrom | null;
+  /**
    * The identity (binding id) of every file and backup set read, read once and checked to be of one
    * database (throws InputError INPUT_MIXED_DATABASES as the scan would): what a `--schema` catalog's
    * database is compared with (source-identity.ts checkCatalogDatabase).
    */
   fileIdentities(): Promise<SourceFileIdentity[]>;
+}
+
+/** FileRecoverySource.logWholeFrom. */
+export interface LogWholeFrom {
+  seq: number;
+  firstBeginTime: string | null;
+  older: number[];
 }
 
 /** The backup set a scan's log read ends with, when no .ldf is given (FileRecoverySource.logReadEnd). */
@@ -233,6 +251,10 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
   let runPass = 0;
   let runPasses = 2;
   let bytesPerPass: number | undefined;
+  // With an .ldf: the VLF sequences the log read covers (the .ldf's used VLFs, the log backups' LSN
+  // ranges) and the first Begin Time read in each (FileRecoverySource.logWholeFrom), of the scan pass
+  let coveredSeqs: Set<number> | null = null;
+  let beginBySeq: Map<number, string> | null = null;
 
   // A cut-short backup is still read up to where it ends; say so once.
   // Damage in a set's closing blocks only (after every data and log stream, mtf.ts trailerOnly)
@@ -721,7 +743,29 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
       const ldfInputs: LogFileInput[] = [{ ...ldfInput, vlfOrder, includeStale: false }];
       const ldfSide = fileBatches(open(split && parallel ? await splitLdfs(ldfInputs, threads, opts.logFormat2IsSql2005 ?? false, true) : ldfInputs));
       const chainSide = fileBatches(open(logFiles.filter((f) => f.kind !== 'ldf')));
-      yield* mergeLdfWithChain({ ldf: ldfInput.file, ldfSide, chainSide, chainCovers, scan: opts, ...(keep ? { keep } : {}), stats, reporting, holes, skipped, notes, chainGaps, counts });
+      const merging = mergeLdfWithChain({ ldf: ldfInput.file, ldfSide, chainSide, chainCovers, scan: opts, ...(keep ? { keep } : {}), stats, reporting, holes, skipped, notes, chainGaps, counts });
+      if (!reporting) yield* merging;
+      else {
+        // where the log read is whole from (logWholeFrom): the sequences covered, the first begin of each
+        coveredSeqs = null;
+        const seen = (beginBySeq = new Map<number, string>());
+        try {
+          const layout = await readLdfLayout(ldfInput.file, { allowUnsupportedVersion: dbiVersion === SQL2005_DBI_VERSION });
+          const covered = new Set(layout.vlfs.filter((v) => v.seq > 0).map((v) => v.seq));
+          for (const t of trnSets) for (let q = parseInt(t.firstLsn.slice(0, 8), 16), end = parseInt(t.lastLsn.slice(0, 8), 16); q <= end; q++) covered.add(q);
+          coveredSeqs = covered;
+        } catch {
+          // a layout the read itself reports as damaged: nothing judged here
+        }
+        for await (const batch of merging) {
+          for (const r of batch) {
+            if (r.Operation !== LOP_BEGIN_XACT || r.source?.stale || !r['Begin Time']) continue;
+            const q = parseInt(r['Current LSN'].slice(0, 8), 16);
+            if (!seen.has(q)) seen.set(q, r['Begin Time']);
+          }
+          yield batch;
+        }
+      }
     }
     logger?.debug({ pass: thisPass, records: stats.records, bytes: stats.bytes, repeats, ...counts }, 'log read');
     // blocks with no log block checksum: damage inside them cannot be seen, and the DBA is told so
@@ -786,6 +830,16 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
     },
     logReadEnd,
     logReadStart,
+    get logWholeFrom(): LogWholeFrom | null {
+      if (!coveredSeqs || !beginBySeq || coveredSeqs.size === 0) return null;
+      let lo = Math.max(...coveredSeqs);
+      while (coveredSeqs.has(lo - 1)) lo--;
+      const older = [...coveredSeqs].filter((q) => q < lo).sort((a, b) => a - b);
+      if (!older.length) return null;
+      let first: number | null = null;
+      for (const q of beginBySeq.keys()) if (q >= lo && (first === null || q < first)) first = q;
+      return { seq: lo, firstBeginTime: first === null ? null : beginBySeq.get(first)!, older };
+    },
     async metadata(): Promise<MetadataCatalog> {
       if (catalog) return catalog;
       await ensureOneDatabase();
