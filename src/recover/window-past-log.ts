@@ -81,6 +81,31 @@ export function lsnRangePastLogEndClause(range: { fromLsn: Lsn | null; toLsn: Ls
   return `${beyond}: ${what}, ${set}, holds the log up to LSN ${end.lastLsn} (its LastLSN, the first LSN it does not hold), and the log from there is in later log backups or the .ldf, in no file given: rows of that stretch are not in this result; ${add}`;
 }
 
+/**
+ * The same for an LSN range starting before the log read begins (`--from-lsn`, or a lone
+ * `--to-lsn`, below the FirstLSN of the backup set the log read begins with, when no .ldf is given):
+ * the INCOMPLETE sentence, else undefined. `log RestoreTimeClean_2.trn --from-lsn 00000019:00000050:0001`
+ * (_2.trn holds 00000019:00000099:0001 on; 19:50 is in _1.trn) printed _2's records as the whole
+ * range, exit 0 under --strict. No margin but the FirstLSN's own log block, which the set holds whole. `start`: the set the read begins with
+ * (its firstLsn given). `add`: the way on, as the caller names its inputs.
+ */
+export function lsnRangeBeforeLogStartClause(range: { fromLsn: Lsn | null; toLsn: Lsn | null }, start: LogReadEnd | null | undefined, add = 'add the log backups taken before it with --trn (or the .ldf with --ldf)'): string | undefined {
+  if (!start?.firstLsn) return undefined;
+  const bound = range.fromLsn ?? range.toLsn;
+  if (!bound) return undefined;
+  // a backup holds the whole log block its FirstLSN is in (records of that block before it too:
+  // RestoreTimeClean.bak's log starts at 00000019:0000003e:0001, its FirstLSN 00000019:0000003e:00aa)
+  const first = { ...parseLsn(start.firstLsn), slot: 0 };
+  if (compareLsn(bound, first) >= 0) return undefined;
+  const set = `${start.file}${start.position > 1 ? ` (backup set ${start.position})` : ''}`;
+  const what = start.kind === 'log' ? 'the first log backup given' : `the ${start.kind} backup whose own log is read first`;
+  const whole = range.toLsn !== null && compareLsn(range.toLsn, first) < 0;
+  const asked = whole
+    ? `the whole LSN range (${range.fromLsn ? `from ${formatLsn(range.fromLsn)} ` : ''}to ${formatLsn(range.toLsn!)}) is before the log given`
+    : `the LSN range starts at ${formatLsn(bound)} (--from-lsn), before the log given`;
+  return `${asked}: ${what}, ${set}, holds the log from LSN ${start.firstLsn} (its FirstLSN; from the start of that log block) on, and the log before it is in earlier log backups (or the .ldf), in no file given: rows of that stretch are not in this result; ${add}`;
+}
+
 /** An export header's window bound (`2024/03/05 14:00:00:000`, @FromText of sql/export-log-records.sql, or ISO) as ISO to the millisecond; null when absent or not a time. */
 function exportTimeIso(text: string | null): string | null {
   if (!text) return null;

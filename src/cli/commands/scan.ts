@@ -24,7 +24,7 @@ import type { RecoveredRow } from '../../recover/recovered-row.js';
 import { catalogDamage, catalogDamageLoss, catalogDamageSubject, isChainOverlap, isUndecodedRowOp, logLoss, logLossClause, lossPlaces, SCAN_OPERATIONS, scanOperationOf, unknownTableMessage } from '../../recover/source.js';
 import { type MetadataCatalog, type RecoverySource, type ScanFilter, type ScanOperation, type SkippedItem } from '../../recover/source.js';
 import { assertWindowInOrder, parseWindowTime } from '../../recover/time-window.js';
-import { lsnRangePastLogEndClause, windowBeforeLogStartClause, windowPastLogEndClause } from '../../recover/window-past-log.js';
+import { lsnRangeBeforeLogStartClause, lsnRangePastLogEndClause, windowBeforeLogStartClause, windowPastLogEndClause } from '../../recover/window-past-log.js';
 import { warnLocalTimes } from '../local-time-warnings.js';
 import { createRowWriter, CSV_FIXED, OUTPUT_FORMATS, type OutputFormat } from '../../recover/writers.js';
 import { caseOnlyMatches, compileRowSelection, rowSelection, type RowSelectionOptions, type UnknownSelectionField } from '../../recover/row-selection.js';
@@ -361,7 +361,10 @@ export async function runScan(opts: ScanOptions): Promise<void> {
     // a window starting before the log read begins (an .ldf's oldest VLF not reused, the first log
     // backup given, the online log): transactions begun before it are in no file given. Not for an
     // export, whose own window (scopeClauses) bounds what it holds.
-    const beforeStart = interruptedBy || !stats || opts.export ? undefined : windowBeforeLogStartClause(filter, stats.firstBeginTime, opened.databaseCreated?.() ?? null, opts.server ? 'add the log backups of that time with --log-backup, or start the window later' : 'add the log backups of that time with --trn (rowback restore plan lists them from a backup folder), or start the window later', opened.logReadStart?.(), opened.logWholeFrom?.());
+    const beforeWindow = interruptedBy || !stats || opts.export ? undefined : windowBeforeLogStartClause(filter, stats.firstBeginTime, opened.databaseCreated?.() ?? null, opts.server ? 'add the log backups of that time with --log-backup, or start the window later' : 'add the log backups of that time with --trn (rowback restore plan lists them from a backup folder), or start the window later', opened.logReadStart?.(), opened.logWholeFrom?.());
+    // so does an LSN range starting before the first backup set read (no .ldf)
+    const lsnBefore = interruptedBy || opts.export || !selection ? undefined : lsnRangeBeforeLogStartClause(selection, opened.logReadStart?.());
+    const beforeStart = [beforeWindow, lsnBefore].filter(Boolean).join('; ') || undefined;
     const pastEnd = interruptedBy ? undefined : [windowPastLogEndClause(filter, opened.logReadEnd?.(), undefined, stats?.lastBeginTime), selection ? lsnRangePastLogEndClause(selection, opened.logReadEnd?.()) : undefined, ...(opened.scopeClauses?.(filter) ?? [])].filter(Boolean).join('; ') || undefined;
     if (opts.report) {
       // One time form throughout the report: `YYYY-MM-DDTHH:MM:SS.fff`, the SQL Server's local

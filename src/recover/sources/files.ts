@@ -189,6 +189,8 @@ export interface LogReadEnd {
   started: string | null;
   /** HEADERONLY LastLSN in fn_dblog form: the first LSN after the log the set holds. */
   lastLsn: string;
+  /** HEADERONLY FirstLSN in fn_dblog form (the first LSN the set holds), where the caller needs it (logReadStart). */
+  firstLsn?: string;
 }
 
 /** The part of src/datafile this source needs, loaded when metadata is first asked for. */
@@ -479,7 +481,7 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
   // and the set it begins with (FileRecoverySource.logReadStart)
   const firstOf = <T extends { header: BackupHeader }>(sets: T[]): T | undefined => sets.reduce<T | undefined>((m, x) => (!m || BigInt(x.header.firstLsn.decimal) < BigInt(m.header.firstLsn.decimal) ? x : m), undefined);
   const startSet = inputs.ldf ? undefined : trnSets.length ? firstOf(chain.sets) : firstOf(bakSets.filter((x) => logFiles.some((l) => l.kind === 'bak' && l.file === x.file && l.position === x.position)));
-  const logReadStart: LogReadEnd | null = startSet ? { file: startSet.file, position: startSet.position, kind: startSet.header.backupType, finished: startSet.header.backupFinishDate, started: startSet.header.backupStartDate, lastLsn: startSet.header.lastLsn.lsn } : null;
+  const logReadStart: LogReadEnd | null = startSet ? { file: startSet.file, position: startSet.position, kind: startSet.header.backupType, finished: startSet.header.backupFinishDate, started: startSet.header.backupStartDate, lastLsn: startSet.header.lastLsn.lsn, firstLsn: startSet.header.firstLsn.lsn } : null;
 
   // Every file must belong to one database (binding id), checked once before anything is decoded.
   const notes: string[] = [...givenTwice, ...unreadNotes, ...trailerNotes];
