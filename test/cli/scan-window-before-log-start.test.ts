@@ -100,6 +100,12 @@ describeCorpus('scan: a window starting before the log read begins', () => {
       expect(notes.filter((n) => n.includes('before the log read begins'))).toEqual([
         expect.stringMatching(/^INCOMPLETE: the window starts at 2018-03-01T00:00:00\.000, before the log read begins: .*; add the log backups of that time to the job \(trn\), or start the window later \(from\)$/),
       ]);
+      // a full backup alone whose log holds no transaction begin: judged by its start (e2cc1d75)
+      const bak = w.submit({ kind: 'files', bak: [F], from: '2025-01-19T02:15', to: '2025-01-19T02:20' }, 'op');
+      await w.idle();
+      const b = store.requireJob(bak.id);
+      expect(b.error).toBeNull();
+      expect(b.incomplete).toEqual([expect.stringMatching(/^INCOMPLETE: the whole window \(from 2025-01-19T02:15:00\.000 to 2025-01-19T02:20:59\.999\) is before the log read begins: the log read holds no transaction begin, and it begins with .*FinancialCrmDb202501190233\.bak, a full backup begun at 2025-01-19T02:33:47 .*; add the log backups of that time to the job \(trn\), or start the window later \(from\)$/)]);
     } finally {
       store.close();
     }
