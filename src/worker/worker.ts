@@ -478,7 +478,8 @@ export class JobWorker {
           const pastEnd = !controller.signal.aborted ? windowPastLogEndClause(filter, logReadEnd(), { to: 'to', add: 'add the log backups taken after it to the job (trn), or the .ldf (ldf)' }, stats.lastBeginTime) : undefined;
           if (pastEnd) n.push(`INCOMPLETE: ${pastEnd}`);
           // a window starting before the log read begins (as scan says it); an export's own window bounds it instead
-          const beforeStart = !controller.signal.aborted && spec.kind !== 'export'
+          // (not from a live server's counts, of the transactions it returned: begun in the window)
+          const beforeStart = !controller.signal.aborted && spec.kind !== 'export' && !stats.serverFiltered
             ? windowBeforeLogStartClause(filter, stats.firstBeginTime, databaseCreated(), spec.kind === 'files' ? 'add the log backups of that time to the job (trn), or start the window later (from)' : 'add the log backups of that time (a log-backup job, logBackups), or start the window later (from)', logReadStart(), logWholeFrom())
             : undefined;
           if (beforeStart) n.push(`INCOMPLETE: ${beforeStart}`);

@@ -361,7 +361,10 @@ export async function runScan(opts: ScanOptions): Promise<void> {
     // a window starting before the log read begins (an .ldf's oldest VLF not reused, the first log
     // backup given, the online log): transactions begun before it are in no file given. Not for an
     // export, whose own window (scopeClauses) bounds what it holds.
-    const beforeWindow = interruptedBy || !stats || opts.export ? undefined : windowBeforeLogStartClause(filter, stats.firstBeginTime, opened.databaseCreated?.() ?? null, opts.server ? 'add the log backups of that time with --log-backup, or start the window later' : 'add the log backups of that time with --trn (rowback restore plan lists them from a backup folder), or start the window later', opened.logReadStart?.(), opened.logWholeFrom?.());
+    // (not from a live server's counts: they are of the transactions it returned, begun in the
+    // window, so the first of them is never before --from; the live source says where the online
+    // log begins itself, a note)
+    const beforeWindow = interruptedBy || !stats || stats.serverFiltered || opts.export ? undefined : windowBeforeLogStartClause(filter, stats.firstBeginTime, opened.databaseCreated?.() ?? null, opts.server ? 'add the log backups of that time with --log-backup, or start the window later' : 'add the log backups of that time with --trn (rowback restore plan lists them from a backup folder), or start the window later', opened.logReadStart?.(), opened.logWholeFrom?.());
     // so does an LSN range starting before the first backup set read (no .ldf)
     const lsnBefore = interruptedBy || opts.export || !selection ? undefined : lsnRangeBeforeLogStartClause(selection, opened.logReadStart?.());
     const beforeStart = [beforeWindow, lsnBefore].filter(Boolean).join('; ') || undefined;
