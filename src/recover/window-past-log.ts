@@ -193,20 +193,33 @@ export function exportScopeClauses(filter: { from?: string; to?: string; operati
  * VLFs not reused since, below a sequence no VLF holds any more), the window is judged from the
  * first transaction past the break: the earliest Begin Time read was one of that older log, and a
  * window starting there said nothing though the stretch between was in no file given.
+ * `firstCommitTime`: the earliest commit End Time read (CommittedScanStats.firstCommitTime): when
+ * it is before the first Begin Time, the log read reaches back to it (a transaction begun before
+ * the read committed then), and the window is judged from it.
  */
-export function windowBeforeLogStartClause(window: { from?: string; to?: string }, firstBeginTime: string | null | undefined, created: string | null | undefined, add: string, readStart?: LogReadEnd | null, wholeFrom?: LogWholeFrom | null): string | undefined {
+export function windowBeforeLogStartClause(window: { from?: string; to?: string }, firstBeginTime: string | null | undefined, created: string | null | undefined, add: string, readStart?: LogReadEnd | null, wholeFrom?: LogWholeFrom | null, firstCommitTime?: string | null): string | undefined {
   if (!window.from) return undefined;
   // older log cut off from the rest (VLFs below a sequence reused since): the log is whole from past the break only
-  if (wholeFrom) firstBeginTime = wholeFrom.firstBeginTime;
+  if (wholeFrom) {
+    firstBeginTime = wholeFrom.firstBeginTime;
+    firstCommitTime = wholeFrom.firstCommitTime;
+  }
   let first = firstBeginTime ? exportTimeIso(firstBeginTime) : null;
   let firstMs = first === null ? Number.NaN : localMs(first);
+  // a commit read before the first begin (of a transaction begun before the log read, its begin not
+  // in it): the log read reaches back at least to that commit, so every transaction begun since has
+  // its begin in it (CRUD-.NET's Database2_log.ldf: a commit at 14:34:01.567, its first begin at
+  // 14:34:24.010; `--from 14:34:10` was said to start before the log read)
+  const commit = firstCommitTime ? exportTimeIso(firstCommitTime) : null;
+  const byCommit = commit !== null && (first === null || localMs(commit) < firstMs);
   // no transaction begin read: a backup-only read begins by its first set's start
-  const backupStart = !firstBeginTime && readStart ? exportTimeIso(readStart.started ?? readStart.finished) : null;
+  const backupStart = !firstBeginTime && !byCommit && readStart ? exportTimeIso(readStart.started ?? readStart.finished) : null;
+  if (byCommit) firstMs = localMs(commit);
   if (backupStart !== null) {
     first = backupStart;
     firstMs = localMs(backupStart) + 999;
   }
-  if (first === null) return undefined;
+  if (first === null && !byCommit) return undefined;
   const fromMs = localMs(window.from);
   if (!Number.isFinite(firstMs) || !Number.isFinite(fromMs) || fromMs >= firstMs) return undefined;
   let createdMs = created ? localMs(created.slice(0, 23)) : Number.NaN;
@@ -236,8 +249,11 @@ export function windowBeforeLogStartClause(window: { from?: string; to?: string 
     const hex = (q: number) => `0x${q.toString(16)}`;
     const gap = wholeFrom.older[wholeFrom.older.length - 1]! + 1 === wholeFrom.seq - 1 ? `sequence ${hex(wholeFrom.seq - 1)}` : `sequences ${hex(wholeFrom.older[wholeFrom.older.length - 1]! + 1)}–${hex(wholeFrom.seq - 1)}`;
     const cut = whole ? `the whole window (from ${window.from} to ${window.to}) is before the log read is whole` : `the window starts at ${window.from}, before the log read is whole`;
-    return `${cut}: it is whole only from VLF sequence ${hex(wholeFrom.seq)} on, whose first transaction began at ${first} (the SQL Server's local time${since}); the older log it holds (VLF sequence${wholeFrom.older.length > 1 ? 's' : ''} ${wholeFrom.older.map(hex).join(', ')}, not reused since) is cut off from it by ${gap}, reused since and in no file given: transactions of that stretch are missing, and those begun before ${first} may be among them: their rows are not in this result; ${add}`;
+    const from = byCommit ? `whose earliest time is ${commit}, the commit of a transaction begun before it (its first transaction begun in it began at ${first ?? 'no time read'})` : `whose first transaction began at ${first}`;
+    const at = byCommit ? commit : first;
+    return `${cut}: it is whole only from VLF sequence ${hex(wholeFrom.seq)} on, ${from} (the SQL Server's local time${since}); the older log it holds (VLF sequence${wholeFrom.older.length > 1 ? 's' : ''} ${wholeFrom.older.map(hex).join(', ')}, not reused since) is cut off from it by ${gap}, reused since and in no file given: transactions of that stretch are missing, and those begun before ${at} may be among them: their rows are not in this result; ${add}`;
   }
+  if (byCommit) return `${what}: its earliest time is ${commit}, the commit of a transaction begun before it (its begin is not in it; its first transaction began ${first === null ? 'at no time read' : `at ${first}`}) (the SQL Server's local time${since}), and transactions begun before that commit are in no file given (an .ldf keeps only the log since its oldest VLF not yet reused; earlier log is in the log backups of that time): their rows are not in this result; ${add}`;
   return `${what}: its first transaction began at ${first} (the SQL Server's local time${since}), and transactions begun before that are in no file given (an .ldf keeps only the log since its oldest VLF not yet reused; earlier log is in the log backups of that time): their rows are not in this result; ${add}`;
 }
 

@@ -23,6 +23,7 @@ const cli = captureCli();
 const A = (f: string) => corpusPath('AngularJs_CRUD', 'App_Data', f);
 const R = (f: string) => corpusPath('appveyor-lab', 'RestoreTimeClean', f);
 const F = corpusPath('FinancialCrm', 'FinancialCrmDb', 'FinancialCrmDb202501190233.bak');
+const D2 = (f: string) => corpusPath('CRUD-.NET', 'App_Data', f);
 const incomplete = (stderr: string) => stderr.split('\n').filter((l) => l.startsWith('rowback scan: INCOMPLETE:'));
 let dir: string;
 beforeAll(() => {
@@ -86,6 +87,23 @@ describeCorpus('scan: a window starting before the log read begins', () => {
       expect(ok.code, `${args.join(' ')}: ${ok.stderr}`).toBe(0);
       expect(incomplete(ok.stderr)).toEqual([]);
     }
+  }, 60_000);
+
+  it('a log read whose first commit is before its first begin reaches back to that commit (CRUD-.NET Database2: commit 14:34:01.567, first begin 14:34:24.010; --from 14:34:10 was INCOMPLETE for nothing)', async () => {
+    const d2 = ['scan', '--mdf', D2('Database2.mdf'), '--ldf', D2('Database2_log.ldf'), '--op', 'insert', '--quiet'];
+    const report = join(dir, 'd2.json');
+    const ok = await cli(...d2, '--from', '2024-10-05T14:34:10', '--report', report);
+    expect(ok.code, ok.stderr).toBe(0);
+    expect(incomplete(ok.stderr)).toEqual([]);
+    const rep = JSON.parse(readFileSync(report, 'utf8')) as { complete: boolean; beforeLogRead?: string; counts: { firstCommitTime?: string } };
+    expect(rep.complete).toBe(true);
+    expect(rep.beforeLogRead).toBeUndefined();
+    expect(rep.counts.firstCommitTime).toBe('2024-10-05T14:34:01.567');
+    const before = await cli(...d2, '--from', '2024-10-05T14:34:01.563', '--strict');
+    expect(before.code).toBe(3);
+    expect(incomplete(before.stderr)).toEqual([
+      "rowback scan: INCOMPLETE: the window starts at 2024-10-05T14:34:01.563, before the log read begins: its earliest time is 2024-10-05T14:34:01.567, the commit of a transaction begun before it (its begin is not in it; its first transaction began at 2024-10-05T14:34:24.010) (the SQL Server's local time; the database was created at 2024-10-05T13:24:56.943), and transactions begun before that commit are in no file given (an .ldf keeps only the log since its oldest VLF not yet reused; earlier log is in the log backups of that time): their rows are not in this result; add the log backups of that time with --trn (rowback restore plan lists them from a backup folder), or start the window later",
+    ]);
   }, 60_000);
 
   it('a files job with from before the log read begins: its notes say INCOMPLETE', async () => {

@@ -71,4 +71,11 @@ describe('windowBeforeLogStartClause', () => {
     // a log backup: its log starts at the one before it
     expect(windowBeforeLogStartClause({ from: '2025-01-19T00:00:00.000' }, null, null, ADD, { ...start, file: 'L.trn', kind: 'log', position: 2 })).toMatch(/begins with L\.trn \(backup set 2\), a log backup begun at 2025-01-19T02:33:47 \(the SQL Server's local time, to the second\), whose log starts then or at the log backup before it: /);
   });
+
+  it('a commit read before the first begin: judged from it (the log read reaches back to it)', () => {
+    expect(windowBeforeLogStartClause({ from: '2018-08-26T21:19:00.000' }, FIRST, null, ADD, null, null, '2018/08/26 21:18:50:000')).toBeUndefined();
+    expect(windowBeforeLogStartClause({ from: '2018-08-26T21:18:40.000' }, FIRST, null, ADD, null, null, '2018/08/26 21:18:50:000')).toMatch(/^the window starts at 2018-08-26T21:18:40\.000, before the log read begins: its earliest time is 2018-08-26T21:18:50\.000, the commit of a transaction begun before it \(its begin is not in it; its first transaction began at 2018-08-26T21:19:07\.573\)/);
+    // a commit after the first begin changes nothing
+    expect(windowBeforeLogStartClause({ from: '2018-08-26T21:19:00.000' }, FIRST, null, ADD, null, null, '2018/08/26 21:20:00:000')).toMatch(/its first transaction began at 2018-08-26T21:19:07\.573/);
+  });
 });

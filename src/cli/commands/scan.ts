@@ -364,7 +364,7 @@ export async function runScan(opts: ScanOptions): Promise<void> {
     // (not from a live server's counts: they are of the transactions it returned, begun in the
     // window, so the first of them is never before --from; the live source says where the online
     // log begins itself, a note)
-    const beforeWindow = interruptedBy || !stats || stats.serverFiltered || opts.export ? undefined : windowBeforeLogStartClause(filter, stats.firstBeginTime, opened.databaseCreated?.() ?? null, opts.server ? 'add the log backups of that time with --log-backup, or start the window later' : 'add the log backups of that time with --trn (rowback restore plan lists them from a backup folder), or start the window later', opened.logReadStart?.(), opened.logWholeFrom?.());
+    const beforeWindow = interruptedBy || !stats || stats.serverFiltered || opts.export ? undefined : windowBeforeLogStartClause(filter, stats.firstBeginTime, opened.databaseCreated?.() ?? null, opts.server ? 'add the log backups of that time with --log-backup, or start the window later' : 'add the log backups of that time with --trn (rowback restore plan lists them from a backup folder), or start the window later', opened.logReadStart?.(), opened.logWholeFrom?.(), stats.firstCommitTime);
     // so does an LSN range starting before the first backup set read (no .ldf)
     const lsnBefore = interruptedBy || opts.export || !selection ? undefined : lsnRangeBeforeLogStartClause(selection, opened.logReadStart?.());
     const beforeStart = [beforeWindow, lsnBefore].filter(Boolean).join('; ') || undefined;
@@ -400,6 +400,7 @@ export async function runScan(opts: ScanOptions): Promise<void> {
                 ...(stats.clockBackwards ? { clockBackwards: { ...stats.clockBackwards, earlierTime: isoLogTimesIn(stats.clockBackwards.earlierTime), laterTime: isoLogTimesIn(stats.clockBackwards.laterTime) } } : {}),
                 firstBeginTime: stats.firstBeginTime === null ? null : isoLogTimesIn(stats.firstBeginTime),
                 lastBeginTime: stats.lastBeginTime === null ? null : isoLogTimesIn(stats.lastBeginTime),
+                ...(stats.firstCommitTime !== undefined ? { firstCommitTime: isoLogTimesIn(stats.firstCommitTime) } : {}),
                 ...(stats.outsideWindowFirstBegin !== undefined ? { outsideWindowFirstBegin: isoLogTimesIn(stats.outsideWindowFirstBegin) } : {}),
                 ...(stats.outsideWindowLastBegin !== undefined ? { outsideWindowLastBegin: isoLogTimesIn(stats.outsideWindowLastBegin) } : {}),
                 // the commit times of transactions whose begin is not in the log read, in the report's form too

@@ -21,7 +21,7 @@ import { requireWholeMediaSet, type BackupAdvice } from '../../backup/page-sourc
 import { BACKUP_HEADER_WARNING, MTF_TRAILER_DAMAGED, readMtfLayout } from '../../backup/mtf.js';
 import { VLF_FIRST_BLOCK_OFFSET } from '../../logreader/ldf/constants.js';
 import { LOG_STARTS_MID_VLF, readLdfLayout, readLdfRecordBatches, emptyLogScanStats, uncheckedBlocksNote, type LogScanOptions, type LogScanStats, type RecordKeep } from '../../logreader/ldf/reader.js';
-import { LOP_BEGIN_XACT, type LogRecord } from '../../logreader/log-record.js';
+import { LOP_BEGIN_XACT, LOP_COMMIT_XACT, type LogRecord } from '../../logreader/log-record.js';
 import { mergeLogScanStats, readLogFilesInParallel, type LogFileEvent, type LogFileInput } from '../../logreader/parallel/parallel-reader.js';
 import type { TableLayout } from '../../reconstruct/metadata/table-layout.js';
 import type { SqlValue } from '../../reconstruct/values.js';
@@ -174,6 +174,8 @@ export interface FileRecoverySource extends RecoverySource {
 export interface LogWholeFrom {
   seq: number;
   firstBeginTime: string | null;
+  /** The earliest commit End Time read at or past `seq` (fn_dblog form; null when none). */
+  firstCommitTime: string | null;
   older: number[];
 }
 
@@ -257,6 +259,7 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
   // ranges) and the first Begin Time read in each (FileRecoverySource.logWholeFrom), of the scan pass
   let coveredSeqs: Set<number> | null = null;
   let beginBySeq: Map<number, string> | null = null;
+  let commitBySeq: Map<number, string> | null = null;
 
   // A cut-short backup is still read up to where it ends; say so once.
   // Damage in a set's closing blocks only (after every data and log stream, mtf.ts trailerOnly)
@@ -751,6 +754,7 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
         // where the log read is whole from (logWholeFrom): the sequences covered, the first begin of each
         coveredSeqs = null;
         const seen = (beginBySeq = new Map<number, string>());
+        const commits = (commitBySeq = new Map<number, string>());
         try {
           const layout = await readLdfLayout(ldfInput.file, { allowUnsupportedVersion: dbiVersion === SQL2005_DBI_VERSION });
           const covered = new Set(layout.vlfs.filter((v) => v.seq > 0).map((v) => v.seq));
@@ -761,9 +765,14 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
         }
         for await (const batch of merging) {
           for (const r of batch) {
-            if (r.Operation !== LOP_BEGIN_XACT || r.source?.stale || !r['Begin Time']) continue;
-            const q = parseInt(r['Current LSN'].slice(0, 8), 16);
-            if (!seen.has(q)) seen.set(q, r['Begin Time']);
+            if (r.source?.stale) continue;
+            if (r.Operation === LOP_BEGIN_XACT && r['Begin Time']) {
+              const q = parseInt(r['Current LSN'].slice(0, 8), 16);
+              if (!seen.has(q)) seen.set(q, r['Begin Time']);
+            } else if (r.Operation === LOP_COMMIT_XACT && r['End Time']) {
+              const q = parseInt(r['Current LSN'].slice(0, 8), 16);
+              if (!commits.has(q)) commits.set(q, r['End Time']);
+            }
           }
           yield batch;
         }
@@ -840,7 +849,9 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
       if (!older.length) return null;
       let first: number | null = null;
       for (const q of beginBySeq.keys()) if (q >= lo && (first === null || q < first)) first = q;
-      return { seq: lo, firstBeginTime: first === null ? null : beginBySeq.get(first)!, older };
+      let commit: string | null = null;
+      for (const [q, t] of commitBySeq ?? []) if (q >= lo && (commit === null || t < commit)) commit = t;
+      return { seq: lo, firstBeginTime: first === null ? null : beginBySeq.get(first)!, firstCommitTime: commit, older };
     },
     async metadata(): Promise<MetadataCatalog> {
       if (catalog) return catalog;
