@@ -253,8 +253,12 @@ export function windowBeforeLogStartClause(window: { from?: string; to?: string 
     const at = byCommit ? commit : first;
     return `${cut}: it is whole only from VLF sequence ${hex(wholeFrom.seq)} on, ${from} (the SQL Server's local time${since}); the older log it holds (VLF sequence${wholeFrom.older.length > 1 ? 's' : ''} ${wholeFrom.older.map(hex).join(', ')}, not reused since) is cut off from it by ${gap}, reused since and in no file given: transactions of that stretch are missing, and those begun before ${at} may be among them: their rows are not in this result; ${add}`;
   }
-  if (byCommit) return `${what}: its earliest time is ${commit}, the commit of a transaction begun before it (its begin is not in it; its first transaction began ${first === null ? 'at no time read' : `at ${first}`}) (the SQL Server's local time${since}), and transactions begun before that commit are in no file given (an .ldf keeps only the log since its oldest VLF not yet reused; earlier log is in the log backups of that time): their rows are not in this result; ${add}`;
-  return `${what}: its first transaction began at ${first} (the SQL Server's local time${since}), and transactions begun before that are in no file given (an .ldf keeps only the log since its oldest VLF not yet reused; earlier log is in the log backups of that time): their rows are not in this result; ${add}`;
+  // why the log read begins there, as its input is: an .ldf, or the backups read from the first set
+  const why = readStart
+    ? `the log read begins with ${readStart.file}${readStart.position > 1 ? ` (backup set ${readStart.position})` : ''}, ${readStart.kind === 'log' ? 'a log backup whose log starts where the one before it ended' : `a ${readStart.kind} backup whose own log starts when it began`}; earlier log is in the log backups taken before it`
+    : 'an .ldf keeps only the log since its oldest VLF not yet reused; earlier log is in the log backups of that time';
+  if (byCommit) return `${what}: its earliest time is ${commit}, the commit of a transaction begun before it (its begin is not in it; its first transaction began ${first === null ? 'at no time read' : `at ${first}`}) (the SQL Server's local time${since}), and transactions begun before that commit are in no file given (${why}): their rows are not in this result; ${add}`;
+  return `${what}: its first transaction began at ${first} (the SQL Server's local time${since}), and transactions begun before that are in no file given (${why}): their rows are not in this result; ${add}`;
 }
 
 /** How long after a database's creation its log's first transaction may begin for the log to count as held from the start. */

@@ -78,4 +78,11 @@ describe('windowBeforeLogStartClause', () => {
     // a commit after the first begin changes nothing
     expect(windowBeforeLogStartClause({ from: '2018-08-26T21:19:00.000' }, FIRST, null, ADD, null, null, '2018/08/26 21:20:00:000')).toMatch(/its first transaction began at 2018-08-26T21:19:07\.573/);
   });
+
+  it('a backup-only read says where its log begins, not what an .ldf keeps', () => {
+    const start = { file: 'X_2.trn', position: 1, kind: 'log' as const, finished: '2017-06-01T13:09:13', started: '2017-06-01T13:09:13', lastLsn: '00000019:000000a3:0001' };
+    expect(windowBeforeLogStartClause({ from: '2017-06-01T13:00:00.000' }, '2017/06/01 13:04:43:000', null, ADD, start)).toBe(
+      "the window starts at 2017-06-01T13:00:00.000, before the log read begins: its first transaction began at 2017-06-01T13:04:43.000 (the SQL Server's local time), and transactions begun before that are in no file given (the log read begins with X_2.trn, a log backup whose log starts where the one before it ended; earlier log is in the log backups taken before it): their rows are not in this result; add them",
+    );
+  });
 });
