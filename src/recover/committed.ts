@@ -99,6 +99,12 @@ export interface CommittedScanStats {
   /** The earliest and latest Begin Time of the scanned log's transactions (fn_dblog form), null when none. */
   firstBeginTime: string | null;
   lastBeginTime: string | null;
+  /**
+   * The earliest End Time of the commits read (fn_dblog form), absent when none: a commit read before
+   * the first begin (of a transaction whose begin is not in the log read) shows the log read reaches
+   * back to it (window-past-log.ts windowBeforeLogStartClause).
+   */
+  firstCommitTime?: string;
   /** Row operations on allocation units the metadata does not know (system tables, other tables), index records not counted. */
   unknownAllocUnitRowOps: number;
   /**
@@ -528,6 +534,7 @@ export async function* committedCandidateBatches(
         const et = op === LOP_COMMIT_XACT ? r['End Time'] : undefined;
         if (et) {
           clock.see(r['Current LSN'], et);
+          if (stats.firstCommitTime === undefined || et < stats.firstCommitTime) stats.firstCommitTime = et;
           if (clock.backwards && !stats.clockBackwards) stats.clockBackwards = clock.backwards;
           if (clock.steps.length && !stats.clockSteps) stats.clockSteps = clock.steps;
         }

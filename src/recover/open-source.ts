@@ -2,7 +2,7 @@ import { accessSync, constants, statSync } from 'node:fs';
 import { InputError } from '../errors.js';
 import type { RecoverySource } from './source.js';
 import type { BackupAdvice } from '../backup/page-source.js';
-import type { LogReadEnd } from './sources/files.js';
+import type { LogReadEnd, LogWholeFrom } from './sources/files.js';
 import { hideArgvSecrets } from '../util/connection.js';
 import type { Logger } from '../util/logger.js';
 import { assertNotEmpty, fileKindProblem, folderAdvice, unreadableWhy } from '../util/files.js';
@@ -47,6 +47,10 @@ export interface OpenedSource {
   headerWarnings?: () => string[];
   /** Files without an .ldf: the backup set the log read ends with (FileRecoverySource.logReadEnd, window-past-log.ts). */
   logReadEnd?: () => LogReadEnd | null;
+  /** Files without an .ldf: the backup set the log read begins with (FileRecoverySource.logReadStart). */
+  logReadStart?: () => LogReadEnd | null;
+  /** Files with an .ldf: where the log read is whole from when it also holds older log cut off from it (FileRecoverySource.logWholeFrom). */
+  logWholeFrom?: () => LogWholeFrom | null;
   /** Files with a data file or backup: the database's creation (boot page dbi_crdate, local ISO), once metadata was read (window-past-log.ts windowBeforeLogStartClause). */
   databaseCreated?: () => string | null;
   /** Export: what the filter asks for beyond what the export holds (window-past-log.ts exportScopeClauses), INCOMPLETE sentences. */
@@ -87,7 +91,7 @@ export async function openSource(o: ScanSourceOptions, logger?: Logger): Promise
     const logCopyRecords = new Map<string, number>();
     const logCopyDamage = o.trn && o.trn.length > 1 ? await (await import('../backup/log-commits.js')).damagedLogCopies(o.trn, logCopyRecords) : undefined;
     const s = openFileSource({ mdf: o.mdf, bak: o.bak, position, ldf: o.ldf, trn: o.trn, threads, backupAdvice: o.backupAdvice, logCopyDamage, logCopyRecords, ...hold }, logger);
-    return { source: s, notes: () => s.notes, loudNotes: () => s.identityNotes, warnings: () => [...s.headerWarnings, ...unknownOperationsWarnings(s.logStats.unknownOps)], headerWarnings: () => s.headerWarnings, logReadEnd: () => s.logReadEnd, databaseCreated: () => s.databaseCreated };
+    return { source: s, notes: () => s.notes, loudNotes: () => s.identityNotes, warnings: () => [...s.headerWarnings, ...unknownOperationsWarnings(s.logStats.unknownOps)], headerWarnings: () => s.headerWarnings, logReadEnd: () => s.logReadEnd, logReadStart: () => s.logReadStart, logWholeFrom: () => s.logWholeFrom, databaseCreated: () => s.databaseCreated };
   }
   if (exp) {
     assertReadableFile('--export', o.export!);

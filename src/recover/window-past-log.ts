@@ -7,7 +7,7 @@
  * (`--trn _1.trn --from 13:20 --to 13:25` over RestoreTimeClean, whose _1.trn finished 13:04:13).
  */
 import { compareLsn, formatLsn, parseLsn, type Lsn } from '../logreader/lsn.js';
-import type { LogReadEnd } from './sources/files.js';
+import type { LogReadEnd, LogWholeFrom } from './sources/files.js';
 
 /** Milliseconds of a `YYYY-MM-DDTHH:MM:SS[.fff]` local time read as if UTC (only compared with another so read). */
 function localMs(iso: string): number {
@@ -79,6 +79,31 @@ export function lsnRangePastLogEndClause(range: { fromLsn: Lsn | null; toLsn: Ls
     ? `the whole LSN range (from ${formatLsn(range.fromLsn ?? bound)}${range.toLsn ? ` to ${formatLsn(range.toLsn)}` : ''}) is past the end of the log given`
     : `the LSN range runs to ${formatLsn(range.toLsn!)} (--to-lsn), past the end of the log given`;
   return `${beyond}: ${what}, ${set}, holds the log up to LSN ${end.lastLsn} (its LastLSN, the first LSN it does not hold), and the log from there is in later log backups or the .ldf, in no file given: rows of that stretch are not in this result; ${add}`;
+}
+
+/**
+ * The same for an LSN range starting before the log read begins (`--from-lsn`, or a lone
+ * `--to-lsn`, below the FirstLSN of the backup set the log read begins with, when no .ldf is given):
+ * the INCOMPLETE sentence, else undefined. `log RestoreTimeClean_2.trn --from-lsn 00000019:00000050:0001`
+ * (_2.trn holds 00000019:00000099:0001 on; 19:50 is in _1.trn) printed _2's records as the whole
+ * range, exit 0 under --strict. No margin but the FirstLSN's own log block, which the set holds whole. `start`: the set the read begins with
+ * (its firstLsn given). `add`: the way on, as the caller names its inputs.
+ */
+export function lsnRangeBeforeLogStartClause(range: { fromLsn: Lsn | null; toLsn: Lsn | null }, start: LogReadEnd | null | undefined, add = 'add the log backups taken before it with --trn (or the .ldf with --ldf)'): string | undefined {
+  if (!start?.firstLsn) return undefined;
+  const bound = range.fromLsn ?? range.toLsn;
+  if (!bound) return undefined;
+  // a backup holds the whole log block its FirstLSN is in (records of that block before it too:
+  // RestoreTimeClean.bak's log starts at 00000019:0000003e:0001, its FirstLSN 00000019:0000003e:00aa)
+  const first = { ...parseLsn(start.firstLsn), slot: 0 };
+  if (compareLsn(bound, first) >= 0) return undefined;
+  const set = `${start.file}${start.position > 1 ? ` (backup set ${start.position})` : ''}`;
+  const what = start.kind === 'log' ? 'the first log backup given' : `the ${start.kind} backup whose own log is read first`;
+  const whole = range.toLsn !== null && compareLsn(range.toLsn, first) < 0;
+  const asked = whole
+    ? `the whole LSN range (${range.fromLsn ? `from ${formatLsn(range.fromLsn)} ` : ''}to ${formatLsn(range.toLsn!)}) is before the log given`
+    : `the LSN range starts at ${formatLsn(bound)} (--from-lsn), before the log given`;
+  return `${asked}: ${what}, ${set}, holds the log from LSN ${start.firstLsn} (its FirstLSN; from the start of that log block) on, and the log before it is in earlier log backups (or the .ldf), in no file given: rows of that stretch are not in this result; ${add}`;
 }
 
 /** An export header's window bound (`2024/03/05 14:00:00:000`, @FromText of sql/export-log-records.sql, or ISO) as ISO to the millisecond; null when absent or not a time. */
@@ -153,20 +178,55 @@ export function exportScopeClauses(filter: { from?: string; to?: string; operati
  *
  * `window`: the bounds as parseWindowTime returns them (ISO local time to the millisecond);
  * `firstBeginTime`: the log read's earliest Begin Time (LogScanStats, fn_dblog's or ISO form; null:
- * the log holds no begin, which the "why no rows" line says); `created`: the database's creation
- * time when a data file or backup gives it (boot page dbi_crdate, ISO local time), so a window
- * starting before the database existed is judged from its creation, and a log whose first
- * transaction began within a minute of it (the log held from the start: CREATE DATABASE itself
- * logs) is whole. `add`: the way on, as the caller names its inputs.
+ * the log holds no begin); `created`: the database's creation time when a data file or backup gives
+ * it (boot page dbi_crdate, ISO local time), so a window starting before the database existed is
+ * judged from its creation, and a log whose first transaction began within a minute of it (the log
+ * held from the start: CREATE DATABASE itself logs) is whole. A creation more than that minute
+ * after the log's first transaction is no creation of this log (the log holds transactions of
+ * before it): the window is judged without it, and the sentence says so. `add`: the way on, as the
+ * caller names its inputs. `readStart`: without an .ldf, the backup set the log read begins with
+ * (FileRecoverySource.logReadStart): when the log read holds no transaction begin, the read begins
+ * by that set's BackupStartDate (to the second: taken as its last millisecond) — `scan --bak
+ * FinancialCrmDb202501190233.bak --from 2025-01-19T02:15 --to 02:20`, a backup begun 02:33:47 of a
+ * database created 02:11:34 whose log held no transaction, printed "0 row(s) recovered", exit 0.
+ * `wholeFrom`: with an .ldf whose log read holds older log cut off from the rest (FileRecoverySource.logWholeFrom:
+ * VLFs not reused since, below a sequence no VLF holds any more), the window is judged from the
+ * first transaction past the break: the earliest Begin Time read was one of that older log, and a
+ * window starting there said nothing though the stretch between was in no file given.
+ * `firstCommitTime`: the earliest commit End Time read (CommittedScanStats.firstCommitTime): when
+ * it is before the first Begin Time, the log read reaches back to it (a transaction begun before
+ * the read committed then), and the window is judged from it.
  */
-export function windowBeforeLogStartClause(window: { from?: string; to?: string }, firstBeginTime: string | null | undefined, created: string | null | undefined, add: string): string | undefined {
-  if (!window.from || !firstBeginTime) return undefined;
-  const first = exportTimeIso(firstBeginTime);
-  if (first === null) return undefined;
-  const firstMs = localMs(first);
+export function windowBeforeLogStartClause(window: { from?: string; to?: string }, firstBeginTime: string | null | undefined, created: string | null | undefined, add: string, readStart?: LogReadEnd | null, wholeFrom?: LogWholeFrom | null, firstCommitTime?: string | null): string | undefined {
+  if (!window.from) return undefined;
+  // older log cut off from the rest (VLFs below a sequence reused since): the log is whole from past the break only
+  if (wholeFrom) {
+    firstBeginTime = wholeFrom.firstBeginTime;
+    firstCommitTime = wholeFrom.firstCommitTime;
+  }
+  let first = firstBeginTime ? exportTimeIso(firstBeginTime) : null;
+  let firstMs = first === null ? Number.NaN : localMs(first);
+  // a commit read before the first begin (of a transaction begun before the log read, its begin not
+  // in it): the log read reaches back at least to that commit, so every transaction begun since has
+  // its begin in it (CRUD-.NET's Database2_log.ldf: a commit at 14:34:01.567, its first begin at
+  // 14:34:24.010; `--from 14:34:10` was said to start before the log read)
+  const commit = firstCommitTime ? exportTimeIso(firstCommitTime) : null;
+  const byCommit = commit !== null && (first === null || localMs(commit) < firstMs);
+  // no transaction begin read: a backup-only read begins by its first set's start
+  const backupStart = !firstBeginTime && !byCommit && readStart ? exportTimeIso(readStart.started ?? readStart.finished) : null;
+  if (byCommit) firstMs = localMs(commit);
+  if (backupStart !== null) {
+    first = backupStart;
+    firstMs = localMs(backupStart) + 999;
+  }
+  if (first === null && !byCommit) return undefined;
   const fromMs = localMs(window.from);
   if (!Number.isFinite(firstMs) || !Number.isFinite(fromMs) || fromMs >= firstMs) return undefined;
-  const createdMs = created ? localMs(created.slice(0, 23)) : Number.NaN;
+  let createdMs = created ? localMs(created.slice(0, 23)) : Number.NaN;
+  // a creation after the log's first transaction is not this log's start (a restore or attach may
+  // set it): judged without it
+  const createdAfter = Number.isFinite(createdMs) && createdMs - firstMs > CREATED_LOG_SLACK_MS;
+  if (createdAfter) createdMs = Number.NaN;
   if (Number.isFinite(createdMs)) {
     // the database did not exist before its creation; a log begun with it is whole
     if (firstMs - createdMs <= CREATED_LOG_SLACK_MS) return undefined;
@@ -174,11 +234,31 @@ export function windowBeforeLogStartClause(window: { from?: string; to?: string 
   }
   const to = window.to !== undefined ? localMs(window.to) : Number.NaN;
   const whole = Number.isFinite(to) && to < firstMs;
-  const since = Number.isFinite(createdMs) ? `; the database was created at ${created!.slice(0, 23)}` : '';
+  const since = createdAfter
+    ? `; the creation date its data file or backup gives, ${created!.slice(0, 23)}, is after it, so it tells nothing of the log before`
+    : Number.isFinite(createdMs) ? `; the database was created at ${created!.slice(0, 23)}` : '';
   const what = whole
     ? `the whole window (from ${window.from} to ${window.to}) is before the log read begins`
     : `the window starts at ${window.from}, before the log read begins`;
-  return `${what}: its first transaction began at ${first} (the SQL Server's local time${since}), and transactions begun before that are in no file given (an .ldf keeps only the log since its oldest VLF not yet reused; earlier log is in the log backups of that time): their rows are not in this result; ${add}`;
+  if (backupStart !== null) {
+    const set = `${readStart!.file}${readStart!.position > 1 ? ` (backup set ${readStart!.position})` : ''}`;
+    const kind = readStart!.kind === 'log' ? 'a log backup' : `a ${readStart!.kind} backup`;
+    return `${what}: the log read holds no transaction begin, and it begins with ${set}, ${kind} begun at ${backupStart.slice(0, 19)} (the SQL Server's local time, to the second${since}), whose log starts then${readStart!.kind === 'log' ? ' or at the log backup before it' : ''}: transactions begun before that are in no file given (earlier log is in the log backups of that time): their rows are not in this result; ${add}`;
+  }
+  if (wholeFrom) {
+    const hex = (q: number) => `0x${q.toString(16)}`;
+    const gap = wholeFrom.older[wholeFrom.older.length - 1]! + 1 === wholeFrom.seq - 1 ? `sequence ${hex(wholeFrom.seq - 1)}` : `sequences ${hex(wholeFrom.older[wholeFrom.older.length - 1]! + 1)}–${hex(wholeFrom.seq - 1)}`;
+    const cut = whole ? `the whole window (from ${window.from} to ${window.to}) is before the log read is whole` : `the window starts at ${window.from}, before the log read is whole`;
+    const from = byCommit ? `whose earliest time is ${commit}, the commit of a transaction begun before it (its first transaction begun in it began at ${first ?? 'no time read'})` : `whose first transaction began at ${first}`;
+    const at = byCommit ? commit : first;
+    return `${cut}: it is whole only from VLF sequence ${hex(wholeFrom.seq)} on, ${from} (the SQL Server's local time${since}); the older log it holds (VLF sequence${wholeFrom.older.length > 1 ? 's' : ''} ${wholeFrom.older.map(hex).join(', ')}, not reused since) is cut off from it by ${gap}, reused since and in no file given: transactions of that stretch are missing, and those begun before ${at} may be among them: their rows are not in this result; ${add}`;
+  }
+  // why the log read begins there, as its input is: an .ldf, or the backups read from the first set
+  const why = readStart
+    ? `the log read begins with ${readStart.file}${readStart.position > 1 ? ` (backup set ${readStart.position})` : ''}, ${readStart.kind === 'log' ? 'a log backup whose log starts where the one before it ended' : `a ${readStart.kind} backup whose own log starts when it began`}; earlier log is in the log backups taken before it`
+    : 'an .ldf keeps only the log since its oldest VLF not yet reused; earlier log is in the log backups of that time';
+  if (byCommit) return `${what}: its earliest time is ${commit}, the commit of a transaction begun before it (its begin is not in it; its first transaction began ${first === null ? 'at no time read' : `at ${first}`}) (the SQL Server's local time${since}), and transactions begun before that commit are in no file given (${why}): their rows are not in this result; ${add}`;
+  return `${what}: its first transaction began at ${first} (the SQL Server's local time${since}), and transactions begun before that are in no file given (${why}): their rows are not in this result; ${add}`;
 }
 
 /** How long after a database's creation its log's first transaction may begin for the log to count as held from the start. */

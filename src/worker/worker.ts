@@ -24,11 +24,11 @@ import { replaySummary } from '../replay/summary.js';
 import { withMetadata } from '../recover/metadata-override.js';
 import { beginUnreadClause, clockBackwardsWarning, windowClockStep, explainNoRows, mistypedAllocUnitNotes, scanStatsNotes, unknownTablesClause } from '../recover/committed.js';
 import { windowBeforeLogStartClause, windowPastLogEndClause } from '../recover/window-past-log.js';
-import type { LogReadEnd } from '../recover/sources/files.js';
+import type { LogReadEnd, LogWholeFrom } from '../recover/sources/files.js';
 
 export type RecoverFn = (source: RecoverySource, filter: ScanFilter, opts?: RecoverOptions) => AsyncIterable<RecoverEvent>;
 /** Opens a job's source; may return notes the user must be told (inactive log, schema drift, time zone) and warnings (unknown log operation codes, said as `WARNING:` notes). */
-export type OpenSourceFn = (o: ScanSourceOptions, logger?: Logger) => Promise<RecoverySource | { source: RecoverySource; notes: () => string[]; warnings?: () => string[]; logReadEnd?: () => LogReadEnd | null; databaseCreated?: () => string | null; scopeClauses?: (filter: { from?: string; to?: string; operations?: readonly string[] }, names?: { from: string; to: string }) => string[] }>;
+export type OpenSourceFn = (o: ScanSourceOptions, logger?: Logger) => Promise<RecoverySource | { source: RecoverySource; notes: () => string[]; warnings?: () => string[]; logReadEnd?: () => LogReadEnd | null; logReadStart?: () => LogReadEnd | null; logWholeFrom?: () => LogWholeFrom | null; databaseCreated?: () => string | null; scopeClauses?: (filter: { from?: string; to?: string; operations?: readonly string[] }, names?: { from: string; to: string }) => string[] }>;
 
 export interface WorkerOptions {
   store: StagingStore;
@@ -397,6 +397,10 @@ export class JobWorker {
       let logReadEnd: () => LogReadEnd | null = () => null;
       // files with a data file or backup: the database's creation (a window before the log read begins)
       let databaseCreated: () => string | null = () => null;
+      // files without an .ldf: the backup set the log read begins with (a window before it, no begin read)
+      let logReadStart: () => LogReadEnd | null = () => null;
+      // files with an .ldf: where its log read is whole from, when older log is cut off from it
+      let logWholeFrom: () => LogWholeFrom | null = () => null;
       // an export job: what the job asks for beyond what the export holds (its window, operations)
       let scopeClauses: (filter: { from?: string; to?: string; operations?: readonly string[] }, names?: { from: string; to: string }) => string[] = () => [];
       if ('source' in opened) {
@@ -405,6 +409,8 @@ export class JobWorker {
         if (opened.warnings) warnings = opened.warnings;
         if (opened.logReadEnd) logReadEnd = opened.logReadEnd;
         if (opened.databaseCreated) databaseCreated = opened.databaseCreated;
+        if (opened.logReadStart) logReadStart = opened.logReadStart;
+        if (opened.logWholeFrom) logWholeFrom = opened.logWholeFrom;
         if (opened.scopeClauses) scopeClauses = opened.scopeClauses;
       } else source = opened;
       // a catalog of another database than the files' is refused (the job fails, as scan --schema's
@@ -472,8 +478,9 @@ export class JobWorker {
           const pastEnd = !controller.signal.aborted ? windowPastLogEndClause(filter, logReadEnd(), { to: 'to', add: 'add the log backups taken after it to the job (trn), or the .ldf (ldf)' }, stats.lastBeginTime) : undefined;
           if (pastEnd) n.push(`INCOMPLETE: ${pastEnd}`);
           // a window starting before the log read begins (as scan says it); an export's own window bounds it instead
-          const beforeStart = !controller.signal.aborted && spec.kind !== 'export'
-            ? windowBeforeLogStartClause(filter, stats.firstBeginTime, databaseCreated(), spec.kind === 'files' ? 'add the log backups of that time to the job (trn), or start the window later (from)' : 'add the log backups of that time (a log-backup job, logBackups), or start the window later (from)')
+          // (not from a live server's counts, of the transactions it returned: begun in the window)
+          const beforeStart = !controller.signal.aborted && spec.kind !== 'export' && !stats.serverFiltered
+            ? windowBeforeLogStartClause(filter, stats.firstBeginTime, databaseCreated(), spec.kind === 'files' ? 'add the log backups of that time to the job (trn), or start the window later (from)' : 'add the log backups of that time (a log-backup job, logBackups), or start the window later (from)', logReadStart(), logWholeFrom(), stats.firstCommitTime)
             : undefined;
           if (beforeStart) n.push(`INCOMPLETE: ${beforeStart}`);
           if (!controller.signal.aborted) for (const c of scopeClauses(filter, { from: 'from', to: 'to' })) n.push(`INCOMPLETE: ${c}`);

@@ -22,6 +22,8 @@ import { corpusPath, describeCorpus } from '../support/corpus.js';
 const cli = captureCli();
 const A = (f: string) => corpusPath('AngularJs_CRUD', 'App_Data', f);
 const R = (f: string) => corpusPath('appveyor-lab', 'RestoreTimeClean', f);
+const F = corpusPath('FinancialCrm', 'FinancialCrmDb', 'FinancialCrmDb202501190233.bak');
+const D2 = (f: string) => corpusPath('CRUD-.NET', 'App_Data', f);
 const incomplete = (stderr: string) => stderr.split('\n').filter((l) => l.startsWith('rowback scan: INCOMPLETE:'));
 let dir: string;
 beforeAll(() => {
@@ -67,6 +69,43 @@ describeCorpus('scan: a window starting before the log read begins', () => {
     expect(incomplete(bak.stderr)).toEqual([]);
   }, 60_000);
 
+  it('a full backup alone whose log holds no transaction begin: judged by its start (FinancialCrm: created 02:11:34, backed up 02:33:47; it printed "0 row(s) recovered", exit 0 under --strict)', async () => {
+    const report = join(dir, 'f.json');
+    const r = await cli('scan', '--bak', F, '--from', '2025-01-19T02:15', '--to', '2025-01-19T02:20', '--quiet', '--strict', '--report', report);
+    expect(r.code, r.stderr).toBe(3);
+    expect(r.stdout).toBe('');
+    const lines = incomplete(r.stderr);
+    expect(lines).toEqual([
+      `rowback scan: INCOMPLETE: the whole window (from 2025-01-19T02:15:00.000 to 2025-01-19T02:20:59.999) is before the log read begins: the log read holds no transaction begin, and it begins with ${F}, a full backup begun at 2025-01-19T02:33:47 (the SQL Server's local time, to the second; the database was created at 2025-01-19T02:11:34.897), whose log starts then: transactions begun before that are in no file given (earlier log is in the log backups of that time): their rows are not in this result; add the log backups of that time with --trn (rowback restore plan lists them from a backup folder), or start the window later`,
+    ]);
+    const rep = JSON.parse(readFileSync(report, 'utf8')) as { complete: boolean; beforeLogRead?: string };
+    expect(rep.complete).toBe(false);
+    expect(rep.beforeLogRead).toBe(lines[0]!.replace('rowback scan: INCOMPLETE: ', ''));
+    // a window before the database existed, and RestoreTimeClean.bak (begun at its creation second): nothing said
+    for (const args of [['--bak', F, '--from', '2025-01-18', '--to', '2025-01-19T02:10'], ['--bak', R('RestoreTimeClean.bak'), '--from', '2017-06-01']]) {
+      const ok = await cli('scan', ...args, '--quiet', '--strict');
+      expect(ok.code, `${args.join(' ')}: ${ok.stderr}`).toBe(0);
+      expect(incomplete(ok.stderr)).toEqual([]);
+    }
+  }, 60_000);
+
+  it('a log read whose first commit is before its first begin reaches back to that commit (CRUD-.NET Database2: commit 14:34:01.567, first begin 14:34:24.010; --from 14:34:10 was INCOMPLETE for nothing)', async () => {
+    const d2 = ['scan', '--mdf', D2('Database2.mdf'), '--ldf', D2('Database2_log.ldf'), '--op', 'insert', '--quiet'];
+    const report = join(dir, 'd2.json');
+    const ok = await cli(...d2, '--from', '2024-10-05T14:34:10', '--report', report);
+    expect(ok.code, ok.stderr).toBe(0);
+    expect(incomplete(ok.stderr)).toEqual([]);
+    const rep = JSON.parse(readFileSync(report, 'utf8')) as { complete: boolean; beforeLogRead?: string; counts: { firstCommitTime?: string } };
+    expect(rep.complete).toBe(true);
+    expect(rep.beforeLogRead).toBeUndefined();
+    expect(rep.counts.firstCommitTime).toBe('2024-10-05T14:34:01.567');
+    const before = await cli(...d2, '--from', '2024-10-05T14:34:01.563', '--strict');
+    expect(before.code).toBe(3);
+    expect(incomplete(before.stderr)).toEqual([
+      "rowback scan: INCOMPLETE: the window starts at 2024-10-05T14:34:01.563, before the log read begins: its earliest time is 2024-10-05T14:34:01.567, the commit of a transaction begun before it (its begin is not in it; its first transaction began at 2024-10-05T14:34:24.010) (the SQL Server's local time; the database was created at 2024-10-05T13:24:56.943), and transactions begun before that commit are in no file given (an .ldf keeps only the log since its oldest VLF not yet reused; earlier log is in the log backups of that time): their rows are not in this result; add the log backups of that time with --trn (rowback restore plan lists them from a backup folder), or start the window later",
+    ]);
+  }, 60_000);
+
   it('a files job with from before the log read begins: its notes say INCOMPLETE', async () => {
     const store = new StagingStore(join(dir, 'staging.db'));
     try {
@@ -79,6 +118,12 @@ describeCorpus('scan: a window starting before the log read begins', () => {
       expect(notes.filter((n) => n.includes('before the log read begins'))).toEqual([
         expect.stringMatching(/^INCOMPLETE: the window starts at 2018-03-01T00:00:00\.000, before the log read begins: .*; add the log backups of that time to the job \(trn\), or start the window later \(from\)$/),
       ]);
+      // a full backup alone whose log holds no transaction begin: judged by its start (e2cc1d75)
+      const bak = w.submit({ kind: 'files', bak: [F], from: '2025-01-19T02:15', to: '2025-01-19T02:20' }, 'op');
+      await w.idle();
+      const b = store.requireJob(bak.id);
+      expect(b.error).toBeNull();
+      expect(b.incomplete).toEqual([expect.stringMatching(/^INCOMPLETE: the whole window \(from 2025-01-19T02:15:00\.000 to 2025-01-19T02:20:59\.999\) is before the log read begins: the log read holds no transaction begin, and it begins with .*FinancialCrmDb202501190233\.bak, a full backup begun at 2025-01-19T02:33:47 .*; add the log backups of that time to the job \(trn\), or start the window later \(from\)$/)]);
     } finally {
       store.close();
     }

@@ -26,7 +26,7 @@ import { chainVlfBoundaryGaps } from '../../backup/chain-boundary.js';
 import { choosePosition, openBackupPages } from '../../backup/open.js';
 import { BACKUP_HEADER_WARNING, MTF_TRAILER_DAMAGED, readMtfLayout } from '../../backup/mtf.js';
 import { logBackupChain, setName, type LogBackupSet } from '../../backup/log-chain.js';
-import { lsnRangePastLogEndClause } from '../../recover/window-past-log.js';
+import { lsnRangeBeforeLogStartClause, lsnRangePastLogEndClause } from '../../recover/window-past-log.js';
 import { CONTEXT_NAMES, OPERATION_NAMES } from '../../logreader/ldf/constants.js';
 import { readLdfLayout, readLdfRecords, emptyLogScanStats, LOG_PAST_END_DAMAGED, LOG_STARTS_MID_VLF, uncheckedBlocksNote, unknownOperationsWarnings, type LogScanOptions, type LogScanStats, type UnknownOperation } from '../../logreader/ldf/reader.js';
 import { mergeLogScanStats } from '../../logreader/parallel/parallel-reader.js';
@@ -1217,7 +1217,12 @@ function lsnRangePastBackups(inputs: LogInput[], trnSets: LogBackupSet[], opts: 
   if (!end) return undefined;
   const range = { fromLsn: opts.fromLsn !== undefined ? parseAnyLsn(opts.fromLsn, '--from-lsn') : null, toLsn: opts.toLsn !== undefined ? parseAnyLsn(opts.toLsn, '--to-lsn') : null };
   const h = end.header;
-  return lsnRangePastLogEndClause(range, { file: end.file, position: end.position, kind: h.backupType, finished: h.backupFinishDate, started: h.backupStartDate, lastLsn: h.lastLsn.lsn }, 'list the log backups taken after it (or the .ldf) as well');
+  // and a range starting before the log listed begins (the lowest FirstLSN of the sets listed)
+  const start = sets.reduce<LogBackupSet | undefined>((m, x) => (!m || BigInt(x.header.firstLsn.decimal) < BigInt(m.header.firstLsn.decimal) ? x : m), undefined)!;
+  const s = start.header;
+  const before = lsnRangeBeforeLogStartClause(range, { file: start.file, position: start.position, kind: s.backupType, finished: s.backupFinishDate, started: s.backupStartDate, lastLsn: s.lastLsn.lsn, firstLsn: s.firstLsn.lsn }, 'list the log backups taken before it (or the .ldf) as well');
+  const after = lsnRangePastLogEndClause(range, { file: end.file, position: end.position, kind: h.backupType, finished: h.backupFinishDate, started: h.backupStartDate, lastLsn: h.lastLsn.lsn }, 'list the log backups taken after it (or the .ldf) as well');
+  return [before, after].filter(Boolean).join('; ') || undefined;
 }
 
 /** How many records the unwritable-text WARNING names by LSN (the count covers them all). */

@@ -24,7 +24,7 @@ import type { RecoveredRow } from '../../recover/recovered-row.js';
 import { catalogDamage, catalogDamageLoss, catalogDamageSubject, isChainOverlap, isUndecodedRowOp, logLoss, logLossClause, lossPlaces, SCAN_OPERATIONS, scanOperationOf, unknownTableMessage } from '../../recover/source.js';
 import { type MetadataCatalog, type RecoverySource, type ScanFilter, type ScanOperation, type SkippedItem } from '../../recover/source.js';
 import { assertWindowInOrder, parseWindowTime } from '../../recover/time-window.js';
-import { lsnRangePastLogEndClause, windowBeforeLogStartClause, windowPastLogEndClause } from '../../recover/window-past-log.js';
+import { lsnRangeBeforeLogStartClause, lsnRangePastLogEndClause, windowBeforeLogStartClause, windowPastLogEndClause } from '../../recover/window-past-log.js';
 import { warnLocalTimes } from '../local-time-warnings.js';
 import { createRowWriter, CSV_FIXED, OUTPUT_FORMATS, type OutputFormat } from '../../recover/writers.js';
 import { caseOnlyMatches, compileRowSelection, rowSelection, type RowSelectionOptions, type UnknownSelectionField } from '../../recover/row-selection.js';
@@ -361,7 +361,13 @@ export async function runScan(opts: ScanOptions): Promise<void> {
     // a window starting before the log read begins (an .ldf's oldest VLF not reused, the first log
     // backup given, the online log): transactions begun before it are in no file given. Not for an
     // export, whose own window (scopeClauses) bounds what it holds.
-    const beforeStart = interruptedBy || !stats || opts.export ? undefined : windowBeforeLogStartClause(filter, stats.firstBeginTime, opened.databaseCreated?.() ?? null, opts.server ? 'add the log backups of that time with --log-backup, or start the window later' : 'add the log backups of that time with --trn (rowback restore plan lists them from a backup folder), or start the window later');
+    // (not from a live server's counts: they are of the transactions it returned, begun in the
+    // window, so the first of them is never before --from; the live source says where the online
+    // log begins itself, a note)
+    const beforeWindow = interruptedBy || !stats || stats.serverFiltered || opts.export ? undefined : windowBeforeLogStartClause(filter, stats.firstBeginTime, opened.databaseCreated?.() ?? null, opts.server ? 'add the log backups of that time with --log-backup, or start the window later' : 'add the log backups of that time with --trn (rowback restore plan lists them from a backup folder), or start the window later', opened.logReadStart?.(), opened.logWholeFrom?.(), stats.firstCommitTime);
+    // so does an LSN range starting before the first backup set read (no .ldf)
+    const lsnBefore = interruptedBy || opts.export || !selection ? undefined : lsnRangeBeforeLogStartClause(selection, opened.logReadStart?.());
+    const beforeStart = [beforeWindow, lsnBefore].filter(Boolean).join('; ') || undefined;
     const pastEnd = interruptedBy ? undefined : [windowPastLogEndClause(filter, opened.logReadEnd?.(), undefined, stats?.lastBeginTime), selection ? lsnRangePastLogEndClause(selection, opened.logReadEnd?.()) : undefined, ...(opened.scopeClauses?.(filter) ?? [])].filter(Boolean).join('; ') || undefined;
     if (opts.report) {
       // One time form throughout the report: `YYYY-MM-DDTHH:MM:SS.fff`, the SQL Server's local
@@ -394,6 +400,7 @@ export async function runScan(opts: ScanOptions): Promise<void> {
                 ...(stats.clockBackwards ? { clockBackwards: { ...stats.clockBackwards, earlierTime: isoLogTimesIn(stats.clockBackwards.earlierTime), laterTime: isoLogTimesIn(stats.clockBackwards.laterTime) } } : {}),
                 firstBeginTime: stats.firstBeginTime === null ? null : isoLogTimesIn(stats.firstBeginTime),
                 lastBeginTime: stats.lastBeginTime === null ? null : isoLogTimesIn(stats.lastBeginTime),
+                ...(stats.firstCommitTime !== undefined ? { firstCommitTime: isoLogTimesIn(stats.firstCommitTime) } : {}),
                 ...(stats.outsideWindowFirstBegin !== undefined ? { outsideWindowFirstBegin: isoLogTimesIn(stats.outsideWindowFirstBegin) } : {}),
                 ...(stats.outsideWindowLastBegin !== undefined ? { outsideWindowLastBegin: isoLogTimesIn(stats.outsideWindowLastBegin) } : {}),
                 // the commit times of transactions whose begin is not in the log read, in the report's form too

@@ -21,7 +21,7 @@ import { requireWholeMediaSet, type BackupAdvice } from '../../backup/page-sourc
 import { BACKUP_HEADER_WARNING, MTF_TRAILER_DAMAGED, readMtfLayout } from '../../backup/mtf.js';
 import { VLF_FIRST_BLOCK_OFFSET } from '../../logreader/ldf/constants.js';
 import { LOG_STARTS_MID_VLF, readLdfLayout, readLdfRecordBatches, emptyLogScanStats, uncheckedBlocksNote, type LogScanOptions, type LogScanStats, type RecordKeep } from '../../logreader/ldf/reader.js';
-import type { LogRecord } from '../../logreader/log-record.js';
+import { LOP_BEGIN_XACT, LOP_COMMIT_XACT, type LogRecord } from '../../logreader/log-record.js';
 import { mergeLogScanStats, readLogFilesInParallel, type LogFileEvent, type LogFileInput } from '../../logreader/parallel/parallel-reader.js';
 import type { TableLayout } from '../../reconstruct/metadata/table-layout.js';
 import type { SqlValue } from '../../reconstruct/values.js';
@@ -142,11 +142,41 @@ export interface FileRecoverySource extends RecoverySource {
    */
   readonly logReadEnd: LogReadEnd | null;
   /**
+   * When no .ldf is given: the backup set whose log is read first (the log backup of the chain with
+   * the lowest FirstLSN, else the --bak backup whose own log is read first), as logReadEnd names a
+   * set. Its BackupStartDate bounds when the log read begins (a full or differential backup's own
+   * log starts at the checkpoint it takes when it starts, or at a transaction then open, whose begin
+   * it holds; a log backup's at the previous one's end): window-past-log.ts
+   * windowBeforeLogStartClause judges a window by it when the log read holds no transaction begin.
+   * Null with an .ldf.
+   */
+  readonly logReadStart: LogReadEnd | null;
+  /**
+   * With an .ldf, after a scan's read: where its log is whole from, when the log read also holds
+   * older log cut off from it: VLFs not reused since whose sequences run below one no VLF holds (the
+   * file grew while the next VLF was still active, and the log skipped it; the sequence between was
+   * reused since: its log is in no file given, nor in a log backup given). `seq`: the lowest VLF
+   * sequence of the unbroken run ending at the newest; `firstBeginTime`: the first Begin Time read
+   * at or past it (fn_dblog form; null when none); `older`: the sequences below the break that were
+   * read. Null when the log read is unbroken (or no .ldf). window-past-log.ts
+   * windowBeforeLogStartClause judges a window from it instead of the earliest Begin Time read.
+   */
+  readonly logWholeFrom: LogWholeFrom | null;
+  /**
    * The identity (binding id) of every file and backup set read, read once and checked to be of one
    * database (throws InputError INPUT_MIXED_DATABASES as the scan would): what a `--schema` catalog's
    * database is compared with (source-identity.ts checkCatalogDatabase).
    */
   fileIdentities(): Promise<SourceFileIdentity[]>;
+}
+
+/** FileRecoverySource.logWholeFrom. */
+export interface LogWholeFrom {
+  seq: number;
+  firstBeginTime: string | null;
+  /** The earliest commit End Time read at or past `seq` (fn_dblog form; null when none). */
+  firstCommitTime: string | null;
+  older: number[];
 }
 
 /** The backup set a scan's log read ends with, when no .ldf is given (FileRecoverySource.logReadEnd). */
@@ -161,6 +191,8 @@ export interface LogReadEnd {
   started: string | null;
   /** HEADERONLY LastLSN in fn_dblog form: the first LSN after the log the set holds. */
   lastLsn: string;
+  /** HEADERONLY FirstLSN in fn_dblog form (the first LSN the set holds), where the caller needs it (logReadStart). */
+  firstLsn?: string;
 }
 
 /** The part of src/datafile this source needs, loaded when metadata is first asked for. */
@@ -223,6 +255,11 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
   let runPass = 0;
   let runPasses = 2;
   let bytesPerPass: number | undefined;
+  // With an .ldf: the VLF sequences the log read covers (the .ldf's used VLFs, the log backups' LSN
+  // ranges) and the first Begin Time read in each (FileRecoverySource.logWholeFrom), of the scan pass
+  let coveredSeqs: Set<number> | null = null;
+  let beginBySeq: Map<number, string> | null = null;
+  let commitBySeq: Map<number, string> | null = null;
 
   // A cut-short backup is still read up to where it ends; say so once.
   // Damage in a set's closing blocks only (after every data and log stream, mtf.ts trailerOnly)
@@ -444,6 +481,10 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
   const lastOf = <T extends { header: BackupHeader }>(sets: T[]): T | undefined => sets.reduce<T | undefined>((m, x) => (!m || BigInt(x.header.lastLsn.decimal) > BigInt(m.header.lastLsn.decimal) ? x : m), undefined);
   const endSet = inputs.ldf ? undefined : trnSets.length ? lastOf(chain.sets) : lastOf(bakSets.filter((x) => logFiles.some((l) => l.kind === 'bak' && l.file === x.file && l.position === x.position)));
   const logReadEnd: LogReadEnd | null = endSet ? { file: endSet.file, position: endSet.position, kind: endSet.header.backupType, finished: endSet.header.backupFinishDate, started: endSet.header.backupStartDate, lastLsn: endSet.header.lastLsn.lsn } : null;
+  // and the set it begins with (FileRecoverySource.logReadStart)
+  const firstOf = <T extends { header: BackupHeader }>(sets: T[]): T | undefined => sets.reduce<T | undefined>((m, x) => (!m || BigInt(x.header.firstLsn.decimal) < BigInt(m.header.firstLsn.decimal) ? x : m), undefined);
+  const startSet = inputs.ldf ? undefined : trnSets.length ? firstOf(chain.sets) : firstOf(bakSets.filter((x) => logFiles.some((l) => l.kind === 'bak' && l.file === x.file && l.position === x.position)));
+  const logReadStart: LogReadEnd | null = startSet ? { file: startSet.file, position: startSet.position, kind: startSet.header.backupType, finished: startSet.header.backupFinishDate, started: startSet.header.backupStartDate, lastLsn: startSet.header.lastLsn.lsn, firstLsn: startSet.header.firstLsn.lsn } : null;
 
   // Every file must belong to one database (binding id), checked once before anything is decoded.
   const notes: string[] = [...givenTwice, ...unreadNotes, ...trailerNotes];
@@ -707,7 +748,35 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
       const ldfInputs: LogFileInput[] = [{ ...ldfInput, vlfOrder, includeStale: false }];
       const ldfSide = fileBatches(open(split && parallel ? await splitLdfs(ldfInputs, threads, opts.logFormat2IsSql2005 ?? false, true) : ldfInputs));
       const chainSide = fileBatches(open(logFiles.filter((f) => f.kind !== 'ldf')));
-      yield* mergeLdfWithChain({ ldf: ldfInput.file, ldfSide, chainSide, chainCovers, scan: opts, ...(keep ? { keep } : {}), stats, reporting, holes, skipped, notes, chainGaps, counts });
+      const merging = mergeLdfWithChain({ ldf: ldfInput.file, ldfSide, chainSide, chainCovers, scan: opts, ...(keep ? { keep } : {}), stats, reporting, holes, skipped, notes, chainGaps, counts });
+      if (!reporting) yield* merging;
+      else {
+        // where the log read is whole from (logWholeFrom): the sequences covered, the first begin of each
+        coveredSeqs = null;
+        const seen = (beginBySeq = new Map<number, string>());
+        const commits = (commitBySeq = new Map<number, string>());
+        try {
+          const layout = await readLdfLayout(ldfInput.file, { allowUnsupportedVersion: dbiVersion === SQL2005_DBI_VERSION });
+          const covered = new Set(layout.vlfs.filter((v) => v.seq > 0).map((v) => v.seq));
+          for (const t of trnSets) for (let q = parseInt(t.firstLsn.slice(0, 8), 16), end = parseInt(t.lastLsn.slice(0, 8), 16); q <= end; q++) covered.add(q);
+          coveredSeqs = covered;
+        } catch {
+          // a layout the read itself reports as damaged: nothing judged here
+        }
+        for await (const batch of merging) {
+          for (const r of batch) {
+            if (r.source?.stale) continue;
+            if (r.Operation === LOP_BEGIN_XACT && r['Begin Time']) {
+              const q = parseInt(r['Current LSN'].slice(0, 8), 16);
+              if (!seen.has(q)) seen.set(q, r['Begin Time']);
+            } else if (r.Operation === LOP_COMMIT_XACT && r['End Time']) {
+              const q = parseInt(r['Current LSN'].slice(0, 8), 16);
+              if (!commits.has(q)) commits.set(q, r['End Time']);
+            }
+          }
+          yield batch;
+        }
+      }
     }
     logger?.debug({ pass: thisPass, records: stats.records, bytes: stats.bytes, repeats, ...counts }, 'log read');
     // blocks with no log block checksum: damage inside them cannot be seen, and the DBA is told so
@@ -771,6 +840,19 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
       return databaseCreated;
     },
     logReadEnd,
+    logReadStart,
+    get logWholeFrom(): LogWholeFrom | null {
+      if (!coveredSeqs || !beginBySeq || coveredSeqs.size === 0) return null;
+      let lo = Math.max(...coveredSeqs);
+      while (coveredSeqs.has(lo - 1)) lo--;
+      const older = [...coveredSeqs].filter((q) => q < lo).sort((a, b) => a - b);
+      if (!older.length) return null;
+      let first: number | null = null;
+      for (const q of beginBySeq.keys()) if (q >= lo && (first === null || q < first)) first = q;
+      let commit: string | null = null;
+      for (const [q, t] of commitBySeq ?? []) if (q >= lo && (commit === null || t < commit)) commit = t;
+      return { seq: lo, firstBeginTime: first === null ? null : beginBySeq.get(first)!, firstCommitTime: commit, older };
+    },
     async metadata(): Promise<MetadataCatalog> {
       if (catalog) return catalog;
       await ensureOneDatabase();
