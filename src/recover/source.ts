@@ -109,6 +109,13 @@ export interface RecoverySource {
    */
   progress?(): SourceProgress;
   /**
+   * Optional (the live source): after `candidates()`, the Begin Time (ISO local time to the
+   * millisecond) of the online log's first transaction when its window probe found it after the
+   * filter's `from` and no log backup was read beside the online log, else null: the window's start
+   * is in no log read (window-past-log.ts onlineLogStartClause).
+   */
+  logStartsAfterWindow?(): string | null;
+  /**
    * Optional: the committed filter's counts from the last `candidates()` run (sources that read
    * the log themselves: files, export), so that a scan finding no rows can say why.
    */

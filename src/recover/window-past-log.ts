@@ -263,3 +263,23 @@ export function windowBeforeLogStartClause(window: { from?: string; to?: string 
 
 /** How long after a database's creation its log's first transaction may begin for the log to count as held from the start. */
 const CREATED_LOG_SLACK_MS = 60_000;
+
+/**
+ * The INCOMPLETE sentence of a live scan whose window starts before the online log begins, or
+ * undefined. The server filters a live scan's log to the window (its counts' first Begin Time is
+ * never before `--from`: windowBeforeLogStartClause does not judge them), so where the online log
+ * begins comes from the live source's window probe (RecoverySource.logStartsAfterWindow: the first
+ * transaction of its oldest VLF began after `--from`; only when no log backup is read beside it). It
+ * was a note, exit 0 under --strict, while the rows of the window's first stretch were in log
+ * backups no one gave. `startsAt`: that Begin Time (ISO local); `add`: the way on, as the caller names its inputs.
+ */
+export function onlineLogStartClause(window: { from?: string; to?: string }, startsAt: string | null | undefined, add: string): string | undefined {
+  if (!window.from || !startsAt) return undefined;
+  const first = exportTimeIso(startsAt);
+  if (first === null || !(localMs(window.from) < localMs(first))) return undefined;
+  const whole = window.to !== undefined && localMs(window.to) < localMs(first);
+  const what = whole
+    ? `the whole window (from ${window.from} to ${window.to}) is before the online log begins`
+    : `the window starts at ${window.from}, before the online log begins`;
+  return `${what}: its first transaction began at ${first} (the SQL Server's local time), and transactions begun before that are only in log backups (the log was truncated by a log backup, or a checkpoint under SIMPLE recovery): their rows are not in this result; ${add}`;
+}

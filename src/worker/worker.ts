@@ -23,7 +23,7 @@ import { parseStopTarget } from '../restore/target.js';
 import { replaySummary } from '../replay/summary.js';
 import { withMetadata } from '../recover/metadata-override.js';
 import { beginUnreadClause, clockBackwardsWarning, windowClockStep, explainNoRows, mistypedAllocUnitNotes, scanStatsNotes, unknownTablesClause } from '../recover/committed.js';
-import { windowBeforeLogStartClause, windowPastLogEndClause } from '../recover/window-past-log.js';
+import { onlineLogStartClause, windowBeforeLogStartClause, windowPastLogEndClause } from '../recover/window-past-log.js';
 import type { LogReadEnd, LogWholeFrom } from '../recover/sources/files.js';
 
 export type RecoverFn = (source: RecoverySource, filter: ScanFilter, opts?: RecoverOptions) => AsyncIterable<RecoverEvent>;
@@ -413,6 +413,8 @@ export class JobWorker {
         if (opened.logWholeFrom) logWholeFrom = opened.logWholeFrom;
         if (opened.scopeClauses) scopeClauses = opened.scopeClauses;
       } else source = opened;
+      // the source as opened (withMetadata below wraps it): a live source's probe of where the online log begins
+      const opened0 = source;
       // a catalog of another database than the files' is refused (the job fails, as scan --schema's
       // refusal); one naming no database is a note
       const catalogNotes = await jobCatalogDatabaseNotes(spec, source);
@@ -483,6 +485,9 @@ export class JobWorker {
             ? windowBeforeLogStartClause(filter, stats.firstBeginTime, databaseCreated(), spec.kind === 'files' ? 'add the log backups of that time to the job (trn), or start the window later (from)' : 'add the log backups of that time (a log-backup job, logBackups), or start the window later (from)', logReadStart(), logWholeFrom(), stats.firstCommitTime)
             : undefined;
           if (beforeStart) n.push(`INCOMPLETE: ${beforeStart}`);
+          // a live job: where the online log begins is its probe's (its counts are the server's, of the window)
+          const onlineBefore = !controller.signal.aborted && spec.kind === 'live' ? onlineLogStartClause(filter, opened0.logStartsAfterWindow?.(), 'add the log backups of that time (a log-backup job, logBackups), or start the window later (from)') : undefined;
+          if (onlineBefore) n.push(`INCOMPLETE: ${onlineBefore}`);
           if (!controller.signal.aborted) for (const c of scopeClauses(filter, { from: 'from', to: 'to' })) n.push(`INCOMPLETE: ${c}`);
           // a table metadata.allocUnit(s) mapped that no row came from, beside row operations on
           // units no table names: likely a mistyped id (as scan says it)

@@ -40,6 +40,9 @@ class Runner implements SqlRunner {
   async *stream(stmt: SqlStatement, _o: RunOptions = {}): AsyncIterable<Row> {
     const t = stmt.text;
     if (t.includes('SYSDATETIMEOFFSET')) yield { product_version: '16.0', tz_offset: '+08:00', server_now: 'x', database_name: 'CRM', is_sysadmin: 1, recovery_model: 'FULL' };
+    // the window probe (no startLsn given): one active VLF, whose first transaction began 14:07:09.123
+    else if (t.includes('sys.dm_db_log_info')) yield { vlf_sequence_number: 42, vlf_active: 1, vlf_first_lsn: '0000002a:000001f0:0001' };
+    else if (t.includes('SELECT TOP (1) l.[Current LSN], l.[Begin Time]')) yield { 'Current LSN': '0000002a:000001f0:0001', 'Begin Time': '2024/03/05 14:07:09:123' };
     else if (t.includes('system_internals_partition_columns')) yield* CATALOG;
     else if (t.includes('[xact]')) yield* [row(1, 'LOP_BEGIN_XACT'), row(2, 'LOP_DELETE_ROWS'), row(3, 'LOP_COMMIT_XACT')];
     else throw Object.assign(new Error(`unexpected statement: ${t.slice(0, 60)}`), {});
@@ -69,6 +72,34 @@ it('a live job with from before its one transaction (begun 14:07:09.123) is not 
     expect(done.error).toBeNull();
     expect(store.countRows(job.id, {})).toBe(1);
     expect((done.incomplete ?? []).filter((n) => n.includes('before the log read begins'))).toEqual([]);
+  } finally {
+    store.close();
+  }
+}, 60_000);
+
+/**
+ * The other side: the online log itself begins after `from` (its oldest VLF's first transaction,
+ * found by the window probe, began 14:07:09.123; the log before it was truncated), and no log
+ * backup is read: the window's first stretch is in no log read. It was a note ("the online log
+ * begins with a transaction at …"), the job complete and `scan --server --strict` exit 0. Now
+ * INCOMPLETE (RecoverySource.logStartsAfterWindow, window-past-log.ts onlineLogStartClause).
+ */
+it('a live job whose window starts before the online log begins (the probe) is INCOMPLETE; from after it is not', async () => {
+  const store = new StagingStore(join(dir, 'staging-probe.db'));
+  try {
+    const w = new JobWorker({ store, openSource: async () => new LiveSource({ database: 'CRM', runner: new Runner() }) });
+    const early = w.submit({ kind: 'live', server: 'Server=fake;Database=CRM', database: 'CRM', from: '2024-03-05T14:00' }, 'op');
+    await w.idle();
+    const done = store.requireJob(early.id);
+    expect(done.error).toBeNull();
+    expect(store.countRows(early.id, {})).toBe(1);
+    expect(done.complete).toBe(false);
+    expect((done.incomplete ?? []).filter((n) => n.includes('before the online log begins'))).toEqual([
+      "INCOMPLETE: the window starts at 2024-03-05T14:00:00.000, before the online log begins: its first transaction began at 2024-03-05T14:07:09.123 (the SQL Server's local time), and transactions begun before that are only in log backups (the log was truncated by a log backup, or a checkpoint under SIMPLE recovery): their rows are not in this result; add the log backups of that time (a log-backup job, logBackups), or start the window later (from)",
+    ]);
+    const late = w.submit({ kind: 'live', server: 'Server=fake;Database=CRM', database: 'CRM', from: '2024-03-05T14:07:09.123' }, 'op');
+    await w.idle();
+    expect((store.requireJob(late.id).incomplete ?? []).filter((n) => n.includes('before the online log begins'))).toEqual([]);
   } finally {
     store.close();
   }

@@ -24,7 +24,7 @@ import type { RecoveredRow } from '../../recover/recovered-row.js';
 import { catalogDamage, catalogDamageLoss, catalogDamageSubject, isChainOverlap, isUndecodedRowOp, logLoss, logLossClause, lossPlaces, SCAN_OPERATIONS, scanOperationOf, unknownTableMessage } from '../../recover/source.js';
 import { type MetadataCatalog, type RecoverySource, type ScanFilter, type ScanOperation, type SkippedItem } from '../../recover/source.js';
 import { assertWindowInOrder, parseWindowTime } from '../../recover/time-window.js';
-import { lsnRangeBeforeLogStartClause, lsnRangePastLogEndClause, windowBeforeLogStartClause, windowPastLogEndClause } from '../../recover/window-past-log.js';
+import { lsnRangeBeforeLogStartClause, lsnRangePastLogEndClause, onlineLogStartClause, windowBeforeLogStartClause, windowPastLogEndClause } from '../../recover/window-past-log.js';
 import { warnLocalTimes } from '../local-time-warnings.js';
 import { createRowWriter, CSV_FIXED, OUTPUT_FORMATS, type OutputFormat } from '../../recover/writers.js';
 import { caseOnlyMatches, compileRowSelection, rowSelection, type RowSelectionOptions, type UnknownSelectionField } from '../../recover/row-selection.js';
@@ -367,7 +367,9 @@ export async function runScan(opts: ScanOptions): Promise<void> {
     const beforeWindow = interruptedBy || !stats || stats.serverFiltered || opts.export ? undefined : windowBeforeLogStartClause(filter, stats.firstBeginTime, opened.databaseCreated?.() ?? null, opts.server ? 'add the log backups of that time with --log-backup, or start the window later' : 'add the log backups of that time with --trn (rowback restore plan lists them from a backup folder), or start the window later', opened.logReadStart?.(), opened.logWholeFrom?.(), stats.firstCommitTime);
     // so does an LSN range starting before the first backup set read (no .ldf)
     const lsnBefore = interruptedBy || opts.export || !selection ? undefined : lsnRangeBeforeLogStartClause(selection, opened.logReadStart?.());
-    const beforeStart = [beforeWindow, lsnBefore].filter(Boolean).join('; ') || undefined;
+    // a live scan: its counts are the server's, filtered to the window; where the online log begins is its probe's
+    const onlineBefore = interruptedBy || !opts.server ? undefined : onlineLogStartClause(filter, opened.source.logStartsAfterWindow?.(), 'add the log backups of that time with --log-backup, or start the window later');
+    const beforeStart = [beforeWindow, onlineBefore, lsnBefore].filter(Boolean).join('; ') || undefined;
     const pastEnd = interruptedBy ? undefined : [windowPastLogEndClause(filter, opened.logReadEnd?.(), undefined, stats?.lastBeginTime), selection ? lsnRangePastLogEndClause(selection, opened.logReadEnd?.()) : undefined, ...(opened.scopeClauses?.(filter) ?? [])].filter(Boolean).join('; ') || undefined;
     if (opts.report) {
       // One time form throughout the report: `YYYY-MM-DDTHH:MM:SS.fff`, the SQL Server's local

@@ -81,6 +81,8 @@ export class LiveSource implements RecoverySource {
   private rowsStreamed = 0;
   /** Things the user must be told (printed by the CLI, kept in the report). */
   readonly notes: string[] = [];
+  /** The online log's first Begin Time when the last scan's window began before it with no log backup read (startBound), else null. */
+  private onlineLogStartsAt: string | null = null;
   /** The committed filter's counts over what the scan query returned (serverFiltered). */
   private readonly stats: CommittedScanStats = { ...emptyStats(), serverFiltered: true };
 
@@ -380,16 +382,25 @@ export class LiveSource implements RecoverySource {
       throw e;
     }
     if (bound.logStartsAfterWindow) {
-      this.notes.push(
-        `the online log begins with a transaction at ${bound.logStartsAfterWindow}, after --from ${filter.from}: ` +
-          'deletes before that are only in log backups — add them with --log-backup',
-      );
+      // with no log backup read beside it, the window's start is in no log read: INCOMPLETE
+      // (logStartsAfterWindow, said by scan and the worker); with log backups, they may hold it: a note
+      if (this.o.logBackups?.length) {
+        this.notes.push(
+          `the online log begins with a transaction at ${bound.logStartsAfterWindow}, after --from ${filter.from}: ` +
+            'deletes before that are only in log backups — add them with --log-backup',
+        );
+      } else this.onlineLogStartsAt = bound.logStartsAfterWindow;
     }
     return bound;
   }
 
   skipped(): SkippedItem[] {
     return this.skippedItems;
+  }
+
+  /** RecoverySource.logStartsAfterWindow: the online log's first Begin Time when the window starts before it (no log backup read), else null. */
+  logStartsAfterWindow(): string | null {
+    return this.onlineLogStartsAt;
   }
 
   /**
