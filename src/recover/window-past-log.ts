@@ -7,6 +7,7 @@
  * (`--trn _1.trn --from 13:20 --to 13:25` over RestoreTimeClean, whose _1.trn finished 13:04:13).
  */
 import { compareLsn, formatLsn, parseLsn, type Lsn } from '../logreader/lsn.js';
+import { datetimeTicksToMs } from '../reconstruct/types/datetime.js';
 import type { LogReadEnd, LogWholeFrom } from './sources/files.js';
 
 /** Milliseconds of a `YYYY-MM-DDTHH:MM:SS[.fff]` local time read as if UTC (only compared with another so read). */
@@ -222,6 +223,10 @@ export function windowBeforeLogStartClause(window: { from?: string; to?: string 
   if (first === null && !byCommit) return undefined;
   const fromMs = localMs(window.from);
   if (!Number.isFinite(firstMs) || !Number.isFinite(fromMs) || fromMs >= firstMs) return undefined;
+  // Begin and End Times are datetimes, 1/300 s ticks (.570, .573, .577 …): no transaction can have
+  // begun between `--from` and the first time read when no tick lies between them (`--from .572`
+  // against a first begin at .573 was INCOMPLETE)
+  if (backupStart === null && fromMs > datetimeTickBefore(firstMs)) return undefined;
   let createdMs = created ? localMs(created.slice(0, 23)) : Number.NaN;
   // a creation after the log's first transaction is not this log's start (a restore or attach may
   // set it): judged without it
@@ -259,6 +264,18 @@ export function windowBeforeLogStartClause(window: { from?: string; to?: string 
     : 'an .ldf keeps only the log since its oldest VLF not yet reused; earlier log is in the log backups of that time';
   if (byCommit) return `${what}: its earliest time is ${commit}, the commit of a transaction begun before it (its begin is not in it; its first transaction began ${first === null ? 'at no time read' : `at ${first}`}) (the SQL Server's local time${since}), and transactions begun before that commit are in no file given (${why}): their rows are not in this result; ${add}`;
   return `${what}: its first transaction began at ${first} (the SQL Server's local time${since}), and transactions begun before that are in no file given (${why}): their rows are not in this result; ${add}`;
+}
+
+/**
+ * The latest datetime tick (as SQL Server shows a datetime: milliseconds .000, .003, .007, .010 …
+ * .997, datetimeTicksToMs) before `ms` (a local time read as UTC milliseconds, localMs); `ms` - 1
+ * when `ms` is no tick's shown time (then every millisecond before it may hold one).
+ */
+function datetimeTickBefore(ms: number): number {
+  const m = ((ms % 1000) + 1000) % 1000;
+  const tick = Math.round((m * 3) / 10);
+  if (tick >= 300 || datetimeTicksToMs(tick) !== m) return ms - 1;
+  return tick === 0 ? ms - 1000 + datetimeTicksToMs(299) : ms - m + datetimeTicksToMs(tick - 1);
 }
 
 /** How long after a database's creation its log's first transaction may begin for the log to count as held from the start. */

@@ -15,14 +15,19 @@ describe('windowBeforeLogStartClause', () => {
     ['no --from', {}, FIRST, null],
     ['--from at the first begin', { from: '2018-08-26T21:19:07.573' }, FIRST, null],
     ['--from after it', { from: '2018-08-27T00:00:00.000' }, FIRST, null],
+    // Begin Times are datetime ticks (.570, .573): none lies in .571-.572, so no transaction can have begun there
+    ['--from .572 or .571, no datetime tick before the first begin (.573)', { from: '2018-08-26T21:19:07.572' }, FIRST, null],
+    ['--from .571', { from: '2018-08-26T21:19:07.571' }, FIRST, null],
+    ['--from .998 of the second before a first begin at .000 (the tick before is .997)', { from: '2018-08-26T21:19:06.998' }, '2018/08/26 21:19:07:000', null],
     ['no begin in the log (the "why no rows" line says it)', { from: '2018-01-01T00:00:00.000' }, null, null],
   ])('none: %s', (_what, window, first, created) => {
     expect(windowBeforeLogStartClause(window, first, created, ADD)).toBeUndefined();
   });
 
-  it('--from a millisecond before the first begin: INCOMPLETE naming it', () => {
-    expect(windowBeforeLogStartClause({ from: '2018-08-26T21:19:07.572' }, FIRST, null, ADD)).toBe(
-      "the window starts at 2018-08-26T21:19:07.572, before the log read begins: its first transaction began at 2018-08-26T21:19:07.573 (the SQL Server's local time), and transactions begun before that are in no file given (an .ldf keeps only the log since its oldest VLF not yet reused; earlier log is in the log backups of that time): their rows are not in this result; add them",
+  it('--from at the datetime tick before the first begin (.570 against .573): INCOMPLETE naming it', () => {
+    expect(windowBeforeLogStartClause({ from: '2018-08-26T21:19:06.997' }, '2018/08/26 21:19:07:000', null, ADD)).toMatch(/^the window starts at 2018-08-26T21:19:06\.997, before the log read begins/);
+    expect(windowBeforeLogStartClause({ from: '2018-08-26T21:19:07.570' }, FIRST, null, ADD)).toBe(
+      "the window starts at 2018-08-26T21:19:07.570, before the log read begins: its first transaction began at 2018-08-26T21:19:07.573 (the SQL Server's local time), and transactions begun before that are in no file given (an .ldf keeps only the log since its oldest VLF not yet reused; earlier log is in the log backups of that time): their rows are not in this result; add them",
     );
   });
 
