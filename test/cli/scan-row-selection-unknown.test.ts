@@ -42,6 +42,13 @@ describeCorpus('scan: a selection by who on rows whose who is not known', () => 
     expect([rep.rowsNotSelected, rep.rowsNotSelectedUnknown, rep.complete]).toEqual([16, 16, false]);
   });
 
+  it('--login on offline rows names the way on: the --sid their transactions were begun by (it said --transaction or LSNs only)', async () => {
+    const r = await cli('scan', '--mdf', mdf(), '--ldf', ldf(), '--login', 'sa');
+    expect(r.stderr).toContain('select by --sid S-1-5-21-2024632063-1894476543-2625054688-1000 (the SID that began their transactions, which they carry), --transaction or --from-lsn/--to-lsn');
+    const bySid = await cli('scan', '--mdf', mdf(), '--ldf', ldf(), '--sid', 'S-1-5-21-2024632063-1894476543-2625054688-1000', '--quiet');
+    expect(bySid.stdout.trim().split('\n')).toHaveLength(16);
+  });
+
   it('--db-user on rows whose SID no user of the data file has: INCOMPLETE, said even with --quiet', async () => {
     const r = await cli('scan', '--mdf', mdf(), '--ldf', ldf(), '--db-user', 'dbo', '--quiet');
     expect(r.stdout).toBe('');

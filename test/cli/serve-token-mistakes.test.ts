@@ -104,3 +104,9 @@ it('token create --role in any case, as every other choice (--role Reviewer was 
   expect(bad.code).toBe(2);
   expect(bad.stderr).toBe("rowback: INPUT_BAD_OPTION: --role 'admin' is not one of: operator, reviewer, viewer\n");
 });
+
+it('token --help says what list and revoke do (they had no description)', async () => {
+  const h = (await cli('token', '--help')).stdout.replace(/\s+/g, ' ');
+  expect(h).toMatch(/list \[options\] list the tokens of a staging file/);
+  expect(h).toMatch(/revoke \[options\] <name> revoke the active token of that name/);
+});

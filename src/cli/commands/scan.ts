@@ -227,6 +227,8 @@ export async function runScan(opts: ScanOptions): Promise<void> {
     /** Of those, rows left out only for want of a field the selection compares (no login offline, no SID of a transaction whose begin is unread, a SID no database user has): they may be rows asked for. */
     let unknownOut = 0;
     const unknownFields = new Set<UnknownSelectionField>();
+    /** SIDs (as S-1-… text, else hex) of the rows left out for want of a login or database user: --sid selects them. */
+    const unknownOutSids = new Set<string>();
     /** Tables rows the selection left out came from: rows of them were read (mistypedAllocUnitNotes must not say none was). */
     const selectedOutTables = new Set<string>();
     /** Rows selected by a login or database user name in another letter case than typed: count and the names. */
@@ -257,6 +259,8 @@ export async function runScan(opts: ScanOptions): Promise<void> {
               if (verdict !== 'other') {
                 unknownOut++;
                 for (const f of verdict) unknownFields.add(f);
+                const sid = ev.row.sidText ?? ev.row.sid;
+                if (sid && !verdict.includes('SID')) unknownOutSids.add(sid);
               }
               continue;
             }
@@ -336,8 +340,12 @@ export async function runScan(opts: ScanOptions): Promise<void> {
     // rows the selection left out for want of a login, SID or database user to compare: not "of
     // other people" (an offline scan has no login at all), they may be rows asked for
     const unknownWhat = [...unknownFields].join(' or ');
+    // the SID that began their transactions is known (an offline row's who): --sid selects by it
+    const sidWayOn = unknownOutSids.size === 0 ? ''
+      : unknownOutSids.size <= 3 ? `--sid ${[...unknownOutSids].join(',')} (the SID that began their transactions, which they carry), `
+      : `--sid (the SID that began their transactions, which they carry: ${unknownOutSids.size} different ones, each row's sidText), `;
     const unknownClause = selection && unknownOut > 0
-      ? `${unknownOut} row(s) recovered are not printed because their ${unknownWhat} is not known (offline rows have no login; a transaction whose begin is not in the log read has no SID; a SID no user of the data file has, such as a sysadmin's acting as dbo or a Windows group member's, has no database user): they may be rows ${selection.described} asks for; select by --transaction or --from-lsn/--to-lsn, or scan without it to see them (their ${unknownWhat} is null)`
+      ? `${unknownOut} row(s) recovered are not printed because their ${unknownWhat} is not known (offline rows have no login; a transaction whose begin is not in the log read has no SID; a SID no user of the data file has, such as a sysadmin's acting as dbo or a Windows group member's, has no database user): they may be rows ${selection.described} asks for; select by ${sidWayOn}--transaction or --from-lsn/--to-lsn, or scan without it to see them (their ${unknownWhat} is null)`
       : '';
     // rows the committed filter passed on but the layout check held back, or that did not decode,
     // are in none of the counts explainNoRows tells: said here, or "16 deletes: 3 on …" left 13 unexplained

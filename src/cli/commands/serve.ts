@@ -213,6 +213,7 @@ export function register(program: Command): void {
     .action((name: string, o: ServeFlags) => mint(resolveConfig(o).db, name, role(o.role)));
   token
     .command('list')
+    .description('list the tokens of a staging file: name, role, when created and revoked (never the token values)')
     .option('--db <path>', 'staging SQLite file')
     .option('--config <file>', 'JSON config file')
     // a script could only split tab-separated text (newcomer); the token values are never listed
@@ -227,6 +228,7 @@ export function register(program: Command): void {
     });
   token
     .command('revoke <name>')
+    .description('revoke the active token of that name: the API refuses it from then on (401)')
     .option('--db <path>', 'staging SQLite file')
     .option('--config <file>', 'JSON config file')
     .action((name: string, o: ServeFlags) => {
