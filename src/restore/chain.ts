@@ -348,7 +348,7 @@ export function reachableRanges(sets: BackupSetRecord[]): ReachableRange[] {
  * (00000019:00000084:0001)`, as `inspect` prints both: a user who typed --stop-before-lsn in fn_dblog's
  * form read the reachable range in the other one only.
  */
-function bothForms(decimal: string): string {
+export function bothForms(decimal: string): string {
   try {
     return `${decimal} (${formatLsn(lsnFromDecimal(decimal))})`;
   } catch {

@@ -42,6 +42,8 @@ describeCorpus('rowback restore plan (appveyor-lab, offline)', () => {
     const r = await run('restore', 'plan', '--backups', LAB('sql2008-backups', 'StopAt'), '--stop-at', '2020-05-12T13:30:00', '--as', 'S');
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^-- restore plan: StopAt as S, stop at 2020-05-12T13:30:00\.000 \(SQL Server local time\)\n--   1\. full +.*StopAt\.bak/);
+    // each set's LSN range in both forms: HEADERONLY's decimal and scan's (a --stop-before-lsn is taken from a scan)
+    expect(r.stdout).toMatch(/\n--   1\. full +.*StopAt\.bak  LSN \d+ \([0-9a-f]{8}:[0-9a-f]{8}:[0-9a-f]{4}\)\.\.\d+ \([0-9a-f]{8}:[0-9a-f]{8}:[0-9a-f]{4}\)  /);
     expect(tokenizeTsql(r.stdout).filter((t) => t.kind === 'word' && t.text === 'RESTORE')).toHaveLength(4);
   });
 

@@ -12,7 +12,7 @@ import { choiceOption, collectTables, normalizeTableName, refuseExcessArguments,
 import { stageRestoreJob } from '../stage-restore-job.js';
 import { sourceDatabaseOf } from '../../reinsert/source-database.js';
 import type { SourceDatabase } from '../../staging/types.js';
-import { chooseDatabase, describeReachable, otherNameSets, reachableRanges, otherNamesHint, planChain, renamedNotes, type RestoreChain, type RestoreTarget } from '../../restore/chain.js';
+import { bothForms, chooseDatabase, describeReachable, otherNameSets, reachableRanges, otherNamesHint, planChain, renamedNotes, type RestoreChain, type RestoreTarget } from '../../restore/chain.js';
 import { addLogCommitTimes, readFolderHistory, type BackupHistory, type BackupSetRecord } from '../../restore/history.js';
 import { readMsdbHistory } from '../../restore/msdb.js';
 import { renderRestore, scriptText, type RenderedPlan } from '../../restore/tsql.js';
@@ -770,7 +770,7 @@ export function planText(r: PlanResult): string {
   const lines = [`-- restore plan: ${c.databaseName} as ${r.as}, ${t}`];
   c.steps.forEach((s, i) => {
     const b = s.set;
-    lines.push(`--   ${i + 1}. ${s.role.padEnd(12)} ${b.devices.join(' + ')}${b.position > 1 ? ` (FILE = ${b.position})` : ''}  LSN ${b.firstLsn}..${b.lastLsn}  ${b.backupStartDate ?? '?'}..${b.backupFinishDate ?? '?'}${b.copyOnly ? '  copy-only' : ''}`);
+    lines.push(`--   ${i + 1}. ${s.role.padEnd(12)} ${b.devices.join(' + ')}${b.position > 1 ? ` (FILE = ${b.position})` : ''}  LSN ${bothForms(b.firstLsn)}..${bothForms(b.lastLsn)}  ${b.backupStartDate ?? '?'}..${b.backupFinishDate ?? '?'}${b.copyOnly ? '  copy-only' : ''}`);
   });
   lines.push(`-- ${describeReachable(c.reachable, c.target.kind)}`);
   for (const n of c.notes) lines.push(`-- note: ${n}`);
