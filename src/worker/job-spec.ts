@@ -209,7 +209,11 @@ export const ExportJobSpec = z.object({
   ...window,
 }).strict();
 
-const files = (what: string) => z.array(z.string().min(1)).describe(what);
+/**
+ * A restore job's file field: a list of paths, or one path as a string (taken as a list of one, as
+ * a files job's `mdf`/`bak` take it: `"bak": "X.bak"` was 400 "expected array, received string").
+ */
+const files = (what: string, atLeast = 0) => z.union([z.string().min(1).transform((v) => [v]), z.array(z.string().min(1)).min(atLeast)]).describe(what);
 
 /**
  * A table at an earlier point (backups, optionally replayed to a stop) against a later state (data
@@ -218,7 +222,7 @@ const files = (what: string) => z.array(z.string().min(1)).describe(what);
  */
 export const RestoreJobSpec = z.object({
   kind: z.literal('restore'),
-  bak: files('earlier state: full backup, then differentials based on it').min(1),
+  bak: files('earlier state: full backup, then differentials based on it', 1),
   position: z.number().int().min(1).optional().describe('backup set of each bak file to read when it holds several (RESTORE … WITH FILE = n; as `rowback diff --position`); not with trn'),
   trn: files('earlier state: log backups replayed over bak up to stopAt / stopBeforeLsn').optional(),
   stopAt: z.string().min(1).optional().describe("the earlier state at this time (the SQL Server's local time, STOPAT)"),

@@ -94,11 +94,17 @@ describeCorpus('restore jobs (API, real backups)', () => {
     expect([badTime.statusCode, badTime.json().code, badTime.json().field]).toEqual([400, 'INPUT_BAD_TIME', 'stopAt']);
     const outside = await post({ kind: 'restore', bak: ['/etc/passwd'], afterBak: [FULL], table: 'dbo.steps' });
     expect([outside.statusCode, outside.json().field]).toEqual([400, 'bak.0']);
+    // one path as a string, as a files job's bak takes it (it was 400 "expected array, received string")
+    const outsideOne = await post({ kind: 'restore', bak: '/etc/passwd', afterBak: FULL, table: 'dbo.steps' });
+    expect([outsideOne.statusCode, outsideOne.json().field]).toEqual([400, 'bak.0']);
     const mixed = await post({ kind: 'restore', bak: [FULL], afterMdf: [corpusPath('AngularJs_CRUD/App_Data/Database1.mdf')], table: 'dbo.steps' });
     expect([mixed.statusCode, mixed.json().code]).toEqual([400, 'INPUT_MIXED_DATABASES']);
     const byReviewer = await post({ kind: 'restore', bak: [FULL], afterBak: [FULL, DIFF], table: 'dbo.steps' }, t.tokens.reviewer);
     expect(byReviewer.statusCode).toBe(403);
     expect(t.store.listJobs({ limit: 10 })).toHaveLength(0);
+    const onePath = await post({ kind: 'restore', bak: FULL, afterBak: [FULL, DIFF], table: 'dbo.steps' });
+    expect(onePath.statusCode, onePath.body).toBe(201);
+    expect((await t.app.inject({ url: `/api/jobs/${onePath.json().id}`, headers: bearer(t.tokens.operator) })).json().spec).toMatchObject({ bak: [FULL], afterBak: [FULL, DIFF] });
     // a key column the table lacks fails the job, named as the API field it came from
     const badKey = await post({ kind: 'restore', bak: [FULL], afterBak: [FULL, DIFF], table: 'dbo.steps', key: ['nope'] });
     expect(badKey.statusCode).toBe(201);
