@@ -142,7 +142,9 @@ async function signIn(token) {
   $('dry-run').title = state.me.role === 'viewer' ? 'A viewer only reads; a reviewer or an operator plans re-insert scripts' : '';
   for (const e of document.querySelectorAll('.op-only')) e.hidden = state.me.role !== 'operator';
   state.info = await api('/api/info');
-  $('tz').textContent = `times: ${state.info.timeZone} (${offsetText(state.info.utcOffsetMinutes)})`;
+  // two clocks on one page: rowback's own (audit, decisions, runs) and the log's (the SQL Server's
+  // local time, no zone stored); "times: UTC" alone read as the rows' Begin Times being UTC
+  $('tz').textContent = `times: ${state.info.timeZone} (${offsetText(state.info.utcOffsetMinutes)}) · log times: the SQL Server's local time`;
   $('tz').title = `rowback's own times (audit, decisions, re-insert batches) are shown in ${state.info.timeZone}; ${state.info.logTimes}`;
   $('target').replaceChildren(el('option', { value: '', text: 'none (script only)' }),
     ...state.info.targets.map((t) => el('option', { value: t.name, text: `${t.name} — ${[t.server, t.database].filter(Boolean).join(' / ') || 'no server named'}${t.ready ? '' : ' (not ready: its variable is unset)'}`, ...(t.ready ? {} : { disabled: 'disabled' }) })));

@@ -91,7 +91,8 @@ describeBrowser('incident desk in chromium: files → review → re-insert', () 
     await signedIn(op, operator);
     // the page fills it from /api/info after signing in: waited for, not read at once (a race a loaded CI machine lost)
     await op.locator('#tz', { hasText: 'times:' }).waitFor();
-    expect(await op.locator('#tz').textContent()).toBe('times: Asia/Kolkata (UTC+05:30)');
+    // rowback's own times in its zone, the rows' log times named apart (they are the SQL Server's local time)
+    expect(await op.locator('#tz').textContent()).toBe("times: Asia/Kolkata (UTC+05:30) · log times: the SQL Server's local time");
     await op.locator('#new-job').click();
     await op.screenshot({ path: join(dir, 'new-job.png') });
     expect(await op.locator('#roots-hint').textContent()).toContain(CORPUS_DIR);
