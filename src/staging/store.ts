@@ -914,6 +914,16 @@ export class StagingStore {
    * runs inside `decide`'s transaction.
    */
   private refuseChangedSince(jobId: number, d: { ids?: number[]; filter?: RowFilter; all?: boolean }, asOf: AsOf): void {
+    // A token naming a decision or row this store has not reached was never issued by it (another
+    // staging file's page, a store put back from a backup, a hand-edited token): every decision and
+    // row since would fall below its numbers and the check below would pass unseen. Ids only grow
+    // (no row or decision is deleted), so a token of this store never names more than it holds.
+    const max = (sql: string): number => (this.db.prepare(sql).get() as { m: number | null }).m ?? 0;
+    const lastDecision = max('SELECT max(id) AS m FROM decisions');
+    const lastRow = max('SELECT max(id) AS m FROM rows');
+    if (asOf.decisionId > lastDecision || asOf.rowId > lastRow) {
+      throw new InputError('INPUT_VALIDATION', `asOf names ${asOf.decisionId > lastDecision ? `decision ${asOf.decisionId}` : `row ${asOf.rowId}`}, past the last this staging store holds (${asOf.decisionId > lastDecision ? `decision ${lastDecision}` : `row ${lastRow}`}): it is not a token this server issued (another staging file's page, or a store restored from an earlier backup since the page was read), and nothing it says can be checked; nothing was decided: read the rows again (GET /api/jobs/${jobId}/rows, reload the page) and decide again`, { field: 'asOf' });
+    }
     const lastBy = this.db.prepare(`SELECT d.actor, d.decided_at AS at, d.decision FROM decision_rows x JOIN decisions d ON d.id = x.decision_id WHERE x.row_id = ? ORDER BY d.id DESC LIMIT 1`);
     const decidedSince = 'SELECT x.row_id FROM decision_rows x JOIN decisions dd ON dd.id = x.decision_id WHERE x.decision_id > ? AND dd.job_id = ?';
     // the first 20 rows named, those alike (one bulk decision by one reviewer) together:
