@@ -335,7 +335,7 @@ export class ReinsertService {
    * Throws StagingError STAGING_JOB_NOT_FOUND, ReinsertError REINSERT_ROWS_NOT_APPROVED, and the
    * target's and planner's errors.
    */
-  async plan(jobId: number, req: Omit<ReinsertRequest, 'dryRun'>, opts: { rowIds?: number[]; anyStatus?: boolean; database?: string; ledgerTable?: string; otherJobs?: boolean; checkStaleText?: boolean } = {}): Promise<{ plan: ReinsertPlan; metadata: 'target-catalog' | 'staged-layouts'; database: ScriptDatabase | null; databaseRead: string | null; databaseCheck: DatabaseCheck; job: JobRecord }> {
+  async plan(jobId: number, req: Omit<ReinsertRequest, 'dryRun'>, opts: { rowIds?: number[]; anyStatus?: boolean; database?: string; ledgerTable?: string; otherJobs?: boolean; checkStaleText?: boolean; undo?: boolean } = {}): Promise<{ plan: ReinsertPlan; metadata: 'target-catalog' | 'staged-layouts'; database: ScriptDatabase | null; databaseRead: string | null; databaseCheck: DatabaseCheck; job: JobRecord }> {
     const job = this.store.requireJob(jobId);
     // an id given twice is the row once ([5, 5] was refused as '1 of the requested rows are not approved')
     const ids = opts.rowIds ?? (req.rowIds ? [...new Set(req.rowIds)] : undefined);
@@ -403,7 +403,12 @@ export class ReinsertService {
         const t = tables.get(src);
         if (t && !tables.has(dst)) {
           const { schema, name } = parts.get(dst) ?? splitQualifiedName(dst);
-          tables.set(`${schema}.${name}`, { ...t, schema, name });
+          // its key is not known offline: the side table a DBA makes is often a heap (SELECT TOP (0)
+          // * INTO keeps no primary key), where an undo by the source's key alone (DELETE … WHERE
+          // [Id] = …) took any row of that key, one rowback never put in, while the run (planned from
+          // the target's catalog) deleted TOP (1) matching every value. An undo planned offline (the
+          // undo export, a run's undo written again) matches every value, as a heap's
+          tables.set(`${schema}.${name}`, { ...t, schema, name, ...(opts.undo ? { keyColumns: [] } : {}) });
         }
       }
       metadata = 'staged-layouts';
@@ -753,7 +758,7 @@ export class ReinsertService {
     const why = `written again after re-insert run ${byRun} found batches of this run committed in the target's ledger that this run had not recorded (their rows are in this undo); column metadata from the job's staged layouts`;
     let undo: string;
     try {
-      const { plan } = await this.plan(run.jobId, { tableMap: t.tableMap ?? undefined }, { rowIds: ids, anyStatus: true, database: t.database ?? t.databaseUsed ?? undefined, ledgerTable: t.ledgerTable ?? undefined, checkStaleText: false });
+      const { plan } = await this.plan(run.jobId, { tableMap: t.tableMap ?? undefined }, { rowIds: ids, anyStatus: true, database: t.database ?? t.databaseUsed ?? undefined, ledgerTable: t.ledgerTable ?? undefined, checkStaleText: false, undo: true });
       undo = this.undoFromLedger(runId, run.jobId, plan, why);
     } catch (e) {
       const msg = `rowback: the undo of re-insert run ${runId} could not be written again after run ${byRun} recorded batches of it from the target's ledger (${(e as Error)?.message ?? String(e)}); its earlier undo left those rows out. Undo the job's runs with GET /api/jobs/${run.jobId}/export?format=undo-sql`;

@@ -264,7 +264,7 @@ export default async function rowRoutes(fastify: FastifyInstance) {
       const plans: ReinsertPlan[] = [];
       metadata = 'staged-layouts';
       for (const g of groups.values()) {
-        const p = await app.reinsert.plan(jobId, { tableMap: g.tableMap }, { rowIds: g.ids, anyStatus: true, database: g.database, ledgerTable: g.ledgerTable, checkStaleText: false });
+        const p = await app.reinsert.plan(jobId, { tableMap: g.tableMap }, { rowIds: g.ids, anyStatus: true, database: g.database, ledgerTable: g.ledgerTable, checkStaleText: false, undo: true });
         plans.push(p.plan);
         metadata = p.metadata;
       }
