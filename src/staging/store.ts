@@ -996,12 +996,29 @@ export class StagingStore {
   private refuseRowsInRunningRun(jobId: number, decisionId: number): void {
     const held = this.db.prepare(`SELECT rr.id AS runId, rr.actor, b.batch_no AS batchNo, b.row_ids AS rowIds FROM reinsert_runs rr JOIN reinsert_batches b ON b.run_id = rr.id
       WHERE rr.job_id = ? AND rr.dry_run = 0 AND rr.state = 'running' AND b.state <> 'committed'`).all(jobId) as { runId: number; actor: string; batchNo: number; rowIds: string }[];
-    if (!held.length) return;
-    const byRow = new Map<number, { runId: number; actor: string; batchNo: number }>();
+    // A stopped run (failed, interrupted) may have committed in the target the batch it was sending
+    // when it stopped (its first planned one) or one an error answered at COMMIT (mayHaveCommitted),
+    // unrecorded: the next run of the job reads the target's ledger and marks those rows reinserted
+    // (execute.ts), over a decision made meanwhile; the reviewer was told "Rejected 1 row(s)" of a
+    // row already back in the table. Until a later run of the job has run a batch (it read the
+    // ledger first: a batch still planned then did not commit), those batches hold their rows too.
+    const unsure = this.db.prepare(`SELECT rr.id AS runId, rr.actor, rr.state, b.batch_no AS batchNo, b.row_ids AS rowIds FROM reinsert_runs rr JOIN reinsert_batches b ON b.run_id = rr.id
+      WHERE rr.job_id = ? AND rr.dry_run = 0 AND rr.state IN ('failed', 'interrupted')
+        AND (b.batch_no = (SELECT min(batch_no) FROM reinsert_batches WHERE run_id = rr.id AND state = 'planned')
+          OR (b.state = 'failed' AND EXISTS (SELECT 1 FROM reinsert_outcomes AS o WHERE o.run_id = rr.id AND o.batch_no = b.batch_no AND o.outcome = 'error' AND o.detail LIKE '%"mayHaveCommitted":true%')))
+        AND NOT EXISTS (SELECT 1 FROM reinsert_runs later JOIN reinsert_batches lb ON lb.run_id = later.id
+          WHERE later.job_id = rr.job_id AND later.dry_run = 0 AND later.id > rr.id AND lb.state <> 'planned')`).all(jobId) as { runId: number; actor: string; state: string; batchNo: number; rowIds: string }[];
+    if (!held.length && !unsure.length) return;
+    const byRow = new Map<number, { runId: number; actor: string; batchNo: number; state?: string }>();
+    for (const b of unsure) for (const id of JSON.parse(b.rowIds) as number[]) byRow.set(id, b);
     for (const b of held) for (const id of JSON.parse(b.rowIds) as number[]) byRow.set(id, b);
     const hit = (this.db.prepare('SELECT row_id AS id FROM decision_rows WHERE decision_id = ? ORDER BY row_id').all(decisionId) as { id: number }[]).filter((r) => byRow.has(r.id));
     if (!hit.length) return;
     const first = byRow.get(hit[0]!.id)!;
+    if (first.state !== undefined) {
+      const mine = hit.filter((r) => byRow.get(r.id)!.runId === first.runId);
+      throw new StagingError('STAGING_DECISION_RUN_ACTIVE', `${hit.length} of the rows this decision would change ${hit.length === 1 ? 'is' : 'are'} in a batch re-insert run ${first.runId} of job ${jobId} (started by ${first.actor}, ${first.state}) sent to the target and never recorded: ${mine.slice(0, 20).map((r) => `#${r.id} (batch ${byRow.get(r.id)!.batchNo})`).join(', ')}${mine.length > 20 ? ` … (${mine.length} in all)` : ''}${hit.length > mine.length ? ` and ${hit.length - mine.length} of another stopped run` : ''}; it may have committed before the run stopped, ${hit.length === 1 ? 'the row' : 'the rows'} then back in the table already, whatever this decision says; nothing was decided: resume run ${first.runId} (POST /api/reinsert-runs/${first.runId}/resume) to read the target's ledger (rows it put in become reinserted, and its undo deletes them), then decide them, or leave them out of this decision`);
+    }
     throw new StagingError('STAGING_DECISION_RUN_ACTIVE', `${hit.length} of the rows this decision would change ${hit.length === 1 ? 'is' : 'are'} in re-insert run ${first.runId} of job ${jobId}, running (started by ${first.actor}): ${hit.slice(0, 20).map((r) => `#${r.id} (batch ${byRow.get(r.id)!.batchNo})`).join(', ')}${hit.length > 20 ? ` … (${hit.length} in all)` : ''}; the run may be putting them in now, over the decision; nothing was decided: decide them when the run has ended (GET /api/reinsert-runs/${first.runId}), or leave them out of this decision`);
   }
 
