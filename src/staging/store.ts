@@ -981,7 +981,13 @@ export class StagingStore {
     const matched = this.countRows(jobId, f);
     const whose = d.all ? `job's rows` : `filter's rows`;
     const counted = matched !== asOf.count ? `the ${whose} were counted ${asOf.count} when shown and are ${matched} now` : `the ${whose} are ${matched}, as counted, but not the rows counted`;
-    if (n) throw new StagingError('STAGING_DECISION_STALE', `${counted}: ${n} row(s) staged or decided since: ${saying()}; nothing was decided: count again (Apply, or count=true) and decide again`);
+    // a job still staging stages rows into the filter between every count and decision: counting
+    // again alone is refused again, and the reviewer was not told why nor what would do
+    const job = newer ? this.getJob(jobId) : undefined;
+    const staging = job && (job.state === 'running' || job.state === 'queued')
+      ? `; job ${jobId} is still staging rows (${job.state}), so every decision by filter or all: true whose rows it stages into meanwhile is refused: wait until it has finished, or narrow the filter to rows already staged (a to before the newest rows' begin time; a row staged later still falls in it when its transaction began earlier, and is refused so), or decide the rows shown by id`
+      : '';
+    if (n) throw new StagingError('STAGING_DECISION_STALE', `${counted}: ${n} row(s) staged or decided since: ${saying()}; nothing was decided: count again (Apply, or count=true) and decide again${staging}`);
     if (matched !== asOf.count) throw new StagingError('STAGING_DECISION_STALE', `${counted} (a re-insert run took rows since); nothing was decided: count again (Apply, or count=true) and decide again`);
   }
 
