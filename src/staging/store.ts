@@ -770,6 +770,9 @@ export class StagingStore {
     if (d.expectRows !== undefined && d.ids) throw new InputError('INPUT_VALIDATION', 'expectRows goes with a filter or all: true; with ids give seen, the statuses the rows were seen with', { field: 'expectRows' });
     if (d.ids && d.seen) assertSeenMatchesIds(d.ids, d.seen);
     const asOf = d.asOf === undefined ? undefined : decodeAsOf(d.asOf);
+    if (asOf && asOf.store !== this.storeTag()) {
+      throw new InputError('INPUT_VALIDATION', `asOf was issued by another staging store than this server's (another staging file's page: a second server, or this one restarted on another file): nothing it says can be checked here; nothing was decided: read the rows again (GET /api/jobs/${jobId}/rows, reload the page) and decide again`, { field: 'asOf' });
+    }
     if (asOf && !d.ids) {
       const f: RowFilter = d.all ? {} : d.filter ?? {};
       if (asOf.key !== filterKey(jobId, f)) throw new InputError('INPUT_VALIDATION', `asOf was read for another filter or job than this decision's ${d.all ? '(all: true, no filter)' : JSON.stringify(d.filter ?? {})}: send the asOf of GET /api/jobs/${jobId}/rows?count=true with this filter`, { field: 'asOf' });
@@ -894,8 +897,24 @@ export class StagingStore {
    */
   decisionSnapshot(jobId: number, f: RowFilter, count?: number): string {
     const max = (sql: string): number => (this.db.prepare(sql).get() as { m: number | null }).m ?? 0;
-    return encodeAsOf({ key: filterKey(jobId, f), decisionId: max('SELECT max(id) AS m FROM decisions'), rowId: max('SELECT max(id) AS m FROM rows'), count: count ?? null });
+    return encodeAsOf({ store: this.storeTag(), key: filterKey(jobId, f), decisionId: max('SELECT max(id) AS m FROM decisions'), rowId: max('SELECT max(id) AS m FROM rows'), count: count ?? null });
   }
+
+  /**
+   * What names this staging store in its `asOf` tokens: a hash of when its schema was first made
+   * (schema_migrations version 1), the same for a copy of the file, another for another file. A token
+   * of another store's page (a second server, a restart on another file) is refused by it: its filter
+   * key is the job id and filter alone, and the same job and filter there matched here.
+   */
+  private storeTag(): string {
+    if (this.tagOfStore === undefined) {
+      const made = this.db.prepare('SELECT applied_at AS at FROM schema_migrations WHERE version = 1').get() as { at: string } | undefined;
+      this.tagOfStore = createHash('sha256').update(`rowback-staging-store:${made?.at ?? ''}`, 'utf8').digest('base64url').slice(0, 8);
+    }
+    return this.tagOfStore;
+  }
+
+  private tagOfStore: string | undefined;
 
   /**
    * The exact staleness check (`asOf`, from `decisionSnapshot`): the rows the decision would take
@@ -1245,17 +1264,17 @@ export function encodeCursor(id: number, time: string | undefined, key: string):
 }
 
 /** What a decision's `asOf` token holds (`decisionSnapshot`): the filter key, last decision id and row id, the count shown (null: none read). */
-interface AsOf { key: string; decisionId: number; rowId: number; count: number | null }
+interface AsOf { store: string; key: string; decisionId: number; rowId: number; count: number | null }
 
 function encodeAsOf(a: AsOf): string {
-  return `v1.${a.key}.${a.decisionId}.${a.rowId}.${a.count ?? '-'}`;
+  return `v2.${a.store}.${a.key}.${a.decisionId}.${a.rowId}.${a.count ?? '-'}`;
 }
 
 /** Reads an `asOf` token `decisionSnapshot` made; anything else is InputError INPUT_VALIDATION (field asOf). */
 function decodeAsOf(s: string): AsOf {
-  const m = /^v1\.([A-Za-z0-9_-]{12})\.(\d{1,15})\.(\d{1,15})\.(\d{1,15}|-)$/.exec(s);
-  if (!m) throw new InputError('INPUT_VALIDATION', `asOf '${s.slice(0, 60)}' is not a token this server issued: send the asOf of the rows page (GET /api/jobs/:id/rows; with count=true for a filter or all) as it came`, { field: 'asOf' });
-  return { key: m[1]!, decisionId: Number(m[2]), rowId: Number(m[3]), count: m[4] === '-' ? null : Number(m[4]) };
+  const m = /^v2\.([A-Za-z0-9_-]{8})\.([A-Za-z0-9_-]{12})\.(\d{1,15})\.(\d{1,15})\.(\d{1,15}|-)$/.exec(s);
+  if (!m) throw new InputError('INPUT_VALIDATION', `asOf '${s.slice(0, 60)}' is not a token this server issued${s.startsWith('v1.') ? ' (one of an earlier rowback, before the token named its staging store: reload the page)' : ''}: send the asOf of the rows page (GET /api/jobs/:id/rows; with count=true for a filter or all) as it came`, { field: 'asOf' });
+  return { store: m[1]!, key: m[2]!, decisionId: Number(m[3]), rowId: Number(m[4]), count: m[5] === '-' ? null : Number(m[5]) };
 }
 
 /**

@@ -1,11 +1,12 @@
 /**
- * An asOf token naming a decision or row the staging store has not reached was never issued by it:
- * another staging file's page (a second server, the same URL after a restart on another file) or a
- * store put back from an earlier backup since the page was read. Its filter key is a hash of the job
+ * An asOf token of another staging file's page (a second server, the same URL after a restart on
+ * another file), or naming a decision or row this store has not reached (a copy of the file put
+ * back from an earlier backup since the page was read, a hand-edited token). Its filter key is a hash of the job
  * id and the filter alone, so another store's token of job 1 under the same filter matched, and its
  * greater decision and row ids hid every decision and row since: a bulk decision took rows the
  * reviewer never saw (200), and by ids a decision another reviewer made since was overturned unseen.
- * Refused now, 400 INPUT_VALIDATION body.asOf, nothing decided. Rows: the fake source's (corpus row
+ * Refused now, 400 INPUT_VALIDATION body.asOf, nothing decided: the token names its store (a hash of
+ * when the file's schema was made) and no decision or row past the store's last. Rows: the fake source's (corpus row
  * images, SYNTHETIC values).
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -17,6 +18,8 @@ describe('an asOf token past what the staging store holds', () => {
   let jobId: number;
   beforeEach(async () => {
     a = await testApp();
+    // another file, made at another moment (its store tag: when its schema was made)
+    await new Promise((r) => setTimeout(r, 5));
     b = await testApp();
     jobId = await fakeFilesJob(a);
     expect(await fakeFilesJob(b)).toBe(jobId);
@@ -35,7 +38,7 @@ describe('an asOf token past what the staging store holds', () => {
     expect((await post(a, a.tokens.reviewer, { decision: 'approve', ids: [7] })).statusCode).toBe(200);
     const r = await post(a, a.tokens.reviewer, { decision: 'reject', filter: { status: 'pending' }, asOf: foreign.asOf });
     expect([r.statusCode, r.json().code, r.json().field]).toEqual([400, 'INPUT_VALIDATION', 'body.asOf']);
-    expect(r.json().message).toContain('asOf names decision 2, past the last this staging store holds (decision 1)');
+    expect(r.json().message).toContain("asOf was issued by another staging store than this server's (another staging file's page");
     expect(r.json().message).toContain('nothing was decided');
     expect(a.store.decisions(jobId).length).toBe(1);
     expect(a.store.getRow(jobId, 2)!.status).toBe('pending');
@@ -49,10 +52,10 @@ describe('an asOf token past what the staging store holds', () => {
     expect([ok.statusCode, ok.json().rows]).toEqual([200, 119]);
   });
 
-  it('a token whose row id is past the last row staged is refused (a row staged since would hide under it)', async () => {
+  it('a token of this store whose row id is past the last row staged is refused (a copy of the file put back from an earlier backup; a row staged since would hide under it)', async () => {
     const shown = await read(a, 'limit=5');
-    const [v, key, dec] = shown.asOf.split('.');
-    const r = await post(a, a.tokens.reviewer, { decision: 'reject', ids: [1], asOf: `${v}.${key}.${dec}.999999999999999.-` });
+    const [v, store, key, dec] = shown.asOf.split('.');
+    const r = await post(a, a.tokens.reviewer, { decision: 'reject', ids: [1], asOf: `${v}.${store}.${key}.${dec}.999999999999999.-` });
     expect([r.statusCode, r.json().field]).toEqual([400, 'body.asOf']);
     expect(r.json().message).toContain('asOf names row 999999999999999, past the last this staging store holds (row 120)');
     expect(a.store.getRow(jobId, 1)!.status).toBe('pending');
