@@ -1025,14 +1025,20 @@ export class StagingStore {
     // when it stopped (its first planned one) or one an error answered at COMMIT (mayHaveCommitted),
     // unrecorded: the next run of the job reads the target's ledger and marks those rows reinserted
     // (execute.ts), over a decision made meanwhile; the reviewer was told "Rejected 1 row(s)" of a
-    // row already back in the table. Until a later run of the job has run a batch (it read the
-    // ledger first: a batch still planned then did not commit), those batches hold their rows too.
+    // row already back in the table. Until a later run of the job into the same target has run a
+    // batch (it read that ledger first: a batch still planned then did not commit), those batches
+    // hold their rows too.
     const unsure = this.db.prepare(`SELECT rr.id AS runId, rr.actor, rr.state, b.batch_no AS batchNo, b.row_ids AS rowIds FROM reinsert_runs rr JOIN reinsert_batches b ON b.run_id = rr.id
       WHERE rr.job_id = ? AND rr.dry_run = 0 AND rr.state IN ('failed', 'interrupted')
         AND (b.batch_no = (SELECT min(batch_no) FROM reinsert_batches WHERE run_id = rr.id AND state = 'planned')
           OR (b.state = 'failed' AND EXISTS (SELECT 1 FROM reinsert_outcomes AS o WHERE o.run_id = rr.id AND o.batch_no = b.batch_no AND o.outcome = 'error' AND o.detail LIKE '%"mayHaveCommitted":true%')))
         AND NOT EXISTS (SELECT 1 FROM reinsert_runs later JOIN reinsert_batches lb ON lb.run_id = later.id
-          WHERE later.job_id = rr.job_id AND later.dry_run = 0 AND later.id > rr.id AND lb.state <> 'planned')`).all(jobId) as { runId: number; actor: string; state: string; batchNo: number; rowIds: string }[];
+          WHERE later.job_id = rr.job_id AND later.dry_run = 0 AND later.id > rr.id AND lb.state <> 'planned'
+            -- it read the ledger of its own target: the same server, database and ledger table (a
+            -- place not known is no other's)
+            AND json_extract(later.target, '$.server') = json_extract(rr.target, '$.server') COLLATE NOCASE
+            AND COALESCE(json_extract(later.target, '$.database'), json_extract(later.target, '$.databaseUsed')) = COALESCE(json_extract(rr.target, '$.database'), json_extract(rr.target, '$.databaseUsed')) COLLATE NOCASE
+            AND COALESCE(json_extract(later.target, '$.ledgerTable'), '') = COALESCE(json_extract(rr.target, '$.ledgerTable'), '') COLLATE NOCASE)`).all(jobId) as { runId: number; actor: string; state: string; batchNo: number; rowIds: string }[];
     if (!held.length && !unsure.length) return;
     const byRow = new Map<number, { runId: number; actor: string; batchNo: number; state?: string }>();
     for (const b of unsure) for (const id of JSON.parse(b.rowIds) as number[]) byRow.set(id, b);

@@ -64,7 +64,12 @@ describeCorpus('a decision on a row of a stopped run\'s batch that may have comm
     const [x] = JSON.parse((env.store.db.prepare('SELECT row_ids FROM reinsert_batches WHERE run_id = ? AND batch_no = 1').get(a.id) as { row_ids: string }).row_ids) as number[];
     // not known from staging alone: refused
     expect(() => env.store.decide(job, { actor: 'rev2', decision: 'reject', reason: 'not this one', ids: [x!] })).toThrow(expect.objectContaining({ code: 'STAGING_DECISION_RUN_ACTIVE' }));
-    // a run of the job into a side table reads the ledger first: batch 1 of run A is not there
+    // a run of the job into another database reads another ledger: run A's batch 1 is still not known
+    const elsewhere = await svc.start(job, 'op', { dryRun: false, target: { connectionString: 'Server=fake', database: 'CRM_other' }, batchSize: 4, tableMap: { 'dbo.LogTestTrailNull': 'dbo.Trail_check' }, acceptOtherDatabase: true });
+    await svc.wait(elsewhere.id);
+    expect(svc.getRun(elsewhere.id)!.outcomes.inserted).toBeGreaterThan(0);
+    expect(() => env.store.decide(job, { actor: 'rev2', decision: 'reject', reason: 'not this one', ids: [x!] })).toThrow(expect.objectContaining({ code: 'STAGING_DECISION_RUN_ACTIVE' }));
+    // a run of the job into a side table of run A's database reads its ledger first: batch 1 of run A is not there
     const b = await svc.start(job, 'op', { dryRun: false, target: spec, batchSize: 4, tableMap: { 'dbo.LogTestTrailNull': 'dbo.Trail_check' } });
     await svc.wait(b.id);
     expect(svc.getRun(b.id)!.state).toBe('succeeded');
