@@ -10,6 +10,7 @@ import { OtherJobsReinserts, otherJobMessage, type ReinsertPlace } from './other
 import { readRunTarget, sideTableOf } from './run-target.js';
 import { inSameTable, sideTableMessage, sideTableRows } from './side-tables.js';
 import { readText, type StoredText } from '../staging/stored-text.js';
+import { commentText } from '../util/tsql.js';
 
 /**
  * Running a re-insert so that a crash at any point never inserts a row twice.
@@ -119,6 +120,17 @@ function recordFailure(store: StagingStore, runId: number, jobId: number, batch:
   })();
 }
 
+/**
+ * The undo of run `earlierRunId` while run `byRun`, which recorded batches of it from the target's
+ * ledger, still runs: a script that refuses to run (RAISERROR 16, SET NOEXEC ON), saying why and
+ * where the undo is meanwhile. Its undo written when it ended named those rows "its batch did not
+ * run" and deleted none of them, while its answer counted them inserted.
+ */
+function undoBeingWrittenAgain(earlierRunId: number, byRun: number, jobId: number): string {
+  const msg = `rowback: the undo of re-insert run ${earlierRunId} is being written again: run ${byRun} found batches of it committed in the target's ledger that it had not recorded, and the undo written when it ended left their rows out; it is written again when run ${byRun} ends (GET /api/reinsert-runs/${earlierRunId}/script); meanwhile undo the job's runs with GET /api/jobs/${jobId}/export?format=undo-sql`;
+  return [`-- ${commentText(msg)}`, `RAISERROR(N'${commentText(msg).replace(/'/g, "''").replace(/%/g, '%%')}', 16, 1);`, 'SET NOEXEC ON;', ''].join('\n');
+}
+
 /** The rows of a batch whose staged status is no longer `approved`, with that status. */
 function rowsNoLongerApproved(store: StagingStore, jobId: number, batch: PlannedBatch): { id: number; status: string }[] {
   const q = store.db.prepare('SELECT status FROM rows WHERE job_id = ? AND id = ?');
@@ -160,6 +172,9 @@ export async function executeRun(store: StagingStore, runId: number, jobId: numb
       if (!done) continue;
       log.warn({ earlierRunId: e.run_id, batchNo: e.batch_no }, 'a batch of an earlier run was committed in the target but not recorded: recording it');
       recordOutcome(store, e.run_id, jobId, e.batch_no, done);
+      // its undo, written when it ended, says this batch did not run and deletes none of its rows;
+      // written again when this run ends (service.ts rewriteUndo): until then it refuses to run
+      store.db.prepare('UPDATE reinsert_runs SET undo_script = ? WHERE id = ?').run(undoBeingWrittenAgain(e.run_id, runId, jobId), e.run_id);
       o.earlierRecorded?.add(e.run_id);
     }
     for (const batch of plan.batches) {

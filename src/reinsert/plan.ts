@@ -834,6 +834,13 @@ export function notScripted(plan: ReinsertPlan): { rowId: number; table: string;
   return out;
 }
 
+/** Rows of `rowIds` the plan holds in no batch, each with why (its problem, else 'not planned'), in id order. */
+function unplannedRows(plan: ReinsertPlan, rowIds: Set<number>): { rowId: number; why: string }[] {
+  const planned = new Set(plan.batches.flatMap((b) => b.rows.map((r) => r.rowId)));
+  const why = new Map(plan.problems.map((p) => [p.rowId, `${p.code}: ${p.message}`]));
+  return [...rowIds].filter((id) => !planned.has(id)).sort((a, b) => a - b).map((id) => ({ rowId: id, why: why.get(id) ?? 'not planned' }));
+}
+
 /** Rows (as `notScripted` gives them) grouped by reason: `[why, row ids]`, first seen first. */
 function byReason(rows: { rowId: number; why: string }[]): [string, number[]][] {
   const m = new Map<string, number[]>();
@@ -1170,6 +1177,12 @@ export function* renderUndoScriptChunks(plan: ReinsertPlan, o: UndoOptions = {})
   const unscripted = notScripted(plan).filter((u) => !o.rowIds || o.rowIds.has(u.rowId));
   out.push(comment(`deletes staged rows: ${rowIdRanges(included.map((r) => r.rowId))}`));
   for (const [why, ids] of byReason(unscripted)) out.push(comment(`WARNING: ${ids.length} row(s) NOT DELETED by this script (${why}): rows ${rowIdRanges(ids)}; delete them by hand`));
+  // Rows the run put in that this plan holds no batch row of (planned again offline: the undo export,
+  // a run's undo written again; a table the job has no layout of): the script said "(4 row(s) it
+  // inserted)" and "deletes staged rows: (none)", and deleted none of them, unsaid. Said here and,
+  // when it runs, printed.
+  const unplanned = o.rowIds ? unplannedRows(plan, o.rowIds) : [];
+  for (const [why, ids] of byReason(unplanned)) out.push(comment(`WARNING: ${ids.length} row(s) put back NOT DELETED by this script (they could not be planned: ${why}): rows ${rowIdRanges(ids)}; delete them by hand`));
   if (o.rowIds) {
     const skipped = plan.batches.flatMap((b) => b.rows).filter((r) => !o.rowIds!.has(r.rowId));
     for (const r of skipped) out.push(comment(`NOT TOUCHED: row ${r.rowId} (${r.table}, LSN ${r.lsn}): ${o.notTouched?.get(r.rowId) ?? 'not inserted by this run'}`));
@@ -1178,6 +1191,10 @@ export function* renderUndoScriptChunks(plan: ReinsertPlan, o: UndoOptions = {})
   out.push(...nonAsciiNames(plan, database));
   out.push(...databaseHead(database, true));
   out.push('SET XACT_ABORT ON;', 'SET NOCOUNT ON;', ...sessionOptions('DELETE'));
+  if (unplanned.length) {
+    const said = `rowback undo: ${unplanned.length} row(s) put back are NOT DELETED by this script (they could not be planned; rows ${rowIdRanges(unplanned.map((u) => u.rowId))}): see its WARNING lines; delete them by hand`;
+    out.push(`RAISERROR(N'${commentText(said).replace(/'/g, "''").replace(/%/g, '%%')}', 10, 1) WITH NOWAIT;`);
+  }
   if (o.onlyLedgered) {
     const ledgers = [...new Set(plan.batches.filter((b) => b.rows.some((r) => r.rowKey !== null && included.includes(r))).map((b) => b.rowLedger))];
     if (ledgers.length) out.push(comment(`deletes a row recovered from a delete only when the target's row ledger ${ledgers.join(', ')} says it was put back (by the re-insert script or a rowback run); a row the script skipped (its key already there: a conflict) is left, and printed`));

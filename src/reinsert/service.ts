@@ -14,7 +14,7 @@ import { readText, type StoredText } from '../staging/stored-text.js';
 import { inSameTable, legacySideTableCounts, sideTableMessage, sideTableRows, type SideTableRow } from './side-tables.js';
 import { compareDatabases, type DatabaseCheck } from './source-database.js';
 import type { JobRecord, SourceDatabase } from '../staging/types.js';
-import { notScripted, planReinsertCooperatively, recoveredFromLog, renderScript, resolveTableMap, renderUndoScript, yieldToEventLoop, type ReinsertPlan, type ScriptDatabase } from './plan.js';
+import { inInsertionOrder, notScripted, planReinsertCooperatively, recoveredFromLog, renderScript, resolveTableMap, renderUndoScript, yieldToEventLoop, type ReinsertPlan, type ScriptDatabase } from './plan.js';
 import type { ReinsertTarget } from './target.js';
 import { comparisonRowKeys } from './comparison-keys.js';
 import { fromLayout, type ForeignKey, type TargetColumn, type TargetTable } from './target-table.js';
@@ -335,7 +335,7 @@ export class ReinsertService {
    * Throws StagingError STAGING_JOB_NOT_FOUND, ReinsertError REINSERT_ROWS_NOT_APPROVED, and the
    * target's and planner's errors.
    */
-  async plan(jobId: number, req: Omit<ReinsertRequest, 'dryRun'>, opts: { rowIds?: number[]; anyStatus?: boolean; database?: string; ledgerTable?: string; otherJobs?: boolean; checkStaleText?: boolean } = {}): Promise<{ plan: ReinsertPlan; metadata: 'target-catalog' | 'staged-layouts'; database: ScriptDatabase | null; databaseRead: string | null; databaseCheck: DatabaseCheck; job: JobRecord }> {
+  async plan(jobId: number, req: Omit<ReinsertRequest, 'dryRun'>, opts: { rowIds?: number[]; anyStatus?: boolean; database?: string; ledgerTable?: string; otherJobs?: boolean; checkStaleText?: boolean; undo?: boolean } = {}): Promise<{ plan: ReinsertPlan; metadata: 'target-catalog' | 'staged-layouts'; database: ScriptDatabase | null; databaseRead: string | null; databaseCheck: DatabaseCheck; job: JobRecord }> {
     const job = this.store.requireJob(jobId);
     // an id given twice is the row once ([5, 5] was refused as '1 of the requested rows are not approved')
     const ids = opts.rowIds ?? (req.rowIds ? [...new Set(req.rowIds)] : undefined);
@@ -403,7 +403,12 @@ export class ReinsertService {
         const t = tables.get(src);
         if (t && !tables.has(dst)) {
           const { schema, name } = parts.get(dst) ?? splitQualifiedName(dst);
-          tables.set(`${schema}.${name}`, { ...t, schema, name });
+          // its key is not known offline: the side table a DBA makes is often a heap (SELECT TOP (0)
+          // * INTO keeps no primary key), where an undo by the source's key alone (DELETE … WHERE
+          // [Id] = …) took any row of that key, one rowback never put in, while the run (planned from
+          // the target's catalog) deleted TOP (1) matching every value. An undo planned offline (the
+          // undo export, a run's undo written again) matches every value, as a heap's
+          tables.set(`${schema}.${name}`, { ...t, schema, name, ...(opts.undo ? { keyColumns: [] } : {}) });
         }
       }
       metadata = 'staged-layouts';
@@ -749,12 +754,18 @@ export class ReinsertService {
     // a run resumed since writes its own when it ends
     if (!run || run.dryRun || run.state === 'running') return;
     const t = run.target as { database?: string | null; databaseUsed?: string; ledgerTable?: string | null; tableMap?: Record<string, string> | null };
-    const ids = (this.store.db.prepare('SELECT row_ids FROM reinsert_batches WHERE run_id = ? ORDER BY batch_no').all(runId) as { row_ids: string }[]).flatMap((b) => JSON.parse(b.row_ids) as number[]);
+    const batches = this.store.db.prepare('SELECT batch_no, row_ids FROM reinsert_batches WHERE run_id = ? ORDER BY batch_no').all(runId) as { batch_no: number; row_ids: string }[];
+    const ids = batches.flatMap((b) => JSON.parse(b.row_ids) as number[]);
+    // planned offline, without the target's foreign keys, its tables come by name: deleted in the
+    // reverse of the order the run put the rows in (its batches), as the undo export deletes them,
+    // or a parent's rows went before its child's (Msg 547, the whole undo rolled back)
+    const sequence = new Map<number, number[]>();
+    for (const b of batches) (JSON.parse(b.row_ids) as number[]).forEach((rowId, i) => sequence.set(rowId, [runId, b.batch_no, i]));
     const why = `written again after re-insert run ${byRun} found batches of this run committed in the target's ledger that this run had not recorded (their rows are in this undo); column metadata from the job's staged layouts`;
     let undo: string;
     try {
-      const { plan } = await this.plan(run.jobId, { tableMap: t.tableMap ?? undefined }, { rowIds: ids, anyStatus: true, database: t.database ?? t.databaseUsed ?? undefined, ledgerTable: t.ledgerTable ?? undefined, checkStaleText: false });
-      undo = this.undoFromLedger(runId, run.jobId, plan, why);
+      const { plan } = await this.plan(run.jobId, { tableMap: t.tableMap ?? undefined }, { rowIds: ids, anyStatus: true, database: t.database ?? t.databaseUsed ?? undefined, ledgerTable: t.ledgerTable ?? undefined, checkStaleText: false, undo: true });
+      undo = this.undoFromLedger(runId, run.jobId, inInsertionOrder(plan, sequence), why);
     } catch (e) {
       const msg = `rowback: the undo of re-insert run ${runId} could not be written again after run ${byRun} recorded batches of it from the target's ledger (${(e as Error)?.message ?? String(e)}); its earlier undo left those rows out. Undo the job's runs with GET /api/jobs/${run.jobId}/export?format=undo-sql`;
       undo = [`-- ${commentText(msg)}`, `RAISERROR(N'${commentText(msg).replace(/'/g, "''").replace(/%/g, '%%')}', 16, 1);`, 'SET NOEXEC ON;', ''].join('\n');

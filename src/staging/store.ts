@@ -770,6 +770,9 @@ export class StagingStore {
     if (d.expectRows !== undefined && d.ids) throw new InputError('INPUT_VALIDATION', 'expectRows goes with a filter or all: true; with ids give seen, the statuses the rows were seen with', { field: 'expectRows' });
     if (d.ids && d.seen) assertSeenMatchesIds(d.ids, d.seen);
     const asOf = d.asOf === undefined ? undefined : decodeAsOf(d.asOf);
+    if (asOf && asOf.store !== this.storeTag()) {
+      throw new InputError('INPUT_VALIDATION', `asOf was issued by another staging store than this server's (another staging file's page: a second server, or this one restarted on another file): nothing it says can be checked here; nothing was decided: read the rows again (GET /api/jobs/${jobId}/rows, reload the page) and decide again`, { field: 'asOf' });
+    }
     if (asOf && !d.ids) {
       const f: RowFilter = d.all ? {} : d.filter ?? {};
       if (asOf.key !== filterKey(jobId, f)) throw new InputError('INPUT_VALIDATION', `asOf was read for another filter or job than this decision's ${d.all ? '(all: true, no filter)' : JSON.stringify(d.filter ?? {})}: send the asOf of GET /api/jobs/${jobId}/rows?count=true with this filter`, { field: 'asOf' });
@@ -894,8 +897,24 @@ export class StagingStore {
    */
   decisionSnapshot(jobId: number, f: RowFilter, count?: number): string {
     const max = (sql: string): number => (this.db.prepare(sql).get() as { m: number | null }).m ?? 0;
-    return encodeAsOf({ key: filterKey(jobId, f), decisionId: max('SELECT max(id) AS m FROM decisions'), rowId: max('SELECT max(id) AS m FROM rows'), count: count ?? null });
+    return encodeAsOf({ store: this.storeTag(), key: filterKey(jobId, f), decisionId: max('SELECT max(id) AS m FROM decisions'), rowId: max('SELECT max(id) AS m FROM rows'), count: count ?? null });
   }
+
+  /**
+   * What names this staging store in its `asOf` tokens: a hash of when its schema was first made
+   * (schema_migrations version 1), the same for a copy of the file, another for another file. A token
+   * of another store's page (a second server, a restart on another file) is refused by it: its filter
+   * key is the job id and filter alone, and the same job and filter there matched here.
+   */
+  private storeTag(): string {
+    if (this.tagOfStore === undefined) {
+      const made = this.db.prepare('SELECT applied_at AS at FROM schema_migrations WHERE version = 1').get() as { at: string } | undefined;
+      this.tagOfStore = createHash('sha256').update(`rowback-staging-store:${made?.at ?? ''}`, 'utf8').digest('base64url').slice(0, 8);
+    }
+    return this.tagOfStore;
+  }
+
+  private tagOfStore: string | undefined;
 
   /**
    * The exact staleness check (`asOf`, from `decisionSnapshot`): the rows the decision would take
@@ -914,6 +933,16 @@ export class StagingStore {
    * runs inside `decide`'s transaction.
    */
   private refuseChangedSince(jobId: number, d: { ids?: number[]; filter?: RowFilter; all?: boolean }, asOf: AsOf): void {
+    // A token naming a decision or row this store has not reached was never issued by it (another
+    // staging file's page, a store put back from a backup, a hand-edited token): every decision and
+    // row since would fall below its numbers and the check below would pass unseen. Ids only grow
+    // (no row or decision is deleted), so a token of this store never names more than it holds.
+    const max = (sql: string): number => (this.db.prepare(sql).get() as { m: number | null }).m ?? 0;
+    const lastDecision = max('SELECT max(id) AS m FROM decisions');
+    const lastRow = max('SELECT max(id) AS m FROM rows');
+    if (asOf.decisionId > lastDecision || asOf.rowId > lastRow) {
+      throw new InputError('INPUT_VALIDATION', `asOf names ${asOf.decisionId > lastDecision ? `decision ${asOf.decisionId}` : `row ${asOf.rowId}`}, past the last this staging store holds (${asOf.decisionId > lastDecision ? `decision ${lastDecision}` : `row ${lastRow}`}): it is not a token this server issued (another staging file's page, or a store restored from an earlier backup since the page was read), and nothing it says can be checked; nothing was decided: read the rows again (GET /api/jobs/${jobId}/rows, reload the page) and decide again`, { field: 'asOf' });
+    }
     const lastBy = this.db.prepare(`SELECT d.actor, d.decided_at AS at, d.decision FROM decision_rows x JOIN decisions d ON d.id = x.decision_id WHERE x.row_id = ? ORDER BY d.id DESC LIMIT 1`);
     const decidedSince = 'SELECT x.row_id FROM decision_rows x JOIN decisions dd ON dd.id = x.decision_id WHERE x.decision_id > ? AND dd.job_id = ?';
     // the first 20 rows named, those alike (one bulk decision by one reviewer) together:
@@ -971,7 +1000,13 @@ export class StagingStore {
     const matched = this.countRows(jobId, f);
     const whose = d.all ? `job's rows` : `filter's rows`;
     const counted = matched !== asOf.count ? `the ${whose} were counted ${asOf.count} when shown and are ${matched} now` : `the ${whose} are ${matched}, as counted, but not the rows counted`;
-    if (n) throw new StagingError('STAGING_DECISION_STALE', `${counted}: ${n} row(s) staged or decided since: ${saying()}; nothing was decided: count again (Apply, or count=true) and decide again`);
+    // a job still staging stages rows into the filter between every count and decision: counting
+    // again alone is refused again, and the reviewer was not told why nor what would do
+    const job = newer ? this.getJob(jobId) : undefined;
+    const staging = job && (job.state === 'running' || job.state === 'queued')
+      ? `; job ${jobId} is still staging rows (${job.state}), so every decision by filter or all: true whose rows it stages into meanwhile is refused: wait until it has finished, or narrow the filter to rows already staged (a to before the newest rows' begin time; a row staged later still falls in it when its transaction began earlier, and is refused so), or decide the rows shown by id`
+      : '';
+    if (n) throw new StagingError('STAGING_DECISION_STALE', `${counted}: ${n} row(s) staged or decided since: ${saying()}; nothing was decided: count again (Apply, or count=true) and decide again${staging}`);
     if (matched !== asOf.count) throw new StagingError('STAGING_DECISION_STALE', `${counted} (a re-insert run took rows since); nothing was decided: count again (Apply, or count=true) and decide again`);
   }
 
@@ -986,12 +1021,35 @@ export class StagingStore {
   private refuseRowsInRunningRun(jobId: number, decisionId: number): void {
     const held = this.db.prepare(`SELECT rr.id AS runId, rr.actor, b.batch_no AS batchNo, b.row_ids AS rowIds FROM reinsert_runs rr JOIN reinsert_batches b ON b.run_id = rr.id
       WHERE rr.job_id = ? AND rr.dry_run = 0 AND rr.state = 'running' AND b.state <> 'committed'`).all(jobId) as { runId: number; actor: string; batchNo: number; rowIds: string }[];
-    if (!held.length) return;
-    const byRow = new Map<number, { runId: number; actor: string; batchNo: number }>();
+    // A stopped run (failed, interrupted) may have committed in the target the batch it was sending
+    // when it stopped (its first planned one) or one an error answered at COMMIT (mayHaveCommitted),
+    // unrecorded: the next run of the job reads the target's ledger and marks those rows reinserted
+    // (execute.ts), over a decision made meanwhile; the reviewer was told "Rejected 1 row(s)" of a
+    // row already back in the table. Until a later run of the job into the same target has run a
+    // batch (it read that ledger first: a batch still planned then did not commit), those batches
+    // hold their rows too.
+    const unsure = this.db.prepare(`SELECT rr.id AS runId, rr.actor, rr.state, b.batch_no AS batchNo, b.row_ids AS rowIds FROM reinsert_runs rr JOIN reinsert_batches b ON b.run_id = rr.id
+      WHERE rr.job_id = ? AND rr.dry_run = 0 AND rr.state IN ('failed', 'interrupted')
+        AND (b.batch_no = (SELECT min(batch_no) FROM reinsert_batches WHERE run_id = rr.id AND state = 'planned')
+          OR (b.state = 'failed' AND EXISTS (SELECT 1 FROM reinsert_outcomes AS o WHERE o.run_id = rr.id AND o.batch_no = b.batch_no AND o.outcome = 'error' AND o.detail LIKE '%"mayHaveCommitted":true%')))
+        AND NOT EXISTS (SELECT 1 FROM reinsert_runs later JOIN reinsert_batches lb ON lb.run_id = later.id
+          WHERE later.job_id = rr.job_id AND later.dry_run = 0 AND later.id > rr.id AND lb.state <> 'planned'
+            -- it read the ledger of its own target: the same server, database and ledger table (a
+            -- place not known is no other's)
+            AND json_extract(later.target, '$.server') = json_extract(rr.target, '$.server') COLLATE NOCASE
+            AND COALESCE(json_extract(later.target, '$.database'), json_extract(later.target, '$.databaseUsed')) = COALESCE(json_extract(rr.target, '$.database'), json_extract(rr.target, '$.databaseUsed')) COLLATE NOCASE
+            AND COALESCE(json_extract(later.target, '$.ledgerTable'), '') = COALESCE(json_extract(rr.target, '$.ledgerTable'), '') COLLATE NOCASE)`).all(jobId) as { runId: number; actor: string; state: string; batchNo: number; rowIds: string }[];
+    if (!held.length && !unsure.length) return;
+    const byRow = new Map<number, { runId: number; actor: string; batchNo: number; state?: string }>();
+    for (const b of unsure) for (const id of JSON.parse(b.rowIds) as number[]) byRow.set(id, b);
     for (const b of held) for (const id of JSON.parse(b.rowIds) as number[]) byRow.set(id, b);
     const hit = (this.db.prepare('SELECT row_id AS id FROM decision_rows WHERE decision_id = ? ORDER BY row_id').all(decisionId) as { id: number }[]).filter((r) => byRow.has(r.id));
     if (!hit.length) return;
     const first = byRow.get(hit[0]!.id)!;
+    if (first.state !== undefined) {
+      const mine = hit.filter((r) => byRow.get(r.id)!.runId === first.runId);
+      throw new StagingError('STAGING_DECISION_RUN_ACTIVE', `${hit.length} of the rows this decision would change ${hit.length === 1 ? 'is' : 'are'} in a batch re-insert run ${first.runId} of job ${jobId} (started by ${first.actor}, ${first.state}) sent to the target and never recorded: ${mine.slice(0, 20).map((r) => `#${r.id} (batch ${byRow.get(r.id)!.batchNo})`).join(', ')}${mine.length > 20 ? ` … (${mine.length} in all)` : ''}${hit.length > mine.length ? ` and ${hit.length - mine.length} of another stopped run` : ''}; it may have committed before the run stopped, ${hit.length === 1 ? 'the row' : 'the rows'} then back in the table already, whatever this decision says; nothing was decided: resume run ${first.runId} (POST /api/reinsert-runs/${first.runId}/resume) to read the target's ledger (rows it put in become reinserted, and its undo deletes them), then decide them, or leave them out of this decision`);
+    }
     throw new StagingError('STAGING_DECISION_RUN_ACTIVE', `${hit.length} of the rows this decision would change ${hit.length === 1 ? 'is' : 'are'} in re-insert run ${first.runId} of job ${jobId}, running (started by ${first.actor}): ${hit.slice(0, 20).map((r) => `#${r.id} (batch ${byRow.get(r.id)!.batchNo})`).join(', ')}${hit.length > 20 ? ` … (${hit.length} in all)` : ''}; the run may be putting them in now, over the decision; nothing was decided: decide them when the run has ended (GET /api/reinsert-runs/${first.runId}), or leave them out of this decision`);
   }
 
@@ -1212,17 +1270,17 @@ export function encodeCursor(id: number, time: string | undefined, key: string):
 }
 
 /** What a decision's `asOf` token holds (`decisionSnapshot`): the filter key, last decision id and row id, the count shown (null: none read). */
-interface AsOf { key: string; decisionId: number; rowId: number; count: number | null }
+interface AsOf { store: string; key: string; decisionId: number; rowId: number; count: number | null }
 
 function encodeAsOf(a: AsOf): string {
-  return `v1.${a.key}.${a.decisionId}.${a.rowId}.${a.count ?? '-'}`;
+  return `v2.${a.store}.${a.key}.${a.decisionId}.${a.rowId}.${a.count ?? '-'}`;
 }
 
 /** Reads an `asOf` token `decisionSnapshot` made; anything else is InputError INPUT_VALIDATION (field asOf). */
 function decodeAsOf(s: string): AsOf {
-  const m = /^v1\.([A-Za-z0-9_-]{12})\.(\d{1,15})\.(\d{1,15})\.(\d{1,15}|-)$/.exec(s);
-  if (!m) throw new InputError('INPUT_VALIDATION', `asOf '${s.slice(0, 60)}' is not a token this server issued: send the asOf of the rows page (GET /api/jobs/:id/rows; with count=true for a filter or all) as it came`, { field: 'asOf' });
-  return { key: m[1]!, decisionId: Number(m[2]), rowId: Number(m[3]), count: m[4] === '-' ? null : Number(m[4]) };
+  const m = /^v2\.([A-Za-z0-9_-]{8})\.([A-Za-z0-9_-]{12})\.(\d{1,15})\.(\d{1,15})\.(\d{1,15}|-)$/.exec(s);
+  if (!m) throw new InputError('INPUT_VALIDATION', `asOf '${s.slice(0, 60)}' is not a token this server issued${s.startsWith('v1.') ? ' (one of an earlier rowback, before the token named its staging store: reload the page)' : ''}: send the asOf of the rows page (GET /api/jobs/:id/rows; with count=true for a filter or all) as it came`, { field: 'asOf' });
+  return { store: m[1]!, key: m[2]!, decisionId: Number(m[3]), rowId: Number(m[4]), count: m[5] === '-' ? null : Number(m[5]) };
 }
 
 /**

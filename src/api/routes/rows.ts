@@ -133,7 +133,7 @@ export default async function rowRoutes(fastify: FastifyInstance) {
     schema: {
       tags: ['rows'], params: JobIdParams, body: DecisionBody,
       summary: 'Approve or reject rows by id list, by filter, or all of them (all: true), with a reason',
-      description: 'A filter that narrows nothing is refused unless all is true (400 INPUT_DECISION_ALL_ROWS). The answer is { decisionId, rows } (rows changed); when no row changed it is still 200, with rows: 0 and a note saying why (nothing matched, or every match already had that status). What the reviewer saw goes with it: asOf (the rows page\'s token; with a filter or all, the count=true page\'s), seen (with ids: the statuses shown) or expectRows (a count alone, kept for scripts): when the rows are no longer those shown it is 409 STAGING_DECISION_STALE and nothing is decided. A row a running re-insert run holds is 409 STAGING_DECISION_RUN_ACTIVE.',
+      description: 'A filter that narrows nothing is refused unless all is true (400 INPUT_DECISION_ALL_ROWS). The answer is { decisionId, rows } (rows changed); when no row changed it is still 200, with rows: 0 and a note saying why (nothing matched, or every match already had that status). What the reviewer saw goes with it: asOf (the rows page\'s token; with a filter or all, the count=true page\'s), seen (with ids: the statuses shown) or expectRows (a count alone, kept for scripts): when the rows are no longer those shown it is 409 STAGING_DECISION_STALE and nothing is decided. A row a running re-insert run holds, or a stopped run in the batch it may have committed unrecorded (until the run is resumed or a later run of the job has read the ledger), is 409 STAGING_DECISION_RUN_ACTIVE.',
     },
   }, async (req) => {
     const b = req.body;
@@ -264,7 +264,7 @@ export default async function rowRoutes(fastify: FastifyInstance) {
       const plans: ReinsertPlan[] = [];
       metadata = 'staged-layouts';
       for (const g of groups.values()) {
-        const p = await app.reinsert.plan(jobId, { tableMap: g.tableMap }, { rowIds: g.ids, anyStatus: true, database: g.database, ledgerTable: g.ledgerTable, checkStaleText: false });
+        const p = await app.reinsert.plan(jobId, { tableMap: g.tableMap }, { rowIds: g.ids, anyStatus: true, database: g.database, ledgerTable: g.ledgerTable, checkStaleText: false, undo: true });
         plans.push(p.plan);
         metadata = p.metadata;
       }

@@ -87,8 +87,9 @@ describeCorpus('the SQL export plans as the re-insert dry run (corpus AngularJs_
     const undo = (await t.app.inject({ url: `/api/jobs/${id}/export?format=undo-sql`, headers: bearer(t.tokens.viewer) })).body;
     const deletes = undo.split('\n').filter((l) => /^DELETE /.test(l));
     expect(deletes).toHaveLength(6);
-    // where the run put them: its side table, in its database
-    for (const d of deletes) expect(d).toMatch(/^DELETE FROM \[CRM_restore\]\.\[dbo\]\.\[tblDept_before\] WHERE /);
+    // where the run put them: its side table, in its database (TOP (1) matching every value: planned
+    // offline, the side table's key is not known; undo-rewritten-heap-side-table.test.ts)
+    for (const d of deletes) expect(d).toMatch(/^DELETE TOP \(1\) FROM \[CRM_restore\]\.\[dbo\]\.\[tblDept_before\] WHERE /);
     expect(undo).not.toMatch(/\[dbo\]\.\[tblDept\] /);
   });
 
@@ -104,9 +105,9 @@ describeCorpus('the SQL export plans as the re-insert dry run (corpus AngularJs_
     await t.app.reinsert.wait(run.json().id);
     expect((await t.app.inject({ url: `/api/reinsert-runs/${run.json().id}`, headers: bearer(t.tokens.viewer) })).json()).toMatchObject({ state: 'succeeded' });
     const undo = (await t.app.inject({ url: `/api/jobs/${id}/export?format=undo-sql`, headers: bearer(t.tokens.viewer) })).body;
-    const deletes = undo.split('\n').filter((l) => /^\s*DELETE FROM \S*\[tblDept_bare\] /.test(l));
+    const deletes = undo.split('\n').filter((l) => /^\s*DELETE TOP \(1\) FROM \S*\[tblDept_bare\] /.test(l));
     expect(deletes).toHaveLength(13);
     // it said only 'run it in the database the re-insert went into' and deleted in the session's
-    for (const d of deletes) expect(d).toMatch(/^\s*DELETE FROM \[Tenant7\]\.\[dbo\]\.\[tblDept_bare\] WHERE /);
+    for (const d of deletes) expect(d).toMatch(/^\s*DELETE TOP \(1\) FROM \[Tenant7\]\.\[dbo\]\.\[tblDept_bare\] WHERE /);
   });
 });

@@ -1,0 +1,79 @@
+import { expect, it } from 'vitest';
+import { ReinsertService } from '../../../src/reinsert/service.js';
+import { describeCorpus } from '../../support/corpus.js';
+import { corpusRows } from '../../staging/fixtures.js';
+import { approvedTrailJob, storeAndTarget, targetTables } from '../../reinsert/fake-target.js';
+
+/**
+ * A run that stopped (the service stopped, a connection lost) after its batch committed in the
+ * target and before staging recorded it: the batch is still planned, its rows approved. A reviewer
+ * rejecting one of them was answered "Rejected 1 row(s)", and the next run of the job read the
+ * target's ledger and marked the row reinserted over the rejection: the row was back in the table
+ * all along, the reviewer told otherwise. Such a batch (a stopped run's first planned one, or one an
+ * error answered at COMMIT) now holds its rows as a running run's do: 409
+ * STAGING_DECISION_RUN_ACTIVE naming the run, batch and the resume, nothing decided, until a later
+ * run of the job has read the ledger. Rows: the corpus examples (test/staging/fixtures.ts).
+ */
+describeCorpus('a decision on a row of a stopped run\'s batch that may have committed', () => {
+  const env = storeAndTarget('rowback-decide-stopped-', () => {
+    const m = targetTables();
+    m.set('dbo.Trail_check', { ...m.get('dbo.LogTestTrailNull')!, schema: 'dbo', name: 'Trail_check' });
+    return m;
+  });
+  const spec = { connectionString: 'Server=fake', database: 'CRM' };
+
+  it('is refused until a later run has read the ledger; then the row is known reinserted and rows of batches that never ran are decided', async () => {
+    let crash = true;
+    const svc = new ReinsertService(env.store, { connect: env.connect, hooks: { afterTargetCommit: () => { if (crash) { crash = false; throw new Error('the service stopped'); } } } });
+    const job = approvedTrailJob(env.store, corpusRows(60));
+    const a = await svc.start(job, 'op', { dryRun: false, target: spec, batchSize: 4 });
+    await svc.wait(a.id);
+    expect(svc.getRun(a.id)!.state).toBe('failed');
+    const batch = (n: number) => JSON.parse((env.store.db.prepare('SELECT row_ids FROM reinsert_batches WHERE run_id = ? AND batch_no = ?').get(a.id, n) as { row_ids: string }).row_ids) as number[];
+    const [x] = batch(1);
+    const decisions = env.store.decisions(job).length;
+    expect(() => env.store.decide(job, { actor: 'rev2', decision: 'reject', reason: 'not this one', ids: [x!] })).toThrow(expect.objectContaining({
+      code: 'STAGING_DECISION_RUN_ACTIVE',
+      message: expect.stringContaining(`is in a batch re-insert run ${a.id} of job ${job} (started by op, failed) sent to the target and never recorded: #${x} (batch 1); it may have committed before the run stopped`),
+    }));
+    expect([env.store.getRow(job, x!)!.status, env.store.decisions(job).length]).toEqual(['approved', decisions]);
+    // a row of batch 2, which never ran: decided as ever
+    const [y] = batch(2);
+    expect(env.store.decide(job, { actor: 'rev2', decision: 'reject', reason: 'not this one', ids: [y!] }).rows).toBe(1);
+    // the next run reads the ledger: batch 1 was in, its rows reinserted (run A's), then decided as ever (rows: 0, past review)
+    const b = await svc.start(job, 'op', { dryRun: false, target: spec, batchSize: 4 });
+    await svc.wait(b.id);
+    expect(env.store.getRow(job, x!)!.status).toBe('reinserted');
+    const after = env.store.decide(job, { actor: 'rev2', decision: 'reject', reason: 'not this one', ids: [x!] });
+    expect(after.rows).toBe(0);
+  });
+
+  it('a stopped run whose first batch did not commit holds its rows only until a later run of the job has read the ledger (here one into a side table, its rows still approved)', async () => {
+    // run A's connection is lost before its first batch (its target's ledger not even read): every
+    // batch still planned, the first one not known from staging alone not to have committed
+    let connects = 0;
+    const svc = new ReinsertService(env.store, { connect: () => {
+      const t = env.connect();
+      if (++connects === 2) t.ensureLedger = async () => { throw new Error('the connection was lost'); };
+      return t;
+    } });
+    const job = approvedTrailJob(env.store, corpusRows(60));
+    const a = await svc.start(job, 'op', { dryRun: false, target: spec, batchSize: 4 });
+    await svc.wait(a.id);
+    expect(svc.getRun(a.id)!.state).toBe('failed');
+    const [x] = JSON.parse((env.store.db.prepare('SELECT row_ids FROM reinsert_batches WHERE run_id = ? AND batch_no = 1').get(a.id) as { row_ids: string }).row_ids) as number[];
+    // not known from staging alone: refused
+    expect(() => env.store.decide(job, { actor: 'rev2', decision: 'reject', reason: 'not this one', ids: [x!] })).toThrow(expect.objectContaining({ code: 'STAGING_DECISION_RUN_ACTIVE' }));
+    // a run of the job into another database reads another ledger: run A's batch 1 is still not known
+    const elsewhere = await svc.start(job, 'op', { dryRun: false, target: { connectionString: 'Server=fake', database: 'CRM_other' }, batchSize: 4, tableMap: { 'dbo.LogTestTrailNull': 'dbo.Trail_check' }, acceptOtherDatabase: true });
+    await svc.wait(elsewhere.id);
+    expect(svc.getRun(elsewhere.id)!.outcomes.inserted).toBeGreaterThan(0);
+    expect(() => env.store.decide(job, { actor: 'rev2', decision: 'reject', reason: 'not this one', ids: [x!] })).toThrow(expect.objectContaining({ code: 'STAGING_DECISION_RUN_ACTIVE' }));
+    // a run of the job into a side table of run A's database reads its ledger first: batch 1 of run A is not there
+    const b = await svc.start(job, 'op', { dryRun: false, target: spec, batchSize: 4, tableMap: { 'dbo.LogTestTrailNull': 'dbo.Trail_check' } });
+    await svc.wait(b.id);
+    expect(svc.getRun(b.id)!.state).toBe('succeeded');
+    expect(env.store.getRow(job, x!)!.status).toBe('approved');
+    expect(env.store.decide(job, { actor: 'rev2', decision: 'reject', reason: 'not this one', ids: [x!] }).rows).toBe(1);
+  });
+});
