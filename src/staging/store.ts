@@ -1152,7 +1152,7 @@ export class StagingStore {
           'STAGING_TOKEN_EXISTS',
           had?.revoked_at
             ? `a token named '${name}' was revoked at ${had.revoked_at}; names are not reused (the audit log names holders by them): choose another name, e.g. '${name}-2'`
-            : `a token named '${name}' already exists; to replace it, revoke it (rowback token revoke ${name}) and create one under another name`,
+            : `a token named '${name}' already exists; to replace it, revoke it (rowback token revoke ${name}${this.path === ':memory:' ? '' : ` --db ${this.path}`}) and create one under another name`,
         );
       }
       throw e;

@@ -531,7 +531,8 @@ describeCorpus('StagingStore (real SQLite file)', () => {
     expect(stored.hash).toBe(hashToken(t.token));
     expect(JSON.stringify(store.db.prepare('SELECT * FROM tokens').all())).not.toContain(t.token);
     expect(store.verifyToken(t.token)).toEqual({ name: 'alice', role: 'reviewer' });
-    expect(() => store.createToken('alice', 'viewer')).toThrow(/already exists; to replace it, revoke it \(rowback token revoke alice\) and create one under another name/);
+    // the staging file named, as `token revoke` needs it (without --db it read the default file: newcomer F)
+    expect(() => store.createToken('alice', 'viewer')).toThrow(`already exists; to replace it, revoke it (rowback token revoke alice --db ${store.path}) and create one under another name`);
     store.revokeToken('alice');
     expect(store.verifyToken(t.token)).toBeUndefined();
     // the name of a revoked token is not reused, and the refusal says so (it said "already exists")
