@@ -184,7 +184,13 @@ export function exportScopeClauses(filter: { from?: string; to?: string; operati
  * judged from its creation, and a log whose first transaction began within a minute of it (the log
  * held from the start: CREATE DATABASE itself logs) is whole. A creation more than that minute
  * after the log's first transaction is no creation of this log (the log holds transactions of
- * before it): the window is judged without it, and the sentence says so. `add`: the way on, as the
+ * before it): the window is judged without it, and the sentence says so. With --ddl/--schema beside
+ * a data file or backup the files' metadata is still read (withMetadata merges it), so the creation
+ * is known there too (test/cli/scan-window-created-metadata-override.test.ts). Never taken from a
+ * backup header's DatabaseCreationDate (a --trn alone): it is not the boot page's, and can be later
+ * (SQL2008_db1's differential and log backups say 2017-02-06 11:58:23, its boot page 2016-08-30
+ * 00:46:38.267: a restore or attach resets it), which would pass a window of the database's older
+ * log as complete. `add`: the way on, as the
  * caller names its inputs. `readStart`: without an .ldf, the backup set the log read begins with
  * (FileRecoverySource.logReadStart): when the log read holds no transaction begin, the read begins
  * by that set's BackupStartDate (to the second: taken as its last millisecond) — `scan --bak
