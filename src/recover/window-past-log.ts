@@ -107,6 +107,48 @@ export function lsnRangeBeforeLogStartClause(range: { fromLsn: Lsn | null; toLsn
   return `${asked}: ${what}, ${set}, holds the log from LSN ${start.firstLsn} (its FirstLSN; from the start of that log block) on, and the log before it is in earlier log backups (or the .ldf), in no file given: rows of that stretch are not in this result; ${add}`;
 }
 
+/**
+ * The same for an .ldf read alone (no log backup beside it): an LSN range (`--from-lsn`, or a lone
+ * `--to-lsn`) starting below the log the file holds. `scan --ldf Database1_log.ldf --from-lsn
+ * 00000022:00000010:0001` (AngularJs_CRUD: VLFs 0x23–0x25, 0x01–0x22 reused) printed the rows of
+ * 0x23 on as the whole range, exit 0 under --strict; `log Database1_log.ldf --from-lsn …` the same.
+ * `seqs`: the sequence numbers of the file's VLFs (readLdfLayout; 0 = never used, left out). Judged
+ * by whole VLFs, so an LSN inside the oldest VLF says nothing (no false alarm where its log starts
+ * mid-VLF, as a restored database's does: an LSN there before that start is not told). Where the
+ * file holds older log cut off from the rest (a sequence between reused since, as logWholeFrom),
+ * a range starting in the older log or the gap is told too, unless it ends (--to-lsn) before the gap.
+ * `file`: named in the sentence; `add`: the way on.
+ */
+export function lsnRangeBeforeLdfClause(range: { fromLsn: Lsn | null; toLsn: Lsn | null }, file: string, seqs: readonly number[], add = 'add the log backups of before it with --trn'): string | undefined {
+  const bound = range.fromLsn ?? range.toLsn;
+  const used = [...new Set(seqs.filter((q) => q > 0))].sort((a, b) => a - b);
+  if (!bound || used.length === 0) return undefined;
+  let lo = used[used.length - 1]!;
+  const has = new Set(used);
+  while (has.has(lo - 1)) lo--;
+  if (bound.vlf >= lo) return undefined;
+  const hex = (q: number) => `0x${q.toString(16)}`;
+  const oldest = used[0]!;
+  const startLsn = (q: number) => formatLsn({ vlf: q, block: 0, slot: 0 });
+  const asked = range.fromLsn ? `the LSN range starts at ${formatLsn(bound)} (--from-lsn)` : `the whole LSN range (to ${formatLsn(bound)}) is`;
+  if (bound.vlf < oldest) {
+    const whole = range.toLsn !== null && range.toLsn.vlf < oldest;
+    const what = whole ? `the whole LSN range (${range.fromLsn ? `from ${formatLsn(range.fromLsn)} ` : ''}to ${formatLsn(range.toLsn!)}) is before the log given` : `${asked}, before the log given`;
+    return `${what}: ${file} holds the log from its oldest VLF, sequence ${hex(oldest)} (LSN ${startLsn(oldest)} on), and the log before it was in VLFs reused since, in no file given: rows of that stretch are not in this result; ${add}`;
+  }
+  // in the older log the file keeps, or in the gap after it: whole only from `lo` on
+  const older = used.filter((q) => q < lo);
+  // the first sequence at or past the bound the file does not hold, and the run of them after it
+  let gapFrom = bound.vlf;
+  while (has.has(gapFrom)) gapFrom++;
+  let gapTo = gapFrom;
+  while (!has.has(gapTo + 1)) gapTo++;
+  if (has.has(bound.vlf) && range.toLsn !== null && range.toLsn.vlf < gapFrom) return undefined;
+  const gap = gapFrom === gapTo ? `sequence ${hex(gapFrom)}` : `sequences ${hex(gapFrom)}–${hex(gapTo)}`;
+  const head = range.fromLsn ? `the LSN range starts at ${formatLsn(bound)} (--from-lsn), before the log ${file} holds is whole` : `the LSN range (to ${formatLsn(bound)}, --to-lsn) reaches below where the log ${file} holds is whole`;
+  return `${head}: it is whole only from VLF sequence ${hex(lo)} (LSN ${startLsn(lo)}) on; the older log it keeps (VLF sequence${older.length > 1 ? 's' : ''} ${older.map(hex).join(', ')}) is cut off from it by ${gap}, reused since and in no file given: rows of that stretch are not in this result; ${add}`;
+}
+
 /** An export header's window bound (`2024/03/05 14:00:00:000`, @FromText of sql/export-log-records.sql, or ISO) as ISO to the millisecond; null when absent or not a time. */
 function exportTimeIso(text: string | null): string | null {
   if (!text) return null;

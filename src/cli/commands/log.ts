@@ -26,7 +26,7 @@ import { chainVlfBoundaryGaps } from '../../backup/chain-boundary.js';
 import { choosePosition, openBackupPages } from '../../backup/open.js';
 import { BACKUP_HEADER_WARNING, MTF_TRAILER_DAMAGED, readMtfLayout } from '../../backup/mtf.js';
 import { logBackupChain, setName, type LogBackupSet } from '../../backup/log-chain.js';
-import { lsnRangeBeforeLogStartClause, lsnRangePastLogEndClause } from '../../recover/window-past-log.js';
+import { lsnRangeBeforeLdfClause, lsnRangeBeforeLogStartClause, lsnRangePastLogEndClause } from '../../recover/window-past-log.js';
 import { CONTEXT_NAMES, OPERATION_NAMES } from '../../logreader/ldf/constants.js';
 import { readLdfLayout, readLdfRecords, emptyLogScanStats, LOG_PAST_END_DAMAGED, LOG_STARTS_MID_VLF, uncheckedBlocksNote, unknownOperationsWarnings, type LogScanOptions, type LogScanStats, type UnknownOperation } from '../../logreader/ldf/reader.js';
 import { mergeLogScanStats } from '../../logreader/parallel/parallel-reader.js';
@@ -1181,7 +1181,8 @@ async function logRecords(files: string[], opts: LogOptions, interrupt: Interrup
     exitIncomplete(opts.strict);
   }
   // an LSN range past the end of the log the backups listed hold (no .ldf): as scan says it
-  const pastEnd = interrupted ? undefined : lsnRangePastBackups(inputs, chain.sets, opts);
+  // or starting below the oldest VLF of an .ldf listed alone (where its log is whole)
+  const pastEnd = interrupted ? undefined : (lsnRangePastBackups(inputs, chain.sets, opts) ?? (await lsnRangeBeforeLdfListed(inputs, opts)));
   if (pastEnd) {
     process.stderr.write(`rowback log: INCOMPLETE: ${pastEnd}\n`);
     exitIncomplete(opts.strict);
@@ -1223,6 +1224,19 @@ function lsnRangePastBackups(inputs: LogInput[], trnSets: LogBackupSet[], opts: 
   const before = lsnRangeBeforeLogStartClause(range, { file: start.file, position: start.position, kind: s.backupType, finished: s.backupFinishDate, started: s.backupStartDate, lastLsn: s.lastLsn.lsn, firstLsn: s.firstLsn.lsn }, 'list the log backups taken before it (or the .ldf) as well');
   const after = lsnRangePastLogEndClause(range, { file: end.file, position: end.position, kind: h.backupType, finished: h.backupFinishDate, started: h.backupStartDate, lastLsn: h.lastLsn.lsn }, 'list the log backups taken after it (or the .ldf) as well');
   return [before, after].filter(Boolean).join('; ') || undefined;
+}
+
+/** An .ldf listed alone with --from-lsn (or a lone --to-lsn) below its oldest VLF: window-past-log.ts lsnRangeBeforeLdfClause, as scan says it. Reads the VLF headers only. */
+async function lsnRangeBeforeLdfListed(inputs: LogInput[], opts: Pick<LogOptions, 'fromLsn' | 'toLsn'>): Promise<string | undefined> {
+  if (opts.fromLsn === undefined && opts.toLsn === undefined) return undefined;
+  if (inputs.length !== 1 || inputs[0]!.kind !== 'ldf') return undefined;
+  const range = { fromLsn: opts.fromLsn !== undefined ? parseAnyLsn(opts.fromLsn, '--from-lsn') : null, toLsn: opts.toLsn !== undefined ? parseAnyLsn(opts.toLsn, '--to-lsn') : null };
+  try {
+    const layout = await readLdfLayout(inputs[0]!.file, { allowUnsupportedVersion: true });
+    return lsnRangeBeforeLdfClause(range, inputs[0]!.file, layout.vlfs.map((v) => v.seq), 'list the log backups of before it as well');
+  } catch {
+    return undefined;
+  }
 }
 
 /** How many records the unwritable-text WARNING names by LSN (the count covers them all). */

@@ -24,7 +24,9 @@ import type { RecoveredRow } from '../../recover/recovered-row.js';
 import { catalogDamage, catalogDamageLoss, catalogDamageSubject, isChainOverlap, isUndecodedRowOp, logLoss, logLossClause, lossPlaces, SCAN_OPERATIONS, scanOperationOf, unknownTableMessage } from '../../recover/source.js';
 import { type MetadataCatalog, type RecoverySource, type ScanFilter, type ScanOperation, type SkippedItem } from '../../recover/source.js';
 import { assertWindowInOrder, parseWindowTime } from '../../recover/time-window.js';
-import { lsnRangeBeforeLogStartClause, lsnRangePastLogEndClause, onlineLogStartClause, windowBeforeLogStartClause, windowPastLogEndClause } from '../../recover/window-past-log.js';
+import { lsnRangeBeforeLdfClause, lsnRangeBeforeLogStartClause, lsnRangePastLogEndClause, onlineLogStartClause, windowBeforeLogStartClause, windowPastLogEndClause } from '../../recover/window-past-log.js';
+import { readLdfLayout } from '../../logreader/ldf/reader.js';
+import type { Lsn } from '../../logreader/lsn.js';
 import { warnLocalTimes } from '../local-time-warnings.js';
 import { createRowWriter, CSV_FIXED, OUTPUT_FORMATS, type OutputFormat } from '../../recover/writers.js';
 import { caseOnlyMatches, compileRowSelection, rowSelection, type RowSelectionOptions, type UnknownSelectionField } from '../../recover/row-selection.js';
@@ -374,7 +376,8 @@ export async function runScan(opts: ScanOptions): Promise<void> {
     // log begins itself, a note)
     const beforeWindow = interruptedBy || !stats || stats.serverFiltered || opts.export ? undefined : windowBeforeLogStartClause(filter, stats.firstBeginTime, opened.databaseCreated?.() ?? null, opts.server ? 'add the log backups of that time with --log-backup, or start the window later' : 'add the log backups of that time with --trn (rowback restore plan lists them from a backup folder), or start the window later', opened.logReadStart?.(), opened.logWholeFrom?.(), stats.firstCommitTime);
     // so does an LSN range starting before the first backup set read (no .ldf)
-    const lsnBefore = interruptedBy || opts.export || !selection ? undefined : lsnRangeBeforeLogStartClause(selection, opened.logReadStart?.());
+    // or below the .ldf's oldest VLF (where its log is whole), an .ldf read alone
+    const lsnBefore = interruptedBy || opts.export || !selection ? undefined : (lsnRangeBeforeLogStartClause(selection, opened.logReadStart?.()) ?? (opts.ldf && !opts.trn?.length ? await lsnRangeBeforeLdf(selection, opts.ldf) : undefined));
     // a live scan: its counts are the server's, filtered to the window; where the online log begins is its probe's
     const onlineBefore = interruptedBy || !opts.server ? undefined : onlineLogStartClause(filter, opened.source.logStartsAfterWindow?.(), 'add the log backups of that time with --log-backup, or start the window later');
     const beforeStart = [beforeWindow, onlineBefore, lsnBefore].filter(Boolean).join('; ') || undefined;
@@ -688,4 +691,14 @@ function selectionForReport(o: ScanOptions): Record<string, string[] | string> {
     ...(o.fromLsn !== undefined ? { fromLsn: o.fromLsn } : {}),
     ...(o.toLsn !== undefined ? { toLsn: o.toLsn } : {}),
   };
+}
+
+/** window-past-log.ts lsnRangeBeforeLdfClause over the .ldf's VLF sequences (its layout only); undefined when the layout cannot be read (the read reports that). */
+async function lsnRangeBeforeLdf(range: { fromLsn: Lsn | null; toLsn: Lsn | null }, ldf: string): Promise<string | undefined> {
+  try {
+    const layout = await readLdfLayout(ldf, { allowUnsupportedVersion: true });
+    return lsnRangeBeforeLdfClause(range, ldf, layout.vlfs.map((v) => v.seq));
+  } catch {
+    return undefined;
+  }
 }
