@@ -105,6 +105,16 @@ export interface CommittedScanStats {
    * back to it (window-past-log.ts windowBeforeLogStartClause).
    */
   firstCommitTime?: string;
+  /**
+   * The Begin Time of the first transaction begin read, and the End Time of the first commit read, in
+   * log (LSN) order (fn_dblog form), absent when none: where the log read begins in time. The same as
+   * firstBeginTime/firstCommitTime on a log whose clock ran forward (every .ldf and log backup of the
+   * corpus); on one whose clock was set back the earliest times are later in the log, and a window
+   * starting between them and the log's first was taken as inside the log read
+   * (window-past-log.ts windowBeforeLogStartClause is given these).
+   */
+  startBeginTime?: string;
+  startCommitTime?: string;
   /** Row operations on allocation units the metadata does not know (system tables, other tables), index records not counted. */
   unknownAllocUnitRowOps: number;
   /**
@@ -512,6 +522,7 @@ export async function* committedCandidateBatches(
         if (bt) {
           // fn_dblog's `yyyy/MM/dd HH:mm:ss:fff` is fixed-width: it orders as text.
           if (!stats.firstBeginTime || bt < stats.firstBeginTime) stats.firstBeginTime = bt;
+          stats.startBeginTime ??= bt;
           if (!stats.lastBeginTime || bt > stats.lastBeginTime) stats.lastBeginTime = bt;
         }
         const prior = txns.get(r['Transaction ID']);
@@ -535,6 +546,7 @@ export async function* committedCandidateBatches(
         if (et) {
           clock.see(r['Current LSN'], et);
           if (stats.firstCommitTime === undefined || et < stats.firstCommitTime) stats.firstCommitTime = et;
+          stats.startCommitTime ??= et;
           if (clock.backwards && !stats.clockBackwards) stats.clockBackwards = clock.backwards;
           if (clock.steps.length && !stats.clockSteps) stats.clockSteps = clock.steps;
         }

@@ -246,7 +246,7 @@ export function exportScopeClauses(filter: { from?: string; to?: string; operati
  * it is before the first Begin Time, the log read reaches back to it (a transaction begun before
  * the read committed then), and the window is judged from it.
  */
-export function windowBeforeLogStartClause(window: { from?: string; to?: string }, firstBeginTime: string | null | undefined, created: string | null | undefined, add: string, readStart?: LogReadEnd | null, wholeFrom?: LogWholeFrom | null, firstCommitTime?: string | null): string | undefined {
+export function windowBeforeLogStartClause(window: { from?: string; to?: string }, firstBeginTime: string | null | undefined, created: string | null | undefined, add: string, readStart?: LogReadEnd | null, wholeFrom?: LogWholeFrom | null, firstCommitTime?: string | null, earliestTime?: string | null): string | undefined {
   if (!window.from) return undefined;
   // older log cut off from the rest (VLFs below a sequence reused since): the log is whole from past the break only
   if (wholeFrom) {
@@ -286,10 +286,15 @@ export function windowBeforeLogStartClause(window: { from?: string; to?: string 
     if (window.to !== undefined && localMs(window.to) < createdMs) return undefined;
   }
   const to = window.to !== undefined ? localMs(window.to) : Number.NaN;
-  const whole = Number.isFinite(to) && to < firstMs;
-  const since = createdAfter
+  // a clock set back later in the log: times before the first one read are in the log too, and
+  // name moments of before the log read as well (the window is not wholly before it)
+  const earliest = earliestTime ? exportTimeIso(earliestTime) : null;
+  const setBack = !wholeFrom && earliest !== null && localMs(earliest) < firstMs;
+  const whole = Number.isFinite(to) && to < firstMs && !setBack;
+  const since = (createdAfter
     ? `; the creation date its data file or backup gives, ${created!.slice(0, 23)}, is after it, so it tells nothing of the log before`
-    : Number.isFinite(createdMs) ? `; the database was created at ${created!.slice(0, 23)}` : '';
+    : Number.isFinite(createdMs) ? `; the database was created at ${created!.slice(0, 23)}` : '') +
+    (setBack ? `; its clock was set back later in the log, whose earliest time, ${earliest}, comes after it: the rows of the window the log holds are printed, and a time before the log read's first one also names moments before the log read began` : '');
   const what = whole
     ? `the whole window (from ${window.from} to ${window.to}) is before the log read begins`
     : `the window starts at ${window.from}, before the log read begins`;

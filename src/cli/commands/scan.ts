@@ -374,7 +374,7 @@ export async function runScan(opts: ScanOptions): Promise<void> {
     // (not from a live server's counts: they are of the transactions it returned, begun in the
     // window, so the first of them is never before --from; the live source says where the online
     // log begins itself, a note)
-    const beforeWindow = interruptedBy || !stats || stats.serverFiltered || opts.export ? undefined : windowBeforeLogStartClause(filter, stats.firstBeginTime, opened.databaseCreated?.() ?? null, opts.server ? 'add the log backups of that time with --log-backup, or start the window later' : 'add the log backups of that time with --trn (rowback restore plan lists them from a backup folder), or start the window later', opened.logReadStart?.(), opened.logWholeFrom?.(), stats.firstCommitTime);
+    const beforeWindow = interruptedBy || !stats || stats.serverFiltered || opts.export ? undefined : windowBeforeLogStartClause(filter, stats.startBeginTime ?? stats.firstBeginTime, opened.databaseCreated?.() ?? null, opts.server ? 'add the log backups of that time with --log-backup, or start the window later' : 'add the log backups of that time with --trn (rowback restore plan lists them from a backup folder), or start the window later', opened.logReadStart?.(), opened.logWholeFrom?.(), stats.startCommitTime ?? stats.firstCommitTime, [stats.firstBeginTime, stats.firstCommitTime].filter((t): t is string => !!t).sort()[0]);
     // so does an LSN range starting before the first backup set read (no .ldf)
     // or below the .ldf's oldest VLF (where its log is whole), an .ldf read alone
     const lsnBefore = interruptedBy || opts.export || !selection ? undefined : (lsnRangeBeforeLogStartClause(selection, opened.logReadStart?.()) ?? (opts.ldf && !opts.trn?.length ? await lsnRangeBeforeLdf(selection, opts.ldf) : undefined));
@@ -414,6 +414,8 @@ export async function runScan(opts: ScanOptions): Promise<void> {
                 firstBeginTime: stats.firstBeginTime === null ? null : isoLogTimesIn(stats.firstBeginTime),
                 lastBeginTime: stats.lastBeginTime === null ? null : isoLogTimesIn(stats.lastBeginTime),
                 ...(stats.firstCommitTime !== undefined ? { firstCommitTime: isoLogTimesIn(stats.firstCommitTime) } : {}),
+                ...(stats.startBeginTime !== undefined ? { startBeginTime: isoLogTimesIn(stats.startBeginTime) } : {}),
+                ...(stats.startCommitTime !== undefined ? { startCommitTime: isoLogTimesIn(stats.startCommitTime) } : {}),
                 ...(stats.outsideWindowFirstBegin !== undefined ? { outsideWindowFirstBegin: isoLogTimesIn(stats.outsideWindowFirstBegin) } : {}),
                 ...(stats.outsideWindowLastBegin !== undefined ? { outsideWindowLastBegin: isoLogTimesIn(stats.outsideWindowLastBegin) } : {}),
                 // the commit times of transactions whose begin is not in the log read, in the report's form too
