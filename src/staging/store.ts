@@ -1011,6 +1011,29 @@ export class StagingStore {
   }
 
   /**
+   * The batches of job `jobId`'s stopped real runs (failed, interrupted) that may have committed in
+   * the target unrecorded: the one each was sending when it stopped (its first planned one) and one
+   * an error answered at COMMIT (mayHaveCommitted), until a later run of the job into the same
+   * server, database and ledger table has run a batch (it read that ledger first). Their rows are
+   * held from decisions (refuseRowsInRunningRun), and a run's page says which they are
+   * (api/run-details.ts): it said "not yet committed" of rows the decision refusal called maybe back
+   * in the table already.
+   */
+  stoppedRunsInDoubt(jobId: number): { runId: number; actor: string; state: string; batchNo: number; rowIds: string }[] {
+    return this.db.prepare(`SELECT rr.id AS runId, rr.actor, rr.state, b.batch_no AS batchNo, b.row_ids AS rowIds FROM reinsert_runs rr JOIN reinsert_batches b ON b.run_id = rr.id
+      WHERE rr.job_id = ? AND rr.dry_run = 0 AND rr.state IN ('failed', 'interrupted')
+        AND (b.batch_no = (SELECT min(batch_no) FROM reinsert_batches WHERE run_id = rr.id AND state = 'planned')
+          OR (b.state = 'failed' AND EXISTS (SELECT 1 FROM reinsert_outcomes AS o WHERE o.run_id = rr.id AND o.batch_no = b.batch_no AND o.outcome = 'error' AND o.detail LIKE '%"mayHaveCommitted":true%')))
+        AND NOT EXISTS (SELECT 1 FROM reinsert_runs later JOIN reinsert_batches lb ON lb.run_id = later.id
+          WHERE later.job_id = rr.job_id AND later.dry_run = 0 AND later.id > rr.id AND lb.state <> 'planned'
+            -- it read the ledger of its own target: the same server, database and ledger table (a
+            -- place not known is no other's)
+            AND json_extract(later.target, '$.server') = json_extract(rr.target, '$.server') COLLATE NOCASE
+            AND COALESCE(json_extract(later.target, '$.database'), json_extract(later.target, '$.databaseUsed')) = COALESCE(json_extract(rr.target, '$.database'), json_extract(rr.target, '$.databaseUsed')) COLLATE NOCASE
+            AND COALESCE(json_extract(later.target, '$.ledgerTable'), '') = COALESCE(json_extract(rr.target, '$.ledgerTable'), '') COLLATE NOCASE)`).all(jobId) as { runId: number; actor: string; state: string; batchNo: number; rowIds: string }[];
+  }
+
+  /**
    * A decision (its changed rows: decision_rows of `decisionId`) that would change a row a real
    * re-insert run of the job, running now, holds in a batch not yet committed: the run may be putting
    * that row in at this moment, and its outcome then marks it reinserted over the decision (the
@@ -1028,17 +1051,7 @@ export class StagingStore {
     // row already back in the table. Until a later run of the job into the same target has run a
     // batch (it read that ledger first: a batch still planned then did not commit), those batches
     // hold their rows too.
-    const unsure = this.db.prepare(`SELECT rr.id AS runId, rr.actor, rr.state, b.batch_no AS batchNo, b.row_ids AS rowIds FROM reinsert_runs rr JOIN reinsert_batches b ON b.run_id = rr.id
-      WHERE rr.job_id = ? AND rr.dry_run = 0 AND rr.state IN ('failed', 'interrupted')
-        AND (b.batch_no = (SELECT min(batch_no) FROM reinsert_batches WHERE run_id = rr.id AND state = 'planned')
-          OR (b.state = 'failed' AND EXISTS (SELECT 1 FROM reinsert_outcomes AS o WHERE o.run_id = rr.id AND o.batch_no = b.batch_no AND o.outcome = 'error' AND o.detail LIKE '%"mayHaveCommitted":true%')))
-        AND NOT EXISTS (SELECT 1 FROM reinsert_runs later JOIN reinsert_batches lb ON lb.run_id = later.id
-          WHERE later.job_id = rr.job_id AND later.dry_run = 0 AND later.id > rr.id AND lb.state <> 'planned'
-            -- it read the ledger of its own target: the same server, database and ledger table (a
-            -- place not known is no other's)
-            AND json_extract(later.target, '$.server') = json_extract(rr.target, '$.server') COLLATE NOCASE
-            AND COALESCE(json_extract(later.target, '$.database'), json_extract(later.target, '$.databaseUsed')) = COALESCE(json_extract(rr.target, '$.database'), json_extract(rr.target, '$.databaseUsed')) COLLATE NOCASE
-            AND COALESCE(json_extract(later.target, '$.ledgerTable'), '') = COALESCE(json_extract(rr.target, '$.ledgerTable'), '') COLLATE NOCASE)`).all(jobId) as { runId: number; actor: string; state: string; batchNo: number; rowIds: string }[];
+    const unsure = this.stoppedRunsInDoubt(jobId);
     if (!held.length && !unsure.length) return;
     const byRow = new Map<number, { runId: number; actor: string; batchNo: number; state?: string }>();
     for (const b of unsure) for (const id of JSON.parse(b.rowIds) as number[]) byRow.set(id, b);
