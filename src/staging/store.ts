@@ -13,6 +13,7 @@ import type { TableLayout } from '../reconstruct/metadata/table-layout.js';
 import { FTS_TEXT_SQL, migrate } from './migrations.js';
 import { readText, storedText, type StoredText } from './stored-text.js';
 import { valuesJson } from '../util/negative-zero.js';
+import { readRunTarget, sideTableOf } from '../reinsert/run-target.js';
 import type {
   AuditEntry, BlastRadius, JobKind, JobRecord, JobState, Page, Role, RowFilter, RowStatus, SourceDatabase, JobConnection, StagedRow, StagedRowWithRaw,
 } from './types.js';
@@ -1017,10 +1018,11 @@ export class StagingStore {
    * server, database and ledger table has run a batch (it read that ledger first). Their rows are
    * held from decisions (refuseRowsInRunningRun), and a run's page says which they are
    * (api/run-details.ts): it said "not yet committed" of rows the decision refusal called maybe back
-   * in the table already.
+   * in the table already. Only rows going into their own table: see below (rowIds of each batch are
+   * those).
    */
   stoppedRunsInDoubt(jobId: number): { runId: number; actor: string; state: string; batchNo: number; rowIds: string }[] {
-    return this.db.prepare(`SELECT rr.id AS runId, rr.actor, rr.state, b.batch_no AS batchNo, b.row_ids AS rowIds FROM reinsert_runs rr JOIN reinsert_batches b ON b.run_id = rr.id
+    const batches = this.db.prepare(`SELECT rr.id AS runId, rr.actor, rr.state, b.batch_no AS batchNo, b.row_ids AS rowIds FROM reinsert_runs rr JOIN reinsert_batches b ON b.run_id = rr.id
       WHERE rr.job_id = ? AND rr.dry_run = 0 AND rr.state IN ('failed', 'interrupted')
         AND (b.batch_no = (SELECT min(batch_no) FROM reinsert_batches WHERE run_id = rr.id AND state = 'planned')
           OR (b.state = 'failed' AND EXISTS (SELECT 1 FROM reinsert_outcomes AS o WHERE o.run_id = rr.id AND o.batch_no = b.batch_no AND o.outcome = 'error' AND o.detail LIKE '%"mayHaveCommitted":true%')))
@@ -1031,6 +1033,20 @@ export class StagingStore {
             AND json_extract(later.target, '$.server') = json_extract(rr.target, '$.server') COLLATE NOCASE
             AND COALESCE(json_extract(later.target, '$.database'), json_extract(later.target, '$.databaseUsed')) = COALESCE(json_extract(rr.target, '$.database'), json_extract(rr.target, '$.databaseUsed')) COLLATE NOCASE
             AND COALESCE(json_extract(later.target, '$.ledgerTable'), '') = COALESCE(json_extract(rr.target, '$.ledgerTable'), '') COLLATE NOCASE)`).all(jobId) as { runId: number; actor: string; state: string; batchNo: number; rowIds: string }[];
+    // A row such a batch put into a side table (the run's tableMap) stays approved when the ledger
+    // read records it (execute.ts recordOutcome): a decision made meanwhile is not overturned, and
+    // the row is not back in its own table whatever it says. Held, a row of a side-table check run
+    // the operator stopped and left (the real run going into another database) could never be decided.
+    const tbl = this.db.prepare('SELECT tbl FROM rows WHERE id = ?');
+    return batches.flatMap((b) => {
+      const map = readRunTarget(this, b.runId)?.tableMap;
+      if (!map || !Object.keys(map).length) return [b];
+      const own = (JSON.parse(b.rowIds) as number[]).filter((id) => {
+        const t = tbl.get(id) as { tbl: StoredText } | undefined;
+        return !t || sideTableOf(map, readText(t.tbl)) === null;
+      });
+      return own.length ? [{ ...b, rowIds: JSON.stringify(own) }] : [];
+    });
   }
 
   /**

@@ -3,6 +3,7 @@ import { ReinsertService } from '../../../src/reinsert/service.js';
 import { describeCorpus } from '../../support/corpus.js';
 import { corpusRows } from '../../staging/fixtures.js';
 import { approvedTrailJob, storeAndTarget, targetTables } from '../../reinsert/fake-target.js';
+import { runRemaining } from '../../../src/api/run-details.js';
 
 /**
  * A run that stopped (the service stopped, a connection lost) after its batch committed in the
@@ -75,5 +76,26 @@ describeCorpus('a decision on a row of a stopped run\'s batch that may have comm
     expect(svc.getRun(b.id)!.state).toBe('succeeded');
     expect(env.store.getRow(job, x!)!.status).toBe('approved');
     expect(env.store.decide(job, { actor: 'rev2', decision: 'reject', reason: 'not this one', ids: [x!] }).rows).toBe(1);
+  });
+
+  it('a stopped run into a side table holds none of its rows: recorded from the ledger they stay as decided (approved or rejected), never back in their own table; the operator need not resume a check run to let them be decided', async () => {
+    // run A: a check run into a side table of a restore database; batch 1 commits there, then the
+    // service stops before staging records it. The operator moves on (never resumes A); before, the
+    // reviewer's rejection of a row of batch 1 was refused (STAGING_DECISION_RUN_ACTIVE: "back in the
+    // table already") until A was resumed, though the ledger's answer leaves such a row's status alone
+    let crash = true;
+    const svc = new ReinsertService(env.store, { connect: env.connect, hooks: { afterTargetCommit: () => { if (crash) { crash = false; throw new Error('the service stopped'); } } } });
+    const job = approvedTrailJob(env.store, corpusRows(60));
+    const a = await svc.start(job, 'op', { dryRun: false, target: { connectionString: 'Server=fake', database: 'CRM_restore' }, batchSize: 4, tableMap: { 'dbo.LogTestTrailNull': 'dbo.Trail_check' }, acceptOtherDatabase: true });
+    await svc.wait(a.id);
+    expect(svc.getRun(a.id)!.state).toBe('failed');
+    const [x] = JSON.parse((env.store.db.prepare('SELECT row_ids FROM reinsert_batches WHERE run_id = ? AND batch_no = 1').get(a.id) as { row_ids: string }).row_ids) as number[];
+    expect(env.store.decide(job, { actor: 'rev2', decision: 'reject', reason: 'not this one', ids: [x!] }).rows).toBe(1);
+    expect((await runRemaining(env.store, a.id)).mayBeIn).toEqual({ batches: [], rows: 0 });
+    // when A is resumed after all, its batch 1 is read from the ledger (into the side table): the rejection stands
+    const resumed = await svc.resume(a.id, 'op', { connectionString: 'Server=fake', database: 'CRM_restore' });
+    await svc.wait(resumed.id);
+    expect((env.store.db.prepare('SELECT state FROM reinsert_batches WHERE run_id = ? AND batch_no = 1').get(a.id) as { state: string }).state).toBe('committed');
+    expect(env.store.getRow(job, x!)!.status).toBe('rejected');
   });
 });
