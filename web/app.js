@@ -664,6 +664,10 @@ async function openRow(rowId) {
     // the side table's line went on saying "not back in" beside the run that put it back), and beside a
     // side table's line a run into the row's own table says so
     ...r.reinsert.map((o) => `re-insert run ${o.runId}: ${o.outcome}${o.sideTable ? ` (${o.outcome === 'inserted' ? 'put into' : 'into'} side table ${o.sideTable}${r.status === 'approved' ? `: the row stays approved, not back in ${r.table}` : `, not its own table ${r.table}`})` : r.reinsert.some((x) => x.sideTable) ? ` (into its own table ${r.table})` : ''}${o.detail?.existing ? ' — existing row ' + objectText(o.detail.existing) : ''}`),
+    // a run holding the row (heldBy): a decision on it is refused, which the detail did not say
+    ...(r.heldBy ? [r.heldBy.state === 'running'
+      ? `held by re-insert run ${r.heldBy.runId} (batch ${r.heldBy.batchNo}), running: it may be putting this row in now; no decision changes this row until the run has ended`
+      : `held by re-insert run ${r.heldBy.runId} (batch ${r.heldBy.batchNo}, ${r.heldBy.state}): that batch may have committed in the target without the run recording it, this row then back in ${r.table} already; no decision changes this row until the run is resumed (it reads the target's ledger first)${state.me?.role === 'operator' ? '' : '; only an operator resumes a run'}`] : []),
   ];
   // a reason (free text) or warning holding a bidi or zero-width character read as other words: marked, as values are
   $('detail-notes').replaceChildren(...(notes.length ? notes : ['none']).map((n) => el('li', {}, ...visibleText(n))));

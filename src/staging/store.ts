@@ -1050,14 +1050,13 @@ export class StagingStore {
   }
 
   /**
-   * A decision (its changed rows: decision_rows of `decisionId`) that would change a row a real
-   * re-insert run of the job, running now, holds in a batch not yet committed: the run may be putting
-   * that row in at this moment, and its outcome then marks it reinserted over the decision (the
-   * reviewer was told "Rejected 1 row(s)" of a row the run put back). StagingError
-   * STAGING_DECISION_RUN_ACTIVE (409) naming the rows, the run and who started it; nothing is decided
-   * (runs inside `decide`'s transaction). Rows of the job the run does not hold are decided as before.
+   * The rows of job `jobId` no decision changes now, each with the run and batch that holds it: a
+   * running real run's batches not yet committed, and a stopped run's batch that may have committed
+   * unrecorded (stoppedRunsInDoubt); `state` is the stopped run's (failed, interrupted), absent for a
+   * running one. A decision on one is refused (refuseRowsInRunningRun); a row's detail says so
+   * (GET /api/jobs/:id/rows/:rowId `heldBy`): it said only "approved", the refusal came on deciding.
    */
-  private refuseRowsInRunningRun(jobId: number, decisionId: number): void {
+  rowsHeldByRuns(jobId: number): Map<number, { runId: number; actor: string; batchNo: number; state?: string }> {
     const held = this.db.prepare(`SELECT rr.id AS runId, rr.actor, b.batch_no AS batchNo, b.row_ids AS rowIds FROM reinsert_runs rr JOIN reinsert_batches b ON b.run_id = rr.id
       WHERE rr.job_id = ? AND rr.dry_run = 0 AND rr.state = 'running' AND b.state <> 'committed'`).all(jobId) as { runId: number; actor: string; batchNo: number; rowIds: string }[];
     // A stopped run (failed, interrupted) may have committed in the target the batch it was sending
@@ -1068,10 +1067,23 @@ export class StagingStore {
     // batch (it read that ledger first: a batch still planned then did not commit), those batches
     // hold their rows too.
     const unsure = this.stoppedRunsInDoubt(jobId);
-    if (!held.length && !unsure.length) return;
     const byRow = new Map<number, { runId: number; actor: string; batchNo: number; state?: string }>();
     for (const b of unsure) for (const id of JSON.parse(b.rowIds) as number[]) byRow.set(id, b);
     for (const b of held) for (const id of JSON.parse(b.rowIds) as number[]) byRow.set(id, b);
+    return byRow;
+  }
+
+  /**
+   * A decision (its changed rows: decision_rows of `decisionId`) that would change a row a real
+   * re-insert run of the job, running now, holds in a batch not yet committed: the run may be putting
+   * that row in at this moment, and its outcome then marks it reinserted over the decision (the
+   * reviewer was told "Rejected 1 row(s)" of a row the run put back). StagingError
+   * STAGING_DECISION_RUN_ACTIVE (409) naming the rows, the run and who started it; nothing is decided
+   * (runs inside `decide`'s transaction). Rows of the job the run does not hold are decided as before.
+   */
+  private refuseRowsInRunningRun(jobId: number, decisionId: number): void {
+    const byRow = this.rowsHeldByRuns(jobId);
+    if (!byRow.size) return;
     const hit = (this.db.prepare('SELECT row_id AS id FROM decision_rows WHERE decision_id = ? ORDER BY row_id').all(decisionId) as { id: number }[]).filter((r) => byRow.has(r.id));
     if (!hit.length) return;
     const first = byRow.get(hit[0]!.id)!;

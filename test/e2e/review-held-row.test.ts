@@ -76,6 +76,12 @@ describeBrowser('review page: rows of a stopped run\'s batch that may have commi
     expect(await page.locator('#decision-msg').textContent()).toContain('The grid now shows the rows as they are (nothing selected)');
     expect(await page.locator('#grid-body input[type=checkbox]:checked').count()).toBe(0);
     expect(store.getRow(jobId, 1)!.status).toBe('approved');
+    // the row's detail says what holds it (it said only "approved"), as the API's heldBy does
+    await page.locator('#grid-body tr[data-row="1"]').click();
+    await expect.poll(() => page.locator('#detail-notes li').allTextContents(), { timeout: 15_000 }).toContain(`held by re-insert run ${runId} (batch 1, failed): that batch may have committed in the target without the run recording it, this row then back in dbo.T already; no decision changes this row until the run is resumed (it reads the target's ledger first); only an operator resumes a run`);
+    expect((await desk.app.inject({ url: `/api/jobs/${jobId}/rows/1`, headers: auth(desk.reviewer) })).json().heldBy).toEqual({ runId, batchNo: 1, state: 'failed' });
+    expect((await desk.app.inject({ url: `/api/jobs/${jobId}/rows/3`, headers: auth(desk.reviewer) })).json().heldBy).toBeNull();
+    await page.locator('#detail-close').click();
     // a row of batch 2 (never sent) is decided as ever
     await page.locator('#grid-body tr[data-row="3"] input[type=checkbox]').check();
     await page.locator('#reject-selected').click();
@@ -102,6 +108,7 @@ describeBrowser('review page: rows of a stopped run\'s batch that may have commi
     expect(store.getRow(jobId, 1)!.status).toBe('reinserted');
     const api = (await app.inject({ url: `/api/reinsert-runs/${runId}`, headers: auth(reviewer) })).json();
     expect(api.remaining.mayBeIn).toEqual({ batches: [], rows: 0 });
+    expect((await app.inject({ url: `/api/jobs/${jobId}/rows/1`, headers: auth(reviewer) })).json().heldBy).toBeNull();
     // the reviewer: row 4 (batch 2, never sent) is decided; row 1 is re-inserted, past review
     const rows = (await app.inject({ url: `/api/jobs/${jobId}/rows?count=true`, headers: auth(reviewer) })).json();
     const r4 = await app.inject({ method: 'POST', url: `/api/jobs/${jobId}/decisions`, headers: auth(reviewer), payload: { decision: 'reject', reason: 'not this one after all', ids: [4], seen: { 4: 'approved' }, asOf: rows.asOf } });
