@@ -747,7 +747,7 @@ async function decide(decision, by) {
       // the rows a run holds: a running run changes them meanwhile (the grid kept showing them
       // approved); the way on the server names (resume the run, POST …/resume) is an operator's
       await loadPage({ recount: true }).catch(() => {});
-      msg.textContent += ` The grid now shows the rows as they are (nothing selected): to decide the others, select them again without those. The Re-insert tab shows the run${state.me?.role === 'operator' ? ' and, when it stopped, its Resume' : '; only an operator resumes a stopped run'}.`;
+      msg.textContent += ` The grid now shows the rows as they are (nothing selected): to decide the others, ${by === 'ids' ? 'select them again without those' : 'select them by id without those (a decision by filter takes every row it matches, those too)'}. The Re-insert tab shows the run${state.me?.role === 'operator' ? ' and, when it stopped, its Resume' : '; only an operator resumes a stopped run'}.`;
     }
   }
 }

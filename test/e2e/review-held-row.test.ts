@@ -82,12 +82,22 @@ describeBrowser('review page: rows of a stopped run\'s batch that may have commi
     expect((await desk.app.inject({ url: `/api/jobs/${jobId}/rows/1`, headers: auth(desk.reviewer) })).json().heldBy).toEqual({ runId, batchNo: 1, state: 'failed' });
     expect((await desk.app.inject({ url: `/api/jobs/${jobId}/rows/3`, headers: auth(desk.reviewer) })).json().heldBy).toBeNull();
     await page.locator('#detail-close').click();
+    // "Reject all matching" of status=approved takes row 1 too: refused, and the way on is by id
+    await page.locator('#f-status').selectOption('approved');
+    await page.locator('#apply-filters').click();
+    await expect.poll(() => page.locator('#page-info').textContent(), { timeout: 15_000 }).toContain('6 matching rows');
+    await page.locator('#reject-filter').click();
+    await expect.poll(() => page.locator('#decision-msg').textContent(), { timeout: 15_000 }).toContain('select them by id without those (a decision by filter takes every row it matches, those too)');
+    expect(store.countRows(jobId, { status: 'approved' })).toBe(6);
     // a row of batch 2 (never sent) is decided as ever
     await page.locator('#grid-body tr[data-row="3"] input[type=checkbox]').check();
     await page.locator('#reject-selected').click();
     await expect.poll(() => page.locator('#decision-msg').textContent(), { timeout: 15_000 }).toMatch(/^Rejected 1 row\(s\) \(decision #\d+\)\.$/);
     expect(store.getRow(jobId, 3)!.status).toBe('rejected');
-    expect(await page.locator('#grid-body tr[data-row="3"]').textContent()).toContain('rejected');
+    // the grid (status=approved) no longer lists it, and counts as the API does
+    expect(await page.locator('#grid-body tr[data-row="3"]').count()).toBe(0);
+    expect(await page.locator('#page-info').textContent()).toContain('5 matching rows');
+    expect(store.countRows(jobId, { status: 'approved' })).toBe(5);
   }, 60_000);
 
   it('the operator resumes it from the page: batch 1 is read from the ledger (not inserted twice), batch 2 refused for the rejected row; then the reviewer decides row 4 and row 1 is past review', async () => {
