@@ -1274,7 +1274,7 @@ function renderRunEnd(run) {
     // table (STAGING_DECISION_RUN_ACTIVE); said here, with who can settle it
     const doubt = left.mayBeIn;
     if (doubt?.rows) {
-      leftText.textContent += ` Batch(es) ${doubt.batches.join(', ')} (${doubt.rows.toLocaleString()} row(s)) may have committed in the target without the run recording it (it stopped while sending them): no decision changes those rows until the run is resumed, which reads the target's ledger first (rows found there become re-inserted, and its undo deletes them)${state.me?.role === 'operator' ? '' : '; only an operator resumes a run'}.`;
+      leftText.textContent += ` Batch(es) ${doubt.batches.join(', ')} (${doubt.rows.toLocaleString()} row(s)) may have committed in the target without the run recording it (it stopped while sending them): no decision changes those rows until the run is resumed, which reads the target's ledger first (rows found there become re-inserted; a batch not found there then runs, and its rows, still approved, go in too; its undo deletes either)${state.me?.role === 'operator' ? '' : '; only an operator resumes a run'}.`;
     }
   }
   const btn = $('run-resume');

@@ -61,7 +61,7 @@ describeBrowser('review page: rows of a stopped run\'s batch that may have commi
     await expect.poll(() => page.locator('#page-info').textContent(), { timeout: 15_000 }).toContain('6 matching rows');
     await page.locator('.tab[data-tab=reinsert]').click();
     await expect.poll(() => page.locator('#run-left').textContent(), { timeout: 15_000 }).toContain('may have committed in the target');
-    expect(await page.locator('#run-left').textContent()).toBe("6 row(s) in 3 batch(es) not yet committed. Batch(es) 1 (2 row(s)) may have committed in the target without the run recording it (it stopped while sending them): no decision changes those rows until the run is resumed, which reads the target's ledger first (rows found there become re-inserted, and its undo deletes them); only an operator resumes a run.");
+    expect(await page.locator('#run-left').textContent()).toBe("6 row(s) in 3 batch(es) not yet committed. Batch(es) 1 (2 row(s)) may have committed in the target without the run recording it (it stopped while sending them): no decision changes those rows until the run is resumed, which reads the target's ledger first (rows found there become re-inserted; a batch not found there then runs, and its rows, still approved, go in too; its undo deletes either); only an operator resumes a run.");
   }, 60_000);
 
   it('a reviewer rejecting a row of that batch is refused: the page says who can settle it, shows the rows as they are, selects nothing; a row of another batch is decided', async () => {
@@ -108,7 +108,7 @@ describeBrowser('review page: rows of a stopped run\'s batch that may have commi
     await page.locator('.tab[data-tab=reinsert]').click();
     await expect.poll(() => page.locator('#run-left').textContent(), { timeout: 15_000 }).toContain('1 of them no longer approved');
     // an operator is not told to ask one
-    expect(await page.locator('#run-left').textContent()).toContain('(rows found there become re-inserted, and its undo deletes them).');
+    expect(await page.locator('#run-left').textContent()).toContain('(rows found there become re-inserted; a batch not found there then runs, and its rows, still approved, go in too; its undo deletes either).');
     await page.locator('#run-resume').click();
     await page.locator('#resume-input').fill('6');
     await page.locator('#resume-go').click();

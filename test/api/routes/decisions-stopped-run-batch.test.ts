@@ -63,8 +63,13 @@ describeCorpus('a decision on a row of a stopped run\'s batch that may have comm
     await svc.wait(a.id);
     expect(svc.getRun(a.id)!.state).toBe('failed');
     const [x] = JSON.parse((env.store.db.prepare('SELECT row_ids FROM reinsert_batches WHERE run_id = ? AND batch_no = 1').get(a.id) as { row_ids: string }).row_ids) as number[];
-    // not known from staging alone: refused
-    expect(() => env.store.decide(job, { actor: 'rev2', decision: 'reject', reason: 'not this one', ids: [x!] })).toThrow(expect.objectContaining({ code: 'STAGING_DECISION_RUN_ACTIVE' }));
+    // not known from staging alone: refused; the way on says what a resume does with a batch that
+    // did not commit (it runs it: the rows, still approved, go in), which it left unsaid: the reviewer
+    // who asked for the resume to reject a row found it put back, the rejection then changing nothing
+    expect(() => env.store.decide(job, { actor: 'rev2', decision: 'reject', reason: 'not this one', ids: [x!] })).toThrow(expect.objectContaining({
+      code: 'STAGING_DECISION_RUN_ACTIVE',
+      message: expect.stringContaining(`resume run ${a.id} (POST /api/reinsert-runs/${a.id}/resume) to read the target's ledger (rows it put in become reinserted; a batch the ledger does not hold then runs, and its rows, still approved, go in too; its undo deletes either)`),
+    }));
     // a run of the job into another database reads another ledger: run A's batch 1 is still not known
     const elsewhere = await svc.start(job, 'op', { dryRun: false, target: { connectionString: 'Server=fake', database: 'CRM_other' }, batchSize: 4, tableMap: { 'dbo.LogTestTrailNull': 'dbo.Trail_check' }, acceptOtherDatabase: true });
     await svc.wait(elsewhere.id);
