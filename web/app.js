@@ -664,6 +664,10 @@ async function openRow(rowId) {
     // the side table's line went on saying "not back in" beside the run that put it back), and beside a
     // side table's line a run into the row's own table says so
     ...r.reinsert.map((o) => `re-insert run ${o.runId}: ${o.outcome}${o.sideTable ? ` (${o.outcome === 'inserted' ? 'put into' : 'into'} side table ${o.sideTable}${r.status === 'approved' ? `: the row stays approved, not back in ${r.table}` : `, not its own table ${r.table}`})` : r.reinsert.some((x) => x.sideTable) ? ` (into its own table ${r.table})` : ''}${o.detail?.existing ? ' — existing row ' + objectText(o.detail.existing) : ''}`),
+    // a run holding the row (heldBy): a decision on it is refused, which the detail did not say
+    ...(r.heldBy ? [r.heldBy.state === 'running'
+      ? `held by re-insert run ${r.heldBy.runId} (batch ${r.heldBy.batchNo}), running: it may be putting this row in now; no decision changes this row until the run has ended`
+      : `held by re-insert run ${r.heldBy.runId} (batch ${r.heldBy.batchNo}, ${r.heldBy.state}): that batch may have committed in the target without the run recording it, this row then back in ${r.table} already; no decision changes this row until the run is resumed (it reads the target's ledger first)${state.me?.role === 'operator' ? '' : '; only an operator resumes a run'}`] : []),
   ];
   // a reason (free text) or warning holding a bidi or zero-width character read as other words: marked, as values are
   $('detail-notes').replaceChildren(...(notes.length ? notes : ['none']).map((n) => el('li', {}, ...visibleText(n))));
@@ -739,6 +743,11 @@ async function decide(decision, by) {
     if (e.body?.code === 'STAGING_DECISION_STALE') {
       await loadPage({ recount: true }).catch(() => {});
       msg.textContent += ' The grid now shows the rows as they are; select and decide again.';
+    } else if (e.body?.code === 'STAGING_DECISION_RUN_ACTIVE') {
+      // the rows a run holds: a running run changes them meanwhile (the grid kept showing them
+      // approved); the way on the server names (resume the run, POST …/resume) is an operator's
+      await loadPage({ recount: true }).catch(() => {});
+      msg.textContent += ` The grid now shows the rows as they are (nothing selected): to decide the others, ${by === 'ids' ? 'select them again without those' : 'select them by id without those (a decision by filter takes every row it matches, those too)'}. The Re-insert tab shows the run${state.me?.role === 'operator' ? ' and, when it stopped, its Resume' : '; only an operator resumes a stopped run'}.`;
     }
   }
 }
@@ -1260,6 +1269,13 @@ function renderRunEnd(run) {
   } else if (ended && left) {
     leftText.textContent = `${left.rows.toLocaleString()} row(s) in ${left.batches} batch(es) not yet committed${left.notApproved ? `; ${left.notApproved.toLocaleString()} of them no longer approved (their batch(es) would fail again)` : ''}${left.elsewhere ? `; ${left.elsewhere.toLocaleString()} of them already put back by another job's re-insert run into the same table (their batch(es) would fail again: never twice)` : ''}${left.inSideTable ? `; ${left.inSideTable.toLocaleString()} of them already put into the same side table by another run of this job (their batch(es) would fail again: never twice)` : ''}.`
       + (run.target?.name ? '' : ` Started with a connection given in the request: the page resumes only runs into a configured target; resume it through the API (POST /api/reinsert-runs/${run.id}/resume) with that same connection.`);
+    // "not yet committed" is what staging recorded: the batch the run was sending when it stopped
+    // may be in the target all the same, and a decision on its rows is refused as maybe back in the
+    // table (STAGING_DECISION_RUN_ACTIVE); said here, with who can settle it
+    const doubt = left.mayBeIn;
+    if (doubt?.rows) {
+      leftText.textContent += ` Batch(es) ${doubt.batches.join(', ')} (${doubt.rows.toLocaleString()} row(s)) may have committed in the target without the run recording it (it stopped while sending them): no decision changes those rows until the run is resumed, which reads the target's ledger first (rows found there become re-inserted; a batch not found there then runs, and its rows, still approved, go in too; its undo deletes either)${state.me?.role === 'operator' ? '' : '; only an operator resumes a run'}.`;
+    }
   }
   const btn = $('run-resume');
   const canResume = ended && state.me?.role === 'operator' && Boolean(run.target?.name) && Boolean(left) && (left.rows > 0 || run.state === 'interrupted');

@@ -30,6 +30,14 @@ export interface RunRemaining {
    * (REINSERT_ALREADY_REINSERTED, never twice into one table), as executeRun checks.
    */
   inSideTable: number;
+  /**
+   * Of the batches not committed, the ones that may have committed in the target unrecorded (the
+   * one the run was sending when it stopped, one an error answered at COMMIT; StagingStore
+   * stoppedRunsInDoubt) and their rows: no decision changes those rows until a resume (or a later run
+   * into the same place) reads the target's ledger. The page said "N row(s) not yet committed" of
+   * them, while a reviewer's decision on one was refused as maybe back in the table already.
+   */
+  mayBeIn: { batches: number[]; rows: number };
 }
 
 /**
@@ -43,7 +51,10 @@ export async function runRemaining(store: StagingStore, runId: number): Promise<
   let notApproved = 0;
   const q = store.db.prepare('SELECT count(*) AS n FROM rows WHERE status <> \'approved\' AND id IN (SELECT value FROM json_each(?))');
   for (let i = 0; i < ids.length; i += 10_000) notApproved += (q.get(JSON.stringify(ids.slice(i, i + 10_000))) as { n: number }).n;
-  return { batches: batches.length, rows: ids.length, notApproved, elsewhere: await elsewhereRows(store, runId, ids), inSideTable: inSideTableRows(store, runId, ids) };
+  const run = store.db.prepare('SELECT job_id AS jobId FROM reinsert_runs WHERE id = ?').get(runId) as { jobId: number } | undefined;
+  const doubt = run ? store.stoppedRunsInDoubt(run.jobId).filter((b) => b.runId === runId) : [];
+  const mayBeIn = { batches: doubt.map((b) => b.batchNo).sort((a, b) => a - b), rows: doubt.reduce((n, b) => n + (JSON.parse(b.rowIds) as number[]).length, 0) };
+  return { batches: batches.length, rows: ids.length, notApproved, elsewhere: await elsewhereRows(store, runId, ids), inSideTable: inSideTableRows(store, runId, ids), mayBeIn };
 }
 
 /**

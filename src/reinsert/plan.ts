@@ -1203,10 +1203,17 @@ export function* renderUndoScriptChunks(plan: ReinsertPlan, o: UndoOptions = {})
     }
   }
   out.push('BEGIN TRANSACTION;');
+  // A row deleted from two tables (the undo export of a job whose runs put it into a side table and
+  // into its own: merged plans) declared its values twice under the same names in this one batch:
+  // Msg 134, and the whole script did not compile. Its second and later deletes get names of their own.
+  const times = new Map<number, number>();
   for (const b of [...plan.batches].reverse()) {
     if (out.length) yield out.splice(0).join('\n');
     for (const r of [...b.rows].reverse()) {
       if (o.rowIds && !o.rowIds.has(r.rowId)) continue;
+      const k = (times.get(r.rowId) ?? 0) + 1;
+      times.set(r.rowId, k);
+      const own = (text: string) => k === 1 ? text : text.replace(new RegExp(`@r${r.rowId}_(p\\d+)\\b`, 'g'), `@r${r.rowId}_${k}_$1`);
       out.push(comment(`row ${r.rowId}, LSN ${r.lsn}`));
       const why = unscriptableWhy(b, r);
       if (why !== null) {
@@ -1214,14 +1221,14 @@ export function* renderUndoScriptChunks(plan: ReinsertPlan, o: UndoOptions = {})
         continue;
       }
       if (r.undoNotExact) {
-        out.push(comment(`NOT DELETED: ${r.undoNotExact}`), r.script.undo);
+        out.push(comment(`NOT DELETED: ${r.undoNotExact}`), own(r.script.undo));
         continue;
       }
-      if (r.script.undoParams.length) out.push(declare(r, new Set(r.script.undoParams)));
+      if (r.script.undoParams.length) out.push(own(declare(r, new Set(r.script.undoParams))));
       const guarded = o.onlyLedgered && r.rowKey !== null;
       const ind = guarded ? '    ' : '';
       if (guarded) out.push(`IF EXISTS (SELECT 1 FROM ${b.rowLedger} WITH (UPDLOCK, HOLDLOCK) WHERE row_key = ${nLiteral(r.rowKey!)})`, 'BEGIN');
-      out.push(ind + r.script.undo);
+      out.push(ind + own(r.script.undo));
       // RAISERROR + RETURN rather than THROW (2012+): undo scripts also run on SQL Server 2008 and 2008 R2 (not 2005: DECLARE with an initial value).
       out.push(`${ind}IF @@ROWCOUNT <> 1 BEGIN ROLLBACK TRANSACTION; RAISERROR(N'rowback undo: row ${r.rowId} ${r.undoByKey ? 'no longer matches its key' : 'no longer matches its values'}; nothing was deleted', 16, 1); RETURN; END`);
       // out of the row ledger with it: deleted again, the row may be put back again later

@@ -13,6 +13,7 @@ import type { TableLayout } from '../reconstruct/metadata/table-layout.js';
 import { FTS_TEXT_SQL, migrate } from './migrations.js';
 import { readText, storedText, type StoredText } from './stored-text.js';
 import { valuesJson } from '../util/negative-zero.js';
+import { readRunTarget, sideTableOf } from '../reinsert/run-target.js';
 import type {
   AuditEntry, BlastRadius, JobKind, JobRecord, JobState, Page, Role, RowFilter, RowStatus, SourceDatabase, JobConnection, StagedRow, StagedRowWithRaw,
 } from './types.js';
@@ -1011,24 +1012,17 @@ export class StagingStore {
   }
 
   /**
-   * A decision (its changed rows: decision_rows of `decisionId`) that would change a row a real
-   * re-insert run of the job, running now, holds in a batch not yet committed: the run may be putting
-   * that row in at this moment, and its outcome then marks it reinserted over the decision (the
-   * reviewer was told "Rejected 1 row(s)" of a row the run put back). StagingError
-   * STAGING_DECISION_RUN_ACTIVE (409) naming the rows, the run and who started it; nothing is decided
-   * (runs inside `decide`'s transaction). Rows of the job the run does not hold are decided as before.
+   * The batches of job `jobId`'s stopped real runs (failed, interrupted) that may have committed in
+   * the target unrecorded: the one each was sending when it stopped (its first planned one) and one
+   * an error answered at COMMIT (mayHaveCommitted), until a later run of the job into the same
+   * server, database and ledger table has run a batch (it read that ledger first). Their rows are
+   * held from decisions (refuseRowsInRunningRun), and a run's page says which they are
+   * (api/run-details.ts): it said "not yet committed" of rows the decision refusal called maybe back
+   * in the table already. Only rows going into their own table: see below (rowIds of each batch are
+   * those).
    */
-  private refuseRowsInRunningRun(jobId: number, decisionId: number): void {
-    const held = this.db.prepare(`SELECT rr.id AS runId, rr.actor, b.batch_no AS batchNo, b.row_ids AS rowIds FROM reinsert_runs rr JOIN reinsert_batches b ON b.run_id = rr.id
-      WHERE rr.job_id = ? AND rr.dry_run = 0 AND rr.state = 'running' AND b.state <> 'committed'`).all(jobId) as { runId: number; actor: string; batchNo: number; rowIds: string }[];
-    // A stopped run (failed, interrupted) may have committed in the target the batch it was sending
-    // when it stopped (its first planned one) or one an error answered at COMMIT (mayHaveCommitted),
-    // unrecorded: the next run of the job reads the target's ledger and marks those rows reinserted
-    // (execute.ts), over a decision made meanwhile; the reviewer was told "Rejected 1 row(s)" of a
-    // row already back in the table. Until a later run of the job into the same target has run a
-    // batch (it read that ledger first: a batch still planned then did not commit), those batches
-    // hold their rows too.
-    const unsure = this.db.prepare(`SELECT rr.id AS runId, rr.actor, rr.state, b.batch_no AS batchNo, b.row_ids AS rowIds FROM reinsert_runs rr JOIN reinsert_batches b ON b.run_id = rr.id
+  stoppedRunsInDoubt(jobId: number): { runId: number; actor: string; state: string; batchNo: number; rowIds: string }[] {
+    const batches = this.db.prepare(`SELECT rr.id AS runId, rr.actor, rr.state, b.batch_no AS batchNo, b.row_ids AS rowIds FROM reinsert_runs rr JOIN reinsert_batches b ON b.run_id = rr.id
       WHERE rr.job_id = ? AND rr.dry_run = 0 AND rr.state IN ('failed', 'interrupted')
         AND (b.batch_no = (SELECT min(batch_no) FROM reinsert_batches WHERE run_id = rr.id AND state = 'planned')
           OR (b.state = 'failed' AND EXISTS (SELECT 1 FROM reinsert_outcomes AS o WHERE o.run_id = rr.id AND o.batch_no = b.batch_no AND o.outcome = 'error' AND o.detail LIKE '%"mayHaveCommitted":true%')))
@@ -1039,16 +1033,63 @@ export class StagingStore {
             AND json_extract(later.target, '$.server') = json_extract(rr.target, '$.server') COLLATE NOCASE
             AND COALESCE(json_extract(later.target, '$.database'), json_extract(later.target, '$.databaseUsed')) = COALESCE(json_extract(rr.target, '$.database'), json_extract(rr.target, '$.databaseUsed')) COLLATE NOCASE
             AND COALESCE(json_extract(later.target, '$.ledgerTable'), '') = COALESCE(json_extract(rr.target, '$.ledgerTable'), '') COLLATE NOCASE)`).all(jobId) as { runId: number; actor: string; state: string; batchNo: number; rowIds: string }[];
-    if (!held.length && !unsure.length) return;
+    // A row such a batch put into a side table (the run's tableMap) stays approved when the ledger
+    // read records it (execute.ts recordOutcome): a decision made meanwhile is not overturned, and
+    // the row is not back in its own table whatever it says. Held, a row of a side-table check run
+    // the operator stopped and left (the real run going into another database) could never be decided.
+    const tbl = this.db.prepare('SELECT tbl FROM rows WHERE id = ?');
+    return batches.flatMap((b) => {
+      const map = readRunTarget(this, b.runId)?.tableMap;
+      if (!map || !Object.keys(map).length) return [b];
+      const own = (JSON.parse(b.rowIds) as number[]).filter((id) => {
+        const t = tbl.get(id) as { tbl: StoredText } | undefined;
+        return !t || sideTableOf(map, readText(t.tbl)) === null;
+      });
+      return own.length ? [{ ...b, rowIds: JSON.stringify(own) }] : [];
+    });
+  }
+
+  /**
+   * The rows of job `jobId` no decision changes now, each with the run and batch that holds it: a
+   * running real run's batches not yet committed, and a stopped run's batch that may have committed
+   * unrecorded (stoppedRunsInDoubt); `state` is the stopped run's (failed, interrupted), absent for a
+   * running one. A decision on one is refused (refuseRowsInRunningRun); a row's detail says so
+   * (GET /api/jobs/:id/rows/:rowId `heldBy`): it said only "approved", the refusal came on deciding.
+   */
+  rowsHeldByRuns(jobId: number): Map<number, { runId: number; actor: string; batchNo: number; state?: string }> {
+    const held = this.db.prepare(`SELECT rr.id AS runId, rr.actor, b.batch_no AS batchNo, b.row_ids AS rowIds FROM reinsert_runs rr JOIN reinsert_batches b ON b.run_id = rr.id
+      WHERE rr.job_id = ? AND rr.dry_run = 0 AND rr.state = 'running' AND b.state <> 'committed'`).all(jobId) as { runId: number; actor: string; batchNo: number; rowIds: string }[];
+    // A stopped run (failed, interrupted) may have committed in the target the batch it was sending
+    // when it stopped (its first planned one) or one an error answered at COMMIT (mayHaveCommitted),
+    // unrecorded: the next run of the job reads the target's ledger and marks those rows reinserted
+    // (execute.ts), over a decision made meanwhile; the reviewer was told "Rejected 1 row(s)" of a
+    // row already back in the table. Until a later run of the job into the same target has run a
+    // batch (it read that ledger first: a batch still planned then did not commit), those batches
+    // hold their rows too.
+    const unsure = this.stoppedRunsInDoubt(jobId);
     const byRow = new Map<number, { runId: number; actor: string; batchNo: number; state?: string }>();
     for (const b of unsure) for (const id of JSON.parse(b.rowIds) as number[]) byRow.set(id, b);
     for (const b of held) for (const id of JSON.parse(b.rowIds) as number[]) byRow.set(id, b);
+    return byRow;
+  }
+
+  /**
+   * A decision (its changed rows: decision_rows of `decisionId`) that would change a row a real
+   * re-insert run of the job, running now, holds in a batch not yet committed: the run may be putting
+   * that row in at this moment, and its outcome then marks it reinserted over the decision (the
+   * reviewer was told "Rejected 1 row(s)" of a row the run put back). StagingError
+   * STAGING_DECISION_RUN_ACTIVE (409) naming the rows, the run and who started it; nothing is decided
+   * (runs inside `decide`'s transaction). Rows of the job the run does not hold are decided as before.
+   */
+  private refuseRowsInRunningRun(jobId: number, decisionId: number): void {
+    const byRow = this.rowsHeldByRuns(jobId);
+    if (!byRow.size) return;
     const hit = (this.db.prepare('SELECT row_id AS id FROM decision_rows WHERE decision_id = ? ORDER BY row_id').all(decisionId) as { id: number }[]).filter((r) => byRow.has(r.id));
     if (!hit.length) return;
     const first = byRow.get(hit[0]!.id)!;
     if (first.state !== undefined) {
       const mine = hit.filter((r) => byRow.get(r.id)!.runId === first.runId);
-      throw new StagingError('STAGING_DECISION_RUN_ACTIVE', `${hit.length} of the rows this decision would change ${hit.length === 1 ? 'is' : 'are'} in a batch re-insert run ${first.runId} of job ${jobId} (started by ${first.actor}, ${first.state}) sent to the target and never recorded: ${mine.slice(0, 20).map((r) => `#${r.id} (batch ${byRow.get(r.id)!.batchNo})`).join(', ')}${mine.length > 20 ? ` … (${mine.length} in all)` : ''}${hit.length > mine.length ? ` and ${hit.length - mine.length} of another stopped run` : ''}; it may have committed before the run stopped, ${hit.length === 1 ? 'the row' : 'the rows'} then back in the table already, whatever this decision says; nothing was decided: resume run ${first.runId} (POST /api/reinsert-runs/${first.runId}/resume) to read the target's ledger (rows it put in become reinserted, and its undo deletes them), then decide them, or leave them out of this decision`);
+      throw new StagingError('STAGING_DECISION_RUN_ACTIVE', `${hit.length} of the rows this decision would change ${hit.length === 1 ? 'is' : 'are'} in a batch re-insert run ${first.runId} of job ${jobId} (started by ${first.actor}, ${first.state}) sent to the target and never recorded: ${mine.slice(0, 20).map((r) => `#${r.id} (batch ${byRow.get(r.id)!.batchNo})`).join(', ')}${mine.length > 20 ? ` … (${mine.length} in all)` : ''}${hit.length > mine.length ? ` and ${hit.length - mine.length} of another stopped run` : ''}; it may have committed before the run stopped, ${hit.length === 1 ? 'the row' : 'the rows'} then back in the table already, whatever this decision says; nothing was decided: resume run ${first.runId} (POST /api/reinsert-runs/${first.runId}/resume) to read the target's ledger (rows it put in become reinserted; a batch the ledger does not hold then runs, and its rows, still approved, go in too; its undo deletes either), then decide the rows still to decide, or leave them out of this decision`);
     }
     throw new StagingError('STAGING_DECISION_RUN_ACTIVE', `${hit.length} of the rows this decision would change ${hit.length === 1 ? 'is' : 'are'} in re-insert run ${first.runId} of job ${jobId}, running (started by ${first.actor}): ${hit.slice(0, 20).map((r) => `#${r.id} (batch ${byRow.get(r.id)!.batchNo})`).join(', ')}${hit.length > 20 ? ` … (${hit.length} in all)` : ''}; the run may be putting them in now, over the decision; nothing was decided: decide them when the run has ended (GET /api/reinsert-runs/${first.runId}), or leave them out of this decision`);
   }

@@ -70,6 +70,11 @@ describeCorpus('re-insert: a side table first, then the real table', () => {
     const deletes = (table: string) => undo.body.split('\n').filter((l) => /^\s*DELETE TOP \(1\) FROM/.test(l) && l.includes(table)).length;
     expect(deletes('[CRM_side].[recovery].[Trail_back]')).toBe(20);
     expect(deletes('[CRM].[dbo].[LogTestTrailNull]')).toBe(20);
+    // one batch (no GO): a variable declared twice is Msg 134 and the whole script fails to compile;
+    // the row's second DELETE (the other table) declared its values under the same names
+    const declared = undo.body.split('\n').flatMap((l) => /^(?:DECLARE |\s+)(@r\w+) /.exec(l)?.[1] ?? []);
+    expect(declared.length).toBeGreaterThanOrEqual(40);
+    expect(declared.length - new Set(declared).size).toBe(0);
   });
 
   it('a side-table run of an earlier build (rows reinserted, no side table recorded): refused, with the way on', async () => {

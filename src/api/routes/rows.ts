@@ -125,7 +125,11 @@ export default async function rowRoutes(fastify: FastifyInstance) {
     const outcomes = app.staging.db.prepare('SELECT run_id AS runId, outcome, detail, side_table AS sideTable FROM reinsert_outcomes WHERE row_id = ? ORDER BY run_id').all(row.id) as { runId: number; outcome: string; detail: string | null; sideTable: string | null }[];
     // an outcome recorded before staging migration 12 names no side table: the run's tableMap tells it
     for (const o of outcomes) if (o.sideTable === null) o.sideTable = legacySideTables(app.staging, o.runId, [row.id]).get(row.id)?.table ?? null;
-    return { ...row, decisions, reinsert: outcomes.map((o) => hideOutcomeMessage({ ...o, detail: o.detail ? JSON.parse(o.detail) : null }, req.principal?.role)) };
+    // a run holding the row (a running one's batch, a stopped one's that may have committed): a
+    // decision on it is refused (STAGING_DECISION_RUN_ACTIVE); the detail said only its status
+    const held = app.staging.rowsHeldByRuns(req.params.id).get(row.id);
+    const heldBy = held ? { runId: held.runId, batchNo: held.batchNo, state: held.state ?? 'running' } : null;
+    return { ...row, decisions, reinsert: outcomes.map((o) => hideOutcomeMessage({ ...o, detail: o.detail ? JSON.parse(o.detail) : null }, req.principal?.role)), heldBy };
   });
 
   app.post('/api/jobs/:id/decisions', {

@@ -19,7 +19,7 @@ describeCorpus('a decision on a row a running re-insert run holds', () => {
     const { t } = env;
     const jobId = await env.approvedTrailJob();
     const decide = (ids: number[]) => t.app.inject({ method: 'POST', url: `/api/jobs/${jobId}/decisions`, headers: bearer(t.tokens.reviewer), payload: { decision: 'reject', reason: 'not ours after all', ids } });
-    const answers: { held?: { statusCode: number; body: string }; free?: { statusCode: number; body: string } } = {};
+    const answers: { held?: { statusCode: number; body: string }; free?: { statusCode: number; body: string }; detail?: unknown } = {};
     let rowId = 0;
     const pending = t.store.listRows(jobId, { status: 'pending' }, { limit: 1 }).items[0]!.id;
     t.app.reinsert.hooks = {
@@ -28,6 +28,8 @@ describeCorpus('a decision on a row a running re-insert run holds', () => {
         rowId = batch.rows[0]!.rowId;
         answers.held = await decide([rowId]);
         answers.free = await decide([pending]);
+        // the row's detail says what holds it (GET …/rows/:rowId heldBy)
+        answers.detail = (await t.app.inject({ url: `/api/jobs/${jobId}/rows/${rowId}`, headers: bearer(t.tokens.reviewer) })).json().heldBy;
       },
     };
     const target = { connectionString: 'Server=crm-sql;User Id=rb;Password=p4ss', database: 'CRM' };
@@ -43,6 +45,8 @@ describeCorpus('a decision on a row a running re-insert run holds', () => {
     expect(held.message).toContain('nothing was decided');
     expect(t.store.getRow(jobId, rowId)!.status).toBe('reinserted');
     expect(t.store.rowDecisions(rowId).map((d) => d.decision)).toEqual(['approve']);
+    expect(answers.detail).toEqual({ runId: run.id, batchNo: 1, state: 'running' });
+    expect((await t.app.inject({ url: `/api/jobs/${jobId}/rows/${rowId}`, headers: bearer(t.tokens.reviewer) })).json().heldBy).toBeNull();
     expect(answers.free!.statusCode).toBe(200);
     expect(t.store.getRow(jobId, pending)!.status).toBe('rejected');
     // after the run: decided as before (a reinserted row is past review: nothing changes, said)

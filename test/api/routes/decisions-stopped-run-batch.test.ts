@@ -3,6 +3,7 @@ import { ReinsertService } from '../../../src/reinsert/service.js';
 import { describeCorpus } from '../../support/corpus.js';
 import { corpusRows } from '../../staging/fixtures.js';
 import { approvedTrailJob, storeAndTarget, targetTables } from '../../reinsert/fake-target.js';
+import { runRemaining } from '../../../src/api/run-details.js';
 
 /**
  * A run that stopped (the service stopped, a connection lost) after its batch committed in the
@@ -62,8 +63,13 @@ describeCorpus('a decision on a row of a stopped run\'s batch that may have comm
     await svc.wait(a.id);
     expect(svc.getRun(a.id)!.state).toBe('failed');
     const [x] = JSON.parse((env.store.db.prepare('SELECT row_ids FROM reinsert_batches WHERE run_id = ? AND batch_no = 1').get(a.id) as { row_ids: string }).row_ids) as number[];
-    // not known from staging alone: refused
-    expect(() => env.store.decide(job, { actor: 'rev2', decision: 'reject', reason: 'not this one', ids: [x!] })).toThrow(expect.objectContaining({ code: 'STAGING_DECISION_RUN_ACTIVE' }));
+    // not known from staging alone: refused; the way on says what a resume does with a batch that
+    // did not commit (it runs it: the rows, still approved, go in), which it left unsaid: the reviewer
+    // who asked for the resume to reject a row found it put back, the rejection then changing nothing
+    expect(() => env.store.decide(job, { actor: 'rev2', decision: 'reject', reason: 'not this one', ids: [x!] })).toThrow(expect.objectContaining({
+      code: 'STAGING_DECISION_RUN_ACTIVE',
+      message: expect.stringContaining(`resume run ${a.id} (POST /api/reinsert-runs/${a.id}/resume) to read the target's ledger (rows it put in become reinserted; a batch the ledger does not hold then runs, and its rows, still approved, go in too; its undo deletes either)`),
+    }));
     // a run of the job into another database reads another ledger: run A's batch 1 is still not known
     const elsewhere = await svc.start(job, 'op', { dryRun: false, target: { connectionString: 'Server=fake', database: 'CRM_other' }, batchSize: 4, tableMap: { 'dbo.LogTestTrailNull': 'dbo.Trail_check' }, acceptOtherDatabase: true });
     await svc.wait(elsewhere.id);
@@ -75,5 +81,26 @@ describeCorpus('a decision on a row of a stopped run\'s batch that may have comm
     expect(svc.getRun(b.id)!.state).toBe('succeeded');
     expect(env.store.getRow(job, x!)!.status).toBe('approved');
     expect(env.store.decide(job, { actor: 'rev2', decision: 'reject', reason: 'not this one', ids: [x!] }).rows).toBe(1);
+  });
+
+  it('a stopped run into a side table holds none of its rows: recorded from the ledger they stay as decided (approved or rejected), never back in their own table; the operator need not resume a check run to let them be decided', async () => {
+    // run A: a check run into a side table of a restore database; batch 1 commits there, then the
+    // service stops before staging records it. The operator moves on (never resumes A); before, the
+    // reviewer's rejection of a row of batch 1 was refused (STAGING_DECISION_RUN_ACTIVE: "back in the
+    // table already") until A was resumed, though the ledger's answer leaves such a row's status alone
+    let crash = true;
+    const svc = new ReinsertService(env.store, { connect: env.connect, hooks: { afterTargetCommit: () => { if (crash) { crash = false; throw new Error('the service stopped'); } } } });
+    const job = approvedTrailJob(env.store, corpusRows(60));
+    const a = await svc.start(job, 'op', { dryRun: false, target: { connectionString: 'Server=fake', database: 'CRM_restore' }, batchSize: 4, tableMap: { 'dbo.LogTestTrailNull': 'dbo.Trail_check' }, acceptOtherDatabase: true });
+    await svc.wait(a.id);
+    expect(svc.getRun(a.id)!.state).toBe('failed');
+    const [x] = JSON.parse((env.store.db.prepare('SELECT row_ids FROM reinsert_batches WHERE run_id = ? AND batch_no = 1').get(a.id) as { row_ids: string }).row_ids) as number[];
+    expect(env.store.decide(job, { actor: 'rev2', decision: 'reject', reason: 'not this one', ids: [x!] }).rows).toBe(1);
+    expect((await runRemaining(env.store, a.id)).mayBeIn).toEqual({ batches: [], rows: 0 });
+    // when A is resumed after all, its batch 1 is read from the ledger (into the side table): the rejection stands
+    const resumed = await svc.resume(a.id, 'op', { connectionString: 'Server=fake', database: 'CRM_restore' });
+    await svc.wait(resumed.id);
+    expect((env.store.db.prepare('SELECT state FROM reinsert_batches WHERE run_id = ? AND batch_no = 1').get(a.id) as { state: string }).state).toBe('committed');
+    expect(env.store.getRow(job, x!)!.status).toBe('rejected');
   });
 });

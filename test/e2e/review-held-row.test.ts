@@ -1,0 +1,130 @@
+/**
+ * A recovery day on the review page around a run that stopped after its first batch committed in
+ * the target and before staging recorded it (the service stopped): the batch is still `planned`,
+ * its rows approved, and a decision on them is refused (STAGING_DECISION_RUN_ACTIVE: maybe back in
+ * the table already). The run panel said "6 row(s) in 3 batch(es) not yet committed" of those rows
+ * while the refusal said they may be in the table; the refusal's way on (resume the run, POST
+ * …/resume) was an operator's, the reviewer's page saying nothing of who can. Now the run panel names
+ * the batch that may have committed and who settles it (the API's `remaining.mayBeIn`), and the
+ * refusal on the page says the grid shows the rows as they are and only an operator resumes. Then
+ * the operator resumes from the page, and the reviewer's decisions go through as the page says.
+ * Rows: a corpus row image (test/staging/fixtures.ts); ids and values are test data. No chromium: a
+ * FAILURE under CI=true, a loud skip elsewhere.
+ */
+import { expect, it } from 'vitest';
+import { reviewDesk } from '../support/review-desk.js';
+import { browserDescribe, signIn } from '../support/browser.js';
+import { corpusAvailable } from '../support/corpus.js';
+import type { ConfiguredTargetSpec } from '../../src/api/targets.js';
+import { corpusRows, LAYOUTS } from '../staging/fixtures.js';
+
+const describeBrowser = browserDescribe(corpusAvailable);
+
+describeBrowser('review page: rows of a stopped run\'s batch that may have committed', () => {
+  let jobId: number;
+  let runId: number;
+  const targets: Record<string, ConfiguredTargetSpec> = { side: { connectionString: 'Server=side-sql;User Id=rb;Password=s3cret-side;Database=CRM_restore' } };
+  const auth = (t: string) => ({ authorization: `Bearer ${t}` });
+  const desk = reviewDesk('rowback-e2e-held-', {
+    target: true,
+    stage: ({ store }) => {
+      const job = store.createJob({ kind: 'files', spec: { ldf: '/evidence/crm.ldf' }, description: 'deletes', createdBy: 'olga' });
+      jobId = job.id;
+      store.setJobState(jobId, 'running');
+      store.saveJobTables(jobId, [LAYOUTS['dbo.T']!]);
+      const base0 = corpusRows(1)[0]!;
+      store.stageBatch(jobId, [1, 2, 3, 4, 5, 6].map((i) => ({ ...base0, lsn: `0000002a:00000100:000${i}`, operation: 'delete' as const, values: { Id: i, Name: `row ${i}` } })));
+      store.setJobState(jobId, 'succeeded');
+    },
+    app: ({ target }) => ({ targets, connectTarget: () => target }),
+    before: async ({ app, reviewer, operator }) => {
+      const d = await app.inject({ method: 'POST', url: `/api/jobs/${jobId}/decisions`, headers: auth(reviewer), payload: { decision: 'approve', reason: 'deleted by the cleanup', all: true } });
+      expect(d.json().rows).toBe(6);
+      // batch 1 commits in the target, then the service stops before staging records it
+      let crash = true;
+      app.reinsert.hooks = { afterTargetCommit: () => { if (crash) { crash = false; throw new Error('the service stopped'); } } };
+      const run = await app.inject({ method: 'POST', url: `/api/jobs/${jobId}/reinsert`, headers: auth(operator), payload: { dryRun: false, targetName: 'side', batchSize: 2 } });
+      runId = run.json().id;
+      await app.reinsert.wait(runId);
+      app.reinsert.hooks = undefined;
+      expect(app.reinsert.getRun(runId)!.state).toBe('failed');
+    },
+  });
+
+  it('the run panel names the batch that may have committed, as the API does, and who settles it', async () => {
+    const { page, base, reviewer, app, target } = desk;
+    expect(target.counts().rows).toBe(2);
+    const api = (await app.inject({ url: `/api/reinsert-runs/${runId}`, headers: auth(reviewer) })).json();
+    expect(api.remaining).toMatchObject({ batches: 3, rows: 6, mayBeIn: { batches: [1], rows: 2 } });
+    await signIn(page, base, reviewer);
+    await page.locator('#job-list li').first().click();
+    await expect.poll(() => page.locator('#page-info').textContent(), { timeout: 15_000 }).toContain('6 matching rows');
+    await page.locator('.tab[data-tab=reinsert]').click();
+    await expect.poll(() => page.locator('#run-left').textContent(), { timeout: 15_000 }).toContain('may have committed in the target');
+    expect(await page.locator('#run-left').textContent()).toBe("6 row(s) in 3 batch(es) not yet committed. Batch(es) 1 (2 row(s)) may have committed in the target without the run recording it (it stopped while sending them): no decision changes those rows until the run is resumed, which reads the target's ledger first (rows found there become re-inserted; a batch not found there then runs, and its rows, still approved, go in too; its undo deletes either); only an operator resumes a run.");
+  }, 60_000);
+
+  it('a reviewer rejecting a row of that batch is refused: the page says who can settle it, shows the rows as they are, selects nothing; a row of another batch is decided', async () => {
+    const { page, store } = desk;
+    await page.locator('.tab[data-tab=rows]').click();
+    await page.locator('#grid-body tr[data-row="1"] input[type=checkbox]').check();
+    await page.locator('#reason').fill('not this one after all');
+    await page.locator('#reject-selected').click();
+    await expect.poll(() => page.locator('#decision-msg').textContent(), { timeout: 15_000 }).toContain('STAGING_DECISION_RUN_ACTIVE');
+    await expect.poll(() => page.locator('#decision-msg').textContent(), { timeout: 15_000 }).toContain('only an operator resumes a stopped run');
+    expect(await page.locator('#decision-msg').textContent()).toContain('#1 (batch 1); it may have committed before the run stopped');
+    expect(await page.locator('#decision-msg').textContent()).toContain('The grid now shows the rows as they are (nothing selected)');
+    expect(await page.locator('#grid-body input[type=checkbox]:checked').count()).toBe(0);
+    expect(store.getRow(jobId, 1)!.status).toBe('approved');
+    // the row's detail says what holds it (it said only "approved"), as the API's heldBy does
+    await page.locator('#grid-body tr[data-row="1"]').click();
+    await expect.poll(() => page.locator('#detail-notes li').allTextContents(), { timeout: 15_000 }).toContain(`held by re-insert run ${runId} (batch 1, failed): that batch may have committed in the target without the run recording it, this row then back in dbo.T already; no decision changes this row until the run is resumed (it reads the target's ledger first); only an operator resumes a run`);
+    expect((await desk.app.inject({ url: `/api/jobs/${jobId}/rows/1`, headers: auth(desk.reviewer) })).json().heldBy).toEqual({ runId, batchNo: 1, state: 'failed' });
+    expect((await desk.app.inject({ url: `/api/jobs/${jobId}/rows/3`, headers: auth(desk.reviewer) })).json().heldBy).toBeNull();
+    await page.locator('#detail-close').click();
+    // "Reject all matching" of status=approved takes row 1 too: refused, and the way on is by id
+    await page.locator('#f-status').selectOption('approved');
+    await page.locator('#apply-filters').click();
+    await expect.poll(() => page.locator('#page-info').textContent(), { timeout: 15_000 }).toContain('6 matching rows');
+    await page.locator('#reject-filter').click();
+    await expect.poll(() => page.locator('#decision-msg').textContent(), { timeout: 15_000 }).toContain('select them by id without those (a decision by filter takes every row it matches, those too)');
+    expect(store.countRows(jobId, { status: 'approved' })).toBe(6);
+    // a row of batch 2 (never sent) is decided as ever
+    await page.locator('#grid-body tr[data-row="3"] input[type=checkbox]').check();
+    await page.locator('#reject-selected').click();
+    await expect.poll(() => page.locator('#decision-msg').textContent(), { timeout: 15_000 }).toMatch(/^Rejected 1 row\(s\) \(decision #\d+\)\.$/);
+    expect(store.getRow(jobId, 3)!.status).toBe('rejected');
+    // the grid (status=approved) no longer lists it, and counts as the API does
+    expect(await page.locator('#grid-body tr[data-row="3"]').count()).toBe(0);
+    expect(await page.locator('#page-info').textContent()).toContain('5 matching rows');
+    expect(store.countRows(jobId, { status: 'approved' })).toBe(5);
+  }, 60_000);
+
+  it('the operator resumes it from the page: batch 1 is read from the ledger (not inserted twice), batch 2 refused for the rejected row; then the reviewer decides row 4 and row 1 is past review', async () => {
+    const { page, base, operator, reviewer, app, target, store } = desk;
+    await page.evaluate('sessionStorage.clear()');
+    await signIn(page, base, operator);
+    await page.locator('#job-list li').first().click();
+    await page.locator('.tab[data-tab=reinsert]').click();
+    await expect.poll(() => page.locator('#run-left').textContent(), { timeout: 15_000 }).toContain('1 of them no longer approved');
+    // an operator is not told to ask one
+    expect(await page.locator('#run-left').textContent()).toContain('(rows found there become re-inserted; a batch not found there then runs, and its rows, still approved, go in too; its undo deletes either).');
+    await page.locator('#run-resume').click();
+    await page.locator('#resume-input').fill('6');
+    await page.locator('#resume-go').click();
+    await expect.poll(() => page.locator('#run-title').textContent(), { timeout: 20_000 }).toMatch(/: failed$/);
+    await expect.poll(() => page.locator('#run-left').textContent(), { timeout: 15_000 }).toBe('2 row(s) in 1 batch(es) not yet committed; 1 of them no longer approved (their batch(es) would fail again).');
+    expect(target.counts().rows).toBe(4);
+    expect(store.getRow(jobId, 1)!.status).toBe('reinserted');
+    const api = (await app.inject({ url: `/api/reinsert-runs/${runId}`, headers: auth(reviewer) })).json();
+    expect(api.remaining.mayBeIn).toEqual({ batches: [], rows: 0 });
+    expect((await app.inject({ url: `/api/jobs/${jobId}/rows/1`, headers: auth(reviewer) })).json().heldBy).toBeNull();
+    // the reviewer: row 4 (batch 2, never sent) is decided; row 1 is re-inserted, past review
+    const rows = (await app.inject({ url: `/api/jobs/${jobId}/rows?count=true`, headers: auth(reviewer) })).json();
+    const r4 = await app.inject({ method: 'POST', url: `/api/jobs/${jobId}/decisions`, headers: auth(reviewer), payload: { decision: 'reject', reason: 'not this one after all', ids: [4], seen: { 4: 'approved' }, asOf: rows.asOf } });
+    expect(r4.json().rows).toBe(1);
+    const r1 = await app.inject({ method: 'POST', url: `/api/jobs/${jobId}/decisions`, headers: auth(reviewer), payload: { decision: 'reject', reason: 'not this one after all', ids: [1], seen: { 1: 'reinserted' }, asOf: rows.asOf } });
+    expect(r1.statusCode).toBe(200);
+    expect(r1.json().rows).toBe(0);
+  }, 90_000);
+});
