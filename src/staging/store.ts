@@ -1074,6 +1074,20 @@ export class StagingStore {
   }
 
   /**
+   * What holds one row of job `jobId` (rowsHeldByRuns for a single row), or undefined: a running real
+   * run's batch not yet committed holding it (found in SQL, json_each over the batches' row ids, not
+   * by parsing every batch of the run: a row's detail asked rowsHeldByRuns, which read a run of a
+   * million rows whole on each request), else a stopped run's batch that may have committed.
+   */
+  rowHeldByRun(jobId: number, rowId: number): { runId: number; actor: string; batchNo: number; state?: string } | undefined {
+    const running = this.db.prepare(`SELECT rr.id AS runId, rr.actor, b.batch_no AS batchNo FROM reinsert_runs rr JOIN reinsert_batches b ON b.run_id = rr.id
+      WHERE rr.job_id = ? AND rr.dry_run = 0 AND rr.state = 'running' AND b.state <> 'committed'
+        AND EXISTS (SELECT 1 FROM json_each(b.row_ids) WHERE value = ?) ORDER BY rr.id, b.batch_no LIMIT 1`).get(jobId, rowId) as { runId: number; actor: string; batchNo: number } | undefined;
+    if (running) return running;
+    return this.stoppedRunsInDoubt(jobId).find((b) => (JSON.parse(b.rowIds) as number[]).includes(rowId));
+  }
+
+  /**
    * A decision (its changed rows: decision_rows of `decisionId`) that would change a row a real
    * re-insert run of the job, running now, holds in a batch not yet committed: the run may be putting
    * that row in at this moment, and its outcome then marks it reinserted over the decision (the

@@ -127,7 +127,7 @@ export default async function rowRoutes(fastify: FastifyInstance) {
     for (const o of outcomes) if (o.sideTable === null) o.sideTable = legacySideTables(app.staging, o.runId, [row.id]).get(row.id)?.table ?? null;
     // a run holding the row (a running one's batch, a stopped one's that may have committed): a
     // decision on it is refused (STAGING_DECISION_RUN_ACTIVE); the detail said only its status
-    const held = app.staging.rowsHeldByRuns(req.params.id).get(row.id);
+    const held = app.staging.rowHeldByRun(req.params.id, row.id);
     const heldBy = held ? { runId: held.runId, batchNo: held.batchNo, state: held.state ?? 'running' } : null;
     return { ...row, decisions, reinsert: outcomes.map((o) => hideOutcomeMessage({ ...o, detail: o.detail ? JSON.parse(o.detail) : null }, req.principal?.role)), heldBy };
   });

@@ -19,7 +19,7 @@ describeCorpus('a decision on a row a running re-insert run holds', () => {
     const { t } = env;
     const jobId = await env.approvedTrailJob();
     const decide = (ids: number[]) => t.app.inject({ method: 'POST', url: `/api/jobs/${jobId}/decisions`, headers: bearer(t.tokens.reviewer), payload: { decision: 'reject', reason: 'not ours after all', ids } });
-    const answers: { held?: { statusCode: number; body: string }; free?: { statusCode: number; body: string }; detail?: unknown } = {};
+    const answers: { held?: { statusCode: number; body: string }; free?: { statusCode: number; body: string }; detail?: unknown; agree?: boolean } = {};
     let rowId = 0;
     const pending = t.store.listRows(jobId, { status: 'pending' }, { limit: 1 }).items[0]!.id;
     t.app.reinsert.hooks = {
@@ -30,6 +30,13 @@ describeCorpus('a decision on a row a running re-insert run holds', () => {
         answers.free = await decide([pending]);
         // the row's detail says what holds it (GET …/rows/:rowId heldBy)
         answers.detail = (await t.app.inject({ url: `/api/jobs/${jobId}/rows/${rowId}`, headers: bearer(t.tokens.reviewer) })).json().heldBy;
+        // the one-row lookup the detail uses (rowHeldByRun, in SQL) agrees with the whole map the decisions use, row by row
+        const all = t.store.rowsHeldByRuns(jobId);
+        answers.agree = t.store.listRows(jobId, {}, { limit: 1000 }).items.every((r) => {
+          const one = t.store.rowHeldByRun(jobId, r.id);
+          const whole = all.get(r.id);
+          return one === undefined ? whole === undefined : whole !== undefined && one.runId === whole.runId && one.batchNo === whole.batchNo;
+        }) && all.size > 0;
       },
     };
     const target = { connectionString: 'Server=crm-sql;User Id=rb;Password=p4ss', database: 'CRM' };
@@ -46,6 +53,7 @@ describeCorpus('a decision on a row a running re-insert run holds', () => {
     expect(t.store.getRow(jobId, rowId)!.status).toBe('reinserted');
     expect(t.store.rowDecisions(rowId).map((d) => d.decision)).toEqual(['approve']);
     expect(answers.detail).toEqual({ runId: run.id, batchNo: 1, state: 'running' });
+    expect(answers.agree).toBe(true);
     expect((await t.app.inject({ url: `/api/jobs/${jobId}/rows/${rowId}`, headers: bearer(t.tokens.reviewer) })).json().heldBy).toBeNull();
     expect(answers.free!.statusCode).toBe(200);
     expect(t.store.getRow(jobId, pending)!.status).toBe('rejected');
