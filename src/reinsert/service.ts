@@ -321,6 +321,12 @@ export class ReinsertService {
 
   constructor(private readonly store: StagingStore, o: { logger?: Logger; connect?: ConnectFn; hooks?: ExecuteHooks; bulkThreshold?: number } = {}) {
     this.log = (o.logger ?? silentLogger).child({ component: 'reinsert' });
+    // the staging store asks which rows of a stopped run went to a side table (stoppedRunsInDoubt):
+    // how a run's tableMap resolves is this layer's
+    store.runSideTables = (runId) => {
+      const map = readRunTarget(store, runId)?.tableMap;
+      return map && Object.keys(map).length ? (tbl) => sideTableOf(map, tbl) : null;
+    };
     this.bulkThreshold = o.bulkThreshold;
     this.connect = o.connect ?? ((t) => new MssqlTarget(t));
     this.hooks = o.hooks;

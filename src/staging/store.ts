@@ -13,7 +13,6 @@ import type { TableLayout } from '../reconstruct/metadata/table-layout.js';
 import { FTS_TEXT_SQL, migrate } from './migrations.js';
 import { readText, storedText, type StoredText } from './stored-text.js';
 import { valuesJson } from '../util/negative-zero.js';
-import { readRunTarget, sideTableOf } from '../reinsert/run-target.js';
 import type {
   AuditEntry, BlastRadius, JobKind, JobRecord, JobState, Page, Role, RowFilter, RowStatus, SourceDatabase, JobConnection, StagedRow, StagedRowWithRaw,
 } from './types.js';
@@ -1037,17 +1036,31 @@ export class StagingStore {
     // read records it (execute.ts recordOutcome): a decision made meanwhile is not overturned, and
     // the row is not back in its own table whatever it says. Held, a row of a side-table check run
     // the operator stopped and left (the real run going into another database) could never be decided.
+    // How a run's tableMap resolves is the re-insert layer's (runSideTables); without it every row
+    // counts as going into its own table: held, the safe side.
+    const sideTables = this.runSideTables;
+    if (!sideTables) return batches;
     const tbl = this.db.prepare('SELECT tbl FROM rows WHERE id = ?');
     return batches.flatMap((b) => {
-      const map = readRunTarget(this, b.runId)?.tableMap;
-      if (!map || !Object.keys(map).length) return [b];
+      const sideOf = sideTables(b.runId);
+      if (!sideOf) return [b];
       const own = (JSON.parse(b.rowIds) as number[]).filter((id) => {
         const t = tbl.get(id) as { tbl: StoredText } | undefined;
-        return !t || sideTableOf(map, readText(t.tbl)) === null;
+        return !t || sideOf(readText(t.tbl)) === null;
       });
       return own.length ? [{ ...b, rowIds: JSON.stringify(own) }] : [];
     });
   }
+
+  /**
+   * Set by the re-insert layer (reinsert/service.ts, which knows how a run's recorded tableMap
+   * resolves against the job's tables: run-target.ts): for run `runId`, a function giving the side
+   * table a row of source table `tbl` goes into (null: its own table), or null when the run has no
+   * tableMap. A hook, not an import: staging sits below reinsert (test/project/layering.test.ts).
+   * Unset (a store used without the re-insert service), stoppedRunsInDoubt holds every row of an
+   * in-doubt batch, the safe side.
+   */
+  runSideTables?: (runId: number) => ((tbl: string) => string | null) | null;
 
   /**
    * The rows of job `jobId` no decision changes now, each with the run and batch that holds it: a
