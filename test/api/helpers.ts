@@ -137,3 +137,13 @@ export function appPerTest(o: Parameters<typeof testApp>[0] = {}): { t: TestApp 
   });
   return env;
 }
+
+/**
+ * A fresh testApp with a fake files job (fakeFilesJob) and a second reviewer, bob, beside the
+ * app's own tokens: the start of the tests of two reviewers deciding the same rows. Close `t` after.
+ */
+export async function jobWithSecondReviewer(): Promise<{ t: TestApp; bob: string; jobId: number }> {
+  const t = await testApp();
+  const bob = t.store.createToken('bob', 'reviewer').token;
+  return { t, bob, jobId: await fakeFilesJob(t) };
+}

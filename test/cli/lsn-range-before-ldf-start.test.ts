@@ -14,8 +14,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CONTACT_AU, NARROW_CONTACT_DDL, narrowContactImages } from '../support/synthetic-contact.js';
-import { writeSyntheticLdf, type SyntheticLogOptions } from '../support/synthetic-log.js';
+import { CONTACT_AU, NARROW_CONTACT_DDL, writeLdfWithReusedVlf } from '../support/synthetic-contact.js';
 import { captureCli } from '../support/cli.js';
 import { corpusPath, describeCorpus } from '../support/corpus.js';
 
@@ -30,10 +29,7 @@ beforeAll(() => {
   skipped = join(dir, 'skipped_log.ldf');
   ddl = join(dir, 'contact.sql');
   writeFileSync(ddl, NARROW_CONTACT_DDL);
-  const images = narrowContactImages();
-  const work = { targetBytes: Infinity, row: (_t: number, r: number) => images[r % 10]!, rollbackShare: 0, finishAtEnd: true, second: (n: number) => 7200 + n * 60 };
-  const skip: NonNullable<SyntheticLogOptions['vlfLayout']> = [{ seq: 45, parity: 0x80 }, { seq: 40 }, { seq: 37 }, { seq: 38 }, { seq: 41 }, { seq: 42 }, { seq: 43 }, { seq: 44 }, { seq: 0 }];
-  writeSyntheticLdf(skipped, work, { allocUnitId: CONTACT_AU, vlfSize: 64 * 1024, vlfLayout: skip });
+  writeLdfWithReusedVlf(skipped);
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 

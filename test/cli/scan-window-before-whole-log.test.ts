@@ -12,8 +12,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CONTACT_AU, NARROW_CONTACT_DDL, narrowContactImages } from '../support/synthetic-contact.js';
-import { writeSyntheticLdf, type SyntheticLogOptions } from '../support/synthetic-log.js';
+import { CONTACT_AU, NARROW_CONTACT_DDL, narrowContactWork, writeLdfWithReusedVlf } from '../support/synthetic-contact.js';
+import { writeSyntheticLdf } from '../support/synthetic-log.js';
 import { captureCli } from '../support/cli.js';
 
 const cli = captureCli();
@@ -27,12 +27,9 @@ beforeAll(() => {
   wrapped = join(dir, 'wrapped_log.ldf');
   ddl = join(dir, 'contact.sql');
   writeFileSync(ddl, NARROW_CONTACT_DDL);
-  const images = narrowContactImages();
-  const work = { targetBytes: Infinity, row: (_t: number, r: number) => images[r % 10]!, rollbackShare: 0, finishAtEnd: true, second: (n: number) => 7200 + n * 60 };
-  const skip: NonNullable<SyntheticLogOptions['vlfLayout']> = [{ seq: 45, parity: 0x80 }, { seq: 40 }, { seq: 37 }, { seq: 38 }, { seq: 41 }, { seq: 42 }, { seq: 43 }, { seq: 44 }, { seq: 0 }];
-  writeSyntheticLdf(skipped, work, { allocUnitId: CONTACT_AU, vlfSize: 64 * 1024, vlfLayout: skip });
+  writeLdfWithReusedVlf(skipped);
   // wrapped round the file, sequences 47-50 unbroken: whole from its first transaction
-  writeSyntheticLdf(wrapped, work, { allocUnitId: CONTACT_AU, vlfSize: 64 * 1024, vlfLayout: [{ seq: 49, parity: 0x80 }, { seq: 50, parity: 0x80 }, { seq: 47 }, { seq: 48 }] });
+  writeSyntheticLdf(wrapped, narrowContactWork(), { allocUnitId: CONTACT_AU, vlfSize: 64 * 1024, vlfLayout: [{ seq: 49, parity: 0x80 }, { seq: 50, parity: 0x80 }, { seq: 47 }, { seq: 48 }] });
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 

@@ -4,6 +4,7 @@
  * lost or given twice shows).
  */
 import { buildLayout, encodeRow } from './synthetic-encoder.js';
+import { writeSyntheticLdf, type SyntheticLogOptions } from './synthetic-log.js';
 
 export const CONTACT_AU = '72057594043367424';
 export const contactLayout = { ...buildLayout('Contact', [
@@ -23,3 +24,22 @@ const narrowContactLayout = { ...buildLayout('Contact', [
 ]), allocUnits: [{ allocUnitId: CONTACT_AU, type: 'IN_ROW_DATA' as const }] };
 /** SYNTHETIC: ten row images of NARROW_CONTACT_DDL's table, (i, 'n<i>') for i 0..9. */
 export const narrowContactImages = (): Uint8Array[] => Array.from({ length: 10 }, (_, i) => encodeRow(narrowContactLayout, { ContactId: i, Name: `n${i}` }));
+
+/**
+ * SYNTHETIC: the narrow Contact's work for writeSyntheticLdf: one delete transaction a minute from
+ * 02:00 (7,200 s), the ten narrowContactImages in turn, none rolled back, all finished at the end.
+ */
+export function narrowContactWork() {
+  const images = narrowContactImages();
+  return { targetBytes: Infinity, row: (_t: number, r: number) => images[r % 10]!, rollbackShare: 0, finishAtEnd: true, second: (n: number) => 7200 + n * 60 };
+}
+
+/**
+ * SYNTHETIC: writes at `path` a narrow-Contact .ldf (64 KB VLFs) whose VLF sequences are 37, 38 and
+ * 40–45: the VLF of 39 was reused, so 37 and 38 are older log cut off from the rest (the log is whole
+ * only from 40 on). The scan-window and LSN-range tests of such a log share it.
+ */
+export function writeLdfWithReusedVlf(path: string): void {
+  const layout: NonNullable<SyntheticLogOptions['vlfLayout']> = [{ seq: 45, parity: 0x80 }, { seq: 40 }, { seq: 37 }, { seq: 38 }, { seq: 41 }, { seq: 42 }, { seq: 43 }, { seq: 44 }, { seq: 0 }];
+  writeSyntheticLdf(path, narrowContactWork(), { allocUnitId: CONTACT_AU, vlfSize: 64 * 1024, vlfLayout: layout });
+}

@@ -9,7 +9,7 @@
  * never saw and would overturn. Rows: the fake source's (corpus row images, SYNTHETIC values).
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { bearer, fakeFilesJob, testApp, type TestApp } from '../helpers.js';
+import { bearer, type TestApp, jobWithSecondReviewer } from '../helpers.js';
 import { corpusRows } from '../../staging/fixtures.js';
 
 describe('a decision sent with asOf takes the rows shown, not just as many', () => {
@@ -17,9 +17,7 @@ describe('a decision sent with asOf takes the rows shown, not just as many', () 
   let bob: string;
   let jobId: number;
   beforeEach(async () => {
-    t = await testApp();
-    bob = t.store.createToken('bob', 'reviewer').token;
-    jobId = await fakeFilesJob(t);
+    ({ t, bob, jobId } = await jobWithSecondReviewer());
   });
   afterEach(async () => { await t.close(); });
   const post = (token: string, payload: object) => t.app.inject({ method: 'POST', url: `/api/jobs/${jobId}/decisions`, headers: bearer(token), payload: { reason: 'owner confirmed', ...payload } });

@@ -6,16 +6,14 @@
  * INPUT_VALIDATION naming body.seen and the ids; nothing is decided. Rows: the fake source's.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { bearer, fakeFilesJob, testApp, type TestApp } from '../helpers.js';
+import { bearer, type TestApp, jobWithSecondReviewer } from '../helpers.js';
 
 describe('seen names every id given, and only those', () => {
   let t: TestApp;
   let bob: string;
   let jobId: number;
   beforeEach(async () => {
-    t = await testApp();
-    bob = t.store.createToken('bob', 'reviewer').token;
-    jobId = await fakeFilesJob(t);
+    ({ t, bob, jobId } = await jobWithSecondReviewer());
   });
   afterEach(async () => { await t.close(); });
   const post = (token: string, payload: object) => t.app.inject({ method: 'POST', url: `/api/jobs/${jobId}/decisions`, headers: bearer(token), payload: { reason: 'owner confirmed', ...payload } });
