@@ -102,7 +102,7 @@ export interface CommittedScanStats {
   /**
    * The earliest End Time of the commits read (fn_dblog form), absent when none: a commit read before
    * the first begin (of a transaction whose begin is not in the log read) shows the log read reaches
-   * back to it (window-past-log.ts windowBeforeLogStartClause).
+   * back to it (window-before-log.ts windowBeforeLogStartClause).
    */
   firstCommitTime?: string;
   /**
@@ -111,7 +111,7 @@ export interface CommittedScanStats {
    * firstBeginTime/firstCommitTime on a log whose clock ran forward (every .ldf and log backup of the
    * corpus); on one whose clock was set back the earliest times are later in the log, and a window
    * starting between them and the log's first was taken as inside the log read
-   * (window-past-log.ts windowBeforeLogStartClause is given these).
+   * (window-before-log.ts windowBeforeLogStartClause is given these).
    */
   startBeginTime?: string;
   startCommitTime?: string;

@@ -51,7 +51,7 @@ export interface OpenedSource {
   logReadStart?: () => LogReadEnd | null;
   /** Files with an .ldf: where the log read is whole from when it also holds older log cut off from it (FileRecoverySource.logWholeFrom). */
   logWholeFrom?: () => LogWholeFrom | null;
-  /** Files with a data file or backup: the database's creation (boot page dbi_crdate, local ISO), once metadata was read (window-past-log.ts windowBeforeLogStartClause). */
+  /** Files with a data file or backup: the database's creation (boot page dbi_crdate, local ISO), once metadata was read (window-before-log.ts windowBeforeLogStartClause). */
   databaseCreated?: () => string | null;
   /** Export: what the filter asks for beyond what the export holds (window-past-log.ts exportScopeClauses), INCOMPLETE sentences. */
   scopeClauses?: (filter: { from?: string; to?: string; operations?: readonly string[] }, names?: { from: string; to: string }) => string[];

@@ -112,7 +112,7 @@ export interface RecoverySource {
    * Optional (the live source): after `candidates()`, the Begin Time (ISO local time to the
    * millisecond) of the online log's first transaction when its window probe found it after the
    * filter's `from` and no log backup was read beside the online log, else null: the window's start
-   * is in no log read (window-past-log.ts onlineLogStartClause).
+   * is in no log read (window-before-log.ts onlineLogStartClause).
    */
   logStartsAfterWindow?(): string | null;
   /**

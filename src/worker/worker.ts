@@ -23,7 +23,8 @@ import { parseStopTarget } from '../restore/target.js';
 import { replaySummary } from '../replay/summary.js';
 import { withMetadata } from '../recover/metadata-override.js';
 import { beginUnreadClause, clockBackwardsWarning, windowClockStep, explainNoRows, mistypedAllocUnitNotes, scanStatsNotes, unknownTablesClause } from '../recover/committed.js';
-import { onlineLogStartClause, windowBeforeLogStartClause, windowPastLogEndClause } from '../recover/window-past-log.js';
+import { windowPastLogEndClause } from '../recover/window-past-log.js';
+import { logReadStartFacts, onlineLogStartClause, windowBeforeLogStartClause } from '../recover/window-before-log.js';
 import type { LogReadEnd, LogWholeFrom } from '../recover/sources/files.js';
 
 export type RecoverFn = (source: RecoverySource, filter: ScanFilter, opts?: RecoverOptions) => AsyncIterable<RecoverEvent>;
@@ -482,7 +483,7 @@ export class JobWorker {
           // a window starting before the log read begins (as scan says it); an export's own window bounds it instead
           // (not from a live server's counts, of the transactions it returned: begun in the window)
           const beforeStart = !controller.signal.aborted && spec.kind !== 'export' && !stats.serverFiltered
-            ? windowBeforeLogStartClause(filter, stats.startBeginTime ?? stats.firstBeginTime, databaseCreated(), spec.kind === 'files' ? 'add the log backups of that time to the job (trn), or start the window later (from)' : 'add the log backups of that time (a log-backup job, logBackups), or start the window later (from)', logReadStart(), logWholeFrom(), stats.startCommitTime ?? stats.firstCommitTime, [stats.firstBeginTime, stats.firstCommitTime].filter((t): t is string => !!t).sort()[0])
+            ? windowBeforeLogStartClause(filter, logReadStartFacts(stats, { databaseCreated, logReadStart, logWholeFrom }), spec.kind === 'files' ? 'add the log backups of that time to the job (trn), or start the window later (from)' : 'add the log backups of that time (a log-backup job, logBackups), or start the window later (from)')
             : undefined;
           if (beforeStart) n.push(`INCOMPLETE: ${beforeStart}`);
           // a live job: where the online log begins is its probe's (its counts are the server's, of the window)

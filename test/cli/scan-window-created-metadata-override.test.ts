@@ -6,7 +6,7 @@
  * --ddl CreateDatabase_FinancialCrmDb.sql --from 2025-01-18 --to 2025-01-19T02:10` (created
  * 02:11:34.897) would be INCOMPLETE for a window before the database existed. Checked: it is not so
  * (withMetadata, metadata-override.ts, reads the files' own metadata to merge, and the creation with
- * it). This pins it. A --trn alone tells no creation (window-past-log.ts windowBeforeLogStartClause).
+ * it). This pins it. A --trn alone tells no creation (window-before-log.ts windowBeforeLogStartClause).
  *
  * REAL: AngularJs_CRUD (mdf + ldf), FinancialCrm (full backup + its DDL script).
  */

@@ -82,7 +82,7 @@ it('a live job with from before its one transaction (begun 14:07:09.123) is not 
  * found by the window probe, began 14:07:09.123; the log before it was truncated), and no log
  * backup is read: the window's first stretch is in no log read. It was a note ("the online log
  * begins with a transaction at …"), the job complete and `scan --server --strict` exit 0. Now
- * INCOMPLETE (RecoverySource.logStartsAfterWindow, window-past-log.ts onlineLogStartClause).
+ * INCOMPLETE (RecoverySource.logStartsAfterWindow, window-before-log.ts onlineLogStartClause).
  */
 it('a live job whose window starts before the online log begins (the probe) is INCOMPLETE; from after it is not', async () => {
   const store = new StagingStore(join(dir, 'staging-probe.db'));

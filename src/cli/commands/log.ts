@@ -26,7 +26,8 @@ import { chainVlfBoundaryGaps } from '../../backup/chain-boundary.js';
 import { choosePosition, openBackupPages } from '../../backup/open.js';
 import { BACKUP_HEADER_WARNING, MTF_TRAILER_DAMAGED, readMtfLayout } from '../../backup/mtf.js';
 import { logBackupChain, setName, type LogBackupSet } from '../../backup/log-chain.js';
-import { lsnRangeBeforeLdfClause, lsnRangeBeforeLogStartClause, lsnRangePastLogEndClause } from '../../recover/window-past-log.js';
+import { lsnRangePastLogEndClause } from '../../recover/window-past-log.js';
+import { lsnRangeBeforeLdfClause, lsnRangeBeforeLogStartClause } from '../../recover/window-before-log.js';
 import { CONTEXT_NAMES, OPERATION_NAMES } from '../../logreader/ldf/constants.js';
 import { readLdfLayout, readLdfRecords, emptyLogScanStats, LOG_PAST_END_DAMAGED, LOG_STARTS_MID_VLF, uncheckedBlocksNote, unknownOperationsWarnings, type LogScanOptions, type LogScanStats, type UnknownOperation } from '../../logreader/ldf/reader.js';
 import { mergeLogScanStats } from '../../logreader/parallel/parallel-reader.js';
@@ -1226,7 +1227,7 @@ function lsnRangePastBackups(inputs: LogInput[], trnSets: LogBackupSet[], opts: 
   return [before, after].filter(Boolean).join('; ') || undefined;
 }
 
-/** An .ldf listed alone with --from-lsn (or a lone --to-lsn) below its oldest VLF: window-past-log.ts lsnRangeBeforeLdfClause, as scan says it. Reads the VLF headers only. */
+/** An .ldf listed alone with --from-lsn (or a lone --to-lsn) below its oldest VLF: window-before-log.ts lsnRangeBeforeLdfClause, as scan says it. Reads the VLF headers only. */
 async function lsnRangeBeforeLdfListed(inputs: LogInput[], opts: Pick<LogOptions, 'fromLsn' | 'toLsn'>): Promise<string | undefined> {
   if (opts.fromLsn === undefined && opts.toLsn === undefined) return undefined;
   if (inputs.length !== 1 || inputs[0]!.kind !== 'ldf') return undefined;

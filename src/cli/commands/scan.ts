@@ -24,7 +24,8 @@ import type { RecoveredRow } from '../../recover/recovered-row.js';
 import { catalogDamage, catalogDamageLoss, catalogDamageSubject, isChainOverlap, isUndecodedRowOp, logLoss, logLossClause, lossPlaces, SCAN_OPERATIONS, scanOperationOf, unknownTableMessage } from '../../recover/source.js';
 import { type MetadataCatalog, type RecoverySource, type ScanFilter, type ScanOperation, type SkippedItem } from '../../recover/source.js';
 import { assertWindowInOrder, parseWindowTime } from '../../recover/time-window.js';
-import { lsnRangeBeforeLdfClause, lsnRangeBeforeLogStartClause, lsnRangePastLogEndClause, onlineLogStartClause, windowBeforeLogStartClause, windowPastLogEndClause } from '../../recover/window-past-log.js';
+import { lsnRangePastLogEndClause, windowPastLogEndClause } from '../../recover/window-past-log.js';
+import { logReadStartFacts, lsnRangeBeforeLdfClause, lsnRangeBeforeLogStartClause, onlineLogStartClause, windowBeforeLogStartClause } from '../../recover/window-before-log.js';
 import { readLdfLayout } from '../../logreader/ldf/reader.js';
 import type { Lsn } from '../../logreader/lsn.js';
 import { warnLocalTimes } from '../local-time-warnings.js';
@@ -374,7 +375,7 @@ export async function runScan(opts: ScanOptions): Promise<void> {
     // (not from a live server's counts: they are of the transactions it returned, begun in the
     // window, so the first of them is never before --from; the live source says where the online
     // log begins itself, a note)
-    const beforeWindow = interruptedBy || !stats || stats.serverFiltered || opts.export ? undefined : windowBeforeLogStartClause(filter, stats.startBeginTime ?? stats.firstBeginTime, opened.databaseCreated?.() ?? null, opts.server ? 'add the log backups of that time with --log-backup, or start the window later' : 'add the log backups of that time with --trn (rowback restore plan lists them from a backup folder), or start the window later', opened.logReadStart?.(), opened.logWholeFrom?.(), stats.startCommitTime ?? stats.firstCommitTime, [stats.firstBeginTime, stats.firstCommitTime].filter((t): t is string => !!t).sort()[0]);
+    const beforeWindow = interruptedBy || !stats || stats.serverFiltered || opts.export ? undefined : windowBeforeLogStartClause(filter, logReadStartFacts(stats, opened), opts.server ? 'add the log backups of that time with --log-backup, or start the window later' : 'add the log backups of that time with --trn (rowback restore plan lists them from a backup folder), or start the window later');
     // so does an LSN range starting before the first backup set read (no .ldf)
     // or below the .ldf's oldest VLF (where its log is whole), an .ldf read alone
     const lsnBefore = interruptedBy || opts.export || !selection ? undefined : (lsnRangeBeforeLogStartClause(selection, opened.logReadStart?.()) ?? (opts.ldf && !opts.trn?.length ? await lsnRangeBeforeLdf(selection, opts.ldf) : undefined));
@@ -695,7 +696,7 @@ function selectionForReport(o: ScanOptions): Record<string, string[] | string> {
   };
 }
 
-/** window-past-log.ts lsnRangeBeforeLdfClause over the .ldf's VLF sequences (its layout only); undefined when the layout cannot be read (the read reports that). */
+/** window-before-log.ts lsnRangeBeforeLdfClause over the .ldf's VLF sequences (its layout only); undefined when the layout cannot be read (the read reports that). */
 async function lsnRangeBeforeLdf(range: { fromLsn: Lsn | null; toLsn: Lsn | null }, ldf: string): Promise<string | undefined> {
   try {
     const layout = await readLdfLayout(ldf, { allowUnsupportedVersion: true });

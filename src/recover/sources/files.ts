@@ -129,7 +129,7 @@ export interface FileRecoverySource extends RecoverySource {
   /**
    * The data file's or backup's boot-page dbi_crdate (the database's creation, `YYYY-MM-DDTHH:MM:SS.fff`,
    * the SQL Server's local time) once metadata() has read it, else null (no data file or backup, a
-   * catalog given as --schema): window-past-log.ts windowBeforeLogStartClause judges a window from it.
+   * catalog given as --schema): window-before-log.ts windowBeforeLogStartClause judges a window from it.
    */
   readonly databaseCreated: string | null;
   /**
@@ -146,7 +146,7 @@ export interface FileRecoverySource extends RecoverySource {
    * the lowest FirstLSN, else the --bak backup whose own log is read first), as logReadEnd names a
    * set. Its BackupStartDate bounds when the log read begins (a full or differential backup's own
    * log starts at the checkpoint it takes when it starts, or at a transaction then open, whose begin
-   * it holds; a log backup's at the previous one's end): window-past-log.ts
+   * it holds; a log backup's at the previous one's end): window-before-log.ts
    * windowBeforeLogStartClause judges a window by it when the log read holds no transaction begin.
    * Null with an .ldf.
    */
@@ -158,7 +158,7 @@ export interface FileRecoverySource extends RecoverySource {
    * reused since: its log is in no file given, nor in a log backup given). `seq`: the lowest VLF
    * sequence of the unbroken run ending at the newest; `firstBeginTime`: the first Begin Time read
    * at or past it (fn_dblog form; null when none); `older`: the sequences below the break that were
-   * read. Null when the log read is unbroken (or no .ldf). window-past-log.ts
+   * read. Null when the log read is unbroken (or no .ldf). window-before-log.ts
    * windowBeforeLogStartClause judges a window from it instead of the earliest Begin Time read.
    */
   readonly logWholeFrom: LogWholeFrom | null;
