@@ -174,7 +174,7 @@ export interface FileRecoverySource extends RecoverySource {
 export interface LogWholeFrom {
   seq: number;
   firstBeginTime: string | null;
-  /** The earliest commit End Time read at or past `seq` (fn_dblog form; null when none). */
+  /** The End Time of the first commit read at or past `seq`, in log order (fn_dblog form; null when none). */
   firstCommitTime: string | null;
   older: number[];
 }
@@ -847,11 +847,19 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
       while (coveredSeqs.has(lo - 1)) lo--;
       const older = [...coveredSeqs].filter((q) => q < lo).sort((a, b) => a - b);
       if (!older.length) return null;
-      let first: number | null = null;
-      for (const q of beginBySeq.keys()) if (q >= lo && (first === null || q < first)) first = q;
-      let commit: string | null = null;
-      for (const [q, t] of commitBySeq ?? []) if (q >= lo && (commit === null || t < commit)) commit = t;
-      return { seq: lo, firstBeginTime: first === null ? null : beginBySeq.get(first)!, firstCommitTime: commit, older };
+      // the first begin and the first commit past the break in log order (each map keeps a
+      // sequence's first, read in LSN order), not the smallest times: on a log whose clock was set
+      // back later, the smallest commit (a transaction after the step) was taken as where the log
+      // read is whole, and a window starting between it and the first transaction past the break
+      // said nothing (test/cli/scan-window-whole-log-clock-back.test.ts)
+      const firstSeq = (m: Map<number, string> | null): number | null => {
+        let f: number | null = null;
+        for (const q of m?.keys() ?? []) if (q >= lo && (f === null || q < f)) f = q;
+        return f;
+      };
+      const first = firstSeq(beginBySeq);
+      const commit = firstSeq(commitBySeq);
+      return { seq: lo, firstBeginTime: first === null ? null : beginBySeq.get(first)!, firstCommitTime: commit === null ? null : commitBySeq!.get(commit)!, older };
     },
     async metadata(): Promise<MetadataCatalog> {
       if (catalog) return catalog;
