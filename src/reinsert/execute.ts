@@ -95,10 +95,14 @@ function recordOutcome(store: StagingStore, runId: number, jobId: number, batchN
   const st = store.db.prepare('UPDATE rows SET status = ? WHERE id = ? AND job_id = ?');
   const side = sideTablesOfRun(store, runId);
   store.db.transaction(() => {
+    // the audit says where a batch's rows went: the inserts into each side table (the rest went
+    // into their own tables); a reader of the trail took every insert for one into its own table
+    const intoSide = new Map<string, number>();
     for (const id of o.inserted) {
       const s = side(id);
       out.run(runId, id, batchNo, 'inserted', null, s);
       if (s === null) st.run('reinserted', id, jobId);
+      else intoSide.set(s, (intoSide.get(s) ?? 0) + 1);
     }
     for (const c of o.conflicts) {
       const s = side(c.rowId);
@@ -106,7 +110,7 @@ function recordOutcome(store: StagingStore, runId: number, jobId: number, batchN
       if (s === null) st.run('conflict', c.rowId, jobId);
     }
     store.db.prepare("UPDATE reinsert_batches SET state = 'committed', committed_at = ? WHERE run_id = ? AND batch_no = ?").run(new Date().toISOString(), runId, batchNo);
-    store.appendAudit('system', 'reinsert.batch', jobId, { runId, batchNo, inserted: o.inserted.length, conflicts: o.conflicts.length });
+    store.appendAudit('system', 'reinsert.batch', jobId, { runId, batchNo, inserted: o.inserted.length, conflicts: o.conflicts.length, ...(intoSide.size ? { insertedIntoSideTables: Object.fromEntries(intoSide) } : {}) });
   })();
 }
 
