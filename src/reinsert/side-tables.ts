@@ -69,7 +69,7 @@ export function sideTableWhere(e: Pick<SideTableRow, 'table' | 'place' | 'target
 
 /** One line: why row `rowId` of job `jobId` is not planned into `e.table` again (REINSERT_ALREADY_REINSERTED). */
 export function sideTableMessage(rowId: number, jobId: number, e: SideTableRow): string {
-  return `row ${rowId} was already put into ${sideTableWhere(e)} by re-insert run ${e.runId} of job ${jobId}: never twice into one table (the row stays approved: a run into its own table still puts it back)`;
+  return `row ${rowId} was already put into ${sideTableWhere(e)} by re-insert run ${e.runId} of job ${jobId}: never twice into one table (the row stays approved: a run into its own table still puts it back); staging records what rowback's runs put in, not what was deleted by hand since: after run ${e.runId}'s undo script was run, the row still counts as in that table here, so put it into a side table of another name`;
 }
 
 /**

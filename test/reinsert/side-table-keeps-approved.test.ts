@@ -70,7 +70,7 @@ describeCorpus('re-insert: a run into a side table leaves its rows approved', ()
       expect(dry.plan.batches, JSON.stringify(map)).toHaveLength(0);
       expect(dry.plan.problems.map((p) => p.code)).toEqual(Array(10).fill('REINSERT_ALREADY_REINSERTED'));
       const id = dry.plan.problems[0]!.rowId;
-      expect(dry.plan.problems[0]!.message).toBe(`row ${id} was already put into side table dbo.Trail_check in database CRM by re-insert run ${first.id} of job ${job}: never twice into one table (the row stays approved: a run into its own table still puts it back)`);
+      expect(dry.plan.problems[0]!.message).toBe(`row ${id} was already put into side table dbo.Trail_check in database CRM by re-insert run ${first.id} of job ${job}: never twice into one table (the row stays approved: a run into its own table still puts it back); staging records what rowback's runs put in, not what was deleted by hand since: after run ${first.id}'s undo script was run, the row still counts as in that table here, so put it into a side table of another name`);
     }
     const twice = svc.start(job, 'op', { dryRun: false, target: spec, tableMap });
     await expect(twice).rejects.toMatchObject({ code: 'REINSERT_NOTHING_TO_DO' });
