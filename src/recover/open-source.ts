@@ -49,6 +49,8 @@ export interface OpenedSource {
   logReadEnd?: () => LogReadEnd | null;
   /** Files without an .ldf: the backup set the log read begins with (FileRecoverySource.logReadStart). */
   logReadStart?: () => LogReadEnd | null;
+  /** Files with an .ldf and log backups: the first log backup set (FileRecoverySource.logBackupsStart). */
+  logBackupsStart?: () => LogReadEnd | null;
   /** Files with an .ldf: where the log read is whole from when it also holds older log cut off from it (FileRecoverySource.logWholeFrom). */
   logWholeFrom?: () => LogWholeFrom | null;
   /** Files with a data file or backup: the database's creation (boot page dbi_crdate, local ISO), once metadata was read (window-before-log.ts windowBeforeLogStartClause). */
@@ -91,7 +93,7 @@ export async function openSource(o: ScanSourceOptions, logger?: Logger): Promise
     const logCopyRecords = new Map<string, number>();
     const logCopyDamage = o.trn && o.trn.length > 1 ? await (await import('../backup/log-commits.js')).damagedLogCopies(o.trn, logCopyRecords) : undefined;
     const s = openFileSource({ mdf: o.mdf, bak: o.bak, position, ldf: o.ldf, trn: o.trn, threads, backupAdvice: o.backupAdvice, logCopyDamage, logCopyRecords, ...hold }, logger);
-    return { source: s, notes: () => s.notes, loudNotes: () => s.identityNotes, warnings: () => [...s.headerWarnings, ...unknownOperationsWarnings(s.logStats.unknownOps)], headerWarnings: () => s.headerWarnings, logReadEnd: () => s.logReadEnd, logReadStart: () => s.logReadStart, logWholeFrom: () => s.logWholeFrom, databaseCreated: () => s.databaseCreated };
+    return { source: s, notes: () => s.notes, loudNotes: () => s.identityNotes, warnings: () => [...s.headerWarnings, ...unknownOperationsWarnings(s.logStats.unknownOps)], headerWarnings: () => s.headerWarnings, logReadEnd: () => s.logReadEnd, logReadStart: () => s.logReadStart, logBackupsStart: () => s.logBackupsStart, logWholeFrom: () => s.logWholeFrom, databaseCreated: () => s.databaseCreated };
   }
   if (exp) {
     assertReadableFile('--export', o.export!);

@@ -80,6 +80,34 @@ export function lsnRangeBeforeLdfClause(range: { fromLsn: Lsn | null; toLsn: Lsn
 }
 
 /**
+ * The same for an .ldf read together with log backups (`scan --ldf L --trn A --trn B`, `log L A B`):
+ * an LSN range (`--from-lsn`, or a lone `--to-lsn`) starting below both the first log backup given
+ * (its FirstLSN's log block) and the .ldf's oldest VLF. The log before both is in earlier log
+ * backups, in no file given; scan said nothing (the .ldf's check ran with the .ldf alone, the
+ * backups' without an .ldf) and printed the rows from the first backup on as the whole range, exit
+ * 0 under --strict. A stretch missing between the backups and the .ldf is a chain gap, told apart.
+ * `ldf`: the file and its VLFs' sequence numbers (readLdfLayout; 0 = never used); `start`: the first
+ * log backup set (FileRecoverySource.logBackupsStart, with its firstLsn); `add`: the way on.
+ * Undefined when the range starts in the log given, or either is unknown.
+ */
+export function lsnRangeBeforeLdfAndBackupsClause(range: { fromLsn: Lsn | null; toLsn: Lsn | null }, ldf: { file: string; seqs: readonly number[] }, start: LogReadEnd | null | undefined, add = 'add the log backups taken before it with --trn'): string | undefined {
+  const bound = range.fromLsn ?? range.toLsn;
+  const used = ldf.seqs.filter((q) => q > 0);
+  if (!bound || !start?.firstLsn || used.length === 0) return undefined;
+  const oldest = Math.min(...used);
+  const first = { ...parseLsn(start.firstLsn), slot: 0 };
+  if (bound.vlf >= oldest || compareLsn(bound, first) >= 0) return undefined;
+  const ldfStart = { vlf: oldest, block: 0, slot: 0 };
+  const begins = compareLsn(first, ldfStart) <= 0 ? first : ldfStart;
+  const whole = range.toLsn !== null && compareLsn(range.toLsn, begins) < 0;
+  const asked = whole
+    ? `the whole LSN range (${range.fromLsn ? `from ${formatLsn(range.fromLsn)} ` : ''}to ${formatLsn(range.toLsn!)}) is before the log given`
+    : `the LSN range starts at ${formatLsn(bound)} (--from-lsn), before the log given`;
+  const set = `${start.file}${start.position > 1 ? ` (backup set ${start.position})` : ''}`;
+  return `${asked}: the first log backup given, ${set}, holds the log from LSN ${start.firstLsn} (its FirstLSN; from the start of that log block) on, and ${ldf.file} from its oldest VLF, sequence 0x${oldest.toString(16)} (LSN ${formatLsn(ldfStart)}) on; the log before both is in earlier log backups, in no file given: rows of that stretch are not in this result; ${add}`;
+}
+
+/**
  * What windowBeforeLogStartClause judges where the log read begins by (each field as its docstring
  * there says): the first Begin Time and commit End Time read in log order (fn_dblog or ISO form),
  * the earliest of the two read anywhere (`earliestTime`: a clock set back later in the log), the

@@ -27,7 +27,7 @@ import { choosePosition, openBackupPages } from '../../backup/open.js';
 import { BACKUP_HEADER_WARNING, MTF_TRAILER_DAMAGED, readMtfLayout } from '../../backup/mtf.js';
 import { logBackupChain, setName, type LogBackupSet } from '../../backup/log-chain.js';
 import { lsnRangePastLogEndClause } from '../../recover/window-past-log.js';
-import { lsnRangeBeforeLdfClause, lsnRangeBeforeLogStartClause } from '../../recover/window-before-log.js';
+import { lsnRangeBeforeLdfAndBackupsClause, lsnRangeBeforeLdfClause, lsnRangeBeforeLogStartClause } from '../../recover/window-before-log.js';
 import { CONTEXT_NAMES, OPERATION_NAMES } from '../../logreader/ldf/constants.js';
 import { readLdfLayout, readLdfRecords, emptyLogScanStats, LOG_PAST_END_DAMAGED, LOG_STARTS_MID_VLF, uncheckedBlocksNote, unknownOperationsWarnings, type LogScanOptions, type LogScanStats, type UnknownOperation } from '../../logreader/ldf/reader.js';
 import { mergeLogScanStats } from '../../logreader/parallel/parallel-reader.js';
@@ -1182,8 +1182,9 @@ async function logRecords(files: string[], opts: LogOptions, interrupt: Interrup
     exitIncomplete(opts.strict);
   }
   // an LSN range past the end of the log the backups listed hold (no .ldf): as scan says it
-  // or starting below the oldest VLF of an .ldf listed alone (where its log is whole)
-  const pastEnd = interrupted ? undefined : (lsnRangePastBackups(inputs, chain.sets, opts) ?? (await lsnRangeBeforeLdfListed(inputs, opts)));
+  // or starting below the oldest VLF of an .ldf listed alone (where its log is whole), or below both
+  // it and the first log backup listed with it
+  const pastEnd = interrupted ? undefined : (lsnRangePastBackups(inputs, chain.sets, opts) ?? (await lsnRangeBeforeLdfListed(inputs, chain.sets, opts)));
   if (pastEnd) {
     process.stderr.write(`rowback log: INCOMPLETE: ${pastEnd}\n`);
     exitIncomplete(opts.strict);
@@ -1227,14 +1228,25 @@ function lsnRangePastBackups(inputs: LogInput[], trnSets: LogBackupSet[], opts: 
   return [before, after].filter(Boolean).join('; ') || undefined;
 }
 
-/** An .ldf listed alone with --from-lsn (or a lone --to-lsn) below its oldest VLF: window-before-log.ts lsnRangeBeforeLdfClause, as scan says it. Reads the VLF headers only. */
-async function lsnRangeBeforeLdfListed(inputs: LogInput[], opts: Pick<LogOptions, 'fromLsn' | 'toLsn'>): Promise<string | undefined> {
+/**
+ * An .ldf listed alone with --from-lsn (or a lone --to-lsn) below its oldest VLF: window-before-log.ts
+ * lsnRangeBeforeLdfClause, as scan says it; listed with log backups only (`trnSets`), below both the
+ * first of them and its oldest VLF: lsnRangeBeforeLdfAndBackupsClause. Reads the VLF headers only.
+ */
+async function lsnRangeBeforeLdfListed(inputs: LogInput[], trnSets: LogBackupSet[], opts: Pick<LogOptions, 'fromLsn' | 'toLsn'>): Promise<string | undefined> {
   if (opts.fromLsn === undefined && opts.toLsn === undefined) return undefined;
-  if (inputs.length !== 1 || inputs[0]!.kind !== 'ldf') return undefined;
+  const ldfs = inputs.filter((i) => i.kind === 'ldf');
+  if (ldfs.length !== 1 || inputs.some((i) => i.kind === 'bak') || (inputs.length > 1 && !trnSets.length)) return undefined;
   const range = { fromLsn: opts.fromLsn !== undefined ? parseAnyLsn(opts.fromLsn, '--from-lsn') : null, toLsn: opts.toLsn !== undefined ? parseAnyLsn(opts.toLsn, '--to-lsn') : null };
   try {
-    const layout = await readLdfLayout(inputs[0]!.file, { allowUnsupportedVersion: true });
-    return lsnRangeBeforeLdfClause(range, inputs[0]!.file, layout.vlfs.map((v) => v.seq), 'list the log backups of before it as well');
+    const file = ldfs[0]!.file;
+    const seqs = (await readLdfLayout(file, { allowUnsupportedVersion: true })).vlfs.map((v) => v.seq);
+    if (inputs.length > 1) {
+      const start = trnSets.reduce<LogBackupSet | undefined>((m, x) => (!m || BigInt(x.header.firstLsn.decimal) < BigInt(m.header.firstLsn.decimal) ? x : m), undefined)!;
+      const h = start.header;
+      return lsnRangeBeforeLdfAndBackupsClause(range, { file, seqs }, { file: start.file, position: start.position, kind: h.backupType, finished: h.backupFinishDate, started: h.backupStartDate, lastLsn: h.lastLsn.lsn, firstLsn: h.firstLsn.lsn }, 'list the log backups taken before it as well');
+    }
+    return lsnRangeBeforeLdfClause(range, file, seqs, 'list the log backups of before it as well');
   } catch {
     return undefined;
   }

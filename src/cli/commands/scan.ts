@@ -21,11 +21,12 @@ import { withMetadata } from '../../recover/metadata-override.js';
 import { clockBackwardsWarning, selectionEndsBeforeClockWentBack, windowClockStep, explainNoRows, outsideWindowSelectionClause, mistypedAllocUnitNotes, scanStatsNotes, unknownTablesClause, beginUnreadClause } from '../../recover/committed.js';
 import { NotPrintedRows, recoverEncodedBatches, recoverRowBatches, type PooledEvent } from '../../recover/recover-rows.js';
 import type { RecoveredRow } from '../../recover/recovered-row.js';
+import type { LogReadEnd } from '../../recover/sources/files.js';
 import { catalogDamage, catalogDamageLoss, catalogDamageSubject, isChainOverlap, isUndecodedRowOp, logLoss, logLossClause, lossPlaces, SCAN_OPERATIONS, scanOperationOf, unknownTableMessage } from '../../recover/source.js';
 import { type MetadataCatalog, type RecoverySource, type ScanFilter, type ScanOperation, type SkippedItem } from '../../recover/source.js';
 import { assertWindowInOrder, parseWindowTime } from '../../recover/time-window.js';
 import { lsnRangePastLogEndClause, windowPastLogEndClause } from '../../recover/window-past-log.js';
-import { logReadStartFacts, lsnRangeBeforeLdfClause, lsnRangeBeforeLogStartClause, onlineLogStartClause, windowBeforeLogStartClause } from '../../recover/window-before-log.js';
+import { logReadStartFacts, lsnRangeBeforeLdfAndBackupsClause, lsnRangeBeforeLdfClause, lsnRangeBeforeLogStartClause, onlineLogStartClause, windowBeforeLogStartClause } from '../../recover/window-before-log.js';
 import { readLdfLayout } from '../../logreader/ldf/reader.js';
 import type { Lsn } from '../../logreader/lsn.js';
 import { warnLocalTimes } from '../local-time-warnings.js';
@@ -378,7 +379,7 @@ export async function runScan(opts: ScanOptions): Promise<void> {
     const beforeWindow = interruptedBy || !stats || stats.serverFiltered || opts.export ? undefined : windowBeforeLogStartClause(filter, logReadStartFacts(stats, opened), opts.server ? 'add the log backups of that time with --log-backup, or start the window later' : 'add the log backups of that time with --trn (rowback restore plan lists them from a backup folder), or start the window later');
     // so does an LSN range starting before the first backup set read (no .ldf)
     // or below the .ldf's oldest VLF (where its log is whole), an .ldf read alone
-    const lsnBefore = interruptedBy || opts.export || !selection ? undefined : (lsnRangeBeforeLogStartClause(selection, opened.logReadStart?.()) ?? (opts.ldf && !opts.trn?.length ? await lsnRangeBeforeLdf(selection, opts.ldf) : undefined));
+    const lsnBefore = interruptedBy || opts.export || !selection ? undefined : (lsnRangeBeforeLogStartClause(selection, opened.logReadStart?.()) ?? (opts.ldf ? await lsnRangeBeforeLdf(selection, opts.ldf, opts.trn?.length ? opened.logBackupsStart?.() ?? null : undefined) : undefined));
     // a live scan: its counts are the server's, filtered to the window; where the online log begins is its probe's
     const onlineBefore = interruptedBy || !opts.server ? undefined : onlineLogStartClause(filter, opened.source.logStartsAfterWindow?.(), 'add the log backups of that time with --log-backup, or start the window later');
     const beforeStart = [beforeWindow, onlineBefore, lsnBefore].filter(Boolean).join('; ') || undefined;
@@ -696,11 +697,17 @@ function selectionForReport(o: ScanOptions): Record<string, string[] | string> {
   };
 }
 
-/** window-before-log.ts lsnRangeBeforeLdfClause over the .ldf's VLF sequences (its layout only); undefined when the layout cannot be read (the read reports that). */
-async function lsnRangeBeforeLdf(range: { fromLsn: Lsn | null; toLsn: Lsn | null }, ldf: string): Promise<string | undefined> {
+/**
+ * window-before-log.ts lsnRangeBeforeLdfClause over the .ldf's VLF sequences (its layout only), or,
+ * with log backups given beside it (`backupsStart`: the first log backup set; null when unknown),
+ * lsnRangeBeforeLdfAndBackupsClause; undefined when the layout cannot be read (the read reports that).
+ */
+async function lsnRangeBeforeLdf(range: { fromLsn: Lsn | null; toLsn: Lsn | null }, ldf: string, backupsStart?: LogReadEnd | null): Promise<string | undefined> {
   try {
     const layout = await readLdfLayout(ldf, { allowUnsupportedVersion: true });
-    return lsnRangeBeforeLdfClause(range, ldf, layout.vlfs.map((v) => v.seq));
+    const seqs = layout.vlfs.map((v) => v.seq);
+    if (backupsStart !== undefined) return lsnRangeBeforeLdfAndBackupsClause(range, { file: ldf, seqs }, backupsStart);
+    return lsnRangeBeforeLdfClause(range, ldf, seqs);
   } catch {
     return undefined;
   }

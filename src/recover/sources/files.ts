@@ -152,6 +152,12 @@ export interface FileRecoverySource extends RecoverySource {
    */
   readonly logReadStart: LogReadEnd | null;
   /**
+   * With an .ldf and log backups (--trn) given together: the log backup set with the lowest FirstLSN
+   * (named as logReadStart names a set), where the log read begins unless the .ldf's oldest VLF is
+   * older (window-before-log.ts lsnRangeBeforeLdfAndBackupsClause). Null otherwise.
+   */
+  readonly logBackupsStart: LogReadEnd | null;
+  /**
    * With an .ldf, after a scan's read: where its log is whole from, when the log read also holds
    * older log cut off from it: VLFs not reused since whose sequences run below one no VLF holds (the
    * file grew while the next VLF was still active, and the log skipped it; the sequence between was
@@ -484,7 +490,11 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
   // and the set it begins with (FileRecoverySource.logReadStart)
   const firstOf = <T extends { header: BackupHeader }>(sets: T[]): T | undefined => sets.reduce<T | undefined>((m, x) => (!m || BigInt(x.header.firstLsn.decimal) < BigInt(m.header.firstLsn.decimal) ? x : m), undefined);
   const startSet = inputs.ldf ? undefined : trnSets.length ? firstOf(chain.sets) : firstOf(bakSets.filter((x) => logFiles.some((l) => l.kind === 'bak' && l.file === x.file && l.position === x.position)));
-  const logReadStart: LogReadEnd | null = startSet ? { file: startSet.file, position: startSet.position, kind: startSet.header.backupType, finished: startSet.header.backupFinishDate, started: startSet.header.backupStartDate, lastLsn: startSet.header.lastLsn.lsn, firstLsn: startSet.header.firstLsn.lsn } : null;
+  const setRef = (x: { file: string; position: number; header: BackupHeader }): LogReadEnd => ({ file: x.file, position: x.position, kind: x.header.backupType, finished: x.header.backupFinishDate, started: x.header.backupStartDate, lastLsn: x.header.lastLsn.lsn, firstLsn: x.header.firstLsn.lsn });
+  const logReadStart: LogReadEnd | null = startSet ? setRef(startSet) : null;
+  // with an .ldf beside log backups: the first log backup set (FileRecoverySource.logBackupsStart)
+  const backupsStartSet = inputs.ldf && trnSets.length ? firstOf(chain.sets) : undefined;
+  const logBackupsStart: LogReadEnd | null = backupsStartSet ? setRef(backupsStartSet) : null;
 
   // Every file must belong to one database (binding id), checked once before anything is decoded.
   const notes: string[] = [...givenTwice, ...unreadNotes, ...trailerNotes];
@@ -841,6 +851,7 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
     },
     logReadEnd,
     logReadStart,
+    logBackupsStart,
     get logWholeFrom(): LogWholeFrom | null {
       if (!coveredSeqs || !beginBySeq || coveredSeqs.size === 0) return null;
       let lo = Math.max(...coveredSeqs);
