@@ -691,7 +691,7 @@ async function decide(decision, by) {
   const reason = $('reason').value.trim();
   const msg = $('decision-msg');
   if (reason.length < 3) { msg.textContent = 'Give a reason (at least 3 characters).'; msg.classList.add('error'); return; }
-  msg.classList.remove('error');
+  msg.classList.remove('error', 'warned');
   const body = { decision, reason };
   if (by === 'ids') {
     if (!state.selected.size) { msg.textContent = 'Select rows first.'; msg.classList.add('error'); return; }
@@ -736,6 +736,12 @@ async function decide(decision, by) {
     // the confirmation appears once the grid shows the new statuses; a decision that changed
     // nothing says why (the server's note), not "0 row(s)" alone
     msg.textContent = r.rows === 0 && r.note ? `${r.note} (decision #${r.decisionId}).` : `${decision === 'approve' ? 'Approved' : 'Rejected'} ${r.rows} row(s) (decision #${r.decisionId}).`;
+    // "all matching" left out rows a re-insert run holds (heldBack): said with the run and the way
+    // on (the server's note), never "Approved 998 row(s)" alone of the 1000 the page line counted
+    if (r.heldBack) {
+      msg.textContent += ` ${r.note}.`;
+      msg.classList.add('warned');
+    }
   } catch (e) {
     msg.textContent = `${e.body?.code ?? 'ERROR'}: ${e.message}`;
     msg.classList.add('error');
@@ -747,7 +753,9 @@ async function decide(decision, by) {
       // the rows a run holds: a running run changes them meanwhile (the grid kept showing them
       // approved); the way on the server names (resume the run, POST …/resume) is an operator's
       await loadPage({ recount: true }).catch(() => {});
-      msg.textContent += ` The grid now shows the rows as they are (nothing selected): to decide the others, ${by === 'ids' ? 'select them again without those' : 'select them by id without those (a decision by filter takes every row it matches, those too)'}. The Re-insert tab shows the run${state.me?.role === 'operator' ? ' and, when it stopped, its Resume' : '; only an operator resumes a stopped run'}.`;
+      // by filter it is refused only when every row it would change is held (it leaves held rows
+      // out and decides the others): nothing to select instead
+      msg.textContent += ` The grid now shows the rows as they are (nothing selected)${by === 'ids' ? ': to decide the others, select them again without those' : ': "all matching" leaves out the rows a run holds and decides the others, and here every row it would change is held, so there is nothing to decide until the run lets them go'}. The Re-insert tab shows the run${state.me?.role === 'operator' ? ' and, when it stopped, its Resume' : '; only an operator resumes a stopped run'}.`;
     }
   }
 }

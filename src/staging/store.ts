@@ -763,8 +763,19 @@ export class StagingStore {
    * Returns the decision id, the number of rows changed (`rows`), and when that is 0 a `note`
    * saying why: nothing matched, or every matching row already had that status or was past review;
    * `unplaced` when the filter's time window left out rows it cannot place (`unplacedRows`).
+   *
+   * Rows a re-insert run holds (`rowsHeldByRuns`: a running run's batch not yet committed, a stopped
+   * run's batch that may have committed unrecorded) are never changed. A decision by ids that would
+   * change one is refused whole (StagingError STAGING_DECISION_RUN_ACTIVE, 409: the reviewer named
+   * that row). A decision by filter or all: true decides the rows no run holds and leaves the held
+   * ones out, said in `heldBack` (how many, the runs and batches holding them, the first 20 ids) and
+   * in the `note` (which run, what to do: wait for it to end, or have it resumed, then decide them),
+   * and recorded in the audit entry (`heldBack: { rows, runs }`); when every row it would change is
+   * held it decides nothing and is refused as a decision by ids is (STAGING_DECISION_RUN_ACTIVE).
+   * The staleness checks (asOf, seen, expectRows: STAGING_DECISION_STALE) count the held rows as
+   * matched: they were shown and are still there; the note says how many of those counted were decided.
    */
-  decide(jobId: number, d: { actor: string; decision: 'approve' | 'reject'; reason: string; ids?: number[]; filter?: RowFilter; all?: boolean; seen?: Record<string, RowStatus>; expectRows?: number; asOf?: string }): { decisionId: number; rows: number; note?: string; unplaced?: { rows: number; note: string } } {
+  decide(jobId: number, d: { actor: string; decision: 'approve' | 'reject'; reason: string; ids?: number[]; filter?: RowFilter; all?: boolean; seen?: Record<string, RowStatus>; expectRows?: number; asOf?: string }): { decisionId: number; rows: number; note?: string; unplaced?: { rows: number; note: string }; heldBack?: HeldBack } {
     this.requireJob(jobId);
     if (d.seen && !d.ids) throw new InputError('INPUT_VALIDATION', 'seen goes with ids (the statuses of the rows given); with a filter or all: true give asOf (the count=true answer\'s) or expectRows, the count the filter was seen to match', { field: 'seen' });
     if (d.expectRows !== undefined && d.ids) throw new InputError('INPUT_VALIDATION', 'expectRows goes with a filter or all: true; with ids give seen, the statuses the rows were seen with', { field: 'expectRows' });
@@ -811,14 +822,18 @@ export class StagingStore {
       let n = 0;
       /** Rows the selector chose, whatever their status (for the note when none changed). */
       let matched: number;
+      /** The rows this decision would change that a run holds (decision by filter or all: left out). */
+      let held = new Map<number, RowHold>();
+      // the rows it would change (decision_rows), those a run holds found among them in SQL
+      // (heldRows), before any row is changed
+      const decisionRows = { sql: 'SELECT row_id FROM decision_rows WHERE decision_id = ?', args: [decisionId] };
       if (d.ids) {
         matched = new Set(d.ids).size;
         const mark = this.db.prepare(`INSERT OR IGNORE INTO decision_rows (decision_id, row_id) SELECT ?, id FROM rows WHERE job_id = ? AND id = ? AND status IN ('pending','approved','rejected') AND status <> ?`);
-        const upd = this.db.prepare(`UPDATE rows SET status = ? WHERE job_id = ? AND id = ? AND status IN ('pending','approved','rejected') AND status <> ?`);
-        for (const id of d.ids) {
-          mark.run(decisionId, jobId, id, target);
-          n += upd.run(target, jobId, id, target).changes;
-        }
+        for (const id of d.ids) mark.run(decisionId, jobId, id, target);
+        // the reviewer named these rows: one a run holds refuses the decision whole
+        const hit = this.heldRows(jobId, decisionRows);
+        if (hit.size) this.refuseHeldRows(jobId, hit, false);
       } else {
         const f: RowFilter = d.all ? {} : { ...(d.filter ?? {}) };
         matched = this.countRows(jobId, f);
@@ -828,13 +843,24 @@ export class StagingStore {
         if (st.length > 0) {
           f.status = st;
           const { sql, args } = this.whereFor(jobId, f);
-          this.db.prepare(`INSERT INTO decision_rows (decision_id, row_id) SELECT ?, r.id FROM rows r WHERE ${sql}`).run(decisionId, ...args);
-          n = this.db.prepare(`UPDATE rows SET status = ? WHERE id IN (SELECT row_id FROM decision_rows WHERE decision_id = ?)`).run(target, decisionId).changes;
+          const would = this.db.prepare(`INSERT INTO decision_rows (decision_id, row_id) SELECT ?, r.id FROM rows r WHERE ${sql}`).run(decisionId, ...args).changes;
+          held = this.heldRows(jobId, decisionRows);
+          // Every row it would change held: nothing to decide. Refused (409), not answered 200 with
+          // rows: 0: that answer means "already as asked" (the note's "already approved"), and a
+          // decision recorded and audited as made while it changed nothing — the reviewer's intent
+          // never applied, no later step applying it — reads in the decision list as done. The
+          // refusal says which run holds them and what to do, and nothing is recorded.
+          if (held.size && held.size === would) this.refuseHeldRows(jobId, held, true);
+          if (held.size) {
+            this.db.prepare('DELETE FROM decision_rows WHERE decision_id = ? AND row_id IN (SELECT value FROM json_each(?))').run(decisionId, JSON.stringify([...held.keys()]));
+          }
         }
       }
-      this.refuseRowsInRunningRun(jobId, decisionId);
+      n = this.db.prepare(`UPDATE rows SET status = ? WHERE id IN (SELECT row_id FROM decision_rows WHERE decision_id = ?)`).run(target, decisionId).changes;
       const which = d.ids ? 'given' : d.all ? `of job ${jobId}` : 'the filter matches';
-      const note = n > 0 ? undefined : matched === 0
+      const heldBack = held.size ? heldBackOf(held) : undefined;
+      const note = heldBack ? heldBackNote(heldBack, { decided: n, matched, which, target })
+        : n > 0 ? undefined : matched === 0
         ? `nothing was decided: ${d.all ? `job ${jobId} has no rows` : `the filter matches no row of job ${jobId}`}`
         : `nothing was decided: ${matched === 1 ? 'the one row' : `each of the ${matched} rows`} ${which} is already ${target} or past review (reinserted, conflict)`;
       // rows of no begin time the filter's window cannot place were not decided: said, not silent
@@ -847,8 +873,11 @@ export class StagingStore {
       const checked = d.asOf !== undefined || d.seen || d.expectRows !== undefined
         ? { ...(d.asOf !== undefined ? { asOf: d.asOf } : {}), ...(d.seen ? { seen: Object.keys(d.seen).length } : {}), ...(d.expectRows !== undefined ? { expectRows: d.expectRows } : {}) }
         : null;
-      this.appendAudit(d.actor, `rows.${d.decision}`, jobId, { decisionId, reason: d.reason, rows: n, matched, selector, checked, ...(note ? { note } : {}), ...un });
-      return { decisionId, rows: n, ...(note ? { note } : {}), ...un };
+      // the rows left out are recorded with the decision (how many, which runs hold them): the entry
+      // said "rows: 998" of a filter that matched 1000 with nothing on the two
+      const back = heldBack ? { heldBack: { rows: heldBack.rows, runs: heldBack.runs.map((r) => r.runId) } } : {};
+      this.appendAudit(d.actor, `rows.${d.decision}`, jobId, { decisionId, reason: d.reason, rows: n, matched, selector, checked, ...(note ? { note } : {}), ...un, ...back });
+      return { decisionId, rows: n, ...(note ? { note } : {}), ...un, ...(heldBack ? { heldBack } : {}) };
     })();
   }
 
@@ -1066,59 +1095,77 @@ export class StagingStore {
    * The rows of job `jobId` no decision changes now, each with the run and batch that holds it: a
    * running real run's batches not yet committed, and a stopped run's batch that may have committed
    * unrecorded (stoppedRunsInDoubt); `state` is the stopped run's (failed, interrupted), absent for a
-   * running one. A decision on one is refused (refuseRowsInRunningRun); a row's detail says so
-   * (GET /api/jobs/:id/rows/:rowId `heldBy`): it said only "approved", the refusal came on deciding.
+   * running one. A decision by ids on one is refused, a decision by filter leaves it out (`decide`);
+   * a row's detail says so (GET /api/jobs/:id/rows/:rowId `heldBy`: rowHeldByRun). The same lookup
+   * (heldRows) as those two, over every row: one answer whichever asks.
    */
-  rowsHeldByRuns(jobId: number): Map<number, { runId: number; actor: string; batchNo: number; state?: string }> {
-    const held = this.db.prepare(`SELECT rr.id AS runId, rr.actor, b.batch_no AS batchNo, b.row_ids AS rowIds FROM reinsert_runs rr JOIN reinsert_batches b ON b.run_id = rr.id
-      WHERE rr.job_id = ? AND rr.dry_run = 0 AND rr.state = 'running' AND b.state <> 'committed'`).all(jobId) as { runId: number; actor: string; batchNo: number; rowIds: string }[];
+  rowsHeldByRuns(jobId: number): Map<number, RowHold> {
+    return this.heldRows(jobId);
+  }
+
+  /**
+   * What holds one row of job `jobId` (rowsHeldByRuns for a single row), or undefined. Found in SQL
+   * (heldRows: json_each over the batches' row ids), not by parsing every batch of a running run: a
+   * row's detail asked rowsHeldByRuns, which read a run of a million rows whole on each request.
+   */
+  rowHeldByRun(jobId: number, rowId: number): RowHold | undefined {
+    return this.heldRows(jobId, { sql: 'SELECT ?', args: [rowId] }).get(rowId);
+  }
+
+  /**
+   * The one answer to "which rows does a run hold" (rowsHeldByRuns, rowHeldByRun and `decide` all
+   * ask it): of the rows of job `jobId` that `among` selects (a SQL query of row ids and its
+   * arguments; absent: every row), those in a running real run's batch not yet committed, then those
+   * in a stopped run's batch that may have committed unrecorded (stoppedRunsInDoubt). A running
+   * run's hold wins over a stopped one's; of two batches, the first run's first batch. The running
+   * runs' batches are searched in SQL (json_each over reinsert_batches.row_ids, joined to `among`):
+   * `decide` asked rowsHeldByRuns, which JSON-parsed every uncommitted batch of a running run into
+   * a map on each decision (a run of millions of rows read whole for a decision of ten).
+   */
+  private heldRows(jobId: number, among?: { sql: string; args: unknown[] }): Map<number, RowHold> {
+    const byRow = new Map<number, RowHold>();
+    const running = this.db.prepare(`SELECT j.value AS id, rr.id AS runId, rr.actor, b.batch_no AS batchNo
+      FROM reinsert_runs rr JOIN reinsert_batches b ON b.run_id = rr.id, json_each(b.row_ids) j
+      WHERE rr.job_id = ? AND rr.dry_run = 0 AND rr.state = 'running' AND b.state <> 'committed'${among ? ` AND j.value IN (${among.sql})` : ''}
+      ORDER BY rr.id, b.batch_no`).all(jobId, ...(among?.args ?? [])) as { id: number; runId: number; actor: string; batchNo: number }[];
+    for (const r of running) if (!byRow.has(r.id)) byRow.set(r.id, { runId: r.runId, actor: r.actor, batchNo: r.batchNo });
     // A stopped run (failed, interrupted) may have committed in the target the batch it was sending
     // when it stopped (its first planned one) or one an error answered at COMMIT (mayHaveCommitted),
     // unrecorded: the next run of the job reads the target's ledger and marks those rows reinserted
     // (execute.ts), over a decision made meanwhile; the reviewer was told "Rejected 1 row(s)" of a
     // row already back in the table. Until a later run of the job into the same target has run a
     // batch (it read that ledger first: a batch still planned then did not commit), those batches
-    // hold their rows too.
-    const unsure = this.stoppedRunsInDoubt(jobId);
-    const byRow = new Map<number, { runId: number; actor: string; batchNo: number; state?: string }>();
-    for (const b of unsure) for (const id of JSON.parse(b.rowIds) as number[]) byRow.set(id, b);
-    for (const b of held) for (const id of JSON.parse(b.rowIds) as number[]) byRow.set(id, b);
+    // hold their rows too. They are few (one or two a stopped run), parsed here.
+    const pick = among ? this.db.prepare(`SELECT value AS id FROM json_each(?) WHERE value IN (${among.sql})`) : undefined;
+    for (const b of this.stoppedRunsInDoubt(jobId)) {
+      const ids = pick ? (pick.all(b.rowIds, ...among!.args) as { id: number }[]).map((r) => r.id) : JSON.parse(b.rowIds) as number[];
+      for (const id of ids) if (!byRow.has(id)) byRow.set(id, { runId: b.runId, actor: b.actor, batchNo: b.batchNo, state: b.state });
+    }
     return byRow;
   }
 
   /**
-   * What holds one row of job `jobId` (rowsHeldByRuns for a single row), or undefined: a running real
-   * run's batch not yet committed holding it (found in SQL, json_each over the batches' row ids, not
-   * by parsing every batch of the run: a row's detail asked rowsHeldByRuns, which read a run of a
-   * million rows whole on each request), else a stopped run's batch that may have committed.
+   * Refuses a decision that would change rows a run holds (`held`: heldRows of its decision_rows):
+   * the run may be putting them in now (a running run's batch: its outcome then marks the row
+   * reinserted over the decision; the reviewer was told "Rejected 1 row(s)" of a row the run put
+   * back), or a stopped run's batch may have put them in already. StagingError
+   * STAGING_DECISION_RUN_ACTIVE (409) naming the rows, the run and who started it, and the way on;
+   * nothing is decided (thrown inside `decide`'s transaction). `whole`: every row a decision by
+   * filter or all: true would change is held (it leaves held rows out and decides the others; here
+   * there are none), else a decision by ids.
    */
-  rowHeldByRun(jobId: number, rowId: number): { runId: number; actor: string; batchNo: number; state?: string } | undefined {
-    const running = this.db.prepare(`SELECT rr.id AS runId, rr.actor, b.batch_no AS batchNo FROM reinsert_runs rr JOIN reinsert_batches b ON b.run_id = rr.id
-      WHERE rr.job_id = ? AND rr.dry_run = 0 AND rr.state = 'running' AND b.state <> 'committed'
-        AND EXISTS (SELECT 1 FROM json_each(b.row_ids) WHERE value = ?) ORDER BY rr.id, b.batch_no LIMIT 1`).get(jobId, rowId) as { runId: number; actor: string; batchNo: number } | undefined;
-    if (running) return running;
-    return this.stoppedRunsInDoubt(jobId).find((b) => (JSON.parse(b.rowIds) as number[]).includes(rowId));
-  }
-
-  /**
-   * A decision (its changed rows: decision_rows of `decisionId`) that would change a row a real
-   * re-insert run of the job, running now, holds in a batch not yet committed: the run may be putting
-   * that row in at this moment, and its outcome then marks it reinserted over the decision (the
-   * reviewer was told "Rejected 1 row(s)" of a row the run put back). StagingError
-   * STAGING_DECISION_RUN_ACTIVE (409) naming the rows, the run and who started it; nothing is decided
-   * (runs inside `decide`'s transaction). Rows of the job the run does not hold are decided as before.
-   */
-  private refuseRowsInRunningRun(jobId: number, decisionId: number): void {
-    const byRow = this.rowsHeldByRuns(jobId);
-    if (!byRow.size) return;
-    const hit = (this.db.prepare('SELECT row_id AS id FROM decision_rows WHERE decision_id = ? ORDER BY row_id').all(decisionId) as { id: number }[]).filter((r) => byRow.has(r.id));
-    if (!hit.length) return;
-    const first = byRow.get(hit[0]!.id)!;
+  private refuseHeldRows(jobId: number, held: Map<number, RowHold>, whole: boolean): never {
+    const hit = [...held.keys()].sort((a, b) => a - b).map((id) => ({ id }));
+    const first = held.get(hit[0]!.id)!;
+    const lead = whole
+      ? (hit.length === 1 ? 'the one row this decision would change is' : `every one of the ${hit.length} rows this decision would change is`)
+      : `${hit.length} of the rows this decision would change ${hit.length === 1 ? 'is' : 'are'}`;
+    const leaveOut = whole ? ' (a decision by filter or all: true leaves such rows out and decides the others: here there are none)' : ', or leave them out of this decision';
     if (first.state !== undefined) {
-      const mine = hit.filter((r) => byRow.get(r.id)!.runId === first.runId);
-      throw new StagingError('STAGING_DECISION_RUN_ACTIVE', `${hit.length} of the rows this decision would change ${hit.length === 1 ? 'is' : 'are'} in a batch re-insert run ${first.runId} of job ${jobId} (started by ${first.actor}, ${first.state}) sent to the target and never recorded: ${mine.slice(0, 20).map((r) => `#${r.id} (batch ${byRow.get(r.id)!.batchNo})`).join(', ')}${mine.length > 20 ? ` … (${mine.length} in all)` : ''}${hit.length > mine.length ? ` and ${hit.length - mine.length} of another stopped run` : ''}; it may have committed before the run stopped, ${hit.length === 1 ? 'the row' : 'the rows'} then back in the table already, whatever this decision says; nothing was decided: resume run ${first.runId} (POST /api/reinsert-runs/${first.runId}/resume) to read the target's ledger (rows it put in become reinserted; a batch the ledger does not hold then runs, and its rows, still approved, go in too; its undo deletes either), then decide the rows still to decide, or leave them out of this decision`);
+      const mine = hit.filter((r) => held.get(r.id)!.runId === first.runId);
+      throw new StagingError('STAGING_DECISION_RUN_ACTIVE', `${lead} in a batch re-insert run ${first.runId} of job ${jobId} (started by ${first.actor}, ${first.state}) sent to the target and never recorded: ${mine.slice(0, 20).map((r) => `#${r.id} (batch ${held.get(r.id)!.batchNo})`).join(', ')}${mine.length > 20 ? ` … (${mine.length} in all)` : ''}${hit.length > mine.length ? ` and ${hit.length - mine.length} of another stopped run` : ''}; it may have committed before the run stopped, ${hit.length === 1 ? 'the row' : 'the rows'} then back in the table already, whatever this decision says; nothing was decided: resume run ${first.runId} (POST /api/reinsert-runs/${first.runId}/resume) to read the target's ledger (rows it put in become reinserted; a batch the ledger does not hold then runs, and its rows, still approved, go in too; its undo deletes either), then decide the rows still to decide${leaveOut}`);
     }
-    throw new StagingError('STAGING_DECISION_RUN_ACTIVE', `${hit.length} of the rows this decision would change ${hit.length === 1 ? 'is' : 'are'} in re-insert run ${first.runId} of job ${jobId}, running (started by ${first.actor}): ${hit.slice(0, 20).map((r) => `#${r.id} (batch ${byRow.get(r.id)!.batchNo})`).join(', ')}${hit.length > 20 ? ` … (${hit.length} in all)` : ''}; the run may be putting them in now, over the decision; nothing was decided: decide them when the run has ended (GET /api/reinsert-runs/${first.runId}), or leave them out of this decision`);
+    throw new StagingError('STAGING_DECISION_RUN_ACTIVE', `${lead} in re-insert run ${first.runId} of job ${jobId}, running (started by ${first.actor}): ${hit.slice(0, 20).map((r) => `#${r.id} (batch ${held.get(r.id)!.batchNo})`).join(', ')}${hit.length > 20 ? ` … (${hit.length} in all)` : ''}; the run may be putting them in now, over the decision; nothing was decided: decide them when the run has ended (GET /api/reinsert-runs/${first.runId})${leaveOut}`);
   }
 
   /**
@@ -1335,6 +1382,47 @@ export function filterNarrows(f: RowFilter): boolean {
 /** The opaque page cursor after row `id` (and its begin `time` in a time window), bound to a filter's `key`. */
 export function encodeCursor(id: number, time: string | undefined, key: string): string {
   return Buffer.from(time === undefined ? `r:${key}:${id}` : `t:${key}:${id}:${time}`).toString('base64url');
+}
+
+/** What holds a row from decisions (StagingStore.rowsHeldByRuns): the run, who started it, the batch; `state` a stopped run's (failed, interrupted), absent for a running one. */
+export interface RowHold { runId: number; actor: string; batchNo: number; state?: string }
+
+/**
+ * The rows a decision by filter or all: true left out because a run holds them (`decide`'s answer
+ * `heldBack`): how many, each run holding some (`state`: running, failed, interrupted; its batches
+ * holding them, ascending; how many rows), and the first 20 row ids, ascending.
+ */
+export interface HeldBack { rows: number; runs: { runId: number; actor: string; state: string; batches: number[]; rows: number }[]; ids: number[] }
+
+/** `decide`'s `heldBack` of the held rows `held` (heldRows). */
+function heldBackOf(held: Map<number, RowHold>): HeldBack {
+  const runs = new Map<number, { runId: number; actor: string; state: string; batches: Set<number>; rows: number }>();
+  for (const h of held.values()) {
+    const r = runs.get(h.runId) ?? { runId: h.runId, actor: h.actor, state: h.state ?? 'running', batches: new Set<number>(), rows: 0 };
+    r.batches.add(h.batchNo);
+    r.rows++;
+    runs.set(h.runId, r);
+  }
+  return {
+    rows: held.size,
+    runs: [...runs.values()].sort((a, b) => a.runId - b.runId).map((r) => ({ ...r, batches: [...r.batches].sort((a, b) => a - b) })),
+    ids: [...held.keys()].sort((a, b) => a - b).slice(0, 20),
+  };
+}
+
+/**
+ * The note of a decision by filter or all: true that left rows out (`heldBackOf`): how many of the
+ * rows matched were decided (a reviewer who counted 1000 and got 998 is told so), how many each run
+ * holds, and what to do: wait for a running run to end, have a stopped one resumed, then decide them.
+ */
+function heldBackNote(h: HeldBack, o: { decided: number; matched: number; which: string; target: RowStatus }): string {
+  const others = o.matched - o.decided - h.rows;
+  const batches = (b: number[]) => `batch${b.length === 1 ? '' : 'es'} ${b.slice(0, 10).join(', ')}${b.length > 10 ? ` … (${b.length} in all)` : ''}`;
+  const by = h.runs.map((r, i) => `${r.rows} row(s)${i === 0 ? ' held back' : ''} by re-insert run ${r.runId} (${r.state}, started by ${r.actor}; ${batches(r.batches)})`);
+  const way = h.runs.map((r) => r.state === 'running'
+    ? `run ${r.runId} may be putting them in now: decide them when it has ended (GET /api/reinsert-runs/${r.runId})`
+    : `run ${r.runId} stopped while sending them and may have committed them in the target unrecorded: have an operator resume run ${r.runId} (POST /api/reinsert-runs/${r.runId}/resume), which reads the target's ledger first (rows found there become reinserted; a batch not found there then runs, its rows, still approved, going in too), then decide the rows still to decide`);
+  return `${o.decided} of the ${o.matched} rows ${o.which} were decided${others > 0 ? ` (${others} already ${o.target} or past review)` : ''}; ${by.join(', ')} ${h.rows === 1 ? 'was' : 'were'} left out, not decided (${h.ids.map((id) => `#${id}`).join(', ')}${h.rows > h.ids.length ? ` … (${h.rows} in all)` : ''}): ${way.join('; ')}`;
 }
 
 /** What a decision's `asOf` token holds (`decisionSnapshot`): the filter key, last decision id and row id, the count shown (null: none read). */

@@ -8,6 +8,8 @@
  * the batch that may have committed and who settles it (the API's `remaining.mayBeIn`), and the
  * refusal on the page says the grid shows the rows as they are and only an operator resumes. Then
  * the operator resumes from the page, and the reviewer's decisions go through as the page says.
+ * "Reject all matching" rejects the rows no run holds and says which it held back, by which run
+ * (it was refused whole, the way on by id); again, with only held rows left, it is refused.
  * Rows: a corpus row image (test/staging/fixtures.ts); ids and values are test data. No chromium: a
  * FAILURE under CI=true, a loud skip elsewhere.
  */
@@ -82,12 +84,34 @@ describeBrowser('review page: rows of a stopped run\'s batch that may have commi
     expect((await desk.app.inject({ url: `/api/jobs/${jobId}/rows/1`, headers: auth(desk.reviewer) })).json().heldBy).toEqual({ runId, batchNo: 1, state: 'failed' });
     expect((await desk.app.inject({ url: `/api/jobs/${jobId}/rows/3`, headers: auth(desk.reviewer) })).json().heldBy).toBeNull();
     await page.locator('#detail-close').click();
-    // "Reject all matching" of status=approved takes row 1 too: refused, and the way on is by id
+    // "Reject all matching" of status=approved: rows 3-6 are rejected, rows 1 and 2 (batch 1) held
+    // back, and the page says so with the run and the way on (it was refused whole, the way on by id)
     await page.locator('#f-status').selectOption('approved');
     await page.locator('#apply-filters').click();
     await expect.poll(() => page.locator('#page-info').textContent(), { timeout: 15_000 }).toContain('6 matching rows');
     await page.locator('#reject-filter').click();
-    await expect.poll(() => page.locator('#decision-msg').textContent(), { timeout: 15_000 }).toContain('select them by id without those (a decision by filter takes every row it matches, those too)');
+    await expect.poll(() => page.locator('#decision-msg').textContent(), { timeout: 15_000 }).toContain(`2 row(s) held back by re-insert run ${runId} (failed`);
+    const said = (await page.locator('#decision-msg').textContent())!;
+    expect(said).toMatch(/^Rejected 4 row\(s\) \(decision #\d+\)\. 4 of the 6 rows the filter matches were decided; 2 row\(s\) held back by re-insert run \d+ \(failed, started by [^;]+; batch 1\) were left out, not decided \(#1, #2\): /);
+    expect(said).toContain(`have an operator resume run ${runId} (POST /api/reinsert-runs/${runId}/resume)`);
+    expect(await page.locator('#decision-msg').getAttribute('class')).toContain('warned');
+    expect([store.countRows(jobId, { status: 'approved' }), store.countRows(jobId, { status: 'rejected' })]).toEqual([2, 4]);
+    await expect.poll(() => page.locator('#page-info').textContent(), { timeout: 15_000 }).toContain('2 matching rows');
+    // again: only the held rows are left to change, so nothing is decided, and the page says why
+    await page.locator('#reject-filter').click();
+    await expect.poll(() => page.locator('#decision-msg').textContent(), { timeout: 15_000 }).toContain('STAGING_DECISION_RUN_ACTIVE: every one of the 2 rows this decision would change');
+    expect(await page.locator('#decision-msg').textContent()).toContain('here every row it would change is held, so there is nothing to decide until the run lets them go');
+    expect(store.countRows(jobId, { status: 'approved' })).toBe(2);
+    // rows 3-6 approved again (none held), to go on as the reviewer did before
+    await page.locator('#f-status').selectOption('rejected');
+    await page.locator('#apply-filters').click();
+    await expect.poll(() => page.locator('#page-info').textContent(), { timeout: 15_000 }).toContain('4 matching rows');
+    await page.locator('#approve-filter').click();
+    await expect.poll(() => page.locator('#decision-msg').textContent(), { timeout: 15_000 }).toMatch(/^Approved 4 row\(s\) \(decision #\d+\)\.$/);
+    expect(await page.locator('#decision-msg').getAttribute('class')).not.toContain('warned');
+    await page.locator('#f-status').selectOption('approved');
+    await page.locator('#apply-filters').click();
+    await expect.poll(() => page.locator('#page-info').textContent(), { timeout: 15_000 }).toContain('6 matching rows');
     expect(store.countRows(jobId, { status: 'approved' })).toBe(6);
     // a row of batch 2 (never sent) is decided as ever
     await page.locator('#grid-body tr[data-row="3"] input[type=checkbox]').check();

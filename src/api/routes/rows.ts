@@ -137,7 +137,7 @@ export default async function rowRoutes(fastify: FastifyInstance) {
     schema: {
       tags: ['rows'], params: JobIdParams, body: DecisionBody,
       summary: 'Approve or reject rows by id list, by filter, or all of them (all: true), with a reason',
-      description: 'A filter that narrows nothing is refused unless all is true (400 INPUT_DECISION_ALL_ROWS). The answer is { decisionId, rows } (rows changed); when no row changed it is still 200, with rows: 0 and a note saying why (nothing matched, or every match already had that status). What the reviewer saw goes with it: asOf (the rows page\'s token; with a filter or all, the count=true page\'s), seen (with ids: the statuses shown) or expectRows (a count alone, kept for scripts): when the rows are no longer those shown it is 409 STAGING_DECISION_STALE and nothing is decided. A row a running re-insert run holds, or a stopped run in the batch it may have committed unrecorded (until the run is resumed or a later run of the job has read the ledger), is 409 STAGING_DECISION_RUN_ACTIVE.',
+      description: 'A filter that narrows nothing is refused unless all is true (400 INPUT_DECISION_ALL_ROWS). The answer is { decisionId, rows } (rows changed); when no row changed it is still 200, with rows: 0 and a note saying why (nothing matched, or every match already had that status). What the reviewer saw goes with it: asOf (the rows page\'s token; with a filter or all, the count=true page\'s), seen (with ids: the statuses shown) or expectRows (a count alone, kept for scripts): when the rows are no longer those shown it is 409 STAGING_DECISION_STALE and nothing is decided. A row a running re-insert run holds, or a stopped run in the batch it may have committed unrecorded (until the run is resumed or a later run of the job has read the ledger), is never changed: a decision by ids on one is 409 STAGING_DECISION_RUN_ACTIVE, nothing decided; a decision by filter or all decides the other rows and leaves the held ones out, saying so: heldBack { rows, runs: [{ runId, actor, state, batches, rows }], ids (the first 20) } and a note (how many of the rows matched were decided, which run holds the others, what to do: wait for it to end or have it resumed, then decide them); the audit entry records heldBack too. When every row it would change is held it is 409 STAGING_DECISION_RUN_ACTIVE, nothing decided. Held rows count as matched for asOf and expectRows.',
     },
   }, async (req) => {
     const b = req.body;
@@ -150,7 +150,7 @@ export default async function rowRoutes(fastify: FastifyInstance) {
       // the store names the field as its own argument (`all`, `filter`); the answer names the body's
       throw e instanceof InputError && e.location.field ? new InputError(e.code, e.message, { ...e.location, field: `body.${e.location.field}` }) : e;
     }
-    req.log.info({ jobId: req.params.id, decision: b.decision, rows: r.rows }, 'decision recorded');
+    req.log.info({ jobId: req.params.id, decision: b.decision, rows: r.rows, ...(r.heldBack ? { heldBack: r.heldBack.rows } : {}) }, 'decision recorded');
     return r;
   });
 

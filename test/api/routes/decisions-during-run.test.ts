@@ -5,8 +5,9 @@
  * and the batch's outcome then marked the row reinserted over the rejection: the row was put back
  * against a decision the reviewer was told had been made. Such a decision is now refused, 409
  * STAGING_DECISION_RUN_ACTIVE naming the row, its batch and the run; nothing is decided or audited.
- * Rows the run does not hold are decided as before. Rows: the fake source's; the target is the
- * fake target (SQLite).
+ * Rows the run does not hold are decided as before; a decision by filter leaves the held rows out
+ * (decisions-held-back.test.ts), and which rows are held is one answer whichever asks (the row's
+ * detail, the whole map, the decision). Rows: the fake source's; the target is the fake target (SQLite).
  */
 import { expect, it } from 'vitest';
 import { describeCorpus } from '../../support/corpus.js';
@@ -19,7 +20,7 @@ describeCorpus('a decision on a row a running re-insert run holds', () => {
     const { t } = env;
     const jobId = await env.approvedTrailJob();
     const decide = (ids: number[]) => t.app.inject({ method: 'POST', url: `/api/jobs/${jobId}/decisions`, headers: bearer(t.tokens.reviewer), payload: { decision: 'reject', reason: 'not ours after all', ids } });
-    const answers: { held?: { statusCode: number; body: string }; free?: { statusCode: number; body: string }; detail?: unknown; agree?: boolean } = {};
+    const answers: { held?: { statusCode: number; body: string }; free?: { statusCode: number; body: string }; detail?: unknown; agree?: boolean; decideAgrees?: boolean; heldBack?: number; heldRows?: number } = {};
     let rowId = 0;
     const pending = t.store.listRows(jobId, { status: 'pending' }, { limit: 1 }).items[0]!.id;
     t.app.reinsert.hooks = {
@@ -37,6 +38,14 @@ describeCorpus('a decision on a row a running re-insert run holds', () => {
           const whole = all.get(r.id);
           return one === undefined ? whole === undefined : whole !== undefined && one.runId === whole.runId && one.batchNo === whole.batchNo;
         }) && all.size > 0;
+        // and the decide path (a decision by filter leaves out the rows it finds held, in SQL) agrees
+        // with both: of the rows it would change, it decided exactly those neither calls held
+        const before = t.store.listRows(jobId, { status: ['pending', 'approved'] }, { limit: 1000 }).items.map((r) => r.id);
+        const d = (await t.app.inject({ method: 'POST', url: `/api/jobs/${jobId}/decisions`, headers: bearer(t.tokens.reviewer), payload: { decision: 'reject', reason: 'not ours after all', filter: { status: ['pending', 'approved'] } } })).json() as { decisionId: number; heldBack?: { rows: number } };
+        const decided = new Set((t.store.db.prepare('SELECT row_id AS id FROM decision_rows WHERE decision_id = ?').all(d.decisionId) as { id: number }[]).map((r) => r.id));
+        answers.heldBack = d.heldBack?.rows;
+        answers.heldRows = all.size;
+        answers.decideAgrees = before.length > all.size && before.every((id) => decided.has(id) === (t.store.rowHeldByRun(jobId, id) === undefined) && decided.has(id) === !all.has(id));
       },
     };
     const target = { connectionString: 'Server=crm-sql;User Id=rb;Password=p4ss', database: 'CRM' };
@@ -54,6 +63,8 @@ describeCorpus('a decision on a row a running re-insert run holds', () => {
     expect(t.store.rowDecisions(rowId).map((d) => d.decision)).toEqual(['approve']);
     expect(answers.detail).toEqual({ runId: run.id, batchNo: 1, state: 'running' });
     expect(answers.agree).toBe(true);
+    expect(answers.decideAgrees).toBe(true);
+    expect(answers.heldBack).toBe(answers.heldRows);
     expect((await t.app.inject({ url: `/api/jobs/${jobId}/rows/${rowId}`, headers: bearer(t.tokens.reviewer) })).json().heldBy).toBeNull();
     expect(answers.free!.statusCode).toBe(200);
     expect(t.store.getRow(jobId, pending)!.status).toBe('rejected');
