@@ -1284,6 +1284,12 @@ function renderRunEnd(run) {
     if (doubt?.rows) {
       leftText.textContent += ` Batch(es) ${doubt.batches.join(', ')} (${doubt.rows.toLocaleString()} row(s)) may have committed in the target without the run recording it (it stopped while sending them): no decision changes those rows until the run is resumed, which reads the target's ledger first (rows found there become re-inserted; a batch not found there then runs, and its rows, still approved, go in too; its undo deletes either)${state.me?.role === 'operator' ? '' : '; only an operator resumes a run'}.`;
     }
+    // rows of such a batch the run's tableMap sends to a side table: not held (a side table leaves
+    // them as decided), but they may be in that table already; the page named none of them
+    const sideDoubt = left.mayBeInSideTable;
+    if (sideDoubt?.rows) {
+      leftText.textContent += ` Batch(es) ${sideDoubt.batches.join(', ')} may have put ${sideDoubt.rows.toLocaleString()} row(s) into side table(s) ${sideDoubt.tables.map((t) => `${t.table} (${t.rows.toLocaleString()})`).join(', ')} without the run recording it (it stopped while sending them): they stay as decided (a side table leaves a row approved); a resume reads the target's ledger first and records them.`;
+    }
   }
   const btn = $('run-resume');
   const canResume = ended && state.me?.role === 'operator' && Boolean(run.target?.name) && Boolean(left) && (left.rows > 0 || run.state === 'interrupted');

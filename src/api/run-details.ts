@@ -38,6 +38,14 @@ export interface RunRemaining {
    * them, while a reviewer's decision on one was refused as maybe back in the table already.
    */
   mayBeIn: { batches: number[]; rows: number };
+  /**
+   * The same batches' rows that the run's `tableMap` sends to a side table: they may be in that side
+   * table unrecorded (a resume, or a later run into the same server, database and ledger table, reads
+   * the ledger and records them), but no decision is held for them (a side table leaves a row's
+   * status as decided). Left out of `mayBeIn`, the page named none of them: an operator looking in
+   * the side table found rows the run's answer did not count. `tables`: each side table and its rows.
+   */
+  mayBeInSideTable: { batches: number[]; rows: number; tables: { table: string; rows: number }[] };
 }
 
 /**
@@ -54,7 +62,29 @@ export async function runRemaining(store: StagingStore, runId: number): Promise<
   const run = store.db.prepare('SELECT job_id AS jobId FROM reinsert_runs WHERE id = ?').get(runId) as { jobId: number } | undefined;
   const doubt = run ? store.stoppedRunsInDoubt(run.jobId).filter((b) => b.runId === runId) : [];
   const mayBeIn = { batches: doubt.map((b) => b.batchNo).sort((a, b) => a - b), rows: doubt.reduce((n, b) => n + (JSON.parse(b.rowIds) as number[]).length, 0) };
-  return { batches: batches.length, rows: ids.length, notApproved, elsewhere: await elsewhereRows(store, runId, ids), inSideTable: inSideTableRows(store, runId, ids), mayBeIn };
+  return { batches: batches.length, rows: ids.length, notApproved, elsewhere: await elsewhereRows(store, runId, ids), inSideTable: inSideTableRows(store, runId, ids), mayBeIn, mayBeInSideTable: mayBeInSideTable(store, runId, run?.jobId) };
+}
+
+/** RunRemaining.mayBeInSideTable of run `runId` of job `jobId` (undefined: a run not in the store). */
+function mayBeInSideTable(store: StagingStore, runId: number, jobId: number | undefined): RunRemaining['mayBeInSideTable'] {
+  const none = { batches: [], rows: 0, tables: [] };
+  if (jobId === undefined) return none;
+  const map = readRunTarget(store, runId)?.tableMap ?? null;
+  if (!map || !Object.keys(map).length) return none;
+  const tbl = store.db.prepare('SELECT tbl FROM rows WHERE id = ?');
+  const batches = new Set<number>();
+  const byTable = new Map<string, number>();
+  for (const b of store.stoppedRunsInDoubt(jobId, { allRows: true })) {
+    if (b.runId !== runId) continue;
+    for (const id of JSON.parse(b.rowIds) as number[]) {
+      const t = tbl.get(id) as { tbl: StoredText } | undefined;
+      const side = t ? sideTableOf(map, readText(t.tbl)) : null;
+      if (side === null) continue;
+      batches.add(b.batchNo);
+      byTable.set(side, (byTable.get(side) ?? 0) + 1);
+    }
+  }
+  return { batches: [...batches].sort((a, b) => a - b), rows: [...byTable.values()].reduce((n, k) => n + k, 0), tables: [...byTable].map(([table, rows]) => ({ table, rows })) };
 }
 
 /**

@@ -1047,9 +1047,10 @@ export class StagingStore {
    * held from decisions (refuseRowsInRunningRun), and a run's page says which they are
    * (api/run-details.ts): it said "not yet committed" of rows the decision refusal called maybe back
    * in the table already. Only rows going into their own table: see below (rowIds of each batch are
-   * those).
+   * those); with `o.allRows`, every row of those batches, side-table ones too (a run's page names the
+   * batches that may be in a side table: api/run-details.ts mayBeInSideTable).
    */
-  stoppedRunsInDoubt(jobId: number): { runId: number; actor: string; state: string; batchNo: number; rowIds: string }[] {
+  stoppedRunsInDoubt(jobId: number, o: { allRows?: boolean } = {}): { runId: number; actor: string; state: string; batchNo: number; rowIds: string }[] {
     const batches = this.db.prepare(`SELECT rr.id AS runId, rr.actor, rr.state, b.batch_no AS batchNo, b.row_ids AS rowIds FROM reinsert_runs rr JOIN reinsert_batches b ON b.run_id = rr.id
       WHERE rr.job_id = ? AND rr.dry_run = 0 AND rr.state IN ('failed', 'interrupted')
         AND (b.batch_no = (SELECT min(batch_no) FROM reinsert_batches WHERE run_id = rr.id AND state = 'planned')
@@ -1068,7 +1069,7 @@ export class StagingStore {
     // How a run's tableMap resolves is the re-insert layer's (runSideTables); without it every row
     // counts as going into its own table: held, the safe side.
     const sideTables = this.runSideTables;
-    if (!sideTables) return batches;
+    if (!sideTables || o.allRows) return batches;
     const tbl = this.db.prepare('SELECT tbl FROM rows WHERE id = ?');
     return batches.flatMap((b) => {
       const sideOf = sideTables(b.runId);

@@ -40,7 +40,7 @@ describeCorpus('a recovery day: side table, resume, a rejection between, the rea
     await t.app.reinsert.wait(side);
     t.app.reinsert.hooks = undefined;
     const stopped = await get(`/api/reinsert-runs/${side}`);
-    expect([stopped.state, stopped.summary.inserted, stopped.remaining]).toEqual(['failed', 10, { batches: 1, rows: 10, notApproved: 0, elsewhere: 0, inSideTable: 0, mayBeIn: { batches: [], rows: 0 } }]);
+    expect([stopped.state, stopped.summary.inserted, stopped.remaining]).toEqual(['failed', 10, { batches: 1, rows: 10, notApproved: 0, elsewhere: 0, inSideTable: 0, mayBeIn: { batches: [], rows: 0 }, mayBeInSideTable: { batches: [], rows: 0, tables: [] } }]);
     expect((await op(`/api/reinsert-runs/${side}/resume`, { target })).statusCode).toBe(202);
     await t.app.reinsert.wait(side);
     const resumed = await get(`/api/reinsert-runs/${side}`);

@@ -29,7 +29,7 @@ describeCorpus('a failed run: its failed batches and what is left', () => {
     expect(failed[0].error).toBe(failed[0].rows); // the count of error outcomes, as before
     expect(failed[0].failure).toEqual({ code: 'REINSERT_BATCH_FAILED', message: expect.stringContaining('connection reset by peer') });
     expect(op.batches.filter((b: { state: string }) => b.state === 'committed').every((b: { failure: unknown; error: number }) => b.failure === null && b.error === 0)).toBe(true);
-    expect(op.remaining).toEqual({ batches: 1, rows: failed[0].rows, notApproved: 0, elsewhere: 0, inSideTable: 0, mayBeIn: { batches: [], rows: 0 } });
+    expect(op.remaining).toEqual({ batches: 1, rows: failed[0].rows, notApproved: 0, elsewhere: 0, inSideTable: 0, mayBeIn: { batches: [], rows: 0 }, mayBeInSideTable: { batches: [], rows: 0, tables: [] } });
     // the rows it planned: its summary lost them when it ended (the page's runs table showed none)
     const planned = op.batches.reduce((s: number, b: { rows: number }) => s + b.rows, 0);
     expect(planned).toBeGreaterThan(4);
@@ -46,7 +46,7 @@ describeCorpus('a failed run: its failed batches and what is left', () => {
     const left = op.rows.filter((o: { batchNo: number }) => o.batchNo === 2).map((o: { rowId: number }) => o.rowId);
     const d = await t.app.inject({ method: 'POST', url: `/api/jobs/${jobId}/decisions`, headers: bearer(t.tokens.reviewer), payload: { decision: 'reject', reason: 'wrong row', ids: [left[0]] } });
     expect(d.statusCode).toBe(200);
-    expect((await get('operator')).json().remaining).toEqual({ batches: 1, rows: left.length, notApproved: 1, elsewhere: 0, inSideTable: 0, mayBeIn: { batches: [], rows: 0 } });
+    expect((await get('operator')).json().remaining).toEqual({ batches: 1, rows: left.length, notApproved: 1, elsewhere: 0, inSideTable: 0, mayBeIn: { batches: [], rows: 0 }, mayBeInSideTable: { batches: [], rows: 0, tables: [] } });
     // resumed (the rejected row's batch fails again): logged without its connection, nothing left once it ends
     const before = t.logs.length;
     const resumed = await t.app.inject({ method: 'POST', url: `/api/reinsert-runs/${run.id}/resume`, headers: bearer(t.tokens.operator), payload: { target } });
@@ -56,7 +56,7 @@ describeCorpus('a failed run: its failed batches and what is left', () => {
     expect(logged).toContain('re-insert resumed');
     expect(logged).not.toContain('p4ss');
     const after = (await get('operator')).json();
-    expect([after.state, after.remaining]).toEqual(['failed', { batches: 1, rows: left.length, notApproved: 1, elsewhere: 0, inSideTable: 0, mayBeIn: { batches: [], rows: 0 } }]);
+    expect([after.state, after.remaining]).toEqual(['failed', { batches: 1, rows: left.length, notApproved: 1, elsewhere: 0, inSideTable: 0, mayBeIn: { batches: [], rows: 0 }, mayBeInSideTable: { batches: [], rows: 0, tables: [] } }]);
     expect(after.batches.find((b: { batchNo: number }) => b.batchNo === 2).failure.code).toBe('REINSERT_ROW_NOT_APPROVED');
     // a dry run has nothing left to resume
     const dry = (await t.app.inject({ method: 'POST', url: `/api/jobs/${jobId}/reinsert`, headers: bearer(t.tokens.operator), payload: { dryRun: true } })).json();

@@ -97,7 +97,7 @@ describeCorpus('re-insert: a run into a side table leaves its rows approved', ()
     await svc.wait(b.id);
     expect(svc.getRun(b.id)!.outcomes.inserted).toBe(4);
     // the run's page says so before a Resume is offered
-    expect(await runRemaining(env.store, a.id)).toEqual({ batches: 1, rows: 4, notApproved: 0, elsewhere: 0, inSideTable: 4, mayBeIn: { batches: [], rows: 0 } });
+    expect(await runRemaining(env.store, a.id)).toEqual({ batches: 1, rows: 4, notApproved: 0, elsewhere: 0, inSideTable: 4, mayBeIn: { batches: [], rows: 0 }, mayBeInSideTable: { batches: [], rows: 0, tables: [] } });
     await svc.resume(a.id, 'op', spec);
     await svc.wait(a.id);
     const batch = svc.outcomes(a.id).filter((o) => o.outcome === 'error');

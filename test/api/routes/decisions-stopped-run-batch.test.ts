@@ -97,6 +97,9 @@ describeCorpus('a decision on a row of a stopped run\'s batch that may have comm
     const [x] = JSON.parse((env.store.db.prepare('SELECT row_ids FROM reinsert_batches WHERE run_id = ? AND batch_no = 1').get(a.id) as { row_ids: string }).row_ids) as number[];
     expect(env.store.decide(job, { actor: 'rev2', decision: 'reject', reason: 'not this one', ids: [x!] }).rows).toBe(1);
     expect((await runRemaining(env.store, a.id)).mayBeIn).toEqual({ batches: [], rows: 0 });
+    // not held, but the run's page still says batch 1 may be in the side table (it named none of it)
+    const batch1 = JSON.parse((env.store.db.prepare('SELECT row_ids FROM reinsert_batches WHERE run_id = ? AND batch_no = 1').get(a.id) as { row_ids: string }).row_ids) as number[];
+    expect((await runRemaining(env.store, a.id)).mayBeInSideTable).toEqual({ batches: [1], rows: batch1.length, tables: [{ table: 'dbo.Trail_check', rows: batch1.length }] });
     // when A is resumed after all, its batch 1 is read from the ledger (into the side table): the rejection stands
     const resumed = await svc.resume(a.id, 'op', { connectionString: 'Server=fake', database: 'CRM_restore' });
     await svc.wait(resumed.id);

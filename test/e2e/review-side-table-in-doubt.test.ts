@@ -1,0 +1,68 @@
+/**
+ * The run panel of a stopped run into a side table (its `tableMap`) whose first batch committed in
+ * the target before the service stopped, unrecorded: the batch's rows are not held from decisions (a
+ * side table leaves a row as decided), and `remaining.mayBeIn` left them out, so the panel said only
+ * "N row(s) not yet committed" of rows an operator could find in the side table. Now the API's
+ * `remaining.mayBeInSideTable` and the panel name the batch and the side table.
+ * Rows: a corpus row image (test/staging/fixtures.ts); ids and values are test data. No chromium: a
+ * FAILURE under CI=true, a loud skip elsewhere.
+ */
+import { expect, it } from 'vitest';
+import { reviewDesk } from '../support/review-desk.js';
+import { browserDescribe, signIn } from '../support/browser.js';
+import { corpusAvailable } from '../support/corpus.js';
+import type { ConfiguredTargetSpec } from '../../src/api/targets.js';
+import { corpusRows, LAYOUTS } from '../staging/fixtures.js';
+import { FakeTarget } from '../reinsert/fake-target.js';
+import { fromLayout } from '../../src/reinsert/target-table.js';
+
+const describeBrowser = browserDescribe(corpusAvailable);
+
+describeBrowser('review page: a stopped side-table run\'s batch that may be in the side table', () => {
+  let jobId: number;
+  let runId: number;
+  const targets: Record<string, ConfiguredTargetSpec> = { side: { connectionString: 'Server=side-sql;User Id=rb;Password=s3cret-side;Database=CRM_restore' } };
+  const auth = (t: string) => ({ authorization: `Bearer ${t}` });
+  const desk = reviewDesk('rowback-e2e-side-doubt-', {
+    target: true,
+    stage: ({ store }) => {
+      const job = store.createJob({ kind: 'files', spec: { ldf: '/evidence/crm.ldf' }, description: 'deletes', createdBy: 'olga' });
+      jobId = job.id;
+      store.setJobState(jobId, 'running');
+      store.saveJobTables(jobId, [LAYOUTS['dbo.T']!]);
+      const base0 = corpusRows(1)[0]!;
+      store.stageBatch(jobId, [1, 2, 3, 4].map((i) => ({ ...base0, lsn: `0000002a:00000100:000${i}`, operation: 'delete' as const, values: { Id: i, Name: `row ${i}` } })));
+      store.setJobState(jobId, 'succeeded');
+    },
+    // the desk's target file, its catalog holding the side table dbo.T_check too
+    app: ({ target }) => {
+      const withSide = new FakeTarget(target.path, new Map([['dbo.T', fromLayout(LAYOUTS['dbo.T']!)], ['dbo.T_check', fromLayout({ ...LAYOUTS['dbo.T']!, name: 'T_check' })]]));
+      return { targets, connectTarget: () => withSide };
+    },
+    before: async ({ app, reviewer, operator }) => {
+      const d = await app.inject({ method: 'POST', url: `/api/jobs/${jobId}/decisions`, headers: auth(reviewer), payload: { decision: 'approve', reason: 'deleted by the cleanup', all: true } });
+      expect(d.json().rows).toBe(4);
+      let crash = true;
+      app.reinsert.hooks = { afterTargetCommit: () => { if (crash) { crash = false; throw new Error('the service stopped'); } } };
+      const run = await app.inject({ method: 'POST', url: `/api/jobs/${jobId}/reinsert`, headers: auth(operator), payload: { dryRun: false, targetName: 'side', batchSize: 2, tableMap: { 'dbo.T': 'dbo.T_check' }, acceptOtherDatabase: true } });
+      expect(run.statusCode, run.body).toBe(202);
+      runId = run.json().id;
+      await app.reinsert.wait(runId);
+      app.reinsert.hooks = undefined;
+      expect(app.reinsert.getRun(runId)!.state).toBe('failed');
+    },
+  });
+
+  it('the API and the run panel name the batch that may be in the side table; its rows are not held', async () => {
+    const { page, base, reviewer, app, target } = desk;
+    expect(target.counts().rows).toBe(2);
+    const api = (await app.inject({ url: `/api/reinsert-runs/${runId}`, headers: auth(reviewer) })).json();
+    expect(api.remaining).toMatchObject({ batches: 2, rows: 4, mayBeIn: { batches: [], rows: 0 }, mayBeInSideTable: { batches: [1], rows: 2, tables: [{ table: 'dbo.T_check', rows: 2 }] } });
+    await signIn(page, base, reviewer);
+    await page.locator('#job-list li').first().click();
+    await expect.poll(() => page.locator('#page-info').textContent(), { timeout: 15_000 }).toContain('4 matching rows');
+    await page.locator('.tab[data-tab=reinsert]').click();
+    await expect.poll(() => page.locator('#run-left').textContent(), { timeout: 15_000 }).toContain('side table(s)');
+    expect(await page.locator('#run-left').textContent()).toBe("4 row(s) in 2 batch(es) not yet committed. Batch(es) 1 may have put 2 row(s) into side table(s) dbo.T_check (2) without the run recording it (it stopped while sending them): they stay as decided (a side table leaves a row approved); a resume reads the target's ledger first and records them.");
+  }, 60_000);
+});
