@@ -14,11 +14,11 @@
  * FAILURE under CI=true, a loud skip elsewhere.
  */
 import { expect, it } from 'vitest';
-import { reviewDesk } from '../support/review-desk.js';
+import { numberedDeletes, reviewDesk, runStoppedAfterFirstCommit, stagedJob } from '../support/review-desk.js';
 import { browserDescribe, signIn } from '../support/browser.js';
 import { corpusAvailable } from '../support/corpus.js';
 import type { ConfiguredTargetSpec } from '../../src/api/targets.js';
-import { corpusRows, LAYOUTS } from '../staging/fixtures.js';
+import { LAYOUTS } from '../staging/fixtures.js';
 
 const describeBrowser = browserDescribe(corpusAvailable);
 
@@ -30,26 +30,12 @@ describeBrowser('review page: rows of a stopped run\'s batch that may have commi
   const desk = reviewDesk('rowback-e2e-held-', {
     target: true,
     stage: ({ store }) => {
-      const job = store.createJob({ kind: 'files', spec: { ldf: '/evidence/crm.ldf' }, description: 'deletes', createdBy: 'olga' });
-      jobId = job.id;
-      store.setJobState(jobId, 'running');
-      store.saveJobTables(jobId, [LAYOUTS['dbo.T']!]);
-      const base0 = corpusRows(1)[0]!;
-      store.stageBatch(jobId, [1, 2, 3, 4, 5, 6].map((i) => ({ ...base0, lsn: `0000002a:00000100:000${i}`, operation: 'delete' as const, values: { Id: i, Name: `row ${i}` } })));
-      store.setJobState(jobId, 'succeeded');
+      jobId = stagedJob(store, numberedDeletes(6), { layouts: [LAYOUTS['dbo.T']!], description: 'deletes' });
     },
     app: ({ target }) => ({ targets, connectTarget: () => target }),
+    // batch 1 commits in the target, then the service stops before staging records it
     before: async ({ app, reviewer, operator }) => {
-      const d = await app.inject({ method: 'POST', url: `/api/jobs/${jobId}/decisions`, headers: auth(reviewer), payload: { decision: 'approve', reason: 'deleted by the cleanup', all: true } });
-      expect(d.json().rows).toBe(6);
-      // batch 1 commits in the target, then the service stops before staging records it
-      let crash = true;
-      app.reinsert.hooks = { afterTargetCommit: () => { if (crash) { crash = false; throw new Error('the service stopped'); } } };
-      const run = await app.inject({ method: 'POST', url: `/api/jobs/${jobId}/reinsert`, headers: auth(operator), payload: { dryRun: false, targetName: 'side', batchSize: 2 } });
-      runId = run.json().id;
-      await app.reinsert.wait(runId);
-      app.reinsert.hooks = undefined;
-      expect(app.reinsert.getRun(runId)!.state).toBe('failed');
+      runId = await runStoppedAfterFirstCommit(app, { reviewer, operator }, jobId, 6, { targetName: 'side', batchSize: 2 });
     },
   });
 
@@ -87,6 +73,10 @@ describeBrowser('review page: rows of a stopped run\'s batch that may have commi
     // "Reject all matching" of status=approved: rows 3-6 are rejected, rows 1 and 2 (batch 1) held
     // back, and the page says so with the run and the way on (it was refused whole, the way on by id)
     await page.locator('#f-status').selectOption('approved');
+    // the filtered page line reads as the unfiltered one (every row is approved): cleared first, so
+    // the poll waits for the filter's own page, not the one an earlier step left (a race under load:
+    // "Reject all matching" then went out with the unfiltered page's count)
+    await page.evaluate("document.getElementById('page-info').textContent = ''");
     await page.locator('#apply-filters').click();
     await expect.poll(() => page.locator('#page-info').textContent(), { timeout: 15_000 }).toContain('6 matching rows');
     await page.locator('#reject-filter').click();

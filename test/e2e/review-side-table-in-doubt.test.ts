@@ -8,11 +8,11 @@
  * FAILURE under CI=true, a loud skip elsewhere.
  */
 import { expect, it } from 'vitest';
-import { reviewDesk } from '../support/review-desk.js';
+import { numberedDeletes, reviewDesk, runStoppedAfterFirstCommit, stagedJob } from '../support/review-desk.js';
 import { browserDescribe, signIn } from '../support/browser.js';
 import { corpusAvailable } from '../support/corpus.js';
 import type { ConfiguredTargetSpec } from '../../src/api/targets.js';
-import { corpusRows, LAYOUTS } from '../staging/fixtures.js';
+import { LAYOUTS } from '../staging/fixtures.js';
 import { FakeTarget } from '../reinsert/fake-target.js';
 import { fromLayout } from '../../src/reinsert/target-table.js';
 
@@ -26,13 +26,7 @@ describeBrowser('review page: a stopped side-table run\'s batch that may be in t
   const desk = reviewDesk('rowback-e2e-side-doubt-', {
     target: true,
     stage: ({ store }) => {
-      const job = store.createJob({ kind: 'files', spec: { ldf: '/evidence/crm.ldf' }, description: 'deletes', createdBy: 'olga' });
-      jobId = job.id;
-      store.setJobState(jobId, 'running');
-      store.saveJobTables(jobId, [LAYOUTS['dbo.T']!]);
-      const base0 = corpusRows(1)[0]!;
-      store.stageBatch(jobId, [1, 2, 3, 4].map((i) => ({ ...base0, lsn: `0000002a:00000100:000${i}`, operation: 'delete' as const, values: { Id: i, Name: `row ${i}` } })));
-      store.setJobState(jobId, 'succeeded');
+      jobId = stagedJob(store, numberedDeletes(4), { layouts: [LAYOUTS['dbo.T']!], description: 'deletes' });
     },
     // the desk's target file, its catalog holding the side table dbo.T_check too
     app: ({ target }) => {
@@ -40,16 +34,7 @@ describeBrowser('review page: a stopped side-table run\'s batch that may be in t
       return { targets, connectTarget: () => withSide };
     },
     before: async ({ app, reviewer, operator }) => {
-      const d = await app.inject({ method: 'POST', url: `/api/jobs/${jobId}/decisions`, headers: auth(reviewer), payload: { decision: 'approve', reason: 'deleted by the cleanup', all: true } });
-      expect(d.json().rows).toBe(4);
-      let crash = true;
-      app.reinsert.hooks = { afterTargetCommit: () => { if (crash) { crash = false; throw new Error('the service stopped'); } } };
-      const run = await app.inject({ method: 'POST', url: `/api/jobs/${jobId}/reinsert`, headers: auth(operator), payload: { dryRun: false, targetName: 'side', batchSize: 2, tableMap: { 'dbo.T': 'dbo.T_check' }, acceptOtherDatabase: true } });
-      expect(run.statusCode, run.body).toBe(202);
-      runId = run.json().id;
-      await app.reinsert.wait(runId);
-      app.reinsert.hooks = undefined;
-      expect(app.reinsert.getRun(runId)!.state).toBe('failed');
+      runId = await runStoppedAfterFirstCommit(app, { reviewer, operator }, jobId, 4, { targetName: 'side', batchSize: 2, tableMap: { 'dbo.T': 'dbo.T_check' }, acceptOtherDatabase: true });
     },
   });
 

@@ -14,7 +14,7 @@ import { fromLayout } from '../../src/reinsert/target-table.js';
 import { StagingStore } from '../../src/staging/store.js';
 import { silentLogger } from '../../src/util/logger.js';
 import { FakeTarget } from '../reinsert/fake-target.js';
-import { LAYOUTS } from '../staging/fixtures.js';
+import { corpusRows, LAYOUTS } from '../staging/fixtures.js';
 import { closeReviewPage, serveReviewPage, signIn, type launchChromium } from './browser.js';
 
 /** A store at `dir/staging.db` in a new temp dir named from `prefix`, with tokens for rafael (reviewer) and olga (operator). */
@@ -51,6 +51,33 @@ export function stagedJob(store: StagingStore, rows: Parameters<StagingStore['st
   store.stageBatch(job.id, rows);
   store.setJobState(job.id, 'succeeded');
   return job.id;
+}
+
+/** `n` delete rows of dbo.T (Id 1..n, Name 'row i') on a corpus row image (test/staging/fixtures.ts), LSNs 0000002a:00000100:000i: test data. */
+export function numberedDeletes(n: number): Parameters<StagingStore['stageBatch']>[1] {
+  const base = corpusRows(1)[0]!;
+  return Array.from({ length: n }, (_, k) => ({ ...base, lsn: `0000002a:00000100:${(k + 1).toString(16).padStart(4, '0')}`, operation: 'delete' as const, values: { Id: k + 1, Name: `row ${k + 1}` } }));
+}
+
+/**
+ * Approves every row of job `jobId` (as `reviewer`), then starts a real re-insert run of it (as
+ * `operator`, with `payload`) whose first batch commits in the target and whose service then stops
+ * before staging records it (the afterTargetCommit hook throws once): that batch stays `planned`
+ * and may have committed. Expects the run to end failed; its id.
+ */
+export async function runStoppedAfterFirstCommit(app: FastifyInstance, t: { reviewer: string; operator: string }, jobId: number, rows: number, payload: Record<string, unknown>): Promise<number> {
+  const auth = (tok: string) => ({ authorization: `Bearer ${tok}` });
+  const d = await app.inject({ method: 'POST', url: `/api/jobs/${jobId}/decisions`, headers: auth(t.reviewer), payload: { decision: 'approve', reason: 'deleted by the cleanup', all: true } });
+  expect(d.json().rows).toBe(rows);
+  let crash = true;
+  app.reinsert.hooks = { afterTargetCommit: () => { if (crash) { crash = false; throw new Error('the service stopped'); } } };
+  const run = await app.inject({ method: 'POST', url: `/api/jobs/${jobId}/reinsert`, headers: auth(t.operator), payload: { dryRun: false, ...payload } });
+  expect(run.statusCode, run.body).toBe(202);
+  const runId = run.json().id as number;
+  await app.reinsert.wait(runId);
+  app.reinsert.hooks = undefined;
+  expect(app.reinsert.getRun(runId)!.state).toBe('failed');
+  return runId;
 }
 
 /** The API app options a browser test gives beyond reviewApp's own (targets, connectTarget, a fake source…). */
