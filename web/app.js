@@ -700,8 +700,10 @@ async function decide(decision, by) {
   if (state.deciding) return;
   const reason = $('reason').value.trim();
   const msg = $('decision-msg');
-  if (reason.length < 3) { msg.textContent = 'Give a reason (at least 3 characters).'; msg.classList.add('error'); return; }
+  // the last answer's marks go first: "Give a reason" after a held-back note kept its warning (and
+  // its colour: .warned is declared after .error), read as part of that note
   msg.classList.remove('error', 'warned');
+  if (reason.length < 3) { msg.textContent = 'Give a reason (at least 3 characters).'; msg.classList.add('error'); return; }
   const body = { decision, reason };
   if (by === 'ids') {
     if (!state.selected.size) { msg.textContent = 'Select rows first.'; msg.classList.add('error'); return; }

@@ -77,6 +77,13 @@ describeBrowser('review page: a double click on "Reject all matching" while a ru
     expect(cls).toContain('warned');
     expect(cls).not.toContain('error');
     expect([store.countRows(jobId, { status: 'approved' }), store.countRows(jobId, { status: 'rejected' })]).toEqual([2, 4]);
+    // a decision with no reason next: said as an error, not in the held-back note's warning
+    await page.locator('#reason').fill('');
+    await page.locator('#reject-filter').click();
+    await expect.poll(() => page.locator('#decision-msg').textContent(), { timeout: 15_000 }).toBe('Give a reason (at least 3 characters).');
+    expect(await page.locator('#decision-msg').getAttribute('class')).toBe('msg error');
+    expect(posts.length).toBe(1);
+    await page.locator('#reason').fill('none of these after all');
     // and a later decision goes through as ever (one click, one decision)
     await page.locator('#f-status').selectOption('rejected');
     await page.locator('#apply-filters').click();
