@@ -1190,12 +1190,21 @@ export class StagingStore {
 
   /**
    * A job's decisions in order: who, when, approve or reject, the reason and selector (secrets
-   * redacted, also in a decision stored before `decide` redacted them), rows changed.
+   * redacted, also in a decision stored before `decide` redacted them), rows changed, and
+   * `heldBack` ({rows, runs}: the rows a run held and the decision left out, else null).
    */
-  decisions(jobId: number): { id: number; actor: string; decidedAt: string; decision: string; reason: string; selector: unknown; rowCount: number }[] {
+  decisions(jobId: number): { id: number; actor: string; decidedAt: string; decision: string; reason: string; selector: unknown; rowCount: number; heldBack: { rows: number; runs: number[] } | null }[] {
+    // the rows a decision by filter or all: true left out because a re-insert run held them (decide's
+    // heldBack), as its audit entry records them: the list said "reject, status=approved, 4 rows" of
+    // a decision that left 2 matching rows approved, read as done (still approved, a run puts them back)
+    const back = new Map<number, { rows: number; runs: number[] }>();
+    for (const r of this.db.prepare(`SELECT json_extract(details, '$.decisionId') AS id, json_extract(details, '$.heldBack') AS h FROM audit_log
+      WHERE job_id = ? AND action IN ('rows.approve', 'rows.reject') AND json_extract(details, '$.heldBack') IS NOT NULL`).all(jobId) as { id: number; h: string }[]) {
+      back.set(r.id, JSON.parse(r.h) as { rows: number; runs: number[] });
+    }
     return (this.db.prepare('SELECT * FROM decisions WHERE job_id = ? ORDER BY id').all(jobId) as
       { id: number; actor: string; decided_at: string; decision: string; reason: string; selector: string; row_count: number }[])
-      .map((r) => ({ id: r.id, actor: r.actor, decidedAt: r.decided_at, decision: r.decision, reason: redactSecrets(r.reason), selector: redactDeep(JSON.parse(r.selector) as unknown), rowCount: r.row_count }));
+      .map((r) => ({ id: r.id, actor: r.actor, decidedAt: r.decided_at, decision: r.decision, reason: redactSecrets(r.reason), selector: redactDeep(JSON.parse(r.selector) as unknown), rowCount: r.row_count, heldBack: back.get(r.id) ?? null }));
   }
 
   /** The decisions that touched one row of a job, in order (secrets in their reasons redacted, as `decisions`). */
