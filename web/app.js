@@ -49,6 +49,9 @@ const svg = (tag, attrs = {}) => {
   return e;
 };
 
+/** The decide buttons: greyed while a decision is in flight (decide), else by role (a reviewer's). */
+const DECIDE_BUTTONS = ['approve-selected', 'reject-selected', 'approve-filter', 'reject-filter'];
+
 const state = {
   token: sessionStorage.getItem('rowback.token'),
   me: null,
@@ -62,6 +65,8 @@ const state = {
   // asOf tokens of the last page read and of the last count (loadPage)
   pageAsOf: null,
   countAsOf: null,
+  // a decision in flight (decide): the decide buttons are greyed until its answer is on the line
+  deciding: false,
   unplaced: null,
   rows: [],
   selected: new Set(),
@@ -132,7 +137,7 @@ async function signIn(token) {
   document.body.dataset.role = state.me.role;
   // greyed out with the reason said: a viewer or operator saw the decide buttons dead, and no why
   const decideWhy = state.me.role === 'reviewer' ? '' : `Only a reviewer decides rows; you are signed in as ${state.me.role}. A reviewer's token is made with: rowback token create NAME --role reviewer`;
-  for (const id of ['approve-selected', 'reject-selected', 'approve-filter', 'reject-filter']) {
+  for (const id of DECIDE_BUTTONS) {
     $(id).disabled = state.me.role !== 'reviewer';
     $(id).title = decideWhy;
   }
@@ -688,10 +693,17 @@ function sameFilter(typed, applied) {
 }
 
 async function decide(decision, by) {
+  // one decision at a time: a double click sent two with the same asOf, the second refused as stale
+  // (the first had decided rows of the count), and whichever answer's reload ended last wrote the
+  // line: "STAGING_DECISION_STALE … nothing was decided" over a decision that rejected 4 rows and
+  // held 2 back, or the held-back note, red, with "select and decide again" stuck to it
+  if (state.deciding) return;
   const reason = $('reason').value.trim();
   const msg = $('decision-msg');
-  if (reason.length < 3) { msg.textContent = 'Give a reason (at least 3 characters).'; msg.classList.add('error'); return; }
+  // the last answer's marks go first: "Give a reason" after a held-back note kept its warning (and
+  // its colour: .warned is declared after .error), read as part of that note
   msg.classList.remove('error', 'warned');
+  if (reason.length < 3) { msg.textContent = 'Give a reason (at least 3 characters).'; msg.classList.add('error'); return; }
   const body = { decision, reason };
   if (by === 'ids') {
     if (!state.selected.size) { msg.textContent = 'Select rows first.'; msg.classList.add('error'); return; }
@@ -728,6 +740,8 @@ async function decide(decision, by) {
     // makes the server refuse, also when the count stayed the same
     body.asOf = state.countAsOf;
   }
+  state.deciding = true;
+  for (const id of DECIDE_BUTTONS) $(id).disabled = true;
   try {
     const r = await api(`/api/jobs/${state.jobId}/decisions`, { method: 'POST', body });
     msg.textContent = 'Saved; refreshing…';
@@ -757,6 +771,10 @@ async function decide(decision, by) {
       // out and decides the others): nothing to select instead
       msg.textContent += ` The grid now shows the rows as they are (nothing selected)${by === 'ids' ? ': to decide the others, select them again without those' : ': "all matching" leaves out the rows a run holds and decides the others, and here every row it would change is held, so there is nothing to decide until the run lets them go'}. The Re-insert tab shows the run${state.me?.role === 'operator' ? ' and, when it stopped, its Resume' : '; only an operator resumes a stopped run'}.`;
     }
+  } finally {
+    // the answer is on the line: the buttons back as the role has them
+    state.deciding = false;
+    for (const id of DECIDE_BUTTONS) $(id).disabled = state.me?.role !== 'reviewer';
   }
 }
 

@@ -1156,27 +1156,56 @@ export class StagingStore {
    * there are none), else a decision by ids.
    */
   private refuseHeldRows(jobId: number, held: Map<number, RowHold>, whole: boolean): never {
-    const hit = [...held.keys()].sort((a, b) => a - b).map((id) => ({ id }));
-    const first = held.get(hit[0]!.id)!;
-    const lead = whole
-      ? (hit.length === 1 ? 'the one row this decision would change is' : `every one of the ${hit.length} rows this decision would change is`)
-      : `${hit.length} of the rows this decision would change ${hit.length === 1 ? 'is' : 'are'}`;
-    const leaveOut = whole ? ' (a decision by filter or all: true leaves such rows out and decides the others: here there are none)' : ', or leave them out of this decision';
-    if (first.state !== undefined) {
-      const mine = hit.filter((r) => held.get(r.id)!.runId === first.runId);
-      throw new StagingError('STAGING_DECISION_RUN_ACTIVE', `${lead} in a batch re-insert run ${first.runId} of job ${jobId} (started by ${first.actor}, ${first.state}) sent to the target and never recorded: ${mine.slice(0, 20).map((r) => `#${r.id} (batch ${held.get(r.id)!.batchNo})`).join(', ')}${mine.length > 20 ? ` … (${mine.length} in all)` : ''}${hit.length > mine.length ? ` and ${hit.length - mine.length} of another stopped run` : ''}; it may have committed before the run stopped, ${hit.length === 1 ? 'the row' : 'the rows'} then back in the table already, whatever this decision says; nothing was decided: resume run ${first.runId} (POST /api/reinsert-runs/${first.runId}/resume) to read the target's ledger (rows it put in become reinserted; a batch the ledger does not hold then runs, and its rows, still approved, go in too; its undo deletes either), then decide the rows still to decide${leaveOut}`);
+    // each run holding some, with its own rows (ascending), by run id: the message was written from
+    // the first row's run alone ("#1 (batch 1) and 4 of another stopped run" of rows a running run
+    // held, its way on only that run's resume; a stopped run's rows listed as the running run's)
+    const byRun = new Map<number, { hold: RowHold; ids: number[] }>();
+    for (const id of [...held.keys()].sort((a, b) => a - b)) {
+      const h = held.get(id)!;
+      const r = byRun.get(h.runId) ?? { hold: h, ids: [] };
+      r.ids.push(id);
+      byRun.set(h.runId, r);
     }
-    throw new StagingError('STAGING_DECISION_RUN_ACTIVE', `${lead} in re-insert run ${first.runId} of job ${jobId}, running (started by ${first.actor}): ${hit.slice(0, 20).map((r) => `#${r.id} (batch ${held.get(r.id)!.batchNo})`).join(', ')}${hit.length > 20 ? ` … (${hit.length} in all)` : ''}; the run may be putting them in now, over the decision; nothing was decided: decide them when the run has ended (GET /api/reinsert-runs/${first.runId})${leaveOut}`);
+    const runs = [...byRun.values()].sort((a, b) => a.hold.runId - b.hold.runId);
+    const n = held.size;
+    const listed = (ids: number[]): string => `${ids.slice(0, 20).map((id) => `#${id} (batch ${held.get(id)!.batchNo})`).join(', ')}${ids.length > 20 ? ` … (${ids.length} in all)` : ''}`;
+    const resume = (runId: number): string => `resume run ${runId} (POST /api/reinsert-runs/${runId}/resume) to read the target's ledger (rows it put in become reinserted; a batch the ledger does not hold then runs, and its rows, still approved, go in too; its undo deletes either), then decide the rows still to decide`;
+    const leaveOut = whole ? ' (a decision by filter or all: true leaves such rows out and decides the others: here there are none)' : ', or leave them out of this decision';
+    if (runs.length === 1) {
+      const { hold: first, ids } = runs[0]!;
+      const lead = whole
+        ? (n === 1 ? 'the one row this decision would change is' : `every one of the ${n} rows this decision would change is`)
+        : `${n} of the rows this decision would change ${n === 1 ? 'is' : 'are'}`;
+      if (first.state !== undefined) {
+        throw new StagingError('STAGING_DECISION_RUN_ACTIVE', `${lead} in a batch re-insert run ${first.runId} of job ${jobId} (started by ${first.actor}, ${first.state}) sent to the target and never recorded: ${listed(ids)}; it may have committed before the run stopped, ${n === 1 ? 'the row' : 'the rows'} then back in the table already, whatever this decision says; nothing was decided: ${resume(first.runId)}${leaveOut}`);
+      }
+      throw new StagingError('STAGING_DECISION_RUN_ACTIVE', `${lead} in re-insert run ${first.runId} of job ${jobId}, running (started by ${first.actor}): ${listed(ids)}; the run may be putting them in now, over the decision; nothing was decided: decide them when the run has ended (GET /api/reinsert-runs/${first.runId})${leaveOut}`);
+    }
+    const lead = whole ? `every one of the ${n} rows this decision would change is held by ${runs.length} re-insert runs of job ${jobId}` : `${n} of the rows this decision would change are held by ${runs.length} re-insert runs of job ${jobId}`;
+    const parts = runs.map(({ hold: h, ids }) => h.state !== undefined
+      ? `${ids.length} in a batch re-insert run ${h.runId} (started by ${h.actor}, ${h.state}) sent to the target and never recorded, which may have committed before the run stopped (then back in the table already, whatever this decision says): ${listed(ids)}`
+      : `${ids.length} in re-insert run ${h.runId}, running (started by ${h.actor}), which may be putting them in now, over the decision: ${listed(ids)}`);
+    const ways = runs.map(({ hold: h }) => h.state !== undefined ? resume(h.runId) : `decide run ${h.runId}'s rows when it has ended (GET /api/reinsert-runs/${h.runId})`);
+    throw new StagingError('STAGING_DECISION_RUN_ACTIVE', `${lead}: ${parts.join('; ')}; nothing was decided: ${ways.join('; ')}${leaveOut}`);
   }
 
   /**
    * A job's decisions in order: who, when, approve or reject, the reason and selector (secrets
-   * redacted, also in a decision stored before `decide` redacted them), rows changed.
+   * redacted, also in a decision stored before `decide` redacted them), rows changed, and
+   * `heldBack` ({rows, runs}: the rows a run held and the decision left out, else null).
    */
-  decisions(jobId: number): { id: number; actor: string; decidedAt: string; decision: string; reason: string; selector: unknown; rowCount: number }[] {
+  decisions(jobId: number): { id: number; actor: string; decidedAt: string; decision: string; reason: string; selector: unknown; rowCount: number; heldBack: { rows: number; runs: number[] } | null }[] {
+    // the rows a decision by filter or all: true left out because a re-insert run held them (decide's
+    // heldBack), as its audit entry records them: the list said "reject, status=approved, 4 rows" of
+    // a decision that left 2 matching rows approved, read as done (still approved, a run puts them back)
+    const back = new Map<number, { rows: number; runs: number[] }>();
+    for (const r of this.db.prepare(`SELECT json_extract(details, '$.decisionId') AS id, json_extract(details, '$.heldBack') AS h FROM audit_log
+      WHERE job_id = ? AND action IN ('rows.approve', 'rows.reject') AND json_extract(details, '$.heldBack') IS NOT NULL`).all(jobId) as { id: number; h: string }[]) {
+      back.set(r.id, JSON.parse(r.h) as { rows: number; runs: number[] });
+    }
     return (this.db.prepare('SELECT * FROM decisions WHERE job_id = ? ORDER BY id').all(jobId) as
       { id: number; actor: string; decided_at: string; decision: string; reason: string; selector: string; row_count: number }[])
-      .map((r) => ({ id: r.id, actor: r.actor, decidedAt: r.decided_at, decision: r.decision, reason: redactSecrets(r.reason), selector: redactDeep(JSON.parse(r.selector) as unknown), rowCount: r.row_count }));
+      .map((r) => ({ id: r.id, actor: r.actor, decidedAt: r.decided_at, decision: r.decision, reason: redactSecrets(r.reason), selector: redactDeep(JSON.parse(r.selector) as unknown), rowCount: r.row_count, heldBack: back.get(r.id) ?? null }));
   }
 
   /** The decisions that touched one row of a job, in order (secrets in their reasons redacted, as `decisions`). */

@@ -156,7 +156,7 @@ export default async function rowRoutes(fastify: FastifyInstance) {
 
   app.get('/api/jobs/:id/decisions', {
     config: { access: 'read' },
-    schema: { tags: ['rows'], summary: "A job's decisions: who, when, why, how many rows", params: JobIdParams },
+    schema: { tags: ['rows'], summary: "A job's decisions: who, when, why, how many rows", description: 'Each decision: actor, decidedAt, decision, reason, selector, rowCount (rows changed), and heldBack ({ rows, runs: [run ids] }, else null): the rows a decision by filter or all: true left out because a re-insert run held them.', params: JobIdParams },
   }, async (req) => {
     app.staging.requireJob(req.params.id);
     return { items: app.staging.decisions(req.params.id) };

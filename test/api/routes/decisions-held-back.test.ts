@@ -63,6 +63,10 @@ describeCorpus('a decision by filter or all: true on rows some of which a runnin
     expect(held.every((id) => t.store.getRow(jobId, id)!.status === 'reinserted')).toBe(true);
     expect(t.store.countRows(jobId, { status: 'rejected' })).toBe(pending);
     expect(t.store.decisions(jobId).at(-1)).toMatchObject({ id: r.decisionId, rowCount: pending });
+    // the decision list says the rows left out (it read "rows: N" of the filter, as if done)
+    const listed = (await t.app.inject({ url: `/api/jobs/${jobId}/decisions`, headers: bearer(t.tokens.viewer) })).json().items as { id: number; rowCount: number; heldBack: unknown }[];
+    expect(listed.at(-1)).toMatchObject({ id: r.decisionId, rowCount: pending, heldBack: { rows: held.length, runs: [runId] } });
+    expect(listed.slice(0, -1).every((d) => d.heldBack === null)).toBe(true);
     const entry = t.store.audit({ jobId }).filter((e) => e.action === 'rows.reject').at(-1)!;
     expect(entry.details).toMatchObject({ decisionId: r.decisionId, rows: pending, heldBack: { rows: held.length, runs: [runId] } });
   });
@@ -136,6 +140,7 @@ describeCorpus('a decision by filter on rows a stopped run\'s batch that may hav
     expect(r.note).toContain(`resume run ${a.id} (POST /api/reinsert-runs/${a.id}/resume)`);
     expect(r.note).toContain(`${approved - batch1.length} of the ${approved} rows the filter matches were decided`);
     expect(batch1.every((id) => env.store.getRow(job, id)!.status === 'approved')).toBe(true);
+    expect(env.store.decisions(job).at(-1)).toMatchObject({ id: r.decisionId, rowCount: approved - batch1.length, heldBack: { rows: batch1.length, runs: [a.id] } });
     // again: only the held rows are left to change, so nothing is decided (refused, as before)
     const decisions = env.store.decisions(job).length;
     expect(() => env.store.decide(job, { actor: 'rev2', decision: 'reject', reason: 'not these', filter: { status: 'approved' } })).toThrow(expect.objectContaining({
