@@ -923,6 +923,27 @@ export async function readLdfLayout(path: string, opts: { allowUnsupportedVersio
   }
 }
 
+/**
+ * Where the log of one VLF of an .ldf ends: the position (sequence, block in 512-byte units, slot 1)
+ * just past its last current block (its sequence and parity; blocks checked whole, sectors and
+ * checksum), as the VLF's own read finds it. `damaged`: bytes of the VLF did not read as log blocks
+ * (torn, damaged or stale: where its log ends cannot be told from its current blocks alone; the log
+ * reader reports them). `end` null: no current block of its own. Reads only that VLF's bytes.
+ */
+export async function ldfVlfCurrentEnd(path: string, v: Pick<VlfInfo, 'seq' | 'parity' | 'offset' | 'size'>): Promise<{ end: Lsn | null; damaged: boolean }> {
+  const fh = await openInput(path);
+  try {
+    const sync = new SyncFileReader(fh.fd);
+    const stats = emptyLogScanStats();
+    let damaged = false;
+    const range: LogRange = { start: v.offset + VLF_FIRST_BLOCK_OFFSET, end: v.offset + v.size, kind: 'ldf', file: path, vlf: { seq: v.seq, parity: v.parity } };
+    for await (const _ of rangeBlocks(sync, range, { includeStale: false, onSkipped: () => { damaged = true; } }, stats)) void _;
+    return { end: stats.end && stats.end.vlf === v.seq ? { vlf: v.seq, block: stats.end.block, slot: 1 } : null, damaged: damaged || stats.skippedBlocks > 0 };
+  } finally {
+    await fh.close();
+  }
+}
+
 async function layoutOf(fh: FileHandle, path: string, allowUnsupported = false): Promise<LdfLayout> {
   const size = (await fh.stat()).size;
   const head = Buffer.alloc(VLF_HEADER_SIZE + 22);
