@@ -121,6 +121,36 @@ describeCorpus('a data file and a log file of one database but of different time
     expect(t.stderr).toContain('FORMAT_BAD_LOG_BLOCK');
   });
 
+  // SYNTHETIC: StopAt_1.trn (REAL log backup, LSNs 13:51:be to 13:b7:1) with the binding id of its
+  // two header copies (HEADERONLY BindingID, SCIN @124: the GUID's first and last occurrences in the
+  // file; the two between are inside log records, left as they are) made Database1.mdf's, so the
+  // pair passes the one-database check: a data file whose checkpoint (25:36:2) is after every log
+  // backup given. A newer --bak beside log backups was said (files.ts unreadNotes); a data file
+  // said nothing, and `scan --mdf TODAY.mdf --trn LAST_NIGHT.trn` printed last night's rows as the
+  // whole answer.
+  it('data file newer than the log backups given with it (no .ldf): said, even with --quiet', async () => {
+    const b = Buffer.from(readFileSync(corpusPath('appveyor-lab/sql2008-backups/StopAt', 'StopAt_1.trn')));
+    const guid = (g: string) => {
+      const h = g.replace(/-/g, '');
+      const x = Buffer.from(h, 'hex');
+      return Buffer.concat([Buffer.from(x.subarray(0, 4)).reverse(), Buffer.from(x.subarray(4, 6)).reverse(), Buffer.from(x.subarray(6, 8)).reverse(), x.subarray(8)]);
+    };
+    const from = guid('02A2883C-5D8C-4B6A-AFBF-61072D49FDCA');
+    const at: number[] = [];
+    for (let i = b.indexOf(from); i >= 0; i = b.indexOf(from, i + 1)) at.push(i);
+    expect(at).toHaveLength(4);
+    for (const i of [at[0]!, at[3]!]) guid('97C13D95-088B-43ED-85E5-F9F10FED2D16').copy(b, i);
+    const trn = join(dir, 'StopAt_1-as-Database1.trn');
+    writeFileSync(trn, b);
+    const mdf = corpusPath('AngularJs_CRUD/App_Data', 'Database1.mdf');
+    const r = await cli('scan', '--mdf', mdf, '--trn', trn, '--op', 'insert,delete,update', '--quiet');
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain(`rowback scan: note: data file ${mdf} holds the database up to its last checkpoint at LSN 00000025:00000036:0002 (boot page dbi_checkptLSN), after the end of the log backups given (${trn} ends at 00000013:000000b7:0001): the rows deleted or changed between are in no file given and not in this result; add the later log backups with --trn, or the .ldf with --ldf, to see them`);
+    // with the .ldf that goes on past them: not said
+    const l = await cli('scan', '--mdf', mdf, '--trn', trn, '--ldf', ldf(), '--op', 'insert,delete,update', '--quiet');
+    expect(l.stderr).not.toContain('after the end of the log backups given');
+  });
+
   it('a log file whose VLF walk stops early (a damaged VLF header, a cut copy): no "different times" (its reader says what is missing)', async () => {
     // the third VLF's header marker (0xAB at 540672) overwritten: VLFs 41 and 43 are not read
     const damaged = schoolLog('damaged-vlf.ldf', (b) => { b[540672] = 0; return b; });

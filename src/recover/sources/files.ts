@@ -13,7 +13,7 @@ import { InputError } from '../../errors.js';
 import type { PageSource } from '../../datafile/page-source.js';
 import { readBackupHeader, type BackupHeader, type BackupType } from '../../backup/header.js';
 import { backupLogCoverage, cutLogStream, judgeCutLogStream } from '../../backup/log-coverage.js';
-import { parseLsn } from '../../logreader/lsn.js';
+import { lsnToDecimal, parseLsn } from '../../logreader/lsn.js';
 import { openBackupLogStream } from '../../backup/log-stream.js';
 import { chainVlfBoundaryGaps } from '../../backup/chain-boundary.js';
 import { assertEachBackupOnce, choosePosition, openBackupPages } from '../../backup/open.js';
@@ -873,6 +873,28 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
         if (timeNote && !identityNotes.includes(timeNote)) {
           identityNotes.push(timeNote);
           notes.push(timeNote);
+        }
+      }
+      // A data file newer than the log backups given with it (no .ldf): its last checkpoint is past
+      // the chain's end (LastLSN: the first LSN not in the last log backup), so the database went on
+      // after the log read ends, and what it did then, deletes among them, is in no file given. A
+      // newer --bak is said so (unreadNotes above); `--mdf DATA.mdf --trn` of last night's log
+      // backups beside this morning's data file said nothing, and printed last night's rows as the
+      // whole answer.
+      if (!inputs.ldf && trnSets.length && mdfs.length && meta.database?.checkpointLsn) {
+        let ck: bigint | null = null;
+        try {
+          ck = BigInt(lsnToDecimal(parseLsn(meta.database.checkpointLsn)));
+        } catch {
+          ck = null;
+        }
+        const last = trnSets.reduce((m, t) => (BigInt(t.last) > BigInt(m.last) ? t : m), trnSets[0]!);
+        if (ck !== null && ck > 0n && ck >= chainEnd) {
+          const note = `data file ${mdfs[0]} holds the database up to its last checkpoint at LSN ${meta.database.checkpointLsn} (boot page dbi_checkptLSN), after the end of the log backups given (${last.file} ends at ${last.lastLsn}): the rows deleted or changed between are in no file given and not in this result; add the later log backups with --trn, or the .ldf with --ldf, to see them`;
+          if (!identityNotes.includes(note)) {
+            identityNotes.push(note);
+            notes.push(note);
+          }
         }
       }
       for (const p of meta.principals ?? []) if (p.sid && p.sid !== '0x00') principals.set(p.sid.toUpperCase(), { name: p.name, type: p.type });
