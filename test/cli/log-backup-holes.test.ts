@@ -58,4 +58,20 @@ describeCorpus('log: the log between a backup listed and the files after it', ()
     expect(r.stderr.match(/FORMAT_LOG_CHAIN_GAP: /g)).toHaveLength(1);
     expect(r.stderr).toContain('log backups do not chain');
   });
+
+  // Printed as given, a backup's records before an earlier log backup's: the log backups alone were
+  // compared for the order note, so `log DIFF.bak _3.trn` printed 19:ad:1 first and then 19:a3:1,
+  // nothing said.
+  it('a backup listed before an earlier log backup (or backup): printed as given, and said to be out of LSN order', async () => {
+    const r = await cli('log', D('RestoreTimeClean2.bak'), D('RestoreTimeClean_3.trn'), '--format', 'csv');
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout.split('\n')[1]).toMatch(/^00000019:000000ad:0001,/);
+    expect(r.stderr).toContain(`rowback log: note: the backups are not listed in LSN order, so their records are printed out of LSN order as given; list them oldest first: ${D('RestoreTimeClean_3.trn')} ${D('RestoreTimeClean2.bak')}`);
+    const f = await cli('log', D('RestoreTimeClean2.bak'), D('RestoreTimeClean.bak'), '--format', 'csv');
+    expect(f.stderr).toContain(`list them oldest first: ${D('RestoreTimeClean.bak')} ${D('RestoreTimeClean2.bak')}`);
+    // in LSN order: nothing said
+    for (const files of [[D('RestoreTimeClean_3.trn'), D('RestoreTimeClean2.bak')], [D('RestoreTimeClean.bak'), D('RestoreTimeClean_1.trn')], [D('RestoreTimeClean_1.trn'), D('RestoreTimeClean.bak')]]) {
+      expect((await cli('log', ...files, '--format', 'csv')).stderr).not.toContain('not listed in LSN order');
+    }
+  });
 });

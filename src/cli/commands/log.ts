@@ -369,6 +369,28 @@ async function logBackupGaps(inputs: LogInput[], damagedCopies: ReadonlyMap<stri
     }
   }
   const notes = chain.givenInOrder ? [] : [`the log backups are not given in LSN order, so their records are printed out of LSN order as given; list them oldest first: ${oldestFirst.map(setName).join(' ')}`];
+  // a full or differential backup's log listed after a later log backup (or backup): printed as
+  // given too, out of LSN order, and `log DIFF.bak _3.trn` said nothing of it (the log backups
+  // alone were compared)
+  if (chain.givenInOrder && inputs.some((i) => i.kind === 'bak') && !inputs.some((i) => i.kind === 'ldf')) {
+    const listed: Array<{ name: string; first: bigint }> = [];
+    try {
+      for (const i of inputs) {
+        const layout = readMtfLayout(i.file);
+        for (const position of i.positions) {
+          const h = readBackupHeader(i.file, layout, position);
+          listed.push({ name: setName({ file: i.file, position, header: h }), first: BigInt(h.firstLsn.decimal) });
+        }
+      }
+    } catch {
+      // a header that cannot be read: its reader says so, and the order is not known here
+      listed.length = 0;
+    }
+    if (listed.some((x, k) => k > 0 && x.first < listed[k - 1]!.first)) {
+      const sorted = [...listed].sort((a, b) => (a.first < b.first ? -1 : a.first > b.first ? 1 : 0));
+      notes.push(`the backups are not listed in LSN order, so their records are printed out of LSN order as given; list them oldest first: ${sorted.map((x) => x.name).join(' ')}`);
+    }
+  }
   return { gaps: [...chain.gaps.map((g) => g.item), ...(await backupLogHoles(inputs, chain))], notes: [...notes, ...chain.repeats], sets: chain.sets };
 }
 
