@@ -539,7 +539,7 @@ export async function dataFileLogTimeNote(data: { file: string; role: 'mdf' | 'b
       let seen: { end: { vlf: number; block: number } | null; damaged: boolean } | null = null;
       try {
         const { ldfVlfCurrentEnd } = await import('../logreader/ldf/reader.js');
-        seen = await ldfVlfCurrentEnd(ckVlfs[0]!.file, ckVlfs[0]!.vlf);
+        seen = await ldfVlfCurrentEnd(ckVlfs[0]!.file, ckVlfs[0]!.vlf, ckBlock);
       } catch {
         seen = null;
       }
