@@ -87,3 +87,24 @@ export async function chainVlfBoundaryGaps(sets: readonly ChainBoundarySet[], si
   }
   return gaps;
 }
+
+/**
+ * The LSN of the first record of a full or differential backup's log portion: its stream's first
+ * whole block's first LSN. A database backup's log starts before its header's FirstLSN (the
+ * checkpoint's or the oldest open transaction's LSN) as far back as the start of that block or
+ * further (RestoreTimeClean2.bak: FirstLSN 19:ad:26, its log from 19:ad:1), so where the log
+ * listed before it ends at or after this LSN nothing lies between them. Null when the stream cannot
+ * be opened or holds no whole block (its own read reports why).
+ */
+export async function backupLogFirstLsn(file: string, position: number): Promise<Lsn | null> {
+  let src: ReturnType<typeof openBackupBytes> | null = null;
+  try {
+    const stream = openBackupLogStream(file, 'bak', undefined, position);
+    src = openBackupBytes(file);
+    return (await streamEdgeBlock(src, stream.ranges, 'first'))?.lsn ?? null;
+  } catch {
+    return null;
+  } finally {
+    src?.close();
+  }
+}

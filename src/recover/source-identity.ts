@@ -466,9 +466,11 @@ export function oneBackupAdvice(command: 'log' | 'job'): BackupAdvice {
  * of one moment have the checkpoint's VLF among the log file's VLFs (checked on the corpus's six
  * .mdf/.ldf pairs: every checkpoint LSN's VLF is one of its log's, e.g. AngularJs_CRUD 0x25 = 37 of
  * VLFs 35–37).
- * - the checkpoint's VLF sequence number above every VLF of the log file: the data file was written
- *   after the log file's end (the log is older): what the database did after the log's end, deletes
- *   among them, is in no file given;
+ * - the checkpoint's VLF sequence number above every VLF of the log file, or the log file's newest
+ *   VLF but past the end of its log (its last current block ends at or before the checkpoint's
+ *   block; read only when the VLF's bytes after it are never written or stale, not damaged): the
+ *   data file was written after the log file's end (the log is older, by more or less than a VLF):
+ *   what the database did after the log's end, deletes among them, is in no file given;
  * - (data files only) below every VLF of the log file: the log file holds no record of the data
  *   file's time (the data file is older than the whole log): its table layouts may predate changes
  *   the log records. A backup is normally older than the log beside it, so this is not said of one.
@@ -485,6 +487,8 @@ export async function dataFileLogTimeNote(data: { file: string; role: 'mdf' | 'b
   // a checkpoint LSN of 0 (a data file never checkpointed, or a damaged boot page): nothing to compare
   if (ckSeq === 0) return null;
   const seqs: number[] = [];
+  // the VLFs of the checkpoint's sequence, with the file each lies in
+  const ckVlfs: Array<{ file: string; vlf: { seq: number; parity: number; offset: number; size: number } }> = [];
   try {
     const { readLdfLayout } = await import('../logreader/ldf/reader.js');
     for (const ldf of ldfs) {
@@ -494,7 +498,10 @@ export async function dataFileLogTimeNote(data: { file: string; role: 'mdf' | 'b
       // and "a copy of another time" would be said of a log file of the right time that is damaged.
       if (layout.problems.length) return null;
       // a VLF never used carries sequence number 0
-      for (const v of layout.vlfs) if (v.seq > 0) seqs.push(v.seq);
+      for (const v of layout.vlfs) {
+        if (v.seq > 0) seqs.push(v.seq);
+        if (v.seq === ckSeq) ckVlfs.push({ file: ldf, vlf: v });
+      }
     }
   } catch {
     return null;
@@ -513,10 +520,34 @@ export async function dataFileLogTimeNote(data: { file: string; role: 'mdf' | 'b
   // checkpoint's VLF is looked for among all of them, not in each (the other file held none of it)
   const logName = ldfs.length === 1 ? `log file ${echoInput(ldfs[0]!, 1000)}` : `log files ${ldfs.map((f) => echoInput(f, 1000)).join(', ')}`;
   const hex = (n: number) => `0x${n.toString(16)}`;
+  const hex8 = (n: number) => n.toString(16).padStart(8, '0');
   const vlfs = lo === hi ? `VLF ${hex(hi)}` : `VLFs ${hex(lo)} to ${hex(hi)}`;
   const ck = `last checkpoint at LSN ${data.checkpointLsn} (in VLF ${hex(ckSeq)}; boot page dbi_checkptLSN)`;
   if (ckSeq > hi) {
     return `${dataName} and ${logName} are of different times: the ${what}'s ${ck} is after the end of the log file's log (its newest VLF is ${hex(hi)}; it holds ${vlfs}), so the log file is older than the ${what} (a copy of another time): what the database did after the log file's end, deletes among them, is in no file given and not in this result; give the log file of the same time as the ${what} (or its log backups with --trn)`;
+  }
+  // The checkpoint in the log's newest VLF: the log file of the data file's moment holds the
+  // checkpoint's own record (written and flushed before the boot page names it), so that VLF's log
+  // runs at least to it. A log file copied earlier ends before it within the same VLF (a VLF is
+  // often tens of MB: most copies of another time differ by less than one), which the sequence
+  // numbers alone do not show. Not said when the VLF's bytes after its last current block do not
+  // read as log (torn or damaged: the log reader says what it lost there).
+  if (ckSeq === hi && ckVlfs.length === 1) {
+    const ckLsn = /^([0-9a-f]{8}):([0-9a-f]{8}):([0-9a-f]{4})$/i.exec(data.checkpointLsn ?? '');
+    if (ckLsn) {
+      const ckBlock = parseInt(ckLsn[2], 16);
+      let seen: { end: { vlf: number; block: number } | null; damaged: boolean } | null = null;
+      try {
+        const { ldfVlfCurrentEnd } = await import('../logreader/ldf/reader.js');
+        seen = await ldfVlfCurrentEnd(ckVlfs[0]!.file, ckVlfs[0]!.vlf, ckBlock);
+      } catch {
+        seen = null;
+      }
+      if (seen && !seen.damaged && (seen.end === null || ckBlock >= seen.end.block)) {
+        const ends = seen.end ? `its log ends before LSN ${hex8(seen.end.vlf)}:${hex8(seen.end.block)}:0001, in its newest VLF ${hex(hi)}` : `its newest VLF, ${hex(hi)}, holds no log block of its own`;
+        return `${dataName} and ${logName} are of different times: the ${what}'s ${ck} is after the end of the log file's log (${ends}; it holds ${vlfs}), so the log file is older than the ${what} (a copy of another time, or one whose last log blocks were lost): what the database did after the log file's end, deletes among them, is in no file given and not in this result; give the log file of the same time as the ${what} (or its log backups with --trn)`;
+      }
+    }
   }
   if (data.role === 'mdf' && ckSeq < lo) {
     return `${dataName} and ${logName} are of different times: the data file's ${ck} is before every record the log file holds (${vlfs}), so the data file is older than the log file (a copy of another time): its table layouts and pages are of before what the log records (a table created or altered since is not as the data file describes it); give the data file of the same time as the log file`;

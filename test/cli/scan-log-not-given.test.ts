@@ -38,12 +38,14 @@ describe('logLossClause', () => {
 });
 
 describeCorpus('scan --bak FULL DIFF with no log files: the log between them is in no file given', () => {
-  // the LSN range of the gap is named (from the item's lsnRange), also under --quiet: the line named only the code
+  // the LSN range of the gap is named (from the item's lsnRange), also under --quiet: the line named only the code;
+  // it ends where the differential's log starts (19:ad:1, its stream's first block), not at its
+  // header's FirstLSN (19:ad:26): the records between were read, and said lost
   it('INCOMPLETE says where the log is missing and what to add (--trn), keeping the code', async () => {
     const r = await cli('scan', '--bak', R('RestoreTimeClean.bak'), R('RestoreTimeClean2.bak'), '--op', 'insert', '--quiet');
     expect(r.code).toBe(0);
     expect(r.stderr).toBe(
-      'rowback scan: INCOMPLETE: parts of the log are in no file given (FORMAT_LOG_CHAIN_GAP); rows in those LSN ranges are missing from this result (LSNs 00000019:00000084:0001 up to 00000019:000000ad:0026, in no file given): the log between the backups given with --bak is in none of them (a full or differential backup holds only the log written while it ran); add the log backups taken between them with --trn, or the .ldf with --ldf\n',
+      'rowback scan: INCOMPLETE: parts of the log are in no file given (FORMAT_LOG_CHAIN_GAP); rows in those LSN ranges are missing from this result (LSNs 00000019:00000084:0001 up to 00000019:000000ad:0001, in no file given): the log between the backups given with --bak is in none of them (a full or differential backup holds only the log written while it ran); add the log backups taken between them with --trn, or the .ldf with --ldf\n',
     );
   });
   it('log backups that do not chain to the full backup: add the missing ones with --trn', async () => {

@@ -22,7 +22,7 @@ import { Command } from 'commander';
 import { InputError } from '../../errors.js';
 import { listBackupSets, readBackupHeader } from '../../backup/header.js';
 import { openBackupLogStream } from '../../backup/log-stream.js';
-import { chainVlfBoundaryGaps } from '../../backup/chain-boundary.js';
+import { backupLogFirstLsn, chainVlfBoundaryGaps } from '../../backup/chain-boundary.js';
 import { choosePosition, openBackupPages } from '../../backup/open.js';
 import { BACKUP_HEADER_WARNING, MTF_TRAILER_DAMAGED, readMtfLayout } from '../../backup/mtf.js';
 import { logBackupChain, setName, type LogBackupSet } from '../../backup/log-chain.js';
@@ -34,7 +34,7 @@ import { mergeLogScanStats } from '../../logreader/parallel/parallel-reader.js';
 import { backupLogCoverage, cutLogStream, judgeCutLogStream } from '../../backup/log-coverage.js';
 import type { LogRecord } from '../../logreader/log-record.js';
 import { normaliseTransactionId } from '../../recover/row-selection.js';
-import { compareLsn, formatLsn, lsnFromDecimal, parseAnyLsn, parseLsn, type Lsn } from '../../logreader/lsn.js';
+import { compareLsn, formatLsn, lsnFromDecimal, lsnToDecimal, parseAnyLsn, parseLsn, type Lsn } from '../../logreader/lsn.js';
 import type { TableLayout } from '../../reconstruct/metadata/table-layout.js';
 import type { CatalogIdentity } from '../../reconstruct/metadata/catalog-json.js';
 import { logLoss, logLossClause, lossPlaces, unknownTableMessage, type SkippedItem } from '../../recover/source.js';
@@ -350,7 +350,7 @@ function heldTwiceNote(file: string, earlier: string, records: number, seqs: str
  * are printed as given, with a note; a set given twice is said. All were silent: `log _1.trn _3.trn`
  * printed its records as a whole log.
  */
-function logBackupGaps(inputs: LogInput[], damagedCopies: ReadonlyMap<string, string>): { gaps: SkippedItem[]; notes: string[]; sets: LogBackupSet[] } {
+async function logBackupGaps(inputs: LogInput[], damagedCopies: ReadonlyMap<string, string>): Promise<{ gaps: SkippedItem[]; notes: string[]; sets: LogBackupSet[] }> {
   const given: LogBackupSet[] = [];
   for (const i of inputs) {
     if (i.kind !== 'trn') continue;
@@ -370,7 +370,29 @@ function logBackupGaps(inputs: LogInput[], damagedCopies: ReadonlyMap<string, st
     }
   }
   const notes = chain.givenInOrder ? [] : [`the log backups are not given in LSN order, so their records are printed out of LSN order as given; list them oldest first: ${oldestFirst.map(setName).join(' ')}`];
-  return { gaps: [...chain.gaps.map((g) => g.item), ...backupLogHoles(inputs, chain)], notes: [...notes, ...chain.repeats], sets: chain.sets };
+  // a full or differential backup's log listed after a later log backup (or backup): printed as
+  // given too, out of LSN order, and `log DIFF.bak _3.trn` said nothing of it (the log backups
+  // alone were compared)
+  if (chain.givenInOrder && inputs.some((i) => i.kind === 'bak') && !inputs.some((i) => i.kind === 'ldf')) {
+    const listed: Array<{ name: string; first: bigint }> = [];
+    try {
+      for (const i of inputs) {
+        const layout = readMtfLayout(i.file);
+        for (const position of i.positions) {
+          const h = readBackupHeader(i.file, layout, position);
+          listed.push({ name: setName({ file: i.file, position, header: h }), first: BigInt(h.firstLsn.decimal) });
+        }
+      }
+    } catch {
+      // a header that cannot be read: its reader says so, and the order is not known here
+      listed.length = 0;
+    }
+    if (listed.some((x, k) => k > 0 && x.first < listed[k - 1]!.first)) {
+      const sorted = [...listed].sort((a, b) => (a.first < b.first ? -1 : a.first > b.first ? 1 : 0));
+      notes.push(`the backups are not listed in LSN order, so their records are printed out of LSN order as given; list them oldest first: ${sorted.map((x) => x.name).join(' ')}`);
+    }
+  }
+  return { gaps: [...chain.gaps.map((g) => g.item), ...(await backupLogHoles(inputs, chain))], notes: [...notes, ...chain.repeats], sets: chain.sets };
 }
 
 /**
@@ -385,7 +407,7 @@ function logBackupGaps(inputs: LogInput[], damagedCopies: ReadonlyMap<string, st
  * checked when an .ldf is listed (its LSN range is known only once read; it may hold the stretch),
  * nor when a backup's header cannot be read (its reader reports it). Never throws.
  */
-function backupLogHoles(inputs: LogInput[], chain: { sets: LogBackupSet[]; gaps: Array<{ from: string; to: string }> }): SkippedItem[] {
+async function backupLogHoles(inputs: LogInput[], chain: { sets: LogBackupSet[]; gaps: Array<{ from: string; to: string }> }): Promise<SkippedItem[]> {
   if (inputs.some((i) => i.kind === 'ldf')) return [];
   const baks: LogBackupSet[] = [];
   for (const i of inputs) {
@@ -406,13 +428,22 @@ function backupLogHoles(inputs: LogInput[], chain: { sets: LogBackupSet[]; gaps:
   let reach = ranges[0]!;
   for (const r of ranges.slice(1)) {
     if (first(r) > last(reach) && !chain.gaps.some((g) => g.from === reach.header.lastLsn.lsn && g.to === r.header.firstLsn.lsn)) {
-      const what = (x: LogBackupSet) => `${x.header.backupType === 'log' ? '' : `${x.header.backupType} backup `}${setName(x)}`;
-      out.push({
-        code: 'FORMAT_LOG_CHAIN_GAP',
-        reason: `log does not continue: ${what(reach)} holds log up to LSN ${reach.header.lastLsn.decimal} (${reach.header.lastLsn.lsn}), ${what(r)} starts at ${r.header.firstLsn.decimal} (${r.header.firstLsn.lsn}): the log between them is in no file listed (a log backup between them, or the log backups of the time between two backups, which a full or differential backup's own log does not hold)`,
-        location: { file: r.file, lsn: r.header.firstLsn.lsn },
-        lsnRange: { first: reach.header.lastLsn.lsn, last: r.header.firstLsn.lsn },
-      });
+      // A full or differential backup's log starts before its header's FirstLSN (backupLogFirstLsn):
+      // `log _3.trn DIFF.bak` (RestoreTimeClean: _3.trn ends at 19:ad:1, the differential's FirstLSN is
+      // 19:ad:26, its log from 19:ad:1) printed every record and said INCOMPLETE, "19:ad:1 up to
+      // 19:ad:26 in no file given", LSNs it had printed
+      const starts = r.header.backupType === 'log' ? null : await backupLogFirstLsn(r.file, r.position);
+      const startDec = starts ? BigInt(lsnToDecimal(starts)) : first(r);
+      if (startDec > last(reach)) {
+        const startLsn = starts && startDec < first(r) ? { decimal: lsnToDecimal(starts), lsn: formatLsn(starts) } : r.header.firstLsn;
+        const what = (x: LogBackupSet) => `${x.header.backupType === 'log' ? '' : `${x.header.backupType} backup `}${setName(x)}`;
+        out.push({
+          code: 'FORMAT_LOG_CHAIN_GAP',
+          reason: `log does not continue: ${what(reach)} holds log up to LSN ${reach.header.lastLsn.decimal} (${reach.header.lastLsn.lsn}), ${what(r)} starts at ${startLsn.decimal} (${startLsn.lsn}): the log between them is in no file listed (a log backup between them, or the log backups of the time between two backups, which a full or differential backup's own log does not hold)`,
+          location: { file: r.file, lsn: startLsn.lsn },
+          lsnRange: { first: reach.header.lastLsn.lsn, last: startLsn.lsn },
+        });
+      }
     }
     if (last(r) > last(reach)) reach = r;
   }
@@ -725,7 +756,7 @@ async function logRecords(files: string[], opts: LogOptions, interrupt: Interrup
   // printed out of LSN order, and the result said INCOMPLETE with every record printed.
   const trnFiles = inputs.filter((i) => i.kind === 'trn').map((i) => i.file);
   const damagedCopies = trnFiles.length > 1 ? await (await import('../../backup/log-commits.js')).damagedLogCopies(trnFiles) : new Map<string, string>();
-  const chain = logBackupGaps(inputs, damagedCopies);
+  const chain = await logBackupGaps(inputs, damagedCopies);
   skipped.push(...chain.gaps);
   // two log backups meeting where a VLF ends: the later one's first block names the size of the
   // earlier one's last block of that VLF; a lost last block there is told (chain-boundary.ts)

@@ -16,7 +16,7 @@ import type { LogRecord, LogRecordSource } from '../log-record.js';
 import { formatLsn, parseLsn, type Lsn } from '../lsn.js';
 import type { SkippedItem } from '../../util/skipped-item.js';
 import { BlockScanner, NEED_MORE, type BlockEvent } from './block-scanner.js';
-import { LDF_FIRST_VLF_OFFSET, LOG_FORMAT_SQL2000, SECTOR, VLF_FIRST_BLOCK_ID, VLF_FIRST_BLOCK_OFFSET } from './constants.js';
+import { LDF_FIRST_VLF_OFFSET, LOG_FORMAT_SQL2000, MAX_BLOCK_SIZE, SECTOR, VLF_FIRST_BLOCK_ID, VLF_FIRST_BLOCK_OFFSET } from './constants.js';
 import { blockChecksumProblem, blockHeaderProblem, blockHoldsChecksum, blockParity, fixupBlock, formatLsnFast, parseBlockHeader, parseLogRecord, parseVlfHeader, recordProblem, recordSpanBounds, RECORD_HEADER_SIZE, VLF_HEADER_SIZE, type VlfHeader } from './structures.js';
 import { OPERATION_NAMES, operationName } from './constants.js';
 import { cutLoss } from './cut-loss.js';
@@ -918,6 +918,39 @@ export async function readLdfLayout(path: string, opts: { allowUnsupportedVersio
   const fh = await openInput(path);
   try {
     return await layoutOf(fh, path, opts.allowUnsupportedVersion ?? false);
+  } finally {
+    await fh.close();
+  }
+}
+
+/**
+ * Where the log of one VLF of an .ldf ends: the position (sequence, block in 512-byte units, slot 1)
+ * just past its last current block (its sequence and parity; blocks checked whole, sectors and
+ * checksum), as the VLF's own read finds it. `damaged`: bytes of the VLF did not read as log blocks
+ * (torn, damaged or stale: where its log ends cannot be told from its current blocks alone; the log
+ * reader reports them). `end` null: no current block of its own. Reads only that VLF's bytes.
+ */
+export async function ldfVlfCurrentEnd(path: string, v: Pick<VlfInfo, 'seq' | 'parity' | 'offset' | 'size'>, holdsBlock?: number): Promise<{ end: Lsn | null; damaged: boolean }> {
+  const fh = await openInput(path);
+  try {
+    const sync = new SyncFileReader(fh.fd);
+    // `holdsBlock`: the caller asks only whether the log reaches past that block. A current block
+    // starting there (a block's number is its 512-byte offset in the VLF) answers it reading that
+    // block alone, not the whole VLF (often tens of MB): its end is returned.
+    if (holdsBlock !== undefined && holdsBlock >= VLF_FIRST_BLOCK_ID && v.offset + holdsBlock * SECTOR < v.offset + v.size) {
+      const start = v.offset + holdsBlock * SECTOR;
+      const at: LogRange = { start, end: Math.min(v.offset + v.size, start + MAX_BLOCK_SIZE), kind: 'ldf', file: path, vlf: { seq: v.seq, parity: v.parity } };
+      for await (const b of rangeBlocks(sync, at, { includeStale: true }, emptyLogScanStats())) {
+        const f = b.ev.header.firstLsn;
+        if (!b.stale && f.vlf === v.seq && f.block === holdsBlock) return { end: { vlf: v.seq, block: f.block + b.ev.bytes.length / SECTOR, slot: 1 }, damaged: false };
+        break;
+      }
+    }
+    const stats = emptyLogScanStats();
+    let damaged = false;
+    const range: LogRange = { start: v.offset + VLF_FIRST_BLOCK_OFFSET, end: v.offset + v.size, kind: 'ldf', file: path, vlf: { seq: v.seq, parity: v.parity } };
+    for await (const _ of rangeBlocks(sync, range, { includeStale: false, onSkipped: () => { damaged = true; } }, stats)) void _;
+    return { end: stats.end && stats.end.vlf === v.seq ? { vlf: v.seq, block: stats.end.block, slot: 1 } : null, damaged: damaged || stats.skippedBlocks > 0 };
   } finally {
     await fh.close();
   }

@@ -13,9 +13,9 @@ import { InputError } from '../../errors.js';
 import type { PageSource } from '../../datafile/page-source.js';
 import { readBackupHeader, type BackupHeader, type BackupType } from '../../backup/header.js';
 import { backupLogCoverage, cutLogStream, judgeCutLogStream } from '../../backup/log-coverage.js';
-import { parseLsn } from '../../logreader/lsn.js';
+import { formatLsn, lsnToDecimal, parseLsn } from '../../logreader/lsn.js';
 import { openBackupLogStream } from '../../backup/log-stream.js';
-import { chainVlfBoundaryGaps } from '../../backup/chain-boundary.js';
+import { backupLogFirstLsn, chainVlfBoundaryGaps } from '../../backup/chain-boundary.js';
 import { assertEachBackupOnce, choosePosition, openBackupPages } from '../../backup/open.js';
 import { requireWholeMediaSet, type BackupAdvice } from '../../backup/page-source.js';
 import { BACKUP_HEADER_WARNING, MTF_TRAILER_DAMAGED, readMtfLayout } from '../../backup/mtf.js';
@@ -449,6 +449,10 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
     }
   }
 
+  // Breaks between the backups' own logs as their headers say (FirstLSN); a full or differential
+  // backup's log starts earlier (chain-boundary.ts backupLogFirstLsn), which its stream's first block
+  // tells when the log is first read (readAllBatches): the break then ends there, or is none.
+  const ownLogGaps: Array<{ gap: ChainGap; file: string; position: number; prevLast: bigint; headerFirst: bigint; restate: (start: { decimal: string; lsn: string }) => ChainGap['item'] }> = [];
   const logFiles: Array<{ kind: 'ldf' | 'trn' | 'bak'; file: string; position: number }> = [];
   if (inputs.ldf) logFiles.push({ kind: 'ldf', file: inputs.ldf, position: 1 });
   for (const t of trnSets) logFiles.push({ kind: 'trn', file: t.file, position: t.position });
@@ -467,16 +471,16 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
     let prev: (typeof bakSets)[number] | null = null;
     for (const x of bakSets) {
       if (prev && BigInt(x.header.firstLsn.decimal) > BigInt(prev.header.lastLsn.decimal)) {
-        chainGaps.push({
-          from: prev.header.lastLsn.lsn,
-          to: x.header.firstLsn.lsn,
-          item: {
-            code: 'FORMAT_LOG_CHAIN_GAP',
-            reason: `the backups' own log does not chain: ${prev.file} holds log up to LSN ${prev.header.lastLsn.decimal} (${prev.header.lastLsn.lsn}), ${x.file} starts at ${x.header.firstLsn.decimal} (${x.header.firstLsn.lsn}): the log between them is in no file given (give the log backups taken between them with --trn, or the .ldf with --ldf)`,
-            location: { file: x.file, lsn: x.header.firstLsn.lsn },
-            lsnRange: { first: prev.header.lastLsn.lsn, last: x.header.firstLsn.lsn },
-          },
+        const p = prev;
+        const ownGap = (start: { decimal: string; lsn: string }): ChainGap['item'] => ({
+          code: 'FORMAT_LOG_CHAIN_GAP',
+          reason: `the backups' own log does not chain: ${p.file} holds log up to LSN ${p.header.lastLsn.decimal} (${p.header.lastLsn.lsn}), ${x.file} starts at ${start.decimal} (${start.lsn}): the log between them is in no file given (give the log backups taken between them with --trn, or the .ldf with --ldf)`,
+          location: { file: x.file, lsn: start.lsn },
+          lsnRange: { first: p.header.lastLsn.lsn, last: start.lsn },
         });
+        const gap: ChainGap = { from: prev.header.lastLsn.lsn, to: x.header.firstLsn.lsn, item: ownGap(x.header.firstLsn) };
+        chainGaps.push(gap);
+        ownLogGaps.push({ gap, file: x.file, position: x.position, prevLast: BigInt(prev.header.lastLsn.decimal), headerFirst: BigInt(x.header.firstLsn.decimal), restate: ownGap });
       }
       logFiles.push({ kind: 'bak', file: x.file, position: x.position });
       prev = x;
@@ -560,6 +564,21 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
     if (reporting && !boundaryChecked && trnSets.length > 1) {
       boundaryChecked = true;
       chainGaps.push(...(await chainVlfBoundaryGaps(chain.sets.map((x) => ({ file: x.file, position: x.position, firstLsn: x.header.firstLsn.decimal, lastLsn: x.header.lastLsn.decimal, name: setName(x) })), signal)));
+    }
+    // a break between the backups' own logs said up to the later backup's FirstLSN, where its log
+    // starts before it: RestoreTimeClean2.bak's FirstLSN is 19:ad:26, its log (read and scanned) from
+    // 19:ad:1, and `--bak FULL DIFF` said 19:84:1 up to 19:ad:26 lost
+    if (reporting && ownLogGaps.length) {
+      for (const g of ownLogGaps.splice(0)) {
+        const start = await backupLogFirstLsn(g.file, g.position);
+        if (!start) continue;
+        const at = BigInt(lsnToDecimal(start));
+        if (at >= g.headerFirst) continue;
+        const i = chainGaps.indexOf(g.gap);
+        if (i < 0) continue;
+        if (at <= g.prevLast) chainGaps.splice(i, 1);
+        else chainGaps[i] = { from: g.gap.from, to: formatLsn(start), item: g.restate({ decimal: lsnToDecimal(start), lsn: formatLsn(start) }) };
+      }
     }
     const opts: LogScanOptions = {
       signal,
@@ -892,6 +911,28 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
         if (timeNote && !identityNotes.includes(timeNote)) {
           identityNotes.push(timeNote);
           notes.push(timeNote);
+        }
+      }
+      // A data file newer than the log backups given with it (no .ldf): its last checkpoint is past
+      // the chain's end (LastLSN: the first LSN not in the last log backup), so the database went on
+      // after the log read ends, and what it did then, deletes among them, is in no file given. A
+      // newer --bak is said so (unreadNotes above); `--mdf DATA.mdf --trn` of last night's log
+      // backups beside this morning's data file said nothing, and printed last night's rows as the
+      // whole answer.
+      if (!inputs.ldf && trnSets.length && mdfs.length && meta.database?.checkpointLsn) {
+        let ck: bigint | null = null;
+        try {
+          ck = BigInt(lsnToDecimal(parseLsn(meta.database.checkpointLsn)));
+        } catch {
+          ck = null;
+        }
+        const last = trnSets.reduce((m, t) => (BigInt(t.last) > BigInt(m.last) ? t : m), trnSets[0]!);
+        if (ck !== null && ck > 0n && ck >= chainEnd) {
+          const note = `data file ${mdfs[0]} holds the database up to its last checkpoint at LSN ${meta.database.checkpointLsn} (boot page dbi_checkptLSN), after the end of the log backups given (${last.file} ends at ${last.lastLsn}): the rows deleted or changed between are in no file given and not in this result; add the later log backups with --trn, or the .ldf with --ldf, to see them`;
+          if (!identityNotes.includes(note)) {
+            identityNotes.push(note);
+            notes.push(note);
+          }
         }
       }
       for (const p of meta.principals ?? []) if (p.sid && p.sid !== '0x00') principals.set(p.sid.toUpperCase(), { name: p.name, type: p.type });
