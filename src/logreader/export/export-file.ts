@@ -12,16 +12,24 @@ import { parseLsn } from '../lsn.js';
  * operations, binary columns as 0x hex, the login on each LOP_BEGIN_XACT) and the catalog
  * rows of sql/table-metadata.sql. Two spellings, same content (docs/live.md):
  *  - JSON: one object `{ "format": "rowback-export", "version": 1, …, "records": [...], "catalog": [...] }`;
- *  - CSV: sections opened by `#meta`, `#records`, `#catalog` lines, each a header line and
- *    RFC 4180 rows; NULL is an empty unquoted field, an empty string is `""`.
+ *  - CSV: sections opened by `#meta`, `#records`, `#catalog` lines (and, from version 2, a closing
+ *    `#end` holding the number of record and catalog rows written), each a header line and RFC 4180
+ *    rows; NULL is an empty unquoted field, an empty string is `""`.
+ * Versions: 1 (no `#end`: a CSV cut at a line end inside `#catalog` cannot be told from a whole one;
+ * still read, with a note) and 2 (EXPORT_VERSION, the script's own).
  * Every problem is an InputError INPUT_BAD_EXPORT naming the file, the line (CSV, JSON syntax)
  * or the record and field.
  */
 
 export const EXPORT_FORMAT = 'rowback-export';
-export const EXPORT_VERSION = 1;
+/** The version sql/export-log-records.sql writes (2: the CSV form's closing #end section). */
+export const EXPORT_VERSION = 2;
+/** The versions read: 1, written before the #end section, and EXPORT_VERSION. */
+export const EXPORT_VERSIONS: readonly number[] = [1, 2];
 
 export interface ExportHeader {
+  /** The export's version (EXPORT_VERSIONS): 1 has no closing #end (CSV) nor the log read's facts. */
+  version: number;
   server: string | null;
   database: string | null;
   /** `+08:00`: the zone of every time in the file. */
@@ -124,7 +132,7 @@ export const EXPORT_RECORD_COLUMNS = Object.keys(ExportRecordSchema.shape) as Re
 /** The top-level fields of the JSON form but `records` (which is streamed, never held). */
 export const HeaderFieldsSchema = z.object({
   format: z.literal(EXPORT_FORMAT),
-  version: z.literal(EXPORT_VERSION),
+  version: z.union([z.literal(1), z.literal(2)]),
   server: z.string().nullable().optional(),
   database: z.string().nullable().optional(),
   serverTimeZone: z.string().nullable().optional(),
@@ -146,8 +154,10 @@ export function checkedTimeZone(v: string | null | undefined, file: string, wher
   return v;
 }
 
+/** The JSON form's header fields (HeaderFieldsSchema, parsed) as an ExportHeader; INPUT_BAD_EXPORT for a bad serverTimeZone. */
 export function exportHeaderFrom(h: z.infer<typeof HeaderFieldsSchema>, file: string): ExportHeader {
   return {
+    version: h.version,
     server: h.server ?? null,
     database: h.database ?? null,
     serverTimeZone: checkedTimeZone(h.serverTimeZone, file),
