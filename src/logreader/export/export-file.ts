@@ -38,6 +38,27 @@ export interface ExportHeader {
   window: { from: string | null; to: string | null };
   tables: string | null;
   operations: string | null;
+  /** `fn_dblog` (the online log) or `fn_dump_dblog` (a log backup, `logBackup`'s set `logBackupSet`); null when not stated (a version 1 CSV). */
+  logSource: string | null;
+  logBackup: string | null;
+  logBackupSet: number | null;
+  /** Where the log the script read begins and ends (version 2); null when the header has none (version 1). */
+  logRead: ExportLogRead | null;
+}
+
+/**
+ * Where the log sql/export-log-records.sql read begins and ends, of ALL its transactions before the
+ * window was applied (the script keeps every LOP_BEGIN_XACT/COMMIT/ABORT it reads): the first and last
+ * LSN of those records, the first and last Begin Time, the last End Time (fn_dblog's text forms).
+ * A transaction begun after max(lastBeginTime, lastEndTime) is not in the log read; one begun before
+ * firstBeginTime and ended before the read starts is not either. Each null when the log read holds none.
+ */
+export interface ExportLogRead {
+  firstLsn: string | null;
+  lastLsn: string | null;
+  firstBeginTime: string | null;
+  lastBeginTime: string | null;
+  lastEndTime: string | null;
 }
 
 export interface ExportFile {
@@ -129,6 +150,41 @@ export const ExportRecordSchema = z.object({
 /** The record columns sql/export-log-records.sql writes, in its order; each must be present (NULL as null / an empty unquoted field). */
 export const EXPORT_RECORD_COLUMNS = Object.keys(ExportRecordSchema.shape) as ReadonlyArray<keyof typeof ExportRecordSchema.shape>;
 
+/** The header's `logRead` (ExportLogRead): LSNs as fn_dblog pads them, times in its text form; each field may be null or absent. */
+export const LogReadSchema = z.object({
+  firstLsn: lsnText.nullable().optional(),
+  lastLsn: lsnText.nullable().optional(),
+  firstBeginTime: logTime.nullable().optional(),
+  lastBeginTime: logTime.nullable().optional(),
+  lastEndTime: logTime.nullable().optional(),
+});
+
+/** The header's `logRead` fields as ExportLogRead (absent ones null), or null when there is no logRead. */
+function logReadOf(v: z.infer<typeof LogReadSchema> | null | undefined): ExportLogRead | null {
+  if (!v) return null;
+  return { firstLsn: v.firstLsn ?? null, lastLsn: v.lastLsn ?? null, firstBeginTime: v.firstBeginTime ?? null, lastBeginTime: v.lastBeginTime ?? null, lastEndTime: v.lastEndTime ?? null };
+}
+
+/**
+ * The CSV form's `#meta` facts that are not plain text: `logBackupSet` (an integer) and the
+ * `logRead.*` keys (LogReadSchema), from `meta` (key → value) and `lines` (key → its file line).
+ * Throws INPUT_BAD_EXPORT naming the line and key of a value that is not what the script writes
+ * (a spreadsheet's rewritten LSN or time).
+ */
+export function csvMetaLogFacts(meta: ReadonlyMap<string, string | null>, lines: ReadonlyMap<string, number>, file: string): Pick<ExportHeader, 'logBackupSet' | 'logRead'> {
+  const set = meta.get('logBackupSet');
+  if (set !== null && set !== undefined && !/^\d+$/.test(set)) throw bad(file, `#meta, line ${lines.get('logBackupSet')}, field logBackupSet: '${set}' is not an integer`, { line: lines.get('logBackupSet'), column: 'logBackupSet' });
+  const keys = [...meta.keys()].filter((k) => k.startsWith('logRead.'));
+  if (keys.length === 0) return { logBackupSet: set ? Number(set) : null, logRead: null };
+  const parsed = LogReadSchema.safeParse(Object.fromEntries(keys.map((k) => [k.slice('logRead.'.length), meta.get(k)])));
+  if (!parsed.success) {
+    const { field, message } = issueText(parsed.error);
+    const key = `logRead.${field}`;
+    throw bad(file, `#meta, line ${lines.get(key)}, field ${key}: ${message}`, { line: lines.get(key), column: key });
+  }
+  return { logBackupSet: set ? Number(set) : null, logRead: logReadOf(parsed.data) };
+}
+
 /** The top-level fields of the JSON form but `records` (which is streamed, never held). */
 export const HeaderFieldsSchema = z.object({
   format: z.literal(EXPORT_FORMAT),
@@ -140,6 +196,10 @@ export const HeaderFieldsSchema = z.object({
   window: z.object({ from: z.string().nullable().optional(), to: z.string().nullable().optional() }).nullable().optional(),
   tables: z.string().nullable().optional(),
   operations: z.string().nullable().optional(),
+  logSource: z.string().nullable().optional(),
+  logBackup: z.string().nullable().optional(),
+  logBackupSet: intValue.nullable().optional(),
+  logRead: LogReadSchema.nullable().optional(),
   catalog: z.array(z.record(z.string(), z.unknown())),
 });
 
@@ -165,6 +225,10 @@ export function exportHeaderFrom(h: z.infer<typeof HeaderFieldsSchema>, file: st
     window: { from: h.window?.from ?? null, to: h.window?.to ?? null },
     tables: h.tables ?? null,
     operations: h.operations ?? null,
+    logSource: h.logSource ?? null,
+    logBackup: h.logBackup ?? null,
+    logBackupSet: h.logBackupSet ?? null,
+    logRead: logReadOf(h.logRead),
   };
 }
 

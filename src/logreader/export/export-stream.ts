@@ -35,6 +35,7 @@ import {
   bad,
   catalogRowFromCsv,
   checkCatalogAllocUnits,
+  csvMetaLogFacts,
   checkedTimeZone,
   EXPORT_FORMAT,
   EXPORT_VERSION,
@@ -665,7 +666,8 @@ async function openCsv(file: string, open: ByteSource, bytes: number | undefined
     throw bad(file, `is cut short: it ends at line ${lastLine} ${sections.has('end') ? 'inside its closing #end section, before the counts' : 'without the closing #end section'} sql/export-log-records.sql writes after every other (version 2 exports end with it), so rows of its last section${sections.has('catalog') ? ' (#catalog: the columns of the last tables)' : ''} are missing; ${EXPORT_AGAIN}`, { line: lastLine });
   }
   for (const name of ['records', 'catalog']) if (!sections.has(name)) throw bad(file, `has no #${name} section`);
-  for (const { row } of small(metaLines, 'meta')) if (row.key) meta.set(row.key, row.value ?? null);
+  const metaLine = new Map<string, number>();
+  for (const { row, line } of small(metaLines, 'meta')) if (row.key) { meta.set(row.key, row.value ?? null); metaLine.set(row.key, line); }
   const catalog = small(catalogLines, 'catalog').map(({ row, line }) => catalogRowFromCsv(row, line, file));
   if (version >= 2) {
     const { row, line } = end[0]!;
@@ -690,6 +692,9 @@ async function openCsv(file: string, open: ByteSource, bytes: number | undefined
       window: { from: meta.get('window.from') ?? null, to: meta.get('window.to') ?? null },
       tables: meta.get('tables') ?? null,
       operations: meta.get('operations') ?? null,
+      logSource: meta.get('logSource') ?? null,
+      logBackup: meta.get('logBackup') ?? null,
+      ...csvMetaLogFacts(meta, metaLine, file),
     },
     catalog,
     bytes,

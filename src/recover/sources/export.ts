@@ -182,12 +182,20 @@ export function openExportSource(file: string, o: ExportSourceOptions = {}): Exp
 
 /**
  * What an export of an older version (ExportHeader.version 1, before sql/export-log-records.sql wrote
- * its closing #end section) lets no one check, as notes said even with --quiet: a CSV cut at a line end
- * inside its last section (#catalog) reads as whole, the last tables' columns missing. (A JSON export
- * cut anywhere fails to parse: nothing to say.) `file` is named in the note; `format` the file's form.
- * Pure; [] for the current version.
+ * its closing #end section and `logRead`) lets no one check, as notes said even with --quiet:
+ * - a CSV cut at a line end inside its last section (#catalog) reads as whole, the last tables'
+ *   columns missing (a JSON export cut anywhere fails to parse: nothing to say);
+ * - for an export of a log backup (`logSource` fn_dump_dblog; a version 1 CSV does not say), where
+ *   that backup's log ends is not recorded, so a window past it cannot be told (exportLogReadClauses
+ *   says it of version 2).
+ * `file` is named in the notes; `format` the file's form. Pure; [] for the current version.
  */
-export function exportVersionNotes(file: string, format: 'json' | 'csv', header: Pick<ExportHeader, 'version'>): string[] {
-  if (header.version >= 2 || format !== 'csv') return [];
-  return [`${file} is a version 1 export (written by an sql/export-log-records.sql older than its closing #end section): a copy cut short at a line end inside its last section, #catalog, cannot be detected, and the last tables' columns would then be missing without a word; check that the file ends with the catalog rows of every table exported, or export again with the current script, whose files are checked`];
+export function exportVersionNotes(file: string, format: 'json' | 'csv', header: Pick<ExportHeader, 'version' | 'logSource' | 'logBackup'>): string[] {
+  if (header.version >= 2) return [];
+  const out: string[] = [];
+  if (format === 'csv') out.push(`${file} is a version 1 export (written by an sql/export-log-records.sql older than its closing #end section): a copy cut short at a line end inside its last section, #catalog, cannot be detected, and the last tables' columns would then be missing without a word; check that the file ends with the catalog rows of every table exported, or export again with the current script, whose files are checked`);
+  const again = 'export again with the current script, which records it, to have the window checked';
+  if (header.logSource === 'fn_dump_dblog') out.push(`${file} is a version 1 export of the log backup ${header.logBackup ?? '(not named)'} (@LogBackup): where that backup's log ends is not recorded, so a window running past it (transactions begun after the backup, in later log) cannot be told from one it holds whole; ${again}`);
+  else if (header.logSource === null) out.push(`${file} is a version 1 export whose header does not say whether it read a log backup (@LogBackup): if it did, where that backup's log ends is not recorded, so a window running past it cannot be told from one it holds whole; ${again}`);
+  return out;
 }
