@@ -181,13 +181,13 @@ export function exportLogReadClauses(filter: { from?: string; to?: string }, hea
   const windowFrom = exportTimeIso(header.window.from);
   const startAt = later(filter.from ?? null, windowFrom);
   if (startAt !== null) {
-    const said = filter.from !== undefined && startAt === filter.from ? `${names.from} ${filter.from}` : `the export's own @From, ${header.window.from}`;
+    const said = filter.from !== undefined && startAt === filter.from ? `${names.from} ${filter.from}` : `${filter.from === undefined ? `no ${names.from}: ` : ''}the export's own @From, ${header.window.from}`;
     const firstBegin = exportTimeIso(read.firstBeginTime);
     const advice = backup ? 'export again from the log backup before it too (@LogBackup), or start the window later' : 'export from the log backups of that time (@LogBackup), or start the window later';
     if (firstBegin === null) {
-      out.push(`the window asked for (from ${said}) cannot be checked against the start of ${what}: it holds no transaction begin, so where its log begins in time is not known, and transactions of the window begun and ended before it are not in ${file}: their rows are not in this result; ${advice}`);
+      out.push(`the window asked for (${said}) cannot be checked against the start of ${what}: it holds no transaction begin, so where its log begins in time is not known, and transactions of the window begun and ended before it are not in ${file}: their rows are not in this result; ${advice}`);
     } else if (localMs(startAt) <= localMs(firstBegin)) {
-      out.push(`the window asked for (from ${said}) starts before ${what} is known to begin: its first transaction began at ${read.firstBeginTime} (the server's local time${read.firstLsn ? `; its first transaction record is at LSN ${read.firstLsn}` : ''}), and transactions begun and ended before its log starts are in earlier log, not in ${file}: their rows are not in this result; ${advice}`);
+      out.push(`the window asked for (${said}) starts before ${what} is known to begin: its first transaction began at ${read.firstBeginTime} (the server's local time${read.firstLsn ? `; its first transaction record is at LSN ${read.firstLsn}` : ''}), and transactions begun and ended before its log starts are in earlier log, not in ${file}: their rows are not in this result; ${advice}`);
     }
   }
   return out;

@@ -147,7 +147,7 @@ describe('scan --export: a window starting before the log read is known to begin
     const r = await cli('scan', '--export', f, '--from', '2024-03-05T14:00', '--to', '2024-03-05T14:20', '--quiet', '--strict');
     expect(r.code, r.stderr).toBe(3);
     expect(incomplete(r.stderr)).toEqual([
-      `rowback scan: INCOMPLETE: the window asked for (from --from 2024-03-05T14:00:00.000) starts before the log backup ${BACKUP} that sql/export-log-records.sql read for ${f} (@LogBackup, fn_dump_dblog) is known to begin: its first transaction began at 2024/03/05 14:05:00:000 (the server's local time; its first transaction record is at LSN 0000002a:00000100:0001), and transactions begun and ended before its log starts are in earlier log, not in ${f}: their rows are not in this result; export again from the log backup before it too (@LogBackup), or start the window later`,
+      `rowback scan: INCOMPLETE: the window asked for (--from 2024-03-05T14:00:00.000) starts before the log backup ${BACKUP} that sql/export-log-records.sql read for ${f} (@LogBackup, fn_dump_dblog) is known to begin: its first transaction began at 2024/03/05 14:05:00:000 (the server's local time; its first transaction record is at LSN 0000002a:00000100:0001), and transactions begun and ended before its log starts are in earlier log, not in ${f}: their rows are not in this result; export again from the log backup before it too (@LogBackup), or start the window later`,
     ]);
     const ok = await cli('scan', '--export', f, '--from', '2024-03-05T14:06', '--to', '2024-03-05T14:20', '--quiet', '--strict');
     expect(ok.code, ok.stderr).toBe(0);
@@ -157,7 +157,7 @@ describe('scan --export: a window starting before the log read is known to begin
     const f = jsonExport('online-late', { logSource: 'fn_dblog', logBackup: null, logBackupSet: null, logRead: { ...LOG_READ, firstBeginTime: '2024/03/05 14:05:00:000', lastBeginTime: '2024/03/05 15:59:00:000' } });
     const r = await cli('scan', '--export', f, '--to', '2024-03-05T14:20', '--quiet', '--strict');
     expect(r.code, r.stderr).toBe(3);
-    expect(incomplete(r.stderr)).toEqual([expect.stringContaining(`(from the export's own @From, 2024/03/05 14:00:00:000) starts before the online log that sql/export-log-records.sql read for ${f} (fn_dblog) is known to begin`)]);
+    expect(incomplete(r.stderr)).toEqual([expect.stringContaining(`(no --from: the export's own @From, 2024/03/05 14:00:00:000) starts before the online log that sql/export-log-records.sql read for ${f} (fn_dblog) is known to begin`)]);
   });
 });
 
