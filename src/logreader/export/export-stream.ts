@@ -663,7 +663,7 @@ async function openCsv(file: string, open: ByteSource, bytes: number | undefined
   // end anywhere (inside #catalog too, which read as whole, the last tables' columns missing) lacks it
   const end = version >= 2 ? small(endLines, 'end') : [];
   if (version >= 2 && (!sections.has('end') || end.length === 0)) {
-    throw bad(file, `is cut short: it ends at line ${lastLine} ${sections.has('end') ? 'inside its closing #end section, before the counts' : 'without the closing #end section'} sql/export-log-records.sql writes after every other (version 2 exports end with it), so rows of its last section${sections.has('catalog') ? ' (#catalog: the columns of the last tables)' : ''} are missing; ${EXPORT_AGAIN}`, { line: lastLine });
+    throw bad(file, `is cut short: it ends at line ${lastLine} ${sections.has('end') ? 'inside its closing #end section, before the counts' : 'without the closing #end section'} sql/export-log-records.sql writes after every other (version 2 exports end with it), so rows of its last section${sections.has('catalog') ? ' (#catalog: the columns of the last tables)' : ''} may be missing; ${EXPORT_AGAIN}`, { line: lastLine });
   }
   for (const name of ['records', 'catalog']) if (!sections.has(name)) throw bad(file, `has no #${name} section`);
   const metaLine = new Map<string, number>();
