@@ -22,7 +22,14 @@
 --     and those that committed in the log read without their LOP_BEGIN_XACT in it (they began
 --     before it: rowback cannot place them in the window and says so, INCOMPLETE);
 --   * writes those records (binary columns as 0x hex; the login from SUSER_SNAME on the
---     LOP_BEGIN_XACT record) and the catalog rows of sql/table-metadata.sql for the tables.
+--     LOP_BEGIN_XACT record) and the catalog rows of sql/table-metadata.sql for the tables;
+--   * writes where the log it read begins and ends (logRead: the first and last LSN and Begin Time
+--     of its transactions, the last End Time), so that rowback can say a window reaching past the
+--     end of the log backup read (or before the start of the log read) is INCOMPLETE;
+--   * (CSV) closes the file with an #end section holding the number of record and catalog rows it
+--     wrote: rowback refuses a file that lacks it or holds other numbers (a copy cut short).
+--   The file is export version 2; rowback still reads version 1 files (no #end, no logRead) and says
+--   what it cannot check of them.
 --   rowback itself decides which transactions committed; aborted ones are exported so the
 --   file shows what was rolled back.
 --
@@ -150,6 +157,22 @@ BEGIN
          AND l.[AllocUnitId] IN (SELECT [allocation_unit_id] FROM @au));
 END;
 
+-- Where the log read begins and ends. Every LOP_BEGIN_XACT, LOP_COMMIT_XACT and LOP_ABORT_XACT the
+-- log read holds is in #log (the filter above keeps them whatever their table), so these are of ALL
+-- the transactions fn_dblog / fn_dump_dblog returned, before the window is applied. A transaction
+-- begun after the last Begin Time (or after the last End Time: the log runs on past that commit) is
+-- not in the log read: for a log backup, it is in the next one. Read here rather than from RESTORE
+-- HEADERONLY, whose result set differs between versions (INSERT ... EXEC needs its exact columns),
+-- and without a second read of the backup. NULL when the log read holds no such record.
+-- (fixed-width text: binary collation compares it as LSN order and as time)
+DECLARE @ReadFirstLsn nvarchar(25), @ReadLastLsn nvarchar(25), @ReadFirstBegin nvarchar(24), @ReadLastBegin nvarchar(24), @ReadLastEnd nvarchar(24);
+SELECT @ReadFirstLsn = MIN(l.[Current LSN] COLLATE Latin1_General_BIN2), @ReadLastLsn = MAX(l.[Current LSN] COLLATE Latin1_General_BIN2)
+FROM #log AS l WHERE l.[Operation] IN (N'LOP_BEGIN_XACT', N'LOP_COMMIT_XACT', N'LOP_ABORT_XACT');
+SELECT @ReadFirstBegin = MIN(l.[Begin Time] COLLATE Latin1_General_BIN2), @ReadLastBegin = MAX(l.[Begin Time] COLLATE Latin1_General_BIN2)
+FROM #log AS l WHERE l.[Operation] = N'LOP_BEGIN_XACT';
+SELECT @ReadLastEnd = MAX(l.[End Time] COLLATE Latin1_General_BIN2)
+FROM #log AS l WHERE l.[Operation] IN (N'LOP_COMMIT_XACT', N'LOP_ABORT_XACT');
+
 -- Transactions that began in the window (fixed-width text compares as time; binary collation), and
 -- those committed without their LOP_BEGIN_XACT in the log read (whether they began in the window
 -- cannot be told here: rowback says them as INCOMPLETE rather than have them left out unsaid).
@@ -273,7 +296,7 @@ BEGIN
   DECLARE @json nvarchar(max) = (
     SELECT
       N'rowback-export' AS [format],
-      1 AS [version],
+      2 AS [version],
       CONVERT(nvarchar(128), @@SERVERNAME) AS [server],
       DB_NAME() AS [database],
       DATENAME(TZOFFSET, SYSDATETIMEOFFSET()) AS [serverTimeZone],
@@ -285,6 +308,11 @@ BEGIN
       CASE WHEN @LogBackup IS NULL THEN N'fn_dblog' ELSE N'fn_dump_dblog' END AS [logSource],
       @LogBackup AS [logBackup],
       CASE WHEN @LogBackup IS NULL THEN NULL ELSE @LogBackupSet END AS [logBackupSet],
+      @ReadFirstLsn AS [logRead.firstLsn],
+      @ReadLastLsn AS [logRead.lastLsn],
+      @ReadFirstBegin AS [logRead.firstBeginTime],
+      @ReadLastBegin AS [logRead.lastBeginTime],
+      @ReadLastEnd AS [logRead.lastEndTime],
       JSON_QUERY(ISNULL((SELECT r.* FROM #records AS r ORDER BY r.[Current LSN] FOR JSON PATH, INCLUDE_NULL_VALUES), N'[]')) AS [records],
       JSON_QUERY(ISNULL((SELECT c.* FROM #catalog AS c ORDER BY c.[schema_name], c.[table_name], c.[partition_number], c.[partition_column_id] FOR JSON PATH, INCLUDE_NULL_VALUES), N'[]')) AS [catalog]
     FOR JSON PATH, WITHOUT_ARRAY_WRAPPER, INCLUDE_NULL_VALUES
@@ -295,7 +323,7 @@ ELSE
 BEGIN
   -- Sectioned CSV: '#' lines start sections; each section is a header line and RFC 4180 rows.
   -- Every value is quoted; NULL is an empty unquoted field, so it differs from an empty string.
-  SELECT N'#rowback-export,1,csv' AS [line];
+  SELECT N'#rowback-export,2,csv' AS [line];
   SELECT N'#meta' AS [line]
   UNION ALL SELECT N'"key","value"'
   UNION ALL SELECT N'"server",' + ISNULL(N'"' + REPLACE(CONVERT(nvarchar(max), CONVERT(nvarchar(128), @@SERVERNAME)), N'"', N'""') + N'"', N'')
@@ -305,7 +333,15 @@ BEGIN
   UNION ALL SELECT N'"window.from",' + ISNULL(N'"' + REPLACE(CONVERT(nvarchar(max), @FromText), N'"', N'""') + N'"', N'')
   UNION ALL SELECT N'"window.to",' + ISNULL(N'"' + REPLACE(CONVERT(nvarchar(max), @ToText), N'"', N'""') + N'"', N'')
   UNION ALL SELECT N'"tables",' + ISNULL(N'"' + REPLACE(CONVERT(nvarchar(max), @Tables), N'"', N'""') + N'"', N'')
-  UNION ALL SELECT N'"operations",' + ISNULL(N'"' + REPLACE(CONVERT(nvarchar(max), @Operations), N'"', N'""') + N'"', N'');
+  UNION ALL SELECT N'"operations",' + ISNULL(N'"' + REPLACE(CONVERT(nvarchar(max), @Operations), N'"', N'""') + N'"', N'')
+  UNION ALL SELECT N'"logSource",' + ISNULL(N'"' + REPLACE(CONVERT(nvarchar(max), CASE WHEN @LogBackup IS NULL THEN N'fn_dblog' ELSE N'fn_dump_dblog' END), N'"', N'""') + N'"', N'')
+  UNION ALL SELECT N'"logBackup",' + ISNULL(N'"' + REPLACE(CONVERT(nvarchar(max), @LogBackup), N'"', N'""') + N'"', N'')
+  UNION ALL SELECT N'"logBackupSet",' + ISNULL(N'"' + REPLACE(CONVERT(nvarchar(max), CASE WHEN @LogBackup IS NULL THEN NULL ELSE @LogBackupSet END), N'"', N'""') + N'"', N'')
+  UNION ALL SELECT N'"logRead.firstLsn",' + ISNULL(N'"' + REPLACE(CONVERT(nvarchar(max), @ReadFirstLsn), N'"', N'""') + N'"', N'')
+  UNION ALL SELECT N'"logRead.lastLsn",' + ISNULL(N'"' + REPLACE(CONVERT(nvarchar(max), @ReadLastLsn), N'"', N'""') + N'"', N'')
+  UNION ALL SELECT N'"logRead.firstBeginTime",' + ISNULL(N'"' + REPLACE(CONVERT(nvarchar(max), @ReadFirstBegin), N'"', N'""') + N'"', N'')
+  UNION ALL SELECT N'"logRead.lastBeginTime",' + ISNULL(N'"' + REPLACE(CONVERT(nvarchar(max), @ReadLastBegin), N'"', N'""') + N'"', N'')
+  UNION ALL SELECT N'"logRead.lastEndTime",' + ISNULL(N'"' + REPLACE(CONVERT(nvarchar(max), @ReadLastEnd), N'"', N'""') + N'"', N'');
   SELECT N'#records' AS [line];
   SELECT N'"Current LSN","Operation","Context","Transaction ID","AllocUnitId","Page ID","Slot ID","Offset in Row","Modify Size","Description","Begin Time","End Time","Transaction Name","Transaction SID","Login","SPID","RowLog Contents 0","RowLog Contents 1"' AS [line];
   SELECT ISNULL(N'"' + REPLACE(CONVERT(nvarchar(max), r.[Current LSN]), N'"', N'""') + N'"', N'')
@@ -371,6 +407,11 @@ BEGIN
     + N',' + ISNULL(N'"' + REPLACE(CONVERT(nvarchar(max), c.[family_guid]), N'"', N'""') + N'"', N'') AS [line]
   FROM #catalog AS c
   ORDER BY c.[schema_name], c.[table_name], c.[partition_number], c.[partition_column_id];
+  -- Last: the number of record and catalog rows written above. rowback refuses a version 2 file
+  -- without it, or whose rows differ in number: a file cut at a line end inside #catalog read as whole.
+  SELECT N'#end' AS [line];
+  SELECT N'"records","catalog"' AS [line];
+  SELECT N'"' + CONVERT(nvarchar(20), (SELECT COUNT_BIG(*) FROM #records)) + N'","' + CONVERT(nvarchar(20), (SELECT COUNT_BIG(*) FROM #catalog)) + N'"' AS [line];
 END;
 
 DROP TABLE #records;

@@ -9,6 +9,7 @@
  * The start of the log read (a window or LSN range starting before it) is window-before-log.ts's.
  */
 
+import type { ExportLogRead } from '../logreader/export/export-file.js';
 import { compareLsn, formatLsn, parseLsn, type Lsn } from '../logreader/lsn.js';
 import { exportTimeIso, localMs } from './log-local-time.js';
 import type { LogReadEnd } from './sources/files.js';
@@ -90,8 +91,15 @@ export function lsnRangePastLogEndClause(range: { fromLsn: Lsn | null; toLsn: Ls
  * (an older or hand-made export) is taken to hold everything. Also said: a `--to` (or lone `--from`)
  * after the header's `exportedAt` (the export cannot hold what began after it ran; a bound between
  * fn_dblog's read and exportedAt, seconds apart, is not told).
+ * From the header's `logRead` (version 2: where the log the script read begins and ends, of all its
+ * transactions): exportLogReadClauses' sentences, after these.
  */
-export function exportScopeClauses(filter: { from?: string; to?: string; operations?: readonly string[] }, header: { window: { from: string | null; to: string | null }; operations: string | null; exportedAt?: string | null; serverTimeZone?: string | null }, file: string, names: { from: string; to: string } = { from: '--from', to: '--to' }): string[] {
+export function exportScopeClauses(filter: { from?: string; to?: string; operations?: readonly string[] }, header: { window: { from: string | null; to: string | null }; operations: string | null; exportedAt?: string | null; serverTimeZone?: string | null; logSource?: string | null; logBackup?: string | null; logBackupSet?: number | null; logRead?: ExportLogRead | null }, file: string, names: { from: string; to: string } = { from: '--from', to: '--to' }): string[] {
+  return [...exportWindowClauses(filter, header, file, names), ...exportLogReadClauses(filter, header, file, names)];
+}
+
+/** exportScopeClauses' sentences from the header's window, exportedAt and operations. */
+function exportWindowClauses(filter: { from?: string; to?: string; operations?: readonly string[] }, header: { window: { from: string | null; to: string | null }; operations: string | null; exportedAt?: string | null; serverTimeZone?: string | null }, file: string, names: { from: string; to: string }): string[] {
   const out: string[] = [];
   // The export holds the log as fn_dblog read it before `exportedAt` (SYSDATETIMEOFFSET() of its
   // final SELECT, `2024-03-05T14:30:12.1234567+01:00`: the server's local time, then its offset): a
@@ -122,6 +130,65 @@ export function exportScopeClauses(filter: { from?: string; to?: string; operati
     if (exported.has('delete') || exported.has('insert')) { exported.add('delete'); exported.add('insert'); }
     const missing = filter.operations.filter((o) => !exported.has(o));
     if (missing.length) out.push(`${file} holds the row operations of @Operations '${header.operations}' only: no ${missing.join('/')} was exported, so none can be in this result (it is not that the log holds none); export again with @Operations listing ${missing.join(', ')}`);
+  }
+  return out;
+}
+
+/**
+ * What an export's `logRead` (sql/export-log-records.sql version 2: the first/last Begin Time and the
+ * last End Time of ALL the transactions in the log it read, before its window) says of a scan's
+ * window, as INCOMPLETE sentences (none when the header has no logRead: a version 1 export).
+ *
+ * - The end, for an export of a log backup (`logSource` fn_dump_dblog, @LogBackup): the backup holds
+ *   the log up to where BACKUP LOG cut it, which the header's window (@From/@To) does not tell. Every
+ *   transaction begun before that cut is in it (its LOP_BEGIN_XACT with it), so none began after
+ *   max(lastBeginTime, lastEndTime) but those of later log: a window whose end — `--to`, else a lone
+ *   `--from`, else (no window) the export's own @To — is at or after it asks for transactions the file
+ *   cannot hold (`--to 14:59` over a backup taken at 14:30 printed the rows up to 14:30 as the whole
+ *   answer). With no transaction in the log read at all, where it ends is not known: said too.
+ *   Not for the online log (fn_dblog), which runs to the export's run (exportedAt, judged above).
+ * - The start, for either source: the log read begins at some point before its first Begin Time
+ *   (a log backup: where the one before it ended; the online log: its last truncation; @StartLsn),
+ *   and a transaction begun and ended before that is in no part of it. A window whose start — the
+ *   later of `--from` and the export's @From, else whichever there is — is at or before firstBeginTime
+ *   may miss them (one begun before it but ended after is said apart, as begun outside the log read).
+ * `filter`, `file`, `names` as exportScopeClauses'. Pure.
+ */
+export function exportLogReadClauses(filter: { from?: string; to?: string }, header: { window: { from: string | null; to: string | null }; logSource?: string | null; logBackup?: string | null; logBackupSet?: number | null; logRead?: ExportLogRead | null }, file: string, names: { from: string; to: string } = { from: '--from', to: '--to' }): string[] {
+  const read = header.logRead;
+  if (!read) return [];
+  const out: string[] = [];
+  const backup = header.logSource === 'fn_dump_dblog';
+  const what = backup
+    ? `the log backup ${header.logBackup ?? '(not named)'}${header.logBackupSet && header.logBackupSet > 1 ? ` (backup set ${header.logBackupSet})` : ''} that sql/export-log-records.sql read for ${file} (@LogBackup, fn_dump_dblog)`
+    : `the online log that sql/export-log-records.sql read for ${file} (fn_dblog)`;
+  const later = (a: string | null, b: string | null) => (a === null ? b : b === null ? a : localMs(a) >= localMs(b) ? a : b);
+  // the end: a log backup's (the online log runs to the export's run: exportedAt)
+  const windowTo = exportTimeIso(header.window.to);
+  const end = filter.to !== undefined ? { at: filter.to, said: `${names.to} ${filter.to}` } : filter.from !== undefined ? { at: filter.from, said: `${names.from} ${filter.from}, open-ended` } : windowTo !== null ? { at: windowTo, said: `no ${names.to}: the export's own @To, ${header.window.to}` } : null;
+  if (backup && end) {
+    const lastBegin = exportTimeIso(read.lastBeginTime);
+    const lastEnd = exportTimeIso(read.lastEndTime);
+    const last = later(lastBegin, lastEnd);
+    if (last === null) {
+      out.push(`the window asked for (${end.said}) cannot be checked against the end of ${what}: it holds no transaction record, so where its log ends in time is not known, and transactions of the window may be in the log backups before or after it, not in ${file}: their rows are not in this result; export from the log backups of the window's time (@LogBackup), or from the online log (@LogBackup = NULL)`);
+    } else if (localMs(end.at) >= localMs(last)) {
+      const whenText = last === lastBegin ? `its last transaction began at ${read.lastBeginTime}` : `its last transaction record ended at ${read.lastEndTime}`;
+      out.push(`the window asked for (${end.said}) runs past the end of ${what}: ${whenText} (the server's local time${read.lastLsn ? `; its last transaction record is at LSN ${read.lastLsn}` : ''}), and transactions begun after that are in the log backups taken after it or the online log, not in ${file}: their rows are not in this result; export again from the next log backup too (@LogBackup), or from the online log (@LogBackup = NULL)`);
+    }
+  }
+  // the start, either source
+  const windowFrom = exportTimeIso(header.window.from);
+  const startAt = later(filter.from ?? null, windowFrom);
+  if (startAt !== null) {
+    const said = filter.from !== undefined && startAt === filter.from ? `${names.from} ${filter.from}` : `${filter.from === undefined ? `no ${names.from}: ` : ''}the export's own @From, ${header.window.from}`;
+    const firstBegin = exportTimeIso(read.firstBeginTime);
+    const advice = backup ? 'export again from the log backup before it too (@LogBackup), or start the window later' : 'export from the log backups of that time (@LogBackup), or start the window later';
+    if (firstBegin === null) {
+      out.push(`the window asked for (${said}) cannot be checked against the start of ${what}: it holds no transaction begin, so where its log begins in time is not known, and transactions of the window begun and ended before it are not in ${file}: their rows are not in this result; ${advice}`);
+    } else if (localMs(startAt) <= localMs(firstBegin)) {
+      out.push(`the window asked for (${said}) starts before ${what} is known to begin: its first transaction began at ${read.firstBeginTime} (the server's local time${read.firstLsn ? `; its first transaction record is at LSN ${read.firstLsn}` : ''}), and transactions begun and ended before its log starts are in earlier log, not in ${file}: their rows are not in this result; ${advice}`);
+    }
   }
   return out;
 }

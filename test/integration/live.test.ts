@@ -196,6 +196,40 @@ describe.skipIf(!runtime.available)('live path against SQL Server 2022', () => {
     expect([...byId.keys()].sort((a, b) => Number(a) - Number(b))).toEqual(purged.map((p) => p.CustomerId));
     for (const p of purged) expect(byId.get(p.CustomerId as number)).toMatchObject({ values: p, login: 'crm_batch', source: { kind: 'export' } });
     expect(src.stats.aborted).toBeGreaterThanOrEqual(1); // the rolled-back delete is in the file, and filtered out
+    // version 2: where the log read begins and ends (the online log holds the window's transactions)
+    const h = src.header!;
+    expect(h).toMatchObject({ version: 2, logSource: 'fn_dblog', logBackup: null });
+    expect(h.logRead?.lastBeginTime).toBeTruthy();
+    expect(h.logRead!.lastBeginTime! >= h.window.from!).toBe(true); // both fn_dblog's fixed-width text
+    if (format === 'csv') {
+      // the closing #end section counts what was written; a copy cut before it is refused
+      const text = readFileSync(file, 'utf8');
+      expect(text.trimEnd().split('\n').slice(-3)[0]!.trim()).toBe('#end');
+      const cut = join(dir, 'cut.csv');
+      writeFileSync(cut, text.slice(0, text.lastIndexOf('#end')));
+      await expect(new ExportSource(cut).metadata()).rejects.toMatchObject({ code: 'INPUT_BAD_EXPORT', message: expect.stringMatching(/cut short/) });
+    }
+  });
+
+  it.each(['json', 'csv'] as const)('an export of a log backup (@LogBackup, %s) records where the backup ends: a window past it is INCOMPLETE, one inside it is not', async (format) => {
+    const backup = `/var/opt/mssql/data/crm_log_export_${format}.trn`;
+    // COPY_ONLY: the log is not truncated, so the tests after this one read it as before
+    await admin.request().batch(`BACKUP LOG [CRM] TO DISK = N'${backup}' WITH COPY_ONLY, INIT, FORMAT;`);
+    const dir = mkdtempSync(join(tmpdir(), 'rowback-it-'));
+    const file = join(dir, `crm-backup-export.${format}`);
+    writeFileSync(file, await exportScript(format, { '@LogBackup': `N'${backup}'` }));
+    const src = new ExportSource(file);
+    await src.metadata();
+    const h = src.header!;
+    expect(h).toMatchObject({ version: 2, logSource: 'fn_dump_dblog', logBackup: backup, logBackupSet: 1 });
+    expect(h.logRead?.lastBeginTime).toBeTruthy();
+    expect(h.logRead?.lastLsn).toMatch(/^[0-9a-f]{8}:[0-9a-f]{8}:[0-9a-f]{4}$/);
+    const { exportScopeClauses } = await import('../../src/recover/window-past-log.js');
+    // the window of the purge, long before the backup was taken: nothing said of its end
+    expect(exportScopeClauses({ from, to }, h, file).filter((c) => c.includes('past the end of the log backup'))).toEqual([]);
+    // a --to an hour after the backup: its transactions would be in the next log backup
+    const later = new Date(Date.parse(`${to}Z`) + 3_600_000).toISOString().slice(0, 23);
+    expect(exportScopeClauses({ from, to: later }, h, file).join('\n')).toContain(`runs past the end of the log backup ${backup}`);
   });
 
   it("export script: @Operations in capitals is read as written lower-case; a word that is no operation is refused, not dropped", async () => {

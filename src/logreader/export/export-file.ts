@@ -12,16 +12,24 @@ import { parseLsn } from '../lsn.js';
  * operations, binary columns as 0x hex, the login on each LOP_BEGIN_XACT) and the catalog
  * rows of sql/table-metadata.sql. Two spellings, same content (docs/live.md):
  *  - JSON: one object `{ "format": "rowback-export", "version": 1, …, "records": [...], "catalog": [...] }`;
- *  - CSV: sections opened by `#meta`, `#records`, `#catalog` lines, each a header line and
- *    RFC 4180 rows; NULL is an empty unquoted field, an empty string is `""`.
+ *  - CSV: sections opened by `#meta`, `#records`, `#catalog` lines (and, from version 2, a closing
+ *    `#end` holding the number of record and catalog rows written), each a header line and RFC 4180
+ *    rows; NULL is an empty unquoted field, an empty string is `""`.
+ * Versions: 1 (no `#end`: a CSV cut at a line end inside `#catalog` cannot be told from a whole one;
+ * still read, with a note) and 2 (EXPORT_VERSION, the script's own).
  * Every problem is an InputError INPUT_BAD_EXPORT naming the file, the line (CSV, JSON syntax)
  * or the record and field.
  */
 
 export const EXPORT_FORMAT = 'rowback-export';
-export const EXPORT_VERSION = 1;
+/** The version sql/export-log-records.sql writes (2: the CSV form's closing #end section). */
+export const EXPORT_VERSION = 2;
+/** The versions read: 1, written before the #end section, and EXPORT_VERSION. */
+export const EXPORT_VERSIONS: readonly number[] = [1, 2];
 
 export interface ExportHeader {
+  /** The export's version (EXPORT_VERSIONS): 1 has no closing #end (CSV) nor the log read's facts. */
+  version: number;
   server: string | null;
   database: string | null;
   /** `+08:00`: the zone of every time in the file. */
@@ -30,6 +38,27 @@ export interface ExportHeader {
   window: { from: string | null; to: string | null };
   tables: string | null;
   operations: string | null;
+  /** `fn_dblog` (the online log) or `fn_dump_dblog` (a log backup, `logBackup`'s set `logBackupSet`); null when not stated (a version 1 CSV). */
+  logSource: string | null;
+  logBackup: string | null;
+  logBackupSet: number | null;
+  /** Where the log the script read begins and ends (version 2); null when the header has none (version 1). */
+  logRead: ExportLogRead | null;
+}
+
+/**
+ * Where the log sql/export-log-records.sql read begins and ends, of ALL its transactions before the
+ * window was applied (the script keeps every LOP_BEGIN_XACT/COMMIT/ABORT it reads): the first and last
+ * LSN of those records, the first and last Begin Time, the last End Time (fn_dblog's text forms).
+ * A transaction begun after max(lastBeginTime, lastEndTime) is not in the log read; one begun before
+ * firstBeginTime and ended before the read starts is not either. Each null when the log read holds none.
+ */
+export interface ExportLogRead {
+  firstLsn: string | null;
+  lastLsn: string | null;
+  firstBeginTime: string | null;
+  lastBeginTime: string | null;
+  lastEndTime: string | null;
 }
 
 export interface ExportFile {
@@ -121,10 +150,45 @@ export const ExportRecordSchema = z.object({
 /** The record columns sql/export-log-records.sql writes, in its order; each must be present (NULL as null / an empty unquoted field). */
 export const EXPORT_RECORD_COLUMNS = Object.keys(ExportRecordSchema.shape) as ReadonlyArray<keyof typeof ExportRecordSchema.shape>;
 
+/** The header's `logRead` (ExportLogRead): LSNs as fn_dblog pads them, times in its text form; each field may be null or absent. */
+export const LogReadSchema = z.object({
+  firstLsn: lsnText.nullable().optional(),
+  lastLsn: lsnText.nullable().optional(),
+  firstBeginTime: logTime.nullable().optional(),
+  lastBeginTime: logTime.nullable().optional(),
+  lastEndTime: logTime.nullable().optional(),
+});
+
+/** The header's `logRead` fields as ExportLogRead (absent ones null), or null when there is no logRead. */
+function logReadOf(v: z.infer<typeof LogReadSchema> | null | undefined): ExportLogRead | null {
+  if (!v) return null;
+  return { firstLsn: v.firstLsn ?? null, lastLsn: v.lastLsn ?? null, firstBeginTime: v.firstBeginTime ?? null, lastBeginTime: v.lastBeginTime ?? null, lastEndTime: v.lastEndTime ?? null };
+}
+
+/**
+ * The CSV form's `#meta` facts that are not plain text: `logBackupSet` (an integer) and the
+ * `logRead.*` keys (LogReadSchema), from `meta` (key → value) and `lines` (key → its file line).
+ * Throws INPUT_BAD_EXPORT naming the line and key of a value that is not what the script writes
+ * (a spreadsheet's rewritten LSN or time).
+ */
+export function csvMetaLogFacts(meta: ReadonlyMap<string, string | null>, lines: ReadonlyMap<string, number>, file: string): Pick<ExportHeader, 'logBackupSet' | 'logRead'> {
+  const set = meta.get('logBackupSet');
+  if (set !== null && set !== undefined && !/^\d+$/.test(set)) throw bad(file, `#meta, line ${lines.get('logBackupSet')}, field logBackupSet: '${set}' is not an integer`, { line: lines.get('logBackupSet'), column: 'logBackupSet' });
+  const keys = [...meta.keys()].filter((k) => k.startsWith('logRead.'));
+  if (keys.length === 0) return { logBackupSet: set ? Number(set) : null, logRead: null };
+  const parsed = LogReadSchema.safeParse(Object.fromEntries(keys.map((k) => [k.slice('logRead.'.length), meta.get(k)])));
+  if (!parsed.success) {
+    const { field, message } = issueText(parsed.error);
+    const key = `logRead.${field}`;
+    throw bad(file, `#meta, line ${lines.get(key)}, field ${key}: ${message}`, { line: lines.get(key), column: key });
+  }
+  return { logBackupSet: set ? Number(set) : null, logRead: logReadOf(parsed.data) };
+}
+
 /** The top-level fields of the JSON form but `records` (which is streamed, never held). */
 export const HeaderFieldsSchema = z.object({
   format: z.literal(EXPORT_FORMAT),
-  version: z.literal(EXPORT_VERSION),
+  version: z.union([z.literal(1), z.literal(2)]),
   server: z.string().nullable().optional(),
   database: z.string().nullable().optional(),
   serverTimeZone: z.string().nullable().optional(),
@@ -132,6 +196,10 @@ export const HeaderFieldsSchema = z.object({
   window: z.object({ from: z.string().nullable().optional(), to: z.string().nullable().optional() }).nullable().optional(),
   tables: z.string().nullable().optional(),
   operations: z.string().nullable().optional(),
+  logSource: z.string().nullable().optional(),
+  logBackup: z.string().nullable().optional(),
+  logBackupSet: intValue.nullable().optional(),
+  logRead: LogReadSchema.nullable().optional(),
   catalog: z.array(z.record(z.string(), z.unknown())),
 });
 
@@ -146,8 +214,10 @@ export function checkedTimeZone(v: string | null | undefined, file: string, wher
   return v;
 }
 
+/** The JSON form's header fields (HeaderFieldsSchema, parsed) as an ExportHeader; INPUT_BAD_EXPORT for a bad serverTimeZone. */
 export function exportHeaderFrom(h: z.infer<typeof HeaderFieldsSchema>, file: string): ExportHeader {
   return {
+    version: h.version,
     server: h.server ?? null,
     database: h.database ?? null,
     serverTimeZone: checkedTimeZone(h.serverTimeZone, file),
@@ -155,6 +225,10 @@ export function exportHeaderFrom(h: z.infer<typeof HeaderFieldsSchema>, file: st
     window: { from: h.window?.from ?? null, to: h.window?.to ?? null },
     tables: h.tables ?? null,
     operations: h.operations ?? null,
+    logSource: h.logSource ?? null,
+    logBackup: h.logBackup ?? null,
+    logBackupSet: h.logBackupSet ?? null,
+    logRead: logReadOf(h.logRead),
   };
 }
 

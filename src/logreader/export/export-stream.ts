@@ -35,9 +35,11 @@ import {
   bad,
   catalogRowFromCsv,
   checkCatalogAllocUnits,
+  csvMetaLogFacts,
   checkedTimeZone,
   EXPORT_FORMAT,
   EXPORT_VERSION,
+  EXPORT_VERSIONS,
   exportHeaderFrom,
   HeaderFieldsSchema,
   issueText,
@@ -445,7 +447,10 @@ interface CsvLine {
   continued: boolean;
 }
 
-/** Lines tagged with their section (`#name` outside quotes), the marker line checked. */
+/** csvLines' item for the marker line: its `text` is the export's version. */
+const VERSION_ITEM = '@version';
+
+/** Lines tagged with their section (`#name` outside quotes; a section line itself as section '#', the marker's version as VERSION_ITEM), the marker line checked. */
 async function* csvLines(open: ByteSource, file: string, onBytes?: (n: number) => void): AsyncGenerator<{ section: string; l: CsvLine }> {
   let n = 0;
   let marker = '';
@@ -483,7 +488,7 @@ async function* csvLines(open: ByteSource, file: string, onBytes?: (n: number) =
     // be a value: a transaction name or a default value may hold a line break and `#catalog`
     if (inSection && inQuote && text.startsWith(SECTION_HEADS[inSection.name]!)) throw sectionInQuote(inSection);
     inSection = null;
-    const looks = inQuote ? /^#(meta|records|catalog|rowback-export)\b/.exec(text) : null;
+    const looks = inQuote ? /^#(meta|records|catalog|end|rowback-export)\b/.exec(text) : null;
     if (looks) inSection = { name: looks[1]!, line: n, quoteLine };
     if (looks && !firstInQuote) firstInQuote = inSection;
     if (!inQuote && text.startsWith('#')) {
@@ -495,7 +500,8 @@ async function* csvLines(open: ByteSource, file: string, onBytes?: (n: number) =
         if (sep) throw bad(file, `line 1 is '${text.slice(0, 40)}', not #${EXPORT_FORMAT},${EXPORT_VERSION},csv: the file is separated by ${sep === '\t' ? 'tabs' : `'${sep}'`} instead of commas (a spreadsheet saved it with its own list separator); give rowback the file as sql/export-log-records.sql wrote it`, { line: n });
         if (name !== `#${EXPORT_FORMAT}`) throw bad(file, `line 1 is '${text.slice(0, 40)}', not #${EXPORT_FORMAT},${EXPORT_VERSION},csv`, { line: n });
         const version = marker.split(',')[1];
-        if (version !== String(EXPORT_VERSION)) throw bad(file, `export version ${version ?? '(none)'} is not ${EXPORT_VERSION}`, { line: 1 });
+        if (!EXPORT_VERSIONS.some((v) => String(v) === version)) throw bad(file, `export version ${version ?? '(none)'} is not one rowback reads (${EXPORT_VERSIONS.join(' or ')})`, { line: 1 });
+        yield { section: VERSION_ITEM, l: { text: version!, line: n, continued: false } };
         continue;
       }
       section = name.slice(1);
@@ -514,7 +520,7 @@ async function* csvLines(open: ByteSource, file: string, onBytes?: (n: number) =
 }
 
 /** The line the script writes after each section line (its header; #meta after the marker): met after a section line inside a quoted field, that section line was the file's own. */
-const SECTION_HEADS: Record<string, string> = { meta: '"key","value"', records: '"Current LSN","Operation"', catalog: '"schema_name","table_name"', 'rowback-export': '#meta' };
+const SECTION_HEADS: Record<string, string> = { meta: '"key","value"', records: '"Current LSN","Operation"', catalog: '"schema_name","table_name"', end: '"records","catalog"', 'rowback-export': '#meta' };
 
 /** What a CSV whose quotes or field counts do not add up most often is, said after the parser's reason. */
 const CUT_LINES = ' (lines cut short? sqlcmd without -y 0 cuts each value at 256 characters, SSMS Results to Text at 8,192, Invoke-Sqlcmd at 4,000 without -MaxCharLength; export again with sqlcmd … -h -1 -y 0 -f 65001 -o FILE, as sql/export-log-records.sql\'s header says)';
@@ -615,34 +621,70 @@ async function* sectionRows(open: ByteSource, file: string, want: string, onByte
   if (header) yield* parseBatch(want, header, batch, file);
 }
 
+/** What to do about a cut export, said after the reason. */
+const EXPORT_AGAIN = 'copy the whole file again, or export again with sql/export-log-records.sql (sqlcmd … -h -1 -y 0 -f 65001 -o FILE, as its header says), and give rowback the file as the script wrote it';
+
 async function openCsv(file: string, open: ByteSource, bytes: number | undefined): Promise<ExportStream> {
   const sections = new Set<string>();
   const meta = new Map<string, string | null>();
   const catalogLines: CsvLine[] = [];
   const metaLines: CsvLine[] = [];
+  const endLines: CsvLine[] = [];
   let section = '';
+  let version = 0;
+  // the last line read (a cut file's end), and the logical rows of #records (its header line counted too)
+  let lastLine = 0;
+  let recordLines = 0;
   for await (const { section: s, l } of csvLines(open, file)) {
+    lastLine = l.line;
+    if (s === VERSION_ITEM) {
+      version = Number(l.text);
+      continue;
+    }
     if (s === '#') {
+      // version 2 closes with #end: a section after it is not the script's (two files put into one)
+      if (sections.has('end')) throw bad(file, `line ${l.line} opens the section #${l.text} after its #end section, which sql/export-log-records.sql writes last: text was added after the export; ${EXPORT_AGAIN}`, { line: l.line });
       section = l.text;
       sections.add(section);
       continue;
     }
     if (section === 'catalog') catalogLines.push(l);
     else if (section === 'meta') metaLines.push(l);
+    else if (section === 'end') endLines.push(l);
+    else if (section === 'records' && !l.continued && l.text.trim() !== '') recordLines++;
   }
-  for (const name of ['records', 'catalog']) if (!sections.has(name)) throw bad(file, `has no #${name} section`);
   const small = (ls: CsvLine[], name: string) => {
     const start = ls.findIndex((x) => x.text.trim() !== '');
     if (start < 0) return [];
     const header = checkedHeader(name, (parseCsv(ls[start].text, { rtrim: true }) as string[][])[0] ?? [], ls[start].line, file);
     return parseBatch(name, header, ls.slice(start + 1), file);
   };
-  for (const { row } of small(metaLines, 'meta')) if (row.key) meta.set(row.key, row.value ?? null);
+  // Version 2 ends with #end and the number of record and catalog rows written: a file cut at a line
+  // end anywhere (inside #catalog too, which read as whole, the last tables' columns missing) lacks it
+  const end = version >= 2 ? small(endLines, 'end') : [];
+  if (version >= 2 && (!sections.has('end') || end.length === 0)) {
+    throw bad(file, `is cut short: it ends at line ${lastLine} ${sections.has('end') ? 'inside its closing #end section, before the counts' : 'without the closing #end section'} sql/export-log-records.sql writes after every other (version 2 exports end with it), so rows of its last section${sections.has('catalog') ? ' (#catalog: the columns of the last tables)' : ''} may be missing; ${EXPORT_AGAIN}`, { line: lastLine });
+  }
+  for (const name of ['records', 'catalog']) if (!sections.has(name)) throw bad(file, `has no #${name} section`);
+  const metaLine = new Map<string, number>();
+  for (const { row, line } of small(metaLines, 'meta')) if (row.key) { meta.set(row.key, row.value ?? null); metaLine.set(row.key, line); }
   const catalog = small(catalogLines, 'catalog').map(({ row, line }) => catalogRowFromCsv(row, line, file));
+  if (version >= 2) {
+    const { row, line } = end[0]!;
+    const count = (k: string) => (row[k] !== null && row[k] !== undefined && /^\d+$/.test(row[k]!) ? Number(row[k]) : NaN);
+    const wrote = { records: count('records'), catalog: count('catalog') };
+    if (end.length > 1) throw bad(file, `section #end, line ${end[1]!.line}: a second row; sql/export-log-records.sql writes one (the counts): ${EXPORT_AGAIN}`, { line: end[1]!.line });
+    if (!Number.isInteger(wrote.records) || !Number.isInteger(wrote.catalog)) throw bad(file, `section #end, line ${line}: the counts '${row.records ?? ''}', '${row.catalog ?? ''}' are not whole numbers of record and catalog rows, as sql/export-log-records.sql writes them; ${EXPORT_AGAIN}`, { line });
+    const read = { records: Math.max(0, recordLines - 1), catalog: catalog.length };
+    if (wrote.records !== read.records || wrote.catalog !== read.catalog) {
+      throw bad(file, `section #end, line ${line}: sql/export-log-records.sql wrote ${wrote.records} record row(s) and ${wrote.catalog} catalog row(s), the file holds ${read.records} and ${read.catalog}: rows were lost or added after it was written (a copy cut short or joined, an edit); ${EXPORT_AGAIN}`, { line });
+    }
+  }
   return {
     file,
     format: 'csv',
     header: {
+      version,
       server: meta.get('server') ?? null,
       database: meta.get('database') ?? null,
       serverTimeZone: checkedTimeZone(meta.get('serverTimeZone'), file),
@@ -650,6 +692,9 @@ async function openCsv(file: string, open: ByteSource, bytes: number | undefined
       window: { from: meta.get('window.from') ?? null, to: meta.get('window.to') ?? null },
       tables: meta.get('tables') ?? null,
       operations: meta.get('operations') ?? null,
+      logSource: meta.get('logSource') ?? null,
+      logBackup: meta.get('logBackup') ?? null,
+      ...csvMetaLogFacts(meta, metaLine, file),
     },
     catalog,
     bytes,

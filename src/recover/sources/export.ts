@@ -37,6 +37,8 @@ export class ExportSource implements RecoverySource {
   private readonly log: Logger;
   readonly stats: CommittedScanStats = emptyStats();
   readonly notes: string[] = [];
+  /** Of the notes, those said even with --quiet: what could not be checked of the file (an older export's cut). */
+  readonly loudNotes: string[] = [];
   /** Progress of the running candidates(): records read in the current pass over the file's records. */
   private recordsRead = 0;
   private pass = 0;
@@ -52,6 +54,10 @@ export class ExportSource implements RecoverySource {
       const h = this.loaded.header;
       if (h.serverTimeZone) this.notes.push(`times are the exporting server's local time, UTC${h.serverTimeZone}`);
       else this.notes.push('the export does not state the server time zone: times are the server\'s local time, zone unknown');
+      for (const n of exportVersionNotes(this.file, this.loaded.format, h)) {
+        this.notes.push(n);
+        this.loudNotes.push(n);
+      }
       this.log.info({ format: this.loaded.format, bytes: this.loaded.bytes, catalogRows: this.loaded.catalog.length }, 'export file header and catalog read');
     }
     return this.loaded;
@@ -172,4 +178,24 @@ export class ExportSource implements RecoverySource {
 
 export function openExportSource(file: string, o: ExportSourceOptions = {}): ExportSource {
   return new ExportSource(file, o);
+}
+
+/**
+ * What an export of an older version (ExportHeader.version 1, before sql/export-log-records.sql wrote
+ * its closing #end section and `logRead`) lets no one check, as notes said even with --quiet:
+ * - a CSV cut at a line end inside its last section (#catalog) reads as whole, the last tables'
+ *   columns missing (a JSON export cut anywhere fails to parse: nothing to say);
+ * - for an export of a log backup (`logSource` fn_dump_dblog; a version 1 CSV does not say), where
+ *   that backup's log ends is not recorded, so a window past it cannot be told (exportLogReadClauses
+ *   says it of version 2).
+ * `file` is named in the notes; `format` the file's form. Pure; [] for the current version.
+ */
+export function exportVersionNotes(file: string, format: 'json' | 'csv', header: Pick<ExportHeader, 'version' | 'logSource' | 'logBackup'>): string[] {
+  if (header.version >= 2) return [];
+  const out: string[] = [];
+  if (format === 'csv') out.push(`${file} is a version 1 export (written by an sql/export-log-records.sql older than its closing #end section): a copy cut short at a line end inside its last section, #catalog, cannot be detected, and the last tables' columns would then be missing without a word; check that the file ends with the catalog rows of every table exported, or export again with the current script, whose files are checked`);
+  const again = 'export again with the current script, which records it, to have the window checked';
+  if (header.logSource === 'fn_dump_dblog') out.push(`${file} is a version 1 export of the log backup ${header.logBackup ?? '(not named)'} (@LogBackup): where that backup's log ends is not recorded, so a window running past it (transactions begun after the backup, in later log) cannot be told from one it holds whole; ${again}`);
+  else if (header.logSource === null) out.push(`${file} is a version 1 export whose header does not say whether it read a log backup (@LogBackup): if it did, where that backup's log ends is not recorded, so a window running past it cannot be told from one it holds whole; ${again}`);
+  return out;
 }

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ExportRecordSchema, parseExportText, readExportFile } from '../../../src/logreader/export/export-file.js';
+import { EXPORT_VERSION, ExportRecordSchema, LogReadSchema, parseExportText, readExportFile } from '../../../src/logreader/export/export-file.js';
 import { CatalogRowSchema } from '../../../src/reconstruct/metadata/catalog-row.js';
 import { recoverRows } from '../../../src/recover/recover-rows.js';
 import { ExportSource } from '../../../src/recover/sources/export.js';
@@ -221,9 +221,22 @@ describe('sql/export-log-records.sql stays in step', () => {
   });
   it('writes exactly the record and catalog columns the reader and CatalogRowSchema know', () => {
     const headers = [...script.matchAll(/SELECT N'("[^']+")' AS \[line\]/g)].map((m) => m[1].split(',').map((c) => c.slice(1, -1)));
-    expect(headers).toHaveLength(2);
+    expect(headers).toHaveLength(3);
     expect(headers[0]).toEqual(Object.keys(ExportRecordSchema.shape));
     expect(headers[1]).toEqual(Object.keys(CatalogRowSchema.shape));
+    // the closing #end section's counts (version 2)
+    expect(headers[2]).toEqual(['records', 'catalog']);
+  });
+  it('writes the version the reader calls its own, the #end section last, and the logRead facts the reader knows, in both forms', () => {
+    expect(script).toContain(`${EXPORT_VERSION} AS [version]`);
+    expect(script).toContain(`SELECT N'#rowback-export,${EXPORT_VERSION},csv' AS [line];`);
+    const csv = script.slice(script.indexOf("SELECT N'#rowback-export,"));
+    expect(csv.indexOf("SELECT N'#end'")).toBeGreaterThan(csv.indexOf('FROM #catalog AS c'));
+    for (const k of Object.keys(LogReadSchema.shape)) {
+      expect(script).toContain(`AS [logRead.${k}]`);
+      expect(script).toContain(`SELECT N'"logRead.${k}",'`);
+    }
+    for (const k of ['logSource', 'logBackup', 'logBackupSet']) expect(script).toContain(`SELECT N'"${k}",'`);
   });
   it('reads the log backup set @LogBackupSet names through fn_dump_dblog with 63 DEFAULT file slots', () => {
     expect(script).toContain(`sys.fn_dump_dblog(NULL, NULL, N'DISK', @LogBackupSet, @LogBackup${', DEFAULT'.repeat(63)})`);
