@@ -24,7 +24,7 @@
 --   * writes those records (binary columns as 0x hex; the login from SUSER_SNAME on the
 --     LOP_BEGIN_XACT record) and the catalog rows of sql/table-metadata.sql for the tables;
 --   * writes where the log it read begins and ends (logRead: the first and last LSN and Begin Time
---     of its transactions, the last End Time), so that rowback can say a window reaching past the
+--     of its transactions, the first and last End Time), so that rowback can say a window reaching past the
 --     end of the log backup read (or before the start of the log read) is INCOMPLETE;
 --   * (CSV) closes the file with an #end section holding the number of record and catalog rows it
 --     wrote: rowback refuses a file that lacks it or holds other numbers (a copy cut short).
@@ -165,12 +165,12 @@ END;
 -- HEADERONLY, whose result set differs between versions (INSERT ... EXEC needs its exact columns),
 -- and without a second read of the backup. NULL when the log read holds no such record.
 -- (fixed-width text: binary collation compares it as LSN order and as time)
-DECLARE @ReadFirstLsn nvarchar(25), @ReadLastLsn nvarchar(25), @ReadFirstBegin nvarchar(24), @ReadLastBegin nvarchar(24), @ReadLastEnd nvarchar(24);
+DECLARE @ReadFirstLsn nvarchar(25), @ReadLastLsn nvarchar(25), @ReadFirstBegin nvarchar(24), @ReadLastBegin nvarchar(24), @ReadFirstEnd nvarchar(24), @ReadLastEnd nvarchar(24);
 SELECT @ReadFirstLsn = MIN(l.[Current LSN] COLLATE Latin1_General_BIN2), @ReadLastLsn = MAX(l.[Current LSN] COLLATE Latin1_General_BIN2)
 FROM #log AS l WHERE l.[Operation] IN (N'LOP_BEGIN_XACT', N'LOP_COMMIT_XACT', N'LOP_ABORT_XACT');
 SELECT @ReadFirstBegin = MIN(l.[Begin Time] COLLATE Latin1_General_BIN2), @ReadLastBegin = MAX(l.[Begin Time] COLLATE Latin1_General_BIN2)
 FROM #log AS l WHERE l.[Operation] = N'LOP_BEGIN_XACT';
-SELECT @ReadLastEnd = MAX(l.[End Time] COLLATE Latin1_General_BIN2)
+SELECT @ReadFirstEnd = MIN(l.[End Time] COLLATE Latin1_General_BIN2), @ReadLastEnd = MAX(l.[End Time] COLLATE Latin1_General_BIN2)
 FROM #log AS l WHERE l.[Operation] IN (N'LOP_COMMIT_XACT', N'LOP_ABORT_XACT');
 
 -- Transactions that began in the window (fixed-width text compares as time; binary collation), and
@@ -312,6 +312,7 @@ BEGIN
       @ReadLastLsn AS [logRead.lastLsn],
       @ReadFirstBegin AS [logRead.firstBeginTime],
       @ReadLastBegin AS [logRead.lastBeginTime],
+      @ReadFirstEnd AS [logRead.firstEndTime],
       @ReadLastEnd AS [logRead.lastEndTime],
       JSON_QUERY(ISNULL((SELECT r.* FROM #records AS r ORDER BY r.[Current LSN] FOR JSON PATH, INCLUDE_NULL_VALUES), N'[]')) AS [records],
       JSON_QUERY(ISNULL((SELECT c.* FROM #catalog AS c ORDER BY c.[schema_name], c.[table_name], c.[partition_number], c.[partition_column_id] FOR JSON PATH, INCLUDE_NULL_VALUES), N'[]')) AS [catalog]
@@ -341,6 +342,7 @@ BEGIN
   UNION ALL SELECT N'"logRead.lastLsn",' + ISNULL(N'"' + REPLACE(CONVERT(nvarchar(max), @ReadLastLsn), N'"', N'""') + N'"', N'')
   UNION ALL SELECT N'"logRead.firstBeginTime",' + ISNULL(N'"' + REPLACE(CONVERT(nvarchar(max), @ReadFirstBegin), N'"', N'""') + N'"', N'')
   UNION ALL SELECT N'"logRead.lastBeginTime",' + ISNULL(N'"' + REPLACE(CONVERT(nvarchar(max), @ReadLastBegin), N'"', N'""') + N'"', N'')
+  UNION ALL SELECT N'"logRead.firstEndTime",' + ISNULL(N'"' + REPLACE(CONVERT(nvarchar(max), @ReadFirstEnd), N'"', N'""') + N'"', N'')
   UNION ALL SELECT N'"logRead.lastEndTime",' + ISNULL(N'"' + REPLACE(CONVERT(nvarchar(max), @ReadLastEnd), N'"', N'""') + N'"', N'');
   SELECT N'#records' AS [line];
   SELECT N'"Current LSN","Operation","Context","Transaction ID","AllocUnitId","Page ID","Slot ID","Offset in Row","Modify Size","Description","Begin Time","End Time","Transaction Name","Transaction SID","Login","SPID","RowLog Contents 0","RowLog Contents 1"' AS [line];

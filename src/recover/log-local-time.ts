@@ -3,6 +3,7 @@
  * dates, a window's bounds) carries no offset, so two of them are compared as if both were UTC.
  * Shared by the ends of the log read (window-past-log.ts, window-before-log.ts).
  */
+import { datetimeTicksToMs } from '../reconstruct/types/datetime.js';
 
 /** Milliseconds of a `YYYY-MM-DDTHH:MM:SS[.fff]` local time read as if UTC (only compared with another so read); NaN when not that form. */
 export function localMs(iso: string): number {
@@ -20,4 +21,16 @@ export function exportTimeIso(text: string | null): string | null {
   const m = /^(\d{4})[-/](\d{2})[-/](\d{2})[T ](\d{2}):(\d{2}):(\d{2})(?:[.:](\d{1,3}))?$/.exec(text.trim());
   if (!m) return null;
   return `${m[1]}-${m[2]}-${m[3]}T${m[4]}:${m[5]}:${m[6]}.${(m[7] ?? '0').padEnd(3, '0')}`;
+}
+
+/**
+ * The latest datetime tick (as SQL Server shows a datetime: milliseconds .000, .003, .007, .010 …
+ * .997, datetimeTicksToMs) before `ms` (a local time read as UTC milliseconds, localMs); `ms` - 1
+ * when `ms` is no tick's shown time (then every millisecond before it may hold one).
+ */
+export function datetimeTickBefore(ms: number): number {
+  const m = ((ms % 1000) + 1000) % 1000;
+  const tick = Math.round((m * 3) / 10);
+  if (tick >= 300 || datetimeTicksToMs(tick) !== m) return ms - 1;
+  return tick === 0 ? ms - 1000 + datetimeTicksToMs(299) : ms - m + datetimeTicksToMs(tick - 1);
 }

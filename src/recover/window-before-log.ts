@@ -7,8 +7,7 @@
  * end of the log read is window-past-log.ts's.
  */
 import { compareLsn, formatLsn, parseLsn, type Lsn } from '../logreader/lsn.js';
-import { datetimeTicksToMs } from '../reconstruct/types/datetime.js';
-import { exportTimeIso, localMs } from './log-local-time.js';
+import { datetimeTickBefore, exportTimeIso, localMs } from './log-local-time.js';
 import type { CommittedScanStats } from './committed.js';
 import type { LogReadEnd, LogWholeFrom } from './sources/files.js';
 
@@ -256,18 +255,6 @@ export function windowBeforeLogStartClause(window: { from?: string; to?: string 
     : 'an .ldf keeps only the log since its oldest VLF not yet reused; earlier log is in the log backups of that time';
   if (byCommit) return `${what}: its earliest time is ${commit}, the commit of a transaction begun before it (its begin is not in it; its first transaction began ${first === null ? 'at no time read' : `at ${first}`}) (the SQL Server's local time${since}), and transactions begun before that commit are in no file given (${why}): their rows are not in this result; ${add}`;
   return `${what}: its first transaction began at ${first} (the SQL Server's local time${since}), and transactions begun before that are in no file given (${why}): their rows are not in this result; ${add}`;
-}
-
-/**
- * The latest datetime tick (as SQL Server shows a datetime: milliseconds .000, .003, .007, .010 …
- * .997, datetimeTicksToMs) before `ms` (a local time read as UTC milliseconds, localMs); `ms` - 1
- * when `ms` is no tick's shown time (then every millisecond before it may hold one).
- */
-function datetimeTickBefore(ms: number): number {
-  const m = ((ms % 1000) + 1000) % 1000;
-  const tick = Math.round((m * 3) / 10);
-  if (tick >= 300 || datetimeTicksToMs(tick) !== m) return ms - 1;
-  return tick === 0 ? ms - 1000 + datetimeTicksToMs(299) : ms - m + datetimeTicksToMs(tick - 1);
 }
 
 /** How long after a database's creation its log's first transaction may begin for the log to count as held from the start. */

@@ -11,7 +11,7 @@
 
 import type { ExportLogRead } from '../logreader/export/export-file.js';
 import { compareLsn, formatLsn, parseLsn, type Lsn } from '../logreader/lsn.js';
-import { exportTimeIso, localMs } from './log-local-time.js';
+import { datetimeTickBefore, exportTimeIso, localMs } from './log-local-time.js';
 import type { LogReadEnd } from './sources/files.js';
 
 /**
@@ -183,11 +183,19 @@ export function exportLogReadClauses(filter: { from?: string; to?: string }, hea
   if (startAt !== null) {
     const said = filter.from !== undefined && startAt === filter.from ? `${names.from} ${filter.from}` : `${filter.from === undefined ? `no ${names.from}: ` : ''}the export's own @From, ${header.window.from}`;
     const firstBegin = exportTimeIso(read.firstBeginTime);
+    // a commit or abort read before the first begin (of a transaction begun before the read): the
+    // log read reaches back at least to it, and every transaction begun since has its begin in it
+    // (as windowBeforeLogStartClause judges an .ldf)
+    const firstEnd = exportTimeIso(read.firstEndTime ?? null);
+    const startMs = Math.min(...[firstBegin, firstEnd].filter((t): t is string => t !== null).map(localMs));
     const advice = backup ? 'export again from the log backup before it too (@LogBackup), or start the window later' : 'export from the log backups of that time (@LogBackup), or start the window later';
     if (firstBegin === null) {
       out.push(`the window asked for (${said}) cannot be checked against the start of ${what}: it holds no transaction begin, so where its log begins in time is not known, and transactions of the window begun and ended before it are not in ${file}: their rows are not in this result; ${advice}`);
-    } else if (localMs(startAt) <= localMs(firstBegin)) {
-      out.push(`the window asked for (${said}) starts before ${what} is known to begin: its first transaction began at ${read.firstBeginTime} (the server's local time${read.firstLsn ? `; its first transaction record is at LSN ${read.firstLsn}` : ''}), and transactions begun and ended before its log starts are in earlier log, not in ${file}: their rows are not in this result; ${advice}`);
+    } else if (localMs(startAt) < startMs && localMs(startAt) <= datetimeTickBefore(startMs)) {
+      // Begin and End Times are datetime ticks (.570, .573 …): a window starting after the tick
+      // before the log read's first time asks for nothing before it (it said INCOMPLETE of a window
+      // starting at the first begin itself)
+      out.push(`the window asked for (${said}) starts before ${what} is known to begin: ${firstEnd !== null && localMs(firstEnd) < localMs(firstBegin) ? `its earliest time is ${read.firstEndTime}, the end of a transaction begun before it (its first transaction began at ${read.firstBeginTime})` : `its first transaction began at ${read.firstBeginTime}`} (the server's local time${read.firstLsn ? `; its first transaction record is at LSN ${read.firstLsn}` : ''}), and transactions begun and ended before its log starts are in earlier log, not in ${file}: their rows are not in this result; ${advice}`);
     }
   }
   return out;

@@ -153,6 +153,20 @@ describe('scan --export: a window starting before the log read is known to begin
     expect(ok.code, ok.stderr).toBe(0);
   });
 
+  it('judged from the earliest time read and by datetime ticks: --from at the first begin, or after a commit read before it, is whole', async () => {
+    // --from at the first Begin Time itself (it said INCOMPLETE: "at or before")
+    const f = jsonExport('start-at-first', { logRead: { ...LOG_READ, firstBeginTime: '2024/03/05 14:05:00:000' } });
+    const at = await cli('scan', '--export', f, '--from', '2024-03-05T14:05:00.000', '--to', '2024-03-05T14:20', '--quiet', '--strict');
+    expect(incomplete(at.stderr), at.stderr).toEqual([]);
+    // a commit read at 14:02 (of a transaction begun before the read): the log read reaches back to it
+    const g = jsonExport('start-by-commit', { logRead: { ...LOG_READ, firstBeginTime: '2024/03/05 14:05:00:000', firstEndTime: '2024/03/05 14:02:00:000' } });
+    const inside = await cli('scan', '--export', g, '--from', '2024-03-05T14:03', '--to', '2024-03-05T14:20', '--quiet', '--strict');
+    expect(incomplete(inside.stderr), inside.stderr).toEqual([]);
+    const before = await cli('scan', '--export', g, '--from', '2024-03-05T14:01', '--to', '2024-03-05T14:20', '--quiet', '--strict');
+    expect(before.code, before.stderr).toBe(3);
+    expect(incomplete(before.stderr)).toEqual([expect.stringContaining('is known to begin: its earliest time is 2024/03/05 14:02:00:000, the end of a transaction begun before it (its first transaction began at 2024/03/05 14:05:00:000)')]);
+  });
+
   it('the online log (fn_dblog) truncated after the export\'s @From: INCOMPLETE without --from too', async () => {
     const f = jsonExport('online-late', { logSource: 'fn_dblog', logBackup: null, logBackupSet: null, logRead: { ...LOG_READ, firstBeginTime: '2024/03/05 14:05:00:000', lastBeginTime: '2024/03/05 15:59:00:000' } });
     const r = await cli('scan', '--export', f, '--to', '2024-03-05T14:20', '--quiet', '--strict');

@@ -49,15 +49,18 @@ export interface ExportHeader {
 /**
  * Where the log sql/export-log-records.sql read begins and ends, of ALL its transactions before the
  * window was applied (the script keeps every LOP_BEGIN_XACT/COMMIT/ABORT it reads): the first and last
- * LSN of those records, the first and last Begin Time, the last End Time (fn_dblog's text forms).
- * A transaction begun after max(lastBeginTime, lastEndTime) is not in the log read; one begun before
- * firstBeginTime and ended before the read starts is not either. Each null when the log read holds none.
+ * LSN of those records, the first and last Begin Time, the first and last End Time (fn_dblog's text
+ * forms). A transaction begun after max(lastBeginTime, lastEndTime) is not in the log read; one begun
+ * and ended before the read starts is not either: the read starts before min(firstBeginTime,
+ * firstEndTime) (a commit read before the first begin is of a transaction begun before the read). Each null when the log read holds none.
  */
 export interface ExportLogRead {
   firstLsn: string | null;
   lastLsn: string | null;
   firstBeginTime: string | null;
   lastBeginTime: string | null;
+  /** The first End Time (earliest) of a commit or abort read (version 2 exports since firstEndTime was added; null when absent). */
+  firstEndTime: string | null;
   lastEndTime: string | null;
 }
 
@@ -156,13 +159,14 @@ export const LogReadSchema = z.object({
   lastLsn: lsnText.nullable().optional(),
   firstBeginTime: logTime.nullable().optional(),
   lastBeginTime: logTime.nullable().optional(),
+  firstEndTime: logTime.nullable().optional(),
   lastEndTime: logTime.nullable().optional(),
 });
 
 /** The header's `logRead` fields as ExportLogRead (absent ones null), or null when there is no logRead. */
 function logReadOf(v: z.infer<typeof LogReadSchema> | null | undefined): ExportLogRead | null {
   if (!v) return null;
-  return { firstLsn: v.firstLsn ?? null, lastLsn: v.lastLsn ?? null, firstBeginTime: v.firstBeginTime ?? null, lastBeginTime: v.lastBeginTime ?? null, lastEndTime: v.lastEndTime ?? null };
+  return { firstLsn: v.firstLsn ?? null, lastLsn: v.lastLsn ?? null, firstBeginTime: v.firstBeginTime ?? null, lastBeginTime: v.lastBeginTime ?? null, firstEndTime: v.firstEndTime ?? null, lastEndTime: v.lastEndTime ?? null };
 }
 
 /**
