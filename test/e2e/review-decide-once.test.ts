@@ -11,11 +11,11 @@
  * CI=true, a loud skip elsewhere.
  */
 import { expect, it } from 'vitest';
-import { reviewDesk } from '../support/review-desk.js';
+import { numberedDeletes, reviewDesk, runStoppedAfterFirstCommit, stagedJob } from '../support/review-desk.js';
 import { browserDescribe, signIn } from '../support/browser.js';
 import { corpusAvailable } from '../support/corpus.js';
 import type { ConfiguredTargetSpec } from '../../src/api/targets.js';
-import { corpusRows, LAYOUTS } from '../staging/fixtures.js';
+import { LAYOUTS } from '../staging/fixtures.js';
 
 const describeBrowser = browserDescribe(corpusAvailable);
 
@@ -24,30 +24,15 @@ describeBrowser('review page: a double click on "Reject all matching" while a ru
   let runId: number;
   const posts: string[] = [];
   const targets: Record<string, ConfiguredTargetSpec> = { side: { connectionString: 'Server=side-sql;User Id=rb;Password=s3cret-side;Database=CRM_restore' } };
-  const auth = (t: string) => ({ authorization: `Bearer ${t}` });
   const desk = reviewDesk('rowback-e2e-decide-once-', {
     target: true,
     stage: ({ store }) => {
-      const job = store.createJob({ kind: 'files', spec: { ldf: '/evidence/crm.ldf' }, description: 'deletes', createdBy: 'olga' });
-      jobId = job.id;
-      store.setJobState(jobId, 'running');
-      store.saveJobTables(jobId, [LAYOUTS['dbo.T']!]);
-      const base0 = corpusRows(1)[0]!;
-      store.stageBatch(jobId, [1, 2, 3, 4, 5, 6].map((i) => ({ ...base0, lsn: `0000002a:00000100:000${i}`, operation: 'delete' as const, values: { Id: i, Name: `row ${i}` } })));
-      store.setJobState(jobId, 'succeeded');
+      jobId = stagedJob(store, numberedDeletes(6), { layouts: [LAYOUTS['dbo.T']!], description: 'deletes' });
     },
     app: ({ target }) => ({ targets, connectTarget: () => target }),
+    // batch 1 commits in the target, then the service stops before staging records it: rows 1, 2 held
     before: async ({ app, reviewer, operator }) => {
-      const d = await app.inject({ method: 'POST', url: `/api/jobs/${jobId}/decisions`, headers: auth(reviewer), payload: { decision: 'approve', reason: 'deleted by the cleanup', all: true } });
-      expect(d.json().rows).toBe(6);
-      // batch 1 commits in the target, then the service stops before staging records it: rows 1, 2 held
-      let crash = true;
-      app.reinsert.hooks = { afterTargetCommit: () => { if (crash) { crash = false; throw new Error('the service stopped'); } } };
-      const run = await app.inject({ method: 'POST', url: `/api/jobs/${jobId}/reinsert`, headers: auth(operator), payload: { dryRun: false, targetName: 'side', batchSize: 2 } });
-      runId = run.json().id;
-      await app.reinsert.wait(runId);
-      app.reinsert.hooks = undefined;
-      expect(app.reinsert.getRun(runId)!.state).toBe('failed');
+      runId = await runStoppedAfterFirstCommit(app, { reviewer, operator }, jobId, 6, { targetName: 'side', batchSize: 2 });
     },
     served: ({ page }) => {
       page.on('request', (r) => { if (r.method() === 'POST' && r.url().endsWith(`/api/jobs/${jobId}/decisions`)) posts.push(r.url()); });

@@ -134,6 +134,32 @@ function refuseMissingParent(db: Database.Database, fks: ForeignKey[], table: st
 }
 
 /**
+ * Re-insert service hooks (ReinsertService `hooks`) whose afterTargetCommit throws once ('the
+ * service stopped'): the run's next batch commits in the target, then the run stops before staging
+ * records it, so that batch stays `planned` and may have committed. A SYNTHETIC failure the
+ * stopped-run tests share.
+ */
+export function stopOnceAfterTargetCommit(): { afterTargetCommit: () => void } {
+  let crash = true;
+  return { afterTargetCommit: () => { if (crash) { crash = false; throw new Error('the service stopped'); } } };
+}
+
+/**
+ * A connect function for ReinsertService over `env`'s target whose second connection (the run's,
+ * after the plan's) is lost at its ledger check ('the connection was lost'): the run fails before its
+ * first batch, every batch still planned, the first one not known from staging alone not to have
+ * committed. A SYNTHETIC failure the stopped-run tests share.
+ */
+export function connectLostAtRunStart(env: { connect: () => FakeTarget }): () => FakeTarget {
+  let connects = 0;
+  return () => {
+    const t = env.connect();
+    if (++connects === 2) t.ensureLedger = async () => { throw new Error('the connection was lost'); };
+    return t;
+  };
+}
+
+/**
  * A files job of `store` holding `rows` (recovered rows: test/staging/fixtures.ts corpusRows) with
  * the corpus examples' layouts saved as its tables and its dbo.LogTestTrailNull rows (a table with
  * no key: nothing in a target stops a second insert) approved by a reviewer. Returns the job id.

@@ -2,7 +2,7 @@ import { expect, it } from 'vitest';
 import { ReinsertService } from '../../src/reinsert/service.js';
 import { describeCorpus } from '../support/corpus.js';
 import { corpusRows } from '../staging/fixtures.js';
-import { approvedTrailJob, storeAndTarget, targetTables } from './fake-target.js';
+import { approvedTrailJob, stopOnceAfterTargetCommit, storeAndTarget, targetTables } from './fake-target.js';
 
 /**
  * A run's batch committed in the target but not recorded (the service stopped after its COMMIT):
@@ -24,8 +24,7 @@ describeCorpus('re-insert: the undo of a run whose batch a later run recorded fr
 
   for (const [what, tableMap, table] of [['into a side table', { 'dbo.LogTestTrailNull': 'dbo.Trail_check' }, '[CRM].[dbo].[Trail_check]'], ['into the rows\' own table', undefined, '[CRM].[dbo].[LogTestTrailNull]']] as const) {
     it(`a run ${what}: its undo deletes the rows of the batch recorded later, from where it put them`, async () => {
-      let crash = true;
-      const svc = new ReinsertService(env.store, { connect: env.connect, hooks: { afterTargetCommit: () => { if (crash) { crash = false; throw new Error('the service stopped'); } } } });
+      const svc = new ReinsertService(env.store, { connect: env.connect, hooks: stopOnceAfterTargetCommit() });
       const job = approvedTrailJob(env.store, corpusRows(60));
       const a = await svc.start(job, 'op', { dryRun: false, target: spec, tableMap, batchSize: 4 });
       await svc.wait(a.id);

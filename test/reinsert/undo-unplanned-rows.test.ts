@@ -2,7 +2,7 @@ import { expect, it } from 'vitest';
 import { ReinsertService } from '../../src/reinsert/service.js';
 import { describeCorpus } from '../support/corpus.js';
 import { corpusRows, LAYOUTS } from '../staging/fixtures.js';
-import { storeAndTarget } from './fake-target.js';
+import { stopOnceAfterTargetCommit, storeAndTarget } from './fake-target.js';
 import { appWithFakeTarget, bearer } from '../api/helpers.js';
 import type { StagingStore } from '../../src/staging/store.js';
 
@@ -27,8 +27,7 @@ describeCorpus('re-insert: an undo planned offline says the rows it cannot plan'
   const spec = { connectionString: 'Server=fake', database: 'CRM' };
 
   it("a run's undo written again: the rows of its batch recorded later are named NOT DELETED, not left out unsaid", async () => {
-    let crash = true;
-    const svc = new ReinsertService(env.store, { connect: env.connect, hooks: { afterTargetCommit: () => { if (crash) { crash = false; throw new Error('the service stopped'); } } } });
+    const svc = new ReinsertService(env.store, { connect: env.connect, hooks: stopOnceAfterTargetCommit() });
     const job = jobWithoutTrailLayout(env.store);
     const a = await svc.start(job, 'op', { dryRun: false, target: spec, batchSize: 4 });
     await svc.wait(a.id);

@@ -13,7 +13,7 @@ import { buildApp } from '../../src/api/app.js';
 import { fromLayout } from '../../src/reinsert/target-table.js';
 import { StagingStore } from '../../src/staging/store.js';
 import { silentLogger } from '../../src/util/logger.js';
-import { FakeTarget } from '../reinsert/fake-target.js';
+import { FakeTarget, stopOnceAfterTargetCommit } from '../reinsert/fake-target.js';
 import { corpusRows, LAYOUTS } from '../staging/fixtures.js';
 import { closeReviewPage, serveReviewPage, signIn, type launchChromium } from './browser.js';
 
@@ -69,8 +69,7 @@ export async function runStoppedAfterFirstCommit(app: FastifyInstance, t: { revi
   const auth = (tok: string) => ({ authorization: `Bearer ${tok}` });
   const d = await app.inject({ method: 'POST', url: `/api/jobs/${jobId}/decisions`, headers: auth(t.reviewer), payload: { decision: 'approve', reason: 'deleted by the cleanup', all: true } });
   expect(d.json().rows).toBe(rows);
-  let crash = true;
-  app.reinsert.hooks = { afterTargetCommit: () => { if (crash) { crash = false; throw new Error('the service stopped'); } } };
+  app.reinsert.hooks = stopOnceAfterTargetCommit();
   const run = await app.inject({ method: 'POST', url: `/api/jobs/${jobId}/reinsert`, headers: auth(t.operator), payload: { dryRun: false, ...payload } });
   expect(run.statusCode, run.body).toBe(202);
   const runId = run.json().id as number;

@@ -12,7 +12,7 @@ import { expect, it } from 'vitest';
 import { ReinsertService } from '../../../src/reinsert/service.js';
 import { describeCorpus } from '../../support/corpus.js';
 import { corpusRows } from '../../staging/fixtures.js';
-import { approvedTrailJob, storeAndTarget } from '../../reinsert/fake-target.js';
+import { approvedTrailJob, stopOnceAfterTargetCommit, storeAndTarget } from '../../reinsert/fake-target.js';
 import { appWithFakeTarget, bearer } from '../helpers.js';
 
 interface HeldBack { rows: number; runs: { runId: number; actor: string; state: string; batches: number[]; rows: number }[]; ids: number[] }
@@ -124,8 +124,7 @@ describeCorpus('a decision by filter on rows a stopped run\'s batch that may hav
   const spec = { connectionString: 'Server=fake', database: 'CRM' };
 
   it('decides the rest and names the run to resume; when only held rows are left to change it is refused', async () => {
-    let crash = true;
-    const svc = new ReinsertService(env.store, { connect: env.connect, hooks: { afterTargetCommit: () => { if (crash) { crash = false; throw new Error('the service stopped'); } } } });
+    const svc = new ReinsertService(env.store, { connect: env.connect, hooks: stopOnceAfterTargetCommit() });
     const job = approvedTrailJob(env.store, corpusRows(60));
     const a = await svc.start(job, 'op', { dryRun: false, target: spec, batchSize: 4 });
     await svc.wait(a.id);

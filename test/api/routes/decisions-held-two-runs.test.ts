@@ -13,7 +13,7 @@ import { expect, it } from 'vitest';
 import { ReinsertService } from '../../../src/reinsert/service.js';
 import { describeCorpus } from '../../support/corpus.js';
 import { corpusRows } from '../../staging/fixtures.js';
-import { approvedTrailJob, storeAndTarget } from '../../reinsert/fake-target.js';
+import { approvedTrailJob, connectLostAtRunStart, storeAndTarget } from '../../reinsert/fake-target.js';
 
 describeCorpus('a decision refused over rows two re-insert runs hold (one stopped, one running)', () => {
   const env = storeAndTarget('rowback-decide-two-runs-');
@@ -22,12 +22,7 @@ describeCorpus('a decision refused over rows two re-insert runs hold (one stoppe
   it('names each run with its own rows, state and way on, by ids and by filter', async () => {
     // run A's connection is lost before its first batch: every batch still planned, the first not
     // known from staging alone not to have committed (held until a run into the same target reads its ledger)
-    let connects = 0;
-    const svc = new ReinsertService(env.store, { connect: () => {
-      const t = env.connect();
-      if (++connects === 2) t.ensureLedger = async () => { throw new Error('the connection was lost'); };
-      return t;
-    } });
+    const svc = new ReinsertService(env.store, { connect: connectLostAtRunStart(env) });
     const job = approvedTrailJob(env.store, corpusRows(60));
     const a = await svc.start(job, 'op', { dryRun: false, target: spec, batchSize: 4 });
     await svc.wait(a.id);

@@ -2,7 +2,7 @@ import { expect, it } from 'vitest';
 import { ReinsertService } from '../../../src/reinsert/service.js';
 import { describeCorpus } from '../../support/corpus.js';
 import { corpusRows } from '../../staging/fixtures.js';
-import { approvedTrailJob, storeAndTarget, targetTables } from '../../reinsert/fake-target.js';
+import { approvedTrailJob, connectLostAtRunStart, stopOnceAfterTargetCommit, storeAndTarget, targetTables } from '../../reinsert/fake-target.js';
 import { runRemaining } from '../../../src/api/run-details.js';
 
 /**
@@ -24,8 +24,7 @@ describeCorpus('a decision on a row of a stopped run\'s batch that may have comm
   const spec = { connectionString: 'Server=fake', database: 'CRM' };
 
   it('is refused until a later run has read the ledger; then the row is known reinserted and rows of batches that never ran are decided', async () => {
-    let crash = true;
-    const svc = new ReinsertService(env.store, { connect: env.connect, hooks: { afterTargetCommit: () => { if (crash) { crash = false; throw new Error('the service stopped'); } } } });
+    const svc = new ReinsertService(env.store, { connect: env.connect, hooks: stopOnceAfterTargetCommit() });
     const job = approvedTrailJob(env.store, corpusRows(60));
     const a = await svc.start(job, 'op', { dryRun: false, target: spec, batchSize: 4 });
     await svc.wait(a.id);
@@ -52,12 +51,7 @@ describeCorpus('a decision on a row of a stopped run\'s batch that may have comm
   it('a stopped run whose first batch did not commit holds its rows only until a later run of the job has read the ledger (here one into a side table, its rows still approved)', async () => {
     // run A's connection is lost before its first batch (its target's ledger not even read): every
     // batch still planned, the first one not known from staging alone not to have committed
-    let connects = 0;
-    const svc = new ReinsertService(env.store, { connect: () => {
-      const t = env.connect();
-      if (++connects === 2) t.ensureLedger = async () => { throw new Error('the connection was lost'); };
-      return t;
-    } });
+    const svc = new ReinsertService(env.store, { connect: connectLostAtRunStart(env) });
     const job = approvedTrailJob(env.store, corpusRows(60));
     const a = await svc.start(job, 'op', { dryRun: false, target: spec, batchSize: 4 });
     await svc.wait(a.id);
@@ -88,8 +82,7 @@ describeCorpus('a decision on a row of a stopped run\'s batch that may have comm
     // service stops before staging records it. The operator moves on (never resumes A); before, the
     // reviewer's rejection of a row of batch 1 was refused (STAGING_DECISION_RUN_ACTIVE: "back in the
     // table already") until A was resumed, though the ledger's answer leaves such a row's status alone
-    let crash = true;
-    const svc = new ReinsertService(env.store, { connect: env.connect, hooks: { afterTargetCommit: () => { if (crash) { crash = false; throw new Error('the service stopped'); } } } });
+    const svc = new ReinsertService(env.store, { connect: env.connect, hooks: stopOnceAfterTargetCommit() });
     const job = approvedTrailJob(env.store, corpusRows(60));
     const a = await svc.start(job, 'op', { dryRun: false, target: { connectionString: 'Server=fake', database: 'CRM_restore' }, batchSize: 4, tableMap: { 'dbo.LogTestTrailNull': 'dbo.Trail_check' }, acceptOtherDatabase: true });
     await svc.wait(a.id);
