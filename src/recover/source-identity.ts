@@ -487,7 +487,9 @@ export async function dataFileLogTimeNote(data: { file: string; role: 'mdf' | 'b
  * the newer: `{ note, newerFrom }`, `newerFrom` the first LSN (fn_dblog form) the log file may not
  * hold — the start of its newest VLF when the checkpoint's VLF is above every one of its VLFs (its
  * log ends somewhere in that VLF), else the block its log ends before — and null when the data
- * file is the older one. Null when the two agree (or cannot be compared), as dataFileLogTimeNote.
+ * file is the older one. The files source makes the newer case a stretch of log in no file given
+ * (FileRecoverySource.logNotGiven: `scan` and files jobs say it INCOMPLETE when their window may
+ * reach it). Null when the two agree (or cannot be compared), as dataFileLogTimeNote.
  */
 export async function dataFileLogTime(data: { file: string; role: 'mdf' | 'bak'; checkpointLsn: string | null | undefined }, ldfFiles: string | string[], opts: { allowLogVersion2?: boolean } = {}): Promise<{ note: string; newerFrom: string | null } | null> {
   const ldfs = typeof ldfFiles === 'string' ? [ldfFiles] : [...new Set(ldfFiles)];

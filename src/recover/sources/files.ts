@@ -441,13 +441,15 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
     }
   }
 
-  // Said even with --quiet (not INCOMPLETE: the chain is whole as RESTORE takes it): log that lies
-  // between backups given and that no file read holds. A chain starting within a differential's log
+  // Log that lies between backups given and that no file read holds, though the chain is whole as
+  // RESTORE takes it (no FORMAT_LOG_CHAIN_GAP): a stretch of logNotGiven, which scan and files jobs
+  // say INCOMPLETE when their window may reach it and a note (even with --quiet) otherwise. A chain starting within a differential's log
   // leaves out the stretch from the full backup's end (the differential holds the pages changed,
   // not the rows deleted or changed then); a chain ending before a full or differential backup given
   // ends leaves out the stretch up to it (with --trn the backups' own log is not read).
   // `--bak RestoreTimeClean.bak RestoreTimeClean2.bak --trn RestoreTimeClean2_1.trn` printed 10 steps
-  // and nothing of the 30 of _1-_3.trn, while `log` of the same files said INCOMPLETE.
+  // and nothing of the 30 of _1-_3.trn, while `log` of the same files said INCOMPLETE; then a note
+  // only, exit 0 under --strict.
   if (trnSets.length && anchored) {
     const full = bakSets.find((x) => x.header.backupType === 'full');
     const first = trnSets[0]!;
