@@ -3,6 +3,7 @@ import { InputError } from '../errors.js';
 import type { RecoverySource } from './source.js';
 import type { BackupAdvice } from '../backup/page-source.js';
 import type { LogReadEnd, LogWholeFrom } from './sources/files.js';
+import type { LogNotGiven } from './log-not-given.js';
 import { hideArgvSecrets } from '../util/connection.js';
 import type { Logger } from '../util/logger.js';
 import { assertNotEmpty, fileKindProblem, folderAdvice, unreadableWhy } from '../util/files.js';
@@ -55,6 +56,8 @@ export interface OpenedSource {
   logWholeFrom?: () => LogWholeFrom | null;
   /** Files with a data file or backup: the database's creation (boot page dbi_crdate, local ISO), once metadata was read (window-before-log.ts windowBeforeLogStartClause). */
   databaseCreated?: () => string | null;
+  /** Files: stretches of log the files show to exist and none holds (FileRecoverySource.logNotGiven): INCOMPLETE for a window or LSN range that may reach them (log-not-given.ts), else notes. */
+  logNotGiven?: () => LogNotGiven[];
   /** Export: what the filter asks for beyond what the export holds (window-past-log.ts exportScopeClauses), INCOMPLETE sentences. */
   scopeClauses?: (filter: { from?: string; to?: string; operations?: readonly string[] }, names?: { from: string; to: string }) => string[];
 }
@@ -93,7 +96,7 @@ export async function openSource(o: ScanSourceOptions, logger?: Logger): Promise
     const logCopyRecords = new Map<string, number>();
     const logCopyDamage = o.trn && o.trn.length > 1 ? await (await import('../backup/log-commits.js')).damagedLogCopies(o.trn, logCopyRecords) : undefined;
     const s = openFileSource({ mdf: o.mdf, bak: o.bak, position, ldf: o.ldf, trn: o.trn, threads, backupAdvice: o.backupAdvice, logCopyDamage, logCopyRecords, ...hold }, logger);
-    return { source: s, notes: () => s.notes, loudNotes: () => s.identityNotes, warnings: () => [...s.headerWarnings, ...unknownOperationsWarnings(s.logStats.unknownOps)], headerWarnings: () => s.headerWarnings, logReadEnd: () => s.logReadEnd, logReadStart: () => s.logReadStart, logBackupsStart: () => s.logBackupsStart, logWholeFrom: () => s.logWholeFrom, databaseCreated: () => s.databaseCreated };
+    return { source: s, notes: () => s.notes, loudNotes: () => s.identityNotes, warnings: () => [...s.headerWarnings, ...unknownOperationsWarnings(s.logStats.unknownOps)], headerWarnings: () => s.headerWarnings, logReadEnd: () => s.logReadEnd, logReadStart: () => s.logReadStart, logBackupsStart: () => s.logBackupsStart, logWholeFrom: () => s.logWholeFrom, databaseCreated: () => s.databaseCreated, logNotGiven: () => s.logNotGiven() };
   }
   if (exp) {
     assertReadableFile('--export', o.export!);

@@ -479,6 +479,19 @@ export function oneBackupAdvice(command: 'log' | 'job'): BackupAdvice {
  * numbers), or null when they agree or a log file's layout cannot be read or its VLF walk stopped early (its reader says why). `ldfFiles`: every .ldf of the log (a log of several files).
  */
 export async function dataFileLogTimeNote(data: { file: string; role: 'mdf' | 'bak'; checkpointLsn: string | null | undefined }, ldfFiles: string | string[], opts: { allowLogVersion2?: boolean } = {}): Promise<string | null> {
+  return (await dataFileLogTime(data, ldfFiles, opts))?.note ?? null;
+}
+
+/**
+ * {@link dataFileLogTimeNote}, with where the log file's log ends when the data file or backup is
+ * the newer: `{ note, newerFrom }`, `newerFrom` the first LSN (fn_dblog form) the log file may not
+ * hold — the start of its newest VLF when the checkpoint's VLF is above every one of its VLFs (its
+ * log ends somewhere in that VLF), else the block its log ends before — and null when the data
+ * file is the older one. The files source makes the newer case a stretch of log in no file given
+ * (FileRecoverySource.logNotGiven: `scan` and files jobs say it INCOMPLETE when their window may
+ * reach it). Null when the two agree (or cannot be compared), as dataFileLogTimeNote.
+ */
+export async function dataFileLogTime(data: { file: string; role: 'mdf' | 'bak'; checkpointLsn: string | null | undefined }, ldfFiles: string | string[], opts: { allowLogVersion2?: boolean } = {}): Promise<{ note: string; newerFrom: string | null } | null> {
   const ldfs = typeof ldfFiles === 'string' ? [ldfFiles] : [...new Set(ldfFiles)];
   if (ldfs.length === 0) return null;
   const m = /^([0-9a-f]{8}):/i.exec(data.checkpointLsn ?? '');
@@ -524,7 +537,7 @@ export async function dataFileLogTimeNote(data: { file: string; role: 'mdf' | 'b
   const vlfs = lo === hi ? `VLF ${hex(hi)}` : `VLFs ${hex(lo)} to ${hex(hi)}`;
   const ck = `last checkpoint at LSN ${data.checkpointLsn} (in VLF ${hex(ckSeq)}; boot page dbi_checkptLSN)`;
   if (ckSeq > hi) {
-    return `${dataName} and ${logName} are of different times: the ${what}'s ${ck} is after the end of the log file's log (its newest VLF is ${hex(hi)}; it holds ${vlfs}), so the log file is older than the ${what} (a copy of another time): what the database did after the log file's end, deletes among them, is in no file given and not in this result; give the log file of the same time as the ${what} (or its log backups with --trn)`;
+    return { note: `${dataName} and ${logName} are of different times: the ${what}'s ${ck} is after the end of the log file's log (its newest VLF is ${hex(hi)}; it holds ${vlfs}), so the log file is older than the ${what} (a copy of another time): what the database did after the log file's end, deletes among them, is in no file given and not in this result; give the log file of the same time as the ${what} (or its log backups with --trn)`, newerFrom: `${hex8(hi)}:00000000:0000` };
   }
   // The checkpoint in the log's newest VLF: the log file of the data file's moment holds the
   // checkpoint's own record (written and flushed before the boot page names it), so that VLF's log
@@ -545,12 +558,12 @@ export async function dataFileLogTimeNote(data: { file: string; role: 'mdf' | 'b
       }
       if (seen && !seen.damaged && (seen.end === null || ckBlock >= seen.end.block)) {
         const ends = seen.end ? `its log ends before LSN ${hex8(seen.end.vlf)}:${hex8(seen.end.block)}:0001, in its newest VLF ${hex(hi)}` : `its newest VLF, ${hex(hi)}, holds no log block of its own`;
-        return `${dataName} and ${logName} are of different times: the ${what}'s ${ck} is after the end of the log file's log (${ends}; it holds ${vlfs}), so the log file is older than the ${what} (a copy of another time, or one whose last log blocks were lost): what the database did after the log file's end, deletes among them, is in no file given and not in this result; give the log file of the same time as the ${what} (or its log backups with --trn)`;
+        return { note: `${dataName} and ${logName} are of different times: the ${what}'s ${ck} is after the end of the log file's log (${ends}; it holds ${vlfs}), so the log file is older than the ${what} (a copy of another time, or one whose last log blocks were lost): what the database did after the log file's end, deletes among them, is in no file given and not in this result; give the log file of the same time as the ${what} (or its log backups with --trn)`, newerFrom: seen.end ? `${hex8(seen.end.vlf)}:${hex8(seen.end.block)}:0001` : `${hex8(hi)}:00000000:0000` };
       }
     }
   }
   if (data.role === 'mdf' && ckSeq < lo) {
-    return `${dataName} and ${logName} are of different times: the data file's ${ck} is before every record the log file holds (${vlfs}), so the data file is older than the log file (a copy of another time): its table layouts and pages are of before what the log records (a table created or altered since is not as the data file describes it); give the data file of the same time as the log file`;
+    return { newerFrom: null, note: `${dataName} and ${logName} are of different times: the data file's ${ck} is before every record the log file holds (${vlfs}), so the data file is older than the log file (a copy of another time): its table layouts and pages are of before what the log records (a table created or altered since is not as the data file describes it); give the data file of the same time as the log file` };
   }
   return null;
 }

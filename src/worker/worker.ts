@@ -24,12 +24,13 @@ import { replaySummary } from '../replay/summary.js';
 import { withMetadata } from '../recover/metadata-override.js';
 import { beginUnreadClause, clockBackwardsWarning, windowClockStep, explainNoRows, mistypedAllocUnitNotes, scanStatsNotes, unknownTablesClause } from '../recover/committed.js';
 import { windowPastLogEndClause } from '../recover/window-past-log.js';
+import { splitLogNotGiven, type LogNotGiven } from '../recover/log-not-given.js';
 import { logReadStartFacts, onlineLogStartClause, windowBeforeLogStartClause } from '../recover/window-before-log.js';
 import type { LogReadEnd, LogWholeFrom } from '../recover/sources/files.js';
 
 export type RecoverFn = (source: RecoverySource, filter: ScanFilter, opts?: RecoverOptions) => AsyncIterable<RecoverEvent>;
 /** Opens a job's source; may return notes the user must be told (inactive log, schema drift, time zone) and warnings (unknown log operation codes, said as `WARNING:` notes). */
-export type OpenSourceFn = (o: ScanSourceOptions, logger?: Logger) => Promise<RecoverySource | { source: RecoverySource; notes: () => string[]; warnings?: () => string[]; logReadEnd?: () => LogReadEnd | null; logReadStart?: () => LogReadEnd | null; logWholeFrom?: () => LogWholeFrom | null; databaseCreated?: () => string | null; scopeClauses?: (filter: { from?: string; to?: string; operations?: readonly string[] }, names?: { from: string; to: string }) => string[] }>;
+export type OpenSourceFn = (o: ScanSourceOptions, logger?: Logger) => Promise<RecoverySource | { source: RecoverySource; notes: () => string[]; warnings?: () => string[]; logReadEnd?: () => LogReadEnd | null; logReadStart?: () => LogReadEnd | null; logWholeFrom?: () => LogWholeFrom | null; databaseCreated?: () => string | null; scopeClauses?: (filter: { from?: string; to?: string; operations?: readonly string[] }, names?: { from: string; to: string }) => string[]; logNotGiven?: () => LogNotGiven[] }>;
 
 export interface WorkerOptions {
   store: StagingStore;
@@ -403,6 +404,8 @@ export class JobWorker {
       // files with an .ldf: where its log read is whole from, when older log is cut off from it
       let logWholeFrom: () => LogWholeFrom | null = () => null;
       // an export job: what the job asks for beyond what the export holds (its window, operations)
+      // files: stretches of log the files show to exist and none holds (INCOMPLETE when the window may reach them)
+      let logNotGiven: () => LogNotGiven[] = () => [];
       let scopeClauses: (filter: { from?: string; to?: string; operations?: readonly string[] }, names?: { from: string; to: string }) => string[] = () => [];
       if ('source' in opened) {
         source = opened.source;
@@ -413,6 +416,7 @@ export class JobWorker {
         if (opened.logReadStart) logReadStart = opened.logReadStart;
         if (opened.logWholeFrom) logWholeFrom = opened.logWholeFrom;
         if (opened.scopeClauses) scopeClauses = opened.scopeClauses;
+        if (opened.logNotGiven) logNotGiven = opened.logNotGiven;
       } else source = opened;
       // the source as opened (withMetadata below wraps it): a live source's probe of where the online log begins
       const opened0 = source;
@@ -437,7 +441,11 @@ export class JobWorker {
       // the INCOMPLETE sentences of the notes: the job's `complete` / `incomplete` when it succeeds
       let incomplete: string[] = [];
       const noteList = (): void => {
-        const n = [...catalogNotes, ...notes(), ...warnings().map((w) => `WARNING: ${w}`)];
+        // log in no file given that the job's window may reach: INCOMPLETE in place of its note (as
+        // scan says it; log-not-given.ts); a stopped job keeps the notes as they are
+        const notGiven = controller.signal.aborted ? [] : splitLogNotGiven(logNotGiven(), filter).incomplete;
+        const n = [...catalogNotes, ...notes().filter((x) => !notGiven.includes(x)), ...warnings().map((w) => `WARNING: ${w}`)];
+        for (const c of notGiven) n.push(`INCOMPLETE: ${c}`);
         // a window bound in a daylight-saving fold or gap of the service's zone, as scan warns of it
         n.push(...localTimeWarnings([['from', spec.from, 'start'], ['to', spec.to, 'end']], "the rowback service's"));
         if (spec.metadata) n.push(...jobMetadataNotes(spec.metadata));

@@ -9,6 +9,10 @@ import { bearer, testApp, type TestApp } from './helpers.js';
 /**
  * A files job's data file and .ldf of one database but of different times: the job's notes say so
  * as `scan` does (test/recover/data-file-log-time.test.ts; source-identity.ts dataFileLogTimeNote).
+ * A data file newer than the log given (its .ldf or its log backups) is log in no file given: the
+ * job is INCOMPLETE (`complete` false, the note's sentence as `INCOMPLETE: …`) when its window may
+ * reach the stretch, and keeps the note alone when its window ends before the log's last
+ * transaction began (recover/log-not-given.ts). It was a note only, and the job `complete`.
  * REAL log: AngularJs_CRUD Database1_log.ldf (VLFs 35–37). SYNTHETIC data file: a copy of
  * Database1.mdf written here whose boot page dbi_checkptLSN is moved to VLF 38 (newer than the log),
  * checksum flag dropped so the page verifies.
@@ -39,7 +43,17 @@ describeCorpus('a files job whose data file is newer than its log file (real wor
     expect(r.statusCode, r.body).toBe(201);
     await t.app.worker.idle();
     expect(t.store.requireJob(r.json().id).state).toBe('succeeded');
-    expect(notesOf(r.json().id).join('\n')).toContain(`data file ${newer} and log file ${LDF} are of different times: the data file's last checkpoint at LSN 00000026:00000036:0002`);
+    const said = `data file ${newer} and log file ${LDF} are of different times: the data file's last checkpoint at LSN 00000026:00000036:0002`;
+    expect(notesOf(r.json().id).filter((n) => n.includes(said))).toEqual([expect.stringMatching(/^INCOMPLETE: data file /)]);
+    const job = t.store.requireJob(r.json().id);
+    expect(job.complete).toBe(false);
+    expect(job.incomplete).toEqual([expect.stringContaining(said)]);
+    // a window ending before the log file's last transaction began (2018-09-30 12:07:57.230): the note alone, complete
+    const before = await post({ kind: 'files', mdf: newer, ldf: LDF, from: '2018-08-27T00:00:00', to: '2018-09-30T12:00:00' });
+    expect(before.statusCode, before.body).toBe(201);
+    await t.app.worker.idle();
+    expect(notesOf(before.json().id).filter((n) => n.includes(said))).toEqual([expect.stringMatching(/^data file /)]);
+    expect(t.store.requireJob(before.json().id)).toMatchObject({ state: 'succeeded', complete: true, incomplete: [] });
     const own = await post({ kind: 'files', mdf: corpusPath('AngularJs_CRUD/App_Data', 'Database1.mdf'), ldf: LDF });
     expect(own.statusCode, own.body).toBe(201);
     await t.app.worker.idle();
@@ -69,6 +83,8 @@ describeCorpus('a files job whose data file is newer than its log file (real wor
     const r = await post({ kind: 'files', mdf, trn: [trn] });
     expect(r.statusCode, r.body).toBe(201);
     await t.app.worker.idle();
-    expect(notesOf(r.json().id).join('\n')).toContain(`data file ${mdf} holds the database up to its last checkpoint at LSN 00000025:00000036:0002 (boot page dbi_checkptLSN), after the end of the log backups given (${trn} ends at 00000013:000000b7:0001)`);
+    const said = `data file ${mdf} holds the database up to its last checkpoint at LSN 00000025:00000036:0002 (boot page dbi_checkptLSN), after the end of the log backups given (${trn} ends at 00000013:000000b7:0001)`;
+    expect(notesOf(r.json().id).filter((n) => n.includes(said))).toEqual([`INCOMPLETE: ${said}: the rows deleted or changed between are in no file given and not in this result; add the later log backups with --trn, or the .ldf with --ldf, to see them`]);
+    expect(t.store.requireJob(r.json().id)).toMatchObject({ state: 'succeeded', complete: false });
   });
 });

@@ -68,8 +68,10 @@ describeCorpus('MTF damage after a log stream read whole: judged by LSN coverage
   });
 
   it('scan: a note, not INCOMPLETE', async () => {
+    // (--from after the log between the full backup's end and 2_1.trn, in no file given, which is
+    // INCOMPLETE for a window that may reach it: recover/log-not-given.ts)
     for (const f of [flip, cut]) {
-      const r = await cli('scan', '--bak', rtc('RestoreTimeClean.bak'), rtc('RestoreTimeClean2.bak'), '--trn', rtc('RestoreTimeClean2_1.trn'), rtc('RestoreTimeClean2_2.trn'), f, '--strict');
+      const r = await cli('scan', '--bak', rtc('RestoreTimeClean.bak'), rtc('RestoreTimeClean2.bak'), '--trn', rtc('RestoreTimeClean2_1.trn'), rtc('RestoreTimeClean2_2.trn'), f, '--from', '2017-06-01T13:16:00', '--strict');
       expect(r.stderr).not.toMatch(/INCOMPLETE/);
       expect(r.code).toBe(0);
       expect(r.stderr).toContain(`rowback scan: note: ${f}: FORMAT_BAD_MTF: `);

@@ -3,7 +3,10 @@
  * line naming both files, the data file's checkpoint LSN and the log's VLFs, even with --quiet
  * (source-identity.ts dataFileLogTimeNote), by `scan` (the files source every command and job
  * reading --mdf/--bak with --ldf shares) and `log`. Before: nothing was said, and a log file older
- * than the data file gave "complete" with the deletes after its end missing.
+ * than the data file gave "complete" with the deletes after its end missing. A data file newer
+ * than the log (the log after the log file's end, or after the log backups', in no file given) is
+ * said by `scan` as INCOMPLETE (recover/log-not-given.ts; it was a note, exit 0 under --strict;
+ * windows outside the stretch: test/cli/scan-log-not-given-window.test.ts); `log` keeps the note.
  *
  * REAL bytes: AngularJs_CRUD Database1.mdf (checkpoint LSN 00000025:00000036:0002, VLF 37) and
  * Database1_log.ldf (VLFs 35–37), and the other corpus pairs, which must stay silent. The mismatch
@@ -47,7 +50,7 @@ describeCorpus('a data file and a log file of one database but of different time
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout.trim().split('\n')).toHaveLength(16);
     const line = r.stderr.split('\n').find((l) => l.includes('different times'));
-    expect(line).toBe(`rowback scan: note: data file ${mdf} and log file ${ldf()} are of different times: the data file's last checkpoint at LSN 00000026:00000010:0001 (in VLF 0x26; boot page dbi_checkptLSN) is after the end of the log file's log (its newest VLF is 0x25; it holds VLFs 0x23 to 0x25), so the log file is older than the data file (a copy of another time): what the database did after the log file's end, deletes among them, is in no file given and not in this result; give the log file of the same time as the data file (or its log backups with --trn)`);
+    expect(line).toBe(`rowback scan: INCOMPLETE: data file ${mdf} and log file ${ldf()} are of different times: the data file's last checkpoint at LSN 00000026:00000010:0001 (in VLF 0x26; boot page dbi_checkptLSN) is after the end of the log file's log (its newest VLF is 0x25; it holds VLFs 0x23 to 0x25), so the log file is older than the data file (a copy of another time): what the database did after the log file's end, deletes among them, is in no file given and not in this result; give the log file of the same time as the data file (or its log backups with --trn)`);
     const l = await cli('log', ldf(), '--mdf', mdf, '--quiet');
     expect(l.code, l.stderr).toBe(0);
     expect(l.stderr).toContain(`rowback log: note: data file ${mdf} and log file ${ldf()} are of different times: the data file's last checkpoint at LSN 00000026:00000010:0001`);
@@ -95,7 +98,7 @@ describeCorpus('a data file and a log file of one database but of different time
     const mdf = withCheckpointVlf('newer-same-vlf.mdf', 0x25, 0x40);
     const r = await cli('scan', '--mdf', mdf, '--ldf', ldf(), '--quiet');
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stderr.split('\n').find((l) => l.includes('different times'))).toBe(`rowback scan: note: data file ${mdf} and log file ${ldf()} are of different times: the data file's last checkpoint at LSN 00000025:00000040:0001 (in VLF 0x25; boot page dbi_checkptLSN) is after the end of the log file's log (its log ends before LSN 00000025:00000039:0001, in its newest VLF 0x25; it holds VLFs 0x23 to 0x25), so the log file is older than the data file (a copy of another time, or one whose last log blocks were lost): what the database did after the log file's end, deletes among them, is in no file given and not in this result; give the log file of the same time as the data file (or its log backups with --trn)`);
+    expect(r.stderr.split('\n').find((l) => l.includes('different times'))).toBe(`rowback scan: INCOMPLETE: data file ${mdf} and log file ${ldf()} are of different times: the data file's last checkpoint at LSN 00000025:00000040:0001 (in VLF 0x25; boot page dbi_checkptLSN) is after the end of the log file's log (its log ends before LSN 00000025:00000039:0001, in its newest VLF 0x25; it holds VLFs 0x23 to 0x25), so the log file is older than the data file (a copy of another time, or one whose last log blocks were lost): what the database did after the log file's end, deletes among them, is in no file given and not in this result; give the log file of the same time as the data file (or its log backups with --trn)`);
     const l = await cli('log', ldf(), '--mdf', mdf, '--quiet');
     expect(l.stderr).toContain(`rowback log: note: data file ${mdf} and log file ${ldf()} are of different times: the data file's last checkpoint at LSN 00000025:00000040:0001`);
     // the checkpoint at the log's last record (25:38:1): nothing said
@@ -110,7 +113,7 @@ describeCorpus('a data file and a log file of one database but of different time
     const older = schoolLog('older.ldf', (b) => { b.fill(0, 0xd0000 + 0x29 * 512, 0xd0000 + 262144); return b; });
     const r = await cli('scan', '--mdf', school(), '--ldf', older, '--op', 'insert,delete,update', '--quiet');
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stderr).toContain(`rowback scan: note: data file ${school()} and log file ${older} are of different times: the data file's last checkpoint at LSN 0000002b:0000003f:0002 (in VLF 0x2b; boot page dbi_checkptLSN) is after the end of the log file's log (its log ends before LSN 0000002b:00000029:0001, in its newest VLF 0x2b; it holds VLFs 0x28 to 0x2b)`);
+    expect(r.stderr).toContain(`rowback scan: INCOMPLETE: data file ${school()} and log file ${older} are of different times: the data file's last checkpoint at LSN 0000002b:0000003f:0002 (in VLF 0x2b; boot page dbi_checkptLSN) is after the end of the log file's log (its log ends before LSN 0000002b:00000029:0001, in its newest VLF 0x2b; it holds VLFs 0x28 to 0x2b)`);
     const l = await cli('log', older, '--mdf', school(), '--quiet');
     expect(l.stderr).toContain(`data file ${school()} and log file ${older} are of different times`);
     // zeroed from inside the block at 0x29 (block 0x30 on): that block is torn, which the log reader
@@ -145,7 +148,7 @@ describeCorpus('a data file and a log file of one database but of different time
     const mdf = corpusPath('AngularJs_CRUD/App_Data', 'Database1.mdf');
     const r = await cli('scan', '--mdf', mdf, '--trn', trn, '--op', 'insert,delete,update', '--quiet');
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stderr).toContain(`rowback scan: note: data file ${mdf} holds the database up to its last checkpoint at LSN 00000025:00000036:0002 (boot page dbi_checkptLSN), after the end of the log backups given (${trn} ends at 00000013:000000b7:0001): the rows deleted or changed between are in no file given and not in this result; add the later log backups with --trn, or the .ldf with --ldf, to see them`);
+    expect(r.stderr).toContain(`rowback scan: INCOMPLETE: data file ${mdf} holds the database up to its last checkpoint at LSN 00000025:00000036:0002 (boot page dbi_checkptLSN), after the end of the log backups given (${trn} ends at 00000013:000000b7:0001): the rows deleted or changed between are in no file given and not in this result; add the later log backups with --trn, or the .ldf with --ldf, to see them`);
     // with the .ldf that goes on past them: not said
     const l = await cli('scan', '--mdf', mdf, '--trn', trn, '--ldf', ldf(), '--op', 'insert,delete,update', '--quiet');
     expect(l.stderr).not.toContain('after the end of the log backups given');

@@ -26,6 +26,7 @@ import { catalogDamage, catalogDamageLoss, catalogDamageSubject, isChainOverlap,
 import { type MetadataCatalog, type RecoverySource, type ScanFilter, type ScanOperation, type SkippedItem } from '../../recover/source.js';
 import { assertWindowInOrder, parseWindowTime } from '../../recover/time-window.js';
 import { lsnRangePastLogEndClause, windowPastLogEndClause } from '../../recover/window-past-log.js';
+import { splitLogNotGiven } from '../../recover/log-not-given.js';
 import { logReadStartFacts, lsnRangeBeforeLdfAndBackupsClause, lsnRangeBeforeLdfClause, lsnRangeBeforeLogStartClause, onlineLogStartClause, windowBeforeLogStartClause } from '../../recover/window-before-log.js';
 import { readLdfLayout } from '../../logreader/ldf/reader.js';
 import type { Lsn } from '../../logreader/lsn.js';
@@ -384,6 +385,15 @@ export async function runScan(opts: ScanOptions): Promise<void> {
     const onlineBefore = interruptedBy || !opts.server ? undefined : onlineLogStartClause(filter, opened.source.logStartsAfterWindow?.(), 'add the log backups of that time with --log-backup, or start the window later');
     const beforeStart = [beforeWindow, onlineBefore, lsnBefore].filter(Boolean).join('; ') || undefined;
     const pastEnd = interruptedBy ? undefined : [windowPastLogEndClause(filter, opened.logReadEnd?.(), undefined, stats?.lastBeginTime), selection ? lsnRangePastLogEndClause(selection, opened.logReadEnd?.()) : undefined, ...(opened.scopeClauses?.(filter) ?? [])].filter(Boolean).join('; ') || undefined;
+    // log the files show to exist and none holds (a data file or backup newer than the log given, log
+    // between a full backup and the first log backup given past a differential, a chain ending
+    // before a backup given ends; log-not-given.ts): INCOMPLETE when the window or LSN range may
+    // reach it, said in place of its note; the note alone (even with --quiet) when the window lies
+    // wholly outside it. They were notes only: "0 row(s) recovered", `complete`, exit 0 with --strict.
+    // (an interrupted scan's INTERRUPTED says the result is partial; its notes stay as they are)
+    const notGiven = interruptedBy ? { incomplete: [] as string[], noteOnly: [] as string[] } : splitLogNotGiven(opened.logNotGiven?.() ?? [], filter, selection);
+    const saidIncomplete = new Set(notGiven.incomplete);
+    const sourceNotes = (): string[] => opened.notes().filter((n) => !saidIncomplete.has(n));
     if (opts.report) {
       // One time form throughout the report: `YYYY-MM-DDTHH:MM:SS.fff`, the SQL Server's local
       // time, no zone (as filter.from/to and the rows' beginTime); the log's first/last Begin Time
@@ -396,14 +406,16 @@ export async function runScan(opts: ScanOptions): Promise<void> {
         ...(selection ? { rowsNotSelected: selectedOut, rowsNotSelectedUnknown: unknownOut } : {}),
         rowsPerTable: Object.fromEntries(perTable),
         rowsWithWarnings: warnedRows,
-        complete: lost.length === 0 && damaged.length === 0 && !held && !undecoded && !unknownTables && !beginUnread && !unknownClause && !pastEnd && !beforeStart && !interruptedBy,
+        complete: lost.length === 0 && damaged.length === 0 && !held && !undecoded && !unknownTables && !beginUnread && !unknownClause && !pastEnd && !beforeStart && notGiven.incomplete.length === 0 && !interruptedBy,
         ...(pastEnd ? { beyondLogGiven: pastEnd } : {}),
         ...(beforeStart ? { beforeLogRead: beforeStart } : {}),
+        // stretches of log in no file given that the window may reach (their notes are not repeated below)
+        ...(notGiven.incomplete.length ? { logNotGiven: notGiven.incomplete.map(isoLogTimesIn) } : {}),
         ...(interruptedBy ? { interrupted: interruptedBy } : {}),
         ...(noRowsReason ? { noRowsReason: isoLogTimesIn(noRowsReason) } : {}),
         // what stderr says as notes (where an .ldf's log starts, log held twice, the inactive
         // log, …): a script running --quiet --report had no way to learn them
-        notes: opened.notes().map(isoLogTimesIn),
+        notes: sourceNotes().map(isoLogTimesIn),
         // log records of operation codes rowback does not know (said as WARNING on stderr)
         ...(opened.warnings?.().length || clockWarning ? { warnings: [...(opened.warnings?.() ?? []), ...(clockWarning ? [isoLogTimesIn(clockWarning)] : [])] } : {}),
         // a Map goes through JSON.stringify as {}: the per-unit counts as an object
@@ -443,7 +455,7 @@ export async function runScan(opts: ScanOptions): Promise<void> {
     // Said even with --quiet: a --schema catalog whose database was not checked or is another's
     for (const n of catalogNotes) process.stderr.write(`rowback scan: note: ${n}\n`);
     if (!opts.quiet) {
-      for (const n of opened.notes()) process.stderr.write(`rowback scan: note: ${n}\n`);
+      for (const n of sourceNotes()) process.stderr.write(`rowback scan: note: ${n}\n`);
       for (const n of metadataNotes) process.stderr.write(`rowback scan: note: ${n}\n`);
       printSummary(rows, perTable, allSkipped);
       // CSV without one --table holds each row's values as one JSON cell: a spreadsheet shows JSON
@@ -458,7 +470,7 @@ export async function runScan(opts: ScanOptions): Promise<void> {
       if (noRowsReason) process.stderr.write(`rowback scan: why no rows: ${noRowsReason}\n`);
     } else {
       // Said even with --quiet: a file whose database could not be checked (its rows may be another database's)
-      for (const n of opened.loudNotes?.() ?? []) process.stderr.write(`rowback scan: note: ${n}\n`);
+      for (const n of (opened.loudNotes?.() ?? []).filter((x) => !saidIncomplete.has(x))) process.stderr.write(`rowback scan: note: ${n}\n`);
       // Said even with --quiet: the rows printed are not all the transactions removed.
       for (const n of told.removals) process.stderr.write(`rowback scan: note: ${n}\n`);
     }
@@ -486,8 +498,9 @@ export async function runScan(opts: ScanOptions): Promise<void> {
     if (unknownClause && !interruptedBy) process.stderr.write(`rowback scan: INCOMPLETE: ${unknownClause}\n`);
     if (beforeStart) process.stderr.write(`rowback scan: INCOMPLETE: ${beforeStart}\n`);
     if (pastEnd) process.stderr.write(`rowback scan: INCOMPLETE: ${pastEnd}\n`);
+    for (const c of notGiven.incomplete) process.stderr.write(`rowback scan: INCOMPLETE: ${c}\n`);
     // --strict: exit 3 for what the report calls "complete": false (an interrupt's 130/143 below wins)
-    if (damagedLine || lost.length || held || undecoded || unknownTables || beginUnread || unknownClause || pastEnd || beforeStart) exitIncomplete(opts.strict);
+    if (damagedLine || lost.length || held || undecoded || unknownTables || beginUnread || unknownClause || pastEnd || beforeStart || notGiven.incomplete.length) exitIncomplete(opts.strict);
     // every WARNING said above (a backup's header, log records of an operation rowback does not know:
     // rows may be missing; the clock set back within the window: rows may be of the other moment) and
     // UNCHECKED (rows printed may still exist): --strict exits 3 as for warned rows. Only the header's

@@ -34,7 +34,9 @@ import { CANDIDATE_BATCH, committedCandidateBatches, emptyStats, type CommittedS
 import { PageSlotModel } from '../page-model.js';
 import { anchorOnDataFile, pageSlots, readPageById } from '../page-model-anchor.js';
 import { RECOVER_UPDATE_NO_BASE, type RebuildCandidate } from '../update-rebuild.js';
-import { assertBackupSet, assertOneDatabase, dataFileLogTimeNote, readSourceIdentities, readSourceIdentity, uncheckedIdentityNote, type SourceFileIdentity } from '../source-identity.js';
+import type { LogNotGiven } from '../log-not-given.js';
+import { exportTimeIso, localMs } from '../log-local-time.js';
+import { assertBackupSet, assertOneDatabase, dataFileLogTime, readSourceIdentities, readSourceIdentity, uncheckedIdentityNote, type SourceFileIdentity } from '../source-identity.js';
 
 /**
  * What to do when files give no table layout (a log alone: `scan --ldf X.ldf`). "give --mdf FILE or
@@ -174,6 +176,17 @@ export interface FileRecoverySource extends RecoverySource {
    * database is compared with (source-identity.ts checkCatalogDatabase).
    */
   fileIdentities(): Promise<SourceFileIdentity[]>;
+  /**
+   * Stretches of the database's log that the files given show to exist and that none of them holds
+   * (log-not-given.ts LogNotGiven: the clause, LSNs, and the SQL Server's local times it lies
+   * between as far as the files tell): a data file or backup newer than the .ldf (known once
+   * metadata() has read it), a data file newer than the log backups given, the log between a full
+   * backup's end and the first log backup when a differential sits between, a chain of log backups
+   * ending before a full or differential backup given ends. Each clause is also among `notes` and
+   * `identityNotes`; the times that depend on the log read (its last or first Begin Time) are those
+   * of the last scan read. Empty when none.
+   */
+  logNotGiven(): LogNotGiven[];
 }
 
 /** FileRecoverySource.logWholeFrom. */
@@ -333,6 +346,10 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
   const unreadNotes: string[] = [];
   // said even with --quiet (identityNotes): a copy not read that may hold what the copy read lost
   const unreadLoudNotes: string[] = [];
+  // Log the files show to exist and none holds (FileRecoverySource.logNotGiven): each also a loud
+  // note (the scan says it INCOMPLETE instead when its window may reach it). `afterLastBegin`: the
+  // stretch is also after the log read's last Begin Time; `beforeFirstBegin`: before its first.
+  const notGiven: Array<LogNotGiven & { afterLastBegin?: boolean; beforeFirstBegin?: boolean }> = [];
   if (unread.size) {
     const sameRange = (a: LogBackupSet, b: LogBackupSet) => a.header.firstLsn.decimal === b.header.firstLsn.decimal && a.header.lastLsn.decimal === b.header.lastLsn.decimal;
     for (const f of unread) {
@@ -360,7 +377,7 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
     }
     for (let i = skipped.length - 1; i >= 0; i--) if (skipped[i]!.location.file !== undefined && unread.has(skipped[i]!.location.file!)) skipped.splice(i, 1);
   }
-  const trnSets = chain.sets.map(({ file, position, header: h }) => ({ file, position, first: h.firstLsn.decimal, last: h.lastLsn.decimal, firstLsn: h.firstLsn.lsn, lastLsn: h.lastLsn.lsn }));
+  const trnSets = chain.sets.map(({ file, position, header: h }) => ({ file, position, first: h.firstLsn.decimal, last: h.lastLsn.decimal, firstLsn: h.firstLsn.lsn, lastLsn: h.lastLsn.lsn, started: h.backupStartDate }));
   const givenTwice = chain.repeats;
   const chainGaps: ChainGap[] = chain.gaps;
   let boundaryChecked = false;
@@ -424,13 +441,15 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
     }
   }
 
-  // Said even with --quiet (not INCOMPLETE: the chain is whole as RESTORE takes it): log that lies
-  // between backups given and that no file read holds. A chain starting within a differential's log
+  // Log that lies between backups given and that no file read holds, though the chain is whole as
+  // RESTORE takes it (no FORMAT_LOG_CHAIN_GAP): a stretch of logNotGiven, which scan and files jobs
+  // say INCOMPLETE when their window may reach it and a note (even with --quiet) otherwise. A chain starting within a differential's log
   // leaves out the stretch from the full backup's end (the differential holds the pages changed,
   // not the rows deleted or changed then); a chain ending before a full or differential backup given
   // ends leaves out the stretch up to it (with --trn the backups' own log is not read).
   // `--bak RestoreTimeClean.bak RestoreTimeClean2.bak --trn RestoreTimeClean2_1.trn` printed 10 steps
-  // and nothing of the 30 of _1-_3.trn, while `log` of the same files said INCOMPLETE.
+  // and nothing of the 30 of _1-_3.trn, while `log` of the same files said INCOMPLETE; then a note
+  // only, exit 0 under --strict.
   if (trnSets.length && anchored) {
     const full = bakSets.find((x) => x.header.backupType === 'full');
     const first = trnSets[0]!;
@@ -438,6 +457,10 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
       const note = `the log from the end of ${full.file} (LSN ${full.header.lastLsn.lsn}) to the first log backup given, ${first.file} (starts at ${first.firstLsn}), is in no file given: a differential backup holds the pages changed since the full backup, not the rows deleted or changed in that stretch, and they are not in this result; add the log backups taken between them with --trn to see them`;
       unreadNotes.push(note);
       unreadLoudNotes.push(note);
+      // after the full backup's log was cut (during it: after its start), before the first log
+      // backup given began (its log starts at the end of the one before it) and, without an .ldf
+      // that may hold older log, before the first transaction the log read begins with
+      notGiven.push({ clause: note, lsnRange: { first: full.header.lastLsn.lsn, last: first.firstLsn }, ...(full.header.backupStartDate ? { after: full.header.backupStartDate } : {}), ...(first.started ? { before: first.started } : {}), beforeFirstBegin: !inputs.ldf });
     }
     const last = trnSets.reduce((m, t) => (BigInt(t.last) > BigInt(m.last) ? t : m), trnSets[0]!);
     // (an --ldf given goes on where the log backups end)
@@ -446,6 +469,9 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
       const note = `${x.file} holds the database up to LSN ${x.header.lastLsn.lsn}, and the log backups given end at ${last.lastLsn} (${last.file}): the rows deleted or changed between are not in this result (with --trn the backups' own log is not read); add the later log backups with --trn to see them`;
       unreadNotes.push(note);
       unreadLoudNotes.push(note);
+      // after the last log backup's log was cut (after its start, and after the log read's last
+      // begin), before the backup given finished
+      notGiven.push({ clause: note, lsnRange: { first: last.lastLsn, last: x.header.lastLsn.lsn }, ...(last.started ? { after: last.started } : {}), ...(x.header.backupFinishDate ? { before: x.header.backupFinishDate } : {}), afterLastBegin: true });
     }
   }
 
@@ -858,6 +884,15 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
     notes,
     identityNotes,
     headerWarnings,
+    logNotGiven(): LogNotGiven[] {
+      const later = (a: string | undefined, b: string | null): string | undefined => (b === null || (a !== undefined && !(localMs(b) > localMs(a))) ? a : b);
+      const earlier = (a: string | undefined, b: string | null): string | undefined => (b === null || (a !== undefined && !(localMs(b) < localMs(a))) ? a : b);
+      return notGiven.map(({ afterLastBegin, beforeFirstBegin, ...s }) => {
+        const after = afterLastBegin ? later(s.after, exportTimeIso(scanStats.lastBeginTime)) : s.after;
+        const before = beforeFirstBegin ? earlier(s.before, exportTimeIso(scanStats.startBeginTime ?? null)) : s.before;
+        return { clause: s.clause, ...(s.lsnRange ? { lsnRange: s.lsnRange } : {}), ...(after !== undefined ? { after } : {}), ...(before !== undefined ? { before } : {}) };
+      });
+    },
     async fileIdentities(): Promise<SourceFileIdentity[]> {
       await ensureOneDatabase();
       return ids;
@@ -907,10 +942,17 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
       // --quiet (identityNotes), as a file whose database could not be checked is
       // (the .ldf as the only log: log backups given beside it may cover what it lacks)
       if (inputs.ldf && trn.length === 0 && meta.database) {
-        const timeNote = await dataFileLogTimeNote({ file: mdfs[0] ?? baks[0]!, role: mdfs.length ? 'mdf' : 'bak', checkpointLsn: meta.database.checkpointLsn }, inputs.ldf, { allowLogVersion2: dbiVersion === SQL2005_DBI_VERSION });
+        const time = await dataFileLogTime({ file: mdfs[0] ?? baks[0]!, role: mdfs.length ? 'mdf' : 'bak', checkpointLsn: meta.database.checkpointLsn }, inputs.ldf, { allowLogVersion2: dbiVersion === SQL2005_DBI_VERSION });
+        const timeNote = time?.note;
         if (timeNote && !identityNotes.includes(timeNote)) {
           identityNotes.push(timeNote);
           notes.push(timeNote);
+          // the data file or backup newer: the stretch from the log file's end (after its last
+          // Begin Time) to the data file's time (a backup's: before it finished; a data file's: not known)
+          if (time.newerFrom !== null) {
+            const bak = mdfs.length ? undefined : bakSets.reduce<(typeof bakSets)[number] | undefined>((m, x) => (x.header.backupType !== 'log' && (!m || BigInt(x.header.lastLsn.decimal) > BigInt(m.header.lastLsn.decimal)) ? x : m), undefined);
+            notGiven.push({ clause: timeNote, lsnRange: { first: time.newerFrom, ...(bak ? { last: bak.header.lastLsn.lsn } : {}) }, ...(bak?.header.backupFinishDate ? { before: bak.header.backupFinishDate } : {}), afterLastBegin: true });
+          }
         }
       }
       // A data file newer than the log backups given with it (no .ldf): its last checkpoint is past
@@ -932,6 +974,8 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
           if (!identityNotes.includes(note)) {
             identityNotes.push(note);
             notes.push(note);
+            // after the last log backup's log was cut (after its start and the log read's last begin); its end not known
+            notGiven.push({ clause: note, lsnRange: { first: last.lastLsn }, ...(last.started ? { after: last.started } : {}), afterLastBegin: true });
           }
         }
       }

@@ -1,0 +1,84 @@
+/**
+ * A stretch of the database's log that the files given show to exist and that none of them holds:
+ * a data file or backup newer than the .ldf given with it, a data file newer than the log backups
+ * given with it, the log between a full backup's end and the first log backup when a differential
+ * sits between (`scan --bak FULL DIFF --trn …`), a chain of log backups ending before a full or
+ * differential backup given ends. Each was a note, said even with --quiet, while the summary,
+ * `--report`'s `complete` and `--strict`'s exit said the result was whole: "0 row(s) recovered"
+ * read as "nothing was deleted" when the deletes were in that stretch. A scan (and a files job)
+ * now says INCOMPLETE for a stretch its window or LSN range may reach, and keeps the note only when
+ * the window or range provably lies wholly outside it.
+ */
+
+import { compareLsn, parseLsn, type Lsn } from '../logreader/lsn.js';
+import { localMs } from './log-local-time.js';
+
+/**
+ * One stretch of log in no file given (FileRecoverySource.logNotGiven).
+ * - `clause`: the sentence said of it (the note's text, the INCOMPLETE line's clause): which files,
+ *   which LSNs, what to add.
+ * - `lsnRange`: its LSNs in fn_dblog form, `first` the first LSN it may hold (the first LSN the log
+ *   read does not hold), `last` the first LSN after it (a backup's LastLSN, a log backup's FirstLSN),
+ *   absent when its end is not known (a data file's: the database went on after its checkpoint).
+ * - `after`: a time, the SQL Server's local time (`YYYY-MM-DDTHH:MM:SS` or `…SS.fff`), that every
+ *   transaction begun in the stretch began after (the log read's last Begin Time, a log backup's
+ *   BackupStartDate: its log was cut after it); absent when not known.
+ * - `before`: the same, a time every transaction begun in the stretch began before (a backup's
+ *   BackupFinishDate, the first log backup's BackupStartDate); without milliseconds it stands for its
+ *   whole second (HEADERONLY dates are truncated). Absent when not known.
+ * As window-past-log.ts does, a transaction begun before the stretch and still open when it starts
+ * is taken as the log read's (its begin is there, and it has no commit there: counted as "in
+ * transactions with no commit in this log").
+ */
+export interface LogNotGiven {
+  clause: string;
+  lsnRange?: { first: string; last?: string };
+  after?: string;
+  before?: string;
+}
+
+/** A time of LogNotGiven as ms (localMs), a time without milliseconds taken at its second's `end` or start; NaN when not a time. */
+function boundMs(t: string, end: boolean): number {
+  const ms = localMs(t);
+  return end && !/\.\d+$/.test(t) ? ms + 999 : ms;
+}
+
+/**
+ * Whether a scan's window (`window`: --from/--to as parseWindowTime returns them, ISO local time to
+ * the millisecond; either may be absent) and LSN range (`range`: --from-lsn/--to-lsn, null bounds
+ * absent) may ask for rows of stretch `s`: true unless they provably lie wholly outside it as far
+ * as its times and LSNs are known — `--to` before its `after`, `--from` after its `before`,
+ * `--to-lsn` before its first LSN, `--from-lsn` at or after its end. No window and no range: true.
+ */
+export function logNotGivenReached(s: LogNotGiven, window: { from?: string; to?: string }, range?: { fromLsn: Lsn | null; toLsn: Lsn | null } | null): boolean {
+  if (range && s.lsnRange) {
+    if (range.toLsn && compareLsn(range.toLsn, parseLsn(s.lsnRange.first)) < 0) return false;
+    if (range.fromLsn && s.lsnRange.last && compareLsn(range.fromLsn, parseLsn(s.lsnRange.last)) >= 0) return false;
+  }
+  if (window.to && s.after) {
+    const to = localMs(window.to);
+    const after = boundMs(s.after, false);
+    if (Number.isFinite(to) && Number.isFinite(after) && to < after) return false;
+  }
+  if (window.from && s.before) {
+    const from = localMs(window.from);
+    const before = boundMs(s.before, true);
+    if (Number.isFinite(from) && Number.isFinite(before) && from > before) return false;
+  }
+  return true;
+}
+
+/**
+ * The stretches split by {@link logNotGivenReached}: `incomplete`, the clauses of those the window
+ * or range may reach (said as INCOMPLETE: `complete` false, exit 3 under --strict), and `noteOnly`,
+ * the clauses of the others (kept as the notes they were). Each clause is in one list only.
+ */
+export function splitLogNotGiven(stretches: readonly LogNotGiven[], window: { from?: string; to?: string }, range?: { fromLsn: Lsn | null; toLsn: Lsn | null } | null): { incomplete: string[]; noteOnly: string[] } {
+  const incomplete: string[] = [];
+  const noteOnly: string[] = [];
+  for (const s of stretches) {
+    const list = logNotGivenReached(s, window, range) ? incomplete : noteOnly;
+    if (!incomplete.includes(s.clause) && !noteOnly.includes(s.clause)) list.push(s.clause);
+  }
+  return { incomplete, noteOnly };
+}

@@ -1,0 +1,37 @@
+import { afterEach, expect, it } from 'vitest';
+import { validateJobSpec } from '../../src/worker/job-validate.js';
+import { CORPUS_DIR, corpusPath, describeCorpus } from '../support/corpus.js';
+import { bearer, testApp, type TestApp } from './helpers.js';
+
+/**
+ * A files job of a full backup, a differential and log backups (`bak: [FULL, DIFF]`, `trn`): the
+ * log between the full backup's end and the first log backup given, which the differential's pages
+ * do not replace, is in no file given. The job said it as a note and was `complete`; it is now
+ * INCOMPLETE when its window may reach that stretch (as `scan` says it; recover/log-not-given.ts),
+ * and keeps the note when its window starts after the stretch's end. REAL files: appveyor-lab
+ * RestoreTimeClean (full log to 19:84:1; RestoreTimeClean2_1.trn from 19:ad:1, its first
+ * transaction begun 2017-06-01 13:14:13, the backup started 13:19:13).
+ */
+describeCorpus('a files job whose full backup and first log backup have log between them in no file given (real worker)', () => {
+  let t: TestApp | undefined;
+  afterEach(async () => { await t?.close(); t = undefined; });
+  const RTC = (f: string) => corpusPath('appveyor-lab/RestoreTimeClean', f);
+  const post = (payload: Record<string, unknown>) => t!.app.inject({ method: 'POST', url: '/api/jobs', headers: bearer(t!.tokens.operator), payload });
+  const notesOf = (id: number) => t!.store.audit({ jobId: id }).filter((a) => a.action === 'job.notes').flatMap((a) => a.details.notes as string[]);
+
+  it('INCOMPLETE without a window; the note alone with a window after the stretch', async () => {
+    t = await testApp({ openSource: undefined, recover: undefined, validateJob: validateJobSpec, fileRoots: [CORPUS_DIR], maxAuthFailures: 1000 });
+    const spec = { kind: 'files', bak: [RTC('RestoreTimeClean.bak'), RTC('RestoreTimeClean2.bak')], trn: [RTC('RestoreTimeClean2_1.trn')], operations: ['insert'] };
+    const said = `the log from the end of ${RTC('RestoreTimeClean.bak')} (LSN 00000019:00000084:0001) to the first log backup given, ${RTC('RestoreTimeClean2_1.trn')} (starts at 00000019:000000ad:0001), is in no file given`;
+    const whole = await post(spec);
+    expect(whole.statusCode, whole.body).toBe(201);
+    await t.app.worker.idle();
+    expect(notesOf(whole.json().id).filter((n) => n.includes(said))).toEqual([expect.stringMatching(/^INCOMPLETE: the log from the end of /)]);
+    expect(t.store.requireJob(whole.json().id)).toMatchObject({ state: 'succeeded', complete: false, incomplete: [expect.stringContaining(said)] });
+    const after = await post({ ...spec, from: '2017-06-01T13:16:00', to: '2017-06-01T13:18:00' });
+    expect(after.statusCode, after.body).toBe(201);
+    await t.app.worker.idle();
+    expect(notesOf(after.json().id).filter((n) => n.includes(said))).toEqual([expect.stringMatching(/^the log from the end of /)]);
+    expect(t.store.requireJob(after.json().id)).toMatchObject({ state: 'succeeded', complete: true, incomplete: [] });
+  });
+});
