@@ -33,6 +33,9 @@ const RECORDS = [
 ];
 const CATALOG = customersCatalog();
 const WINDOW = { 'window.from': '2024/03/05 14:00:00:000', 'window.to': '2024/03/05 14:59:59:999' };
+/** Where the log the script read begins and ends (logRead), as #meta keys. */
+const LOG_READ = { 'logRead.firstLsn': '00000029:00000010:0001', 'logRead.lastLsn': '0000002a:00000310:0002', 'logRead.firstBeginTime': '2024/03/05 13:30:00:100', 'logRead.lastBeginTime': '2024/03/05 14:59:58:000', 'logRead.firstEndTime': '2024/03/05 13:30:00:250', 'logRead.lastEndTime': '2024/03/05 14:59:58:200' };
+const logReadJson = Object.fromEntries(Object.entries(LOG_READ).map(([k, v]) => [k.slice('logRead.'.length), v]));
 
 function csvOf(rows: Record<string, unknown>[]): string[] {
   const cols = Object.keys(rows[0]!);
@@ -50,15 +53,15 @@ function csvExport(version: 1 | 2, meta: Record<string, string>): string {
   ].join('\r\n') + '\r\n';
 }
 
-const jsonExport = (window: unknown) => JSON.stringify({ format: 'rowback-export', version: 2, server: 'SQL01', database: 'CRM', serverTimeZone: '+08:00', ...(window === undefined ? {} : { window }), operations: 'delete', records: RECORDS, catalog: CATALOG });
+const jsonExport = (window: unknown, logRead: unknown | 'none' = logReadJson) => JSON.stringify({ format: 'rowback-export', version: 2, server: 'SQL01', database: 'CRM', serverTimeZone: '+08:00', ...(window === undefined ? {} : { window }), operations: 'delete', ...(logRead === 'none' ? {} : { logRead }), records: RECORDS, catalog: CATALOG });
 
 describe('a version 2 export without its window is refused, naming the key', () => {
   it('CSV: the keys written from/to, or one left out', async () => {
-    await expect(parseExportText(csvExport(2, { from: WINDOW['window.from'], to: WINDOW['window.to'] }), 'x.csv')).rejects.toMatchObject({
+    await expect(parseExportText(csvExport(2, { from: WINDOW['window.from'], to: WINDOW['window.to'], ...LOG_READ }), 'x.csv')).rejects.toMatchObject({
       code: 'INPUT_BAD_EXPORT',
       message: expect.stringMatching(/^its header has no window from \(the #meta key "window\.from", the @From sql\/export-log-records\.sql wrote it for\): without it a window asked for outside the export's own cannot be told/),
     });
-    await expect(parseExportText(csvExport(2, { 'window.from': WINDOW['window.from'] }), 'x.csv')).rejects.toMatchObject({ code: 'INPUT_BAD_EXPORT', message: expect.stringMatching(/^its header has no window to \(the #meta key "window\.to", the @To /) });
+    await expect(parseExportText(csvExport(2, { 'window.from': WINDOW['window.from'], ...LOG_READ }), 'x.csv')).rejects.toMatchObject({ code: 'INPUT_BAD_EXPORT', message: expect.stringMatching(/^its header has no window to \(the #meta key "window\.to", the @To /) });
   });
 
   it('JSON: no window object, or one without to', async () => {
@@ -67,7 +70,7 @@ describe('a version 2 export without its window is refused, naming the key', () 
   });
 
   it('the CLI: one line naming the file, exit 2, where it printed the rows as the whole window (exit 0 under --strict)', async () => {
-    const f = fileWith('hand.csv', csvExport(2, { from: WINDOW['window.from'], to: WINDOW['window.to'] }));
+    const f = fileWith('hand.csv', csvExport(2, { from: WINDOW['window.from'], to: WINDOW['window.to'], ...LOG_READ }));
     const r = await cli('scan', '--export', f, '--from', '2024-03-04', '--to', '2024-03-05', '--strict');
     expect(r.code).toBe(2);
     expect(r.stdout).toBe('');
@@ -76,7 +79,7 @@ describe('a version 2 export without its window is refused, naming the key', () 
   });
 
   it('with its window, the same file is read and a window outside it is INCOMPLETE (exit 3 under --strict)', async () => {
-    for (const [name, text] of [['whole.csv', csvExport(2, WINDOW)], ['whole.json', jsonExport({ from: WINDOW['window.from'], to: WINDOW['window.to'] })]] as const) {
+    for (const [name, text] of [['whole.csv', csvExport(2, { ...WINDOW, ...LOG_READ })], ['whole.json', jsonExport({ from: WINDOW['window.from'], to: WINDOW['window.to'] })]] as const) {
       const f = fileWith(name, text);
       const inside = await cli('scan', '--export', f, '--strict', '--quiet');
       expect(inside.code, name).toBe(0);
@@ -85,6 +88,16 @@ describe('a version 2 export without its window is refused, naming the key', () 
       expect(outside.code, name).toBe(3);
       expect(outside.stderr, name).toMatch(/INCOMPLETE: the window asked for \(--from 2024-03-04T00:00:00\.000 and --to 2024-03-05T23:59:59\.999\) runs outside the export's own window \(2024\/03\/05 14:00:00:000 to 2024\/03\/05 14:59:59:999/);
     }
+  });
+
+  it('logRead likewise: without it a window starting before the log read printed as complete', async () => {
+    await expect(parseExportText(csvExport(2, WINDOW), 'x.csv')).rejects.toMatchObject({ code: 'INPUT_BAD_EXPORT', message: expect.stringMatching(/^its header has no logRead \(the #meta keys "logRead\.firstLsn", "logRead\.firstBeginTime", …, where the log sql\/export-log-records\.sql read begins and ends\)/) });
+    await expect(parseExportText(jsonExport({ from: WINDOW['window.from'], to: WINDOW['window.to'] }, 'none'), 'x.json')).rejects.toMatchObject({ code: 'INPUT_BAD_EXPORT', message: expect.stringMatching(/^its header has no logRead \("logRead": \{"firstLsn", …\}/) });
+    // with it, a window starting before the log read is INCOMPLETE
+    const f = fileWith('early.json', jsonExport({ from: '2024/03/05 14:00:00:000', to: WINDOW['window.to'] }, { ...logReadJson, firstBeginTime: '2024/03/05 14:05:00:000', firstEndTime: '2024/03/05 14:05:00:000' }));
+    const r = await cli('scan', '--export', f, '--strict', '--quiet');
+    expect(r.code).toBe(3);
+    expect(r.stderr).toMatch(/INCOMPLETE: the window asked for \(no --from: the export's own @From, 2024\/03\/05 14:00:00:000\) starts before/);
   });
 
   it('a null window (the script run with @From/@To NULL) and version 1 files without one are read as before', async () => {
