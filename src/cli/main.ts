@@ -64,10 +64,26 @@ export async function buildProgram(argv: string[] = []): Promise<Command> {
     if (!loaded.has(m)) m.register(program);
     loaded.add(m);
   }
+  // the exit codes a script branches on, under every command's --help (README "Exit codes at a
+  // glance"): the help named --strict's 3 alone, and 1, 2, 130/143 and 141 only in the README
+  program.addHelpText('afterAll', EXIT_CODES_HELP);
   // every command's options alike: an empty value, or one value given twice, is refused (options.ts)
   // a stray argument is named, and a repeatable option's second value told to repeat the flag (options.ts)
   return nameExcessArguments(checkAllOptionValues(program), argv);
 }
+
+/** The README's "Exit codes at a glance", as every `--help` ends (program.addHelpText 'afterAll'). */
+export const EXIT_CODES_HELP = `
+Exit codes:
+  0        done, result written; an "INCOMPLETE: …" line on stderr means it is only
+           part of what the inputs hold (--strict makes that 3)
+  1        failure (SOURCE_*, STAGING_*, REINSERT_*, INTERNAL)
+  2        bad input: arguments, or files missing, of the wrong kind, of two
+           databases or too damaged to use (one stderr line naming the problem)
+  3        with --strict: the result is INCOMPLETE, rows carry warnings, or a
+           WARNING:/UNCHECKED: line was said (inspect: damage found, always)
+  130/143  interrupted (Ctrl-C / SIGTERM): what was written is only part of it
+  141      stdout closed by its reader (… | head): the output is cut`;
 
 const SUBCOMMANDS: Record<string, readonly string[]> = { restore: ['plan', 'run'], token: ['create', 'list', 'revoke'] };
 

@@ -218,8 +218,32 @@ export function checkedTimeZone(v: string | null | undefined, file: string, wher
   return v;
 }
 
-/** The JSON form's header fields (HeaderFieldsSchema, parsed) as an ExportHeader; INPUT_BAD_EXPORT for a bad serverTimeZone. */
+/**
+ * A version 2 header names its window, `window.from` and `window.to` (sql/export-log-records.sql
+ * writes both, every version: `"window": {"from", "to"}` in JSON, `"window.from"`/`"window.to"` in
+ * the CSV's #meta), or INPUT_BAD_EXPORT naming the key missing. A header without them (a file built
+ * or edited by hand, the CSV keys written `from`/`to`) was read as an export of no window: a
+ * `--from`/`--to` outside the window it was exported for printed its rows as the whole window,
+ * complete, exit 0 under --strict. `has`: whether the key is in the file (a NULL value is the
+ * script's own, for a NULL @From/@To); `line`: the CSV's #meta line, for the location. And its
+ * `logRead` (any of its keys: the script of before `logRead.firstEndTime` wrote the others).
+ */
+export function requireExportWindow(version: number, has: { from: boolean; to: boolean; logRead: boolean }, file: string, form: 'json' | 'csv', where: { line?: number } = {}): void {
+  if (version < 2) return;
+  if (has.from && has.to) {
+    if (has.logRead) return;
+    // logRead likewise (written by every version 2 script): without it the window's start and a log
+    // backup's end went unchecked, a window before the log read printed as complete
+    throw bad(file, `its header has no logRead (${form === 'json' ? '"logRead": {"firstLsn", …}' : 'the #meta keys "logRead.firstLsn", "logRead.firstBeginTime", …'}, where the log sql/export-log-records.sql read begins and ends): without it a window starting before that log, or running past the end of the log backup it read, cannot be told from one it holds whole; give rowback the file as the script wrote it, or export again`, { ...where, column: 'logRead' });
+  }
+  const key = !has.from ? 'from' : 'to';
+  const named = form === 'json' ? `"window": {"${key}": …}` : `the #meta key "window.${key}"`;
+  throw bad(file, `its header has no window ${key} (${named}, the @${key === 'from' ? 'From' : 'To'} sql/export-log-records.sql wrote it for): without it a window asked for outside the export's own cannot be told from one it holds whole; give rowback the file as the script wrote it (a version ${version} export names ${form === 'json' ? '"window": {"from", "to"}' : '"window.from" and "window.to" in #meta'}), or export again`, { ...where, column: form === 'json' ? `window.${key}` : `window.${key}` });
+}
+
+/** The JSON form's header fields (HeaderFieldsSchema, parsed) as an ExportHeader; INPUT_BAD_EXPORT for a bad serverTimeZone or, version 2, no window. */
 export function exportHeaderFrom(h: z.infer<typeof HeaderFieldsSchema>, file: string): ExportHeader {
+  requireExportWindow(h.version, { from: h.window?.from !== undefined, to: h.window?.to !== undefined, logRead: h.logRead !== undefined }, file, 'json');
   return {
     version: h.version,
     server: h.server ?? null,

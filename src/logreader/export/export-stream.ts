@@ -37,6 +37,7 @@ import {
   checkCatalogAllocUnits,
   csvMetaLogFacts,
   checkedTimeZone,
+  requireExportWindow,
   EXPORT_FORMAT,
   EXPORT_VERSION,
   EXPORT_VERSIONS,
@@ -680,6 +681,7 @@ async function openCsv(file: string, open: ByteSource, bytes: number | undefined
       throw bad(file, `section #end, line ${line}: sql/export-log-records.sql wrote ${wrote.records} record row(s) and ${wrote.catalog} catalog row(s), the file holds ${read.records} and ${read.catalog}: rows were lost or added after it was written (a copy cut short or joined, an edit); ${EXPORT_AGAIN}`, { line });
     }
   }
+  requireExportWindow(version, { from: meta.has('window.from'), to: meta.has('window.to'), logRead: [...meta.keys()].some((k) => k.startsWith('logRead.')) }, file, 'csv', { line: metaLines[0]?.line });
   return {
     file,
     format: 'csv',

@@ -58,6 +58,7 @@ function csvExport(version: 1 | 2, eol = '\r\n', o: { records?: number; catalog?
     '"window.from","2024/03/05 14:00:00:000"',
     '"window.to","2024/03/05 14:59:59:999"',
     '"operations","delete"',
+    ...(version === 2 ? ['"logRead.firstLsn","0000002a:000001f0:0001"', '"logRead.firstBeginTime","2024/03/05 14:07:09:123"'] : []),
     '#records',
     ...csvOf(RECORDS),
     '#catalog',
@@ -145,7 +146,7 @@ describe('CSV export version 1 (no #end): read, with a note that a cut in #catal
 
 describe('JSON exports: a cut one never reads as whole', () => {
   it('refuses a JSON export cut at any line end of its wrapped value (sqlcmd wraps it), naming it cut short', async () => {
-    const json = JSON.stringify({ format: 'rowback-export', version: 2, server: 'SQL01', database: 'CRM', serverTimeZone: '+08:00', window: { from: '2024/03/05 14:00:00:000', to: '2024/03/05 14:59:59:999' }, operations: 'delete', records: RECORDS, catalog: CATALOG });
+    const json = JSON.stringify({ format: 'rowback-export', version: 2, server: 'SQL01', database: 'CRM', serverTimeZone: '+08:00', window: { from: '2024/03/05 14:00:00:000', to: '2024/03/05 14:59:59:999' }, operations: 'delete', logRead: { firstLsn: '0000002a:000001f0:0001', firstBeginTime: '2024/03/05 14:07:09:123' }, records: RECORDS, catalog: CATALOG });
     const wrapped = json.match(/.{1,97}/g)!.join('\r\n') + '\r\n';
     expect((await parseExportText(wrapped, 'w.json')).catalog).toHaveLength(4);
     for (const [kept, cut] of cutsAtLineEnds(wrapped, 1)) {
