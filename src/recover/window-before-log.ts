@@ -183,7 +183,12 @@ export function logReadStartFacts(
  * the read committed then), and the window is judged from it.
  */
 export function windowBeforeLogStartClause(window: { from?: string; to?: string }, facts: LogReadStartFacts, add: string): string | undefined {
-  if (!window.from) return undefined;
+  // a window with only --to asks for everything up to it: told only when it lies wholly before the
+  // log read (`scan --bak FinancialCrm…bak --to 02:20` printed "0 row(s) recovered", complete, exit 0
+  // under --strict, where `--from 02:15 --to 02:20` was INCOMPLETE); a --to reaching into the log
+  // read asks for what came before it as a scan without a window does, which is not told either
+  if (!window.from && !window.to) return undefined;
+  const toOnly = !window.from;
   const { created, readStart, wholeFrom, earliestTime } = facts;
   let { firstBeginTime, firstCommitTime } = facts;
   // older log cut off from the rest (VLFs below a sequence reused since): the log is whole from past the break only
@@ -207,8 +212,8 @@ export function windowBeforeLogStartClause(window: { from?: string; to?: string 
     firstMs = localMs(backupStart) + 999;
   }
   if (first === null && !byCommit) return undefined;
-  const fromMs = localMs(window.from);
-  if (!Number.isFinite(firstMs) || !Number.isFinite(fromMs) || fromMs >= firstMs) return undefined;
+  const fromMs = toOnly ? Number.NEGATIVE_INFINITY : localMs(window.from!);
+  if (!Number.isFinite(firstMs) || Number.isNaN(fromMs) || fromMs >= firstMs) return undefined;
   // Begin and End Times are datetimes, 1/300 s ticks (.570, .573, .577 …): no transaction can have
   // begun between `--from` and the first time read when no tick lies between them (`--from .572`
   // against a first begin at .573 was INCOMPLETE)
@@ -229,12 +234,14 @@ export function windowBeforeLogStartClause(window: { from?: string; to?: string 
   const earliest = earliestTime ? exportTimeIso(earliestTime) : null;
   const setBack = !wholeFrom && earliest !== null && localMs(earliest) < firstMs;
   const whole = Number.isFinite(to) && to < firstMs && !setBack;
+  if (toOnly && !whole) return undefined;
+  const span = toOnly ? `to ${window.to}` : `from ${window.from} to ${window.to}`;
   const since = (createdAfter
     ? `; the creation date its data file or backup gives, ${created!.slice(0, 23)}, is after it, so it tells nothing of the log before`
     : Number.isFinite(createdMs) ? `; the database was created at ${created!.slice(0, 23)}` : '') +
     (setBack ? `; its clock was set back later in the log, whose earliest time, ${earliest}, comes after it: the rows of the window the log holds are printed, and a time before the log read's first one also names moments before the log read began` : '');
   const what = whole
-    ? `the whole window (from ${window.from} to ${window.to}) is before the log read begins`
+    ? `the whole window (${span}) is before the log read begins`
     : `the window starts at ${window.from}, before the log read begins`;
   if (backupStart !== null) {
     const set = `${readStart!.file}${readStart!.position > 1 ? ` (backup set ${readStart!.position})` : ''}`;
@@ -244,7 +251,7 @@ export function windowBeforeLogStartClause(window: { from?: string; to?: string 
   if (wholeFrom) {
     const hex = (q: number) => `0x${q.toString(16)}`;
     const gap = wholeFrom.older[wholeFrom.older.length - 1]! + 1 === wholeFrom.seq - 1 ? `sequence ${hex(wholeFrom.seq - 1)}` : `sequences ${hex(wholeFrom.older[wholeFrom.older.length - 1]! + 1)}–${hex(wholeFrom.seq - 1)}`;
-    const cut = whole ? `the whole window (from ${window.from} to ${window.to}) is before the log read is whole` : `the window starts at ${window.from}, before the log read is whole`;
+    const cut = whole ? `the whole window (${span}) is before the log read is whole` : `the window starts at ${window.from}, before the log read is whole`;
     const from = byCommit ? `whose earliest time is ${commit}, the commit of a transaction begun before it (its first transaction begun in it began at ${first ?? 'no time read'})` : `whose first transaction began at ${first}`;
     const at = byCommit ? commit : first;
     return `${cut}: it is whole only from VLF sequence ${hex(wholeFrom.seq)} on, ${from} (the SQL Server's local time${since}); the older log it holds (VLF sequence${wholeFrom.older.length > 1 ? 's' : ''} ${wholeFrom.older.map(hex).join(', ')}, not reused since) is cut off from it by ${gap}, reused since and in no file given: transactions of that stretch are missing, and those begun before ${at} may be among them: their rows are not in this result; ${add}`;
@@ -270,12 +277,14 @@ const CREATED_LOG_SLACK_MS = 60_000;
  * backups no one gave. `startsAt`: that Begin Time (ISO local); `add`: the way on, as the caller names its inputs.
  */
 export function onlineLogStartClause(window: { from?: string; to?: string }, startsAt: string | null | undefined, add: string): string | undefined {
-  if (!window.from || !startsAt) return undefined;
+  if ((!window.from && !window.to) || !startsAt) return undefined;
   const first = exportTimeIso(startsAt);
-  if (first === null || !(localMs(window.from) < localMs(first))) return undefined;
+  // a window with only --to: told when it lies wholly before the online log (as windowBeforeLogStartClause)
+  if (first === null || !(window.from === undefined || localMs(window.from) < localMs(first))) return undefined;
   const whole = window.to !== undefined && localMs(window.to) < localMs(first);
+  if (window.from === undefined && !whole) return undefined;
   const what = whole
-    ? `the whole window (from ${window.from} to ${window.to}) is before the online log begins`
+    ? `the whole window (${window.from === undefined ? '' : `from ${window.from} `}to ${window.to}) is before the online log begins`
     : `the window starts at ${window.from}, before the online log begins`;
   return `${what}: its first transaction began at ${first} (the SQL Server's local time), and transactions begun before that are only in log backups (the log was truncated by a log backup, or a checkpoint under SIMPLE recovery): their rows are not in this result; ${add}`;
 }

@@ -51,6 +51,18 @@ describeCorpus('scan: a window starting before the log read begins', () => {
     expect(plain.stdout).toBe(r.stdout);
   }, 60_000);
 
+  it('a window of --to alone wholly before it: INCOMPLETE, as with a --from (it was "0 row(s) recovered", complete, exit 0 under --strict); one reaching into the log read says nothing', async () => {
+    const r = await cli(...ldf(), '--to', '2018-08-25', '--strict');
+    expect(r.code, r.stderr).toBe(3);
+    expect(incomplete(r.stderr)).toEqual([expect.stringMatching(/^rowback scan: INCOMPLETE: the whole window \(to 2018-08-25T23:59:59\.999\) is before the log read begins: its first transaction began at 2018-08-26T21:19:07\.573 /)]);
+    const into = await cli(...ldf(), '--to', '2018-08-29', '--quiet', '--strict');
+    expect(into.code, into.stderr).toBe(0);
+    // a backup-only read with no transaction begin (FinancialCrm: backup begun 02:33:47)
+    const b = await cli('scan', '--bak', F, '--to', '2025-01-19T02:20', '--strict');
+    expect(b.code, b.stderr).toBe(3);
+    expect(incomplete(b.stderr)).toEqual([expect.stringMatching(/^rowback scan: INCOMPLETE: the whole window \(to 2025-01-19T02:20:59\.999\) is before the log read begins: the log read holds no transaction begin, and it begins with .*FinancialCrmDb202501190233\.bak/)]);
+  }, 60_000);
+
   it('a window wholly before it: 0 rows, INCOMPLETE (it was "0 row(s) recovered", exit 0 under --strict)', async () => {
     const r = await cli(...ldf(), '--from', '2018-03-01', '--to', '2018-03-02', '--strict');
     expect(r.code).toBe(3);

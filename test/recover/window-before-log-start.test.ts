@@ -5,7 +5,7 @@
  * Cases as bytes → expected: (window, first Begin Time, created) → clause or none.
  */
 import { describe, expect, it } from 'vitest';
-import { windowBeforeLogStartClause, type LogReadStartFacts } from '../../src/recover/window-before-log.js';
+import { onlineLogStartClause, windowBeforeLogStartClause, type LogReadStartFacts } from '../../src/recover/window-before-log.js';
 
 const ADD = 'add them';
 const FIRST = '2018/08/26 21:19:07:573'; // fn_dblog's form, as LogScanStats keeps it
@@ -92,5 +92,20 @@ describe('windowBeforeLogStartClause', () => {
     expect(windowBeforeLogStartClause({ from: '2017-06-01T13:00:00.000' }, facts('2017/06/01 13:04:43:000', null, start), ADD)).toBe(
       "the window starts at 2017-06-01T13:00:00.000, before the log read begins: its first transaction began at 2017-06-01T13:04:43.000 (the SQL Server's local time), and transactions begun before that are in no file given (the log read begins with X_2.trn, a log backup whose log starts where the one before it ended; earlier log is in the log backups taken before it): their rows are not in this result; add them",
     );
+  });
+
+  it('a window with only --to: INCOMPLETE when it lies wholly before the log read (it said nothing: "0 row(s)", complete); nothing said when it reaches into it', () => {
+    expect(windowBeforeLogStartClause({ to: '2018-08-25T23:59:59.999' }, facts(FIRST, null), ADD)).toBe(
+      "the whole window (to 2018-08-25T23:59:59.999) is before the log read begins: its first transaction began at 2018-08-26T21:19:07.573 (the SQL Server's local time), and transactions begun before that are in no file given (an .ldf keeps only the log since its oldest VLF not yet reused; earlier log is in the log backups of that time): their rows are not in this result; add them",
+    );
+    expect(windowBeforeLogStartClause({ to: '2018-08-27T00:00:00.000' }, facts(FIRST, null), ADD)).toBeUndefined();
+    // before the database existed: nothing to miss
+    expect(windowBeforeLogStartClause({ to: '2018-01-01T00:00:00.000' }, facts(FIRST, '2018-01-31T15:04:49.670'), ADD)).toBeUndefined();
+    // a backup-only read with no transaction begin: by the first set's start
+    const start = { file: 'F.bak', position: 1, kind: 'full' as const, finished: '2025-01-19T02:33:47', started: '2025-01-19T02:33:47', lastLsn: '00000025:00000100:0001' };
+    expect(windowBeforeLogStartClause({ to: '2025-01-19T02:20:59.999' }, facts(null, '2025-01-19T02:11:34.897', start), ADD)).toMatch(/^the whole window \(to 2025-01-19T02:20:59\.999\) is before the log read begins: the log read holds no transaction begin, and it begins with F\.bak/);
+    // the online log (a live scan's probe)
+    expect(onlineLogStartClause({ to: '2024-03-05T13:00:00.000' }, '2024/03/05 14:05:00:000', ADD)).toMatch(/^the whole window \(to 2024-03-05T13:00:00\.000\) is before the online log begins: /);
+    expect(onlineLogStartClause({ to: '2024-03-05T15:00:00.000' }, '2024/03/05 14:05:00:000', ADD)).toBeUndefined();
   });
 });
