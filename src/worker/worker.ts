@@ -1,6 +1,6 @@
 import PQueue from 'p-queue';
 import { localTimeWarnings } from '../recover/time-window.js';
-import { InputError, isRowbackError, StagingError } from '../errors.js';
+import { formatLocation, InputError, isRowbackError, StagingError } from '../errors.js';
 import { redactSpec } from '../staging/store.js';
 import type { RecoveredRow } from '../recover/recovered-row.js';
 import { NotPrintedRows, type RecoverEvent, type RecoverOptions } from '../recover/recover-rows.js';
@@ -268,7 +268,7 @@ export class JobWorker {
       })();
       log.info({ missing: d.missing.length, changed: d.changed.length }, 'restore job succeeded');
     } catch (e) {
-      const error = isRowbackError(e) ? { code: e.code, message: restoreJobWording(e.message) } : { code: 'STAGING_JOB_FAILED', message: (e as Error)?.message ?? String(e) };
+      const error = jobError(e, restoreJobWording);
       this.store.setJobState(jobId, 'failed', { error });
       this.store.appendAudit('system', 'job.failed', jobId, error);
       log.error({ err: e, code: error.code }, 'restore job failed');
@@ -354,7 +354,7 @@ export class JobWorker {
     try {
       assertJobFilesInRoots(spec, { fileRoots: this.fileRoots });
     } catch (e) {
-      const error = isRowbackError(e) ? { code: e.code, message: e.message } : { code: 'STAGING_JOB_FAILED', message: (e as Error)?.message ?? String(e) };
+      const error = jobError(e);
       this.running.delete(jobId);
       this.store.setJobState(jobId, 'failed', { error });
       this.store.appendAudit('system', 'job.failed', jobId, error);
@@ -550,7 +550,7 @@ export class JobWorker {
       }
     } catch (e) {
       try { flush(); } catch { /* the batch in flight is re-read on resume */ }
-      const error = isRowbackError(e) ? { code: e.code, message: e.message } : { code: 'STAGING_JOB_FAILED', message: (e as Error)?.message ?? String(e) };
+      const error = jobError(e);
       this.store.setJobState(jobId, 'failed', { error });
       this.store.appendAudit('system', 'job.failed', jobId, error);
       log.error({ err: e, code: error.code }, 'job failed');
@@ -561,4 +561,18 @@ export class JobWorker {
       await source?.close().catch((e: unknown) => log.warn({ err: e }, 'closing the source failed'));
     }
   }
+}
+
+/**
+ * A failed job's `error` ({code, message}) from what it threw: a rowback error's code, and its
+ * message with its location as the CLI's one line gives it (`(file F, line N)`: errors.ts
+ * formatLocation); `wording` rewrites the message first (a restore job's field names). The location
+ * was dropped: a cut export job said "is cut short: it ends at line 109 …" naming no file. Anything
+ * else is STAGING_JOB_FAILED with its message. Operators alone read the message (the API shows
+ * others the code).
+ */
+function jobError(e: unknown, wording: (m: string) => string = (m) => m): { code: string; message: string } {
+  if (!isRowbackError(e)) return { code: 'STAGING_JOB_FAILED', message: (e as Error)?.message ?? String(e) };
+  const where = formatLocation(e.location);
+  return { code: e.code, message: `${wording(e.message)}${where ? ` (${where})` : ''}` };
 }

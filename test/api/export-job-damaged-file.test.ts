@@ -59,6 +59,8 @@ describe('an export job given a rewritten export (real worker)', () => {
     expect(job.error?.code).toBe('INPUT_BAD_EXPORT');
     expect(job.error?.message).toContain(said);
     expect(job.error?.message).not.toContain('\n');
+    // the file it names, as the CLI's one line does (the job's error dropped it: "is cut short: …" of no file)
+    expect(job.error?.message).toMatch(new RegExp(`\\(file [^)]*${file.replace('.', '\\.')}(, [^)]*)?\\)$`));
   });
 
   it('a result row wrapped around the JSON (Azure Data Studio) is 400 at creation, naming the field', async () => {
