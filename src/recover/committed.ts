@@ -136,6 +136,12 @@ export interface CommittedScanStats {
    */
   unknownAllocUnits?: Map<string, number>;
   /**
+   * Where a reader finds the records of `unknownAllocUnits` (unknownAllocUnitsClause's last words);
+   * absent: `rowback log --alloc-unit ID`, which reads log files. An export scan sets its own: `rowback
+   * log` refuses export files, and the advice sent a responder to a command that could not run.
+   */
+  unknownAllocUnitsListedBy?: string;
+  /**
    * Of `unknownAllocUnitRowOps`, those on SQL Server's own system base tables, told by the
    * allocation unit id (isSystemBaseTableAllocUnit). Absent in stats built by hand.
    */
@@ -1114,8 +1120,12 @@ function unknownPart(stats: CommittedScanStats, all: boolean, missing: string, o
   return `${head} (${missing}${unknownAllocUnitsClause(stats)})`;
 }
 
+/** unknownAllocUnitsListedBy of an export scan (scan --export, export jobs): the file's own records. */
+export const EXPORT_UNITS_LISTED_BY = "the export file's records (their AllocUnitId field)";
+
 /**
- * `: AllocUnitId X ×N, Y ×M and K more, listed by rowback log --alloc-unit ID` for the allocation
+ * `: AllocUnitId X ×N, Y ×M and K more, listed by rowback log --alloc-unit ID` (or the stats'
+ * `unknownAllocUnitsListedBy`) for the allocation
  * units no table of the metadata names that the scan counted operations on (`exceptSystem`: SQL
  * Server's system base tables' left out); '' when none.
  */
@@ -1128,7 +1138,7 @@ export function unknownAllocUnitsClause(stats: CommittedScanStats, exceptSystem 
   const top = [...units].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, UNKNOWN_ALLOC_UNITS_NAMED);
   const more = units.size - top.length;
   const atLeast = units.size >= UNKNOWN_ALLOC_UNITS_KEPT ? 'at least ' : '';
-  return `: AllocUnitId ${top.map(([id, k]) => `${id} ×${n(k)}`).join(', ')}${more > 0 ? ` and ${atLeast}${n(more)} more` : ''}, listed by rowback log --alloc-unit ID`;
+  return `: AllocUnitId ${top.map(([id, k]) => `${id} ×${n(k)}`).join(', ')}${more > 0 ? ` and ${atLeast}${n(more)} more` : ''}, listed by ${stats.unknownAllocUnitsListedBy ?? 'rowback log --alloc-unit ID'}`;
 }
 
 /**

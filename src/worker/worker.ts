@@ -22,7 +22,7 @@ import { backupSetsNamed, compareTableStates, comparisonNotes, comparisonRowSour
 import { parseStopTarget } from '../restore/target.js';
 import { replaySummary } from '../replay/summary.js';
 import { withMetadata } from '../recover/metadata-override.js';
-import { beginUnreadClause, clockBackwardsWarning, windowClockStep, explainNoRows, mistypedAllocUnitNotes, scanStatsNotes, unknownTablesClause } from '../recover/committed.js';
+import { beginUnreadClause, clockBackwardsWarning, windowClockStep, explainNoRows, mistypedAllocUnitNotes, scanStatsNotes, unknownTablesClause, EXPORT_UNITS_LISTED_BY } from '../recover/committed.js';
 import { windowPastLogEndClause } from '../recover/window-past-log.js';
 import { splitLogNotGiven, type LogNotGiven } from '../recover/log-not-given.js';
 import { logReadStartFacts, onlineLogStartClause, windowBeforeLogStartClause } from '../recover/window-before-log.js';
@@ -454,6 +454,7 @@ export class JobWorker {
         // not checked for that (said even when the job was stopped: staged rows here may still exist
         // in the database), or why there are none
         const stats = source?.committedStats?.();
+        if (stats && spec.kind === 'export') stats.unknownAllocUnitsListedBy = EXPORT_UNITS_LISTED_BY;
         if (stats) {
           const why = rowsSeen === 0 && !controller.signal.aborted ? explainNoRows(stats, filter.operations) + notPrinted.clause('among the job\'s skipped items') : undefined;
           // rows of tables a files job's data file or backup does not name (created, rebuilt or

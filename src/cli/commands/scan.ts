@@ -18,7 +18,7 @@ import { assumedCollationNote, assumedSparseIdsNote, layoutsFromDdl } from '../.
 import { isVisibleColumn } from '../../reconstruct/metadata/table-layout.js';
 import type { TableLayout } from '../../reconstruct/metadata/table-layout.js';
 import { withMetadata } from '../../recover/metadata-override.js';
-import { clockBackwardsWarning, selectionEndsBeforeClockWentBack, windowClockStep, explainNoRows, outsideWindowSelectionClause, mistypedAllocUnitNotes, scanStatsNotes, unknownTablesClause, beginUnreadClause } from '../../recover/committed.js';
+import { clockBackwardsWarning, selectionEndsBeforeClockWentBack, windowClockStep, explainNoRows, outsideWindowSelectionClause, mistypedAllocUnitNotes, scanStatsNotes, unknownTablesClause, beginUnreadClause, EXPORT_UNITS_LISTED_BY } from '../../recover/committed.js';
 import { NotPrintedRows, recoverEncodedBatches, recoverRowBatches, type PooledEvent } from '../../recover/recover-rows.js';
 import type { RecoveredRow } from '../../recover/recovered-row.js';
 import type { LogReadEnd } from '../../recover/sources/files.js';
@@ -317,6 +317,8 @@ export async function runScan(opts: ScanOptions): Promise<void> {
     const allSkipped = [...sourceSkipped, ...skipped];
     const lost = logLoss(allSkipped);
     const stats = source.committedStats?.();
+    // an export's records are in the file itself: `rowback log` does not read exports
+    if (stats && opts.export) stats.unknownAllocUnitsListedBy = EXPORT_UNITS_LISTED_BY;
     // A damaged catalog no longer names some tables: the row operations it does not place may be
     // theirs (0 rows, exit 0 and "complete": true, silent with --quiet, when the system-table
     // pages of a cut .mdf were missing and every delete was on a table they named).
