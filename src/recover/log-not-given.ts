@@ -12,6 +12,8 @@
 
 import { compareLsn, parseLsn, type Lsn } from '../logreader/lsn.js';
 import { localMs } from './log-local-time.js';
+import { logLossClause, lossPlaces } from './source.js';
+import type { SkippedItem } from '../util/skipped-item.js';
 
 /**
  * One stretch of log in no file given (FileRecoverySource.logNotGiven).
@@ -81,4 +83,50 @@ export function splitLogNotGiven(stretches: readonly LogNotGiven[], window: { fr
     if (!incomplete.includes(s.clause) && !noteOnly.includes(s.clause)) list.push(s.clause);
   }
   return { incomplete, noteOnly };
+}
+
+/**
+ * The log lost (logLoss's items) split by whether a window and LSN range may reach it: `outside`,
+ * the FORMAT_LOG_CHAIN_GAP items of log in no file given (a log backup missing from the chain, the
+ * stretch between two backups' own logs; not two log backups that overlap) whose LSN range, and the
+ * times `bounds` gives for them (the SQL Server's local times every transaction begun there began
+ * after / before, as LogNotGiven's), lie provably wholly outside what was asked for; `reached`, the
+ * rest (damage is always reached: where its records lay is not known to the LSN). A chain gap was
+ * INCOMPLETE whatever the window: `scan --trn _1.trn _3.trn --to-lsn` below _1.trn's end, or
+ * `--to` before _1.trn's backup began, exit 3 under --strict over a result the files given hold
+ * whole, while the same stretch after a differential (logNotGivenReached) was a note there.
+ */
+export function splitLostByReach<T extends { code: string; lsnRange?: { first: string; last: string } }>(
+  lost: readonly T[],
+  window: { from?: string; to?: string },
+  range?: { fromLsn: Lsn | null; toLsn: Lsn | null } | null,
+  bounds?: (item: T) => { after?: string; before?: string } | undefined,
+): { reached: T[]; outside: T[] } {
+  const reached: T[] = [];
+  const outside: T[] = [];
+  for (const s of lost) {
+    let out = false;
+    if (s.code === 'FORMAT_LOG_CHAIN_GAP' && s.lsnRange && (window.from || window.to || range?.fromLsn || range?.toLsn)) {
+      try {
+        const first = parseLsn(s.lsnRange.first);
+        const last = parseLsn(s.lsnRange.last);
+        // two log backups that overlap (their range runs backwards): no stretch to place
+        if (compareLsn(first, last) < 0) out = !logNotGivenReached({ clause: '', lsnRange: s.lsnRange, ...(bounds?.(s) ?? {}) }, window, range);
+      } catch {
+        out = false;
+      }
+    }
+    (out ? outside : reached).push(s);
+  }
+  return { reached, outside };
+}
+
+/**
+ * The note said of splitLostByReach's `outside` items (said even with --quiet, as a log-not-given
+ * note is): what is in no file given and where, that what was asked for (`lies`: e.g. "the window
+ * or LSN range asked for lies") is wholly outside it, that the result holds it all (`holds`), and
+ * the way to read that stretch all the same (`wayOn`); `by`: what tells it is outside.
+ */
+export function outsideAskedNote(items: readonly SkippedItem[], lies: string, holds: string, wayOn: string, by = 'by its LSNs, the times of the backups on each side and of the first transaction read past it'): string {
+  return `${logLossClause(items)}${lossPlaces(items)}, and ${lies} wholly outside that stretch (${by}): ${holds}; ${wayOn} to read that stretch`;
 }

@@ -24,13 +24,13 @@ import { replaySummary } from '../replay/summary.js';
 import { withMetadata } from '../recover/metadata-override.js';
 import { beginUnreadClause, clockBackwardsWarning, windowClockStep, explainNoRows, mistypedAllocUnitNotes, scanStatsNotes, unknownTablesClause } from '../recover/committed.js';
 import { windowPastLogEndClause } from '../recover/window-past-log.js';
-import { splitLogNotGiven, type LogNotGiven } from '../recover/log-not-given.js';
+import { outsideAskedNote, splitLogNotGiven, splitLostByReach, type LogNotGiven } from '../recover/log-not-given.js';
 import { logReadStartFacts, onlineLogStartClause, windowBeforeLogStartClause } from '../recover/window-before-log.js';
 import type { LogReadEnd, LogWholeFrom } from '../recover/sources/files.js';
 
 export type RecoverFn = (source: RecoverySource, filter: ScanFilter, opts?: RecoverOptions) => AsyncIterable<RecoverEvent>;
 /** Opens a job's source; may return notes the user must be told (inactive log, schema drift, time zone) and warnings (unknown log operation codes, said as `WARNING:` notes). */
-export type OpenSourceFn = (o: ScanSourceOptions, logger?: Logger) => Promise<RecoverySource | { source: RecoverySource; notes: () => string[]; warnings?: () => string[]; logReadEnd?: () => LogReadEnd | null; logReadStart?: () => LogReadEnd | null; logWholeFrom?: () => LogWholeFrom | null; databaseCreated?: () => string | null; scopeClauses?: (filter: { from?: string; to?: string; operations?: readonly string[] }, names?: { from: string; to: string }) => string[]; logNotGiven?: () => LogNotGiven[] }>;
+export type OpenSourceFn = (o: ScanSourceOptions, logger?: Logger) => Promise<RecoverySource | { source: RecoverySource; notes: () => string[]; warnings?: () => string[]; logReadEnd?: () => LogReadEnd | null; logReadStart?: () => LogReadEnd | null; logWholeFrom?: () => LogWholeFrom | null; databaseCreated?: () => string | null; scopeClauses?: (filter: { from?: string; to?: string; operations?: readonly string[] }, names?: { from: string; to: string }) => string[]; logNotGiven?: () => LogNotGiven[]; chainGapTimes?: (item: SkippedItem) => { after?: string; before?: string } | undefined }>;
 
 export interface WorkerOptions {
   store: StagingStore;
@@ -406,6 +406,8 @@ export class JobWorker {
       // an export job: what the job asks for beyond what the export holds (its window, operations)
       // files: stretches of log the files show to exist and none holds (INCOMPLETE when the window may reach them)
       let logNotGiven: () => LogNotGiven[] = () => [];
+      // files: the times a chain gap lies between (a window wholly outside it: a note, not INCOMPLETE)
+      let chainGapTimes: ((item: SkippedItem) => { after?: string; before?: string } | undefined) | undefined;
       let scopeClauses: (filter: { from?: string; to?: string; operations?: readonly string[] }, names?: { from: string; to: string }) => string[] = () => [];
       if ('source' in opened) {
         source = opened.source;
@@ -417,6 +419,7 @@ export class JobWorker {
         if (opened.logWholeFrom) logWholeFrom = opened.logWholeFrom;
         if (opened.scopeClauses) scopeClauses = opened.scopeClauses;
         if (opened.logNotGiven) logNotGiven = opened.logNotGiven;
+        if (opened.chainGapTimes) chainGapTimes = opened.chainGapTimes;
       } else source = opened;
       // the source as opened (withMetadata below wraps it): a live source's probe of where the online log begins
       const opened0 = source;
@@ -474,8 +477,10 @@ export class JobWorker {
           // as scan says INCOMPLETE: rows in lost log, or on tables a damaged catalog no longer names,
           // are not among the staged ones (the page said "N skipped" and nothing more)
           const all = [...source!.skipped(), ...skipped, ...staged];
-          const lost = logLoss(all);
+          // a chain gap the job's window lies wholly outside: a note, as scan says it (log-not-given.ts splitLostByReach)
+          const { reached: lost, outside: lostOutside } = splitLostByReach(logLoss(all), filter, null, chainGapTimes);
           if (lost.length) n.push(`INCOMPLETE: ${logLossClause(lost)}; rows in those LSN ranges are missing from this job${lossPlaces(lost, 'see its skipped items')}`);
+          if (lostOutside.length) n.push(outsideAskedNote(lostOutside, "the job's window lies", 'the job holds every row it asks for', 'add the missing log backups'));
           // also rows of tables it still names whose columns it lost (a zeroed sys.syscolpars page)
           const loss = !spec.metadata ? catalogDamageLoss(all, undecodedRowOps, stats.unknownAllocUnitRowOps, 'row operation') : null;
           if (loss) n.push(`INCOMPLETE: the data file's catalog is damaged (${catalogDamageSubject(loss.damage, false)}): ${loss.clause}, not staged`);

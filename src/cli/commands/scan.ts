@@ -26,7 +26,7 @@ import { catalogDamage, catalogDamageLoss, catalogDamageSubject, isChainOverlap,
 import { type MetadataCatalog, type RecoverySource, type ScanFilter, type ScanOperation, type SkippedItem } from '../../recover/source.js';
 import { assertWindowInOrder, parseWindowTime } from '../../recover/time-window.js';
 import { lsnRangePastLogEndClause, windowPastLogEndClause } from '../../recover/window-past-log.js';
-import { splitLogNotGiven } from '../../recover/log-not-given.js';
+import { outsideAskedNote, splitLogNotGiven, splitLostByReach } from '../../recover/log-not-given.js';
 import { logReadStartFacts, lsnRangeBeforeLdfAndBackupsClause, lsnRangeBeforeLdfClause, lsnRangeBeforeLogStartClause, onlineLogStartClause, windowBeforeLogStartClause } from '../../recover/window-before-log.js';
 import { readLdfLayout } from '../../logreader/ldf/reader.js';
 import type { Lsn } from '../../logreader/lsn.js';
@@ -315,7 +315,11 @@ export async function runScan(opts: ScanOptions): Promise<void> {
 
     const sourceSkipped = source.skipped();
     const allSkipped = [...sourceSkipped, ...skipped];
-    const lost = logLoss(allSkipped);
+    // log in no file given (a chain gap) that the window and LSN range provably lie wholly outside
+    // (its LSNs, the backups' times on each side): a note, not INCOMPLETE (log-not-given.ts
+    // splitLostByReach), as the same stretch after a differential is
+    const { reached: lost, outside: lostOutside } = splitLostByReach(logLoss(allSkipped), filter, selection, opened.chainGapTimes);
+    const lostOutsideNote = lostOutside.length ? outsideAskedNote(lostOutside, `the ${[filter.from || filter.to ? 'window' : '', selection?.fromLsn || selection?.toLsn ? 'LSN range' : ''].filter(Boolean).join(' and ')} asked for ${filter.from || filter.to ? (selection?.fromLsn || selection?.toLsn ? 'lie' : 'lies') : 'lies'}`, 'this result holds every row asked for', 'add the missing log backups with --trn') : undefined;
     const stats = source.committedStats?.();
     // A damaged catalog no longer names some tables: the row operations it does not place may be
     // theirs (0 rows, exit 0 and "complete": true, silent with --quiet, when the system-table
@@ -415,7 +419,7 @@ export async function runScan(opts: ScanOptions): Promise<void> {
         ...(noRowsReason ? { noRowsReason: isoLogTimesIn(noRowsReason) } : {}),
         // what stderr says as notes (where an .ldf's log starts, log held twice, the inactive
         // log, …): a script running --quiet --report had no way to learn them
-        notes: sourceNotes().map(isoLogTimesIn),
+        notes: [...sourceNotes(), ...(lostOutsideNote ? [lostOutsideNote] : [])].map(isoLogTimesIn),
         // log records of operation codes rowback does not know (said as WARNING on stderr)
         ...(opened.warnings?.().length || clockWarning ? { warnings: [...(opened.warnings?.() ?? []), ...(clockWarning ? [isoLogTimesIn(clockWarning)] : [])] } : {}),
         // a Map goes through JSON.stringify as {}: the per-unit counts as an object
@@ -490,6 +494,7 @@ export async function runScan(opts: ScanOptions): Promise<void> {
     }
     // Said even with --quiet, as INTERRUPTED is: a script must not take part of a result for all of it.
     if (damagedLine) process.stderr.write(damagedLine);
+    if (lostOutsideNote) process.stderr.write(`rowback scan: note: ${lostOutsideNote}\n`);
     if (lost.length) process.stderr.write(`rowback scan: INCOMPLETE: ${logLossClause(lost)}; rows in those LSN ranges are missing from this result${lossPlaces(lost)}${missingLogAdvice(lost, opts)}\n`);
     if (held) process.stderr.write(`rowback scan: INCOMPLETE: ${held}\n`);
     if (undecoded) process.stderr.write(`rowback scan: INCOMPLETE: ${undecoded}\n`);

@@ -187,6 +187,15 @@ export interface FileRecoverySource extends RecoverySource {
    * of the last scan read. Empty when none.
    */
   logNotGiven(): LogNotGiven[];
+  /**
+   * The SQL Server's local times a FORMAT_LOG_CHAIN_GAP item's stretch lies between, as far as the
+   * backups on each side tell (LogNotGiven's `after` / `before`): after the BackupStartDate of the
+   * backup whose log ends where it starts (its log was cut during it), before the BackupStartDate of
+   * the log backup whose log starts where it ends (its log was cut before it began), or the
+   * BackupFinishDate of such a full or differential backup. Undefined for other items, and either
+   * time absent when no backup given ends or starts there (a break found inside a log backup).
+   */
+  chainGapTimes(item: SkippedItem): { after?: string; before?: string } | undefined;
 }
 
 /** FileRecoverySource.logWholeFrom. */
@@ -380,6 +389,8 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
   const trnSets = chain.sets.map(({ file, position, header: h }) => ({ file, position, first: h.firstLsn.decimal, last: h.lastLsn.decimal, firstLsn: h.firstLsn.lsn, lastLsn: h.lastLsn.lsn, started: h.backupStartDate }));
   const givenTwice = chain.repeats;
   const chainGaps: ChainGap[] = chain.gaps;
+  // fn_dblog's Begin Time of the first transaction begun at or past a chain gap's end (its lsnRange.last, lower case), as read
+  const firstBeginPast = new Map<string, string>();
   let boundaryChecked = false;
 
   // The chain must start within the full (or differential) backup's log: a first log backup
@@ -796,7 +807,20 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
 
     if (!merged) {
       const all = split && parallel ? await splitLdfs(logFiles, threads, opts.logFormat2IsSql2005 ?? false, false) : logFiles;
-      for await (const b of fileBatches(open(all))) if (b.records.length) yield b.records;
+      for await (const b of fileBatches(open(all))) {
+        if (!b.records.length) continue;
+        // the first transaction begun at or past each chain gap's end (chainGapTimes: its stretch began before it)
+        if (chainGaps.length && firstBeginPast.size < chainGaps.length) {
+          for (const r of b.records) {
+            if (r.Operation !== LOP_BEGIN_XACT || !r['Begin Time'] || r.source?.stale) continue;
+            for (const g of chainGaps) {
+              const end = g.item.lsnRange?.last.toLowerCase();
+              if (end && !firstBeginPast.has(end) && r['Current LSN'].toLowerCase() >= end) firstBeginPast.set(end, r['Begin Time']);
+            }
+          }
+        }
+        yield b.records;
+      }
     } else {
       // Block by block in LSN order (merged-log.ts): the .ldf's current blocks (its VLFs by
       // sequence number, parsed where `threads` says), its stale blocks at their own LSNs, the backups' blocks.
@@ -884,6 +908,22 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
     notes,
     identityNotes,
     headerWarnings,
+    chainGapTimes(item: SkippedItem): { after?: string; before?: string } | undefined {
+      if (item.code !== 'FORMAT_LOG_CHAIN_GAP' || !item.lsnRange) return undefined;
+      const same = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
+      const { first, last } = item.lsnRange;
+      const after = trnSets.find((t) => same(t.lastLsn, first))?.started ?? bakSets.find((x) => same(x.header.lastLsn.lsn, first))?.header.backupStartDate ?? undefined;
+      const nextTrn = trnSets.find((t) => same(t.firstLsn, last));
+      // a full or differential backup's log starts before its header's FirstLSN (the break then ends
+      // where its stream's first block starts, the item naming that backup)
+      const nextBak = nextTrn ? undefined : bakSets.find((x) => x.header.backupType !== 'log' && (same(x.header.firstLsn.lsn, last) || x.file === item.location.file));
+      const given = nextTrn ? nextTrn.started ?? undefined : nextBak?.header.backupFinishDate ?? undefined;
+      // every transaction begun in the stretch began at or before the first one begun past it (the log read's, in LSN order)
+      // (not on a log read whose clock was set back: a stretch's times may then be later than it)
+      const firstPast = scanStats.clockBackwards ? undefined : exportTimeIso(firstBeginPast.get(last.toLowerCase()) ?? null) ?? undefined;
+      const before = given === undefined ? firstPast : firstPast === undefined ? given : localMs(firstPast) < localMs(given) ? firstPast : given;
+      return { ...(after ? { after } : {}), ...(before ? { before } : {}) };
+    },
     logNotGiven(): LogNotGiven[] {
       const later = (a: string | undefined, b: string | null): string | undefined => (b === null || (a !== undefined && !(localMs(b) > localMs(a))) ? a : b);
       const earlier = (a: string | undefined, b: string | null): string | undefined => (b === null || (a !== undefined && !(localMs(b) < localMs(a))) ? a : b);
