@@ -51,13 +51,17 @@ function boundMs(t: string, end: boolean): number {
  * absent) may ask for rows of stretch `s`: true unless they provably lie wholly outside it as far
  * as its times and LSNs are known — `--to` before its `after`, `--from` after its `before`,
  * `--to-lsn` before its first LSN, `--from-lsn` at or after its end. No window and no range: true.
+ * `pendingInWindow`: row operations the window and range ask for are in transactions with no
+ * commit or abort in the log read (committedPending): they may have committed in the stretch, so a
+ * window or range ending before it does not leave it out (`--to-lsn` below a missing log backup's
+ * first LSN printed nothing of a transaction whose deletes were below it and whose commit was in it).
  */
-export function logNotGivenReached(s: LogNotGiven, window: { from?: string; to?: string }, range?: { fromLsn: Lsn | null; toLsn: Lsn | null } | null): boolean {
+export function logNotGivenReached(s: LogNotGiven, window: { from?: string; to?: string }, range?: { fromLsn: Lsn | null; toLsn: Lsn | null } | null, pendingInWindow = false): boolean {
   if (range && s.lsnRange) {
-    if (range.toLsn && compareLsn(range.toLsn, parseLsn(s.lsnRange.first)) < 0) return false;
+    if (range.toLsn && !pendingInWindow && compareLsn(range.toLsn, parseLsn(s.lsnRange.first)) < 0) return false;
     if (range.fromLsn && s.lsnRange.last && compareLsn(range.fromLsn, parseLsn(s.lsnRange.last)) >= 0) return false;
   }
-  if (window.to && s.after) {
+  if (window.to && s.after && !pendingInWindow) {
     const to = localMs(window.to);
     const after = boundMs(s.after, false);
     if (Number.isFinite(to) && Number.isFinite(after) && to < after) return false;
@@ -75,11 +79,11 @@ export function logNotGivenReached(s: LogNotGiven, window: { from?: string; to?:
  * or range may reach (said as INCOMPLETE: `complete` false, exit 3 under --strict), and `noteOnly`,
  * the clauses of the others (kept as the notes they were). Each clause is in one list only.
  */
-export function splitLogNotGiven(stretches: readonly LogNotGiven[], window: { from?: string; to?: string }, range?: { fromLsn: Lsn | null; toLsn: Lsn | null } | null): { incomplete: string[]; noteOnly: string[] } {
+export function splitLogNotGiven(stretches: readonly LogNotGiven[], window: { from?: string; to?: string }, range?: { fromLsn: Lsn | null; toLsn: Lsn | null } | null, pendingInWindow = false): { incomplete: string[]; noteOnly: string[] } {
   const incomplete: string[] = [];
   const noteOnly: string[] = [];
   for (const s of stretches) {
-    const list = logNotGivenReached(s, window, range) ? incomplete : noteOnly;
+    const list = logNotGivenReached(s, window, range, pendingInWindow) ? incomplete : noteOnly;
     if (!incomplete.includes(s.clause) && !noteOnly.includes(s.clause)) list.push(s.clause);
   }
   return { incomplete, noteOnly };
@@ -101,6 +105,7 @@ export function splitLostByReach<T extends { code: string; lsnRange?: { first: s
   window: { from?: string; to?: string },
   range?: { fromLsn: Lsn | null; toLsn: Lsn | null } | null,
   bounds?: (item: T) => { after?: string; before?: string } | undefined,
+  pendingInWindow = false,
 ): { reached: T[]; outside: T[] } {
   const reached: T[] = [];
   const outside: T[] = [];
@@ -111,7 +116,7 @@ export function splitLostByReach<T extends { code: string; lsnRange?: { first: s
         const first = parseLsn(s.lsnRange.first);
         const last = parseLsn(s.lsnRange.last);
         // two log backups that overlap (their range runs backwards): no stretch to place
-        if (compareLsn(first, last) < 0) out = !logNotGivenReached({ clause: '', lsnRange: s.lsnRange, ...(bounds?.(s) ?? {}) }, window, range);
+        if (compareLsn(first, last) < 0) out = !logNotGivenReached({ clause: '', lsnRange: s.lsnRange, ...(bounds?.(s) ?? {}) }, window, range, pendingInWindow);
       } catch {
         out = false;
       }
@@ -129,4 +134,13 @@ export function splitLostByReach<T extends { code: string; lsnRange?: { first: s
  */
 export function outsideAskedNote(items: readonly SkippedItem[], lies: string, holds: string, wayOn: string, by = 'by its LSNs, the times of the backups on each side and of the first transaction read past it'): string {
   return `${logLossClause(items)}${lossPlaces(items)}, and ${lies} wholly outside that stretch (${by}): ${holds}; ${wayOn} to read that stretch`;
+}
+
+/**
+ * Whether row operations a scan kept (in its window and of its operations) are in transactions with
+ * no commit or abort in the log read (committed.ts: uncommittedRowOps, which counts the rolled-back
+ * ones too): logNotGivenReached's `pendingInWindow`.
+ */
+export function committedPending(stats: { uncommittedRowOps: number; rolledBackRowOps: number } | undefined | null): boolean {
+  return stats ? stats.uncommittedRowOps - stats.rolledBackRowOps > 0 : false;
 }

@@ -24,7 +24,7 @@ import { replaySummary } from '../replay/summary.js';
 import { withMetadata } from '../recover/metadata-override.js';
 import { beginUnreadClause, clockBackwardsWarning, windowClockStep, explainNoRows, mistypedAllocUnitNotes, scanStatsNotes, unknownTablesClause } from '../recover/committed.js';
 import { windowPastLogEndClause } from '../recover/window-past-log.js';
-import { outsideAskedNote, splitLogNotGiven, splitLostByReach, type LogNotGiven } from '../recover/log-not-given.js';
+import { committedPending, outsideAskedNote, splitLogNotGiven, splitLostByReach, type LogNotGiven } from '../recover/log-not-given.js';
 import { logReadStartFacts, onlineLogStartClause, windowBeforeLogStartClause } from '../recover/window-before-log.js';
 import type { LogReadEnd, LogWholeFrom } from '../recover/sources/files.js';
 
@@ -446,7 +446,7 @@ export class JobWorker {
       const noteList = (): void => {
         // log in no file given that the job's window may reach: INCOMPLETE in place of its note (as
         // scan says it; log-not-given.ts); a stopped job keeps the notes as they are
-        const notGiven = controller.signal.aborted ? [] : splitLogNotGiven(logNotGiven(), filter).incomplete;
+        const notGiven = controller.signal.aborted ? [] : splitLogNotGiven(logNotGiven(), filter, null, committedPending(source?.committedStats?.())).incomplete;
         const n = [...catalogNotes, ...notes().filter((x) => !notGiven.includes(x)), ...warnings().map((w) => `WARNING: ${w}`)];
         for (const c of notGiven) n.push(`INCOMPLETE: ${c}`);
         // a window bound in a daylight-saving fold or gap of the service's zone, as scan warns of it
@@ -478,7 +478,7 @@ export class JobWorker {
           // are not among the staged ones (the page said "N skipped" and nothing more)
           const all = [...source!.skipped(), ...skipped, ...staged];
           // a chain gap the job's window lies wholly outside: a note, as scan says it (log-not-given.ts splitLostByReach)
-          const { reached: lost, outside: lostOutside } = splitLostByReach(logLoss(all), filter, null, chainGapTimes);
+          const { reached: lost, outside: lostOutside } = splitLostByReach(logLoss(all), filter, null, chainGapTimes, committedPending(stats));
           if (lost.length) n.push(`INCOMPLETE: ${logLossClause(lost)}; rows in those LSN ranges are missing from this job${lossPlaces(lost, 'see its skipped items')}`);
           if (lostOutside.length) n.push(outsideAskedNote(lostOutside, "the job's window lies", 'the job holds every row it asks for', 'add the missing log backups'));
           // also rows of tables it still names whose columns it lost (a zeroed sys.syscolpars page)

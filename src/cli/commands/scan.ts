@@ -26,7 +26,7 @@ import { catalogDamage, catalogDamageLoss, catalogDamageSubject, isChainOverlap,
 import { type MetadataCatalog, type RecoverySource, type ScanFilter, type ScanOperation, type SkippedItem } from '../../recover/source.js';
 import { assertWindowInOrder, parseWindowTime } from '../../recover/time-window.js';
 import { lsnRangePastLogEndClause, windowPastLogEndClause } from '../../recover/window-past-log.js';
-import { outsideAskedNote, splitLogNotGiven, splitLostByReach } from '../../recover/log-not-given.js';
+import { committedPending, outsideAskedNote, splitLogNotGiven, splitLostByReach } from '../../recover/log-not-given.js';
 import { logReadStartFacts, lsnRangeBeforeLdfAndBackupsClause, lsnRangeBeforeLdfClause, lsnRangeBeforeLogStartClause, onlineLogStartClause, windowBeforeLogStartClause } from '../../recover/window-before-log.js';
 import { readLdfLayout } from '../../logreader/ldf/reader.js';
 import type { Lsn } from '../../logreader/lsn.js';
@@ -318,7 +318,7 @@ export async function runScan(opts: ScanOptions): Promise<void> {
     // log in no file given (a chain gap) that the window and LSN range provably lie wholly outside
     // (its LSNs, the backups' times on each side): a note, not INCOMPLETE (log-not-given.ts
     // splitLostByReach), as the same stretch after a differential is
-    const { reached: lost, outside: lostOutside } = splitLostByReach(logLoss(allSkipped), filter, selection, opened.chainGapTimes);
+    const { reached: lost, outside: lostOutside } = splitLostByReach(logLoss(allSkipped), filter, selection, opened.chainGapTimes, committedPending(source.committedStats?.()));
     const lostOutsideNote = lostOutside.length ? outsideAskedNote(lostOutside, `the ${[filter.from || filter.to ? 'window' : '', selection?.fromLsn || selection?.toLsn ? 'LSN range' : ''].filter(Boolean).join(' and ')} asked for ${filter.from || filter.to ? (selection?.fromLsn || selection?.toLsn ? 'lie' : 'lies') : 'lies'}`, 'this result holds every row asked for', 'add the missing log backups with --trn') : undefined;
     const stats = source.committedStats?.();
     // A damaged catalog no longer names some tables: the row operations it does not place may be
@@ -395,7 +395,7 @@ export async function runScan(opts: ScanOptions): Promise<void> {
     // reach it, said in place of its note; the note alone (even with --quiet) when the window lies
     // wholly outside it. They were notes only: "0 row(s) recovered", `complete`, exit 0 with --strict.
     // (an interrupted scan's INTERRUPTED says the result is partial; its notes stay as they are)
-    const notGiven = interruptedBy ? { incomplete: [] as string[], noteOnly: [] as string[] } : splitLogNotGiven(opened.logNotGiven?.() ?? [], filter, selection);
+    const notGiven = interruptedBy ? { incomplete: [] as string[], noteOnly: [] as string[] } : splitLogNotGiven(opened.logNotGiven?.() ?? [], filter, selection, committedPending(stats));
     const saidIncomplete = new Set(notGiven.incomplete);
     const sourceNotes = (): string[] => opened.notes().filter((n) => !saidIncomplete.has(n));
     if (opts.report) {
