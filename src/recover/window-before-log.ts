@@ -183,7 +183,11 @@ export function logReadStartFacts(
  * the read committed then), and the window is judged from it.
  */
 export function windowBeforeLogStartClause(window: { from?: string; to?: string }, facts: LogReadStartFacts, add: string): string | undefined {
-  if (!window.from) return undefined;
+  // a window with no start is judged only when it lies wholly before the log read (what it asks for
+  // is all in no file given; one reaching into the log read is judged as no window is: not at all)
+  const noStart = !window.from;
+  if (noStart && !window.to) return undefined;
+  const windowFrom = window.from ?? '1753-01-01T00:00:00.000';
   const { created, readStart, wholeFrom, earliestTime } = facts;
   let { firstBeginTime, firstCommitTime } = facts;
   // older log cut off from the rest (VLFs below a sequence reused since): the log is whole from past the break only
@@ -207,7 +211,7 @@ export function windowBeforeLogStartClause(window: { from?: string; to?: string 
     firstMs = localMs(backupStart) + 999;
   }
   if (first === null && !byCommit) return undefined;
-  const fromMs = localMs(window.from);
+  const fromMs = localMs(windowFrom);
   if (!Number.isFinite(firstMs) || !Number.isFinite(fromMs) || fromMs >= firstMs) return undefined;
   // Begin and End Times are datetimes, 1/300 s ticks (.570, .573, .577 …): no transaction can have
   // begun between `--from` and the first time read when no tick lies between them (`--from .572`
@@ -229,12 +233,14 @@ export function windowBeforeLogStartClause(window: { from?: string; to?: string 
   const earliest = earliestTime ? exportTimeIso(earliestTime) : null;
   const setBack = !wholeFrom && earliest !== null && localMs(earliest) < firstMs;
   const whole = Number.isFinite(to) && to < firstMs && !setBack;
+  if (noStart && !whole) return undefined;
+  const span = noStart ? `to ${window.to}` : `from ${window.from} to ${window.to}`;
   const since = (createdAfter
     ? `; the creation date its data file or backup gives, ${created!.slice(0, 23)}, is after it, so it tells nothing of the log before`
     : Number.isFinite(createdMs) ? `; the database was created at ${created!.slice(0, 23)}` : '') +
     (setBack ? `; its clock was set back later in the log, whose earliest time, ${earliest}, comes after it: the rows of the window the log holds are printed, and a time before the log read's first one also names moments before the log read began` : '');
   const what = whole
-    ? `the whole window (from ${window.from} to ${window.to}) is before the log read begins`
+    ? `the whole window (${span}) is before the log read begins`
     : `the window starts at ${window.from}, before the log read begins`;
   if (backupStart !== null) {
     const set = `${readStart!.file}${readStart!.position > 1 ? ` (backup set ${readStart!.position})` : ''}`;
@@ -244,7 +250,7 @@ export function windowBeforeLogStartClause(window: { from?: string; to?: string 
   if (wholeFrom) {
     const hex = (q: number) => `0x${q.toString(16)}`;
     const gap = wholeFrom.older[wholeFrom.older.length - 1]! + 1 === wholeFrom.seq - 1 ? `sequence ${hex(wholeFrom.seq - 1)}` : `sequences ${hex(wholeFrom.older[wholeFrom.older.length - 1]! + 1)}–${hex(wholeFrom.seq - 1)}`;
-    const cut = whole ? `the whole window (from ${window.from} to ${window.to}) is before the log read is whole` : `the window starts at ${window.from}, before the log read is whole`;
+    const cut = whole ? `the whole window (${span}) is before the log read is whole` : `the window starts at ${window.from}, before the log read is whole`;
     const from = byCommit ? `whose earliest time is ${commit}, the commit of a transaction begun before it (its first transaction begun in it began at ${first ?? 'no time read'})` : `whose first transaction began at ${first}`;
     const at = byCommit ? commit : first;
     return `${cut}: it is whole only from VLF sequence ${hex(wholeFrom.seq)} on, ${from} (the SQL Server's local time${since}); the older log it holds (VLF sequence${wholeFrom.older.length > 1 ? 's' : ''} ${wholeFrom.older.map(hex).join(', ')}, not reused since) is cut off from it by ${gap}, reused since and in no file given: transactions of that stretch are missing, and those begun before ${at} may be among them: their rows are not in this result; ${add}`;
