@@ -129,7 +129,7 @@ export function splitLostByReach<T extends { code: string; lsnRange?: { first: s
 /**
  * The note said of splitLostByReach's `outside` items (said even with --quiet, as a log-not-given
  * note is): what is in no file given and where, that what was asked for (`lies`: e.g. "the window
- * or LSN range asked for lies") is wholly outside it, that the result holds it all (`holds`), and
+ * or LSN range asked for lies") is wholly outside it, that nothing asked for can be in it (`holds`: other stretches may still be INCOMPLETE), and
  * the way to read that stretch all the same (`wayOn`); `by`: what tells it is outside.
  */
 export function outsideAskedNote(items: readonly SkippedItem[], lies: string, holds: string, wayOn: string, by = 'by its LSNs, the times of the backups on each side and of the first transaction read past it'): string {

@@ -120,6 +120,12 @@ export interface LogReadStartFacts {
   created: string | null | undefined;
   readStart?: LogReadEnd | null | undefined;
   wholeFrom?: LogWholeFrom | null | undefined;
+  /**
+   * The log read begins right after log in no file given (a FORMAT_LOG_CHAIN_GAP ending where the
+   * first set read starts: `--bak FULL --trn _2.trn`, _1.trn left out): its first transaction then
+   * tells nothing of the log since the creation, however close to it (see `created`).
+   */
+  gapBeforeRead?: boolean;
 }
 
 /**
@@ -132,8 +138,11 @@ export interface LogReadStartFacts {
 export function logReadStartFacts(
   stats: Pick<CommittedScanStats, 'firstBeginTime' | 'firstCommitTime' | 'startBeginTime' | 'startCommitTime'>,
   source: { databaseCreated?: (() => string | null) | undefined; logReadStart?: (() => LogReadEnd | null) | undefined; logWholeFrom?: (() => LogWholeFrom | null) | undefined },
+  lost: ReadonlyArray<{ code: string; lsnRange?: { first: string; last: string } }> = [],
 ): LogReadStartFacts {
+  const readFirst = source.logReadStart?.()?.firstLsn?.toLowerCase();
   return {
+    gapBeforeRead: readFirst !== undefined && lost.some((s) => s.code === 'FORMAT_LOG_CHAIN_GAP' && s.lsnRange?.last.toLowerCase() === readFirst),
     firstBeginTime: stats.startBeginTime ?? stats.firstBeginTime,
     firstCommitTime: stats.startCommitTime ?? stats.firstCommitTime,
     earliestTime: [stats.firstBeginTime, stats.firstCommitTime].filter((t): t is string => !!t).sort()[0],
@@ -188,7 +197,7 @@ export function windowBeforeLogStartClause(window: { from?: string; to?: string 
   const noStart = !window.from;
   if (noStart && !window.to) return undefined;
   const windowFrom = window.from ?? '1753-01-01T00:00:00.000';
-  const { created, readStart, wholeFrom, earliestTime } = facts;
+  const { created, readStart, wholeFrom, earliestTime, gapBeforeRead } = facts;
   let { firstBeginTime, firstCommitTime } = facts;
   // older log cut off from the rest (VLFs below a sequence reused since): the log is whole from past the break only
   if (wholeFrom) {
@@ -224,7 +233,8 @@ export function windowBeforeLogStartClause(window: { from?: string; to?: string 
   if (createdAfter) createdMs = Number.NaN;
   if (Number.isFinite(createdMs)) {
     // the database did not exist before its creation; a log begun with it is whole
-    if (firstMs - createdMs <= CREATED_LOG_SLACK_MS) return undefined;
+    // (not when log in no file given comes before the read: the read does not begin with the log)
+    if (firstMs - createdMs <= CREATED_LOG_SLACK_MS && !gapBeforeRead) return undefined;
     if (window.to !== undefined && localMs(window.to) < createdMs) return undefined;
   }
   const to = window.to !== undefined ? localMs(window.to) : Number.NaN;

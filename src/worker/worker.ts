@@ -480,7 +480,7 @@ export class JobWorker {
           // a chain gap the job's window lies wholly outside: a note, as scan says it (log-not-given.ts splitLostByReach)
           const { reached: lost, outside: lostOutside } = splitLostByReach(logLoss(all), filter, null, chainGapTimes, committedPending(stats));
           if (lost.length) n.push(`INCOMPLETE: ${logLossClause(lost)}; rows in those LSN ranges are missing from this job${lossPlaces(lost, 'see its skipped items')}`);
-          if (lostOutside.length) n.push(outsideAskedNote(lostOutside, "the job's window lies", 'the job holds every row it asks for', 'add the missing log backups'));
+          if (lostOutside.length) n.push(outsideAskedNote(lostOutside, "the job's window lies", 'no row it asks for can be there', 'add the missing log backups'));
           // also rows of tables it still names whose columns it lost (a zeroed sys.syscolpars page)
           const loss = !spec.metadata ? catalogDamageLoss(all, undecodedRowOps, stats.unknownAllocUnitRowOps, 'row operation') : null;
           if (loss) n.push(`INCOMPLETE: the data file's catalog is damaged (${catalogDamageSubject(loss.damage, false)}): ${loss.clause}, not staged`);
@@ -496,7 +496,7 @@ export class JobWorker {
           // a window starting before the log read begins (as scan says it); an export's own window bounds it instead
           // (not from a live server's counts, of the transactions it returned: begun in the window)
           const beforeStart = !controller.signal.aborted && spec.kind !== 'export' && !stats.serverFiltered
-            ? windowBeforeLogStartClause(filter, logReadStartFacts(stats, { databaseCreated, logReadStart, logWholeFrom }), spec.kind === 'files' ? 'add the log backups of that time to the job (trn), or start the window later (from)' : 'add the log backups of that time (a log-backup job, logBackups), or start the window later (from)')
+            ? windowBeforeLogStartClause(filter, logReadStartFacts(stats, { databaseCreated, logReadStart, logWholeFrom }, logLoss(all)), spec.kind === 'files' ? 'add the log backups of that time to the job (trn), or start the window later (from)' : 'add the log backups of that time (a log-backup job, logBackups), or start the window later (from)')
             : undefined;
           if (beforeStart) n.push(`INCOMPLETE: ${beforeStart}`);
           // a live job: where the online log begins is its probe's (its counts are the server's, of the window)

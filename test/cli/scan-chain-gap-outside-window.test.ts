@@ -69,11 +69,31 @@ describeCorpus('scan: a log backup missing from the chain, the window or LSN ran
     expect(reach.code).toBe(3);
   });
 
+  // StopAt: created 13:28:43.750, full backup begun 13:28:44 (log to 13:a1:1), StopAt_1.trn left
+  // out, StopAt_2.trn's first transaction 13:29:34.530, within a minute of the creation: taken as a
+  // log held from the creation (windowBeforeLogStartClause), the window of the full's own second,
+  // wholly before the log read, was said whole once the gap before the read was left out by it
+  it('a gap right before the log read: the read is not taken as held from the creation', async () => {
+    const S = (f: string) => corpusPath('appveyor-lab', 'sql2008-backups', 'StopAt', f);
+    const args = ['scan', '--bak', S('StopAt.bak'), '--trn', S('StopAt_2.trn'), '--op', 'insert', '--quiet', '--strict'];
+    for (const w of [['--to', '2020-05-12T13:28:43'], ['--from', '2020-05-12T13:28:00', '--to', '2020-05-12T13:28:43']]) {
+      const r = await cli(...args, ...w);
+      expect(r.code, w.join(' ')).toBe(3);
+      expect(incomplete(r.stderr), w.join(' ')).toEqual([expect.stringMatching(/^rowback scan: INCOMPLETE: the whole window \(.*\) is before the log read begins: its first transaction began at 2020-05-12T13:29:34\.530 /)]);
+    }
+    // with StopAt_1.trn, which starts within the full backup's log: held from the creation, as before
+    const chained = await cli('scan', '--bak', S('StopAt.bak'), '--trn', S('StopAt_1.trn'), '--op', 'insert', '--quiet', '--strict', '--to', '2020-05-12T13:28:43');
+    expect(chained.code, chained.stderr).toBe(0);
+    // before the creation: nothing asked for
+    const before = await cli(...args, '--to', '2020-05-12T13:28:42');
+    expect(before.code, before.stderr).toBe(0);
+  });
+
   it('log: an LSN range wholly outside the gap is a note; one reaching it INCOMPLETE', async () => {
     const files = [R('RestoreTimeClean_1.trn'), R('RestoreTimeClean_3.trn')];
     const out = await cli('log', ...files, '--to-lsn', '00000019:00000098:0003', '--quiet', '--strict');
     expect(out.code, out.stderr).toBe(0);
-    expect(out.stderr).toMatch(/^rowback log: note: parts of the log are in no file given \(FORMAT_LOG_CHAIN_GAP\) \(LSNs 00000019:00000099:0001 up to 00000019:000000a3:0001, in no file given\), and the LSN range asked for lies wholly outside that stretch \(by its LSNs\): every record it asks for is printed/m);
+    expect(out.stderr).toMatch(/^rowback log: note: parts of the log are in no file given \(FORMAT_LOG_CHAIN_GAP\) \(LSNs 00000019:00000099:0001 up to 00000019:000000a3:0001, in no file given\), and the LSN range asked for lies wholly outside that stretch \(by its LSNs\): no record it asks for can be there/m);
     expect(out.stderr).not.toContain('INCOMPLETE');
     const reach = await cli('log', ...files, '--to-lsn', '00000019:00000099:0001', '--quiet', '--strict');
     expect(reach.code).toBe(3);

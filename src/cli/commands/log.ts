@@ -1206,7 +1206,7 @@ async function logRecords(files: string[], opts: LogOptions, interrupt: Interrup
   for (const d of disagreements) process.stderr.write(`rowback log: WARNING: ${d.code}: ${d.reason}\n`);
   // Said even with --quiet, as scan's and dump's INCOMPLETE are (it was left out with --quiet:
   // a script running `log --quiet` learnt nothing of the records lost).
-  if (lostOutside.length) process.stderr.write(`rowback log: note: ${outsideAskedNote(lostOutside, 'the LSN range asked for lies', 'every record it asks for is printed', 'list the missing log backups', 'by its LSNs')}\n`);
+  if (lostOutside.length) process.stderr.write(`rowback log: note: ${outsideAskedNote(lostOutside, 'the LSN range asked for lies', 'no record it asks for can be there', 'list the missing log backups', 'by its LSNs')}\n`);
   if (lost.length) {
     // where each loss is (an LSN range, else a file offset), so the line names what is lost even with --quiet
     process.stderr.write(`rowback log: INCOMPLETE: ${logLossClause(lost)}; records in those LSN ranges are missing${lossPlaces(lost)}${copyHint(lost, trnFiles)}\n`);

@@ -319,7 +319,7 @@ export async function runScan(opts: ScanOptions): Promise<void> {
     // (its LSNs, the backups' times on each side): a note, not INCOMPLETE (log-not-given.ts
     // splitLostByReach), as the same stretch after a differential is
     const { reached: lost, outside: lostOutside } = splitLostByReach(logLoss(allSkipped), filter, selection, opened.chainGapTimes, committedPending(source.committedStats?.()));
-    const lostOutsideNote = lostOutside.length ? outsideAskedNote(lostOutside, `the ${[filter.from || filter.to ? 'window' : '', selection?.fromLsn || selection?.toLsn ? 'LSN range' : ''].filter(Boolean).join(' and ')} asked for ${filter.from || filter.to ? (selection?.fromLsn || selection?.toLsn ? 'lie' : 'lies') : 'lies'}`, 'this result holds every row asked for', 'add the missing log backups with --trn') : undefined;
+    const lostOutsideNote = lostOutside.length ? outsideAskedNote(lostOutside, `the ${[filter.from || filter.to ? 'window' : '', selection?.fromLsn || selection?.toLsn ? 'LSN range' : ''].filter(Boolean).join(' and ')} asked for ${filter.from || filter.to ? (selection?.fromLsn || selection?.toLsn ? 'lie' : 'lies') : 'lies'}`, 'no row asked for can be there', 'add the missing log backups with --trn') : undefined;
     const stats = source.committedStats?.();
     // A damaged catalog no longer names some tables: the row operations it does not place may be
     // theirs (0 rows, exit 0 and "complete": true, silent with --quiet, when the system-table
@@ -381,7 +381,7 @@ export async function runScan(opts: ScanOptions): Promise<void> {
     // (not from a live server's counts: they are of the transactions it returned, begun in the
     // window, so the first of them is never before --from; the live source says where the online
     // log begins itself, a note)
-    const beforeWindow = interruptedBy || !stats || stats.serverFiltered || opts.export ? undefined : windowBeforeLogStartClause(filter, logReadStartFacts(stats, opened), opts.server ? 'add the log backups of that time with --log-backup, or start the window later' : 'add the log backups of that time with --trn (rowback restore plan lists them from a backup folder), or start the window later');
+    const beforeWindow = interruptedBy || !stats || stats.serverFiltered || opts.export ? undefined : windowBeforeLogStartClause(filter, logReadStartFacts(stats, opened, logLoss(allSkipped)), opts.server ? 'add the log backups of that time with --log-backup, or start the window later' : 'add the log backups of that time with --trn (rowback restore plan lists them from a backup folder), or start the window later');
     // so does an LSN range starting before the first backup set read (no .ldf)
     // or below the .ldf's oldest VLF (where its log is whole), an .ldf read alone
     const lsnBefore = interruptedBy || opts.export || !selection ? undefined : (lsnRangeBeforeLogStartClause(selection, opened.logReadStart?.()) ?? (opts.ldf ? await lsnRangeBeforeLdf(selection, opts.ldf, opts.trn?.length ? opened.logBackupsStart?.() ?? null : undefined) : undefined));
