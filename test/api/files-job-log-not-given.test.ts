@@ -51,4 +51,17 @@ describeCorpus('a files job whose full backup and first log backup have log betw
       expect(t.store.requireJob(r.json().id), JSON.stringify(window)).toMatchObject({ state: 'succeeded', complete });
     }
   });
+
+  // as scan says it (scan-chain-gap-outside-window.test.ts, scan-window-before-log-start.test.ts): a
+  // window with no start wholly before the log read, which begins right after a log backup left out
+  // (StopAt_1.trn; StopAt_2.trn's first transaction 13:29:34.530, within a minute of the creation)
+  it('a window wholly before a log read that begins after a gap: INCOMPLETE, the gap itself a note', async () => {
+    t = await testApp({ openSource: undefined, recover: undefined, validateJob: validateJobSpec, fileRoots: [CORPUS_DIR], maxAuthFailures: 1000 });
+    const S = (f: string) => corpusPath('appveyor-lab/sql2008-backups/StopAt', f);
+    const r = await post({ kind: 'files', bak: [S('StopAt.bak')], trn: [S('StopAt_2.trn')], operations: ['insert'], to: '2020-05-12T13:28:43' });
+    expect(r.statusCode, r.body).toBe(201);
+    await t.app.worker.idle();
+    expect(t.store.requireJob(r.json().id)).toMatchObject({ state: 'succeeded', complete: false, incomplete: [expect.stringMatching(/^INCOMPLETE: the whole window \(to 2020-05-12T13:28:43\.999\) is before the log read begins: its first transaction began at 2020-05-12T13:29:34\.530 /)] });
+    expect(notesOf(r.json().id).filter((n) => n.includes('FORMAT_LOG_CHAIN_GAP'))).toEqual([expect.stringMatching(/^parts of the log are in no file given \(FORMAT_LOG_CHAIN_GAP\) .*, and the job's window lies wholly outside that stretch .*: no row it asks for can be there/)]);
+  });
 });
