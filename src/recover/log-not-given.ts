@@ -37,6 +37,10 @@ export interface LogNotGiven {
   lsnRange?: { first: string; last?: string };
   after?: string;
   before?: string;
+  /** A time every transaction begun before the stretch (below its first LSN) began at or before (a backup's BackupFinishDate: whole second); absent when not known (readEdgesSaid). */
+  priorBy?: string;
+  /** A time every transaction begun after the stretch (at or past its last LSN) began at or after (the BackupStartDate of the backup whose log it ends at); absent when not known. */
+  laterFrom?: string;
 }
 
 /** A time of LogNotGiven as ms (localMs), a time without milliseconds taken at its second's `end` or start; NaN when not a time. */
@@ -143,4 +147,45 @@ export function outsideAskedNote(items: readonly SkippedItem[], lies: string, ho
  */
 export function committedPending(stats: { uncommittedRowOps: number; rolledBackRowOps: number } | undefined | null): boolean {
   return stats ? stats.uncommittedRowOps - stats.rolledBackRowOps > 0 : false;
+}
+
+/**
+ * Which of the INCOMPLETE lines about the edges of the log read a stretch of log in no file given
+ * the window reaches already says, so that each is said once: `scan --bak FULL DIFF --trn 2_1.trn
+ * --from 13:14:13` said both "the window starts …, before the log read begins" and "the log from the
+ * end of FULL.bak … to the first log backup given … is in no file given" of the one stretch before
+ * 2_1.trn; `--to` before DIFF.bak began over a chain ending before it, "the window runs … past the
+ * end of the log given" and "DIFF.bak holds the database up to LSN …". `stretches`: those reached
+ * (LogNotGiven's, and chain gaps' with chainGapTimes'); `read`: the first LSN of the first set read
+ * and the LastLSN of the last (no .ldf). A stretch ending where the read begins says the window's
+ * start when `--from` is after every transaction begun before the stretch (`priorBy`), and the LSN
+ * range's when `--from-lsn` is at or past its first LSN: all the window or range asks for before
+ * the read is then in it. One beginning where the read ends says the window's end when `--to` is
+ * before every transaction begun after it (`laterFrom`), and the range's when `--to-lsn` is below
+ * its last LSN. Unknown bounds say nothing (both lines are said).
+ */
+export function readEdgesSaid(
+  stretches: ReadonlyArray<{ lsnRange?: { first: string; last?: string }; priorBy?: string; laterFrom?: string }>,
+  read: { firstLsn?: string | null; lastLsn?: string | null },
+  window: { from?: string; to?: string },
+  range?: { fromLsn: Lsn | null; toLsn: Lsn | null } | null,
+): { windowStart: boolean; lsnStart: boolean; windowEnd: boolean; lsnEnd: boolean } {
+  const said = { windowStart: false, lsnStart: false, windowEnd: false, lsnEnd: false };
+  const same = (a: string | null | undefined, b: string | null | undefined) => !!a && !!b && a.toLowerCase() === b.toLowerCase();
+  for (const s of stretches) {
+    if (!s.lsnRange) continue;
+    try {
+      if (same(s.lsnRange.last, read.firstLsn)) {
+        if (window.from && s.priorBy && localMs(window.from) > boundMs(s.priorBy, true)) said.windowStart = true;
+        if (range?.fromLsn && compareLsn(range.fromLsn, parseLsn(s.lsnRange.first)) >= 0) said.lsnStart = true;
+      }
+      if (same(s.lsnRange.first, read.lastLsn) && s.lsnRange.last) {
+        if (window.to && s.laterFrom && localMs(window.to) < boundMs(s.laterFrom, false)) said.windowEnd = true;
+        if (range?.toLsn && compareLsn(range.toLsn, parseLsn(s.lsnRange.last)) < 0) said.lsnEnd = true;
+      }
+    } catch {
+      // an LSN that does not parse: nothing said
+    }
+  }
+  return said;
 }

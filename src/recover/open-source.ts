@@ -59,7 +59,7 @@ export interface OpenedSource {
   /** Files: stretches of log the files show to exist and none holds (FileRecoverySource.logNotGiven): INCOMPLETE for a window or LSN range that may reach them (log-not-given.ts), else notes. */
   logNotGiven?: () => LogNotGiven[];
   /** Files: the times a FORMAT_LOG_CHAIN_GAP item's stretch lies between (FileRecoverySource.chainGapTimes): a window wholly outside it is not INCOMPLETE for it (log-not-given.ts splitLostByReach). */
-  chainGapTimes?: (item: SkippedItem) => { after?: string; before?: string } | undefined;
+  chainGapTimes?: (item: SkippedItem) => { after?: string; before?: string; priorBy?: string; laterFrom?: string } | undefined;
   /** Export: what the filter asks for beyond what the export holds (window-past-log.ts exportScopeClauses), INCOMPLETE sentences. */
   scopeClauses?: (filter: { from?: string; to?: string; operations?: readonly string[] }, names?: { from: string; to: string }) => string[];
 }

@@ -4,7 +4,7 @@ import { InputError, isRowbackError, StagingError } from '../errors.js';
 import { redactSpec } from '../staging/store.js';
 import type { RecoveredRow } from '../recover/recovered-row.js';
 import { NotPrintedRows, type RecoverEvent, type RecoverOptions } from '../recover/recover-rows.js';
-import { catalogDamage, catalogDamageLoss, catalogDamageSubject, isUndecodedRowOp, logLoss, logLossClause, lossPlaces, type RecoverySource, type ScanFilter, type SkippedItem } from '../recover/source.js';
+import { catalogDamage, catalogDamageLoss, catalogDamageSubject, isChainOverlap, isUndecodedRowOp, logLoss, logLossClause, lossPlaces, type RecoverySource, type ScanFilter, type SkippedItem } from '../recover/source.js';
 import type { ScanSourceOptions } from '../recover/open-source.js';
 import type { StagingStore } from '../staging/store.js';
 import type { JobRecord, SourceDatabase } from '../staging/types.js';
@@ -24,13 +24,13 @@ import { replaySummary } from '../replay/summary.js';
 import { withMetadata } from '../recover/metadata-override.js';
 import { beginUnreadClause, clockBackwardsWarning, windowClockStep, explainNoRows, mistypedAllocUnitNotes, scanStatsNotes, unknownTablesClause } from '../recover/committed.js';
 import { windowPastLogEndClause } from '../recover/window-past-log.js';
-import { committedPending, outsideAskedNote, splitLogNotGiven, splitLostByReach, type LogNotGiven } from '../recover/log-not-given.js';
+import { committedPending, logNotGivenReached, outsideAskedNote, readEdgesSaid, splitLogNotGiven, splitLostByReach, type LogNotGiven } from '../recover/log-not-given.js';
 import { logReadStartFacts, onlineLogStartClause, windowBeforeLogStartClause } from '../recover/window-before-log.js';
 import type { LogReadEnd, LogWholeFrom } from '../recover/sources/files.js';
 
 export type RecoverFn = (source: RecoverySource, filter: ScanFilter, opts?: RecoverOptions) => AsyncIterable<RecoverEvent>;
 /** Opens a job's source; may return notes the user must be told (inactive log, schema drift, time zone) and warnings (unknown log operation codes, said as `WARNING:` notes). */
-export type OpenSourceFn = (o: ScanSourceOptions, logger?: Logger) => Promise<RecoverySource | { source: RecoverySource; notes: () => string[]; warnings?: () => string[]; logReadEnd?: () => LogReadEnd | null; logReadStart?: () => LogReadEnd | null; logWholeFrom?: () => LogWholeFrom | null; databaseCreated?: () => string | null; scopeClauses?: (filter: { from?: string; to?: string; operations?: readonly string[] }, names?: { from: string; to: string }) => string[]; logNotGiven?: () => LogNotGiven[]; chainGapTimes?: (item: SkippedItem) => { after?: string; before?: string } | undefined }>;
+export type OpenSourceFn = (o: ScanSourceOptions, logger?: Logger) => Promise<RecoverySource | { source: RecoverySource; notes: () => string[]; warnings?: () => string[]; logReadEnd?: () => LogReadEnd | null; logReadStart?: () => LogReadEnd | null; logWholeFrom?: () => LogWholeFrom | null; databaseCreated?: () => string | null; scopeClauses?: (filter: { from?: string; to?: string; operations?: readonly string[] }, names?: { from: string; to: string }) => string[]; logNotGiven?: () => LogNotGiven[]; chainGapTimes?: (item: SkippedItem) => { after?: string; before?: string; priorBy?: string; laterFrom?: string } | undefined }>;
 
 export interface WorkerOptions {
   store: StagingStore;
@@ -407,7 +407,7 @@ export class JobWorker {
       // files: stretches of log the files show to exist and none holds (INCOMPLETE when the window may reach them)
       let logNotGiven: () => LogNotGiven[] = () => [];
       // files: the times a chain gap lies between (a window wholly outside it: a note, not INCOMPLETE)
-      let chainGapTimes: ((item: SkippedItem) => { after?: string; before?: string } | undefined) | undefined;
+      let chainGapTimes: ((item: SkippedItem) => { after?: string; before?: string; priorBy?: string; laterFrom?: string } | undefined) | undefined;
       let scopeClauses: (filter: { from?: string; to?: string; operations?: readonly string[] }, names?: { from: string; to: string }) => string[] = () => [];
       if ('source' in opened) {
         source = opened.source;
@@ -491,11 +491,18 @@ export class JobWorker {
             : '';
           if (beginUnread) n.push(`INCOMPLETE: ${beginUnread}`);
           // a window running past the end of the log backups given (as scan says it)
-          const pastEnd = !controller.signal.aborted ? windowPastLogEndClause(filter, logReadEnd(), { to: 'to', add: 'add the log backups taken after it to the job (trn), or the .ldf (ldf)' }, stats.lastBeginTime) : undefined;
+          // a stretch of log in no file given the window reaches right before or after the log read
+          // says the window's start or end already: said once, as scan does (readEdgesSaid)
+          const pendingHere = committedPending(stats);
+          const edges = readEdgesSaid([
+            ...logNotGiven().filter((x) => logNotGivenReached(x, filter, null, pendingHere)),
+            ...lost.filter((x) => x.code === 'FORMAT_LOG_CHAIN_GAP' && x.lsnRange && !isChainOverlap(x)).map((x) => ({ lsnRange: x.lsnRange, ...(chainGapTimes?.(x) ?? {}) })),
+          ], { firstLsn: logReadStart()?.firstLsn, lastLsn: logReadEnd()?.lastLsn }, filter);
+          const pastEnd = !controller.signal.aborted && !edges.windowEnd ? windowPastLogEndClause(filter, logReadEnd(), { to: 'to', add: 'add the log backups taken after it to the job (trn), or the .ldf (ldf)' }, stats.lastBeginTime) : undefined;
           if (pastEnd) n.push(`INCOMPLETE: ${pastEnd}`);
           // a window starting before the log read begins (as scan says it); an export's own window bounds it instead
           // (not from a live server's counts, of the transactions it returned: begun in the window)
-          const beforeStart = !controller.signal.aborted && spec.kind !== 'export' && !stats.serverFiltered
+          const beforeStart = !controller.signal.aborted && spec.kind !== 'export' && !stats.serverFiltered && !edges.windowStart
             ? windowBeforeLogStartClause(filter, logReadStartFacts(stats, { databaseCreated, logReadStart, logWholeFrom }, logLoss(all)), spec.kind === 'files' ? 'add the log backups of that time to the job (trn), or start the window later (from)' : 'add the log backups of that time (a log-backup job, logBackups), or start the window later (from)')
             : undefined;
           if (beforeStart) n.push(`INCOMPLETE: ${beforeStart}`);

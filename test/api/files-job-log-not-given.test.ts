@@ -52,6 +52,22 @@ describeCorpus('a files job whose full backup and first log backup have log betw
     }
   });
 
+  // one stretch said once (scan-log-not-given-once.test.ts): a window starting inside the stretch
+  // before the log read was also said to start 'before the log read begins'; one starting before the
+  // full backup ended reaches log the stretch does not hold: both
+  it('the stretch before the log read, the window starting inside it: one INCOMPLETE, as scan says it', async () => {
+    t = await testApp({ openSource: undefined, recover: undefined, validateJob: validateJobSpec, fileRoots: [CORPUS_DIR], maxAuthFailures: 1000 });
+    const spec = { kind: 'files', bak: [RTC('RestoreTimeClean.bak'), RTC('RestoreTimeClean2.bak')], trn: [RTC('RestoreTimeClean2_1.trn')], operations: ['insert'] };
+    const inside = await post({ ...spec, from: '2017-06-01T13:14:13' });
+    expect(inside.statusCode, inside.body).toBe(201);
+    await t.app.worker.idle();
+    expect(t.store.requireJob(inside.json().id).incomplete).toEqual([expect.stringMatching(/^INCOMPLETE: the log from the end of /)]);
+    const earlier = await post({ ...spec, from: '2017-06-01T12:59:12' });
+    expect(earlier.statusCode, earlier.body).toBe(201);
+    await t.app.worker.idle();
+    expect(t.store.requireJob(earlier.json().id).incomplete).toEqual(expect.arrayContaining([expect.stringMatching(/^INCOMPLETE: the log from the end of /), expect.stringMatching(/^INCOMPLETE: the window starts at 2017-06-01T12:59:12\.000, before the log read begins/)]));
+  });
+
   // as scan says it (scan-chain-gap-outside-window.test.ts, scan-window-before-log-start.test.ts): a
   // window with no start wholly before the log read, which begins right after a log backup left out
   // (StopAt_1.trn; StopAt_2.trn's first transaction 13:29:34.530, within a minute of the creation)

@@ -195,7 +195,7 @@ export interface FileRecoverySource extends RecoverySource {
    * BackupFinishDate of such a full or differential backup. Undefined for other items, and either
    * time absent when no backup given ends or starts there (a break found inside a log backup).
    */
-  chainGapTimes(item: SkippedItem): { after?: string; before?: string } | undefined;
+  chainGapTimes(item: SkippedItem): { after?: string; before?: string; priorBy?: string; laterFrom?: string } | undefined;
 }
 
 /** FileRecoverySource.logWholeFrom. */
@@ -386,7 +386,7 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
     }
     for (let i = skipped.length - 1; i >= 0; i--) if (skipped[i]!.location.file !== undefined && unread.has(skipped[i]!.location.file!)) skipped.splice(i, 1);
   }
-  const trnSets = chain.sets.map(({ file, position, header: h }) => ({ file, position, first: h.firstLsn.decimal, last: h.lastLsn.decimal, firstLsn: h.firstLsn.lsn, lastLsn: h.lastLsn.lsn, started: h.backupStartDate }));
+  const trnSets = chain.sets.map(({ file, position, header: h }) => ({ file, position, first: h.firstLsn.decimal, last: h.lastLsn.decimal, firstLsn: h.firstLsn.lsn, lastLsn: h.lastLsn.lsn, started: h.backupStartDate, finished: h.backupFinishDate }));
   const givenTwice = chain.repeats;
   const chainGaps: ChainGap[] = chain.gaps;
   // fn_dblog's Begin Time of the first transaction begun at or past a chain gap's end (its lsnRange.last, lower case), as read
@@ -471,7 +471,7 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
       // after the full backup's log was cut (during it: after its start), before the first log
       // backup given began (its log starts at the end of the one before it) and, without an .ldf
       // that may hold older log, before the first transaction the log read begins with
-      notGiven.push({ clause: note, lsnRange: { first: full.header.lastLsn.lsn, last: first.firstLsn }, ...(full.header.backupStartDate ? { after: full.header.backupStartDate } : {}), ...(first.started ? { before: first.started } : {}), beforeFirstBegin: !inputs.ldf });
+      notGiven.push({ clause: note, lsnRange: { first: full.header.lastLsn.lsn, last: first.firstLsn }, ...(full.header.backupStartDate ? { after: full.header.backupStartDate } : {}), ...(first.started ? { before: first.started } : {}), ...(full.header.backupFinishDate ? { priorBy: full.header.backupFinishDate } : {}), beforeFirstBegin: !inputs.ldf });
     }
     const last = trnSets.reduce((m, t) => (BigInt(t.last) > BigInt(m.last) ? t : m), trnSets[0]!);
     // (an --ldf given goes on where the log backups end)
@@ -482,7 +482,7 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
       unreadLoudNotes.push(note);
       // after the last log backup's log was cut (after its start, and after the log read's last
       // begin), before the backup given finished
-      notGiven.push({ clause: note, lsnRange: { first: last.lastLsn, last: x.header.lastLsn.lsn }, ...(last.started ? { after: last.started } : {}), ...(x.header.backupFinishDate ? { before: x.header.backupFinishDate } : {}), afterLastBegin: true });
+      notGiven.push({ clause: note, lsnRange: { first: last.lastLsn, last: x.header.lastLsn.lsn }, ...(last.started ? { after: last.started } : {}), ...(x.header.backupFinishDate ? { before: x.header.backupFinishDate } : {}), ...(last.finished ? { priorBy: last.finished } : {}), ...(x.header.backupStartDate ? { laterFrom: x.header.backupStartDate } : {}), afterLastBegin: true });
     }
   }
 
@@ -908,11 +908,15 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
     notes,
     identityNotes,
     headerWarnings,
-    chainGapTimes(item: SkippedItem): { after?: string; before?: string } | undefined {
+    chainGapTimes(item: SkippedItem): { after?: string; before?: string; priorBy?: string; laterFrom?: string } | undefined {
       if (item.code !== 'FORMAT_LOG_CHAIN_GAP' || !item.lsnRange) return undefined;
       const same = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
       const { first, last } = item.lsnRange;
-      const after = trnSets.find((t) => same(t.lastLsn, first))?.started ?? bakSets.find((x) => same(x.header.lastLsn.lsn, first))?.header.backupStartDate ?? undefined;
+      const prevTrn = trnSets.find((t) => same(t.lastLsn, first));
+      const prevBak = prevTrn ? undefined : bakSets.find((x) => same(x.header.lastLsn.lsn, first));
+      const after = prevTrn?.started ?? prevBak?.header.backupStartDate ?? undefined;
+      // every transaction begun before the stretch began by the end of the backup before it
+      const priorBy = prevTrn?.finished ?? prevBak?.header.backupFinishDate ?? undefined;
       const nextTrn = trnSets.find((t) => same(t.firstLsn, last));
       // a full or differential backup's log starts before its header's FirstLSN (the break then ends
       // where its stream's first block starts, the item naming that backup)
@@ -922,7 +926,7 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
       // (not on a log read whose clock was set back: a stretch's times may then be later than it)
       const firstPast = scanStats.clockBackwards ? undefined : exportTimeIso(firstBeginPast.get(last.toLowerCase()) ?? null) ?? undefined;
       const before = given === undefined ? firstPast : firstPast === undefined ? given : localMs(firstPast) < localMs(given) ? firstPast : given;
-      return { ...(after ? { after } : {}), ...(before ? { before } : {}) };
+      return { ...(after ? { after } : {}), ...(before ? { before } : {}), ...(priorBy ? { priorBy } : {}), ...(firstPast ? { laterFrom: firstPast } : {}) };
     },
     logNotGiven(): LogNotGiven[] {
       const later = (a: string | undefined, b: string | null): string | undefined => (b === null || (a !== undefined && !(localMs(b) > localMs(a))) ? a : b);
@@ -930,7 +934,7 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
       return notGiven.map(({ afterLastBegin, beforeFirstBegin, ...s }) => {
         const after = afterLastBegin ? later(s.after, exportTimeIso(scanStats.lastBeginTime)) : s.after;
         const before = beforeFirstBegin ? earlier(s.before, exportTimeIso(scanStats.startBeginTime ?? null)) : s.before;
-        return { clause: s.clause, ...(s.lsnRange ? { lsnRange: s.lsnRange } : {}), ...(after !== undefined ? { after } : {}), ...(before !== undefined ? { before } : {}) };
+        return { clause: s.clause, ...(s.lsnRange ? { lsnRange: s.lsnRange } : {}), ...(after !== undefined ? { after } : {}), ...(before !== undefined ? { before } : {}), ...(s.priorBy ? { priorBy: s.priorBy } : {}), ...(s.laterFrom ? { laterFrom: s.laterFrom } : {}) };
       });
     },
     async fileIdentities(): Promise<SourceFileIdentity[]> {
