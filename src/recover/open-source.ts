@@ -1,6 +1,6 @@
 import { accessSync, constants, statSync } from 'node:fs';
 import { InputError } from '../errors.js';
-import type { RecoverySource } from './source.js';
+import type { RecoverySource, SkippedItem } from './source.js';
 import type { BackupAdvice } from '../backup/page-source.js';
 import type { LogReadEnd, LogWholeFrom } from './sources/files.js';
 import type { LogNotGiven } from './log-not-given.js';
@@ -58,6 +58,8 @@ export interface OpenedSource {
   databaseCreated?: () => string | null;
   /** Files: stretches of log the files show to exist and none holds (FileRecoverySource.logNotGiven): INCOMPLETE for a window or LSN range that may reach them (log-not-given.ts), else notes. */
   logNotGiven?: () => LogNotGiven[];
+  /** Files: the times a FORMAT_LOG_CHAIN_GAP item's stretch lies between (FileRecoverySource.chainGapTimes): a window wholly outside it is not INCOMPLETE for it (log-not-given.ts splitLostByReach). */
+  chainGapTimes?: (item: SkippedItem) => { after?: string; before?: string; priorBy?: string; laterFrom?: string } | undefined;
   /** Export: what the filter asks for beyond what the export holds (window-past-log.ts exportScopeClauses), INCOMPLETE sentences. */
   scopeClauses?: (filter: { from?: string; to?: string; operations?: readonly string[] }, names?: { from: string; to: string }) => string[];
 }
@@ -96,7 +98,7 @@ export async function openSource(o: ScanSourceOptions, logger?: Logger): Promise
     const logCopyRecords = new Map<string, number>();
     const logCopyDamage = o.trn && o.trn.length > 1 ? await (await import('../backup/log-commits.js')).damagedLogCopies(o.trn, logCopyRecords) : undefined;
     const s = openFileSource({ mdf: o.mdf, bak: o.bak, position, ldf: o.ldf, trn: o.trn, threads, backupAdvice: o.backupAdvice, logCopyDamage, logCopyRecords, ...hold }, logger);
-    return { source: s, notes: () => s.notes, loudNotes: () => s.identityNotes, warnings: () => [...s.headerWarnings, ...unknownOperationsWarnings(s.logStats.unknownOps)], headerWarnings: () => s.headerWarnings, logReadEnd: () => s.logReadEnd, logReadStart: () => s.logReadStart, logBackupsStart: () => s.logBackupsStart, logWholeFrom: () => s.logWholeFrom, databaseCreated: () => s.databaseCreated, logNotGiven: () => s.logNotGiven() };
+    return { source: s, notes: () => s.notes, loudNotes: () => s.identityNotes, warnings: () => [...s.headerWarnings, ...unknownOperationsWarnings(s.logStats.unknownOps)], headerWarnings: () => s.headerWarnings, logReadEnd: () => s.logReadEnd, logReadStart: () => s.logReadStart, logBackupsStart: () => s.logBackupsStart, logWholeFrom: () => s.logWholeFrom, databaseCreated: () => s.databaseCreated, logNotGiven: () => s.logNotGiven(), chainGapTimes: (item) => s.chainGapTimes(item) };
   }
   if (exp) {
     assertReadableFile('--export', o.export!);

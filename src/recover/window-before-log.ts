@@ -120,6 +120,12 @@ export interface LogReadStartFacts {
   created: string | null | undefined;
   readStart?: LogReadEnd | null | undefined;
   wholeFrom?: LogWholeFrom | null | undefined;
+  /**
+   * The log read begins right after log in no file given (a FORMAT_LOG_CHAIN_GAP ending where the
+   * first set read starts: `--bak FULL --trn _2.trn`, _1.trn left out): its first transaction then
+   * tells nothing of the log since the creation, however close to it (see `created`).
+   */
+  gapBeforeRead?: boolean;
 }
 
 /**
@@ -132,8 +138,11 @@ export interface LogReadStartFacts {
 export function logReadStartFacts(
   stats: Pick<CommittedScanStats, 'firstBeginTime' | 'firstCommitTime' | 'startBeginTime' | 'startCommitTime'>,
   source: { databaseCreated?: (() => string | null) | undefined; logReadStart?: (() => LogReadEnd | null) | undefined; logWholeFrom?: (() => LogWholeFrom | null) | undefined },
+  lost: ReadonlyArray<{ code: string; lsnRange?: { first: string; last: string } }> = [],
 ): LogReadStartFacts {
+  const readFirst = source.logReadStart?.()?.firstLsn?.toLowerCase();
   return {
+    gapBeforeRead: readFirst !== undefined && lost.some((s) => s.code === 'FORMAT_LOG_CHAIN_GAP' && s.lsnRange?.last.toLowerCase() === readFirst),
     firstBeginTime: stats.startBeginTime ?? stats.firstBeginTime,
     firstCommitTime: stats.startCommitTime ?? stats.firstCommitTime,
     earliestTime: [stats.firstBeginTime, stats.firstCommitTime].filter((t): t is string => !!t).sort()[0],
@@ -183,13 +192,12 @@ export function logReadStartFacts(
  * the read committed then), and the window is judged from it.
  */
 export function windowBeforeLogStartClause(window: { from?: string; to?: string }, facts: LogReadStartFacts, add: string): string | undefined {
-  // a window with only --to asks for everything up to it: told only when it lies wholly before the
-  // log read (`scan --bak FinancialCrm…bak --to 02:20` printed "0 row(s) recovered", complete, exit 0
-  // under --strict, where `--from 02:15 --to 02:20` was INCOMPLETE); a --to reaching into the log
-  // read asks for what came before it as a scan without a window does, which is not told either
-  if (!window.from && !window.to) return undefined;
-  const toOnly = !window.from;
-  const { created, readStart, wholeFrom, earliestTime } = facts;
+  // a window with no start is judged only when it lies wholly before the log read (what it asks for
+  // is all in no file given; one reaching into the log read is judged as no window is: not at all)
+  const noStart = !window.from;
+  if (noStart && !window.to) return undefined;
+  const windowFrom = window.from ?? '1753-01-01T00:00:00.000';
+  const { created, readStart, wholeFrom, earliestTime, gapBeforeRead } = facts;
   let { firstBeginTime, firstCommitTime } = facts;
   // older log cut off from the rest (VLFs below a sequence reused since): the log is whole from past the break only
   if (wholeFrom) {
@@ -212,8 +220,8 @@ export function windowBeforeLogStartClause(window: { from?: string; to?: string 
     firstMs = localMs(backupStart) + 999;
   }
   if (first === null && !byCommit) return undefined;
-  const fromMs = toOnly ? Number.NEGATIVE_INFINITY : localMs(window.from!);
-  if (!Number.isFinite(firstMs) || Number.isNaN(fromMs) || fromMs >= firstMs) return undefined;
+  const fromMs = localMs(windowFrom);
+  if (!Number.isFinite(firstMs) || !Number.isFinite(fromMs) || fromMs >= firstMs) return undefined;
   // Begin and End Times are datetimes, 1/300 s ticks (.570, .573, .577 …): no transaction can have
   // begun between `--from` and the first time read when no tick lies between them (`--from .572`
   // against a first begin at .573 was INCOMPLETE)
@@ -225,7 +233,8 @@ export function windowBeforeLogStartClause(window: { from?: string; to?: string 
   if (createdAfter) createdMs = Number.NaN;
   if (Number.isFinite(createdMs)) {
     // the database did not exist before its creation; a log begun with it is whole
-    if (firstMs - createdMs <= CREATED_LOG_SLACK_MS) return undefined;
+    // (not when log in no file given comes before the read: the read does not begin with the log)
+    if (firstMs - createdMs <= CREATED_LOG_SLACK_MS && !gapBeforeRead) return undefined;
     if (window.to !== undefined && localMs(window.to) < createdMs) return undefined;
   }
   const to = window.to !== undefined ? localMs(window.to) : Number.NaN;
@@ -234,8 +243,8 @@ export function windowBeforeLogStartClause(window: { from?: string; to?: string 
   const earliest = earliestTime ? exportTimeIso(earliestTime) : null;
   const setBack = !wholeFrom && earliest !== null && localMs(earliest) < firstMs;
   const whole = Number.isFinite(to) && to < firstMs && !setBack;
-  if (toOnly && !whole) return undefined;
-  const span = toOnly ? `to ${window.to}` : `from ${window.from} to ${window.to}`;
+  if (noStart && !whole) return undefined;
+  const span = noStart ? `to ${window.to}` : `from ${window.from} to ${window.to}`;
   const since = (createdAfter
     ? `; the creation date its data file or backup gives, ${created!.slice(0, 23)}, is after it, so it tells nothing of the log before`
     : Number.isFinite(createdMs) ? `; the database was created at ${created!.slice(0, 23)}` : '') +

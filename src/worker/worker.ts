@@ -4,7 +4,7 @@ import { formatLocation, InputError, isRowbackError, StagingError } from '../err
 import { redactSpec } from '../staging/store.js';
 import type { RecoveredRow } from '../recover/recovered-row.js';
 import { NotPrintedRows, type RecoverEvent, type RecoverOptions } from '../recover/recover-rows.js';
-import { catalogDamage, catalogDamageLoss, catalogDamageSubject, isUndecodedRowOp, logLoss, logLossClause, lossPlaces, type RecoverySource, type ScanFilter, type SkippedItem } from '../recover/source.js';
+import { catalogDamage, catalogDamageLoss, catalogDamageSubject, isChainOverlap, isUndecodedRowOp, logLoss, logLossClause, lossPlaces, type RecoverySource, type ScanFilter, type SkippedItem } from '../recover/source.js';
 import type { ScanSourceOptions } from '../recover/open-source.js';
 import type { StagingStore } from '../staging/store.js';
 import type { JobRecord, SourceDatabase } from '../staging/types.js';
@@ -24,13 +24,13 @@ import { replaySummary } from '../replay/summary.js';
 import { withMetadata } from '../recover/metadata-override.js';
 import { beginUnreadClause, clockBackwardsWarning, windowClockStep, explainNoRows, mistypedAllocUnitNotes, scanStatsNotes, unknownTablesClause, EXPORT_UNITS_LISTED_BY } from '../recover/committed.js';
 import { windowPastLogEndClause } from '../recover/window-past-log.js';
-import { splitLogNotGiven, type LogNotGiven } from '../recover/log-not-given.js';
+import { committedPending, logNotGivenReached, outsideAskedNote, readEdgesSaid, splitLogNotGiven, splitLostByReach, type LogNotGiven } from '../recover/log-not-given.js';
 import { logReadStartFacts, onlineLogStartClause, windowBeforeLogStartClause } from '../recover/window-before-log.js';
 import type { LogReadEnd, LogWholeFrom } from '../recover/sources/files.js';
 
 export type RecoverFn = (source: RecoverySource, filter: ScanFilter, opts?: RecoverOptions) => AsyncIterable<RecoverEvent>;
 /** Opens a job's source; may return notes the user must be told (inactive log, schema drift, time zone) and warnings (unknown log operation codes, said as `WARNING:` notes). */
-export type OpenSourceFn = (o: ScanSourceOptions, logger?: Logger) => Promise<RecoverySource | { source: RecoverySource; notes: () => string[]; warnings?: () => string[]; logReadEnd?: () => LogReadEnd | null; logReadStart?: () => LogReadEnd | null; logWholeFrom?: () => LogWholeFrom | null; databaseCreated?: () => string | null; scopeClauses?: (filter: { from?: string; to?: string; operations?: readonly string[] }, names?: { from: string; to: string }) => string[]; logNotGiven?: () => LogNotGiven[] }>;
+export type OpenSourceFn = (o: ScanSourceOptions, logger?: Logger) => Promise<RecoverySource | { source: RecoverySource; notes: () => string[]; warnings?: () => string[]; logReadEnd?: () => LogReadEnd | null; logReadStart?: () => LogReadEnd | null; logWholeFrom?: () => LogWholeFrom | null; databaseCreated?: () => string | null; scopeClauses?: (filter: { from?: string; to?: string; operations?: readonly string[] }, names?: { from: string; to: string }) => string[]; logNotGiven?: () => LogNotGiven[]; chainGapTimes?: (item: SkippedItem) => { after?: string; before?: string; priorBy?: string; laterFrom?: string } | undefined }>;
 
 export interface WorkerOptions {
   store: StagingStore;
@@ -406,6 +406,8 @@ export class JobWorker {
       // an export job: what the job asks for beyond what the export holds (its window, operations)
       // files: stretches of log the files show to exist and none holds (INCOMPLETE when the window may reach them)
       let logNotGiven: () => LogNotGiven[] = () => [];
+      // files: the times a chain gap lies between (a window wholly outside it: a note, not INCOMPLETE)
+      let chainGapTimes: ((item: SkippedItem) => { after?: string; before?: string; priorBy?: string; laterFrom?: string } | undefined) | undefined;
       let scopeClauses: (filter: { from?: string; to?: string; operations?: readonly string[] }, names?: { from: string; to: string }) => string[] = () => [];
       if ('source' in opened) {
         source = opened.source;
@@ -417,6 +419,7 @@ export class JobWorker {
         if (opened.logWholeFrom) logWholeFrom = opened.logWholeFrom;
         if (opened.scopeClauses) scopeClauses = opened.scopeClauses;
         if (opened.logNotGiven) logNotGiven = opened.logNotGiven;
+        if (opened.chainGapTimes) chainGapTimes = opened.chainGapTimes;
       } else source = opened;
       // the source as opened (withMetadata below wraps it): a live source's probe of where the online log begins
       const opened0 = source;
@@ -443,7 +446,7 @@ export class JobWorker {
       const noteList = (): void => {
         // log in no file given that the job's window may reach: INCOMPLETE in place of its note (as
         // scan says it; log-not-given.ts); a stopped job keeps the notes as they are
-        const notGiven = controller.signal.aborted ? [] : splitLogNotGiven(logNotGiven(), filter).incomplete;
+        const notGiven = controller.signal.aborted ? [] : splitLogNotGiven(logNotGiven(), filter, null, committedPending(source?.committedStats?.())).incomplete;
         const n = [...catalogNotes, ...notes().filter((x) => !notGiven.includes(x)), ...warnings().map((w) => `WARNING: ${w}`)];
         for (const c of notGiven) n.push(`INCOMPLETE: ${c}`);
         // a window bound in a daylight-saving fold or gap of the service's zone, as scan warns of it
@@ -475,8 +478,10 @@ export class JobWorker {
           // as scan says INCOMPLETE: rows in lost log, or on tables a damaged catalog no longer names,
           // are not among the staged ones (the page said "N skipped" and nothing more)
           const all = [...source!.skipped(), ...skipped, ...staged];
-          const lost = logLoss(all);
+          // a chain gap the job's window lies wholly outside: a note, as scan says it (log-not-given.ts splitLostByReach)
+          const { reached: lost, outside: lostOutside } = splitLostByReach(logLoss(all), filter, null, chainGapTimes, committedPending(stats));
           if (lost.length) n.push(`INCOMPLETE: ${logLossClause(lost)}; rows in those LSN ranges are missing from this job${lossPlaces(lost, 'see its skipped items')}`);
+          if (lostOutside.length) n.push(outsideAskedNote(lostOutside, "the job's window lies", 'no row it asks for can be there', 'add the missing log backups'));
           // also rows of tables it still names whose columns it lost (a zeroed sys.syscolpars page)
           const loss = !spec.metadata ? catalogDamageLoss(all, undecodedRowOps, stats.unknownAllocUnitRowOps, 'row operation') : null;
           if (loss) n.push(`INCOMPLETE: the data file's catalog is damaged (${catalogDamageSubject(loss.damage, false)}): ${loss.clause}, not staged`);
@@ -487,12 +492,19 @@ export class JobWorker {
             : '';
           if (beginUnread) n.push(`INCOMPLETE: ${beginUnread}`);
           // a window running past the end of the log backups given (as scan says it)
-          const pastEnd = !controller.signal.aborted ? windowPastLogEndClause(filter, logReadEnd(), { to: 'to', add: 'add the log backups taken after it to the job (trn), or the .ldf (ldf)' }, stats.lastBeginTime) : undefined;
+          // a stretch of log in no file given the window reaches right before or after the log read
+          // says the window's start or end already: said once, as scan does (readEdgesSaid)
+          const pendingHere = committedPending(stats);
+          const edges = readEdgesSaid([
+            ...logNotGiven().filter((x) => logNotGivenReached(x, filter, null, pendingHere)),
+            ...lost.filter((x) => x.code === 'FORMAT_LOG_CHAIN_GAP' && x.lsnRange && !isChainOverlap(x)).map((x) => ({ lsnRange: x.lsnRange, ...(chainGapTimes?.(x) ?? {}) })),
+          ], { firstLsn: logReadStart()?.firstLsn, lastLsn: logReadEnd()?.lastLsn }, filter);
+          const pastEnd = !controller.signal.aborted && !edges.windowEnd ? windowPastLogEndClause(filter, logReadEnd(), { to: 'to', add: 'add the log backups taken after it to the job (trn), or the .ldf (ldf)' }, stats.lastBeginTime) : undefined;
           if (pastEnd) n.push(`INCOMPLETE: ${pastEnd}`);
           // a window starting before the log read begins (as scan says it); an export's own window bounds it instead
           // (not from a live server's counts, of the transactions it returned: begun in the window)
-          const beforeStart = !controller.signal.aborted && spec.kind !== 'export' && !stats.serverFiltered
-            ? windowBeforeLogStartClause(filter, logReadStartFacts(stats, { databaseCreated, logReadStart, logWholeFrom }), spec.kind === 'files' ? 'add the log backups of that time to the job (trn), or start the window later (from)' : 'add the log backups of that time (a log-backup job, logBackups), or start the window later (from)')
+          const beforeStart = !controller.signal.aborted && spec.kind !== 'export' && !stats.serverFiltered && !edges.windowStart
+            ? windowBeforeLogStartClause(filter, logReadStartFacts(stats, { databaseCreated, logReadStart, logWholeFrom }, logLoss(all)), spec.kind === 'files' ? 'add the log backups of that time to the job (trn), or start the window later (from)' : 'add the log backups of that time (a log-backup job, logBackups), or start the window later (from)')
             : undefined;
           if (beforeStart) n.push(`INCOMPLETE: ${beforeStart}`);
           // a live job: where the online log begins is its probe's (its counts are the server's, of the window)

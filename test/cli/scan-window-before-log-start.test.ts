@@ -70,6 +70,23 @@ describeCorpus('scan: a window starting before the log read begins', () => {
     expect(incomplete(r.stderr)[0]).toMatch(/^rowback scan: INCOMPLETE: the whole window \(from 2018-03-01T00:00:00\.000 to 2018-03-02T23:59:59\.999\) is before the log read begins: /);
   }, 60_000);
 
+  // a window with no --from ending before the log read begins asks only for what is in no file
+  // given: `--to 2018-03-01` printed "0 row(s) recovered", exit 0 under --strict (the start side was
+  // judged only with a --from); one ending in the log read is judged as no window is (not at all)
+  it('a window with no start wholly before it: INCOMPLETE; one reaching into it, or ending before the database existed, is not', async () => {
+    const r = await cli(...ldf(), '--to', '2018-03-01', '--strict');
+    expect(r.code).toBe(3);
+    expect(r.stdout).toBe('');
+    expect(incomplete(r.stderr)).toEqual([expect.stringMatching(/^rowback scan: INCOMPLETE: the whole window \(to 2018-03-01T23:59:59\.999\) is before the log read begins: its first transaction began at 2018-08-26T21:19:07\.573 /)]);
+    const tick = await cli(...ldf(), '--to', '2018-08-26T21:19:07.570', '--quiet', '--strict');
+    expect(tick.code).toBe(3);
+    for (const w of [['--to', '2018-08-26T21:19:07.573'], ['--to', '2018-01-31T15:04:49.667']]) {
+      const ok = await cli(...ldf(), ...w, '--quiet', '--strict');
+      expect(ok.code, `${w.join(' ')}: ${ok.stderr}`).toBe(0);
+      expect(incomplete(ok.stderr)).toEqual([]);
+    }
+  }, 60_000);
+
   it('no false alarm: --from at or after the first transaction, no --from, a window before the database existed, a log held from the creation', async () => {
     for (const w of [['--from', '2018-08-26T21:19:07.573'], ['--from', '2018-08-27'], [], ['--to', '2018-08-29'], ['--from', '2017-01-01', '--to', '2017-12-31']]) {
       const r = await cli(...ldf(), ...w, '--quiet', '--strict');

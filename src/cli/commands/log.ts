@@ -44,6 +44,7 @@ import { unpairedSurrogateCells } from '../../util/surrogates.js';
 import { toHex0x } from '../../util/hex.js';
 import { sidToText } from '../../util/sid.js';
 import { assertReadableFile } from '../../recover/open-source.js';
+import { outsideAskedNote, splitLostByReach } from '../../recover/log-not-given.js';
 import { detectFileKind } from './inspect.js';
 import { openOutputFile } from '../files.js';
 import { collectTables, outFormatOption, formatFromOut, refuseCsvRawWithoutCsv, repeatableOption } from '../options.js';
@@ -1155,7 +1156,10 @@ async function logRecords(files: string[], opts: LogOptions, interrupt: Interrup
   const disagreements = disagree.items();
   skipped.push(...disagreements);
   // copies disagreeing are no lost log: said as such (WARNING, INCOMPLETE) below, not as 'could not be read'
-  const lost = logLoss(skipped).filter((x) => !disagreements.includes(x));
+  // log in no file given (a chain gap) that --from-lsn/--to-lsn lie wholly outside: a note, not
+  // INCOMPLETE, as scan says it (log-not-given.ts splitLostByReach)
+  const askedLsns = opts.fromLsn !== undefined || opts.toLsn !== undefined ? { fromLsn: opts.fromLsn !== undefined ? parseAnyLsn(opts.fromLsn, '--from-lsn') : null, toLsn: opts.toLsn !== undefined ? parseAnyLsn(opts.toLsn, '--to-lsn') : null } : null;
+  const { reached: lost, outside: lostOutside } = splitLostByReach(logLoss(skipped).filter((x) => !disagreements.includes(x)), {}, askedLsns);
   const twice = [...heldTwice.values()].reduce((n, h) => n + h.records, 0);
   const heldTwiceNotes = [...heldTwice.values()].map((h) => heldTwiceNote(h.file, h.earlier, h.records, [...h.seqs]));
   if (!opts.quiet) {
@@ -1202,6 +1206,7 @@ async function logRecords(files: string[], opts: LogOptions, interrupt: Interrup
   for (const d of disagreements) process.stderr.write(`rowback log: WARNING: ${d.code}: ${d.reason}\n`);
   // Said even with --quiet, as scan's and dump's INCOMPLETE are (it was left out with --quiet:
   // a script running `log --quiet` learnt nothing of the records lost).
+  if (lostOutside.length) process.stderr.write(`rowback log: note: ${outsideAskedNote(lostOutside, 'the LSN range asked for lies', 'no record it asks for can be there', 'list the missing log backups', 'by its LSNs')}\n`);
   if (lost.length) {
     // where each loss is (an LSN range, else a file offset), so the line names what is lost even with --quiet
     process.stderr.write(`rowback log: INCOMPLETE: ${logLossClause(lost)}; records in those LSN ranges are missing${lossPlaces(lost)}${copyHint(lost, trnFiles)}\n`);

@@ -26,7 +26,7 @@ import { catalogDamage, catalogDamageLoss, catalogDamageSubject, isChainOverlap,
 import { type MetadataCatalog, type RecoverySource, type ScanFilter, type ScanOperation, type SkippedItem } from '../../recover/source.js';
 import { assertWindowInOrder, parseWindowTime } from '../../recover/time-window.js';
 import { lsnRangePastLogEndClause, windowPastLogEndClause } from '../../recover/window-past-log.js';
-import { splitLogNotGiven } from '../../recover/log-not-given.js';
+import { committedPending, logNotGivenReached, outsideAskedNote, readEdgesSaid, splitLogNotGiven, splitLostByReach } from '../../recover/log-not-given.js';
 import { logReadStartFacts, lsnRangeBeforeLdfAndBackupsClause, lsnRangeBeforeLdfClause, lsnRangeBeforeLogStartClause, onlineLogStartClause, windowBeforeLogStartClause } from '../../recover/window-before-log.js';
 import { readLdfLayout } from '../../logreader/ldf/reader.js';
 import type { Lsn } from '../../logreader/lsn.js';
@@ -315,7 +315,11 @@ export async function runScan(opts: ScanOptions): Promise<void> {
 
     const sourceSkipped = source.skipped();
     const allSkipped = [...sourceSkipped, ...skipped];
-    const lost = logLoss(allSkipped);
+    // log in no file given (a chain gap) that the window and LSN range provably lie wholly outside
+    // (its LSNs, the backups' times on each side): a note, not INCOMPLETE (log-not-given.ts
+    // splitLostByReach), as the same stretch after a differential is
+    const { reached: lost, outside: lostOutside } = splitLostByReach(logLoss(allSkipped), filter, selection, opened.chainGapTimes, committedPending(source.committedStats?.()));
+    const lostOutsideNote = lostOutside.length ? outsideAskedNote(lostOutside, `the ${[filter.from || filter.to ? 'window' : '', selection?.fromLsn || selection?.toLsn ? 'LSN range' : ''].filter(Boolean).join(' and ')} asked for ${filter.from || filter.to ? (selection?.fromLsn || selection?.toLsn ? 'lie' : 'lies') : 'lies'}`, 'no row asked for can be there', 'add the missing log backups with --trn') : undefined;
     const stats = source.committedStats?.();
     // an export's records are in the file itself: `rowback log` does not read exports
     if (stats && opts.export) stats.unknownAllocUnitsListedBy = EXPORT_UNITS_LISTED_BY;
@@ -379,21 +383,29 @@ export async function runScan(opts: ScanOptions): Promise<void> {
     // (not from a live server's counts: they are of the transactions it returned, begun in the
     // window, so the first of them is never before --from; the live source says where the online
     // log begins itself, a note)
-    const beforeWindow = interruptedBy || !stats || stats.serverFiltered || opts.export ? undefined : windowBeforeLogStartClause(filter, logReadStartFacts(stats, opened), opts.server ? 'add the log backups of that time with --log-backup, or start the window later' : 'add the log backups of that time with --trn (rowback restore plan lists them from a backup folder), or start the window later');
+    // a stretch of log in no file given the window reaches that lies right before or after the log
+    // read says the window's (or LSN range's) start or end already: said once (readEdgesSaid)
+    const pending = committedPending(stats);
+    const reachedStretches = interruptedBy ? [] : [
+      ...(opened.logNotGiven?.() ?? []).filter((x) => logNotGivenReached(x, filter, selection, pending)),
+      ...lost.filter((x) => x.code === 'FORMAT_LOG_CHAIN_GAP' && x.lsnRange && !isChainOverlap(x)).map((x) => ({ lsnRange: x.lsnRange, ...(opened.chainGapTimes?.(x) ?? {}) })),
+    ];
+    const edges = readEdgesSaid(reachedStretches, { firstLsn: opened.logReadStart?.()?.firstLsn, lastLsn: opened.logReadEnd?.()?.lastLsn }, filter, selection);
+    const beforeWindow = interruptedBy || !stats || stats.serverFiltered || opts.export || edges.windowStart ? undefined : windowBeforeLogStartClause(filter, logReadStartFacts(stats, opened, logLoss(allSkipped)), opts.server ? 'add the log backups of that time with --log-backup, or start the window later' : 'add the log backups of that time with --trn (rowback restore plan lists them from a backup folder), or start the window later');
     // so does an LSN range starting before the first backup set read (no .ldf)
     // or below the .ldf's oldest VLF (where its log is whole), an .ldf read alone
-    const lsnBefore = interruptedBy || opts.export || !selection ? undefined : (lsnRangeBeforeLogStartClause(selection, opened.logReadStart?.()) ?? (opts.ldf ? await lsnRangeBeforeLdf(selection, opts.ldf, opts.trn?.length ? opened.logBackupsStart?.() ?? null : undefined) : undefined));
+    const lsnBefore = interruptedBy || opts.export || !selection || edges.lsnStart ? undefined : (lsnRangeBeforeLogStartClause(selection, opened.logReadStart?.()) ?? (opts.ldf ? await lsnRangeBeforeLdf(selection, opts.ldf, opts.trn?.length ? opened.logBackupsStart?.() ?? null : undefined) : undefined));
     // a live scan: its counts are the server's, filtered to the window; where the online log begins is its probe's
     const onlineBefore = interruptedBy || !opts.server ? undefined : onlineLogStartClause(filter, opened.source.logStartsAfterWindow?.(), 'add the log backups of that time with --log-backup, or start the window later');
     const beforeStart = [beforeWindow, onlineBefore, lsnBefore].filter(Boolean).join('; ') || undefined;
-    const pastEnd = interruptedBy ? undefined : [windowPastLogEndClause(filter, opened.logReadEnd?.(), undefined, stats?.lastBeginTime), selection ? lsnRangePastLogEndClause(selection, opened.logReadEnd?.()) : undefined, ...(opened.scopeClauses?.(filter) ?? [])].filter(Boolean).join('; ') || undefined;
+    const pastEnd = interruptedBy ? undefined : [edges.windowEnd ? undefined : windowPastLogEndClause(filter, opened.logReadEnd?.(), undefined, stats?.lastBeginTime), selection && !edges.lsnEnd ? lsnRangePastLogEndClause(selection, opened.logReadEnd?.()) : undefined, ...(opened.scopeClauses?.(filter) ?? [])].filter(Boolean).join('; ') || undefined;
     // log the files show to exist and none holds (a data file or backup newer than the log given, log
     // between a full backup and the first log backup given past a differential, a chain ending
     // before a backup given ends; log-not-given.ts): INCOMPLETE when the window or LSN range may
     // reach it, said in place of its note; the note alone (even with --quiet) when the window lies
     // wholly outside it. They were notes only: "0 row(s) recovered", `complete`, exit 0 with --strict.
     // (an interrupted scan's INTERRUPTED says the result is partial; its notes stay as they are)
-    const notGiven = interruptedBy ? { incomplete: [] as string[], noteOnly: [] as string[] } : splitLogNotGiven(opened.logNotGiven?.() ?? [], filter, selection);
+    const notGiven = interruptedBy ? { incomplete: [] as string[], noteOnly: [] as string[] } : splitLogNotGiven(opened.logNotGiven?.() ?? [], filter, selection, pending);
     const saidIncomplete = new Set(notGiven.incomplete);
     const sourceNotes = (): string[] => opened.notes().filter((n) => !saidIncomplete.has(n));
     if (opts.report) {
@@ -417,7 +429,7 @@ export async function runScan(opts: ScanOptions): Promise<void> {
         ...(noRowsReason ? { noRowsReason: isoLogTimesIn(noRowsReason) } : {}),
         // what stderr says as notes (where an .ldf's log starts, log held twice, the inactive
         // log, …): a script running --quiet --report had no way to learn them
-        notes: sourceNotes().map(isoLogTimesIn),
+        notes: [...sourceNotes(), ...(lostOutsideNote ? [lostOutsideNote] : [])].map(isoLogTimesIn),
         // log records of operation codes rowback does not know (said as WARNING on stderr)
         ...(opened.warnings?.().length || clockWarning ? { warnings: [...(opened.warnings?.() ?? []), ...(clockWarning ? [isoLogTimesIn(clockWarning)] : [])] } : {}),
         // a Map goes through JSON.stringify as {}: the per-unit counts as an object
@@ -492,6 +504,7 @@ export async function runScan(opts: ScanOptions): Promise<void> {
     }
     // Said even with --quiet, as INTERRUPTED is: a script must not take part of a result for all of it.
     if (damagedLine) process.stderr.write(damagedLine);
+    if (lostOutsideNote) process.stderr.write(`rowback scan: note: ${lostOutsideNote}\n`);
     if (lost.length) process.stderr.write(`rowback scan: INCOMPLETE: ${logLossClause(lost)}; rows in those LSN ranges are missing from this result${lossPlaces(lost)}${missingLogAdvice(lost, opts)}\n`);
     if (held) process.stderr.write(`rowback scan: INCOMPLETE: ${held}\n`);
     if (undecoded) process.stderr.write(`rowback scan: INCOMPLETE: ${undecoded}\n`);

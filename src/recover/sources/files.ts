@@ -21,7 +21,7 @@ import { requireWholeMediaSet, type BackupAdvice } from '../../backup/page-sourc
 import { BACKUP_HEADER_WARNING, MTF_TRAILER_DAMAGED, readMtfLayout } from '../../backup/mtf.js';
 import { VLF_FIRST_BLOCK_OFFSET } from '../../logreader/ldf/constants.js';
 import { LOG_STARTS_MID_VLF, readLdfLayout, readLdfRecordBatches, emptyLogScanStats, uncheckedBlocksNote, type LogScanOptions, type LogScanStats, type RecordKeep } from '../../logreader/ldf/reader.js';
-import { LOP_BEGIN_XACT, LOP_COMMIT_XACT, type LogRecord } from '../../logreader/log-record.js';
+import { LOP_ABORT_XACT, LOP_BEGIN_XACT, LOP_COMMIT_XACT, type LogRecord } from '../../logreader/log-record.js';
 import { mergeLogScanStats, readLogFilesInParallel, type LogFileEvent, type LogFileInput } from '../../logreader/parallel/parallel-reader.js';
 import type { TableLayout } from '../../reconstruct/metadata/table-layout.js';
 import type { SqlValue } from '../../reconstruct/values.js';
@@ -187,6 +187,15 @@ export interface FileRecoverySource extends RecoverySource {
    * of the last scan read. Empty when none.
    */
   logNotGiven(): LogNotGiven[];
+  /**
+   * The SQL Server's local times a FORMAT_LOG_CHAIN_GAP item's stretch lies between, as far as the
+   * backups on each side tell (LogNotGiven's `after` / `before`): after the BackupStartDate of the
+   * backup whose log ends where it starts (its log was cut during it), before the BackupStartDate of
+   * the log backup whose log starts where it ends (its log was cut before it began), or the
+   * BackupFinishDate of such a full or differential backup. Undefined for other items, and either
+   * time absent when no backup given ends or starts there (a break found inside a log backup).
+   */
+  chainGapTimes(item: SkippedItem): { after?: string; before?: string; priorBy?: string; laterFrom?: string } | undefined;
 }
 
 /** FileRecoverySource.logWholeFrom. */
@@ -377,9 +386,18 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
     }
     for (let i = skipped.length - 1; i >= 0; i--) if (skipped[i]!.location.file !== undefined && unread.has(skipped[i]!.location.file!)) skipped.splice(i, 1);
   }
-  const trnSets = chain.sets.map(({ file, position, header: h }) => ({ file, position, first: h.firstLsn.decimal, last: h.lastLsn.decimal, firstLsn: h.firstLsn.lsn, lastLsn: h.lastLsn.lsn, started: h.backupStartDate }));
+  const trnSets = chain.sets.map(({ file, position, header: h }) => ({ file, position, first: h.firstLsn.decimal, last: h.lastLsn.decimal, firstLsn: h.firstLsn.lsn, lastLsn: h.lastLsn.lsn, started: h.backupStartDate, finished: h.backupFinishDate }));
   const givenTwice = chain.repeats;
   const chainGaps: ChainGap[] = chain.gaps;
+  // fn_dblog's Begin Time of the first transaction begun at or past a chain gap's end (its lsnRange.last, lower case), as read
+  const firstBeginPast = new Map<string, string>();
+  // the earliest Begin Time (fn_dblog form) of the transactions open (begun, no commit or abort read)
+  // where the read crosses each chain gap (its lsnRange.last, lower case; null: none open) and where
+  // it ends (undefined: the last read did not end): they may have row operations in the stretch, so
+  // it holds transactions begun from then on, not only after the backup before it (chainGapTimes,
+  // logNotGiven's `after`)
+  const openAtGap = new Map<string, string | null>();
+  let openAtEnd: string | null | undefined;
   let boundaryChecked = false;
 
   // The chain must start within the full (or differential) backup's log: a first log backup
@@ -460,7 +478,7 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
       // after the full backup's log was cut (during it: after its start), before the first log
       // backup given began (its log starts at the end of the one before it) and, without an .ldf
       // that may hold older log, before the first transaction the log read begins with
-      notGiven.push({ clause: note, lsnRange: { first: full.header.lastLsn.lsn, last: first.firstLsn }, ...(full.header.backupStartDate ? { after: full.header.backupStartDate } : {}), ...(first.started ? { before: first.started } : {}), beforeFirstBegin: !inputs.ldf });
+      notGiven.push({ clause: note, lsnRange: { first: full.header.lastLsn.lsn, last: first.firstLsn }, ...(full.header.backupStartDate ? { after: full.header.backupStartDate } : {}), ...(first.started ? { before: first.started } : {}), ...(full.header.backupFinishDate ? { priorBy: full.header.backupFinishDate } : {}), beforeFirstBegin: !inputs.ldf });
     }
     const last = trnSets.reduce((m, t) => (BigInt(t.last) > BigInt(m.last) ? t : m), trnSets[0]!);
     // (an --ldf given goes on where the log backups end)
@@ -471,7 +489,7 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
       unreadLoudNotes.push(note);
       // after the last log backup's log was cut (after its start, and after the log read's last
       // begin), before the backup given finished
-      notGiven.push({ clause: note, lsnRange: { first: last.lastLsn, last: x.header.lastLsn.lsn }, ...(last.started ? { after: last.started } : {}), ...(x.header.backupFinishDate ? { before: x.header.backupFinishDate } : {}), afterLastBegin: true });
+      notGiven.push({ clause: note, lsnRange: { first: last.lastLsn, last: x.header.lastLsn.lsn }, ...(last.started ? { after: last.started } : {}), ...(x.header.backupFinishDate ? { before: x.header.backupFinishDate } : {}), ...(last.finished ? { priorBy: last.finished } : {}), ...(x.header.backupStartDate ? { laterFrom: x.header.backupStartDate } : {}), afterLastBegin: true });
     }
   }
 
@@ -574,6 +592,34 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
    * The log records of every log file in LSN order, one array per log block; only those `keep`
    * accepts are built (all when not given). `extra` as readAll.
    */
+  /**
+   * The log read's batches as they are, noting where the read crosses each chain gap the transactions
+   * open then (openAtGap) and the first one begun past it (firstBeginPast), and where a read that
+   * ends ends the transactions still open (openAtEnd).
+   */
+  async function* trackOpen(batches: AsyncIterable<LogRecord[]>): AsyncGenerator<LogRecord[]> {
+    const openTxns = new Map<string, string>();
+    const earliestOpen = (): string | null => [...openTxns.values()].sort()[0] ?? null;
+    for await (const batch of batches) {
+      for (const r of batch) {
+        if (r.source?.stale) continue;
+        if (chainGaps.length && (firstBeginPast.size < chainGaps.length || openAtGap.size < chainGaps.length)) {
+          const at = r['Current LSN'].toLowerCase();
+          for (const g of chainGaps) {
+            const end = g.item.lsnRange?.last.toLowerCase();
+            if (!end || at < end) continue;
+            if (!openAtGap.has(end)) openAtGap.set(end, earliestOpen());
+            if (!firstBeginPast.has(end) && r.Operation === LOP_BEGIN_XACT && r['Begin Time']) firstBeginPast.set(end, r['Begin Time']);
+          }
+        }
+        if (r.Operation === LOP_BEGIN_XACT && r['Begin Time']) openTxns.set(r['Transaction ID'], r['Begin Time']);
+        else if (r.Operation === LOP_COMMIT_XACT || r.Operation === LOP_ABORT_XACT) openTxns.delete(r['Transaction ID']);
+      }
+      yield batch;
+    }
+    openAtEnd = earliestOpen();
+  }
+
   async function* readAllBatches(signal?: AbortSignal, extra = false, keep?: RecordKeep): AsyncGenerator<LogRecord[]> {
     if (!extra) pass++;
     const thisPass = pass;
@@ -796,14 +842,16 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
 
     if (!merged) {
       const all = split && parallel ? await splitLdfs(logFiles, threads, opts.logFormat2IsSql2005 ?? false, false) : logFiles;
-      for await (const b of fileBatches(open(all))) if (b.records.length) yield b.records;
+      yield* trackOpen((async function* () {
+        for await (const b of fileBatches(open(all))) if (b.records.length) yield b.records;
+      })());
     } else {
       // Block by block in LSN order (merged-log.ts): the .ldf's current blocks (its VLFs by
       // sequence number, parsed where `threads` says), its stale blocks at their own LSNs, the backups' blocks.
       const ldfInputs: LogFileInput[] = [{ ...ldfInput, vlfOrder, includeStale: false }];
       const ldfSide = fileBatches(open(split && parallel ? await splitLdfs(ldfInputs, threads, opts.logFormat2IsSql2005 ?? false, true) : ldfInputs));
       const chainSide = fileBatches(open(logFiles.filter((f) => f.kind !== 'ldf')));
-      const merging = mergeLdfWithChain({ ldf: ldfInput.file, ldfSide, chainSide, chainCovers, scan: opts, ...(keep ? { keep } : {}), stats, reporting, holes, skipped, notes, chainGaps, counts });
+      const merging = trackOpen(mergeLdfWithChain({ ldf: ldfInput.file, ldfSide, chainSide, chainCovers, scan: opts, ...(keep ? { keep } : {}), stats, reporting, holes, skipped, notes, chainGaps, counts }));
       if (!reporting) yield* merging;
       else {
         // where the log read is whole from (logWholeFrom): the sequences covered, the first begin of each
@@ -884,13 +932,40 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
     notes,
     identityNotes,
     headerWarnings,
+    chainGapTimes(item: SkippedItem): { after?: string; before?: string; priorBy?: string; laterFrom?: string } | undefined {
+      if (item.code !== 'FORMAT_LOG_CHAIN_GAP' || !item.lsnRange) return undefined;
+      const same = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
+      const { first, last } = item.lsnRange;
+      const prevTrn = trnSets.find((t) => same(t.lastLsn, first));
+      const prevBak = prevTrn ? undefined : bakSets.find((x) => same(x.header.lastLsn.lsn, first));
+      // transactions begun before the backup before it and open when the read crossed it may have row
+      // operations in the stretch too: after the earliest of those (none known: no time bound)
+      const open = openAtGap.get(last.toLowerCase());
+      const started = prevTrn?.started ?? prevBak?.header.backupStartDate ?? undefined;
+      const openSince = open ? exportTimeIso(open) ?? undefined : undefined;
+      const after = open === undefined || started === undefined ? undefined : openSince !== undefined && localMs(openSince) < localMs(started) ? openSince : started;
+      // every transaction begun before the stretch began by the end of the backup before it
+      const priorBy = prevTrn?.finished ?? prevBak?.header.backupFinishDate ?? undefined;
+      const nextTrn = trnSets.find((t) => same(t.firstLsn, last));
+      // a full or differential backup's log starts before its header's FirstLSN (the break then ends
+      // where its stream's first block starts, the item naming that backup)
+      const nextBak = nextTrn ? undefined : bakSets.find((x) => x.header.backupType !== 'log' && (same(x.header.firstLsn.lsn, last) || x.file === item.location.file));
+      const given = nextTrn ? nextTrn.started ?? undefined : nextBak?.header.backupFinishDate ?? undefined;
+      // every transaction begun in the stretch began at or before the first one begun past it (the log read's, in LSN order)
+      // (not on a log read whose clock was set back: a stretch's times may then be later than it)
+      const firstPast = scanStats.clockBackwards ? undefined : exportTimeIso(firstBeginPast.get(last.toLowerCase()) ?? null) ?? undefined;
+      const before = given === undefined ? firstPast : firstPast === undefined ? given : localMs(firstPast) < localMs(given) ? firstPast : given;
+      return { ...(after ? { after } : {}), ...(before ? { before } : {}), ...(priorBy ? { priorBy } : {}), ...(firstPast ? { laterFrom: firstPast } : {}) };
+    },
     logNotGiven(): LogNotGiven[] {
       const later = (a: string | undefined, b: string | null): string | undefined => (b === null || (a !== undefined && !(localMs(b) > localMs(a))) ? a : b);
       const earlier = (a: string | undefined, b: string | null): string | undefined => (b === null || (a !== undefined && !(localMs(b) < localMs(a))) ? a : b);
       return notGiven.map(({ afterLastBegin, beforeFirstBegin, ...s }) => {
-        const after = afterLastBegin ? later(s.after, exportTimeIso(scanStats.lastBeginTime)) : s.after;
+        // (and before the earliest begin of the transactions still open where the read ended: they may
+        // have row operations in the stretch; the read not ended: no time bound)
+        const after = afterLastBegin ? (openAtEnd === undefined ? undefined : earlier(later(s.after, exportTimeIso(scanStats.lastBeginTime)), exportTimeIso(openAtEnd))) : s.after;
         const before = beforeFirstBegin ? earlier(s.before, exportTimeIso(scanStats.startBeginTime ?? null)) : s.before;
-        return { clause: s.clause, ...(s.lsnRange ? { lsnRange: s.lsnRange } : {}), ...(after !== undefined ? { after } : {}), ...(before !== undefined ? { before } : {}) };
+        return { clause: s.clause, ...(s.lsnRange ? { lsnRange: s.lsnRange } : {}), ...(after !== undefined ? { after } : {}), ...(before !== undefined ? { before } : {}), ...(s.priorBy ? { priorBy: s.priorBy } : {}), ...(s.laterFrom ? { laterFrom: s.laterFrom } : {}) };
       });
     },
     async fileIdentities(): Promise<SourceFileIdentity[]> {
