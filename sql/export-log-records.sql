@@ -9,7 +9,10 @@
 --        sqlcmd -S SERVER -d CRM -E -i export-log-records.sql -h -1 -y 0 -f 65001 -o crm-export.json
 --      (-h -1: no column header; -y 0: never truncate the long value; -f 65001: UTF-8 output;
 --      -E or -U/-P to log in).
---      In SSMS: results to file (Ctrl+Shift+F), or copy the one cell of the grid.
+--      In SSMS only for a small export: Results to Text/File cuts each value at 'Maximum number of
+--      characters displayed in each column' (256 by default, 8,192 at most), a copied grid cell at
+--      'Maximum Characters Retrieved' (65,535 by default), and rowback refuses the cut file; Results
+--      to File needs 'Include column headers in the result set' off. Prefer sqlcmd.
 --   With @Format = N'csv' the output is several result sets of one text column each; the same
 --   sqlcmd line writes them one after another into a sectioned CSV file (docs/live.md).
 --
@@ -33,8 +36,13 @@
 --   rowback itself decides which transactions committed; aborted ones are exported so the
 --   file shows what was rolled back.
 --
--- Needs SQL Server 2016 or later (STRING_SPLIT, database compatibility level 130+).
+-- Needs SQL Server 2016 or later (FOR JSON); any database compatibility level (it uses no STRING_SPLIT
+-- nor OPENJSON, which need level 130; FOR JSON and JSON_QUERY work at every level).
 SET NOCOUNT ON;
+-- The CSV writes NULL as an empty field by ISNULL(N'"' + value + N'"', N''): with CONCAT_NULL_YIELDS_NULL
+-- OFF (a client's or a login's own setting) NULL + text is the text, so every NULL would come out as
+-- "" (an empty string). sqlcmd, SSMS and ADS connect with it ON; set here whatever the client did.
+SET CONCAT_NULL_YIELDS_NULL ON;
 
 -- ===== parameters ===============================================================
 DECLARE @Database   sysname        = N'CRM';                           -- the database to export from (run the script in it)
@@ -70,6 +78,27 @@ END;
 DECLARE @FromText nvarchar(24) = REPLACE(LEFT(CONVERT(nvarchar(23), @From, 121), 10), N'-', N'/') + N' ' + STUFF(RIGHT(CONVERT(nvarchar(23), @From, 121), 12), 9, 1, N':');
 DECLARE @ToText   nvarchar(24) = REPLACE(LEFT(CONVERT(nvarchar(23), @To, 121), 10), N'-', N'/') + N' ' + STUFF(RIGHT(CONVERT(nvarchar(23), @To, 121), 12), 9, 1, N':');
 
+-- @Tables and @Operations split on commas here rather than by STRING_SPLIT, which a database below
+-- compatibility level 130 cannot find (Msg 208, Invalid object name 'STRING_SPLIT'): one upgraded in
+-- place to SQL Server 2016+ often keeps its old level (100-120), and the export must run there as is.
+DECLARE @tableWords TABLE ([n] int IDENTITY(1, 1) PRIMARY KEY, [value] nvarchar(max) NOT NULL);
+DECLARE @opWords TABLE ([n] int IDENTITY(1, 1) PRIMARY KEY, [value] nvarchar(max) NOT NULL);
+DECLARE @rest nvarchar(max), @comma bigint;
+SET @rest = @Tables;
+WHILE @rest IS NOT NULL
+BEGIN
+  SET @comma = CHARINDEX(N',', @rest);
+  INSERT @tableWords ([value]) VALUES (CASE WHEN @comma = 0 THEN @rest ELSE LEFT(@rest, @comma - 1) END);
+  SET @rest = CASE WHEN @comma = 0 THEN NULL ELSE SUBSTRING(@rest, @comma + 1, DATALENGTH(@rest)) END;
+END;
+SET @rest = @Operations;
+WHILE @rest IS NOT NULL
+BEGIN
+  SET @comma = CHARINDEX(N',', @rest);
+  INSERT @opWords ([value]) VALUES (CASE WHEN @comma = 0 THEN @rest ELSE LEFT(@rest, @comma - 1) END);
+  SET @rest = CASE WHEN @comma = 0 THEN NULL ELSE SUBSTRING(@rest, @comma + 1, DATALENGTH(@rest)) END;
+END;
+
 DECLARE @objects TABLE ([name] nvarchar(600) NOT NULL, [object_id] int NULL);
 IF LTRIM(RTRIM(@Tables)) = N''
 BEGIN
@@ -80,7 +109,7 @@ ELSE
 BEGIN
   INSERT @objects ([name], [object_id])
   SELECT LTRIM(RTRIM(s.[value])), OBJECT_ID(LTRIM(RTRIM(s.[value])))
-  FROM STRING_SPLIT(@Tables, N',') AS s
+  FROM @tableWords AS s
   WHERE LTRIM(RTRIM(s.[value])) <> N'';
 END;
 IF EXISTS (SELECT 1 FROM @objects WHERE [object_id] IS NULL)
@@ -94,7 +123,7 @@ END;
 -- 'Update' matched nothing and was dropped unsaid, while rowback reads the header's @Operations
 -- without case (and LOWER under a Turkish collation makes 'INSERT' 'ınsert').
 -- A word that is none of the three is refused, not dropped.
-DECLARE @badOp nvarchar(100) = (SELECT TOP (1) LTRIM(RTRIM(s.[value])) FROM STRING_SPLIT(@Operations, N',') AS s
+DECLARE @badOp nvarchar(100) = (SELECT TOP (1) LTRIM(RTRIM(s.[value])) FROM @opWords AS s
   WHERE LTRIM(RTRIM(s.[value])) <> N''
     AND LOWER(LTRIM(RTRIM(s.[value])) COLLATE Latin1_General_BIN2) NOT IN (N'delete', N'insert', N'update'));
 IF @badOp IS NOT NULL
@@ -105,7 +134,7 @@ END;
 DECLARE @ops TABLE ([Operation] nvarchar(31) PRIMARY KEY);
 INSERT @ops ([Operation])
 SELECT DISTINCT m.[Operation]
-FROM STRING_SPLIT(@Operations, N',') AS s
+FROM @opWords AS s
 JOIN (VALUES (N'delete', N'LOP_DELETE_ROWS'), (N'insert', N'LOP_INSERT_ROWS'),
              (N'update', N'LOP_MODIFY_ROW'), (N'update', N'LOP_MODIFY_COLUMNS')) AS m([op], [Operation])
   ON m.[op] COLLATE Latin1_General_BIN2 = LOWER(LTRIM(RTRIM(s.[value])) COLLATE Latin1_General_BIN2);
@@ -325,25 +354,28 @@ BEGIN
   -- Sectioned CSV: '#' lines start sections; each section is a header line and RFC 4180 rows.
   -- Every value is quoted; NULL is an empty unquoted field, so it differs from an empty string.
   SELECT N'#rowback-export,2,csv' AS [line];
-  SELECT N'#meta' AS [line]
-  UNION ALL SELECT N'"key","value"'
-  UNION ALL SELECT N'"server",' + ISNULL(N'"' + REPLACE(CONVERT(nvarchar(max), CONVERT(nvarchar(128), @@SERVERNAME)), N'"', N'""') + N'"', N'')
-  UNION ALL SELECT N'"database",' + ISNULL(N'"' + REPLACE(CONVERT(nvarchar(max), DB_NAME()), N'"', N'""') + N'"', N'')
-  UNION ALL SELECT N'"serverTimeZone",' + ISNULL(N'"' + REPLACE(CONVERT(nvarchar(max), DATENAME(TZOFFSET, SYSDATETIMEOFFSET())), N'"', N'""') + N'"', N'')
-  UNION ALL SELECT N'"exportedAt",' + ISNULL(N'"' + REPLACE(CONVERT(nvarchar(max), CONVERT(nvarchar(34), SYSDATETIMEOFFSET(), 126)), N'"', N'""') + N'"', N'')
-  UNION ALL SELECT N'"window.from",' + ISNULL(N'"' + REPLACE(CONVERT(nvarchar(max), @FromText), N'"', N'""') + N'"', N'')
-  UNION ALL SELECT N'"window.to",' + ISNULL(N'"' + REPLACE(CONVERT(nvarchar(max), @ToText), N'"', N'""') + N'"', N'')
-  UNION ALL SELECT N'"tables",' + ISNULL(N'"' + REPLACE(CONVERT(nvarchar(max), @Tables), N'"', N'""') + N'"', N'')
-  UNION ALL SELECT N'"operations",' + ISNULL(N'"' + REPLACE(CONVERT(nvarchar(max), @Operations), N'"', N'""') + N'"', N'')
-  UNION ALL SELECT N'"logSource",' + ISNULL(N'"' + REPLACE(CONVERT(nvarchar(max), CASE WHEN @LogBackup IS NULL THEN N'fn_dblog' ELSE N'fn_dump_dblog' END), N'"', N'""') + N'"', N'')
-  UNION ALL SELECT N'"logBackup",' + ISNULL(N'"' + REPLACE(CONVERT(nvarchar(max), @LogBackup), N'"', N'""') + N'"', N'')
-  UNION ALL SELECT N'"logBackupSet",' + ISNULL(N'"' + REPLACE(CONVERT(nvarchar(max), CASE WHEN @LogBackup IS NULL THEN NULL ELSE @LogBackupSet END), N'"', N'""') + N'"', N'')
-  UNION ALL SELECT N'"logRead.firstLsn",' + ISNULL(N'"' + REPLACE(CONVERT(nvarchar(max), @ReadFirstLsn), N'"', N'""') + N'"', N'')
-  UNION ALL SELECT N'"logRead.lastLsn",' + ISNULL(N'"' + REPLACE(CONVERT(nvarchar(max), @ReadLastLsn), N'"', N'""') + N'"', N'')
-  UNION ALL SELECT N'"logRead.firstBeginTime",' + ISNULL(N'"' + REPLACE(CONVERT(nvarchar(max), @ReadFirstBegin), N'"', N'""') + N'"', N'')
-  UNION ALL SELECT N'"logRead.lastBeginTime",' + ISNULL(N'"' + REPLACE(CONVERT(nvarchar(max), @ReadLastBegin), N'"', N'""') + N'"', N'')
-  UNION ALL SELECT N'"logRead.firstEndTime",' + ISNULL(N'"' + REPLACE(CONVERT(nvarchar(max), @ReadFirstEnd), N'"', N'""') + N'"', N'')
-  UNION ALL SELECT N'"logRead.lastEndTime",' + ISNULL(N'"' + REPLACE(CONVERT(nvarchar(max), @ReadLastEnd), N'"', N'""') + N'"', N'');
+  -- In the order written: rows of a UNION ALL come in no order of their own without ORDER BY.
+  SELECT m.[line] FROM (
+  SELECT N'#meta' AS [line], 0 AS [n]
+  UNION ALL SELECT N'"key","value"', 1
+  UNION ALL SELECT N'"server",' + ISNULL(N'"' + REPLACE(CONVERT(nvarchar(max), CONVERT(nvarchar(128), @@SERVERNAME)), N'"', N'""') + N'"', N''), 2
+  UNION ALL SELECT N'"database",' + ISNULL(N'"' + REPLACE(CONVERT(nvarchar(max), DB_NAME()), N'"', N'""') + N'"', N''), 3
+  UNION ALL SELECT N'"serverTimeZone",' + ISNULL(N'"' + REPLACE(CONVERT(nvarchar(max), DATENAME(TZOFFSET, SYSDATETIMEOFFSET())), N'"', N'""') + N'"', N''), 4
+  UNION ALL SELECT N'"exportedAt",' + ISNULL(N'"' + REPLACE(CONVERT(nvarchar(max), CONVERT(nvarchar(34), SYSDATETIMEOFFSET(), 126)), N'"', N'""') + N'"', N''), 5
+  UNION ALL SELECT N'"window.from",' + ISNULL(N'"' + REPLACE(CONVERT(nvarchar(max), @FromText), N'"', N'""') + N'"', N''), 6
+  UNION ALL SELECT N'"window.to",' + ISNULL(N'"' + REPLACE(CONVERT(nvarchar(max), @ToText), N'"', N'""') + N'"', N''), 7
+  UNION ALL SELECT N'"tables",' + ISNULL(N'"' + REPLACE(CONVERT(nvarchar(max), @Tables), N'"', N'""') + N'"', N''), 8
+  UNION ALL SELECT N'"operations",' + ISNULL(N'"' + REPLACE(CONVERT(nvarchar(max), @Operations), N'"', N'""') + N'"', N''), 9
+  UNION ALL SELECT N'"logSource",' + ISNULL(N'"' + REPLACE(CONVERT(nvarchar(max), CASE WHEN @LogBackup IS NULL THEN N'fn_dblog' ELSE N'fn_dump_dblog' END), N'"', N'""') + N'"', N''), 10
+  UNION ALL SELECT N'"logBackup",' + ISNULL(N'"' + REPLACE(CONVERT(nvarchar(max), @LogBackup), N'"', N'""') + N'"', N''), 11
+  UNION ALL SELECT N'"logBackupSet",' + ISNULL(N'"' + REPLACE(CONVERT(nvarchar(max), CASE WHEN @LogBackup IS NULL THEN NULL ELSE @LogBackupSet END), N'"', N'""') + N'"', N''), 12
+  UNION ALL SELECT N'"logRead.firstLsn",' + ISNULL(N'"' + REPLACE(CONVERT(nvarchar(max), @ReadFirstLsn), N'"', N'""') + N'"', N''), 13
+  UNION ALL SELECT N'"logRead.lastLsn",' + ISNULL(N'"' + REPLACE(CONVERT(nvarchar(max), @ReadLastLsn), N'"', N'""') + N'"', N''), 14
+  UNION ALL SELECT N'"logRead.firstBeginTime",' + ISNULL(N'"' + REPLACE(CONVERT(nvarchar(max), @ReadFirstBegin), N'"', N'""') + N'"', N''), 15
+  UNION ALL SELECT N'"logRead.lastBeginTime",' + ISNULL(N'"' + REPLACE(CONVERT(nvarchar(max), @ReadLastBegin), N'"', N'""') + N'"', N''), 16
+  UNION ALL SELECT N'"logRead.firstEndTime",' + ISNULL(N'"' + REPLACE(CONVERT(nvarchar(max), @ReadFirstEnd), N'"', N'""') + N'"', N''), 17
+  UNION ALL SELECT N'"logRead.lastEndTime",' + ISNULL(N'"' + REPLACE(CONVERT(nvarchar(max), @ReadLastEnd), N'"', N'""') + N'"', N''), 18)
+  AS m ORDER BY m.[n];
   SELECT N'#records' AS [line];
   SELECT N'"Current LSN","Operation","Context","Transaction ID","AllocUnitId","Page ID","Slot ID","Offset in Row","Modify Size","Description","Begin Time","End Time","Transaction Name","Transaction SID","Login","SPID","RowLog Contents 0","RowLog Contents 1"' AS [line];
   SELECT ISNULL(N'"' + REPLACE(CONVERT(nvarchar(max), r.[Current LSN]), N'"', N'""') + N'"', N'')

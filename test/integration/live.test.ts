@@ -160,7 +160,7 @@ describe.skipIf(!runtime.available)('live path against SQL Server 2022', () => {
   });
 
   /** Runs sql/export-log-records.sql with its parameter block rewritten, as a DBA would. */
-  async function exportScript(format: 'json' | 'csv', extra: Record<string, string> = {}): Promise<string> {
+  async function exportScript(format: 'json' | 'csv', extra: Record<string, string> = {}, before = ''): Promise<string> {
     const params: Record<string, string> = {
       '@Tables': "N'dbo.Customers, dbo.CustomerNotes'",
       '@From': `'${from}'`,
@@ -174,7 +174,7 @@ describe.skipIf(!runtime.available)('live path against SQL Server 2022', () => {
     }
     const crm = await adminPool(settingsFor(container, 'sa', undefined, 'CRM'));
     try {
-      const result = await crm.request().batch(script);
+      const result = await crm.request().batch(before + script);
       const sets = result.recordsets as unknown as Array<Array<Record<string, string>>>;
       return sets.map((rs) => rs.map((r) => Object.values(r)[0]).join('\n')).join('\n');
     } finally {
@@ -230,6 +230,21 @@ describe.skipIf(!runtime.available)('live path against SQL Server 2022', () => {
     // a --to an hour after the backup: its transactions would be in the next log backup
     const later = new Date(Date.parse(`${to}Z`) + 3_600_000).toISOString().slice(0, 23);
     expect(exportScopeClauses({ from, to: later }, h, file).join('\n')).toContain(`runs past the end of the log backup ${backup}`);
+  });
+
+  it('export script: runs in a database below compatibility level 130 (no STRING_SPLIT) and under CONCAT_NULL_YIELDS_NULL OFF, writing the same rows', async () => {
+    // STRING_SPLIT is not found below level 130 (Msg 208); with CONCAT_NULL_YIELDS_NULL OFF every NULL came out as ""
+    const body = (t: string) => t.slice(t.indexOf('#records'));
+    const normal = await exportScript('csv');
+    expect(body(normal)).toMatch(/,,/); // NULLs, as empty unquoted fields
+    const level = (await admin.request().query("SELECT compatibility_level AS l FROM sys.databases WHERE name = N'CRM'")).recordset[0].l as number;
+    await admin.request().batch('ALTER DATABASE [CRM] SET COMPATIBILITY_LEVEL = 110;');
+    try {
+      expect(body(await exportScript('csv', {}, 'SET CONCAT_NULL_YIELDS_NULL OFF;\n'))).toBe(body(normal));
+      expect(JSON.parse(await exportScript('json')).records.length).toBeGreaterThan(0);
+    } finally {
+      await admin.request().batch(`ALTER DATABASE [CRM] SET COMPATIBILITY_LEVEL = ${level};`);
+    }
   });
 
   it("export script: @Operations in capitals is read as written lower-case; a word that is no operation is refused, not dropped", async () => {

@@ -238,6 +238,18 @@ describe('sql/export-log-records.sql stays in step', () => {
     }
     for (const k of ['logSource', 'logBackup', 'logBackupSet']) expect(script).toContain(`SELECT N'"${k}",'`);
   });
+  it('runs at any database compatibility level, NULL written as an empty field whatever the client set, #meta in its order', () => {
+    // STRING_SPLIT and OPENJSON are not found below compatibility level 130 (a database upgraded in place keeps 100-120)
+    expect(script).not.toMatch(/\b(STRING_SPLIT|OPENJSON)\s*\(/i);
+    // ISNULL(N'"' + v + N'"', N'') is NULL for a NULL v only under CONCAT_NULL_YIELDS_NULL ON
+    expect(script.indexOf('SET CONCAT_NULL_YIELDS_NULL ON;')).toBeGreaterThan(-1);
+    expect(script.indexOf('SET CONCAT_NULL_YIELDS_NULL ON;')).toBeLessThan(script.indexOf("SELECT N'#rowback-export,"));
+    // the #meta rows of a UNION ALL in no guaranteed order without ORDER BY
+    const meta = script.slice(script.indexOf("SELECT N'#meta'"), script.indexOf("SELECT N'#records'"));
+    expect(meta).toMatch(/\) *\n? *AS m ORDER BY m\.\[n\];\s*$/);
+    const ns = [...meta.matchAll(/, (\d+)\)?\n/g)].map((m) => Number(m[1]));
+    expect(ns).toEqual(Array.from({ length: ns.length }, (_, i) => i + 1));
+  });
   it('reads the log backup set @LogBackupSet names through fn_dump_dblog with 63 DEFAULT file slots', () => {
     expect(script).toContain(`sys.fn_dump_dblog(NULL, NULL, N'DISK', @LogBackupSet, @LogBackup${', DEFAULT'.repeat(63)})`);
   });
