@@ -35,7 +35,7 @@ const RECORDS = [
   exportRecord('0000002a:000001f0:0002', 'LOP_DELETE_ROWS', { Context: 'LCX_MARK_AS_GHOST', AllocUnitId: CUSTOMERS_AU, 'Page ID': '0001:00000123', 'Slot ID': 0, 'RowLog Contents 0': ROW_ADA, Description: 'say "hi"\r\n#catalog\r\n' }),
   exportRecord('0000002a:000001f0:0004', 'LOP_COMMIT_XACT', { 'End Time': '2024/03/05 14:07:10:500' }),
 ];
-const CATALOG = customersCatalog().map((r) => ({ ...r, default_value: r.column_name === 'Name' ? "(N'a\r\nb \"c\"')" : null, database_name: 'CRM, "north"\r\nwing', database_guid: '6f9619ff-8b86-d011-b42d-00c04fc964ff', family_guid: '7a1f3c2e-0b4d-4c3b-9e1a-2d5f6a7b8c9d' }));
+const CATALOG: Array<Record<string, unknown>> = customersCatalog().map((r) => ({ ...r, default_value: r.column_name === 'Name' ? "(N'a\r\nb \"c\"')" : null, database_name: 'CRM, "north"\r\nwing', database_guid: '6f9619ff-8b86-d011-b42d-00c04fc964ff', family_guid: '7a1f3c2e-0b4d-4c3b-9e1a-2d5f6a7b8c9d' }));
 
 interface Meta {
   logBackup: string | null;
