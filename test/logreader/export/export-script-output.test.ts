@@ -56,13 +56,15 @@ function scriptCsv(m: Meta, records = RECORDS, catalog: Record<string, unknown>[
   ];
   // the count line is nvarchar(45) (N'"' + nvarchar(20) + N'","' + nvarchar(20) + N'"'): sqlcmd without -W pads it
   const counts = `"${records.length}","${catalog.length}"`.padEnd(45, ' ');
-  return [
-    '#rowback-export,2,csv',
-    '#meta', '"key","value"', ...meta.map(([k, v]) => `"${k}",${q(v)}`),
-    '#records', RECORD_COLUMNS.map((c) => `"${c}"`).join(','), ...records.map((r) => rowLine(RECORD_COLUMNS, r)),
-    '#catalog', CATALOG_COLUMNS.map((c) => `"${c}"`).join(','), ...catalog.map((r) => rowLine(CATALOG_COLUMNS, r)),
-    '#end', '"records","catalog"', counts,
-  ].join('\r\n') + '\r\n';
+  // one result set per SELECT; sqlcmd "prints a blank line between each result set in a batch" (sqlcmd utility, Remarks)
+  const sets: string[][] = [
+    ['#rowback-export,2,csv'],
+    ['#meta', '"key","value"', ...meta.map(([k, v]) => `"${k}",${q(v)}`)],
+    ['#records'], [RECORD_COLUMNS.map((c) => `"${c}"`).join(',')], records.map((r) => rowLine(RECORD_COLUMNS, r)),
+    ['#catalog'], [CATALOG_COLUMNS.map((c) => `"${c}"`).join(',')], catalog.map((r) => rowLine(CATALOG_COLUMNS, r)),
+    ['#end'], ['"records","catalog"'], [counts],
+  ];
+  return sets.map((rows) => rows.map((l) => `${l}\r\n`).join('')).join('\r\n');
 }
 
 /** The JSON form's one value as FOR JSON PATH, WITHOUT_ARRAY_WRAPPER, INCLUDE_NULL_VALUES writes it. */
