@@ -153,6 +153,17 @@ export function logReadStartFacts(
 }
 
 /**
+ * The way on said of a window wholly before the log read: the caller's (`add`) names "start the
+ * window later", which a window of `--to` alone has nothing to start; it is told to end later
+ * instead (a `--to` reaching into the log read is judged as no window is), the field named alike
+ * ("(from)" becomes "(to)").
+ */
+export function beforeLogWayOn(window: { from?: string }, add: string): string {
+  if (window.from !== undefined) return add;
+  return add.replace(/start the window later( \(from\))?/, (_m, field: string | undefined) => `end the window later${field ? ' (to)' : ''}, into the log read`);
+}
+
+/**
  * The INCOMPLETE sentence for a window that starts before the log read begins, or undefined. An
  * .ldf holds the log back to its oldest VLF not yet reused (a log backup, or a checkpoint under
  * SIMPLE recovery, lets SQL Server reuse the VLFs before it), log backups the log from the first one
@@ -191,7 +202,8 @@ export function logReadStartFacts(
  * it is before the first Begin Time, the log read reaches back to it (a transaction begun before
  * the read committed then), and the window is judged from it.
  */
-export function windowBeforeLogStartClause(window: { from?: string; to?: string }, facts: LogReadStartFacts, add: string): string | undefined {
+export function windowBeforeLogStartClause(window: { from?: string; to?: string }, facts: LogReadStartFacts, wayOn: string): string | undefined {
+  const add = beforeLogWayOn(window, wayOn);
   // a window with no start is judged only when it lies wholly before the log read (what it asks for
   // is all in no file given; one reaching into the log read is judged as no window is: not at all)
   const noStart = !window.from;
@@ -285,7 +297,8 @@ const CREATED_LOG_SLACK_MS = 60_000;
  * was a note, exit 0 under --strict, while the rows of the window's first stretch were in log
  * backups no one gave. `startsAt`: that Begin Time (ISO local); `add`: the way on, as the caller names its inputs.
  */
-export function onlineLogStartClause(window: { from?: string; to?: string }, startsAt: string | null | undefined, add: string): string | undefined {
+export function onlineLogStartClause(window: { from?: string; to?: string }, startsAt: string | null | undefined, wayOn: string): string | undefined {
+  const add = beforeLogWayOn(window, wayOn);
   if ((!window.from && !window.to) || !startsAt) return undefined;
   const first = exportTimeIso(startsAt);
   // a window with only --to: told when it lies wholly before the online log (as windowBeforeLogStartClause)
