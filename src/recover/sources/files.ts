@@ -938,6 +938,16 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
       const { first, last } = item.lsnRange;
       const prevTrn = trnSets.find((t) => same(t.lastLsn, first));
       const prevBak = prevTrn ? undefined : bakSets.find((x) => same(x.header.lastLsn.lsn, first));
+      // A clock set back: a log read whose commit times run backwards, or whose first transaction
+      // begun past the stretch began before the backup before it did (its log was cut after that
+      // start, so only a clock stepped back in the stretch puts it earlier). The stretch's times, the
+      // backups' dates and the read's own are then of a clock that may have stepped there: no time
+      // bounds it (its LSNs still do). A window of the times repeated after a step of 60 seconds in a
+      // missing log backup, before the backup before it began, was judged wholly outside the gap
+      // holding its rows: printed as whole (SYNTHETIC: chain-gap-clock-back.test.ts)
+      const startedAt = prevTrn?.started ?? prevBak?.header.backupStartDate ?? undefined;
+      const pastAt = exportTimeIso(firstBeginPast.get(last.toLowerCase()) ?? null);
+      if (scanStats.clockBackwards || (startedAt !== undefined && pastAt !== null && localMs(pastAt) < localMs(startedAt))) return {};
       // transactions begun before the backup before it and open when the read crossed it may have row
       // operations in the stretch too: after the earliest of those (none known: no time bound)
       const open = openAtGap.get(last.toLowerCase());
@@ -960,6 +970,9 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
     logNotGiven(): LogNotGiven[] {
       const later = (a: string | undefined, b: string | null): string | undefined => (b === null || (a !== undefined && !(localMs(b) > localMs(a))) ? a : b);
       const earlier = (a: string | undefined, b: string | null): string | undefined => (b === null || (a !== undefined && !(localMs(b) < localMs(a))) ? a : b);
+      // a log read whose clock was set back: no time bounds a stretch (chainGapTimes); the one after
+      // the read took its start from the largest Begin Time read, not the last in log order
+      if (scanStats.clockBackwards) return notGiven.map((s) => ({ clause: s.clause, ...(s.lsnRange ? { lsnRange: s.lsnRange } : {}) }));
       return notGiven.map(({ afterLastBegin, beforeFirstBegin, ...s }) => {
         // (and before the earliest begin of the transactions still open where the read ended: they may
         // have row operations in the stretch; the read not ended: no time bound)
