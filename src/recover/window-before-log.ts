@@ -264,10 +264,13 @@ export function windowBeforeLogStartClause(window: { from?: string; to?: string 
   const what = whole
     ? `the whole window (${span}) is before the log read begins`
     : `the window starts at ${window.from}, before the log read begins`;
+  // log before the read partly in a backup given whose own log is not read (`--bak FULL --trn` later ones)
+  const unread = readStart?.ownLogNotRead?.length ? readStart.ownLogNotRead : null;
+  const nowhere = unread ? `in no file read (the own log of ${unread.join(', ')}, a backup given, is not read when log backups are given, and may hold some of them)` : 'in no file given';
   if (backupStart !== null) {
     const set = `${readStart!.file}${readStart!.position > 1 ? ` (backup set ${readStart!.position})` : ''}`;
     const kind = readStart!.kind === 'log' ? 'a log backup' : `a ${readStart!.kind} backup`;
-    return `${what}: the log read holds no transaction begin, and it begins with ${set}, ${kind} begun at ${backupStart.slice(0, 19)} (the SQL Server's local time, to the second${since}), whose log starts then${readStart!.kind === 'log' ? ' or at the log backup before it' : ''}: transactions begun before that are in no file given (earlier log is in the log backups of that time): their rows are not in this result; ${add}`;
+    return `${what}: the log read holds no transaction begin, and it begins with ${set}, ${kind} begun at ${backupStart.slice(0, 19)} (the SQL Server's local time, to the second${since}), whose log starts then${readStart!.kind === 'log' ? ' or at the log backup before it' : ''}: transactions begun before that are ${nowhere} (earlier log is in the log backups of that time): their rows are not in this result; ${add}`;
   }
   if (wholeFrom) {
     const hex = (q: number) => `0x${q.toString(16)}`;
@@ -281,8 +284,8 @@ export function windowBeforeLogStartClause(window: { from?: string; to?: string 
   const why = readStart
     ? `the log read begins with ${readStart.file}${readStart.position > 1 ? ` (backup set ${readStart.position})` : ''}, ${readStart.kind === 'log' ? 'a log backup whose log starts where the one before it ended' : `a ${readStart.kind} backup whose own log starts when it began`}; earlier log is in the log backups taken before it`
     : 'an .ldf keeps only the log since its oldest VLF not yet reused; earlier log is in the log backups of that time';
-  if (byCommit) return `${what}: its earliest time is ${commit}, the commit of a transaction begun before it (its begin is not in it; its first transaction began ${first === null ? 'at no time read' : `at ${first}`}) (the SQL Server's local time${since}), and transactions begun before that commit are in no file given (${why}): their rows are not in this result; ${add}`;
-  return `${what}: its first transaction began at ${first} (the SQL Server's local time${since}), and transactions begun before that are in no file given (${why}): their rows are not in this result; ${add}`;
+  if (byCommit) return `${what}: its earliest time is ${commit}, the commit of a transaction begun before it (its begin is not in it; its first transaction began ${first === null ? 'at no time read' : `at ${first}`}) (the SQL Server's local time${since}), and transactions begun before that commit are ${nowhere} (${why}): their rows are not in this result; ${add}`;
+  return `${what}: its first transaction began at ${first} (the SQL Server's local time${since}), and transactions begun before that are ${nowhere} (${why}): their rows are not in this result; ${add}`;
 }
 
 /** How long after a database's creation its log's first transaction may begin for the log to count as held from the start. */

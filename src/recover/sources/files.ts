@@ -221,6 +221,13 @@ export interface LogReadEnd {
   lastLsn: string;
   /** HEADERONLY FirstLSN in fn_dblog form (the first LSN the set holds), where the caller needs it (logReadStart). */
   firstLsn?: string;
+  /**
+   * logReadStart only: the full or differential backups given (--bak) whose own log begins before
+   * the log read does and is not read, log backups being given (`--bak FULL --trn` later ones): the
+   * log before the read is then partly in a file given (windowBeforeLogStartClause says "in no file
+   * read", not "in no file given"). Absent when none.
+   */
+  ownLogNotRead?: string[];
 }
 
 /** The part of src/datafile this source needs, loaded when metadata is first asked for. */
@@ -539,7 +546,9 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
   const firstOf = <T extends { header: BackupHeader }>(sets: T[]): T | undefined => sets.reduce<T | undefined>((m, x) => (!m || BigInt(x.header.firstLsn.decimal) < BigInt(m.header.firstLsn.decimal) ? x : m), undefined);
   const startSet = inputs.ldf ? undefined : trnSets.length ? firstOf(chain.sets) : firstOf(bakSets.filter((x) => logFiles.some((l) => l.kind === 'bak' && l.file === x.file && l.position === x.position)));
   const setRef = (x: { file: string; position: number; header: BackupHeader }): LogReadEnd => ({ file: x.file, position: x.position, kind: x.header.backupType, finished: x.header.backupFinishDate, started: x.header.backupStartDate, lastLsn: x.header.lastLsn.lsn, firstLsn: x.header.firstLsn.lsn });
-  const logReadStart: LogReadEnd | null = startSet ? setRef(startSet) : null;
+  // (full and differential backups given whose own log, not read beside log backups, begins before it)
+  const ownLogNotRead = startSet && trnSets.length ? bakSets.filter((x) => x.header.backupType !== 'log' && BigInt(x.header.firstLsn.decimal) < BigInt(startSet.header.firstLsn.decimal)).map((x) => x.file) : [];
+  const logReadStart: LogReadEnd | null = startSet ? { ...setRef(startSet), ...(ownLogNotRead.length ? { ownLogNotRead } : {}) } : null;
   // with an .ldf beside log backups: the first log backup set (FileRecoverySource.logBackupsStart)
   const backupsStartSet = inputs.ldf && trnSets.length ? firstOf(chain.sets) : undefined;
   const logBackupsStart: LogReadEnd | null = backupsStartSet ? setRef(backupsStartSet) : null;
