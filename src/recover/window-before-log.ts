@@ -153,6 +153,17 @@ export function logReadStartFacts(
 }
 
 /**
+ * The way on said of a window wholly before the log read: the caller's (`add`) names "start the
+ * window later", which a window of `--to` alone has nothing to start; it is told to end later
+ * instead (a `--to` reaching into the log read is judged as no window is), the field named alike
+ * ("(from)" becomes "(to)").
+ */
+export function beforeLogWayOn(window: { from?: string }, add: string): string {
+  if (window.from !== undefined) return add;
+  return add.replace(/start the window later( \(from\))?/, (_m, field: string | undefined) => `end the window later${field ? ' (to)' : ''}, into the log read`);
+}
+
+/**
  * The INCOMPLETE sentence for a window that starts before the log read begins, or undefined. An
  * .ldf holds the log back to its oldest VLF not yet reused (a log backup, or a checkpoint under
  * SIMPLE recovery, lets SQL Server reuse the VLFs before it), log backups the log from the first one
@@ -191,7 +202,8 @@ export function logReadStartFacts(
  * it is before the first Begin Time, the log read reaches back to it (a transaction begun before
  * the read committed then), and the window is judged from it.
  */
-export function windowBeforeLogStartClause(window: { from?: string; to?: string }, facts: LogReadStartFacts, add: string): string | undefined {
+export function windowBeforeLogStartClause(window: { from?: string; to?: string }, facts: LogReadStartFacts, wayOn: string): string | undefined {
+  const add = beforeLogWayOn(window, wayOn);
   // a window with no start is judged only when it lies wholly before the log read (what it asks for
   // is all in no file given; one reaching into the log read is judged as no window is: not at all)
   const noStart = !window.from;
@@ -252,10 +264,13 @@ export function windowBeforeLogStartClause(window: { from?: string; to?: string 
   const what = whole
     ? `the whole window (${span}) is before the log read begins`
     : `the window starts at ${window.from}, before the log read begins`;
+  // log before the read partly in a backup given whose own log is not read (`--bak FULL --trn` later ones)
+  const unread = readStart?.ownLogNotRead?.length ? readStart.ownLogNotRead : null;
+  const nowhere = unread ? `in no file read (the own log of ${unread.join(', ')}, a backup given, is not read when log backups are given, and may hold some of them)` : 'in no file given';
   if (backupStart !== null) {
     const set = `${readStart!.file}${readStart!.position > 1 ? ` (backup set ${readStart!.position})` : ''}`;
     const kind = readStart!.kind === 'log' ? 'a log backup' : `a ${readStart!.kind} backup`;
-    return `${what}: the log read holds no transaction begin, and it begins with ${set}, ${kind} begun at ${backupStart.slice(0, 19)} (the SQL Server's local time, to the second${since}), whose log starts then${readStart!.kind === 'log' ? ' or at the log backup before it' : ''}: transactions begun before that are in no file given (earlier log is in the log backups of that time): their rows are not in this result; ${add}`;
+    return `${what}: the log read holds no transaction begin, and it begins with ${set}, ${kind} begun at ${backupStart.slice(0, 19)} (the SQL Server's local time, to the second${since}), whose log starts then${readStart!.kind === 'log' ? ' or at the log backup before it' : ''}: transactions begun before that are ${nowhere} (earlier log is in the log backups of that time): their rows are not in this result; ${add}`;
   }
   if (wholeFrom) {
     const hex = (q: number) => `0x${q.toString(16)}`;
@@ -269,8 +284,8 @@ export function windowBeforeLogStartClause(window: { from?: string; to?: string 
   const why = readStart
     ? `the log read begins with ${readStart.file}${readStart.position > 1 ? ` (backup set ${readStart.position})` : ''}, ${readStart.kind === 'log' ? 'a log backup whose log starts where the one before it ended' : `a ${readStart.kind} backup whose own log starts when it began`}; earlier log is in the log backups taken before it`
     : 'an .ldf keeps only the log since its oldest VLF not yet reused; earlier log is in the log backups of that time';
-  if (byCommit) return `${what}: its earliest time is ${commit}, the commit of a transaction begun before it (its begin is not in it; its first transaction began ${first === null ? 'at no time read' : `at ${first}`}) (the SQL Server's local time${since}), and transactions begun before that commit are in no file given (${why}): their rows are not in this result; ${add}`;
-  return `${what}: its first transaction began at ${first} (the SQL Server's local time${since}), and transactions begun before that are in no file given (${why}): their rows are not in this result; ${add}`;
+  if (byCommit) return `${what}: its earliest time is ${commit}, the commit of a transaction begun before it (its begin is not in it; its first transaction began ${first === null ? 'at no time read' : `at ${first}`}) (the SQL Server's local time${since}), and transactions begun before that commit are ${nowhere} (${why}): their rows are not in this result; ${add}`;
+  return `${what}: its first transaction began at ${first} (the SQL Server's local time${since}), and transactions begun before that are ${nowhere} (${why}): their rows are not in this result; ${add}`;
 }
 
 /** How long after a database's creation its log's first transaction may begin for the log to count as held from the start. */
@@ -285,7 +300,8 @@ const CREATED_LOG_SLACK_MS = 60_000;
  * was a note, exit 0 under --strict, while the rows of the window's first stretch were in log
  * backups no one gave. `startsAt`: that Begin Time (ISO local); `add`: the way on, as the caller names its inputs.
  */
-export function onlineLogStartClause(window: { from?: string; to?: string }, startsAt: string | null | undefined, add: string): string | undefined {
+export function onlineLogStartClause(window: { from?: string; to?: string }, startsAt: string | null | undefined, wayOn: string): string | undefined {
+  const add = beforeLogWayOn(window, wayOn);
   if ((!window.from && !window.to) || !startsAt) return undefined;
   const first = exportTimeIso(startsAt);
   // a window with only --to: told when it lies wholly before the online log (as windowBeforeLogStartClause)

@@ -61,6 +61,22 @@ describeCorpus('scan: a window starting before the log read begins', () => {
     const b = await cli('scan', '--bak', F, '--to', '2025-01-19T02:20', '--strict');
     expect(b.code, b.stderr).toBe(3);
     expect(incomplete(b.stderr)).toEqual([expect.stringMatching(/^rowback scan: INCOMPLETE: the whole window \(to 2025-01-19T02:20:59\.999\) is before the log read begins: the log read holds no transaction begin, and it begins with .*FinancialCrmDb202501190233\.bak/)]);
+    // the way on of a window with no start: end it later (it said "or start the window later" of a
+    // window with nothing to start)
+    for (const x of [r, b]) expect(incomplete(x.stderr)[0]).toMatch(/; add the log backups of that time with --trn \(rowback restore plan lists them from a backup folder\), or end the window later, into the log read$/);
+  }, 60_000);
+
+  // with --trn the full backup's own log is not read: the log before the read is partly in it, a
+  // file given (it said "in no file given" of RestoreTimeClean.bak's log, 12:59:12 to its end)
+  it('--bak FULL --trn a later log backup: the log before the read is in no file read, the full backup\'s own log not read', async () => {
+    const r = await cli('scan', '--bak', R('RestoreTimeClean.bak'), '--trn', R('RestoreTimeClean_2.trn'), '--from', '2017-06-01T12:59:12', '--quiet', '--strict');
+    expect(r.code, r.stderr).toBe(3);
+    const line = incomplete(r.stderr).find((l) => l.includes('before the log read begins'));
+    expect(line).toMatch(/and transactions begun before that are in no file read \(the own log of .*RestoreTimeClean\.bak, a backup given, is not read when log backups are given, and may hold some of them\) \(the log read begins with .*RestoreTimeClean_2\.trn,/);
+    expect(line).not.toContain('in no file given');
+    // an .ldf (no backup whose own log goes unread): said as before
+    const l = await cli(...ldf(), '--from', '2018-03-01', '--to', '2018-08-29', '--quiet');
+    expect(incomplete(l.stderr)[0]).toContain('transactions begun before that are in no file given');
   }, 60_000);
 
   it('a window wholly before it: 0 rows, INCOMPLETE (it was "0 row(s) recovered", exit 0 under --strict)', async () => {

@@ -94,6 +94,15 @@ describe('windowBeforeLogStartClause', () => {
     );
   });
 
+  it('the way on of a window with only --to ends it later, not "start the window later" (it has no start); a files job\'s and a live job\'s field named alike', () => {
+    const cli = 'add the log backups of that time with --trn, or start the window later';
+    expect(windowBeforeLogStartClause({ to: '2018-08-25T23:59:59.999' }, facts(FIRST, null), cli)).toMatch(/; add the log backups of that time with --trn, or end the window later, into the log read$/);
+    expect(windowBeforeLogStartClause({ from: '2018-08-25T00:00:00.000', to: '2018-08-25T23:59:59.999' }, facts(FIRST, null), cli)).toMatch(/; add the log backups of that time with --trn, or start the window later$/);
+    expect(windowBeforeLogStartClause({ to: '2018-08-25T23:59:59.999' }, facts(FIRST, null), 'add them to the job (trn), or start the window later (from)')).toMatch(/; add them to the job \(trn\), or end the window later \(to\), into the log read$/);
+    expect(onlineLogStartClause({ to: '2018-08-25T23:59:59.999' }, '2018-08-26T21:19:07.573', 'add them (logBackups), or start the window later (from)')).toMatch(/, or end the window later \(to\), into the log read$/);
+    expect(onlineLogStartClause({ from: '2018-08-25T00:00:00.000' }, '2018-08-26T21:19:07.573', 'add them (logBackups), or start the window later (from)')).toMatch(/, or start the window later \(from\)$/);
+  });
+
   it('a window with only --to: INCOMPLETE when it lies wholly before the log read (it said nothing: "0 row(s)", complete); nothing said when it reaches into it', () => {
     expect(windowBeforeLogStartClause({ to: '2018-08-25T23:59:59.999' }, facts(FIRST, null), ADD)).toBe(
       "the whole window (to 2018-08-25T23:59:59.999) is before the log read begins: its first transaction began at 2018-08-26T21:19:07.573 (the SQL Server's local time), and transactions begun before that are in no file given (an .ldf keeps only the log since its oldest VLF not yet reused; earlier log is in the log backups of that time): their rows are not in this result; add them",

@@ -221,6 +221,13 @@ export interface LogReadEnd {
   lastLsn: string;
   /** HEADERONLY FirstLSN in fn_dblog form (the first LSN the set holds), where the caller needs it (logReadStart). */
   firstLsn?: string;
+  /**
+   * logReadStart only: the full or differential backups given (--bak) whose own log begins before
+   * the log read does and is not read, log backups being given (`--bak FULL --trn` later ones): the
+   * log before the read is then partly in a file given (windowBeforeLogStartClause says "in no file
+   * read", not "in no file given"). Absent when none.
+   */
+  ownLogNotRead?: string[];
 }
 
 /** The part of src/datafile this source needs, loaded when metadata is first asked for. */
@@ -539,7 +546,9 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
   const firstOf = <T extends { header: BackupHeader }>(sets: T[]): T | undefined => sets.reduce<T | undefined>((m, x) => (!m || BigInt(x.header.firstLsn.decimal) < BigInt(m.header.firstLsn.decimal) ? x : m), undefined);
   const startSet = inputs.ldf ? undefined : trnSets.length ? firstOf(chain.sets) : firstOf(bakSets.filter((x) => logFiles.some((l) => l.kind === 'bak' && l.file === x.file && l.position === x.position)));
   const setRef = (x: { file: string; position: number; header: BackupHeader }): LogReadEnd => ({ file: x.file, position: x.position, kind: x.header.backupType, finished: x.header.backupFinishDate, started: x.header.backupStartDate, lastLsn: x.header.lastLsn.lsn, firstLsn: x.header.firstLsn.lsn });
-  const logReadStart: LogReadEnd | null = startSet ? setRef(startSet) : null;
+  // (full and differential backups given whose own log, not read beside log backups, begins before it)
+  const ownLogNotRead = startSet && trnSets.length ? bakSets.filter((x) => x.header.backupType !== 'log' && BigInt(x.header.firstLsn.decimal) < BigInt(startSet.header.firstLsn.decimal)).map((x) => x.file) : [];
+  const logReadStart: LogReadEnd | null = startSet ? { ...setRef(startSet), ...(ownLogNotRead.length ? { ownLogNotRead } : {}) } : null;
   // with an .ldf beside log backups: the first log backup set (FileRecoverySource.logBackupsStart)
   const backupsStartSet = inputs.ldf && trnSets.length ? firstOf(chain.sets) : undefined;
   const logBackupsStart: LogReadEnd | null = backupsStartSet ? setRef(backupsStartSet) : null;
@@ -938,6 +947,16 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
       const { first, last } = item.lsnRange;
       const prevTrn = trnSets.find((t) => same(t.lastLsn, first));
       const prevBak = prevTrn ? undefined : bakSets.find((x) => same(x.header.lastLsn.lsn, first));
+      // A clock set back: a log read whose commit times run backwards, or whose first transaction
+      // begun past the stretch began before the backup before it did (its log was cut after that
+      // start, so only a clock stepped back in the stretch puts it earlier). The stretch's times, the
+      // backups' dates and the read's own are then of a clock that may have stepped there: no time
+      // bounds it (its LSNs still do). A window of the times repeated after a step of 60 seconds in a
+      // missing log backup, before the backup before it began, was judged wholly outside the gap
+      // holding its rows: printed as whole (SYNTHETIC: chain-gap-clock-back.test.ts)
+      const startedAt = prevTrn?.started ?? prevBak?.header.backupStartDate ?? undefined;
+      const pastAt = exportTimeIso(firstBeginPast.get(last.toLowerCase()) ?? null);
+      if (scanStats.clockBackwards || (startedAt !== undefined && pastAt !== null && localMs(pastAt) < localMs(startedAt))) return {};
       // transactions begun before the backup before it and open when the read crossed it may have row
       // operations in the stretch too: after the earliest of those (none known: no time bound)
       const open = openAtGap.get(last.toLowerCase());
@@ -960,6 +979,9 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
     logNotGiven(): LogNotGiven[] {
       const later = (a: string | undefined, b: string | null): string | undefined => (b === null || (a !== undefined && !(localMs(b) > localMs(a))) ? a : b);
       const earlier = (a: string | undefined, b: string | null): string | undefined => (b === null || (a !== undefined && !(localMs(b) < localMs(a))) ? a : b);
+      // a log read whose clock was set back: no time bounds a stretch (chainGapTimes); the one after
+      // the read took its start from the largest Begin Time read, not the last in log order
+      if (scanStats.clockBackwards) return notGiven.map((s) => ({ clause: s.clause, ...(s.lsnRange ? { lsnRange: s.lsnRange } : {}) }));
       return notGiven.map(({ afterLastBegin, beforeFirstBegin, ...s }) => {
         // (and before the earliest begin of the transactions still open where the read ended: they may
         // have row operations in the stretch; the read not ended: no time bound)
