@@ -5,6 +5,7 @@ import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import { validateJobSpec } from '../../src/worker/job-validate.js';
 import { CORPUS_DIR, corpusPath, describeCorpus } from '../support/corpus.js';
 import { bearer, testApp, type TestApp } from './helpers.js';
+import { writeStopAtAsDatabase1 } from '../support/relabelled-backup.js';
 
 /**
  * A files job's data file and .ldf of one database but of different times: the job's notes say so
@@ -66,18 +67,7 @@ describeCorpus('a files job whose data file is newer than its log file (real wor
   // and it passes the one-database check: the data file's checkpoint (25:36:2) is past the log
   // backup's end (13:b7:1)
   it('a files job of a data file and log backups that end before it: the job notes say so', async () => {
-    const b = Buffer.from(readFileSync(corpusPath('appveyor-lab/sql2008-backups/StopAt', 'StopAt_1.trn')));
-    const guid = (g: string) => {
-      const x = Buffer.from(g.replace(/-/g, ''), 'hex');
-      return Buffer.concat([Buffer.from(x.subarray(0, 4)).reverse(), Buffer.from(x.subarray(4, 6)).reverse(), Buffer.from(x.subarray(6, 8)).reverse(), x.subarray(8)]);
-    };
-    const from = guid('02A2883C-5D8C-4B6A-AFBF-61072D49FDCA');
-    const at: number[] = [];
-    for (let i = b.indexOf(from); i >= 0; i = b.indexOf(from, i + 1)) at.push(i);
-    expect(at).toHaveLength(4);
-    for (const i of [at[0]!, at[3]!]) guid('97C13D95-088B-43ED-85E5-F9F10FED2D16').copy(b, i);
-    const trn = join(dir, 'StopAt_1-as-Database1.trn');
-    writeFileSync(trn, b);
+    const trn = writeStopAtAsDatabase1(dir);
     const mdf = corpusPath('AngularJs_CRUD/App_Data', 'Database1.mdf');
     t = await testApp({ openSource: undefined, recover: undefined, validateJob: validateJobSpec, fileRoots: [CORPUS_DIR, dir], maxAuthFailures: 1000 });
     const r = await post({ kind: 'files', mdf, trn: [trn] });

@@ -22,6 +22,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { captureCli } from '../support/cli.js';
 import { corpusPath, describeCorpus } from '../support/corpus.js';
+import { writeStopAtAsDatabase1 } from '../support/relabelled-backup.js';
 
 const cli = captureCli();
 const RTC = (f: string) => corpusPath('appveyor-lab/RestoreTimeClean', f);
@@ -36,17 +37,7 @@ describeCorpus('log in no file given: INCOMPLETE when the window may reach it, a
     b.fill(0, 0xd0000 + 0x29 * 512, 0xd0000 + 262144);
     olderLdf = join(dir, 'older.ldf');
     writeFileSync(olderLdf, b);
-    const t = Buffer.from(readFileSync(corpusPath('appveyor-lab/sql2008-backups/StopAt', 'StopAt_1.trn')));
-    const guid = (g: string) => {
-      const x = Buffer.from(g.replace(/-/g, ''), 'hex');
-      return Buffer.concat([Buffer.from(x.subarray(0, 4)).reverse(), Buffer.from(x.subarray(4, 6)).reverse(), Buffer.from(x.subarray(6, 8)).reverse(), x.subarray(8)]);
-    };
-    const from = guid('02A2883C-5D8C-4B6A-AFBF-61072D49FDCA');
-    const at: number[] = [];
-    for (let i = t.indexOf(from); i >= 0; i = t.indexOf(from, i + 1)) at.push(i);
-    for (const i of [at[0]!, at[3]!]) guid('97C13D95-088B-43ED-85E5-F9F10FED2D16').copy(t, i);
-    stopAtAsDatabase1 = join(dir, 'StopAt_1-as-Database1.trn');
-    writeFileSync(stopAtAsDatabase1, t);
+    stopAtAsDatabase1 = writeStopAtAsDatabase1(dir);
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 

@@ -23,6 +23,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { captureCli } from '../support/cli.js';
 import { corpusPath, describeCorpus } from '../support/corpus.js';
+import { writeStopAtAsDatabase1 } from '../support/relabelled-backup.js';
 
 const cli = captureCli();
 
@@ -132,19 +133,7 @@ describeCorpus('a data file and a log file of one database but of different time
   // said nothing, and `scan --mdf TODAY.mdf --trn LAST_NIGHT.trn` printed last night's rows as the
   // whole answer.
   it('data file newer than the log backups given with it (no .ldf): said, even with --quiet', async () => {
-    const b = Buffer.from(readFileSync(corpusPath('appveyor-lab/sql2008-backups/StopAt', 'StopAt_1.trn')));
-    const guid = (g: string) => {
-      const h = g.replace(/-/g, '');
-      const x = Buffer.from(h, 'hex');
-      return Buffer.concat([Buffer.from(x.subarray(0, 4)).reverse(), Buffer.from(x.subarray(4, 6)).reverse(), Buffer.from(x.subarray(6, 8)).reverse(), x.subarray(8)]);
-    };
-    const from = guid('02A2883C-5D8C-4B6A-AFBF-61072D49FDCA');
-    const at: number[] = [];
-    for (let i = b.indexOf(from); i >= 0; i = b.indexOf(from, i + 1)) at.push(i);
-    expect(at).toHaveLength(4);
-    for (const i of [at[0]!, at[3]!]) guid('97C13D95-088B-43ED-85E5-F9F10FED2D16').copy(b, i);
-    const trn = join(dir, 'StopAt_1-as-Database1.trn');
-    writeFileSync(trn, b);
+    const trn = writeStopAtAsDatabase1(dir);
     const mdf = corpusPath('AngularJs_CRUD/App_Data', 'Database1.mdf');
     const r = await cli('scan', '--mdf', mdf, '--trn', trn, '--op', 'insert,delete,update', '--quiet');
     expect(r.code, r.stderr).toBe(0);
