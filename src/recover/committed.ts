@@ -12,6 +12,7 @@ import type { MetadataCatalog, RowCandidate, ScanFilter, SkippedItem, Transactio
 import { OPERATIONS_FOR, pairOperationFor } from '../logreader/scan-operations.js';
 export { OPERATIONS_FOR, pairOperationFor } from '../logreader/scan-operations.js';
 import { beginTimeToIso, inWindow } from './time-window.js';
+import { localMs } from './log-local-time.js';
 import { CLOCK_STEPS_KEPT, clockSetBackSentence, CommitClock, stepMayRepeatInWindow, type ClockBackwards } from './commit-clock.js';
 import type { RebuildCandidate, UpdateRebuild } from './update-rebuild.js';
 import { isIndexRecordImage } from '../reconstruct/record/status.js';
@@ -80,6 +81,25 @@ export interface CommittedScanStats {
   /** The earliest and latest End Time (fn_dblog form) of those transactions' commits; absent when none. */
   beginUnreadFirstCommit?: string;
   beginUnreadLastCommit?: string;
+  /**
+   * Of each transaction counted in beginUnreadRowOps, the LSN of its first record read, its row
+   * operations and its commit's End Time (fn_dblog form): placed after the read by the log lost or in
+   * no file given before it (beginUnreadPlacedByGaps). At most BEGIN_UNREAD_PLACES_KEPT; past them
+   * `beginUnreadPlacesOverflow` and none is placed (kept INCOMPLETE).
+   */
+  beginUnreadPlaces?: Array<{ firstLsn: string | null; rowOps: number; endTime: string | null }>;
+  beginUnreadPlacesOverflow?: true;
+  /**
+   * Set by beginUnreadPlacedByGaps: row operations (and their transactions) taken out of
+   * beginUnreadRowOps because their transaction's first record read comes right after a log backup
+   * missing from the chain (FORMAT_LOG_CHAIN_GAP) or a stretch in no file given, so it began by that
+   * stretch's `before` bound (`beginUnreadBeforeWindowBy`, the latest such, ISO local time), before
+   * the window's start: provably not asked for. A breaker's SYNTHETIC chain with backup 2 left out
+   * and a window after it was INCOMPLETE (exit 3) over the rows the whole chain gives.
+   */
+  beginUnreadBeforeWindowRowOps?: number;
+  beginUnreadBeforeWindowTransactions?: number;
+  beginUnreadBeforeWindowBy?: string;
   /** Row operations on tables the metadata knows but the --table filter left out. */
   otherTableRowOps: number;
   /**
@@ -260,6 +280,8 @@ interface TxnState extends TransactionInfo {
    * (CommittedScanStats.beginUnreadRowOps).
    */
   beginUnread?: true;
+  /** …and the LSN of its first record read (CommittedScanStats.beginUnreadPlaces). */
+  firstLsn?: string;
   /** Candidates held until the commit or abort is seen (as bytes; in a temporary file beyond the budget). */
   held: HeldCandidates<HeldCandidate> | null;
   /**
@@ -429,7 +451,7 @@ export async function* committedCandidateBatches(
     return taken;
   };
 
-  const newTxn = (id: string, r: LogRecord | null): TxnState => {
+  const newTxn = (id: string, r: LogRecord | null, at?: string): TxnState => {
     const beginTime = r ? r['Begin Time'] ?? null : null;
     const t: TxnState = {
       transactionId: id,
@@ -447,7 +469,10 @@ export async function* committedCandidateBatches(
       pairsLost: null,
       beginLsn: r ? r['Current LSN'] ?? null : null,
     };
-    if (!r && hasWindow) t.beginUnread = true;
+    if (!r && hasWindow) {
+      t.beginUnread = true;
+      if (at) t.firstLsn = at;
+    }
     txns.set(id, t);
     return t;
   };
@@ -475,6 +500,15 @@ export async function* committedCandidateBatches(
   const settleBeginUnread = (t: TxnState, iso: string | null, k: number): void => {
     stats.beginUnreadRowOps = (stats.beginUnreadRowOps ?? 0) + k;
     stats.beginUnreadTransactions = (stats.beginUnreadTransactions ?? 0) + 1;
+    // where it was first read, for the log lost before it to place (beginUnreadPlacedByGaps)
+    if (!stats.beginUnreadPlacesOverflow) {
+      const places = (stats.beginUnreadPlaces ??= []);
+      if (places.length < BEGIN_UNREAD_PLACES_KEPT) places.push({ firstLsn: t.firstLsn ?? null, rowOps: k, endTime: t.endTime });
+      else {
+        stats.beginUnreadPlacesOverflow = true;
+        delete stats.beginUnreadPlaces;
+      }
+    }
     if (iso === null || t.endTime === null) return;
     if (unreadFirstIso === null || iso < unreadFirstIso) {
       unreadFirstIso = iso;
@@ -687,7 +721,7 @@ export async function* committedCandidateBatches(
         const table = au ? catalog.byAllocUnit(au) : undefined;
         if (au && table && (!wantedTables || wantedTables.has(`${table.schema}.${table.name}`))) {
           const id = r['Transaction ID'];
-          const t = txns.get(id) ?? newTxn(id, null);
+          const t = txns.get(id) ?? newTxn(id, null, r['Current LSN']);
           const key = t.inWindow ? pairKey(au, r['RowLog Contents 0'], table.compression, r['Page ID']) : null;
           if (key !== null) {
             const m = (t.pairs ??= new Map());
@@ -740,7 +774,7 @@ export async function* committedCandidateBatches(
           stats.compensationRowOps++;
           continue;
         }
-        const t = txns.get(r['Transaction ID']) ?? newTxn(r['Transaction ID'], null);
+        const t = txns.get(r['Transaction ID']) ?? newTxn(r['Transaction ID'], null, r['Current LSN']);
         if (!t.inWindow) {
           leftOutOfWindow(t);
           continue;
@@ -779,7 +813,7 @@ export async function* committedCandidateBatches(
         continue;
       }
       const id = r['Transaction ID'];
-      const t = txns.get(id) ?? newTxn(id, null);
+      const t = txns.get(id) ?? newTxn(id, null, r['Current LSN']);
       if (!t.inWindow) {
         leftOutOfWindow(t);
         continue;
@@ -1023,6 +1057,90 @@ function unreadCommitWhen(stats: CommittedScanStats): string {
   return `${a === b ? `it committed at ${a}` : `they committed from ${a} to ${b}`}, the SQL Server's local time`;
 }
 
+/** CommittedScanStats.beginUnreadPlaces kept at most (a few facts each). */
+export const BEGIN_UNREAD_PLACES_KEPT = 10_000;
+
+/**
+ * `stats` with the transactions of beginUnreadRowOps that provably began before the window's start
+ * taken out (into beginUnreadBeforeWindowRowOps): those whose first record read comes after a
+ * stretch of log lost or in no file given (`losses`: logLoss's items and LogNotGiven's, with their
+ * LSN range) whose `before` bound (every transaction begun in it, or before it, began by then:
+ * FileRecoverySource.chainGapTimes) is before `from`. The stretch must be the nearest before that
+ * record, with no other loss between: a transaction first read after a damaged stretch may have
+ * begun there. A loss with no LSN range, no time bound (a clock set back), an overlap, or places not
+ * all kept: `stats` as it is (INCOMPLETE, the safe side). Transactions first read before any loss
+ * began before the read: judged by their commit as before (unreadVerdict). Pure.
+ */
+export function beginUnreadPlacedByGaps(
+  stats: CommittedScanStats,
+  from: string | undefined,
+  losses: ReadonlyArray<{ lsnRange?: { first: string; last?: string }; before?: string }>,
+): CommittedScanStats {
+  const places = stats.beginUnreadPlaces;
+  if (!from || !places?.length || stats.beginUnreadPlacesOverflow || !losses.length) return stats;
+  const fromMs = localMs(from.length === 16 ? `${from}:00` : from);
+  if (Number.isNaN(fromMs)) return stats;
+  let parsed: Array<{ first: Lsn; last: Lsn | null; beforeMs: number; before?: string }>;
+  try {
+    parsed = losses.map((l) => {
+      if (!l.lsnRange) throw new Error('no LSN range');
+      // a bound without milliseconds (a backup's date: whole second) taken at its second's end, as logNotGivenReached does
+      const beforeMs = l.before ? localMs(l.before) + (/\.\d+$/.test(l.before) ? 0 : 999) : Number.NaN;
+      return { first: parseLsn(l.lsnRange.first), last: l.lsnRange.last ? parseLsn(l.lsnRange.last) : null, beforeMs, ...(l.before ? { before: l.before } : {}) };
+    });
+  } catch {
+    return stats;
+  }
+  const kept: typeof places = [];
+  let k = 0;
+  let t = 0;
+  let by: string | undefined;
+  let byMs = Number.NEGATIVE_INFINITY;
+  for (const p of places) {
+    let at: Lsn | null = null;
+    try {
+      at = p.firstLsn ? parseLsn(p.firstLsn) : null;
+    } catch {
+      at = null;
+    }
+    // the loss starting nearest before its first record (an overlap, whose range runs backwards, places nothing)
+    let near: (typeof parsed)[number] | undefined;
+    if (at) for (const l of parsed) if (compareLsn(l.first, at) < 0 && (!near || compareLsn(l.first, near.first) > 0)) near = l;
+    if (at && near && near.last && compareLsn(near.first, near.last) < 0 && compareLsn(near.last, at) <= 0 && near.beforeMs < fromMs) {
+      k += p.rowOps;
+      t++;
+      if (near.beforeMs > byMs) {
+        byMs = near.beforeMs;
+        by = near.before;
+      }
+    } else kept.push(p);
+  }
+  if (t === 0) return stats;
+  // the commit span of those left, as settleBeginUnread keeps it
+  let first: string | undefined;
+  let last: string | undefined;
+  let firstIso: string | null = null;
+  let lastIso: string | null = null;
+  for (const p of kept) {
+    const iso = p.endTime === null ? null : safeIso(p.endTime);
+    if (iso === null || p.endTime === null) continue;
+    if (firstIso === null || iso < firstIso) [firstIso, first] = [iso, p.endTime];
+    if (lastIso === null || iso > lastIso) [lastIso, last] = [iso, p.endTime];
+  }
+  const { beginUnreadFirstCommit: _f, beginUnreadLastCommit: _l, ...rest } = stats;
+  return {
+    ...rest,
+    beginUnreadRowOps: (stats.beginUnreadRowOps ?? 0) - k,
+    beginUnreadTransactions: (stats.beginUnreadTransactions ?? 0) - t,
+    ...(first !== undefined ? { beginUnreadFirstCommit: first } : {}),
+    ...(last !== undefined ? { beginUnreadLastCommit: last } : {}),
+    beginUnreadPlaces: kept,
+    beginUnreadBeforeWindowRowOps: k,
+    beginUnreadBeforeWindowTransactions: t,
+    ...(by !== undefined ? { beginUnreadBeforeWindowBy: by } : {}),
+  };
+}
+
 /**
  * The INCOMPLETE clause for committed row operations a window left out because their transaction's
  * LOP_BEGIN_XACT is not in the log read and it committed at or after the window's start
@@ -1079,6 +1197,7 @@ export function explainNoRows(stats: CommittedScanStats, ops: string[]): string 
   if (stats.otherTableRowOps) parts.push(`${n(stats.otherTableRowOps)} on tables --table left out`);
   if (stats.outsideWindowRowOps) parts.push(`${n(stats.outsideWindowRowOps)} in transactions that began outside the window${outsideSpan(stats)}`);
   if (stats.beginUnreadRowOps) parts.push(`${n(stats.beginUnreadRowOps)} in transactions whose LOP_BEGIN_XACT is not in the log read${unreadCommitSpan(stats)}: whether they began in the window cannot be told (said as INCOMPLETE)`);
+  if (stats.beginUnreadBeforeWindowRowOps) parts.push(`${n(stats.beginUnreadBeforeWindowRowOps)} in transactions whose LOP_BEGIN_XACT is not in the log read, first read right after log in no file given, so began ${stats.beginUnreadBeforeWindowBy ? `by ${stats.beginUnreadBeforeWindowBy}, ` : ''}before the window's start`);
   if (stats.rolledBackRowOps) parts.push(`${n(stats.rolledBackRowOps)} in transactions that rolled back`);
   const neverCommitted = stats.uncommittedRowOps - stats.rolledBackRowOps;
   if (neverCommitted) parts.push(`${n(neverCommitted)} in transactions with no commit in this log`);

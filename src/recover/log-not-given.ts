@@ -12,7 +12,8 @@
 
 import { compareLsn, parseLsn, type Lsn } from '../logreader/lsn.js';
 import { localMs } from './log-local-time.js';
-import { logLossClause, lossPlaces } from './source.js';
+import { isChainOverlap, logLossClause, lossPlaces } from './source.js';
+import { beginUnreadPlacedByGaps, type CommittedScanStats } from './committed.js';
 import type { SkippedItem } from '../util/skipped-item.js';
 
 /**
@@ -188,4 +189,30 @@ export function readEdgesSaid(
     }
   }
   return said;
+}
+
+/**
+ * The scan's committed-filter counts with the transactions whose LOP_BEGIN_XACT is not in the log
+ * read that provably began before the window's start taken out of the INCOMPLETE count
+ * (committed.ts beginUnreadPlacedByGaps): placed by the log lost (`lost`: logLoss's items, a chain
+ * gap with its `before` bound from `bounds`, FileRecoverySource.chainGapTimes; the others with none)
+ * and the stretches in no file given (`notGiven`) before their first record read. `scan` and a files
+ * job call it alike; without a window start, `stats` as it is.
+ */
+export function placeBeginUnread(
+  stats: CommittedScanStats,
+  window: { from?: string },
+  lost: readonly SkippedItem[],
+  bounds?: (item: SkippedItem) => { before?: string } | undefined,
+  notGiven: readonly LogNotGiven[] = [],
+): CommittedScanStats {
+  if (!window.from || !stats.beginUnreadRowOps) return stats;
+  const losses = [
+    ...lost.map((s) => {
+      const before = s.code === 'FORMAT_LOG_CHAIN_GAP' && !isChainOverlap(s) ? bounds?.(s)?.before : undefined;
+      return { ...(s.lsnRange ? { lsnRange: s.lsnRange } : {}), ...(before ? { before } : {}) };
+    }),
+    ...notGiven.map((x) => ({ ...(x.lsnRange ? { lsnRange: x.lsnRange } : {}), ...(x.before ? { before: x.before } : {}) })),
+  ];
+  return beginUnreadPlacedByGaps(stats, window.from, losses);
 }

@@ -24,7 +24,7 @@ import { replaySummary } from '../replay/summary.js';
 import { withMetadata } from '../recover/metadata-override.js';
 import { beginUnreadClause, clockBackwardsWarning, windowClockStep, explainNoRows, mistypedAllocUnitNotes, scanStatsNotes, unknownTablesClause, EXPORT_UNITS_LISTED_BY } from '../recover/committed.js';
 import { windowPastLogEndClause } from '../recover/window-past-log.js';
-import { committedPending, logNotGivenReached, outsideAskedNote, readEdgesSaid, splitLogNotGiven, splitLostByReach, type LogNotGiven } from '../recover/log-not-given.js';
+import { committedPending, logNotGivenReached, outsideAskedNote, placeBeginUnread, readEdgesSaid, splitLogNotGiven, splitLostByReach, type LogNotGiven } from '../recover/log-not-given.js';
 import { logReadStartFacts, onlineLogStartClause, windowBeforeLogStartClause } from '../recover/window-before-log.js';
 import type { LogReadEnd, LogWholeFrom } from '../recover/sources/files.js';
 
@@ -456,7 +456,10 @@ export class JobWorker {
         // TRUNCATE TABLE / DROP TABLE transactions, rows their own transaction took back, and rows
         // not checked for that (said even when the job was stopped: staged rows here may still exist
         // in the database), or why there are none
-        const stats = source?.committedStats?.();
+        // transactions whose begin is not in the log read that provably began before the window's
+        // start (first read right after a missing log backup): not asked for, as scan says it (placeBeginUnread)
+        const stats0 = source?.committedStats?.();
+        const stats = stats0 && placeBeginUnread(stats0, filter, logLoss([...source!.skipped(), ...skipped, ...staged]), chainGapTimes, logNotGiven());
         if (stats && spec.kind === 'export') stats.unknownAllocUnitsListedBy = EXPORT_UNITS_LISTED_BY;
         if (stats) {
           const why = rowsSeen === 0 && !controller.signal.aborted ? explainNoRows(stats, filter.operations) + notPrinted.clause('among the job\'s skipped items') : undefined;

@@ -26,7 +26,7 @@ import { catalogDamage, catalogDamageLoss, catalogDamageSubject, isChainOverlap,
 import { type MetadataCatalog, type RecoverySource, type ScanFilter, type ScanOperation, type SkippedItem } from '../../recover/source.js';
 import { assertWindowInOrder, parseWindowTime } from '../../recover/time-window.js';
 import { lsnRangePastLogEndClause, windowPastLogEndClause } from '../../recover/window-past-log.js';
-import { committedPending, logNotGivenReached, outsideAskedNote, readEdgesSaid, splitLogNotGiven, splitLostByReach } from '../../recover/log-not-given.js';
+import { committedPending, logNotGivenReached, outsideAskedNote, placeBeginUnread, readEdgesSaid, splitLogNotGiven, splitLostByReach } from '../../recover/log-not-given.js';
 import { logReadStartFacts, lsnRangeBeforeLdfAndBackupsClause, lsnRangeBeforeLdfClause, lsnRangeBeforeLogStartClause, onlineLogStartClause, windowBeforeLogStartClause } from '../../recover/window-before-log.js';
 import { readLdfLayout } from '../../logreader/ldf/reader.js';
 import type { Lsn } from '../../logreader/lsn.js';
@@ -320,7 +320,10 @@ export async function runScan(opts: ScanOptions): Promise<void> {
     // splitLostByReach), as the same stretch after a differential is
     const { reached: lost, outside: lostOutside } = splitLostByReach(logLoss(allSkipped), filter, selection, opened.chainGapTimes, committedPending(source.committedStats?.()));
     const lostOutsideNote = lostOutside.length ? outsideAskedNote(lostOutside, `the ${[filter.from || filter.to ? 'window' : '', selection?.fromLsn || selection?.toLsn ? 'LSN range' : ''].filter(Boolean).join(' and ')} asked for ${filter.from || filter.to ? (selection?.fromLsn || selection?.toLsn ? 'lie' : 'lies') : 'lies'}`, 'no row asked for can be there', 'add the missing log backups with --trn') : undefined;
-    const stats = source.committedStats?.();
+    // transactions whose begin is not in the log read, first read right after a missing log backup
+    // that began by its bound, before the window's start: not asked for (log-not-given.ts placeBeginUnread)
+    const stats0 = source.committedStats?.();
+    const stats = stats0 && placeBeginUnread(stats0, filter, logLoss(allSkipped), opened.chainGapTimes, opened.logNotGiven?.() ?? []);
     // an export's records are in the file itself: `rowback log` does not read exports
     if (stats && opts.export) stats.unknownAllocUnitsListedBy = EXPORT_UNITS_LISTED_BY;
     // A damaged catalog no longer names some tables: the row operations it does not place may be
@@ -436,7 +439,8 @@ export async function runScan(opts: ScanOptions): Promise<void> {
         ...(stats
           ? {
               counts: {
-                ...stats,
+                // (the places of the transactions whose begin was not read: working facts, not counts)
+                ...(({ beginUnreadPlaces: _p, beginUnreadPlacesOverflow: _o, ...c }) => c)(stats),
                 ...(stats.unknownAllocUnits ? { unknownAllocUnits: Object.fromEntries(stats.unknownAllocUnits) } : {}),
                 ...(stats.clockBackwards ? { clockBackwards: { ...stats.clockBackwards, earlierTime: isoLogTimesIn(stats.clockBackwards.earlierTime), laterTime: isoLogTimesIn(stats.clockBackwards.laterTime) } } : {}),
                 firstBeginTime: stats.firstBeginTime === null ? null : isoLogTimesIn(stats.firstBeginTime),

@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+import { beginUnreadPlacedByGaps, emptyStats, type CommittedScanStats } from '../../src/recover/committed.js';
+
+/**
+ * beginUnreadPlacedByGaps: a transaction whose LOP_BEGIN_XACT is not in the log read, first read
+ * right after a stretch of log lost or in no file given, began in that stretch or before it, so by
+ * the stretch's `before` bound; a window starting after it does not ask for it. Pure; hand-made counts.
+ */
+const stats = (): CommittedScanStats => ({
+  ...emptyStats(),
+  beginUnreadRowOps: 7,
+  beginUnreadTransactions: 3,
+  beginUnreadFirstCommit: '2026/03/05 14:01:55:000',
+  beginUnreadLastCommit: '2026/03/05 14:02:30:000',
+  beginUnreadPlaces: [
+    { firstLsn: '00000028:000003d0:0001', rowOps: 2, endTime: '2026/03/05 14:01:55:000' },
+    { firstLsn: '00000028:000003d0:0002', rowOps: 3, endTime: '2026/03/05 14:01:56:000' },
+    // first read before the gap (began before the read): not placed by it
+    { firstLsn: '00000028:00000010:0004', rowOps: 2, endTime: '2026/03/05 14:02:30:000' },
+  ],
+});
+const gap = { lsnRange: { first: '00000028:000001f0:0001', last: '00000028:000003d0:0001' }, before: '2026-03-05T14:01:55.000' };
+
+describe('beginUnreadPlacedByGaps', () => {
+  it('a window starting after the gap\'s bound: those first read after it are taken out, the span of the others kept', () => {
+    const s = beginUnreadPlacedByGaps(stats(), '2026-03-05T14:01:55.001', [gap]);
+    expect(s.beginUnreadRowOps).toBe(2);
+    expect(s.beginUnreadTransactions).toBe(1);
+    expect(s.beginUnreadBeforeWindowRowOps).toBe(5);
+    expect(s.beginUnreadBeforeWindowTransactions).toBe(2);
+    expect(s.beginUnreadBeforeWindowBy).toBe('2026-03-05T14:01:55.000');
+    expect([s.beginUnreadFirstCommit, s.beginUnreadLastCommit]).toEqual(['2026/03/05 14:02:30:000', '2026/03/05 14:02:30:000']);
+  });
+
+  it('a window starting at the bound, a bound of a whole second reaching it, no bound, or none kept: as they were', () => {
+    const same = (s: CommittedScanStats) => expect(s.beginUnreadRowOps).toBe(7);
+    same(beginUnreadPlacedByGaps(stats(), '2026-03-05T14:01:55.000', [gap]));
+    same(beginUnreadPlacedByGaps(stats(), '2026-03-05T14:01:55.500', [{ ...gap, before: '2026-03-05T14:01:55' }]));
+    same(beginUnreadPlacedByGaps(stats(), '2026-03-05T14:03:00', [{ lsnRange: gap.lsnRange }]));
+    same(beginUnreadPlacedByGaps({ ...stats(), beginUnreadPlacesOverflow: true }, '2026-03-05T14:03:00', [gap]));
+    same(beginUnreadPlacedByGaps(stats(), undefined, [gap]));
+  });
+
+  it('other lost log between the gap and the first record read, or a loss with no LSN range: as they were', () => {
+    const damaged = { lsnRange: { first: '00000028:00000300:0001', last: '00000028:00000300:0009' } };
+    expect(beginUnreadPlacedByGaps(stats(), '2026-03-05T14:03:00', [gap, damaged]).beginUnreadRowOps).toBe(7);
+    expect(beginUnreadPlacedByGaps(stats(), '2026-03-05T14:03:00', [gap, {}]).beginUnreadRowOps).toBe(7);
+    // a backup overlapping the one before it (its range runs backwards) places nothing
+    expect(beginUnreadPlacedByGaps(stats(), '2026-03-05T14:03:00', [{ ...gap, lsnRange: { first: gap.lsnRange.last, last: gap.lsnRange.first } }]).beginUnreadRowOps).toBe(7);
+  });
+});
