@@ -93,13 +93,16 @@ export interface CommittedScanStats {
    * Set by beginUnreadPlacedByGaps: row operations (and their transactions) taken out of
    * beginUnreadRowOps because their transaction's first record read comes right after a log backup
    * missing from the chain (FORMAT_LOG_CHAIN_GAP) or a stretch in no file given, so it began by that
-   * stretch's `before` bound (`beginUnreadBeforeWindowBy`, the latest such, ISO local time), before
-   * the window's start: provably not asked for. A breaker's SYNTHETIC chain with backup 2 left out
-   * and a window after it was INCOMPLETE (exit 3) over the rows the whole chain gives.
+   * stretch's `before` bound (`beginUnreadPlacedOutsideBy`, the latest such, ISO local time), before
+   * the window's start; or because the window starts after the log read's first commit (a begin not
+   * read that is before the read began by then) and misses each such stretch before that record (ends
+   * before its `after` or starts after its `before`): provably not asked for. A breaker's SYNTHETIC
+   * chain with backup 2 left out and a window on either side of it was INCOMPLETE (exit 3 under
+   * --strict) over the rows the whole chain gives.
    */
-  beginUnreadBeforeWindowRowOps?: number;
-  beginUnreadBeforeWindowTransactions?: number;
-  beginUnreadBeforeWindowBy?: string;
+  beginUnreadPlacedOutsideRowOps?: number;
+  beginUnreadPlacedOutsideTransactions?: number;
+  beginUnreadPlacedOutsideBy?: string;
   /** Row operations on tables the metadata knows but the --table filter left out. */
   otherTableRowOps: number;
   /**
@@ -1061,32 +1064,42 @@ function unreadCommitWhen(stats: CommittedScanStats): string {
 export const BEGIN_UNREAD_PLACES_KEPT = 10_000;
 
 /**
- * `stats` with the transactions of beginUnreadRowOps that provably began before the window's start
- * taken out (into beginUnreadBeforeWindowRowOps): those whose first record read comes after a
- * stretch of log lost or in no file given (`losses`: logLoss's items and LogNotGiven's, with their
- * LSN range) whose `before` bound (every transaction begun in it, or before it, began by then:
- * FileRecoverySource.chainGapTimes) is before `from`. The stretch must be the nearest before that
- * record, with no other loss between: a transaction first read after a damaged stretch may have
- * begun there. A loss with no LSN range, no time bound (a clock set back), an overlap, or places not
- * all kept: `stats` as it is (INCOMPLETE, the safe side). Transactions first read before any loss
- * began before the read: judged by their commit as before (unreadVerdict). Pure.
+ * `stats` with the transactions of beginUnreadRowOps that provably began outside the window
+ * (`from`, `to`: ISO local time) taken out (into beginUnreadPlacedOutsideRowOps). Such a transaction
+ * began before the log read or in a stretch of log lost or in no file given before its first record
+ * read (`losses`: logLoss's items and LogNotGiven's, with their LSN range and time bounds, `after`
+ * and `before`: FileRecoverySource.chainGapTimes). Taken out when the nearest such stretch before
+ * that record ends before it and its `before` (every transaction begun in it, or before it, began
+ * by then) is before `from` (a damaged stretch nearer, with no bound, may hold its begin: kept); or
+ * when `from` is after the read's first commit (stats.startCommitTime: a begin written before the
+ * read began by then) and the window misses every stretch before that record (`to` before its
+ * `after`, or `from` after its `before`). A loss with no LSN range, unknown bounds (a clock set
+ * back: none are given), an overlap, or places not all kept: `stats` as it is (INCOMPLETE, the safe
+ * side). Pure.
  */
 export function beginUnreadPlacedByGaps(
   stats: CommittedScanStats,
   from: string | undefined,
-  losses: ReadonlyArray<{ lsnRange?: { first: string; last?: string }; before?: string }>,
+  losses: ReadonlyArray<{ lsnRange?: { first: string; last?: string }; before?: string; after?: string }>,
+  to?: string,
 ): CommittedScanStats {
   const places = stats.beginUnreadPlaces;
   if (!from || !places?.length || stats.beginUnreadPlacesOverflow || !losses.length) return stats;
   const fromMs = localMs(from.length === 16 ? `${from}:00` : from);
   if (Number.isNaN(fromMs)) return stats;
-  let parsed: Array<{ first: Lsn; last: Lsn | null; beforeMs: number; before?: string }>;
+  const toMs = to ? localMs(to.length === 16 ? `${to}:00` : to) : Number.NaN;
+  // A begin written before the log read's first LSN was written before its first commit read, whose
+  // End Time is when it was written: such a transaction began by then (not on a clock set back)
+  const readStartIso = stats.clockBackwards || stats.startCommitTime === undefined ? null : safeIso(stats.startCommitTime);
+  const readStartMs = readStartIso === null ? Number.NaN : localMs(readStartIso);
+  let parsed: Array<{ first: Lsn; last: Lsn | null; beforeMs: number; afterMs: number; before?: string }>;
   try {
     parsed = losses.map((l) => {
       if (!l.lsnRange) throw new Error('no LSN range');
-      // a bound without milliseconds (a backup's date: whole second) taken at its second's end, as logNotGivenReached does
+      // a bound without milliseconds (a backup's date: whole second) taken at its second's end (`before`) or start, as logNotGivenReached does
       const beforeMs = l.before ? localMs(l.before) + (/\.\d+$/.test(l.before) ? 0 : 999) : Number.NaN;
-      return { first: parseLsn(l.lsnRange.first), last: l.lsnRange.last ? parseLsn(l.lsnRange.last) : null, beforeMs, ...(l.before ? { before: l.before } : {}) };
+      const afterMs = l.after ? localMs(l.after) : Number.NaN;
+      return { first: parseLsn(l.lsnRange.first), last: l.lsnRange.last ? parseLsn(l.lsnRange.last) : null, beforeMs, afterMs, ...(l.before ? { before: l.before } : {}) };
     });
   } catch {
     return stats;
@@ -1106,12 +1119,20 @@ export function beginUnreadPlacedByGaps(
     // the loss starting nearest before its first record (an overlap, whose range runs backwards, places nothing)
     let near: (typeof parsed)[number] | undefined;
     if (at) for (const l of parsed) if (compareLsn(l.first, at) < 0 && (!near || compareLsn(l.first, near.first) > 0)) near = l;
-    if (at && near && near.last && compareLsn(near.first, near.last) < 0 && compareLsn(near.last, at) <= 0 && near.beforeMs < fromMs) {
+    // the nearest stretch before it whose `before` is before the window's start: it began by then
+    const by0 = at && near && near.last && compareLsn(near.first, near.last) < 0 && compareLsn(near.last, at) <= 0 && near.beforeMs < fromMs ? near : undefined;
+    // …or it began before the read (by its first commit), or in one of the stretches before its first
+    // record read: a window after the read's start that misses each of those stretches (ending before
+    // its `after`, or starting after its `before`) does not ask for it
+    // (only past a stretch: one first read before any began before the read, judged by its commit as before)
+    const missed = at !== null && near !== undefined && readStartMs < fromMs
+      && parsed.every((l) => compareLsn(l.first, at) >= 0 || (l.last !== null && compareLsn(l.first, l.last) < 0 && compareLsn(l.last, at) <= 0 && (toMs < l.afterMs || l.beforeMs < fromMs)));
+    if (by0 || missed) {
       k += p.rowOps;
       t++;
-      if (near.beforeMs > byMs) {
-        byMs = near.beforeMs;
-        by = near.before;
+      if (by0 && by0.beforeMs > byMs) {
+        byMs = by0.beforeMs;
+        by = by0.before;
       }
     } else kept.push(p);
   }
@@ -1135,9 +1156,9 @@ export function beginUnreadPlacedByGaps(
     ...(first !== undefined ? { beginUnreadFirstCommit: first } : {}),
     ...(last !== undefined ? { beginUnreadLastCommit: last } : {}),
     beginUnreadPlaces: kept,
-    beginUnreadBeforeWindowRowOps: k,
-    beginUnreadBeforeWindowTransactions: t,
-    ...(by !== undefined ? { beginUnreadBeforeWindowBy: by } : {}),
+    beginUnreadPlacedOutsideRowOps: k,
+    beginUnreadPlacedOutsideTransactions: t,
+    ...(by !== undefined ? { beginUnreadPlacedOutsideBy: by } : {}),
   };
 }
 
@@ -1197,7 +1218,7 @@ export function explainNoRows(stats: CommittedScanStats, ops: string[]): string 
   if (stats.otherTableRowOps) parts.push(`${n(stats.otherTableRowOps)} on tables --table left out`);
   if (stats.outsideWindowRowOps) parts.push(`${n(stats.outsideWindowRowOps)} in transactions that began outside the window${outsideSpan(stats)}`);
   if (stats.beginUnreadRowOps) parts.push(`${n(stats.beginUnreadRowOps)} in transactions whose LOP_BEGIN_XACT is not in the log read${unreadCommitSpan(stats)}: whether they began in the window cannot be told (said as INCOMPLETE)`);
-  if (stats.beginUnreadBeforeWindowRowOps) parts.push(`${n(stats.beginUnreadBeforeWindowRowOps)} in transactions whose LOP_BEGIN_XACT is not in the log read, first read right after log in no file given, so began ${stats.beginUnreadBeforeWindowBy ? `by ${stats.beginUnreadBeforeWindowBy}, ` : ''}before the window's start`);
+  if (stats.beginUnreadPlacedOutsideRowOps) parts.push(`${n(stats.beginUnreadPlacedOutsideRowOps)} in transactions whose LOP_BEGIN_XACT is not in the log read, first read right after log lost or in no file given, so began ${stats.beginUnreadPlacedOutsideBy ? `by ${stats.beginUnreadPlacedOutsideBy}, before the window's start` : 'outside the window (before the log read or in that log, whose times the window misses)'}`);
   if (stats.rolledBackRowOps) parts.push(`${n(stats.rolledBackRowOps)} in transactions that rolled back`);
   const neverCommitted = stats.uncommittedRowOps - stats.rolledBackRowOps;
   if (neverCommitted) parts.push(`${n(neverCommitted)} in transactions with no commit in this log`);

@@ -201,18 +201,18 @@ export function readEdgesSaid(
  */
 export function placeBeginUnread(
   stats: CommittedScanStats,
-  window: { from?: string },
+  window: { from?: string; to?: string },
   lost: readonly SkippedItem[],
-  bounds?: (item: SkippedItem) => { before?: string } | undefined,
+  bounds?: (item: SkippedItem) => { before?: string; after?: string } | undefined,
   notGiven: readonly LogNotGiven[] = [],
 ): CommittedScanStats {
   if (!window.from || !stats.beginUnreadRowOps) return stats;
   const losses = [
     ...lost.map((s) => {
-      const before = s.code === 'FORMAT_LOG_CHAIN_GAP' && !isChainOverlap(s) ? bounds?.(s)?.before : undefined;
-      return { ...(s.lsnRange ? { lsnRange: s.lsnRange } : {}), ...(before ? { before } : {}) };
+      const b = s.code === 'FORMAT_LOG_CHAIN_GAP' && !isChainOverlap(s) ? bounds?.(s) : undefined;
+      return { ...(s.lsnRange ? { lsnRange: s.lsnRange } : {}), ...(b?.before ? { before: b.before } : {}), ...(b?.after ? { after: b.after } : {}) };
     }),
-    ...notGiven.map((x) => ({ ...(x.lsnRange ? { lsnRange: x.lsnRange } : {}), ...(x.before ? { before: x.before } : {}) })),
+    ...notGiven.map((x) => ({ ...(x.lsnRange ? { lsnRange: x.lsnRange } : {}), ...(x.before ? { before: x.before } : {}), ...(x.after ? { after: x.after } : {}) })),
   ];
-  return beginUnreadPlacedByGaps(stats, window.from, losses);
+  return beginUnreadPlacedByGaps(stats, window.from, losses, window.to);
 }

@@ -18,6 +18,8 @@ import { trnChainSink, type SyntheticTrnBackup } from '../support/synthetic-trn.
  * the gap, so they began in it or before it: by the gap's `before` bound (the first transaction begun
  * past it; FileRecoverySource.chainGapTimes). A window starting after that bound does not ask for them
  * (committed.ts beginUnreadPlacedByGaps); one starting at or before it still may: INCOMPLETE as before.
+ * Nor does a window between the read's first commit (a begin before the read began by then) and the
+ * gap's `after` bound (a breaker's case: 14:00:30 to 14:00:40, before the gap, exit 3).
  *
  * SYNTHETIC: log backups written by test/support/synthetic-trn.ts from the log of
  * test/support/synthetic-log.ts, five transactions in flight at once (some open at every cut); the
@@ -81,8 +83,30 @@ describe('scan: a window after a missing log backup, transactions open across it
     const r = JSON.parse(readFileSync(report, 'utf8')) as { complete: boolean; counts: Record<string, unknown> };
     expect(r.complete).toBe(true);
     expect(r.counts.beginUnreadRowOps ?? 0).toBe(0);
-    expect(r.counts.beginUnreadBeforeWindowTransactions).toBeGreaterThanOrEqual(1);
+    expect(r.counts.beginUnreadPlacedOutsideTransactions).toBeGreaterThanOrEqual(1);
+    expect(r.counts.beginUnreadPlacedOutsideBy).toBeDefined();
     expect(r.counts.beginUnreadPlaces).toBeUndefined();
+  });
+
+  it('a window between the log read\'s start and the gap: whole too; one reaching back to the read\'s first commit INCOMPLETE', async () => {
+    const report = join(dir, 'r2.json');
+    // after the read's first commit (its transactions began from 14:00:30), ending before backup 1 began (14:01)
+    const w = ['--from', '2026-03-05T14:00:40', '--to', '2026-03-05T14:00:50'];
+    const full = await cli('scan', '--trn', ...whole(), ...dec(), '--strict', ...w);
+    const gap = await cli('scan', '--trn', ...gapped(), ...dec(), '--strict', '--report', report, ...w);
+    expect(incomplete(gap.stderr), gap.stderr).toEqual([]);
+    expect(gap.code, gap.stderr).toBe(full.code);
+    expect(rowsOf(gap.stdout).length).toBeGreaterThan(0);
+    expect(gap.stdout).toBe(full.stdout);
+    const r = JSON.parse(readFileSync(report, 'utf8')) as { complete: boolean; counts: Record<string, unknown> };
+    expect(r.complete).toBe(true);
+    expect(r.counts.beginUnreadPlacedOutsideTransactions).toBeGreaterThanOrEqual(1);
+    expect(r.counts.beginUnreadPlacedOutsideBy).toBeUndefined();
+    // from the read's first commit: a transaction begun before the read may have begun then
+    const first = String(r.counts.startCommitTime);
+    const at = await cli('scan', '--trn', ...gapped(), ...dec(), '--strict', '--from', first, '--to', '2026-03-05T14:00:50');
+    expect(at.code).toBe(3);
+    expect(incomplete(at.stderr)).toEqual([expect.stringMatching(/^rowback scan: INCOMPLETE: \d+ committed delete\(s\) of \d+ transaction\(s\) whose LOP_BEGIN_XACT is not in the log read/)]);
   });
 
   it('a files job says it alike: complete, its rows the whole chain\'s; INCOMPLETE from the bound', async () => {

@@ -26,9 +26,9 @@ describe('beginUnreadPlacedByGaps', () => {
     const s = beginUnreadPlacedByGaps(stats(), '2026-03-05T14:01:55.001', [gap]);
     expect(s.beginUnreadRowOps).toBe(2);
     expect(s.beginUnreadTransactions).toBe(1);
-    expect(s.beginUnreadBeforeWindowRowOps).toBe(5);
-    expect(s.beginUnreadBeforeWindowTransactions).toBe(2);
-    expect(s.beginUnreadBeforeWindowBy).toBe('2026-03-05T14:01:55.000');
+    expect(s.beginUnreadPlacedOutsideRowOps).toBe(5);
+    expect(s.beginUnreadPlacedOutsideTransactions).toBe(2);
+    expect(s.beginUnreadPlacedOutsideBy).toBe('2026-03-05T14:01:55.000');
     expect([s.beginUnreadFirstCommit, s.beginUnreadLastCommit]).toEqual(['2026/03/05 14:02:30:000', '2026/03/05 14:02:30:000']);
   });
 
@@ -39,6 +39,24 @@ describe('beginUnreadPlacedByGaps', () => {
     same(beginUnreadPlacedByGaps(stats(), '2026-03-05T14:03:00', [{ lsnRange: gap.lsnRange }]));
     same(beginUnreadPlacedByGaps({ ...stats(), beginUnreadPlacesOverflow: true }, '2026-03-05T14:03:00', [gap]));
     same(beginUnreadPlacedByGaps(stats(), undefined, [gap]));
+  });
+
+  it('a window after the read\'s first commit and before the gap\'s `after`: those first read after it are taken out too', () => {
+    const read = { ...stats(), startCommitTime: '2026/03/05 14:00:30:000' };
+    const g = { ...gap, after: '2026-03-05T14:01:00' };
+    const s = beginUnreadPlacedByGaps(read, '2026-03-05T14:00:40.000', [g], '2026-03-05T14:00:50.999');
+    // the one first read before the gap is judged by its commit, as before (unreadVerdict)
+    expect(s.beginUnreadRowOps).toBe(2);
+    expect(s.beginUnreadPlacedOutsideTransactions).toBe(2);
+    expect(s.beginUnreadPlacedOutsideBy).toBeUndefined();
+    // from the read's first commit, to the gap's `after`, no `after`, no end, or a clock set back: as they were
+    const same = (x: CommittedScanStats) => expect(x.beginUnreadRowOps).toBe(7);
+    same(beginUnreadPlacedByGaps(read, '2026-03-05T14:00:30.000', [g], '2026-03-05T14:00:50.999'));
+    same(beginUnreadPlacedByGaps(read, '2026-03-05T14:00:40.000', [g], '2026-03-05T14:01:00.000'));
+    same(beginUnreadPlacedByGaps(read, '2026-03-05T14:00:40.000', [gap], '2026-03-05T14:00:50.999'));
+    same(beginUnreadPlacedByGaps(read, '2026-03-05T14:00:40.000', [g]));
+    same(beginUnreadPlacedByGaps(stats(), '2026-03-05T14:00:40.000', [g], '2026-03-05T14:00:50.999'));
+    same(beginUnreadPlacedByGaps({ ...read, clockBackwards: { lsn: '', earlierLsn: '', earlierTime: '', laterTime: '', seconds: 60 } as unknown as CommittedScanStats['clockBackwards'] }, '2026-03-05T14:00:40.000', [g], '2026-03-05T14:00:50.999'));
   });
 
   it('other lost log between the gap and the first record read, or a loss with no LSN range: as they were', () => {
