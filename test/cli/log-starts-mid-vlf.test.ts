@@ -40,8 +40,9 @@ describe('LOG_STARTS_MID_VLF in log and inspect', () => {
     expect(r.code).toBe(0);
     // said with --quiet: the rows of transactions that also inserted rows carry a warning
     expect(r.stderr).toMatch(/^rowback scan: \d+ of the \d+ row\(s\) carry warnings \(each in its "warnings"\): [^\n]*\n$/);
-    const rep = JSON.parse(readFileSync(report, 'utf8')) as { complete: boolean; notes: string[] };
+    const rep = JSON.parse(readFileSync(report, 'utf8')) as { complete: boolean; notes: string[]; incomplete: string[] };
     expect(rep.complete).toBe(true);
+    expect(rep.incomplete).toEqual([]);
     expect(rep.notes).toEqual([expect.stringMatching(/: the log this file holds starts at LSN 00000056:[0-9a-f]{8}:0001, inside its oldest VLF/)]);
   });
 

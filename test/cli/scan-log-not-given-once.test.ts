@@ -1,3 +1,6 @@
+import { readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import { captureCli } from '../support/cli.js';
 import { corpusPath, describeCorpus } from '../support/corpus.js';
@@ -48,10 +51,17 @@ describeCorpus('scan: a stretch of log in no file given at the edge of the log r
     ['after the read, --to-lsn past the stretch', chainEnds, ['--to-lsn', '00000019:000000be:0001'], /^rowback scan: INCOMPLETE: the LSN range runs to 00000019:000000be:0001 \(--to-lsn\), past the end of the log given/, STRETCH_AFTER],
     ['a log backup missing, the window reaching before the full backup ended', gapFirst, ['--from', '2020-05-12T13:28:30', '--to', '2020-05-12T13:29:00'], GAP, /^rowback scan: INCOMPLETE: the whole window \(from 2020-05-12T13:28:30\.000 to 2020-05-12T13:29:00\.999\) is before the log read begins/],
   ])('%s: two lines, two facts', async (_, args, w, a, b) => {
-    const r = await cli(...args, ...w);
+    const report = join(tmpdir(), `rowback-once-${process.pid}-${Math.random().toString(36).slice(2)}.json`);
+    const r = await cli(...args, ...w, '--report', report);
     expect(r.code).toBe(3);
     const lines = incomplete(r.stderr);
     expect(lines).toHaveLength(2);
     expect(lines).toEqual(expect.arrayContaining([expect.stringMatching(a), expect.stringMatching(b)]));
+    // --report's `incomplete`: the same lines, in the same order, without the prefix (its times in ISO form)
+    const rep = JSON.parse(readFileSync(report, 'utf8')) as { complete: boolean; incomplete: string[] };
+    rmSync(report, { force: true });
+    expect(rep.complete).toBe(false);
+    expect(rep.incomplete).toHaveLength(2);
+    expect(rep.incomplete.map((c, i) => lines[i]!.endsWith(c) || c.includes(lines[i]!.slice('rowback scan: INCOMPLETE: '.length, 60)))).toEqual([true, true]);
   });
 });

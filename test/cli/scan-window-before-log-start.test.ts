@@ -43,9 +43,11 @@ describeCorpus('scan: a window starting before the log read begins', () => {
     expect(lines).toEqual([
       "rowback scan: INCOMPLETE: the window starts at 2018-03-01T00:00:00.000, before the log read begins: its first transaction began at 2018-08-26T21:19:07.573 (the SQL Server's local time; the database was created at 2018-01-31T15:04:49.670), and transactions begun before that are in no file given (an .ldf keeps only the log since its oldest VLF not yet reused; earlier log is in the log backups of that time): their rows are not in this result; add the log backups of that time with --trn (rowback restore plan lists them from a backup folder), or start the window later",
     ]);
-    const rep = JSON.parse(readFileSync(report, 'utf8')) as { complete: boolean; beforeLogRead?: string };
+    const rep = JSON.parse(readFileSync(report, 'utf8')) as { complete: boolean; beforeLogRead?: string; incomplete?: string[] };
     expect(rep.complete).toBe(false);
     expect(rep.beforeLogRead).toBe(lines[0]!.replace('rowback scan: INCOMPLETE: ', ''));
+    // every INCOMPLETE line, in one list (a script gathered them from fields of their own, some from none)
+    expect(rep.incomplete).toEqual(lines.map((l) => l.replace('rowback scan: INCOMPLETE: ', '')));
     const plain = await cli(...ldf(), '--from', '2018-03-01', '--to', '2018-08-29', '--quiet');
     expect(plain.code).toBe(0);
     expect(plain.stdout).toBe(r.stdout);
@@ -123,9 +125,11 @@ describeCorpus('scan: a window starting before the log read begins', () => {
     expect(lines).toEqual([
       `rowback scan: INCOMPLETE: the whole window (from 2025-01-19T02:15:00.000 to 2025-01-19T02:20:59.999) is before the log read begins: the log read holds no transaction begin, and it begins with ${F}, a full backup begun at 2025-01-19T02:33:47 (the SQL Server's local time, to the second; the database was created at 2025-01-19T02:11:34.897), whose log starts then: transactions begun before that are in no file given (earlier log is in the log backups of that time): their rows are not in this result; add the log backups of that time with --trn (rowback restore plan lists them from a backup folder), or start the window later`,
     ]);
-    const rep = JSON.parse(readFileSync(report, 'utf8')) as { complete: boolean; beforeLogRead?: string };
+    const rep = JSON.parse(readFileSync(report, 'utf8')) as { complete: boolean; beforeLogRead?: string; incomplete?: string[] };
     expect(rep.complete).toBe(false);
     expect(rep.beforeLogRead).toBe(lines[0]!.replace('rowback scan: INCOMPLETE: ', ''));
+    // every INCOMPLETE line, in one list (a script gathered them from fields of their own, some from none)
+    expect(rep.incomplete).toEqual(lines.map((l) => l.replace('rowback scan: INCOMPLETE: ', '')));
     // a window before the database existed, and RestoreTimeClean.bak (begun at its creation second): nothing said
     for (const args of [['--bak', F, '--from', '2025-01-18', '--to', '2025-01-19T02:10'], ['--bak', R('RestoreTimeClean.bak'), '--from', '2017-06-01']]) {
       const ok = await cli('scan', ...args, '--quiet', '--strict');

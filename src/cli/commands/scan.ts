@@ -410,6 +410,15 @@ export async function runScan(opts: ScanOptions): Promise<void> {
     // (an interrupted scan's INTERRUPTED says the result is partial; its notes stay as they are)
     const notGiven = interruptedBy ? { incomplete: [] as string[], noteOnly: [] as string[] } : splitLogNotGiven(opened.logNotGiven?.() ?? [], filter, selection, pending);
     const saidIncomplete = new Set(notGiven.incomplete);
+    // Every INCOMPLETE sentence of this scan, in the order stderr says them: `--report`'s `incomplete`
+    // (a files job's `incomplete` is the same list). A script had to gather them from beforeLogRead,
+    // beyondLogGiven, logNotGiven, skipped … and some (held rows, rows not decoded, a damaged
+    // catalog, begin-unread transactions) were in no field of their own.
+    const damagedClause = damagedLine ? damagedLine.slice('rowback scan: INCOMPLETE: '.length).trimEnd() : '';
+    const incompleteClauses = [
+      ...(lost.length ? [`${logLossClause(lost)}; rows in those LSN ranges are missing from this result${lossPlaces(lost)}${missingLogAdvice(lost, opts)}`] : []),
+      held, undecoded, unknownTables, beginUnread, interruptedBy ? '' : unknownClause, beforeStart, pastEnd, ...notGiven.incomplete,
+    ].filter((c): c is string => Boolean(c));
     const sourceNotes = (): string[] => opened.notes().filter((n) => !saidIncomplete.has(n));
     if (opts.report) {
       // One time form throughout the report: `YYYY-MM-DDTHH:MM:SS.fff`, the SQL Server's local
@@ -424,6 +433,8 @@ export async function runScan(opts: ScanOptions): Promise<void> {
         rowsPerTable: Object.fromEntries(perTable),
         rowsWithWarnings: warnedRows,
         complete: lost.length === 0 && damaged.length === 0 && !held && !undecoded && !unknownTables && !beginUnread && !unknownClause && !pastEnd && !beforeStart && notGiven.incomplete.length === 0 && !interruptedBy,
+        // every INCOMPLETE line stderr says, without its prefix ([] when complete)
+        incomplete: [...(damagedClause ? [damagedClause] : []), ...incompleteClauses].map(isoLogTimesIn),
         ...(pastEnd ? { beyondLogGiven: pastEnd } : {}),
         ...(beforeStart ? { beforeLogRead: beforeStart } : {}),
         // stretches of log in no file given that the window may reach (their notes are not repeated below)
@@ -509,15 +520,7 @@ export async function runScan(opts: ScanOptions): Promise<void> {
     // Said even with --quiet, as INTERRUPTED is: a script must not take part of a result for all of it.
     if (damagedLine) process.stderr.write(damagedLine);
     if (lostOutsideNote) process.stderr.write(`rowback scan: note: ${lostOutsideNote}\n`);
-    if (lost.length) process.stderr.write(`rowback scan: INCOMPLETE: ${logLossClause(lost)}; rows in those LSN ranges are missing from this result${lossPlaces(lost)}${missingLogAdvice(lost, opts)}\n`);
-    if (held) process.stderr.write(`rowback scan: INCOMPLETE: ${held}\n`);
-    if (undecoded) process.stderr.write(`rowback scan: INCOMPLETE: ${undecoded}\n`);
-    if (unknownTables) process.stderr.write(`rowback scan: INCOMPLETE: ${unknownTables}\n`);
-    if (beginUnread) process.stderr.write(`rowback scan: INCOMPLETE: ${beginUnread}\n`);
-    if (unknownClause && !interruptedBy) process.stderr.write(`rowback scan: INCOMPLETE: ${unknownClause}\n`);
-    if (beforeStart) process.stderr.write(`rowback scan: INCOMPLETE: ${beforeStart}\n`);
-    if (pastEnd) process.stderr.write(`rowback scan: INCOMPLETE: ${pastEnd}\n`);
-    for (const c of notGiven.incomplete) process.stderr.write(`rowback scan: INCOMPLETE: ${c}\n`);
+    for (const c of incompleteClauses) process.stderr.write(`rowback scan: INCOMPLETE: ${c}\n`);
     // --strict: exit 3 for what the report calls "complete": false (an interrupt's 130/143 below wins)
     if (damagedLine || lost.length || held || undecoded || unknownTables || beginUnread || unknownClause || pastEnd || beforeStart || notGiven.incomplete.length) exitIncomplete(opts.strict);
     // every WARNING said above (a backup's header, log records of an operation rowback does not know:
