@@ -19,7 +19,7 @@ import { ExportSource } from '../../src/recover/sources/export.js';
 import { StagingStore } from '../../src/staging/store.js';
 import { JobWorker } from '../../src/worker/worker.js';
 import { captureCli } from '../support/cli.js';
-import { CUSTOMERS_AU, customersCatalog, exportRecord, ROW_ADA } from '../support/export-fixture.js';
+import { CUSTOMERS_AU, customersCatalog, exportRecord, ROW_ADA, csvSectionLines } from '../support/export-fixture.js';
 
 const cli = captureCli();
 const dir = mkdtempSync(join(tmpdir(), 'rowback-export-log-read-'));
@@ -48,11 +48,6 @@ function jsonExport(name: string, over: Record<string, unknown> = {}): string {
   return f;
 }
 
-function csvOf(rows: Record<string, unknown>[]): string[] {
-  const cols = Object.keys(rows[0]!);
-  const q = (v: unknown) => (v === null || v === undefined ? '' : `"${String(typeof v === 'boolean' ? (v ? 1 : 0) : v).replace(/"/g, '""')}"`);
-  return [cols.map((c) => `"${c}"`).join(','), ...rows.map((r) => cols.map((c) => q(r[c])).join(','))];
-}
 
 /** The CSV form as the script writes it (version 2), the #meta keys of HEADER with `meta` over them. */
 function csvText(meta: Record<string, string | null> = {}): string {
@@ -66,7 +61,7 @@ function csvText(meta: Record<string, string | null> = {}): string {
   return [
     '#rowback-export,2,csv', '#meta', '"key","value"',
     ...Object.entries(keys).map(([k, v]) => `"${k}",${v === null ? '' : `"${v.replace(/"/g, '""')}"`}`),
-    '#records', ...csvOf(RECORDS), '#catalog', ...csvOf(catalog), '#end', '"records","catalog"', `"${RECORDS.length}","${catalog.length}"`, '',
+    '#records', ...csvSectionLines(RECORDS), '#catalog', ...csvSectionLines(catalog), '#end', '"records","catalog"', `"${RECORDS.length}","${catalog.length}"`, '',
   ].join('\r\n');
 }
 

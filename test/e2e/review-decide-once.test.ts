@@ -11,11 +11,9 @@
  * CI=true, a loud skip elsewhere.
  */
 import { expect, it } from 'vitest';
-import { numberedDeletes, reviewDesk, runStoppedAfterFirstCommit, stagedJob } from '../support/review-desk.js';
+import { stoppedRunDesk } from '../support/review-desk.js';
 import { browserDescribe, signIn } from '../support/browser.js';
 import { corpusAvailable } from '../support/corpus.js';
-import type { ConfiguredTargetSpec } from '../../src/api/targets.js';
-import { LAYOUTS } from '../staging/fixtures.js';
 
 const describeBrowser = browserDescribe(corpusAvailable);
 
@@ -23,17 +21,10 @@ describeBrowser('review page: a double click on "Reject all matching" while a ru
   let jobId: number;
   let runId: number;
   const posts: string[] = [];
-  const targets: Record<string, ConfiguredTargetSpec> = { side: { connectionString: 'Server=side-sql;User Id=rb;Password=s3cret-side;Database=CRM_restore' } };
-  const desk = reviewDesk('rowback-e2e-decide-once-', {
-    target: true,
-    stage: ({ store }) => {
-      jobId = stagedJob(store, numberedDeletes(6), { layouts: [LAYOUTS['dbo.T']!], description: 'deletes' });
-    },
-    app: ({ target }) => ({ targets, connectTarget: () => target }),
-    // batch 1 commits in the target, then the service stops before staging records it: rows 1, 2 held
-    before: async ({ app, reviewer, operator }) => {
-      runId = await runStoppedAfterFirstCommit(app, { reviewer, operator }, jobId, 6, { targetName: 'side', batchSize: 2 });
-    },
+  const desk = stoppedRunDesk('rowback-e2e-decide-once-', {
+    rows: 6,
+    got: (j, r) => { jobId = j; runId = r; },
+    // every decision the page sends
     served: ({ page }) => {
       page.on('request', (r) => { if (r.method() === 'POST' && r.url().endsWith(`/api/jobs/${jobId}/decisions`)) posts.push(r.url()); });
     },

@@ -14,29 +14,19 @@
  * FAILURE under CI=true, a loud skip elsewhere.
  */
 import { expect, it } from 'vitest';
-import { numberedDeletes, reviewDesk, runStoppedAfterFirstCommit, stagedJob } from '../support/review-desk.js';
+import { stoppedRunDesk } from '../support/review-desk.js';
 import { browserDescribe, signIn } from '../support/browser.js';
 import { corpusAvailable } from '../support/corpus.js';
-import type { ConfiguredTargetSpec } from '../../src/api/targets.js';
-import { LAYOUTS } from '../staging/fixtures.js';
 
 const describeBrowser = browserDescribe(corpusAvailable);
 
 describeBrowser('review page: rows of a stopped run\'s batch that may have committed', () => {
   let jobId: number;
   let runId: number;
-  const targets: Record<string, ConfiguredTargetSpec> = { side: { connectionString: 'Server=side-sql;User Id=rb;Password=s3cret-side;Database=CRM_restore' } };
   const auth = (t: string) => ({ authorization: `Bearer ${t}` });
-  const desk = reviewDesk('rowback-e2e-held-', {
-    target: true,
-    stage: ({ store }) => {
-      jobId = stagedJob(store, numberedDeletes(6), { layouts: [LAYOUTS['dbo.T']!], description: 'deletes' });
-    },
-    app: ({ target }) => ({ targets, connectTarget: () => target }),
-    // batch 1 commits in the target, then the service stops before staging records it
-    before: async ({ app, reviewer, operator }) => {
-      runId = await runStoppedAfterFirstCommit(app, { reviewer, operator }, jobId, 6, { targetName: 'side', batchSize: 2 });
-    },
+  const desk = stoppedRunDesk('rowback-e2e-held-', {
+    rows: 6,
+    got: (j, r) => { jobId = j; runId = r; },
   });
 
   it('the run panel names the batch that may have committed, as the API does, and who settles it', async () => {

@@ -8,10 +8,9 @@
  * FAILURE under CI=true, a loud skip elsewhere.
  */
 import { expect, it } from 'vitest';
-import { numberedDeletes, reviewDesk, runStoppedAfterFirstCommit, stagedJob } from '../support/review-desk.js';
+import { stoppedRunDesk } from '../support/review-desk.js';
 import { browserDescribe, signIn } from '../support/browser.js';
 import { corpusAvailable } from '../support/corpus.js';
-import type { ConfiguredTargetSpec } from '../../src/api/targets.js';
 import { LAYOUTS } from '../staging/fixtures.js';
 import { FakeTarget } from '../reinsert/fake-target.js';
 import { fromLayout } from '../../src/reinsert/target-table.js';
@@ -21,21 +20,13 @@ const describeBrowser = browserDescribe(corpusAvailable);
 describeBrowser('review page: a stopped side-table run\'s batch that may be in the side table', () => {
   let jobId: number;
   let runId: number;
-  const targets: Record<string, ConfiguredTargetSpec> = { side: { connectionString: 'Server=side-sql;User Id=rb;Password=s3cret-side;Database=CRM_restore' } };
   const auth = (t: string) => ({ authorization: `Bearer ${t}` });
-  const desk = reviewDesk('rowback-e2e-side-doubt-', {
-    target: true,
-    stage: ({ store }) => {
-      jobId = stagedJob(store, numberedDeletes(4), { layouts: [LAYOUTS['dbo.T']!], description: 'deletes' });
-    },
+  const desk = stoppedRunDesk('rowback-e2e-side-doubt-', {
+    rows: 4,
+    run: { tableMap: { 'dbo.T': 'dbo.T_check' }, acceptOtherDatabase: true },
+    got: (j, r) => { jobId = j; runId = r; },
     // the desk's target file, its catalog holding the side table dbo.T_check too
-    app: ({ target }) => {
-      const withSide = new FakeTarget(target.path, new Map([['dbo.T', fromLayout(LAYOUTS['dbo.T']!)], ['dbo.T_check', fromLayout({ ...LAYOUTS['dbo.T']!, name: 'T_check' })]]));
-      return { targets, connectTarget: () => withSide };
-    },
-    before: async ({ app, reviewer, operator }) => {
-      runId = await runStoppedAfterFirstCommit(app, { reviewer, operator }, jobId, 4, { targetName: 'side', batchSize: 2, tableMap: { 'dbo.T': 'dbo.T_check' }, acceptOtherDatabase: true });
-    },
+    connect: (target) => new FakeTarget(target.path, new Map([['dbo.T', fromLayout(LAYOUTS['dbo.T']!)], ['dbo.T_check', fromLayout({ ...LAYOUTS['dbo.T']!, name: 'T_check' })]])),
   });
 
   it('the API and the run panel name the batch that may be in the side table; its rows are not held', async () => {

@@ -29,3 +29,14 @@ export const exportRecord = (lsn: string, op: string, over: Record<string, unkno
   'Offset in Row': null, 'Modify Size': null, Description: null, 'Begin Time': null, 'End Time': null, 'Transaction Name': null,
   'Transaction SID': null, Login: null, SPID: null, 'RowLog Contents 0': null, 'RowLog Contents 1': null, ...over,
 });
+
+/**
+ * SYNTHETIC: `rows` as one section of the CSV form sql/export-log-records.sql writes: the header line
+ * (the first row's keys, quoted), then each row with every value quoted (a boolean as 1/0) and NULL
+ * or absent as an empty unquoted field. Lines, not joined.
+ */
+export function csvSectionLines(rows: Record<string, unknown>[]): string[] {
+  const cols = Object.keys(rows[0]!);
+  const q = (v: unknown) => (v === null || v === undefined ? '' : `"${String(typeof v === 'boolean' ? (v ? 1 : 0) : v).replace(/"/g, '""')}"`);
+  return [cols.map((c) => `"${c}"`).join(','), ...rows.map((r) => cols.map((c) => q(r[c])).join(','))];
+}

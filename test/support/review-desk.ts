@@ -142,3 +142,33 @@ export async function openFirstJob(d: ReviewDesk, rows: number): Promise<void> {
   await d.page.locator('#job-list li').first().click();
   await expect.poll(() => d.page.locator('#page-info').textContent(), { timeout: 15_000 }).toContain(`${rows} matching rows`);
 }
+
+/** The configured target 'side' the stopped-run page tests re-insert into (its password is never shown). */
+export const SIDE_TARGETS = { side: { connectionString: 'Server=side-sql;User Id=rb;Password=s3cret-side;Database=CRM_restore' } };
+
+/**
+ * A reviewDesk whose one files job holds `o.rows` numberedDeletes of dbo.T, all approved, and a real
+ * re-insert run of it into target 'side' (`o.run`: the request's other fields; batchSize 2 unless
+ * given) stopped after its first batch committed in the target (runStoppedAfterFirstCommit). `o.got`
+ * receives the job's and the run's ids once made (before the page is served); `o.connect` may give
+ * the run another FakeTarget over the desk's target file (a catalog with a side table); `o.served`
+ * as reviewDesk's. The set-up three review-page tests of held rows each wrote out.
+ */
+export function stoppedRunDesk(prefix: string, o: { rows: number; run?: Record<string, unknown>; got: (jobId: number, runId: number) => void; connect?: (target: FakeTarget) => FakeTarget; served?: (d: ReviewDesk) => void }): ReviewDesk {
+  let jobId = 0;
+  return reviewDesk(prefix, {
+    target: true,
+    stage: ({ store }) => {
+      jobId = stagedJob(store, numberedDeletes(o.rows), { layouts: [LAYOUTS['dbo.T']!], description: 'deletes' });
+    },
+    app: ({ target }) => {
+      const t = o.connect ? o.connect(target) : target;
+      return { targets: SIDE_TARGETS, connectTarget: () => t };
+    },
+    before: async ({ app, reviewer, operator }) => {
+      const runId = await runStoppedAfterFirstCommit(app, { reviewer, operator }, jobId, o.rows, { targetName: 'side', batchSize: 2, ...o.run });
+      o.got(jobId, runId);
+    },
+    ...(o.served ? { served: o.served } : {}),
+  });
+}

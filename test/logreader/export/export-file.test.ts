@@ -6,7 +6,7 @@ import { EXPORT_VERSION, ExportRecordSchema, LogReadSchema, parseExportText, rea
 import { CatalogRowSchema } from '../../../src/reconstruct/metadata/catalog-row.js';
 import { recoverRows } from '../../../src/recover/recover-rows.js';
 import { ExportSource } from '../../../src/recover/sources/export.js';
-import { CUSTOMERS_AU, customersCatalogRow } from '../../support/export-fixture.js';
+import { CUSTOMERS_AU, customersCatalogRow, csvSectionLines } from '../../support/export-fixture.js';
 
 // Everything below is SYNTHETIC: hand-built records and FixedVar row images shaped like what
 // sql/export-log-records.sql writes, not bytes from a server.
@@ -45,11 +45,6 @@ const JSON_EXPORT = {
   records: RECORDS, catalog: CATALOG,
 };
 
-function csvOf(rows: Record<string, unknown>[]): string {
-  const cols = Object.keys(rows[0]);
-  const q = (v: unknown) => (v === null || v === undefined ? '' : `"${String(typeof v === 'boolean' ? (v ? 1 : 0) : v).replace(/"/g, '""')}"`);
-  return [cols.map((c) => `"${c}"`).join(','), ...rows.map((r) => cols.map((c) => q(r[c])).join(','))].join('\n');
-}
 const CSV_EXPORT = [
   '#rowback-export,1,csv',
   '#meta',
@@ -59,9 +54,9 @@ const CSV_EXPORT = [
   '"serverTimeZone","+08:00"',
   '"window.from","2024/03/05 14:00:00:000"',
   '#records',
-  csvOf(RECORDS),
+  csvSectionLines(RECORDS).join('\n'),
   '#catalog',
-  csvOf(CATALOG),
+  csvSectionLines(CATALOG).join('\n'),
   '',
 ].join('\n');
 

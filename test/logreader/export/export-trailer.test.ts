@@ -17,7 +17,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { parseExportText } from '../../../src/logreader/export/export-file.js';
 import { ExportSource } from '../../../src/recover/sources/export.js';
 import { captureCli } from '../../support/cli.js';
-import { customersCatalog, exportRecord, ROW_ADA, CUSTOMERS_AU } from '../../support/export-fixture.js';
+import { customersCatalog, exportRecord, ROW_ADA, CUSTOMERS_AU, csvSectionLines } from '../../support/export-fixture.js';
 
 const cli = captureCli();
 const dir = mkdtempSync(join(tmpdir(), 'rowback-export-trailer-'));
@@ -40,11 +40,6 @@ const CATALOG = [
   ...customersCatalog().map((r) => ({ ...r, table_name: 'Contacts', object_id: 917578307, partition_id: '72057594042449920', in_row_alloc_unit_id: '72057594043301888' })),
 ];
 
-function csvOf(rows: Record<string, unknown>[]): string[] {
-  const cols = Object.keys(rows[0]!);
-  const q = (v: unknown) => (v === null || v === undefined ? '' : `"${String(typeof v === 'boolean' ? (v ? 1 : 0) : v).replace(/"/g, '""')}"`);
-  return [cols.map((c) => `"${c}"`).join(','), ...rows.map((r) => cols.map((c) => q(r[c])).join(','))];
-}
 
 /** The CSV form as the script writes it, version `version` (2: with its #end section), lines joined by `eol`. */
 function csvExport(version: 1 | 2, eol = '\r\n', o: { records?: number; catalog?: number } = {}): string {
@@ -60,9 +55,9 @@ function csvExport(version: 1 | 2, eol = '\r\n', o: { records?: number; catalog?
     '"operations","delete"',
     ...(version === 2 ? ['"logRead.firstLsn","0000002a:000001f0:0001"', '"logRead.firstBeginTime","2024/03/05 14:07:09:123"'] : []),
     '#records',
-    ...csvOf(RECORDS),
+    ...csvSectionLines(RECORDS),
     '#catalog',
-    ...csvOf(CATALOG),
+    ...csvSectionLines(CATALOG),
     ...(version === 2 ? ['#end', '"records","catalog"', `"${o.records ?? RECORDS.length}","${o.catalog ?? CATALOG.length}"`] : []),
   ];
   return lines.join(eol) + eol;

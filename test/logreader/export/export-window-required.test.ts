@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseExportText } from '../../../src/logreader/export/export-file.js';
 import { captureCli } from '../../support/cli.js';
-import { customersCatalog, exportRecord, ROW_ADA, CUSTOMERS_AU } from '../../support/export-fixture.js';
+import { customersCatalog, exportRecord, ROW_ADA, CUSTOMERS_AU, csvSectionLines } from '../../support/export-fixture.js';
 
 const cli = captureCli();
 const dir = mkdtempSync(join(tmpdir(), 'rowback-export-window-'));
@@ -37,18 +37,13 @@ const WINDOW = { 'window.from': '2024/03/05 14:00:00:000', 'window.to': '2024/03
 const LOG_READ = { 'logRead.firstLsn': '00000029:00000010:0001', 'logRead.lastLsn': '0000002a:00000310:0002', 'logRead.firstBeginTime': '2024/03/05 13:30:00:100', 'logRead.lastBeginTime': '2024/03/05 14:59:58:000', 'logRead.firstEndTime': '2024/03/05 13:30:00:250', 'logRead.lastEndTime': '2024/03/05 14:59:58:200' };
 const logReadJson = Object.fromEntries(Object.entries(LOG_READ).map(([k, v]) => [k.slice('logRead.'.length), v]));
 
-function csvOf(rows: Record<string, unknown>[]): string[] {
-  const cols = Object.keys(rows[0]!);
-  const q = (v: unknown) => (v === null || v === undefined ? '' : `"${String(typeof v === 'boolean' ? (v ? 1 : 0) : v).replace(/"/g, '""')}"`);
-  return [cols.map((c) => `"${c}"`).join(','), ...rows.map((r) => cols.map((c) => q(r[c])).join(','))];
-}
 
 /** The CSV form, version `version`, its #meta holding `meta` (key → value). */
 function csvExport(version: 1 | 2, meta: Record<string, string>): string {
   return [
     `#rowback-export,${version},csv`, '#meta', '"key","value"', '"server","SQL01"', '"database","CRM"', '"serverTimeZone","+08:00"',
     ...Object.entries(meta).map(([k, v]) => `"${k}","${v}"`), '"operations","delete"',
-    '#records', ...csvOf(RECORDS), '#catalog', ...csvOf(CATALOG),
+    '#records', ...csvSectionLines(RECORDS), '#catalog', ...csvSectionLines(CATALOG),
     ...(version === 2 ? ['#end', '"records","catalog"', `"${RECORDS.length}","${CATALOG.length}"`] : []),
   ].join('\r\n') + '\r\n';
 }
