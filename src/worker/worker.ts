@@ -4,7 +4,7 @@ import { formatLocation, InputError, isRowbackError, StagingError } from '../err
 import { redactSpec } from '../staging/store.js';
 import type { RecoveredRow } from '../recover/recovered-row.js';
 import { NotPrintedRows, type RecoverEvent, type RecoverOptions } from '../recover/recover-rows.js';
-import { catalogDamage, catalogDamageLoss, catalogDamageSubject, isChainOverlap, isUndecodedRowOp, logLoss, logLossClause, lossPlaces, type RecoverySource, type ScanFilter, type SkippedItem } from '../recover/source.js';
+import { catalogDamage, isUndecodedRowOp, logLoss, type RecoverySource, type ScanFilter, type SkippedItem } from '../recover/source.js';
 import type { ScanSourceOptions } from '../recover/open-source.js';
 import type { StagingStore } from '../staging/store.js';
 import type { JobRecord, SourceDatabase } from '../staging/types.js';
@@ -22,10 +22,9 @@ import { backupSetsNamed, compareTableStates, comparisonNotes, comparisonRowSour
 import { parseStopTarget } from '../restore/target.js';
 import { replaySummary } from '../replay/summary.js';
 import { withMetadata } from '../recover/metadata-override.js';
-import { beginUnreadClause, clockBackwardsWarning, windowClockStep, explainNoRows, mistypedAllocUnitNotes, scanStatsNotes, unknownTablesClause, EXPORT_UNITS_LISTED_BY } from '../recover/committed.js';
-import { windowPastLogEndClause } from '../recover/window-past-log.js';
-import { committedPending, logNotGivenReached, outsideAskedNote, placeBeginUnread, readEdgesSaid, splitLogNotGiven, splitLostByReach, type LogNotGiven } from '../recover/log-not-given.js';
-import { logReadStartFacts, onlineLogStartClause, windowBeforeLogStartClause } from '../recover/window-before-log.js';
+import { clockBackwardsWarning, windowClockStep, explainNoRows, mistypedAllocUnitNotes, scanStatsNotes, EXPORT_UNITS_LISTED_BY } from '../recover/committed.js';
+import { placeBeginUnread, type LogNotGiven } from '../recover/log-not-given.js';
+import { incompleteVerdict } from '../recover/incomplete-verdict.js';
 import type { LogReadEnd, LogWholeFrom } from '../recover/sources/files.js';
 
 export type RecoverFn = (source: RecoverySource, filter: ScanFilter, opts?: RecoverOptions) => AsyncIterable<RecoverEvent>;
@@ -444,11 +443,46 @@ export class JobWorker {
       // the INCOMPLETE sentences of the notes: the job's `complete` / `incomplete` when it succeeds
       let incomplete: string[] = [];
       const noteList = (): void => {
-        // log in no file given that the job's window may reach: INCOMPLETE in place of its note (as
-        // scan says it; log-not-given.ts); a stopped job keeps the notes as they are
-        const notGiven = controller.signal.aborted ? [] : splitLogNotGiven(logNotGiven(), filter, null, committedPending(source?.committedStats?.())).incomplete;
-        const n = [...catalogNotes, ...notes().filter((x) => !notGiven.includes(x)), ...warnings().map((w) => `WARNING: ${w}`)];
-        for (const c of notGiven) n.push(`INCOMPLETE: ${c}`);
+        const stopped = controller.signal.aborted;
+        // transactions whose begin is not in the log read that provably began before the window's
+        // start (first read right after a missing log backup): not asked for, as scan says it (placeBeginUnread)
+        const all = [...(source?.skipped() ?? []), ...skipped, ...staged];
+        const stats0 = source?.committedStats?.();
+        const stats = stats0 && placeBeginUnread(stats0, filter, logLoss(all), chainGapTimes, logNotGiven());
+        if (stats && spec.kind === 'export') stats.unknownAllocUnitsListedBy = EXPORT_UNITS_LISTED_BY;
+        // Whether what was staged is whole: the same checks and order as `rowback scan`'s INCOMPLETE
+        // lines (incomplete-verdict.ts), in the job's words; a stopped job judges only what it read
+        const verdict = incompleteVerdict({
+          kind: spec.kind,
+          stats,
+          window: filter,
+          range: null,
+          sourceSkipped: source?.skipped() ?? [],
+          skipped: all,
+          undecodedRowOps,
+          notPrinted,
+          facts: { logNotGiven, chainGapTimes, logReadStart, logReadEnd, logWholeFrom, databaseCreated, scopeClauses },
+          // a live job: where the online log begins is its probe's (its counts are the server's, of the window)
+          ...(spec.kind === 'live' ? { onlineLogStart: { startsAt: opened0.logStartsAfterWindow?.(), wayOn: 'add the log backups of that time (a log-backup job, logBackups), or start the window later (from)' } } : {}),
+          layoutGiven: spec.metadata !== undefined,
+          stopped,
+        }, {
+          done: 'staged',
+          result: 'this job',
+          lossPlacesTail: 'see its skipped items',
+          lostAdvice: () => '',
+          lostOutside: { lies: "the job's window lies", holds: 'no row it asks for can be there', wayOn: 'add the missing log backups' },
+          damaged: { pages: false, ops: 'row operation', tail: ', not staged' },
+          heldWhere: "among the job's skipped items",
+          undecodedWhere: "among the job's skipped items",
+          beginUnreadWayOn: 'a job without from/to stages them (their beginTime is null), or one given the log from before they began',
+          beforeWayOn: spec.kind === 'files' ? 'add the log backups of that time to the job (trn), or start the window later (from)' : 'add the log backups of that time (a log-backup job, logBackups), or start the window later (from)',
+          pastEnd: { to: 'to', add: 'add the log backups taken after it to the job (trn), or the .ldf (ldf)' },
+          scopeNames: { from: 'from', to: 'to' },
+          edgesOneLine: false,
+        });
+        // log in no file given that the job's window may reach: INCOMPLETE in place of its note (as scan says it)
+        const n = [...catalogNotes, ...notes().filter((x) => !verdict.logNotGiven.includes(x)), ...warnings().map((w) => `WARNING: ${w}`)];
         // a window bound in a daylight-saving fold or gap of the service's zone, as scan warns of it
         n.push(...localTimeWarnings([['from', spec.from, 'start'], ['to', spec.to, 'end']], "the rowback service's"));
         if (spec.metadata) n.push(...jobMetadataNotes(spec.metadata));
@@ -456,74 +490,25 @@ export class JobWorker {
         // TRUNCATE TABLE / DROP TABLE transactions, rows their own transaction took back, and rows
         // not checked for that (said even when the job was stopped: staged rows here may still exist
         // in the database), or why there are none
-        // transactions whose begin is not in the log read that provably began before the window's
-        // start (first read right after a missing log backup): not asked for, as scan says it (placeBeginUnread)
-        const stats0 = source?.committedStats?.();
-        const stats = stats0 && placeBeginUnread(stats0, filter, logLoss([...source!.skipped(), ...skipped, ...staged]), chainGapTimes, logNotGiven());
-        if (stats && spec.kind === 'export') stats.unknownAllocUnitsListedBy = EXPORT_UNITS_LISTED_BY;
         if (stats) {
-          const why = rowsSeen === 0 && !controller.signal.aborted ? explainNoRows(stats, filter.operations) + notPrinted.clause('among the job\'s skipped items') : undefined;
-          // rows of tables a files job's data file or backup does not name (created, rebuilt or
-          // dropped since it was written): not staged, as `rowback scan` says it (not with the job's
-          // own metadata, which scans the tables it names; nor beside a damaged catalog's note)
-          const unknownTables = spec.kind === 'files' && !spec.metadata && !controller.signal.aborted && catalogDamage(source!.skipped()).length === 0
-            ? unknownTablesClause(stats, filter.operations, 'staged') : '';
-          const told = scanStatsNotes(stats, filter.operations, why !== undefined, unknownTables !== '');
+          const why = rowsSeen === 0 && !stopped ? explainNoRows(stats, filter.operations) + notPrinted.clause('among the job\'s skipped items') : undefined;
+          const told = scanStatsNotes(stats, filter.operations, why !== undefined, verdict.unknownTables !== '');
           // TRUNCATE/DROP seen are facts of the log read, stopped or not
           n.push(...told.removals);
-          if (!controller.signal.aborted) n.push(...told.notes);
+          if (!stopped) n.push(...told.notes);
           if (why) n.push(`why no rows: ${why}`);
           if (told.unchecked) n.push(told.unchecked);
           // a window of local times over a log whose clock was set back (a daylight-saving fold), as scan warns
           const clockStep = spec.from || spec.to ? windowClockStep(stats, filter) : undefined;
           const clock = clockStep ? clockBackwardsWarning(clockStep, "the job's window from/to") : undefined;
           if (clock) n.push(`WARNING: ${clock}`);
-          // as scan says INCOMPLETE: rows in lost log, or on tables a damaged catalog no longer names,
-          // are not among the staged ones (the page said "N skipped" and nothing more)
-          const all = [...source!.skipped(), ...skipped, ...staged];
-          // a chain gap the job's window lies wholly outside: a note, as scan says it (log-not-given.ts splitLostByReach)
-          const { reached: lost, outside: lostOutside } = splitLostByReach(logLoss(all), filter, null, chainGapTimes, committedPending(stats));
-          if (lost.length) n.push(`INCOMPLETE: ${logLossClause(lost)}; rows in those LSN ranges are missing from this job${lossPlaces(lost, 'see its skipped items')}`);
-          if (lostOutside.length) n.push(outsideAskedNote(lostOutside, "the job's window lies", 'no row it asks for can be there', 'add the missing log backups'));
-          // also rows of tables it still names whose columns it lost (a zeroed sys.syscolpars page)
-          const loss = !spec.metadata ? catalogDamageLoss(all, undecodedRowOps, stats.unknownAllocUnitRowOps, 'row operation') : null;
-          if (loss) n.push(`INCOMPLETE: the data file's catalog is damaged (${catalogDamageSubject(loss.damage, false)}): ${loss.clause}, not staged`);
-          if (unknownTables) n.push(`INCOMPLETE: ${unknownTables}`);
-          // rows the window left out whose transaction's begin is not in the log read (scan says it alike)
-          const beginUnread = !controller.signal.aborted
-            ? beginUnreadClause(stats, filter.operations, 'staged', 'a job without from/to stages them (their beginTime is null), or one given the log from before they began')
-            : '';
-          if (beginUnread) n.push(`INCOMPLETE: ${beginUnread}`);
-          // a window running past the end of the log backups given (as scan says it)
-          // a stretch of log in no file given the window reaches right before or after the log read
-          // says the window's start or end already: said once, as scan does (readEdgesSaid)
-          const pendingHere = committedPending(stats);
-          const edges = readEdgesSaid([
-            ...logNotGiven().filter((x) => logNotGivenReached(x, filter, null, pendingHere)),
-            ...lost.filter((x) => x.code === 'FORMAT_LOG_CHAIN_GAP' && x.lsnRange && !isChainOverlap(x)).map((x) => ({ lsnRange: x.lsnRange, ...(chainGapTimes?.(x) ?? {}) })),
-          ], { firstLsn: logReadStart()?.firstLsn, lastLsn: logReadEnd()?.lastLsn }, filter);
-          const pastEnd = !controller.signal.aborted && !edges.windowEnd ? windowPastLogEndClause(filter, logReadEnd(), { to: 'to', add: 'add the log backups taken after it to the job (trn), or the .ldf (ldf)' }, stats.lastBeginTime) : undefined;
-          if (pastEnd) n.push(`INCOMPLETE: ${pastEnd}`);
-          // a window starting before the log read begins (as scan says it); an export's own window bounds it instead
-          // (not from a live server's counts, of the transactions it returned: begun in the window)
-          const beforeStart = !controller.signal.aborted && spec.kind !== 'export' && !stats.serverFiltered && !edges.windowStart
-            ? windowBeforeLogStartClause(filter, logReadStartFacts(stats, { databaseCreated, logReadStart, logWholeFrom }, logLoss(all)), spec.kind === 'files' ? 'add the log backups of that time to the job (trn), or start the window later (from)' : 'add the log backups of that time (a log-backup job, logBackups), or start the window later (from)')
-            : undefined;
-          if (beforeStart) n.push(`INCOMPLETE: ${beforeStart}`);
-          // a live job: where the online log begins is its probe's (its counts are the server's, of the window)
-          const onlineBefore = !controller.signal.aborted && spec.kind === 'live' ? onlineLogStartClause(filter, opened0.logStartsAfterWindow?.(), 'add the log backups of that time (a log-backup job, logBackups), or start the window later (from)') : undefined;
-          if (onlineBefore) n.push(`INCOMPLETE: ${onlineBefore}`);
-          if (!controller.signal.aborted) for (const c of scopeClauses(filter, { from: 'from', to: 'to' })) n.push(`INCOMPLETE: ${c}`);
+          // a chain gap the job's window lies wholly outside: a note, as scan says it
+          if (verdict.lostOutsideNote) n.push(verdict.lostOutsideNote);
           // a table metadata.allocUnit(s) mapped that no row came from, beside row operations on
           // units no table names: likely a mistyped id (as scan says it)
-          if (!controller.signal.aborted) n.push(...mistypedAllocUnitNotes(stats, mappedTables, 'metadata.allocUnits', (t) => this.store.countRows(jobId, { table: t }) > 0, all));
+          if (!stopped) n.push(...mistypedAllocUnitNotes(stats, mappedTables, 'metadata.allocUnits', (t) => this.store.countRows(jobId, { table: t }) > 0, all));
         }
-        // tables whose decoded rows the layout check held back: not staged, as `rowback scan` says it
-        const held = notPrinted.heldClause("among the job's skipped items", 'staged');
-        if (held) n.push(`INCOMPLETE: ${held}`);
-        // rows that did not decode are not staged (a damaged catalog's note already counts its tables')
-        const undecoded = n.some((x) => x.startsWith("INCOMPLETE: the data file's catalog is damaged")) ? '' : notPrinted.undecodedClause("among the job's skipped items", 'staged');
-        if (undecoded) n.push(`INCOMPLETE: ${undecoded}`);
+        for (const c of verdict.clauses) n.push(`INCOMPLETE: ${c}`);
         if (n.length) this.store.appendAudit('system', 'job.notes', jobId, { notes: n });
         incomplete = n.filter((x) => x.startsWith('INCOMPLETE: '));
       };

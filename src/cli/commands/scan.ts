@@ -18,16 +18,16 @@ import { assumedCollationNote, assumedSparseIdsNote, layoutsFromDdl } from '../.
 import { isVisibleColumn } from '../../reconstruct/metadata/table-layout.js';
 import type { TableLayout } from '../../reconstruct/metadata/table-layout.js';
 import { withMetadata } from '../../recover/metadata-override.js';
-import { clockBackwardsWarning, selectionEndsBeforeClockWentBack, windowClockStep, explainNoRows, outsideWindowSelectionClause, mistypedAllocUnitNotes, scanStatsNotes, unknownTablesClause, beginUnreadClause, EXPORT_UNITS_LISTED_BY } from '../../recover/committed.js';
+import { clockBackwardsWarning, selectionEndsBeforeClockWentBack, windowClockStep, explainNoRows, outsideWindowSelectionClause, mistypedAllocUnitNotes, scanStatsNotes, EXPORT_UNITS_LISTED_BY } from '../../recover/committed.js';
 import { NotPrintedRows, recoverEncodedBatches, recoverRowBatches, type PooledEvent } from '../../recover/recover-rows.js';
 import type { RecoveredRow } from '../../recover/recovered-row.js';
 import type { LogReadEnd } from '../../recover/sources/files.js';
-import { catalogDamage, catalogDamageLoss, catalogDamageSubject, isChainOverlap, isUndecodedRowOp, logLoss, logLossClause, lossPlaces, SCAN_OPERATIONS, scanOperationOf, unknownTableMessage } from '../../recover/source.js';
+import { isChainOverlap, isUndecodedRowOp, logLoss, logLossClause, SCAN_OPERATIONS, scanOperationOf, unknownTableMessage } from '../../recover/source.js';
 import { type MetadataCatalog, type RecoverySource, type ScanFilter, type ScanOperation, type SkippedItem } from '../../recover/source.js';
 import { assertWindowInOrder, parseWindowTime } from '../../recover/time-window.js';
-import { lsnRangePastLogEndClause, windowPastLogEndClause } from '../../recover/window-past-log.js';
-import { committedPending, logNotGivenReached, outsideAskedNote, placeBeginUnread, readEdgesSaid, splitLogNotGiven, splitLostByReach } from '../../recover/log-not-given.js';
-import { logReadStartFacts, lsnRangeBeforeLdfAndBackupsClause, lsnRangeBeforeLdfClause, lsnRangeBeforeLogStartClause, onlineLogStartClause, windowBeforeLogStartClause } from '../../recover/window-before-log.js';
+import { placeBeginUnread } from '../../recover/log-not-given.js';
+import { incompleteVerdict } from '../../recover/incomplete-verdict.js';
+import { lsnRangeBeforeLdfAndBackupsClause, lsnRangeBeforeLdfClause, lsnRangeBeforeLogStartClause } from '../../recover/window-before-log.js';
 import { readLdfLayout } from '../../logreader/ldf/reader.js';
 import type { Lsn } from '../../logreader/lsn.js';
 import { warnLocalTimes } from '../local-time-warnings.js';
@@ -315,42 +315,14 @@ export async function runScan(opts: ScanOptions): Promise<void> {
 
     const sourceSkipped = source.skipped();
     const allSkipped = [...sourceSkipped, ...skipped];
-    // log in no file given (a chain gap) that the window and LSN range provably lie wholly outside
-    // (its LSNs, the backups' times on each side): a note, not INCOMPLETE (log-not-given.ts
-    // splitLostByReach), as the same stretch after a differential is
-    const { reached: lost, outside: lostOutside } = splitLostByReach(logLoss(allSkipped), filter, selection, opened.chainGapTimes, committedPending(source.committedStats?.()));
-    const lostOutsideNote = lostOutside.length ? outsideAskedNote(lostOutside, `the ${[filter.from || filter.to ? 'window' : '', selection?.fromLsn || selection?.toLsn ? 'LSN range' : ''].filter(Boolean).join(' and ')} asked for ${filter.from || filter.to ? (selection?.fromLsn || selection?.toLsn ? 'lie' : 'lies') : 'lies'}`, 'no row asked for can be there', 'add the missing log backups with --trn') : undefined;
     // transactions whose begin is not in the log read, first read right after a missing log backup
     // that began by its bound, before the window's start: not asked for (log-not-given.ts placeBeginUnread)
     const stats0 = source.committedStats?.();
     const stats = stats0 && placeBeginUnread(stats0, filter, logLoss(allSkipped), opened.chainGapTimes, opened.logNotGiven?.() ?? []);
     // an export's records are in the file itself: `rowback log` does not read exports
     if (stats && opts.export) stats.unknownAllocUnitsListedBy = EXPORT_UNITS_LISTED_BY;
-    // A damaged catalog no longer names some tables: the row operations it does not place may be
-    // theirs (0 rows, exit 0 and "complete": true, silent with --quiet, when the system-table
-    // pages of a cut .mdf were missing and every delete was on a table they named).
-    // Also rows of tables it still names whose columns it lost (a zeroed sys.syscolpars page: DECODE_NO_COLUMNS).
-    const loss = stats && !(opts.schema || opts.ddl) ? catalogDamageLoss(sourceSkipped, skipped.filter(isUndecodedRowOp).length, stats.unknownAllocUnitRowOps, operations.join('/')) : null;
-    const damaged = loss?.damage ?? [];
-    const damagedLine = loss
-      ? `rowback scan: INCOMPLETE: the data file's catalog is damaged (${catalogDamageSubject(damaged)}): ${loss.clause}, not in this result; scan with an undamaged copy (a backup: --bak), or give the tables with --ddl/--schema\n`
-      : '';
     const interruptedBy = byDuringRead;
     const lateSignal = interruption.by && !byDuringRead ? interruption.by : null;
-    // tables whose decoded rows the layout check held back: rows left out, as lost log is
-    const held = notPrinted(skipped).heldClause(opts.quiet ? 'of the summary (without --quiet) and of --report' : 'above (also in --report)');
-    // row operations that did not decode: those rows are missing, as rows of lost log are (a damaged
-    // catalog's line above already counts its tables' undecoded rows)
-    const undecoded = damagedLine ? '' : notPrinted(skipped).undecodedClause(opts.quiet ? 'in --report, and in the summary without --quiet' : 'above, also in --report');
-    // rows of tables the data file's or backup's catalog does not name (created, rebuilt or dropped
-    // since it was written): missing, as rows of lost log are (not with a --ddl/--schema layout,
-    // which scans the tables it names; nor beside a damaged catalog's line, which counts them)
-    const filesSource = Boolean(opts.mdf?.length || opts.bak?.length || opts.ldf || opts.trn?.length);
-    const unknownTables = stats && filesSource && !(opts.schema || opts.ddl) && !damagedLine && !interruptedBy ? unknownTablesClause(stats, operations, 'printed') : '';
-    // rows a window left out whose transaction's begin is not in the log read: they may be rows asked for
-    const beginUnread = stats && !interruptedBy
-      ? beginUnreadClause(stats, operations, 'printed', 'scan without --from/--to to see them (their beginTime is null), or add the log from before they began (an earlier --trn, the --ldf)')
-      : '';
     // rows the selection left out for want of a login, SID or database user to compare: not "of
     // other people" (an offline scan has no login at all), they may be rows asked for
     const unknownWhat = [...unknownFields].join(' or ');
@@ -361,6 +333,47 @@ export async function runScan(opts: ScanOptions): Promise<void> {
     const unknownClause = selection && unknownOut > 0
       ? `${unknownOut} row(s) recovered are not printed because their ${unknownWhat} is not known (offline rows have no login; a transaction whose begin is not in the log read has no SID; a SID no user of the data file has, such as a sysadmin's acting as dbo or a Windows group member's, has no database user): they may be rows ${selection.described} asks for; select by ${sidWayOn}--transaction or --from-lsn/--to-lsn, or scan without it to see them (their ${unknownWhat} is null)`
       : '';
+    // Whether the result is whole, and every INCOMPLETE sentence in the order stderr says them
+    // (incomplete-verdict.ts, which a files job's `incomplete` comes from too): lost log, a damaged
+    // catalog, tables held back, rows not decoded, tables the catalog does not name, begin-unread
+    // transactions, a window or LSN range past either edge of the log read, log in no file given.
+    // An LSN range below an .ldf's whole log is read from the .ldf here (the verdict reads no file).
+    const lsnBeforeLdf = !interruptedBy && !opts.export && selection && opts.ldf && lsnRangeBeforeLogStartClause(selection, opened.logReadStart?.()) === undefined
+      ? await lsnRangeBeforeLdf(selection, opts.ldf, opts.trn?.length ? opened.logBackupsStart?.() ?? null : undefined)
+      : undefined;
+    const asked = `the ${[filter.from || filter.to ? 'window' : '', selection?.fromLsn || selection?.toLsn ? 'LSN range' : ''].filter(Boolean).join(' and ')} asked for ${filter.from || filter.to ? (selection?.fromLsn || selection?.toLsn ? 'lie' : 'lies') : 'lies'}`;
+    const verdict = incompleteVerdict({
+      kind: opts.export ? 'export' : opts.server ? 'live' : 'files',
+      stats,
+      window: filter,
+      range: selection,
+      sourceSkipped,
+      skipped: allSkipped,
+      undecodedRowOps: skipped.filter(isUndecodedRowOp).length,
+      notPrinted: notPrinted(skipped),
+      facts: opened,
+      ...(opts.server ? { onlineLogStart: { startsAt: opened.source.logStartsAfterWindow?.(), wayOn: 'add the log backups of that time with --log-backup, or start the window later' } } : {}),
+      layoutGiven: Boolean(opts.schema || opts.ddl),
+      stopped: Boolean(interruptedBy),
+      ...(lsnBeforeLdf ? { lsnBeforeLdf } : {}),
+      selectionUnknown: unknownClause,
+    }, {
+      done: 'printed',
+      result: 'this result',
+      lostAdvice: (lost) => missingLogAdvice(lost, opts),
+      lostOutside: { lies: asked, holds: 'no row asked for can be there', wayOn: 'add the missing log backups with --trn' },
+      damaged: { pages: true, tail: ', not in this result; scan with an undamaged copy (a backup: --bak), or give the tables with --ddl/--schema' },
+      // tables whose decoded rows the layout check held back; row operations that did not decode
+      heldWhere: opts.quiet ? 'of the summary (without --quiet) and of --report' : 'above (also in --report)',
+      undecodedWhere: opts.quiet ? 'in --report, and in the summary without --quiet' : 'above, also in --report',
+      beginUnreadWayOn: 'scan without --from/--to to see them (their beginTime is null), or add the log from before they began (an earlier --trn, the --ldf)',
+      beforeWayOn: opts.server ? 'add the log backups of that time with --log-backup, or start the window later' : 'add the log backups of that time with --trn (rowback restore plan lists them from a backup folder), or start the window later',
+      edgesOneLine: true,
+    });
+    const { lost, lostOutsideNote } = verdict;
+    const damagedLine = verdict.damaged ? `rowback scan: INCOMPLETE: ${verdict.damaged}\n` : '';
+    const beforeStart = verdict.beforeStart.join('; ') || undefined;
+    const pastEnd = verdict.pastEnd.join('; ') || undefined;
     // rows the committed filter passed on but the layout check held back, or that did not decode,
     // are in none of the counts explainNoRows tells: said here, or "16 deletes: 3 on …" left 13 unexplained
     const noRowsReason = rows === 0 && stats && !interruptedBy
@@ -375,50 +388,9 @@ export async function runScan(opts: ScanOptions): Promise<void> {
     // (judged by the step the window can reach: one hours away repeats none of its times)
     const clockStep = stats && (filter.from || filter.to) ? windowClockStep(stats, filter) : undefined;
     const clockWarning = clockStep && !selectionEndsBeforeClockWentBack(clockStep, selection?.toLsn) ? clockBackwardsWarning(clockStep, 'the window --from/--to', '--from-lsn/--to-lsn') : undefined;
-    // a window running past the end of the log backups given (no .ldf): its transactions after the
-    // last one's finish are in no file given (window-past-log.ts); INCOMPLETE, said even with --quiet.
-    // An interrupted scan did not read to that end: INTERRUPTED says it.
-    // so does an LSN range (--from-lsn/--to-lsn) past the last backup's LastLSN
-    // and an export asked for more than it holds (a window outside its own, an operation it left out)
-    // a window starting before the log read begins (an .ldf's oldest VLF not reused, the first log
-    // backup given, the online log): transactions begun before it are in no file given. Not for an
-    // export, whose own window (scopeClauses) bounds what it holds.
-    // (not from a live server's counts: they are of the transactions it returned, begun in the
-    // window, so the first of them is never before --from; the live source says where the online
-    // log begins itself, a note)
-    // a stretch of log in no file given the window reaches that lies right before or after the log
-    // read says the window's (or LSN range's) start or end already: said once (readEdgesSaid)
-    const pending = committedPending(stats);
-    const reachedStretches = interruptedBy ? [] : [
-      ...(opened.logNotGiven?.() ?? []).filter((x) => logNotGivenReached(x, filter, selection, pending)),
-      ...lost.filter((x) => x.code === 'FORMAT_LOG_CHAIN_GAP' && x.lsnRange && !isChainOverlap(x)).map((x) => ({ lsnRange: x.lsnRange, ...(opened.chainGapTimes?.(x) ?? {}) })),
-    ];
-    const edges = readEdgesSaid(reachedStretches, { firstLsn: opened.logReadStart?.()?.firstLsn, lastLsn: opened.logReadEnd?.()?.lastLsn }, filter, selection);
-    const beforeWindow = interruptedBy || !stats || stats.serverFiltered || opts.export || edges.windowStart ? undefined : windowBeforeLogStartClause(filter, logReadStartFacts(stats, opened, logLoss(allSkipped)), opts.server ? 'add the log backups of that time with --log-backup, or start the window later' : 'add the log backups of that time with --trn (rowback restore plan lists them from a backup folder), or start the window later');
-    // so does an LSN range starting before the first backup set read (no .ldf)
-    // or below the .ldf's oldest VLF (where its log is whole), an .ldf read alone
-    const lsnBefore = interruptedBy || opts.export || !selection || edges.lsnStart ? undefined : (lsnRangeBeforeLogStartClause(selection, opened.logReadStart?.()) ?? (opts.ldf ? await lsnRangeBeforeLdf(selection, opts.ldf, opts.trn?.length ? opened.logBackupsStart?.() ?? null : undefined) : undefined));
-    // a live scan: its counts are the server's, filtered to the window; where the online log begins is its probe's
-    const onlineBefore = interruptedBy || !opts.server ? undefined : onlineLogStartClause(filter, opened.source.logStartsAfterWindow?.(), 'add the log backups of that time with --log-backup, or start the window later');
-    const beforeStart = [beforeWindow, onlineBefore, lsnBefore].filter(Boolean).join('; ') || undefined;
-    const pastEnd = interruptedBy ? undefined : [edges.windowEnd ? undefined : windowPastLogEndClause(filter, opened.logReadEnd?.(), undefined, stats?.lastBeginTime), selection && !edges.lsnEnd ? lsnRangePastLogEndClause(selection, opened.logReadEnd?.()) : undefined, ...(opened.scopeClauses?.(filter) ?? [])].filter(Boolean).join('; ') || undefined;
-    // log the files show to exist and none holds (a data file or backup newer than the log given, log
-    // between a full backup and the first log backup given past a differential, a chain ending
-    // before a backup given ends; log-not-given.ts): INCOMPLETE when the window or LSN range may
-    // reach it, said in place of its note; the note alone (even with --quiet) when the window lies
-    // wholly outside it. They were notes only: "0 row(s) recovered", `complete`, exit 0 with --strict.
-    // (an interrupted scan's INTERRUPTED says the result is partial; its notes stay as they are)
-    const notGiven = interruptedBy ? { incomplete: [] as string[], noteOnly: [] as string[] } : splitLogNotGiven(opened.logNotGiven?.() ?? [], filter, selection, pending);
-    const saidIncomplete = new Set(notGiven.incomplete);
-    // Every INCOMPLETE sentence of this scan, in the order stderr says them: `--report`'s `incomplete`
-    // (a files job's `incomplete` is the same list). A script had to gather them from beforeLogRead,
-    // beyondLogGiven, logNotGiven, skipped … and some (held rows, rows not decoded, a damaged
-    // catalog, begin-unread transactions) were in no field of their own.
-    const damagedClause = damagedLine ? damagedLine.slice('rowback scan: INCOMPLETE: '.length).trimEnd() : '';
-    const incompleteClauses = [
-      ...(lost.length ? [`${logLossClause(lost)}; rows in those LSN ranges are missing from this result${lossPlaces(lost)}${missingLogAdvice(lost, opts)}`] : []),
-      held, undecoded, unknownTables, beginUnread, interruptedBy ? '' : unknownClause, beforeStart, pastEnd, ...notGiven.incomplete,
-    ].filter((c): c is string => Boolean(c));
+    const saidIncomplete = new Set(verdict.logNotGiven);
+    // Every INCOMPLETE sentence of this scan but the damaged catalog's, in the order stderr says them
+    const incompleteClauses = verdict.damaged ? verdict.clauses.slice(1) : verdict.clauses;
     const sourceNotes = (): string[] => opened.notes().filter((n) => !saidIncomplete.has(n));
     if (opts.report) {
       // One time form throughout the report: `YYYY-MM-DDTHH:MM:SS.fff`, the SQL Server's local
@@ -432,13 +404,13 @@ export async function runScan(opts: ScanOptions): Promise<void> {
         ...(selection ? { rowsNotSelected: selectedOut, rowsNotSelectedUnknown: unknownOut } : {}),
         rowsPerTable: Object.fromEntries(perTable),
         rowsWithWarnings: warnedRows,
-        complete: lost.length === 0 && damaged.length === 0 && !held && !undecoded && !unknownTables && !beginUnread && !unknownClause && !pastEnd && !beforeStart && notGiven.incomplete.length === 0 && !interruptedBy,
+        complete: verdict.clauses.length === 0 && !unknownClause && !interruptedBy,
         // every INCOMPLETE line stderr says, without its prefix ([] when complete)
-        incomplete: [...(damagedClause ? [damagedClause] : []), ...incompleteClauses].map(isoLogTimesIn),
+        incomplete: verdict.clauses.map(isoLogTimesIn),
         ...(pastEnd ? { beyondLogGiven: pastEnd } : {}),
         ...(beforeStart ? { beforeLogRead: beforeStart } : {}),
         // stretches of log in no file given that the window may reach (their notes are not repeated below)
-        ...(notGiven.incomplete.length ? { logNotGiven: notGiven.incomplete.map(isoLogTimesIn) } : {}),
+        ...(verdict.logNotGiven.length ? { logNotGiven: verdict.logNotGiven.map(isoLogTimesIn) } : {}),
         ...(interruptedBy ? { interrupted: interruptedBy } : {}),
         ...(noRowsReason ? { noRowsReason: isoLogTimesIn(noRowsReason) } : {}),
         // what stderr says as notes (where an .ldf's log starts, log held twice, the inactive
@@ -480,7 +452,7 @@ export async function runScan(opts: ScanOptions): Promise<void> {
         throw new InputError('INPUT_OUTPUT_UNWRITABLE', `--report ${opts.report}: writing failed: ${code === 'ENOSPC' ? 'ENOSPC (no space left on device)' : (code ?? (e as Error).message)}; the ${rows} row(s) were written${opts.out ? ` to ${opts.out}` : ''}, the report was not: free space or give another --report, and run the scan again`, { file: opts.report });
       }
     }
-    const told = stats ? scanStatsNotes(stats, operations, noRowsReason !== undefined, unknownTables !== '') : { removals: [] as string[], notes: [] as string[], unchecked: undefined };
+    const told = stats ? scanStatsNotes(stats, operations, noRowsReason !== undefined, verdict.unknownTables !== '') : { removals: [] as string[], notes: [] as string[], unchecked: undefined };
     // Said even with --quiet: a --schema catalog whose database was not checked or is another's
     for (const n of catalogNotes) process.stderr.write(`rowback scan: note: ${n}\n`);
     if (!opts.quiet) {
@@ -522,7 +494,7 @@ export async function runScan(opts: ScanOptions): Promise<void> {
     if (lostOutsideNote) process.stderr.write(`rowback scan: note: ${lostOutsideNote}\n`);
     for (const c of incompleteClauses) process.stderr.write(`rowback scan: INCOMPLETE: ${c}\n`);
     // --strict: exit 3 for what the report calls "complete": false (an interrupt's 130/143 below wins)
-    if (damagedLine || lost.length || held || undecoded || unknownTables || beginUnread || unknownClause || pastEnd || beforeStart || notGiven.incomplete.length) exitIncomplete(opts.strict);
+    if (verdict.clauses.length || unknownClause) exitIncomplete(opts.strict);
     // every WARNING said above (a backup's header, log records of an operation rowback does not know:
     // rows may be missing; the clock set back within the window: rows may be of the other moment) and
     // UNCHECKED (rows printed may still exist): --strict exits 3 as for warned rows. Only the header's

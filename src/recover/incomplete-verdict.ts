@@ -1,0 +1,167 @@
+/**
+ * Whether a recovery's result is whole, and if not, every sentence saying why: the one verdict
+ * `rowback scan` (its stderr's INCOMPLETE lines, `--report`'s `complete` / `incomplete`, exit 3
+ * under --strict) and a job (its `complete` / `incomplete`, the INCOMPLETE notes of its audit entry)
+ * give. Both gathered the same dozen checks each in its own words and order, and a check added to
+ * one was found missing from the other more than once (session 33's re-read); the checks live here
+ * once, the words (flag names against job fields, "printed" against "staged") are the caller's.
+ *
+ * The checks, in the order said (each the module that judges it):
+ * - the data file's catalog is damaged and row operations may be of the tables it lost
+ *   (source.ts catalogDamageLoss);
+ * - log not read whole (a damaged or missing stretch, a chain gap the window or LSN range may reach;
+ *   log-not-given.ts splitLostByReach);
+ * - tables the layout check held back, row operations not decoded (recover-rows.ts NotPrintedRows);
+ * - row operations on tables the catalog does not name (committed.ts unknownTablesClause);
+ * - transactions the window left out whose begin is not in the log read (committed.ts beginUnreadClause);
+ * - rows a selection left out for want of a login or SID to compare (the scan's own sentence);
+ * - a window or LSN range starting before the log read (window-before-log.ts) or running past its
+ *   end, or asking an export for more than it holds (window-past-log.ts);
+ * - stretches of log the files show to exist and none holds, that the window may reach (log-not-given.ts).
+ */
+import { beginUnreadClause, unknownTablesClause, type CommittedScanStats } from './committed.js';
+import { committedPending, logNotGivenReached, outsideAskedNote, readEdgesSaid, splitLogNotGiven, splitLostByReach } from './log-not-given.js';
+import type { OpenedSource } from './open-source.js';
+import type { NotPrintedRows } from './recover-rows.js';
+import { catalogDamageLoss, catalogDamageSubject, isChainOverlap, logLoss, logLossClause, lossPlaces, type SkippedItem } from './source.js';
+import { logReadStartFacts, lsnRangeBeforeLogStartClause, onlineLogStartClause, windowBeforeLogStartClause } from './window-before-log.js';
+import { lsnRangePastLogEndClause, windowPastLogEndClause } from './window-past-log.js';
+import type { Lsn } from '../logreader/lsn.js';
+
+/** What the recovery read: a data file, backups or log files; an export file; a live server (its online log or its log backups). */
+export type VerdictSourceKind = 'files' | 'export' | 'live' | 'log-backup';
+
+/**
+ * The caller's words for the sentences: what was done with the rows, where its skipped items are,
+ * and each way on in the caller's own names (`--trn` against a job's `trn`).
+ */
+export interface VerdictWords {
+  /** What was not done with rows left out: 'printed' (scan) or 'staged' (a job). */
+  done: 'printed' | 'staged';
+  /** Lost log: "rows in those LSN ranges are missing from {result}" ('this result', 'this job'). */
+  result: string;
+  /** Lost log: lossPlaces' tail (where the items are), absent for its default. */
+  lossPlacesTail?: string;
+  /** Lost log: the way on after the sentence (scan's names its flags), '' for none. */
+  lostAdvice: (lost: readonly SkippedItem[]) => string;
+  /** A chain gap the window lies wholly outside: the note's subject ("the job's window lies"), what follows ("no row it asks for can be there") and way on. */
+  lostOutside: { lies: string; holds: string; wayOn: string };
+  /** A damaged catalog: whether its pages are named, what its row operations are called (absent: the operations joined by '/'), and the words after its clause (", not staged"). */
+  damaged: { pages: boolean; ops?: string; tail: string };
+  /** Where the held-back tables' and undecoded rows' skipped items are. */
+  heldWhere: string;
+  undecodedWhere: string;
+  /** Transactions whose begin is not in the log read: the way on. */
+  beginUnreadWayOn: string;
+  /** A window wholly or partly before the log read: the way on (window-before-log.ts). */
+  beforeWayOn: string;
+  /** A window past the end of the log read: the field names and way on (window-past-log.ts); absent: its --to/--trn default. */
+  pastEnd?: { to: string; add: string };
+  /** An export asked for more than it holds: the window's field names; absent: --from/--to. */
+  scopeNames?: { from: string; to: string };
+  /** The start-side sentences (window, online log, LSN range) said as one line joined by '; ', and the end side alike (scan), or one line each (a job). */
+  edgesOneLine: boolean;
+}
+
+/** What the verdict is judged from; every field is the caller's state after the recovery ended (or stopped). */
+export interface VerdictInput {
+  kind: VerdictSourceKind;
+  /** The committed filter's counts with begin-unread transactions placed (log-not-given.ts placeBeginUnread); undefined for a source without them. */
+  stats: CommittedScanStats | undefined;
+  window: { from?: string; to?: string; operations: readonly string[] };
+  /** An LSN range (or a selection carrying one) asked for; null when none. */
+  range: { fromLsn: Lsn | null; toLsn: Lsn | null } | null;
+  /** The source's own skipped items (source.skipped()): a damaged catalog is judged from these alone. */
+  sourceSkipped: readonly SkippedItem[];
+  /** Every skipped item: the source's and the recovery's (chain gaps, damaged log, rows not decoded). */
+  skipped: readonly SkippedItem[];
+  /** Row operations that came out as skipped items (isUndecodedRowOp). */
+  undecodedRowOps: number;
+  notPrinted: NotPrintedRows;
+  /** The opened source's facts about the log read (open-source.ts OpenedSource); a bare source has none. */
+  facts: Partial<Pick<OpenedSource, 'logNotGiven' | 'chainGapTimes' | 'logReadStart' | 'logReadEnd' | 'logWholeFrom' | 'databaseCreated' | 'scopeClauses'>>;
+  /** A live source: where its online log begins (LiveRecoverySource.logStartsAfterWindow); undefined otherwise. */
+  onlineLogStart?: { startsAt: string | null | undefined; wayOn: string };
+  /** The tables were given (--ddl/--schema, a job's metadata): unknown tables and catalog damage are not judged. */
+  layoutGiven: boolean;
+  /** The recovery was stopped (a signal, a cancel) before it read the log to its end: only what is known of the part read is judged. */
+  stopped: boolean;
+  /** An LSN range below an .ldf's whole log (window-before-log.ts lsnRangeBeforeLdf, read by the caller: it reads the file). */
+  lsnBeforeLdf?: string;
+  /** Rows a selection left out for want of a login or SID to compare (scan's sentence), said after begin-unread; '' for none. */
+  selectionUnknown?: string;
+}
+
+/** The verdict: `clauses` every INCOMPLETE sentence (without its head) in the order said; the rest its parts, for reports. */
+export interface IncompleteVerdict {
+  /** The damaged catalog's sentence ('' when none), the first of `clauses`. */
+  damaged: string;
+  damage: SkippedItem[];
+  /** Log not read whole that the window or LSN range may reach (their sentence is in `clauses`). */
+  lost: SkippedItem[];
+  /** The note for chain gaps the window and LSN range provably lie outside, or undefined. */
+  lostOutsideNote: string | undefined;
+  /** The start-side sentences (a window or LSN range before the log read, the online log's start). */
+  beforeStart: string[];
+  /** The end-side sentences (past the log read's end, beyond an export's scope). */
+  pastEnd: string[];
+  /** Stretches of log in no file given the window or LSN range may reach (said in place of their notes). */
+  logNotGiven: string[];
+  held: string;
+  undecoded: string;
+  unknownTables: string;
+  beginUnread: string;
+  /** Every INCOMPLETE sentence, in the order said; empty when the result is whole. */
+  clauses: string[];
+}
+
+/**
+ * Judges whether a recovery's result is whole (see the module comment for the checks). Pure over its
+ * input: reads no file (the caller passes what needs one, `lsnBeforeLdf`). Never throws.
+ */
+export function incompleteVerdict(input: VerdictInput, words: VerdictWords): IncompleteVerdict {
+  const { stats, window, range, facts, stopped } = input;
+  const pending = committedPending(stats);
+  const allLost = logLoss([...input.skipped]);
+  // a chain gap the window and LSN range provably lie wholly outside: a note, not INCOMPLETE
+  const { reached: lost, outside } = splitLostByReach(allLost, window, range, facts.chainGapTimes, pending);
+  const lostOutsideNote = outside.length ? outsideAskedNote(outside, words.lostOutside.lies, words.lostOutside.holds, words.lostOutside.wayOn) : undefined;
+  // row operations that may be of tables a damaged catalog lost, or of tables whose columns it lost
+  const loss = stats && !input.layoutGiven ? catalogDamageLoss([...input.sourceSkipped], input.undecodedRowOps, stats.unknownAllocUnitRowOps, words.damaged.ops ?? window.operations.join('/')) : null;
+  const damaged = loss ? `the data file's catalog is damaged (${catalogDamageSubject(loss.damage, words.damaged.pages)}): ${loss.clause}${words.damaged.tail}` : '';
+  const held = input.notPrinted.heldClause(words.heldWhere, words.done);
+  // a damaged catalog's sentence already counts its tables' undecoded rows
+  const undecoded = damaged ? '' : input.notPrinted.undecodedClause(words.undecodedWhere, words.done);
+  const unknownTables = stats && input.kind === 'files' && !input.layoutGiven && !damaged && !stopped ? unknownTablesClause(stats, [...window.operations], words.done) : '';
+  const beginUnread = stats && !stopped ? beginUnreadClause(stats, [...window.operations], words.done, words.beginUnreadWayOn) : '';
+  const notGiven = stopped ? [] : splitLogNotGiven(facts.logNotGiven?.() ?? [], window, range, pending).incomplete;
+  // a stretch in no file given right before or after the log read says the window's start or end already: said once
+  const edges = readEdgesSaid(stopped ? [] : [
+    ...(facts.logNotGiven?.() ?? []).filter((x) => logNotGivenReached(x, window, range, pending)),
+    ...lost.filter((x) => x.code === 'FORMAT_LOG_CHAIN_GAP' && x.lsnRange && !isChainOverlap(x)).map((x) => ({ lsnRange: x.lsnRange, ...(facts.chainGapTimes?.(x) ?? {}) })),
+  ], { firstLsn: facts.logReadStart?.()?.firstLsn, lastLsn: facts.logReadEnd?.()?.lastLsn }, window, range);
+  const beforeStart: string[] = [];
+  const pastEnd: string[] = [];
+  if (!stopped) {
+    // an export's own window bounds what it holds (its scope clauses); a live server's counts are of
+    // the transactions it returned, begun in the window (its probe of the online log says instead)
+    if (stats && input.kind !== 'export' && !stats.serverFiltered && !edges.windowStart) {
+      beforeStart.push(windowBeforeLogStartClause(window, logReadStartFacts(stats, facts, allLost), words.beforeWayOn) ?? '');
+    }
+    if (input.onlineLogStart) beforeStart.push(onlineLogStartClause(window, input.onlineLogStart.startsAt, input.onlineLogStart.wayOn) ?? '');
+    if (range && input.kind !== 'export' && !edges.lsnStart) beforeStart.push(lsnRangeBeforeLogStartClause(range, facts.logReadStart?.()) ?? input.lsnBeforeLdf ?? '');
+    if (!edges.windowEnd) pastEnd.push(windowPastLogEndClause(window, facts.logReadEnd?.(), words.pastEnd, stats?.lastBeginTime) ?? '');
+    if (range && !edges.lsnEnd) pastEnd.push(lsnRangePastLogEndClause(range, facts.logReadEnd?.()) ?? '');
+    pastEnd.push(...(facts.scopeClauses?.(window, words.scopeNames) ?? []));
+  }
+  const before = beforeStart.filter(Boolean);
+  const past = pastEnd.filter(Boolean);
+  const edgeLines = words.edgesOneLine ? [before.join('; '), past.join('; ')] : [...before, ...past];
+  const clauses = [
+    damaged,
+    lost.length ? `${logLossClause(lost)}; rows in those LSN ranges are missing from ${words.result}${lossPlaces(lost, words.lossPlacesTail)}${words.lostAdvice(lost)}` : '',
+    held, undecoded, unknownTables, beginUnread, stopped ? '' : input.selectionUnknown ?? '',
+    ...edgeLines, ...notGiven,
+  ].filter(Boolean);
+  return { damaged, damage: loss?.damage ?? [], lost, lostOutsideNote, beforeStart: before, pastEnd: past, logNotGiven: notGiven, held, undecoded, unknownTables, beginUnread, clauses };
+}

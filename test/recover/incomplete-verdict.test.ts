@@ -1,0 +1,131 @@
+import { describe, expect, it } from 'vitest';
+import { emptyStats } from '../../src/recover/committed.js';
+import { incompleteVerdict, type VerdictInput, type VerdictWords } from '../../src/recover/incomplete-verdict.js';
+import { NotPrintedRows } from '../../src/recover/recover-rows.js';
+import type { SkippedItem } from '../../src/recover/source.js';
+import type { LogReadEnd } from '../../src/recover/sources/files.js';
+
+// The one verdict `rowback scan` and a job give (incomplete-verdict.ts). The sentences are each
+// check's own module's (tested there); these pin what the verdict adds: which checks run when, the
+// order, and that scan's words and a job's give the same list but for their words.
+
+const SCAN: VerdictWords = {
+  done: 'printed', result: 'this result', lostAdvice: () => ': add them with --trn',
+  lostOutside: { lies: 'the window asked for lies', holds: 'no row asked for can be there', wayOn: 'add the missing log backups with --trn' },
+  damaged: { pages: true, tail: ', not in this result' }, heldWhere: 'above', undecodedWhere: 'above',
+  beginUnreadWayOn: 'scan without --from/--to', beforeWayOn: 'start the window later', edgesOneLine: true,
+};
+const JOB: VerdictWords = {
+  done: 'staged', result: 'this job', lossPlacesTail: 'see its skipped items', lostAdvice: () => '',
+  lostOutside: { lies: "the job's window lies", holds: 'no row it asks for can be there', wayOn: 'add the missing log backups' },
+  damaged: { pages: false, ops: 'row operation', tail: ', not staged' }, heldWhere: "among the job's skipped items", undecodedWhere: "among the job's skipped items",
+  beginUnreadWayOn: 'a job without from/to', beforeWayOn: 'start the window later (from)',
+  pastEnd: { to: 'to', add: 'add the log backups taken after it to the job (trn)' }, scopeNames: { from: 'from', to: 'to' }, edgesOneLine: false,
+};
+
+const heldItem: SkippedItem = { code: 'RECOVER_LAYOUT_MISMATCH', reason: 'layout', location: { table: 'dbo.Held' } };
+const badValue: SkippedItem = { code: 'DECODE_BAD_VALUE', reason: 'bad', location: { table: 'dbo.Contact', lsn: '00000019:00000050:0002' } };
+const gap: SkippedItem = { code: 'FORMAT_LOG_GAP', reason: 'the log between LSNs 00000019:00000060:0001 up to 00000019:00000070:0001 is missing', location: { file: 'x.trn' }, lsnRange: { first: '00000019:00000060:0001', last: '00000019:00000070:0001' } };
+const catalogPage: SkippedItem = { code: 'FORMAT_BAD_PAGE', reason: 'torn', location: { table: 'sys.sysschobjs', page: '1:184' } };
+// the last log backup given ended at 13:00 (its log cut at LSN 19:99:1)
+const lastBackup: LogReadEnd = { file: 'last.trn', position: 1, kind: 'log', finished: '2017-06-01T13:00:00', started: '2017-06-01T13:00:00', lastLsn: '00000019:00000099:0001' };
+
+function input(over: Partial<VerdictInput> = {}, items: SkippedItem[] = []): VerdictInput {
+  const notPrinted = new NotPrintedRows();
+  for (const s of items) notPrinted.add(s);
+  return {
+    kind: 'files', stats: { ...emptyStats(), firstBeginTime: '2017/06/01 12:00:00:000', lastBeginTime: '2017/06/01 12:59:00:000' },
+    window: { operations: ['delete'] }, range: null, sourceSkipped: [], skipped: items, undecodedRowOps: items.filter((s) => s.location.lsn).length,
+    notPrinted, facts: {}, layoutGiven: false, stopped: false, ...over,
+  };
+}
+
+/** Which check each sentence is (its own module's wording is tested there). */
+function kinds(clauses: string[]): string[] {
+  return clauses.map((c) =>
+    c.startsWith("the data file's catalog is damaged") ? 'damaged'
+      : c.includes('are missing from this') ? 'lost'
+      : c.includes('layout does not fit') ? 'held'
+      : c.includes('could not be decoded') ? 'undecoded'
+      : c.includes('whose LOP_BEGIN_XACT is not in the log read') ? 'beginUnread'
+      : c.includes('past the end of the log given') ? 'pastEnd'
+      : c === 'STRETCH' ? 'notGiven'
+      : `? ${c}`);
+}
+
+describe('incompleteVerdict', () => {
+  it('a whole result: no sentence', () => {
+    const v = incompleteVerdict(input(), SCAN);
+    expect(v.clauses).toEqual([]);
+    expect(v.lost).toEqual([]);
+    expect(v.lostOutsideNote).toBeUndefined();
+  });
+
+  it('every check at once: scan and a job say the same sentences in the same order, each in its own words', () => {
+    const over: Partial<VerdictInput> = {
+      stats: { ...emptyStats(), firstBeginTime: '2017/06/01 12:00:00:000', lastBeginTime: '2017/06/01 12:59:00:000', beginUnreadRowOps: 2, beginUnreadTransactions: 1 },
+      window: { from: '2017-06-01T12:30:00.000', to: '2017-06-01T14:00:00.000', operations: ['delete'] },
+      facts: { logReadEnd: () => lastBackup, logNotGiven: () => [{ clause: 'STRETCH', after: '2017-06-01T13:00:00' }] },
+    };
+    const scan = incompleteVerdict(input(over, [heldItem, badValue, gap]), SCAN);
+    const job = incompleteVerdict(input(over, [heldItem, badValue, gap]), JOB);
+    expect(kinds(scan.clauses)).toEqual(['lost', 'held', 'undecoded', 'beginUnread', 'pastEnd', 'notGiven']);
+    expect(kinds(job.clauses)).toEqual(kinds(scan.clauses));
+    // the words are each caller's
+    expect(scan.clauses[0]).toMatch(/missing from this result.*: add them with --trn$/);
+    expect(job.clauses[0]).toContain('missing from this job');
+    expect(scan.clauses[1]).toContain('not printed');
+    expect(job.clauses[1]).toContain('not staged');
+    expect(scan.clauses[4]).toContain('(--to)');
+    expect(job.clauses[4]).toContain('(to)');
+    expect(scan.logNotGiven).toEqual(['STRETCH']);
+  });
+
+  it('a stopped recovery judges only what it read: lost log, held and undecoded rows, a damaged catalog', () => {
+    const over: Partial<VerdictInput> = {
+      stopped: true,
+      stats: { ...emptyStats(), unknownAllocUnitRowOps: 4, beginUnreadRowOps: 2, beginUnreadTransactions: 1 },
+      window: { from: '2017-06-01T12:30:00.000', to: '2017-06-01T14:00:00.000', operations: ['delete'] },
+      facts: { logReadEnd: () => lastBackup, logNotGiven: () => [{ clause: 'STRETCH' }] },
+    };
+    const v = incompleteVerdict(input(over, [heldItem, gap]), JOB);
+    expect(kinds(v.clauses)).toEqual(['lost', 'held']);
+    const d = incompleteVerdict({ ...input(over, [heldItem, badValue, gap]), sourceSkipped: [catalogPage] }, JOB);
+    expect(kinds(d.clauses)).toEqual(['damaged', 'lost', 'held']);
+  });
+
+  it("a damaged catalog's sentence counts the rows not decoded and the tables it does not name: they are not said again", () => {
+    const over: Partial<VerdictInput> = { stats: { ...emptyStats(), unknownAllocUnitRowOps: 3 }, sourceSkipped: [catalogPage] };
+    const v = incompleteVerdict(input(over, [badValue]), SCAN);
+    expect(kinds(v.clauses)).toEqual(['damaged']);
+    expect(v.damaged).toBe("the data file's catalog is damaged (sys.sysschobjs; pages 1:184): 3 delete(s) on allocation units it does not name may be rows of tables it lost; 1 row operation(s) of tables it names could not be decoded (their skipped items), not in this result");
+    expect(incompleteVerdict(input(over, [badValue]), JOB).damaged).toBe("the data file's catalog is damaged (sys.sysschobjs): 3 row operation(s) on allocation units it does not name may be rows of tables it lost; 1 row operation(s) of tables it names could not be decoded (their skipped items), not staged");
+    // given the tables (--ddl/--schema, a job's metadata), the catalog is not the layout's source
+    const given = incompleteVerdict({ ...input(over, [badValue]), layoutGiven: true }, SCAN);
+    expect(kinds(given.clauses)).toEqual(['undecoded']);
+  });
+
+  it('unknown tables are judged for files only, and not beside a layout given', () => {
+    const over: Partial<VerdictInput> = { stats: { ...emptyStats(), unknownAllocUnitRowOps: 3 } };
+    expect(incompleteVerdict(input(over), SCAN).unknownTables).not.toBe('');
+    expect(incompleteVerdict(input({ ...over, kind: 'export' }), SCAN).unknownTables).toBe('');
+    expect(incompleteVerdict(input({ ...over, layoutGiven: true }), SCAN).unknownTables).toBe('');
+  });
+
+  it("a chain gap the window lies wholly outside is a note, not a sentence; scan's start- and end-side sentences are one line each, a job's one per check", () => {
+    const bounded = { ...gap, code: 'FORMAT_LOG_CHAIN_GAP' };
+    const outside = incompleteVerdict(input({ window: { to: '2017-06-01T11:00:00.000', operations: ['delete'] }, facts: { chainGapTimes: () => ({ after: '2017-06-01T12:10:00', before: '2017-06-01T12:20:00' }) } }, [bounded]), SCAN);
+    expect(outside.lost).toEqual([]);
+    expect(outside.lostOutsideNote).toContain('the window asked for lies wholly outside that stretch');
+    // an LSN range past the end of the log read and a window past it: scan joins them, a job does not
+    const over: Partial<VerdictInput> = {
+      window: { from: '2017-06-01T12:30:00.000', to: '2017-06-01T14:00:00.000', operations: ['delete'] },
+      range: { fromLsn: null, toLsn: { vlf: 0x19, block: 0x200, slot: 1 } },
+      facts: { logReadEnd: () => lastBackup },
+    };
+    const scan = incompleteVerdict(input(over), SCAN);
+    expect(scan.pastEnd).toHaveLength(2);
+    expect(scan.clauses).toEqual([scan.pastEnd.join('; ')]);
+    expect(incompleteVerdict(input(over), JOB).clauses).toHaveLength(2);
+  });
+});
