@@ -35,7 +35,7 @@ function mayReplace(path: string): boolean {
 }
 
 /**
- * Writes the report of a run refused or failed after its options parsed (scan, dump:
+ * Writes the report of a run refused or failed after its options parsed (scan, dump, log:
  * `{ …, complete: false, failed: { code, message } }`), so the previous run's report is not read as
  * this one's. Not written when the path is itself what is wrong (a missing folder, an input or the
  * other output: assertWritableOutput), nor over an existing file that is not a report of rowback
