@@ -1,8 +1,10 @@
 import { closeSync, openSync, readSync, statSync, writeFileSync } from 'node:fs';
 import { assertWritableOutput, type CommandInputs } from './files.js';
+import { setOutputCutHook } from './output-closed.js';
+import { InputError, isRowbackError } from '../errors.js';
 import { redactDeep } from '../util/redact.js';
 
-/** How a report of rowback starts: `{ "times": …` (scan), `{ "source": …` (dump), `{ "complete": …` (a refused run's). */
+/** How a report of rowback starts: `{ "times": …` (scan, log), `{ "source": …` (dump), `{ "complete": …` (a refused run's). */
 const REPORT_START = /^\s*\{\s*(?:"(?:times|source|complete)"\s*:|\}\s*$)/;
 
 /**
@@ -33,7 +35,7 @@ function mayReplace(path: string): boolean {
 }
 
 /**
- * Writes the report of a run refused or failed after its options parsed (scan, dump:
+ * Writes the report of a run refused or failed after its options parsed (scan, dump, log:
  * `{ …, complete: false, failed: { code, message } }`), so the previous run's report is not read as
  * this one's. Not written when the path is itself what is wrong (a missing folder, an input or the
  * other output: assertWritableOutput), nor over an existing file that is not a report of rowback
@@ -46,5 +48,43 @@ export function writeRefusedReport(flag: string, path: string, inputs: CommandIn
     writeFileSync(path, JSON.stringify(redactDeep(body), null, 2));
   } catch {
     // the report path is itself what is wrong, or the disk: the error line says the rest
+  }
+}
+
+/**
+ * Runs a command that writes `--report` (`path`; undefined: not given, `run` alone) so that a run
+ * that does not reach its own report still replaces the previous run's (read by a script as this
+ * one's): a RowbackError thrown by `run` (a refusal after the options parsed, a file that cannot be
+ * read) writes `{ ...head, complete: false, failed: { code, message } }` and is rethrown; an output
+ * cut by its reader (EPIPE) or failing (a full disk) writes the same with the code output-closed.ts
+ * gives (`OUTPUT_CLOSED`, `INPUT_OUTPUT_UNWRITABLE`). Both through writeRefusedReport (never over a
+ * file that is not a report, nor a path that is itself wrong). `head`: what the report starts with
+ * (`{ times }` for scan and log, `{}` for dump). Other errors (INTERNAL) are rethrown unwritten.
+ */
+export async function reportingFailure<T>(path: string | undefined, inputs: CommandInputs, head: object, run: () => Promise<T>): Promise<T> {
+  if (path === undefined) return run();
+  setOutputCutHook((failed) => writeRefusedReport('--report', path, inputs, { ...head, complete: false, failed }));
+  try {
+    return await run();
+  } catch (e) {
+    if (isRowbackError(e)) writeRefusedReport('--report', path, inputs, { ...head, complete: false, failed: { code: e.code, message: e.message } });
+    throw e;
+  }
+}
+
+/**
+ * Writes the `--report` of a run that reached its end (scan, dump, log): `report` as indented JSON
+ * (JSON.stringify, two spaces), replacing the file. The path was checked before any work
+ * (assertWritableOutput). Throws InputError INPUT_OUTPUT_UNWRITABLE naming the path and the errno
+ * code (ENOSPC in words) when the write fails, saying what was written all the same (`written`,
+ * e.g. `the 16 row(s) were written to rows.ndjson`) and then `advice` (e.g. `: free space or give
+ * another --report, and run the scan again`; '' for none): a full disk was INTERNAL with no file named.
+ */
+export function writeReport(path: string, report: object, written: string, advice = ''): void {
+  try {
+    writeFileSync(path, JSON.stringify(report, null, 2));
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new InputError('INPUT_OUTPUT_UNWRITABLE', `--report ${path}: writing failed: ${code === 'ENOSPC' ? 'ENOSPC (no space left on device)' : (code ?? (e as Error).message)}; ${written}, the report was not${advice}`, { file: path });
   }
 }

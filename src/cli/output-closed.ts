@@ -55,7 +55,7 @@ export function setOutputClosedNote(text: string | undefined): void {
 
 /**
  * What the command must do, synchronously, when its output is cut (EPIPE) or fails (a full disk),
- * before the process exits: `scan` and `dump` write their `--report` as failed (`complete: false`,
+ * before the process exits: `scan`, `dump` and `log` write their `--report` as failed (`complete: false`,
  * `failed: { code, message }`), since the previous run's report stayed in place, read by a script
  * as this run's (`dump --all --report r.json | head` exited 141 beside the old `"complete": true`).
  * `failed.code`: `OUTPUT_CLOSED` (EPIPE) or `INPUT_OUTPUT_UNWRITABLE`. Must not throw.

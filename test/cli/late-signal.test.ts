@@ -57,6 +57,19 @@ describeCorpus('log: a signal after the last record', () => {
     expect(early.written).toBeLessThan(19_319);
   });
 
+  it('log --report: at the last record, complete; before it, complete false, interrupted, the records written (REAL: RestoreTimeClean_2.trn, NORTHWND_log.ldf)', async () => {
+    const argv = (file: string) => (out: string) => ['log', file, '--format', 'ndjson', '--out', out, '--report', `${out}.report.json`];
+    const late = await run(30, trn, argv(trn));
+    expect([late.given, late.written, late.code]).toEqual([true, 30, 0]);
+    expect(JSON.parse(readFileSync(`${late.out}.report.json`, 'utf8'))).toMatchObject({ records: 30, complete: true, incomplete: [] });
+    const ldf = corpusPath('SessionShoppingCart', 'App_Data', 'NORTHWND_log.ldf');
+    const early = await run(100, ldf, argv(ldf));
+    expect([early.given, early.code]).toEqual([true, 130]);
+    const rep = JSON.parse(readFileSync(`${early.out}.report.json`, 'utf8'));
+    expect(rep).toMatchObject({ records: early.written, complete: false, incomplete: [], interrupted: 'SIGINT' });
+    expect(early.stderr).toContain(`the ${early.written} record(s) written are only part of the result`);
+  });
+
   it('dump: at the last row, the whole result and exit 0; before it, INTERRUPTED and exit 130 (REAL: pubs-2012 pubs.bak dbo.authors, 26 rows)', async () => {
     const argv = (out: string) => ['dump', '--bak', corpusPath('pubs-2012', 'pubs.bak'), '--table', 'dbo.authors', '--out', out, '--report', `${out}.report.json`];
     const late = await run(26, trn, argv);

@@ -1,4 +1,4 @@
-import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -66,9 +66,16 @@ describeCorpus('rowback log: copies of one log backup that disagree at an LSN', 
       const strict = await cli('log', first, second, '--format', 'ndjson', '--strict');
       expect(strict.code).toBe(3);
       // said with --quiet too
-      const quiet = await cli('log', first, second, '--format', 'ndjson', '--quiet');
+      const quiet = await cli('log', first, second, '--format', 'ndjson', '--quiet', '--report', at('report.json'));
       expect(quiet.stderr).toMatch(/WARNING: FORMAT_LOG_SOURCES_DISAGREE/);
       expect(quiet.stderr).toMatch(/INCOMPLETE/);
+      // --report: the WARNING and INCOMPLETE lines as stderr says them, without their prefix
+      const said = (kind: string) => quiet.stderr.split('\n').filter((l) => l.startsWith(`rowback log: ${kind}: `)).map((l) => l.slice(`rowback log: ${kind}: `.length));
+      const rep = JSON.parse(readFileSync(at('report.json'), 'utf8')) as { complete: boolean; incomplete: string[]; warnings: string[] };
+      expect(rep.complete).toBe(false);
+      expect(rep.incomplete).toEqual(said('INCOMPLETE'));
+      expect(rep.warnings).toEqual(said('WARNING'));
+      expect(rep.warnings).toHaveLength(1);
     }
   });
 

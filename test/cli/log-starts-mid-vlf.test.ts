@@ -54,6 +54,14 @@ describe('LOG_STARTS_MID_VLF in log and inspect', () => {
     expect(r.stderr).toMatch(/inside its oldest VLF \(sequence 0x56\)/);
     expect(r.stderr).not.toContain('skipped');
     expect(r.stderr).not.toContain('INCOMPLETE');
+    // log --quiet --report: the note in the report, complete, incomplete [] (as scan's above)
+    const report = join(dir, 'log-report.json');
+    const q = await cli('log', ldf, '--format', 'ndjson', '--quiet', '--report', report);
+    expect(q.stderr).toBe('');
+    const rep = JSON.parse(readFileSync(report, 'utf8')) as { complete: boolean; notes: string[]; incomplete: string[] };
+    expect(rep.complete).toBe(true);
+    expect(rep.incomplete).toEqual([]);
+    expect(rep.notes).toEqual(r.stderr.split('\n').filter((l) => l.startsWith('rowback log: note: ')).map((l) => l.slice('rowback log: note: '.length)));
   });
 
   it('inspect: a note, not "skipped"', async () => {

@@ -10,7 +10,7 @@
  *
  * REAL: AngularJs_CRUD (mdf + ldf). SYNTHETIC: test/support/synthetic-log.ts.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -41,10 +41,17 @@ describeCorpus('an LSN range below an .ldf\'s oldest VLF (AngularJs_CRUD)', () =
     expect(incomplete(s.stderr)).toEqual([
       `rowback scan: INCOMPLETE: the LSN range starts at 00000022:00000010:0001 (--from-lsn), before the log given: ${A('Database1_log.ldf')} holds the log from its oldest VLF, sequence 0x23 (LSN 00000023:00000000:0000 on), and the log before it was in VLFs reused since, in no file given: rows of that stretch are not in this result; add the log backups of before it with --trn`,
     ]);
-    const l = await cli('log', A('Database1_log.ldf'), '--from-lsn', '00000022:00000010:0001', '--quiet', '--strict');
+    const report = join(tmpdir(), `rowback-ldf-before-${process.pid}-${Math.random().toString(36).slice(2)}.json`);
+    const l = await cli('log', A('Database1_log.ldf'), '--from-lsn', '00000022:00000010:0001', '--quiet', '--strict', '--report', report);
     expect(l.code, l.stderr).toBe(3);
     expect(incomplete(l.stderr, 'log')).toHaveLength(1);
     expect(incomplete(l.stderr, 'log')[0]).toContain('holds the log from its oldest VLF, sequence 0x23');
+    // log --report: complete false, the line in incomplete and beforeLogRead, as scan's
+    const rep = JSON.parse(readFileSync(report, 'utf8')) as { complete: boolean; incomplete: string[]; beforeLogRead?: string };
+    rmSync(report, { force: true });
+    expect(rep.complete).toBe(false);
+    expect(rep.incomplete).toEqual(incomplete(l.stderr, 'log').map((x) => x.replace('rowback log: INCOMPLETE: ', '')));
+    expect(rep.beforeLogRead).toBe(rep.incomplete[0]);
   }, 60_000);
 
   it('no false alarm: an LSN inside the oldest VLF (before its first block too) or later', async () => {

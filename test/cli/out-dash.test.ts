@@ -18,6 +18,7 @@ describeCorpus('an output named -', () => {
     ['scan --report -', ['scan', '--mdf', a('Database1.mdf'), '--ldf', a('Database1_log.ldf'), '--report', '-'], /--report -: --report writes a file, and stdout carries the rows/],
     ['dump --out -', ['dump', '--mdf', a('Database1.mdf'), '--all', '--out', '-'], /--out -: the rows go to stdout/],
     ['log --out -', ['log', a('Database1_log.ldf'), '--out', '-'], /--out -: the rows go to stdout/],
+    ['log --report -', ['log', a('Database1_log.ldf'), '--report', '-'], /--report -: --report writes a file, and stdout carries the rows/],
   ])('%s: refused, no file named - written', async (_name, args, message) => {
     const dir = mkdtempSync(join(tmpdir(), 'rowback-dash-'));
     const cwd = process.cwd();

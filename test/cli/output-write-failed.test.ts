@@ -82,8 +82,16 @@ describeCorpus('--report of a run whose output was cut or failed', () => {
     expect(JSON.parse(readFileSync(report, 'utf8'))).toMatchObject({ complete: false, failed: { code: 'OUTPUT_CLOSED' } });
   }, 60_000);
 
-  itFull('scan and dump --report R > /dev/full: R says complete false, INPUT_OUTPUT_UNWRITABLE', async () => {
-    for (const [cmd, args] of [['scan', ['scan', '--mdf', MDF, '--ldf', LDF]], ['dump', ['dump', '--bak', PUBS, '--all']]] as const) {
+  it('log --report R | (closed): the same', async () => {
+    const report = join(dir, 'log-closed.json');
+    writeFileSync(report, old);
+    const r = await run('closed', ['log', LDF, '--format', 'ndjson', '--report', report]);
+    expect(r.code, r.stderr).toBe(141);
+    expect(JSON.parse(readFileSync(report, 'utf8'))).toMatchObject({ complete: false, failed: { code: 'OUTPUT_CLOSED' } });
+  }, 60_000);
+
+  itFull('scan, dump and log --report R > /dev/full: R says complete false, INPUT_OUTPUT_UNWRITABLE', async () => {
+    for (const [cmd, args] of [['scan', ['scan', '--mdf', MDF, '--ldf', LDF]], ['dump', ['dump', '--bak', PUBS, '--all']], ['log', ['log', LDF, '--format', 'ndjson']]] as const) {
       const report = join(dir, `${cmd}-full.json`);
       writeFileSync(report, old);
       const r = await run('full', [...args, '--report', report]);

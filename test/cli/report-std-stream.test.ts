@@ -61,6 +61,20 @@ describeCorpus('--report naming stdout or stderr', () => {
     expect(d.stderr).toMatch(/^rowback: INPUT_OUTPUT_IS_INPUT: --report \/dev\/stdout is this command's stdout/);
   }, 60_000);
 
+  it('log --report /dev/stdout with the records on stdout, or /dev/stderr: refused; with --out FILE, the report on stdout', () => {
+    const log = ['log', R('RestoreTimeClean_1.trn'), '--format', 'ndjson'];
+    for (const [name, p] of [['log-stdout', '/dev/stdout'], ['log-stderr', '/dev/stderr']]) {
+      const r = run(name!, [...log, '--report', p!]);
+      expect(r.code, r.stderr).toBe(2);
+      expect(r.stderr).toMatch(new RegExp(`^rowback: INPUT_OUTPUT_IS_INPUT: --report ${p} is this command's std`));
+      expect(r.stdout).toBe('');
+    }
+    const records = join(dir, 'records.ndjson');
+    const a = run('log-out-report-stdout', [...log, '--out', records, '--report', '/dev/stdout']);
+    expect(a.code, a.stderr).toBe(0);
+    expect(JSON.parse(a.stdout)).toMatchObject({ complete: true, incomplete: [], records: readFileSync(records, 'utf8').trim().split('\n').length });
+  }, 60_000);
+
   it('no false refusal: --out FILE with --report /dev/stdout, --report /dev/null, --out /dev/stdout', () => {
     const rows = join(dir, 'rows.ndjson');
     const a = run('out-report-stdout', [...scan, '--out', rows, '--report', '/dev/stdout']);

@@ -1,9 +1,7 @@
 import { skippedLines } from '../skipped-lines.js';
 import { otherSchemasNote } from '../../reconstruct/metadata/names.js';
 import { assertRegularFile, assertWritableOutput, openOutputFile } from '../files.js';
-import { writeRefusedReport } from '../failed-report.js';
-import { setOutputCutHook } from '../output-closed.js';
-import { writeFileSync } from 'node:fs';
+import { reportingFailure, writeReport } from '../failed-report.js';
 import type { Writable } from 'node:stream';
 import { Command } from 'commander';
 import { collectTables, outFormatOption, formatFromOut, refuseCsvRawWithoutCsv } from '../options.js';
@@ -11,7 +9,7 @@ import { createProgress } from '../progress.js';
 import { csvCell, csvRecord, csvValueHeaders, csvWarningsCell } from '../../util/csv.js';
 import { rowJson } from '../../util/negative-zero.js';
 import { assertBackupSet } from '../../recover/source-identity.js';
-import { InputError, isRowbackError, SchemaError } from '../../errors.js';
+import { InputError, SchemaError } from '../../errors.js';
 import { backupDamageNotes, backupHeaderWarnings, openBackupPages } from '../../backup/open.js';
 import { openDataFiles } from '../../recover/open-data-files.js';
 import { readDataFileMetadata } from '../../datafile/metadata.js';
@@ -116,20 +114,14 @@ export async function runDump(opts: DumpOptions, stdout: Writable = process.stdo
   try {
     // the report path is checked before any work, as --out is (a missing folder: one line, nothing read)
     if (opts.report !== undefined) assertWritableOutput('--report', opts.report, { opts });
-    // output cut by its reader (EPIPE) or failing (a full disk): the report says so (the previous run's
-    // stayed, read as this one's: `dump --all --report r.json | head` exited 141 beside "complete": true)
-    if (opts.report !== undefined) setOutputCutHook((failed) => writeRefusedReport('--report', opts.report!, { opts }, { complete: false, failed }));
-    let result: { rows: number; skipped: SkippedItem[]; tables: DumpedTable[]; warnedRows?: number; headerWarnings?: string[]; clockWarning?: string; pointInTime?: ReportedStop; interrupted?: string | null };
-    try {
-      result = opts.trn !== undefined || opts.stopAt !== undefined || opts.stopBeforeLsn !== undefined
-        ? await runPointInTimeDump(opts, stdout, stderr, interrupt)
-        : await dumpTables(opts, stdout, stderr, interrupt);
-    } catch (e) {
-      // a refused or failed dump says so in its report (the previous run's stayed, read as this one's)
-      // (never over a file that is not a report: a data file named by --report while --bak is mistyped)
-      if (opts.report !== undefined && isRowbackError(e)) writeRefusedReport('--report', opts.report, { opts }, { complete: false, failed: { code: e.code, message: e.message } });
-      throw e;
-    }
+    // output cut by its reader (EPIPE) or failing (a full disk), or a refused or failed dump: the
+    // report says so (the previous run's stayed, read as this one's: `dump --all --report r.json |
+    // head` exited 141 beside "complete": true); never over a file that is not a report (a data file
+    // named by --report while --bak is mistyped)
+    const result: { rows: number; skipped: SkippedItem[]; tables: DumpedTable[]; warnedRows?: number; headerWarnings?: string[]; clockWarning?: string; pointInTime?: ReportedStop; interrupted?: string | null } = await reportingFailure(opts.report, { opts }, {}, () =>
+      opts.trn !== undefined || opts.stopAt !== undefined || opts.stopBeforeLsn !== undefined
+        ? runPointInTimeDump(opts, stdout, stderr, interrupt)
+        : dumpTables(opts, stdout, stderr, interrupt));
     // whether the rows stopped short (a signal after the last row leaves a whole result)
     if (opts.report !== undefined) writeDumpReport(opts, result, result.interrupted !== undefined ? result.interrupted : interrupt.by, Date.now() - started);
     return result;
@@ -167,12 +159,7 @@ function writeDumpReport(opts: DumpOptions, r: { rows: number; skipped: SkippedI
     ...(r.headerWarnings?.length || r.clockWarning ? { warnings: [...(r.headerWarnings ?? []), ...(r.clockWarning ? [r.clockWarning] : [])] } : {}),
     elapsedMs,
   };
-  try {
-    writeFileSync(opts.report!, JSON.stringify(report, null, 2));
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new InputError('INPUT_OUTPUT_UNWRITABLE', `--report ${opts.report}: writing failed: ${code === 'ENOSPC' ? 'ENOSPC (no space left on device)' : (code ?? (e as Error).message)}; the ${r.rows} row(s) were written${opts.out ? ` to ${opts.out}` : ''}, the report was not`, { file: opts.report });
-  }
+  writeReport(opts.report!, report, `the ${r.rows} row(s) were written${opts.out ? ` to ${opts.out}` : ''}`);
 }
 
 async function dumpTables(opts: DumpOptions, stdout: Writable, stderr: Writable, interrupt: Interruption): Promise<{ rows: number; skipped: SkippedItem[]; tables: DumpedTable[]; warnedRows?: number; headerWarnings?: string[]; clockWarning?: string; interrupted?: string | null }> {

@@ -46,12 +46,14 @@ import { sidToText } from '../../util/sid.js';
 import { assertReadableFile } from '../../recover/open-source.js';
 import { outsideAskedNote, splitLostByReach } from '../../recover/log-not-given.js';
 import { detectFileKind } from './inspect.js';
-import { openOutputFile } from '../files.js';
+import { assertWritableOutput, openOutputFile } from '../files.js';
 import { collectTables, outFormatOption, formatFromOut, refuseCsvRawWithoutCsv, repeatableOption } from '../options.js';
 import { createProgress } from '../progress.js';
 import { drainOrError } from '../../recover/writers.js';
 import { catchInterrupts, exitCodeOf, type Interruption } from '../interrupt.js';
 import { exitIncomplete, strictOption } from '../strict.js';
+import { reportingFailure, writeReport } from '../failed-report.js';
+import { isoLogTimesIn, REPORT_TIMES } from './scan.js';
 
 /** Columns of sql/export-log-records.sql's #records, in its order, that the offline parser fills. */
 export const EXPORT_COLUMNS = [
@@ -84,6 +86,8 @@ interface LogOptions {
   toLsn?: string;
   format: LogFormat;
   out?: string;
+  /** `--report FILE`: the run's report as JSON (writeLogReport), as scan --report. */
+  report?: string;
   quiet?: boolean;
   csvRaw?: boolean;
   /** Exit 3 (not 0) when records were lost (INCOMPLETE; strict.ts). */
@@ -111,13 +115,16 @@ export function register(program: Command): void {
     .option('--to-lsn <lsn>', 'last LSN (inclusive), same forms')
     .addOption(outFormatOption(LOG_FORMATS, 'table'))
     .option('--out <file>', 'write to this file instead of stdout (an existing file is replaced once the result starts to be written; a command refused before that leaves it as it was)')
-    .option('--quiet', 'no progress or summary on stderr; still said: INCOMPLETE and INTERRUPTED')
+    .option('--report <file>', 'write the log report (records listed, complete, every INCOMPLETE sentence, the notes, every skipped item with its reason) as JSON, as scan --report')
+    .option('--quiet', 'no progress or summary on stderr; still said: INCOMPLETE and INTERRUPTED (the notes are in --report too)')
     .addOption(strictOption({ unwritableText: true, warnings: 'log records of an operation rowback does not know' }))
     .option('--csv-raw', "CSV: cells unchanged (by default a cell starting with = + - @ tab, CR or ' gets a leading ')")
     .action(async (files: string[], opts: LogOptions, cmd: Command) => {
       formatFromOut(cmd, opts, LOG_FORMATS);
       refuseCsvRawWithoutCsv(opts);
-      await runLog(files, opts);
+      // a refused or failed run, or an output cut (EPIPE) or failing (a full disk), writes its
+      // --report as `{ times, complete: false, failed: { code, message } }`, as scan's does
+      await reportingFailure(opts.report, { opts, args: files }, { times: REPORT_TIMES }, () => runLog(files, opts));
     });
 }
 
@@ -672,13 +679,13 @@ export async function runLog(files: string[], opts: LogOptions): Promise<void> {
   // Ctrl-C / SIGTERM: stop where it is, flush what was written, say INTERRUPTED (interrupt.ts).
   const interrupt = catchInterrupts();
   try {
-    await logRecords(files, opts, interrupt);
+    await logRecords(files, opts, interrupt, Date.now());
   } finally {
     interrupt.release();
   }
 }
 
-async function logRecords(files: string[], opts: LogOptions, interrupt: Interruption): Promise<void> {
+async function logRecords(files: string[], opts: LogOptions, interrupt: Interruption, started: number): Promise<void> {
   let position: number | undefined;
   if (opts.position !== undefined) {
     position = Number(opts.position);
@@ -690,6 +697,9 @@ async function logRecords(files: string[], opts: LogOptions, interrupt: Interrup
       ? `no log file to read: --bak took every file after it (${opts.bak.join(' ')}) as the backups giving table metadata; list the log files first: rowback log LOG… --bak FULL [STRIPE…] [DIFF…]`
       : 'no log file to read: give .ldf, .trn or .bak files');
   }
+  // Outputs are checked before any work, as scan checks them: a missing folder is one line now, not
+  // a failure once the log was listed (nor a log file listed named by --report: INPUT_OUTPUT_IS_INPUT)
+  if (opts.report) assertWritableOutput('--report', opts.report, { opts, args: files });
   const inputs = planInputs(files, position);
   // a backup set number with no backup to pick it in was ignored unsaid
   if (position !== undefined && !opts.bak && inputs.every((i) => i.kind === 'ldf')) {
@@ -970,7 +980,9 @@ async function logRecords(files: string[], opts: LogOptions, interrupt: Interrup
   // A signal while the inputs were checked: nothing written, a previous --out file left as it was.
   await new Promise((resolve) => setImmediate(resolve));
   if (interrupt.by) {
-    process.stderr.write(`rowback log: INTERRUPTED by ${interrupt.by}: stopped before any record was read; nothing was written${opts.out ? ` (${opts.out} left as it was)` : ''}\n`);
+    // --report says so (complete false, interrupted), as scan's does of a scan stopped that early
+    if (opts.report) writeLogReport(opts, files, { filter, records: 0, stats, repeats: 0, copyDuplicates: 0, heldTwice: 0, incomplete: [], edges: {}, interrupted: interrupt.by, notes: [], warnings: [], skipped, elapsedMs: Date.now() - started });
+    process.stderr.write(`rowback log: INTERRUPTED by ${interrupt.by}: stopped before any record was read; no record was written${opts.out ? ` (${opts.out} left as it was)` : ''}\n`);
     process.exitCode = exitCodeOf(interrupt.by);
     return;
   }
@@ -1162,6 +1174,57 @@ async function logRecords(files: string[], opts: LogOptions, interrupt: Interrup
   const { reached: lost, outside: lostOutside } = splitLostByReach(logLoss(skipped).filter((x) => !disagreements.includes(x)), {}, askedLsns);
   const twice = [...heldTwice.values()].reduce((n, h) => n + h.records, 0);
   const heldTwiceNotes = [...heldTwice.values()].map((h) => heldTwiceNote(h.file, h.earlier, h.records, [...h.seqs]));
+  const at = (s: SkippedItem) => (s.location.file ? ` (${s.location.file}${s.location.offset !== undefined ? ` offset ${s.location.offset}` : ''})` : '');
+  // The summary's notes, in its order (said without --quiet; all of them in --report's `notes`):
+  // where an .ldf's log starts inside its oldest VLF is no loss (docs/offline-log.md), nor damage
+  // in a backup's closing blocks; log reads every copy of a log backup and compares them record by
+  // record (CopyDisagreements): "read once" (log-chain.ts, said for scan) read as a copy passed over unread
+  const noteItem = (s: SkippedItem): boolean => s.code === LOG_STARTS_MID_VLF || s.code === MTF_TRAILER_DAMAGED || s.code === LOG_PAST_END_DAMAGED;
+  const summaryNotes = [
+    ...skipped.filter(noteItem).map((s) => `${s.code !== LOG_STARTS_MID_VLF ? `${s.code}: ` : ''}${s.reason}${at(s)}`),
+    ...chain.notes.map((n) => n.replace(/^(.+ holds the same log as .+ \(LSN \S+ to \S+\)): read once$/, '$1: compared with it record by record, each record printed once')),
+    ...cutNotes,
+    ...heldTwiceNotes,
+    ...(stats.blocks > stats.checksummedBlocks ? [uncheckedBlocksNote(stats.blocks - stats.checksummedBlocks, stats.blocks, stats.uncheckedBlockList)] : []),
+  ];
+  const lostOutsideNote = lostOutside.length ? outsideAskedNote(lostOutside, 'the LSN range asked for lies', 'no record it asks for can be there', 'list the missing log backups', 'by its LSNs') : undefined;
+  // Every WARNING line, in stderr's order (said even with --quiet; exit 3 under --strict): records of
+  // operations rowback does not know (printed as LOP_UNKNOWN_n, header fields only), a backup's
+  // header copies disagreeing (the copy used, the value uncertain), cells printed as U+FFFD that are
+  // not the log's text (as scan's warned rows are), records printed that may be the wrong copy's
+  const unknownWarnings = unknownOperationsWarnings(unknownOps);
+  const unwritableWarning = unwritable.records ? unwritableLine(unwritable.records, unwritable.first, opts.format) : undefined;
+  const warnings = [...unknownWarnings, ...headerWarnings, ...(unwritableWarning ? [unwritableWarning] : []), ...disagreements.map((d) => `${d.code}: ${d.reason}`)];
+  // an LSN range past the end of the log the backups listed hold (no .ldf): as scan says it
+  // or starting below the oldest VLF of an .ldf listed alone (where its log is whole), or below both
+  // it and the first log backup listed with it
+  const edges: LsnRangeEdges = interrupted ? {} : (lsnRangePastBackups(inputs, chain.sets, opts) ?? { before: await lsnRangeBeforeLdfListed(inputs, chain.sets, opts) });
+  const pastEnd = [edges.before, edges.after].filter(Boolean).join('; ') || undefined;
+  // Every INCOMPLETE sentence, in stderr's order: stderr writes this list, and --report's
+  // `incomplete` is it, so the two cannot disagree (a script scraped stderr for them). Where each
+  // loss is (an LSN range, else a file offset), so the line names what is lost even with --quiet.
+  const incomplete = [
+    ...(lost.length ? [`${logLossClause(lost)}; records in those LSN ranges are missing${lossPlaces(lost)}${copyHint(lost, trnFiles)}`] : []),
+    ...(disagreements.length ? [`copies of one log backup disagree at ${[...disagree.pairs.values()].reduce((k, p) => k + p.n, 0)} LSN(s) (FORMAT_LOG_SOURCES_DISAGREE, WARNING above): the record printed at each may be the wrong copy's`] : []),
+    ...(pastEnd ? [pastEnd] : []),
+  ];
+  if (opts.report) {
+    writeLogReport(opts, files, {
+      filter,
+      records: printed,
+      stats,
+      repeats,
+      copyDuplicates: copyDupes.n,
+      heldTwice: twice,
+      incomplete,
+      edges,
+      interrupted,
+      notes: [...summaryNotes, ...identityNotes, ...(lostOutsideNote ? [lostOutsideNote] : [])],
+      warnings,
+      skipped,
+      elapsedMs: Date.now() - started,
+    });
+  }
   if (!opts.quiet) {
     // "N of N printed" beside INCOMPLETE read as all of the log: the count is of the log read, and
     // the summary says what it leaves out (the records lost to damage or in no file given, or
@@ -1171,16 +1234,9 @@ async function logRecords(files: string[], opts: LogOptions, interrupt: Interrup
       ? `, counting only the log read: ${logLossClause(lost)}; records lost there are in neither number (INCOMPLETE below)`
       : interrupted ? ', counting only the log read before the interruption (INTERRUPTED below)' : '';
     const lines = [`rowback log: ${printed} of ${stats.records} record(s) printed${stats.staleRecords ? ` (${stats.staleRecords} read from stale blocks, labelled in source.stale)` : ''}${repeats ? `; ${repeats} repeated at a log-backup boundary passed over` : ''}${copyDupes.n ? `; ${copyDupes.n} held by more than one copy of a log backup printed once` : ''}${twice ? `; ${twice} held by two files given passed over (note below)` : ''}${partOnly}`];
-    const at = (s: SkippedItem) => (s.location.file ? ` (${s.location.file}${s.location.offset !== undefined ? ` offset ${s.location.offset}` : ''})` : '');
-    // where an .ldf's log starts inside its oldest VLF is no loss (docs/offline-log.md): a note
-    for (const s of skipped) if (s.code === LOG_STARTS_MID_VLF || s.code === MTF_TRAILER_DAMAGED || s.code === LOG_PAST_END_DAMAGED) lines.push(`rowback log: note: ${s.code !== LOG_STARTS_MID_VLF ? `${s.code}: ` : ''}${s.reason}${at(s)}`);
-    // log reads every copy of a log backup and compares them record by record (CopyDisagreements): "read once" (log-chain.ts, said for scan) read as a copy passed over unread
-    for (const n of chain.notes) lines.push(`rowback log: note: ${n.replace(/^(.+ holds the same log as .+ \(LSN \S+ to \S+\)): read once$/, '$1: compared with it record by record, each record printed once')}`);
-    for (const n of cutNotes) lines.push(`rowback log: note: ${n}`);
-    for (const n of heldTwiceNotes) lines.push(`rowback log: note: ${n}`);
-    if (stats.blocks > stats.checksummedBlocks) lines.push(`rowback log: note: ${uncheckedBlocksNote(stats.blocks - stats.checksummedBlocks, stats.blocks, stats.uncheckedBlockList)}`);
+    for (const n of summaryNotes) lines.push(`rowback log: note: ${n}`);
     // copies disagreeing: their WARNING line below says it (said with --quiet too)
-    const passed = skipped.filter((s) => s.code !== LOG_STARTS_MID_VLF && s.code !== MTF_TRAILER_DAMAGED && s.code !== LOG_PAST_END_DAMAGED && !disagreements.includes(s));
+    const passed = skipped.filter((s) => !noteItem(s) && !disagreements.includes(s));
     if (passed.length) {
       lines.push(`rowback log: ${passed.length} item(s) skipped:`);
       for (const s of passed.slice(0, 20)) lines.push(`  ${s.code}: ${s.reason}${at(s)}`);
@@ -1190,41 +1246,14 @@ async function logRecords(files: string[], opts: LogOptions, interrupt: Interrup
   }
   // Said even with --quiet: whether these files are of one database is unchecked (names may be another database's)
   for (const n of identityNotes) process.stderr.write(`rowback log: note: ${n}\n`);
-  // Said even with --quiet: records of operations rowback does not know (printed as LOP_UNKNOWN_n, header fields only)
-  for (const w of unknownOperationsWarnings(unknownOps)) process.stderr.write(`rowback log: WARNING: ${w}\n`);
-  // exit 3 under --strict: such records are printed with their header fields only (it exited 0)
-  if (unknownOps.length) exitIncomplete(opts.strict);
-  // Said even with --quiet: a backup's header copies disagree (the copy used, the value uncertain); exit 3 under --strict
-  for (const w of headerWarnings) process.stderr.write(`rowback log: WARNING: ${w}\n`);
-  if (headerWarnings.length) exitIncomplete(opts.strict);
-  // Said even with --quiet, as scan's warned rows are: cells printed as U+FFFD are not the log's text; exit 3 under --strict
-  if (unwritable.records) {
-    process.stderr.write(`rowback log: WARNING: ${unwritableLine(unwritable.records, unwritable.first, opts.format)}\n`);
-    exitIncomplete(opts.strict);
-  }
-  // Said even with --quiet: records printed may be the wrong copy's
-  for (const d of disagreements) process.stderr.write(`rowback log: WARNING: ${d.code}: ${d.reason}\n`);
+  for (const w of warnings) process.stderr.write(`rowback log: WARNING: ${w}\n`);
+  // exit 3 under --strict for each kind of WARNING but the copies' (their INCOMPLETE line's)
+  if (unknownWarnings.length || headerWarnings.length || unwritableWarning) exitIncomplete(opts.strict);
   // Said even with --quiet, as scan's and dump's INCOMPLETE are (it was left out with --quiet:
   // a script running `log --quiet` learnt nothing of the records lost).
-  if (lostOutside.length) process.stderr.write(`rowback log: note: ${outsideAskedNote(lostOutside, 'the LSN range asked for lies', 'no record it asks for can be there', 'list the missing log backups', 'by its LSNs')}\n`);
-  if (lost.length) {
-    // where each loss is (an LSN range, else a file offset), so the line names what is lost even with --quiet
-    process.stderr.write(`rowback log: INCOMPLETE: ${logLossClause(lost)}; records in those LSN ranges are missing${lossPlaces(lost)}${copyHint(lost, trnFiles)}\n`);
-    exitIncomplete(opts.strict);
-  }
-  if (disagreements.length) {
-    const n = [...disagree.pairs.values()].reduce((k, p) => k + p.n, 0);
-    process.stderr.write(`rowback log: INCOMPLETE: copies of one log backup disagree at ${n} LSN(s) (FORMAT_LOG_SOURCES_DISAGREE, WARNING above): the record printed at each may be the wrong copy's\n`);
-    exitIncomplete(opts.strict);
-  }
-  // an LSN range past the end of the log the backups listed hold (no .ldf): as scan says it
-  // or starting below the oldest VLF of an .ldf listed alone (where its log is whole), or below both
-  // it and the first log backup listed with it
-  const pastEnd = interrupted ? undefined : (lsnRangePastBackups(inputs, chain.sets, opts) ?? (await lsnRangeBeforeLdfListed(inputs, chain.sets, opts)));
-  if (pastEnd) {
-    process.stderr.write(`rowback log: INCOMPLETE: ${pastEnd}\n`);
-    exitIncomplete(opts.strict);
-  }
+  if (lostOutsideNote) process.stderr.write(`rowback log: note: ${lostOutsideNote}\n`);
+  for (const c of incomplete) process.stderr.write(`rowback log: INCOMPLETE: ${c}\n`);
+  if (incomplete.length) exitIncomplete(opts.strict);
   // Said even with --quiet, as an error would be: a script must not take part of a result for all of it.
   if (interrupted) {
     process.stderr.write(`rowback log: INTERRUPTED by ${interrupted}: the log was not read to its end; the ${printed} record(s) written are only part of the result\n`);
@@ -1232,6 +1261,95 @@ async function logRecords(files: string[], opts: LogOptions, interrupt: Interrup
   } else if (lateSignal) {
     process.stderr.write(`rowback log: note: ${lateSignal} came after the log was read to its end: the ${printed} record(s) written are the whole result\n`);
   }
+}
+
+/** What `rowback log` hands writeLogReport: the run's facts, as its stderr says them. */
+interface LogReportParts {
+  filter: LogRecordFilter;
+  /** Records printed (matching the filters). */
+  records: number;
+  stats: LogScanStats;
+  /** Records at a log-backup boundary the backup before already printed, passed over. */
+  repeats: number;
+  /** Records held by more than one copy of a log backup, printed once. */
+  copyDuplicates: number;
+  /** Records of a file at LSNs a file listed before it printed, passed over. */
+  heldTwice: number;
+  /** Every INCOMPLETE sentence, in stderr's order, as stderr writes it (without the prefix). */
+  incomplete: string[];
+  edges: LsnRangeEdges;
+  /** The signal that stopped the reading (SIGINT, SIGTERM), null when read to its end. */
+  interrupted: string | null;
+  /** Every note, in stderr's order (said without --quiet, some with it). */
+  notes: string[];
+  /** Every WARNING, in stderr's order. */
+  warnings: string[];
+  skipped: SkippedItem[];
+  elapsedMs: number;
+}
+
+/**
+ * Writes `log --report`, as scan --report is written (one JSON object, two-space indented,
+ * failed-report.ts writeReport; every time in it in REPORT_TIMES' form, scan.ts isoLogTimesIn):
+ * `{ times, source, metadata?, filter, records, complete, incomplete, beforeLogRead?,
+ * beyondLogGiven?, interrupted?, notes, warnings?, counts, skipped, elapsedMs }`. `source`: the log
+ * files as listed (read in that order); `metadata`: `{ mdf }`, `{ bak: [...] }` or `{ schema }`
+ * when given; `filter`: what was asked, `operations`/`contexts` as fn_dblog names them,
+ * `allocUnits`, `tables` and `transactions` (`[]`: every one), `fromLsn`/`toLsn` as typed (absent
+ * when not given). `records`: the records printed. `complete`: no INCOMPLETE sentence and not
+ * interrupted (a WARNING alone leaves it true, as scan's). `incomplete`: every INCOMPLETE sentence
+ * stderr says, in its order, without the prefix (`[]` when none): the list stderr writes.
+ * `beforeLogRead`/`beyondLogGiven`: the LSN range starting before, or running past, the log listed
+ * (also in `incomplete`). `interrupted`: SIGINT or SIGTERM when the reading stopped early. `counts`:
+ * `recordsRead` (every record parsed, the summary's M), `staleRecords`, `damagedRecords` (records
+ * whose bytes did not parse, FORMAT_BAD_LOG_RECORD: passed over or kept without RowLog Contents),
+ * `repeatedAtBackupBoundary`, `heldByCopies`, `heldTwice`, `blocks`, `checksummedBlocks`,
+ * `skippedBlocks`, `bytes` (log bytes read), `firstLsn`/`lastLsn` (lowest and highest LSN read,
+ * fn_dblog's form, null for none). `skipped`: every item with its code, reason and place.
+ * Throws InputError INPUT_OUTPUT_UNWRITABLE when the file cannot be written (the records were).
+ */
+function writeLogReport(opts: LogOptions, files: readonly string[], r: LogReportParts): void {
+  const f = r.filter;
+  const report = {
+    times: REPORT_TIMES,
+    source: files,
+    ...(opts.mdf ? { metadata: { mdf: opts.mdf } } : opts.bak ? { metadata: { bak: opts.bak } } : opts.schema ? { metadata: { schema: opts.schema } } : {}),
+    filter: {
+      operations: [...(f.operations ?? [])],
+      contexts: [...(f.contexts ?? [])],
+      allocUnits: opts.allocUnit.map((a) => BigInt(a).toString()),
+      tables: opts.table,
+      transactions: [...(f.transactions ?? [])],
+      ...(opts.fromLsn !== undefined ? { fromLsn: opts.fromLsn } : {}),
+      ...(opts.toLsn !== undefined ? { toLsn: opts.toLsn } : {}),
+    },
+    records: r.records,
+    complete: r.incomplete.length === 0 && !r.interrupted,
+    // every INCOMPLETE line stderr says, without its prefix ([] when complete)
+    incomplete: r.incomplete.map(isoLogTimesIn),
+    ...(r.edges.before ? { beforeLogRead: isoLogTimesIn(r.edges.before) } : {}),
+    ...(r.edges.after ? { beyondLogGiven: isoLogTimesIn(r.edges.after) } : {}),
+    ...(r.interrupted ? { interrupted: r.interrupted } : {}),
+    notes: r.notes.map(isoLogTimesIn),
+    ...(r.warnings.length ? { warnings: r.warnings.map(isoLogTimesIn) } : {}),
+    counts: {
+      recordsRead: r.stats.records,
+      staleRecords: r.stats.staleRecords,
+      damagedRecords: r.stats.skippedRecords,
+      repeatedAtBackupBoundary: r.repeats,
+      heldByCopies: r.copyDuplicates,
+      heldTwice: r.heldTwice,
+      blocks: r.stats.blocks,
+      checksummedBlocks: r.stats.checksummedBlocks,
+      skippedBlocks: r.stats.skippedBlocks,
+      bytes: r.stats.bytes,
+      firstLsn: r.stats.firstLsn ? formatLsn(r.stats.firstLsn) : null,
+      lastLsn: r.stats.lastLsn ? formatLsn(r.stats.lastLsn) : null,
+    },
+    skipped: r.skipped,
+    elapsedMs: r.elapsedMs,
+  };
+  writeReport(opts.report!, report, `the ${r.records} record(s) were written${opts.out ? ` to ${opts.out}` : ''}`, ': free space or give another --report, and run the command again');
 }
 
 /**
@@ -1242,8 +1360,10 @@ async function logRecords(files: string[], opts: LogOptions, interrupt: Interrup
  * printed X_1's records as all there was, exit 0 (fn_dump_dblog does the same: a reader of the
  * records asked for is not told). undefined when the range ends inside the log listed, or none is
  * given. Sentence as scan's (window-past-log.ts lsnRangePastLogEndClause). Reads backup headers only.
+ * Also the range starting before the log listed begins (`before`); stderr says both as one
+ * INCOMPLETE line (`before; after`), --report gives each as scan's does (beforeLogRead, beyondLogGiven).
  */
-function lsnRangePastBackups(inputs: LogInput[], trnSets: LogBackupSet[], opts: Pick<LogOptions, 'fromLsn' | 'toLsn'>): string | undefined {
+function lsnRangePastBackups(inputs: LogInput[], trnSets: LogBackupSet[], opts: Pick<LogOptions, 'fromLsn' | 'toLsn'>): LsnRangeEdges | undefined {
   if (opts.fromLsn === undefined && opts.toLsn === undefined) return undefined;
   if (inputs.some((i) => i.kind === 'ldf')) return undefined;
   const sets: LogBackupSet[] = [...trnSets];
@@ -1261,7 +1381,13 @@ function lsnRangePastBackups(inputs: LogInput[], trnSets: LogBackupSet[], opts: 
   const s = start.header;
   const before = lsnRangeBeforeLogStartClause(range, { file: start.file, position: start.position, kind: s.backupType, finished: s.backupFinishDate, started: s.backupStartDate, lastLsn: s.lastLsn.lsn, firstLsn: s.firstLsn.lsn }, 'list the log backups taken before it (or the .ldf) as well');
   const after = lsnRangePastLogEndClause(range, { file: end.file, position: end.position, kind: h.backupType, finished: h.backupFinishDate, started: h.backupStartDate, lastLsn: h.lastLsn.lsn }, 'list the log backups taken after it (or the .ldf) as well');
-  return [before, after].filter(Boolean).join('; ') || undefined;
+  return before || after ? { ...(before ? { before } : {}), ...(after ? { after } : {}) } : undefined;
+}
+
+/** The INCOMPLETE sentences of an LSN range reaching outside the log listed: its start before it (`before`), its end past it (`after`); absent when inside. */
+export interface LsnRangeEdges {
+  before?: string;
+  after?: string;
 }
 
 /**

@@ -3,15 +3,13 @@ import { otherSchemasNote } from '../../reconstruct/metadata/names.js';
 import { findTableName } from '../../reconstruct/metadata/names.js';
 import { namingFile, readTextFile } from '../../util/files.js';
 import { assertWritableOutput, openOutputFile } from '../files.js';
-import { writeRefusedReport } from '../failed-report.js';
-import { setOutputCutHook } from '../output-closed.js';
+import { reportingFailure, writeReport } from '../failed-report.js';
 import type { Writable } from 'node:stream';
 import { Command } from 'commander';
 import { outFormatOption, collectTables, formatFromOut, normalizeTableName, refuseCsvRawWithoutCsv, repeatableOption } from '../options.js';
 import { createProgress } from '../progress.js';
 import { catchInterrupts } from '../interrupt.js';
-import { InputError, isRowbackError, type RowbackError } from '../../errors.js';
-import { writeFileSync } from 'node:fs';
+import { InputError } from '../../errors.js';
 import { readCatalogFile } from '../../reconstruct/metadata/catalog-json.js';
 import { checkCatalogDatabase, fileIdentitiesOf } from '../../recover/source-identity.js';
 import { assumedCollationNote, assumedSparseIdsNote, layoutsFromDdl } from '../../reconstruct/metadata/ddl.js';
@@ -109,27 +107,14 @@ export function register(program: Command): void {
     .option('--csv-raw', "CSV: write cells exactly as decoded; by default a cell starting with = + - @ tab, CR or ' gets a leading ' so spreadsheets do not run it as a formula")
     .action(async (opts: ScanOptions, cmd: Command) => {
       formatFromOut(cmd, opts, OUTPUT_FORMATS);
-      // output cut by its reader (EPIPE) or failing (a full disk): the report says so (the previous run's stayed)
-      if (opts.report !== undefined) setOutputCutHook((failed) => writeRefusedReport('--report', opts.report!, { opts }, { times: REPORT_TIMES, complete: false, failed }));
-      try {
-        await runScan(opts);
-      } catch (e) {
-        if (opts.report !== undefined && isRowbackError(e)) writeFailedReport(opts, e);
-        throw e;
-      }
+      // A scan that failed or was refused after its options parsed (an unknown --table, files of two
+      // databases, …), or whose output was cut by its reader (EPIPE) or failed (a full disk), writes
+      // `--report` saying so: `{ times, complete: false, failed: { code, message } }`. A refused run
+      // left the previous run's report in place, and a script reading `.complete` without the exit
+      // code read that run's result (newcomer). Never over a file that is not a report (a data file
+      // named by --report while --mdf is mistyped), nor when the report path itself is the problem.
+      await reportingFailure(opts.report, { opts }, { times: REPORT_TIMES }, () => runScan(opts));
     });
-}
-
-/**
- * A scan that failed or was refused after its options parsed (an unknown --table, files of two
- * databases, …) writes `--report` saying so: `{ times, complete: false, failed: { code, message } }`.
- * A refused run left the previous run's report in place, and a script reading `.complete` without
- * the exit code read that run's result (newcomer). Not written when the report path itself is the
- * problem (a missing folder, an input file): nothing is written then, as before. Never throws.
- */
-function writeFailedReport(opts: ScanOptions, e: RowbackError): void {
-  // never over a file that is not a report (a data file named by --report while --mdf is mistyped)
-  writeRefusedReport('--report', opts.report!, { opts }, { times: REPORT_TIMES, complete: false, failed: { code: e.code, message: e.message } });
 }
 
 export async function runScan(opts: ScanOptions): Promise<void> {
@@ -443,14 +428,8 @@ export async function runScan(opts: ScanOptions): Promise<void> {
         skipped: allSkipped,
         elapsedMs: Date.now() - started,
       };
-      const { writeFileSync } = await import('node:fs');
-      try {
-        writeFileSync(opts.report, JSON.stringify(report, null, 2));
-      } catch (e) {
-        // a full disk said as INTERNAL with no file named, and nothing of the rows already written
-        const code = (e as NodeJS.ErrnoException).code;
-        throw new InputError('INPUT_OUTPUT_UNWRITABLE', `--report ${opts.report}: writing failed: ${code === 'ENOSPC' ? 'ENOSPC (no space left on device)' : (code ?? (e as Error).message)}; the ${rows} row(s) were written${opts.out ? ` to ${opts.out}` : ''}, the report was not: free space or give another --report, and run the scan again`, { file: opts.report });
-      }
+      // a full disk said as INTERNAL with no file named, and nothing of the rows already written
+      writeReport(opts.report, report, `the ${rows} row(s) were written${opts.out ? ` to ${opts.out}` : ''}`, ': free space or give another --report, and run the scan again');
     }
     const told = stats ? scanStatsNotes(stats, operations, noRowsReason !== undefined, verdict.unknownTables !== '') : { removals: [] as string[], notes: [] as string[], unchecked: undefined };
     // Said even with --quiet: a --schema catalog whose database was not checked or is another's
