@@ -756,6 +756,12 @@ async function decide(decision, by) {
       msg.textContent += ` ${r.note}.`;
       msg.classList.add('warned');
     }
+    // rows of no begin time the filter's window cannot place were not decided (unplaced): the page
+    // line counted them as "not listed", and "Approved 5 row(s)" alone read as every row of the window
+    if (r.unplaced) {
+      msg.textContent += ` ${r.unplaced.note}.`;
+      msg.classList.add('warned');
+    }
   } catch (e) {
     msg.textContent = `${e.body?.code ?? 'ERROR'}: ${e.message}`;
     msg.classList.add('error');

@@ -25,7 +25,7 @@ describeBrowser('review page: rows a time filter cannot place', () => {
     },
   });
 
-  it('the page line says how many rows the window left out and why', async () => {
+  it('the page line says how many rows the window left out and why, and so does a decision of all matching', async () => {
     const { page } = desk;
     await openFirstJob(desk, 8);
     expect(await page.locator('#page-info').textContent()).not.toContain('not listed');
@@ -35,5 +35,12 @@ describeBrowser('review page: rows a time filter cannot place', () => {
     await expect.poll(() => page.locator('#page-info').textContent()).toContain('5 matching rows');
     expect(await page.locator('#page-info').textContent()).toContain('3 more row(s) not listed: no begin time, the window cannot place them');
     expect(await page.locator('#page-info').getAttribute('title')).toMatch(/^3 rows not listed: their transaction's LOP_BEGIN_XACT was not in the log read/);
+    // "Approve all matching" says the rows it did not decide, as a warning: "Approved 5 row(s)"
+    // alone read as every row of the window
+    expect(await page.locator('#decision-msg').textContent()).toBe('');
+    await page.locator('#reason').fill('owner confirmed');
+    await page.locator('#approve-filter').click();
+    await expect.poll(() => page.locator('#decision-msg').textContent()).toMatch(/^Approved 5 row\(s\) \(decision #\d+\)\. 3 rows not decided: their transaction's LOP_BEGIN_XACT was not in the log read/);
+    expect(await page.locator('#decision-msg').getAttribute('class')).toContain('warned');
   }, 60_000);
 });
