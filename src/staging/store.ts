@@ -843,17 +843,19 @@ export class StagingStore {
         if (st.length > 0) {
           f.status = st;
           const { sql, args } = this.whereFor(jobId, f);
-          const would = this.db.prepare(`INSERT INTO decision_rows (decision_id, row_id) SELECT ?, r.id FROM rows r WHERE ${sql}`).run(decisionId, ...args).changes;
-          held = this.heldRows(jobId, decisionRows);
+          // the held ones first, among the rows the filter would change (heldRows), then the others
+          // into decision_rows: a million held rows written there and deleted again cost more than
+          // leaving them out (docs/performance.md, "Rows a run holds")
+          held = this.heldRows(jobId, { sql: `SELECT r.id FROM rows r WHERE ${sql}`, args });
+          const others = held.size ? ' AND r.id NOT IN (SELECT value FROM json_each(?))' : '';
+          const would = held.size + this.db.prepare(`INSERT INTO decision_rows (decision_id, row_id) SELECT ?, r.id FROM rows r WHERE ${sql}${others}`)
+            .run(decisionId, ...args, ...(held.size ? [JSON.stringify([...held.keys()])] : [])).changes;
           // Every row it would change held: nothing to decide. Refused (409), not answered 200 with
           // rows: 0: that answer means "already as asked" (the note's "already approved"), and a
           // decision recorded and audited as made while it changed nothing — the reviewer's intent
           // never applied, no later step applying it — reads in the decision list as done. The
           // refusal says which run holds them and what to do, and nothing is recorded.
           if (held.size && held.size === would) this.refuseHeldRows(jobId, held, true);
-          if (held.size) {
-            this.db.prepare('DELETE FROM decision_rows WHERE decision_id = ? AND row_id IN (SELECT value FROM json_each(?))').run(decisionId, JSON.stringify([...held.keys()]));
-          }
         }
       }
       n = this.db.prepare(`UPDATE rows SET status = ? WHERE id IN (SELECT row_id FROM decision_rows WHERE decision_id = ?)`).run(target, decisionId).changes;
