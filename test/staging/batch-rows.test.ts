@@ -126,6 +126,10 @@ describe('reinsert_batch_rows: a batch\'s rows, one row each, and the holds foun
         ids: [1, 2, 3, 6, 7, 8, 10, 11, 12, 14, 18, 19, 20],
       });
       expect(d.rows).toBe(40 - 13);
+      // the decision's rows are the rows it changed, none of the held ones
+      const heldIds = new Set(d.heldBack!.ids);
+      expect(s.db.prepare('SELECT row_id FROM decision_rows WHERE decision_id = ? ORDER BY row_id').pluck().all(d.decisionId))
+        .toEqual(Array.from({ length: 40 }, (_, i) => i + 1).filter((id) => !heldIds.has(id)));
       expect(s.getRow(1, 9)!.status).toBe('rejected');
       expect(s.getRow(1, 10)!.status).toBe('approved');
       // every row left is held: refused whole
