@@ -1100,7 +1100,9 @@ export class StagingStore {
    * unrecorded (stoppedRunsInDoubt); `state` is the stopped run's (failed, interrupted), absent for a
    * running one. A decision by ids on one is refused, a decision by filter leaves it out (`decide`);
    * a row's detail says so (GET /api/jobs/:id/rows/:rowId `heldBy`: rowHeldByRun). The same lookup
-   * (heldRows) as those two, over every row: one answer whichever asks.
+   * (heldRows) as those two, over every row: one answer whichever asks. A map of row id to its hold;
+   * the rows of one batch share one RowHold object (read them, do not change them). Throws only what
+   * better-sqlite3 throws (a job with no runs: an empty map).
    */
   rowsHeldByRuns(jobId: number): Map<number, RowHold> {
     return this.heldRows(jobId);
