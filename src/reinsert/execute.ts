@@ -58,7 +58,12 @@ export interface ExecuteOptions {
 
 interface BatchRow { batch_no: number; batch_key: string; row_ids: string; state: 'planned' | 'committed' | 'failed' }
 
-/** Step 1: writes the batches of a plan for a run (once; a resumed run keeps its keys). */
+/**
+ * Step 1: writes the batches of a plan for a run (once; a resumed run keeps its keys): each batch's
+ * row ids as a JSON array in plan order (`reinsert_batches.row_ids`), and, by the trigger of staging
+ * migration 13, one `reinsert_batch_rows` row each (which rows a run holds from decisions is looked
+ * up there: store.ts heldRows). Throws only what better-sqlite3 throws.
+ */
 export function recordBatches(store: StagingStore, runId: number, plan: ReinsertPlan): void {
   const has = store.db.prepare('SELECT count(*) AS n FROM reinsert_batches WHERE run_id = ?').get(runId) as { n: number };
   if (has.n > 0) return;

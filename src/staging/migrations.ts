@@ -328,6 +328,38 @@ ALTER TABLE jobs ADD COLUMN connection TEXT;
 ALTER TABLE reinsert_outcomes ADD COLUMN side_table TEXT;
 `,
   },
+  {
+    version: 13,
+    name: "a re-insert batch's rows, one row each (reinsert_batch_rows), beside its row_ids JSON",
+    // Which rows a run holds from decisions (store.ts heldRows) was found with json_each over every
+    // uncommitted batch's row_ids: a filter decision over 1.1 M rows, 1 M of them in a running run's
+    // batches, took 3.7-4.2 s (docs/performance.md, "Rows a run holds"). One row per batch row,
+    // keyed by batch (a run's batches in order) and indexed by row id (the rows a decision would
+    // change, looked up). Filled here from every batch's row_ids, then by a trigger on each batch
+    // written (recordBatches, execute.ts), so every writer of reinsert_batches fills it; a batch's
+    // row_ids is never changed, but a change would be followed. row_ids stays: the ledger, resume
+    // and a run's pages read a batch's rows in plan order from it. OR IGNORE: a row twice in one
+    // batch (no planner writes that) is held once, as json_each's first hold won before.
+    sql: `
+CREATE TABLE reinsert_batch_rows (
+  run_id   INTEGER NOT NULL,
+  batch_no INTEGER NOT NULL,
+  row_id   INTEGER NOT NULL,
+  PRIMARY KEY (run_id, batch_no, row_id),
+  FOREIGN KEY (run_id, batch_no) REFERENCES reinsert_batches(run_id, batch_no) ON DELETE CASCADE ON UPDATE CASCADE
+) WITHOUT ROWID;
+CREATE INDEX reinsert_batch_rows_row ON reinsert_batch_rows(row_id);
+INSERT OR IGNORE INTO reinsert_batch_rows (run_id, batch_no, row_id)
+  SELECT b.run_id, b.batch_no, j.value FROM reinsert_batches AS b, json_each(b.row_ids) AS j ORDER BY b.run_id, b.batch_no, j.value;
+CREATE TRIGGER reinsert_batch_rows_ai AFTER INSERT ON reinsert_batches BEGIN
+  INSERT OR IGNORE INTO reinsert_batch_rows (run_id, batch_no, row_id) SELECT new.run_id, new.batch_no, value FROM json_each(new.row_ids);
+END;
+CREATE TRIGGER reinsert_batch_rows_au AFTER UPDATE OF row_ids ON reinsert_batches BEGIN
+  DELETE FROM reinsert_batch_rows WHERE run_id = new.run_id AND batch_no = new.batch_no;
+  INSERT OR IGNORE INTO reinsert_batch_rows (run_id, batch_no, row_id) SELECT new.run_id, new.batch_no, value FROM json_each(new.row_ids);
+END;
+`,
+  },
 ];
 
 export function migrate(db: Database, migrations: Migration[] = MIGRATIONS): number[] {

@@ -843,17 +843,19 @@ export class StagingStore {
         if (st.length > 0) {
           f.status = st;
           const { sql, args } = this.whereFor(jobId, f);
-          const would = this.db.prepare(`INSERT INTO decision_rows (decision_id, row_id) SELECT ?, r.id FROM rows r WHERE ${sql}`).run(decisionId, ...args).changes;
-          held = this.heldRows(jobId, decisionRows);
+          // the held ones first, among the rows the filter would change (heldRows), then the others
+          // into decision_rows: a million held rows written there and deleted again cost more than
+          // leaving them out (docs/performance.md, "Rows a run holds")
+          held = this.heldRows(jobId, { sql: `SELECT r.id FROM rows r WHERE ${sql}`, args });
+          const others = held.size ? ' AND r.id NOT IN (SELECT value FROM json_each(?))' : '';
+          const would = held.size + this.db.prepare(`INSERT INTO decision_rows (decision_id, row_id) SELECT ?, r.id FROM rows r WHERE ${sql}${others}`)
+            .run(decisionId, ...args, ...(held.size ? [JSON.stringify([...held.keys()])] : [])).changes;
           // Every row it would change held: nothing to decide. Refused (409), not answered 200 with
           // rows: 0: that answer means "already as asked" (the note's "already approved"), and a
           // decision recorded and audited as made while it changed nothing — the reviewer's intent
           // never applied, no later step applying it — reads in the decision list as done. The
           // refusal says which run holds them and what to do, and nothing is recorded.
           if (held.size && held.size === would) this.refuseHeldRows(jobId, held, true);
-          if (held.size) {
-            this.db.prepare('DELETE FROM decision_rows WHERE decision_id = ? AND row_id IN (SELECT value FROM json_each(?))').run(decisionId, JSON.stringify([...held.keys()]));
-          }
         }
       }
       n = this.db.prepare(`UPDATE rows SET status = ? WHERE id IN (SELECT row_id FROM decision_rows WHERE decision_id = ?)`).run(target, decisionId).changes;
@@ -1098,7 +1100,9 @@ export class StagingStore {
    * unrecorded (stoppedRunsInDoubt); `state` is the stopped run's (failed, interrupted), absent for a
    * running one. A decision by ids on one is refused, a decision by filter leaves it out (`decide`);
    * a row's detail says so (GET /api/jobs/:id/rows/:rowId `heldBy`: rowHeldByRun). The same lookup
-   * (heldRows) as those two, over every row: one answer whichever asks.
+   * (heldRows) as those two, over every row: one answer whichever asks. A map of row id to its hold;
+   * the rows of one batch share one RowHold object (read them, do not change them). Throws only what
+   * better-sqlite3 throws (a job with no runs: an empty map).
    */
   rowsHeldByRuns(jobId: number): Map<number, RowHold> {
     return this.heldRows(jobId);
@@ -1106,8 +1110,8 @@ export class StagingStore {
 
   /**
    * What holds one row of job `jobId` (rowsHeldByRuns for a single row), or undefined. Found in SQL
-   * (heldRows: json_each over the batches' row ids), not by parsing every batch of a running run: a
-   * row's detail asked rowsHeldByRuns, which read a run of a million rows whole on each request.
+   * (heldRows: one lookup of the row in reinsert_batch_rows), not by parsing every batch of a running
+   * run: a row's detail asked rowsHeldByRuns, which read a run of a million rows whole on each request.
    */
   rowHeldByRun(jobId: number, rowId: number): RowHold | undefined {
     return this.heldRows(jobId, { sql: 'SELECT ?', args: [rowId] }).get(rowId);
@@ -1119,17 +1123,39 @@ export class StagingStore {
    * arguments; absent: every row), those in a running real run's batch not yet committed, then those
    * in a stopped run's batch that may have committed unrecorded (stoppedRunsInDoubt). A running
    * run's hold wins over a stopped one's; of two batches, the first run's first batch. The running
-   * runs' batches are searched in SQL (json_each over reinsert_batches.row_ids, joined to `among`):
-   * `decide` asked rowsHeldByRuns, which JSON-parsed every uncommitted batch of a running run into
-   * a map on each decision (a run of millions of rows read whole for a decision of ten).
+   * runs' batches are searched in SQL, in reinsert_batch_rows (a batch's rows, one row each:
+   * migration 13), `among`'s rows looked up there by row id: `decide` asked rowsHeldByRuns, which
+   * JSON-parsed every uncommitted batch of a running run into a map on each decision (a run of
+   * millions of rows read whole for a decision of ten), and then json_each over every uncommitted
+   * batch's row_ids (a filter decision over 1.1 M rows, 1 M held: 3.7–4.2 s, heldRows 2.4 s of it;
+   * now 0.6 s: docs/performance.md, "Rows a run holds"). Each entry of the map is one object shared
+   * by the rows of its batch (read it, do not change it). Throws only what better-sqlite3 throws.
    */
   private heldRows(jobId: number, among?: { sql: string; args: unknown[] }): Map<number, RowHold> {
     const byRow = new Map<number, RowHold>();
-    const running = this.db.prepare(`SELECT j.value AS id, rr.id AS runId, rr.actor, b.batch_no AS batchNo
-      FROM reinsert_runs rr JOIN reinsert_batches b ON b.run_id = rr.id, json_each(b.row_ids) j
-      WHERE rr.job_id = ? AND rr.dry_run = 0 AND rr.state = 'running' AND b.state <> 'committed'${among ? ` AND j.value IN (${among.sql})` : ''}
-      ORDER BY rr.id, b.batch_no`).all(jobId, ...(among?.args ?? [])) as { id: number; runId: number; actor: string; batchNo: number }[];
-    for (const r of running) if (!byRow.has(r.id)) byRow.set(r.id, { runId: r.runId, actor: r.actor, batchNo: r.batchNo });
+    // Each held batch with its rows among those asked (one JSON array a batch: a million rows stepped
+    // one by one into JavaScript cost more than finding them), by run and batch: the first run's
+    // first batch wins. With `among`, its rows are looked up in reinsert_batch_rows by row id (CROSS
+    // JOIN keeps that order: one row asked costs one lookup, not a scan of a million-row run), of
+    // the job's running real runs; a batch already committed is dropped after grouping.
+    const running = (among
+      ? this.db.prepare(`WITH held_among(id) AS (${among.sql}),
+          held_batches AS (SELECT x.run_id, x.batch_no, json_group_array(x.row_id) AS ids FROM held_among CROSS JOIN reinsert_batch_rows x
+            WHERE x.row_id = held_among.id AND x.run_id IN (SELECT id FROM reinsert_runs WHERE job_id = ? AND dry_run = 0 AND state = 'running')
+            GROUP BY x.run_id, x.batch_no)
+        SELECT rr.id AS runId, rr.actor, b.batch_no AS batchNo, h.ids FROM held_batches h JOIN reinsert_batches b ON b.run_id = h.run_id AND b.batch_no = h.batch_no
+          JOIN reinsert_runs rr ON rr.id = h.run_id
+        WHERE b.state <> 'committed' ORDER BY rr.id, b.batch_no`).all(...among.args, jobId)
+      : this.db.prepare(`SELECT rr.id AS runId, rr.actor, b.batch_no AS batchNo,
+          (SELECT json_group_array(x.row_id) FROM reinsert_batch_rows x WHERE x.run_id = b.run_id AND x.batch_no = b.batch_no) AS ids
+        FROM reinsert_runs rr JOIN reinsert_batches b ON b.run_id = rr.id
+        WHERE rr.job_id = ? AND rr.dry_run = 0 AND rr.state = 'running' AND b.state <> 'committed'
+        ORDER BY rr.id, b.batch_no`).all(jobId)) as { runId: number; actor: string; batchNo: number; ids: string }[];
+    for (const b of running) {
+      // one hold a batch, shared by its rows
+      const hold: RowHold = { runId: b.runId, actor: b.actor, batchNo: b.batchNo };
+      for (const id of JSON.parse(b.ids) as number[]) if (!byRow.has(id)) byRow.set(id, hold);
+    }
     // A stopped run (failed, interrupted) may have committed in the target the batch it was sending
     // when it stopped (its first planned one) or one an error answered at COMMIT (mayHaveCommitted),
     // unrecorded: the next run of the job reads the target's ledger and marks those rows reinserted
