@@ -150,14 +150,24 @@ export async function runScan(opts: ScanOptions): Promise<void> {
   // Outputs are checked before any work: a missing folder is one line now, not a crash later.
   if (opts.report) assertWritableOutput('--report', opts.report, { opts });
   const outFile = opts.out ? openOutputFile('--out', opts.out, { opts }) : undefined;
-  const opened = await openSource(opts);
-  let source: RecoverySource = opened.source;
   // Ctrl-C / SIGTERM stop the scan where it is, so that the rows written so far are flushed and
   // the temporary files of held transactions are removed (Node's default would exit at once and
   // leave them behind). A second signal exits at once; the same signal again within 300 ms is one
   // signal delivered twice (GNU timeout sends it to the command and to its process group), which
-  // would otherwise have cut the output (interrupt.ts).
+  // would otherwise have cut the output (interrupt.ts). Caught from before the files are opened:
+  // a signal while they were (a backup's layout, a data file's catalog) ended the scan through
+  // bin/rowback.js's start-up listener, "while starting: nothing was read or written", and
+  // --report was not written, so a script reading `.complete` read the previous run's `true`. Such a
+  // signal is now an interruption like one during the reading: the report says interrupted.
   const interruption = catchInterrupts();
+  let opened: Awaited<ReturnType<typeof openSource>>;
+  try {
+    opened = await openSource(opts);
+  } catch (e) {
+    interruption.release();
+    throw e;
+  }
+  let source: RecoverySource = opened.source;
   const interrupt = { signal: interruption.signal };
   try {
     let metadataNotes: string[] = [];
