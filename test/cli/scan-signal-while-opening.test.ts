@@ -14,8 +14,9 @@ import { corpusPath, describeCorpus } from '../support/corpus.js';
  * stopped scan for a whole one (seen with the real CLI: `scan --mdf NORTHWND.MDF --ldf
  * NORTHWND_log.ldf --report R` sent SIGINT 0.45 s in). Here, in-process, the signal is emitted at the
  * end of the opening (open-source.ts openSource, wrapped): with no listener of the scan's yet it went
- * nowhere and the scan ran on to "complete": true. Now it is the scan's interruption like one during
- * the reading: INTERRUPTED, exit 130, the report `complete: false, interrupted: "SIGINT"`.
+ * nowhere and the scan ran on to "complete": true. Now it is the scan's interruption, said as log and
+ * dump say one while they check their inputs: INTERRUPTED, exit 130, no row written (an earlier --out
+ * file left as it was), the report `complete: false, interrupted: "SIGINT"`.
  */
 const state = vi.hoisted(() => ({ signalWhileOpening: false }));
 vi.mock('../../src/recover/open-source.js', async (importOriginal) => {
@@ -41,19 +42,22 @@ describeCorpus('scan: a signal while its files are opened', () => {
     setAside = [];
   });
 
-  it('is INTERRUPTED, exit 130, and --report says complete false, interrupted (an earlier report there is replaced)', async () => {
+  it('is INTERRUPTED, exit 130, --report says complete false, interrupted (an earlier report there is replaced), an earlier --out file is left', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'rowback-signal-opening-'));
     const report = join(dir, 'report.json');
     writeFileSync(report, JSON.stringify({ complete: true, incomplete: [] }));
+    const out = join(dir, 'rows.ndjson');
+    writeFileSync(out, '{"earlier":1}\n');
     const A = (f: string) => corpusPath('AngularJs_CRUD', 'App_Data', f);
     setAside = process.listeners('SIGINT') as NodeJS.SignalsListener[];
     process.removeAllListeners('SIGINT');
     state.signalWhileOpening = true;
-    const r = await run('scan', '--quiet', '--mdf', A('Database1.mdf'), '--ldf', A('Database1_log.ldf'), '--report', report, '--out', join(dir, 'rows.ndjson'));
+    const r = await run('scan', '--quiet', '--mdf', A('Database1.mdf'), '--ldf', A('Database1_log.ldf'), '--report', report, '--out', out);
     expect(process.listenerCount('SIGINT')).toBe(0); // the scan's listener is gone again
     expect(r.code).toBe(130);
-    expect(r.stderr).toMatch(/^rowback scan: INTERRUPTED by SIGINT: the log was not read to its end/m);
-    expect(JSON.parse(readFileSync(report, 'utf8'))).toMatchObject({ complete: false, interrupted: 'SIGINT' });
+    expect(r.stderr).toBe(`rowback scan: INTERRUPTED by SIGINT: stopped while the files were opened, before the log was read; no row was written (${out} left as it was)\n`);
+    expect(JSON.parse(readFileSync(report, 'utf8'))).toMatchObject({ complete: false, interrupted: 'SIGINT', rows: 0, incomplete: [] });
+    expect(readFileSync(out, 'utf8')).toBe('{"earlier":1}\n');
   });
 
   it('without a signal the same scan is whole (the wrapper changes nothing else)', async () => {

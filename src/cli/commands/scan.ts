@@ -8,7 +8,7 @@ import type { Writable } from 'node:stream';
 import { Command } from 'commander';
 import { outFormatOption, collectTables, formatFromOut, normalizeTableName, refuseCsvRawWithoutCsv, repeatableOption } from '../options.js';
 import { createProgress } from '../progress.js';
-import { catchInterrupts } from '../interrupt.js';
+import { catchInterrupts, exitCodeOf } from '../interrupt.js';
 import { InputError } from '../../errors.js';
 import { readCatalogFile } from '../../reconstruct/metadata/catalog-json.js';
 import { checkCatalogDatabase, fileIdentitiesOf } from '../../recover/source-identity.js';
@@ -166,6 +166,20 @@ export async function runScan(opts: ScanOptions): Promise<void> {
   } catch (e) {
     interruption.release();
     throw e;
+  }
+  // A signal while the files were opened: nothing read, no row written (an earlier --out file left
+  // as it was, as log and dump leave it), --report saying so; not the catalog read and queried first
+  if (interruption.by) {
+    const by = interruption.by;
+    try {
+      if (opts.report) writeReport(opts.report, { times: REPORT_TIMES, source: opened.source.description, filter, rows: 0, complete: false, incomplete: [], interrupted: by, notes: [], skipped: [] }, 'no row was written');
+      process.stderr.write(`rowback scan: INTERRUPTED by ${by}: stopped while the files were opened, before the log was read; no row was written${opts.out ? ` (${opts.out} left as it was)` : ''}\n`);
+      process.exitCode = exitCodeOf(by);
+    } finally {
+      await opened.source.close();
+      interruption.release();
+    }
+    return;
   }
   let source: RecoverySource = opened.source;
   const interrupt = { signal: interruption.signal };
