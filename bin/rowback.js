@@ -5,19 +5,53 @@
 // Ctrl-C / SIGTERM before a command's action starts (loading tsx and the modules, parsing): one
 // line saying so, exit 130/143, rather than Node's silent exit. Removed when the action starts
 // (src/cli/interrupt.ts releaseStartupInterrupts); defers to any other listener.
+// The commands writing --report (scan, log, dump) have it say so: `{ complete: false, interrupted }`,
+// as their own interruption's report does, so that an earlier run's report at that path (`"complete":
+// true`) is not read as this run's. Only over no file, an empty one or a report of rowback (as
+// src/cli/failed-report.ts writes a refused run's), never over standard output or a device.
 {
   const STARTUP_LISTENER = Symbol.for('rowback.startup-signal-listener');
-  const command = process.argv.slice(2).find((a) => !a.startsWith('-'));
+  const args = process.argv.slice(2);
+  const command = args.find((a) => !a.startsWith('-'));
+  const reportPath = () => {
+    if (!['scan', 'log', 'dump'].includes(command)) return undefined;
+    const at = args.indexOf('--report');
+    const path = at >= 0 ? args[at + 1] : args.find((a) => a.startsWith('--report='))?.slice('--report='.length);
+    return path && path !== '-' && !path.startsWith('-') && !path.startsWith('/dev/') ? path : undefined;
+  };
+  const writeReport = (sig) => {
+    const path = reportPath();
+    if (!path) return false;
+    try {
+      let fd = -1;
+      try {
+        if (!statSync(path).isFile()) return false;
+        fd = openSync(path, 'r');
+        const buf = Buffer.alloc(4096);
+        const n = readSync(fd, buf, 0, buf.length, 0);
+        if (n > 0 && !/^\s*\{\s*(?:"(?:times|source|complete)"\s*:|\}\s*$)/.test(buf.subarray(0, n).toString('utf8'))) return false;
+      } catch (e) {
+        if (e?.code !== 'ENOENT') return false;
+      } finally {
+        if (fd >= 0) closeSync(fd);
+      }
+      writeFileSync(path, JSON.stringify({ complete: false, interrupted: sig, incomplete: [], note: 'interrupted while starting: nothing was read' }, null, 2));
+      return true;
+    } catch {
+      return false;
+    }
+  };
   const onSignal = (sig) => {
     if (process.listenerCount(sig) > 1) return;
-    process.stderr.write(`rowback${command ? ` ${command}` : ''}: INTERRUPTED by ${sig} while starting: nothing was read or written\n`);
+    const reported = writeReport(sig);
+    process.stderr.write(`rowback${command ? ` ${command}` : ''}: INTERRUPTED by ${sig} while starting: nothing was read or written${reported ? ' but --report, which says so (complete false)' : ''}\n`);
     process.exit(sig === 'SIGINT' ? 130 : 143);
   };
   onSignal[STARTUP_LISTENER] = true;
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
 }
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readdirSync, readSync, statSync, writeFileSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { dirname, join } from 'node:path';
 

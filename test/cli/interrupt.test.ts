@@ -98,6 +98,37 @@ describeCorpus('Ctrl-C / SIGTERM on dump and log', () => {
     expect({ ...(await exited), stderr }).toEqual({ code: 130, signal: null, stderr: 'rowback dump: INTERRUPTED by SIGINT while starting: nothing was read or written\n' });
     expect(readFileSync(out, 'utf8')).toBe('[]\n');
   }, 60_000);
+
+  // The report of an earlier run at --report ("complete": true) stayed there, and a script reading
+  // `.complete` took the run stopped while starting for a whole one: it now says complete false,
+  // interrupted (scan, log, dump), as the command's own interruption does; a file there that is not
+  // a report of rowback is left as it was.
+  it('a signal while starting: --report says complete false, interrupted, over an earlier report; a file that is not a report is left', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rowback-int-'));
+    const startAndSignal = async (args: string[], mark: string) => {
+      const child = spawn(process.execPath, ['--import', join(repo, 'test', 'support', 'hold-cli-start.mjs'), join(repo, 'bin', 'rowback.js'), ...args], {
+        stdio: ['ignore', 'ignore', 'pipe'],
+        env: { ...process.env, ROWBACK_DEV: '1', ROWBACK_TEST_HOLD_MARK: mark },
+      });
+      let stderr = '';
+      child.stderr.on('data', (b: Buffer) => (stderr += b.toString('utf8')));
+      const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((res) => child.on('exit', (code, signal) => res({ code, signal })));
+      while (!existsSync(mark)) await sleep(20);
+      child.kill('SIGINT');
+      child.kill('SIGINT');
+      return { ...(await exited), stderr };
+    };
+    const report = join(dir, 'report.json');
+    writeFileSync(report, JSON.stringify({ times: 'x', complete: true, incomplete: [] }));
+    const r = await startAndSignal(['scan', '--mdf', NORTHWND_MDF(), '--ldf', NORTHWND_LDF(), '--report', report, '--quiet'], join(dir, 'starting-1'));
+    expect(r).toEqual({ code: 130, signal: null, stderr: 'rowback scan: INTERRUPTED by SIGINT while starting: nothing was read or written but --report, which says so (complete false)\n' });
+    expect(JSON.parse(readFileSync(report, 'utf8'))).toMatchObject({ complete: false, interrupted: 'SIGINT' });
+    const notReport = join(dir, 'notes.txt');
+    writeFileSync(notReport, 'my notes\n');
+    const kept = await startAndSignal(['log', NORTHWND_LDF(), '--report', notReport], join(dir, 'starting-2'));
+    expect(kept).toEqual({ code: 130, signal: null, stderr: 'rowback log: INTERRUPTED by SIGINT while starting: nothing was read or written\n' });
+    expect(readFileSync(notReport, 'utf8')).toBe('my notes\n');
+  }, 60_000);
 });
 
 describe('Ctrl-C on decode waiting for --hex - (the real CLI as a process)', () => {

@@ -8,7 +8,7 @@ import type { Writable } from 'node:stream';
 import { Command } from 'commander';
 import { outFormatOption, collectTables, formatFromOut, normalizeTableName, refuseCsvRawWithoutCsv, repeatableOption } from '../options.js';
 import { createProgress } from '../progress.js';
-import { catchInterrupts } from '../interrupt.js';
+import { catchInterrupts, exitCodeOf } from '../interrupt.js';
 import { InputError } from '../../errors.js';
 import { readCatalogFile } from '../../reconstruct/metadata/catalog-json.js';
 import { checkCatalogDatabase, fileIdentitiesOf } from '../../recover/source-identity.js';
@@ -150,14 +150,38 @@ export async function runScan(opts: ScanOptions): Promise<void> {
   // Outputs are checked before any work: a missing folder is one line now, not a crash later.
   if (opts.report) assertWritableOutput('--report', opts.report, { opts });
   const outFile = opts.out ? openOutputFile('--out', opts.out, { opts }) : undefined;
-  const opened = await openSource(opts);
-  let source: RecoverySource = opened.source;
   // Ctrl-C / SIGTERM stop the scan where it is, so that the rows written so far are flushed and
   // the temporary files of held transactions are removed (Node's default would exit at once and
   // leave them behind). A second signal exits at once; the same signal again within 300 ms is one
   // signal delivered twice (GNU timeout sends it to the command and to its process group), which
-  // would otherwise have cut the output (interrupt.ts).
+  // would otherwise have cut the output (interrupt.ts). Caught from before the files are opened:
+  // a signal while they were (a backup's layout, a data file's catalog) ended the scan through
+  // bin/rowback.js's start-up listener, "while starting: nothing was read or written", and
+  // --report was not written, so a script reading `.complete` read the previous run's `true`. Such a
+  // signal is now an interruption like one during the reading: the report says interrupted.
   const interruption = catchInterrupts();
+  let opened: Awaited<ReturnType<typeof openSource>>;
+  try {
+    opened = await openSource(opts);
+  } catch (e) {
+    interruption.release();
+    throw e;
+  }
+  // A signal while the files were opened: nothing read, no row written (an earlier --out file left
+  // as it was, as log and dump leave it), --report saying so; not the catalog read and queried first
+  if (interruption.by) {
+    const by = interruption.by;
+    try {
+      if (opts.report) writeReport(opts.report, { times: REPORT_TIMES, source: opened.source.description, filter, rows: 0, complete: false, incomplete: [], interrupted: by, notes: [], skipped: [] }, 'no row was written');
+      process.stderr.write(`rowback scan: INTERRUPTED by ${by}: stopped while the files were opened, before the log was read; no row was written${opts.out ? ` (${opts.out} left as it was)` : ''}\n`);
+      process.exitCode = exitCodeOf(by);
+    } finally {
+      await opened.source.close();
+      interruption.release();
+    }
+    return;
+  }
+  let source: RecoverySource = opened.source;
   const interrupt = { signal: interruption.signal };
   try {
     let metadataNotes: string[] = [];
