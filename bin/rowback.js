@@ -10,7 +10,14 @@
   const command = process.argv.slice(2).find((a) => !a.startsWith('-'));
   const onSignal = (sig) => {
     if (process.listenerCount(sig) > 1) return;
-    process.stderr.write(`rowback${command ? ` ${command}` : ''}: INTERRUPTED by ${sig} while starting: nothing was read or written\n`);
+    // a command's report to replace, once its options are parsed (src/cli/interrupt.ts setStartupInterruptHook)
+    let said = '';
+    try {
+      said = globalThis[Symbol.for('rowback.startup-interrupt-hook')]?.(sig) ?? '';
+    } catch {
+      // never in the way of the exit
+    }
+    process.stderr.write(`rowback${command ? ` ${command}` : ''}: INTERRUPTED by ${sig} while starting: nothing was read or written${said}\n`);
     process.exit(sig === 'SIGINT' ? 130 : 143);
   };
   onSignal[STARTUP_LISTENER] = true;

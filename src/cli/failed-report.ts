@@ -4,6 +4,9 @@ import { setOutputCutHook } from './output-closed.js';
 import { InputError, isRowbackError } from '../errors.js';
 import { redactDeep } from '../util/redact.js';
 
+/** The `times` of scan's and log's reports (and of their refused, failed or interrupted runs'). */
+export const REPORT_TIMES = "YYYY-MM-DDTHH:MM:SS.fff, the SQL Server's local time (no zone: log times carry none)";
+
 /** How a report of rowback starts: `{ "times": …` (scan, log), `{ "source": …` (dump), `{ "complete": …` (a refused run's). */
 const REPORT_START = /^\s*\{\s*(?:"(?:times|source|complete)"\s*:|\}\s*$)/;
 

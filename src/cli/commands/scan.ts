@@ -3,7 +3,7 @@ import { otherSchemasNote } from '../../reconstruct/metadata/names.js';
 import { findTableName } from '../../reconstruct/metadata/names.js';
 import { namingFile, readTextFile } from '../../util/files.js';
 import { assertWritableOutput, openOutputFile } from '../files.js';
-import { reportingFailure, writeReport } from '../failed-report.js';
+import { REPORT_TIMES, reportingFailure, writeReport } from '../failed-report.js';
 import type { Writable } from 'node:stream';
 import { Command } from 'commander';
 import { outFormatOption, collectTables, formatFromOut, normalizeTableName, refuseCsvRawWithoutCsv, repeatableOption } from '../options.js';
@@ -667,8 +667,8 @@ function notPrinted(items: readonly SkippedItem[]): NotPrintedRows {
   return n;
 }
 
-/** What `--report`'s `times` field says of every time in the report. */
-export const REPORT_TIMES = "YYYY-MM-DDTHH:MM:SS.fff, the SQL Server's local time (no zone: log times carry none)";
+/** What `--report`'s `times` field says of every time in the report (failed-report.ts). */
+export { REPORT_TIMES };
 
 /**
  * `text` with each time in fn_dblog's Begin Time form (`2018/08/26 21:19:07:573`, as the log
