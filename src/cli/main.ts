@@ -156,10 +156,7 @@ export async function main(argv: string[]): Promise<number> {
       if (REPORTING.has(action.name()) && typeof report === 'string') {
         const inputs = { opts: action.opts(), args: action.args };
         const head = action.name() === 'dump' ? {} : { times: REPORT_TIMES };
-        setStartupInterruptHook((sig) => {
-          writeRefusedReport('--report', report, inputs, { ...head, complete: false, interrupted: sig });
-          return `; --report ${report} says so`;
-        });
+        setStartupInterruptHook((sig) => (writeRefusedReport('--report', report, inputs, { ...head, complete: false, interrupted: sig }) ? `; --report ${report} says so` : undefined));
       }
     });
     await program.parseAsync(argv, { from: 'user' });

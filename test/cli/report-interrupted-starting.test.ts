@@ -22,14 +22,14 @@ import { captureCli } from '../support/cli.js';
 import { corpusPath, describeCorpus } from '../support/corpus.js';
 
 const HOOK = Symbol.for('rowback.startup-interrupt-hook');
-const seen = vi.hoisted(() => ({ report: '' as string, path: '' as string }));
+const seen = vi.hoisted(() => ({ report: '' as string, path: '' as string, said: undefined as string | undefined }));
 vi.mock('../../src/recover/open-source.js', async (importOriginal) => {
   const m = await importOriginal<typeof import('../../src/recover/open-source.js')>();
   return {
     ...m,
     openSource: async () => {
       // what bin/rowback.js's start-up listener does on a signal now
-      (globalThis as Record<symbol, ((sig: string) => string | undefined) | undefined>)[HOOK]?.('SIGINT');
+      seen.said = (globalThis as Record<symbol, ((sig: string) => string | undefined) | undefined>)[HOOK]?.('SIGINT');
       seen.report = readFileSync(seen.path, 'utf8');
       throw new Error('stopped here by the test');
     },
@@ -52,8 +52,18 @@ describeCorpus('a signal while starting replaces the previous --report', () => {
     const args = ['scan', '--bak', STOPAT('StopAt.bak'), '--trn', STOPAT('StopAt_1.trn'), '--quiet', '--out', join(dir, 'rows.ndjson'), '--report', seen.path];
     await cli(...args).catch(() => undefined);
     expect(JSON.parse(seen.report)).toEqual({ times: expect.stringContaining("the SQL Server's local time"), complete: false, interrupted: 'SIGINT' });
+    expect(seen.said).toBe(`; --report ${seen.path} says so`);
     // the command took over (catchInterrupts) or ended: no hook is left for a later signal
     expect((globalThis as Record<symbol, unknown>)[HOOK]).toBeUndefined();
+  });
+
+  it('scan: a --report naming a file that is no report of rowback is left as it was, and the line does not say it was written', async () => {
+    seen.path = join(dir, 'notes.txt');
+    writeFileSync(seen.path, 'my own notes\n');
+    seen.said = undefined;
+    await cli('scan', '--bak', STOPAT('StopAt.bak'), '--trn', STOPAT('StopAt_1.trn'), '--quiet', '--out', join(dir, 'rows.ndjson'), '--report', seen.path).catch(() => undefined);
+    expect(seen.report).toBe('my own notes\n');
+    expect(seen.said).toBeUndefined();
   });
 });
 
