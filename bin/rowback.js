@@ -43,8 +43,22 @@
   };
   const onSignal = (sig) => {
     if (process.listenerCount(sig) > 1) return;
-    const reported = writeReport(sig);
-    process.stderr.write(`rowback${command ? ` ${command}` : ''}: INTERRUPTED by ${sig} while starting: nothing was read or written${reported ? ' but --report, which says so (complete false)' : ''}\n`);
+    // a command's report to replace, once its options are parsed (src/cli/interrupt.ts
+    // setStartupInterruptHook); before that (modules loading, options not parsed), the --report
+    // argument as typed, over no file, an empty one or an earlier report only (writeReport above)
+    let said = '';
+    let hooked = false;
+    try {
+      const hook = globalThis[Symbol.for('rowback.startup-interrupt-hook')];
+      if (hook) {
+        hooked = true;
+        said = hook(sig) ?? '';
+      }
+    } catch {
+      // never in the way of the exit
+    }
+    if (!hooked && writeReport(sig)) said = ' but --report, which says so (complete false)';
+    process.stderr.write(`rowback${command ? ` ${command}` : ''}: INTERRUPTED by ${sig} while starting: nothing was read or written${said}\n`);
     process.exit(sig === 'SIGINT' ? 130 : 143);
   };
   onSignal[STARTUP_LISTENER] = true;

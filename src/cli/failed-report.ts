@@ -4,6 +4,9 @@ import { setOutputCutHook } from './output-closed.js';
 import { InputError, isRowbackError } from '../errors.js';
 import { redactDeep } from '../util/redact.js';
 
+/** The `times` of scan's and log's reports (and of their refused, failed or interrupted runs'). */
+export const REPORT_TIMES = "YYYY-MM-DDTHH:MM:SS.fff, the SQL Server's local time (no zone: log times carry none)";
+
 /** How a report of rowback starts: `{ "times": …` (scan, log), `{ "source": …` (dump), `{ "complete": …` (a refused run's). */
 const REPORT_START = /^\s*\{\s*(?:"(?:times|source|complete)"\s*:|\}\s*$)/;
 
@@ -39,15 +42,18 @@ function mayReplace(path: string): boolean {
  * `{ …, complete: false, failed: { code, message } }`), so the previous run's report is not read as
  * this one's. Not written when the path is itself what is wrong (a missing folder, an input or the
  * other output: assertWritableOutput), nor over an existing file that is not a report of rowback
- * (left as it was, unsaid: a refusal is one line, the CLI's contract, naming the input that is wrong). Never throws.
+ * (left as it was, unsaid: a refusal is one line, the CLI's contract, naming the input that is wrong).
+ * Never throws; true when the report was written.
  */
-export function writeRefusedReport(flag: string, path: string, inputs: CommandInputs, body: object): void {
+export function writeRefusedReport(flag: string, path: string, inputs: CommandInputs, body: object): boolean {
   try {
     assertWritableOutput(flag, path, inputs);
-    if (!mayReplace(path)) return;
+    if (!mayReplace(path)) return false;
     writeFileSync(path, JSON.stringify(redactDeep(body), null, 2));
+    return true;
   } catch {
     // the report path is itself what is wrong, or the disk: the error line says the rest
+    return false;
   }
 }
 

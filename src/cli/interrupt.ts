@@ -38,6 +38,8 @@ export const REPEAT_MS = 300;
 
 /** Installs SIGINT/SIGTERM listeners until `release()`. */
 export function catchInterrupts(): Interruption {
+  // the command listens itself from here on: the start-up hook (a --report to replace) is its own now
+  setStartupInterruptHook(undefined);
   const controller = new AbortController();
   let by: NodeJS.Signals | null = null;
   let at = 0;
@@ -78,4 +80,18 @@ export function releaseStartupInterrupts(): void {
   for (const sig of ['SIGINT', 'SIGTERM'] as const) {
     for (const l of process.listeners(sig)) if ((l as unknown as Record<symbol, unknown>)[STARTUP_LISTENER]) process.off(sig, l);
   }
+}
+
+/** Where bin/rowback.js's start-up listener finds what to do before it exits (setStartupInterruptHook). */
+export const STARTUP_INTERRUPT_HOOK = Symbol.for('rowback.startup-interrupt-hook');
+
+/**
+ * What bin/rowback.js's start-up listener runs on a signal before it says `INTERRUPTED by SIG while
+ * starting` and exits: `scan`, `dump` and `log` with `--report` replace the previous run's report
+ * there (main.ts), which stayed, `"complete": true` of other files, read by a script as this run's
+ * (a signal while `scan` opened its files: the data file's catalog, a backup's headers). It returns
+ * what the line adds (`; --report FILE says so`), or undefined. `undefined` removes it.
+ */
+export function setStartupInterruptHook(hook: ((sig: NodeJS.Signals) => string | undefined) | undefined): void {
+  (globalThis as Record<symbol, unknown>)[STARTUP_INTERRUPT_HOOK] = hook;
 }

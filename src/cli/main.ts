@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { formatLocation, isRowbackError, type RowbackError } from '../errors.js';
 import { redactSecrets } from '../util/redact.js';
-import { releaseStartupInterrupts } from './interrupt.js';
+import { releaseStartupInterrupts, setStartupInterruptHook } from './interrupt.js';
+import { REPORT_TIMES, writeRefusedReport } from './failed-report.js';
 import { checkAllOptionValues, nameExcessArguments } from './options.js';
 import { exitCodeWithStderrClosed, isOutputWriteFailure, noteStderrClosed, OUTPUT_FAILED_EXIT_CODE, resetOutputClosed, sayOutputClosed, sayOutputFailed } from './output-closed.js';
 
@@ -137,6 +138,9 @@ function logTimeWindowHint(message: string, argv: readonly string[]): string | n
 /** Commands that stop cleanly on Ctrl-C / SIGTERM and say INTERRUPTED (interrupt.ts); `plan` is `restore plan`. */
 const OWN_SIGNAL_HANDLING = new Set(['scan', 'dump', 'log', 'diff', 'inspect', 'decode', 'plan']);
 
+/** Commands whose `--report` a refused, failed or interrupted run replaces (failed-report.ts). */
+const REPORTING = new Set(['scan', 'dump', 'log']);
+
 export async function main(argv: string[]): Promise<number> {
   resetOutputClosed(helpCommandOf(argv));
   try {
@@ -146,6 +150,14 @@ export async function main(argv: string[]): Promise<number> {
     // (deferring to theirs) so that no gap is left in which a signal ends them silently.
     program.hook('preAction', (_program, action) => {
       if (!OWN_SIGNAL_HANDLING.has(action.name())) releaseStartupInterrupts();
+      // a signal before the command listens itself (while scan opens its files, say) exits from
+      // bin/rowback.js: the report is replaced there too, or the previous run's stayed, read as this one's
+      const report = (action.opts() as { report?: unknown }).report;
+      if (REPORTING.has(action.name()) && typeof report === 'string') {
+        const inputs = { opts: action.opts(), args: action.args };
+        const head = action.name() === 'dump' ? {} : { times: REPORT_TIMES };
+        setStartupInterruptHook((sig) => (writeRefusedReport('--report', report, inputs, { ...head, complete: false, interrupted: sig }) ? `; --report ${report} says so` : undefined));
+      }
     });
     await program.parseAsync(argv, { from: 'user' });
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
@@ -172,6 +184,9 @@ export async function main(argv: string[]): Promise<number> {
     process.stderr.write(`rowback: INTERNAL: ${redactSecrets(err?.message ?? String(e))}\n`);
     if (process.env.ROWBACK_DEBUG) process.stderr.write(`${redactSecrets(String(err?.stack))}\n`);
     return 1;
+  } finally {
+    // the command ended (or was refused before it listened itself): no report to replace any more
+    setStartupInterruptHook(undefined);
   }
 }
 

@@ -30,7 +30,10 @@ const FN_DBLOG_TIME = /^(\d{4})\/(\d{2})\/(\d{2}) (\d{2}):(\d{2}):(\d{2}):(\d{3}
  */
 export function parseWindowTime(text: string, bound: 'start' | 'end' | 'stop', what = '--from'): string {
   const t = text.trim();
-  if (/(Z|[+-]\d{2}:?\d{2})$/i.test(t) && /T|\s/.test(t)) {
+  // a zone after a time (`…T10:00Z`, `… 10:00-0500`), after a date alone (`2018-09-01Z`,
+  // `2018-09-01+02:00`: a date's own `-01` is no offset), or named (`… UTC`, `… GMT+2`): the last two
+  // were "not a time of the form …", which did not say the zone is what is wrong
+  if ((/(Z|[+-]\d{2}:?\d{2})$/i.test(t) && /T|\s/.test(t)) || /^\d{4}-\d{2}-\d{2}(Z|[+-]\d{2}:\d{2})$/i.test(t) || /\d\s*(UTC|GMT)([+-]\d{1,2}(:?\d{2})?)?$/i.test(t)) {
     throw new InputError('INPUT_BAD_TIME', `${what} '${echoInput(text)}' has a time zone; give the SQL Server's local time without one (log times carry no zone): convert it to the server's time zone first`);
   }
   const m = USER_TIME.exec(t) ?? FN_DBLOG_TIME.exec(t);

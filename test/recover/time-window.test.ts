@@ -57,6 +57,14 @@ describe('parseWindowTime', () => {
     expect(() => parseWindowTime('2017-06-01T12:00:00Z', 'start')).toThrow(/local time/);
     expect(() => parseWindowTime('2017-06-01T12:00:00+02:00', 'start')).toThrow(/local time/);
   });
+  // a date alone with a zone, or a zone named by a word, was "not a time of the form …", which does
+  // not say the zone is what is wrong (the API's `from` said the same)
+  it.each(['2018-09-01Z', '2018-09-01+02:00', '2018-09-01 10:00 UTC', '2018-09-01T10:00 GMT', '2018-09-01 10:00 UTC+2', '2018-09-01T10:00:00z'])('refuses %s as having a time zone', (t) => {
+    expect(() => parseWindowTime(t, 'start')).toThrow(`--from '${t}' has a time zone; give the SQL Server's local time without one`);
+  });
+  it.each(['2018-09-01', '2018-09-01T10:00', '2018-09-01 10:00:00.123'])('%s has none', (t) => {
+    expect(() => parseWindowTime(t, 'start')).not.toThrow();
+  });
   it('names the flag in errors', () => {
     expect(() => parseWindowTime('yesterday', 'end', '--to')).toThrow(/--to 'yesterday'/);
     expect(() => parseWindowTime('2018/08/26 21:19:07', 'end', '--to')).toThrow(/fn_dblog's yyyy\/MM\/dd HH:mm:ss:fff/);

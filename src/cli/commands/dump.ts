@@ -118,7 +118,7 @@ export async function runDump(opts: DumpOptions, stdout: Writable = process.stdo
     // report says so (the previous run's stayed, read as this one's: `dump --all --report r.json |
     // head` exited 141 beside "complete": true); never over a file that is not a report (a data file
     // named by --report while --bak is mistyped)
-    const result: { rows: number; skipped: SkippedItem[]; tables: DumpedTable[]; warnedRows?: number; headerWarnings?: string[]; clockWarning?: string; pointInTime?: ReportedStop; interrupted?: string | null } = await reportingFailure(opts.report, { opts }, {}, () =>
+    const result: { rows: number; skipped: SkippedItem[]; tables: DumpedTable[]; warnedRows?: number; headerWarnings?: string[]; clockWarning?: string; pointInTime?: ReportedStop; incomplete?: string[]; interrupted?: string | null } = await reportingFailure<DumpResult>(opts.report, { opts }, {}, () =>
       opts.trn !== undefined || opts.stopAt !== undefined || opts.stopBeforeLsn !== undefined
         ? runPointInTimeDump(opts, stdout, stderr, interrupt)
         : dumpTables(opts, stdout, stderr, interrupt));
@@ -130,15 +130,18 @@ export async function runDump(opts: DumpOptions, stdout: Writable = process.stdo
   }
 }
 
+/** What a dump (of pages, or point in time) returns to its report. */
+type DumpResult = { rows: number; skipped: SkippedItem[]; tables: DumpedTable[]; warnedRows?: number; headerWarnings?: string[]; clockWarning?: string; pointInTime?: ReportedStop; incomplete?: string[]; interrupted?: string | null };
+
 /**
  * Writes `dump --report`: `{ source, tables (as asked), pointInTime?, rows, rowsPerTable,
- * ghosts, remnants, rowsWithWarnings, complete, interrupted?, skipped, elapsedMs }`. `complete` is
+ * ghosts, remnants, rowsWithWarnings, complete, incomplete, interrupted?, skipped, elapsedMs }`. `complete` is
  * false when an item was skipped (a page, record or catalog page not read: the INCOMPLETE line) or
  * the dump was interrupted; a point-in-time dump is whole or refused. INCOMPLETE was said on
  * stderr and by the exit code alone (newcomer: nothing a script could read). Throws InputError
  * INPUT_OUTPUT_UNWRITABLE when the file cannot be written (the rows were).
  */
-function writeDumpReport(opts: DumpOptions, r: { rows: number; skipped: SkippedItem[]; tables: DumpedTable[]; warnedRows?: number; headerWarnings?: string[]; clockWarning?: string; pointInTime?: ReportedStop }, interrupted: string | null | undefined, elapsedMs: number): void {
+function writeDumpReport(opts: DumpOptions, r: { rows: number; skipped: SkippedItem[]; tables: DumpedTable[]; warnedRows?: number; headerWarnings?: string[]; clockWarning?: string; pointInTime?: ReportedStop; incomplete?: string[] }, interrupted: string | null | undefined, elapsedMs: number): void {
   const list = (v: string | string[] | undefined) => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
   const report = {
     source: [...list(opts.mdf), ...list(opts.bak), ...list(opts.trn)],
@@ -152,6 +155,9 @@ function writeDumpReport(opts: DumpOptions, r: { rows: number; skipped: SkippedI
     remnants: r.tables.reduce((n, t) => n + t.remnants, 0),
     rowsWithWarnings: r.warnedRows ?? null,
     complete: r.skipped.length === 0 && !interrupted,
+    // the INCOMPLETE line stderr says, without its prefix ([] when none), as scan's and log's
+    // `incomplete`: a script (docs/scripting.md) read `r.incomplete` of a dump and found nothing
+    incomplete: r.incomplete ?? [],
     ...(interrupted ? { interrupted } : {}),
     skipped: r.skipped,
     // WARNINGs on the backups' headers (backupHeaderWarnings) and a stop time the server's clock
@@ -162,7 +168,7 @@ function writeDumpReport(opts: DumpOptions, r: { rows: number; skipped: SkippedI
   writeReport(opts.report!, report, `the ${r.rows} row(s) were written${opts.out ? ` to ${opts.out}` : ''}`);
 }
 
-async function dumpTables(opts: DumpOptions, stdout: Writable, stderr: Writable, interrupt: Interruption): Promise<{ rows: number; skipped: SkippedItem[]; tables: DumpedTable[]; warnedRows?: number; headerWarnings?: string[]; clockWarning?: string; interrupted?: string | null }> {
+async function dumpTables(opts: DumpOptions, stdout: Writable, stderr: Writable, interrupt: Interruption): Promise<{ rows: number; skipped: SkippedItem[]; tables: DumpedTable[]; warnedRows?: number; headerWarnings?: string[]; clockWarning?: string; incomplete?: string[]; interrupted?: string | null }> {
   const named = opts.table === undefined ? [] : Array.isArray(opts.table) ? opts.table : [opts.table];
   if (opts.all && named.length) throw new InputError('INPUT_BAD_OPTION', 'give --table or --all, not both');
   if (!opts.all && named.length === 0) throw new InputError('INPUT_BAD_OPTION', 'give --table schema.name (repeatable) or --all');
@@ -327,12 +333,15 @@ async function dumpTables(opts: DumpOptions, stdout: Writable, stderr: Writable,
     }
     // Said even with --quiet, as scan's INCOMPLETE is: a page, record or catalog page that could
     // not be read leaves rows out (a zeroed data page of dbo.tblDept: 0 rows, exit 0, not a word).
+    const incomplete: string[] = [];
     if (skipped.length) {
       const tableOf = new Map<SkippedItem, string>();
       starts.forEach((x, i) => {
         for (const item of rowSkipped.slice(x.at, starts[i + 1]?.at ?? rowSkipped.length)) tableOf.set(item, x.table);
       });
-      stderr.write(incompleteLine(skipped, rows, { tableOf, failedPages: new Set(reader.skipped), source }));
+      const line = incompleteLine(skipped, rows, { tableOf, failedPages: new Set(reader.skipped), source });
+      stderr.write(line);
+      incomplete.push(line.slice('rowback dump: INCOMPLETE: '.length).trimEnd());
       exitIncomplete(opts.strict);
     }
     // Said even with --quiet, and exit 3 with --strict: what a backup's header says of it is uncertain (one copy damaged)
@@ -348,7 +357,7 @@ async function dumpTables(opts: DumpOptions, stdout: Writable, stderr: Writable,
     } else if (interrupt.by) {
       stderr.write(`rowback dump: note: ${interrupt.by} came after the last row was read: the ${rows} row(s) written are the whole result\n`);
     }
-    return { rows, skipped, tables: done, warnedRows, headerWarnings, interrupted: stoppedEarly ? interrupt.by : null };
+    return { rows, skipped, tables: done, warnedRows, headerWarnings, incomplete, interrupted: stoppedEarly ? interrupt.by : null };
   } finally {
     source.close();
   }

@@ -3,7 +3,7 @@ import { otherSchemasNote } from '../../reconstruct/metadata/names.js';
 import { findTableName } from '../../reconstruct/metadata/names.js';
 import { namingFile, readTextFile } from '../../util/files.js';
 import { assertWritableOutput, openOutputFile } from '../files.js';
-import { reportingFailure, writeReport } from '../failed-report.js';
+import { REPORT_TIMES, reportingFailure, writeReport } from '../failed-report.js';
 import type { Writable } from 'node:stream';
 import { Command } from 'commander';
 import { outFormatOption, collectTables, formatFromOut, normalizeTableName, refuseCsvRawWithoutCsv, repeatableOption } from '../options.js';
@@ -401,6 +401,10 @@ export async function runScan(opts: ScanOptions): Promise<void> {
     // Every INCOMPLETE sentence of this scan but the damaged catalog's, in the order stderr says them
     const incompleteClauses = verdict.damaged ? verdict.clauses.slice(1) : verdict.clauses;
     const sourceNotes = (): string[] => opened.notes().filter((n) => !saidIncomplete.has(n));
+    const told = stats ? scanStatsNotes(stats, operations, noRowsReason !== undefined, verdict.unknownTables !== '') : { removals: [] as string[], notes: [] as string[], unchecked: undefined };
+    // the notes said of a selection's letter case and of a likely mistyped --alloc-unit (stderr, even with --quiet)
+    const caseOnlyNote = caseOnly ? `${caseOnly} row(s) printed were selected by ${selection!.described} in another letter case: ${[...caseOnlyNames].slice(0, 5).join(', ')}${caseOnlyNames.size > 5 ? ', …' : ''}; under a case-sensitive collation that is another principal, and those rows may be another person's (their login/dbUser field says whose)` : undefined;
+    const mistypedNotes = stats && !interruptedBy ? mistypedAllocUnitNotes(stats, mappedTables, '--alloc-unit', (t) => (perTable.get(t) ?? 0) > 0 || selectedOutTables.has(t), allSkipped) : [];
     if (opts.report) {
       // One time form throughout the report: `YYYY-MM-DDTHH:MM:SS.fff`, the SQL Server's local
       // time, no zone (as filter.from/to and the rows' beginTime); the log's first/last Begin Time
@@ -423,10 +427,18 @@ export async function runScan(opts: ScanOptions): Promise<void> {
         ...(interruptedBy ? { interrupted: interruptedBy } : {}),
         ...(noRowsReason ? { noRowsReason: isoLogTimesIn(noRowsReason) } : {}),
         // what stderr says as notes (where an .ldf's log starts, log held twice, the inactive
-        // log, …): a script running --quiet --report had no way to learn them
-        notes: [...sourceNotes(), ...(lostOutsideNote ? [lostOutsideNote] : [])].map(isoLogTimesIn),
-        // log records of operation codes rowback does not know (said as WARNING on stderr)
-        ...(opened.warnings?.().length || clockWarning ? { warnings: [...(opened.warnings?.() ?? []), ...(clockWarning ? [isoLogTimesIn(clockWarning)] : [])] } : {}),
+        // log, …): a script running --quiet --report had no way to learn them. The notes of the
+        // result stderr says, with --quiet or without: the catalog's, the source's, the metadata's,
+        // log lost outside the window, TRUNCATE/DROP, rows outside the window or taken back by their
+        // own transaction, unknown allocation units, a selection's letter case, a likely mistyped
+        // --alloc-unit (not the CSV layout's). Only the source's and the lost log's were here: a
+        // script read `notes: []` of a scan whose stderr said "59 more insert(s) … began outside the
+        // window", or named a TRUNCATE TABLE no log scan gives back
+        notes: [...catalogNotes, ...sourceNotes(), ...metadataNotes, ...told.removals, ...told.notes, ...(caseOnlyNote ? [caseOnlyNote] : []), ...mistypedNotes, ...(lostOutsideNote ? [lostOutsideNote] : [])].map(isoLogTimesIn),
+        // log records of operation codes rowback does not know, a clock set back within the window
+        // (said as WARNING on stderr) and the UNCHECKED line: each exits 3 under --strict, so the
+        // report says why (a script read `complete: true`, no warnings, and exit 3)
+        ...(opened.warnings?.().length || clockWarning || told.unchecked ? { warnings: [...(opened.warnings?.() ?? []), ...(clockWarning ? [isoLogTimesIn(clockWarning)] : []), ...(told.unchecked ? [told.unchecked] : [])] } : {}),
         // a Map goes through JSON.stringify as {}: the per-unit counts as an object
         ...(stats
           ? {
@@ -455,7 +467,6 @@ export async function runScan(opts: ScanOptions): Promise<void> {
       // a full disk said as INTERNAL with no file named, and nothing of the rows already written
       writeReport(opts.report, report, `the ${rows} row(s) were written${opts.out ? ` to ${opts.out}` : ''}`, ': free space or give another --report, and run the scan again');
     }
-    const told = stats ? scanStatsNotes(stats, operations, noRowsReason !== undefined, verdict.unknownTables !== '') : { removals: [] as string[], notes: [] as string[], unchecked: undefined };
     // Said even with --quiet: a --schema catalog whose database was not checked or is another's
     for (const n of catalogNotes) process.stderr.write(`rowback scan: note: ${n}\n`);
     if (!opts.quiet) {
@@ -480,7 +491,7 @@ export async function runScan(opts: ScanOptions): Promise<void> {
     }
     // Said even with --quiet: rows printed as selected by a name they hold in another letter case
     // (a case-sensitive database or server has both 'Bob' and 'bob')
-    if (caseOnly) process.stderr.write(`rowback scan: note: ${caseOnly} row(s) printed were selected by ${selection!.described} in another letter case: ${[...caseOnlyNames].slice(0, 5).join(', ')}${caseOnlyNames.size > 5 ? ', …' : ''}; under a case-sensitive collation that is another principal, and those rows may be another person's (their login/dbUser field says whose)\n`);
+    if (caseOnlyNote) process.stderr.write(`rowback scan: note: ${caseOnlyNote}\n`);
     // Said even with --quiet: records of operations rowback does not know may have changed rows it does not list
     for (const w of opened.warnings?.() ?? []) process.stderr.write(`rowback scan: WARNING: ${w}\n`);
     if (clockWarning) process.stderr.write(`rowback scan: WARNING: ${clockWarning}\n`);
@@ -489,9 +500,7 @@ export async function runScan(opts: ScanOptions): Promise<void> {
     // Said even with --quiet: a table `--alloc-unit` mapped that no row came from, while the log has
     // row operations on units no table names: likely a mistyped id (its rows were a note at most,
     // exit 0 with --strict; the unknown units are not INCOMPLETE with a --ddl/--schema layout)
-    if (stats && !interruptedBy) {
-      for (const n of mistypedAllocUnitNotes(stats, mappedTables, '--alloc-unit', (t) => (perTable.get(t) ?? 0) > 0 || selectedOutTables.has(t), allSkipped)) process.stderr.write(`rowback scan: note: ${n}\n`);
-    }
+    for (const n of mistypedNotes) process.stderr.write(`rowback scan: note: ${n}\n`);
     // Said even with --quiet, as INTERRUPTED is: a script must not take part of a result for all of it.
     if (damagedLine) process.stderr.write(damagedLine);
     if (lostOutsideNote) process.stderr.write(`rowback scan: note: ${lostOutsideNote}\n`);
@@ -682,8 +691,8 @@ function notPrinted(items: readonly SkippedItem[]): NotPrintedRows {
   return n;
 }
 
-/** What `--report`'s `times` field says of every time in the report. */
-export const REPORT_TIMES = "YYYY-MM-DDTHH:MM:SS.fff, the SQL Server's local time (no zone: log times carry none)";
+/** What `--report`'s `times` field says of every time in the report (failed-report.ts). */
+export { REPORT_TIMES };
 
 /**
  * `text` with each time in fn_dblog's Begin Time form (`2018/08/26 21:19:07:573`, as the log
