@@ -13,6 +13,8 @@
  *   log-not-given.ts splitLostByReach);
  * - tables the layout check held back, row operations not decoded (recover-rows.ts NotPrintedRows);
  * - row operations on tables the catalog does not name (committed.ts unknownTablesClause);
+ * - a live or export scan's tables altered or rebuilt inside the stretch asked for, whose earlier
+ *   allocation units it does not read (rebuilt-tables.ts rebuiltTablesClause);
  * - transactions the window left out whose begin is not in the log read (committed.ts beginUnreadClause);
  * - rows a selection left out for want of a login or SID to compare (the scan's own sentence);
  * - a window or LSN range starting before the log read (window-before-log.ts) or running past its
@@ -26,6 +28,7 @@ import type { NotPrintedRows } from './recover-rows.js';
 import { catalogDamageLoss, catalogDamageSubject, isChainOverlap, logLoss, logLossClause, lossPlaces, type SkippedItem } from './source.js';
 import { logReadStartFacts, lsnRangeBeforeLogStartClause, onlineLogStartClause, windowBeforeLogStartClause } from './window-before-log.js';
 import { lsnRangePastLogEndClause, windowPastLogEndClause } from './window-past-log.js';
+import { rebuiltTablesClause, type CatalogChanges } from './rebuilt-tables.js';
 import type { Lsn } from '../logreader/lsn.js';
 
 /** What the recovery read: a data file, backups or log files; an export file; a live server (its online log or its log backups). */
@@ -55,6 +58,8 @@ export interface VerdictWords {
   beginUnreadWayOn: string;
   /** A window wholly or partly before the log read: the way on (window-before-log.ts). */
   beforeWayOn: string;
+  /** A live or export scan's table altered or rebuilt inside the stretch asked for: the way on (rebuilt-tables.ts); absent: said without one. */
+  rebuiltWayOn?: string;
   /** A window past the end of the log read: the field names and way on (window-past-log.ts); absent: its --to/--trn default. */
   pastEnd?: { to: string; add: string };
   /** An export asked for more than it holds: the window's field names; absent: --from/--to. */
@@ -82,6 +87,12 @@ export interface VerdictInput {
   facts: Partial<Pick<OpenedSource, 'logNotGiven' | 'chainGapTimes' | 'logReadStart' | 'logReadEnd' | 'logWholeFrom' | 'databaseCreated' | 'scopeClauses'>>;
   /** A live source: where its online log begins (LiveRecoverySource.logStartsAfterWindow); undefined otherwise. */
   onlineLogStart?: { startsAt: string | null | undefined; wayOn: string };
+  /**
+   * A live or export source: the tables it read rows of with their modify_date, and where its log read
+   * begins (RecoverySource.catalogChanges); absent or null otherwise. Judged whether or not the tables
+   * were given (--schema/--ddl change how rows decode, not which records the server or export chose).
+   */
+  catalogChanges?: CatalogChanges | null;
   /** The tables were given (--ddl/--schema, a job's metadata): unknown tables and catalog damage are not judged. */
   layoutGiven: boolean;
   /** The recovery was stopped (a signal, a cancel) before it read the log to its end: only what is known of the part read is judged. */
@@ -110,6 +121,8 @@ export interface IncompleteVerdict {
   held: string;
   undecoded: string;
   unknownTables: string;
+  /** Tables a live or export scan read that were altered or rebuilt inside the stretch asked for (rebuilt-tables.ts), '' when none. */
+  rebuilt: string;
   beginUnread: string;
   /** Every INCOMPLETE sentence, in the order said; empty when the result is whole. */
   clauses: string[];
@@ -133,6 +146,10 @@ export function incompleteVerdict(input: VerdictInput, words: VerdictWords): Inc
   // a damaged catalog's sentence already counts its tables' undecoded rows
   const undecoded = damaged ? '' : input.notPrinted.undecodedClause(words.undecodedWhere, words.done);
   const unknownTables = stats && input.kind === 'files' && !input.layoutGiven && !damaged && !stopped ? unknownTablesClause(stats, [...window.operations], words.done) : '';
+  // the catalog and where the log read begins are known before the read: said when stopped too
+  const rebuilt = input.kind !== 'files' && input.catalogChanges
+    ? rebuiltTablesClause(input.catalogChanges, window.from, input.kind === 'export' ? 'export' : 'live', { from: words.scopeNames?.from ?? '--from', result: words.result, wayOn: words.rebuiltWayOn ?? '' })
+    : '';
   const beginUnread = stats && !stopped ? beginUnreadClause(stats, [...window.operations], words.done, words.beginUnreadWayOn) : '';
   const notGiven = stopped ? [] : splitLogNotGiven(facts.logNotGiven?.() ?? [], window, range, pending).incomplete;
   // a stretch in no file given right before or after the log read says the window's start or end already: said once
@@ -160,8 +177,8 @@ export function incompleteVerdict(input: VerdictInput, words: VerdictWords): Inc
   const clauses = [
     damaged,
     lost.length ? `${logLossClause(lost)}; rows in those LSN ranges are missing from ${words.result}${lossPlaces(lost, words.lossPlacesTail)}${words.lostAdvice(lost)}` : '',
-    held, undecoded, unknownTables, beginUnread, stopped ? '' : input.selectionUnknown ?? '',
+    held, undecoded, unknownTables, rebuilt, beginUnread, stopped ? '' : input.selectionUnknown ?? '',
     ...edgeLines, ...notGiven,
   ].filter(Boolean);
-  return { damaged, damage: loss?.damage ?? [], lost, lostOutsideNote, beforeStart: before, pastEnd: past, logNotGiven: notGiven, held, undecoded, unknownTables, beginUnread, clauses };
+  return { damaged, damage: loss?.damage ?? [], lost, lostOutsideNote, beforeStart: before, pastEnd: past, logNotGiven: notGiven, held, undecoded, unknownTables, rebuilt, beginUnread, clauses };
 }

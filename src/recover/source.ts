@@ -4,6 +4,7 @@ import { ambiguousTable, NameIndex } from '../reconstruct/metadata/names.js';
 import type { LogRecord } from '../logreader/log-record.js';
 import { compareLsn, parseLsn } from '../logreader/lsn.js';
 import type { CommittedScanStats } from './committed.js';
+import type { CatalogChanges } from './rebuilt-tables.js';
 
 /**
  * What every recovery source provides: table metadata and the row operations of committed
@@ -115,6 +116,14 @@ export interface RecoverySource {
    * is in no log read (window-before-log.ts onlineLogStartClause).
    */
   logStartsAfterWindow?(): string | null;
+  /**
+   * Optional (the live and export sources, which read the log records of the allocation units their
+   * catalog names now): after `candidates()`, the tables it read rows of with their
+   * sys.objects.modify_date, and where its log read begins (rebuilt-tables.ts CatalogChanges); null
+   * before a scan. A table altered or rebuilt inside the stretch asked for is INCOMPLETE
+   * (rebuiltTablesClause). Files sources have none: their catalog is a snapshot of the data file's.
+   */
+  catalogChanges?(): CatalogChanges | null;
   /**
    * Optional: the committed filter's counts from the last `candidates()` run (sources that read
    * the log themselves: files, export), so that a scan finding no rows can say why.

@@ -464,6 +464,8 @@ export class JobWorker {
           facts: { logNotGiven, chainGapTimes, logReadStart, logReadEnd, logWholeFrom, databaseCreated, scopeClauses },
           // a live job: where the online log begins is its probe's (its counts are the server's, of the window)
           ...(spec.kind === 'live' ? { onlineLogStart: { startsAt: opened0.logStartsAfterWindow?.(), wayOn: 'add the log backups of that time (a log-backup job, logBackups), or start the window later (from)' } } : {}),
+          // a live or export source: its tables' modify_date against the window (rebuilt-tables.ts)
+          catalogChanges: opened0.catalogChanges?.() ?? null,
           layoutGiven: spec.metadata !== undefined,
           stopped,
         }, {
@@ -476,6 +478,7 @@ export class JobWorker {
           heldWhere: "among the job's skipped items",
           undecodedWhere: "among the job's skipped items",
           beginUnreadWayOn: 'a job without from/to stages them (their beginTime is null), or one given the log from before they began',
+          rebuiltWayOn: `run a files job on the log instead, which reads every allocation unit's records: the log backups of that time (trn) or a copy of the .ldf (ldf), with a data file or full backup from before the change (mdf, bak) or metadata.catalog saved before it (sql/table-metadata.sql), whose catalog names the earlier allocation units; metadata on ${spec.kind === 'export' ? 'an export' : 'a live'} job does not help: it changes how rows are decoded, not which records ${spec.kind === 'export' ? 'the export holds' : 'the server returns'}`,
           beforeWayOn: spec.kind === 'files' ? 'add the log backups of that time to the job (trn), or start the window later (from)' : 'add the log backups of that time (a log-backup job, logBackups), or start the window later (from)',
           pastEnd: { to: 'to', add: 'add the log backups taken after it to the job (trn), or the .ldf (ldf)' },
           scopeNames: { from: 'from', to: 'to' },

@@ -129,3 +129,51 @@ describe('incompleteVerdict', () => {
     expect(incompleteVerdict(input(over), JOB).clauses).toHaveLength(2);
   });
 });
+
+/**
+ * A live or export scan reads the log records of the units its catalog names now (sql.ts scanSql,
+ * sql/export-log-records.sql); a table rebuilt after a delete has new ones, and the delete is never
+ * seen. Its sys.objects.modify_date at or after the window's start (or the log read's, without one)
+ * is INCOMPLETE (rebuilt-tables.ts); before it, or for files (their catalog is a snapshot), nothing.
+ */
+describe('incompleteVerdict: tables altered or rebuilt inside the stretch asked for (live, export)', () => {
+  // SYNTHETIC: dbo.Orders rebuilt at 02:00 on 2024-03-06, dbo.Customers altered long before
+  const changes = { tables: [{ table: 'dbo.Customers', modified: '2023-11-02T09:00:00.000' }, { table: 'dbo.Orders', modified: '2024-03-06T02:00:00.000' }], logReadFrom: '2024-03-05T08:00:00.000' };
+  const words = { ...SCAN, rebuiltWayOn: 'scan the log offline instead' };
+
+  it('a table modified at or after --from is INCOMPLETE; one modified before it is not', () => {
+    for (const kind of ['live', 'export', 'log-backup'] as const) {
+      const v = incompleteVerdict(input({ kind, stats: { ...emptyStats(), serverFiltered: true }, window: { from: '2024-03-05T09:00:00.000', operations: ['delete'] }, catalogChanges: changes }), words);
+      expect(v.rebuilt, kind).toBe(v.clauses[0]);
+      expect(v.clauses, kind).toHaveLength(1);
+      expect(v.rebuilt).toContain("a table was altered or rebuilt at or after the window's start (--from 2024-03-05T09:00:00.000): dbo.Orders at 2024-03-06T02:00:00.000 (sys.objects.modify_date");
+      expect(v.rebuilt).not.toContain('dbo.Customers');
+      expect(v.rebuilt).toContain(kind === 'export' ? 'an export holds the log records of the allocation units the tables had when it was written' : 'a live scan reads the log records of the allocation units the tables have now');
+      expect(v.rebuilt).toMatch(/those rows are missing from this result, .*; scan the log offline instead$/);
+    }
+    // --from after the rebuild: every row asked for was deleted on the new units
+    expect(incompleteVerdict(input({ kind: 'live', window: { from: '2024-03-06T02:00:00.001', operations: ['delete'] }, catalogChanges: changes }), words).clauses).toEqual([]);
+    // at the very millisecond: said (a delete in that tick may be before it)
+    expect(incompleteVerdict(input({ kind: 'live', window: { from: '2024-03-06T02:00:00.000', operations: ['delete'] }, catalogChanges: changes }), words).rebuilt).toContain('dbo.Orders');
+  });
+
+  it("without --from, the log read's start is the window's: modified inside the log read is INCOMPLETE, before it not, unknown start not judged", () => {
+    const v = incompleteVerdict(input({ kind: 'live', catalogChanges: changes }), words);
+    expect(v.rebuilt).toContain('at or after the start of the log read (its first transaction began at 2024-03-05T08:00:00.000): dbo.Orders at 2024-03-06T02:00:00.000');
+    expect(incompleteVerdict(input({ kind: 'live', catalogChanges: { ...changes, logReadFrom: '2024-03-06T03:00:00.000' } }), words).clauses).toEqual([]);
+    expect(incompleteVerdict(input({ kind: 'export', catalogChanges: { ...changes, logReadFrom: null } }), words).clauses).toEqual([]);
+    // two tables: both named, the earliest first
+    const two = incompleteVerdict(input({ kind: 'live', catalogChanges: { ...changes, logReadFrom: '2023-01-01T00:00:00.000' } }), words);
+    expect(two.rebuilt).toContain('2 tables were altered or rebuilt at or after the start of the log read (its first transaction began at 2023-01-01T00:00:00.000): dbo.Customers at 2023-11-02T09:00:00.000, dbo.Orders at 2024-03-06T02:00:00.000');
+  });
+
+  it('never for files (their catalog is a snapshot: units it does not name are judged as unknown tables), and said beside a layout given and when stopped; a job in its words', () => {
+    const over: Partial<VerdictInput> = { window: { from: '2024-03-05T09:00:00.000', operations: ['delete'] }, catalogChanges: changes };
+    expect(incompleteVerdict(input({ ...over, kind: 'files' }), words).clauses).toEqual([]);
+    expect(incompleteVerdict(input({ ...over, kind: 'live', layoutGiven: true }), words).rebuilt).toContain('dbo.Orders');
+    expect(incompleteVerdict(input({ ...over, kind: 'live', stopped: true }), words).rebuilt).toContain('dbo.Orders');
+    const job = incompleteVerdict(input({ ...over, kind: 'export' }), { ...JOB, rebuiltWayOn: 'run a files job' });
+    expect(job.rebuilt).toContain("at or after the window's start (from 2024-03-05T09:00:00.000)");
+    expect(job.rebuilt).toMatch(/missing from this job, .*; run a files job$/);
+  });
+});

@@ -362,6 +362,8 @@ export async function runScan(opts: ScanOptions): Promise<void> {
       notPrinted: notPrinted(skipped),
       facts: opened,
       ...(opts.server ? { onlineLogStart: { startsAt: opened.source.logStartsAfterWindow?.(), wayOn: 'add the log backups of that time with --log-backup, or start the window later' } } : {}),
+      // a live or export source: its tables' modify_date against the window (rebuilt-tables.ts)
+      catalogChanges: opened.source.catalogChanges?.() ?? null,
       layoutGiven: Boolean(opts.schema || opts.ddl),
       stopped: Boolean(interruptedBy),
       ...(lsnBeforeLdf ? { lsnBeforeLdf } : {}),
@@ -376,6 +378,7 @@ export async function runScan(opts: ScanOptions): Promise<void> {
       heldWhere: opts.quiet ? 'of the summary (without --quiet) and of --report' : 'above (also in --report)',
       undecodedWhere: opts.quiet ? 'in --report, and in the summary without --quiet' : 'above, also in --report',
       beginUnreadWayOn: 'scan without --from/--to to see them (their beginTime is null), or add the log from before they began (an earlier --trn, the --ldf)',
+      rebuiltWayOn: `scan the log offline instead, which reads every allocation unit's records: the log backups of that time (--trn) or a copy of the .ldf (--ldf), with a data file or full backup from before the change (--mdf/--bak) or --schema with catalog JSON saved before it (sql/table-metadata.sql), whose catalog names the earlier allocation units; --schema/--ddl or --accept-schema-drift on this ${opts.export ? 'export' : 'live'} scan do not help: they change how rows are decoded, not which records ${opts.export ? 'the export holds' : 'the server returns'}`,
       beforeWayOn: opts.server ? 'add the log backups of that time with --log-backup, or start the window later' : 'add the log backups of that time with --trn (rowback restore plan lists them from a backup folder), or start the window later',
       edgesOneLine: true,
     });

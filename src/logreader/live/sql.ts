@@ -87,14 +87,35 @@ export function logVlfsSql(): SqlStatement {
  * The first LOP_BEGIN_XACT at or after `start`. fn_dblog streams, so TOP (1) stops reading as
  * soon as one is found: a probe costs a few log blocks, not a log scan.
  */
-export function firstBeginXactSql(start: Lsn): SqlStatement {
+export function firstBeginXactSql(start: Lsn | null): SqlStatement {
   return {
     text: [
       'SELECT TOP (1) l.[Current LSN], l.[Begin Time]',
       'FROM sys.fn_dblog(@start, NULL) AS l',
       `WHERE l.[Operation] = ${nstring(LOP_BEGIN_XACT)};`,
     ].join('\n'),
-    params: [{ name: 'start', type: 'nvarchar', length: LSN_PARAM_LENGTH, value: lsnToDblogParam(start) }],
+    // NULL: from the start of the online log's active part (fn_dblog(NULL, NULL) reads it whole)
+    params: [{ name: 'start', type: 'nvarchar', length: LSN_PARAM_LENGTH, value: start ? lsnToDblogParam(start) : null }],
+  };
+}
+
+/**
+ * The first LOP_BEGIN_XACT of one backup set of a log backup the server reads (fn_dump_dblog, @seqnum
+ * = `position`, as scanSql reads it): where that backup's log begins in time. TOP (1) stops at the
+ * first one found. Throws RangeError for a position not 1–32767 (scanSql refuses it too).
+ */
+export function firstBeginXactOfBackupSql(file: string, position: number): SqlStatement {
+  if (!Number.isInteger(position) || position < 1 || position > 32767) throw new RangeError(`backup set position ${position} is not 1–32767`);
+  return {
+    text: [
+      'SELECT TOP (1) l.[Current LSN], l.[Begin Time]',
+      `FROM sys.fn_dump_dblog(NULL, NULL, N'DISK', @set, @file${', DEFAULT'.repeat(FN_DUMP_DBLOG_FILE_SLOTS - 1)}) AS l`,
+      `WHERE l.[Operation] = ${nstring(LOP_BEGIN_XACT)};`,
+    ].join('\n'),
+    params: [
+      { name: 'file', type: 'nvarchar', length: BACKUP_PATH_LENGTH, value: file },
+      { name: 'set', type: 'int', value: position },
+    ],
   };
 }
 

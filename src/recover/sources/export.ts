@@ -9,6 +9,8 @@ import { catalogFromJson, layoutsFromCatalog } from '../../reconstruct/metadata/
 import type { SourceFileIdentity } from '../source-identity.js';
 import { silentLogger, type Logger } from '../../util/logger.js';
 import { toHex } from '../../util/hex.js';
+import { exportTimeIso } from '../log-local-time.js';
+import { catalogModifyDates, type CatalogChanges } from '../rebuilt-tables.js';
 import { committedCandidates, emptyStats, type CommittedScanStats } from '../committed.js';
 import { catalogFromLayouts, type MetadataCatalog, type RecoverySource, type RowCandidate, type ScanFilter, type SkippedItem, type SourceProgress } from '../source.js';
 
@@ -42,6 +44,10 @@ export class ExportSource implements RecoverySource {
   /** Progress of the running candidates(): records read in the current pass over the file's records. */
   private recordsRead = 0;
   private pass = 0;
+  /** The tables the last candidates() read rows of (its --table ones, else the whole catalog) with their modify_date (rebuilt-tables.ts). */
+  private readTables: CatalogChanges['tables'] | null = null;
+  /** The header of the file the last candidates() read (kept past close()). */
+  private readHeader: ExportHeader | null = null;
 
   constructor(private readonly file: string, private readonly o: ExportSourceOptions = {}) {
     this.log = (o.logger ?? silentLogger).child({ export: file });
@@ -104,10 +110,15 @@ export class ExportSource implements RecoverySource {
     // the export's own catalog when it has one (its modify_date tells a table altered since, even
     // with an older --schema layout given); the --schema/--ddl one when it holds none
     const catalog = f.catalog.length || !catalogOverride ? await this.metadata() : catalogOverride;
-    for (const t of filter.tables ?? []) {
+    const named = (filter.tables ?? []).map((t) => {
       const layout = catalog.byName(t);
       if (!layout) throw new InputError('INPUT_UNKNOWN_TABLE', `table ${t} is not in ${this.file}`, { table: t, file: this.file });
-    }
+      return layout;
+    });
+    // the tables whose rows are read, for the verdict's "altered or rebuilt since" (rebuilt-tables.ts):
+    // the export's own catalog's modify_date (the one its records were chosen by), a --schema one's when it has none
+    this.readTables = catalogModifyDates(named.length ? named : catalog.tables());
+    this.readHeader = f.header;
     this.pass = 0;
     this.recordsRead = 0;
     const self = this;
@@ -160,6 +171,24 @@ export class ExportSource implements RecoverySource {
 
   committedStats(): CommittedScanStats {
     return this.stats;
+  }
+
+  /**
+   * RecoverySource.catalogChanges: after candidates(), the tables it read rows of with their
+   * sys.objects.modify_date (the export's #catalog, as the server had it when the file was written),
+   * and where what the export holds begins: the earliest of its header's logRead (first Begin Time,
+   * first End Time: version 2) and the first transaction read (Begin Time, or a commit's End Time),
+   * or its own window's start (@From) when that is later (transactions begun before it are not in
+   * the file); null before a scan.
+   */
+  catalogChanges(): CatalogChanges | null {
+    if (!this.readTables) return null;
+    const h = this.readHeader;
+    const starts = [exportTimeIso(h?.logRead?.firstBeginTime ?? null), exportTimeIso(h?.logRead?.firstEndTime ?? null), exportTimeIso(this.stats.firstBeginTime), exportTimeIso(this.stats.firstCommitTime ?? null)].filter((x): x is string => x !== null);
+    let from = starts.length ? starts.reduce((a, b) => (b < a ? b : a)) : null;
+    const windowFrom = exportTimeIso(h?.window.from ?? null);
+    if (windowFrom !== null && (from === null || windowFrom > from)) from = windowFrom;
+    return { tables: this.readTables, logReadFrom: from };
   }
 
   skipped(): SkippedItem[] {

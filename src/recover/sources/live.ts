@@ -9,13 +9,15 @@ import { committedCandidateBatches, emptyStats, type CommittedScanStats } from '
 import { mapSessions, sessionOf, sessionsSql, type SessionFacts } from '../../logreader/live/sessions.js';
 import { MssqlRunner, type SqlRunner } from '../../logreader/live/runner.js';
 import { readShippedSql, withoutBatchSeparators } from '../../logreader/live/shipped-sql.js';
-import { firstBeginXactSql, headerOnlySql, logVlfsSql, scanSql, serverInfoSql, TRACE_FLAG_INACTIVE_LOG, type LogInput } from '../../logreader/live/sql.js';
+import { firstBeginXactOfBackupSql, firstBeginXactSql, headerOnlySql, logVlfsSql, scanSql, serverInfoSql, TRACE_FLAG_INACTIVE_LOG, type LogInput } from '../../logreader/live/sql.js';
 import { formatLsn, type Lsn } from '../../logreader/lsn.js';
 import { catalogFromJson, type CatalogIdentity } from '../../reconstruct/metadata/catalog-json.js';
 import { assertOneDatabase, type SourceFileIdentity } from '../source-identity.js';
 import type { TableLayout } from '../../reconstruct/metadata/table-layout.js';
 import { resolveConnection, type ConnectionSettings } from '../../util/connection.js';
 import { silentLogger, type Logger } from '../../util/logger.js';
+import { catalogModifyDates, type CatalogChanges } from '../rebuilt-tables.js';
+import { exportTimeIso } from '../log-local-time.js';
 import { catalogFromLayouts, type MetadataCatalog, type RecoverySource, type RowCandidate, type ScanFilter, type SkippedItem, type SourceProgress, type TransactionInfo } from '../source.js';
 
 export interface LiveSourceOptions {
@@ -83,6 +85,12 @@ export class LiveSource implements RecoverySource {
   readonly notes: string[] = [];
   /** The online log's first Begin Time when the last scan's window began before it with no log backup read (startBound), else null. */
   private onlineLogStartsAt: string | null = null;
+  /** The tables the last scan read rows of (its --table ones, else the whole catalog) with their modify_date (rebuilt-tables.ts). */
+  private readTables: CatalogChanges['tables'] | null = null;
+  /** Where the last scan's log read begins (its first LOP_BEGIN_XACT, probed when no window start was given), ISO local time; null when not probed or not found. */
+  private probedLogStart: string | null = null;
+  /** Each --log-backup set's FirstLSN (RESTORE HEADERONLY, numeric(25,0)), by `file#position`, when the listing gave it. */
+  private readonly setFirstLsn = new Map<string, bigint>();
   /** The committed filter's counts over what the scan query returned (serverFiltered). */
   private readonly stats: CommittedScanStats = { ...emptyStats(), serverFiltered: true };
 
@@ -188,6 +196,10 @@ export class LiveSource implements RecoverySource {
       const other = all.filter((x) => x.backupType !== LOG_BACKUP_TYPE);
       if (sets.length === 0) throw new InputError('INPUT_NOT_A_LOG_BACKUP', `${file} holds no log backup (RESTORE HEADERONLY on ${this.runner.description} lists ${other.map((x) => `set ${x.position}: ${backupTypeName(x.backupType)}`).join(', ')}): --log-backup reads log backups only`, { file });
       if (other.length) this.notes.push(`${file}: backup set${other.length > 1 ? 's' : ''} ${other.map((x) => `${x.position} (${backupTypeName(x.backupType)})`).join(', ')} not read: not a log backup (--log-backup reads the file's log backup sets, ${sets.map((x) => x.position).join(', ')})`);
+      for (const r of rows) {
+        const first = r.FirstLSN;
+        if ((typeof first === 'string' && /^\d{1,25}$/.test(first)) || (typeof first === 'number' && Number.isSafeInteger(first))) this.setFirstLsn.set(`${file}#${Number(r.Position)}`, BigInt(first));
+      }
       for (const x of sets) {
         // sets: all the file holds (a row's source names its set whenever there are several, a full backup's included)
         inputs.push({ kind: 'backup', file, position: x.position, sets: all.length });
@@ -207,6 +219,9 @@ export class LiveSource implements RecoverySource {
       if (!layout) throw new InputError('INPUT_UNKNOWN_TABLE', `table ${t} is not in ${this.o.database}`, { table: t });
       named.push(layout);
     }
+    // the tables whose rows are read, for the verdict's "altered or rebuilt since" (rebuilt-tables.ts)
+    this.readTables = catalogModifyDates(named.length ? named : catalog.tables());
+    this.probedLogStart = null;
     if (filter.from && !this.o.acceptSchemaDrift) {
       for (const t of named) {
         const modified = driftSince(t, filter.from);
@@ -243,6 +258,8 @@ export class LiveSource implements RecoverySource {
       inactiveLog: this.o.inactiveLog,
     });
     const sessions = await this.sessionSnapshot(signal);
+    // without a window start, where the log read begins decides which tables' rebuilds it may span
+    if (!filter.from) this.probedLogStart = await this.logReadBegins(inputs, bound.start, signal);
     scanLog.info({ inputs: inputs.length, probes: bound.probes }, 'log scan started');
     const driftReported = new Set<string>();
     // The query returns each committed transaction's begin, commit, wanted row operations and
@@ -396,6 +413,50 @@ export class LiveSource implements RecoverySource {
 
   skipped(): SkippedItem[] {
     return this.skippedItems;
+  }
+
+  /**
+   * The first LOP_BEGIN_XACT's Begin Time (ISO local time) of the log the scan reads: of the online
+   * log from `start` (the scan's bound; null: its start) and of the --log-backup set with the lowest
+   * FirstLSN (every set when a listing gave none), the earliest found. Each probe is a TOP (1) that
+   * stops at the first begin (sql.ts firstBeginXactSql, firstBeginXactOfBackupSql). A probe that fails
+   * only costs this fact (null: the verdict then compares with the transactions returned), never the
+   * scan; an abort is rethrown. Without --inactive-log's trace flag: with it, the read may begin earlier.
+   */
+  private async logReadBegins(inputs: LogInput[], start: Lsn | null, signal?: AbortSignal): Promise<string | null> {
+    const backups = inputs.filter((i): i is BackupInput => i.kind === 'backup');
+    const known = backups.map((b) => this.setFirstLsn.get(`${b.file}#${b.position}`));
+    const lowest = known.every((x) => x !== undefined) && backups.length
+      ? [backups.reduce((a, b) => (this.setFirstLsn.get(`${b.file}#${b.position}`)! < this.setFirstLsn.get(`${a.file}#${a.position}`)! ? b : a))]
+      : backups;
+    const probes = [
+      ...(inputs.some((i) => i.kind === 'online') ? [{ stmt: firstBeginXactSql(start), label: 'log read start probe (online log)' }] : []),
+      ...lowest.map((b) => ({ stmt: firstBeginXactOfBackupSql(b.file, b.position), label: `log read start probe (${b.file}, set ${b.position})` })),
+    ];
+    let first: string | null = null;
+    for (const p of probes) {
+      try {
+        const [r] = await this.runner.query(p.stmt, { signal, label: p.label, allowInactiveLogTraceFlag: false });
+        const at = r && typeof r['Begin Time'] === 'string' ? exportTimeIso(r['Begin Time']) : null;
+        if (at && (first === null || at < first)) first = at;
+      } catch (e) {
+        if (signal?.aborted) throw e;
+        this.log.warn({ err: (e as Error).message, probe: p.label }, 'log read start probe failed');
+      }
+    }
+    return first;
+  }
+
+  /**
+   * RecoverySource.catalogChanges: after candidates(), the tables it read rows of with their
+   * sys.objects.modify_date, and where its log read begins: the earliest of the probe's first
+   * transaction (logReadBegins, made when no window start was given) and the first transaction the
+   * server returned (its Begin Time, or a commit's End Time when read before any begin); null before a scan.
+   */
+  catalogChanges(): CatalogChanges | null {
+    if (!this.readTables) return null;
+    const starts = [this.probedLogStart, exportTimeIso(this.stats.firstBeginTime), exportTimeIso(this.stats.firstCommitTime ?? null)].filter((x): x is string => x !== null);
+    return { tables: this.readTables, logReadFrom: starts.length ? starts.reduce((a, b) => (b < a ? b : a)) : null };
   }
 
   /** RecoverySource.logStartsAfterWindow: the online log's first Begin Time when the window starts before it (no log backup read), else null. */
