@@ -86,11 +86,11 @@ export function rebuiltTablesClause(changes: CatalogChanges | null, from: string
   const named = hit.slice(0, NAMED).map((t) => `${t.table} at ${t.modified}`).join(', ') + (hit.length > NAMED ? ` and ${hit.length - NAMED} more` : '');
   const at = from !== undefined ? `at or after the window's start (${words.from} ${from})` : `at or after the start of the log read (its first transaction began at ${since})`;
   const reader = source === 'live'
-    ? 'a live scan reads the log records of the allocation units the tables have now (the server picks them by sys.allocation_units)'
-    : 'an export holds the log records of the allocation units the tables had when it was written (sql/export-log-records.sql picks them by sys.allocation_units)';
+    ? 'this live scan does not read (it reads the log records of the allocation units the tables have now, as sys.allocation_units names them)'
+    : 'this export does not hold (sql/export-log-records.sql kept the log records of the allocation units the tables had when it ran, as sys.allocation_units named them)';
   return (
-    `${hit.length === 1 ? 'a table was' : `${hit.length} tables were`} altered or rebuilt ${at}: ${named} (sys.objects.modify_date, the server's local time); ` +
-    'an index or table rebuild (ALTER INDEX … REBUILD, ALTER TABLE … REBUILD; an ALTER TABLE or a new index also moves modify_date) gives a table new allocation units, and the rows deleted or changed before it are logged on its earlier ones, ' +
+    `${hit.length === 1 ? 'a table was' : `${hit.length} tables were`} altered or rebuilt ${at}: ${named} (sys.objects.modify_date, the server's local time, which ALTER TABLE and creating or rebuilding an index move); ` +
+    'a rebuild (ALTER INDEX … REBUILD, ALTER TABLE … REBUILD) gives a table new allocation units, and the rows deleted or changed before it are logged on its earlier ones, ' +
     `which ${reader}: if it was a rebuild, those rows are missing from ${words.result}, and nothing here says how many there were${words.wayOn ? `; ${words.wayOn}` : ''}`
   );
 }
