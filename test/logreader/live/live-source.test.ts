@@ -365,6 +365,27 @@ describe('LiveSource', () => {
     expect(online.sent.some((s) => s.stmt.text.startsWith('RESTORE'))).toBe(false);
   });
 
+  it('without a window start, probes where the log read begins: the online log from its start, and the log backup set with the lowest FirstLSN (rebuilt-tables.ts)', async () => {
+    const catalog = catalogRows('2024-03-05T02:00:00').map((r) => ({ ...r, database_name: 'CRM', database_guid: CRM_GUID, family_guid: 'F0F0F0F0-0000-0000-0000-000000000001' }));
+    const many = '/var/opt/mssql/backup/crm_logs.trn';
+    const one = '/var/opt/mssql/backup/crm_1.trn';
+    // SYNTHETIC FirstLSNs (numeric(25,0) as text): set 2 of `many` holds the earliest log
+    const first = (n: string) => ({ FirstLSN: n });
+    const begins: Record<string, string> = { null: '2024/03/05 09:00:00:000', [many]: '2024/03/04 21:00:00:000', [one]: '2024/03/05 06:00:00:000' };
+    const runner = new FakeRunner({ catalog, scan: [], probe: (s) => [{ 'Current LSN': 'x', 'Begin Time': begins[s] }], headers: { [many]: [headerRow(1, first('42000000012000001')), headerRow(2, first('41000000001000001'))], [one]: [headerRow(1, first('43000000001000001'))] } });
+    const src = new LiveSource({ database: 'CRM', runner, logBackups: [many, one] });
+    await collect(src.candidates({ ...filter, tables: undefined, from: undefined, to: undefined }));
+    const probes = runner.sent.filter((s) => s.stmt.text.startsWith('SELECT TOP (1)'));
+    expect(probes.map((p) => [p.stmt.text.includes('fn_dump_dblog') ? 'backup' : 'online', ...p.stmt.params.map((x) => x.value)])).toEqual([['online', null], ['backup', many, 2]]);
+    expect(probes.every((p) => !p.options.allowInactiveLogTraceFlag)).toBe(true);
+    expect(src.catalogChanges()).toEqual({ tables: [{ table: 'dbo.Customers', modified: '2024-03-05T02:00:00.000' }], logReadFrom: '2024-03-04T21:00:00.000' });
+    // with --from, no probe: the window's start is the one compared with
+    const windowed = new FakeRunner({ catalog, scan: [] });
+    const w = new LiveSource({ database: 'CRM', runner: windowed, startLsn: { vlf: 0x2a, block: 0x10, slot: 1 } });
+    await collect(w.candidates({ ...filter, tables: undefined }));
+    expect(windowed.sent.some((s) => s.stmt.text.startsWith('SELECT TOP (1)'))).toBe(false);
+  });
+
   it('names the backup set of a row read from a file of several sets', async () => {
     const file = '/var/opt/mssql/backup/crm_logs.trn';
     const rows = committedTxn([{ ...scanRow('0000002a:000001f0:0003'), log_input: 1 }]);

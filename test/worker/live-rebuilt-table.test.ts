@@ -1,0 +1,123 @@
+/**
+ * A live job (and `scan --server`: the same verdict, incomplete-verdict.ts) over a table rebuilt
+ * after its rows were deleted. The scan query reads the log records of the allocation units the
+ * tables have NOW (sql.ts scanSql: sys.allocation_units joined to sys.partitions); ALTER INDEX …
+ * REBUILD gives the clustered index new ones, so the deletes of before it are filtered out by the
+ * server and never seen: 0 rows of that table, and the job complete. The table's
+ * sys.objects.modify_date (the catalog query's modify_date) at or after the window's start, or,
+ * without one, where the log read begins (probed: the first LOP_BEGIN_XACT of fn_dblog) is now
+ * INCOMPLETE (rebuilt-tables.ts). SYNTHETIC answers shaped like the server's
+ * (test/worker/live-window-before-log.test.ts); no server here.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RunOptions, SqlRunner } from '../../src/logreader/live/runner.js';
+import type { SqlStatement } from '../../src/logreader/live/sql.js';
+import type { Row } from '../../src/logreader/live/stream.js';
+import { LiveSource } from '../../src/recover/sources/live.js';
+import { StagingStore } from '../../src/staging/store.js';
+import { JobWorker } from '../../src/worker/worker.js';
+
+const AU = '72057594043236352';
+/** dbo.Customers, rebuilt at 13:00 (its modify_date), after the log read began */
+const catalog = (modified: string): Row[] => [{
+  schema_name: 'dbo', table_name: 'Customers', object_id: 901578250, index_id: 1, partition_id: '72057594042384384',
+  partition_number: 1, data_compression_desc: 'NONE', in_row_alloc_unit_id: AU, lob_alloc_unit_id: null,
+  row_overflow_alloc_unit_id: null, modify_date: modified, user_type_name: null, is_identity: false, is_computed: false,
+  is_persisted: null, is_rowguidcol: false, is_column_set: false, is_dropped: false, is_sparse: false, is_uniqueifier: false,
+  default_value: null, partition_column_id: 1, column_id: 1, column_name: 'CustomerId', type_name: 'int', system_type_id: 56, max_length: 4,
+  precision: 10, scale: 0, collation_name: null, is_nullable: false, leaf_offset: 4, leaf_null_bit: 1, leaf_bit_position: 0, key_ordinal: 1,
+}];
+// one delete at 14:07, on the units the table has after its rebuild
+const row = (n: number, op: string): Row => ({
+  log_input: 0, 'Current LSN': `0000002a:000001f0:${n.toString(16).padStart(4, '0')}`, Operation: op, Context: op === 'LOP_DELETE_ROWS' ? 'LCX_MARK_AS_GHOST' : 'LCX_NULL',
+  'Transaction ID': '0000:000003e8', AllocUnitId: op === 'LOP_DELETE_ROWS' ? AU : null, 'Page ID': op === 'LOP_DELETE_ROWS' ? '0001:00000123' : null, 'Slot ID': op === 'LOP_DELETE_ROWS' ? n : null, 'Offset in Row': 0, 'Modify Size': 0, Description: '',
+  'RowLog Contents 0': op === 'LOP_DELETE_ROWS' ? Buffer.from('10000800' + n.toString(16).padStart(2, '0') + '000000' + '0100' + '00', 'hex') : null, 'RowLog Contents 1': null,
+  'Begin Time': '2024/03/05 14:07:09:123', 'End Time': '2024/03/05 14:07:10:000', 'Transaction Name': 'DELETE',
+  'Transaction SID': Buffer.from('01', 'hex'), Login: 'batchjob', SPID: 61,
+});
+
+/** `logStart`: the first LOP_BEGIN_XACT of the online log (every TOP (1) probe's answer), or an Error the probe fails with. */
+class Runner implements SqlRunner {
+  readonly description = 'fake:1433/CRM';
+  readonly sent: string[] = [];
+  constructor(private readonly modified: string, private readonly logStart: string | Error) {}
+  async *stream(stmt: SqlStatement, _o: RunOptions = {}): AsyncIterable<Row> {
+    const t = stmt.text;
+    this.sent.push(t);
+    if (t.includes('SYSDATETIMEOFFSET')) yield { product_version: '16.0', tz_offset: '+08:00', server_now: 'x', database_name: 'CRM', is_sysadmin: 1, recovery_model: 'FULL' };
+    else if (t.includes('sys.dm_db_log_info')) yield { vlf_sequence_number: 42, vlf_active: 1, vlf_first_lsn: '0000002a:000001f0:0001' };
+    else if (t.includes('SELECT TOP (1) l.[Current LSN], l.[Begin Time]')) {
+      if (this.logStart instanceof Error) throw this.logStart;
+      yield { 'Current LSN': '0000002a:00000010:0001', 'Begin Time': this.logStart };
+    } else if (t.includes('system_internals_partition_columns')) yield* catalog(this.modified);
+    else if (t.includes('[xact]')) yield* [row(1, 'LOP_BEGIN_XACT'), row(2, 'LOP_DELETE_ROWS'), row(3, 'LOP_COMMIT_XACT')];
+    else if (t.includes('dm_exec_sessions')) return;
+    else throw new Error(`unexpected statement: ${t.slice(0, 60)}`);
+  }
+  async query(stmt: SqlStatement, o?: RunOptions): Promise<Row[]> {
+    const out: Row[] = [];
+    for await (const r of this.stream(stmt, o)) out.push(r);
+    return out;
+  }
+  async close() {}
+}
+
+let dir: string;
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'rowback-live-rebuilt-'));
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const rebuilt = (notes: string[] | null | undefined) => (notes ?? []).filter((n) => n.includes('altered or rebuilt'));
+
+async function runJob(runner: Runner, over: Record<string, unknown>): Promise<{ complete: boolean | null; incomplete: string[] | null; rows: number }> {
+  const store = new StagingStore(join(dir, `staging-${Math.random().toString(36).slice(2)}.db`));
+  try {
+    const w = new JobWorker({ store, openSource: async () => new LiveSource({ database: 'CRM', runner }) });
+    const job = w.submit({ kind: 'live', server: 'Server=fake;Database=CRM', database: 'CRM', ...over } as never, 'op');
+    await w.idle();
+    const done = store.requireJob(job.id);
+    expect(done.error).toBeNull();
+    return { complete: done.complete, incomplete: done.incomplete, rows: store.countRows(job.id, {}) };
+  } finally {
+    store.close();
+  }
+}
+
+describe('a live job over a table rebuilt inside the stretch asked for', () => {
+  it('from before the rebuild: INCOMPLETE in the job\'s words; from after it: complete', async () => {
+    const early = await runJob(new Runner('2024-03-05T13:00:00.447', '2024/03/05 11:00:00:000'), { from: '2024-03-05T12:00' });
+    expect(early.rows).toBe(1);
+    expect(early.complete).toBe(false);
+    expect(rebuilt(early.incomplete)).toEqual([
+      expect.stringMatching(/^INCOMPLETE: a table was altered or rebuilt at or after the window's start \(from 2024-03-05T12:00:00\.000\): dbo\.Customers at 2024-03-05T13:00:00\.447 .*which this live scan does not read .*missing from this job.*; run a files job on the log instead.*metadata on a live job does not help/),
+    ]);
+    const late = await runJob(new Runner('2024-03-05T13:00:00.447', '2024/03/05 11:00:00:000'), { from: '2024-03-05T13:30' });
+    expect(rebuilt(late.incomplete)).toEqual([]);
+    expect(late.complete).toBe(true);
+  }, 60_000);
+
+  it('no from: where the online log begins (its first LOP_BEGIN_XACT, probed) decides; a failed probe falls back to the first transaction returned', async () => {
+    const runner = new Runner('2024-03-05T13:00:00.447', '2024/03/05 12:30:00:000');
+    const inside = await runJob(runner, {});
+    expect(rebuilt(inside.incomplete)).toEqual([expect.stringContaining("at or after the start of the log read (its first transaction began at 2024-03-05T12:30:00.000): dbo.Customers at 2024-03-05T13:00:00.447")]);
+    // the probe reads the online log from its start (fn_dblog(@start = NULL, NULL))
+    expect(runner.sent.filter((t) => t.includes('SELECT TOP (1)'))).toHaveLength(1);
+    // the log read begins after the rebuild: every delete it holds is on the new units
+    expect(rebuilt((await runJob(new Runner('2024-03-05T13:00:00.447', '2024/03/05 13:30:00:000'), {})).incomplete)).toEqual([]);
+    // the probe fails: compared with the transaction returned (begun 14:07), a rebuild after it is said, one before it not
+    const failed = new Error('probe refused');
+    expect(rebuilt((await runJob(new Runner('2024-03-05T14:30:00.000', failed), {})).incomplete)).toEqual([expect.stringContaining('its first transaction began at 2024-03-05T14:07:09.123')]);
+    expect(rebuilt((await runJob(new Runner('2024-03-05T13:00:00.447', failed), {})).incomplete)).toEqual([]);
+  }, 60_000);
+
+  it('LiveSource.catalogChanges: the tables read with their modify_date, null before a scan', async () => {
+    const src = new LiveSource({ database: 'CRM', runner: new Runner('2024-03-05T13:00:00', '2024/03/05 12:30:00:000') });
+    expect(src.catalogChanges()).toBeNull();
+    for await (const _ of src.candidates({ operations: ['delete'] })) { /* drain */ }
+    expect(src.catalogChanges()).toEqual({ tables: [{ table: 'dbo.Customers', modified: '2024-03-05T13:00:00.000' }], logReadFrom: '2024-03-05T12:30:00.000' });
+  });
+});
