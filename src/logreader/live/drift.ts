@@ -23,12 +23,19 @@ export function driftSince(table: TableLayout, since: string): string | null {
   return modified !== null && modified >= since ? modified : null;
 }
 
+/**
+ * The reason of a SOURCE_SCHEMA_DRIFT refusal or skipped row: `table` altered at `modified` (its
+ * normalised modify_date), at or after `since` (--from, or the row's transaction's begin; both the
+ * server's local time), what to give instead, and (a rebuild) what no layout brings back.
+ */
 export function driftExplanation(table: TableLayout, modified: string, since: string): string {
   return (
     `${table.schema}.${table.name} was altered at ${modified} (sys.objects.modify_date), at or after ${since}: ` +
     'its current columns may not be the ones the deleted rows were written with, so decoding them with the current layout ' +
     'could produce wrong values. Decode with the layout that was in force instead (--schema CATALOG.json saved before the change, ' +
     'or --ddl with the old CREATE TABLE). An index rebuild or creation also moves modify_date; if you know the columns did not change, ' +
-    'the same --schema/--ddl route applies.'
+    'the same --schema/--ddl route applies. A rebuild (ALTER INDEX … REBUILD, ALTER TABLE … REBUILD) also gives the table new allocation units, ' +
+    'and rows deleted before it are on the earlier ones, which a live scan or an export does not read (--schema/--ddl do not bring them back; ' +
+    'the scan says INCOMPLETE): scan the log offline (--trn/--ldf) with a data file or backup from before the change for those.'
   );
 }
