@@ -254,6 +254,7 @@ SELECT
   CONVERT(nvarchar(20), au_lob.[allocation_unit_id]) AS [lob_alloc_unit_id],
   CONVERT(nvarchar(20), au_ovf.[allocation_unit_id]) AS [row_overflow_alloc_unit_id],
   CONVERT(nvarchar(23), o.[modify_date], 126) AS [modify_date],
+  CONVERT(nvarchar(23), o.[create_date], 126) AS [create_date],
   pc.[partition_column_id],
   CASE WHEN pc.[is_dropped] = 1 OR pc.[is_uniqueifier] = 1 THEN NULL ELSE c.[column_id] END AS [column_id],
   CASE WHEN pc.[is_dropped] = 1 OR pc.[is_uniqueifier] = 1 THEN NULL ELSE c.[name] END AS [column_name],
@@ -399,7 +400,7 @@ BEGIN
   FROM #records AS r
   ORDER BY r.[Current LSN];
   SELECT N'#catalog' AS [line];
-  SELECT N'"schema_name","table_name","object_id","index_id","partition_id","partition_number","data_compression_desc","in_row_alloc_unit_id","lob_alloc_unit_id","row_overflow_alloc_unit_id","modify_date","partition_column_id","column_id","column_name","type_name","system_type_id","user_type_name","max_length","precision","scale","collation_name","is_nullable","is_identity","is_computed","is_persisted","is_rowguidcol","is_column_set","generated_always_type","leaf_offset","leaf_null_bit","leaf_bit_position","is_dropped","is_sparse","is_uniqueifier","key_ordinal","default_value","database_name","database_guid","family_guid"' AS [line];
+  SELECT N'"schema_name","table_name","object_id","index_id","partition_id","partition_number","data_compression_desc","in_row_alloc_unit_id","lob_alloc_unit_id","row_overflow_alloc_unit_id","modify_date","create_date","partition_column_id","column_id","column_name","type_name","system_type_id","user_type_name","max_length","precision","scale","collation_name","is_nullable","is_identity","is_computed","is_persisted","is_rowguidcol","is_column_set","generated_always_type","leaf_offset","leaf_null_bit","leaf_bit_position","is_dropped","is_sparse","is_uniqueifier","key_ordinal","default_value","database_name","database_guid","family_guid"' AS [line];
   SELECT ISNULL(N'"' + REPLACE(CONVERT(nvarchar(max), c.[schema_name]), N'"', N'""') + N'"', N'')
     + N',' + ISNULL(N'"' + REPLACE(CONVERT(nvarchar(max), c.[table_name]), N'"', N'""') + N'"', N'')
     + N',' + ISNULL(N'"' + REPLACE(CONVERT(nvarchar(max), c.[object_id]), N'"', N'""') + N'"', N'')
@@ -411,6 +412,7 @@ BEGIN
     + N',' + ISNULL(N'"' + REPLACE(CONVERT(nvarchar(max), c.[lob_alloc_unit_id]), N'"', N'""') + N'"', N'')
     + N',' + ISNULL(N'"' + REPLACE(CONVERT(nvarchar(max), c.[row_overflow_alloc_unit_id]), N'"', N'""') + N'"', N'')
     + N',' + ISNULL(N'"' + REPLACE(CONVERT(nvarchar(max), c.[modify_date]), N'"', N'""') + N'"', N'')
+    + N',' + ISNULL(N'"' + REPLACE(CONVERT(nvarchar(max), c.[create_date]), N'"', N'""') + N'"', N'')
     + N',' + ISNULL(N'"' + REPLACE(CONVERT(nvarchar(max), c.[partition_column_id]), N'"', N'""') + N'"', N'')
     + N',' + ISNULL(N'"' + REPLACE(CONVERT(nvarchar(max), c.[column_id]), N'"', N'""') + N'"', N'')
     + N',' + ISNULL(N'"' + REPLACE(CONVERT(nvarchar(max), c.[column_name]), N'"', N'""') + N'"', N'')

@@ -24,6 +24,7 @@ SELECT
   CONVERT(nvarchar(20), au_lob.[allocation_unit_id]) AS [lob_alloc_unit_id],
   CONVERT(nvarchar(20), au_ovf.[allocation_unit_id]) AS [row_overflow_alloc_unit_id],
   CONVERT(nvarchar(23), o.[modify_date], 126) AS [modify_date],
+  CONVERT(nvarchar(23), o.[create_date], 126) AS [create_date],
   pc.[partition_column_id],
   CASE WHEN pc.[is_dropped] = 1 OR pc.[is_uniqueifier] = 1 THEN NULL ELSE c.[column_id] END AS [column_id],
   CASE WHEN pc.[is_dropped] = 1 OR pc.[is_uniqueifier] = 1 THEN NULL ELSE c.[name] END AS [column_name],

@@ -14,6 +14,8 @@
 --    server (an INSERT naming one fails, Msg 13536); NULL before SQL Server 2016.
 --  * modify_date is sys.objects.modify_date (server local time, ISO 8601): it moves on ALTER
 --    TABLE and on index changes, which rowback uses to detect schema drift.
+--  * create_date is sys.objects.create_date (the same form): a modify_date equal to it says the
+--    table was never altered or rebuilt since it was created (no earlier allocation units).
 --  * default_value is the value stored for rows written before the column was added, as
 --    text: binary as 0x hex, date/time types in ISO 8601, money with 4 decimals, float/real as
 --    the 8 bytes of the float (0x… big-endian; the text form keeps only 6 significant digits).
@@ -42,6 +44,7 @@ SELECT
   CONVERT(nvarchar(20), au_lob.[allocation_unit_id]) AS [lob_alloc_unit_id],
   CONVERT(nvarchar(20), au_ovf.[allocation_unit_id]) AS [row_overflow_alloc_unit_id],
   CONVERT(nvarchar(23), o.[modify_date], 126) AS [modify_date],
+  CONVERT(nvarchar(23), o.[create_date], 126) AS [create_date],
   pc.[partition_column_id],
   CASE WHEN pc.[is_dropped] = 1 OR pc.[is_uniqueifier] = 1 THEN NULL ELSE c.[column_id] END AS [column_id],
   CASE WHEN pc.[is_dropped] = 1 OR pc.[is_uniqueifier] = 1 THEN NULL ELSE c.[name] END AS [column_name],

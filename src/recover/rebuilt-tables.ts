@@ -42,7 +42,8 @@ export interface CatalogChanges {
 /**
  * The catalog's tables as CatalogChanges.tables: one entry per `schema.name` (the first layout's
  * modify_date: every partition of a table shares its sys.objects row), those without a readable
- * modify_date left out.
+ * modify_date left out, and those whose modify_date equals their create_date (when the catalog gives
+ * it: never altered or rebuilt since created, so no earlier allocation units).
  */
 export function catalogModifyDates(layouts: readonly TableLayout[]): CatalogChanges['tables'] {
   const out = new Map<string, string>();
@@ -50,6 +51,9 @@ export function catalogModifyDates(layouts: readonly TableLayout[]): CatalogChan
     const key = `${t.schema}.${t.name}`;
     if (out.has(key) || !t.modifyDate) continue;
     const modified = normaliseModifyDate(t.modifyDate);
+    // never altered since it was created (modify_date = create_date, sql/table-metadata.sql): it has
+    // had no other allocation units, so a creation inside the window hides no row
+    if (modified !== null && t.createDate !== undefined && normaliseModifyDate(t.createDate) === modified) continue;
     if (modified !== null) out.set(key, modified);
   }
   return [...out].map(([table, modified]) => ({ table, modified }));

@@ -83,6 +83,14 @@ describe('scan --export: a table rebuilt inside the stretch asked for', () => {
     const before = await cli('scan', '--export', jsonExport('no-from-old', {}, '2023-11-02T09:00:00'), '--quiet', '--strict', '--format', 'ndjson');
     expect(before.code, before.stderr).toBe(0);
     expect(incomplete(before.stderr)).toEqual([]);
+    // created inside the log read and never altered since (modify_date = create_date): no earlier units, whole
+    const f = join(dir, 'created.json');
+    writeFileSync(f, JSON.stringify({ ...HEADER, records: RECORDS, catalog: customersCatalog().map((r) => ({ ...r, modify_date: '2024-03-06T02:00:00.447', create_date: '2024-03-06T02:00:00.447' })) }));
+    const created = await cli('scan', '--export', f, '--quiet', '--strict', '--format', 'ndjson');
+    expect(created.code, created.stderr).toBe(0);
+    // created before and rebuilt inside it: said
+    writeFileSync(f, JSON.stringify({ ...HEADER, records: RECORDS, catalog: customersCatalog().map((r) => ({ ...r, modify_date: '2024-03-06T02:00:00.447', create_date: '2024-03-05T07:00:00' })) }));
+    expect((await cli('scan', '--export', f, '--quiet', '--strict', '--format', 'ndjson')).code).toBe(3);
     // the export's own window (@From) after the rebuild: what it holds begins there, whole
     const window = await cli('scan', '--export', jsonExport('window-after', { window: { from: '2024/03/06 03:00:00:000', to: null } }), '--quiet', '--strict', '--format', 'ndjson');
     expect(window.code, window.stderr).toBe(0);

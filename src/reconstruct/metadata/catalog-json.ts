@@ -210,6 +210,7 @@ function tableFromRows(first: CatalogRow, rows: { row: CatalogRow; index: number
   if (first.partition_id !== undefined) layout.partitionId = first.partition_id;
   if (first.partition_number !== undefined) layout.partitionNumber = first.partition_number;
   if (first.modify_date) layout.modifyDate = first.modify_date;
+  if (first.create_date) layout.createDate = first.create_date;
   if (hidden.length > 0) {
     layout.warnings = hidden.map((c) =>
       `${table}: hidden internal column ${c.name} (partition_column_id ${c.partitionColumnId} = 0x${c.partitionColumnId.toString(16)}, ${c.type}, no name; e.g. change tracking's) is stored in the row but not output`);

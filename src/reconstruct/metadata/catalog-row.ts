@@ -23,6 +23,8 @@ export const CatalogRowSchema = z.object({
   lob_alloc_unit_id: bigintText.nullable().optional(),
   row_overflow_alloc_unit_id: bigintText.nullable().optional(),
   modify_date: z.string().nullable().optional(),
+  /** sys.objects.create_date (ISO text); absent from catalogs of before this column. Equal to modify_date: never altered since created. */
+  create_date: z.string().nullable().optional(),
   partition_column_id: z.number().int(),
   /** sys.columns.column_id; NULL for dropped columns and the uniquifier. */
   column_id: z.number().int().nullable(),

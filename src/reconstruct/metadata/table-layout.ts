@@ -113,6 +113,8 @@ export interface TableLayout {
   allocUnits?: AllocUnitRef[];
   /** sys.objects.modify_date as ISO text, for schema-drift checks. */
   modifyDate?: string;
+  /** sys.objects.create_date as ISO text (catalog JSON's create_date), when the catalog gives it: a modifyDate equal to it means never altered since created. */
+  createDate?: string;
   /**
    * Set when the table's columns could not be established (system-table pages missing or damaged,
    * catalog rows that do not join): no row of it is decoded, each fails with DECODE_NO_COLUMNS
