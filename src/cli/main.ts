@@ -55,15 +55,22 @@ function reportRefusedWhileParsing(argv: readonly string[], failed: { code: stri
   const command = argv.find((a) => !a.startsWith('-'));
   if (!command || !REPORTING.has(command)) return;
   const paths: string[] = [];
+  // every other word typed (an option's value, a positional argument) may name an input: a report
+  // path that is one of them is not written (assertWritableOutput), as after parsing
+  const others: string[] = [];
   for (let i = 0; i < argv.length; i++) {
-    if (argv[i] === '--') break;
-    if (argv[i] === '--report') {
+    const a = argv[i]!;
+    if (a === '--report') {
       const v = argv[i + 1];
-      if (v !== undefined && !v.startsWith('-')) paths.push(v);
-    } else if (argv[i]!.startsWith('--report=')) paths.push(argv[i]!.slice('--report='.length));
+      if (v !== undefined && !v.startsWith('-')) {
+        paths.push(v);
+        i++;
+      }
+    } else if (a.startsWith('--report=')) paths.push(a.slice('--report='.length));
+    else others.push(a.startsWith('--') && a.includes('=') ? a.slice(a.indexOf('=') + 1) : a);
   }
   const head = command === 'dump' ? {} : { times: REPORT_TIMES };
-  for (const path of new Set(paths)) if (path) writeRefusedReport('--report', path, { opts: {} }, { ...head, complete: false, failed });
+  for (const path of new Set(paths)) if (path) writeRefusedReport('--report', path, { opts: {}, args: others }, { ...head, complete: false, failed });
 }
 
 export async function buildProgram(argv: string[] = []): Promise<Command> {

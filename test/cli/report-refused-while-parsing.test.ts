@@ -45,6 +45,14 @@ describe('a run refused while its options are read replaces --report', () => {
     });
   }
 
+  it('a report path that is also an input typed (a catalog that reads as a report) is not written', async () => {
+    const both = join(dir, 'both.json');
+    writeFileSync(both, earlier);
+    const r = await cli('scan', '--ldf', 'x.ldf', `--schema=${both}`, '--frm', '2018', '--report', both);
+    expect(r.code).toBe(2);
+    expect(readFileSync(both, 'utf8')).toBe(earlier);
+  });
+
   it('--help and --version write nothing', async () => {
     const report = join(dir, 'kept.json');
     writeFileSync(report, earlier);
