@@ -92,7 +92,8 @@ export function writeReport(path: string, report: object, written: string, advic
   // an interrupted run's report goes over no file, an empty one or an earlier report only, as a
   // refused run's does: the run may have been stopped for the very path typed (`--report notes.txt`,
   // a symlink to it, a data file not among the inputs), which it destroyed; stdout or a device still get it
-  if ((report as { interrupted?: unknown }).interrupted && isOtherFile(path)) {
+  const interrupted = (report as { interrupted?: unknown }).interrupted;
+  if (interrupted && isOtherFile(path)) {
     process.stderr.write(`rowback: --report ${path} left as it was: it is a file that is not a report of rowback, and this interrupted run's report (complete false) was not written over it\n`);
     return false;
   }
@@ -100,7 +101,11 @@ export function writeReport(path: string, report: object, written: string, advic
     writeFileSync(path, JSON.stringify(report, null, 2));
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    throw new InputError('INPUT_OUTPUT_UNWRITABLE', `--report ${path}: writing failed: ${code === 'ENOSPC' ? 'ENOSPC (no space left on device)' : (code ?? (e as Error).message)}; ${written}, the report was not${advice}`, { file: path });
+    // an interrupted run's: what was written is only part of the result (scan and log write the
+    // report before their INTERRUPTED line, which this error replaced: "the 5193 record(s) were
+    // written" read as the whole result)
+    const part = interrupted ? ` (only part of the result: INTERRUPTED by ${String(interrupted)} before the end)` : '';
+    throw new InputError('INPUT_OUTPUT_UNWRITABLE', `--report ${path}: writing failed: ${code === 'ENOSPC' ? 'ENOSPC (no space left on device)' : (code ?? (e as Error).message)}; ${written}${part}, the report was not${advice}`, { file: path });
   }
   return true;
 }

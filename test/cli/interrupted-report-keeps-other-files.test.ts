@@ -7,7 +7,7 @@
  * In process, as interrupt-commands.test.ts: the signal is given to the command's own listener.
  * REAL files: SessionShoppingCart NORTHWND.MDF + NORTHWND_log.ldf.
  */
-import { lstatSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -67,6 +67,14 @@ describeCorpus('an interrupted run leaves a --report file that is not a report a
       expect(r.code).toBe(143);
       expect(JSON.parse(readFileSync(earlier, 'utf8'))).toMatchObject({ complete: false, interrupted: 'SIGTERM' });
       expect(r.stderr).not.toContain('left as it was: it is a file');
+    });
+
+    // the report's write failing (a full disk) replaced scan's and log's INTERRUPTED line, written
+    // after the report: "the 5193 record(s) were written to out, the report was not" read as the whole result
+    it.runIf(existsSync('/dev/full'))(`${name}: a report that cannot be written says the rows written are only part of the result`, async () => {
+      const r = await interrupted([...argv(join(dir, `${name}.out`)), '--report', '/dev/full']);
+      expect(r.given).toBe(true);
+      expect(r.stderr).toMatch(/--report \/dev\/full: writing failed: ENOSPC \(no space left on device\); the \d+ (row|record)\(s\) (were )?written[^\n]*only part of the result/);
     });
   }
 });
