@@ -101,10 +101,13 @@ export function writeReport(path: string, report: object, written: string, advic
     writeFileSync(path, JSON.stringify(report, null, 2));
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    // an interrupted run's: what was written is only part of the result (scan and log write the
-    // report before their INTERRUPTED line, which this error replaced: "the 5193 record(s) were
-    // written" read as the whole result)
-    const part = interrupted ? ` (only part of the result: INTERRUPTED by ${String(interrupted)} before the end)` : '';
+    // what the report was to say of the result: scan and log write it before their INTERRUPTED and
+    // INCOMPLETE lines, which this error replaced ("the 20 row(s) were written to rows.ndjson, the
+    // report was not" of a chain with a log backup left out, read as the whole result)
+    const r = report as { complete?: unknown; incomplete?: unknown };
+    const reasons = Array.isArray(r.incomplete) ? r.incomplete.map(String) : [];
+    const part = interrupted ? ` (only part of the result: INTERRUPTED by ${String(interrupted)} before the end)`
+      : r.complete === false && reasons.length ? ` (not the whole result: INCOMPLETE: ${reasons.join('; INCOMPLETE: ')})` : '';
     throw new InputError('INPUT_OUTPUT_UNWRITABLE', `--report ${path}: writing failed: ${code === 'ENOSPC' ? 'ENOSPC (no space left on device)' : (code ?? (e as Error).message)}; ${written}${part}, the report was not${advice}`, { file: path });
   }
   return true;
