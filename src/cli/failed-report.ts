@@ -104,10 +104,16 @@ export function writeReport(path: string, report: object, written: string, advic
     // what the report was to say of the result: scan and log write it before their INTERRUPTED and
     // INCOMPLETE lines, which this error replaced ("the 20 row(s) were written to rows.ndjson, the
     // report was not" of a chain with a log backup left out, read as the whole result)
-    const r = report as { complete?: unknown; incomplete?: unknown };
+    // and their WARNING/UNCHECKED lines and rows carrying warnings (doubtful)
+    const r = report as { complete?: unknown; incomplete?: unknown; warnings?: unknown; rowsWithWarnings?: unknown };
     const reasons = Array.isArray(r.incomplete) ? r.incomplete.map(String) : [];
-    const part = interrupted ? ` (only part of the result: INTERRUPTED by ${String(interrupted)} before the end)`
-      : r.complete === false && reasons.length ? ` (not the whole result: INCOMPLETE: ${reasons.join('; INCOMPLETE: ')})` : '';
+    const doubts = [
+      ...(Array.isArray(r.warnings) ? r.warnings.map((w) => (/^[A-Z]+: /.test(String(w)) ? String(w) : `WARNING: ${String(w)}`)) : []),
+      ...(typeof r.rowsWithWarnings === 'number' && r.rowsWithWarnings > 0 ? [`${r.rowsWithWarnings} row(s) carry warnings (each in its "warnings")`] : []),
+    ];
+    const part = (interrupted ? ` (only part of the result: INTERRUPTED by ${String(interrupted)} before the end)`
+      : r.complete === false && reasons.length ? ` (not the whole result: INCOMPLETE: ${reasons.join('; INCOMPLETE: ')})` : '')
+      + (doubts.length ? ` (doubtful: ${doubts.join('; ')})` : '');
     throw new InputError('INPUT_OUTPUT_UNWRITABLE', `--report ${path}: writing failed: ${code === 'ENOSPC' ? 'ENOSPC (no space left on device)' : (code ?? (e as Error).message)}; ${written}${part}, the report was not${advice}`, { file: path });
   }
   return true;

@@ -42,4 +42,10 @@ const cli = captureCli();
     const line = expectOneLineError(r, 'INPUT_OUTPUT_UNWRITABLE');
     expect(line).toContain(`${written} to /dev/null (not the whole result: INCOMPLETE: parts of the log are in no file given (FORMAT_LOG_CHAIN_GAP)`);
   });
+  it('scan --report on a full disk with rows carrying warnings: the line says so (its "N of the N row(s) carry warnings" came after)', async () => {
+    const c = (f: string) => corpusPath('CRUD-.NET/App_Data', f);
+    const r = await cli('scan', '--mdf', c('Database2.mdf'), '--ldf', c('Database2_log.ldf'), '--op', 'insert', '--quiet', '--out', '/dev/null', '--report', '/dev/full');
+    expect(r.code).toBe(2);
+    expect(expectOneLineError(r, 'INPUT_OUTPUT_UNWRITABLE')).toContain('the 9 row(s) were written to /dev/null (doubtful: 9 row(s) carry warnings (each in its "warnings")), the report was not');
+  });
 });
