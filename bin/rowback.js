@@ -13,19 +13,36 @@
   const STARTUP_LISTENER = Symbol.for('rowback.startup-signal-listener');
   const args = process.argv.slice(2);
   const command = args.find((a) => !a.startsWith('-'));
+  // the --report value, and every other word typed (an input it may name: never written over)
   const reportPath = () => {
     if (!['scan', 'log', 'dump'].includes(command)) return undefined;
-    const at = args.indexOf('--report');
-    const path = at >= 0 ? args[at + 1] : args.find((a) => a.startsWith('--report='))?.slice('--report='.length);
-    return path && path !== '-' && !path.startsWith('-') && !path.startsWith('/dev/') ? path : undefined;
+    let path;
+    const others = [];
+    for (let i = 0; i < args.length; i++) {
+      if (args[i] === '--report' && path === undefined) path = args[++i];
+      else if (args[i].startsWith('--report=') && path === undefined) path = args[i].slice('--report='.length);
+      else others.push(args[i].startsWith('--') && args[i].includes('=') ? args[i].slice(args[i].indexOf('=') + 1) : args[i]);
+    }
+    return path && path !== '-' && !path.startsWith('-') && !path.startsWith('/dev/') ? { path, others } : undefined;
+  };
+  const sameFile = (a, b) => {
+    try {
+      const x = statSync(a);
+      const y = statSync(b);
+      return y.isFile() && x.dev === y.dev && x.ino === y.ino;
+    } catch {
+      return false;
+    }
   };
   const writeReport = (sig) => {
-    const path = reportPath();
+    const { path, others } = reportPath() ?? {};
     if (!path) return false;
     try {
       let fd = -1;
       try {
         if (!statSync(path).isFile()) return false;
+        // an input named as the report too (--schema r.json --report r.json): left as it was
+        if (others.some((o) => sameFile(path, o))) return false;
         fd = openSync(path, 'r');
         const buf = Buffer.alloc(4096);
         const n = readSync(fd, buf, 0, buf.length, 0);

@@ -85,12 +85,50 @@ export async function reportingFailure<T>(path: string | undefined, inputs: Comm
  * code (ENOSPC in words) when the write fails, saying what was written all the same (`written`,
  * e.g. `the 16 row(s) were written to rows.ndjson`) and then `advice` (e.g. `: free space or give
  * another --report, and run the scan again`; '' for none): a full disk was INTERNAL with no file named.
+ * An interrupted run's report (`interrupted` set) is not written over an existing file that is not
+ * a report of rowback (one line says so; false returned), as a refused run's is not.
  */
-export function writeReport(path: string, report: object, written: string, advice = ''): void {
+export function writeReport(path: string, report: object, written: string, advice = ''): boolean {
+  // an interrupted run's report goes over no file, an empty one or an earlier report only, as a
+  // refused run's does: the run may have been stopped for the very path typed (`--report notes.txt`,
+  // a symlink to it, a data file not among the inputs), which it destroyed; stdout or a device still get it
+  const interrupted = (report as { interrupted?: unknown }).interrupted;
+  if (interrupted && isOtherFile(path)) {
+    process.stderr.write(`rowback: --report ${path} left as it was: it is a file that is not a report of rowback, and this interrupted run's report (complete false) was not written over it\n`);
+    return false;
+  }
   try {
     writeFileSync(path, JSON.stringify(report, null, 2));
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    throw new InputError('INPUT_OUTPUT_UNWRITABLE', `--report ${path}: writing failed: ${code === 'ENOSPC' ? 'ENOSPC (no space left on device)' : (code ?? (e as Error).message)}; ${written}, the report was not${advice}`, { file: path });
+    // what the report was to say of the result: scan and log write it before their INTERRUPTED and
+    // INCOMPLETE lines, which this error replaced ("the 20 row(s) were written to rows.ndjson, the
+    // report was not" of a chain with a log backup left out, read as the whole result)
+    // and their WARNING/UNCHECKED lines and rows carrying warnings (doubtful)
+    const r = report as { complete?: unknown; incomplete?: unknown; warnings?: unknown; rowsWithWarnings?: unknown };
+    const reasons = Array.isArray(r.incomplete) ? r.incomplete.map(String) : [];
+    const doubts = [
+      ...(Array.isArray(r.warnings) ? r.warnings.map((w) => (/^[A-Z]+: /.test(String(w)) ? String(w) : `WARNING: ${String(w)}`)) : []),
+      ...(typeof r.rowsWithWarnings === 'number' && r.rowsWithWarnings > 0 ? [`${r.rowsWithWarnings} row(s) carry warnings (each in its "warnings")`] : []),
+    ];
+    const part = (interrupted ? ` (only part of the result: INTERRUPTED by ${String(interrupted)} before the end)`
+      : r.complete === false && reasons.length ? ` (not the whole result: INCOMPLETE: ${reasons.join('; INCOMPLETE: ')})` : '')
+      + (doubts.length ? ` (doubtful: ${doubts.join('; ')})` : '');
+    throw new InputError('INPUT_OUTPUT_UNWRITABLE', `--report ${path}: writing failed: ${code === 'ENOSPC' ? 'ENOSPC (no space left on device)' : (code ?? (e as Error).message)}; ${written}${part}, the report was not${advice}`, { file: path });
+  }
+  return true;
+}
+
+/** An existing regular file (through symlinks), not empty, that does not start as a report of rowback. */
+function isOtherFile(path: string): boolean {
+  try {
+    if (!statSync(path).isFile()) return false;
+  } catch {
+    return false;
+  }
+  try {
+    return !mayReplace(path);
+  } catch {
+    return true; // unreadable: not known to be a report
   }
 }

@@ -40,6 +40,39 @@ const COMMANDS: Record<string, () => Promise<CommandModule>> = {
  * INCOMPLETE result under `--strict` (strict.ts; `inspect`: whenever it reports damage), 130/143
  * interrupted, 141 output closed.
  */
+/** The usage mistake commander said last (outputError), for the --report of a run refused as its options were read. */
+let lastUsageError: string | undefined;
+
+/**
+ * The `--report` of scan, log or dump refused while its options were read (an unknown option, a
+ * value not among the choices, a value missing, --report given twice): the command's own refusal
+ * (failed-report.ts) starts once they are parsed, so the previous run's report stayed, `"complete":
+ * true` of other files, read by a script as this run's. Every --report value typed gets
+ * `{ complete: false, failed }`, through writeRefusedReport (over no file, an empty one or an
+ * earlier report only).
+ */
+function reportRefusedWhileParsing(argv: readonly string[], failed: { code: string; message: string }): void {
+  const command = argv.find((a) => !a.startsWith('-'));
+  if (!command || !REPORTING.has(command)) return;
+  const paths: string[] = [];
+  // every other word typed (an option's value, a positional argument) may name an input: a report
+  // path that is one of them is not written (assertWritableOutput), as after parsing
+  const others: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === '--report') {
+      const v = argv[i + 1];
+      if (v !== undefined && !v.startsWith('-')) {
+        paths.push(v);
+        i++;
+      }
+    } else if (a.startsWith('--report=')) paths.push(a.slice('--report='.length));
+    else others.push(a.startsWith('--') && a.includes('=') ? a.slice(a.indexOf('=') + 1) : a);
+  }
+  const head = command === 'dump' ? {} : { times: REPORT_TIMES };
+  for (const path of new Set(paths)) if (path) writeRefusedReport('--report', path, { opts: {}, args: others }, { ...head, complete: false, failed });
+}
+
 export async function buildProgram(argv: string[] = []): Promise<Command> {
   const program = new Command()
     .name('rowback')
@@ -53,7 +86,8 @@ export async function buildProgram(argv: string[] = []): Promise<Command> {
         const hint = unquotedTimeHint(str, argv);
         const logTime = logTimeWindowHint(str, argv);
         // a mistyped option may hold a connection string (`--sever="Server=…;Password=…"`): redacted
-        write(redactSecrets(`rowback: INPUT_BAD_OPTION: ${logTime ?? (hint ? `${text.replace(/\.$/, '')}${hint}` : text)} (see ${helpCommandOf(argv)} --help)`) + '\n');
+        lastUsageError = `${logTime ?? (hint ? `${text.replace(/\.$/, '')}${hint}` : text)} (see ${helpCommandOf(argv)} --help)`;
+        write(redactSecrets(`rowback: INPUT_BAD_OPTION: ${lastUsageError}`) + '\n');
       },
     });
   const name = argv.find((a) => !a.startsWith('-'));
@@ -143,12 +177,15 @@ const REPORTING = new Set(['scan', 'dump', 'log']);
 
 export async function main(argv: string[]): Promise<number> {
   resetOutputClosed(helpCommandOf(argv));
+  let parsed = false;
+  lastUsageError = undefined;
   try {
     const program = await buildProgram(argv);
     // bin/rowback.js's start-up Ctrl-C listener gives way to Node's default when the action starts,
     // except for the commands that listen themselves (from a point of their action on): it stays
     // (deferring to theirs) so that no gap is left in which a signal ends them silently.
     program.hook('preAction', (_program, action) => {
+      parsed = true;
       if (!OWN_SIGNAL_HANDLING.has(action.name())) releaseStartupInterrupts();
       // a signal before the command listens itself (while scan opens its files, say) exits from
       // bin/rowback.js: the report is replaced there too, or the previous run's stayed, read as this one's
@@ -162,8 +199,13 @@ export async function main(argv: string[]): Promise<number> {
     await program.parseAsync(argv, { from: 'user' });
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (e) {
-    if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2;
+    if (e instanceof CommanderError) {
+      if (e.exitCode !== 0 && !parsed) reportRefusedWhileParsing(argv, { code: 'INPUT_BAD_OPTION', message: lastUsageError ?? e.message.replace(/^error: /, '') });
+      return e.exitCode === 0 ? 0 : 2;
+    }
     if (isRowbackError(e)) {
+      // refused while the options were read (a value checked as it is parsed): no command ran to write its report
+      if (!parsed) reportRefusedWhileParsing(argv, { code: e.code, message: e.message });
       // messages echo what was typed (a stray argument, a value): no password in any form gets out
       process.stderr.write(`rowback: ${redactSecrets(cliDescribe(e))}\n`);
       return e.exitCode;

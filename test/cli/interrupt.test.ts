@@ -128,6 +128,14 @@ describeCorpus('Ctrl-C / SIGTERM on dump and log', () => {
     const kept = await startAndSignal(['log', NORTHWND_LDF(), '--report', notReport], join(dir, 'starting-2'));
     expect(kept).toEqual({ code: 130, signal: null, stderr: 'rowback log: INTERRUPTED by SIGINT while starting: nothing was read or written\n' });
     expect(readFileSync(notReport, 'utf8')).toBe('my notes\n');
+    // a report path that is also an input typed (a catalog that starts as a report does) is an
+    // input: left as it was, as the command's own check (assertWritableOutput) would refuse it
+    const both = join(dir, 'both.json');
+    const before = JSON.stringify({ times: 'x', complete: true, incomplete: [] });
+    writeFileSync(both, before);
+    const input = await startAndSignal(['scan', '--ldf', NORTHWND_LDF(), `--schema=${both}`, '--report', both, '--quiet'], join(dir, 'starting-3'));
+    expect(input).toEqual({ code: 130, signal: null, stderr: 'rowback scan: INTERRUPTED by SIGINT while starting: nothing was read or written\n' });
+    expect(readFileSync(both, 'utf8')).toBe(before);
   }, 60_000);
 });
 

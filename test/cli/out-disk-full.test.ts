@@ -29,4 +29,23 @@ const cli = captureCli();
     expect(r.code).toBe(2);
     expect(r.stderr).toBe('rowback: INPUT_OUTPUT_UNWRITABLE: --report /dev/full: writing failed: ENOSPC (no space left on device); the 16 row(s) were written, the report was not: free space or give another --report, and run the scan again (file /dev/full)\n');
   });
+  // scan and log say INCOMPLETE after writing the report: its error replaced that line, and "the 20
+  // row(s) were written to rows.ndjson, the report was not" of a chain with a log backup left out
+  // read as the whole result. REAL files: RestoreTimeClean, RestoreTimeClean_2.trn left out.
+  it.each([
+    ['scan', (b: (f: string) => string) => ['scan', '--bak', b('RestoreTimeClean.bak'), '--trn', b('RestoreTimeClean_1.trn'), b('RestoreTimeClean_3.trn'), '--op', 'insert', '--quiet'], 'the 20 row(s) were written'],
+    ['log', (b: (f: string) => string) => ['log', b('RestoreTimeClean_1.trn'), b('RestoreTimeClean_3.trn'), '--quiet'], 'the 257 record(s) were written'],
+  ])('%s --report on a full disk with a result that is not whole: the line says INCOMPLETE', async (_name, argv, written) => {
+    const b = (f: string) => corpusPath('appveyor-lab/RestoreTimeClean', f);
+    const r = await cli(...argv(b), '--out', '/dev/null', '--report', '/dev/full');
+    expect(r.code).toBe(2);
+    const line = expectOneLineError(r, 'INPUT_OUTPUT_UNWRITABLE');
+    expect(line).toContain(`${written} to /dev/null (not the whole result: INCOMPLETE: parts of the log are in no file given (FORMAT_LOG_CHAIN_GAP)`);
+  });
+  it('scan --report on a full disk with rows carrying warnings: the line says so (its "N of the N row(s) carry warnings" came after)', async () => {
+    const c = (f: string) => corpusPath('CRUD-.NET/App_Data', f);
+    const r = await cli('scan', '--mdf', c('Database2.mdf'), '--ldf', c('Database2_log.ldf'), '--op', 'insert', '--quiet', '--out', '/dev/null', '--report', '/dev/full');
+    expect(r.code).toBe(2);
+    expect(expectOneLineError(r, 'INPUT_OUTPUT_UNWRITABLE')).toContain('the 9 row(s) were written to /dev/null (doubtful: 9 row(s) carry warnings (each in its "warnings")), the report was not');
+  });
 });
