@@ -19,25 +19,10 @@ import type { Row } from '../../src/logreader/live/stream.js';
 import { LiveSource } from '../../src/recover/sources/live.js';
 import { StagingStore } from '../../src/staging/store.js';
 import { JobWorker } from '../../src/worker/worker.js';
+import { customersCatalog, customersDeleteRow } from '../support/fake-live-customers.js';
 
-const AU = '72057594043236352';
-/** dbo.Customers, rebuilt at 13:00 (its modify_date), after the log read began */
-const catalog = (modified: string): Row[] => [{
-  schema_name: 'dbo', table_name: 'Customers', object_id: 901578250, index_id: 1, partition_id: '72057594042384384',
-  partition_number: 1, data_compression_desc: 'NONE', in_row_alloc_unit_id: AU, lob_alloc_unit_id: null,
-  row_overflow_alloc_unit_id: null, modify_date: modified, user_type_name: null, is_identity: false, is_computed: false,
-  is_persisted: null, is_rowguidcol: false, is_column_set: false, is_dropped: false, is_sparse: false, is_uniqueifier: false,
-  default_value: null, partition_column_id: 1, column_id: 1, column_name: 'CustomerId', type_name: 'int', system_type_id: 56, max_length: 4,
-  precision: 10, scale: 0, collation_name: null, is_nullable: false, leaf_offset: 4, leaf_null_bit: 1, leaf_bit_position: 0, key_ordinal: 1,
-}];
-// one delete at 14:07, on the units the table has after its rebuild
-const row = (n: number, op: string): Row => ({
-  log_input: 0, 'Current LSN': `0000002a:000001f0:${n.toString(16).padStart(4, '0')}`, Operation: op, Context: op === 'LOP_DELETE_ROWS' ? 'LCX_MARK_AS_GHOST' : 'LCX_NULL',
-  'Transaction ID': '0000:000003e8', AllocUnitId: op === 'LOP_DELETE_ROWS' ? AU : null, 'Page ID': op === 'LOP_DELETE_ROWS' ? '0001:00000123' : null, 'Slot ID': op === 'LOP_DELETE_ROWS' ? n : null, 'Offset in Row': 0, 'Modify Size': 0, Description: '',
-  'RowLog Contents 0': op === 'LOP_DELETE_ROWS' ? Buffer.from('10000800' + n.toString(16).padStart(2, '0') + '000000' + '0100' + '00', 'hex') : null, 'RowLog Contents 1': null,
-  'Begin Time': '2024/03/05 14:07:09:123', 'End Time': '2024/03/05 14:07:10:000', 'Transaction Name': 'DELETE',
-  'Transaction SID': Buffer.from('01', 'hex'), Login: 'batchjob', SPID: 61,
-});
+const catalog = customersCatalog;
+const row = customersDeleteRow;
 
 /** `logStart`: the first LOP_BEGIN_XACT of the online log (every TOP (1) probe's answer), or an Error the probe fails with. */
 class Runner implements SqlRunner {
