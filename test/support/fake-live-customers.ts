@@ -2,10 +2,28 @@
  * SYNTHETIC answers shaped like a SQL Server's for the live worker tests' fake runners: the catalog
  * query's one row of dbo.Customers (sql/table-metadata.sql's columns; one int column, clustered) and
  * the scan query's rows of one transaction deleting a row of it at 14:07 (fn_dblog's columns). No
- * server here; written once for test/worker/live-window-before-log.test.ts and
- * live-rebuilt-table.test.ts, which wrote them out each.
+ * server here; written once for test/worker/live-window-before-log.test.ts,
+ * live-rebuilt-table.test.ts and test/recover/sources/live-progress.test.ts, which wrote them out
+ * each, with the fake runner's parts every one of them had (FakeLiveRunner, SERVER_INFO).
  */
+import type { RunOptions, SqlRunner } from '../../src/logreader/live/runner.js';
+import type { SqlStatement } from '../../src/logreader/live/sql.js';
 import type { Row } from '../../src/logreader/live/stream.js';
+
+/** The server facts query's answer (sql.ts serverInfoSql: SYSDATETIMEOFFSET …): SQL Server 2022, UTC+8, database CRM, sysadmin, FULL recovery. */
+export const SERVER_INFO: Row = { product_version: '16.0', tz_offset: '+08:00', server_now: 'x', database_name: 'CRM', is_sysadmin: 1, recovery_model: 'FULL' };
+
+/** A fake SqlRunner: each test's `stream` answers the statements it expects; `query` collects it. */
+export abstract class FakeLiveRunner implements SqlRunner {
+  readonly description: string = 'fake:1433/CRM';
+  abstract stream(stmt: SqlStatement, o?: RunOptions): AsyncIterable<Row>;
+  async query(stmt: SqlStatement, o?: RunOptions): Promise<Row[]> {
+    const out: Row[] = [];
+    for await (const r of this.stream(stmt, o)) out.push(r);
+    return out;
+  }
+  async close(): Promise<void> {}
+}
 
 /** dbo.Customers' in-row allocation unit (its clustered index's). */
 export const CUSTOMERS_AU = '72057594043236352';

@@ -11,22 +11,21 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { RunOptions, SqlRunner } from '../../src/logreader/live/runner.js';
+import type { RunOptions } from '../../src/logreader/live/runner.js';
 import type { SqlStatement } from '../../src/logreader/live/sql.js';
 import type { Row } from '../../src/logreader/live/stream.js';
 import { LiveSource } from '../../src/recover/sources/live.js';
 import { StagingStore } from '../../src/staging/store.js';
 import { JobWorker } from '../../src/worker/worker.js';
-import { customersCatalog, customersDeleteRow } from '../support/fake-live-customers.js';
+import { customersCatalog, customersDeleteRow, FakeLiveRunner, SERVER_INFO } from '../support/fake-live-customers.js';
 
 const CATALOG = customersCatalog('2024-01-02T09:00:00');
 const row = customersDeleteRow;
 
-class Runner implements SqlRunner {
-  readonly description = 'fake:1433/CRM';
+class Runner extends FakeLiveRunner {
   async *stream(stmt: SqlStatement, _o: RunOptions = {}): AsyncIterable<Row> {
     const t = stmt.text;
-    if (t.includes('SYSDATETIMEOFFSET')) yield { product_version: '16.0', tz_offset: '+08:00', server_now: 'x', database_name: 'CRM', is_sysadmin: 1, recovery_model: 'FULL' };
+    if (t.includes('SYSDATETIMEOFFSET')) yield SERVER_INFO;
     // the window probe (no startLsn given): one active VLF, whose first transaction began 14:07:09.123
     else if (t.includes('sys.dm_db_log_info')) yield { vlf_sequence_number: 42, vlf_active: 1, vlf_first_lsn: '0000002a:000001f0:0001' };
     else if (t.includes('SELECT TOP (1) l.[Current LSN], l.[Begin Time]')) yield { 'Current LSN': '0000002a:000001f0:0001', 'Begin Time': '2024/03/05 14:07:09:123' };
@@ -34,12 +33,6 @@ class Runner implements SqlRunner {
     else if (t.includes('[xact]')) yield* [row(1, 'LOP_BEGIN_XACT'), row(2, 'LOP_DELETE_ROWS'), row(3, 'LOP_COMMIT_XACT')];
     else throw Object.assign(new Error(`unexpected statement: ${t.slice(0, 60)}`), {});
   }
-  async query(stmt: SqlStatement, o?: RunOptions): Promise<Row[]> {
-    const out: Row[] = [];
-    for await (const r of this.stream(stmt, o)) out.push(r);
-    return out;
-  }
-  async close() {}
 }
 
 let dir: string;
