@@ -13,32 +13,12 @@ import { runDiff } from '../../src/cli/commands/diff.js';
 import { runRestorePlan } from '../../src/cli/commands/restore.js';
 import type { Interruption } from '../../src/cli/interrupt.js';
 import { captureCli } from '../support/cli.js';
+import { interruptedCli } from '../support/interrupted-cli.js';
 import { corpusPath, describeCorpus } from '../support/corpus.js';
 
 const cli = captureCli();
 
-/**
- * Runs `rowback ARGV` in process and gives `sig` to the listener the command installs, as soon as
- * it is installed (polled every millisecond, so while the command waits on a read). Returns what
- * the CLI returned and whether the signal was given; the listener is gone afterwards.
- */
-async function interrupted(argv: string[], sig: NodeJS.Signals = 'SIGINT') {
-  const before = process.listenerCount(sig);
-  let given = false;
-  const poll = setInterval(() => {
-    if (process.listenerCount(sig) <= before) return;
-    clearInterval(poll);
-    given = true;
-    (process.listeners(sig).at(-1) as (s: NodeJS.Signals) => void)(sig);
-  }, 1);
-  try {
-    const r = await cli(...argv);
-    expect(process.listenerCount(sig)).toBe(before);
-    return { ...r, given };
-  } finally {
-    clearInterval(poll);
-  }
-}
+const interrupted = (argv: string[], sig: NodeJS.Signals = 'SIGINT') => interruptedCli(cli, argv, sig);
 
 describeCorpus('Ctrl-C / SIGTERM on inspect and diff', () => {
   const RTC = (f: string) => corpusPath('appveyor-lab', 'RestoreTimeClean', f);

@@ -12,27 +12,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { captureCli } from '../support/cli.js';
+import { interruptedCli } from '../support/interrupted-cli.js';
 import { corpusPath, describeCorpus } from '../support/corpus.js';
 
 const cli = captureCli();
 
-async function interrupted(argv: string[], sig: NodeJS.Signals = 'SIGINT') {
-  const before = process.listenerCount(sig);
-  let given = false;
-  const poll = setInterval(() => {
-    if (process.listenerCount(sig) <= before) return;
-    clearInterval(poll);
-    given = true;
-    (process.listeners(sig).at(-1) as (s: NodeJS.Signals) => void)(sig);
-  }, 1);
-  try {
-    const r = await cli(...argv);
-    process.exitCode = undefined;
-    return { ...r, given };
-  } finally {
-    clearInterval(poll);
-  }
-}
+const interrupted = (argv: string[], sig: NodeJS.Signals = 'SIGINT') => interruptedCli(cli, argv, sig);
 
 describeCorpus('an interrupted run leaves a --report file that is not a report as it was', () => {
   const MDF = corpusPath('SessionShoppingCart', 'App_Data', 'NORTHWND.MDF');
