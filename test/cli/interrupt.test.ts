@@ -40,6 +40,25 @@ async function interrupt(args: string[], sig: NodeJS.Signals, when: { out?: stri
   return { ...r, stderr };
 }
 
+/**
+ * Starts `rowback ARGS` held between bin/rowback.js's first lines and the command's code
+ * (test/support/hold-cli-start.mjs writes `mark` when held), gives it SIGINT there (twice: a second
+ * Ctrl-C must not change the outcome), and returns its exit and stderr.
+ */
+async function startAndSignal(args: string[], mark: string): Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }> {
+  const child = spawn(process.execPath, ['--import', join(repo, 'test', 'support', 'hold-cli-start.mjs'), join(repo, 'bin', 'rowback.js'), ...args], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+    env: { ...process.env, ROWBACK_DEV: '1', ROWBACK_TEST_HOLD_MARK: mark },
+  });
+  let stderr = '';
+  child.stderr.on('data', (b: Buffer) => (stderr += b.toString('utf8')));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((res) => child.on('exit', (code, signal) => res({ code, signal })));
+  while (!existsSync(mark)) await sleep(20);
+  child.kill('SIGINT');
+  child.kill('SIGINT');
+  return { ...(await exited), stderr };
+}
+
 describeCorpus('Ctrl-C / SIGTERM on dump and log', () => {
   it('dump --all --format json: a complete earlier file at --out becomes the valid JSON of the rows so far, INTERRUPTED, exit 130', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'rowback-int-'));
@@ -85,17 +104,7 @@ describeCorpus('Ctrl-C / SIGTERM on dump and log', () => {
     // Held between bin/rowback.js's first lines and the command's code (test/support/hold-cli-start.mjs),
     // the signal lands "while starting" on any machine: a fixed delay could land before node ran our
     // first line (killed silently) or after the command began (another message).
-    const child = spawn(process.execPath, ['--import', join(repo, 'test', 'support', 'hold-cli-start.mjs'), join(repo, 'bin', 'rowback.js'), 'dump', '--bak', TSQLV4_BAK(), '--all', '--format', 'json', '--out', out], {
-      stdio: ['ignore', 'ignore', 'pipe'],
-      env: { ...process.env, ROWBACK_DEV: '1', ROWBACK_TEST_HOLD_MARK: mark },
-    });
-    let stderr = '';
-    child.stderr.on('data', (b: Buffer) => (stderr += b.toString('utf8')));
-    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((res) => child.on('exit', (code, signal) => res({ code, signal })));
-    while (!existsSync(mark)) await sleep(20);
-    child.kill('SIGINT');
-    child.kill('SIGINT');
-    expect({ ...(await exited), stderr }).toEqual({ code: 130, signal: null, stderr: 'rowback dump: INTERRUPTED by SIGINT while starting: nothing was read or written\n' });
+    expect(await startAndSignal(['dump', '--bak', TSQLV4_BAK(), '--all', '--format', 'json', '--out', out], mark)).toEqual({ code: 130, signal: null, stderr: 'rowback dump: INTERRUPTED by SIGINT while starting: nothing was read or written\n' });
     expect(readFileSync(out, 'utf8')).toBe('[]\n');
   }, 60_000);
 
@@ -105,19 +114,6 @@ describeCorpus('Ctrl-C / SIGTERM on dump and log', () => {
   // a report of rowback is left as it was.
   it('a signal while starting: --report says complete false, interrupted, over an earlier report; a file that is not a report is left', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'rowback-int-'));
-    const startAndSignal = async (args: string[], mark: string) => {
-      const child = spawn(process.execPath, ['--import', join(repo, 'test', 'support', 'hold-cli-start.mjs'), join(repo, 'bin', 'rowback.js'), ...args], {
-        stdio: ['ignore', 'ignore', 'pipe'],
-        env: { ...process.env, ROWBACK_DEV: '1', ROWBACK_TEST_HOLD_MARK: mark },
-      });
-      let stderr = '';
-      child.stderr.on('data', (b: Buffer) => (stderr += b.toString('utf8')));
-      const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((res) => child.on('exit', (code, signal) => res({ code, signal })));
-      while (!existsSync(mark)) await sleep(20);
-      child.kill('SIGINT');
-      child.kill('SIGINT');
-      return { ...(await exited), stderr };
-    };
     const report = join(dir, 'report.json');
     writeFileSync(report, JSON.stringify({ times: 'x', complete: true, incomplete: [] }));
     const r = await startAndSignal(['scan', '--mdf', NORTHWND_MDF(), '--ldf', NORTHWND_LDF(), '--report', report, '--quiet'], join(dir, 'starting-1'));
