@@ -7,8 +7,12 @@ import { redactDeep } from '../util/redact.js';
 /** The `times` of scan's and log's reports (and of their refused, failed or interrupted runs'). */
 export const REPORT_TIMES = "YYYY-MM-DDTHH:MM:SS.fff, the SQL Server's local time (no zone: log times carry none)";
 
-/** How a report of rowback starts: `{ "times": …` (scan, log), `{ "source": …` (dump), `{ "complete": …` (a refused run's). */
-const REPORT_START = /^\s*\{\s*(?:"(?:times|source|complete)"\s*:|\}\s*$)/;
+/**
+ * How a report of rowback starts: `{ "times": …` (scan, log), `{ "source": …` (dump), `{ "complete": …`
+ * (a refused run's, and bin/rowback.js's start-up one). bin/rowback.js repeats it in plain JS (it runs
+ * before the compiled code is chosen); test/cli/bin-report-rules.test.ts keeps the two equal.
+ */
+export const REPORT_START = /^\s*\{\s*(?:"(?:times|source|complete)"\s*:|\}\s*$)/;
 
 /**
  * Whether `path` may take a refused run's report: it does not exist, is empty, or is a report a
