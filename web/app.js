@@ -227,15 +227,17 @@ async function loadJobs() {
     // a job whose result is not whole (scan's INCOMPLETE) is not a green SUCCEEDED in the list:
     // only its detail view said so
     const incomplete = j.complete === false;
-    const badge = el('span', { class: `state ${j.state}${incomplete ? ' incomplete' : ''}`, text: incomplete ? `${j.state} · INCOMPLETE` : j.state,
-      ...(incomplete ? { title: (j.incomplete ?? []).join(' ') } : {}) });
+    // …nor one whose result is doubtful (WARNING/UNCHECKED sentences, rows decoded with warnings)
+    const doubt = !incomplete && doubtText(j);
+    const badge = el('span', { class: `state ${j.state}${incomplete ? ' incomplete' : doubt ? ' doubtful' : ''}`, text: incomplete ? `${j.state} · INCOMPLETE` : doubt ? `${j.state} · WARNINGS` : j.state,
+      ...(incomplete ? { title: (j.incomplete ?? []).join(' ') } : doubt ? { title: doubt } : {}) });
     const li = activatable(el('li', { 'data-job': String(j.id), class: j.id === state.jobId ? 'active' : '', ...(j.id === state.jobId ? { 'aria-current': 'true' } : {}) },
       el('div', { class: 'jt' }, `#${j.id} ${j.kind} `, badge),
       el('div', { class: 'jd', text: j.description, title: j.description }),
       el('div', { class: 'jd', text: `${j.rowsStaged.toLocaleString()} rows staged · ${j.skippedCount} skipped` }),
       ...(opsText(j) ? [el('div', { class: 'jd ops', text: opsText(j), title: 'the operations the staged rows were recovered from: inserted rows and updates\' before-images are not deleted rows' })] : []),
       ...(scan ? [el('div', { class: 'jd scan', text: scan, title: scan })] : []),
-      bar), `open job #${j.id} ${j.kind}, ${incomplete ? `${j.state}, INCOMPLETE` : j.state}, ${j.rowsStaged.toLocaleString()} rows staged`, () => openJob(j.id));
+      bar), `open job #${j.id} ${j.kind}, ${incomplete ? `${j.state}, INCOMPLETE` : doubt ? `${j.state}, with warnings` : j.state}, ${j.rowsStaged.toLocaleString()} rows staged`, () => openJob(j.id));
     return li;
   }), ...older);
   if (focusedJob) ul.querySelector(`li[data-job="${focusedJob}"]`)?.focus();
@@ -268,6 +270,13 @@ const OP_WORDS = { delete: 'from deletes', insert: 'from inserts', update: 'upda
 function opCountsText(c) {
   return ['delete', 'insert', 'update'].filter((o) => c[o]).map((o) => `${c[o].toLocaleString()} ${OP_WORDS[o]}`).join(' · ');
 }
+// Whether a job's result is doubtful, in words ("2 warning(s) in its notes · 3 row(s) with warnings"):
+// '' when nothing is, or not known (JobRecord.warnings / rowsWithWarnings)
+function doubtText(j) {
+  const w = j.warnings?.length ?? 0;
+  const r = j.rowsWithWarnings ?? 0;
+  return [w ? `${w} warning(s) in its notes` : '', r ? `${r.toLocaleString()} row(s) with warnings: a value may be wrong or missing` : ''].filter(Boolean).join(' · ');
+}
 function opsText(j) {
   const c = j.rowsByOperation;
   if (!c || (!c.insert && !c.update)) return (j.operations ?? []).some((o) => o !== 'delete') && c?.delete ? `all ${c.delete.toLocaleString()} from deletes` : '';
@@ -287,6 +296,10 @@ function showProgress(j) {
   } else if (j.complete === false) {
     // the result is not whole (as scan's INCOMPLETE): said above the grid, not only in the notes
     err.textContent = j.incomplete.join(' ');
+    err.hidden = false;
+  } else if (doubtText(j)) {
+    // doubtful (as scan's WARNING/UNCHECKED and rows with warnings): said above the grid as well
+    err.textContent = `This job's result is doubtful: ${doubtText(j)}. Read the notes and each row's warnings before approving.`;
     err.hidden = false;
   } else {
     err.hidden = true;

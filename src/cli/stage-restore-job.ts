@@ -3,6 +3,7 @@ import type { RecoveredRow } from '../recover/recovered-row.js';
 import { comparisonOperations, diffAsRecoveredRows } from '../replay/compare.js';
 import type { TableDiff } from '../replay/table-diff.js';
 import { openStagingStore } from '../staging/open.js';
+import { doubtfulNotes } from '../staging/job-completeness.js';
 import type { SourceDatabase } from '../staging/types.js';
 import { readBackupHeader } from '../backup/header.js';
 import { readMtfLayout } from '../backup/mtf.js';
@@ -81,7 +82,7 @@ function stageIn(store: ReturnType<typeof openStagingStore>, o: Parameters<typeo
   store.indexPending();
   if (o.notes?.length) store.appendAudit('cli', 'job.notes', job.id, { notes: o.notes });
   // a comparison is whole or refused, but for rows decoded with warnings (its INCOMPLETE sentences)
-  store.setJobCompleteness(job.id, (o.notes ?? []).filter((n) => n.startsWith('INCOMPLETE: ')));
+  store.setJobCompleteness(job.id, (o.notes ?? []).filter((n) => n.startsWith('INCOMPLETE: ')), doubtfulNotes(o.notes ?? []));
   store.setJobState(job.id, 'succeeded');
   store.appendAudit('cli', o.audit.action, job.id, { ...o.audit.details, missing: d.missing.length, changed: d.changed.length });
   return job.id;

@@ -1,4 +1,4 @@
-import { jobCompletenessWarning } from '../staging/job-completeness.js';
+import { jobCompletenessWarning, jobDoubtWarning } from '../staging/job-completeness.js';
 import { InputError, ReinsertError, StagingError } from '../errors.js';
 import { MAY_BE_CHANGED } from '../replay/table-diff.js';
 import type { StagingStore } from '../staging/store.js';
@@ -569,15 +569,17 @@ export class ReinsertService {
     return Number(r.lastInsertRowid);
   }
 
-  async dryRun(jobId: number, actor: string, req: Omit<ReinsertRequest, 'dryRun'>): Promise<{ run: RunRecord; script: string; undoScript: string; plan: ReinsertPlan; databaseCheck: DatabaseCheck; jobWarning: string | null }> {
+  async dryRun(jobId: number, actor: string, req: Omit<ReinsertRequest, 'dryRun'>): Promise<{ run: RunRecord; script: string; undoScript: string; plan: ReinsertPlan; databaseCheck: DatabaseCheck; jobWarning: string | null; jobDoubt: string | null }> {
     const { plan, metadata, database, databaseRead, databaseCheck, job } = await this.plan(jobId, req);
     const runId = this.insertRun(jobId, actor, { ...req, dryRun: true }, 'planned', databaseRead);
     // a job still staging, INCOMPLETE or not known whole: its rows not (yet) found are in no script
     // (the job as it was when its rows were read: plan())
     const jobWarning = jobCompletenessWarning(job);
+    // a job whose notes or rows carry warnings (is any of it doubtful?): said beside it
+    const jobDoubt = jobDoubtWarning(job);
     // nothing planned because the rows went back already (a side table first): said, with the way on
     const done = plan.batches.length === 0 ? this.reinsertedNote(jobId) : null;
-    const script = renderScript(plan, { header: [...databaseCheckHeader(databaseCheck), ...(jobWarning ? [jobWarning] : []), ...this.header(jobId, runId, actor, metadata, true), ...(done ? [`NOTHING PLANNED: ${done}`] : [])], ledgerNote: true, foreignKeysKnown: metadata === 'target-catalog', ledgerBatch: `script of dry run ${runId}`, ledgerRunId: runId, database });
+    const script = renderScript(plan, { header: [...databaseCheckHeader(databaseCheck), ...(jobWarning ? [jobWarning] : []), ...(jobDoubt ? [jobDoubt] : []), ...this.header(jobId, runId, actor, metadata, true), ...(done ? [`NOTHING PLANNED: ${done}`] : [])], ledgerNote: true, foreignKeysKnown: metadata === 'target-catalog', ledgerBatch: `script of dry run ${runId}`, ledgerRunId: runId, database });
     // the preview's first line is the same database check as the script's (the undo deletes by key
     // in the target the script puts rows into: in another tenant's database, that tenant's rows)
     const undoScript = renderUndoScript(plan, {
@@ -589,13 +591,13 @@ export class ReinsertService {
       ],
       onlyLedgered: true,
     });
-    const summary = { ...summarise(plan), ...checkSummary(databaseCheck), ...(jobWarning ? { jobWarning } : {}) };
+    const summary = { ...summarise(plan), ...checkSummary(databaseCheck), ...(jobWarning ? { jobWarning } : {}), ...(jobDoubt ? { jobDoubt } : {}) };
     this.store.db.transaction(() => {
       this.store.db.prepare("UPDATE reinsert_runs SET script = ?, undo_script = ?, summary = ?, state = 'succeeded', finished_at = ? WHERE id = ?")
         .run(script, undoScript, JSON.stringify(summary), new Date().toISOString(), runId);
       this.store.appendAudit(actor, 'reinsert.dry-run', jobId, { runId, ...auditTarget(req.target, database), ...summary });
     })();
-    return { run: this.getRun(runId)!, script, undoScript, plan, databaseCheck, jobWarning };
+    return { run: this.getRun(runId)!, script, undoScript, plan, databaseCheck, jobWarning, jobDoubt };
   }
 
   /** Starts a real run in the background; returns its record (state `running`). */
@@ -626,8 +628,9 @@ export class ReinsertService {
     // legitimately (an incident does not wait); said in its script and its audit entry (the job as it
     // was when its rows were read: plan())
     const jobWarning = jobCompletenessWarning(job);
-    const script = renderScript(plan, { header: [...databaseCheckHeader(databaseCheck, true), ...(jobWarning ? [jobWarning] : []), ...this.header(jobId, runId, actor, metadata, false)], ledgerNote: true, foreignKeysKnown: metadata === 'target-catalog', database });
-    const summary = { ...summarise(plan), ...checkSummary(databaseCheck), ...(databaseCheck.verdict === 'different' ? { acceptOtherDatabase: true } : {}), ...(jobWarning ? { jobWarning } : {}) };
+    const jobDoubt = jobDoubtWarning(job);
+    const script = renderScript(plan, { header: [...databaseCheckHeader(databaseCheck, true), ...(jobWarning ? [jobWarning] : []), ...(jobDoubt ? [jobDoubt] : []), ...this.header(jobId, runId, actor, metadata, false)], ledgerNote: true, foreignKeysKnown: metadata === 'target-catalog', database });
+    const summary = { ...summarise(plan), ...checkSummary(databaseCheck), ...(databaseCheck.verdict === 'different' ? { acceptOtherDatabase: true } : {}), ...(jobWarning ? { jobWarning } : {}), ...(jobDoubt ? { jobDoubt } : {}) };
     this.store.db.transaction(() => {
       // The undo script is written when the run ends, from the rows its ledger says it inserted.
       this.store.db.prepare('UPDATE reinsert_runs SET script = ?, undo_script = NULL, summary = ? WHERE id = ?').run(script, JSON.stringify(summary), runId);

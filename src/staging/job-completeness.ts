@@ -21,3 +21,31 @@ export function jobCompletenessWarning(job: Pick<JobRecord, 'id' | 'state' | 'co
   }
   return null;
 }
+
+/**
+ * The sentences of a job's notes that make its result doubtful (JobRecord.warnings): those starting
+ * `WARNING: ` or `UNCHECKED: ` (and a restore job's `warning: `, a comparison reversed on purpose),
+ * in the notes' order, as written. What `scan --report` gives as `warnings`. Pure.
+ */
+export function doubtfulNotes(notes: readonly string[]): string[] {
+  return notes.filter((n) => /^(?:WARNING|UNCHECKED): /i.test(n));
+}
+
+/**
+ * The one-line WARNING a script of a job's rows carries when its result is doubtful: how many
+ * WARNING:/UNCHECKED: sentences its notes hold and how many of its rows carry warnings of their own
+ * (JobRecord.warnings, rowsWithWarnings). The sentences themselves are not quoted (they may name
+ * the server a live job read; GET /api/jobs/:id gives them, hidden as the caller's role needs).
+ * null when neither, or not known (the completeness warning says the job is not known whole).
+ * Said beside jobCompletenessWarning: an SQL export's and a re-insert script's head, a dry run's answer.
+ */
+export function jobDoubtWarning(job: Pick<JobRecord, 'id' | 'warnings' | 'rowsWithWarnings'>): string | null {
+  const w = job.warnings?.length ?? 0;
+  const r = job.rowsWithWarnings ?? 0;
+  if (!w && !r) return null;
+  const parts = [
+    ...(w ? [`its notes hold ${w} WARNING/UNCHECKED sentence(s) (GET /api/jobs/${job.id}, \`warnings\`)`] : []),
+    ...(r ? [`${r} of its rows carry warnings of their own (a value may be wrong or missing: each row's \`warnings\`)`] : []),
+  ];
+  return `WARNING: job ${job.id}'s result is doubtful: ${parts.join('; ')}; read them before running this script`;
+}

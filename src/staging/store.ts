@@ -69,7 +69,7 @@ interface JobDbRow {
   tables: string; operations: string; state: JobState; created_by: string; created_at: string; started_at: string | null;
   finished_at: string | null; rows_staged: number; skipped_count: number; last_lsn: string | null; attempts: number; error: string | null;
   scan_bytes_read: number | null; scan_bytes_total: number | null; scan_records_read: number | null; scan_pass: number | null;
-  scan_passes: number | null; scan_sampled_at: string | null; incomplete: string | null; source_database?: string | null;
+  scan_passes: number | null; scan_sampled_at: string | null; incomplete: string | null; warnings?: string | null; rows_with_warnings?: number | null; source_database?: string | null;
 }
 
 /** Rows per INSERT statement in stageBatch (measured: 16–256 alike within the noise; docs/performance.md, "Staging: what costs"). */
@@ -254,17 +254,12 @@ export class StagingStore {
     const sets = ['state = ?'];
     const args: unknown[] = [state];
     // a job that runs (again) has no completeness until it succeeds (setJobCompleteness)
-    if (state === 'running') { sets.push('started_at = COALESCE(started_at, ?)', 'attempts = attempts + 1', 'error = NULL', 'incomplete = NULL'); args.push(now()); }
+    if (state === 'running') { sets.push('started_at = COALESCE(started_at, ?)', 'attempts = attempts + 1', 'error = NULL', 'incomplete = NULL', 'warnings = NULL', 'rows_with_warnings = NULL'); args.push(now()); }
     if (state === 'succeeded' || state === 'failed' || state === 'cancelled') { sets.push('finished_at = ?'); args.push(now()); }
     if (extra.error !== undefined) { sets.push('error = ?'); args.push(extra.error ? JSON.stringify(redactDeep(extra.error)) : null); }
     this.db.prepare(`UPDATE jobs SET ${sets.join(', ')} WHERE id = ?`).run(...args, id);
   }
 
-  /**
-   * Records whether a job's result is whole: the INCOMPLETE sentences of its notes (`[]`: none,
-   * the result is complete). The worker calls it as the job succeeds; `setJobState('running')`
-   * clears it (null: not known).
-   */
   /**
    * The operations a job's rows are staged as, when the job learns them after creation: a restore
    * job whose comparison turns out reversed (the later state older, accepted on purpose) stages
@@ -309,8 +304,22 @@ export class StagingStore {
     return r?.connection ? (JSON.parse(r.connection) as JobConnection[]) : [];
   }
 
-  setJobCompleteness(id: number, incomplete: string[] | null): void {
-    this.db.prepare('UPDATE jobs SET incomplete = ? WHERE id = ?').run(incomplete === null ? null : JSON.stringify(incomplete), id);
+  /**
+   * Records whether a job's result is whole and whether any of it is doubtful, as `scan --report`
+   * says both: `incomplete`, the INCOMPLETE sentences of its notes (`[]`: none, the result is
+   * complete); `warnings`, its WARNING: and UNCHECKED: sentences (`[]`: none); and the number of its
+   * staged rows that carry warnings of their own (counted here, over the rows as staged, so a job
+   * resumed after rows were staged counts them once). The worker calls it as the job succeeds;
+   * `setJobState('running')` clears all three (null: not known). `incomplete` null clears them too.
+   * Counting reads each of the job's rows once (by the rows_job_id index).
+   */
+  setJobCompleteness(id: number, incomplete: string[] | null, warnings: string[] = []): void {
+    if (incomplete === null) {
+      this.db.prepare('UPDATE jobs SET incomplete = NULL, warnings = NULL, rows_with_warnings = NULL WHERE id = ?').run(id);
+      return;
+    }
+    this.db.prepare(`UPDATE jobs SET incomplete = ?, warnings = ?,
+      rows_with_warnings = (SELECT count(*) FROM rows WHERE job_id = ? AND warnings <> '[]') WHERE id = ?`).run(JSON.stringify(incomplete), JSON.stringify(warnings), id, id);
   }
 
   /**
@@ -1528,6 +1537,7 @@ function toJob(r: JobDbRow): JobRecord {
       passes: r.scan_passes, sampledAt: r.scan_sampled_at,
     },
     ...completeness(r.incomplete),
+    ...doubt(r),
     sourceDatabase: r.source_database ? (JSON.parse(r.source_database) as SourceDatabase) : null,
   };
 }
@@ -1537,6 +1547,16 @@ function completeness(incomplete: string | null): { complete: boolean | null; in
   if (incomplete === null) return { complete: null, incomplete: null };
   const sentences = JSON.parse(incomplete) as string[];
   return { complete: sentences.length === 0, incomplete: sentences };
+}
+
+/**
+ * The job's `warnings` / `rowsWithWarnings` from their columns: known only where its completeness
+ * is (a job that finished before migration 14 has `incomplete` and NULL here: both read null, not
+ * "none").
+ */
+function doubt(r: JobDbRow): { warnings: string[] | null; rowsWithWarnings: number | null } {
+  if (r.incomplete === null || r.warnings == null || r.rows_with_warnings == null) return { warnings: null, rowsWithWarnings: null };
+  return { warnings: JSON.parse(r.warnings) as string[], rowsWithWarnings: r.rows_with_warnings };
 }
 
 function toRow(r: RowDbRow): StagedRow {

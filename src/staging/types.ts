@@ -50,6 +50,16 @@ export interface JobRecord {
   /** The INCOMPLETE sentences of the job's notes (`[]` when complete); null when `complete` is. */
   incomplete: string[] | null;
   /**
+   * Whether any of the result is doubtful, as `scan --report`'s `warnings`: the WARNING: and
+   * UNCHECKED: sentences of the job's notes, each with its prefix (`[]`: none). A value may be
+   * wrong or missing, log records of an operation rowback cannot read the meaning of, the server's
+   * clock set back within the window, rows not checked against their own transaction's take-back.
+   * null when `complete` is, and for a job that finished before rowback recorded this.
+   */
+  warnings: string[] | null;
+  /** How many of the job's staged rows carry warnings of their own (each row's `warnings`), as `scan --report`'s `rowsWithWarnings`; null when `warnings` is. */
+  rowsWithWarnings: number | null;
+  /**
    * The database the job's rows were read from, as its source states it (recorded by the worker
    * when the job runs): a files job's backup header / file header page, a live or log-backup job's
    * server (DB_NAME and sys.database_recovery_status.database_guid), an export's catalog rows, a

@@ -2,6 +2,7 @@ import PQueue from 'p-queue';
 import { localTimeWarnings } from '../recover/time-window.js';
 import { formatLocation, InputError, isRowbackError, StagingError } from '../errors.js';
 import { redactSpec } from '../staging/store.js';
+import { doubtfulNotes } from '../staging/job-completeness.js';
 import type { RecoveredRow } from '../recover/recovered-row.js';
 import { NotPrintedRows, type RecoverEvent, type RecoverOptions } from '../recover/recover-rows.js';
 import { catalogDamage, isUndecodedRowOp, logLoss, type RecoverySource, type ScanFilter, type SkippedItem } from '../recover/source.js';
@@ -261,7 +262,7 @@ export class JobWorker {
         const said = notes.map(restoreJobWording);
         this.store.appendAudit('system', 'job.notes', jobId, { notes: said });
         // a comparison of two states is whole or refused, but for rows decoded with warnings (INCOMPLETE, as diff says)
-        this.store.setJobCompleteness(jobId, said.filter((x) => x.startsWith('INCOMPLETE: ')));
+        this.store.setJobCompleteness(jobId, said.filter((x) => x.startsWith('INCOMPLETE: ')), doubtfulNotes(said));
         this.store.setJobState(jobId, 'succeeded');
         this.store.appendAudit('system', 'job.succeeded', jobId, { rows: this.store.requireJob(jobId).rowsStaged, missing: d.missing.length, changed: d.changed.length });
       })();
@@ -440,8 +441,10 @@ export class JobWorker {
       const staged: SkippedItem[] = [];
       // row operations that came out as skipped items (for the damaged-catalog INCOMPLETE)
       let undecodedRowOps = 0;
-      // the INCOMPLETE sentences of the notes: the job's `complete` / `incomplete` when it succeeds
+      // the INCOMPLETE sentences of the notes: the job's `complete` / `incomplete` when it succeeds;
+      // its WARNING: / UNCHECKED: ones, the job's `warnings` (is any of it doubtful?)
       let incomplete: string[] = [];
+      let doubtful: string[] = [];
       const noteList = (): void => {
         const stopped = controller.signal.aborted;
         // transactions whose begin is not in the log read that provably began before the window's
@@ -514,6 +517,7 @@ export class JobWorker {
         for (const c of verdict.clauses) n.push(`INCOMPLETE: ${c}`);
         if (n.length) this.store.appendAudit('system', 'job.notes', jobId, { notes: n });
         incomplete = n.filter((x) => x.startsWith('INCOMPLETE: '));
+        doubtful = doubtfulNotes(n);
       };
       const catalog = await source.metadata();
       this.store.saveJobTables(jobId, catalog.tables());
@@ -547,7 +551,7 @@ export class JobWorker {
         this.store.setJobState(jobId, 'cancelled');
         log.info('job cancelled');
       } else {
-        this.store.setJobCompleteness(jobId, incomplete);
+        this.store.setJobCompleteness(jobId, incomplete, doubtful);
         this.store.setJobState(jobId, 'succeeded');
         this.store.appendAudit('system', 'job.succeeded', jobId, { rows: this.store.requireJob(jobId).rowsStaged });
         log.info({ rows: this.store.requireJob(jobId).rowsStaged }, 'job succeeded');

@@ -83,8 +83,8 @@ export async function liveJobWithNotes(cs: string, notes: string[]): Promise<{ t
  * Asks GET /api/jobs/:id and GET /api/jobs as a viewer and as a reviewer, expects 200 and none of
  * `hidden` (a live job's login and server) in either body; resolves to each role's job answer.
  */
-export async function jobAnswersHiding(t: TestApp, jobId: number, hidden: string[]): Promise<Record<'viewer' | 'reviewer', { incomplete: string[] | null; complete: boolean | null }>> {
-  const out = {} as Record<'viewer' | 'reviewer', { incomplete: string[] | null; complete: boolean | null }>;
+export async function jobAnswersHiding(t: TestApp, jobId: number, hidden: string[]): Promise<Record<'viewer' | 'reviewer', { incomplete: string[] | null; complete: boolean | null; warnings: string[] | null }>> {
+  const out = {} as Record<'viewer' | 'reviewer', { incomplete: string[] | null; complete: boolean | null; warnings: string[] | null }>;
   for (const who of ['viewer', 'reviewer'] as const) {
     const one = await t.app.inject({ url: `/api/jobs/${jobId}`, headers: bearer(t.tokens[who]) });
     const list = await t.app.inject({ url: '/api/jobs', headers: bearer(t.tokens[who]) });

@@ -87,3 +87,19 @@ it("a live job's INCOMPLETE sentences (GET /api/jobs, /api/jobs/:id) hide its se
     await t.close();
   }
 });
+
+it("a live job's WARNING sentences (GET /api/jobs' `warnings`) hide its server and login from viewers and reviewers too", async () => {
+  const cs = 'Server=prod-sql-07;Database=crm;User Id=rowback_reader;Password=p4ss;Encrypt=true';
+  const sentence = 'WARNING: rowback_reader read 2 log record(s) of operation code 250 on prod-sql-07 (LOP_UNKNOWN_250)';
+  const { t, jobId } = await notesFor(cs, [sentence]);
+  try {
+    for (const one of Object.values(await jobAnswersHiding(t, jobId, ['rowback_reader', 'prod-sql-07']))) {
+      expect(one.warnings).toEqual(['WARNING: [login] read 2 log record(s) of operation code 250 on [server] (LOP_UNKNOWN_250)']);
+      expect(one.complete).toBe(true);
+    }
+    const op = await t.app.inject({ url: `/api/jobs/${jobId}`, headers: bearer(t.tokens.operator) });
+    expect(op.json().warnings).toEqual([sentence]);
+  } finally {
+    await t.close();
+  }
+});

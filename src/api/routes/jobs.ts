@@ -13,10 +13,10 @@ import { isVisibleColumn } from '../../reconstruct/metadata/table-layout.js';
  * What a job record shows to a caller: operators see a failed job's whole error; viewers and
  * reviewers its code only, since the message may name files outside their view, or say whether a
  * server's port answered. `connections`: the ones the job recorded when it ran
- * (StagingStore.jobConnections): their server and login are hidden in its `incomplete` sentences
+ * (StagingStore.jobConnections): their server and login are hidden in its `incomplete` and `warnings` sentences
  * (which come from its notes) as in its audit entries (hideServer).
  */
-function forCaller<T extends { error: { code: string; message: string } | null; spec: Record<string, unknown>; incomplete?: string[] | null }>(job: T, role: string | undefined, connections: JobConnection[] = []): T {
+function forCaller<T extends { error: { code: string; message: string } | null; spec: Record<string, unknown>; incomplete?: string[] | null; warnings?: string[] | null }>(job: T, role: string | undefined, connections: JobConnection[] = []): T {
   if (role === 'operator') return job;
   // a live job's stored spec names its server's host beside [redacted] (for resumes): operators'
   // to see, as the servers allowed are (GET /api/info)
@@ -24,7 +24,11 @@ function forCaller<T extends { error: { code: string; message: string } | null; 
   // a live job run before its connection was recorded: hidden by the notes' wording and the host
   // its spec keeps, as its audit entries are (connectionsOf)
   const known = connections.length ? connections : typeof job.spec.server === 'string' ? jobServerHost(job.spec) : null;
-  const incomplete = job.incomplete && (connections.length || typeof job.spec.server === 'string') ? { incomplete: hideServer(job.incomplete, known, role) } : {};
+  const live = connections.length || typeof job.spec.server === 'string';
+  const incomplete = {
+    ...(job.incomplete && live ? { incomplete: hideServer(job.incomplete, known, role) } : {}),
+    ...(job.warnings && live ? { warnings: hideServer(job.warnings, known, role) } : {}),
+  };
   if (!job.error) return { ...job, spec, ...incomplete };
   return { ...job, spec, ...incomplete, error: { code: job.error.code, message: `the job failed (${job.error.code}); an operator can see the details` } };
 }

@@ -20,7 +20,7 @@ import { redactSecrets } from '../../util/redact.js';
 import { hideOutcomeMessage } from './jobs.js';
 import { DecisionBody, ExportQuery, JobIdParams, RowListQuery, RowParams, normaliseFilter } from './schemas.js';
 import { readText, storedText, type StoredText } from '../../staging/stored-text.js';
-import { jobCompletenessWarning } from '../../staging/job-completeness.js';
+import { jobCompletenessWarning, jobDoubtWarning } from '../../staging/job-completeness.js';
 import { firstUnpairedSurrogate, wellFormed } from '../../util/surrogates.js';
 
 /**
@@ -178,6 +178,9 @@ export default async function rowRoutes(fastify: FastifyInstance) {
     const job = app.staging.getJob(jobId)!;
     reply.header('x-rowback-complete', job.complete === null ? 'unknown' : String(job.complete));
     if (job.incomplete !== null) reply.header('x-rowback-incomplete', String(job.incomplete.length));
+    // is any of it doubtful? the job's WARNING/UNCHECKED sentences and rows with warnings, counted (JobRecord.warnings)
+    if (job.warnings !== null) reply.header('x-rowback-warnings', String(job.warnings.length));
+    if (job.rowsWithWarnings !== null) reply.header('x-rowback-rows-with-warnings', String(job.rowsWithWarnings));
     // rows of no begin time the window cannot place are not exported: counted in a header (the
     // body holds rows alone), as the list says them (store.ts unplacedRows)
     const unplaced = app.staging.unplacedRows(jobId, filter);
@@ -302,6 +305,8 @@ export default async function rowRoutes(fastify: FastifyInstance) {
     }
     const completeness = jobCompletenessWarning(job);
     if (completeness) header.push(completeness);
+    const doubt = jobDoubtWarning(job);
+    if (doubt) header.push(doubt);
     if (unplaced > 0) header.push(`WARNING: ${unplacedNote(unplaced, 'not in this script')}`);
     // The script holds every matching row whatever its review status: said at its top, so a script
     // run as it is never re-inserts rejected or unreviewed rows unknowingly (newcomer trial: 16 rows

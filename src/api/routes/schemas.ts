@@ -189,6 +189,8 @@ export const JobResponse = z.object({
   }).nullable().describe("the source's own progress, sampled at most once a second while the job runs"),
   complete: z.boolean().nullable().describe("whether the result is whole, as `scan --report`'s `complete`: false exactly when the job's notes say INCOMPLETE (log lost to damage or in no file given, a damaged catalog); null while the job is queued or runs, when it failed, was cancelled or interrupted, or finished before rowback recorded this"),
   incomplete: z.array(z.string()).nullable().describe('the INCOMPLETE sentences of the job\'s notes (`[]` when complete); null when `complete` is'),
+  warnings: z.array(z.string()).nullable().describe("whether any of the result is doubtful, as `scan --report`'s `warnings`: the WARNING: and UNCHECKED: sentences of the job's notes, with their prefix (`[]` when none): a value may be wrong or missing, log records of an operation rowback cannot read, the server's clock set back in the window; null when `complete` is, or the job finished before rowback recorded this"),
+  rowsWithWarnings: z.number().int().nullable().describe("how many of the job's rows carry warnings of their own (each row's `warnings`), as `scan --report`'s `rowsWithWarnings`; null when `warnings` is"),
   sourceDatabase: z.object({ name: z.string().nullable(), bindingId: z.string().nullable(), familyGuid: z.string().nullable() }).nullable()
     .describe("the database the job's rows were read from, as its source states it (recorded when the job runs): name, binding id (database_guid) and family GUID, each null where the source does not state it; null when not known (a job that has not run, or staged before rowback recorded it). Re-insert compares it with the target's"),
 });
