@@ -43,8 +43,10 @@ function mayReplace(path: string): boolean {
 
 /**
  * Writes the report of a run refused or failed after its options parsed (scan, dump, log:
- * `{ …, complete: false, failed: { code, message } }`), so the previous run's report is not read as
- * this one's. Not written when the path is itself what is wrong (a missing folder, an input or the
+ * `{ …, complete: false, failed: { code, message }, incomplete: [] }`), so the previous run's report is not read as
+ * this one's. Every report has `incomplete`, a list (docs/scripting.md): one of a run that judged
+ * nothing (failed, refused, stopped while starting) is `[]`, its `failed` or `interrupted` saying
+ * why it is not whole; a script reading `incomplete` of any report does not meet `undefined`. Not written when the path is itself what is wrong (a missing folder, an input or the
  * other output: assertWritableOutput), nor over an existing file that is not a report of rowback
  * (left as it was, unsaid: a refusal is one line, the CLI's contract, naming the input that is wrong).
  * Never throws; true when the report was written.
@@ -53,7 +55,7 @@ export function writeRefusedReport(flag: string, path: string, inputs: CommandIn
   try {
     assertWritableOutput(flag, path, inputs);
     if (!mayReplace(path)) return false;
-    writeFileSync(path, JSON.stringify(redactDeep(body), null, 2));
+    writeFileSync(path, JSON.stringify(redactDeep('incomplete' in body ? body : { ...body, incomplete: [] }), null, 2));
     return true;
   } catch {
     // the report path is itself what is wrong, or the disk: the error line says the rest

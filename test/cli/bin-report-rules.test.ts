@@ -1,7 +1,8 @@
 /**
  * bin/rowback.js runs before the compiled CLI is chosen (dist or tsx), so it cannot import
  * src/cli/failed-report.ts: it repeats, in plain JS, how a report of rowback starts (REPORT_START),
- * the rule deciding which file a run stopped while starting may replace. Were the two to drift, a
+ * the rule deciding which file a run stopped while starting may replace, and the `times` its report
+ * of scan and log gives. Were the two to drift, a
  * start-up signal would write over a file a refused run would not (or leave a stale `"complete":
  * true` report a refused run would replace). These tests keep them one rule.
  */
@@ -9,7 +10,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { REPORT_START } from '../../src/cli/failed-report.js';
+import { REPORT_START, REPORT_TIMES } from '../../src/cli/failed-report.js';
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const bin = readFileSync(resolve(repo, 'bin/rowback.js'), 'utf8');
@@ -24,6 +25,12 @@ describe("bin/rowback.js's report rule is failed-report.ts's", () => {
     const found = binReportStarts();
     expect(found).toHaveLength(1);
     expect(found[0]).toBe(`/${REPORT_START.source}/${REPORT_START.flags}`);
+  });
+
+  it("the `times` its start-up report of scan and log gives is REPORT_TIMES", () => {
+    const m = /\{ times: ("(?:[^"\\]|\\.)*") \}/.exec(bin);
+    expect(m, 'no `{ times: "…" }` in bin/rowback.js').not.toBeNull();
+    expect(JSON.parse(m![1]!)).toBe(REPORT_TIMES);
   });
 
   // what each writer of a report puts first (JSON.stringify(…, null, 2), as they write them)

@@ -71,7 +71,7 @@ describeCorpus('--report of a run whose output was cut or failed', () => {
     writeFileSync(report, old);
     const r = await run('closed', ['dump', '--bak', PUBS, '--all', '--report', report]);
     expect(r.code, r.stderr).toBe(141);
-    expect(JSON.parse(readFileSync(report, 'utf8'))).toEqual({ complete: false, failed: { code: 'OUTPUT_CLOSED', message: 'output closed by its reader (EPIPE): the result was not written whole' } });
+    expect(JSON.parse(readFileSync(report, 'utf8'))).toEqual({ complete: false, failed: { code: 'OUTPUT_CLOSED', message: 'output closed by its reader (EPIPE): the result was not written whole' }, incomplete: [] });
   }, 60_000);
 
   it('scan --report R | (closed): the same', async () => {

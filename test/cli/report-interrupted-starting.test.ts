@@ -53,7 +53,7 @@ describeCorpus('a signal while starting replaces the previous --report', () => {
     writeFileSync(seen.path, JSON.stringify(earlier, null, 2));
     const args = ['scan', '--bak', STOPAT('StopAt.bak'), '--trn', STOPAT('StopAt_1.trn'), '--quiet', '--out', join(dir, 'rows.ndjson'), '--report', seen.path];
     await cli(...args).catch(() => undefined);
-    expect(JSON.parse(seen.report)).toEqual({ times: expect.stringContaining("the SQL Server's local time"), complete: false, interrupted: 'SIGINT' });
+    expect(JSON.parse(seen.report)).toEqual({ times: expect.stringContaining("the SQL Server's local time"), complete: false, interrupted: 'SIGINT', incomplete: [] });
     expect(seen.said).toBe(`; --report ${seen.path} says so`);
     // the command took over (catchInterrupts) or ended: no hook is left for a later signal
     expect((globalThis as Record<symbol, unknown>)[HOOK]).toBeUndefined();
