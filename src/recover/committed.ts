@@ -96,7 +96,9 @@ export interface CommittedScanStats {
    * stretch's `before` bound (`beginUnreadPlacedOutsideBy`, the latest such, ISO local time), before
    * the window's start; or because the window starts after the log read's first commit (a begin not
    * read that is before the read began by then) and misses each such stretch before that record (ends
-   * before its `after` or starts after its `before`): provably not asked for. A breaker's SYNTHETIC
+   * before its `after` or starts after its `before`): provably not asked for; or, the log read from
+   * files, because their first record read comes before any such stretch and the window starts after
+   * the read's first commit (counted again in beginUnreadPlacedBeforeReadRowOps). A breaker's SYNTHETIC
    * chain with backup 2 left out and a window on either side of it was INCOMPLETE (exit 3 under
    * --strict) over the rows the whole chain gives.
    */
