@@ -96,13 +96,29 @@ export interface CommittedScanStats {
    * stretch's `before` bound (`beginUnreadPlacedOutsideBy`, the latest such, ISO local time), before
    * the window's start; or because the window starts after the log read's first commit (a begin not
    * read that is before the read began by then) and misses each such stretch before that record (ends
-   * before its `after` or starts after its `before`): provably not asked for. A breaker's SYNTHETIC
+   * before its `after` or starts after its `before`): provably not asked for; or, the log read from
+   * files, because their first record read comes before any such stretch and the window starts after
+   * the read's first commit (counted again in beginUnreadPlacedBeforeReadRowOps). A breaker's SYNTHETIC
    * chain with backup 2 left out and a window on either side of it was INCOMPLETE (exit 3 under
    * --strict) over the rows the whole chain gives.
    */
   beginUnreadPlacedOutsideRowOps?: number;
   beginUnreadPlacedOutsideTransactions?: number;
   beginUnreadPlacedOutsideBy?: string;
+  /**
+   * …of beginUnreadPlacedOutsideRowOps (and its transactions), those placed by where the log read
+   * starts alone (beginUnreadPlacedByGaps, `read.files`): read from files (an .ldf, log backups, a
+   * backup's own log), which hold every record from the read's first LSN on but for the log lost or in
+   * no file given, and first read before any such stretch, so their LOP_BEGIN_XACT has an LSN below
+   * every record read: it was written before the read's first commit, whose End Time
+   * (`beginUnreadPlacedBeforeReadBy`, ISO local time; with an .ldf holding older log cut off from the
+   * rest, the first commit past the break when later) is before the window's start. Before, a scan of
+   * an .ldf (or a chain starting at a later log backup) with `--from` after the transactions open at
+   * its start had begun said INCOMPLETE over them (exit 3 under --strict), a false alarm. Absent when none.
+   */
+  beginUnreadPlacedBeforeReadRowOps?: number;
+  beginUnreadPlacedBeforeReadTransactions?: number;
+  beginUnreadPlacedBeforeReadBy?: string;
   /** Row operations on tables the metadata knows but the --table filter left out. */
   otherTableRowOps: number;
   /**
@@ -1010,6 +1026,12 @@ export function scanStatsNotes(stats: CommittedScanStats, ops: string[], noRowsS
     const what = ops.length === 1 ? `${ops[0]}(s)` : `row operation(s) (${ops.join('/')})`;
     notes.push(`${stats.outsideWindowRowOps.toLocaleString('en-US')} more ${what} on table data rows are in transactions that began outside the window${outsideSpan(stats)}: not in this result; widen the window (or drop it) to see them`);
   }
+  // Rows were printed, and row operations of transactions whose begin is not in the log read were
+  // placed outside the window (beginUnreadPlacedByGaps): "why no rows" names them only when there are none
+  if (!noRowsSaid && (stats.beginUnreadPlacedOutsideRowOps ?? 0) > 0) {
+    const what = ops.length === 1 ? `${ops[0]}(s)` : `row operation(s) (${ops.join('/')})`;
+    notes.push(`${(stats.beginUnreadPlacedOutsideRowOps ?? 0).toLocaleString('en-US')} more committed ${what} on table data rows began outside the window (${placedOutsideParts(stats).join('; ')}): not in this result; widen the window (or drop it) to see them`);
+  }
   const unchecked = stats.undoneUncheckedTransactions ? undoneUncheckedNote(stats.undoneUncheckedTransactions) : undefined;
   return unchecked ? { removals, notes, unchecked } : { removals, notes };
 }
@@ -1060,8 +1082,53 @@ function unreadCommitWhen(stats: CommittedScanStats): string {
   return `${a === b ? `it committed at ${a}` : `they committed from ${a} to ${b}`}, the SQL Server's local time`;
 }
 
+/**
+ * What "why no rows" and the notes say of the row operations beginUnreadPlacedByGaps took out
+ * (CommittedScanStats.beginUnreadPlacedOutsideRowOps), by why each was placed: first read right
+ * after log lost or in no file given (began by that stretch's bound, or before the read or in that
+ * log, whose times the window misses), or first read before any such stretch in a log read from
+ * files (began before the log read, which starts at its first commit: beginUnreadPlacedBeforeReadBy;
+ * "whose whole part … starts at" when that is the first commit past older log cut off from it).
+ * Each `N in transactions whose LOP_BEGIN_XACT is not in the log read, …`; [] when none.
+ */
+function placedOutsideParts(stats: CommittedScanStats): string[] {
+  const n = (x: number) => x.toLocaleString('en-US');
+  const all = stats.beginUnreadPlacedOutsideRowOps ?? 0;
+  const read = stats.beginUnreadPlacedBeforeReadRowOps ?? 0;
+  const parts: string[] = [];
+  if (all - read > 0) parts.push(`${n(all - read)} in transactions whose LOP_BEGIN_XACT is not in the log read, first read right after log lost or in no file given, so began ${stats.beginUnreadPlacedOutsideBy ? `by ${stats.beginUnreadPlacedOutsideBy}, before the window's start` : 'outside the window (before the log read or in that log, whose times the window misses)'}`);
+  if (read > 0) {
+    const by = stats.beginUnreadPlacedBeforeReadBy;
+    const start = stats.startCommitTime === undefined ? null : safeIso(stats.startCommitTime);
+    const where = by === undefined ? 'the log read, before the window\'s start'
+      : by === start ? `the log read, which starts at ${by} (the End Time of its first commit, the SQL Server's local time), before the window's start`
+      : `the log read is whole from, at ${by} (the End Time of its first commit past the older log cut off from it, the SQL Server's local time), before the window's start`;
+    parts.push(`${n(read)} in transactions whose LOP_BEGIN_XACT is not in the log read, first read before any log lost or in no file given, so began before ${where}`);
+  }
+  return parts;
+}
+
 /** CommittedScanStats.beginUnreadPlaces kept at most (a few facts each). */
 export const BEGIN_UNREAD_PLACES_KEPT = 10_000;
+
+/**
+ * How the log read was made, for beginUnreadPlacedByGaps.
+ * - `files`: from files (an .ldf, log backups, a full or differential backup's own log), read whole
+ *   from the read's first LSN on but for the stretches lost or in no file given (logLoss's items,
+ *   LogNotGiven): a begin not read that lies before every such stretch lies below every record read.
+ *   False for an export (a file of fn_dblog rows: its record set may skip LSNs, as one with a record
+ *   taken out does) and for a live server's fn_dblog (its start is estimated, and it may be given a
+ *   window).
+ * - `wholeFromCommit`: with an .ldf whose log read also holds older log cut off from the rest
+ *   (FileRecoverySource.logWholeFrom non-null: the sequence between was reused since, and its log is
+ *   lost with no LSN range among the losses), the End Time (fn_dblog form) of the first commit read
+ *   past the break, in log order; null when none was read there (then nothing is placed by the read's
+ *   start). Absent when the .ldf's log read is unbroken, or no .ldf was read.
+ */
+export interface BeginUnreadRead {
+  files: boolean;
+  wholeFromCommit?: string | null;
+}
 
 /**
  * `stats` with the transactions of beginUnreadRowOps that provably began outside the window
@@ -1073,25 +1140,42 @@ export const BEGIN_UNREAD_PLACES_KEPT = 10_000;
  * by then) is before `from` (a damaged stretch nearer, with no bound, may hold its begin: kept); or
  * when `from` is after the read's first commit (stats.startCommitTime: a begin written before the
  * read began by then) and the window misses every stretch before that record (`to` before its
- * `after`, or `from` after its `before`). A loss with no LSN range, unknown bounds (a clock set
- * back: none are given), an overlap, or places not all kept: `stats` as it is (INCOMPLETE, the safe
- * side). Pure.
+ * `after`, or `from` after its `before`); or, the log read from files (`read.files`), when no such
+ * stretch lies before that record at all and `from` is after the read's first commit: its begin,
+ * not read, has an LSN below every record read, so it was written before that commit (SQL Server
+ * writes the log in LSN order; a commit record's End Time is when it was written), and its Begin
+ * Time, when it began, is no later (beginUnreadPlacedBeforeReadRowOps). With an .ldf holding older
+ * log cut off from the rest (`read.wholeFromCommit`), the read's start is taken as the first commit
+ * past the break, when later, for every such transaction: one first read past the break may have
+ * begun in the log lost there, and the older sequences read may have breaks of their own. A loss with
+ * no LSN range, unknown bounds (a clock set back: stats.clockBackwards; none are given), an overlap,
+ * a first record not known, or places not all kept: `stats` as it is (INCOMPLETE, the safe side).
+ * Pure.
  */
 export function beginUnreadPlacedByGaps(
   stats: CommittedScanStats,
   from: string | undefined,
   losses: ReadonlyArray<{ lsnRange?: { first: string; last?: string }; before?: string; after?: string }>,
   to?: string,
+  read?: BeginUnreadRead,
 ): CommittedScanStats {
   const places = stats.beginUnreadPlaces;
-  if (!from || !places?.length || stats.beginUnreadPlacesOverflow || !losses.length) return stats;
+  if (!from || !places?.length || stats.beginUnreadPlacesOverflow) return stats;
+  // no loss: only the start of a log read from files can place them (below)
+  if (!losses.length && !read?.files) return stats;
   const fromMs = localMs(from.length === 16 ? `${from}:00` : from);
   if (Number.isNaN(fromMs)) return stats;
   const toMs = to ? localMs(to.length === 16 ? `${to}:00` : to) : Number.NaN;
   // A begin written before the log read's first LSN was written before its first commit read, whose
-  // End Time is when it was written: such a transaction began by then (not on a clock set back)
-  const readStartIso = stats.clockBackwards || stats.startCommitTime === undefined ? null : safeIso(stats.startCommitTime);
-  const readStartMs = readStartIso === null ? Number.NaN : localMs(readStartIso);
+  // End Time is when it was written: such a transaction began by then (not on a clock set back).
+  // With an .ldf whose older log is cut off, by the first commit past the break when later (the log
+  // lost there has no LSN range): NaN, nothing placed by it, when that is not known
+  const startIso = stats.clockBackwards || stats.startCommitTime === undefined ? null : safeIso(stats.startCommitTime);
+  const wholeIso = read?.wholeFromCommit === undefined ? startIso : read.wholeFromCommit === null ? null : safeIso(read.wholeFromCommit);
+  const startMs = startIso === null ? Number.NaN : localMs(startIso);
+  const wholeMs = wholeIso === null ? Number.NaN : localMs(wholeIso);
+  const readStartMs = Math.max(startMs, wholeMs);
+  const readStartIso = Number.isNaN(readStartMs) ? undefined : wholeMs > startMs ? wholeIso! : startIso!;
   let parsed: Array<{ first: Lsn; last: Lsn | null; beforeMs: number; afterMs: number; before?: string }>;
   try {
     parsed = losses.map((l) => {
@@ -1107,6 +1191,9 @@ export function beginUnreadPlacedByGaps(
   const kept: typeof places = [];
   let k = 0;
   let t = 0;
+  // of k and t, those placed by the read's start alone
+  let kr = 0;
+  let tr = 0;
   let by: string | undefined;
   let byMs = Number.NEGATIVE_INFINITY;
   for (const p of places) {
@@ -1124,12 +1211,18 @@ export function beginUnreadPlacedByGaps(
     // …or it began before the read (by its first commit), or in one of the stretches before its first
     // record read: a window after the read's start that misses each of those stretches (ending before
     // its `after`, or starting after its `before`) does not ask for it
-    // (only past a stretch: one first read before any began before the read, judged by its commit as before)
     const missed = at !== null && near !== undefined && readStartMs < fromMs
       && parsed.every((l) => compareLsn(l.first, at) >= 0 || (l.last !== null && compareLsn(l.first, l.last) < 0 && compareLsn(l.last, at) <= 0 && (toMs < l.afterMs || l.beforeMs < fromMs)));
-    if (by0 || missed) {
+    // …or, read from files and first read before any stretch lost or in no file given: its begin is
+    // below every record read, so it began by the read's first commit (beginUnreadPlacedBeforeReadRowOps)
+    const beforeRead = !by0 && !missed && read?.files === true && at !== null && near === undefined && readStartMs < fromMs;
+    if (by0 || missed || beforeRead) {
       k += p.rowOps;
       t++;
+      if (beforeRead) {
+        kr += p.rowOps;
+        tr++;
+      }
       if (by0 && by0.beforeMs > byMs) {
         byMs = by0.beforeMs;
         by = by0.before;
@@ -1159,6 +1252,7 @@ export function beginUnreadPlacedByGaps(
     beginUnreadPlacedOutsideRowOps: k,
     beginUnreadPlacedOutsideTransactions: t,
     ...(by !== undefined ? { beginUnreadPlacedOutsideBy: by } : {}),
+    ...(tr > 0 ? { beginUnreadPlacedBeforeReadRowOps: kr, beginUnreadPlacedBeforeReadTransactions: tr, ...(readStartIso !== undefined ? { beginUnreadPlacedBeforeReadBy: readStartIso } : {}) } : {}),
   };
 }
 
@@ -1218,7 +1312,7 @@ export function explainNoRows(stats: CommittedScanStats, ops: string[]): string 
   if (stats.otherTableRowOps) parts.push(`${n(stats.otherTableRowOps)} on tables --table left out`);
   if (stats.outsideWindowRowOps) parts.push(`${n(stats.outsideWindowRowOps)} in transactions that began outside the window${outsideSpan(stats)}`);
   if (stats.beginUnreadRowOps) parts.push(`${n(stats.beginUnreadRowOps)} in transactions whose LOP_BEGIN_XACT is not in the log read${unreadCommitSpan(stats)}: whether they began in the window cannot be told (said as INCOMPLETE)`);
-  if (stats.beginUnreadPlacedOutsideRowOps) parts.push(`${n(stats.beginUnreadPlacedOutsideRowOps)} in transactions whose LOP_BEGIN_XACT is not in the log read, first read right after log lost or in no file given, so began ${stats.beginUnreadPlacedOutsideBy ? `by ${stats.beginUnreadPlacedOutsideBy}, before the window's start` : 'outside the window (before the log read or in that log, whose times the window misses)'}`);
+  parts.push(...placedOutsideParts(stats));
   if (stats.rolledBackRowOps) parts.push(`${n(stats.rolledBackRowOps)} in transactions that rolled back`);
   const neverCommitted = stats.uncommittedRowOps - stats.rolledBackRowOps;
   if (neverCommitted) parts.push(`${n(neverCommitted)} in transactions with no commit in this log`);

@@ -15,6 +15,8 @@ import { localMs } from './log-local-time.js';
 import { isChainOverlap, logLossClause, lossPlaces } from './source.js';
 import { beginUnreadPlacedByGaps, type CommittedScanStats } from './committed.js';
 import type { SkippedItem } from '../util/skipped-item.js';
+import type { LogWholeFrom } from './sources/files.js';
+import type { VerdictSourceKind } from './incomplete-verdict.js';
 
 /**
  * One stretch of log in no file given (FileRecoverySource.logNotGiven).
@@ -196,7 +198,12 @@ export function readEdgesSaid(
  * read that provably began before the window's start taken out of the INCOMPLETE count
  * (committed.ts beginUnreadPlacedByGaps): placed by the log lost (`lost`: logLoss's items, a chain
  * gap with its `before` bound from `bounds`, FileRecoverySource.chainGapTimes; the others with none)
- * and the stretches in no file given (`notGiven`) before their first record read. `scan` and a files
+ * and the stretches in no file given (`notGiven`) before their first record read, or, read from
+ * files, by the log read's start when none lies before it. `source`: the source's kind, as
+ * incomplete-verdict.ts takes it (only 'files' places by the read's start: an export's record set
+ * may skip LSNs, and a live or log-backup job's records come through the server's fn_dblog /
+ * fn_dump_dblog, whose start is estimated and which may be given the window), and for files with an .ldf where its log
+ * read is whole from (FileRecoverySource.logWholeFrom; null or absent when unbroken). `scan` and a
  * job call it alike; without a window start, `stats` as it is.
  */
 export function placeBeginUnread(
@@ -205,6 +212,7 @@ export function placeBeginUnread(
   lost: readonly SkippedItem[],
   bounds?: (item: SkippedItem) => { before?: string; after?: string } | undefined,
   notGiven: readonly LogNotGiven[] = [],
+  source?: { kind: VerdictSourceKind; wholeFrom?: LogWholeFrom | null },
 ): CommittedScanStats {
   if (!window.from || !stats.beginUnreadRowOps) return stats;
   const losses = [
@@ -214,5 +222,7 @@ export function placeBeginUnread(
     }),
     ...notGiven.map((x) => ({ ...(x.lsnRange ? { lsnRange: x.lsnRange } : {}), ...(x.before ? { before: x.before } : {}), ...(x.after ? { after: x.after } : {}) })),
   ];
-  return beginUnreadPlacedByGaps(stats, window.from, losses, window.to);
+  const files = source?.kind === 'files';
+  const read = { files, ...(files && source?.wholeFrom ? { wholeFromCommit: source.wholeFrom.firstCommitTime } : {}) };
+  return beginUnreadPlacedByGaps(stats, window.from, losses, window.to, read);
 }

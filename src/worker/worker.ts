@@ -448,10 +448,11 @@ export class JobWorker {
       const noteList = (): void => {
         const stopped = controller.signal.aborted;
         // transactions whose begin is not in the log read that provably began before the window's
-        // start (first read right after a missing log backup): not asked for, as scan says it (placeBeginUnread)
+        // start (first read right after a missing log backup; a files job's, first read before any
+        // log lost, by the read's first commit): not asked for, as scan says it (placeBeginUnread)
         const all = [...(source?.skipped() ?? []), ...skipped, ...staged];
         const stats0 = source?.committedStats?.();
-        const stats = stats0 && placeBeginUnread(stats0, filter, logLoss(all), chainGapTimes, logNotGiven());
+        const stats = stats0 && placeBeginUnread(stats0, filter, logLoss(all), chainGapTimes, logNotGiven(), { kind: spec.kind, wholeFrom: logWholeFrom() });
         if (stats && spec.kind === 'export') stats.unknownAllocUnitsListedBy = EXPORT_UNITS_LISTED_BY;
         // Whether what was staged is whole: the same checks and order as `rowback scan`'s INCOMPLETE
         // lines (incomplete-verdict.ts), in the job's words; a stopped job judges only what it read

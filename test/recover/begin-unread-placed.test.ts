@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { beginUnreadPlacedByGaps, emptyStats, type CommittedScanStats } from '../../src/recover/committed.js';
+import { beginUnreadPlacedByGaps, emptyStats, explainNoRows, scanStatsNotes, type CommittedScanStats } from '../../src/recover/committed.js';
+import { placeBeginUnread } from '../../src/recover/log-not-given.js';
+import type { SkippedItem } from '../../src/util/skipped-item.js';
 
 /**
  * beginUnreadPlacedByGaps: a transaction whose LOP_BEGIN_XACT is not in the log read, first read
@@ -65,5 +67,139 @@ describe('beginUnreadPlacedByGaps', () => {
     expect(beginUnreadPlacedByGaps(stats(), '2026-03-05T14:03:00', [gap, {}]).beginUnreadRowOps).toBe(7);
     // a backup overlapping the one before it (its range runs backwards) places nothing
     expect(beginUnreadPlacedByGaps(stats(), '2026-03-05T14:03:00', [{ ...gap, lsnRange: { first: gap.lsnRange.last, last: gap.lsnRange.first } }]).beginUnreadRowOps).toBe(7);
+  });
+});
+
+/**
+ * A log read from files (an .ldf, log backups, a backup's own log) holds every record from its first
+ * LSN on but for the stretches lost: a transaction whose LOP_BEGIN_XACT is not read, first read
+ * before any such stretch, began below every record read, so by the read's first commit
+ * (stats.startCommitTime). A `--from` after it does not ask for it; before, with no loss at all,
+ * beginUnreadPlacedByGaps returned at once and the scan said INCOMPLETE (a false alarm). Hand-made
+ * counts (SYNTHETIC).
+ */
+describe('beginUnreadPlacedByGaps: placed by the start of a log read from files', () => {
+  const read = (): CommittedScanStats => ({ ...stats(), startCommitTime: '2026/03/05 14:00:30:000' });
+  const files = { files: true };
+  const kept = (s: CommittedScanStats) => {
+    expect(s.beginUnreadRowOps).toBe(7);
+    expect(s.beginUnreadPlacedOutsideRowOps).toBeUndefined();
+    expect(s.beginUnreadPlacedBeforeReadRowOps).toBeUndefined();
+  };
+
+  it('no loss and a window starting after the read\'s first commit: all taken out, said as placed by the read\'s start', () => {
+    const s = beginUnreadPlacedByGaps(read(), '2026-03-05T14:00:30.001', [], undefined, files);
+    expect(s.beginUnreadRowOps).toBe(0);
+    expect(s.beginUnreadTransactions).toBe(0);
+    expect(s.beginUnreadPlaces).toEqual([]);
+    expect(s.beginUnreadFirstCommit).toBeUndefined();
+    expect(s.beginUnreadPlacedOutsideRowOps).toBe(7);
+    expect(s.beginUnreadPlacedOutsideTransactions).toBe(3);
+    // not a gap's bound
+    expect(s.beginUnreadPlacedOutsideBy).toBeUndefined();
+    expect(s.beginUnreadPlacedBeforeReadRowOps).toBe(7);
+    expect(s.beginUnreadPlacedBeforeReadTransactions).toBe(3);
+    expect(s.beginUnreadPlacedBeforeReadBy).toBe('2026-03-05T14:00:30.000');
+    // a `--to` changes nothing: they began before the window's start
+    expect(beginUnreadPlacedByGaps(read(), '2026-03-05T14:00:40', [], '2026-03-05T14:05:00', files).beginUnreadRowOps).toBe(0);
+  });
+
+  it('a window starting at or before the read\'s first commit: kept', () => {
+    kept(beginUnreadPlacedByGaps(read(), '2026-03-05T14:00:30.000', [], undefined, files));
+    kept(beginUnreadPlacedByGaps(read(), '2026-03-05T14:00', [], undefined, files));
+  });
+
+  it('not read from files (an export, a live server\'s fn_dblog), or not told: kept', () => {
+    kept(beginUnreadPlacedByGaps(read(), '2026-03-05T14:00:40', [], undefined, { files: false }));
+    kept(beginUnreadPlacedByGaps(read(), '2026-03-05T14:00:40', []));
+  });
+
+  it('a clock set back, no first commit, places not all kept, or a first record not known: kept', () => {
+    kept(beginUnreadPlacedByGaps({ ...read(), clockBackwards: { lsn: '', earlierLsn: '', earlierTime: '', laterTime: '', seconds: 60 } as unknown as CommittedScanStats['clockBackwards'] }, '2026-03-05T14:00:40', [], undefined, files));
+    kept(beginUnreadPlacedByGaps(stats(), '2026-03-05T14:00:40', [], undefined, files));
+    kept(beginUnreadPlacedByGaps({ ...read(), beginUnreadPlacesOverflow: true }, '2026-03-05T14:00:40', [], undefined, files));
+    const s = beginUnreadPlacedByGaps({ ...read(), beginUnreadPlaces: [...read().beginUnreadPlaces!.slice(0, 2), { firstLsn: null, rowOps: 2, endTime: '2026/03/05 14:02:30:000' }] }, '2026-03-05T14:00:40', [], undefined, files);
+    expect(s.beginUnreadRowOps).toBe(2);
+    expect(s.beginUnreadPlacedBeforeReadRowOps).toBe(5);
+    expect([s.beginUnreadFirstCommit, s.beginUnreadLastCommit]).toEqual(['2026/03/05 14:02:30:000', '2026/03/05 14:02:30:000']);
+  });
+
+  it('a loss before the first record read: that one kept (unless the gap places it); one first read before every loss placed; a loss with no LSN range: all kept', () => {
+    // the gap lies between the third place (first read before it) and the first two (after it); its bound is after `from`
+    const s = beginUnreadPlacedByGaps(read(), '2026-03-05T14:00:40', [gap], undefined, files);
+    expect(s.beginUnreadRowOps).toBe(5);
+    expect(s.beginUnreadPlacedBeforeReadRowOps).toBe(2);
+    expect(s.beginUnreadPlacedBeforeReadTransactions).toBe(1);
+    expect(s.beginUnreadPlaces!.map((p) => p.firstLsn)).toEqual(['00000028:000003d0:0001', '00000028:000003d0:0002']);
+    // a loss starting before the first record of each
+    kept(beginUnreadPlacedByGaps(read(), '2026-03-05T14:00:40', [{ lsnRange: { first: '00000028:00000001:0001', last: '00000028:00000002:0001' } }], undefined, files));
+    // a loss whose LSNs are not known (damage in an MTF stream, an .ldf cut open-ended)
+    kept(beginUnreadPlacedByGaps(read(), '2026-03-05T14:00:40', [{}], undefined, files));
+    // past the gap's bound: the first two by the gap (its bound said), the third by the read's start
+    const both = beginUnreadPlacedByGaps(read(), '2026-03-05T14:01:55.001', [gap], undefined, files);
+    expect(both.beginUnreadRowOps).toBe(0);
+    expect(both.beginUnreadPlacedOutsideRowOps).toBe(7);
+    expect(both.beginUnreadPlacedOutsideBy).toBe('2026-03-05T14:01:55.000');
+    expect(both.beginUnreadPlacedBeforeReadRowOps).toBe(2);
+  });
+
+  it('an .ldf holding older log cut off from the rest: judged by the first commit past the break when later', () => {
+    const whole = { files: true, wholeFromCommit: '2026/03/05 14:01:00:000' };
+    kept(beginUnreadPlacedByGaps(read(), '2026-03-05T14:00:40', [], undefined, whole));
+    kept(beginUnreadPlacedByGaps(read(), '2026-03-05T14:01:00.000', [], undefined, whole));
+    // no commit read past the break: its time not known
+    kept(beginUnreadPlacedByGaps(read(), '2026-03-05T14:05:00', [], undefined, { files: true, wholeFromCommit: null }));
+    const s = beginUnreadPlacedByGaps(read(), '2026-03-05T14:01:00.001', [], undefined, whole);
+    expect(s.beginUnreadRowOps).toBe(0);
+    expect(s.beginUnreadPlacedBeforeReadBy).toBe('2026-03-05T14:01:00.000');
+    // an earlier one (not on a clock that runs forward) is not taken
+    expect(beginUnreadPlacedByGaps(read(), '2026-03-05T14:00:40', [], undefined, { files: true, wholeFromCommit: '2026/03/05 14:00:10:000' }).beginUnreadPlacedBeforeReadBy).toBe('2026-03-05T14:00:30.000');
+  });
+});
+
+/**
+ * placeBeginUnread (log-not-given.ts): the caller's source kind decides whether the read's start
+ * places, as scan and a job both call it; `wholeFrom` is FileRecoverySource.logWholeFrom.
+ */
+describe('placeBeginUnread: by the start of the log read, for files only', () => {
+  const read = (): CommittedScanStats => ({ ...stats(), startCommitTime: '2026/03/05 14:00:30:000' });
+  const w = { from: '2026-03-05T14:00:40.000' };
+  it('files: placed; an export, a live or log-backup job: kept', () => {
+    expect(placeBeginUnread(read(), w, [], undefined, [], { kind: 'files' }).beginUnreadRowOps).toBe(0);
+    expect(placeBeginUnread(read(), w, [], undefined, [], { kind: 'files', wholeFrom: null }).beginUnreadPlacedBeforeReadRowOps).toBe(7);
+    for (const kind of ['export', 'live', 'log-backup'] as const) expect(placeBeginUnread(read(), w, [], undefined, [], { kind }).beginUnreadRowOps, kind).toBe(7);
+    expect(placeBeginUnread(read(), w, []).beginUnreadRowOps).toBe(7);
+  });
+
+  it('files with an .ldf whose older log is cut off: by the first commit past the break', () => {
+    const wholeFrom = { seq: 0x2a, firstBeginTime: '2026/03/05 14:00:59:000', firstCommitTime: '2026/03/05 14:01:00:000', older: [0x27, 0x28] };
+    expect(placeBeginUnread(read(), w, [], undefined, [], { kind: 'files', wholeFrom }).beginUnreadRowOps).toBe(7);
+    expect(placeBeginUnread(read(), { from: '2026-03-05T14:01:00.001' }, [], undefined, [], { kind: 'files', wholeFrom }).beginUnreadRowOps).toBe(0);
+    expect(placeBeginUnread(read(), { from: '2026-03-05T14:05' }, [], undefined, [], { kind: 'files', wholeFrom: { ...wholeFrom, firstCommitTime: null } }).beginUnreadRowOps).toBe(7);
+  });
+
+  it('log lost or in no file given with no LSN range (damage, a data file newer than the log): kept', () => {
+    const damaged: SkippedItem = { code: 'FORMAT_BAD_LOG_BLOCK', reason: 'SYNTHETIC', location: {} };
+    expect(placeBeginUnread(read(), w, [damaged], undefined, [], { kind: 'files' }).beginUnreadRowOps).toBe(7);
+    expect(placeBeginUnread(read(), w, [], undefined, [{ clause: 'SYNTHETIC' }], { kind: 'files' }).beginUnreadRowOps).toBe(7);
+    // one before the first record of the third only
+    const early: SkippedItem = { ...damaged, lsnRange: { first: '00000028:00000001:0001', last: '00000028:00000002:0001' } };
+    expect(placeBeginUnread(read(), w, [early], undefined, [], { kind: 'files' }).beginUnreadRowOps).toBe(7);
+  });
+
+  it('what "why no rows" and the notes say of them: before the log read, which starts at its first commit; not a gap\'s bound', () => {
+    const s = placeBeginUnread(read(), w, [], undefined, [], { kind: 'files' });
+    const why = explainNoRows({ ...s, rowOps: 7 }, ['delete']);
+    expect(why).toContain("7 in transactions whose LOP_BEGIN_XACT is not in the log read, first read before any log lost or in no file given, so began before the log read, which starts at 2026-03-05T14:00:30.000 (the End Time of its first commit, the SQL Server's local time), before the window's start");
+    expect(why).not.toContain('first read right after');
+    const notes = scanStatsNotes({ ...s, rowOps: 9 }, ['delete'], false).notes;
+    expect(notes).toContainEqual(expect.stringMatching(/^7 more committed delete\(s\) on table data rows began outside the window \(7 in transactions whose LOP_BEGIN_XACT is not in the log read, first read before any log lost or in no file given, so began before the log read, which starts at 2026-03-05T14:00:30\.000 .*\): not in this result/));
+    const cut = placeBeginUnread(read(), { from: '2026-03-05T14:01:00.001' }, [], undefined, [], { kind: 'files', wholeFrom: { seq: 0x2a, firstBeginTime: null, firstCommitTime: '2026/03/05 14:01:00:000', older: [0x27] } });
+    expect(explainNoRows({ ...cut, rowOps: 7 }, ['delete'])).toContain('so began before the log read is whole from, at 2026-03-05T14:01:00.000 (the End Time of its first commit past the older log cut off from it');
+    // both reasons, each said with its own count
+    const both = placeBeginUnread(read(), { from: '2026-03-05T14:01:55.001' }, [], undefined, [{ clause: 'SYNTHETIC', ...gap }], { kind: 'files' });
+    const b = explainNoRows({ ...both, rowOps: 7 }, ['delete']);
+    expect(b).toContain("5 in transactions whose LOP_BEGIN_XACT is not in the log read, first read right after log lost or in no file given, so began by 2026-03-05T14:01:55.000, before the window's start");
+    expect(b).toContain('2 in transactions whose LOP_BEGIN_XACT is not in the log read, first read before any log lost or in no file given, so began before the log read, which starts at 2026-03-05T14:00:30.000');
   });
 });

@@ -325,9 +325,10 @@ export async function runScan(opts: ScanOptions): Promise<void> {
     const sourceSkipped = source.skipped();
     const allSkipped = [...sourceSkipped, ...skipped];
     // transactions whose begin is not in the log read, first read right after a missing log backup
-    // that began by its bound, before the window's start: not asked for (log-not-given.ts placeBeginUnread)
+    // that began by its bound, or (files) first read before any log lost, that began by the read's
+    // first commit, before the window's start: not asked for (log-not-given.ts placeBeginUnread)
     const stats0 = source.committedStats?.();
-    const stats = stats0 && placeBeginUnread(stats0, filter, logLoss(allSkipped), opened.chainGapTimes, opened.logNotGiven?.() ?? []);
+    const stats = stats0 && placeBeginUnread(stats0, filter, logLoss(allSkipped), opened.chainGapTimes, opened.logNotGiven?.() ?? [], { kind: opts.export ? 'export' : opts.server ? 'live' : 'files', wholeFrom: opened.logWholeFrom?.() ?? null });
     // an export's records are in the file itself: `rowback log` does not read exports
     if (stats && opts.export) stats.unknownAllocUnitsListedBy = EXPORT_UNITS_LISTED_BY;
     const interruptedBy = byDuringRead;
