@@ -195,7 +195,11 @@ export interface PlannedParam extends ParamPlan {
  * in another case went back first (Msg 547 on every resume). (breaker; test/reinsert/key-text-beyond-ascii.test.ts)
  */
 export function keyCompareText(p: Pick<PlannedParam, 'value' | 'literal'>): string {
-  return typeof p.value === 'string' ? `t:${p.value.toLowerCase().replace(/ +$/, '')}` : `l:${p.literal.toLowerCase().replace(/ +'$/, "'")}`;
+  if (typeof p.value === 'string') return `t:${p.value.toLowerCase().replace(/ +$/, '')}`;
+  // bytes as `=` compares them, trailing zero bytes aside (0x01 = 0x0100: undoMatch): one key of a
+  // varbinary key column, which its literal alone ('0x01', '0x0100') made two
+  if (Buffer.isBuffer(p.value)) return `b:${p.value.toString('hex').replace(/(?:00)+$/, '')}`;
+  return `l:${p.literal.toLowerCase().replace(/ +'$/, "'")}`;
 }
 
 export interface PlannedRow {

@@ -50,3 +50,15 @@ describe('text keys beyond ASCII', () => {
     expect(plan.batches.flatMap((x) => x.rows.map((r) => r.rowId))).toEqual([2, 1]);
   });
 });
+
+describe('binary keys', () => {
+  const files: TargetTable = { schema: 'dbo', name: 'Files', keyColumns: ['Hash'], columns: [c('Hash', 'varbinary', { maxLength: 32, nullable: false }), c('Note', 'nvarchar')] };
+  const t = new Map([['dbo.Files', files]]);
+  const file = (id: number, hash: string, note: string): PlanInputRow => ({ id, table: 'dbo.Files', lsn: lsn(id), values: { Hash: hash, Note: note }, operation: 'delete' });
+
+  it('0x01 and 0x0100 are one key (`=` ignores trailing zero bytes), 0x01 and 0x0001 two', () => {
+    const plan = planReinsert([file(1, '0x01', 'old'), file(2, '0x0100', 'new'), file(3, '0x0001', 'other')], t, []);
+    expect(plan.problems.map((p) => [p.rowId, p.code])).toEqual([[1, 'REINSERT_DUPLICATE_KEY'], [2, 'REINSERT_DUPLICATE_KEY']]);
+    expect(plan.batches.flatMap((x) => x.rows.map((r) => r.rowId))).toEqual([3]);
+  });
+});
