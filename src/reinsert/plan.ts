@@ -746,6 +746,15 @@ export function planRow(r: PlanInputRow, t: TargetTable, database?: string, sour
     params.push({ column: c.name, name: `p${params.length + 1}`, ...planParam(c, v, source?.get(sourceName.get(c.name)!)) });
   }
   if (params.length === 0) throw new ReinsertError('REINSERT_NO_COLUMNS', `row ${r.id} has no insertable values for ${qualified(t)}`);
+  // A column the row has no value for is left out of the INSERT for its default; a NOT NULL column
+  // the target's catalog says has none refuses such an INSERT (Msg 515), and the row failed the run's
+  // whole batch with it, on every resume, the dry run naming no problem (a side table's column of its
+  // own, a table emptied by the incident and then given a NOT NULL column; breaker,
+  // test/reinsert/not-null-no-default.test.ts). Identity columns the server fills.
+  const unfilled = cols.find((c) => !given.has(c.name) && !c.nullable && !c.identity && c.hasDefault === false);
+  if (unfilled) {
+    throw new ReinsertError('REINSERT_COLUMN_MISSING', `row ${r.id} has no value for the target table ${qualified(t)}'s column ${unfilled.name}, which is NOT NULL and has no default: its INSERT would be refused (Msg 515, "Cannot insert the value NULL into column") with its whole batch: give the column a default, re-insert into a table without it (a side table, tableMap), or put the row back by hand`, { column: unfilled.name, table: qualified(t) });
+  }
   const byCol = new Map(params.map((p) => [p.column, p]));
   // Every statement is built twice from the parameter list: driver form (@pN) and script form.
   type Ref = (p: PlannedParam) => string;
