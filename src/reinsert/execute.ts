@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { isRowbackError, ReinsertError } from '../errors.js';
 import type { StagingStore } from '../staging/store.js';
 import { silentLogger, type Logger } from '../util/logger.js';
-import { ledgerHolds, type PlannedBatch, type ReinsertPlan } from './plan.js';
+import { keyCompareText, ledgerHolds, type PlannedBatch, type ReinsertPlan } from './plan.js';
 import type { BatchOutcome, ReinsertTarget, RowLedgerEntry, TargetSession } from './target.js';
 import { OtherJobsReinserts, otherJobMessage, type ReinsertPlace } from './other-jobs.js';
 import { readRunTarget, sideTableOf } from './run-target.js';
@@ -281,9 +281,9 @@ export async function executeRun(store: StagingStore, runId: number, jobId: numb
  * `SET IDENTITY_INSERT … ON` (error 8107), and the pooled connection kept it.
  */
 /**
- * Whether two rows of a batch would look for the same key (their key parameters' literals, text in
- * any case and without trailing spaces, as a case-insensitive key compares them and as the plan's
- * duplicate-key check does): such rows are inserted one by one, each looked for after the ones
+ * Whether two rows of a batch would look for the same key (their key values as plan.ts keyCompareText
+ * writes them: text in any case, beyond ASCII too, and without trailing spaces, as a case-insensitive
+ * key compares them and as the plan's duplicate-key check does): such rows are inserted one by one, each looked for after the ones
  * before it went in, never checked all first and then inserted together.
  */
 export function sharesKey(rows: PlannedBatch['rows']): boolean {
@@ -291,7 +291,7 @@ export function sharesKey(rows: PlannedBatch['rows']): boolean {
   for (const r of rows) {
     if (!r.existsSql || !r.undoByKey) continue;
     const names = new Set(r.script.undoParams);
-    const key = r.params.filter((p) => names.has(p.name)).map((p) => p.literal.toLowerCase().replace(/ +'$/, "'")).join('\u0000');
+    const key = r.params.filter((p) => names.has(p.name)).map(keyCompareText).join('\u0000');
     if (seen.has(key)) return true;
     seen.add(key);
   }

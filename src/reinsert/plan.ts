@@ -182,6 +182,26 @@ export interface PlannedParam extends ParamPlan {
   name: string;
 }
 
+/**
+ * A key value as a case-insensitive key compares it: text by its characters in lower case, its
+ * trailing spaces (U+0020) left out, as SQL Server's default (CI) collations compare it; any other
+ * value by its script literal, in lower case. The duplicate-key check (refuseSharedKeys), the
+ * self-reference order (parentsFirst) and the run's same-key test of a batch (execute.ts sharesKey)
+ * compared the literal alone, whose text beyond ASCII is written as its UTF-16LE bytes
+ * (`CONVERT(nvarchar(max), 0xC400…)`, util/tsql.ts scriptLiteral): hex digits keep no letter case
+ * of the text, and a trailing space after such a run was not at the literal's end, so 'ÄRGER' and
+ * 'ärger', or 'Zoë ' and 'Zoë', were two keys there: two deleted versions of one key went unnamed
+ * (the older went back, the newest became a "conflict" with it), and a report naming its manager
+ * in another case went back first (Msg 547 on every resume). (breaker; test/reinsert/key-text-beyond-ascii.test.ts)
+ */
+export function keyCompareText(p: Pick<PlannedParam, 'value' | 'literal'>): string {
+  if (typeof p.value === 'string') return `t:${p.value.toLowerCase().replace(/ +$/, '')}`;
+  // bytes as `=` compares them, trailing zero bytes aside (0x01 = 0x0100: undoMatch): one key of a
+  // varbinary key column, which its literal alone ('0x01', '0x0100') made two
+  if (Buffer.isBuffer(p.value)) return `b:${p.value.toString('hex').replace(/(?:00)+$/, '')}`;
+  return `l:${p.literal.toLowerCase().replace(/ +'$/, "'")}`;
+}
+
 export interface PlannedRow {
   rowId: number;
   lsn: string;
@@ -469,7 +489,7 @@ class ReinsertPlanner {
       if (!this.fromDelete.has(row.rowId)) continue;
       const params = t.keyColumns.map((k) => row.params.find((p) => p.column === k));
       if (params.some((p) => !p || p.value === null)) continue;
-      const key = params.map((p) => p!.literal.toLowerCase().replace(/ +'$/, "'")).join('\u0000');
+      const key = params.map((p) => keyCompareText(p!)).join('\u0000');
       const g = groups.get(key);
       if (g) g.push(row); else groups.set(key, [row]);
     }
@@ -512,7 +532,7 @@ function parentsFirst(t: TargetTable, list: PlannedRow[], fks: readonly ForeignK
   if (!self.length || list.length < 2) return { rows: list, held: [] };
   const lit = (row: PlannedRow, col: string): string | undefined => {
     const p = row.params.find((x) => x.column.toLowerCase() === col.toLowerCase());
-    return p && p.value !== null ? p.literal.toLowerCase().replace(/ +'$/, "'") : undefined;
+    return p && p.value !== null ? keyCompareText(p) : undefined;
   };
   const keyOf = (row: PlannedRow, cols: string[]): string | undefined => {
     const parts = cols.map((c) => lit(row, c));
@@ -726,6 +746,15 @@ export function planRow(r: PlanInputRow, t: TargetTable, database?: string, sour
     params.push({ column: c.name, name: `p${params.length + 1}`, ...planParam(c, v, source?.get(sourceName.get(c.name)!)) });
   }
   if (params.length === 0) throw new ReinsertError('REINSERT_NO_COLUMNS', `row ${r.id} has no insertable values for ${qualified(t)}`);
+  // A column the row has no value for is left out of the INSERT for its default; a NOT NULL column
+  // the target's catalog says has none refuses such an INSERT (Msg 515), and the row failed the run's
+  // whole batch with it, on every resume, the dry run naming no problem (a side table's column of its
+  // own, a table emptied by the incident and then given a NOT NULL column; breaker,
+  // test/reinsert/not-null-no-default.test.ts). Identity columns the server fills.
+  const unfilled = cols.find((c) => !given.has(c.name) && !c.nullable && !c.identity && c.hasDefault === false);
+  if (unfilled) {
+    throw new ReinsertError('REINSERT_COLUMN_MISSING', `row ${r.id} has no value for the target table ${qualified(t)}'s column ${unfilled.name}, which is NOT NULL and has no default: its INSERT would be refused (Msg 515, "Cannot insert the value NULL into column") with its whole batch: give the column a default, re-insert into a table without it (a side table, tableMap), or put the row back by hand`, { column: unfilled.name, table: qualified(t) });
+  }
   const byCol = new Map(params.map((p) => [p.column, p]));
   // Every statement is built twice from the parameter list: driver form (@pN) and script form.
   type Ref = (p: PlannedParam) => string;

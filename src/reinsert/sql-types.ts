@@ -124,6 +124,7 @@ export function planParam(c: TargetColumn, v: SqlValue, source?: SourceText): Pa
   if (v !== null && typeof v === 'object' && isOffRow(v)) {
     throw new ReinsertError('REINSERT_OFFROW_VALUE', `column ${c.name} holds an unresolved off-row value (${v.offRow.kind} at ${v.offRow.page}); it cannot be re-inserted until the value is recovered`, { column: c.name });
   }
+  if (v === null) assertNullable(c);
   if (c.type === 'sql_variant') {
     if (v === null) return { type: { name: 'NVarChar', length: 1 }, value: null, literal: 'NULL' };
     if (typeof v !== 'object' || !('baseType' in v)) throw bad(c.name, `sql_variant value of ${c.name} has no base type`);
@@ -212,6 +213,22 @@ export function planParam(c: TargetColumn, v: SqlValue, source?: SourceText): Pa
       return { type, value: t, literal: nlit(t) };
     }
   }
+}
+
+/**
+ * Refuses NULL for a column the target holds NOT NULL (TargetColumn.nullable false): SQL Server
+ * refuses such an INSERT (Msg 515, "Cannot insert the value NULL into column …; column does not allow
+ * nulls. INSERT fails."), a column DEFAULT notwithstanding (a default applies only to a column the
+ * INSERT leaves out). Planned as any other value, the row failed the run's whole batch with it, every
+ * row of the batch not put back, on every resume too, while the dry run named no problem (breaker;
+ * test/reinsert/null-into-not-null.test.ts). A row holding NULL there (a column altered to NOT NULL
+ * since the delete, a side table's NOT NULL column, a column added later whose older rows decode as
+ * NULL) is a problem of its own, as a value that does not fit its column is.
+ * @throws ReinsertError REINSERT_BAD_VALUE naming the column.
+ */
+function assertNullable(c: TargetColumn): void {
+  if (c.nullable) return;
+  throw bad(c.name, `column ${c.name} (${c.type}) is NOT NULL in the target and the row holds NULL there: its INSERT would be refused (Msg 515, "Cannot insert the value NULL into column"; a column default applies only to a column left out) with its whole batch: ${elsewhere('that allows NULL')}, or put the row back by hand with the value meant`);
 }
 
 /** `U+0141`, `U+1F600`: a character's code point as Unicode writes it. */

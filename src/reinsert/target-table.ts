@@ -52,6 +52,12 @@ export interface TargetColumn {
    * read (planned without the target's catalog).
    */
   ansiPadded?: boolean;
+  /**
+   * Whether the column has a default (sys.columns.default_object_id ≠ 0). A NOT NULL column without
+   * one takes no INSERT that leaves it out (Msg 515): a row with no value for it is refused per row
+   * (plan.ts planRow). Absent: not known (planned without the target's catalog), nothing refused.
+   */
+  hasDefault?: boolean;
 }
 
 export interface TargetTable {

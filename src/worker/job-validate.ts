@@ -17,7 +17,7 @@ import { readMtfLayout } from '../backup/mtf.js';
 import { openFileSource, SQL2005_DBI_VERSION } from '../recover/sources/files.js';
 import { unknownTableMessage } from '../recover/source.js';
 import { assertWindowInOrder, parseWindowTime } from '../recover/time-window.js';
-import { resolveConnection } from '../util/connection.js';
+import { parseConnectionString, resolveConnection } from '../util/connection.js';
 import { echoInput } from '../util/echo.js';
 import { withFileRoots } from '../util/input-open.js';
 import { assertRegularFile, isInsideRoots, isInsideRootsAsWritten, realPath } from '../util/files.js';
@@ -33,6 +33,8 @@ export interface JobAccess {
   fileRoots?: string[];
   /** Servers (host, or host,port / host\instance as written) live jobs may connect to; undefined = any. */
   allowedServers?: string[];
+  /** The environment live connections take their MSSQL_* settings from (default process.env; tests). */
+  env?: NodeJS.ProcessEnv;
 }
 
 /**
@@ -43,6 +45,40 @@ export interface JobAccess {
 export function allowanceClause(what: 'fileRoots' | 'allowedServers', now: string[]): string {
   const opt = what === 'fileRoots' ? '--file-root DIR' : '--allow-server HOST';
   return `now ${now.join(', ')}; start rowback serve with ${opt}, repeatable, or set ${what} in its --config file to allow others`;
+}
+
+/**
+ * The service's own password goes only to the server it is for. A live or log-backup job's
+ * connection takes what it does not say from the service's environment (util/connection.ts
+ * resolveConnection: MSSQL_USER, MSSQL_PASSWORD, MSSQL_CONNECTION_STRING), the administrator's login
+ * for the server those variables name. With allowedServers not set (any server), a job naming
+ * another server and no password of its own (`Server=evil.example;Encrypt=false`) made the service
+ * log in there with that password, which an impostor server reads from the TDS login: any operator
+ * could take it (security breaker; test/worker/sec-env-login-elsewhere.test.ts). Refused (400
+ * INPUT_SERVER_NOT_ALLOWED, field `server`, no secret said) unless the job's connection carries its
+ * own password, the environment holds none, the host (`server`, as resolved) is the environment's
+ * own server, or allowedServers is set (the administrator chose where the service connects).
+ */
+function assertEnvLoginStaysHome(specServer: string, server: string, access: JobAccess): void {
+  if (access.allowedServers) return;
+  const env = access.env ?? process.env;
+  const own = specServer.includes('=') ? parseConnectionString(specServer) : {};
+  if (Object.hasOwn(own, 'password') || Object.hasOwn(own, 'pwd')) return;
+  let envString: Record<string, string> = {};
+  try {
+    envString = env.MSSQL_CONNECTION_STRING ? parseConnectionString(env.MSSQL_CONNECTION_STRING) : {};
+  } catch {
+    envString = {};
+  }
+  if (!env.MSSQL_PASSWORD && !envString.password && !envString.pwd) return;
+  let home: string | undefined;
+  try {
+    home = resolveConnection(undefined, env).server;
+  } catch {
+    home = undefined;
+  }
+  if (home !== undefined && home.toLowerCase() === server.toLowerCase()) return;
+  throw new InputError('INPUT_SERVER_NOT_ALLOWED', `server ${server}: the connection gives no password, so this service would log in there with its own (MSSQL_PASSWORD or MSSQL_CONNECTION_STRING), which is for ${home === undefined ? 'the server its environment names (it names none)' : `server ${home}`} alone: give the job's own User Id and Password in its connection string, or have the administrator list ${server} in allowedServers (rowback serve --allow-server HOST)`, { field: 'server' });
 }
 
 /** Re-throws a rowback error with the request field it is about. */
@@ -201,13 +237,14 @@ async function validateUnconfined(spec: JobSpec, access: JobAccess): Promise<voi
     if (spec.kind === 'log-backup' && spec.logBackups.length === 0) throw new InputError('INPUT_BAD_OPTION', 'logBackups is empty', { field: 'logBackups' });
     let server: string;
     try {
-      server = resolveConnection(spec.server).server;
+      server = resolveConnection(spec.server, access.env ?? process.env).server;
     } catch (e) {
       withField(e, 'server');
     }
     if (access.allowedServers && !access.allowedServers.some((s) => s.toLowerCase() === server.toLowerCase())) {
       throw new InputError('INPUT_SERVER_NOT_ALLOWED', `server ${server} is not one this service may connect to (${allowanceClause('allowedServers', access.allowedServers)})`, { field: 'server' });
     }
+    assertEnvLoginStaysHome(spec.server, server, access);
   }
 }
 
