@@ -152,7 +152,7 @@ async function signIn(token) {
   $('tz').textContent = `times: ${state.info.timeZone} (${offsetText(state.info.utcOffsetMinutes)}) · log times: the SQL Server's local time`;
   $('tz').title = `rowback's own times (audit, decisions, re-insert batches) are shown in ${state.info.timeZone}; ${state.info.logTimes}`;
   $('target').replaceChildren(el('option', { value: '', text: 'none (script only)' }),
-    ...state.info.targets.map((t) => el('option', { value: t.name, text: `${t.name} — ${[t.server, t.database].filter(Boolean).join(' / ') || 'no server named'}${t.ready ? '' : ' (not ready: its variable is unset)'}`, ...(t.ready ? {} : { disabled: 'disabled' }) })));
+    ...state.info.targets.map((t) => el('option', { value: t.name, text: `${t.name} — ${[t.server, t.database].filter(Boolean).join(' / ') || (t.server === undefined ? 'server shown to operators' : 'no server named')}${t.ready ? '' : ' (not ready: its variable is unset)'}`, ...(t.ready ? {} : { disabled: 'disabled' }) })));
   await loadJobs();
   if (!state.poll) state.poll = setInterval(() => loadJobs().catch(() => {}), 2000);
   return true;
@@ -1232,7 +1232,7 @@ async function copyScript() {
 
 function targetLabel(name) {
   const t = state.info?.targets.find((x) => x.name === name);
-  return t ? `${t.name} (${[t.server, t.database].filter(Boolean).join(' / ') || 'server not named'})` : name;
+  return t ? `${t.name} (${[t.server, t.database].filter(Boolean).join(' / ') || (t.server === undefined ? 'server shown to operators' : 'server not named')})` : name;
 }
 
 async function confirmRun() {

@@ -87,16 +87,22 @@ describeCorpus('API for the incident desk', () => {
     target = undefined;
   });
 
-  it('/api/info: the zone every time is shown in, targets without secrets; roots for operators only', async () => {
+  it('/api/info: the zone every time is shown in, targets without secrets; their servers and roots for operators only', async () => {
     t = await testApp({ targets: TARGETS, timeZone: 'Europe/Berlin', fileRoots: ['/evidence'], allowedServers: ['sql01'] });
     const viewer = await t.app.inject({ url: '/api/info', headers: bearer(t.tokens.viewer) });
     expect(viewer.statusCode).toBe(200);
-    expect(viewer.json()).toMatchObject({ timeZone: 'Europe/Berlin', targets: [{ name: 'crm-prod', ready: false }, { name: 'crm-side', server: 'sql01,1433', ready: true }] });
+    expect(viewer.json()).toMatchObject({ timeZone: 'Europe/Berlin', targets: [{ name: 'crm-prod', ready: false }, { name: 'crm-side', ready: true }] });
+    // a target's host is for operators, as a run's is (docs/security.md): not in a viewer's or reviewer's answer
+    for (const who of ['viewer', 'reviewer'] as const) {
+      const r = await t.app.inject({ url: '/api/info', headers: bearer(t.tokens[who]) });
+      expect(r.body).not.toContain('sql01');
+      for (const x of r.json().targets) expect(x).not.toHaveProperty('server');
+    }
     expect([60, 120]).toContain(viewer.json().utcOffsetMinutes);
     expect(viewer.json()).not.toHaveProperty('fileRoots');
     expect(viewer.body).not.toContain('Sup3rS3cret');
     const op = (await t.app.inject({ url: '/api/info', headers: bearer(t.tokens.operator) })).json();
-    expect(op).toMatchObject({ fileRoots: ['/evidence'], allowedServers: ['sql01'] });
+    expect(op).toMatchObject({ fileRoots: ['/evidence'], allowedServers: ['sql01'], targets: [{ name: 'crm-prod', ready: false }, { name: 'crm-side', server: 'sql01,1433', ready: true }] });
     expect((await t.app.inject({ url: '/api/info' })).statusCode).toBe(401);
   });
 

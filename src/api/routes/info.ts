@@ -15,8 +15,10 @@ export { zoneOffsetMinutes };
 
 /**
  * `GET /api/info`: what the page needs to offer its forms: the time zone every time is shown in,
- * the configured re-insert targets (names, server, database; never a connection string), and for
- * operators the folders job files may come from and the servers live jobs may reach.
+ * the configured re-insert targets (names, database; never a connection string; their server for
+ * operators only, as a run's target host is: reinsert.ts targetFor, docs/security.md), and for
+ * operators the folders job files may come from and the servers live jobs may reach. Viewers and
+ * reviewers were shown every target's host here while a run's answer hid the same host from them.
  */
 export default async function infoRoutes(fastify: FastifyInstance, o: InfoOptions) {
   const app = fastify.withTypeProvider<ZodTypeProvider>();
@@ -24,14 +26,14 @@ export default async function infoRoutes(fastify: FastifyInstance, o: InfoOption
   const timeZone = o.timeZone ?? runningTimeZone() ?? 'UTC';
   app.get('/api/info', {
     config: { access: 'read' },
-    schema: { tags: ['access'], summary: "The page's settings: time zone, configured re-insert targets (no secrets), file roots and allowed servers (operators)" },
+    schema: { tags: ['access'], summary: "The page's settings: time zone, configured re-insert targets (no secrets; their server for operators), file roots and allowed servers (operators)" },
   }, async (req) => {
     const operator = req.principal?.role === 'operator';
     return {
       timeZone,
       utcOffsetMinutes: zoneOffsetMinutes(timeZone),
       logTimes: 'Begin/End Time as the SQL Server\'s clock wrote them in the log (that server\'s local time, no zone stored)',
-      targets: summariseTargets(o.targets),
+      targets: summariseTargets(o.targets).map(({ server, ...rest }) => (operator ? { ...rest, server } : rest)),
       ...(operator ? { fileRoots: o.fileRoots ?? null, allowedServers: o.allowedServers ?? null } : {}),
     };
   });
