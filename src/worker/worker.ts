@@ -98,6 +98,12 @@ export class JobWorker {
   private readonly openSource: OpenSourceFn;
   private readonly recover: RecoverFn;
   private readonly running = new Map<number, AbortController>();
+  /**
+   * The latest enqueue of each job waiting in the queue: a queued run starts only while its token
+   * is still the job's (cancel of a queued job deletes it; a resume after that enqueues anew, and
+   * the first, cancelled run must not start beside the second).
+   */
+  private readonly queuedToken = new Map<number, symbol>();
   private readonly progressIntervalMs: number;
   private readonly fileRoots?: string[];
   private stopping = false;
@@ -164,11 +170,24 @@ export class JobWorker {
     return this.store.requireJob(jobId);
   }
 
+  /**
+   * Cancels a job that runs (it stops after its current batch; rows staged so far are kept) or
+   * waits in the queue (it never starts: `cancelled` at once, resumable like any cancelled job).
+   * A queued job could not be cancelled before: one queued by mistake (a wrong window, the wrong
+   * files) behind a long scan had to wait for its turn, run, and be cancelled then. False when the
+   * job neither runs nor waits (the route answers STAGING_JOB_NOT_RUNNING).
+   */
   cancel(jobId: number, actor: string): boolean {
     const c = this.running.get(jobId);
-    if (!c) return false;
-    c.abort();
-    this.store.appendAudit(actor, 'job.cancel', jobId, {});
+    if (c) {
+      c.abort();
+      this.store.appendAudit(actor, 'job.cancel', jobId, {});
+      return true;
+    }
+    if (!this.queuedToken.has(jobId) || this.store.getJob(jobId)?.state !== 'queued') return false;
+    this.queuedToken.delete(jobId);
+    this.store.setJobState(jobId, 'cancelled');
+    this.store.appendAudit(actor, 'job.cancel', jobId, { queued: true });
     return true;
   }
 
@@ -176,7 +195,14 @@ export class JobWorker {
     // every file the job opens is verified on its descriptor against the roots (util/input-open.ts):
     // the check below at its start still leaves the moment between a check and each reader's open
     const fields = new Map(jobFiles(spec).map(([field, path]) => [path, field]));
-    void this.queue.add(() => withFileRoots(this.fileRoots, () => this.run(jobId, spec), fields)).catch((e: unknown) => {
+    const token = Symbol(`job ${jobId}`);
+    this.queuedToken.set(jobId, token);
+    void this.queue.add(async () => {
+      // cancelled while it waited (or enqueued again since): not started
+      if (this.queuedToken.get(jobId) !== token) return;
+      this.queuedToken.delete(jobId);
+      await withFileRoots(this.fileRoots, () => this.run(jobId, spec), fields);
+    }).catch((e: unknown) => {
       this.log.error({ jobId, err: e }, 'job runner failed outside the job');
     });
   }
@@ -191,6 +217,7 @@ export class JobWorker {
     this.stopping = true;
     for (const j of this.store.listJobs({ state: 'queued', limit: 10_000 })) this.store.setJobState(j.id, 'resumable');
     this.queue.clear();
+    this.queuedToken.clear();
     for (const c of this.running.values()) c.abort();
     await this.queue.onIdle();
   }

@@ -226,7 +226,7 @@ export default async function jobRoutes(fastify: FastifyInstance, opts: { access
 
   app.post('/api/jobs/:id/cancel', {
     config: { access: 'operate' },
-    schema: { tags: ['jobs'], summary: 'Cancel a running job (rows staged so far are kept)', params: JobIdParams },
+    schema: { tags: ['jobs'], summary: 'Cancel a running job (rows staged so far are kept) or a queued one (it never starts); either can be resumed', params: JobIdParams },
   }, async (req) => {
     app.staging.requireJob(req.params.id);
     if (!app.worker.cancel(req.params.id, req.principal!.name)) throw new StagingError('STAGING_JOB_NOT_RUNNING', `job ${req.params.id} is not running`);
