@@ -29,4 +29,16 @@ describe('POST /api/jobs/:id/decisions: a missing or short reason is said in wor
     const ok = await t.app.inject({ method: 'POST', url: `/api/jobs/${jobId}/decisions`, headers: bearer(t.tokens.reviewer), payload: { decision: 'approve', reason: 'owner confirmed', ids: [1] } });
     expect(ok.statusCode).toBe(200);
   });
+
+  it('a reason of zero-width, format or control characters (three U+200B, a BOM and bidi marks, BEL and wide spaces) is too short: 400, nothing decided; 3 visible characters among them pass', async () => {
+    const jobId = await fakeFilesJob(t);
+    for (const reason of ['\u200b\u200b\u200b', '\ufeff\u200e\u200f\u2060', '\u200bo\u200bk\u200b', '\u0007\u00a0\u3000\u0007']) {
+      const r = await t.app.inject({ method: 'POST', url: `/api/jobs/${jobId}/decisions`, headers: bearer(t.tokens.reviewer), payload: { decision: 'approve', reason, ids: [1] } });
+      expect(r.statusCode, JSON.stringify(reason)).toBe(400);
+      expect(r.json().message).toBe('body.reason: too short: give at least 3 visible characters saying why (zero-width, format and control characters do not count; it goes into the audit log with your name)');
+    }
+    expect(t.store.decisions(jobId)).toEqual([]);
+    const ok = await t.app.inject({ method: 'POST', url: `/api/jobs/${jobId}/decisions`, headers: bearer(t.tokens.reviewer), payload: { decision: 'approve', reason: '\u200bné\u200bé', ids: [1] } });
+    expect(ok.statusCode, ok.body).toBe(200);
+  });
 });

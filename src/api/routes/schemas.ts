@@ -95,6 +95,11 @@ export const DecisionBody = z.object({
     .trim().min(3, { error: 'too short: give at least 3 characters saying why (it goes into the audit log with your name)' }).max(2000).superRefine((r, ctx) => {
     const u = firstUnpairedSurrogate(r);
     if (u) ctx.addIssue({ code: 'custom', message: `holds an unpaired UTF-16 surrogate (${u.unit} at offset ${u.offset}), which the staging file would keep as U+FFFD: write the reason without it` });
+    // the 3 characters are ones a reader of the audit log sees: zero-width and other format
+    // characters (U+200B, U+2060, U+FEFF, bidi marks: \p{Cf}), other invisible controls and
+    // whitespace between them do not count (a reason of three U+200B passed, and the audit log
+    // held a decision with no reason to read) (breaker)
+    else if (r.replace(/[\p{Cf}\p{Cc}\p{Z}\s]/gu, '').length < 3) ctx.addIssue({ code: 'custom', message: 'too short: give at least 3 visible characters saying why (zero-width, format and control characters do not count; it goes into the audit log with your name)' });
   }),
   ids: z.array(z.number().int().positive()).min(1).max(100_000).optional().describe('the rows, by id (each must be a row of the job)'),
   filter: RowFilterSchema.optional().describe('the rows matching a filter; one that narrows nothing ({}, or only empty fields) is refused (400 INPUT_DECISION_ALL_ROWS, saying how many rows it would decide) unless all is true'),
