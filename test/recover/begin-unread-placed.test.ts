@@ -79,7 +79,7 @@ describe('beginUnreadPlacedByGaps', () => {
  * counts (SYNTHETIC).
  */
 describe('beginUnreadPlacedByGaps: placed by the start of a log read from files', () => {
-  const read = (): CommittedScanStats => ({ ...stats(), startCommitTime: '2026/03/05 14:00:30:000' });
+  const read = (): CommittedScanStats => ({ ...stats(), startCommitTime: '2026/03/05 14:00:30:000', startCommitLsn: '00000028:00000010:0006' });
   const files = { files: true };
   const kept = (s: CommittedScanStats) => {
     expect(s.beginUnreadRowOps).toBe(7);
@@ -107,6 +107,17 @@ describe('beginUnreadPlacedByGaps: placed by the start of a log read from files'
   it('a window starting at or before the read\'s first commit: kept', () => {
     kept(beginUnreadPlacedByGaps(read(), '2026-03-05T14:00:30.000', [], undefined, files));
     kept(beginUnreadPlacedByGaps(read(), '2026-03-05T14:00', [], undefined, files));
+  });
+
+  it('first read in a VLF later than the read\'s first commit\'s, or that commit\'s LSN not known: kept (a VLF\'s lost tail before it may hold its begin, unseen)', () => {
+    // the first two first read in VLF 0x29, the commit in 0x28: a lost tail of 0x28 may hold their begin
+    const later = (): CommittedScanStats => ({ ...read(), beginUnreadPlaces: read().beginUnreadPlaces!.map((p, i) => (i < 2 ? { ...p, firstLsn: p.firstLsn!.replace(/^00000028/, '00000029') } : p)) });
+    const s = beginUnreadPlacedByGaps(later(), '2026-03-05T14:00:40', [], undefined, files);
+    expect(s.beginUnreadRowOps).toBe(5);
+    expect(s.beginUnreadPlacedBeforeReadRowOps).toBe(2);
+    // the commit's LSN not known
+    const { startCommitLsn: _l, ...noLsn } = read();
+    kept(beginUnreadPlacedByGaps(noLsn, '2026-03-05T14:00:40', [], undefined, files));
   });
 
   it('not read from files (an export, a live server\'s fn_dblog), or not told: kept', () => {
@@ -144,16 +155,18 @@ describe('beginUnreadPlacedByGaps: placed by the start of a log read from files'
   });
 
   it('an .ldf holding older log cut off from the rest: judged by the first commit past the break when later', () => {
-    const whole = { files: true, wholeFromCommit: '2026/03/05 14:01:00:000' };
+    const whole = { files: true, wholeFromCommit: '2026/03/05 14:01:00:000', wholeFromCommitSeq: 0x28 };
     kept(beginUnreadPlacedByGaps(read(), '2026-03-05T14:00:40', [], undefined, whole));
     kept(beginUnreadPlacedByGaps(read(), '2026-03-05T14:01:00.000', [], undefined, whole));
     // no commit read past the break: its time not known
     kept(beginUnreadPlacedByGaps(read(), '2026-03-05T14:05:00', [], undefined, { files: true, wholeFromCommit: null }));
+    // its VLF not known: nothing placed by it
+    kept(beginUnreadPlacedByGaps(read(), '2026-03-05T14:01:00.001', [], undefined, { files: true, wholeFromCommit: '2026/03/05 14:01:00:000' }));
     const s = beginUnreadPlacedByGaps(read(), '2026-03-05T14:01:00.001', [], undefined, whole);
     expect(s.beginUnreadRowOps).toBe(0);
     expect(s.beginUnreadPlacedBeforeReadBy).toBe('2026-03-05T14:01:00.000');
     // an earlier one (not on a clock that runs forward) is not taken
-    expect(beginUnreadPlacedByGaps(read(), '2026-03-05T14:00:40', [], undefined, { files: true, wholeFromCommit: '2026/03/05 14:00:10:000' }).beginUnreadPlacedBeforeReadBy).toBe('2026-03-05T14:00:30.000');
+    expect(beginUnreadPlacedByGaps(read(), '2026-03-05T14:00:40', [], undefined, { files: true, wholeFromCommit: '2026/03/05 14:00:10:000', wholeFromCommitSeq: 0x28 }).beginUnreadPlacedBeforeReadBy).toBe('2026-03-05T14:00:30.000');
   });
 });
 
@@ -162,7 +175,7 @@ describe('beginUnreadPlacedByGaps: placed by the start of a log read from files'
  * places, as scan and a job both call it; `wholeFrom` is FileRecoverySource.logWholeFrom.
  */
 describe('placeBeginUnread: by the start of the log read, for files only', () => {
-  const read = (): CommittedScanStats => ({ ...stats(), startCommitTime: '2026/03/05 14:00:30:000' });
+  const read = (): CommittedScanStats => ({ ...stats(), startCommitTime: '2026/03/05 14:00:30:000', startCommitLsn: '00000028:00000010:0006' });
   const w = { from: '2026-03-05T14:00:40.000' };
   it('files: placed; an export, a live or log-backup job: kept', () => {
     expect(placeBeginUnread(read(), w, [], undefined, [], { kind: 'files' }).beginUnreadRowOps).toBe(0);
@@ -172,7 +185,7 @@ describe('placeBeginUnread: by the start of the log read, for files only', () =>
   });
 
   it('files with an .ldf whose older log is cut off: by the first commit past the break', () => {
-    const wholeFrom = { seq: 0x2a, firstBeginTime: '2026/03/05 14:00:59:000', firstCommitTime: '2026/03/05 14:01:00:000', older: [0x27, 0x28] };
+    const wholeFrom = { seq: 0x2a, firstBeginTime: '2026/03/05 14:00:59:000', firstCommitTime: '2026/03/05 14:01:00:000', firstCommitSeq: 0x2a, older: [0x27, 0x28] };
     expect(placeBeginUnread(read(), w, [], undefined, [], { kind: 'files', wholeFrom }).beginUnreadRowOps).toBe(7);
     expect(placeBeginUnread(read(), { from: '2026-03-05T14:01:00.001' }, [], undefined, [], { kind: 'files', wholeFrom }).beginUnreadRowOps).toBe(0);
     expect(placeBeginUnread(read(), { from: '2026-03-05T14:05' }, [], undefined, [], { kind: 'files', wholeFrom: { ...wholeFrom, firstCommitTime: null } }).beginUnreadRowOps).toBe(7);
@@ -194,7 +207,7 @@ describe('placeBeginUnread: by the start of the log read, for files only', () =>
     expect(why).not.toContain('first read right after');
     const notes = scanStatsNotes({ ...s, rowOps: 9 }, ['delete'], false).notes;
     expect(notes).toContainEqual(expect.stringMatching(/^7 more committed delete\(s\) on table data rows began outside the window \(7 in transactions whose LOP_BEGIN_XACT is not in the log read, first read before any log lost or in no file given, so began before the log read, which starts at 2026-03-05T14:00:30\.000 .*\): not in this result/));
-    const cut = placeBeginUnread(read(), { from: '2026-03-05T14:01:00.001' }, [], undefined, [], { kind: 'files', wholeFrom: { seq: 0x2a, firstBeginTime: null, firstCommitTime: '2026/03/05 14:01:00:000', older: [0x27] } });
+    const cut = placeBeginUnread(read(), { from: '2026-03-05T14:01:00.001' }, [], undefined, [], { kind: 'files', wholeFrom: { seq: 0x2a, firstBeginTime: null, firstCommitTime: '2026/03/05 14:01:00:000', firstCommitSeq: 0x2a, older: [0x27] } });
     expect(explainNoRows({ ...cut, rowOps: 7 }, ['delete'])).toContain('so began before the log read is whole from, at 2026-03-05T14:01:00.000 (the End Time of its first commit past the older log cut off from it');
     // both reasons, each said with its own count
     const both = placeBeginUnread(read(), { from: '2026-03-05T14:01:55.001' }, [], undefined, [{ clause: 'SYNTHETIC', ...gap }], { kind: 'files' });
