@@ -1216,6 +1216,31 @@ export function beginUnreadPlacedByGaps(
   } catch {
     return stats;
   }
+  // Log lost unseen: an .ldf VLF's or a backup stream's VLF whose last blocks were zeroed reads as
+  // the VLF's unused tail when the last block read is as large as the lost last one (the next VLF's
+  // first block names that size: reader.ts ldfVlfEndLoss; docs/offline-log.md "What cannot be told
+  // from the bytes"), so a begin not read may lie at the end of any VLF before the first record read
+  // that no stretch known lost covers. Inside one VLF the blocks are read in one run (a block missing
+  // among them is a FORMAT_LOG_GAP). `tailUnseen(lo, hi)`: some VLF from `lo` up to `hi` - 1 has its
+  // end in no stretch known lost (a begin there, read neither, has no time bound); `lo` unknown: true.
+  // Each rule below places a transaction only when no such VLF end lies where a begin after its
+  // bound could hide: a transaction begun in VLF 0x2b's lost tail at 14:22:33, first read in 0x2c,
+  // past a missing log backup whose bound was 14:03, was left out of --from 14:22 as begun by 14:03
+  // (test/cli/scan-chain-gap-begin-unread-vlf-tail-lost.test.ts), one past no stretch by the
+  // read's start (test/cli/scan-ldf-begin-unread-vlf-tail-lost.test.ts)
+  const covered: Array<[number, number]> = [];
+  for (const l of parsed) if (l.last !== null && compareLsn(l.first, l.last) < 0 && l.last.vlf > l.first.vlf) covered.push([l.first.vlf, l.last.vlf - 1]);
+  const tailUnseen = (lo: number, hi: number): boolean => {
+    if (Number.isNaN(lo)) return true;
+    // the VLF ends lo … hi - 1, each in some stretch's [first.vlf, last.vlf - 1]
+    for (let w = lo; w < hi;) {
+      let reach = -1;
+      for (const [a, b] of covered) if (a <= w && b >= w && b > reach) reach = b;
+      if (reach < 0) return true;
+      w = reach + 1;
+    }
+    return false;
+  };
   const kept: typeof places = [];
   let k = 0;
   let t = 0;
@@ -1235,16 +1260,18 @@ export function beginUnreadPlacedByGaps(
     let near: (typeof parsed)[number] | undefined;
     if (at) for (const l of parsed) if (compareLsn(l.first, at) < 0 && (!near || compareLsn(l.first, near.first) > 0)) near = l;
     // the nearest stretch before it whose `before` is before the window's start: it began by then
-    const by0 = at && near && near.last && compareLsn(near.first, near.last) < 0 && compareLsn(near.last, at) <= 0 && near.beforeMs < fromMs ? near : undefined;
+    // (no VLF end lost unseen between its end and that record: tailUnseen)
+    const by0 = at && near && near.last && compareLsn(near.first, near.last) < 0 && compareLsn(near.last, at) <= 0 && near.beforeMs < fromMs && !tailUnseen(near.last.vlf, at.vlf) ? near : undefined;
     // …or it began before the read (by its first commit), or in one of the stretches before its first
     // record read: a window after the read's start that misses each of those stretches (ending before
     // its `after`, or starting after its `before`) does not ask for it
-    const missed = at !== null && near !== undefined && readStartMs < fromMs
+    // (no VLF end lost unseen between the read's first commit and that record: tailUnseen)
+    const missed = at !== null && near !== undefined && readStartMs < fromMs && !tailUnseen(readStartSeq, at.vlf)
       && parsed.every((l) => compareLsn(l.first, at) >= 0 || (l.last !== null && compareLsn(l.first, l.last) < 0 && compareLsn(l.last, at) <= 0 && (toMs < l.afterMs || l.beforeMs < fromMs)));
     // …or, read from files and first read before any stretch lost or in no file given: its begin is
     // below every record read, so it began by the read's first commit (beginUnreadPlacedBeforeReadRowOps)
-    // (and first read in a VLF no later than the read's start's commit: readStartSeq)
-    const beforeRead = !by0 && !missed && read?.files === true && at !== null && near === undefined && readStartMs < fromMs && at.vlf <= readStartSeq;
+    // (and first read in a VLF no later than the read's start's commit: readStartSeq, tailUnseen)
+    const beforeRead = !by0 && !missed && read?.files === true && at !== null && near === undefined && readStartMs < fromMs && !tailUnseen(readStartSeq, at.vlf);
     if (by0 || missed || beforeRead) {
       k += p.rowOps;
       t++;

@@ -34,6 +34,18 @@ describe('beginUnreadPlacedByGaps', () => {
     expect([s.beginUnreadFirstCommit, s.beginUnreadLastCommit]).toEqual(['2026/03/05 14:02:30:000', '2026/03/05 14:02:30:000']);
   });
 
+  it('a VLF end between the gap\'s end and the first record read, in no stretch known lost: kept (a lost last block there may hold its begin, unseen); one a stretch covers: placed', () => {
+    // the first two first read in VLF 0x29, the gap ending in 0x28: VLF 0x28's end lies between
+    const later = (): CommittedScanStats => ({ ...stats(), beginUnreadPlaces: stats().beginUnreadPlaces!.map((p, i) => (i < 2 ? { ...p, firstLsn: p.firstLsn!.replace(/^00000028/, '00000029') } : p)) });
+    expect(beginUnreadPlacedByGaps(later(), '2026-03-05T14:01:55.001', [gap]).beginUnreadRowOps).toBe(7);
+    // a gap reaching into VLF 0x29 covers 0x28's end
+    const over = { ...gap, lsnRange: { first: gap.lsnRange.first, last: '00000029:00000010:0001' } };
+    expect(beginUnreadPlacedByGaps(later(), '2026-03-05T14:01:55.001', [over]).beginUnreadRowOps).toBe(2);
+    // a window after the read's first commit missing the gap: as kept, first read past a VLF end after that commit's VLF
+    const read = { ...later(), startCommitTime: '2026/03/05 14:00:30:000', startCommitLsn: '00000028:00000010:0006' };
+    expect(beginUnreadPlacedByGaps(read, '2026-03-05T14:00:40.000', [{ ...gap, after: '2026-03-05T14:01:00' }], '2026-03-05T14:00:50.999').beginUnreadRowOps).toBe(7);
+  });
+
   it('a window starting at the bound, a bound of a whole second reaching it, no bound, or none kept: as they were', () => {
     const same = (s: CommittedScanStats) => expect(s.beginUnreadRowOps).toBe(7);
     same(beginUnreadPlacedByGaps(stats(), '2026-03-05T14:01:55.000', [gap]));
@@ -44,7 +56,7 @@ describe('beginUnreadPlacedByGaps', () => {
   });
 
   it('a window after the read\'s first commit and before the gap\'s `after`: those first read after it are taken out too', () => {
-    const read = { ...stats(), startCommitTime: '2026/03/05 14:00:30:000' };
+    const read = { ...stats(), startCommitTime: '2026/03/05 14:00:30:000', startCommitLsn: '00000028:00000010:0006' };
     const g = { ...gap, after: '2026-03-05T14:01:00' };
     const s = beginUnreadPlacedByGaps(read, '2026-03-05T14:00:40.000', [g], '2026-03-05T14:00:50.999');
     // the one first read before the gap is judged by its commit, as before (unreadVerdict)
