@@ -15,13 +15,14 @@ import { ldfSink, writeSyntheticLog, type LogBlockSink } from '../support/synthe
  * the block before it (reader.ts ldfVlfEndLoss): when the last block read is as large as the lost
  * last block (60 KB blocks, as a bulk delete writes them), no loss is reported. A transaction begun
  * in that lost tail, inside the window, first read in the next VLF, was left out as "began before
- * the log read, which starts at 14:00:05" while it began at 14:11:21: the scan said whole
+ * the log read, which starts at 14:00:05" while it began at 16:11:21: the scan said whole
  * (`complete: true`, no INCOMPLETE) with 13 rows of 5 transactions begun in the window missing. Now
  * a transaction is placed by the read's start only when its first record read lies in a VLF no later
  * than that of the commit the read's start is (a lost VLF tail before it lies below that commit).
  *
  * SYNTHETIC: an .ldf written by test/support/synthetic-log.ts (VLFs of 8 KB + 4 blocks of 60 KB,
- * every block 60 KB; one event a second from 2026-03-05 14:00:00), then the last block of VLF 41
+ * every block 60 KB; one event a second from 2026-03-05 14:00:00, two hours on after the read's
+ * first commit at 14:00:05, so that the window starts more than an hour after it), then the last block of VLF 41
  * zeroed in a copy. `scan` runs as a process (bin/rowback.js).
  */
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -54,7 +55,7 @@ beforeAll(() => {
     close: () => file.close(),
   };
   const vlf = 8192 + 4 * 61440;
-  writeSyntheticLog([sink], { targetBytes: 5 * vlf, row: contactRow, rollbackShare: 0, concurrency: 5, finishAtEnd: true, second: (n) => BASE + n }, { allocUnitId: CONTACT_AU, vlfSize: vlf });
+  writeSyntheticLog([sink], { targetBytes: 5 * vlf, row: contactRow, rollbackShare: 0, concurrency: 5, finishAtEnd: true, second: (n) => BASE + n + (n > 5 ? 7200 : 0) }, { allocUnitId: CONTACT_AU, vlfSize: vlf });
   const in41 = blocks.filter((b) => b.seq === 41);
   // the last two blocks of VLF 41 as large as each other: the last one lost cannot be told by size
   expect(in41.slice(-2).map((b) => b.size)).toEqual([61440, 61440]);
@@ -70,7 +71,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 describe('scan --from over an .ldf whose VLF lost its last block unseen (SYNTHETIC)', () => {
   it('transactions begun in the lost tail, inside the window, are not placed before the log read: INCOMPLETE over them', () => {
     const all = rowsOf(scan(intact).stdout);
-    const from = '2026-03-05T14:11:00';
+    const from = '2026-03-05T16:11:00';
     const report = join(dir, 'r.json');
     const r = scan(zeroed, '--from', from, '--report', report);
     expect(r.code, r.stderr).toBe(0);
@@ -90,7 +91,7 @@ describe('scan --from over an .ldf whose VLF lost its last block unseen (SYNTHET
 
   it('the intact .ldf: the same window is whole, exactly the rows begun in it', () => {
     const all = rowsOf(scan(intact).stdout);
-    const from = '2026-03-05T14:11:00';
+    const from = '2026-03-05T16:11:00';
     const report = join(dir, 'i.json');
     const r = scan(intact, '--from', from, '--report', report);
     expect(r.stderr).not.toContain('INCOMPLETE');

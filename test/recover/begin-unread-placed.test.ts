@@ -42,7 +42,7 @@ describe('beginUnreadPlacedByGaps', () => {
     const over = { ...gap, lsnRange: { first: gap.lsnRange.first, last: '00000029:00000010:0001' } };
     expect(beginUnreadPlacedByGaps(later(), '2026-03-05T14:01:55.001', [over]).beginUnreadRowOps).toBe(2);
     // a window after the read's first commit missing the gap: as kept, first read past a VLF end after that commit's VLF
-    const read = { ...later(), startCommitTime: '2026/03/05 14:00:30:000', startCommitLsn: '00000028:00000010:0006' };
+    const read = { ...later(), startCommitTime: '2026/03/05 13:00:30:000', startCommitLsn: '00000028:00000010:0006' };
     expect(beginUnreadPlacedByGaps(read, '2026-03-05T14:00:40.000', [{ ...gap, after: '2026-03-05T14:01:00' }], '2026-03-05T14:00:50.999').beginUnreadRowOps).toBe(7);
   });
 
@@ -56,7 +56,7 @@ describe('beginUnreadPlacedByGaps', () => {
   });
 
   it('a window after the read\'s first commit and before the gap\'s `after`: those first read after it are taken out too', () => {
-    const read = { ...stats(), startCommitTime: '2026/03/05 14:00:30:000', startCommitLsn: '00000028:00000010:0006' };
+    const read = { ...stats(), startCommitTime: '2026/03/05 13:00:30:000', startCommitLsn: '00000028:00000010:0006' };
     const g = { ...gap, after: '2026-03-05T14:01:00' };
     const s = beginUnreadPlacedByGaps(read, '2026-03-05T14:00:40.000', [g], '2026-03-05T14:00:50.999');
     // the one first read before the gap is judged by its commit, as before (unreadVerdict)
@@ -91,7 +91,7 @@ describe('beginUnreadPlacedByGaps', () => {
  * counts (SYNTHETIC).
  */
 describe('beginUnreadPlacedByGaps: placed by the start of a log read from files', () => {
-  const read = (): CommittedScanStats => ({ ...stats(), startCommitTime: '2026/03/05 14:00:30:000', startCommitLsn: '00000028:00000010:0006' });
+  const read = (): CommittedScanStats => ({ ...stats(), startCommitTime: '2026/03/05 13:00:30:000', startCommitLsn: '00000028:00000010:0006' });
   const files = { files: true };
   const kept = (s: CommittedScanStats) => {
     expect(s.beginUnreadRowOps).toBe(7);
@@ -99,7 +99,7 @@ describe('beginUnreadPlacedByGaps: placed by the start of a log read from files'
     expect(s.beginUnreadPlacedBeforeReadRowOps).toBeUndefined();
   };
 
-  it('no loss and a window starting after the read\'s first commit: all taken out, said as placed by the read\'s start', () => {
+  it('no loss and a window starting more than an hour after the read\'s first commit: all taken out, said as placed by the read\'s start', () => {
     const s = beginUnreadPlacedByGaps(read(), '2026-03-05T14:00:30.001', [], undefined, files);
     expect(s.beginUnreadRowOps).toBe(0);
     expect(s.beginUnreadTransactions).toBe(0);
@@ -111,12 +111,14 @@ describe('beginUnreadPlacedByGaps: placed by the start of a log read from files'
     expect(s.beginUnreadPlacedOutsideBy).toBeUndefined();
     expect(s.beginUnreadPlacedBeforeReadRowOps).toBe(7);
     expect(s.beginUnreadPlacedBeforeReadTransactions).toBe(3);
-    expect(s.beginUnreadPlacedBeforeReadBy).toBe('2026-03-05T14:00:30.000');
+    expect(s.beginUnreadPlacedBeforeReadBy).toBe('2026-03-05T13:00:30.000');
     // a `--to` changes nothing: they began before the window's start
     expect(beginUnreadPlacedByGaps(read(), '2026-03-05T14:00:40', [], '2026-03-05T14:05:00', files).beginUnreadRowOps).toBe(0);
   });
 
-  it('a window starting at or before the read\'s first commit: kept', () => {
+  it('a window starting at or before the read\'s first commit, or within an hour after it (CLOCK_FOLD_MS: a clock set back before the first commit read is not seen): kept', () => {
+    kept(beginUnreadPlacedByGaps(read(), '2026-03-05T13:00:30.000', [], undefined, files));
+    kept(beginUnreadPlacedByGaps(read(), '2026-03-05T13:30', [], undefined, files));
     kept(beginUnreadPlacedByGaps(read(), '2026-03-05T14:00:30.000', [], undefined, files));
     kept(beginUnreadPlacedByGaps(read(), '2026-03-05T14:00', [], undefined, files));
   });
@@ -167,18 +169,18 @@ describe('beginUnreadPlacedByGaps: placed by the start of a log read from files'
   });
 
   it('an .ldf holding older log cut off from the rest: judged by the first commit past the break when later', () => {
-    const whole = { files: true, wholeFromCommit: '2026/03/05 14:01:00:000', wholeFromCommitSeq: 0x28 };
+    const whole = { files: true, wholeFromCommit: '2026/03/05 13:01:00:000', wholeFromCommitSeq: 0x28 };
     kept(beginUnreadPlacedByGaps(read(), '2026-03-05T14:00:40', [], undefined, whole));
     kept(beginUnreadPlacedByGaps(read(), '2026-03-05T14:01:00.000', [], undefined, whole));
     // no commit read past the break: its time not known
     kept(beginUnreadPlacedByGaps(read(), '2026-03-05T14:05:00', [], undefined, { files: true, wholeFromCommit: null }));
     // its VLF not known: nothing placed by it
-    kept(beginUnreadPlacedByGaps(read(), '2026-03-05T14:01:00.001', [], undefined, { files: true, wholeFromCommit: '2026/03/05 14:01:00:000' }));
+    kept(beginUnreadPlacedByGaps(read(), '2026-03-05T14:01:00.001', [], undefined, { files: true, wholeFromCommit: '2026/03/05 13:01:00:000' }));
     const s = beginUnreadPlacedByGaps(read(), '2026-03-05T14:01:00.001', [], undefined, whole);
     expect(s.beginUnreadRowOps).toBe(0);
-    expect(s.beginUnreadPlacedBeforeReadBy).toBe('2026-03-05T14:01:00.000');
+    expect(s.beginUnreadPlacedBeforeReadBy).toBe('2026-03-05T13:01:00.000');
     // an earlier one (not on a clock that runs forward) is not taken
-    expect(beginUnreadPlacedByGaps(read(), '2026-03-05T14:00:40', [], undefined, { files: true, wholeFromCommit: '2026/03/05 14:00:10:000', wholeFromCommitSeq: 0x28 }).beginUnreadPlacedBeforeReadBy).toBe('2026-03-05T14:00:30.000');
+    expect(beginUnreadPlacedByGaps(read(), '2026-03-05T14:00:40', [], undefined, { files: true, wholeFromCommit: '2026/03/05 13:00:10:000', wholeFromCommitSeq: 0x28 }).beginUnreadPlacedBeforeReadBy).toBe('2026-03-05T13:00:30.000');
   });
 });
 
@@ -187,7 +189,7 @@ describe('beginUnreadPlacedByGaps: placed by the start of a log read from files'
  * places, as scan and a job both call it; `wholeFrom` is FileRecoverySource.logWholeFrom.
  */
 describe('placeBeginUnread: by the start of the log read, for files only', () => {
-  const read = (): CommittedScanStats => ({ ...stats(), startCommitTime: '2026/03/05 14:00:30:000', startCommitLsn: '00000028:00000010:0006' });
+  const read = (): CommittedScanStats => ({ ...stats(), startCommitTime: '2026/03/05 13:00:30:000', startCommitLsn: '00000028:00000010:0006' });
   const w = { from: '2026-03-05T14:00:40.000' };
   it('files: placed; an export, a live or log-backup job: kept', () => {
     expect(placeBeginUnread(read(), w, [], undefined, [], { kind: 'files' }).beginUnreadRowOps).toBe(0);
@@ -197,7 +199,7 @@ describe('placeBeginUnread: by the start of the log read, for files only', () =>
   });
 
   it('files with an .ldf whose older log is cut off: by the first commit past the break', () => {
-    const wholeFrom = { seq: 0x2a, firstBeginTime: '2026/03/05 14:00:59:000', firstCommitTime: '2026/03/05 14:01:00:000', firstCommitSeq: 0x2a, older: [0x27, 0x28] };
+    const wholeFrom = { seq: 0x2a, firstBeginTime: '2026/03/05 14:00:59:000', firstCommitTime: '2026/03/05 13:01:00:000', firstCommitSeq: 0x2a, older: [0x27, 0x28] };
     expect(placeBeginUnread(read(), w, [], undefined, [], { kind: 'files', wholeFrom }).beginUnreadRowOps).toBe(7);
     expect(placeBeginUnread(read(), { from: '2026-03-05T14:01:00.001' }, [], undefined, [], { kind: 'files', wholeFrom }).beginUnreadRowOps).toBe(0);
     expect(placeBeginUnread(read(), { from: '2026-03-05T14:05' }, [], undefined, [], { kind: 'files', wholeFrom: { ...wholeFrom, firstCommitTime: null } }).beginUnreadRowOps).toBe(7);
@@ -215,16 +217,16 @@ describe('placeBeginUnread: by the start of the log read, for files only', () =>
   it('what "why no rows" and the notes say of them: before the log read, which starts at its first commit; not a gap\'s bound', () => {
     const s = placeBeginUnread(read(), w, [], undefined, [], { kind: 'files' });
     const why = explainNoRows({ ...s, rowOps: 7 }, ['delete']);
-    expect(why).toContain("7 in transactions whose LOP_BEGIN_XACT is not in the log read, first read before any log lost or in no file given, so began before the log read, which starts at 2026-03-05T14:00:30.000 (the End Time of its first commit, the SQL Server's local time), before the window's start");
+    expect(why).toContain("7 in transactions whose LOP_BEGIN_XACT is not in the log read, first read before any log lost or in no file given, so began before the log read, which starts at 2026-03-05T13:00:30.000 (the End Time of its first commit, the SQL Server's local time), before the window's start");
     expect(why).not.toContain('first read right after');
     const notes = scanStatsNotes({ ...s, rowOps: 9 }, ['delete'], false).notes;
-    expect(notes).toContainEqual(expect.stringMatching(/^7 more committed delete\(s\) on table data rows began outside the window \(7 in transactions whose LOP_BEGIN_XACT is not in the log read, first read before any log lost or in no file given, so began before the log read, which starts at 2026-03-05T14:00:30\.000 .*\): not in this result/));
-    const cut = placeBeginUnread(read(), { from: '2026-03-05T14:01:00.001' }, [], undefined, [], { kind: 'files', wholeFrom: { seq: 0x2a, firstBeginTime: null, firstCommitTime: '2026/03/05 14:01:00:000', firstCommitSeq: 0x2a, older: [0x27] } });
-    expect(explainNoRows({ ...cut, rowOps: 7 }, ['delete'])).toContain('so began before the log read is whole from, at 2026-03-05T14:01:00.000 (the End Time of its first commit past the older log cut off from it');
+    expect(notes).toContainEqual(expect.stringMatching(/^7 more committed delete\(s\) on table data rows began outside the window \(7 in transactions whose LOP_BEGIN_XACT is not in the log read, first read before any log lost or in no file given, so began before the log read, which starts at 2026-03-05T13:00:30\.000 .*\): not in this result/));
+    const cut = placeBeginUnread(read(), { from: '2026-03-05T14:01:00.001' }, [], undefined, [], { kind: 'files', wholeFrom: { seq: 0x2a, firstBeginTime: null, firstCommitTime: '2026/03/05 13:01:00:000', firstCommitSeq: 0x2a, older: [0x27] } });
+    expect(explainNoRows({ ...cut, rowOps: 7 }, ['delete'])).toContain('so began before the log read is whole from, at 2026-03-05T13:01:00.000 (the End Time of its first commit past the older log cut off from it');
     // both reasons, each said with its own count
     const both = placeBeginUnread(read(), { from: '2026-03-05T14:01:55.001' }, [], undefined, [{ clause: 'SYNTHETIC', ...gap }], { kind: 'files' });
     const b = explainNoRows({ ...both, rowOps: 7 }, ['delete']);
     expect(b).toContain("5 in transactions whose LOP_BEGIN_XACT is not in the log read, first read right after log lost or in no file given, so began by 2026-03-05T14:01:55.000, before the window's start");
-    expect(b).toContain('2 in transactions whose LOP_BEGIN_XACT is not in the log read, first read before any log lost or in no file given, so began before the log read, which starts at 2026-03-05T14:00:30.000');
+    expect(b).toContain('2 in transactions whose LOP_BEGIN_XACT is not in the log read, first read before any log lost or in no file given, so began before the log read, which starts at 2026-03-05T13:00:30.000');
   });
 });
