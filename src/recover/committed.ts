@@ -154,6 +154,11 @@ export interface CommittedScanStats {
    */
   startBeginTime?: string;
   startCommitTime?: string;
+  /**
+   * The LSN of that first commit (startCommitTime's), absent when none: beginUnreadPlacedByGaps
+   * places by the read's start only transactions first read in a VLF no later than its.
+   */
+  startCommitLsn?: string;
   /** Row operations on allocation units the metadata does not know (system tables, other tables), index records not counted. */
   unknownAllocUnitRowOps: number;
   /**
@@ -605,7 +610,10 @@ export async function* committedCandidateBatches(
         if (et) {
           clock.see(r['Current LSN'], et);
           if (stats.firstCommitTime === undefined || et < stats.firstCommitTime) stats.firstCommitTime = et;
-          stats.startCommitTime ??= et;
+          if (stats.startCommitTime === undefined) {
+            stats.startCommitTime = et;
+            stats.startCommitLsn = r['Current LSN'];
+          }
           if (clock.backwards && !stats.clockBackwards) stats.clockBackwards = clock.backwards;
           if (clock.steps.length && !stats.clockSteps) stats.clockSteps = clock.steps;
         }
@@ -1108,6 +1116,18 @@ function placedOutsideParts(stats: CommittedScanStats): string[] {
   return parts;
 }
 
+/**
+ * How far a server's clock may have been set back unseen before the log read's first commit: the
+ * autumn daylight-saving change (an hour). A step there shows in no commit read (stats.clockBackwards
+ * sees steps between commits read), and a transaction begun before it, its begin not read, has a
+ * Begin Time up to that much after the read's first commit. beginUnreadPlacedByGaps places by the
+ * read's start only a window starting more than this after it: with the clock set back an hour just
+ * before the read's first commit (13:01:25), transactions begun at 14:01:20 by the clock before,
+ * committing at 13:41, were left out of --from 13:30 as begun before the read, the result said whole
+ * (test/cli/scan-ldf-begin-unread-clock-fold.test.ts). A larger step (set by hand) is not seen.
+ */
+export const CLOCK_FOLD_MS = 3_600_000;
+
 /** CommittedScanStats.beginUnreadPlaces kept at most (a few facts each). */
 export const BEGIN_UNREAD_PLACES_KEPT = 10_000;
 
@@ -1128,6 +1148,8 @@ export const BEGIN_UNREAD_PLACES_KEPT = 10_000;
 export interface BeginUnreadRead {
   files: boolean;
   wholeFromCommit?: string | null;
+  /** The VLF sequence that commit past the break is in (LogWholeFrom.firstCommitSeq); absent or null when not known (then nothing is placed by the read's start past the break). */
+  wholeFromCommitSeq?: number | null;
 }
 
 /**
@@ -1176,6 +1198,24 @@ export function beginUnreadPlacedByGaps(
   const wholeMs = wholeIso === null ? Number.NaN : localMs(wholeIso);
   const readStartMs = Math.max(startMs, wholeMs);
   const readStartIso = Number.isNaN(readStartMs) ? undefined : wholeMs > startMs ? wholeIso! : startIso!;
+  // …and the VLF sequence of that commit: placed by the read's start alone only what was first read
+  // in it or before. Log lost in the read is not always seen: an .ldf VLF whose last blocks were
+  // zeroed or torn is told from one whose log ended there only by the size the next VLF's first block
+  // names for the block before it (reader.ts ldfVlfEndLoss), the same as the last block read's when
+  // the blocks are all 60 KB (a bulk delete's), and a transaction begun in that lost tail, in the
+  // window, first read in the next VLF, was left out as begun before the read
+  // (test/cli/scan-ldf-begin-unread-vlf-tail-lost.test.ts). A begin unread below a record of a VLF no
+  // later than the commit's lies below the commit, lost unseen or not (a VLF's own blocks are read
+  // in one run, a block missing among them a FORMAT_LOG_GAP): written before it, so began by then.
+  const startSeq = (() => {
+    try {
+      return stats.startCommitLsn === undefined ? Number.NaN : parseLsn(stats.startCommitLsn).vlf;
+    } catch {
+      return Number.NaN;
+    }
+  })();
+  const wholeSeq = read?.wholeFromCommit === undefined ? startSeq : typeof read.wholeFromCommitSeq === 'number' ? read.wholeFromCommitSeq : Number.NaN;
+  const readStartSeq = Number.isNaN(readStartMs) ? Number.NaN : wholeMs > startMs ? wholeSeq : startSeq;
   let parsed: Array<{ first: Lsn; last: Lsn | null; beforeMs: number; afterMs: number; before?: string }>;
   try {
     parsed = losses.map((l) => {
@@ -1188,6 +1228,31 @@ export function beginUnreadPlacedByGaps(
   } catch {
     return stats;
   }
+  // Log lost unseen: an .ldf VLF's or a backup stream's VLF whose last blocks were zeroed reads as
+  // the VLF's unused tail when the last block read is as large as the lost last one (the next VLF's
+  // first block names that size: reader.ts ldfVlfEndLoss; docs/offline-log.md "What cannot be told
+  // from the bytes"), so a begin not read may lie at the end of any VLF before the first record read
+  // that no stretch known lost covers. Inside one VLF the blocks are read in one run (a block missing
+  // among them is a FORMAT_LOG_GAP). `tailUnseen(lo, hi)`: some VLF from `lo` up to `hi` - 1 has its
+  // end in no stretch known lost (a begin there, read neither, has no time bound); `lo` unknown: true.
+  // Each rule below places a transaction only when no such VLF end lies where a begin after its
+  // bound could hide: a transaction begun in VLF 0x2b's lost tail at 14:22:33, first read in 0x2c,
+  // past a missing log backup whose bound was 14:03, was left out of --from 14:22 as begun by 14:03
+  // (test/cli/scan-chain-gap-begin-unread-vlf-tail-lost.test.ts), one past no stretch by the
+  // read's start (test/cli/scan-ldf-begin-unread-vlf-tail-lost.test.ts)
+  const covered: Array<[number, number]> = [];
+  for (const l of parsed) if (l.last !== null && compareLsn(l.first, l.last) < 0 && l.last.vlf > l.first.vlf) covered.push([l.first.vlf, l.last.vlf - 1]);
+  const tailUnseen = (lo: number, hi: number): boolean => {
+    if (Number.isNaN(lo)) return true;
+    // the VLF ends lo … hi - 1, each in some stretch's [first.vlf, last.vlf - 1]
+    for (let w = lo; w < hi;) {
+      let reach = -1;
+      for (const [a, b] of covered) if (a <= w && b >= w && b > reach) reach = b;
+      if (reach < 0) return true;
+      w = reach + 1;
+    }
+    return false;
+  };
   const kept: typeof places = [];
   let k = 0;
   let t = 0;
@@ -1207,15 +1272,19 @@ export function beginUnreadPlacedByGaps(
     let near: (typeof parsed)[number] | undefined;
     if (at) for (const l of parsed) if (compareLsn(l.first, at) < 0 && (!near || compareLsn(l.first, near.first) > 0)) near = l;
     // the nearest stretch before it whose `before` is before the window's start: it began by then
-    const by0 = at && near && near.last && compareLsn(near.first, near.last) < 0 && compareLsn(near.last, at) <= 0 && near.beforeMs < fromMs ? near : undefined;
+    // (no VLF end lost unseen between its end and that record: tailUnseen)
+    const by0 = at && near && near.last && compareLsn(near.first, near.last) < 0 && compareLsn(near.last, at) <= 0 && near.beforeMs < fromMs && !tailUnseen(near.last.vlf, at.vlf) ? near : undefined;
     // …or it began before the read (by its first commit), or in one of the stretches before its first
     // record read: a window after the read's start that misses each of those stretches (ending before
     // its `after`, or starting after its `before`) does not ask for it
-    const missed = at !== null && near !== undefined && readStartMs < fromMs
+    // (no VLF end lost unseen between the read's first commit and that record: tailUnseen)
+    // (a window starting more than CLOCK_FOLD_MS after the read's start: a clock set back before it is not seen)
+    const missed = at !== null && near !== undefined && readStartMs + CLOCK_FOLD_MS < fromMs && !tailUnseen(readStartSeq, at.vlf)
       && parsed.every((l) => compareLsn(l.first, at) >= 0 || (l.last !== null && compareLsn(l.first, l.last) < 0 && compareLsn(l.last, at) <= 0 && (toMs < l.afterMs || l.beforeMs < fromMs)));
     // …or, read from files and first read before any stretch lost or in no file given: its begin is
     // below every record read, so it began by the read's first commit (beginUnreadPlacedBeforeReadRowOps)
-    const beforeRead = !by0 && !missed && read?.files === true && at !== null && near === undefined && readStartMs < fromMs;
+    // (and first read in a VLF no later than the read's start's commit: readStartSeq, tailUnseen)
+    const beforeRead = !by0 && !missed && read?.files === true && at !== null && near === undefined && readStartMs + CLOCK_FOLD_MS < fromMs && !tailUnseen(readStartSeq, at.vlf);
     if (by0 || missed || beforeRead) {
       k += p.rowOps;
       t++;

@@ -223,6 +223,6 @@ export function placeBeginUnread(
     ...notGiven.map((x) => ({ ...(x.lsnRange ? { lsnRange: x.lsnRange } : {}), ...(x.before ? { before: x.before } : {}), ...(x.after ? { after: x.after } : {}) })),
   ];
   const files = source?.kind === 'files';
-  const read = { files, ...(files && source?.wholeFrom ? { wholeFromCommit: source.wholeFrom.firstCommitTime } : {}) };
+  const read = { files, ...(files && source?.wholeFrom ? { wholeFromCommit: source.wholeFrom.firstCommitTime, wholeFromCommitSeq: source.wholeFrom.firstCommitSeq ?? null } : {}) };
   return beginUnreadPlacedByGaps(stats, window.from, losses, window.to, read);
 }

@@ -69,9 +69,27 @@ export interface OpenedSource {
  * one picked: the live source pulls in the SQL Server driver (~0.4 s of start-up, measured), which a
  * scan of files never needs. Throws InputError for flags that pick none or several, or bad values.
  */
+/**
+ * The kind of source the flags pick, as openSource picks it, for the verdict (incomplete-verdict.ts
+ * VerdictSourceKind) and placeBeginUnread: 'live' for --server, --database, --log-backup or
+ * --inactive-log (the server may come from the MSSQL_* variables alone), 'export' for --export, else
+ * 'files'. scan.ts told it by --server alone, and `scan --database CRM` with MSSQL_SERVER set (a live
+ * scan) was judged as one of files: a window starting before the online log begins printed as whole,
+ * and begins the server did not return placed by the read's start, which only files allow
+ * (test/cli/scan-live-server-from-env.test.ts). Flags of several families are refused by openSource.
+ */
+export function sourceKind(o: Pick<ScanSourceOptions, 'server' | 'database' | 'logBackup' | 'inactiveLog' | 'export'>): 'files' | 'live' | 'export' {
+  if (o.export) return 'export';
+  return liveFlags(o) ? 'live' : 'files';
+}
+
+function liveFlags(o: Pick<ScanSourceOptions, 'server' | 'database' | 'logBackup' | 'inactiveLog'>): boolean {
+  return Boolean(o.server || o.database || o.logBackup?.length || o.inactiveLog);
+}
+
 export async function openSource(o: ScanSourceOptions, logger?: Logger): Promise<OpenedSource> {
   const files = Boolean(o.mdf || o.bak || o.ldf || o.trn?.length);
-  const live = Boolean(o.server || o.database || o.logBackup?.length || o.inactiveLog);
+  const live = liveFlags(o);
   const exp = Boolean(o.export);
   const families = [files && 'files (--mdf/--bak/--ldf/--trn)', live && 'live (--server/--database)', exp && 'export (--export)'].filter(Boolean);
   if (families.length === 0) {

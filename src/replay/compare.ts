@@ -159,6 +159,17 @@ export function comparisonNotes(r: Pick<CompareResult, 'unchecked' | 'warned'>):
 }
 
 /**
+ * The WARNINGs on the headers of the backups the comparison's replays used (ReplayResult.warnings:
+ * a header copy damaged in a field no restore reads), each once, as `file: code: reason (offset n)`.
+ * `diff` says each as `WARNING:` (exit 3 under --strict); a job staged from the comparison (diff
+ * --stage, the service's restore job) has them among its notes and its `warnings` (they were in
+ * neither: the job read `warnings: []` while diff said WARNING: test/cli/diff-stage-warnings.test.ts).
+ */
+export function replayHeaderWarnings(r: Pick<CompareResult, 'replays'>): string[] {
+  return [...new Set(r.replays.flatMap((x) => x.result.warnings ?? []))];
+}
+
+/**
  * The INCOMPLETE entry of rows that print alike in both states but hold U+FFFD (TableDiff.unsure):
  * bytes a code page does not define print as U+FFFD whatever they were, so such a row may have
  * changed between the two states (0xAA → 0xAB in a 1253 column) and was neither counted unchanged

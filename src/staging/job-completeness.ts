@@ -24,11 +24,14 @@ export function jobCompletenessWarning(job: Pick<JobRecord, 'id' | 'state' | 'co
 
 /**
  * The sentences of a job's notes that make its result doubtful (JobRecord.warnings): those starting
- * `WARNING: ` or `UNCHECKED: ` (and a restore job's `warning: `, a comparison reversed on purpose),
+ * `WARNING: ` or `UNCHECKED: ` (and a restore job's `warning: `, a comparison reversed on purpose, and
+ * a comparison's `WARNING (side state, …): `),
  * in the notes' order, as written. What `scan --report` gives as `warnings`. Pure.
  */
 export function doubtfulNotes(notes: readonly string[]): string[] {
-  return notes.filter((n) => /^(?:WARNING|UNCHECKED): /i.test(n));
+  // also a comparison's WARNING of one side, `WARNING (earlier state, …): …` (replay/compare.ts
+  // comparisonNotes: a stop time the server's clock passed twice), which `WARNING: ` alone missed
+  return notes.filter((n) => /^(?:WARNING|UNCHECKED)(?:: | \()/i.test(n));
 }
 
 /**

@@ -19,7 +19,7 @@ import { assertJobFilesInRoots, jobFiles } from './job-validate.js';
 import { withFileRoots } from '../util/input-open.js';
 import { connectionIdentity, resolveConnection } from '../util/connection.js';
 import { describeSpec, filterOf, jobCatalogDatabaseNotes, jobMetadataMapping, jobMetadataNotes, layoutsOfJobMetadata, restoreJobWording, sourceOptionsOf, type JobSpec, type RestoreJobSpec } from './job-spec.js';
-import { backupSetsNamed, compareTableStates, comparisonNotes, comparisonRowSource, comparisonOperations, diffAsRecoveredRows, rowsNewerThanLater } from '../replay/compare.js';
+import { backupSetsNamed, compareTableStates, comparisonNotes, comparisonRowSource, comparisonOperations, diffAsRecoveredRows, replayHeaderWarnings, rowsNewerThanLater } from '../replay/compare.js';
 import { parseStopTarget } from '../restore/target.js';
 import { replaySummary } from '../replay/summary.js';
 import { withMetadata } from '../recover/metadata-override.js';
@@ -284,6 +284,9 @@ export class JobWorker {
           // as the CLI-staged job (diff --stage) has them: pages with no checksum, a damaged
           // differential left out, and INCOMPLETE for rows decoded with warnings
           ...comparisonNotes(r).notes,
+          // a backup the replay used whose header copies disagree in a field no restore reads, as
+          // diff says it (WARNING) and its staged job has it: the job's `warnings` (replayHeaderWarnings)
+          ...replayHeaderWarnings(r).map((w) => `WARNING: ${w}`),
           ...comparisonNotes(r).incomplete,
         ];
         const said = notes.map(restoreJobWording);

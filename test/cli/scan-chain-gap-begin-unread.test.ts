@@ -24,7 +24,10 @@ import { trnChainSink, type SyntheticTrnBackup } from '../support/synthetic-trn.
  * SYNTHETIC: log backups written by test/support/synthetic-trn.ts from the log of
  * test/support/synthetic-log.ts, five transactions in flight at once (some open at every cut); the
  * log's clock runs 8 events a second from 14:00:30, so the log of backup 2 (left out) lies between
- * the start dates of backups 1 and 2 (14:01, 14:02), as a real chain's does.
+ * the start dates of backups 1 and 2 (14:01, 14:02), as a real chain's does; its first eight events
+ * (the first transactions' begins and the read's first commit) at 12:00:00-07, so that a window after
+ * 14:00:30 starts more than an hour after the read's first commit (committed.ts CLOCK_FOLD_MS: a
+ * clock set back before it is not seen).
  */
 const cli = captureCli();
 let dir: string;
@@ -40,7 +43,7 @@ const incomplete = (s: string) => s.split('\n').filter((l) => l.includes('INCOMP
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'rowback-chain-gap-unread-'));
   const chain = trnChainSink({ dir, backupBytes: 200 * 1024 });
-  writeSyntheticLog([chain.sink], { targetBytes: 3 * 1024 * 1024, row: contactRow, rollbackShare: 0, concurrency: 5, finishAtEnd: true, second: (n) => BASE + 30 + Math.floor(n / 8) }, { allocUnitId: CONTACT_AU, vlfSize: 1024 * 1024 });
+  writeSyntheticLog([chain.sink], { targetBytes: 3 * 1024 * 1024, row: contactRow, rollbackShare: 0, concurrency: 5, finishAtEnd: true, second: (n) => (n < 8 ? BASE - 7200 + n : BASE + 30 + Math.floor(n / 8)) }, { allocUnitId: CONTACT_AU, vlfSize: 1024 * 1024 });
   backups = chain.backups;
   ddl = join(dir, 'contact.sql');
   writeFileSync(ddl, 'CREATE TABLE dbo.Contact (ContactId int NULL, Name nvarchar(100) NULL, Email varchar(100) NULL, Balance decimal(18,2) NULL);\n');
@@ -90,7 +93,7 @@ describe('scan: a window after a missing log backup, transactions open across it
 
   it('a window between the log read\'s start and the gap: whole too; one reaching back to the read\'s first commit INCOMPLETE', async () => {
     const report = join(dir, 'r2.json');
-    // after the read's first commit (its transactions began from 14:00:30), ending before backup 1 began (14:01)
+    // more than an hour after the read's first commit (12:00:05; the others began from 14:00:30), ending before backup 1 began (14:01)
     const w = ['--from', '2026-03-05T14:00:40', '--to', '2026-03-05T14:00:50'];
     const full = await cli('scan', '--trn', ...whole(), ...dec(), '--strict', ...w);
     const gap = await cli('scan', '--trn', ...gapped(), ...dec(), '--strict', '--report', report, ...w);

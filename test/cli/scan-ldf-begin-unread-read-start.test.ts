@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -28,7 +28,10 @@ import { trnChainSink } from '../support/synthetic-trn.js';
  * inside open transactions as the .ldf does.
  *
  * SYNTHETIC: .ldf files and log backups written by test/support/synthetic-log.ts and synthetic-trn.ts
- * (five transactions in flight at once, one event a second from 2026-03-05 14:00:00); in the first
+ * (five transactions in flight at once, one event a second from 2026-03-05 14:00:00, two hours on
+ * past the read's first commit, so that the transactions open there commit more than an hour after
+ * it: the read's start places only for a window starting more than an hour after it, committed.ts
+ * CLOCK_FOLD_MS); in the first
  * .ldf the first VLF (sequence 40) is written as never used, so the log read starts with sequence 41,
  * inside transactions begun in 40; in the second, sequence 39 between the older 37, 38 and 40 on is.
  * `scan` runs as a process (bin/rowback.js: the compiled CLI when dist/ is built and newer than the
@@ -65,6 +68,16 @@ const scanOf = (input: string[], ...argv: string[]) => {
 const scan = (...argv: string[]) => scanOf(['--ldf', ldf], ...argv);
 /** An ISO time a millisecond later (no carry: the times here end in .000). */
 const plus1ms = (t: string) => t.replace(/\.(\d{3})$/, (_, ms: string) => `.${String(Number(ms) + 1).padStart(3, '0')}`);
+/**
+ * An ISO time an hour and a millisecond later: the read's start places a transaction only for a
+ * window starting more than an hour after it (committed.ts CLOCK_FOLD_MS: a clock set back before
+ * the read's first commit is not seen).
+ */
+const plusHour1ms = (t: string) => new Date(Date.parse(`${t}Z`) + 3_600_001).toISOString().slice(0, 23);
+/** The event (synthetic-log.ts `second`, one a second from BASE) of an ISO time of the clock before any jump. */
+const eventAt = (t: string) => (Date.parse(`${t}Z`) - Date.parse('2026-03-05T14:00:00Z')) / 1000;
+/** One event a second from BASE, and two hours later past event `e`: the transactions open at the read's start commit more than an hour after it. */
+const jumpAfter = (e: number) => (n: number) => BASE + n + (n > e ? 7200 : 0);
 /** The commit times (ISO) of the transactions whose begin is not read, from a scan without a window. */
 const unreadEnds = (out: string) => {
   const m = new Map<string, string>();
@@ -75,7 +88,8 @@ const unreadEnds = (out: string) => {
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'rowback-ldf-read-start-'));
   ldf = join(dir, 'contact_log.ldf');
-  writeSyntheticLog([withoutVlf(ldfSink(ldf), 40)], { targetBytes: 4 * 64 * 1024, row: contactRow, rollbackShare: 0, concurrency: 5, finishAtEnd: true, second: (n) => BASE + n }, { allocUnitId: CONTACT_AU, vlfSize: 64 * 1024 });
+  // the read's first commit is event 85 (14:01:25), the first of sequence 41
+  writeSyntheticLog([withoutVlf(ldfSink(ldf), 40)], { targetBytes: 4 * 64 * 1024, row: contactRow, rollbackShare: 0, concurrency: 5, finishAtEnd: true, second: jumpAfter(85) }, { allocUnitId: CONTACT_AU, vlfSize: 64 * 1024 });
   ddl = join(dir, 'contact.sql');
   writeFileSync(ddl, 'CREATE TABLE dbo.Contact (ContactId int NULL, Name nvarchar(100) NULL, Email varchar(100) NULL, Balance decimal(18,2) NULL);\n');
 });
@@ -91,13 +105,13 @@ describe('scan --from over an .ldf whose log read starts inside open transaction
     return { rows: rowsOf(r.stdout), start: rep.counts.startCommitTime!, unreadEnds: unreadEnds(r.stdout) };
   };
 
-  it('a window starting after the log read\'s first commit: whole, exactly the rows begun in it; the placed count in the report and its notes', () => {
+  it('a window starting more than an hour after the log read\'s first commit: whole, exactly the rows begun in it; the placed count in the report and its notes', () => {
     const { rows, start, unreadEnds } = facts();
     expect(start).toMatch(/^2026-03-05T14:0\d:\d\d\.\d{3}$/);
     // several transactions open where the read starts, some committing after its first commit
     expect(unreadEnds.length).toBeGreaterThanOrEqual(2);
     expect(unreadEnds[unreadEnds.length - 1]! > start).toBe(true);
-    const from = plus1ms(start);
+    const from = plusHour1ms(start);
     const report = join(dir, 'r.json');
     // (not --strict: every tenth transaction of the generator inserts a row beside its deletes, and
     // some rows carry warnings, exit 3 under --strict whatever the window)
@@ -134,7 +148,7 @@ describe('scan --from over an .ldf whose log read starts inside open transaction
 
   it('a files job says it alike: complete after the first commit, its rows the scan\'s; INCOMPLETE from it', async () => {
     const { rows, start } = facts();
-    const from = plus1ms(start);
+    const from = plusHour1ms(start);
     const store = new StagingStore(join(dir, 'staging.db'));
     try {
       const w = new JobWorker({ store });
@@ -162,14 +176,26 @@ describe('scan --from over an .ldf holding older log cut off from the rest, and 
   let cut: string;
   let trn: string[];
   beforeAll(() => {
+    // sequences 37, 38 (older), 39 reused since (written as never used here), 40-42 and 43 (wrapped round);
+    // written once with the clock one event a second to find the first commit past the break, then
+    // again with the clock two hours on past it (the same records, LSNs and VLFs)
+    const writeCut = (path: string, second: (n: number) => number) => writeSyntheticLog([withoutVlf(ldfSink(path), 39)], { targetBytes: Infinity, row: contactRow, rollbackShare: 0, concurrency: 5, finishAtEnd: true, second }, { allocUnitId: CONTACT_AU, vlfSize: 64 * 1024, vlfLayout: [{ seq: 43, parity: 0x80 }, { seq: 40 }, { seq: 37 }, { seq: 38 }, { seq: 39 }, { seq: 41 }, { seq: 42 }] });
+    writeCut(join(dir, 'cut0_log.ldf'), (n) => BASE + n);
+    const firstPast = unreadEnds(scanOf(['--ldf', join(dir, 'cut0_log.ldf')], '--quiet').stdout)[0]!;
     cut = join(dir, 'cut_log.ldf');
-    // sequences 37, 38 (older), 39 reused since (written as never used here), 40-42 and 43 (wrapped round)
-    writeSyntheticLog([withoutVlf(ldfSink(cut), 39)], { targetBytes: Infinity, row: contactRow, rollbackShare: 0, concurrency: 5, finishAtEnd: true, second: (n) => BASE + n }, { allocUnitId: CONTACT_AU, vlfSize: 64 * 1024, vlfLayout: [{ seq: 43, parity: 0x80 }, { seq: 40 }, { seq: 37 }, { seq: 38 }, { seq: 39 }, { seq: 41 }, { seq: 42 }] });
-    const chain = trnChainSink({ dir, backupBytes: 200 * 1024 });
-    writeSyntheticLog([chain.sink], { targetBytes: 3 * 1024 * 1024, row: contactRow, rollbackShare: 0, concurrency: 5, finishAtEnd: true, second: (n) => BASE + n }, { allocUnitId: CONTACT_AU, vlfSize: 1024 * 1024 });
-    // the first log backup left out: the chain read starts at the second, inside open transactions
-    trn = chain.backups.slice(1).map((b) => b.file);
-  });
+    writeCut(cut, jumpAfter(eventAt(firstPast)));
+    // the first log backup left out: the chain read starts at the second, inside open transactions (its first commit found as above)
+    const writeChain = (to: string, second: (n: number) => number) => {
+      mkdirSync(to, { recursive: true });
+      const chain = trnChainSink({ dir: to, backupBytes: 200 * 1024 });
+      writeSyntheticLog([chain.sink], { targetBytes: 3 * 1024 * 1024, row: contactRow, rollbackShare: 0, concurrency: 5, finishAtEnd: true, second }, { allocUnitId: CONTACT_AU, vlfSize: 1024 * 1024 });
+      return chain.backups.slice(1).map((b) => b.file);
+    };
+    const trn0 = writeChain(join(dir, 'chain0'), (n) => BASE + n);
+    scanOf(['--trn', ...trn0], '--quiet', '--report', join(dir, 'chain0.json'));
+    const start0 = (JSON.parse(readFileSync(join(dir, 'chain0.json'), 'utf8')) as { counts: { startCommitTime: string } }).counts.startCommitTime;
+    trn = writeChain(join(dir, 'chain'), jumpAfter(eventAt(start0)));
+  }, 120_000);
 
   it('an .ldf with older log cut off: judged by the first commit past the break, not the read\'s first commit', () => {
     const all = scanOf(['--ldf', cut], '--quiet', '--report', join(dir, 'cut-all.json'));
@@ -181,16 +207,17 @@ describe('scan --from over an .ldf holding older log cut off from the rest, and 
     const firstPast = ends[0]!;
     expect(readStart < firstPast).toBe(true);
     // after the read's first commit (in sequence 37), before the first commit past the break: they may
-    // have begun in the lost sequence 39, in the window: INCOMPLETE over them still
-    for (const from of [plus1ms(readStart), firstPast]) {
+    // have begun in the lost sequence 39, in the window: INCOMPLETE over them still; and within an
+    // hour after that commit (a clock set back before it is not seen)
+    for (const from of [plus1ms(readStart), firstPast, plus1ms(firstPast)]) {
       const r = scanOf(['--ldf', cut], '--quiet', '--from', from, '--report', join(dir, 'cut-w.json'));
       expect(incomplete(r.stderr), `${from}: ${r.stderr}`).toContainEqual(expect.stringMatching(/^rowback scan: INCOMPLETE: \d+ committed delete\(s\) of \d+ transaction\(s\) whose LOP_BEGIN_XACT is not in the log read/));
       const w = JSON.parse(readFileSync(join(dir, 'cut-w.json'), 'utf8')) as { complete: boolean; counts: Record<string, unknown> };
       expect(w.complete).toBe(false);
       expect(w.counts.beginUnreadPlacedBeforeReadRowOps).toBeUndefined();
     }
-    // after the first commit past the break (the first of theirs here): whole, said by that commit
-    const from = plus1ms(firstPast);
+    // more than an hour after the first commit past the break (the first of theirs here): whole, said by that commit
+    const from = plusHour1ms(firstPast);
     const report = join(dir, 'cut-r.json');
     const r = scanOf(['--ldf', cut], '--from', from, '--report', report);
     expect(incomplete(r.stderr), r.stderr).toEqual([]);
@@ -209,7 +236,7 @@ describe('scan --from over an .ldf holding older log cut off from the rest, and 
     const ends = unreadEnds(all.stdout);
     expect(ends.length).toBeGreaterThanOrEqual(2);
     expect(ends[ends.length - 1]! > start).toBe(true);
-    const from = plus1ms(start);
+    const from = plusHour1ms(start);
     const r = scanOf(['--trn', ...trn], '--quiet', '--from', from, '--report', join(dir, 'trn-r.json'));
     expect(incomplete(r.stderr), r.stderr).toEqual([]);
     const w = JSON.parse(readFileSync(join(dir, 'trn-r.json'), 'utf8')) as { complete: boolean; counts: Record<string, unknown> };

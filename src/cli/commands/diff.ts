@@ -12,7 +12,7 @@ import type { Writable } from 'node:stream';
 import { Command, Option } from 'commander';
 import type { TableLayout } from '../../reconstruct/metadata/table-layout.js';
 import type { TableDiff } from '../../replay/table-diff.js';
-import { backupSetsNamed, compareTableStates, comparisonNotes, comparisonRowSource, isNewerThanLater, parseKeyOption, rowsNewerThanLater, type CompareResult } from '../../replay/compare.js';
+import { backupSetsNamed, compareTableStates, comparisonNotes, comparisonRowSource, isNewerThanLater, parseKeyOption, replayHeaderWarnings, rowsNewerThanLater, type CompareResult } from '../../replay/compare.js';
 import type { RecoveredRow } from '../../recover/recovered-row.js';
 import { catchInterrupts, letSignalsIn, sayInterrupted } from '../interrupt.js';
 import { stageRestoreJob } from '../stage-restore-job.js';
@@ -223,6 +223,9 @@ export async function runDiff(opts: DiffOptions, stdout: Writable = process.stdo
         summary,
         ...uncheckedNotes,
         ...(r.reversed ? [`warning: ${r.reversed}`] : []),
+        // a backup the replay used whose header copies disagree in a field no restore reads: said
+        // as WARNING below; the job's `warnings` too (replayHeaderWarnings)
+        ...replayHeaderWarnings(r).map((w) => `WARNING: ${w}`),
         ...incomplete,
       ];
       // the files the earlier state was read from, as the service's restore job names them in each
@@ -254,7 +257,7 @@ export async function runDiff(opts: DiffOptions, stdout: Writable = process.stdo
     for (const line of incomplete) stderr.write(`rowback diff: ${line}\n`);
     if (r.warned.length && !cut) exitIncomplete(opts.strict);
     // Said even with --quiet, exit 3 under --strict: a backup a replay used has one header copy damaged (ReplayResult.warnings)
-    const headerWarnings = [...new Set(r.replays.flatMap((x) => x.result.warnings ?? []))];
+    const headerWarnings = replayHeaderWarnings(r);
     for (const w of headerWarnings) stderr.write(`rowback diff: WARNING: ${w}\n`);
     if (headerWarnings.length && !cut) exitIncomplete(opts.strict);
     // exit 3 under --strict: a --stop-at / --after-stop-at the server's clock passed twice (WARNING said above; it exited 0)

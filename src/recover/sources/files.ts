@@ -204,6 +204,8 @@ export interface LogWholeFrom {
   firstBeginTime: string | null;
   /** The End Time of the first commit read at or past `seq`, in log order (fn_dblog form; null when none). */
   firstCommitTime: string | null;
+  /** The VLF sequence that commit is in (null when none): committed.ts beginUnreadPlacedByGaps places by it only what was first read in it or before. */
+  firstCommitSeq: number | null;
   older: number[];
 }
 
@@ -1021,7 +1023,7 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
       };
       const first = firstSeq(beginBySeq);
       const commit = firstSeq(commitBySeq);
-      return { seq: lo, firstBeginTime: first === null ? null : beginBySeq.get(first)!, firstCommitTime: commit === null ? null : commitBySeq!.get(commit)!, older };
+      return { seq: lo, firstBeginTime: first === null ? null : beginBySeq.get(first)!, firstCommitTime: commit === null ? null : commitBySeq!.get(commit)!, firstCommitSeq: commit, older };
     },
     async metadata(): Promise<MetadataCatalog> {
       if (catalog) return catalog;
