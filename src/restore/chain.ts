@@ -606,8 +606,14 @@ function planChainOf(sets: BackupSetRecord[], target: RestoreTarget, skipped: Sk
   for (const s of sets) if (!usable.includes(s)) notes.push(`${fileOf(s)}: ${s.damaged ? 'damaged' : `a ${s.backupType} backup`}, not used`);
   const bindings = new Set(usable.map((s) => s.bindingId).filter((b) => b !== null));
   if (bindings.size > 1) {
-    const by = [...bindings].map((b) => `${b}: ${usable.filter((s) => s.bindingId === b).map(fileOf).slice(0, 3).join(', ')}`);
-    throw new InputError('INPUT_RESTORE_MIXED_DATABASES', `backups named ${databaseName} belong to different databases (binding ids ${by.join('; ')}); put each database's backups in its own folder`, { file: usable[0].devices[0] });
+    // every set of each binding id counted, its files named (the first 3 and how many more past 5):
+    // the list stopped at 3 unsaid, and a folder sorted by it kept the unnamed ones (newcomer)
+    const groups = [...bindings].map((b) => ({ b, files: usable.filter((s) => s.bindingId === b).map(fileOf) })).sort((x, y) => y.files.length - x.files.length);
+    const list = (f: string[]) => (f.length <= 5 ? f.join(', ') : `${f.slice(0, 3).join(', ')} and ${f.length - 3} more`);
+    const by = groups.map((g) => `${g.b} (${g.files.length} backup set${g.files.length === 1 ? '' : 's'}): ${list(g.files)}`);
+    const odd = groups.length === 2 && groups[1]!.files.length < groups[0]!.files.length ? groups[1]! : undefined;
+    const hint = odd ? `: the backups of binding id ${odd.b} (${list(odd.files)}) are of another database than the other ${groups[0]!.files.length} (a database restored as a new one, or another server's of the same name): move them out, or keep only the backups of the database to restore` : '';
+    throw new InputError('INPUT_RESTORE_MIXED_DATABASES', `backups named ${databaseName} belong to different databases (binding ids ${by.join('; ')}); put each database's backups in its own folder${hint}`, { file: (odd ? usable.find((s) => s.bindingId === odd.b)! : usable[0]!).devices[0] });
   }
   const reachable = reachableRanges(usable);
   // a full backup with no log backup at all: it still restores to its own end (a dead end before: newcomer)
