@@ -270,6 +270,12 @@ const OP_WORDS = { delete: 'from deletes', insert: 'from inserts', update: 'upda
 function opCountsText(c) {
   return ['delete', 'insert', 'update'].filter((o) => c[o]).map((o) => `${c[o].toLocaleString()} ${OP_WORDS[o]}`).join(' · ');
 }
+// Whether a row's warning is doubt, not one of the lines a comparison's row (restore job, diff --stage)
+// says where it came from with: src/recover/recovered-row.ts isDoubtWarning, ROW_PROVENANCE (the same texts)
+function isDoubtWarning(w) {
+  if (w === 'missing from the later state (rowback diff)' || w.startsWith('changed in the later state: ')) return false;
+  return !w.startsWith('earlier state: ');
+}
 // Whether a job's result is doubtful, in words ("2 warning(s) in its notes · 3 row(s) with warnings"):
 // '' when nothing is, or not known (JobRecord.warnings / rowsWithWarnings)
 function doubtText(j) {
@@ -596,7 +602,10 @@ function rowTr(r, cols) {
   const login = r.login ?? (r.meta?.dbUser ? `${r.meta.dbUser} (db user)` : '');
   // not a delete: the re-insert leaves it out (REINSERT_NOT_A_DELETE) unless asked for on purpose
   const op = r.operation === 'delete' ? 'delete' : r.operation === 'update' ? 'update (before)' : r.operation;
-  const warn = r.warnings?.length ? `${r.warnings.length} warning(s): ${r.warnings.join('; ')}` : '';
+  // a comparison's row says where it came from in its warnings (src/recover/recovered-row.ts
+  // ROW_PROVENANCE): no doubt, so no ⚠ for it (every row of a clean restore job was flagged)
+  const doubts = (r.warnings ?? []).filter(isDoubtWarning);
+  const warn = doubts.length ? `${doubts.length} warning(s): ${doubts.join('; ')}` : '';
   const types = state.columnTypes?.get(r.table);
   const fixed = [el('td', {}, box), el('td', { text: String(r.id) }), el('td', { text: r.table }),
     el('td', { class: `op ${r.operation}`, text: op, title: r.operation === 'delete' ? 'recovered from a delete' : `recovered from ${r.operation === 'insert' ? 'an insert' : 'an update'}, not a delete: not re-inserted unless asked for` }),
@@ -674,7 +683,7 @@ async function openRow(rowId) {
   $('detail-meta').replaceChildren(...Object.entries(meta).map(([k, v]) => el('tr', {}, el('td', { text: k }), el('td', { text: v === null || v === undefined ? '—' : String(v) }))));
   $('detail-raw').textContent = `${r.raw.length / 2} bytes\n${hexDump(r.raw)}`;
   const notes = [
-    ...r.warnings.map((w) => `warning: ${w}`),
+    ...r.warnings.map((w) => `${isDoubtWarning(w) ? 'warning' : 'from'}: ${w}`),
     // labelled with its zone, as the audit and run tables head theirs: beside the row's log times it read as one of them
     ...r.decisions.map((d) => `${d.decision} by ${d.actor} at ${fmtInstant(d.decidedAt)} (${state.info?.timeZone ?? 'UTC'}): ${d.reason}`),
     // a run into a side table (tableMap) left the row approved: said so, never read as back in its table;

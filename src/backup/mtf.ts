@@ -356,6 +356,17 @@ function walk(src: BackupBytes, path: string): MtfLayout {
     }
   }
   const compressed = src.compressed ? { fileSize: src.compressed.fileSize, chunks: src.compressed.chunks } : null;
+  // A compressed backup is walked through its decompressed stream: its items' offsets are of that
+  // stream, and where it ends is not where the file ends. Said so: TSQLV4.bak cut at 856,064 read
+  // "the file ends at offset 7573504 … a cut-short copy", an offset 9 times the file's size.
+  if (compressed) {
+    const note = `offsets here are of the decompressed MTF stream of this compressed backup (${size} bytes); the file itself is ${compressed.fileSize} bytes`;
+    for (const p of problems) {
+      p.reason = `${p.reason
+        .replace(/^the file ends at offset /, 'its decompressed stream ends at offset ')
+        .replace(/ by the end of the file\b/g, ' by the end of its decompressed stream')}; ${note}`;
+    }
+  }
   return { file: path, size, compressed, mediaFamilyId, mediaSet, sets: set, dblks, streams, problems, headerCopy };
 }
 

@@ -48,6 +48,12 @@ export interface PageRun {
   source: number;
   /** Order of the copy within its file (later copies have higher order). */
   order: number;
+  /**
+   * Offset of the run's first frame slot in the file's MTF stream, for a TOMBSTONE run too: where a
+   * page the backup holds no image of stands (whyMissing names it: a zeroed page of a damaged copy
+   * read as "does not hold page", no offset). Absent on runs made elsewhere (tests).
+   */
+  slotAt?: number;
 }
 
 export interface BackupPageIndexStats {
@@ -236,6 +242,15 @@ function buildSource(sources: Array<{ path: string; bytes: BackupBytes; layout: 
     holdsNoImage(fileId: number, pageId: number): boolean {
       return find(fileId, pageId)?.offset === TOMBSTONE;
     },
+    // A page whose place the backup wrote (its extent's frame) without an image of it: a zeroed page
+    // of a damaged copy read "does not hold page 1:153", as if another backup had been given
+    whyMissing(fileId: number, pageId: number): string | undefined {
+      const r = find(fileId, pageId);
+      if (!r || r.offset !== TOMBSTONE || r.slotAt === undefined) return undefined;
+      const s = sources[r.source];
+      const off = r.slotAt + (pageId - r.firstPage) * PAGE_SIZE;
+      return `: its place in the backup, offset ${off} of ${s.bytes.compressed ? `the decompressed stream of compressed backup ${s.path}` : s.path}, holds no image of it (zeros, or bytes of no page of the database): the copy is damaged there, or the page was allocated and never written`;
+    },
     // The stripe a page is read from (`backup b.bak`), so that a skipped or damaged page of a striped
     // backup names its file, not "a.bak + b.bak" (page-reader.ts sourceFile / pageOriginOf).
     pageOrigin(fileId: number, pageId: number): string | undefined {
@@ -300,12 +315,13 @@ function indexStreams(bytes: BackupBytes, ranges: Array<{ start: number; end: nu
           // A slot with no usable image (empty, never formatted, stale) is a tombstone for that
           // page, so an earlier copy of it is not served in its place.
           const pageId = bestExtent * 8 + k;
-          const offset = placed ? at + frame + k * PAGE_SIZE : TOMBSTONE;
+          const slotAt = at + frame + k * PAGE_SIZE;
+          const offset = placed ? slotAt : TOMBSTONE;
           if (placed) stats.pages++;
           const last = runs[runs.length - 1];
-          const follows = last && last.fileId === bestFile && last.firstPage + last.count === pageId && (offset === TOMBSTONE ? last.offset === TOMBSTONE : last.offset !== TOMBSTONE && last.offset + last.count * PAGE_SIZE === offset);
+          const follows = last && last.fileId === bestFile && last.firstPage + last.count === pageId && last.slotAt !== undefined && last.slotAt + last.count * PAGE_SIZE === slotAt && (offset === TOMBSTONE ? last.offset === TOMBSTONE : last.offset !== TOMBSTONE && last.offset + last.count * PAGE_SIZE === offset);
           if (follows) last.count++;
-          else runs.push({ fileId: bestFile, firstPage: pageId, count: 1, offset, source, order: runs.length });
+          else runs.push({ fileId: bestFile, firstPage: pageId, count: 1, offset, source, order: runs.length, slotAt });
         }
       }
     }
@@ -384,10 +400,11 @@ function sweepFile(runs: PageRun[], out: PageRun[], stats?: Pick<BackupPageIndex
     for (const r of open) if (r.offset !== TOMBSTONE && r.firstPage <= from && r.firstPage + r.count >= to) covering++;
     if (stats && covering > 1) stats.duplicatePages += (covering - 1) * (to - from);
     const offset = w.offset === TOMBSTONE ? TOMBSTONE : w.offset + (from - w.firstPage) * PAGE_SIZE;
+    const slotAt = w.slotAt === undefined ? undefined : w.slotAt + (from - w.firstPage) * PAGE_SIZE;
     const last = out[out.length - 1];
-    const follows = last && last.fileId === w.fileId && last.source === w.source && last.firstPage + last.count === from && (offset === TOMBSTONE ? last.offset === TOMBSTONE : last.offset !== TOMBSTONE && last.offset + last.count * PAGE_SIZE === offset);
+    const follows = last && last.fileId === w.fileId && last.source === w.source && last.firstPage + last.count === from && (slotAt === undefined ? last.slotAt === undefined : last.slotAt !== undefined && last.slotAt + last.count * PAGE_SIZE === slotAt) && (offset === TOMBSTONE ? last.offset === TOMBSTONE : last.offset !== TOMBSTONE && last.offset + last.count * PAGE_SIZE === offset);
     if (follows) last.count += to - from;
-    else out.push({ fileId: w.fileId, firstPage: from, count: to - from, offset, source: w.source, order: w.order });
+    else out.push({ fileId: w.fileId, firstPage: from, count: to - from, offset, source: w.source, order: w.order, ...(slotAt === undefined ? {} : { slotAt }) });
   }
 }
 
@@ -416,8 +433,9 @@ function mergeStripes(perSource: PageRun[][], sources: Array<{ bytes: BackupByte
       continue;
     }
     for (let p = r.firstPage; p < r.firstPage + r.count; p++) {
-      if (r.offset === TOMBSTONE) pieces.push({ ...r, firstPage: p, count: 1, order: Number.MAX_SAFE_INTEGER });
-      else pieces.push({ ...r, firstPage: p, count: 1, offset: r.offset + (p - r.firstPage) * PAGE_SIZE, lsn: lsnOf(r, p) });
+      const slotAt = r.slotAt === undefined ? {} : { slotAt: r.slotAt + (p - r.firstPage) * PAGE_SIZE };
+      if (r.offset === TOMBSTONE) pieces.push({ ...r, ...slotAt, firstPage: p, count: 1, order: Number.MAX_SAFE_INTEGER });
+      else pieces.push({ ...r, ...slotAt, firstPage: p, count: 1, offset: r.offset + (p - r.firstPage) * PAGE_SIZE, lsn: lsnOf(r, p) });
     }
   }
   // order = rank of the page LSN (1 = lowest); pages held once keep order 0.

@@ -50,7 +50,36 @@ export interface RecoveredRow {
   raw: string;
   /** For updates only: the after image, same form. */
   rawAfter?: string;
-  /** Things a reviewer should know: garbage in unused bits, stale VLF, columns defaulted, … */
+  /**
+   * Things a reviewer should know: garbage in unused bits, stale VLF, columns defaulted, … A row
+   * staged from a comparison (rowback diff, restore jobs) also says here where it came from
+   * (ROW_PROVENANCE): those lines are not doubt, and isDoubtWarning leaves them out.
+   */
   warnings: string[];
   source: LogRecordSource;
+}
+
+/**
+ * The lines a row staged from a comparison carries in its `warnings` to say where it came from, not
+ * that any of it is in doubt: `missing` (a row the later state lacks), `changed` + its columns (a
+ * row the later state holds changed), `earlier` + the files and point of the earlier state (or the
+ * side database restored). Counted as warnings, they made every restore job read as doubtful
+ * (`rowsWithWarnings` equal to its rows; "WARNING: job N's result is doubtful" heading every
+ * script of it), however clean. A caution about such a row is a line of its own, counted: whole
+ * rows compared (it may have been changed, not deleted), a later state older than the earlier one
+ * (inserted between the two, not deleted), bytes printed as U+FFFD.
+ */
+export const ROW_PROVENANCE = {
+  missing: 'missing from the later state (rowback diff)',
+  changed: 'changed in the later state: ',
+  earlier: 'earlier state: ',
+} as const;
+
+/**
+ * Whether a row's warning says something may be wrong with it (a value, or re-inserting it), as
+ * opposed to a ROW_PROVENANCE line saying where a comparison's row came from.
+ */
+export function isDoubtWarning(w: string): boolean {
+  if (w === ROW_PROVENANCE.missing || w.startsWith(ROW_PROVENANCE.changed)) return false;
+  return !w.startsWith(ROW_PROVENANCE.earlier);
 }

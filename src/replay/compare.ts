@@ -17,7 +17,7 @@ import { findTable, readTableRows } from '../datafile/table-rows.js';
 import { visibleColumns, type TableLayout } from '../reconstruct/metadata/table-layout.js';
 import type { SqlValue } from '../reconstruct/values.js';
 import { openDataFiles } from '../recover/open-data-files.js';
-import type { RecoveredRow } from '../recover/recovered-row.js';
+import { ROW_PROVENANCE, type RecoveredRow } from '../recover/recovered-row.js';
 import { catalogDamage, catalogDamageSubject, type SkippedItem } from '../recover/source.js';
 import { assertBackupSet, assertOneDatabase, readSourceIdentities, readSourceIdentity, uncheckedIdentityNote, type SourceFileIdentity } from '../recover/source-identity.js';
 import type { RestoreTarget } from '../restore/chain.js';
@@ -763,7 +763,7 @@ export function diffAsRecoveredRows(d: TableDiff, source: RecoveredRow['source']
       ? base(n++, m.tag, 'insert', m.values, o.reversed === true
         ? 'missing from the later state, which is older (compared as asked, --accept-older-later): inserted between the two states, not deleted'
         : `missing from the later state, which has not seen the log record (LSN ${m.tag}) that wrote it (compared as asked, --accept-older-later): added after the later state, not deleted`, m.from, bytesOf(m))
-      : withUnkeyed(base(n++, m.tag, 'delete', m.values, 'missing from the later state (rowback diff)', m.from, bytesOf(m))));
+      : withUnkeyed(base(n++, m.tag, 'delete', m.values, ROW_PROVENANCE.missing, m.from, bytesOf(m))));
   }
   // Reversed, the earlier state is the newer: an update's before-image (values) is the older state's
   // row, the one given as later (it was the newer row, staged and shown as the before-image: one
@@ -771,7 +771,7 @@ export function diffAsRecoveredRows(d: TableDiff, source: RecoveredRow['source']
   for (const c of d.changed) {
     rows.push(older(c.tag)
       ? { ...base(n++, c.tag, 'update', c.after, `changed between the two states: ${c.columns.join(', ')}; the before-image is the later state's row, which is older (compared as asked, --accept-older-later), the after-image the earlier state's`, undefined, [...bytesOf({ bytesNotes: c.afterBytesNotes }), ...bytesOf(c).map((w) => `after-image: ${w}`)]), after: c.before }
-      : { ...base(n++, c.tag, 'update', c.before, `changed in the later state: ${c.columns.join(', ')}`, c.from, [...bytesOf(c), ...bytesOf({ bytesNotes: c.afterBytesNotes }).map((w) => `after-image: ${w}`)]), after: c.after });
+      : { ...base(n++, c.tag, 'update', c.before, `${ROW_PROVENANCE.changed}${c.columns.join(', ')}`, c.from, [...bytesOf(c), ...bytesOf({ bytesNotes: c.afterBytesNotes }).map((w) => `after-image: ${w}`)]), after: c.after });
   }
   return rows;
 }

@@ -99,6 +99,17 @@ function baseBefore(b: BackupSetRecord, t: RestoreTarget): boolean {
   return b.backupFinishDate !== null && t.time > endSecond(b.backupFinishDate);
 }
 
+/**
+ * A full or differential backup whose backup finish date is unknown (its closing blocks damaged:
+ * FORMAT_BAD_MTF_TRAILER, planned with a caveat) and that started before the second of `t`: whether
+ * it ended before `t` cannot be told from its headers (baseBefore says no). Such a backup made every
+ * --stop-at "before any restorable point" (INPUT_RESTORE_TOO_EARLY, "finished at (no date)"), a stop
+ * years after it included, and the reachable range began at "?".
+ */
+function finishUnknownBefore(b: BackupSetRecord, t: RestoreTarget): boolean {
+  return t.kind === 'time' && b.backupFinishDate === null && b.backupStartDate !== null && t.time > startSecond(b.backupStartDate);
+}
+
 type LogWalk =
   | { ok: true; logs: BackupSetRecord[] }
   | { ok: false; logs: BackupSetRecord[]; why: string; code: string; at: BackupSetRecord; /** The first LSN no log backup given holds, for a gap. */ missing?: string };
@@ -361,7 +372,7 @@ export function describeReachable(r: ReachableRange[], kind: RestoreTarget['kind
   if (r.length === 0) return 'nothing can be restored to a point in time from these backups';
   const one = (x: ReachableRange) =>
     kind === 'time'
-      ? `${x.fromTime ?? '?'} to ${x.toBeforeTime ? `just before ${x.toBeforeTime} (the last commit in its last log backup's log)` : (x.toTime ?? '?')} (from full backup ${fileOf(x.full)}${x.differential ? ` and differential ${fileOf(x.differential)}` : ''}${x.unplaceable.map((u) => `; except after ${u.after} up to ${u.upTo}: the finish date of ${u.file} is unknown, so stop before an LSN there`).join('')})`
+      ? `${x.fromTime ?? `the end of ${fileOf(x.full)} (its backup finish date is unknown: by LSN, ${bothForms(x.fromLsn)})`} to ${x.toBeforeTime ? `just before ${x.toBeforeTime} (the last commit in its last log backup's log)` : (x.toTime ?? '?')} (from full backup ${fileOf(x.full)}${x.differential ? ` and differential ${fileOf(x.differential)}` : ''}${x.unplaceable.map((u) => `; except after ${u.after} up to ${u.upTo}: the finish date of ${u.file} is unknown, so stop before an LSN there`).join('')})`
       : `LSN ${bothForms(x.fromLsn)} to ${bothForms(x.toLsn)} (from full backup ${fileOf(x.full)}${x.differential ? ` and differential ${fileOf(x.differential)}` : ''})`;
   return `reachable with these backups: ${r.map(one).join('; ')}`;
 }
@@ -415,11 +426,11 @@ function zoneHint(t: RestoreTarget, ranges: readonly ReachableRange[]): string {
  */
 function fullToUse(usable: readonly BackupSetRecord[], target: RestoreTarget): string {
   const fulls = usable.filter((s) => s.backupType === 'full').sort((a, b) => lsnCmp(b.lastLsn, a.lastLsn) || flawRank(a) - flawRank(b));
-  const f = fulls.find((x) => baseBefore(x, target));
+  const f = fulls.find((x) => baseBefore(x, target)) ?? fulls.find((x) => finishUnknownBefore(x, target));
   if (!f) return ', and `rowback dump --bak FILE --table T` prints its rows as of then';
   const several = f.position > 1 || usable.some((x) => x !== f && x.devices[0] === f.devices[0]);
   const at = target.kind === 'time' ? target.time : `LSN ${target.lsn}`;
-  return `: the latest full backup before ${at} is ${f.devices.join(' + ')}${several ? ` (backup set ${f.position})` : ''}, finished at ${f.backupFinishDate ?? '(no date)'}, and \`rowback dump --bak ${f.devices.join(' ')}${several ? ` --position ${f.position}` : ''} --table T\` prints its rows as of then`;
+  return `: the latest full backup before ${at} is ${f.devices.join(' + ')}${several ? ` (backup set ${f.position})` : ''}, ${f.backupFinishDate !== null ? `finished at ${f.backupFinishDate}` : `started at ${f.backupStartDate} (its backup finish date is unknown: its closing blocks are damaged)`}, and \`rowback dump --bak ${f.devices.join(' ')}${several ? ` --position ${f.position}` : ''} --table T\` prints its rows as of then`;
 }
 
 function describeTarget(t: RestoreTarget): string {
@@ -595,8 +606,14 @@ function planChainOf(sets: BackupSetRecord[], target: RestoreTarget, skipped: Sk
   for (const s of sets) if (!usable.includes(s)) notes.push(`${fileOf(s)}: ${s.damaged ? 'damaged' : `a ${s.backupType} backup`}, not used`);
   const bindings = new Set(usable.map((s) => s.bindingId).filter((b) => b !== null));
   if (bindings.size > 1) {
-    const by = [...bindings].map((b) => `${b}: ${usable.filter((s) => s.bindingId === b).map(fileOf).slice(0, 3).join(', ')}`);
-    throw new InputError('INPUT_RESTORE_MIXED_DATABASES', `backups named ${databaseName} belong to different databases (binding ids ${by.join('; ')}); put each database's backups in its own folder`, { file: usable[0].devices[0] });
+    // every set of each binding id counted, its files named (the first 3 and how many more past 5):
+    // the list stopped at 3 unsaid, and a folder sorted by it kept the unnamed ones (newcomer)
+    const groups = [...bindings].map((b) => ({ b, files: usable.filter((s) => s.bindingId === b).map(fileOf) })).sort((x, y) => y.files.length - x.files.length);
+    const list = (f: string[]) => (f.length <= 5 ? f.join(', ') : `${f.slice(0, 3).join(', ')} and ${f.length - 3} more`);
+    const by = groups.map((g) => `${g.b} (${g.files.length} backup set${g.files.length === 1 ? '' : 's'}): ${list(g.files)}`);
+    const odd = groups.length === 2 && groups[1]!.files.length < groups[0]!.files.length ? groups[1]! : undefined;
+    const hint = odd ? `: the backups of binding id ${odd.b} (${list(odd.files)}) are of another database than the other ${groups[0]!.files.length} (a database restored as a new one, or another server's of the same name): move them out, or keep only the backups of the database to restore` : '';
+    throw new InputError('INPUT_RESTORE_MIXED_DATABASES', `backups named ${databaseName} belong to different databases (binding ids ${by.join('; ')}); put each database's backups in its own folder${hint}`, { file: (odd ? usable.find((s) => s.bindingId === odd.b)! : usable[0]!).devices[0] });
   }
   const reachable = reachableRanges(usable);
   // a full backup with no log backup at all: it still restores to its own end (a dead end before: newcomer)
@@ -633,7 +650,7 @@ function planChainOf(sets: BackupSetRecord[], target: RestoreTarget, skipped: Sk
   };
   for (const f of fulls) {
     if (!baseBefore(f, target)) {
-      notes.push(`full backup ${fileOf(f)} ends ${target.kind === 'time' ? `at ${f.backupFinishDate ?? '(no date)'}` : `at LSN ${f.lastLsn}`}, not before the target`);
+      notes.push(`full backup ${fileOf(f)} ends ${target.kind === 'time' ? (f.backupFinishDate !== null ? `at ${f.backupFinishDate}` : 'at a time not known (its backup finish date is unknown: its closing blocks are damaged)') : `at LSN ${f.lastLsn}`}, not ${f.backupFinishDate !== null || target.kind === 'lsn' ? '' : 'known to be '}before the target`);
       continue;
     }
     const myLogs = logs.filter((l) => sameDatabase(l, f));
@@ -656,7 +673,22 @@ function planChainOf(sets: BackupSetRecord[], target: RestoreTarget, skipped: Sk
   // Nothing works: say why in one sentence.
   const earliestFull = fulls[fulls.length - 1];
   if (!fulls.some((f) => baseBefore(f, target))) {
-    const when = target.kind === 'time' ? `the earliest full backup, ${fileOf(earliestFull)}, finished at ${earliestFull.backupFinishDate ?? '(no date)'}` : `the earliest full backup, ${fileOf(earliestFull)}, ends at LSN ${earliestFull.lastLsn}`;
+    const unsure = fulls.find((f) => finishUnknownBefore(f, target));
+    if (unsure && target.kind === 'time') {
+      const mine = logs.filter((l) => sameDatabase(l, unsure) && lsnCmp(l.lastLsn, unsure.lastLsn) > 0);
+      const why = `the full backup ${fileOf(unsure)} started at ${unsure.backupStartDate} and its backup finish date is unknown (its closing blocks are damaged), so whether it ended before ${target.time} cannot be told from the backups' headers`;
+      if (!mine.length) {
+        throw new InputError('INPUT_RESTORE_TOO_LATE', `${describeTarget(target)} is after the last point the backups of ${databaseName} reach: there is no log backup after the full backup (${why}); ${reach}${zoneHint(target, reachable)}`, where(unsure));
+      }
+      const lastLog = mine.reduce((a, l) => (lsnCmp(l.lastLsn, a.lastLsn) > 0 ? l : a));
+      const end = lastLog.lastLsn;
+      const lastEnd = lastLog.backupFinishDate ?? lastLog.backupStartDate;
+      if (lastEnd !== null && target.time > endSecond(lastEnd)) {
+        throw new InputError('INPUT_RESTORE_TOO_LATE', `${describeTarget(target)} is after the last point the backups of ${databaseName} reach: the last log backup, ${fileOf(lastLog)}, ${lastLog.backupFinishDate !== null ? `finished at ${lastLog.backupFinishDate}` : `started at ${lastLog.backupStartDate}`} (besides, ${why}: a stop by time before that is refused, --stop-before-lsn ${bothForms(unsure.lastLsn)} to ${bothForms(end)} reaches it); ${reach}${zoneHint(target, reachable)}`, where(lastLog));
+      }
+      throw new InputError('INPUT_RESTORE_TARGET_AT_BOUNDARY', `${describeTarget(target)} cannot be placed for ${databaseName}: ${why}; it ends at LSN ${bothForms(unsure.lastLsn)}: name the stop by LSN instead (--stop-before-lsn, from ${bothForms(unsure.lastLsn)} up to ${bothForms(end)}, the end of the log backups given; \`rowback scan\` of them prints each row's LSN and time), or add a whole copy of ${fileOf(unsure)} and run the command again; ${reach}`, where(unsure));
+    }
+    const when = target.kind === 'time' ? `the earliest full backup, ${fileOf(earliestFull)}, ${earliestFull.backupFinishDate !== null ? `finished at ${earliestFull.backupFinishDate}` : `started at ${earliestFull.backupStartDate ?? '(no date)'} (its backup finish date is unknown: its closing blocks are damaged)`}` : `the earliest full backup, ${fileOf(earliestFull)}, ends at LSN ${earliestFull.lastLsn}`;
     throw new InputError('INPUT_RESTORE_TOO_EARLY', `${describeTarget(target)} is before any restorable point of ${databaseName}: ${when}; ${reach}${zoneHint(target, reachable)}`, where(earliestFull));
   }
   const latest = reachable.length ? reachable[reachable.length - 1] : null;

@@ -372,6 +372,21 @@ ALTER TABLE jobs ADD COLUMN warnings TEXT;
 ALTER TABLE jobs ADD COLUMN rows_with_warnings INTEGER;
 `,
   },
+  {
+    version: 15,
+    name: "a restore job's rows with warnings counted by their lines of doubt, not the lines saying where each came from",
+    // A comparison's staged row says where it came from in its warnings (recover/recovered-row.ts
+    // ROW_PROVENANCE: 'missing from the later state (rowback diff)', 'changed in the later state: …',
+    // 'earlier state: …'); counted, every restore job read as doubtful (store.ts setJobCompleteness
+    // now counts the other lines). The restore jobs counted before are counted again here, in SQL
+    // (the texts as ROW_PROVENANCE holds them: 28 and 15 characters for the two prefixes).
+    sql: `
+UPDATE jobs SET rows_with_warnings = (SELECT count(*) FROM rows WHERE rows.job_id = jobs.id AND rows.warnings <> '[]'
+  AND EXISTS (SELECT 1 FROM json_each(rows.warnings) AS w WHERE NOT (w.value = 'missing from the later state (rowback diff)'
+    OR substr(w.value, 1, 28) = 'changed in the later state: ' OR substr(w.value, 1, 15) = 'earlier state: ')))
+WHERE kind = 'restore' AND rows_with_warnings IS NOT NULL;
+`,
+  },
 ];
 
 export function migrate(db: Database, migrations: Migration[] = MIGRATIONS): number[] {

@@ -7,7 +7,7 @@ import { sidFilterForms } from '../util/sid.js';
 import { firstUnpairedSurrogate, wellFormed } from '../util/surrogates.js';
 import { redactDeep, redactSecrets } from '../util/redact.js';
 import { connectionHost } from '../util/connection.js';
-import type { RecoveredRow } from '../recover/recovered-row.js';
+import { isDoubtWarning, type RecoveredRow } from '../recover/recovered-row.js';
 import type { SkippedItem, SourceProgress } from '../recover/source.js';
 import type { TableLayout } from '../reconstruct/metadata/table-layout.js';
 import { FTS_TEXT_SQL, migrate } from './migrations.js';
@@ -186,6 +186,8 @@ export class StagingStore {
       this.db.pragma('foreign_keys = ON');
       // the dbUser filter's case folding (whereFor): SQLite's NOCASE and lower() fold ASCII alone
       this.db.function('rowback_casefold', { deterministic: true }, (v: unknown) => (typeof v === 'string' ? caseFold(v) : v));
+      // 1 when a row's warnings (JSON text) hold a line of doubt, not only where a comparison's row came from (setJobCompleteness)
+      this.db.function('rowback_doubtful', { deterministic: true }, (v: unknown) => (typeof v === 'string' && (JSON.parse(v) as string[]).some(isDoubtWarning) ? 1 : 0));
       this.stmts = {
         // Positional parameters: binding an object by name costs more than the insert itself at 100,000s of rows.
         insertRows: this.db.prepare(insertRowsSql(ROWS_PER_INSERT)),
@@ -319,8 +321,12 @@ export class StagingStore {
       this.db.prepare('UPDATE jobs SET incomplete = NULL, warnings = NULL, rows_with_warnings = NULL WHERE id = ?').run(id);
       return;
     }
+    // a comparison's rows (kind restore: rowback diff --stage, restore run --stage, the service's
+    // restore jobs) say where they came from in their warnings (ROW_PROVENANCE), which is no doubt:
+    // counted, every restore job read as doubtful. Only their other lines count (rowback_doubtful).
+    const kind = (this.db.prepare('SELECT kind FROM jobs WHERE id = ?').get(id) as { kind: string } | undefined)?.kind;
     this.db.prepare(`UPDATE jobs SET incomplete = ?, warnings = ?,
-      rows_with_warnings = (SELECT count(*) FROM rows WHERE job_id = ? AND warnings <> '[]') WHERE id = ?`).run(JSON.stringify(incomplete), JSON.stringify(warnings), id, id);
+      rows_with_warnings = (SELECT count(*) FROM rows WHERE job_id = ? AND warnings <> '[]'${kind === 'restore' ? ' AND rowback_doubtful(warnings)' : ''}) WHERE id = ?`).run(JSON.stringify(incomplete), JSON.stringify(warnings), id, id);
   }
 
   /**

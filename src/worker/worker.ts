@@ -3,7 +3,7 @@ import { localTimeWarnings } from '../recover/time-window.js';
 import { formatLocation, InputError, isRowbackError, StagingError } from '../errors.js';
 import { redactSpec } from '../staging/store.js';
 import { doubtfulNotes } from '../staging/job-completeness.js';
-import type { RecoveredRow } from '../recover/recovered-row.js';
+import { ROW_PROVENANCE, type RecoveredRow } from '../recover/recovered-row.js';
 import { NotPrintedRows, type RecoverEvent, type RecoverOptions } from '../recover/recover-rows.js';
 import { catalogDamage, isUndecodedRowOp, logLoss, type RecoverySource, type ScanFilter, type SkippedItem } from '../recover/source.js';
 import type { ScanSourceOptions } from '../recover/open-source.js';
@@ -259,7 +259,7 @@ export class JobWorker {
       // the files the earlier state was read from: a replay's chain (a damaged differential left out
       // is not named, nor log backups past the stop), else the backups given (read together)
       const used = r.replays.find((x) => x.side === 'earlier')?.result.chain.steps.map((st) => st.set.devices[0]) ?? [backupSetsNamed(spec.bak, spec.position).replaceAll(' + ', ', ')];
-      const rows = diffAsRecoveredRows(d, comparisonRowSource(r, spec.bak[0]!, spec.position), `earlier state: ${used.join(', ')} ${at}${r.reversed ? `; ${r.reversed}` : ''}`, { reversed: rowsNewerThanLater(r) });
+      const rows = diffAsRecoveredRows(d, comparisonRowSource(r, spec.bak[0]!, spec.position), `${ROW_PROVENANCE.earlier}${used.join(', ')} ${at}${r.reversed ? `; ${r.reversed}` : ''}`, { reversed: rowsNewerThanLater(r) });
       for (const row of rows) row.warnings = row.warnings.map(restoreJobWording);
       // the database the rows were read from: the earlier state's backups (checked to be of one database with the later state);
       // before the layout is saved (a resume over another database's backups fails here, changing nothing)

@@ -13,7 +13,7 @@ import { Command, Option } from 'commander';
 import type { TableLayout } from '../../reconstruct/metadata/table-layout.js';
 import type { TableDiff } from '../../replay/table-diff.js';
 import { backupSetsNamed, compareTableStates, comparisonNotes, comparisonRowSource, isNewerThanLater, parseKeyOption, replayHeaderWarnings, rowsNewerThanLater, type CompareResult } from '../../replay/compare.js';
-import type { RecoveredRow } from '../../recover/recovered-row.js';
+import { ROW_PROVENANCE, type RecoveredRow } from '../../recover/recovered-row.js';
 import { catchInterrupts, letSignalsIn, sayInterrupted } from '../interrupt.js';
 import { stageRestoreJob } from '../stage-restore-job.js';
 import { setOutputClosedNote } from '../output-closed.js';
@@ -233,7 +233,7 @@ export async function runDiff(opts: DiffOptions, stdout: Writable = process.stdo
       // "missing from the later state (rowback diff)"
       const used = r.replays.find((x) => x.side === 'earlier')?.result.chain.steps.map((st) => resolve(st.set.devices[0]!)) ?? [backupSetsNamed(opts.bak.map((f) => resolve(f)), position).replaceAll(' + ', ', ')];
       const at = opts.stopAt ? `as of ${opts.stopAt}` : opts.stopBeforeLsn ? `just before LSN ${opts.stopBeforeLsn}` : 'as the backup holds it';
-      jobId = stageDiff(opts, d, layout, r.reversed, rowsNewerThanLater(r), notes, comparisonRowSource(r, opts.bak[0]!, position), `earlier state: ${used.join(', ')} ${at}`);
+      jobId = stageDiff(opts, d, layout, r.reversed, rowsNewerThanLater(r), notes, comparisonRowSource(r, opts.bak[0]!, position), `${ROW_PROVENANCE.earlier}${used.join(', ')} ${at}`);
       setOutputClosedNote(`restore job ${jobId} was staged in ${opts.stage} with every change`);
     }
     if (!opts.quiet) {

@@ -25,6 +25,7 @@ import { LOG_LOSS_CODES, type SkippedItem } from '../../recover/source.js';
 import { MssqlRestoreExecutor, runRestore, type RestoreExecutor } from '../../restore/run.js';
 import { hideArgvSecrets, resolveConnection } from '../../util/connection.js';
 import { commentText } from '../../util/tsql.js';
+import { ROW_PROVENANCE } from '../../recover/recovered-row.js';
 import { catchInterrupts, letSignalsIn, sayInterrupted, type Interruption } from '../interrupt.js';
 import { exitIncomplete, INCOMPLETE_EXIT_CODE } from '../strict.js';
 
@@ -243,7 +244,7 @@ export async function compareRestored(
       jobId = stageRestoreJob(o.stage, {
         spec: { server: '[redacted]', side: o.side, live: o.live, table: d.table, key: d.key },
         description: `${d.table}: ${o.description}, against ${o.live}: ${d.missing.length} missing, ${d.changed.length} changed`,
-        diff: d, layout, source: { kind: 'bak', file: o.backup }, note: `earlier state: database ${o.side} (${o.description})`,
+        diff: d, layout, source: { kind: 'bak', file: o.backup }, note: `${ROW_PROVENANCE.earlier}database ${o.side} (${o.description})`,
         sourceDatabase: o.sourceDatabase,
         audit: { action: 'job.restore-compare', details: { side: o.side, live: o.live } },
       });
