@@ -5,7 +5,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CONTACT_AU, contactRow } from '../support/synthetic-contact.js';
-import { ldfSink, writeSyntheticLog, type LogBlockSink } from '../support/synthetic-log.js';
+import { ldfSink, withoutVlf, writeSyntheticLog } from '../support/synthetic-log.js';
 
 /**
  * The read's start placing transactions whose LOP_BEGIN_XACT is not in the log read (2e9a9560)
@@ -34,18 +34,6 @@ let ddl: string;
 type Row = { transactionId: string; beginTime: string | null; endTime: string | null; lsn: string };
 const rowsOf = (out: string): Row[] => out.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as Row);
 
-function withoutVlf(to: LogBlockSink, seq: number): LogBlockSink {
-  return {
-    startVlf(s, size, at, parity) {
-      if (s === seq) to.unusedVlf!(size, at, 0);
-      else to.startVlf(s, size, at, parity);
-    },
-    block(bytes, s, id, at) {
-      if (s !== seq) to.block(bytes, s, id, at);
-    },
-    close: () => to.close(),
-  };
-}
 const scan = (...argv: string[]) => {
   const r = spawnSync(process.execPath, [join(repo, 'bin', 'rowback.js'), 'scan', '--ldf', ldf, '--ddl', ddl, '--alloc-unit', CONTACT_AU, '--format', 'ndjson', '--quiet', ...argv], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
   if (r.error) throw r.error;

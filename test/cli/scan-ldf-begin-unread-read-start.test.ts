@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { StagingStore } from '../../src/staging/store.js';
 import { JobWorker } from '../../src/worker/worker.js';
 import { CONTACT_AU, contactRow } from '../support/synthetic-contact.js';
-import { ldfSink, writeSyntheticLog, type LogBlockSink } from '../support/synthetic-log.js';
+import { ldfSink, withoutVlf, writeSyntheticLog } from '../support/synthetic-log.js';
 import { trnChainSink } from '../support/synthetic-trn.js';
 
 /**
@@ -46,19 +46,6 @@ type Row = { transactionId: string; beginTime: string | null; endTime: string | 
 const rowsOf = (out: string): Row[] => out.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as Row);
 const incomplete = (s: string) => s.split('\n').filter((l) => l.includes('INCOMPLETE'));
 
-/** The sink `to` with the VLF of sequence `seq` written as never used (its log gone), every other VLF as it is. */
-function withoutVlf(to: LogBlockSink, seq: number): LogBlockSink {
-  return {
-    startVlf(s, size, at, parity) {
-      if (s === seq) to.unusedVlf!(size, at, 0);
-      else to.startVlf(s, size, at, parity);
-    },
-    block(bytes, s, id, at) {
-      if (s !== seq) to.block(bytes, s, id, at);
-    },
-    close: () => to.close(),
-  };
-}
 
 const scanOf = (input: string[], ...argv: string[]) => {
   const r = spawnSync(process.execPath, [join(repo, 'bin', 'rowback.js'), 'scan', ...input, '--ddl', ddl, '--alloc-unit', CONTACT_AU, '--format', 'ndjson', ...argv], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });

@@ -437,3 +437,21 @@ export function writeSyntheticLog(sinks: LogBlockSink[], w: SyntheticWorkload, o
   log.close();
   return { bytes: log.written, transactions: t };
 }
+
+/**
+ * SYNTHETIC: the sink `to` with the VLF of sequence `seq` written as never used (its log gone, as
+ * when the sequence was reused since), every other VLF as it is: an .ldf holding older log cut off
+ * from the rest, or a log read starting at a later VLF.
+ */
+export function withoutVlf(to: LogBlockSink, seq: number): LogBlockSink {
+  return {
+    startVlf(s, size, at, parity) {
+      if (s === seq) to.unusedVlf!(size, at, 0);
+      else to.startVlf(s, size, at, parity);
+    },
+    block(bytes, s, id, at) {
+      if (s !== seq) to.block(bytes, s, id, at);
+    },
+    close: () => to.close(),
+  };
+}
