@@ -147,3 +147,16 @@ export async function jobWithSecondReviewer(): Promise<{ t: TestApp; bob: string
   const bob = t.store.createToken('bob', 'reviewer').token;
   return { t, bob, jobId: await fakeFilesJob(t) };
 }
+
+/**
+ * Runs a real re-insert of job `jobId` into `target` as an operator (expects 202), waits for it, and
+ * resolves to the run's script (as a viewer reads it) and its `reinsert.start` audit entry's details.
+ */
+export async function realRunScriptAndStart(t: TestApp, jobId: number, target: Record<string, unknown>): Promise<{ script: string; start: Record<string, unknown> | undefined }> {
+  const run = await t.app.inject({ method: 'POST', url: `/api/jobs/${jobId}/reinsert`, headers: bearer(t.tokens.operator), payload: { dryRun: false, target } });
+  expect(run.statusCode, run.body).toBe(202);
+  await t.app.reinsert.wait(run.json().id);
+  const script = await t.app.inject({ url: `/api/reinsert-runs/${run.json().id}/script`, headers: bearer(t.tokens.viewer) });
+  const audit = (await t.app.inject({ url: `/api/audit?jobId=${jobId}`, headers: bearer(t.tokens.viewer) })).json().items as { action: string; details: Record<string, unknown> }[];
+  return { script: script.body, start: audit.find((a) => a.action === 'reinsert.start')?.details };
+}

@@ -9,7 +9,7 @@ import { StagingStore } from '../../src/staging/store.js';
 import { captureCli } from '../support/cli.js';
 import { corpusPath, describeCorpus } from '../support/corpus.js';
 import { unknownOperationCopy } from '../support/damaged-copy.js';
-import { appWithFakeTarget, bearer, testApp, type TestApp } from './helpers.js';
+import { appWithFakeTarget, bearer, realRunScriptAndStart, testApp, type TestApp } from './helpers.js';
 
 /**
  * "Is any of it doubtful?" of a job (docs/scripting.md's third question): `scan --report` answers it
@@ -111,13 +111,9 @@ describeCorpus('a re-insert of a doubtful job says so in its script head', () =>
     expect(dry.json().jobWarning).toBeNull();
     expect(dry.json().script).toContain(`-- ${want}`);
     expect(dry.json().run.summary.jobDoubt).toBe(want);
-    const run = await t.app.inject({ method: 'POST', url: `/api/jobs/${jobId}/reinsert`, headers: bearer(t.tokens.operator), payload: { dryRun: false, target } });
-    expect(run.statusCode).toBe(202);
-    await t.app.reinsert.wait(run.json().id);
-    const script = await t.app.inject({ url: `/api/reinsert-runs/${run.json().id}/script`, headers: bearer(t.tokens.viewer) });
-    expect(script.body).toContain(`-- ${want}`);
-    const audit = (await t.app.inject({ url: `/api/audit?jobId=${jobId}`, headers: bearer(t.tokens.viewer) })).json().items as { action: string; details: Record<string, unknown> }[];
-    expect(audit.find((a) => a.action === 'reinsert.start')?.details.jobDoubt).toBe(want);
+    const real = await realRunScriptAndStart(t, jobId, target);
+    expect(real.script).toContain(`-- ${want}`);
+    expect(real.start?.jobDoubt).toBe(want);
 
     const other = await env.approvedTrailJob();
     t.store.setJobCompleteness(other, []);

@@ -1,6 +1,6 @@
 import { expect, it } from 'vitest';
 import { describeCorpus } from '../support/corpus.js';
-import { appWithFakeTarget, bearer } from './helpers.js';
+import { appWithFakeTarget, bearer, realRunScriptAndStart } from './helpers.js';
 
 /**
  * A re-insert of a job whose result is not known whole says so, as the SQL export always did
@@ -25,13 +25,9 @@ describeCorpus('POST /api/jobs/:id/reinsert of a job not known whole', () => {
     expect(dry.json().script.split('\n').slice(0, 4)).toContain(`-- ${want}`);
     expect(dry.json().run.summary.jobWarning).toBe(want);
 
-    const run = await t.app.inject({ method: 'POST', url: `/api/jobs/${jobId}/reinsert`, headers: bearer(t.tokens.operator), payload: { dryRun: false, target } });
-    expect(run.statusCode).toBe(202);
-    await t.app.reinsert.wait(run.json().id);
-    const script = await t.app.inject({ url: `/api/reinsert-runs/${run.json().id}/script`, headers: bearer(t.tokens.viewer) });
-    expect(script.body).toContain(`-- ${want}`);
-    const audit = (await t.app.inject({ url: `/api/audit?jobId=${jobId}`, headers: bearer(t.tokens.viewer) })).json().items as { action: string; details: Record<string, unknown> }[];
-    expect(audit.find((a) => a.action === 'reinsert.start')?.details.jobWarning).toBe(want);
+    const real = await realRunScriptAndStart(t, jobId, target);
+    expect(real.script).toContain(`-- ${want}`);
+    expect(real.start?.jobWarning).toBe(want);
 
     const sql = await t.app.inject({ url: `/api/jobs/${jobId}/export?format=sql&status=approved`, headers: bearer(t.tokens.viewer) });
     expect(sql.body).toContain(`-- ${want}`);
