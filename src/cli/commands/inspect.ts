@@ -17,7 +17,7 @@ import { backupLogCoverage } from '../../backup/log-coverage.js';
 import { openBackupPageSource, requireWholeMediaSet } from '../../backup/page-source.js';
 import { RowbackError } from '../../errors.js';
 import { LDF_FIRST_VLF_OFFSET, LOG_FORMAT_SQL2000, VLF_FIRST_BLOCK_OFFSET, VLF_HEADER_MARKER } from '../../logreader/ldf/constants.js';
-import { emptyLogScanStats, LOG_STARTS_MID_VLF, nextVlfOf, prevVlfOf, readLdfLayout, readLogRange, SyncFileReader, uncheckedBlocksNote, type LogScanOptions, type LogScanStats } from '../../logreader/ldf/reader.js';
+import { emptyLogScanStats, LOG_STARTS_MID_VLF, LOG_VLF_ENDS_EARLY, nextVlfOf, prevVlfOf, readLdfLayout, readLogRange, SyncFileReader, uncheckedBlocksNote, type LogScanOptions, type LogScanStats } from '../../logreader/ldf/reader.js';
 import type { LogRecord } from '../../logreader/log-record.js';
 import { formatLsn, parseLsn } from '../../logreader/lsn.js';
 import type { SkippedItem } from '../../recover/source.js';
@@ -459,7 +459,7 @@ function renderLog(l: LogSummary, out: string[], kv: (k: string, v: unknown) => 
   for (const [op, n] of Object.entries(l.countsByOperation)) out.push(`  ${op.padEnd(28)} ${n}`);
   // where the log starts inside the oldest VLF is no loss: a note, not something skipped; a header
   // whose two copies disagree skips nothing (every block is read): a WARNING, as the other commands say it
-  for (const s of l.skipped) out.push(`${s.code === LOG_STARTS_MID_VLF ? 'note' : s.code === BAD_HEADER ? 'WARNING' : 'skipped'}: ${s.code}: ${s.reason} (${[s.location.file, s.location.offset !== undefined ? `offset ${s.location.offset}` : '', s.location.lsn ? `LSN ${s.location.lsn}` : ''].filter(Boolean).join(', ')})`);
+  for (const s of l.skipped) out.push(`${s.code === LOG_STARTS_MID_VLF ? 'note' : s.code === BAD_HEADER || s.code === LOG_VLF_ENDS_EARLY ? 'WARNING' : 'skipped'}: ${s.code}: ${s.reason} (${[s.location.file, s.location.offset !== undefined ? `offset ${s.location.offset}` : '', s.location.lsn ? `LSN ${s.location.lsn}` : ''].filter(Boolean).join(', ')})`);
 }
 
 export function register(program: Command): void {
@@ -565,7 +565,8 @@ export function untrustedHeaderLines(r: InspectResult): string[] {
  * counted: untrustedHeaderLines says it.
  */
 export function incompleteLine(r: InspectResult): string {
-  const d = inspectDamage(r).filter((x) => x.code !== BAD_HEADER);
+  // a VLF ending early is a doubt, not damage: its `WARNING:` line says it (reader.ts LOG_VLF_ENDS_EARLY)
+  const d = inspectDamage(r).filter((x) => x.code !== BAD_HEADER && x.code !== LOG_VLF_ENDS_EARLY);
   if (!d.length) return '';
   const codes = [...new Set(d.map((x) => x.code))].join(', ');
   return `rowback inspect: INCOMPLETE: ${d.length} item(s) of ${r.file} damaged or not read (${codes}); first: ${d[0].code}: ${d[0].reason} (${d[0].where})\n`;
