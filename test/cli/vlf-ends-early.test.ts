@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -9,6 +9,7 @@ import { JobWorker } from '../../src/worker/worker.js';
 import { CONTACT_AU, contactRow } from '../support/synthetic-contact.js';
 import { ldfSink, writeSyntheticLog, type LogBlockSink } from '../support/synthetic-log.js';
 import { corpusPath, describeCorpus } from '../support/corpus.js';
+import { trnChainSink, type SyntheticTrnChain } from '../support/synthetic-trn.js';
 
 /**
  * An .ldf VLF's last log block zeroed, as large as the block before it, read as the VLF's unused
@@ -30,6 +31,8 @@ let intact: string;
 let zeroed: string;
 let ddl: string;
 let last: { seq: number; at: number; size: number };
+let one: SyntheticTrnChain;
+let chain: SyntheticTrnChain;
 
 const run = (...argv: string[]) => {
   const r = spawnSync(process.execPath, [join(repo, 'bin', 'rowback.js'), ...argv], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
@@ -52,8 +55,13 @@ beforeAll(() => {
     },
     close: () => file.close(),
   };
+  // the same log as log backups (SYNTHETIC .trn): one holding it all, and a chain of smaller ones
+  mkdirSync(join(dir, 'one'));
+  mkdirSync(join(dir, 'chain'));
+  one = trnChainSink({ dir: join(dir, 'one'), backupBytes: 64 * 1024 * 1024 });
+  chain = trnChainSink({ dir: join(dir, 'chain'), backupBytes: 200 * 1024 });
   const vlf = 8192 + 4 * 61440;
-  writeSyntheticLog([sink], { targetBytes: 5 * vlf, row: contactRow, rollbackShare: 0, concurrency: 5, finishAtEnd: true }, { allocUnitId: CONTACT_AU, vlfSize: vlf });
+  writeSyntheticLog([sink, one.sink, chain.sink], { targetBytes: 5 * vlf, row: contactRow, rollbackShare: 0, concurrency: 5, finishAtEnd: true }, { allocUnitId: CONTACT_AU, vlfSize: vlf });
   const in41 = blocks.filter((b) => b.seq === 41);
   // the last two blocks of VLF 41 as large as each other: the next VLF's first block cannot tell
   expect(in41.slice(-2).map((b) => b.size)).toEqual([61440, 61440]);
@@ -109,6 +117,27 @@ describe('an .ldf VLF whose log ends before the VLF does while the next VLF hold
     const l = run('log', intact, '--format', 'ndjson', '--strict', '--quiet');
     expect(l.code, l.stderr).toBe(0);
     expect(l.stderr).not.toMatch(/WARNING|ends at offset/);
+  }, 120_000);
+
+  it('scan --ldf --trn: beside a log backup holding the whole range a note, no WARNING, every row; beside backups that end before it still the WARNING', () => {
+    const lsnsOf = (out: string) => out.trim().split('\n').filter(Boolean).map((l) => (JSON.parse(l) as { lsn: string }).lsn).sort();
+    const all = lsnsOf(scan(intact, '--quiet').stdout);
+    expect(one.backups).toHaveLength(1);
+    const report = join(dir, 'one.json');
+    const r = scan(zeroed, '--trn', one.backups[0]!.file, '--quiet', '--strict', '--op', 'update', '--report', report);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).not.toMatch(/WARNING: [^\n]*ends at offset/);
+    const rep = JSON.parse(readFileSync(report, 'utf8')) as { warnings?: string[]; notes: string[] };
+    expect(rep.warnings).toBeUndefined();
+    expect(rep.notes.some((n) => n.includes(`VLF 0x29's log ends at offset ${last.at}`) && n.includes(`the log backup ${one.backups[0]!.file} given holds that whole range`))).toBe(true);
+    // every row the intact .ldf gives (the lost block's log read from the backup)
+    expect(lsnsOf(scan(zeroed, '--trn', one.backups[0]!.file, '--quiet').stdout)).toEqual(all);
+    // the chain's backups that end before VLF 0x29's lost block: the range is in none of them
+    const before = chain.backups.filter((b) => b.lastLsn.vlf < 41 || (b.lastLsn.vlf === 41 && b.lastLsn.block <= 0x178)).map((b) => b.file);
+    expect(before.length).toBeGreaterThan(0);
+    const c = scan(zeroed, '--trn', ...before, '--quiet', '--strict', '--op', 'update');
+    expect(c.code).toBe(3);
+    expect(c.stderr).toMatch(warned(zeroed));
   }, 120_000);
 
   it("a files job: the WARNING is in the job's warnings; the intact .ldf's job has none", async () => {
