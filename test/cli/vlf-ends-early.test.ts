@@ -104,6 +104,19 @@ describe('an .ldf VLF whose log ends before the VLF does while the next VLF hold
     expect(r.stderr).not.toMatch(/INCOMPLETE|item\(s\) skipped/);
   }, 120_000);
 
+  it('inspect: a WARNING line and exit 3, not INCOMPLETE, `complete` true in json; the intact .ldf none, exit 0', () => {
+    const r = run('inspect', zeroed);
+    expect(r.code).toBe(3);
+    expect(r.stderr).toMatch(new RegExp(`rowback inspect: ${warned(zeroed).source}`));
+    expect(r.stderr).not.toContain('INCOMPLETE');
+    expect(r.stdout).toMatch(/^WARNING: LOG_VLF_ENDS_EARLY: VLF 0x29's log ends at offset/m);
+    const j = run('inspect', zeroed, '--format', 'json');
+    expect((JSON.parse(j.stdout) as { complete: boolean }).complete).toBe(true);
+    const i = run('inspect', intact);
+    expect(i.code, i.stderr).toBe(0);
+    expect(i.stdout + i.stderr).not.toMatch(/WARNING|LOG_VLF_ENDS_EARLY/);
+  }, 120_000);
+
   it('the same .ldf intact: no warning in scan or log, exit 0 under --strict', () => {
     // (--op update: the generator's deletes and inserts carry rows with warnings of their own, exit 3
     // under --strict whatever the log; it writes no update, so the exit code is the log read's)
@@ -174,7 +187,7 @@ const CORPUS_LDF: Array<{ ldf: string[]; mdf: string[] }> = [
 ];
 
 describeCorpus('the corpus .ldf files: no VLF ends early', () => {
-  it('log and scan of every readable corpus .ldf give no LOG_VLF_ENDS_EARLY warning', () => {
+  it('log, scan and inspect of every readable corpus .ldf give no LOG_VLF_ENDS_EARLY warning', () => {
     for (const c of CORPUS_LDF) {
       const ldf = corpusPath(...c.ldf);
       const mdf = corpusPath(...c.mdf);
@@ -188,6 +201,8 @@ describeCorpus('the corpus .ldf files: no VLF ends early', () => {
       const rep = JSON.parse(readFileSync(report, 'utf8')) as { warnings?: string[]; notes: string[] };
       expect((rep.warnings ?? []).filter((w) => /ends at offset/.test(w)), ldf).toEqual([]);
       expect(rep.notes.filter((n) => /ends at offset/.test(n)), ldf).toEqual([]);
+      const i = run('inspect', ldf);
+      expect(i.stdout + i.stderr, ldf).not.toMatch(/LOG_VLF_ENDS_EARLY|ends at offset/);
     }
   }, 300_000);
 });

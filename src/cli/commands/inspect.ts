@@ -521,6 +521,10 @@ export function register(program: Command): void {
       const untrusted = untrustedHeaderLines(result);
       for (const l of untrusted) process.stderr.write(l);
       if (untrusted.length) exitIncomplete(true);
+      // an .ldf VLF whose log ends before the VLF does while the next VLF holds log: a WARNING, exit 3
+      const early = vlfEndsEarlyLines(result);
+      for (const l of early) process.stderr.write(l);
+      if (early.length) exitIncomplete(true);
       const line = incompleteLine(result);
       if (line) {
         process.stderr.write(line);
@@ -532,12 +536,12 @@ export function register(program: Command): void {
 /**
  * What inspect found damaged or could not read, as items: the MTF walk's and log reading's skipped
  * items (a bad MTF header, log block, VLF header; not LOG_STARTS_MID_VLF, which is where the log
- * starts, no loss), a data file's skipped pages, and a backup whose pages could not be read on
+ * starts, no loss, nor LOG_VLF_ENDS_EARLY, a doubt said by vlfEndsEarlyLines), a data file's skipped pages, and a backup whose pages could not be read on
  * their own (one stripe of a media set, a TDE-encrypted database). Empty for a whole file.
  */
 export function inspectDamage(r: InspectResult): Array<{ code: string; reason: string; where: string }> {
   const where = (s: SkippedItem) => [s.location.file, s.location.offset !== undefined ? `offset ${s.location.offset}` : '', s.location.lsn ? `LSN ${s.location.lsn}` : '', s.location.page ? `page ${s.location.page}` : ''].filter(Boolean).join(', ');
-  const items = (list: SkippedItem[]) => list.filter((s) => s.code !== LOG_STARTS_MID_VLF).map((s) => ({ code: s.code, reason: s.reason, where: where(s) }));
+  const items = (list: SkippedItem[]) => list.filter((s) => s.code !== LOG_STARTS_MID_VLF && s.code !== LOG_VLF_ENDS_EARLY).map((s) => ({ code: s.code, reason: s.reason, where: where(s) }));
   if (r.kind === 'backup') return [...(r.incomplete ? [{ ...r.incomplete, where: r.file }] : []), ...items(r.metadataSkipped), ...items(r.log.skipped)];
   if (r.kind === 'log') return r.log ? items(r.log.skipped) : [];
   return items(r.skipped);
@@ -557,6 +561,17 @@ const BAD_HEADER = 'FORMAT_BAD_BACKUP_HEADER';
 export function untrustedHeaderLines(r: InspectResult): string[] {
   if (r.kind !== 'backup') return [];
   return r.log.skipped.filter((s) => s.code === BAD_HEADER).map((s) => `rowback inspect: WARNING: ${s.location.file ?? r.file}: ${s.code}: ${s.reason}${s.location.offset !== undefined ? ` (offset ${s.location.offset})` : ''}\n`);
+}
+
+/**
+ * One `rowback inspect: WARNING: FILE: reason` line per .ldf VLF whose log ends before the VLF does
+ * while the next VLF holds log (reader.ts LOG_VLF_ENDS_EARLY: its last log blocks may be lost,
+ * which the bytes cannot prove), as scan and log say it; [] for other files and whole logs. Not
+ * part of incompleteLine or inspectDamage (`complete` in json): nothing is known lost.
+ */
+export function vlfEndsEarlyLines(r: InspectResult): string[] {
+  if (r.kind !== 'log' || !r.log) return [];
+  return r.log.skipped.filter((s) => s.code === LOG_VLF_ENDS_EARLY).map((s) => `rowback inspect: WARNING: ${s.location.file ?? r.file}: ${s.reason}\n`);
 }
 
 /**
