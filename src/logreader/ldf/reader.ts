@@ -742,7 +742,7 @@ function ldfVlfEndLoss(range: LogRange, end: NonNullable<LogStreamCursor['next']
  * the VLF of sequence N + 1 holds log (`first`: its block 0x10, whole and current) and no loss was
  * told there (ldfVlfEndLoss null): the tail from `end.offset` to the VLF's end (bytes, > 0) holds no
  * current block. Every VLF with a next one in the corpus's .ldf and .trn files is filled to its end
- * (22 VLFs of 7 .ldf files; the fact is measured, not documented), so its last block(s) may have
+ * (21 such VLFs in the 6 .ldf files the reader reads; measured, not documented: LOG_VLF_ENDS_EARLY), so its last block(s) may have
  * been lost (zeroed like unwritten space, the same size as the block before them: the next VLF's
  * first block then agrees). Null when the log reaches the VLF's end. Not a proven loss: a WARNING.
  */
