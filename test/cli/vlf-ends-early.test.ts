@@ -6,7 +6,10 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { StagingStore } from '../../src/staging/store.js';
 import { JobWorker } from '../../src/worker/worker.js';
-import { CONTACT_AU, contactRow } from '../support/synthetic-contact.js';
+import { CONTACT_AU, contactLayout, contactRow } from '../support/synthetic-contact.js';
+import { withMetadata } from '../../src/recover/metadata-override.js';
+import { recoverRows } from '../../src/recover/recover-rows.js';
+import { openFileSource } from '../../src/recover/sources/files.js';
 import { ldfSink, writeSyntheticLog, type LogBlockSink } from '../support/synthetic-log.js';
 import { corpusPath, describeCorpus } from '../support/corpus.js';
 import { trnChainSink, type SyntheticTrnChain } from '../support/synthetic-trn.js';
@@ -151,6 +154,18 @@ describe('an .ldf VLF whose log ends before the VLF does while the next VLF hold
     const c = scan(zeroed, '--trn', ...before, '--quiet', '--strict', '--op', 'update');
     expect(c.code).toBe(3);
     expect(c.stderr).toMatch(warned(zeroed));
+  }, 120_000);
+
+  it('the file source on one thread and two (the .ldf split into VLF ranges, each read by a worker): logWarnings holds the sentence once, skipped holds nothing of it', async () => {
+    for (const threads of [1, 2]) {
+      const files = openFileSource({ ldf: zeroed, threads, parallelMinBytes: 0, ldfVlfRanges: true });
+      const source = withMetadata(files, [contactLayout]);
+      for await (const ev of recoverRows(source, { operations: ['delete'] })) void ev;
+      await source.close();
+      expect(files.logWarnings, `threads ${threads}`).toHaveLength(1);
+      expect(`WARNING: ${files.logWarnings[0]}`).toMatch(warned(zeroed));
+      expect(files.skipped().filter((x) => x.code === 'LOG_VLF_ENDS_EARLY')).toEqual([]);
+    }
   }, 120_000);
 
   it("a files job: the WARNING is in the job's warnings; the intact .ldf's job has none", async () => {
