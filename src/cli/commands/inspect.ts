@@ -17,7 +17,7 @@ import { backupLogCoverage } from '../../backup/log-coverage.js';
 import { openBackupPageSource, requireWholeMediaSet } from '../../backup/page-source.js';
 import { RowbackError } from '../../errors.js';
 import { LDF_FIRST_VLF_OFFSET, LOG_FORMAT_SQL2000, VLF_FIRST_BLOCK_OFFSET, VLF_HEADER_MARKER } from '../../logreader/ldf/constants.js';
-import { emptyLogScanStats, LOG_STARTS_MID_VLF, nextVlfOf, prevVlfOf, readLdfLayout, readLogRange, SyncFileReader, uncheckedBlocksNote, type LogScanOptions, type LogScanStats } from '../../logreader/ldf/reader.js';
+import { emptyLogScanStats, LOG_STARTS_MID_VLF, LOG_VLF_ENDS_EARLY, nextVlfOf, prevVlfOf, readLdfLayout, readLogRange, SyncFileReader, uncheckedBlocksNote, type LogScanOptions, type LogScanStats } from '../../logreader/ldf/reader.js';
 import type { LogRecord } from '../../logreader/log-record.js';
 import { formatLsn, parseLsn } from '../../logreader/lsn.js';
 import type { SkippedItem } from '../../recover/source.js';
@@ -459,7 +459,7 @@ function renderLog(l: LogSummary, out: string[], kv: (k: string, v: unknown) => 
   for (const [op, n] of Object.entries(l.countsByOperation)) out.push(`  ${op.padEnd(28)} ${n}`);
   // where the log starts inside the oldest VLF is no loss: a note, not something skipped; a header
   // whose two copies disagree skips nothing (every block is read): a WARNING, as the other commands say it
-  for (const s of l.skipped) out.push(`${s.code === LOG_STARTS_MID_VLF ? 'note' : s.code === BAD_HEADER ? 'WARNING' : 'skipped'}: ${s.code}: ${s.reason} (${[s.location.file, s.location.offset !== undefined ? `offset ${s.location.offset}` : '', s.location.lsn ? `LSN ${s.location.lsn}` : ''].filter(Boolean).join(', ')})`);
+  for (const s of l.skipped) out.push(`${s.code === LOG_STARTS_MID_VLF ? 'note' : s.code === BAD_HEADER || s.code === LOG_VLF_ENDS_EARLY ? 'WARNING' : 'skipped'}: ${s.code}: ${s.reason} (${[s.location.file, s.location.offset !== undefined ? `offset ${s.location.offset}` : '', s.location.lsn ? `LSN ${s.location.lsn}` : ''].filter(Boolean).join(', ')})`);
 }
 
 export function register(program: Command): void {
@@ -521,6 +521,10 @@ export function register(program: Command): void {
       const untrusted = untrustedHeaderLines(result);
       for (const l of untrusted) process.stderr.write(l);
       if (untrusted.length) exitIncomplete(true);
+      // an .ldf VLF whose log ends before the VLF does while the next VLF holds log: a WARNING, exit 3
+      const early = vlfEndsEarlyLines(result);
+      for (const l of early) process.stderr.write(l);
+      if (early.length) exitIncomplete(true);
       const line = incompleteLine(result);
       if (line) {
         process.stderr.write(line);
@@ -532,12 +536,12 @@ export function register(program: Command): void {
 /**
  * What inspect found damaged or could not read, as items: the MTF walk's and log reading's skipped
  * items (a bad MTF header, log block, VLF header; not LOG_STARTS_MID_VLF, which is where the log
- * starts, no loss), a data file's skipped pages, and a backup whose pages could not be read on
+ * starts, no loss, nor LOG_VLF_ENDS_EARLY, a doubt said by vlfEndsEarlyLines), a data file's skipped pages, and a backup whose pages could not be read on
  * their own (one stripe of a media set, a TDE-encrypted database). Empty for a whole file.
  */
 export function inspectDamage(r: InspectResult): Array<{ code: string; reason: string; where: string }> {
   const where = (s: SkippedItem) => [s.location.file, s.location.offset !== undefined ? `offset ${s.location.offset}` : '', s.location.lsn ? `LSN ${s.location.lsn}` : '', s.location.page ? `page ${s.location.page}` : ''].filter(Boolean).join(', ');
-  const items = (list: SkippedItem[]) => list.filter((s) => s.code !== LOG_STARTS_MID_VLF).map((s) => ({ code: s.code, reason: s.reason, where: where(s) }));
+  const items = (list: SkippedItem[]) => list.filter((s) => s.code !== LOG_STARTS_MID_VLF && s.code !== LOG_VLF_ENDS_EARLY).map((s) => ({ code: s.code, reason: s.reason, where: where(s) }));
   if (r.kind === 'backup') return [...(r.incomplete ? [{ ...r.incomplete, where: r.file }] : []), ...items(r.metadataSkipped), ...items(r.log.skipped)];
   if (r.kind === 'log') return r.log ? items(r.log.skipped) : [];
   return items(r.skipped);
@@ -560,12 +564,24 @@ export function untrustedHeaderLines(r: InspectResult): string[] {
 }
 
 /**
+ * One `rowback inspect: WARNING: FILE: reason` line per .ldf VLF whose log ends before the VLF does
+ * while the next VLF holds log (reader.ts LOG_VLF_ENDS_EARLY: its last log blocks may be lost,
+ * which the bytes cannot prove), as scan and log say it; [] for other files and whole logs. Not
+ * part of incompleteLine or inspectDamage (`complete` in json): nothing is known lost.
+ */
+export function vlfEndsEarlyLines(r: InspectResult): string[] {
+  if (r.kind !== 'log' || !r.log) return [];
+  return r.log.skipped.filter((s) => s.code === LOG_VLF_ENDS_EARLY).map((s) => `rowback inspect: WARNING: ${s.location.file ?? r.file}: ${s.reason}\n`);
+}
+
+/**
  * The `rowback inspect: INCOMPLETE: …` line (one line: how many, the first named with its file and
  * offset), or '' when nothing is damaged or not read. A header that cannot be trusted is not
  * counted: untrustedHeaderLines says it.
  */
 export function incompleteLine(r: InspectResult): string {
-  const d = inspectDamage(r).filter((x) => x.code !== BAD_HEADER);
+  // a VLF ending early is a doubt, not damage: its `WARNING:` line says it (reader.ts LOG_VLF_ENDS_EARLY)
+  const d = inspectDamage(r).filter((x) => x.code !== BAD_HEADER && x.code !== LOG_VLF_ENDS_EARLY);
   if (!d.length) return '';
   const codes = [...new Set(d.map((x) => x.code))].join(', ');
   return `rowback inspect: INCOMPLETE: ${d.length} item(s) of ${r.file} damaged or not read (${codes}); first: ${d[0].code}: ${d[0].reason} (${d[0].where})\n`;

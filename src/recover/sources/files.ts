@@ -20,7 +20,7 @@ import { assertEachBackupOnce, choosePosition, openBackupPages } from '../../bac
 import { requireWholeMediaSet, type BackupAdvice } from '../../backup/page-source.js';
 import { BACKUP_HEADER_WARNING, MTF_TRAILER_DAMAGED, readMtfLayout } from '../../backup/mtf.js';
 import { VLF_FIRST_BLOCK_OFFSET } from '../../logreader/ldf/constants.js';
-import { LOG_STARTS_MID_VLF, readLdfLayout, readLdfRecordBatches, emptyLogScanStats, uncheckedBlocksNote, type LogScanOptions, type LogScanStats, type RecordKeep } from '../../logreader/ldf/reader.js';
+import { LOG_STARTS_MID_VLF, LOG_VLF_ENDS_EARLY, readLdfLayout, readLdfRecordBatches, emptyLogScanStats, uncheckedBlocksNote, type LogScanOptions, type LogScanStats, type RecordKeep } from '../../logreader/ldf/reader.js';
 import { LOP_ABORT_XACT, LOP_BEGIN_XACT, LOP_COMMIT_XACT, type LogRecord } from '../../logreader/log-record.js';
 import { mergeLogScanStats, readLogFilesInParallel, type LogFileEvent, type LogFileInput } from '../../logreader/parallel/parallel-reader.js';
 import type { TableLayout } from '../../reconstruct/metadata/table-layout.js';
@@ -126,6 +126,14 @@ export interface FileRecoverySource extends RecoverySource {
    * exit 3 under --strict.
    */
   readonly headerWarnings: string[];
+  /**
+   * WARNINGs on the .ldf's log read, `file: reason`: a VLF whose log ends before the VLF does while
+   * the next VLF holds log (reader.ts LOG_VLF_ENDS_EARLY: its last block(s) may be lost unseen), once
+   * each, from a scan's first read. Not a proven loss: said (scan's `WARNING:` lines, --report's
+   * `warnings`, a files job's `warnings`) and exit 3 under --strict, not INCOMPLETE. Beside log
+   * backups (--trn) one of whose sets holds that whole LSN range it is a note (in `notes`) instead.
+   */
+  readonly logWarnings: string[];
   /** The data file's or backup's boot-page dbi_version once metadata() has read it (611: SQL Server 2005), else null. */
   readonly databaseVersion: number | null;
   /**
@@ -303,6 +311,7 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
   // loses nothing the scan reads: a note naming it, not a skipped item (it made the scan INCOMPLETE).
   const trailerNotes: string[] = [];
   const headerWarnings: string[] = [];
+  const logWarnings: string[] = [];
   // A log backup cut short inside its log stream (MQTL) loses log only if what was read falls short
   // of the LSN range its header states: held until that file's read compares them (a cut copy whose
   // log was all read printed INCOMPLETE, naming no LSN: newcomer trial), reported as before otherwise.
@@ -695,6 +704,15 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
       if (!reporting) return;
       // where the file's log starts inside its oldest VLF (a restored database's): said, no loss
       if (s.code === LOG_STARTS_MID_VLF) notes.push(`${s.location.file ?? ''}: ${s.reason}`);
+      // a VLF ending early (its last blocks may be lost unseen): a WARNING, a note where a log backup
+      // given holds that whole LSN range (its blocks are read in the merged read)
+      else if (s.code === LOG_VLF_ENDS_EARLY) {
+        const r = s.lsnRange;
+        const held = r ? trnSets.find((t) => t.firstLsn.toLowerCase() <= r.first.toLowerCase() && r.last.toLowerCase() <= t.lastLsn.toLowerCase()) : undefined;
+        const said = held ? `${s.location.file ?? ''}: ${s.reason.replace(/; give log backups covering that range \(--trn\) to read them$/, '')}; the log backup ${held.file} given holds that whole range (LSN ${held.firstLsn} to ${held.lastLsn}), and its log there is read` : `${s.location.file ?? ''}: ${s.reason}`;
+        const into = held ? notes : logWarnings;
+        if (!into.includes(said)) into.push(said);
+      }
       else if (merged && (s.code === 'FORMAT_LOG_GAP' || s.code === 'FORMAT_BAD_LOG_BLOCK')) holes.hold(s);
       else skipped.push(s);
     };
@@ -943,6 +961,7 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
     notes,
     identityNotes,
     headerWarnings,
+    logWarnings,
     chainGapTimes(item: SkippedItem): { after?: string; before?: string; priorBy?: string; laterFrom?: string } | undefined {
       if (item.code !== 'FORMAT_LOG_CHAIN_GAP' || !item.lsnRange) return undefined;
       const same = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
