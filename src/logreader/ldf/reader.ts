@@ -620,8 +620,10 @@ async function* rangeBlocks(
   // VLF N's log read ends before the VLF does, N + 1's first block current: a loss when that block
   // names another size for the block before it (ldfVlfEndLoss), else a doubt (ldfVlfEndsEarly)
   let endsEarly: SkippedItem | null = null;
+  // the next VLF's first block, when whole and current: the log went on past this VLF's end
+  let nextFirst: NextVlfFirstBlock | null = null;
   if (range.vlfNext && range.vlf && sawCurrent && next?.size !== undefined && !opts.signal?.aborted) {
-    const nextFirst = await ldfNextVlfFirstBlock(fh, range);
+    nextFirst = await ldfNextVlfFirstBlock(fh, range);
     const lost = nextFirst ? ldfVlfEndLoss(range, next, nextFirst) : null;
     if (lost) {
       stats.gaps++;
@@ -649,8 +651,15 @@ async function* rangeBlocks(
     // unwritten, or in the next VLF, read on its own).
     const last = held[held.length - 1]!;
     const from = next ? { vlf: next.vlf, block: next.block, slot: 1 } : null;
+    // The next VLF's first block whole and current (nextFirst) says the log went on to this VLF's
+    // end: whatever lies after the damaged bytes (a zeroed last block reads as unwritten) was lost
+    // with them, up to that block's first LSN. Named only up to the damaged bytes, a zeroed last
+    // block as large as the one before it fell outside every range told lost, and a log backup
+    // covering the range named made the merged read call the hole covered, complete: true with its
+    // rows missing (SYNTHETIC test/logreader/ldf/vlf-end-torn-then-zeroed.test.ts).
     const to = range.vlfStart && range.vlf ? { vlf: range.vlf.seq, block: VLF_FIRST_BLOCK_ID + Math.ceil((last.offset + last.length - range.start) / SECTOR), slot: 1 } : null;
-    if (from && to && lsnBefore(from, to)) giveHeldBadBlocks(held, { first: formatLsn(from), last: formatLsn(to) }, ` (the LSN positions of the damaged bytes: no readable block of VLF 0x${to.vlf.toString(16)} follows them, so whether its log went on into them, and how far, is not known)`, opts);
+    if (from && nextFirst && lsnBefore(from, nextFirst.lsn)) giveHeldBadBlocks(held, { first: formatLsn(from), last: formatLsn(nextFirst.lsn) }, ` (the damaged bytes and any log after them in VLF 0x${from.vlf.toString(16)}: VLF 0x${nextFirst.lsn.vlf.toString(16)} after it holds log from ${formatLsn(nextFirst.lsn)}, so this VLF's log went on to its end)`, opts);
+    else if (from && to && lsnBefore(from, to)) giveHeldBadBlocks(held, { first: formatLsn(from), last: formatLsn(to) }, ` (the LSN positions of the damaged bytes: no readable block of VLF 0x${to.vlf.toString(16)} follows them, so whether its log went on into them, and how far, is not known)`, opts);
     else giveHeldBadBlocks(held, null, '', opts);
   }
   // a backup stream's held blocks wait for its next range's first current block, or its end (endLogStream)
