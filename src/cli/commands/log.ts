@@ -1195,7 +1195,21 @@ async function logRecords(files: string[], opts: LogOptions, interrupt: Interrup
   const unknownWarnings = unknownOperationsWarnings(unknownOps);
   // an .ldf's VLF whose log ends before the VLF does while the next VLF holds log: its last blocks
   // may be lost unseen (reader.ts LOG_VLF_ENDS_EARLY; not proven, so not INCOMPLETE), once each
-  const vlfEndWarnings = [...new Set(skipped.filter((s) => s.code === LOG_VLF_ENDS_EARLY).map((s) => `${s.location.file ?? ''}: ${s.reason}`))];
+  // Beside a log backup listed whose set holds that whole LSN range it is a note, as scan says it
+  // (files.ts): log prints each LSN once from the file holding it, so the backup's records there are
+  // printed; the WARNING told to give log backups covering the range when one was given (exit 3
+  // under --strict, a false alarm: test/cli/vlf-ends-early-log-trn.test.ts).
+  const vlfEndHeldBy = (s: SkippedItem) => {
+    const r = s.lsnRange;
+    return r ? chain.sets.find((t) => t.header.firstLsn.lsn.toLowerCase() <= r.first.toLowerCase() && r.last.toLowerCase() <= t.header.lastLsn.lsn.toLowerCase()) : undefined;
+  };
+  const vlfEndItems = skipped.filter((s) => s.code === LOG_VLF_ENDS_EARLY);
+  const vlfEndNotes = [...new Set(vlfEndItems.flatMap((s) => {
+    const t = vlfEndHeldBy(s);
+    return t ? [`${s.location.file ?? ''}: ${s.reason.replace(/; give log backups covering that range \(--trn\) to read them$/, '')}; the log backup ${t.file} given holds that whole range (LSN ${t.header.firstLsn.lsn} to ${t.header.lastLsn.lsn}), and its records there are printed`] : [];
+  }))];
+  const vlfEndWarnings = [...new Set(vlfEndItems.filter((s) => !vlfEndHeldBy(s)).map((s) => `${s.location.file ?? ''}: ${s.reason}`))];
+  summaryNotes.push(...vlfEndNotes);
   const unwritableWarning = unwritable.records ? unwritableLine(unwritable.records, unwritable.first, opts.format) : undefined;
   const warnings = [...unknownWarnings, ...vlfEndWarnings, ...headerWarnings, ...(unwritableWarning ? [unwritableWarning] : []), ...disagreements.map((d) => `${d.code}: ${d.reason}`)];
   // an LSN range past the end of the log the backups listed hold (no .ldf): as scan says it
