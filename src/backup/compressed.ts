@@ -118,6 +118,21 @@ export function indexCompressedBackup(path: string, fd: number): CompressedIndex
     refuse(FIRST_RECORD, 'no compressed chunk (a record passing its check value) in the first 4 KB');
   }
   let logical = 0;
+  // The last Xpress chunk indexed: its payload is not checked here (headers only), so bytes that
+  // overwrote its tail and the header after it were read as a record of a kind never seen.
+  let prevChunk = -1;
+  // A record header rowback does not know, or an Xpress header of impossible sizes, right after a
+  // chunk that fails its check value: the copy is damaged there (bytes overwritten), not a layout
+  // rowback does not know. Refused as an unknown layout ("rowback does not guess at this layout"),
+  // at an offset inside the foreign bytes, a damaged copy read as a kind of backup rowback cannot
+  // read (SYNTHETIC test/backup/compressed-overwritten-block.test.ts; zeros: f6796b69). With the
+  // chunk before it whole, the header may be a layout not seen: still refused as one.
+  const unknownOrDamaged = (at: number, why: string): never => {
+    if (prevChunk >= 0 && !isValidChunk(fd, prevChunk, fileSize)) {
+      throw new FormatError('FORMAT_BAD_COMPRESSED_DATA', `the compressed chunk at file offset ${prevChunk} fails its check value, and what follows it at file offset ${at} is no record (${why}): the copy is damaged there (bytes overwritten or lost); the part of the backup that chunk held is lost, and nothing after it can be placed: read another copy of the file`, { file: path, offset: prevChunk });
+    }
+    return refuse(at, why);
+  };
   while (pos < fileSize) {
     const got = readSync(fd, h, 0, Math.min(XPRESS_HEADER, fileSize - pos), pos);
     if (got >= 4 && h.toString('latin1', 0, 4) === 'SFMB') {
@@ -158,13 +173,14 @@ export function indexCompressedBackup(path: string, fd: number): CompressedIndex
     }
     if (kind === KIND_XPRESS) {
       if (got < XPRESS_HEADER) refuse(pos, 'file ends inside a chunk header');
-      if (sectors === 0 || length < 256 + 4) refuse(pos, `chunk header with ${sectors} sectors and a ${length}-byte payload`);
+      if (sectors === 0 || length < 256 + 4) unknownOrDamaged(pos, `chunk header with ${sectors} sectors and a ${length}-byte payload`);
       if (pos + XPRESS_HEADER + length > fileSize) refuse(pos, `chunk of ${length} bytes runs past the end of the file (${fileSize} bytes): a partial copy`);
       index.logical.push(logical);
       index.physical.push(pos);
       index.payload.push(length);
       index.output.push(sectors * 512);
       logical += sectors * 512;
+      prevChunk = pos;
       pos += XPRESS_HEADER + length;
       continue;
     }
@@ -184,7 +200,7 @@ export function indexCompressedBackup(path: string, fd: number): CompressedIndex
       pos = next;
       continue;
     }
-    refuse(pos, `record kind 0x${kind.toString(16)} (${sectors} sectors, ${length} bytes) is not one rowback has seen`);
+    unknownOrDamaged(pos, `record kind 0x${kind.toString(16)} (${sectors} sectors, ${length} bytes) is not one rowback has seen`);
   }
   index.size = logical;
   indexCache.set(path, { stamp, index });
