@@ -4,8 +4,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CONTACT_AU, contactRow } from '../support/synthetic-contact.js';
-import { ldfSink, writeSyntheticLog, type LogBlockSink } from '../support/synthetic-log.js';
+import { CONTACT_AU, CONTACT_DDL, copyWith, writeFilledVlfLdf } from '../support/synthetic-contact.js';
 
 /**
  * The read's start placing transactions whose LOP_BEGIN_XACT is not in the log read (2e9a9560,
@@ -44,27 +43,11 @@ beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'rowback-vlf-tail-'));
   intact = join(dir, 'contact_log.ldf');
   zeroed = join(dir, 'contact_log_tail_zeroed.ldf');
-  const blocks: Array<{ seq: number; at: number; size: number }> = [];
-  const file = ldfSink(intact);
-  const sink: LogBlockSink = {
-    startVlf: (s, size, at, parity) => file.startVlf(s, size, at, parity),
-    block(bytes, s, id, at) {
-      blocks.push({ seq: s, at, size: bytes.length });
-      file.block(bytes, s, id, at);
-    },
-    close: () => file.close(),
-  };
-  const vlf = 8192 + 4 * 61440;
-  writeSyntheticLog([sink], { targetBytes: 5 * vlf, row: contactRow, rollbackShare: 0, concurrency: 5, finishAtEnd: true, second: (n) => BASE + n + (n > 5 ? 7200 : 0) }, { allocUnitId: CONTACT_AU, vlfSize: vlf });
-  const in41 = blocks.filter((b) => b.seq === 41);
   // the last two blocks of VLF 41 as large as each other: the last one lost cannot be told by size
-  expect(in41.slice(-2).map((b) => b.size)).toEqual([61440, 61440]);
-  const last = in41[in41.length - 1]!;
-  const b = Buffer.from(readFileSync(intact));
-  b.fill(0, last.at, last.at + last.size);
-  writeFileSync(zeroed, b);
+  const { last41: last } = writeFilledVlfLdf(intact, { second: (n) => BASE + n + (n > 5 ? 7200 : 0) });
+  copyWith(intact, zeroed, (b) => b.fill(0, last.at, last.at + last.size));
   ddl = join(dir, 'contact.sql');
-  writeFileSync(ddl, 'CREATE TABLE dbo.Contact (ContactId int NULL, Name nvarchar(100) NULL, Email varchar(100) NULL, Balance decimal(18,2) NULL);\n');
+  writeFileSync(ddl, CONTACT_DDL);
 }, 60_000);
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 

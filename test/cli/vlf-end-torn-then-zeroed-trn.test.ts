@@ -17,8 +17,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { CONTACT_AU, contactRow } from '../support/synthetic-contact.js';
-import { ldfSink, writeSyntheticLog, type LogBlockSink } from '../support/synthetic-log.js';
+import { CONTACT_AU, CONTACT_DDL, copyWith, writeFilledVlfLdf } from '../support/synthetic-contact.js';
 import { trnChainSink, type SyntheticTrnChain } from '../support/synthetic-trn.js';
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -32,30 +31,15 @@ beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'rowback-vlf-end-torn-trn-'));
   intact = join(dir, 'contact_log.ldf');
   damaged = join(dir, 'contact_log_torn_then_zeroed.ldf');
-  const blocks: Array<{ seq: number; at: number; size: number }> = [];
-  const file = ldfSink(intact);
-  const sink: LogBlockSink = {
-    startVlf: (s, size, at, parity) => file.startVlf(s, size, at, parity),
-    block(bytes, s, id, at) {
-      blocks.push({ seq: s, at, size: bytes.length });
-      file.block(bytes, s, id, at);
-    },
-    close: () => file.close(),
-  };
   mkdirSync(join(dir, 'chain'));
   chain = trnChainSink({ dir: join(dir, 'chain'), backupBytes: 61440 });
-  const vlf = 8192 + 4 * 61440;
-  writeSyntheticLog([sink, chain.sink], { targetBytes: 5 * vlf, row: contactRow, rollbackShare: 0, concurrency: 5, finishAtEnd: true }, { allocUnitId: CONTACT_AU, vlfSize: vlf });
-  const in41 = blocks.filter((b) => b.seq === 41);
-  expect(in41.slice(-2).map((b) => b.size)).toEqual([61440, 61440]);
-  const torn = in41[in41.length - 2]!;
-  const last = in41[in41.length - 1]!;
-  const b = Buffer.from(readFileSync(intact));
-  b[torn.at + 3 * 512 + 100] ^= 0xff;
-  b.fill(0, last.at, last.at + last.size);
-  writeFileSync(damaged, b);
+  const { beforeLast41: torn, last41: last } = writeFilledVlfLdf(intact, { alsoTo: [chain.sink] });
+  copyWith(intact, damaged, (b) => {
+    b[torn.at + 3 * 512 + 100] ^= 0xff;
+    b.fill(0, last.at, last.at + last.size);
+  });
   ddl = join(dir, 'contact.sql');
-  writeFileSync(ddl, 'CREATE TABLE dbo.Contact (ContactId int NULL, Name nvarchar(100) NULL, Email varchar(100) NULL, Balance decimal(18,2) NULL);\n');
+  writeFileSync(ddl, CONTACT_DDL);
 }, 60_000);
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 

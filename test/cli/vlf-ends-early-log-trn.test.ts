@@ -1,11 +1,10 @@
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CONTACT_AU, contactRow } from '../support/synthetic-contact.js';
-import { ldfSink, writeSyntheticLog, type LogBlockSink } from '../support/synthetic-log.js';
+import { CONTACT_DDL, copyWith, writeFilledVlfLdf } from '../support/synthetic-contact.js';
 import { trnChainSink, type SyntheticTrnChain } from '../support/synthetic-trn.js';
 
 /**
@@ -22,7 +21,6 @@ import { trnChainSink, type SyntheticTrnChain } from '../support/synthetic-trn.j
  * in a copy. scan and log run as a process (bin/rowback.js: build dist first); the job in-process.
  */
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const DDL = 'CREATE TABLE dbo.Contact (ContactId int NULL, Name nvarchar(100) NULL, Email varchar(100) NULL, Balance decimal(18,2) NULL);\n';
 let dir: string;
 let intact: string;
 let zeroed: string;
@@ -41,33 +39,16 @@ beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'rowback-vlf-ends-early-'));
   intact = join(dir, 'contact_log.ldf');
   zeroed = join(dir, 'contact_log_last_block_zeroed.ldf');
-  const blocks: Array<{ seq: number; at: number; size: number }> = [];
-  const file = ldfSink(intact);
-  const sink: LogBlockSink = {
-    startVlf: (s, size, at, parity) => file.startVlf(s, size, at, parity),
-    block(bytes, s, id, at) {
-      blocks.push({ seq: s, at, size: bytes.length });
-      file.block(bytes, s, id, at);
-    },
-    close: () => file.close(),
-  };
   // the same log as log backups (SYNTHETIC .trn): one holding it all, and a chain of smaller ones
   mkdirSync(join(dir, 'one'));
   mkdirSync(join(dir, 'chain'));
   one = trnChainSink({ dir: join(dir, 'one'), backupBytes: 64 * 1024 * 1024 });
   chain = trnChainSink({ dir: join(dir, 'chain'), backupBytes: 200 * 1024 });
-  const vlf = 8192 + 4 * 61440;
-  writeSyntheticLog([sink, one.sink, chain.sink], { targetBytes: 5 * vlf, row: contactRow, rollbackShare: 0, concurrency: 5, finishAtEnd: true }, { allocUnitId: CONTACT_AU, vlfSize: vlf });
-  const in41 = blocks.filter((b) => b.seq === 41);
   // the last two blocks of VLF 41 as large as each other: the next VLF's first block cannot tell
-  expect(in41.slice(-2).map((b) => b.size)).toEqual([61440, 61440]);
-  expect(blocks.some((b) => b.seq === 42)).toBe(true);
-  last = in41[in41.length - 1]!;
-  const b = Buffer.from(readFileSync(intact));
-  b.fill(0, last.at, last.at + last.size);
-  writeFileSync(zeroed, b);
+  last = writeFilledVlfLdf(intact, { alsoTo: [one.sink, chain.sink] }).last41;
+  copyWith(intact, zeroed, (b) => b.fill(0, last.at, last.at + last.size));
   ddl = join(dir, 'contact.sql');
-  writeFileSync(ddl, DDL);
+  writeFileSync(ddl, CONTACT_DDL);
 }, 60_000);
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 

@@ -4,7 +4,8 @@
  * lost or given twice shows).
  */
 import { buildLayout, encodeRow } from './synthetic-encoder.js';
-import { writeSyntheticLdf, type SyntheticLogOptions } from './synthetic-log.js';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { ldfSink, writeSyntheticLdf, writeSyntheticLog, type LogBlockSink, type SyntheticLogOptions } from './synthetic-log.js';
 
 export const CONTACT_AU = '72057594043367424';
 export const contactLayout = { ...buildLayout('Contact', [
@@ -42,4 +43,46 @@ export function narrowContactWork() {
 export function writeLdfWithReusedVlf(path: string): void {
   const layout: NonNullable<SyntheticLogOptions['vlfLayout']> = [{ seq: 45, parity: 0x80 }, { seq: 40 }, { seq: 37 }, { seq: 38 }, { seq: 41 }, { seq: 42 }, { seq: 43 }, { seq: 44 }, { seq: 0 }];
   writeSyntheticLdf(path, narrowContactWork(), { allocUnitId: CONTACT_AU, vlfSize: 64 * 1024, vlfLayout: layout });
+}
+
+/** SYNTHETIC: the Contact table of contactRow as `--ddl` reads it. */
+export const CONTACT_DDL = 'CREATE TABLE dbo.Contact (ContactId int NULL, Name nvarchar(100) NULL, Email varchar(100) NULL, Balance decimal(18,2) NULL);\n';
+
+/** Where one log block was written: its VLF sequence, its offset in the .ldf, its size (bytes). */
+export interface WrittenBlock { seq: number; at: number; size: number }
+
+/**
+ * SYNTHETIC: writes at `path` a Contact .ldf of five VLFs (40–44) of 8 KB + 4 blocks of 60 KB, every
+ * block 60 KB, so each VLF is filled to its end, with the same log written to `alsoTo` (log-backup
+ * sinks: synthetic-trn.ts trnChainSink). `second`: the workload's clock (synthetic-log.ts). Returns
+ * every block written and VLF 41's last two blocks, checked to be as large as each other (a lost
+ * last block the next VLF's first cannot tell by its size) with VLF 42 holding log after them: the
+ * VLF-end damage tests zero or tear them in copies (copyWith).
+ */
+export function writeFilledVlfLdf(path: string, o: { alsoTo?: LogBlockSink[]; second?: (n: number) => number } = {}): { blocks: WrittenBlock[]; beforeLast41: WrittenBlock; last41: WrittenBlock } {
+  const blocks: WrittenBlock[] = [];
+  const file = ldfSink(path);
+  const sink: LogBlockSink = {
+    startVlf: (s, size, at, parity) => file.startVlf(s, size, at, parity),
+    block(bytes, s, id, at) {
+      blocks.push({ seq: s, at, size: bytes.length });
+      file.block(bytes, s, id, at);
+    },
+    close: () => file.close(),
+  };
+  const vlf = 8192 + 4 * 61440;
+  writeSyntheticLog([sink, ...(o.alsoTo ?? [])], { targetBytes: 5 * vlf, row: contactRow, rollbackShare: 0, concurrency: 5, finishAtEnd: true, ...(o.second ? { second: o.second } : {}) }, { allocUnitId: CONTACT_AU, vlfSize: vlf });
+  const in41 = blocks.filter((b) => b.seq === 41);
+  const [beforeLast41, last41] = in41.slice(-2);
+  if (!beforeLast41 || !last41 || beforeLast41.size !== 61440 || last41.size !== 61440 || !blocks.some((b) => b.seq === 42)) {
+    throw new Error(`SYNTHETIC log not as the VLF-end tests need it: VLF 41 ends ${JSON.stringify(in41.slice(-2))}, VLF 42 ${blocks.some((b) => b.seq === 42) ? 'holds log' : 'holds none'}`);
+  }
+  return { blocks, beforeLast41, last41 };
+}
+
+/** SYNTHETIC: a copy of `from` at `to` with `edit` applied to its bytes (zeroing or tearing blocks). */
+export function copyWith(from: string, to: string, edit: (b: Buffer) => void): void {
+  const b = Buffer.from(readFileSync(from));
+  edit(b);
+  writeFileSync(to, b);
 }

@@ -13,44 +13,26 @@
  * SYNTHETIC: an .ldf written by test/support/synthetic-log.ts (VLFs of 8 KB + 4 blocks of 60 KB,
  * every block 60 KB), damaged in a copy at test time.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { readLdfRecordBatches, readLdfRecords } from '../../../src/logreader/ldf/reader.js';
 import type { SkippedItem } from '../../../src/recover/source.js';
-import { contactRow, CONTACT_AU } from '../../support/synthetic-contact.js';
-import { ldfSink, writeSyntheticLog, type LogBlockSink } from '../../support/synthetic-log.js';
+import { copyWith, writeFilledVlfLdf } from '../../support/synthetic-contact.js';
 
 let dir: string;
 let damaged: string;
-let blocks: Array<{ seq: number; at: number; size: number }>;
 
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'rowback-vlf-end-torn-'));
   const intact = join(dir, 'contact_log.ldf');
   damaged = join(dir, 'contact_log_torn_then_zeroed.ldf');
-  blocks = [];
-  const file = ldfSink(intact);
-  const sink: LogBlockSink = {
-    startVlf: (s, size, at, parity) => file.startVlf(s, size, at, parity),
-    block(bytes, s, id, at) {
-      blocks.push({ seq: s, at, size: bytes.length });
-      file.block(bytes, s, id, at);
-    },
-    close: () => file.close(),
-  };
-  const vlf = 8192 + 4 * 61440;
-  writeSyntheticLog([sink], { targetBytes: 5 * vlf, row: contactRow, rollbackShare: 0, concurrency: 5, finishAtEnd: true }, { allocUnitId: CONTACT_AU, vlfSize: vlf });
-  const in41 = blocks.filter((b) => b.seq === 41);
-  expect(in41.slice(-2).map((b) => b.size)).toEqual([61440, 61440]);
-  expect(blocks.some((b) => b.seq === 42)).toBe(true);
-  const torn = in41[in41.length - 2]!;
-  const last = in41[in41.length - 1]!;
-  const b = Buffer.from(readFileSync(intact));
-  b[torn.at + 3 * 512 + 100] ^= 0xff; // one byte flipped mid-block: its checksum fails
-  b.fill(0, last.at, last.at + last.size);
-  writeFileSync(damaged, b);
+  const { beforeLast41: torn, last41: last } = writeFilledVlfLdf(intact);
+  copyWith(intact, damaged, (b) => {
+    b[torn.at + 3 * 512 + 100] ^= 0xff; // one byte flipped mid-block: its checksum fails
+    b.fill(0, last.at, last.at + last.size);
+  });
 }, 60_000);
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
