@@ -182,6 +182,29 @@ const CORPUS_LDF: Array<{ ldf: string[]; mdf: string[] }> = [
   { ldf: ['sql-practice-asp', 'App_Data', 'School_Log.ldf'], mdf: ['sql-practice-asp', 'App_Data', 'School.mdf'] },
 ];
 
+/**
+ * `rowback log zeroed.ldf one.trn`: the log backup given holds the whole LSN range of VLF 0x29's
+ * unused tail, and log prints its records there (each LSN once, from the file holding it). The
+ * WARNING still said "LSNs … may be missing, and rows in them would be missing from this result;
+ * give log backups covering that range (--trn)", exit 3 under --strict: a false alarm naming as the
+ * cure what was given. scan says a note there (files.ts); log now says the same note.
+ */
+describe('log: an .ldf VLF ending early beside a log backup holding that range (SYNTHETIC)', () => {
+  it('log zeroed.ldf one.trn: a note naming the log backup, no WARNING, the range\'s records printed; exit 0 under --strict', () => {
+    const r = run('log', zeroed, one.backups[0]!.file, '--format', 'ndjson', '--strict');
+    expect(r.stderr).not.toMatch(/WARNING: [^\n]*ends at offset/);
+    expect(r.stderr).toMatch(/note: [^\n]*VLF 0x29's log ends at offset \d+[^\n]*the log backup [^\n]*SYNTHETIC_log_1\.trn given holds that whole range/);
+    expect(r.code, r.stderr).toBe(0);
+    const lsns = r.stdout.trim().split('\n').map((l) => String((JSON.parse(l) as Record<string, unknown>)['Current LSN']));
+    expect(lsns.some((l) => l.startsWith('00000029:00000178:'))).toBe(true);
+    // beside log backups ending before that range: still the WARNING, exit 3 under --strict
+    const before = chain.backups.filter((b) => b.lastLsn.vlf < 41 || (b.lastLsn.vlf === 41 && b.lastLsn.block <= 0x178)).map((b) => b.file);
+    const c = run('log', zeroed, ...before, '--format', 'ndjson', '--strict', '--quiet');
+    expect(c.code).toBe(3);
+    expect(c.stderr).toMatch(/WARNING: [^\n]*VLF 0x29's log ends at offset/);
+  }, 120_000);
+});
+
 describeCorpus('the corpus .ldf files: no VLF ends early', () => {
   it('log, scan and inspect of every readable corpus .ldf give no LOG_VLF_ENDS_EARLY warning', () => {
     for (const c of CORPUS_LDF) {
