@@ -29,7 +29,7 @@ import { logBackupChain, setName, type LogBackupSet } from '../../backup/log-cha
 import { lsnRangePastLogEndClause } from '../../recover/window-past-log.js';
 import { lsnRangeBeforeLdfAndBackupsClause, lsnRangeBeforeLdfClause, lsnRangeBeforeLogStartClause } from '../../recover/window-before-log.js';
 import { CONTEXT_NAMES, OPERATION_NAMES } from '../../logreader/ldf/constants.js';
-import { readLdfLayout, readLdfRecords, emptyLogScanStats, LOG_PAST_END_DAMAGED, LOG_STARTS_MID_VLF, LOG_VLF_ENDS_EARLY, uncheckedBlocksNote, unknownOperationsWarnings, type LogScanOptions, type LogScanStats, type UnknownOperation } from '../../logreader/ldf/reader.js';
+import { readLdfLayout, readLdfRecords, emptyLogScanStats, LOG_PAST_END_DAMAGED, LOG_STARTS_MID_VLF, LOG_VLF_ENDS_EARLY, vlfEndsEarlySaid, uncheckedBlocksNote, unknownOperationsWarnings, type LogScanOptions, type LogScanStats, type UnknownOperation } from '../../logreader/ldf/reader.js';
 import { mergeLogScanStats } from '../../logreader/parallel/parallel-reader.js';
 import { backupLogCoverage, cutLogStream, judgeCutLogStream } from '../../backup/log-coverage.js';
 import type { LogRecord } from '../../logreader/log-record.js';
@@ -1196,19 +1196,13 @@ async function logRecords(files: string[], opts: LogOptions, interrupt: Interrup
   // an .ldf's VLF whose log ends before the VLF does while the next VLF holds log: its last blocks
   // may be lost unseen (reader.ts LOG_VLF_ENDS_EARLY; not proven, so not INCOMPLETE), once each
   // Beside a log backup listed whose set holds that whole LSN range it is a note, as scan says it
-  // (files.ts): log prints each LSN once from the file holding it, so the backup's records there are
+  // (files.ts; reader.ts vlfEndsEarlySaid, one rule for both): log prints each LSN once from the file holding it, so the backup's records there are
   // printed; the WARNING told to give log backups covering the range when one was given (exit 3
-  // under --strict, a false alarm: test/cli/vlf-ends-early-log-trn.test.ts).
-  const vlfEndHeldBy = (s: SkippedItem) => {
-    const r = s.lsnRange;
-    return r ? chain.sets.find((t) => t.header.firstLsn.lsn.toLowerCase() <= r.first.toLowerCase() && r.last.toLowerCase() <= t.header.lastLsn.lsn.toLowerCase()) : undefined;
-  };
-  const vlfEndItems = skipped.filter((s) => s.code === LOG_VLF_ENDS_EARLY);
-  const vlfEndNotes = [...new Set(vlfEndItems.flatMap((s) => {
-    const t = vlfEndHeldBy(s);
-    return t ? [`${s.location.file ?? ''}: ${s.reason.replace(/; give log backups covering that range \(--trn\) to read them$/, '')}; the log backup ${t.file} given holds that whole range (LSN ${t.header.firstLsn.lsn} to ${t.header.lastLsn.lsn}), and its records there are printed`] : [];
-  }))];
-  const vlfEndWarnings = [...new Set(vlfEndItems.filter((s) => !vlfEndHeldBy(s)).map((s) => `${s.location.file ?? ''}: ${s.reason}`))];
+  // under --strict, a false alarm: test/cli/vlf-ends-early.test.ts).
+  const backupSets = chain.sets.map((t) => ({ file: t.file, firstLsn: t.header.firstLsn.lsn, lastLsn: t.header.lastLsn.lsn }));
+  const vlfEndSaid = skipped.filter((s) => s.code === LOG_VLF_ENDS_EARLY).map((s) => vlfEndsEarlySaid(s, backupSets, 'its records there are printed'));
+  const vlfEndNotes = [...new Set(vlfEndSaid.flatMap((x) => ('note' in x ? [x.note] : [])))];
+  const vlfEndWarnings = [...new Set(vlfEndSaid.flatMap((x) => ('warning' in x ? [x.warning] : [])))];
   summaryNotes.push(...vlfEndNotes);
   const unwritableWarning = unwritable.records ? unwritableLine(unwritable.records, unwritable.first, opts.format) : undefined;
   const warnings = [...unknownWarnings, ...vlfEndWarnings, ...headerWarnings, ...(unwritableWarning ? [unwritableWarning] : []), ...disagreements.map((d) => `${d.code}: ${d.reason}`)];

@@ -235,6 +235,26 @@ export const LOG_STARTS_MID_VLF = 'LOG_STARTS_MID_VLF';
  */
 export const LOG_VLF_ENDS_EARLY = 'LOG_VLF_ENDS_EARLY';
 
+/** The way on a LOG_VLF_ENDS_EARLY reason ends with (ldfVlfEndsEarly), left out where a log backup given holds the range. */
+const VLF_ENDS_EARLY_WAY_ON = '; give log backups covering that range (--trn) to read them';
+
+/**
+ * What is said of a LOG_VLF_ENDS_EARLY item `s` beside the log backups given (`sets`: each backup
+ * set's file and first and last LSN, `00000029:00000178:0001` form): `{ note }` when one set holds
+ * its whole LSN range (its blocks are read there: no doubt left), naming that set, the reason without
+ * its way on and `held` after it (what the command does with that log: "its records there are
+ * printed", "its log there is read"); else `{ warning }`, `file: reason`. `scan`/files jobs
+ * (files.ts) and `log` say it alike. Pure.
+ */
+export function vlfEndsEarlySaid(s: SkippedItem, sets: ReadonlyArray<{ file: string; firstLsn: string; lastLsn: string }>, held: string): { note: string } | { warning: string } {
+  const r = s.lsnRange;
+  const t = r?.last ? sets.find((x) => x.firstLsn.toLowerCase() <= r.first.toLowerCase() && r.last!.toLowerCase() <= x.lastLsn.toLowerCase()) : undefined;
+  const file = s.location.file ?? '';
+  if (!t) return { warning: `${file}: ${s.reason}` };
+  const reason = s.reason.endsWith(VLF_ENDS_EARLY_WAY_ON) ? s.reason.slice(0, -VLF_ENDS_EARLY_WAY_ON.length) : s.reason;
+  return { note: `${file}: ${reason}; the log backup ${t.file} given holds that whole range (LSN ${t.firstLsn} to ${t.lastLsn}), and ${held}` };
+}
+
 /**
  * Where the last (non-stale) block of a log stream ends: VLF sequence, block number (512-byte
  * units), stream offset; `size`: that block's length in bytes and `at` its offset, which the next
@@ -762,7 +782,7 @@ function ldfVlfEndsEarly(range: LogRange, end: NonNullable<LogStreamCursor['next
   const upTo = formatLsn(first.lsn);
   return {
     code: LOG_VLF_ENDS_EARLY,
-    reason: `VLF 0x${end.vlf.toString(16)}'s log ends at offset ${end.offset}, ${tail} bytes before the VLF does (no current log block in them: zeros, 0xC0 or stale blocks), though VLF 0x${first.lsn.vlf.toString(16)} after it holds log; every VLF with a next one in the .ldf and .trn files seen is filled to its end, so its last log block(s) may be lost (zeroed, of the size of the block before them, which the next VLF's first block cannot tell): LSNs from ${from} up to ${upTo} may be missing, and rows in them would be missing from this result; give log backups covering that range (--trn) to read them`,
+    reason: `VLF 0x${end.vlf.toString(16)}'s log ends at offset ${end.offset}, ${tail} bytes before the VLF does (no current log block in them: zeros, 0xC0 or stale blocks), though VLF 0x${first.lsn.vlf.toString(16)} after it holds log; every VLF with a next one in the .ldf and .trn files seen is filled to its end, so its last log block(s) may be lost (zeroed, of the size of the block before them, which the next VLF's first block cannot tell): LSNs from ${from} up to ${upTo} may be missing, and rows in them would be missing from this result${VLF_ENDS_EARLY_WAY_ON}`,
     location: { file: range.file, offset: end.offset, lsn: from },
     lsnRange: { first: from, last: upTo },
   };

@@ -20,7 +20,7 @@ import { assertEachBackupOnce, choosePosition, openBackupPages } from '../../bac
 import { requireWholeMediaSet, type BackupAdvice } from '../../backup/page-source.js';
 import { BACKUP_HEADER_WARNING, MTF_TRAILER_DAMAGED, readMtfLayout } from '../../backup/mtf.js';
 import { VLF_FIRST_BLOCK_OFFSET } from '../../logreader/ldf/constants.js';
-import { LOG_STARTS_MID_VLF, LOG_VLF_ENDS_EARLY, readLdfLayout, readLdfRecordBatches, emptyLogScanStats, uncheckedBlocksNote, type LogScanOptions, type LogScanStats, type RecordKeep } from '../../logreader/ldf/reader.js';
+import { LOG_STARTS_MID_VLF, LOG_VLF_ENDS_EARLY, vlfEndsEarlySaid, readLdfLayout, readLdfRecordBatches, emptyLogScanStats, uncheckedBlocksNote, type LogScanOptions, type LogScanStats, type RecordKeep } from '../../logreader/ldf/reader.js';
 import { LOP_ABORT_XACT, LOP_BEGIN_XACT, LOP_COMMIT_XACT, type LogRecord } from '../../logreader/log-record.js';
 import { mergeLogScanStats, readLogFilesInParallel, type LogFileEvent, type LogFileInput } from '../../logreader/parallel/parallel-reader.js';
 import type { TableLayout } from '../../reconstruct/metadata/table-layout.js';
@@ -707,11 +707,9 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
       // a VLF ending early (its last blocks may be lost unseen): a WARNING, a note where a log backup
       // given holds that whole LSN range (its blocks are read in the merged read)
       else if (s.code === LOG_VLF_ENDS_EARLY) {
-        const r = s.lsnRange;
-        const held = r ? trnSets.find((t) => t.firstLsn.toLowerCase() <= r.first.toLowerCase() && r.last.toLowerCase() <= t.lastLsn.toLowerCase()) : undefined;
-        const said = held ? `${s.location.file ?? ''}: ${s.reason.replace(/; give log backups covering that range \(--trn\) to read them$/, '')}; the log backup ${held.file} given holds that whole range (LSN ${held.firstLsn} to ${held.lastLsn}), and its log there is read` : `${s.location.file ?? ''}: ${s.reason}`;
-        const into = held ? notes : logWarnings;
-        if (!into.includes(said)) into.push(said);
+        const said = vlfEndsEarlySaid(s, trnSets, 'its log there is read');
+        const [into, line] = 'note' in said ? [notes, said.note] : [logWarnings, said.warning];
+        if (!into.includes(line)) into.push(line);
       }
       else if (merged && (s.code === 'FORMAT_LOG_GAP' || s.code === 'FORMAT_BAD_LOG_BLOCK')) holes.hold(s);
       else skipped.push(s);
