@@ -65,11 +65,6 @@ export interface OpenedSource {
 }
 
 /**
- * The source the flags pick (files, live, export), each source's module imported only when it is the
- * one picked: the live source pulls in the SQL Server driver (~0.4 s of start-up, measured), which a
- * scan of files never needs. Throws InputError for flags that pick none or several, or bad values.
- */
-/**
  * The kind of source the flags pick, as openSource picks it, for the verdict (incomplete-verdict.ts
  * VerdictSourceKind) and placeBeginUnread: 'live' for --server, --database, --log-backup or
  * --inactive-log (the server may come from the MSSQL_* variables alone), 'export' for --export, else
@@ -87,6 +82,11 @@ function liveFlags(o: Pick<ScanSourceOptions, 'server' | 'database' | 'logBackup
   return Boolean(o.server || o.database || o.logBackup?.length || o.inactiveLog);
 }
 
+/**
+ * The source the flags pick (files, live, export), each source's module imported only when it is the
+ * one picked: the live source pulls in the SQL Server driver (~0.4 s of start-up, measured), which a
+ * scan of files never needs. Throws InputError for flags that pick none or several, or bad values.
+ */
 export async function openSource(o: ScanSourceOptions, logger?: Logger): Promise<OpenedSource> {
   const files = Boolean(o.mdf || o.bak || o.ldf || o.trn?.length);
   const live = liveFlags(o);

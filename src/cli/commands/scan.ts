@@ -134,8 +134,9 @@ export async function runScan(opts: ScanOptions): Promise<void> {
   if (opts.typeAlias.length && !opts.ddl) throw new InputError('INPUT_BAD_OPTION', '--type-alias names alias types of a --ddl script, and no --ddl was given: leave it out');
   refuseCsvRawWithoutCsv(opts);
   // a live scan by its source's kind: --database alone is one, its server in the MSSQL_* variables (open-source.ts sourceKind)
-  if (opts.queryTimeout !== undefined && sourceKind(opts) !== 'live') throw new InputError('INPUT_BAD_OPTION', '--query-timeout limits the queries of a live scan (--server), and no --server was given: leave it out');
-  if (opts.acceptSchemaDrift && sourceKind(opts) === 'files') throw new InputError('INPUT_BAD_OPTION', '--accept-schema-drift reads the rows of a table altered since the window began, which a live scan (--server) or an export (--export) tells from its catalog\'s modify_date; files are read with the layout their data file, backup, --schema or --ddl gives: leave it out');
+  const kind = sourceKind(opts);
+  if (opts.queryTimeout !== undefined && kind !== 'live') throw new InputError('INPUT_BAD_OPTION', '--query-timeout limits the queries of a live scan (--server), and no --server was given: leave it out');
+  if (opts.acceptSchemaDrift && kind === 'files') throw new InputError('INPUT_BAD_OPTION', '--accept-schema-drift reads the rows of a table altered since the window began, which a live scan (--server) or an export (--export) tells from its catalog\'s modify_date; files are read with the layout their data file, backup, --schema or --ddl gives: leave it out');
   const allocUnits = parseAllocUnits(opts.allocUnit);
   const decodeThreads = threadCount('--decode-threads', opts.decodeThreads);
   const selection = compileRowSelection(opts);
@@ -329,7 +330,7 @@ export async function runScan(opts: ScanOptions): Promise<void> {
     // that began by its bound, or (files) first read before any log lost, that began by the read's
     // first commit, before the window's start: not asked for (log-not-given.ts placeBeginUnread)
     const stats0 = source.committedStats?.();
-    const stats = stats0 && placeBeginUnread(stats0, filter, logLoss(allSkipped), opened.chainGapTimes, opened.logNotGiven?.() ?? [], { kind: sourceKind(opts), wholeFrom: opened.logWholeFrom?.() ?? null });
+    const stats = stats0 && placeBeginUnread(stats0, filter, logLoss(allSkipped), opened.chainGapTimes, opened.logNotGiven?.() ?? [], { kind, wholeFrom: opened.logWholeFrom?.() ?? null });
     // an export's records are in the file itself: `rowback log` does not read exports
     if (stats && opts.export) stats.unknownAllocUnitsListedBy = EXPORT_UNITS_LISTED_BY;
     const interruptedBy = byDuringRead;
@@ -355,7 +356,7 @@ export async function runScan(opts: ScanOptions): Promise<void> {
     const asked = `the ${[filter.from || filter.to ? 'window' : '', selection?.fromLsn || selection?.toLsn ? 'LSN range' : ''].filter(Boolean).join(' and ')} asked for ${filter.from || filter.to ? (selection?.fromLsn || selection?.toLsn ? 'lie' : 'lies') : 'lies'}`;
     const verdict = incompleteVerdict({
       // the source's own kind: a live scan may name its server in the MSSQL_* variables alone (open-source.ts sourceKind)
-      kind: sourceKind(opts),
+      kind,
       stats,
       window: filter,
       range: selection,
@@ -364,7 +365,7 @@ export async function runScan(opts: ScanOptions): Promise<void> {
       undecodedRowOps: skipped.filter(isUndecodedRowOp).length,
       notPrinted: notPrinted(skipped),
       facts: opened,
-      ...(sourceKind(opts) === 'live' ? { onlineLogStart: { startsAt: opened.source.logStartsAfterWindow?.(), wayOn: 'add the log backups of that time with --log-backup, or start the window later' } } : {}),
+      ...(kind === 'live' ? { onlineLogStart: { startsAt: opened.source.logStartsAfterWindow?.(), wayOn: 'add the log backups of that time with --log-backup, or start the window later' } } : {}),
       // a live or export source: its tables' modify_date against the window (rebuilt-tables.ts)
       catalogChanges: opened.source.catalogChanges?.() ?? null,
       layoutGiven: Boolean(opts.schema || opts.ddl),
@@ -382,7 +383,7 @@ export async function runScan(opts: ScanOptions): Promise<void> {
       undecodedWhere: opts.quiet ? 'in --report, and in the summary without --quiet' : 'above, also in --report',
       beginUnreadWayOn: 'scan without --from/--to to see them (their beginTime is null), or add the log from before they began (an earlier --trn, the --ldf)',
       rebuiltWayOn: `scan the log offline instead, which reads every allocation unit's records: the log backups of that time (--trn) or a copy of the .ldf (--ldf), with a data file or full backup from before the change (--mdf/--bak) or --schema with catalog JSON saved before it (sql/table-metadata.sql), whose catalog names the earlier allocation units; --schema/--ddl or --accept-schema-drift on this ${opts.export ? 'export' : 'live'} scan do not help: they change how rows are decoded, not which records ${opts.export ? 'the export holds' : 'the server returns'}`,
-      beforeWayOn: sourceKind(opts) === 'live' ? 'add the log backups of that time with --log-backup, or start the window later' : 'add the log backups of that time with --trn (rowback restore plan lists them from a backup folder), or start the window later',
+      beforeWayOn: kind === 'live' ? 'add the log backups of that time with --log-backup, or start the window later' : 'add the log backups of that time with --trn (rowback restore plan lists them from a backup folder), or start the window later',
       edgesOneLine: true,
     });
     const { lost, lostOutsideNote } = verdict;
