@@ -26,9 +26,16 @@
  *   - kind 0x24, padding: 24-byte header, then `payload length` filler bytes, no output; it fills
  *     up to a 4 KB boundary.
  *   - kind 0x2C, a directory of (logical offset, record offset) pairs used for seeking; no
- *     output. Its length is not in its header: the next record is the first following 4 KB
- *     boundary holding an SFMB block or an Xpress record that passes its check value (in
- *     TSQLV4.bak, the very next boundary).
+ *     output. Its length is not in its first 4 bytes (payload length 0): a u32 @0x20 gives the
+ *     bytes from @0x18 to its end, and its last 16 bytes repeat its bytes @0x18..0x28 (in
+ *     TSQLV4.bak: 3,242 bytes, the record ending at the next 4 KB boundary, 851,968, where an SFMB
+ *     block stands). Where that repeat holds, the next record starts at that end, and anything
+ *     else there is damage (FORMAT_BAD_COMPRESSED_DATA). Where it does not hold (a directory
+ *     damaged, or laid out as not seen), the next record is the first following 4 KB boundary
+ *     holding an SFMB block or an Xpress record that passes its check value, which must be the
+ *     very next boundary: blocks passed over to reach a later one may have held a record, which
+ *     would be lost unsaid, and are refused as damage (before, a 4 KB SFMB block overwritten there
+ *     was dropped from the stream without a word: SYNTHETIC test/backup/compressed-directory-end.test.ts).
  *   - Between records, uncompressed MTF soft filemarks (SFMB descriptor blocks, 4 KB each, their
  *     MTF "offset to first event") sit in the file as they are and are part of the MTF stream.
  * Anything else is refused (FORMAT_COMPRESSED_BACKUP naming the offset and what was found).
@@ -68,8 +75,6 @@ export interface CompressedIndex {
   output: number[];
   /** Records that carry no data (padding, directory). */
   skippedRecords: number;
-  /** Whole 4 KB blocks passed over after a directory record before the next record was found. */
-  directoryBlocksSkipped: number;
 }
 
 const indexCache = new Map<string, { stamp: string; index: CompressedIndex }>();
@@ -102,7 +107,7 @@ export function indexCompressedBackup(path: string, fd: number): CompressedIndex
     throw new FormatError('FORMAT_COMPRESSED_BACKUP', `compressed backup (starts with ${COMPRESSED_MAGIC}) cut short: the file ends at offset ${fileSize}, before its first compressed chunk (at offset ${FIRST_RECORD}): a partial copy`, { file: path, offset: fileSize });
   }
   if (containerVersion !== 2) refuse(8, `container version ${containerVersion}; only version 2 has been seen and checked`);
-  const index: CompressedIndex = { path, fileSize, size: 0, containerVersion, logical: [], physical: [], payload: [], output: [], skippedRecords: 0, directoryBlocksSkipped: 0 };
+  const index: CompressedIndex = { path, fileSize, size: 0, containerVersion, logical: [], physical: [], payload: [], output: [], skippedRecords: 0 };
   const h = Buffer.alloc(XPRESS_HEADER);
   let pos = isValidChunk(fd, FIRST_RECORD, fileSize) ? FIRST_RECORD : -1;
   // Elsewhere in the first 4 KB, only where an Xpress record passes its check value.
@@ -191,12 +196,24 @@ export function indexCompressedBackup(path: string, fd: number): CompressedIndex
       continue;
     }
     if (kind === KIND_DIRECTORY && sectors === 0) {
-      // Its length is not in its header. The next record is found at a following 4 KB boundary:
-      // an SFMB block, or an Xpress record whose payload matches its check value (a 32-bit check:
-      // directory bytes cannot pass for one by chance). In TSQLV4.bak it is the very next boundary.
+      // Its length: the u32 @0x20 counts the bytes from @0x18 to its end, vouched for by its last
+      // 16 bytes repeating @0x18..0x28 (module header). Otherwise the next record is found at the
+      // next 4 KB boundary: an SFMB block, or an Xpress record whose payload matches its check value
+      // (a 32-bit check: directory bytes cannot pass for one by chance).
       index.skippedRecords++;
+      const end = directoryEnd(fd, pos, fileSize);
+      if (end !== null) {
+        if (end < fileSize && !isRecordStart(fd, end, fileSize)) {
+          throw new FormatError('FORMAT_BAD_COMPRESSED_DATA', `the directory record at file offset ${pos} ends at file offset ${end} (its length, repeated in its last 16 bytes), where no record stands (neither an SFMB block nor a compressed chunk passing its check value): the copy is damaged there (bytes overwritten or lost); the record that stood there is lost with the part of the backup it held, and nothing after it can be placed: read another copy of the file`, { file: path, offset: end });
+        }
+        pos = end;
+        continue;
+      }
+      const boundary = Math.ceil((pos + 1) / BLOCK) * BLOCK;
       const next = nextRecordAfter(fd, pos, fileSize);
-      if (next > Math.ceil((pos + 1) / BLOCK) * BLOCK) index.directoryBlocksSkipped += (next - Math.ceil((pos + 1) / BLOCK) * BLOCK) / BLOCK;
+      if (next > boundary) {
+        throw new FormatError('FORMAT_BAD_COMPRESSED_DATA', `the directory record at file offset ${pos} does not give its length as seen (its last 16 bytes do not repeat its header's), and the next record found is at file offset ${next}, ${Math.ceil((next - boundary) / BLOCK)} 4 KB block(s) past the boundary after it (${boundary}): what stood between cannot be placed, and a compressed chunk there would be lost unsaid: the copy is damaged there (bytes overwritten or lost): read another copy of the file`, { file: path, offset: boundary });
+      }
       pos = next;
       continue;
     }
@@ -244,6 +261,29 @@ function isValidChunk(fd: number, p: number, fileSize: number): boolean {
   const payload = Buffer.alloc(length);
   readSync(fd, payload, 0, length, p + XPRESS_HEADER);
   return payloadCheck(payload, length) === h.readUInt32LE(24);
+}
+
+/**
+ * The end (file offset) of the directory record (kind 0x2C) at `p` as it gives it: `p + 0x18 +`
+ * its u32 @0x20, when that end lies in the file past the record's 0x28 header bytes and the 16
+ * bytes before it repeat the record's bytes @0x18..0x28 (observed on TSQLV4.bak: module header);
+ * null otherwise (a damaged directory, or a layout not seen).
+ */
+function directoryEnd(fd: number, p: number, fileSize: number): number | null {
+  const head = Buffer.alloc(0x28);
+  if (p + 0x28 > fileSize || readSync(fd, head, 0, 0x28, p) < 0x28) return null;
+  const end = p + 0x18 + head.readUInt32LE(0x20);
+  if (end < p + 0x28 + 16 || end > fileSize) return null;
+  const tail = Buffer.alloc(16);
+  if (readSync(fd, tail, 0, 16, end - 16) < 16) return null;
+  return tail.equals(head.subarray(0x18, 0x28)) ? end : null;
+}
+
+/** True when an SFMB block or an Xpress record passing its check value starts at file offset `p`. */
+function isRecordStart(fd: number, p: number, fileSize: number): boolean {
+  const h = Buffer.alloc(4);
+  if (readSync(fd, h, 0, Math.min(4, fileSize - p), p) >= 4 && h.toString('latin1', 0, 4) === 'SFMB') return true;
+  return isValidChunk(fd, p, fileSize);
 }
 
 /**

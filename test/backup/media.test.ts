@@ -204,20 +204,27 @@ describeCorpus('compressed backup (MSSQLBAK): TSQLV4-compressed/TSQLV4.bak', () 
     expect(() => readMtfLayout(p)).toThrow(expect.objectContaining({ code: 'FORMAT_BAD_COMPRESSED_DATA', message: expect.stringMatching(/damaged .* or the backup is encrypted \(BACKUP … WITH ENCRYPTION, which rowback cannot read\), and the two cannot be told apart/) }));
   });
 
-  it('SYNTHETIC: a directory record longer than its 4 KB block (an extra block of directory bytes inserted) is passed over to the next record', async () => {
+  it('SYNTHETIC: a directory record longer than its 4 KB block (an extra block of directory bytes inserted before its last 16 bytes, its length @0x20 grown to match) is passed over by its length', async () => {
     const orig = readFileSync(TSQLV4());
     const dirAt = orig.indexOf(Buffer.from([0x2c, 0, 0, 0]), 0xcf000);
     expect(dirAt).toBeGreaterThan(0);
     const blockEnd = Math.ceil((dirAt + 1) / 4096) * 4096;
     expect(orig.toString('latin1', blockEnd, blockEnd + 4)).toBe('SFMB');
+    // As TSQLV4.bak's directory gives it: a u32 @0x20 counting the bytes from @0x18 to its end,
+    // which its last 16 bytes repeat (compressed.ts header).
+    expect(dirAt + 0x18 + orig.readUInt32LE(dirAt + 0x20)).toBe(blockEnd);
+    expect(orig.subarray(blockEnd - 16, blockEnd).equals(orig.subarray(dirAt + 0x18, dirAt + 0x28))).toBe(true);
     const extra = Buffer.alloc(4096, 0x37); // stands for more directory entries
+    const head = Buffer.from(orig.subarray(0, blockEnd - 16));
+    head.writeUInt32LE(orig.readUInt32LE(dirAt + 0x20) + 4096, dirAt + 0x20);
+    const trailer = Buffer.from(head.subarray(dirAt + 0x18, dirAt + 0x28));
     const dir = mkdtempSync(join(tmpdir(), 'rowback-dir-'));
     const p = join(dir, 'long-directory.bak');
-    writeFileSync(p, Buffer.concat([orig.subarray(0, blockEnd), extra, orig.subarray(blockEnd)]));
+    writeFileSync(p, Buffer.concat([head, extra, trailer, orig.subarray(blockEnd)]));
     const fd = openSync(p, 'r');
     try {
       const idx = indexCompressedBackup(p, fd);
-      expect(idx.directoryBlocksSkipped).toBe(1);
+      expect(idx.physical).toContain(blockEnd + 4096);
       expect(idx.size).toBe(openBackupBytes(TSQLV4()).size);
     } finally {
       closeSync(fd);
