@@ -87,6 +87,7 @@ import { backupLogCoverage, cutLogStream, judgeCutLogStream } from '../backup/lo
 import { emptyLogScanStats, UNCHECKED_BLOCKS_NAMED, uncheckedBlocksNote, type UncheckedLogBlock } from '../logreader/ldf/reader.js';
 import { RowState, type ReplayRow } from './row-state.js';
 import { pickOwn } from '../util/own-keys.js';
+import { realPath } from '../util/files.js';
 
 export interface ReplayInputs {
   /** Full backup, optionally followed by differential backups based on it (.bak; one backup set each). */
@@ -269,6 +270,44 @@ function setOf(path: string): { set: BackupSetRecord; cut: SkippedItem | null; t
 }
 
 /**
+ * Which of several files holding one log backup the replay read, and why each other was left
+ * (`restore plan` says the same of its plan; a point-in-time dump or diff chose without a word):
+ * one note per log backup of the chain (`used`) given in two or more files, the same first and last
+ * LSN and, where both headers give it, the same BackupSetGUID: `log backup LSN F..L (backup set G) is
+ * in N files: used A (why); left B (why), …`. Why: cut short in its log stream (the cut's code and
+ * offset), its closing blocks damaged, damaged elsewhere, its log not reading whole (its commit times'
+ * read, restore/history.ts logCommits), one header copy damaged; else whole, and of two whole copies
+ * either serves (the chain takes the first given, chain.ts pickLog).
+ */
+function logCopiesNotes(all: ReturnType<typeof setOf>[], used: readonly BackupSetRecord[]): string[] {
+  const notes: string[] = [];
+  const why = (x: ReturnType<typeof setOf>): string =>
+    x.cut ? `cut short in its log stream: ${x.cut.code}${x.cut.location.offset !== undefined ? ` at offset ${x.cut.location.offset}` : ''}`
+      : x.trailer.length ? 'its closing blocks are damaged'
+        : x.set.damaged ? 'damaged (`rowback inspect` says where)'
+          : x.set.logCommits?.whole === false ? `its log does not read whole${x.set.logCommits.why ? `: ${x.set.logCommits.why}` : ''}`
+            : x.warnings.length ? 'one copy of its header is damaged'
+              : 'whole';
+  for (const u of used) {
+    const mine = all.find((x) => x.set === u);
+    if (!mine) continue;
+    const others = all.filter((x) => x !== mine && x.set.backupType === 'log' && x.set.firstLsn === u.firstLsn && x.set.lastLsn === u.lastLsn
+      && (x.set.backupSetGuid === null || u.backupSetGuid === null || x.set.backupSetGuid === u.backupSetGuid)
+      && realPath(x.set.devices[0]!) !== realPath(u.devices[0]!))
+      // a file given twice is one file
+      .filter((x, i, a) => a.findIndex((y) => realPath(y.set.devices[0]!) === realPath(x.set.devices[0]!)) === i);
+    if (!others.length) continue;
+    const usedWhy = why(mine);
+    const left = others.map((x) => {
+      const w = why(x);
+      return `${x.set.devices[0]} (${w === 'whole' && usedWhy === 'whole' ? 'whole too: either serves, the first given was kept' : w})`;
+    });
+    notes.push(`log backup LSN ${u.firstLsn}..${u.lastLsn}${u.backupSetGuid ? ` (backup set ${u.backupSetGuid})` : ''} is in ${others.length + 1} files: used ${u.devices[0]} (${usedWhy}); left ${left.join(', ')}`);
+  }
+  return notes;
+}
+
+/**
  * Replays the table to `inputs.target` (see the file comment for the rules and every refusal).
  * Throws InputError for the chain (INPUT_RESTORE_TOO_EARLY / _TOO_LATE / _CHAIN_BROKEN /
  * _TARGET_AT_BOUNDARY / _NO_FULL …, each naming the reachable range), INPUT_MIXED_DATABASES,
@@ -327,6 +366,7 @@ export async function replayTableAt(inputs: ReplayInputs): Promise<ReplayResult>
     }
     if (r.kind === 'done') {
       const used = new Set(r.result.chain.steps.map((st) => st.set));
+      r.result.notes.push(...logCopiesNotes(all, r.result.chain.steps.filter((st) => st.role === 'log').map((st) => st.set)));
       const warnings = all.filter((x) => used.has(x.set)).flatMap((x) => x.warnings);
       const result = identityNotes.length ? { ...r.result, identityNotes } : r.result;
       return warnings.length ? { ...result, warnings } : result;

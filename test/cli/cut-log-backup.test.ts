@@ -146,7 +146,27 @@ describeCorpus('a .trn cut short inside its log stream, read by log, dump --trn 
       expect(r.stderr).not.toMatch(/REPLAY_LOG_DAMAGED/);
       expect(r.code).toBe(0);
       expect(readFileSync(out, 'utf8')).toBe(ref.rows);
+      // which copy was read, and why the other was left (it chose without a word; restore plan says it)
+      expect(r.stderr).toContain(`rowback dump: note: log backup LSN 25000000015300001..25000000016300001 (backup set 435E136E-5998-4D89-A2C7-C64592A15037) is in 2 files: used ${rtc('RestoreTimeClean_2.trn')} (whole); left ${short} (cut short in its log stream: FORMAT_BAD_MTF at offset 7656)\n`);
     }
+  });
+
+  it('dump --trn, two whole copies of one log backup: the first given read, the choice said; one file given twice is one file', async () => {
+    const copy = join(dir, 'copy-2.trn');
+    writeFileSync(copy, readFileSync(rtc('RestoreTimeClean_2.trn')));
+    const at = '2017-06-01 13:07:30';
+    const ref = await dump(rtc('RestoreTimeClean_2.trn'), at);
+    expect(ref.stderr).not.toContain('is in 2 files');
+    for (const [first, second] of [[copy, rtc('RestoreTimeClean_2.trn')], [rtc('RestoreTimeClean_2.trn'), copy]]) {
+      const out = join(dir, `dump-${++outs}.ndjson`);
+      const r = await cli('dump', '--bak', rtc('RestoreTimeClean.bak'), '--trn', rtc('RestoreTimeClean_1.trn'), first!, second!, rtc('RestoreTimeClean_3.trn'), '--table', 'steps', '--stop-at', at, '--out', out);
+      expect(r.code).toBe(0);
+      expect(readFileSync(out, 'utf8')).toBe(ref.rows);
+      expect(r.stderr).toContain(`rowback dump: note: log backup LSN 25000000015300001..25000000016300001 (backup set 435E136E-5998-4D89-A2C7-C64592A15037) is in 2 files: used ${first} (whole); left ${second} (whole too: either serves, the first given was kept)\n`);
+    }
+    const twice = await cli('dump', '--bak', rtc('RestoreTimeClean.bak'), '--trn', rtc('RestoreTimeClean_1.trn'), rtc('RestoreTimeClean_2.trn'), rtc('RestoreTimeClean_2.trn'), '--table', 'steps', '--stop-at', at, '--out', join(dir, `dump-${++outs}.ndjson`));
+    expect(twice.code).toBe(0);
+    expect(twice.stderr).not.toContain('files: used');
   });
 
   it('scan, the cut copy and a whole copy of one log backup both given (either order): the whole one is read, no INCOMPLETE', async () => {
