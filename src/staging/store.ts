@@ -1167,10 +1167,24 @@ export class StagingStore {
         FROM reinsert_runs rr JOIN reinsert_batches b ON b.run_id = rr.id
         WHERE rr.job_id = ? AND rr.dry_run = 0 AND rr.state = 'running' AND b.state <> 'committed'
         ORDER BY rr.id, b.batch_no`).all(jobId)) as { runId: number; actor: string; batchNo: number; ids: string }[];
+    // A row a running run puts into a side table (its tableMap) is not held: the run leaves its
+    // status as decided (execute.ts recordOutcome, as stoppedRunsInDoubt says), so no decision made
+    // meanwhile is overturned. It was refused as "the run may be putting them in now, over the
+    // decision", which is not so of side-table rows (test/staging/held-side-table-rows.test.ts).
+    const sideTables = this.runSideTables;
+    const tbl = sideTables ? this.db.prepare('SELECT tbl FROM rows WHERE id = ?') : undefined;
     for (const b of running) {
       // one hold a batch, shared by its rows
       const hold: RowHold = { runId: b.runId, actor: b.actor, batchNo: b.batchNo };
-      for (const id of JSON.parse(b.ids) as number[]) if (!byRow.has(id)) byRow.set(id, hold);
+      const sideOf = sideTables?.(b.runId) ?? null;
+      for (const id of JSON.parse(b.ids) as number[]) {
+        if (byRow.has(id)) continue;
+        if (sideOf) {
+          const t = tbl!.get(id) as { tbl: StoredText } | undefined;
+          if (t && sideOf(readText(t.tbl)) !== null) continue;
+        }
+        byRow.set(id, hold);
+      }
     }
     // A stopped run (failed, interrupted) may have committed in the target the batch it was sending
     // when it stopped (its first planned one) or one an error answered at COMMIT (mayHaveCommitted),
