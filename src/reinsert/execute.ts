@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { isRowbackError, ReinsertError } from '../errors.js';
 import type { StagingStore } from '../staging/store.js';
 import { silentLogger, type Logger } from '../util/logger.js';
-import { keyCompareText, ledgerHolds, type PlannedBatch, type ReinsertPlan } from './plan.js';
+import { keyCompareText, ledgerHolds, type PlannedBatch, type PlannedRow, type ReinsertPlan } from './plan.js';
 import type { BatchOutcome, ReinsertTarget, RowLedgerEntry, TargetSession } from './target.js';
 import { OtherJobsReinserts, otherJobMessage, type ReinsertPlace } from './other-jobs.js';
 import { readRunTarget, sideTableOf } from './run-target.js';
@@ -111,7 +111,7 @@ function recordOutcome(store: StagingStore, runId: number, jobId: number, batchN
     }
     for (const c of o.conflicts) {
       const s = side(c.rowId);
-      out.run(runId, c.rowId, batchNo, 'conflict', conflictJson(c.existing), s);
+      out.run(runId, c.rowId, batchNo, 'conflict', conflictJson(c), s);
       if (s === null) st.run('conflict', c.rowId, jobId);
     }
     store.db.prepare("UPDATE reinsert_batches SET state = 'committed', committed_at = ? WHERE run_id = ? AND batch_no = ?").run(new Date().toISOString(), runId, batchNo);
@@ -288,6 +288,17 @@ export async function executeRun(store: StagingStore, runId: number, jobId: numb
  */
 export function sharesKey(rows: PlannedBatch['rows']): boolean {
   const seen = new Set<string>();
+  // the same for each unique index or UNIQUE constraint the rows are checked against (NULL equal to
+  // NULL, as the index takes it; its filter aside: rows one of which it leaves out go one by one too)
+  const unique = new Set<string>();
+  for (const r of rows) {
+    for (const u of r.uniqueChecks ?? []) {
+      const byCol = new Map(r.params.map((p) => [p.column, p]));
+      const key = JSON.stringify([u.index, ...u.columns.map((c) => { const p = byCol.get(c)!; return p.value === null ? 'n:' : keyCompareText(p); })]);
+      if (unique.has(key)) return true;
+      unique.add(key);
+    }
+  }
   for (const r of rows) {
     if (!r.existsSql || !r.undoByKey) continue;
     const names = new Set(r.script.undoParams);
@@ -296,6 +307,25 @@ export function sharesKey(rows: PlannedBatch['rows']): boolean {
     seen.add(key);
   }
   return false;
+}
+
+/**
+ * Why row `r` is not to be inserted, looked for in the batch's transaction just before its INSERT:
+ * the existing row of its key (PlannedRow.existsSql), else the existing row holding its value of a
+ * unique index or UNIQUE constraint other than the key (PlannedRow.uniqueChecks, in the catalog's
+ * order: the first that holds one is named), each read with UPDLOCK, HOLDLOCK so that none can
+ * appear before the INSERT. Such a row went to its INSERT, which the server refused (Msg 2601 /
+ * 2627), rolling back its whole batch of up to 500 rows on every resume, or, with IGNORE_DUP_KEY
+ * ON, dropped with a warning only while the row was recorded inserted. Undefined: insert it.
+ */
+async function conflictOf(s: TargetSession, r: PlannedRow): Promise<BatchOutcome['conflicts'][number] | undefined> {
+  const existing = r.existsSql ? await s.findExisting(r) : undefined;
+  if (existing) return { rowId: r.rowId, existing };
+  for (const u of r.uniqueChecks ?? []) {
+    const holder = await s.findUniqueHolder(r, u);
+    if (holder) return { rowId: r.rowId, existing: holder, index: u.index, indexColumns: u.columns };
+  }
+  return undefined;
 }
 
 export async function runBatch(s: TargetSession, runId: number, key: string, batch: PlannedBatch, o: ExecuteOptions): Promise<BatchOutcome> {
@@ -328,8 +358,8 @@ export async function runBatch(s: TargetSession, runId: number, key: string, bat
     const threshold = o.bulkThreshold ?? 1000;
     if (s.bulkInsert && !batch.identityInsert && batch.rows.length >= threshold && !sharesKey(batch.rows)) {
       for (const r of batch.rows) {
-        const existing = r.existsSql ? await s.findExisting(r) : undefined;
-        if (existing) outcome.conflicts.push({ rowId: r.rowId, existing });
+        const conflict = await conflictOf(s, r);
+        if (conflict) outcome.conflicts.push(conflict);
         else toInsert.push(r);
       }
       if (toInsert.length >= threshold) await s.bulkInsert(batch, toInsert);
@@ -340,8 +370,8 @@ export async function runBatch(s: TargetSession, runId: number, key: string, bat
       // one row, which the plan leaves to this check) were both looked for first and both inserted,
       // the second refused by the key (Msg 2627), the whole batch failing on every resume
       for (const r of batch.rows) {
-        const existing = r.existsSql ? await s.findExisting(r) : undefined;
-        if (existing) outcome.conflicts.push({ rowId: r.rowId, existing });
+        const conflict = await conflictOf(s, r);
+        if (conflict) outcome.conflicts.push(conflict);
         else { await s.insert(r); toInsert.push(r); }
       }
     }
@@ -371,12 +401,16 @@ export async function runBatch(s: TargetSession, runId: number, key: string, bat
 }
 
 /**
- * A conflict's detail as stored: `{ existing }`, the target's row as its driver read it. A float
+ * A conflict's detail as stored: `{ existing }`, the target's row as its driver read it, and for a
+ * conflict on a unique index or UNIQUE constraint other than the key its name and key columns
+ * (`index`, `indexColumns`: BatchOutcome.conflicts), which readers of older details (the API, the
+ * review page) find absent: a conflict on the key. A float
  * column's negative zero (tedious reads the double's sign) kept as JSON text -0 (util/negative-zero.ts),
  * as the recovered row's own -0 is: JSON.stringify wrote 0, and the reviewer comparing the existing
  * row with the recovered one saw 0 beside -0.
  */
-function conflictJson(existing: unknown): string {
-  const detail = { existing };
+function conflictJson(c: BatchOutcome['conflicts'][number]): string {
+  const { existing } = c;
+  const detail = { existing, ...(c.index !== undefined ? { index: c.index, indexColumns: c.indexColumns ?? [] } : {}) };
   return hasNegativeZero(existing) ? stringifyKeepingNegativeZero(detail) : JSON.stringify(detail);
 }
