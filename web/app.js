@@ -690,7 +690,7 @@ async function openRow(rowId) {
     // "stays approved" only while it is (a later run into its own table, or a rejection, changed that:
     // the side table's line went on saying "not back in" beside the run that put it back), and beside a
     // side table's line a run into the row's own table says so
-    ...r.reinsert.map((o) => `re-insert run ${o.runId}: ${o.outcome}${o.sideTable ? ` (${o.outcome === 'inserted' ? 'put into' : 'into'} side table ${o.sideTable}${r.status === 'approved' ? `: the row stays approved, not back in ${r.table}` : `, not its own table ${r.table}`})` : r.reinsert.some((x) => x.sideTable) ? ` (into its own table ${r.table})` : ''}${o.detail?.existing ? ' — existing row ' + objectText(o.detail.existing) : ''}`),
+    ...r.reinsert.map((o) => `re-insert run ${o.runId}: ${o.outcome}${o.sideTable ? ` (${o.outcome === 'inserted' ? 'put into' : 'into'} side table ${o.sideTable}${r.status === 'approved' ? `: the row stays approved, not back in ${r.table}` : `, not its own table ${r.table}`})` : r.reinsert.some((x) => x.sideTable) ? ` (into its own table ${r.table})` : ''}${o.detail?.existing ? ` — ${typeof o.detail.index === 'string' ? `its value of unique index ${o.detail.index}${Array.isArray(o.detail.indexColumns) ? ` (${o.detail.indexColumns.join(', ')})` : ''} is held by the existing row ` : 'existing row '}` + objectText(o.detail.existing) : ''}`),
     // a run holding the row (heldBy): a decision on it is refused, which the detail did not say
     ...(r.heldBy ? [r.heldBy.state === 'running'
       ? `held by re-insert run ${r.heldBy.runId} (batch ${r.heldBy.batchNo}), running: it may be putting this row in now; no decision changes this row until the run has ended`

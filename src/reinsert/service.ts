@@ -798,7 +798,11 @@ export class ReinsertService {
     const notTouched = new Map<number, string>();
     for (const o of outcomes) {
       if (o.outcome === 'inserted') inserted.add(o.row_id);
-      else if (o.outcome === 'conflict') notTouched.set(o.row_id, 'its key already existed in the target (conflict): the row there is not rowback\'s and is left alone');
+      else if (o.outcome === 'conflict') {
+        // a conflict on a unique index other than the key (execute.ts conflictJson: `index`) says which
+        const index = (JSON.parse(o.detail ?? '{}') as { index?: unknown }).index;
+        notTouched.set(o.row_id, typeof index === 'string' ? `another row of the target already held its value of unique index ${index} (conflict): nothing was inserted, nothing to undo` : 'its key already existed in the target (conflict): the row there is not rowback\'s and is left alone');
+      }
       else notTouched.set(o.row_id, `the insert failed (${(JSON.parse(o.detail ?? '{}') as { code?: string }).code ?? 'error'}): nothing to undo`);
     }
     for (const b of plan.batches) for (const r of b.rows) if (!inserted.has(r.rowId) && !notTouched.has(r.rowId)) notTouched.set(r.rowId, 'its batch did not run');
