@@ -903,6 +903,9 @@ function uniqueChecksOf(rowId: number, t: TargetTable, target: string, byKey: bo
     const params = k.columns.map((c) => byCol.get(c)!);
     const filterCols = k.filter ? filterColumns(k.filter, t.columns.map((c) => c.name)) : [];
     const filterNotOnRow = filterCols.filter((c) => !byCol.has(c));
+    // a filter that, decided here, leaves the row out of the index (a NULL e-mail under WHERE Email
+    // IS NOT NULL): nothing to look for, no query, and no reason to load the batch row by row
+    if (k.filter && !filterNotOnRow.length && filterHoldsOffline(k.filter, (c) => byCol.get(c)?.value) === false) continue;
     const rowFilterParams = filterNotOnRow.length ? [] : filterCols.map((c) => byCol.get(c)!);
     // NULL matches NULL in a unique index ("treated as duplicate values", Microsoft Learn, Create a
     // unique index): the row's value is known here, so `[c] IS NULL` or `[c] = @p`

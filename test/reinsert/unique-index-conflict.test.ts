@@ -103,6 +103,13 @@ describe('re-insert: unique indexes other than the key', () => {
     expect(renderScript(plan)).toContain("-- NOTE: crm.Contacts's filtered unique index [UX_Email_Active] names Active in its filter, which 1 row(s) give no value for");
   });
 
+  it('a row a filter decided here leaves out of the index is not looked for there (no query, no row-by-row load)', () => {
+    const tables = contacts([{ name: 'UX_Email_NN', columns: ['Email'], filter: '([Email] IS NOT NULL)' }]);
+    const plan = planReinsert([row(1, { ContactId: 1, Email: null, Active: true }), row(2, { ContactId: 2, Email: null, Active: true }), row(3, { ContactId: 3, Email: 'w@x.test', Active: true })], tables, []);
+    expect(plan.batches[0]!.rows.map((r) => (r.uniqueChecks ?? []).map((u) => u.index))).toEqual([[], [], ['UX_Email_NN']]);
+    expect(sharesKey(plan.batches[0]!.rows)).toBe(false);
+  });
+
   it('the filter is evaluated on the row\'s own values inside EXISTS, verbatim, in the run and in the script', () => {
     const tables = contacts([{ name: 'UX_Email_Active', columns: ['Email'], filter: '([Active]=(1))' }]);
     const plan = planReinsert([row(7, { ContactId: 7, Email: 'f@x.test', Active: true })], tables, []);
