@@ -24,8 +24,8 @@ import type { TargetTable, UniqueKey } from './target-table.js';
  *   the row is taken for a conflict whenever an existing row satisfying the filter holds its key
  *   (UniqueCheck.filterNotOnRow; the script's head says so).
  * - "Create a unique index": with IGNORE_DUP_KEY set, "the row containing a duplicate is not
- *   added", the statement succeeding with a warning only (the server's message 3604, "Duplicate key
- *   was ignored."): rowback would record the row inserted. The check runs before the INSERT, so such
+ *   added", the statement succeeding with a warning only ("Duplicate key was ignored.", the server's
+ *   informational message; its text is not on that page): rowback would record the row inserted. The check runs before the INSERT, so such
  *   an index is covered like any other; one that cannot be checked refuses the row
  *   (REINSERT_UNIQUE_KEY_UNCHECKED) rather than risk a silent drop.
  */
