@@ -426,7 +426,8 @@ export class ReinsertService {
     // allows NULL, and its undo refused it, leaving a row rowback had put in (breaker;
     // test/reinsert/undo-null-in-not-null-source.test.ts)
     if (opts.undo) {
-      tables = new Map([...tables].map(([k, t]) => [k, { ...t, columns: t.columns.map(({ hasDefault: _d, ...c }) => ({ ...c, nullable: true })) }]));
+      // nor a unique index (an IGNORE_DUP_KEY one the row cannot be checked against refuses it: planRow)
+      tables = new Map([...tables].map(([k, { uniqueKeys: _u, keyIndex: _k, ...t }]) => [k, { ...t, columns: t.columns.map(({ hasDefault: _d, ...c }) => ({ ...c, nullable: true })) }]));
     }
     // rows staged under a name two source tables share ([a.b].[c] and [a].[b.c]): which one each
     // came from is not known, so none is planned (store.saveJobTables)
