@@ -887,6 +887,16 @@ function uniqueChecksOf(rowId: number, t: TargetTable, target: string, byKey: bo
   const driver: Ref = (p) => '@' + p.name;
   const scripted: Ref = (p) => `@r${rowId}_${p.name}`;
   const colOf = (name: string) => t.columns.find((c) => c.name === name);
+  // A text value in the derived table the filter is tested on takes the column's collation: a
+  // parameter's is the database default (coercible-default), and `[Region] = 'eu'` under a
+  // case-sensitive column in a case-insensitive database would have answered otherwise than the
+  // server does for the row itself. A collation name is letters, digits and underscores; anything
+  // else is left out (the database default then decides).
+  const collated = (name: string): string => {
+    const col = colOf(name);
+    const text = col && ['char', 'varchar', 'text', 'nchar', 'nvarchar', 'ntext', 'sysname'].includes(col.type);
+    return text && typeof col.collation === 'string' && /^[A-Za-z0-9_]+$/.test(col.collation) ? ` COLLATE ${col.collation}` : '';
+  };
   for (const k of uniqueKeysToCheck(t, byKey)) {
     const computed = k.columns.find((c) => colOf(c)?.computed);
     const missing = k.columns.find((c) => !byCol.has(c));
@@ -913,7 +923,7 @@ function uniqueChecksOf(rowId: number, t: TargetTable, target: string, byKey: bo
       ...params.map((p) => (p.value === null ? `${quoteName(p.column)} IS NULL` : `${quoteName(p.column)} = ${expr(p, ref(p))}`)),
       // the existing row must be in the filtered index, and the recovered row would have to be too
       ...(k.filter ? [k.filter] : []),
-      ...(k.filter && rowFilterParams.length ? [`EXISTS (SELECT 1 FROM (SELECT ${rowFilterParams.map((p) => `${expr(p, ref(p))} AS ${quoteName(p.column)}`).join(', ')}) AS [rowback_row] WHERE ${k.filter})`] : []),
+      ...(k.filter && rowFilterParams.length ? [`EXISTS (SELECT 1 FROM (SELECT ${rowFilterParams.map((p) => `${expr(p, ref(p))}${collated(p.column)} AS ${quoteName(p.column)}`).join(', ')}) AS [rowback_row] WHERE ${k.filter})`] : []),
     ].join(' AND ');
     checks.push({
       index: k.name, columns: k.columns,

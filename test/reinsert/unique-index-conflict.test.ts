@@ -118,6 +118,14 @@ describe('re-insert: unique indexes other than the key', () => {
     expect(check.script).toBe('SELECT TOP (1) * FROM [crm].[Contacts] WITH (UPDLOCK, HOLDLOCK) WHERE [Email] = @r7_p2 AND ([Active]=(1)) AND EXISTS (SELECT 1 FROM (SELECT @r7_p3 AS [Active]) AS [rowback_row] WHERE ([Active]=(1)));');
   });
 
+  it('a text column the filter names keeps its own collation in the derived table (a parameter\'s would be the database default)', () => {
+    const tables = contacts([{ name: 'UX_Email_EU', columns: ['Email'], filter: "([Code]='EU')" }]);
+    const t = tables.get('crm.Contacts')!;
+    t.columns = t.columns.map((c) => (c.name === 'Code' ? { ...c, collation: 'Latin1_General_CS_AS' } : c));
+    const plan = planReinsert([row(8, { ContactId: 8, Email: 'x@x.test', Code: 'eu', Active: true })], tables, []);
+    expect(plan.batches[0]!.rows[0]!.uniqueChecks![0]!.script).toContain("EXISTS (SELECT 1 FROM (SELECT @r8_p4 COLLATE Latin1_General_CS_AS AS [Code]) AS [rowback_row] WHERE ([Code]='EU'))");
+  });
+
   it('IGNORE_DUP_KEY: the old check let the server drop the row and recorded it inserted; now a conflict', async () => {
     const tables = contacts([{ name: 'UX_Email_Ign', columns: ['Email'], ignoreDupKey: true }]);
     const t = target([{ table: 'crm.Contacts', name: 'UX_Email_Ign', columns: ['Email'], ignoreDupKey: true }], tables);
