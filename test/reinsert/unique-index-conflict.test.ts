@@ -225,6 +225,18 @@ describe('re-insert: unique indexes other than the key', () => {
     expect(outcome.conflicts.map((c) => [c.rowId, c.index])).toEqual([[2, 'UX_EU']]);
   });
 
+  it('a large group of one value (NULLs of one column) names 10 others and how many more in each problem, not the whole group', () => {
+    const rows = Array.from({ length: 2000 }, (_, i) => row(i + 1, { ContactId: i + 1, Email: `z${i}@x.test`, Code: null, Active: true }));
+    const t0 = performance.now();
+    const plan = planReinsert(rows, contacts([{ name: 'UX_Code', columns: ['Code'] }]), []);
+    const ms = performance.now() - t0;
+    expect(plan.problems).toHaveLength(2000);
+    expect(plan.problems[0]!.message).toContain('as approved row(s) 2 (LSN 0000002a:00000100:0002), ');
+    expect(plan.problems[0]!.message).toContain(' and 1989 more: only one of them can go back');
+    expect(Math.max(...plan.problems.map((p) => p.message.length))).toBeLessThan(1000);
+    expect(ms).toBeLessThan(20_000);
+  });
+
   it('the bulk path checks every row first and goes row by row when two rows share a unique value', async () => {
     const tables = contacts([emailIndex]);
     const t = target([fakeEmail], tables);
