@@ -1248,7 +1248,7 @@ async function confirmRun() {
   const d = state.lastDryRun;
   if (!d) return;
   // the run into another database than the rows were read from is confirmed with the warning in view (acceptOtherDatabase)
-  $('confirm-text').textContent = `${d.otherDatabase ? `${d.otherDatabase} — ` : ''}Insert ${d.rows.toLocaleString()} approved row(s) of job #${state.jobId} into ${targetLabel(d.targetName)}, in ${d.batches} batch(es), each its own transaction. Rows whose key already exists there are left alone (conflicts).`;
+  $('confirm-text').textContent = `${d.otherDatabase ? `${d.otherDatabase} — ` : ''}Insert ${d.rows.toLocaleString()} approved row(s) of job #${state.jobId} into ${targetLabel(d.targetName)}, in ${d.batches} batch(es), each its own transaction. Rows whose key, or value of another unique index, already exists there are left alone (conflicts).`;
   $('confirm-input').value = '';
   $('confirm-msg').textContent = '';
   $('confirm').showModal();
@@ -1356,7 +1356,7 @@ function confirmResume() {
   const left = run.remaining;
   $('resume-text').textContent = left.rows === 0
     ? `Resume run #${run.id} of job #${run.jobId} with its own ${runTargetText(run.target)}: every batch was committed, nothing is inserted; the run records its end and writes its undo script from its ledger.`
-    : `Resume run #${run.id} of job #${run.jobId} into its own ${runTargetText(run.target)}: ${left.rows.toLocaleString()} row(s) in ${left.batches} batch(es) not yet committed, each batch its own transaction. Batches already committed are not run again; rows whose key already exists there are left alone (conflicts).`;
+    : `Resume run #${run.id} of job #${run.jobId} into its own ${runTargetText(run.target)}: ${left.rows.toLocaleString()} row(s) in ${left.batches} batch(es) not yet committed, each batch its own transaction. Batches already committed are not run again; rows whose key, or value of another unique index, already exists there are left alone (conflicts).`;
   const warn = $('resume-warn');
   const again = [
     left.notApproved ? `${left.notApproved.toLocaleString()} of these rows are no longer approved` : '',
