@@ -851,7 +851,8 @@ export function planRow(r: PlanInputRow, t: TargetTable, database?: string, sour
     const w = where(ref);
     return byKey ? `DELETE FROM ${target} WHERE ${w};` : `DELETE TOP (1) FROM ${target} WHERE ${w};`;
   };
-  const unique = uniqueChecksOf(r.id, t, target, byKey, byCol);
+  const selectList = existingSelectList(t);
+  const unique = uniqueChecksOf(r.id, t, target, byKey, byCol, selectList);
   return {
     rowId: r.id,
     lsn: r.lsn,
@@ -862,7 +863,7 @@ export function planRow(r: PlanInputRow, t: TargetTable, database?: string, sour
     rowKey: r.fromLog ? rowLedgerKey(qualified(t), r.lsn) : r.valuesKey ? rowLedgerKey(qualified(t), r.valuesKey) : null,
     params,
     insertSql: insert(driver),
-    existsSql: exists(driver, existingSelectList(t)),
+    existsSql: exists(driver, selectList),
     undoSql: undo(driver),
     undoByKey: byKey,
     ...(notDeleted ? { undoNotExact: notDeleted } : {}),
@@ -883,7 +884,7 @@ export function planRow(r: PlanInputRow, t: TargetTable, database?: string, sour
  * test of the existing row, and inside EXISTS over the row's own values: unique-keys.ts).
  * @throws ReinsertError REINSERT_UNIQUE_KEY_UNCHECKED for that IGNORE_DUP_KEY case.
  */
-function uniqueChecksOf(rowId: number, t: TargetTable, target: string, byKey: boolean, byCol: Map<string, PlannedParam>): { checks: UniqueCheck[]; notChecked: UniqueNotChecked[] } {
+function uniqueChecksOf(rowId: number, t: TargetTable, target: string, byKey: boolean, byCol: Map<string, PlannedParam>, selectList: string): { checks: UniqueCheck[]; notChecked: UniqueNotChecked[] } {
   const checks: UniqueCheck[] = [];
   const notChecked: UniqueNotChecked[] = [];
   type Ref = (p: PlannedParam) => string;
@@ -914,7 +915,7 @@ function uniqueChecksOf(rowId: number, t: TargetTable, target: string, byKey: bo
       continue;
     }
     const params = k.columns.map((c) => byCol.get(c)!);
-    const filterCols = k.filter ? filterColumns(k.filter, t.columns.map((c) => c.name)) : [];
+    const filterCols = k.filter ? filterColumnsOf(t, k.filter) : [];
     const filterNotOnRow = filterCols.filter((c) => !byCol.has(c));
     // a filter that, decided here, leaves the row out of the index (a NULL e-mail under WHERE Email
     // IS NOT NULL): nothing to look for, no query, and no reason to load the batch row by row
@@ -935,11 +936,21 @@ function uniqueChecksOf(rowId: number, t: TargetTable, target: string, byKey: bo
       ...(k.filter ? { filter: k.filter } : {}),
       ...(filterNotOnRow.length ? { filterNotOnRow } : {}),
       ...(k.conflictKey ? { conflictKey: true as const } : {}),
-      sql: `SELECT TOP (1) ${existingSelectList(t)} FROM ${target} WITH (UPDLOCK, HOLDLOCK) WHERE ${where(driver)};`,
+      sql: `SELECT TOP (1) ${selectList} FROM ${target} WITH (UPDLOCK, HOLDLOCK) WHERE ${where(driver)};`,
       script: `SELECT TOP (1) * FROM ${target} WITH (UPDLOCK, HOLDLOCK) WHERE ${where(scripted)};`,
     });
   }
   return { checks, notChecked };
+}
+
+/** unique-keys.ts filterColumns of a filter of table `t`, read once per table and filter. */
+const filterColumnsCache = new WeakMap<TargetTable, Map<string, string[]>>();
+function filterColumnsOf(t: TargetTable, filter: string): string[] {
+  let m = filterColumnsCache.get(t);
+  if (!m) filterColumnsCache.set(t, (m = new Map()));
+  let cols = m.get(filter);
+  if (!cols) m.set(filter, (cols = filterColumns(filter, t.columns.map((c) => c.name))));
+  return cols;
 }
 
 /**
