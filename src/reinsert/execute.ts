@@ -272,19 +272,13 @@ export async function executeRun(store: StagingStore, runId: number, jobId: numb
 }
 
 /**
- * Step 2 for one batch: one target transaction. Exported for tests. On any failure the transaction
- * is rolled back, and IDENTITY_INSERT, when this batch set it ON, is set OFF first (on the
- * transaction's connection): it is a session setting, which ROLLBACK does not undo, and a session
- * holds it ON for one table at a time (Microsoft Learn, SET IDENTITY_INSERT: "At any time, only
- * one table in a session can have the IDENTITY_INSERT property set to ON"). Left ON after a failed
- * batch, every later batch of the run into another table with an identity failed at its own
- * `SET IDENTITY_INSERT … ON` (error 8107), and the pooled connection kept it.
- */
-/**
  * Whether two rows of a batch would look for the same key (their key values as plan.ts keyCompareText
  * writes them: text in any case, beyond ASCII too, and without trailing spaces, as a case-insensitive
  * key compares them and as the plan's duplicate-key check does): such rows are inserted one by one, each looked for after the ones
- * before it went in, never checked all first and then inserted together.
+ * before it went in, never checked all first and then inserted together. Likewise two rows holding
+ * one value of a unique index or UNIQUE constraint they are checked against (PlannedRow.uniqueChecks:
+ * NULL equal to NULL), whose bulk load would fail whole on the second (or, under IGNORE_DUP_KEY, drop
+ * it unsaid).
  */
 export function sharesKey(rows: PlannedBatch['rows']): boolean {
   const seen = new Set<string>();
@@ -328,6 +322,15 @@ async function conflictOf(s: TargetSession, r: PlannedRow): Promise<BatchOutcome
   return undefined;
 }
 
+/**
+ * Step 2 for one batch: one target transaction. Exported for tests. On any failure the transaction
+ * is rolled back, and IDENTITY_INSERT, when this batch set it ON, is set OFF first (on the
+ * transaction's connection): it is a session setting, which ROLLBACK does not undo, and a session
+ * holds it ON for one table at a time (Microsoft Learn, SET IDENTITY_INSERT: "At any time, only
+ * one table in a session can have the IDENTITY_INSERT property set to ON"). Left ON after a failed
+ * batch, every later batch of the run into another table with an identity failed at its own
+ * `SET IDENTITY_INSERT … ON` (error 8107), and the pooled connection kept it.
+ */
 export async function runBatch(s: TargetSession, runId: number, key: string, batch: PlannedBatch, o: ExecuteOptions): Promise<BatchOutcome> {
   await s.begin();
   let identityOn = false;
