@@ -559,8 +559,9 @@ class ReinsertPlanner {
       for (const row of g) {
         if (refused.has(row)) continue;
         refused.add(row);
-        // the first 10 others and how many more: never the whole group per row (a thousand rows
-        // holding NULL in one unique column named each other a million times: the plan ran out of memory)
+        // the first 10 others and how many more: never the whole group per row (8,334 rows holding
+        // NULL in one unique column named each other in full, and a 50,000-row plan and script ran
+        // out of a 4 GB heap: docs/performance.md)
         const shown = g.slice(0, 11).filter((x) => x !== row).slice(0, 10);
         const others = shown.map((x) => `${x.rowId} (LSN ${x.lsn})`).join(', ') + (g.length - 1 > shown.length ? ` and ${g.length - 1 - shown.length} more` : '');
         this.problems.push({ rowId: row.rowId, lsn: row.lsn, table: this.sourceOf.get(row.rowId) ?? row.table, code: 'REINSERT_DUPLICATE_UNIQUE_KEY', message: `row ${row.rowId} holds the same value of ${qualified(t)}'s ${uniqueKeyText(check)} (${valueText}) as approved row(s) ${others}: only one of them can go back (the server refuses the second, Msg ${check.constraint ? 2627 : 2601}, with its whole batch${check.ignoreDupKey ? '; with IGNORE_DUP_KEY ON it would drop it unsaid' : ''}); reject the others` });
