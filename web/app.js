@@ -690,7 +690,7 @@ async function openRow(rowId) {
     // "stays approved" only while it is (a later run into its own table, or a rejection, changed that:
     // the side table's line went on saying "not back in" beside the run that put it back), and beside a
     // side table's line a run into the row's own table says so
-    ...r.reinsert.map((o) => `re-insert run ${o.runId}: ${o.outcome}${o.sideTable ? ` (${o.outcome === 'inserted' ? 'put into' : 'into'} side table ${o.sideTable}${r.status === 'approved' ? `: the row stays approved, not back in ${r.table}` : `, not its own table ${r.table}`})` : r.reinsert.some((x) => x.sideTable) ? ` (into its own table ${r.table})` : ''}${o.detail?.existing ? ' — existing row ' + objectText(o.detail.existing) : ''}`),
+    ...r.reinsert.map((o) => `re-insert run ${o.runId}: ${o.outcome}${o.sideTable ? ` (${o.outcome === 'inserted' ? 'put into' : 'into'} side table ${o.sideTable}${r.status === 'approved' ? `: the row stays approved, not back in ${r.table}` : `, not its own table ${r.table}`})` : r.reinsert.some((x) => x.sideTable) ? ` (into its own table ${r.table})` : ''}${o.detail?.existing ? ` — ${typeof o.detail.index === 'string' ? `its value of unique index ${o.detail.index}${Array.isArray(o.detail.indexColumns) ? ` (${o.detail.indexColumns.join(', ')})` : ''} is held by the existing row ` : 'existing row '}` + objectText(o.detail.existing) : ''}`),
     // a run holding the row (heldBy): a decision on it is refused, which the detail did not say
     ...(r.heldBy ? [r.heldBy.state === 'running'
       ? `held by re-insert run ${r.heldBy.runId} (batch ${r.heldBy.batchNo}), running: it may be putting this row in now; no decision changes this row until the run has ended`
@@ -1248,7 +1248,7 @@ async function confirmRun() {
   const d = state.lastDryRun;
   if (!d) return;
   // the run into another database than the rows were read from is confirmed with the warning in view (acceptOtherDatabase)
-  $('confirm-text').textContent = `${d.otherDatabase ? `${d.otherDatabase} — ` : ''}Insert ${d.rows.toLocaleString()} approved row(s) of job #${state.jobId} into ${targetLabel(d.targetName)}, in ${d.batches} batch(es), each its own transaction. Rows whose key already exists there are left alone (conflicts).`;
+  $('confirm-text').textContent = `${d.otherDatabase ? `${d.otherDatabase} — ` : ''}Insert ${d.rows.toLocaleString()} approved row(s) of job #${state.jobId} into ${targetLabel(d.targetName)}, in ${d.batches} batch(es), each its own transaction. Rows whose key, or value of another unique index, already exists there are left alone (conflicts).`;
   $('confirm-input').value = '';
   $('confirm-msg').textContent = '';
   $('confirm').showModal();
@@ -1356,7 +1356,7 @@ function confirmResume() {
   const left = run.remaining;
   $('resume-text').textContent = left.rows === 0
     ? `Resume run #${run.id} of job #${run.jobId} with its own ${runTargetText(run.target)}: every batch was committed, nothing is inserted; the run records its end and writes its undo script from its ledger.`
-    : `Resume run #${run.id} of job #${run.jobId} into its own ${runTargetText(run.target)}: ${left.rows.toLocaleString()} row(s) in ${left.batches} batch(es) not yet committed, each batch its own transaction. Batches already committed are not run again; rows whose key already exists there are left alone (conflicts).`;
+    : `Resume run #${run.id} of job #${run.jobId} into its own ${runTargetText(run.target)}: ${left.rows.toLocaleString()} row(s) in ${left.batches} batch(es) not yet committed, each batch its own transaction. Batches already committed are not run again; rows whose key, or value of another unique index, already exists there are left alone (conflicts).`;
   const warn = $('resume-warn');
   const again = [
     left.notApproved ? `${left.notApproved.toLocaleString()} of these rows are no longer approved` : '',

@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { isRowbackError, ReinsertError } from '../errors.js';
 import type { StagingStore } from '../staging/store.js';
 import { silentLogger, type Logger } from '../util/logger.js';
-import { keyCompareText, ledgerHolds, type PlannedBatch, type ReinsertPlan } from './plan.js';
+import { keyCompareText, ledgerHolds, type PlannedBatch, type PlannedRow, type ReinsertPlan } from './plan.js';
 import type { BatchOutcome, ReinsertTarget, RowLedgerEntry, TargetSession } from './target.js';
 import { OtherJobsReinserts, otherJobMessage, type ReinsertPlace } from './other-jobs.js';
 import { readRunTarget, sideTableOf } from './run-target.js';
@@ -111,7 +111,7 @@ function recordOutcome(store: StagingStore, runId: number, jobId: number, batchN
     }
     for (const c of o.conflicts) {
       const s = side(c.rowId);
-      out.run(runId, c.rowId, batchNo, 'conflict', conflictJson(c.existing), s);
+      out.run(runId, c.rowId, batchNo, 'conflict', conflictJson(c), s);
       if (s === null) st.run('conflict', c.rowId, jobId);
     }
     store.db.prepare("UPDATE reinsert_batches SET state = 'committed', committed_at = ? WHERE run_id = ? AND batch_no = ?").run(new Date().toISOString(), runId, batchNo);
@@ -272,22 +272,27 @@ export async function executeRun(store: StagingStore, runId: number, jobId: numb
 }
 
 /**
- * Step 2 for one batch: one target transaction. Exported for tests. On any failure the transaction
- * is rolled back, and IDENTITY_INSERT, when this batch set it ON, is set OFF first (on the
- * transaction's connection): it is a session setting, which ROLLBACK does not undo, and a session
- * holds it ON for one table at a time (Microsoft Learn, SET IDENTITY_INSERT: "At any time, only
- * one table in a session can have the IDENTITY_INSERT property set to ON"). Left ON after a failed
- * batch, every later batch of the run into another table with an identity failed at its own
- * `SET IDENTITY_INSERT … ON` (error 8107), and the pooled connection kept it.
- */
-/**
  * Whether two rows of a batch would look for the same key (their key values as plan.ts keyCompareText
  * writes them: text in any case, beyond ASCII too, and without trailing spaces, as a case-insensitive
  * key compares them and as the plan's duplicate-key check does): such rows are inserted one by one, each looked for after the ones
- * before it went in, never checked all first and then inserted together.
+ * before it went in, never checked all first and then inserted together. Likewise two rows holding
+ * one value of a unique index or UNIQUE constraint they are checked against (PlannedRow.uniqueChecks:
+ * NULL equal to NULL), whose bulk load would fail whole on the second (or, under IGNORE_DUP_KEY, drop
+ * it unsaid).
  */
 export function sharesKey(rows: PlannedBatch['rows']): boolean {
   const seen = new Set<string>();
+  // the same for each unique index or UNIQUE constraint the rows are checked against (NULL equal to
+  // NULL, as the index takes it; its filter aside: rows one of which it leaves out go one by one too)
+  const unique = new Set<string>();
+  for (const r of rows) {
+    for (const u of r.uniqueChecks ?? []) {
+      const byCol = new Map(r.params.map((p) => [p.column, p]));
+      const key = JSON.stringify([u.index, ...u.columns.map((c) => { const p = byCol.get(c)!; return p.value === null ? 'n:' : keyCompareText(p); })]);
+      if (unique.has(key)) return true;
+      unique.add(key);
+    }
+  }
   for (const r of rows) {
     if (!r.existsSql || !r.undoByKey) continue;
     const names = new Set(r.script.undoParams);
@@ -298,6 +303,34 @@ export function sharesKey(rows: PlannedBatch['rows']): boolean {
   return false;
 }
 
+/**
+ * Why row `r` is not to be inserted, looked for in the batch's transaction just before its INSERT:
+ * the existing row of its key (PlannedRow.existsSql), else the existing row holding its value of a
+ * unique index or UNIQUE constraint other than the key (PlannedRow.uniqueChecks, in the catalog's
+ * order: the first that holds one is named), each read with UPDLOCK, HOLDLOCK so that none can
+ * appear before the INSERT. Such a row went to its INSERT, which the server refused (Msg 2601 /
+ * 2627), rolling back its whole batch of up to 500 rows on every resume, or, with IGNORE_DUP_KEY
+ * ON, dropped with a warning only while the row was recorded inserted. Undefined: insert it.
+ */
+async function conflictOf(s: TargetSession, r: PlannedRow): Promise<BatchOutcome['conflicts'][number] | undefined> {
+  const existing = r.existsSql ? await s.findExisting(r) : undefined;
+  if (existing) return { rowId: r.rowId, existing };
+  for (const u of r.uniqueChecks ?? []) {
+    const holder = await s.findUniqueHolder(r, u);
+    if (holder) return { rowId: r.rowId, existing: holder, index: u.index, indexColumns: u.columns };
+  }
+  return undefined;
+}
+
+/**
+ * Step 2 for one batch: one target transaction. Exported for tests. On any failure the transaction
+ * is rolled back, and IDENTITY_INSERT, when this batch set it ON, is set OFF first (on the
+ * transaction's connection): it is a session setting, which ROLLBACK does not undo, and a session
+ * holds it ON for one table at a time (Microsoft Learn, SET IDENTITY_INSERT: "At any time, only
+ * one table in a session can have the IDENTITY_INSERT property set to ON"). Left ON after a failed
+ * batch, every later batch of the run into another table with an identity failed at its own
+ * `SET IDENTITY_INSERT … ON` (error 8107), and the pooled connection kept it.
+ */
 export async function runBatch(s: TargetSession, runId: number, key: string, batch: PlannedBatch, o: ExecuteOptions): Promise<BatchOutcome> {
   await s.begin();
   let identityOn = false;
@@ -328,8 +361,8 @@ export async function runBatch(s: TargetSession, runId: number, key: string, bat
     const threshold = o.bulkThreshold ?? 1000;
     if (s.bulkInsert && !batch.identityInsert && batch.rows.length >= threshold && !sharesKey(batch.rows)) {
       for (const r of batch.rows) {
-        const existing = r.existsSql ? await s.findExisting(r) : undefined;
-        if (existing) outcome.conflicts.push({ rowId: r.rowId, existing });
+        const conflict = await conflictOf(s, r);
+        if (conflict) outcome.conflicts.push(conflict);
         else toInsert.push(r);
       }
       if (toInsert.length >= threshold) await s.bulkInsert(batch, toInsert);
@@ -340,8 +373,8 @@ export async function runBatch(s: TargetSession, runId: number, key: string, bat
       // one row, which the plan leaves to this check) were both looked for first and both inserted,
       // the second refused by the key (Msg 2627), the whole batch failing on every resume
       for (const r of batch.rows) {
-        const existing = r.existsSql ? await s.findExisting(r) : undefined;
-        if (existing) outcome.conflicts.push({ rowId: r.rowId, existing });
+        const conflict = await conflictOf(s, r);
+        if (conflict) outcome.conflicts.push(conflict);
         else { await s.insert(r); toInsert.push(r); }
       }
     }
@@ -371,12 +404,16 @@ export async function runBatch(s: TargetSession, runId: number, key: string, bat
 }
 
 /**
- * A conflict's detail as stored: `{ existing }`, the target's row as its driver read it. A float
+ * A conflict's detail as stored: `{ existing }`, the target's row as its driver read it, and for a
+ * conflict on a unique index or UNIQUE constraint other than the key its name and key columns
+ * (`index`, `indexColumns`: BatchOutcome.conflicts), which readers of older details (the API, the
+ * review page) find absent: a conflict on the key. A float
  * column's negative zero (tedious reads the double's sign) kept as JSON text -0 (util/negative-zero.ts),
  * as the recovered row's own -0 is: JSON.stringify wrote 0, and the reviewer comparing the existing
  * row with the recovered one saw 0 beside -0.
  */
-function conflictJson(existing: unknown): string {
-  const detail = { existing };
+function conflictJson(c: BatchOutcome['conflicts'][number]): string {
+  const { existing } = c;
+  const detail = { existing, ...(c.index !== undefined ? { index: c.index, indexColumns: c.indexColumns ?? [] } : {}) };
   return hasNegativeZero(existing) ? stringifyKeepingNegativeZero(detail) : JSON.stringify(detail);
 }

@@ -217,6 +217,81 @@ ORDER BY s.name, t.name, c.column_id;`;
 }
 
 /**
+ * The unique indexes and UNIQUE constraints of the named tables (`count` names: nameParams), one row
+ * per key column, in key order: sys.indexes with is_unique = 1 ("1 = Index is unique"; a PRIMARY KEY
+ * or UNIQUE constraint's index is one too, is_primary_key / is_unique_constraint), leaving out a
+ * disabled index (is_disabled = 1: it maintains nothing) and a hypothetical one (is_hypothetical = 1:
+ * "cannot be used directly as a data access path", statistics only); the key columns only
+ * (sys.index_columns.key_ordinal > 0: "0 = Not a key column", the INCLUDE columns, which a unique
+ * index does not compare); ignore_dup_key ("1 = IGNORE_DUP_KEY is ON": a duplicate row is dropped
+ * with a warning rather than refused); has_filter and filter_definition ("Expression for the subset
+ * of rows included in the filtered index", SQL Server 2008+), all from Microsoft Learn, sys.indexes
+ * and sys.index_columns. `is_conflict_key` marks the index the conflict key is taken from
+ * (targetColumnsSql's choice: the primary key, else the unique clustered index), whose rows the
+ * planner knows as TargetTable.keyIndex; the others become TargetTable.uniqueKeys
+ * (uniqueKeysFromCatalog). No OPENJSON, STRING_AGG or CONCAT: SQL Server 2008 on.
+ */
+export function targetUniqueKeysSql(count: number): string {
+  return `
+SELECT s.name AS [schema], t.name AS [table], i.name AS index_name, i.index_id,
+       CONVERT(bit, CASE WHEN i.index_id = k.index_id THEN 1 ELSE 0 END) AS is_conflict_key,
+       i.is_primary_key, i.is_unique_constraint, i.ignore_dup_key, i.has_filter, i.filter_definition,
+       c.name AS [column], ic.key_ordinal
+FROM sys.tables t
+JOIN sys.schemas s ON s.schema_id = t.schema_id
+JOIN sys.indexes i ON i.object_id = t.object_id
+JOIN sys.index_columns ic ON ic.object_id = i.object_id AND ic.index_id = i.index_id AND ic.key_ordinal > 0
+JOIN sys.columns c ON c.object_id = ic.object_id AND c.column_id = ic.column_id
+OUTER APPLY (
+  SELECT TOP (1) x.index_id FROM sys.indexes x
+  WHERE x.object_id = t.object_id AND (x.is_primary_key = 1 OR (x.is_unique = 1 AND x.index_id = 1))
+  ORDER BY x.is_primary_key DESC
+) k
+WHERE s.name + N'.' + t.name IN (${nameParams(count)})
+  AND i.is_unique = 1 AND i.is_disabled = 0 AND i.is_hypothetical = 0
+ORDER BY s.name, t.name, i.index_id, ic.key_ordinal;`;
+}
+
+/** A row of targetUniqueKeysSql: one key column of one unique index. */
+export interface UniqueKeyRow {
+  schema: string; table: string; index_name: string; index_id: number; is_conflict_key: boolean;
+  is_primary_key: boolean; is_unique_constraint: boolean; ignore_dup_key: boolean; has_filter: boolean;
+  filter_definition: string | null; column: string; key_ordinal: number;
+}
+
+/**
+ * Puts targetUniqueKeysSql rows on the tables they belong to (`tables`, by `schema.name`, as
+ * tablesFromCatalog made them): every table gets `uniqueKeys` (its unique indexes and UNIQUE
+ * constraints other than the conflict key's, each with its key columns in key order; [] when it has
+ * none, read), and `keyIndex` (the conflict key's own index: name, IGNORE_DUP_KEY, primary key or
+ * not) when the catalog names one. Rows of tables not in `tables` are ignored. Mutates `tables`.
+ */
+export function uniqueKeysFromCatalog(tables: Map<string, TargetTable>, rows: UniqueKeyRow[]): void {
+  for (const t of tables.values()) t.uniqueKeys = [];
+  const byIndex = new Map<string, { table: TargetTable; row: UniqueKeyRow; columns: string[] }>();
+  for (const r of [...rows].sort((a, b) => a.key_ordinal - b.key_ordinal)) {
+    const t = tables.get(`${r.schema}.${r.table}`);
+    if (!t || t.schema !== r.schema || t.name !== r.table) continue;
+    const id = JSON.stringify([r.schema, r.table, r.index_id]);
+    const e = byIndex.get(id) ?? { table: t, row: r, columns: [] };
+    e.columns.push(r.column);
+    byIndex.set(id, e);
+  }
+  for (const { table, row, columns } of [...byIndex.values()].sort((a, b) => a.row.index_id - b.row.index_id)) {
+    if (row.is_conflict_key) {
+      table.keyIndex = { name: row.index_name, ...(row.ignore_dup_key ? { ignoreDupKey: true } : {}), ...(row.is_primary_key ? { primaryKey: true } : {}) };
+      continue;
+    }
+    table.uniqueKeys!.push({
+      name: row.index_name, columns,
+      ...(row.has_filter && row.filter_definition ? { filter: row.filter_definition } : {}),
+      ...(row.ignore_dup_key ? { ignoreDupKey: true } : {}),
+      ...(row.is_unique_constraint ? { constraint: true } : {}),
+    });
+  }
+}
+
+/**
  * sys.foreign_keys touching the named tables (`count` names: nameParams): parent_object_id is the
  * referencing (child) table. A key of a table to itself comes once per column pair, with
  * `child_column` (referencing) and `parent_column` (referenced) in key order, so that the planner puts
@@ -385,6 +460,7 @@ CREATE TABLE ${this.ledger} (batch_key nvarchar(100) NOT NULL PRIMARY KEY, run_i
     const pool = await this.connect();
     const use = this.o.database ? `USE ${quoteName(this.o.database)};\n` : '';
     const rows: ColumnRow[] = [];
+    const uniqueRows: UniqueKeyRow[] = [];
     const fks = new Map<string, ForeignKey>();
     const bound = (part: string[]): sql.Request => {
       const r = pool.request();
@@ -395,13 +471,16 @@ CREATE TABLE ${this.ledger} (batch_key nvarchar(100) NOT NULL PRIMARY KEY, run_i
     for (let i = 0; i < names.length; i += CATALOG_NAMES_PER_QUERY) {
       const part = names.slice(i, i + CATALOG_NAMES_PER_QUERY);
       rows.push(...(await this.timed('reading the target\'s columns (sys.columns)', () => bound(part).query<ColumnRow>(use + targetColumnsSql(part.length)), false)).recordset);
+      uniqueRows.push(...(await this.timed('reading the target\'s unique indexes (sys.indexes)', () => bound(part).query<UniqueKeyRow>(use + targetUniqueKeysSql(part.length)), false)).recordset);
       // a key between tables of two parts comes back with each: once
       for (const f of (await this.timed('reading the target\'s foreign keys (sys.foreign_keys)', () => bound(part).query<FkRow>(use + targetFksSql(part.length)), false)).recordset) addForeignKey(fks, f);
     }
     // where the catalog was read: a script of two-part names is guarded to run there (plan.ts renderScript)
     if (!names.length) return { tables: new Map(), fks: [], database: null, databaseGuid: null, familyGuid: null };
     const [here] = (await this.timed('reading the target\'s database name', () => pool.request().query<{ db: string | null }>(`${use}SELECT DB_NAME() AS [db];`), false)).recordset;
-    return { tables: tablesFromCatalog(rows), fks: [...fks.values()], database: here?.db ?? null, ...(await this.databaseGuids(pool, use)) };
+    const tables = tablesFromCatalog(rows);
+    uniqueKeysFromCatalog(tables, uniqueRows);
+    return { tables, fks: [...fks.values()], database: here?.db ?? null, ...(await this.databaseGuids(pool, use)) };
   }
 
   /**
@@ -526,6 +605,11 @@ CREATE TABLE ${this.ledger} (batch_key nvarchar(100) NOT NULL PRIMARY KEY, run_i
       async findExisting(row) {
         if (!row.existsSql) return undefined;
         const r = await owner.timed(`looking for row ${row.rowId}'s key in ${row.table}`, () => bind(req(), row).query<Record<string, unknown>>(row.existsSql!));
+        const got = r.recordset[0];
+        return got ? existingRowValues(got, r.recordset.columns as unknown as Record<string, { type?: unknown }>) : undefined;
+      },
+      async findUniqueHolder(row, check) {
+        const r = await owner.timed(`looking for row ${row.rowId}'s value of ${check.index} in ${row.table}`, () => bind(req(), row).query<Record<string, unknown>>(check.sql));
         const got = r.recordset[0];
         return got ? existingRowValues(got, r.recordset.columns as unknown as Record<string, { type?: unknown }>) : undefined;
       },

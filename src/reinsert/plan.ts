@@ -8,6 +8,9 @@ import { liveColumnExpression } from '../replay/compare-live.js';
 import { planParam } from './sql-types.js';
 import { scriptDeclaration, type ParamPlan, type SourceText } from './param-type.js';
 import { hasIdentity, insertableColumns, qualified, type ForeignKey, type TargetTable } from './target-table.js';
+import { filterColumns, filterHoldsOffline, uniqueKeysToCheck, uniqueKeyText, type UniqueCheck, type UniqueNotChecked } from './unique-keys.js';
+
+export type { UniqueCheck, UniqueNotChecked } from './unique-keys.js';
 
 /** The rows the planner takes: staged rows (id, table, LSN, values). */
 export interface PlanInputRow {
@@ -236,6 +239,17 @@ export interface PlannedRow {
    */
   notPutBack?: string[];
   /**
+   * The target's unique indexes and UNIQUE constraints other than the conflict key that the row is
+   * looked for by before its INSERT (unique-keys.ts UniqueCheck): by the run (execute.ts runBatch:
+   * a row another row already holds the value of is a conflict naming the index) and by the script.
+   * Absent when there are none to check.
+   */
+  uniqueChecks?: UniqueCheck[];
+  /** The target's unique keys the row cannot be checked against (a computed key column, or one the row gives no value for), each with why. Absent when none. */
+  uniqueNotChecked?: UniqueNotChecked[];
+  /** Set when the target table's unique indexes were not read (TargetTable.uniqueKeys absent: planned without the target's catalog): the script's head says so. */
+  uniqueKeysUnread?: true;
+  /**
    * The same three statements for a script, each parameter referenced by a script-unique
    * variable (`@r<rowId>_p<n>`). Built from the parameter list, never by rewriting SQL text,
    * so a column named `@p1` or `x@p1` stays itself.
@@ -438,7 +452,8 @@ class ReinsertPlanner {
 
   finish(): ReinsertPlan {
     for (const [table, list] of this.byTable) {
-      const kept = this.refuseSharedKeys(this.names.match(table).found!, list);
+      const t = this.names.match(table).found!;
+      const kept = this.refuseSharedUniqueKeys(t, this.refuseSharedKeys(t, list));
       if (kept.length) this.byTable.set(table, kept); else this.byTable.delete(table);
     }
     const { order, cycles } = orderTables([...this.byTable.keys()], this.fks);
@@ -502,6 +517,54 @@ class ReinsertPlanner {
         refused.add(row);
         const others = g.filter((x) => x !== row).map((x) => `${x.rowId} (LSN ${x.lsn})`).join(', ');
         this.problems.push({ rowId: row.rowId, lsn: row.lsn, table: this.sourceOf.get(row.rowId) ?? row.table, code: 'REINSERT_DUPLICATE_KEY', message: `row ${row.rowId} holds the same key (${keyText}) as approved row(s) ${others} of ${qualified(t)}: only one version can go back; reject the others (the latest delete holds the state just before it)` });
+      }
+    }
+    return refused.size ? list.filter((r) => !refused.has(r)) : list;
+  }
+
+  /**
+   * refuseSharedKeys for the table's unique indexes and UNIQUE constraints (PlannedRow.uniqueChecks):
+   * rows recovered from deletes of one table holding the same value of one unique key (a contact
+   * deleted, re-created with the same e-mail under a new id and deleted again) cannot both go back:
+   * the second INSERT is refused (Msg 2601/2627) and its whole batch rolls back, or with
+   * IGNORE_DUP_KEY the row is dropped unsaid. Values compare as the conflict key's do (keyCompareText:
+   * text in any case and without trailing spaces), NULL equal to NULL as in a unique index. A
+   * filtered index groups only the rows its filter holds for, when that can be told here
+   * (unique-keys.ts filterHoldsOffline); a row it cannot be told for is left to the run's check and
+   * the script's, which look for it just before its INSERT. Rows with the same values are one row (the
+   * key check answers the second). Every row of a group is a problem (REINSERT_DUPLICATE_UNIQUE_KEY)
+   * naming the others, for the reviewer to keep the one meant.
+   */
+  private refuseSharedUniqueKeys(t: TargetTable, list: PlannedRow[]): PlannedRow[] {
+    const groups = new Map<string, { check: UniqueCheck; rows: PlannedRow[] }>();
+    for (const row of list) {
+      if (!this.fromDelete.has(row.rowId) || !row.uniqueChecks) continue;
+      const byCol = new Map(row.params.map((p) => [p.column, p]));
+      for (const check of row.uniqueChecks) {
+        if (check.filter) {
+          if (check.filterNotOnRow) continue;
+          const holds = filterHoldsOffline(check.filter, (c) => byCol.get(c)?.value);
+          if (holds !== true) continue;
+        }
+        const key = JSON.stringify([check.index, ...check.columns.map((c) => { const p = byCol.get(c)!; return p.value === null ? 'n:' : keyCompareText(p); })]);
+        const g = groups.get(key);
+        if (g) g.rows.push(row); else groups.set(key, { check, rows: [row] });
+      }
+    }
+    const refused = new Set<PlannedRow>();
+    const image = (row: PlannedRow) => row.params.map((p) => `${p.column}=${p.literal}`).join('\u0000');
+    for (const { check, rows: g } of groups.values()) {
+      if (g.length < 2 || new Set(g.map(image)).size === 1) continue;
+      const valueText = check.columns.map((c) => `${c} = ${g[0]!.params.find((p) => p.column === c)!.literal}`).join(', ');
+      for (const row of g) {
+        if (refused.has(row)) continue;
+        refused.add(row);
+        // the first 10 others and how many more: never the whole group per row (8,334 rows holding
+        // NULL in one unique column named each other in full, and a 50,000-row plan and script ran
+        // out of a 4 GB heap: docs/performance.md)
+        const shown = g.slice(0, 11).filter((x) => x !== row).slice(0, 10);
+        const others = shown.map((x) => `${x.rowId} (LSN ${x.lsn})`).join(', ') + (g.length - 1 > shown.length ? ` and ${g.length - 1 - shown.length} more` : '');
+        this.problems.push({ rowId: row.rowId, lsn: row.lsn, table: this.sourceOf.get(row.rowId) ?? row.table, code: 'REINSERT_DUPLICATE_UNIQUE_KEY', message: `row ${row.rowId} holds the same value of ${qualified(t)}'s ${uniqueKeyText(check)} (${valueText}) as approved row(s) ${others}: only one of them can go back (the server refuses the second, Msg ${check.constraint ? 2627 : 2601}, with its whole batch${check.ignoreDupKey ? '; with IGNORE_DUP_KEY ON it would drop it unsaid' : ''}); reject the others` });
       }
     }
     return refused.size ? list.filter((r) => !refused.has(r)) : list;
@@ -789,20 +852,106 @@ export function planRow(r: PlanInputRow, t: TargetTable, database?: string, sour
     const w = where(ref);
     return byKey ? `DELETE FROM ${target} WHERE ${w};` : `DELETE TOP (1) FROM ${target} WHERE ${w};`;
   };
+  const selectList = existingSelectList(t);
+  const unique = uniqueChecksOf(r.id, t, target, byKey, byCol, selectList);
   return {
     rowId: r.id,
     lsn: r.lsn,
     table: qualified(t),
+    ...(unique.checks.length ? { uniqueChecks: unique.checks } : {}),
+    ...(unique.notChecked.length ? { uniqueNotChecked: unique.notChecked } : {}),
+    ...(t.uniqueKeys === undefined ? { uniqueKeysUnread: true as const } : {}),
     rowKey: r.fromLog ? rowLedgerKey(qualified(t), r.lsn) : r.valuesKey ? rowLedgerKey(qualified(t), r.valuesKey) : null,
     params,
     insertSql: insert(driver),
-    existsSql: exists(driver, existingSelectList(t)),
+    existsSql: exists(driver, selectList),
     undoSql: undo(driver),
     undoByKey: byKey,
     ...(notDeleted ? { undoNotExact: notDeleted } : {}),
     ...(notPutBack.length ? { notPutBack } : {}),
     script: { insert: insert(scripted), exists: exists(scripted), undo: undo(scripted), undoParams: notDeleted ? [] : whereParams.filter((p) => p.value !== null || byKey).map((p) => p.name) },
   };
+}
+
+/**
+ * A row's checks against target table `t`'s unique keys (unique-keys.ts uniqueKeysToCheck: its
+ * unique indexes and UNIQUE constraints, and its conflict key when `byKey` is false), from the row's
+ * parameters by target column (`byCol`); `target` the quoted table. A key one of whose columns is
+ * computed, or one the row gives no value for (its default applies, unknown here), cannot be checked
+ * from the row: it is listed in `notChecked` with why (said once per table in the script's head),
+ * unless IGNORE_DUP_KEY is ON for it: the server would then drop the row with a warning only and
+ * rowback record it inserted, so the row is refused. Every identifier quoted, every value a
+ * parameter; a filter_definition, the server's own text from its catalog, goes in verbatim (as the
+ * test of the existing row, and inside EXISTS over the row's own values: unique-keys.ts).
+ * @throws ReinsertError REINSERT_UNIQUE_KEY_UNCHECKED for that IGNORE_DUP_KEY case.
+ */
+function uniqueChecksOf(rowId: number, t: TargetTable, target: string, byKey: boolean, byCol: Map<string, PlannedParam>, selectList: string): { checks: UniqueCheck[]; notChecked: UniqueNotChecked[] } {
+  const checks: UniqueCheck[] = [];
+  const notChecked: UniqueNotChecked[] = [];
+  type Ref = (p: PlannedParam) => string;
+  const driver: Ref = (p) => '@' + p.name;
+  const scripted: Ref = (p) => `@r${rowId}_${p.name}`;
+  const colOf = (name: string) => t.columns.find((c) => c.name === name);
+  // A text value in the derived table the filter is tested on takes the column's collation: a
+  // parameter's is the database default (coercible-default), and `[Region] = 'eu'` under a
+  // case-sensitive column in a case-insensitive database would have answered otherwise than the
+  // server does for the row itself. A collation name is letters, digits and underscores; anything
+  // else is left out (the database default then decides).
+  const collated = (name: string): string => {
+    const col = colOf(name);
+    const text = col && ['char', 'varchar', 'text', 'nchar', 'nvarchar', 'ntext', 'sysname'].includes(col.type);
+    return text && typeof col.collation === 'string' && /^[A-Za-z0-9_]+$/.test(col.collation) ? ` COLLATE ${col.collation}` : '';
+  };
+  for (const k of uniqueKeysToCheck(t, byKey)) {
+    const computed = k.columns.find((c) => colOf(c)?.computed);
+    const missing = k.columns.find((c) => !byCol.has(c));
+    const why = computed !== undefined
+      ? `its key includes the computed column ${computed}, whose value the server computes: it cannot be looked for from the row`
+      : missing !== undefined ? `the row gives no value for its key column ${missing} (the target's default or the server puts one there, not known here)` : null;
+    if (why !== null) {
+      if (k.ignoreDupKey) {
+        throw new ReinsertError('REINSERT_UNIQUE_KEY_UNCHECKED', `row ${rowId} cannot be checked against ${qualified(t)}'s ${uniqueKeyText({ index: k.name, columns: k.columns, constraint: k.constraint, conflictKey: k.conflictKey })}: ${why}; IGNORE_DUP_KEY is ON for it, so were another row to hold its value the server would drop this row with only a warning ("Duplicate key was ignored.") and rowback would record it inserted: put it back by hand, or into a side table (tableMap)`, { table: qualified(t) });
+      }
+      notChecked.push({ index: k.name, why });
+      continue;
+    }
+    const params = k.columns.map((c) => byCol.get(c)!);
+    const filterCols = k.filter ? filterColumnsOf(t, k.filter) : [];
+    const filterNotOnRow = filterCols.filter((c) => !byCol.has(c));
+    // a filter that, decided here, leaves the row out of the index (a NULL e-mail under WHERE Email
+    // IS NOT NULL): nothing to look for, no query, and no reason to load the batch row by row
+    if (k.filter && !filterNotOnRow.length && filterHoldsOffline(k.filter, (c) => byCol.get(c)?.value) === false) continue;
+    const rowFilterParams = filterNotOnRow.length ? [] : filterCols.map((c) => byCol.get(c)!);
+    // NULL matches NULL in a unique index ("treated as duplicate values", Microsoft Learn, Create a
+    // unique index): the row's value is known here, so `[c] IS NULL` or `[c] = @p`
+    const where = (ref: Ref) => [
+      ...params.map((p) => (p.value === null ? `${quoteName(p.column)} IS NULL` : `${quoteName(p.column)} = ${expr(p, ref(p))}`)),
+      // the existing row must be in the filtered index, and the recovered row would have to be too
+      ...(k.filter ? [k.filter] : []),
+      ...(k.filter && rowFilterParams.length ? [`EXISTS (SELECT 1 FROM (SELECT ${rowFilterParams.map((p) => `${expr(p, ref(p))}${collated(p.column)} AS ${quoteName(p.column)}`).join(', ')}) AS [rowback_row] WHERE ${k.filter})`] : []),
+    ].join(' AND ');
+    checks.push({
+      index: k.name, columns: k.columns,
+      ...(k.constraint ? { constraint: true } : {}),
+      ...(k.ignoreDupKey ? { ignoreDupKey: true } : {}),
+      ...(k.filter ? { filter: k.filter } : {}),
+      ...(filterNotOnRow.length ? { filterNotOnRow } : {}),
+      ...(k.conflictKey ? { conflictKey: true as const } : {}),
+      sql: `SELECT TOP (1) ${selectList} FROM ${target} WITH (UPDLOCK, HOLDLOCK) WHERE ${where(driver)};`,
+      script: `SELECT TOP (1) * FROM ${target} WITH (UPDLOCK, HOLDLOCK) WHERE ${where(scripted)};`,
+    });
+  }
+  return { checks, notChecked };
+}
+
+/** unique-keys.ts filterColumns of a filter of table `t`, read once per table and filter. */
+const filterColumnsCache = new WeakMap<TargetTable, Map<string, string[]>>();
+function filterColumnsOf(t: TargetTable, filter: string): string[] {
+  let m = filterColumnsCache.get(t);
+  if (!m) filterColumnsCache.set(t, (m = new Map()));
+  let cols = m.get(filter);
+  if (!cols) m.set(filter, (cols = filterColumns(filter, t.columns.map((c) => c.name))));
+  return cols;
 }
 
 /**
@@ -834,12 +983,15 @@ const UNSCRIPTABLE_WHY = 'a name of its table or columns holds a line break or "
  */
 function unscriptableWhy(b: PlannedBatch, r: PlannedRow): string | null {
   if (SQLCMD_UNSAFE.test(b.target) || SQLCMD_UNSAFE.test(r.script.insert) || (r.script.exists !== null && SQLCMD_UNSAFE.test(r.script.exists)) || SQLCMD_UNSAFE.test(r.script.undo)) return UNSCRIPTABLE_WHY;
+  // a unique index's filter_definition goes into the script verbatim (the server's own text): one
+  // holding a line break or `$(` (inside a string literal of it) would be read by sqlcmd too
+  if (r.uniqueChecks?.some((u) => SQLCMD_UNSAFE.test(u.script))) return 'the filter of a unique index of its table holds a line break or "$(", which sqlcmd and SSMS read as commands of their own (a line GO, :!!, :r; $(variable)) before SQL Server sees the script, so it is left out of the script';
   const named = [{ what: 'table', name: b.target }, ...r.params.map((p) => ({ what: 'column', name: p.column }))];
   for (const { what, name } of named) {
     const u = firstUnpairedSurrogate(name);
     if (u) return `the ${what} name ${commentText(name)} holds an unpaired UTF-16 surrogate (${u.unit} at offset ${u.offset}), which this UTF-8 script cannot carry: written U+FFFD there it names another ${what}, so it is left out of the script`;
   }
-  if (firstUnpairedSurrogate(r.script.insert) || (r.script.exists !== null && firstUnpairedSurrogate(r.script.exists)) || firstUnpairedSurrogate(r.script.undo)) {
+  if (firstUnpairedSurrogate(r.script.insert) || (r.script.exists !== null && firstUnpairedSurrogate(r.script.exists)) || firstUnpairedSurrogate(r.script.undo) || r.uniqueChecks?.some((u) => firstUnpairedSurrogate(u.script))) {
     return 'a name of its table or columns holds an unpaired UTF-16 surrogate, which this UTF-8 script cannot carry: written U+FFFD there it names another table or column, so it is left out of the script';
   }
   return null;
@@ -1045,6 +1197,44 @@ function sessionOptions(what: 'INSERT' | 'DELETE'): string[] {
 }
 
 /**
+ * The script head's lines about the target's unique indexes and UNIQUE constraints other than the
+ * conflict key (PlannedRow.uniqueChecks), each said once per table: those not read (planned without
+ * the target's catalog), those a row cannot be checked against (a computed key column, or one the
+ * row gives no value for: its batch fails if another row holds its value), and filtered ones whose
+ * filter names a column the row gives no value for (checked against existing rows only: a row may
+ * be taken for a conflict the server would have let in). [] when there is nothing to say.
+ */
+function uniqueKeysHead(plan: ReinsertPlan): string[] {
+  const out: string[] = [];
+  const unread = new Set<string>();
+  const notChecked = new Map<string, Map<string, { why: string; rows: number }>>();
+  const partial = new Map<string, Map<string, { columns: Set<string>; rows: number }>>();
+  for (const b of plan.batches) for (const r of b.rows) {
+    if (r.uniqueKeysUnread) unread.add(b.table);
+    for (const n of r.uniqueNotChecked ?? []) {
+      const m = notChecked.get(b.table) ?? new Map<string, { why: string; rows: number }>();
+      const e = m.get(n.index) ?? { why: n.why, rows: 0 };
+      e.rows++;
+      m.set(n.index, e);
+      notChecked.set(b.table, m);
+    }
+    for (const u of r.uniqueChecks ?? []) {
+      if (!u.filterNotOnRow) continue;
+      const m = partial.get(b.table) ?? new Map<string, { columns: Set<string>; rows: number }>();
+      const e = m.get(u.index) ?? { columns: new Set<string>(), rows: 0 };
+      for (const c of u.filterNotOnRow) e.columns.add(c);
+      e.rows++;
+      m.set(u.index, e);
+      partial.set(b.table, m);
+    }
+  }
+  if (unread.size) out.push(comment(`unique indexes: not read for ${[...unread].join(', ')} (planned without the target's catalog): a row whose value in a unique index or UNIQUE constraint other than the key another row already holds is not looked for, and its INSERT fails its whole batch (Msg 2601 / 2627; with IGNORE_DUP_KEY ON the server drops it with only a warning); a dry run against the target checks them`));
+  for (const [table, m] of notChecked) for (const [index, e] of m) out.push(comment(`WARNING: ${e.rows} row(s) of ${table} are NOT CHECKED against its unique index or constraint ${quoteName(index)}: ${e.why}; if another row holds the same value there, the INSERT fails its whole batch (Msg 2601 / 2627)`));
+  for (const [table, m] of partial) for (const [index, e] of m) out.push(comment(`NOTE: ${table}'s filtered unique index ${quoteName(index)} names ${[...e.columns].join(', ')} in its filter, which ${e.rows} row(s) give no value for: those rows are checked against the existing rows its filter holds for only, and taken for a conflict whenever one holds their value, even where the server would have left the row out of the index`));
+  return out;
+}
+
+/**
  * The dry-run script: the statements the run executes, with each parameter DECLAREd with its
  * exact type, so it runs as-is in SSMS or sqlcmd. One transaction per batch, IDENTITY_INSERT
  * around tables with an identity, conflicting keys skipped (and printed) as the run does.
@@ -1075,7 +1265,8 @@ export function* renderScriptChunks(plan: ReinsertPlan, o: ScriptOptions = {}): 
   // with no conflict check, said once per table (newcomer: a DDL without its PRIMARY KEY gave plain
   // INSERTs with no word, and a row still in the table would be inserted twice)
   const unkeyed = new Map<string, number>();
-  for (const b of plan.batches) for (const r of b.rows) if (!r.script.exists) unkeyed.set(b.table, (unkeyed.get(b.table) ?? 0) + 1);
+  for (const b of plan.batches) for (const r of b.rows) if (!r.script.exists && !r.uniqueChecks?.some((u) => u.conflictKey)) unkeyed.set(b.table, (unkeyed.get(b.table) ?? 0) + 1);
+  out.push(...uniqueKeysHead(plan));
   for (const [table, n] of unkeyed) out.push(comment(`WARNING: ${n} row(s) of ${table} have no key to look for (no primary key or clustered index key in the table metadata, or a key column NULL): they are inserted with no conflict check, so a row still in the table is inserted again; check the target before running`));
   // rows of a comparison of whole rows that may be changed rows, not deleted ones: re-inserted,
   // each duplicates the row as it is now (newcomer: StDb2Sql.bak's two students who moved were
@@ -1140,18 +1331,21 @@ export function* renderScriptChunks(plan: ReinsertPlan, o: ScriptOptions = {}): 
     for (const r of rows) {
       out.push(comment(`row ${r.rowId}, LSN ${r.lsn}`));
       out.push(declare(r));
+      // the row's existence checks, each printing why the row is not inserted: its key, then each
+      // unique index or UNIQUE constraint another row may hold its value of (UniqueCheck)
+      const guards = [
+        ...(r.script.exists ? [{ sql: r.script.exists, print: `row ${r.rowId}: key already exists: conflict, not inserted` }] : []),
+        ...(r.uniqueChecks ?? []).map((u) => ({ sql: u.script, print: `row ${r.rowId}: ${commentText(`${b.table}'s ${uniqueKeyText(u)}`)} already holds its value in another row: conflict, not inserted` })),
+      ];
+      const printed = (text: string) => `    PRINT N'${text.replace(/'/g, "''")}';`;
       if (r.rowKey !== null) {
         out.push(`IF EXISTS (SELECT 1 FROM ${b.rowLedger} WITH (UPDLOCK, HOLDLOCK) WHERE row_key = ${nLiteral(r.rowKey)})`);
         out.push(`    PRINT N'row ${r.rowId}: already put back into ${commentText(b.table).replace(/'/g, "''")} (the row ledger holds ${ledgerHolds(r)}): not inserted again';`);
-        out.push(r.script.exists ? `ELSE IF EXISTS (${r.script.exists.replace(/;$/, '')})` : 'ELSE');
-        if (r.script.exists) {
-          out.push(`    PRINT N'row ${r.rowId}: key already exists: conflict, not inserted';`);
-          out.push('ELSE');
-        }
+        for (const g of guards) out.push(`ELSE IF EXISTS (${g.sql.replace(/;$/, '')})`, printed(g.print));
+        out.push('ELSE');
         out.push('BEGIN', `    ${r.script.insert}`, `    INSERT INTO ${b.rowLedger} (row_key, batch_key, run_id, row_id) VALUES (${nLiteral(r.rowKey)}, ${nLiteral(scriptBatch)}, ${o.ledgerRunId ?? 0}, ${r.rowId});`, 'END');
-      } else if (r.script.exists) {
-        out.push(`IF EXISTS (${r.script.exists.replace(/;$/, '')})`);
-        out.push(`    PRINT N'row ${r.rowId}: key already exists: conflict, not inserted';`);
+      } else if (guards.length) {
+        guards.forEach((g, i) => out.push(`${i ? 'ELSE IF' : 'IF'} EXISTS (${g.sql.replace(/;$/, '')})`, printed(g.print)));
         out.push('ELSE');
         out.push(`    ${r.script.insert}`);
       } else {

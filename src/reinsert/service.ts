@@ -127,7 +127,7 @@ export function undefinedBytesText<R extends { id: number; table: string; values
 export function metadataSentence(metadata: string): string {
   return `column metadata from: ${metadata === 'target-catalog'
     ? "the target's catalog"
-    : "the table layouts the rows were decoded with (no target connection: the target's columns, their types and widths, keys, identity columns and foreign keys were not read; each target table, a tableMap side table too, is taken to have its source table's columns; foreign-key order unknown)"}`;
+    : "the table layouts the rows were decoded with (no target connection: the target's columns, their types and widths, keys, unique indexes, identity columns and foreign keys were not read; each target table, a tableMap side table too, is taken to have its source table's columns; foreign-key order unknown)"}`;
 }
 
 /**
@@ -426,7 +426,8 @@ export class ReinsertService {
     // allows NULL, and its undo refused it, leaving a row rowback had put in (breaker;
     // test/reinsert/undo-null-in-not-null-source.test.ts)
     if (opts.undo) {
-      tables = new Map([...tables].map(([k, t]) => [k, { ...t, columns: t.columns.map(({ hasDefault: _d, ...c }) => ({ ...c, nullable: true })) }]));
+      // nor a unique index (an IGNORE_DUP_KEY one the row cannot be checked against refuses it: planRow)
+      tables = new Map([...tables].map(([k, { uniqueKeys: _u, keyIndex: _k, ...t }]) => [k, { ...t, columns: t.columns.map(({ hasDefault: _d, ...c }) => ({ ...c, nullable: true })) }]));
     }
     // rows staged under a name two source tables share ([a.b].[c] and [a].[b.c]): which one each
     // came from is not known, so none is planned (store.saveJobTables)
@@ -798,7 +799,11 @@ export class ReinsertService {
     const notTouched = new Map<number, string>();
     for (const o of outcomes) {
       if (o.outcome === 'inserted') inserted.add(o.row_id);
-      else if (o.outcome === 'conflict') notTouched.set(o.row_id, 'its key already existed in the target (conflict): the row there is not rowback\'s and is left alone');
+      else if (o.outcome === 'conflict') {
+        // a conflict on a unique index other than the key (execute.ts conflictJson: `index`) says which
+        const index = (JSON.parse(o.detail ?? '{}') as { index?: unknown }).index;
+        notTouched.set(o.row_id, typeof index === 'string' ? `another row of the target already held its value of unique index ${index} (conflict): nothing was inserted, nothing to undo` : 'its key already existed in the target (conflict): the row there is not rowback\'s and is left alone');
+      }
       else notTouched.set(o.row_id, `the insert failed (${(JSON.parse(o.detail ?? '{}') as { code?: string }).code ?? 'error'}): nothing to undo`);
     }
     for (const b of plan.batches) for (const r of b.rows) if (!inserted.has(r.rowId) && !notTouched.has(r.rowId)) notTouched.set(r.rowId, 'its batch did not run');

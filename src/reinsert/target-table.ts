@@ -60,12 +60,54 @@ export interface TargetColumn {
   hasDefault?: boolean;
 }
 
+/**
+ * A unique index or UNIQUE constraint of a target table other than the one its conflict key
+ * (TargetTable.keyColumns) was taken from, as the target's catalog gives it (mssql-target.ts
+ * targetUniqueKeysSql; Microsoft Learn, sys.indexes: is_unique "1 = Index is unique",
+ * is_unique_constraint, ignore_dup_key, has_filter, filter_definition; sys.index_columns:
+ * key_ordinal, "0 = Not a key column"). A recovered row whose values in `columns` another row
+ * already holds is refused by the server (Msg 2601 for an index, 2627 for a constraint), which rolls
+ * back the row's whole batch; with `ignoreDupKey` the server drops the row instead, with only a
+ * warning, and rowback would record it inserted. The re-insert looks for such a row first
+ * (plan.ts planRow: PlannedRow.uniqueChecks).
+ */
+export interface UniqueKey {
+  /** sys.indexes.name: the index's (or the UNIQUE constraint's) name. */
+  name: string;
+  /** The key columns (sys.index_columns.key_ordinal > 0; included columns are not), in key order. */
+  columns: string[];
+  /**
+   * sys.indexes.filter_definition when has_filter = 1: the server's own T-SQL text of the filter
+   * predicate (e.g. `([Email] IS NOT NULL)`), whose column names the server writes bracket-quoted.
+   * The index holds, and so constrains, only rows satisfying it. Absent: not filtered.
+   */
+  filter?: string;
+  /** sys.indexes.ignore_dup_key = 1: a duplicate is dropped with a warning, not refused. Absent: OFF. */
+  ignoreDupKey?: boolean;
+  /** sys.indexes.is_unique_constraint = 1: a UNIQUE constraint (Msg 2627) rather than an index (Msg 2601). */
+  constraint?: boolean;
+}
+
 export interface TargetTable {
   schema: string;
   name: string;
   columns: TargetColumn[];
   /** Primary key (or unique clustered key) columns, in key order; empty when the table has none. */
   keyColumns: string[];
+  /**
+   * The conflict key's own index (sys.indexes), when the catalog read it: its name, and whether
+   * IGNORE_DUP_KEY is ON for it. A row whose key holds NULL (a unique clustered index's nullable
+   * column) cannot be looked for by key, and is then checked as a unique key (NULL equal to NULL).
+   * Absent: not read.
+   */
+  keyIndex?: { name: string; ignoreDupKey?: boolean; primaryKey?: boolean };
+  /**
+   * The table's other unique indexes and UNIQUE constraints (UniqueKey), enabled and not
+   * hypothetical, read from the target's catalog; [] when it has none. Absent: not read (planned
+   * from the staged layouts, without a target connection): nothing is checked for them, and the
+   * script's head says so.
+   */
+  uniqueKeys?: UniqueKey[];
 }
 
 export interface ForeignKey {

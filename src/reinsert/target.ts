@@ -1,10 +1,16 @@
-import type { PlannedBatch, PlannedRow } from './plan.js';
+import type { PlannedBatch, PlannedRow, UniqueCheck } from './plan.js';
 import type { ForeignKey, TargetTable } from './target-table.js';
 
 /** What a batch did in the target: recorded in the target's ledger and in the staging store. */
 export interface BatchOutcome {
   inserted: number[];
-  conflicts: { rowId: number; existing: Record<string, unknown> }[];
+  /**
+   * Rows not inserted because the target already holds a row of their key (`existing`: that row),
+   * or, `index` set, a row holding their value of another unique index or UNIQUE constraint
+   * (its name, and its key columns `indexColumns`; PlannedRow.uniqueChecks). Outcomes recorded
+   * before unique indexes were checked carry no `index`: a conflict on the key.
+   */
+  conflicts: { rowId: number; existing: Record<string, unknown>; index?: string; indexColumns?: string[] }[];
 }
 
 /**
@@ -30,6 +36,12 @@ export interface TargetSession {
   setIdentityInsert(quotedTarget: string, on: boolean): Promise<void>;
   /** The existing row with the same key (read with UPDLOCK, HOLDLOCK so it cannot appear meanwhile). */
   findExisting(row: PlannedRow): Promise<Record<string, unknown> | undefined>;
+  /**
+   * Inside the batch's transaction: the existing row that holds `row`'s value of the unique index
+   * or UNIQUE constraint `check` (one of row.uniqueChecks: its `sql`, with the row's parameters),
+   * read with UPDLOCK, HOLDLOCK so that none can appear meanwhile; undefined when none does.
+   */
+  findUniqueHolder(row: PlannedRow, check: UniqueCheck): Promise<Record<string, unknown> | undefined>;
   insert(row: PlannedRow): Promise<void>;
   /** Bulk insert of many rows of one batch (tables without identity only). */
   bulkInsert?(batch: PlannedBatch, rows: PlannedRow[]): Promise<void>;

@@ -245,7 +245,7 @@ describeBrowser('incident desk in chromium: files → review → re-insert', () 
 
     await op.locator('#run-reinsert').click();
     expect(await op.locator('#confirm').isVisible()).toBe(true);
-    expect(await op.locator('#confirm-text').textContent()).toBe('Insert 13 approved row(s) of job #1 into side (side-sql / CRM_restore), in 1 batch(es), each its own transaction. Rows whose key already exists there are left alone (conflicts).');
+    expect(await op.locator('#confirm-text').textContent()).toBe('Insert 13 approved row(s) of job #1 into side (side-sql / CRM_restore), in 1 batch(es), each its own transaction. Rows whose key, or value of another unique index, already exists there are left alone (conflicts).');
     await op.locator('#confirm-input').fill('12');
     await op.locator('#confirm-go').click();
     expect(await op.locator('#confirm-msg').textContent()).toBe('Type 13 to confirm.');

@@ -100,7 +100,7 @@ describeBrowser('review page: a failed run, its Resume, and rows per operation',
     // the form's target is not the run's: the resume goes where the run went, whatever is chosen there
     await page.locator('#target').selectOption('');
     await page.locator('#run-resume').click();
-    expect(await page.locator('#resume-text').textContent()).toBe(`Resume run #${runId} of job #${jobId} into its own target 'side' (server side-sql, database CRM_restore): 2 row(s) in 1 batch(es) not yet committed, each batch its own transaction. Batches already committed are not run again; rows whose key already exists there are left alone (conflicts).`);
+    expect(await page.locator('#resume-text').textContent()).toBe(`Resume run #${runId} of job #${jobId} into its own target 'side' (server side-sql, database CRM_restore): 2 row(s) in 1 batch(es) not yet committed, each batch its own transaction. Batches already committed are not run again; rows whose key, or value of another unique index, already exists there are left alone (conflicts).`);
     await page.locator('#resume-input').fill('3');
     await page.locator('#resume-go').click();
     expect(await page.locator('#resume-msg').textContent()).toBe('Type 2 to confirm.');

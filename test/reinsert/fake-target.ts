@@ -15,6 +15,30 @@ import type { StagingStore } from '../../src/staging/store.js';
 export const targetTables = (): Map<string, TargetTable> => new Map(Object.entries(LAYOUTS).map(([k, l]) => [k, fromLayout(l)]));
 
 /**
+ * A unique index (or UNIQUE constraint) of the fake target, enforced by FakeTarget.insert as SQL
+ * Server enforces one: NULL equal to NULL (one NULL per key combination; Microsoft Learn, Create a
+ * unique index), text equal in any letter case and without trailing spaces (a default
+ * case-insensitive collation), a filtered index only among the rows its filter holds for (`filter`:
+ * the test's JavaScript stand-in for the index's filter_definition, over a row's values by column),
+ * and IGNORE_DUP_KEY ON (`ignoreDupKey`) dropping the duplicate row with only a warning
+ * (FakeTarget.warnings) where OFF refuses it with Msg 2601's text. SYNTHETIC.
+ */
+export interface FakeUniqueIndex {
+  /** `schema.name` of its table. */
+  table: string;
+  name: string;
+  columns: string[];
+  filter?: (vals: Record<string, unknown>) => boolean;
+  ignoreDupKey?: boolean;
+}
+
+/** Two key values as FakeUniqueIndex compares them (null and a missing value are NULL). */
+function sameKeyValue(a: unknown, b: unknown): boolean {
+  const n = (v: unknown) => v === undefined ? null : typeof v === 'string' ? v.toLowerCase().replace(/ +$/, '') : v;
+  return JSON.stringify(n(a)) === JSON.stringify(n(b));
+}
+
+/**
  * A test target that behaves like SQL Server where it matters for crash safety: a durable file
  * (SQLite, so a kill -9 rolls back an open transaction), real transactions, a ledger table, key
  * lookups. It records which staged row each insert came from, so a test can count duplicates.
@@ -23,7 +47,10 @@ export class FakeTarget implements ReinsertTarget {
   readonly description = 'fake target (SQLite file)';
   readonly db: Database.Database;
 
-  constructor(readonly path: string, private readonly tables: Map<string, TargetTable>, private readonly fks: ForeignKey[] = []) {
+  /** What the server said without failing: `Duplicate key was ignored.` for each row an IGNORE_DUP_KEY index dropped. */
+  readonly warnings: string[] = [];
+
+  constructor(readonly path: string, private readonly tables: Map<string, TargetTable>, private readonly fks: ForeignKey[] = [], readonly uniqueIndexes: FakeUniqueIndex[] = []) {
     this.db = new Database(path);
     this.db.pragma('journal_mode = WAL');
     this.db.exec(`CREATE TABLE IF NOT EXISTS target_rows (tbl TEXT NOT NULL, key TEXT, row_id INTEGER, sql TEXT NOT NULL, vals TEXT NOT NULL);
@@ -61,6 +88,10 @@ export class FakeTarget implements ReinsertTarget {
   async session(): Promise<TargetSession> {
     const db = this.db;
     const fks = this.fks;
+    const uniques = this.uniqueIndexes;
+    const warnings = this.warnings;
+    const rowsOf = (table: string) => (db.prepare('SELECT vals FROM target_rows WHERE lower(tbl) = lower(?)').all(table) as { vals: string }[]).map((x) => JSON.parse(x.vals) as Record<string, unknown>);
+    const valsOf = (r: PlannedRow) => Object.fromEntries(r.params.map((p) => [p.column, p.value instanceof Buffer ? '0x' + p.value.toString('hex') : p.value]));
     const keyOf = (r: PlannedRow): string | null => {
       if (!r.existsSql) return null;
       const used = [...r.existsSql.matchAll(/@(p\d+)\b/g)].map((m) => m[1]);
@@ -93,9 +124,24 @@ export class FakeTarget implements ReinsertTarget {
         const e = db.prepare('SELECT vals FROM target_rows WHERE tbl = ? AND key = ?').get(r.table, k) as { vals: string } | undefined;
         return e ? JSON.parse(e.vals) : undefined;
       },
+      async findUniqueHolder(r, check) {
+        const index = uniques.find((u) => u.table.toLowerCase() === r.table.toLowerCase() && u.name === check.index);
+        if (check.filter && !index?.filter) throw new Error(`fake target: no JavaScript filter for filtered index ${check.index}`);
+        const vals = valsOf(r);
+        // the recovered row is in a filtered index only when its filter holds for it (when the check can tell)
+        if (index?.filter && !check.filterNotOnRow && !index.filter(vals)) return undefined;
+        return rowsOf(r.table).find((e) => check.columns.every((c) => sameKeyValue(e[c], vals[c])) && (!index?.filter || index.filter(e)));
+      },
       async insert(r) {
-        const vals = Object.fromEntries(r.params.map((p) => [p.column, p.value instanceof Buffer ? '0x' + p.value.toString('hex') : p.value]));
+        const vals = valsOf(r);
         refuseMissingParent(db, fks, r.table, vals);
+        for (const u of uniques) {
+          if (u.table.toLowerCase() !== r.table.toLowerCase() || (u.filter && !u.filter(vals))) continue;
+          const dup = rowsOf(r.table).find((e) => u.columns.every((c) => sameKeyValue(e[c], vals[c])) && (!u.filter || u.filter(e)));
+          if (!dup) continue;
+          if (u.ignoreDupKey) { warnings.push('Duplicate key was ignored.'); return; }
+          throw new Error(`Cannot insert duplicate key row in object '${r.table}' with unique index '${u.name}'. The duplicate key value is (${u.columns.map((c) => String(vals[c] ?? 'NULL')).join(', ')}). (Msg 2601)`);
+        }
         db.prepare('INSERT INTO target_rows (tbl, key, row_id, sql, vals) VALUES (?, ?, ?, ?, ?)').run(r.table, keyOf(r), r.rowId, r.insertSql, JSON.stringify(vals));
       },
       async close() { if (db.inTransaction) db.exec('ROLLBACK'); },
@@ -179,19 +225,19 @@ export function approvedJob(store: StagingStore, rows: RecoveredRow[], table: st
 
 /**
  * A fresh staging store and FakeTarget (`tables`, default targetTables; `fks`, checked as
- * FakeTarget checks them) in a temporary folder `dir` for each test of the calling describe, closed
+ * FakeTarget checks them; `uniqueIndexes`, enforced as FakeUniqueIndex says) in a temporary folder `dir` for each test of the calling describe, closed
  * and removed after it: `const env = storeAndTarget('rowback-x-')`, then `env.store`, `env.target`
  * inside the tests. `env.connect()` opens one more connection to the same target file (as another
  * SQL Server session: each re-insert run its own; `env.connectWith(tables)` one that sees the
  * catalog `tables`), disposed after the test too; `env.storeNamed(name)` one more staging store (another
  * staging file beside the first, as a second rowback installation would have), closed after the test.
  */
-export function storeAndTarget(prefix: string, tables?: () => Map<string, TargetTable>, fks: ForeignKey[] = []): { store: StagingStoreClass; target: FakeTarget; dir: string; connect: () => FakeTarget; connectWith: (tables: Map<string, TargetTable>) => FakeTarget; storeNamed: (name: string) => StagingStoreClass } {
+export function storeAndTarget(prefix: string, tables?: () => Map<string, TargetTable>, fks: ForeignKey[] = [], uniqueIndexes: FakeUniqueIndex[] = []): { store: StagingStoreClass; target: FakeTarget; dir: string; connect: () => FakeTarget; connectWith: (tables: Map<string, TargetTable>) => FakeTarget; storeNamed: (name: string) => StagingStoreClass } {
   const tablesOf = tables ?? targetTables;
   const connections: FakeTarget[] = [];
   const stores: StagingStoreClass[] = [];
   const connectWith = (tables: Map<string, TargetTable>): FakeTarget => {
-    const t = new FakeTarget(join(env.dir, 'target.db'), tables, fks);
+    const t = new FakeTarget(join(env.dir, 'target.db'), tables, fks, uniqueIndexes);
     connections.push(t);
     return t;
   };
@@ -204,7 +250,7 @@ export function storeAndTarget(prefix: string, tables?: () => Map<string, Target
   beforeEach(() => {
     env.dir = mkdtempSync(join(tmpdir(), prefix));
     env.store = new StagingStoreClass(join(env.dir, 'staging.db'));
-    env.target = new FakeTarget(join(env.dir, 'target.db'), tablesOf(), fks);
+    env.target = new FakeTarget(join(env.dir, 'target.db'), tablesOf(), fks, uniqueIndexes);
   });
   afterEach(() => {
     env.store.close();

@@ -39,7 +39,7 @@ describe('a failed batch into a table with an identity sets IDENTITY_INSERT OFF 
         on = value ? target : null;
         sent.push(`SET IDENTITY_INSERT ${target} ${value ? 'ON' : 'OFF'}`);
       },
-      async findExisting() { return undefined; },
+      async findExisting() { return undefined; }, async findUniqueHolder() { return undefined; },
       async insert(r) {
         if (r.table === failInsertInto) throw new Error('The INSERT statement conflicted with the FOREIGN KEY constraint');
         sent.push(`INSERT ${r.table}`);

@@ -33,7 +33,7 @@ function notNullSession(t: TargetTable): { s: TargetSession; inserted: number[] 
     async begin() {}, async commit() {}, async rollback() { inserted.length = 0; },
     async ledgerGet() { return undefined; }, async ledgerPut() {},
     async rowLedgerGet() { return []; }, async rowLedgerPut() {},
-    async setIdentityInsert() {}, async findExisting() { return undefined; },
+    async setIdentityInsert() {}, async findExisting() { return undefined; }, async findUniqueHolder() { return undefined; },
     async insert(r) {
       for (const p of r.params) {
         if (p.value === null && !t.columns.find((x) => x.name === p.column)!.nullable) {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { CATALOG_NAMES_PER_QUERY, MssqlTarget, targetColumnsSql, targetFksSql } from '../../src/reinsert/mssql-target.js';
+import { CATALOG_NAMES_PER_QUERY, MssqlTarget, targetColumnsSql, targetFksSql, targetUniqueKeysSql, uniqueKeysFromCatalog, type UniqueKeyRow } from '../../src/reinsert/mssql-target.js';
+import type { TargetTable } from '../../src/reinsert/target-table.js';
 
 /**
  * The target catalog queries (MssqlTarget.loadTables), sent before every real run and every dry run
@@ -14,8 +15,8 @@ import { CATALOG_NAMES_PER_QUERY, MssqlTarget, targetColumnsSql, targetFksSql } 
  */
 describe('target catalog queries', () => {
   it('use no OPENJSON, no CONCAT: one nvarchar parameter per table name', () => {
-    for (const text of [targetColumnsSql(3), targetFksSql(3)]) {
-      expect(text).not.toMatch(/OPENJSON|CONCAT|STRING_SPLIT/i);
+    for (const text of [targetColumnsSql(3), targetFksSql(3), targetUniqueKeysSql(3)]) {
+      expect(text).not.toMatch(/OPENJSON|CONCAT|STRING_SPLIT|STRING_AGG/i);
       expect(text).toContain('IN (@n0, @n1, @n2)');
     }
     expect(targetColumnsSql(1)).toContain("WHERE s.name + N'.' + t.name IN (@n0)");
@@ -59,15 +60,17 @@ describe('target catalog queries', () => {
     (target as unknown as { pool: unknown }).pool = fakePool;
     const names = Array.from({ length: 1500 }, (_, i) => `dbo.t${i}`);
     const { fks, database, databaseGuid, familyGuid } = await target.loadTables(names);
-    expect(sent).toHaveLength(6); // columns and keys, for 1,000 then 500 names; then where they were read, and its binding id
-    expect(sent.map((s) => s.params.size)).toEqual([CATALOG_NAMES_PER_QUERY, CATALOG_NAMES_PER_QUERY, 500, 500, 0, 0]);
-    expect(sent[4]!.text).toBe('USE [Side]]db];\nSELECT DB_NAME() AS [db];');
-    expect(sent[5]!.text).toBe('USE [Side]]db];\nSELECT CONVERT(nvarchar(36), database_guid) AS [guid], CONVERT(nvarchar(36), family_guid) AS [family] FROM sys.database_recovery_status WHERE database_id = DB_ID();');
+    expect(sent).toHaveLength(8); // columns, unique indexes and foreign keys, for 1,000 then 500 names; then where they were read, and its binding id
+    expect(sent.map((s) => s.params.size)).toEqual([CATALOG_NAMES_PER_QUERY, CATALOG_NAMES_PER_QUERY, CATALOG_NAMES_PER_QUERY, 500, 500, 500, 0, 0]);
+    expect(sent[1]!.text).toContain('FROM sys.tables t');
+    expect(sent[1]!.text).toContain('i.is_unique = 1 AND i.is_disabled = 0 AND i.is_hypothetical = 0');
+    expect(sent[6]!.text).toBe('USE [Side]]db];\nSELECT DB_NAME() AS [db];');
+    expect(sent[7]!.text).toBe('USE [Side]]db];\nSELECT CONVERT(nvarchar(36), database_guid) AS [guid], CONVERT(nvarchar(36), family_guid) AS [family] FROM sys.database_recovery_status WHERE database_id = DB_ID();');
     expect(database).toBe('Side]db');
     // the job's source database is compared with it (source-database.ts): upper case, as the source's
     expect(databaseGuid).toBe('0F3C2B6E-0000-4000-8000-00000000000A');
     expect(familyGuid).toBeNull();
-    expect(sent[2]!.params.get('n0')!.value).toBe('dbo.t1000');
+    expect(sent[3]!.params.get('n0')!.value).toBe('dbo.t1000');
     for (const s of sent) {
       expect(s.text.startsWith('USE [Side]]db];\n')).toBe(true);
       expect(s.text).not.toContain('dbo.t');
@@ -81,4 +84,55 @@ describe('target catalog queries', () => {
     guidFails = true;
     expect(await target.loadTables(['dbo.t1'])).toMatchObject({ database: 'Side]db', databaseGuid: null, familyGuid: null });
   });
+
+  it('reads unique indexes and UNIQUE constraints: enabled, not hypothetical, key columns only in key order, filter and IGNORE_DUP_KEY, the conflict key\'s own marked', () => {
+    const text = targetUniqueKeysSql(2);
+    expect(text).toContain("WHERE s.name + N'.' + t.name IN (@n0, @n1)");
+    expect(text).toContain('i.is_unique = 1 AND i.is_disabled = 0 AND i.is_hypothetical = 0');
+    expect(text).toContain('ic.key_ordinal > 0');
+    expect(text).toContain('i.ignore_dup_key, i.has_filter, i.filter_definition');
+    expect(text).toContain('ORDER BY s.name, t.name, i.index_id, ic.key_ordinal;');
+    // the conflict key's index is chosen as targetColumnsSql chooses it (the primary key, else the unique clustered index)
+    expect(text).toContain('(x.is_primary_key = 1 OR (x.is_unique = 1 AND x.index_id = 1))\n  ORDER BY x.is_primary_key DESC');
+  });
+
+  // rows as the driver gives them (bits as booleans) -> the tables' uniqueKeys and keyIndex
+  const r = (index_id: number, index_name: string, column: string, key_ordinal: number, more: Partial<UniqueKeyRow> = {}): UniqueKeyRow => ({
+    schema: 'crm', table: 'Contacts', index_name, index_id, is_conflict_key: false, is_primary_key: false, is_unique_constraint: false,
+    ignore_dup_key: false, has_filter: false, filter_definition: null, column, key_ordinal, ...more,
+  });
+  const cases: { name: string; rows: UniqueKeyRow[]; uniqueKeys: TargetTable['uniqueKeys']; keyIndex?: TargetTable['keyIndex'] }[] = [
+    { name: 'none: read, empty', rows: [], uniqueKeys: [] },
+    {
+      name: 'the primary key is the conflict key\'s index; a unique index beside it',
+      rows: [r(1, 'PK_Contacts', 'ContactId', 1, { is_conflict_key: true, is_primary_key: true }), r(2, 'UX_Contacts_Email', 'Email', 1)],
+      keyIndex: { name: 'PK_Contacts', primaryKey: true }, uniqueKeys: [{ name: 'UX_Contacts_Email', columns: ['Email'] }],
+    },
+    {
+      name: 'two key columns come back out of order: key order kept',
+      rows: [r(3, 'UQ_Tenant_Code', 'Code', 2, { is_unique_constraint: true }), r(3, 'UQ_Tenant_Code', 'TenantId', 1, { is_unique_constraint: true })],
+      uniqueKeys: [{ name: 'UQ_Tenant_Code', columns: ['TenantId', 'Code'], constraint: true }],
+    },
+    {
+      name: 'filtered, IGNORE_DUP_KEY',
+      rows: [r(4, 'UX_Email_Active', 'Email', 1, { has_filter: true, filter_definition: '([Active]=(1))', ignore_dup_key: true })],
+      uniqueKeys: [{ name: 'UX_Email_Active', columns: ['Email'], filter: '([Active]=(1))', ignoreDupKey: true }],
+    },
+    {
+      name: 'a unique clustered conflict key with IGNORE_DUP_KEY',
+      rows: [r(1, 'CX_Code', 'Code', 1, { is_conflict_key: true, ignore_dup_key: true })],
+      keyIndex: { name: 'CX_Code', ignoreDupKey: true }, uniqueKeys: [],
+    },
+  ];
+  for (const c of cases) {
+    it(`uniqueKeysFromCatalog: ${c.name}`, () => {
+      const tables = new Map<string, TargetTable>([['crm.Contacts', { schema: 'crm', name: 'Contacts', columns: [], keyColumns: [] }], ['crm.Other', { schema: 'crm', name: 'Other', columns: [], keyColumns: [] }]]);
+      uniqueKeysFromCatalog(tables, c.rows);
+      const t = tables.get('crm.Contacts')!;
+      expect(t.uniqueKeys).toEqual(c.uniqueKeys);
+      expect(t.keyIndex).toEqual(c.keyIndex);
+      // another table the catalog was read for: read, none
+      expect(tables.get('crm.Other')!.uniqueKeys).toEqual([]);
+    });
+  }
 });
