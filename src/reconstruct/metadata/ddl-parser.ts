@@ -31,6 +31,12 @@ export interface DdlColumn {
   isColumnSet: boolean;
   /** GENERATED ALWAYS AS ROW START / END (a temporal table's period), TRANSACTION_ID / SEQUENCE_NUMBER (ledger): the server sets it. */
   generatedAlways?: boolean;
+  /**
+   * `ENCRYPTED WITH (…)`: an Always Encrypted column. Its rows hold the client's ciphertext
+   * (AEAD_AES_256_CBC_HMAC_SHA_256: version byte, MAC, IV, AES-CBC blocks; Microsoft Learn "Always
+   * Encrypted cryptography"), never a value of its declared type (ddl.ts refuses the table).
+   */
+  encrypted?: boolean;
   /** DEFAULT expression as written: for columns added by ALTER TABLE … ADD, what the rows then took; otherwise only named in warnings (ColumnLayout.declaredDefault). */
   defaultExpr?: Token[];
   /** Set for columns added by ALTER TABLE … ADD. */
@@ -547,9 +553,16 @@ class Parser {
         col.isColumnSet = true;
         continue;
       }
-      if (this.acceptWord('MASKED') || this.acceptWord('ENCRYPTED')) {
-        this.expectWord('WITH', 'after MASKED/ENCRYPTED');
+      if (this.acceptWord('MASKED')) {
+        // dynamic data masking: applied when a query reads the column; the stored value is the value
+        this.expectWord('WITH', 'after MASKED');
         this.skipBalanced();
+        continue;
+      }
+      if (this.acceptWord('ENCRYPTED')) {
+        this.expectWord('WITH', 'after ENCRYPTED');
+        this.skipBalanced();
+        col.encrypted = true;
         continue;
       }
       if (this.acceptWord('GENERATED')) {

@@ -214,6 +214,16 @@ export function layoutsFromScript(script: DdlScript, opts: DdlOptions = {}): Tab
       layout = deriveLayout(t.def, t.indexes, { schema, collation, aliases });
     }
     if (t.warnings.length > 0) layout.warnings = [...t.warnings];
+    const encrypted = t.def.columns.filter((c) => c.encrypted && !c.dropped);
+    if (encrypted.length > 0) {
+      // Always Encrypted: the rows hold the client's ciphertext, not a value of the declared type, and
+      // the record keeps it as a binary value whose place a script does not show. Decoded by the
+      // declared type, a varbinary printed the ciphertext as its value and a varchar as plausible
+      // mojibake, unsaid; a fixed-length type read another column's bytes. Refused.
+      layout.unreadable =
+        `column${encrypted.length > 1 ? 's' : ''} ${encrypted.map((c) => c.name).join(', ')} ${encrypted.length > 1 ? 'are' : 'is'} Always Encrypted (ENCRYPTED WITH, line ${encrypted[0]!.line}): the rows hold the client's ciphertext (AEAD_AES_256_CBC_HMAC_SHA_256), never a value of the declared type, which rowback cannot decrypt, ` +
+        'and a script does not show where SQL Server keeps that ciphertext in the record, so no column of the table can be placed from it: read the layout from the database\'s own catalog (--mdf/--bak, or --schema from sql/table-metadata.sql); an encrypted column\'s value read through it is still ciphertext, not the value';
+    }
     if (t.perPartition) {
       // One layout per table is all a script gives, and the log names a partition only by its
       // allocation unit id, which the script does not know: rows are refused, never decoded with
@@ -469,7 +479,9 @@ function applyAlteration(t: TableState, a: DdlAlteration, ctx: AlterContext): vo
   // (Microsoft, "ALTER TABLE (Transact-SQL)", ALTER COLUMN … COLLATE: "If not specified, the column is
   // assigned the default collation of the database").
   const newCollation = hasCollation(after.type) ? (namedCollation(a.column.collation, ctx.collation) ?? ctx.collation) : null;
-  const next: DdlColumn = { ...old, type: a.column.type, nullable: a.column.nullable ?? true, collation: newCollation ?? undefined, defaultExpr: undefined, addedLater: undefined };
+  // encrypted before or after (ALTER COLUMN … ENCRYPTED WITH encrypts in place, without it decrypts): rows of either
+  // state may be in the log, so the column stays refused (layoutsFromDdl)
+  const next: DdlColumn = { ...old, type: a.column.type, nullable: a.column.nullable ?? true, collation: newCollation ?? undefined, defaultExpr: undefined, addedLater: undefined, ...(old.encrypted || a.column.encrypted ? { encrypted: true } : {}) };
   const nc = columnLayout(next, pc.columnId, false, { schema: ctx.schema, collation: ctx.collation, aliases: ctx.aliases }, ctx.tableName)!;
   const oldFixed = isFixedLength(pc.type, pc.maxLength);
   const newFixed = isFixedLength(nc.type, nc.maxLength);
