@@ -37,6 +37,8 @@ export interface DdlColumn {
    * Encrypted cryptography"), never a value of its declared type (ddl.ts refuses the table).
    */
   encrypted?: boolean;
+  /** `FILESTREAM` on a varbinary(max) column: the row holds a file pointer, not the value (ColumnLayout.isFilestream). */
+  filestream?: boolean;
   /** DEFAULT expression as written: for columns added by ALTER TABLE … ADD, what the rows then took; otherwise only named in warnings (ColumnLayout.declaredDefault). */
   defaultExpr?: Token[];
   /** Set for columns added by ALTER TABLE … ADD. */
@@ -545,7 +547,8 @@ class Parser {
       }
       if (this.acceptWord('SPARSE')) { col.sparse = true; continue; }
       if (this.acceptWord('ROWGUIDCOL')) { col.rowGuidCol = true; continue; }
-      if (this.acceptWord('FILESTREAM') || this.acceptWord('HIDDEN')) continue;
+      if (this.acceptWord('FILESTREAM')) { col.filestream = true; continue; }
+      if (this.acceptWord('HIDDEN')) continue;
       if (this.acceptWord('PERSISTED')) { col.persisted = true; continue; }
       if (this.acceptWord('COLUMN_SET')) {
         this.expectWord('FOR', 'after COLUMN_SET');

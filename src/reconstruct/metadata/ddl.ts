@@ -728,6 +728,7 @@ function columnLayout(c: DdlColumn, columnId: number, inPk: boolean, ctx: Derive
   if (c.computed) col.persisted = true;
   if (c.rowGuidCol) col.isRowGuidCol = true;
   if (c.generatedAlways) col.generatedAlways = true;
+  if (c.filestream) col.isFilestream = true;
   if (!c.addedLater && c.defaultExpr) col.declaredDefault = `DEFAULT ${tokensText(c.defaultExpr)}`;
   if (c.addedLater) {
     const d = addedColumnDefault(c, col);
