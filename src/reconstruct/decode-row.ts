@@ -86,14 +86,20 @@ export function decodeRow(image: Uint8Array, table: TableLayout, opts?: DecodeOp
 }
 
 const filestreamByTable = new WeakMap<TableLayout, string[]>();
+/** The last layout asked for and its names (a scan decodes long runs of one table: no WeakMap lookup per row, as planFor). */
+let lastFilestreamTable: TableLayout | null = null;
+let lastFilestreamNames: string[] = [];
 
 /** The output names of a layout's FILESTREAM columns (ColumnLayout.isFilestream), cached per layout. */
 function filestreamColumns(table: TableLayout): string[] {
+  if (table === lastFilestreamTable) return lastFilestreamNames;
   let names = filestreamByTable.get(table);
   if (names === undefined) {
     names = table.columns.filter((c) => c.isFilestream && !c.isDropped && !c.isHidden).map((c) => c.name);
     filestreamByTable.set(table, names);
   }
+  lastFilestreamTable = table;
+  lastFilestreamNames = names;
   return names;
 }
 
