@@ -172,7 +172,7 @@ export function layoutsFromScript(script: DdlScript, opts: DdlOptions = {}): Tab
       if (!t) {
         // DROP INDEX / sp_rename of an object this script does not create (a procedure, a view, another
         // script's table): nothing to lay out.
-        if (a.kind === 'dropIndex' || a.kind === 'rename' || a.kind === 'defaultFor' || (a.kind === 'rebuild' && a.index !== undefined)) continue;
+        if (a.kind === 'dropIndex' || a.kind === 'rename' || a.kind === 'defaultFor' || a.kind === 'vardecimal' || (a.kind === 'rebuild' && a.index !== undefined)) continue;
         throw new SchemaError('SCHEMA_DDL_INVALID', `ALTER TABLE ${k}: the table is not created in this script`, { line });
       }
       const ctx: AlterContext = { aliases, collation, tableName: k, schema: t.def.qname.schema ?? defaultSchema };
@@ -224,6 +224,16 @@ export function layoutsFromScript(script: DdlScript, opts: DdlOptions = {}): Tab
         `column${encrypted.length > 1 ? 's' : ''} ${encrypted.map((c) => c.name).join(', ')} ${encrypted.length > 1 ? 'are' : 'is'} Always Encrypted (ENCRYPTED WITH, line ${encrypted[0]!.line}): the rows hold the client's ciphertext (AEAD_AES_256_CBC_HMAC_SHA_256), never a value of the declared type, which rowback cannot decrypt, ` +
         'and a script does not show where SQL Server keeps that ciphertext in the record, so no column of the table can be placed from it: read the layout from the database\'s own catalog (--mdf/--bak, or --schema from sql/table-metadata.sql); an encrypted column\'s value read through it is still ciphertext, not the value';
     }
+    const decimals = layout.compression === 'NONE' ? layout.columns.filter((c) => (c.type === 'decimal' || c.type === 'numeric') && !c.isDropped) : [];
+    if (t.vardecimal !== undefined && decimals.length > 0) {
+      // vardecimal storage format: the decimal/numeric columns sit in the record's variable part in a packed
+      // form, not in the fixed slots the script's column list gives; the data file's catalog shows it and
+      // rowback refuses it there too (datafile/metadata.ts vardecimalRefusal). Read with this layout, the
+      // fixed columns after them took other columns' bytes.
+      layout.unreadable =
+        `line ${t.vardecimal}: sp_tableoption 'vardecimal storage format' is on, so ${decimals.map((c) => c.name).join(', ')} ${decimals.length > 1 ? 'are' : 'is'} stored in the variable part of the record in vardecimal form, ` +
+        'not in the fixed slots the script\'s column list gives, and rowback does not decode that storage format';
+    }
     if (t.perPartition) {
       // One layout per table is all a script gives, and the log names a partition only by its
       // allocation unit id, which the script does not know: rows are refused, never decoded with
@@ -260,6 +270,8 @@ interface TableState {
    * where, for the message. The table's layout is then unreadable (see layoutsFromDdl).
    */
   perPartition?: string;
+  /** Line of an `sp_tableoption … 'vardecimal storage format', ON` for the table (layoutsFromDdl refuses its layout). */
+  vardecimal?: number;
 }
 
 interface AlterContext {
@@ -357,6 +369,11 @@ function placeNew(cols: ColumnLayout[], c: ColumnLayout): void {
  */
 function applyAlteration(t: TableState, a: DdlAlteration, ctx: AlterContext): void {
   const def = t.def;
+  if (a.kind === 'vardecimal') {
+    // set at any point of the script: rows of that time hold vardecimal values (layoutsFromDdl refuses)
+    t.vardecimal ??= a.line;
+    return;
+  }
   if (a.kind === 'dropIndex') {
     const i = t.indexes.findIndex((ix) => ix.name !== undefined && ix.name.toLowerCase() === a.name.toLowerCase());
     if (i < 0) return; // a foreign key, check or default constraint: no layout change
