@@ -352,7 +352,12 @@ class Parser {
     const option = args[1]!.toLowerCase().replace(/\s+/g, ' ').trim();
     const value = args[2]!.toLowerCase().trim();
     if (option !== 'vardecimal storage format' || value === '0' || value === 'off' || value === 'false') return;
-    const parts = splitObjectName(args[0]!, line);
+    let parts: string[];
+    try {
+      parts = splitObjectName(args[0]!, line);
+    } catch {
+      return; // a variable or expression for the table: which table is not known here (read as before: not at all)
+    }
     const name = parts[parts.length - 1]!;
     const schema = parts.length >= 2 ? parts[parts.length - 2] : undefined;
     this.out.alterations.push({ seq: this.seq, kind: 'vardecimal', table: { schema, name, line }, line });
