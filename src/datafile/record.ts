@@ -47,7 +47,10 @@ export function recordTypeOf(statusA: number): number {
 /**
  * A CD (row-/page-compressed) record's header byte keeps its record type in bits 2-4 with its own
  * numbering (OrcaMDF `CompressedRecordType`, facts): 0 primary, 1 ghost empty, 2 forwarding stub,
- * 3 ghost data, 4 forwarded, 5 ghost forwarded, 6 index, 7 ghost index. Mapped here to RecordType.
+ * 3 ghost data, 4 forwarded, 5 ghost forwarded, 6 index, 7 ghost index. Mapped here to RecordType:
+ * a ghost empty record is a ghost data record, as the row decoder reads it (status.ts CD_RECORD_TYPES;
+ * it was taken for a ghost index record, which a data page never holds, so a page walk called its
+ * status byte damaged); a ghost forwarded one too (its stub is gone: not a live forwarded record).
  * No compressed table is in the corpus: unverified on real bytes.
  */
 export function cdRecordTypeOf(header: number): number {
@@ -56,6 +59,7 @@ export function cdRecordTypeOf(header: number): number {
       return RecordType.PRIMARY;
     case 2:
       return RecordType.FORWARDING_STUB;
+    case 1:
     case 3:
     case 5:
       return RecordType.GHOST_DATA;
