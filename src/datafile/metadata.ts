@@ -55,6 +55,7 @@ export const COLPAR_NOT_NULL = 0x1;
 export const COLPAR_IDENTITY = 0x4;
 export const COLPAR_ROWGUIDCOL = 0x8;
 export const COLPAR_COMPUTED = 0x10;
+export const COLPAR_FILESTREAM = 0x20;
 export const COLPAR_SPARSE = 0x1000000;
 export const COLPAR_COLUMN_SET = 0x2000000;
 export const SCHOBJ_MS_SHIPPED = 0x1;
@@ -476,6 +477,7 @@ export function physicalColumns(rscols: RsColRow[], tableCols: SysRow[], table: 
       if (col.computed) col.persisted = true; // a computed column with a sysrscols row is stored
       if (status & COLPAR_ROWGUIDCOL) col.isRowGuidCol = true;
       if (status & COLPAR_COLUMN_SET) col.isColumnSet = true;
+      if (status & COLPAR_FILESTREAM) col.isFilestream = true;
       return col;
     });
 }

@@ -47,7 +47,10 @@ export function recordTypeOf(statusA: number): number {
 /**
  * A CD (row-/page-compressed) record's header byte keeps its record type in bits 2-4 with its own
  * numbering (OrcaMDF `CompressedRecordType`, facts): 0 primary, 1 ghost empty, 2 forwarding stub,
- * 3 ghost data, 4 forwarded, 5 ghost forwarded, 6 index, 7 ghost index. Mapped here to RecordType.
+ * 3 ghost data, 4 forwarded, 5 ghost forwarded, 6 index, 7 ghost index. Mapped here to RecordType:
+ * a ghost empty record is a ghost data record, as the row decoder reads it (status.ts CD_RECORD_TYPES;
+ * it was taken for a ghost index record, which a data page never holds, so a page walk called its
+ * status byte damaged); a ghost forwarded one too (its stub is gone: not a live forwarded record).
  * No compressed table is in the corpus: unverified on real bytes.
  */
 export function cdRecordTypeOf(header: number): number {
@@ -56,6 +59,7 @@ export function cdRecordTypeOf(header: number): number {
       return RecordType.PRIMARY;
     case 2:
       return RecordType.FORWARDING_STUB;
+    case 1:
     case 3:
     case 5:
       return RecordType.GHOST_DATA;
@@ -74,7 +78,14 @@ function dv(b: Uint8Array): DataView {
 
 /**
  * Length of the FixedVar record at `offset` (data, index or forwarded records), from its own
- * structure: fixed part, column count, null bitmap, variable offsets, versioning tag.
+ * structure: fixed part, column count and null bitmap (only when status A has the null-bitmap bit
+ * 0x10), variable offsets, versioning tag. A record without that bit has neither a null bitmap nor a
+ * column count, data records included: the variable-column count follows the fixed part directly
+ * (improve.dk "The null bitmap is not always present in data records", 2011; the real sparse-only
+ * records of field case improvedk-nullbitmap-sparse-only, e.g. `20 00 04 00 01 00 14 80 …`, 20
+ * bytes; the row decoder reads them so, reconstruct/record/fixedvar.ts). Reading a column count
+ * there took the variable-column count for it and the first end offset (0x8014) for the count, so
+ * every such row was refused as "variable offset array runs past the page end".
  * Throws FORMAT_BAD_RECORD when it runs past the page end.
  */
 export function fixedVarRecordLength(page: Uint8Array, offset: number, end = PAGE_SIZE): number {
@@ -89,13 +100,11 @@ export function fixedVarRecordLength(page: Uint8Array, offset: number, end = PAG
   }
   let p = offset + fixedEnd;
   if (type === RecordType.BLOB_FRAGMENT) return fixedEnd;
-  const hasBitmap = (statusA & STATUS_A_NULL_BITMAP) !== 0;
-  // Index records without a null bitmap have no column count either.
-  if (hasBitmap || (type !== RecordType.INDEX && type !== RecordType.GHOST_INDEX)) {
+  // Without the null-bitmap bit there is no column count either (index and data records alike).
+  if ((statusA & STATUS_A_NULL_BITMAP) !== 0) {
     if (p + 2 > end) throw new FormatError('FORMAT_BAD_RECORD', 'column count runs past the page end', { offset });
     const cols = v.getUint16(p, true);
-    p += 2;
-    if (hasBitmap) p += (cols + 7) >> 3;
+    p += 2 + ((cols + 7) >> 3);
   }
   if (statusA & STATUS_A_VARIABLE_COLUMNS) {
     if (p + 2 > end) throw new FormatError('FORMAT_BAD_RECORD', 'variable column count runs past the page end', { offset });
@@ -229,15 +238,17 @@ export function parseTextPointer(bytes: Uint8Array): { timestamp: string; rid: R
   return { timestamp: Buffer.from(bytes.subarray(0, 8)).toString('hex'), rid: readRid(bytes, 8) };
 }
 
-/** The bytes of variable column `index` (0-based) of a FixedVar record, or undefined. */
+/**
+ * The bytes of variable column `index` (0-based) of a FixedVar record, or undefined. The column
+ * count and null bitmap are skipped only when status A has the null-bitmap bit (0x10); without it
+ * the variable-column count follows the fixed part (fixedVarRecordLength).
+ */
 export function variableColumnBytes(rec: Uint8Array, index: number): Uint8Array | undefined {
   const v = new DataView(rec.buffer, rec.byteOffset, rec.byteLength);
   const statusA = rec[0];
   if (!(statusA & STATUS_A_VARIABLE_COLUMNS)) return undefined;
   let p = v.getUint16(2, true);
-  const ncols = v.getUint16(p, true);
-  p += 2;
-  if (statusA & STATUS_A_NULL_BITMAP) p += (ncols + 7) >> 3;
+  if (statusA & STATUS_A_NULL_BITMAP) p += 2 + ((v.getUint16(p, true) + 7) >> 3);
   const nvar = v.getUint16(p, true);
   p += 2;
   if (index >= nvar) return undefined;

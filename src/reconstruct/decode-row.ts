@@ -66,6 +66,10 @@ export function decodeRow(image: Uint8Array, table: TableLayout, opts?: DecodeOp
       // checks the decoded values itself (checkDecodedValues, or the same checks in its generated reader)
       row = decodeFixedVar(img, plan, exact);
     }
+    const filestream = filestreamColumns(table);
+    for (const name of filestream) {
+      if (row.values[name] !== null && row.values[name] !== undefined) throw filestreamRefusal(name);
+    }
     if (ROW_TEXT_NOTES.length !== 0) {
       row.warnings.push(...ROW_TEXT_NOTES);
       ROW_TEXT_NOTES.length = 0;
@@ -74,8 +78,43 @@ export function decodeRow(image: Uint8Array, table: TableLayout, opts?: DecodeOp
     return row;
   } catch (e) {
     ROW_TEXT_NOTES.length = 0;
+    // a FILESTREAM column's pointer read as a value failed (e.g. as an unknown complex column): said as what it is, not as damage
+    const column = e instanceof DecodeError ? e.location.column : undefined;
+    if (column !== undefined && filestreamColumns(table).includes(column)) throw enrich(filestreamRefusal(column), table, opts);
     throw enrich(e, table, opts);
   }
+}
+
+const filestreamByTable = new WeakMap<TableLayout, string[]>();
+/** The last layout asked for and its names (a scan decodes long runs of one table: no WeakMap lookup per row, as planFor). */
+let lastFilestreamTable: TableLayout | null = null;
+let lastFilestreamNames: string[] = [];
+
+/** The output names of a layout's FILESTREAM columns (ColumnLayout.isFilestream), cached per layout. */
+function filestreamColumns(table: TableLayout): string[] {
+  if (table === lastFilestreamTable) return lastFilestreamNames;
+  let names = filestreamByTable.get(table);
+  if (names === undefined) {
+    names = table.columns.filter((c) => c.isFilestream && !c.isDropped && !c.isHidden).map((c) => c.name);
+    filestreamByTable.set(table, names);
+  }
+  lastFilestreamTable = table;
+  lastFilestreamNames = names;
+  return names;
+}
+
+/**
+ * A FILESTREAM column holding a value: the row keeps a 48-byte pointer to a file of the database's
+ * FILESTREAM container (Microsoft Press, "SQL Server 2012 Internals", Special Storage), which no data
+ * file, backup page or log row image holds; read as varbinary(max) those bytes printed as the
+ * document's content. Refused (DECODE_UNSUPPORTED, naming the column); a NULL one decodes.
+ */
+function filestreamRefusal(column: string): DecodeError {
+  return new DecodeError(
+    'DECODE_UNSUPPORTED',
+    `column ${column} is a FILESTREAM column: the row holds a pointer to a file in the database's FILESTREAM container, not its value, and rowback does not read that container, so the row is not printed (its value would be the pointer's bytes)`,
+    { column },
+  );
 }
 
 function enrich(e: unknown, table: TableLayout, opts: DecodeOptions | undefined): DecodeError {

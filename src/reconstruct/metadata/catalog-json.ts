@@ -276,6 +276,7 @@ function columnFromRow(row: CatalogRow, index: number, file: string | undefined,
   if (row.is_persisted) col.persisted = true;
   if (row.is_column_set) col.isColumnSet = true;
   if (row.is_rowguidcol) col.isRowGuidCol = true;
+  if (row.is_filestream) col.isFilestream = true;
   if (row.generated_always_type) col.generatedAlways = true;
   if (row.key_ordinal) col.keyOrdinal = row.key_ordinal;
   if (row.default_value !== undefined && row.default_value !== null) {

@@ -43,6 +43,8 @@ export const CatalogRowSchema = z.object({
   is_persisted: bool.nullable().optional(),
   is_rowguidcol: bool.nullable().optional(),
   is_column_set: bool.nullable().optional(),
+  /** sys.columns.is_filestream: a FILESTREAM column (ColumnLayout.isFilestream). Absent in catalogs exported before it was asked for. */
+  is_filestream: bool.nullable().optional(),
   /** COLUMNPROPERTY(…, 'GeneratedAlwaysType') (SQL Server 2016+; NULL before): 1/2 a temporal period column, 7–10 ledger. Absent in older catalogs. */
   generated_always_type: z.number().int().nullable().optional(),
   leaf_offset: z.number().int(),

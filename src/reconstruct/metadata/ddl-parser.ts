@@ -31,6 +31,14 @@ export interface DdlColumn {
   isColumnSet: boolean;
   /** GENERATED ALWAYS AS ROW START / END (a temporal table's period), TRANSACTION_ID / SEQUENCE_NUMBER (ledger): the server sets it. */
   generatedAlways?: boolean;
+  /**
+   * `ENCRYPTED WITH (…)`: an Always Encrypted column. Its rows hold the client's ciphertext
+   * (AEAD_AES_256_CBC_HMAC_SHA_256: version byte, MAC, IV, AES-CBC blocks; Microsoft Learn "Always
+   * Encrypted cryptography"), never a value of its declared type (ddl.ts refuses the table).
+   */
+  encrypted?: boolean;
+  /** `FILESTREAM` on a varbinary(max) column: the row holds a file pointer, not the value (ColumnLayout.isFilestream). */
+  filestream?: boolean;
   /** DEFAULT expression as written: for columns added by ALTER TABLE … ADD, what the rows then took; otherwise only named in warnings (ColumnLayout.declaredDefault). */
   defaultExpr?: Token[];
   /** Set for columns added by ALTER TABLE … ADD. */
@@ -108,7 +116,9 @@ export type DdlAlteration = { seq: number } & (
   /** EXEC sp_rename 'table.column', 'new', 'COLUMN' (column) or EXEC sp_rename 'table', 'new' (table). */
   | { kind: 'rename'; table: QName; column?: string; newName: string; line: number }
   /** ALTER TABLE … ADD [CONSTRAINT n] DEFAULT x FOR c (how SSMS scripts a column's default): the rows then in the table keep what they hold. */
-  | { kind: 'defaultFor'; table: QName; column: string; expr: Token[]; line: number });
+  | { kind: 'defaultFor'; table: QName; column: string; expr: Token[]; line: number }
+  /** EXEC sp_tableoption 't', 'vardecimal storage format', ON|1: decimal/numeric columns move to the record's variable part. */
+  | { kind: 'vardecimal'; table: QName; line: number });
 
 const TABLE_ELEMENT_KEYWORDS = new Set(['CONSTRAINT', 'PRIMARY', 'UNIQUE', 'FOREIGN', 'CHECK', 'INDEX', 'PERIOD', 'CONNECTION', 'DEFAULT']);
 
@@ -221,7 +231,7 @@ class Parser {
   /** At `DROP TABLE`, `DROP INDEX` or `EXEC sp_rename`: statements that change a layout, so a skipped statement ends before them. */
   private startsLayoutStatement(): boolean {
     if (this.isWord('DROP')) return this.isWord('TABLE', 1) || this.isWord('INDEX', 1);
-    return (this.isWord('EXEC') || this.isWord('EXECUTE')) && this.isRename(1);
+    return (this.isWord('EXEC') || this.isWord('EXECUTE')) && (this.isRename(1) || this.isProc(1, 'sp_tableoption'));
   }
 
   /** Skips to the end of the batch (GO) — for procedure/function/view/trigger bodies. */
@@ -242,6 +252,7 @@ class Parser {
       else if (this.isWord('ALTER') && this.isWord('INDEX', 1)) this.alterIndex();
       else if (this.isWord('DROP') && this.isWord('INDEX', 1)) this.dropIndex();
       else if ((this.isWord('EXEC') || this.isWord('EXECUTE')) && this.isRename(1)) this.rename();
+      else if ((this.isWord('EXEC') || this.isWord('EXECUTE')) && this.isProc(1, 'sp_tableoption')) this.tableOption();
       else this.skipStatement();
     }
   }
@@ -305,11 +316,51 @@ class Parser {
   }
 
   private isRename(k: number): boolean {
+    return this.isProc(k, 'sp_rename');
+  }
+
+  /** Whether the tokens at `k` name the system procedure `proc`: `proc`, `[sys.]proc`, `[dbo].[proc]`. */
+  private isProc(k: number, proc: string): boolean {
     const t = this.peek(k);
-    if ((t.kind === 'ident' || t.kind === 'quoted') && t.text.toLowerCase() === 'sp_rename') return true;
-    // [sys.]sp_rename / [dbo].[sp_rename]
+    if ((t.kind === 'ident' || t.kind === 'quoted') && t.text.toLowerCase() === proc) return true;
     const u = this.peek(k + 2);
-    return this.isPunct('.', k + 1) && (u.kind === 'ident' || u.kind === 'quoted') && u.text.toLowerCase() === 'sp_rename';
+    return this.isPunct('.', k + 1) && (u.kind === 'ident' || u.kind === 'quoted') && u.text.toLowerCase() === proc;
+  }
+
+  /**
+   * EXEC sp_tableoption [@TableNamePattern =] 't', [@OptionName =] 'option', [@OptionValue =] 'value'
+   * (Microsoft Learn, sp_tableoption). Only 'vardecimal storage format' set on (ON, 1, TRUE) changes
+   * where values sit in the record: the table's decimal/numeric columns are then stored in the
+   * variable part in vardecimal form (Paul Randal, "SQL Server 2005 SP2: vardecimal storage format"),
+   * which a script's column list does not show; recorded as a `vardecimal` alteration. Other options
+   * ('text in row', 'large value types out of row', …) are read as before: not at all.
+   */
+  private tableOption(): void {
+    this.pos++;
+    const line = this.peek().line;
+    this.qualifiedName('after EXEC');
+    const args: string[] = [];
+    for (;;) {
+      if (this.peek().kind === 'ident' && this.peek().text.startsWith('@') && this.isPunct('=', 1)) this.pos += 2;
+      const t = this.peek();
+      if (t.kind === 'eof' || t.kind === 'go' || (t.kind === 'punct' && t.text === ';')) break;
+      this.pos++;
+      args.push(t.text);
+      if (!this.acceptPunct(',')) break;
+    }
+    if (args.length < 3) return;
+    const option = args[1]!.toLowerCase().replace(/\s+/g, ' ').trim();
+    const value = args[2]!.toLowerCase().trim();
+    if (option !== 'vardecimal storage format' || value === '0' || value === 'off' || value === 'false') return;
+    let parts: string[];
+    try {
+      parts = splitObjectName(args[0]!, line);
+    } catch {
+      return; // a variable or expression for the table: which table is not known here (read as before: not at all)
+    }
+    const name = parts[parts.length - 1]!;
+    const schema = parts.length >= 2 ? parts[parts.length - 2] : undefined;
+    this.out.alterations.push({ seq: this.seq, kind: 'vardecimal', table: { schema, name, line }, line });
   }
 
   /**
@@ -539,7 +590,8 @@ class Parser {
       }
       if (this.acceptWord('SPARSE')) { col.sparse = true; continue; }
       if (this.acceptWord('ROWGUIDCOL')) { col.rowGuidCol = true; continue; }
-      if (this.acceptWord('FILESTREAM') || this.acceptWord('HIDDEN')) continue;
+      if (this.acceptWord('FILESTREAM')) { col.filestream = true; continue; }
+      if (this.acceptWord('HIDDEN')) continue;
       if (this.acceptWord('PERSISTED')) { col.persisted = true; continue; }
       if (this.acceptWord('COLUMN_SET')) {
         this.expectWord('FOR', 'after COLUMN_SET');
@@ -547,9 +599,16 @@ class Parser {
         col.isColumnSet = true;
         continue;
       }
-      if (this.acceptWord('MASKED') || this.acceptWord('ENCRYPTED')) {
-        this.expectWord('WITH', 'after MASKED/ENCRYPTED');
+      if (this.acceptWord('MASKED')) {
+        // dynamic data masking: applied when a query reads the column; the stored value is the value
+        this.expectWord('WITH', 'after MASKED');
         this.skipBalanced();
+        continue;
+      }
+      if (this.acceptWord('ENCRYPTED')) {
+        this.expectWord('WITH', 'after ENCRYPTED');
+        this.skipBalanced();
+        col.encrypted = true;
         continue;
       }
       if (this.acceptWord('GENERATED')) {

@@ -172,7 +172,7 @@ export function layoutsFromScript(script: DdlScript, opts: DdlOptions = {}): Tab
       if (!t) {
         // DROP INDEX / sp_rename of an object this script does not create (a procedure, a view, another
         // script's table): nothing to lay out.
-        if (a.kind === 'dropIndex' || a.kind === 'rename' || a.kind === 'defaultFor' || (a.kind === 'rebuild' && a.index !== undefined)) continue;
+        if (a.kind === 'dropIndex' || a.kind === 'rename' || a.kind === 'defaultFor' || a.kind === 'vardecimal' || (a.kind === 'rebuild' && a.index !== undefined)) continue;
         throw new SchemaError('SCHEMA_DDL_INVALID', `ALTER TABLE ${k}: the table is not created in this script`, { line });
       }
       const ctx: AlterContext = { aliases, collation, tableName: k, schema: t.def.qname.schema ?? defaultSchema };
@@ -214,6 +214,26 @@ export function layoutsFromScript(script: DdlScript, opts: DdlOptions = {}): Tab
       layout = deriveLayout(t.def, t.indexes, { schema, collation, aliases });
     }
     if (t.warnings.length > 0) layout.warnings = [...t.warnings];
+    const encrypted = t.def.columns.filter((c) => c.encrypted && !c.dropped);
+    if (encrypted.length > 0) {
+      // Always Encrypted: the rows hold the client's ciphertext, not a value of the declared type, and
+      // the record keeps it as a binary value whose place a script does not show. Decoded by the
+      // declared type, a varbinary printed the ciphertext as its value and a varchar as plausible
+      // mojibake, unsaid; a fixed-length type read another column's bytes. Refused.
+      layout.unreadable =
+        `column${encrypted.length > 1 ? 's' : ''} ${encrypted.map((c) => c.name).join(', ')} ${encrypted.length > 1 ? 'are' : 'is'} Always Encrypted (ENCRYPTED WITH, line ${encrypted[0]!.line}): the rows hold the client's ciphertext (AEAD_AES_256_CBC_HMAC_SHA_256), never a value of the declared type, which rowback cannot decrypt, ` +
+        'and a script does not show where SQL Server keeps that ciphertext in the record, so no column of the table can be placed from it: read the layout from the database\'s own catalog (--mdf/--bak, or --schema from sql/table-metadata.sql); an encrypted column\'s value read through it is still ciphertext, not the value';
+    }
+    const decimals = layout.compression === 'NONE' ? layout.columns.filter((c) => (c.type === 'decimal' || c.type === 'numeric') && !c.isDropped) : [];
+    if (t.vardecimal !== undefined && decimals.length > 0) {
+      // vardecimal storage format: the decimal/numeric columns sit in the record's variable part in a packed
+      // form, not in the fixed slots the script's column list gives; the data file's catalog shows it and
+      // rowback refuses it there too (datafile/metadata.ts vardecimalRefusal). Read with this layout, the
+      // fixed columns after them took other columns' bytes.
+      layout.unreadable =
+        `line ${t.vardecimal}: sp_tableoption 'vardecimal storage format' is on, so ${decimals.map((c) => c.name).join(', ')} ${decimals.length > 1 ? 'are' : 'is'} stored in the variable part of the record in vardecimal form, ` +
+        'not in the fixed slots the script\'s column list gives, and rowback does not decode that storage format';
+    }
     if (t.perPartition) {
       // One layout per table is all a script gives, and the log names a partition only by its
       // allocation unit id, which the script does not know: rows are refused, never decoded with
@@ -250,6 +270,8 @@ interface TableState {
    * where, for the message. The table's layout is then unreadable (see layoutsFromDdl).
    */
   perPartition?: string;
+  /** Line of an `sp_tableoption … 'vardecimal storage format', ON` for the table (layoutsFromDdl refuses its layout). */
+  vardecimal?: number;
 }
 
 interface AlterContext {
@@ -347,6 +369,11 @@ function placeNew(cols: ColumnLayout[], c: ColumnLayout): void {
  */
 function applyAlteration(t: TableState, a: DdlAlteration, ctx: AlterContext): void {
   const def = t.def;
+  if (a.kind === 'vardecimal') {
+    // set at any point of the script: rows of that time hold vardecimal values (layoutsFromDdl refuses)
+    t.vardecimal ??= a.line;
+    return;
+  }
   if (a.kind === 'dropIndex') {
     const i = t.indexes.findIndex((ix) => ix.name !== undefined && ix.name.toLowerCase() === a.name.toLowerCase());
     if (i < 0) return; // a foreign key, check or default constraint: no layout change
@@ -469,7 +496,9 @@ function applyAlteration(t: TableState, a: DdlAlteration, ctx: AlterContext): vo
   // (Microsoft, "ALTER TABLE (Transact-SQL)", ALTER COLUMN … COLLATE: "If not specified, the column is
   // assigned the default collation of the database").
   const newCollation = hasCollation(after.type) ? (namedCollation(a.column.collation, ctx.collation) ?? ctx.collation) : null;
-  const next: DdlColumn = { ...old, type: a.column.type, nullable: a.column.nullable ?? true, collation: newCollation ?? undefined, defaultExpr: undefined, addedLater: undefined };
+  // encrypted before or after (ALTER COLUMN … ENCRYPTED WITH encrypts in place, without it decrypts): rows of either
+  // state may be in the log, so the column stays refused (layoutsFromDdl)
+  const next: DdlColumn = { ...old, type: a.column.type, nullable: a.column.nullable ?? true, collation: newCollation ?? undefined, defaultExpr: undefined, addedLater: undefined, ...(old.encrypted || a.column.encrypted ? { encrypted: true } : {}) };
   const nc = columnLayout(next, pc.columnId, false, { schema: ctx.schema, collation: ctx.collation, aliases: ctx.aliases }, ctx.tableName)!;
   const oldFixed = isFixedLength(pc.type, pc.maxLength);
   const newFixed = isFixedLength(nc.type, nc.maxLength);
@@ -716,6 +745,7 @@ function columnLayout(c: DdlColumn, columnId: number, inPk: boolean, ctx: Derive
   if (c.computed) col.persisted = true;
   if (c.rowGuidCol) col.isRowGuidCol = true;
   if (c.generatedAlways) col.generatedAlways = true;
+  if (c.filestream) col.isFilestream = true;
   if (!c.addedLater && c.defaultExpr) col.declaredDefault = `DEFAULT ${tokensText(c.defaultExpr)}`;
   if (c.addedLater) {
     const d = addedColumnDefault(c, col);

@@ -66,6 +66,14 @@ export interface ColumnLayout {
    */
   isHidden?: boolean;
   isRowGuidCol?: boolean;
+  /**
+   * A FILESTREAM varbinary(max) column (sys.columns.is_filestream; syscolpars.status 0x20; `FILESTREAM`
+   * in a script): the row holds a 48-byte pointer to a file in the database's FILESTREAM container
+   * (Microsoft Press, "SQL Server 2012 Internals", Special Storage: "rooted in the database as a 48-byte
+   * file pointer value in the column"), never the value, so a row whose column is not NULL is refused
+   * (decode-row.ts).
+   */
+  isFilestream?: boolean;
   /** Default for rows written before the column was added (ALTER TABLE ADD … NOT NULL DEFAULT), already in output form. */
   defaultValue?: import('../values.js').SqlValue;
   /**
