@@ -8,6 +8,7 @@ import { toMssqlType } from './param-type.js';
 import { shortestFloat32 } from '../reconstruct/types/float.js';
 import type { BatchOutcome, ReinsertTarget, RowLedgerEntry, TargetSession } from './target.js';
 import type { ForeignKey, TargetTable } from './target-table.js';
+import { insteadOfTriggersFromCatalog, targetInsteadOfTriggersSql, type TriggerRow } from './target-triggers.js';
 
 /**
  * The host the driver would dial for `connectionString` (mssql's own parser, as MssqlTarget
@@ -461,6 +462,7 @@ CREATE TABLE ${this.ledger} (batch_key nvarchar(100) NOT NULL PRIMARY KEY, run_i
     const use = this.o.database ? `USE ${quoteName(this.o.database)};\n` : '';
     const rows: ColumnRow[] = [];
     const uniqueRows: UniqueKeyRow[] = [];
+    const triggerRows: TriggerRow[] = [];
     const fks = new Map<string, ForeignKey>();
     const bound = (part: string[]): sql.Request => {
       const r = pool.request();
@@ -472,6 +474,7 @@ CREATE TABLE ${this.ledger} (batch_key nvarchar(100) NOT NULL PRIMARY KEY, run_i
       const part = names.slice(i, i + CATALOG_NAMES_PER_QUERY);
       rows.push(...(await this.timed('reading the target\'s columns (sys.columns)', () => bound(part).query<ColumnRow>(use + targetColumnsSql(part.length)), false)).recordset);
       uniqueRows.push(...(await this.timed('reading the target\'s unique indexes (sys.indexes)', () => bound(part).query<UniqueKeyRow>(use + targetUniqueKeysSql(part.length)), false)).recordset);
+      triggerRows.push(...(await this.timed('reading the target\'s INSTEAD OF triggers (sys.triggers)', () => bound(part).query<TriggerRow>(use + targetInsteadOfTriggersSql(part.length)), false)).recordset);
       // a key between tables of two parts comes back with each: once
       for (const f of (await this.timed('reading the target\'s foreign keys (sys.foreign_keys)', () => bound(part).query<FkRow>(use + targetFksSql(part.length)), false)).recordset) addForeignKey(fks, f);
     }
@@ -480,6 +483,7 @@ CREATE TABLE ${this.ledger} (batch_key nvarchar(100) NOT NULL PRIMARY KEY, run_i
     const [here] = (await this.timed('reading the target\'s database name', () => pool.request().query<{ db: string | null }>(`${use}SELECT DB_NAME() AS [db];`), false)).recordset;
     const tables = tablesFromCatalog(rows);
     uniqueKeysFromCatalog(tables, uniqueRows);
+    insteadOfTriggersFromCatalog(tables, triggerRows);
     return { tables, fks: [...fks.values()], database: here?.db ?? null, ...(await this.databaseGuids(pool, use)) };
   }
 

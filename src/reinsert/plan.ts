@@ -9,6 +9,7 @@ import { planParam } from './sql-types.js';
 import { scriptDeclaration, type ParamPlan, type SourceText } from './param-type.js';
 import { hasIdentity, insertableColumns, qualified, type ForeignKey, type TargetTable } from './target-table.js';
 import { filterColumns, filterHoldsOffline, uniqueKeysToCheck, uniqueKeyText, type UniqueCheck, type UniqueNotChecked } from './unique-keys.js';
+import { insteadOfInsertRefusal } from './target-triggers.js';
 
 export type { UniqueCheck, UniqueNotChecked } from './unique-keys.js';
 
@@ -266,6 +267,11 @@ export interface PlannedBatch {
   rowLedger: string;
   identityInsert: boolean;
   rows: PlannedRow[];
+  /**
+   * The target table's enabled INSTEAD OF DELETE triggers (target-triggers.ts), when the catalog read
+   * any: the undo script's DELETE runs them instead, and its head says so. Absent: none, or not read.
+   */
+  insteadOfDeleteTriggers?: string[];
 }
 
 export interface PlanProblem {
@@ -436,6 +442,12 @@ class ReinsertPlanner {
       this.problems.push({ rowId: r.id, lsn: r.lsn, table: r.table, code: 'REINSERT_UNKNOWN_TABLE', message: unknownTableMessage(r.table, targetName, o.tableMap?.[r.table] !== undefined, o.database) });
       return;
     }
+    // an INSTEAD OF INSERT trigger runs in place of the INSERT: what it does is not what the ledger would record
+    const trigger = insteadOfInsertRefusal(t);
+    if (trigger !== null) {
+      this.problems.push({ rowId: r.id, lsn: r.lsn, table: r.table, code: 'REINSERT_INSTEAD_OF_TRIGGER', message: `row ${r.id}: ${trigger}` });
+      return;
+    }
     try {
       const planned = planRow(r, t, o.database, o.sourceText?.get(r.table));
       if (r.mayBeChanged) planned.mayBeChanged = true;
@@ -479,6 +491,7 @@ class ReinsertPlanner {
         while (j < list.length && j - i < this.batchSize && gives(list[j]!) === on) j++;
         batches.push({
           batchNo: batches.length + 1, table, target: quotedTarget(t, this.o.database), rowLedger: this.rowLedger, identityInsert: on, rows: list.slice(i, j),
+          ...(t.insteadOfTriggers?.delete.length ? { insteadOfDeleteTriggers: [...t.insteadOfTriggers.delete] } : {}),
         });
         i = j;
       }
@@ -1406,6 +1419,14 @@ export function* renderUndoScriptChunks(plan: ReinsertPlan, o: UndoOptions = {})
   // when it runs, printed.
   const unplanned = o.rowIds ? unplannedRows(plan, o.rowIds) : [];
   for (const [why, ids] of byReason(unplanned)) out.push(comment(`WARNING: ${ids.length} row(s) put back NOT DELETED by this script (they could not be planned: ${why}): rows ${rowIdRanges(ids)}; delete them by hand`));
+  // An INSTEAD OF DELETE trigger runs in place of the script's DELETE (target-triggers.ts): the row
+  // may stay, or other rows go, while the script says it deleted it
+  const triggered = new Map<string, string[]>();
+  for (const b of plan.batches) if (b.insteadOfDeleteTriggers?.length && b.rows.some((r) => included.includes(r))) triggered.set(b.target, b.insteadOfDeleteTriggers);
+  for (const [target, names] of triggered) {
+    const list = names.map(quoteName).join(', ');
+    out.push(comment(`WARNING: ${target} has ${names.length === 1 ? 'an enabled INSTEAD OF DELETE trigger' : `${names.length} enabled INSTEAD OF DELETE triggers`} (${list}): SQL Server runs ${names.length === 1 ? 'it' : 'them'} in place of this script's DELETE, which may leave the row there or delete others; disable ${names.length === 1 ? 'it' : 'them'} before running this script (ALTER TABLE ${target} DISABLE TRIGGER ${list}; ENABLE TRIGGER after)`));
+  }
   if (o.rowIds) {
     const skipped = plan.batches.flatMap((b) => b.rows).filter((r) => !o.rowIds!.has(r.rowId));
     for (const r of skipped) out.push(comment(`NOT TOUCHED: row ${r.rowId} (${r.table}, LSN ${r.lsn}): ${o.notTouched?.get(r.rowId) ?? 'not inserted by this run'}`));

@@ -427,7 +427,11 @@ export class ReinsertService {
     // test/reinsert/undo-null-in-not-null-source.test.ts)
     if (opts.undo) {
       // nor a unique index (an IGNORE_DUP_KEY one the row cannot be checked against refuses it: planRow)
-      tables = new Map([...tables].map(([k, { uniqueKeys: _u, keyIndex: _k, ...t }]) => [k, { ...t, columns: t.columns.map(({ hasDefault: _d, ...c }) => ({ ...c, nullable: true })) }]));
+      // nor an INSTEAD OF INSERT trigger (the rows are in; its INSTEAD OF DELETE ones stay, for the script's head)
+      tables = new Map([...tables].map(([k, { uniqueKeys: _u, keyIndex: _k, ...t }]) => [k, {
+        ...t, columns: t.columns.map(({ hasDefault: _d, ...c }) => ({ ...c, nullable: true })),
+        ...(t.insteadOfTriggers ? { insteadOfTriggers: { insert: [], delete: t.insteadOfTriggers.delete } } : {}),
+      }]));
     }
     // rows staged under a name two source tables share ([a.b].[c] and [a].[b.c]): which one each
     // came from is not known, so none is planned (store.saveJobTables)

@@ -108,6 +108,13 @@ export interface TargetTable {
    * script's head says so.
    */
   uniqueKeys?: UniqueKey[];
+  /**
+   * The table's enabled INSTEAD OF INSERT and INSTEAD OF DELETE triggers (target-triggers.ts), read
+   * from the target's catalog; empty lists when it has none. Absent: not read (planned without a
+   * target connection). A row into a table with an INSTEAD OF INSERT trigger is refused
+   * (REINSERT_INSTEAD_OF_TRIGGER); the undo script's head warns of INSTEAD OF DELETE ones.
+   */
+  insteadOfTriggers?: { insert: string[]; delete: string[] };
 }
 
 export interface ForeignKey {
