@@ -528,7 +528,11 @@ class ReinsertPlanner {
       const keyText = t.keyColumns.map((k) => `${k} = ${g[0]!.params.find((p) => p.column === k)!.literal}`).join(', ');
       for (const row of g) {
         refused.add(row);
-        const others = g.filter((x) => x !== row).map((x) => `${x.rowId} (LSN ${x.lsn})`).join(', ');
+        // the first 10 others and how many more, as the unique keys' refusal names them: the whole
+        // group per row was n² text (a nightly job deleting and re-inserting one key's row gives a
+        // version a night; 5,000 versions of one key wrote 25 M row names)
+        const shown = g.slice(0, 11).filter((x) => x !== row).slice(0, 10);
+        const others = shown.map((x) => `${x.rowId} (LSN ${x.lsn})`).join(', ') + (g.length - 1 > shown.length ? ` and ${g.length - 1 - shown.length} more` : '');
         this.problems.push({ rowId: row.rowId, lsn: row.lsn, table: this.sourceOf.get(row.rowId) ?? row.table, code: 'REINSERT_DUPLICATE_KEY', message: `row ${row.rowId} holds the same key (${keyText}) as approved row(s) ${others} of ${qualified(t)}: only one version can go back; reject the others (the latest delete holds the state just before it)` });
       }
     }

@@ -51,6 +51,19 @@ describe('re-insert plan: approved rows sharing a key', () => {
     expect(history.batches.flatMap((b) => b.rows.map((r) => r.rowId))).toEqual([1, 2]);
   });
 
+  it('many versions of one key (a nightly delete and re-insert): each names the first 10 others and how many more, not all of them', () => {
+    const versions = Array.from({ length: 3000 }, (_, i) => row(i + 1, (0x100 + i).toString(16).padStart(8, '0'), { Id: 5, Name: `night ${i}` }));
+    const plan = planReinsert(versions, targets, []);
+    expect(plan.batches).toEqual([]);
+    expect(plan.problems).toHaveLength(3000);
+    expect(plan.problems[0]!.message).toContain('same key (Id = 5) as approved row(s) 2 (LSN 0000002a:00000101:0001), 3 (LSN');
+    expect(plan.problems[0]!.message).toContain('11 (LSN 0000002a:0000010a:0001) and 2989 more of dbo.T');
+    expect(plan.problems[2999]!.message).toContain('as approved row(s) 1 (LSN 0000002a:00000100:0001), 2 (LSN');
+    expect(plan.problems[2999]!.message).toContain('10 (LSN 0000002a:00000109:0001) and 2989 more of dbo.T');
+    // the whole plan's text stays linear in the rows
+    expect(plan.problems.reduce((n, p) => n + p.message.length, 0)).toBeLessThan(3000 * 1000);
+  });
+
   it('a key-less table (heap) is not grouped: no key to share', () => {
     const t = new Map([['dbo.H', { ...fromLayout(LAYOUTS['dbo.T']!), name: 'H', keyColumns: [] }]]);
     const plan = planReinsert([{ ...row(1, '00000100', { Id: 5, Name: 'x' }), table: 'dbo.H' }, { ...row(2, '00000200', { Id: 5, Name: 'x' }), table: 'dbo.H' }], t, []);
