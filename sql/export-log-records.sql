@@ -272,6 +272,7 @@ SELECT
   cc.[is_persisted],
   c.[is_rowguidcol],
   c.[is_column_set],
+  c.[is_filestream],
   COLUMNPROPERTY(o.[object_id], c.[name], 'GeneratedAlwaysType') AS [generated_always_type],
   pc.[leaf_offset],
   pc.[leaf_null_bit],
@@ -400,7 +401,7 @@ BEGIN
   FROM #records AS r
   ORDER BY r.[Current LSN];
   SELECT N'#catalog' AS [line];
-  SELECT N'"schema_name","table_name","object_id","index_id","partition_id","partition_number","data_compression_desc","in_row_alloc_unit_id","lob_alloc_unit_id","row_overflow_alloc_unit_id","modify_date","create_date","partition_column_id","column_id","column_name","type_name","system_type_id","user_type_name","max_length","precision","scale","collation_name","is_nullable","is_identity","is_computed","is_persisted","is_rowguidcol","is_column_set","generated_always_type","leaf_offset","leaf_null_bit","leaf_bit_position","is_dropped","is_sparse","is_uniqueifier","key_ordinal","default_value","database_name","database_guid","family_guid"' AS [line];
+  SELECT N'"schema_name","table_name","object_id","index_id","partition_id","partition_number","data_compression_desc","in_row_alloc_unit_id","lob_alloc_unit_id","row_overflow_alloc_unit_id","modify_date","create_date","partition_column_id","column_id","column_name","type_name","system_type_id","user_type_name","max_length","precision","scale","collation_name","is_nullable","is_identity","is_computed","is_persisted","is_rowguidcol","is_column_set","is_filestream","generated_always_type","leaf_offset","leaf_null_bit","leaf_bit_position","is_dropped","is_sparse","is_uniqueifier","key_ordinal","default_value","database_name","database_guid","family_guid"' AS [line];
   SELECT ISNULL(N'"' + REPLACE(CONVERT(nvarchar(max), c.[schema_name]), N'"', N'""') + N'"', N'')
     + N',' + ISNULL(N'"' + REPLACE(CONVERT(nvarchar(max), c.[table_name]), N'"', N'""') + N'"', N'')
     + N',' + ISNULL(N'"' + REPLACE(CONVERT(nvarchar(max), c.[object_id]), N'"', N'""') + N'"', N'')
@@ -429,6 +430,7 @@ BEGIN
     + N',' + ISNULL(N'"' + REPLACE(CONVERT(nvarchar(max), c.[is_persisted]), N'"', N'""') + N'"', N'')
     + N',' + ISNULL(N'"' + REPLACE(CONVERT(nvarchar(max), c.[is_rowguidcol]), N'"', N'""') + N'"', N'')
     + N',' + ISNULL(N'"' + REPLACE(CONVERT(nvarchar(max), c.[is_column_set]), N'"', N'""') + N'"', N'')
+    + N',' + ISNULL(N'"' + REPLACE(CONVERT(nvarchar(max), c.[is_filestream]), N'"', N'""') + N'"', N'')
     + N',' + ISNULL(N'"' + REPLACE(CONVERT(nvarchar(max), c.[generated_always_type]), N'"', N'""') + N'"', N'')
     + N',' + ISNULL(N'"' + REPLACE(CONVERT(nvarchar(max), c.[leaf_offset]), N'"', N'""') + N'"', N'')
     + N',' + ISNULL(N'"' + REPLACE(CONVERT(nvarchar(max), c.[leaf_null_bit]), N'"', N'""') + N'"', N'')

@@ -42,6 +42,7 @@ SELECT
   cc.[is_persisted],
   c.[is_rowguidcol],
   c.[is_column_set],
+  c.[is_filestream],
   COLUMNPROPERTY(o.[object_id], c.[name], 'GeneratedAlwaysType') AS [generated_always_type],
   pc.[leaf_offset],
   pc.[leaf_null_bit],
