@@ -795,6 +795,36 @@ export class LogReplay {
     return 'ok';
   }
 
+  /**
+   * What `finish` would apply, by the same rule, without applying it: the LSNs (fn_dblog form) of the
+   * row operations it would redo (their transaction committed or rolled back, not on the base pages)
+   * and undo (on the base pages, their transaction open at the stop), and of every row operation kept.
+   * For a base backup read alone (dump --bak without --trn, base-own-log.ts): `redo` are changes the
+   * copied pages lack, `undo` uncommitted changes they show, compared with RESTORE … WITH RECOVERY.
+   */
+  pending(): { redo: string[]; undo: string[]; all: string[] } {
+    const { redo, undo } = this.chosen();
+    const all = [...this.txns.values()].flatMap((t) => t.ops.map((o) => o.record['Current LSN'])).sort((a, b) => lsnCmp(lsnToDecimal(parseLsn(a)), lsnToDecimal(parseLsn(b))));
+    return { redo: redo.map((o) => o.record['Current LSN']), undo: undo.map((o) => o.record['Current LSN']), all };
+  }
+
+  /** The row operations finish applies: redo in LSN order, undo newest first (see finish). */
+  private chosen(): { redo: ReplayOp[]; undo: ReplayOp[] } {
+    const redo: ReplayOp[] = [];
+    const undo: ReplayOp[] = [];
+    for (const t of this.txns.values()) {
+      const counts = t.state !== 'open';
+      for (const o of t.ops) {
+        if (counts && !o.inBase) redo.push(o);
+        if (!counts && o.inBase) undo.push(o);
+      }
+    }
+    const byLsn = (a: ReplayOp, b: ReplayOp) => lsnCmp(lsnToDecimal(parseLsn(a.record['Current LSN'])), lsnToDecimal(parseLsn(b.record['Current LSN'])));
+    redo.sort(byLsn);
+    undo.sort(byLsn).reverse();
+    return { redo, undo };
+  }
+
   private mentionsTable(r: LogRecord): boolean {
     for (const k of ['RowLog Contents 0', 'RowLog Contents 1', 'RowLog Contents 2', 'RowLog Contents 3', 'RowLog Contents 4', 'Log Record'] as const) {
       const v = r[k];
@@ -813,11 +843,8 @@ export class LogReplay {
    */
   finish(state: RowState): void {
     const { stats, layout, columns } = this.ctx;
-    const redo: ReplayOp[] = [];
-    const undo: ReplayOp[] = [];
     for (const t of this.txns.values()) {
       if (t.ops.length === 0) continue;
-      const counts = t.state !== 'open';
       if (t.state === 'committed') {
         stats.committedTransactions++;
         if (t.commitTime && (!stats.lastCommitTime || t.commitTime > stats.lastCommitTime)) stats.lastCommitTime = t.commitTime;
@@ -827,14 +854,8 @@ export class LogReplay {
         if (target.kind === 'time' && t.beginTime && t.beginTime > target.time) stats.begunAfterStop = (stats.begunAfterStop ?? 0) + 1;
         else stats.openAtStop++;
       }
-      for (const o of t.ops) {
-        if (counts && !o.inBase) redo.push(o);
-        if (!counts && o.inBase) undo.push(o);
-      }
     }
-    const byLsn = (a: ReplayOp, b: ReplayOp) => lsnCmp(lsnToDecimal(parseLsn(a.record['Current LSN'])), lsnToDecimal(parseLsn(b.record['Current LSN'])));
-    redo.sort(byLsn);
-    undo.sort(byLsn).reverse();
+    const { redo, undo } = this.chosen();
     const layoutOf = (o: ReplayOp): TableLayout => (o.record.AllocUnitId ? this.layoutByAu.get(o.record.AllocUnitId) : undefined) ?? layout;
     for (const o of redo) {
       apply(o, 'redo', state, layoutOf(o), columns, this.table);
