@@ -204,6 +204,12 @@ const DDL_NAMES = /truncate|alter|drop|bulk|rebuild|switch|select into|create in
  */
 const MOVE_NAMES = /^SplitPage$/;
 
+/** A row operation `LogReplay.pending` names: its LSN (fn_dblog form) and kind. */
+export interface PendingOp {
+  lsn: string;
+  kind: 'insert' | 'delete' | 'update';
+}
+
 interface ReplayOp {
   record: LogRecord;
   kind: 'insert' | 'delete' | 'update';
@@ -796,16 +802,17 @@ export class LogReplay {
   }
 
   /**
-   * What `finish` would apply, by the same rule, without applying it: the LSNs (fn_dblog form) of the
-   * row operations it would redo (their transaction committed or rolled back, not on the base pages)
-   * and undo (on the base pages, their transaction open at the stop), and of every row operation kept.
+   * What `finish` would apply, by the same rule, without applying it: the row operations it would redo (their transaction committed or rolled back, not on the base pages)
+   * and undo (on the base pages, their transaction open at the stop), and the LSNs of every row
+   * operation kept, in LSN order.
    * For a base backup read alone (dump --bak without --trn, base-own-log.ts): `redo` are changes the
    * copied pages lack, `undo` uncommitted changes they show, compared with RESTORE … WITH RECOVERY.
    */
-  pending(): { redo: string[]; undo: string[]; all: string[] } {
+  pending(): { redo: PendingOp[]; undo: PendingOp[]; all: string[] } {
     const { redo, undo } = this.chosen();
     const all = [...this.txns.values()].flatMap((t) => t.ops.map((o) => o.record['Current LSN'])).sort((a, b) => lsnCmp(lsnToDecimal(parseLsn(a)), lsnToDecimal(parseLsn(b))));
-    return { redo: redo.map((o) => o.record['Current LSN']), undo: undo.map((o) => o.record['Current LSN']), all };
+    const said = (o: ReplayOp): PendingOp => ({ lsn: o.record['Current LSN'], kind: o.kind });
+    return { redo: redo.map(said), undo: undo.map(said), all };
   }
 
   /** The row operations finish applies: redo in LSN order, undo newest first (see finish). */

@@ -21,6 +21,8 @@ import { visibleColumns } from '../../reconstruct/metadata/table-layout.js';
 import type { SqlValue } from '../../reconstruct/values.js';
 import { catalogDamage, catalogDamageSubject, type SkippedItem } from '../../recover/source.js';
 import { runPointInTimeDump, type ReportedStop } from './dump-point-in-time.js';
+import { readBaseOwnLog, type OwnLogReading } from '../../replay/base-own-log.js';
+import type { PendingOp } from '../../replay/point-in-time.js';
 import { getOwn, pickOwn } from '../../util/own-keys.js';
 import { catchInterrupts, exitCodeOf, type Interruption } from '../interrupt.js';
 import { exitIncomplete, strictOption } from '../strict.js';
@@ -118,7 +120,7 @@ export async function runDump(opts: DumpOptions, stdout: Writable = process.stdo
     // report says so (the previous run's stayed, read as this one's: `dump --all --report r.json |
     // head` exited 141 beside "complete": true); never over a file that is not a report (a data file
     // named by --report while --bak is mistyped)
-    const result: { rows: number; skipped: SkippedItem[]; tables: DumpedTable[]; warnedRows?: number; headerWarnings?: string[]; clockWarning?: string; pointInTime?: ReportedStop; incomplete?: string[]; interrupted?: string | null } = await reportingFailure<DumpResult>(opts.report, { opts }, {}, () =>
+    const result: { rows: number; skipped: SkippedItem[]; tables: DumpedTable[]; warnedRows?: number; headerWarnings?: string[]; ownLogWarnings?: string[]; clockWarning?: string; pointInTime?: ReportedStop; incomplete?: string[]; interrupted?: string | null } = await reportingFailure<DumpResult>(opts.report, { opts }, {}, () =>
       opts.trn !== undefined || opts.stopAt !== undefined || opts.stopBeforeLsn !== undefined
         ? runPointInTimeDump(opts, stdout, stderr, interrupt)
         : dumpTables(opts, stdout, stderr, interrupt));
@@ -131,7 +133,7 @@ export async function runDump(opts: DumpOptions, stdout: Writable = process.stdo
 }
 
 /** What a dump (of pages, or point in time) returns to its report. */
-type DumpResult = { rows: number; skipped: SkippedItem[]; tables: DumpedTable[]; warnedRows?: number; headerWarnings?: string[]; clockWarning?: string; pointInTime?: ReportedStop; incomplete?: string[]; interrupted?: string | null };
+type DumpResult = { rows: number; skipped: SkippedItem[]; tables: DumpedTable[]; warnedRows?: number; headerWarnings?: string[]; ownLogWarnings?: string[]; clockWarning?: string; pointInTime?: ReportedStop; incomplete?: string[]; interrupted?: string | null };
 
 /**
  * Writes `dump --report`: `{ source, tables (as asked), pointInTime?, rows, rowsPerTable,
@@ -141,7 +143,7 @@ type DumpResult = { rows: number; skipped: SkippedItem[]; tables: DumpedTable[];
  * stderr and by the exit code alone (newcomer: nothing a script could read). Throws InputError
  * INPUT_OUTPUT_UNWRITABLE when the file cannot be written (the rows were).
  */
-function writeDumpReport(opts: DumpOptions, r: { rows: number; skipped: SkippedItem[]; tables: DumpedTable[]; warnedRows?: number; headerWarnings?: string[]; clockWarning?: string; pointInTime?: ReportedStop; incomplete?: string[] }, interrupted: string | null | undefined, elapsedMs: number): void {
+function writeDumpReport(opts: DumpOptions, r: { rows: number; skipped: SkippedItem[]; tables: DumpedTable[]; warnedRows?: number; headerWarnings?: string[]; ownLogWarnings?: string[]; clockWarning?: string; pointInTime?: ReportedStop; incomplete?: string[] }, interrupted: string | null | undefined, elapsedMs: number): void {
   const list = (v: string | string[] | undefined) => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
   const report = {
     source: [...list(opts.mdf), ...list(opts.bak), ...list(opts.trn)],
@@ -160,15 +162,16 @@ function writeDumpReport(opts: DumpOptions, r: { rows: number; skipped: SkippedI
     incomplete: r.incomplete ?? [],
     ...(interrupted ? { interrupted } : {}),
     skipped: r.skipped,
-    // WARNINGs on the backups' headers (backupHeaderWarnings) and a stop time the server's clock
-    // passed twice (ReplayResult.clockWarning), said on stderr even with --quiet
-    ...(r.headerWarnings?.length || r.clockWarning ? { warnings: [...(r.headerWarnings ?? []), ...(r.clockWarning ? [r.clockWarning] : [])] } : {}),
+    // WARNINGs on the backups' headers (backupHeaderWarnings), a stop time the server's clock
+    // passed twice (ReplayResult.clockWarning) and row changes in a backup's own log that its pages
+    // as copied do not show (ownLogWarnings), said on stderr even with --quiet
+    ...(r.headerWarnings?.length || r.clockWarning || r.ownLogWarnings?.length ? { warnings: [...(r.headerWarnings ?? []), ...(r.clockWarning ? [r.clockWarning] : []), ...(r.ownLogWarnings ?? [])] } : {}),
     elapsedMs,
   };
   writeReport(opts.report!, report, `the ${r.rows} row(s) were written${opts.out ? ` to ${opts.out}` : ''}`);
 }
 
-async function dumpTables(opts: DumpOptions, stdout: Writable, stderr: Writable, interrupt: Interruption): Promise<{ rows: number; skipped: SkippedItem[]; tables: DumpedTable[]; warnedRows?: number; headerWarnings?: string[]; clockWarning?: string; incomplete?: string[]; interrupted?: string | null }> {
+async function dumpTables(opts: DumpOptions, stdout: Writable, stderr: Writable, interrupt: Interruption): Promise<{ rows: number; skipped: SkippedItem[]; tables: DumpedTable[]; warnedRows?: number; headerWarnings?: string[]; ownLogWarnings?: string[]; clockWarning?: string; incomplete?: string[]; interrupted?: string | null }> {
   const named = opts.table === undefined ? [] : Array.isArray(opts.table) ? opts.table : [opts.table];
   if (opts.all && named.length) throw new InputError('INPUT_BAD_OPTION', 'give --table or --all, not both');
   if (!opts.all && named.length === 0) throw new InputError('INPUT_BAD_OPTION', 'give --table schema.name (repeatable) or --all');
@@ -187,6 +190,7 @@ async function dumpTables(opts: DumpOptions, stdout: Writable, stderr: Writable,
   const outFile = opts.out ? openOutputFile('--out', opts.out, { opts }) : undefined;
   const file = files.join(' + ');
   let source: PageSource;
+  let bakPosition: number | undefined;
   if (mdfs.length) source = openDataFiles(mdfs);
   else {
     let position: number | undefined;
@@ -194,6 +198,7 @@ async function dumpTables(opts: DumpOptions, stdout: Writable, stderr: Writable,
       position = Number(opts.position);
       if (!Number.isInteger(position) || position < 1) throw new InputError('INPUT_BAD_OPTION', `--position must be a positive integer, not '${opts.position}'`);
     }
+    bakPosition = position;
     // one header per backup (a striped one counts once): one database, a full backup, then differentials based on it
     source = openBackupPages(baks, position, assertBackupSet);
   }
@@ -237,6 +242,16 @@ async function dumpTables(opts: DumpOptions, stdout: Writable, stderr: Writable,
       }
       if (opts.format === 'csv' && tables.length > 1) throw csvOfSeveral();
     }
+    // The backup's own log (dump --bak without --trn): row changes RESTORE would redo or undo over
+    // the copied pages, which the rows printed (the pages as copied) do not show (base-own-log.ts)
+    let ownLog: OwnLogReading | null = null;
+    try {
+      if (baks.length) ownLog = await readBaseOwnLog(baks[baks.length - 1]!, bakPosition, source, md, tables.map((t) => t.qualified), interrupt.signal);
+    } catch (e) {
+      // a signal while it was read: said below as a dump stopped before any row was read
+      if (!interrupt.by) throw e;
+    }
+    const own = ownLog ? ownLogLines(ownLog, baks) : { warnings: [], notes: [] };
     const out: Writable = outFile ?? stdout;
     const write = (s: string) =>
       new Promise<void>((resolve, reject) => {
@@ -330,6 +345,7 @@ async function dumpTables(opts: DumpOptions, stdout: Writable, stderr: Writable,
       if (unchecked) stderr.write(`rowback dump: note: ${unchecked}\n`);
       for (const n of baks.length ? backupDamageNotes(baks) : []) stderr.write(`rowback dump: note: ${n}\n`);
       for (const n of schemaNotes) stderr.write(`rowback dump: note: ${n}\n`);
+      for (const n of own.notes) stderr.write(`rowback dump: note: ${n}\n`);
     }
     // Said even with --quiet, as scan's INCOMPLETE is: a page, record or catalog page that could
     // not be read leaves rows out (a zeroed data page of dbo.tblDept: 0 rows, exit 0, not a word).
@@ -348,6 +364,9 @@ async function dumpTables(opts: DumpOptions, stdout: Writable, stderr: Writable,
     const headerWarnings = baks.length ? backupHeaderWarnings(baks) : [];
     for (const w of headerWarnings) stderr.write(`rowback dump: WARNING: ${w}\n`);
     if (headerWarnings.length) exitIncomplete(opts.strict);
+    // Said even with --quiet, and exit 3 with --strict: rows a restore of the backup gives otherwise
+    for (const w of own.warnings) stderr.write(`rowback dump: WARNING: ${w}\n`);
+    if (own.warnings.length) exitIncomplete(opts.strict);
     // Said even with --quiet, and exit 3 with --strict: values printed may be wrong or missing.
     sayWarnedRows(stderr, 'dump', warnedRows, rows, opts);
     // Said even with --quiet, as an error would be: a script must not take part of a result for all of it.
@@ -357,13 +376,48 @@ async function dumpTables(opts: DumpOptions, stdout: Writable, stderr: Writable,
     } else if (interrupt.by) {
       stderr.write(`rowback dump: note: ${interrupt.by} came after the last row was read: the ${rows} row(s) written are the whole result\n`);
     }
-    return { rows, skipped, tables: done, warnedRows, headerWarnings, incomplete, interrupted: stoppedEarly ? interrupt.by : null };
+    return { rows, skipped, tables: done, warnedRows, headerWarnings, ...(own.warnings.length ? { ownLogWarnings: own.warnings } : {}), incomplete, interrupted: stoppedEarly ? interrupt.by : null };
   } finally {
     source.close();
   }
 }
 
 export { openDataFiles } from '../../recover/open-data-files.js';
+
+/**
+ * What a dump of a backup's pages says of the backup's own log (readBaseOwnLog): a WARNING per table
+ * whose rows RESTORE … WITH RECOVERY would give otherwise than the pages as copied (how many row
+ * operations, their LSNs, and the point-in-time dump that gives the restored table), one when the
+ * replay cannot tell a change of the table, one when the log could not be read whole; a note per
+ * table whose row operations the pages already show as RESTORE leaves them. Without the
+ * `rowback dump: WARNING: ` / `note: ` prefix.
+ */
+function ownLogLines(o: OwnLogReading, baks: string[]): { warnings: string[]; notes: string[] } {
+  const warnings: string[] = [];
+  const notes: string[] = [];
+  const log = `${o.file}'s own log (LSN ${o.firstLsn} to ${o.lastLsn}, which RESTORE redoes over the copied pages, undoing the transactions still open at its end)`;
+  const range = (l: string[]) => (l.length === 1 ? `LSN ${l[0]}` : `LSN ${l[0]} to ${l[l.length - 1]}`);
+  for (const t of o.tables) {
+    const held = t.ops.length ? `holds ${t.ops.length} row operation(s) of ${t.table} (${range(t.ops)})` : `holds a change of ${t.table}`;
+    if (t.refused) {
+      warnings.push(`${t.table}: ${log} ${held} whose effect on its rows rowback cannot tell (${t.refused}): the rows printed are the pages as copied and may differ from the table a restore of this backup gives (RESTORE it on a SQL Server to see that table)`);
+      continue;
+    }
+    if (t.redo.length === 0 && t.undo.length === 0) {
+      notes.push(`${t.table}: ${log} ${held}; by their page LSNs each is already as RESTORE leaves it (committed ones on the copied pages, those of transactions open at its end not), so the rows printed are the ones a restore of this backup gives`);
+      continue;
+    }
+    // `insert at LSN a, delete at LSN b`, the first five
+    const each = (l: PendingOp[]) => `${l.slice(0, 5).map((x) => `${x.kind} at LSN ${x.lsn}`).join(', ')}${l.length > 5 ? ` and ${l.length - 5} more` : ''}`;
+    const parts = [
+      ...(t.redo.length ? [`${t.redo.length} committed after the page was copied, which the rows printed lack and RESTORE redoes (${each(t.redo)})`] : []),
+      ...(t.undo.length ? [`${t.undo.length} of transactions still open at the backup's end, which the rows printed show and RESTORE … WITH RECOVERY undoes (${each(t.undo)})`] : []),
+    ];
+    warnings.push(`${t.table}: ${log} ${held}: ${parts.join('; ')}. The rows printed are the pages as copied, not the table a restore of this backup gives; that table: rowback dump --bak ${baks.join(' ')} --trn <the log backup taken after ${o.file}> --stop-before-lsn ${o.lastLsn} --table ${t.table}`);
+  }
+  if (o.unread !== null) warnings.push(`${log} could not be read whole (${o.unread}): row changes RESTORE would redo or undo over the copied pages may be in what was not read, so the rows printed (the pages as copied) may differ from the table a restore of this backup gives`);
+  return { warnings, notes };
+}
 
 function pagesOf(items: SkippedItem[]): string {
   const pages = [...new Set(items.map((s) => s.location.page).filter((p) => p !== undefined))];
