@@ -184,3 +184,39 @@ export async function readBaseOwnLog(bak: string, position: number | undefined, 
 function refusal(e: ReplayError): string {
   return `${e.code}: ${e.message.replace(/; the table at the stop point cannot be told exactly, so it is not printed$/, '')}`;
 }
+
+/**
+ * What a reader of a backup's pages says of its own log (readBaseOwnLog), without a `WARNING: ` /
+ * `note: ` prefix: a WARNING per table whose rows RESTORE … WITH RECOVERY would give otherwise than
+ * the pages as copied (how many row operations, which would be redone and undone with their kind and
+ * LSN, and `wayOn(reading, table)`: how to get the restored table), one per table with a change the
+ * replay cannot tell, one when the log could not be read whole; a note per table whose row operations
+ * the copied pages already show as RESTORE leaves them. `rows` names the rows in question ("the rows
+ * printed", "the rows compared"). Pure.
+ */
+export function ownLogSentences(o: OwnLogReading, rows: string, wayOn: (o: OwnLogReading, table: string) => string): { warnings: string[]; notes: string[] } {
+  const warnings: string[] = [];
+  const notes: string[] = [];
+  const log = `${o.file}'s own log (LSN ${o.firstLsn} to ${o.lastLsn}, which RESTORE redoes over the copied pages, undoing the transactions still open at its end)`;
+  const range = (l: string[]) => (l.length === 1 ? `LSN ${l[0]}` : `LSN ${l[0]} to ${l[l.length - 1]}`);
+  // `insert at LSN a, delete at LSN b`, the first five
+  const each = (l: PendingOp[]) => `${l.slice(0, 5).map((x) => `${x.kind} at LSN ${x.lsn}`).join(', ')}${l.length > 5 ? ` and ${l.length - 5} more` : ''}`;
+  for (const t of o.tables) {
+    const held = t.ops.length ? `holds ${t.ops.length} row operation(s) of ${t.table} (${range(t.ops)})` : `holds a change of ${t.table}`;
+    if (t.refused) {
+      warnings.push(`${t.table}: ${log} ${held} whose effect on its rows rowback cannot tell (${t.refused}): ${rows} are the pages as copied and may differ from the table a restore of this backup gives (RESTORE it on a SQL Server to see that table)`);
+      continue;
+    }
+    if (t.redo.length === 0 && t.undo.length === 0) {
+      notes.push(`${t.table}: ${log} ${held}; by their page LSNs each is already as RESTORE leaves it (committed ones on the copied pages, those of transactions open at its end not), so ${rows} are the ones a restore of this backup gives`);
+      continue;
+    }
+    const parts = [
+      ...(t.redo.length ? [`${t.redo.length} committed after the page was copied, which ${rows} lack and RESTORE redoes (${each(t.redo)})`] : []),
+      ...(t.undo.length ? [`${t.undo.length} of transactions still open at the backup's end, which ${rows} show and RESTORE … WITH RECOVERY undoes (${each(t.undo)})`] : []),
+    ];
+    warnings.push(`${t.table}: ${log} ${held}: ${parts.join('; ')}. ${rows[0]!.toUpperCase()}${rows.slice(1)} are the pages as copied, not the table a restore of this backup gives; that table: ${wayOn(o, t.table)}`);
+  }
+  if (o.unread !== null) warnings.push(`${log} could not be read whole (${o.unread}): row changes RESTORE would redo or undo over the copied pages may be in what was not read, so ${rows} (the pages as copied) may differ from the table a restore of this backup gives`);
+  return { warnings, notes };
+}

@@ -21,8 +21,7 @@ import { visibleColumns } from '../../reconstruct/metadata/table-layout.js';
 import type { SqlValue } from '../../reconstruct/values.js';
 import { catalogDamage, catalogDamageSubject, type SkippedItem } from '../../recover/source.js';
 import { runPointInTimeDump, type ReportedStop } from './dump-point-in-time.js';
-import { readBaseOwnLog, type OwnLogReading } from '../../replay/base-own-log.js';
-import type { PendingOp } from '../../replay/point-in-time.js';
+import { ownLogSentences, readBaseOwnLog, type OwnLogReading } from '../../replay/base-own-log.js';
 import { getOwn, pickOwn } from '../../util/own-keys.js';
 import { catchInterrupts, exitCodeOf, type Interruption } from '../interrupt.js';
 import { exitIncomplete, strictOption } from '../strict.js';
@@ -251,7 +250,9 @@ async function dumpTables(opts: DumpOptions, stdout: Writable, stderr: Writable,
       // a signal while it was read: said below as a dump stopped before any row was read
       if (!interrupt.by) throw e;
     }
-    const own = ownLog ? ownLogLines(ownLog, baks) : { warnings: [], notes: [] };
+    const own = ownLog
+      ? ownLogSentences(ownLog, 'the rows printed', (o, table) => `rowback dump --bak ${baks.join(' ')} --trn <the log backup taken after ${o.file}> --stop-before-lsn ${o.lastLsn} --table ${table}`)
+      : { warnings: [], notes: [] };
     const out: Writable = outFile ?? stdout;
     const write = (s: string) =>
       new Promise<void>((resolve, reject) => {
@@ -383,41 +384,6 @@ async function dumpTables(opts: DumpOptions, stdout: Writable, stderr: Writable,
 }
 
 export { openDataFiles } from '../../recover/open-data-files.js';
-
-/**
- * What a dump of a backup's pages says of the backup's own log (readBaseOwnLog): a WARNING per table
- * whose rows RESTORE … WITH RECOVERY would give otherwise than the pages as copied (how many row
- * operations, their LSNs, and the point-in-time dump that gives the restored table), one when the
- * replay cannot tell a change of the table, one when the log could not be read whole; a note per
- * table whose row operations the pages already show as RESTORE leaves them. Without the
- * `rowback dump: WARNING: ` / `note: ` prefix.
- */
-function ownLogLines(o: OwnLogReading, baks: string[]): { warnings: string[]; notes: string[] } {
-  const warnings: string[] = [];
-  const notes: string[] = [];
-  const log = `${o.file}'s own log (LSN ${o.firstLsn} to ${o.lastLsn}, which RESTORE redoes over the copied pages, undoing the transactions still open at its end)`;
-  const range = (l: string[]) => (l.length === 1 ? `LSN ${l[0]}` : `LSN ${l[0]} to ${l[l.length - 1]}`);
-  for (const t of o.tables) {
-    const held = t.ops.length ? `holds ${t.ops.length} row operation(s) of ${t.table} (${range(t.ops)})` : `holds a change of ${t.table}`;
-    if (t.refused) {
-      warnings.push(`${t.table}: ${log} ${held} whose effect on its rows rowback cannot tell (${t.refused}): the rows printed are the pages as copied and may differ from the table a restore of this backup gives (RESTORE it on a SQL Server to see that table)`);
-      continue;
-    }
-    if (t.redo.length === 0 && t.undo.length === 0) {
-      notes.push(`${t.table}: ${log} ${held}; by their page LSNs each is already as RESTORE leaves it (committed ones on the copied pages, those of transactions open at its end not), so the rows printed are the ones a restore of this backup gives`);
-      continue;
-    }
-    // `insert at LSN a, delete at LSN b`, the first five
-    const each = (l: PendingOp[]) => `${l.slice(0, 5).map((x) => `${x.kind} at LSN ${x.lsn}`).join(', ')}${l.length > 5 ? ` and ${l.length - 5} more` : ''}`;
-    const parts = [
-      ...(t.redo.length ? [`${t.redo.length} committed after the page was copied, which the rows printed lack and RESTORE redoes (${each(t.redo)})`] : []),
-      ...(t.undo.length ? [`${t.undo.length} of transactions still open at the backup's end, which the rows printed show and RESTORE … WITH RECOVERY undoes (${each(t.undo)})`] : []),
-    ];
-    warnings.push(`${t.table}: ${log} ${held}: ${parts.join('; ')}. The rows printed are the pages as copied, not the table a restore of this backup gives; that table: rowback dump --bak ${baks.join(' ')} --trn <the log backup taken after ${o.file}> --stop-before-lsn ${o.lastLsn} --table ${t.table}`);
-  }
-  if (o.unread !== null) warnings.push(`${log} could not be read whole (${o.unread}): row changes RESTORE would redo or undo over the copied pages may be in what was not read, so the rows printed (the pages as copied) may differ from the table a restore of this backup gives`);
-  return { warnings, notes };
-}
 
 function pagesOf(items: SkippedItem[]): string {
   const pages = [...new Set(items.map((s) => s.location.page).filter((p) => p !== undefined))];
