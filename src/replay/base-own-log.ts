@@ -33,7 +33,8 @@ import { emptyLogScanStats } from '../logreader/ldf/reader.js';
 import { visibleColumns } from '../reconstruct/metadata/table-layout.js';
 import { readPageById } from '../recover/page-model-anchor.js';
 import { LOG_LOSS_CODES, type SkippedItem } from '../recover/source.js';
-import { LogReplay, type PendingOp, type ReplayStats } from './point-in-time.js';
+import { DDL_NAMES, LogReplay, type PendingOp, type ReplayStats } from './point-in-time.js';
+import { LOP_BEGIN_XACT } from '../logreader/log-record.js';
 
 /** One dumped table whose allocation units the base backup's own log names. */
 export interface OwnLogTable {
@@ -74,7 +75,8 @@ export interface OwnLogReading {
  * them), whose pages `pages` holds (the backup(s) the dump reads: their m_lsn decide what is on the
  * copy). Cost: one pass over the own log (a set lookup per record); a second only when a record
  * names an allocation unit of a dumped table, then every record is fed to one LogReplay per such
- * table. Throws only on `signal`'s abort; every failure to read is returned in `unread`, every
+ * table, or when a transaction is named like DDL or a bulk operation (point-in-time.ts DDL_NAMES),
+ * then to one per table (its catalog rows may name any of them). Throws only on `signal`'s abort; every failure to read is returned in `unread`, every
  * refusal of the replay in its table's `refused`.
  */
 export async function readBaseOwnLog(bak: string, position: number | undefined, pages: PageSource, metadata: DataFileMetadata, tables: string[], signal?: AbortSignal): Promise<OwnLogReading> {
@@ -113,11 +115,15 @@ export async function readBaseOwnLog(bak: string, position: number | undefined, 
     if (at === undefined || lsnOf(at) < end) lost.push(x);
   } }, emptyLogScanStats());
   const touched = new Set<string>();
+  // a transaction named like DDL or a bulk operation: its catalog rows may name a table no record's
+  // allocation unit does (LogReplay refuses those), so every table is judged in the second pass
+  let ddl = false;
   try {
     for await (const r of read()) {
       if (lsnOf(r['Current LSN']) >= end) continue;
       const t = r.AllocUnitId ? owner.get(r.AllocUnitId) : undefined;
       if (t !== undefined) touched.add(t);
+      if (!ddl && r.Operation === LOP_BEGIN_XACT && r['Transaction Name'] && DDL_NAMES.test(r['Transaction Name'])) ddl = true;
     }
   } catch (e) {
     if (signal?.aborted || !isRowbackError(e)) throw e;
@@ -128,7 +134,8 @@ export async function readBaseOwnLog(bak: string, position: number | undefined, 
   const unread = lost.length
     ? lost.slice(0, 3).map((x) => `${x.code}: ${x.reason}${x.location.offset !== undefined ? ` (offset ${x.location.offset})` : ''}`).join('; ') + (lost.length > 3 ? `; and ${lost.length - 3} more` : '')
     : null;
-  if (touched.size === 0) return { file: bak, firstLsn, lastLsn, tables: [], unread };
+  if (touched.size === 0 && !ddl) return { file: bak, firstLsn, lastLsn, tables: [], unread };
+  const judged = ddl ? [...details.keys()] : [...touched];
 
   // the copied pages' m_lsn, as replayOnChain reads them
   const pageLsn = new Map<string, string | null>();
@@ -139,7 +146,7 @@ export async function readBaseOwnLog(bak: string, position: number | undefined, 
     }
     return pageLsn.get(pageId)!;
   };
-  const runs = [...touched].map((name) => {
+  const runs = judged.map((name) => {
     const d = details.get(name)!;
     const stats: ReplayStats = { baseRows: 0, redone: { insert: 0, delete: 0, update: 0 }, undone: 0, committedTransactions: 0, openAtStop: 0, lastCommitTime: null, stoppedAt: null, records: 0, baseLogOps: { total: 0, inBase: 0 }, ddlElsewhere: [], movedRows: 0 };
     const partitions = d.partitions.map((p) => ({ partitionId: p.partitionId, allocUnitIds: p.allocUnits.map((a) => a.allocUnitId), layout: p.layout }));
@@ -150,7 +157,8 @@ export async function readBaseOwnLog(bak: string, position: number | undefined, 
       replay = new LogReplay({ layout: d.layout, columns: visibleColumns(d.layout).map((c) => c.name), target: { kind: 'lsn', lsn: end.toString() }, basePageLsn, rebuild: () => undefined, stats, partitions });
     } catch (e) {
       if (!(e instanceof ReplayError)) throw e;
-      refused = refusal(e);
+      // a table judged only for the DDL whose allocation units are not known (none named in the log): nothing to say
+      if (touched.has(name)) refused = refusal(e);
     }
     return { name, replay, refused };
   });

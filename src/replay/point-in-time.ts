@@ -192,8 +192,12 @@ const ROW_OPS = new Set([LOP_INSERT_ROWS, LOP_DELETE_ROWS, LOP_MODIFY_ROW, LOP_M
 const NEUTRAL_DATA_OPS = new Set(['LOP_FORMAT_PAGE', 'LOP_DELETE_SPLIT', 'LOP_EXPUNGE_ROWS', 'LOP_MODIFY_HEADER', 'LOP_ROOT_CHANGE', 'LOP_SET_BITS', 'LOP_SET_FREE_SPACE']);
 /** Contexts of allocation and index-structure pages: no row content of the table lives there. */
 const STRUCTURE_CONTEXTS = new Set(['LCX_NULL', 'LCX_GAM', 'LCX_SGAM', 'LCX_IAM', 'LCX_PFS', 'LCX_DIFF_MAP', 'LCX_ML_MAP', 'LCX_INDEX_INTERIOR', 'LCX_NONSYS_SPLIT']);
-/** Transaction names of statements that change a table's rows without row records (or move them to new allocation units). */
-const DDL_NAMES = /truncate|alter|drop|bulk|rebuild|switch|select into|create index|reorg|deferred|shrink|swappage|index build|^move/i;
+/**
+ * Transaction names of statements that change a table's rows without row records (or move them to
+ * new allocation units). Exported for base-own-log.ts, which hands a base backup's own log holding
+ * one to LogReplay for every table read (its catalog rows may name a table no row record does).
+ */
+export const DDL_NAMES = /truncate|alter|drop|bulk|rebuild|switch|select into|create index|reorg|deferred|shrink|swappage|index build|^move/i;
 /**
  * System transactions that only move rows between pages. A page split logs the rows it moves as
  * LOP_INSERT_ROWS on the new page and removes them from the old one with LOP_DELETE_SPLIT (seen in

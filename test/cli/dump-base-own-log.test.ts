@@ -185,4 +185,28 @@ describeCorpus('dump --bak without --trn: the backup\'s own log (SYNTHETIC recor
     expect(u.err).toContain('could not be read whole (FORMAT_BAD_LOG_BLOCK: log block checksum mismatch (offset 123904))');
     expect(u.exitCode).toBe(3);
   }, 60_000);
+
+  it("DDL in the own log whose catalog rows name the table, though no record carries its allocation unit: a WARNING (the replay's refusal); DDL naming other ids only: nothing", async () => {
+    const auBytes = (au: string) => {
+      const b = Buffer.alloc(8);
+      b.writeBigInt64LE(BigInt(au));
+      return [...b];
+    };
+    // a catalog row (sysallocunits' allocation unit 458752 in the log) holding dbo.steps' allocation unit id
+    const s = ownLogOf((s) => [
+      rec(near(FIRST, 4), 'LOP_BEGIN_XACT', '0000:00009001', { 'Transaction Name': 'ALTER TABLE' }),
+      rec(near(FIRST, 5), 'LOP_MODIFY_ROW', '0000:00009001', { Context: 'LCX_CLUSTERED', AllocUnitId: '458752', 'Page ID': '0001:00000010', 'RowLog Contents 0': new Uint8Array([0x10, 0x00, 0x20, 0x00, ...auBytes(s.au), 1, 0, 0, 0]) }),
+      rec(near(FIRST, 6), 'LOP_COMMIT_XACT', '0000:00009001', { 'End Time': '2017/06/01 13:14:01:000' }),
+    ]);
+    const d = await dump({ bak: [FULL(), DIFF()], quiet: true });
+    const w = d.err.split('\n').filter((l) => l.includes('WARNING'));
+    expect(w).toHaveLength(1);
+    expect(w[0]).toContain(`rowback dump: WARNING: dbo.steps: ${DIFF()}'s own log`);
+    expect(w[0]).toContain(`holds a change of dbo.steps whose effect on its rows rowback cannot tell (REPLAY_UNSUPPORTED_OPERATION: LSN ${near(FIRST, 5)} LOP_MODIFY_ROW`);
+    expect(w[0]).toContain("transaction 'ALTER TABLE' (0000:00009001) changes catalog rows naming dbo.steps");
+    // the same DDL naming no id of the tables dumped
+    ownLog.records = ownLog.records.map((r) => (r.Operation === 'LOP_MODIFY_ROW' ? { ...r, 'RowLog Contents 0': new Uint8Array([0x10, 0x00, 0x20, 0x00, 9, 9, 9, 9, 9, 9, 9, 9, 1, 0, 0, 0]) } : r));
+    expect(s.au).not.toBe('651061555542690057'); // 0x0909090909090909: not the table's id
+    expect((await dump({ bak: [FULL(), DIFF()], quiet: true })).err).not.toContain('WARNING');
+  }, 60_000);
 });
