@@ -15,6 +15,7 @@ import { Writable } from 'node:stream';
 import { afterAll, afterEach, expect, it, vi } from 'vitest';
 import type { LogRecord } from '../../src/logreader/log-record.js';
 import type { SkippedItem } from '../../src/recover/source.js';
+import { FormatError } from '../../src/errors.js';
 import { runDump, type DumpOptions } from '../../src/cli/commands/dump.js';
 import { openBackupPages } from '../../src/backup/open.js';
 import { readDataFileMetadata } from '../../src/datafile/metadata.js';
@@ -28,12 +29,13 @@ import { encodeFixedVar } from '../support/synthetic-encoder.js';
 import { pageLsnCopy } from '../support/page-lsn-copy.js';
 
 /** The own log the differential is read with: SYNTHETIC records, and items the reader would have skipped. */
-const ownLog = vi.hoisted(() => ({ file: null as string | null, records: [] as LogRecord[], skipped: [] as SkippedItem[] }));
+const ownLog = vi.hoisted(() => ({ file: null as string | null, records: [] as LogRecord[], skipped: [] as SkippedItem[], fail: null as Error | null }));
 vi.mock('../../src/backup/log-stream.js', async (importOriginal) => {
   const real = await importOriginal<typeof import('../../src/backup/log-stream.js')>();
   return {
     ...real,
     openBackupLogStream: (...a: Parameters<typeof real.openBackupLogStream>) => {
+      if (a[0] === ownLog.file && ownLog.fail) throw ownLog.fail;
       const stream = real.openBackupLogStream(...a);
       if (a[0] !== ownLog.file) return stream;
       return {
@@ -61,6 +63,7 @@ afterEach(() => {
   ownLog.file = null;
   ownLog.records = [];
   ownLog.skipped = [];
+  ownLog.fail = null;
   process.exitCode = undefined;
 });
 
@@ -184,6 +187,13 @@ describeCorpus('dump --bak without --trn: the backup\'s own log (SYNTHETIC recor
     expect(u.err).toContain(`rowback dump: WARNING: ${DIFF()}'s own log (LSN `);
     expect(u.err).toContain('could not be read whole (FORMAT_BAD_LOG_BLOCK: log block checksum mismatch (offset 123904))');
     expect(u.exitCode).toBe(3);
+
+    // the log stream of one stripe of a striped backup (log-stream.ts refuses it: the log may be spread over the stripes)
+    ownLog.skipped = [];
+    ownLog.fail = new FormatError('FORMAT_INCOMPLETE_MEDIA_SET', 'this backup is striped over 2 files', { file: DIFF() });
+    const striped = await dump({ bak: [FULL(), DIFF()], quiet: true });
+    expect(striped.rows).toBe(30); // the rows are printed all the same
+    expect(striped.err).toContain(`could not be read whole (FORMAT_INCOMPLETE_MEDIA_SET: ${DIFF()} is one stripe of a striped backup, whose own log rowback does not read)`);
   }, 60_000);
 
   it("DDL in the own log whose catalog rows name the table, though no record carries its allocation unit: a WARNING (the replay's refusal); DDL naming other ids only: nothing", async () => {
