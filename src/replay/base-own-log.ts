@@ -15,9 +15,13 @@
  * the base's own log with the stop at the backup's last LSN; what it would redo or undo is counted
  * (LogReplay.pending), not applied: the dump still prints the pages, and the caller says a WARNING.
  * Of a full backup with a differential layered on it, the differential's own log is read (the last
- * backup given, as the replay does): RESTORE redoes the full backup's own log first, but every page a
- * change after the full backup started wrote is marked in the differential bitmap and copied again by
- * the differential (Microsoft Learn "Differential backups"), so its changes are on those copies.
+ * backup given, as the replay does). RESTORE redoes the full backup's own log first; that log is left
+ * unread on the assumption that every extent a change after the full backup's differential base LSN
+ * wrote is marked in the differential changed map (DCM) and copied again by the differential, so the
+ * change is on that copy. The DCM tracks "extents changed since the last full backup" (Microsoft
+ * Learn, "Differential backups"); whether a change logged while the full backup ran marks it was not
+ * checked on real bytes (no corpus backup's own log changes a user table): if not, such a change on a
+ * page the differential did not copy goes unsaid. The point-in-time replay reads the same one log.
  */
 import { isRowbackError, ReplayError } from '../errors.js';
 import { openBackupLogStream } from '../backup/log-stream.js';
