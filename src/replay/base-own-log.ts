@@ -80,7 +80,8 @@ export interface OwnLogReading {
  * copy). Cost: one pass over the own log (a set lookup per record); a second only when a record
  * names an allocation unit of a dumped table, then every record is fed to one LogReplay per such
  * table, or when a transaction is named like DDL or a bulk operation (point-in-time.ts DDL_NAMES),
- * then to one per table (its catalog rows may name any of them). Throws only on `signal`'s abort; every failure to read is returned in `unread`, every
+ * then to one per table (its catalog rows may name any of them). Throws only on `signal`'s abort
+ * (and an I/O error that is no RowbackError); every failure to read is returned in `unread`, every
  * refusal of the replay in its table's `refused`.
  */
 export async function readBaseOwnLog(bak: string, position: number | undefined, pages: PageSource, metadata: DataFileMetadata, tables: string[], signal?: AbortSignal): Promise<OwnLogReading> {
