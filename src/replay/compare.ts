@@ -22,6 +22,7 @@ import { catalogDamage, catalogDamageSubject, type SkippedItem } from '../recove
 import { assertBackupSet, assertOneDatabase, readSourceIdentities, readSourceIdentity, uncheckedIdentityNote, type SourceFileIdentity } from '../recover/source-identity.js';
 import type { RestoreTarget } from '../restore/chain.js';
 import { replayTableAt, type ReplayResult } from './point-in-time.js';
+import { ownLogSentences, readBaseOwnLog } from './base-own-log.js';
 import { bytesNotes } from './row-state.js';
 import { diffTableStates, MAY_BE_CHANGED, opaqueTextColumns, refuseAlteredColumns, type TableDiff, type TableState } from './table-diff.js';
 import { pickOwn } from '../util/own-keys.js';
@@ -94,7 +95,10 @@ export interface CompareResult {
    * `the log replayed`. Also, flagged `identity` (said even with --quiet), each file whose binding id
    * could not be read (a damaged page 0: uncheckedIdentityNote), compared though whether it is of the
    * other files' database is not known (it was compared unsaid; scan and log say it), and the two
-   * states read from copies of the same backups (refuseSameBackups).
+   * states read from copies of the same backups (refuseSameBackups). Also, for a side read from
+   * backups as they are (no replay), what their own log says of the table (base-own-log.ts): a
+   * `warning` when RESTORE … WITH RECOVERY of them would give other rows than the pages compared
+   * (or that log could not be read whole), a note when its row operations are already as RESTORE leaves them.
    * Empty when every page and block read carried a checksum and no replay noted anything.
    */
   unchecked: Array<{ side: 'earlier' | 'later'; where: string; note: string; identity?: true; warning?: true }>;
@@ -196,7 +200,7 @@ function warnedRows(side: 'earlier' | 'later', rows: Iterable<{ warnings: string
 }
 
 /** The table's rows on a page source (a data file or a backup's pages), with its layout. */
-function readState(source: PageSource, table: string, where: string, side: 'earlier' | 'later'): { state: TableState; layout: TableLayout; warned: CompareResult['warned']; unchecked: string | undefined; checkpointLsn: string; schemaNote: string | undefined } {
+function readState(source: PageSource, table: string, where: string, side: 'earlier' | 'later'): { state: TableState; layout: TableLayout; warned: CompareResult['warned']; unchecked: string | undefined; checkpointLsn: string; schemaNote: string | undefined; metadata: DataFileMetadata } {
   const reader = new PageReader(source);
   const md: DataFileMetadata = readDataFileMetadata(source, reader);
   // pages that failed while the catalog was read: catalog damage, not this table's rows (below)
@@ -234,7 +238,7 @@ function readState(source: PageSource, table: string, where: string, side: 'earl
   // layout came from the rest of it, so the comparison is said incomplete (rows 0: a catalog item).
   const warned = warnedRows(side, warnings);
   if (catalogFailed > 0) warned.push({ side, rows: 0, where: `the catalog of ${where}`, warning: describeSkipped(reader.skipped[0]!, source) });
-  return { state: { table: qualified, columns, rows }, layout: d.layout, warned, unchecked: uncheckedPagesNote(reader.stats), checkpointLsn: md.database.checkpointLsn, schemaNote: otherSchemasNote(md.details.keys(), qualified) };
+  return { state: { table: qualified, columns, rows }, layout: d.layout, warned, unchecked: uncheckedPagesNote(reader.stats), checkpointLsn: md.database.checkpointLsn, schemaNote: otherSchemasNote(md.details.keys(), qualified), metadata: md };
 }
 
 /** `page 1:153 in backup d153.bak: FORMAT_BAD_CHECKSUM: …`: a skipped item with its page and the file its image is read from. */
@@ -253,6 +257,18 @@ function withPages<T>(src: PageSource, f: (s: PageSource) => T): T {
   } finally {
     src.close();
   }
+}
+
+/**
+ * What the own log of the backups a side reads as they are (no replay) says of the table
+ * (base-own-log.ts: RESTORE … WITH RECOVERY would redo or undo row changes over the copied pages):
+ * WARNINGs and notes in the side's words (`--trn` / `--after-trn`, as laterStateError words them).
+ */
+async function ownLogOfSide(files: string[], position: number | undefined, source: PageSource, metadata: DataFileMetadata, table: string, side: 'earlier' | 'later', signal?: AbortSignal): Promise<{ warnings: string[]; notes: string[] }> {
+  const reading = await readBaseOwnLog(files[files.length - 1]!, position, source, metadata, [table], signal);
+  const said = ownLogSentences(reading, 'the rows compared', (o) => `replay it to the backup's end: --trn <the log backup taken after ${o.file}> --stop-before-lsn ${o.lastLsn}`);
+  const words = (t: string) => (side === 'later' ? LATER_FLAGS.reduce((x, [re, to]) => x.replace(re, to), t) : t);
+  return { warnings: said.warnings.map(words), notes: said.notes.map(words) };
 }
 
 /**
@@ -394,11 +410,22 @@ async function compareStatesOf(o: CompareInputs, identity: CompareResult['unchec
     let w: CompareResult['warned'];
     let u: string | undefined;
     let schemaNote: string | undefined;
-    ({ state: before, layout, warned: w, unchecked: u, schemaNote } = withPages(openBackupPages(o.bak, o.position, assertBackupSet, { ...sideAdvice('--bak', o.bak), position: '--position' }), (s) => readState(s, o.table, backupSetsNamed(o.bak, o.position), 'earlier')));
+    let own: { warnings: string[]; notes: string[] };
+    const src = openBackupPages(o.bak, o.position, assertBackupSet, { ...sideAdvice('--bak', o.bak), position: '--position' });
+    try {
+      let md: DataFileMetadata;
+      ({ state: before, layout, warned: w, unchecked: u, schemaNote, metadata: md } = readState(src, o.table, backupSetsNamed(o.bak, o.position), 'earlier'));
+      // the backups' own log: row changes a restore of them redoes or undoes over the pages read
+      own = await ownLogOfSide(o.bak, o.position, src, md, before.table, 'earlier', o.signal);
+    } finally {
+      src.close();
+    }
     beforePoint = backupsPoint(o.bak, `--bak ${o.bak.join(' ')}${o.position !== undefined ? ` --position ${o.position}` : ''}`, o.position);
     warned.push(...w);
     noteUnchecked('earlier', backupSetsNamed(o.bak, o.position), u);
     noteUnchecked('earlier', backupSetsNamed(o.bak, o.position), schemaNote);
+    for (const n of own.notes) noteUnchecked('earlier', backupSetsNamed(o.bak, o.position), n);
+    for (const x of own.warnings) noteUnchecked('earlier', backupSetsNamed(o.bak, o.position), x, true);
   }
   o.signal?.throwIfAborted();
   let after: TableState;
@@ -418,11 +445,17 @@ async function compareStatesOf(o: CompareInputs, identity: CompareResult['unchec
     noteUnchecked('later', '--after-stop-at', r.clockWarning, true);
   } else {
     const src = afterMdf.length ? openDataFiles(afterMdf) : openBackupPages(afterBak, o.afterPosition, assertBackupSet, { ...sideAdvice('--after-bak', afterBak), position: '--after-position' });
-    const read = withPages(src, (s) => {
-      const state = readState(s, o.table, afterMdf.length ? afterMdf.join(' + ') : backupSetsNamed(afterBak, o.afterPosition), 'later');
+    let read: ReturnType<typeof readState> & { unseen: Map<string, UnseenRecord> | undefined };
+    let own: { warnings: string[]; notes: string[] } = { warnings: [], notes: [] };
+    try {
+      const state = readState(src, o.table, afterMdf.length ? afterMdf.join(' + ') : backupSetsNamed(afterBak, o.afterPosition), 'later');
       // rows the replay wrote after the data file's checkpoint: has the file seen their records?
-      return { ...state, unseen: afterMdf.length ? unseenByDataFile(s, before.rows, BigInt(lsnToDecimal(parseLsn(state.checkpointLsn)))) : undefined };
-    });
+      read = { ...state, unseen: afterMdf.length ? unseenByDataFile(src, before.rows, BigInt(lsnToDecimal(parseLsn(state.checkpointLsn)))) : undefined };
+      // newer backups read as they are: their own log (a data file has none)
+      if (afterBak.length) own = await ownLogOfSide(afterBak, o.afterPosition, src, state.metadata, state.state.table, 'later', o.signal);
+    } finally {
+      src.close();
+    }
     unseen = read.unseen;
     after = read.state;
     afterLayout = read.layout;
@@ -431,6 +464,8 @@ async function compareStatesOf(o: CompareInputs, identity: CompareResult['unchec
       : backupsPoint(afterBak, `--after-bak ${afterBak.join(' ')}${o.afterPosition !== undefined ? ` --after-position ${o.afterPosition}` : ''}`, o.afterPosition);
     warned.push(...read.warned);
     noteUnchecked('later', afterMdf.length ? afterMdf.join(' + ') : backupSetsNamed(afterBak, o.afterPosition), read.unchecked);
+    for (const n of own.notes) noteUnchecked('later', backupSetsNamed(afterBak, o.afterPosition), n);
+    for (const x of own.warnings) noteUnchecked('later', backupSetsNamed(afterBak, o.afterPosition), x, true);
   }
 
   o.signal?.throwIfAborted();

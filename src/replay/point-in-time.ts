@@ -192,8 +192,12 @@ const ROW_OPS = new Set([LOP_INSERT_ROWS, LOP_DELETE_ROWS, LOP_MODIFY_ROW, LOP_M
 const NEUTRAL_DATA_OPS = new Set(['LOP_FORMAT_PAGE', 'LOP_DELETE_SPLIT', 'LOP_EXPUNGE_ROWS', 'LOP_MODIFY_HEADER', 'LOP_ROOT_CHANGE', 'LOP_SET_BITS', 'LOP_SET_FREE_SPACE']);
 /** Contexts of allocation and index-structure pages: no row content of the table lives there. */
 const STRUCTURE_CONTEXTS = new Set(['LCX_NULL', 'LCX_GAM', 'LCX_SGAM', 'LCX_IAM', 'LCX_PFS', 'LCX_DIFF_MAP', 'LCX_ML_MAP', 'LCX_INDEX_INTERIOR', 'LCX_NONSYS_SPLIT']);
-/** Transaction names of statements that change a table's rows without row records (or move them to new allocation units). */
-const DDL_NAMES = /truncate|alter|drop|bulk|rebuild|switch|select into|create index|reorg|deferred|shrink|swappage|index build|^move/i;
+/**
+ * Transaction names of statements that change a table's rows without row records (or move them to
+ * new allocation units). Exported for base-own-log.ts, which hands a base backup's own log holding
+ * one to LogReplay for every table read (its catalog rows may name a table no row record does).
+ */
+export const DDL_NAMES = /truncate|alter|drop|bulk|rebuild|switch|select into|create index|reorg|deferred|shrink|swappage|index build|^move/i;
 /**
  * System transactions that only move rows between pages. A page split logs the rows it moves as
  * LOP_INSERT_ROWS on the new page and removes them from the old one with LOP_DELETE_SPLIT (seen in
@@ -203,6 +207,12 @@ const DDL_NAMES = /truncate|alter|drop|bulk|rebuild|switch|select into|create in
  * insert would count every moved row twice.
  */
 const MOVE_NAMES = /^SplitPage$/;
+
+/** A row operation `LogReplay.pending` names: its LSN (fn_dblog form) and kind. */
+export interface PendingOp {
+  lsn: string;
+  kind: 'insert' | 'delete' | 'update';
+}
 
 interface ReplayOp {
   record: LogRecord;
@@ -795,6 +805,37 @@ export class LogReplay {
     return 'ok';
   }
 
+  /**
+   * What `finish` would apply, by the same rule, without applying it: the row operations it would redo (their transaction committed or rolled back, not on the base pages)
+   * and undo (on the base pages, their transaction open at the stop), and the LSNs of every row
+   * operation kept, in LSN order.
+   * For a base backup read alone (dump --bak without --trn, base-own-log.ts): `redo` are changes the
+   * copied pages lack, `undo` uncommitted changes they show, compared with RESTORE … WITH RECOVERY.
+   */
+  pending(): { redo: PendingOp[]; undo: PendingOp[]; all: string[] } {
+    const { redo, undo } = this.chosen();
+    const all = [...this.txns.values()].flatMap((t) => t.ops.map((o) => o.record['Current LSN'])).sort((a, b) => lsnCmp(lsnToDecimal(parseLsn(a)), lsnToDecimal(parseLsn(b))));
+    const said = (o: ReplayOp): PendingOp => ({ lsn: o.record['Current LSN'], kind: o.kind });
+    return { redo: redo.map(said), undo: undo.map(said), all };
+  }
+
+  /** The row operations finish applies: redo in LSN order, undo newest first (see finish). */
+  private chosen(): { redo: ReplayOp[]; undo: ReplayOp[] } {
+    const redo: ReplayOp[] = [];
+    const undo: ReplayOp[] = [];
+    for (const t of this.txns.values()) {
+      const counts = t.state !== 'open';
+      for (const o of t.ops) {
+        if (counts && !o.inBase) redo.push(o);
+        if (!counts && o.inBase) undo.push(o);
+      }
+    }
+    const byLsn = (a: ReplayOp, b: ReplayOp) => lsnCmp(lsnToDecimal(parseLsn(a.record['Current LSN'])), lsnToDecimal(parseLsn(b.record['Current LSN'])));
+    redo.sort(byLsn);
+    undo.sort(byLsn).reverse();
+    return { redo, undo };
+  }
+
   private mentionsTable(r: LogRecord): boolean {
     for (const k of ['RowLog Contents 0', 'RowLog Contents 1', 'RowLog Contents 2', 'RowLog Contents 3', 'RowLog Contents 4', 'Log Record'] as const) {
       const v = r[k];
@@ -813,11 +854,8 @@ export class LogReplay {
    */
   finish(state: RowState): void {
     const { stats, layout, columns } = this.ctx;
-    const redo: ReplayOp[] = [];
-    const undo: ReplayOp[] = [];
     for (const t of this.txns.values()) {
       if (t.ops.length === 0) continue;
-      const counts = t.state !== 'open';
       if (t.state === 'committed') {
         stats.committedTransactions++;
         if (t.commitTime && (!stats.lastCommitTime || t.commitTime > stats.lastCommitTime)) stats.lastCommitTime = t.commitTime;
@@ -827,14 +865,8 @@ export class LogReplay {
         if (target.kind === 'time' && t.beginTime && t.beginTime > target.time) stats.begunAfterStop = (stats.begunAfterStop ?? 0) + 1;
         else stats.openAtStop++;
       }
-      for (const o of t.ops) {
-        if (counts && !o.inBase) redo.push(o);
-        if (!counts && o.inBase) undo.push(o);
-      }
     }
-    const byLsn = (a: ReplayOp, b: ReplayOp) => lsnCmp(lsnToDecimal(parseLsn(a.record['Current LSN'])), lsnToDecimal(parseLsn(b.record['Current LSN'])));
-    redo.sort(byLsn);
-    undo.sort(byLsn).reverse();
+    const { redo, undo } = this.chosen();
     const layoutOf = (o: ReplayOp): TableLayout => (o.record.AllocUnitId ? this.layoutByAu.get(o.record.AllocUnitId) : undefined) ?? layout;
     for (const o of redo) {
       apply(o, 'redo', state, layoutOf(o), columns, this.table);

@@ -21,6 +21,7 @@ import { visibleColumns } from '../../reconstruct/metadata/table-layout.js';
 import type { SqlValue } from '../../reconstruct/values.js';
 import { catalogDamage, catalogDamageSubject, type SkippedItem } from '../../recover/source.js';
 import { runPointInTimeDump, type ReportedStop } from './dump-point-in-time.js';
+import { ownLogSentences, readBaseOwnLog, type OwnLogReading } from '../../replay/base-own-log.js';
 import { getOwn, pickOwn } from '../../util/own-keys.js';
 import { catchInterrupts, exitCodeOf, type Interruption } from '../interrupt.js';
 import { exitIncomplete, strictOption } from '../strict.js';
@@ -118,7 +119,7 @@ export async function runDump(opts: DumpOptions, stdout: Writable = process.stdo
     // report says so (the previous run's stayed, read as this one's: `dump --all --report r.json |
     // head` exited 141 beside "complete": true); never over a file that is not a report (a data file
     // named by --report while --bak is mistyped)
-    const result: { rows: number; skipped: SkippedItem[]; tables: DumpedTable[]; warnedRows?: number; headerWarnings?: string[]; clockWarning?: string; pointInTime?: ReportedStop; incomplete?: string[]; interrupted?: string | null } = await reportingFailure<DumpResult>(opts.report, { opts }, {}, () =>
+    const result: { rows: number; skipped: SkippedItem[]; tables: DumpedTable[]; warnedRows?: number; headerWarnings?: string[]; ownLogWarnings?: string[]; clockWarning?: string; pointInTime?: ReportedStop; incomplete?: string[]; interrupted?: string | null } = await reportingFailure<DumpResult>(opts.report, { opts }, {}, () =>
       opts.trn !== undefined || opts.stopAt !== undefined || opts.stopBeforeLsn !== undefined
         ? runPointInTimeDump(opts, stdout, stderr, interrupt)
         : dumpTables(opts, stdout, stderr, interrupt));
@@ -131,7 +132,7 @@ export async function runDump(opts: DumpOptions, stdout: Writable = process.stdo
 }
 
 /** What a dump (of pages, or point in time) returns to its report. */
-type DumpResult = { rows: number; skipped: SkippedItem[]; tables: DumpedTable[]; warnedRows?: number; headerWarnings?: string[]; clockWarning?: string; pointInTime?: ReportedStop; incomplete?: string[]; interrupted?: string | null };
+type DumpResult = { rows: number; skipped: SkippedItem[]; tables: DumpedTable[]; warnedRows?: number; headerWarnings?: string[]; ownLogWarnings?: string[]; clockWarning?: string; pointInTime?: ReportedStop; incomplete?: string[]; interrupted?: string | null };
 
 /**
  * Writes `dump --report`: `{ source, tables (as asked), pointInTime?, rows, rowsPerTable,
@@ -141,7 +142,7 @@ type DumpResult = { rows: number; skipped: SkippedItem[]; tables: DumpedTable[];
  * stderr and by the exit code alone (newcomer: nothing a script could read). Throws InputError
  * INPUT_OUTPUT_UNWRITABLE when the file cannot be written (the rows were).
  */
-function writeDumpReport(opts: DumpOptions, r: { rows: number; skipped: SkippedItem[]; tables: DumpedTable[]; warnedRows?: number; headerWarnings?: string[]; clockWarning?: string; pointInTime?: ReportedStop; incomplete?: string[] }, interrupted: string | null | undefined, elapsedMs: number): void {
+function writeDumpReport(opts: DumpOptions, r: { rows: number; skipped: SkippedItem[]; tables: DumpedTable[]; warnedRows?: number; headerWarnings?: string[]; ownLogWarnings?: string[]; clockWarning?: string; pointInTime?: ReportedStop; incomplete?: string[] }, interrupted: string | null | undefined, elapsedMs: number): void {
   const list = (v: string | string[] | undefined) => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
   const report = {
     source: [...list(opts.mdf), ...list(opts.bak), ...list(opts.trn)],
@@ -160,15 +161,16 @@ function writeDumpReport(opts: DumpOptions, r: { rows: number; skipped: SkippedI
     incomplete: r.incomplete ?? [],
     ...(interrupted ? { interrupted } : {}),
     skipped: r.skipped,
-    // WARNINGs on the backups' headers (backupHeaderWarnings) and a stop time the server's clock
-    // passed twice (ReplayResult.clockWarning), said on stderr even with --quiet
-    ...(r.headerWarnings?.length || r.clockWarning ? { warnings: [...(r.headerWarnings ?? []), ...(r.clockWarning ? [r.clockWarning] : [])] } : {}),
+    // WARNINGs on the backups' headers (backupHeaderWarnings), a stop time the server's clock
+    // passed twice (ReplayResult.clockWarning) and row changes in a backup's own log that its pages
+    // as copied do not show (ownLogWarnings), said on stderr even with --quiet
+    ...(r.headerWarnings?.length || r.clockWarning || r.ownLogWarnings?.length ? { warnings: [...(r.headerWarnings ?? []), ...(r.clockWarning ? [r.clockWarning] : []), ...(r.ownLogWarnings ?? [])] } : {}),
     elapsedMs,
   };
   writeReport(opts.report!, report, `the ${r.rows} row(s) were written${opts.out ? ` to ${opts.out}` : ''}`);
 }
 
-async function dumpTables(opts: DumpOptions, stdout: Writable, stderr: Writable, interrupt: Interruption): Promise<{ rows: number; skipped: SkippedItem[]; tables: DumpedTable[]; warnedRows?: number; headerWarnings?: string[]; clockWarning?: string; incomplete?: string[]; interrupted?: string | null }> {
+async function dumpTables(opts: DumpOptions, stdout: Writable, stderr: Writable, interrupt: Interruption): Promise<{ rows: number; skipped: SkippedItem[]; tables: DumpedTable[]; warnedRows?: number; headerWarnings?: string[]; ownLogWarnings?: string[]; clockWarning?: string; incomplete?: string[]; interrupted?: string | null }> {
   const named = opts.table === undefined ? [] : Array.isArray(opts.table) ? opts.table : [opts.table];
   if (opts.all && named.length) throw new InputError('INPUT_BAD_OPTION', 'give --table or --all, not both');
   if (!opts.all && named.length === 0) throw new InputError('INPUT_BAD_OPTION', 'give --table schema.name (repeatable) or --all');
@@ -187,6 +189,7 @@ async function dumpTables(opts: DumpOptions, stdout: Writable, stderr: Writable,
   const outFile = opts.out ? openOutputFile('--out', opts.out, { opts }) : undefined;
   const file = files.join(' + ');
   let source: PageSource;
+  let bakPosition: number | undefined;
   if (mdfs.length) source = openDataFiles(mdfs);
   else {
     let position: number | undefined;
@@ -194,6 +197,7 @@ async function dumpTables(opts: DumpOptions, stdout: Writable, stderr: Writable,
       position = Number(opts.position);
       if (!Number.isInteger(position) || position < 1) throw new InputError('INPUT_BAD_OPTION', `--position must be a positive integer, not '${opts.position}'`);
     }
+    bakPosition = position;
     // one header per backup (a striped one counts once): one database, a full backup, then differentials based on it
     source = openBackupPages(baks, position, assertBackupSet);
   }
@@ -237,6 +241,18 @@ async function dumpTables(opts: DumpOptions, stdout: Writable, stderr: Writable,
       }
       if (opts.format === 'csv' && tables.length > 1) throw csvOfSeveral();
     }
+    // The backup's own log (dump --bak without --trn): row changes RESTORE would redo or undo over
+    // the copied pages, which the rows printed (the pages as copied) do not show (base-own-log.ts)
+    let ownLog: OwnLogReading | null = null;
+    try {
+      if (baks.length) ownLog = await readBaseOwnLog(baks[baks.length - 1]!, bakPosition, source, md, tables.map((t) => t.qualified), interrupt.signal);
+    } catch (e) {
+      // a signal while it was read: said below as a dump stopped before any row was read
+      if (!interrupt.by) throw e;
+    }
+    const own = ownLog
+      ? ownLogSentences(ownLog, 'the rows printed', (o, table) => `rowback dump --bak ${baks.join(' ')} --trn <the log backup taken after ${o.file}> --stop-before-lsn ${o.lastLsn} --table ${table}`)
+      : { warnings: [], notes: [] };
     const out: Writable = outFile ?? stdout;
     const write = (s: string) =>
       new Promise<void>((resolve, reject) => {
@@ -330,6 +346,7 @@ async function dumpTables(opts: DumpOptions, stdout: Writable, stderr: Writable,
       if (unchecked) stderr.write(`rowback dump: note: ${unchecked}\n`);
       for (const n of baks.length ? backupDamageNotes(baks) : []) stderr.write(`rowback dump: note: ${n}\n`);
       for (const n of schemaNotes) stderr.write(`rowback dump: note: ${n}\n`);
+      for (const n of own.notes) stderr.write(`rowback dump: note: ${n}\n`);
     }
     // Said even with --quiet, as scan's INCOMPLETE is: a page, record or catalog page that could
     // not be read leaves rows out (a zeroed data page of dbo.tblDept: 0 rows, exit 0, not a word).
@@ -348,6 +365,9 @@ async function dumpTables(opts: DumpOptions, stdout: Writable, stderr: Writable,
     const headerWarnings = baks.length ? backupHeaderWarnings(baks) : [];
     for (const w of headerWarnings) stderr.write(`rowback dump: WARNING: ${w}\n`);
     if (headerWarnings.length) exitIncomplete(opts.strict);
+    // Said even with --quiet, and exit 3 with --strict: rows a restore of the backup gives otherwise
+    for (const w of own.warnings) stderr.write(`rowback dump: WARNING: ${w}\n`);
+    if (own.warnings.length) exitIncomplete(opts.strict);
     // Said even with --quiet, and exit 3 with --strict: values printed may be wrong or missing.
     sayWarnedRows(stderr, 'dump', warnedRows, rows, opts);
     // Said even with --quiet, as an error would be: a script must not take part of a result for all of it.
@@ -357,7 +377,7 @@ async function dumpTables(opts: DumpOptions, stdout: Writable, stderr: Writable,
     } else if (interrupt.by) {
       stderr.write(`rowback dump: note: ${interrupt.by} came after the last row was read: the ${rows} row(s) written are the whole result\n`);
     }
-    return { rows, skipped, tables: done, warnedRows, headerWarnings, incomplete, interrupted: stoppedEarly ? interrupt.by : null };
+    return { rows, skipped, tables: done, warnedRows, headerWarnings, ...(own.warnings.length ? { ownLogWarnings: own.warnings } : {}), incomplete, interrupted: stoppedEarly ? interrupt.by : null };
   } finally {
     source.close();
   }
