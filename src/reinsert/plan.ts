@@ -332,6 +332,29 @@ function expr(p: { wrap?: string }, ref: string): string {
 }
 
 /**
+ * A parameter as compared with its target column `c` by `=` (a key's existence check and undo, a
+ * unique key's check, a filtered index's filter on the row's own values): expr, except for a
+ * char/varchar column of a SQL Server collation (`SQL_…`), where the value (sent as nvarchar:
+ * planParam) is first converted to the column's own type in the column's collation,
+ * `CONVERT(varchar(n), @p COLLATE <collation>)`. Compared as nvarchar, the column's values were
+ * converted to Unicode and compared by the Unicode rules, not the column's (Microsoft Learn, "Using
+ * SQL Server Collations": a SQL Server collation sets how "SQL Server sorts and compares characters
+ * that are stored in non-Unicode data types", and "Sorts and comparisons might be different for
+ * Unicode and non-Unicode characters"; "Windows Collation Sorting Styles": "For Windows collations,
+ * the nchar, nvarchar, and ntext Unicode data types have the same sorting behavior as char,
+ * varchar, and text", so those are left as they are). So a value the column's unique index holds
+ * distinct from the row's could be taken for it (a conflict the server would not have had, an undo by
+ * key deleting a second row), and the column, converted, could not be sought in its index. The
+ * value fits the column's code page and length (planParam refuses it otherwise), so the conversion
+ * loses nothing.
+ */
+function compared(c: TargetTable['columns'][number] | undefined, p: PlannedParam, ref: string): string {
+  const e = expr(p, ref);
+  if (!c || p.wrap || (c.type !== 'char' && c.type !== 'varchar') || typeof c.collation !== 'string' || !/^SQL_[A-Za-z0-9_]+$/i.test(c.collation)) return e;
+  return `CONVERT(${c.type}(${c.maxLength === -1 ? 'max' : c.maxLength}), ${e} COLLATE ${c.collation})`;
+}
+
+/**
  * Plans a re-insert: tables ordered parents-first by foreign keys, rows in staging (LSN)
  * order within a table, batches of one table each (IDENTITY_INSERT is per table), every
  * identifier quoted, every value a typed parameter. Rows that cannot be planned are problems,
@@ -830,7 +853,7 @@ export function planRow(r: PlanInputRow, t: TargetTable, database?: string, sour
   let where: (ref: Ref) => string;
   if (byKey) {
     whereParams = keyParams as PlannedParam[];
-    where = (ref) => whereParams.map((p) => `${quoteName(p.column)} = ${expr(p, ref(p))}`).join(' AND ');
+    where = (ref) => whereParams.map((p) => `${quoteName(p.column)} = ${compared(columns.match(p.column).found, p, ref(p))}`).join(' AND ');
   } else {
     // Every value of the row (a heap row has nothing else to be told by): a column left out of the
     // match let the undo delete another row that differs only there (a (max) column was left out,
@@ -925,10 +948,10 @@ function uniqueChecksOf(rowId: number, t: TargetTable, target: string, byKey: bo
     // NULL matches NULL in a unique index ("treated as duplicate values", Microsoft Learn, Create a
     // unique index): the row's value is known here, so `[c] IS NULL` or `[c] = @p`
     const where = (ref: Ref) => [
-      ...params.map((p) => (p.value === null ? `${quoteName(p.column)} IS NULL` : `${quoteName(p.column)} = ${expr(p, ref(p))}`)),
+      ...params.map((p) => (p.value === null ? `${quoteName(p.column)} IS NULL` : `${quoteName(p.column)} = ${compared(colOf(p.column), p, ref(p))}`)),
       // the existing row must be in the filtered index, and the recovered row would have to be too
       ...(k.filter ? [k.filter] : []),
-      ...(k.filter && rowFilterParams.length ? [`EXISTS (SELECT 1 FROM (SELECT ${rowFilterParams.map((p) => `${expr(p, ref(p))}${collated(p.column)} AS ${quoteName(p.column)}`).join(', ')}) AS [rowback_row] WHERE ${k.filter})`] : []),
+      ...(k.filter && rowFilterParams.length ? [`EXISTS (SELECT 1 FROM (SELECT ${rowFilterParams.map((p) => `${compared(colOf(p.column), p, ref(p))}${collated(p.column)} AS ${quoteName(p.column)}`).join(', ')}) AS [rowback_row] WHERE ${k.filter})`] : []),
     ].join(' AND ');
     checks.push({
       index: k.name, columns: k.columns,
