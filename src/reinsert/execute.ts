@@ -306,7 +306,7 @@ export function sharesKey(rows: PlannedBatch['rows']): boolean {
     const names = new Set(r.script.undoParams);
     const values = r.params.filter((p) => names.has(p.name));
     if (values.some(collationDecides)) return true;
-    const key = values.map(keyCompareText).join('\u0000');
+    const key = values.map((p) => keyCompareText(p)).join('\u0000');
     if (seen.has(key)) return true;
     seen.add(key);
   }

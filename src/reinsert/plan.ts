@@ -196,13 +196,29 @@ export interface PlannedParam extends ParamPlan {
  * 'ärger', or 'Zoë ' and 'Zoë', were two keys there: two deleted versions of one key went unnamed
  * (the older went back, the newest became a "conflict" with it), and a report naming its manager
  * in another case went back first (Msg 547 on every resume). (breaker; test/reinsert/key-text-beyond-ascii.test.ts)
+ * `caseSensitive` (caseSensitiveColumn: the column's collation is _CS or binary): text keeps its
+ * letter case, trailing spaces still left out (`=` pads under every collation).
  */
-export function keyCompareText(p: Pick<PlannedParam, 'value' | 'literal'>): string {
-  if (typeof p.value === 'string') return `t:${p.value.toLowerCase().replace(/ +$/, '')}`;
+export function keyCompareText(p: Pick<PlannedParam, 'value' | 'literal'>, caseSensitive = false): string {
+  if (typeof p.value === 'string') return `t:${(caseSensitive ? p.value : p.value.toLowerCase()).replace(/ +$/, '')}`;
   // bytes as `=` compares them, trailing zero bytes aside (0x01 = 0x0100: undoMatch): one key of a
   // varbinary key column, which its literal alone ('0x01', '0x0100') made two
   if (Buffer.isBuffer(p.value)) return `b:${p.value.toString('hex').replace(/(?:00)+$/, '')}`;
   return `l:${p.literal.toLowerCase().replace(/ +'$/, "'")}`;
+}
+
+/**
+ * Whether target table `t`'s column `name` compares text in letter case: its collation (TargetColumn.collation)
+ * case-sensitive (`_CS`) or binary (`_BIN`, `_BIN2`; Microsoft Learn, "Windows Collation Sorting Styles":
+ * "Binary collations sort data based on the sequence of coded values", so case is kept). Under such a column
+ * 'Ann@x.test' and 'ann@x.test' are two values of its unique index, and two deleted rows holding
+ * them both go back: the plan refused both (REINSERT_DUPLICATE_KEY / _UNIQUE_KEY), saying the server
+ * would refuse the second. False when the collation is not known (folded: a refusal, never a second
+ * row unsaid).
+ */
+export function caseSensitiveColumn(t: Pick<TargetTable, 'columns'>, name: string): boolean {
+  const c = t.columns.find((x) => x.name === name);
+  return typeof c?.collation === 'string' && /_(CS|BIN2?)(_|$)/i.test(c.collation);
 }
 
 export interface PlannedRow {
@@ -527,7 +543,7 @@ class ReinsertPlanner {
       if (!this.fromDelete.has(row.rowId)) continue;
       const params = t.keyColumns.map((k) => row.params.find((p) => p.column === k));
       if (params.some((p) => !p || p.value === null)) continue;
-      const key = params.map((p) => keyCompareText(p!)).join('\u0000');
+      const key = params.map((p) => keyCompareText(p!, caseSensitiveColumn(t, p!.column))).join('\u0000');
       const g = groups.get(key);
       if (g) g.push(row); else groups.set(key, [row]);
     }
@@ -551,7 +567,7 @@ class ReinsertPlanner {
    * deleted, re-created with the same e-mail under a new id and deleted again) cannot both go back:
    * the second INSERT is refused (Msg 2601/2627) and its whole batch rolls back, or with
    * IGNORE_DUP_KEY the row is dropped unsaid. Values compare as the conflict key's do (keyCompareText:
-   * text in any case and without trailing spaces), NULL equal to NULL as in a unique index. A
+   * text without trailing spaces, in any case unless the column's collation is case-sensitive or binary), NULL equal to NULL as in a unique index. A
    * filtered index groups only the rows its filter holds for, when that can be told here
    * (unique-keys.ts filterHoldsOffline); a row it cannot be told for is left to the run's check and
    * the script's, which look for it just before its INSERT. Rows with the same values are one row (the
@@ -569,7 +585,7 @@ class ReinsertPlanner {
           const holds = filterHoldsOffline(check.filter, (c) => byCol.get(c)?.value);
           if (holds !== true) continue;
         }
-        const key = JSON.stringify([check.index, ...check.columns.map((c) => { const p = byCol.get(c)!; return p.value === null ? 'n:' : keyCompareText(p); })]);
+        const key = JSON.stringify([check.index, ...check.columns.map((c) => { const p = byCol.get(c)!; return p.value === null ? 'n:' : keyCompareText(p, caseSensitiveColumn(t, c)); })]);
         const g = groups.get(key);
         if (g) g.rows.push(row); else groups.set(key, { check, rows: [row] });
       }
