@@ -294,9 +294,10 @@ export function sharesKey(rows: PlannedBatch['rows']): boolean {
       // INSERT finds the row before it
       if (u.ignoreDupKey) return true;
       const byCol = new Map(r.params.map((p) => [p.column, p]));
-      const values = u.columns.map((c) => byCol.get(c)!);
-      if (values.some(collationDecides)) return true;
-      const key = JSON.stringify([u.index, ...values.map((p) => (p.value === null ? 'n:' : keyCompareText(p)))]);
+      // undefined: a key column the row leaves NULL (UniqueCheck.nullColumns)
+      const values = u.columns.map((c) => byCol.get(c));
+      if (values.some((p) => p !== undefined && collationDecides(p))) return true;
+      const key = JSON.stringify([u.index, ...values.map((p) => (p === undefined || p.value === null ? 'n:' : keyCompareText(p)))]);
       if (unique.has(key)) return true;
       unique.add(key);
     }

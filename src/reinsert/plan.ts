@@ -580,12 +580,13 @@ class ReinsertPlanner {
       if (!this.fromDelete.has(row.rowId) || !row.uniqueChecks) continue;
       const byCol = new Map(row.params.map((p) => [p.column, p]));
       for (const check of row.uniqueChecks) {
+        const nulls = new Set(check.nullColumns ?? []);
         if (check.filter) {
-          if (check.filterNotOnRow) continue;
-          const holds = filterHoldsOffline(check.filter, (c) => byCol.get(c)?.value);
+          if (check.filterNotOnRow?.some((c) => !nulls.has(c))) continue;
+          const holds = filterHoldsOffline(check.filter, (c) => (byCol.has(c) ? byCol.get(c)!.value : nulls.has(c) ? null : undefined));
           if (holds !== true) continue;
         }
-        const key = JSON.stringify([check.index, ...check.columns.map((c) => { const p = byCol.get(c)!; return p.value === null ? 'n:' : keyCompareText(p, caseSensitiveColumn(t, c)); })]);
+        const key = JSON.stringify([check.index, ...check.columns.map((c) => { const p = byCol.get(c); return !p || p.value === null ? 'n:' : keyCompareText(p, caseSensitiveColumn(t, c)); })]);
         const g = groups.get(key);
         if (g) g.rows.push(row); else groups.set(key, { check, rows: [row] });
       }
@@ -594,7 +595,7 @@ class ReinsertPlanner {
     const image = (row: PlannedRow) => row.params.map((p) => `${p.column}=${p.literal}`).join('\u0000');
     for (const { check, rows: g } of groups.values()) {
       if (g.length < 2 || new Set(g.map(image)).size === 1) continue;
-      const valueText = check.columns.map((c) => `${c} = ${g[0]!.params.find((p) => p.column === c)!.literal}`).join(', ');
+      const valueText = check.columns.map((c) => `${c} = ${g[0]!.params.find((p) => p.column === c)?.literal ?? 'NULL (no value given, no default)'}`).join(', ');
       for (const row of g) {
         if (refused.has(row)) continue;
         refused.add(row);
@@ -916,7 +917,8 @@ export function planRow(r: PlanInputRow, t: TargetTable, database?: string, sour
  * A row's checks against target table `t`'s unique keys (unique-keys.ts uniqueKeysToCheck: its
  * unique indexes and UNIQUE constraints, and its conflict key when `byKey` is false), from the row's
  * parameters by target column (`byCol`); `target` the quoted table. A key one of whose columns is
- * computed, or one the row gives no value for (its default applies, unknown here), cannot be checked
+ * computed, or one the row gives no value for (its default applies, unknown here; but one the INSERT
+ * leaves NULL, nullable with no default, is checked as NULL: UniqueCheck.nullColumns), cannot be checked
  * from the row: it is listed in `notChecked` with why (said once per table in the script's head),
  * unless IGNORE_DUP_KEY is ON for it: the server would then drop the row with a warning only and
  * rowback record it inserted, so the row is refused. Every identifier quoted, every value a
@@ -941,9 +943,18 @@ function uniqueChecksOf(rowId: number, t: TargetTable, target: string, byKey: bo
     const text = col && ['char', 'varchar', 'text', 'nchar', 'nvarchar', 'ntext', 'sysname'].includes(col.type);
     return text && typeof col.collation === 'string' && /^[A-Za-z0-9_]+$/.test(col.collation) ? ` COLLATE ${col.collation}` : '';
   };
+  // A column the row gives no value for that its INSERT leaves NULL: nullable, no default (the
+  // target's catalog says so: TargetColumn.hasDefault false), not filled by the server (identity,
+  // computed, rowversion, GENERATED ALWAYS). Its value is known, NULL, and is checked as such: such a
+  // key (a side table's or a later UNIQUE column) was not checked at all, and a second row leaving it
+  // NULL failed its whole batch on every resume (Msg 2627: NULL equal to NULL).
+  const nullByDefault = (name: string): boolean => {
+    const c = colOf(name);
+    return c !== undefined && !byCol.has(name) && c.nullable && c.hasDefault === false && !c.identity && !c.computed && !c.generatedAlways && c.type !== 'timestamp';
+  };
   for (const k of uniqueKeysToCheck(t, byKey)) {
     const computed = k.columns.find((c) => colOf(c)?.computed);
-    const missing = k.columns.find((c) => !byCol.has(c));
+    const missing = k.columns.find((c) => !byCol.has(c) && !nullByDefault(c));
     const why = computed !== undefined
       ? `its key includes the computed column ${computed}, whose value the server computes: it cannot be looked for from the row`
       : missing !== undefined ? `the row gives no value for its key column ${missing} (the target's default or the server puts one there, not known here)` : null;
@@ -954,17 +965,22 @@ function uniqueChecksOf(rowId: number, t: TargetTable, target: string, byKey: bo
       notChecked.push({ index: k.name, why });
       continue;
     }
-    const params = k.columns.map((c) => byCol.get(c)!);
+    // a key column the row gives no value for that the INSERT leaves NULL (nullByDefault): null here
+    const params = k.columns.map((c) => byCol.get(c) ?? null);
+    const nullColumns = k.columns.filter((c) => !byCol.has(c));
     const filterCols = k.filter ? filterColumnsOf(t, k.filter) : [];
-    const filterNotOnRow = filterCols.filter((c) => !byCol.has(c));
+    const valueOf = (c: string): unknown => (byCol.has(c) ? byCol.get(c)!.value : nullByDefault(c) ? null : undefined);
     // a filter that, decided here, leaves the row out of the index (a NULL e-mail under WHERE Email
     // IS NOT NULL): nothing to look for, no query, and no reason to load the batch row by row
-    if (k.filter && !filterNotOnRow.length && filterHoldsOffline(k.filter, (c) => byCol.get(c)?.value) === false) continue;
+    if (k.filter && filterHoldsOffline(k.filter, valueOf) === false) continue;
+    // (a filter column the INSERT leaves NULL is not given a typed NULL in the derived table: the row
+    // is then checked against the existing rows only, conservatively, as one the row lacks)
+    const filterNotOnRow = filterCols.filter((c) => !byCol.has(c));
     const rowFilterParams = filterNotOnRow.length ? [] : filterCols.map((c) => byCol.get(c)!);
     // NULL matches NULL in a unique index ("treated as duplicate values", Microsoft Learn, Create a
     // unique index): the row's value is known here, so `[c] IS NULL` or `[c] = @p`
     const where = (ref: Ref) => [
-      ...params.map((p) => (p.value === null ? `${quoteName(p.column)} IS NULL` : `${quoteName(p.column)} = ${compared(colOf(p.column), p, ref(p))}`)),
+      ...params.map((p, i) => (p === null || p.value === null ? `${quoteName(k.columns[i]!)} IS NULL` : `${quoteName(p.column)} = ${compared(colOf(p.column), p, ref(p))}`)),
       // the existing row must be in the filtered index, and the recovered row would have to be too
       ...(k.filter ? [k.filter] : []),
       ...(k.filter && rowFilterParams.length ? [`EXISTS (SELECT 1 FROM (SELECT ${rowFilterParams.map((p) => `${compared(colOf(p.column), p, ref(p))}${collated(p.column)} AS ${quoteName(p.column)}`).join(', ')}) AS [rowback_row] WHERE ${k.filter})`] : []),
@@ -975,6 +991,7 @@ function uniqueChecksOf(rowId: number, t: TargetTable, target: string, byKey: bo
       ...(k.ignoreDupKey ? { ignoreDupKey: true } : {}),
       ...(k.filter ? { filter: k.filter } : {}),
       ...(filterNotOnRow.length ? { filterNotOnRow } : {}),
+      ...(nullColumns.length ? { nullColumns } : {}),
       ...(k.conflictKey ? { conflictKey: true as const } : {}),
       sql: `SELECT TOP (1) ${selectList} FROM ${target} WITH (UPDLOCK, HOLDLOCK) WHERE ${where(driver)};`,
       script: `SELECT TOP (1) * FROM ${target} WITH (UPDLOCK, HOLDLOCK) WHERE ${where(scripted)};`,
