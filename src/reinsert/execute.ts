@@ -279,14 +279,16 @@ export async function executeRun(store: StagingStore, runId: number, jobId: numb
  * one value of a unique index or UNIQUE constraint they are checked against (PlannedRow.uniqueChecks:
  * NULL equal to NULL), whose bulk load would fail whole on the second (or, under IGNORE_DUP_KEY, drop
  * it unsaid). Any batch checked against an index with IGNORE_DUP_KEY ON, and any whose key values
- * hold text beyond printable ASCII (collationDecides), answers true too: whether two of its rows are
- * one value there is the server's to say.
+ * hold text beyond printable ASCII (collationDecides), or of a row whose comparison is the server's
+ * (PlannedRow.serverCompares: IGNORE_DUP_KEY on the key's index, datetimeoffset, float/real,
+ * sql_variant), answers true too: whether two of its rows are one value there is the server's to say.
  */
 export function sharesKey(rows: PlannedBatch['rows']): boolean {
   const seen = new Set<string>();
   // the same for each unique index or UNIQUE constraint the rows are checked against (NULL equal to
   // NULL, as the index takes it; its filter aside: rows one of which it leaves out go one by one too)
   const unique = new Set<string>();
+  if (rows.some((r) => r.serverCompares)) return true;
   for (const r of rows) {
     for (const u of r.uniqueChecks ?? []) {
       // IGNORE_DUP_KEY ON: a bulk load's second row of one value is dropped by the server with a

@@ -266,6 +266,14 @@ export interface PlannedRow {
   /** Set when the target table's unique indexes were not read (TargetTable.uniqueKeys absent: planned without the target's catalog): the script's head says so. */
   uniqueKeysUnread?: true;
   /**
+   * Set when whether this row and another of its batch are one key or unique value is the server's
+   * to say, never keyCompareText's: the conflict key's index has IGNORE_DUP_KEY ON (a duplicate in
+   * a bulk load dropped unsaid), or a key or unique-key column is datetimeoffset (`=` compares the
+   * instant: '10:00 +01:00' is '09:00 +00:00'), float/real (-0 is 0) or sql_variant. Its batch then
+   * goes row by row (execute.ts sharesKey), each row looked for by the server just before its INSERT.
+   */
+  serverCompares?: true;
+  /**
    * The same three statements for a script, each parameter referenced by a script-unique
    * variable (`@r<rowId>_p<n>`). Built from the parameter list, never by rewriting SQL text,
    * so a column named `@p1` or `x@p1` stays itself.
@@ -901,6 +909,7 @@ export function planRow(r: PlanInputRow, t: TargetTable, database?: string, sour
     ...(unique.checks.length ? { uniqueChecks: unique.checks } : {}),
     ...(unique.notChecked.length ? { uniqueNotChecked: unique.notChecked } : {}),
     ...(t.uniqueKeys === undefined ? { uniqueKeysUnread: true as const } : {}),
+    ...(serverCompares(t, byKey, unique.checks) ? { serverCompares: true as const } : {}),
     rowKey: r.fromLog ? rowLedgerKey(qualified(t), r.lsn) : r.valuesKey ? rowLedgerKey(qualified(t), r.valuesKey) : null,
     params,
     insertSql: insert(driver),
@@ -998,6 +1007,16 @@ function uniqueChecksOf(rowId: number, t: TargetTable, target: string, byKey: bo
     });
   }
   return { checks, notChecked };
+}
+
+/** Column types whose `=` keyCompareText cannot follow (PlannedRow.serverCompares). */
+const SERVER_COMPARED = new Set(['datetimeoffset', 'float', 'real', 'sql_variant']);
+
+/** PlannedRow.serverCompares of a row of `t` looked for by its key (`byKey`) and checked by `checks`. */
+function serverCompares(t: TargetTable, byKey: boolean, checks: readonly UniqueCheck[]): boolean {
+  if (byKey && t.keyIndex?.ignoreDupKey) return true;
+  const typeOf = (name: string) => t.columns.find((c) => c.name === name)?.type;
+  return (byKey && t.keyColumns.some((k) => SERVER_COMPARED.has(typeOf(k) ?? ''))) || checks.some((u) => u.columns.some((c) => SERVER_COMPARED.has(typeOf(c) ?? '')));
 }
 
 /** unique-keys.ts filterColumns of a filter of table `t`, read once per table and filter. */

@@ -66,3 +66,29 @@ describe('re-insert bulk path: values only the collation can tell apart go row b
     expect(await bulkRun(tables, [row(1, 'a@x.test'), row(2, 'b@x.test')])).toBe(1);
   });
 });
+
+describe('re-insert bulk path: values whose equality is the server\'s go row by row', () => {
+  const table = (o: { keyIgnoreDup?: boolean; scoreUnique?: boolean }): Map<string, TargetTable> => new Map([['crm.Scores', {
+    schema: 'crm', name: 'Scores', keyColumns: ['Id'], keyIndex: { name: 'PK_Scores', primaryKey: true, ...(o.keyIgnoreDup ? { ignoreDupKey: true } : {}) },
+    columns: [column('Id', 'int', { nullable: false }), column('Score', 'float', { maxLength: 8, precision: 53 })],
+    uniqueKeys: o.scoreUnique ? [{ name: 'UX_Score', columns: ['Score'] }] : [],
+  }]]);
+  const scoreRow = (id: number, score: number): PlanInputRow => ({ id, table: 'crm.Scores', lsn: `0000002a:00000200:${id.toString(16).padStart(4, '0')}`, values: { Id: id, Score: score }, operation: 'delete', fromLog: true });
+
+  it('the key\'s index with IGNORE_DUP_KEY ON: row by row (a duplicate in a bulk load is dropped unsaid)', () => {
+    const plan = planReinsert([scoreRow(1, 1), scoreRow(2, 2)], table({ keyIgnoreDup: true }), []);
+    expect(plan.problems).toEqual([]);
+    expect(sharesKey(plan.batches[0]!.rows)).toBe(true);
+  });
+
+  it('a unique float column (0 and -0 are one value to the server): row by row', () => {
+    const plan = planReinsert([scoreRow(1, 0), scoreRow(2, -0)], table({ scoreUnique: true }), []);
+    expect(plan.problems).toEqual([]);
+    expect(sharesKey(plan.batches[0]!.rows)).toBe(true);
+  });
+
+  it('neither: still one bulk load', () => {
+    const plan = planReinsert([scoreRow(1, 1), scoreRow(2, 2)], table({}), []);
+    expect(sharesKey(plan.batches[0]!.rows)).toBe(false);
+  });
+});
