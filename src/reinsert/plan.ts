@@ -982,17 +982,22 @@ function uniqueChecksOf(rowId: number, t: TargetTable, target: string, byKey: bo
     // a filter that, decided here, leaves the row out of the index (a NULL e-mail under WHERE Email
     // IS NOT NULL): nothing to look for, no query, and no reason to load the batch row by row
     if (k.filter && filterHoldsOffline(k.filter, valueOf) === false) continue;
-    // (a filter column the INSERT leaves NULL is not given a typed NULL in the derived table: the row
-    // is then checked against the existing rows only, conservatively, as one the row lacks)
-    const filterNotOnRow = filterCols.filter((c) => !byCol.has(c));
-    const rowFilterParams = filterNotOnRow.length ? [] : filterCols.map((c) => byCol.get(c)!);
+    // A filter column the INSERT leaves NULL (nullByDefault) is a typed NULL in the derived table
+    // (the type the row's value would be sent as: planParam): the filter is tested on the row as the
+    // server will hold it. It was taken for one the row lacks, the row tested against existing rows
+    // only and called a conflict the server would not have had (the row out of the filtered index).
+    const filterNotOnRow = filterCols.filter((c) => !byCol.has(c) && !nullByDefault(c));
+    const rowFilterValue = (c: string, ref: Ref): string => {
+      const p = byCol.get(c);
+      return p ? `${compared(colOf(c), p, ref(p))}${collated(c)}` : `CONVERT(${scriptDeclaration(planParam(colOf(c)!, null).type)}, NULL)`;
+    };
     // NULL matches NULL in a unique index ("treated as duplicate values", Microsoft Learn, Create a
     // unique index): the row's value is known here, so `[c] IS NULL` or `[c] = @p`
     const where = (ref: Ref) => [
       ...params.map((p, i) => (p === null || p.value === null ? `${quoteName(k.columns[i]!)} IS NULL` : `${quoteName(p.column)} = ${compared(colOf(p.column), p, ref(p))}`)),
       // the existing row must be in the filtered index, and the recovered row would have to be too
       ...(k.filter ? [k.filter] : []),
-      ...(k.filter && rowFilterParams.length ? [`EXISTS (SELECT 1 FROM (SELECT ${rowFilterParams.map((p) => `${compared(colOf(p.column), p, ref(p))}${collated(p.column)} AS ${quoteName(p.column)}`).join(', ')}) AS [rowback_row] WHERE ${k.filter})`] : []),
+      ...(k.filter && !filterNotOnRow.length && filterCols.length ? [`EXISTS (SELECT 1 FROM (SELECT ${filterCols.map((c) => `${rowFilterValue(c, ref)} AS ${quoteName(c)}`).join(', ')}) AS [rowback_row] WHERE ${k.filter})`] : []),
     ].join(' AND ');
     checks.push({
       index: k.name, columns: k.columns,

@@ -72,4 +72,20 @@ describe('re-insert: a unique key column the row leaves NULL (no value, no defau
       expect(plan.batches[0]!.rows[0]!.uniqueNotChecked!.map((n) => n.index)).toEqual(['UQ_Contacts_ExternalRef']);
     }
   });
+
+  it('a filter naming a column the row leaves NULL: tested on the row as NULL (a typed NULL), not taken for a conflict', async () => {
+    const eu: UniqueKey = { name: 'UX_Email_EU', columns: ['Email'], filter: "([ExternalRef]='EU')" };
+    const tables = contacts(eu, false);
+    t = new FakeTarget(join(dir, 'target.db'), tables, [], [{ table: 'crm.Contacts', name: 'UX_Email_EU', columns: ['Email'], filter: (v) => v.ExternalRef === 'EU' }]);
+    t.seed('crm.Contacts', [99], { ContactId: 99, Email: 'a@x.test', ExternalRef: 'EU' });
+    const plan = planReinsert([row(1, 'a@x.test')], tables, []);
+    expect(plan.problems).toEqual([]);
+    const u = plan.batches[0]!.rows[0]!.uniqueChecks![0]!;
+    expect(u.filterNotOnRow).toBeUndefined();
+    expect(u.script).toBe("SELECT TOP (1) * FROM [crm].[Contacts] WITH (UPDLOCK, HOLDLOCK) WHERE [Email] = @r1_p2 AND ([ExternalRef]='EU') AND EXISTS (SELECT 1 FROM (SELECT CONVERT(nvarchar(50), NULL) AS [ExternalRef]) AS [rowback_row] WHERE ([ExternalRef]='EU'));");
+    const out = await runBatch(await t.session(), 1, 'k1', plan.batches[0]!, {});
+    expect(out.conflicts).toEqual([]);
+    expect(out.inserted).toEqual([1]);
+    expect(renderScript(plan)).not.toContain('give no value for');
+  });
 });
