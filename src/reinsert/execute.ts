@@ -278,17 +278,28 @@ export async function executeRun(store: StagingStore, runId: number, jobId: numb
  * before it went in, never checked all first and then inserted together. Likewise two rows holding
  * one value of a unique index or UNIQUE constraint they are checked against (PlannedRow.uniqueChecks:
  * NULL equal to NULL), whose bulk load would fail whole on the second (or, under IGNORE_DUP_KEY, drop
- * it unsaid).
+ * it unsaid). Any batch checked against an index with IGNORE_DUP_KEY ON, and any whose key values
+ * hold text beyond printable ASCII (collationDecides), or of a row whose comparison is the server's
+ * (PlannedRow.serverCompares: IGNORE_DUP_KEY on the key's index, datetimeoffset, float/real,
+ * sql_variant), answers true too: whether two of its rows are one value there is the server's to say.
  */
 export function sharesKey(rows: PlannedBatch['rows']): boolean {
   const seen = new Set<string>();
   // the same for each unique index or UNIQUE constraint the rows are checked against (NULL equal to
   // NULL, as the index takes it; its filter aside: rows one of which it leaves out go one by one too)
   const unique = new Set<string>();
+  if (rows.some((r) => r.serverCompares)) return true;
   for (const r of rows) {
     for (const u of r.uniqueChecks ?? []) {
+      // IGNORE_DUP_KEY ON: a bulk load's second row of one value is dropped by the server with a
+      // warning only, and the run records it inserted; one by one, the server's own check before each
+      // INSERT finds the row before it
+      if (u.ignoreDupKey) return true;
       const byCol = new Map(r.params.map((p) => [p.column, p]));
-      const key = JSON.stringify([u.index, ...u.columns.map((c) => { const p = byCol.get(c)!; return p.value === null ? 'n:' : keyCompareText(p); })]);
+      // undefined: a key column the row leaves NULL (UniqueCheck.nullColumns)
+      const values = u.columns.map((c) => byCol.get(c));
+      if (values.some((p) => p !== undefined && collationDecides(p))) return true;
+      const key = JSON.stringify([u.index, ...values.map((p) => (p === undefined || p.value === null ? 'n:' : keyCompareText(p)))]);
       if (unique.has(key)) return true;
       unique.add(key);
     }
@@ -296,11 +307,28 @@ export function sharesKey(rows: PlannedBatch['rows']): boolean {
   for (const r of rows) {
     if (!r.existsSql || !r.undoByKey) continue;
     const names = new Set(r.script.undoParams);
-    const key = r.params.filter((p) => names.has(p.name)).map(keyCompareText).join('\u0000');
+    const values = r.params.filter((p) => names.has(p.name));
+    if (values.some(collationDecides)) return true;
+    const key = values.map((p) => keyCompareText(p)).join('\u0000');
     if (seen.has(key)) return true;
     seen.add(key);
   }
   return false;
+}
+
+/**
+ * Whether a key value is text that keyCompareText (letter case and trailing blanks folded) cannot
+ * tell equal or not to another as the column's collation does: anything outside printable ASCII.
+ * An accent-insensitive collation takes 'José' for 'Jose', a Windows collation 'ß' for 'ss' and
+ * characters it has no weight for as nothing (Microsoft Learn, "Sorting undefined characters in
+ * Unicode and/or Windows collation": "undefined characters are ignored during string comparison").
+ * Two such rows in one bulk load both went in unchecked against each other: the server refused the
+ * second with the whole batch (Msg 2601 / 2627), or under IGNORE_DUP_KEY dropped it unsaid while the
+ * run recorded it inserted. A batch holding one goes row by row, each row looked for by the server
+ * itself just before its INSERT.
+ */
+function collationDecides(p: PlannedRow['params'][number]): boolean {
+  return typeof p.value === 'string' && /[^\x20-\x7e]/.test(p.value);
 }
 
 /**

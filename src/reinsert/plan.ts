@@ -197,13 +197,29 @@ export interface PlannedParam extends ParamPlan {
  * 'ärger', or 'Zoë ' and 'Zoë', were two keys there: two deleted versions of one key went unnamed
  * (the older went back, the newest became a "conflict" with it), and a report naming its manager
  * in another case went back first (Msg 547 on every resume). (breaker; test/reinsert/key-text-beyond-ascii.test.ts)
+ * `caseSensitive` (caseSensitiveColumn: the column's collation is _CS or binary): text keeps its
+ * letter case, trailing spaces still left out (`=` pads under every collation).
  */
-export function keyCompareText(p: Pick<PlannedParam, 'value' | 'literal'>): string {
-  if (typeof p.value === 'string') return `t:${p.value.toLowerCase().replace(/ +$/, '')}`;
+export function keyCompareText(p: Pick<PlannedParam, 'value' | 'literal'>, caseSensitive = false): string {
+  if (typeof p.value === 'string') return `t:${(caseSensitive ? p.value : p.value.toLowerCase()).replace(/ +$/, '')}`;
   // bytes as `=` compares them, trailing zero bytes aside (0x01 = 0x0100: undoMatch): one key of a
   // varbinary key column, which its literal alone ('0x01', '0x0100') made two
   if (Buffer.isBuffer(p.value)) return `b:${p.value.toString('hex').replace(/(?:00)+$/, '')}`;
   return `l:${p.literal.toLowerCase().replace(/ +'$/, "'")}`;
+}
+
+/**
+ * Whether target table `t`'s column `name` compares text in letter case: its collation (TargetColumn.collation)
+ * case-sensitive (`_CS`) or binary (`_BIN`, `_BIN2`; Microsoft Learn, "Windows Collation Sorting Styles":
+ * "Binary collations sort data based on the sequence of coded values", so case is kept). Under such a column
+ * 'Ann@x.test' and 'ann@x.test' are two values of its unique index, and two deleted rows holding
+ * them both go back: the plan refused both (REINSERT_DUPLICATE_KEY / _UNIQUE_KEY), saying the server
+ * would refuse the second. False when the collation is not known (folded: a refusal, never a second
+ * row unsaid).
+ */
+export function caseSensitiveColumn(t: Pick<TargetTable, 'columns'>, name: string): boolean {
+  const c = t.columns.find((x) => x.name === name);
+  return typeof c?.collation === 'string' && /_(CS|BIN2?)(_|$)/i.test(c.collation);
 }
 
 export interface PlannedRow {
@@ -250,6 +266,14 @@ export interface PlannedRow {
   uniqueNotChecked?: UniqueNotChecked[];
   /** Set when the target table's unique indexes were not read (TargetTable.uniqueKeys absent: planned without the target's catalog): the script's head says so. */
   uniqueKeysUnread?: true;
+  /**
+   * Set when whether this row and another of its batch are one key or unique value is the server's
+   * to say, never keyCompareText's: the conflict key's index has IGNORE_DUP_KEY ON (a duplicate in
+   * a bulk load dropped unsaid), or a key or unique-key column is datetimeoffset (`=` compares the
+   * instant: '10:00 +01:00' is '09:00 +00:00'), float/real (-0 is 0) or sql_variant. Its batch then
+   * goes row by row (execute.ts sharesKey), each row looked for by the server just before its INSERT.
+   */
+  serverCompares?: true;
   /**
    * The same three statements for a script, each parameter referenced by a script-unique
    * variable (`@r<rowId>_p<n>`). Built from the parameter list, never by rewriting SQL text,
@@ -335,6 +359,29 @@ function quotedTarget(t: Pick<TargetTable, 'schema' | 'name'>, database?: string
 /** The expression for a parameter in a statement: `@p3` or its CONVERT wrapper. */
 function expr(p: { wrap?: string }, ref: string): string {
   return p.wrap ? p.wrap.replace('@', ref) : ref;
+}
+
+/**
+ * A parameter as compared with its target column `c` by `=` (a key's existence check and undo, a
+ * unique key's check, a filtered index's filter on the row's own values): expr, except for a
+ * char/varchar column of a SQL Server collation (`SQL_…`), where the value (sent as nvarchar:
+ * planParam) is first converted to the column's own type in the column's collation,
+ * `CONVERT(varchar(n), @p COLLATE <collation>)`. Compared as nvarchar, the column's values were
+ * converted to Unicode and compared by the Unicode rules, not the column's (Microsoft Learn, "Using
+ * SQL Server Collations": a SQL Server collation sets how "SQL Server sorts and compares characters
+ * that are stored in non-Unicode data types", and "Sorts and comparisons might be different for
+ * Unicode and non-Unicode characters"; "Windows Collation Sorting Styles": "For Windows collations,
+ * the nchar, nvarchar, and ntext Unicode data types have the same sorting behavior as char,
+ * varchar, and text", so those are left as they are). So a value the column's unique index holds
+ * distinct from the row's could be taken for it (a conflict the server would not have had, an undo by
+ * key deleting a second row), and the column, converted, could not be sought in its index. The
+ * value fits the column's code page and length (planParam refuses it otherwise), so the conversion
+ * loses nothing.
+ */
+function compared(c: TargetTable['columns'][number] | undefined, p: PlannedParam, ref: string): string {
+  const e = expr(p, ref);
+  if (!c || p.wrap || (c.type !== 'char' && c.type !== 'varchar') || typeof c.collation !== 'string' || !/^SQL_[A-Za-z0-9_]+$/i.test(c.collation)) return e;
+  return `CONVERT(${c.type}(${c.maxLength === -1 ? 'max' : c.maxLength}), ${e} COLLATE ${c.collation})`;
 }
 
 /**
@@ -517,7 +564,7 @@ class ReinsertPlanner {
       if (!this.fromDelete.has(row.rowId)) continue;
       const params = t.keyColumns.map((k) => row.params.find((p) => p.column === k));
       if (params.some((p) => !p || p.value === null)) continue;
-      const key = params.map((p) => keyCompareText(p!)).join('\u0000');
+      const key = params.map((p) => keyCompareText(p!, caseSensitiveColumn(t, p!.column))).join('\u0000');
       const g = groups.get(key);
       if (g) g.push(row); else groups.set(key, [row]);
     }
@@ -545,7 +592,7 @@ class ReinsertPlanner {
    * deleted, re-created with the same e-mail under a new id and deleted again) cannot both go back:
    * the second INSERT is refused (Msg 2601/2627) and its whole batch rolls back, or with
    * IGNORE_DUP_KEY the row is dropped unsaid. Values compare as the conflict key's do (keyCompareText:
-   * text in any case and without trailing spaces), NULL equal to NULL as in a unique index. A
+   * text without trailing spaces, in any case unless the column's collation is case-sensitive or binary), NULL equal to NULL as in a unique index. A
    * filtered index groups only the rows its filter holds for, when that can be told here
    * (unique-keys.ts filterHoldsOffline); a row it cannot be told for is left to the run's check and
    * the script's, which look for it just before its INSERT. Rows with the same values are one row (the
@@ -558,12 +605,13 @@ class ReinsertPlanner {
       if (!this.fromDelete.has(row.rowId) || !row.uniqueChecks) continue;
       const byCol = new Map(row.params.map((p) => [p.column, p]));
       for (const check of row.uniqueChecks) {
+        const nulls = new Set(check.nullColumns ?? []);
         if (check.filter) {
-          if (check.filterNotOnRow) continue;
-          const holds = filterHoldsOffline(check.filter, (c) => byCol.get(c)?.value);
+          if (check.filterNotOnRow?.some((c) => !nulls.has(c))) continue;
+          const holds = filterHoldsOffline(check.filter, (c) => (byCol.has(c) ? byCol.get(c)!.value : nulls.has(c) ? null : undefined));
           if (holds !== true) continue;
         }
-        const key = JSON.stringify([check.index, ...check.columns.map((c) => { const p = byCol.get(c)!; return p.value === null ? 'n:' : keyCompareText(p); })]);
+        const key = JSON.stringify([check.index, ...check.columns.map((c) => { const p = byCol.get(c); return !p || p.value === null ? 'n:' : keyCompareText(p, caseSensitiveColumn(t, c)); })]);
         const g = groups.get(key);
         if (g) g.rows.push(row); else groups.set(key, { check, rows: [row] });
       }
@@ -572,7 +620,7 @@ class ReinsertPlanner {
     const image = (row: PlannedRow) => row.params.map((p) => `${p.column}=${p.literal}`).join('\u0000');
     for (const { check, rows: g } of groups.values()) {
       if (g.length < 2 || new Set(g.map(image)).size === 1) continue;
-      const valueText = check.columns.map((c) => `${c} = ${g[0]!.params.find((p) => p.column === c)!.literal}`).join(', ');
+      const valueText = check.columns.map((c) => `${c} = ${g[0]!.params.find((p) => p.column === c)?.literal ?? 'NULL (no value given, no default)'}`).join(', ');
       for (const row of g) {
         if (refused.has(row)) continue;
         refused.add(row);
@@ -847,7 +895,7 @@ export function planRow(r: PlanInputRow, t: TargetTable, database?: string, sour
   let where: (ref: Ref) => string;
   if (byKey) {
     whereParams = keyParams as PlannedParam[];
-    where = (ref) => whereParams.map((p) => `${quoteName(p.column)} = ${expr(p, ref(p))}`).join(' AND ');
+    where = (ref) => whereParams.map((p) => `${quoteName(p.column)} = ${compared(columns.match(p.column).found, p, ref(p))}`).join(' AND ');
   } else {
     // Every value of the row (a heap row has nothing else to be told by): a column left out of the
     // match let the undo delete another row that differs only there (a (max) column was left out,
@@ -878,6 +926,7 @@ export function planRow(r: PlanInputRow, t: TargetTable, database?: string, sour
     ...(unique.checks.length ? { uniqueChecks: unique.checks } : {}),
     ...(unique.notChecked.length ? { uniqueNotChecked: unique.notChecked } : {}),
     ...(t.uniqueKeys === undefined ? { uniqueKeysUnread: true as const } : {}),
+    ...(serverCompares(t, byKey, unique.checks) ? { serverCompares: true as const } : {}),
     rowKey: r.fromLog ? rowLedgerKey(qualified(t), r.lsn) : r.valuesKey ? rowLedgerKey(qualified(t), r.valuesKey) : null,
     params,
     insertSql: insert(driver),
@@ -894,7 +943,8 @@ export function planRow(r: PlanInputRow, t: TargetTable, database?: string, sour
  * A row's checks against target table `t`'s unique keys (unique-keys.ts uniqueKeysToCheck: its
  * unique indexes and UNIQUE constraints, and its conflict key when `byKey` is false), from the row's
  * parameters by target column (`byCol`); `target` the quoted table. A key one of whose columns is
- * computed, or one the row gives no value for (its default applies, unknown here), cannot be checked
+ * computed, or one the row gives no value for (its default applies, unknown here; but one the INSERT
+ * leaves NULL, nullable with no default, is checked as NULL: UniqueCheck.nullColumns), cannot be checked
  * from the row: it is listed in `notChecked` with why (said once per table in the script's head),
  * unless IGNORE_DUP_KEY is ON for it: the server would then drop the row with a warning only and
  * rowback record it inserted, so the row is refused. Every identifier quoted, every value a
@@ -919,9 +969,18 @@ function uniqueChecksOf(rowId: number, t: TargetTable, target: string, byKey: bo
     const text = col && ['char', 'varchar', 'text', 'nchar', 'nvarchar', 'ntext', 'sysname'].includes(col.type);
     return text && typeof col.collation === 'string' && /^[A-Za-z0-9_]+$/.test(col.collation) ? ` COLLATE ${col.collation}` : '';
   };
+  // A column the row gives no value for that its INSERT leaves NULL: nullable, no default (the
+  // target's catalog says so: TargetColumn.hasDefault false), not filled by the server (identity,
+  // computed, rowversion, GENERATED ALWAYS). Its value is known, NULL, and is checked as such: such a
+  // key (a side table's or a later UNIQUE column) was not checked at all, and a second row leaving it
+  // NULL failed its whole batch on every resume (Msg 2627: NULL equal to NULL).
+  const nullByDefault = (name: string): boolean => {
+    const c = colOf(name);
+    return c !== undefined && !byCol.has(name) && c.nullable && c.hasDefault === false && !c.identity && !c.computed && !c.generatedAlways && c.type !== 'timestamp';
+  };
   for (const k of uniqueKeysToCheck(t, byKey)) {
     const computed = k.columns.find((c) => colOf(c)?.computed);
-    const missing = k.columns.find((c) => !byCol.has(c));
+    const missing = k.columns.find((c) => !byCol.has(c) && !nullByDefault(c));
     const why = computed !== undefined
       ? `its key includes the computed column ${computed}, whose value the server computes: it cannot be looked for from the row`
       : missing !== undefined ? `the row gives no value for its key column ${missing} (the target's default or the server puts one there, not known here)` : null;
@@ -932,20 +991,30 @@ function uniqueChecksOf(rowId: number, t: TargetTable, target: string, byKey: bo
       notChecked.push({ index: k.name, why });
       continue;
     }
-    const params = k.columns.map((c) => byCol.get(c)!);
+    // a key column the row gives no value for that the INSERT leaves NULL (nullByDefault): null here
+    const params = k.columns.map((c) => byCol.get(c) ?? null);
+    const nullColumns = k.columns.filter((c) => !byCol.has(c));
     const filterCols = k.filter ? filterColumnsOf(t, k.filter) : [];
-    const filterNotOnRow = filterCols.filter((c) => !byCol.has(c));
+    const valueOf = (c: string): unknown => (byCol.has(c) ? byCol.get(c)!.value : nullByDefault(c) ? null : undefined);
     // a filter that, decided here, leaves the row out of the index (a NULL e-mail under WHERE Email
     // IS NOT NULL): nothing to look for, no query, and no reason to load the batch row by row
-    if (k.filter && !filterNotOnRow.length && filterHoldsOffline(k.filter, (c) => byCol.get(c)?.value) === false) continue;
-    const rowFilterParams = filterNotOnRow.length ? [] : filterCols.map((c) => byCol.get(c)!);
+    if (k.filter && filterHoldsOffline(k.filter, valueOf) === false) continue;
+    // A filter column the INSERT leaves NULL (nullByDefault) is a typed NULL in the derived table
+    // (the type the row's value would be sent as: planParam): the filter is tested on the row as the
+    // server will hold it. It was taken for one the row lacks, the row tested against existing rows
+    // only and called a conflict the server would not have had (the row out of the filtered index).
+    const filterNotOnRow = filterCols.filter((c) => !byCol.has(c) && !nullByDefault(c));
+    const rowFilterValue = (c: string, ref: Ref): string => {
+      const p = byCol.get(c);
+      return p ? `${compared(colOf(c), p, ref(p))}${collated(c)}` : `CONVERT(${scriptDeclaration(planParam(colOf(c)!, null).type)}, NULL)`;
+    };
     // NULL matches NULL in a unique index ("treated as duplicate values", Microsoft Learn, Create a
     // unique index): the row's value is known here, so `[c] IS NULL` or `[c] = @p`
     const where = (ref: Ref) => [
-      ...params.map((p) => (p.value === null ? `${quoteName(p.column)} IS NULL` : `${quoteName(p.column)} = ${expr(p, ref(p))}`)),
+      ...params.map((p, i) => (p === null || p.value === null ? `${quoteName(k.columns[i]!)} IS NULL` : `${quoteName(p.column)} = ${compared(colOf(p.column), p, ref(p))}`)),
       // the existing row must be in the filtered index, and the recovered row would have to be too
       ...(k.filter ? [k.filter] : []),
-      ...(k.filter && rowFilterParams.length ? [`EXISTS (SELECT 1 FROM (SELECT ${rowFilterParams.map((p) => `${expr(p, ref(p))}${collated(p.column)} AS ${quoteName(p.column)}`).join(', ')}) AS [rowback_row] WHERE ${k.filter})`] : []),
+      ...(k.filter && !filterNotOnRow.length && filterCols.length ? [`EXISTS (SELECT 1 FROM (SELECT ${filterCols.map((c) => `${rowFilterValue(c, ref)} AS ${quoteName(c)}`).join(', ')}) AS [rowback_row] WHERE ${k.filter})`] : []),
     ].join(' AND ');
     checks.push({
       index: k.name, columns: k.columns,
@@ -953,12 +1022,23 @@ function uniqueChecksOf(rowId: number, t: TargetTable, target: string, byKey: bo
       ...(k.ignoreDupKey ? { ignoreDupKey: true } : {}),
       ...(k.filter ? { filter: k.filter } : {}),
       ...(filterNotOnRow.length ? { filterNotOnRow } : {}),
+      ...(nullColumns.length ? { nullColumns } : {}),
       ...(k.conflictKey ? { conflictKey: true as const } : {}),
       sql: `SELECT TOP (1) ${selectList} FROM ${target} WITH (UPDLOCK, HOLDLOCK) WHERE ${where(driver)};`,
       script: `SELECT TOP (1) * FROM ${target} WITH (UPDLOCK, HOLDLOCK) WHERE ${where(scripted)};`,
     });
   }
   return { checks, notChecked };
+}
+
+/** Column types whose `=` keyCompareText cannot follow (PlannedRow.serverCompares). */
+const SERVER_COMPARED = new Set(['datetimeoffset', 'float', 'real', 'sql_variant']);
+
+/** PlannedRow.serverCompares of a row of `t` looked for by its key (`byKey`) and checked by `checks`. */
+function serverCompares(t: TargetTable, byKey: boolean, checks: readonly UniqueCheck[]): boolean {
+  if (byKey && t.keyIndex?.ignoreDupKey) return true;
+  const typeOf = (name: string) => t.columns.find((c) => c.name === name)?.type;
+  return (byKey && t.keyColumns.some((k) => SERVER_COMPARED.has(typeOf(k) ?? ''))) || checks.some((u) => u.columns.some((c) => SERVER_COMPARED.has(typeOf(c) ?? '')));
 }
 
 /** unique-keys.ts filterColumns of a filter of table `t`, read once per table and filter. */

@@ -43,6 +43,11 @@ export interface UniqueCheck {
   /** The columns the filter names that the row gives no value for: only existing rows are tested against the filter. Absent: none. */
   filterNotOnRow?: string[];
   /**
+   * Key columns the row gives no value for whose INSERT leaves them NULL (nullable, no default in
+   * the target's catalog, not server-filled): checked as NULL (`[c] IS NULL`). Absent: none.
+   */
+  nullColumns?: string[];
+  /**
    * The conflict key itself (TargetTable.keyColumns), checked as a unique key because a key value
    * of the row is NULL (a unique clustered index's nullable column), which `[c] = @p` never finds.
    */
