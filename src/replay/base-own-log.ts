@@ -30,14 +30,12 @@ import { readBackupHeader } from '../backup/header.js';
 import { readMtfLayout } from '../backup/mtf.js';
 import type { DataFileMetadata } from '../datafile/metadata.js';
 import type { PageSource } from '../datafile/page-source.js';
-import { parsePageHeader } from '../datafile/page.js';
 import { findTable } from '../datafile/table-rows.js';
 import { lsnToDecimal, parseLsn } from '../logreader/lsn.js';
 import { emptyLogScanStats } from '../logreader/ldf/reader.js';
 import { visibleColumns } from '../reconstruct/metadata/table-layout.js';
-import { readPageById } from '../recover/page-model-anchor.js';
 import { LOG_LOSS_CODES, type SkippedItem } from '../recover/source.js';
-import { DDL_NAMES, LogReplay, type PendingOp, type ReplayStats } from './point-in-time.js';
+import { basePageLsnMemo, DDL_NAMES, emptyReplayStats, LogReplay, type PendingOp } from './point-in-time.js';
 import { LOP_BEGIN_XACT } from '../logreader/log-record.js';
 
 /** One dumped table whose allocation units the base backup's own log names. */
@@ -143,17 +141,10 @@ export async function readBaseOwnLog(bak: string, position: number | undefined, 
   const judged = ddl ? [...details.keys()] : [...touched];
 
   // the copied pages' m_lsn, as replayOnChain reads them
-  const pageLsn = new Map<string, string | null>();
-  const basePageLsn = (pageId: string): string | null => {
-    if (!pageLsn.has(pageId)) {
-      const raw = readPageById(pages, pageId);
-      pageLsn.set(pageId, raw ? parsePageHeader(raw).lsn : null);
-    }
-    return pageLsn.get(pageId)!;
-  };
+  const basePageLsn = basePageLsnMemo(pages);
   const runs = judged.map((name) => {
     const d = details.get(name)!;
-    const stats: ReplayStats = { baseRows: 0, redone: { insert: 0, delete: 0, update: 0 }, undone: 0, committedTransactions: 0, openAtStop: 0, lastCommitTime: null, stoppedAt: null, records: 0, baseLogOps: { total: 0, inBase: 0 }, ddlElsewhere: [], movedRows: 0 };
+    const stats = emptyReplayStats(0);
     const partitions = d.partitions.map((p) => ({ partitionId: p.partitionId, allocUnitIds: p.allocUnits.map((a) => a.allocUnitId), layout: p.layout }));
     let replay: LogReplay | null = null;
     let refused: string | undefined;

@@ -60,6 +60,7 @@ import { readBackupHeader } from '../backup/header.js';
 import { BACKUP_HEADER_WARNING, readMtfLayout } from '../backup/mtf.js';
 import { readDataFileMetadata } from '../datafile/metadata.js';
 import { PageReader, pageFileMemo, pageFileOf, type PageReadStats } from '../datafile/page-reader.js';
+import type { PageSource } from '../datafile/page-source.js';
 import { parsePageHeader } from '../datafile/page.js';
 import { RecordType, recordTypeOf } from '../datafile/record.js';
 import { findTable, readTableRows } from '../datafile/table-rows.js';
@@ -99,6 +100,27 @@ export interface ReplayInputs {
   target: RestoreTarget;
   /** Aborted (Ctrl-C): the log reading stops and the replay throws the signal's reason, never a table from part of the log. */
   signal?: AbortSignal;
+}
+
+/** A ReplayStats with nothing counted yet and `baseRows` rows on the base pages (the replay's and the base's own-log check's start). */
+export function emptyReplayStats(baseRows: number): ReplayStats {
+  return { baseRows, redone: { insert: 0, delete: 0, update: 0 }, undone: 0, committedTransactions: 0, openAtStop: 0, lastCommitTime: null, stoppedAt: null, records: 0, baseLogOps: { total: 0, inBase: 0 }, ddlElsewhere: [], movedRows: 0 };
+}
+
+/**
+ * The m_lsn (`n:n:n` hex, as parsePageHeader gives it) of a page of the base backup `pages` by page
+ * id (`file:page`), null when the backup holds no such page; each page read once (a Map per call).
+ * The redo rule's "already on the copied page" (LogReplay) is judged by it.
+ */
+export function basePageLsnMemo(pages: PageSource): (pageId: string) => string | null {
+  const pageLsn = new Map<string, string | null>();
+  return (pageId) => {
+    if (!pageLsn.has(pageId)) {
+      const raw = readPageById(pages, pageId);
+      pageLsn.set(pageId, raw ? parsePageHeader(raw).lsn : null);
+    }
+    return pageLsn.get(pageId)!;
+  };
 }
 
 export interface ReplayStats {
@@ -456,16 +478,9 @@ async function replayOnChain(
       const s = rowSkipped[0];
       return withoutDamagedDifferential(new ReplayError('REPLAY_UNDECODABLE', `${rowSkipped.length} row(s) or page(s) of ${qualified} in ${base.devices[0]} could not be read (first: ${s.code}: ${s.reason}); the table at the stop point cannot be told exactly`, { table: qualified, file: base.devices[0] }));
     }
-    const stats: ReplayStats = { baseRows: state.size, redone: { insert: 0, delete: 0, update: 0 }, undone: 0, committedTransactions: 0, openAtStop: 0, lastCommitTime: null, stoppedAt: null, records: 0, baseLogOps: { total: 0, inBase: 0 }, ddlElsewhere: [], movedRows: 0 };
+    const stats = emptyReplayStats(state.size);
 
-    const pageLsn = new Map<string, string | null>();
-    const basePageLsn = (pageId: string): string | null => {
-      if (!pageLsn.has(pageId)) {
-        const raw = readPageById(pages, pageId);
-        pageLsn.set(pageId, raw ? parsePageHeader(raw).lsn : null);
-      }
-      return pageLsn.get(pageId)!;
-    };
+    const basePageLsn = basePageLsnMemo(pages);
     const model = new PageSlotModel({ seed: (id: string) => pageSlots(readPageById(pages, id), id) });
     const partitions = detail.partitions.map((p) => ({ partitionId: p.partitionId, allocUnitIds: p.allocUnits.map((a) => a.allocUnitId), layout: p.layout }));
     const replay = new LogReplay({ layout, columns, target, basePageLsn, rebuild: (r) => model.apply(r), stats, partitions });
