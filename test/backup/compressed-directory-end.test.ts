@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { indexCompressedBackup } from '../../src/backup/compressed.js';
 import { readMtfLayout } from '../../src/backup/mtf.js';
+import { mtfRefusal, overwriteSeeded } from '../support/damaged-copy.js';
 import { captureCli } from '../support/cli.js';
 import { corpusPath, describeCorpus } from '../support/corpus.js';
 
@@ -39,21 +40,6 @@ describeCorpus('a compressed backup damaged right after its directory record: re
     writeFileSync(f, b);
     return f;
   };
-  const overwrite = (b: Buffer, at: number, length: number): void => {
-    let x = 0x2545f491 ^ at;
-    for (let i = 0; i < length; i++) {
-      x ^= x << 13; x ^= x >>> 17; x ^= x << 5;
-      b[at + i] = x & 0xff;
-    }
-  };
-  const refusal = (file: string): { code?: string; message: string } | null => {
-    try {
-      readMtfLayout(file);
-    } catch (e) {
-      return e as { code?: string; message: string };
-    }
-    return null;
-  };
   const streamSize = (file: string): number => {
     const fd = openSync(file, 'r');
     try {
@@ -75,11 +61,11 @@ describeCorpus('a compressed backup damaged right after its directory record: re
 
   it('the block after the directory overwritten or zeroed: FORMAT_BAD_COMPRESSED_DATA at its offset', async () => {
     for (const [name, change] of [
-      ['over.bak', (b: Buffer) => overwrite(b, AFTER, 4096)],
+      ['over.bak', (b: Buffer) => overwriteSeeded(b, AFTER, 4096)],
       ['zero.bak', (b: Buffer) => b.fill(0, AFTER, AFTER + 4096)],
     ] as const) {
       const f = copy(name, change);
-      const e = refusal(f);
+      const e = mtfRefusal(f);
       expect(e, name).not.toBeNull();
       expect(e!.code, `${name}: ${e!.message}`).toBe('FORMAT_BAD_COMPRESSED_DATA');
       expect(e!.message).toBe(`the directory record at file offset ${DIRECTORY} ends at file offset ${AFTER} (its length, repeated in its last 16 bytes), where no record stands (neither an SFMB block nor a compressed chunk passing its check value): the copy is damaged there (bytes overwritten or lost); the record that stood there is lost with the part of the backup it held, and nothing after it can be placed: read another copy of the file`);
@@ -93,13 +79,13 @@ describeCorpus('a compressed backup damaged right after its directory record: re
 
   it('a directory whose last 16 bytes do not repeat its header: found at the next boundary, whole', () => {
     const f = copy('dir-tail.bak', (b) => { b[AFTER - 3] ^= 0x40; });
-    expect(refusal(f)).toBeNull();
+    expect(mtfRefusal(f)).toBeNull();
     expect(streamSize(f)).toBe(7589888);
   });
 
   it('such a directory with the block after it overwritten: refused, not passed over to the next record', () => {
-    const f = copy('dir-tail-over.bak', (b) => { b[AFTER - 3] ^= 0x40; overwrite(b, AFTER, 4096); });
-    const e = refusal(f);
+    const f = copy('dir-tail-over.bak', (b) => { b[AFTER - 3] ^= 0x40; overwriteSeeded(b, AFTER, 4096); });
+    const e = mtfRefusal(f);
     expect(e).not.toBeNull();
     expect(e!.code, e!.message).toBe('FORMAT_BAD_COMPRESSED_DATA');
     expect(e!.message).toBe(`the directory record at file offset ${DIRECTORY} does not give its length as seen (its last 16 bytes do not repeat its header's), and the next record found is at file offset 856064, 1 4 KB block(s) past the boundary after it (${AFTER}): what stood between cannot be placed, and a compressed chunk there would be lost unsaid: the copy is damaged there (bytes overwritten or lost): read another copy of the file`);

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { readMtfLayout } from '../../src/backup/mtf.js';
 import { corpusPath, describeCorpus } from '../support/corpus.js';
+import { mtfRefusal, overwriteSeeded } from '../support/damaged-copy.js';
 
 /**
  * A compressed backup (MSSQLBAK container) with a 4 KB block overwritten by other bytes (not zeros,
@@ -26,27 +27,14 @@ describeCorpus('a compressed backup with a block overwritten: damaged, not an un
 
   const overwritten = (at: number): string => {
     const b = Buffer.from(readFileSync(REAL));
-    let x = 0x2545f491 ^ at;
-    for (let i = 0; i < 4096; i++) {
-      x ^= x << 13; x ^= x >>> 17; x ^= x << 5;
-      b[at + i] = x & 0xff;
-    }
+    overwriteSeeded(b, at, 4096);
     const f = join(dir, `over-${at}.bak`);
     writeFileSync(f, b);
     return f;
   };
-  const refusal = (file: string): { code?: string; message: string } | null => {
-    try {
-      readMtfLayout(file);
-    } catch (e) {
-      return e as { code?: string; message: string };
-    }
-    return null;
-  };
-
   it('a block in the data chunks: FORMAT_BAD_COMPRESSED_DATA at a file offset, not "does not guess at this layout"', () => {
     for (const at of [442368, 65536, 200704, 602112]) {
-      const e = refusal(overwritten(at));
+      const e = mtfRefusal(overwritten(at));
       expect(e, String(at)).not.toBeNull();
       expect(e!.message, String(at)).not.toContain('does not guess at this layout');
       expect(e!.code, `${at}: ${e!.message}`).toBe('FORMAT_BAD_COMPRESSED_DATA');

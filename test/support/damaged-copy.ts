@@ -93,3 +93,26 @@ export function setCommitEndTime(file: string, was: number, now: number, day = S
 /** 2020-05-12, the StopAt chain's day: days since 1900-01-01, as SQL Server's datetime counts them. */
 export const STOP_AT_DAY = 43961;
 
+
+/**
+ * SYNTHETIC damage: overwrites `length` bytes of `b` at `at` with seeded pseudo-random bytes
+ * (xorshift32 seeded by the offset: the same damage on every run), standing for a block of a copy
+ * overwritten by other data (not zeros).
+ */
+export function overwriteSeeded(b: Buffer, at: number, length: number): void {
+  let x = 0x2545f491 ^ at;
+  for (let i = 0; i < length; i++) {
+    x ^= x << 13; x ^= x >>> 17; x ^= x << 5;
+    b[at + i] = x & 0xff;
+  }
+}
+
+/** The error readMtfLayout throws for `file` (its code and message), or null when the file reads. */
+export function mtfRefusal(file: string): { code?: string; message: string } | null {
+  try {
+    readMtfLayout(file);
+  } catch (e) {
+    return e as { code?: string; message: string };
+  }
+  return null;
+}
