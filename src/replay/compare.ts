@@ -266,8 +266,10 @@ function withPages<T>(src: PageSource, f: (s: PageSource) => T): T {
  */
 async function ownLogOfSide(files: string[], position: number | undefined, source: PageSource, metadata: DataFileMetadata, table: string, side: 'earlier' | 'later', signal?: AbortSignal): Promise<{ warnings: string[]; notes: string[] }> {
   const reading = await readBaseOwnLog(files[files.length - 1]!, position, source, metadata, [table], signal);
-  const said = ownLogSentences(reading, 'the rows compared', (o) => `replay it to the backup's end: --trn <the log backup taken after ${o.file}> --stop-before-lsn ${o.lastLsn}`);
-  const words = (t: string) => (side === 'later' ? LATER_FLAGS.reduce((x, [re, to]) => x.replace(re, to), t) : t);
+  const said = ownLogSentences(reading, 'the rows compared', (o) => `replay it to the backup's end: --trn <the log backup taken after ${o.file}> --stop-before-lsn ${o.lastLsn}${DUMP_HINT}`);
+  // the dump command is a dump's flags on either side (LATER_FLAGS would make them --after-…): put in after
+  const hint = ` (or, with no log backup after it, \`rowback dump --bak ${files.join(' ')} --stop-before-lsn ${reading.lastLsn} --table ${table}\` prints that table: its own log replayed to its end)`;
+  const words = (t: string) => (side === 'later' ? LATER_FLAGS.reduce((x, [re, to]) => x.replace(re, to), t) : t).replace(DUMP_HINT, hint);
   return { warnings: said.warnings.map(words), notes: said.notes.map(words) };
 }
 
@@ -541,6 +543,9 @@ export function backupSetsNamed(files: readonly string[], position: number | und
 }
 
 /** The replay's flags and fields, as the later state's (`--stop-at` of the later side is `--after-stop-at`). */
+/** Where ownLogOfSide puts the `rowback dump` command of a side (after LATER_FLAGS, which is not for it). */
+const DUMP_HINT = '\u0000dump-hint\u0000';
+
 const LATER_FLAGS: ReadonlyArray<[RegExp, string]> = [
   [/(?<![\w-])--stop-at\b/g, '--after-stop-at'], [/(?<![\w-])--stop-before-lsn\b/g, '--after-stop-before-lsn'],
   [/(?<![\w-])--trn\b/g, '--after-trn'], [/(?<![\w-])--bak\b/g, '--after-bak'],

@@ -81,7 +81,7 @@ import { lookAheadInLaterLogBackups, StopTimeLookAhead, stopTimeClockWarning } f
 import type { UpdateRebuild } from '../recover/update-rebuild.js';
 import { addLogCommitTimes, isTrailerOnlyDamage, lsnCmp, recordFromHeader, type BackupSetRecord } from '../restore/history.js';
 import { asStopAtTarget } from '../restore/target.js';
-import { planChain, type RestoreChain, type RestoreTarget } from '../restore/chain.js';
+import { planChain, type ChainStep, type RestoreChain, type RestoreTarget } from '../restore/chain.js';
 import { catalogDamage, catalogDamageSubject, LOG_LOSS_CODES, type SkippedItem } from '../recover/source.js';
 import { backupLogCoverage, cutLogStream, judgeCutLogStream } from '../backup/log-coverage.js';
 import { emptyLogScanStats, UNCHECKED_BLOCKS_NAMED, uncheckedBlocksNote, type UncheckedLogBlock } from '../logreader/ldf/reader.js';
@@ -351,7 +351,7 @@ export async function replayTableAt(inputs: ReplayInputs): Promise<ReplayResult>
   // time: its own commit times place a time after its start (restore/history.ts addLogCommitTimes);
   // a log backup given in two files (a copy): each read, so the chain takes one whose log reads whole
   await addLogCommitTimes(sets, target.kind === 'time' ? target.time : undefined);
-  let chain = planChain(sets, target);
+  let chain = inputs.trn.length === 0 ? baseEndChain(sets, target) : planChain(sets, target);
   // backups the chain planner left out (damaged MTF blocks, file backups): said, as `restore plan` lists them
   notes.push(...chain.notes.filter((n) => / not used$/.test(n)));
   // the damaged closing blocks of a backup the replay uses: said, as scan and log say them
@@ -384,6 +384,30 @@ export async function replayTableAt(inputs: ReplayInputs): Promise<ReplayResult>
     ({ chain, sets: planned } = r);
     leftOut.push(r.leftOut);
   }
+}
+
+/**
+ * The chain of a replay given no log backup (`dump --bak FULL [DIFF] --stop-before-lsn END`, no
+ * --trn): the full backup and, when the last backup given is a differential based on it, that
+ * differential, replayed through the last backup's own log alone to its end (`END`, its last LSN):
+ * the table RESTORE … WITH RECOVERY of that backup gives (what the WARNING of a dump of its pages
+ * points to, base-own-log.ts; it named a log backup after it, which a backup that is the last one
+ * taken has not). Any other stop point, or backups that do not layer so (damaged, a differential of
+ * another full backup), goes to `planChain`, which refuses it naming what the backups reach.
+ */
+function baseEndChain(sets: BackupSetRecord[], target: RestoreTarget): RestoreChain {
+  const last = sets[sets.length - 1];
+  if (!last || target.kind !== 'lsn' || BigInt(target.lsn) !== BigInt(last.lastLsn)) {
+    if (last && last.backupType !== 'log') {
+      const end = formatLsn(lsnFromDecimal(last.lastLsn));
+      throw new InputError('INPUT_BAD_OPTION', `without --trn the replay reaches only the end of ${last.devices[0]} (--stop-before-lsn ${end}, its last LSN: the table RESTORE … WITH RECOVERY of it gives, through its own log); ${target.kind === 'lsn' ? `--stop-before-lsn ${target.lsn}` : '--stop-at'} needs the log backups: --trn LOG.trn…`);
+    }
+    return planChain(sets, target);
+  }
+  const full = last.backupType === 'full' ? last : sets.find((s) => s.backupType === 'full' && s.backupSetGuid !== null && s.backupSetGuid === last.differentialBaseGuid);
+  if (!full || (last.backupType !== 'full' && last.backupType !== 'differential') || full.damaged || last.damaged) return planChain(sets, target);
+  const steps: ChainStep[] = full === last ? [{ role: 'full', set: full }] : [{ role: 'full', set: full }, { role: 'differential', set: last }];
+  return { databaseName: last.databaseName, target, steps, notes: [], reachable: [], skipped: [] };
 }
 
 /**

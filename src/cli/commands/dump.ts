@@ -82,7 +82,7 @@ export function register(program: Command): void {
     .option('--csv-raw', "CSV: write cells exactly as decoded; by default a cell starting with = + - @ tab, CR or ' gets a leading ' so spreadsheets do not run it as a formula")
     .option('--trn <files...>', 'log backups to replay over --bak up to --stop-at / --stop-before-lsn (the table as it stood then; see docs/restore.md)')
     .option('--stop-at <time>', "with --trn: the table as it stood at this time, the SQL Server's local time (YYYY-MM-DD[THH:MM[:SS[.fffffff]]], a space for T, no zone; more than three fractional digits are put on the log's 1/300-second ticks): STOPAT")
-    .option('--stop-before-lsn <lsn>', 'with --trn: the table as it stood just before this LSN: STOPBEFOREMARK')
+    .option('--stop-before-lsn <lsn>', 'with --trn: the table as it stood just before this LSN: STOPBEFOREMARK; without --trn, only the last --bak\'s last LSN (inspect): the table RESTORE … WITH RECOVERY of it gives, its own log replayed')
     .action(async (opts: DumpOptions, cmd: Command) => {
       formatFromOut(cmd, opts, DUMP_FORMATS);
       refuseCsvRawWithoutCsv(opts);
@@ -251,7 +251,7 @@ async function dumpTables(opts: DumpOptions, stdout: Writable, stderr: Writable,
       if (!interrupt.by) throw e;
     }
     const own = ownLog
-      ? ownLogSentences(ownLog, 'the rows printed', (o, table) => `rowback dump --bak ${baks.join(' ')} --trn <the log backup taken after ${o.file}> --stop-before-lsn ${o.lastLsn} --table ${table}`)
+      ? ownLogSentences(ownLog, 'the rows printed', (o, table) => `rowback dump --bak ${baks.join(' ')} --stop-before-lsn ${o.lastLsn} --table ${table} (the backup's own log replayed to its end; no log backup is needed)`)
       : { warnings: [], notes: [] };
     const out: Writable = outFile ?? stdout;
     const write = (s: string) =>
