@@ -60,6 +60,9 @@ export interface OwnLogTable {
 export interface OwnLogReading {
   /** The backup whose own log was read (the last one given: the differential when one is layered). */
   file: string;
+  /** The backup set read (RESTORE … WITH FILE = n) and how many sets the file holds (0 when its layout could not be read). */
+  position: number;
+  sets: number;
   /** Its first and last LSN (fn_dblog form): the log RESTORE redoes over its pages. */
   firstLsn: string;
   lastLsn: string;
@@ -99,7 +102,7 @@ export async function readBaseOwnLog(bak: string, position: number | undefined, 
     end = BigInt(h.lastLsn.decimal);
   } catch (e) {
     if (!isRowbackError(e)) throw e;
-    return { file: bak, firstLsn: '?', lastLsn: '?', tables: [], unread: `${e.code}: ${e.message}` };
+    return { file: bak, position: position ?? 1, sets: 0, firstLsn: '?', lastLsn: '?', tables: [], unread: `${e.code}: ${e.message}` };
   }
   // allocation unit id → the dumped table it belongs to
   const owner = new Map<string, string>();
@@ -134,12 +137,12 @@ export async function readBaseOwnLog(bak: string, position: number | undefined, 
     if (signal?.aborted || !isRowbackError(e)) throw e;
     // every stripe was given (the pages were read), but the log of a striped backup may be spread over them
     const why = e.code === 'FORMAT_INCOMPLETE_MEDIA_SET' ? `${e.code}: ${bak} is one stripe of a striped backup, whose own log rowback does not read` : `${e.code}: ${e.message}`;
-    return { file: bak, firstLsn, lastLsn, tables: [], unread: why };
+    return { file: bak, position: pos, sets: layout.sets, firstLsn, lastLsn, tables: [], unread: why };
   }
   const unread = lost.length
     ? lost.slice(0, 3).map((x) => `${x.code}: ${x.reason}${x.location.offset !== undefined ? ` (offset ${x.location.offset})` : ''}`).join('; ') + (lost.length > 3 ? `; and ${lost.length - 3} more` : '')
     : null;
-  if (touched.size === 0 && !ddl) return { file: bak, firstLsn, lastLsn, tables: [], unread };
+  if (touched.size === 0 && !ddl) return { file: bak, position: pos, sets: layout.sets, firstLsn, lastLsn, tables: [], unread };
   const judged = ddl ? [...details.keys()] : [...touched];
 
   // the copied pages' m_lsn, as replayOnChain reads them
@@ -182,7 +185,7 @@ export async function readBaseOwnLog(bak: string, position: number | undefined, 
     }
   } catch (e) {
     if (signal?.aborted || !isRowbackError(e)) throw e;
-    return { file: bak, firstLsn, lastLsn, tables: [], unread: `${e.code}: ${e.message}` };
+    return { file: bak, position: pos, sets: layout.sets, firstLsn, lastLsn, tables: [], unread: `${e.code}: ${e.message}` };
   }
   const out: OwnLogTable[] = [];
   for (const run of runs) {
@@ -190,7 +193,7 @@ export async function readBaseOwnLog(bak: string, position: number | undefined, 
     if (p.all.length === 0 && !run.refused) continue;
     out.push({ table: run.name, ops: p.all, redo: p.redo, undo: p.undo, ...(run.refused ? { refused: run.refused } : {}) });
   }
-  return { file: bak, firstLsn, lastLsn, tables: out, unread };
+  return { file: bak, position: pos, sets: layout.sets, firstLsn, lastLsn, tables: out, unread };
 }
 
 /** A replay refusal as said beside a dump of the pages (the replay's closing words are of a table it does not print). */

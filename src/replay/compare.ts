@@ -266,7 +266,11 @@ function withPages<T>(src: PageSource, f: (s: PageSource) => T): T {
  */
 async function ownLogOfSide(files: string[], position: number | undefined, source: PageSource, metadata: DataFileMetadata, table: string, side: 'earlier' | 'later', signal?: AbortSignal): Promise<{ warnings: string[]; notes: string[] }> {
   const reading = await readBaseOwnLog(files[files.length - 1]!, position, source, metadata, [table], signal);
-  const said = ownLogSentences(reading, 'the rows compared', (o) => `replay it to the backup's end: --trn <the log backup taken after ${o.file}> --stop-before-lsn ${o.lastLsn}${DUMP_HINT}`);
+  // a file of several backup sets: the replay (--trn, and a dump's) reads files of one set each
+  const said = ownLogSentences(reading, 'the rows compared', (o) =>
+    o.sets > 1
+      ? `RESTORE DATABASE NEW_NAME FROM DISK = N'${o.file}' WITH FILE = ${o.position}, RECOVERY (MOVE its files to new names) on a SQL Server, then SELECT from ${table}; rowback's point-in-time replay reads files of one backup set each, and this one holds ${o.sets}`
+      : `replay it to the backup's end: --trn <the log backup taken after ${o.file}> --stop-before-lsn ${o.lastLsn}${DUMP_HINT}`);
   // the dump command is a dump's flags on either side (LATER_FLAGS would make them --after-…): put in after
   const hint = ` (or, with no log backup after it, \`rowback dump --bak ${files.join(' ')} --stop-before-lsn ${reading.lastLsn} --table ${table}\` prints that table: its own log replayed to its end)`;
   const words = (t: string) => (side === 'later' ? LATER_FLAGS.reduce((x, [re, to]) => x.replace(re, to), t) : t).replace(DUMP_HINT, hint);

@@ -251,7 +251,11 @@ async function dumpTables(opts: DumpOptions, stdout: Writable, stderr: Writable,
       if (!interrupt.by) throw e;
     }
     const own = ownLog
-      ? ownLogSentences(ownLog, 'the rows printed', (o, table) => `rowback dump --bak ${baks.join(' ')} --stop-before-lsn ${o.lastLsn} --table ${table} (the backup's own log replayed to its end; no log backup is needed)`)
+      ? ownLogSentences(ownLog, 'the rows printed', (o, table) =>
+          o.sets > 1
+            ? // the point-in-time dump reads files of one backup set each (setOf): a dump command would be refused
+              `RESTORE DATABASE NEW_NAME FROM DISK = N'${o.file}' WITH FILE = ${o.position}, RECOVERY (MOVE its files to new names) on a SQL Server, then SELECT from ${table}; rowback's point-in-time dump, which replays a backup's own log, reads files of one backup set each, and this one holds ${o.sets}`
+            : `rowback dump --bak ${baks.join(' ')} --stop-before-lsn ${o.lastLsn} --table ${table} (the backup's own log replayed to its end; no log backup is needed)`)
       : { warnings: [], notes: [] };
     const out: Writable = outFile ?? stdout;
     const write = (s: string) =>
