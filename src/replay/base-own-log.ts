@@ -77,6 +77,34 @@ export interface OwnLogReading {
 }
 
 /**
+ * Of the `--bak` files a dump or a diff side reads (a full backup and differentials based on it, in
+ * any order: openBackupPages layers them by their headers), the one whose own log RESTORE redoes
+ * last, over the pages as layered: the differential with the latest last LSN, else the last full
+ * backup given; the last file given when a header cannot be read (readBaseOwnLog then says why).
+ * `position` as openBackupPages takes it (every file). Reads each file's MTF layout and header.
+ * Before, the last file given was read, so `--bak DIFF FULL` (accepted, the pages layered all the
+ * same) had the full backup's own log judged against the differential's pages, and a row change in
+ * the differential's own log went unsaid.
+ */
+export function lastRestoredBackup(files: readonly string[], position: number | undefined): string {
+  let best: { file: string; last: bigint } | null = null;
+  for (const file of files) {
+    let h: ReturnType<typeof readBackupHeader>;
+    try {
+      const layout = readMtfLayout(file);
+      h = readBackupHeader(file, layout, choosePosition(file, layout, position));
+    } catch (e) {
+      if (!isRowbackError(e)) throw e;
+      return files[files.length - 1]!;
+    }
+    if (h.backupType !== 'differential') continue;
+    const last = BigInt(h.lastLsn.decimal);
+    if (best === null || last > best.last) best = { file, last };
+  }
+  return best?.file ?? files[files.length - 1]!;
+}
+
+/**
  * Reads the own log of `bak` (backup set `position`, RESTORE … WITH FILE = n; the file's single set
  * when undefined) and judges it against the dumped `tables` (`schema.name`, as `metadata` names
  * them), whose pages `pages` holds (the backup(s) the dump reads: their m_lsn decide what is on the

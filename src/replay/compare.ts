@@ -22,7 +22,7 @@ import { catalogDamage, catalogDamageSubject, type SkippedItem } from '../recove
 import { assertBackupSet, assertOneDatabase, readSourceIdentities, readSourceIdentity, uncheckedIdentityNote, type SourceFileIdentity } from '../recover/source-identity.js';
 import type { RestoreTarget } from '../restore/chain.js';
 import { replayTableAt, type ReplayResult } from './point-in-time.js';
-import { ownLogSentences, readBaseOwnLog } from './base-own-log.js';
+import { lastRestoredBackup, ownLogSentences, readBaseOwnLog } from './base-own-log.js';
 import { bytesNotes } from './row-state.js';
 import { diffTableStates, MAY_BE_CHANGED, opaqueTextColumns, refuseAlteredColumns, type TableDiff, type TableState } from './table-diff.js';
 import { pickOwn } from '../util/own-keys.js';
@@ -265,7 +265,7 @@ function withPages<T>(src: PageSource, f: (s: PageSource) => T): T {
  * WARNINGs and notes in the side's words (`--trn` / `--after-trn`, as laterStateError words them).
  */
 async function ownLogOfSide(files: string[], position: number | undefined, source: PageSource, metadata: DataFileMetadata, table: string, side: 'earlier' | 'later', signal?: AbortSignal): Promise<{ warnings: string[]; notes: string[] }> {
-  const reading = await readBaseOwnLog(files[files.length - 1]!, position, source, metadata, [table], signal);
+  const reading = await readBaseOwnLog(lastRestoredBackup(files, position), position, source, metadata, [table], signal);
   // a file of several backup sets: the replay (--trn, and a dump's) reads files of one set each
   const said = ownLogSentences(reading, 'the rows compared', (o) =>
     o.sets > 1

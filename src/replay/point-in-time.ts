@@ -396,7 +396,9 @@ export async function replayTableAt(inputs: ReplayInputs): Promise<ReplayResult>
  * another full backup), goes to `planChain`, which refuses it naming what the backups reach.
  */
 function baseEndChain(sets: BackupSetRecord[], target: RestoreTarget): RestoreChain {
-  const last = sets[sets.length - 1];
+  // the backup RESTORE applies last, whatever the order given (--bak DIFF FULL is layered all the same)
+  const diffs = sets.filter((s) => s.backupType === 'differential').sort((a, b) => (BigInt(a.lastLsn) < BigInt(b.lastLsn) ? -1 : BigInt(a.lastLsn) > BigInt(b.lastLsn) ? 1 : 0));
+  const last = diffs[diffs.length - 1] ?? sets[sets.length - 1];
   if (!last || target.kind !== 'lsn' || BigInt(target.lsn) !== BigInt(last.lastLsn)) {
     if (last && last.backupType !== 'log') {
       const end = formatLsn(lsnFromDecimal(last.lastLsn));

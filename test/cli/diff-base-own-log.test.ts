@@ -117,6 +117,15 @@ describeCorpus("diff and restore jobs: a side read from backups as they are, and
     expect(w[0]).toContain(`(or, with no log backup after it, \`rowback dump --bak ${FULL()} ${DIFF()} --stop-before-lsn ${LAST} --table dbo.steps\` prints that table: its own log replayed to its end)`);
   }, 120_000);
 
+  it('diff: the later state given differential first (--after-bak DIFF FULL, layered all the same): the differential\'s own log is read, the same WARNING', async () => {
+    syntheticOwnLog();
+    const d = await diffCaptured({ bak: [FULL()], afterBak: [DIFF(), FULL()], table: 'dbo.steps', format: 'ndjson', quiet: true });
+    const w = d.err.split('\n').filter((l) => l.includes('WARNING'));
+    expect(w).toHaveLength(1);
+    expect(w[0]).toContain(`dbo.steps: ${DIFF()}'s own log`);
+    expect(w[0]).toContain('1 committed after the page was copied');
+  }, 120_000);
+
   it("a restore job's comparison (compareTableStates, as the worker runs it): the WARNING among its notes, counted among the job's warnings (doubtfulNotes)", async () => {
     syntheticOwnLog();
     const r = await compareTableStates({ bak: [FULL()], afterBak: [FULL(), DIFF()], table: 'dbo.steps', keyName: 'key' });

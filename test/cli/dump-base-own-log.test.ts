@@ -177,6 +177,22 @@ describeCorpus('dump --bak without --trn: the backup\'s own log (SYNTHETIC recor
     await expect(dump({ bak: [FULL(), DIFF()], all: undefined, stopBeforeLsn: FIRST, table: 'dbo.steps' })).rejects.toThrow(`without --trn the replay reaches only the end of ${DIFF()} (--stop-before-lsn ${LAST}`);
   }, 60_000);
 
+  it('the differential given before its full backup (--bak DIFF FULL, which the pages layer all the same): its own log is the one read, the WARNING and the command it names the same as in order', async () => {
+    ownLogOf(scenario);
+    const inOrder = await dump({ bak: [FULL(), DIFF()], all: undefined, table: 'dbo.steps' });
+    const reversed = await dump({ bak: [DIFF(), FULL()], all: undefined, table: 'dbo.steps' });
+    expect(reversed.out).toBe(inOrder.out);
+    const w = reversed.err.split('\n').filter((l) => l.startsWith('rowback dump: WARNING: '));
+    expect(w).toHaveLength(1);
+    expect(w[0]).toContain(`dbo.steps: ${DIFF()}'s own log (LSN `);
+    expect(w[0]).toContain('1 committed after the page was copied');
+    const cmd = /that table: rowback dump (--bak .*) --stop-before-lsn (\S+) --table (\S+)/.exec(w[0]!)!;
+    expect(cmd[2]).toBe(LAST);
+    // the command, files in the order given: the restored table (32 rows, as in order)
+    const restored = await dump({ bak: cmd[1]!.replace(/^--bak /, '').split(' '), all: undefined, stopBeforeLsn: cmd[2], table: cmd[3] });
+    expect(restored.out.trim().split('\n')).toHaveLength(32);
+  }, 60_000);
+
   it('row operations the copied pages already show as RESTORE leaves them (committed, on the page; open, not on it): no WARNING, a note (not with --quiet)', async () => {
     const s = ownLogOf((s) => [
       rec(near(FIRST, 4), 'LOP_BEGIN_XACT', '0000:00009001', { 'Transaction Name': 'INSERT' }),

@@ -21,7 +21,7 @@ import { visibleColumns } from '../../reconstruct/metadata/table-layout.js';
 import type { SqlValue } from '../../reconstruct/values.js';
 import { catalogDamage, catalogDamageSubject, type SkippedItem } from '../../recover/source.js';
 import { runPointInTimeDump, type ReportedStop } from './dump-point-in-time.js';
-import { ownLogSentences, readBaseOwnLog, type OwnLogReading } from '../../replay/base-own-log.js';
+import { lastRestoredBackup, ownLogSentences, readBaseOwnLog, type OwnLogReading } from '../../replay/base-own-log.js';
 import { getOwn, pickOwn } from '../../util/own-keys.js';
 import { catchInterrupts, exitCodeOf, type Interruption } from '../interrupt.js';
 import { exitIncomplete, strictOption } from '../strict.js';
@@ -245,7 +245,7 @@ async function dumpTables(opts: DumpOptions, stdout: Writable, stderr: Writable,
     // the copied pages, which the rows printed (the pages as copied) do not show (base-own-log.ts)
     let ownLog: OwnLogReading | null = null;
     try {
-      if (baks.length) ownLog = await readBaseOwnLog(baks[baks.length - 1]!, bakPosition, source, md, tables.map((t) => t.qualified), interrupt.signal);
+      if (baks.length) ownLog = await readBaseOwnLog(lastRestoredBackup(baks, bakPosition), bakPosition, source, md, tables.map((t) => t.qualified), interrupt.signal);
     } catch (e) {
       // a signal while it was read: said below as a dump stopped before any row was read
       if (!interrupt.by) throw e;
