@@ -37,7 +37,7 @@ import { emptyLogScanStats } from '../logreader/ldf/reader.js';
 import { visibleColumns } from '../reconstruct/metadata/table-layout.js';
 import { readPageById } from '../recover/page-model-anchor.js';
 import { LOG_LOSS_CODES, type SkippedItem } from '../recover/source.js';
-import { DDL_NAMES, LogReplay, type PendingOp, type ReplayStats } from './point-in-time.js';
+import { DDL_NAMES, LogReplay, otherTablesAllocUnits, type PendingOp, type ReplayStats } from './point-in-time.js';
 import { LOP_BEGIN_XACT } from '../logreader/log-record.js';
 
 /** One dumped table whose allocation units the base backup's own log names. */
@@ -190,7 +190,7 @@ export async function readBaseOwnLog(bak: string, position: number | undefined, 
     let refused: string | undefined;
     try {
       // updates are not applied here (only counted), so no page model is needed for their images
-      replay = new LogReplay({ layout: d.layout, columns: visibleColumns(d.layout).map((c) => c.name), target: { kind: 'lsn', lsn: end.toString() }, basePageLsn, rebuild: () => undefined, stats, partitions });
+      replay = new LogReplay({ layout: d.layout, columns: visibleColumns(d.layout).map((c) => c.name), target: { kind: 'lsn', lsn: end.toString() }, basePageLsn, rebuild: () => undefined, stats, partitions, otherTablesAllocUnits: otherTablesAllocUnits(metadata, [...partitions, { allocUnitIds: (d.layout.allocUnits ?? []).map((a) => a.allocUnitId) }]) });
     } catch (e) {
       if (!(e instanceof ReplayError)) throw e;
       // a table judged only for the DDL whose allocation units are not known (none named in the log): nothing to say

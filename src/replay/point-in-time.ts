@@ -387,6 +387,17 @@ export async function replayTableAt(inputs: ReplayInputs): Promise<ReplayResult>
 }
 
 /**
+ * The allocation units of every user table in `md` but the one replayed (whose allocation units,
+ * of every partition, `own` lists): LogReplayContext.otherTablesAllocUnits. Pure.
+ */
+export function otherTablesAllocUnits(md: { tables: readonly TableLayout[] }, own: ReadonlyArray<{ allocUnitIds: readonly string[] }>): Set<string> {
+  const mine = new Set(own.flatMap((p) => p.allocUnitIds));
+  const out = new Set<string>();
+  for (const t of md.tables) for (const a of t.allocUnits ?? []) if (!mine.has(a.allocUnitId)) out.add(a.allocUnitId);
+  return out;
+}
+
+/**
  * The chain of a replay given no log backup (`dump --bak FULL [DIFF] --stop-before-lsn END`, no
  * --trn): the full backup and, when the last backup given is a differential based on it, that
  * differential, replayed through the last backup's own log alone to its end (`END`, its last LSN):
@@ -494,7 +505,7 @@ async function replayOnChain(
     };
     const model = new PageSlotModel({ seed: (id: string) => pageSlots(readPageById(pages, id), id) });
     const partitions = detail.partitions.map((p) => ({ partitionId: p.partitionId, allocUnitIds: p.allocUnits.map((a) => a.allocUnitId), layout: p.layout }));
-    const replay = new LogReplay({ layout, columns, target, basePageLsn, rebuild: (r) => model.apply(r), stats, partitions });
+    const replay = new LogReplay({ layout, columns, target, basePageLsn, rebuild: (r) => model.apply(r), stats, partitions, otherTablesAllocUnits: otherTablesAllocUnits(md, partitions) });
     const baseEnd = BigInt(base.lastLsn);
 
     const streams: Array<{ path: string; kind: 'bak' | 'trn'; from: bigint }> = [{ path: base.devices[0], kind: 'bak', from: 0n }];
@@ -700,6 +711,14 @@ export interface LogReplayContext {
    * this list, or for an allocation unit none lists, `layout`.
    */
   partitions?: Array<{ partitionId: string; allocUnitIds: string[]; layout: TableLayout }>;
+  /**
+   * Allocation units of the database's other user tables (from the base's catalog). Their records
+   * hold those tables' rows, never catalog rows, so the search of a DDL transaction's records for
+   * this table's ids (mentionsTable) passes them by: an index rebuild or bulk load of another table
+   * logs its rows, and a 4-byte value there equal to this table's object id (an int column: a
+   * number, a Unix time) refused this table's replay, or warned of it beside a dump, for nothing.
+   */
+  otherTablesAllocUnits?: ReadonlySet<string>;
 }
 
 /**
@@ -863,6 +882,7 @@ export class LogReplay {
   }
 
   private mentionsTable(r: LogRecord): boolean {
+    if (r.AllocUnitId && this.ctx.otherTablesAllocUnits?.has(r.AllocUnitId)) return false;
     for (const k of ['RowLog Contents 0', 'RowLog Contents 1', 'RowLog Contents 2', 'RowLog Contents 3', 'RowLog Contents 4', 'Log Record'] as const) {
       const v = r[k];
       if (!(v instanceof Uint8Array)) continue;

@@ -257,4 +257,33 @@ describeCorpus('dump --bak without --trn: the backup\'s own log (SYNTHETIC recor
     expect(s.au).not.toBe('651061555542690057'); // 0x0909090909090909: not the table's id
     expect((await dump({ bak: [FULL(), DIFF()], quiet: true })).err).not.toContain('WARNING');
   }, 60_000);
+
+  it("a DDL or bulk transaction on another table whose rows hold dbo.steps' object id by chance (a 4-byte int): no WARNING for dbo.steps (those records are dbo.table1's rows, not catalog rows); the same bytes in a catalog row still warn", async () => {
+    const pages = openBackupPages([FULL(), DIFF()]);
+    let objectId: number;
+    let otherAu: string;
+    try {
+      const md = readDataFileMetadata(pages, new PageReader(pages));
+      objectId = findTable(md, 'dbo.steps')!.layout.objectId!;
+      otherAu = findTable(md, 'dbo.table1')!.layout.allocUnits!.find((a) => a.type === 'IN_ROW_DATA')!.allocUnitId;
+    } finally {
+      pages.close();
+    }
+    const id = Buffer.alloc(4);
+    id.writeInt32LE(objectId);
+    // a row of dbo.table1 whose int column holds the same 4 bytes, inserted by an index rebuild (FULL recovery logs the rows)
+    const records = (au: string, context: string) => [
+      rec(near(FIRST, 4), 'LOP_BEGIN_XACT', '0000:00009001', { 'Transaction Name': 'ALTER INDEX' }),
+      rec(near(FIRST, 5), 'LOP_INSERT_ROWS', '0000:00009001', { Context: context, AllocUnitId: au, 'Page ID': '0001:000000a0', 'Slot ID': 0, 'RowLog Contents 0': new Uint8Array([0x10, 0x00, 0x0c, 0x00, ...id, 0, 0, 0, 0, 2, 0, 0]) }),
+      rec(near(FIRST, 6), 'LOP_COMMIT_XACT', '0000:00009001', { 'End Time': '2017/06/01 13:14:01:000' }),
+    ];
+    ownLogOf(() => records(otherAu, 'LCX_HEAP'));
+    const d = await dump({ bak: [FULL(), DIFF()], quiet: true });
+    // dbo.table1's own row operation under the rebuild: warned of, as before (its table)
+    expect(d.err).toContain('rowback dump: WARNING: dbo.table1: ');
+    expect(d.err).not.toContain('WARNING: dbo.steps');
+    // the same bytes in a catalog row (sysschobjs' allocation unit 262144): the table is named there
+    ownLog.records = records('262144', 'LCX_CLUSTERED');
+    expect((await dump({ bak: [FULL(), DIFF()], quiet: true })).err).toContain(`rowback dump: WARNING: dbo.steps: ${DIFF()}'s own log`);
+  }, 60_000);
 });
