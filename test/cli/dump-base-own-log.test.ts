@@ -282,6 +282,9 @@ describeCorpus('dump --bak without --trn: the backup\'s own log (SYNTHETIC recor
     // dbo.table1's own row operation under the rebuild: warned of, as before (its table)
     expect(d.err).toContain('rowback dump: WARNING: dbo.table1: ');
     expect(d.err).not.toContain('WARNING: dbo.steps');
+    // the replay to the backup's end (the point-in-time path, the same LogReplay): not refused, the 30 rows
+    const replayed = await dump({ bak: [FULL(), DIFF()], all: undefined, stopBeforeLsn: LAST, table: 'dbo.steps' });
+    expect(replayed.out.trim().split('\n')).toHaveLength(30);
     // the same bytes in a catalog row (sysschobjs' allocation unit 262144): the table is named there
     ownLog.records = records('262144', 'LCX_CLUSTERED');
     expect((await dump({ bak: [FULL(), DIFF()], quiet: true })).err).toContain(`rowback dump: WARNING: dbo.steps: ${DIFF()}'s own log`);
