@@ -35,7 +35,7 @@ import { lsnToDecimal, parseLsn } from '../logreader/lsn.js';
 import { emptyLogScanStats } from '../logreader/ldf/reader.js';
 import { visibleColumns } from '../reconstruct/metadata/table-layout.js';
 import { LOG_LOSS_CODES, type SkippedItem } from '../recover/source.js';
-import { basePageLsnMemo, DDL_NAMES, emptyReplayStats, LogReplay, type PendingOp } from './point-in-time.js';
+import { basePageLsnMemo, DDL_NAMES, emptyReplayStats, LogReplay, otherTablesAllocUnits, type PendingOp } from './point-in-time.js';
 import { LOP_BEGIN_XACT } from '../logreader/log-record.js';
 
 /** One dumped table whose allocation units the base backup's own log names. */
@@ -58,6 +58,9 @@ export interface OwnLogTable {
 export interface OwnLogReading {
   /** The backup whose own log was read (the last one given: the differential when one is layered). */
   file: string;
+  /** The backup set read (RESTORE … WITH FILE = n) and how many sets the file holds (0 when its layout could not be read). */
+  position: number;
+  sets: number;
   /** Its first and last LSN (fn_dblog form): the log RESTORE redoes over its pages. */
   firstLsn: string;
   lastLsn: string;
@@ -69,6 +72,34 @@ export interface OwnLogReading {
    * tables may be in what was not read.
    */
   unread: string | null;
+}
+
+/**
+ * Of the `--bak` files a dump or a diff side reads (a full backup and differentials based on it, in
+ * any order: openBackupPages layers them by their headers), the one whose own log RESTORE redoes
+ * last, over the pages as layered: the differential with the latest last LSN, else the last full
+ * backup given; the last file given when a header cannot be read (readBaseOwnLog then says why).
+ * `position` as openBackupPages takes it (every file). Reads each file's MTF layout and header.
+ * Before, the last file given was read, so `--bak DIFF FULL` (accepted, the pages layered all the
+ * same) had the full backup's own log judged against the differential's pages, and a row change in
+ * the differential's own log went unsaid.
+ */
+export function lastRestoredBackup(files: readonly string[], position: number | undefined): string {
+  let best: { file: string; last: bigint } | null = null;
+  for (const file of files) {
+    let h: ReturnType<typeof readBackupHeader>;
+    try {
+      const layout = readMtfLayout(file);
+      h = readBackupHeader(file, layout, choosePosition(file, layout, position));
+    } catch (e) {
+      if (!isRowbackError(e)) throw e;
+      return files[files.length - 1]!;
+    }
+    if (h.backupType !== 'differential') continue;
+    const last = BigInt(h.lastLsn.decimal);
+    if (best === null || last > best.last) best = { file, last };
+  }
+  return best?.file ?? files[files.length - 1]!;
 }
 
 /**
@@ -97,7 +128,7 @@ export async function readBaseOwnLog(bak: string, position: number | undefined, 
     end = BigInt(h.lastLsn.decimal);
   } catch (e) {
     if (!isRowbackError(e)) throw e;
-    return { file: bak, firstLsn: '?', lastLsn: '?', tables: [], unread: `${e.code}: ${e.message}` };
+    return { file: bak, position: position ?? 1, sets: 0, firstLsn: '?', lastLsn: '?', tables: [], unread: `${e.code}: ${e.message}` };
   }
   // allocation unit id → the dumped table it belongs to
   const owner = new Map<string, string>();
@@ -132,12 +163,12 @@ export async function readBaseOwnLog(bak: string, position: number | undefined, 
     if (signal?.aborted || !isRowbackError(e)) throw e;
     // every stripe was given (the pages were read), but the log of a striped backup may be spread over them
     const why = e.code === 'FORMAT_INCOMPLETE_MEDIA_SET' ? `${e.code}: ${bak} is one stripe of a striped backup, whose own log rowback does not read` : `${e.code}: ${e.message}`;
-    return { file: bak, firstLsn, lastLsn, tables: [], unread: why };
+    return { file: bak, position: pos, sets: layout.sets, firstLsn, lastLsn, tables: [], unread: why };
   }
   const unread = lost.length
     ? lost.slice(0, 3).map((x) => `${x.code}: ${x.reason}${x.location.offset !== undefined ? ` (offset ${x.location.offset})` : ''}`).join('; ') + (lost.length > 3 ? `; and ${lost.length - 3} more` : '')
     : null;
-  if (touched.size === 0 && !ddl) return { file: bak, firstLsn, lastLsn, tables: [], unread };
+  if (touched.size === 0 && !ddl) return { file: bak, position: pos, sets: layout.sets, firstLsn, lastLsn, tables: [], unread };
   const judged = ddl ? [...details.keys()] : [...touched];
 
   // the copied pages' m_lsn, as replayOnChain reads them
@@ -150,7 +181,7 @@ export async function readBaseOwnLog(bak: string, position: number | undefined, 
     let refused: string | undefined;
     try {
       // updates are not applied here (only counted), so no page model is needed for their images
-      replay = new LogReplay({ layout: d.layout, columns: visibleColumns(d.layout).map((c) => c.name), target: { kind: 'lsn', lsn: end.toString() }, basePageLsn, rebuild: () => undefined, stats, partitions });
+      replay = new LogReplay({ layout: d.layout, columns: visibleColumns(d.layout).map((c) => c.name), target: { kind: 'lsn', lsn: end.toString() }, basePageLsn, rebuild: () => undefined, stats, partitions, otherTablesAllocUnits: otherTablesAllocUnits(metadata, [...partitions, { allocUnitIds: (d.layout.allocUnits ?? []).map((a) => a.allocUnitId) }]) });
     } catch (e) {
       if (!(e instanceof ReplayError)) throw e;
       // a table judged only for the DDL whose allocation units are not known (none named in the log): nothing to say
@@ -173,7 +204,7 @@ export async function readBaseOwnLog(bak: string, position: number | undefined, 
     }
   } catch (e) {
     if (signal?.aborted || !isRowbackError(e)) throw e;
-    return { file: bak, firstLsn, lastLsn, tables: [], unread: `${e.code}: ${e.message}` };
+    return { file: bak, position: pos, sets: layout.sets, firstLsn, lastLsn, tables: [], unread: `${e.code}: ${e.message}` };
   }
   const out: OwnLogTable[] = [];
   for (const run of runs) {
@@ -181,7 +212,7 @@ export async function readBaseOwnLog(bak: string, position: number | undefined, 
     if (p.all.length === 0 && !run.refused) continue;
     out.push({ table: run.name, ops: p.all, redo: p.redo, undo: p.undo, ...(run.refused ? { refused: run.refused } : {}) });
   }
-  return { file: bak, firstLsn, lastLsn, tables: out, unread };
+  return { file: bak, position: pos, sets: layout.sets, firstLsn, lastLsn, tables: out, unread };
 }
 
 /** A replay refusal as said beside a dump of the pages (the replay's closing words are of a table it does not print). */

@@ -22,7 +22,7 @@ import { catalogDamage, catalogDamageSubject, type SkippedItem } from '../recove
 import { assertBackupSet, assertOneDatabase, readSourceIdentities, readSourceIdentity, uncheckedIdentityNote, type SourceFileIdentity } from '../recover/source-identity.js';
 import type { RestoreTarget } from '../restore/chain.js';
 import { replayTableAt, type ReplayResult } from './point-in-time.js';
-import { ownLogSentences, readBaseOwnLog } from './base-own-log.js';
+import { lastRestoredBackup, ownLogSentences, readBaseOwnLog } from './base-own-log.js';
 import { bytesNotes } from './row-state.js';
 import { diffTableStates, MAY_BE_CHANGED, opaqueTextColumns, refuseAlteredColumns, type TableDiff, type TableState } from './table-diff.js';
 import { pickOwn } from '../util/own-keys.js';
@@ -251,23 +251,21 @@ function describeSkipped(item: SkippedItem, source: PageSource): string {
   return `page ${page} in ${file}: ${item.code}: ${item.reason.replace(` (page ${page})`, '')}`;
 }
 
-function withPages<T>(src: PageSource, f: (s: PageSource) => T): T {
-  try {
-    return f(src);
-  } finally {
-    src.close();
-  }
-}
-
 /**
  * What the own log of the backups a side reads as they are (no replay) says of the table
  * (base-own-log.ts: RESTORE … WITH RECOVERY would redo or undo row changes over the copied pages):
  * WARNINGs and notes in the side's words (`--trn` / `--after-trn`, as laterStateError words them).
  */
 async function ownLogOfSide(files: string[], position: number | undefined, source: PageSource, metadata: DataFileMetadata, table: string, side: 'earlier' | 'later', signal?: AbortSignal): Promise<{ warnings: string[]; notes: string[] }> {
-  const reading = await readBaseOwnLog(files[files.length - 1]!, position, source, metadata, [table], signal);
-  const said = ownLogSentences(reading, 'the rows compared', (o) => `replay it to the backup's end: --trn <the log backup taken after ${o.file}> --stop-before-lsn ${o.lastLsn}`);
-  const words = (t: string) => (side === 'later' ? LATER_FLAGS.reduce((x, [re, to]) => x.replace(re, to), t) : t);
+  const reading = await readBaseOwnLog(lastRestoredBackup(files, position), position, source, metadata, [table], signal);
+  // a file of several backup sets: the replay (--trn, and a dump's) reads files of one set each
+  const said = ownLogSentences(reading, 'the rows compared', (o) =>
+    o.sets > 1
+      ? `RESTORE DATABASE NEW_NAME FROM DISK = N'${o.file}' WITH FILE = ${o.position}, RECOVERY (MOVE its files to new names) on a SQL Server, then SELECT from ${table}; rowback's point-in-time replay reads files of one backup set each, and this one holds ${o.sets}`
+      : `replay it to the backup's end: --trn <the log backup taken after ${o.file}> --stop-before-lsn ${o.lastLsn}${DUMP_HINT}`);
+  // the dump command is a dump's flags on either side (LATER_FLAGS would make them --after-…): put in after
+  const hint = ` (or, with no log backup after it, \`rowback dump --bak ${files.join(' ')} --stop-before-lsn ${reading.lastLsn} --table ${table}\` prints that table: its own log replayed to its end)`;
+  const words = (t: string) => (side === 'later' ? LATER_FLAGS.reduce((x, [re, to]) => x.replace(re, to), t) : t).replace(DUMP_HINT, hint);
   return { warnings: said.warnings.map(words), notes: said.notes.map(words) };
 }
 
@@ -541,6 +539,9 @@ export function backupSetsNamed(files: readonly string[], position: number | und
 }
 
 /** The replay's flags and fields, as the later state's (`--stop-at` of the later side is `--after-stop-at`). */
+/** Where ownLogOfSide puts the `rowback dump` command of a side (after LATER_FLAGS, which is not for it). */
+const DUMP_HINT = '\u0000dump-hint\u0000';
+
 const LATER_FLAGS: ReadonlyArray<[RegExp, string]> = [
   [/(?<![\w-])--stop-at\b/g, '--after-stop-at'], [/(?<![\w-])--stop-before-lsn\b/g, '--after-stop-before-lsn'],
   [/(?<![\w-])--trn\b/g, '--after-trn'], [/(?<![\w-])--bak\b/g, '--after-bak'],

@@ -82,7 +82,7 @@ import { lookAheadInLaterLogBackups, StopTimeLookAhead, stopTimeClockWarning } f
 import type { UpdateRebuild } from '../recover/update-rebuild.js';
 import { addLogCommitTimes, isTrailerOnlyDamage, lsnCmp, recordFromHeader, type BackupSetRecord } from '../restore/history.js';
 import { asStopAtTarget } from '../restore/target.js';
-import { planChain, type RestoreChain, type RestoreTarget } from '../restore/chain.js';
+import { planChain, type ChainStep, type RestoreChain, type RestoreTarget } from '../restore/chain.js';
 import { catalogDamage, catalogDamageSubject, LOG_LOSS_CODES, type SkippedItem } from '../recover/source.js';
 import { backupLogCoverage, cutLogStream, judgeCutLogStream } from '../backup/log-coverage.js';
 import { emptyLogScanStats, UNCHECKED_BLOCKS_NAMED, uncheckedBlocksNote, type UncheckedLogBlock } from '../logreader/ldf/reader.js';
@@ -373,7 +373,7 @@ export async function replayTableAt(inputs: ReplayInputs): Promise<ReplayResult>
   // time: its own commit times place a time after its start (restore/history.ts addLogCommitTimes);
   // a log backup given in two files (a copy): each read, so the chain takes one whose log reads whole
   await addLogCommitTimes(sets, target.kind === 'time' ? target.time : undefined);
-  let chain = planChain(sets, target);
+  let chain = inputs.trn.length === 0 ? baseEndChain(sets, target) : planChain(sets, target);
   // backups the chain planner left out (damaged MTF blocks, file backups): said, as `restore plan` lists them
   notes.push(...chain.notes.filter((n) => / not used$/.test(n)));
   // the damaged closing blocks of a backup the replay uses: said, as scan and log say them
@@ -406,6 +406,43 @@ export async function replayTableAt(inputs: ReplayInputs): Promise<ReplayResult>
     ({ chain, sets: planned } = r);
     leftOut.push(r.leftOut);
   }
+}
+
+/**
+ * The allocation units of every user table in `md` but the one replayed (whose allocation units,
+ * of every partition, `own` lists): LogReplayContext.otherTablesAllocUnits. Pure.
+ */
+export function otherTablesAllocUnits(md: { tables: readonly TableLayout[] }, own: ReadonlyArray<{ allocUnitIds: readonly string[] }>): Set<string> {
+  const mine = new Set(own.flatMap((p) => p.allocUnitIds));
+  const out = new Set<string>();
+  for (const t of md.tables) for (const a of t.allocUnits ?? []) if (!mine.has(a.allocUnitId)) out.add(a.allocUnitId);
+  return out;
+}
+
+/**
+ * The chain of a replay given no log backup (`dump --bak FULL [DIFF] --stop-before-lsn END`, no
+ * --trn): the full backup and, when the last backup given is a differential based on it, that
+ * differential, replayed through the last backup's own log alone to its end (`END`, its last LSN):
+ * the table RESTORE … WITH RECOVERY of that backup gives (what the WARNING of a dump of its pages
+ * points to, base-own-log.ts; it named a log backup after it, which a backup that is the last one
+ * taken has not). Any other stop point, or backups that do not layer so (damaged, a differential of
+ * another full backup), goes to `planChain`, which refuses it naming what the backups reach.
+ */
+function baseEndChain(sets: BackupSetRecord[], target: RestoreTarget): RestoreChain {
+  // the backup RESTORE applies last, whatever the order given (--bak DIFF FULL is layered all the same)
+  const diffs = sets.filter((s) => s.backupType === 'differential').sort((a, b) => (BigInt(a.lastLsn) < BigInt(b.lastLsn) ? -1 : BigInt(a.lastLsn) > BigInt(b.lastLsn) ? 1 : 0));
+  const last = diffs[diffs.length - 1] ?? sets[sets.length - 1];
+  if (!last || target.kind !== 'lsn' || BigInt(target.lsn) !== BigInt(last.lastLsn)) {
+    if (last && last.backupType !== 'log') {
+      const end = formatLsn(lsnFromDecimal(last.lastLsn));
+      throw new InputError('INPUT_BAD_OPTION', `without --trn the replay reaches only the end of ${last.devices[0]} (--stop-before-lsn ${end}, its last LSN: the table RESTORE … WITH RECOVERY of it gives, through its own log); ${target.kind === 'lsn' ? `--stop-before-lsn ${target.lsn}` : '--stop-at'} needs the log backups: --trn LOG.trn…`);
+    }
+    return planChain(sets, target);
+  }
+  const full = last.backupType === 'full' ? last : sets.find((s) => s.backupType === 'full' && s.backupSetGuid !== null && s.backupSetGuid === last.differentialBaseGuid);
+  if (!full || (last.backupType !== 'full' && last.backupType !== 'differential') || full.damaged || last.damaged) return planChain(sets, target);
+  const steps: ChainStep[] = full === last ? [{ role: 'full', set: full }] : [{ role: 'full', set: full }, { role: 'differential', set: last }];
+  return { databaseName: last.databaseName, target, steps, notes: [], reachable: [], skipped: [] };
 }
 
 /**
@@ -483,7 +520,7 @@ async function replayOnChain(
     const basePageLsn = basePageLsnMemo(pages);
     const model = new PageSlotModel({ seed: (id: string) => pageSlots(readPageById(pages, id), id) });
     const partitions = detail.partitions.map((p) => ({ partitionId: p.partitionId, allocUnitIds: p.allocUnits.map((a) => a.allocUnitId), layout: p.layout }));
-    const replay = new LogReplay({ layout, columns, target, basePageLsn, rebuild: (r) => model.apply(r), stats, partitions });
+    const replay = new LogReplay({ layout, columns, target, basePageLsn, rebuild: (r) => model.apply(r), stats, partitions, otherTablesAllocUnits: otherTablesAllocUnits(md, partitions) });
     const baseEnd = BigInt(base.lastLsn);
 
     const streams: Array<{ path: string; kind: 'bak' | 'trn'; from: bigint }> = [{ path: base.devices[0], kind: 'bak', from: 0n }];
@@ -689,6 +726,14 @@ export interface LogReplayContext {
    * this list, or for an allocation unit none lists, `layout`.
    */
   partitions?: Array<{ partitionId: string; allocUnitIds: string[]; layout: TableLayout }>;
+  /**
+   * Allocation units of the database's other user tables (from the base's catalog). Their records
+   * hold those tables' rows, never catalog rows, so the search of a DDL transaction's records for
+   * this table's ids (mentionsTable) passes them by: an index rebuild or bulk load of another table
+   * logs its rows, and a 4-byte value there equal to this table's object id (an int column: a
+   * number, a Unix time) refused this table's replay, or warned of it beside a dump, for nothing.
+   */
+  otherTablesAllocUnits?: ReadonlySet<string>;
 }
 
 /**
@@ -852,6 +897,7 @@ export class LogReplay {
   }
 
   private mentionsTable(r: LogRecord): boolean {
+    if (r.AllocUnitId && this.ctx.otherTablesAllocUnits?.has(r.AllocUnitId)) return false;
     for (const k of ['RowLog Contents 0', 'RowLog Contents 1', 'RowLog Contents 2', 'RowLog Contents 3', 'RowLog Contents 4', 'Log Record'] as const) {
       const v = r[k];
       if (!(v instanceof Uint8Array)) continue;

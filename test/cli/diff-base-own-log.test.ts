@@ -102,7 +102,7 @@ describeCorpus("diff and restore jobs: a side read from backups as they are, and
     expect(w).toHaveLength(1);
     expect(w[0]).toContain(`rowback diff: WARNING (earlier state, ${FULL()} + ${DIFF()}): dbo.steps: ${DIFF()}'s own log (LSN `);
     expect(w[0]).toContain(`holds 2 row operation(s) of dbo.steps (LSN ${at(5)} to ${at(7)}): 1 committed after the page was copied, which the rows compared lack and RESTORE redoes (insert at LSN ${at(7)}); 1 of transactions still open at the backup's end, which the rows compared show and RESTORE … WITH RECOVERY undoes (delete at LSN ${at(5)})`);
-    expect(w[0]).toContain(`replay it to the backup's end: --trn <the log backup taken after ${DIFF()}> --stop-before-lsn ${LAST}`);
+    expect(w[0]).toContain(`replay it to the backup's end: --trn <the log backup taken after ${DIFF()}> --stop-before-lsn ${LAST} (or, with no log backup after it, \`rowback dump --bak ${FULL()} ${DIFF()} --stop-before-lsn ${LAST} --table dbo.steps\` prints that table`);
     expect(process.exitCode).toBe(3);
   }, 120_000);
 
@@ -113,6 +113,17 @@ describeCorpus("diff and restore jobs: a side read from backups as they are, and
     expect(w).toHaveLength(1);
     expect(w[0]).toContain(`rowback diff: WARNING (later state, ${FULL()} + ${DIFF()}): dbo.steps: ${DIFF()}'s own log`);
     expect(w[0]).toContain(`--after-trn <the log backup taken after ${DIFF()}> --after-stop-before-lsn ${LAST}`);
+    // the dump that prints the restored table with no log backup after it: a dump's own flags, not the later side's
+    expect(w[0]).toContain(`(or, with no log backup after it, \`rowback dump --bak ${FULL()} ${DIFF()} --stop-before-lsn ${LAST} --table dbo.steps\` prints that table: its own log replayed to its end)`);
+  }, 120_000);
+
+  it('diff: the later state given differential first (--after-bak DIFF FULL, layered all the same): the differential\'s own log is read, the same WARNING', async () => {
+    syntheticOwnLog();
+    const d = await diffCaptured({ bak: [FULL()], afterBak: [DIFF(), FULL()], table: 'dbo.steps', format: 'ndjson', quiet: true });
+    const w = d.err.split('\n').filter((l) => l.includes('WARNING'));
+    expect(w).toHaveLength(1);
+    expect(w[0]).toContain(`dbo.steps: ${DIFF()}'s own log`);
+    expect(w[0]).toContain('1 committed after the page was copied');
   }, 120_000);
 
   it("a restore job's comparison (compareTableStates, as the worker runs it): the WARNING among its notes, counted among the job's warnings (doubtfulNotes)", async () => {

@@ -40,7 +40,10 @@ vi.mock('../../src/backup/log-stream.js', async (importOriginal) => {
       if (a[0] !== ownLog.file) return stream;
       return {
         ...stream,
-        async *records(opts: { onSkipped?: (x: SkippedItem) => void } = {}) {
+        async *records(opts: { onSkipped?: (x: SkippedItem) => void } = {}, stats?: Parameters<typeof stream.records>[1]) {
+          // the real stream read for the reader's counts (where it starts and ends: the replay checks
+          // them against the header); its records (no row change of a user table) replaced by these
+          if (stats) for await (const _ of stream.records({}, stats)) void _;
           for (const x of ownLog.skipped) opts.onSkipped?.(x);
           for (const r of ownLog.records) yield r;
         },
@@ -143,7 +146,7 @@ describeCorpus('dump --bak without --trn: the backup\'s own log (SYNTHETIC recor
     expect(w).toContain(`holds 2 row operation(s) of dbo.steps (LSN ${s.pageLsn} to ${near(s.pageLsn, 2)})`);
     expect(w).toContain(`1 committed after the page was copied, which the rows printed lack and RESTORE redoes (insert at LSN ${near(s.pageLsn, 2)})`);
     expect(w).toContain(`1 of transactions still open at the backup's end, which the rows printed show and RESTORE … WITH RECOVERY undoes (delete at LSN ${s.pageLsn})`);
-    expect(w).toContain(`rowback dump --bak ${FULL()} ${DIFF()} --trn <the log backup taken after ${DIFF()}> --stop-before-lsn ${LAST} --table dbo.steps`);
+    expect(w).toContain(`that table: rowback dump --bak ${FULL()} ${DIFF()} --stop-before-lsn ${LAST} --table dbo.steps (the backup's own log replayed to its end; no log backup is needed)`);
     expect(d.err).not.toContain('dbo.table1:');
     expect(d.exitCode).toBe(3);
     const r = JSON.parse(readFileSync(report, 'utf8')) as { warnings?: string[]; complete: boolean };
@@ -153,6 +156,41 @@ describeCorpus('dump --bak without --trn: the backup\'s own log (SYNTHETIC recor
     process.exitCode = undefined;
     expect((await dump({ bak: [FULL(), DIFF()], all: undefined, table: 'dbo.table1', strict: true })).err).not.toContain('WARNING');
     expect(process.exitCode).toBeUndefined();
+  }, 60_000);
+
+  it('the command the WARNING names gives the restored table with no log backup after the backup (the last one taken): the own log replayed to its end, the open delete undone, the insert committed after the copy redone; any other stop point without --trn is refused naming the end', async () => {
+    ownLogOf(scenario);
+    const pages = await dump({ bak: [FULL(), DIFF()], all: undefined, table: 'dbo.steps' });
+    const printed = pages.out.trim().split('\n').map((l) => (JSON.parse(l) as { values: { step: number } }).values.step);
+    expect(printed).toHaveLength(30);
+    // the command, as the WARNING words it (no --trn)
+    const cmd = /that table: rowback dump (--bak .*) --stop-before-lsn (\S+) --table (\S+)/.exec(pages.err)!;
+    expect(cmd[1]).toBe(`--bak ${FULL()} ${DIFF()}`);
+    const restored = await dump({ bak: [FULL(), DIFF()], all: undefined, stopBeforeLsn: cmd[2], table: cmd[3] });
+    expect(restored.exitCode).toBeUndefined();
+    const steps = restored.out.trim().split('\n').map((l) => (JSON.parse(l) as { values: { step: number } }).values.step).sort((a, b) => a - b);
+    // RESTORE … WITH RECOVERY: the copied rows, the delete of 101 (open at the end) undone, 100 (committed after the copy) redone
+    expect(steps).toEqual([...printed].concat([100, 101]).sort((a, b) => a - b));
+    expect(restored.err).toContain('redone 1 insert(s)');
+    expect(restored.err).toContain(`chain: full ${FULL()} → differential ${DIFF()}`);
+    // another stop point without --trn: refused, naming the backup's end
+    await expect(dump({ bak: [FULL(), DIFF()], all: undefined, stopBeforeLsn: FIRST, table: 'dbo.steps' })).rejects.toThrow(`without --trn the replay reaches only the end of ${DIFF()} (--stop-before-lsn ${LAST}`);
+  }, 60_000);
+
+  it('the differential given before its full backup (--bak DIFF FULL, which the pages layer all the same): its own log is the one read, the WARNING and the command it names the same as in order', async () => {
+    ownLogOf(scenario);
+    const inOrder = await dump({ bak: [FULL(), DIFF()], all: undefined, table: 'dbo.steps' });
+    const reversed = await dump({ bak: [DIFF(), FULL()], all: undefined, table: 'dbo.steps' });
+    expect(reversed.out).toBe(inOrder.out);
+    const w = reversed.err.split('\n').filter((l) => l.startsWith('rowback dump: WARNING: '));
+    expect(w).toHaveLength(1);
+    expect(w[0]).toContain(`dbo.steps: ${DIFF()}'s own log (LSN `);
+    expect(w[0]).toContain('1 committed after the page was copied');
+    const cmd = /that table: rowback dump (--bak .*) --stop-before-lsn (\S+) --table (\S+)/.exec(w[0]!)!;
+    expect(cmd[2]).toBe(LAST);
+    // the command, files in the order given: the restored table (32 rows, as in order)
+    const restored = await dump({ bak: cmd[1]!.replace(/^--bak /, '').split(' '), all: undefined, stopBeforeLsn: cmd[2], table: cmd[3] });
+    expect(restored.out.trim().split('\n')).toHaveLength(32);
   }, 60_000);
 
   it('row operations the copied pages already show as RESTORE leaves them (committed, on the page; open, not on it): no WARNING, a note (not with --quiet)', async () => {
@@ -218,5 +256,37 @@ describeCorpus('dump --bak without --trn: the backup\'s own log (SYNTHETIC recor
     ownLog.records = ownLog.records.map((r) => (r.Operation === 'LOP_MODIFY_ROW' ? { ...r, 'RowLog Contents 0': new Uint8Array([0x10, 0x00, 0x20, 0x00, 9, 9, 9, 9, 9, 9, 9, 9, 1, 0, 0, 0]) } : r));
     expect(s.au).not.toBe('651061555542690057'); // 0x0909090909090909: not the table's id
     expect((await dump({ bak: [FULL(), DIFF()], quiet: true })).err).not.toContain('WARNING');
+  }, 60_000);
+
+  it("a DDL or bulk transaction on another table whose rows hold dbo.steps' object id by chance (a 4-byte int): no WARNING for dbo.steps (those records are dbo.table1's rows, not catalog rows); the same bytes in a catalog row still warn", async () => {
+    const pages = openBackupPages([FULL(), DIFF()]);
+    let objectId: number;
+    let otherAu: string;
+    try {
+      const md = readDataFileMetadata(pages, new PageReader(pages));
+      objectId = findTable(md, 'dbo.steps')!.layout.objectId!;
+      otherAu = findTable(md, 'dbo.table1')!.layout.allocUnits!.find((a) => a.type === 'IN_ROW_DATA')!.allocUnitId;
+    } finally {
+      pages.close();
+    }
+    const id = Buffer.alloc(4);
+    id.writeInt32LE(objectId);
+    // a row of dbo.table1 whose int column holds the same 4 bytes, inserted by an index rebuild (FULL recovery logs the rows)
+    const records = (au: string, context: string) => [
+      rec(near(FIRST, 4), 'LOP_BEGIN_XACT', '0000:00009001', { 'Transaction Name': 'ALTER INDEX' }),
+      rec(near(FIRST, 5), 'LOP_INSERT_ROWS', '0000:00009001', { Context: context, AllocUnitId: au, 'Page ID': '0001:000000a0', 'Slot ID': 0, 'RowLog Contents 0': new Uint8Array([0x10, 0x00, 0x0c, 0x00, ...id, 0, 0, 0, 0, 2, 0, 0]) }),
+      rec(near(FIRST, 6), 'LOP_COMMIT_XACT', '0000:00009001', { 'End Time': '2017/06/01 13:14:01:000' }),
+    ];
+    ownLogOf(() => records(otherAu, 'LCX_HEAP'));
+    const d = await dump({ bak: [FULL(), DIFF()], quiet: true });
+    // dbo.table1's own row operation under the rebuild: warned of, as before (its table)
+    expect(d.err).toContain('rowback dump: WARNING: dbo.table1: ');
+    expect(d.err).not.toContain('WARNING: dbo.steps');
+    // the replay to the backup's end (the point-in-time path, the same LogReplay): not refused, the 30 rows
+    const replayed = await dump({ bak: [FULL(), DIFF()], all: undefined, stopBeforeLsn: LAST, table: 'dbo.steps' });
+    expect(replayed.out.trim().split('\n')).toHaveLength(30);
+    // the same bytes in a catalog row (sysschobjs' allocation unit 262144): the table is named there
+    ownLog.records = records('262144', 'LCX_CLUSTERED');
+    expect((await dump({ bak: [FULL(), DIFF()], quiet: true })).err).toContain(`rowback dump: WARNING: dbo.steps: ${DIFF()}'s own log`);
   }, 60_000);
 });

@@ -21,7 +21,7 @@ import { visibleColumns } from '../../reconstruct/metadata/table-layout.js';
 import type { SqlValue } from '../../reconstruct/values.js';
 import { catalogDamage, catalogDamageSubject, type SkippedItem } from '../../recover/source.js';
 import { runPointInTimeDump, type ReportedStop } from './dump-point-in-time.js';
-import { ownLogSentences, readBaseOwnLog, type OwnLogReading } from '../../replay/base-own-log.js';
+import { lastRestoredBackup, ownLogSentences, readBaseOwnLog, type OwnLogReading } from '../../replay/base-own-log.js';
 import { getOwn, pickOwn } from '../../util/own-keys.js';
 import { catchInterrupts, exitCodeOf, type Interruption } from '../interrupt.js';
 import { exitIncomplete, strictOption } from '../strict.js';
@@ -82,7 +82,7 @@ export function register(program: Command): void {
     .option('--csv-raw', "CSV: write cells exactly as decoded; by default a cell starting with = + - @ tab, CR or ' gets a leading ' so spreadsheets do not run it as a formula")
     .option('--trn <files...>', 'log backups to replay over --bak up to --stop-at / --stop-before-lsn (the table as it stood then; see docs/restore.md)')
     .option('--stop-at <time>', "with --trn: the table as it stood at this time, the SQL Server's local time (YYYY-MM-DD[THH:MM[:SS[.fffffff]]], a space for T, no zone; more than three fractional digits are put on the log's 1/300-second ticks): STOPAT")
-    .option('--stop-before-lsn <lsn>', 'with --trn: the table as it stood just before this LSN: STOPBEFOREMARK')
+    .option('--stop-before-lsn <lsn>', 'with --trn: the table as it stood just before this LSN: STOPBEFOREMARK; without --trn, only the last --bak\'s last LSN (inspect): the table RESTORE … WITH RECOVERY of it gives, its own log replayed')
     .action(async (opts: DumpOptions, cmd: Command) => {
       formatFromOut(cmd, opts, DUMP_FORMATS);
       refuseCsvRawWithoutCsv(opts);
@@ -245,13 +245,17 @@ async function dumpTables(opts: DumpOptions, stdout: Writable, stderr: Writable,
     // the copied pages, which the rows printed (the pages as copied) do not show (base-own-log.ts)
     let ownLog: OwnLogReading | null = null;
     try {
-      if (baks.length) ownLog = await readBaseOwnLog(baks[baks.length - 1]!, bakPosition, source, md, tables.map((t) => t.qualified), interrupt.signal);
+      if (baks.length) ownLog = await readBaseOwnLog(lastRestoredBackup(baks, bakPosition), bakPosition, source, md, tables.map((t) => t.qualified), interrupt.signal);
     } catch (e) {
       // a signal while it was read: said below as a dump stopped before any row was read
       if (!interrupt.by) throw e;
     }
     const own = ownLog
-      ? ownLogSentences(ownLog, 'the rows printed', (o, table) => `rowback dump --bak ${baks.join(' ')} --trn <the log backup taken after ${o.file}> --stop-before-lsn ${o.lastLsn} --table ${table}`)
+      ? ownLogSentences(ownLog, 'the rows printed', (o, table) =>
+          o.sets > 1
+            ? // the point-in-time dump reads files of one backup set each (setOf): a dump command would be refused
+              `RESTORE DATABASE NEW_NAME FROM DISK = N'${o.file}' WITH FILE = ${o.position}, RECOVERY (MOVE its files to new names) on a SQL Server, then SELECT from ${table}; rowback's point-in-time dump, which replays a backup's own log, reads files of one backup set each, and this one holds ${o.sets}`
+            : `rowback dump --bak ${baks.join(' ')} --stop-before-lsn ${o.lastLsn} --table ${table} (the backup's own log replayed to its end; no log backup is needed)`)
       : { warnings: [], notes: [] };
     const out: Writable = outFile ?? stdout;
     const write = (s: string) =>
