@@ -1362,8 +1362,23 @@ export function* renderScriptChunks(plan: ReinsertPlan, o: ScriptOptions = {}): 
   // with no conflict check, said once per table (newcomer: a DDL without its PRIMARY KEY gave plain
   // INSERTs with no word, and a row still in the table would be inserted twice)
   const unkeyed = new Map<string, number>();
-  for (const b of plan.batches) for (const r of b.rows) if (!r.script.exists && !r.uniqueChecks?.some((u) => u.conflictKey)) unkeyed.set(b.table, (unkeyed.get(b.table) ?? 0) + 1);
+  // rows with no key that a unique index or UNIQUE constraint is checked for: a row still in the
+  // table holds its value there and is a conflict, so "no conflict check" is not so of them (the
+  // head said it of every key-less row, above the script's own checks by that index)
+  const byUnique = new Map<string, { rows: number; keys: string[] }>();
+  for (const b of plan.batches) {
+    for (const r of b.rows) {
+      if (r.script.exists || r.uniqueChecks?.some((u) => u.conflictKey)) continue;
+      if (r.uniqueChecks?.length) {
+        const e = byUnique.get(b.table) ?? { rows: 0, keys: [] };
+        e.rows++;
+        for (const u of r.uniqueChecks) { const text = uniqueKeyText(u); if (!e.keys.includes(text)) e.keys.push(text); }
+        byUnique.set(b.table, e);
+      } else unkeyed.set(b.table, (unkeyed.get(b.table) ?? 0) + 1);
+    }
+  }
   out.push(...uniqueKeysHead(plan));
+  for (const [table, e] of byUnique) out.push(comment(`NOTE: ${e.rows} row(s) of ${table} have no key (no primary key or clustered index key in the table metadata, or a key column NULL): each is looked for by ${e.keys.join(' and by ')} instead, so a row still in the table is a conflict there, not inserted again`));
   for (const [table, n] of unkeyed) out.push(comment(`WARNING: ${n} row(s) of ${table} have no key to look for (no primary key or clustered index key in the table metadata, or a key column NULL): they are inserted with no conflict check, so a row still in the table is inserted again; check the target before running`));
   // rows of a comparison of whole rows that may be changed rows, not deleted ones: re-inserted,
   // each duplicates the row as it is now (newcomer: StDb2Sql.bak's two students who moved were
