@@ -296,6 +296,13 @@ export interface PlannedBatch {
    * any: the undo script's DELETE runs them instead, and its head says so. Absent: none, or not read.
    */
   insteadOfDeleteTriggers?: string[];
+  /**
+   * Set when the target table's INSTEAD OF triggers were not read (planned without the target's
+   * catalog: the SQL export, an offline dry run): the catalog prefix (`[CRM].`, or '' for the
+   * session's database) under which the script looks for an enabled INSTEAD OF INSERT trigger itself
+   * and stops, inserting nothing (renderScript: insteadOfInsertGuard).
+   */
+  insteadOfTriggersUnread?: { catalog: string };
 }
 
 export interface PlanProblem {
@@ -539,6 +546,7 @@ class ReinsertPlanner {
         batches.push({
           batchNo: batches.length + 1, table, target: quotedTarget(t, this.o.database), rowLedger: this.rowLedger, identityInsert: on, rows: list.slice(i, j),
           ...(t.insteadOfTriggers?.delete.length ? { insteadOfDeleteTriggers: [...t.insteadOfTriggers.delete] } : {}),
+          ...(t.insteadOfTriggers === undefined ? { insteadOfTriggersUnread: { catalog: this.o.database ? `${quoteName(this.o.database)}.` : '' } } : {}),
         });
         i = j;
       }
@@ -1341,6 +1349,30 @@ export function renderScript(plan: ReinsertPlan, o: ScriptOptions = {}): string 
   return [...renderScriptChunks(plan, o)].join('\n');
 }
 
+/**
+ * The script's own check for an enabled INSTEAD OF INSERT trigger on `target` (a quoted table name,
+ * three-part when the script names its database; `catalog` the matching `[db].` prefix or '' for
+ * sys.triggers / sys.trigger_events, which are per database): the first such trigger's name in a
+ * variable of its own (`@rowback_trigger<n>`), and where there is one a RAISERROR naming it and the
+ * ALTER TABLE … DISABLE TRIGGER that lets the re-insert through, then SET NOEXEC ON (as the
+ * database check does: nothing after it runs). Catalog facts as target-triggers.ts reads them
+ * (sys.triggers is_instead_of_trigger, is_disabled; sys.trigger_events type 1 = INSERT).
+ */
+function insteadOfInsertGuard(target: string, catalog: string, n: number): string[] {
+  const v = `@rowback_trigger${n}`;
+  // RAISERROR reads % as a format: the name's own are doubled, the two %s are the trigger's name
+  const t = target.replace(/%/g, '%%');
+  const msg = `rowback: ${t} has an enabled INSTEAD OF INSERT trigger, %s, which SQL Server runs in place of this script's INSERT (it may put the row in changed, elsewhere or not at all, and the row ledger would record it put back). Nothing was inserted. Disable it for the re-insert (ALTER TABLE ${t} DISABLE TRIGGER %s; ENABLE TRIGGER after) and run the script again, or re-insert into a side table (tableMap)`;
+  return [
+    `DECLARE ${v} nvarchar(300) = (SELECT TOP (1) QUOTENAME(tr.name) FROM ${catalog}sys.triggers AS tr JOIN ${catalog}sys.trigger_events AS te ON te.object_id = tr.object_id AND te.type = 1 WHERE tr.parent_id = OBJECT_ID(${nLiteral(target)}, N'U') AND tr.is_instead_of_trigger = 1 AND tr.is_disabled = 0 ORDER BY tr.name);`,
+    `IF ${v} IS NOT NULL`,
+    'BEGIN',
+    `    RAISERROR(${nLiteral(msg)}, 16, 1, ${v}, ${v});`,
+    '    SET NOEXEC ON;',
+    'END',
+  ];
+}
+
 /** `renderScript` in pieces (the head, then one per batch), for streaming a large script: joined with '\n' they are the script. */
 export function* renderScriptChunks(plan: ReinsertPlan, o: ScriptOptions = {}): Generator<string> {
   const out: string[] = [];
@@ -1419,6 +1451,17 @@ export function* renderScriptChunks(plan: ReinsertPlan, o: ScriptOptions = {}): 
     for (const t of identityTargets) out.push(`SET IDENTITY_INSERT ${t} OFF;`);
     out.push('');
   }
+  // INSTEAD OF INSERT triggers not read (no target catalog): the script looks for one itself and
+  // stops before anything is written (the exported script ran the trigger in place of each INSERT and
+  // recorded the row put back in the row ledger, whatever the trigger did)
+  const unreadTriggers = new Map<string, string>();
+  for (const b of plan.batches) if (b.insteadOfTriggersUnread && b.rows.some((r) => !unscriptable(b, r))) unreadTriggers.set(b.target, b.insteadOfTriggersUnread.catalog);
+  if (unreadTriggers.size) {
+    out.push(comment('INSTEAD OF INSERT triggers: not read without a target connection; the script looks for an enabled one on each of its tables and stops there, inserting nothing (such a trigger runs in place of the INSERT, and the row ledger would record the row put back whatever it did)'));
+    let n = 0;
+    for (const [target, catalog] of unreadTriggers) out.push(...insteadOfInsertGuard(target, catalog, ++n));
+    out.push('');
+  }
   // the row ledger: a row of the script goes in only when no rowback run or script put its delete
   // back into that table before, and is recorded there in the same transaction
   const ledgers = [...new Set(plan.batches.filter((b) => b.rows.some((r) => r.rowKey !== null && !unscriptable(b, r))).map((b) => b.rowLedger))];
@@ -1468,8 +1511,9 @@ export function* renderScriptChunks(plan: ReinsertPlan, o: ScriptOptions = {}): 
     if (o.ledgerNote) out.push(comment(`(the real run also writes this batch's idempotency key into the target's ledger table in this transaction)`));
     out.push('COMMIT TRANSACTION;', '');
   }
-  // the database check's SET NOEXEC ON lasts for the session until this (run whatever the check found)
-  if (checksDatabase(database)) out.push('SET NOEXEC OFF;');
+  // the database check's and the trigger check's SET NOEXEC ON last for the session until this (run
+  // whatever the checks found): left ON, the session ran nothing more, silently
+  if (checksDatabase(database) || unreadTriggers.size) out.push('SET NOEXEC OFF;');
   yield out.join('\n');
 }
 
