@@ -1358,13 +1358,15 @@ export function renderScript(plan: ReinsertPlan, o: ScriptOptions = {}): string 
  * database check does: nothing after it runs). Catalog facts as target-triggers.ts reads them
  * (sys.triggers is_instead_of_trigger, is_disabled; sys.trigger_events type 1 = INSERT).
  */
-function insteadOfInsertGuard(target: string, catalog: string, n: number): string[] {
+function insteadOfInsertGuard(target: string, catalog: string, n: number, event: 'INSERT' | 'DELETE' = 'INSERT'): string[] {
   const v = `@rowback_trigger${n}`;
   // RAISERROR reads % as a format: the name's own are doubled, the two %s are the trigger's name
   const t = target.replace(/%/g, '%%');
-  const msg = `rowback: ${t} has an enabled INSTEAD OF INSERT trigger, %s, which SQL Server runs in place of this script's INSERT (it may put the row in changed, elsewhere or not at all, and the row ledger would record it put back). Nothing was inserted. Disable it for the re-insert (ALTER TABLE ${t} DISABLE TRIGGER %s; ENABLE TRIGGER after) and run the script again, or re-insert into a side table (tableMap)`;
+  const msg = event === 'INSERT'
+    ? `rowback: ${t} has an enabled INSTEAD OF INSERT trigger, %s, which SQL Server runs in place of this script's INSERT (it may put the row in changed, elsewhere or not at all, and the row ledger would record it put back). Nothing was inserted. Disable it for the re-insert (ALTER TABLE ${t} DISABLE TRIGGER %s; ENABLE TRIGGER after) and run the script again, or re-insert into a side table (tableMap)`
+    : `rowback undo: ${t} has an enabled INSTEAD OF DELETE trigger, %s, which SQL Server runs in place of this script's DELETE (it may leave the row there or delete others, while the script takes the row for deleted). Nothing was deleted. Disable it for the undo (ALTER TABLE ${t} DISABLE TRIGGER %s; ENABLE TRIGGER after) and run the script again`;
   return [
-    `DECLARE ${v} nvarchar(300) = (SELECT TOP (1) QUOTENAME(tr.name) FROM ${catalog}sys.triggers AS tr JOIN ${catalog}sys.trigger_events AS te ON te.object_id = tr.object_id AND te.type = 1 WHERE tr.parent_id = OBJECT_ID(${nLiteral(target)}, N'U') AND tr.is_instead_of_trigger = 1 AND tr.is_disabled = 0 ORDER BY tr.name);`,
+    `DECLARE ${v} nvarchar(300) = (SELECT TOP (1) QUOTENAME(tr.name) FROM ${catalog}sys.triggers AS tr JOIN ${catalog}sys.trigger_events AS te ON te.object_id = tr.object_id AND te.type = ${event === 'INSERT' ? 1 : 3} WHERE tr.parent_id = OBJECT_ID(${nLiteral(target)}, N'U') AND tr.is_instead_of_trigger = 1 AND tr.is_disabled = 0 ORDER BY tr.name);`,
     `IF ${v} IS NOT NULL`,
     'BEGIN',
     `    RAISERROR(${nLiteral(msg)}, 16, 1, ${v}, ${v});`,
@@ -1578,6 +1580,15 @@ export function* renderUndoScriptChunks(plan: ReinsertPlan, o: UndoOptions = {})
   out.push(...nonAsciiNames(plan, database));
   out.push(...databaseHead(database, true));
   out.push('SET XACT_ABORT ON;', 'SET NOCOUNT ON;', ...sessionOptions('DELETE'));
+  // INSTEAD OF DELETE triggers not read (no target catalog): the undo looks for one itself and stops
+  // before deleting anything (such a trigger ran in place of the DELETE, and the ledger entry went)
+  const unreadTriggers = new Map<string, string>();
+  for (const b of plan.batches) if (b.insteadOfTriggersUnread && b.rows.some((r) => included.includes(r))) unreadTriggers.set(b.target, b.insteadOfTriggersUnread.catalog);
+  if (unreadTriggers.size) {
+    out.push(comment('INSTEAD OF DELETE triggers: not read without a target connection; the script looks for an enabled one on each of its tables and stops there, deleting nothing (such a trigger runs in place of the DELETE)'));
+    let n = 0;
+    for (const [target, catalog] of unreadTriggers) out.push(...insteadOfInsertGuard(target, catalog, ++n, 'DELETE'));
+  }
   if (unplanned.length) {
     const said = `rowback undo: ${unplanned.length} row(s) put back are NOT DELETED by this script (they could not be planned; rows ${rowIdRanges(unplanned.map((u) => u.rowId))}): see its WARNING lines; delete them by hand`;
     out.push(`RAISERROR(N'${commentText(said).replace(/'/g, "''").replace(/%/g, '%%')}', 10, 1) WITH NOWAIT;`);
@@ -1626,6 +1637,7 @@ export function* renderUndoScriptChunks(plan: ReinsertPlan, o: UndoOptions = {})
     }
   }
   out.push('COMMIT TRANSACTION;', '');
-  if (checksDatabase(database)) out.push('SET NOEXEC OFF;');
+  // the database check's and the trigger check's SET NOEXEC ON last for the session until this
+  if (checksDatabase(database) || unreadTriggers.size) out.push('SET NOEXEC OFF;');
   yield out.join('\n');
 }

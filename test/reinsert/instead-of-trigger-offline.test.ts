@@ -11,7 +11,7 @@
  * Read as T-SQL here (no SQL Server runs in this environment). SYNTHETIC tables and values.
  */
 import { describe, expect, it } from 'vitest';
-import { planReinsert, renderScript, type PlanInputRow } from '../../src/reinsert/plan.js';
+import { planReinsert, renderScript, renderUndoScript, type PlanInputRow } from '../../src/reinsert/plan.js';
 import type { SqlTypeName } from '../../src/reconstruct/metadata/table-layout.js';
 import type { TargetColumn, TargetTable } from '../../src/reinsert/target-table.js';
 
@@ -53,6 +53,19 @@ describe('a re-insert script planned without the target\'s triggers', () => {
     expect(script).toContain("FROM [CRM].sys.triggers AS tr JOIN [CRM].sys.trigger_events AS te ON te.object_id = tr.object_id AND te.type = 1 WHERE tr.parent_id = OBJECT_ID(N'[CRM].[crm].[Pct%s]', N'U')");
     expect(script).toContain("RAISERROR(N'rowback: [CRM].[crm].[Pct%%s] has an enabled INSTEAD OF INSERT trigger, %s,");
     expect(script).toContain('(ALTER TABLE [CRM].[crm].[Pct%%s] DISABLE TRIGGER %s;');
+  });
+
+  it('its undo looks for an enabled INSTEAD OF DELETE trigger the same way and stops before deleting anything', () => {
+    const undo = renderUndoScript(planReinsert([row(1, 'crm.Contacts')], contacts('Contacts'), []), { onlyLedgered: true });
+    const lines = undo.split('\n');
+    const at = lines.findIndex((l) => l.startsWith('DECLARE @rowback_trigger1 '));
+    expect(lines[at]).toContain("JOIN sys.trigger_events AS te ON te.object_id = tr.object_id AND te.type = 3 WHERE tr.parent_id = OBJECT_ID(N'[crm].[Contacts]', N'U')");
+    expect(lines[at + 3]).toBe("    RAISERROR(N'rowback undo: [crm].[Contacts] has an enabled INSTEAD OF DELETE trigger, %s, which SQL Server runs in place of this script''s DELETE (it may leave the row there or delete others, while the script takes the row for deleted). Nothing was deleted. Disable it for the undo (ALTER TABLE [crm].[Contacts] DISABLE TRIGGER %s; ENABLE TRIGGER after) and run the script again', 16, 1, @rowback_trigger1, @rowback_trigger1);");
+    expect(lines[at + 4]).toBe('    SET NOEXEC ON;');
+    expect(at).toBeLessThan(lines.indexOf('BEGIN TRANSACTION;'));
+    expect(undo.trimEnd().endsWith('SET NOEXEC OFF;')).toBe(true);
+    // read: no check
+    expect(renderUndoScript(planReinsert([row(1, 'crm.Contacts')], contacts('Contacts', { insert: [], delete: [] }), []))).not.toContain('@rowback_trigger');
   });
 
   it('planned against the target (its triggers read, none enabled): no such check', () => {
