@@ -406,6 +406,23 @@ export function bulkShape(row: Pick<PlannedRow, 'params'>): string {
   return s;
 }
 
+/**
+ * What to do about a connection the driver could not open, by its error (mssql's ConnectionError
+ * keeps tedious's code: ELOGIN the server refused the login, ETIMEOUT no answer within the
+ * connection's timeout, ESOCKET / EINSTLOOKUP no server reached, or a TLS handshake refused). The
+ * driver's message alone ("Could not connect (sequence)") said what failed, never what to check. The
+ * connection string is never echoed (it holds the password): the hint names its keys only. mssql
+ * reads `Connection Timeout` in seconds (lib/base/connection-pool.js parseConnectionString).
+ */
+export function connectFailedHint(e: unknown): string {
+  const code = (e as { code?: unknown } | null)?.code;
+  const message = e instanceof Error ? e.message : String(e);
+  if (code === 'ELOGIN') return 'the server refused the login: check User Id and Password (or the Windows login rowback runs as, with Integrated Security) in the connection string, and that the login may open the target database; then send the request again';
+  if (/certificate/i.test(message)) return "the server's TLS certificate is not trusted here: install the certificate authority that signed it on this machine, or, for a server whose certificate is its own (self-signed) on a network you trust, add TrustServerCertificate=true to the connection string; then send the request again";
+  if (code === 'ETIMEOUT') return "the server did not answer in time: check the connection string's Server and port and that a firewall lets this machine through; a slow network may need a longer Connection Timeout (seconds: Connection Timeout=60); then send the request again";
+  return "no SQL Server answered there: check the connection string's Server (host,port or host\\instance; a named instance needs the SQL Server Browser service, else give its port), that SQL Server accepts TCP/IP connections on that port and that a firewall lets this machine through; then send the request again";
+}
+
 export class MssqlTarget implements ReinsertTarget {
   readonly description: string;
   private pool?: sql.ConnectionPool;
@@ -440,7 +457,7 @@ export class MssqlTarget implements ReinsertTarget {
       return this.pool;
     } catch (e) {
       // the driver's message never includes the password; the connection string is not echoed
-      throw new ReinsertError('REINSERT_CONNECT_FAILED', `cannot connect to the target: ${(e as Error).message}`, {}, { cause: e });
+      throw new ReinsertError('REINSERT_CONNECT_FAILED', `cannot connect to the target: ${(e as Error).message}: ${connectFailedHint(e)}`, {}, { cause: e });
     }
   }
 

@@ -296,6 +296,13 @@ export interface PlannedBatch {
    * any: the undo script's DELETE runs them instead, and its head says so. Absent: none, or not read.
    */
   insteadOfDeleteTriggers?: string[];
+  /**
+   * Set when the target table's INSTEAD OF triggers were not read (planned without the target's
+   * catalog: the SQL export, an offline dry run): the catalog prefix (`[CRM].`, or '' for the
+   * session's database) under which the script looks for an enabled INSTEAD OF INSERT trigger itself
+   * and stops, inserting nothing (renderScript: insteadOfInsertGuard).
+   */
+  insteadOfTriggersUnread?: { catalog: string };
 }
 
 export interface PlanProblem {
@@ -539,6 +546,7 @@ class ReinsertPlanner {
         batches.push({
           batchNo: batches.length + 1, table, target: quotedTarget(t, this.o.database), rowLedger: this.rowLedger, identityInsert: on, rows: list.slice(i, j),
           ...(t.insteadOfTriggers?.delete.length ? { insteadOfDeleteTriggers: [...t.insteadOfTriggers.delete] } : {}),
+          ...(t.insteadOfTriggers === undefined ? { insteadOfTriggersUnread: { catalog: this.o.database ? `${quoteName(this.o.database)}.` : '' } } : {}),
         });
         i = j;
       }
@@ -1341,6 +1349,32 @@ export function renderScript(plan: ReinsertPlan, o: ScriptOptions = {}): string 
   return [...renderScriptChunks(plan, o)].join('\n');
 }
 
+/**
+ * The script's own check for an enabled INSTEAD OF INSERT trigger on `target` (a quoted table name,
+ * three-part when the script names its database; `catalog` the matching `[db].` prefix or '' for
+ * sys.triggers / sys.trigger_events, which are per database): the first such trigger's name in a
+ * variable of its own (`@rowback_trigger<n>`), and where there is one a RAISERROR naming it and the
+ * ALTER TABLE … DISABLE TRIGGER that lets the re-insert through, then SET NOEXEC ON (as the
+ * database check does: nothing after it runs). Catalog facts as target-triggers.ts reads them
+ * (sys.triggers is_instead_of_trigger, is_disabled; sys.trigger_events type 1 = INSERT).
+ */
+function insteadOfInsertGuard(target: string, catalog: string, n: number, event: 'INSERT' | 'DELETE' = 'INSERT'): string[] {
+  const v = `@rowback_trigger${n}`;
+  // RAISERROR reads % as a format: the name's own are doubled, the two %s are the trigger's name
+  const t = target.replace(/%/g, '%%');
+  const msg = event === 'INSERT'
+    ? `rowback: ${t} has an enabled INSTEAD OF INSERT trigger, %s, which SQL Server runs in place of this script's INSERT (it may put the row in changed, elsewhere or not at all, and the row ledger would record it put back). Nothing was inserted. Disable it for the re-insert (ALTER TABLE ${t} DISABLE TRIGGER %s; ENABLE TRIGGER after) and run the script again, or re-insert into a side table (tableMap)`
+    : `rowback undo: ${t} has an enabled INSTEAD OF DELETE trigger, %s, which SQL Server runs in place of this script's DELETE (it may leave the row there or delete others, while the script takes the row for deleted). Nothing was deleted. Disable it for the undo (ALTER TABLE ${t} DISABLE TRIGGER %s; ENABLE TRIGGER after) and run the script again`;
+  return [
+    `DECLARE ${v} nvarchar(300) = (SELECT TOP (1) QUOTENAME(tr.name) FROM ${catalog}sys.triggers AS tr JOIN ${catalog}sys.trigger_events AS te ON te.object_id = tr.object_id AND te.type = ${event === 'INSERT' ? 1 : 3} WHERE tr.parent_id = OBJECT_ID(${nLiteral(target)}, N'U') AND tr.is_instead_of_trigger = 1 AND tr.is_disabled = 0 ORDER BY tr.name);`,
+    `IF ${v} IS NOT NULL`,
+    'BEGIN',
+    `    RAISERROR(${nLiteral(msg)}, 16, 1, ${v}, ${v});`,
+    '    SET NOEXEC ON;',
+    'END',
+  ];
+}
+
 /** `renderScript` in pieces (the head, then one per batch), for streaming a large script: joined with '\n' they are the script. */
 export function* renderScriptChunks(plan: ReinsertPlan, o: ScriptOptions = {}): Generator<string> {
   const out: string[] = [];
@@ -1362,8 +1396,23 @@ export function* renderScriptChunks(plan: ReinsertPlan, o: ScriptOptions = {}): 
   // with no conflict check, said once per table (newcomer: a DDL without its PRIMARY KEY gave plain
   // INSERTs with no word, and a row still in the table would be inserted twice)
   const unkeyed = new Map<string, number>();
-  for (const b of plan.batches) for (const r of b.rows) if (!r.script.exists && !r.uniqueChecks?.some((u) => u.conflictKey)) unkeyed.set(b.table, (unkeyed.get(b.table) ?? 0) + 1);
+  // rows with no key that a unique index or UNIQUE constraint is checked for: a row still in the
+  // table holds its value there and is a conflict, so "no conflict check" is not so of them (the
+  // head said it of every key-less row, above the script's own checks by that index)
+  const byUnique = new Map<string, { rows: number; keys: string[] }>();
+  for (const b of plan.batches) {
+    for (const r of b.rows) {
+      if (r.script.exists || r.uniqueChecks?.some((u) => u.conflictKey)) continue;
+      if (r.uniqueChecks?.length) {
+        const e = byUnique.get(b.table) ?? { rows: 0, keys: [] };
+        e.rows++;
+        for (const u of r.uniqueChecks) { const text = uniqueKeyText(u); if (!e.keys.includes(text)) e.keys.push(text); }
+        byUnique.set(b.table, e);
+      } else unkeyed.set(b.table, (unkeyed.get(b.table) ?? 0) + 1);
+    }
+  }
   out.push(...uniqueKeysHead(plan));
+  for (const [table, e] of byUnique) out.push(comment(`NOTE: ${e.rows} row(s) of ${table} have no key (no primary key or clustered index key in the table metadata, or a key column NULL): each is looked for by ${e.keys.join(' and by ')} instead, so a row still in the table is a conflict there, not inserted again`));
   for (const [table, n] of unkeyed) out.push(comment(`WARNING: ${n} row(s) of ${table} have no key to look for (no primary key or clustered index key in the table metadata, or a key column NULL): they are inserted with no conflict check, so a row still in the table is inserted again; check the target before running`));
   // rows of a comparison of whole rows that may be changed rows, not deleted ones: re-inserted,
   // each duplicates the row as it is now (newcomer: StDb2Sql.bak's two students who moved were
@@ -1402,6 +1451,17 @@ export function* renderScriptChunks(plan: ReinsertPlan, o: ScriptOptions = {}): 
   if (identityTargets.length) {
     out.push(comment('IDENTITY_INSERT OFF first: a run of this script stopped by an error leaves its table ON in this session, and a session holds it ON for one table at a time'));
     for (const t of identityTargets) out.push(`SET IDENTITY_INSERT ${t} OFF;`);
+    out.push('');
+  }
+  // INSTEAD OF INSERT triggers not read (no target catalog): the script looks for one itself and
+  // stops before anything is written (the exported script ran the trigger in place of each INSERT and
+  // recorded the row put back in the row ledger, whatever the trigger did)
+  const unreadTriggers = new Map<string, string>();
+  for (const b of plan.batches) if (b.insteadOfTriggersUnread && b.rows.some((r) => !unscriptable(b, r))) unreadTriggers.set(b.target, b.insteadOfTriggersUnread.catalog);
+  if (unreadTriggers.size) {
+    out.push(comment('INSTEAD OF INSERT triggers: not read without a target connection; the script looks for an enabled one on each of its tables and stops there, inserting nothing (such a trigger runs in place of the INSERT, and the row ledger would record the row put back whatever it did)'));
+    let n = 0;
+    for (const [target, catalog] of unreadTriggers) out.push(...insteadOfInsertGuard(target, catalog, ++n));
     out.push('');
   }
   // the row ledger: a row of the script goes in only when no rowback run or script put its delete
@@ -1453,8 +1513,9 @@ export function* renderScriptChunks(plan: ReinsertPlan, o: ScriptOptions = {}): 
     if (o.ledgerNote) out.push(comment(`(the real run also writes this batch's idempotency key into the target's ledger table in this transaction)`));
     out.push('COMMIT TRANSACTION;', '');
   }
-  // the database check's SET NOEXEC ON lasts for the session until this (run whatever the check found)
-  if (checksDatabase(database)) out.push('SET NOEXEC OFF;');
+  // the database check's and the trigger check's SET NOEXEC ON last for the session until this (run
+  // whatever the checks found): left ON, the session ran nothing more, silently
+  if (checksDatabase(database) || unreadTriggers.size) out.push('SET NOEXEC OFF;');
   yield out.join('\n');
 }
 
@@ -1519,6 +1580,15 @@ export function* renderUndoScriptChunks(plan: ReinsertPlan, o: UndoOptions = {})
   out.push(...nonAsciiNames(plan, database));
   out.push(...databaseHead(database, true));
   out.push('SET XACT_ABORT ON;', 'SET NOCOUNT ON;', ...sessionOptions('DELETE'));
+  // INSTEAD OF DELETE triggers not read (no target catalog): the undo looks for one itself and stops
+  // before deleting anything (such a trigger ran in place of the DELETE, and the ledger entry went)
+  const unreadTriggers = new Map<string, string>();
+  for (const b of plan.batches) if (b.insteadOfTriggersUnread && b.rows.some((r) => included.includes(r))) unreadTriggers.set(b.target, b.insteadOfTriggersUnread.catalog);
+  if (unreadTriggers.size) {
+    out.push(comment('INSTEAD OF DELETE triggers: not read without a target connection; the script looks for an enabled one on each of its tables and stops there, deleting nothing (such a trigger runs in place of the DELETE)'));
+    let n = 0;
+    for (const [target, catalog] of unreadTriggers) out.push(...insteadOfInsertGuard(target, catalog, ++n, 'DELETE'));
+  }
   if (unplanned.length) {
     const said = `rowback undo: ${unplanned.length} row(s) put back are NOT DELETED by this script (they could not be planned; rows ${rowIdRanges(unplanned.map((u) => u.rowId))}): see its WARNING lines; delete them by hand`;
     out.push(`RAISERROR(N'${commentText(said).replace(/'/g, "''").replace(/%/g, '%%')}', 10, 1) WITH NOWAIT;`);
@@ -1567,6 +1637,7 @@ export function* renderUndoScriptChunks(plan: ReinsertPlan, o: UndoOptions = {})
     }
   }
   out.push('COMMIT TRANSACTION;', '');
-  if (checksDatabase(database)) out.push('SET NOEXEC OFF;');
+  // the database check's and the trigger check's SET NOEXEC ON last for the session until this
+  if (checksDatabase(database) || unreadTriggers.size) out.push('SET NOEXEC OFF;');
   yield out.join('\n');
 }

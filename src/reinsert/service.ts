@@ -127,7 +127,7 @@ export function undefinedBytesText<R extends { id: number; table: string; values
 export function metadataSentence(metadata: string): string {
   return `column metadata from: ${metadata === 'target-catalog'
     ? "the target's catalog"
-    : "the table layouts the rows were decoded with (no target connection: the target's columns, their types and widths, keys, unique indexes, identity columns and foreign keys were not read; each target table, a tableMap side table too, is taken to have its source table's columns; foreign-key order unknown)"}`;
+    : "the table layouts the rows were decoded with (no target connection: the target's columns, their types and widths, keys, unique indexes, identity columns, INSTEAD OF triggers and foreign keys were not read; each target table, a tableMap side table too, is taken to have its source table's columns; foreign-key order unknown)"}`;
 }
 
 /**

@@ -18,7 +18,10 @@ const KEYWORDS = new Set(
   `SET XACT_ABORT ANSI_WARNINGS ANSI_NULLS ANSI_PADDING ARITHABORT CONCAT_NULL_YIELDS_NULL QUOTED_IDENTIFIER NUMERIC_ROUNDABORT ON OFF NOCOUNT BEGIN TRANSACTION COMMIT ROLLBACK IDENTITY_INSERT DECLARE IF EXISTS SELECT TOP FROM WITH UPDLOCK HOLDLOCK
    WHERE AND IS NULL PRINT ELSE INSERT INTO VALUES DELETE RAISERROR RETURN END CONVERT
    COLLATE LATIN1_GENERAL_BIN2 MAX NVARCHAR VARBINARY DATALENGTH DATEPART TZOFFSET
-   CAST AS NCHAR CHAR VARCHAR NOWAIT`.split(/\s+/),
+   CAST AS NCHAR CHAR VARCHAR NOWAIT`.split(/\s+/)
+    // a script planned without the target's INSTEAD OF triggers looks for one itself (plan.ts
+    // insteadOfInsertGuard): its catalog query's words, the table's name a literal of OBJECT_ID
+    .concat(`NOEXEC NOT QUOTENAME JOIN OBJECT_ID ORDER BY SYS TRIGGERS TRIGGER_EVENTS TR TE NAME OBJECT_ID TYPE PARENT_ID IS_INSTEAD_OF_TRIGGER IS_DISABLED`.split(/\s+/)),
 );
 /** The one literal rowback writes outside DECLARE/PRINT/RAISERROR: the key-less undo's `+ N'.'` (plan.ts undoMatch keeps trailing spaces compared). */
 const UNDO_SUFFIX = '.';
@@ -46,7 +49,7 @@ function checkScript(script: string, names: Set<string>, typeWords: Set<string>)
         expect(KEYWORDS.has(t.text.toUpperCase()) || typeWords.has(t.text.toLowerCase()), `word ${t.text} is not one rowback writes`).toBe(true);
         break;
       case 'variable':
-        expect(t.name).toMatch(/^(@r\d+_p\d+|@@ROWCOUNT)$/);
+        expect(t.name).toMatch(/^(@r\d+_p\d+|@rowback_trigger\d+|@@ROWCOUNT)$/);
         break;
       case 'string': {
         // literals only as DECLARE initial values, PRINT and RAISERROR messages
@@ -54,7 +57,9 @@ function checkScript(script: string, names: Set<string>, typeWords: Set<string>)
         const prev2 = solid[i - 2];
         // (a value holding a line break or `$(` is written in pieces: CAST(N'…' AS nvarchar(max)) + NCHAR(10) + N'…')
         const inPieces = (prev?.kind === 'punct' && prev.text === '(' && prev2?.kind === 'word' && prev2.text === 'CAST') || (prev?.kind === 'punct' && prev.text === '+' && !(t.unicode && t.value === UNDO_SUFFIX));
-        const ok = inPieces || (prev?.kind === 'punct' && prev.text === '=') || (prev?.kind === 'word' && prev.text === 'PRINT') || (prev?.kind === 'punct' && prev.text === '(' && prev2?.kind === 'word' && prev2.text === 'RAISERROR') ||
+        // OBJECT_ID(N'[schema].[name]', N'U'): the guard's table, a literal as nLiteral writes it
+        const objectId = (prev?.kind === 'punct' && prev.text === '(' && prev2?.kind === 'word' && prev2.text === 'OBJECT_ID') || (prev?.kind === 'punct' && prev.text === ',' && t.unicode && t.value === 'U' && prev2?.kind === 'string');
+        const ok = inPieces || objectId || (prev?.kind === 'punct' && prev.text === '=') || (prev?.kind === 'word' && prev.text === 'PRINT') || (prev?.kind === 'punct' && prev.text === '(' && prev2?.kind === 'word' && prev2.text === 'RAISERROR') ||
           (prev?.kind === 'punct' && prev.text === '+' && t.unicode && t.value === UNDO_SUFFIX);
         expect(ok, `string literal after ${JSON.stringify(prev)}`).toBe(true);
         break;

@@ -128,7 +128,10 @@ export const TargetSchema = z.object({
 }).strict();
 
 export const ReinsertBody = z.object({
-  dryRun: z.boolean(),
+  // required, and a JSON boolean: the validator's own words ("expected boolean, received
+  // undefined") said neither what the field is nor which value runs the re-insert
+  dryRun: z.boolean({ error: 'give dryRun: true for the script only (nothing is sent to a target), or dryRun: false to re-insert into the target (with targetName or target); a JSON true or false, not text' })
+    .describe('true: plan and answer the script only, nothing sent to a target; false: run the re-insert into the target'),
   target: TargetSchema.optional(),
   targetName: z.string().min(1).max(64).optional().describe('a target configured on the server (GET /api/info lists them); its connection string stays there'),
   tableMap: z.record(z.string(), z.string()).optional().describe('source schema.name → target schema.name (side tables)')
