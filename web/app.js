@@ -950,8 +950,13 @@ function problemsText(problems) {
   if (!problems.length) return '';
   const elsewhere = problems.filter((p) => p.code === 'REINSERT_ALREADY_REINSERTED').length;
   const other = problems.length - elsewhere;
+  // the others by code, most first: "N row(s) cannot go back" alone sent the reviewer to the script
+  // to learn whether it was a trigger, a duplicate key or a bad value
+  const byCode = new Map();
+  for (const p of problems) if (p.code !== 'REINSERT_ALREADY_REINSERTED') byCode.set(p.code, (byCode.get(p.code) || 0) + 1);
+  const codes = [...byCode].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).map(([code, n]) => `${code} ×${n}`).join(', ');
   return (elsewhere ? `, ${elsewhere} row(s) left out: already put back (or being put back) by another job's re-insert run into the same table (REINSERT_ALREADY_REINSERTED; never twice)` : '')
-    + (other ? `, ${other} row(s) cannot go back` : '') + ' (see the script header)';
+    + (other ? `, ${other} row(s) cannot go back: ${codes}` : '') + ' (see the script header: each row with its reason)';
 }
 
 /**

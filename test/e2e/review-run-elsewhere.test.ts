@@ -73,7 +73,7 @@ describeBrowser('review page: a failed run whose rows another job put back', () 
     expect(await page.content()).not.toContain('connection reset'); // the batches' first failure, an operator's to read
     await page.locator('#target').selectOption('side');
     await page.locator('#dry-run').click();
-    await expect.poll(() => page.locator('#dry-run-msg').textContent(), { timeout: 15_000 }).toMatch(/^run #\d+: 0 row\(s\) in 0 batch\(es\), 3 row\(s\) left out: already put back \(or being put back\) by another job's re-insert run into the same table \(REINSERT_ALREADY_REINSERTED; never twice\) \(see the script header\)/);
+    await expect.poll(() => page.locator('#dry-run-msg').textContent(), { timeout: 15_000 }).toMatch(/^run #\d+: 0 row\(s\) in 0 batch\(es\), 3 row\(s\) left out: already put back \(or being put back\) by another job's re-insert run into the same table \(REINSERT_ALREADY_REINSERTED; never twice\) \(see the script header: each row with its reason\)/);
     expect(await page.locator('#dry-run-msg').textContent()).not.toContain('cannot go back');
   }, 60_000);
 
