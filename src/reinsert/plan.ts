@@ -198,10 +198,15 @@ export interface PlannedParam extends ParamPlan {
  * (the older went back, the newest became a "conflict" with it), and a report naming its manager
  * in another case went back first (Msg 547 on every resume). (breaker; test/reinsert/key-text-beyond-ascii.test.ts)
  * `caseSensitive` (caseSensitiveColumn: the column's collation is _CS or binary): text keeps its
- * letter case, trailing spaces still left out (`=` pads under every collation).
+ * letter case, trailing spaces still left out (`=` pads under every collation). `accentInsensitive`
+ * (accentInsensitiveColumn): text without its combining marks (NFD, marks dropped), so 'José' and
+ * 'Jose' are one key, as the column's collation compares them.
  */
-export function keyCompareText(p: Pick<PlannedParam, 'value' | 'literal'>, caseSensitive = false): string {
-  if (typeof p.value === 'string') return `t:${(caseSensitive ? p.value : p.value.toLowerCase()).replace(/ +$/, '')}`;
+export function keyCompareText(p: Pick<PlannedParam, 'value' | 'literal'>, caseSensitive = false, accentInsensitive = false): string {
+  if (typeof p.value === 'string') {
+    const text = accentInsensitive ? p.value.normalize('NFD').replace(/\p{M}+/gu, '').normalize('NFC') : p.value;
+    return `t:${(caseSensitive ? text : text.toLowerCase()).replace(/ +$/, '')}`;
+  }
   // bytes as `=` compares them, trailing zero bytes aside (0x01 = 0x0100: undoMatch): one key of a
   // varbinary key column, which its literal alone ('0x01', '0x0100') made two
   if (Buffer.isBuffer(p.value)) return `b:${p.value.toString('hex').replace(/(?:00)+$/, '')}`;
@@ -220,6 +225,20 @@ export function keyCompareText(p: Pick<PlannedParam, 'value' | 'literal'>, caseS
 export function caseSensitiveColumn(t: Pick<TargetTable, 'columns'>, name: string): boolean {
   const c = t.columns.find((x) => x.name === name);
   return typeof c?.collation === 'string' && /_(CS|BIN2?)(_|$)/i.test(c.collation);
+}
+
+/**
+ * Whether target table `t`'s column `name` compares text without its accents: an accent-insensitive
+ * (`_AI`) Latin1_General or SQL_Latin1_General collation (Microsoft Learn, "Collation and Unicode
+ * support": accent-insensitive "a" equals "á"). Under it 'José' and 'Jose' are one value of its key or
+ * unique index: two deleted versions so were not refused as duplicates, and the run put the older back
+ * and recorded the newest as a conflict with it (newcomer F). Only those collations: in others a
+ * letter with a mark can be a letter of its own even under _AI (Danish_Norwegian's 'å'), and dropping
+ * marks there would refuse two rows the server takes as two. False when the collation is not known.
+ */
+export function accentInsensitiveColumn(t: Pick<TargetTable, 'columns'>, name: string): boolean {
+  const c = t.columns.find((x) => x.name === name);
+  return typeof c?.collation === 'string' && /^(SQL_)?Latin1_General_.*_AI(_|$)/i.test(c.collation) && !/_(BIN2?)(_|$)/i.test(c.collation);
 }
 
 export interface PlannedRow {
@@ -572,7 +591,7 @@ class ReinsertPlanner {
       if (!this.fromDelete.has(row.rowId)) continue;
       const params = t.keyColumns.map((k) => row.params.find((p) => p.column === k));
       if (params.some((p) => !p || p.value === null)) continue;
-      const key = params.map((p) => keyCompareText(p!, caseSensitiveColumn(t, p!.column))).join('\u0000');
+      const key = params.map((p) => keyCompareText(p!, caseSensitiveColumn(t, p!.column), accentInsensitiveColumn(t, p!.column))).join('\u0000');
       const g = groups.get(key);
       if (g) g.push(row); else groups.set(key, [row]);
     }
@@ -619,7 +638,7 @@ class ReinsertPlanner {
           const holds = filterHoldsOffline(check.filter, (c) => (byCol.has(c) ? byCol.get(c)!.value : nulls.has(c) ? null : undefined));
           if (holds !== true) continue;
         }
-        const key = JSON.stringify([check.index, ...check.columns.map((c) => { const p = byCol.get(c); return !p || p.value === null ? 'n:' : keyCompareText(p, caseSensitiveColumn(t, c)); })]);
+        const key = JSON.stringify([check.index, ...check.columns.map((c) => { const p = byCol.get(c); return !p || p.value === null ? 'n:' : keyCompareText(p, caseSensitiveColumn(t, c), accentInsensitiveColumn(t, c)); })]);
         const g = groups.get(key);
         if (g) g.rows.push(row); else groups.set(key, { check, rows: [row] });
       }

@@ -45,9 +45,10 @@ describe('re-insert bulk path: values only the collation can tell apart go row b
     return bulked;
   };
 
-  it('a unique index\'s values beyond ASCII (José / Jose): row by row', async () => {
+  it('a unique index\'s values beyond ASCII (Straße / Strasse): row by row', async () => {
+    // (José / Jose under this _AI collation the plan now refuses as one value: plan-duplicate-key.test.ts)
     const tables = contacts('ContactId', [{ name: 'UX_Email', columns: ['Email'] }]);
-    expect(await bulkRun(tables, [row(1, 'josé@x.test'), row(2, 'jose@x.test'), row(3, 'ann@x.test')])).toBe(0);
+    expect(await bulkRun(tables, [row(1, 'straße@x.test'), row(2, 'strasse@x.test'), row(3, 'ann@x.test')])).toBe(0);
   });
 
   it('the conflict key\'s values beyond ASCII (Straße / Strasse): row by row', async () => {

@@ -64,6 +64,28 @@ describe('re-insert plan: approved rows sharing a key', () => {
     expect(plan.problems.reduce((n, p) => n + p.message.length, 0)).toBeLessThan(3000 * 1000);
   });
 
+  it('text keys equal under an accent-insensitive Latin1_General collation are the same key; under an accent-sensitive or Danish one they are two', () => {
+    const under = (collation: string) => {
+      const base = fromLayout(LAYOUTS['dbo.T']!);
+      return new Map([['dbo.C', { ...base, name: 'C', keyColumns: ['Name'], columns: base.columns.map((c) => (c.name === 'Name' ? { ...c, collation } : c)) }]]);
+    };
+    const rows = [
+      { ...row(1, '00000100', { Id: 1, Name: 'José' }), table: 'dbo.C' },
+      { ...row(2, '00000200', { Id: 2, Name: 'jose ' }), table: 'dbo.C' },
+      { ...row(3, '00000300', { Id: 3, Name: 'Ål' }), table: 'dbo.C' },
+      { ...row(4, '00000400', { Id: 4, Name: 'al' }), table: 'dbo.C' },
+    ];
+    for (const collation of ['Latin1_General_CI_AI', 'SQL_Latin1_General_CP1_CI_AI', 'Latin1_General_100_CI_AI_SC_UTF8']) {
+      const plan = planReinsert(rows, under(collation), []);
+      expect(plan.problems.map((p) => [p.rowId, p.code]), collation).toEqual([[1, 'REINSERT_DUPLICATE_KEY'], [2, 'REINSERT_DUPLICATE_KEY'], [3, 'REINSERT_DUPLICATE_KEY'], [4, 'REINSERT_DUPLICATE_KEY']]);
+    }
+    for (const collation of ['Latin1_General_CI_AS', 'Danish_Norwegian_CI_AI', 'Latin1_General_BIN2']) {
+      const plan = planReinsert(rows, under(collation), []);
+      expect(plan.problems, collation).toEqual([]);
+      expect(plan.batches.flatMap((b) => b.rows.map((r) => r.rowId)), collation).toEqual([1, 2, 3, 4]);
+    }
+  });
+
   it('a key-less table (heap) is not grouped: no key to share', () => {
     const t = new Map([['dbo.H', { ...fromLayout(LAYOUTS['dbo.T']!), name: 'H', keyColumns: [] }]]);
     const plan = planReinsert([{ ...row(1, '00000100', { Id: 5, Name: 'x' }), table: 'dbo.H' }, { ...row(2, '00000200', { Id: 5, Name: 'x' }), table: 'dbo.H' }], t, []);
