@@ -16,28 +16,12 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { RunOptions } from '../../src/logreader/live/runner.js';
-import type { SqlStatement } from '../../src/logreader/live/sql.js';
-import type { Row } from '../../src/logreader/live/stream.js';
 import { captureCli } from '../support/cli.js';
-import { customersCatalog, customersDeleteRow, FakeLiveRunner, SERVER_INFO } from '../support/fake-live-customers.js';
-
-class Runner extends FakeLiveRunner {
-  async *stream(stmt: SqlStatement, _o: RunOptions = {}): AsyncIterable<Row> {
-    const t = stmt.text;
-    if (t.includes('SYSDATETIMEOFFSET')) yield SERVER_INFO;
-    else if (t.includes('sys.dm_db_log_info')) yield { vlf_sequence_number: 42, vlf_active: 1, vlf_first_lsn: '0000002a:000001f0:0001' };
-    else if (t.includes('SELECT TOP (1) l.[Current LSN], l.[Begin Time]')) yield { 'Current LSN': '0000002a:000001f0:0001', 'Begin Time': '2024/03/05 14:07:09:123' };
-    else if (t.includes('system_internals_partition_columns')) yield* customersCatalog('2024-01-02T09:00:00');
-    else if (t.includes('[xact]')) yield* [customersDeleteRow(1, 'LOP_BEGIN_XACT'), customersDeleteRow(2, 'LOP_DELETE_ROWS'), customersDeleteRow(3, 'LOP_COMMIT_XACT')];
-    else if (t.includes('sys.dm_exec_sessions') || t.includes('sys.database_recovery_status') || t.includes('RESTORE HEADERONLY')) return;
-    else throw new Error(`unexpected statement: ${t.slice(0, 80)}`);
-  }
-}
 
 vi.mock('../../src/recover/sources/live.js', async (importOriginal) => {
   const real = await importOriginal<typeof import('../../src/recover/sources/live.js')>();
-  return { ...real, openLiveSource: (o: ConstructorParameters<typeof real.LiveSource>[0]) => new real.LiveSource({ ...o, runner: new Runner() }) };
+  const { OneDeleteLiveRunner } = await import('../support/fake-live-customers.js');
+  return { ...real, openLiveSource: (o: ConstructorParameters<typeof real.LiveSource>[0]) => new real.LiveSource({ ...o, runner: new OneDeleteLiveRunner() }) };
 });
 
 const cli = captureCli();

@@ -11,29 +11,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { RunOptions } from '../../src/logreader/live/runner.js';
-import type { SqlStatement } from '../../src/logreader/live/sql.js';
-import type { Row } from '../../src/logreader/live/stream.js';
 import { LiveSource } from '../../src/recover/sources/live.js';
 import { StagingStore } from '../../src/staging/store.js';
 import { JobWorker } from '../../src/worker/worker.js';
-import { customersCatalog, customersDeleteRow, FakeLiveRunner, SERVER_INFO } from '../support/fake-live-customers.js';
+import { OneDeleteLiveRunner } from '../support/fake-live-customers.js';
 
-const CATALOG = customersCatalog('2024-01-02T09:00:00');
-const row = customersDeleteRow;
-
-class Runner extends FakeLiveRunner {
-  async *stream(stmt: SqlStatement, _o: RunOptions = {}): AsyncIterable<Row> {
-    const t = stmt.text;
-    if (t.includes('SYSDATETIMEOFFSET')) yield SERVER_INFO;
-    // the window probe (no startLsn given): one active VLF, whose first transaction began 14:07:09.123
-    else if (t.includes('sys.dm_db_log_info')) yield { vlf_sequence_number: 42, vlf_active: 1, vlf_first_lsn: '0000002a:000001f0:0001' };
-    else if (t.includes('SELECT TOP (1) l.[Current LSN], l.[Begin Time]')) yield { 'Current LSN': '0000002a:000001f0:0001', 'Begin Time': '2024/03/05 14:07:09:123' };
-    else if (t.includes('system_internals_partition_columns')) yield* CATALOG;
-    else if (t.includes('[xact]')) yield* [row(1, 'LOP_BEGIN_XACT'), row(2, 'LOP_DELETE_ROWS'), row(3, 'LOP_COMMIT_XACT')];
-    else throw Object.assign(new Error(`unexpected statement: ${t.slice(0, 60)}`), {});
-  }
-}
 
 let dir: string;
 beforeAll(() => {
@@ -45,7 +27,7 @@ it('a live job with from before its one transaction (begun 14:07:09.123) is not 
   const store = new StagingStore(join(dir, 'staging.db'));
   try {
     // the online log's VLF list is not asked for (the probe is passed over with startLsn given)
-    const w = new JobWorker({ store, openSource: async () => new LiveSource({ database: 'CRM', runner: new Runner(), startLsn: { vlf: 0x2a, block: 0x1f0, slot: 1 } }) });
+    const w = new JobWorker({ store, openSource: async () => new LiveSource({ database: 'CRM', runner: new OneDeleteLiveRunner(), startLsn: { vlf: 0x2a, block: 0x1f0, slot: 1 } }) });
     const job = w.submit({ kind: 'live', server: 'Server=fake;Database=CRM', database: 'CRM', from: '2024-03-05T14:00' }, 'op');
     await w.idle();
     const done = store.requireJob(job.id);
@@ -67,7 +49,7 @@ it('a live job with from before its one transaction (begun 14:07:09.123) is not 
 it('a live job whose window starts before the online log begins (the probe) is INCOMPLETE; from after it is not', async () => {
   const store = new StagingStore(join(dir, 'staging-probe.db'));
   try {
-    const w = new JobWorker({ store, openSource: async () => new LiveSource({ database: 'CRM', runner: new Runner() }) });
+    const w = new JobWorker({ store, openSource: async () => new LiveSource({ database: 'CRM', runner: new OneDeleteLiveRunner() }) });
     const early = w.submit({ kind: 'live', server: 'Server=fake;Database=CRM', database: 'CRM', from: '2024-03-05T14:00' }, 'op');
     await w.idle();
     const done = store.requireJob(early.id);
