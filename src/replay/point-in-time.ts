@@ -82,6 +82,7 @@ import { lookAheadInLaterLogBackups, StopTimeLookAhead, stopTimeClockWarning } f
 import type { UpdateRebuild } from '../recover/update-rebuild.js';
 import { addLogCommitTimes, isTrailerOnlyDamage, lsnCmp, recordFromHeader, type BackupSetRecord } from '../restore/history.js';
 import { asStopAtTarget } from '../restore/target.js';
+import { copiesNote } from '../restore/copies-note.js';
 import { planChain, type ChainStep, type RestoreChain, type RestoreTarget } from '../restore/chain.js';
 import { catalogDamage, catalogDamageSubject, LOG_LOSS_CODES, type SkippedItem } from '../recover/source.js';
 import { backupLogCoverage, cutLogStream, judgeCutLogStream } from '../backup/log-coverage.js';
@@ -332,9 +333,9 @@ function logCopiesNotes(all: ReturnType<typeof setOf>[], used: readonly BackupSe
     const usedWhy = why(mine);
     const left = others.map((x) => {
       const w = why(x);
-      return `${x.set.devices[0]} (${w === 'whole' && usedWhy === 'whole' ? 'whole too: either serves, the first given was kept' : w})`;
+      return { file: x.set.devices[0]!, why: w === 'whole' && usedWhy === 'whole' ? 'whole too: either serves, the first given was kept' : w };
     });
-    notes.push(`log backup LSN ${u.firstLsn}..${u.lastLsn}${u.backupSetGuid ? ` (backup set ${u.backupSetGuid})` : ''} is in ${others.length + 1} files: used ${u.devices[0]} (${usedWhy}); left ${left.join(', ')}`);
+    notes.push(copiesNote('log', u, { file: u.devices[0]!, why: usedWhy }, left));
   }
   return notes;
 }

@@ -28,6 +28,7 @@ import { commentText } from '../../util/tsql.js';
 import { ROW_PROVENANCE } from '../../recover/recovered-row.js';
 import { catchInterrupts, letSignalsIn, sayInterrupted, type Interruption } from '../interrupt.js';
 import { exitIncomplete, INCOMPLETE_EXIT_CODE } from '../strict.js';
+import { copiesHead, copiesLeftText, copiesNote } from '../../restore/copies-note.js';
 
 /**
  * `rowback restore plan`: pick the backups that bring a database to a point in time and print
@@ -499,9 +500,9 @@ export async function planLogDamage(chain: RestoreChain, sets: readonly BackupSe
         : `its log does not read whole: ${lossList(j.items, false)}${j.needed ? ', log the restore needs' : ', none of it log the restore applies'}`;
     // a copy as good as the one used (two whole copies): either serves, the chain's choice kept
     const left = judged.filter((j) => j !== best).map((j) => ({ file: fileOfSet(j.set), why: j.rank === best.rank && j.rank < 2 ? `${whyOf(j)} too: either serves, the chain's first choice was kept` : whyOf(j) }));
-    const head = `log backup LSN ${c.firstLsn}..${c.lastLsn}${c.backupSetGuid ? ` (backup set ${c.backupSetGuid})` : ''} is in ${judged.length} files`;
-    const leftText = left.map((l) => `${l.file} (${l.why})`).join(', ');
-    let note = `${head}: used ${fileOfSet(best.set)} (${whyOf(best)}); left ${leftText}`;
+    const head = copiesHead('log', c, judged.length);
+    const leftText = copiesLeftText(left);
+    let note = copiesNote('log', c, { file: fileOfSet(best.set), why: whyOf(best) }, left);
     let refusedNote: string | undefined;
     if (best.needed) {
       const places = judged.map((j) => j.items.map(lossWhere).sort().join(' + '));
@@ -553,7 +554,7 @@ export async function planLogDamage(chain: RestoreChain, sets: readonly BackupSe
       st.set = best.set;
       const why = (j: (typeof judged)[number]) => (j.items.length ? `its log does not read whole: ${lossList(j.items, false)}` : j.set.caveat ? `its log reads whole but its closing blocks are damaged (${j.set.caveat})` : j.set.headerWarnings?.length ? `its log reads whole but one copy of its header is damaged (${BACKUP_HEADER_WARNING})` : 'its log reads whole');
       const left = judged.filter((j) => j !== best).map((j) => ({ file: fileOfSet(j.set), why: why(j) }));
-      const note = `${c.backupType} backup LSN ${c.firstLsn}..${c.lastLsn}${c.backupSetGuid ? ` (backup set ${c.backupSetGuid})` : ''} is in ${judged.length} files: used ${fileOfSet(best.set)} (${why(best)}); left ${left.map((l) => `${l.file} (${l.why})`).join(', ')}`;
+      const note = copiesNote(c.backupType, c, { file: fileOfSet(best.set), why: why(best) }, left);
       copies.push({ firstLsn: c.firstLsn, lastLsn: c.lastLsn, backupSetGuid: c.backupSetGuid, used: fileOfSet(best.set), left, note });
     }
     const b = st.set;
