@@ -15,7 +15,7 @@ import { FormatError, InputError } from '../errors.js';
 import { decodeRow, type DecodedRow } from '../reconstruct/decode-row.js';
 import type { ColumnLayout, TableLayout } from '../reconstruct/metadata/table-layout.js';
 import { findTableName } from '../reconstruct/metadata/names.js';
-import { isOffRow, type SqlValue } from '../reconstruct/values.js';
+import { isPagedOffRow, type SqlValue } from '../reconstruct/values.js';
 import { decodeBinary, decodeNvarchar, ROW_TEXT_NOTES, undefinedBytesWarning } from '../reconstruct/types/string.js';
 import { decodeSqlVariant } from '../reconstruct/types/variant.js';
 import { checkVariantText } from '../reconstruct/record/plan.js';
@@ -528,7 +528,8 @@ function resolveOffRow(
   let out = values;
   for (const col of layout.columns) {
     const v = values[col.name];
-    if (!isOffRow(v) || (!isCdLayout(layout) && col.leafOffset >= 0)) continue;
+    // a FILESTREAM file is on no page (values.ts FilestreamOffRow): left as its marker
+    if (!isPagedOffRow(v) || (!isCdLayout(layout) && col.leafOffset >= 0)) continue;
     try {
       const raw = pointerBytes(rec, layout, col);
       if (!raw) throw new Error('pointer bytes not found in the record');
@@ -598,7 +599,8 @@ export function resolveLoggedRowLobs(
   let out = values;
   for (const col of layout.columns) {
     const v = values[col.name];
-    if (!isOffRow(v) || (!isCdLayout(layout) && col.leafOffset >= 0)) continue;
+    // a FILESTREAM file is on no page (values.ts FilestreamOffRow): left as its marker
+    if (!isPagedOffRow(v) || (!isCdLayout(layout) && col.leafOffset >= 0)) continue;
     const at = `${v.offRow.page} slot ${v.offRow.slot}`;
     if (out === values) out = { ...values };
     try {

@@ -13,7 +13,7 @@
  */
 import { DecodeError, isRowbackError } from '../errors.js';
 import type { TableLayout } from './metadata/table-layout.js';
-import type { SqlValue } from './values.js';
+import type { OffRowMarker, SqlValue } from './values.js';
 import { decodeFixedVar } from './record/fixedvar.js';
 import { decodeCdRow } from './record/cd-fast.js';
 import { checkDecodedValues, planFor } from './record/plan.js';
@@ -66,9 +66,14 @@ export function decodeRow(image: Uint8Array, table: TableLayout, opts?: DecodeOp
       // checks the decoded values itself (checkDecodedValues, or the same checks in its generated reader)
       row = decodeFixedVar(img, plan, exact);
     }
+    // a FILESTREAM column's value is a file elsewhere: its marker, the row's other columns as decoded
     const filestream = filestreamColumns(table);
     for (const name of filestream) {
-      if (row.values[name] !== null && row.values[name] !== undefined) throw filestreamRefusal(name);
+      const v = row.values[name];
+      if (v !== null && v !== undefined) {
+        row.values[name] = filestreamMarker(v);
+        row.warnings.push(filestreamWarning(name));
+      }
     }
     if (ROW_TEXT_NOTES.length !== 0) {
       row.warnings.push(...ROW_TEXT_NOTES);
@@ -104,15 +109,41 @@ function filestreamColumns(table: TableLayout): string[] {
 }
 
 /**
- * A FILESTREAM column holding a value: the row keeps a 48-byte pointer to a file of the database's
- * FILESTREAM container (Microsoft Press, "SQL Server 2012 Internals", Special Storage), which no data
- * file, backup page or log row image holds; read as varbinary(max) those bytes printed as the
- * document's content. Refused (DECODE_UNSUPPORTED, naming the column); a NULL one decodes.
+ * Why a FILESTREAM column's value is not in the row, and where it may be: the row keeps a 48-byte
+ * pointer to a file of the database's FILESTREAM container (Microsoft Press, "SQL Server 2012
+ * Internals", Special Storage), which no log row image, data-file page or backup page holds. A
+ * deleted value's file stays in the container until the FILESTREAM garbage collector removes it,
+ * which waits for a log backup under FULL or BULK_LOGGED recovery, for a checkpoint under SIMPLE
+ * (Microsoft Learn, sp_filestream_force_garbage_collection: items not processed), and "the FILESTREAM
+ * data is backed up with the structured data in the database" (Microsoft Learn, "FILESTREAM (SQL
+ * Server)", Integrated Management).
+ */
+const FILESTREAM_UNAVAILABLE = "a file in the database's FILESTREAM container, which rowback does not read (the row holds only a pointer to it)";
+
+/**
+ * The marker printed in place of a FILESTREAM column's value (values.ts FilestreamOffRow), keeping
+ * the pointer's bytes when they decoded as bytes (`0x…`) as evidence. Before, such a row was refused
+ * whole (DECODE_UNSUPPORTED), its other columns lost with it; read as varbinary(max) the pointer had
+ * printed as the document's content.
+ */
+function filestreamMarker(v: SqlValue): OffRowMarker {
+  return { offRow: { kind: 'filestream', ...(typeof v === 'string' && v.startsWith('0x') ? { pointer: v } : {}), unavailable: FILESTREAM_UNAVAILABLE } };
+}
+
+/** The row's warning for a FILESTREAM column holding a value: what is printed, why, and where the value may still be. */
+function filestreamWarning(column: string): string {
+  return `column ${column}: a FILESTREAM value, printed as a marker ({"offRow":{"kind":"filestream",…}}), not the value: the row holds only a pointer to a file in the database's FILESTREAM container, which rowback does not read, and a re-insert refuses the row (REINSERT_OFFROW_VALUE). The deleted file stays in the container until FILESTREAM garbage collection removes it (not before a log backup under FULL or BULK_LOGGED recovery, a checkpoint under SIMPLE: do not force it with sp_filestream_force_garbage_collection); a backup taken before the delete holds it (RESTORE it as another database and copy the value from there)`;
+}
+
+/**
+ * A FILESTREAM column whose pointer could not be read at all (its bytes failed as a complex
+ * column): the row's other columns cannot be trusted to have been read past it, so the row is
+ * refused (DECODE_UNSUPPORTED, naming the column).
  */
 function filestreamRefusal(column: string): DecodeError {
   return new DecodeError(
     'DECODE_UNSUPPORTED',
-    `column ${column} is a FILESTREAM column: the row holds a pointer to a file in the database's FILESTREAM container, not its value, and rowback does not read that container, so the row is not printed (its value would be the pointer's bytes)`,
+    `column ${column} is a FILESTREAM column whose pointer (to a file in the database's FILESTREAM container) could not be read, so the row is not printed`,
     { column },
   );
 }

@@ -2,7 +2,7 @@ import { isRowbackError } from '../errors.js';
 import { LOP_DELETE_ROWS, LOP_INSERT_ROWS, type LogRecord } from '../logreader/log-record.js';
 import { decodeRow } from '../reconstruct/decode-row.js';
 import { driftKind, hasDriftWarning } from '../reconstruct/record/layout-warnings.js';
-import { isOffRow } from '../reconstruct/values.js';
+import { isPagedOffRow } from '../reconstruct/values.js';
 import type { TableLayout } from '../reconstruct/metadata/table-layout.js';
 import { toHex } from '../util/hex.js';
 import { sidToText } from '../util/sid.js';
@@ -653,12 +653,12 @@ export function candidateToEvent(c: RowCandidate, catalog: MetadataCatalog, log:
   }
 }
 
-/** Does the row hold a value stored off-row (its before or after image), which a source with pages resolves (RecoverySource.resolveOffRow)? */
+/** Does the row hold a value stored off-row on pages (its before or after image; a FILESTREAM file is on none), which a source with pages resolves (RecoverySource.resolveOffRow)? */
 export function hasOffRow(row: RecoveredRow): boolean {
   const v = row.values;
-  for (const k in v) if (isOffRow(v[k])) return true;
+  for (const k in v) if (isPagedOffRow(v[k])) return true;
   const a = row.after;
-  if (a) for (const k in a) if (isOffRow(a[k])) return true;
+  if (a) for (const k in a) if (isPagedOffRow(a[k])) return true;
   return false;
 }
 

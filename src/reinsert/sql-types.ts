@@ -122,7 +122,10 @@ function padCut(type: ParamType, v: string): string {
  */
 export function planParam(c: TargetColumn, v: SqlValue, source?: SourceText): ParamPlan {
   if (v !== null && typeof v === 'object' && isOffRow(v)) {
-    throw new ReinsertError('REINSERT_OFFROW_VALUE', `column ${c.name} holds an unresolved off-row value (${v.offRow.kind} at ${v.offRow.page}); it cannot be re-inserted until the value is recovered`, { column: c.name });
+    const o = v.offRow;
+    // a FILESTREAM column's file: never recovered by rowback (values.ts FilestreamOffRow); NULL in its place would put the row back without its document
+    if (o.kind === 'filestream') throw new ReinsertError('REINSERT_OFFROW_VALUE', `column ${c.name} is a FILESTREAM column whose value (a file in the database's FILESTREAM container) rowback did not recover, so the row cannot be re-inserted as it was: restore a backup taken before the delete as another database and copy the row from it (INSERT … SELECT), or put it back by hand`, { column: c.name });
+    throw new ReinsertError('REINSERT_OFFROW_VALUE', `column ${c.name} holds an unresolved off-row value (${o.kind} at ${o.page}); it cannot be re-inserted until the value is recovered`, { column: c.name });
   }
   if (v === null) assertNullable(c);
   if (c.type === 'sql_variant') {

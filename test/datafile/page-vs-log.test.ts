@@ -5,7 +5,7 @@ import { decodeLob, readTableRows } from '../../src/datafile/table-rows.js';
 import { parseLobFragment } from '../../src/datafile/record.js';
 import { readLdfRecords } from '../../src/logreader/ldf/reader.js';
 import { decodeRow } from '../../src/reconstruct/decode-row.js';
-import { isOffRow, type SqlValue } from '../../src/reconstruct/values.js';
+import { isPagedOffRow, type SqlValue } from '../../src/reconstruct/values.js';
 import type { LogRecord } from '../../src/logreader/log-record.js';
 import { corpusPath, describeCorpus } from '../support/corpus.js';
 
@@ -54,7 +54,7 @@ describeCorpus('rows on the pages = rows inserted in the log', () => {
         const fromLog = { ...decodeRow(r['RowLog Contents 0']!, t).values };
         for (const c of t.columns) {
           const v = fromLog[c.name];
-          if (!isOffRow(v)) continue;
+          if (!isPagedOffRow(v)) continue;
           const frag = fragments.get(`${v.offRow.page}:${v.offRow.slot}`);
           const parsed = frag ? parseLobFragment(frag) : undefined;
           if (parsed?.kind === 'data') fromLog[c.name] = decodeLob(parsed.data, c, []);

@@ -4,14 +4,17 @@
  * database as a 48-byte file pointer value in the column"), not the value. Every metadata path read it
  * as a plain varbinary(max) (the script's FILESTREAM keyword and syscolpars.status 0x20 were ignored),
  * so a deleted document printed the pointer's bytes as its content, `0x…`, with no word, and a
- * re-insert would write them back as the document (breaker, wt-B). A row whose FILESTREAM column is
- * not NULL is now refused (DECODE_UNSUPPORTED naming the column); a NULL one decodes.
+ * re-insert would write them back as the document (breaker, wt-B). Such a row was then refused whole
+ * (DECODE_UNSUPPORTED), its other columns lost with it: a CRM table with an attachments column gave
+ * back none of its deleted customers. Now the row is printed with a marker in the column's place
+ * (values.ts FilestreamOffRow: `{"offRow":{"kind":"filestream","pointer":"0x…","unavailable":…}}`)
+ * and a warning saying where the file may still be; a re-insert refuses the row
+ * (REINSERT_OFFROW_VALUE naming the column). A NULL one decodes as NULL, no warning.
  *
  * SYNTHETIC: no FILESTREAM table is in the corpus; row images are built by the test encoder, the
  * pointer a 48-byte stand-in (its layout is not published).
  */
 import { describe, expect, it } from 'vitest';
-import { DecodeError } from '../../src/errors.js';
 import { physicalColumns } from '../../src/datafile/metadata.js';
 import type { RsColRow } from '../../src/datafile/system-tables.js';
 import type { SysRow } from '../../src/datafile/system-row.js';
@@ -20,36 +23,50 @@ import { layoutsFromCatalog } from '../../src/reconstruct/metadata/catalog-json.
 import { layoutsFromDdl } from '../../src/reconstruct/metadata/ddl.js';
 import type { TableLayout } from '../../src/reconstruct/metadata/table-layout.js';
 import { encodeFixedVar } from '../support/synthetic-encoder.js';
+import { isOffRow, type FilestreamOffRow, type SqlValue } from '../../src/reconstruct/values.js';
+import { planParam } from '../../src/reinsert/sql-types.js';
+import type { TargetColumn } from '../../src/reinsert/target-table.js';
 
 const POINTER = '0x' + '3C'.repeat(48);
 
-function refused(image: Uint8Array, t: TableLayout): DecodeError {
-  try {
-    const row = decodeRow(image, t);
-    throw new Error(`decoded: ${JSON.stringify(row.values)}`);
-  } catch (e) {
-    expect(e).toBeInstanceOf(DecodeError);
-    return e as DecodeError;
-  }
+/** The FILESTREAM column's marker and the row's warnings, asserting the row decoded with the marker in the column's place. */
+function markerRow(image: Uint8Array, t: TableLayout, column = 'doc'): { values: Record<string, SqlValue>; warnings: string[]; marker: FilestreamOffRow } {
+  const row = decodeRow(image, t);
+  const v = row.values[column]!;
+  expect(isOffRow(v) && v.offRow.kind === 'filestream').toBe(true);
+  return { values: row.values, warnings: row.warnings, marker: (v as { offRow: FilestreamOffRow }).offRow };
 }
 
 describe('FILESTREAM columns (SYNTHETIC row images)', () => {
   const script = 'CREATE TABLE dbo.Docs (id uniqueidentifier ROWGUIDCOL NOT NULL UNIQUE, name nvarchar(50) NULL, doc varbinary(max) FILESTREAM NULL)';
 
-  it('--ddl: a row whose FILESTREAM column holds bytes is refused naming the column, not printed with the pointer as the document', () => {
+  it('--ddl: a row whose FILESTREAM column holds bytes is printed with a marker there, not the pointer as the document, its other columns decoded, with a warning', () => {
     const [t] = layoutsFromDdl(script);
     expect(t!.columns.find((c) => c.name === 'doc')!.isFilestream).toBe(true);
     const image = encodeFixedVar(t!, { id: '6F9619FF-8B86-D011-B42D-00C04FC964FF', name: 'contract.pdf', doc: POINTER });
-    const e = refused(image, t!);
-    expect(e.code).toBe('DECODE_UNSUPPORTED');
-    expect(e.location.column).toBe('doc');
-    expect(e.message).toMatch(/column doc is a FILESTREAM column: the row holds a pointer to a file in the database's FILESTREAM container/);
+    const { values, warnings, marker } = markerRow(image, t!);
+    expect(values.id).toBe('6F9619FF-8B86-D011-B42D-00C04FC964FF');
+    expect(values.name).toBe('contract.pdf');
+    // the pointer's bytes are kept as evidence under their own name, never as the value
+    expect(marker).toEqual({ kind: 'filestream', pointer: POINTER, unavailable: expect.stringContaining("a file in the database's FILESTREAM container, which rowback does not read") });
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(/^column doc: a FILESTREAM value, printed as a marker .*not the value: .*a re-insert refuses the row \(REINSERT_OFFROW_VALUE\)\. The deleted file stays in the container until FILESTREAM garbage collection removes it .*a backup taken before the delete holds it/);
+  });
+
+  it('a re-insert refuses the row, naming the column and where the value may be got back (REINSERT_OFFROW_VALUE)', () => {
+    const [t] = layoutsFromDdl(script);
+    const { marker } = markerRow(encodeFixedVar(t!, { id: '6F9619FF-8B86-D011-B42D-00C04FC964FF', name: 'contract.pdf', doc: POINTER }), t!);
+    const doc: TargetColumn = { name: 'doc', type: 'varbinary', maxLength: -1, precision: 0, scale: 0, nullable: true, identity: false, computed: false };
+    let e: unknown;
+    try { planParam(doc, { offRow: marker }); } catch (x) { e = x; }
+    expect(e).toMatchObject({ code: 'REINSERT_OFFROW_VALUE', location: { column: 'doc' } });
+    expect((e as Error).message).toMatch(/^column doc is a FILESTREAM column whose value \(a file in the database's FILESTREAM container\) rowback did not recover, so the row cannot be re-inserted as it was: restore a backup taken before the delete/);
   });
 
   it('--ddl: a row whose FILESTREAM column is NULL decodes', () => {
     const [t] = layoutsFromDdl(script);
     const image = encodeFixedVar(t!, { id: '6F9619FF-8B86-D011-B42D-00C04FC964FF', name: 'empty', doc: null });
-    expect(decodeRow(image, t!).values).toEqual({ id: '6F9619FF-8B86-D011-B42D-00C04FC964FF', name: 'empty', doc: null });
+    expect(decodeRow(image, t!)).toMatchObject({ values: { id: '6F9619FF-8B86-D011-B42D-00C04FC964FF', name: 'empty', doc: null }, warnings: [] });
   });
 
   it('the data file\'s catalog (syscolpars.status 0x20) and a catalog JSON row with is_filestream mark the column the same', () => {
@@ -65,7 +82,7 @@ describe('FILESTREAM columns (SYNTHETIC row images)', () => {
     );
     expect(cols.find((c) => c.name === 'doc')!.isFilestream).toBe(true);
     const fromFile: TableLayout = { schema: 'dbo', name: 'Docs', indexId: 0, compression: 'NONE', columns: cols };
-    expect(refused(encodeFixedVar(fromFile, { id: 1, doc: POINTER }), fromFile).code).toBe('DECODE_UNSUPPORTED');
+    expect(markerRow(encodeFixedVar(fromFile, { id: 1, doc: POINTER }), fromFile).values.id).toBe(1);
 
     const row = (o: Record<string, unknown>) => ({
       schema_name: 'dbo', table_name: 'Docs', index_id: 0, data_compression_desc: 'NONE', is_dropped: 0, is_sparse: 0, is_uniqueifier: 0,

@@ -9,7 +9,7 @@ import { resolveLoggedRowLobs, readTableRows } from '../../src/datafile/table-ro
 import { leafChain, pageRecords } from '../../src/datafile/walk.js';
 import { decodeRow } from '../../src/reconstruct/decode-row.js';
 import type { TableLayout } from '../../src/reconstruct/metadata/table-layout.js';
-import { isOffRow, type OffRowMarker, type SqlValue } from '../../src/reconstruct/values.js';
+import { isPagedOffRow, type PagedOffRow, type SqlValue } from '../../src/reconstruct/values.js';
 import { recoverRows } from '../../src/recover/recover-rows.js';
 import type { RecoveredRow } from '../../src/recover/recovered-row.js';
 import { openFileSource } from '../../src/recover/sources/files.js';
@@ -25,9 +25,9 @@ import { editedPage } from '../support/edited-page.js';
  * and real live records treated as logged images; "gone" cases damage real pages in memory (SYNTHETIC).
  */
 
-function markerOf(v: SqlValue): OffRowMarker['offRow'] {
-  expect(isOffRow(v)).toBe(true);
-  return (v as OffRowMarker).offRow;
+function markerOf(v: SqlValue): PagedOffRow {
+  expect(isPagedOffRow(v)).toBe(true);
+  return (v as { offRow: PagedOffRow }).offRow;
 }
 
 /** The first record of a table's first data page, decoded (the row image a delete of it would log). */

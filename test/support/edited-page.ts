@@ -1,7 +1,7 @@
 import { expect } from 'vitest';
 import { PageReader } from '../../src/datafile/page-reader.js';
 import type { PageSource } from '../../src/datafile/page-source.js';
-import { isOffRow, type OffRowMarker, type SqlValue } from '../../src/reconstruct/values.js';
+import { isPagedOffRow, type PagedOffRow, type SqlValue } from '../../src/reconstruct/values.js';
 
 /**
  * A copy of page `fileId:pageId` of a REAL file with `edit` applied to its verified bytes, torn-page
@@ -17,8 +17,8 @@ export function editedPage(src: PageSource, fileId: number, pageId: number, edit
   return copy;
 }
 
-/** The off-row marker of a decoded value, asserting that it is one. */
-export function offRowOf(v: SqlValue): OffRowMarker['offRow'] {
-  expect(isOffRow(v)).toBe(true);
-  return (v as OffRowMarker).offRow;
+/** The off-row marker of a decoded value on pages (not a FILESTREAM file), asserting that it is one. */
+export function offRowOf(v: SqlValue): PagedOffRow {
+  expect(isPagedOffRow(v)).toBe(true);
+  return (v as { offRow: PagedOffRow }).offRow;
 }

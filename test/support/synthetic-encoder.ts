@@ -10,7 +10,7 @@
  */
 import { cp1252High } from './code-page-reference.js';
 import type { ColumnLayout, Compression, SqlTypeName, TableLayout } from '../../src/reconstruct/metadata/table-layout.js';
-import type { OffRowMarker, SqlValue, VariantValue } from '../../src/reconstruct/values.js';
+import type { OffRowMarker, PagedOffRow, SqlValue, VariantValue } from '../../src/reconstruct/values.js';
 import { codePageForCollation } from '../../src/reconstruct/collation.js';
 import { decimalStorageLength, epochDayOf, fixedStorageLength, isVariableLengthType, timeStorageLength, DAY0001_TO_EPOCH, DAY1900_TO_EPOCH, SYSTEM_TYPE_NAMES } from '../../src/reconstruct/types/index.js';
 import { TextDecoder } from 'node:util';
@@ -322,7 +322,10 @@ function encodeVariant(v: VariantValue, host: ColumnLayout): number[] {
 }
 
 /** Complex-column bytes for an off-row marker. */
-export function encodeOffRow(m: OffRowMarker): number[] {
+export function encodeOffRow(marker: OffRowMarker): number[] {
+  // a FILESTREAM marker has no bytes of its own in this encoder: give the pointer as a 0x… value
+  if (marker.offRow.kind === 'filestream') throw new Error('encodeOffRow: a FILESTREAM marker is not encoded (give the pointer bytes as the value)');
+  const m = marker as { offRow: PagedOffRow };
   const [file, page] = m.offRow.page.split(':').map(Number);
   const ts = hexBytes(m.offRow.timestamp ?? '0000000000000000');
   if (m.offRow.kind === 'text-pointer') return [...ts.slice(0, 8), ...le(BigInt(page), 4), ...le(BigInt(file), 2), ...le(BigInt(m.offRow.slot), 2)];

@@ -1,5 +1,5 @@
 import { DecodeError } from '../../errors.js';
-import type { OffRowMarker } from '../values.js';
+import type { OffRowMarker, PagedOffRow } from '../values.js';
 import { readU16, readU32 } from '../types/integer.js';
 import { toHex } from '../../util/hex.js';
 
@@ -68,7 +68,7 @@ export function parseComplexColumn(b: Uint8Array, s: number, e: number, column?:
     if ((id === COMPLEX_ROW_OVERFLOW || id === COMPLEX_BLOB_INLINE_ROOT) && n >= INLINE_ROOT_HEADER_SIZE + INLINE_ROOT_ENTRY_SIZE && (n - INLINE_ROOT_HEADER_SIZE) % INLINE_ROOT_ENTRY_SIZE === 0) {
       const entries = (n - INLINE_ROOT_HEADER_SIZE) / INLINE_ROOT_ENTRY_SIZE;
       const p = s + INLINE_ROOT_HEADER_SIZE;
-      const marker: OffRowMarker = {
+      const marker: { offRow: PagedOffRow } = {
         offRow: {
           page: pageRef(readU16(b, p + 8), readU32(b, p + 4)),
           slot: readU16(b, p + 10),
