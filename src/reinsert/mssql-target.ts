@@ -7,7 +7,7 @@ import { rowLedgerDdl, type PlannedBatch, type PlannedRow } from './plan.js';
 import { toMssqlType } from './param-type.js';
 import { shortestFloat32 } from '../reconstruct/types/float.js';
 import type { BatchOutcome, ReinsertTarget, RowLedgerEntry, TargetSession } from './target.js';
-import type { ForeignKey, TargetTable } from './target-table.js';
+import type { ForeignKey, TargetTable, ViewUniqueKey } from './target-table.js';
 import { insteadOfTriggersFromCatalog, targetInsteadOfTriggersSql, type TriggerRow } from './target-triggers.js';
 
 /**
@@ -253,6 +253,59 @@ WHERE s.name + N'.' + t.name IN (${nameParams(count)})
 ORDER BY s.name, t.name, i.index_id, ic.key_ordinal;`;
 }
 
+/**
+ * The unique indexes of indexed views that read the named tables (`count` names: nameParams), one
+ * row per key column: sys.sql_expression_dependencies (SQL Server 2008+: a view "as the
+ * referencing entity" depending on a table it names; an indexed view is created WITH
+ * SCHEMABINDING, so its references are schema-bound and their referenced_id resolved), the view's
+ * indexes that are unique, enabled and not hypothetical (sys.indexes; "the first index created on
+ * a view must be a unique clustered index", Microsoft Learn, Create indexed views) and their key
+ * columns (sys.index_columns.key_ordinal > 0). DISTINCT: a schema-bound view has a dependency row
+ * per column it names. A recovered row whose view row's key the view already holds fails its
+ * INSERT (Msg 2601); rowback does not evaluate the view's definition, so the script's head names
+ * them (TargetTable.viewUniqueKeys).
+ */
+export function targetViewUniqueKeysSql(count: number): string {
+  return `
+SELECT DISTINCT s.name AS [schema], t.name AS [table], vs.name AS view_schema, v.name AS view_name,
+       i.name AS index_name, i.index_id, c.name AS [column], ic.key_ordinal
+FROM sys.tables t
+JOIN sys.schemas s ON s.schema_id = t.schema_id
+JOIN sys.sql_expression_dependencies d ON d.referenced_id = t.object_id
+JOIN sys.views v ON v.object_id = d.referencing_id
+JOIN sys.schemas vs ON vs.schema_id = v.schema_id
+JOIN sys.indexes i ON i.object_id = v.object_id
+JOIN sys.index_columns ic ON ic.object_id = i.object_id AND ic.index_id = i.index_id AND ic.key_ordinal > 0
+JOIN sys.columns c ON c.object_id = ic.object_id AND c.column_id = ic.column_id
+WHERE s.name + N'.' + t.name IN (${nameParams(count)})
+  AND i.is_unique = 1 AND i.is_disabled = 0 AND i.is_hypothetical = 0
+ORDER BY s.name, t.name, vs.name, v.name, i.index_id, ic.key_ordinal;`;
+}
+
+/** A row of targetViewUniqueKeysSql: one key column of one unique index of an indexed view over a table. */
+export interface ViewUniqueKeyRow {
+  schema: string; table: string; view_schema: string; view_name: string; index_name: string; index_id: number; column: string; key_ordinal: number;
+}
+
+/**
+ * Puts targetViewUniqueKeysSql rows on the tables they belong to (`tables`, by `schema.name`):
+ * every table gets `viewUniqueKeys` ([] when no indexed view reads it), each index with its key
+ * columns in key order. Rows of tables not in `tables` are ignored. Mutates `tables`.
+ */
+export function viewUniqueKeysFromCatalog(tables: Map<string, TargetTable>, rows: ViewUniqueKeyRow[]): void {
+  for (const t of tables.values()) t.viewUniqueKeys = [];
+  const byIndex = new Map<string, { table: TargetTable; key: ViewUniqueKey; order: number }>();
+  for (const r of [...rows].sort((a, b) => a.key_ordinal - b.key_ordinal)) {
+    const t = tables.get(`${r.schema}.${r.table}`);
+    if (!t || t.schema !== r.schema || t.name !== r.table) continue;
+    const id = JSON.stringify([r.schema, r.table, r.view_schema, r.view_name, r.index_id]);
+    const e = byIndex.get(id) ?? { table: t, key: { view: `${r.view_schema}.${r.view_name}`, index: r.index_name, columns: [] }, order: r.index_id };
+    if (!e.key.columns.includes(r.column)) e.key.columns.push(r.column);
+    byIndex.set(id, e);
+  }
+  for (const { table, key } of [...byIndex.values()].sort((a, b) => (a.key.view < b.key.view ? -1 : a.key.view > b.key.view ? 1 : a.order - b.order))) table.viewUniqueKeys!.push(key);
+}
+
 /** A row of targetUniqueKeysSql: one key column of one unique index. */
 export interface UniqueKeyRow {
   schema: string; table: string; index_name: string; index_id: number; is_conflict_key: boolean;
@@ -480,6 +533,7 @@ CREATE TABLE ${this.ledger} (batch_key nvarchar(100) NOT NULL PRIMARY KEY, run_i
     const rows: ColumnRow[] = [];
     const uniqueRows: UniqueKeyRow[] = [];
     const triggerRows: TriggerRow[] = [];
+    const viewKeyRows: ViewUniqueKeyRow[] = [];
     const fks = new Map<string, ForeignKey>();
     const bound = (part: string[]): sql.Request => {
       const r = pool.request();
@@ -492,6 +546,7 @@ CREATE TABLE ${this.ledger} (batch_key nvarchar(100) NOT NULL PRIMARY KEY, run_i
       rows.push(...(await this.timed('reading the target\'s columns (sys.columns)', () => bound(part).query<ColumnRow>(use + targetColumnsSql(part.length)), false)).recordset);
       uniqueRows.push(...(await this.timed('reading the target\'s unique indexes (sys.indexes)', () => bound(part).query<UniqueKeyRow>(use + targetUniqueKeysSql(part.length)), false)).recordset);
       triggerRows.push(...(await this.timed('reading the target\'s INSTEAD OF triggers (sys.triggers)', () => bound(part).query<TriggerRow>(use + targetInsteadOfTriggersSql(part.length)), false)).recordset);
+      viewKeyRows.push(...(await this.timed('reading the unique indexes of indexed views over the target\'s tables (sys.sql_expression_dependencies)', () => bound(part).query<ViewUniqueKeyRow>(use + targetViewUniqueKeysSql(part.length)), false)).recordset);
       // a key between tables of two parts comes back with each: once
       for (const f of (await this.timed('reading the target\'s foreign keys (sys.foreign_keys)', () => bound(part).query<FkRow>(use + targetFksSql(part.length)), false)).recordset) addForeignKey(fks, f);
     }
@@ -501,6 +556,7 @@ CREATE TABLE ${this.ledger} (batch_key nvarchar(100) NOT NULL PRIMARY KEY, run_i
     const tables = tablesFromCatalog(rows);
     uniqueKeysFromCatalog(tables, uniqueRows);
     insteadOfTriggersFromCatalog(tables, triggerRows);
+    viewUniqueKeysFromCatalog(tables, viewKeyRows);
     return { tables, fks: [...fks.values()], database: here?.db ?? null, ...(await this.databaseGuids(pool, use)) };
   }
 

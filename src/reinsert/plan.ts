@@ -7,7 +7,7 @@ import { orderTables } from './order.js';
 import { liveColumnExpression } from '../replay/compare-live.js';
 import { planParam } from './sql-types.js';
 import { scriptDeclaration, type ParamPlan, type SourceText } from './param-type.js';
-import { hasIdentity, insertableColumns, qualified, type ForeignKey, type TargetTable } from './target-table.js';
+import { hasIdentity, insertableColumns, qualified, type ForeignKey, type TargetTable, type ViewUniqueKey } from './target-table.js';
 import { filterColumns, filterHoldsOffline, uniqueKeysToCheck, uniqueKeyText, type UniqueCheck, type UniqueNotChecked } from './unique-keys.js';
 import { insteadOfInsertRefusal } from './target-triggers.js';
 
@@ -322,6 +322,13 @@ export interface PlannedBatch {
    * and stops, inserting nothing (renderScript: insteadOfInsertGuard).
    */
   insteadOfTriggersUnread?: { catalog: string };
+  /**
+   * The unique indexes of indexed views over the target table (TargetTable.viewUniqueKeys), when the
+   * catalog read any: not checked (the view's definition is not evaluated), named in the script's
+   * head. Absent: none. `viewUniqueKeysUnread`: the catalog was not read for them.
+   */
+  viewUniqueKeys?: ViewUniqueKey[];
+  viewUniqueKeysUnread?: true;
 }
 
 export interface PlanProblem {
@@ -566,6 +573,7 @@ class ReinsertPlanner {
           batchNo: batches.length + 1, table, target: quotedTarget(t, this.o.database), rowLedger: this.rowLedger, identityInsert: on, rows: list.slice(i, j),
           ...(t.insteadOfTriggers?.delete.length ? { insteadOfDeleteTriggers: [...t.insteadOfTriggers.delete] } : {}),
           ...(t.insteadOfTriggers === undefined ? { insteadOfTriggersUnread: { catalog: this.o.database ? `${quoteName(this.o.database)}.` : '' } } : {}),
+          ...(t.viewUniqueKeys?.length ? { viewUniqueKeys: t.viewUniqueKeys } : t.viewUniqueKeys === undefined ? { viewUniqueKeysUnread: true as const } : {}),
         });
         i = j;
       }
@@ -1352,7 +1360,23 @@ function uniqueKeysHead(plan: ReinsertPlan): string[] {
       partial.set(b.table, m);
     }
   }
-  if (unread.size) out.push(comment(`unique indexes: not read for ${[...unread].join(', ')} (planned without the target's catalog): a row whose value in a unique index or UNIQUE constraint other than the key another row already holds is not looked for, and its INSERT fails its whole batch (Msg 2601 / 2627; with IGNORE_DUP_KEY ON the server drops it with only a warning); a dry run against the target checks them`));
+  if (unread.size) out.push(comment(`unique indexes: not read for ${[...unread].join(', ')} (planned without the target's catalog): a row whose value in a unique index or UNIQUE constraint other than the key (or in a unique index of an indexed view reading the table) another row already holds is not looked for, and its INSERT fails its whole batch (Msg 2601 / 2627; with IGNORE_DUP_KEY ON the server drops it with only a warning); a dry run against the target checks the table's own and names the views'`));
+  // indexed views over a table: their unique indexes are named, never checked (the view's definition is not evaluated)
+  const views = new Map<string, { keys: ViewUniqueKey[]; rows: number }>();
+  const viewsUnread = new Set<string>();
+  for (const b of plan.batches) {
+    if (b.viewUniqueKeysUnread) viewsUnread.add(b.table);
+    if (!b.viewUniqueKeys?.length) continue;
+    const e = views.get(b.table) ?? { keys: b.viewUniqueKeys, rows: 0 };
+    e.rows += b.rows.length;
+    views.set(b.table, e);
+  }
+  for (const [table, e] of views) {
+    out.push(comment(`NOTE: ${e.rows} row(s) of ${table} are NOT CHECKED against the unique ${e.keys.length === 1 ? 'index' : 'indexes'} of indexed views reading it: ${e.keys.map((k) => `${quoteName(k.index)} of view ${k.view.split('.').map(quoteName).join('.')} (${k.columns.map(quoteName).join(', ')})`).join('; ')}; rowback does not evaluate a view's definition, so if the view already holds a row with the key a recovered row gives it, that row's INSERT fails its whole batch (Msg 2601): the run stops there, nothing of the batch in (reject that row, or drop the view's index for the re-insert, and resume)`));
+  }
+  // said with the unique indexes not read, when they were read (a target whose catalog predates the views' read)
+  const viewsUnreadOnly = [...viewsUnread].filter((t) => !unread.has(t));
+  if (viewsUnreadOnly.length) out.push(comment(`indexed views: not read for ${viewsUnreadOnly.join(', ')}: a unique index of a view reading one of them is not named here, and a recovered row its key collides in fails its whole batch (Msg 2601)`));
   for (const [table, m] of notChecked) for (const [index, e] of m) out.push(comment(`WARNING: ${e.rows} row(s) of ${table} are NOT CHECKED against its unique index or constraint ${quoteName(index)}: ${e.why}; if another row holds the same value there, the INSERT fails its whole batch (Msg 2601 / 2627)`));
   for (const [table, m] of partial) for (const [index, e] of m) out.push(comment(`NOTE: ${table}'s filtered unique index ${quoteName(index)} names ${[...e.columns].join(', ')} in its filter, which ${e.rows} row(s) give no value for: those rows are checked against the existing rows its filter holds for only, and taken for a conflict whenever one holds their value, even where the server would have left the row out of the index`));
   return out;

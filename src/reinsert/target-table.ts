@@ -115,6 +115,24 @@ export interface TargetTable {
    * (REINSERT_INSTEAD_OF_TRIGGER); the undo script's head warns of INSTEAD OF DELETE ones.
    */
   insteadOfTriggers?: { insert: string[]; delete: string[] };
+  /**
+   * The unique indexes of indexed views that read the table (mssql-target.ts
+   * targetViewUniqueKeysSql): a view's first index is a unique clustered index, and a recovered row
+   * whose view row's key another row of the view already holds fails its INSERT (Msg 2601). The
+   * view's definition is not evaluated, so those are not checked; the script's head names them. []
+   * when there is none. Absent: not read.
+   */
+  viewUniqueKeys?: ViewUniqueKey[];
+}
+
+/** A unique index of an indexed view over a target table (TargetTable.viewUniqueKeys). */
+export interface ViewUniqueKey {
+  /** The view, `schema.name` as the catalog gives it (unquoted). */
+  view: string;
+  /** The index's name (sys.indexes.name). */
+  index: string;
+  /** Its key columns (the view's columns), in key order. */
+  columns: string[];
 }
 
 export interface ForeignKey {

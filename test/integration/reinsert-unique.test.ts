@@ -18,7 +18,9 @@ import { announceSkip, detectContainerRuntime } from './support/runtime.js';
  * holds is a conflict naming the index while the batch's other rows go in: NULL equal to NULL in
  * the UNIQUE constraint, a filtered index only where both rows satisfy its filter, an IGNORE_DUP_KEY
  * index (which would have dropped the row unsaid) a conflict too. The dry-run script, run as-is in a
- * copy of the database, gives the same rows. SYNTHETIC values (no row image).
+ * copy of the database, gives the same rows. An indexed view reading the table is named in the
+ * script's head (its unique clustered index, keyed so that no row collides there). SYNTHETIC values
+ * (no row image).
  */
 const runtime = await detectContainerRuntime();
 if (!runtime.available) announceSkip('re-insert unique-index integration tests (mssql against SQL Server 2022)', runtime);
@@ -40,6 +42,10 @@ CREATE UNIQUE INDEX UX_Contacts_Region_Active ON crm.Contacts (Region) WHERE Act
 CREATE UNIQUE INDEX UX_Contacts_Region_Code ON crm.Contacts (Region, Code);
 ALTER INDEX UX_Contacts_Region_Code ON crm.Contacts DISABLE;
 CREATE UNIQUE INDEX UX_Contacts_CodeUpper ON crm.Contacts (CodeUpper);
+GO
+CREATE VIEW crm.ContactCodes WITH SCHEMABINDING AS SELECT ContactId, Code FROM crm.Contacts;
+GO
+CREATE UNIQUE CLUSTERED INDEX UX_ContactCodes ON crm.ContactCodes (ContactId);
 GO
 INSERT crm.Contacts (ContactId, Email, Active, Code, Region) VALUES (40, N'ann@example.test', 1, 'C40', 'EU'), (41, NULL, 1, NULL, NULL);`;
 
@@ -101,6 +107,8 @@ describe.skipIf(!runtime.available)('re-insert against SQL Server 2022: unique i
       { name: 'UX_Contacts_Region_Active', columns: ['Region'], filter: '([Active]=(1))', ignoreDupKey: true },
       { name: 'UX_Contacts_CodeUpper', columns: ['CodeUpper'] },
     ]);
+    // an indexed view reading the table: its unique clustered index, named (targetViewUniqueKeysSql), never checked
+    expect(c.viewUniqueKeys).toEqual([{ view: 'crm.ContactCodes', index: 'UX_ContactCodes', columns: ['ContactId'] }]);
   });
 
   it('the dry-run script, run as-is in a copy of the database, skips the same rows and names their indexes', async () => {
@@ -108,6 +116,7 @@ describe.skipIf(!runtime.available)('re-insert against SQL Server 2022: unique i
     const scriptTarget = { connectionString: target.connectionString.replace('Database=UniqueTarget', 'Database=UniqueScript') };
     const { script } = await svc.dryRun(jobId, 'rev', { target: scriptTarget });
     expect(script).toContain('NOT CHECKED against its unique index or constraint [UX_Contacts_CodeUpper]: its key includes the computed column CodeUpper');
+    expect(script).toContain('-- NOTE: 5 row(s) of crm.Contacts are NOT CHECKED against the unique index of indexed views reading it: [UX_ContactCodes] of view [crm].[ContactCodes] ([ContactId])');
     const printed: string[] = [];
     const r = admin.request();
     r.on('info', (m: { message: string }) => printed.push(m.message));

@@ -60,18 +60,19 @@ describe('target catalog queries', () => {
     (target as unknown as { pool: unknown }).pool = fakePool;
     const names = Array.from({ length: 1500 }, (_, i) => `dbo.t${i}`);
     const { fks, database, databaseGuid, familyGuid } = await target.loadTables(names);
-    expect(sent).toHaveLength(10); // columns, unique indexes, INSTEAD OF triggers and foreign keys, for 1,000 then 500 names; then where they were read, and its binding id
-    expect(sent.map((s) => s.params.size)).toEqual([CATALOG_NAMES_PER_QUERY, CATALOG_NAMES_PER_QUERY, CATALOG_NAMES_PER_QUERY, CATALOG_NAMES_PER_QUERY, 500, 500, 500, 500, 0, 0]);
+    expect(sent).toHaveLength(12); // columns, unique indexes, INSTEAD OF triggers, indexed views' unique indexes and foreign keys, for 1,000 then 500 names; then where they were read, and its binding id
+    expect(sent.map((s) => s.params.size)).toEqual([...Array(5).fill(CATALOG_NAMES_PER_QUERY), ...Array(5).fill(500), 0, 0]);
     expect(sent[1]!.text).toContain('FROM sys.tables t');
     expect(sent[1]!.text).toContain('i.is_unique = 1 AND i.is_disabled = 0 AND i.is_hypothetical = 0');
     expect(sent[2]!.text).toContain('tr.is_instead_of_trigger = 1 AND tr.is_disabled = 0');
-    expect(sent[8]!.text).toBe('USE [Side]]db];\nSELECT DB_NAME() AS [db];');
-    expect(sent[9]!.text).toBe('USE [Side]]db];\nSELECT CONVERT(nvarchar(36), database_guid) AS [guid], CONVERT(nvarchar(36), family_guid) AS [family] FROM sys.database_recovery_status WHERE database_id = DB_ID();');
+    expect(sent[3]!.text).toContain('JOIN sys.sql_expression_dependencies d ON d.referenced_id = t.object_id');
+    expect(sent[10]!.text).toBe('USE [Side]]db];\nSELECT DB_NAME() AS [db];');
+    expect(sent[11]!.text).toBe('USE [Side]]db];\nSELECT CONVERT(nvarchar(36), database_guid) AS [guid], CONVERT(nvarchar(36), family_guid) AS [family] FROM sys.database_recovery_status WHERE database_id = DB_ID();');
     expect(database).toBe('Side]db');
     // the job's source database is compared with it (source-database.ts): upper case, as the source's
     expect(databaseGuid).toBe('0F3C2B6E-0000-4000-8000-00000000000A');
     expect(familyGuid).toBeNull();
-    expect(sent[4]!.params.get('n0')!.value).toBe('dbo.t1000');
+    expect(sent[5]!.params.get('n0')!.value).toBe('dbo.t1000');
     for (const s of sent) {
       expect(s.text.startsWith('USE [Side]]db];\n')).toBe(true);
       expect(s.text).not.toContain('dbo.t');
