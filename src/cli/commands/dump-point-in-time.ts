@@ -1,6 +1,7 @@
 /**
- * `rowback dump --bak FULL [DIFF] --trn LOG… --stop-at T | --stop-before-lsn L --table X`: the
- * table as it stood at a point in time, replayed from backup files alone (src/replay/).
+ * `rowback dump --bak FULL [DIFF] --trn LOG… --stop-at T | --stop-before-lsn L --table X [--table Y…]`:
+ * the tables as they stood at a point in time, replayed from backup files alone (src/replay/), each
+ * table on its own (the chain read once per table).
  */
 import { exitCodeOf, letSignalsIn, type Interruption } from '../interrupt.js';
 import type { Writable } from 'node:stream';
@@ -19,11 +20,14 @@ import { replaySummary } from '../../replay/summary.js';
 const list = (v: string | string[] | undefined): string[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
 
 /**
- * Prints the replayed rows (ndjson: `{table, values, origin}` where origin is `backup` or the LSN
- * of the log record that wrote the row; csv: the columns, then `warnings`; json: an array of the ndjson objects)
- * and a summary on stderr: the chain used, base rows, operations redone/undone, the stop. Throws
- * InputError INPUT_BAD_OPTION for a missing --bak/--trn/stop or options that do not apply
- * (--mdf, --position, --include-ghosts, --include-remnants), and what `replayTableAt` throws.
+ * Prints the replayed rows of each table given, in the order given (ndjson: `{table, values,
+ * origin}` where origin is `backup` or the LSN of the log record that wrote the row; csv, one table
+ * only: the columns, then `warnings`; json: an array of the ndjson objects) and on stderr a summary
+ * per table (the chain used, base rows, operations redone/undone, the stop), then the chain's notes
+ * once. Every table is replayed before anything is written. Throws InputError INPUT_BAD_OPTION for
+ * a missing --bak/--trn/stop/--table, --all, csv of several tables, or options that do not apply
+ * (--mdf, --position, --include-ghosts, --include-remnants), and what `replayTableAt` throws (the
+ * first table it refuses).
  */
 export async function runPointInTimeDump(opts: DumpOptions, stdout: Writable, stderr: Writable, interrupt?: Interruption): Promise<{ rows: number; skipped: []; tables: { table: string; rows: number; ghosts: number; remnants: number }[]; warnedRows?: number; headerWarnings?: string[]; clockWarning?: string; pointInTime?: ReportedStop; interrupted?: string | null }> {
   const baks = list(opts.bak);
@@ -37,10 +41,12 @@ export async function runPointInTimeDump(opts: DumpOptions, stdout: Writable, st
   for (const [flag, set] of [['--position', opts.position !== undefined], ['--include-ghosts', !!opts.includeGhosts], ['--include-remnants', !!opts.includeRemnants]] as const) {
     if (set) throw new InputError('INPUT_BAD_OPTION', `${flag} does not apply to a point-in-time dump (the replayed table has no pages, ghosts or remnants)`);
   }
-  if (opts.all) throw new InputError('INPUT_BAD_OPTION', 'a point-in-time dump replays one table: give --table schema.name, not --all');
-  const tables = opts.table === undefined ? [] : Array.isArray(opts.table) ? opts.table : [opts.table];
-  if (tables.length !== 1) throw new InputError('INPUT_BAD_OPTION', `a point-in-time dump replays one table: give one --table schema.name${tables.length ? `, not ${tables.length}` : ''}`);
-  const table = tables[0]!;
+  if (opts.all) throw new InputError('INPUT_BAD_OPTION', 'a point-in-time dump replays the tables it is given, each reading the log backups once: give --table schema.name (repeatable), not --all (`rowback dump --bak FULL.bak --all --quiet` lists the tables as the backup holds them)');
+  const named = opts.table === undefined ? [] : Array.isArray(opts.table) ? opts.table : [opts.table];
+  if (named.length === 0) throw new InputError('INPUT_BAD_OPTION', 'a point-in-time dump replays the tables it is given: --table schema.name (repeatable)');
+  // a name given twice (in any letter case) is one table, replayed once
+  const tables = named.filter((t, i) => named.findIndex((u) => u.toLowerCase() === t.toLowerCase()) === i);
+  if (opts.format === 'csv' && tables.length > 1) throw new InputError('INPUT_BAD_OPTION', '--format csv prints one table (one header line); dump several tables as ndjson or json, or one --table per csv file');
   const target = parseTarget(opts);
   warnLocalTimes('dump', [['--stop-at', opts.stopAt, 'start']], stderr);
   for (const f of baks) assertRegularFile('--bak', f);
@@ -49,9 +55,11 @@ export async function runPointInTimeDump(opts: DumpOptions, stdout: Writable, st
   // Ctrl-C / SIGTERM (interrupt.ts): the replay stops where it is (it throws the signal's reason)
   // and nothing was written (a previous --out file is left as it was); during the rows, what was
   // written is flushed and a JSON array closed.
-  let replayed: ReplayResult | undefined;
+  // Each table is replayed on its own (one read of the chain each), all before anything is written:
+  // a refusal of one (not in the backup, a record the replay cannot apply) writes nothing, as for one table.
+  const replayed: ReplayResult[] = [];
   try {
-    replayed = await replayTableAt({ bak: baks, trn: trns, table, target, signal: interrupt?.signal });
+    for (const table of tables) replayed.push(await replayTableAt({ bak: baks, trn: trns, table, target, signal: interrupt?.signal }));
   } catch (e) {
     if (!interrupt?.by) throw e;
   }
@@ -61,49 +69,63 @@ export async function runPointInTimeDump(opts: DumpOptions, stdout: Writable, st
     process.exitCode = exitCodeOf(interrupt.by);
     return { rows: 0, skipped: [], tables: [], interrupted: interrupt.by };
   }
-  const r = replayed!; // the catch rethrows unless interrupted
+  // names that differ only in letter case found one table (a case-insensitive database): replayed once, printed once
+  const results = replayed.filter((r, i) => replayed.findIndex((x) => x.table === r.table) === i);
+  if (opts.format === 'csv' && results.length > 1) throw new InputError('INPUT_BAD_OPTION', '--format csv prints one table (one header line); dump several tables as ndjson or json, or one --table per csv file');
   const out: Writable = outFile ?? stdout;
   const write = (s: string) => new Promise<void>((resolve, reject) => out.write(s, (e) => (e ? reject(e) : resolve())));
-  const record = (x: ReplayResult['rows'][number]) => ({ table: r.table, values: x.values, origin: x.origin === 'backup' ? 'backup' : `log ${x.origin.lsn}`, ...(x.warnings.length ? { warnings: x.warnings } : {}) });
-  // CSV: the columns, then the row's warnings (a column named `warnings` is written `[warnings]`)
-  if (opts.format === 'csv') await write(csvRecord([...csvValueHeaders(r.columns, ['warnings']), 'warnings'], opts.csvRaw));
+  const record = (r: ReplayResult, x: ReplayResult['rows'][number]) => ({ table: r.table, values: x.values, origin: x.origin === 'backup' ? 'backup' : `log ${x.origin.lsn}`, ...(x.warnings.length ? { warnings: x.warnings } : {}) });
+  // CSV (one table): the columns, then the row's warnings (a column named `warnings` is written `[warnings]`)
+  if (opts.format === 'csv') await write(csvRecord([...csvValueHeaders(results[0]!.columns, ['warnings']), 'warnings'], opts.csvRaw));
   if (opts.format === 'json') await write('[');
   let n = 0;
+  const perTable: Array<{ table: string; rows: number; ghosts: number; remnants: number }> = [];
   /** Rows printed with warnings: said on stderr, exit 3 with --strict (warned-rows.ts). */
   let warned = 0;
   // Whether the rows stopped short because of a signal (rows left unwritten): one that came once
   // the last row was written (the output being flushed) leaves a whole result, as dump's other path
   // and log say (it was INTERRUPTED, "only part of the result", exit 130, --report complete: false)
   let stoppedEarly = false;
-  for (const x of r.rows) {
-    if (interrupt?.by) {
-      stoppedEarly = true;
-      break;
+  for (const r of results) {
+    const entry = { table: r.table, rows: 0, ghosts: 0, remnants: 0 };
+    perTable.push(entry);
+    for (const x of r.rows) {
+      if (interrupt?.by) {
+        stoppedEarly = true;
+        break;
+      }
+      // in CSV, a value UTF-8 cannot carry (csvWarningsCell) is a warning of the row too: its cell is not the value
+      const csvWarnings = opts.format === 'csv' ? csvWarningsCell(x.warnings, r.columns, x.values) : null;
+      if (opts.format === 'csv') await write(csvRecord([...r.columns.map((c) => csvCell(x.values[c] ?? null)), csvWarnings], opts.csvRaw));
+      else if (opts.format === 'json') await write(`${n ? ',' : ''}\n${rowJson(record(r, x))}`);
+      else await write(`${rowJson(record(r, x))}\n`);
+      n++;
+      entry.rows++;
+      if (x.warnings.length || csvWarnings !== null) warned++;
     }
-    // in CSV, a value UTF-8 cannot carry (csvWarningsCell) is a warning of the row too: its cell is not the value
-    const csvWarnings = opts.format === 'csv' ? csvWarningsCell(x.warnings, r.columns, x.values) : null;
-    if (opts.format === 'csv') await write(csvRecord([...r.columns.map((c) => csvCell(x.values[c] ?? null)), csvWarnings], opts.csvRaw));
-    else if (opts.format === 'json') await write(`${n ? ',' : ''}\n${rowJson(record(x))}`);
-    else await write(`${rowJson(record(x))}\n`);
-    n++;
-    if (x.warnings.length || csvWarnings !== null) warned++;
+    if (stoppedEarly) break;
   }
   if (opts.format === 'json') await write(n ? '\n]\n' : ']\n');
   if (opts.out) await new Promise<void>((resolve, reject) => out.end((e?: Error | null) => (e ? reject(e) : resolve())));
+  // Every table's replay reads the same chain to the same stop: what it says of the chain (notes,
+  // WARNINGs) is said once, each table's own summary in turn
+  const once = (lines: Iterable<string>) => [...new Set(lines)];
   if (!opts.quiet) {
-    stderr.write(replaySummary(r));
-    if (r.uncheckedLog) stderr.write(`rowback dump: note: ${r.uncheckedLog}\n`);
-    for (const n of r.notes) stderr.write(`rowback dump: note: ${n}\n`);
+    for (const r of results) stderr.write(replaySummary(r));
+    for (const u of once(results.flatMap((r) => (r.uncheckedLog ? [r.uncheckedLog] : [])))) stderr.write(`rowback dump: note: ${u}\n`);
+    for (const x of once(results.flatMap((r) => r.notes))) stderr.write(`rowback dump: note: ${x}\n`);
   }
   // Said even with --quiet, as scan and log say them: backups whose database is in doubt (one binding id, two names)
-  for (const n of r.identityNotes ?? []) stderr.write(`rowback dump: note: ${n}\n`);
+  for (const x of once(results.flatMap((r) => r.identityNotes ?? []))) stderr.write(`rowback dump: note: ${x}\n`);
   // Said even with --quiet, as scan says its window's: the stop time may name two moments (the clock was set back)
-  if (r.clockWarning) stderr.write(`rowback dump: WARNING: ${r.clockWarning}\n`);
+  const clockWarning = results.find((r) => r.clockWarning)?.clockWarning;
+  if (clockWarning) stderr.write(`rowback dump: WARNING: ${clockWarning}\n`);
   // exit 3 under --strict: the table printed may be the one of the other moment (it exited 0)
-  if (r.clockWarning) exitIncomplete(opts.strict);
+  if (clockWarning) exitIncomplete(opts.strict);
   // Said even with --quiet, and exit 3 with --strict: what a backup used says of itself is uncertain (one header copy damaged)
-  for (const w of r.warnings ?? []) stderr.write(`rowback dump: WARNING: ${w}\n`);
-  if (r.warnings?.length) exitIncomplete(opts.strict);
+  const headerWarnings = once(results.flatMap((r) => r.warnings ?? []));
+  for (const w of headerWarnings) stderr.write(`rowback dump: WARNING: ${w}\n`);
+  if (headerWarnings.length) exitIncomplete(opts.strict);
   // Said even with --quiet, and exit 3 with --strict: values printed may be wrong or missing.
   sayWarnedRows(stderr, 'dump', warned, n, opts);
   // Said even with --quiet, as an error would be: a script must not take part of a result for all of it.
@@ -114,7 +136,7 @@ export async function runPointInTimeDump(opts: DumpOptions, stdout: Writable, st
     stderr.write(`rowback dump: note: ${interrupt.by} came after the last row was read: the ${n} row(s) written are the whole result\n`);
   }
   // warnedRows: the report's rowsWithWarnings (it was null for a point-in-time dump, whose rows carry warnings too)
-  return { rows: n, skipped: [], tables: [{ table: r.table, rows: n, ghosts: 0, remnants: 0 }], warnedRows: warned, ...(r.warnings?.length ? { headerWarnings: r.warnings } : {}), ...(r.clockWarning ? { clockWarning: r.clockWarning } : {}), pointInTime: reportedStop(opts, r), interrupted: stoppedEarly ? interrupt!.by : null };
+  return { rows: n, skipped: [], tables: perTable, warnedRows: warned, ...(headerWarnings.length ? { headerWarnings } : {}), ...(clockWarning ? { clockWarning } : {}), pointInTime: reportedStop(opts, results[0]!), interrupted: stoppedEarly ? interrupt!.by : null };
 }
 
 /**

@@ -66,7 +66,7 @@ export interface DumpOptions {
 export function register(program: Command): void {
   program
     .command('dump')
-    .description("Print the current rows of a table, several tables (--table …) or every user table (--all) straight from a data file or a full/differential backup, or with --trn and --stop-at a table's rows at that point in time (no SQL Server needed)")
+    .description("Print the current rows of a table, several tables (--table …) or every user table (--all) straight from a data file or a full/differential backup, or with --trn and --stop-at the rows of the tables given (--table …) at that point in time, each table replayed on its own (no SQL Server needed)")
     .option('--mdf <files...>', 'data file (.mdf), with the database\'s .ndf files if it has several')
     .option('--bak <files...>', 'full backup (.bak; every stripe of a striped one), optionally followed by differential backups based on it')
     .option('--position <n>', 'backup set to read when a file holds several (RESTORE … WITH FILE = n)')
