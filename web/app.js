@@ -1091,7 +1091,9 @@ function jobSpecFromForm() {
     // the later state as another point in time (afterBak replayed with its log backups): sent only when filled
     put('afterTrn', lines('j-r-afterTrn'));
     put('afterStopAt', $('j-r-afterStopAt').value.trim().replace(' ', 'T')); put('afterStopBeforeLsn', $('j-r-afterStopBeforeLsn').value.trim());
-    put('table', $('j-r-table').value.trim());
+    // several tables (comma-separated, as the scan form's): compared each on its own into this one job, a re-insert ordering them parents first
+    const named = $('j-r-table').value.split(',').map((x) => x.trim()).filter(Boolean);
+    if (named.length > 1) put('tables', named); else put('table', named[0] ?? '');
     put('key', $('j-r-key').value.split(',').map((x) => x.trim()).filter(Boolean));
     if ($('j-r-acceptOlderLater').checked) spec.acceptOlderLater = true;
     return spec;
@@ -1153,7 +1155,7 @@ function allocUnitsFromForm(text) {
 
 // the form input a refused request field belongs to (restore jobs name their own fields)
 const FIELD_INPUT = { mdf: 'j-mdf', bak: 'j-bak', position: 'j-position', ldf: 'j-ldf', trn: 'j-trn', file: 'j-file', server: 'j-server', database: 'j-database', logBackups: 'j-logBackups', from: 'j-from', to: 'j-to', tables: 'j-tables', operations: 'j-tables', metadata: 'j-meta', 'metadata.ddl': 'j-meta', 'metadata.catalog': 'j-meta', 'metadata.allocUnit': 'j-alloc', 'metadata.allocUnits': 'j-alloc', kind: 'j-kind' };
-const RESTORE_FIELD_INPUT = { bak: 'j-r-bak', position: 'j-r-position', afterPosition: 'j-r-afterPosition', trn: 'j-r-trn', stopAt: 'j-r-stopAt', stopBeforeLsn: 'j-r-stopBeforeLsn', afterMdf: 'j-r-afterMdf', afterBak: 'j-r-afterBak', afterTrn: 'j-r-afterTrn', afterStopAt: 'j-r-afterStopAt', afterStopBeforeLsn: 'j-r-afterStopBeforeLsn', table: 'j-r-table', key: 'j-r-key', acceptOlderLater: 'j-r-acceptOlderLater', kind: 'j-kind' };
+const RESTORE_FIELD_INPUT = { bak: 'j-r-bak', position: 'j-r-position', afterPosition: 'j-r-afterPosition', trn: 'j-r-trn', stopAt: 'j-r-stopAt', stopBeforeLsn: 'j-r-stopBeforeLsn', afterMdf: 'j-r-afterMdf', afterBak: 'j-r-afterBak', afterTrn: 'j-r-afterTrn', afterStopAt: 'j-r-afterStopAt', afterStopBeforeLsn: 'j-r-afterStopBeforeLsn', table: 'j-r-table', tables: 'j-r-table', key: 'j-r-key', acceptOlderLater: 'j-r-acceptOlderLater', kind: 'j-kind' };
 function markField(field) {
   const key = String(field ?? '').replace(/^body\./, '');
   const map = $('j-kind').value === 'restore' ? RESTORE_FIELD_INPUT : FIELD_INPUT;

@@ -752,7 +752,9 @@ export function matchKey(layout: TableLayout, state: Pick<TableState, 'table' | 
  * A comparison's rows as staged rows: missing rows as operation `delete` (candidates for
  * re-insert), changed rows as `update` with both images. `lsn` is the staging key (unique per
  * job): the LSN of the log record that wrote the earlier image when the replay knows it, else
- * `state:<n>` (a row read from a backup's pages has no LSN). `note` is added to every row's
+ * `state:<n>` (a row read from a backup's pages has no LSN; `state:<statePrefix><n>` with
+ * `o.statePrefix`, which a job staging several tables' comparisons gives each table: a staged row is
+ * one LSN of a job, so the second table's `state:00000000` was dropped as already staged). `note` is added to every row's
  * warnings (where the rows came from: backup and point in time). With `reversed` (`true`: the later state
  * is older, compared as asked: CompareResult.reversed; a set of tags: only the rows of those tags,
  * CompareResult.newerThanLater, see rowsNewerThanLater) the missing rows were inserted between the
@@ -760,7 +762,7 @@ export function matchKey(layout: TableLayout, state: Pick<TableState, 'table' | 
  * unless asked for on purpose. They were `delete`: the script and its dry run planned them as rows
  * recovered from deletes, "approve all" and an export re-inserted rows that still exist (newcomer).
  */
-export function diffAsRecoveredRows(d: TableDiff, source: RecoveredRow['source'] | ((tag: string | undefined, from?: string) => RecoveredRow['source']), note?: string, o: { reversed?: boolean | ReadonlySet<string> } = {}): RecoveredRow[] {
+export function diffAsRecoveredRows(d: TableDiff, source: RecoveredRow['source'] | ((tag: string | undefined, from?: string) => RecoveredRow['source']), note?: string, o: { reversed?: boolean | ReadonlySet<string>; statePrefix?: string } = {}): RecoveredRow[] {
   const older = (tag: string | undefined): boolean => isNewerThanLater(o.reversed, tag);
   const sourceOf = typeof source === 'function' ? source : () => source;
   // a missing row's warnings naming bytes printed as U+FFFD (TableState bytesNotes): staged with it, for
@@ -768,7 +770,7 @@ export function diffAsRecoveredRows(d: TableDiff, source: RecoveredRow['source']
   const bytesOf = (m: { bytesNotes?: string }): string[] => (m.bytesNotes ? m.bytesNotes.split('\u0000') : []);
   const base = (n: number, tag: string | undefined, operation: RecoveredRow['operation'], values: Record<string, SqlValue>, warning: string, from?: string, bytes: string[] = []): RecoveredRow => ({
     table: d.table,
-    lsn: tag ?? `state:${String(n).padStart(8, '0')}`,
+    lsn: tag ?? `state:${o.statePrefix ?? ''}${String(n).padStart(8, '0')}`,
     operation,
     transactionId: '',
     beginTime: null,

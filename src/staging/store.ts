@@ -268,14 +268,16 @@ export class StagingStore {
    * its missing rows as inserts, not deletes (replay/compare.ts diffAsRecoveredRows).
    */
   /**
-   * A restore job's table as its backup names it (`dbo.Students`), once the comparison found it: the
-   * job was listed under the name as typed (`[DBO].[students]`) while its rows said dbo.Students.
-   * The description's leading table name (describeSpec) is replaced the same way.
+   * A restore job's tables as its backup names them (`dbo.Students`), once the comparison found
+   * them, in the order compared (names as typed that found one table, once): the job was listed
+   * under the names as typed (`[DBO].[students]`) while its rows said dbo.Students. The
+   * description's leading table names (describeSpec: `typed` joined by ', ') are replaced the same way.
    */
-  setJobTable(id: number, typed: string, table: string): void {
+  setJobTables(id: number, typed: readonly string[], tables: readonly string[]): void {
     const job = this.requireJob(id);
-    const description = job.description.startsWith(typed) ? `${table}${job.description.slice(typed.length)}` : job.description;
-    this.db.prepare('UPDATE jobs SET tables = ?, description = ? WHERE id = ?').run(JSON.stringify([table]), redactSecrets(description), id);
+    const lead = typed.join(', ');
+    const description = job.description.startsWith(lead) ? `${tables.join(', ')}${job.description.slice(lead.length)}` : job.description;
+    this.db.prepare('UPDATE jobs SET tables = ?, description = ? WHERE id = ?').run(JSON.stringify(tables), redactSecrets(description), id);
   }
 
   setJobOperations(id: number, operations: string[]): void {

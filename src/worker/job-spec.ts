@@ -233,10 +233,13 @@ export const RestoreJobSpec = z.object({
   afterTrn: files('later state as a point in time: log backups replayed over afterBak').optional(),
   afterStopAt: z.string().min(1).optional(),
   afterStopBeforeLsn: z.string().min(1).optional(),
-  table: z.string().min(1).max(300).describe('schema.name'),
-  key: z.array(z.string().min(1).max(128)).min(1).optional().describe('columns identifying a row (default: the clustered index key; a heap is compared as whole rows)'),
+  table: z.string().min(1).max(300).optional().describe('schema.name: the table compared (or tables)'),
+  tables: z.array(z.string().min(1).max(300)).min(1).max(100).optional().describe('several tables (schema.name), each compared at the same points on its own (the earlier state replayed once per table) and staged into this one job, so that a re-insert orders them parents first (a delete that took customers and their contacts); not with table'),
+  key: z.array(z.string().min(1).max(128)).min(1).optional().describe('columns identifying a row (default: the clustered index key; a heap is compared as whole rows); one table only'),
   acceptOlderLater: z.boolean().optional().describe('compare even when the later state is older than the earlier one (refused otherwise, INPUT_BAD_WINDOW): its "missing" rows are then the rows inserted between the two, listed on purpose; every staged row says so: never re-insert them'),
-}).strict();
+}).strict()
+  .refine((s) => (s.table === undefined) !== (s.tables === undefined), { message: 'give table (one table) or tables (several), exactly one of them', path: ['table'] })
+  .refine((s) => s.key === undefined || (s.tables?.length ?? 1) === 1, { message: "key names one table's columns: with several tables leave it out (each is compared on its own clustered index key, a heap as whole rows) or make a job per table", path: ['key'] });
 export type RestoreJobSpec = z.infer<typeof RestoreJobSpec>;
 
 // Discriminated on kind: a refusal names the field of the kind sent, not "Invalid input".
@@ -264,9 +267,14 @@ function describeSource(s: JobSpec): string {
       const at = s.stopAt ? ` at ${s.stopAt}` : s.stopBeforeLsn ? ` before LSN ${s.stopBeforeLsn}` : '';
       const later = s.afterStopAt ? ` at ${s.afterStopAt}` : s.afterStopBeforeLsn ? ` before LSN ${s.afterStopBeforeLsn}` : '';
       const set = (p: number | undefined) => (p !== undefined ? ` (backup set ${p})` : '');
-      return `${s.table}${at} (${[...s.bak, ...(s.trn ?? [])].join(', ')}${set(s.position)}) against ${[...(s.afterMdf ?? []), ...(s.afterBak ?? []), ...(s.afterTrn ?? [])].join(', ')}${set(s.afterPosition)}${later}`;
+      return `${restoreJobTables(s).join(', ')}${at} (${[...s.bak, ...(s.trn ?? [])].join(', ')}${set(s.position)}) against ${[...(s.afterMdf ?? []), ...(s.afterBak ?? []), ...(s.afterTrn ?? [])].join(', ')}${set(s.afterPosition)}${later}`;
     }
   }
+}
+
+/** The tables a restore job compares, as given (`table`, or `tables`): one or more `schema.name`. */
+export function restoreJobTables(s: Pick<RestoreJobSpec, 'table' | 'tables'>): string[] {
+  return s.tables ?? (s.table === undefined ? [] : [s.table]);
 }
 
 export function kindOf(s: JobSpec): JobKind {

@@ -18,7 +18,7 @@ import type { ScanOperation } from '../recover/source.js';
 import { assertJobFilesInRoots, jobFiles } from './job-validate.js';
 import { withFileRoots } from '../util/input-open.js';
 import { connectionIdentity, resolveConnection } from '../util/connection.js';
-import { describeSpec, filterOf, jobCatalogDatabaseNotes, jobMetadataMapping, jobMetadataNotes, layoutsOfJobMetadata, restoreJobWording, sourceOptionsOf, type JobSpec, type RestoreJobSpec } from './job-spec.js';
+import { describeSpec, filterOf, jobCatalogDatabaseNotes, jobMetadataMapping, jobMetadataNotes, layoutsOfJobMetadata, restoreJobTables, restoreJobWording, sourceOptionsOf, type JobSpec, type RestoreJobSpec } from './job-spec.js';
 import { backupSetsNamed, compareTableStates, comparisonNotes, comparisonRowSource, comparisonOperations, diffAsRecoveredRows, replayHeaderWarnings, rowsNewerThanLater } from '../replay/compare.js';
 import { parseStopTarget } from '../restore/target.js';
 import { replaySummary } from '../replay/summary.js';
@@ -124,7 +124,7 @@ export class JobWorker {
     const job = this.store.createJob({
       kind: spec.kind, spec: spec as unknown as Record<string, unknown>, description: describeSpec(spec),
       ...(spec.kind === 'restore'
-        ? { windowFrom: null, windowTo: null, tables: [spec.table], operations: ['delete', 'update'] as ScanOperation[] }
+        ? { windowFrom: null, windowTo: null, tables: restoreJobTables(spec), operations: ['delete', 'update'] as ScanOperation[] }
         : { windowFrom: spec.from ?? null, windowTo: spec.to ?? null, tables: spec.tables ?? [], operations: spec.operations ?? ['delete'] }),
       createdBy: actor,
     });
@@ -226,27 +226,37 @@ export class JobWorker {
    * A restore job: the comparison of replay/compare.ts (earlier state from backups, optionally
    * replayed to a stop, against the later state), its rows staged like scanned rows (missing rows
    * as deletes, changed rows as updates with both images), the replay's summary in the audit log
-   * as the job's notes (the chain it used, rows redone, what was refused). The replay of a chain is
-   * one step: a cancel takes effect when it ends, before staging; a resumed job compares again and
-   * stages nothing twice.
+   * as the job's notes (the chain it used, rows redone, what was refused). Several tables (`tables`)
+   * are compared one after the other at the same points and staged into this one job together (a
+   * re-insert of it orders them parents first), the notes every table's say alike said once. The
+   * replay of a chain is one step per table: a cancel takes effect when it ends, before staging; a
+   * resumed job compares again and stages nothing twice.
    */
   private async runRestore(jobId: number, spec: RestoreJobSpec, log: Logger): Promise<void> {
     try {
       const names = (p: string) => ({ stopAt: `${p}stopAt`, stopBeforeLsn: `${p}stopBeforeLsn` });
       const stop = spec.stopAt !== undefined || spec.stopBeforeLsn !== undefined;
       const afterStop = spec.afterStopAt !== undefined || spec.afterStopBeforeLsn !== undefined;
-      const r = await compareTableStates({
-        bak: spec.bak, position: spec.position, afterPosition: spec.afterPosition, trn: spec.trn, target: stop ? parseStopTarget(spec, names('')) : undefined,
-        afterMdf: spec.afterMdf, afterBak: spec.afterBak, afterTrn: spec.afterTrn,
-        afterTarget: afterStop ? parseStopTarget({ stopAt: spec.afterStopAt, stopBeforeLsn: spec.afterStopBeforeLsn }, { stopAt: 'afterStopAt', stopBeforeLsn: 'afterStopBeforeLsn' }) : undefined,
-        table: spec.table, key: spec.key, keyName: 'key',
-        acceptOlderLater: spec.acceptOlderLater, acceptName: 'acceptOlderLater: true',
-      });
-      // The replay and comparison run as one step; a cancel (or shutdown) asked meanwhile is
+      const signal = () => this.running.get(jobId)?.signal;
+      // Several tables (`tables`): each compared on its own at the same points (the earlier state
+      // replayed once per table), all before anything is staged; a refusal of one fails the job whole
+      const compared: Array<{ typed: string; r: Awaited<ReturnType<typeof compareTableStates>> }> = [];
+      for (const typed of restoreJobTables(spec)) {
+        const r = await compareTableStates({
+          bak: spec.bak, position: spec.position, afterPosition: spec.afterPosition, trn: spec.trn, target: stop ? parseStopTarget(spec, names('')) : undefined,
+          afterMdf: spec.afterMdf, afterBak: spec.afterBak, afterTrn: spec.afterTrn,
+          afterTarget: afterStop ? parseStopTarget({ stopAt: spec.afterStopAt, stopBeforeLsn: spec.afterStopBeforeLsn }, { stopAt: 'afterStopAt', stopBeforeLsn: 'afterStopBeforeLsn' }) : undefined,
+          table: typed, key: spec.key, keyName: 'key',
+          acceptOlderLater: spec.acceptOlderLater, acceptName: 'acceptOlderLater: true',
+        });
+        // names that differ only in letter case found one table (a case-insensitive database): compared once
+        if (!compared.some((c) => c.r.diff.table === r.diff.table)) compared.push({ typed, r });
+        if (signal()?.aborted) break;
+      }
+      // The replay and comparison run as one step per table; a cancel (or shutdown) asked meanwhile is
       // honoured here, before anything is staged: the job ends cancelled (or interrupted), as the
       // API answered, never succeeded behind the caller's back.
-      const signal = this.running.get(jobId)?.signal;
-      if (signal?.aborted) {
+      if (signal()?.aborted) {
         if (this.stopping) {
           this.store.setJobState(jobId, 'interrupted');
           this.store.appendAudit('system', 'job.interrupted', jobId, { reason: 'server shutdown' });
@@ -254,49 +264,62 @@ export class JobWorker {
         log.info('restore job cancelled before staging');
         return;
       }
-      const d = r.diff;
       const at = spec.stopAt ? `as of ${spec.stopAt}` : spec.stopBeforeLsn ? `just before LSN ${spec.stopBeforeLsn}` : 'as the backup holds it';
-      // the files the earlier state was read from: a replay's chain (a damaged differential left out
-      // is not named, nor log backups past the stop), else the backups given (read together)
-      const used = r.replays.find((x) => x.side === 'earlier')?.result.chain.steps.map((st) => st.set.devices[0]) ?? [backupSetsNamed(spec.bak, spec.position).replaceAll(' + ', ', ')];
-      const rows = diffAsRecoveredRows(d, comparisonRowSource(r, spec.bak[0]!, spec.position), `${ROW_PROVENANCE.earlier}${used.join(', ')} ${at}${r.reversed ? `; ${r.reversed}` : ''}`, { reversed: rowsNewerThanLater(r) });
-      for (const row of rows) row.warnings = row.warnings.map(restoreJobWording);
+      const staged = compared.map(({ typed, r }) => {
+        // the files the earlier state was read from: a replay's chain (a damaged differential left out
+        // is not named, nor log backups past the stop), else the backups given (read together)
+        const used = r.replays.find((x) => x.side === 'earlier')?.result.chain.steps.map((st) => st.set.devices[0]) ?? [backupSetsNamed(spec.bak, spec.position).replaceAll(' + ', ', ')];
+        // rows read from a backup's pages have no LSN: `state:<n>`, per table when there are several (a
+        // staged row is one LSN of a job: the second table's state:00000000 would be taken as staged already)
+        const rows = diffAsRecoveredRows(r.diff, comparisonRowSource(r, spec.bak[0]!, spec.position), `${ROW_PROVENANCE.earlier}${used.join(', ')} ${at}${r.reversed ? `; ${r.reversed}` : ''}`, { reversed: rowsNewerThanLater(r), ...(compared.length > 1 ? { statePrefix: `${r.diff.table}:` } : {}) });
+        for (const row of rows) row.warnings = row.warnings.map(restoreJobWording);
+        return { typed, r, d: r.diff, rows };
+      });
       // the database the rows were read from: the earlier state's backups (checked to be of one database with the later state);
       // before the layout is saved (a resume over another database's backups fails here, changing nothing)
       await this.recordSourceDatabase(jobId, { fileIdentities: async () => (await Promise.all(spec.bak.map((f) => readSourceIdentities(f, 'bak', spec.position)))).flat() }, log);
-      // its layout, rows, notes and end in one transaction: a restore job is staged whole or not at all
+      // its layouts, rows, notes and end in one transaction: a restore job is staged whole or not at all
       // (batch by batch, a failure or a kill part-way left part of its rows, which a resume keyed
       // again by their position in a comparison made anew, from files maybe changed since)
       this.store.db.transaction(() => {
-        this.store.saveJobTables(jobId, [r.layout]);
+        this.store.saveJobTables(jobId, staged.map((x) => x.r.layout));
         // listed under the table's own name, not as typed (newcomer: "[DBO].[students]" over rows of dbo.Students)
-        if (d.table !== spec.table) this.store.setJobTable(jobId, spec.table, d.table);
+        const typed = restoreJobTables(spec);
+        const found = staged.map((x) => x.d.table);
+        if (typed.join('\u0000') !== found.join('\u0000')) this.store.setJobTables(jobId, typed, found);
         // reversed (accepted on purpose): the missing rows are inserts, as the CLI-staged job says (stage-restore-job.ts)
-        if (r.reversed) this.store.setJobOperations(jobId, comparisonOperations(rowsNewerThanLater(r)));
-        for (let i = 0; i < rows.length; i += this.batchSize) this.store.stageBatch(jobId, rows.slice(i, i + this.batchSize));
+        if (staged.some((x) => x.r.reversed)) this.store.setJobOperations(jobId, [...new Set(staged.flatMap((x) => comparisonOperations(rowsNewerThanLater(x.r))))]);
+        for (const x of staged) for (let i = 0; i < x.rows.length; i += this.batchSize) this.store.stageBatch(jobId, x.rows.slice(i, i + this.batchSize));
         this.store.indexPending();
-        const notes = [
-          ...r.replays.flatMap((x) => replaySummary(x.result).trimEnd().split('\n').map((l) => l.replace(/^rowback dump:/, `${x.side} state:`))),
-          `${d.table}: earlier ${r.beforeRows} row(s), later ${r.afterRows}; ${d.missing.length} missing from the later state, ${d.changed.length} changed, ${d.added} only in the later state, ${d.same} unchanged${d.unsure.length ? `, ${d.unsure.length} not comparable (U+FFFD: see INCOMPLETE)` : ''}; ${d.key ? `matched on ${r.keySource} (${d.key.join(', ')})` : d.keyNote}`,
+        // what each table's replay and comparison say; said once when every table's says it (the chain, its notes)
+        const listed = [
+          ...staged.flatMap(({ r }) => r.replays.flatMap((x) => replaySummary(x.result).trimEnd().split('\n').map((l) => l.replace(/^rowback dump:/, `${x.side} state:`)))),
+          ...staged.map(({ r, d }) => `${d.table}: earlier ${r.beforeRows} row(s), later ${r.afterRows}; ${d.missing.length} missing from the later state, ${d.changed.length} changed, ${d.added} only in the later state, ${d.same} unchanged${d.unsure.length ? `, ${d.unsure.length} not comparable (U+FFFD: see INCOMPLETE)` : ''}; ${d.key ? `matched on ${r.keySource} (${d.key.join(', ')})` : d.keyNote}`),
           // a stop in a daylight-saving fold or gap of the service's zone, as the CLI warns of it
           ...localTimeWarnings([['stopAt', spec.stopAt, 'start'], ['afterStopAt', spec.afterStopAt, 'start']], "the rowback service's"),
-          ...(r.reversed ? [`warning: ${r.reversed}`] : []),
+          ...staged.flatMap(({ r }) => (r.reversed ? [`warning: ${r.reversed}`] : [])),
           // as the CLI-staged job (diff --stage) has them: pages with no checksum, a damaged
           // differential left out, and INCOMPLETE for rows decoded with warnings
-          ...comparisonNotes(r).notes,
+          ...staged.flatMap(({ r }) => comparisonNotes(r).notes),
           // a backup the replay used whose header copies disagree in a field no restore reads, as
           // diff says it (WARNING) and its staged job has it: the job's `warnings` (replayHeaderWarnings)
-          ...replayHeaderWarnings(r).map((w) => `WARNING: ${w}`),
-          ...comparisonNotes(r).incomplete,
+          ...staged.flatMap(({ r }) => replayHeaderWarnings(r).map((w) => `WARNING: ${w}`)),
+          ...staged.flatMap(({ r }) => comparisonNotes(r).incomplete),
         ];
+        const notes = staged.length > 1 ? [...new Set(listed)] : listed;
         const said = notes.map(restoreJobWording);
         this.store.appendAudit('system', 'job.notes', jobId, { notes: said });
         // a comparison of two states is whole or refused, but for rows decoded with warnings (INCOMPLETE, as diff says)
         this.store.setJobCompleteness(jobId, said.filter((x) => x.startsWith('INCOMPLETE: ')), doubtfulNotes(said));
         this.store.setJobState(jobId, 'succeeded');
-        this.store.appendAudit('system', 'job.succeeded', jobId, { rows: this.store.requireJob(jobId).rowsStaged, missing: d.missing.length, changed: d.changed.length });
+        const missing = staged.reduce((n, x) => n + x.d.missing.length, 0);
+        const changed = staged.reduce((n, x) => n + x.d.changed.length, 0);
+        this.store.appendAudit('system', 'job.succeeded', jobId, {
+          rows: this.store.requireJob(jobId).rowsStaged, missing, changed,
+          ...(staged.length > 1 ? { tables: staged.map((x) => ({ table: x.d.table, missing: x.d.missing.length, changed: x.d.changed.length })) } : {}),
+        });
       })();
-      log.info({ missing: d.missing.length, changed: d.changed.length }, 'restore job succeeded');
+      log.info({ missing: staged.reduce((n, x) => n + x.d.missing.length, 0), changed: staged.reduce((n, x) => n + x.d.changed.length, 0), tables: staged.length }, 'restore job succeeded');
     } catch (e) {
       const error = jobError(e, restoreJobWording);
       this.store.setJobState(jobId, 'failed', { error });
