@@ -18,6 +18,7 @@ import { echoInput } from '../util/echo.js';
 import type { BackupAdvice } from '../backup/page-source.js';
 import { readBackupHeader } from '../backup/header.js';
 import { readMtfLayout } from '../backup/mtf.js';
+import { VLF_HEADER_MARKER } from '../logreader/ldf/constants.js';
 
 /** `export`: a file of sql/export-log-records.sql, whose identity is its own catalog rows' database_guid (sources/export.ts). */
 export type SourceFileRole = 'mdf' | 'ldf' | 'bak' | 'trn' | 'export' | 'server';
@@ -74,11 +75,30 @@ export async function readSourceIdentity(file: string, role: SourceFileRole): Pr
     return { file, role, bindingId: h.bindingId, databaseName: h.databaseName, familyGuid: h.familyGuid };
   }
   const { MdfPageSource } = await import('../datafile/mdf-source.js');
+  if (role === 'ldf') {
+    // A data file given as the log (--ldf X.mdf) carries a binding id on page 0 as a log file does:
+    // of another database it was refused as "log file X.mdf … belong to different databases", and the
+    // user looked for the other database's files. Said as what it is, as the log reader says it
+    // (FORMAT_NOT_A_LOG_FILE: a PFS page at 0x2000 where a log has its first VLF). Any other failure
+    // of the layout is the log reader's to report.
+    const { readLdfLayout } = await import('../logreader/ldf/reader.js');
+    try {
+      await readLdfLayout(file, { allowUnsupportedVersion: true });
+    } catch (e) {
+      if ((e as { code?: string }).code === 'FORMAT_NOT_A_LOG_FILE') throw e;
+    }
+  }
   let bindingId: string | null = null;
   try {
     const s = new MdfPageSource(file);
     bindingId = s.bindingId ?? null;
+    // A log file given as a data file (--mdf X.ldf, diff --after-mdf X.ldf) carries the same file
+    // header page and binding id: of another database it was refused as "data file X.ldf … belong to
+    // different databases". Its page 1 is a VLF header (0xAB at 0x2000) where a data file's is a page
+    // header: refused as the data file reader refuses it (datafile/metadata.ts logFileAsDataFile).
+    const logged = role === 'mdf' && s.fileIds().some((id) => s.readPage(id, 1)?.[0] === VLF_HEADER_MARKER);
     s.close();
+    if (logged) throw (await import('../datafile/metadata.js')).logFileAsDataFile(file);
   } catch (e) {
     // A log file whose page 0 is not a file header page is reported by the log reader itself;
     // a data file that is not one fails there too. Only the identity is unknown here.
