@@ -584,6 +584,28 @@ export function recordFingerprint(r: LogRecord): string {
   return h.digest('base64');
 }
 
+/** Characters of `ldfRecordPrint` (base64: 72 bits, enough to tell two records at one LSN apart). */
+const LDF_PRINT_LEN = 12;
+/** Every field of a log record as `log` prints it (LogRecord), in a fixed order: what `ldfRecordPrint` hashes. */
+const PRINT_FIELDS = ['Operation', 'Context', 'Transaction ID', 'AllocUnitId', 'Page ID', 'Slot ID', 'Offset in Row', 'Modify Size', 'Previous LSN', 'Previous Page LSN', 'Begin Time', 'End Time', 'Transaction Name', 'Transaction SID', 'SPID', 'Description', 'RowLog Contents 0', 'RowLog Contents 1', 'RowLog Contents 2', 'RowLog Contents 3', 'RowLog Contents 4', 'Log Record'] as const;
+
+/**
+ * A short fingerprint of a record's content (its fields in a fixed order, `recordFingerprint`'s
+ * content without its per-record key sort), for the records two .ldf files hold at one LSN: kept
+ * for every record of a VLF sequence both hold, so small and quick to make.
+ */
+function ldfRecordPrint(r: LogRecord): string {
+  const h = createHash('sha1');
+  const rec = r as unknown as Record<string, unknown>;
+  for (const k of PRINT_FIELDS) {
+    const v = rec[k];
+    if (v instanceof Uint8Array) h.update(v);
+    else h.update(v === undefined || v === null ? '\u0001' : String(v));
+    h.update('\u0002');
+  }
+  return h.digest('base64').slice(0, LDF_PRINT_LEN);
+}
+
 /**
  * Records two copies of one log backup hold at the same LSN with different content (a change the
  * log block checksum does not see: it is an XOR, so the same bit changed in two words of a sector
@@ -1093,7 +1115,11 @@ async function logRecords(files: string[], opts: LogOptions, interrupt: Interrup
     // log of another history at the same LSNs), by LSN, to compare with the records passed over there;
     // the files of one log of several files hold different sequences, so nothing is kept for them
     const ldfSharedSeqs = await sharedLdfSequences(inputs.filter((i) => i.kind === 'ldf').map((i) => i.file));
-    const ldfPrints = new Map<string, { fp: string; file: string }>();
+    // each value: the first PRINT_LEN characters of the record's fingerprint (72 bits: enough to tell
+    // two records apart) and the index of its file in ldfFiles, kept small for a large log given twice
+    const ldfPrints = new Map<string, string>();
+    const ldfFiles: string[] = [];
+    const PRINT_LEN = LDF_PRINT_LEN;
     inputs: for (const { backup, read, file, copies } of readers) {
       const copied = backup !== null && copiedRanges.has(setRange(backup));
       const ownRanges = new Map<string, Array<{ first: string; last: string; at: number }>>();
@@ -1122,7 +1148,7 @@ async function logRecords(files: string[], opts: LogOptions, interrupt: Interrup
               // another history, attached or restored, holds other records at the same LSNs)
               if (!backup && !earlier.backup) {
                 const first = ldfPrints.get(lsn);
-                if (first && first.fp !== recordFingerprint(r)) disagree.add(lsn, first.file, file, 'ldf');
+                if (first !== undefined && first.slice(0, PRINT_LEN) !== ldfRecordPrint(r)) disagree.add(lsn, ldfFiles[Number(first.slice(PRINT_LEN))]!, file, 'ldf');
               }
               const key = `${file}\n${earlier.file}`;
               const h = heldTwice.get(key) ?? { file, earlier: earlier.file, records: 0, seqs: new Set<string>() };
@@ -1133,7 +1159,11 @@ async function logRecords(files: string[], opts: LogOptions, interrupt: Interrup
             continue;
           }
           if (copied) copyPrints.set(lsn, { fp: recordFingerprint(r), file: r.source?.file ?? file });
-          if (!backup && ldfSharedSeqs.has(seq)) ldfPrints.set(lsn, { fp: recordFingerprint(r), file });
+          if (!backup && ldfSharedSeqs.has(seq)) {
+            let k = ldfFiles.indexOf(file);
+            if (k < 0) k = ldfFiles.push(file) - 1;
+            ldfPrints.set(lsn, `${ldfRecordPrint(r)}${k}`);
+          }
           // the range of this sequence read since the last item skipped, or a new one
           const list = ownRanges.get(seq);
           const mine = list?.[list.length - 1];
