@@ -31,7 +31,7 @@
  * positioned (one 8 KB read per page) through `BackupBytes` (a compressed backup decompresses
  * the chunk holding the page).
  */
-import { FormatError } from '../errors.js';
+import { FormatError, InputError } from '../errors.js';
 import { PAGE_SIZE, type PageSource } from '../datafile/page-source.js';
 import { openBackupBytes, type BackupBytes } from './bytes.js';
 import { readBackupHeader, refuseEncrypted } from './header.js';
@@ -97,7 +97,9 @@ export function openBackupPageSource(path: string, layout?: MtfLayout, position 
 /**
  * Page source over every stripe of one striped media set (`BACKUP … TO DISK = 'a', DISK = 'b'`),
  * given in any order. Throws FormatError FORMAT_INCOMPLETE_MEDIA_SET when a stripe is missing or
- * given twice, or when the files are not all stripes of one media set.
+ * given twice, or when the files are not all stripes of one media set, and InputError
+ * INPUT_MIXED_STRIPES when they are, but hold two different backups at `position`
+ * (`stripesOfTwoBackups`: a media set written again WITH INIT between the copies).
  */
 export function openStripedBackupPageSource(paths: string[], position = 1): BackupPageSource {
   const opened: Array<{ path: string; bytes: BackupBytes; layout: MtfLayout }> = [];
@@ -109,11 +111,57 @@ export function openStripedBackupPageSource(paths: string[], position = 1): Back
     requireWholeMediaSet(opened);
     const guids = new Set(opened.map((o) => (o.layout.mediaSet && o.layout.mediaSet.familyCount > 1 ? o.layout.mediaSet.mediaSetGuid : `single:${o.path}`)));
     if (guids.size !== 1) throw new FormatError('FORMAT_INCOMPLETE_MEDIA_SET', `${paths.join(', ')} are not the stripes of one media set`, { file: paths[0] });
+    const other = stripesOfTwoBackups(opened, position);
+    if (other) throw new InputError('INPUT_MIXED_STRIPES', `${other.reason}; give every stripe of one backup (RESTORE HEADERONLY on each file: BackupSetGUID, BackupStartDate)`, { file: other.file });
     return buildSource(opened, position);
   } catch (e) {
     for (const o of opened) o.bytes.close();
     throw e;
   }
+}
+
+/**
+ * Whether the stripes of one media set hold one backup at `position`, else which two differ and how.
+ * The media set GUID and family numbers (MTF TAPE/RAID, `MtfLayout.mediaSet`) stay on the files
+ * when the media set is written again: `BACKUP … WITH INIT` overwrites the backup sets and keeps
+ * the media header (MS Learn, "BACKUP (Transact-SQL)": INIT / FORMAT), so stripe 1 copied after
+ * Monday's backup and stripe 2 after Tuesday's are "family 1 and 2 of 2" of one media set and were
+ * joined as one backup: half the extents of each moment, printed as one table. One backup is one
+ * backup set on every family (msdb: one backupset row, its backup_set_uuid, for the
+ * backupmediafamily rows of all stripes), so its SSET carries one BackupSetGUID (header.ts
+ * `backupSetGuid`, SSET OS data) in every stripe; where a GUID is not readable, the SCIN
+ * FirstLSN/LastLSN and the backup's start date are compared instead. A stripe whose header cannot
+ * be read is not compared (its read reports it). Returns null when they agree; else `reason` (one
+ * clause naming both files, the set and what differs) and `file` (the stripe that differs from the first).
+ */
+export function stripesOfTwoBackups(files: ReadonlyArray<{ path: string; layout: MtfLayout }>, position: number): { reason: string; file: string } | null {
+  const striped = files.filter((f) => f.layout.mediaSet && f.layout.mediaSet.familyCount > 1);
+  if (striped.length < 2) return null;
+  const heads: Array<{ path: string; seq: number; h: ReturnType<typeof readBackupHeader> }> = [];
+  for (const f of striped) {
+    try {
+      heads.push({ path: f.path, seq: f.layout.mediaSet!.familySequence, h: readBackupHeader(f.path, f.layout, position) });
+    } catch {
+      // its own read reports what is wrong with it
+    }
+  }
+  const [a, ...rest] = heads;
+  if (!a) return null;
+  const what = (x: (typeof heads)[number]) =>
+    `${x.h.backupType} backup of ${x.h.databaseName}${x.h.backupSetGuid ? ` BackupSetGUID ${x.h.backupSetGuid}` : ''}, started ${x.h.backupStartDate ?? 'at an unknown time'}, LSN ${x.h.firstLsn.decimal}..${x.h.lastLsn.decimal}`;
+  for (const b of rest) {
+    const differ =
+      a.h.backupSetGuid && b.h.backupSetGuid
+        ? a.h.backupSetGuid !== b.h.backupSetGuid
+        : a.h.firstLsn.decimal !== b.h.firstLsn.decimal || a.h.lastLsn.decimal !== b.h.lastLsn.decimal || a.h.backupStartDate !== b.h.backupStartDate || a.h.backupType !== b.h.backupType;
+    if (!differ) continue;
+    const guid = striped[0]!.layout.mediaSet!.mediaSetGuid;
+    return {
+      file: b.path,
+      reason: `${a.path} (stripe ${a.seq}) and ${b.path} (stripe ${b.seq}) are stripes of one media set (${guid}) but hold two different backups at backup set ${position}: ${what(a)} vs ${what(b)}. The media set was written again between them (BACKUP … WITH INIT keeps the media header), so the files are of two moments and their extents joined would mix them`,
+    };
+  }
+  return null;
 }
 
 /**

@@ -18,6 +18,7 @@ import { echoInput } from '../util/echo.js';
 import type { BackupAdvice } from '../backup/page-source.js';
 import { readBackupHeader } from '../backup/header.js';
 import { readMtfLayout } from '../backup/mtf.js';
+import { VLF_HEADER_MARKER } from '../logreader/ldf/constants.js';
 
 /** `export`: a file of sql/export-log-records.sql, whose identity is its own catalog rows' database_guid (sources/export.ts). */
 export type SourceFileRole = 'mdf' | 'ldf' | 'bak' | 'trn' | 'export' | 'server';
@@ -46,6 +47,11 @@ export interface SourceFileIdentity {
    */
   familyGuid?: string | null;
   /**
+   * HEADERONLY ServerName (backups only; SCIN @108/@110, src/backup/header.ts): the instance that
+   * took the backup. Absent or null where unknown (data and log files).
+   */
+  serverName?: string | null;
+  /**
    * The backup set (RESTORE … WITH FILE = n) this identity is of, for a backup file holding several
    * (WITH NOINIT appends the backups of any database to one file); absent for a file of one set.
    */
@@ -58,7 +64,8 @@ export interface IdentityCheck {
   unchecked: SourceFileIdentity[];
   /**
    * Notes (one line each, to be said even with --quiet, as `unchecked`'s are) on backups of one
-   * binding id that state different database names (`sameIdOtherNames`); empty when they agree.
+   * binding id that state different database names (`sameIdOtherNames`) or were taken on different
+   * servers (`sameIdOtherServers`); empty when they agree.
    */
   otherNames: string[];
 }
@@ -71,14 +78,33 @@ export interface IdentityCheck {
 export async function readSourceIdentity(file: string, role: SourceFileRole): Promise<SourceFileIdentity> {
   if (role === 'bak' || role === 'trn') {
     const h = readBackupHeader(file);
-    return { file, role, bindingId: h.bindingId, databaseName: h.databaseName, familyGuid: h.familyGuid };
+    return { file, role, bindingId: h.bindingId, databaseName: h.databaseName, familyGuid: h.familyGuid, serverName: h.serverName || null };
   }
   const { MdfPageSource } = await import('../datafile/mdf-source.js');
+  if (role === 'ldf') {
+    // A data file given as the log (--ldf X.mdf) carries a binding id on page 0 as a log file does:
+    // of another database it was refused as "log file X.mdf … belong to different databases", and the
+    // user looked for the other database's files. Said as what it is, as the log reader says it
+    // (FORMAT_NOT_A_LOG_FILE: a PFS page at 0x2000 where a log has its first VLF). Any other failure
+    // of the layout is the log reader's to report.
+    const { readLdfLayout } = await import('../logreader/ldf/reader.js');
+    try {
+      await readLdfLayout(file, { allowUnsupportedVersion: true });
+    } catch (e) {
+      if ((e as { code?: string }).code === 'FORMAT_NOT_A_LOG_FILE') throw e;
+    }
+  }
   let bindingId: string | null = null;
   try {
     const s = new MdfPageSource(file);
     bindingId = s.bindingId ?? null;
+    // A log file given as a data file (--mdf X.ldf, diff --after-mdf X.ldf) carries the same file
+    // header page and binding id: of another database it was refused as "data file X.ldf … belong to
+    // different databases". Its page 1 is a VLF header (0xAB at 0x2000) where a data file's is a page
+    // header: refused as the data file reader refuses it (datafile/metadata.ts logFileAsDataFile).
+    const logged = role === 'mdf' && s.fileIds().some((id) => s.readPage(id, 1)?.[0] === VLF_HEADER_MARKER);
     s.close();
+    if (logged) throw (await import('../datafile/metadata.js')).logFileAsDataFile(file);
   } catch (e) {
     // A log file whose page 0 is not a file header page is reported by the log reader itself;
     // a data file that is not one fails there too. Only the identity is unknown here.
@@ -112,7 +138,7 @@ export async function readSourceIdentities(file: string, role: SourceFileRole, p
     const set = sets > 1 ? { set: p } : {};
     try {
       const h = readBackupHeader(file, layout, p);
-      out.push({ file, role, bindingId: h.bindingId, databaseName: h.databaseName, familyGuid: h.familyGuid, ...set });
+      out.push({ file, role, bindingId: h.bindingId, databaseName: h.databaseName, familyGuid: h.familyGuid, serverName: h.serverName || null, ...set });
     } catch (e) {
       if (p === positions[0]) throw e;
       out.push({ file, role, bindingId: null, databaseName: null, ...set });
@@ -161,7 +187,7 @@ export function assertOneDatabase(ids: SourceFileIdentity[]): IdentityCheck {
       );
     }
   }
-  return { bindingId: first?.bindingId ?? null, unchecked, otherNames: sameIdOtherNames(known) };
+  return { bindingId: first?.bindingId ?? null, unchecked, otherNames: [...sameIdOtherNames(known), ...sameIdOtherServers(known)] };
 }
 
 /**
@@ -189,6 +215,36 @@ export function sameIdOtherNames(ids: readonly SourceFileIdentity[]): string[] {
   return others.map(
     (b) =>
       `${name(a!)} and ${name(b)}, with the same binding id ${a!.bindingId}: one database renamed between these backups (ALTER DATABASE … MODIFY NAME), or two databases, one attached from copies of the other's files (which keep the binding id: a test copy, a tenant made from one), whose logs hold the same LSNs from the copy on, so that rows read from both may be of two databases; if it is not one database renamed, give the files of one database`,
+  );
+}
+
+/**
+ * Backups (and backup sets) of one binding id taken on different servers (HEADERONLY ServerName,
+ * SCIN @108/@110; data and log files state none here). A database's name is unique on a server, so
+ * a copy of it attached under the same name from copies of its .mdf/.ldf (a test or reporting copy,
+ * which keeps the binding id and family GUID: MS Learn, sys.database_recovery_status database_guid,
+ * "duplicates can be created by copying and attaching databases") runs on another server; its log
+ * goes on from the original's LSNs, and its first log backup starts where the original's last one
+ * before the copy ended, so `--trn` of both chains by LSN alone and its rows read as the original's
+ * (`sameIdOtherNames` says it where the copy has another name). One database's backups are also
+ * taken on several servers (the replicas of an availability group, log shipping, a move to another
+ * server), so this is not refused: one note per server after the first (compared
+ * case-insensitively, as Windows host and instance names are), naming a file of each and what to check.
+ */
+export function sameIdOtherServers(ids: readonly SourceFileIdentity[]): string[] {
+  const firstByServer = new Map<string, SourceFileIdentity>();
+  for (const i of ids) {
+    if (!i.bindingId || !i.serverName) continue;
+    const key = i.serverName.toLowerCase();
+    if (!firstByServer.has(key)) firstByServer.set(key, i);
+  }
+  const servers = [...firstByServer.values()];
+  if (servers.length < 2) return [];
+  const [a, ...others] = servers;
+  const name = (i: SourceFileIdentity) => `${ROLE_NAMES[i.role]} ${echoInput(i.file, 1000)}${i.set !== undefined ? ` (backup set ${i.set})` : ''} was taken on server ${echoInput(i.serverName!, 300)}`;
+  return others.map(
+    (b) =>
+      `${name(a!)} and ${name(b)}, with the same binding id ${a!.bindingId}${a!.databaseName && b.databaseName ? ` (database ${echoInput(a!.databaseName, 300)}${b.databaseName.toLowerCase() !== a!.databaseName.toLowerCase() ? ` and ${echoInput(b.databaseName, 300)}` : ''})` : ''}: one database backed up on several servers (availability group replicas, log shipping, a move), or a copy of it attached on another server from copies of its files (a test copy, which keeps the binding id and often the name), whose log goes on from the same LSNs, so that rows read from both may be of two databases; if the servers do not hold one database, give the backups of one server`,
   );
 }
 

@@ -363,7 +363,7 @@ export async function replayTableAt(inputs: ReplayInputs): Promise<ReplayResult>
   const notes: string[] = [];
   // backups of one binding id under two database names (an attached copy of the files, or a rename):
   // said even with --quiet (identityNotes), as scan and log say them
-  const identityNotes = assertOneDatabase(sets.map((s) => ({ file: s.devices[0], role: s.backupType === 'log' ? ('trn' as const) : ('bak' as const), bindingId: s.bindingId, databaseName: s.databaseName }))).otherNames;
+  const identityNotes = assertOneDatabase(sets.map((s) => ({ file: s.devices[0], role: s.backupType === 'log' ? ('trn' as const) : ('bak' as const), bindingId: s.bindingId, databaseName: s.databaseName, serverName: s.serverName }))).otherNames;
   for (const s of sets) {
     if (inputs.trn.includes(s.devices[0]) && s.backupType !== 'log') throw new InputError('INPUT_BAD_OPTION', `--trn ${s.devices[0]} is a ${s.backupType} backup, not a log backup: give it with --bak`, { file: s.devices[0] });
     if (inputs.bak.includes(s.devices[0]) && s.backupType === 'log') throw new InputError('INPUT_NOT_A_DATABASE_BACKUP', `--bak ${s.devices[0]} is a log backup: give it with --trn`, { file: s.devices[0] });

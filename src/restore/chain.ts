@@ -32,7 +32,7 @@
 import { InputError } from '../errors.js';
 import { formatLsn, lsnFromDecimal } from '../logreader/lsn.js';
 import { lsnCmp, type BackupSetRecord, type BackupHistory, type SkippedBackup } from './history.js';
-import { sameIdOtherNames } from '../recover/source-identity.js';
+import { sameIdOtherNames, sameIdOtherServers } from '../recover/source-identity.js';
 
 /**
  * Where the restore stops. `time`: the SQL Server's local time, `YYYY-MM-DDTHH:MM:SS.fff` (as
@@ -541,10 +541,13 @@ function namesByBindingId(sets: readonly BackupSetRecord[]): string[] {
 /**
  * Notes on the chosen sets (chooseDatabase: several --database names) stating more than one database
  * name under one binding id: source-identity.ts sameIdOtherNames' sentence, one per name after the
- * first. Said even with --quiet, as scan and log say them; empty when the names agree.
+ * first; and taken on more than one server (HEADERONLY ServerName): sameIdOtherServers' sentence, one
+ * per server after the first. Said even with --quiet, as scan and log say them; empty when they agree.
  */
 export function renamedNotes(sets: readonly BackupSetRecord[]): string[] {
-  return sameIdOtherNames(sets.map((s) => ({ file: s.devices[0] ?? '?', role: s.backupType === 'log' ? ('trn' as const) : ('bak' as const), bindingId: s.bindingId, databaseName: s.databaseName, ...(s.position > 1 ? { set: s.position } : {}) })));
+  const ids = sets.map((s) => ({ file: s.devices[0] ?? '?', role: s.backupType === 'log' ? ('trn' as const) : ('bak' as const), bindingId: s.bindingId, databaseName: s.databaseName, serverName: s.serverName, ...(s.position > 1 ? { set: s.position } : {}) }));
+  // and backups of it taken on other servers (sameIdOtherServers: a copy attached under its name elsewhere, or replicas)
+  return [...sameIdOtherNames(ids), ...sameIdOtherServers(ids)];
 }
 
 /**

@@ -18,6 +18,7 @@ import { InputError, RowbackError } from '../errors.js';
 import { assertRegularFile, unlistableWhy } from '../util/files.js';
 import { readBackupHeader, type BackupHeader } from '../backup/header.js';
 import { readLogCommitTimes } from '../backup/log-commits.js';
+import { stripesOfTwoBackups } from '../backup/page-source.js';
 import type { SkippedItem } from '../recover/source.js';
 import { backupStart, BACKUP_HEADER_WARNING, blocksAfterDamage, headerCopiesProblem, headerWarnings, readMtfLayout, COMMON_HEADER_SIZE, MTF_TRAILER_DAMAGED, type MtfLayout } from '../backup/mtf.js';
 
@@ -413,6 +414,13 @@ export function readFolderHistory(dirs: string[]): BackupHistory {
           // RESTORE … WITH FILE = n names the set SQL Server numbered n; a set whose own number
           // (SSET data set number) disagrees with its place in the file cannot be named for sure.
           skipped.push({ file: first.path, code: 'FORMAT_BAD_MTF', reason: `backup set ${position} of the file says it is set ${h.position} (SSET data set number): FILE = n would be uncertain, not used` });
+          continue;
+        }
+        // stripes of one media set holding two backups (written again WITH INIT between the copies):
+        // not one backup, and `FROM DISK = a, DISK = b` would restore neither (page-source.ts)
+        const mixed = striped ? stripesOfTwoBackups(list, position) : null;
+        if (mixed) {
+          skipped.push({ file: mixed.file, code: 'INPUT_MIXED_STRIPES', reason: `${mixed.reason}: not used; put the stripes of one backup together`, firstLsn: h.firstLsn.decimal, lastLsn: h.lastLsn.decimal });
           continue;
         }
         const rec = recordFromHeader(h, list.map((f) => f.path), damaged);

@@ -352,6 +352,45 @@ function heldTwiceNote(file: string, earlier: string, records: number, seqs: str
 }
 
 /**
+ * The VLF sequence numbers (8 hex digits, as an LSN's first part) that more than one of `ldfs`
+ * holds: each VLF sequence number is used once in a database's log (Paul Randal, "Inside the
+ * Storage Engine: More on the circular nature of the log"; FORMAT-NOTES: VLF header u32 @4), so the
+ * .ldf files of one log of several files hold different ones, and two files holding one are copies
+ * of one log file or logs of two histories of the database (a copy attached as another database, a
+ * RESTORE's new recovery fork), whose records at the same LSN `log` compares. A file whose layout
+ * cannot be read holds none here (its read reports why). Never throws.
+ */
+async function sharedLdfSequences(ldfs: readonly string[]): Promise<Set<string>> {
+  const shared = new Set<string>();
+  if (ldfs.length < 2) return shared;
+  const seen = new Set<string>();
+  for (const f of new Set(ldfs)) {
+    let seqs: string[] = [];
+    try {
+      const layout = await readLdfLayout(f, { allowUnsupportedVersion: true });
+      seqs = [...new Set(layout.vlfs.filter((v) => v.seq > 0).map((v) => v.seq.toString(16).padStart(8, '0')))];
+    } catch {
+      seqs = [];
+    }
+    for (const q of seqs) {
+      if (seen.has(q)) shared.add(q);
+      seen.add(q);
+    }
+  }
+  // the same file listed twice holds every one of its sequences twice
+  if (new Set(ldfs).size < ldfs.length) {
+    for (const f of ldfs.filter((x, k) => ldfs.indexOf(x) !== k)) {
+      try {
+        for (const v of (await readLdfLayout(f, { allowUnsupportedVersion: true })).vlfs) if (v.seq > 0) shared.add(v.seq.toString(16).padStart(8, '0'));
+      } catch {
+        // its read reports why
+      }
+    }
+  }
+  return shared;
+}
+
+/**
  * The log backups among the inputs checked as a chain, as `scan --trn` checks them (backup/log-chain.ts):
  * a break is a skipped item FORMAT_LOG_CHAIN_GAP naming both files and LSNs (so the summary ends
  * INCOMPLETE); sets given in another order than LSN order (`log *.trn` lists `_10.trn` before `_2.trn`)
@@ -545,6 +584,28 @@ export function recordFingerprint(r: LogRecord): string {
   return h.digest('base64');
 }
 
+/** Characters of `ldfRecordPrint` (base64: 72 bits, enough to tell two records at one LSN apart). */
+const LDF_PRINT_LEN = 12;
+/** Every field of a log record as `log` prints it (LogRecord), in a fixed order: what `ldfRecordPrint` hashes. */
+const PRINT_FIELDS = ['Operation', 'Context', 'Transaction ID', 'AllocUnitId', 'Page ID', 'Slot ID', 'Offset in Row', 'Modify Size', 'Previous LSN', 'Previous Page LSN', 'Begin Time', 'End Time', 'Transaction Name', 'Transaction SID', 'SPID', 'Description', 'RowLog Contents 0', 'RowLog Contents 1', 'RowLog Contents 2', 'RowLog Contents 3', 'RowLog Contents 4', 'Log Record'] as const;
+
+/**
+ * A short fingerprint of a record's content (its fields in a fixed order, `recordFingerprint`'s
+ * content without its per-record key sort), for the records two .ldf files hold at one LSN: kept
+ * for every record of a VLF sequence both hold, so small and quick to make.
+ */
+function ldfRecordPrint(r: LogRecord): string {
+  const h = createHash('sha1');
+  const rec = r as unknown as Record<string, unknown>;
+  for (const k of PRINT_FIELDS) {
+    const v = rec[k];
+    if (v instanceof Uint8Array) h.update(v);
+    else h.update(v === undefined || v === null ? '\u0001' : String(v));
+    h.update('\u0002');
+  }
+  return h.digest('base64').slice(0, LDF_PRINT_LEN);
+}
+
 /**
  * Records two copies of one log backup hold at the same LSN with different content (a change the
  * log block checksum does not see: it is an XOR, so the same bit changed in two words of a sector
@@ -552,11 +613,11 @@ export function recordFingerprint(r: LogRecord): string {
  * WARNING naming the LSN and both files, and the result is INCOMPLETE (FORMAT_LOG_SOURCES_DISAGREE).
  */
 export class CopyDisagreements {
-  /** By `printed\nother` file: how many LSNs, the first few. */
-  readonly pairs = new Map<string, { printed: string; other: string; n: number; lsns: string[] }>();
-  add(lsn: string, printed: string, other: string): void {
+  /** By `printed\nother` file: how many LSNs, the first few; `kind` 'ldf' for two log files (.ldf), not copies of one log backup. */
+  readonly pairs = new Map<string, { printed: string; other: string; n: number; lsns: string[]; kind: 'backup' | 'ldf' }>();
+  add(lsn: string, printed: string, other: string, kind: 'backup' | 'ldf' = 'backup'): void {
     const k = `${printed}\n${other}`;
-    const p = this.pairs.get(k) ?? { printed, other, n: 0, lsns: [] };
+    const p = this.pairs.get(k) ?? { printed, other, n: 0, lsns: [], kind };
     p.n++;
     if (p.lsns.length < 5) p.lsns.push(lsn);
     this.pairs.set(k, p);
@@ -565,7 +626,10 @@ export class CopyDisagreements {
   items(): SkippedItem[] {
     return [...this.pairs.values()].map((p) => ({
       code: 'FORMAT_LOG_SOURCES_DISAGREE',
-      reason: `${p.n} record(s) at the same LSN differ between copies of one log backup: ${p.printed} and ${p.other} hold different records at LSN ${p.lsns.join(', ')}${p.n > p.lsns.length ? ' …' : ''}; the record printed there is ${p.printed}'s. Which copy is right cannot be told from the files (damage that keeps the log block checksum passing, or copies of two histories): print each copy alone (rowback log ${p.printed}, then rowback log ${p.other}) to see both records, and compare them with the database or a third copy before using them`,
+      reason:
+        p.kind === 'ldf'
+          ? `${p.n} record(s) at the same LSN differ between two log files given: ${p.printed} and ${p.other} hold different records at LSN ${p.lsns.join(', ')}${p.n > p.lsns.length ? ' …' : ''}; the record printed there is ${p.printed}'s, and ${p.other}'s records at the LSNs ${p.printed} holds were passed over. They are not copies of one log file: the logs of two histories of the database (a copy of its files attached as another database, whose log goes on from the same LSNs; a RESTORE between them, which starts a new recovery fork whose LSNs repeat the old one's) or one is damaged where no log block checksum sees it: read each alone (rowback log ${p.printed}, then rowback log ${p.other}) and use the log of the database the rows are to come from`
+          : `${p.n} record(s) at the same LSN differ between copies of one log backup: ${p.printed} and ${p.other} hold different records at LSN ${p.lsns.join(', ')}${p.n > p.lsns.length ? ' …' : ''}; the record printed there is ${p.printed}'s. Which copy is right cannot be told from the files (damage that keeps the log block checksum passing, or copies of two histories): print each copy alone (rowback log ${p.printed}, then rowback log ${p.other}) to see both records, and compare them with the database or a third copy before using them`,
       location: { file: p.other, lsn: p.lsns[0]! },
       lsnRange: { first: p.lsns[0]!, last: p.lsns[0]! },
     }));
@@ -1047,6 +1111,15 @@ async function logRecords(files: string[], opts: LogOptions, interrupt: Interrup
       }
     }
     const copyPrints = new Map<string, { fp: string; file: string }>();
+    // records of .ldf files in VLF sequences another .ldf listed holds too (a copy of the file, or a
+    // log of another history at the same LSNs), by LSN, to compare with the records passed over there;
+    // the files of one log of several files hold different sequences, so nothing is kept for them
+    const ldfSharedSeqs = await sharedLdfSequences(inputs.filter((i) => i.kind === 'ldf').map((i) => i.file));
+    // each value: the first PRINT_LEN characters of the record's fingerprint (72 bits: enough to tell
+    // two records apart) and the index of its file in ldfFiles, kept small for a large log given twice
+    const ldfPrints = new Map<string, string>();
+    const ldfFiles: string[] = [];
+    const PRINT_LEN = LDF_PRINT_LEN;
     inputs: for (const { backup, read, file, copies } of readers) {
       const copied = backup !== null && copiedRanges.has(setRange(backup));
       const ownRanges = new Map<string, Array<{ first: string; last: string; at: number }>>();
@@ -1071,6 +1144,12 @@ async function logRecords(files: string[], opts: LogOptions, interrupt: Interrup
               else repeats++;
             }
             else {
+              // two .ldf files holding one LSN: compared, as copies of one log backup are (a copy of
+              // another history, attached or restored, holds other records at the same LSNs)
+              if (!backup && !earlier.backup) {
+                const first = ldfPrints.get(lsn);
+                if (first !== undefined && first.slice(0, PRINT_LEN) !== ldfRecordPrint(r)) disagree.add(lsn, ldfFiles[Number(first.slice(PRINT_LEN))]!, file, 'ldf');
+              }
               const key = `${file}\n${earlier.file}`;
               const h = heldTwice.get(key) ?? { file, earlier: earlier.file, records: 0, seqs: new Set<string>() };
               h.records++;
@@ -1080,6 +1159,11 @@ async function logRecords(files: string[], opts: LogOptions, interrupt: Interrup
             continue;
           }
           if (copied) copyPrints.set(lsn, { fp: recordFingerprint(r), file: r.source?.file ?? file });
+          if (!backup && ldfSharedSeqs.has(seq)) {
+            let k = ldfFiles.indexOf(file);
+            if (k < 0) k = ldfFiles.push(file) - 1;
+            ldfPrints.set(lsn, `${ldfRecordPrint(r)}${k}`);
+          }
           // the range of this sequence read since the last item skipped, or a new one
           const list = ownRanges.get(seq);
           const mine = list?.[list.length - 1];
@@ -1216,7 +1300,8 @@ async function logRecords(files: string[], opts: LogOptions, interrupt: Interrup
   // loss is (an LSN range, else a file offset), so the line names what is lost even with --quiet.
   const incomplete = [
     ...(lost.length ? [`${logLossClause(lost)}; records in those LSN ranges are missing${lossPlaces(lost)}${copyHint(lost, trnFiles)}`] : []),
-    ...(disagreements.length ? [`copies of one log backup disagree at ${[...disagree.pairs.values()].reduce((k, p) => k + p.n, 0)} LSN(s) (FORMAT_LOG_SOURCES_DISAGREE, WARNING above): the record printed at each may be the wrong copy's`] : []),
+    ...([...disagree.pairs.values()].some((p) => p.kind === 'backup') ? [`copies of one log backup disagree at ${[...disagree.pairs.values()].filter((p) => p.kind === 'backup').reduce((k, p) => k + p.n, 0)} LSN(s) (FORMAT_LOG_SOURCES_DISAGREE, WARNING above): the record printed at each may be the wrong copy's`] : []),
+    ...([...disagree.pairs.values()].some((p) => p.kind === 'ldf') ? [`log files given hold different records at ${[...disagree.pairs.values()].filter((p) => p.kind === 'ldf').reduce((k, p) => k + p.n, 0)} LSN(s) (FORMAT_LOG_SOURCES_DISAGREE, WARNING above): they are not one log, and the record printed at each may be of the other history`] : []),
     ...(pastEnd ? [pastEnd] : []),
   ];
   if (opts.report) {

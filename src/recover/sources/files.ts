@@ -1085,6 +1085,19 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
           ck = null;
         }
         const last = trnSets.reduce((m, t) => (BigInt(t.last) > BigInt(m.last) ? t : m), trnSets[0]!);
+        const first = trnSets.reduce((m, t) => (BigInt(t.first) < BigInt(m.first) ? t : m), trnSets[0]!);
+        // A data file older than every log backup given: its last checkpoint before the chain's
+        // FirstLSN. Its table layouts are of before what the log records (a table created, altered
+        // or rebuilt since is not as it describes it), as an .ldf beside an older data file is said
+        // (dataFileLogTime); with log backups it was not: `--mdf LAST-MONTH.mdf --trn` of this week's
+        // log backups said nothing. A note: nothing of the log is missing.
+        if (ck !== null && ck > 0n && ck < BigInt(first.first)) {
+          const note = `data file ${mdfs[0]} and the log backups given are of different times: the data file's last checkpoint at LSN ${meta.database.checkpointLsn} (boot page dbi_checkptLSN) is before every record they hold (${first.file} starts at ${first.firstLsn}), so the data file is older than the log (a copy of another time): its table layouts and pages are of before what the log records (a table created, altered or rebuilt since is not as the data file describes it); give the data file of the same time as the log, or a full backup of that time with --bak`;
+          if (!identityNotes.includes(note)) {
+            identityNotes.push(note);
+            notes.push(note);
+          }
+        }
         if (ck !== null && ck > 0n && ck >= chainEnd) {
           const note = `data file ${mdfs[0]} holds the database up to its last checkpoint at LSN ${meta.database.checkpointLsn} (boot page dbi_checkptLSN), after the end of the log backups given (${last.file} ends at ${last.lastLsn}): the rows deleted or changed between are in no file given and not in this result; add the later log backups with --trn, or the .ldf with --ldf, to see them`;
           if (!identityNotes.includes(note)) {
