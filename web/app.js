@@ -372,7 +372,7 @@ async function openJob(id) {
   $('detail').hidden = true;
   $('script').textContent = '';
   $('undo-script').textContent = '';
-  $('dry-run-msg').textContent = '';
+  sayDryRun('');
   showNotScripted([]);
   showJobWarning(null);
   const [blast, tables] = await Promise.all([api(`/api/jobs/${id}/blast-radius`), api(`/api/jobs/${id}/tables`)]);
@@ -976,11 +976,15 @@ function failureText(f) {
 
 /**
  * The dry run's `jobWarning` (null for a job known complete): the job still stages, is INCOMPLETE
- * or is not known whole, so rows it has not found are in no script; shown above the script.
+ * or is not known whole, so rows it has not found are in no script; and its `jobDoubt` (null for a
+ * job with no WARNING/UNCHECKED sentence and no row with warnings): a value may be wrong or missing.
+ * Each its own line above the script, as the script's header says them (jobDoubt was said in the
+ * header alone: the page showed nothing above a script of rows with warnings).
  */
-function showJobWarning(text) {
-  $('dry-run-job-warning').hidden = !text;
-  $('dry-run-job-warning').textContent = text ?? '';
+function showJobWarning(text, doubt = null) {
+  const lines = [text, doubt].filter(Boolean);
+  $('dry-run-job-warning').hidden = !lines.length;
+  $('dry-run-job-warning').textContent = lines.join('\n');
 }
 
 /**
@@ -999,8 +1003,19 @@ function showNotScripted(items) {
   $('not-scripted-rows').replaceChildren(...items.map((u) => el('li', { 'data-row': String(u.rowId) }, `row ${u.rowId}: ${u.why}`)));
 }
 
+/**
+ * The Re-insert tab's line, in the colour of what it says: a refusal red, a dry run leaving rows
+ * out or running nothing amber, else green (every refusal and a run of 0 rows read green).
+ */
+function sayDryRun(text, tone = 'ok') {
+  const m = $('dry-run-msg');
+  m.textContent = text;
+  m.classList.toggle('error', tone === 'error');
+  m.classList.toggle('warned', tone === 'warned');
+}
+
 async function dryRun() {
-  $('dry-run-msg').textContent = 'generating…';
+  sayDryRun('generating…');
   showNotScripted([]);
   showJobWarning(null);
   state.lastDryRun = null;
@@ -1015,14 +1030,20 @@ async function dryRun() {
     $('script').textContent = r.script;
     $('undo-script').textContent = r.undoScript;
     showNotScripted(r.notScripted ?? []);
-    showJobWarning(r.jobWarning ?? null);
+    showJobWarning(r.jobWarning ?? null, r.jobDoubt ?? null);
     $('copy-script').disabled = false;
     $('download-script').disabled = false;
     $('download-undo').disabled = !r.undoScript;
     const rows = r.run.summary.rows;
     // another database than the rows were read from (another tenant's, or a side/restored copy): said first
     const other = r.databaseCheck?.verdict === 'different';
-    $('dry-run-msg').textContent = `${other ? `${r.databaseCheck.message} · ` : ''}run #${r.run.id}: ${rows} row(s) in ${r.run.summary.batches} batch(es)${problemsText(r.problems)}${targetName ? ` · planned against ${targetName}'s catalog` : ' · choose a target to run it'}`;
+    // what comes next, for who reads it: nothing to run when no row can go back (it said 'choose a
+    // target to run it' of 0 rows, in green), and a reviewer or viewer does not run one
+    const next = rows === 0 ? ' · nothing to run: no approved row of this job can go back'
+      : targetName ? ` · planned against ${targetName}'s catalog${state.me.role === 'operator' ? '' : ' · an operator runs it'}`
+      : state.me.role === 'operator' ? ' · choose a target to run it' : ' · an operator runs it, against a target';
+    // green only for a script that puts every approved row back where it was read from
+    sayDryRun(`${other ? `${r.databaseCheck.message} · ` : ''}run #${r.run.id}: ${rows} row(s) in ${r.run.summary.batches} batch(es)${problemsText(r.problems)}${next}`, rows === 0 || r.problems.length > 0 || other ? 'warned' : 'ok');
     // a real run is offered only for what was just shown: this script, this target
     if (targetName && rows > 0) {
       // the run inserts exactly the rows this script does (rowIds), not whatever is approved by then
@@ -1032,7 +1053,7 @@ async function dryRun() {
     loadRuns().catch(() => {});
   } catch (e) {
     if (state.jobId !== jobId) return;
-    $('dry-run-msg').textContent = `${e.body?.code ?? 'ERROR'}: ${e.message}`;
+    sayDryRun(`${e.body?.code ?? 'ERROR'}: ${e.message}`, 'error');
   }
 }
 
@@ -1238,10 +1259,10 @@ async function copyScript() {
     // no clipboard permission: select the text so Ctrl+C copies it
     const r = document.createRange(); r.selectNodeContents($('script'));
     const sel = window.getSelection(); sel.removeAllRanges(); sel.addRange(r);
-    $('dry-run-msg').textContent = 'The browser refused the clipboard; the script is selected: press Ctrl+C.';
+    sayDryRun('The browser refused the clipboard; the script is selected: press Ctrl+C.', 'warned');
     return;
   }
-  $('dry-run-msg').textContent = `Copied ${text.length.toLocaleString()} characters.`;
+  sayDryRun(`Copied ${text.length.toLocaleString()} characters.`);
 }
 
 function targetLabel(name) {
@@ -1272,7 +1293,7 @@ async function runReinsert() {
     $('run-reinsert').disabled = true;
     watchRun(run.id);
   } catch (e) {
-    $('dry-run-msg').textContent = `${e.body?.code ?? 'ERROR'}: ${e.message}`;
+    sayDryRun(`${e.body?.code ?? 'ERROR'}: ${e.message}`, 'error');
   }
 }
 
