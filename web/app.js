@@ -423,7 +423,41 @@ async function auditOf(id) {
   }
 }
 
+/**
+ * The job's skipped items (GET /api/jobs/:id/skipped): what the scan passed over, each with its
+ * code, why and where. The notes send the reader there ("see its skipped items", "among the job's
+ * skipped items") and the job showed only their count: the page had no way to them. 200 a page,
+ * Show more for the next. Open for an INCOMPLETE job, whose sentences name them.
+ */
+const SKIPPED_PAGE = 200;
+async function loadSkipped(id, after = 0) {
+  const job = state.jobs.find((j) => j.id === id);
+  const total = job?.skippedCount ?? 0;
+  if (after === 0) {
+    $('job-skipped').replaceChildren();
+    $('job-skipped-box').hidden = total === 0;
+    $('job-skipped-more').hidden = true;
+    if (total === 0) return;
+    $('job-skipped-box').open = job?.complete === false;
+  }
+  const page = await api(`/api/jobs/${id}/skipped?limit=${SKIPPED_PAGE}&after=${after}`);
+  if (state.jobId !== id) return;
+  $('job-skipped').append(...page.items.map((s) => {
+    // where, as the CLI's lines say it: (file …, LSN …, offset …, …)
+    const l = s.location ?? {};
+    const where = [l.file ? `file ${l.file}` : '', s.lsnRange ? `LSNs ${s.lsnRange.first} to ${s.lsnRange.last}` : l.lsn ? `LSN ${l.lsn}` : '', l.offset !== undefined ? `offset ${l.offset}` : '',
+      l.page ? `page ${l.page}` : '', l.slot !== undefined ? `slot ${l.slot}` : '', l.table ? `table ${l.table}` : '', l.column ? `column ${l.column}` : '']
+      .filter(Boolean).join(', ');
+    return el('li', { 'data-skipped': String(s.id) }, ...visibleText(`${s.code}: ${s.reason}${where ? ` (${where})` : ''}`));
+  }));
+  const shown = $('job-skipped').children.length;
+  $('job-skipped-title').textContent = `Skipped items (${total.toLocaleString()}${shown < total ? `, ${shown.toLocaleString()} shown` : ''}): what the job passed over, each with why and where`;
+  $('job-skipped-more').hidden = page.next === null || page.next === undefined;
+  $('job-skipped-more').onclick = () => loadSkipped(id, page.next).catch(() => {});
+}
+
 async function loadNotes(id) {
+  loadSkipped(id).catch(() => {});
   const items = await auditOf(id);
   const notes = items.filter((a) => a.action === 'job.notes').flatMap((a) => a.details.notes ?? []);
   if (state.jobId !== id) return;
