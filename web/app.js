@@ -1482,11 +1482,13 @@ async function loadRuns() {
   const { items } = await api(`/api/jobs/${jobId}/reinsert-runs`);
   // another job opened meanwhile: its runs table (and its failed run, with a Resume) are not this one's
   if (state.jobId !== jobId) return;
-  $('runs').replaceChildren(el('tr', {}, ...['run', 'kind', 'by', `created (${state.info?.timeZone ?? 'UTC'})`, 'target', 'state', 'rows', 'inserted', 'conflicts', 'errors'].map((h) => el('th', { text: h }))),
+  $('runs').replaceChildren(el('tr', {}, ...['run', 'kind', 'by', `created (${state.info?.timeZone ?? 'UTC'})`, 'target', 'state', 'rows', 'inserted', 'conflicts', 'errors', 'left out'].map((h) => el('th', { text: h, ...(h === 'left out' ? { title: "approved rows the run's plan left out: they cannot go back (each with its reason in the script's header)" } : {}) }))),
     ...items.map((r) => {
       const tr = el('tr', { 'data-run': String(r.id), class: r.dryRun ? '' : 'clickable', title: r.dryRun ? '' : 'show this run (its batches; why it failed)' }, ...[r.id, r.dryRun ? 'dry run' : 'run', r.actor, fmtInstant(r.createdAt), (r.target?.name ?? r.target?.database ?? '—') + ((r.sideTables ?? []).length ? ` (side table ${r.sideTables.map((s) => s.table).join(', ')}${r.sideTables.every((s) => s.leftApproved !== false) ? ': rows stay approved' : ''})` : ''),
         r.error ? `${r.state} (${r.error.code})` : r.state,
-        r.plannedRows ?? r.summary?.rows ?? '', r.outcomes.inserted, r.outcomes.conflict, r.outcomes.error].map((v) => el('td', { text: String(v) })));
+        // the approved rows its plan left out (summary.problems): a dry run of rows that cannot go back read
+        // 'succeeded 0 0 0 0', as if there were none approved
+        r.plannedRows ?? r.summary?.rows ?? '', r.outcomes.inserted, r.outcomes.conflict, r.outcomes.error, r.summary?.problems ?? ''].map((v) => el('td', { text: String(v) })));
       return r.dryRun ? tr : activatable(tr, null, () => watchRun(r.id));
     }));
   // a job whose newest real run failed or was interrupted shows it (why, and its Resume) without a click

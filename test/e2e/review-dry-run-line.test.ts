@@ -79,4 +79,15 @@ describeBrowser('review page: what the dry run line says, and in which colour', 
     await dryRunOf(ids.whole);
     expect(await page.locator('#dry-run-job-warning').isHidden()).toBe(true);
   }, 60_000);
+
+  it("the runs table counts each run's rows left out (it read 'succeeded 0 0 0 0' for a dry run of 3 rows that cannot go back)", async () => {
+    const { page } = desk;
+    await dryRunOf(ids.inserts);
+    const row = page.locator('#runs tr[data-run]').first();
+    await expect.poll(() => row.locator('td').count(), { timeout: 15_000 }).toBe(11);
+    expect(await page.locator('#runs th').last().textContent()).toBe('left out');
+    expect((await row.locator('td').allTextContents()).slice(5)).toEqual(['succeeded', '0', '0', '0', '0', '3']);
+    await dryRunOf(ids.whole);
+    await expect.poll(async () => (await page.locator('#runs tr[data-run]').first().locator('td').allTextContents()).slice(5), { timeout: 15_000 }).toEqual(['succeeded', '2', '0', '0', '0', '0']);
+  }, 60_000);
 });
