@@ -289,6 +289,25 @@ function opsText(j) {
   return opCountsText(c);
 }
 
+/**
+ * What the rows staged are of a job that has not run to its end (queued or running, cancelled,
+ * interrupted, failed): only part of its result, and the way on; null for a job that ended (or
+ * staged nothing and stopped: nothing to decide).
+ */
+function notEndedText(j) {
+  const n = `${j.rowsStaged.toLocaleString()} row(s)`;
+  if (j.state === 'queued' && j.rowsStaged === 0) return 'This job is queued: it has not begun reading; its rows show here as it stages them.';
+  if (j.state === 'queued' || j.state === 'running') {
+    return `This job is ${j.state === 'queued' ? 'queued' : 'still running'}: the ${n} staged so far are only part of its result, and whether it is whole is known when it ends; wait for it before deciding all matching rows or re-inserting.`;
+  }
+  if (j.rowsStaged === 0) return null;
+  const resume = state.me?.role === 'operator' ? 'Resume job reads the rest' : 'an operator\'s Resume reads the rest';
+  if (j.state === 'cancelled') return `This job was cancelled: the ${n} staged are only what it read before it stopped, not its whole result; ${resume} (rows staged are not staged twice).`;
+  if (j.state === 'interrupted' || j.state === 'resumable') return `This job was interrupted (the service stopped): the ${n} staged are only what it read before, not its whole result; ${resume} (rows staged are not staged twice).`;
+  if (j.state === 'failed') return `The ${n} staged are only what it read before it failed, not its whole result.`;
+  return null;
+}
+
 function showProgress(j) {
   $('job-title').textContent = `Job #${j.id} — ${j.description}`;
   $('job-title').title = j.description;
@@ -296,8 +315,14 @@ function showProgress(j) {
   $('job-cancel').hidden = !op || !(j.state === 'running' || j.state === 'queued');
   $('job-resume').hidden = !op || !['failed', 'interrupted', 'resumable', 'cancelled'].includes(j.state);
   const err = $('job-error');
+  const partial = notEndedText(j);
   if (j.state === 'failed' && j.error) {
-    err.textContent = `This job failed: ${j.error.code} — ${j.error.message}`;
+    err.textContent = `This job failed: ${j.error.code} — ${j.error.message}${partial ? `${/[.!?]$/.test(j.error.message) ? '' : '.'} ${partial}` : ''}`;
+    err.hidden = false;
+  } else if (partial) {
+    // rows staged by a job that runs, or stopped before its end, are part of its result: the page
+    // said nothing of it above the grid (a cancelled job of 500 rows read as a job of 500 rows)
+    err.textContent = partial;
     err.hidden = false;
   } else if (j.complete === false) {
     // the result is not whole (as scan's INCOMPLETE): said above the grid, not only in the notes
