@@ -39,6 +39,6 @@ describeBrowser('review page: the audit details are shown whole', () => {
       const box = await page.locator('#audit tr', { hasText: action }).locator('td').nth(4).boundingBox();
       expect(box!.x + box!.width).toBeLessThanOrEqual(page.viewportSize()!.width);
     }
-    expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
+    expect(await page.evaluate('document.documentElement.scrollWidth <= window.innerWidth')).toBe(true);
   }, 60_000);
 });
