@@ -912,7 +912,12 @@ function renderBlast(b) {
   // the server lists the 1,000 largest transactions: 1,000 of them is "1,000 or more", not a count
   const txns = b.byTransaction.length >= 1000 ? '1,000 or more' : String(b.byTransaction.length);
   $('blast-txns-title').textContent = b.byTransaction.length > 50 ? `Per transaction (the 50 largest of ${txns})` : 'Per transaction';
-  $('blast-total').textContent = `${b.total.toLocaleString()} rows in ${b.byTable.length} table(s), ${txns} transaction(s)${byStatus ? ' — ' + byStatus : ''}${byOp ? ' — ' + byOp : ''}`;
+  // rows of no transaction (a state comparison's: a restore job) are in no transaction: they read as
+  // "1 transaction(s)" of 12 rows, and their missing begin time as a transaction begun before the log read
+  const noTxn = b.withoutTransaction ?? 0;
+  const txnText = noTxn === b.total && b.total > 0 ? 'no transaction: rows of a comparison of two table states, not of log records'
+    : `${txns} transaction(s)${noTxn ? ` and ${noTxn.toLocaleString()} row(s) of no transaction (a comparison of two table states)` : ''}`;
+  $('blast-total').textContent = `${b.total.toLocaleString()} rows in ${b.byTable.length} table(s), ${txnText}${byStatus ? ' — ' + byStatus : ''}${byOp ? ' — ' + byOp : ''}`;
   const kv = (rows, cols) => [el('tr', {}, ...cols.map((c) => el('th', { text: c[0] }))), ...rows.map((r) => el('tr', {}, ...cols.map((c) => el('td', { text: String(r[c[1]] ?? '—') }))))];
   const OP_LABEL = { delete: 'delete', insert: 'insert', update: 'update (before-images)' };
   $('blast-ops').replaceChildren(...kv((b.byOperation ?? []).map((o) => ({ ...o.byStatus, rows: o.rows, operation: OP_LABEL[o.operation] ?? o.operation })),
@@ -924,7 +929,7 @@ function renderBlast(b) {
   // rows whose transaction's begin is not in the log read have no begin time and no place on the
   // time axis: counted under the chart, or the chart read as every row of the job
   const timed = b.byMinute.reduce((n, d) => n + d.rows, 0);
-  renderTimeChart(b.byMinute, Math.max(0, b.total - timed));
+  renderTimeChart(b.byMinute, Math.max(0, b.total - timed - noTxn), noTxn);
 }
 
 // Minutes are the log's own wall clock ('YYYY-MM-DD HH:MM', the SQL Server's local time); they
@@ -936,9 +941,10 @@ function wall(ms, withDate) {
   return withDate ? `${iso.slice(5, 10)} ${iso.slice(11, 16)}` : iso.slice(11, 16);
 }
 
-function renderTimeChart(data, untimed = 0) {
+function renderTimeChart(data, untimed = 0, compared = 0) {
   const W = 800, H = 200, padL = 34, padR = 8;
-  const untimedText = untimed ? ` · ${untimed.toLocaleString()} row(s) with no begin time (their transaction began before the log read) are not on it` : '';
+  const untimedText = (untimed ? ` · ${untimed.toLocaleString()} row(s) with no begin time (their transaction began before the log read) are not on it` : '')
+    + (compared ? ` · ${compared.toLocaleString()} row(s) of a comparison of two table states (no transaction, no begin time) are not on it` : '');
   const s = svg('svg', { viewBox: `0 0 ${W} ${H + 34}`, role: 'img', 'aria-label': 'rows per minute over time' });
   if (!data.length) {
     const t = svg('text', { x: W / 2, y: H / 2, 'text-anchor': 'middle' }); t.textContent = 'no row carries a begin time'; s.append(t);
