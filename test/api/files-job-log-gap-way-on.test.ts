@@ -31,6 +31,15 @@ describeCorpus('a files job with log in no file given: the way on and what "why 
     expect(job.incomplete).toEqual([expect.stringMatching(/^INCOMPLETE: parts of the log are in no file given \(FORMAT_LOG_CHAIN_GAP\).*see its skipped items\): the log between the backups given in bak is in none of them \(a full or differential backup holds only the log written while it ran\); add the log backups taken between them to the job \(trn\), or the \.ldf \(ldf\)$/)]);
     const why = notes.filter((n) => n.startsWith('why no rows: '));
     expect(why).toEqual([expect.stringMatching(/it holds no deletes on table data rows.*; that is of the log read only: parts of the log are in no file given \(FORMAT_LOG_CHAIN_GAP\), and what those parts held is not known \(INCOMPLETE below\)$/)]);
+    // its skipped item, which the sentence sends the reader to, names the job's fields too (it said --trn, --ldf)
+    const skipped = (await t!.app.inject({ url: `/api/jobs/${job.id}/skipped`, headers: bearer(t!.tokens.viewer) })).json().items;
+    expect(skipped.map((s: { code: string; reason: string }) => [s.code, s.reason])).toEqual([['FORMAT_LOG_CHAIN_GAP', expect.stringMatching(/the log between them is in no file given \(give the log backups taken between them with "trn", or the \.ldf with "ldf"\)$/)]]);
+  });
+
+  it('a differential and log backups beginning after the full backup ends: the note says to add them in the job\'s field', async () => {
+    const { notes } = await run({ kind: 'files', bak: [RTC('RestoreTimeClean.bak'), RTC('RestoreTimeClean2.bak')], trn: [RTC('RestoreTimeClean2_1.trn')] });
+    expect(notes.filter((n) => n.includes('is in no file given: a differential backup holds'))).toEqual([expect.stringMatching(/; add the log backups taken between them with "trn" to see them$/)]);
+    expect(notes.join('\n')).not.toMatch(/--trn|--ldf/);
   });
 
   it('a log backup left out of the chain: the INCOMPLETE sentence says to add the missing log backups to the job (trn)', async () => {
