@@ -109,10 +109,22 @@ async function api(path, opts = {}) {
   const type = res.headers.get('content-type') ?? '';
   const body = type.includes('json') ? await res.json() : await res.text();
   if (!res.ok) {
-    if (res.status === 401) signOut('Your token was refused (' + (body?.code ?? res.status) + ').');
+    if (res.status === 401) signOut(refusedText(body, res.status));
     throw new ApiError(res.status, body);
   }
   return body;
+}
+
+/**
+ * Why a signed-in page was signed out (a 401 while it worked): the token, good until then, was
+ * revoked, or the service restarted on another staging file. It said 'Your token was refused
+ * (AUTH_INVALID).' alone: not why a token that had worked a moment ago failed, nor what to do.
+ */
+function refusedText(body, status) {
+  const code = body?.code ?? status;
+  if (code !== 'AUTH_INVALID') return `Your token was refused (${code}).`;
+  return 'Your token was refused (AUTH_INVALID): it was revoked (rowback token revoke), or this service now runs on another staging file. '
+    + 'Nothing was sent with it since; a reason or filter you had typed is not kept. Sign in with a valid token (rowback token create NAME --role ROLE --db FILE makes one).';
 }
 
 // ------------------------------------------------------------------ sign in
@@ -886,7 +898,7 @@ async function exportCsv() {
     const res = await fetch(`/api/jobs/${jobId}/export?${qs}`, { headers: { authorization: `Bearer ${state.token}` } });
     if (!res.ok) {
       const body = await res.json().catch(() => ({}));
-      if (res.status === 401) signOut('Your token was refused (' + (body?.code ?? res.status) + ').');
+      if (res.status === 401) signOut(refusedText(body, res.status));
       throw new ApiError(res.status, body);
     }
     const text = await res.text();
