@@ -1118,7 +1118,10 @@ async function dryRun() {
     // target to run it' of 0 rows, in green), and a reviewer or viewer does not run one
     const next = rows === 0 ? ' · nothing to run: no approved row of this job can go back'
       : targetName ? ` · planned against ${targetName}'s catalog${state.me.role === 'operator' ? '' : ' · an operator runs it'}`
-      : state.me.role === 'operator' ? ' · choose a target to run it' : ' · an operator runs it, against a target';
+      : state.me.role !== 'operator' ? ' · an operator runs it, against a target'
+      // no target to choose: the list holds 'none (script only)' alone (or targets whose variable is unset)
+      : state.info?.targets.some((t) => t.ready) ? ' · choose a target to run it'
+      : ' · no re-insert target is ready here (none configured in serve\'s --config "targets", or its variable unset): run this script in the target database yourself, or have a target configured';
     // green only for a script that puts every approved row back where it was read from
     sayDryRun(`${other ? `${r.databaseCheck.message} · ` : ''}run #${r.run.id}: ${rows} row(s) in ${r.run.summary.batches} batch(es)${problemsText(r.problems)}${next}`, rows === 0 || r.problems.length > 0 || other ? 'warned' : 'ok');
     // a real run is offered only for what was just shown: this script, this target

@@ -90,4 +90,20 @@ describeBrowser('review page: what the dry run line says, and in which colour', 
     await dryRunOf(ids.whole);
     await expect.poll(async () => (await page.locator('#runs tr[data-run]').first().locator('td').allTextContents()).slice(5), { timeout: 15_000 }).toEqual(['succeeded', '2', '0', '0', '0', '0']);
   }, 60_000);
+
+  it("an operator with no target ready is told so, not to choose one (the list held 'none (script only)' alone)", async () => {
+    const { ctx, base, operator } = desk;
+    const page = await ctx.newPage();
+    try {
+      await signIn(page, base, operator);
+      await page.locator(`#job-list li[data-job="${ids.whole}"]`).click();
+      await expect.poll(() => page.locator('#job-title').textContent(), { timeout: 15_000 }).toContain(`Job #${ids.whole}`);
+      await page.locator('.tab[data-tab=reinsert]').click();
+      await page.locator('#dry-run').click();
+      await expect.poll(() => page.locator('#dry-run-msg').textContent(), { timeout: 15_000 }).toMatch(/^run #\d+: 2 row\(s\) in \d+ batch\(es\) · no re-insert target is ready here \(none configured in serve's --config "targets", or its variable unset\): run this script in the target database yourself, or have a target configured$/);
+      expect(await page.locator('#target option').count()).toBe(1);
+    } finally {
+      await page.close();
+    }
+  }, 60_000);
 });
