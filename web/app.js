@@ -390,7 +390,7 @@ async function openJob(id) {
   state.jobId = id;
   $('create').hidden = true;
   state.lastDryRun = null;
-  $('run-reinsert').disabled = true;
+  offerRun(false);
   $('copy-script').disabled = true;
   $('download-script').disabled = true;
   $('download-undo').disabled = true;
@@ -1091,12 +1091,21 @@ function sayDryRun(text, tone = 'ok') {
   m.classList.toggle('warned', tone === 'warned');
 }
 
+/**
+ * The Run re-insert… button, offered only for the script just shown against a ready target: greyed
+ * with no word, an operator did not learn what made it live. Its title says so when greyed.
+ */
+function offerRun(on) {
+  $('run-reinsert').disabled = !on;
+  $('run-reinsert').title = on ? '' : 'Offered once a dry run against a ready target plans rows to insert: choose the Target, then Generate dry-run script; the run inserts exactly that script\'s rows';
+}
+
 async function dryRun() {
   sayDryRun('generating…');
   showNotScripted([]);
   showJobWarning(null);
   state.lastDryRun = null;
-  $('run-reinsert').disabled = true;
+  offerRun(false);
   const targetName = $('target').value || undefined;
   const jobId = state.jobId;
   try {
@@ -1128,7 +1137,7 @@ async function dryRun() {
     if (targetName && rows > 0) {
       // the run inserts exactly the rows this script does (rowIds), not whatever is approved by then
       state.lastDryRun = { runId: r.run.id, rows, batches: r.run.summary.batches, targetName, rowIds: r.rowIds, otherDatabase: other ? r.databaseCheck.message : null };
-      $('run-reinsert').disabled = state.me.role !== 'operator';
+      offerRun(state.me.role === 'operator');
     }
     loadRuns().catch(() => {});
   } catch (e) {
@@ -1370,7 +1379,7 @@ async function runReinsert() {
   $('confirm').close();
   try {
     const run = await api(`/api/jobs/${state.jobId}/reinsert`, { method: 'POST', body: { dryRun: false, targetName: d.targetName, ...(d.rowIds?.length ? { rowIds: d.rowIds } : {}), ...(d.otherDatabase ? { acceptOtherDatabase: true } : {}) } });
-    $('run-reinsert').disabled = true;
+    offerRun(false);
     watchRun(run.id);
   } catch (e) {
     sayDryRun(`${e.body?.code ?? 'ERROR'}: ${e.message}`, 'error');
@@ -1566,7 +1575,7 @@ $('detail-close').addEventListener('click', () => {
   $('grid-body').querySelector(`tr[data-row="${was}"]`)?.focus();
 });
 $('dry-run').addEventListener('click', dryRun);
-$('target').addEventListener('change', () => { state.lastDryRun = null; $('run-reinsert').disabled = true; });
+$('target').addEventListener('change', () => { state.lastDryRun = null; offerRun(false); });
 $('copy-script').addEventListener('click', () => { copyScript(); });
 $('download-script').addEventListener('click', () => download(`rowback-job${state.jobId}-reinsert.sql`, $('script').textContent));
 $('download-undo').addEventListener('click', () => download(`rowback-job${state.jobId}-undo.sql`, $('undo-script').textContent));

@@ -91,7 +91,7 @@ describeBrowser('review page: what the dry run line says, and in which colour', 
     await expect.poll(async () => (await page.locator('#runs tr[data-run]').first().locator('td').allTextContents()).slice(5), { timeout: 15_000 }).toEqual(['succeeded', '2', '0', '0', '0', '0']);
   }, 60_000);
 
-  it("an operator with no target ready is told so, not to choose one (the list held 'none (script only)' alone)", async () => {
+  it("an operator with no target ready is told so, not to choose one (the list held 'none (script only)' alone); the greyed Run re-insert… says why", async () => {
     const { ctx, base, operator } = desk;
     const page = await ctx.newPage();
     try {
@@ -99,9 +99,13 @@ describeBrowser('review page: what the dry run line says, and in which colour', 
       await page.locator(`#job-list li[data-job="${ids.whole}"]`).click();
       await expect.poll(() => page.locator('#job-title').textContent(), { timeout: 15_000 }).toContain(`Job #${ids.whole}`);
       await page.locator('.tab[data-tab=reinsert]').click();
+      // the greyed Run re-insert… says what makes it live (it was greyed with no word)
+      const RUN_WHY = "Offered once a dry run against a ready target plans rows to insert: choose the Target, then Generate dry-run script; the run inserts exactly that script's rows";
+      expect([await page.locator('#run-reinsert').isDisabled(), await page.locator('#run-reinsert').getAttribute('title')]).toEqual([true, RUN_WHY]);
       await page.locator('#dry-run').click();
       await expect.poll(() => page.locator('#dry-run-msg').textContent(), { timeout: 15_000 }).toMatch(/^run #\d+: 2 row\(s\) in \d+ batch\(es\) · no re-insert target is ready here \(none configured in serve's --config "targets", or its variable unset\): run this script in the target database yourself, or have a target configured$/);
       expect(await page.locator('#target option').count()).toBe(1);
+      expect([await page.locator('#run-reinsert').isDisabled(), await page.locator('#run-reinsert').getAttribute('title')]).toEqual([true, RUN_WHY]);
     } finally {
       await page.close();
     }
