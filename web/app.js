@@ -109,10 +109,22 @@ async function api(path, opts = {}) {
   const type = res.headers.get('content-type') ?? '';
   const body = type.includes('json') ? await res.json() : await res.text();
   if (!res.ok) {
-    if (res.status === 401) signOut('Your token was refused (' + (body?.code ?? res.status) + ').');
+    if (res.status === 401) signOut(refusedText(body, res.status));
     throw new ApiError(res.status, body);
   }
   return body;
+}
+
+/**
+ * Why a signed-in page was signed out (a 401 while it worked): the token, good until then, was
+ * revoked, or the service restarted on another staging file. It said 'Your token was refused
+ * (AUTH_INVALID).' alone: not why a token that had worked a moment ago failed, nor what to do.
+ */
+function refusedText(body, status) {
+  const code = body?.code ?? status;
+  if (code !== 'AUTH_INVALID') return `Your token was refused (${code}).`;
+  return 'Your token was refused (AUTH_INVALID): it was revoked (rowback token revoke), or this service now runs on another staging file. '
+    + 'Nothing was sent with it since; a reason or filter you had typed is not kept. Sign in with a valid token (rowback token create NAME --role ROLE --db FILE makes one).';
 }
 
 // ------------------------------------------------------------------ sign in
@@ -289,6 +301,25 @@ function opsText(j) {
   return opCountsText(c);
 }
 
+/**
+ * What the rows staged are of a job that has not run to its end (queued or running, cancelled,
+ * interrupted, failed): only part of its result, and the way on; null for a job that ended (or
+ * staged nothing and stopped: nothing to decide).
+ */
+function notEndedText(j) {
+  const n = `${j.rowsStaged.toLocaleString()} row(s)`;
+  if (j.state === 'queued' && j.rowsStaged === 0) return 'This job is queued: it has not begun reading; its rows show here as it stages them.';
+  if (j.state === 'queued' || j.state === 'running') {
+    return `This job is ${j.state === 'queued' ? 'queued' : 'still running'}: the ${n} staged so far are only part of its result, and whether it is whole is known when it ends; wait for it before deciding all matching rows or re-inserting.`;
+  }
+  if (j.rowsStaged === 0) return null;
+  const resume = state.me?.role === 'operator' ? 'Resume job reads the rest' : 'an operator\'s Resume reads the rest';
+  if (j.state === 'cancelled') return `This job was cancelled: the ${n} staged are only what it read before it stopped, not its whole result; ${resume} (rows staged are not staged twice).`;
+  if (j.state === 'interrupted' || j.state === 'resumable') return `This job was interrupted (the service stopped): the ${n} staged are only what it read before, not its whole result; ${resume} (rows staged are not staged twice).`;
+  if (j.state === 'failed') return `The ${n} staged are only what it read before it failed, not its whole result.`;
+  return null;
+}
+
 function showProgress(j) {
   $('job-title').textContent = `Job #${j.id} — ${j.description}`;
   $('job-title').title = j.description;
@@ -296,8 +327,14 @@ function showProgress(j) {
   $('job-cancel').hidden = !op || !(j.state === 'running' || j.state === 'queued');
   $('job-resume').hidden = !op || !['failed', 'interrupted', 'resumable', 'cancelled'].includes(j.state);
   const err = $('job-error');
+  const partial = notEndedText(j);
   if (j.state === 'failed' && j.error) {
-    err.textContent = `This job failed: ${j.error.code} — ${j.error.message}`;
+    err.textContent = `This job failed: ${j.error.code} — ${j.error.message}${partial ? `${/[.!?]$/.test(j.error.message) ? '' : '.'} ${partial}` : ''}`;
+    err.hidden = false;
+  } else if (partial) {
+    // rows staged by a job that runs, or stopped before its end, are part of its result: the page
+    // said nothing of it above the grid (a cancelled job of 500 rows read as a job of 500 rows)
+    err.textContent = partial;
     err.hidden = false;
   } else if (j.complete === false) {
     // the result is not whole (as scan's INCOMPLETE): said above the grid, not only in the notes
@@ -353,7 +390,7 @@ async function openJob(id) {
   state.jobId = id;
   $('create').hidden = true;
   state.lastDryRun = null;
-  $('run-reinsert').disabled = true;
+  offerRun(false);
   $('copy-script').disabled = true;
   $('download-script').disabled = true;
   $('download-undo').disabled = true;
@@ -372,7 +409,7 @@ async function openJob(id) {
   $('detail').hidden = true;
   $('script').textContent = '';
   $('undo-script').textContent = '';
-  $('dry-run-msg').textContent = '';
+  sayDryRun('');
   showNotScripted([]);
   showJobWarning(null);
   const [blast, tables] = await Promise.all([api(`/api/jobs/${id}/blast-radius`), api(`/api/jobs/${id}/tables`)]);
@@ -423,7 +460,41 @@ async function auditOf(id) {
   }
 }
 
+/**
+ * The job's skipped items (GET /api/jobs/:id/skipped): what the scan passed over, each with its
+ * code, why and where. The notes send the reader there ("see its skipped items", "among the job's
+ * skipped items") and the job showed only their count: the page had no way to them. 200 a page,
+ * Show more for the next. Open for an INCOMPLETE job, whose sentences name them.
+ */
+const SKIPPED_PAGE = 200;
+async function loadSkipped(id, after = 0) {
+  const job = state.jobs.find((j) => j.id === id);
+  const total = job?.skippedCount ?? 0;
+  if (after === 0) {
+    $('job-skipped').replaceChildren();
+    $('job-skipped-box').hidden = total === 0;
+    $('job-skipped-more').hidden = true;
+    if (total === 0) return;
+    $('job-skipped-box').open = job?.complete === false;
+  }
+  const page = await api(`/api/jobs/${id}/skipped?limit=${SKIPPED_PAGE}&after=${after}`);
+  if (state.jobId !== id) return;
+  $('job-skipped').append(...page.items.map((s) => {
+    // where, as the CLI's lines say it: (file …, LSN …, offset …, …)
+    const l = s.location ?? {};
+    const where = [l.file ? `file ${l.file}` : '', s.lsnRange ? `LSNs ${s.lsnRange.first} to ${s.lsnRange.last}` : l.lsn ? `LSN ${l.lsn}` : '', l.offset !== undefined ? `offset ${l.offset}` : '',
+      l.page ? `page ${l.page}` : '', l.slot !== undefined ? `slot ${l.slot}` : '', l.table ? `table ${l.table}` : '', l.column ? `column ${l.column}` : '']
+      .filter(Boolean).join(', ');
+    return el('li', { 'data-skipped': String(s.id) }, ...visibleText(`${s.code}: ${s.reason}${where ? ` (${where})` : ''}`));
+  }));
+  const shown = $('job-skipped').children.length;
+  $('job-skipped-title').textContent = `Skipped items (${total.toLocaleString()}${shown < total ? `, ${shown.toLocaleString()} shown` : ''}): what the job passed over, each with why and where`;
+  $('job-skipped-more').hidden = page.next === null || page.next === undefined;
+  $('job-skipped-more').onclick = () => loadSkipped(id, page.next).catch(() => {});
+}
+
 async function loadNotes(id) {
+  loadSkipped(id).catch(() => {});
   const items = await auditOf(id);
   const notes = items.filter((a) => a.action === 'job.notes').flatMap((a) => a.details.notes ?? []);
   if (state.jobId !== id) return;
@@ -827,7 +898,7 @@ async function exportCsv() {
     const res = await fetch(`/api/jobs/${jobId}/export?${qs}`, { headers: { authorization: `Bearer ${state.token}` } });
     if (!res.ok) {
       const body = await res.json().catch(() => ({}));
-      if (res.status === 401) signOut('Your token was refused (' + (body?.code ?? res.status) + ').');
+      if (res.status === 401) signOut(refusedText(body, res.status));
       throw new ApiError(res.status, body);
     }
     const text = await res.text();
@@ -853,7 +924,12 @@ function renderBlast(b) {
   // the server lists the 1,000 largest transactions: 1,000 of them is "1,000 or more", not a count
   const txns = b.byTransaction.length >= 1000 ? '1,000 or more' : String(b.byTransaction.length);
   $('blast-txns-title').textContent = b.byTransaction.length > 50 ? `Per transaction (the 50 largest of ${txns})` : 'Per transaction';
-  $('blast-total').textContent = `${b.total.toLocaleString()} rows in ${b.byTable.length} table(s), ${txns} transaction(s)${byStatus ? ' — ' + byStatus : ''}${byOp ? ' — ' + byOp : ''}`;
+  // rows of no transaction (a state comparison's: a restore job) are in no transaction: they read as
+  // "1 transaction(s)" of 12 rows, and their missing begin time as a transaction begun before the log read
+  const noTxn = b.withoutTransaction ?? 0;
+  const txnText = noTxn === b.total && b.total > 0 ? 'no transaction: rows of a comparison of two table states, not of log records'
+    : `${txns} transaction(s)${noTxn ? ` and ${noTxn.toLocaleString()} row(s) of no transaction (a comparison of two table states)` : ''}`;
+  $('blast-total').textContent = `${b.total.toLocaleString()} rows in ${b.byTable.length} table(s), ${txnText}${byStatus ? ' — ' + byStatus : ''}${byOp ? ' — ' + byOp : ''}`;
   const kv = (rows, cols) => [el('tr', {}, ...cols.map((c) => el('th', { text: c[0] }))), ...rows.map((r) => el('tr', {}, ...cols.map((c) => el('td', { text: String(r[c[1]] ?? '—') }))))];
   const OP_LABEL = { delete: 'delete', insert: 'insert', update: 'update (before-images)' };
   $('blast-ops').replaceChildren(...kv((b.byOperation ?? []).map((o) => ({ ...o.byStatus, rows: o.rows, operation: OP_LABEL[o.operation] ?? o.operation })),
@@ -865,7 +941,7 @@ function renderBlast(b) {
   // rows whose transaction's begin is not in the log read have no begin time and no place on the
   // time axis: counted under the chart, or the chart read as every row of the job
   const timed = b.byMinute.reduce((n, d) => n + d.rows, 0);
-  renderTimeChart(b.byMinute, Math.max(0, b.total - timed));
+  renderTimeChart(b.byMinute, Math.max(0, b.total - timed - noTxn), noTxn);
 }
 
 // Minutes are the log's own wall clock ('YYYY-MM-DD HH:MM', the SQL Server's local time); they
@@ -877,9 +953,10 @@ function wall(ms, withDate) {
   return withDate ? `${iso.slice(5, 10)} ${iso.slice(11, 16)}` : iso.slice(11, 16);
 }
 
-function renderTimeChart(data, untimed = 0) {
+function renderTimeChart(data, untimed = 0, compared = 0) {
   const W = 800, H = 200, padL = 34, padR = 8;
-  const untimedText = untimed ? ` · ${untimed.toLocaleString()} row(s) with no begin time (their transaction began before the log read) are not on it` : '';
+  const untimedText = (untimed ? ` · ${untimed.toLocaleString()} row(s) with no begin time (their transaction began before the log read) are not on it` : '')
+    + (compared ? ` · ${compared.toLocaleString()} row(s) of a comparison of two table states (no transaction, no begin time) are not on it` : '');
   const s = svg('svg', { viewBox: `0 0 ${W} ${H + 34}`, role: 'img', 'aria-label': 'rows per minute over time' });
   if (!data.length) {
     const t = svg('text', { x: W / 2, y: H / 2, 'text-anchor': 'middle' }); t.textContent = 'no row carries a begin time'; s.append(t);
@@ -976,11 +1053,15 @@ function failureText(f) {
 
 /**
  * The dry run's `jobWarning` (null for a job known complete): the job still stages, is INCOMPLETE
- * or is not known whole, so rows it has not found are in no script; shown above the script.
+ * or is not known whole, so rows it has not found are in no script; and its `jobDoubt` (null for a
+ * job with no WARNING/UNCHECKED sentence and no row with warnings): a value may be wrong or missing.
+ * Each its own line above the script, as the script's header says them (jobDoubt was said in the
+ * header alone: the page showed nothing above a script of rows with warnings).
  */
-function showJobWarning(text) {
-  $('dry-run-job-warning').hidden = !text;
-  $('dry-run-job-warning').textContent = text ?? '';
+function showJobWarning(text, doubt = null) {
+  const lines = [text, doubt].filter(Boolean);
+  $('dry-run-job-warning').hidden = !lines.length;
+  $('dry-run-job-warning').textContent = lines.join('\n');
 }
 
 /**
@@ -999,12 +1080,32 @@ function showNotScripted(items) {
   $('not-scripted-rows').replaceChildren(...items.map((u) => el('li', { 'data-row': String(u.rowId) }, `row ${u.rowId}: ${u.why}`)));
 }
 
+/**
+ * The Re-insert tab's line, in the colour of what it says: a refusal red, a dry run leaving rows
+ * out or running nothing amber, else green (every refusal and a run of 0 rows read green).
+ */
+function sayDryRun(text, tone = 'ok') {
+  const m = $('dry-run-msg');
+  m.textContent = text;
+  m.classList.toggle('error', tone === 'error');
+  m.classList.toggle('warned', tone === 'warned');
+}
+
+/**
+ * The Run re-insert… button, offered only for the script just shown against a ready target: greyed
+ * with no word, an operator did not learn what made it live. Its title says so when greyed.
+ */
+function offerRun(on) {
+  $('run-reinsert').disabled = !on;
+  $('run-reinsert').title = on ? '' : 'Offered once a dry run against a ready target plans rows to insert: choose the Target, then Generate dry-run script; the run inserts exactly that script\'s rows';
+}
+
 async function dryRun() {
-  $('dry-run-msg').textContent = 'generating…';
+  sayDryRun('generating…');
   showNotScripted([]);
   showJobWarning(null);
   state.lastDryRun = null;
-  $('run-reinsert').disabled = true;
+  offerRun(false);
   const targetName = $('target').value || undefined;
   const jobId = state.jobId;
   try {
@@ -1015,24 +1116,33 @@ async function dryRun() {
     $('script').textContent = r.script;
     $('undo-script').textContent = r.undoScript;
     showNotScripted(r.notScripted ?? []);
-    showJobWarning(r.jobWarning ?? null);
+    showJobWarning(r.jobWarning ?? null, r.jobDoubt ?? null);
     $('copy-script').disabled = false;
     $('download-script').disabled = false;
     $('download-undo').disabled = !r.undoScript;
     const rows = r.run.summary.rows;
     // another database than the rows were read from (another tenant's, or a side/restored copy): said first
     const other = r.databaseCheck?.verdict === 'different';
-    $('dry-run-msg').textContent = `${other ? `${r.databaseCheck.message} · ` : ''}run #${r.run.id}: ${rows} row(s) in ${r.run.summary.batches} batch(es)${problemsText(r.problems)}${targetName ? ` · planned against ${targetName}'s catalog` : ' · choose a target to run it'}`;
+    // what comes next, for who reads it: nothing to run when no row can go back (it said 'choose a
+    // target to run it' of 0 rows, in green), and a reviewer or viewer does not run one
+    const next = rows === 0 ? ' · nothing to run: no approved row of this job can go back'
+      : targetName ? ` · planned against ${targetName}'s catalog${state.me.role === 'operator' ? '' : ' · an operator runs it'}`
+      : state.me.role !== 'operator' ? ' · an operator runs it, against a target'
+      // no target to choose: the list holds 'none (script only)' alone (or targets whose variable is unset)
+      : state.info?.targets.some((t) => t.ready) ? ' · choose a target to run it'
+      : ' · no re-insert target is ready here (none configured in serve\'s --config "targets", or its variable unset): run this script in the target database yourself, or have a target configured';
+    // green only for a script that puts every approved row back where it was read from
+    sayDryRun(`${other ? `${r.databaseCheck.message} · ` : ''}run #${r.run.id}: ${rows} row(s) in ${r.run.summary.batches} batch(es)${problemsText(r.problems)}${next}`, rows === 0 || r.problems.length > 0 || other ? 'warned' : 'ok');
     // a real run is offered only for what was just shown: this script, this target
     if (targetName && rows > 0) {
       // the run inserts exactly the rows this script does (rowIds), not whatever is approved by then
       state.lastDryRun = { runId: r.run.id, rows, batches: r.run.summary.batches, targetName, rowIds: r.rowIds, otherDatabase: other ? r.databaseCheck.message : null };
-      $('run-reinsert').disabled = state.me.role !== 'operator';
+      offerRun(state.me.role === 'operator');
     }
     loadRuns().catch(() => {});
   } catch (e) {
     if (state.jobId !== jobId) return;
-    $('dry-run-msg').textContent = `${e.body?.code ?? 'ERROR'}: ${e.message}`;
+    sayDryRun(`${e.body?.code ?? 'ERROR'}: ${e.message}`, 'error');
   }
 }
 
@@ -1240,10 +1350,10 @@ async function copyScript() {
     // no clipboard permission: select the text so Ctrl+C copies it
     const r = document.createRange(); r.selectNodeContents($('script'));
     const sel = window.getSelection(); sel.removeAllRanges(); sel.addRange(r);
-    $('dry-run-msg').textContent = 'The browser refused the clipboard; the script is selected: press Ctrl+C.';
+    sayDryRun('The browser refused the clipboard; the script is selected: press Ctrl+C.', 'warned');
     return;
   }
-  $('dry-run-msg').textContent = `Copied ${text.length.toLocaleString()} characters.`;
+  sayDryRun(`Copied ${text.length.toLocaleString()} characters.`);
 }
 
 function targetLabel(name) {
@@ -1271,10 +1381,10 @@ async function runReinsert() {
   $('confirm').close();
   try {
     const run = await api(`/api/jobs/${state.jobId}/reinsert`, { method: 'POST', body: { dryRun: false, targetName: d.targetName, ...(d.rowIds?.length ? { rowIds: d.rowIds } : {}), ...(d.otherDatabase ? { acceptOtherDatabase: true } : {}) } });
-    $('run-reinsert').disabled = true;
+    offerRun(false);
     watchRun(run.id);
   } catch (e) {
-    $('dry-run-msg').textContent = `${e.body?.code ?? 'ERROR'}: ${e.message}`;
+    sayDryRun(`${e.body?.code ?? 'ERROR'}: ${e.message}`, 'error');
   }
 }
 
@@ -1429,11 +1539,13 @@ async function loadRuns() {
   const { items } = await api(`/api/jobs/${jobId}/reinsert-runs`);
   // another job opened meanwhile: its runs table (and its failed run, with a Resume) are not this one's
   if (state.jobId !== jobId) return;
-  $('runs').replaceChildren(el('tr', {}, ...['run', 'kind', 'by', `created (${state.info?.timeZone ?? 'UTC'})`, 'target', 'state', 'rows', 'inserted', 'conflicts', 'errors'].map((h) => el('th', { text: h }))),
+  $('runs').replaceChildren(el('tr', {}, ...['run', 'kind', 'by', `created (${state.info?.timeZone ?? 'UTC'})`, 'target', 'state', 'rows', 'inserted', 'conflicts', 'errors', 'left out'].map((h) => el('th', { text: h, ...(h === 'left out' ? { title: "approved rows the run's plan left out: they cannot go back (each with its reason in the script's header)" } : {}) }))),
     ...items.map((r) => {
       const tr = el('tr', { 'data-run': String(r.id), class: r.dryRun ? '' : 'clickable', title: r.dryRun ? '' : 'show this run (its batches; why it failed)' }, ...[r.id, r.dryRun ? 'dry run' : 'run', r.actor, fmtInstant(r.createdAt), (r.target?.name ?? r.target?.database ?? '—') + ((r.sideTables ?? []).length ? ` (side table ${r.sideTables.map((s) => s.table).join(', ')}${r.sideTables.every((s) => s.leftApproved !== false) ? ': rows stay approved' : ''})` : ''),
         r.error ? `${r.state} (${r.error.code})` : r.state,
-        r.plannedRows ?? r.summary?.rows ?? '', r.outcomes.inserted, r.outcomes.conflict, r.outcomes.error].map((v) => el('td', { text: String(v) })));
+        // the approved rows its plan left out (summary.problems): a dry run of rows that cannot go back read
+        // 'succeeded 0 0 0 0', as if there were none approved
+        r.plannedRows ?? r.summary?.rows ?? '', r.outcomes.inserted, r.outcomes.conflict, r.outcomes.error, r.summary?.problems ?? ''].map((v) => el('td', { text: String(v) })));
       return r.dryRun ? tr : activatable(tr, null, () => watchRun(r.id));
     }));
   // a job whose newest real run failed or was interrupted shows it (why, and its Resume) without a click
@@ -1465,7 +1577,7 @@ $('detail-close').addEventListener('click', () => {
   $('grid-body').querySelector(`tr[data-row="${was}"]`)?.focus();
 });
 $('dry-run').addEventListener('click', dryRun);
-$('target').addEventListener('change', () => { state.lastDryRun = null; $('run-reinsert').disabled = true; });
+$('target').addEventListener('change', () => { state.lastDryRun = null; offerRun(false); });
 $('copy-script').addEventListener('click', () => { copyScript(); });
 $('download-script').addEventListener('click', () => download(`rowback-job${state.jobId}-reinsert.sql`, $('script').textContent));
 $('download-undo').addEventListener('click', () => download(`rowback-job${state.jobId}-undo.sql`, $('undo-script').textContent));

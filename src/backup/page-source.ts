@@ -185,6 +185,12 @@ export interface BackupAdvice {
   noLog?: string;
   /** INPUT_NO_METADATA (no table metadata among the inputs): what to do instead of "give --mdf FILE or --bak FILE (or --schema/--ddl)". */
   noMetadata?: string;
+  /**
+   * How the caller names the log files to add, where a note or skipped item says to add some: by
+   * default `--trn` and `--ldf` ("add the later log backups with --trn"); a job's `"trn"` and `"ldf"`
+   * (a files job's notes and skipped items said the CLI's flags beside its own sentences in its fields).
+   */
+  logFiles?: { trn: string; ldf: string };
 }
 
 /**

@@ -182,3 +182,29 @@ export function incompleteVerdict(input: VerdictInput, words: VerdictWords): Inc
   ].filter(Boolean);
   return { damaged, damage: loss?.damage ?? [], lost, lostOutsideNote, beforeStart: before, pastEnd: past, logNotGiven: notGiven, held, undecoded, unknownTables, rebuilt, beginUnread, clauses };
 }
+
+/**
+ * A chain gap's way on (VerdictWords.lostAdvice), in the caller's names: scan's flags
+ * (`--bak`, `--trn`, `--ldf`) or a job's fields (`bak`, `trn`, `ldf`). Log backups that overlap:
+ * one branch to choose, nothing to add. '' when no chain gap was lost. A job said none: its
+ * INCOMPLETE sentence named the stretch and no way to read it, where scan's named the files to add.
+ */
+export function missingLogAdvice(lost: readonly SkippedItem[], o: { bakOnly: boolean; bak: string; addTrn: string; addLdf: string; item: string }): string {
+  if (!lost.some((s) => s.code === 'FORMAT_LOG_CHAIN_GAP')) return '';
+  // log backups that overlap: nothing to add, one branch to choose (it said "add the missing ones")
+  const overlapAdvice = lost.some(isChainOverlap) ? `the FORMAT_LOG_CHAIN_GAP ${o.item} names the two log backups that overlap: give those of one branch of the database's history` : '';
+  if (!lost.some((s) => s.code === 'FORMAT_LOG_CHAIN_GAP' && !isChainOverlap(s))) return `: ${overlapAdvice}`;
+  const also = overlapAdvice ? `; and ${overlapAdvice}` : '';
+  if (o.bakOnly) {
+    return `: the log between the backups given ${o.bak} is in none of them (a full or differential backup holds only the log written while it ran); add the log backups taken between them ${o.addTrn}${o.addLdf ? `, or the .ldf ${o.addLdf}` : ''}${also}`;
+  }
+  return `: add the missing log backups ${o.addTrn} (the FORMAT_LOG_CHAIN_GAP ${o.item} names the files and LSNs on each side)${also}`;
+}
+
+/**
+ * "why no rows" of a recovery that lost log: what it counts is of the log read only (scan and a job
+ * alike; a job said "it holds no deletes" of a log it had not read whole, its INCOMPLETE apart).
+ */
+export function noRowsOfLogReadClause(lost: readonly SkippedItem[], below: string): string {
+  return lost.length ? `; that is of the log read only: ${logLossClause(lost)}, and what those parts held is not known (${below})` : '';
+}

@@ -500,6 +500,7 @@ export function oneBackupAdvice(command: 'log' | 'job'): BackupAdvice {
       position: '"position":',
       noLog: 'give "ldf", "trn" or a "bak" whose log portion is read',
       noMetadata: 'give "mdf" or "bak" (or "metadata")',
+      logFiles: { trn: '"trn"', ldf: '"ldf"' },
     };
   }
   return {

@@ -1321,8 +1321,11 @@ export class StagingStore {
         GROUP BY login, sid, sidText, dbUser ORDER BY rows DESC`).map((g) => ({ ...g, login: readText(g.login) })),
       byTransaction: all<{ transactionId: StoredText; rows: number; beginTime: string | null; login: StoredText | null; sid: string | null; dbUser: string | null }>(
         `SELECT transaction_id AS transactionId, count(*) AS rows, min(begin_time) AS beginTime, min(login) AS login, min(json_extract(meta, '$.sid')) AS sid,
-          min(json_extract(meta, '$.dbUser')) AS dbUser FROM rows WHERE job_id = ? GROUP BY transaction_id ORDER BY rows DESC LIMIT 1000`)
+          min(json_extract(meta, '$.dbUser')) AS dbUser FROM rows WHERE job_id = ? AND transaction_id IS NOT NULL AND transaction_id != '' GROUP BY transaction_id ORDER BY rows DESC LIMIT 1000`)
         .map((g) => ({ ...g, transactionId: readText(g.transactionId), login: readText(g.login) })),
+      // rows of no transaction: a state comparison's (a restore job, diff --stage), read from table
+      // states, not log records; they were one transaction '' ("1 transaction(s)")
+      withoutTransaction: (this.db.prepare("SELECT count(*) AS n FROM rows WHERE job_id = ? AND (transaction_id IS NULL OR transaction_id = '')").get(jobId) as { n: number }).n,
       byMinute: all<{ minute: string; rows: number }>(
         "SELECT substr(begin_time, 1, 16) AS minute, count(*) AS rows FROM rows WHERE job_id = ? AND begin_time IS NOT NULL GROUP BY minute ORDER BY minute"),
       byStatus: all<{ status: RowStatus; rows: number }>('SELECT status, count(*) AS rows FROM rows WHERE job_id = ? GROUP BY status ORDER BY status'),

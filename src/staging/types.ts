@@ -175,7 +175,10 @@ export interface BlastRadius {
    * that have a login, and when the log had none).
    */
   byLogin: { login: string | null; sid: string | null; sidText: string | null; dbUser: string | null; rows: number }[];
+  /** Rows per transaction, the 1,000 largest; rows of no transaction are not one of them (withoutTransaction). */
   byTransaction: { transactionId: string; rows: number; beginTime: string | null; login: string | null; sid: string | null; dbUser: string | null }[];
+  /** Rows that carry no transaction id: a state comparison's (restore job, `diff --stage`), read from table states, not from a transaction's log records. */
+  withoutTransaction: number;
   byMinute: { minute: string; rows: number }[];
   byStatus: { status: RowStatus; rows: number }[];
 }

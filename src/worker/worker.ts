@@ -25,7 +25,7 @@ import { replaySummary } from '../replay/summary.js';
 import { withMetadata } from '../recover/metadata-override.js';
 import { clockBackwardsWarning, windowClockStep, explainNoRows, mistypedAllocUnitNotes, scanStatsNotes, EXPORT_UNITS_LISTED_BY } from '../recover/committed.js';
 import { placeBeginUnread, type LogNotGiven } from '../recover/log-not-given.js';
-import { incompleteVerdict } from '../recover/incomplete-verdict.js';
+import { incompleteVerdict, missingLogAdvice, noRowsOfLogReadClause } from '../recover/incomplete-verdict.js';
 import type { LogReadEnd, LogWholeFrom } from '../recover/sources/files.js';
 
 export type RecoverFn = (source: RecoverySource, filter: ScanFilter, opts?: RecoverOptions) => AsyncIterable<RecoverEvent>;
@@ -529,7 +529,10 @@ export class JobWorker {
           done: 'staged',
           result: 'this job',
           lossPlacesTail: 'see its skipped items',
-          lostAdvice: () => '',
+          // the way on, in the job's fields (it said none: the CLI's line named the files to add)
+          lostAdvice: (lost) => spec.kind === 'files' ? missingLogAdvice(lost, { bakOnly: spec.bak !== undefined && !spec.trn?.length && !spec.ldf, bak: 'in bak', addTrn: 'to the job (trn)', addLdf: '(ldf)', item: 'skipped item' })
+            : spec.kind === 'log-backup' ? missingLogAdvice(lost, { bakOnly: false, bak: '', addTrn: 'to the job (logBackups)', addLdf: '', item: 'skipped item' })
+            : '',
           lostOutside: { lies: "the job's window lies", holds: 'no row it asks for can be there', wayOn: 'add the missing log backups' },
           damaged: { pages: false, ops: 'row operation', tail: ', not staged' },
           heldWhere: "among the job's skipped items",
@@ -551,7 +554,7 @@ export class JobWorker {
         // not checked for that (said even when the job was stopped: staged rows here may still exist
         // in the database), or why there are none
         if (stats) {
-          const why = rowsSeen === 0 && !stopped ? explainNoRows(stats, filter.operations) + notPrinted.clause('among the job\'s skipped items') : undefined;
+          const why = rowsSeen === 0 && !stopped ? explainNoRows(stats, filter.operations) + notPrinted.clause('among the job\'s skipped items') + noRowsOfLogReadClause(verdict.lost, 'INCOMPLETE below') : undefined;
           const told = scanStatsNotes(stats, filter.operations, why !== undefined, verdict.unknownTables !== '');
           // TRUNCATE/DROP seen are facts of the log read, stopped or not
           n.push(...told.removals);

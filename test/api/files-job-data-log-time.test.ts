@@ -74,7 +74,7 @@ describeCorpus('a files job whose data file is newer than its log file (real wor
     expect(r.statusCode, r.body).toBe(201);
     await t.app.worker.idle();
     const said = `data file ${mdf} holds the database up to its last checkpoint at LSN 00000025:00000036:0002 (boot page dbi_checkptLSN), after the end of the log backups given (${trn} ends at 00000013:000000b7:0001)`;
-    expect(notesOf(r.json().id).filter((n) => n.includes(said))).toEqual([`INCOMPLETE: ${said}: the rows deleted or changed between are in no file given and not in this result; add the later log backups with --trn, or the .ldf with --ldf, to see them`]);
+    expect(notesOf(r.json().id).filter((n) => n.includes(said))).toEqual([`INCOMPLETE: ${said}: the rows deleted or changed between are in no file given and not in this result; add the later log backups with "trn", or the .ldf with "ldf", to see them`]);
     expect(t.store.requireJob(r.json().id)).toMatchObject({ state: 'succeeded', complete: false });
   });
 });

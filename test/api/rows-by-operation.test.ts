@@ -49,7 +49,7 @@ describeCorpus('rows per operation in the job list and the blast radius', () => 
       expect(b.byTable).toEqual([{ table: 'dbo.T', rows: 7, byOperation: { delete: 4, insert: 2, update: 1 } }]);
       expect(b.byMinute).toEqual([{ minute: expect.any(String), rows: 7, byOperation: { delete: 4, insert: 2, update: 1 } }]);
       // the older fields are all still there
-      expect(Object.keys(b).sort()).toEqual(['byLogin', 'byMinute', 'byOperation', 'byStatus', 'byTable', 'byTransaction', 'jobId', 'total']);
+      expect(Object.keys(b).sort()).toEqual(['byLogin', 'byMinute', 'byOperation', 'byStatus', 'byTable', 'byTransaction', 'jobId', 'total', 'withoutTransaction']);
       expect(b.byLogin.length).toBeGreaterThan(0);
 
       const doc = (await t.app.inject({ url: '/docs/json' })).json();

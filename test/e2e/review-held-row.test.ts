@@ -79,8 +79,9 @@ describeBrowser('review page: rows of a stopped run\'s batch that may have commi
     await expect.poll(() => page.locator('#page-info').textContent(), { timeout: 15_000 }).toContain('2 matching rows');
     // again: only the held rows are left to change, so nothing is decided, and the page says why
     await page.locator('#reject-filter').click();
-    await expect.poll(() => page.locator('#decision-msg').textContent(), { timeout: 15_000 }).toContain('STAGING_DECISION_RUN_ACTIVE: every one of the 2 rows this decision would change');
-    expect(await page.locator('#decision-msg').textContent()).toContain('here every row it would change is held, so there is nothing to decide until the run lets them go');
+    // the page adds its sentence once the grid is read again: waited for (read at once, under load it was not there yet)
+    await expect.poll(() => page.locator('#decision-msg').textContent(), { timeout: 15_000 }).toContain('here every row it would change is held, so there is nothing to decide until the run lets them go');
+    expect(await page.locator('#decision-msg').textContent()).toContain('STAGING_DECISION_RUN_ACTIVE: every one of the 2 rows this decision would change');
     expect(store.countRows(jobId, { status: 'approved' })).toBe(2);
     // rows 3-6 approved again (none held), to go on as the reviewer did before
     await page.locator('#f-status').selectOption('rejected');

@@ -221,7 +221,9 @@ export const BlastRadiusResponse = z.object({
   total: z.number().int(),
   byTable: z.array(z.object({ table: z.string(), rows: z.number().int(), byOperation: OperationCountsSchema })),
   byLogin: z.array(z.object({ login: z.string().nullable(), sid: z.string().nullable(), sidText: z.string().nullable(), dbUser: z.string().nullable(), rows: z.number().int() })),
-  byTransaction: z.array(z.object({ transactionId: z.string(), rows: z.number().int(), beginTime: z.string().nullable(), login: z.string().nullable(), sid: z.string().nullable(), dbUser: z.string().nullable() })),
+  byTransaction: z.array(z.object({ transactionId: z.string(), rows: z.number().int(), beginTime: z.string().nullable(), login: z.string().nullable(), sid: z.string().nullable(), dbUser: z.string().nullable() }))
+    .describe('rows per transaction, the 1,000 largest; rows of no transaction (withoutTransaction) are in none'),
+  withoutTransaction: z.number().int().describe("rows that carry no transaction id: a state comparison's (a restore job, rowback diff --stage), read from two states of the table rather than a transaction's log records"),
   byMinute: z.array(z.object({ minute: z.string(), rows: z.number().int(), byOperation: OperationCountsSchema })),
   byStatus: z.array(z.object({ status: z.enum(ROW_STATUSES as [string, ...string[]]), rows: z.number().int() })),
   byOperation: z.array(z.object({ operation: z.enum(ROW_OPERATIONS as [string, ...string[]]), rows: z.number().int(), byStatus: StatusCountsSchema }))

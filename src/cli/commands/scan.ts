@@ -20,11 +20,11 @@ import { clockBackwardsWarning, selectionEndsBeforeClockWentBack, windowClockSte
 import { NotPrintedRows, recoverEncodedBatches, recoverRowBatches, type PooledEvent } from '../../recover/recover-rows.js';
 import type { RecoveredRow } from '../../recover/recovered-row.js';
 import type { LogReadEnd } from '../../recover/sources/files.js';
-import { isChainOverlap, isUndecodedRowOp, logLoss, logLossClause, SCAN_OPERATIONS, scanOperationOf, unknownTableMessage } from '../../recover/source.js';
+import { isUndecodedRowOp, logLoss, SCAN_OPERATIONS, scanOperationOf, unknownTableMessage } from '../../recover/source.js';
 import { type MetadataCatalog, type RecoverySource, type ScanFilter, type ScanOperation, type SkippedItem } from '../../recover/source.js';
 import { assertWindowInOrder, parseWindowTime } from '../../recover/time-window.js';
 import { placeBeginUnread } from '../../recover/log-not-given.js';
-import { incompleteVerdict } from '../../recover/incomplete-verdict.js';
+import { incompleteVerdict, missingLogAdvice, noRowsOfLogReadClause } from '../../recover/incomplete-verdict.js';
 import { lsnRangeBeforeLdfAndBackupsClause, lsnRangeBeforeLdfClause, lsnRangeBeforeLogStartClause } from '../../recover/window-before-log.js';
 import { readLdfLayout } from '../../logreader/ldf/reader.js';
 import type { Lsn } from '../../logreader/lsn.js';
@@ -375,7 +375,7 @@ export async function runScan(opts: ScanOptions): Promise<void> {
     }, {
       done: 'printed',
       result: 'this result',
-      lostAdvice: (lost) => missingLogAdvice(lost, opts),
+      lostAdvice: (lost) => scanMissingLogAdvice(lost, opts),
       lostOutside: { lies: asked, holds: 'no row asked for can be there', wayOn: 'add the missing log backups with --trn' },
       damaged: { pages: true, tail: ', not in this result; scan with an undamaged copy (a backup: --bak), or give the tables with --ddl/--schema' },
       // tables whose decoded rows the layout check held back; row operations that did not decode
@@ -397,7 +397,7 @@ export async function runScan(opts: ScanOptions): Promise<void> {
         ? (selectedOut > unknownOut
           ? `the ${selectedOut} row(s) recovered${filter.from || filter.to ? ' in the window' : ''} are ${unknownOut ? `${selectedOut - unknownOut} of other transactions, people or LSNs than ${selection.described} selects and ${unknownOut} of a ${unknownWhat} not known (INCOMPLETE below)` : `all of other transactions, people or LSNs than ${selection.described} selects`}; scan without it to see them${outsideWindowSelectionClause(stats, operations, selection.described)}`
           : `the ${selectedOut} row(s) recovered${filter.from || filter.to ? ' in the window' : ''} have no ${unknownWhat} known to compare with ${selection.described} (INCOMPLETE below); scan without it to see them${outsideWindowSelectionClause(stats, operations, selection.described)}`)
-        : explainNoRows(stats, operations) + (selection ? `; ${selection.described} selected none of them` : '')) + notPrinted(skipped).clause('above') + (lost.length ? `; that is of the log read only: ${logLossClause(lost)}, and what those parts held is not known (INCOMPLETE below)` : '')
+        : explainNoRows(stats, operations) + (selection ? `; ${selection.described} selected none of them` : '')) + notPrinted(skipped).clause('above') + noRowsOfLogReadClause(lost, 'INCOMPLETE below')
       : undefined;
     // a window of local times over a log whose clock was set back (a daylight-saving fold): the
     // window may name two stretches of the log; said even with --quiet, and in the report's warnings
@@ -539,16 +539,8 @@ export async function runScan(opts: ScanOptions): Promise<void> {
  * backup holds (only what was written while it ran), so the stretch between them is in none of the
  * files: said as such, not as log that "could not be read".
  */
-function missingLogAdvice(lost: readonly SkippedItem[], opts: ScanOptions): string {
-  if (!lost.some((s) => s.code === 'FORMAT_LOG_CHAIN_GAP')) return '';
-  // log backups that overlap: nothing to add, one branch to choose (it said "add the missing ones")
-  const overlapAdvice = lost.some(isChainOverlap) ? "the FORMAT_LOG_CHAIN_GAP item names the two log backups that overlap: give those of one branch of the database's history" : '';
-  if (!lost.some((s) => s.code === 'FORMAT_LOG_CHAIN_GAP' && !isChainOverlap(s))) return `: ${overlapAdvice}`;
-  const also = overlapAdvice ? `; and ${overlapAdvice}` : '';
-  if (opts.bak?.length && !opts.trn?.length && !opts.ldf) {
-    return `: the log between the backups given with --bak is in none of them (a full or differential backup holds only the log written while it ran); add the log backups taken between them with --trn, or the .ldf with --ldf${also}`;
-  }
-  return `: add the missing log backups with --trn (the FORMAT_LOG_CHAIN_GAP item names the files and LSNs on each side)${also}`;
+function scanMissingLogAdvice(lost: readonly SkippedItem[], opts: ScanOptions): string {
+  return missingLogAdvice(lost, { bakOnly: Boolean(opts.bak?.length && !opts.trn?.length && !opts.ldf), bak: 'with --bak', addTrn: 'with --trn', addLdf: 'with --ldf', item: 'item' });
 }
 
 /** The tables of the source's own metadata (a data file or backup) that `catalog` (the --ddl/--schema tables) lacks by name; none when the source has no metadata of its own. */

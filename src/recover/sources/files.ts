@@ -268,6 +268,8 @@ async function loadDatafile(): Promise<DatafileApi> {
 
 export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileRecoverySource {
   const trn = inputs.trn ?? [];
+  // the log files' names where a note says to add some: the CLI's flags, a job's fields
+  const { trn: TRN, ldf: LDF } = inputs.backupAdvice?.logFiles ?? { trn: '--trn', ldf: '--ldf' };
   const mdfs = inputs.mdf === undefined ? [] : Array.isArray(inputs.mdf) ? inputs.mdf : [inputs.mdf];
   const baks = inputs.bak === undefined ? [] : Array.isArray(inputs.bak) ? inputs.bak : [inputs.bak];
   const threads = Math.max(1, Math.floor(inputs.threads ?? 1));
@@ -490,7 +492,7 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
     const full = bakSets.find((x) => x.header.backupType === 'full');
     const first = trnSets[0]!;
     if (full && BigInt(first.first) > BigInt(full.header.lastLsn.decimal)) {
-      const note = `the log from the end of ${full.file} (LSN ${full.header.lastLsn.lsn}) to the first log backup given, ${first.file} (starts at ${first.firstLsn}), is in no file given: a differential backup holds the pages changed since the full backup, not the rows deleted or changed in that stretch, and they are not in this result; add the log backups taken between them with --trn to see them`;
+      const note = `the log from the end of ${full.file} (LSN ${full.header.lastLsn.lsn}) to the first log backup given, ${first.file} (starts at ${first.firstLsn}), is in no file given: a differential backup holds the pages changed since the full backup, not the rows deleted or changed in that stretch, and they are not in this result; add the log backups taken between them with ${TRN} to see them`;
       unreadNotes.push(note);
       unreadLoudNotes.push(note);
       // after the full backup's log was cut (during it: after its start), before the first log
@@ -502,7 +504,7 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
     // (an --ldf given goes on where the log backups end)
     for (const x of inputs.ldf ? [] : bakSets) {
       if (x.header.backupType === 'log' || BigInt(x.header.lastLsn.decimal) <= chainEnd) continue;
-      const note = `${x.file} holds the database up to LSN ${x.header.lastLsn.lsn}, and the log backups given end at ${last.lastLsn} (${last.file}): the rows deleted or changed between are not in this result (with --trn the backups' own log is not read); add the later log backups with --trn to see them`;
+      const note = `${x.file} holds the database up to LSN ${x.header.lastLsn.lsn}, and the log backups given end at ${last.lastLsn} (${last.file}): the rows deleted or changed between are not in this result (with ${TRN} the backups' own log is not read); add the later log backups with ${TRN} to see them`;
       unreadNotes.push(note);
       unreadLoudNotes.push(note);
       // after the last log backup's log was cut (after its start, and after the log read's last
@@ -536,7 +538,7 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
         const p = prev;
         const ownGap = (start: { decimal: string; lsn: string }): ChainGap['item'] => ({
           code: 'FORMAT_LOG_CHAIN_GAP',
-          reason: `the backups' own log does not chain: ${p.file} holds log up to LSN ${p.header.lastLsn.decimal} (${p.header.lastLsn.lsn}), ${x.file} starts at ${start.decimal} (${start.lsn}): the log between them is in no file given (give the log backups taken between them with --trn, or the .ldf with --ldf)`,
+          reason: `the backups' own log does not chain: ${p.file} holds log up to LSN ${p.header.lastLsn.decimal} (${p.header.lastLsn.lsn}), ${x.file} starts at ${start.decimal} (${start.lsn}): the log between them is in no file given (give the log backups taken between them with ${TRN}, or the .ldf with ${LDF})`,
           location: { file: x.file, lsn: start.lsn },
           lsnRange: { first: p.header.lastLsn.lsn, last: start.lsn },
         });
@@ -1099,7 +1101,7 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
           }
         }
         if (ck !== null && ck > 0n && ck >= chainEnd) {
-          const note = `data file ${mdfs[0]} holds the database up to its last checkpoint at LSN ${meta.database.checkpointLsn} (boot page dbi_checkptLSN), after the end of the log backups given (${last.file} ends at ${last.lastLsn}): the rows deleted or changed between are in no file given and not in this result; add the later log backups with --trn, or the .ldf with --ldf, to see them`;
+          const note = `data file ${mdfs[0]} holds the database up to its last checkpoint at LSN ${meta.database.checkpointLsn} (boot page dbi_checkptLSN), after the end of the log backups given (${last.file} ends at ${last.lastLsn}): the rows deleted or changed between are in no file given and not in this result; add the later log backups with ${TRN}, or the .ldf with ${LDF}, to see them`;
           if (!identityNotes.includes(note)) {
             identityNotes.push(note);
             notes.push(note);

@@ -1,0 +1,55 @@
+/**
+ * The review page (chromium), a job's skipped items (newcomer B's find, on a files job over a full
+ * and a differential backup alone): its INCOMPLETE sentence ends "see its skipped items", and the
+ * page showed only "1 skipped": no way to the item naming the two backups and the LSNs between
+ * them, which GET /api/jobs/:id/skipped answers. Now a "Skipped items (N)" box under the notes lists
+ * each with its code, why and where, 200 at a time (Show more), open for an INCOMPLETE job; no box
+ * for a job of none. Row images: the corpus examples (test/staging/fixtures.ts); the skipped items
+ * are SYNTHETIC (of the form a chain gap and a torn block give).
+ */
+import { expect, it } from 'vitest';
+import { reviewDesk, stagedJob } from '../support/review-desk.js';
+import { browserDescribe, signIn } from '../support/browser.js';
+import { corpusAvailable } from '../support/corpus.js';
+import { corpusRows } from '../staging/fixtures.js';
+
+const describeBrowser = browserDescribe(corpusAvailable);
+const GAP = 'INCOMPLETE: parts of the log are in no file given (FORMAT_LOG_CHAIN_GAP); rows in those LSN ranges are missing from this job (LSNs 00000019:00000084:0001 up to 00000019:000000ad:0001, in no file given; see its skipped items)';
+
+describeBrowser('review page: a job\'s skipped items, which its notes send the reader to', () => {
+  const ids = { gap: 0, none: 0 };
+  const desk = reviewDesk('rowback-e2e-skipped-', {
+    stage: ({ store }) => {
+      ids.none = stagedJob(store, corpusRows(1), { description: 'nothing skipped' });
+      store.setJobCompleteness(ids.none, [], []);
+      ids.gap = stagedJob(store, corpusRows(2), { description: 'a chain gap' });
+      store.stageBatch(ids.gap, [], [
+        { code: 'FORMAT_LOG_CHAIN_GAP', reason: "the backups' own log does not chain: /evidence/CRM.bak holds log up to 00000019:00000084:0001, /evidence/CRM_diff.bak starts at 00000019:000000ad:0001: the log between them is in no file given", location: { file: '/evidence/CRM_diff.bak', lsn: '00000019:000000ad:0001' }, lsnRange: { first: '00000019:00000084:0001', last: '00000019:000000ad:0001' } },
+        ...Array.from({ length: 204 }, (_, i) => ({ code: 'FORMAT_TORN_BLOCK', reason: `torn log block ${i + 1} (SYNTHETIC)`, location: { file: '/evidence/CRM_log.ldf', offset: 8192 * (i + 1) } })),
+      ]);
+      store.appendAudit('system', 'job.notes', ids.gap, { notes: [GAP] });
+      store.setJobCompleteness(ids.gap, [GAP], []);
+    },
+  });
+
+  it('lists each skipped item with why and where, 200 then the rest, open for an INCOMPLETE job; none for a job of none', async () => {
+    const { page, base, reviewer } = desk;
+    await signIn(page, base, reviewer);
+    await page.locator(`#job-list li[data-job="${ids.gap}"]`).click();
+    await expect.poll(() => page.locator('#job-skipped li').count(), { timeout: 15_000 }).toBe(200);
+    expect(await page.locator('#job-skipped-box').isVisible()).toBe(true);
+    expect(await page.locator('#job-skipped-box').getAttribute('open')).not.toBeNull();
+    expect(await page.locator('#job-skipped-title').textContent()).toBe('Skipped items (205, 200 shown): what the job passed over, each with why and where');
+    expect(await page.locator('#job-skipped li').first().textContent()).toBe("FORMAT_LOG_CHAIN_GAP: the backups' own log does not chain: /evidence/CRM.bak holds log up to 00000019:00000084:0001, /evidence/CRM_diff.bak starts at 00000019:000000ad:0001: the log between them is in no file given (file /evidence/CRM_diff.bak, LSNs 00000019:00000084:0001 to 00000019:000000ad:0001)");
+    expect(await page.locator('#job-skipped li').nth(1).textContent()).toBe('FORMAT_TORN_BLOCK: torn log block 1 (SYNTHETIC) (file /evidence/CRM_log.ldf, offset 8192)');
+    await page.locator('#job-skipped-more').click();
+    await expect.poll(() => page.locator('#job-skipped li').count(), { timeout: 15_000 }).toBe(205);
+    expect(await page.locator('#job-skipped-title').textContent()).toBe('Skipped items (205): what the job passed over, each with why and where');
+    expect(await page.locator('#job-skipped-more').isHidden()).toBe(true);
+
+    await page.locator(`#job-list li[data-job="${ids.none}"]`).click();
+    await expect.poll(() => page.locator('#job-title').textContent(), { timeout: 15_000 }).toContain(`Job #${ids.none}`);
+    await expect.poll(() => page.locator('#job-skipped-box').isHidden(), { timeout: 15_000 }).toBe(true);
+    expect(await page.locator('#job-skipped li').count()).toBe(0);
+  }, 60_000);
+});
