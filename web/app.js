@@ -1534,6 +1534,26 @@ function watchRun(runId, o = {}) {
   state.runPoll = setInterval(() => tick().catch(() => {}), 1000);
 }
 
+/**
+ * An earlier dry run's script and undo script in the script panel, as generated then: rows decided
+ * since are not in it, and it offers no Run (a run inserts the script just generated against a target).
+ */
+async function showDryRunScript(run) {
+  const jobId = state.jobId;
+  const s = await api(`/api/reinsert-runs/${run.id}/script`);
+  if (state.jobId !== jobId) return;
+  state.lastDryRun = null;
+  offerRun(false);
+  showNotScripted([]);
+  showJobWarning(null);
+  $('script').textContent = s.script ?? '';
+  $('undo-script').textContent = s.undoScript ?? '';
+  $('copy-script').disabled = !s.script;
+  $('download-script').disabled = !s.script;
+  $('download-undo').disabled = !s.undoScript;
+  sayDryRun(`showing dry run #${run.id} of ${fmtInstant(run.createdAt)} by ${run.actor}, as generated then: rows decided since are not in it; Generate dry-run script for the rows approved now`, 'warned');
+}
+
 async function loadRuns() {
   const jobId = state.jobId;
   const { items } = await api(`/api/jobs/${jobId}/reinsert-runs`);
@@ -1541,12 +1561,13 @@ async function loadRuns() {
   if (state.jobId !== jobId) return;
   $('runs').replaceChildren(el('tr', {}, ...['run', 'kind', 'by', `created (${state.info?.timeZone ?? 'UTC'})`, 'target', 'state', 'rows', 'inserted', 'conflicts', 'errors', 'left out'].map((h) => el('th', { text: h, ...(h === 'left out' ? { title: "approved rows the run's plan left out: they cannot go back (each with its reason in the script's header)" } : {}) }))),
     ...items.map((r) => {
-      const tr = el('tr', { 'data-run': String(r.id), class: r.dryRun ? '' : 'clickable', title: r.dryRun ? '' : 'show this run (its batches; why it failed)' }, ...[r.id, r.dryRun ? 'dry run' : 'run', r.actor, fmtInstant(r.createdAt), (r.target?.name ?? r.target?.database ?? '—') + ((r.sideTables ?? []).length ? ` (side table ${r.sideTables.map((s) => s.table).join(', ')}${r.sideTables.every((s) => s.leftApproved !== false) ? ': rows stay approved' : ''})` : ''),
+      const tr = el('tr', { 'data-run': String(r.id), class: 'clickable', title: r.dryRun ? "show this dry run's script and undo script, as generated then" : 'show this run (its batches; why it failed)' }, ...[r.id, r.dryRun ? 'dry run' : 'run', r.actor, fmtInstant(r.createdAt), (r.target?.name ?? r.target?.database ?? '—') + ((r.sideTables ?? []).length ? ` (side table ${r.sideTables.map((s) => s.table).join(', ')}${r.sideTables.every((s) => s.leftApproved !== false) ? ': rows stay approved' : ''})` : ''),
         r.error ? `${r.state} (${r.error.code})` : r.state,
         // the approved rows its plan left out (summary.problems): a dry run of rows that cannot go back read
         // 'succeeded 0 0 0 0', as if there were none approved
         r.plannedRows ?? r.summary?.rows ?? '', r.outcomes.inserted, r.outcomes.conflict, r.outcomes.error, r.summary?.problems ?? ''].map((v) => el('td', { text: String(v) })));
-      return r.dryRun ? tr : activatable(tr, null, () => watchRun(r.id));
+      // an earlier dry run's script was reachable through the API alone (GET /api/reinsert-runs/:id/script)
+      return activatable(tr, null, () => (r.dryRun ? showDryRunScript(r) : watchRun(r.id)));
     }));
   // a job whose newest real run failed or was interrupted shows it (why, and its Resume) without a click
   const newest = items.find((r) => !r.dryRun);
