@@ -1,4 +1,5 @@
 import PQueue from 'p-queue';
+import { unsureKinds } from '../replay/table-diff.js';
 import { localTimeWarnings } from '../recover/time-window.js';
 import { formatLocation, InputError, isRowbackError, StagingError } from '../errors.js';
 import { redactSpec } from '../staging/store.js';
@@ -294,7 +295,7 @@ export class JobWorker {
         // what each table's replay and comparison say; said once when every table's says it (the chain, its notes)
         const listed = [
           ...staged.flatMap(({ r }) => r.replays.flatMap((x) => replaySummary(x.result).trimEnd().split('\n').map((l) => l.replace(/^rowback dump:/, `${x.side} state:`)))),
-          ...staged.map(({ r, d }) => `${d.table}: earlier ${r.beforeRows} row(s), later ${r.afterRows}; ${d.missing.length} missing from the later state, ${d.changed.length} changed, ${d.added} only in the later state, ${d.same} unchanged${d.unsure.length ? `, ${d.unsure.length} not comparable (U+FFFD: see INCOMPLETE)` : ''}; ${d.key ? `matched on ${r.keySource} (${d.key.join(', ')})` : d.keyNote}`),
+          ...staged.map(({ r, d }) => `${d.table}: earlier ${r.beforeRows} row(s), later ${r.afterRows}; ${d.missing.length} missing from the later state, ${d.changed.length} changed, ${d.added} only in the later state, ${d.same} unchanged${d.unsure.length ? `, ${d.unsure.length} not comparable (${unsureKinds(d)}: see INCOMPLETE)` : ''}; ${d.key ? `matched on ${r.keySource} (${d.key.join(', ')})` : d.keyNote}`),
           // a stop in a daylight-saving fold or gap of the service's zone, as the CLI warns of it
           ...localTimeWarnings([['stopAt', spec.stopAt, 'start'], ['afterStopAt', spec.afterStopAt, 'start']], "the rowback service's"),
           ...staged.flatMap(({ r }) => (r.reversed ? [`warning: ${r.reversed}`] : [])),
