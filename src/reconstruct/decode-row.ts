@@ -75,6 +75,11 @@ export function decodeRow(image: Uint8Array, table: TableLayout, opts?: DecodeOp
         row.warnings.push(filestreamWarning(name));
       }
     }
+    // a varbinary(max) column the metadata does not say is FILESTREAM or not (an old catalog): its value may be the pointer
+    for (const name of filestreamUnknownColumns(table)) {
+      const v = row.values[name];
+      if (v !== null && v !== undefined) row.warnings.push(filestreamUnknownWarning(name));
+    }
     if (ROW_TEXT_NOTES.length !== 0) {
       row.warnings.push(...ROW_TEXT_NOTES);
       ROW_TEXT_NOTES.length = 0;
@@ -106,6 +111,27 @@ function filestreamColumns(table: TableLayout): string[] {
   lastFilestreamTable = table;
   lastFilestreamNames = names;
   return names;
+}
+
+const filestreamUnknownByTable = new WeakMap<TableLayout, string[]>();
+
+/** The output names of a layout's varbinary(max) columns that may be FILESTREAM ones (ColumnLayout.filestreamUnknown), cached per layout. */
+function filestreamUnknownColumns(table: TableLayout): string[] {
+  let names = filestreamUnknownByTable.get(table);
+  if (names === undefined) {
+    names = table.columns.filter((c) => c.filestreamUnknown && !c.isDropped && !c.isHidden).map((c) => c.name);
+    filestreamUnknownByTable.set(table, names);
+  }
+  return names;
+}
+
+/**
+ * The row's warning for a value of a column that may be FILESTREAM (ColumnLayout.filestreamUnknown):
+ * printed as read, since the column may be a plain varbinary(max), but if it is FILESTREAM the value
+ * is the row's pointer to the file, not the document, and must not go back as the document.
+ */
+export function filestreamUnknownWarning(column: string): string {
+  return `column ${column}: the catalog given does not say whether this varbinary(max) column is a FILESTREAM one (it has no is_filestream: exported before rowback's catalog scripts asked for it) and its table has a ROWGUIDCOL column, as a FILESTREAM table must: if it is FILESTREAM, the value printed is the row's pointer to a file in the database's FILESTREAM container, not the document, and a re-insert would write the pointer's bytes as the document. Export the catalog again (sql/table-metadata.sql, sql/export-log-records.sql) or give the .mdf, which say it`;
 }
 
 /**

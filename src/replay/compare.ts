@@ -180,10 +180,24 @@ export function replayHeaderWarnings(r: Pick<CompareResult, 'replays'>): string[
  * nor listed (before, it was counted unchanged: a change missed, unsaid).
  */
 export function unsureRows(diff: Pick<TableDiff, 'unsure' | 'key'>): CompareResult['warned'][number] {
-  const u = diff.unsure;
+  const u = diff.unsure.filter((x) => !x.filestream);
   const first = u[0]!;
   const where = diff.key ? `key ${JSON.stringify(first.key)}` : `row ${JSON.stringify(first.key)}`;
   const sentence = `${u.length} row(s) print the same in both states but hold U+FFFD (bytes their code page does not define, or invalid UTF-8, print as U+FFFD whatever they were) in ${[...new Set(u.flatMap((x) => x.columns))].join(', ')}: whether they changed between the two states cannot be told from the printed values, so they are neither counted unchanged nor listed as changed (first: ${where}, column ${first.columns.join(', ')}); compare those values' bytes (CONVERT(varbinary, …)) in a restored copy of each state`;
+  return { side: 'earlier', rows: u.length, where, warning: sentence, sentence };
+}
+
+/**
+ * The INCOMPLETE entry of rows matched in both states whose FILESTREAM column prints as a marker
+ * holding no pointer (TableDiff.unsure, `filestream`): the files they point to cannot be told
+ * apart, so a document changed between the two states would read as unchanged; neither counted
+ * unchanged nor listed as changed (before, counted unchanged).
+ */
+export function unsureFilestreamRows(diff: Pick<TableDiff, 'unsure' | 'key'>): CompareResult['warned'][number] {
+  const u = diff.unsure.filter((x) => x.filestream);
+  const first = u[0]!;
+  const where = diff.key ? `key ${JSON.stringify(first.key)}` : `row ${JSON.stringify(first.key)}`;
+  const sentence = `${u.length} row(s) print the same in both states but their FILESTREAM column ${[...new Set(u.flatMap((x) => x.columns))].join(', ')} is a marker holding no pointer (its bytes did not read as bytes), so which file each state's row points to cannot be told: whether the document changed between the two states is not known, so they are neither counted unchanged nor listed as changed (first: ${where}); compare the column in a restored copy of each state`;
   return { side: 'earlier', rows: u.length, where, warning: sentence, sentence };
 }
 
@@ -474,7 +488,8 @@ async function compareStatesOf(o: CompareInputs, identity: CompareResult['unchec
   refuseAlteredColumns(layout, afterLayout, before.table);
   const { key, keySource } = matchKey(layout, before, o.key, o.keyName);
   const diff = diffTableStates(before, after, key, keySource, opaqueTextColumns(layout));
-  if (diff.unsure.length) warned.push(unsureRows(diff));
+  if (diff.unsure.some((x) => !x.filestream)) warned.push(unsureRows(diff));
+  if (diff.unsure.some((x) => x.filestream)) warned.push(unsureFilestreamRows(diff));
   if (!reversed && unseen?.size) {
     const stale = staleLaterRows(diff, unseen, beforePoint, afterPoint);
     if (stale && !o.acceptOlderLater) {

@@ -13,7 +13,7 @@
  *   an added one) and the result says so.
  */
 import { SchemaError } from '../errors.js';
-import type { SqlValue } from '../reconstruct/values.js';
+import { isOffRow, type SqlValue } from '../reconstruct/values.js';
 import { rowKey } from './row-state.js';
 import { visibleColumns, type ColumnLayout, type TableLayout } from '../reconstruct/metadata/table-layout.js';
 
@@ -100,7 +100,34 @@ export interface TableDiff {
    * Neither counted unchanged nor listed as changed: the comparison cannot tell, and says so
    * (compare.ts, an INCOMPLETE sentence). `key`: the match key's values (whole rows: the row).
    */
-  unsure: Array<{ key: Record<string, SqlValue>; columns: string[]; tag?: string; from?: string }>;
+  unsure: Array<{ key: Record<string, SqlValue>; columns: string[]; tag?: string; from?: string; filestream?: true }>;
+  // filestream: the columns are FILESTREAM ones whose marker holds no pointer (filestreamBlind): the
+  // two rows' files cannot be told apart (compare.ts unsureFilestreamRows), not a U+FFFD
+}
+
+/**
+ * A FILESTREAM column's marker that keeps no pointer (values.ts FilestreamOffRow: its bytes did not
+ * read as bytes): every such marker prints alike, whatever file its row points to. A FILESTREAM
+ * value changed is a new file and a new pointer (an UPDATE writes a new file and points the row at
+ * it: Microsoft, SQL Server ISV blog, "Appending data using SQL 2008 Filestream"), so two markers
+ * with equal pointers are one file; two without one were counted unchanged, a changed document
+ * unseen. Such rows are TableDiff.unsure.
+ */
+function filestreamBlind(v: SqlValue | undefined): boolean {
+  return v !== undefined && isOffRow(v) && v.offRow.kind === 'filestream' && v.offRow.pointer === undefined;
+}
+
+/** The columns of `columns` whose value in `a` or `b` is a FILESTREAM marker without its pointer. */
+function blindFilestreamColumns(columns: readonly string[], a: Record<string, SqlValue>, b: Record<string, SqlValue>): string[] {
+  return columns.filter((c) => filestreamBlind(a[c]) || filestreamBlind(b[c]));
+}
+
+/** What made rows of a comparison not comparable (TableDiff.unsure), for a summary line: `U+FFFD`, `FILESTREAM without a pointer`, or both. */
+export function unsureKinds(d: Pick<TableDiff, 'unsure'>): string {
+  const kinds: string[] = [];
+  if (d.unsure.some((u) => !u.filestream)) kinds.push('U+FFFD');
+  if (d.unsure.some((u) => u.filestream)) kinds.push('FILESTREAM without a pointer');
+  return kinds.join(', ');
 }
 
 const REPLACEMENT = '\ufffd';
@@ -298,7 +325,11 @@ export function diffTableStates(before: TableState, after: TableState, key: stri
         const j = judgeReplacements(eq, r, o);
         diffCols.push(...j.differ);
         diffCols.sort((x, y) => columns.indexOf(x) - columns.indexOf(y));
-        if (diffCols.length === 0) {
+        // FILESTREAM markers printing alike for want of a pointer: which file each row points to is not known
+        const blind = diffCols.length === 0 ? blindFilestreamColumns(columns, r.values, o.values) : [];
+        if (blind.length) {
+          unsure.push({ key: Object.fromEntries(key.map((c) => [c, r.values[c] ?? null])), columns: blind, ...(r.tag ? { tag: r.tag } : {}), ...(r.from ? { from: r.from } : {}), filestream: true });
+        } else if (diffCols.length === 0) {
           const u = j.unknown;
           if (u.length === 0) same++;
           else unsure.push({ key: Object.fromEntries(key.map((c) => [c, r.values[c] ?? null])), columns: u, ...(r.tag ? { tag: r.tag } : {}), ...(r.from ? { from: r.from } : {}) });
@@ -329,6 +360,12 @@ export function diffTableStates(before: TableState, after: TableState, key: stri
       // equal as printed; U+FFFD in it may stand for different bytes, which the warnings name: the
       // row of the same bytes, when the later state holds one; none, but each known to hold other
       // bytes: missing (and those rows only the later state's); else not known (TableDiff.unsure)
+      const blind = blindFilestreamColumns(columns, r.values, l[0]!.values);
+      if (blind.length) {
+        l.pop();
+        unsure.push({ key: r.values, columns: blind, ...(r.tag ? { tag: r.tag } : {}), ...(r.from ? { from: r.from } : {}), filestream: true });
+        continue;
+      }
       const u0 = replacementColumns(columns, opaque, r.values, l[0]!.values);
       if (u0.length === 0) {
         l.pop();

@@ -1,4 +1,5 @@
 import PQueue from 'p-queue';
+import { unsureKinds } from '../replay/table-diff.js';
 import { localTimeWarnings } from '../recover/time-window.js';
 import { formatLocation, InputError, isRowbackError, StagingError } from '../errors.js';
 import { redactSpec } from '../staging/store.js';
@@ -292,9 +293,23 @@ export class JobWorker {
         for (const x of staged) for (let i = 0; i < x.rows.length; i += this.batchSize) this.store.stageBatch(jobId, x.rows.slice(i, i + this.batchSize));
         this.store.indexPending();
         // what each table's replay and comparison say; said once when every table's says it (the chain, its notes)
+        // With several tables, what is the table's own (its replay's row counts, its rows decoded with
+        // warnings or not comparable) names it: said alike for two tables (the same counts, the same
+        // first key), the second table's was dropped below as the chain's said once, and the job's
+        // INCOMPLETE counted one table's rows for both
+        const several = staged.length > 1;
+        const own = (table: string, line: string): string => {
+          if (!several) return line;
+          const m = /^(earlier state: |later state: |INCOMPLETE: )/.exec(line);
+          return m ? `${m[1]}${table}: ${line.slice(m[1]!.length)}` : `${table}: ${line}`;
+        };
+        const OWN_SUMMARY = /^rowback dump: (?:\d+ row\(s\) in the base backup;|\d+ change\(s\) to the table were logged|\d+ row move\(s\) of page splits)/;
         const listed = [
-          ...staged.flatMap(({ r }) => r.replays.flatMap((x) => replaySummary(x.result).trimEnd().split('\n').map((l) => l.replace(/^rowback dump:/, `${x.side} state:`)))),
-          ...staged.map(({ r, d }) => `${d.table}: earlier ${r.beforeRows} row(s), later ${r.afterRows}; ${d.missing.length} missing from the later state, ${d.changed.length} changed, ${d.added} only in the later state, ${d.same} unchanged${d.unsure.length ? `, ${d.unsure.length} not comparable (U+FFFD: see INCOMPLETE)` : ''}; ${d.key ? `matched on ${r.keySource} (${d.key.join(', ')})` : d.keyNote}`),
+          ...staged.flatMap(({ r, d }) => r.replays.flatMap((x) => replaySummary(x.result).trimEnd().split('\n').map((l) => {
+            const line = l.replace(/^rowback dump:/, `${x.side} state:`);
+            return OWN_SUMMARY.test(l) ? own(d.table, line) : line;
+          }))),
+          ...staged.map(({ r, d }) => `${d.table}: earlier ${r.beforeRows} row(s), later ${r.afterRows}; ${d.missing.length} missing from the later state, ${d.changed.length} changed, ${d.added} only in the later state, ${d.same} unchanged${d.unsure.length ? `, ${d.unsure.length} not comparable (${unsureKinds(d)}: see INCOMPLETE)` : ''}; ${d.key ? `matched on ${r.keySource} (${d.key.join(', ')})` : d.keyNote}`),
           // a stop in a daylight-saving fold or gap of the service's zone, as the CLI warns of it
           ...localTimeWarnings([['stopAt', spec.stopAt, 'start'], ['afterStopAt', spec.afterStopAt, 'start']], "the rowback service's"),
           ...staged.flatMap(({ r }) => (r.reversed ? [`warning: ${r.reversed}`] : [])),
@@ -304,9 +319,9 @@ export class JobWorker {
           // a backup the replay used whose header copies disagree in a field no restore reads, as
           // diff says it (WARNING) and its staged job has it: the job's `warnings` (replayHeaderWarnings)
           ...staged.flatMap(({ r }) => replayHeaderWarnings(r).map((w) => `WARNING: ${w}`)),
-          ...staged.flatMap(({ r }) => comparisonNotes(r).incomplete),
+          ...staged.flatMap(({ r, d }) => comparisonNotes(r).incomplete.map((x) => (x.includes(d.table) ? x : own(d.table, x)))),
         ];
-        const notes = staged.length > 1 ? [...new Set(listed)] : listed;
+        const notes = several ? [...new Set(listed)] : listed;
         const said = notes.map(restoreJobWording);
         this.store.appendAudit('system', 'job.notes', jobId, { notes: said });
         // a comparison of two states is whole or refused, but for rows decoded with warnings (INCOMPLETE, as diff says)

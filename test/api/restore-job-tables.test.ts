@@ -51,6 +51,10 @@ describeCorpus('restore jobs of several tables (API)', () => {
     expect(rows.filter((x) => x.table === 'dbo.steps_archive')).toHaveLength(12);
     const notes = t.store.audit({ jobId: job.id }).find((a) => a.action === 'job.notes')!.details.notes as string[];
     expect(notes.filter((n) => /^earlier state: chain: /.test(n))).toHaveLength(1);
+    // each table's own replay counts, named (alike for the twin, the second was dropped as said once)
+    expect(notes.filter((n) => /row\(s\) in the base backup; redone /.test(n))).toHaveLength(2);
+    expect(notes.filter((n) => /^earlier state: dbo\.steps: \d+ row\(s\) in the base backup; redone /.test(n))).toHaveLength(1);
+    expect(notes.filter((n) => /^earlier state: dbo\.steps_archive: \d+ row\(s\) in the base backup; redone /.test(n))).toHaveLength(1);
     expect(notes.filter((n) => /^dbo\.steps(_archive)?: earlier 42 row\(s\), later 30; 12 missing/.test(n))).toHaveLength(2);
     const done = t.store.audit({ jobId: job.id }).find((a) => a.action === 'job.succeeded')!.details;
     expect(done).toMatchObject({ rows: 24, missing: 24, tables: [{ table: 'dbo.steps', missing: 12 }, { table: 'dbo.steps_archive', missing: 12 }] });

@@ -94,4 +94,29 @@ describe('FILESTREAM columns (SYNTHETIC row images)', () => {
     ]);
     expect(fromJson!.columns.find((c) => c.name === 'doc')!.isFilestream).toBe(true);
   });
+
+  it('a catalog that does not say is_filestream (exported before it was asked for): a varbinary(max) value of a table with a ROWGUIDCOL column carries a warning that it may be the pointer, not the document; none where the table has no ROWGUIDCOL or the catalog says 0', () => {
+    // it printed the bytes as the document with no word (a catalog JSON or export file made before e49f591d holds no is_filestream)
+    const row = (o: Record<string, unknown>) => ({
+      schema_name: 'dbo', table_name: 'Docs', index_id: 0, data_compression_desc: 'NONE', is_dropped: 0, is_sparse: 0, is_uniqueifier: 0,
+      leaf_bit_position: 0, precision: 0, scale: 0, collation_name: null, key_ordinal: 0, ...o,
+    });
+    const catalog = (rowguid: boolean, filestream?: 0) => layoutsFromCatalog([
+      row({ partition_column_id: 1, column_id: 1, column_name: 'id', type_name: 'uniqueidentifier', max_length: 16, is_nullable: 0, leaf_offset: 4, leaf_null_bit: 1, is_rowguidcol: rowguid ? 1 : 0, ...(filestream !== undefined ? { is_filestream: filestream } : {}) }),
+      row({ partition_column_id: 2, column_id: 2, column_name: 'doc', type_name: 'varbinary', max_length: -1, is_nullable: 1, leaf_offset: -1, leaf_null_bit: 2, is_rowguidcol: 0, ...(filestream !== undefined ? { is_filestream: filestream } : {}) }),
+    ])[0]!;
+    const values = { id: '6F9619FF-8B86-D011-B42D-00C04FC964FF', doc: POINTER };
+    const unsaid = catalog(true);
+    const d = decodeRow(encodeFixedVar(unsaid, values), unsaid);
+    expect(d.values.doc).toBe(POINTER);
+    expect(d.warnings).toEqual([expect.stringMatching(/^column doc: the catalog given does not say whether this varbinary\(max\) column is a FILESTREAM one .*a re-insert would write the pointer's bytes as the document/)]);
+    // NULL: nothing to say
+    expect(decodeRow(encodeFixedVar(unsaid, { ...values, doc: null }), unsaid).warnings).toEqual([]);
+    // no ROWGUIDCOL: no FILESTREAM column can be in the table
+    const plain = catalog(false);
+    expect(decodeRow(encodeFixedVar(plain, values), plain).warnings).toEqual([]);
+    // the catalog says it is not FILESTREAM
+    const said = catalog(true, 0);
+    expect(decodeRow(encodeFixedVar(said, values), said).warnings).toEqual([]);
+  });
 });

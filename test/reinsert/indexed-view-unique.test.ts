@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { targetViewUniqueKeysSql, viewUniqueKeysFromCatalog, type ViewUniqueKeyRow } from '../../src/reinsert/mssql-target.js';
+import { MssqlTarget, targetViewUniqueKeysSql, viewUniqueKeysFromCatalog, type ViewUniqueKeyRow } from '../../src/reinsert/mssql-target.js';
 import { planReinsert, renderScript } from '../../src/reinsert/plan.js';
 import type { TargetColumn, TargetTable } from '../../src/reinsert/target-table.js';
 
@@ -47,7 +47,7 @@ describe('unique indexes of indexed views over a target table', () => {
     const viewUniqueKeys = [{ view: 'crm.ActiveEmails', index: 'UX_ActiveEmails', columns: ['Email'] }, { view: 'rep]orts.By]Phone', index: 'UX]Phone', columns: ['Ph]one'] }];
     const script = renderScript(planReinsert(rows, new Map([['crm.Contacts', contacts({ viewUniqueKeys })]]), []));
     const line = script.split('\n').find((l) => l.includes('indexed views reading it'));
-    expect(line).toBe('-- NOTE: 3 row(s) of crm.Contacts are NOT CHECKED against the unique indexes of indexed views reading it: [UX_ActiveEmails] of view [crm].[ActiveEmails] ([Email]); [UX]]Phone] of view [rep]]orts].[By]]Phone] ([Ph]]one]); rowback does not evaluate a view\'s definition, so if the view already holds a row with the key a recovered row gives it, that row\'s INSERT fails its whole batch (Msg 2601), nothing of that batch going in while the run goes on with the others: reject that row, or drop the view\'s index for the re-insert, and resume the run');
+    expect(line).toBe('-- NOTE: 3 row(s) of crm.Contacts are NOT CHECKED against the unique indexes of indexed views reading it: [UX_ActiveEmails] of view [crm].[ActiveEmails] ([Email]); [UX]]Phone] of view [rep]]orts].[By]]Phone] ([Ph]]one]); rowback does not evaluate a view\'s definition, so if the view already holds a row with the key a recovered row gives it, that row\'s INSERT fails its whole batch (Msg 2601; not in a view that groups rows, GROUP BY, which adds the row to the group it already holds), nothing of that batch going in while the run goes on with the others: reject that row, or drop the view\'s index for the re-insert, and resume the run');
     const none = renderScript(planReinsert(rows, new Map([['crm.Contacts', contacts({ viewUniqueKeys: [] })]]), []));
     expect(none).not.toContain('indexed views reading it');
     expect(none).not.toContain('indexed views: not read');
@@ -59,5 +59,54 @@ describe('unique indexes of indexed views over a target table', () => {
     expect(neither).not.toContain('-- indexed views: not read');
     const views = renderScript(planReinsert(rows, new Map([['crm.Contacts', contacts()]]), []));
     expect(views).toContain('-- indexed views: not read for crm.Contacts: a unique index of a view reading one of them is not named here, and a recovered row its key collides in fails its whole batch (Msg 2601)');
+  });
+
+  /**
+   * sys.sql_expression_dependencies needs VIEW DEFINITION on the database and SELECT on the view,
+   * the latter db_owner's by default (Microsoft Learn, sys.sql_expression_dependencies,
+   * Permissions). A re-insert login without them failed the whole plan on the views' query (a
+   * permission error), or read no dependency and the head said nothing of the views, as if none.
+   * Now both are "not read", said in the head, the plan going on. SYNTHETIC: the driver's pool is
+   * stubbed (no SQL Server here).
+   */
+  it('a login that may not read the views\' dependencies: the plan goes on and the head says the views were not read (it failed whole, or said nothing)', async () => {
+    const load = async (o: { deny?: boolean; may: number }) => {
+      const fakePool = {
+        request() {
+          const r = {
+            input() { return r; },
+            async query(text: string) {
+              if (text.includes('sys.sql_expression_dependencies')) {
+                if (o.deny) throw new Error("The SELECT permission was denied on the object 'sql_expression_dependencies', database 'mssqlsystemresource', schema 'sys'.");
+                return { recordset: [row({ index_name: 'UX_ActiveEmails' })] };
+              }
+              if (text.includes('HAS_PERMS_BY_NAME')) return { recordset: [{ may: o.may }] };
+              if (text.includes('FROM sys.tables t\nJOIN sys.schemas s ON s.schema_id = t.schema_id\nJOIN sys.columns c')) {
+                return { recordset: [{ schema: 'crm', table: 'Contacts', column: 'Id', type_name: 'int', max_length: 4, precision: 10, scale: 0, is_nullable: false, is_identity: false, is_computed: false, key_ordinal: 1 }] };
+              }
+              if (text.includes('DB_NAME() AS [db]')) return { recordset: [{ db: 'CRM' }] };
+              return { recordset: [] };
+            },
+          };
+          return r;
+        },
+      };
+      const target = new MssqlTarget({ connectionString: 'Server=nowhere;Database=CRM' });
+      (target as unknown as { pool: unknown }).pool = fakePool;
+      return (await target.loadTables(['crm.Contacts'])).tables.get('crm.Contacts')!;
+    };
+    const head = (t: TargetTable) => renderScript(planReinsert([rows[0]!].map((r) => ({ ...r, values: { Id: 1 } })), new Map([['crm.Contacts', t]]), []));
+    // SELECT denied on sys.sql_expression_dependencies: not read, the plan made
+    const denied = await load({ deny: true, may: 1 });
+    expect(denied.viewUniqueKeys).toBeUndefined();
+    expect(head(denied)).toContain('-- indexed views: not read for crm.Contacts');
+    // no VIEW DEFINITION: what the query returns is not all there is
+    const blind = await load({ may: 0 });
+    expect(blind.viewUniqueKeys).toBeUndefined();
+    expect(head(blind)).toContain('-- indexed views: not read for crm.Contacts');
+    // both held: read and named
+    const read = await load({ may: 1 });
+    expect(read.viewUniqueKeys).toEqual([{ view: 'crm.ActiveEmails', index: 'UX_ActiveEmails', columns: ['Email'] }]);
+    expect(head(read)).toContain('NOT CHECKED against the unique index of indexed views reading it: [UX_ActiveEmails] of view [crm].[ActiveEmails] ([Email])');
   });
 });

@@ -60,8 +60,9 @@ describe('target catalog queries', () => {
     (target as unknown as { pool: unknown }).pool = fakePool;
     const names = Array.from({ length: 1500 }, (_, i) => `dbo.t${i}`);
     const { fks, database, databaseGuid, familyGuid } = await target.loadTables(names);
-    expect(sent).toHaveLength(12); // columns, unique indexes, INSTEAD OF triggers, indexed views' unique indexes and foreign keys, for 1,000 then 500 names; then where they were read, and its binding id
-    expect(sent.map((s) => s.params.size)).toEqual([...Array(5).fill(CATALOG_NAMES_PER_QUERY), ...Array(5).fill(500), 0, 0]);
+    expect(sent).toHaveLength(13); // columns, unique indexes, INSTEAD OF triggers, indexed views' unique indexes and foreign keys, for 1,000 then 500 names; then where they were read, its binding id, and whether the views' dependencies were all visible (VIEW DEFINITION)
+    expect(sent.map((s) => s.params.size)).toEqual([...Array(5).fill(CATALOG_NAMES_PER_QUERY), ...Array(5).fill(500), 0, 0, 0]);
+    expect(sent[12]!.text).toBe("USE [Side]]db];\nSELECT HAS_PERMS_BY_NAME(DB_NAME(), N'DATABASE', N'VIEW DEFINITION') AS [may];");
     expect(sent[1]!.text).toContain('FROM sys.tables t');
     expect(sent[1]!.text).toContain('i.is_unique = 1 AND i.is_disabled = 0 AND i.is_hypothetical = 0');
     expect(sent[2]!.text).toContain('tr.is_instead_of_trigger = 1 AND tr.is_disabled = 0');

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { type DiffOptions } from '../../src/cli/commands/diff.js';
 import { diffCaptured } from '../support/run-diff.js';
 import { diffTableStates, opaqueTextColumns, type TableState } from '../../src/replay/table-diff.js';
-import { comparisonNotes, diffAsRecoveredRows, unsureRows } from '../../src/replay/compare.js';
+import { comparisonNotes, diffAsRecoveredRows, unsureFilestreamRows, unsureRows } from '../../src/replay/compare.js';
 import { bytesNotes, RowState } from '../../src/replay/row-state.js';
 import { decodeRow } from '../../src/reconstruct/decode-row.js';
 import type { SqlValue } from '../../src/reconstruct/values.js';
@@ -304,5 +304,33 @@ describe('RowState.remove: of rows that print alike, the one whose undefined byt
       expect(left).toHaveLength(1);
       expect(left[0]!.warnings.join('\n')).toMatch(/0xD2 at offset 1/);
     }
+  });
+});
+
+/**
+ * FILESTREAM columns print as a marker (values.ts FilestreamOffRow) keeping the row's pointer when
+ * its bytes read as bytes. An UPDATE of a FILESTREAM value writes a new file and points the row at
+ * it, so equal pointers are one file and different pointers a changed document. A marker that keeps
+ * no pointer prints alike whatever file its row points to: two such rows were counted unchanged, a
+ * changed document unseen. Now they are unsure (INCOMPLETE), by key and as whole rows. SYNTHETIC
+ * states (markers typed here).
+ */
+describe('diffTableStates: FILESTREAM markers (SYNTHETIC states)', () => {
+  const marker = (pointer?: string): SqlValue => ({ offRow: { kind: 'filestream', ...(pointer ? { pointer } : {}), unavailable: 'a file in the FILESTREAM container' } });
+  const st = (rows: Array<[number, SqlValue]>): TableState => ({ table: 'dbo.Docs', columns: ['id', 'doc'], rows: rows.map(([id, doc]) => ({ values: { id, doc } })) });
+
+  it('by key: equal pointers are unchanged, other pointers changed, markers without a pointer neither (unsure, said INCOMPLETE)', () => {
+    const d = diffTableStates(st([[1, marker('0x01')], [2, marker('0x02')], [3, marker()], [4, null]]), st([[1, marker('0x01')], [2, marker('0x03')], [3, marker()], [4, null]]), ['id']);
+    expect([d.same, d.changed.map((c) => c.key), d.missing.length]).toEqual([2, [{ id: 2 }], 0]);
+    expect(d.unsure).toEqual([{ key: { id: 3 }, columns: ['doc'], filestream: true }]);
+    expect(d.unsure.some((u) => !u.filestream)).toBe(false);
+    const { incomplete } = comparisonNotes({ unchecked: [], warned: [unsureFilestreamRows(d)] });
+    expect(incomplete).toEqual([expect.stringMatching(/^INCOMPLETE: 1 row\(s\) print the same in both states but their FILESTREAM column doc is a marker holding no pointer .*whether the document changed between the two states is not known.*first: key \{"id":3\}/)]);
+  });
+
+  it('whole rows: a row matched on a marker without a pointer is unsure, one with its pointer unchanged', () => {
+    const d = diffTableStates(st([[1, marker('0x01')], [3, marker()]]), st([[1, marker('0x01')], [3, marker()]]), null);
+    expect([d.same, d.missing.length, d.added]).toEqual([1, 0, 0]);
+    expect(d.unsure).toEqual([{ key: { id: 3, doc: marker() }, columns: ['doc'], filestream: true }]);
   });
 });

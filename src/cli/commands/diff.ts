@@ -11,7 +11,7 @@ import { resolve } from 'node:path';
 import type { Writable } from 'node:stream';
 import { Command, Option } from 'commander';
 import type { TableLayout } from '../../reconstruct/metadata/table-layout.js';
-import type { TableDiff } from '../../replay/table-diff.js';
+import { unsureKinds, type TableDiff } from '../../replay/table-diff.js';
 import { backupSetsNamed, compareTableStates, comparisonNotes, comparisonRowSource, isNewerThanLater, parseKeyOption, replayHeaderWarnings, rowsNewerThanLater, type CompareResult } from '../../replay/compare.js';
 import { ROW_PROVENANCE, type RecoveredRow } from '../../recover/recovered-row.js';
 import { catchInterrupts, letSignalsIn, sayInterrupted } from '../interrupt.js';
@@ -204,7 +204,7 @@ export async function runDiff(opts: DiffOptions, stdout: Writable = process.stdo
     if (opts.out) await new Promise<void>((resolve, reject) => out.end((e?: Error | null) => (e ? reject(e) : resolve())));
 
     const summary = `${d.table}: earlier ${r.beforeRows} row(s), later ${r.afterRows} row(s); ` +
-      `${d.missing.length} missing from the later state, ${d.changed.length} changed, ${d.added} only in the later state, ${d.same} unchanged${d.unsure.length ? `, ${d.unsure.length} not comparable (U+FFFD: see INCOMPLETE)` : ''}; ` +
+      `${d.missing.length} missing from the later state, ${d.changed.length} changed, ${d.added} only in the later state, ${d.same} unchanged${d.unsure.length ? `, ${d.unsure.length} not comparable (${unsureKinds(d)}: see INCOMPLETE)` : ''}; ` +
       `${d.key ? `matched on ${keySource} (${d.key.join(', ')})` : d.keyNote}`;
     const { notes: uncheckedNotes, incomplete } = comparisonNotes(r);
 

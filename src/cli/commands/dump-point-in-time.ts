@@ -44,9 +44,11 @@ export async function runPointInTimeDump(opts: DumpOptions, stdout: Writable, st
   if (opts.all) throw new InputError('INPUT_BAD_OPTION', 'a point-in-time dump replays the tables it is given, each reading the log backups once: give --table schema.name (repeatable), not --all (`rowback dump --bak FULL.bak --all --quiet` lists the tables as the backup holds them)');
   const named = opts.table === undefined ? [] : Array.isArray(opts.table) ? opts.table : [opts.table];
   if (named.length === 0) throw new InputError('INPUT_BAD_OPTION', 'a point-in-time dump replays the tables it is given: --table schema.name (repeatable)');
-  // a name given twice (in any letter case) is one table, replayed once
-  const tables = named.filter((t, i) => named.findIndex((u) => u.toLowerCase() === t.toLowerCase()) === i);
-  if (opts.format === 'csv' && tables.length > 1) throw new InputError('INPUT_BAD_OPTION', '--format csv prints one table (one header line); dump several tables as ndjson or json, or one --table per csv file');
+  // a name given twice is one table, replayed once; names that differ only in letter case are looked
+  // up each (a case-sensitive database may hold dbo.T and dbo.t: the second was dropped unread), and
+  // printed once when they find one table (below)
+  const tables = [...new Set(named)];
+  if (opts.format === 'csv' && new Set(tables.map((t) => t.toLowerCase())).size > 1) throw new InputError('INPUT_BAD_OPTION', '--format csv prints one table (one header line); dump several tables as ndjson or json, or one --table per csv file');
   const target = parseTarget(opts);
   warnLocalTimes('dump', [['--stop-at', opts.stopAt, 'start']], stderr);
   for (const f of baks) assertRegularFile('--bak', f);

@@ -1,4 +1,5 @@
 import type { Writable } from 'node:stream';
+import { unsureKinds } from '../../replay/table-diff.js';
 import { warnLocalTimes } from '../local-time-warnings.js';
 import { Command, Option } from 'commander';
 import { InputError } from '../../errors.js';
@@ -250,7 +251,7 @@ export async function compareRestored(
         audit: { action: 'job.restore-compare', details: { side: o.side, live: o.live } },
       });
     }
-    stdout.write(`${d.table}: ${o.side} ${r.beforeRows} row(s), ${o.live} ${r.afterRows}; ${d.missing.length} missing from ${o.live}, ${d.changed.length} changed, ${d.added} only in ${o.live}, ${d.same} unchanged${d.unsure.length ? `, ${d.unsure.length} not comparable (they print alike but hold U+FFFD, which stands for bytes not shown: compare those values' bytes, CONVERT(varbinary, …))` : ''}; ${d.key ? `matched on ${r.keySource} (${d.key.join(', ')})` : d.keyNote}${jobId !== null ? `; staged as restore job ${jobId} in ${o.stage}` : o.stage ? `; nothing staged in ${o.stage}` : ''}\n`);
+    stdout.write(`${d.table}: ${o.side} ${r.beforeRows} row(s), ${o.live} ${r.afterRows}; ${d.missing.length} missing from ${o.live}, ${d.changed.length} changed, ${d.added} only in ${o.live}, ${d.same} unchanged${d.unsure.length ? `, ${d.unsure.length} not comparable (${unsureKinds(d) === 'U+FFFD' ? "they print alike but hold U+FFFD, which stands for bytes not shown: compare those values' bytes, CONVERT(varbinary, …)" : `${unsureKinds(d)}: see INCOMPLETE`})` : ''}; ${d.key ? `matched on ${r.keySource} (${d.key.join(', ')})` : d.keyNote}${jobId !== null ? `; staged as restore job ${jobId} in ${o.stage}` : o.stage ? `; nothing staged in ${o.stage}` : ''}\n`);
     out.push({ table: d.table, missing: d.missing.length, changed: d.changed.length, jobId });
   }
   return out;

@@ -341,7 +341,8 @@ export function validateRecord(item: unknown, i: number, file: string, line: num
 
 /** Catalog columns that are numbers, and those that are bits, for typing CSV text. */
 const CATALOG_INTS = new Set(['object_id', 'index_id', 'partition_number', 'partition_column_id', 'column_id', 'system_type_id', 'max_length', 'precision', 'scale', 'leaf_offset', 'leaf_null_bit', 'leaf_bit_position', 'key_ordinal', 'generated_always_type']);
-const CATALOG_BITS = new Set(['is_nullable', 'is_identity', 'is_computed', 'is_persisted', 'is_rowguidcol', 'is_column_set', 'is_dropped', 'is_sparse', 'is_uniqueifier']);
+// (is_filestream was left out when the script began to write it: every CSV export's catalog was refused, 'Invalid input')
+export const CATALOG_BITS: ReadonlySet<string> = new Set(['is_nullable', 'is_identity', 'is_computed', 'is_persisted', 'is_rowguidcol', 'is_column_set', 'is_filestream', 'is_dropped', 'is_sparse', 'is_uniqueifier']);
 
 /** A CSV catalog row typed as the JSON form holds it (numbers, bits); INPUT_BAD_EXPORT naming line and field. */
 export function catalogRowFromCsv(row: Record<string, string | null>, line: number, file: string): Record<string, unknown> {

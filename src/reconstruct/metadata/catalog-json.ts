@@ -198,6 +198,7 @@ function tableFromRows(first: CatalogRow, rows: { row: CatalogRow; index: number
   });
   columns.sort((a, b) => a.partitionColumnId - b.partitionColumnId);
   const hidden = columns.filter((c) => c.isHidden);
+  markFilestreamUnknown(columns, rows.map((r) => r.row));
 
   const layout: TableLayout = {
     schema: first.schema_name,
@@ -223,6 +224,28 @@ function tableFromRows(first: CatalogRow, rows: { row: CatalogRow; index: number
   addUnknownCollationWarnings(layout);
   addInPlaceRetypeWarnings(layout);
   return layout;
+}
+
+/**
+ * A catalog that does not say which columns are FILESTREAM ones (no `is_filestream`: rowback's
+ * catalog scripts asked for it from e49f591d on; a catalog JSON or export file made before holds none)
+ * read every FILESTREAM column as a plain varbinary(max): the row's pointer to its file printed as
+ * the document, with no word, and a re-insert would write those bytes back as the document. Marks
+ * the varbinary(max) columns of such a catalog that may be FILESTREAM (ColumnLayout.filestreamUnknown)
+ * when the table has a ROWGUIDCOL uniqueidentifier column (or the catalog does not say which is
+ * one), which a table with a FILESTREAM column must have (Microsoft Learn, "Create a table for
+ * storing FILESTREAM data": "a table that has FILESTREAM columns must have a non-null unique
+ * ROWGUIDCOL column"); a table without one has no FILESTREAM column. Mutates `columns`.
+ */
+function markFilestreamUnknown(columns: ColumnLayout[], rows: readonly CatalogRow[]): void {
+  const said = (r: CatalogRow) => r.is_filestream !== undefined && r.is_filestream !== null;
+  if (rows.every(said)) return;
+  const guid = rows.some((r) => !r.is_dropped && normaliseTypeName(r.type_name) === 'uniqueidentifier' && (r.is_rowguidcol === true || r.is_rowguidcol === undefined || r.is_rowguidcol === null));
+  if (!guid) return;
+  const unsaid = new Set(rows.filter((r) => !said(r)).map((r) => r.partition_column_id));
+  for (const c of columns) {
+    if (c.type === 'varbinary' && c.maxLength === -1 && !c.isDropped && !c.isHidden && !c.isFilestream && unsaid.has(c.partitionColumnId)) c.filestreamUnknown = true;
+  }
 }
 
 /**

@@ -70,10 +70,18 @@ export interface ColumnLayout {
    * A FILESTREAM varbinary(max) column (sys.columns.is_filestream; syscolpars.status 0x20; `FILESTREAM`
    * in a script): the row holds a 48-byte pointer to a file in the database's FILESTREAM container
    * (Microsoft Press, "SQL Server 2012 Internals", Special Storage: "rooted in the database as a 48-byte
-   * file pointer value in the column"), never the value, so a row whose column is not NULL is refused
-   * (decode-row.ts).
+   * file pointer value in the column"), never the value, so a row whose column is not NULL is printed
+   * with a marker there (decode-row.ts, values.ts FilestreamOffRow).
    */
   isFilestream?: boolean;
+  /**
+   * A varbinary(max) column that may be a FILESTREAM one, the metadata not saying: a catalog (JSON,
+   * or an export file's) without `is_filestream` (exported before rowback's catalog scripts asked
+   * for it) whose table has a ROWGUIDCOL uniqueidentifier column, as every table with a FILESTREAM
+   * column must (Microsoft Learn, "Create a table for storing FILESTREAM data"). A value there may be
+   * the pointer's bytes, not the document: the row carries a warning saying so (decode-row.ts).
+   */
+  filestreamUnknown?: boolean;
   /** Default for rows written before the column was added (ALTER TABLE ADD … NOT NULL DEFAULT), already in output form. */
   defaultValue?: import('../values.js').SqlValue;
   /**

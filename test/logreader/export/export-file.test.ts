@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { EXPORT_VERSION, ExportRecordSchema, LogReadSchema, parseExportText, readExportFile } from '../../../src/logreader/export/export-file.js';
+import { CATALOG_BITS, EXPORT_VERSION, ExportRecordSchema, LogReadSchema, parseExportText, readExportFile } from '../../../src/logreader/export/export-file.js';
 import { CatalogRowSchema } from '../../../src/reconstruct/metadata/catalog-row.js';
 import { recoverRows } from '../../../src/recover/recover-rows.js';
 import { ExportSource } from '../../../src/recover/sources/export.js';
@@ -176,6 +176,22 @@ describe('ExportSource', () => {
     await expect(run()).rejects.toMatchObject({ code: 'INPUT_BAD_EXPORT', message: expect.stringMatching(message) });
   });
 
+  it('a CSV export as sql/export-log-records.sql writes it, is_filestream a bit ("0"/"1") on every catalog row, is read: it was refused, \'field is_filestream: Invalid input\' (the CSV reader typed it as text)', async () => {
+    // every catalog row of a real export carries is_filestream (sys.columns.is_filestream is NOT NULL)
+    const withBit = CATALOG.map((r) => ({ ...r, is_filestream: false }));
+    const csv = CSV_EXPORT.replace(csvSectionLines(CATALOG).join('\n'), csvSectionLines(withBit).join('\n'));
+    expect(csv).toContain('"is_filestream"');
+    const f = await parseExportText(csv, 'fs.csv');
+    expect(f.catalog.map((r) => (r as { is_filestream?: unknown }).is_filestream)).toEqual([false, false]);
+    const src = new ExportSource(fileWith('fs.csv', csv));
+    const rows = [];
+    for await (const e of recoverRows(src, filter)) rows.push(e);
+    expect(rows).toMatchObject([{ kind: 'row', row: { lsn: '0000002a:000001f0:0002', values: { CustomerId: 1, Name: 'Ada' } } }, { kind: 'row', row: { values: { CustomerId: 2, Name: 'Bo' } } }]);
+    // a FILESTREAM column said so ("1"): the bit read as true
+    const one = await parseExportText(CSV_EXPORT.replace(csvSectionLines(CATALOG).join('\n'), csvSectionLines(CATALOG.map((r, i) => ({ ...r, is_filestream: i === 1 }))).join('\n')), 'fs1.csv');
+    expect(one.catalog.map((r) => (r as { is_filestream?: unknown }).is_filestream)).toEqual([false, true]);
+  });
+
   it('keeps only the window: a delete outside it is not returned', async () => {
     const src = new ExportSource(fileWith('w.json', JSON.stringify(JSON_EXPORT)));
     const got = [];
@@ -219,6 +235,8 @@ describe('sql/export-log-records.sql stays in step', () => {
     expect(headers).toHaveLength(3);
     expect(headers[0]).toEqual(Object.keys(ExportRecordSchema.shape));
     expect(headers[1]).toEqual(Object.keys(CatalogRowSchema.shape));
+    // every bit column of the catalog is typed as one when read from CSV (is_filestream was not: every CSV export refused)
+    expect(Object.keys(CatalogRowSchema.shape).filter((k) => k.startsWith('is_')).filter((k) => !CATALOG_BITS.has(k))).toEqual([]);
     // the closing #end section's counts (version 2)
     expect(headers[2]).toEqual(['records', 'catalog']);
   });
