@@ -75,6 +75,8 @@ const state = {
   tables: new Map(), // job's table → column names in table order (the grid's value columns)
   lastDryRun: null, // { runId, rows, targetName } of the newest dry run shown
   runPoll: null,
+  earlierDryRun: null, // the id of an earlier dry run whose script and undo script the script panel shows (showDryRunScript)
+  scriptAsk: 0, // the newest script panel request: an older answer does not replace a newer one
   shownRun: null, // the run the run panel shows (GET /api/reinsert-runs/:id), for its Resume
 };
 
@@ -390,6 +392,7 @@ async function openJob(id) {
   state.jobId = id;
   $('create').hidden = true;
   state.lastDryRun = null;
+  state.earlierDryRun = null;
   offerRun(false);
   $('copy-script').disabled = true;
   $('download-script').disabled = true;
@@ -1101,6 +1104,9 @@ function offerRun(on) {
 }
 
 async function dryRun() {
+  // an earlier dry run's script asked for meanwhile is not this one's
+  state.scriptAsk = (state.scriptAsk ?? 0) + 1;
+  state.earlierDryRun = null;
   sayDryRun('generating…');
   showNotScripted([]);
   showJobWarning(null);
@@ -1524,7 +1530,8 @@ function watchRun(runId, o = {}) {
     if (run.state !== 'running' && run.state !== 'planned') {
       clearInterval(state.runPoll);
       const s = await api(`/api/reinsert-runs/${runId}/script`);
-      if (s.undoScript) { $('undo-script').textContent = s.undoScript; $('download-undo').disabled = false; }
+      // an earlier dry run opened meanwhile keeps its own undo script beside its script
+      if (s.undoScript && state.shownRun?.id === runId && (state.earlierDryRun === null || state.earlierDryRun === undefined)) { $('undo-script').textContent = s.undoScript; $('download-undo').disabled = false; }
       loadRuns().catch(() => {});
       loadPage({ recount: true }).catch(() => {});
       refreshBlast(run.jobId).catch(() => {});
@@ -1540,8 +1547,11 @@ function watchRun(runId, o = {}) {
  */
 async function showDryRunScript(run) {
   const jobId = state.jobId;
+  // the newest click wins: two rows clicked in turn showed whichever script answered last
+  const ask = (state.scriptAsk = (state.scriptAsk ?? 0) + 1);
   const s = await api(`/api/reinsert-runs/${run.id}/script`);
-  if (state.jobId !== jobId) return;
+  if (state.jobId !== jobId || state.scriptAsk !== ask) return;
+  state.earlierDryRun = run.id;
   state.lastDryRun = null;
   offerRun(false);
   showNotScripted([]);
@@ -1552,6 +1562,28 @@ async function showDryRunScript(run) {
   $('download-script').disabled = !s.script;
   $('download-undo').disabled = !s.undoScript;
   sayDryRun(`showing dry run #${run.id} of ${fmtInstant(run.createdAt)} by ${run.actor}, as generated then: rows decided since are not in it; Generate dry-run script for the rows approved now`, 'warned');
+}
+
+/**
+ * A real run's row clicked: its panel, and its undo script once it has ended. An earlier dry run's
+ * script shown (showDryRunScript) is taken away first: the page said 'showing dry run #3 … as
+ * generated then' above dry run #3's script while the undo panel (and Download undo) took the real
+ * run's undo script, a pair of two runs read as one.
+ */
+function showRealRun(runId) {
+  state.scriptAsk = (state.scriptAsk ?? 0) + 1;
+  if (state.earlierDryRun !== null && state.earlierDryRun !== undefined) clearScriptPanel();
+  watchRun(runId);
+}
+
+function clearScriptPanel() {
+  state.earlierDryRun = null;
+  $('script').textContent = '';
+  $('undo-script').textContent = '';
+  $('copy-script').disabled = true;
+  $('download-script').disabled = true;
+  $('download-undo').disabled = true;
+  sayDryRun('');
 }
 
 async function loadRuns() {
@@ -1567,7 +1599,7 @@ async function loadRuns() {
         // 'succeeded 0 0 0 0', as if there were none approved
         r.plannedRows ?? r.summary?.rows ?? '', r.outcomes.inserted, r.outcomes.conflict, r.outcomes.error, r.summary?.problems ?? ''].map((v) => el('td', { text: String(v) })));
       // an earlier dry run's script was reachable through the API alone (GET /api/reinsert-runs/:id/script)
-      return activatable(tr, null, () => (r.dryRun ? showDryRunScript(r) : watchRun(r.id)));
+      return activatable(tr, null, () => (r.dryRun ? showDryRunScript(r) : showRealRun(r.id)));
     }));
   // a job whose newest real run failed or was interrupted shows it (why, and its Resume) without a click
   const newest = items.find((r) => !r.dryRun);
