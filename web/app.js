@@ -473,6 +473,13 @@ const SKIPPED_PAGE = 200;
 async function loadSkipped(id, after = 0) {
   const job = state.jobs.find((j) => j.id === id);
   const total = job?.skippedCount ?? 0;
+  // one list at a time: a Show more clicked twice before its answer, or the list asked again (the
+  // job reopened, or ending) while the first answer was on its way, appended the same page twice
+  // (400 items listed of 205, each torn block twice). The newest list's next page alone is appended.
+  if (after === 0) state.skippedList = (state.skippedList ?? 0) + 1;
+  else if (state.skippedAsked === after) return;
+  const list = state.skippedList;
+  state.skippedAsked = after;
   if (after === 0) {
     $('job-skipped').replaceChildren();
     $('job-skipped-box').hidden = total === 0;
@@ -480,8 +487,15 @@ async function loadSkipped(id, after = 0) {
     if (total === 0) return;
     $('job-skipped-box').open = job?.complete === false;
   }
-  const page = await api(`/api/jobs/${id}/skipped?limit=${SKIPPED_PAGE}&after=${after}`);
-  if (state.jobId !== id) return;
+  let page;
+  try {
+    page = await api(`/api/jobs/${id}/skipped?limit=${SKIPPED_PAGE}&after=${after}`);
+  } catch (e) {
+    // asked again by the next click
+    if (state.skippedAsked === after) state.skippedAsked = null;
+    throw e;
+  }
+  if (state.jobId !== id || state.skippedList !== list) return;
   $('job-skipped').append(...page.items.map((s) => {
     // where, as the CLI's lines say it: (file …, LSN …, offset …, …)
     const l = s.location ?? {};

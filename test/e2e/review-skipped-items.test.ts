@@ -53,3 +53,35 @@ describeBrowser('review page: a job\'s skipped items, which its notes send the r
     expect(await page.locator('#job-skipped li').count()).toBe(0);
   }, 60_000);
 });
+
+describeBrowser('review page: a job\'s skipped items, Show more clicked twice', () => {
+  let jobId = 0;
+  const desk = reviewDesk('rowback-e2e-skipped-twice-', {
+    stage: ({ store }) => {
+      jobId = stagedJob(store, corpusRows(1), { description: 'torn blocks' });
+      store.stageBatch(jobId, [], Array.from({ length: 205 }, (_, i) => ({ code: 'FORMAT_TORN_BLOCK', reason: `torn log block ${i + 1} (SYNTHETIC)`, location: { file: '/evidence/CRM_log.ldf', offset: 8192 * (i + 1) } })));
+      store.setJobCompleteness(jobId, [], []);
+    },
+  });
+
+  it('a double click on Show more, its answer slow: each item listed once (the page appended the same page twice)', async () => {
+    const { page, base, reviewer } = desk;
+    // the next page's answer takes a while, as on a busy service
+    await page.route('**/api/jobs/*/skipped?*', async (route) => {
+      if (!/[?&]after=0(&|$)/.test(route.request().url())) await new Promise((r) => setTimeout(r, 600));
+      await route.continue();
+    });
+    await signIn(page, base, reviewer);
+    await page.locator(`#job-list li[data-job="${jobId}"]`).click();
+    await page.locator('#job-skipped-box summary').click().catch(() => {});
+    await expect.poll(() => page.locator('#job-skipped li').count(), { timeout: 15_000 }).toBe(200);
+    await page.locator('#job-skipped-more').dblclick();
+    await expect.poll(() => page.locator('#job-skipped li').count(), { timeout: 15_000 }).toBeGreaterThanOrEqual(205);
+    await page.waitForTimeout(1_500);
+    const shown = await page.locator('#job-skipped li').evaluateAll((ls) => ls.map((l) => l.getAttribute('data-skipped')));
+    expect(shown).toHaveLength(205);
+    expect(new Set(shown).size).toBe(205);
+    expect(await page.locator('#job-skipped-title').textContent()).toBe('Skipped items (205): what the job passed over, each with why and where');
+    await page.unroute('**/api/jobs/*/skipped?*');
+  }, 60_000);
+});
