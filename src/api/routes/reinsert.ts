@@ -109,7 +109,9 @@ export default async function reinsertRoutes(fastify: FastifyInstance, opts: { t
       // jobWarning: the job still stages, is INCOMPLETE or not known whole (null when known complete)
       // the job's INCOMPLETE sentence in jobWarning (and so in the run's summary and script) may name a
       // live job's server and login: a reviewer's preview hides them as GET /api/jobs does
-      const answer = { run: d.run, script: d.script, undoScript: d.undoScript, problems: d.plan.problems, tableOrder: d.plan.tableOrder, cycles: d.plan.cycles, rowIds, notScripted: notScripted(d.plan), databaseCheck: d.databaseCheck, jobWarning: d.jobWarning, jobDoubt: d.jobDoubt };
+      // the run's target as GET …/reinsert-runs gives it: its server's host is operators' (a
+      // reviewer's preview against a configured target was answered run.target.server whole)
+      const answer = { run: { ...d.run, target: targetFor(d.run.target, who.role) }, script: d.script, undoScript: d.undoScript, problems: d.plan.problems, tableOrder: d.plan.tableOrder, cycles: d.plan.cycles, rowIds, notScripted: notScripted(d.plan), databaseCheck: d.databaseCheck, jobWarning: d.jobWarning, jobDoubt: d.jobDoubt };
       return hideJobWarning(answer, d.jobWarning, who.role === 'operator' ? null : jobConnectionsKnown(app.staging, req.params.id), who.role);
     }
     if (who.role !== 'operator') {
