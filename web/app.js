@@ -1222,9 +1222,9 @@ function jobSpecFromForm() {
     put('afterTrn', lines('j-r-afterTrn'));
     put('afterStopAt', $('j-r-afterStopAt').value.trim().replace(' ', 'T')); put('afterStopBeforeLsn', $('j-r-afterStopBeforeLsn').value.trim());
     // several tables (comma-separated, as the scan form's): compared each on its own into this one job, a re-insert ordering them parents first
-    const named = $('j-r-table').value.split(',').map((x) => x.trim()).filter(Boolean);
+    const named = nameList($('j-r-table').value);
     if (named.length > 1) put('tables', named); else put('table', named[0] ?? '');
-    put('key', $('j-r-key').value.split(',').map((x) => x.trim()).filter(Boolean));
+    put('key', nameList($('j-r-key').value));
     if ($('j-r-acceptOlderLater').checked) spec.acceptOlderLater = true;
     return spec;
   }
@@ -1234,7 +1234,7 @@ function jobSpecFromForm() {
   if (kind === 'log-backup') put('logBackups', lines('j-logBackups'));
   put('from', $('j-from').value.trim().replace(' ', 'T'));
   put('to', $('j-to').value.trim().replace(' ', 'T'));
-  put('tables', $('j-tables').value.split(',').map((x) => x.trim()).filter(Boolean));
+  put('tables', nameList($('j-tables').value));
   put('operations', [...document.querySelectorAll('#job-form input[name=op]:checked')].map((b) => b.value));
   const metaKind = $('j-meta-kind').value;
   if (metaKind) {
@@ -1284,6 +1284,31 @@ function allocUnitsFromForm(text) {
 }
 
 // the form input a refused request field belongs to (restore jobs name their own fields)
+/**
+ * Comma-separated table or column names, a comma inside [brackets] or "quotes" part of its name
+ * ([dbo].[Orders, old] is one table): split at every comma, it was sent as '[dbo].[Orders' and
+ * 'old]'. `]]` and `""` inside are the delimiter itself, as T-SQL writes it.
+ */
+function nameList(text) {
+  const out = [];
+  let cur = '';
+  let close = null;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (close) {
+      cur += c;
+      if (c === close) {
+        if (text[i + 1] === close) { cur += close; i++; } else close = null;
+      }
+    } else if (c === '[') { cur += c; close = ']'; }
+    else if (c === '"') { cur += c; close = '"'; }
+    else if (c === ',') { out.push(cur); cur = ''; }
+    else cur += c;
+  }
+  out.push(cur);
+  return out.map((x) => x.trim()).filter(Boolean);
+}
+
 const FIELD_INPUT = { mdf: 'j-mdf', bak: 'j-bak', position: 'j-position', ldf: 'j-ldf', trn: 'j-trn', file: 'j-file', server: 'j-server', database: 'j-database', logBackups: 'j-logBackups', from: 'j-from', to: 'j-to', tables: 'j-tables', operations: 'j-tables', metadata: 'j-meta', 'metadata.ddl': 'j-meta', 'metadata.catalog': 'j-meta', 'metadata.allocUnit': 'j-alloc', 'metadata.allocUnits': 'j-alloc', kind: 'j-kind' };
 const RESTORE_FIELD_INPUT = { bak: 'j-r-bak', position: 'j-r-position', afterPosition: 'j-r-afterPosition', trn: 'j-r-trn', stopAt: 'j-r-stopAt', stopBeforeLsn: 'j-r-stopBeforeLsn', afterMdf: 'j-r-afterMdf', afterBak: 'j-r-afterBak', afterTrn: 'j-r-afterTrn', afterStopAt: 'j-r-afterStopAt', afterStopBeforeLsn: 'j-r-afterStopBeforeLsn', table: 'j-r-table', tables: 'j-r-table', key: 'j-r-key', acceptOlderLater: 'j-r-acceptOlderLater', kind: 'j-kind' };
 function markField(field) {

@@ -52,4 +52,16 @@ describeBrowser('new-job form: a restore job of several tables', () => {
     await app.worker.idle();
     expect(errors, errors.join('\n')).toEqual([]);
   }, 120_000);
+
+  it('a comma inside [brackets] or "quotes" is part of the name: one table, one key column (it was split there)', async () => {
+    const { page, posted } = form;
+    await fill('[dbo].[steps, old]', '[step,no]');
+    await page.locator('#j-submit').click();
+    await expect.poll(() => posted.length, { timeout: 20_000 }).toBeGreaterThan(0);
+    await expect.poll(() => posted.at(-1), { timeout: 20_000 }).toMatchObject({ kind: 'restore', table: '[dbo].[steps, old]', key: ['[step,no]'] });
+    expect(posted.at(-1)).not.toHaveProperty('tables');
+    await fill('"dbo"."a,b", [dbo].[x]]y,z], dbo.steps');
+    await page.locator('#j-submit').click();
+    await expect.poll(() => posted.at(-1), { timeout: 20_000 }).toMatchObject({ kind: 'restore', tables: ['"dbo"."a,b"', '[dbo].[x]]y,z]', 'dbo.steps'] });
+  }, 60_000);
 });
