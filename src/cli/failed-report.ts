@@ -2,7 +2,7 @@ import { closeSync, openSync, readSync, statSync, writeFileSync } from 'node:fs'
 import { assertWritableOutput, type CommandInputs } from './files.js';
 import { setOutputCutHook } from './output-closed.js';
 import { InputError, isRowbackError } from '../errors.js';
-import { redactDeep } from '../util/redact.js';
+import { redactDeep, redactSecrets } from '../util/redact.js';
 
 /** The `times` of scan's and log's reports (and of their refused, failed or interrupted runs'). */
 export const REPORT_TIMES = "YYYY-MM-DDTHH:MM:SS.fff, the SQL Server's local time (no zone: log times carry none)";
@@ -71,7 +71,7 @@ export function writeRefusedReport(flag: string, path: string, inputs: CommandIn
  * cut by its reader (EPIPE) or failing (a full disk) writes the same with the code output-closed.ts
  * gives (`OUTPUT_CLOSED`, `INPUT_OUTPUT_UNWRITABLE`). Both through writeRefusedReport (never over a
  * file that is not a report, nor a path that is itself wrong). `head`: what the report starts with
- * (`{ times }` for scan and log, `{}` for dump). Other errors (INTERNAL) are rethrown unwritten.
+ * (`{ times }` for scan and log, `{}` for dump). Other errors (a bug, said INTERNAL by main) write `failed: { code: "INTERNAL", message }` the same way (they left the previous run's report in place), but a failed write of stdout (the cut hook's) and a stop by a signal (AbortError).
  */
 export async function reportingFailure<T>(path: string | undefined, inputs: CommandInputs, head: object, run: () => Promise<T>): Promise<T> {
   if (path === undefined) return run();
@@ -80,6 +80,13 @@ export async function reportingFailure<T>(path: string | undefined, inputs: Comm
     return await run();
   } catch (e) {
     if (isRowbackError(e)) writeRefusedReport('--report', path, inputs, { ...head, complete: false, failed: { code: e.code, message: e.message } });
+    // any other failure (a bug: main says `rowback: INTERNAL: …`, exit 1) replaces the previous
+    // run's report too: it was left as it was, so a script reading `complete: true` of the run before
+    // took it for this one's (newcomer E). A failed write of stdout is the cut hook's (main says it),
+    // a stop by a signal the interrupt's.
+    else if (!isWriteError(e) && (e as Error | null)?.name !== 'AbortError') {
+      writeRefusedReport('--report', path, inputs, { ...head, complete: false, failed: { code: 'INTERNAL', message: redactSecrets((e as Error | null)?.message ?? String(e)) } });
+    }
     throw e;
   }
 }
@@ -137,4 +144,10 @@ function isOtherFile(path: string): boolean {
   } catch {
     return true; // unreadable: not known to be a report
   }
+}
+
+/** An errno error of a write (stdout closed by its reader, a full disk): said by main through the cut hook. */
+function isWriteError(e: unknown): boolean {
+  const x = e as NodeJS.ErrnoException | null;
+  return !!x && typeof x === 'object' && typeof x.code === 'string' && x.syscall === 'write';
 }

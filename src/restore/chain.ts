@@ -714,11 +714,16 @@ function planChainOf(sets: BackupSetRecord[], target: RestoreTarget, skipped: Sk
     // and the time after its start): the moment is in log that none of the files given holds, which no LSN reaches
     // either; what is reached is said
     const pastCommits = lastLog && target.kind === 'time' && lastLog.backupStartDate !== null && target.time > startSecond(lastLog.backupStartDate) && placeByCommits(lastLog, target.time) === 'after';
+    // the last log backup given, past a gap (a log backup between missing): no chain from a full
+    // backup reaches it, so its end is no point these backups reach (newcomer E: the refusal advised
+    // `--stop-at` its end, which the same command then refused INPUT_RESTORE_CHAIN_BROKEN)
+    const pastGap = latest !== null && lastLog !== undefined && BigInt(lastLog.lastLsn) - 1n > BigInt(latest.toLsn);
+    const gapWhy = pastGap ? (firstFailure?.code === 'INPUT_RESTORE_CHAIN_BROKEN' ? firstFailure.why : 'the log backups given do not chain up to it') : '';
     const what = lastLog
       ? target.kind === 'time'
         ? `the last log backup, ${fileOf(lastLog)}, started at ${lastLog.backupStartDate ?? '(no date)'}${
             pastCommits
-              ? ` (${lastLog.backupFinishDate === null ? 'its backup finish date is unknown' : `finished at ${lastLog.backupFinishDate}`}) and its log, read whole, ${lastLog.logCommits!.last === null ? 'holds no transaction commit' : `records its last commit at ${lastLog.logCommits!.last}`}: the records of ${target.time} are after it, in log that none of the files given holds (a later log backup, or log not backed up yet), which no --stop-at or --stop-before-lsn reaches; the latest point these backups reach is the end of it: ${endOf(lastLog)}`
+              ? ` (${lastLog.backupFinishDate === null ? 'its backup finish date is unknown' : `finished at ${lastLog.backupFinishDate}`}) and its log, read whole, ${lastLog.logCommits!.last === null ? 'holds no transaction commit' : `records its last commit at ${lastLog.logCommits!.last}`}: the records of ${target.time} are after it, in log that none of the files given holds (a later log backup, or log not backed up yet), which no --stop-at or --stop-before-lsn reaches; ${pastGap ? `nor is its end reached: ${gapWhy}; the latest point these backups reach is the end of the range below` : `the latest point these backups reach is the end of it: ${endOf(lastLog)}`}`
               : ''
           }`
         : `the last log backup, ${fileOf(lastLog)}, ends before LSN ${lastLog.lastLsn}`

@@ -33,8 +33,8 @@ describeCorpus('point-in-time dump of several tables (TSQLV4.bak through its own
     const pagesFile = join(dir, 'pages.ndjson');
     expect((await cli('dump', '--bak', BAK, '--table', 'Sales.Customers', '--table', 'HR.Employees', '--quiet', '--out', pagesFile)).code).toBe(0);
     expect(rows.map(key).sort()).toEqual(readFileSync(pagesFile, 'utf8').trim().split('\n').map((l) => key(JSON.parse(l))).sort());
-    expect(r.stderr).toContain('rowback dump: Sales.Customers just before LSN 39000000375200001: 91 row(s)\n');
-    expect(r.stderr).toContain('rowback dump: HR.Employees just before LSN 39000000375200001: 9 row(s)\n');
+    expect(r.stderr).toContain('rowback dump: Sales.Customers just before LSN 39000000375200001 (00000027:00000ea8:0001): 91 row(s)\n');
+    expect(r.stderr).toContain('rowback dump: HR.Employees just before LSN 39000000375200001 (00000027:00000ea8:0001): 9 row(s)\n');
     expect(r.stderr.match(/^rowback dump: chain: /gm)).toHaveLength(2);
     // --report: every table with its rows, the stop once
     const report = join(dir, 'r.json');

@@ -29,7 +29,7 @@ const list = (v: string | string[] | undefined): string[] => (v === undefined ? 
  * (--mdf, --position, --include-ghosts, --include-remnants), and what `replayTableAt` throws (the
  * first table it refuses).
  */
-export async function runPointInTimeDump(opts: DumpOptions, stdout: Writable, stderr: Writable, interrupt?: Interruption): Promise<{ rows: number; skipped: []; tables: { table: string; rows: number; ghosts: number; remnants: number }[]; warnedRows?: number; headerWarnings?: string[]; clockWarning?: string; pointInTime?: ReportedStop; interrupted?: string | null }> {
+export async function runPointInTimeDump(opts: DumpOptions, stdout: Writable, stderr: Writable, interrupt?: Interruption): Promise<{ rows: number; skipped: []; tables: { table: string; rows: number; ghosts: number; remnants: number }[]; warnedRows?: number; headerWarnings?: string[]; clockWarning?: string; pointInTime?: ReportedStop; notes?: string[]; interrupted?: string | null }> {
   const baks = list(opts.bak);
   const trns = list(opts.trn);
   if (opts.mdf !== undefined) throw new InputError('INPUT_BAD_OPTION', 'a point-in-time dump reads backups only: give --bak FULL [DIFF] --trn LOG…, not --mdf');
@@ -112,13 +112,15 @@ export async function runPointInTimeDump(opts: DumpOptions, stdout: Writable, st
   // Every table's replay reads the same chain to the same stop: what it says of the chain (notes,
   // WARNINGs) is said once, each table's own summary in turn
   const once = (lines: Iterable<string>) => [...new Set(lines)];
+  // the notes, also in --report's `notes` (--quiet or not), as scan's (a `--quiet --report` script learned nothing of them)
+  const notes = once([...results.flatMap((r) => (r.uncheckedLog ? [r.uncheckedLog] : [])), ...results.flatMap((r) => r.notes)]);
   if (!opts.quiet) {
     for (const r of results) stderr.write(replaySummary(r));
-    for (const u of once(results.flatMap((r) => (r.uncheckedLog ? [r.uncheckedLog] : [])))) stderr.write(`rowback dump: note: ${u}\n`);
-    for (const x of once(results.flatMap((r) => r.notes))) stderr.write(`rowback dump: note: ${x}\n`);
+    for (const x of notes) stderr.write(`rowback dump: note: ${x}\n`);
   }
   // Said even with --quiet, as scan and log say them: backups whose database is in doubt (one binding id, two names)
-  for (const x of once(results.flatMap((r) => r.identityNotes ?? []))) stderr.write(`rowback dump: note: ${x}\n`);
+  const identityNotes = once(results.flatMap((r) => r.identityNotes ?? []));
+  for (const x of identityNotes) stderr.write(`rowback dump: note: ${x}\n`);
   // Said even with --quiet, as scan says its window's: the stop time may name two moments (the clock was set back)
   const clockWarning = results.find((r) => r.clockWarning)?.clockWarning;
   if (clockWarning) stderr.write(`rowback dump: WARNING: ${clockWarning}\n`);
@@ -138,7 +140,7 @@ export async function runPointInTimeDump(opts: DumpOptions, stdout: Writable, st
     stderr.write(`rowback dump: note: ${interrupt.by} came after the last row was read: the ${n} row(s) written are the whole result\n`);
   }
   // warnedRows: the report's rowsWithWarnings (it was null for a point-in-time dump, whose rows carry warnings too)
-  return { rows: n, skipped: [], tables: perTable, warnedRows: warned, ...(headerWarnings.length ? { headerWarnings } : {}), ...(clockWarning ? { clockWarning } : {}), pointInTime: reportedStop(opts, results[0]!), interrupted: stoppedEarly ? interrupt!.by : null };
+  return { rows: n, skipped: [], tables: perTable, warnedRows: warned, ...(headerWarnings.length ? { headerWarnings } : {}), ...(clockWarning ? { clockWarning } : {}), pointInTime: reportedStop(opts, results[0]!), notes: [...notes, ...identityNotes], interrupted: stoppedEarly ? interrupt!.by : null };
 }
 
 /**

@@ -119,7 +119,7 @@ export async function runDump(opts: DumpOptions, stdout: Writable = process.stdo
     // report says so (the previous run's stayed, read as this one's: `dump --all --report r.json |
     // head` exited 141 beside "complete": true); never over a file that is not a report (a data file
     // named by --report while --bak is mistyped)
-    const result: { rows: number; skipped: SkippedItem[]; tables: DumpedTable[]; warnedRows?: number; headerWarnings?: string[]; ownLogWarnings?: string[]; clockWarning?: string; pointInTime?: ReportedStop; incomplete?: string[]; interrupted?: string | null } = await reportingFailure<DumpResult>(opts.report, { opts }, {}, () =>
+    const result: { rows: number; skipped: SkippedItem[]; tables: DumpedTable[]; warnedRows?: number; headerWarnings?: string[]; ownLogWarnings?: string[]; clockWarning?: string; pointInTime?: ReportedStop; incomplete?: string[]; notes?: string[]; interrupted?: string | null } = await reportingFailure<DumpResult>(opts.report, { opts }, {}, () =>
       opts.trn !== undefined || opts.stopAt !== undefined || opts.stopBeforeLsn !== undefined
         ? runPointInTimeDump(opts, stdout, stderr, interrupt)
         : dumpTables(opts, stdout, stderr, interrupt));
@@ -132,7 +132,7 @@ export async function runDump(opts: DumpOptions, stdout: Writable = process.stdo
 }
 
 /** What a dump (of pages, or point in time) returns to its report. */
-type DumpResult = { rows: number; skipped: SkippedItem[]; tables: DumpedTable[]; warnedRows?: number; headerWarnings?: string[]; ownLogWarnings?: string[]; clockWarning?: string; pointInTime?: ReportedStop; incomplete?: string[]; interrupted?: string | null };
+type DumpResult = { rows: number; skipped: SkippedItem[]; tables: DumpedTable[]; warnedRows?: number; headerWarnings?: string[]; ownLogWarnings?: string[]; clockWarning?: string; pointInTime?: ReportedStop; incomplete?: string[]; notes?: string[]; interrupted?: string | null };
 
 /**
  * Writes `dump --report`: `{ source, tables (as asked), pointInTime?, rows, rowsPerTable,
@@ -142,7 +142,7 @@ type DumpResult = { rows: number; skipped: SkippedItem[]; tables: DumpedTable[];
  * stderr and by the exit code alone (newcomer: nothing a script could read). Throws InputError
  * INPUT_OUTPUT_UNWRITABLE when the file cannot be written (the rows were).
  */
-function writeDumpReport(opts: DumpOptions, r: { rows: number; skipped: SkippedItem[]; tables: DumpedTable[]; warnedRows?: number; headerWarnings?: string[]; ownLogWarnings?: string[]; clockWarning?: string; pointInTime?: ReportedStop; incomplete?: string[] }, interrupted: string | null | undefined, elapsedMs: number): void {
+function writeDumpReport(opts: DumpOptions, r: { rows: number; skipped: SkippedItem[]; tables: DumpedTable[]; warnedRows?: number; headerWarnings?: string[]; ownLogWarnings?: string[]; clockWarning?: string; pointInTime?: ReportedStop; incomplete?: string[]; notes?: string[] }, interrupted: string | null | undefined, elapsedMs: number): void {
   const list = (v: string | string[] | undefined) => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
   const report = {
     source: [...list(opts.mdf), ...list(opts.bak), ...list(opts.trn)],
@@ -160,6 +160,8 @@ function writeDumpReport(opts: DumpOptions, r: { rows: number; skipped: SkippedI
     // `incomplete`: a script (docs/scripting.md) read `r.incomplete` of a dump and found nothing
     incomplete: r.incomplete ?? [],
     ...(interrupted ? { interrupted } : {}),
+    // what stderr says as notes (said there without --quiet; here always), `[]` when none
+    notes: r.notes ?? [],
     skipped: r.skipped,
     // WARNINGs on the backups' headers (backupHeaderWarnings), a stop time the server's clock
     // passed twice (ReplayResult.clockWarning) and row changes in a backup's own log that its pages
@@ -170,7 +172,7 @@ function writeDumpReport(opts: DumpOptions, r: { rows: number; skipped: SkippedI
   writeReport(opts.report!, report, `the ${r.rows} row(s) were written${opts.out ? ` to ${opts.out}` : ''}`);
 }
 
-async function dumpTables(opts: DumpOptions, stdout: Writable, stderr: Writable, interrupt: Interruption): Promise<{ rows: number; skipped: SkippedItem[]; tables: DumpedTable[]; warnedRows?: number; headerWarnings?: string[]; ownLogWarnings?: string[]; clockWarning?: string; incomplete?: string[]; interrupted?: string | null }> {
+async function dumpTables(opts: DumpOptions, stdout: Writable, stderr: Writable, interrupt: Interruption): Promise<{ rows: number; skipped: SkippedItem[]; tables: DumpedTable[]; warnedRows?: number; headerWarnings?: string[]; ownLogWarnings?: string[]; clockWarning?: string; incomplete?: string[]; notes?: string[]; interrupted?: string | null }> {
   const named = opts.table === undefined ? [] : Array.isArray(opts.table) ? opts.table : [opts.table];
   if (opts.all && named.length) throw new InputError('INPUT_BAD_OPTION', 'give --table or --all, not both');
   if (!opts.all && named.length === 0) throw new InputError('INPUT_BAD_OPTION', 'give --table schema.name (repeatable) or --all');
@@ -344,13 +346,14 @@ async function dumpTables(opts: DumpOptions, stdout: Writable, stderr: Writable,
     if (opts.format === 'json') await write(rows ? '\n]\n' : ']\n');
     if (opts.out) await new Promise<void>((resolve, reject) => out.end((e?: Error | null) => (e ? reject(e) : resolve())));
     for (const s of [...rowSkipped, ...reader.skipped]) if (!skipped.includes(s)) skipped.push(s);
+    // the notes stderr says (without --quiet), also in --report's `notes` (--quiet or not), as
+    // scan's: a `--quiet --report` script learned nothing of them (`--table Employees` read
+    // dbo.Employees, HR.Employees beside it: said only on stderr, and not with --quiet)
+    const unchecked = uncheckedPagesNote(reader.stats);
+    const notes = [...(unchecked ? [unchecked] : []), ...(baks.length ? backupDamageNotes(baks) : []), ...schemaNotes, ...own.notes];
     if (!opts.quiet) {
       stderr.write(summary(done, opts.includeGhosts ?? false, skipped, opts.includeRemnants ?? false));
-      const unchecked = uncheckedPagesNote(reader.stats);
-      if (unchecked) stderr.write(`rowback dump: note: ${unchecked}\n`);
-      for (const n of baks.length ? backupDamageNotes(baks) : []) stderr.write(`rowback dump: note: ${n}\n`);
-      for (const n of schemaNotes) stderr.write(`rowback dump: note: ${n}\n`);
-      for (const n of own.notes) stderr.write(`rowback dump: note: ${n}\n`);
+      for (const n of notes) stderr.write(`rowback dump: note: ${n}\n`);
     }
     // Said even with --quiet, as scan's INCOMPLETE is: a page, record or catalog page that could
     // not be read leaves rows out (a zeroed data page of dbo.tblDept: 0 rows, exit 0, not a word).
@@ -381,7 +384,7 @@ async function dumpTables(opts: DumpOptions, stdout: Writable, stderr: Writable,
     } else if (interrupt.by) {
       stderr.write(`rowback dump: note: ${interrupt.by} came after the last row was read: the ${rows} row(s) written are the whole result\n`);
     }
-    return { rows, skipped, tables: done, warnedRows, headerWarnings, ...(own.warnings.length ? { ownLogWarnings: own.warnings } : {}), incomplete, interrupted: stoppedEarly ? interrupt.by : null };
+    return { rows, skipped, tables: done, warnedRows, headerWarnings, ...(own.warnings.length ? { ownLogWarnings: own.warnings } : {}), incomplete, notes, interrupted: stoppedEarly ? interrupt.by : null };
   } finally {
     source.close();
   }
