@@ -188,6 +188,9 @@ export const CATALOG_NAMES_PER_QUERY = 1000;
  * ANSI_PADDING OFF, which trims its values' trailing blanks / zero bytes on INSERT whatever the
  * session sets (TargetColumn.ansiPadded; sql-types.ts assertNotTrimmed).
  *
+ * is_filestream (sys.columns, SQL Server 2008+, as this query's other columns need): a FILESTREAM
+ * column, whose value rowback never recovers (TargetColumn.filestream; sql-types.ts planParam).
+ *
  * has_default: whether the column has a default (sys.columns.default_object_id, "0 = No default",
  * every version since 2005): a NOT NULL column without one takes no INSERT that leaves it out
  * (TargetColumn.hasDefault; plan.ts planRow).
@@ -198,7 +201,7 @@ SELECT s.name AS [schema], t.name AS [table], c.name AS [column], c.column_id,
        TYPE_NAME(CASE WHEN c.system_type_id = 240 THEN c.user_type_id ELSE c.system_type_id END) AS type_name,
        c.max_length, c.precision, c.scale, c.is_nullable, c.is_identity, c.is_computed,
        ISNULL(COLUMNPROPERTY(c.object_id, c.name, 'GeneratedAlwaysType'), 0) AS generated_always_type,
-       c.collation_name, CONVERT(int, COLLATIONPROPERTY(c.collation_name, 'CodePage')) AS code_page, c.is_ansi_padded,
+       c.collation_name, CONVERT(int, COLLATIONPROPERTY(c.collation_name, 'CodePage')) AS code_page, c.is_ansi_padded, c.is_filestream,
        CONVERT(bit, CASE WHEN c.default_object_id <> 0 THEN 1 ELSE 0 END) AS has_default,
        ISNULL(k.key_ordinal, 0) AS key_ordinal
 FROM sys.tables t
@@ -400,6 +403,8 @@ interface ColumnRow {
   is_ansi_padded?: boolean | null;
   /** Whether sys.columns.default_object_id is not 0 (bit: a boolean). Absent in rows of older callers: not known. */
   has_default?: boolean | null;
+  /** sys.columns.is_filestream (bit: a boolean). Absent in rows of older callers: not known. */
+  is_filestream?: boolean | null;
 }
 
 export function tablesFromCatalog(rows: ColumnRow[]): Map<string, TargetTable> {
@@ -420,6 +425,7 @@ export function tablesFromCatalog(rows: ColumnRow[]): Map<string, TargetTable> {
       ...(r.code_page !== undefined ? { codePage: r.code_page === null ? null : Number(r.code_page) } : {}),
       ...(r.is_ansi_padded !== undefined && r.is_ansi_padded !== null ? { ansiPadded: Boolean(r.is_ansi_padded) } : {}),
       ...(r.has_default !== undefined && r.has_default !== null ? { hasDefault: Boolean(r.has_default) } : {}),
+      ...(r.is_filestream ? { filestream: true } : {}),
     });
   }
   for (const r of rows) if (r.key_ordinal > 0) out.get(`${r.schema}.${r.table}`)!.keyColumns[r.key_ordinal - 1] = r.column;

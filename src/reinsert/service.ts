@@ -429,7 +429,8 @@ export class ReinsertService {
       // nor a unique index (an IGNORE_DUP_KEY one the row cannot be checked against refuses it: planRow)
       // nor an INSTEAD OF INSERT trigger (the rows are in; its INSTEAD OF DELETE ones stay, for the script's head)
       tables = new Map([...tables].map(([k, { uniqueKeys: _u, keyIndex: _k, ...t }]) => [k, {
-        ...t, columns: t.columns.map(({ hasDefault: _d, ...c }) => ({ ...c, nullable: true })),
+        // (nor a FILESTREAM column's refusal: a row an earlier run put in with one is deleted as it is)
+        ...t, columns: t.columns.map(({ hasDefault: _d, filestream: _f, ...c }) => ({ ...c, nullable: true })),
         ...(t.insteadOfTriggers ? { insteadOfTriggers: { insert: [], delete: t.insteadOfTriggers.delete } } : {}),
       }]));
     }

@@ -127,6 +127,10 @@ export function planParam(c: TargetColumn, v: SqlValue, source?: SourceText): Pa
     if (o.kind === 'filestream') throw new ReinsertError('REINSERT_OFFROW_VALUE', `column ${c.name} is a FILESTREAM column whose value (a file in the database's FILESTREAM container) rowback did not recover, so the row cannot be re-inserted as it was: restore a backup taken before the delete as another database and copy the row from it (INSERT … SELECT), or put it back by hand`, { column: c.name });
     throw new ReinsertError('REINSERT_OFFROW_VALUE', `column ${c.name} holds an unresolved off-row value (${o.kind} at ${o.page}); it cannot be re-inserted until the value is recovered`, { column: c.name });
   }
+  // a value rowback holds for a FILESTREAM column is never the document: the row's 48-byte pointer read
+  // as varbinary(max) by a source catalog that did not know the column (an export or catalog JSON made
+  // before is_filestream was read: the row carries a warning saying so), which the INSERT would store as it
+  if (v !== null && c.filestream) throw new ReinsertError('REINSERT_OFFROW_VALUE', `column ${c.name} of the target is a FILESTREAM column, and rowback never recovers a FILESTREAM value: the value staged for it (${typeof v === 'string' ? `${Math.max(0, (v.length - 2) / 2)} bytes` : typeof v}) is the row's pointer to its file as a source catalog that did not know the column read it, which the INSERT would store as the document; restore a backup taken before the delete as another database and copy the row from it (INSERT … SELECT), or put it back by hand`, { column: c.name });
   if (v === null) assertNullable(c);
   if (c.type === 'sql_variant') {
     if (v === null) return { type: { name: 'NVarChar', length: 1 }, value: null, literal: 'NULL' };

@@ -53,6 +53,13 @@ export interface TargetColumn {
    */
   ansiPadded?: boolean;
   /**
+   * sys.columns.is_filestream: a FILESTREAM column, whose value is a file of the target's FILESTREAM
+   * container. rowback never recovers such a value (a log row image, page or backup page holds only
+   * the row's pointer to it), so any value it holds for one is refused (sql-types.ts planParam).
+   * Absent: not a FILESTREAM column, or not read.
+   */
+  filestream?: boolean;
+  /**
    * Whether the column has a default (sys.columns.default_object_id ≠ 0). A NOT NULL column without
    * one takes no INSERT that leaves it out (Msg 515): a row with no value for it is refused per row
    * (plan.ts planRow). Absent: not known (planned without the target's catalog), nothing refused.
