@@ -1,16 +1,9 @@
 /** `rowback dump --all` and several --table: every user table from one metadata read, rows as a per-table dump prints them. */
-import { Writable } from 'node:stream';
+import { Sink } from '../support/text-sink.js';
 import { describe, expect, it } from 'vitest';
 import { runDump, type DumpOptions } from '../../src/cli/commands/dump.js';
 import { corpusPath, describeCorpus } from '../support/corpus.js';
 
-class Sink extends Writable {
-  text = '';
-  override _write(chunk: Buffer, _enc: string, cb: () => void) {
-    this.text += chunk.toString('utf8');
-    cb();
-  }
-}
 
 async function dump(opts: Partial<DumpOptions>) {
   const out = new Sink();

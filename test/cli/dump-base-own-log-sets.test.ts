@@ -6,7 +6,7 @@
 // `rowback dump --bak FILE --stop-before-lsn END --table T`, which the point-in-time dump refuses for
 // a file of several backup sets (INPUT_SEVERAL_BACKUP_SETS: it reads files of one set each): the
 // advice was a dead end. It now names the RESTORE … WITH FILE = n that gives that table.
-import { Writable } from 'node:stream';
+import { Sink } from '../support/text-sink.js';
 import { afterEach, expect, it, vi } from 'vitest';
 import type { LogRecord } from '../../src/logreader/log-record.js';
 import { runDump, type DumpOptions } from '../../src/cli/commands/dump.js';
@@ -40,13 +40,6 @@ vi.mock('../../src/backup/log-stream.js', async (importOriginal) => {
   };
 });
 
-class Sink extends Writable {
-  text = '';
-  override _write(chunk: Buffer, _enc: string, cb: () => void) {
-    this.text += chunk.toString('utf8');
-    cb();
-  }
-}
 
 afterEach(() => {
   ownLog.file = null;

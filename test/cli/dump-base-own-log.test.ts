@@ -11,7 +11,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
+import { Sink } from '../support/text-sink.js';
 import { afterAll, afterEach, expect, it, vi } from 'vitest';
 import type { LogRecord } from '../../src/logreader/log-record.js';
 import type { SkippedItem } from '../../src/recover/source.js';
@@ -52,13 +52,6 @@ vi.mock('../../src/backup/log-stream.js', async (importOriginal) => {
   };
 });
 
-class Sink extends Writable {
-  text = '';
-  override _write(chunk: Buffer, _enc: string, cb: () => void) {
-    this.text += chunk.toString('utf8');
-    cb();
-  }
-}
 
 const dir = mkdtempSync(join(tmpdir(), 'rowback-own-log-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
+import { Sink } from '../support/text-sink.js';
 import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
 import { runDump, type DumpOptions } from '../../src/cli/commands/dump.js';
@@ -9,13 +9,6 @@ import { buildProgram } from '../../src/cli/main.js';
 import { InputError } from '../../src/errors.js';
 import { corpusPath, describeCorpus } from '../support/corpus.js';
 
-class Sink extends Writable {
-  text = '';
-  override _write(chunk: Buffer, _enc: string, cb: () => void) {
-    this.text += chunk.toString('utf8');
-    cb();
-  }
-}
 
 const NORTHWND = () => corpusPath('SessionShoppingCart', 'App_Data', 'NORTHWND.MDF');
 

@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
+import { Sink } from '../support/text-sink.js';
 import { Command } from 'commander';
 import { parse } from 'csv-parse/sync';
 import { describe, expect, it, vi } from 'vitest';
@@ -9,13 +9,6 @@ import { buildProgram } from '../../src/cli/main.js';
 import { choiceOption, formatFromOut } from '../../src/cli/options.js';
 import { corpusPath, describeCorpus } from '../support/corpus.js';
 
-class Sink extends Writable {
-  text = '';
-  override _write(chunk: Buffer, _enc: string, cb: () => void) {
-    this.text += chunk.toString('utf8');
-    cb();
-  }
-}
 
 /** The options a command with `--format` (default ndjson), `--out` and `--quiet` parses from `args`, after formatFromOut. */
 function resolve(args: string[], choices: readonly string[] = ['ndjson', 'csv', 'json'], defaultFormat = 'ndjson') {
