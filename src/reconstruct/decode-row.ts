@@ -12,7 +12,7 @@
  * its file) is added to the message, never mixed into `location.offset`.
  */
 import { DecodeError, isRowbackError } from '../errors.js';
-import type { TableLayout } from './metadata/table-layout.js';
+import { isVisibleColumn, type TableLayout } from './metadata/table-layout.js';
 import type { OffRowMarker, SqlValue } from './values.js';
 import { decodeFixedVar } from './record/fixedvar.js';
 import { decodeCdRow } from './record/cd-fast.js';
@@ -67,8 +67,8 @@ export function decodeRow(image: Uint8Array, table: TableLayout, opts?: DecodeOp
       row = decodeFixedVar(img, plan, exact);
     }
     // a FILESTREAM column's value is a file elsewhere: its marker, the row's other columns as decoded
-    const filestream = filestreamColumns(table);
-    for (const name of filestream) {
+    // (the names are the plan's: no per-row lookup beyond planFor's)
+    for (const name of plan.filestream) {
       const v = row.values[name];
       if (v !== null && v !== undefined) {
         row.values[name] = filestreamMarker(v);
@@ -76,7 +76,7 @@ export function decodeRow(image: Uint8Array, table: TableLayout, opts?: DecodeOp
       }
     }
     // a varbinary(max) column the metadata does not say is FILESTREAM or not (an old catalog): its value may be the pointer
-    for (const name of filestreamUnknownColumns(table)) {
+    for (const name of plan.filestreamUnknown) {
       const v = row.values[name];
       if (v !== null && v !== undefined) row.warnings.push(filestreamUnknownWarning(name));
     }
@@ -90,39 +90,14 @@ export function decodeRow(image: Uint8Array, table: TableLayout, opts?: DecodeOp
     ROW_TEXT_NOTES.length = 0;
     // a FILESTREAM column's pointer read as a value failed (e.g. as an unknown complex column): said as what it is, not as damage
     const column = e instanceof DecodeError ? e.location.column : undefined;
-    if (column !== undefined && filestreamColumns(table).includes(column)) throw enrich(filestreamRefusal(column), table, opts);
+    if (column !== undefined && isFilestreamColumn(table, column)) throw enrich(filestreamRefusal(column), table, opts);
     throw enrich(e, table, opts);
   }
 }
 
-const filestreamByTable = new WeakMap<TableLayout, string[]>();
-/** The last layout asked for and its names (a scan decodes long runs of one table: no WeakMap lookup per row, as planFor). */
-let lastFilestreamTable: TableLayout | null = null;
-let lastFilestreamNames: string[] = [];
-
-/** The output names of a layout's FILESTREAM columns (ColumnLayout.isFilestream), cached per layout. */
-function filestreamColumns(table: TableLayout): string[] {
-  if (table === lastFilestreamTable) return lastFilestreamNames;
-  let names = filestreamByTable.get(table);
-  if (names === undefined) {
-    names = table.columns.filter((c) => c.isFilestream && !c.isDropped && !c.isHidden).map((c) => c.name);
-    filestreamByTable.set(table, names);
-  }
-  lastFilestreamTable = table;
-  lastFilestreamNames = names;
-  return names;
-}
-
-const filestreamUnknownByTable = new WeakMap<TableLayout, string[]>();
-
-/** The output names of a layout's varbinary(max) columns that may be FILESTREAM ones (ColumnLayout.filestreamUnknown), cached per layout. */
-function filestreamUnknownColumns(table: TableLayout): string[] {
-  let names = filestreamUnknownByTable.get(table);
-  if (names === undefined) {
-    names = table.columns.filter((c) => c.filestreamUnknown && !c.isDropped && !c.isHidden).map((c) => c.name);
-    filestreamUnknownByTable.set(table, names);
-  }
-  return names;
+/** Whether `column` (an output name) is one of the layout's FILESTREAM columns (ColumnLayout.isFilestream); the refusal path only. */
+function isFilestreamColumn(table: TableLayout, column: string): boolean {
+  return table.columns.some((c) => c.name === column && c.isFilestream === true && isVisibleColumn(c));
 }
 
 /**

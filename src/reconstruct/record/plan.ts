@@ -106,6 +106,13 @@ export interface RowPlan {
    * that ALTER rather than an ADD, its value in the old slot (`movedColumnClause`).
    */
   alterDropped: ColumnPlan[];
+  /** Output names of the FILESTREAM columns (ColumnLayout.isFilestream): their values become markers (decode-row.ts). */
+  filestream: string[];
+  /**
+   * Output names of the varbinary(max) columns a catalog without is_filestream leaves undecided
+   * (ColumnLayout.filestreamUnknown): a value there gets a row warning (decode-row.ts).
+   */
+  filestreamUnknown: string[];
 }
 
 /** The checker of a layout's NOT NULL columns: `(values, record column count, warnings)`. */
@@ -584,6 +591,8 @@ export function planFor(table: TableLayout): RowPlan {
     // slot was read last), none where a live column shares the slot (an in-place change)
     alterDropped: all.filter((cp) => isAlterDropped(cp)
       && !all.some((x) => x.column.leafOffset === cp.column.leafOffset && x.nullBit === cp.nullBit && (!x.column.isDropped || (isAlterDropped(x) && x.column.partitionColumnId > cp.column.partitionColumnId)))),
+    filestream: output.filter((cp) => cp.column.isFilestream === true).map((cp) => cp.name),
+    filestreamUnknown: output.filter((cp) => cp.column.filestreamUnknown === true).map((cp) => cp.name),
     stringColumns: output.filter((cp) => ['char', 'varchar', 'text', 'nchar', 'nvarchar', 'ntext', 'sysname'].includes(cp.column.type)).length,
   };
   plans.set(table, p);
