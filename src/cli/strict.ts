@@ -13,7 +13,9 @@
  * later operations: rows may be missing, extra or of another moment) ends with exit
  * code 3 instead of 0, so that a script tells a cut or doubtful result from a whole one without
  * reading stderr. The output is the same either way: written whole, the line printed (also with
- * `--quiet`).
+ * `--quiet`). Lines saying `warning:` in lower case are advice on what was asked (a time in a
+ * daylight-saving fold of this machine's zone, DDL on other tables in a replayed range, a diff
+ * reversed by --accept-older-later) and do not exit 3 (docs/scripting.md).
  *
  * Exit codes of the CLI: 0 whole result; 1 failure (`SOURCE_*`, `STAGING_*`, …); 2 bad input
  * (`INPUT_*`, `FORMAT_*`, …); 3 INCOMPLETE under `--strict` (`inspect`: whenever it reports damage); 130 / 143 interrupted by SIGINT /

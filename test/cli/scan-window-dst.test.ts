@@ -1,3 +1,6 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { captureCli } from '../support/cli.js';
 import { corpusPath, describeCorpus } from '../support/corpus.js';
@@ -28,6 +31,17 @@ describeCorpus('scan --from/--to in a daylight-saving fold or gap (TZ=Europe/Ber
       "rowback scan: warning: --from '2026-03-29 02:30' does not exist in Europe/Berlin: the clocks went forward from 02:00 to 03:00 that night (UTC+01:00 to UTC+02:00), so no log time falls in that gap; log times are compared with it as written (Europe/Berlin is this machine's time zone, TZ; the SQL Server's may differ)",
       "rowback scan: warning: --to '2026-10-25 02:30' is ambiguous in Europe/Berlin: the clocks went back that night, so 02:30 happened twice, at 2026-10-25T00:30:59.999Z (UTC+02:00) and at 2026-10-25T01:30:59.999Z (UTC+01:00); log times carry no zone, so they are compared with it as written and the two cannot be told apart (Europe/Berlin is this machine's time zone, TZ; the SQL Server's may differ)",
     ]);
+  });
+  it("--report's notes carry the same lines (a --quiet --report script learned nothing of them), and --strict still exits 0", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rowback-dst-'));
+    const report = join(dir, 'report.json');
+    const r = await cli('scan', '--mdf', mdf, '--ldf', ldf, '--from', '2026-03-29 02:30', '--to', '2026-10-25 02:30', '--quiet', '--strict', '--report', report);
+    expect(r.code, r.stderr).toBe(0);
+    const said = r.stderr.split('\n').filter((l) => l.startsWith('rowback scan: warning:')).map((l) => l.slice('rowback scan: '.length));
+    expect(said).toHaveLength(2);
+    const notes = JSON.parse(readFileSync(report, 'utf8')).notes as string[];
+    expect(notes.filter((n) => n.startsWith('warning:'))).toEqual(said);
+    rmSync(dir, { recursive: true, force: true });
   });
   it('times that are one instant: no warning', async () => {
     const r = await cli('scan', '--mdf', mdf, '--ldf', ldf, '--from', '2026-03-29 03:00', '--to', '2026-10-25 03:00', '--quiet');

@@ -145,8 +145,10 @@ export async function runScan(opts: ScanOptions): Promise<void> {
   if (filter.from && filter.to) {
     assertWindowInOrder({ name: '--from', text: opts.from!, iso: filter.from }, { name: '--to', text: opts.to!, iso: filter.to });
   }
-  // A bound in a daylight-saving fold or gap of this machine's zone (TZ): said, even with --quiet
-  warnLocalTimes('scan', [['--from', opts.from, 'start'], ['--to', opts.to, 'end']]);
+  // A bound in a daylight-saving fold or gap of this machine's zone (TZ): said, even with --quiet,
+  // and in --report's notes (`warning: …`: it changes which rows the window takes; it does not exit 3,
+  // being advice on the time given, not doubt about what was read)
+  const timeAdvice = warnLocalTimes('scan', [['--from', opts.from, 'start'], ['--to', opts.to, 'end']]);
 
   if (opts.collation && !opts.ddl) throw new InputError('INPUT_BAD_OPTION', "--collation is for --ddl (the database default collation of a CREATE TABLE script); catalog JSON and data files name each column's collation");
   // Outputs are checked before any work: a missing folder is one line now, not a crash later.
@@ -441,7 +443,7 @@ export async function runScan(opts: ScanOptions): Promise<void> {
         // --alloc-unit (not the CSV layout's). Only the source's and the lost log's were here: a
         // script read `notes: []` of a scan whose stderr said "59 more insert(s) … began outside the
         // window", or named a TRUNCATE TABLE no log scan gives back
-        notes: [...catalogNotes, ...sourceNotes(), ...metadataNotes, ...told.removals, ...told.notes, ...(caseOnlyNote ? [caseOnlyNote] : []), ...mistypedNotes, ...(lostOutsideNote ? [lostOutsideNote] : [])].map(isoLogTimesIn),
+        notes: [...timeAdvice.map((l) => l.slice('rowback scan: '.length)), ...catalogNotes, ...sourceNotes(), ...metadataNotes, ...told.removals, ...told.notes, ...(caseOnlyNote ? [caseOnlyNote] : []), ...mistypedNotes, ...(lostOutsideNote ? [lostOutsideNote] : [])].map(isoLogTimesIn),
         // log records of operation codes rowback does not know, a clock set back within the window
         // (said as WARNING on stderr) and the UNCHECKED line: each exits 3 under --strict, so the
         // report says why (a script read `complete: true`, no warnings, and exit 3)
