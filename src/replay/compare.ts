@@ -21,7 +21,7 @@ import { ROW_PROVENANCE, type RecoveredRow } from '../recover/recovered-row.js';
 import { catalogDamage, catalogDamageSubject, type SkippedItem } from '../recover/source.js';
 import { assertBackupSet, assertOneDatabase, readSourceIdentities, readSourceIdentity, uncheckedIdentityNote, type SourceFileIdentity } from '../recover/source-identity.js';
 import type { RestoreTarget } from '../restore/chain.js';
-import { replayTableAt, type ReplayResult } from './point-in-time.js';
+import { replayTableAt, type ReplayInputs, type ReplayResult } from './point-in-time.js';
 import { lastRestoredBackup, ownLogSentences, readBaseOwnLog } from './base-own-log.js';
 import { bytesNotes } from './row-state.js';
 import { diffTableStates, MAY_BE_CHANGED, opaqueTextColumns, refuseAlteredColumns, type TableDiff, type TableState } from './table-diff.js';
@@ -66,6 +66,12 @@ export interface CompareInputs {
    */
   position?: number;
   afterPosition?: number;
+  /**
+   * The replay of a side given log backups and a stop (default `replayTableAt`): a run comparing
+   * several tables at the same points gives `sharedReplays(tables)`, which reads each chain once for
+   * all of them; its results and refusals are each table's own, as replayTableAt's.
+   */
+  replay?: (inputs: ReplayInputs) => Promise<ReplayResult>;
 }
 
 export interface CompareResult {
@@ -408,7 +414,7 @@ async function compareStatesOf(o: CompareInputs, identity: CompareResult['unchec
   let layout: TableLayout;
   let unseen: Map<string, UnseenRecord> | undefined;
   if (o.target) {
-    const r = await replayTableAt({ bak: o.bak, trn, table: o.table, target: o.target, signal: o.signal });
+    const r = await (o.replay ?? replayTableAt)({ bak: o.bak, trn, table: o.table, target: o.target, signal: o.signal });
     replays.push({ side: 'earlier', result: r });
     beforePoint = replayPoint(r, '--bak/--trn replayed');
     before = { table: r.table, columns: r.columns, rows: r.rows.map((x) => ({ values: x.values, tag: x.origin === 'backup' ? undefined : x.origin.lsn, ...(x.file !== undefined ? { from: x.file } : {}), ...(x.origin !== 'backup' && x.origin.page ? { page: x.origin.page } : {}), bytesNotes: bytesNotes(x.warnings) })) };
@@ -443,7 +449,7 @@ async function compareStatesOf(o: CompareInputs, identity: CompareResult['unchec
   let after: TableState;
   let afterLayout: TableLayout;
   if (o.afterTarget) {
-    const r = await replayTableAt({ bak: afterBak, trn: afterTrn, table: o.table, target: o.afterTarget, signal: o.signal }).catch((e: unknown) => {
+    const r = await (o.replay ?? replayTableAt)({ bak: afterBak, trn: afterTrn, table: o.table, target: o.afterTarget, signal: o.signal }).catch((e: unknown) => {
       throw laterStateError(e);
     });
     replays.push({ side: 'later', result: r });
