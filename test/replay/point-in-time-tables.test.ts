@@ -1,3 +1,6 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import { replayTableAt, replayTablesAt, replayTablesOutcomes, sharedReplays, type ReplayTablesInputs } from '../../src/replay/point-in-time.js';
 import type { RestoreTarget } from '../../src/restore/chain.js';
@@ -50,6 +53,29 @@ describeCorpus('replayTablesAt: one pass, each table as replayTableAt gives it',
     expect(b[0]!.stats.stoppedAt).not.toBeNull();
     const c = await same({ bak: [FULL], trn: LOGS, target: lsn('25000000019000001') }, ['dbo.steps', 'DBO.Steps']);
     expect(c[0]!.rows).toHaveLength(30);
+  });
+
+  it('a differential whose catalog page fails its checks (SYNTHETIC damage of a real copy): left out for each table, each replayed over the chain without it, as alone', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rowback-pit-tables-diff-'));
+    try {
+      // 40 bytes in the middle of a copy of the differential, inside its page 1:48 (test/cli/dump-damaged-differential.test.ts)
+      const b = Buffer.from(readFileSync(DIFF));
+      const mid = Math.floor(b.length / 2);
+      for (let i = 0; i < 40; i++) b[mid + i] = (i * 37 + 11) & 0xff;
+      const damaged = join(dir, 'RestoreTimeClean2_damaged.bak');
+      writeFileSync(damaged, b);
+      const rs = await same({ bak: [FULL, damaged], trn: LOGS.slice(0, 5), target: time('2017-06-01T13:20:00.000') }, ['dbo.steps', 'DBO.Steps']);
+      expect(rs.map((r) => r.rows.length)).toEqual([42, 42]);
+      expect(rs[0]!.chain.steps.map((st) => st.role)).not.toContain('differential');
+      expect(rs[0]!.notes.some((n) => n.startsWith(`the differential backup ${damaged}: page(s) 1:48 failed their checks`))).toBe(true);
+      // without the log backups that bridge it: each table's refusal, the first thrown as alone
+      const bare: Chain = { bak: [FULL, damaged], trn: LOGS.slice(3, 5), target: time('2017-06-01T13:20:00.000') };
+      const one = await replayTableAt({ ...bare, table: 'dbo.steps' }).then(() => null, (e: unknown) => e as Error);
+      expect(one).toMatchObject({ code: 'REPLAY_UNDECODABLE' });
+      await expect(replayTablesAt({ ...bare, tables: ['dbo.steps', 'DBO.Steps'] })).rejects.toThrow(one!.message);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('a refused table: the first refused in the order given is thrown, its message as alone; the tables after it are skipped', async () => {
