@@ -20,7 +20,7 @@ import { assertJobFilesInRoots, jobFiles } from './job-validate.js';
 import { withFileRoots } from '../util/input-open.js';
 import { connectionIdentity, resolveConnection } from '../util/connection.js';
 import { describeSpec, filterOf, jobCatalogDatabaseNotes, jobMetadataMapping, jobMetadataNotes, layoutsOfJobMetadata, restoreJobTables, restoreJobWording, sourceOptionsOf, type JobSpec, type RestoreJobSpec } from './job-spec.js';
-import { backupSetsNamed, compareTableStates, comparisonNotes, comparisonRowSource, comparisonOperations, diffAsRecoveredRows, replayHeaderWarnings, rowsNewerThanLater } from '../replay/compare.js';
+import { backupSetsNamed, compareTableStates, SharedStateReads, comparisonNotes, comparisonRowSource, comparisonOperations, diffAsRecoveredRows, replayHeaderWarnings, rowsNewerThanLater } from '../replay/compare.js';
 import { parseStopTarget } from '../restore/target.js';
 import { replaySummary } from '../replay/summary.js';
 import { sharedReplays } from '../replay/point-in-time.js';
@@ -247,18 +247,25 @@ export class JobWorker {
       // each replayed side's chain is read once for every table (sharedReplays: one pass feeding each
       // table's replay), each table's result and refusal its own, as when replayed one by one
       const replay = sharedReplays(restoreJobTables(spec));
-      for (const typed of restoreJobTables(spec)) {
-        const r = await compareTableStates({
-          replay,
-          bak: spec.bak, position: spec.position, afterPosition: spec.afterPosition, trn: spec.trn, target: stop ? parseStopTarget(spec, names('')) : undefined,
-          afterMdf: spec.afterMdf, afterBak: spec.afterBak, afterTrn: spec.afterTrn,
-          afterTarget: afterStop ? parseStopTarget({ stopAt: spec.afterStopAt, stopBeforeLsn: spec.afterStopBeforeLsn }, { stopAt: 'afterStopAt', stopBeforeLsn: 'afterStopBeforeLsn' }) : undefined,
-          table: typed, key: spec.key, keyName: 'key',
-          acceptOlderLater: spec.acceptOlderLater, acceptName: 'acceptOlderLater: true',
-        });
-        // names that differ only in letter case found one table (a case-insensitive database): compared once
-        if (!compared.some((c) => c.r.diff.table === r.diff.table)) compared.push({ typed, r });
-        if (signal()?.aborted) break;
+      // and each state read as it is (backups without log backups, a data file): its files opened,
+      // its catalog and its backups' own log read once for every table; closed once all are compared
+      const reads = new SharedStateReads(restoreJobTables(spec));
+      try {
+        for (const typed of restoreJobTables(spec)) {
+          const r = await compareTableStates({
+            replay, reads,
+            bak: spec.bak, position: spec.position, afterPosition: spec.afterPosition, trn: spec.trn, target: stop ? parseStopTarget(spec, names('')) : undefined,
+            afterMdf: spec.afterMdf, afterBak: spec.afterBak, afterTrn: spec.afterTrn,
+            afterTarget: afterStop ? parseStopTarget({ stopAt: spec.afterStopAt, stopBeforeLsn: spec.afterStopBeforeLsn }, { stopAt: 'afterStopAt', stopBeforeLsn: 'afterStopBeforeLsn' }) : undefined,
+            table: typed, key: spec.key, keyName: 'key',
+            acceptOlderLater: spec.acceptOlderLater, acceptName: 'acceptOlderLater: true',
+          });
+          // names that differ only in letter case found one table (a case-insensitive database): compared once
+          if (!compared.some((c) => c.r.diff.table === r.diff.table)) compared.push({ typed, r });
+          if (signal()?.aborted) break;
+        }
+      } finally {
+        reads.close();
       }
       // The replay and comparison run as one step per table; a cancel (or shutdown) asked meanwhile is
       // honoured here, before anything is staged: the job ends cancelled (or interrupted), as the
