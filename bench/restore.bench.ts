@@ -31,10 +31,42 @@ const CASES: Record<string, { bak: string[]; trn: string[]; stopAt: string }> = 
   },
   'StopAt full+4 logs to 13:34:44': { bak: [SA('StopAt.bak')], trn: ['StopAt_1.trn', 'StopAt_2.trn', 'StopAt_21.trn', 'StopAt_23.trn'].map(SA), stopAt: '2020-05-12T13:34:44.000' },
 };
+/**
+ * Several tables at one point: one pass over the chain (replayTablesAt) against each table replayed
+ * on its own (replayTableAt per table, the chain read once per table: how a dump of several tables
+ * ran before), the reference measured in the same run.
+ */
+const TSQLV4 = join(corpus, 'TSQLV4-compressed', 'TSQLV4.bak');
+const TABLE_CASES: Record<string, { bak: string[]; trn: string[]; stopAt: string; tables: string[] }> = {
+  'TSQLV4.bak through its own log, 4 tables (HR.Employees, Sales.Customers, Sales.Orders, Sales.OrderDetails)': {
+    bak: [TSQLV4], trn: [], stopAt: 'lsn:39000000375200001', tables: ['HR.Employees', 'Sales.Customers', 'Sales.Orders', 'Sales.OrderDetails'],
+  },
+  'RestoreTimeClean all 8 files to 13:29:13, dbo.steps under 4 names (looked up each)': {
+    ...CASES['RestoreTimeClean all 8 files to 13:29:13 (chain: full+diff+3 logs)']!, tables: ['dbo.steps', 'DBO.steps', 'dbo.STEPS', 'DBO.STEPS'],
+  },
+};
 const REPS = 15;
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 async function child(kind: string, name: string): Promise<void> {
+  if (kind === 'one-pass' || kind === 'per-table') {
+    const c = TABLE_CASES[name]!;
+    const target = c.stopAt.startsWith('lsn:') ? { kind: 'lsn' as const, lsn: c.stopAt.slice(4) } : { kind: 'time' as const, time: c.stopAt };
+    const { replayTableAt, replayTablesAt } = await import('../src/replay/point-in-time.js');
+    const times: number[] = [];
+    let rows = 0;
+    for (let i = 0; i < REPS; i++) {
+      const t0 = process.hrtime.bigint();
+      if (kind === 'one-pass') rows = (await replayTablesAt({ bak: c.bak, trn: c.trn, tables: c.tables, target })).reduce((n, r) => n + r.rows.length, 0);
+      else {
+        rows = 0;
+        for (const table of c.tables) rows += (await replayTableAt({ bak: c.bak, trn: c.trn, table, target })).rows.length;
+      }
+      times.push(Number(process.hrtime.bigint() - t0) / 1e6);
+    }
+    process.stdout.write(JSON.stringify({ first: times[0], median: median(times.slice(1)), maxRssKb: process.resourceUsage().maxRSS, rows }));
+    return;
+  }
   const c = CASES[name];
   const files = [...c.bak, ...c.trn];
   const times: number[] = [];
@@ -74,6 +106,15 @@ if (process.argv[2] === '--child') {
       `  ${name}: ${mb.toFixed(2)} MB in ${files.length} files, ${rep.rows} rows\n` +
         `    replay ${rep.median.toFixed(1)} ms (${mbps(rep.median).toFixed(1)} MB/s; first run ${rep.first.toFixed(0)} ms), sha256 ${sha.median.toFixed(2)} ms (${mbps(sha.median).toFixed(0)} MB/s): throughput ${(mbps(rep.median) / mbps(sha.median)).toFixed(3)}× sha256\n` +
         `    peak RSS replay ${(rep.maxRssKb / 1024).toFixed(0)} MB, sha256 ${(sha.maxRssKb / 1024).toFixed(0)} MB: ${(rep.maxRssKb / sha.maxRssKb).toFixed(2)}× sha256\n`,
+    );
+  }
+  process.stdout.write(`several tables: one pass over the chain vs each table replayed on its own (median of ${REPS - 1} runs after the first)\n`);
+  for (const name of Object.keys(TABLE_CASES)) {
+    const one = run('one-pass', name);
+    const each = run('per-table', name);
+    process.stdout.write(
+      `  ${name}: ${one.rows} rows (${each.rows} per table)\n` +
+        `    one pass ${one.median.toFixed(1)} ms, per table ${each.median.toFixed(1)} ms: ${(one.median / each.median).toFixed(2)}× the time; peak RSS ${(one.maxRssKb / 1024).toFixed(0)} MB vs ${(each.maxRssKb / 1024).toFixed(0)} MB\n`,
     );
   }
 }

@@ -164,6 +164,25 @@ export class PageReader {
     return true;
   }
 
+  /**
+   * A reader over the same source that starts where this one stands: the same cached pages, skipped
+   * items (a copy of the list), reported keys, read counts and pages seen, each its own from here on.
+   * What the fork reads is not counted here, nor the other way: several tables read after one read
+   * of the metadata (replay/point-in-time.ts replayTablesAt) each see the counts and skipped items
+   * that reading the metadata and that table alone gives, as a reader made for that table would.
+   * No page is read.
+   */
+  fork(): PageReader {
+    const f = new PageReader(this.source, this.cacheSize);
+    for (const [k, v] of this.cache) f.cache.set(k, v);
+    f.skipped.push(...this.skipped);
+    for (const k of this.reported) f.reported.add(k);
+    const s = this.stats;
+    Object.assign(f.stats, { ...s, uncheckedPages: s.uncheckedPages ? [...s.uncheckedPages] : s.uncheckedPages, distinct: s.distinct ? { ...s.distinct } : s.distinct });
+    for (const [k, v] of this.seen) f.seen.set(k, v.slice());
+    return f;
+  }
+
   /** Like `get`, but throws the FormatError (for pages without which nothing can be read, e.g. the boot page). */
   require(id: PageId): VerifiedPage {
     const raw = this.source.readPage(id.fileId, id.pageId);

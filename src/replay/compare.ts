@@ -21,8 +21,8 @@ import { ROW_PROVENANCE, type RecoveredRow } from '../recover/recovered-row.js';
 import { catalogDamage, catalogDamageSubject, type SkippedItem } from '../recover/source.js';
 import { assertBackupSet, assertOneDatabase, readSourceIdentities, readSourceIdentity, uncheckedIdentityNote, type SourceFileIdentity } from '../recover/source-identity.js';
 import type { RestoreTarget } from '../restore/chain.js';
-import { replayTableAt, type ReplayResult } from './point-in-time.js';
-import { lastRestoredBackup, ownLogSentences, readBaseOwnLog } from './base-own-log.js';
+import { replayTableAt, type ReplayInputs, type ReplayResult } from './point-in-time.js';
+import { lastRestoredBackup, ownLogSentences, readBaseOwnLog, type OwnLogReading } from './base-own-log.js';
 import { bytesNotes } from './row-state.js';
 import { diffTableStates, MAY_BE_CHANGED, opaqueTextColumns, refuseAlteredColumns, type TableDiff, type TableState } from './table-diff.js';
 import { pickOwn } from '../util/own-keys.js';
@@ -66,6 +66,74 @@ export interface CompareInputs {
    */
   position?: number;
   afterPosition?: number;
+  /**
+   * The replay of a side given log backups and a stop (default `replayTableAt`): a run comparing
+   * several tables at the same points gives `sharedReplays(tables)`, which reads each chain once for
+   * all of them; its results and refusals are each table's own, as replayTableAt's.
+   */
+  replay?: (inputs: ReplayInputs) => Promise<ReplayResult>;
+  /**
+   * The states read as they are (a side's backups without log backups, a data file), shared by the
+   * comparisons of several tables at the same points (a restore job's `tables`): each state's files
+   * opened, its catalog read and its backups' own log read once for all of them (SharedStateReads).
+   * Without it each comparison opens and reads its files itself.
+   */
+  reads?: SharedStateReads;
+}
+
+/** One state read as it is, shared by the tables compared against it (SharedStateReads). */
+interface OpenedState {
+  source: PageSource;
+  /** Its catalog, read once (with the reader that read it: each table reads on a fork of it), or why not. */
+  metadata?: { md: DataFileMetadata; reader: PageReader } | { error: unknown };
+  /** Its backups' own log judged for every table given, once: by the backup read (lastRestoredBackup). */
+  ownLog?: Promise<{ reading: OwnLogReading; tables: string[] }>;
+}
+
+/**
+ * The states several comparisons at the same points read as they are (pages of backups read without
+ * a replay, or data files), read once for all of them: a state's files are opened once, its catalog
+ * read once (each table's rows read on a PageReader forked after it, so its page counts and skipped
+ * pages are those of a read of that table alone), and its backups' own log read once for all of
+ * `tables` (readBaseOwnLog of them all: what it says of each table is what a read for that table alone
+ * says). Each comparison's result and refusals are its own, as without it. `close()` closes every file
+ * opened; a comparison after it opens its files again.
+ */
+export class SharedStateReads {
+  private readonly opened = new Map<string, OpenedState>();
+
+  /** `tables`: the tables compared (`schema.name` as given, each comparison's `table`); the own log is judged for all of them at once. */
+  constructor(readonly tables: readonly string[]) {}
+
+  /** The state of `key` (its kind and files), opened with `open` the first time. Throws what `open` throws (then nothing is kept). */
+  state(key: string, open: () => PageSource): OpenedState {
+    let x = this.opened.get(key);
+    if (!x) this.opened.set(key, (x = { source: open() }));
+    return x;
+  }
+
+  /** Closes every state's files (each once; a close that fails does not stop the others). */
+  close(): void {
+    const states = [...this.opened.values()];
+    this.opened.clear();
+    for (const x of states) {
+      try {
+        x.source.close();
+      } catch {
+        // a close that fails leaves nothing to undo
+      }
+    }
+  }
+}
+
+/** A side's page source: from `reads` when given (kept open there), else opened for this comparison (closed by `close`). */
+function openSide(reads: SharedStateReads | undefined, key: unknown[], open: () => PageSource): { source: PageSource; shared?: OpenedState; close: () => void } {
+  if (!reads) {
+    const source = open();
+    return { source, close: () => source.close() };
+  }
+  const shared = reads.state(JSON.stringify(key), open);
+  return { source: shared.source, shared, close: () => undefined };
 }
 
 export interface CompareResult {
@@ -214,9 +282,26 @@ function warnedRows(side: 'earlier' | 'later', rows: Iterable<{ warnings: string
 }
 
 /** The table's rows on a page source (a data file or a backup's pages), with its layout. */
-function readState(source: PageSource, table: string, where: string, side: 'earlier' | 'later'): { state: TableState; layout: TableLayout; warned: CompareResult['warned']; unchecked: string | undefined; checkpointLsn: string; schemaNote: string | undefined; metadata: DataFileMetadata } {
-  const reader = new PageReader(source);
-  const md: DataFileMetadata = readDataFileMetadata(source, reader);
+function readState(source: PageSource, table: string, where: string, side: 'earlier' | 'later', shared?: OpenedState): { state: TableState; layout: TableLayout; warned: CompareResult['warned']; unchecked: string | undefined; checkpointLsn: string; schemaNote: string | undefined; metadata: DataFileMetadata } {
+  let reader: PageReader;
+  let md: DataFileMetadata;
+  if (shared) {
+    // the catalog read once for every table compared against this state (or its failure, each table's)
+    if (!shared.metadata) {
+      const r = new PageReader(source);
+      try {
+        shared.metadata = { md: readDataFileMetadata(source, r), reader: r };
+      } catch (e) {
+        shared.metadata = { error: e };
+      }
+    }
+    if ('error' in shared.metadata) throw shared.metadata.error;
+    md = shared.metadata.md;
+    reader = shared.metadata.reader.fork();
+  } else {
+    reader = new PageReader(source);
+    md = readDataFileMetadata(source, reader);
+  }
   // pages that failed while the catalog was read: catalog damage, not this table's rows (below)
   const catalogFailed = reader.skipped.length;
   const d = findTable(md, table);
@@ -270,8 +355,8 @@ function describeSkipped(item: SkippedItem, source: PageSource): string {
  * (base-own-log.ts: RESTORE … WITH RECOVERY would redo or undo row changes over the copied pages):
  * WARNINGs and notes in the side's words (`--trn` / `--after-trn`, as laterStateError words them).
  */
-async function ownLogOfSide(files: string[], position: number | undefined, source: PageSource, metadata: DataFileMetadata, table: string, side: 'earlier' | 'later', signal?: AbortSignal): Promise<{ warnings: string[]; notes: string[] }> {
-  const reading = await readBaseOwnLog(lastRestoredBackup(files, position), position, source, metadata, [table], signal);
+async function ownLogOfSide(files: string[], position: number | undefined, source: PageSource, metadata: DataFileMetadata, table: string, side: 'earlier' | 'later', signal?: AbortSignal, shared?: { state: OpenedState; tables: readonly string[] }): Promise<{ warnings: string[]; notes: string[] }> {
+  const reading = shared ? await sharedOwnLog(files, position, source, metadata, table, shared, signal) : await readBaseOwnLog(lastRestoredBackup(files, position), position, source, metadata, [table], signal);
   // a file of several backup sets: the replay (--trn, and a dump's) reads files of one set each
   const said = ownLogSentences(reading, 'the rows compared', (o) =>
     o.sets > 1
@@ -281,6 +366,29 @@ async function ownLogOfSide(files: string[], position: number | undefined, sourc
   const hint = ` (or, with no log backup after it, \`rowback dump --bak ${files.join(' ')} --stop-before-lsn ${reading.lastLsn} --table ${table}\` prints that table: its own log replayed to its end)`;
   const words = (t: string) => (side === 'later' ? LATER_FLAGS.reduce((x, [re, to]) => x.replace(re, to), t) : t).replace(DUMP_HINT, hint);
   return { warnings: said.warnings.map(words), notes: said.notes.map(words) };
+}
+
+/**
+ * readBaseOwnLog of `table` (qualified) from a reading shared by every table compared against the
+ * state (`shared.tables`, as given, each found in `metadata`): read once, for all of them, and each
+ * table's part taken (its entry of `tables`; the backup, its LSNs and what could not be read are the
+ * log's). readBaseOwnLog judges each table on its own (a LogReplay each), so the part is what a
+ * reading for the table alone gives. A table the shared reading does not judge is read alone.
+ */
+async function sharedOwnLog(files: string[], position: number | undefined, source: PageSource, metadata: DataFileMetadata, table: string, shared: { state: OpenedState; tables: readonly string[] }, signal?: AbortSignal): Promise<OwnLogReading> {
+  if (!shared.state.ownLog) {
+    const names = [...new Set(shared.tables.flatMap((t) => {
+      const d = findTable(metadata, t);
+      return d && !d.layout.unreadable ? [`${d.layout.schema}.${d.layout.name}`] : [];
+    }))];
+    const p = readBaseOwnLog(lastRestoredBackup(files, position), position, source, metadata, names, signal).then((reading) => ({ reading, tables: names }));
+    // awaited by each table (no unhandled rejection meanwhile)
+    p.catch(() => undefined);
+    shared.state.ownLog = p;
+  }
+  const { reading, tables } = await shared.state.ownLog;
+  if (!tables.includes(table)) return readBaseOwnLog(lastRestoredBackup(files, position), position, source, metadata, [table], signal);
+  return { ...reading, tables: reading.tables.filter((t) => t.table === table) };
 }
 
 /**
@@ -408,7 +516,7 @@ async function compareStatesOf(o: CompareInputs, identity: CompareResult['unchec
   let layout: TableLayout;
   let unseen: Map<string, UnseenRecord> | undefined;
   if (o.target) {
-    const r = await replayTableAt({ bak: o.bak, trn, table: o.table, target: o.target, signal: o.signal });
+    const r = await (o.replay ?? replayTableAt)({ bak: o.bak, trn, table: o.table, target: o.target, signal: o.signal });
     replays.push({ side: 'earlier', result: r });
     beforePoint = replayPoint(r, '--bak/--trn replayed');
     before = { table: r.table, columns: r.columns, rows: r.rows.map((x) => ({ values: x.values, tag: x.origin === 'backup' ? undefined : x.origin.lsn, ...(x.file !== undefined ? { from: x.file } : {}), ...(x.origin !== 'backup' && x.origin.page ? { page: x.origin.page } : {}), bytesNotes: bytesNotes(x.warnings) })) };
@@ -423,14 +531,15 @@ async function compareStatesOf(o: CompareInputs, identity: CompareResult['unchec
     let u: string | undefined;
     let schemaNote: string | undefined;
     let own: { warnings: string[]; notes: string[] };
-    const src = openBackupPages(o.bak, o.position, assertBackupSet, { ...sideAdvice('--bak', o.bak), position: '--position' });
+    const side = openSide(o.reads, ['bak', o.bak, o.position], () => openBackupPages(o.bak, o.position, assertBackupSet, { ...sideAdvice('--bak', o.bak), position: '--position' }));
+    const src = side.source;
     try {
       let md: DataFileMetadata;
-      ({ state: before, layout, warned: w, unchecked: u, schemaNote, metadata: md } = readState(src, o.table, backupSetsNamed(o.bak, o.position), 'earlier'));
+      ({ state: before, layout, warned: w, unchecked: u, schemaNote, metadata: md } = readState(src, o.table, backupSetsNamed(o.bak, o.position), 'earlier', side.shared));
       // the backups' own log: row changes a restore of them redoes or undoes over the pages read
-      own = await ownLogOfSide(o.bak, o.position, src, md, before.table, 'earlier', o.signal);
+      own = await ownLogOfSide(o.bak, o.position, src, md, before.table, 'earlier', o.signal, side.shared && o.reads && { state: side.shared, tables: o.reads.tables });
     } finally {
-      src.close();
+      side.close();
     }
     beforePoint = backupsPoint(o.bak, `--bak ${o.bak.join(' ')}${o.position !== undefined ? ` --position ${o.position}` : ''}`, o.position);
     warned.push(...w);
@@ -443,7 +552,7 @@ async function compareStatesOf(o: CompareInputs, identity: CompareResult['unchec
   let after: TableState;
   let afterLayout: TableLayout;
   if (o.afterTarget) {
-    const r = await replayTableAt({ bak: afterBak, trn: afterTrn, table: o.table, target: o.afterTarget, signal: o.signal }).catch((e: unknown) => {
+    const r = await (o.replay ?? replayTableAt)({ bak: afterBak, trn: afterTrn, table: o.table, target: o.afterTarget, signal: o.signal }).catch((e: unknown) => {
       throw laterStateError(e);
     });
     replays.push({ side: 'later', result: r });
@@ -456,17 +565,18 @@ async function compareStatesOf(o: CompareInputs, identity: CompareResult['unchec
     for (const n of r.notes) noteUnchecked('later', 'the log replayed', n);
     noteUnchecked('later', '--after-stop-at', r.clockWarning, true);
   } else {
-    const src = afterMdf.length ? openDataFiles(afterMdf) : openBackupPages(afterBak, o.afterPosition, assertBackupSet, { ...sideAdvice('--after-bak', afterBak), position: '--after-position' });
+    const side = openSide(o.reads, afterMdf.length ? ['mdf', afterMdf] : ['bak', afterBak, o.afterPosition], () => (afterMdf.length ? openDataFiles(afterMdf) : openBackupPages(afterBak, o.afterPosition, assertBackupSet, { ...sideAdvice('--after-bak', afterBak), position: '--after-position' })));
+    const src = side.source;
     let read: ReturnType<typeof readState> & { unseen: Map<string, UnseenRecord> | undefined };
     let own: { warnings: string[]; notes: string[] } = { warnings: [], notes: [] };
     try {
-      const state = readState(src, o.table, afterMdf.length ? afterMdf.join(' + ') : backupSetsNamed(afterBak, o.afterPosition), 'later');
+      const state = readState(src, o.table, afterMdf.length ? afterMdf.join(' + ') : backupSetsNamed(afterBak, o.afterPosition), 'later', side.shared);
       // rows the replay wrote after the data file's checkpoint: has the file seen their records?
       read = { ...state, unseen: afterMdf.length ? unseenByDataFile(src, before.rows, BigInt(lsnToDecimal(parseLsn(state.checkpointLsn)))) : undefined };
       // newer backups read as they are: their own log (a data file has none)
-      if (afterBak.length) own = await ownLogOfSide(afterBak, o.afterPosition, src, state.metadata, state.state.table, 'later', o.signal);
+      if (afterBak.length) own = await ownLogOfSide(afterBak, o.afterPosition, src, state.metadata, state.state.table, 'later', o.signal, side.shared && o.reads && { state: side.shared, tables: o.reads.tables });
     } finally {
-      src.close();
+      side.close();
     }
     unseen = read.unseen;
     after = read.state;

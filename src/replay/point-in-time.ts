@@ -1,7 +1,9 @@
 /**
  * Offline point-in-time of one table from backup files alone: the table as it stood at a stop
  * point (a local time, STOPAT, or just before an LSN, STOPBEFOREMARK), built the way RESTORE …
- * WITH STOPAT builds it, without a SQL Server.
+ * WITH STOPAT builds it, without a SQL Server. Several tables at one point (replayTablesAt) read
+ * the chain once: the headers planned, the base pages opened and the metadata read once, and one
+ * pass over the log records feeds each table's replay (its own rows, counts and refusals).
  *
  * 1. Chain: the given backups' own headers (src/restore/history.ts) are planned with
  *    `planChain` (src/restore/chain.ts): the full backup, the differential based on it when one
@@ -341,14 +343,74 @@ function logCopiesNotes(all: ReturnType<typeof setOf>[], used: readonly BackupSe
 }
 
 /**
- * Replays the table to `inputs.target` (see the file comment for the rules and every refusal).
- * Throws InputError for the chain (INPUT_RESTORE_TOO_EARLY / _TOO_LATE / _CHAIN_BROKEN /
- * _TARGET_AT_BOUNDARY / _NO_FULL …, each naming the reachable range), INPUT_MIXED_DATABASES,
- * INPUT_UNKNOWN_TABLE; SchemaError SCHEMA_COLUMNS_UNREADABLE; ReplayError REPLAY_*; `inputs.signal`'s
- * reason once it is aborted. Memory: the table's rows, plus the row operations of transactions open at a time.
+ * Replays the table to `inputs.target` (see the file comment for the rules and every refusal):
+ * `replayTablesAt` of the one table. Throws InputError for the chain (INPUT_RESTORE_TOO_EARLY /
+ * _TOO_LATE / _CHAIN_BROKEN / _TARGET_AT_BOUNDARY / _NO_FULL …, each naming the reachable range),
+ * INPUT_MIXED_DATABASES, INPUT_UNKNOWN_TABLE; SchemaError SCHEMA_COLUMNS_UNREADABLE; ReplayError
+ * REPLAY_*; `inputs.signal`'s reason once it is aborted. Memory: the table's rows, plus the row
+ * operations of transactions open at a time.
  */
 export async function replayTableAt(inputs: ReplayInputs): Promise<ReplayResult> {
+  const { table, ...rest } = inputs;
+  return (await replayTablesAt({ ...rest, tables: [table] }))[0]!;
+}
+
+/** `ReplayInputs` for several tables replayed to one point over one chain. */
+export interface ReplayTablesInputs extends Omit<ReplayInputs, 'table'> {
+  /** `schema.name` each (as `--table` takes them), in the order the results come in; names may find one table twice. */
+  tables: string[];
+}
+
+/**
+ * One table's part of a replay of several (replayTablesOutcomes): its result; or the error
+ * `replayTableAt` of that table alone throws; or `skipped` when a table before it (in the order
+ * given) was refused, so that its outcome is never the one said (the first refusal in order is).
+ */
+export type TableReplayOutcome = { table: string; result: ReplayResult } | { table: string; error: unknown } | { table: string; skipped: true };
+
+/**
+ * The tables of `inputs.tables` replayed to `inputs.target`, each as `replayTableAt` gives it, in
+ * the order given (a name given twice, or two names of one table, give a result each). The chain is
+ * read once for all of them: the backups' headers planned once, the base backup's pages opened and
+ * its metadata read once, and one pass over the log records (the base backup's own log, then each
+ * log backup) feeds every table's replay. A table whose base pages are damaged in a differential
+ * (the differential left out, replayed from the full backup) is replayed again over the chain
+ * without it, with the other tables left out of that pass. Throws what `replayTableAt` of the first
+ * table (in the order given) that is refused throws: the same error, the same message; nothing of
+ * the others is returned then. Memory: every table's rows, plus the row operations of transactions
+ * open at a time, of all of them.
+ */
+export async function replayTablesAt(inputs: ReplayTablesInputs): Promise<ReplayResult[]> {
+  const out: ReplayResult[] = [];
+  for (const o of await replayTablesOutcomes(inputs)) {
+    if ('error' in o) throw o.error;
+    if ('result' in o) out.push(o.result);
+  }
+  return out;
+}
+
+/** A table of a replay of several, as it goes: its notes (the chain's first), the chain it is replayed over, and at the end its outcome. */
+interface TableSlot {
+  index: number;
+  table: string;
+  notes: string[];
+  /** The differentials left out for it (damaged where its replay reads), for its refusal's message. */
+  leftOut: string[];
+  chain: RestoreChain;
+  planned: BackupSetRecord[];
+  outcome?: { result: ReplayResult } | { error: unknown } | { skipped: true };
+}
+
+/**
+ * `replayTablesAt`, each table's outcome apart (TableReplayOutcome): the first `error` in the order
+ * given is what `replayTablesAt` throws; the tables after it are `skipped` (not read further).
+ * Errors that concern the chain before any table is looked at (an unreadable or mixed file, the
+ * chain's refusals) are thrown, as `replayTableAt` of the first table throws them. Throws
+ * INPUT_BAD_OPTION when no table is given.
+ */
+export async function replayTablesOutcomes(inputs: ReplayTablesInputs): Promise<TableReplayOutcome[]> {
   if (inputs.bak.length === 0) throw new InputError('INPUT_BAD_OPTION', 'a point-in-time dump needs a full backup: --bak FULL.bak [DIFF.bak] --trn LOG.trn…');
+  if (inputs.tables.length === 0) throw new InputError('INPUT_BAD_OPTION', 'a point-in-time replay needs a table: --table schema.name');
   const all = [...inputs.bak, ...inputs.trn].map(setOf);
   // A log backup given twice, one copy cut short in its log stream or with damaged closing blocks
   // and one whole: the whole one is read. The chain takes either of two copies of one LSN range
@@ -374,39 +436,52 @@ export async function replayTableAt(inputs: ReplayInputs): Promise<ReplayResult>
   // time: its own commit times place a time after its start (restore/history.ts addLogCommitTimes);
   // a log backup given in two files (a copy): each read, so the chain takes one whose log reads whole
   await addLogCommitTimes(sets, target.kind === 'time' ? target.time : undefined);
-  let chain = inputs.trn.length === 0 ? baseEndChain(sets, target) : planChain(sets, target);
+  const chain = inputs.trn.length === 0 ? baseEndChain(sets, target) : planChain(sets, target);
   // backups the chain planner left out (damaged MTF blocks, file backups): said, as `restore plan` lists them
   notes.push(...chain.notes.filter((n) => / not used$/.test(n)));
   // the damaged closing blocks of a backup the replay uses: said, as scan and log say them
   for (const x of read) if (chain.steps.some((st) => st.set === x.set)) notes.push(...x.trailer);
-  // A differential whose pages fail their checks where the replay reads them (the catalog, the
-  // table) is left out when the full backup and the log backups reach the target without it: the
-  // base is read again from the full backup (RESTORE would fail on the differential too). It was
-  // read as it was: a damaged catalog page of the differential refused the replay as "table not in
-  // the backup; known tables: (none)", the chain around it whole.
-  // (each retry marks one more differential damaged, in `planned`: the loop ends)
-  let planned = sets;
-  // what each differential left out held: a refusal of the chain without it says so (it named the
-  // full backup's own damage, or "not in the full backup", with no word of the differential given)
-  const leftOut: string[] = [];
+  // Every table starts on the planned chain, with the chain's notes. A differential whose pages fail
+  // their checks where a table's replay reads them (the catalog, the table) is left out for that
+  // table when the full backup and the log backups reach the target without it: that table is
+  // replayed again from the full backup (RESTORE would fail on the differential too), in a pass of
+  // its own over that chain (with the other tables left out for the same reason). It was read as it
+  // was: a damaged catalog page of the differential refused the replay as "table not in the backup;
+  // known tables: (none)", the chain around it whole. (Each retry marks one more differential
+  // damaged, in `planned`: the loop ends.)
+  const slots: TableSlot[] = inputs.tables.map((table, index) => ({ index, table, notes: [...notes], leftOut: [], chain, planned: sets }));
   for (;;) {
-    let r: Awaited<ReturnType<typeof replayOnChain>>;
-    try {
-      r = await replayOnChain(inputs, chain, target, planned, cuts, notes);
-    } catch (e) {
-      if (leftOut.length && isRowbackError(e)) e.message += `; replayed without ${leftOut.join(' and without ')}, which failed its checks`;
-      throw e;
-    }
-    if (r.kind === 'done') {
-      const used = new Set(r.result.chain.steps.map((st) => st.set));
-      r.result.notes.push(...logCopiesNotes(all, r.result.chain.steps.filter((st) => st.role === 'log').map((st) => st.set)));
-      const warnings = all.filter((x) => used.has(x.set)).flatMap((x) => x.warnings);
-      const result = identityNotes.length ? { ...r.result, identityNotes } : r.result;
-      return warnings.length ? { ...result, warnings } : result;
-    }
-    ({ chain, sets: planned } = r);
-    leftOut.push(r.leftOut);
+    const pending = slots.filter((s) => !s.outcome);
+    if (pending.length === 0) break;
+    const group = pending.filter((s) => s.chain === pending[0]!.chain);
+    await replayGroupOnChain(inputs, group, group[0]!.chain, target, group[0]!.planned, cuts);
+    // a table refused: what is said is the first refusal in the order given, so the tables after it are not needed
+    const failed = slots.find((s) => s.outcome && 'error' in s.outcome);
+    if (failed) for (const s of slots) if (s.index > failed.index && !s.outcome) s.outcome = { skipped: true };
   }
+  return slots.map((s): TableReplayOutcome => {
+    const o = s.outcome!;
+    if (!('result' in o)) return 'error' in o ? { table: s.table, error: o.error } : { table: s.table, skipped: true };
+    const r = o.result;
+    const used = new Set(r.chain.steps.map((st) => st.set));
+    r.notes.push(...logCopiesNotes(all, r.chain.steps.filter((st) => st.role === 'log').map((st) => st.set)));
+    const warnings = all.filter((x) => used.has(x.set)).flatMap((x) => x.warnings);
+    const result = identityNotes.length ? { ...r, identityNotes } : r;
+    return { table: s.table, result: warnings.length ? { ...result, warnings } : result };
+  });
+}
+
+/**
+ * `e` as a table's refusal after the differentials `leftOut` were left out for it: its message says
+ * so (`; replayed without …, which failed its checks`), on a copy when it is a RowbackError (one
+ * error of the chain may be several tables' refusal, each with its own differential pages named).
+ */
+function withLeftOut(e: unknown, leftOut: readonly string[]): unknown {
+  if (!leftOut.length || !isRowbackError(e)) return e;
+  const copy = Object.create(Object.getPrototypeOf(e) as object) as Error;
+  Object.defineProperties(copy, Object.getOwnPropertyDescriptors(e));
+  copy.message = `${e.message}; replayed without ${leftOut.join(' and without ')}, which failed its checks`;
+  return copy;
 }
 
 /**
@@ -447,83 +522,168 @@ function baseEndChain(sets: BackupSetRecord[], target: RestoreTarget): RestoreCh
 }
 
 /**
- * The replay over one planned chain; `{ kind: 'retry', chain, sets }` when a differential of its
- * base is damaged where the replay reads it and a chain without it reaches the target (`sets` with
- * that differential marked damaged; the note says so).
+ * The replay of the tables of `group` over one planned chain, in one pass: the base pages opened and
+ * the metadata read once, each table's base rows read (with a reader of its own, forked after the
+ * metadata: its page counts and skipped pages are those of the metadata and its own pages, as a
+ * replay of it alone reads them), then every log record fed to each table's LogReplay. Sets each
+ * slot's outcome (a result or its refusal), or, when a differential of its base is damaged where
+ * that table's replay reads it and a chain without it reaches the target, moves the slot to that
+ * chain (`sets` with the differential marked damaged; the slot's note says so) for a pass of its
+ * own. A table refused is dropped from the pass, with every table after it in the order given; an
+ * error of the chain (log that cannot be read, the signal) is the refusal of every table still
+ * replayed. Once no table is left, nothing more is read.
  */
-async function replayOnChain(
-  inputs: ReplayInputs,
+async function replayGroupOnChain(
+  inputs: ReplayTablesInputs,
+  group: TableSlot[],
   chain: RestoreChain,
   target: RestoreTarget,
   sets: BackupSetRecord[],
   cuts: Map<string, SkippedItem>,
-  notes: string[],
-): Promise<{ kind: 'done'; result: ReplayResult } | { kind: 'retry'; chain: RestoreChain; sets: BackupSetRecord[]; leftOut: string }> {
+): Promise<void> {
   const baseSteps = chain.steps.filter((s) => s.role !== 'log');
   const logSteps = chain.steps.filter((s) => s.role === 'log');
   const base = baseSteps[baseSteps.length - 1].set;
+  interface Live {
+    slot: TableSlot;
+    qualified: string;
+    layout: TableLayout;
+    columns: string[];
+    state: RowState;
+    stats: ReplayStats;
+    replay: LogReplay;
+    reader: PageReader;
+  }
+  let live: Live[] = [];
+  let starting = [...group];
+  // a table refused: it and the tables after it (in the order given) leave the pass
+  const fail = (slot: TableSlot, e: unknown): void => {
+    slot.outcome = { error: withLeftOut(e, slot.leftOut) };
+    for (const s of group) if (s.index > slot.index && !s.outcome) s.outcome = { skipped: true };
+    live = live.filter((x) => !x.slot.outcome);
+    starting = starting.filter((x) => !x.outcome);
+  };
+  // an error of the chain: the refusal of every table still replayed (the first in order is said)
+  const failAll = (e: unknown): void => {
+    const first = [...starting, ...live.map((x) => x.slot)].sort((a, b) => a.index - b.index)[0];
+    if (first) fail(first, e);
+  };
 
-  const pages = openBackupPages(baseSteps.map((s) => s.set.devices[0]), undefined, assertBackupSet);
+  let pages: ReturnType<typeof openBackupPages>;
   try {
-    const reader = new PageReader(pages);
-    const md = readDataFileMetadata(pages, reader);
-    const rowSkipped: SkippedItem[] = [];
-    // the differential's pages among those that failed: left out, or the refusal names them
-    const withoutDamagedDifferential = (refusal: Error): { kind: 'retry'; chain: RestoreChain; sets: BackupSetRecord[]; leftOut: string } => {
-      const diff = baseSteps.find((st) => st.role === 'differential')?.set;
-      const file = diff?.devices[0];
-      const damaged = file === undefined ? [] : [...reader.skipped, ...rowSkipped].filter((x) => x.location.page !== undefined && pageFileOf(pages, x.location.page) === file);
-      if (!diff || damaged.length === 0) throw refusal;
-      const pagesSaid = [...new Set(damaged.map((x) => x.location.page))];
-      const what = `the differential backup ${file}: page(s) ${pagesSaid.slice(0, 5).join(', ')}${pagesSaid.length > 5 ? ' …' : ''} failed their checks (first: ${damaged[0]!.code}: ${damaged[0]!.reason})`;
-      const without = sets.map((x) => (x === diff ? { ...x, damaged: true } : x));
-      let alt: RestoreChain;
-      try {
-        alt = planChain(without, target);
-      } catch (e) {
-        if (!isRowbackError(e)) throw e;
-        throw new ReplayError('REPLAY_UNDECODABLE', `${refusal.message}; the cause: ${what}, and without it the log backups given do not reach the stop point (${e.message})`, { file, page: pagesSaid[0] });
-      }
-      notes.push(`${what}: left out; replayed from ${alt.steps.filter((st) => st.role !== 'log').map((st) => st.set.devices[0]).join(' + ')} and the log backups after it instead`);
-      return { kind: 'retry', chain: alt, sets: without, leftOut: `the differential backup ${file} (page(s) ${pagesSaid.slice(0, 5).join(', ')}${pagesSaid.length > 5 ? ' …' : ''})` };
-    };
-    const detail = findTable(md, inputs.table);
-    if (!detail) {
-      const known = md.tables.map((t) => `${t.schema}.${t.name}`).join(', ') || '(none)';
-      const damage = catalogDamage(md.skipped);
-      return withoutDamagedDifferential(new InputError('INPUT_UNKNOWN_TABLE', damage.length
-        ? `table ${inputs.table} is not named in ${baseSteps.map((st) => st.set.devices[0]).join(' + ')} (the base of the restore); known tables: ${known}; its catalog is damaged (${catalogDamageSubject(damage)}), so ${inputs.table} may be there, unnamed`
-        : `table ${inputs.table} is not in ${base.devices[0]} (the base of the restore); known tables: ${known}`, { table: inputs.table, file: base.devices[0] }));
+    pages = openBackupPages(baseSteps.map((s) => s.set.devices[0]), undefined, assertBackupSet);
+  } catch (e) {
+    failAll(e);
+    return;
+  }
+  try {
+    const mdReader = new PageReader(pages);
+    let md: ReturnType<typeof readDataFileMetadata>;
+    try {
+      md = readDataFileMetadata(pages, mdReader);
+    } catch (e) {
+      failAll(e);
+      return;
     }
-    const layout = detail.layout;
-    const qualified = `${layout.schema}.${layout.name}`;
-    const elsewhere = otherSchemasNote(md.details.keys(), qualified);
-    if (elsewhere && !notes.includes(elsewhere)) notes.push(elsewhere);
-    if (layout.unreadable) {
-      // which backup the damaged catalog pages were read from (a full and a differential layered: the refusal named no file)
-      const damagedFiles = [...new Set(catalogDamage(md.skipped).flatMap((x) => (x.location.page === undefined ? [] : [pageFileOf(pages, x.location.page)])).filter((f): f is string => f !== undefined))];
-      const inFiles = baseSteps.map((st) => st.set.devices[0]).join(' + ');
-      return withoutDamagedDifferential(new SchemaError('SCHEMA_COLUMNS_UNREADABLE', `${qualified} in ${inFiles} (the base of the restore): its columns could not be established: ${layout.unreadable}${damagedFiles.length ? `; those pages are read from ${damagedFiles.join(', ')}` : ''}`, { table: qualified, file: damagedFiles[0] ?? base.devices[0] }));
-    }
-    const columns = visibleColumns(layout).map((c) => c.name);
-    const state = new RowState(columns);
-    const fileOf = pageFileMemo(pages);
-    for (const r of readTableRows(pages, md, qualified, { reader, skipped: rowSkipped, checkRowCount: false })) {
-      const file = fileOf(r.page);
-      state.add({ values: pick(r.values, columns), origin: 'backup', ...(file !== undefined ? { file } : {}), warnings: r.warnings });
-    }
-    if (rowSkipped.length) {
-      const s = rowSkipped[0];
-      return withoutDamagedDifferential(new ReplayError('REPLAY_UNDECODABLE', `${rowSkipped.length} row(s) or page(s) of ${qualified} in ${base.devices[0]} could not be read (first: ${s.code}: ${s.reason}); the table at the stop point cannot be told exactly`, { table: qualified, file: base.devices[0] }));
-    }
-    const stats = emptyReplayStats(state.size);
-
+    // the chain without a damaged differential, planned once for the tables that need it
+    let alt: { chain: RestoreChain; sets: BackupSetRecord[] } | { error: unknown } | undefined;
     const basePageLsn = basePageLsnMemo(pages);
+    // The page model is fed every record in log order by each table's replay alike (LogReplay.feed,
+    // past the stop check, which every table passes alike): one model, each record applied once and
+    // its rebuild (or its error) given to every table.
     const model = new PageSlotModel({ seed: (id: string) => pageSlots(readPageById(pages, id), id) });
-    const partitions = detail.partitions.map((p) => ({ partitionId: p.partitionId, allocUnitIds: p.allocUnits.map((a) => a.allocUnitId), layout: p.layout }));
-    const replay = new LogReplay({ layout, columns, target, basePageLsn, rebuild: (r) => model.apply(r), stats, partitions, otherTablesAllocUnits: otherTablesAllocUnits(md, partitions) });
+    let lastRecord: LogRecord | null = null;
+    let lastRebuild: { value: UpdateRebuild | undefined } | { error: unknown } = { value: undefined };
+    const rebuild = (r: LogRecord): UpdateRebuild | undefined => {
+      if (r !== lastRecord) {
+        lastRecord = r;
+        try {
+          lastRebuild = { value: model.apply(r) };
+        } catch (e) {
+          lastRebuild = { error: e };
+        }
+      }
+      if ('error' in lastRebuild) throw lastRebuild.error;
+      return lastRebuild.value;
+    };
+    for (const slot of [...starting]) {
+      if (slot.outcome) continue;
+      const notes = slot.notes;
+      const reader = mdReader.fork();
+      const rowSkipped: SkippedItem[] = [];
+      // the differential's pages among those that failed: left out, or the refusal names them
+      const withoutDamagedDifferential = (refusal: Error): 'retry' => {
+        const diff = baseSteps.find((st) => st.role === 'differential')?.set;
+        const file = diff?.devices[0];
+        const damaged = file === undefined ? [] : [...reader.skipped, ...rowSkipped].filter((x) => x.location.page !== undefined && pageFileOf(pages, x.location.page) === file);
+        if (!diff || damaged.length === 0) throw refusal;
+        const pagesSaid = [...new Set(damaged.map((x) => x.location.page))];
+        const what = `the differential backup ${file}: page(s) ${pagesSaid.slice(0, 5).join(', ')}${pagesSaid.length > 5 ? ' …' : ''} failed their checks (first: ${damaged[0]!.code}: ${damaged[0]!.reason})`;
+        if (!alt) {
+          const without = sets.map((x) => (x === diff ? { ...x, damaged: true } : x));
+          try {
+            alt = { chain: planChain(without, target), sets: without };
+          } catch (e) {
+            alt = { error: e };
+          }
+        }
+        if ('error' in alt) {
+          const e = alt.error;
+          if (!isRowbackError(e)) throw e;
+          throw new ReplayError('REPLAY_UNDECODABLE', `${refusal.message}; the cause: ${what}, and without it the log backups given do not reach the stop point (${e.message})`, { file, page: pagesSaid[0] });
+        }
+        notes.push(`${what}: left out; replayed from ${alt.chain.steps.filter((st) => st.role !== 'log').map((st) => st.set.devices[0]).join(' + ')} and the log backups after it instead`);
+        slot.leftOut.push(`the differential backup ${file} (page(s) ${pagesSaid.slice(0, 5).join(', ')}${pagesSaid.length > 5 ? ' …' : ''})`);
+        slot.chain = alt.chain;
+        slot.planned = alt.sets;
+        return 'retry';
+      };
+      try {
+        const detail = findTable(md, slot.table);
+        if (!detail) {
+          const known = md.tables.map((t) => `${t.schema}.${t.name}`).join(', ') || '(none)';
+          const damage = catalogDamage(md.skipped);
+          withoutDamagedDifferential(new InputError('INPUT_UNKNOWN_TABLE', damage.length
+            ? `table ${slot.table} is not named in ${baseSteps.map((st) => st.set.devices[0]).join(' + ')} (the base of the restore); known tables: ${known}; its catalog is damaged (${catalogDamageSubject(damage)}), so ${slot.table} may be there, unnamed`
+            : `table ${slot.table} is not in ${base.devices[0]} (the base of the restore); known tables: ${known}`, { table: slot.table, file: base.devices[0] }));
+          continue;
+        }
+        const layout = detail.layout;
+        const qualified = `${layout.schema}.${layout.name}`;
+        const elsewhere = otherSchemasNote(md.details.keys(), qualified);
+        if (elsewhere && !notes.includes(elsewhere)) notes.push(elsewhere);
+        if (layout.unreadable) {
+          // which backup the damaged catalog pages were read from (a full and a differential layered: the refusal named no file)
+          const damagedFiles = [...new Set(catalogDamage(md.skipped).flatMap((x) => (x.location.page === undefined ? [] : [pageFileOf(pages, x.location.page)])).filter((f): f is string => f !== undefined))];
+          const inFiles = baseSteps.map((st) => st.set.devices[0]).join(' + ');
+          withoutDamagedDifferential(new SchemaError('SCHEMA_COLUMNS_UNREADABLE', `${qualified} in ${inFiles} (the base of the restore): its columns could not be established: ${layout.unreadable}${damagedFiles.length ? `; those pages are read from ${damagedFiles.join(', ')}` : ''}`, { table: qualified, file: damagedFiles[0] ?? base.devices[0] }));
+          continue;
+        }
+        const columns = visibleColumns(layout).map((c) => c.name);
+        const state = new RowState(columns);
+        const fileOf = pageFileMemo(pages);
+        for (const r of readTableRows(pages, md, qualified, { reader, skipped: rowSkipped, checkRowCount: false })) {
+          const file = fileOf(r.page);
+          state.add({ values: pick(r.values, columns), origin: 'backup', ...(file !== undefined ? { file } : {}), warnings: r.warnings });
+        }
+        if (rowSkipped.length) {
+          const s = rowSkipped[0];
+          withoutDamagedDifferential(new ReplayError('REPLAY_UNDECODABLE', `${rowSkipped.length} row(s) or page(s) of ${qualified} in ${base.devices[0]} could not be read (first: ${s.code}: ${s.reason}); the table at the stop point cannot be told exactly`, { table: qualified, file: base.devices[0] }));
+          continue;
+        }
+        const stats = emptyReplayStats(state.size);
+        const partitions = detail.partitions.map((p) => ({ partitionId: p.partitionId, allocUnitIds: p.allocUnits.map((a) => a.allocUnitId), layout: p.layout }));
+        const replay = new LogReplay({ layout, columns, target, basePageLsn, rebuild, stats, partitions, otherTablesAllocUnits: otherTablesAllocUnits(md, partitions) });
+        live.push({ slot, qualified, layout, columns, state, stats, replay, reader });
+      } catch (e) {
+        fail(slot, e);
+      }
+    }
+    starting = [];
+    // moved to a chain without a damaged differential: not in this pass any more
+    live = live.filter((x) => x.slot.chain === chain && !x.slot.outcome);
+    if (live.length === 0) return;
     const baseEnd = BigInt(base.lastLsn);
-
     const streams: Array<{ path: string; kind: 'bak' | 'trn'; from: bigint }> = [{ path: base.devices[0], kind: 'bak', from: 0n }];
     let cursor = baseEnd;
     for (const l of logSteps) {
@@ -531,112 +691,141 @@ async function replayOnChain(
       cursor = BigInt(l.set.lastLsn);
     }
     let stopped = false;
+    // the stop is the chain's (LogReplay.feed stops every table at one record): said by any table still replayed
+    const stoppedAt = (): string | null => live[0]?.stats.stoppedAt ?? null;
     // --stop-before-lsn: no record at or after it is applied, so log lost from it on is not needed
     const stopLsn = target.kind === 'lsn' ? BigInt(target.lsn) : null;
     const logBlocks = { blocks: 0, checked: 0, list: [] as UncheckedLogBlock[] };
-    // two log backups meeting where a VLF ends: a lost last block of the earlier one's VLF, told by
-    // the later one's first block (chain-boundary.ts), is a loss of the earlier file, judged after
-    // its read (a replay that stops inside it never needs that log)
-    const boundary = logSteps.length > 1 ? await chainVlfBoundaryGaps(logSteps.map((l) => ({ file: l.set.devices[0]!, position: 1, firstLsn: l.set.firstLsn, lastLsn: l.set.lastLsn })), inputs.signal) : [];
     // Of a stop time: commit End Times in log order, up to the stop and on past it (ahead), to tell a
     // stop time the server's clock passed twice (stopTimeClockWarning)
     const clock = target.kind === 'time' ? new CommitClock() : null;
     let ahead: StopTimeLookAhead | null = null;
-    let aheadFrom: (typeof streams)[number] | null = null;
-    for (const s of streams) {
-      if (stopped) break;
-      // Log the reader could not read (a torn or zeroed block, a gap, a cut stream) may hold the
-      // table's row operations: refused when it lies where this replay reads (a zeroed block of a
-      // log backup left a row out of the table at the stop point, unsaid).
-      const lost = new LostLog(s.path, s.from, s.kind === 'bak' ? baseEnd : stopLsn, s.kind === 'trn' && stopLsn !== null);
-      const scan = emptyLogScanStats();
-      // the reader's counts when the replay stopped: the look-ahead's blocks are not the replay's
-      let atStop: { blocks: number; checksummedBlocks: number; unchecked: number } | null = null;
-      try {
-        // with a signal, the reader gives the event loop a turn now and then: Ctrl-C is heard during the replay
-        // past the stop, commit records alone are built (the look-ahead's: by op code, asked as each
-        // record is reached, before anything else of it is read)
-        for await (const r of openBackupLogStream(s.path, s.kind).records({ ...(inputs.signal ? { signal: inputs.signal } : {}), onSkipped: (x) => {
-          if (!ahead) lost.items.push(x);
-        } }, scan, (op) => ahead === null || op === LOP.COMMIT_XACT)) {
-          if (ahead) {
-            if (ahead.see(r)) break;
-            continue;
+    try {
+      // two log backups meeting where a VLF ends: a lost last block of the earlier one's VLF, told by
+      // the later one's first block (chain-boundary.ts), is a loss of the earlier file, judged after
+      // its read (a replay that stops inside it never needs that log)
+      const boundary = logSteps.length > 1 ? await chainVlfBoundaryGaps(logSteps.map((l) => ({ file: l.set.devices[0]!, position: 1, firstLsn: l.set.firstLsn, lastLsn: l.set.lastLsn })), inputs.signal) : [];
+      let aheadFrom: (typeof streams)[number] | null = null;
+      for (const s of streams) {
+        if (stopped) break;
+        // Log the reader could not read (a torn or zeroed block, a gap, a cut stream) may hold the
+        // table's row operations: refused when it lies where this replay reads (a zeroed block of a
+        // log backup left a row out of the table at the stop point, unsaid).
+        const lost = new LostLog(s.path, s.from, s.kind === 'bak' ? baseEnd : stopLsn, s.kind === 'trn' && stopLsn !== null);
+        const scan = emptyLogScanStats();
+        // the reader's counts when the replay stopped: the look-ahead's blocks are not the replay's
+        let atStop: { blocks: number; checksummedBlocks: number; unchecked: number } | null = null;
+        try {
+          // with a signal, the reader gives the event loop a turn now and then: Ctrl-C is heard during the replay
+          // past the stop, commit records alone are built (the look-ahead's: by op code, asked as each
+          // record is reached, before anything else of it is read)
+          for await (const r of openBackupLogStream(s.path, s.kind).records({ ...(inputs.signal ? { signal: inputs.signal } : {}), onSkipped: (x) => {
+            if (!ahead) lost.items.push(x);
+          } }, scan, (op) => ahead === null || op === LOP.COMMIT_XACT)) {
+            if (ahead) {
+              if (ahead.see(r)) break;
+              continue;
+            }
+            const lsn = BigInt(lsnToDecimal(parseLsn(r['Current LSN'])));
+            lost.check(false);
+            if (s.kind === 'bak' && lsn >= baseEnd) continue; // past the backup's last_lsn: not part of it
+            if (lsn < s.from) continue; // already read from the base or the previous log backup
+            // every table's replay is fed the record; one refused leaves the pass (and the tables after it)
+            let fedStop = false;
+            for (const x of [...live]) {
+              if (x.slot.outcome) continue;
+              try {
+                if (x.replay.feed(r, s.kind === 'bak' ? s.path : null) === 'stop') fedStop = true;
+              } catch (e) {
+                fail(x.slot, e);
+              }
+            }
+            // every table refused: nothing more is read
+            if (live.length === 0) return;
+            if (clock && r.Operation === LOP_COMMIT_XACT && r['End Time']) clock.see(r['Current LSN'], r['End Time']);
+            if (fedStop) {
+              stopped = true;
+              if (!clock || target.kind !== 'time') break;
+              // on past the stop, commit times only: nothing more is applied or judged
+              ahead = new StopTimeLookAhead(clock, target.time);
+              aheadFrom = s;
+              atStop = { blocks: scan.blocks, checksummedBlocks: scan.checksummedBlocks, unchecked: scan.uncheckedBlockList.length };
+            }
           }
-          const lsn = BigInt(lsnToDecimal(parseLsn(r['Current LSN'])));
-          lost.check(false);
-          if (s.kind === 'bak' && lsn >= baseEnd) continue; // past the backup's last_lsn: not part of it
-          if (lsn < s.from) continue; // already read from the base or the previous log backup
-          const fed = replay.feed(r, s.kind === 'bak' ? s.path : null);
-          if (clock && r.Operation === LOP_COMMIT_XACT && r['End Time']) clock.see(r['Current LSN'], r['End Time']);
-          if (fed === 'stop') {
-            stopped = true;
-            if (!clock || target.kind !== 'time') break;
-            // on past the stop, commit times only: nothing more is applied or judged
-            ahead = new StopTimeLookAhead(clock, target.time);
-            aheadFrom = s;
-            atStop = { blocks: scan.blocks, checksummedBlocks: scan.checksummedBlocks, unchecked: scan.uncheckedBlockList.length };
-          }
+        } catch (e) {
+          // log past the stop that cannot be read costs only the look-ahead
+          if (!ahead || inputs.signal?.aborted) throw e;
+          ahead.done = true;
         }
-      } catch (e) {
-        // log past the stop that cannot be read costs only the look-ahead
-        if (!ahead || inputs.signal?.aborted) throw e;
-        ahead.done = true;
-      }
-      if (atStop) {
-        scan.blocks = atStop.blocks;
-        scan.checksummedBlocks = atStop.checksummedBlocks;
-        scan.uncheckedBlockList.length = atStop.unchecked;
+        if (atStop) {
+          scan.blocks = atStop.blocks;
+          scan.checksummedBlocks = atStop.checksummedBlocks;
+          scan.uncheckedBlockList.length = atStop.unchecked;
+        }
+        inputs.signal?.throwIfAborted();
+        if (!stopped && s.kind === 'trn') lost.items.push(...boundary.filter((g) => g.item.location.file === s.path).map((g) => g.item));
+        logBlocks.blocks += scan.blocks;
+        logBlocks.checked += scan.checksummedBlocks;
+        for (const b of scan.uncheckedBlockList) if (logBlocks.list.length < UNCHECKED_BLOCKS_NAMED) logBlocks.list.push(b);
+        // the stream against its header: its start always; its end when it was read to the end
+        const set = [...baseSteps, ...logSteps].map((x) => x.set).find((x) => x.devices[0] === s.path)!;
+        const kind = set.backupType === 'log' ? 'log' : set.backupType === 'differential' ? 'differential' : 'full';
+        const last = lsnFromDecimal(set.lastLsn);
+        const bounds = { file: s.path, backupType: kind, firstLsn: lsnFromDecimal(set.firstLsn), lastLsn: last } as const;
+        let short = backupLogCoverage(bounds, scan.firstLsn, stopped ? { vlf: last.vlf, block: last.block } : scan.end);
+        lost.items.push(...short);
+        // A --stop-before-lsn at or before the end of what a stream cut short (or otherwise short at
+        // its end) holds: no record at or after the target was there to stop at, yet every record
+        // before it was read (the stream's end, the next block's first slot, is not before it). The
+        // replay stops there: the log lost lies past the stop (LostLog ignores it), and the cut is
+        // judged up to the stop point, as when a record stops it (it was refused REPLAY_LOG_DAMAGED,
+        // compared with the header's LastLSN, not the target).
+        if (!stopped && stopLsn !== null && s.kind === 'trn' && scan.end !== null && BigInt(lsnToDecimal({ ...scan.end, slot: 1 })) >= stopLsn && short.some((x) => x.location.lsn !== undefined && BigInt(lsnToDecimal(parseLsn(x.location.lsn))) >= stopLsn)) {
+          stopped = true;
+          for (const x of live) x.stats.stoppedAt = formatLsn(lsnFromDecimal(stopLsn.toString()));
+          short = short.filter((x) => x.location.lsn === undefined || BigInt(lsnToDecimal(parseLsn(x.location.lsn))) < stopLsn);
+        }
+        // a log stream cut short: a note when the log read holds every LSN needed (its header's
+        // range, or up to the stop point when the replay stopped in it), else a loss beside `short`
+        const cut = cuts.get(s.path);
+        if (cut) {
+          const verdict = judgeCutLogStream(cut, bounds, short, stopped ? stoppedAt() ?? undefined : undefined);
+          if (verdict.note !== null) for (const x of live) x.slot.notes.push(verdict.note);
+          else lost.items.push(verdict.loss);
+        }
+        lost.check(true);
+        const pastStop = lost.pastStopNotes();
+        for (const x of live) x.slot.notes.push(...pastStop);
       }
       inputs.signal?.throwIfAborted();
-      if (!stopped && s.kind === 'trn') lost.items.push(...boundary.filter((g) => g.item.location.file === s.path).map((g) => g.item));
-      logBlocks.blocks += scan.blocks;
-      logBlocks.checked += scan.checksummedBlocks;
-      for (const b of scan.uncheckedBlockList) if (logBlocks.list.length < UNCHECKED_BLOCKS_NAMED) logBlocks.list.push(b);
-      // the stream against its header: its start always; its end when it was read to the end
-      const set = [...baseSteps, ...logSteps].map((x) => x.set).find((x) => x.devices[0] === s.path)!;
-      const kind = set.backupType === 'log' ? 'log' : set.backupType === 'differential' ? 'differential' : 'full';
-      const last = lsnFromDecimal(set.lastLsn);
-      const bounds = { file: s.path, backupType: kind, firstLsn: lsnFromDecimal(set.firstLsn), lastLsn: last } as const;
-      let short = backupLogCoverage(bounds, scan.firstLsn, stopped ? { vlf: last.vlf, block: last.block } : scan.end);
-      lost.items.push(...short);
-      // A --stop-before-lsn at or before the end of what a stream cut short (or otherwise short at
-      // its end) holds: no record at or after the target was there to stop at, yet every record
-      // before it was read (the stream's end, the next block's first slot, is not before it). The
-      // replay stops there: the log lost lies past the stop (LostLog ignores it), and the cut is
-      // judged up to the stop point, as when a record stops it (it was refused REPLAY_LOG_DAMAGED,
-      // compared with the header's LastLSN, not the target).
-      if (!stopped && stopLsn !== null && s.kind === 'trn' && scan.end !== null && BigInt(lsnToDecimal({ ...scan.end, slot: 1 })) >= stopLsn && short.some((x) => x.location.lsn !== undefined && BigInt(lsnToDecimal(parseLsn(x.location.lsn))) >= stopLsn)) {
-        stopped = true;
-        stats.stoppedAt = formatLsn(lsnFromDecimal(stopLsn.toString()));
-        short = short.filter((x) => x.location.lsn === undefined || BigInt(lsnToDecimal(parseLsn(x.location.lsn))) < stopLsn);
+      // the chain read to its end with no commit past the stop time (it lies after the last commit of the
+      // last log backup planned, before that backup's end): the first commit past it, and a clock set
+      // back after it, are in the log backups given after that one; looked into as well
+      const lastLog = streams[streams.length - 1];
+      if (clock && target.kind === 'time' && !stopped && !ahead && lastLog?.kind === 'trn') {
+        ahead = new StopTimeLookAhead(clock, target.time);
+        aheadFrom = lastLog;
       }
-      // a log stream cut short: a note when the log read holds every LSN needed (its header's
-      // range, or up to the stop point when the replay stopped in it), else a loss beside `short`
-      const cut = cuts.get(s.path);
-      if (cut) {
-        const verdict = judgeCutLogStream(cut, bounds, short, stopped ? stats.stoppedAt ?? undefined : undefined);
-        if (verdict.note !== null) notes.push(verdict.note);
-        else lost.items.push(verdict.loss);
-      }
-      lost.check(true);
-      notes.push(...lost.pastStopNotes());
+      // the look-ahead goes on into the log backups given after the one the replay stopped in
+      const looking = ahead as StopTimeLookAhead | null;
+      if (looking && !looking.done && aheadFrom) await lookAheadInLaterLogBackups(looking, aheadFrom.path, sets, inputs.signal);
+    } catch (e) {
+      failAll(e);
+      return;
     }
-    inputs.signal?.throwIfAborted();
-    // the chain read to its end with no commit past the stop time (it lies after the last commit of the
-    // last log backup planned, before that backup's end): the first commit past it, and a clock set
-    // back after it, are in the log backups given after that one; looked into as well
-    const lastLog = streams[streams.length - 1];
-    if (clock && target.kind === 'time' && !stopped && !ahead && lastLog?.kind === 'trn') {
-      ahead = new StopTimeLookAhead(clock, target.time);
-      aheadFrom = lastLog;
-    }
-    // the look-ahead goes on into the log backups given after the one the replay stopped in
-    if (ahead && !ahead.done && aheadFrom) await lookAheadInLaterLogBackups(ahead, aheadFrom.path, sets, inputs.signal);
-    replay.finish(state);
     const unchecked = logBlocks.blocks - logBlocks.checked;
-    const clockWarning = clock && target.kind === 'time' ? stopTimeClockWarning(clock, target.time, stats.stoppedAt) : undefined;
-    return { kind: 'done', result: { table: qualified, layout, columns, rows: [...state.rows()], chain, stats, uncheckedLog: unchecked > 0 ? uncheckedBlocksNote(unchecked, logBlocks.blocks, logBlocks.list) : null, notes, pageStats: reader.stats, ...(clockWarning ? { clockWarning } : {}) } };
+    const uncheckedLog = unchecked > 0 ? uncheckedBlocksNote(unchecked, logBlocks.blocks, logBlocks.list) : null;
+    for (const x of [...live]) {
+      if (x.slot.outcome) continue;
+      try {
+        x.replay.finish(x.state);
+      } catch (e) {
+        fail(x.slot, e);
+        continue;
+      }
+      const clockWarning = clock && target.kind === 'time' ? stopTimeClockWarning(clock, target.time, x.stats.stoppedAt) : undefined;
+      x.slot.outcome = { result: { table: x.qualified, layout: x.layout, columns: x.columns, rows: [...x.state.rows()], chain, stats: x.stats, uncheckedLog, notes: x.slot.notes, pageStats: x.reader.stats, ...(clockWarning ? { clockWarning } : {}) } };
+    }
   } finally {
     pages.close();
   }
@@ -1004,4 +1193,35 @@ function detach(r: LogRecord): LogRecord {
     if (v instanceof Uint8Array) out[k] = v.slice();
   }
   return out;
+}
+
+/**
+ * A `replayTableAt` for a run that replays the tables `tables` over the same chains one table after
+ * the other (a restore job of several tables: each table compared on its own), reading each chain
+ * once: its first call for a chain (the same `bak`, `trn` and `target`) replays every table of
+ * `tables` in one pass (replayTablesOutcomes) and keeps each one's outcome; a call for a table among
+ * them gives its result, or throws its refusal, as `replayTableAt` of it alone does (a refusal of
+ * the chain itself, thrown before any table is looked at, is thrown for each). A table not among
+ * them, or `skipped` there (a table before it was refused, so the run, which stops at that refusal,
+ * does not ask for it), is replayed alone. The first call's `signal` is the pass's. The results are
+ * shared, not copied: callers must not change them.
+ */
+export function sharedReplays(tables: readonly string[]): (inputs: ReplayInputs) => Promise<ReplayResult> {
+  const passes = new Map<string, Promise<TableReplayOutcome[]>>();
+  return async (inputs) => {
+    if (!tables.includes(inputs.table)) return replayTableAt(inputs);
+    const key = JSON.stringify([inputs.bak, inputs.trn, inputs.target]);
+    let pass = passes.get(key);
+    if (!pass) {
+      const { table: _t, ...rest } = inputs;
+      pass = replayTablesOutcomes({ ...rest, tables: [...tables] });
+      // a refusal of the chain is each table's; awaited by each call (no unhandled rejection meanwhile)
+      pass.catch(() => undefined);
+      passes.set(key, pass);
+    }
+    const o = (await pass)[tables.indexOf(inputs.table)]!;
+    if ('error' in o) throw o.error;
+    if ('result' in o) return o.result;
+    return replayTableAt(inputs);
+  };
 }

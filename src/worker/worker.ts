@@ -20,9 +20,10 @@ import { assertJobFilesInRoots, jobFiles } from './job-validate.js';
 import { withFileRoots } from '../util/input-open.js';
 import { connectionIdentity, resolveConnection } from '../util/connection.js';
 import { describeSpec, filterOf, jobCatalogDatabaseNotes, jobMetadataMapping, jobMetadataNotes, layoutsOfJobMetadata, restoreJobTables, restoreJobWording, sourceOptionsOf, type JobSpec, type RestoreJobSpec } from './job-spec.js';
-import { backupSetsNamed, compareTableStates, comparisonNotes, comparisonRowSource, comparisonOperations, diffAsRecoveredRows, replayHeaderWarnings, rowsNewerThanLater } from '../replay/compare.js';
+import { backupSetsNamed, compareTableStates, SharedStateReads, comparisonNotes, comparisonRowSource, comparisonOperations, diffAsRecoveredRows, replayHeaderWarnings, rowsNewerThanLater } from '../replay/compare.js';
 import { parseStopTarget } from '../restore/target.js';
 import { replaySummary } from '../replay/summary.js';
+import { sharedReplays } from '../replay/point-in-time.js';
 import { withMetadata } from '../recover/metadata-override.js';
 import { clockBackwardsWarning, windowClockStep, explainNoRows, mistypedAllocUnitNotes, scanStatsNotes, EXPORT_UNITS_LISTED_BY } from '../recover/committed.js';
 import { placeBeginUnread, type LogNotGiven } from '../recover/log-not-given.js';
@@ -229,9 +230,10 @@ export class JobWorker {
    * as deletes, changed rows as updates with both images), the replay's summary in the audit log
    * as the job's notes (the chain it used, rows redone, what was refused). Several tables (`tables`)
    * are compared one after the other at the same points and staged into this one job together (a
-   * re-insert of it orders them parents first), the notes every table's say alike said once. The
-   * replay of a chain is one step per table: a cancel takes effect when it ends, before staging; a
-   * resumed job compares again and stages nothing twice.
+   * re-insert of it orders them parents first), the notes every table's say alike said once. A
+   * replayed side's chain is read once for all the tables (sharedReplays: the first table's step
+   * replays every table; the others take their results); a cancel takes effect when a table's step
+   * ends, before staging; a resumed job compares again and stages nothing twice.
    */
   private async runRestore(jobId: number, spec: RestoreJobSpec, log: Logger): Promise<void> {
     try {
@@ -239,20 +241,31 @@ export class JobWorker {
       const stop = spec.stopAt !== undefined || spec.stopBeforeLsn !== undefined;
       const afterStop = spec.afterStopAt !== undefined || spec.afterStopBeforeLsn !== undefined;
       const signal = () => this.running.get(jobId)?.signal;
-      // Several tables (`tables`): each compared on its own at the same points (the earlier state
-      // replayed once per table), all before anything is staged; a refusal of one fails the job whole
+      // Several tables (`tables`): each compared on its own at the same points (a replayed state's
+      // chain read once for all of them), all before anything is staged; a refusal of one fails the job whole
       const compared: Array<{ typed: string; r: Awaited<ReturnType<typeof compareTableStates>> }> = [];
-      for (const typed of restoreJobTables(spec)) {
-        const r = await compareTableStates({
-          bak: spec.bak, position: spec.position, afterPosition: spec.afterPosition, trn: spec.trn, target: stop ? parseStopTarget(spec, names('')) : undefined,
-          afterMdf: spec.afterMdf, afterBak: spec.afterBak, afterTrn: spec.afterTrn,
-          afterTarget: afterStop ? parseStopTarget({ stopAt: spec.afterStopAt, stopBeforeLsn: spec.afterStopBeforeLsn }, { stopAt: 'afterStopAt', stopBeforeLsn: 'afterStopBeforeLsn' }) : undefined,
-          table: typed, key: spec.key, keyName: 'key',
-          acceptOlderLater: spec.acceptOlderLater, acceptName: 'acceptOlderLater: true',
-        });
-        // names that differ only in letter case found one table (a case-insensitive database): compared once
-        if (!compared.some((c) => c.r.diff.table === r.diff.table)) compared.push({ typed, r });
-        if (signal()?.aborted) break;
+      // each replayed side's chain is read once for every table (sharedReplays: one pass feeding each
+      // table's replay), each table's result and refusal its own, as when replayed one by one
+      const replay = sharedReplays(restoreJobTables(spec));
+      // and each state read as it is (backups without log backups, a data file): its files opened,
+      // its catalog and its backups' own log read once for every table; closed once all are compared
+      const reads = new SharedStateReads(restoreJobTables(spec));
+      try {
+        for (const typed of restoreJobTables(spec)) {
+          const r = await compareTableStates({
+            replay, reads,
+            bak: spec.bak, position: spec.position, afterPosition: spec.afterPosition, trn: spec.trn, target: stop ? parseStopTarget(spec, names('')) : undefined,
+            afterMdf: spec.afterMdf, afterBak: spec.afterBak, afterTrn: spec.afterTrn,
+            afterTarget: afterStop ? parseStopTarget({ stopAt: spec.afterStopAt, stopBeforeLsn: spec.afterStopBeforeLsn }, { stopAt: 'afterStopAt', stopBeforeLsn: 'afterStopBeforeLsn' }) : undefined,
+            table: typed, key: spec.key, keyName: 'key',
+            acceptOlderLater: spec.acceptOlderLater, acceptName: 'acceptOlderLater: true',
+          });
+          // names that differ only in letter case found one table (a case-insensitive database): compared once
+          if (!compared.some((c) => c.r.diff.table === r.diff.table)) compared.push({ typed, r });
+          if (signal()?.aborted) break;
+        }
+      } finally {
+        reads.close();
       }
       // The replay and comparison run as one step per table; a cancel (or shutdown) asked meanwhile is
       // honoured here, before anything is staged: the job ends cancelled (or interrupted), as the

@@ -19,10 +19,10 @@ vi.mock('../../src/replay/point-in-time.js', async (original) => {
   const m = await original<typeof import('../../src/replay/point-in-time.js')>();
   return {
     ...m,
-    replayTableAt: async (o: Parameters<typeof m.replayTableAt>[0]) => {
-      if (o.table !== 'hr.employees') return m.replayTableAt(o);
-      const r = await m.replayTableAt({ ...o, table: 'HR.Employees' });
-      return { ...r, table: 'hr.employees', layout: { ...r.layout, schema: 'hr', name: 'employees' } };
+    // the dump replays its tables in one read of the chain (replayTablesAt): the twin's name is read as HR.Employees, its result renamed
+    replayTablesAt: async (o: Parameters<typeof m.replayTablesAt>[0]) => {
+      const rs = await m.replayTablesAt({ ...o, tables: o.tables.map((t) => (t === 'hr.employees' ? 'HR.Employees' : t)) });
+      return rs.map((r, i) => (o.tables[i] === 'hr.employees' ? { ...r, table: 'hr.employees', layout: { ...r.layout, schema: 'hr', name: 'employees' } } : r));
     },
   };
 });

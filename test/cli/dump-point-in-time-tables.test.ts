@@ -7,7 +7,7 @@ import { corpusPath, describeCorpus } from '../support/corpus.js';
 
 /**
  * `dump … --stop-before-lsn/--stop-at --table A --table B`: several tables at one point in time,
- * each replayed on its own (the chain read once per table), as `dump --bak --table A --table B`
+ * each replayed on its own (in one read of the chain: dump-point-in-time-one-pass.test.ts), as `dump --bak --table A --table B`
  * takes several tables. A point-in-time dump refused every second --table ("replays one table"), so
  * a delete that took customers and their contacts needed a run per table. Real bytes: TSQLV4.bak
  * (compressed) replayed through its own log to its end, no --trn (the table RESTORE … WITH RECOVERY

@@ -1,12 +1,12 @@
 /**
  * `rowback dump --bak FULL [DIFF] --trn LOG… --stop-at T | --stop-before-lsn L --table X [--table Y…]`:
  * the tables as they stood at a point in time, replayed from backup files alone (src/replay/), each
- * table on its own (the chain read once per table).
+ * table's rows on their own, the chain read once for all of them (replayTablesAt: one pass over the log).
  */
 import { exitCodeOf, letSignalsIn, type Interruption } from '../interrupt.js';
 import type { Writable } from 'node:stream';
 import { InputError } from '../../errors.js';
-import { replayTableAt, type ReplayResult } from '../../replay/point-in-time.js';
+import { replayTablesAt, type ReplayResult } from '../../replay/point-in-time.js';
 import { csvCell, csvRecord, csvValueHeaders, csvWarningsCell } from '../../util/csv.js';
 import { rowJson } from '../../util/negative-zero.js';
 import { sayWarnedRows } from '../warned-rows.js';
@@ -26,8 +26,8 @@ const list = (v: string | string[] | undefined): string[] => (v === undefined ? 
  * per table (the chain used, base rows, operations redone/undone, the stop), then the chain's notes
  * once. Every table is replayed before anything is written. Throws InputError INPUT_BAD_OPTION for
  * a missing --bak/--trn/stop/--table, --all, csv of several tables, or options that do not apply
- * (--mdf, --position, --include-ghosts, --include-remnants), and what `replayTableAt` throws (the
- * first table it refuses).
+ * (--mdf, --position, --include-ghosts, --include-remnants), and what `replayTablesAt` throws (what
+ * `replayTableAt` throws for the first table, in the order given, that it refuses).
  */
 export async function runPointInTimeDump(opts: DumpOptions, stdout: Writable, stderr: Writable, interrupt?: Interruption): Promise<{ rows: number; skipped: []; tables: { table: string; rows: number; ghosts: number; remnants: number }[]; warnedRows?: number; headerWarnings?: string[]; clockWarning?: string; pointInTime?: ReportedStop; notes?: string[]; interrupted?: string | null }> {
   const baks = list(opts.bak);
@@ -57,11 +57,12 @@ export async function runPointInTimeDump(opts: DumpOptions, stdout: Writable, st
   // Ctrl-C / SIGTERM (interrupt.ts): the replay stops where it is (it throws the signal's reason)
   // and nothing was written (a previous --out file is left as it was); during the rows, what was
   // written is flushed and a JSON array closed.
-  // Each table is replayed on its own (one read of the chain each), all before anything is written:
-  // a refusal of one (not in the backup, a record the replay cannot apply) writes nothing, as for one table.
-  const replayed: ReplayResult[] = [];
+  // Every table is replayed in one read of the chain (each table's rows its own), all before anything
+  // is written: a refusal of one (not in the backup, a record the replay cannot apply) writes nothing,
+  // as for one table; the refusal said is the first table's, in the order given, that is refused.
+  let replayed: ReplayResult[] = [];
   try {
-    for (const table of tables) replayed.push(await replayTableAt({ bak: baks, trn: trns, table, target, signal: interrupt?.signal }));
+    replayed = await replayTablesAt({ bak: baks, trn: trns, tables, target, signal: interrupt?.signal });
   } catch (e) {
     if (!interrupt?.by) throw e;
   }
