@@ -131,15 +131,28 @@ function refusedText(body, status) {
 
 // ------------------------------------------------------------------ sign in
 
-async function signIn(token) {
+/**
+ * Why signing in failed, as the sign-in form says it. `reload`: the token was the one this tab kept
+ * (a reload), not one just typed. A reload with a revoked token showed a blank sign-in form, and a
+ * service not answering (restarting) was called a token not accepted.
+ */
+function signInRefusal(e, reload) {
+  if (!(e instanceof ApiError)) return `The rowback service could not be reached (${e?.message ?? e}): the token was not checked. Sign in again once it answers.`;
+  const code = e.body?.code;
+  if (code === 'AUTH_RATE_LIMITED') return 'Too many failed attempts; wait a minute.';
+  if (e.status !== 401) return `The rowback service answered ${e.status}${code ? ` (${code})` : ''}${e.body?.message ? `: ${e.body.message}` : ''}; the token was not checked. Try again.`;
+  if (reload && code === 'AUTH_INVALID') return 'The token this tab was signed in with was refused (AUTH_INVALID): it was revoked (rowback token revoke), or this service now runs on another staging file. Sign in with a valid token (rowback token create NAME --role ROLE --db FILE makes one).';
+  // AUTH_INVALID's message says why a freshly made token fails (made on another staging file)
+  return `That token was not accepted${code === 'AUTH_INVALID' && e.body.message ? `: ${e.body.message}` : '.'}`;
+}
+
+async function signIn(token, { reload = false } = {}) {
   state.token = token;
   try {
     state.me = await api('/api/me');
   } catch (e) {
     state.token = null;
-    // AUTH_INVALID's message says why a freshly made token fails (made on another staging file)
-    $('login-error').textContent = e.body?.code === 'AUTH_RATE_LIMITED' ? 'Too many failed attempts; wait a minute.'
-      : `That token was not accepted${e.body?.code === 'AUTH_INVALID' && e.body.message ? `: ${e.body.message}` : '.'}`;
+    $('login-error').textContent = signInRefusal(e, reload);
     return false;
   }
   sessionStorage.setItem('rowback.token', token);
@@ -1688,5 +1701,6 @@ $('job-cancel').addEventListener('click', () => jobAction('cancel'));
 $('job-resume').addEventListener('click', () => jobAction('resume'));
 for (const b of document.querySelectorAll('.tab')) b.addEventListener('click', () => showTab(b.dataset.tab));
 
-if (state.token) signIn(state.token).then((ok) => { if (!ok) signOut(); });
+// a reload: the tab's token signs in again; refused, the form says why (it was blank)
+if (state.token) signIn(state.token, { reload: true }).then((ok) => { if (!ok) signOut($('login-error').textContent); });
 else signOut();
