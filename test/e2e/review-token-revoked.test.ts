@@ -32,7 +32,7 @@ describeBrowser('review page: a token revoked while the page is open', () => {
     // (the page is signed out by the case above: its reviewer's token is revoked)
     // the tab keeps its token (sessionStorage): revoked, then the page reloaded before a poll signs it out
     const { token } = store.createToken('rosa', 'reviewer');
-    await page.evaluate((t) => sessionStorage.setItem('rowback.token', t), token);
+    await page.evaluate(`sessionStorage.setItem('rowback.token', ${JSON.stringify(token)})`);
     expect(store.revokeToken('rosa')).toBe(true);
     await page.reload();
     await expect.poll(() => page.locator('#login').isVisible(), { timeout: 15_000 }).toBe(true);
@@ -43,7 +43,7 @@ describeBrowser('review page: a token revoked while the page is open', () => {
   it('a reload while the service does not answer says that, not that the token was refused', async () => {
     const { page, store } = desk;
     const { token } = store.createToken('rudi', 'reviewer');
-    await page.evaluate((t) => sessionStorage.setItem('rowback.token', t), token);
+    await page.evaluate(`sessionStorage.setItem('rowback.token', ${JSON.stringify(token)})`);
     await page.route('**/api/me', (r) => r.abort('connectionrefused'));
     try {
       await page.reload();
