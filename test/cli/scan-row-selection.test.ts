@@ -101,6 +101,8 @@ describeCorpus('scan: rows selected by transaction, who and LSN', () => {
     const rep = JSON.parse(readFileSync(report, 'utf8'));
     expect(rep.rows).toBe(1);
     expect(rep.rowsNotSelected).toBe(15);
+    // the note stderr says without --quiet is in notes, as scan's other notes are
+    expect(rep.notes).toContain('15 other row(s) recovered are not printed: --transaction 0000:00000437 does not select them');
     expect(rep.filter.selection).toEqual({ transactions: ['0000:00000437'] });
     expect(rep.complete).toBe(true);
   });

@@ -413,6 +413,8 @@ export async function runScan(opts: ScanOptions): Promise<void> {
     const told = stats ? scanStatsNotes(stats, operations, noRowsReason !== undefined, verdict.unknownTables !== '') : { removals: [] as string[], notes: [] as string[], unchecked: undefined };
     // the notes said of a selection's letter case and of a likely mistyped --alloc-unit (stderr, even with --quiet)
     const caseOnlyNote = caseOnly ? `${caseOnly} row(s) printed were selected by ${selection!.described} in another letter case: ${[...caseOnlyNames].slice(0, 5).join(', ')}${caseOnlyNames.size > 5 ? ', …' : ''}; under a case-sensitive collation that is another principal, and those rows may be another person's (their login/dbUser field says whose)` : undefined;
+    // rows a selection (--who, --transaction, --from-lsn …) left out: said on stderr and in --report's notes
+    const selectionNote = selection && selectedOut > unknownOut && rows > 0 ? `${selectedOut - unknownOut} other row(s) recovered are not printed: ${selection.described} does not select them` : undefined;
     const mistypedNotes = stats && !interruptedBy ? mistypedAllocUnitNotes(stats, mappedTables, '--alloc-unit', (t) => (perTable.get(t) ?? 0) > 0 || selectedOutTables.has(t), allSkipped) : [];
     if (opts.report) {
       // One time form throughout the report: `YYYY-MM-DDTHH:MM:SS.fff`, the SQL Server's local
@@ -443,7 +445,7 @@ export async function runScan(opts: ScanOptions): Promise<void> {
         // --alloc-unit (not the CSV layout's). Only the source's and the lost log's were here: a
         // script read `notes: []` of a scan whose stderr said "59 more insert(s) … began outside the
         // window", or named a TRUNCATE TABLE no log scan gives back
-        notes: [...timeAdvice.map((l) => l.slice('rowback scan: '.length)), ...catalogNotes, ...sourceNotes(), ...metadataNotes, ...told.removals, ...told.notes, ...(caseOnlyNote ? [caseOnlyNote] : []), ...mistypedNotes, ...(lostOutsideNote ? [lostOutsideNote] : [])].map(isoLogTimesIn),
+        notes: [...timeAdvice.map((l) => l.slice('rowback scan: '.length)), ...catalogNotes, ...sourceNotes(), ...metadataNotes, ...told.removals, ...told.notes, ...(selectionNote ? [selectionNote] : []), ...(caseOnlyNote ? [caseOnlyNote] : []), ...mistypedNotes, ...(lostOutsideNote ? [lostOutsideNote] : [])].map(isoLogTimesIn),
         // log records of operation codes rowback does not know, a clock set back within the window
         // (said as WARNING on stderr) and the UNCHECKED line: each exits 3 under --strict, so the
         // report says why (a script read `complete: true`, no warnings, and exit 3)
@@ -488,7 +490,7 @@ export async function runScan(opts: ScanOptions): Promise<void> {
         const names = [...perTable.keys()].sort();
         process.stderr.write(`rowback scan: note: CSV: each row's values are one JSON cell (column "values"), as no single --table was given; for a column per value, scan one table at a time: ${names.slice(0, 3).map((t) => `--table ${t}`).join(', ')}${names.length > 3 ? ', …' : ''}\n`);
       }
-      if (selection && selectedOut > unknownOut && rows > 0) process.stderr.write(`rowback scan: note: ${selectedOut - unknownOut} other row(s) recovered are not printed: ${selection.described} does not select them\n`);
+      if (selectionNote) process.stderr.write(`rowback scan: note: ${selectionNote}\n`);
       // the notes before "why no rows", which counts what they name
       for (const n of [...told.removals, ...told.notes]) process.stderr.write(`rowback scan: note: ${n}\n`);
       if (noRowsReason) process.stderr.write(`rowback scan: why no rows: ${noRowsReason}\n`);
