@@ -192,6 +192,16 @@ export interface CommittedScanStats {
   systemTableRowOps?: number;
   compensationRowOps: number;
   /**
+   * Row operations of a page split: SQL Server moves the rows after the split point to a new page
+   * in a system transaction of its own (named `SplitPage`), logging each moved row as
+   * LOP_INSERT_ROWS on the new page and their removal from the old page as LOP_DELETE_SPLIT. Those
+   * rows were inserted before (in NORTHWND_log.ldf 23 of the 40 such inserts are byte for byte a row
+   * image an earlier INSERT logged), so they are not inserts and are not returned: a scan printed
+   * each as an insert of the split's time and SPID. Told by the transaction's name or by a
+   * LOP_DELETE_SPLIT in it (its LOP_BEGIN_XACT may not be in the log read). Absent in stats built by hand.
+   */
+  pageMoveRowOps?: number;
+  /**
    * Row operations of the wanted kind (delete or insert) a committed transaction undid itself: the
    * same transaction also logged the opposite operation with the same row (same allocation unit,
    * same row image but for its status and versioning bytes), as a rolled-back statement or savepoint
@@ -325,7 +335,22 @@ interface TxnState extends TransactionInfo {
    * back otherwise. Null until the first one.
    */
   unknown?: Map<string, number> | null;
+  /** A LOP_DELETE_SPLIT was read in it: a page split's system transaction (CommittedScanStats.pageMoveRowOps). */
+  pageMove?: true;
 }
+
+/**
+ * The name SQL Server gives the system transaction of a page split (NORTHWND_log.ldf, School_Log.ldf:
+ * every transaction holding a LOP_DELETE_SPLIT whose LOP_BEGIN_XACT was read is named so). Its row
+ * operations move rows between pages (CommittedScanStats.pageMoveRowOps); replay/point-in-time.ts
+ * leaves them out of a replay for the same reason.
+ */
+export function isPageMoveTransaction(name: string | null | undefined): boolean {
+  return name === 'SplitPage';
+}
+
+/** fn_dblog's name of the record a page split writes on the old page (op code 0x0b). */
+const LOP_DELETE_SPLIT = 'LOP_DELETE_SPLIT';
 
 interface HeldCandidate {
   record: LogRecord;
@@ -637,6 +662,13 @@ export async function* committedCandidateBatches(
           await held?.discard();
           continue;
         }
+        if (t.pageMove || isPageMoveTransaction(t.name)) {
+          // a page split: its inserts are rows moved to a new page, inserted long before (pageMoveRowOps)
+          if (n + unknownN > 0) stats.pageMoveRowOps = (stats.pageMoveRowOps ?? 0) + n + unknownN;
+          await held?.discard();
+          t.unknown = null;
+          continue;
+        }
         if (t.beginUnread && (n > 0 || unknownN > 0)) {
           // its begin not read: placed by its commit time where it can be; its rows are returned only
           // when it surely began in the window
@@ -739,6 +771,12 @@ export async function* committedCandidateBatches(
           }
         }
         if (unchecked) stats.undoneUncheckedTransactions++;
+        continue;
+      }
+      if (op === LOP_DELETE_SPLIT) {
+        // only a page split's system transaction writes it: its rows are moved, not inserted
+        const id = r['Transaction ID'];
+        (txns.get(id) ?? newTxn(id, null, r['Current LSN'])).pageMove = true;
         continue;
       }
       if (op === pairOp && DATA_ROW_CONTEXTS.has(r.Context)) {
@@ -877,14 +915,15 @@ export async function* committedCandidateBatches(
 /**
  * The op codes / context bytes of the records committedCandidates looks at (fn_dblog names mapped
  * back through the reader's tables): transaction begin, commit and abort, and the wanted row
- * operations on heap / clustered-index contexts. Everything else it passes over unread.
+ * operations on heap / clustered-index contexts, and LOP_DELETE_SPLIT (a page split's transaction:
+ * pageMoveRowOps). Everything else it passes over unread.
  */
 function recordKeep(wantedOps: ReadonlySet<string>): RecordKeep {
   const ops = new Uint8Array(256);
   const ctxs = new Uint8Array(256);
   for (let i = 0; i < 256; i++) {
     const name = operationName(i);
-    if (name === LOP_BEGIN_XACT || name === LOP_COMMIT_XACT || name === LOP_ABORT_XACT) ops[i] = 2;
+    if (name === LOP_BEGIN_XACT || name === LOP_COMMIT_XACT || name === LOP_ABORT_XACT || name === LOP_DELETE_SPLIT) ops[i] = 2;
     else if (wantedOps.has(name)) ops[i] = 1;
     if (DATA_ROW_CONTEXTS.has(contextName(i))) ctxs[i] = 1;
   }
@@ -1018,6 +1057,7 @@ export function scanStatsNotes(stats: CommittedScanStats, ops: string[], noRowsS
     const insertOnly = ops.length === 1 && ops[0] === 'insert';
     notes.push(`${stats.undoneInTransactionRowOps} ${insertOnly ? 'insert' : 'delete'}(s) not printed: their own transaction took them back (a statement rolled back by itself, a rollback to a savepoint, or the same row ${insertOnly ? 'deleted' : 'inserted'} again), so those rows are as they were before it`);
   }
+  if (!noRowsSaid && stats.pageMoveRowOps) notes.push(pageMoveNote(stats.pageMoveRowOps));
   // Rows were printed, and row operations fell on allocation units the metadata does not know and
   // that are not SQL Server's own system tables: rows of tables the metadata lacks, not in this
   // result. "Why no rows" says it when there are none; with rows it was said only in --report's
@@ -1340,6 +1380,11 @@ export function beginUnreadClause(stats: CommittedScanStats, ops: string[], done
   return `${k.toLocaleString('en-US')} committed ${what} of ${t.toLocaleString('en-US')} transaction(s) whose LOP_BEGIN_XACT is not in the log read (they began before it, or in log that could not be read${unreadCommitWhen(stats) ? `; ${unreadCommitWhen(stats)}` : ''}) are not ${done}: their Begin Time is not known, so whether they began in the window cannot be told; ${how}`;
 }
 
+/** The note for CommittedScanStats.pageMoveRowOps (said when rows were printed; explainNoRows counts them otherwise). */
+export function pageMoveNote(n: number): string {
+  return `${n.toLocaleString('en-US')} insert(s) not printed: rows a page split moved to a new page (a SplitPage system transaction: each moved row logged as LOP_INSERT_ROWS on the new page, their removal from the old one as LOP_DELETE_SPLIT), not rows inserted then: they were inserted before, by another transaction`;
+}
+
 /**
  * Why a scan found no rows, in one sentence built from its counts: the log's time span, how many
  * row operations of the wanted kinds it holds and where they went (unknown allocation units such
@@ -1360,6 +1405,7 @@ export function explainNoRows(stats: CommittedScanStats, ops: string[]): string 
     const kept: string[] = [];
     if (stats.compensationRowOps) kept.push(`${n(stats.compensationRowOps)} undone by a rollback inside their transaction`);
     if (stats.undoneInTransactionRowOps) kept.push(`${n(stats.undoneInTransactionRowOps)} taken back by their own transaction (a rolled-back statement or savepoint, or the same row ${ops.length === 1 && ops[0] === 'insert' ? 'deleted' : 'inserted'} again)`);
+    if (stats.pageMoveRowOps) kept.push(`${n(stats.pageMoveRowOps)} rows a page split moved to a new page (SplitPage; not inserts)`);
     if (stats.unknownAllocUnitRowOps) kept.push(unknownPart(stats, false, 'a table created or rebuilt after the metadata was read'));
     if (stats.otherTableRowOps) kept.push(`${n(stats.otherTableRowOps)} on tables --table left out`);
     if (stats.outsideWindowRowOps) kept.push(`${n(stats.outsideWindowRowOps)} in transactions that began outside the window${outsideSpan(stats)}`);
@@ -1387,6 +1433,7 @@ export function explainNoRows(stats: CommittedScanStats, ops: string[]): string 
   if (neverCommitted) parts.push(`${n(neverCommitted)} in transactions with no commit in this log`);
   if (stats.compensationRowOps) parts.push(`${n(stats.compensationRowOps)} undone by a rollback inside their transaction`);
   if (stats.undoneInTransactionRowOps) parts.push(`${n(stats.undoneInTransactionRowOps)} taken back by their own transaction (a rolled-back statement or savepoint, or the same row ${ops.length === 1 && ops[0] === 'insert' ? 'deleted' : 'inserted'} again)`);
+  if (stats.pageMoveRowOps) parts.push(`${n(stats.pageMoveRowOps)} rows a page split moved to a new page (SplitPage; not inserts)`);
   if (stats.schemaDriftRowOps) parts.push(schemaDriftPart(stats.schemaDriftRowOps));
   return `${span}; it holds ${n(stats.rowOps)} ${what} on table data rows: ${parts.join(', ') || 'none kept'}${index}${rowless}`;
 }
