@@ -15,7 +15,7 @@ import { beginTimeToIso, inWindow } from './time-window.js';
 import { localMs } from './log-local-time.js';
 import { CLOCK_STEPS_KEPT, clockSetBackSentence, CommitClock, stepMayRepeatInWindow, type ClockBackwards } from './commit-clock.js';
 import type { RebuildCandidate, UpdateRebuild } from './update-rebuild.js';
-import { isIndexRecordImage } from '../reconstruct/record/status.js';
+import { isForwardedRecordImage, isIndexRecordImage } from '../reconstruct/record/status.js';
 import {
   CD_RECORD_FORMAT, CD_RECORD_LONG_DATA, CD_RECORD_VERSIONING, RECORD_NULL_BITMAP, RECORD_VARIABLE_COLUMNS,
   RECORD_VERSIONING_TAG, VERSIONING_TAG_SIZE,
@@ -201,6 +201,13 @@ export interface CommittedScanStats {
    * LOP_DELETE_SPLIT in it (its LOP_BEGIN_XACT may not be in the log read). Absent in stats built by hand.
    */
   pageMoveRowOps?: number;
+  /**
+   * Inserts whose image is a forwarded record (isForwardedRecordImage): a heap row an UPDATE grew,
+   * moved to another page (its home slot keeps a forwarding stub, the record a back pointer to it).
+   * The row existed before; not returned as an insert (a scan printed it as one, with the UPDATE's
+   * time and SPID and the row's new values). Absent in stats built by hand.
+   */
+  forwardedInsertRowOps?: number;
   /**
    * Row operations of the wanted kind (delete or insert) a committed transaction undid itself: the
    * same transaction also logged the opposite operation with the same row (same allocation unit,
@@ -877,6 +884,11 @@ export async function* committedCandidateBatches(
         }
         continue;
       }
+      if (op === LOP_INSERT_ROWS && isForwardedRecordImage(r['RowLog Contents 0'])) {
+        // a heap row moved off its page by an UPDATE that grew it: not a new row (forwardedInsertRowOps)
+        stats.forwardedInsertRowOps = (stats.forwardedInsertRowOps ?? 0) + 1;
+        continue;
+      }
       const id = r['Transaction ID'];
       const t = txns.get(id) ?? newTxn(id, null, r['Current LSN']);
       if (!t.inWindow) {
@@ -1058,6 +1070,7 @@ export function scanStatsNotes(stats: CommittedScanStats, ops: string[], noRowsS
     notes.push(`${stats.undoneInTransactionRowOps} ${insertOnly ? 'insert' : 'delete'}(s) not printed: their own transaction took them back (a statement rolled back by itself, a rollback to a savepoint, or the same row ${insertOnly ? 'deleted' : 'inserted'} again), so those rows are as they were before it`);
   }
   if (!noRowsSaid && stats.pageMoveRowOps) notes.push(pageMoveNote(stats.pageMoveRowOps));
+  if (!noRowsSaid && stats.forwardedInsertRowOps) notes.push(forwardedInsertNote(stats.forwardedInsertRowOps));
   // Rows were printed, and row operations fell on allocation units the metadata does not know and
   // that are not SQL Server's own system tables: rows of tables the metadata lacks, not in this
   // result. "Why no rows" says it when there are none; with rows it was said only in --report's
@@ -1385,6 +1398,11 @@ export function pageMoveNote(n: number): string {
   return `${n.toLocaleString('en-US')} insert(s) not printed: rows a page split moved to a new page (a SplitPage system transaction: each moved row logged as LOP_INSERT_ROWS on the new page, their removal from the old one as LOP_DELETE_SPLIT), not rows inserted then: they were inserted before, by another transaction`;
 }
 
+/** The note for CommittedScanStats.forwardedInsertRowOps (said when rows were printed; explainNoRows counts them otherwise). */
+export function forwardedInsertNote(n: number): string {
+  return `${n.toLocaleString('en-US')} insert(s) not printed: forwarded records, heap rows an UPDATE grew and moved to another page (the row's home slot keeps a forwarding stub pointing at it), not rows inserted then: the rows existed before`;
+}
+
 /**
  * Why a scan found no rows, in one sentence built from its counts: the log's time span, how many
  * row operations of the wanted kinds it holds and where they went (unknown allocation units such
@@ -1406,6 +1424,7 @@ export function explainNoRows(stats: CommittedScanStats, ops: string[]): string 
     if (stats.compensationRowOps) kept.push(`${n(stats.compensationRowOps)} undone by a rollback inside their transaction`);
     if (stats.undoneInTransactionRowOps) kept.push(`${n(stats.undoneInTransactionRowOps)} taken back by their own transaction (a rolled-back statement or savepoint, or the same row ${ops.length === 1 && ops[0] === 'insert' ? 'deleted' : 'inserted'} again)`);
     if (stats.pageMoveRowOps) kept.push(`${n(stats.pageMoveRowOps)} rows a page split moved to a new page (SplitPage; not inserts)`);
+    if (stats.forwardedInsertRowOps) kept.push(`${n(stats.forwardedInsertRowOps)} forwarded records (heap rows an UPDATE moved to another page; not inserts)`);
     if (stats.unknownAllocUnitRowOps) kept.push(unknownPart(stats, false, 'a table created or rebuilt after the metadata was read'));
     if (stats.otherTableRowOps) kept.push(`${n(stats.otherTableRowOps)} on tables --table left out`);
     if (stats.outsideWindowRowOps) kept.push(`${n(stats.outsideWindowRowOps)} in transactions that began outside the window${outsideSpan(stats)}`);
@@ -1434,6 +1453,7 @@ export function explainNoRows(stats: CommittedScanStats, ops: string[]): string 
   if (stats.compensationRowOps) parts.push(`${n(stats.compensationRowOps)} undone by a rollback inside their transaction`);
   if (stats.undoneInTransactionRowOps) parts.push(`${n(stats.undoneInTransactionRowOps)} taken back by their own transaction (a rolled-back statement or savepoint, or the same row ${ops.length === 1 && ops[0] === 'insert' ? 'deleted' : 'inserted'} again)`);
   if (stats.pageMoveRowOps) parts.push(`${n(stats.pageMoveRowOps)} rows a page split moved to a new page (SplitPage; not inserts)`);
+  if (stats.forwardedInsertRowOps) parts.push(`${n(stats.forwardedInsertRowOps)} forwarded records (heap rows an UPDATE moved to another page; not inserts)`);
   if (stats.schemaDriftRowOps) parts.push(schemaDriftPart(stats.schemaDriftRowOps));
   return `${span}; it holds ${n(stats.rowOps)} ${what} on table data rows: ${parts.join(', ') || 'none kept'}${index}${rowless}`;
 }

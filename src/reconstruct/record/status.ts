@@ -81,3 +81,19 @@ export function isIndexRecordImage(image: Uint8Array | null | undefined): boolea
   const t = (b & RECORD_TYPE_MASK) >> 1;
   return t === 3 || t === 5;
 }
+
+/**
+ * Whether a record image is a forwarded record: a heap row that an UPDATE grew past its page's free
+ * space, moved to another page (its home slot keeps a forwarding stub; the record carries a back
+ * pointer to it). FixedVar type 1, CD type 4 (forwarded) or 5 (ghost forwarded). Such a record is
+ * only ever made by moving a row that already exists: never by an INSERT. False for an empty image.
+ */
+export function isForwardedRecordImage(image: Uint8Array | null | undefined): boolean {
+  if (!image || image.length === 0) return false;
+  const b = image[0]!;
+  if ((b & CD_RECORD_FORMAT) !== 0) {
+    const t = (b & CD_RECORD_TYPE_MASK) >> 2;
+    return t === 4 || t === 5;
+  }
+  return ((b & RECORD_TYPE_MASK) >> 1) === 1;
+}
