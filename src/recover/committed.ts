@@ -76,6 +76,14 @@ export interface CommittedScanStats {
    * delete begun before the .trn given, committed in the window, was lost with that reason).
    */
   beginUnreadRowOps?: number;
+  /**
+   * With a window: transactions whose LOP_BEGIN_XACT was read but carries no Begin Time that can be
+   * read (none, or not a datetime), and the LSN of the first. Counted with those whose begin was not
+   * read (beginUnreadRowOps: placed by their commit where it can be, else INCOMPLETE); they were taken
+   * as begun outside the window, their rows left out with "began outside the window" and exit 0.
+   */
+  beginTimeUnknownTransactions?: number;
+  beginTimeUnknownFirstLsn?: string;
   /** …the transactions they belong to. */
   beginUnreadTransactions?: number;
   /** The earliest and latest End Time (fn_dblog form) of those transactions' commits; absent when none. */
@@ -509,6 +517,14 @@ export async function* committedCandidateBatches(
 
   const newTxn = (id: string, r: LogRecord | null, at?: string): TxnState => {
     const beginTime = r ? r['Begin Time'] ?? null : null;
+    // a LOP_BEGIN_XACT read whose Begin Time is not known (none, or not a datetime: a damaged record of
+    // a block without a checksum, an edited export): where it began cannot be told, as for one not read
+    // (beginTimeUnknownTransactions); it was counted as begun outside the window, with nothing said
+    const timeless = r !== null && hasWindow && (beginTime === null || safeIso(beginTime) === null);
+    if (timeless) {
+      stats.beginTimeUnknownTransactions = (stats.beginTimeUnknownTransactions ?? 0) + 1;
+      stats.beginTimeUnknownFirstLsn ??= r['Current LSN'];
+    }
     const t: TxnState = {
       transactionId: id,
       beginTime,
@@ -518,16 +534,18 @@ export async function* committedCandidateBatches(
       login: null,
       spid: r ? r.SPID ?? null : null,
       // no begin read, with a window: held until its commit says more (beginUnread)
-      inWindow: !hasWindow || r === null || (beginTime !== null && inWindow(safeIso(beginTime), filter.from, filter.to)),
+      inWindow: !hasWindow || r === null || timeless || (beginTime !== null && inWindow(safeIso(beginTime), filter.from, filter.to)),
       held: null,
       pairs: null,
       pairBytes: 0,
       pairsLost: null,
       beginLsn: r ? r['Current LSN'] ?? null : null,
     };
-    if (!r && hasWindow) {
+    if ((!r || timeless) && hasWindow) {
       t.beginUnread = true;
-      if (at) t.firstLsn = at;
+      // (a timeless begin read has no first LSN kept: it began where its begin lies, not before the
+      // read, so the log lost before it places nothing: beginUnreadPlacedByGaps)
+      if (at && !r) t.firstLsn = at;
     }
     txns.set(id, t);
     return t;
@@ -1068,6 +1086,9 @@ export function scanStatsNotes(stats: CommittedScanStats, ops: string[], noRowsS
   if (!noRowsSaid && stats.undoneInTransactionRowOps) {
     const insertOnly = ops.length === 1 && ops[0] === 'insert';
     notes.push(`${stats.undoneInTransactionRowOps} ${insertOnly ? 'insert' : 'delete'}(s) not printed: their own transaction took them back (a statement rolled back by itself, a rollback to a savepoint, or the same row ${insertOnly ? 'deleted' : 'inserted'} again), so those rows are as they were before it`);
+  }
+  if (stats.beginTimeUnknownTransactions) {
+    notes.push(`${stats.beginTimeUnknownTransactions} transaction(s) of the log read have a LOP_BEGIN_XACT with no Begin Time that can be read (the first at LSN ${stats.beginTimeUnknownFirstLsn}): whether they began in the window cannot be told from it, so they are placed by their commit's End Time where it can, and counted with the transactions whose LOP_BEGIN_XACT is not in the log read`);
   }
   if (!noRowsSaid && stats.pageMoveRowOps) notes.push(pageMoveNote(stats.pageMoveRowOps));
   if (!noRowsSaid && stats.forwardedInsertRowOps) notes.push(forwardedInsertNote(stats.forwardedInsertRowOps));
