@@ -1114,6 +1114,14 @@ export function scanStatsNotes(stats: CommittedScanStats, ops: string[], noRowsS
     const what = ops.length === 1 ? `${ops[0]}(s)` : `row operation(s) (${ops.join('/')})`;
     notes.push(`${(stats.beginUnreadPlacedOutsideRowOps ?? 0).toLocaleString('en-US')} more committed ${what} on table data rows began outside the window (${placedOutsideParts(stats).join('; ')}): not in this result; widen the window (or drop it) to see them`);
   }
+  // Rows were printed, and more row operations are in transactions with no commit or rollback in the
+  // log read: "why no rows" names them only when there are none, so a DELETE still running when the
+  // .ldf was copied, or committed after the last log backup given, went unsaid beside the rows printed.
+  const open = stats.uncommittedRowOps - stats.rolledBackRowOps;
+  if (!noRowsSaid && open > 0) {
+    const what = ops.length === 1 ? `${ops[0]}(s)` : `row operation(s) (${ops.join('/')})`;
+    notes.push(`${open.toLocaleString('en-US')} more ${what} on table data rows are in transactions with no commit or rollback in the log read (open where it ends, or ended in log not read): not in this result; a transaction that committed after the log read ends (in a later log backup, or the database's log now) made those changes too: scan with that log to see them`);
+  }
   const unchecked = stats.undoneUncheckedTransactions ? undoneUncheckedNote(stats.undoneUncheckedTransactions) : undefined;
   return unchecked ? { removals, notes, unchecked } : { removals, notes };
 }
