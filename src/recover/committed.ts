@@ -15,7 +15,7 @@ import { beginTimeToIso, inWindow } from './time-window.js';
 import { localMs } from './log-local-time.js';
 import { CLOCK_STEPS_KEPT, clockSetBackSentence, CommitClock, stepMayRepeatInWindow, type ClockBackwards } from './commit-clock.js';
 import type { RebuildCandidate, UpdateRebuild } from './update-rebuild.js';
-import { isForwardedRecordImage, isIndexRecordImage } from '../reconstruct/record/status.js';
+import { forwardedHomeSlot, isForwardedRecordImage, isIndexRecordImage } from '../reconstruct/record/status.js';
 import {
   CD_RECORD_FORMAT, CD_RECORD_LONG_DATA, CD_RECORD_VERSIONING, RECORD_NULL_BITMAP, RECORD_VARIABLE_COLUMNS,
   RECORD_VERSIONING_TAG, VERSIONING_TAG_SIZE,
@@ -216,6 +216,12 @@ export interface CommittedScanStats {
    * time and SPID and the row's new values). Absent in stats built by hand.
    */
   forwardedInsertRowOps?: number;
+  /**
+   * Deletes (a delete-only scan) of a forwarded record whose own transaction inserted a forwarded
+   * record naming the same home slot in its back pointer: the row moved to another page (an UPDATE
+   * that grew it again), it was not deleted; not returned. Absent in stats built by hand.
+   */
+  forwardedMoveRowOps?: number;
   /**
    * Row operations of the wanted kind (delete or insert) a committed transaction undid itself: the
    * same transaction also logged the opposite operation with the same row (same allocation unit,
@@ -508,6 +514,15 @@ export async function* committedCandidateBatches(
       const au = h.record.AllocUnitId ?? '';
       const key = pairKey(au, h.record['RowLog Contents 0'], catalog.byAllocUnit(au)?.compression, h.record['Page ID']);
       if (key !== null && takePair(pairs, key) !== 'none') taken.add(i);
+      else if (pairedOp === LOP_DELETE_ROWS) {
+        // a forwarded record deleted where its transaction inserted one naming the same home slot: moved
+        const home = forwardedHomeSlot(h.record['RowLog Contents 0']);
+        if (home !== null && takePair(pairs, forwardedKey(au, home)) !== 'none') {
+          taken.add(i);
+          stats.forwardedMoveRowOps = (stats.forwardedMoveRowOps ?? 0) + 1;
+          stats.undoneInTransactionRowOps--; // counted as moved, not as taken back (the caller adds taken.size)
+        }
+      }
       i++;
     };
     if (held.spilled) for await (const h of held.peek()) look(h);
@@ -763,6 +778,7 @@ export async function* committedCandidateBatches(
         if (pairs !== null && pairs.size !== 0 && pairOp !== null) {
           const perAllocUnit = new Map<string, number>();
           for (const [key, count] of pairs) {
+            if (key.startsWith(FORWARDED_KEY)) continue; // a forwarded insert: a row moved, not one inserted
             const au = key.slice(0, key.indexOf('\u0000'));
             perAllocUnit.set(au, (perAllocUnit.get(au) ?? 0) + count);
           }
@@ -813,14 +829,20 @@ export async function* committedCandidateBatches(
           const id = r['Transaction ID'];
           const t = txns.get(id) ?? newTxn(id, null, r['Current LSN']);
           const key = t.inWindow ? pairKey(au, r['RowLog Contents 0'], table.compression, r['Page ID']) : null;
-          if (key !== null) {
+          // a forwarded record inserted (a heap row moved by an UPDATE) is kept by the home slot its back
+          // pointer names: a forwarded record of that slot deleted in the transaction moved (forwardedMoveRowOps)
+          const home = t.inWindow && pairOp === LOP_INSERT_ROWS ? forwardedHomeSlot(r['RowLog Contents 0']) : null;
+          // (by that key alone: one insert cancels at most one delete, and a forwarded record's image,
+          // back pointer and all, is no other row's)
+          for (const k of home !== null ? [forwardedKey(au, home)] : [key]) {
+            if (k === null) continue;
             const m = (t.pairs ??= new Map());
-            const had = m.get(key);
-            if (had !== undefined) m.set(key, had + 1);
-            else if (pairTotal + key.length <= pairBudget) {
-              m.set(key, 1);
-              t.pairBytes += key.length;
-              pairTotal += key.length;
+            const had = m.get(k);
+            if (had !== undefined) m.set(k, had + 1);
+            else if (pairTotal + k.length <= pairBudget) {
+              m.set(k, 1);
+              t.pairBytes += k.length;
+              pairTotal += k.length;
             } else (t.pairsLost ??= new Set()).add(au);
           }
         }
@@ -960,6 +982,13 @@ function recordKeep(wantedOps: ReadonlySet<string>): RecordKeep {
   return (op, ctx) => ops[op] === 2 || (ops[op] === 1 && ctxs[ctx] === 1);
 }
 
+/** The first character of forwardedKey's keys (never the first of an allocation unit id's digits). */
+const FORWARDED_KEY = '\u0001';
+/** A pair key of a forwarded record by the home slot its back pointer names (forwardedHomeSlot). */
+function forwardedKey(allocUnit: string, home: string): string {
+  return `${FORWARDED_KEY}${allocUnit}\u0000${home}`;
+}
+
 /** Uses up one count of `key` in a transaction's pair keys: 'last' when that was its last (the key is gone), 'one' when some remain, 'none' when it had none. */
 function takePair(pairs: Map<string, number>, key: string): 'none' | 'one' | 'last' {
   const left = pairs.get(key);
@@ -1092,6 +1121,7 @@ export function scanStatsNotes(stats: CommittedScanStats, ops: string[], noRowsS
   }
   if (!noRowsSaid && stats.pageMoveRowOps) notes.push(pageMoveNote(stats.pageMoveRowOps));
   if (!noRowsSaid && stats.forwardedInsertRowOps) notes.push(forwardedInsertNote(stats.forwardedInsertRowOps));
+  if (!noRowsSaid && stats.forwardedMoveRowOps) notes.push(`${stats.forwardedMoveRowOps.toLocaleString('en-US')} delete(s) not printed: forwarded records (heap rows an UPDATE had moved off their page) that their own transaction moved again, inserting a forwarded record for the same home slot elsewhere: those rows still exist`);
   // Rows were printed, and row operations fell on allocation units the metadata does not know and
   // that are not SQL Server's own system tables: rows of tables the metadata lacks, not in this
   // result. "Why no rows" says it when there are none; with rows it was said only in --report's
@@ -1454,6 +1484,7 @@ export function explainNoRows(stats: CommittedScanStats, ops: string[]): string 
     if (stats.undoneInTransactionRowOps) kept.push(`${n(stats.undoneInTransactionRowOps)} taken back by their own transaction (a rolled-back statement or savepoint, or the same row ${ops.length === 1 && ops[0] === 'insert' ? 'deleted' : 'inserted'} again)`);
     if (stats.pageMoveRowOps) kept.push(`${n(stats.pageMoveRowOps)} rows a page split moved to a new page (SplitPage; not inserts)`);
     if (stats.forwardedInsertRowOps) kept.push(`${n(stats.forwardedInsertRowOps)} forwarded records (heap rows an UPDATE moved to another page; not inserts)`);
+    if (stats.forwardedMoveRowOps) kept.push(`${n(stats.forwardedMoveRowOps)} forwarded records their own transaction moved to another page (not deletes)`);
     if (stats.unknownAllocUnitRowOps) kept.push(unknownPart(stats, false, 'a table created or rebuilt after the metadata was read'));
     if (stats.otherTableRowOps) kept.push(`${n(stats.otherTableRowOps)} on tables --table left out`);
     if (stats.outsideWindowRowOps) kept.push(`${n(stats.outsideWindowRowOps)} in transactions that began outside the window${outsideSpan(stats)}`);
@@ -1483,6 +1514,7 @@ export function explainNoRows(stats: CommittedScanStats, ops: string[]): string 
   if (stats.undoneInTransactionRowOps) parts.push(`${n(stats.undoneInTransactionRowOps)} taken back by their own transaction (a rolled-back statement or savepoint, or the same row ${ops.length === 1 && ops[0] === 'insert' ? 'deleted' : 'inserted'} again)`);
   if (stats.pageMoveRowOps) parts.push(`${n(stats.pageMoveRowOps)} rows a page split moved to a new page (SplitPage; not inserts)`);
   if (stats.forwardedInsertRowOps) parts.push(`${n(stats.forwardedInsertRowOps)} forwarded records (heap rows an UPDATE moved to another page; not inserts)`);
+  if (stats.forwardedMoveRowOps) parts.push(`${n(stats.forwardedMoveRowOps)} forwarded records their own transaction moved to another page (not deletes)`);
   if (stats.schemaDriftRowOps) parts.push(schemaDriftPart(stats.schemaDriftRowOps));
   return `${span}; it holds ${n(stats.rowOps)} ${what} on table data rows: ${parts.join(', ') || 'none kept'}${index}${rowless}`;
 }

@@ -13,7 +13,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { isForwardedRecordImage } from '../../src/reconstruct/record/status.js';
+import { forwardedHomeSlot, isForwardedRecordImage } from '../../src/reconstruct/record/status.js';
 import { captureCli } from '../support/cli.js';
 import { CUSTOMERS_AU, customersCatalog, exportRecord, ROW_ADA } from '../support/export-fixture.js';
 
@@ -59,5 +59,37 @@ describe('an insert of a forwarded record', () => {
     expect(isForwardedRecordImage(new Uint8Array([0x01 | (5 << 2)]))).toBe(true); // CD ghost forwarded
     expect(isForwardedRecordImage(new Uint8Array([0x01]))).toBe(false); // CD primary
     expect(isForwardedRecordImage(new Uint8Array([]))).toBe(false);
+  });
+});
+
+// the same row, its Name grown to N'Adam', forwarded again: the back pointer still names home slot 1:120:0
+const FORWARDED_ADAM = '0x' + '32000800010000000200000200190023804100640061006d00' + '00047800000001000000';
+
+describe('a forwarded record moved again (delete scan)', () => {
+  const tx = (lsn: string, op: string, over: Record<string, unknown> = {}) => exportRecord(lsn, op, { 'Transaction ID': '0000:000003e8', ...over });
+  const begin = tx('0000002a:000001f0:0001', 'LOP_BEGIN_XACT', { 'Begin Time': '2024/03/05 14:07:09:123', 'Transaction Name': 'UPDATE', SPID: 61 });
+  const moveIn = tx('0000002a:000001f0:0002', 'LOP_INSERT_ROWS', { Context: 'LCX_HEAP', AllocUnitId: CUSTOMERS_AU, 'Page ID': '0001:00000150', 'Slot ID': 0, 'RowLog Contents 0': FORWARDED_ADAM });
+  const moveOut = tx('0000002a:000001f0:0003', 'LOP_DELETE_ROWS', { Context: 'LCX_HEAP', AllocUnitId: CUSTOMERS_AU, 'Page ID': '0001:00000140', 'Slot ID': 0, 'RowLog Contents 0': FORWARDED_ADA });
+  const commit = tx('0000002a:000001f0:0009', 'LOP_COMMIT_XACT', { 'End Time': '2024/03/05 14:07:10:500' });
+
+  it('its delete from the old page is not printed: its transaction inserted a forwarded record of the same home slot', async () => {
+    const r = await cli('scan', '--export', exportFile('moved', [begin, moveIn, moveOut, commit]), '--op', 'delete');
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toContain('1 forwarded records their own transaction moved to another page (not deletes)');
+  });
+
+  it('moved, then deleted in the same transaction: the delete of its last copy is printed, with its last values', async () => {
+    const del = tx('0000002a:000001f0:0005', 'LOP_DELETE_ROWS', { Context: 'LCX_HEAP', AllocUnitId: CUSTOMERS_AU, 'Page ID': '0001:00000150', 'Slot ID': 0, 'RowLog Contents 0': FORWARDED_ADAM });
+    const r = await cli('scan', '--export', exportFile('moved-deleted', [begin, moveIn, moveOut, del, commit]), '--op', 'delete');
+    const rows = r.stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l) as { lsn: string; values: Record<string, unknown> });
+    expect(rows.map((x) => [x.lsn, x.values['Name']])).toEqual([['0000002a:000001f0:0005', 'Adam']]);
+    expect(r.stderr).toContain('1 delete(s) not printed: forwarded records (heap rows an UPDATE had moved off their page) that their own transaction moved again');
+  });
+
+  it('the home slot is read from the back pointer', () => {
+    const b = (h: string) => Uint8Array.from(Buffer.from(h.slice(2), 'hex'));
+    expect(forwardedHomeSlot(b(FORWARDED_ADA))).toBe('120:1:0');
+    expect(forwardedHomeSlot(b(FORWARDED_ADAM))).toBe('120:1:0');
+    expect(forwardedHomeSlot(b(ROW_ADA))).toBeNull();
   });
 });
