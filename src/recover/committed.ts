@@ -507,14 +507,16 @@ export async function* committedCandidateBatches(
     const taken = new Set<number>();
     let i = 0;
     const look = (h: HeldCandidate): void => {
-      if (h.record.Operation !== pairedOp) {
+      const op = h.record.Operation;
+      if (op !== pairedOp && op !== LOP_DELETE_ROWS) {
         i++;
         return;
       }
       const au = h.record.AllocUnitId ?? '';
-      const key = pairKey(au, h.record['RowLog Contents 0'], catalog.byAllocUnit(au)?.compression, h.record['Page ID']);
+      const key = op === pairedOp ? pairKey(au, h.record['RowLog Contents 0'], catalog.byAllocUnit(au)?.compression, h.record['Page ID']) : null;
       if (key !== null && takePair(pairs, key) !== 'none') taken.add(i);
-      else if (pairedOp === LOP_DELETE_ROWS) {
+      else if (op === LOP_DELETE_ROWS) {
+        // (also in a scan for deletes and inserts, where forwarded inserts are kept by this key alone)
         // a forwarded record deleted where its transaction inserted one naming the same home slot: moved
         const home = forwardedHomeSlot(h.record['RowLog Contents 0']);
         if (home !== null && takePair(pairs, forwardedKey(au, home)) !== 'none') {
@@ -927,6 +929,24 @@ export async function* committedCandidateBatches(
       if (op === LOP_INSERT_ROWS && isForwardedRecordImage(r['RowLog Contents 0'])) {
         // a heap row moved off its page by an UPDATE that grew it: not a new row (forwardedInsertRowOps)
         stats.forwardedInsertRowOps = (stats.forwardedInsertRowOps ?? 0) + 1;
+        // a scan for deletes too: kept by its home slot, so the delete of the copy it replaced is told
+        // moved (forwardedMoveRowOps), as in a scan for deletes alone
+        const home = wantedOps.has(LOP_DELETE_ROWS) ? forwardedHomeSlot(r['RowLog Contents 0']) : null;
+        if (home !== null && r.AllocUnitId) {
+          const id = r['Transaction ID'];
+          const t = txns.get(id) ?? newTxn(id, null, r['Current LSN']);
+          if (t.inWindow) {
+            const k = forwardedKey(r.AllocUnitId, home);
+            const m = (t.pairs ??= new Map());
+            const had = m.get(k);
+            if (had !== undefined) m.set(k, had + 1);
+            else if (pairTotal + k.length <= pairBudget) {
+              m.set(k, 1);
+              t.pairBytes += k.length;
+              pairTotal += k.length;
+            } else (t.pairsLost ??= new Set()).add(r.AllocUnitId);
+          }
+        }
         continue;
       }
       const id = r['Transaction ID'];

@@ -86,6 +86,13 @@ describe('a forwarded record moved again (delete scan)', () => {
     expect(r.stderr).toContain('1 delete(s) not printed: forwarded records (heap rows an UPDATE had moved off their page) that their own transaction moved again');
   });
 
+  it('in a scan for deletes and inserts as well: neither the move\'s insert nor its delete is printed', async () => {
+    const r = await cli('scan', '--export', exportFile('moved-both', [begin, moveIn, moveOut, commit]), '--op', 'delete', '--op', 'insert');
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toContain('1 forwarded records their own transaction moved to another page (not deletes)');
+    expect(r.stderr).toContain('1 forwarded records (heap rows an UPDATE moved to another page; not inserts)');
+  });
+
   it('the home slot is read from the back pointer', () => {
     const b = (h: string) => Uint8Array.from(Buffer.from(h.slice(2), 'hex'));
     expect(forwardedHomeSlot(b(FORWARDED_ADA))).toBe('120:1:0');
