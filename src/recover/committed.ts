@@ -15,7 +15,7 @@ import { beginTimeToIso, inWindow } from './time-window.js';
 import { localMs } from './log-local-time.js';
 import { CLOCK_STEPS_KEPT, clockSetBackSentence, CommitClock, stepMayRepeatInWindow, type ClockBackwards } from './commit-clock.js';
 import type { RebuildCandidate, UpdateRebuild } from './update-rebuild.js';
-import { isIndexRecordImage } from '../reconstruct/record/status.js';
+import { forwardedHomeSlot, isForwardedRecordImage, isIndexRecordImage } from '../reconstruct/record/status.js';
 import {
   CD_RECORD_FORMAT, CD_RECORD_LONG_DATA, CD_RECORD_VERSIONING, RECORD_NULL_BITMAP, RECORD_VARIABLE_COLUMNS,
   RECORD_VERSIONING_TAG, VERSIONING_TAG_SIZE,
@@ -76,6 +76,14 @@ export interface CommittedScanStats {
    * delete begun before the .trn given, committed in the window, was lost with that reason).
    */
   beginUnreadRowOps?: number;
+  /**
+   * With a window: transactions whose LOP_BEGIN_XACT was read but carries no Begin Time that can be
+   * read (none, or not a datetime), and the LSN of the first. Counted with those whose begin was not
+   * read (beginUnreadRowOps: placed by their commit where it can be, else INCOMPLETE); they were taken
+   * as begun outside the window, their rows left out with "began outside the window" and exit 0.
+   */
+  beginTimeUnknownTransactions?: number;
+  beginTimeUnknownFirstLsn?: string;
   /** …the transactions they belong to. */
   beginUnreadTransactions?: number;
   /** The earliest and latest End Time (fn_dblog form) of those transactions' commits; absent when none. */
@@ -191,6 +199,29 @@ export interface CommittedScanStats {
    */
   systemTableRowOps?: number;
   compensationRowOps: number;
+  /**
+   * Row operations of a page split: SQL Server moves the rows after the split point to a new page
+   * in a system transaction of its own (named `SplitPage`), logging each moved row as
+   * LOP_INSERT_ROWS on the new page and their removal from the old page as LOP_DELETE_SPLIT. Those
+   * rows were inserted before (in NORTHWND_log.ldf 23 of the 40 such inserts are byte for byte a row
+   * image an earlier INSERT logged), so they are not inserts and are not returned: a scan printed
+   * each as an insert of the split's time and SPID. Told by the transaction's name or by a
+   * LOP_DELETE_SPLIT in it (its LOP_BEGIN_XACT may not be in the log read). Absent in stats built by hand.
+   */
+  pageMoveRowOps?: number;
+  /**
+   * Inserts whose image is a forwarded record (isForwardedRecordImage): a heap row an UPDATE grew,
+   * moved to another page (its home slot keeps a forwarding stub, the record a back pointer to it).
+   * The row existed before; not returned as an insert (a scan printed it as one, with the UPDATE's
+   * time and SPID and the row's new values). Absent in stats built by hand.
+   */
+  forwardedInsertRowOps?: number;
+  /**
+   * Deletes (a delete-only scan) of a forwarded record whose own transaction inserted a forwarded
+   * record naming the same home slot in its back pointer: the row moved to another page (an UPDATE
+   * that grew it again), it was not deleted; not returned. Absent in stats built by hand.
+   */
+  forwardedMoveRowOps?: number;
   /**
    * Row operations of the wanted kind (delete or insert) a committed transaction undid itself: the
    * same transaction also logged the opposite operation with the same row (same allocation unit,
@@ -325,7 +356,22 @@ interface TxnState extends TransactionInfo {
    * back otherwise. Null until the first one.
    */
   unknown?: Map<string, number> | null;
+  /** A LOP_DELETE_SPLIT was read in it: a page split's system transaction (CommittedScanStats.pageMoveRowOps). */
+  pageMove?: true;
 }
+
+/**
+ * The name SQL Server gives the system transaction of a page split (NORTHWND_log.ldf, School_Log.ldf:
+ * every transaction holding a LOP_DELETE_SPLIT whose LOP_BEGIN_XACT was read is named so). Its row
+ * operations move rows between pages (CommittedScanStats.pageMoveRowOps); replay/point-in-time.ts
+ * leaves them out of a replay for the same reason.
+ */
+export function isPageMoveTransaction(name: string | null | undefined): boolean {
+  return name === 'SplitPage';
+}
+
+/** fn_dblog's name of the record a page split writes on the old page (op code 0x0b). */
+const LOP_DELETE_SPLIT = 'LOP_DELETE_SPLIT';
 
 interface HeldCandidate {
   record: LogRecord;
@@ -461,13 +507,24 @@ export async function* committedCandidateBatches(
     const taken = new Set<number>();
     let i = 0;
     const look = (h: HeldCandidate): void => {
-      if (h.record.Operation !== pairedOp) {
+      const op = h.record.Operation;
+      if (op !== pairedOp && op !== LOP_DELETE_ROWS) {
         i++;
         return;
       }
       const au = h.record.AllocUnitId ?? '';
-      const key = pairKey(au, h.record['RowLog Contents 0'], catalog.byAllocUnit(au)?.compression, h.record['Page ID']);
+      const key = op === pairedOp ? pairKey(au, h.record['RowLog Contents 0'], catalog.byAllocUnit(au)?.compression, h.record['Page ID']) : null;
       if (key !== null && takePair(pairs, key) !== 'none') taken.add(i);
+      else if (op === LOP_DELETE_ROWS) {
+        // (also in a scan for deletes and inserts, where forwarded inserts are kept by this key alone)
+        // a forwarded record deleted where its transaction inserted one naming the same home slot: moved
+        const home = forwardedHomeSlot(h.record['RowLog Contents 0']);
+        if (home !== null && takePair(pairs, forwardedKey(au, home)) !== 'none') {
+          taken.add(i);
+          stats.forwardedMoveRowOps = (stats.forwardedMoveRowOps ?? 0) + 1;
+          stats.undoneInTransactionRowOps--; // counted as moved, not as taken back (the caller adds taken.size)
+        }
+      }
       i++;
     };
     if (held.spilled) for await (const h of held.peek()) look(h);
@@ -477,6 +534,14 @@ export async function* committedCandidateBatches(
 
   const newTxn = (id: string, r: LogRecord | null, at?: string): TxnState => {
     const beginTime = r ? r['Begin Time'] ?? null : null;
+    // a LOP_BEGIN_XACT read whose Begin Time is not known (none, or not a datetime: a damaged record of
+    // a block without a checksum, an edited export): where it began cannot be told, as for one not read
+    // (beginTimeUnknownTransactions); it was counted as begun outside the window, with nothing said
+    const timeless = r !== null && hasWindow && (beginTime === null || safeIso(beginTime) === null);
+    if (timeless) {
+      stats.beginTimeUnknownTransactions = (stats.beginTimeUnknownTransactions ?? 0) + 1;
+      stats.beginTimeUnknownFirstLsn ??= r['Current LSN'];
+    }
     const t: TxnState = {
       transactionId: id,
       beginTime,
@@ -486,16 +551,18 @@ export async function* committedCandidateBatches(
       login: null,
       spid: r ? r.SPID ?? null : null,
       // no begin read, with a window: held until its commit says more (beginUnread)
-      inWindow: !hasWindow || r === null || (beginTime !== null && inWindow(safeIso(beginTime), filter.from, filter.to)),
+      inWindow: !hasWindow || r === null || timeless || (beginTime !== null && inWindow(safeIso(beginTime), filter.from, filter.to)),
       held: null,
       pairs: null,
       pairBytes: 0,
       pairsLost: null,
       beginLsn: r ? r['Current LSN'] ?? null : null,
     };
-    if (!r && hasWindow) {
+    if ((!r || timeless) && hasWindow) {
       t.beginUnread = true;
-      if (at) t.firstLsn = at;
+      // (a timeless begin read has no first LSN kept: it began where its begin lies, not before the
+      // read, so the log lost before it places nothing: beginUnreadPlacedByGaps)
+      if (at && !r) t.firstLsn = at;
     }
     txns.set(id, t);
     return t;
@@ -637,6 +704,13 @@ export async function* committedCandidateBatches(
           await held?.discard();
           continue;
         }
+        if (t.pageMove || isPageMoveTransaction(t.name)) {
+          // a page split: its inserts are rows moved to a new page, inserted long before (pageMoveRowOps)
+          if (n + unknownN > 0) stats.pageMoveRowOps = (stats.pageMoveRowOps ?? 0) + n + unknownN;
+          await held?.discard();
+          t.unknown = null;
+          continue;
+        }
         if (t.beginUnread && (n > 0 || unknownN > 0)) {
           // its begin not read: placed by its commit time where it can be; its rows are returned only
           // when it surely began in the window
@@ -706,6 +780,7 @@ export async function* committedCandidateBatches(
         if (pairs !== null && pairs.size !== 0 && pairOp !== null) {
           const perAllocUnit = new Map<string, number>();
           for (const [key, count] of pairs) {
+            if (key.startsWith(FORWARDED_KEY)) continue; // a forwarded insert: a row moved, not one inserted
             const au = key.slice(0, key.indexOf('\u0000'));
             perAllocUnit.set(au, (perAllocUnit.get(au) ?? 0) + count);
           }
@@ -741,6 +816,12 @@ export async function* committedCandidateBatches(
         if (unchecked) stats.undoneUncheckedTransactions++;
         continue;
       }
+      if (op === LOP_DELETE_SPLIT) {
+        // only a page split's system transaction writes it: its rows are moved, not inserted
+        const id = r['Transaction ID'];
+        (txns.get(id) ?? newTxn(id, null, r['Current LSN'])).pageMove = true;
+        continue;
+      }
       if (op === pairOp && DATA_ROW_CONTEXTS.has(r.Context)) {
         // The opposite operation: kept (as its pair key) only to cancel a held candidate at the commit.
         // A compensation record is what a rollback inside the transaction writes: it counts too.
@@ -750,14 +831,20 @@ export async function* committedCandidateBatches(
           const id = r['Transaction ID'];
           const t = txns.get(id) ?? newTxn(id, null, r['Current LSN']);
           const key = t.inWindow ? pairKey(au, r['RowLog Contents 0'], table.compression, r['Page ID']) : null;
-          if (key !== null) {
+          // a forwarded record inserted (a heap row moved by an UPDATE) is kept by the home slot its back
+          // pointer names: a forwarded record of that slot deleted in the transaction moved (forwardedMoveRowOps)
+          const home = t.inWindow && pairOp === LOP_INSERT_ROWS ? forwardedHomeSlot(r['RowLog Contents 0']) : null;
+          // (by that key alone: one insert cancels at most one delete, and a forwarded record's image,
+          // back pointer and all, is no other row's)
+          for (const k of home !== null ? [forwardedKey(au, home)] : [key]) {
+            if (k === null) continue;
             const m = (t.pairs ??= new Map());
-            const had = m.get(key);
-            if (had !== undefined) m.set(key, had + 1);
-            else if (pairTotal + key.length <= pairBudget) {
-              m.set(key, 1);
-              t.pairBytes += key.length;
-              pairTotal += key.length;
+            const had = m.get(k);
+            if (had !== undefined) m.set(k, had + 1);
+            else if (pairTotal + k.length <= pairBudget) {
+              m.set(k, 1);
+              t.pairBytes += k.length;
+              pairTotal += k.length;
             } else (t.pairsLost ??= new Set()).add(au);
           }
         }
@@ -839,6 +926,29 @@ export async function* committedCandidateBatches(
         }
         continue;
       }
+      if (op === LOP_INSERT_ROWS && isForwardedRecordImage(r['RowLog Contents 0'])) {
+        // a heap row moved off its page by an UPDATE that grew it: not a new row (forwardedInsertRowOps)
+        stats.forwardedInsertRowOps = (stats.forwardedInsertRowOps ?? 0) + 1;
+        // a scan for deletes too: kept by its home slot, so the delete of the copy it replaced is told
+        // moved (forwardedMoveRowOps), as in a scan for deletes alone
+        const home = wantedOps.has(LOP_DELETE_ROWS) ? forwardedHomeSlot(r['RowLog Contents 0']) : null;
+        if (home !== null && r.AllocUnitId) {
+          const id = r['Transaction ID'];
+          const t = txns.get(id) ?? newTxn(id, null, r['Current LSN']);
+          if (t.inWindow) {
+            const k = forwardedKey(r.AllocUnitId, home);
+            const m = (t.pairs ??= new Map());
+            const had = m.get(k);
+            if (had !== undefined) m.set(k, had + 1);
+            else if (pairTotal + k.length <= pairBudget) {
+              m.set(k, 1);
+              t.pairBytes += k.length;
+              pairTotal += k.length;
+            } else (t.pairsLost ??= new Set()).add(r.AllocUnitId);
+          }
+        }
+        continue;
+      }
       const id = r['Transaction ID'];
       const t = txns.get(id) ?? newTxn(id, null, r['Current LSN']);
       if (!t.inWindow) {
@@ -877,18 +987,26 @@ export async function* committedCandidateBatches(
 /**
  * The op codes / context bytes of the records committedCandidates looks at (fn_dblog names mapped
  * back through the reader's tables): transaction begin, commit and abort, and the wanted row
- * operations on heap / clustered-index contexts. Everything else it passes over unread.
+ * operations on heap / clustered-index contexts, and LOP_DELETE_SPLIT (a page split's transaction:
+ * pageMoveRowOps). Everything else it passes over unread.
  */
 function recordKeep(wantedOps: ReadonlySet<string>): RecordKeep {
   const ops = new Uint8Array(256);
   const ctxs = new Uint8Array(256);
   for (let i = 0; i < 256; i++) {
     const name = operationName(i);
-    if (name === LOP_BEGIN_XACT || name === LOP_COMMIT_XACT || name === LOP_ABORT_XACT) ops[i] = 2;
+    if (name === LOP_BEGIN_XACT || name === LOP_COMMIT_XACT || name === LOP_ABORT_XACT || name === LOP_DELETE_SPLIT) ops[i] = 2;
     else if (wantedOps.has(name)) ops[i] = 1;
     if (DATA_ROW_CONTEXTS.has(contextName(i))) ctxs[i] = 1;
   }
   return (op, ctx) => ops[op] === 2 || (ops[op] === 1 && ctxs[ctx] === 1);
+}
+
+/** The first character of forwardedKey's keys (never the first of an allocation unit id's digits). */
+const FORWARDED_KEY = '\u0001';
+/** A pair key of a forwarded record by the home slot its back pointer names (forwardedHomeSlot). */
+function forwardedKey(allocUnit: string, home: string): string {
+  return `${FORWARDED_KEY}${allocUnit}\u0000${home}`;
 }
 
 /** Uses up one count of `key` in a transaction's pair keys: 'last' when that was its last (the key is gone), 'one' when some remain, 'none' when it had none. */
@@ -1018,6 +1136,12 @@ export function scanStatsNotes(stats: CommittedScanStats, ops: string[], noRowsS
     const insertOnly = ops.length === 1 && ops[0] === 'insert';
     notes.push(`${stats.undoneInTransactionRowOps} ${insertOnly ? 'insert' : 'delete'}(s) not printed: their own transaction took them back (a statement rolled back by itself, a rollback to a savepoint, or the same row ${insertOnly ? 'deleted' : 'inserted'} again), so those rows are as they were before it`);
   }
+  if (stats.beginTimeUnknownTransactions) {
+    notes.push(`${stats.beginTimeUnknownTransactions} transaction(s) of the log read have a LOP_BEGIN_XACT with no Begin Time that can be read (the first at LSN ${stats.beginTimeUnknownFirstLsn}): whether they began in the window cannot be told from it, so they are placed by their commit's End Time where it can, and counted with the transactions whose LOP_BEGIN_XACT is not in the log read`);
+  }
+  if (!noRowsSaid && stats.pageMoveRowOps) notes.push(pageMoveNote(stats.pageMoveRowOps));
+  if (!noRowsSaid && stats.forwardedInsertRowOps) notes.push(forwardedInsertNote(stats.forwardedInsertRowOps));
+  if (!noRowsSaid && stats.forwardedMoveRowOps) notes.push(`${stats.forwardedMoveRowOps.toLocaleString('en-US')} delete(s) not printed: forwarded records (heap rows an UPDATE had moved off their page) that their own transaction moved again, inserting a forwarded record for the same home slot elsewhere: those rows still exist`);
   // Rows were printed, and row operations fell on allocation units the metadata does not know and
   // that are not SQL Server's own system tables: rows of tables the metadata lacks, not in this
   // result. "Why no rows" says it when there are none; with rows it was said only in --report's
@@ -1039,6 +1163,14 @@ export function scanStatsNotes(stats: CommittedScanStats, ops: string[], noRowsS
   if (!noRowsSaid && (stats.beginUnreadPlacedOutsideRowOps ?? 0) > 0) {
     const what = ops.length === 1 ? `${ops[0]}(s)` : `row operation(s) (${ops.join('/')})`;
     notes.push(`${(stats.beginUnreadPlacedOutsideRowOps ?? 0).toLocaleString('en-US')} more committed ${what} on table data rows began outside the window (${placedOutsideParts(stats).join('; ')}): not in this result; widen the window (or drop it) to see them`);
+  }
+  // Rows were printed, and more row operations are in transactions with no commit or rollback in the
+  // log read: "why no rows" names them only when there are none, so a DELETE still running when the
+  // .ldf was copied, or committed after the last log backup given, went unsaid beside the rows printed.
+  const open = stats.uncommittedRowOps - stats.rolledBackRowOps;
+  if (!noRowsSaid && open > 0) {
+    const what = ops.length === 1 ? `${ops[0]}(s)` : `row operation(s) (${ops.join('/')})`;
+    notes.push(`${open.toLocaleString('en-US')} more ${what} on table data rows are in transactions with no commit or rollback in the log read (open where it ends, or ended in log not read): not in this result; a transaction that committed after the log read ends (in a later log backup, or the database's log now) made those changes too: scan with that log to see them`);
   }
   const unchecked = stats.undoneUncheckedTransactions ? undoneUncheckedNote(stats.undoneUncheckedTransactions) : undefined;
   return unchecked ? { removals, notes, unchecked } : { removals, notes };
@@ -1340,6 +1472,16 @@ export function beginUnreadClause(stats: CommittedScanStats, ops: string[], done
   return `${k.toLocaleString('en-US')} committed ${what} of ${t.toLocaleString('en-US')} transaction(s) whose LOP_BEGIN_XACT is not in the log read (they began before it, or in log that could not be read${unreadCommitWhen(stats) ? `; ${unreadCommitWhen(stats)}` : ''}) are not ${done}: their Begin Time is not known, so whether they began in the window cannot be told; ${how}`;
 }
 
+/** The note for CommittedScanStats.pageMoveRowOps (said when rows were printed; explainNoRows counts them otherwise). */
+export function pageMoveNote(n: number): string {
+  return `${n.toLocaleString('en-US')} insert(s) not printed: rows a page split moved to a new page (a SplitPage system transaction: each moved row logged as LOP_INSERT_ROWS on the new page, their removal from the old one as LOP_DELETE_SPLIT), not rows inserted then: they were inserted before, by another transaction`;
+}
+
+/** The note for CommittedScanStats.forwardedInsertRowOps (said when rows were printed; explainNoRows counts them otherwise). */
+export function forwardedInsertNote(n: number): string {
+  return `${n.toLocaleString('en-US')} insert(s) not printed: forwarded records, heap rows an UPDATE grew and moved to another page (the row's home slot keeps a forwarding stub pointing at it), not rows inserted then: the rows existed before`;
+}
+
 /**
  * Why a scan found no rows, in one sentence built from its counts: the log's time span, how many
  * row operations of the wanted kinds it holds and where they went (unknown allocation units such
@@ -1360,6 +1502,9 @@ export function explainNoRows(stats: CommittedScanStats, ops: string[]): string 
     const kept: string[] = [];
     if (stats.compensationRowOps) kept.push(`${n(stats.compensationRowOps)} undone by a rollback inside their transaction`);
     if (stats.undoneInTransactionRowOps) kept.push(`${n(stats.undoneInTransactionRowOps)} taken back by their own transaction (a rolled-back statement or savepoint, or the same row ${ops.length === 1 && ops[0] === 'insert' ? 'deleted' : 'inserted'} again)`);
+    if (stats.pageMoveRowOps) kept.push(`${n(stats.pageMoveRowOps)} rows a page split moved to a new page (SplitPage; not inserts)`);
+    if (stats.forwardedInsertRowOps) kept.push(`${n(stats.forwardedInsertRowOps)} forwarded records (heap rows an UPDATE moved to another page; not inserts)`);
+    if (stats.forwardedMoveRowOps) kept.push(`${n(stats.forwardedMoveRowOps)} forwarded records their own transaction moved to another page (not deletes)`);
     if (stats.unknownAllocUnitRowOps) kept.push(unknownPart(stats, false, 'a table created or rebuilt after the metadata was read'));
     if (stats.otherTableRowOps) kept.push(`${n(stats.otherTableRowOps)} on tables --table left out`);
     if (stats.outsideWindowRowOps) kept.push(`${n(stats.outsideWindowRowOps)} in transactions that began outside the window${outsideSpan(stats)}`);
@@ -1387,6 +1532,9 @@ export function explainNoRows(stats: CommittedScanStats, ops: string[]): string 
   if (neverCommitted) parts.push(`${n(neverCommitted)} in transactions with no commit in this log`);
   if (stats.compensationRowOps) parts.push(`${n(stats.compensationRowOps)} undone by a rollback inside their transaction`);
   if (stats.undoneInTransactionRowOps) parts.push(`${n(stats.undoneInTransactionRowOps)} taken back by their own transaction (a rolled-back statement or savepoint, or the same row ${ops.length === 1 && ops[0] === 'insert' ? 'deleted' : 'inserted'} again)`);
+  if (stats.pageMoveRowOps) parts.push(`${n(stats.pageMoveRowOps)} rows a page split moved to a new page (SplitPage; not inserts)`);
+  if (stats.forwardedInsertRowOps) parts.push(`${n(stats.forwardedInsertRowOps)} forwarded records (heap rows an UPDATE moved to another page; not inserts)`);
+  if (stats.forwardedMoveRowOps) parts.push(`${n(stats.forwardedMoveRowOps)} forwarded records their own transaction moved to another page (not deletes)`);
   if (stats.schemaDriftRowOps) parts.push(schemaDriftPart(stats.schemaDriftRowOps));
   return `${span}; it holds ${n(stats.rowOps)} ${what} on table data rows: ${parts.join(', ') || 'none kept'}${index}${rowless}`;
 }

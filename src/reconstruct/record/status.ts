@@ -81,3 +81,47 @@ export function isIndexRecordImage(image: Uint8Array | null | undefined): boolea
   const t = (b & RECORD_TYPE_MASK) >> 1;
   return t === 3 || t === 5;
 }
+
+/**
+ * Whether a record image is a forwarded record: a heap row that an UPDATE grew past its page's free
+ * space, moved to another page (its home slot keeps a forwarding stub; the record carries a back
+ * pointer to it). FixedVar type 1, CD type 4 (forwarded) or 5 (ghost forwarded). Such a record is
+ * only ever made by moving a row that already exists: never by an INSERT. False for an empty image.
+ */
+export function isForwardedRecordImage(image: Uint8Array | null | undefined): boolean {
+  if (!image || image.length === 0) return false;
+  const b = image[0]!;
+  if ((b & CD_RECORD_FORMAT) !== 0) {
+    const t = (b & CD_RECORD_TYPE_MASK) >> 2;
+    return t === 4 || t === 5;
+  }
+  return ((b & RECORD_TYPE_MASK) >> 1) === 1;
+}
+
+/**
+ * The home slot a FixedVar forwarded record's back pointer names (`page:file:slot`, decimal), read
+ * without the table's layout: the record's last variable-length entry, a complex column (high bit of
+ * its end offset) of 10 bytes starting with the complex id 1024, then page id u32, file id u16, slot u16
+ * (improve.dk "Anatomy of a forwarded record – the back pointer"; fixedvar.ts isBackPointerEntry).
+ * Null for anything else (not forwarded, a CD record, an image too short for what its header says).
+ */
+export function forwardedHomeSlot(image: Uint8Array | null | undefined): string | null {
+  if (!image || image.length < 4 || (image[0]! & CD_RECORD_FORMAT) !== 0 || ((image[0]! & RECORD_TYPE_MASK) >> 1) !== 1) return null;
+  if ((image[0]! & RECORD_VARIABLE_COLUMNS) === 0) return null;
+  const u16 = (o: number) => image[o]! | (image[o + 1]! << 8);
+  const fixedEnd = u16(2);
+  if (fixedEnd + 2 > image.length) return null;
+  const columns = u16(fixedEnd);
+  let at = fixedEnd + 2 + ((image[0]! & RECORD_NULL_BITMAP) !== 0 ? Math.ceil(columns / 8) : 0);
+  if (at + 2 > image.length) return null;
+  const varCount = u16(at);
+  at += 2;
+  if (varCount === 0 || at + 2 * varCount > image.length) return null;
+  const raw = u16(at + 2 * (varCount - 1));
+  if ((raw & 0x8000) === 0) return null;
+  const start = varCount === 1 ? at + 2 * varCount : u16(at + 2 * (varCount - 2)) & 0x7fff;
+  const end = raw & 0x7fff;
+  if (end - start !== 10 || end > image.length || u16(start) !== 1024) return null;
+  const page = (image[start + 2]! | (image[start + 3]! << 8) | (image[start + 4]! << 16) | (image[start + 5]! << 24)) >>> 0;
+  return `${page}:${u16(start + 6)}:${u16(start + 8)}`;
+}
