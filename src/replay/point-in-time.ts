@@ -35,7 +35,9 @@
  *
  * Refused with ReplayError (exit 2), naming the LSN, the operation and the reason — never a
  * possibly wrong table:
- * - REPLAY_UNSUPPORTED_OPERATION: an operation on the table's data pages whose effect on rows is
+ * - REPLAY_UNSUPPORTED_OPERATION: an operation code the log reader does not know (LOP_UNKNOWN_n: its
+ *   record names no page or allocation unit, so it may be the table's), an operation on the table's
+ *   data pages whose effect on rows is
  *   not known (not insert/delete/modify or a page-structure operation), or on its LOB/row-overflow
  *   pages, or a transaction named like DDL or a bulk operation (TRUNCATE, ALTER, DROP, BULK…)
  *   touching the table's pages or writing catalog rows that hold the table's object, partition or
@@ -1009,6 +1011,11 @@ export class LogReplay {
       }
       return 'ok';
     }
+    // An operation code the log reader does not know (LOP_UNKNOWN_n: a newer SQL Server's, or a damaged
+    // record): only its header is read, so it names no allocation unit or page, and it was passed by
+    // as another table's; the table was printed without the change it may have made (a row inserted
+    // by it was missing, exit 0, no word).
+    if (op.startsWith('LOP_UNKNOWN_')) refuse('REPLAY_UNSUPPORTED_OPERATION', r, `an operation rowback does not know (operation code ${op.slice('LOP_UNKNOWN_'.length)}: a newer SQL Server's, or a damaged record): only its header is read, so whether it changes ${this.table}'s rows, and how, cannot be told (\`rowback log\` lists it)`);
     const au = r.AllocUnitId ?? null;
     if (au === null || (!this.dataAus.has(au) && !this.otherAus.has(au))) {
       // DDL elsewhere in the database: refused when its records name this table's ids (TRUNCATE,
