@@ -108,7 +108,8 @@ export function lastRestoredBackup(files: readonly string[], position: number | 
  * them), whose pages `pages` holds (the backup(s) the dump reads: their m_lsn decide what is on the
  * copy). Cost: one pass over the own log (a set lookup per record); a second only when a record
  * names an allocation unit of a dumped table, then every record is fed to one LogReplay per such
- * table, or when a transaction is named like DDL or a bulk operation (point-in-time.ts DDL_NAMES),
+ * table, or when a transaction is named like DDL or a bulk operation (point-in-time.ts DDL_NAMES)
+ * or a record is of an operation the reader does not know (LOP_UNKNOWN_n),
  * then to one per table (its catalog rows may name any of them). Throws only on `signal`'s abort
  * (and an I/O error that is no RowbackError); every failure to read is returned in `unread`, every
  * refusal of the replay in its table's `refused`.
@@ -158,6 +159,9 @@ export async function readBaseOwnLog(bak: string, position: number | undefined, 
       const t = r.AllocUnitId ? owner.get(r.AllocUnitId) : undefined;
       if (t !== undefined) touched.add(t);
       if (!ddl && r.Operation === LOP_BEGIN_XACT && r['Transaction Name'] && DDL_NAMES.test(r['Transaction Name'])) ddl = true;
+      // an operation the reader does not know names no allocation unit or page: it may change any
+      // dumped table (LogReplay refuses it), so every table is judged (it was passed by: not a word)
+      if (!ddl && r.Operation.startsWith('LOP_UNKNOWN_')) ddl = true;
     }
   } catch (e) {
     if (signal?.aborted || !isRowbackError(e)) throw e;

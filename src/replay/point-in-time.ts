@@ -35,7 +35,9 @@
  *
  * Refused with ReplayError (exit 2), naming the LSN, the operation and the reason — never a
  * possibly wrong table:
- * - REPLAY_UNSUPPORTED_OPERATION: an operation on the table's data pages whose effect on rows is
+ * - REPLAY_UNSUPPORTED_OPERATION: an operation code the log reader does not know (LOP_UNKNOWN_n: its
+ *   record names no page or allocation unit, so it may be the table's), an operation on the table's
+ *   data pages whose effect on rows is
  *   not known (not insert/delete/modify or a page-structure operation), or on its LOB/row-overflow
  *   pages, or a transaction named like DDL or a bulk operation (TRUNCATE, ALTER, DROP, BULK…)
  *   touching the table's pages or writing catalog rows that hold the table's object, partition or
@@ -347,8 +349,9 @@ function logCopiesNotes(all: ReturnType<typeof setOf>[], used: readonly BackupSe
  * `replayTablesAt` of the one table. Throws InputError for the chain (INPUT_RESTORE_TOO_EARLY /
  * _TOO_LATE / _CHAIN_BROKEN / _TARGET_AT_BOUNDARY / _NO_FULL …, each naming the reachable range),
  * INPUT_MIXED_DATABASES, INPUT_UNKNOWN_TABLE; SchemaError SCHEMA_COLUMNS_UNREADABLE; ReplayError
- * REPLAY_*; `inputs.signal`'s reason once it is aborted. Memory: the table's rows, plus the row
- * operations of transactions open at a time.
+ * REPLAY_*; `inputs.signal`'s reason once it is aborted. Memory: the table's rows, plus every row
+ * operation of the table in the replayed range (held until the end of the log read: redo runs in
+ * LSN order at the end, committed ones too; about 1.4 KB each, `kept`).
  */
 export async function replayTableAt(inputs: ReplayInputs): Promise<ReplayResult> {
   const { table, ...rest } = inputs;
@@ -377,8 +380,9 @@ export type TableReplayOutcome = { table: string; result: ReplayResult } | { tab
  * (the differential left out, replayed from the full backup) is replayed again over the chain
  * without it, with the other tables left out of that pass. Throws what `replayTableAt` of the first
  * table (in the order given) that is refused throws: the same error, the same message; nothing of
- * the others is returned then. Memory: every table's rows, plus the row operations of transactions
- * open at a time, of all of them.
+ * the others is returned then. Memory: every table's rows, plus every row operation of every table
+ * in the replayed range, all held at once until the end of the log read (tables replayed one after
+ * the other held one table's at a time: N busy tables hold N times that).
  */
 export async function replayTablesAt(inputs: ReplayTablesInputs): Promise<ReplayResult[]> {
   const out: ReplayResult[] = [];
@@ -1007,6 +1011,11 @@ export class LogReplay {
       }
       return 'ok';
     }
+    // An operation code the log reader does not know (LOP_UNKNOWN_n: a newer SQL Server's, or a damaged
+    // record): only its header is read, so it names no allocation unit or page, and it was passed by
+    // as another table's; the table was printed without the change it may have made (a row inserted
+    // by it was missing, exit 0, no word).
+    if (op.startsWith('LOP_UNKNOWN_')) refuse('REPLAY_UNSUPPORTED_OPERATION', r, `an operation rowback does not know (operation code ${op.slice('LOP_UNKNOWN_'.length)}: a newer SQL Server's, or a damaged record): only its header is read, so whether it changes ${this.table}'s rows, and how, cannot be told (\`rowback log\` lists it)`);
     const au = r.AllocUnitId ?? null;
     if (au === null || (!this.dataAus.has(au) && !this.otherAus.has(au))) {
       // DDL elsewhere in the database: refused when its records name this table's ids (TRUNCATE,
@@ -1051,7 +1060,7 @@ export class LogReplay {
       if (inBase) stats.baseLogOps.inBase++;
     }
     const kind = op === LOP_INSERT_ROWS ? 'insert' : op === LOP_DELETE_ROWS ? 'delete' : 'update';
-    t.ops.push(rebuild ? { record: detach(r), kind, inBase, rebuild } : { record: detach(r), kind, inBase });
+    t.ops.push(rebuild ? { record: kept(r, kind), kind, inBase, rebuild } : { record: kept(r, kind), kind, inBase });
     return 'ok';
   }
 
@@ -1185,13 +1194,24 @@ function apply(o: ReplayOp, dir: 'redo' | 'undo', state: RowState, layout: Table
   }
 }
 
-/** A copy of a log record whose byte fields own their bytes (no view into a log block kept alive). */
-function detach(r: LogRecord): LogRecord {
-  const out: LogRecord = { ...r };
-  for (const k of ['RowLog Contents 0', 'RowLog Contents 1', 'RowLog Contents 2', 'RowLog Contents 3', 'RowLog Contents 4', 'Log Record'] as const) {
-    const v = r[k];
-    if (v instanceof Uint8Array) out[k] = v.slice();
-  }
+/**
+ * What a row operation held until `finish` keeps of its log record: the fields `finish`, `pending`
+ * and a refusal read (its LSN, operation, context, transaction, allocation unit, page and slot, the
+ * file it came from) and, of an insert or delete, its row image (`RowLog Contents 0`, copied: no view
+ * into a log block kept alive); an update's images are its rebuild's. Every row operation of the
+ * replayed range is held until the end of the log read (a committed one too: redo runs in LSN order
+ * at the end), those of every table replayed in one pass at once, so each byte kept counts: the whole
+ * record was copied, with its other images (`RowLog Contents 1`…, `Log Record`) and fields no one
+ * reads again, about 2 KB an insert of a two-column row (test/replay/log-replay-held-memory.test.ts).
+ */
+function kept(r: LogRecord, kind: ReplayOp['kind']): LogRecord {
+  const out: LogRecord = { 'Current LSN': r['Current LSN'], Operation: r.Operation, Context: r.Context, 'Transaction ID': r['Transaction ID'] };
+  if (r.AllocUnitId !== undefined) out.AllocUnitId = r.AllocUnitId;
+  if (r['Page ID'] !== undefined) out['Page ID'] = r['Page ID'];
+  if (r['Slot ID'] !== undefined) out['Slot ID'] = r['Slot ID'];
+  if (r.source?.file !== undefined) out.source = { kind: r.source.kind, file: r.source.file };
+  const image = r['RowLog Contents 0'];
+  if (kind !== 'update' && image !== undefined) out['RowLog Contents 0'] = image instanceof Uint8Array ? image.slice() : image;
   return out;
 }
 

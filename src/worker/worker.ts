@@ -328,7 +328,14 @@ export class JobWorker {
           ...staged.flatMap(({ r }) => (r.reversed ? [`warning: ${r.reversed}`] : [])),
           // as the CLI-staged job (diff --stage) has them: pages with no checksum, a damaged
           // differential left out, and INCOMPLETE for rows decoded with warnings
-          ...staged.flatMap(({ r }) => comparisonNotes(r).notes),
+          // With several tables, a note not every table's comparison says alike names its table after
+          // its `note (side, where): ` / `WARNING (…): ` head (which doubtfulNotes reads): the pages read
+          // without a checksum are counted per table (the catalog's and that table's), and three
+          // tables' notes on one backup read "none of the 33 pages read…", "…32…", "…30…", unnamed
+          ...staged.flatMap(({ r, d }) => {
+            const said = comparisonNotes(r).notes;
+            return r.unchecked.map((u, i) => (!several || u.note.includes(d.table) || staged.every((o) => comparisonNotes(o.r).notes.includes(said[i]!)) ? said[i]! : comparisonNotes({ unchecked: [{ ...u, note: `${d.table}: ${u.note}` }], warned: [] }).notes[0]!));
+          }),
           // a backup the replay used whose header copies disagree in a field no restore reads, as
           // diff says it (WARNING) and its staged job has it: the job's `warnings` (replayHeaderWarnings)
           ...staged.flatMap(({ r }) => replayHeaderWarnings(r).map((w) => `WARNING: ${w}`)),
