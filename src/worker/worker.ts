@@ -252,14 +252,23 @@ export class JobWorker {
       const reads = new SharedStateReads(restoreJobTables(spec));
       try {
         for (const typed of restoreJobTables(spec)) {
-          const r = await compareTableStates({
-            replay, reads,
-            bak: spec.bak, position: spec.position, afterPosition: spec.afterPosition, trn: spec.trn, target: stop ? parseStopTarget(spec, names('')) : undefined,
-            afterMdf: spec.afterMdf, afterBak: spec.afterBak, afterTrn: spec.afterTrn,
-            afterTarget: afterStop ? parseStopTarget({ stopAt: spec.afterStopAt, stopBeforeLsn: spec.afterStopBeforeLsn }, { stopAt: 'afterStopAt', stopBeforeLsn: 'afterStopBeforeLsn' }) : undefined,
-            table: typed, key: spec.key, keyName: 'key',
-            acceptOlderLater: spec.acceptOlderLater, acceptName: 'acceptOlderLater: true',
-          });
+          // the job's cancel (or shutdown) stops the comparison where it is: the first table's step
+          // replays every table's chain at once (sharedReplays), and a cancel waited for all of it
+          let r: Awaited<ReturnType<typeof compareTableStates>>;
+          try {
+            r = await compareTableStates({
+              replay, reads, signal: signal(),
+              bak: spec.bak, position: spec.position, afterPosition: spec.afterPosition, trn: spec.trn, target: stop ? parseStopTarget(spec, names('')) : undefined,
+              afterMdf: spec.afterMdf, afterBak: spec.afterBak, afterTrn: spec.afterTrn,
+              afterTarget: afterStop ? parseStopTarget({ stopAt: spec.afterStopAt, stopBeforeLsn: spec.afterStopBeforeLsn }, { stopAt: 'afterStopAt', stopBeforeLsn: 'afterStopBeforeLsn' }) : undefined,
+              table: typed, key: spec.key, keyName: 'key',
+              acceptOlderLater: spec.acceptOlderLater, acceptName: 'acceptOlderLater: true',
+            });
+          } catch (e) {
+            // stopped by the cancel: said below as the job's end, not as a failure
+            if (signal()?.aborted) break;
+            throw e;
+          }
           // names that differ only in letter case found one table (a case-insensitive database): compared once
           if (!compared.some((c) => c.r.diff.table === r.diff.table)) compared.push({ typed, r });
           if (signal()?.aborted) break;
