@@ -98,7 +98,9 @@ describe('page split inserts (SYNTHETIC records)', () => {
     const log = [
       rec('1:1:1', 'LOP_BEGIN_XACT', '0000:9', { 'Begin Time': '2024/03/05 15:00:00:000', 'Transaction Name': 'SplitPage', SPID: 62 }),
       rec('1:1:2', 'LOP_INSERT_ROWS', '0000:9', { Context: 'LCX_CLUSTERED', AllocUnitId: AU, 'Page ID': '0001:00000140', 'RowLog Contents 0': row }),
-      rec('1:1:3', 'LOP_COMMIT_XACT', '0000:9', { 'End Time': '2024/03/05 15:00:00:000' }),
+      // (told by it, not by the name: a user's transaction may be named SplitPage)
+      rec('1:1:3', 'LOP_DELETE_SPLIT', '0000:9', { Context: 'LCX_CLUSTERED', AllocUnitId: AU, 'Page ID': '0001:00000123' }),
+      rec('1:1:4', 'LOP_COMMIT_XACT', '0000:9', { 'End Time': '2024/03/05 15:00:00:000' }),
     ];
     const stats = emptyStats();
     const got = await all(committedCandidates(async function* () { yield* log; }, { operations: ['insert'] }, catalog, { stats }));
