@@ -151,6 +151,12 @@ SELECT v.[Operation]
 FROM (VALUES (N'LOP_DELETE_ROWS'), (N'LOP_INSERT_ROWS')) AS v([Operation])
 WHERE EXISTS (SELECT 1 FROM @ops AS o WHERE o.[Operation] IN (N'LOP_DELETE_ROWS', N'LOP_INSERT_ROWS'))
   AND v.[Operation] NOT IN (SELECT o.[Operation] FROM @ops AS o);
+-- With inserts, a page split's LOP_DELETE_SPLIT (on the table's clustered index) is exported too:
+-- rowback tells the split's system transaction by it, its inserts being rows moved to a new page,
+-- not inserted (its name alone tells nothing: BEGIN TRAN SplitPage names a user's transaction so).
+INSERT @ops ([Operation])
+SELECT N'LOP_DELETE_SPLIT'
+WHERE EXISTS (SELECT 1 FROM @ops AS o WHERE o.[Operation] = N'LOP_INSERT_ROWS');
 
 -- In-row allocation units (type 1, container = hobt) of the heap (0) or clustered index (1).
 DECLARE @au TABLE ([allocation_unit_id] bigint PRIMARY KEY);

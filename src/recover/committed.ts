@@ -210,6 +210,14 @@ export interface CommittedScanStats {
    */
   pageMoveRowOps?: number;
   /**
+   * Row operations returned from transactions named `SplitPage` that hold no LOP_DELETE_SPLIT in the
+   * log read: a user's transaction so named (BEGIN TRAN SplitPage), or a split whose LOP_DELETE_SPLIT
+   * the source left out (an export made by an earlier sql/export-log-records.sql); said in a note, with
+   * the LOP_BEGIN_XACT LSN of the first. Absent in stats built by hand.
+   */
+  splitNamedRowOps?: number;
+  splitNamedFirstLsn?: string;
+  /**
    * Inserts whose image is a forwarded record (isForwardedRecordImage): a heap row an UPDATE grew,
    * moved to another page (its home slot keeps a forwarding stub, the record a back pointer to it).
    * The row existed before; not returned as an insert (a scan printed it as one, with the UPDATE's
@@ -751,6 +759,11 @@ export async function* committedCandidateBatches(
         // user's transaction so): its inserts are rows moved to a new page, inserted long before
         // (pageMoveRowOps). Only its inserts: any other row operation in it is returned as usual.
         let moved: Set<number> | null = null;
+        if (!t.pageMove && isPageMoveTransaction(t.name) && n > 0) {
+          // named as a split's, with no LOP_DELETE_SPLIT read: returned, and said (splitNamedRowOps)
+          stats.splitNamedRowOps = (stats.splitNamedRowOps ?? 0) + n;
+          stats.splitNamedFirstLsn ??= t.beginLsn ?? undefined;
+        }
         if (t.pageMove) {
           moved = held ? await heldInserts(held) : new Set<number>();
           if (moved.size + unknownN > 0) stats.pageMoveRowOps = (stats.pageMoveRowOps ?? 0) + moved.size + unknownN;
@@ -1211,6 +1224,7 @@ export function scanStatsNotes(stats: CommittedScanStats, ops: string[], noRowsS
     notes.push(`${stats.beginTimeUnknownTransactions} transaction(s) of the log read have a LOP_BEGIN_XACT with no Begin Time that can be read (the first at LSN ${stats.beginTimeUnknownFirstLsn}): whether they began in the window cannot be told from it, so they are placed by their commit's End Time where it can, and counted with the transactions whose LOP_BEGIN_XACT is not in the log read`);
   }
   if (!noRowsSaid && stats.pageMoveRowOps) notes.push(pageMoveNote(stats.pageMoveRowOps));
+  if (stats.splitNamedRowOps) notes.push(`${stats.splitNamedRowOps.toLocaleString('en-US')} row operation(s) printed are in transaction(s) named SplitPage holding no LOP_DELETE_SPLIT in the log read (the first begun at LSN ${stats.splitNamedFirstLsn ?? 'not read'}): a user's transaction so named (BEGIN TRAN SplitPage), printed as any other; or a page split whose LOP_DELETE_SPLIT the source left out (an export made by an sql/export-log-records.sql older than this rowback), whose inserts are rows moved to a new page, not inserted: check them with rowback log --transaction`);
   if (!noRowsSaid && stats.forwardedInsertRowOps) notes.push(forwardedInsertNote(stats.forwardedInsertRowOps));
   // (said with rows or without: the LSNs are named so the deletes left out can be checked with `rowback log`)
   if (stats.forwardedMoveRowOps) notes.push(`${stats.forwardedMoveRowOps.toLocaleString('en-US')} delete(s) not printed: forwarded records (heap rows an UPDATE had moved off their page) that their own transaction moved again, inserting a forwarded record for the same home slot elsewhere, that slot's record not deleted: those rows still exist (${forwardedMoveLsnsText(stats)})`);

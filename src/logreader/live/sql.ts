@@ -1,4 +1,7 @@
 import { LCX_CLUSTERED, LCX_HEAP, LCX_MARK_AS_GHOST, LOP_BEGIN_XACT, LOP_COMMIT_XACT } from '../log-record.js';
+
+/** fn_dblog's name of the record a page split writes on the old page (committed.ts pageMoveRowOps). */
+const LOP_DELETE_SPLIT = 'LOP_DELETE_SPLIT';
 import { lsnToDblogParam, type Lsn } from '../lsn.js';
 import { OPERATIONS_FOR, pairOperationFor } from '../scan-operations.js';
 import type { ScanOperation } from '../scan-operations.js';
@@ -216,7 +219,11 @@ export function scanSql(o: ScanSqlOptions): SqlStatement {
 
   const rowOps = [...new Set(o.operations.flatMap((op) => OPERATIONS_FOR[op]))];
   const pairOp = pairOperationFor(o.operations);
-  const readOps = pairOp ? [...rowOps, pairOp] : rowOps;
+  // A page split's LOP_DELETE_SPLIT (on the table's clustered index) is read with inserts: it is how the
+  // caller tells the split's system transaction, whose inserts are rows moved, not inserted
+  // (committed.ts pageMoveRowOps; its name alone tells nothing: BEGIN TRAN SplitPage names a user's).
+  const moveOps = rowOps.includes('LOP_INSERT_ROWS') ? [LOP_DELETE_SPLIT] : [];
+  const readOps = [...(pairOp ? [...rowOps, pairOp] : rowOps), ...moveOps];
   const cols = LOG_COLUMNS.map((c) => `l.${col(c)}`).join(', ');
 
   // Every LOP_BEGIN_XACT is read (and every commit): the window is applied per transaction below, so
