@@ -151,12 +151,11 @@ SELECT v.[Operation]
 FROM (VALUES (N'LOP_DELETE_ROWS'), (N'LOP_INSERT_ROWS')) AS v([Operation])
 WHERE EXISTS (SELECT 1 FROM @ops AS o WHERE o.[Operation] IN (N'LOP_DELETE_ROWS', N'LOP_INSERT_ROWS'))
   AND v.[Operation] NOT IN (SELECT o.[Operation] FROM @ops AS o);
--- With inserts, a page split's LOP_DELETE_SPLIT (on the table's clustered index) is exported too:
--- rowback tells the split's system transaction by it, its inserts being rows moved to a new page,
--- not inserted (its name alone tells nothing: BEGIN TRAN SplitPage names a user's transaction so).
-INSERT @ops ([Operation])
-SELECT N'LOP_DELETE_SPLIT'
-WHERE EXISTS (SELECT 1 FROM @ops AS o WHERE o.[Operation] = N'LOP_INSERT_ROWS');
+-- With inserts, a page split's LOP_DELETE_SPLIT is exported too (whatever its AllocUnitId: the
+-- reader of .ldf files finds none in it; only the transactions kept below are written): rowback tells
+-- the split's system transaction by it, its inserts being rows moved to a new page, not inserted (its
+-- name alone tells nothing: BEGIN TRAN SplitPage names a user's transaction so).
+DECLARE @splits bit = CASE WHEN EXISTS (SELECT 1 FROM @ops AS o WHERE o.[Operation] = N'LOP_INSERT_ROWS') THEN 1 ELSE 0 END;
 
 -- In-row allocation units (type 1, container = hobt) of the heap (0) or clustered index (1).
 DECLARE @au TABLE ([allocation_unit_id] bigint PRIMARY KEY);
@@ -177,6 +176,7 @@ BEGIN
   SELECT l.[Current LSN], l.[Operation], l.[Context], l.[Transaction ID], l.[AllocUnitId], l.[Page ID], l.[Slot ID], l.[Offset in Row], l.[Modify Size], l.[Description], l.[Begin Time], l.[End Time], l.[Transaction Name], l.[Transaction SID], l.[SPID], l.[RowLog Contents 0], l.[RowLog Contents 1]
   FROM sys.fn_dblog(@StartLsn, NULL) AS l
   WHERE l.[Operation] IN (N'LOP_BEGIN_XACT', N'LOP_COMMIT_XACT', N'LOP_ABORT_XACT')
+     OR (@splits = 1 AND l.[Operation] = N'LOP_DELETE_SPLIT')
      OR (l.[Operation] IN (SELECT [Operation] FROM @ops)
          AND l.[Context] IN (N'LCX_HEAP', N'LCX_CLUSTERED', N'LCX_MARK_AS_GHOST')
          AND l.[AllocUnitId] IN (SELECT [allocation_unit_id] FROM @au));
@@ -187,6 +187,7 @@ BEGIN
   SELECT l.[Current LSN], l.[Operation], l.[Context], l.[Transaction ID], l.[AllocUnitId], l.[Page ID], l.[Slot ID], l.[Offset in Row], l.[Modify Size], l.[Description], l.[Begin Time], l.[End Time], l.[Transaction Name], l.[Transaction SID], l.[SPID], l.[RowLog Contents 0], l.[RowLog Contents 1]
   FROM sys.fn_dump_dblog(NULL, NULL, N'DISK', @LogBackupSet, @LogBackup, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT) AS l
   WHERE l.[Operation] IN (N'LOP_BEGIN_XACT', N'LOP_COMMIT_XACT', N'LOP_ABORT_XACT')
+     OR (@splits = 1 AND l.[Operation] = N'LOP_DELETE_SPLIT')
      OR (l.[Operation] IN (SELECT [Operation] FROM @ops)
          AND l.[Context] IN (N'LCX_HEAP', N'LCX_CLUSTERED', N'LCX_MARK_AS_GHOST')
          AND l.[AllocUnitId] IN (SELECT [allocation_unit_id] FROM @au));
