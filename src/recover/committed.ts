@@ -897,7 +897,7 @@ export async function* committedCandidateBatches(
           const key = t.inWindow ? pairKey(au, r['RowLog Contents 0'], table.compression, r['Page ID']) : null;
           // a forwarded record inserted (a heap row moved by an UPDATE) is kept by the home slot its back
           // pointer names: a forwarded record of that slot deleted in the transaction moved (forwardedMoveRowOps)
-          const home = t.inWindow && pairOp === LOP_INSERT_ROWS ? forwardedHomeSlot(r['RowLog Contents 0']) : null;
+          const home = t.inWindow && pairOp === LOP_INSERT_ROWS && r.Context === LCX_HEAP ? forwardedHomeSlot(r['RowLog Contents 0']) : null;
           // (by that key alone: one insert cancels at most one delete, and a forwarded record's image,
           // back pointer and all, is no other row's)
           for (const k of home !== null ? [forwardedKey(au, home)] : [key]) {
@@ -990,7 +990,9 @@ export async function* committedCandidateBatches(
         }
         continue;
       }
-      if (op === LOP_INSERT_ROWS && isForwardedRecordImage(r['RowLog Contents 0'])) {
+      // (a heap's only: a clustered index has no forwarded records, so such an image there is no move:
+      // damage, or a misread; it is decoded and printed as any other insert)
+      if (op === LOP_INSERT_ROWS && r.Context === LCX_HEAP && isForwardedRecordImage(r['RowLog Contents 0'])) {
         // a heap row moved off its page by an UPDATE that grew it: not a new row (forwardedInsertRowOps)
         stats.forwardedInsertRowOps = (stats.forwardedInsertRowOps ?? 0) + 1;
         // a scan for deletes too: kept by its home slot, so the delete of the copy it replaced is told

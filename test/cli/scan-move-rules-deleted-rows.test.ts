@@ -123,3 +123,16 @@ describe('a forwarded record deleted where its transaction inserted one naming t
     expect(r.stderr).toContain('LOP_DELETE_ROWS at 0000002a:000001f0:0003');
   });
 });
+
+describe('an insert whose image reads as a forwarded record', () => {
+  it('on a clustered index (no forwarded records there: damage, or a misread) is printed, not left out as a move', async () => {
+    const records = [
+      tx('0000002a:000001f0:0001', 'LOP_BEGIN_XACT', { 'Begin Time': '2024/03/05 14:07:09:123', 'Transaction Name': 'INSERT', SPID: 61 }),
+      tx('0000002a:000001f0:0002', 'LOP_INSERT_ROWS', { Context: 'LCX_CLUSTERED', AllocUnitId: CUSTOMERS_AU, 'Page ID': '0001:00000140', 'Slot ID': 0, 'RowLog Contents 0': FORWARDED_ADA }),
+      tx('0000002a:000001f0:0003', 'LOP_COMMIT_XACT', { 'End Time': '2024/03/05 14:07:10:500' }),
+    ];
+    const r = await cli('scan', '--export', exportFile('clustered-fwd', records), '--op', 'insert', '--format', 'ndjson');
+    expect(lsns(r.stdout)).toEqual(['0000002a:000001f0:0002']);
+    expect(r.stderr).not.toContain('forwarded records');
+  });
+});
