@@ -15,7 +15,7 @@ import { beginTimeToIso, inWindow } from './time-window.js';
 import { localMs } from './log-local-time.js';
 import { CLOCK_STEPS_KEPT, clockSetBackSentence, CommitClock, stepMayRepeatInWindow, type ClockBackwards } from './commit-clock.js';
 import type { RebuildCandidate, UpdateRebuild } from './update-rebuild.js';
-import { forwardedHomeSlot, isForwardedRecordImage, isIndexRecordImage } from '../reconstruct/record/status.js';
+import { forwardedHomeSlot, forwardingStubTarget, isForwardedRecordImage, isIndexRecordImage } from '../reconstruct/record/status.js';
 import {
   CD_RECORD_FORMAT, CD_RECORD_LONG_DATA, CD_RECORD_VERSIONING, RECORD_NULL_BITMAP, RECORD_VARIABLE_COLUMNS,
   RECORD_VERSIONING_TAG, VERSIONING_TAG_SIZE,
@@ -520,8 +520,11 @@ export async function* committedCandidateBatches(
     // deletes that may be moves are those beyond the home slot records deleted: a row forwarded by an
     // UPDATE then deleted in the same transaction, or deleted with its slot reused by a row the
     // transaction inserted then grew (a forwarded insert naming the same home slot), is deleted.
+    // A forwarding stub deleted names the forwarded record it pointed at: that record's delete, at that
+    // place, is the row's own (deleted), whatever the counts say (stubTargets, by place).
     const forwardedDeletes = new Map<string, number>();
     const homeDeletes = new Map<string, number>();
+    const stubTargets = new Map<string, number>();
     if (forwardedMovesPossible(pairs)) {
       const count = (h: HeldCandidate): void => {
         if (h.record.Operation !== LOP_DELETE_ROWS) return;
@@ -531,6 +534,8 @@ export async function* committedCandidateBatches(
         const slot = homeSlotOf(h.record['Page ID'], h.record['Slot ID']);
         if (slot !== null && !isForwardedRecordImage(h.record['RowLog Contents 0'])) {
           homeDeletes.set(forwardedKey(au, slot), (homeDeletes.get(forwardedKey(au, slot)) ?? 0) + 1);
+          const target = forwardingStubTarget(h.record['RowLog Contents 0']);
+          if (target !== null) stubTargets.set(forwardedKey(au, target), (stubTargets.get(forwardedKey(au, target)) ?? 0) + 1);
         }
       };
       if (held.spilled) for await (const h of held.peek()) count(h);
@@ -554,7 +559,10 @@ export async function* committedCandidateBatches(
         // slot's record not deleted: moved
         const home = forwardedHomeSlot(h.record['RowLog Contents 0']);
         const fk = home === null ? null : forwardedKey(au, home);
-        if (fk !== null && (moves.get(fk) ?? 0) > 0 && takePair(pairs, fk) !== 'none') {
+        const here = fk === null ? null : homeSlotOf(h.record['Page ID'], h.record['Slot ID']);
+        const stubbed = here === null ? 0 : (stubTargets.get(forwardedKey(au, here)) ?? 0);
+        if (stubbed > 0) stubTargets.set(forwardedKey(au, here!), stubbed - 1); // the row's own delete: printed
+        else if (fk !== null && (moves.get(fk) ?? 0) > 0 && takePair(pairs, fk) !== 'none') {
           moves.set(fk, moves.get(fk)! - 1);
           taken.add(i);
           stats.forwardedMoveRowOps = (stats.forwardedMoveRowOps ?? 0) + 1;

@@ -111,6 +111,23 @@ describe('a forwarded record deleted where its transaction inserted one naming t
     expect(r.stderr).not.toContain('moved again');
   });
 
+  it('a forwarded row deleted, its home slot reused by another row moved twice in the same transaction: the deleted row is printed, the moved one not', async () => {
+    const records = [
+      begin,
+      tx('0000002a:000001f0:0002', 'LOP_DELETE_ROWS', heap('0001:00000140', 0, FORWARDED_ADA)),
+      tx('0000002a:000001f0:0003', 'LOP_DELETE_ROWS', heap('0001:00000078', 0, STUB_TO_320)),
+      tx('0000002a:000001f0:0005', 'LOP_INSERT_ROWS', heap('0001:00000150', 0, FORWARDED_ADAM)),
+      tx('0000002a:000001f0:0006', 'LOP_INSERT_ROWS', heap('0001:00000160', 0, FORWARDED_ADAM)),
+      tx('0000002a:000001f0:0007', 'LOP_DELETE_ROWS', heap('0001:00000150', 0, FORWARDED_ADAM)),
+      commit,
+    ];
+    const r = await cli('scan', '--export', exportFile('slot-reused-moved', records), '--op', 'delete', '--format', 'ndjson');
+    const rows = r.stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l) as { lsn: string; values: Record<string, unknown> | null });
+    // the stub deleted pointed at 1:320:0, where Ada's forwarded record was deleted: Ada's is the delete
+    expect(rows.filter((x) => x.values !== null).map((x) => [x.lsn, x.values!['Name']])).toEqual([['0000002a:000001f0:0002', 'Ada']]);
+    expect(r.stderr).toContain('LOP_DELETE_ROWS at 0000002a:000001f0:0007');
+  });
+
   it('moved again (the stub kept): not printed, and the note names the delete\'s LSN', async () => {
     const records = [
       begin,
