@@ -18,7 +18,8 @@
 --
 -- WHAT IT DOES (read-only for the database; it uses temp tables in tempdb)
 --   * reads the log ONCE (fn_dblog, or fn_dump_dblog on backup set @LogBackupSet of @LogBackup) into #log, keeping only
---     LOP_BEGIN_XACT / LOP_COMMIT_XACT / LOP_ABORT_XACT and the chosen row operations on the
+--     LOP_BEGIN_XACT / LOP_COMMIT_XACT / LOP_ABORT_XACT (and, with inserts, LOP_DELETE_SPLIT: a page
+--     split's moved rows are told by it) and the chosen row operations on the
 --     in-row allocation units of the tables' heap or clustered index (resolved through
 --     sys.partitions and sys.allocation_units);
 --   * keeps the transactions whose Begin Time falls in the window (the server's local time),
