@@ -216,6 +216,10 @@ export interface CommittedScanStats {
    * the LOP_BEGIN_XACT LSN of the first. Absent in stats built by hand.
    */
   splitNamedRowOps?: number;
+  /** The Transaction IDs of the first few page splits whose inserts were left out (pageMoveRowOps), for their note. */
+  pageMoveTransactions?: string[];
+  /** The Current LSN of the first few forwarded inserts left out (forwardedInsertRowOps), for their note. */
+  forwardedInsertLsns?: string[];
   splitNamedFirstLsn?: string;
   /**
    * Inserts whose image is a forwarded record (isForwardedRecordImage): a heap row an UPDATE grew,
@@ -774,7 +778,11 @@ export async function* committedCandidateBatches(
         }
         if (t.pageMove) {
           moved = held ? await heldInserts(held) : new Set<number>();
-          if (moved.size + unknownN > 0) stats.pageMoveRowOps = (stats.pageMoveRowOps ?? 0) + moved.size + unknownN;
+          if (moved.size + unknownN > 0) {
+            stats.pageMoveRowOps = (stats.pageMoveRowOps ?? 0) + moved.size + unknownN;
+            const ids = (stats.pageMoveTransactions ??= []);
+            if (ids.length < FORWARDED_MOVE_LSNS_KEPT) ids.push(t.transactionId);
+          }
           t.unknown = null;
           if (moved.size === n) {
             await held?.discard();
@@ -1003,6 +1011,8 @@ export async function* committedCandidateBatches(
       if (op === LOP_INSERT_ROWS && r.Context === LCX_HEAP && isForwardedRecordImage(r['RowLog Contents 0'])) {
         // a heap row moved off its page by an UPDATE that grew it: not a new row (forwardedInsertRowOps)
         stats.forwardedInsertRowOps = (stats.forwardedInsertRowOps ?? 0) + 1;
+        const fl = (stats.forwardedInsertLsns ??= []);
+        if (fl.length < FORWARDED_MOVE_LSNS_KEPT) fl.push(r['Current LSN']);
         // a scan for deletes too: kept by its home slot, so the delete of the copy it replaced is told
         // moved (forwardedMoveRowOps), as in a scan for deletes alone
         const home = wantedOps.has(LOP_DELETE_ROWS) ? forwardedHomeSlot(r['RowLog Contents 0']) : null;
@@ -1233,9 +1243,9 @@ export function scanStatsNotes(stats: CommittedScanStats, ops: string[], noRowsS
   if (stats.beginTimeUnknownTransactions) {
     notes.push(`${stats.beginTimeUnknownTransactions} transaction(s) of the log read have a LOP_BEGIN_XACT with no Begin Time that can be read (the first at LSN ${stats.beginTimeUnknownFirstLsn}): whether they began in the window cannot be told from it, so they are placed by their commit's End Time where it can, and counted with the transactions whose LOP_BEGIN_XACT is not in the log read`);
   }
-  if (!noRowsSaid && stats.pageMoveRowOps) notes.push(pageMoveNote(stats.pageMoveRowOps));
+  if (!noRowsSaid && stats.pageMoveRowOps) notes.push(`${pageMoveNote(stats.pageMoveRowOps)}${listed('transaction', stats.pageMoveTransactions, stats.pageMoveRowOps, false)}`);
   if (stats.splitNamedRowOps) notes.push(`${stats.splitNamedRowOps.toLocaleString('en-US')} row operation(s) printed are in transaction(s) named SplitPage holding no LOP_DELETE_SPLIT in the log read (the first begun at LSN ${stats.splitNamedFirstLsn ?? 'not read'}): a user's transaction so named (BEGIN TRAN SplitPage), printed as any other; or a page split whose LOP_DELETE_SPLIT the source left out (an export made by an sql/export-log-records.sql older than this rowback), whose inserts are rows moved to a new page, not inserted: check them with rowback log --transaction`);
-  if (!noRowsSaid && stats.forwardedInsertRowOps) notes.push(forwardedInsertNote(stats.forwardedInsertRowOps));
+  if (!noRowsSaid && stats.forwardedInsertRowOps) notes.push(`${forwardedInsertNote(stats.forwardedInsertRowOps)}${listed('LOP_INSERT_ROWS at', stats.forwardedInsertLsns, stats.forwardedInsertRowOps, true)}`);
   // (said with rows or without: the LSNs are named so the deletes left out can be checked with `rowback log`)
   if (stats.forwardedMoveRowOps) notes.push(`${stats.forwardedMoveRowOps.toLocaleString('en-US')} delete(s) not printed: forwarded records (heap rows an UPDATE had moved off their page) that their own transaction moved again, inserting a forwarded record for the same home slot elsewhere, that slot's record not deleted: those rows still exist (${forwardedMoveLsnsText(stats)})`);
   // Rows were printed, and row operations fell on allocation units the metadata does not know and
@@ -1571,6 +1581,13 @@ export function beginUnreadClause(stats: CommittedScanStats, ops: string[], done
 /** The note for CommittedScanStats.pageMoveRowOps (said when rows were printed; explainNoRows counts them otherwise). */
 export function pageMoveNote(n: number): string {
   return `${n.toLocaleString('en-US')} insert(s) not printed: rows a page split moved to a new page (a SplitPage system transaction: each moved row logged as LOP_INSERT_ROWS on the new page, their removal from the old one as LOP_DELETE_SPLIT), not rows inserted then: they were inserted before, by another transaction`;
+}
+
+/** ` (what a, b and N more)` for a note: the first few of what it left out, to check with rowback log. */
+function listed(what: string, kept: string[] | undefined, total: number, exact: boolean): string {
+  if (!kept || kept.length === 0) return '';
+  const more = total - kept.length;
+  return ` (${what} ${kept.join(', ')}${exact && more > 0 ? ` and ${more.toLocaleString('en-US')} more` : !exact && kept.length >= FORWARDED_MOVE_LSNS_KEPT ? ', …' : ''})`;
 }
 
 /** The LSNs of the forwarded deletes told moved (CommittedScanStats.forwardedMoveLsns), for their note. */

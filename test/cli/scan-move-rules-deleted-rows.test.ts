@@ -66,6 +66,8 @@ describe('a transaction named SplitPage', () => {
     const r = await cli('scan', '--export', exportFile('split-del', split), '--op', 'delete', '--op', 'insert');
     expect(lsns(r.stdout)).toEqual(['0000002a:000001f0:0004']);
     expect(r.stderr).toContain('1 insert(s) not printed: rows a page split moved to a new page');
+    // named, so they can be checked with rowback log --transaction
+    expect(r.stderr).toContain('they were inserted before, by another transaction (transaction 0000:000003e8)');
   });
 });
 
@@ -151,5 +153,17 @@ describe('an insert whose image reads as a forwarded record', () => {
     const r = await cli('scan', '--export', exportFile('clustered-fwd', records), '--op', 'insert', '--format', 'ndjson');
     expect(lsns(r.stdout)).toEqual(['0000002a:000001f0:0002']);
     expect(r.stderr).not.toContain('forwarded records');
+  });
+
+  it('on a heap: left out, the note naming its LSN', async () => {
+    const records = [
+      tx('0000002a:000001f0:0001', 'LOP_BEGIN_XACT', { 'Begin Time': '2024/03/05 14:07:09:123', 'Transaction Name': 'UPDATE', SPID: 61 }),
+      tx('0000002a:000001f0:0002', 'LOP_INSERT_ROWS', heap('0001:00000140', 0, FORWARDED_ADA)),
+      tx('0000002a:000001f0:0003', 'LOP_INSERT_ROWS', heap('0001:00000078', 1, ROW_ADA)),
+      tx('0000002a:000001f0:0004', 'LOP_COMMIT_XACT', { 'End Time': '2024/03/05 14:07:10:500' }),
+    ];
+    const r = await cli('scan', '--export', exportFile('heap-fwd', records), '--op', 'insert', '--format', 'ndjson');
+    expect(lsns(r.stdout)).toEqual(['0000002a:000001f0:0003']);
+    expect(r.stderr).toContain('the rows existed before (LOP_INSERT_ROWS at 0000002a:000001f0:0002)');
   });
 });
