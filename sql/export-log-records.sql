@@ -18,7 +18,8 @@
 --
 -- WHAT IT DOES (read-only for the database; it uses temp tables in tempdb)
 --   * reads the log ONCE (fn_dblog, or fn_dump_dblog on backup set @LogBackupSet of @LogBackup) into #log, keeping only
---     LOP_BEGIN_XACT / LOP_COMMIT_XACT / LOP_ABORT_XACT and the chosen row operations on the
+--     LOP_BEGIN_XACT / LOP_COMMIT_XACT / LOP_ABORT_XACT (and, with inserts, LOP_DELETE_SPLIT: a page
+--     split's moved rows are told by it) and the chosen row operations on the
 --     in-row allocation units of the tables' heap or clustered index (resolved through
 --     sys.partitions and sys.allocation_units);
 --   * keeps the transactions whose Begin Time falls in the window (the server's local time),
@@ -151,6 +152,11 @@ SELECT v.[Operation]
 FROM (VALUES (N'LOP_DELETE_ROWS'), (N'LOP_INSERT_ROWS')) AS v([Operation])
 WHERE EXISTS (SELECT 1 FROM @ops AS o WHERE o.[Operation] IN (N'LOP_DELETE_ROWS', N'LOP_INSERT_ROWS'))
   AND v.[Operation] NOT IN (SELECT o.[Operation] FROM @ops AS o);
+-- With inserts, a page split's LOP_DELETE_SPLIT is exported too (whatever its AllocUnitId: the
+-- reader of .ldf files finds none in it; only the transactions kept below are written): rowback tells
+-- the split's system transaction by it, its inserts being rows moved to a new page, not inserted (its
+-- name alone tells nothing: BEGIN TRAN SplitPage names a user's transaction so).
+DECLARE @splits bit = CASE WHEN EXISTS (SELECT 1 FROM @ops AS o WHERE o.[Operation] = N'LOP_INSERT_ROWS') THEN 1 ELSE 0 END;
 
 -- In-row allocation units (type 1, container = hobt) of the heap (0) or clustered index (1).
 DECLARE @au TABLE ([allocation_unit_id] bigint PRIMARY KEY);
@@ -171,6 +177,7 @@ BEGIN
   SELECT l.[Current LSN], l.[Operation], l.[Context], l.[Transaction ID], l.[AllocUnitId], l.[Page ID], l.[Slot ID], l.[Offset in Row], l.[Modify Size], l.[Description], l.[Begin Time], l.[End Time], l.[Transaction Name], l.[Transaction SID], l.[SPID], l.[RowLog Contents 0], l.[RowLog Contents 1]
   FROM sys.fn_dblog(@StartLsn, NULL) AS l
   WHERE l.[Operation] IN (N'LOP_BEGIN_XACT', N'LOP_COMMIT_XACT', N'LOP_ABORT_XACT')
+     OR (@splits = 1 AND l.[Operation] = N'LOP_DELETE_SPLIT')
      OR (l.[Operation] IN (SELECT [Operation] FROM @ops)
          AND l.[Context] IN (N'LCX_HEAP', N'LCX_CLUSTERED', N'LCX_MARK_AS_GHOST')
          AND l.[AllocUnitId] IN (SELECT [allocation_unit_id] FROM @au));
@@ -181,6 +188,7 @@ BEGIN
   SELECT l.[Current LSN], l.[Operation], l.[Context], l.[Transaction ID], l.[AllocUnitId], l.[Page ID], l.[Slot ID], l.[Offset in Row], l.[Modify Size], l.[Description], l.[Begin Time], l.[End Time], l.[Transaction Name], l.[Transaction SID], l.[SPID], l.[RowLog Contents 0], l.[RowLog Contents 1]
   FROM sys.fn_dump_dblog(NULL, NULL, N'DISK', @LogBackupSet, @LogBackup, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT) AS l
   WHERE l.[Operation] IN (N'LOP_BEGIN_XACT', N'LOP_COMMIT_XACT', N'LOP_ABORT_XACT')
+     OR (@splits = 1 AND l.[Operation] = N'LOP_DELETE_SPLIT')
      OR (l.[Operation] IN (SELECT [Operation] FROM @ops)
          AND l.[Context] IN (N'LCX_HEAP', N'LCX_CLUSTERED', N'LCX_MARK_AS_GHOST')
          AND l.[AllocUnitId] IN (SELECT [allocation_unit_id] FROM @au));

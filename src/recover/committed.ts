@@ -15,7 +15,7 @@ import { beginTimeToIso, inWindow } from './time-window.js';
 import { localMs } from './log-local-time.js';
 import { CLOCK_STEPS_KEPT, clockSetBackSentence, CommitClock, stepMayRepeatInWindow, type ClockBackwards } from './commit-clock.js';
 import type { RebuildCandidate, UpdateRebuild } from './update-rebuild.js';
-import { forwardedHomeSlot, isForwardedRecordImage, isIndexRecordImage } from '../reconstruct/record/status.js';
+import { forwardedHomeSlot, forwardingStubTarget, isForwardedRecordImage, isIndexRecordImage } from '../reconstruct/record/status.js';
 import {
   CD_RECORD_FORMAT, CD_RECORD_LONG_DATA, CD_RECORD_VERSIONING, RECORD_NULL_BITMAP, RECORD_VARIABLE_COLUMNS,
   RECORD_VERSIONING_TAG, VERSIONING_TAG_SIZE,
@@ -210,6 +210,18 @@ export interface CommittedScanStats {
    */
   pageMoveRowOps?: number;
   /**
+   * Row operations returned from transactions named `SplitPage` that hold no LOP_DELETE_SPLIT in the
+   * log read: a user's transaction so named (BEGIN TRAN SplitPage), or a split whose LOP_DELETE_SPLIT
+   * the source left out (an export made by an earlier sql/export-log-records.sql); said in a note, with
+   * the LOP_BEGIN_XACT LSN of the first. Absent in stats built by hand.
+   */
+  splitNamedRowOps?: number;
+  /** The Transaction IDs of the first few page splits whose inserts were left out (pageMoveRowOps), for their note. */
+  pageMoveTransactions?: string[];
+  /** The Current LSN of the first few forwarded inserts left out (forwardedInsertRowOps), for their note. */
+  forwardedInsertLsns?: string[];
+  splitNamedFirstLsn?: string;
+  /**
    * Inserts whose image is a forwarded record (isForwardedRecordImage): a heap row an UPDATE grew,
    * moved to another page (its home slot keeps a forwarding stub, the record a back pointer to it).
    * The row existed before; not returned as an insert (a scan printed it as one, with the UPDATE's
@@ -222,6 +234,8 @@ export interface CommittedScanStats {
    * that grew it again), it was not deleted; not returned. Absent in stats built by hand.
    */
   forwardedMoveRowOps?: number;
+  /** The Current LSN of the first few of those deletes (FORWARDED_MOVE_LSNS_KEPT), named in the note so they can be checked. */
+  forwardedMoveLsns?: string[];
   /**
    * Row operations of the wanted kind (delete or insert) a committed transaction undid itself: the
    * same transaction also logged the opposite operation with the same row (same allocation unit,
@@ -503,12 +517,40 @@ export async function* committedCandidateBatches(
    * The ordinals of a transaction's held candidates that its opposite operations (`pairs`, used up
    * as they match) took back: a first pass over them (peeked, not drained).
    */
-  const pairedAway = async (held: HeldCandidates<HeldCandidate>, pairs: Map<string, number>): Promise<Set<number>> => {
+  const pairedAway = async (held: HeldCandidates<HeldCandidate>, pairs: Map<string, number>, exclude: ReadonlySet<number> | null = null): Promise<Set<number>> => {
     const taken = new Set<number>();
+    // A forwarded record's delete is a move only while its home slot still holds the row: a row really
+    // deleted loses its home slot's record (the forwarding stub) too. Per home slot, the forwarded
+    // deletes that may be moves are those beyond the home slot records deleted: a row forwarded by an
+    // UPDATE then deleted in the same transaction, or deleted with its slot reused by a row the
+    // transaction inserted then grew (a forwarded insert naming the same home slot), is deleted.
+    // A forwarding stub deleted names the forwarded record it pointed at: that record's delete, at that
+    // place, is the row's own (deleted), whatever the counts say (stubTargets, by place).
+    const forwardedDeletes = new Map<string, number>();
+    const homeDeletes = new Map<string, number>();
+    const stubTargets = new Map<string, number>();
+    if (forwardedMovesPossible(pairs)) {
+      const count = (h: HeldCandidate): void => {
+        if (h.record.Operation !== LOP_DELETE_ROWS) return;
+        const au = h.record.AllocUnitId ?? '';
+        const home = forwardedHomeSlot(h.record['RowLog Contents 0']);
+        if (home !== null) forwardedDeletes.set(forwardedKey(au, home), (forwardedDeletes.get(forwardedKey(au, home)) ?? 0) + 1);
+        const slot = homeSlotOf(h.record['Page ID'], h.record['Slot ID']);
+        if (slot !== null && !isForwardedRecordImage(h.record['RowLog Contents 0'])) {
+          homeDeletes.set(forwardedKey(au, slot), (homeDeletes.get(forwardedKey(au, slot)) ?? 0) + 1);
+          const target = forwardingStubTarget(h.record['RowLog Contents 0']);
+          if (target !== null) stubTargets.set(forwardedKey(au, target), (stubTargets.get(forwardedKey(au, target)) ?? 0) + 1);
+        }
+      };
+      if (held.spilled) for await (const h of held.peek()) count(h);
+      else for (const h of held.peekInMemory()) count(h);
+    }
+    const moves = new Map<string, number>();
+    for (const [k, d] of forwardedDeletes) moves.set(k, Math.max(0, d - (homeDeletes.get(k) ?? 0)));
     let i = 0;
     const look = (h: HeldCandidate): void => {
       const op = h.record.Operation;
-      if (op !== pairedOp && op !== LOP_DELETE_ROWS) {
+      if ((op !== pairedOp && op !== LOP_DELETE_ROWS) || exclude?.has(i)) {
         i++;
         return;
       }
@@ -517,11 +559,19 @@ export async function* committedCandidateBatches(
       if (key !== null && takePair(pairs, key) !== 'none') taken.add(i);
       else if (op === LOP_DELETE_ROWS) {
         // (also in a scan for deletes and inserts, where forwarded inserts are kept by this key alone)
-        // a forwarded record deleted where its transaction inserted one naming the same home slot: moved
+        // a forwarded record deleted where its transaction inserted one naming the same home slot, that
+        // slot's record not deleted: moved
         const home = forwardedHomeSlot(h.record['RowLog Contents 0']);
-        if (home !== null && takePair(pairs, forwardedKey(au, home)) !== 'none') {
+        const fk = home === null ? null : forwardedKey(au, home);
+        const here = fk === null ? null : homeSlotOf(h.record['Page ID'], h.record['Slot ID']);
+        const stubbed = here === null ? 0 : (stubTargets.get(forwardedKey(au, here)) ?? 0);
+        if (stubbed > 0) stubTargets.set(forwardedKey(au, here!), stubbed - 1); // the row's own delete: printed
+        else if (fk !== null && (moves.get(fk) ?? 0) > 0 && takePair(pairs, fk) !== 'none') {
+          moves.set(fk, moves.get(fk)! - 1);
           taken.add(i);
           stats.forwardedMoveRowOps = (stats.forwardedMoveRowOps ?? 0) + 1;
+          if (stats.forwardedMoveLsns === undefined) stats.forwardedMoveLsns = [];
+          if (stats.forwardedMoveLsns.length < FORWARDED_MOVE_LSNS_KEPT) stats.forwardedMoveLsns.push(h.record['Current LSN']);
           stats.undoneInTransactionRowOps--; // counted as moved, not as taken back (the caller adds taken.size)
         }
       }
@@ -530,6 +580,19 @@ export async function* committedCandidateBatches(
     if (held.spilled) for await (const h of held.peek()) look(h);
     else for (const h of held.peekInMemory()) look(h);
     return taken;
+  };
+
+  /** The ordinals of a transaction's held candidates that are inserts (a page split's moved rows). */
+  const heldInserts = async (held: HeldCandidates<HeldCandidate>): Promise<Set<number>> => {
+    const found = new Set<number>();
+    let i = 0;
+    const look = (h: HeldCandidate): void => {
+      if (h.record.Operation === LOP_INSERT_ROWS) found.add(i);
+      i++;
+    };
+    if (held.spilled) for await (const h of held.peek()) look(h);
+    else for (const h of held.peekInMemory()) look(h);
+    return found;
   };
 
   const newTxn = (id: string, r: LogRecord | null, at?: string): TxnState => {
@@ -704,12 +767,28 @@ export async function* committedCandidateBatches(
           await held?.discard();
           continue;
         }
-        if (t.pageMove || isPageMoveTransaction(t.name)) {
-          // a page split: its inserts are rows moved to a new page, inserted long before (pageMoveRowOps)
-          if (n + unknownN > 0) stats.pageMoveRowOps = (stats.pageMoveRowOps ?? 0) + n + unknownN;
-          await held?.discard();
+        // A page split (a LOP_DELETE_SPLIT read in it; not its name alone: BEGIN TRAN SplitPage names a
+        // user's transaction so): its inserts are rows moved to a new page, inserted long before
+        // (pageMoveRowOps). Only its inserts: any other row operation in it is returned as usual.
+        let moved: Set<number> | null = null;
+        if (!t.pageMove && isPageMoveTransaction(t.name) && n > 0) {
+          // named as a split's, with no LOP_DELETE_SPLIT read: returned, and said (splitNamedRowOps)
+          stats.splitNamedRowOps = (stats.splitNamedRowOps ?? 0) + n;
+          stats.splitNamedFirstLsn ??= t.beginLsn ?? undefined;
+        }
+        if (t.pageMove) {
+          moved = held ? await heldInserts(held) : new Set<number>();
+          if (moved.size + unknownN > 0) {
+            stats.pageMoveRowOps = (stats.pageMoveRowOps ?? 0) + moved.size + unknownN;
+            const ids = (stats.pageMoveTransactions ??= []);
+            if (ids.length < FORWARDED_MOVE_LSNS_KEPT) ids.push(t.transactionId);
+          }
           t.unknown = null;
-          continue;
+          if (moved.size === n) {
+            await held?.discard();
+            continue;
+          }
+          n -= moved.size;
         }
         if (t.beginUnread && (n > 0 || unknownN > 0)) {
           // its begin not read: placed by its commit time where it can be; its rows are returned only
@@ -721,7 +800,7 @@ export async function* committedCandidateBatches(
             // its own transaction took some back (the same row inserted again): not rows left out by
             // the window, whatever its Begin Time; counted as such, as they would be with it read
             if (pairs !== null && held) {
-              const undone = (await pairedAway(held, pairs)).size;
+              const undone = (await pairedAway(held, pairs, moved)).size;
               stats.undoneInTransactionRowOps += undone;
               n -= undone;
             }
@@ -770,12 +849,13 @@ export async function* committedCandidateBatches(
         // A held candidate whose row the transaction's opposite operation put back (or took away
         // again) is not returned. A first pass over the held candidates (kept) finds them, so the
         // opposite operations left unpaired are known before any row goes out (txn.opposite).
-        let cancelled: Set<number> | null = null;
+        let cancelled: Set<number> | null = moved;
         if (pairs !== null && held) {
-          const taken = await pairedAway(held, pairs);
-          cancelled = taken;
+          const taken = await pairedAway(held, pairs, moved);
           stats.undoneInTransactionRowOps += taken.size;
           stats.candidates -= taken.size;
+          if (moved) for (const o of moved) taken.add(o);
+          cancelled = taken;
         }
         if (pairs !== null && pairs.size !== 0 && pairOp !== null) {
           const perAllocUnit = new Map<string, number>();
@@ -833,7 +913,7 @@ export async function* committedCandidateBatches(
           const key = t.inWindow ? pairKey(au, r['RowLog Contents 0'], table.compression, r['Page ID']) : null;
           // a forwarded record inserted (a heap row moved by an UPDATE) is kept by the home slot its back
           // pointer names: a forwarded record of that slot deleted in the transaction moved (forwardedMoveRowOps)
-          const home = t.inWindow && pairOp === LOP_INSERT_ROWS ? forwardedHomeSlot(r['RowLog Contents 0']) : null;
+          const home = t.inWindow && pairOp === LOP_INSERT_ROWS && r.Context === LCX_HEAP ? forwardedHomeSlot(r['RowLog Contents 0']) : null;
           // (by that key alone: one insert cancels at most one delete, and a forwarded record's image,
           // back pointer and all, is no other row's)
           for (const k of home !== null ? [forwardedKey(au, home)] : [key]) {
@@ -926,9 +1006,13 @@ export async function* committedCandidateBatches(
         }
         continue;
       }
-      if (op === LOP_INSERT_ROWS && isForwardedRecordImage(r['RowLog Contents 0'])) {
+      // (a heap's only: a clustered index has no forwarded records, so such an image there is no move:
+      // damage, or a misread; it is decoded and printed as any other insert)
+      if (op === LOP_INSERT_ROWS && r.Context === LCX_HEAP && isForwardedRecordImage(r['RowLog Contents 0'])) {
         // a heap row moved off its page by an UPDATE that grew it: not a new row (forwardedInsertRowOps)
         stats.forwardedInsertRowOps = (stats.forwardedInsertRowOps ?? 0) + 1;
+        const fl = (stats.forwardedInsertLsns ??= []);
+        if (fl.length < FORWARDED_MOVE_LSNS_KEPT) fl.push(r['Current LSN']);
         // a scan for deletes too: kept by its home slot, so the delete of the copy it replaced is told
         // moved (forwardedMoveRowOps), as in a scan for deletes alone
         const home = wantedOps.has(LOP_DELETE_ROWS) ? forwardedHomeSlot(r['RowLog Contents 0']) : null;
@@ -1000,6 +1084,26 @@ function recordKeep(wantedOps: ReadonlySet<string>): RecordKeep {
     if (DATA_ROW_CONTEXTS.has(contextName(i))) ctxs[i] = 1;
   }
   return (op, ctx) => ops[op] === 2 || (ops[op] === 1 && ctxs[ctx] === 1);
+}
+
+/** How many LSNs of forwarded deletes told moved the stats keep (CommittedScanStats.forwardedMoveLsns). */
+const FORWARDED_MOVE_LSNS_KEPT = 5;
+
+/** Whether a transaction's pair keys hold a forwarded insert's (forwardedKey): only then may a forwarded delete be a move. */
+function forwardedMovesPossible(pairs: Map<string, number>): boolean {
+  for (const k of pairs.keys()) if (k.startsWith(FORWARDED_KEY)) return true;
+  return false;
+}
+
+/**
+ * The slot a row operation's record is on, in forwardedHomeSlot's form (`page:file:slot`, decimal),
+ * from fn_dblog's `Page ID` (`ffff:pppppppp`, hex) and `Slot ID`; null when either is missing or not so.
+ */
+function homeSlotOf(pageId: string | null | undefined, slot: number | null | undefined): string | null {
+  if (!pageId || slot === null || slot === undefined || !Number.isInteger(slot)) return null;
+  const m = /^([0-9a-fA-F]{1,4}):([0-9a-fA-F]{1,8})$/.exec(pageId);
+  if (!m) return null;
+  return `${parseInt(m[2]!, 16)}:${parseInt(m[1]!, 16)}:${slot}`;
 }
 
 /** The first character of forwardedKey's keys (never the first of an allocation unit id's digits). */
@@ -1139,9 +1243,11 @@ export function scanStatsNotes(stats: CommittedScanStats, ops: string[], noRowsS
   if (stats.beginTimeUnknownTransactions) {
     notes.push(`${stats.beginTimeUnknownTransactions} transaction(s) of the log read have a LOP_BEGIN_XACT with no Begin Time that can be read (the first at LSN ${stats.beginTimeUnknownFirstLsn}): whether they began in the window cannot be told from it, so they are placed by their commit's End Time where it can, and counted with the transactions whose LOP_BEGIN_XACT is not in the log read`);
   }
-  if (!noRowsSaid && stats.pageMoveRowOps) notes.push(pageMoveNote(stats.pageMoveRowOps));
-  if (!noRowsSaid && stats.forwardedInsertRowOps) notes.push(forwardedInsertNote(stats.forwardedInsertRowOps));
-  if (!noRowsSaid && stats.forwardedMoveRowOps) notes.push(`${stats.forwardedMoveRowOps.toLocaleString('en-US')} delete(s) not printed: forwarded records (heap rows an UPDATE had moved off their page) that their own transaction moved again, inserting a forwarded record for the same home slot elsewhere: those rows still exist`);
+  if (!noRowsSaid && stats.pageMoveRowOps) notes.push(`${pageMoveNote(stats.pageMoveRowOps)}${listed('transaction', stats.pageMoveTransactions, stats.pageMoveRowOps, false)}`);
+  if (stats.splitNamedRowOps) notes.push(`${stats.splitNamedRowOps.toLocaleString('en-US')} row operation(s) printed are in transaction(s) named SplitPage holding no LOP_DELETE_SPLIT in the log read (the first begun at LSN ${stats.splitNamedFirstLsn ?? 'not read'}): a user's transaction so named (BEGIN TRAN SplitPage), printed as any other; or a page split whose LOP_DELETE_SPLIT the source left out (an export made by an sql/export-log-records.sql older than this rowback), whose inserts are rows moved to a new page, not inserted: check them with rowback log --transaction`);
+  if (!noRowsSaid && stats.forwardedInsertRowOps) notes.push(`${forwardedInsertNote(stats.forwardedInsertRowOps)}${listed('LOP_INSERT_ROWS at', stats.forwardedInsertLsns, stats.forwardedInsertRowOps, true)}`);
+  // (said with rows or without: the LSNs are named so the deletes left out can be checked with `rowback log`)
+  if (stats.forwardedMoveRowOps) notes.push(`${stats.forwardedMoveRowOps.toLocaleString('en-US')} delete(s) not printed: forwarded records (heap rows an UPDATE had moved off their page) that their own transaction moved again, inserting a forwarded record for the same home slot elsewhere, that slot's record not deleted: those rows still exist (${forwardedMoveLsnsText(stats)})`);
   // Rows were printed, and row operations fell on allocation units the metadata does not know and
   // that are not SQL Server's own system tables: rows of tables the metadata lacks, not in this
   // result. "Why no rows" says it when there are none; with rows it was said only in --report's
@@ -1475,6 +1581,20 @@ export function beginUnreadClause(stats: CommittedScanStats, ops: string[], done
 /** The note for CommittedScanStats.pageMoveRowOps (said when rows were printed; explainNoRows counts them otherwise). */
 export function pageMoveNote(n: number): string {
   return `${n.toLocaleString('en-US')} insert(s) not printed: rows a page split moved to a new page (a SplitPage system transaction: each moved row logged as LOP_INSERT_ROWS on the new page, their removal from the old one as LOP_DELETE_SPLIT), not rows inserted then: they were inserted before, by another transaction`;
+}
+
+/** ` (what a, b and N more)` for a note: the first few of what it left out, to check with rowback log. */
+function listed(what: string, kept: string[] | undefined, total: number, exact: boolean): string {
+  if (!kept || kept.length === 0) return '';
+  const more = total - kept.length;
+  return ` (${what} ${kept.join(', ')}${exact && more > 0 ? ` and ${more.toLocaleString('en-US')} more` : !exact && kept.length >= FORWARDED_MOVE_LSNS_KEPT ? ', …' : ''})`;
+}
+
+/** The LSNs of the forwarded deletes told moved (CommittedScanStats.forwardedMoveLsns), for their note. */
+function forwardedMoveLsnsText(stats: CommittedScanStats): string {
+  const l = stats.forwardedMoveLsns ?? [];
+  const more = (stats.forwardedMoveRowOps ?? 0) - l.length;
+  return `LOP_DELETE_ROWS at ${l.join(', ')}${more > 0 ? ` and ${more.toLocaleString('en-US')} more` : ''}`;
 }
 
 /** The note for CommittedScanStats.forwardedInsertRowOps (said when rows were printed; explainNoRows counts them otherwise). */

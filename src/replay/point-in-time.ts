@@ -235,6 +235,20 @@ export const DDL_NAMES = /truncate|alter|drop|bulk|rebuild|switch|select into|cr
  */
 const MOVE_NAMES = /^SplitPage$/;
 
+/**
+ * A page split's transaction (a LOP_DELETE_SPLIT read in it) at its commit: its held inserts are
+ * rows moved to a new page, not replayed (ReplayStats.movedRows); replaying them would count each
+ * moved row twice. Inserts of a transaction named SplitPage without one stay: a user's.
+ */
+function dropSplitMoves(t: Txn, stats: ReplayStats): void {
+  const kept = t.ops.filter((o) => !o.splitInsert);
+  stats.movedRows += t.ops.length - kept.length;
+  t.ops = kept;
+}
+
+/** fn_dblog's name of the record a page split writes on the old page. */
+const LOP_DELETE_SPLIT = 'LOP_DELETE_SPLIT';
+
 /** A row operation `LogReplay.pending` names: its LSN (fn_dblog form) and kind. */
 export interface PendingOp {
   lsn: string;
@@ -247,6 +261,8 @@ interface ReplayOp {
   /** Already on the base pages (a record of the base's own log portion not later than its page's m_lsn). */
   inBase: boolean;
   rebuild?: UpdateRebuild;
+  /** An insert of a transaction named as a page split's: a row moved, if the transaction holds a LOP_DELETE_SPLIT (Txn.deleteSplit). */
+  splitInsert?: true;
 }
 
 interface Txn {
@@ -258,6 +274,8 @@ interface Txn {
   commitTime: string | null;
   /** Its Begin Time (local, as the window's), when its LOP_BEGIN_XACT was read. */
   beginTime?: string | null;
+  /** A LOP_DELETE_SPLIT was read in it: a page split's system transaction, its inserts rows moved. */
+  deleteSplit?: true;
 }
 
 function refuse(code: string, r: LogRecord, what: string): never {
@@ -1007,6 +1025,7 @@ export class LogReplay {
       if (t) {
         t.state = op === LOP_COMMIT_XACT ? 'committed' : 'aborted';
         t.commitTime = r['End Time'] ? beginTimeToIso(r['End Time']) : null;
+        if (t.deleteSplit) dropSplitMoves(t, stats);
         if (t.ops.length === 0) this.txns.delete(id);
       }
       return 'ok';
@@ -1016,6 +1035,13 @@ export class LogReplay {
     // as another table's; the table was printed without the change it may have made (a row inserted
     // by it was missing, exit 0, no word).
     if (op.startsWith('LOP_UNKNOWN_')) refuse('REPLAY_UNSUPPORTED_OPERATION', r, `an operation rowback does not know (operation code ${op.slice('LOP_UNKNOWN_'.length)}: a newer SQL Server's, or a damaged record): only its header is read, so whether it changes ${this.table}'s rows, and how, cannot be told (\`rowback log\` lists it)`);
+    if (op === LOP_DELETE_SPLIT) {
+      // a page split's system transaction (the record carries no AllocUnitId in the .ldf reader's
+      // records): its inserts, held, are rows moved (dropSplitMoves)
+      let t = this.txns.get(id);
+      if (!t) this.txns.set(id, (t = { ops: [], name: null, state: 'open', commitTime: null }));
+      t.deleteSplit = true;
+    }
     const au = r.AllocUnitId ?? null;
     if (au === null || (!this.dataAus.has(au) && !this.otherAus.has(au))) {
       // DDL elsewhere in the database: refused when its records name this table's ids (TRUNCATE,
@@ -1034,8 +1060,19 @@ export class LogReplay {
     let t = this.txns.get(id);
     if (!t) this.txns.set(id, (t = { ops: [], name: null, state: 'open', commitTime: null }));
     if (t.name && DDL_NAMES.test(t.name)) refuse('REPLAY_UNSUPPORTED_OPERATION', r, `transaction '${t.name}' (${id}) changes ${table} with a statement that moves or drops rows without row records`);
-    if (t.name && MOVE_NAMES.test(t.name) && (ROW_OPS.has(op) || NEUTRAL_DATA_OPS.has(op) || STRUCTURE_CONTEXTS.has(r.Context))) {
-      if (op === LOP_INSERT_ROWS && DATA_CONTEXTS.has(r.Context)) stats.movedRows++;
+    if (t.name && MOVE_NAMES.test(t.name) && op === LOP_INSERT_ROWS && DATA_CONTEXTS.has(r.Context)) {
+      // A split's moved row, or a row a user's transaction named SplitPage (BEGIN TRAN SplitPage)
+      // inserted: held, told at its commit by a LOP_DELETE_SPLIT in it (dropSplitMoves). Its page is
+      // often new (not in a base backup): not on the base pages when not known there.
+      const pid = r['Page ID'];
+      const pl = fromBase !== null && pid ? this.ctx.basePageLsn(pid) : null;
+      const inBase = pl !== null && lsn <= BigInt(lsnToDecimal(parseLsn(pl)));
+      t.ops.push(rebuild ? { record: kept(r, 'insert'), kind: 'insert', inBase, rebuild, splitInsert: true } : { record: kept(r, 'insert'), kind: 'insert', inBase, splitInsert: true });
+      return 'ok';
+    }
+    // (a split logs no other row operation on data pages: a delete or update in a transaction so named
+    // is a user's, replayed as any other)
+    if (t.name && MOVE_NAMES.test(t.name) && !(DATA_CONTEXTS.has(r.Context) && ROW_OPS.has(op)) && (NEUTRAL_DATA_OPS.has(op) || STRUCTURE_CONTEXTS.has(r.Context) || ROW_OPS.has(op))) {
       return 'ok';
     }
     if (this.otherAus.has(au)) {
@@ -1085,8 +1122,10 @@ export class LogReplay {
     for (const t of this.txns.values()) {
       const counts = t.state !== 'open';
       for (const o of t.ops) {
+        // (a split's move is never undone: undoing it puts the same row back on its old page)
+        if (o.splitInsert && t.deleteSplit) continue;
         if (counts && !o.inBase) redo.push(o);
-        if (!counts && o.inBase) undo.push(o);
+        if (!counts && o.inBase && !o.splitInsert) undo.push(o);
       }
     }
     const byLsn = (a: ReplayOp, b: ReplayOp) => lsnCmp(lsnToDecimal(parseLsn(a.record['Current LSN'])), lsnToDecimal(parseLsn(b.record['Current LSN'])));

@@ -11,6 +11,9 @@
  * 23 of the 40 are byte for byte a row image an earlier INSERT of the same unit logged).
  * SYNTHETIC: a split whose LOP_BEGIN_XACT is not in the log read (told by its LOP_DELETE_SPLIT).
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { committedCandidates, emptyStats, explainNoRows, scanStatsNotes } from '../../src/recover/committed.js';
 import { catalogFromLayouts } from '../../src/recover/source.js';
@@ -94,11 +97,36 @@ describe('page split inserts (SYNTHETIC records)', () => {
     expect(stats.pageMoveRowOps).toBe(1);
   });
 
+  it('only a split\'s inserts are left out, in memory and spilled to temporary files alike (SYNTHETIC: a delete in it)', async () => {
+    const del = new Uint8Array([0x30, 0, 8, 0, 7, 0, 0, 0, 2, 0, 0]);
+    const log = [
+      rec('1:1:1', 'LOP_BEGIN_XACT', '0000:9', { 'Begin Time': '2024/03/05 15:00:00:000', 'Transaction Name': 'SplitPage', SPID: 62 }),
+      rec('1:1:2', 'LOP_INSERT_ROWS', '0000:9', { Context: 'LCX_CLUSTERED', AllocUnitId: AU, 'Page ID': '0001:00000140', 'RowLog Contents 0': row }),
+      rec('1:1:3', 'LOP_DELETE_ROWS', '0000:9', { Context: 'LCX_CLUSTERED', AllocUnitId: AU, 'Page ID': '0001:00000123', 'RowLog Contents 0': del }),
+      rec('1:1:4', 'LOP_INSERT_ROWS', '0000:9', { Context: 'LCX_CLUSTERED', AllocUnitId: AU, 'Page ID': '0001:00000140', 'RowLog Contents 0': row }),
+      rec('1:1:5', 'LOP_DELETE_SPLIT', '0000:9', { Context: 'LCX_CLUSTERED' }),
+      rec('1:1:6', 'LOP_COMMIT_XACT', '0000:9', { 'End Time': '2024/03/05 15:00:00:000' }),
+    ];
+    const spillDir = mkdtempSync(join(tmpdir(), 'rowback-split-spill-'));
+    try {
+      for (const holdBudgetBytes of [undefined, 1]) {
+        const stats = emptyStats();
+        const got = await all(committedCandidates(async function* () { yield* log; }, { operations: ['delete', 'insert'] }, catalog, { stats, holdBudgetBytes, spillDir }));
+        expect(got.map((c) => c.record['Current LSN'])).toEqual(['1:1:3']);
+        expect(stats.pageMoveRowOps).toBe(2);
+      }
+    } finally {
+      rmSync(spillDir, { recursive: true, force: true });
+    }
+  });
+
   it('"why no rows" counts them', async () => {
     const log = [
       rec('1:1:1', 'LOP_BEGIN_XACT', '0000:9', { 'Begin Time': '2024/03/05 15:00:00:000', 'Transaction Name': 'SplitPage', SPID: 62 }),
       rec('1:1:2', 'LOP_INSERT_ROWS', '0000:9', { Context: 'LCX_CLUSTERED', AllocUnitId: AU, 'Page ID': '0001:00000140', 'RowLog Contents 0': row }),
-      rec('1:1:3', 'LOP_COMMIT_XACT', '0000:9', { 'End Time': '2024/03/05 15:00:00:000' }),
+      // (told by it, not by the name: a user's transaction may be named SplitPage)
+      rec('1:1:3', 'LOP_DELETE_SPLIT', '0000:9', { Context: 'LCX_CLUSTERED', AllocUnitId: AU, 'Page ID': '0001:00000123' }),
+      rec('1:1:4', 'LOP_COMMIT_XACT', '0000:9', { 'End Time': '2024/03/05 15:00:00:000' }),
     ];
     const stats = emptyStats();
     const got = await all(committedCandidates(async function* () { yield* log; }, { operations: ['insert'] }, catalog, { stats }));

@@ -66,6 +66,15 @@ describe('LogReplay (SYNTHETIC records)', () => {
     expect(() => run([begin(1, 'x', 'SwapPage'), row(2, 'LOP_INSERT_ROWS', 'x', img(2, 'moved'), { Context: 'LCX_CLUSTERED' }), commit(3, 'x')].map(L))).toThrow(expect.objectContaining({ code: 'REPLAY_UNSUPPORTED_OPERATION' }));
   });
 
+  it('a user\'s transaction named SplitPage (BEGIN TRAN SplitPage: no LOP_DELETE_SPLIT in it) is replayed: its delete and insert were left out as a split\'s moves', () => {
+    const { rows, stats: s } = run([
+      begin(1, 'u', 'SplitPage'), row(2, 'LOP_DELETE_ROWS', 'u', img(1, 'deleted')), row(3, 'LOP_INSERT_ROWS', 'u', img(4, 'inserted')), commit(4, 'u'),
+    ].map(L), { base: [[1, 'deleted'], [2, 'stays']] });
+    expect(rows.sort()).toEqual([[2, 'stays'], [4, 'inserted']]);
+    expect(s.redone).toMatchObject({ insert: 1, delete: 1 });
+    expect(s.movedRows).toBe(0);
+  });
+
   it('time stop: the first commit later than T ends the replay; its transaction and everything after it are not applied', () => {
     const { rows, stats: s } = run(
       [L(begin(1, 'a')), L(row(2, 'LOP_INSERT_ROWS', 'a', img(1, 'x'))), L(commit(3, 'a', '2017/06/01 13:00:00:000')),

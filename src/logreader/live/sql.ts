@@ -1,4 +1,7 @@
 import { LCX_CLUSTERED, LCX_HEAP, LCX_MARK_AS_GHOST, LOP_BEGIN_XACT, LOP_COMMIT_XACT } from '../log-record.js';
+
+/** fn_dblog's name of the record a page split writes on the old page (committed.ts pageMoveRowOps). */
+const LOP_DELETE_SPLIT = 'LOP_DELETE_SPLIT';
 import { lsnToDblogParam, type Lsn } from '../lsn.js';
 import { OPERATIONS_FOR, pairOperationFor } from '../scan-operations.js';
 import type { ScanOperation } from '../scan-operations.js';
@@ -216,6 +219,11 @@ export function scanSql(o: ScanSqlOptions): SqlStatement {
 
   const rowOps = [...new Set(o.operations.flatMap((op) => OPERATIONS_FOR[op]))];
   const pairOp = pairOperationFor(o.operations);
+  // A page split's LOP_DELETE_SPLIT is read with inserts, whatever its AllocUnitId (the .ldf reader
+  // finds none in it; only transactions with the tables' rows are returned): it is how the caller
+  // tells the split's system transaction, whose inserts are rows moved, not inserted (committed.ts
+  // pageMoveRowOps; its name alone tells nothing: BEGIN TRAN SplitPage names a user's).
+  const moveOps = rowOps.includes('LOP_INSERT_ROWS') ? [LOP_DELETE_SPLIT] : [];
   const readOps = pairOp ? [...rowOps, pairOp] : rowOps;
   const cols = LOG_COLUMNS.map((c) => `l.${col(c)}`).join(', ');
 
@@ -235,6 +243,7 @@ export function scanSql(o: ScanSqlOptions): SqlStatement {
   const where = [
     `l.[Operation] = ${nstring(LOP_BEGIN_XACT)}`,
     `   OR l.[Operation] = ${nstring(LOP_COMMIT_XACT)}`,
+    ...moveOps.map((m) => `   OR l.[Operation] = ${nstring(m)}`),
     `   OR (l.[Operation] IN (${list(readOps)})`,
     `       AND l.[Context] IN (${list(ROW_CONTEXTS)})`,
     '       AND l.[AllocUnitId] IN (SELECT a.[allocation_unit_id] FROM [au] AS a))',
@@ -267,7 +276,7 @@ export function scanSql(o: ScanSqlOptions): SqlStatement {
   // `TRUNCATE TABLE`, `DROPOBJ`; committed.ts rowlessRemovalKind), whose rows no record holds: the
   // caller says them, as a scan of files does. Their table is not known here, so any is returned.
   const outerWhere = [
-    `x.[Operation] IN (${list([...readOps, LOP_BEGIN_XACT, LOP_COMMIT_XACT])})`,
+    `x.[Operation] IN (${list([...readOps, ...moveOps, LOP_BEGIN_XACT, LOP_COMMIT_XACT])})`,
     'x.[xact_committed] = 1',
     `(x.[xact_has_rows] = 1 OR UPPER(LTRIM(RTRIM(x.[xact_name]))) IN (${list(ROWLESS_REMOVAL_NAMES)}))`,
     'x.[lsn_copy] = 1',

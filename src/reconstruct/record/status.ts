@@ -125,3 +125,14 @@ export function forwardedHomeSlot(image: Uint8Array | null | undefined): string 
   const page = (image[start + 2]! | (image[start + 3]! << 8) | (image[start + 4]! << 16) | (image[start + 5]! << 24)) >>> 0;
   return `${page}:${u16(start + 6)}:${u16(start + 8)}`;
 }
+
+/**
+ * Where a FixedVar forwarding stub points (`page:file:slot`, decimal, as forwardedHomeSlot): its 9
+ * bytes are the status byte (record type 2) and the forwarded record's RID, page id u32, file id
+ * u16, slot u16 (fixedvar.ts). Null for anything else (not a stub, a CD record, too short).
+ */
+export function forwardingStubTarget(image: Uint8Array | null | undefined): string | null {
+  if (!image || image.length < 9 || (image[0]! & CD_RECORD_FORMAT) !== 0 || ((image[0]! & RECORD_TYPE_MASK) >> 1) !== 2) return null;
+  const page = (image[1]! | (image[2]! << 8) | (image[3]! << 16) | (image[4]! << 24)) >>> 0;
+  return `${page}:${image[5]! | (image[6]! << 8)}:${image[7]! | (image[8]! << 8)}`;
+}

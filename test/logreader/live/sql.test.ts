@@ -114,8 +114,9 @@ describe('scanSql', () => {
   it('reads every LOP_BEGIN_XACT, and keeps transactions that began in the window or whose begin is not in the log read (the caller says those INCOMPLETE), not those begun outside it', () => {
     expect(windowed.text).toContain("  WHERE l.[Operation] = N'LOP_BEGIN_XACT'\n     OR l.[Operation] = N'LOP_COMMIT_XACT'");
     expect(windowed.text).toContain("    MAX(CASE WHEN x.[Operation] = N'LOP_BEGIN_XACT' AND x.[Begin Time] COLLATE Latin1_General_BIN2 >= @fromTime AND x.[Begin Time] COLLATE Latin1_General_BIN2 <= @toTime THEN x.[Begin Time] END) OVER (PARTITION BY x.[Transaction ID]) AS [xact_begin_time],\n    MAX(CASE WHEN x.[Operation] = N'LOP_BEGIN_XACT' THEN 1 ELSE 0 END) OVER (PARTITION BY x.[Transaction ID]) AS [xact_begin_read],");
-    // deletes and inserts both wanted: nothing to pair, no opposite operation added
-    expect(windowed.text).toContain("WHERE x.[Operation] IN (N'LOP_DELETE_ROWS', N'LOP_INSERT_ROWS', N'LOP_BEGIN_XACT', N'LOP_COMMIT_XACT')\n  AND x.[xact_committed] = 1\n  AND (x.[xact_has_rows] = 1 OR UPPER(LTRIM(RTRIM(x.[xact_name]))) IN (N'TRUNCATE TABLE', N'DROPOBJ'))\n  AND x.[lsn_copy] = 1\n  AND (x.[xact_begin_time] IS NOT NULL OR x.[xact_begin_read] = 0)\nORDER BY x.[Current LSN];");
+    // deletes and inserts both wanted: nothing to pair, no opposite operation added (a page split's
+    // LOP_DELETE_SPLIT read with inserts: it tells the split's moved rows)
+    expect(windowed.text).toContain("WHERE x.[Operation] IN (N'LOP_DELETE_ROWS', N'LOP_INSERT_ROWS', N'LOP_DELETE_SPLIT', N'LOP_BEGIN_XACT', N'LOP_COMMIT_XACT')\n  AND x.[xact_committed] = 1\n  AND (x.[xact_has_rows] = 1 OR UPPER(LTRIM(RTRIM(x.[xact_name]))) IN (N'TRUNCATE TABLE', N'DROPOBJ'))\n  AND x.[lsn_copy] = 1\n  AND (x.[xact_begin_time] IS NOT NULL OR x.[xact_begin_read] = 0)\nORDER BY x.[Current LSN];");
     // without a window nothing of it: every committed transaction with rows
     const whole = scanSql({ inputs: [{ kind: 'online' }], start: null, end: null, operations: ['delete'], tables: [] });
     expect(whole.text).not.toMatch(/xact_begin_read|@fromTime|@toTime/);
