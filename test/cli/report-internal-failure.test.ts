@@ -32,6 +32,11 @@ vi.mock('../../src/replay/point-in-time.js', async (importOriginal) => {
       if (fake.fail) throw new TypeError("Cannot read properties of undefined (reading 'rows')");
       return m.replayTableAt(...a);
     },
+    // a dump of several tables replays them in one pass
+    replayTablesAt: async (...a: Parameters<typeof m.replayTablesAt>) => {
+      if (fake.fail) throw new TypeError("Cannot read properties of undefined (reading 'rows')");
+      return m.replayTablesAt(...a);
+    },
   };
 });
 
