@@ -77,6 +77,13 @@ export const LOP_MODIFY_COLUMNS = 'LOP_MODIFY_COLUMNS';
 export const LOP_BEGIN_XACT = 'LOP_BEGIN_XACT';
 export const LOP_COMMIT_XACT = 'LOP_COMMIT_XACT';
 export const LOP_ABORT_XACT = 'LOP_ABORT_XACT';
+/**
+ * The record a page split writes on the old page (op code 0x0b): its transaction is the split's
+ * system transaction, whose inserts are rows moved to the new page (SQLskills, Paul Randal,
+ * "Tracking page splits using the transaction log"; every one of NORTHWND_log.ldf's 45 sits in a
+ * SplitPage transaction of its own).
+ */
+export const LOP_DELETE_SPLIT = 'LOP_DELETE_SPLIT';
 
 /** Contexts fn_dblog prints for data rows. */
 export const LCX_HEAP = 'LCX_HEAP';

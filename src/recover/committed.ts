@@ -1,7 +1,7 @@
 import type { LogRecord } from '../logreader/log-record.js';
 import { compareLsn, parseLsn, type Lsn } from '../logreader/lsn.js';
 import {
-  LOP_ABORT_XACT, LOP_BEGIN_XACT, LOP_COMMIT_XACT, LOP_DELETE_ROWS, LOP_INSERT_ROWS,
+  LOP_ABORT_XACT, LOP_BEGIN_XACT, LOP_COMMIT_XACT, LOP_DELETE_ROWS, LOP_DELETE_SPLIT, LOP_INSERT_ROWS,
   LOP_MODIFY_COLUMNS, LOP_MODIFY_ROW, LCX_CLUSTERED, LCX_HEAP, LCX_MARK_AS_GHOST,
 } from '../logreader/log-record.js';
 import { contextName, operationName } from '../logreader/ldf/constants.js';
@@ -384,8 +384,6 @@ export function isPageMoveTransaction(name: string | null | undefined): boolean 
   return name === 'SplitPage';
 }
 
-/** fn_dblog's name of the record a page split writes on the old page (op code 0x0b). */
-const LOP_DELETE_SPLIT = 'LOP_DELETE_SPLIT';
 
 interface HeldCandidate {
   record: LogRecord;

@@ -70,7 +70,7 @@ import { RecordType, recordTypeOf } from '../datafile/record.js';
 import { findTable, readTableRows } from '../datafile/table-rows.js';
 import {
   LCX_CLUSTERED, LCX_HEAP, LCX_MARK_AS_GHOST, LOP_ABORT_XACT, LOP_BEGIN_XACT, LOP_COMMIT_XACT, LOP_DELETE_ROWS, LOP_INSERT_ROWS,
-  LOP_MODIFY_COLUMNS, LOP_MODIFY_ROW, type LogRecord,
+  LOP_DELETE_SPLIT, LOP_MODIFY_COLUMNS, LOP_MODIFY_ROW, type LogRecord,
 } from '../logreader/log-record.js';
 import { formatLsn, lsnFromDecimal, lsnToDecimal, parseLsn } from '../logreader/lsn.js';
 import { decodeRow } from '../reconstruct/decode-row.js';
@@ -216,7 +216,7 @@ const ROW_OPS = new Set([LOP_INSERT_ROWS, LOP_DELETE_ROWS, LOP_MODIFY_ROW, LOP_M
  * by LOP_DELETE_SPLIT: the table's content is unchanged), ghost cleanup of rows already deleted
  * (LOP_EXPUNGE_ROWS), page-header and root changes.
  */
-const NEUTRAL_DATA_OPS = new Set(['LOP_FORMAT_PAGE', 'LOP_DELETE_SPLIT', 'LOP_EXPUNGE_ROWS', 'LOP_MODIFY_HEADER', 'LOP_ROOT_CHANGE', 'LOP_SET_BITS', 'LOP_SET_FREE_SPACE']);
+const NEUTRAL_DATA_OPS = new Set(['LOP_FORMAT_PAGE', LOP_DELETE_SPLIT, 'LOP_EXPUNGE_ROWS', 'LOP_MODIFY_HEADER', 'LOP_ROOT_CHANGE', 'LOP_SET_BITS', 'LOP_SET_FREE_SPACE']);
 /** Contexts of allocation and index-structure pages: no row content of the table lives there. */
 const STRUCTURE_CONTEXTS = new Set(['LCX_NULL', 'LCX_GAM', 'LCX_SGAM', 'LCX_IAM', 'LCX_PFS', 'LCX_DIFF_MAP', 'LCX_ML_MAP', 'LCX_INDEX_INTERIOR', 'LCX_NONSYS_SPLIT']);
 /**
@@ -246,8 +246,6 @@ function dropSplitMoves(t: Txn, stats: ReplayStats): void {
   t.ops = kept;
 }
 
-/** fn_dblog's name of the record a page split writes on the old page. */
-const LOP_DELETE_SPLIT = 'LOP_DELETE_SPLIT';
 
 /** A row operation `LogReplay.pending` names: its LSN (fn_dblog form) and kind. */
 export interface PendingOp {

@@ -1,7 +1,4 @@
-import { LCX_CLUSTERED, LCX_HEAP, LCX_MARK_AS_GHOST, LOP_BEGIN_XACT, LOP_COMMIT_XACT } from '../log-record.js';
-
-/** fn_dblog's name of the record a page split writes on the old page (committed.ts pageMoveRowOps). */
-const LOP_DELETE_SPLIT = 'LOP_DELETE_SPLIT';
+import { LCX_CLUSTERED, LCX_HEAP, LCX_MARK_AS_GHOST, LOP_BEGIN_XACT, LOP_COMMIT_XACT, LOP_DELETE_SPLIT } from '../log-record.js';
 import { lsnToDblogParam, type Lsn } from '../lsn.js';
 import { OPERATIONS_FOR, pairOperationFor } from '../scan-operations.js';
 import type { ScanOperation } from '../scan-operations.js';
