@@ -355,13 +355,13 @@ async function validateRestoreSpec(spec: RestoreJobSpec, access: JobAccess): Pro
     throw new InputError('INPUT_BAD_OPTION', 'give the later state as exactly one of afterMdf (data files) or afterBak (a newer backup)', { field: 'afterMdf' });
   }
   const sides = [
-    { trn: spec.trn, stopAt: spec.stopAt, stopBeforeLsn: spec.stopBeforeLsn, names: { trn: 'trn', stopAt: 'stopAt', stopBeforeLsn: 'stopBeforeLsn' } },
-    { trn: spec.afterTrn, stopAt: spec.afterStopAt, stopBeforeLsn: spec.afterStopBeforeLsn, names: { trn: 'afterTrn', stopAt: 'afterStopAt', stopBeforeLsn: 'afterStopBeforeLsn' } },
+    { trn: spec.trn, stopAt: spec.stopAt, stopBeforeLsn: spec.stopBeforeLsn, names: { trn: 'trn', stopAt: 'stopAt', stopBeforeLsn: 'stopBeforeLsn', bak: 'bak' } },
+    { trn: spec.afterTrn, stopAt: spec.afterStopAt, stopBeforeLsn: spec.afterStopBeforeLsn, names: { trn: 'afterTrn', stopAt: 'afterStopAt', stopBeforeLsn: 'afterStopBeforeLsn', bak: spec.afterMdf?.length ? 'afterMdf' : 'afterBak' } },
   ];
   for (const s of sides) {
     const stop = s.stopAt !== undefined || s.stopBeforeLsn !== undefined;
     if (Boolean(s.trn?.length) !== stop) {
-      throw new InputError('INPUT_BAD_OPTION', stop ? `${s.names.stopAt}/${s.names.stopBeforeLsn} need the log backups to replay (${s.names.trn})` : `${s.names.trn} replays log backups up to a point: give ${s.names.stopAt} or ${s.names.stopBeforeLsn}`, { field: stop ? s.names.trn : s.names.stopAt });
+      throw new InputError('INPUT_BAD_OPTION', stop ? `${s.names.stopAt}/${s.names.stopBeforeLsn} need the log backups to replay (${s.names.trn}); with no log backup, leave ${s.names.stopAt}/${s.names.stopBeforeLsn} out: ${s.names.bak} alone is the table as ${s.names.bak === 'afterMdf' ? 'that data file' : 'that backup'} holds it` : `${s.names.trn} replays log backups up to a point: give ${s.names.stopAt} or ${s.names.stopBeforeLsn}`, { field: stop ? s.names.trn : s.names.stopAt });
     }
     if (stop) parseStopTarget(s, s.names);
   }
