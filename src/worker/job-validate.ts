@@ -19,6 +19,7 @@ import { unknownTableMessage } from '../recover/source.js';
 import { assertWindowInOrder, parseWindowTime } from '../recover/time-window.js';
 import { parseConnectionString, resolveConnection } from '../util/connection.js';
 import { echoInput } from '../util/echo.js';
+import { splitQualifiedName } from '../util/tsql.js';
 import { withFileRoots } from '../util/input-open.js';
 import { assertRegularFile, isInsideRoots, isInsideRootsAsWritten, realPath } from '../util/files.js';
 import { jobCatalogDatabaseNotes, jobMetadataMapping, layoutsOfJobMetadata, type JobSpec, type RestoreJobSpec } from './job-spec.js';
@@ -351,6 +352,16 @@ async function validateRestoreSpec(spec: RestoreJobSpec, access: JobAccess): Pro
   const list = (name: string, v: string[] | undefined) => (v ?? []).map((p, i) => [`${name}.${i}`, p] as const);
   const all = [...list('bak', spec.bak), ...list('trn', spec.trn), ...list('afterMdf', spec.afterMdf), ...list('afterBak', spec.afterBak), ...list('afterTrn', spec.afterTrn)];
   for (const [field, path] of all) checkJobFile(field, path, access);
+  // each table name parses (as diff's --table is read): a name that cannot name a table ('bad..name')
+  // was accepted (201) and failed the job when it ran, as a table the backup lacks, not naming the field
+  const named = spec.tables ? spec.tables.map((t, i) => [`tables.${i}`, t] as const) : spec.table !== undefined ? [['table', spec.table] as const] : [];
+  for (const [field, t] of named) {
+    try {
+      splitQualifiedName(t);
+    } catch (e) {
+      throw new InputError('INPUT_BAD_IDENTIFIER', `${field} '${echoInput(t)}': ${(e as Error).message}; give schema.name, [schema].[name] or "schema"."name"`, { field, table: t });
+    }
+  }
   if (Boolean(spec.afterMdf?.length) === Boolean(spec.afterBak?.length)) {
     throw new InputError('INPUT_BAD_OPTION', 'give the later state as exactly one of afterMdf (data files) or afterBak (a newer backup)', { field: 'afterMdf' });
   }
