@@ -43,7 +43,9 @@ export async function runPointInTimeDump(opts: DumpOptions, stdout: Writable, st
   for (const [flag, set] of [['--position', opts.position !== undefined], ['--include-ghosts', !!opts.includeGhosts], ['--include-remnants', !!opts.includeRemnants]] as const) {
     if (set) throw new InputError('INPUT_BAD_OPTION', `${flag} does not apply to a point-in-time dump (the replayed table has no pages, ghosts or remnants)`);
   }
-  if (opts.all) throw new InputError('INPUT_BAD_OPTION', 'a point-in-time dump replays the tables it is given, each reading the log backups once: give --table schema.name (repeatable), not --all (`rowback dump --bak FULL.bak --all --quiet` lists the tables as the backup holds them)');
+  // the tables are listed by inspect ("tables (rows):"); the advice was `dump --bak FULL.bak --all
+  // --quiet`, which prints rows and no table name (nothing at all for empty tables: RestoreTimeClean.bak)
+  if (opts.all) throw new InputError('INPUT_BAD_OPTION', `a point-in-time dump replays the tables it is given, all of them in one read of the log backups: give --table schema.name (repeatable), not --all (\`rowback inspect ${baks.length === 1 ? baks[0] : 'FULL.bak'}\` lists the tables the ${baks.length === 1 ? '' : 'full '}backup holds, with their rows)`);
   const named = opts.table === undefined ? [] : Array.isArray(opts.table) ? opts.table : [opts.table];
   if (named.length === 0) throw new InputError('INPUT_BAD_OPTION', 'a point-in-time dump replays the tables it is given: --table schema.name (repeatable)');
   // a name given twice is one table, replayed once; names that differ only in letter case are looked
