@@ -148,7 +148,9 @@ export default async function rowRoutes(fastify: FastifyInstance) {
       r = app.staging.decide(req.params.id, { actor: req.principal!.name, decision: b.decision, reason: b.reason, ids: b.ids, all: b.all, filter, seen: b.seen as Record<string, RowStatus> | undefined, expectRows: b.expectRows, asOf: b.asOf });
     } catch (e) {
       // the store names the field as its own argument (`all`, `filter`); the answer names the body's
-      throw e instanceof InputError && e.location.field ? new InputError(e.code, e.message, { ...e.location, field: `body.${e.location.field}` }) : e;
+      if (e instanceof InputError && e.location.field) throw new InputError(e.code, e.message, { ...e.location, field: `body.${e.location.field}` });
+      if (e instanceof StagingError && e.location.field) throw new StagingError(e.code, e.message, { ...e.location, field: `body.${e.location.field}` });
+      throw e;
     }
     req.log.info({ jobId: req.params.id, decision: b.decision, rows: r.rows, ...(r.heldBack ? { heldBack: r.heldBack.rows } : {}) }, 'decision recorded');
     return r;
