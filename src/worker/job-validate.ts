@@ -257,7 +257,8 @@ async function validateUnconfined(spec: JobSpec, access: JobAccess): Promise<voi
  * left to the replay, which says why. Throws InputError INPUT_SEVERAL_BACKUP_SETS,
  * INPUT_NOT_A_DATABASE_BACKUP or INPUT_NOT_A_LOG_BACKUP with `location.field`.
  */
-function checkRestoreJobBackup(field: string, path: string, position?: number, replayed = true): void {
+/** Checks one backup of a restore job against its field; answers its type (full, differential, log) when its header was read. */
+function checkRestoreJobBackup(field: string, path: string, position?: number, replayed = true): string | undefined {
   const side = field.startsWith('after') ? 'after' : '';
   const name = (f: 'Bak' | 'Trn') => (side ? `after${f}` : f.toLowerCase());
   const posField = side ? 'afterPosition' : 'position';
@@ -283,6 +284,7 @@ function checkRestoreJobBackup(field: string, path: string, position?: number, r
   const inLogs = /^(after)?trn\./i.test(field);
   if (log && !inLogs) throw new InputError('INPUT_NOT_A_DATABASE_BACKUP', `${path} is a log backup: give it in "${name('Trn')}", and a full backup in "${name('Bak')}"`, { field, file: path });
   if (!log && inLogs) throw new InputError('INPUT_NOT_A_LOG_BACKUP', `${path} is a ${header.backupType} backup, not a log backup: give it in "${name('Bak')}"`, { field, file: path });
+  return header.backupType;
 }
 
 /** Files a job may read: given by absolute path, regular, readable, inside the roots. */
@@ -397,7 +399,20 @@ async function validateRestoreSpec(spec: RestoreJobSpec, access: JobAccess): Pro
   }
   const positionOf = (field: string) => (field.startsWith('bak.') ? spec.position : field.startsWith('afterBak.') ? spec.afterPosition : undefined);
   const replayedOf = (field: string) => Boolean(field.startsWith('after') ? spec.afterTrn?.length : spec.trn?.length);
-  for (const [field, path] of all) if (!field.startsWith('afterMdf')) checkRestoreJobBackup(field, path, positionOf(field), replayedOf(field));
+  const kinds = new Map<string, string>();
+  for (const [field, path] of all) {
+    if (field.startsWith('afterMdf')) continue;
+    const kind = checkRestoreJobBackup(field, path, positionOf(field), replayedOf(field));
+    if (kind) kinds.set(field, kind);
+  }
+  // a side given differential backups alone (no full backup for them to layer on): refused naming the
+  // field, as a log backup in bak is; it was accepted (201) and failed the job when it ran, naming none
+  for (const name of ['bak', 'afterBak'] as const) {
+    const files = spec[name] ?? [];
+    if (files.length && files.every((_, i) => kinds.get(`${name}.${i}`) === 'differential')) {
+      throw new InputError('INPUT_DIFFERENTIAL_WITHOUT_FULL', `${name} holds differential backups alone (${files.join(', ')}): a differential holds only the extents changed since its full backup; give that full backup first: "${name}": ["FULL.bak", ${files.map((f) => JSON.stringify(f)).join(', ')}] (\`rowback inspect ${files[0]}\` names its base: differential base GUID and LSN)`, { field: `${name}.0`, file: files[0] });
+    }
+  }
   // both states from the same backup files: one state, nothing can be missing (backup/same-backup.ts,
   // the rule diff refuses by too). After each file's own check, which asks a file of several sets
   // for its position first. Copies of one backup on both sides are said when the job runs.
