@@ -617,7 +617,7 @@ export class ReinsertService {
 
   /** Starts a real run in the background; returns its record (state `running`). */
   async start(jobId: number, actor: string, req: ReinsertRequest): Promise<RunRecord> {
-    if (!req.target) throw new ReinsertError('REINSERT_NO_TARGET', 'a real re-insert needs a target: send targetName (a target of serve\'s config; GET /api/info lists them) or target {connectionString, database}, or dryRun: true for the script only');
+    if (!req.target) throw new ReinsertError('REINSERT_NO_TARGET', 'a real re-insert needs a target: send targetName (a target of serve\'s config; GET /api/info lists them) or target {connectionString, database}, or dryRun: true for the script only', { field: 'target' });
     assertOneServer(req.target);
     this.refuseWhileRunning(jobId);
     const { plan, metadata, database, databaseRead, databaseCheck, job } = await this.plan(jobId, req);
