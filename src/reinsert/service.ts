@@ -351,6 +351,8 @@ export class ReinsertService {
    */
   async plan(jobId: number, req: Omit<ReinsertRequest, 'dryRun'>, opts: { rowIds?: number[]; anyStatus?: boolean; database?: string; ledgerTable?: string; otherJobs?: boolean; checkStaleText?: boolean; undo?: boolean } = {}): Promise<{ plan: ReinsertPlan; metadata: 'target-catalog' | 'staged-layouts'; database: ScriptDatabase | null; databaseRead: string | null; databaseCheck: DatabaseCheck; job: JobRecord }> {
     const job = this.store.requireJob(jobId);
+    // refused before anything connects: with a target its foreign keys order the tables
+    if (req.tableOrder?.length && req.target) throw new InputError('INPUT_BAD_OPTION', "tableOrder orders the tables of a plan without a target; with a target, its foreign keys (sys.foreign_keys) order them parents first: leave tableOrder out", { field: 'tableOrder' });
     // an id given twice is the row once ([5, 5] was refused as '1 of the requested rows are not approved')
     const ids = opts.rowIds ?? (req.rowIds ? [...new Set(req.rowIds)] : undefined);
     // Read and plan with a pause every few hundred rows: a 50,000-row job must not stall the API.
@@ -431,7 +433,6 @@ export class ReinsertService {
     // order them (order.ts orderTables), the names resolved to the job's tables, then through tableMap
     let orderGiven = false;
     if (req.tableOrder?.length) {
-      if (req.target) throw new InputError('INPUT_BAD_OPTION', "tableOrder orders the tables of a plan without a target; with a target, its foreign keys (sys.foreign_keys) order them parents first: leave tableOrder out", { field: 'tableOrder' });
       const all = [...new Set([...layouts.map((l) => `${l.schema}.${l.name}`), ...rows.map((r) => r.table)])];
       const jobTables = new NameIndex(all, (t) => t);
       const named: string[] = [];

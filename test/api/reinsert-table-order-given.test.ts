@@ -50,6 +50,9 @@ it('a dry run without a target: by name (child first) without tableOrder, parent
     const unknown = await dry({ tableOrder: ['dbo.Customer', 'dbo.Contacts'] });
     expect([unknown.statusCode, unknown.json().code, unknown.json().field]).toEqual([400, 'INPUT_UNKNOWN_TABLE', 'tableOrder.1']);
     expect(unknown.json().message).toContain('its tables: dbo.Contact, dbo.Customer');
+    // with a target its foreign keys order the tables: refused before anything connects (no server at that port)
+    const withTarget = await dry({ tableOrder: ['dbo.Customer'], target: { connectionString: 'Server=127.0.0.1,1;Database=CRM;User Id=sa;Password=x' } });
+    expect([withTarget.statusCode, withTarget.json().code, withTarget.json().field], withTarget.body).toEqual([400, 'INPUT_BAD_OPTION', 'tableOrder']);
   } finally {
     await t.close();
   }
