@@ -1142,7 +1142,10 @@ async function dryRun() {
   const targetName = $('target').value || undefined;
   const jobId = state.jobId;
   try {
-    const r = await api(`/api/jobs/${jobId}/reinsert`, { method: 'POST', body: { dryRun: true, ...(targetName ? { targetName } : {}) } });
+    // the tables' order, parents first, for a script planned with no target (whose foreign keys are
+    // not read: the tables came by name, a child first, with no way to say otherwise on the page)
+    const tableOrder = nameList($('table-order').value);
+    const r = await api(`/api/jobs/${jobId}/reinsert`, { method: 'POST', body: { dryRun: true, ...(targetName ? { targetName } : {}), ...(tableOrder.length ? { tableOrder } : {}) } });
     // another job opened meanwhile: this script, and a Run of its rows, are not that job's (the
     // Run's dialog named the job opened and sent this job's row ids to it)
     if (state.jobId !== jobId) return;
@@ -1683,6 +1686,7 @@ $('detail-close').addEventListener('click', () => {
 });
 $('dry-run').addEventListener('click', dryRun);
 $('target').addEventListener('change', () => { state.lastDryRun = null; offerRun(false); });
+$('table-order').addEventListener('input', () => { state.lastDryRun = null; offerRun(false); });
 $('copy-script').addEventListener('click', () => { copyScript(); });
 $('download-script').addEventListener('click', () => download(`rowback-job${state.jobId}-reinsert.sql`, $('script').textContent));
 $('download-undo').addEventListener('click', () => download(`rowback-job${state.jobId}-undo.sql`, $('undo-script').textContent));

@@ -114,9 +114,17 @@ export function repeatableOption(flags: string, description: string, parse: (val
 /** Marks an option as taking one value even though it has a parser (choiceOption, a normalising parser). */
 const SINGLE = Symbol('rowback.single-value-option');
 
-/** `option` taking one value, though it has a parser: checkOptionValues refuses it twice. */
-export function singleValue(option: Option): Option {
+/** What to do instead, said after an option's "given more than once" refusal (singleValue's `instead`). */
+const INSTEAD = Symbol('rowback.single-value-instead');
+
+/**
+ * `option` taking one value, though it has a parser: checkOptionValues refuses it twice, saying
+ * `instead` after "give it once" when given (what a user giving it twice wanted, and the way to it:
+ * diff's `--table`, given twice by a DBA comparing customers and their contacts, said only "give it once").
+ */
+export function singleValue(option: Option, instead?: string): Option {
   (option as unknown as Record<symbol, boolean>)[SINGLE] = true;
+  if (instead !== undefined) (option as unknown as Record<symbol, string>)[INSTEAD] = instead;
   return option;
 }
 
@@ -162,7 +170,10 @@ export function checkOptionValues(cmd: Command): Command {
         throw new InputError('INPUT_BAD_OPTION', `${flag} is given '${echoInput(value)}', which is an option of this command: ${flag} needs its value first (a file whose name starts with '-' is written ./${echoInput(value)})`);
       }
       if (!single) return;
-      if (seen) throw new InputError('INPUT_BAD_OPTION', `${flag} is given more than once ('${echoInput(String(first))}', then '${echoInput(String(value))}'); it takes one value: give it once`);
+      if (seen) {
+        const instead = (o as unknown as Record<symbol, string | undefined>)[INSTEAD];
+        throw new InputError('INPUT_BAD_OPTION', `${flag} is given more than once ('${echoInput(String(first))}', then '${echoInput(String(value))}'); it takes one value: give it once${instead ? `; ${instead}` : ''}`);
+      }
       seen = true;
       first = value;
     });

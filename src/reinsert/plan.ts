@@ -351,6 +351,8 @@ export interface ReinsertPlan {
    * name and check it too. Absent or null: not known (planned without a target).
    */
   database?: ScriptDatabase | null;
+  /** The table order is the request's `tableOrder` (no target: its foreign keys were not read), not the foreign keys'. */
+  tableOrderGiven?: boolean;
 }
 
 /**
@@ -1429,7 +1431,9 @@ export function* renderScriptChunks(plan: ReinsertPlan, o: ScriptOptions = {}): 
   out.push(comment(`covers staged rows: ${rowIdRanges(plan.batches.flatMap((b) => b.rows.map((r) => r.rowId)).filter((id) => !unscriptedSet.has(id)))}`));
   for (const [why, ids] of byReason(unscripted)) out.push(comment(`WARNING: ${ids.length} row(s) planned but NOT SCRIPTED (${why}): rows ${rowIdRanges(ids)}; rowback's own re-insert run inserts them through the driver; each is listed below`));
   out.push(comment(o.foreignKeysKnown === false
-    ? `table order (by name: the foreign keys are unknown without a target connection; a dry run against the target orders parents first): ${plan.tableOrder.join(', ') || '(none)'}`
+    ? plan.tableOrderGiven
+      ? `table order (as tableOrder gives it, a table it does not name placed by name: the foreign keys are not read without a target connection, so that order is not checked; a dry run against the target orders parents first by them): ${plan.tableOrder.join(', ') || '(none)'}`
+      : `table order (by name: the foreign keys are unknown without a target connection; a dry run against the target orders parents first${plan.tableOrder.length > 1 ? ', and so does tableOrder (["dbo.Parent", "dbo.Child"]: a dry run\'s, or the export\'s tableOrder=dbo.Parent,dbo.Child)' : ''}): ${plan.tableOrder.join(', ') || '(none)'}`
     : `table order (parents first): ${plan.tableOrder.join(', ') || '(none)'}`));
   // planned without a target connection the target columns' collations were not read either: each
   // char/varchar/text column's is taken to be its source column's (target-table.ts fromLayout)

@@ -19,6 +19,7 @@ import type { ReinsertTarget } from './target.js';
 import { comparisonRowKeys } from './comparison-keys.js';
 import { fromLayout, type ForeignKey, type TargetColumn, type TargetTable } from './target-table.js';
 import type { TableLayout } from '../reconstruct/metadata/table-layout.js';
+import { NameIndex } from '../reconstruct/metadata/names.js';
 import { columnCodePage } from '../reconstruct/types/index.js';
 import type { SourceText } from './param-type.js';
 
@@ -275,6 +276,13 @@ export interface ReinsertRequest {
    * every other check passes for both. A dry run warns without it.
    */
   acceptOtherDatabase?: boolean;
+  /**
+   * Without a target: the job's tables in the order their rows go in, parents before children. The
+   * foreign keys that order them are read from the target's catalog only, so a script planned
+   * without one (a dry run with no target, the SQL export) ordered them by name: dbo.Contact before
+   * dbo.Customer, a child first. Tables not named follow, by name. Refused with a target.
+   */
+  tableOrder?: string[];
 }
 
 export type ConnectFn = (t: TargetSpec) => ReinsertTarget;
@@ -343,6 +351,8 @@ export class ReinsertService {
    */
   async plan(jobId: number, req: Omit<ReinsertRequest, 'dryRun'>, opts: { rowIds?: number[]; anyStatus?: boolean; database?: string; ledgerTable?: string; otherJobs?: boolean; checkStaleText?: boolean; undo?: boolean } = {}): Promise<{ plan: ReinsertPlan; metadata: 'target-catalog' | 'staged-layouts'; database: ScriptDatabase | null; databaseRead: string | null; databaseCheck: DatabaseCheck; job: JobRecord }> {
     const job = this.store.requireJob(jobId);
+    // refused before anything connects: with a target its foreign keys order the tables
+    if (req.tableOrder?.length && req.target) throw new InputError('INPUT_BAD_OPTION', "tableOrder orders the tables of a plan without a target; with a target, its foreign keys (sys.foreign_keys) order them parents first: leave tableOrder out", { field: 'tableOrder' });
     // an id given twice is the row once ([5, 5] was refused as '1 of the requested rows are not approved')
     const ids = opts.rowIds ?? (req.rowIds ? [...new Set(req.rowIds)] : undefined);
     // Read and plan with a pause every few hundred rows: a 50,000-row job must not stall the API.
@@ -418,6 +428,29 @@ export class ReinsertService {
         }
       }
       metadata = 'staged-layouts';
+    }
+    // tableOrder (no target): each named table before the ones named after it, as foreign keys would
+    // order them (order.ts orderTables), the names resolved to the job's tables, then through tableMap
+    let orderGiven = false;
+    if (req.tableOrder?.length) {
+      const all = [...new Set([...layouts.map((l) => `${l.schema}.${l.name}`), ...rows.map((r) => r.table)])];
+      const jobTables = new NameIndex(all, (t) => t);
+      const named: string[] = [];
+      req.tableOrder.forEach((t, i) => {
+        let q: string;
+        try {
+          const { schema, name } = splitQualifiedName(t);
+          q = `${schema}.${name}`;
+        } catch (e) {
+          throw new InputError('INPUT_BAD_IDENTIFIER', `tableOrder.${i} '${t}': ${(e as Error).message}; give schema.name, [schema].[name] or "schema"."name"`, { field: `tableOrder.${i}`, table: t });
+        }
+        const m = jobTables.match(q);
+        if (!m.found) throw new InputError(m.ambiguous ? 'INPUT_AMBIGUOUS_NAME' : 'INPUT_UNKNOWN_TABLE', `tableOrder.${i} '${t}' ${m.ambiguous ? `matches ${m.ambiguous.join(' and ')}, which differ only in letter case: give it in its exact case` : `names no table of job ${jobId} (its tables: ${all.join(', ')})`}`, { field: `tableOrder.${i}`, table: t });
+        const dst = tableMap?.[m.found] ?? m.found;
+        if (!named.includes(dst)) named.push(dst);
+      });
+      for (let i = 0; i < named.length; i++) for (let j = i + 1; j < named.length; j++) fks.push({ name: `tableOrder ${i}<${j}`, parent: named[i]!, child: named[j]! });
+      orderGiven = true;
     }
     // An undo plans rows that are in already: a NOT NULL column (sql-types.ts assertNullable) or one
     // without a default (planRow) is no reason to leave one there. Planned from the staged layouts, a
@@ -520,6 +553,7 @@ export class ReinsertService {
       plan.problems.push({ rowId: r.id, lsn: r.lsn, table: r.table, code: 'REINSERT_AMBIGUOUS_TABLE', message: `the source database has tables ${ambiguous.get(r.table)!.join(' and ')}, both ${r.table} as schema.name, and their rows are staged under that one name: which table row ${r.id} came from is not known; re-insert it by hand` });
     }
     plan.database = database;
+    if (orderGiven) plan.tableOrderGiven = true;
     return { plan, metadata, database, databaseRead, databaseCheck: compareDatabases(job.sourceDatabase, targetDb, jobId), job };
   }
 
@@ -617,7 +651,7 @@ export class ReinsertService {
 
   /** Starts a real run in the background; returns its record (state `running`). */
   async start(jobId: number, actor: string, req: ReinsertRequest): Promise<RunRecord> {
-    if (!req.target) throw new ReinsertError('REINSERT_NO_TARGET', 'a real re-insert needs a target: send targetName (a target of serve\'s config; GET /api/info lists them) or target {connectionString, database}, or dryRun: true for the script only');
+    if (!req.target) throw new ReinsertError('REINSERT_NO_TARGET', 'a real re-insert needs a target: send targetName (a target of serve\'s config; GET /api/info lists them) or target {connectionString, database}, or dryRun: true for the script only', { field: 'target' });
     assertOneServer(req.target);
     this.refuseWhileRunning(jobId);
     const { plan, metadata, database, databaseRead, databaseCheck, job } = await this.plan(jobId, req);

@@ -449,9 +449,11 @@ async function compareStatesOf(o: CompareInputs, identity: CompareResult['unchec
   const afterTrn = o.afterTrn ?? [];
   if ((afterMdf.length > 0) === (afterBak.length > 0)) throw new InputError('INPUT_BAD_OPTION', 'give the later state with exactly one of --after-mdf FILE or --after-bak FILE [DIFF…]');
   if (trn.length > 0 && !o.target) throw new InputError('INPUT_BAD_OPTION', '--trn replays log backups up to a point: give --stop-at TIME or --stop-before-lsn LSN');
-  if (o.target && trn.length === 0) throw new InputError('INPUT_BAD_OPTION', '--stop-at / --stop-before-lsn need the log backups to replay: --trn LOG.trn…');
+  // what to do with no log backup at all (a full backup, the last one taken) is said: the message named
+  // only --trn, a dead end for a DBA who has none
+  if (o.target && trn.length === 0) throw new InputError('INPUT_BAD_OPTION', '--stop-at / --stop-before-lsn need the log backups to replay: --trn LOG.trn…; with no log backup, leave the stop out: --bak FULL [DIFF] alone compares the table as that backup holds it (a WARNING says where its own log would change it)');
   if (afterTrn.length > 0 && !o.afterTarget) throw new InputError('INPUT_BAD_OPTION', '--after-trn replays log backups up to a point: give --after-stop-at TIME or --after-stop-before-lsn LSN');
-  if (o.afterTarget && afterTrn.length === 0) throw new InputError('INPUT_BAD_OPTION', '--after-stop-at / --after-stop-before-lsn need the log backups to replay: --after-trn LOG.trn…');
+  if (o.afterTarget && afterTrn.length === 0) throw new InputError('INPUT_BAD_OPTION', `--after-stop-at / --after-stop-before-lsn need the log backups to replay: --after-trn LOG.trn…; with no log backup, leave the stop out: ${afterMdf.length ? '--after-mdf' : '--after-bak FULL [DIFF]'} alone is the later state as ${afterMdf.length ? 'that data file' : 'that backup'} holds it`);
   if (o.afterTarget && afterBak.length === 0) throw new InputError('INPUT_BAD_OPTION', 'a later state replayed to a point in time needs its full backup: --after-bak FULL.bak [DIFF.bak] --after-trn LOG.trn…');
   // an option that would do nothing is refused, never ignored
   if (o.position !== undefined && trn.length > 0) throw new InputError('INPUT_BAD_OPTION', '--position picks the backup set of --bak read as it is; the point-in-time replay (--trn) reads files of one backup set each and takes no --position: leave --position out, or compare the backup set alone (without --trn)');

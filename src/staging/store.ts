@@ -826,7 +826,8 @@ export class StagingStore {
       const known = this.db.prepare('SELECT 1 FROM rows WHERE job_id = ? AND id = ?');
       const missing = d.ids.filter((id) => !known.get(jobId, id));
       if (missing.length) {
-        throw new StagingError('STAGING_ROW_NOT_FOUND', `job ${jobId} has no row${missing.length > 1 ? 's' : ''} ${missing.slice(0, 20).join(', ')}${missing.length > 20 ? ` … (${missing.length} in all)` : ''}; nothing was decided`);
+        // the field of the first unknown id (`ids.3`), as a request's other refusals name theirs: it named none
+        throw new StagingError('STAGING_ROW_NOT_FOUND', `job ${jobId} has no row${missing.length > 1 ? 's' : ''} ${missing.slice(0, 20).join(', ')}${missing.length > 20 ? ` … (${missing.length} in all)` : ''}; nothing was decided`, { field: `ids.${d.ids.indexOf(missing[0]!)}` });
       }
     }
     return this.db.transaction(() => {

@@ -19,6 +19,7 @@ import { unknownTableMessage } from '../recover/source.js';
 import { assertWindowInOrder, parseWindowTime } from '../recover/time-window.js';
 import { parseConnectionString, resolveConnection } from '../util/connection.js';
 import { echoInput } from '../util/echo.js';
+import { splitQualifiedName } from '../util/tsql.js';
 import { withFileRoots } from '../util/input-open.js';
 import { assertRegularFile, isInsideRoots, isInsideRootsAsWritten, realPath } from '../util/files.js';
 import { jobCatalogDatabaseNotes, jobMetadataMapping, layoutsOfJobMetadata, type JobSpec, type RestoreJobSpec } from './job-spec.js';
@@ -256,7 +257,8 @@ async function validateUnconfined(spec: JobSpec, access: JobAccess): Promise<voi
  * left to the replay, which says why. Throws InputError INPUT_SEVERAL_BACKUP_SETS,
  * INPUT_NOT_A_DATABASE_BACKUP or INPUT_NOT_A_LOG_BACKUP with `location.field`.
  */
-function checkRestoreJobBackup(field: string, path: string, position?: number, replayed = true): void {
+/** Checks one backup of a restore job against its field; answers its type (full, differential, log) when its header was read. */
+function checkRestoreJobBackup(field: string, path: string, position?: number, replayed = true): string | undefined {
   const side = field.startsWith('after') ? 'after' : '';
   const name = (f: 'Bak' | 'Trn') => (side ? `after${f}` : f.toLowerCase());
   const posField = side ? 'afterPosition' : 'position';
@@ -282,6 +284,7 @@ function checkRestoreJobBackup(field: string, path: string, position?: number, r
   const inLogs = /^(after)?trn\./i.test(field);
   if (log && !inLogs) throw new InputError('INPUT_NOT_A_DATABASE_BACKUP', `${path} is a log backup: give it in "${name('Trn')}", and a full backup in "${name('Bak')}"`, { field, file: path });
   if (!log && inLogs) throw new InputError('INPUT_NOT_A_LOG_BACKUP', `${path} is a ${header.backupType} backup, not a log backup: give it in "${name('Bak')}"`, { field, file: path });
+  return header.backupType;
 }
 
 /** Files a job may read: given by absolute path, regular, readable, inside the roots. */
@@ -351,17 +354,27 @@ async function validateRestoreSpec(spec: RestoreJobSpec, access: JobAccess): Pro
   const list = (name: string, v: string[] | undefined) => (v ?? []).map((p, i) => [`${name}.${i}`, p] as const);
   const all = [...list('bak', spec.bak), ...list('trn', spec.trn), ...list('afterMdf', spec.afterMdf), ...list('afterBak', spec.afterBak), ...list('afterTrn', spec.afterTrn)];
   for (const [field, path] of all) checkJobFile(field, path, access);
+  // each table name parses (as diff's --table is read): a name that cannot name a table ('bad..name')
+  // was accepted (201) and failed the job when it ran, as a table the backup lacks, not naming the field
+  const named = spec.tables ? spec.tables.map((t, i) => [`tables.${i}`, t] as const) : spec.table !== undefined ? [['table', spec.table] as const] : [];
+  for (const [field, t] of named) {
+    try {
+      splitQualifiedName(t);
+    } catch (e) {
+      throw new InputError('INPUT_BAD_IDENTIFIER', `${field} '${echoInput(t)}': ${(e as Error).message}; give schema.name, [schema].[name] or "schema"."name"`, { field, table: t });
+    }
+  }
   if (Boolean(spec.afterMdf?.length) === Boolean(spec.afterBak?.length)) {
     throw new InputError('INPUT_BAD_OPTION', 'give the later state as exactly one of afterMdf (data files) or afterBak (a newer backup)', { field: 'afterMdf' });
   }
   const sides = [
-    { trn: spec.trn, stopAt: spec.stopAt, stopBeforeLsn: spec.stopBeforeLsn, names: { trn: 'trn', stopAt: 'stopAt', stopBeforeLsn: 'stopBeforeLsn' } },
-    { trn: spec.afterTrn, stopAt: spec.afterStopAt, stopBeforeLsn: spec.afterStopBeforeLsn, names: { trn: 'afterTrn', stopAt: 'afterStopAt', stopBeforeLsn: 'afterStopBeforeLsn' } },
+    { trn: spec.trn, stopAt: spec.stopAt, stopBeforeLsn: spec.stopBeforeLsn, names: { trn: 'trn', stopAt: 'stopAt', stopBeforeLsn: 'stopBeforeLsn', bak: 'bak' } },
+    { trn: spec.afterTrn, stopAt: spec.afterStopAt, stopBeforeLsn: spec.afterStopBeforeLsn, names: { trn: 'afterTrn', stopAt: 'afterStopAt', stopBeforeLsn: 'afterStopBeforeLsn', bak: spec.afterMdf?.length ? 'afterMdf' : 'afterBak' } },
   ];
   for (const s of sides) {
     const stop = s.stopAt !== undefined || s.stopBeforeLsn !== undefined;
     if (Boolean(s.trn?.length) !== stop) {
-      throw new InputError('INPUT_BAD_OPTION', stop ? `${s.names.stopAt}/${s.names.stopBeforeLsn} need the log backups to replay (${s.names.trn})` : `${s.names.trn} replays log backups up to a point: give ${s.names.stopAt} or ${s.names.stopBeforeLsn}`, { field: stop ? s.names.trn : s.names.stopAt });
+      throw new InputError('INPUT_BAD_OPTION', stop ? `${s.names.stopAt}/${s.names.stopBeforeLsn} need the log backups to replay (${s.names.trn}); with no log backup, leave ${s.names.stopAt}/${s.names.stopBeforeLsn} out: ${s.names.bak} alone is the table as ${s.names.bak === 'afterMdf' ? 'that data file' : 'that backup'} holds it` : `${s.names.trn} replays log backups up to a point: give ${s.names.stopAt} or ${s.names.stopBeforeLsn}`, { field: stop ? s.names.trn : s.names.stopAt });
     }
     if (stop) parseStopTarget(s, s.names);
   }
@@ -386,7 +399,20 @@ async function validateRestoreSpec(spec: RestoreJobSpec, access: JobAccess): Pro
   }
   const positionOf = (field: string) => (field.startsWith('bak.') ? spec.position : field.startsWith('afterBak.') ? spec.afterPosition : undefined);
   const replayedOf = (field: string) => Boolean(field.startsWith('after') ? spec.afterTrn?.length : spec.trn?.length);
-  for (const [field, path] of all) if (!field.startsWith('afterMdf')) checkRestoreJobBackup(field, path, positionOf(field), replayedOf(field));
+  const kinds = new Map<string, string>();
+  for (const [field, path] of all) {
+    if (field.startsWith('afterMdf')) continue;
+    const kind = checkRestoreJobBackup(field, path, positionOf(field), replayedOf(field));
+    if (kind) kinds.set(field, kind);
+  }
+  // a side given differential backups alone (no full backup for them to layer on): refused naming the
+  // field, as a log backup in bak is; it was accepted (201) and failed the job when it ran, naming none
+  for (const name of ['bak', 'afterBak'] as const) {
+    const files = spec[name] ?? [];
+    if (files.length && files.every((_, i) => kinds.get(`${name}.${i}`) === 'differential')) {
+      throw new InputError('INPUT_DIFFERENTIAL_WITHOUT_FULL', `${name} holds differential backups alone (${files.join(', ')}): a differential holds only the extents changed since its full backup; give that full backup first: "${name}": ["FULL.bak", ${files.map((f) => JSON.stringify(f)).join(', ')}] (\`rowback inspect ${files[0]}\` names its base: differential base GUID and LSN)`, { field: `${name}.0`, file: files[0] });
+    }
+  }
   // both states from the same backup files: one state, nothing can be missing (backup/same-backup.ts,
   // the rule diff refuses by too). After each file's own check, which asks a file of several sets
   // for its position first. Copies of one backup on both sides are said when the job runs.

@@ -16,5 +16,7 @@ it('names targetName, target and dryRun', async () => {
   expect(r.json()).toMatchObject({
     code: 'REINSERT_NO_TARGET',
     message: "a real re-insert needs a target: send targetName (a target of serve's config; GET /api/info lists them) or target {connectionString, database}, or dryRun: true for the script only",
+    // the field missing, as the request's other refusals name theirs (it named none)
+    field: 'target',
   });
 });

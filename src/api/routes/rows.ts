@@ -2,6 +2,7 @@ import { Readable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { InputError, StagingError } from '../../errors.js';
+import { splitTableList } from '../../reinsert/order.js';
 import { unplacedNote, type StagingStore } from '../../staging/store.js';
 import { splitQualifiedName } from '../../util/tsql.js';
 import { sidFilterForms } from '../../util/sid.js';
@@ -148,7 +149,9 @@ export default async function rowRoutes(fastify: FastifyInstance) {
       r = app.staging.decide(req.params.id, { actor: req.principal!.name, decision: b.decision, reason: b.reason, ids: b.ids, all: b.all, filter, seen: b.seen as Record<string, RowStatus> | undefined, expectRows: b.expectRows, asOf: b.asOf });
     } catch (e) {
       // the store names the field as its own argument (`all`, `filter`); the answer names the body's
-      throw e instanceof InputError && e.location.field ? new InputError(e.code, e.message, { ...e.location, field: `body.${e.location.field}` }) : e;
+      if (e instanceof InputError && e.location.field) throw new InputError(e.code, e.message, { ...e.location, field: `body.${e.location.field}` });
+      if (e instanceof StagingError && e.location.field) throw new StagingError(e.code, e.message, { ...e.location, field: `body.${e.location.field}` });
+      throw e;
     }
     req.log.info({ jobId: req.params.id, decision: b.decision, rows: r.rows, ...(r.heldBack ? { heldBack: r.heldBack.rows } : {}) }, 'decision recorded');
     return r;
@@ -170,6 +173,8 @@ export default async function rowRoutes(fastify: FastifyInstance) {
     app.staging.requireJob(jobId);
     const filter = toFilter(app.staging, jobId, req.query, 'querystring');
     const format = req.query.format;
+    // an option that would do nothing is refused, never ignored: the order is the script's
+    if (req.query.tableOrder !== undefined && format !== 'sql') throw new InputError('INPUT_BAD_OPTION', `querystring.tableOrder orders the tables of the INSERT script (format=sql); format=${format} takes none: leave it out`, { field: 'querystring.tableOrder' });
     app.staging.appendAudit(req.principal!.name, 'rows.export', jobId, { format, filter });
     const name = `rowback-job-${jobId}`;
     // Whether the job's result is whole, in every format: an INCOMPLETE job (log lost to damage, a
@@ -266,7 +271,14 @@ export default async function rowRoutes(fastify: FastifyInstance) {
     const alreadyIn = format === 'sql' && !askedReinserted ? reinsertedIds.size : 0;
     if (format === 'sql') {
       const scripted = alreadyIn ? ids.filter((id) => !reinsertedIds.has(id)) : ids;
-      ({ plan, metadata } = await app.reinsert.plan(jobId, { operations: [...DEFAULT_REINSERT_OPERATIONS] as ('delete' | 'insert' | 'update')[] }, { rowIds: scripted, anyStatus: true, otherJobs: !askedReinserted }));
+      let tableOrder: string[] | undefined;
+      try {
+        ({ plan, metadata } = await app.reinsert.plan(jobId, { operations: [...DEFAULT_REINSERT_OPERATIONS] as ('delete' | 'insert' | 'update')[], ...(req.query.tableOrder !== undefined ? { tableOrder: (tableOrder = splitTableList(req.query.tableOrder)) } : {}) }, { rowIds: scripted, anyStatus: true, otherJobs: !askedReinserted }));
+      } catch (e) {
+        // the plan names the list's place (`tableOrder.1`); the export's is the query's
+        if (tableOrder && e instanceof InputError && e.location.field?.startsWith('tableOrder')) throw new InputError(e.code, e.message, { ...e.location, field: `querystring.${e.location.field}` });
+        throw e;
+      }
     } else {
       const plans: ReinsertPlan[] = [];
       metadata = 'staged-layouts';

@@ -20,12 +20,31 @@ import { setOutputClosedNote } from '../output-closed.js';
 import { assertStopsInOrder, parseStopTarget } from '../../restore/target.js';
 import { checkStagingStore } from '../../staging/open.js';
 import { assertRegularFile, openOutputFile } from '../files.js';
-import { formatFromOut, normalizeTableName, outFormatOption, singleValue } from '../options.js';
+import { collectTables, formatFromOut, normalizeTableName, outFormatOption, singleValue } from '../options.js';
 import { replaySummary } from './dump-point-in-time.js';
 import { exitIncomplete, strictOption } from '../strict.js';
 import { parseTarget } from './restore.js';
 
 export const DIFF_FORMATS = ['ndjson', 'json'] as const;
+
+/** What a DBA comparing several tables (customers and their contacts) is told: diff compares one. */
+const SEVERAL_TABLES = 'diff compares one table: run one diff per table (each with its own --out), or compare several tables in one restore job of `rowback serve` (`tables: ["dbo.A", "dbo.B"]`, docs/restore.md), whose rows are reviewed and re-inserted together';
+
+/**
+ * diff's --table: one name. A comma-separated list (as scan, dump and log take) refused as a bad
+ * name said nothing of several tables: said as diff's one-table rule (a comma inside [brackets] or
+ * "quotes" is part of one name, as normalizeTableName reads it).
+ */
+function diffTableName(v: string): string {
+  try {
+    return normalizeTableName(v);
+  } catch (e) {
+    let several: boolean;
+    try { several = collectTables(v, []).length > 1; } catch { several = v.includes(','); }
+    if (e instanceof InputError && several) throw new InputError('INPUT_BAD_OPTION', `--table '${v}' names several tables; ${SEVERAL_TABLES}`, { table: v });
+    throw e;
+  }
+}
 
 export interface DiffOptions {
   /** Earlier state: full backup [differential…]. */
@@ -76,7 +95,7 @@ export function register(program: Command): void {
     .option('--after-trn <files...>', 'later state as a point in time: log backups replayed over --after-bak up to --after-stop-at / --after-stop-before-lsn')
     .option('--after-stop-at <time>', "with --after-trn: the later state at this time, the SQL Server's local time")
     .option('--after-stop-before-lsn <lsn>', 'with --after-trn: the later state just before this LSN')
-    .addOption(singleValue(new Option('--table <schema.name>', 'the table to compare').makeOptionMandatory().argParser((v: string) => normalizeTableName(v))))
+    .addOption(singleValue(new Option('--table <schema.name>', 'the table to compare (one: several tables are one diff each, or one restore job of rowback serve, tables: [...])').makeOptionMandatory().argParser((v: string) => diffTableName(v)), SEVERAL_TABLES))
     .option('--accept-older-later', 'compare even when the later state is older than the earlier one (refused otherwise): its rows "missing from the later state" are then the rows inserted between the two, listed on purpose; said on stderr and in every staged row: never re-insert them')
     .option('--key <columns>', 'comma-separated columns identifying a row (default: the clustered index key; a heap is compared as whole rows)')
     .option('--stage <staging.db>', "stage the missing and changed rows as a job of kind 'restore' (review and re-insert them like scanned rows); staged once they are all written: a reader closing stdout early (| head) leaves nothing staged, and the EPIPE line says so")

@@ -36,12 +36,16 @@ export async function runPointInTimeDump(opts: DumpOptions, stdout: Writable, st
   if (baks.length === 0) throw new InputError('INPUT_BAD_OPTION', 'a point-in-time dump needs the full backup the log backups continue: --bak FULL.bak [DIFF.bak]');
   // no --trn: only --stop-before-lsn at the last backup's end, replayed through its own log (the table
   // RESTORE … WITH RECOVERY of it gives: point-in-time.ts baseEndChain; any other point is refused there)
-  if (trns.length === 0 && opts.stopBeforeLsn === undefined) throw new InputError('INPUT_BAD_OPTION', `--stop-at needs the log backups to replay: --trn LOG.trn…${opts.stopAt !== undefined ? " (without them, --stop-before-lsn with the last backup's last LSN gives the table a restore of that backup gives)" : ''}`);
+  // (--stop-at without --trn goes on to the replay, whose refusal names that LSN, read from the
+  // backups' headers: it said "--stop-before-lsn with the last backup's last LSN" and named none)
+  if (trns.length === 0 && opts.stopBeforeLsn === undefined && opts.stopAt === undefined) throw new InputError('INPUT_BAD_OPTION', '--stop-at needs the log backups to replay: --trn LOG.trn…');
   if (opts.stopAt === undefined && opts.stopBeforeLsn === undefined) throw new InputError('INPUT_BAD_OPTION', '--trn replays log backups up to a point: give --stop-at TIME or --stop-before-lsn LSN');
   for (const [flag, set] of [['--position', opts.position !== undefined], ['--include-ghosts', !!opts.includeGhosts], ['--include-remnants', !!opts.includeRemnants]] as const) {
     if (set) throw new InputError('INPUT_BAD_OPTION', `${flag} does not apply to a point-in-time dump (the replayed table has no pages, ghosts or remnants)`);
   }
-  if (opts.all) throw new InputError('INPUT_BAD_OPTION', 'a point-in-time dump replays the tables it is given, each reading the log backups once: give --table schema.name (repeatable), not --all (`rowback dump --bak FULL.bak --all --quiet` lists the tables as the backup holds them)');
+  // the tables are listed by inspect ("tables (rows):"); the advice was `dump --bak FULL.bak --all
+  // --quiet`, which prints rows and no table name (nothing at all for empty tables: RestoreTimeClean.bak)
+  if (opts.all) throw new InputError('INPUT_BAD_OPTION', `a point-in-time dump replays the tables it is given, all of them in one read of the log backups: give --table schema.name (repeatable), not --all (\`rowback inspect ${baks.length === 1 ? baks[0] : 'FULL.bak'}\` lists the tables the ${baks.length === 1 ? '' : 'full '}backup holds, with their rows)`);
   const named = opts.table === undefined ? [] : Array.isArray(opts.table) ? opts.table : [opts.table];
   if (named.length === 0) throw new InputError('INPUT_BAD_OPTION', 'a point-in-time dump replays the tables it is given: --table schema.name (repeatable)');
   // a name given twice is one table, replayed once; names that differ only in letter case are looked
