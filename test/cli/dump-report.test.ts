@@ -66,4 +66,24 @@ describeCorpus('dump --report', () => {
     expect(JSON.parse(readFileSync(join(d, 'r2.json'), 'utf8')).pointInTime).toEqual({ stopBeforeLsn: stopped, stoppedAtLsn: stopped });
     expect(readFileSync(join(d, 'rows2.ndjson'), 'utf8')).toBe(readFileSync(join(d, 'rows.ndjson'), 'utf8'));
   });
+
+  it('tableNames: each name as typed and the table it found, for a script that looks rowsPerTable up by the name it typed (pages and point in time)', async () => {
+    const d = dir();
+    const a = (f: string) => corpusPath('AngularJs_CRUD', 'App_Data', f);
+    const r = await cli('dump', '--mdf', a('Database1.mdf'), '--table', 'TBLDEPT', '--table', 'dbo.employee', '--out', join(d, 'rows.ndjson'), '--report', join(d, 'r.json'), '--quiet');
+    expect(r.code, r.stderr).toBe(0);
+    const j = JSON.parse(readFileSync(join(d, 'r.json'), 'utf8'));
+    expect(j.tables).toEqual(['dbo.TBLDEPT', 'dbo.employee']);
+    expect(j.tableNames).toEqual({ 'dbo.TBLDEPT': 'dbo.tblDept', 'dbo.employee': 'dbo.Employee' });
+    expect(Object.keys(j.rowsPerTable)).toEqual(['dbo.tblDept', 'dbo.Employee']);
+    // the point-in-time dump likewise (TSQLV4.bak through its own log)
+    const p = await cli('dump', '--bak', corpusPath('TSQLV4-compressed', 'TSQLV4.bak'), '--stop-before-lsn', '00000027:00000ea8:0001', '--table', 'hr.employees', '--out', join(d, 'pit.ndjson'), '--report', join(d, 'p.json'), '--quiet');
+    expect(p.code, p.stderr).toBe(0);
+    const q = JSON.parse(readFileSync(join(d, 'p.json'), 'utf8'));
+    expect([q.tables, q.tableNames, q.rowsPerTable]).toEqual([['hr.employees'], { 'hr.employees': 'HR.Employees' }, { 'HR.Employees': 9 }]);
+    // every table: no names typed
+    const all = await cli('dump', '--mdf', a('Database1.mdf'), '--all', '--out', join(d, 'all.ndjson'), '--report', join(d, 'all.json'), '--quiet');
+    expect(all.code, all.stderr).toBe(0);
+    expect(JSON.parse(readFileSync(join(d, 'all.json'), 'utf8')).tableNames).toBeUndefined();
+  });
 });

@@ -29,7 +29,7 @@ const list = (v: string | string[] | undefined): string[] => (v === undefined ? 
  * (--mdf, --position, --include-ghosts, --include-remnants), and what `replayTablesAt` throws (what
  * `replayTableAt` throws for the first table, in the order given, that it refuses).
  */
-export async function runPointInTimeDump(opts: DumpOptions, stdout: Writable, stderr: Writable, interrupt?: Interruption): Promise<{ rows: number; skipped: []; tables: { table: string; rows: number; ghosts: number; remnants: number }[]; warnedRows?: number; headerWarnings?: string[]; clockWarning?: string; pointInTime?: ReportedStop; notes?: string[]; interrupted?: string | null }> {
+export async function runPointInTimeDump(opts: DumpOptions, stdout: Writable, stderr: Writable, interrupt?: Interruption): Promise<{ rows: number; skipped: []; tables: { table: string; rows: number; ghosts: number; remnants: number }[]; tableNames?: Record<string, string>; warnedRows?: number; headerWarnings?: string[]; clockWarning?: string; pointInTime?: ReportedStop; notes?: string[]; interrupted?: string | null }> {
   const baks = list(opts.bak);
   const trns = list(opts.trn);
   if (opts.mdf !== undefined) throw new InputError('INPUT_BAD_OPTION', 'a point-in-time dump reads backups only: give --bak FULL [DIFF] --trn LOG…, not --mdf');
@@ -145,7 +145,9 @@ export async function runPointInTimeDump(opts: DumpOptions, stdout: Writable, st
     stderr.write(`rowback dump: note: ${interrupt.by} came after the last row was read: the ${n} row(s) written are the whole result\n`);
   }
   // warnedRows: the report's rowsWithWarnings (it was null for a point-in-time dump, whose rows carry warnings too)
-  return { rows: n, skipped: [], tables: perTable, warnedRows: warned, ...(headerWarnings.length ? { headerWarnings } : {}), ...(clockWarning ? { clockWarning } : {}), pointInTime: reportedStop(opts, results[0]!), notes: [...notes, ...identityNotes], interrupted: stoppedEarly ? interrupt!.by : null };
+  // each name as typed and the table it found (rowsPerTable is keyed by the table's own name)
+  const tableNames = Object.fromEntries(tables.map((t, i) => [t, replayed[i]!.table]));
+  return { rows: n, skipped: [], tables: perTable, tableNames, warnedRows: warned, ...(headerWarnings.length ? { headerWarnings } : {}), ...(clockWarning ? { clockWarning } : {}), pointInTime: reportedStop(opts, results[0]!), notes: [...notes, ...identityNotes], interrupted: stoppedEarly ? interrupt!.by : null };
 }
 
 /**

@@ -119,7 +119,7 @@ export async function runDump(opts: DumpOptions, stdout: Writable = process.stdo
     // report says so (the previous run's stayed, read as this one's: `dump --all --report r.json |
     // head` exited 141 beside "complete": true); never over a file that is not a report (a data file
     // named by --report while --bak is mistyped)
-    const result: { rows: number; skipped: SkippedItem[]; tables: DumpedTable[]; warnedRows?: number; headerWarnings?: string[]; ownLogWarnings?: string[]; clockWarning?: string; pointInTime?: ReportedStop; incomplete?: string[]; notes?: string[]; interrupted?: string | null } = await reportingFailure<DumpResult>(opts.report, { opts }, {}, () =>
+    const result: DumpResult = await reportingFailure<DumpResult>(opts.report, { opts }, {}, () =>
       opts.trn !== undefined || opts.stopAt !== undefined || opts.stopBeforeLsn !== undefined
         ? runPointInTimeDump(opts, stdout, stderr, interrupt)
         : dumpTables(opts, stdout, stderr, interrupt));
@@ -132,21 +132,24 @@ export async function runDump(opts: DumpOptions, stdout: Writable = process.stdo
 }
 
 /** What a dump (of pages, or point in time) returns to its report. */
-type DumpResult = { rows: number; skipped: SkippedItem[]; tables: DumpedTable[]; warnedRows?: number; headerWarnings?: string[]; ownLogWarnings?: string[]; clockWarning?: string; pointInTime?: ReportedStop; incomplete?: string[]; notes?: string[]; interrupted?: string | null };
+type DumpResult = { rows: number; skipped: SkippedItem[]; tables: DumpedTable[]; tableNames?: Record<string, string>; warnedRows?: number; headerWarnings?: string[]; ownLogWarnings?: string[]; clockWarning?: string; pointInTime?: ReportedStop; incomplete?: string[]; notes?: string[]; interrupted?: string | null };
 
 /**
- * Writes `dump --report`: `{ source, tables (as asked), pointInTime?, rows, rowsPerTable,
+ * Writes `dump --report`: `{ source, tables (as asked), tableNames? (each name asked → the table it found), pointInTime?, rows, rowsPerTable,
  * ghosts, remnants, rowsWithWarnings, complete, incomplete, interrupted?, skipped, elapsedMs }`. `complete` is
  * false when an item was skipped (a page, record or catalog page not read: the INCOMPLETE line) or
  * the dump was interrupted; a point-in-time dump is whole or refused. INCOMPLETE was said on
  * stderr and by the exit code alone (newcomer: nothing a script could read). Throws InputError
  * INPUT_OUTPUT_UNWRITABLE when the file cannot be written (the rows were).
  */
-function writeDumpReport(opts: DumpOptions, r: { rows: number; skipped: SkippedItem[]; tables: DumpedTable[]; warnedRows?: number; headerWarnings?: string[]; ownLogWarnings?: string[]; clockWarning?: string; pointInTime?: ReportedStop; incomplete?: string[]; notes?: string[] }, interrupted: string | null | undefined, elapsedMs: number): void {
+function writeDumpReport(opts: DumpOptions, r: { rows: number; skipped: SkippedItem[]; tables: DumpedTable[]; tableNames?: Record<string, string>; warnedRows?: number; headerWarnings?: string[]; ownLogWarnings?: string[]; clockWarning?: string; pointInTime?: ReportedStop; incomplete?: string[]; notes?: string[] }, interrupted: string | null | undefined, elapsedMs: number): void {
   const list = (v: string | string[] | undefined) => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
   const report = {
     source: [...list(opts.mdf), ...list(opts.bak), ...list(opts.trn)],
     tables: opts.all ? 'all' : list(opts.table),
+    // each name as typed and the table it found, `{"STEPS": "dbo.steps"}`: rowsPerTable is keyed by
+    // the table's own name, so a script looking up the name it typed found nothing (newcomer E)
+    ...(r.tableNames ? { tableNames: r.tableNames } : {}),
     // the stop as typed, as used (rounded to datetime's ticks) and the first record not applied
     // (ReportedStop); a refused dump never reaches here
     ...(r.pointInTime ? { pointInTime: r.pointInTime } : opts.stopAt !== undefined || opts.stopBeforeLsn !== undefined ? { pointInTime: opts.stopAt !== undefined ? { stopAt: opts.stopAt } : { stopBeforeLsn: opts.stopBeforeLsn } } : {}),
@@ -172,7 +175,7 @@ function writeDumpReport(opts: DumpOptions, r: { rows: number; skipped: SkippedI
   writeReport(opts.report!, report, `the ${r.rows} row(s) were written${opts.out ? ` to ${opts.out}` : ''}`);
 }
 
-async function dumpTables(opts: DumpOptions, stdout: Writable, stderr: Writable, interrupt: Interruption): Promise<{ rows: number; skipped: SkippedItem[]; tables: DumpedTable[]; warnedRows?: number; headerWarnings?: string[]; ownLogWarnings?: string[]; clockWarning?: string; incomplete?: string[]; notes?: string[]; interrupted?: string | null }> {
+async function dumpTables(opts: DumpOptions, stdout: Writable, stderr: Writable, interrupt: Interruption): Promise<{ rows: number; skipped: SkippedItem[]; tables: DumpedTable[]; tableNames?: Record<string, string>; warnedRows?: number; headerWarnings?: string[]; ownLogWarnings?: string[]; clockWarning?: string; incomplete?: string[]; notes?: string[]; interrupted?: string | null }> {
   const named = opts.table === undefined ? [] : Array.isArray(opts.table) ? opts.table : [opts.table];
   if (opts.all && named.length) throw new InputError('INPUT_BAD_OPTION', 'give --table or --all, not both');
   if (!opts.all && named.length === 0) throw new InputError('INPUT_BAD_OPTION', 'give --table schema.name (repeatable) or --all');
@@ -212,6 +215,8 @@ async function dumpTables(opts: DumpOptions, stdout: Writable, stderr: Writable,
     const tables: Array<{ qualified: string; columns: string[] }> = [];
     // a table read in schema dbo while tables of its name exist in other schemas (otherSchemasNote)
     const schemaNotes: string[] = [];
+    // each name as typed and the table it found (--report tableNames)
+    const tableNames: Record<string, string> = {};
     if (opts.all) {
       for (const layout of md.tables) {
         const qualified = `${layout.schema}.${layout.name}`;
@@ -237,6 +242,7 @@ async function dumpTables(opts: DumpOptions, stdout: Writable, stderr: Writable,
         if (table.layout.unreadable) {
           throw new SchemaError('SCHEMA_COLUMNS_UNREADABLE', `${qualified}: its columns could not be established, so no row of it is printed: ${table.layout.unreadable}`, { table: qualified, file });
         }
+        tableNames[name] = qualified;
         const elsewhere = otherSchemasNote(md.details.keys(), qualified);
         if (elsewhere && !schemaNotes.includes(elsewhere)) schemaNotes.push(elsewhere);
         if (!tables.some((t) => t.qualified === qualified)) tables.push({ qualified, columns: visibleColumns(table.layout).map((c) => c.name) });
@@ -384,7 +390,7 @@ async function dumpTables(opts: DumpOptions, stdout: Writable, stderr: Writable,
     } else if (interrupt.by) {
       stderr.write(`rowback dump: note: ${interrupt.by} came after the last row was read: the ${rows} row(s) written are the whole result\n`);
     }
-    return { rows, skipped, tables: done, warnedRows, headerWarnings, ...(own.warnings.length ? { ownLogWarnings: own.warnings } : {}), incomplete, notes, interrupted: stoppedEarly ? interrupt.by : null };
+    return { rows, skipped, tables: done, ...(opts.all ? {} : { tableNames }), warnedRows, headerWarnings, ...(own.warnings.length ? { ownLogWarnings: own.warnings } : {}), incomplete, notes, interrupted: stoppedEarly ? interrupt.by : null };
   } finally {
     source.close();
   }
