@@ -595,7 +595,7 @@ async function compareStatesOf(o: CompareInputs, identity: CompareResult['unchec
   o.signal?.throwIfAborted();
   let reversed = laterStateOlder(beforePoint, afterPoint);
   if (reversed && !o.acceptOlderLater) {
-    throw new InputError('INPUT_BAD_WINDOW', `${reversed.sentence}: diff prints what the later state lacks, so rows added between them would read as missing and re-inserting them would duplicate rows; swap them (to list the rows added between them on purpose, ${o.acceptName ?? '--accept-older-later'})`, { field: reversed.field });
+    throw new InputError('INPUT_BAD_WINDOW', `${reversed.sentence}: a comparison lists what the later state lacks, so rows added between them would read as missing and re-inserting them would duplicate rows; swap them (to list the rows added between them on purpose, ${o.acceptName ?? '--accept-older-later'})`, { field: reversed.field });
   }
   refuseAlteredColumns(layout, afterLayout, before.table);
   const { key, keySource } = matchKey(layout, before, o.key, o.keyName);

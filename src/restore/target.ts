@@ -47,7 +47,7 @@ export function assertStopsInOrder(before: RestoreTarget, after: RestoreTarget, 
   if (reversed) {
     // `accept`: how the caller compares them on purpose (--accept-older-later, acceptOlderLater: true),
     // named as the refusal of a later backup older than the earlier state names it
-    throw new InputError('INPUT_BAD_WINDOW', `${said.after} is before ${said.before}: diff prints what the later state lacks, so the later point must be the later one; swap them (to list the rows added between them on purpose, ${said.accept})`, { field: said.field });
+    throw new InputError('INPUT_BAD_WINDOW', `${said.after} is before ${said.before}: a comparison lists what the later state lacks, so the later point must be the later one; swap them (to list the rows added between them on purpose, ${said.accept})`, { field: said.field });
   }
 }
 

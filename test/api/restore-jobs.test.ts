@@ -24,6 +24,8 @@ describeCorpus('restore jobs (API, real backups)', () => {
     expect(refused.statusCode).toBe(201);
     await t.app.worker.idle();
     expect(t.store.requireJob(refused.json().id)).toMatchObject({ state: 'failed', rowsStaged: 0, error: { code: 'INPUT_BAD_WINDOW', message: expect.stringMatching(/is older than the earlier state .*acceptOlderLater: true/) } });
+    // in the job's words: no command (it said "diff prints what the later state lacks" of a job)
+    expect(t.store.requireJob(refused.json().id).error?.message).not.toMatch(/\bdiff\b/);
     const r = await post({ kind: 'restore', bak: [FULL], trn: LOGS, stopAt: '2017-06-01 13:20', afterBak: [FULL, DIFF], table: 'dbo.steps', acceptOlderLater: true });
     expect(r.statusCode).toBe(201);
     expect(r.json()).toMatchObject({ kind: 'restore', tables: ['dbo.steps'], operations: ['delete', 'update'] });

@@ -17,7 +17,7 @@ describeCorpus('diff with the later point before the earlier one', () => {
     const r = await cli(...args('2017-06-01T13:03', '2017-06-01T13:01'));
     expect(r.code).toBe(2);
     expect(r.stdout).toBe('');
-    expect(r.stderr).toBe('rowback: INPUT_BAD_WINDOW: --after-stop-at 2017-06-01T13:01 is before --stop-at 2017-06-01T13:03: diff prints what the later state lacks, so the later point must be the later one; swap them (to list the rows added between them on purpose, --accept-older-later) (option --after-stop-at)\n');
+    expect(r.stderr).toBe('rowback: INPUT_BAD_WINDOW: --after-stop-at 2017-06-01T13:01 is before --stop-at 2017-06-01T13:03: a comparison lists what the later state lacks, so the later point must be the later one; swap them (to list the rows added between them on purpose, --accept-older-later) (option --after-stop-at)\n');
   });
   // newcomer: --accept-older-later, which compares a later backup older than the earlier state on
   // purpose, was refused here all the same, by the same message that never named it
@@ -59,7 +59,7 @@ describeCorpus('diff with a later state (backup) older than the earlier one', ()
     const r = await cli('diff', '--bak', f('RestoreTimeClean.bak'), f('RestoreTimeClean2.bak'), '--after-bak', f('RestoreTimeClean.bak'), '--table', 'dbo.steps');
     expect(r.code).toBe(2);
     expect(r.stdout).toBe('');
-    expect(r.stderr).toMatch(/^rowback: INPUT_BAD_WINDOW: the later state \(--after-bak \S+RestoreTimeClean\.bak: as of LSN 00000019:00000084:0001\) is older than the earlier state \(--bak \S+RestoreTimeClean\.bak \S+RestoreTimeClean2\.bak: as of LSN 00000019:000000be:0001\): diff prints what the later state lacks, .*; swap them \(to list the rows added between them on purpose, --accept-older-later\) \(option --after-bak\)\n$/);
+    expect(r.stderr).toMatch(/^rowback: INPUT_BAD_WINDOW: the later state \(--after-bak \S+RestoreTimeClean\.bak: as of LSN 00000019:00000084:0001\) is older than the earlier state \(--bak \S+RestoreTimeClean\.bak \S+RestoreTimeClean2\.bak: as of LSN 00000019:000000be:0001\): a comparison lists what the later state lacks, .*; swap them \(to list the rows added between them on purpose, --accept-older-later\) \(option --after-bak\)\n$/);
     const ok = await cli('diff', '--bak', f('RestoreTimeClean.bak'), '--after-bak', f('RestoreTimeClean.bak'), f('RestoreTimeClean2.bak'), '--table', 'dbo.steps');
     expect(ok.code, ok.stderr).toBe(0);
     expect(ok.stderr).toContain('0 missing from the later state');
