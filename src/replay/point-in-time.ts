@@ -528,14 +528,16 @@ function baseEndChain(sets: BackupSetRecord[], target: RestoreTarget): RestoreCh
   // the backup RESTORE applies last, whatever the order given (--bak DIFF FULL is layered all the same)
   const diffs = sets.filter((s) => s.backupType === 'differential').sort((a, b) => (BigInt(a.lastLsn) < BigInt(b.lastLsn) ? -1 : BigInt(a.lastLsn) > BigInt(b.lastLsn) ? 1 : 0));
   const last = diffs[diffs.length - 1] ?? sets[sets.length - 1];
+  const full = last?.backupType === 'full' ? last : sets.find((s) => s.backupType === 'full' && s.backupSetGuid !== null && s.backupSetGuid === last?.differentialBaseGuid);
   if (!last || target.kind !== 'lsn' || BigInt(target.lsn) !== BigInt(last.lastLsn)) {
-    if (last && last.backupType !== 'log') {
+    // a differential without its full backup: planChain's refusal names the full backup missing (the
+    // advice below named a --stop-before-lsn that was refused next for it, newcomer E)
+    if (last && last.backupType !== 'log' && full) {
       const end = formatLsn(lsnFromDecimal(last.lastLsn));
       throw new InputError('INPUT_BAD_OPTION', `without --trn the replay reaches only the end of ${last.devices[0]} (--stop-before-lsn ${end}, its last LSN: the table RESTORE … WITH RECOVERY of it gives, through its own log); ${target.kind === 'lsn' ? `--stop-before-lsn ${target.lsn}` : '--stop-at'} needs the log backups: --trn LOG.trn…`);
     }
     return planChain(sets, target);
   }
-  const full = last.backupType === 'full' ? last : sets.find((s) => s.backupType === 'full' && s.backupSetGuid !== null && s.backupSetGuid === last.differentialBaseGuid);
   if (!full || (last.backupType !== 'full' && last.backupType !== 'differential') || full.damaged || last.damaged) return planChain(sets, target);
   const steps: ChainStep[] = full === last ? [{ role: 'full', set: full }] : [{ role: 'full', set: full }, { role: 'differential', set: last }];
   return { databaseName: last.databaseName, target, steps, notes: [], reachable: [], skipped: [] };

@@ -34,6 +34,16 @@ describeCorpus('a stop point with no log backup: the refusal says what to do', (
     expect(ok.code, ok.stderr).toBe(0);
   }, 60_000);
 
+  it('a differential alone (its full backup not given): the refusal names the full backup missing first, not a --stop-before-lsn that is refused next for it', async () => {
+    const DIFF = corpusPath('appveyor-lab', 'RestoreTimeClean', 'RestoreTimeClean2.bak');
+    for (const stop of [['--stop-at', '2017-06-01 13:15'], ['--stop-before-lsn', '00000019:00000084:0001']]) {
+      const r = await run('dump', '--bak', DIFF, ...stop, '--table', 'dbo.steps', '--out', join(dir, 'd.ndjson'));
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(/^rowback: INPUT_RESTORE_NO_FULL: .*the full backup with BackupSetGUID 5AF3E50D-A4E0-4E9B-8AEF-FE52898C6359 .* is missing/);
+      expect(r.stderr).not.toContain('without --trn');
+    }
+  });
+
   it('diff --stop-at / --after-stop-at without log backups say to leave the stop out', async () => {
     const early = await run('diff', '--bak', T, '--stop-at', '2030-01-01', '--after-bak', T, '--table', 'Sales.Customers', '--out', join(dir, 'c.ndjson'));
     expect(early.code).toBe(2);
