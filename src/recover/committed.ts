@@ -769,11 +769,6 @@ export async function* committedCandidateBatches(
         // user's transaction so): its inserts are rows moved to a new page, inserted long before
         // (pageMoveRowOps). Only its inserts: any other row operation in it is returned as usual.
         let moved: Set<number> | null = null;
-        if (!t.pageMove && isPageMoveTransaction(t.name) && n > 0) {
-          // named as a split's, with no LOP_DELETE_SPLIT read: returned, and said (splitNamedRowOps)
-          stats.splitNamedRowOps = (stats.splitNamedRowOps ?? 0) + n;
-          stats.splitNamedFirstLsn ??= t.beginLsn ?? undefined;
-        }
         if (t.pageMove) {
           moved = held ? await heldInserts(held) : new Set<number>();
           if (moved.size + unknownN > 0) {
@@ -854,6 +849,13 @@ export async function* committedCandidateBatches(
           stats.candidates -= taken.size;
           if (moved) for (const o of moved) taken.add(o);
           cancelled = taken;
+        }
+        // named as a split's, with no LOP_DELETE_SPLIT read: returned, and said (splitNamedRowOps); the
+        // rows returned, not those its own transaction took back (nothing printed was said printed)
+        const splitNamed = !t.pageMove && isPageMoveTransaction(t.name) ? n - (cancelled?.size ?? 0) : 0;
+        if (splitNamed > 0) {
+          stats.splitNamedRowOps = (stats.splitNamedRowOps ?? 0) + splitNamed;
+          stats.splitNamedFirstLsn ??= t.beginLsn ?? undefined;
         }
         if (pairs !== null && pairs.size !== 0 && pairOp !== null) {
           const perAllocUnit = new Map<string, number>();
