@@ -580,6 +580,21 @@ export async function* committedCandidateBatches(
     return taken;
   };
 
+  /**
+   * Keeps one count of pair key `k` (an opposite operation's, or a forwarded insert's home slot) in
+   * the transaction's pair keys, within the pair budget; past it, `au` is marked as having lost some.
+   */
+  const keepPair = (t: TxnState, k: string, au: string): void => {
+    const m = (t.pairs ??= new Map());
+    const had = m.get(k);
+    if (had !== undefined) m.set(k, had + 1);
+    else if (pairTotal + k.length <= pairBudget) {
+      m.set(k, 1);
+      t.pairBytes += k.length;
+      pairTotal += k.length;
+    } else (t.pairsLost ??= new Set()).add(au);
+  };
+
   /** The ordinals of a transaction's held candidates that are inserts (a page split's moved rows). */
   const heldInserts = async (held: HeldCandidates<HeldCandidate>): Promise<Set<number>> => {
     const found = new Set<number>();
@@ -916,17 +931,8 @@ export async function* committedCandidateBatches(
           const home = t.inWindow && pairOp === LOP_INSERT_ROWS && r.Context === LCX_HEAP ? forwardedHomeSlot(r['RowLog Contents 0']) : null;
           // (by that key alone: one insert cancels at most one delete, and a forwarded record's image,
           // back pointer and all, is no other row's)
-          for (const k of home !== null ? [forwardedKey(au, home)] : [key]) {
-            if (k === null) continue;
-            const m = (t.pairs ??= new Map());
-            const had = m.get(k);
-            if (had !== undefined) m.set(k, had + 1);
-            else if (pairTotal + k.length <= pairBudget) {
-              m.set(k, 1);
-              t.pairBytes += k.length;
-              pairTotal += k.length;
-            } else (t.pairsLost ??= new Set()).add(au);
-          }
+          const k = home !== null ? forwardedKey(au, home) : key;
+          if (k !== null) keepPair(t, k, au);
         }
         continue; // pairOp is never one of wantedOps
       }
@@ -1019,17 +1025,7 @@ export async function* committedCandidateBatches(
         if (home !== null && r.AllocUnitId) {
           const id = r['Transaction ID'];
           const t = txns.get(id) ?? newTxn(id, null, r['Current LSN']);
-          if (t.inWindow) {
-            const k = forwardedKey(r.AllocUnitId, home);
-            const m = (t.pairs ??= new Map());
-            const had = m.get(k);
-            if (had !== undefined) m.set(k, had + 1);
-            else if (pairTotal + k.length <= pairBudget) {
-              m.set(k, 1);
-              t.pairBytes += k.length;
-              pairTotal += k.length;
-            } else (t.pairsLost ??= new Set()).add(r.AllocUnitId);
-          }
+          if (t.inWindow) keepPair(t, forwardedKey(r.AllocUnitId, home), r.AllocUnitId);
         }
         continue;
       }
