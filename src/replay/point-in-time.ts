@@ -1123,7 +1123,10 @@ export class LogReplay {
         // (a split's move is never undone: undoing it puts the same row back on its old page)
         if (o.splitInsert && t.deleteSplit) continue;
         if (counts && !o.inBase) redo.push(o);
-        if (!counts && o.inBase && !o.splitInsert) undo.push(o);
+        // an insert of a transaction named SplitPage with no LOP_DELETE_SPLIT read, open at the stop, is
+        // undone as any other: a user's (BEGIN TRAN SplitPage), or a split cut before its old page lost
+        // the rows (that LOP_DELETE_SPLIT not reached), whose moved copy the base pages hold twice
+        if (!counts && o.inBase) undo.push(o);
       }
     }
     const byLsn = (a: ReplayOp, b: ReplayOp) => lsnCmp(lsnToDecimal(parseLsn(a.record['Current LSN'])), lsnToDecimal(parseLsn(b.record['Current LSN'])));

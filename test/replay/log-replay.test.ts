@@ -75,6 +75,16 @@ describe('LogReplay (SYNTHETIC records)', () => {
     expect(s.movedRows).toBe(0);
   });
 
+  it('a user\'s transaction named SplitPage open at the stop, its insert copied into the base backup uncommitted, is undone (it was kept as a split\'s move)', () => {
+    // page m_lsn = record 5: the insert is on the copied page; no commit and no LOP_DELETE_SPLIT in the log read
+    const { rows, stats: s } = run([
+      { r: begin(1, 'a'), fromBase: true }, { r: row(2, 'LOP_INSERT_ROWS', 'a', img(1, 'on page')), fromBase: true }, { r: commit(3, 'a'), fromBase: true },
+      { r: begin(4, 'u', 'SplitPage'), fromBase: true }, { r: row(5, 'LOP_INSERT_ROWS', 'u', img(2, 'uncommitted')), fromBase: true },
+    ], { base: [[1, 'on page'], [2, 'uncommitted']], pageLsn: lsn(5) });
+    expect(rows.sort()).toEqual([[1, 'on page']]);
+    expect(s).toMatchObject({ undone: 1, movedRows: 0, openAtStop: 1 });
+  });
+
   it('time stop: the first commit later than T ends the replay; its transaction and everything after it are not applied', () => {
     const { rows, stats: s } = run(
       [L(begin(1, 'a')), L(row(2, 'LOP_INSERT_ROWS', 'a', img(1, 'x'))), L(commit(3, 'a', '2017/06/01 13:00:00:000')),
