@@ -216,7 +216,7 @@ export interface CommittedScanStats {
    * the LOP_BEGIN_XACT LSN of the first. Absent in stats built by hand.
    */
   splitNamedRowOps?: number;
-  /** The Transaction IDs of the first few page splits whose inserts were left out (pageMoveRowOps), for their note. */
+  /** The Transaction IDs of the first few page splits whose inserts were left out (pageMoveRowOps), for their note (one more than it names, when there are more). */
   pageMoveTransactions?: string[];
   /** The Current LSN of the first few forwarded inserts left out (forwardedInsertRowOps), for their note. */
   forwardedInsertLsns?: string[];
@@ -789,7 +789,8 @@ export async function* committedCandidateBatches(
           if (moved.size + unknownN > 0) {
             stats.pageMoveRowOps = (stats.pageMoveRowOps ?? 0) + moved.size + unknownN;
             const ids = (stats.pageMoveTransactions ??= []);
-            if (ids.length < FORWARDED_MOVE_LSNS_KEPT) ids.push(t.transactionId);
+            // (one more than named: the note's '…' says there are more, not that the list is full)
+            if (ids.length <= FORWARDED_MOVE_LSNS_KEPT) ids.push(t.transactionId);
           }
           t.unknown = null;
           if (moved.size === n) {
@@ -1583,7 +1584,9 @@ export function pageMoveNote(n: number): string {
 function listed(what: string, kept: string[] | undefined, total: number, exact: boolean): string {
   if (!kept || kept.length === 0) return '';
   const more = total - kept.length;
-  return ` (${what} ${kept.join(', ')}${exact && more > 0 ? ` and ${more.toLocaleString('en-US')} more` : !exact && kept.length >= FORWARDED_MOVE_LSNS_KEPT ? ', …' : ''})`;
+  // not exact: `kept` holds one more than it names when there are more (the count is of another thing)
+  const named = exact ? kept : kept.slice(0, FORWARDED_MOVE_LSNS_KEPT);
+  return ` (${what} ${named.join(', ')}${exact && more > 0 ? ` and ${more.toLocaleString('en-US')} more` : !exact && kept.length > named.length ? ', …' : ''})`;
 }
 
 /** The LSNs of the forwarded deletes told moved (CommittedScanStats.forwardedMoveLsns), for their note. */

@@ -152,4 +152,20 @@ describe('page split inserts (SYNTHETIC records)', () => {
     expect(stats.splitNamedFirstLsn).toBe('1:2:1');
     expect(scanStatsNotes(stats, ['delete'], false).notes.join('\n')).toContain('1 row operation(s) printed are in transaction(s) named SplitPage');
   });
+  it('the note names the first 5 splits, with \'…\' only when there are more (5 splits said \'…\' too) (SYNTHETIC)', async () => {
+    const split = (k: number) => [
+      rec(`2:${k}:1`, 'LOP_BEGIN_XACT', `0000:s${k}`, { 'Begin Time': '2024/03/05 15:00:00:000', 'Transaction Name': 'SplitPage', SPID: 62 }),
+      rec(`2:${k}:2`, 'LOP_INSERT_ROWS', `0000:s${k}`, { Context: 'LCX_CLUSTERED', AllocUnitId: AU, 'Page ID': '0001:00000140', 'RowLog Contents 0': row }),
+      rec(`2:${k}:3`, 'LOP_DELETE_SPLIT', `0000:s${k}`, { Context: 'LCX_CLUSTERED' }),
+      rec(`2:${k}:4`, 'LOP_COMMIT_XACT', `0000:s${k}`, { 'End Time': '2024/03/05 15:00:00:000' }),
+    ];
+    const note = async (splits: number) => {
+      const log = [1, 2, 3, 4, 5, 6].slice(0, splits).flatMap(split);
+      const stats = emptyStats();
+      await all(committedCandidates(async function* () { yield* log; }, { operations: ['insert'] }, catalog, { stats }));
+      return scanStatsNotes(stats, ['insert'], false).notes.find((x) => x.includes('page split'))!;
+    };
+    expect(await note(5)).toContain('(transaction 0000:s1, 0000:s2, 0000:s3, 0000:s4, 0000:s5)');
+    expect(await note(6)).toContain('(transaction 0000:s1, 0000:s2, 0000:s3, 0000:s4, 0000:s5, …)');
+  });
 });
