@@ -841,12 +841,15 @@ export async function* committedCandidateBatches(
           t.unknown = null;
         }
         t.endTime = r['End Time'] ?? null;
-        const rowless = t.inWindow ? rowlessRemovalKind(t.name) : null;
+        // (a begin read with no Begin Time that can be read is placed by its commit, as its rows are: one
+        // committed before the window began outside it)
+        const placedOutside = t.beginUnread && unreadVerdict(t.endTime === null ? null : safeIso(t.endTime)) === 'outside';
+        const rowless = t.inWindow && !placedOutside ? rowlessRemovalKind(t.name) : null;
         if (rowless) {
           stats.rowlessRemovals++;
           if (stats.rowlessRemovalList.length < ROWLESS_KEPT) {
             stats.rowlessRemovalList.push({
-              kind: rowless, transactionId: t.transactionId, beginLsn: t.beginLsn, beginTime: t.beginTime, spid: t.spid,
+              kind: rowless, transactionId: t.transactionId, beginLsn: t.beginLsn, beginTime: t.beginTime !== null && safeIso(t.beginTime) !== null ? t.beginTime : null, spid: t.spid,
               sid: t.sid ? `0x${Buffer.from(t.sid).toString('hex').toUpperCase()}` : null,
             });
           }
@@ -1225,7 +1228,7 @@ export function scanStatsNotes(stats: CommittedScanStats, ops: string[], noRowsS
   const removals: string[] = [];
   for (const x of stats.rowlessRemovalList) {
     removals.push(
-      `a ${x.kind} transaction ${x.transactionId} committed (began ${x.beginTime ?? 'before this log'}${x.spid !== null ? `, SPID ${x.spid}` : ''}${x.sid ? `, SID ${x.sid}` : ''}): ` +
+      `a ${x.kind} transaction ${x.transactionId} committed (began ${x.beginTime ?? (x.beginLsn ? `at LSN ${x.beginLsn}, its Begin Time not readable` : 'before this log')}${x.spid !== null ? `, SPID ${x.spid}` : ''}${x.sid ? `, SID ${x.sid}` : ''}): ` +
         `it removes rows without logging them one by one, so no log scan gives them back; a backup taken before it has them: ` +
         `rowback dump --bak FULL.bak --trn LOG.trn … --table SCHEMA.TABLE${x.beginLsn ? ` --stop-before-lsn ${x.beginLsn}` : ''} (docs/restore.md)`,
     );
