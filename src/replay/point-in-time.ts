@@ -243,7 +243,10 @@ const MOVE_NAMES = /^SplitPage$/;
 function dropSplitMoves(t: Txn, stats: ReplayStats): void {
   const kept = t.ops.filter((o) => !o.splitInsert);
   stats.movedRows += t.ops.length - kept.length;
-  t.ops = kept;
+  // a split rolled back: its compensation records undo the moves left out (a compensating delete of a
+  // moved row, replayed alone, removed a row the split never moved away); it changed nothing, so none
+  // of its row operations is replayed
+  t.ops = t.state === 'aborted' ? [] : kept;
 }
 
 

@@ -85,6 +85,20 @@ describe('LogReplay (SYNTHETIC records)', () => {
     expect(s).toMatchObject({ undone: 1, movedRows: 0, openAtStop: 1 });
   });
 
+  it('a page split rolled back (its moved rows\' inserts undone by compensation records, then LOP_ABORT_XACT) leaves the table as it was', () => {
+    // the moved row's insert is left out as a move; its compensating delete was replayed as a user's
+    // delete, so the row the split never really moved was removed from the table
+    const { rows, stats: s } = run([
+      begin(1, 's', 'SplitPage'),
+      row(2, 'LOP_INSERT_ROWS', 's', img(2, 'moved'), { Context: 'LCX_CLUSTERED', 'Page ID': '0001:00000140' }),
+      rec(3, 'LOP_DELETE_SPLIT', 's', { Context: 'LCX_CLUSTERED' }),
+      row(4, 'LOP_DELETE_ROWS', 's', img(2, 'moved'), { Context: 'LCX_CLUSTERED', 'Page ID': '0001:00000140', compensation: true } as Partial<LogRecord>),
+      rec(5, 'LOP_ABORT_XACT', 's'),
+    ].map(L), { base: [[1, 'stays'], [2, 'moved']] });
+    expect(rows.sort()).toEqual([[1, 'stays'], [2, 'moved']]);
+    expect(s.redone.delete).toBe(0);
+  });
+
   it('time stop: the first commit later than T ends the replay; its transaction and everything after it are not applied', () => {
     const { rows, stats: s } = run(
       [L(begin(1, 'a')), L(row(2, 'LOP_INSERT_ROWS', 'a', img(1, 'x'))), L(commit(3, 'a', '2017/06/01 13:00:00:000')),
