@@ -99,6 +99,18 @@ describe('LogReplay (SYNTHETIC records)', () => {
     expect(s.redone.delete).toBe(0);
   });
 
+  it('a user\'s transaction named SplitPage in the base backup\'s own log, its insert on a page the backup does not hold: refused as any other transaction\'s (it was redone, unchecked)', () => {
+    const named = (end: LogRecord[]) => [{ r: begin(1, 'u', 'SplitPage'), fromBase: true }, { r: row(2, 'LOP_INSERT_ROWS', 'u', img(1, 'x')), fromBase: true }, ...end.map((r) => ({ r, fromBase: true }))];
+    expect(() => run(named([commit(3, 'u')]), { pageLsn: null })).toThrow(expect.objectContaining({ code: 'REPLAY_BASE_PAGE_UNKNOWN', location: expect.objectContaining({ lsn: lsn(2) }) }));
+    // open at the stop: a page the backup lacks cannot hold the row, nothing to undo (a split cut before
+    // its LOP_DELETE_SPLIT, its new page not copied, is not refused either)
+    expect(run(named([]), { pageLsn: null, base: [[2, 'y']] }).rows).toEqual([[2, 'y']]);
+    // a split's own move (its LOP_DELETE_SPLIT read) on a new page is left out, as before
+    expect(run(named([rec(3, 'LOP_DELETE_SPLIT', 'u', { Context: 'LCX_CLUSTERED' }), commit(4, 'u')]), { pageLsn: null }).stats.movedRows).toBe(1);
+    // on a page the backup holds: counted among the base log's operations, as any other
+    expect(run(named([commit(3, 'u')]), { pageLsn: lsn(2), base: [[1, 'x']] }).stats.baseLogOps).toEqual({ total: 1, inBase: 1 });
+  });
+
   it('time stop: the first commit later than T ends the replay; its transaction and everything after it are not applied', () => {
     const { rows, stats: s } = run(
       [L(begin(1, 'a')), L(row(2, 'LOP_INSERT_ROWS', 'a', img(1, 'x'))), L(commit(3, 'a', '2017/06/01 13:00:00:000')),
