@@ -216,7 +216,7 @@ export interface CommittedScanStats {
    * the LOP_BEGIN_XACT LSN of the first. Absent in stats built by hand.
    */
   splitNamedRowOps?: number;
-  /** The Transaction IDs of the first few page splits whose inserts were left out (pageMoveRowOps), for their note. */
+  /** The Transaction IDs of the first few page splits whose inserts were left out (pageMoveRowOps), for their note (one more than it names, when there are more). */
   pageMoveTransactions?: string[];
   /** The Current LSN of the first few forwarded inserts left out (forwardedInsertRowOps), for their note. */
   forwardedInsertLsns?: string[];
@@ -580,6 +580,21 @@ export async function* committedCandidateBatches(
     return taken;
   };
 
+  /**
+   * Keeps one count of pair key `k` (an opposite operation's, or a forwarded insert's home slot) in
+   * the transaction's pair keys, within the pair budget; past it, `au` is marked as having lost some.
+   */
+  const keepPair = (t: TxnState, k: string, au: string): void => {
+    const m = (t.pairs ??= new Map());
+    const had = m.get(k);
+    if (had !== undefined) m.set(k, had + 1);
+    else if (pairTotal + k.length <= pairBudget) {
+      m.set(k, 1);
+      t.pairBytes += k.length;
+      pairTotal += k.length;
+    } else (t.pairsLost ??= new Set()).add(au);
+  };
+
   /** The ordinals of a transaction's held candidates that are inserts (a page split's moved rows). */
   const heldInserts = async (held: HeldCandidates<HeldCandidate>): Promise<Set<number>> => {
     const found = new Set<number>();
@@ -769,17 +784,13 @@ export async function* committedCandidateBatches(
         // user's transaction so): its inserts are rows moved to a new page, inserted long before
         // (pageMoveRowOps). Only its inserts: any other row operation in it is returned as usual.
         let moved: Set<number> | null = null;
-        if (!t.pageMove && isPageMoveTransaction(t.name) && n > 0) {
-          // named as a split's, with no LOP_DELETE_SPLIT read: returned, and said (splitNamedRowOps)
-          stats.splitNamedRowOps = (stats.splitNamedRowOps ?? 0) + n;
-          stats.splitNamedFirstLsn ??= t.beginLsn ?? undefined;
-        }
         if (t.pageMove) {
           moved = held ? await heldInserts(held) : new Set<number>();
           if (moved.size + unknownN > 0) {
             stats.pageMoveRowOps = (stats.pageMoveRowOps ?? 0) + moved.size + unknownN;
             const ids = (stats.pageMoveTransactions ??= []);
-            if (ids.length < FORWARDED_MOVE_LSNS_KEPT) ids.push(t.transactionId);
+            // (one more than named: the note's '…' says there are more, not that the list is full)
+            if (ids.length <= FORWARDED_MOVE_LSNS_KEPT) ids.push(t.transactionId);
           }
           t.unknown = null;
           if (moved.size === n) {
@@ -830,12 +841,15 @@ export async function* committedCandidateBatches(
           t.unknown = null;
         }
         t.endTime = r['End Time'] ?? null;
-        const rowless = t.inWindow ? rowlessRemovalKind(t.name) : null;
+        // (a begin read with no Begin Time that can be read is placed by its commit, as its rows are: one
+        // committed before the window began outside it)
+        const placedOutside = t.beginUnread && unreadVerdict(t.endTime === null ? null : safeIso(t.endTime)) === 'outside';
+        const rowless = t.inWindow && !placedOutside ? rowlessRemovalKind(t.name) : null;
         if (rowless) {
           stats.rowlessRemovals++;
           if (stats.rowlessRemovalList.length < ROWLESS_KEPT) {
             stats.rowlessRemovalList.push({
-              kind: rowless, transactionId: t.transactionId, beginLsn: t.beginLsn, beginTime: t.beginTime, spid: t.spid,
+              kind: rowless, transactionId: t.transactionId, beginLsn: t.beginLsn, beginTime: t.beginTime !== null && safeIso(t.beginTime) !== null ? t.beginTime : null, spid: t.spid,
               sid: t.sid ? `0x${Buffer.from(t.sid).toString('hex').toUpperCase()}` : null,
             });
           }
@@ -854,6 +868,13 @@ export async function* committedCandidateBatches(
           stats.candidates -= taken.size;
           if (moved) for (const o of moved) taken.add(o);
           cancelled = taken;
+        }
+        // named as a split's, with no LOP_DELETE_SPLIT read: returned, and said (splitNamedRowOps); the
+        // rows returned, not those its own transaction took back (nothing printed was said printed)
+        const splitNamed = !t.pageMove && isPageMoveTransaction(t.name) ? n - (cancelled?.size ?? 0) : 0;
+        if (splitNamed > 0) {
+          stats.splitNamedRowOps = (stats.splitNamedRowOps ?? 0) + splitNamed;
+          stats.splitNamedFirstLsn ??= t.beginLsn ?? undefined;
         }
         if (pairs !== null && pairs.size !== 0 && pairOp !== null) {
           const perAllocUnit = new Map<string, number>();
@@ -914,17 +935,8 @@ export async function* committedCandidateBatches(
           const home = t.inWindow && pairOp === LOP_INSERT_ROWS && r.Context === LCX_HEAP ? forwardedHomeSlot(r['RowLog Contents 0']) : null;
           // (by that key alone: one insert cancels at most one delete, and a forwarded record's image,
           // back pointer and all, is no other row's)
-          for (const k of home !== null ? [forwardedKey(au, home)] : [key]) {
-            if (k === null) continue;
-            const m = (t.pairs ??= new Map());
-            const had = m.get(k);
-            if (had !== undefined) m.set(k, had + 1);
-            else if (pairTotal + k.length <= pairBudget) {
-              m.set(k, 1);
-              t.pairBytes += k.length;
-              pairTotal += k.length;
-            } else (t.pairsLost ??= new Set()).add(au);
-          }
+          const k = home !== null ? forwardedKey(au, home) : key;
+          if (k !== null) keepPair(t, k, au);
         }
         continue; // pairOp is never one of wantedOps
       }
@@ -1017,17 +1029,7 @@ export async function* committedCandidateBatches(
         if (home !== null && r.AllocUnitId) {
           const id = r['Transaction ID'];
           const t = txns.get(id) ?? newTxn(id, null, r['Current LSN']);
-          if (t.inWindow) {
-            const k = forwardedKey(r.AllocUnitId, home);
-            const m = (t.pairs ??= new Map());
-            const had = m.get(k);
-            if (had !== undefined) m.set(k, had + 1);
-            else if (pairTotal + k.length <= pairBudget) {
-              m.set(k, 1);
-              t.pairBytes += k.length;
-              pairTotal += k.length;
-            } else (t.pairsLost ??= new Set()).add(r.AllocUnitId);
-          }
+          if (t.inWindow) keepPair(t, forwardedKey(r.AllocUnitId, home), r.AllocUnitId);
         }
         continue;
       }
@@ -1226,7 +1228,7 @@ export function scanStatsNotes(stats: CommittedScanStats, ops: string[], noRowsS
   const removals: string[] = [];
   for (const x of stats.rowlessRemovalList) {
     removals.push(
-      `a ${x.kind} transaction ${x.transactionId} committed (began ${x.beginTime ?? 'before this log'}${x.spid !== null ? `, SPID ${x.spid}` : ''}${x.sid ? `, SID ${x.sid}` : ''}): ` +
+      `a ${x.kind} transaction ${x.transactionId} committed (began ${x.beginTime ?? (x.beginLsn ? `at LSN ${x.beginLsn}, its Begin Time not readable` : 'before this log')}${x.spid !== null ? `, SPID ${x.spid}` : ''}${x.sid ? `, SID ${x.sid}` : ''}): ` +
         `it removes rows without logging them one by one, so no log scan gives them back; a backup taken before it has them: ` +
         `rowback dump --bak FULL.bak --trn LOG.trn … --table SCHEMA.TABLE${x.beginLsn ? ` --stop-before-lsn ${x.beginLsn}` : ''} (docs/restore.md)`,
     );
@@ -1585,7 +1587,9 @@ export function pageMoveNote(n: number): string {
 function listed(what: string, kept: string[] | undefined, total: number, exact: boolean): string {
   if (!kept || kept.length === 0) return '';
   const more = total - kept.length;
-  return ` (${what} ${kept.join(', ')}${exact && more > 0 ? ` and ${more.toLocaleString('en-US')} more` : !exact && kept.length >= FORWARDED_MOVE_LSNS_KEPT ? ', …' : ''})`;
+  // not exact: `kept` holds one more than it names when there are more (the count is of another thing)
+  const named = exact ? kept : kept.slice(0, FORWARDED_MOVE_LSNS_KEPT);
+  return ` (${what} ${named.join(', ')}${exact && more > 0 ? ` and ${more.toLocaleString('en-US')} more` : !exact && kept.length > named.length ? ', …' : ''})`;
 }
 
 /** The LSNs of the forwarded deletes told moved (CommittedScanStats.forwardedMoveLsns), for their note. */

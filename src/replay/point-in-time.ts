@@ -240,10 +240,29 @@ const MOVE_NAMES = /^SplitPage$/;
  * rows moved to a new page, not replayed (ReplayStats.movedRows); replaying them would count each
  * moved row twice. Inserts of a transaction named SplitPage without one stay: a user's.
  */
+/**
+ * The inserts of a transaction named SplitPage that holds no LOP_DELETE_SPLIT (a user's, BEGIN TRAN
+ * SplitPage), at its end or the stop: judged on the base pages as any other transaction's were when
+ * read (a page the base backup does not hold refused, but at the stop: `refuseUnknownPage` false;
+ * counted in baseLogOps). Held leniently until then, as a split's move, whose new page the backup often lacks.
+ */
+function namedSplitInserts(t: Txn, stats: ReplayStats, refuseUnknownPage = true): void {
+  for (const o of t.ops) {
+    if (!o.splitInsert || !o.baseLog) continue;
+    if (!o.baseLog.pageKnown && refuseUnknownPage) refuse('REPLAY_BASE_PAGE_UNKNOWN', o.record, `a change inside the base backup whose page is not in ${o.baseLog.from}, so whether the copied page holds it cannot be told`);
+    stats.baseLogOps.total++;
+    if (o.inBase) stats.baseLogOps.inBase++;
+    delete o.baseLog;
+  }
+}
+
 function dropSplitMoves(t: Txn, stats: ReplayStats): void {
   const kept = t.ops.filter((o) => !o.splitInsert);
   stats.movedRows += t.ops.length - kept.length;
-  t.ops = kept;
+  // a split rolled back: its compensation records undo the moves left out (a compensating delete of a
+  // moved row, replayed alone, removed a row the split never moved away); it changed nothing, so none
+  // of its row operations is replayed
+  t.ops = t.state === 'aborted' ? [] : kept;
 }
 
 
@@ -261,6 +280,12 @@ interface ReplayOp {
   rebuild?: UpdateRebuild;
   /** An insert of a transaction named as a page split's: a row moved, if the transaction holds a LOP_DELETE_SPLIT (Txn.deleteSplit). */
   splitInsert?: true;
+  /**
+   * Of a splitInsert read in the base backup's own log: the base backup (`fromBase`), and whether its
+   * page is one the backup holds. Judged as any other row operation's once the transaction turns out
+   * no split (namedSplitInserts): a page it does not hold is refused, REPLAY_BASE_PAGE_UNKNOWN.
+   */
+  baseLog?: { from: string; pageKnown: boolean };
 }
 
 interface Txn {
@@ -1026,6 +1051,7 @@ export class LogReplay {
         t.state = op === LOP_COMMIT_XACT ? 'committed' : 'aborted';
         t.commitTime = r['End Time'] ? beginTimeToIso(r['End Time']) : null;
         if (t.deleteSplit) dropSplitMoves(t, stats);
+        else namedSplitInserts(t, stats);
         if (t.ops.length === 0) this.txns.delete(id);
       }
       return 'ok';
@@ -1067,7 +1093,8 @@ export class LogReplay {
       const pid = r['Page ID'];
       const pl = fromBase !== null && pid ? this.ctx.basePageLsn(pid) : null;
       const inBase = pl !== null && lsn <= BigInt(lsnToDecimal(parseLsn(pl)));
-      t.ops.push(rebuild ? { record: kept(r, 'insert'), kind: 'insert', inBase, rebuild, splitInsert: true } : { record: kept(r, 'insert'), kind: 'insert', inBase, splitInsert: true });
+      const baseLog = fromBase !== null ? { baseLog: { from: fromBase, pageKnown: pl !== null } } : {};
+      t.ops.push(rebuild ? { record: kept(r, 'insert'), kind: 'insert', inBase, rebuild, splitInsert: true, ...baseLog } : { record: kept(r, 'insert'), kind: 'insert', inBase, splitInsert: true, ...baseLog });
       return 'ok';
     }
     // (a split logs no other row operation on data pages: a delete or update in a transaction so named
@@ -1125,7 +1152,10 @@ export class LogReplay {
         // (a split's move is never undone: undoing it puts the same row back on its old page)
         if (o.splitInsert && t.deleteSplit) continue;
         if (counts && !o.inBase) redo.push(o);
-        if (!counts && o.inBase && !o.splitInsert) undo.push(o);
+        // an insert of a transaction named SplitPage with no LOP_DELETE_SPLIT read, open at the stop, is
+        // undone as any other: a user's (BEGIN TRAN SplitPage), or a split cut before its old page lost
+        // the rows (that LOP_DELETE_SPLIT not reached), whose moved copy the base pages hold twice
+        if (!counts && o.inBase) undo.push(o);
       }
     }
     const byLsn = (a: ReplayOp, b: ReplayOp) => lsnCmp(lsnToDecimal(parseLsn(a.record['Current LSN'])), lsnToDecimal(parseLsn(b.record['Current LSN'])));
@@ -1160,6 +1190,9 @@ export class LogReplay {
         if (t.commitTime && (!stats.lastCommitTime || t.commitTime > stats.lastCommitTime)) stats.lastCommitTime = t.commitTime;
       }
       if (t.state === 'open') {
+        // (open at the stop, a page the base backup lacks is no doubt: it cannot hold the row, nothing to
+        // undo; so a split cut before its LOP_DELETE_SPLIT, its new page not copied, is not refused)
+        if (!t.deleteSplit) namedSplitInserts(t, stats, false);
         const target = this.ctx.target;
         if (target.kind === 'time' && t.beginTime && t.beginTime > target.time) stats.begunAfterStop = (stats.begunAfterStop ?? 0) + 1;
         else stats.openAtStop++;

@@ -232,8 +232,9 @@ export class JobWorker {
    * are compared one after the other at the same points and staged into this one job together (a
    * re-insert of it orders them parents first), the notes every table's say alike said once. A
    * replayed side's chain is read once for all the tables (sharedReplays: the first table's step
-   * replays every table; the others take their results); a cancel takes effect when a table's step
-   * ends, before staging; a resumed job compares again and stages nothing twice.
+   * replays every table; the others take their results); a cancel (or shutdown) stops the comparison
+   * where it is, and one asked after it, up to the staging, is honoured before anything is staged; a
+   * resumed job compares again and stages nothing twice.
    */
   private async runRestore(jobId: number, spec: RestoreJobSpec, log: Logger): Promise<void> {
     try {
@@ -279,14 +280,16 @@ export class JobWorker {
       // The replay and comparison run as one step per table; a cancel (or shutdown) asked meanwhile is
       // honoured here, before anything is staged: the job ends cancelled (or interrupted), as the
       // API answered, never succeeded behind the caller's back.
-      if (signal()?.aborted) {
+      const stoppedBeforeStaging = (): boolean => {
+        if (!signal()?.aborted) return false;
         if (this.stopping) {
           this.store.setJobState(jobId, 'interrupted');
           this.store.appendAudit('system', 'job.interrupted', jobId, { reason: 'server shutdown' });
         } else this.store.setJobState(jobId, 'cancelled');
         log.info('restore job cancelled before staging');
-        return;
-      }
+        return true;
+      };
+      if (stoppedBeforeStaging()) return;
       const at = spec.stopAt ? `as of ${spec.stopAt}` : spec.stopBeforeLsn ? `just before LSN ${spec.stopBeforeLsn}` : 'as the backup holds it';
       const staged = compared.map(({ typed, r }) => {
         // the files the earlier state was read from: a replay's chain (a damaged differential left out
@@ -301,6 +304,9 @@ export class JobWorker {
       // the database the rows were read from: the earlier state's backups (checked to be of one database with the later state);
       // before the layout is saved (a resume over another database's backups fails here, changing nothing)
       await this.recordSourceDatabase(jobId, { fileIdentities: async () => (await Promise.all(spec.bak.map((f) => readSourceIdentities(f, 'bak', spec.position)))).flat() }, log);
+      // a cancel (or shutdown) asked while that read ran: answered, so honoured (the job staged every
+      // row and succeeded behind it); from here to its end the staging runs in one step
+      if (stoppedBeforeStaging()) return;
       // its layouts, rows, notes and end in one transaction: a restore job is staged whole or not at all
       // (batch by batch, a failure or a kill part-way left part of its rows, which a resume keyed
       // again by their position in a comparison made anew, from files maybe changed since)

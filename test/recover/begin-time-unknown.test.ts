@@ -81,3 +81,29 @@ describe('scan --export', () => {
     expect(r.stderr).not.toContain('began outside the window');
   });
 });
+
+describe('a TRUNCATE TABLE whose LOP_BEGIN_XACT has no Begin Time, with a window (SYNTHETIC records)', () => {
+  const truncate = (end: string): LogRecord[] => [
+    rec('1:1:1', 'LOP_BEGIN_XACT', { 'Transaction ID': '0000:7', 'Begin Time': null, 'Transaction Name': 'TRUNCATE TABLE', SPID: 55 }),
+    rec('1:1:2', 'LOP_COMMIT_XACT', { 'Transaction ID': '0000:7', 'End Time': end }),
+  ];
+  const scan = async (records: LogRecord[]) => {
+    const stats = emptyStats();
+    await all(committedCandidates(async function* () { yield* records; }, { operations: ['delete'], from: '2026-11-20T10:00:00.000', to: '2026-11-20T11:00:00.000' }, catalog, { stats }));
+    return stats;
+  };
+
+  it('committed before --from: it began outside the window, and is not said as a removal in it', async () => {
+    // (its begin was read, so it was said: "began before this log", with a window it may lie far from)
+    const s = await scan(truncate('2026/11/20 09:00:00:000'));
+    expect(s.rowlessRemovals).toBe(0);
+  });
+
+  it('committed in the window: said, its begin named by LSN, not as begun before the log read', async () => {
+    const s = await scan(truncate('2026/11/20 10:30:00:000'));
+    expect(s.rowlessRemovals).toBe(1);
+    const said = scanStatsNotes(s, ['delete'], true).removals.join('\n');
+    expect(said).toContain('a TRUNCATE TABLE transaction 0000:7 committed (began at LSN 1:1:1, its Begin Time not readable, SPID 55)');
+    expect(said).not.toContain('before this log');
+  });
+});

@@ -133,4 +133,39 @@ describe('page split inserts (SYNTHETIC records)', () => {
     expect(got).toEqual([]);
     expect(explainNoRows(stats, ['insert'])).toContain('1 rows a page split moved to a new page (SplitPage; not inserts)');
   });
+  it('a transaction named SplitPage without a LOP_DELETE_SPLIT: its note counts the rows printed, not those its own transaction took back (SYNTHETIC)', async () => {
+    // a user's BEGIN TRAN SplitPage deletes a row and inserts it again: nothing printed; the note said
+    // '1 row operation(s) printed are in transaction(s) named SplitPage' beside "why no rows"
+    const log = [
+      rec('1:1:1', 'LOP_BEGIN_XACT', '0000:9', { 'Begin Time': '2024/03/05 15:00:00:000', 'Transaction Name': 'SplitPage', SPID: 62 }),
+      rec('1:1:2', 'LOP_DELETE_ROWS', '0000:9', { Context: 'LCX_CLUSTERED', AllocUnitId: AU, 'Page ID': '0001:00000140', 'Slot ID': 0, 'RowLog Contents 0': row }),
+      rec('1:1:3', 'LOP_INSERT_ROWS', '0000:9', { Context: 'LCX_CLUSTERED', AllocUnitId: AU, 'Page ID': '0001:00000140', 'Slot ID': 0, 'RowLog Contents 0': row }),
+      rec('1:1:4', 'LOP_COMMIT_XACT', '0000:9', { 'End Time': '2024/03/05 15:00:00:000' }),
+      rec('1:2:1', 'LOP_BEGIN_XACT', '0000:a', { 'Begin Time': '2024/03/05 15:01:00:000', 'Transaction Name': 'SplitPage', SPID: 62 }),
+      rec('1:2:2', 'LOP_DELETE_ROWS', '0000:a', { Context: 'LCX_CLUSTERED', AllocUnitId: AU, 'Page ID': '0001:00000140', 'Slot ID': 1, 'RowLog Contents 0': row }),
+      rec('1:2:3', 'LOP_COMMIT_XACT', '0000:a', { 'End Time': '2024/03/05 15:01:00:000' }),
+    ];
+    const stats = emptyStats();
+    const got = await all(committedCandidates(async function* () { yield* log; }, { operations: ['delete'] }, catalog, { stats }));
+    expect(got.map((c) => c.record['Current LSN'])).toEqual(['1:2:2']);
+    expect(stats.splitNamedRowOps).toBe(1);
+    expect(stats.splitNamedFirstLsn).toBe('1:2:1');
+    expect(scanStatsNotes(stats, ['delete'], false).notes.join('\n')).toContain('1 row operation(s) printed are in transaction(s) named SplitPage');
+  });
+  it('the note names the first 5 splits, with \'…\' only when there are more (5 splits said \'…\' too) (SYNTHETIC)', async () => {
+    const split = (k: number) => [
+      rec(`2:${k}:1`, 'LOP_BEGIN_XACT', `0000:s${k}`, { 'Begin Time': '2024/03/05 15:00:00:000', 'Transaction Name': 'SplitPage', SPID: 62 }),
+      rec(`2:${k}:2`, 'LOP_INSERT_ROWS', `0000:s${k}`, { Context: 'LCX_CLUSTERED', AllocUnitId: AU, 'Page ID': '0001:00000140', 'RowLog Contents 0': row }),
+      rec(`2:${k}:3`, 'LOP_DELETE_SPLIT', `0000:s${k}`, { Context: 'LCX_CLUSTERED' }),
+      rec(`2:${k}:4`, 'LOP_COMMIT_XACT', `0000:s${k}`, { 'End Time': '2024/03/05 15:00:00:000' }),
+    ];
+    const note = async (splits: number) => {
+      const log = [1, 2, 3, 4, 5, 6].slice(0, splits).flatMap(split);
+      const stats = emptyStats();
+      await all(committedCandidates(async function* () { yield* log; }, { operations: ['insert'] }, catalog, { stats }));
+      return scanStatsNotes(stats, ['insert'], false).notes.find((x) => x.includes('page split'))!;
+    };
+    expect(await note(5)).toContain('(transaction 0000:s1, 0000:s2, 0000:s3, 0000:s4, 0000:s5)');
+    expect(await note(6)).toContain('(transaction 0000:s1, 0000:s2, 0000:s3, 0000:s4, 0000:s5, …)');
+  });
 });

@@ -75,6 +75,42 @@ describe('LogReplay (SYNTHETIC records)', () => {
     expect(s.movedRows).toBe(0);
   });
 
+  it('a user\'s transaction named SplitPage open at the stop, its insert copied into the base backup uncommitted, is undone (it was kept as a split\'s move)', () => {
+    // page m_lsn = record 5: the insert is on the copied page; no commit and no LOP_DELETE_SPLIT in the log read
+    const { rows, stats: s } = run([
+      { r: begin(1, 'a'), fromBase: true }, { r: row(2, 'LOP_INSERT_ROWS', 'a', img(1, 'on page')), fromBase: true }, { r: commit(3, 'a'), fromBase: true },
+      { r: begin(4, 'u', 'SplitPage'), fromBase: true }, { r: row(5, 'LOP_INSERT_ROWS', 'u', img(2, 'uncommitted')), fromBase: true },
+    ], { base: [[1, 'on page'], [2, 'uncommitted']], pageLsn: lsn(5) });
+    expect(rows.sort()).toEqual([[1, 'on page']]);
+    expect(s).toMatchObject({ undone: 1, movedRows: 0, openAtStop: 1 });
+  });
+
+  it('a page split rolled back (its moved rows\' inserts undone by compensation records, then LOP_ABORT_XACT) leaves the table as it was', () => {
+    // the moved row's insert is left out as a move; its compensating delete was replayed as a user's
+    // delete, so the row the split never really moved was removed from the table
+    const { rows, stats: s } = run([
+      begin(1, 's', 'SplitPage'),
+      row(2, 'LOP_INSERT_ROWS', 's', img(2, 'moved'), { Context: 'LCX_CLUSTERED', 'Page ID': '0001:00000140' }),
+      rec(3, 'LOP_DELETE_SPLIT', 's', { Context: 'LCX_CLUSTERED' }),
+      row(4, 'LOP_DELETE_ROWS', 's', img(2, 'moved'), { Context: 'LCX_CLUSTERED', 'Page ID': '0001:00000140', compensation: true } as Partial<LogRecord>),
+      rec(5, 'LOP_ABORT_XACT', 's'),
+    ].map(L), { base: [[1, 'stays'], [2, 'moved']] });
+    expect(rows.sort()).toEqual([[1, 'stays'], [2, 'moved']]);
+    expect(s.redone.delete).toBe(0);
+  });
+
+  it('a user\'s transaction named SplitPage in the base backup\'s own log, its insert on a page the backup does not hold: refused as any other transaction\'s (it was redone, unchecked)', () => {
+    const named = (end: LogRecord[]) => [{ r: begin(1, 'u', 'SplitPage'), fromBase: true }, { r: row(2, 'LOP_INSERT_ROWS', 'u', img(1, 'x')), fromBase: true }, ...end.map((r) => ({ r, fromBase: true }))];
+    expect(() => run(named([commit(3, 'u')]), { pageLsn: null })).toThrow(expect.objectContaining({ code: 'REPLAY_BASE_PAGE_UNKNOWN', location: expect.objectContaining({ lsn: lsn(2) }) }));
+    // open at the stop: a page the backup lacks cannot hold the row, nothing to undo (a split cut before
+    // its LOP_DELETE_SPLIT, its new page not copied, is not refused either)
+    expect(run(named([]), { pageLsn: null, base: [[2, 'y']] }).rows).toEqual([[2, 'y']]);
+    // a split's own move (its LOP_DELETE_SPLIT read) on a new page is left out, as before
+    expect(run(named([rec(3, 'LOP_DELETE_SPLIT', 'u', { Context: 'LCX_CLUSTERED' }), commit(4, 'u')]), { pageLsn: null }).stats.movedRows).toBe(1);
+    // on a page the backup holds: counted among the base log's operations, as any other
+    expect(run(named([commit(3, 'u')]), { pageLsn: lsn(2), base: [[1, 'x']] }).stats.baseLogOps).toEqual({ total: 1, inBase: 1 });
+  });
+
   it('time stop: the first commit later than T ends the replay; its transaction and everything after it are not applied', () => {
     const { rows, stats: s } = run(
       [L(begin(1, 'a')), L(row(2, 'LOP_INSERT_ROWS', 'a', img(1, 'x'))), L(commit(3, 'a', '2017/06/01 13:00:00:000')),
