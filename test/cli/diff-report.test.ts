@@ -1,0 +1,176 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, expect, it, vi } from 'vitest';
+import { payloadRange, readMtfLayout } from '../../src/backup/mtf.js';
+import { pageChecksum } from '../../src/datafile/page.js';
+import { REPORT_TIMES } from '../../src/cli/failed-report.js';
+import { captureCli } from '../support/cli.js';
+import { corpusPath, describeCorpus } from '../support/corpus.js';
+
+/**
+ * `diff --report FILE`, as scan, dump and log write one (docs/scripting.md): a script comparing a
+ * table's earlier state with its later one learned whether the comparison was whole or doubtful,
+ * its counts and the job staged only by parsing stderr. REAL files: appveyor-lab/RestoreTimeClean
+ * (full + log backups, dbo.steps) and pubs-2012/pubs.bak (a copy patched here so that every row of
+ * dbo.authors decodes with a warning, as test/cli/strict-diff-decode.test.ts does). An INTERNAL
+ * failure is forced by wrapping compareTableStates (the comparison) once `fake.fail` is set.
+ */
+const fake = vi.hoisted(() => ({ fail: false }));
+vi.mock('../../src/replay/compare.js', async (importOriginal) => {
+  const m = await importOriginal<typeof import('../../src/replay/compare.js')>();
+  return {
+    ...m,
+    compareTableStates: async (...a: Parameters<typeof m.compareTableStates>) => {
+      if (fake.fail) throw new TypeError("Cannot read properties of undefined (reading 'rows')");
+      return m.compareTableStates(...a);
+    },
+  };
+});
+
+const cli = captureCli();
+const read = (f: string) => JSON.parse(readFileSync(f, 'utf8'));
+
+describeCorpus('diff --report', () => {
+  const d = (n: string) => join(corpusPath('appveyor-lab', 'RestoreTimeClean'), n);
+  const points = (stop: string, after: string) => ['diff', '--bak', d('RestoreTimeClean.bak'), '--trn', d('RestoreTimeClean_1.trn'), '--stop-at', stop, '--after-bak', d('RestoreTimeClean.bak'), '--after-trn', d('RestoreTimeClean_1.trn'), '--after-stop-at', after, '--table', 'steps'];
+  let dir = '';
+  let k = 0;
+  beforeAll(() => { dir = mkdtempSync(join(tmpdir(), 'rowback-diff-report-')); });
+  afterAll(() => { fake.fail = false; rmSync(dir, { recursive: true, force: true }); });
+  const files = () => ({ out: join(dir, `out${k}.ndjson`), report: join(dir, `report${k++}.json`) });
+
+  it('a whole comparison: table, key, counts, each side\'s point in time, complete', async () => {
+    const { out, report } = files();
+    const r = await cli(...points('2017-06-01T13:01', '2017-06-01T13:03'), '--out', out, '--report', report, '--quiet', '--strict');
+    expect(r.code, r.stderr).toBe(0);
+    const j = read(report);
+    expect(j).toMatchObject({
+      times: REPORT_TIMES, table: 'dbo.steps', tableAsTyped: 'steps',
+      missing: 0, changed: 0, notComparable: 0, changesWritten: 0,
+      complete: true, incomplete: [],
+      pointInTime: { earlier: { stopAt: '2017-06-01T13:01', stoppedAtLsn: expect.any(String) }, later: { stopAt: '2017-06-01T13:03' } },
+    });
+    expect(j.earlierRows + j.added).toBe(j.laterRows);
+    expect(j.added).toBe(4);
+    expect(j.unchanged).toBe(j.earlierRows);
+    expect(j.keySource === null ? j.keyNote : j.key).toBeTruthy();
+    expect(j.warnings).toBeUndefined();
+    expect(j.reversed).toBeUndefined();
+    expect(j.jobId).toBeUndefined();
+    // the summary stderr says without --quiet is a note, here with --quiet
+    expect(j.notes).toContainEqual(expect.stringMatching(/^dbo\.steps: earlier \d+ row\(s\), later \d+ row\(s\); 0 missing from the later state/));
+    expect(j.notes).toContainEqual(expect.stringMatching(/^earlier state: chain: /));
+  }, 120_000);
+
+  it('--accept-older-later: reversed, the rows inserted between the two counted missing, its warning: advice in notes; --stage: the job id', async () => {
+    const { out, report } = files();
+    const stage = join(dir, 'stage.db');
+    const r = await cli(...points('2017-06-01T13:03', '2017-06-01T13:01'), '--accept-older-later', '--stage', stage, '--out', out, '--report', report, '--quiet', '--strict');
+    expect(r.code, r.stderr).toBe(0);
+    const job = /staged as restore job (\d+) in /.exec(r.stderr);
+    expect(job).not.toBeNull();
+    const j = read(report);
+    expect(j).toMatchObject({ missing: 4, changed: 0, changesWritten: 4, complete: true, stagedIn: stage, jobId: Number(job![1]), reversed: expect.stringMatching(/^the later state .* is older than the earlier state/) });
+    expect(j.notes).toContain(`warning: ${j.reversed}`);
+    expect(r.stderr).toContain(`rowback diff: warning: ${j.reversed}\n`);
+    expect(j.warnings).toBeUndefined();
+  }, 120_000);
+
+  it('refused (an unknown table): the previous report replaced by complete false, failed with the code', async () => {
+    const { out, report } = files();
+    writeFileSync(report, JSON.stringify({ times: REPORT_TIMES, complete: true, missing: 3 }, null, 2));
+    const r = await cli(...points('2017-06-01T13:01', '2017-06-01T13:03').slice(0, -1), 'dbo.nosuchtable', '--out', out, '--report', report);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^rowback: INPUT_UNKNOWN_TABLE: /);
+    const j = read(report);
+    expect(j).toMatchObject({ times: REPORT_TIMES, complete: false, incomplete: [], failed: { code: 'INPUT_UNKNOWN_TABLE', message: expect.stringContaining('nosuchtable') } });
+    expect(j.missing).toBeUndefined();
+  }, 120_000);
+
+  it('refused while its options are read (an unknown option): the report says so too', async () => {
+    const { report } = files();
+    writeFileSync(report, JSON.stringify({ times: REPORT_TIMES, complete: true }, null, 2));
+    const r = await cli(...points('2017-06-01T13:01', '2017-06-01T13:03'), '--no-such-option', '--report', report);
+    expect(r.code).toBe(2);
+    expect(read(report)).toMatchObject({ complete: false, failed: { code: 'INPUT_BAD_OPTION' } });
+  });
+
+  it('an INTERNAL failure: complete false, failed INTERNAL; never over a file that is not a report', async () => {
+    const { out, report } = files();
+    const args = [...points('2017-06-01T13:01', '2017-06-01T13:03'), '--out', out, '--report', report, '--quiet', '--strict'];
+    fake.fail = false;
+    expect((await cli(...args)).code).toBe(0);
+    expect(read(report)).toMatchObject({ complete: true });
+    fake.fail = true;
+    try {
+      const r = await cli(...args);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toContain('rowback: INTERNAL: ');
+      const j = read(report);
+      expect(j).toMatchObject({ times: REPORT_TIMES, complete: false, incomplete: [], failed: { code: 'INTERNAL', message: expect.stringContaining("reading 'rows'") } });
+      expect(j.missing).toBeUndefined();
+      const mine = join(dir, 'mine.json');
+      writeFileSync(mine, '{"rows": 5, "mine": true}');
+      expect((await cli(...args.slice(0, -3), mine, '--quiet', '--strict')).code).toBe(1);
+      expect(readFileSync(mine, 'utf8')).toBe('{"rows": 5, "mine": true}');
+    } finally {
+      fake.fail = false;
+    }
+  }, 120_000);
+
+  it('a --report that is an input, or the --out file: refused (INPUT_OUTPUT_IS_INPUT), the file left as it was', async () => {
+    const { out } = files();
+    const before = readFileSync(d('RestoreTimeClean_1.trn'));
+    const r = await cli(...points('2017-06-01T13:01', '2017-06-01T13:03'), '--out', out, '--report', d('RestoreTimeClean_1.trn'));
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^rowback: INPUT_OUTPUT_IS_INPUT: --report \S+RestoreTimeClean_1\.trn is the file given as --trn/);
+    expect(readFileSync(d('RestoreTimeClean_1.trn')).equals(before)).toBe(true);
+    writeFileSync(out, '{"change": "mine"}\n');
+    const same = await cli(...points('2017-06-01T13:01', '2017-06-01T13:03'), '--out', out, '--report', out);
+    expect(same.code).toBe(2);
+    expect(same.stderr).toMatch(/^rowback: INPUT_OUTPUT_IS_INPUT: --(report|out) \S+ is also given as --(out|report)/);
+    expect(readFileSync(out, 'utf8')).toBe('{"change": "mine"}\n');
+  }, 120_000);
+});
+
+describeCorpus('diff --strict --report: exit 3 is complete false in the report', () => {
+  // as test/cli/strict-diff-decode.test.ts: pubs.bak against a copy whose dbo.authors.au_lname has a
+  // collation id rowback does not know (every row of the later state decoded with a warning)
+  const pubs = corpusPath('pubs-2012', 'pubs.bak');
+  let dir = '';
+  let patched = '';
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'rowback-diff-report-strict-'));
+    const b = Buffer.from(readFileSync(pubs));
+    const name = Buffer.from('au_lname', 'utf16le');
+    const known = Buffer.from('28d00000', 'hex');
+    let n = 0;
+    for (const s of readMtfLayout(pubs).streams.filter((x) => x.id === 'MQDA')) {
+      const { start, end } = payloadRange(s);
+      for (let at = b.indexOf(name, start); at >= 0 && at < end; at = b.indexOf(name, at + 1)) {
+        const id = b.lastIndexOf(known, at);
+        const page = start + Math.floor((at - start) / 8192) * 8192;
+        if (id < page || at - id > 80 || b[page + 1] !== 1) continue;
+        b.set([0xff, 0xff, 0xff, 0x7f], id);
+        b.writeUInt32LE(pageChecksum(new Uint8Array(b.buffer, b.byteOffset + page, 8192)), page + 60);
+        n++;
+      }
+    }
+    expect(n).toBeGreaterThan(0);
+    patched = join(dir, 'pubs.bak');
+    writeFileSync(patched, b);
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('the INCOMPLETE line stderr says is the report\'s incomplete, without its prefix', async () => {
+    const report = join(dir, 'r.json');
+    const r = await cli('diff', '--bak', pubs, '--after-bak', patched, '--table', 'dbo.authors', '--out', join(dir, 'o.ndjson'), '--report', report, '--strict', '--quiet');
+    expect(r.code).toBe(3);
+    const said = r.stderr.split('\n').filter((l) => l.startsWith('rowback diff: INCOMPLETE: ')).map((l) => l.slice('rowback diff: INCOMPLETE: '.length));
+    expect(said).toHaveLength(1);
+    const j = read(report);
+    expect(j).toMatchObject({ complete: false, incomplete: said, table: 'dbo.authors' });
+    expect(existsSync(report)).toBe(true);
+  }, 120_000);
+});
