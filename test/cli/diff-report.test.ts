@@ -5,7 +5,10 @@ import { afterAll, beforeAll, expect, it, vi } from 'vitest';
 import { payloadRange, readMtfLayout } from '../../src/backup/mtf.js';
 import { pageChecksum } from '../../src/datafile/page.js';
 import { REPORT_TIMES } from '../../src/cli/failed-report.js';
+import { Writable } from 'node:stream';
+import { runDiff } from '../../src/cli/commands/diff.js';
 import { captureCli } from '../support/cli.js';
+import { interruptedCli } from '../support/interrupted-cli.js';
 import { corpusPath, describeCorpus } from '../support/corpus.js';
 
 /**
@@ -131,6 +134,55 @@ describeCorpus('diff --report', () => {
     expect(same.code).toBe(2);
     expect(same.stderr).toMatch(/^rowback: INPUT_OUTPUT_IS_INPUT: --(report|out) \S+ is also given as --(out|report)/);
     expect(readFileSync(out, 'utf8')).toBe('{"change": "mine"}\n');
+    // the --stage file, new or not: staged first, then written over by the report
+    const stage = join(dir, 'new-stage.db');
+    const st = await cli(...points('2017-06-01T13:03', '2017-06-01T13:01'), '--accept-older-later', '--out', out, '--stage', stage, '--report', stage);
+    expect(st.code).toBe(2);
+    expect(st.stderr).toMatch(/^rowback: INPUT_OUTPUT_IS_INPUT: --report \S+new-stage\.db is also given as --stage/);
+    expect(existsSync(stage)).toBe(false);
+  }, 120_000);
+});
+
+describeCorpus('diff --report of an interrupted comparison', () => {
+  const RTC = (f: string) => corpusPath('appveyor-lab', 'RestoreTimeClean', f);
+  const LOGS = ['RestoreTimeClean_1.trn', 'RestoreTimeClean_2.trn', 'RestoreTimeClean_3.trn', 'RestoreTimeClean2_1.trn', 'RestoreTimeClean2_2.trn', 'RestoreTimeClean2_3.trn'].map(RTC);
+  let dir = '';
+  beforeAll(() => { dir = mkdtempSync(join(tmpdir(), 'rowback-diff-report-int-')); });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('during the comparison: complete false, interrupted, no counts (as in interrupt-commands.test.ts)', async () => {
+    const report = join(dir, 'during.json');
+    writeFileSync(report, JSON.stringify({ times: REPORT_TIMES, complete: true }, null, 2));
+    const r = await interruptedCli(cli, ['diff', '--bak', RTC('RestoreTimeClean.bak'), '--trn', ...LOGS, '--stop-at', '2017-06-01 13:20', '--after-bak', RTC('RestoreTimeClean.bak'), RTC('RestoreTimeClean2.bak'), '--table', 'dbo.steps', '--accept-older-later', '--out', join(dir, 'o.json'), '--report', report, '--quiet'], 'SIGINT');
+    expect(r.given).toBe(true);
+    expect(r.code).toBe(130);
+    const j = read(report);
+    expect(j).toMatchObject({ times: REPORT_TIMES, complete: false, incomplete: [], interrupted: 'SIGINT', missing: null, changesWritten: 0 });
+  }, 120_000);
+
+  it('while it writes its changes: complete false, interrupted, the changes written and found, nothing staged', async () => {
+    const report = join(dir, 'writing.json');
+    const stage = join(dir, 'staging.db');
+    let text = '';
+    let signalled = false;
+    const out = new Writable({
+      write(chunk: Buffer, _enc, cb) {
+        text += chunk.toString('utf8');
+        if (!signalled && text.includes('"change"')) {
+          signalled = true;
+          (process.listeners('SIGINT').at(-1) as (s: NodeJS.Signals) => void)('SIGINT');
+        }
+        cb();
+      },
+    });
+    const errs = new Writable({ write: (_c: Buffer, _e, cb) => cb() });
+    try {
+      const r = await runDiff({ bak: [RTC('RestoreTimeClean.bak')], trn: LOGS, stopAt: '2017-06-01 13:20', afterBak: [RTC('RestoreTimeClean.bak'), RTC('RestoreTimeClean2.bak')], table: 'dbo.steps', acceptOlderLater: true, format: 'json', stage, quiet: true, report }, out, errs);
+      expect(r.interrupted).toBe('SIGINT');
+    } finally {
+      process.exitCode = undefined;
+    }
+    expect(read(report)).toMatchObject({ complete: false, interrupted: 'SIGINT', missing: 12, changesWritten: 1, stagedIn: stage, jobId: null, reversed: expect.any(String) });
   }, 120_000);
 });
 

@@ -144,11 +144,13 @@ function positionOption(flag: string, v: number | string | undefined): number | 
 export async function runDiff(opts: DiffOptions, stdout: Writable = process.stdout, stderr: Writable = process.stderr): Promise<TableDiff & { jobId: number | null; interrupted?: NodeJS.Signals }> {
   const started = Date.now();
   // the report path is checked before any work, as --out is (a missing folder, an input, --out itself: one line, nothing read)
-  if (opts.report !== undefined) assertWritableOutput('--report', opts.report, { opts });
+  // (the staging file is written too, created when new: a --report naming it, even before it exists, is refused)
+  const inputs = { opts, outputs: ['out', 'report', 'stage'] };
+  if (opts.report !== undefined) assertWritableOutput('--report', opts.report, inputs);
   const facts: DiffFacts = { notes: [], warnings: [], incomplete: [] };
   // refused or failed after the options parsed (an unknown table, INTERNAL), or the output cut by
   // its reader: `{ times, complete: false, failed }` (failed-report.ts), never over a file that is not a report
-  const result = await reportingFailure(opts.report, { opts }, { times: REPORT_TIMES }, () => diffTables(opts, stdout, stderr, facts));
+  const result = await reportingFailure(opts.report, inputs, { times: REPORT_TIMES }, () => diffTables(opts, stdout, stderr, facts));
   if (opts.report !== undefined) writeDiffReport(opts, result, facts, Date.now() - started);
   return result;
 }
