@@ -9,6 +9,7 @@ import { Writable } from 'node:stream';
 import { runDiff } from '../../src/cli/commands/diff.js';
 import { captureCli } from '../support/cli.js';
 import { interruptedCli } from '../support/interrupted-cli.js';
+import { damagedCopy, headerCopyOffsets } from '../support/damaged-copy.js';
 import { corpusPath, describeCorpus } from '../support/corpus.js';
 
 /**
@@ -224,5 +225,35 @@ describeCorpus('diff --strict --report: exit 3 is complete false in the report',
     const j = read(report);
     expect(j).toMatchObject({ complete: false, incomplete: said, table: 'dbo.authors' });
     expect(existsSync(report)).toBe(true);
+  }, 120_000);
+});
+
+describeCorpus('diff --strict --report: exit 3 of a WARNING is in the report\'s warnings', () => {
+  // REAL StopAt backups; SYNTHETIC damage: one byte of the server name in StopAt_2.trn's opening header
+  // copy (as test/cli/diff-stage-warnings.test.ts): the replay uses it, saying WARNING: BACKUP_HEADER_WARNING
+  const stopAt = (f: string) => corpusPath('appveyor-lab', 'sql2008-backups', 'StopAt', f);
+  let dir = '';
+  let trn = '';
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'rowback-diff-report-warn-'));
+    for (const f of ['StopAt.bak', 'StopAt_1.trn', 'StopAt_21.trn']) damagedCopy(stopAt(f), join(dir, f), () => undefined);
+    trn = damagedCopy(stopAt('StopAt_2.trn'), join(dir, 'StopAt_2.trn'), (b) => {
+      const o = headerCopyOffsets(stopAt('StopAt_2.trn')).opening;
+      b[o + b.readUInt16LE(o + 110)] ^= 0x01;
+    });
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('complete (nothing INCOMPLETE), the WARNING line stderr says in warnings, exit 3', async () => {
+    const chain = [join(dir, 'StopAt_1.trn'), trn, join(dir, 'StopAt_21.trn')];
+    const report = join(dir, 'r.json');
+    const r = await cli('diff', '--bak', join(dir, 'StopAt.bak'), '--trn', ...chain, '--stop-before-lsn', '00000013:000000d0:0001', '--table', 'dbo.steps',
+      '--after-bak', join(dir, 'StopAt.bak'), '--after-trn', ...chain, '--after-stop-before-lsn', '00000013:000000d5:0001', '--quiet', '--strict', '--out', join(dir, 'o.ndjson'), '--report', report);
+    expect(r.code, r.stderr).toBe(3);
+    const said = r.stderr.split('\n').filter((l) => l.startsWith('rowback diff: WARNING')).map((l) => l.slice('rowback diff: '.length));
+    expect(said.length).toBeGreaterThan(0);
+    const j = read(report);
+    expect(j).toMatchObject({ complete: true, incomplete: [], warnings: said, pointInTime: { earlier: { stopBeforeLsn: '00000013:000000d0:0001' }, later: { stopBeforeLsn: '00000013:000000d5:0001' } } });
+    expect(said[0]).toMatch(/^WARNING: .*StopAt_2\.trn: BACKUP_HEADER_WARNING: /);
   }, 120_000);
 });
