@@ -5,7 +5,7 @@
 // Ctrl-C / SIGTERM before a command's action starts (loading tsx and the modules, parsing): one
 // line saying so, exit 130/143, rather than Node's silent exit. Removed when the action starts
 // (src/cli/interrupt.ts releaseStartupInterrupts); defers to any other listener.
-// The commands writing --report (scan, log, dump) have it say so: `{ complete: false, interrupted }`,
+// The commands writing --report (scan, log, dump, diff) have it say so: `{ complete: false, interrupted }`,
 // as their own interruption's report does, so that an earlier run's report at that path (`"complete":
 // true`) is not read as this run's. Only over no file, an empty one or a report of rowback (as
 // src/cli/failed-report.ts writes a refused run's), never over standard output or a device.
@@ -15,7 +15,7 @@
   const command = args.find((a) => !a.startsWith('-'));
   // the --report value, and every other word typed (an input it may name: never written over)
   const reportPath = () => {
-    if (!['scan', 'log', 'dump'].includes(command)) return undefined;
+    if (!['scan', 'log', 'dump', 'diff'].includes(command)) return undefined;
     let path;
     const others = [];
     for (let i = 0; i < args.length; i++) {

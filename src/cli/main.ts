@@ -44,7 +44,7 @@ const COMMANDS: Record<string, () => Promise<CommandModule>> = {
 let lastUsageError: string | undefined;
 
 /**
- * The `--report` of scan, log or dump refused while its options were read (an unknown option, a
+ * The `--report` of scan, log, dump or diff refused while its options were read (an unknown option, a
  * value not among the choices, a value missing, --report given twice): the command's own refusal
  * (failed-report.ts) starts once they are parsed, so the previous run's report stayed, `"complete":
  * true` of other files, read by a script as this run's. Every --report value typed gets
@@ -173,7 +173,7 @@ function logTimeWindowHint(message: string, argv: readonly string[]): string | n
 const OWN_SIGNAL_HANDLING = new Set(['scan', 'dump', 'log', 'diff', 'inspect', 'decode', 'plan']);
 
 /** Commands whose `--report` a refused, failed or interrupted run replaces (failed-report.ts). */
-const REPORTING = new Set(['scan', 'dump', 'log']);
+const REPORTING = new Set(['scan', 'dump', 'log', 'diff']);
 
 export async function main(argv: string[]): Promise<number> {
   resetOutputClosed(helpCommandOf(argv));

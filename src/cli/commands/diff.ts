@@ -5,6 +5,8 @@
  * re-insert. See docs/restore.md.
  */
 import { warnLocalTimes } from '../local-time-warnings.js';
+import { REPORT_TIMES, reportingFailure, writeReport } from '../failed-report.js';
+import type { ReplayResult } from '../../replay/point-in-time.js';
 import { InputError } from '../../errors.js';
 import { hasNegativeZero, stringifyKeepingNegativeZero } from '../../util/negative-zero.js';
 import { resolve } from 'node:path';
@@ -19,7 +21,7 @@ import { stageRestoreJob } from '../stage-restore-job.js';
 import { setOutputClosedNote } from '../output-closed.js';
 import { assertStopsInOrder, parseStopTarget } from '../../restore/target.js';
 import { checkStagingStore } from '../../staging/open.js';
-import { assertRegularFile, openOutputFile } from '../files.js';
+import { assertRegularFile, assertWritableOutput, openOutputFile } from '../files.js';
 import { collectTables, formatFromOut, normalizeTableName, outFormatOption, singleValue } from '../options.js';
 import { replaySummary } from './dump-point-in-time.js';
 import { exitIncomplete, strictOption } from '../strict.js';
@@ -77,10 +79,16 @@ export interface DiffOptions {
   quiet?: boolean;
   /** Exit 3 (not 0) when the comparison is INCOMPLETE: rows compared whose values were decoded with warnings (strict.ts). */
   strict?: boolean;
+  /** `table` as typed, before normalizeTableName (the report's `tableAsTyped`); `table` when not given. */
+  tableAsTyped?: string;
+  /** A JSON report of the comparison for a script (writeDiffReport), as scan, dump and log write. */
+  report?: string;
 }
 
 /** Adds `diff` to the program (see runDiff). */
 export function register(program: Command): void {
+  // --table as typed (`steps`, `[dbo].[steps]`), for the report beside the name as found
+  let typed: string | undefined;
   program
     .command('diff')
     .description('Compare a table at an earlier point (backups, optionally replayed to a time) with a later state (data file or newer backup): rows the later state lacks or holds changed')
@@ -95,18 +103,27 @@ export function register(program: Command): void {
     .option('--after-trn <files...>', 'later state as a point in time: log backups replayed over --after-bak up to --after-stop-at / --after-stop-before-lsn')
     .option('--after-stop-at <time>', "with --after-trn: the later state at this time, the SQL Server's local time")
     .option('--after-stop-before-lsn <lsn>', 'with --after-trn: the later state just before this LSN')
-    .addOption(singleValue(new Option('--table <schema.name>', 'the table to compare (one: several tables are one diff each, or one restore job of rowback serve, tables: [...])').makeOptionMandatory().argParser((v: string) => diffTableName(v)), SEVERAL_TABLES))
+    .addOption(singleValue(new Option('--table <schema.name>', 'the table to compare (one: several tables are one diff each, or one restore job of rowback serve, tables: [...])').makeOptionMandatory().argParser((v: string) => { typed = v; return diffTableName(v); }), SEVERAL_TABLES))
     .option('--accept-older-later', 'compare even when the later state is older than the earlier one (refused otherwise): its rows "missing from the later state" are then the rows inserted between the two, listed on purpose; said on stderr and in every staged row: never re-insert them')
     .option('--key <columns>', 'comma-separated columns identifying a row (default: the clustered index key; a heap is compared as whole rows)')
     .option('--stage <staging.db>', "stage the missing and changed rows as a job of kind 'restore' (review and re-insert them like scanned rows); staged once they are all written: a reader closing stdout early (| head) leaves nothing staged, and the EPIPE line says so")
     .addOption(outFormatOption(DIFF_FORMATS, 'ndjson'))
     .option('--out <file>', 'write rows to this file instead of stdout (an existing file is replaced once the result starts to be written; a command refused before that leaves it as it was)')
+    .option('--report <file>', 'write the comparison report (table, key, counts of missing/changed/added rows, complete, incomplete, notes, warnings, the staged job) as JSON, as scan --report; written for a refused or failed run too (failed: {code, message})')
     .option('--quiet', 'no summary on stderr; still said: INCOMPLETE and INTERRUPTED')
     .addOption(strictOption({ warnings: 'a --stop-at or --after-stop-at the SQL Server\'s clock passed twice' }))
     .action(async (opts: DiffOptions, cmd: Command) => {
       formatFromOut(cmd, opts, DIFF_FORMATS);
-      await runDiff(opts);
+      await runDiff({ ...opts, ...(typed !== undefined ? { tableAsTyped: typed } : {}) });
     });
+}
+
+/** A backup set position given as `flag` (a positive integer), else InputError INPUT_BAD_OPTION naming it. */
+function positionOption(flag: string, v: number | string | undefined): number | undefined {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!/^\s*\d+\s*$/.test(String(v)) || !Number.isInteger(n) || n < 1) throw new InputError('INPUT_BAD_OPTION', `${flag} must be a positive integer, not '${v}'`);
+  return n;
 }
 
 /**
@@ -117,21 +134,111 @@ export function register(program: Command): void {
  * stop it: during the comparison nothing is written or staged (a previous --out file is left as
  * it was), during the output what was written is flushed (a JSON array closed) and nothing is
  * staged; one INTERRUPTED line, exit 130 / 143, and `interrupted` set (with an empty difference
- * when the comparison had not ended). Throws InputError
+ * when the comparison had not ended). With `report`, writes the comparison's report (writeDiffReport)
+ * at the end, and `{ times, complete: false, failed: { code, message } }` for a run refused or failed
+ * after its options parsed (failed-report.ts reportingFailure). Throws InputError
  * INPUT_BAD_OPTION (exactly one of --after-mdf/--after-bak; --trn needs a stop and a stop needs
  * --trn, likewise --after-trn and --after-stop-*, which replay the later state from --after-bak), INPUT_MIXED_DATABASES, INPUT_UNKNOWN_TABLE, SchemaError SCHEMA_TABLE_CHANGED, and what
  * replayTableAt throws.
  */
-/** A backup set position given as `flag` (a positive integer), else InputError INPUT_BAD_OPTION naming it. */
-function positionOption(flag: string, v: number | string | undefined): number | undefined {
-  if (v === undefined) return undefined;
-  const n = Number(v);
-  if (!/^\s*\d+\s*$/.test(String(v)) || !Number.isInteger(n) || n < 1) throw new InputError('INPUT_BAD_OPTION', `${flag} must be a positive integer, not '${v}'`);
-  return n;
+export async function runDiff(opts: DiffOptions, stdout: Writable = process.stdout, stderr: Writable = process.stderr): Promise<TableDiff & { jobId: number | null; interrupted?: NodeJS.Signals }> {
+  const started = Date.now();
+  // the report path is checked before any work, as --out is (a missing folder, an input, --out itself: one line, nothing read)
+  // (the staging file is written too, created when new: a --report naming it, even before it exists, is refused)
+  const inputs = { opts, outputs: ['out', 'report', 'stage'] };
+  if (opts.report !== undefined) assertWritableOutput('--report', opts.report, inputs);
+  const facts: DiffFacts = { notes: [], warnings: [], incomplete: [] };
+  // refused or failed after the options parsed (an unknown table, INTERNAL), or the output cut by
+  // its reader: `{ times, complete: false, failed }` (failed-report.ts), never over a file that is not a report
+  const result = await reportingFailure(opts.report, inputs, { times: REPORT_TIMES }, () => diffTables(opts, stdout, stderr, facts));
+  if (opts.report !== undefined) writeDiffReport(opts, result, facts, Date.now() - started);
+  return result;
 }
 
-export async function runDiff(opts: DiffOptions, stdout: Writable = process.stdout, stderr: Writable = process.stderr): Promise<TableDiff & { jobId: number | null; interrupted?: NodeJS.Signals }> {
-  warnLocalTimes('diff', [['--stop-at', opts.stopAt, 'start'], ['--after-stop-at', opts.afterStopAt, 'start']], stderr);
+/**
+ * What a comparison said, gathered for its report as it runs (runDiff): the notes, WARNING and
+ * INCOMPLETE sentences stderr says (without `rowback diff: ` and, for INCOMPLETE, its prefix; said
+ * here with --quiet too), and, once compared, the counts and each side's stop point.
+ */
+interface DiffFacts {
+  notes: string[];
+  warnings: string[];
+  incomplete: string[];
+  compared?: { beforeRows: number; afterRows: number; keySource: string; reversed?: string; pointInTime: { earlier: DiffStop | null; later: DiffStop | null } };
+  /** Changes written to the output (all of them unless cut by a signal). */
+  written?: number;
+  /** Whether the output stopped before its end (a signal while writing). */
+  cut?: boolean;
+}
+
+/** A replayed side's stop, as `dump --report`'s `pointInTime` (dump-point-in-time.ts ReportedStop). */
+interface DiffStop {
+  stopAt?: string;
+  stopAtUsed?: string;
+  stopBeforeLsn?: string;
+  stoppedAtLsn: string | null;
+}
+
+/** A side's stop point for the report: the stop as typed, as used (datetime's ticks), and the first record not applied. */
+function diffStop(typedAt: string | undefined, typedLsn: string | undefined, r: ReplayResult | undefined): DiffStop | null {
+  if (!r) return null;
+  const t = r.chain.target;
+  return t.kind === 'time'
+    ? { stopAt: typedAt ?? t.time, stopAtUsed: t.time, stoppedAtLsn: r.stats.stoppedAt }
+    : { stopBeforeLsn: typedLsn ?? t.lsn, stoppedAtLsn: r.stats.stoppedAt };
+}
+
+/**
+ * Writes `diff --report` (docs/scripting.md): `{ times, table, tableAsTyped, earlier, later,
+ * pointInTime: {earlier, later}, key, keySource, keyNote, earlierRows, laterRows, missing, changed,
+ * added, unchanged, notComparable, changesWritten, complete, incomplete, interrupted?, reversed?,
+ * stagedIn?, jobId?, notes, warnings?, elapsedMs }`. `complete` is false when the comparison is
+ * INCOMPLETE (rows compared on values decoded with warnings, rows not comparable) or was
+ * interrupted; `warnings` holds every WARNING stderr said (each exits 3 under --strict, as an
+ * INCOMPLETE one does). Throws InputError INPUT_OUTPUT_UNWRITABLE when the file cannot be written.
+ */
+function writeDiffReport(opts: DiffOptions, d: TableDiff & { jobId: number | null; interrupted?: NodeJS.Signals }, f: DiffFacts, elapsedMs: number): void {
+  const c = f.compared;
+  const interrupted = d.interrupted ?? null;
+  const report = {
+    times: REPORT_TIMES,
+    table: c ? d.table : null,
+    tableAsTyped: opts.tableAsTyped ?? opts.table,
+    earlier: [...opts.bak, ...(opts.trn ?? [])],
+    later: [...(opts.afterMdf ?? []), ...(opts.afterBak ?? []), ...(opts.afterTrn ?? [])],
+    ...(opts.position !== undefined ? { position: Number(opts.position) } : {}),
+    ...(opts.afterPosition !== undefined ? { afterPosition: Number(opts.afterPosition) } : {}),
+    pointInTime: c?.pointInTime ?? {
+      earlier: opts.stopAt !== undefined ? { stopAt: opts.stopAt } : opts.stopBeforeLsn !== undefined ? { stopBeforeLsn: opts.stopBeforeLsn } : null,
+      later: opts.afterStopAt !== undefined ? { stopAt: opts.afterStopAt } : opts.afterStopBeforeLsn !== undefined ? { stopBeforeLsn: opts.afterStopBeforeLsn } : null,
+    },
+    key: c ? d.key : null,
+    keySource: c ? (d.key ? c.keySource : null) : null,
+    keyNote: c ? d.keyNote : null,
+    earlierRows: c ? c.beforeRows : null,
+    laterRows: c ? c.afterRows : null,
+    missing: c ? d.missing.length : null,
+    changed: c ? d.changed.length : null,
+    added: c ? d.added : null,
+    unchanged: c ? d.same : null,
+    notComparable: c ? d.unsure.length : null,
+    changesWritten: f.written ?? 0,
+    complete: !!c && f.incomplete.length === 0 && !interrupted,
+    incomplete: f.incomplete,
+    ...(interrupted ? { interrupted } : {}),
+    ...(c?.reversed ? { reversed: c.reversed } : {}),
+    ...(opts.stage !== undefined ? { stagedIn: opts.stage, jobId: d.jobId } : {}),
+    notes: f.notes,
+    ...(f.warnings.length ? { warnings: f.warnings } : {}),
+    elapsedMs,
+  };
+  writeReport(opts.report!, report, `the ${f.written ?? 0} change(s) were written${opts.out ? ` to ${opts.out}` : ''}${d.jobId !== null ? ` and staged as restore job ${d.jobId}` : ''}`);
+}
+
+/** runDiff's comparison and output, gathering in `facts` what its report says. */
+async function diffTables(opts: DiffOptions, stdout: Writable, stderr: Writable, facts: DiffFacts): Promise<TableDiff & { jobId: number | null; interrupted?: NodeJS.Signals }> {
+  const timeAdvice = warnLocalTimes('diff', [['--stop-at', opts.stopAt, 'start'], ['--after-stop-at', opts.afterStopAt, 'start']], stderr);
+  facts.notes.push(...timeAdvice.map((l) => l.slice('rowback diff: '.length)));
   for (const f of opts.afterTrn ?? []) assertRegularFile('--after-trn', f);
   for (const f of opts.bak) assertRegularFile('--bak', f);
   for (const f of opts.trn ?? []) assertRegularFile('--trn', f);
@@ -226,6 +333,26 @@ export async function runDiff(opts: DiffOptions, stdout: Writable = process.stdo
       `${d.missing.length} missing from the later state, ${d.changed.length} changed, ${d.added} only in the later state, ${d.same} unchanged${d.unsure.length ? `, ${d.unsure.length} not comparable (${unsureKinds(d)}: see INCOMPLETE)` : ''}; ` +
       `${d.key ? `matched on ${keySource} (${d.key.join(', ')})` : d.keyNote}`;
     const { notes: uncheckedNotes, incomplete } = comparisonNotes(r);
+    const replayed = (side: 'earlier' | 'later') => r.replays.find((x) => x.side === side)?.result;
+    facts.compared = {
+      beforeRows: r.beforeRows, afterRows: r.afterRows, keySource, ...(r.reversed ? { reversed: r.reversed } : {}),
+      pointInTime: { earlier: diffStop(opts.stopAt, opts.stopBeforeLsn, replayed('earlier')), later: diffStop(opts.afterStopAt, opts.afterStopBeforeLsn, replayed('later')) },
+    };
+    facts.written = written;
+    facts.cut = cut;
+    // the report's notes and warnings, as stderr says them (without `rowback diff: `), --quiet or not:
+    // each replay's summary (`earlier state: …`; its lower-case `warning:` advice first, as scan's
+    // daylight-saving lines), the summary, each side's notes; WARNING lines in `warnings`
+    for (const l of replayNote.split('\n').filter(Boolean)) {
+      const m = /^rowback diff \((earlier|later) state\): ?(.*)$/.exec(l);
+      const [side, text] = m ? [m[1]!, m[2]!] : ['', l];
+      facts.notes.push(text.startsWith('warning: ') ? `warning: ${side} state: ${text.slice('warning: '.length)}` : `${side} state: ${text}`);
+    }
+    facts.notes.push(summary);
+    for (const [i, u] of r.unchecked.entries()) (u.warning ? facts.warnings : facts.notes).push(uncheckedNotes[i]!);
+    if (r.reversed) facts.notes.push(`warning: ${r.reversed}`);
+    facts.incomplete.push(...incomplete.map((l) => l.replace(/^INCOMPLETE: /, '')));
+    facts.warnings.push(...replayHeaderWarnings(r).map((w) => `WARNING: ${w}`));
 
     let jobId: number | null = null;
     // nothing missing or changed: no job of 0 rows to review (it was staged, and listed as a job
@@ -267,7 +394,10 @@ export async function runDiff(opts: DiffOptions, stdout: Writable = process.stdo
       // and a stop time the server's clock passed twice, as dump says it with --quiet
       for (const [i, u] of r.unchecked.entries()) if (u.identity || u.warning) stderr.write(`rowback diff: ${uncheckedNotes[i]}\n`);
     }
-    if (opts.stage && !cut && nothing) stderr.write(`${nothingLine}\n`);
+    if (opts.stage && !cut && nothing) {
+      stderr.write(`${nothingLine}\n`);
+      facts.notes.push(nothingLine.slice('rowback diff: '.length));
+    }
     // Said even with --quiet: the later state is older, as asked (--accept-older-later)
     if (r.reversed) stderr.write(`rowback diff: warning: ${r.reversed}\n`);
     // Said even with --quiet: a diff is whole or refused (pages it cannot read refuse it), but a
@@ -285,7 +415,11 @@ export async function runDiff(opts: DiffOptions, stdout: Writable = process.stdo
       sayInterrupted('diff', interrupt.by!, `the output stopped before its end; the ${written} of ${lines.length} change(s) written are only part of the result${opts.stage ? ', and nothing was staged' : ''}`, stderr);
       return { ...d, jobId, interrupted: interrupt.by! };
     }
-    if (late) stderr.write(`rowback diff: note: ${late} came after every change was written: the ${written} change(s) are the whole result${jobId !== null ? `, staged as restore job ${jobId}` : ''}\n`);
+    if (late) {
+      const lateNote = `note: ${late} came after every change was written: the ${written} change(s) are the whole result${jobId !== null ? `, staged as restore job ${jobId}` : ''}`;
+      stderr.write(`rowback diff: ${lateNote}\n`);
+      facts.notes.push(lateNote);
+    }
     return { ...d, jobId };
   } finally {
     interrupt.release();
