@@ -23,6 +23,7 @@ import { codePageForCollation } from '../reconstruct/collation.js';
 import { addInPlaceRetypeWarnings, usesCodePage } from '../reconstruct/metadata/layout-rules.js';
 import type { AllocUnitRef, ColumnLayout, Compression, SqlTypeName, TableLayout } from '../reconstruct/metadata/table-layout.js';
 import { BOOT_PAGE, parseBootPage, type BootPage } from './boot-page.js';
+import { foreignKeysOf } from './foreign-keys.js';
 import { collationNameForId } from '../reconstruct/collation-ids.js';
 import { METADATA_PAGE_ADVICE, PageReader, sourceFile } from './page-reader.js';
 import type { PageSource } from './page-source.js';
@@ -36,6 +37,7 @@ import {
   SYSCOLPARS,
   SYSIDXSTATS,
   SYSSCHOBJS,
+  SYSSINGLEOBJREFS,
   SystemObjectId,
   type SysRow,
 } from './system-row.js';
@@ -342,6 +344,19 @@ function buildTables(st: SystemTables, warnings: string[], systemSkipped: Skippe
     out.push({ layout, partitions, rowCount: partitions.reduce((n, p) => n + p.rows, 0) });
   }
   out.sort((a, b) => `${a.layout.schema}.${a.layout.name}`.localeCompare(`${b.layout.schema}.${b.layout.name}`));
+  // each table's foreign keys (the referencing side) on its layouts: a catalog without
+  // syssingleobjrefs in sysrscols (none seen) gives none, said nowhere (the tables read as before)
+  if (st.layoutOf(SystemObjectId.syssingleobjrefs, SYSSINGLEOBJREFS, 'syssingleobjrefs')) {
+    const refs = st.read(SystemObjectId.syssingleobjrefs, SYSSINGLEOBJREFS, 'syssingleobjrefs');
+    const fk = foreignKeysOf(objects, refs, colpars, (id) => schemas.get(id) ?? `schema_${id}`);
+    warnings.push(...fk.warnings);
+    for (const t of out) {
+      const own = fk.foreignKeys.filter((k) => k.schema === t.layout.schema && k.table === t.layout.name).map(({ schema: _s, table: _t, ...k }) => k);
+      if (!own.length) continue;
+      t.layout.foreignKeys = own;
+      for (const p of t.partitions) p.layout.foreignKeys = own;
+    }
+  }
   return out;
 }
 

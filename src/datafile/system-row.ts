@@ -133,6 +133,18 @@ export const SYSOWNERS: readonly SysColumnSpec[] = [
   ['id', 'int', 4], ['name', 'sysname', 256], ['type', 'char', 1], ['sid', 'varbinary', 85],
 ];
 
+/**
+ * syssingleobjrefs (object id 74; Microsoft Learn "System Base Tables": one row for each general
+ * N:1 reference): class, the dependent object and sub-id, the object and sub-id it depends on.
+ * Column names as OrcaMDF's base table and the catalog views' joins (`depid`, `depsubid`, `indepid`,
+ * `indepsubid`, `class`). Checked on TSQLV4.bak (852) and pubs.bak (706): sysrscols gives tinyint
+ * then five ints for these column ids. The classes of a FOREIGN KEY constraint (foreign-keys.ts).
+ */
+export const SYSSINGLEOBJREFS: readonly SysColumnSpec[] = [
+  ['class', 'tinyint', 1], ['depid', 'int', 4], ['depsubid', 'int', 4], ['indepid', 'int', 4], ['indepsubid', 'int', 4],
+  ['status', 'int', 4],
+];
+
 /** sys.schemas are the rows of sysclsobjs with class 50 (SCHEMA). */
 export const SYSCLSOBJS: readonly SysColumnSpec[] = [
   ['class', 'tinyint', 1], ['id', 'int', 4], ['name', 'sysname', 256], ['status', 'int', 4], ['type', 'char', 2],
@@ -201,6 +213,7 @@ export const SystemObjectId = {
   sysiscols: 55,
   sysclsobjs: 64,
   sysowners: 27,
+  syssingleobjrefs: 74,
 } as const;
 
 export const BOOTSTRAP_LAYOUTS = {

@@ -115,6 +115,20 @@ export interface AllocUnitRef {
   type: 'IN_ROW_DATA' | 'LOB_DATA' | 'ROW_OVERFLOW_DATA';
 }
 
+/**
+ * A FOREIGN KEY constraint as the source database's catalog declares it (sys.foreign_keys with
+ * sys.foreign_key_columns): the constraint's name, the referencing table's columns and the referenced
+ * table (`schema`, `name`) and its columns, pairs in constraint column order. Read from a data file's
+ * or backup's system base tables (src/datafile/foreign-keys.ts); the source's, not a target's.
+ */
+export interface SourceForeignKey {
+  name: string;
+  columns: string[];
+  referencedSchema: string;
+  referencedTable: string;
+  referencedColumns: string[];
+}
+
 export interface TableLayout {
   schema: string;
   name: string;
@@ -139,6 +153,12 @@ export interface TableLayout {
   unreadable?: string;
   /** Facts about the layout a reader of its rows should know (e.g. a hidden column skipped); decodeRow adds them to every row's warnings. */
   warnings?: string[];
+  /**
+   * The foreign keys this table declares (it is the referencing side) in the source's catalog, read
+   * from a data file or backup (src/datafile/foreign-keys.ts); absent from layouts of other sources
+   * (catalog JSON, DDL). Not used to decode: a re-insert without a target orders its tables by them.
+   */
+  foreignKeys?: SourceForeignKey[];
 }
 
 export function qualifiedName(t: Pick<TableLayout, 'schema' | 'name'>): string {
