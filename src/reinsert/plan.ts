@@ -353,6 +353,11 @@ export interface ReinsertPlan {
   database?: ScriptDatabase | null;
   /** The table order is the request's `tableOrder` (no target: its foreign keys were not read), not the foreign keys'. */
   tableOrderGiven?: boolean;
+  /**
+   * No target and no `tableOrder`: the tables are ordered by the foreign keys of the source's own
+   * catalog (read from the job's data file or backup: TableLayout.foreignKeys), not the target's.
+   */
+  tableOrderFromSource?: boolean;
 }
 
 /**
@@ -1433,7 +1438,9 @@ export function* renderScriptChunks(plan: ReinsertPlan, o: ScriptOptions = {}): 
   out.push(comment(o.foreignKeysKnown === false
     ? plan.tableOrderGiven
       ? `table order (as tableOrder gives it, a table it does not name placed by name: the foreign keys are not read without a target connection, so that order is not checked; a dry run against the target orders parents first by them): ${plan.tableOrder.join(', ') || '(none)'}`
-      : `table order (by name: the foreign keys are unknown without a target connection; a dry run against the target orders parents first${plan.tableOrder.length > 1 ? ', and so does tableOrder (["dbo.Parent", "dbo.Child"]: a dry run\'s, or the export\'s tableOrder=dbo.Parent,dbo.Child)' : ''}): ${plan.tableOrder.join(', ') || '(none)'}`
+      : plan.tableOrderFromSource
+        ? `table order (parents first by the foreign keys of the source backup's catalog, not of the target: not checked against the target; a dry run against the target orders them by its own): ${plan.tableOrder.join(', ') || '(none)'}`
+        : `table order (by name: the foreign keys are unknown without a target connection; a dry run against the target orders parents first${plan.tableOrder.length > 1 ? ', and so does tableOrder (["dbo.Parent", "dbo.Child"]: a dry run\'s, or the export\'s tableOrder=dbo.Parent,dbo.Child)' : ''}): ${plan.tableOrder.join(', ') || '(none)'}`
     : `table order (parents first): ${plan.tableOrder.join(', ') || '(none)'}`));
   // planned without a target connection the target columns' collations were not read either: each
   // char/varchar/text column's is taken to be its source column's (target-table.ts fromLayout)

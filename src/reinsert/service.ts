@@ -452,6 +452,21 @@ export class ReinsertService {
       for (let i = 0; i < named.length; i++) for (let j = i + 1; j < named.length; j++) fks.push({ name: `tableOrder ${i}<${j}`, parent: named[i]!, child: named[j]! });
       orderGiven = true;
     }
+    // no target and no tableOrder: the source's own foreign keys (read from the job's data file or
+    // backup, on its layouts) order the tables parents first, each table through tableMap
+    let orderFromSource = false;
+    if (!req.target && !orderGiven) {
+      const mapped = (t: string) => tableMap?.[t] ?? t;
+      for (const l of layouts) {
+        for (const k of l.foreignKeys ?? []) {
+          const child = mapped(`${l.schema}.${l.name}`);
+          const parent = mapped(`${k.referencedSchema}.${k.referencedTable}`);
+          const self = k.referencedSchema === l.schema && k.referencedTable === l.name;
+          fks.push({ name: k.name, child, parent, ...(self ? { columns: k.columns.map((c, i) => ({ child: c, parent: k.referencedColumns[i]! })) } : {}) });
+          orderFromSource = true;
+        }
+      }
+    }
     // An undo plans rows that are in already: a NOT NULL column (sql-types.ts assertNullable) or one
     // without a default (planRow) is no reason to leave one there. Planned from the staged layouts, a
     // side table takes its source table's columns: a row holding NULL where the source's column is
@@ -554,6 +569,8 @@ export class ReinsertService {
     }
     plan.database = database;
     if (orderGiven) plan.tableOrderGiven = true;
+    // said only when a foreign key is between the plan's tables (one to a table not re-inserted orders nothing)
+    else if (orderFromSource && fks.some((k) => plan.tableOrder.includes(k.child) && plan.tableOrder.includes(k.parent))) plan.tableOrderFromSource = true;
     return { plan, metadata, database, databaseRead, databaseCheck: compareDatabases(job.sourceDatabase, targetDb, jobId), job };
   }
 

@@ -234,7 +234,7 @@ export const RestoreJobSpec = z.object({
   afterStopAt: z.string().min(1).optional(),
   afterStopBeforeLsn: z.string().min(1).optional(),
   table: z.string().min(1).max(300).optional().describe('schema.name: the table compared (or tables)'),
-  tables: z.array(z.string().min(1).max(300)).min(1).max(100).optional().describe('several tables (schema.name), each compared at the same points on its own (each replayed chain read once for all of them) and staged into this one job, so that a re-insert orders them parents first (a delete that took customers and their contacts; the foreign keys are read from the target of the re-insert: without one, give the re-insert tableOrder); not with table'),
+  tables: z.array(z.string().min(1).max(300)).min(1).max(100).optional().describe('several tables (schema.name), each compared at the same points on its own (each replayed chain read once for all of them) and staged into this one job, so that a re-insert orders them parents first (a delete that took customers and their contacts; the foreign keys are read from the target of the re-insert; without one, from the source backup catalog, or give the re-insert tableOrder); not with table'),
   key: z.array(z.string().min(1).max(128)).min(1).optional().describe('columns identifying a row (default: the clustered index key; a heap is compared as whole rows); one table only'),
   acceptOlderLater: z.boolean().optional().describe('compare even when the later state is older than the earlier one (refused otherwise, INPUT_BAD_WINDOW): its "missing" rows are then the rows inserted between the two, listed on purpose; every staged row says so: never re-insert them'),
 }).strict()

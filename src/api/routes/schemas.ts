@@ -150,7 +150,7 @@ export const ReinsertBody = z.object({
   batchSize: z.number().int().min(1).max(10_000).optional(),
   rowIds: z.array(z.number().int().positive()).min(1).max(1_000_000).optional(),
   operations: ScanOperationList.optional().describe('delete, insert, update, any case (as `rowback scan --op`): recovered operations to re-insert (default delete only; insert/update before-images usually into a side table)'),
-  tableOrder: z.array(z.string().min(1).max(300)).min(1).max(1000).optional().describe("without a target: the job's tables in the order their rows go in, parents before children (a customer before its contacts); the foreign keys that order them are read from the target only, so without one the tables came by name (dbo.Contact before dbo.Customer). Tables not named are placed by name. Refused with a target (its foreign keys order them)"),
+  tableOrder: z.array(z.string().min(1).max(300)).min(1).max(1000).optional().describe("without a target: the job's tables in the order their rows go in, parents before children (a customer before its contacts); without it they are ordered by the foreign keys of the source's catalog when the job's source has a data file or backup (not checked against the target), else by name (dbo.Contact before dbo.Customer). Tables not named are placed by name. Refused with a target (its foreign keys order them)"),
   acceptOtherDatabase: z.boolean().optional().describe("true: a real run goes on into a database other than the one the job's rows were read from (another binding id, or another name where one is not known: a side or restored copy); without it such a run is refused (409 REINSERT_OTHER_DATABASE naming both). A dry run warns (databaseCheck) either way"),
 }).strict();
 
@@ -158,7 +158,7 @@ export const ExportQuery = RowFilterSchema.extend({
   // any case, as the CLI's --format and the API's operations take theirs (`CSV` was a 400)
   format: z.preprocess((v) => (typeof v === 'string' ? v.toLowerCase() : v), z.enum(['csv', 'ndjson', 'sql', 'undo-sql'])).describe('csv, ndjson, sql, undo-sql (any case)'),
   /** format=sql: the tables in the order their rows go in, comma-separated (ReinsertBody.tableOrder). */
-  tableOrder: z.string().min(1).max(30_000).optional().describe('format=sql: the job\'s tables in the order their rows go in, parents first, comma-separated (a comma inside [brackets] or "quotes" is part of a name): the export reads no foreign keys (no target), so without it the tables come by name'),
+  tableOrder: z.string().min(1).max(30_000).optional().describe('format=sql: the job\'s tables in the order their rows go in, parents first, comma-separated (a comma inside [brackets] or "quotes" is part of a name): the export reads no target, so without it the tables come parents first by the foreign keys of the source catalog (a job whose source has a data file or backup), else by name'),
   /** CSV: cells exactly as decoded, without the spreadsheet formula guard (util/csv.ts). */
   csvRaw: z.enum(['true', 'false']).optional().transform((v) => v === 'true'),
 }).strict().superRefine(refuseEmptyFilterValues);
