@@ -1,8 +1,9 @@
 /**
  * The FOREIGN KEY constraints of a data file's (or backup's) catalog, from its system base tables.
  *
- * Facts (SQL Server 2008+; checked on the bytes of TSQLV4.bak, version 852, against Itzik Ben-Gan's
- * public TSQLV4 creation script, and on pubs.bak, 706, against Microsoft's instpubs.sql):
+ * Facts (checked on the bytes of TSQLV4.bak, version 852, against Itzik Ben-Gan's public TSQLV4
+ * creation script; pubs.bak, 706, against Microsoft's instpubs.sql; NORTHWND.MDF, 655, against
+ * instnwnd.sql; aspnetdb.mdf, 2005's 611, against aspnet_regsql's scripts):
  *
  *   sysschobjs, type 'F ', one row per constraint: its object id, name, and `pid` the referencing
  *     (parent) table (sys.objects.parent_object_id);
@@ -15,7 +16,7 @@
  *       referenced column (referenced_column_id).
  *   Column ids are syscolpars.colid (number 0) of the table named.
  *
- * Every constraint of both files has these three classes with one referencing/referenced column pair
+ * Every constraint of these files has these three classes with one referencing/referenced column pair
  * each (none of their constraints has two columns: a pair list of n columns is read by `depsubid`, a
  * layout not seen on real bytes). A constraint whose rows do not join (a class missing, a column id
  * with no column row, a table not in sysschobjs) is left out with a warning: never guessed.

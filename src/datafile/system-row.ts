@@ -138,7 +138,7 @@ export const SYSOWNERS: readonly SysColumnSpec[] = [
  * N:1 reference): class, the dependent object and sub-id, the object and sub-id it depends on.
  * Column names as OrcaMDF's base table and the catalog views' joins (`depid`, `depsubid`, `indepid`,
  * `indepsubid`, `class`). Checked on TSQLV4.bak (852) and pubs.bak (706): sysrscols gives tinyint
- * then five ints for these column ids. The classes of a FOREIGN KEY constraint (foreign-keys.ts).
+ * then five ints for these column ids (aspnetdb.mdf, 611: syshobtcolumns the same). The classes of a FOREIGN KEY constraint (foreign-keys.ts).
  */
 export const SYSSINGLEOBJREFS: readonly SysColumnSpec[] = [
   ['class', 'tinyint', 1], ['depid', 'int', 4], ['depsubid', 'int', 4], ['indepid', 'int', 4], ['indepsubid', 'int', 4],

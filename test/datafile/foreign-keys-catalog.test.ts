@@ -15,15 +15,22 @@
  * - pubs.bak: Microsoft's instpubs.sql (github.com/microsoft/sql-server-samples, samples/databases/
  *   northwind-pubs/instpubs.sql): its REFERENCES clauses (system-named constraints FK__…); the
  *   backup's dbo.bookstock (not in the script, added by the backup's author) has two more.
+ * - NORTHWND.MDF (SQL Server 2008, 655): the corpus's own northwind-script/instnwnd.sql, its thirteen
+ *   `CONSTRAINT x FOREIGN KEY (c) REFERENCES t (c)` clauses parsed from the script here.
+ * - aspnetdb.mdf (SQL Server 2005, 611: the catalog read through syshobtcolumns): aspnet_regsql's
+ *   InstallCommon.sql / InstallMembership.sql / InstallProfile.sql / InstallRoles.sql REFERENCES
+ *   clauses (system-named constraints).
  * Before syssingleobjrefs was read, no layout had foreignKeys.
  */
+import { readFileSync } from 'node:fs';
 import { expect, it } from 'vitest';
 import { openBackupPageSource } from '../../src/backup/page-source.js';
+import { MdfPageSource } from '../../src/datafile/mdf-source.js';
 import { readDataFileMetadata } from '../../src/datafile/metadata.js';
 import { corpusPath, describeCorpus } from '../support/corpus.js';
 
 function fksOf(file: string): string[] {
-  const md = readDataFileMetadata(openBackupPageSource(corpusPath(file)));
+  const md = readDataFileMetadata(file.endsWith('.bak') ? openBackupPageSource(corpusPath(file)) : new MdfPageSource(corpusPath(file)));
   return md.tables.flatMap((t) => (t.foreignKeys ?? []).map((k) => `${t.schema}.${t.name}(${k.columns.join(',')}) -> ${k.referencedSchema}.${k.referencedTable}(${k.referencedColumns.join(',')}) ${k.name}`));
 }
 
@@ -58,5 +65,35 @@ describeCorpus('foreign keys from the catalog of a backup', () => {
       'dbo.bookstock(store_id) -> dbo.stores(stor_id) FK_book_stock_store',
       'dbo.bookstock(title_id) -> dbo.titles(title_id) FK_book_stock_title',
     ].sort());
+  });
+
+  it('NORTHWND.MDF (2008): the thirteen foreign keys of instnwnd.sql, parsed from the script', () => {
+    const script = readFileSync(corpusPath('northwind-script/instnwnd.sql'), 'latin1');
+    const q = (n: string) => n.replace(/^["[]|["\]]$/g, '');
+    const declared: string[] = [];
+    // ALTER TABLE "dbo"."T" ADD CONSTRAINT … or CREATE TABLE "T" ( … CONSTRAINT …: the table is the
+    // nearest CREATE/ALTER TABLE before the clause
+    const re = /CONSTRAINT\s+(\S+)\s+FOREIGN KEY\s*\(\s*(\S+?)\s*\)\s*REFERENCES\s+(\S+)\s*\(\s*(\S+?)\s*\)/g;
+    for (const m of script.matchAll(re)) {
+      const before = script.slice(0, m.index);
+      const t = [...before.matchAll(/(?:CREATE|ALTER) TABLE\s+((?:\S+\.)?"[^"]+"|(?:\S+\.)?\[[^\]]+\]|\w+)/g)].pop()![1]!;
+      const table = q(t.split('.').pop()!);
+      const ref = q(m[3]!.split('.').pop()!);
+      declared.push(`dbo.${table}(${q(m[2]!)}) -> dbo.${ref}(${q(m[4]!)}) ${q(m[1]!)}`);
+    }
+    expect(declared).toHaveLength(13);
+    expect(fksOf('SessionShoppingCart/App_Data/NORTHWND.MDF').sort()).toEqual(declared.sort());
+  });
+
+  it('aspnetdb.mdf (2005): aspnet_regsql\'s REFERENCES clauses', () => {
+    expect(fksOf('Tractis_aspnet_demo/App_Data/aspnetdb.mdf').map((s) => s.replace(/ FK__\S+$/, '')).sort()).toEqual([
+      'dbo.aspnet_Membership(ApplicationId) -> dbo.aspnet_Applications(ApplicationId)',
+      'dbo.aspnet_Membership(UserId) -> dbo.aspnet_Users(UserId)',
+      'dbo.aspnet_Profile(UserId) -> dbo.aspnet_Users(UserId)',
+      'dbo.aspnet_Roles(ApplicationId) -> dbo.aspnet_Applications(ApplicationId)',
+      'dbo.aspnet_Users(ApplicationId) -> dbo.aspnet_Applications(ApplicationId)',
+      'dbo.aspnet_UsersInRoles(RoleId) -> dbo.aspnet_Roles(RoleId)',
+      'dbo.aspnet_UsersInRoles(UserId) -> dbo.aspnet_Users(UserId)',
+    ]);
   });
 });
