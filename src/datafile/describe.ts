@@ -14,7 +14,8 @@ export interface DataFileDescription extends DatabaseInfo {
   pages: number;
   /** Page 0's binding id: every file of one database (data, log, backups: HEADERONLY BindingID) carries it; null when unreadable. */
   bindingId: string | null;
-  tables: Array<{ name: string; rows: number; indexId: number; columns: number; compression: string; partitions: number }>;
+  /** `foreignKeys`: the table's FOREIGN KEY constraints as its catalog declares them (TableLayout.foreignKeys), absent when none. */
+  tables: Array<{ name: string; rows: number; indexId: number; columns: number; compression: string; partitions: number; foreignKeys?: Array<{ name: string; columns: string[]; references: string; referencedColumns: string[] }> }>;
   warnings: string[];
   skipped: SkippedItem[];
   /** Pages checked while reading the metadata, by protection kind. */
@@ -43,7 +44,7 @@ export function describeDataFile(path: string): DataFileDescription {
   }
 }
 
-/** One line's facts per user table of `md` (inspect's "tables (rows)"): name, row count (the metadata's), heap or clustered, live columns, compression, partitions. */
+/** One line's facts per user table of `md` (inspect's "tables (rows)"): name, row count (the metadata's), heap or clustered, live columns, compression, partitions; and its foreign keys (inspect's "foreign keys"), the referenced table as `schema.name`. */
 export function tableSummaries(md: DataFileMetadata): DataFileDescription['tables'] {
   return [...md.details.entries()].map(([name, t]) => ({
     name,
@@ -52,6 +53,7 @@ export function tableSummaries(md: DataFileMetadata): DataFileDescription['table
     columns: t.layout.columns.filter((c) => !c.isDropped && !c.isUniquifier).length,
     compression: compressionSummary(t.partitions),
     partitions: t.partitions.length,
+    ...(t.layout.foreignKeys?.length ? { foreignKeys: t.layout.foreignKeys.map((k) => ({ name: k.name, columns: k.columns, references: `${k.referencedSchema}.${k.referencedTable}`, referencedColumns: k.referencedColumns })) } : {}),
   }));
 }
 
