@@ -11,6 +11,9 @@
  * rows (the rows are real, their deletion SYNTHETIC). Products references Categories and Suppliers
  * (FK_Products_Categories, FK_Products_Suppliers in Itzik Ben-Gan's public TSQLV4 script).
  */
+import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import { openBackupPageSource } from '../../src/backup/page-source.js';
 import { readDataFileMetadata } from '../../src/datafile/metadata.js';
@@ -69,6 +72,28 @@ describeCorpus('re-insert without a target: the source backup\'s foreign keys or
       expect(given.json().script).toContain('-- table order (as tableOrder gives it');
     } finally {
       await t.close();
+    }
+  });
+
+  it('a restore job (the backup against a copy of it: nothing deleted) saves the two tables\' layouts with the catalog\'s foreign keys', async () => {
+    const bak = corpusPath('TSQLV4-compressed/TSQLV4.bak');
+    const dir = mkdtempSync(join(tmpdir(), 'rowback-fk-restore-'));
+    const copy = join(dir, 'TSQLV4-copy.bak');
+    copyFileSync(bak, copy);
+    const t = await testApp({ openSource: undefined, recover: undefined, validateJob: validateJobSpec, fileRoots: [CORPUS_DIR, dir], maxAuthFailures: 1000 });
+    try {
+      const r = await t.app.inject({ method: 'POST', url: '/api/jobs', headers: bearer(t.tokens.operator), payload: { kind: 'restore', bak: [bak], afterBak: [copy], tables: ['Production.Products', 'Production.Categories'] } });
+      expect(r.statusCode, r.body).toBe(201);
+      await t.app.worker.idle();
+      expect(t.store.requireJob(r.json().id).state).toBe('succeeded');
+      const saved = t.store.jobTables(r.json().id);
+      expect(saved.map((l) => [`${l.schema}.${l.name}`, (l.foreignKeys ?? []).map((k) => `${k.name} -> ${k.referencedSchema}.${k.referencedTable}`)])).toEqual([
+        ['Production.Categories', []],
+        ['Production.Products', ['FK_Products_Categories -> Production.Categories', 'FK_Products_Suppliers -> Production.Suppliers']],
+      ]);
+    } finally {
+      await t.close();
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });
