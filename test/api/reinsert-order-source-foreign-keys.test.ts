@@ -9,7 +9,11 @@
  * Real bytes: TSQLV4.bak (a files job over it saves its catalog's layouts, foreign keys on them); rows
  * of Production.Products, Categories and Suppliers read from the backup's pages and staged as deleted
  * rows (the rows are real, their deletion SYNTHETIC). Products references Categories and Suppliers
- * (FK_Products_Categories, FK_Products_Suppliers in Itzik Ben-Gan's public TSQLV4 script).
+ * (FK_Products_Categories, FK_Products_Suppliers in Itzik Ben-Gan's public TSQLV4 script). HR.Employees
+ * (FK_Employees_Employees, mgrid -> empid) staged in descending empid, each report before its
+ * manager: the source's self-reference puts managers first (in LSN order before: employee 9 first,
+ * its manager 5 not yet in). A restore job's saved layouts carry the foreign keys too (the restore
+ * case fails on the datafile reader before syssingleobjrefs was read, not on the re-insert's).
  */
 import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -94,6 +98,39 @@ describeCorpus('re-insert without a target: the source backup\'s foreign keys or
     } finally {
       await t.close();
       rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('a table referencing itself (HR.Employees.mgrid -> empid): rows staged reports first go in managers first by the source\'s foreign key', async () => {
+    const bak = corpusPath('TSQLV4-compressed/TSQLV4.bak');
+    const t = await testApp();
+    try {
+      const pages = openBackupPageSource(bak);
+      const md = readDataFileMetadata(pages);
+      const job = t.store.createJob({ kind: 'files', spec: { bak: [bak] }, description: 'tsqlv4 employees', createdBy: 'olga' });
+      t.store.setJobState(job.id, 'running');
+      t.store.saveJobTables(job.id, [md.details.get('HR.Employees')!.layout]);
+      // the delete took the employees in descending empid: every report before its manager
+      const rows = [...readTableRows(pages, md, 'HR.Employees')].reverse();
+      t.store.stageBatch(job.id, rows.map((row, i) => ({
+        table: 'HR.Employees', lsn: `00000027:00000f10:${String(i + 1).padStart(4, '0')}`, operation: 'delete' as const, transactionId: '0000:000003e9',
+        beginTime: '2024-03-01T09:00:00.000', endTime: '2024-03-01T09:00:00.000', login: 'TSQL\\batch', sid: null, spid: 53,
+        transactionName: 'DELETE', allocUnitId: null, pageId: null, slotId: null, values: row.values, raw: '0x00', warnings: [],
+      })) as never);
+      t.store.setJobState(job.id, 'succeeded');
+      const d = await t.app.inject({ method: 'POST', url: `/api/jobs/${job.id}/decisions`, headers: bearer(t.tokens.reviewer), payload: { decision: 'approve', reason: 'restore', all: true } });
+      expect(d.statusCode, d.body).toBe(200);
+      const dry = await t.app.inject({ method: 'POST', url: `/api/jobs/${job.id}/reinsert`, headers: bearer(t.tokens.operator), payload: { dryRun: true } });
+      expect(dry.statusCode, dry.body).toBe(200);
+      const script = dry.json().script as string;
+      // each employee's INSERT after its manager's: the ledger line after each INSERT names the row by its LSN
+      const order = [...new Set([...script.matchAll(/N'hr\.employees\|00000027:00000f10:(\d{4})'/g)].map((m) => Number(rows[Number(m[1]) - 1]!.values.empid)))];
+      expect(order).toHaveLength(9);
+      const mgr = new Map(rows.map((r) => [Number(r.values.empid), r.values.mgrid === null ? null : Number(r.values.mgrid)]));
+      for (const [emp, m] of mgr) if (m !== null) expect(order.indexOf(m), `employee ${emp} after manager ${m}`).toBeLessThan(order.indexOf(emp));
+      expect(script).toContain("foreign keys of the source backup's catalog, not of the target");
+    } finally {
+      await t.close();
     }
   });
 });
