@@ -33,7 +33,7 @@ describeCorpus('dump names pages that carry no page checksum', () => {
   it('NORTHWND.MDF (torn-page bits only): a note after the summary', async () => {
     const r = await cli('dump', '--mdf', corpusPath('SessionShoppingCart/App_Data/NORTHWND.MDF'), '--table', 'dbo.Customers', '--out', out());
     expect(r.code).toBe(0);
-    expect(r.stderr).toContain('rowback dump: dbo.Customers: 91 row(s)\nrowback dump: note: none of the 38 pages read carries a page checksum (38 with torn-page bits only; written while the database was not on PAGE_VERIFY CHECKSUM): a changed byte inside their rows cannot be detected');
+    expect(r.stderr).toContain('rowback dump: dbo.Customers: 91 row(s)\nrowback dump: note: none of the 39 pages read carries a page checksum (39 with torn-page bits only; written while the database was not on PAGE_VERIFY CHECKSUM): a changed byte inside their rows cannot be detected');
     const quiet = await cli('dump', '--mdf', corpusPath('SessionShoppingCart/App_Data/NORTHWND.MDF'), '--table', 'dbo.Customers', '--out', out(), '--quiet');
     expect(quiet.stderr).toBe('');
   });
