@@ -179,7 +179,7 @@ export async function main(argv: string[]): Promise<number> {
   resetOutputClosed(helpCommandOf(argv));
   let parsed = false;
   // the parsed command's refused report (preAction), for a refusal its own reportingFailure does not
-  // see: --report naming another output (`--out F --report F`), checked before its run
+  // see: --report naming another output (`--out F --report F`), an option refused before its run
   let reportRefusal: ((failed: { code: string; message: string }) => void) | undefined;
   lastUsageError = undefined;
   try {
@@ -211,9 +211,12 @@ export async function main(argv: string[]): Promise<number> {
     if (isRowbackError(e)) {
       // refused while the options were read (a value checked as it is parsed): no command ran to write its report
       if (!parsed) reportRefusedWhileParsing(argv, { code: e.code, message: e.message });
-      // --report F --out F: refused before the command's reportingFailure runs; an earlier report
-      // in F (complete: true of other files) is replaced, as any refused run's (writeRefusedReport)
-      else if (e.code === 'INPUT_OUTPUT_IS_INPUT') reportRefusal?.({ code: e.code, message: e.message });
+      // refused after the options parsed but before the command's own reportingFailure ran
+      // (--report F --out F; dump's --csv-raw without CSV, a --format its --out contradicts): the
+      // earlier report (complete: true of other files) is replaced, as any refused run's
+      // (writeRefusedReport: over no file, an empty one or an earlier report only); a refusal the
+      // command's reportingFailure wrote is written again, the same
+      else reportRefusal?.({ code: e.code, message: e.message });
       // messages echo what was typed (a stray argument, a value): no password in any form gets out
       process.stderr.write(`rowback: ${redactSecrets(cliDescribe(e))}\n`);
       return e.exitCode;

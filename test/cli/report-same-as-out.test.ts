@@ -50,6 +50,15 @@ describeCorpus('--out F --report F: an earlier report in F is replaced by the re
     }, 60_000);
   }
 
+  it('dump --csv-raw without CSV (refused in its action, before its report was looked at): the earlier report replaced too', async () => {
+    const f = join(dir, 'csv-raw.json');
+    writeFileSync(f, EARLIER);
+    const r = await cli('dump', '--bak', RTC('RestoreTimeClean.bak'), '--table', 'steps', '--csv-raw', '--out', join(dir, 'rows.ndjson'), '--report', f, '--quiet');
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stderr).toMatch(/^rowback: INPUT_BAD_OPTION: --csv-raw /);
+    expect(JSON.parse(readFileSync(f, 'utf8'))).toMatchObject({ complete: false, failed: { code: 'INPUT_BAD_OPTION' } });
+  }, 60_000);
+
   it('F holding rows (not a report) is left as it was', async () => {
     const f = join(dir, 'rows.ndjson');
     writeFileSync(f, '{"step":1}\n');
