@@ -1,4 +1,4 @@
-import { closeSync, openSync, readSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readSync, statSync, writeFileSync } from 'node:fs';
 import { assertWritableOutput, type CommandInputs } from './files.js';
 import { setOutputCutHook } from './output-closed.js';
 import { InputError, isRowbackError } from '../errors.js';
@@ -53,7 +53,11 @@ function mayReplace(path: string): boolean {
  */
 export function writeRefusedReport(flag: string, path: string, inputs: CommandInputs, body: object): boolean {
   try {
-    assertWritableOutput(flag, path, inputs);
+    if (!isAlsoAnotherOutput(flag, path, inputs)) assertWritableOutput(flag, path, inputs);
+    // `--out F --report F` is refused before either is written: F holding an earlier run's report
+    // (`complete: true` of other files) was left as it was, read by a script as this run's; it is
+    // replaced as any earlier report is (F holding anything else, the rows of an --out, is left)
+    else if (!existsSync(path)) return false;
     if (!mayReplace(path)) return false;
     writeFileSync(path, JSON.stringify(redactDeep('incomplete' in body ? body : { ...body, incomplete: [] }), null, 2));
     return true;
@@ -143,6 +147,27 @@ function isOtherFile(path: string): boolean {
     return !mayReplace(path);
   } catch {
     return true; // unreadable: not known to be a report
+  }
+}
+
+/**
+ * Whether `path` is refused as `flag` only for being another output of the same command too
+ * (`--out F --report F`): it passes assertWritableOutput once the other outputs are left out, and
+ * fails it with them. Nothing is written to either before that refusal.
+ */
+function isAlsoAnotherOutput(flag: string, path: string, inputs: CommandInputs): boolean {
+  const outputs = inputs.outputs ?? ['out', 'report'];
+  const opts = Object.fromEntries(Object.entries(inputs.opts as Record<string, unknown>).filter(([name]) => !outputs.includes(name) || `--${name}` === flag));
+  try {
+    assertWritableOutput(flag, path, { ...inputs, opts });
+  } catch {
+    return false; // wrong whatever the other outputs: a missing folder, an input
+  }
+  try {
+    assertWritableOutput(flag, path, inputs);
+    return false;
+  } catch {
+    return true;
   }
 }
 

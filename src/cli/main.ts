@@ -178,6 +178,9 @@ const REPORTING = new Set(['scan', 'dump', 'log', 'diff']);
 export async function main(argv: string[]): Promise<number> {
   resetOutputClosed(helpCommandOf(argv));
   let parsed = false;
+  // the parsed command's refused report (preAction), for a refusal its own reportingFailure does not
+  // see: --report naming another output (`--out F --report F`), an option refused before its run
+  let reportRefusal: ((failed: { code: string; message: string }) => void) | undefined;
   lastUsageError = undefined;
   try {
     const program = await buildProgram(argv);
@@ -191,9 +194,11 @@ export async function main(argv: string[]): Promise<number> {
       // bin/rowback.js: the report is replaced there too, or the previous run's stayed, read as this one's
       const report = (action.opts() as { report?: unknown }).report;
       if (REPORTING.has(action.name()) && typeof report === 'string') {
-        const inputs = { opts: action.opts(), args: action.args };
+        // diff's --stage is written too (diff.ts runDiff): an output, never an input
+        const inputs = { opts: action.opts(), args: action.args, ...(action.name() === 'diff' ? { outputs: ['out', 'report', 'stage'] } : {}) };
         const head = action.name() === 'dump' ? {} : { times: REPORT_TIMES };
         setStartupInterruptHook((sig) => (writeRefusedReport('--report', report, inputs, { ...head, complete: false, interrupted: sig }) ? `; --report ${report} says so` : undefined));
+        reportRefusal = (failed) => void writeRefusedReport('--report', report, inputs, { ...head, complete: false, failed });
       }
     });
     await program.parseAsync(argv, { from: 'user' });
@@ -206,6 +211,12 @@ export async function main(argv: string[]): Promise<number> {
     if (isRowbackError(e)) {
       // refused while the options were read (a value checked as it is parsed): no command ran to write its report
       if (!parsed) reportRefusedWhileParsing(argv, { code: e.code, message: e.message });
+      // refused after the options parsed but before the command's own reportingFailure ran
+      // (--report F --out F; dump's --csv-raw without CSV, a --format its --out contradicts): the
+      // earlier report (complete: true of other files) is replaced, as any refused run's
+      // (writeRefusedReport: over no file, an empty one or an earlier report only); a refusal the
+      // command's reportingFailure wrote is written again, the same
+      else reportRefusal?.({ code: e.code, message: e.message });
       // messages echo what was typed (a stray argument, a value): no password in any form gets out
       process.stderr.write(`rowback: ${redactSecrets(cliDescribe(e))}\n`);
       return e.exitCode;

@@ -49,6 +49,18 @@ export function normalizeTableName(text: string, flag = '--table'): string {
  * restore run took `a,b` as one table name, which the README's lists say they split).
  */
 export function collectTables(value: string, previous: string[]): string[] {
+  const out = splitTableList(value);
+  const all = [...previous];
+  for (const t of out.map((x) => normalizeTableName(x))) if (!all.includes(t)) all.push(t);
+  return all;
+}
+
+/**
+ * The names of one `--table` value as typed (`STEPS`, `[dbo].[a,b]`), split on commas outside `[…]`
+ * and `"…"` and trimmed, not normalised (collectTables normalises them). Throws InputError
+ * INPUT_BAD_OPTION when it names none.
+ */
+export function splitTableList(value: string): string[] {
   const out: string[] = [];
   let cur = '';
   let close: string | null = null;
@@ -71,9 +83,7 @@ export function collectTables(value: string, previous: string[]): string[] {
   if (cur.trim()) out.push(cur.trim());
   // `--table ,` names no table (an empty value is refused before: checkOptionValues); it would otherwise mean every table
   if (out.length === 0) throw new InputError('INPUT_BAD_OPTION', `--table '${value}' names no table`);
-  const all = [...previous];
-  for (const t of out.map((x) => normalizeTableName(x))) if (!all.includes(t)) all.push(t);
-  return all;
+  return out;
 }
 
 /**

@@ -74,13 +74,19 @@ describeCorpus('dump --report', () => {
     expect(r.code, r.stderr).toBe(0);
     const j = JSON.parse(readFileSync(join(d, 'r.json'), 'utf8'));
     expect(j.tables).toEqual(['dbo.TBLDEPT', 'dbo.employee']);
-    expect(j.tableNames).toEqual({ 'dbo.TBLDEPT': 'dbo.tblDept', 'dbo.employee': 'dbo.Employee' });
+    // keyed by the name exactly as typed (`TBLDEPT`, not `dbo.TBLDEPT`: a script looking up what it typed found nothing), as diff's tableAsTyped
+    expect(j.tableNames).toEqual({ TBLDEPT: 'dbo.tblDept', 'dbo.employee': 'dbo.Employee' });
     expect(Object.keys(j.rowsPerTable)).toEqual(['dbo.tblDept', 'dbo.Employee']);
     // the point-in-time dump likewise (TSQLV4.bak through its own log)
     const p = await cli('dump', '--bak', corpusPath('TSQLV4-compressed', 'TSQLV4.bak'), '--stop-before-lsn', '00000027:00000ea8:0001', '--table', 'hr.employees', '--out', join(d, 'pit.ndjson'), '--report', join(d, 'p.json'), '--quiet');
     expect(p.code, p.stderr).toBe(0);
     const q = JSON.parse(readFileSync(join(d, 'p.json'), 'utf8'));
     expect([q.tables, q.tableNames, q.rowsPerTable]).toEqual([['hr.employees'], { 'hr.employees': 'HR.Employees' }, { 'HR.Employees': 9 }]);
+    // brackets and quotes as typed, one table named three ways: each way a key
+    const b = await cli('dump', '--bak', corpusPath('TSQLV4-compressed', 'TSQLV4.bak'), '--stop-before-lsn', '00000027:00000ea8:0001', '--table', '[hr].[employees],"HR"."Employees"', '--table', 'hr.EMPLOYEES', '--out', join(d, 'pit2.ndjson'), '--report', join(d, 'p2.json'), '--quiet');
+    expect(b.code, b.stderr).toBe(0);
+    const bq = JSON.parse(readFileSync(join(d, 'p2.json'), 'utf8'));
+    expect([bq.tableNames, bq.rowsPerTable]).toEqual([{ '[hr].[employees]': 'HR.Employees', '"HR"."Employees"': 'HR.Employees', 'hr.EMPLOYEES': 'HR.Employees' }, { 'HR.Employees': 9 }]);
     // every table: no names typed
     const all = await cli('dump', '--mdf', a('Database1.mdf'), '--all', '--out', join(d, 'all.ndjson'), '--report', join(d, 'all.json'), '--quiet');
     expect(all.code, all.stderr).toBe(0);

@@ -194,7 +194,7 @@ function diffStop(typedAt: string | undefined, typedLsn: string | undefined, r: 
  * added, unchanged, notComparable, changesWritten, complete, incomplete, interrupted?, reversed?,
  * stagedIn?, jobId?, notes, warnings?, elapsedMs }`. `complete` is false when the comparison is
  * INCOMPLETE (rows compared on values decoded with warnings, rows not comparable) or was
- * interrupted; `warnings` holds every WARNING stderr said (each exits 3 under --strict, as an
+ * interrupted; `warnings` holds every WARNING stderr said, without its `WARNING: ` (each exits 3 under --strict, as an
  * INCOMPLETE one does). Throws InputError INPUT_OUTPUT_UNWRITABLE when the file cannot be written.
  */
 function writeDiffReport(opts: DiffOptions, d: TableDiff & { jobId: number | null; interrupted?: NodeJS.Signals }, f: DiffFacts, elapsedMs: number): void {
@@ -349,10 +349,13 @@ async function diffTables(opts: DiffOptions, stdout: Writable, stderr: Writable,
       facts.notes.push(text.startsWith('warning: ') ? `warning: ${side} state: ${text.slice('warning: '.length)}` : `${side} state: ${text}`);
     }
     facts.notes.push(summary);
-    for (const [i, u] of r.unchecked.entries()) (u.warning ? facts.warnings : facts.notes).push(uncheckedNotes[i]!);
+    // a warning without the `WARNING` stderr puts before it, as scan's, dump's and log's reports
+    // have them (and incomplete without `INCOMPLETE: `): diff's kept it, so a script matching a
+    // warning's text across the commands' reports found none of diff's
+    for (const [i, u] of r.unchecked.entries()) (u.warning ? facts.warnings : facts.notes).push(u.warning ? uncheckedNotes[i]!.replace(/^WARNING /, '') : uncheckedNotes[i]!);
     if (r.reversed) facts.notes.push(`warning: ${r.reversed}`);
     facts.incomplete.push(...incomplete.map((l) => l.replace(/^INCOMPLETE: /, '')));
-    facts.warnings.push(...replayHeaderWarnings(r).map((w) => `WARNING: ${w}`));
+    facts.warnings.push(...replayHeaderWarnings(r));
 
     let jobId: number | null = null;
     // nothing missing or changed: no job of 0 rows to review (it was staged, and listed as a job

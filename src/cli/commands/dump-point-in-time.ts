@@ -54,7 +54,9 @@ export async function runPointInTimeDump(opts: DumpOptions, stdout: Writable, st
   const tables = [...new Set(named)];
   if (opts.format === 'csv' && new Set(tables.map((t) => t.toLowerCase())).size > 1) throw new InputError('INPUT_BAD_OPTION', '--format csv prints one table (one header line); dump several tables as ndjson or json, or one --table per csv file');
   const target = parseTarget(opts);
-  warnLocalTimes('dump', [['--stop-at', opts.stopAt, 'start']], stderr);
+  // said even with --quiet, and in --report's notes (`warning: …`), as scan's and diff's keep theirs:
+  // a --quiet --report script learned nothing of a stop time that happened twice
+  const timeAdvice = warnLocalTimes('dump', [['--stop-at', opts.stopAt, 'start']], stderr).map((l) => l.replace(/^rowback dump: /, ''));
   for (const f of baks) assertRegularFile('--bak', f);
   for (const f of trns) assertRegularFile('--trn', f);
   const outFile = opts.out ? openOutputFile('--out', opts.out, { opts }) : undefined;
@@ -147,7 +149,7 @@ export async function runPointInTimeDump(opts: DumpOptions, stdout: Writable, st
   // warnedRows: the report's rowsWithWarnings (it was null for a point-in-time dump, whose rows carry warnings too)
   // each name as typed and the table it found (rowsPerTable is keyed by the table's own name)
   const tableNames = Object.fromEntries(tables.map((t, i) => [t, replayed[i]!.table]));
-  return { rows: n, skipped: [], tables: perTable, tableNames, warnedRows: warned, ...(headerWarnings.length ? { headerWarnings } : {}), ...(clockWarning ? { clockWarning } : {}), pointInTime: reportedStop(opts, results[0]!), notes: [...notes, ...identityNotes], interrupted: stoppedEarly ? interrupt!.by : null };
+  return { rows: n, skipped: [], tables: perTable, tableNames, warnedRows: warned, ...(headerWarnings.length ? { headerWarnings } : {}), ...(clockWarning ? { clockWarning } : {}), pointInTime: reportedStop(opts, results[0]!), notes: [...timeAdvice, ...notes, ...identityNotes], interrupted: stoppedEarly ? interrupt!.by : null };
 }
 
 /**

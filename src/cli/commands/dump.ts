@@ -4,7 +4,7 @@ import { assertRegularFile, assertWritableOutput, openOutputFile } from '../file
 import { reportingFailure, writeReport } from '../failed-report.js';
 import type { Writable } from 'node:stream';
 import { Command } from 'commander';
-import { collectTables, outFormatOption, formatFromOut, refuseCsvRawWithoutCsv } from '../options.js';
+import { collectTables, normalizeTableName, outFormatOption, formatFromOut, refuseCsvRawWithoutCsv, splitTableList } from '../options.js';
 import { createProgress } from '../progress.js';
 import { csvCell, csvRecord, csvValueHeaders, csvWarningsCell } from '../../util/csv.js';
 import { rowJson } from '../../util/negative-zero.js';
@@ -33,6 +33,8 @@ export type DumpFormat = (typeof DUMP_FORMATS)[number];
 export const DUMP_CSV_OWN_COLUMNS = ['page', 'slot', 'ghost', 'remnant', 'offset', 'recordStatus', 'warnings'] as const;
 
 export interface DumpOptions {
+  /** Each --table as typed, before normalizeTableName (the report's tableNames keys); `table` when not given. */
+  tablesAsTyped?: string[];
   /** The primary data file, and any secondary files (.ndf) of the same database. */
   mdf?: string | string[];
   /** A full backup, optionally followed by differential backups taken after it (each overlays the ones before); the stripes of a striped backup are given together. */
@@ -64,13 +66,19 @@ export interface DumpOptions {
 
 /** Adds `dump` to the program: current rows from --mdf/--bak, or with --trn and a stop the rows at a point in time (dump-point-in-time.ts). */
 export function register(program: Command): void {
+  // each --table as typed (`STEPS`, `[dbo].[steps]`), the report's tableNames keys
+  const typed: string[] = [];
   program
     .command('dump')
     .description("Print the current rows of a table, several tables (--table …) or every user table (--all) straight from a data file or a full/differential backup, or with --trn and --stop-at the rows of the tables given (--table …) at that point in time, each table replayed on its own (no SQL Server needed)")
     .option('--mdf <files...>', 'data file (.mdf), with the database\'s .ndf files if it has several')
     .option('--bak <files...>', 'full backup (.bak; every stripe of a striped one), optionally followed by differential backups based on it')
     .option('--position <n>', 'backup set to read when a file holds several (RESTORE … WITH FILE = n)')
-    .option('--table <schema.name>', 'a table to dump: dbo.T, [dbo].[T], "dbo"."T" (repeatable or comma-separated: several tables in one pass over the metadata)', (v: string, prev: string[] = []) => collectTables(v, prev))
+    .option('--table <schema.name>', 'a table to dump: dbo.T, [dbo].[T], "dbo"."T" (repeatable or comma-separated: several tables in one pass over the metadata)', (v: string, prev: string[] = []) => {
+      const all = collectTables(v, prev);
+      for (const t of splitTableList(v)) if (!typed.includes(t)) typed.push(t);
+      return all;
+    })
     .option('--all', 'dump every user table (metadata read once); NDJSON/JSON rows name their table')
     .option('--include-ghosts', 'also print ghost records (deleted rows not yet cleaned up), flagged ghost')
     .option('--include-remnants', 'also carve deleted records left in the page bodies (slot already removed), flagged remnant')
@@ -86,8 +94,24 @@ export function register(program: Command): void {
     .action(async (opts: DumpOptions, cmd: Command) => {
       formatFromOut(cmd, opts, DUMP_FORMATS);
       refuseCsvRawWithoutCsv(opts);
-      await runDump(opts);
+      await runDump({ ...opts, ...(typed.length ? { tablesAsTyped: typed } : {}) });
     });
+}
+
+/**
+ * The report's tableNames: each --table exactly as typed (`STEPS`, `[dbo].[steps]`, as diff's
+ * tableAsTyped) → the table it found. They were keyed by the name normalised (`dbo.STEPS` for
+ * `--table STEPS`), so a script looking up the name it typed found nothing. `found` is keyed by the
+ * normalised names; without the typed ones (runDump called directly) it is returned as it is.
+ */
+function typedTableNames(found: Record<string, string>, typed: string[] | undefined): Record<string, string> {
+  if (!typed?.length) return found;
+  const out: Record<string, string> = {};
+  for (const t of typed) {
+    const table = found[normalizeTableName(t)];
+    if (table !== undefined) out[t] = table;
+  }
+  return out;
 }
 
 /** Rows printed for one table of a dump. */
@@ -149,7 +173,7 @@ function writeDumpReport(opts: DumpOptions, r: { rows: number; skipped: SkippedI
     tables: opts.all ? 'all' : list(opts.table),
     // each name as typed and the table it found, `{"STEPS": "dbo.steps"}`: rowsPerTable is keyed by
     // the table's own name, so a script looking up the name it typed found nothing (newcomer E)
-    ...(r.tableNames ? { tableNames: r.tableNames } : {}),
+    ...(r.tableNames ? { tableNames: typedTableNames(r.tableNames, opts.tablesAsTyped) } : {}),
     // the stop as typed, as used (rounded to datetime's ticks) and the first record not applied
     // (ReportedStop); a refused dump never reaches here
     ...(r.pointInTime ? { pointInTime: r.pointInTime } : opts.stopAt !== undefined || opts.stopBeforeLsn !== undefined ? { pointInTime: opts.stopAt !== undefined ? { stopAt: opts.stopAt } : { stopBeforeLsn: opts.stopBeforeLsn } } : {}),
