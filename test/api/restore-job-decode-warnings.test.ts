@@ -1,12 +1,11 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { payloadRange, readMtfLayout } from '../../src/backup/mtf.js';
-import { pageChecksum } from '../../src/datafile/page.js';
 import { validateJobSpec } from '../../src/worker/job-validate.js';
 import { CORPUS_DIR, corpusPath, describeCorpus } from '../support/corpus.js';
 import { bearer, testApp, type TestApp } from './helpers.js';
+import { pubsWithUnknownCollation } from '../support/damaged-copy.js';
 
 /**
  * A restore job whose later state was read with values decoded with warnings is INCOMPLETE, as
@@ -24,21 +23,7 @@ describeCorpus('restore job (API): rows decoded with warnings make the job INCOM
   let t: TestApp | undefined;
   beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), 'rowback-restore-job-decode-'));
-    const b = Buffer.from(readFileSync(pubs));
-    const name = Buffer.from('au_lname', 'utf16le');
-    const known = Buffer.from('28d00000', 'hex');
-    for (const s of readMtfLayout(pubs).streams.filter((x) => x.id === 'MQDA')) {
-      const { start, end } = payloadRange(s);
-      for (let at = b.indexOf(name, start); at >= 0 && at < end; at = b.indexOf(name, at + 1)) {
-        const id = b.lastIndexOf(known, at);
-        const page = start + Math.floor((at - start) / 8192) * 8192;
-        if (id < page || at - id > 80 || b[page + 1] !== 1) continue;
-        b.set([0xff, 0xff, 0xff, 0x7f], id);
-        b.writeUInt32LE(pageChecksum(new Uint8Array(b.buffer, b.byteOffset + page, 8192)), page + 60);
-      }
-    }
-    patched = join(dir, 'pubs.bak');
-    writeFileSync(patched, b);
+    patched = pubsWithUnknownCollation(pubs, join(dir, 'pubs.bak'));
   });
   afterAll(async () => {
     await t?.close();

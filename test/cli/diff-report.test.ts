@@ -2,8 +2,6 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it, vi } from 'vitest';
-import { payloadRange, readMtfLayout } from '../../src/backup/mtf.js';
-import { pageChecksum } from '../../src/datafile/page.js';
 import { REPORT_TIMES } from '../../src/cli/failed-report.js';
 import { Writable } from 'node:stream';
 import { runDiff } from '../../src/cli/commands/diff.js';
@@ -11,6 +9,7 @@ import { captureCli } from '../support/cli.js';
 import { interruptedCli } from '../support/interrupted-cli.js';
 import { damagedCopy, headerCopyOffsets } from '../support/damaged-copy.js';
 import { corpusPath, describeCorpus } from '../support/corpus.js';
+import { pubsWithUnknownCollation } from '../support/damaged-copy.js';
 
 /**
  * `diff --report FILE`, as scan, dump and log write one (docs/scripting.md): a script comparing a
@@ -195,24 +194,7 @@ describeCorpus('diff --strict --report: exit 3 is complete false in the report',
   let patched = '';
   beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), 'rowback-diff-report-strict-'));
-    const b = Buffer.from(readFileSync(pubs));
-    const name = Buffer.from('au_lname', 'utf16le');
-    const known = Buffer.from('28d00000', 'hex');
-    let n = 0;
-    for (const s of readMtfLayout(pubs).streams.filter((x) => x.id === 'MQDA')) {
-      const { start, end } = payloadRange(s);
-      for (let at = b.indexOf(name, start); at >= 0 && at < end; at = b.indexOf(name, at + 1)) {
-        const id = b.lastIndexOf(known, at);
-        const page = start + Math.floor((at - start) / 8192) * 8192;
-        if (id < page || at - id > 80 || b[page + 1] !== 1) continue;
-        b.set([0xff, 0xff, 0xff, 0x7f], id);
-        b.writeUInt32LE(pageChecksum(new Uint8Array(b.buffer, b.byteOffset + page, 8192)), page + 60);
-        n++;
-      }
-    }
-    expect(n).toBeGreaterThan(0);
-    patched = join(dir, 'pubs.bak');
-    writeFileSync(patched, b);
+    patched = pubsWithUnknownCollation(pubs, join(dir, 'pubs.bak'));
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 

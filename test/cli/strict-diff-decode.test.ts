@@ -2,10 +2,9 @@ import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { payloadRange, readMtfLayout } from '../../src/backup/mtf.js';
-import { pageChecksum } from '../../src/datafile/page.js';
 import { captureCli } from '../support/cli.js';
 import { corpusPath, describeCorpus } from '../support/corpus.js';
+import { pubsWithUnknownCollation } from '../support/damaged-copy.js';
 
 const cli = captureCli();
 
@@ -26,24 +25,7 @@ describeCorpus('diff --strict: rows compared on values decoded with warnings', (
   let dir = '';
   beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), 'rowback-strict-diff-'));
-    const b = Buffer.from(readFileSync(pubs));
-    const name = Buffer.from('au_lname', 'utf16le');
-    const known = Buffer.from('28d00000', 'hex'); // the column's collation id as pubs.bak holds it
-    let n = 0;
-    for (const s of readMtfLayout(pubs).streams.filter((x) => x.id === 'MQDA')) {
-      const { start, end } = payloadRange(s);
-      for (let at = b.indexOf(name, start); at >= 0 && at < end; at = b.indexOf(name, at + 1)) {
-        const id = b.lastIndexOf(known, at);
-        const page = start + Math.floor((at - start) / 8192) * 8192;
-        if (id < page || at - id > 80 || b[page + 1] !== 1) continue;
-        b.set([0xff, 0xff, 0xff, 0x7f], id);
-        b.writeUInt32LE(pageChecksum(new Uint8Array(b.buffer, b.byteOffset + page, 8192)), page + 60);
-        n++;
-      }
-    }
-    expect(n).toBeGreaterThan(0);
-    patched = join(dir, 'pubs.bak');
-    writeFileSync(patched, b);
+    patched = pubsWithUnknownCollation(pubs, join(dir, 'pubs.bak'));
   });
   let k = 0;
   const diff = async (after: string, ...extra: string[]) => {

@@ -5,7 +5,8 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { expect } from 'vitest';
-import { readMtfLayout } from '../../src/backup/mtf.js';
+import { payloadRange, readMtfLayout } from '../../src/backup/mtf.js';
+import { pageChecksum } from '../../src/datafile/page.js';
 import { BLOCK_CHECKSUM_OFFSET, OPERATION_NAMES } from '../../src/logreader/ldf/constants.js';
 import { logBlockChecksum } from '../../src/logreader/ldf/structures.js';
 
@@ -115,4 +116,31 @@ export function mtfRefusal(file: string): { code?: string; message: string } | n
     return e as { code?: string; message: string };
   }
   return null;
+}
+
+/**
+ * SYNTHETIC: a copy of the REAL pubs-2012 pubs.bak at `to` whose catalog gives dbo.authors.au_lname
+ * a collation id rowback does not know (2147483647, written over the column's 0x0000d028 in every
+ * syscolpars row naming it), each page's checksum recomputed (page.ts pageChecksum): every row of
+ * dbo.authors then carries a warning. The set-up three tests wrote each (duplicates D2/D6, session 38):
+ * diff --strict, diff --report and the restore job's INCOMPLETE.
+ */
+export function pubsWithUnknownCollation(pubs: string, to: string): string {
+  return damagedCopy(pubs, to, (b) => {
+    const name = Buffer.from('au_lname', 'utf16le');
+    const known = Buffer.from('28d00000', 'hex'); // the column's collation id as pubs.bak holds it
+    let n = 0;
+    for (const s of readMtfLayout(pubs).streams.filter((x) => x.id === 'MQDA')) {
+      const { start, end } = payloadRange(s);
+      for (let at = b.indexOf(name, start); at >= 0 && at < end; at = b.indexOf(name, at + 1)) {
+        const id = b.lastIndexOf(known, at);
+        const page = start + Math.floor((at - start) / 8192) * 8192;
+        if (id < page || at - id > 80 || b[page + 1] !== 1) continue;
+        b.set([0xff, 0xff, 0xff, 0x7f], id);
+        b.writeUInt32LE(pageChecksum(new Uint8Array(b.buffer, b.byteOffset + page, 8192)), page + 60);
+        n++;
+      }
+    }
+    expect(n).toBeGreaterThan(0);
+  });
 }
