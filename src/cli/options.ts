@@ -8,6 +8,7 @@ import { type Command, Option } from 'commander';
 import { InputError } from '../errors.js';
 import { echoInput } from '../util/echo.js';
 import { splitQualifiedName } from '../util/tsql.js';
+import { splitTableList as splitNames } from '../util/table-list.js';
 
 /**
  * A choice option matched case-insensitively (`--format CSV` = `--format csv`). A value not in
@@ -61,26 +62,7 @@ export function collectTables(value: string, previous: string[]): string[] {
  * INPUT_BAD_OPTION when it names none.
  */
 export function splitTableList(value: string): string[] {
-  const out: string[] = [];
-  let cur = '';
-  let close: string | null = null;
-  for (let i = 0; i < value.length; i++) {
-    const ch = value[i];
-    if (close) {
-      cur += ch;
-      if (ch === close) {
-        if (value[i + 1] === close) cur += value[++i];
-        else close = null;
-      }
-    } else if (ch === '[' || ch === '"') {
-      close = ch === '[' ? ']' : '"';
-      cur += ch;
-    } else if (ch === ',') {
-      if (cur.trim()) out.push(cur.trim());
-      cur = '';
-    } else cur += ch;
-  }
-  if (cur.trim()) out.push(cur.trim());
+  const out = splitNames(value);
   // `--table ,` names no table (an empty value is refused before: checkOptionValues); it would otherwise mean every table
   if (out.length === 0) throw new InputError('INPUT_BAD_OPTION', `--table '${value}' names no table`);
   return out;

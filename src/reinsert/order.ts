@@ -82,31 +82,3 @@ function findCycles(nodes: string[], parents: Map<string, Set<string>>): string[
   for (const n of [...nodes].sort(byName)) if (!idx.has(n)) visit(n);
   return out;
 }
-
-/**
- * A comma-separated list of table names, a comma inside [brackets] or "quotes" part of its name
- * (`]]` and `""` inside are the delimiter itself, as T-SQL writes it); blank items dropped. Pure.
- */
-export function splitTableList(text: string): string[] {
-  const out: string[] = [];
-  let cur = '';
-  let close: string | null = null;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i]!;
-    if (close) {
-      cur += c;
-      if (c === close) {
-        if (text[i + 1] === close) cur += text[++i];
-        else close = null;
-      }
-    } else if (c === '[' || c === '"') {
-      close = c === '[' ? ']' : '"';
-      cur += c;
-    } else if (c === ',') {
-      out.push(cur);
-      cur = '';
-    } else cur += c;
-  }
-  out.push(cur);
-  return out.map((x) => x.trim()).filter(Boolean);
-}
