@@ -6,6 +6,7 @@ import { REPORT_TIMES } from '../../src/cli/failed-report.js';
 import { Writable } from 'node:stream';
 import { runDiff } from '../../src/cli/commands/diff.js';
 import { captureCli } from '../support/cli.js';
+import { SigintAtText } from '../support/text-sink.js';
 import { interruptedCli } from '../support/interrupted-cli.js';
 import { damagedCopy, headerCopyOffsets } from '../support/damaged-copy.js';
 import { corpusPath, describeCorpus } from '../support/corpus.js';
@@ -163,18 +164,7 @@ describeCorpus('diff --report of an interrupted comparison', () => {
   it('while it writes its changes: complete false, interrupted, the changes written and found, nothing staged', async () => {
     const report = join(dir, 'writing.json');
     const stage = join(dir, 'staging.db');
-    let text = '';
-    let signalled = false;
-    const out = new Writable({
-      write(chunk: Buffer, _enc, cb) {
-        text += chunk.toString('utf8');
-        if (!signalled && text.includes('"change"')) {
-          signalled = true;
-          (process.listeners('SIGINT').at(-1) as (s: NodeJS.Signals) => void)('SIGINT');
-        }
-        cb();
-      },
-    });
+    const out = new SigintAtText('"change"');
     const errs = new Writable({ write: (_c: Buffer, _e, cb) => cb() });
     try {
       const r = await runDiff({ bak: [RTC('RestoreTimeClean.bak')], trn: LOGS, stopAt: '2017-06-01 13:20', afterBak: [RTC('RestoreTimeClean.bak'), RTC('RestoreTimeClean2.bak')], table: 'dbo.steps', acceptOlderLater: true, format: 'json', stage, quiet: true, report }, out, errs);

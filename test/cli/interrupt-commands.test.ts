@@ -13,6 +13,7 @@ import { runDiff } from '../../src/cli/commands/diff.js';
 import { runRestorePlan } from '../../src/cli/commands/restore.js';
 import type { Interruption } from '../../src/cli/interrupt.js';
 import { captureCli } from '../support/cli.js';
+import { SigintAtText } from '../support/text-sink.js';
 import { interruptedCli } from '../support/interrupted-cli.js';
 import { corpusPath, describeCorpus } from '../support/corpus.js';
 
@@ -64,20 +65,9 @@ describeCorpus('Ctrl-C on diff while it writes its changes', () => {
     const LOGS = ['RestoreTimeClean_1.trn', 'RestoreTimeClean_2.trn', 'RestoreTimeClean_3.trn', 'RestoreTimeClean2_1.trn', 'RestoreTimeClean2_2.trn', 'RestoreTimeClean2_3.trn'].map(RTC);
     const dir = mkdtempSync(join(tmpdir(), 'rowback-int-diff-out-'));
     const stage = join(dir, 'staging.db');
-    let text = '';
     let err = '';
     // the signal comes with the first change written (given to runDiff's own listener, the newest)
-    let signalled = false;
-    const out = new Writable({
-      write(chunk: Buffer, _enc, cb) {
-        text += chunk.toString('utf8');
-        if (!signalled && text.includes('"change"')) {
-          signalled = true;
-          (process.listeners('SIGINT').at(-1) as (s: NodeJS.Signals) => void)('SIGINT');
-        }
-        cb();
-      },
-    });
+    const out = new SigintAtText('"change"');
     const errs = new Writable({ write: (c: Buffer, _e, cb) => ((err += c.toString('utf8')), cb()) });
     try {
       const r = await runDiff({ bak: [RTC('RestoreTimeClean.bak')], trn: LOGS, stopAt: '2017-06-01 13:20', afterBak: [RTC('RestoreTimeClean.bak'), RTC('RestoreTimeClean2.bak')], table: 'dbo.steps', acceptOlderLater: true, format: 'json', stage, quiet: true }, out, errs);
@@ -87,8 +77,8 @@ describeCorpus('Ctrl-C on diff while it writes its changes', () => {
     } finally {
       process.exitCode = undefined;
     }
-    expect(signalled).toBe(true);
-    expect(JSON.parse(text)).toHaveLength(1);
+    expect(out.signalled).toBe(true);
+    expect(JSON.parse(out.text)).toHaveLength(1);
     // (the later state, the differential, is older than 13:20: compared as asked, said first)
     expect(err).toMatch(/^rowback diff: warning: the later state [^\n]*never re-insert them\nrowback diff: INTERRUPTED by SIGINT: the output stopped before its end; the 1 of 12 change\(s\) written are only part of the result, and nothing was staged\n$/);
     const { StagingStore } = await import('../../src/staging/store.js');
