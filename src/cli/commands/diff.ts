@@ -21,7 +21,7 @@ import { stageRestoreJob } from '../stage-restore-job.js';
 import { setOutputClosedNote } from '../output-closed.js';
 import { assertStopsInOrder, parseStopTarget } from '../../restore/target.js';
 import { checkStagingStore } from '../../staging/open.js';
-import { assertRegularFile, assertWritableOutput, openOutputFile } from '../files.js';
+import { assertNotAnInput, assertRegularFile, assertWritableOutput, openOutputFile } from '../files.js';
 import { collectTables, formatFromOut, normalizeTableName, outFormatOption, singleValue } from '../options.js';
 import { replaySummary } from './dump-point-in-time.js';
 import { exitIncomplete, strictOption } from '../strict.js';
@@ -141,11 +141,14 @@ function positionOption(flag: string, v: number | string | undefined): number | 
  * --trn, likewise --after-trn and --after-stop-*, which replay the later state from --after-bak), INPUT_MIXED_DATABASES, INPUT_UNKNOWN_TABLE, SchemaError SCHEMA_TABLE_CHANGED, and what
  * replayTableAt throws.
  */
+/** diff's options that name files it writes: never inputs, and never one another (files.ts assertNotAnInput). */
+const DIFF_OUTPUTS = ['out', 'report', 'stage'];
+
 export async function runDiff(opts: DiffOptions, stdout: Writable = process.stdout, stderr: Writable = process.stderr): Promise<TableDiff & { jobId: number | null; interrupted?: NodeJS.Signals }> {
   const started = Date.now();
   // the report path is checked before any work, as --out is (a missing folder, an input, --out itself: one line, nothing read)
   // (the staging file is written too, created when new: a --report naming it, even before it exists, is refused)
-  const inputs = { opts, outputs: ['out', 'report', 'stage'] };
+  const inputs = { opts, outputs: DIFF_OUTPUTS };
   if (opts.report !== undefined) assertWritableOutput('--report', opts.report, inputs);
   const facts: DiffFacts = { notes: [], warnings: [], incomplete: [] };
   // refused or failed after the options parsed (an unknown table, INTERNAL), or the output cut by
@@ -260,8 +263,15 @@ async function diffTables(opts: DiffOptions, stdout: Writable, stderr: Writable,
     const [b, a] = before.kind === 'time' ? [`--stop-at ${opts.stopAt}`, `--after-stop-at ${opts.afterStopAt}`] : [`--stop-before-lsn ${opts.stopBeforeLsn}`, `--after-stop-before-lsn ${opts.afterStopBeforeLsn}`];
     assertStopsInOrder(before, after, { before: b, after: a, field: a.split(' ')[0], accept: '--accept-older-later' });
   }
-  if (opts.stage !== undefined) checkStagingStore(opts.stage);
-  const outFile = opts.out ? openOutputFile('--out', opts.out, { opts }) : undefined;
+  if (opts.stage !== undefined) {
+    // a --stage naming an input (`--trn x.trn --stage x.trn`) failed as STAGING_OPEN_FAILED, exit 1,
+    // after the whole comparison: refused first, naming the input, as --out and --report are
+    assertNotAnInput('--stage', opts.stage, { opts, outputs: DIFF_OUTPUTS });
+    checkStagingStore(opts.stage);
+  }
+  // --stage is an output too: `--out F --stage F`, F new, wrote the rows to F and then failed to
+  // open it as the staging store (STAGING_OPEN_FAILED), the rows left in a file named as a store
+  const outFile = opts.out ? openOutputFile('--out', opts.out, { opts, outputs: DIFF_OUTPUTS }) : undefined;
   const interrupt = catchInterrupts();
   try {
     let compared: CompareResult | undefined;
