@@ -74,6 +74,7 @@ const state = {
   info: null,
   tables: new Map(), // job's table → column names in table order (the grid's value columns)
   lastDryRun: null, // { runId, rows, targetName } of the newest dry run shown
+  dryRunLine: null, // the id of the dry run the Re-insert tab's line describes (sayDryRun), or null
   runPoll: null,
   earlierDryRun: null, // the id of an earlier dry run whose script and undo script the script panel shows (showDryRunScript)
   scriptAsk: 0, // the newest script panel request: an older answer does not replace a newer one
@@ -867,6 +868,15 @@ async function decide(decision, by) {
   for (const id of DECIDE_BUTTONS) $(id).disabled = true;
   try {
     const r = await api(`/api/jobs/${state.jobId}/decisions`, { method: 'POST', body });
+    // the dry run shown planned the rows approved before this decision: its line ("3 row(s) … an
+    // operator runs it") and Run stayed, and a run sent rows since rejected into a refusal, or left
+    // rows since approved out unsaid
+    if (r.rows > 0 && state.dryRunLine) {
+      const shown = state.dryRunLine;
+      state.lastDryRun = null;
+      offerRun(false);
+      sayDryRun(`rows were decided after dry run #${shown}: its script no longer matches the approved rows; Generate dry-run script again before a run`, 'warned');
+    }
     msg.textContent = 'Saved; refreshing…';
     await loadPage({ recount: true });
     renderBlast(await api(`/api/jobs/${state.jobId}/blast-radius`));
@@ -1115,6 +1125,8 @@ function showNotScripted(items) {
  * out or running nothing amber, else green (every refusal and a run of 0 rows read green).
  */
 function sayDryRun(text, tone = 'ok') {
+  // the dry run whose line is shown (dryRun sets it after its line): any other line replaces it
+  state.dryRunLine = null;
   const m = $('dry-run-msg');
   m.textContent = text;
   m.classList.toggle('error', tone === 'error');
@@ -1169,6 +1181,7 @@ async function dryRun() {
       : ' · no re-insert target is ready here (none configured in serve\'s --config "targets", or its variable unset): run this script in the target database yourself, or have a target configured';
     // green only for a script that puts every approved row back where it was read from
     sayDryRun(`${other ? `${r.databaseCheck.message} · ` : ''}run #${r.run.id}: ${rows} row(s) in ${r.run.summary.batches} batch(es)${problemsText(r.problems)}${next}`, rows === 0 || r.problems.length > 0 || other ? 'warned' : 'ok');
+    state.dryRunLine = r.run.id;
     // a real run is offered only for what was just shown: this script, this target
     if (targetName && rows > 0) {
       // the run inserts exactly the rows this script does (rowIds), not whatever is approved by then
