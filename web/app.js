@@ -345,7 +345,12 @@ function showProgress(j) {
   const err = $('job-error');
   const partial = notEndedText(j);
   if (j.state === 'failed' && j.error) {
-    err.textContent = `This job failed: ${j.error.code} — ${j.error.message}${partial ? `${/[.!?]$/.test(j.error.message) ? '' : '.'} ${partial}` : ''}`;
+    // a viewer or reviewer is given the code alone (api/routes/jobs.ts forCaller: the message is
+    // "the job failed (CODE); an operator can see the details"): it read "This job failed: CODE — the
+    // job failed (CODE); …", the code twice
+    const withheld = j.error.message === `the job failed (${j.error.code}); an operator can see the details`;
+    const why = withheld ? `${j.error.code}; an operator can see the details` : `${j.error.code} — ${j.error.message}`;
+    err.textContent = `This job failed: ${why}${partial ? `${/[.!?]$/.test(why) ? '' : '.'} ${partial}` : ''}`;
     err.hidden = false;
   } else if (partial) {
     // rows staged by a job that runs, or stopped before its end, are part of its result: the page

@@ -56,8 +56,8 @@ describeBrowser('review page: the rows of a job that has not run to its end', ()
     expect(await boxOf('cancelled')).toBe("This job was cancelled: the 3 row(s) staged are only what it read before it stopped, not its whole result; an operator's Resume reads the rest (rows staged are not staged twice).");
     expect(await boxOf('interrupted')).toBe("This job was interrupted (the service stopped): the 2 row(s) staged are only what it read before, not its whole result; an operator's Resume reads the rest (rows staged are not staged twice).");
     expect(await boxOf('running')).toBe('This job is still running: the 2 row(s) staged so far are only part of its result, and whether it is whole is known when it ends; wait for it before deciding all matching rows or re-inserting.');
-    expect(await boxOf('failed')).toBe('This job failed: INPUT_FILE_UNREADABLE — the job failed (INPUT_FILE_UNREADABLE); an operator can see the details. The 2 row(s) staged are only what it read before it failed, not its whole result.');
-    expect(await boxOf('failed-empty')).toBe('This job failed: INPUT_FILE_UNREADABLE — the job failed (INPUT_FILE_UNREADABLE); an operator can see the details');
+    expect(await boxOf('failed')).toBe('This job failed: INPUT_FILE_UNREADABLE; an operator can see the details. The 2 row(s) staged are only what it read before it failed, not its whole result.');
+    expect(await boxOf('failed-empty')).toBe('This job failed: INPUT_FILE_UNREADABLE; an operator can see the details');
     expect(await boxOf('whole')).toBeNull();
   }, 60_000);
 });
