@@ -337,6 +337,7 @@ function notEndedText(j) {
 }
 
 function showProgress(j) {
+  followSkipped(j);
   $('job-title').textContent = `Job #${j.id} — ${j.description}`;
   $('job-title').title = j.description;
   const op = state.me?.role === 'operator';
@@ -495,7 +496,7 @@ async function loadSkipped(id, after = 0) {
   // one list at a time: a Show more clicked twice before its answer, or the list asked again (the
   // job reopened, or ending) while the first answer was on its way, appended the same page twice
   // (400 items listed of 205, each torn block twice). The newest list's next page alone is appended.
-  if (after === 0) state.skippedList = (state.skippedList ?? 0) + 1;
+  if (after === 0) { state.skippedList = (state.skippedList ?? 0) + 1; state.skippedJob = id; }
   else if (state.skippedAsked === after) return;
   const list = state.skippedList;
   state.skippedAsked = after;
@@ -524,9 +525,40 @@ async function loadSkipped(id, after = 0) {
     return el('li', { 'data-skipped': String(s.id) }, ...visibleText(`${s.code}: ${s.reason}${where ? ` (${where})` : ''}`));
   }));
   const shown = $('job-skipped').children.length;
+  // the newest count known: a running job's list (followSkipped) may have counted more meanwhile
+  const known = Math.max(total, state.jobs.find((j) => j.id === id)?.skippedCount ?? 0);
+  skippedTitle(known, shown);
+  $('job-skipped-more').hidden = (page.next === null || page.next === undefined) && shown >= known;
+  const next = page.next ?? (shown ? Number($('job-skipped').lastElementChild.dataset.skipped) : 0);
+  $('job-skipped-more').onclick = () => loadSkipped(id, next).catch(() => {});
+}
+
+function skippedTitle(total, shown) {
   $('job-skipped-title').textContent = `Skipped items (${total.toLocaleString()}${shown < total ? `, ${shown.toLocaleString()} shown` : ''}): what the job passed over, each with why and where`;
-  $('job-skipped-more').hidden = page.next === null || page.next === undefined;
-  $('job-skipped-more').onclick = () => loadSkipped(id, page.next).catch(() => {});
+}
+
+/**
+ * A running job's skipped items as its progress line counts them: the list's title kept the count
+ * of when the job was opened ("Skipped items (3)") beside a progress line saying 40, and the items
+ * skipped since were reachable only by opening the job again. The title follows the count, and Show
+ * more reaches the items after the last listed (the list is read whole again when the job ends).
+ */
+function followSkipped(j) {
+  // before the job's first list is asked (openJob reads it with its notes) the box is another job's
+  if (state.jobId !== j.id || state.skippedJob !== j.id || !['queued', 'running'].includes(j.state)) return;
+  const total = j.skippedCount ?? 0;
+  if (total === 0) return;
+  const list = $('job-skipped');
+  // none listed when its list was read: the first items are read now (the box appears)
+  if ($('job-skipped-box').hidden) { loadSkipped(j.id).catch(() => {}); return; }
+  const shown = list.children.length;
+  if (!shown) return;
+  skippedTitle(total, shown);
+  if (shown < total) {
+    const last = Number(list.lastElementChild.dataset.skipped);
+    $('job-skipped-more').hidden = false;
+    $('job-skipped-more').onclick = () => loadSkipped(j.id, last).catch(() => {});
+  }
 }
 
 async function loadNotes(id) {
