@@ -21,11 +21,14 @@
  * row takes a new column id 0x04000000 + n: rusanu's catalog listings). A committed transaction
  * whose inserted and deleted rows of these two tables naming a catalog table differ is a change of
  * that table's columns; one that inserts and deletes the same rows moved them (a page split, a
- * shrink) and is not. LOP_MODIFY_ROW records carry only the changed bytes, not the row's key, so a
+ * shrink) and is not. A change after the checkpoint that the catalog read already holds (its pages
+ * written later: a copy of a running database's files) is not one either: every key it added
+ * (rowset and column id; object and column id) is in the catalog and none it removed is. LOP_MODIFY_ROW records carry only the changed bytes, not the row's key, so a
  * change made by modifications alone (sp_rename of a column) is not seen: it moves no column.
  */
 import { lsnToDecimal, parseLsn } from '../logreader/lsn.js';
 import type { LogRecord } from '../logreader/log-record.js';
+import type { TableLayout } from '../reconstruct/metadata/table-layout.js';
 import type { MetadataCatalog } from './source.js';
 
 /** sys.sysrscols' allocation unit id (object 3), as fn_dblog prints it. */
@@ -46,8 +49,32 @@ export interface LayoutChange {
   endTime: string | null;
 }
 
-/** Per open transaction: per table, the first catalog record's LSN and the row images inserted and deleted (hex, status byte left out). */
-type Pending = Map<string, { lsn: string; inserted: Map<string, number>; deleted: Map<string, number> }>;
+/**
+ * Per open transaction: per table, the first catalog record's LSN, the row images inserted and
+ * deleted (hex, status byte left out) and their keys (catalogKey).
+ */
+type Pending = Map<string, { lsn: string; inserted: Map<string, number>; deleted: Map<string, number>; insertedKeys: Set<string>; deletedKeys: Set<string> }>;
+
+/** A sysrscols row's key as catalogKey gives it: its rowset (partition) id and column id (rscolid = partition_column_id). */
+export function rowsetColumnKey(partitionId: string, partitionColumnId: number): string {
+  return `r:${partitionId}:${partitionColumnId}`;
+}
+
+/** A syscolpars row's key as catalogKey gives it: its object id and column id. */
+export function objectColumnKey(objectId: number, columnId: number): string {
+  return `c:${objectId}:${columnId}`;
+}
+
+/**
+ * The key of a catalog row image: sysrscols (rowset id bigint @4, rscolid int @12) or syscolpars
+ * (object id int @4, number smallint @8, colid int @10: Database1_log.ldf's CREATE TABLE rows hold
+ * 1 and 2 there for a table's two columns); null when too short.
+ */
+function catalogKey(allocUnitId: string, img: Uint8Array): string | null {
+  const b = Buffer.from(img.buffer, img.byteOffset, img.length);
+  if (allocUnitId === SYSRSCOLS_ALLOC_UNIT) return b.length >= 16 ? rowsetColumnKey(b.readBigUInt64LE(4).toString(), b.readUInt32LE(12)) : null;
+  return b.length >= 14 ? objectColumnKey(b.readInt32LE(4), b.readInt32LE(10)) : null;
+}
 
 function lsnValue(text: string): bigint | null {
   try {
@@ -62,6 +89,13 @@ export interface WatchedTable {
   table: string;
   objectId?: number;
   partitionIds: readonly string[];
+  /**
+   * The keys of the table's column rows the catalog read holds (rowsetColumnKey of every partition's
+   * physical columns, dropped ones included; objectColumnKey of its columns), when it is a data
+   * file's or backup's: a change whose new keys are all there, and whose removed keys are not, is
+   * one the catalog already holds (its pages written after the checkpoint). Absent: not judged.
+   */
+  columnKeys?: ReadonlySet<string>;
 }
 
 /** The tables of a catalog as the watch looks for them (a partitioned table's every partition). */
@@ -72,8 +106,24 @@ export function watchedTables(catalog: MetadataCatalog): WatchedTable[] {
       const p = catalog.byAllocUnit(au.allocUnitId)?.partitionId;
       if (p) partitionIds.add(p);
     }
-    return { table: `${t.schema}.${t.name}`, ...(t.objectId !== undefined ? { objectId: t.objectId } : {}), partitionIds: [...partitionIds] };
+    return { table: `${t.schema}.${t.name}`, ...(t.objectId !== undefined ? { objectId: t.objectId } : {}), partitionIds: [...partitionIds], columnKeys: columnKeysOf(t, [...partitionIds].map((p) => ({ partitionId: p, layout: layoutOfPartition(catalog, t, p) }))) };
   });
+}
+
+function layoutOfPartition(catalog: MetadataCatalog, t: TableLayout, partitionId: string): TableLayout {
+  for (const au of t.allocUnits ?? []) {
+    const l = catalog.byAllocUnit(au.allocUnitId);
+    if (l?.partitionId === partitionId) return l;
+  }
+  return t;
+}
+
+/** WatchedTable.columnKeys of a table whose partitions' layouts are `partitions`. */
+export function columnKeysOf(t: TableLayout, partitions: ReadonlyArray<{ partitionId: string; layout: TableLayout }>): Set<string> {
+  const keys = new Set<string>();
+  for (const p of partitions) for (const c of p.layout.columns) keys.add(rowsetColumnKey(p.partitionId, c.partitionColumnId));
+  if (t.objectId !== undefined) for (const c of t.columns) if (!c.isDropped && c.columnId > 0) keys.add(objectColumnKey(t.objectId, c.columnId));
+  return keys;
 }
 
 /**
@@ -90,6 +140,8 @@ export class LayoutChangeWatch {
   private readonly byRowset = new Map<string, string>();
   /** Object id → `schema.name`. */
   private readonly byObject = new Map<number, string>();
+  /** `schema.name` → WatchedTable.columnKeys. */
+  private readonly keysOf = new Map<string, ReadonlySet<string>>();
   private readonly pending = new Map<string, Pending>();
   /** The first change after asOf of each table, by `schema.name`. */
   private readonly changes = new Map<string, LayoutChange & { at: bigint }>();
@@ -101,6 +153,7 @@ export class LayoutChangeWatch {
     for (const t of tables) {
       if (t.objectId !== undefined) this.byObject.set(t.objectId, t.table);
       for (const p of t.partitionIds) this.byRowset.set(p, t.table);
+      if (t.columnKeys) this.keysOf.set(t.table, t.columnKeys);
     }
   }
 
@@ -131,11 +184,32 @@ export class LayoutChangeWatch {
     let p = this.pending.get(id);
     if (!p) this.pending.set(id, (p = new Map()));
     let e = p.get(table);
-    if (!e) p.set(table, (e = { lsn: r['Current LSN'], inserted: new Map(), deleted: new Map() }));
+    if (!e) p.set(table, (e = { lsn: r['Current LSN'], inserted: new Map(), deleted: new Map(), insertedKeys: new Set(), deletedKeys: new Set() }));
     // the status byte left out: a ghosted delete's image and an insert's of the same row differ there
     const k = `${r.AllocUnitId}:${Buffer.from(img.buffer, img.byteOffset + 1, img.length - 1).toString('hex')}`;
     const m = inserted ? e.inserted : e.deleted;
     m.set(k, (m.get(k) ?? 0) + 1);
+    const key = catalogKey(r.AllocUnitId!, img);
+    if (key !== null) (inserted ? e.insertedKeys : e.deletedKeys).add(key);
+  }
+
+  /**
+   * Whether the catalog read already holds the change `e` of `table`: it brought at least one key
+   * new to the table (inserted, not deleted: a column added, a dropped column's new id 0x04000000 + n)
+   * and every such key is in the catalog, and no key it removed (deleted, not inserted again) is.
+   * A change that only rewrote rows under their keys gives no such evidence: false.
+   */
+  private holds(table: string, e: { insertedKeys: Set<string>; deletedKeys: Set<string> }): boolean {
+    const keys = this.keysOf.get(table);
+    if (!keys) return false;
+    let added = 0;
+    for (const k of e.insertedKeys) {
+      if (e.deletedKeys.has(k)) continue;
+      if (!keys.has(k)) return false;
+      added++;
+    }
+    for (const k of e.deletedKeys) if (!e.insertedKeys.has(k) && keys.has(k)) return false;
+    return added > 0;
   }
 
   /**
@@ -151,7 +225,8 @@ export class LayoutChangeWatch {
     for (const [table, e] of p) {
       if (sameCounts(e.inserted, e.deleted)) continue; // rows moved, not changed
       const at = lsnValue(e.lsn);
-      if (at === null || at <= this.asOf) continue; // the catalog has it
+      if (at === null || at <= this.asOf) continue; // the catalog has it (before its checkpoint)
+      if (this.holds(table, e)) continue; // the catalog's pages were written after the change
       const change = { table, lsn: e.lsn, transactionId: id, name: info.name, endTime: info.endTime };
       out.push(change);
       const had = this.changes.get(table);

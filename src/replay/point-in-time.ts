@@ -78,7 +78,7 @@ import { hasDriftWarning } from '../reconstruct/record/layout-warnings.js';
 import { visibleColumns, type TableLayout } from '../reconstruct/metadata/table-layout.js';
 import { isPagedOffRow, type SqlValue } from '../reconstruct/values.js';
 import { PageSlotModel } from '../recover/page-model.js';
-import { LayoutChangeWatch } from '../recover/layout-changes.js';
+import { columnKeysOf, LayoutChangeWatch } from '../recover/layout-changes.js';
 import { pageSlots, readPageById } from '../recover/page-model-anchor.js';
 import { assertBackupSet, assertOneDatabase } from '../recover/source-identity.js';
 import { beginTimeToIso } from '../recover/time-window.js';
@@ -1018,7 +1018,9 @@ export class LogReplay {
       b.writeInt32LE(ctx.layout.objectId);
       this.idBytes.push(new Uint8Array(b));
     }
-    this.layoutWatch = new LayoutChangeWatch([{ table: this.table, ...(ctx.layout.objectId ? { objectId: ctx.layout.objectId } : {}), partitionIds: [...partitionIds] }], null);
+    // (the base backup's catalog: a change it already holds, logged before its pages were copied, is not one)
+    const parts = ctx.partitions?.length ? ctx.partitions : ctx.layout.partitionId ? [{ partitionId: ctx.layout.partitionId, layout: ctx.layout }] : [];
+    this.layoutWatch = new LayoutChangeWatch([{ table: this.table, ...(ctx.layout.objectId ? { objectId: ctx.layout.objectId } : {}), partitionIds: [...partitionIds], ...(parts.length ? { columnKeys: columnKeysOf(ctx.layout, parts) } : {}) }], null);
     if (this.dataAus.size === 0) throw new ReplayError('REPLAY_UNSUPPORTED_OPERATION', `${this.table}: its allocation units are not known from the base backup, so its log records cannot be told apart`, { table: this.table });
   }
 

@@ -123,4 +123,19 @@ describe('rows logged after an ALTER that the catalog predates (layoutsAsOf)', (
     const elsewhere = [begin('00000031:00000005:0001', '0000:2', 'ALTER TABLE'), cat('00000031:00000005:0002', '0000:2', 'LOP_INSERT_ROWS', SYSRSCOLS_ALLOC_UNIT, rscols('72057594099999999', 2)), commit('00000031:00000005:0003', '0000:2')];
     expect((await scan([...deleteBefore, ...elsewhere, ...deleteAfter])).got).toHaveLength(3);
   });
+  it("a change after the checkpoint that the catalog read already holds (a running database's files copied after the ALTER, before the next checkpoint) is not one: its new column id is in the catalog", async () => {
+    // the catalog after the ALTER: Price decimal(10,4) in place, the old column dropped as partition column 0x04000001 sharing its slot
+    const afterCatalog = { ...after, objectId: OBJECT_ID, partitionId: PARTITION, allocUnits: before.allocUnits, columns: [...after.columns, { ...before.columns[1]!, name: 'dropped', isDropped: true, partitionColumnId: 0x04000001, columnId: 0 }] };
+    const log = [...deleteBefore, ...alter(5, '0000:2'), ...deleteAfter];
+    const got: string[] = [];
+    const stats = emptyStats();
+    for await (const c of committedCandidates(async function* () { yield* log; }, { operations: ['delete'] }, catalogFromLayouts([afterCatalog, other]), { stats, layoutsAsOf: CHECKPOINT })) got.push(c.record['Current LSN']);
+    expect(got).toHaveLength(3);
+    expect(stats.schemaDriftRowOps).toBeUndefined();
+    // a change that only rewrote rows under their keys gives no such evidence: refused as before
+    const rewrite = [begin('00000031:00000005:0001', '0000:2', 'ALTER TABLE'), cat('00000031:00000005:0002', '0000:2', 'LOP_DELETE_ROWS', SYSRSCOLS_ALLOC_UNIT, rscols(PARTITION, 2)), cat('00000031:00000005:0003', '0000:2', 'LOP_INSERT_ROWS', SYSRSCOLS_ALLOC_UNIT, rscols(PARTITION, 2, 4)), commit('00000031:00000005:0004', '0000:2')];
+    const again: string[] = [];
+    for await (const c of committedCandidates(async function* () { yield* [...deleteBefore, ...rewrite, ...deleteAfter]; }, { operations: ['delete'] }, catalogFromLayouts([afterCatalog, other]), { layoutsAsOf: CHECKPOINT })) again.push(c.record['Current LSN']);
+    expect(again).toEqual(['00000031:00000001:0002', '00000031:00000009:0003']);
+  });
 });
