@@ -428,8 +428,10 @@ export interface CommittedOnePassOptions extends CommittedOptions {
    * committed change of that table's columns past this LSN (layout-changes.ts: its sysrscols or
    * syscolpars rows inserted or deleted) is not returned: it is counted in schemaDriftRowOps and
    * handed to `onLayoutChanged`, since the catalog does not describe the layout it was written in.
+   * null: a catalog of no known time (catalog JSON given with --schema): only a change it evidently
+   * predates counts (none of the column ids the change added is in it).
    */
-  layoutsAsOf?: string;
+  layoutsAsOf?: string | null;
   /** Each row operation left out by `layoutsAsOf`, with the change that came before it. */
   onLayoutChanged?: (c: RowCandidate, change: LayoutChange) => void;
 }
@@ -728,7 +730,7 @@ export async function* committedCandidateBatches(
   const info = (t: TxnState): TransactionInfo => ({ transactionId: t.transactionId, beginTime: t.beginTime, endTime: t.endTime, name: t.name, sid: t.sid, login: t.login, spid: t.spid });
 
   // the catalog's own column rows changed in the log read after the catalog was taken (layout-changes.ts)
-  const watch = options.layoutsAsOf ? new LayoutChangeWatch(watchedTables(catalog), options.layoutsAsOf) : null;
+  const watch = options.layoutsAsOf !== undefined ? new LayoutChangeWatch(watchedTables(catalog), options.layoutsAsOf, options.layoutsAsOf === null) : null;
   const keepOps = new Set([...wantedOps, ...(pairOp ? [pairOp] : []), ...(watch ? [LOP_INSERT_ROWS, LOP_DELETE_ROWS] : [])]);
   const keep = options.onRecord ? undefined : recordKeep(keepOps);
   /** A held candidate to hand out, or null when its table's columns changed before it (layoutsAsOf). */

@@ -146,7 +146,12 @@ export class LayoutChangeWatch {
   /** The first change after asOf of each table, by `schema.name`. */
   private readonly changes = new Map<string, LayoutChange & { at: bigint }>();
 
-  constructor(tables: readonly WatchedTable[], asOf: string | null) {
+  /**
+   * `asOf`: the LSN the catalog is as of, or null when every change counts (a replay over a base
+   * backup's catalog). `onlyLacking`: a catalog of no known time (catalog JSON given with --schema):
+   * a change counts only when the catalog evidently predates it (lacks).
+   */
+  constructor(tables: readonly WatchedTable[], asOf: string | null, private readonly onlyLacking = false) {
     const v = asOf === null ? -1n : lsnValue(asOf);
     if (v === null) throw new Error(`layout watch: '${asOf}' is not an LSN`);
     this.asOf = v;
@@ -213,6 +218,23 @@ export class LayoutChangeWatch {
   }
 
   /**
+   * Whether the catalog read evidently predates the change `e` of `table`: it brought at least one
+   * key new to the table and none of them is in the catalog (a column added, dropped or altered
+   * since the catalog was saved).
+   */
+  private lacks(table: string, e: { insertedKeys: Set<string>; deletedKeys: Set<string> }): boolean {
+    const keys = this.keysOf.get(table);
+    if (!keys) return false;
+    let added = 0;
+    for (const k of e.insertedKeys) {
+      if (e.deletedKeys.has(k)) continue;
+      if (keys.has(k)) return false;
+      added++;
+    }
+    return added > 0;
+  }
+
+  /**
    * The transaction `id` committed (`pageMove`: a page split's, whose rows only moved): its changes
    * after asOf are kept, and returned (none: []).
    */
@@ -227,6 +249,7 @@ export class LayoutChangeWatch {
       const at = lsnValue(e.lsn);
       if (at === null || at <= this.asOf) continue; // the catalog has it (before its checkpoint)
       if (this.holds(table, e)) continue; // the catalog's pages were written after the change
+      if (this.onlyLacking && !this.lacks(table, e)) continue; // a catalog of no known time: only a change it evidently predates
       const change = { table, lsn: e.lsn, transactionId: id, name: info.name, endTime: info.endTime };
       out.push(change);
       const had = this.changes.get(table);
@@ -258,14 +281,15 @@ function sameCounts(a: Map<string, number>, b: Map<string, number>): boolean {
 
 /**
  * The reason of a SOURCE_SCHEMA_DRIFT skipped item for a row of `change.table` logged at `rowLsn`
- * after the change, read with the catalog of `catalogOf` (a file name) as of `asOf` (its last
- * checkpoint LSN): one sentence naming the change and the way on.
+ * after the change, read with `catalogOf` (`the catalog of FILE`, `the catalog given with --schema`)
+ * as of `asOf` (its last checkpoint LSN; null: of no known time, shown to lack the change's column
+ * ids): one sentence naming the change and the way on.
  */
-export function layoutChangeReason(change: LayoutChange, rowLsn: string, catalogOf: string, asOf: string): string {
+export function layoutChangeReason(change: LayoutChange, rowLsn: string, catalogOf: string, asOf: string | null): string {
   const txn = `transaction ${change.transactionId}${change.name ? ` ('${change.name}'${change.endTime ? `, committed at ${change.endTime}` : ''})` : change.endTime ? ` (committed at ${change.endTime})` : ''}`;
   return (
     `${change.table}'s columns were changed at LSN ${change.lsn} by ${txn}, which inserted or deleted its rows of sys.sysrscols/sys.syscolpars (a column added, dropped or altered), ` +
-    `after the catalog of ${catalogOf} was taken (its last checkpoint, LSN ${asOf}); this row was logged at LSN ${rowLsn}, after that change, in a layout ${catalogOf} does not describe, ` +
+    `after ${catalogOf} was taken (${asOf !== null ? `its last checkpoint, LSN ${asOf}` : 'it lacks the column ids the change added'}); this row was logged at LSN ${rowLsn}, after that change, in a layout ${catalogOf} does not describe, ` +
     `and read with its layout it could show wrong values that look right (an in-place ALTER COLUMN keeps the record's size and column count): ` +
     `decode it with the layout after the change — a data file or full backup taken after LSN ${change.lsn} (--mdf/--bak), or --schema/--ddl with the table as it was then`
   );

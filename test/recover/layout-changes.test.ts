@@ -64,11 +64,12 @@ const alter = (at: number, xid: string, end: 'commit' | 'abort' = 'commit'): Log
   end === 'commit' ? commit(`00000031:${at.toString(16).padStart(8, '0')}:0005`, xid) : rec(`00000031:${at.toString(16).padStart(8, '0')}:0005`, 'LOP_ABORT_XACT', xid),
 ];
 
-async function scan(log: LogRecord[], asOf: string | null = CHECKPOINT) {
+/** `asOf`: the catalog's checkpoint LSN, null for a catalog of no known time (--schema), 'none' for no watch. */
+async function scan(log: LogRecord[], asOf: string | null | 'none' = CHECKPOINT, cat = catalog) {
   const refused: Array<{ c: RowCandidate; change: LayoutChange }> = [];
   const stats = emptyStats();
   const got: RowCandidate[] = [];
-  for await (const c of committedCandidates(async function* () { yield* log; }, { operations: ['delete'] }, catalog, { stats, ...(asOf ? { layoutsAsOf: asOf, onLayoutChanged: (c: RowCandidate, change: LayoutChange) => refused.push({ c, change }) } : {}) })) got.push(c);
+  for await (const c of committedCandidates(async function* () { yield* log; }, { operations: ['delete'] }, cat, { stats, ...(asOf !== 'none' ? { layoutsAsOf: asOf, onLayoutChanged: (c: RowCandidate, change: LayoutChange) => refused.push({ c, change }) } : {}) })) got.push(c);
   return { got: got.map((c) => c.record['Current LSN']), refused, stats };
 }
 
@@ -89,7 +90,7 @@ describe('rows logged after an ALTER that the catalog predates (layoutsAsOf)', (
     expect(refused[0]!.change).toMatchObject({ table: 'dbo.Prices', lsn: '00000031:00000005:0002', transactionId: '0000:2', name: 'ALTER TABLE' });
     expect(stats.schemaDriftRowOps).toBe(1);
     expect(explainNoRows(stats, ['delete'])).toContain("1 logged after an ALTER of their table's columns that the data file's or backup's catalog predates, left out (SOURCE_SCHEMA_DRIFT");
-    const reason = layoutChangeReason(refused[0]!.change, '00000031:00000009:0002', 'full.bak', CHECKPOINT);
+    const reason = layoutChangeReason(refused[0]!.change, '00000031:00000009:0002', 'the catalog of full.bak', CHECKPOINT);
     expect(reason).toContain("dbo.Prices's columns were changed at LSN 00000031:00000005:0002 by transaction 0000:2 ('ALTER TABLE', committed at 2026/12/01 10:00:01:000)");
     expect(reason).toContain('after the catalog of full.bak was taken (its last checkpoint, LSN 00000030:00000010:0001); this row was logged at LSN 00000031:00000009:0002');
   });
@@ -112,7 +113,7 @@ describe('rows logged after an ALTER that the catalog predates (layoutsAsOf)', (
   it('changes nothing when the change is the catalog\'s own (at or before its checkpoint), rolled back, rows only moved, of another table, or no layoutsAsOf is given', async () => {
     const log = [...deleteBefore, ...alter(5, '0000:2'), ...deleteAfter];
     expect((await scan(log, '00000031:00000006:0001')).got).toHaveLength(3); // checkpoint after the ALTER
-    expect((await scan(log, null)).got).toHaveLength(3); // --ddl/--schema: the user's layout
+    expect((await scan(log, 'none')).got).toHaveLength(3); // no watch (the old behaviour)
     expect((await scan([...deleteBefore, ...alter(5, '0000:2', 'abort'), ...deleteAfter])).got).toHaveLength(3);
     // a shrink or split moving the table's catalog rows: the same rows deleted and inserted
     const moved = [begin('00000031:00000005:0001', '0000:2', 'ShrinkD'), cat('00000031:00000005:0002', '0000:2', 'LOP_DELETE_ROWS', SYSRSCOLS_ALLOC_UNIT, rscols(PARTITION, 2)), cat('00000031:00000005:0003', '0000:2', 'LOP_INSERT_ROWS', SYSRSCOLS_ALLOC_UNIT, rscols(PARTITION, 2)), commit('00000031:00000005:0004', '0000:2')];
@@ -137,5 +138,16 @@ describe('rows logged after an ALTER that the catalog predates (layoutsAsOf)', (
     const again: string[] = [];
     for await (const c of committedCandidates(async function* () { yield* [...deleteBefore, ...rewrite, ...deleteAfter]; }, { operations: ['delete'] }, catalogFromLayouts([afterCatalog, other]), { layoutsAsOf: CHECKPOINT })) again.push(c.record['Current LSN']);
     expect(again).toEqual(['00000031:00000001:0002', '00000031:00000009:0003']);
+  });
+  it('a catalog of no known time (--schema): refused only when it evidently predates the change (none of the column ids it added is there)', async () => {
+    const log = [...deleteBefore, ...alter(5, '0000:2'), ...deleteAfter];
+    const lacking = await scan(log, null);
+    expect(lacking.got).toEqual(['00000031:00000001:0002', '00000031:00000009:0003']);
+    expect(layoutChangeReason(lacking.refused[0]!.change, '00000031:00000009:0002', 'the catalog given with --schema', null)).toContain('after the catalog given with --schema was taken (it lacks the column ids the change added)');
+    const afterCatalog = { ...after, objectId: OBJECT_ID, partitionId: PARTITION, allocUnits: before.allocUnits, columns: [...after.columns, { ...before.columns[1]!, name: 'dropped', isDropped: true, partitionColumnId: 0x04000001, columnId: 0 }] };
+    expect((await scan(log, null, catalogFromLayouts([afterCatalog, other]))).got).toHaveLength(3);
+    // no evidence either way (rows rewritten under their keys): not refused without a known time
+    const rewrite = [begin('00000031:00000005:0001', '0000:2', 'ALTER TABLE'), cat('00000031:00000005:0002', '0000:2', 'LOP_DELETE_ROWS', SYSRSCOLS_ALLOC_UNIT, rscols(PARTITION, 2)), cat('00000031:00000005:0003', '0000:2', 'LOP_INSERT_ROWS', SYSRSCOLS_ALLOC_UNIT, rscols(PARTITION, 2, 4)), commit('00000031:00000005:0004', '0000:2')];
+    expect((await scan([...deleteBefore, ...rewrite, ...deleteAfter], null)).got).toHaveLength(3);
   });
 });

@@ -1155,24 +1155,24 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
         // Updates with no base in the log wait for a third pass anchored on the data file's pages
         // (page-model-anchor.ts); they are yielded after the others. Bounded: each holds its record.
         const pending: RebuildCandidate[] = [];
-        // Rows logged after an ALTER of their table that the files' own catalog predates are refused
-        // (layout-changes.ts); a --schema/--ddl layout is the user's word for the rows' layout.
-        const asOf = !catalogOverride && catalogAsOf !== null ? catalogAsOf : null;
-        const catalogOf = mdfs[0] ?? baks[0] ?? '';
-        const layoutWatch = asOf !== null
-          ? {
-              layoutsAsOf: asOf,
-              onLayoutChanged: (c: RowCandidate, change: LayoutChange) => {
-                const img = c.record['RowLog Contents 0'];
-                skipped.push({
-                  code: 'SOURCE_SCHEMA_DRIFT',
-                  reason: layoutChangeReason(change, c.record['Current LSN'], basename(catalogOf), asOf),
-                  location: { file: c.record.source?.file ?? catalogOf, ...(c.record.source?.offset !== undefined ? { offset: c.record.source.offset } : {}), lsn: c.record['Current LSN'], table: change.table },
-                  ...(img ? { raw: Buffer.from(img).toString('hex').toUpperCase() } : {}),
-                });
-              },
-            }
-          : {};
+        // Rows logged after an ALTER of their table that the catalog predates are refused
+        // (layout-changes.ts): the files' own catalog, as of its last checkpoint; a --schema one
+        // (of no known time) when it evidently lacks the change's column ids (a --ddl script names
+        // no object or partition id: never so judged)
+        const asOf = !catalogOverride ? catalogAsOf : null;
+        const catalogOf = catalogOverride ? 'the catalog given with --schema' : `the catalog of ${basename(mdfs[0] ?? baks[0] ?? '')}`;
+        const layoutWatch = {
+          layoutsAsOf: asOf,
+          onLayoutChanged: (c: RowCandidate, change: LayoutChange) => {
+            const img = c.record['RowLog Contents 0'];
+            skipped.push({
+              code: 'SOURCE_SCHEMA_DRIFT',
+              reason: layoutChangeReason(change, c.record['Current LSN'], catalogOf, asOf),
+              location: { ...(c.record.source?.file ? { file: c.record.source.file } : {}), ...(c.record.source?.offset !== undefined ? { offset: c.record.source.offset } : {}), lsn: c.record['Current LSN'], table: change.table },
+              ...(img ? { raw: Buffer.from(img).toString('hex').toUpperCase() } : {}),
+            });
+          },
+        };
         for await (const batch of committedCandidateBatches((keep) => readAllBatches(signal, false, keep), filter, cat, { stats: scanStats, holdBudgetBytes: inputs.holdBudgetBytes, spillDir: inputs.spillDir, ...layoutWatch, ...(model ? { onRecord: (r: LogRecord) => model.apply(r) } : {}) })) {
           if (!model) {
             yield batch;
