@@ -1799,6 +1799,6 @@ export function mistypedAllocUnitNotes(stats: CommittedScanStats, mapped: Readon
 
 function schemaDriftPart(stats: CommittedScanStats): string {
   const k = (stats.schemaDriftRowOps ?? 0).toLocaleString('en-US');
-  if (stats.schemaDriftInLog) return `${k} logged after an ALTER of their table's columns that the data file's or backup's catalog predates, left out (SOURCE_SCHEMA_DRIFT among the skipped items; a data file or full backup taken after the change, or --schema/--ddl with the layout after it, decodes them)`;
+  if (stats.schemaDriftInLog) return `${k} logged after an ALTER of their table's columns that the catalog read (the data file's, the backup's or --schema's) predates, left out (SOURCE_SCHEMA_DRIFT among the skipped items; a data file or full backup taken after the change, or --schema/--ddl with the layout after it, decodes them)`;
   return `${k} on tables altered after their transaction began, left out (SOURCE_SCHEMA_DRIFT among the skipped items; --accept-schema-drift with their old layout in --schema/--ddl decodes them)`;
 }
