@@ -23,8 +23,13 @@
  * that table's columns; one that inserts and deletes the same rows moved them (a page split, a
  * shrink) and is not. A change after the checkpoint that the catalog read already holds (its pages
  * written later: a copy of a running database's files) is not one either: every key it added
- * (rowset and column id; object and column id) is in the catalog and none it removed is. LOP_MODIFY_ROW records carry only the changed bytes, not the row's key, so a
- * change made by modifications alone (sp_rename of a column) is not seen: it moves no column.
+ * (rowset and column id; object and column id) is in the catalog and none it removed is. A
+ * catalog of no known time (catalog JSON given with --schema) counts a change only when it
+ * evidently predates it (none of the keys it added is there). LOP_MODIFY_ROW records carry only
+ * the changed bytes, not the row's key, so a change made by modifications alone (sp_rename of a
+ * column) is not seen: it moves no column. That an ALTER's column rows are logged as inserts and
+ * deletes is inferred (new keys; a clustered key change is a delete and an insert), not observed:
+ * no corpus log holds an ALTER TABLE.
  */
 import { lsnToDecimal, parseLsn } from '../logreader/lsn.js';
 import type { LogRecord } from '../logreader/log-record.js';
