@@ -15,6 +15,7 @@ import { beginTimeToIso, inWindow } from './time-window.js';
 import { localMs } from './log-local-time.js';
 import { CLOCK_STEPS_KEPT, clockSetBackSentence, CommitClock, stepMayRepeatInWindow, type ClockBackwards } from './commit-clock.js';
 import type { RebuildCandidate, UpdateRebuild } from './update-rebuild.js';
+import { LayoutChangeWatch, watchedTables, type LayoutChange } from './layout-changes.js';
 import { forwardedHomeSlot, forwardingStubTarget, isForwardedRecordImage, isIndexRecordImage } from '../reconstruct/record/status.js';
 import {
   CD_RECORD_FORMAT, CD_RECORD_LONG_DATA, CD_RECORD_VERSIONING, RECORD_NULL_BITMAP, RECORD_VARIABLE_COLUMNS,
@@ -263,10 +264,13 @@ export interface CommittedScanStats {
   candidates: number;
   /**
    * Of `candidates`, those the source then left out as SOURCE_SCHEMA_DRIFT (a live or export scan:
-   * the row's table was altered after its transaction began): said by explainNoRows, which said
-   * 'none kept' of rows it had passed on.
+   * the row's table was altered after its transaction began; a files scan: logged after a change of
+   * its table's columns that the data file's or backup's catalog predates, `schemaDriftInLog`):
+   * said by explainNoRows, which said 'none kept' of rows it had passed on.
    */
   schemaDriftRowOps?: number;
+  /** schemaDriftRowOps were told by the log's own catalog records (CommittedOnePassOptions.layoutsAsOf), not by a catalog's modify_date. */
+  schemaDriftInLog?: true;
   /**
    * Set by a source whose server already kept only committed transactions, begun in the window,
    * with a wanted row operation on the tables (or a TRUNCATE TABLE / DROP TABLE): the live query
@@ -418,6 +422,18 @@ export interface CommittedOnePassOptions extends CommittedOptions {
   spillDir?: string;
   /** Bytes of pair keys kept across open transactions (default PAIR_BUDGET_BYTES). */
   pairBudgetBytes?: number;
+  /**
+   * The LSN (fn_dblog form) the catalog's layouts are as of, when the catalog is a data file's or
+   * backup's own (its boot page dbi_checkptLSN). With it, a row operation of a table logged after a
+   * committed change of that table's columns past this LSN (layout-changes.ts: its sysrscols or
+   * syscolpars rows inserted or deleted) is not returned: it is counted in schemaDriftRowOps and
+   * handed to `onLayoutChanged`, since the catalog does not describe the layout it was written in.
+   * null: a catalog of no known time (catalog JSON given with --schema): only a change it evidently
+   * predates counts (none of the column ids the change added is in it).
+   */
+  layoutsAsOf?: string | null;
+  /** Each row operation left out by `layoutsAsOf`, with the change that came before it. */
+  onLayoutChanged?: (c: RowCandidate, change: LayoutChange) => void;
 }
 
 /**
@@ -713,7 +729,16 @@ export async function* committedCandidateBatches(
   };
   const info = (t: TxnState): TransactionInfo => ({ transactionId: t.transactionId, beginTime: t.beginTime, endTime: t.endTime, name: t.name, sid: t.sid, login: t.login, spid: t.spid });
 
-  const keep = options.onRecord ? undefined : recordKeep(pairOp ? new Set([...wantedOps, pairOp]) : wantedOps);
+  // the catalog's own column rows changed in the log read after the catalog was taken (layout-changes.ts)
+  const watch = options.layoutsAsOf !== undefined ? new LayoutChangeWatch(watchedTables(catalog), options.layoutsAsOf, options.layoutsAsOf === null) : null;
+  const keepOps = new Set([...wantedOps, ...(pairOp ? [pairOp] : []), ...(watch ? [LOP_INSERT_ROWS, LOP_DELETE_ROWS] : [])]);
+  const keep = options.onRecord ? undefined : recordKeep(keepOps);
+  /** A held candidate to hand out, or null when its table's columns changed before it (layoutsAsOf). */
+  const changedBefore = (record: LogRecord): LayoutChange | null => {
+    if (!watch?.any || !record.AllocUnitId) return null;
+    const tb = catalog.byAllocUnit(record.AllocUnitId);
+    return tb ? watch.changeFor(`${tb.schema}.${tb.name}`, record['Current LSN']) : null;
+  };
   let out: RowCandidate[] = [];
   // commit End Times in log order (stats.clockBackwards)
   const clock = new CommitClock();
@@ -733,6 +758,7 @@ export async function* committedCandidateBatches(
           if (!stats.lastBeginTime || bt > stats.lastBeginTime) stats.lastBeginTime = bt;
         }
         const prior = txns.get(r['Transaction ID']);
+        watch?.abort(r['Transaction ID']);
         if (prior) dropPairs(prior);
         if (prior?.unknown && prior.inWindow) stats.uncommittedRowOps += unknownCount(prior);
         if (prior?.held) {
@@ -765,6 +791,11 @@ export async function* committedCandidateBatches(
         txns.delete(id);
         if (op === LOP_COMMIT_XACT) stats.committed++;
         else stats.aborted++;
+        // (before its own rows go out: a transaction that alters a table and then deletes from it)
+        if (watch) {
+          if (op === LOP_COMMIT_XACT) watch.commit(id, { name: t?.name ?? null, endTime: r['End Time'] ?? null, pageMove: t?.pageMove === true });
+          else watch.abort(id);
+        }
         if (!t) continue;
         const held = t.held;
         let n = held?.count ?? 0;
@@ -888,6 +919,15 @@ export async function* committedCandidateBatches(
         // `unchecked` once a returned row's table lost some of its opposite operations (the budget).
         let unchecked = false;
         let ordinal = 0;
+        /** Left out (counted, handed to onLayoutChanged) when its table's columns changed before it after the catalog was taken. */
+        const layoutChanged = (h: HeldCandidate, txn: TransactionInfo): boolean => {
+          const change = changedBefore(h.record);
+          if (change === null) return false;
+          stats.schemaDriftRowOps = (stats.schemaDriftRowOps ?? 0) + 1;
+          stats.schemaDriftInLog = true;
+          options.onLayoutChanged?.({ record: h.record, txn }, change);
+          return true;
+        };
         const skip = (h: HeldCandidate): boolean => {
           if (h.record.Operation === pairedOp && pairsLost?.has(h.record.AllocUnitId ?? '')) unchecked = true;
           return cancelled !== null && cancelled.has(ordinal++);
@@ -896,6 +936,7 @@ export async function* committedCandidateBatches(
         if (held?.spilled) {
           for await (const h of held.drain()) {
             if (check && skip(h)) continue;
+            if (layoutChanged(h, txn)) continue;
             out.push(h.rebuild ? ({ record: h.record, txn, rebuild: h.rebuild } as RebuildCandidate) : { record: h.record, txn });
             if (out.length >= CANDIDATE_BATCH) {
               yield out;
@@ -905,6 +946,7 @@ export async function* committedCandidateBatches(
         } else if (held) {
           for (const h of held.takeInMemory()) {
             if (check && skip(h)) continue;
+            if (layoutChanged(h, txn)) continue;
             out.push(h.rebuild ? ({ record: h.record, txn, rebuild: h.rebuild } as RebuildCandidate) : { record: h.record, txn });
             if (out.length >= CANDIDATE_BATCH) {
               yield out;
@@ -914,6 +956,11 @@ export async function* committedCandidateBatches(
         }
         if (unchecked) stats.undoneUncheckedTransactions++;
         continue;
+      }
+      if (watch && (op === LOP_INSERT_ROWS || op === LOP_DELETE_ROWS) && LayoutChangeWatch.watches(r) && DATA_ROW_CONTEXTS.has(r.Context)) {
+        // a row of sysrscols/syscolpars: kept against its transaction when it names a table of the
+        // catalog; then counted as any system table's row operation below
+        watch.see(r, op === LOP_INSERT_ROWS);
       }
       if (op === LOP_DELETE_SPLIT) {
         // only a page split's system transaction writes it: its rows are moved, not inserted
@@ -1631,7 +1678,7 @@ export function explainNoRows(stats: CommittedScanStats, ops: string[]): string 
     if (stats.otherTableRowOps) kept.push(`${n(stats.otherTableRowOps)} on tables --table left out`);
     if (stats.outsideWindowRowOps) kept.push(`${n(stats.outsideWindowRowOps)} in transactions that began outside the window${outsideSpan(stats)}`);
     if (stats.beginUnreadRowOps) kept.push(`${n(stats.beginUnreadRowOps)} in transactions whose LOP_BEGIN_XACT is not in the log read${unreadCommitSpan(stats)}: whether they began in the window cannot be told (said as INCOMPLETE)`);
-    if (stats.schemaDriftRowOps) kept.push(schemaDriftPart(stats.schemaDriftRowOps));
+    if (stats.schemaDriftRowOps) kept.push(schemaDriftPart(stats));
     return `${head} returned ${n(stats.rowOps)} ${what} on the tables' data rows: ${kept.join(', ') || 'none kept'}${removed}`;
   }
   const span = stats.firstBeginTime ? `the log's transactions began from ${stats.firstBeginTime} to ${stats.lastBeginTime}` : 'the log holds no transaction begin (no Begin Time)';
@@ -1657,7 +1704,7 @@ export function explainNoRows(stats: CommittedScanStats, ops: string[]): string 
   if (stats.pageMoveRowOps) parts.push(`${n(stats.pageMoveRowOps)} rows a page split moved to a new page (SplitPage; not inserts)`);
   if (stats.forwardedInsertRowOps) parts.push(`${n(stats.forwardedInsertRowOps)} forwarded records (heap rows an UPDATE moved to another page; not inserts)`);
   if (stats.forwardedMoveRowOps) parts.push(`${n(stats.forwardedMoveRowOps)} forwarded records their own transaction moved to another page (not deletes)`);
-  if (stats.schemaDriftRowOps) parts.push(schemaDriftPart(stats.schemaDriftRowOps));
+  if (stats.schemaDriftRowOps) parts.push(schemaDriftPart(stats));
   return `${span}; it holds ${n(stats.rowOps)} ${what} on table data rows: ${parts.join(', ') || 'none kept'}${index}${rowless}`;
 }
 
@@ -1750,6 +1797,8 @@ export function mistypedAllocUnitNotes(stats: CommittedScanStats, mapped: Readon
   return out;
 }
 
-function schemaDriftPart(k: number): string {
-  return `${k.toLocaleString('en-US')} on tables altered after their transaction began, left out (SOURCE_SCHEMA_DRIFT among the skipped items; --accept-schema-drift with their old layout in --schema/--ddl decodes them)`;
+function schemaDriftPart(stats: CommittedScanStats): string {
+  const k = (stats.schemaDriftRowOps ?? 0).toLocaleString('en-US');
+  if (stats.schemaDriftInLog) return `${k} logged after an ALTER of their table's columns that the catalog read (the data file's, the backup's or --schema's) predates, left out (SOURCE_SCHEMA_DRIFT among the skipped items; a data file or full backup taken after the change, or --schema/--ddl with the layout after it, decodes them)`;
+  return `${k} on tables altered after their transaction began, left out (SOURCE_SCHEMA_DRIFT among the skipped items; --accept-schema-drift with their old layout in --schema/--ddl decodes them)`;
 }

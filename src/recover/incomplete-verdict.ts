@@ -12,6 +12,9 @@
  * - log not read whole (a damaged or missing stretch, a chain gap the window or LSN range may reach;
  *   log-not-given.ts splitLostByReach);
  * - tables the layout check held back, row operations not decoded (recover-rows.ts NotPrintedRows);
+ * - row operations the source itself left out as skipped items (SOURCE_SCHEMA_DRIFT: a live or export
+ *   scan's table altered after the row's transaction began, a files scan's row logged after an ALTER
+ *   its data file's or backup's catalog predates; sourceRowsClause);
  * - row operations on tables the catalog does not name (committed.ts unknownTablesClause);
  * - a live or export scan's tables altered or rebuilt inside the stretch asked for, whose earlier
  *   allocation units it does not read (rebuilt-tables.ts rebuiltTablesClause);
@@ -25,7 +28,7 @@ import { beginUnreadClause, unknownTablesClause, type CommittedScanStats } from 
 import { committedPending, logNotGivenReached, outsideAskedNote, readEdgesSaid, splitLogNotGiven, splitLostByReach } from './log-not-given.js';
 import type { OpenedSource } from './open-source.js';
 import type { NotPrintedRows } from './recover-rows.js';
-import { catalogDamageLoss, catalogDamageSubject, isChainOverlap, logLoss, logLossClause, lossPlaces, type SkippedItem } from './source.js';
+import { catalogDamageLoss, catalogDamageSubject, isChainOverlap, isUndecodedRowOp, logLoss, logLossClause, lossPlaces, type SkippedItem } from './source.js';
 import { logReadStartFacts, lsnRangeBeforeLogStartClause, onlineLogStartClause, windowBeforeLogStartClause } from './window-before-log.js';
 import { lsnRangePastLogEndClause, windowPastLogEndClause } from './window-past-log.js';
 import { rebuiltTablesClause, type CatalogChanges } from './rebuilt-tables.js';
@@ -120,6 +123,8 @@ export interface IncompleteVerdict {
   logNotGiven: string[];
   held: string;
   undecoded: string;
+  /** Row operations the source left out as skipped items (sourceRowsClause), '' when none. */
+  sourceRows: string;
   unknownTables: string;
   /** Tables a live or export scan read that were altered or rebuilt inside the stretch asked for (rebuilt-tables.ts), '' when none. */
   rebuilt: string;
@@ -145,6 +150,7 @@ export function incompleteVerdict(input: VerdictInput, words: VerdictWords): Inc
   const held = input.notPrinted.heldClause(words.heldWhere, words.done);
   // a damaged catalog's sentence already counts its tables' undecoded rows
   const undecoded = damaged ? '' : input.notPrinted.undecodedClause(words.undecodedWhere, words.done);
+  const sourceRows = sourceRowsClause(input.sourceSkipped, words.undecodedWhere, words.done);
   const unknownTables = stats && input.kind === 'files' && !input.layoutGiven && !damaged && !stopped ? unknownTablesClause(stats, [...window.operations], words.done) : '';
   // the catalog and where the log read begins are known before the read: said when stopped too
   const rebuilt = input.kind !== 'files' && input.catalogChanges
@@ -177,10 +183,34 @@ export function incompleteVerdict(input: VerdictInput, words: VerdictWords): Inc
   const clauses = [
     damaged,
     lost.length ? `${logLossClause(lost)}; rows in those LSN ranges are missing from ${words.result}${lossPlaces(lost, words.lossPlacesTail)}${words.lostAdvice(lost)}` : '',
-    held, undecoded, unknownTables, rebuilt, beginUnread, stopped ? '' : input.selectionUnknown ?? '',
+    held, undecoded, sourceRows, unknownTables, rebuilt, beginUnread, stopped ? '' : input.selectionUnknown ?? '',
     ...edgeLines, ...notGiven,
   ].filter(Boolean);
-  return { damaged, damage: loss?.damage ?? [], lost, lostOutsideNote, beforeStart: before, pastEnd: past, logNotGiven: notGiven, held, undecoded, unknownTables, rebuilt, beginUnread, clauses };
+  return { damaged, damage: loss?.damage ?? [], lost, lostOutsideNote, beforeStart: before, pastEnd: past, logNotGiven: notGiven, held, undecoded, sourceRows, unknownTables, rebuilt, beginUnread, clauses };
+}
+
+/**
+ * The INCOMPLETE sentence for row operations the source itself refused as skipped items (each with
+ * its table and LSN: source.ts isUndecodedRowOp; today SOURCE_SCHEMA_DRIFT), without the head; ''
+ * when there are none. Those rows are not in the result: a live scan that skipped a table's rows
+ * for schema drift, and a files scan that refused rows logged after an ALTER, exited 0 with
+ * `"complete": true`, the rows only listed among the skipped items. `where`: where the items are;
+ * `verb`: what was not done with the rows. Pure.
+ */
+export function sourceRowsClause(sourceSkipped: readonly SkippedItem[], where: string, verb = 'printed'): string {
+  const codes = new Map<string, number>();
+  const tables: string[] = [];
+  let n = 0;
+  for (const s of sourceSkipped) {
+    if (!isUndecodedRowOp(s)) continue;
+    codes.set(s.code, (codes.get(s.code) ?? 0) + 1);
+    const t = String(s.location.table);
+    if (!tables.includes(t)) tables.push(t);
+    n++;
+  }
+  if (n === 0) return '';
+  const num = (x: number) => x.toLocaleString('en-US');
+  return `${num(n)} row operation(s) of ${tables.join(', ')} were left out, not decoded with a layout they were not written in (${[...codes].map(([c, k]) => `${c} ×${num(k)}`).join(', ')}): those rows are not ${verb}; each is a skipped item with its LSN, reason and row image (${where})`;
 }
 
 /**

@@ -78,6 +78,7 @@ import { hasDriftWarning } from '../reconstruct/record/layout-warnings.js';
 import { visibleColumns, type TableLayout } from '../reconstruct/metadata/table-layout.js';
 import { isPagedOffRow, type SqlValue } from '../reconstruct/values.js';
 import { PageSlotModel } from '../recover/page-model.js';
+import { columnKeysOf, LayoutChangeWatch } from '../recover/layout-changes.js';
 import { pageSlots, readPageById } from '../recover/page-model-anchor.js';
 import { assertBackupSet, assertOneDatabase } from '../recover/source-identity.js';
 import { beginTimeToIso } from '../recover/time-window.js';
@@ -990,6 +991,14 @@ export class LogReplay {
   private readonly layoutByAu = new Map<string, TableLayout>();
   /** The table's ids as they appear in catalog rows: allocation unit and partition ids (bigint LE), object id (int LE). */
   private readonly idBytes: Uint8Array[];
+  /**
+   * Changes of the table's columns (its sys.sysrscols / sys.syscolpars rows inserted or deleted,
+   * recover/layout-changes.ts), whatever the transaction's name: an ALTER TABLE inside a user's
+   * transaction (an application's schema migration: BEGIN TRAN … ALTER TABLE … COMMIT, named
+   * user_transaction as Database1_log.ldf's CREATE TABLEs are) passed DDL_NAMES by, and the rows
+   * logged after it were applied and decoded with the base backup's layout.
+   */
+  private readonly layoutWatch: LayoutChangeWatch;
 
   constructor(private readonly ctx: LogReplayContext) {
     const aus = ctx.layout.allocUnits ?? [];
@@ -1009,6 +1018,9 @@ export class LogReplay {
       b.writeInt32LE(ctx.layout.objectId);
       this.idBytes.push(new Uint8Array(b));
     }
+    // (the base backup's catalog: a change it already holds, logged before its pages were copied, is not one)
+    const parts = ctx.partitions?.length ? ctx.partitions : ctx.layout.partitionId ? [{ partitionId: ctx.layout.partitionId, layout: ctx.layout }] : [];
+    this.layoutWatch = new LayoutChangeWatch([{ table: this.table, ...(ctx.layout.objectId ? { objectId: ctx.layout.objectId } : {}), partitionIds: [...partitionIds], ...(parts.length ? { columnKeys: columnKeysOf(ctx.layout, parts) } : {}) }], null);
     if (this.dataAus.size === 0) throw new ReplayError('REPLAY_UNSUPPORTED_OPERATION', `${this.table}: its allocation units are not known from the base backup, so its log records cannot be told apart`, { table: this.table });
   }
 
@@ -1042,11 +1054,17 @@ export class LogReplay {
     stats.records++;
     const rebuild = this.ctx.rebuild(r);
     if (op === LOP_BEGIN_XACT) {
+      this.layoutWatch.abort(id);
       this.txns.set(id, { ops: [], name: r['Transaction Name'] ?? null, state: 'open', commitTime: null, beginTime: r['Begin Time'] ? beginTimeToIso(r['Begin Time']) : null });
       return 'ok';
     }
     if (op === LOP_COMMIT_XACT || op === LOP_ABORT_XACT) {
       const t = this.txns.get(id);
+      if (op === LOP_ABORT_XACT) this.layoutWatch.abort(id);
+      else {
+        const changed = this.layoutWatch.commit(id, { name: t?.name ?? null, endTime: r['End Time'] ?? null, pageMove: t?.deleteSplit === true });
+        if (changed.length) refuse('REPLAY_UNSUPPORTED_OPERATION', r, `transaction ${id}${t?.name ? ` ('${t.name}')` : ''} changed ${this.table}'s columns (it inserted or deleted the table's rows of sys.sysrscols/sys.syscolpars, the first at LSN ${changed[0]!.lsn}: a column added, dropped or altered), so the rows logged after it are in another layout than the base backup's and would be applied and decoded with the wrong one`);
+      }
       if (t) {
         t.state = op === LOP_COMMIT_XACT ? 'committed' : 'aborted';
         t.commitTime = r['End Time'] ? beginTimeToIso(r['End Time']) : null;
@@ -1070,6 +1088,8 @@ export class LogReplay {
     }
     const au = r.AllocUnitId ?? null;
     if (au === null || (!this.dataAus.has(au) && !this.otherAus.has(au))) {
+      // the table's column catalog rows, in a transaction of any name: judged at its commit
+      if ((op === LOP_INSERT_ROWS || op === LOP_DELETE_ROWS) && LayoutChangeWatch.watches(r) && DATA_CONTEXTS.has(r.Context)) this.layoutWatch.see(r, op === LOP_INSERT_ROWS);
       // DDL elsewhere in the database: refused when its records name this table's ids (TRUNCATE,
       // ALTER, a rebuild rewrite the table's catalog rows: sysallocunits, sysrowsets, syscolpars…).
       const t = this.txns.get(id);

@@ -176,4 +176,12 @@ describe('incompleteVerdict: tables altered or rebuilt inside the stretch asked 
     expect(job.rebuilt).toContain("at or after the window's start (from 2024-03-05T09:00:00.000)");
     expect(job.rebuilt).toMatch(/missing from this job, .*; run a files job$/);
   });
+  it("rows the source itself refused (a live scan's schema drift, a files scan's rows logged after an ALTER its catalog predates) are INCOMPLETE, in scan's and a job's words: they were only listed among the skipped items, exit 0 and complete", () => {
+    const drift: SkippedItem = { code: 'SOURCE_SCHEMA_DRIFT', reason: 'altered', location: { lsn: '00000019:00000050:0003', table: 'dbo.Customers' } };
+    const catalogPageOnly: SkippedItem = { code: 'FORMAT_BAD_PAGE', reason: 'torn', location: { table: 'sys.sysschobjs', page: '1:184' } };
+    const scan = incompleteVerdict(input({ kind: 'live', sourceSkipped: [drift, drift, catalogPageOnly] }), SCAN);
+    expect(scan.clauses).toEqual(['2 row operation(s) of dbo.Customers were left out, not decoded with a layout they were not written in (SOURCE_SCHEMA_DRIFT ×2): those rows are not printed; each is a skipped item with its LSN, reason and row image (above)']);
+    const job = incompleteVerdict(input({ kind: 'export', sourceSkipped: [drift] }), JOB);
+    expect(job.sourceRows).toContain("those rows are not staged; each is a skipped item with its LSN, reason and row image (among the job's skipped items)");
+  });
 });

@@ -342,6 +342,13 @@ export interface SyntheticWorkload {
    * only run forwards. Written in SQL Server's byte order (putDateTime).
    */
   second?: (n: number) => number;
+  /**
+   * Transaction t's records on SQL Server's catalog instead of its rows, when given for it:
+   * LOP_INSERT_ROWS (`insert`) or LOP_DELETE_ROWS on the clustered index of `allocUnitId` (e.g.
+   * sysrscols' 196608), RowLog Contents 0 = `image` (an ALTER TABLE's column rows); it commits or
+   * rolls back as drawn. `onTxn` reports it with empty `deletes` and `inserts`.
+   */
+  catalogRecords?: (t: number) => Array<{ insert: boolean; allocUnitId: string; image: Uint8Array }> | undefined;
 }
 
 /**
@@ -369,7 +376,7 @@ export function writeSyntheticLog(sinks: LogBlockSink[], w: SyntheticWorkload, o
   // Rows are made as they are written (a transaction may delete millions); a transaction's row
   // images are kept for onTxn only when someone listens.
   const keep = o.onTxn !== undefined;
-  type Live = { txn: SyntheticTxn; xid: number; t: number; rows: number; next: number; insertLeft: boolean; update: boolean };
+  type Live = { txn: SyntheticTxn; xid: number; t: number; rows: number; next: number; insertLeft: boolean; update: boolean; catalog?: Array<{ insert: boolean; allocUnitId: string; image: Uint8Array }> };
   const updateShare = w.updateShare ?? 0;
   const indexAu = au + 0x10000n; // the next allocation unit id (idObj + 1): the table's nonclustered index
   const live: Live[] = [];
@@ -392,13 +399,18 @@ export function writeSyntheticLog(sinks: LogBlockSink[], w: SyntheticWorkload, o
       const name = new Uint8Array(Buffer.from(w.transactionName?.(t) ?? (update ? 'UPDATE' : 'DELETE'), 'utf16le'));
       const sid = new Uint8Array([1, 5, 0, 0, 0, 0, 0, 5, 21, 0, 0, 0, (t & 0xff), 1, 2, 3]);
       log.add(record(OP.BEGIN_XACT, CTX.NULL, xid, beginFixed(50 + (t % 100), txn.begin), [name, sid]));
-      live.push({ txn, xid, t, rows: rowsOf(t), next: 0, insertLeft: update || t % 10 === 0, update });
+      const catalog = w.catalogRecords?.(t);
+      if (catalog) live.push({ txn, xid, t, rows: catalog.length, next: 0, insertLeft: false, update: false, catalog });
+      else live.push({ txn, xid, t, rows: rowsOf(t), next: 0, insertLeft: update || t % 10 === 0, update });
       t++;
     }
     // one row operation of one of the live transactions; finish it when it has none left
     const i = (k++ * 7) % live.length;
     const l = live[i];
-    if (l.update) {
+    if (l.catalog) {
+      const c = l.catalog[l.next++]!;
+      log.add(record(c.insert ? OP.INSERT_ROWS : OP.DELETE_ROWS, CTX.CLUSTERED, l.xid, rowFixed(BigInt(c.allocUnitId), 100 + l.next, l.next), [c.image]));
+    } else if (l.update) {
       if (l.insertLeft) {
         l.insertLeft = false;
         const key = new Uint8Array([0x16, (l.t >> 24) & 0xff, (l.t >> 16) & 0xff, (l.t >> 8) & 0xff, l.t & 0xff, 0x01, 0x00, 0x00, 0x00, 0x01, 0x00, 0x02, 0x00]);

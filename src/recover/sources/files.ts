@@ -31,6 +31,7 @@ import { basename } from 'node:path';
 import { LdfHoles, mergeLdfWithChain, type ChainGap, type PositionedLogBlock } from './merged-log.js';
 import { logBackupChain, setName, type LogBackupSet } from '../../backup/log-chain.js';
 import { CANDIDATE_BATCH, committedCandidateBatches, emptyStats, type CommittedScanStats } from '../committed.js';
+import { layoutChangeReason, type LayoutChange } from '../layout-changes.js';
 import { PageSlotModel } from '../page-model.js';
 import { anchorOnDataFile, pageSlots, readPageById } from '../page-model-anchor.js';
 import { RECOVER_UPDATE_NO_BASE, type RebuildCandidate } from '../update-rebuild.js';
@@ -289,6 +290,8 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
   let dbiVersion: number | null = null;
   let databaseCreated: string | null = null;
   let catalog: MetadataCatalog | null = null;
+  /** The data file's or backup's last checkpoint LSN (boot page dbi_checkptLSN): its catalog is as of it or earlier (committed.ts layoutsAsOf). */
+  let catalogAsOf: string | null = null;
   /** Database principals of the data file / backup (sysowners) by SID hex (upper case, 0X prefix). */
   const principals = new Map<string, { name: string; type: string }>();
   let logStats = emptyLogScanStats();
@@ -1112,6 +1115,7 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
       }
       for (const p of meta.principals ?? []) if (p.sid && p.sid !== '0x00') principals.set(p.sid.toUpperCase(), { name: p.name, type: p.type });
       for (const s of meta.skipped ?? []) skipped.push(s);
+      catalogAsOf = meta.database?.checkpointLsn ?? null;
       // Per partition: a row is decoded with its own partition's layout (compression may differ).
       catalog = catalogFromLayouts(meta.partitionLayouts);
       // units the catalog names for no table's data (indexes, internal tables): not a table it lacks
@@ -1151,7 +1155,25 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
         // Updates with no base in the log wait for a third pass anchored on the data file's pages
         // (page-model-anchor.ts); they are yielded after the others. Bounded: each holds its record.
         const pending: RebuildCandidate[] = [];
-        for await (const batch of committedCandidateBatches((keep) => readAllBatches(signal, false, keep), filter, cat, { stats: scanStats, holdBudgetBytes: inputs.holdBudgetBytes, spillDir: inputs.spillDir, ...(model ? { onRecord: (r: LogRecord) => model.apply(r) } : {}) })) {
+        // Rows logged after an ALTER of their table that the catalog predates are refused
+        // (layout-changes.ts): the files' own catalog, as of its last checkpoint; a --schema one
+        // (of no known time) when it evidently lacks the change's column ids (a --ddl script names
+        // no object or partition id: never so judged)
+        const asOf = !catalogOverride ? catalogAsOf : null;
+        const catalogOf = catalogOverride ? 'the catalog given with --schema' : `the catalog of ${basename(mdfs[0] ?? baks[0] ?? '')}`;
+        const layoutWatch = {
+          layoutsAsOf: asOf,
+          onLayoutChanged: (c: RowCandidate, change: LayoutChange) => {
+            const img = c.record['RowLog Contents 0'];
+            skipped.push({
+              code: 'SOURCE_SCHEMA_DRIFT',
+              reason: layoutChangeReason(change, c.record['Current LSN'], catalogOf, asOf),
+              location: { ...(c.record.source?.file ? { file: c.record.source.file } : {}), ...(c.record.source?.offset !== undefined ? { offset: c.record.source.offset } : {}), lsn: c.record['Current LSN'], table: change.table },
+              ...(img ? { raw: Buffer.from(img).toString('hex').toUpperCase() } : {}),
+            });
+          },
+        };
+        for await (const batch of committedCandidateBatches((keep) => readAllBatches(signal, false, keep), filter, cat, { stats: scanStats, holdBudgetBytes: inputs.holdBudgetBytes, spillDir: inputs.spillDir, ...layoutWatch, ...(model ? { onRecord: (r: LogRecord) => model.apply(r) } : {}) })) {
           if (!model) {
             yield batch;
             continue;

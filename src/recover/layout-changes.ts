@@ -1,0 +1,301 @@
+/**
+ * Tables whose columns the log read shows changed after the catalog rowback decodes them with was
+ * taken.
+ *
+ * A data file's or full backup's catalog is a snapshot: its last checkpoint (boot page
+ * dbi_checkptLSN) or earlier. A log read past that point (log backups taken after the full backup,
+ * the .ldf of a data file copied last week) can hold an ALTER TABLE: a column added, dropped or
+ * changed in place (`decimal(10,2)` → `decimal(10,4)`, `datetime` → `date`: the old column stays
+ * dropped in the slot and the new one takes it; rusanu.com, "SQL Server table columns under the
+ * hood", 2011). The rows logged after it are in the layout after it, which the snapshot does not
+ * describe: read with the snapshot's layout, an in-place change of scale printed `12.3400` as
+ * `1234.00` with no warning (the record's column count, fixed part and sizes all fit the older
+ * layout). So such rows are refused, one skipped item each, naming the change.
+ *
+ * A change is seen in the catalog's own rows: SQL Server keeps a rowset's physical columns in
+ * sys.sysrscols (object 3, allocation unit 196608; the record's rowset id, a bigint, at offset 4 and
+ * its column id at 12: NORTHWND_log.ldf's upgradeDatabase inserts) and a table's columns in
+ * sys.syscolpars (object 41, clustered index 1: allocation unit 1 << 48 | 41 << 16 =
+ * 281474979397632; the object id, an int, at offset 4: Database1_log.ldf's CREATE TABLE inserts).
+ * Adding, dropping or altering a column inserts or deletes such rows (a dropped column's sysrscols
+ * row takes a new column id 0x04000000 + n: rusanu's catalog listings). A committed transaction
+ * whose inserted and deleted rows of these two tables naming a catalog table differ is a change of
+ * that table's columns; one that inserts and deletes the same rows moved them (a page split, a
+ * shrink) and is not. A change after the checkpoint that the catalog read already holds (its pages
+ * written later: a copy of a running database's files) is not one either: every key it added
+ * (rowset and column id; object and column id) is in the catalog and none it removed is. A
+ * catalog of no known time (catalog JSON given with --schema) counts a change only when it
+ * evidently predates it (none of the keys it added is there). LOP_MODIFY_ROW records carry only
+ * the changed bytes, not the row's key, so a change made by modifications alone (sp_rename of a
+ * column) is not seen: it moves no column. That an ALTER's column rows are logged as inserts and
+ * deletes is inferred (new keys; a clustered key change is a delete and an insert), not observed:
+ * no corpus log holds an ALTER TABLE.
+ */
+import { lsnToDecimal, parseLsn } from '../logreader/lsn.js';
+import type { LogRecord } from '../logreader/log-record.js';
+import type { TableLayout } from '../reconstruct/metadata/table-layout.js';
+import type { MetadataCatalog } from './source.js';
+
+/** sys.sysrscols' allocation unit id (object 3), as fn_dblog prints it. */
+export const SYSRSCOLS_ALLOC_UNIT = '196608';
+/** sys.syscolpars' clustered index allocation unit id (object 41, index 1), as fn_dblog prints it. */
+export const SYSCOLPARS_ALLOC_UNIT = '281474979397632';
+
+/** A committed change of a table's columns in the log read. */
+export interface LayoutChange {
+  /** `schema.name`. */
+  table: string;
+  /** LSN of its first catalog record naming the table (fn_dblog form). */
+  lsn: string;
+  transactionId: string;
+  /** Its LOP_BEGIN_XACT's Transaction Name, null when not read. */
+  name: string | null;
+  /** Its commit's End Time (fn_dblog form), null when unknown. */
+  endTime: string | null;
+}
+
+/**
+ * Per open transaction: per table, the first catalog record's LSN, the row images inserted and
+ * deleted (hex, status byte left out) and their keys (catalogKey).
+ */
+type Pending = Map<string, { lsn: string; inserted: Map<string, number>; deleted: Map<string, number>; insertedKeys: Set<string>; deletedKeys: Set<string> }>;
+
+/** A sysrscols row's key as catalogKey gives it: its rowset (partition) id and column id (rscolid = partition_column_id). */
+export function rowsetColumnKey(partitionId: string, partitionColumnId: number): string {
+  return `r:${partitionId}:${partitionColumnId}`;
+}
+
+/** A syscolpars row's key as catalogKey gives it: its object id and column id. */
+export function objectColumnKey(objectId: number, columnId: number): string {
+  return `c:${objectId}:${columnId}`;
+}
+
+/**
+ * The key of a catalog row image: sysrscols (rowset id bigint @4, rscolid int @12) or syscolpars
+ * (object id int @4, number smallint @8, colid int @10: Database1_log.ldf's CREATE TABLE rows hold
+ * 1 and 2 there for a table's two columns); null when too short.
+ */
+function catalogKey(allocUnitId: string, img: Uint8Array): string | null {
+  const b = Buffer.from(img.buffer, img.byteOffset, img.length);
+  if (allocUnitId === SYSRSCOLS_ALLOC_UNIT) return b.length >= 16 ? rowsetColumnKey(b.readBigUInt64LE(4).toString(), b.readUInt32LE(12)) : null;
+  return b.length >= 14 ? objectColumnKey(b.readInt32LE(4), b.readInt32LE(10)) : null;
+}
+
+function lsnValue(text: string): bigint | null {
+  try {
+    return BigInt(lsnToDecimal(parseLsn(text)));
+  } catch {
+    return null;
+  }
+}
+
+/** A table the watch looks for in the catalog's rows: its `schema.name`, object id and partition (rowset) ids. */
+export interface WatchedTable {
+  table: string;
+  objectId?: number;
+  partitionIds: readonly string[];
+  /**
+   * The keys of the table's column rows the catalog read holds (rowsetColumnKey of every partition's
+   * physical columns, dropped ones included; objectColumnKey of its columns), when it is a data
+   * file's or backup's: a change whose new keys are all there, and whose removed keys are not, is
+   * one the catalog already holds (its pages written after the checkpoint). Absent: not judged.
+   */
+  columnKeys?: ReadonlySet<string>;
+}
+
+/** The tables of a catalog as the watch looks for them (a partitioned table's every partition). */
+export function watchedTables(catalog: MetadataCatalog): WatchedTable[] {
+  return catalog.tables().map((t) => {
+    const partitionIds = new Set<string>(t.partitionId ? [t.partitionId] : []);
+    for (const au of t.allocUnits ?? []) {
+      const p = catalog.byAllocUnit(au.allocUnitId)?.partitionId;
+      if (p) partitionIds.add(p);
+    }
+    return { table: `${t.schema}.${t.name}`, ...(t.objectId !== undefined ? { objectId: t.objectId } : {}), partitionIds: [...partitionIds], columnKeys: columnKeysOf(t, [...partitionIds].map((p) => ({ partitionId: p, layout: layoutOfPartition(catalog, t, p) }))) };
+  });
+}
+
+function layoutOfPartition(catalog: MetadataCatalog, t: TableLayout, partitionId: string): TableLayout {
+  for (const au of t.allocUnits ?? []) {
+    const l = catalog.byAllocUnit(au.allocUnitId);
+    if (l?.partitionId === partitionId) return l;
+  }
+  return t;
+}
+
+/** WatchedTable.columnKeys of a table whose partitions' layouts are `partitions`. */
+export function columnKeysOf(t: TableLayout, partitions: ReadonlyArray<{ partitionId: string; layout: TableLayout }>): Set<string> {
+  const keys = new Set<string>();
+  for (const p of partitions) for (const c of p.layout.columns) keys.add(rowsetColumnKey(p.partitionId, c.partitionColumnId));
+  if (t.objectId !== undefined) for (const c of t.columns) if (!c.isDropped && c.columnId > 0) keys.add(objectColumnKey(t.objectId, c.columnId));
+  return keys;
+}
+
+/**
+ * Watches a log read for committed changes of the watched tables' columns after `asOf` (the LSN
+ * the catalog is as of: a data file's or backup's dbi_checkptLSN, fn_dblog form; null: every change
+ * counts). Fed the records in log order (`see`, then `commit`/`abort` at the transaction's end);
+ * `changeFor` tells whether a row operation of a table came after such a change. Memory: the row
+ * images of the catalog records of open transactions (a few hundred bytes a column changed).
+ * Throws Error on an `asOf` that is not an LSN (a caller's bug: it comes from a boot page).
+ */
+export class LayoutChangeWatch {
+  private readonly asOf: bigint;
+  /** Partition (rowset) id, decimal → `schema.name`. */
+  private readonly byRowset = new Map<string, string>();
+  /** Object id → `schema.name`. */
+  private readonly byObject = new Map<number, string>();
+  /** `schema.name` → WatchedTable.columnKeys. */
+  private readonly keysOf = new Map<string, ReadonlySet<string>>();
+  private readonly pending = new Map<string, Pending>();
+  /** The first change after asOf of each table, by `schema.name`. */
+  private readonly changes = new Map<string, LayoutChange & { at: bigint }>();
+
+  /**
+   * `asOf`: the LSN the catalog is as of, or null when every change counts (a replay over a base
+   * backup's catalog). `onlyLacking`: a catalog of no known time (catalog JSON given with --schema):
+   * a change counts only when the catalog evidently predates it (lacks).
+   */
+  constructor(tables: readonly WatchedTable[], asOf: string | null, private readonly onlyLacking = false) {
+    const v = asOf === null ? -1n : lsnValue(asOf);
+    if (v === null) throw new Error(`layout watch: '${asOf}' is not an LSN`);
+    this.asOf = v;
+    for (const t of tables) {
+      if (t.objectId !== undefined) this.byObject.set(t.objectId, t.table);
+      for (const p of t.partitionIds) this.byRowset.set(p, t.table);
+      if (t.columnKeys) this.keysOf.set(t.table, t.columnKeys);
+    }
+  }
+
+  /** Whether any table's change was seen (callers skip changeFor while none was). */
+  get any(): boolean {
+    return this.changes.size > 0;
+  }
+
+  /** Whether `r` may be a catalog record this watch reads (cheap: its allocation unit). */
+  static watches(r: LogRecord): boolean {
+    return r.AllocUnitId === SYSRSCOLS_ALLOC_UNIT || r.AllocUnitId === SYSCOLPARS_ALLOC_UNIT;
+  }
+
+  /** A LOP_INSERT_ROWS / LOP_DELETE_ROWS on sysrscols or syscolpars (`watches`): kept against its transaction when it names a catalog table. */
+  see(r: LogRecord, inserted: boolean): void {
+    const img = r['RowLog Contents 0'];
+    if (!(img instanceof Uint8Array)) return;
+    let table: string | undefined;
+    if (r.AllocUnitId === SYSRSCOLS_ALLOC_UNIT) {
+      if (img.length < 16) return;
+      table = this.byRowset.get(Buffer.from(img.buffer, img.byteOffset + 4, 8).readBigUInt64LE().toString());
+    } else {
+      if (img.length < 8) return;
+      table = this.byObject.get(Buffer.from(img.buffer, img.byteOffset + 4, 4).readInt32LE());
+    }
+    if (table === undefined) return;
+    const id = r['Transaction ID'];
+    let p = this.pending.get(id);
+    if (!p) this.pending.set(id, (p = new Map()));
+    let e = p.get(table);
+    if (!e) p.set(table, (e = { lsn: r['Current LSN'], inserted: new Map(), deleted: new Map(), insertedKeys: new Set(), deletedKeys: new Set() }));
+    // the status byte left out: a ghosted delete's image and an insert's of the same row differ there
+    const k = `${r.AllocUnitId}:${Buffer.from(img.buffer, img.byteOffset + 1, img.length - 1).toString('hex')}`;
+    const m = inserted ? e.inserted : e.deleted;
+    m.set(k, (m.get(k) ?? 0) + 1);
+    const key = catalogKey(r.AllocUnitId!, img);
+    if (key !== null) (inserted ? e.insertedKeys : e.deletedKeys).add(key);
+  }
+
+  /**
+   * Whether the catalog read already holds the change `e` of `table`: it brought at least one key
+   * new to the table (inserted, not deleted: a column added, a dropped column's new id 0x04000000 + n)
+   * and every such key is in the catalog, and no key it removed (deleted, not inserted again) is.
+   * A change that only rewrote rows under their keys gives no such evidence: false.
+   */
+  private holds(table: string, e: { insertedKeys: Set<string>; deletedKeys: Set<string> }): boolean {
+    const keys = this.keysOf.get(table);
+    if (!keys) return false;
+    let added = 0;
+    for (const k of e.insertedKeys) {
+      if (e.deletedKeys.has(k)) continue;
+      if (!keys.has(k)) return false;
+      added++;
+    }
+    for (const k of e.deletedKeys) if (!e.insertedKeys.has(k) && keys.has(k)) return false;
+    return added > 0;
+  }
+
+  /**
+   * Whether the catalog read evidently predates the change `e` of `table`: it brought at least one
+   * key new to the table and none of them is in the catalog (a column added, dropped or altered
+   * since the catalog was saved).
+   */
+  private lacks(table: string, e: { insertedKeys: Set<string>; deletedKeys: Set<string> }): boolean {
+    const keys = this.keysOf.get(table);
+    if (!keys) return false;
+    let added = 0;
+    for (const k of e.insertedKeys) {
+      if (e.deletedKeys.has(k)) continue;
+      if (keys.has(k)) return false;
+      added++;
+    }
+    return added > 0;
+  }
+
+  /**
+   * The transaction `id` committed (`pageMove`: a page split's, whose rows only moved): its changes
+   * after asOf are kept, and returned (none: []).
+   */
+  commit(id: string, info: { name: string | null; endTime: string | null; pageMove: boolean }): LayoutChange[] {
+    const p = this.pending.get(id);
+    if (!p) return [];
+    this.pending.delete(id);
+    if (info.pageMove) return [];
+    const out: LayoutChange[] = [];
+    for (const [table, e] of p) {
+      if (sameCounts(e.inserted, e.deleted)) continue; // rows moved, not changed
+      const at = lsnValue(e.lsn);
+      if (at === null || at <= this.asOf) continue; // the catalog has it (before its checkpoint)
+      if (this.holds(table, e)) continue; // the catalog's pages were written after the change
+      if (this.onlyLacking && !this.lacks(table, e)) continue; // a catalog of no known time: only a change it evidently predates
+      const change = { table, lsn: e.lsn, transactionId: id, name: info.name, endTime: info.endTime };
+      out.push(change);
+      const had = this.changes.get(table);
+      if (!had || at < had.at) this.changes.set(table, { ...change, at });
+    }
+    return out;
+  }
+
+  /** The transaction `id` rolled back (or began again): its catalog records changed nothing. */
+  abort(id: string): void {
+    this.pending.delete(id);
+  }
+
+  /** The change of `table` (`schema.name`) committed before `lsn` (a row operation's), or null. */
+  changeFor(table: string, lsn: string): LayoutChange | null {
+    const c = this.changes.get(table);
+    if (!c) return null;
+    const v = lsnValue(lsn);
+    if (v === null || v <= c.at) return null;
+    return { table: c.table, lsn: c.lsn, transactionId: c.transactionId, name: c.name, endTime: c.endTime };
+  }
+}
+
+function sameCounts(a: Map<string, number>, b: Map<string, number>): boolean {
+  if (a.size !== b.size) return false;
+  for (const [k, n] of a) if (b.get(k) !== n) return false;
+  return true;
+}
+
+/**
+ * The reason of a SOURCE_SCHEMA_DRIFT skipped item for a row of `change.table` logged at `rowLsn`
+ * after the change, read with `catalogOf` (`the catalog of FILE`, `the catalog given with --schema`)
+ * as of `asOf` (its last checkpoint LSN; null: of no known time, shown to lack the change's column
+ * ids): one sentence naming the change and the way on.
+ */
+export function layoutChangeReason(change: LayoutChange, rowLsn: string, catalogOf: string, asOf: string | null): string {
+  const txn = `transaction ${change.transactionId}${change.name ? ` ('${change.name}'${change.endTime ? `, committed at ${change.endTime}` : ''})` : change.endTime ? ` (committed at ${change.endTime})` : ''}`;
+  return (
+    `${change.table}'s columns were changed at LSN ${change.lsn} by ${txn}, which inserted or deleted its rows of sys.sysrscols/sys.syscolpars (a column added, dropped or altered), ` +
+    `after ${catalogOf} was taken (${asOf !== null ? `its last checkpoint, LSN ${asOf}` : 'it lacks the column ids the change added'}); this row was logged at LSN ${rowLsn}, after that change, in a layout ${catalogOf} does not describe, ` +
+    `and read with its layout it could show wrong values that look right (an in-place ALTER COLUMN keeps the record's size and column count): ` +
+    `decode it with the layout after the change — a data file or full backup taken after LSN ${change.lsn} (--mdf/--bak), or --schema/--ddl with the table as it was then`
+  );
+}
