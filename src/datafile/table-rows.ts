@@ -290,7 +290,11 @@ function* pageRows(
     if (r.type === RecordType.FORWARDED) {
       // reached through its forwarding stub; a clustered index has neither
       if (layout.indexId !== 0) damagedType('a forwarded record (only heaps forward rows)');
-      else if (forwards && (rec[1] & STATUS_B_GHOST_FORWARDED) === 0) forwards.seen.set(`${pageKey}:${r.slot}`, { page: pageKey, offset: r.offset });
+      // a live one must be pointed at by a stub; a FixedVar ghost forwarded record says so in status
+      // byte B (0x01), a CD one by its own type code (5, read as ghost data): a CD record's byte 1 is
+      // its column count, whose low bit left every compressed heap's forwarded record of an odd column
+      // count out of the check, a row lost with its stub unsaid
+      else if (forwards && (compressed || (rec[1] & STATUS_B_GHOST_FORWARDED) === 0)) forwards.seen.set(`${pageKey}:${r.slot}`, { page: pageKey, offset: r.offset });
       continue;
     }
     if (r.type === RecordType.FORWARDING_STUB) {

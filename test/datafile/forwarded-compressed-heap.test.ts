@@ -6,6 +6,8 @@
  * and a page dictionary) was decoded as it stood, its prefix-encoded values printed as values with
  * no word, while that page's own records are refused (FORMAT_PAGE_COMPRESSED). Built on NORTHWND.MDF's
  * dbo.Shippers page, its records rewritten in memory as CD records, the table read as a ROW-compressed heap.
+ * Third: a CD forwarded record no stub points at was left out of that check when its column count
+ * (byte 1, read as FixedVar's status byte B) was odd.
  */
 import { expect, it } from 'vitest';
 import { MdfPageSource, OverlayPageSource } from '../../src/datafile/mdf-source.js';
@@ -45,7 +47,7 @@ function pageWith(model: Uint8Array, at: { fileId: number; pageId: number }, rec
 }
 
 describeCorpus('a compressed heap: forwarding stub to a forwarded CD record', () => {
-  function read(targetFlags: number, forwarded: number[]) {
+  function read(targetFlags: number, forwarded: number[], homeRecords?: number[][]) {
     const base = new MdfPageSource(corpusPath('SessionShoppingCart', 'App_Data', 'NORTHWND.MDF'));
     try {
       const md = readDataFileMetadata(base);
@@ -60,12 +62,12 @@ describeCorpus('a compressed heap: forwarding stub to a forwarded CD record', ()
       s.writeUInt32LE(target.pageId, 1);
       s.writeUInt16LE(target.fileId, 5);
       s.writeUInt16LE(0, 7);
-      const home = pageWith(model, first, [[...s], cdRow(0, 2, 'Two', '222'), cdRow(0, 3, 'Thr', '333')]);
+      const home = pageWith(model, first, homeRecords ?? [[...s], cdRow(0, 2, 'Two', '222'), cdRow(0, 3, 'Thr', '333')]);
       const away = pageWith(model, target, [forwarded], targetFlags);
       const src = new OverlayPageSource(base, new Map([[`${first.fileId}:${first.pageId}`, home], [`${target.fileId}:${target.pageId}`, away]]));
       const skipped: SkippedItem[] = [];
       const rows = [...readTableRows(src, md, 'dbo.Shippers', { skipped })];
-      return { rows, skipped, target: `${target.fileId}:${target.pageId}` };
+      return { rows, skipped, target: `${target.fileId}:${target.pageId}`, home: `${first.fileId}:${first.pageId}` };
     } finally {
       base.close();
     }
@@ -95,5 +97,15 @@ describeCorpus('a compressed heap: forwarding stub to a forwarded CD record', ()
       [3, 'Thr', '333', false],
     ]);
     expect(skipped.filter((s) => s.code !== 'FORMAT_ROW_COUNT_MISMATCH')).toEqual([]);
+  });
+
+  it('a forwarded CD record no stub points at is reported (FORMAT_BAD_FORWARD), whatever its column count', () => {
+    // CD type 4 (forwarded) in slot 2, 3 columns: byte 1 (the column count, 3) was read as FixedVar's
+    // status byte B, whose 0x01 (ghost forwarded) kept the record out of the stub check
+    const { rows, skipped, home } = read(0, cdRow(0, 9, 'Nin', '999'), [cdRow(0, 1, 'One', '111'), cdRow(0, 2, 'Two', '222'), cdRow(4, 3, 'Thr', '333')]);
+    expect(rows.map((r) => r.values.ShipperID)).toEqual([1, 2]);
+    expect(skipped.filter((s) => s.code === 'FORMAT_BAD_FORWARD').map((s) => s.reason)).toEqual([
+      `forwarded record ${home}:2 has no forwarding stub of dbo.Shippers pointing at it, so its row is not printed: the stub, or this record's status byte, is damaged`,
+    ]);
   });
 });
