@@ -219,6 +219,7 @@ function walk(src: BackupBytes, path: string): MtfLayout {
   // SPAD pads up to the next DBLK, so whatever follows it is a DBLK even when its type is one
   // rowback has not met yet (SQL Server adds its own, e.g. MSLS before the closing MQCI).
   let afterPad = true;
+  try {
   while (pos + 4 <= size) {
     const h = read(pos, Math.min(COMMON_HEADER_SIZE, size - pos));
     const id = h.length >= 4 ? ascii4(h, 0) : '';
@@ -276,6 +277,18 @@ function walk(src: BackupBytes, path: string): MtfLayout {
     if (h.every((x) => x === 0)) break;
     problems.push({ code: 'FORMAT_BAD_MTF', reason: `no descriptor block or stream header where one was expected (found ${JSON.stringify(id)}); the rest of the file is not read`, location: { file: path, offset: pos } });
     break;
+  }
+  } catch (e) {
+    // A compressed backup's chunk holding the block or stream header the walk reads next fails its
+    // check value or does not decompress (compressed.ts), after a data stream (MQDA) was read whole:
+    // the walk stops there as at any damaged header of an uncompressed backup (a problem, not
+    // thrown), so that what it read before stands and the commands judge the damage by where it
+    // lies (backupDamageNotes, trailerOnly, choosePosition: a further set's or data blocks after it
+    // still refuse). Thrown, it refused every command on the file: one flipped bit in the chunk
+    // holding TSQLV4.bak's log stream refused dump, whose data pages all lie before it. Before any
+    // whole data stream it is thrown as it was (the file offset of the chunk in its location).
+    if (!(e instanceof FormatError) || e.code !== 'FORMAT_BAD_COMPRESSED_DATA' || !streams.some((x) => x.id === 'MQDA' && !x.truncated)) throw e;
+    problems.push({ code: 'FORMAT_BAD_MTF', reason: `the compressed chunk holding the block expected at this offset cannot be read (${e.message}, file offset ${e.location.offset ?? 'unknown'}): the copy is damaged there; the rest of the file is not read`, location: { file: path, offset: pos } });
   }
   // A file that ends on a block boundary before its last set's closing blocks (a copy cut at a
   // 512-byte boundary) gave the walk nothing to stop at: it ended at the end of the file with no
@@ -441,7 +454,7 @@ function searchAfterDamage(path: string, from: number, only?: readonly string[])
     const buf = Buffer.alloc(piece + COMMON_HEADER_SIZE);
     let anyBlock = false;
     for (let at = (Math.floor(from / 512) + 1) * 512; at + COMMON_HEADER_SIZE <= size; at += piece) {
-      const got = src.readSync(buf, 0, Math.min(buf.length, size - at), at);
+      const got = readAround(src, buf, Math.min(buf.length, size - at), at);
       for (let o = 0; o + COMMON_HEADER_SIZE <= got && o < piece; o += 512) {
         const type = ascii4(buf, o);
         if (!DBLK_TYPES.has(type)) continue;
@@ -457,6 +470,36 @@ function searchAfterDamage(path: string, from: number, only?: readonly string[])
   } finally {
     src.close();
   }
+}
+
+/**
+ * `src.readSync(buf, 0, n, at)`, except that the 512-byte pieces a compressed backup's damaged
+ * chunk holds (FORMAT_BAD_COMPRESSED_DATA: its check value fails, or it does not decompress) are
+ * read as zeros, which hold no block: the search for blocks after damage reads past that chunk to
+ * the blocks after it, as it reads past unreadable bytes of an uncompressed file. Returns the bytes
+ * read (n, or fewer at the end of the stream).
+ */
+function readAround(src: BackupBytes, buf: Buffer, n: number, at: number): number {
+  try {
+    return src.readSync(buf, 0, n, at);
+  } catch (e) {
+    if (!(e instanceof FormatError) || e.code !== 'FORMAT_BAD_COMPRESSED_DATA') throw e;
+  }
+  let got = 0;
+  for (let o = 0; o < n; o += 512) {
+    const k = Math.min(512, n - o);
+    let r: number;
+    try {
+      r = src.readSync(buf.subarray(o, o + k), 0, k, at + o);
+    } catch (e) {
+      if (!(e instanceof FormatError) || e.code !== 'FORMAT_BAD_COMPRESSED_DATA') throw e;
+      buf.fill(0, o, o + k);
+      r = k;
+    }
+    got += r;
+    if (r < k) break;
+  }
+  return got;
 }
 
 /** Code of damage in a set's closing blocks only (see `trailerOnly`): named, but no page or log record is lost. */

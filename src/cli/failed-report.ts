@@ -1,7 +1,7 @@
 import { closeSync, existsSync, openSync, readSync, statSync, writeFileSync } from 'node:fs';
 import { assertWritableOutput, type CommandInputs } from './files.js';
 import { setOutputCutHook } from './output-closed.js';
-import { InputError, isRowbackError } from '../errors.js';
+import { InputError, isRowbackError, type ErrorLocation } from '../errors.js';
 import { redactDeep, redactSecrets } from '../util/redact.js';
 
 /** The `times` of scan's and log's reports (and of their refused, failed or interrupted runs'). */
@@ -71,7 +71,7 @@ export function writeRefusedReport(flag: string, path: string, inputs: CommandIn
  * Runs a command that writes `--report` (`path`; undefined: not given, `run` alone) so that a run
  * that does not reach its own report still replaces the previous run's (read by a script as this
  * one's): a RowbackError thrown by `run` (a refusal after the options parsed, a file that cannot be
- * read) writes `{ ...head, complete: false, failed: { code, message } }` and is rethrown; an output
+ * read) writes `{ ...head, complete: false, failed: { code, message, location } }` (refusalOf) and is rethrown; an output
  * cut by its reader (EPIPE) or failing (a full disk) writes the same with the code output-closed.ts
  * gives (`OUTPUT_CLOSED`, `INPUT_OUTPUT_UNWRITABLE`). Both through writeRefusedReport (never over a
  * file that is not a report, nor a path that is itself wrong). `head`: what the report starts with
@@ -83,7 +83,7 @@ export async function reportingFailure<T>(path: string | undefined, inputs: Comm
   try {
     return await run();
   } catch (e) {
-    if (isRowbackError(e)) writeRefusedReport('--report', path, inputs, { ...head, complete: false, failed: { code: e.code, message: e.message } });
+    if (isRowbackError(e)) writeRefusedReport('--report', path, inputs, { ...head, complete: false, failed: refusalOf(e) });
     // any other failure (a bug: main says `rowback: INTERNAL: …`, exit 1) replaces the previous
     // run's report too: it was left as it was, so a script reading `complete: true` of the run before
     // took it for this one's (newcomer E). A failed write of stdout is the cut hook's (main says it),
@@ -93,6 +93,18 @@ export async function reportingFailure<T>(path: string | undefined, inputs: Comm
     }
     throw e;
   }
+}
+
+/**
+ * A refusal as a report's `failed`: its code and message, and `location` (file, byte offset, page,
+ * LSN, column, table: errors.ts ErrorLocation) when the error names one, as the stderr line does
+ * (formatLocation). Without it a script reading the report of a damaged copy refused
+ * (FORMAT_BAD_COMPRESSED_DATA, a chunk failing its check value) had the code and the words but not
+ * the file and offset the one stderr line gave.
+ */
+export function refusalOf(e: { code: string; message: string; location?: ErrorLocation }): { code: string; message: string; location?: ErrorLocation } {
+  const location = e.location && Object.values(e.location).some((v) => v !== undefined) ? e.location : undefined;
+  return location ? { code: e.code, message: e.message, location } : { code: e.code, message: e.message };
 }
 
 /**

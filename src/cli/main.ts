@@ -3,7 +3,7 @@ import { Command, CommanderError } from 'commander';
 import { formatLocation, isRowbackError, type RowbackError } from '../errors.js';
 import { redactSecrets } from '../util/redact.js';
 import { releaseStartupInterrupts, setStartupInterruptHook } from './interrupt.js';
-import { REPORT_TIMES, writeRefusedReport } from './failed-report.js';
+import { REPORT_TIMES, refusalOf, writeRefusedReport } from './failed-report.js';
 import { checkAllOptionValues, nameExcessArguments } from './options.js';
 import { exitCodeWithStderrClosed, isOutputWriteFailure, noteStderrClosed, OUTPUT_FAILED_EXIT_CODE, resetOutputClosed, sayOutputClosed, sayOutputFailed } from './output-closed.js';
 
@@ -51,7 +51,7 @@ let lastUsageError: string | undefined;
  * `{ complete: false, failed }`, through writeRefusedReport (over no file, an empty one or an
  * earlier report only).
  */
-function reportRefusedWhileParsing(argv: readonly string[], failed: { code: string; message: string }): void {
+function reportRefusedWhileParsing(argv: readonly string[], failed: ReturnType<typeof refusalOf>): void {
   const command = argv.find((a) => !a.startsWith('-'));
   if (!command || !REPORTING.has(command)) return;
   const paths: string[] = [];
@@ -180,7 +180,7 @@ export async function main(argv: string[]): Promise<number> {
   let parsed = false;
   // the parsed command's refused report (preAction), for a refusal its own reportingFailure does not
   // see: --report naming another output (`--out F --report F`), an option refused before its run
-  let reportRefusal: ((failed: { code: string; message: string }) => void) | undefined;
+  let reportRefusal: ((failed: ReturnType<typeof refusalOf>) => void) | undefined;
   lastUsageError = undefined;
   try {
     const program = await buildProgram(argv);
@@ -210,13 +210,13 @@ export async function main(argv: string[]): Promise<number> {
     }
     if (isRowbackError(e)) {
       // refused while the options were read (a value checked as it is parsed): no command ran to write its report
-      if (!parsed) reportRefusedWhileParsing(argv, { code: e.code, message: e.message });
+      if (!parsed) reportRefusedWhileParsing(argv, refusalOf(e));
       // refused after the options parsed but before the command's own reportingFailure ran
       // (--report F --out F; dump's --csv-raw without CSV, a --format its --out contradicts): the
       // earlier report (complete: true of other files) is replaced, as any refused run's
       // (writeRefusedReport: over no file, an empty one or an earlier report only); a refusal the
       // command's reportingFailure wrote is written again, the same
-      else reportRefusal?.({ code: e.code, message: e.message });
+      else reportRefusal?.(refusalOf(e));
       // messages echo what was typed (a stray argument, a value): no password in any form gets out
       process.stderr.write(`rowback: ${redactSecrets(cliDescribe(e))}\n`);
       return e.exitCode;

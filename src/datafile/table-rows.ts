@@ -41,7 +41,7 @@ import {
   STATUS_B_GHOST_FORWARDED,
   variableColumnBytes,
 } from './record.js';
-import { leafChain, pageRecords } from './walk.js';
+import { cdRecordSpan, leafChain, pageRecords } from './walk.js';
 
 export { variableColumnBytes };
 
@@ -290,7 +290,11 @@ function* pageRows(
     if (r.type === RecordType.FORWARDED) {
       // reached through its forwarding stub; a clustered index has neither
       if (layout.indexId !== 0) damagedType('a forwarded record (only heaps forward rows)');
-      else if (forwards && (rec[1] & STATUS_B_GHOST_FORWARDED) === 0) forwards.seen.set(`${pageKey}:${r.slot}`, { page: pageKey, offset: r.offset });
+      // a live one must be pointed at by a stub; a FixedVar ghost forwarded record says so in status
+      // byte B (0x01), a CD one by its own type code (5, read as ghost data): a CD record's byte 1 is
+      // its column count, whose low bit left every compressed heap's forwarded record of an odd column
+      // count out of the check, a row lost with its stub unsaid
+      else if (forwards && (compressed || (rec[1] & STATUS_B_GHOST_FORWARDED) === 0)) forwards.seen.set(`${pageKey}:${r.slot}`, { page: pageKey, offset: r.offset });
       continue;
     }
     if (r.type === RecordType.FORWARDING_STUB) {
@@ -300,9 +304,17 @@ function* pageRows(
       }
       const target = parseForwardingStub(rec);
       forwards?.targeted.add(`${formatPageId(target)}:${target.slot}`);
-      const fwd = recordAt(reader, target);
+      const fwd = recordAt(reader, target, compressed);
       if (!fwd) {
         skipped.push({ code: 'FORMAT_BAD_FORWARD', reason: `forwarding stub points at ${formatPageId(target)} slot ${target.slot}, which cannot be read`, location: { page: pageKey, table: tableName, offset: r.offset } });
+        continue;
+      }
+      if (fwd === PAGE_COMPRESSED_TARGET) {
+        // the forwarded record sits on a PAGE-compressed page (a compression-information record):
+        // its values may be anchor prefixes and dictionary symbols of that page, which are not
+        // applied, so it is refused as that page's own rows are (above)
+        const at = formatPageId(target);
+        skipped.push({ code: 'FORMAT_PAGE_COMPRESSED', reason: `forwarding stub in slot ${r.slot} of page ${pageKey} points at ${at} slot ${target.slot}, a page that is PAGE-compressed with a compression-information record (anchor/dictionary): the forwarded record is not decoded, as the anchor prefixes and dictionary symbols are not applied`, location: { page: at, table: tableName, offset: r.offset } });
         continue;
       }
       forwardedFrom = `${pageKey}:${r.slot}`;
@@ -485,12 +497,25 @@ function* remnantRows(reader: PageReader, vp: VerifiedPage, layout: TableLayout,
   }
 }
 
-/** The record at a RID (forwarded record), or undefined. */
-function recordAt(reader: PageReader, rid: { fileId: number; pageId: number; slot: number }): Uint8Array | undefined {
+/** recordAt's answer for a record on a page carrying a compression-information record (PAGE compression). */
+const PAGE_COMPRESSED_TARGET = Symbol('page-compressed target');
+
+/**
+ * The record at a RID (a forwarded record), or undefined when it cannot be read. `compressed` (a
+ * ROW/PAGE-compressed heap): the record is a CD record, whose bytes run to the next record's start
+ * (walk.ts cdRecordSpan), not as FixedVar's header says; on a page flagged with a
+ * compression-information record (m_typeFlagBits 0x80) its values may be anchor prefixes and
+ * dictionary symbols of that page, so PAGE_COMPRESSED_TARGET is returned instead of its bytes, as
+ * pageRows refuses that page's own records (before, the forwarded record was decoded as it stood: a
+ * prefix-encoded value printed as a value, with no word).
+ */
+function recordAt(reader: PageReader, rid: { fileId: number; pageId: number; slot: number }, compressed = false): Uint8Array | typeof PAGE_COMPRESSED_TARGET | undefined {
   const vp = reader.get(rid);
   if (!vp || rid.slot >= vp.header.slotCount) return undefined;
   const off = slotOffset(vp.bytes, rid.slot);
-  if (off < 96) return undefined;
+  if (off < 96 || off >= 8192 - vp.header.slotCount * 2) return undefined;
+  if (vp.header.typeFlagBits & PAGE_HAS_COMPRESSION_INFO) return PAGE_COMPRESSED_TARGET;
+  if (compressed) return cdRecordSpan(vp, off);
   try {
     const len = fixedVarRecordLength(vp.bytes, off, 8192 - vp.header.slotCount * 2);
     return vp.bytes.subarray(off, off + len);

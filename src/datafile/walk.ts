@@ -33,16 +33,8 @@ export function* pageRecords(
   const page = vp.bytes;
   const id = vp.header.pageId;
   const slotArrayStart = PAGE_SIZE - vp.header.slotCount * 2;
-  let starts: number[] = [];
-  if (compressed) {
-    for (let s = 0; s < vp.header.slotCount; s++) starts.push(slotOffset(page, s));
-    starts = [...new Set(starts.filter((o) => o >= PAGE_HEADER_SIZE))].sort((a, b) => a - b);
-  }
-  const spanEnd = (off: number): number => {
-    const i = firstAbove(starts, off);
-    const free = vp.header.freeData > off && vp.header.freeData <= slotArrayStart ? vp.header.freeData : slotArrayStart;
-    return i >= 0 ? Math.min(starts[i], free) : free;
-  };
+  const starts = compressed ? slotRecordStarts(vp) : [];
+  const spanEnd = (off: number): number => spanEndAt(vp, starts, off);
   // One record is never in two slots: a slot repeating an earlier slot's offset is a damaged slot
   // array (a changed entry printed that row twice and lost the row it pointed at, with no word).
   const taken = new Map<number, number>();
@@ -129,6 +121,31 @@ export function* pageRecords(
     }
     yield { page: id, slot, offset: off, bytes: page.subarray(off, off + len), type: compressed ? cdRecordTypeOf(page[off]) : recordTypeOf(page[off]) };
   }
+}
+
+/** The distinct record starts of a page's slots (offsets at or past the page header), ascending. */
+function slotRecordStarts(vp: VerifiedPage): number[] {
+  const starts: number[] = [];
+  for (let s = 0; s < vp.header.slotCount; s++) starts.push(slotOffset(vp.bytes, s));
+  return [...new Set(starts.filter((o) => o >= PAGE_HEADER_SIZE))].sort((a, b) => a - b);
+}
+
+/** Where the span of the record at `off` ends (byte offset in the page): the next record's start, else m_freeData when sane, else the slot array. */
+function spanEndAt(vp: VerifiedPage, starts: readonly number[], off: number): number {
+  const slotArrayStart = PAGE_SIZE - vp.header.slotCount * 2;
+  const i = firstAbove(starts, off);
+  const free = vp.header.freeData > off && vp.header.freeData <= slotArrayStart ? vp.header.freeData : slotArrayStart;
+  return i >= 0 ? Math.min(starts[i], free) : free;
+}
+
+/**
+ * The bytes a CD record (ROW/PAGE-compressed partition) at byte offset `off` of a page may occupy,
+ * as pageRecords gives them: from `off` to the next record's start or m_freeData (a CD record's
+ * length is not in a header; the row decoder reads its own structure inside that span). For a
+ * record reached by its RID (a forwarded record), which must not be cut by FixedVar's rules.
+ */
+export function cdRecordSpan(vp: VerifiedPage, off: number): Uint8Array {
+  return vp.bytes.subarray(off, spanEndAt(vp, slotRecordStarts(vp), off));
 }
 
 /**

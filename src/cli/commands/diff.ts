@@ -109,7 +109,7 @@ export function register(program: Command): void {
     .option('--stage <staging.db>', "stage the missing and changed rows as a job of kind 'restore' (review and re-insert them like scanned rows); staged once they are all written: a reader closing stdout early (| head) leaves nothing staged, and the EPIPE line says so")
     .addOption(outFormatOption(DIFF_FORMATS, 'ndjson'))
     .option('--out <file>', 'write rows to this file instead of stdout (an existing file is replaced once the result starts to be written; a command refused before that leaves it as it was)')
-    .option('--report <file>', 'write the comparison report (table, key, counts of missing/changed/added rows, complete, incomplete, notes, warnings, the staged job) as JSON, as scan --report; written for a refused or failed run too (failed: {code, message})')
+    .option('--report <file>', 'write the comparison report (table, key, counts of missing/changed/added rows, complete, incomplete, notes, warnings, the staged job) as JSON, as scan --report; written for a refused or failed run too (failed: {code, message, location})')
     .option('--quiet', 'no summary on stderr; still said: INCOMPLETE and INTERRUPTED')
     .addOption(strictOption({ warnings: 'a --stop-at or --after-stop-at the SQL Server\'s clock passed twice' }))
     .action(async (opts: DiffOptions, cmd: Command) => {

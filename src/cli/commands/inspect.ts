@@ -206,6 +206,13 @@ function count(counts: Record<string, number>, r: LogRecord): void {
   counts[r.Operation] = (counts[r.Operation] ?? 0) + 1;
 }
 
+/** Why a backup's data pages were not read, by the code of `incomplete` (the data pages line). The TDE case read "incomplete media set". */
+const NOT_READ_BECAUSE: Record<string, string> = {
+  FORMAT_INCOMPLETE_MEDIA_SET: 'incomplete media set',
+  FORMAT_ENCRYPTED_BACKUP: 'encrypted database',
+  FORMAT_BAD_COMPRESSED_DATA: 'a damaged compressed chunk',
+};
+
 async function inspectBackup(path: string, opts: InspectOptions): Promise<InspectResult> {
   const layout = readMtfLayout(path);
   const position = opts.position ?? 1;
@@ -224,8 +231,20 @@ async function inspectBackup(path: string, opts: InspectOptions): Promise<Inspec
   }
   let dataPages: BackupPages | null = null;
   let tables: BackupTables | null = null;
+  let p: ReturnType<typeof openBackupPageSource> | undefined;
   if (!incomplete && layout.streams.some((s) => s.id === 'MQDA' && s.length > 0 && s.set === position)) {
-    const p = openBackupPageSource(path, layout, position);
+    try {
+      p = openBackupPageSource(path, layout, position);
+    } catch (e) {
+      // A compressed chunk of the data stream fails its check value (or does not decompress): the
+      // pages are indexed from the whole stream, so none is; the header, the files and the log are
+      // still described, the damage named (exit 3), as for one stripe of several. It refused
+      // inspect whole (exit 2, nothing printed), though the header and the log are readable.
+      if (!(e instanceof FormatError) || e.code !== 'FORMAT_BAD_COMPRESSED_DATA') throw e;
+      incomplete = { code: e.code, reason: `${e.message} (file offset ${e.location.offset ?? 'unknown'}, in the backup's data stream): its data pages are not indexed, so none is read and no table is listed; dump refuses this copy: read another copy of the backup` };
+    }
+  }
+  if (p) {
     try {
       let bootPage: BackupPages['bootPage'] = null;
       if (p.readPage(1, 9)) {
@@ -257,7 +276,7 @@ async function inspectBackup(path: string, opts: InspectOptions): Promise<Inspec
   }
   return {
     file: path, kind: 'backup', header, sets, shown: position, mediaSet: layout.mediaSet, incomplete, dataPages,
-    tables: tables?.list ?? null, tablesNote: tables ? tables.note ?? null : 'not listed: the backup set holds no data pages read here (a log backup, one stripe of several, or an encrypted database)',
+    tables: tables?.list ?? null, tablesNote: tables ? tables.note ?? null : incomplete?.code === 'FORMAT_BAD_COMPRESSED_DATA' ? 'not listed: a compressed chunk of the data pages is damaged (above)' : 'not listed: the backup set holds no data pages read here (a log backup, one stripe of several, or an encrypted database)',
     metadataWarnings: tables?.warnings ?? [], metadataSkipped: tables?.skipped ?? [],
     headerWarnings,
     log: summarize(stats, counts, skipped),
@@ -393,7 +412,7 @@ export function renderText(r: InspectResult): string {
     kv('backup size', h.compressed ? `${h.backupSize} (${h.compressedBackupSize} compressed)` : h.backupSize);
     out.push('files:');
     for (const f of h.files) out.push(`  ${f.type} ${String(f.fileId).padStart(3)} ${f.logicalName.padEnd(24)} ${f.physicalName}${f.fileGroupName ? ` [${f.fileGroupName}]` : ''}`);
-    kv('data pages', r.dataPages ? `${r.dataPages.pages} (files ${r.dataPages.fileIds.join(', ')})${r.dataPages.duplicatePages ? `, ${r.dataPages.duplicatePages} held twice (later copy read)` : ''}${r.dataPages.unplacedPages ? `, ${r.dataPages.unplacedPages} unformatted slot(s) ignored` : ''}` : r.incomplete ? 'not read (incomplete media set)' : 'none');
+    kv('data pages', r.dataPages ? `${r.dataPages.pages} (files ${r.dataPages.fileIds.join(', ')})${r.dataPages.duplicatePages ? `, ${r.dataPages.duplicatePages} held twice (later copy read)` : ''}${r.dataPages.unplacedPages ? `, ${r.dataPages.unplacedPages} unformatted slot(s) ignored` : ''}` : r.incomplete ? `not read (${NOT_READ_BECAUSE[r.incomplete.code] ?? r.incomplete.code})` : 'none');
     if (r.dataPages?.bootPage) kv('boot page version', `${r.dataPages.bootPage.version} (${r.dataPages.bootPage.product})`);
     if (r.tables) {
       out.push('tables (rows):');

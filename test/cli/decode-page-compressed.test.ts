@@ -1,0 +1,43 @@
+/**
+ * `rowback decode --hex` of a PAGE-compressed table's record. --hex takes RowLog Contents 0 or a DBCC
+ * PAGE record; a record of a page carrying a compression-information record (m_typeFlagBits 0x80)
+ * stores a column with an anchor as [prefix length][suffix] (BusinessCentral.BakReader PROVENANCE.md),
+ * which one record cannot resolve. The old command printed such a value as a value, exit 0, no word:
+ * 'Supplier SWRXU' with the anchor 'Supplier ' stored as [0x09]['SWRXU'] came out '\tSWRXU'. SYNTHETIC
+ * CD record (no compressed table is in the corpus): header 0x01, 2 columns, CD array 0x72 (an int of
+ * 1 byte, 6 bytes of short data), int 1 (0x81), [0x09]['SWRXU'].
+ */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { expect, it } from 'vitest';
+import { captureCli } from '../support/cli.js';
+
+const cli = captureCli();
+const RECORD = '0x01027281095357525855';
+
+function ddl(compression: 'PAGE' | 'ROW'): string {
+  const dir = mkdtempSync(join(tmpdir(), 'rowback-decode-page-'));
+  const p = join(dir, 'S.sql');
+  writeFileSync(p, `CREATE TABLE dbo.S (id int NOT NULL PRIMARY KEY, name varchar(40) NOT NULL) WITH (DATA_COMPRESSION = ${compression});\n`);
+  return p;
+}
+
+it('a PAGE-compressed table: the row carries a warning that an anchor prefix cannot be resolved, INCOMPLETE said, exit 3 with --strict', async () => {
+  const r = await cli('decode', '--ddl', ddl('PAGE'), '--hex', RECORD);
+  expect(r.code).toBe(0);
+  const doc = JSON.parse(r.stdout);
+  expect(doc.values).toEqual({ id: 1, name: '\tSWRXU' });
+  expect(doc.warnings).toHaveLength(1);
+  expect(doc.warnings[0]).toMatch(/^dbo\.S is PAGE-compressed: .*m_typeFlagBits 0x80.*\[prefix length\]\[suffix\]/);
+  expect(r.stderr).toMatch(/^rowback decode: INCOMPLETE: the row of dbo\.S/);
+  const strict = await cli('decode', '--strict', '--ddl', ddl('PAGE'), '--hex', RECORD);
+  expect(strict.code).toBe(3);
+});
+
+it('(a ROW-compressed table: no anchor, no dictionary, no warning)', async () => {
+  const r = await cli('decode', '--ddl', ddl('ROW'), '--hex', RECORD);
+  expect(r.code).toBe(0);
+  expect(JSON.parse(r.stdout)).toEqual({ table: 'dbo.S', values: { id: 1, name: '\tSWRXU' } });
+  expect(r.stderr).toBe('');
+});
