@@ -89,9 +89,11 @@ export function objectColumnKey(objectId: number, columnId: number): string {
 }
 
 /**
- * The key of a catalog row image: sysrscols (rowset id bigint @4, rscolid int @12) or syscolpars
- * (object id int @4, number smallint @8, colid int @10: Database1_log.ldf's CREATE TABLE rows hold
- * 1 and 2 there for a table's two columns); null when too short.
+ * The key of a catalog row image: sysrscols (rowset id bigint @4, rscolid int @12), SQL Server
+ * 2005's sysrowsetcolumns (rowset id @4, rowset column id @12) and syshobtcolumns (hobt id @4, hobt
+ * column id @12: aspnetdb_log.ldf) or syscolpars (object id int @4, number smallint @8, colid int
+ * @10: Database1_log.ldf's CREATE PROCEDURE rows hold number 1 and colid 1, 2 for a procedure's
+ * parameters; a table's columns have number 0); null when too short.
  */
 function catalogKey(allocUnitId: string, img: Uint8Array): string | null {
   const b = Buffer.from(img.buffer, img.byteOffset, img.length);

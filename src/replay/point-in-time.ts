@@ -1001,7 +1001,7 @@ export class LogReplay {
    * Changes of the table's columns (its sys.sysrscols / sys.syscolpars rows inserted or deleted,
    * recover/layout-changes.ts), whatever the transaction's name: an ALTER TABLE inside a user's
    * transaction (an application's schema migration: BEGIN TRAN … ALTER TABLE … COMMIT, named
-   * user_transaction as Database1_log.ldf's CREATE TABLEs are) passed DDL_NAMES by, and the rows
+   * user_transaction as Database1_log.ldf's CREATE PROCEDUREs are) passed DDL_NAMES by, and the rows
    * logged after it were applied and decoded with the base backup's layout.
    */
   private readonly layoutWatch: LayoutChangeWatch;

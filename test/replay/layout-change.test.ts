@@ -1,6 +1,6 @@
 // SYNTHETIC: log records built here as plain objects, row images made by the test encoder; the
 // catalog rows' key bytes where the corpus shows them (sysrscols' rowset id at offset 4:
-// NORTHWND_log.ldf; syscolpars' object id at offset 4: Database1_log.ldf, whose CREATE TABLEs run
+// NORTHWND_log.ldf; syscolpars' object id at offset 4: Database1_log.ldf, whose CREATE PROCEDUREs run
 // in transactions named user_transaction). An ALTER TABLE inside a user's transaction (an
 // application's schema migration) was passed by, its name not being DDL's: the rows inserted after
 // it, in the new layout, were replayed and printed with the base backup's.
