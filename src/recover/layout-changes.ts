@@ -70,13 +70,20 @@ export interface LayoutChange {
   name: string | null;
   /** Its commit's End Time (fn_dblog form), null when unknown. */
   endTime: string | null;
+  /**
+   * The table's partitions (rowset ids) whose column rows it inserted or deleted, when it touched
+   * those of some partitions only and no syscolpars row (ALTER TABLE … REBUILD PARTITION = n: that
+   * partition's rows go to a new rowset, the others keep theirs and their layout); absent: every
+   * partition (a column added, dropped or altered changes the rows of all).
+   */
+  partitionIds?: readonly string[];
 }
 
 /**
  * Per open transaction: per table, the first catalog record's LSN, the row images inserted and
  * deleted (hex, status byte left out) and their keys (catalogKey).
  */
-type Pending = Map<string, { lsn: string; inserted: Map<string, number>; deleted: Map<string, number>; insertedKeys: Set<string>; deletedKeys: Set<string> }>;
+type Pending = Map<string, { lsn: string; inserted: Map<string, number>; deleted: Map<string, number>; insertedKeys: Set<string>; deletedKeys: Set<string>; rowsets: Set<string>; columns: boolean }>;
 
 /** A sysrscols row's key as catalogKey gives it: its rowset (partition) id and column id (rscolid = partition_column_id). */
 export function rowsetColumnKey(partitionId: string, partitionColumnId: number): string {
@@ -181,11 +188,13 @@ export class LayoutChangeWatch {
   private readonly byRowset = new Map<string, string>();
   /** Object id → `schema.name`. */
   private readonly byObject = new Map<number, string>();
+  /** `schema.name` → its partition (rowset) ids. */
+  private readonly partitionsOf = new Map<string, ReadonlySet<string>>();
   /** `schema.name` → WatchedTable.columnKeys. */
   private readonly keysOf = new Map<string, ReadonlySet<string>>();
   private readonly pending = new Map<string, Pending>();
-  /** The first change after asOf of each table, by `schema.name`. */
-  private readonly changes = new Map<string, LayoutChange & { at: bigint }>();
+  /** The changes after asOf of each table, by `schema.name` (the first of each scope: LayoutChange.partitionIds). */
+  private readonly changes = new Map<string, Array<LayoutChange & { at: bigint }>>();
 
   /** The catalog tables' allocation units read (sysrscols and syscolpars; SQL Server 2005: syscolpars, sysrowsetcolumns, syshobtcolumns). */
   private readonly allocUnits: ReadonlySet<string>;
@@ -205,6 +214,7 @@ export class LayoutChangeWatch {
     for (const t of tables) {
       if (t.objectId !== undefined) this.byObject.set(t.objectId, t.table);
       for (const p of t.partitionIds) this.byRowset.set(p, t.table);
+      this.partitionsOf.set(t.table, new Set(t.partitionIds));
       if (t.columnKeys) this.keysOf.set(t.table, t.columnKeys);
     }
   }
@@ -224,10 +234,12 @@ export class LayoutChangeWatch {
     const img = r['RowLog Contents 0'];
     if (!(img instanceof Uint8Array) || !this.watches(r)) return;
     let table: string | undefined;
+    let rowset: string | null = null;
     if (r.AllocUnitId !== SYSCOLPARS_ALLOC_UNIT) {
       // sysrscols, sysrowsetcolumns (rowset id @4), syshobtcolumns (hobt id @4 = the partition id on 2005)
       if (img.length < 16) return;
-      table = this.byRowset.get(Buffer.from(img.buffer, img.byteOffset + 4, 8).readBigUInt64LE().toString());
+      rowset = Buffer.from(img.buffer, img.byteOffset + 4, 8).readBigUInt64LE().toString();
+      table = this.byRowset.get(rowset);
     } else {
       if (img.length < 8) return;
       // a computed column's row: not a stored column (a persisted one's is a sysrscols row)
@@ -239,7 +251,9 @@ export class LayoutChangeWatch {
     let p = this.pending.get(id);
     if (!p) this.pending.set(id, (p = new Map()));
     let e = p.get(table);
-    if (!e) p.set(table, (e = { lsn: r['Current LSN'], inserted: new Map(), deleted: new Map(), insertedKeys: new Set(), deletedKeys: new Set() }));
+    if (!e) p.set(table, (e = { lsn: r['Current LSN'], inserted: new Map(), deleted: new Map(), insertedKeys: new Set(), deletedKeys: new Set(), rowsets: new Set(), columns: false }));
+    if (rowset !== null) e.rowsets.add(rowset);
+    else e.columns = true;
     // the status byte left out: a ghosted delete's image and an insert's of the same row differ there
     const k = `${r.AllocUnitId}:${Buffer.from(img.buffer, img.byteOffset + 1, img.length - 1).toString('hex')}`;
     const m = inserted ? e.inserted : e.deleted;
@@ -301,10 +315,14 @@ export class LayoutChangeWatch {
       if (at === null || at <= this.asOf) continue; // the catalog has it (before its checkpoint)
       if (this.holds(table, e)) continue; // the catalog's pages were written after the change
       if (this.onlyLacking && !this.lacks(table, e)) continue; // a catalog of no known time: only a change it evidently predates
-      const change = { table, lsn: e.lsn, transactionId: id, name: info.name, endTime: info.endTime };
+      // a change of some partitions' column rows only (no syscolpars row: no column added, dropped or
+      // altered) is those partitions': a partition rebuilt leaves the others' rows as they were
+      const scoped = !e.columns && e.rowsets.size > 0 && [...(this.partitionsOf.get(table) ?? [])].some((q) => !e.rowsets.has(q));
+      const change: LayoutChange = { table, lsn: e.lsn, transactionId: id, name: info.name, endTime: info.endTime, ...(scoped ? { partitionIds: [...e.rowsets].filter((q) => this.byRowset.get(q) === table) } : {}) };
       out.push(change);
-      const had = this.changes.get(table);
-      if (!had || at < had.at) this.changes.set(table, { ...change, at });
+      const list = this.changes.get(table) ?? [];
+      list.push({ ...change, at });
+      this.changes.set(table, list);
     }
     return out;
   }
@@ -314,13 +332,25 @@ export class LayoutChangeWatch {
     this.pending.delete(id);
   }
 
-  /** The change of `table` (`schema.name`) committed before `lsn` (a row operation's), or null. */
-  changeFor(table: string, lsn: string): LayoutChange | null {
-    const c = this.changes.get(table);
-    if (!c) return null;
+  /**
+   * The first change of `table` (`schema.name`) committed before `lsn` (a row operation's) that
+   * concerns the row's partition (`partitionId`, its rowset id; undefined: any change of the
+   * table), or null.
+   */
+  changeFor(table: string, lsn: string, partitionId?: string): LayoutChange | null {
+    const list = this.changes.get(table);
+    if (!list) return null;
     const v = lsnValue(lsn);
-    if (v === null || v <= c.at) return null;
-    return { table: c.table, lsn: c.lsn, transactionId: c.transactionId, name: c.name, endTime: c.endTime };
+    if (v === null) return null;
+    let first: (LayoutChange & { at: bigint }) | null = null;
+    for (const c of list) {
+      if (v <= c.at || (first && first.at <= c.at)) continue;
+      if (partitionId !== undefined && c.partitionIds && !c.partitionIds.includes(partitionId)) continue;
+      first = c;
+    }
+    if (!first) return null;
+    const { at: _at, ...change } = first;
+    return change;
   }
 }
 
@@ -344,7 +374,7 @@ function sameCounts(a: Map<string, number>, b: Map<string, number>): boolean {
 export function layoutChangeReason(change: LayoutChange, rowLsn: string, catalogOf: string, asOf: string | null): string {
   const txn = `transaction ${change.transactionId}${change.name ? ` ('${change.name}'${change.endTime ? `, committed at ${change.endTime}` : ''})` : change.endTime ? ` (committed at ${change.endTime})` : ''}`;
   return (
-    `${change.table}'s columns were changed at LSN ${change.lsn} by ${txn}, which inserted or deleted its rows of sys.sysrscols/sys.syscolpars (a column added, dropped or altered), ` +
+    `${change.table}'s columns were changed at LSN ${change.lsn} by ${txn}, which inserted or deleted its rows of sys.sysrscols/sys.syscolpars (${change.partitionIds ? `those of partition ${change.partitionIds.join(', ')} only: the partition rebuilt, or its columns changed` : 'a column added, dropped or altered'}), ` +
     `after ${catalogOf} was taken (${asOf !== null ? `its last checkpoint, LSN ${asOf}` : 'it lacks the column ids the change added'}); this row was logged at LSN ${rowLsn}, after that change, in a layout ${catalogOf} does not describe, ` +
     `and read with its layout it could show wrong values that look right (an in-place ALTER COLUMN keeps the record's size and column count): ` +
     `decode it with the layout after the change — a data file or full backup taken after LSN ${change.lsn} (--mdf/--bak), or --schema/--ddl with the table as it was then`

@@ -208,3 +208,39 @@ describe('the catalog rows a change is seen in: SQL Server 2005 and computed col
     expect((await run([...deleteBefore, ...stored, ...deleteAfter], false)).got).toEqual(['00000031:00000001:0002', '00000031:00000009:0003']);
   });
 });
+
+describe('a change of some partitions only (REBUILD PARTITION = n)', () => {
+  // dbo.Parted in two partitions, each with its own rowset and allocation unit (SYNTHETIC ids)
+  const P1 = '72057594050000000';
+  const P2 = '72057594050065536';
+  const AU1 = '72057594051000000';
+  const AU2 = '72057594051065536';
+  const base = buildLayout('Parted', [{ name: 'Id', type: 'int' }]);
+  const part1 = { ...base, objectId: 77, partitionId: P1, allocUnits: [{ allocUnitId: AU1, type: 'IN_ROW_DATA' as const }] };
+  const part2 = { ...base, objectId: 77, partitionId: P2, allocUnits: [{ allocUnitId: AU2, type: 'IN_ROW_DATA' as const }] };
+  const parted = catalogFromLayouts([part1, part2]);
+  const delOn = (lsn: string, xid: string, au: string, id: number) => [begin(`${lsn}:0001`, xid, 'DELETE'), del(`${lsn}:0002`, xid, encodeRow(base, { Id: id }), au), commit(`${lsn}:0003`, xid)];
+
+  it("partition 2's rowset rebuilt (its column rows deleted, a new rowset's inserted; no syscolpars row) refuses no row of partition 1 logged after it; every row was refused", async () => {
+    const rebuild = [
+      begin('00000031:00000005:0001', '0000:2', 'ALTER TABLE'),
+      cat('00000031:00000005:0002', '0000:2', 'LOP_INSERT_ROWS', SYSRSCOLS_ALLOC_UNIT, rscols('72057594052000000', 1)),
+      cat('00000031:00000005:0003', '0000:2', 'LOP_DELETE_ROWS', SYSRSCOLS_ALLOC_UNIT, rscols(P2, 1)),
+      commit('00000031:00000005:0004', '0000:2'),
+    ];
+    const log = [...delOn('00000031:00000001', '0000:1', AU1, 1), ...rebuild, ...delOn('00000031:00000009', '0000:3', AU1, 2), ...delOn('00000031:0000000a', '0000:4', AU2, 3)];
+    const { got, refused } = await scan(log, CHECKPOINT, parted);
+    expect(got).toEqual(['00000031:00000001:0002', '00000031:00000009:0002']);
+    // (a row still logged on partition 2's old unit after it: refused, naming the partition)
+    expect(refused.map((r) => r.c.record['Current LSN'])).toEqual(['00000031:0000000a:0002']);
+    expect(refused[0]!.change.partitionIds).toEqual([P2]);
+  });
+
+  it('a column added (a syscolpars row) or every partition\'s column rows changed concerns every partition', async () => {
+    const add = [begin('00000031:00000005:0001', '0000:2', 'ALTER TABLE'), cat('00000031:00000005:0002', '0000:2', 'LOP_INSERT_ROWS', SYSCOLPARS_ALLOC_UNIT, colpars(77, 2)), cat('00000031:00000005:0003', '0000:2', 'LOP_INSERT_ROWS', SYSRSCOLS_ALLOC_UNIT, rscols(P2, 2)), commit('00000031:00000005:0004', '0000:2')];
+    const log = [...add, ...delOn('00000031:00000009', '0000:3', AU1, 2), ...delOn('00000031:0000000a', '0000:4', AU2, 3)];
+    expect((await scan(log, CHECKPOINT, parted)).got).toEqual([]);
+    const both = [begin('00000031:00000005:0001', '0000:2', 'ALTER TABLE'), cat('00000031:00000005:0002', '0000:2', 'LOP_INSERT_ROWS', SYSRSCOLS_ALLOC_UNIT, rscols(P1, 2)), cat('00000031:00000005:0003', '0000:2', 'LOP_INSERT_ROWS', SYSRSCOLS_ALLOC_UNIT, rscols(P2, 2)), commit('00000031:00000005:0004', '0000:2')];
+    expect((await scan([...both, ...delOn('00000031:00000009', '0000:3', AU1, 2), ...delOn('00000031:0000000a', '0000:4', AU2, 3)], CHECKPOINT, parted)).got).toEqual([]);
+  });
+});
