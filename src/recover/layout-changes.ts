@@ -77,6 +77,8 @@ export interface LayoutChange {
    * partition (a column added, dropped or altered changes the rows of all).
    */
   partitionIds?: readonly string[];
+  /** The catalog tables it was seen in: `sys.sysrscols/sys.syscolpars`, or SQL Server 2005's `sys.sysrowsetcolumns/sys.syshobtcolumns/sys.syscolpars`. */
+  catalogTables: string;
 }
 
 /**
@@ -198,6 +200,8 @@ export class LayoutChangeWatch {
 
   /** The catalog tables' allocation units read (sysrscols and syscolpars; SQL Server 2005: syscolpars, sysrowsetcolumns, syshobtcolumns). */
   private readonly allocUnits: ReadonlySet<string>;
+  /** Their names, as LayoutChange.catalogTables says them. */
+  private readonly catalogTables: string;
 
   /**
    * `asOf`: the LSN the catalog is as of, or null when every change counts (a replay over a base
@@ -207,6 +211,7 @@ export class LayoutChangeWatch {
    * and syshobtcolumns, not sysrscols (objects 4 and 13 are not those tables on later versions).
    */
   constructor(tables: readonly WatchedTable[], asOf: string | null, private readonly onlyLacking = false, sqlServer2005 = false) {
+    this.catalogTables = sqlServer2005 ? 'sys.sysrowsetcolumns/sys.syshobtcolumns/sys.syscolpars' : 'sys.sysrscols/sys.syscolpars';
     this.allocUnits = new Set(sqlServer2005 ? [SYSCOLPARS_ALLOC_UNIT, SYSROWSETCOLUMNS_2005_ALLOC_UNIT, SYSHOBTCOLUMNS_2005_ALLOC_UNIT] : [SYSRSCOLS_ALLOC_UNIT, SYSCOLPARS_ALLOC_UNIT]);
     const v = asOf === null ? -1n : lsnValue(asOf);
     if (v === null) throw new Error(`layout watch: '${asOf}' is not an LSN`);
@@ -318,7 +323,7 @@ export class LayoutChangeWatch {
       // a change of some partitions' column rows only (no syscolpars row: no column added, dropped or
       // altered) is those partitions': a partition rebuilt leaves the others' rows as they were
       const scoped = !e.columns && e.rowsets.size > 0 && [...(this.partitionsOf.get(table) ?? [])].some((q) => !e.rowsets.has(q));
-      const change: LayoutChange = { table, lsn: e.lsn, transactionId: id, name: info.name, endTime: info.endTime, ...(scoped ? { partitionIds: [...e.rowsets].filter((q) => this.byRowset.get(q) === table) } : {}) };
+      const change: LayoutChange = { table, lsn: e.lsn, transactionId: id, name: info.name, endTime: info.endTime, catalogTables: this.catalogTables, ...(scoped ? { partitionIds: [...e.rowsets].filter((q) => this.byRowset.get(q) === table) } : {}) };
       out.push(change);
       const list = this.changes.get(table) ?? [];
       list.push({ ...change, at });
@@ -374,7 +379,7 @@ function sameCounts(a: Map<string, number>, b: Map<string, number>): boolean {
 export function layoutChangeReason(change: LayoutChange, rowLsn: string, catalogOf: string, asOf: string | null): string {
   const txn = `transaction ${change.transactionId}${change.name ? ` ('${change.name}'${change.endTime ? `, committed at ${change.endTime}` : ''})` : change.endTime ? ` (committed at ${change.endTime})` : ''}`;
   return (
-    `${change.table}'s columns were changed at LSN ${change.lsn} by ${txn}, which inserted or deleted its rows of sys.sysrscols/sys.syscolpars (${change.partitionIds ? `those of partition ${change.partitionIds.join(', ')} only: the partition rebuilt, or its columns changed` : 'a column added, dropped or altered'}), ` +
+    `${change.table}'s columns were changed at LSN ${change.lsn} by ${txn}, which inserted or deleted its rows of ${change.catalogTables} (${change.partitionIds ? `those of partition ${change.partitionIds.join(', ')} only: the partition rebuilt, or its columns changed` : 'a column added, dropped or altered'}), ` +
     `after ${catalogOf} was taken (${asOf !== null ? `its last checkpoint, LSN ${asOf}` : 'it lacks the column ids the change added'}); this row was logged at LSN ${rowLsn}, after that change, in a layout ${catalogOf} does not describe, ` +
     `and read with its layout it could show wrong values that look right (an in-place ALTER COLUMN keeps the record's size and column count): ` +
     `decode it with the layout after the change — a data file or full backup taken after LSN ${change.lsn} (--mdf/--bak), or --schema/--ddl with the table as it was then`

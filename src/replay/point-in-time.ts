@@ -1069,7 +1069,7 @@ export class LogReplay {
       if (op === LOP_ABORT_XACT) this.layoutWatch.abort(id);
       else {
         const changed = this.layoutWatch.commit(id, { name: t?.name ?? null, endTime: r['End Time'] ?? null, pageMove: t?.deleteSplit === true });
-        if (changed.length) refuse('REPLAY_UNSUPPORTED_OPERATION', r, `transaction ${id}${t?.name ? ` ('${t.name}')` : ''} changed ${this.table}'s columns (it inserted or deleted the table's rows of sys.sysrscols/sys.syscolpars, the first at LSN ${changed[0]!.lsn}: a column added, dropped or altered), so the rows logged after it are in another layout than the base backup's and would be applied and decoded with the wrong one`);
+        if (changed.length) refuse('REPLAY_UNSUPPORTED_OPERATION', r, `transaction ${id}${t?.name ? ` ('${t.name}')` : ''} changed ${this.table}'s columns (it inserted or deleted the table's rows of ${changed[0]!.catalogTables}, the first at LSN ${changed[0]!.lsn}: a column added, dropped or altered), so the rows logged after it are in another layout than the base backup's and would be applied and decoded with the wrong one`);
       }
       if (t) {
         t.state = op === LOP_COMMIT_XACT ? 'committed' : 'aborted';
