@@ -432,6 +432,8 @@ export interface CommittedOnePassOptions extends CommittedOptions {
    * predates counts (none of the column ids the change added is in it).
    */
   layoutsAsOf?: string | null;
+  /** With layoutsAsOf: the database is SQL Server 2005's (dbi_version 611), whose column catalog is sysrowsetcolumns + syshobtcolumns (layout-changes.ts). */
+  layoutsSqlServer2005?: boolean;
   /** Each row operation left out by `layoutsAsOf`, with the change that came before it. */
   onLayoutChanged?: (c: RowCandidate, change: LayoutChange) => void;
 }
@@ -730,14 +732,14 @@ export async function* committedCandidateBatches(
   const info = (t: TxnState): TransactionInfo => ({ transactionId: t.transactionId, beginTime: t.beginTime, endTime: t.endTime, name: t.name, sid: t.sid, login: t.login, spid: t.spid });
 
   // the catalog's own column rows changed in the log read after the catalog was taken (layout-changes.ts)
-  const watch = options.layoutsAsOf !== undefined ? new LayoutChangeWatch(watchedTables(catalog), options.layoutsAsOf, options.layoutsAsOf === null) : null;
+  const watch = options.layoutsAsOf !== undefined ? new LayoutChangeWatch(watchedTables(catalog), options.layoutsAsOf, options.layoutsAsOf === null, options.layoutsSqlServer2005 === true) : null;
   const keepOps = new Set([...wantedOps, ...(pairOp ? [pairOp] : []), ...(watch ? [LOP_INSERT_ROWS, LOP_DELETE_ROWS] : [])]);
   const keep = options.onRecord ? undefined : recordKeep(keepOps);
   /** A held candidate to hand out, or null when its table's columns changed before it (layoutsAsOf). */
   const changedBefore = (record: LogRecord): LayoutChange | null => {
     if (!watch?.any || !record.AllocUnitId) return null;
     const tb = catalog.byAllocUnit(record.AllocUnitId);
-    return tb ? watch.changeFor(`${tb.schema}.${tb.name}`, record['Current LSN']) : null;
+    return tb ? watch.changeFor(`${tb.schema}.${tb.name}`, record['Current LSN'], tb.partitionId) : null;
   };
   let out: RowCandidate[] = [];
   // commit End Times in log order (stats.clockBackwards)
@@ -957,7 +959,7 @@ export async function* committedCandidateBatches(
         if (unchecked) stats.undoneUncheckedTransactions++;
         continue;
       }
-      if (watch && (op === LOP_INSERT_ROWS || op === LOP_DELETE_ROWS) && LayoutChangeWatch.watches(r) && DATA_ROW_CONTEXTS.has(r.Context)) {
+      if (watch && (op === LOP_INSERT_ROWS || op === LOP_DELETE_ROWS) && watch.watches(r) && DATA_ROW_CONTEXTS.has(r.Context)) {
         // a row of sysrscols/syscolpars: kept against its transaction when it names a table of the
         // catalog; then counted as any system table's row operation below
         watch.see(r, op === LOP_INSERT_ROWS);

@@ -35,6 +35,7 @@ import { lsnToDecimal, parseLsn } from '../logreader/lsn.js';
 import { emptyLogScanStats } from '../logreader/ldf/reader.js';
 import { visibleColumns } from '../reconstruct/metadata/table-layout.js';
 import { LOG_LOSS_CODES, type SkippedItem } from '../recover/source.js';
+import { SQL2005_CATALOG_DBI_VERSION } from '../recover/layout-changes.js';
 import { basePageLsnMemo, DDL_NAMES, emptyReplayStats, LogReplay, otherTablesAllocUnits, type PendingOp } from './point-in-time.js';
 import { LOP_BEGIN_XACT } from '../logreader/log-record.js';
 
@@ -185,7 +186,7 @@ export async function readBaseOwnLog(bak: string, position: number | undefined, 
     let refused: string | undefined;
     try {
       // updates are not applied here (only counted), so no page model is needed for their images
-      replay = new LogReplay({ layout: d.layout, columns: visibleColumns(d.layout).map((c) => c.name), target: { kind: 'lsn', lsn: end.toString() }, basePageLsn, rebuild: () => undefined, stats, partitions, otherTablesAllocUnits: otherTablesAllocUnits(metadata, [...partitions, { allocUnitIds: (d.layout.allocUnits ?? []).map((a) => a.allocUnitId) }]) });
+      replay = new LogReplay({ layout: d.layout, columns: visibleColumns(d.layout).map((c) => c.name), target: { kind: 'lsn', lsn: end.toString() }, basePageLsn, rebuild: () => undefined, stats, partitions, otherTablesAllocUnits: otherTablesAllocUnits(metadata, [...partitions, { allocUnitIds: (d.layout.allocUnits ?? []).map((a) => a.allocUnitId) }]), sqlServer2005: metadata.database.version === SQL2005_CATALOG_DBI_VERSION });
     } catch (e) {
       if (!(e instanceof ReplayError)) throw e;
       // a table judged only for the DDL whose allocation units are not known (none named in the log): nothing to say

@@ -78,7 +78,7 @@ import { hasDriftWarning } from '../reconstruct/record/layout-warnings.js';
 import { visibleColumns, type TableLayout } from '../reconstruct/metadata/table-layout.js';
 import { isPagedOffRow, type SqlValue } from '../reconstruct/values.js';
 import { PageSlotModel } from '../recover/page-model.js';
-import { columnKeysOf, LayoutChangeWatch } from '../recover/layout-changes.js';
+import { columnKeysOf, LayoutChangeWatch, SQL2005_CATALOG_DBI_VERSION } from '../recover/layout-changes.js';
 import { pageSlots, readPageById } from '../recover/page-model-anchor.js';
 import { assertBackupSet, assertOneDatabase } from '../recover/source-identity.js';
 import { beginTimeToIso } from '../recover/time-window.js';
@@ -721,7 +721,7 @@ async function replayGroupOnChain(
         }
         const stats = emptyReplayStats(state.size);
         const partitions = detail.partitions.map((p) => ({ partitionId: p.partitionId, allocUnitIds: p.allocUnits.map((a) => a.allocUnitId), layout: p.layout }));
-        const replay = new LogReplay({ layout, columns, target, basePageLsn, rebuild, stats, partitions, otherTablesAllocUnits: otherTablesAllocUnits(md, partitions) });
+        const replay = new LogReplay({ layout, columns, target, basePageLsn, rebuild, stats, partitions, otherTablesAllocUnits: otherTablesAllocUnits(md, partitions), sqlServer2005: md.database.version === SQL2005_CATALOG_DBI_VERSION });
         live.push({ slot, qualified, layout, columns, state, stats, replay, reader });
       } catch (e) {
         fail(slot, e);
@@ -972,6 +972,12 @@ export interface LogReplayContext {
    * number, a Unix time) refused this table's replay, or warned of it beside a dump, for nothing.
    */
   otherTablesAllocUnits?: ReadonlySet<string>;
+  /**
+   * The base backup is SQL Server 2005's (boot page dbi_version 611): its columns are in
+   * sysrowsetcolumns and syshobtcolumns, not sysrscols, and the layout watch reads those
+   * (recover/layout-changes.ts).
+   */
+  sqlServer2005?: boolean;
 }
 
 /**
@@ -995,7 +1001,7 @@ export class LogReplay {
    * Changes of the table's columns (its sys.sysrscols / sys.syscolpars rows inserted or deleted,
    * recover/layout-changes.ts), whatever the transaction's name: an ALTER TABLE inside a user's
    * transaction (an application's schema migration: BEGIN TRAN … ALTER TABLE … COMMIT, named
-   * user_transaction as Database1_log.ldf's CREATE TABLEs are) passed DDL_NAMES by, and the rows
+   * user_transaction as Database1_log.ldf's CREATE PROCEDUREs are) passed DDL_NAMES by, and the rows
    * logged after it were applied and decoded with the base backup's layout.
    */
   private readonly layoutWatch: LayoutChangeWatch;
@@ -1020,7 +1026,7 @@ export class LogReplay {
     }
     // (the base backup's catalog: a change it already holds, logged before its pages were copied, is not one)
     const parts = ctx.partitions?.length ? ctx.partitions : ctx.layout.partitionId ? [{ partitionId: ctx.layout.partitionId, layout: ctx.layout }] : [];
-    this.layoutWatch = new LayoutChangeWatch([{ table: this.table, ...(ctx.layout.objectId ? { objectId: ctx.layout.objectId } : {}), partitionIds: [...partitionIds], ...(parts.length ? { columnKeys: columnKeysOf(ctx.layout, parts) } : {}) }], null);
+    this.layoutWatch = new LayoutChangeWatch([{ table: this.table, ...(ctx.layout.objectId ? { objectId: ctx.layout.objectId } : {}), partitionIds: [...partitionIds], ...(parts.length ? { columnKeys: columnKeysOf(ctx.layout, parts) } : {}) }], null, false, ctx.sqlServer2005 === true);
     if (this.dataAus.size === 0) throw new ReplayError('REPLAY_UNSUPPORTED_OPERATION', `${this.table}: its allocation units are not known from the base backup, so its log records cannot be told apart`, { table: this.table });
   }
 
@@ -1063,7 +1069,7 @@ export class LogReplay {
       if (op === LOP_ABORT_XACT) this.layoutWatch.abort(id);
       else {
         const changed = this.layoutWatch.commit(id, { name: t?.name ?? null, endTime: r['End Time'] ?? null, pageMove: t?.deleteSplit === true });
-        if (changed.length) refuse('REPLAY_UNSUPPORTED_OPERATION', r, `transaction ${id}${t?.name ? ` ('${t.name}')` : ''} changed ${this.table}'s columns (it inserted or deleted the table's rows of sys.sysrscols/sys.syscolpars, the first at LSN ${changed[0]!.lsn}: a column added, dropped or altered), so the rows logged after it are in another layout than the base backup's and would be applied and decoded with the wrong one`);
+        if (changed.length) refuse('REPLAY_UNSUPPORTED_OPERATION', r, `transaction ${id}${t?.name ? ` ('${t.name}')` : ''} changed ${this.table}'s columns (it inserted or deleted the table's rows of ${changed[0]!.catalogTables}, the first at LSN ${changed[0]!.lsn}: a column added, dropped or altered), so the rows logged after it are in another layout than the base backup's and would be applied and decoded with the wrong one`);
       }
       if (t) {
         t.state = op === LOP_COMMIT_XACT ? 'committed' : 'aborted';
@@ -1089,7 +1095,7 @@ export class LogReplay {
     const au = r.AllocUnitId ?? null;
     if (au === null || (!this.dataAus.has(au) && !this.otherAus.has(au))) {
       // the table's column catalog rows, in a transaction of any name: judged at its commit
-      if ((op === LOP_INSERT_ROWS || op === LOP_DELETE_ROWS) && LayoutChangeWatch.watches(r) && DATA_CONTEXTS.has(r.Context)) this.layoutWatch.see(r, op === LOP_INSERT_ROWS);
+      if ((op === LOP_INSERT_ROWS || op === LOP_DELETE_ROWS) && this.layoutWatch.watches(r) && DATA_CONTEXTS.has(r.Context)) this.layoutWatch.see(r, op === LOP_INSERT_ROWS);
       // DDL elsewhere in the database: refused when its records name this table's ids (TRUNCATE,
       // ALTER, a rebuild rewrite the table's catalog rows: sysallocunits, sysrowsets, syscolpars…).
       const t = this.txns.get(id);

@@ -41,3 +41,14 @@ it('(a ROW-compressed table: no anchor, no dictionary, no warning)', async () =>
   expect(JSON.parse(r.stdout)).toEqual({ table: 'dbo.S', values: { id: 1, name: '\tSWRXU' } });
   expect(r.stderr).toBe('');
 });
+
+it('(a log image said so with --lsn: RowLog Contents 0 is row-compressed, no warning, exit 0 with --strict; DBCC PAGE output pasted with --lsn keeps it)', async () => {
+  const r = await cli('decode', '--strict', '--ddl', ddl('PAGE'), '--hex', RECORD, '--lsn', '00000031:00000010:0002');
+  expect(r.code).toBe(0);
+  expect(JSON.parse(r.stdout)).toEqual({ table: 'dbo.S', values: { id: 1, name: '\tSWRXU' } });
+  expect(r.stderr).toBe('');
+  const dump = 'Slot 0 Offset 0x60 Length 10\n\nMemory Dump @0x000000000A1CA060\n\n0000000000000000:   01027281 09535752 5855                   ..r..SWRXU\n';
+  const paged = await cli('decode', '--strict', '--ddl', ddl('PAGE'), '--hex', dump, '--lsn', '00000031:00000010:0002');
+  expect(paged.code).toBe(3);
+  expect(JSON.parse(paged.stdout).warnings[0]).toMatch(/^dbo\.S is PAGE-compressed/);
+});

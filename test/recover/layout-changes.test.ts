@@ -9,7 +9,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { committedCandidates, emptyStats, explainNoRows } from '../../src/recover/committed.js';
-import { layoutChangeReason, SYSCOLPARS_ALLOC_UNIT, SYSRSCOLS_ALLOC_UNIT, type LayoutChange } from '../../src/recover/layout-changes.js';
+import { layoutChangeReason, SYSCOLPARS_ALLOC_UNIT, SYSHOBTCOLUMNS_2005_ALLOC_UNIT, SYSROWSETCOLUMNS_2005_ALLOC_UNIT, SYSRSCOLS_ALLOC_UNIT, type LayoutChange } from '../../src/recover/layout-changes.js';
 import { catalogFromLayouts, type RowCandidate } from '../../src/recover/source.js';
 import { decodeRow } from '../../src/reconstruct/decode-row.js';
 import type { LogRecord } from '../../src/logreader/log-record.js';
@@ -149,5 +149,98 @@ describe('rows logged after an ALTER that the catalog predates (layoutsAsOf)', (
     // no evidence either way (rows rewritten under their keys): not refused without a known time
     const rewrite = [begin('00000031:00000005:0001', '0000:2', 'ALTER TABLE'), cat('00000031:00000005:0002', '0000:2', 'LOP_DELETE_ROWS', SYSRSCOLS_ALLOC_UNIT, rscols(PARTITION, 2)), cat('00000031:00000005:0003', '0000:2', 'LOP_INSERT_ROWS', SYSRSCOLS_ALLOC_UNIT, rscols(PARTITION, 2, 4)), commit('00000031:00000005:0004', '0000:2')];
     expect((await scan([...deleteBefore, ...rewrite, ...deleteAfter], null)).got).toHaveLength(3);
+  });
+});
+
+describe('the catalog rows a change is seen in: SQL Server 2005 and computed columns', () => {
+  /** A SQL Server 2005 syshobtcolumns row (hobt id @4, hobt column id @12, as aspnetdb_log.ldf's aspnet_regsql inserts hold them). SYNTHETIC. */
+  function hobtcols(hobt: string, hobtColumnId: number): Uint8Array {
+    const b = Buffer.alloc(41);
+    b.writeUInt16LE(0x0010, 0);
+    b.writeUInt16LE(0x29, 2);
+    b.writeBigUInt64LE(BigInt(hobt), 4);
+    b.writeUInt32LE(hobtColumnId, 12);
+    return new Uint8Array(b);
+  }
+  /** A syscolpars row of the real record's length (fixed part 0x2d) with its status @27. SYNTHETIC. */
+  function colparsWithStatus(objectId: number, colid: number, status: number): Uint8Array {
+    const b = Buffer.alloc(45);
+    b.writeUInt16LE(0x0030, 0);
+    b.writeUInt16LE(0x2d, 2);
+    b.writeInt32LE(objectId, 4);
+    b.writeUInt32LE(colid, 10);
+    b.writeUInt32LE(status, 27);
+    return new Uint8Array(b);
+  }
+  async function run(log: LogRecord[], sqlServer2005: boolean) {
+    const got: string[] = [];
+    const stats = emptyStats();
+    for await (const c of committedCandidates(async function* () { yield* log; }, { operations: ['delete'] }, catalog, { stats, layoutsAsOf: CHECKPOINT, layoutsSqlServer2005: sqlServer2005 })) got.push(c.record['Current LSN']);
+    return { got, stats };
+  }
+
+  it("SQL Server 2005 (no sysrscols): an ALTER COLUMN's new physical column, a syshobtcolumns insert, refuses the table's later rows; it was passed by and 12.3400 printed as 1234.00", async () => {
+    // the new hobt column inserted; the partition's sysrowsetcolumns row pointed at it in place (LOP_MODIFY_ROW: not a row insert or delete)
+    const alter2005 = [
+      begin('00000031:00000005:0001', '0000:2', 'ALTER TABLE'),
+      cat('00000031:00000005:0002', '0000:2', 'LOP_INSERT_ROWS', SYSHOBTCOLUMNS_2005_ALLOC_UNIT, hobtcols(PARTITION, 3)),
+      rec('00000031:00000005:0003', 'LOP_MODIFY_ROW', '0000:2', { Context: 'LCX_CLUSTERED', AllocUnitId: SYSROWSETCOLUMNS_2005_ALLOC_UNIT }),
+      commit('00000031:00000005:0004', '0000:2'),
+    ];
+    const { got, stats } = await run([...deleteBefore, ...alter2005, ...deleteAfter], true);
+    expect(got).toEqual(['00000031:00000001:0002', '00000031:00000009:0003']);
+    expect(stats.schemaDriftRowOps).toBe(1);
+    // a column added on 2005: its sysrowsetcolumns row (rowset id @4, rowset column id @12) as well
+    const add2005 = [begin('00000031:00000005:0001', '0000:2', 'ALTER TABLE'), cat('00000031:00000005:0002', '0000:2', 'LOP_INSERT_ROWS', SYSROWSETCOLUMNS_2005_ALLOC_UNIT, rscols(PARTITION, 3)), commit('00000031:00000005:0003', '0000:2')];
+    expect((await run([...deleteBefore, ...add2005, ...deleteAfter], true)).got).toEqual(['00000031:00000001:0002', '00000031:00000009:0003']);
+    // objects 4 and 13 are other tables after 2005: not read there
+    expect((await run([...deleteBefore, ...alter2005, ...deleteAfter], false)).got).toHaveLength(3);
+  });
+
+  it('a computed column added or dropped (its syscolpars row, status 0x10, and no sysrscols row) leaves the rows as they were: not a change', async () => {
+    const computed = (end: string, op: 'LOP_INSERT_ROWS' | 'LOP_DELETE_ROWS') => [begin(`00000031:${end}:0001`, '0000:2', 'ALTER TABLE'), cat(`00000031:${end}:0002`, '0000:2', op, SYSCOLPARS_ALLOC_UNIT, colparsWithStatus(OBJECT_ID, 3, 0x10)), commit(`00000031:${end}:0003`, '0000:2')];
+    const added = await run([...deleteBefore, ...computed('00000005', 'LOP_INSERT_ROWS'), ...deleteAfter], false);
+    expect(added.got).toHaveLength(3);
+    expect(added.stats.schemaDriftRowOps).toBeUndefined();
+    expect((await run([...deleteBefore, ...computed('00000005', 'LOP_DELETE_ROWS'), ...deleteAfter], false)).got).toHaveLength(3);
+    // a stored column added (status 0: a NULLable int) is still one
+    const stored = [begin('00000031:00000005:0001', '0000:2', 'ALTER TABLE'), cat('00000031:00000005:0002', '0000:2', 'LOP_INSERT_ROWS', SYSCOLPARS_ALLOC_UNIT, colparsWithStatus(OBJECT_ID, 3, 0)), commit('00000031:00000005:0003', '0000:2')];
+    expect((await run([...deleteBefore, ...stored, ...deleteAfter], false)).got).toEqual(['00000031:00000001:0002', '00000031:00000009:0003']);
+  });
+});
+
+describe('a change of some partitions only (REBUILD PARTITION = n)', () => {
+  // dbo.Parted in two partitions, each with its own rowset and allocation unit (SYNTHETIC ids)
+  const P1 = '72057594050000000';
+  const P2 = '72057594050065536';
+  const AU1 = '72057594051000000';
+  const AU2 = '72057594051065536';
+  const base = buildLayout('Parted', [{ name: 'Id', type: 'int' }]);
+  const part1 = { ...base, objectId: 77, partitionId: P1, allocUnits: [{ allocUnitId: AU1, type: 'IN_ROW_DATA' as const }] };
+  const part2 = { ...base, objectId: 77, partitionId: P2, allocUnits: [{ allocUnitId: AU2, type: 'IN_ROW_DATA' as const }] };
+  const parted = catalogFromLayouts([part1, part2]);
+  const delOn = (lsn: string, xid: string, au: string, id: number) => [begin(`${lsn}:0001`, xid, 'DELETE'), del(`${lsn}:0002`, xid, encodeRow(base, { Id: id }), au), commit(`${lsn}:0003`, xid)];
+
+  it("partition 2's rowset rebuilt (its column rows deleted, a new rowset's inserted; no syscolpars row) refuses no row of partition 1 logged after it; every row was refused", async () => {
+    const rebuild = [
+      begin('00000031:00000005:0001', '0000:2', 'ALTER TABLE'),
+      cat('00000031:00000005:0002', '0000:2', 'LOP_INSERT_ROWS', SYSRSCOLS_ALLOC_UNIT, rscols('72057594052000000', 1)),
+      cat('00000031:00000005:0003', '0000:2', 'LOP_DELETE_ROWS', SYSRSCOLS_ALLOC_UNIT, rscols(P2, 1)),
+      commit('00000031:00000005:0004', '0000:2'),
+    ];
+    const log = [...delOn('00000031:00000001', '0000:1', AU1, 1), ...rebuild, ...delOn('00000031:00000009', '0000:3', AU1, 2), ...delOn('00000031:0000000a', '0000:4', AU2, 3)];
+    const { got, refused } = await scan(log, CHECKPOINT, parted);
+    expect(got).toEqual(['00000031:00000001:0002', '00000031:00000009:0002']);
+    // (a row still logged on partition 2's old unit after it: refused, naming the partition)
+    expect(refused.map((r) => r.c.record['Current LSN'])).toEqual(['00000031:0000000a:0002']);
+    expect(refused[0]!.change.partitionIds).toEqual([P2]);
+  });
+
+  it('a column added (a syscolpars row) or every partition\'s column rows changed concerns every partition', async () => {
+    const add = [begin('00000031:00000005:0001', '0000:2', 'ALTER TABLE'), cat('00000031:00000005:0002', '0000:2', 'LOP_INSERT_ROWS', SYSCOLPARS_ALLOC_UNIT, colpars(77, 2)), cat('00000031:00000005:0003', '0000:2', 'LOP_INSERT_ROWS', SYSRSCOLS_ALLOC_UNIT, rscols(P2, 2)), commit('00000031:00000005:0004', '0000:2')];
+    const log = [...add, ...delOn('00000031:00000009', '0000:3', AU1, 2), ...delOn('00000031:0000000a', '0000:4', AU2, 3)];
+    expect((await scan(log, CHECKPOINT, parted)).got).toEqual([]);
+    const both = [begin('00000031:00000005:0001', '0000:2', 'ALTER TABLE'), cat('00000031:00000005:0002', '0000:2', 'LOP_INSERT_ROWS', SYSRSCOLS_ALLOC_UNIT, rscols(P1, 2)), cat('00000031:00000005:0003', '0000:2', 'LOP_INSERT_ROWS', SYSRSCOLS_ALLOC_UNIT, rscols(P2, 2)), commit('00000031:00000005:0004', '0000:2')];
+    expect((await scan([...both, ...delOn('00000031:00000009', '0000:3', AU1, 2), ...delOn('00000031:0000000a', '0000:4', AU2, 3)], CHECKPOINT, parted)).got).toEqual([]);
   });
 });

@@ -1,12 +1,12 @@
 // SYNTHETIC: log records built here as plain objects, row images made by the test encoder; the
 // catalog rows' key bytes where the corpus shows them (sysrscols' rowset id at offset 4:
-// NORTHWND_log.ldf; syscolpars' object id at offset 4: Database1_log.ldf, whose CREATE TABLEs run
+// NORTHWND_log.ldf; syscolpars' object id at offset 4: Database1_log.ldf, whose CREATE PROCEDUREs run
 // in transactions named user_transaction). An ALTER TABLE inside a user's transaction (an
 // application's schema migration) was passed by, its name not being DDL's: the rows inserted after
 // it, in the new layout, were replayed and printed with the base backup's.
 import { describe, expect, it } from 'vitest';
 import type { LogRecord } from '../../src/logreader/log-record.js';
-import { SYSCOLPARS_ALLOC_UNIT, SYSRSCOLS_ALLOC_UNIT } from '../../src/recover/layout-changes.js';
+import { SYSCOLPARS_ALLOC_UNIT, SYSHOBTCOLUMNS_2005_ALLOC_UNIT, SYSRSCOLS_ALLOC_UNIT } from '../../src/recover/layout-changes.js';
 import { LogReplay, type ReplayStats } from '../../src/replay/point-in-time.js';
 import { RowState } from '../../src/replay/row-state.js';
 import { buildLayout, encodeFixedVar } from '../support/synthetic-encoder.js';
@@ -79,6 +79,19 @@ describe('LogReplay: a change of the table\'s columns in a transaction of any na
     otherRowset.writeBigUInt64LE(72057594099999999n, 4);
     const elsewhere = [begin(10, 'b', 'user_transaction'), catalogRow(11, 'b', 'LOP_INSERT_ROWS', SYSRSCOLS_ALLOC_UNIT, new Uint8Array(otherRowset)), commit(12, 'b')];
     expect(run([...before, ...elsewhere])).toEqual([[1, '12.34']]);
+  });
+  it('SQL Server 2005 (no sysrscols): an ALTER COLUMN inside user_transaction, seen as its new physical column\'s syshobtcolumns insert (hobt id @4, hobt column id @12 as aspnetdb_log.ldf holds them), is refused; it was replayed with the base backup\'s layout', () => {
+    const hobt = Buffer.alloc(41);
+    hobt.writeUInt16LE(0x0010, 0);
+    hobt.writeBigUInt64LE(BigInt(PARTITION), 4);
+    hobt.writeUInt32LE(3, 12);
+    const migration = [begin(10, 'b', 'user_transaction'), catalogRow(11, 'b', 'LOP_INSERT_ROWS', SYSHOBTCOLUMNS_2005_ALLOC_UNIT, new Uint8Array(hobt)), commit(12, 'b')];
+    const state = new RowState(['id', 'price']);
+    const replay = new LogReplay({ layout, columns: ['id', 'price'], target: { kind: 'time', time: '2017-06-01T14:00:00.000' }, basePageLsn: () => lsn(0), rebuild: () => undefined, stats: stats(), sqlServer2005: true });
+    expect(() => {
+      for (const r of [...before, ...migration, ...after]) if (replay.feed(r, null) === 'stop') break;
+      replay.finish(state);
+    }).toThrow(expect.objectContaining({ code: 'REPLAY_UNSUPPORTED_OPERATION', message: expect.stringContaining("the table's rows of sys.sysrowsetcolumns/sys.syshobtcolumns/sys.syscolpars, the first") }));
   });
   it('not refused: a change the base backup\'s catalog already holds (its new partition column id is there: the log read reaches back before the base)', () => {
     const held = { ...layout, columns: [...layout.columns, { ...layout.columns[1]!, name: 'dropped', isDropped: true, partitionColumnId: 0x04000001, columnId: 0 }] };

@@ -107,10 +107,14 @@ export async function runDecode(opts: DecodeCliOptions, signal?: AbortSignal): P
   }
   const table = pickTable(layouts, opts.table, opts.ddl ?? opts.schema!, partition);
   const hexText = opts.hex === '-' ? await readStdin(signal) : opts.hex;
-  const image = parseHex(hexFromDump(hexText), '--hex');
+  const dumpHex = hexFromDump(hexText);
+  const image = parseHex(dumpHex, '--hex');
   if (image.length === 0) throw new InputError('INPUT_BAD_HEX', '--hex is empty', { offset: 0 });
   const row = decodeRow(image, table, lsn ? { lsn } : undefined);
-  if (table.compression === 'PAGE') row.warnings.push(pageCompressedImageWarning(qualifiedName(table)));
+  // --lsn says the image is a log record's RowLog Contents 0: row-compressed, nothing to resolve
+  // (unless the text pasted is evidently DBCC PAGE output: its Slot / memory dump lines)
+  const fromPage = dumpHex !== hexText;
+  if (table.compression === 'PAGE' && (!lsn || fromPage)) row.warnings.push(pageCompressedImageWarning(qualifiedName(table)));
   const doc: { table: string; values: typeof row.values; warnings?: string[] } = { table: qualifiedName(table), values: row.values };
   if (row.warnings.length > 0) doc.warnings = row.warnings;
   const at = [`${image.length}-byte row image`, lsn ? `LSN ${lsn}` : ''].filter(Boolean).join(', ');
@@ -121,7 +125,8 @@ export async function runDecode(opts: DecodeCliOptions, signal?: AbortSignal): P
 }
 
 /**
- * The row warning of every `decode` of a PAGE-compressed table's image: --hex takes RowLog Contents 0
+ * The row warning of a `decode` of a PAGE-compressed table's image not said to be a log record's
+ * (no --lsn, or DBCC PAGE output pasted): --hex takes RowLog Contents 0
  * (row-compressed: the log holds no page-compressed image, FORMAT-NOTES §2) or a DBCC PAGE record,
  * and a record of a data page carrying a compression-information record (m_typeFlagBits 0x80) stores
  * each column with an anchor as [prefix length][suffix] and an EMPTY one as "equal to the anchor"

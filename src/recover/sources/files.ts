@@ -1163,6 +1163,7 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
         const catalogOf = catalogOverride ? 'the catalog given with --schema' : `the catalog of ${basename(mdfs[0] ?? baks[0] ?? '')}`;
         const layoutWatch = {
           layoutsAsOf: asOf,
+          layoutsSqlServer2005: dbiVersion === SQL2005_DBI_VERSION,
           onLayoutChanged: (c: RowCandidate, change: LayoutChange) => {
             const img = c.record['RowLog Contents 0'];
             skipped.push({
