@@ -358,6 +358,13 @@ export interface ReinsertPlan {
    * catalog (read from the job's data file or backup: TableLayout.foreignKeys), not the target's.
    */
   tableOrderFromSource?: boolean;
+  /**
+   * No target and no `tableOrder`: the source's catalog was read for every table of the plan (their
+   * layouts carry `foreignKeys`) and declares no foreign key between them: the order is by name.
+   */
+  tableOrderNoSourceLinks?: boolean;
+  /** What the source's catalog (its foreign keys) was read from: the job's data file or backup. */
+  tableOrderSourceKind?: 'data file' | 'backup';
 }
 
 /**
@@ -1439,7 +1446,9 @@ export function* renderScriptChunks(plan: ReinsertPlan, o: ScriptOptions = {}): 
     ? plan.tableOrderGiven
       ? `table order (as tableOrder gives it, a table it does not name placed by name: the foreign keys are not read without a target connection, so that order is not checked; a dry run against the target orders parents first by them): ${plan.tableOrder.join(', ') || '(none)'}`
       : plan.tableOrderFromSource
-        ? `table order (parents first by the foreign keys of the source backup's catalog, not of the target: not checked against the target; a dry run against the target orders them by its own): ${plan.tableOrder.join(', ') || '(none)'}`
+        ? `table order (parents first by the foreign keys of the source ${plan.tableOrderSourceKind ?? 'backup'}'s catalog, not of the target: not checked against the target; a dry run against the target orders them by its own): ${plan.tableOrder.join(', ') || '(none)'}`
+        : plan.tableOrderNoSourceLinks
+        ? `table order (by name: the source ${plan.tableOrderSourceKind ?? 'backup'}'s catalog, read, declares no foreign key ${plan.tableOrder.length > 1 ? 'between these tables' : 'from this table to itself'}; the target's are not read without a target connection, so a foreign key added there since is not seen: a dry run against the target orders by its own${plan.tableOrder.length > 1 ? ', and tableOrder (["dbo.Parent", "dbo.Child"]: a dry run\'s, or the export\'s tableOrder=dbo.Parent,dbo.Child) gives an order of your own' : ''}): ${plan.tableOrder.join(', ') || '(none)'}`
         : `table order (by name: the foreign keys are unknown without a target connection; a dry run against the target orders parents first${plan.tableOrder.length > 1 ? ', and so does tableOrder (["dbo.Parent", "dbo.Child"]: a dry run\'s, or the export\'s tableOrder=dbo.Parent,dbo.Child)' : ''}): ${plan.tableOrder.join(', ') || '(none)'}`
     : `table order (parents first): ${plan.tableOrder.join(', ') || '(none)'}`));
   // planned without a target connection the target columns' collations were not read either: each

@@ -120,6 +120,16 @@ export function undefinedBytesText<R extends { id: number; table: string; values
 }
 
 /**
+ * What a job's table layouts (and so the source's foreign keys) were read from, as the script head
+ * names it: a files job given a data file (`mdf`) read its catalog; every other job with a catalog
+ * of its own read a backup's. Pure.
+ */
+export function sourceKindOf(job: Pick<JobRecord, 'spec'>): 'data file' | 'backup' {
+  const spec = job.spec as { mdf?: unknown } | null | undefined;
+  return spec && spec.mdf !== undefined && spec.mdf !== null && !(Array.isArray(spec.mdf) && spec.mdf.length === 0) ? 'data file' : 'backup';
+}
+
+/**
  * The script head's line saying where its column metadata came from: the target's catalog, or
  * (`staged-layouts`, no target connection) the layouts the rows were decoded with, which says what
  * that leaves unread. The SQL export wrote `column metadata: staged-layouts`, rowback's own name
@@ -128,7 +138,7 @@ export function undefinedBytesText<R extends { id: number; table: string; values
 export function metadataSentence(metadata: string): string {
   return `column metadata from: ${metadata === 'target-catalog'
     ? "the target's catalog"
-    : "the table layouts the rows were decoded with (no target connection: the target's columns, their types and widths, keys, unique indexes, identity columns, INSTEAD OF triggers and foreign keys were not read; each target table, a tableMap side table too, is taken to have its source table's columns; foreign-key order unknown)"}`;
+    : "the table layouts the rows were decoded with (no target connection: the target's columns, their types and widths, keys, unique indexes, identity columns, INSTEAD OF triggers and foreign keys were not read; each target table, a tableMap side table too, is taken to have its source table's columns; the table order line below says what ordered the tables)"}`;
 }
 
 /**
@@ -571,6 +581,13 @@ export class ReinsertService {
     if (orderGiven) plan.tableOrderGiven = true;
     // said only when a foreign key is between the plan's tables (one to a table not re-inserted orders nothing)
     else if (orderFromSource && fks.some((k) => plan.tableOrder.includes(k.child) && plan.tableOrder.includes(k.parent))) plan.tableOrderFromSource = true;
+    // no target, no tableOrder, and the source's catalog read for every table of the plan (its
+    // layouts carry foreignKeys, [] for none) but no foreign key between them: the order is by
+    // name because the source declares none, not because the foreign keys are unknown (the head
+    // said 'by name: the foreign keys are unknown' of a data file whose catalog was read)
+    else if (!req.target && plan.tableOrder.length && plan.tableOrder.every((t) => layouts.some((l) => (tableMap?.[`${l.schema}.${l.name}`] ?? `${l.schema}.${l.name}`) === t && l.foreignKeys !== undefined))) plan.tableOrderNoSourceLinks = true;
+    // what the source's catalog was read from, for the head's table order line
+    if (!req.target && !orderGiven) plan.tableOrderSourceKind = sourceKindOf(job);
     return { plan, metadata, database, databaseRead, databaseCheck: compareDatabases(job.sourceDatabase, targetDb, jobId), job };
   }
 
