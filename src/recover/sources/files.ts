@@ -1170,6 +1170,7 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
               reason: layoutChangeReason(change, c.record['Current LSN'], catalogOf, asOf),
               location: { ...(c.record.source?.file ? { file: c.record.source.file } : {}), ...(c.record.source?.offset !== undefined ? { offset: c.record.source.offset } : {}), lsn: c.record['Current LSN'], table: change.table },
               ...(img ? { raw: Buffer.from(img).toString('hex').toUpperCase() } : {}),
+              layoutChange: { lsn: change.lsn, transactionId: change.transactionId, endTime: change.endTime },
             });
           },
         };
