@@ -477,6 +477,26 @@ export class ReinsertService {
         }
       }
     }
+    // tableOrder given, no target: the source's foreign keys (when its catalog was read) still speak.
+    // A table's reference to itself orders its rows (managers before their reports), which the
+    // given order, of tables, says nothing about: it was dropped with the rest of the source's keys.
+    // One between two tables that the given order puts child first is said as a WARNING in the head
+    // (its INSERTs fail, Msg 547, unless the parents are in the target already): the head said the
+    // foreign keys were not read, of a catalog read.
+    const orderAgainstSource: { name: string; child: string; parent: string }[] = [];
+    let sourceKeysRead = false;
+    if (!req.target && orderGiven) {
+      const mapped = (t: string) => tableMap?.[t] ?? t;
+      for (const l of layouts) {
+        if (l.foreignKeys !== undefined) sourceKeysRead = true;
+        for (const k of l.foreignKeys ?? []) {
+          const child = mapped(`${l.schema}.${l.name}`);
+          const parent = mapped(`${k.referencedSchema}.${k.referencedTable}`);
+          if (k.referencedSchema === l.schema && k.referencedTable === l.name) fks.push({ name: k.name, child, parent, columns: k.columns.map((c, i) => ({ child: c, parent: k.referencedColumns[i]! })) });
+          else orderAgainstSource.push({ name: k.name, child, parent });
+        }
+      }
+    }
     // An undo plans rows that are in already: a NOT NULL column (sql-types.ts assertNullable) or one
     // without a default (planRow) is no reason to leave one there. Planned from the staged layouts, a
     // side table takes its source table's columns: a row holding NULL where the source's column is
@@ -578,7 +598,14 @@ export class ReinsertService {
       plan.problems.push({ rowId: r.id, lsn: r.lsn, table: r.table, code: 'REINSERT_AMBIGUOUS_TABLE', message: `the source database has tables ${ambiguous.get(r.table)!.join(' and ')}, both ${r.table} as schema.name, and their rows are staged under that one name: which table row ${r.id} came from is not known; re-insert it by hand` });
     }
     plan.database = database;
-    if (orderGiven) plan.tableOrderGiven = true;
+    if (orderGiven) {
+      plan.tableOrderGiven = true;
+      if (sourceKeysRead) {
+        plan.tableOrderSourceKind = sourceKindOf(job);
+        const at = (t: string) => plan.tableOrder.indexOf(t);
+        plan.tableOrderAgainstSource = orderAgainstSource.filter((k) => at(k.child) >= 0 && at(k.parent) >= 0 && at(k.child) < at(k.parent));
+      }
+    }
     // said only when a foreign key is between the plan's tables (one to a table not re-inserted orders nothing)
     else if (orderFromSource && fks.some((k) => plan.tableOrder.includes(k.child) && plan.tableOrder.includes(k.parent))) plan.tableOrderFromSource = true;
     // no target, no tableOrder, and the source's catalog read for every table of the plan (its

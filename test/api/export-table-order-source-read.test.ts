@@ -11,6 +11,7 @@
  * pages and staged as deleted rows: the rows are real, their deletion SYNTHETIC).
  */
 import { expect, it } from 'vitest';
+import { openBackupPageSource } from '../../src/backup/page-source.js';
 import { readDataFileMetadata } from '../../src/datafile/metadata.js';
 import { readTableRows } from '../../src/datafile/table-rows.js';
 import { openDataFiles } from '../../src/recover/open-data-files.js';
@@ -73,6 +74,47 @@ describeCorpus('the SQL export without a target says what ordered the tables of 
       expect([...new Set([...sql.matchAll(/INSERT INTO \[dbo\]\.\[(Orders|Customers)\]/g)].map((m) => m[1]))]).toEqual(['Customers', 'Orders']);
       expect(line(sql, '-- table order')).toContain("parents first by the foreign keys of the source data file's catalog, not of the target");
       expect(line(sql, '-- column metadata from')).not.toContain('foreign-key order unknown');
+      // tableOrder given child first: still the DBA's order, but the head says the source's catalog
+      // goes against it, naming the foreign key (it said the foreign keys were not read, no warning)
+      const given = (await t.app.inject({ url: `/api/jobs/${job.id}/export?format=sql&status=approved&tableOrder=dbo.Orders,dbo.Customers`, headers: bearer(t.tokens.operator) })).body;
+      expect([...new Set([...given.matchAll(/INSERT INTO \[dbo\]\.\[(Orders|Customers)\]/g)].map((m) => m[1]))]).toEqual(['Orders', 'Customers']);
+      expect(line(given, '-- table order')).toContain("checked against the foreign keys of the source data file's catalog only, which it goes against (WARNING below)");
+      expect(given).toMatch(/^-- WARNING: tableOrder puts dbo\.Orders before dbo\.Customers, which it references in the source data file's catalog \(FK_Orders_Customers\): .*Msg 547/m);
+      // parents first given: no warning
+      const right = (await t.app.inject({ url: `/api/jobs/${job.id}/export?format=sql&status=approved&tableOrder=dbo.Customers,dbo.Orders`, headers: bearer(t.tokens.operator) })).body;
+      expect(line(right, '-- table order')).toContain('which it does not go against');
+      expect(right).not.toContain('-- WARNING: tableOrder puts');
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('tableOrder given over HR.Employees (TSQLV4.bak, mgrid -> empid): the source\'s reference to itself still puts managers before their reports', async () => {
+    const bak = corpusPath('TSQLV4-compressed/TSQLV4.bak');
+    const t = await testApp();
+    try {
+      const pages = openBackupPageSource(bak);
+      const md = readDataFileMetadata(pages);
+      const job = t.store.createJob({ kind: 'files', spec: { bak: [bak] }, description: 'tsqlv4 employees', createdBy: 'olga' });
+      t.store.setJobState(job.id, 'running');
+      t.store.saveJobTables(job.id, [md.details.get('HR.Employees')!.layout]);
+      // staged reports first (descending empid), as a delete could log them
+      const rows = [...readTableRows(pages, md, 'HR.Employees')].reverse();
+      t.store.stageBatch(job.id, rows.map((row, i) => ({
+        table: 'HR.Employees', lsn: `00000027:00000f10:${String(i + 1).padStart(4, '0')}`, operation: 'delete' as const, transactionId: '0000:000003e9',
+        beginTime: '2024-03-01T09:00:00.000', endTime: '2024-03-01T09:00:00.000', login: null, sid: null, spid: 53,
+        transactionName: 'DELETE', allocUnitId: null, pageId: null, slotId: null, values: row.values, raw: '0x00', warnings: [],
+      })) as never);
+      t.store.setJobState(job.id, 'succeeded');
+      await t.app.inject({ method: 'POST', url: `/api/jobs/${job.id}/decisions`, headers: bearer(t.tokens.reviewer), payload: { decision: 'approve', reason: 'restore', all: true } });
+      const dry = await t.app.inject({ method: 'POST', url: `/api/jobs/${job.id}/reinsert`, headers: bearer(t.tokens.operator), payload: { dryRun: true, tableOrder: ['HR.Employees'] } });
+      expect(dry.statusCode, dry.body).toBe(200);
+      const script = dry.json().script as string;
+      const order = [...new Set([...script.matchAll(/N'hr\.employees\|00000027:00000f10:(\d{4})'/g)].map((m) => Number(rows[Number(m[1]) - 1]!.values.empid)))];
+      expect(order).toHaveLength(9);
+      const mgr = new Map(rows.map((r) => [Number(r.values.empid), r.values.mgrid === null ? null : Number(r.values.mgrid)]));
+      // before: in staged order, employee 9 before its manager 5 (the given order dropped the source's keys)
+      for (const [emp, m] of mgr) if (m !== null) expect(order.indexOf(m), `employee ${emp} after manager ${m}`).toBeLessThan(order.indexOf(emp));
     } finally {
       await t.close();
     }
