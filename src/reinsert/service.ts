@@ -615,6 +615,30 @@ export class ReinsertService {
     else if (!req.target && plan.tableOrder.length && plan.tableOrder.every((t) => layouts.some((l) => (tableMap?.[`${l.schema}.${l.name}`] ?? `${l.schema}.${l.name}`) === t && l.foreignKeys !== undefined))) plan.tableOrderNoSourceLinks = true;
     // what the source's catalog was read from, for the head's table order line
     if (!req.target && !orderGiven) plan.tableOrderSourceKind = sourceKindOf(job);
+    // no target: the source's foreign keys from a table of the plan to one whose deleted rows the job
+    // staged but the plan inserts none of (the customers' rows rejected or left pending, their orders
+    // approved): said in the head, as each such row's INSERT fails (Msg 547) unless its parent row is
+    // in the target already; nothing said it
+    if (!req.target) {
+      const mapped = (t: string) => tableMap?.[t] ?? t;
+      const outside: { name: string; child: string; parent: string }[] = [];
+      for (const l of layouts) {
+        const child = mapped(`${l.schema}.${l.name}`);
+        if (!plan.tableOrder.includes(child)) continue;
+        for (const k of l.foreignKeys ?? []) {
+          const source = `${k.referencedSchema}.${k.referencedTable}`;
+          const parent = mapped(source);
+          // only a parent table the job staged deleted rows of: the delete took parents too, and
+          // none of them is in this script (a parent table the job holds no row of is not the
+          // delete's: its rows are taken to be in the target, as before)
+          if (parent !== child && !plan.tableOrder.includes(parent) && this.store.countRows(jobId, { table: source, operation: 'delete' }) > 0) outside.push({ name: k.name, child, parent });
+        }
+      }
+      if (outside.length) {
+        plan.parentsNotInserted = outside;
+        plan.tableOrderSourceKind ??= sourceKindOf(job);
+      }
+    }
     return { plan, metadata, database, databaseRead, databaseCheck: compareDatabases(job.sourceDatabase, targetDb, jobId), job };
   }
 

@@ -84,6 +84,18 @@ describeCorpus('the SQL export without a target says what ordered the tables of 
       const right = (await t.app.inject({ url: `/api/jobs/${job.id}/export?format=sql&status=approved&tableOrder=dbo.Customers,dbo.Orders`, headers: bearer(t.tokens.operator) })).body;
       expect(line(right, '-- table order')).toContain('which it does not go against');
       expect(right).not.toContain('-- WARNING: tableOrder puts');
+      expect(right).not.toContain('and this script inserts no');
+      // the customers' rows rejected, their orders approved: the head says the orders need customers
+      // the script does not insert (it said nothing; each INSERT failed, Msg 547). Not said of
+      // dbo.Employees or dbo.Shippers, which Orders references too but the job staged no row of.
+      const customers = t.store.iterateRows(job.id, { table: 'dbo.Customers' });
+      const ids = [...customers].map((r) => r.id);
+      const rej = await t.app.inject({ method: 'POST', url: `/api/jobs/${job.id}/decisions`, headers: bearer(t.tokens.reviewer), payload: { decision: 'reject', reason: 'kept out', ids } });
+      expect(rej.statusCode, rej.body).toBe(200);
+      const orphans = (await t.app.inject({ url: `/api/jobs/${job.id}/export?format=sql&status=approved`, headers: bearer(t.tokens.operator) })).body;
+      expect(orphans).not.toContain('INSERT INTO [dbo].[Customers]');
+      const notes = orphans.split('\n').filter((l) => l.includes('and this script inserts no'));
+      expect(notes).toEqual([expect.stringMatching(/^-- note: dbo\.Orders references dbo\.Customers in the source data file's catalog \(FK_Orders_Customers\), and this script inserts no dbo\.Customers row though the job staged deleted dbo\.Customers rows: .*Msg 547/)]);
     } finally {
       await t.close();
     }
