@@ -53,6 +53,12 @@ export interface WorkerOptions {
   fileRoots?: string[];
 }
 
+/**
+ * What a job's RECOVER_LAYOUT_MISMATCH names as the ways on: its own fields, where scan's flags
+ * (`--accept-layout-drift`, `--alloc-unit`, `--schema/--ddl`) were named, which a job cannot take.
+ */
+const JOB_LAYOUT_ADVICE = { acceptDrift: 'acceptLayoutDrift: true in a new job', allocUnit: 'metadata.allocUnit(s)', layout: 'metadata.ddl or metadata.catalog' };
+
 const defaultOpenSource: OpenSourceFn = async (o, logger) => (await import('../recover/open-source.js')).openSource(o, logger);
 const defaultRecover: RecoverFn = (s, f, o) => ({
   async *[Symbol.asyncIterator]() {
@@ -533,7 +539,7 @@ export class JobWorker {
       await this.recordSourceDatabase(jobId, source, log, spec.kind === 'files' && spec.mdf !== undefined ? [spec.mdf].flat() : undefined);
       if (spec.metadata) {
         const mapped = jobMetadataMapping(spec.metadata, layoutsOfJobMetadata(spec.metadata), spec.tables);
-        source = withMetadata(source, mapped.layouts, { allocUnitIds: mapped.ids });
+        source = withMetadata(source, mapped.layouts, { allocUnitIds: mapped.ids, acceptReordered: spec.acceptLayoutDrift === true });
         mappedTables = mapped.ids;
       }
       const filter = filterOf(spec);
@@ -629,7 +635,7 @@ export class JobWorker {
       };
       const catalog = await source.metadata();
       this.store.saveJobTables(jobId, catalog.tables());
-      for await (const ev of this.recover(source, filter, { signal: controller.signal, logger: log })) {
+      for await (const ev of this.recover(source, filter, { signal: controller.signal, logger: log, acceptColumnCountDrift: spec.acceptLayoutDrift === true, layoutAdvice: JOB_LAYOUT_ADVICE })) {
         if (ev.kind === 'row') {
           rowsSeen++;
           rows.push(ev.row);
