@@ -191,6 +191,12 @@ export interface BackupAdvice {
    * (a files job's notes and skipped items said the CLI's flags beside its own sentences in its fields).
    */
   logFiles?: { trn: string; ldf: string };
+  /**
+   * SOURCE_SCHEMA_DRIFT (a row logged after a change of its table's columns the catalog predates):
+   * how the caller names the inputs that decode it, by default `(--mdf/--bak), or --schema/--ddl`;
+   * a job's `(mdf, bak), or metadata.catalog / metadata.ddl` (its skipped items named the CLI's flags).
+   */
+  layoutInputs?: { dataFile: string; layout: string };
 }
 
 /**

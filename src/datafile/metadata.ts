@@ -344,15 +344,16 @@ function buildTables(st: SystemTables, warnings: string[], systemSkipped: Skippe
     out.push({ layout, partitions, rowCount: partitions.reduce((n, p) => n + p.rows, 0) });
   }
   out.sort((a, b) => `${a.layout.schema}.${a.layout.name}`.localeCompare(`${b.layout.schema}.${b.layout.name}`));
-  // each table's foreign keys (the referencing side) on its layouts: a catalog without
-  // syssingleobjrefs in sysrscols (none seen) gives none, said nowhere (the tables read as before)
+  // each table's foreign keys (the referencing side) on its layouts, [] for a table that declares
+  // none (read, none: a re-insert without a target says the source's catalog links none of its
+  // tables, where it said the foreign keys were unknown); a catalog without syssingleobjrefs in
+  // sysrscols (none seen) leaves them absent: not read
   if (st.layoutOf(SystemObjectId.syssingleobjrefs, SYSSINGLEOBJREFS, 'syssingleobjrefs')) {
     const refs = st.read(SystemObjectId.syssingleobjrefs, SYSSINGLEOBJREFS, 'syssingleobjrefs');
     const fk = foreignKeysOf(objects, refs, colpars, (id) => schemas.get(id) ?? `schema_${id}`);
     warnings.push(...fk.warnings);
     for (const t of out) {
       const own = fk.foreignKeys.filter((k) => k.schema === t.layout.schema && k.table === t.layout.name).map(({ schema: _s, table: _t, ...k }) => k);
-      if (!own.length) continue;
       t.layout.foreignKeys = own;
       for (const p of t.partitions) p.layout.foreignKeys = own;
     }

@@ -24,6 +24,7 @@
  *   end, or asking an export for more than it holds (window-past-log.ts);
  * - stretches of log the files show to exist and none holds, that the window may reach (log-not-given.ts).
  */
+import { exportTimeIso } from './log-local-time.js';
 import { beginUnreadClause, unknownTablesClause, type CommittedScanStats } from './committed.js';
 import { committedPending, logNotGivenReached, outsideAskedNote, readEdgesSaid, splitLogNotGiven, splitLostByReach } from './log-not-given.js';
 import type { OpenedSource } from './open-source.js';
@@ -57,6 +58,8 @@ export interface VerdictWords {
   /** Where the held-back tables' and undecoded rows' skipped items are. */
   heldWhere: string;
   undecodedWhere: string;
+  /** Rows logged after a change of their table's columns: the way on, after 'a data file or full backup taken after the change, or' (scan: --mdf/--bak, --schema/--ddl; a job: its fields). */
+  layoutChangeWayOn?: string;
   /** Transactions whose begin is not in the log read: the way on. */
   beginUnreadWayOn: string;
   /** A window wholly or partly before the log read: the way on (window-before-log.ts). */
@@ -150,7 +153,7 @@ export function incompleteVerdict(input: VerdictInput, words: VerdictWords): Inc
   const held = input.notPrinted.heldClause(words.heldWhere, words.done);
   // a damaged catalog's sentence already counts its tables' undecoded rows
   const undecoded = damaged ? '' : input.notPrinted.undecodedClause(words.undecodedWhere, words.done);
-  const sourceRows = sourceRowsClause(input.sourceSkipped, words.undecodedWhere, words.done);
+  const sourceRows = sourceRowsClause(input.sourceSkipped, words.undecodedWhere, words.done, words.layoutChangeWayOn);
   const unknownTables = stats && input.kind === 'files' && !input.layoutGiven && !damaged && !stopped ? unknownTablesClause(stats, [...window.operations], words.done) : '';
   // the catalog and where the log read begins are known before the read: said when stopped too
   const rebuilt = input.kind !== 'files' && input.catalogChanges
@@ -197,20 +200,29 @@ export function incompleteVerdict(input: VerdictInput, words: VerdictWords): Inc
  * `"complete": true`, the rows only listed among the skipped items. `where`: where the items are;
  * `verb`: what was not done with the rows. Pure.
  */
-export function sourceRowsClause(sourceSkipped: readonly SkippedItem[], where: string, verb = 'printed'): string {
+export function sourceRowsClause(sourceSkipped: readonly SkippedItem[], where: string, verb = 'printed', wayOn = 'a data file or full backup taken after the change (--mdf/--bak), or the table\'s layout after it as catalog JSON or a CREATE TABLE script (--schema/--ddl), decodes them'): string {
   const codes = new Map<string, number>();
   const tables: string[] = [];
+  // per table, the first change of its columns its rows were logged after (files scans say it)
+  const changes = new Map<string, NonNullable<SkippedItem['layoutChange']>>();
   let n = 0;
   for (const s of sourceSkipped) {
     if (!isUndecodedRowOp(s)) continue;
     codes.set(s.code, (codes.get(s.code) ?? 0) + 1);
     const t = String(s.location.table);
     if (!tables.includes(t)) tables.push(t);
+    if (s.layoutChange && !changes.has(t)) changes.set(t, s.layoutChange);
     n++;
   }
   if (n === 0) return '';
   const num = (x: number) => x.toLocaleString('en-US');
-  return `${num(n)} row operation(s) of ${tables.join(', ')} were left out, not decoded with a layout they were not written in (${[...codes].map(([c, k]) => `${c} ×${num(k)}`).join(', ')}): those rows are not ${verb}; each is a skipped item with its LSN, reason and row image (${where})`;
+  // the change and the way on, in the sentence a script reads (--report's incomplete, a job's
+  // incomplete): it sent the reader to the skipped items' reasons for both
+  const changed = [...changes].map(([t, c]) => `${t}'s columns were changed at LSN ${c.lsn} (transaction ${c.transactionId}${c.endTime ? `, committed at ${exportTimeIso(c.endTime) ?? c.endTime}, the SQL Server's local time` : ''})`);
+  const said = changed.length
+    ? `; ${changed.join(', ')}, which the catalog read predates: rows logged after it are in a layout that catalog does not describe; ${wayOn}`
+    : '';
+  return `${num(n)} row operation(s) of ${tables.join(', ')} were left out, not decoded with a layout they were not written in (${[...codes].map(([c, k]) => `${c} ×${num(k)}`).join(', ')}): those rows are not ${verb}; each is a skipped item with its LSN, reason and row image (${where})${said}`;
 }
 
 /**

@@ -376,12 +376,12 @@ function sameCounts(a: Map<string, number>, b: Map<string, number>): boolean {
  * as of `asOf` (its last checkpoint LSN; null: of no known time, shown to lack the change's column
  * ids): one sentence naming the change and the way on.
  */
-export function layoutChangeReason(change: LayoutChange, rowLsn: string, catalogOf: string, asOf: string | null): string {
+export function layoutChangeReason(change: LayoutChange, rowLsn: string, catalogOf: string, asOf: string | null, inputs: { dataFile: string; layout: string } = { dataFile: '--mdf/--bak', layout: '--schema/--ddl' }): string {
   const txn = `transaction ${change.transactionId}${change.name ? ` ('${change.name}'${change.endTime ? `, committed at ${change.endTime}` : ''})` : change.endTime ? ` (committed at ${change.endTime})` : ''}`;
   return (
     `${change.table}'s columns were changed at LSN ${change.lsn} by ${txn}, which inserted or deleted its rows of ${change.catalogTables} (${change.partitionIds ? `those of partition ${change.partitionIds.join(', ')} only: the partition rebuilt, or its columns changed` : 'a column added, dropped or altered'}), ` +
     `after ${catalogOf} was taken (${asOf !== null ? `its last checkpoint, LSN ${asOf}` : 'it lacks the column ids the change added'}); this row was logged at LSN ${rowLsn}, after that change, in a layout ${catalogOf} does not describe, ` +
     `and read with its layout it could show wrong values that look right (an in-place ALTER COLUMN keeps the record's size and column count): ` +
-    `decode it with the layout after the change — a data file or full backup taken after LSN ${change.lsn} (--mdf/--bak), or --schema/--ddl with the table as it was then`
+    `decode it with the layout after the change — a data file or full backup taken after LSN ${change.lsn} (${inputs.dataFile}), or ${inputs.layout} with the table as it was then`
   );
 }

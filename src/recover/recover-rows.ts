@@ -42,6 +42,12 @@ export interface RecoverOptions {
   layoutCheckRows?: number;
   /** The layout check counts only decode failures, not column-count drift warnings (CLI `--accept-layout-drift`). */
   acceptColumnCountDrift?: boolean;
+  /**
+   * How the caller names what a RECOVER_LAYOUT_MISMATCH reason advises: by default scan's flags
+   * (`--accept-layout-drift`, `--alloc-unit`, `--schema/--ddl`); a job's fields. A job's reason
+   * advised `rerun with --accept-layout-drift`, which a job could not take.
+   */
+  layoutAdvice?: { acceptDrift: string; allocUnit: string; layout: string };
 }
 
 /**
@@ -243,7 +249,7 @@ class RowConverter<E extends PooledEvent = RecoverEvent> {
   static async open<E extends PooledEvent = RecoverEvent>(source: RecoverySource, options: RecoverOptions): Promise<RowConverter<E>> {
     const log = (options.logger ?? silentLogger).child({ source: source.description });
     const catalog = await source.metadata();
-    return new RowConverter<E>(source, catalog, log, new LayoutFitCheck<E>(options.layoutCheckRows ?? LAYOUT_CHECK_ROWS, options.acceptColumnCountDrift));
+    return new RowConverter<E>(source, catalog, log, new LayoutFitCheck<E>(options.layoutCheckRows ?? LAYOUT_CHECK_ROWS, options.acceptColumnCountDrift, options.layoutAdvice ?? undefined));
   }
 
   /** The catalog the rows are decoded with (the source's metadata()). */
@@ -431,6 +437,8 @@ export class LayoutFitCheck<E extends PooledEvent = RecoverEvent> {
   constructor(
     private readonly n: number,
     private readonly acceptDrift = false,
+    /** How RECOVER_LAYOUT_MISMATCH names the ways on (RecoverOptions.layoutAdvice): scan's flags by default. */
+    private readonly advice: { acceptDrift: string; allocUnit: string; layout: string } = { acceptDrift: '--accept-layout-drift', allocUnit: '--alloc-unit', layout: '--schema/--ddl' },
   ) {}
 
   /**
@@ -499,6 +507,7 @@ export class LayoutFitCheck<E extends PooledEvent = RecoverEvent> {
   }
 
   *end(): Generator<E | RecoverEvent> {
+    const w = this.advice;
     for (const t of this.tables.values()) if (t.verdict === null) this.decide(t);
     yield* this.release(true);
     for (const [name, t] of this.tables) {
@@ -509,12 +518,12 @@ export class LayoutFitCheck<E extends PooledEvent = RecoverEvent> {
           code: 'RECOVER_LAYOUT_MISMATCH',
           reason:
             `the table layout does not fit the rows of ${name}${t.allocUnit ? ` (allocation unit ${t.allocUnit})` : ''}: ${t.column !== null ? `column ${t.column} failed to decode in ${t.columnFailures.get(t.column)} of its first ${t.judged} row(s) (its type or length in the layout is not the stored one; the rows that did decode would show wrong values there), ` : ''}${t.bad} of its first ${t.judged} row(s) failed to decode, do not have the layout's column count, hold a value larger than its column's declared type or a fixed part longer than the layout's fixed columns (a dropped or altered column the layout lacks) or sparse values for column ids the layout has no sparse column for, ` +
-            `so its ${t.dropped} decoded row(s) are not printed (they may be another table's rows or an older layout's). Check --alloc-unit, the catalog's database and the table's ALTER history (--schema/--ddl of the layout at the time)${
+            `so its ${t.dropped} decoded row(s) are not printed (they may be another table's rows or an older layout's). Check ${w.allocUnit}, the catalog's database and the table's ALTER history (${w.layout} of the layout at the time)${
               t.failed > 0
-                ? `; ${t.failed} of them failed to decode, which no --accept-layout-drift changes: the layout's types or lengths are not the stored ones`
+                ? `; ${t.failed} of them failed to decode, which no ${w.acceptDrift} changes: the layout's types or lengths are not the stored ones`
                 : t.hard > 0
-                  ? `; ${t.hard} of them hold more columns than the layout, a value larger than its type, a fixed part past the layout's, NUL characters in a varchar, one-byte text in an nvarchar, sparse values for column ids the layout lacks or a column an ALTER COLUMN moved to a new slot (its value in the old one), which columns added after the rows do not explain: --accept-layout-drift would print their values read through this wrong layout`
-                  : '; if the layout is right and the table only gained columns after these rows were written, rerun with --accept-layout-drift'
+                  ? `; ${t.hard} of them hold more columns than the layout, a value larger than its type, a fixed part past the layout's, NUL characters in a varchar, one-byte text in an nvarchar, sparse values for column ids the layout lacks or a column an ALTER COLUMN moved to a new slot (its value in the old one), which columns added after the rows do not explain: ${w.acceptDrift} would print their values read through this wrong layout`
+                  : `; if the layout is right and the table only gained columns after these rows were written, rerun with ${w.acceptDrift}`
             }`,
           location: { table: name },
         },

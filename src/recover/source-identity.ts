@@ -501,6 +501,7 @@ export function oneBackupAdvice(command: 'log' | 'job'): BackupAdvice {
       noLog: 'give "ldf", "trn" or a "bak" whose log portion is read',
       noMetadata: 'give "mdf" or "bak" (or "metadata")',
       logFiles: { trn: '"trn"', ldf: '"ldf"' },
+      layoutInputs: { dataFile: '"mdf" or "bak"', layout: '"metadata" (catalog or ddl)' },
     };
   }
   return {

@@ -120,6 +120,16 @@ export function undefinedBytesText<R extends { id: number; table: string; values
 }
 
 /**
+ * What a job's table layouts (and so the source's foreign keys) were read from, as the script head
+ * names it: a files job given a data file (`mdf`) read its catalog; every other job with a catalog
+ * of its own read a backup's. Pure.
+ */
+export function sourceKindOf(job: Pick<JobRecord, 'spec'>): 'data file' | 'backup' {
+  const spec = job.spec as { mdf?: unknown } | null | undefined;
+  return spec && spec.mdf !== undefined && spec.mdf !== null && !(Array.isArray(spec.mdf) && spec.mdf.length === 0) ? 'data file' : 'backup';
+}
+
+/**
  * The script head's line saying where its column metadata came from: the target's catalog, or
  * (`staged-layouts`, no target connection) the layouts the rows were decoded with, which says what
  * that leaves unread. The SQL export wrote `column metadata: staged-layouts`, rowback's own name
@@ -128,7 +138,7 @@ export function undefinedBytesText<R extends { id: number; table: string; values
 export function metadataSentence(metadata: string): string {
   return `column metadata from: ${metadata === 'target-catalog'
     ? "the target's catalog"
-    : "the table layouts the rows were decoded with (no target connection: the target's columns, their types and widths, keys, unique indexes, identity columns, INSTEAD OF triggers and foreign keys were not read; each target table, a tableMap side table too, is taken to have its source table's columns; foreign-key order unknown)"}`;
+    : "the table layouts the rows were decoded with (no target connection: the target's columns, their types and widths, keys, unique indexes, identity columns, INSTEAD OF triggers and foreign keys were not read; each target table, a tableMap side table too, is taken to have its source table's columns; the table order line below says what ordered the tables)"}`;
 }
 
 /**
@@ -467,6 +477,26 @@ export class ReinsertService {
         }
       }
     }
+    // tableOrder given, no target: the source's foreign keys (when its catalog was read) still speak.
+    // A table's reference to itself orders its rows (managers before their reports), which the
+    // given order, of tables, says nothing about: it was dropped with the rest of the source's keys.
+    // One between two tables that the given order puts child first is said as a WARNING in the head
+    // (its INSERTs fail, Msg 547, unless the parents are in the target already): the head said the
+    // foreign keys were not read, of a catalog read.
+    const orderAgainstSource: { name: string; child: string; parent: string }[] = [];
+    let sourceKeysRead = false;
+    if (!req.target && orderGiven) {
+      const mapped = (t: string) => tableMap?.[t] ?? t;
+      for (const l of layouts) {
+        if (l.foreignKeys !== undefined) sourceKeysRead = true;
+        for (const k of l.foreignKeys ?? []) {
+          const child = mapped(`${l.schema}.${l.name}`);
+          const parent = mapped(`${k.referencedSchema}.${k.referencedTable}`);
+          if (k.referencedSchema === l.schema && k.referencedTable === l.name) fks.push({ name: k.name, child, parent, columns: k.columns.map((c, i) => ({ child: c, parent: k.referencedColumns[i]! })) });
+          else orderAgainstSource.push({ name: k.name, child, parent });
+        }
+      }
+    }
     // An undo plans rows that are in already: a NOT NULL column (sql-types.ts assertNullable) or one
     // without a default (planRow) is no reason to leave one there. Planned from the staged layouts, a
     // side table takes its source table's columns: a row holding NULL where the source's column is
@@ -568,9 +598,47 @@ export class ReinsertService {
       plan.problems.push({ rowId: r.id, lsn: r.lsn, table: r.table, code: 'REINSERT_AMBIGUOUS_TABLE', message: `the source database has tables ${ambiguous.get(r.table)!.join(' and ')}, both ${r.table} as schema.name, and their rows are staged under that one name: which table row ${r.id} came from is not known; re-insert it by hand` });
     }
     plan.database = database;
-    if (orderGiven) plan.tableOrderGiven = true;
+    if (orderGiven) {
+      plan.tableOrderGiven = true;
+      if (sourceKeysRead) {
+        plan.tableOrderSourceKind = sourceKindOf(job);
+        const at = (t: string) => plan.tableOrder.indexOf(t);
+        plan.tableOrderAgainstSource = orderAgainstSource.filter((k) => at(k.child) >= 0 && at(k.parent) >= 0 && at(k.child) < at(k.parent));
+      }
+    }
     // said only when a foreign key is between the plan's tables (one to a table not re-inserted orders nothing)
     else if (orderFromSource && fks.some((k) => plan.tableOrder.includes(k.child) && plan.tableOrder.includes(k.parent))) plan.tableOrderFromSource = true;
+    // no target, no tableOrder, and the source's catalog read for every table of the plan (its
+    // layouts carry foreignKeys, [] for none) but no foreign key between them: the order is by
+    // name because the source declares none, not because the foreign keys are unknown (the head
+    // said 'by name: the foreign keys are unknown' of a data file whose catalog was read)
+    else if (!req.target && plan.tableOrder.length && plan.tableOrder.every((t) => layouts.some((l) => (tableMap?.[`${l.schema}.${l.name}`] ?? `${l.schema}.${l.name}`) === t && l.foreignKeys !== undefined))) plan.tableOrderNoSourceLinks = true;
+    // what the source's catalog was read from, for the head's table order line
+    if (!req.target && !orderGiven) plan.tableOrderSourceKind = sourceKindOf(job);
+    // no target: the source's foreign keys from a table of the plan to one whose deleted rows the job
+    // staged but the plan inserts none of (the customers' rows rejected or left pending, their orders
+    // approved): said in the head, as each such row's INSERT fails (Msg 547) unless its parent row is
+    // in the target already; nothing said it
+    if (!req.target) {
+      const mapped = (t: string) => tableMap?.[t] ?? t;
+      const outside: { name: string; child: string; parent: string }[] = [];
+      for (const l of layouts) {
+        const child = mapped(`${l.schema}.${l.name}`);
+        if (!plan.tableOrder.includes(child)) continue;
+        for (const k of l.foreignKeys ?? []) {
+          const source = `${k.referencedSchema}.${k.referencedTable}`;
+          const parent = mapped(source);
+          // only a parent table the job staged deleted rows of: the delete took parents too, and
+          // none of them is in this script (a parent table the job holds no row of is not the
+          // delete's: its rows are taken to be in the target, as before)
+          if (parent !== child && !plan.tableOrder.includes(parent) && this.store.countRows(jobId, { table: source, operation: 'delete' }) > 0) outside.push({ name: k.name, child, parent });
+        }
+      }
+      if (outside.length) {
+        plan.parentsNotInserted = outside;
+        plan.tableOrderSourceKind ??= sourceKindOf(job);
+      }
+    }
     return { plan, metadata, database, databaseRead, databaseCheck: compareDatabases(job.sourceDatabase, targetDb, jobId), job };
   }
 

@@ -24,4 +24,11 @@ export interface SkippedItem {
    * (`log`, `scan` and the worker's INCOMPLETE lines) name it; the reason says it in words too.
    */
   lsnRange?: { first: string; last: string };
+  /**
+   * SOURCE_SCHEMA_DRIFT of a files scan (recover/layout-changes.ts): the committed change of the
+   * row's table's columns it was logged after (its first catalog record's LSN, its transaction, its
+   * commit's End Time in fn_dblog form or null), so the INCOMPLETE sentence names the change and
+   * the way on, where it named neither and sent the reader to the skipped items.
+   */
+  layoutChange?: { lsn: string; transactionId: string; endTime: string | null };
 }

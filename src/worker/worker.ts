@@ -53,6 +53,12 @@ export interface WorkerOptions {
   fileRoots?: string[];
 }
 
+/**
+ * What a job's RECOVER_LAYOUT_MISMATCH names as the ways on: its own fields, where scan's flags
+ * (`--accept-layout-drift`, `--alloc-unit`, `--schema/--ddl`) were named, which a job cannot take.
+ */
+const JOB_LAYOUT_ADVICE = { acceptDrift: 'acceptLayoutDrift: true in a new job', allocUnit: 'metadata.allocUnit(s)', layout: 'metadata.ddl or metadata.catalog' };
+
 const defaultOpenSource: OpenSourceFn = async (o, logger) => (await import('../recover/open-source.js')).openSource(o, logger);
 const defaultRecover: RecoverFn = (s, f, o) => ({
   async *[Symbol.asyncIterator]() {
@@ -533,7 +539,7 @@ export class JobWorker {
       await this.recordSourceDatabase(jobId, source, log, spec.kind === 'files' && spec.mdf !== undefined ? [spec.mdf].flat() : undefined);
       if (spec.metadata) {
         const mapped = jobMetadataMapping(spec.metadata, layoutsOfJobMetadata(spec.metadata), spec.tables);
-        source = withMetadata(source, mapped.layouts, { allocUnitIds: mapped.ids });
+        source = withMetadata(source, mapped.layouts, { allocUnitIds: mapped.ids, acceptReordered: spec.acceptLayoutDrift === true });
         mappedTables = mapped.ids;
       }
       const filter = filterOf(spec);
@@ -587,6 +593,7 @@ export class JobWorker {
           damaged: { pages: false, ops: 'row operation', tail: ', not staged' },
           heldWhere: "among the job's skipped items",
           undecodedWhere: "among the job's skipped items",
+          layoutChangeWayOn: "a files job given a data file or full backup taken after the change (mdf, bak), or the table's layout after it (metadata.catalog, metadata.ddl), decodes them",
           beginUnreadWayOn: 'a job without from/to stages them (their beginTime is null), or one given the log from before they began',
           rebuiltWayOn: `run a files job on the log instead, which reads every allocation unit's records: the log backups of that time (trn) or a copy of the .ldf (ldf), with a data file or full backup from before the change (mdf, bak) or metadata.catalog saved before it (sql/table-metadata.sql), whose catalog names the earlier allocation units; metadata on ${spec.kind === 'export' ? 'an export' : 'a live'} job does not help: it changes how rows are decoded, not which records ${spec.kind === 'export' ? 'the export holds' : 'the server returns'}`,
           beforeWayOn: spec.kind === 'files' ? 'add the log backups of that time to the job (trn), or start the window later (from)' : 'add the log backups of that time (a log-backup job, logBackups), or start the window later (from)',
@@ -628,7 +635,7 @@ export class JobWorker {
       };
       const catalog = await source.metadata();
       this.store.saveJobTables(jobId, catalog.tables());
-      for await (const ev of this.recover(source, filter, { signal: controller.signal, logger: log })) {
+      for await (const ev of this.recover(source, filter, { signal: controller.signal, logger: log, acceptColumnCountDrift: spec.acceptLayoutDrift === true, layoutAdvice: JOB_LAYOUT_ADVICE })) {
         if (ev.kind === 'row') {
           rowsSeen++;
           rows.push(ev.row);

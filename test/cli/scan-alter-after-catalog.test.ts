@@ -72,10 +72,27 @@ describeCorpus('scan --mdf: rows logged after an ALTER the data file\'s catalog 
     expect(r.stderr).toContain('SOURCE_SCHEMA_DRIFT');
     expect(r.stderr).toContain("dbo.tblDept's columns were changed at LSN");
     expect(r.stderr).toContain("('user_transaction'");
+    // the summary says the change once for all the rows it refused (it printed 20 lines of one reason)
+    const driftLines = r.stderr.split('\n').filter((l) => l.startsWith('  SOURCE_SCHEMA_DRIFT: '));
+    expect(driftLines).toHaveLength(1);
+    expect(driftLines[0]).toMatch(/; and 2,196 more row\(s\) of dbo\.tblDept logged after that change, up to LSN 00000028:[0-9a-f]{8}:[0-9a-f]{4}, each a skipped item of its own$/);
+    expect(r.stderr).not.toContain('more (use --report FILE for all)');
     // the rows refused are missing from the result: INCOMPLETE (it was exit 0, no word but the skipped list)
     expect(r.stderr).toMatch(/INCOMPLETE: 2,\d{3} row operation\(s\) of dbo\.tblDept were left out, not decoded with a layout they were not written in \(SOURCE_SCHEMA_DRIFT ×2,\d{3}\)/);
     const strict = await cli('scan', '--mdf', corpusPath('AngularJs_CRUD', 'App_Data', 'Database1.mdf'), '--ldf', ldf, '--out', out, '--format', 'ndjson', '--strict', '--quiet');
     expect(strict.code).toBe(3);
+  });
+  it('the INCOMPLETE sentence (stderr and --report incomplete) names the change, its LSN, transaction and commit time, and the way on', async () => {
+    const report = join(dir, 'report.json');
+    const r = await cli('scan', '--mdf', corpusPath('AngularJs_CRUD', 'App_Data', 'Database1.mdf'), '--ldf', ldf, '--out', out, '--format', 'ndjson', '--report', report, '--quiet');
+    const line = r.stderr.split('\n').find((l) => l.includes('INCOMPLETE: 2,')) ?? '';
+    // it said only 'each is a skipped item with its LSN, reason and row image (in --report, …)': the
+    // change and what to do were in each skipped item's reason, not in the sentence a script reads
+    expect(line).toMatch(/dbo\.tblDept's columns were changed at LSN 00000028:[0-9a-f]{8}:[0-9a-f]{4} \(transaction 0000:[0-9a-f]{8}, committed at \d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}, the SQL Server's local time\), which the catalog read predates/);
+    expect(line).toContain("a data file or full backup taken after the change (--mdf/--bak), or the table's layout after it as catalog JSON or a CREATE TABLE script (--schema/--ddl), decodes them");
+    const rep = JSON.parse(readFileSync(report, 'utf8')) as { incomplete: string[]; skipped: Array<{ code: string; layoutChange?: { lsn: string } }> };
+    expect(rep.incomplete.some((s) => s.includes("dbo.tblDept's columns were changed at LSN 00000028:"))).toBe(true);
+    expect(rep.skipped.find((s) => s.code === 'SOURCE_SCHEMA_DRIFT')?.layoutChange?.lsn).toMatch(/^00000028:/);
   });
   it('with --schema (catalog JSON of no known time naming the object and partition ids, saved before the change): the same rows refused, since it lacks the column id the change added', async () => {
     const au = tblDept.allocUnits!.find((a) => a.type === 'IN_ROW_DATA')!.allocUnitId;

@@ -155,8 +155,9 @@ export interface TableLayout {
   warnings?: string[];
   /**
    * The foreign keys this table declares (it is the referencing side) in the source's catalog, read
-   * from a data file or backup (src/datafile/foreign-keys.ts); absent from layouts of other sources
-   * (catalog JSON, DDL). Not used to decode: a re-insert without a target orders its tables by them.
+   * from a data file or backup (src/datafile/foreign-keys.ts); `[]` when that catalog was read and
+   * the table declares none; absent when not read (catalog JSON, DDL, a catalog without
+   * syssingleobjrefs). Not used to decode: a re-insert without a target orders its tables by them.
    */
   foreignKeys?: SourceForeignKey[];
 }

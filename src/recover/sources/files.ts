@@ -1160,7 +1160,7 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
         // (of no known time) when it evidently lacks the change's column ids (a --ddl script names
         // no object or partition id: never so judged)
         const asOf = !catalogOverride ? catalogAsOf : null;
-        const catalogOf = catalogOverride ? 'the catalog given with --schema' : `the catalog of ${basename(mdfs[0] ?? baks[0] ?? '')}`;
+        const catalogOf = catalogOverride ? (inputs.backupAdvice?.layoutInputs ? 'the catalog given in "metadata"' : 'the catalog given with --schema') : `the catalog of ${basename(mdfs[0] ?? baks[0] ?? '')}`;
         const layoutWatch = {
           layoutsAsOf: asOf,
           layoutsSqlServer2005: dbiVersion === SQL2005_DBI_VERSION,
@@ -1168,9 +1168,10 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
             const img = c.record['RowLog Contents 0'];
             skipped.push({
               code: 'SOURCE_SCHEMA_DRIFT',
-              reason: layoutChangeReason(change, c.record['Current LSN'], catalogOf, asOf),
+              reason: layoutChangeReason(change, c.record['Current LSN'], catalogOf, asOf, inputs.backupAdvice?.layoutInputs),
               location: { ...(c.record.source?.file ? { file: c.record.source.file } : {}), ...(c.record.source?.offset !== undefined ? { offset: c.record.source.offset } : {}), lsn: c.record['Current LSN'], table: change.table },
               ...(img ? { raw: Buffer.from(img).toString('hex').toUpperCase() } : {}),
+              layoutChange: { lsn: change.lsn, transactionId: change.transactionId, endTime: change.endTime },
             });
           },
         };

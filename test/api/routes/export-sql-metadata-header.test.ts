@@ -9,7 +9,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { bearer, fakeFilesJob, testApp, type TestApp } from '../helpers.js';
 
-const SENTENCE = "-- column metadata from: the table layouts the rows were decoded with (no target connection: the target's columns, their types and widths, keys, unique indexes, identity columns, INSTEAD OF triggers and foreign keys were not read; each target table, a tableMap side table too, is taken to have its source table's columns; foreign-key order unknown)";
+const SENTENCE = "-- column metadata from: the table layouts the rows were decoded with (no target connection: the target's columns, their types and widths, keys, unique indexes, identity columns, INSTEAD OF triggers and foreign keys were not read; each target table, a tableMap side table too, is taken to have its source table's columns; the table order line below says what ordered the tables)";
 
 describe('the SQL export and the dry run say where the column metadata came from, in words', () => {
   let t: TestApp;
