@@ -379,7 +379,7 @@ export interface ReinsertPlan {
    * `tableOrder` given, no target, the source's catalog read: its foreign keys between two tables
    * of the plan that the given order puts child first (each a WARNING in the head); [] when none.
    */
-  tableOrderAgainstSource?: { name: string; child: string; parent: string }[];
+  tableOrderAgainstSource?: { name: string; child: string; parent: string; given?: boolean }[];
   /**
    * No target: the source catalog's foreign keys from a table of the plan to a table whose deleted
    * rows the job staged but the plan inserts none of (each said in the head: the parent row must be
@@ -1468,7 +1468,7 @@ export function* renderScriptChunks(plan: ReinsertPlan, o: ScriptOptions = {}): 
   out.push(comment(o.foreignKeysKnown === false
     ? plan.tableOrderGiven
       ? plan.tableOrderAgainstSource
-        ? `table order (as tableOrder gives it, a table it does not name placed by name: checked against the foreign keys of the source ${plan.tableOrderSourceKind ?? 'backup'}'s catalog only, ${plan.tableOrderAgainstSource.length ? `which it goes against (WARNING below)` : 'which it does not go against'}; the target's are not read without a target connection: a dry run against the target orders parents first by them): ${plan.tableOrder.join(', ') || '(none)'}`
+        ? `table order (as tableOrder gives it, a table it does not name placed parents first by the source's foreign keys where they do not go against that order, else by name: checked against the foreign keys of the source ${plan.tableOrderSourceKind ?? 'backup'}'s catalog only, ${plan.tableOrderAgainstSource.length ? `which it goes against (WARNING below)` : 'which it does not go against'}; the target's are not read without a target connection: a dry run against the target orders parents first by them): ${plan.tableOrder.join(', ') || '(none)'}`
         : `table order (as tableOrder gives it, a table it does not name placed by name: the foreign keys are not read without a target connection, so that order is not checked; a dry run against the target orders parents first by them): ${plan.tableOrder.join(', ') || '(none)'}`
       : plan.tableOrderFromSource
         ? `table order (parents first by the foreign keys of the source ${plan.tableOrderSourceKind ?? 'backup'}'s catalog, not of the target: not checked against the target; a dry run against the target orders them by its own): ${plan.tableOrder.join(', ') || '(none)'}`
@@ -1480,7 +1480,7 @@ export function* renderScriptChunks(plan: ReinsertPlan, o: ScriptOptions = {}): 
   // char/varchar/text column's is taken to be its source column's (target-table.ts fromLayout)
   if (o.foreignKeysKnown === false) out.push(comment("collations: not read without a target connection; each char/varchar/text column's is taken to be the source column's, so a value holding a character the target column's code page lacks (a side table or database of another collation) is not refused here, and the server would write it as '?' or a look-alike: a dry run against the target checks each value against its columns' collations"));
   for (const k of o.foreignKeysKnown === false ? plan.parentsNotInserted ?? [] : []) out.push(comment(`note: ${k.child} references ${k.parent} in the source ${plan.tableOrderSourceKind ?? 'backup'}'s catalog (${k.name}), and this script inserts no ${k.parent} row though the job staged deleted ${k.parent} rows: each ${k.child} row's ${k.parent} row must be in the target already, else its INSERT fails (Msg 547) and, XACT_ABORT ON, stops the script there; approve the ${k.parent} rows it needs and export again, or check the target first`));
-  for (const k of o.foreignKeysKnown === false ? plan.tableOrderAgainstSource ?? [] : []) out.push(comment(`WARNING: tableOrder puts ${k.child} before ${k.parent}, which it references in the source ${plan.tableOrderSourceKind ?? 'backup'}'s catalog (${k.name}): a row of ${k.child} whose ${k.parent} row is not in the target yet fails its INSERT (Msg 547) and, XACT_ABORT ON, stops the script there, the batches before it committed; give ${k.parent} first unless the target has no such foreign key`));
+  for (const k of o.foreignKeysKnown === false ? plan.tableOrderAgainstSource ?? [] : []) out.push(comment(`WARNING: ${k.given === false ? 'this order puts' : 'tableOrder puts'} ${k.child} before ${k.parent}, which it references in the source ${plan.tableOrderSourceKind ?? 'backup'}'s catalog (${k.name})${k.given === false ? ` (tableOrder does not name both: putting ${k.parent} first would go against the order it gives, through the source's other foreign keys)` : ''}: a row of ${k.child} whose ${k.parent} row is not in the target yet fails its INSERT (Msg 547) and, XACT_ABORT ON, stops the script there, the batches before it committed; give ${k.parent} first unless the target has no such foreign key`));
   for (const c of plan.cycles) out.push(comment(`WARNING: foreign-key cycle among ${c.join(', ')}: their order is by name; constraints may need to be disabled`));
   // rows with no key to look for (a heap, a layout without its key, a key column NULL): inserted
   // with no conflict check, said once per table (newcomer: a DDL without its PRIMARY KEY gave plain

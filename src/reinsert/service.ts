@@ -290,7 +290,8 @@ export interface ReinsertRequest {
    * Without a target: the job's tables in the order their rows go in, parents before children. The
    * foreign keys that order them are read from the target's catalog only, so a script planned
    * without one (a dry run with no target, the SQL export) ordered them by name: dbo.Contact before
-   * dbo.Customer, a child first. Tables not named follow, by name. Refused with a target.
+   * dbo.Customer, a child first. Tables not named follow, parents first by the source's foreign keys
+   * (its catalog read) where they do not go against the order given, else by name. Refused with a target.
    */
   tableOrder?: string[];
 }
@@ -442,10 +443,11 @@ export class ReinsertService {
     // tableOrder (no target): each named table before the ones named after it, as foreign keys would
     // order them (order.ts orderTables), the names resolved to the job's tables, then through tableMap
     let orderGiven = false;
+    // the tables tableOrder names, in its order, each through tableMap
+    const named: string[] = [];
     if (req.tableOrder?.length) {
       const all = [...new Set([...layouts.map((l) => `${l.schema}.${l.name}`), ...rows.map((r) => r.table)])];
       const jobTables = new NameIndex(all, (t) => t);
-      const named: string[] = [];
       req.tableOrder.forEach((t, i) => {
         let q: string;
         try {
@@ -483,17 +485,45 @@ export class ReinsertService {
     // One between two tables that the given order puts child first is said as a WARNING in the head
     // (its INSERTs fail, Msg 547, unless the parents are in the target already): the head said the
     // foreign keys were not read, of a catalog read.
-    const orderAgainstSource: { name: string; child: string; parent: string }[] = [];
+    // A key between two tables not both named in tableOrder orders them parents first too, unless it
+    // would go against the given order (through the source's other keys: a cycle): the tables it did
+    // not name were placed by name, and dbo.Order Details came before dbo.Orders (FK_Order_Details_Orders)
+    // under tableOrder=dbo.Employees, said as 'tableOrder puts dbo.Order Details before dbo.Orders'.
+    const orderAgainstSource: { name: string; child: string; parent: string; given: boolean }[] = [];
     let sourceKeysRead = false;
     if (!req.target && orderGiven) {
       const mapped = (t: string) => tableMap?.[t] ?? t;
+      const isNamed = new Set(named);
+      // the tables the plan may hold, with the edges that order them so far (tableOrder's)
+      const inPlan = new Set([...rows.map((r) => mapped(r.table)), ...named]);
+      const after = new Map<string, Set<string>>();
+      const edge = (p: string, c: string) => { if (!after.has(p)) after.set(p, new Set()); after.get(p)!.add(c); };
+      for (const k of fks) edge(k.parent, k.child);
+      const reaches = (from: string, to: string): boolean => {
+        const seen = new Set<string>([from]);
+        const todo = [from];
+        while (todo.length) {
+          const t = todo.pop()!;
+          if (t === to) return true;
+          for (const c of after.get(t) ?? []) if (!seen.has(c)) { seen.add(c); todo.push(c); }
+        }
+        return false;
+      };
       for (const l of layouts) {
         if (l.foreignKeys !== undefined) sourceKeysRead = true;
         for (const k of l.foreignKeys ?? []) {
           const child = mapped(`${l.schema}.${l.name}`);
           const parent = mapped(`${k.referencedSchema}.${k.referencedTable}`);
-          if (k.referencedSchema === l.schema && k.referencedTable === l.name) fks.push({ name: k.name, child, parent, columns: k.columns.map((c, i) => ({ child: c, parent: k.referencedColumns[i]! })) });
-          else orderAgainstSource.push({ name: k.name, child, parent });
+          if (k.referencedSchema === l.schema && k.referencedTable === l.name) {
+            fks.push({ name: k.name, child, parent, columns: k.columns.map((c, i) => ({ child: c, parent: k.referencedColumns[i]! })) });
+            continue;
+          }
+          const given = isNamed.has(child) && isNamed.has(parent);
+          if (!given && child !== parent && inPlan.has(child) && inPlan.has(parent) && !reaches(child, parent)) {
+            fks.push({ name: k.name, child, parent });
+            edge(parent, child);
+          }
+          orderAgainstSource.push({ name: k.name, child, parent, given });
         }
       }
     }
