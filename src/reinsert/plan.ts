@@ -386,6 +386,12 @@ export interface ReinsertPlan {
    * in the target already).
    */
   parentsNotInserted?: { name: string; child: string; parent: string }[];
+  /**
+   * No target: a source catalog's foreign key of a table of the plan to itself, and the rows of the
+   * plan (`rowIds`) that reference a row the job staged deleted but the plan does not insert
+   * (`parentIds`), no row of the plan holding that key (each said in the head).
+   */
+  selfParentsNotInserted?: { name: string; table: string; rowIds: number[]; parentIds: number[] }[];
   /** What the source's catalog (its foreign keys) was read from: the job's data file or backup. */
   tableOrderSourceKind?: 'data file' | 'backup';
 }
@@ -1480,6 +1486,7 @@ export function* renderScriptChunks(plan: ReinsertPlan, o: ScriptOptions = {}): 
   // char/varchar/text column's is taken to be its source column's (target-table.ts fromLayout)
   if (o.foreignKeysKnown === false) out.push(comment("collations: not read without a target connection; each char/varchar/text column's is taken to be the source column's, so a value holding a character the target column's code page lacks (a side table or database of another collation) is not refused here, and the server would write it as '?' or a look-alike: a dry run against the target checks each value against its columns' collations"));
   for (const k of o.foreignKeysKnown === false ? plan.parentsNotInserted ?? [] : []) out.push(comment(`note: ${k.child} references ${k.parent} in the source ${plan.tableOrderSourceKind ?? 'backup'}'s catalog (${k.name}), and this script inserts no ${k.parent} row though the job staged deleted ${k.parent} rows: each ${k.child} row's ${k.parent} row must be in the target already, else its INSERT fails (Msg 547) and, XACT_ABORT ON, stops the script there; approve the ${k.parent} rows it needs and export again, or check the target first`));
+  for (const k of o.foreignKeysKnown === false ? plan.selfParentsNotInserted ?? [] : []) out.push(comment(`note: ${k.table} references itself in the source ${plan.tableOrderSourceKind ?? 'backup'}'s catalog (${k.name}), and this script inserts ${k.rowIds.length} row(s) of it (rows ${rowIdRanges(k.rowIds)}) referencing a ${k.table} row the job staged deleted but this script does not insert (rows ${rowIdRanges(k.parentIds)}): each such row's referenced row must be in the target already, else its INSERT fails (Msg 547) and, XACT_ABORT ON, stops the script there; approve the rows it needs and export again, or check the target first`));
   for (const k of o.foreignKeysKnown === false ? plan.tableOrderAgainstSource ?? [] : []) out.push(comment(`WARNING: ${k.given === false ? 'this order puts' : 'tableOrder puts'} ${k.child} before ${k.parent}, which it references in the source ${plan.tableOrderSourceKind ?? 'backup'}'s catalog (${k.name})${k.given === false ? ` (tableOrder does not name both: putting ${k.parent} first would go against the order it gives, through the source's other foreign keys)` : ''}: a row of ${k.child} whose ${k.parent} row is not in the target yet fails its INSERT (Msg 547) and, XACT_ABORT ON, stops the script there, the batches before it committed; give ${k.parent} first unless the target has no such foreign key`));
   for (const c of plan.cycles) out.push(comment(`WARNING: foreign-key cycle among ${c.join(', ')}: their order is by name; constraints may need to be disabled`));
   // rows with no key to look for (a heap, a layout without its key, a key column NULL): inserted

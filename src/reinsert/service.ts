@@ -668,6 +668,51 @@ export class ReinsertService {
         plan.parentsNotInserted = outside;
         plan.tableOrderSourceKind ??= sourceKindOf(job);
       }
+      // A table's key to itself: a row of the script whose referenced row (its manager) the job
+      // staged deleted but the script does not insert (rejected, pending, held back) and no row of
+      // the script holds that key: its INSERT fails (Msg 547) unless the row is in the target
+      // already. Said of other tables only: HR.Employees' employee 9 went in, its manager 5 rejected, unsaid.
+      const planned = new Set(plan.batches.flatMap((b) => b.rows.map((x) => x.rowId)));
+      const byId = new Map(rows.map((r) => [r.id, r]));
+      const keyText = (v: Record<string, unknown>, cols: string[]): string | undefined => {
+        const parts = cols.map((c) => v[c]);
+        return parts.every((x) => x !== null && x !== undefined) ? JSON.stringify(parts) : undefined;
+      };
+      const selfOutside: { name: string; table: string; rowIds: number[]; parentIds: number[] }[] = [];
+      for (const l of layouts) {
+        const source = `${l.schema}.${l.name}`;
+        const table = mapped(source);
+        if (!plan.tableOrder.includes(table)) continue;
+        for (const k of l.foreignKeys ?? []) {
+          if (k.referencedSchema !== l.schema || k.referencedTable !== l.name || !k.columns.length) continue;
+          // the rows of the script's table, by the key they reference and the key they hold
+          const mine = plan.batches.filter((b) => b.table === table).flatMap((b) => b.rows.map((x) => byId.get(x.rowId))).filter((r): r is NonNullable<typeof r> => r !== undefined && r.table === source);
+          const held = new Set(mine.map((r) => keyText(r.values, k.referencedColumns)).filter((x): x is string => x !== undefined));
+          const wanted = new Map<string, number[]>();
+          for (const r of mine) {
+            const want = keyText(r.values, k.columns);
+            if (want !== undefined && !held.has(want)) { const ids = wanted.get(want); if (ids) ids.push(r.id); else wanted.set(want, [r.id]); }
+          }
+          if (!wanted.size) continue;
+          const rowIds = new Set<number>();
+          const parentIds = new Set<number>();
+          let n = 0;
+          for (const r of this.store.iterateRows(jobId, { table: source, operation: 'delete' })) {
+            if (++n % 500 === 0) await yieldToEventLoop();
+            if (planned.has(r.id)) continue;
+            const key = keyText(r.values, k.referencedColumns);
+            const children = key === undefined ? undefined : wanted.get(key);
+            if (!children) continue;
+            parentIds.add(r.id);
+            for (const id of children) rowIds.add(id);
+          }
+          if (rowIds.size) selfOutside.push({ name: k.name, table, rowIds: [...rowIds], parentIds: [...parentIds] });
+        }
+      }
+      if (selfOutside.length) {
+        plan.selfParentsNotInserted = selfOutside;
+        plan.tableOrderSourceKind ??= sourceKindOf(job);
+      }
     }
     return { plan, metadata, database, databaseRead, databaseCheck: compareDatabases(job.sourceDatabase, targetDb, jobId), job };
   }
