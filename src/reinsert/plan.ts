@@ -379,19 +379,19 @@ export interface ReinsertPlan {
    * `tableOrder` given, no target, the source's catalog read: its foreign keys between two tables
    * of the plan that the given order puts child first (each a WARNING in the head); [] when none.
    */
-  tableOrderAgainstSource?: { name: string; child: string; parent: string; given?: boolean }[];
+  tableOrderAgainstSource?: { name: string; child: string; parent: string; given?: boolean; childSource?: string; parentSource?: string }[];
   /**
    * No target: the source catalog's foreign keys from a table of the plan to a table whose deleted
    * rows the job staged but the plan inserts none of (each said in the head: the parent row must be
    * in the target already).
    */
-  parentsNotInserted?: { name: string; child: string; parent: string }[];
+  parentsNotInserted?: { name: string; child: string; parent: string; childSource?: string; parentSource?: string }[];
   /**
    * No target: a source catalog's foreign key of a table of the plan to itself, and the rows of the
    * plan (`rowIds`) that reference a row the job staged deleted but the plan does not insert
    * (`parentIds`), no row of the plan holding that key (each said in the head).
    */
-  selfParentsNotInserted?: { name: string; table: string; rowIds: number[]; parentIds: number[] }[];
+  selfParentsNotInserted?: { name: string; table: string; source?: string; rowIds: number[]; parentIds: number[] }[];
   /** What the source's catalog (its foreign keys) was read from: the job's data file or backup. */
   tableOrderSourceKind?: 'data file' | 'backup';
 }
@@ -1204,6 +1204,11 @@ function byReason(rows: { rowId: number; why: string }[]): [string, number[]][] 
   return [...m];
 }
 
+/** A table of the script, and the source table whose rows tableMap sends into it when another. */
+function rowsOf(table: string, source: string | undefined): string {
+  return source !== undefined && source !== table ? `${table} (rows of ${source})` : table;
+}
+
 function comment(text: string): string {
   return `-- ${commentText(text)}`;
 }
@@ -1485,9 +1490,22 @@ export function* renderScriptChunks(plan: ReinsertPlan, o: ScriptOptions = {}): 
   // planned without a target connection the target columns' collations were not read either: each
   // char/varchar/text column's is taken to be its source column's (target-table.ts fromLayout)
   if (o.foreignKeysKnown === false) out.push(comment("collations: not read without a target connection; each char/varchar/text column's is taken to be the source column's, so a value holding a character the target column's code page lacks (a side table or database of another collation) is not refused here, and the server would write it as '?' or a look-alike: a dry run against the target checks each value against its columns' collations"));
-  for (const k of o.foreignKeysKnown === false ? plan.parentsNotInserted ?? [] : []) out.push(comment(`note: ${k.child} references ${k.parent} in the source ${plan.tableOrderSourceKind ?? 'backup'}'s catalog (${k.name}), and this script inserts no ${k.parent} row though the job staged deleted ${k.parent} rows: each ${k.child} row's ${k.parent} row must be in the target already, else its INSERT fails (Msg 547) and, XACT_ABORT ON, stops the script there; approve the ${k.parent} rows it needs and export again, or check the target first`));
-  for (const k of o.foreignKeysKnown === false ? plan.selfParentsNotInserted ?? [] : []) out.push(comment(`note: ${k.table} references itself in the source ${plan.tableOrderSourceKind ?? 'backup'}'s catalog (${k.name}), and this script inserts ${k.rowIds.length} row(s) of it (rows ${rowIdRanges(k.rowIds)}) referencing a ${k.table} row the job staged deleted but this script does not insert (rows ${rowIdRanges(k.parentIds)}): each such row's referenced row must be in the target already, else its INSERT fails (Msg 547) and, XACT_ABORT ON, stops the script there; approve the rows it needs and export again, or check the target first`));
-  for (const k of o.foreignKeysKnown === false ? plan.tableOrderAgainstSource ?? [] : []) out.push(comment(`WARNING: ${k.given === false ? 'this order puts' : 'tableOrder puts'} ${k.child} before ${k.parent}, which it references in the source ${plan.tableOrderSourceKind ?? 'backup'}'s catalog (${k.name})${k.given === false ? ` (tableOrder does not name both: putting ${k.parent} first would go against the order it gives, through the source's other foreign keys)` : ''}: a row of ${k.child} whose ${k.parent} row is not in the target yet fails its INSERT (Msg 547) and, XACT_ABORT ON, stops the script there, the batches before it committed; give ${k.parent} first unless the target has no such foreign key`));
+  for (const k of o.foreignKeysKnown === false ? plan.parentsNotInserted ?? [] : []) {
+    // the source's tables as its catalog names them; a table tableMap sends elsewhere is named with
+    // where its rows go (the note named the side table as the source's, 'recovery.Orders_side
+    // references dbo.Customers in the source data file's catalog'), and a side table holds the
+    // source's foreign key only if it was made with it
+    const cs = k.childSource ?? k.child;
+    const ps = k.parentSource ?? k.parent;
+    const side = cs !== k.child;
+    out.push(comment(`note: ${cs} references ${ps} in the source ${plan.tableOrderSourceKind ?? 'backup'}'s catalog (${k.name})${side ? `, its rows going into ${k.child} (tableMap)` : ''}, and this script inserts no ${ps} row${ps !== k.parent ? ` (into ${k.parent})` : ''} though the job staged deleted ${ps} rows: each ${cs} row's ${ps} row must be in ${ps !== k.parent ? `${k.parent} in ` : ''}the target already${side ? `, if ${k.child} declares that foreign key` : ''}, else its INSERT fails (Msg 547) and, XACT_ABORT ON, stops the script there; approve the ${ps} rows it needs and export again, or check the target first`));
+  }
+  for (const k of o.foreignKeysKnown === false ? plan.selfParentsNotInserted ?? [] : []) {
+    const src = k.source ?? k.table;
+    const side = src !== k.table;
+    out.push(comment(`note: ${src} references itself in the source ${plan.tableOrderSourceKind ?? 'backup'}'s catalog (${k.name}), and this script inserts ${k.rowIds.length} row(s) of it${side ? ` (into ${k.table}, tableMap)` : ''} (rows ${rowIdRanges(k.rowIds)}) referencing a ${src} row the job staged deleted but this script does not insert (rows ${rowIdRanges(k.parentIds)}): each such row's referenced row must be in ${side ? `${k.table} in ` : ''}the target already${side ? `, if ${k.table} declares that foreign key` : ''}, else its INSERT fails (Msg 547) and, XACT_ABORT ON, stops the script there; approve the rows it needs and export again, or check the target first`));
+  }
+  for (const k of o.foreignKeysKnown === false ? plan.tableOrderAgainstSource ?? [] : []) out.push(comment(`WARNING: ${k.given === false ? 'this order puts' : 'tableOrder puts'} ${rowsOf(k.child, k.childSource)} before ${rowsOf(k.parent, k.parentSource)}, ${(k.childSource ?? k.child) !== k.child || (k.parentSource ?? k.parent) !== k.parent ? `and ${k.childSource ?? k.child} references ${k.parentSource ?? k.parent}` : 'which it references'} in the source ${plan.tableOrderSourceKind ?? 'backup'}'s catalog (${k.name})${k.given === false ? ` (tableOrder does not name both: putting ${k.parent} first would go against the order it gives, through the source's other foreign keys)` : ''}: a row of ${k.child} whose ${k.parent} row is not in the target yet fails its INSERT (Msg 547) and, XACT_ABORT ON, stops the script there, the batches before it committed; give ${k.parent} first unless the target has no such foreign key`));
   for (const c of plan.cycles) out.push(comment(`WARNING: foreign-key cycle among ${c.join(', ')}: their order is by name; constraints may need to be disabled`));
   // rows with no key to look for (a heap, a layout without its key, a key column NULL): inserted
   // with no conflict check, said once per table (newcomer: a DDL without its PRIMARY KEY gave plain

@@ -489,7 +489,7 @@ export class ReinsertService {
     // would go against the given order (through the source's other keys: a cycle): the tables it did
     // not name were placed by name, and dbo.Order Details came before dbo.Orders (FK_Order_Details_Orders)
     // under tableOrder=dbo.Employees, said as 'tableOrder puts dbo.Order Details before dbo.Orders'.
-    const orderAgainstSource: { name: string; child: string; parent: string; given: boolean }[] = [];
+    const orderAgainstSource: { name: string; child: string; parent: string; given: boolean; childSource: string; parentSource: string }[] = [];
     let sourceKeysRead = false;
     if (!req.target && orderGiven) {
       const mapped = (t: string) => tableMap?.[t] ?? t;
@@ -523,7 +523,7 @@ export class ReinsertService {
             fks.push({ name: k.name, child, parent });
             edge(parent, child);
           }
-          orderAgainstSource.push({ name: k.name, child, parent, given });
+          orderAgainstSource.push({ name: k.name, child, parent, given, childSource: `${l.schema}.${l.name}`, parentSource: `${k.referencedSchema}.${k.referencedTable}` });
         }
       }
     }
@@ -651,7 +651,7 @@ export class ReinsertService {
     // in the target already; nothing said it
     if (!req.target) {
       const mapped = (t: string) => tableMap?.[t] ?? t;
-      const outside: { name: string; child: string; parent: string }[] = [];
+      const outside: { name: string; child: string; parent: string; childSource: string; parentSource: string }[] = [];
       for (const l of layouts) {
         const child = mapped(`${l.schema}.${l.name}`);
         if (!plan.tableOrder.includes(child)) continue;
@@ -661,7 +661,7 @@ export class ReinsertService {
           // only a parent table the job staged deleted rows of: the delete took parents too, and
           // none of them is in this script (a parent table the job holds no row of is not the
           // delete's: its rows are taken to be in the target, as before)
-          if (parent !== child && !plan.tableOrder.includes(parent) && this.store.countRows(jobId, { table: source, operation: 'delete' }) > 0) outside.push({ name: k.name, child, parent });
+          if (parent !== child && !plan.tableOrder.includes(parent) && this.store.countRows(jobId, { table: source, operation: 'delete' }) > 0) outside.push({ name: k.name, child, parent, childSource: `${l.schema}.${l.name}`, parentSource: source });
         }
       }
       if (outside.length) {
@@ -678,7 +678,7 @@ export class ReinsertService {
         const parts = cols.map((c) => v[c]);
         return parts.every((x) => x !== null && x !== undefined) ? JSON.stringify(parts) : undefined;
       };
-      const selfOutside: { name: string; table: string; rowIds: number[]; parentIds: number[] }[] = [];
+      const selfOutside: { name: string; table: string; source: string; rowIds: number[]; parentIds: number[] }[] = [];
       for (const l of layouts) {
         const source = `${l.schema}.${l.name}`;
         const table = mapped(source);
@@ -706,7 +706,7 @@ export class ReinsertService {
             parentIds.add(r.id);
             for (const id of children) rowIds.add(id);
           }
-          if (rowIds.size) selfOutside.push({ name: k.name, table, rowIds: [...rowIds], parentIds: [...parentIds] });
+          if (rowIds.size) selfOutside.push({ name: k.name, table, source, rowIds: [...rowIds], parentIds: [...parentIds] });
         }
       }
       if (selfOutside.length) {
