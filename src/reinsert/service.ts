@@ -13,7 +13,7 @@ import { readRunTarget, serverSpelling, sideTableOf } from './run-target.js';
 import { readText, type StoredText } from '../staging/stored-text.js';
 import { inSameTable, legacySideTableCounts, sideTableMessage, sideTableRows, type SideTableRow } from './side-tables.js';
 import { compareDatabases, type DatabaseCheck } from './source-database.js';
-import type { JobRecord, SourceDatabase } from '../staging/types.js';
+import type { JobRecord, RowStatus, SourceDatabase } from '../staging/types.js';
 import { inInsertionOrder, notScripted, planReinsertCooperatively, recoveredFromLog, renderScript, resolveTableMap, renderUndoScript, yieldToEventLoop, type ReinsertPlan, type ScriptDatabase } from './plan.js';
 import type { ReinsertTarget } from './target.js';
 import { comparisonRowKeys } from './comparison-keys.js';
@@ -118,6 +118,13 @@ export function undefinedBytesText<R extends { id: number; table: string; values
   }
   return out;
 }
+
+/**
+ * The staged rows not known to be in the target: a row a run put back (`reinserted`) or found there
+ * (`conflict`) is; the script head's notes about referenced rows the script does not insert count
+ * only the others (they advised approving rows already put back).
+ */
+const NOT_IN_TARGET: RowStatus[] = ['pending', 'approved', 'rejected'];
 
 /**
  * What a job's table layouts (and so the source's foreign keys) were read from, as the script head
@@ -661,7 +668,7 @@ export class ReinsertService {
           // only a parent table the job staged deleted rows of: the delete took parents too, and
           // none of them is in this script (a parent table the job holds no row of is not the
           // delete's: its rows are taken to be in the target, as before)
-          if (parent !== child && !plan.tableOrder.includes(parent) && this.store.countRows(jobId, { table: source, operation: 'delete' }) > 0) outside.push({ name: k.name, child, parent, childSource: `${l.schema}.${l.name}`, parentSource: source });
+          if (parent !== child && !plan.tableOrder.includes(parent) && this.store.countRows(jobId, { table: source, operation: 'delete', status: NOT_IN_TARGET }) > 0) outside.push({ name: k.name, child, parent, childSource: `${l.schema}.${l.name}`, parentSource: source });
         }
       }
       if (outside.length) {
@@ -697,7 +704,7 @@ export class ReinsertService {
           const rowIds = new Set<number>();
           const parentIds = new Set<number>();
           let n = 0;
-          for (const r of this.store.iterateRows(jobId, { table: source, operation: 'delete' })) {
+          for (const r of this.store.iterateRows(jobId, { table: source, operation: 'delete', status: NOT_IN_TARGET })) {
             if (++n % 500 === 0) await yieldToEventLoop();
             if (planned.has(r.id)) continue;
             const key = keyText(r.values, k.referencedColumns);

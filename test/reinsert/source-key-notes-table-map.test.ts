@@ -8,7 +8,8 @@
  * recovery.Orders_side before dbo.Employees, which it references in the source data file's catalog'.
  *
  * Real bytes: NORTHWND.MDF's catalog and rows (read from its pages and staged as deleted rows: the
- * rows are real, their deletion SYNTHETIC).
+ * rows are real, their deletion SYNTHETIC). A parent's rows already put back by a run (status
+ * reinserted) were still said as left out, the note advising to approve them: not said now.
  */
 import { expect, it } from 'vitest';
 import { readDataFileMetadata } from '../../src/datafile/metadata.js';
@@ -49,6 +50,10 @@ describeCorpus('the source catalog\'s foreign keys named with tableMap', () => {
       expect(two.join('\n')).not.toMatch(/recovery\.\w+ references|staged deleted recovery|, which it references/);
       expect(two).toContainEqual(expect.stringMatching(/^-- note: dbo\.Orders references dbo\.Customers .*this script inserts no dbo\.Customers row \(into recovery\.Cust\) though the job staged deleted dbo\.Customers rows: each dbo\.Orders row's dbo\.Customers row must be in recovery\.Cust in the target already/));
       expect(two).toContainEqual(expect.stringMatching(/^-- WARNING: tableOrder puts recovery\.Orders_side \(rows of dbo\.Orders\) before dbo\.Employees, and dbo\.Orders references dbo\.Employees in the source data file's catalog \(FK_Orders_Employees\): /));
+      // the customers' rows put back by an earlier run (status reinserted, set here: SYNTHETIC): they
+      // are in the target, and the note (which advised approving them) is not said
+      t.store.db.prepare(`UPDATE rows SET status = 'reinserted' WHERE job_id = ? AND id IN (${ids.map(() => '?').join(', ')})`).run(job.id, ...ids);
+      expect(await head({})).toEqual([]);
     } finally {
       await t.close();
     }
