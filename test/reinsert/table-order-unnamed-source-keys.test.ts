@@ -72,6 +72,22 @@ describeCorpus('tableOrder given: the tables it does not name go parents first b
     }
   });
 
+  it('a cycle of the source\'s own keys between two tables tableOrder does not name (SYNTHETIC FK dbo.Customers -> dbo.Orders): one key followed, the other said as making a cycle', async () => {
+    const t = await testApp();
+    try {
+      const id = await northwindJob(t, ['dbo.Orders', 'dbo.Customers', 'dbo.Employees'], (l) => l.name === 'Customers'
+        ? { ...l, foreignKeys: [{ name: 'FK_SYNTHETIC_Customers_Orders', columns: ['CustomerID'], referencedSchema: 'dbo', referencedTable: 'Orders', referencedColumns: ['CustomerID'] }] }
+        : l);
+      const sql = (await t.app.inject({ url: `/api/jobs/${id}/export?format=sql&status=approved&tableOrder=dbo.Employees`, headers: bearer(t.tokens.operator) })).body;
+      const warned = sql.split('\n').filter((l) => /^-- WARNING: (this order|tableOrder) puts/.test(l));
+      expect(warned).toHaveLength(1);
+      expect(warned[0]).toMatch(/^-- WARNING: this order puts dbo\.(Orders|Customers) before dbo\.(Customers|Orders), .*would make a cycle with the source's other foreign keys/);
+      expect(inserted(sql)).toEqual(expect.arrayContaining(['Orders', 'Customers', 'Employees']));
+    } finally {
+      await t.close();
+    }
+  });
+
   it('a source key that would go against the given order through another (SYNTHETIC FK dbo.Employees -> dbo.Customers): the given order wins, the WARNING says this order, not tableOrder, puts the child first', async () => {
     const t = await testApp();
     try {
