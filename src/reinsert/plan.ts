@@ -394,6 +394,11 @@ export interface ReinsertPlan {
   selfParentsNotInserted?: { name: string; table: string; source?: string; rowIds: number[]; parentIds: number[] }[];
   /** What the source's catalog (its foreign keys) was read from: the job's data file or backup. */
   tableOrderSourceKind?: 'data file' | 'backup';
+  /**
+   * No target, the order by (or checked against) the source's foreign keys: the plan's tables whose
+   * layouts carry none read (from the job's metadata): their keys are not known, said in the head.
+   */
+  tableOrderKeysUnread?: string[];
 }
 
 /**
@@ -1204,6 +1209,12 @@ function byReason(rows: { rowId: number; why: string }[]): [string, number[]][] 
   return [...m];
 }
 
+/** The head's words for the plan's tables whose source foreign keys were not read (ReinsertPlan.tableOrderKeysUnread); '' when none. */
+function keysUnread(plan: ReinsertPlan): string {
+  const u = plan.tableOrderKeysUnread ?? [];
+  return u.length ? ` (not known for ${u.join(', ')}: ${u.length > 1 ? 'their layouts carry' : 'its layout carries'} no foreign keys read from that catalog, a layout given in the job's metadata or staged before rowback recorded a table declaring none, so ${u.length > 1 ? 'they are' : 'it is'} placed by name)` : '';
+}
+
 /** A table of the script, and the source table whose rows tableMap sends into it when another. */
 function rowsOf(table: string, source: string | undefined): string {
   return source !== undefined && source !== table ? `${table} (rows of ${source})` : table;
@@ -1479,10 +1490,10 @@ export function* renderScriptChunks(plan: ReinsertPlan, o: ScriptOptions = {}): 
   out.push(comment(o.foreignKeysKnown === false
     ? plan.tableOrderGiven
       ? plan.tableOrderAgainstSource
-        ? `table order (as tableOrder gives it, a table it does not name placed parents first by the source's foreign keys where they do not go against that order, else by name: checked against the foreign keys of the source ${plan.tableOrderSourceKind ?? 'backup'}'s catalog only, ${plan.tableOrderAgainstSource.length ? `which it goes against (WARNING below)` : 'which it does not go against'}; the target's are not read without a target connection: a dry run against the target orders parents first by them): ${plan.tableOrder.join(', ') || '(none)'}`
+        ? `table order (as tableOrder gives it, a table it does not name placed parents first by the source's foreign keys where they do not go against that order, else by name: checked against the foreign keys of the source ${plan.tableOrderSourceKind ?? 'backup'}'s catalog only${keysUnread(plan)}, ${plan.tableOrderAgainstSource.length ? `which it goes against (WARNING below)` : 'which it does not go against'}; the target's are not read without a target connection: a dry run against the target orders parents first by them): ${plan.tableOrder.join(', ') || '(none)'}`
         : `table order (as tableOrder gives it, a table it does not name placed by name: the foreign keys are not read without a target connection, so that order is not checked; a dry run against the target orders parents first by them): ${plan.tableOrder.join(', ') || '(none)'}`
       : plan.tableOrderFromSource
-        ? `table order (parents first by the foreign keys of the source ${plan.tableOrderSourceKind ?? 'backup'}'s catalog, not of the target: not checked against the target; a dry run against the target orders them by its own): ${plan.tableOrder.join(', ') || '(none)'}`
+        ? `table order (parents first by the foreign keys of the source ${plan.tableOrderSourceKind ?? 'backup'}'s catalog${keysUnread(plan)}, not of the target: not checked against the target; a dry run against the target orders them by its own): ${plan.tableOrder.join(', ') || '(none)'}`
         : plan.tableOrderNoSourceLinks
         ? `table order (by name: the source ${plan.tableOrderSourceKind ?? 'backup'}'s catalog, read, declares no foreign key ${plan.tableOrder.length > 1 ? 'between these tables' : 'from this table to itself'}; the target's are not read without a target connection, so a foreign key added there since is not seen: a dry run against the target orders by its own${plan.tableOrder.length > 1 ? ', and tableOrder (["dbo.Parent", "dbo.Child"]: a dry run\'s, or the export\'s tableOrder=dbo.Parent,dbo.Child) gives an order of your own' : ''}): ${plan.tableOrder.join(', ') || '(none)'}`
         : `table order (by name: the foreign keys are unknown without a target connection; a dry run against the target orders parents first${plan.tableOrder.length > 1 ? ', and so does tableOrder (["dbo.Parent", "dbo.Child"]: a dry run\'s, or the export\'s tableOrder=dbo.Parent,dbo.Child)' : ''}): ${plan.tableOrder.join(', ') || '(none)'}`

@@ -652,6 +652,13 @@ export class ReinsertService {
     else if (!req.target && plan.tableOrder.length && plan.tableOrder.every((t) => layouts.some((l) => (tableMap?.[`${l.schema}.${l.name}`] ?? `${l.schema}.${l.name}`) === t && l.foreignKeys !== undefined))) plan.tableOrderNoSourceLinks = true;
     // what the source's catalog was read from, for the head's table order line
     if (!req.target && !orderGiven) plan.tableOrderSourceKind = sourceKindOf(job);
+    // the plan's tables whose foreign keys that catalog did not give (a layout from the job's
+    // metadata, DDL or catalog JSON, over a data file's): placed by name, unchecked; the head said the
+    // order was parents first by, or checked against, the source's foreign keys, of every table
+    if (plan.tableOrderFromSource || plan.tableOrderAgainstSource) {
+      const unread = plan.tableOrder.filter((t) => !layouts.some((l) => (tableMap?.[`${l.schema}.${l.name}`] ?? `${l.schema}.${l.name}`) === t && l.foreignKeys !== undefined));
+      if (unread.length) plan.tableOrderKeysUnread = unread;
+    }
     // no target: the source's foreign keys from a table of the plan to one whose deleted rows the job
     // staged but the plan inserts none of (the customers' rows rejected or left pending, their orders
     // approved): said in the head, as each such row's INSERT fails (Msg 547) unless its parent row is
