@@ -1212,7 +1212,7 @@ function byReason(rows: { rowId: number; why: string }[]): [string, number[]][] 
 /** The head's words for the plan's tables whose source foreign keys were not read (ReinsertPlan.tableOrderKeysUnread); '' when none. */
 function keysUnread(plan: ReinsertPlan): string {
   const u = plan.tableOrderKeysUnread ?? [];
-  return u.length ? ` (not known for ${u.join(', ')}: ${u.length > 1 ? 'their layouts carry' : 'its layout carries'} no foreign keys read from that catalog, a layout given in the job's metadata or staged before rowback recorded a table declaring none, so ${u.length > 1 ? 'they are' : 'it is'} placed by name)` : '';
+  return u.length ? ` (not known for ${u.join(', ')}: ${u.length > 1 ? 'their layouts carry' : 'its layout carries'} no foreign keys read from that catalog, a layout given in the job's metadata or staged before rowback recorded a table declaring none, so what ${u.length > 1 ? 'they reference is' : 'it references is'} not known: ${u.length > 1 ? 'they are' : 'it is'} placed by the keys of the tables referencing ${u.length > 1 ? 'them' : 'it'}, else by name)` : '';
 }
 
 /** A table of the script, and the source table whose rows tableMap sends into it when another. */
