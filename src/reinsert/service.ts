@@ -145,7 +145,7 @@ export function sourceKindOf(job: Pick<JobRecord, 'spec'>): 'data file' | 'backu
 export function metadataSentence(metadata: string): string {
   return `column metadata from: ${metadata === 'target-catalog'
     ? "the target's catalog"
-    : "the table layouts the rows were decoded with (no target connection: the target's columns, their types and widths, keys, unique indexes, identity columns, INSTEAD OF triggers and foreign keys were not read; each target table, a tableMap side table too, is taken to have its source table's columns; the table order line below says what ordered the tables)"}`;
+    : "the table layouts the rows were decoded with (no target connection: the target's columns, their types and widths, keys, unique indexes, identity columns, INSTEAD OF triggers and foreign keys were not read; each target table, a tableMap side table too, is taken to have its source table's columns; a re-insert script's table order line says what ordered its tables, and an undo deletes rows in the reverse of the order its runs inserted them)"}`;
 }
 
 /**
