@@ -387,11 +387,12 @@ export interface ReinsertPlan {
    */
   parentsNotInserted?: { name: string; child: string; parent: string; childSource?: string; parentSource?: string }[];
   /**
-   * No target: a source catalog's foreign key of a table of the plan to itself, and the rows of the
-   * plan (`rowIds`) that reference a row the job staged deleted but the plan does not insert
-   * (`parentIds`), no row of the plan holding that key (each said in the head).
+   * No target: a source catalog's foreign key of a table of the plan to itself (`parentSource`
+   * absent) or to another table the plan inserts rows of, and the rows of the plan (`rowIds`) that
+   * reference a row the job staged deleted but the plan does not insert (`parentIds`), no row of the
+   * plan holding that key (each said in the head).
    */
-  selfParentsNotInserted?: { name: string; table: string; source?: string; rowIds: number[]; parentIds: number[] }[];
+  selfParentsNotInserted?: { name: string; table: string; source?: string; parentTable?: string; parentSource?: string; rowIds: number[]; parentIds: number[] }[];
   /** What the source's catalog (its foreign keys) was read from: the job's data file or backup. */
   tableOrderSourceKind?: 'data file' | 'backup';
   /**
@@ -1512,9 +1513,13 @@ export function* renderScriptChunks(plan: ReinsertPlan, o: ScriptOptions = {}): 
     out.push(comment(`note: ${cs} references ${ps} in the source ${plan.tableOrderSourceKind ?? 'backup'}'s catalog (${k.name})${side ? `, its rows going into ${k.child} (tableMap)` : ''}, and this script inserts no ${ps} row${ps !== k.parent ? ` (into ${k.parent})` : ''} though the job staged deleted ${ps} rows: each ${cs} row's ${ps} row must be in ${ps !== k.parent ? `${k.parent} in ` : ''}the target already${side ? `, if ${k.child} declares that foreign key` : ''}, else its INSERT fails (Msg 547) and, XACT_ABORT ON, stops the script there; approve the ${ps} rows it needs and export again, or check the target first`));
   }
   for (const k of o.foreignKeysKnown === false ? plan.selfParentsNotInserted ?? [] : []) {
+    // a table's key to itself, or to a table the script inserts other rows of
     const src = k.source ?? k.table;
     const side = src !== k.table;
-    out.push(comment(`note: ${src} references itself in the source ${plan.tableOrderSourceKind ?? 'backup'}'s catalog (${k.name}), and this script inserts ${k.rowIds.length} row(s) of it${side ? ` (into ${k.table}, tableMap)` : ''} (rows ${rowIdRanges(k.rowIds)}) referencing a ${src} row the job staged deleted but this script does not insert (rows ${rowIdRanges(k.parentIds)}): each such row's referenced row must be in ${side ? `${k.table} in ` : ''}the target already${side ? `, if ${k.table} declares that foreign key` : ''}, else its INSERT fails (Msg 547) and, XACT_ABORT ON, stops the script there; approve the rows it needs and export again, or check the target first`));
+    const psrc = k.parentSource ?? src;
+    const ptable = k.parentTable ?? k.table;
+    const pside = psrc !== ptable;
+    out.push(comment(`note: ${src} references ${k.parentSource === undefined ? 'itself' : psrc} in the source ${plan.tableOrderSourceKind ?? 'backup'}'s catalog (${k.name}), and this script inserts ${k.rowIds.length} row(s) of ${k.parentSource === undefined ? 'it' : src}${side ? ` (into ${k.table}, tableMap)` : ''} (rows ${rowIdRanges(k.rowIds)}) referencing a ${psrc} row the job staged deleted but this script does not insert (rows ${rowIdRanges(k.parentIds)}): each such row's referenced row must be in ${pside ? `${ptable} in ` : ''}the target already${side ? `, if ${k.table} declares that foreign key` : ''}, else its INSERT fails (Msg 547) and, XACT_ABORT ON, stops the script there; approve the rows it needs and export again, or check the target first`));
   }
   for (const k of o.foreignKeysKnown === false ? plan.tableOrderAgainstSource ?? [] : []) out.push(comment(`WARNING: ${k.given === false ? 'this order puts' : 'tableOrder puts'} ${rowsOf(k.child, k.childSource)} before ${rowsOf(k.parent, k.parentSource)}, ${(k.childSource ?? k.child) !== k.child || (k.parentSource ?? k.parent) !== k.parent ? `and ${k.childSource ?? k.child} references ${k.parentSource ?? k.parent}` : 'which it references'} in the source ${plan.tableOrderSourceKind ?? 'backup'}'s catalog (${k.name})${k.given === false ? ` (tableOrder does not name both: putting ${k.parent} first would make a cycle with the source's other foreign keys, or with the order tableOrder gives; constraints may need to be disabled)` : ''}: a row of ${k.child} whose ${k.parent} row is not in the target yet fails its INSERT (Msg 547) and, XACT_ABORT ON, stops the script there, the batches before it committed; give ${k.parent} first unless the target has no such foreign key`));
   for (const c of plan.cycles) out.push(comment(`WARNING: foreign-key cycle among ${c.join(', ')}: their order is by name; constraints may need to be disabled`));

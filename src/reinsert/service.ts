@@ -682,26 +682,36 @@ export class ReinsertService {
         plan.parentsNotInserted = outside;
         plan.tableOrderSourceKind ??= sourceKindOf(job);
       }
-      // A table's key to itself: a row of the script whose referenced row (its manager) the job
-      // staged deleted but the script does not insert (rejected, pending, held back) and no row of
-      // the script holds that key: its INSERT fails (Msg 547) unless the row is in the target
-      // already. Said of other tables only: HR.Employees' employee 9 went in, its manager 5 rejected, unsaid.
+      // A row of the script whose referenced row (its manager; its customer) the job staged deleted
+      // but the script does not insert (rejected, pending, held back) and no row of the script holds
+      // that key: its INSERT fails (Msg 547) unless the row is in the target already. The note
+      // above says it of a referenced table the script inserts no row of; this one of a table the
+      // script inserts some rows of, and of a table's key to itself (HR.Employees' employee 9 went
+      // in, its manager 5 rejected, unsaid; an order went in with its customer rejected, another
+      // customer approved, unsaid)
       const planned = new Set(plan.batches.flatMap((b) => b.rows.map((x) => x.rowId)));
       const byId = new Map(rows.map((r) => [r.id, r]));
       const keyText = (v: Record<string, unknown>, cols: string[]): string | undefined => {
         const parts = cols.map((c) => v[c]);
         return parts.every((x) => x !== null && x !== undefined) ? JSON.stringify(parts) : undefined;
       };
-      const selfOutside: { name: string; table: string; source: string; rowIds: number[]; parentIds: number[] }[] = [];
+      // the planned rows of a script table that came from a source table
+      const plannedOf = (table: string, source: string) => plan.batches.filter((b) => b.table === table).flatMap((b) => b.rows.map((x) => byId.get(x.rowId))).filter((r): r is NonNullable<typeof r> => r !== undefined && r.table === source);
+      const selfOutside: { name: string; table: string; source: string; parentTable?: string; parentSource?: string; rowIds: number[]; parentIds: number[] }[] = [];
       for (const l of layouts) {
         const source = `${l.schema}.${l.name}`;
         const table = mapped(source);
         if (!plan.tableOrder.includes(table)) continue;
         for (const k of l.foreignKeys ?? []) {
-          if (k.referencedSchema !== l.schema || k.referencedTable !== l.name || !k.columns.length) continue;
-          // the rows of the script's table, by the key they reference and the key they hold
-          const mine = plan.batches.filter((b) => b.table === table).flatMap((b) => b.rows.map((x) => byId.get(x.rowId))).filter((r): r is NonNullable<typeof r> => r !== undefined && r.table === source);
-          const held = new Set(mine.map((r) => keyText(r.values, k.referencedColumns)).filter((x): x is string => x !== undefined));
+          if (!k.columns.length) continue;
+          const parentSource = `${k.referencedSchema}.${k.referencedTable}`;
+          const parentTable = mapped(parentSource);
+          const self = parentSource === source;
+          // a referenced table the script inserts no row of: the note above
+          if (!self && !plan.tableOrder.includes(parentTable)) continue;
+          // the rows of the script's table, by the key they reference; the referenced table's, by the key they hold
+          const mine = plannedOf(table, source);
+          const held = new Set((self ? mine : plannedOf(parentTable, parentSource)).map((r) => keyText(r.values, k.referencedColumns)).filter((x): x is string => x !== undefined));
           const wanted = new Map<string, number[]>();
           for (const r of mine) {
             const want = keyText(r.values, k.columns);
@@ -711,7 +721,7 @@ export class ReinsertService {
           const rowIds = new Set<number>();
           const parentIds = new Set<number>();
           let n = 0;
-          for (const r of this.store.iterateRows(jobId, { table: source, operation: 'delete', status: NOT_IN_TARGET })) {
+          for (const r of this.store.iterateRows(jobId, { table: parentSource, operation: 'delete', status: NOT_IN_TARGET })) {
             if (++n % 500 === 0) await yieldToEventLoop();
             if (planned.has(r.id)) continue;
             const key = keyText(r.values, k.referencedColumns);
@@ -720,7 +730,7 @@ export class ReinsertService {
             parentIds.add(r.id);
             for (const id of children) rowIds.add(id);
           }
-          if (rowIds.size) selfOutside.push({ name: k.name, table, source, rowIds: [...rowIds], parentIds: [...parentIds] });
+          if (rowIds.size) selfOutside.push({ name: k.name, table, source, ...(self ? {} : { parentTable, parentSource }), rowIds: [...rowIds], parentIds: [...parentIds] });
         }
       }
       if (selfOutside.length) {
