@@ -691,8 +691,8 @@ export class ReinsertService {
       // customer approved, unsaid)
       const planned = new Set(plan.batches.flatMap((b) => b.rows.map((x) => x.rowId)));
       const byId = new Map(rows.map((r) => [r.id, r]));
-      const keyText = (v: Record<string, unknown>, cols: string[]): string | undefined => {
-        const parts = cols.map((c) => v[c]);
+      const keyText = (v: Record<string, unknown> | null | undefined, cols: string[]): string | undefined => {
+        const parts = cols.map((c) => v?.[c]);
         return parts.every((x) => x !== null && x !== undefined) ? JSON.stringify(parts) : undefined;
       };
       // the planned rows of a script table that came from a source table
