@@ -203,24 +203,32 @@ export function incompleteVerdict(input: VerdictInput, words: VerdictWords): Inc
 export function sourceRowsClause(sourceSkipped: readonly SkippedItem[], where: string, verb = 'printed', wayOn = 'a data file or full backup taken after the change (--mdf/--bak), or the table\'s layout after it as catalog JSON or a CREATE TABLE script (--schema/--ddl), decodes them'): string {
   const codes = new Map<string, number>();
   const tables: string[] = [];
-  // per table, the first change of its columns its rows were logged after (files scans say it)
-  const changes = new Map<string, NonNullable<SkippedItem['layoutChange']>>();
+  // per table, each change of its columns its rows were logged after (files scans say it): one
+  // table changed twice was said by its first change alone, 'a data file … taken after the change
+  // decodes them', which the rows logged after the second do not fit
+  const changes = new Map<string, NonNullable<SkippedItem['layoutChange']>[]>();
   let n = 0;
   for (const s of sourceSkipped) {
     if (!isUndecodedRowOp(s)) continue;
     codes.set(s.code, (codes.get(s.code) ?? 0) + 1);
     const t = String(s.location.table);
     if (!tables.includes(t)) tables.push(t);
-    if (s.layoutChange && !changes.has(t)) changes.set(t, s.layoutChange);
+    if (s.layoutChange) {
+      const list = changes.get(t) ?? [];
+      if (!list.some((c) => c.lsn === s.layoutChange!.lsn)) list.push(s.layoutChange);
+      changes.set(t, list);
+    }
     n++;
   }
   if (n === 0) return '';
   const num = (x: number) => x.toLocaleString('en-US');
   // the change and the way on, in the sentence a script reads (--report's incomplete, a job's
   // incomplete): it sent the reader to the skipped items' reasons for both
-  const changed = [...changes].map(([t, c]) => `${t}'s columns were changed at LSN ${c.lsn} (transaction ${c.transactionId}${c.endTime ? `, committed at ${exportTimeIso(c.endTime) ?? c.endTime}, the SQL Server's local time` : ''})`);
+  const one = (c: NonNullable<SkippedItem['layoutChange']>) => `LSN ${c.lsn} (transaction ${c.transactionId}${c.endTime ? `, committed at ${exportTimeIso(c.endTime) ?? c.endTime}, the SQL Server's local time` : ''})`;
+  const changed = [...changes].map(([t, cs]) => `${t}'s columns were changed at ${cs.map(one).join(' and again at ')}`);
+  const several = [...changes].some(([, cs]) => cs.length > 1);
   const said = changed.length
-    ? `; ${changed.join(', ')}, which the catalog read predates: rows logged after it are in a layout that catalog does not describe; ${wayOn}`
+    ? `; ${changed.join(', ')}, which the catalog read predates: rows logged after ${several ? 'each change' : 'it'} are in a layout that catalog does not describe; ${wayOn}${several ? `, the rows logged after each change and before the next only with the layout between the two (a data file taken after the last change does not describe the rows logged before it): each change is named in its rows' skipped items` : ''}`
     : '';
   return `${num(n)} row operation(s) of ${tables.join(', ')} were left out, not decoded with a layout they were not written in (${[...codes].map(([c, k]) => `${c} ×${num(k)}`).join(', ')}): those rows are not ${verb}; each is a skipped item with its LSN, reason and row image (${where})${said}`;
 }

@@ -379,15 +379,27 @@ export interface ReinsertPlan {
    * `tableOrder` given, no target, the source's catalog read: its foreign keys between two tables
    * of the plan that the given order puts child first (each a WARNING in the head); [] when none.
    */
-  tableOrderAgainstSource?: { name: string; child: string; parent: string }[];
+  tableOrderAgainstSource?: { name: string; child: string; parent: string; given?: boolean; childSource?: string; parentSource?: string }[];
   /**
    * No target: the source catalog's foreign keys from a table of the plan to a table whose deleted
    * rows the job staged but the plan inserts none of (each said in the head: the parent row must be
    * in the target already).
    */
-  parentsNotInserted?: { name: string; child: string; parent: string }[];
+  parentsNotInserted?: { name: string; child: string; parent: string; childSource?: string; parentSource?: string }[];
+  /**
+   * No target: a source catalog's foreign key of a table of the plan to itself (`parentSource`
+   * absent) or to another table the plan inserts rows of, and the rows of the plan (`rowIds`) that
+   * reference a row the job staged deleted but the plan does not insert (`parentIds`), no row of the
+   * plan holding that key (each said in the head).
+   */
+  selfParentsNotInserted?: { name: string; table: string; source?: string; parentTable?: string; parentSource?: string; rowIds: number[]; parentIds: number[] }[];
   /** What the source's catalog (its foreign keys) was read from: the job's data file or backup. */
   tableOrderSourceKind?: 'data file' | 'backup';
+  /**
+   * No target, the order by (or checked against) the source's foreign keys: the plan's tables whose
+   * layouts carry none read (from the job's metadata): their keys are not known, said in the head.
+   */
+  tableOrderKeysUnread?: string[];
 }
 
 /**
@@ -1235,6 +1247,17 @@ function byReason(rows: { rowId: number; why: string }[]): [string, number[]][] 
   return [...m];
 }
 
+/** The head's words for the plan's tables whose source foreign keys were not read (ReinsertPlan.tableOrderKeysUnread); '' when none. */
+function keysUnread(plan: ReinsertPlan): string {
+  const u = plan.tableOrderKeysUnread ?? [];
+  return u.length ? ` (not known for ${u.join(', ')}: ${u.length > 1 ? 'their layouts carry' : 'its layout carries'} no foreign keys read from that catalog, a layout given in the job's metadata or staged before rowback recorded a table declaring none, so what ${u.length > 1 ? 'they reference is' : 'it references is'} not known: ${u.length > 1 ? 'they are' : 'it is'} placed by the keys of the tables referencing ${u.length > 1 ? 'them' : 'it'}, else by name)` : '';
+}
+
+/** A table of the script, and the source table whose rows tableMap sends into it when another. */
+function rowsOf(table: string, source: string | undefined): string {
+  return source !== undefined && source !== table ? `${table} (rows of ${source})` : table;
+}
+
 function comment(text: string): string {
   return `-- ${commentText(text)}`;
 }
@@ -1505,10 +1528,10 @@ export function* renderScriptChunks(plan: ReinsertPlan, o: ScriptOptions = {}): 
   out.push(comment(o.foreignKeysKnown === false
     ? plan.tableOrderGiven
       ? plan.tableOrderAgainstSource
-        ? `table order (as tableOrder gives it, a table it does not name placed by name: checked against the foreign keys of the source ${plan.tableOrderSourceKind ?? 'backup'}'s catalog only, ${plan.tableOrderAgainstSource.length ? `which it goes against (WARNING below)` : 'which it does not go against'}; the target's are not read without a target connection: a dry run against the target orders parents first by them): ${plan.tableOrder.join(', ') || '(none)'}`
+        ? `table order (as tableOrder gives it, a table it does not name placed parents first by the source's foreign keys where they do not go against that order, else by name: checked against the foreign keys of the source ${plan.tableOrderSourceKind ?? 'backup'}'s catalog only${keysUnread(plan)}, ${plan.tableOrderAgainstSource.length ? `which it goes against (WARNING below)` : 'which it does not go against'}; the target's are not read without a target connection: a dry run against the target orders parents first by them): ${plan.tableOrder.join(', ') || '(none)'}`
         : `table order (as tableOrder gives it, a table it does not name placed by name: the foreign keys are not read without a target connection, so that order is not checked; a dry run against the target orders parents first by them): ${plan.tableOrder.join(', ') || '(none)'}`
       : plan.tableOrderFromSource
-        ? `table order (parents first by the foreign keys of the source ${plan.tableOrderSourceKind ?? 'backup'}'s catalog, not of the target: not checked against the target; a dry run against the target orders them by its own): ${plan.tableOrder.join(', ') || '(none)'}`
+        ? `table order (parents first by the foreign keys of the source ${plan.tableOrderSourceKind ?? 'backup'}'s catalog${keysUnread(plan)}, not of the target: not checked against the target; a dry run against the target orders them by its own): ${plan.tableOrder.join(', ') || '(none)'}`
         : plan.tableOrderNoSourceLinks
         ? `table order (by name: the source ${plan.tableOrderSourceKind ?? 'backup'}'s catalog, read, declares no foreign key ${plan.tableOrder.length > 1 ? 'between these tables' : 'from this table to itself'}; the target's are not read without a target connection, so a foreign key added there since is not seen: a dry run against the target orders by its own${plan.tableOrder.length > 1 ? ', and tableOrder (["dbo.Parent", "dbo.Child"]: a dry run\'s, or the export\'s tableOrder=dbo.Parent,dbo.Child) gives an order of your own' : ''}): ${plan.tableOrder.join(', ') || '(none)'}`
         : `table order (by name: the foreign keys are unknown without a target connection; a dry run against the target orders parents first${plan.tableOrder.length > 1 ? ', and so does tableOrder (["dbo.Parent", "dbo.Child"]: a dry run\'s, or the export\'s tableOrder=dbo.Parent,dbo.Child)' : ''}): ${plan.tableOrder.join(', ') || '(none)'}`
@@ -1516,8 +1539,26 @@ export function* renderScriptChunks(plan: ReinsertPlan, o: ScriptOptions = {}): 
   // planned without a target connection the target columns' collations were not read either: each
   // char/varchar/text column's is taken to be its source column's (target-table.ts fromLayout)
   if (o.foreignKeysKnown === false) out.push(comment("collations: not read without a target connection; each char/varchar/text column's is taken to be the source column's, so a value holding a character the target column's code page lacks (a side table or database of another collation) is not refused here, and the server would write it as '?' or a look-alike: a dry run against the target checks each value against its columns' collations"));
-  for (const k of o.foreignKeysKnown === false ? plan.parentsNotInserted ?? [] : []) out.push(comment(`note: ${k.child} references ${k.parent} in the source ${plan.tableOrderSourceKind ?? 'backup'}'s catalog (${k.name}), and this script inserts no ${k.parent} row though the job staged deleted ${k.parent} rows: each ${k.child} row's ${k.parent} row must be in the target already, else its INSERT fails (Msg 547) and, XACT_ABORT ON, stops the script there; approve the ${k.parent} rows it needs and export again, or check the target first`));
-  for (const k of o.foreignKeysKnown === false ? plan.tableOrderAgainstSource ?? [] : []) out.push(comment(`WARNING: tableOrder puts ${k.child} before ${k.parent}, which it references in the source ${plan.tableOrderSourceKind ?? 'backup'}'s catalog (${k.name}): a row of ${k.child} whose ${k.parent} row is not in the target yet fails its INSERT (Msg 547) and, XACT_ABORT ON, stops the script there, the batches before it committed; give ${k.parent} first unless the target has no such foreign key`));
+  for (const k of o.foreignKeysKnown === false ? plan.parentsNotInserted ?? [] : []) {
+    // the source's tables as its catalog names them; a table tableMap sends elsewhere is named with
+    // where its rows go (the note named the side table as the source's, 'recovery.Orders_side
+    // references dbo.Customers in the source data file's catalog'), and a side table holds the
+    // source's foreign key only if it was made with it
+    const cs = k.childSource ?? k.child;
+    const ps = k.parentSource ?? k.parent;
+    const side = cs !== k.child;
+    out.push(comment(`note: ${cs} references ${ps} in the source ${plan.tableOrderSourceKind ?? 'backup'}'s catalog (${k.name})${side ? `, its rows going into ${k.child} (tableMap)` : ''}, and this script inserts no ${ps} row${ps !== k.parent ? ` (into ${k.parent})` : ''} though the job staged deleted ${ps} rows: each ${cs} row's ${ps} row must be in ${ps !== k.parent ? `${k.parent} in ` : ''}the target already${side ? `, if ${k.child} declares that foreign key` : ''}, else its INSERT fails (Msg 547) and, XACT_ABORT ON, stops the script there; approve the ${ps} rows it needs and export again, or check the target first`));
+  }
+  for (const k of o.foreignKeysKnown === false ? plan.selfParentsNotInserted ?? [] : []) {
+    // a table's key to itself, or to a table the script inserts other rows of
+    const src = k.source ?? k.table;
+    const side = src !== k.table;
+    const psrc = k.parentSource ?? src;
+    const ptable = k.parentTable ?? k.table;
+    const pside = psrc !== ptable;
+    out.push(comment(`note: ${src} references ${k.parentSource === undefined ? 'itself' : psrc} in the source ${plan.tableOrderSourceKind ?? 'backup'}'s catalog (${k.name}), and this script inserts ${k.rowIds.length} row(s) of ${k.parentSource === undefined ? 'it' : src}${side ? ` (into ${k.table}, tableMap)` : ''} (rows ${rowIdRanges(k.rowIds)}) referencing a ${psrc} row the job staged deleted but this script does not insert (rows ${rowIdRanges(k.parentIds)}): each such row's referenced row must be in ${pside ? `${ptable} in ` : ''}the target already${side ? `, if ${k.table} declares that foreign key` : ''}, else its INSERT fails (Msg 547) and, XACT_ABORT ON, stops the script there; approve the rows it needs and export again, or check the target first`));
+  }
+  for (const k of o.foreignKeysKnown === false ? plan.tableOrderAgainstSource ?? [] : []) out.push(comment(`WARNING: ${k.given === false ? 'this order puts' : 'tableOrder puts'} ${rowsOf(k.child, k.childSource)} before ${rowsOf(k.parent, k.parentSource)}, ${(k.childSource ?? k.child) !== k.child || (k.parentSource ?? k.parent) !== k.parent ? `and ${k.childSource ?? k.child} references ${k.parentSource ?? k.parent}` : 'which it references'} in the source ${plan.tableOrderSourceKind ?? 'backup'}'s catalog (${k.name})${k.given === false ? ` (tableOrder does not name both: putting ${k.parent} first would make a cycle with the source's other foreign keys, or with the order tableOrder gives; constraints may need to be disabled)` : ''}: a row of ${k.child} whose ${k.parent} row is not in the target yet fails its INSERT (Msg 547) and, XACT_ABORT ON, stops the script there, the batches before it committed; give ${k.parent} first unless the target has no such foreign key`));
   for (const c of plan.cycles) out.push(comment(`WARNING: foreign-key cycle among ${c.join(', ')}: their order is by name; constraints may need to be disabled`));
   // rows with no key to look for (a heap, a layout without its key, a key column NULL): inserted
   // with no conflict check, said once per table (newcomer: a DDL without its PRIMARY KEY gave plain

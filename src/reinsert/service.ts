@@ -13,7 +13,7 @@ import { readRunTarget, serverSpelling, sideTableOf } from './run-target.js';
 import { readText, type StoredText } from '../staging/stored-text.js';
 import { inSameTable, legacySideTableCounts, sideTableMessage, sideTableRows, type SideTableRow } from './side-tables.js';
 import { compareDatabases, type DatabaseCheck } from './source-database.js';
-import type { JobRecord, SourceDatabase } from '../staging/types.js';
+import type { JobRecord, RowStatus, SourceDatabase } from '../staging/types.js';
 import { inInsertionOrder, notScripted, planReinsertCooperatively, recoveredFromLog, renderScript, resolveTableMap, renderUndoScript, yieldToEventLoop, type ReinsertPlan, type ScriptDatabase } from './plan.js';
 import type { ReinsertTarget } from './target.js';
 import { comparisonRowKeys } from './comparison-keys.js';
@@ -120,6 +120,13 @@ export function undefinedBytesText<R extends { id: number; table: string; values
 }
 
 /**
+ * The staged rows not known to be in the target: a row a run put back (`reinserted`) or found there
+ * (`conflict`) is; the script head's notes about referenced rows the script does not insert count
+ * only the others (they advised approving rows already put back).
+ */
+const NOT_IN_TARGET: RowStatus[] = ['pending', 'approved', 'rejected'];
+
+/**
  * What a job's table layouts (and so the source's foreign keys) were read from, as the script head
  * names it: a files job given a data file (`mdf`) read its catalog; every other job with a catalog
  * of its own read a backup's. Pure.
@@ -138,7 +145,7 @@ export function sourceKindOf(job: Pick<JobRecord, 'spec'>): 'data file' | 'backu
 export function metadataSentence(metadata: string): string {
   return `column metadata from: ${metadata === 'target-catalog'
     ? "the target's catalog"
-    : "the table layouts the rows were decoded with (no target connection: the target's columns, their types and widths, keys, unique indexes, identity columns, INSTEAD OF triggers and foreign keys were not read; each target table, a tableMap side table too, is taken to have its source table's columns; the table order line below says what ordered the tables)"}`;
+    : "the table layouts the rows were decoded with (no target connection: the target's columns, their types and widths, keys, unique indexes, identity columns, INSTEAD OF triggers and foreign keys were not read; each target table, a tableMap side table too, is taken to have its source table's columns; a re-insert script's table order line says what ordered its tables, and an undo deletes rows in the reverse of the order its runs inserted them)"}`;
 }
 
 /**
@@ -290,7 +297,8 @@ export interface ReinsertRequest {
    * Without a target: the job's tables in the order their rows go in, parents before children. The
    * foreign keys that order them are read from the target's catalog only, so a script planned
    * without one (a dry run with no target, the SQL export) ordered them by name: dbo.Contact before
-   * dbo.Customer, a child first. Tables not named follow, by name. Refused with a target.
+   * dbo.Customer, a child first. Tables not named follow, parents first by the source's foreign keys
+   * (its catalog read) where they do not go against the order given, else by name. Refused with a target.
    */
   tableOrder?: string[];
 }
@@ -442,10 +450,11 @@ export class ReinsertService {
     // tableOrder (no target): each named table before the ones named after it, as foreign keys would
     // order them (order.ts orderTables), the names resolved to the job's tables, then through tableMap
     let orderGiven = false;
+    // the tables tableOrder names, in its order, each through tableMap
+    const named: string[] = [];
     if (req.tableOrder?.length) {
       const all = [...new Set([...layouts.map((l) => `${l.schema}.${l.name}`), ...rows.map((r) => r.table)])];
       const jobTables = new NameIndex(all, (t) => t);
-      const named: string[] = [];
       req.tableOrder.forEach((t, i) => {
         let q: string;
         try {
@@ -483,17 +492,45 @@ export class ReinsertService {
     // One between two tables that the given order puts child first is said as a WARNING in the head
     // (its INSERTs fail, Msg 547, unless the parents are in the target already): the head said the
     // foreign keys were not read, of a catalog read.
-    const orderAgainstSource: { name: string; child: string; parent: string }[] = [];
+    // A key between two tables not both named in tableOrder orders them parents first too, unless it
+    // would go against the given order (through the source's other keys: a cycle): the tables it did
+    // not name were placed by name, and dbo.Order Details came before dbo.Orders (FK_Order_Details_Orders)
+    // under tableOrder=dbo.Employees, said as 'tableOrder puts dbo.Order Details before dbo.Orders'.
+    const orderAgainstSource: { name: string; child: string; parent: string; given: boolean; childSource: string; parentSource: string }[] = [];
     let sourceKeysRead = false;
     if (!req.target && orderGiven) {
       const mapped = (t: string) => tableMap?.[t] ?? t;
+      const isNamed = new Set(named);
+      // the tables the plan may hold, with the edges that order them so far (tableOrder's)
+      const inPlan = new Set([...rows.map((r) => mapped(r.table)), ...named]);
+      const after = new Map<string, Set<string>>();
+      const edge = (p: string, c: string) => { if (!after.has(p)) after.set(p, new Set()); after.get(p)!.add(c); };
+      for (const k of fks) edge(k.parent, k.child);
+      const reaches = (from: string, to: string): boolean => {
+        const seen = new Set<string>([from]);
+        const todo = [from];
+        while (todo.length) {
+          const t = todo.pop()!;
+          if (t === to) return true;
+          for (const c of after.get(t) ?? []) if (!seen.has(c)) { seen.add(c); todo.push(c); }
+        }
+        return false;
+      };
       for (const l of layouts) {
         if (l.foreignKeys !== undefined) sourceKeysRead = true;
         for (const k of l.foreignKeys ?? []) {
           const child = mapped(`${l.schema}.${l.name}`);
           const parent = mapped(`${k.referencedSchema}.${k.referencedTable}`);
-          if (k.referencedSchema === l.schema && k.referencedTable === l.name) fks.push({ name: k.name, child, parent, columns: k.columns.map((c, i) => ({ child: c, parent: k.referencedColumns[i]! })) });
-          else orderAgainstSource.push({ name: k.name, child, parent });
+          if (k.referencedSchema === l.schema && k.referencedTable === l.name) {
+            fks.push({ name: k.name, child, parent, columns: k.columns.map((c, i) => ({ child: c, parent: k.referencedColumns[i]! })) });
+            continue;
+          }
+          const given = isNamed.has(child) && isNamed.has(parent);
+          if (!given && child !== parent && inPlan.has(child) && inPlan.has(parent) && !reaches(child, parent)) {
+            fks.push({ name: k.name, child, parent });
+            edge(parent, child);
+          }
+          orderAgainstSource.push({ name: k.name, child, parent, given, childSource: `${l.schema}.${l.name}`, parentSource: `${k.referencedSchema}.${k.referencedTable}` });
         }
       }
     }
@@ -615,13 +652,20 @@ export class ReinsertService {
     else if (!req.target && plan.tableOrder.length && plan.tableOrder.every((t) => layouts.some((l) => (tableMap?.[`${l.schema}.${l.name}`] ?? `${l.schema}.${l.name}`) === t && l.foreignKeys !== undefined))) plan.tableOrderNoSourceLinks = true;
     // what the source's catalog was read from, for the head's table order line
     if (!req.target && !orderGiven) plan.tableOrderSourceKind = sourceKindOf(job);
+    // the plan's tables whose foreign keys that catalog did not give (a layout from the job's
+    // metadata, DDL or catalog JSON, over a data file's): placed by name, unchecked; the head said the
+    // order was parents first by, or checked against, the source's foreign keys, of every table
+    if (plan.tableOrderFromSource || plan.tableOrderAgainstSource) {
+      const unread = plan.tableOrder.filter((t) => !layouts.some((l) => (tableMap?.[`${l.schema}.${l.name}`] ?? `${l.schema}.${l.name}`) === t && l.foreignKeys !== undefined));
+      if (unread.length) plan.tableOrderKeysUnread = unread;
+    }
     // no target: the source's foreign keys from a table of the plan to one whose deleted rows the job
     // staged but the plan inserts none of (the customers' rows rejected or left pending, their orders
     // approved): said in the head, as each such row's INSERT fails (Msg 547) unless its parent row is
     // in the target already; nothing said it
     if (!req.target) {
       const mapped = (t: string) => tableMap?.[t] ?? t;
-      const outside: { name: string; child: string; parent: string }[] = [];
+      const outside: { name: string; child: string; parent: string; childSource: string; parentSource: string }[] = [];
       for (const l of layouts) {
         const child = mapped(`${l.schema}.${l.name}`);
         if (!plan.tableOrder.includes(child)) continue;
@@ -631,11 +675,66 @@ export class ReinsertService {
           // only a parent table the job staged deleted rows of: the delete took parents too, and
           // none of them is in this script (a parent table the job holds no row of is not the
           // delete's: its rows are taken to be in the target, as before)
-          if (parent !== child && !plan.tableOrder.includes(parent) && this.store.countRows(jobId, { table: source, operation: 'delete' }) > 0) outside.push({ name: k.name, child, parent });
+          if (parent !== child && !plan.tableOrder.includes(parent) && this.store.countRows(jobId, { table: source, operation: 'delete', status: NOT_IN_TARGET }) > 0) outside.push({ name: k.name, child, parent, childSource: `${l.schema}.${l.name}`, parentSource: source });
         }
       }
       if (outside.length) {
         plan.parentsNotInserted = outside;
+        plan.tableOrderSourceKind ??= sourceKindOf(job);
+      }
+      // A row of the script whose referenced row (its manager; its customer) the job staged deleted
+      // but the script does not insert (rejected, pending, held back) and no row of the script holds
+      // that key: its INSERT fails (Msg 547) unless the row is in the target already. The note
+      // above says it of a referenced table the script inserts no row of; this one of a table the
+      // script inserts some rows of, and of a table's key to itself (HR.Employees' employee 9 went
+      // in, its manager 5 rejected, unsaid; an order went in with its customer rejected, another
+      // customer approved, unsaid)
+      const planned = new Set(plan.batches.flatMap((b) => b.rows.map((x) => x.rowId)));
+      const byId = new Map(rows.map((r) => [r.id, r]));
+      const keyText = (v: Record<string, unknown> | null | undefined, cols: string[]): string | undefined => {
+        const parts = cols.map((c) => v?.[c]);
+        return parts.every((x) => x !== null && x !== undefined) ? JSON.stringify(parts) : undefined;
+      };
+      // the planned rows of a script table that came from a source table
+      const plannedOf = (table: string, source: string) => plan.batches.filter((b) => b.table === table).flatMap((b) => b.rows.map((x) => byId.get(x.rowId))).filter((r): r is NonNullable<typeof r> => r !== undefined && r.table === source);
+      const selfOutside: { name: string; table: string; source: string; parentTable?: string; parentSource?: string; rowIds: number[]; parentIds: number[] }[] = [];
+      for (const l of layouts) {
+        const source = `${l.schema}.${l.name}`;
+        const table = mapped(source);
+        if (!plan.tableOrder.includes(table)) continue;
+        for (const k of l.foreignKeys ?? []) {
+          if (!k.columns.length) continue;
+          const parentSource = `${k.referencedSchema}.${k.referencedTable}`;
+          const parentTable = mapped(parentSource);
+          const self = parentSource === source;
+          // a referenced table the script inserts no row of: the note above
+          if (!self && !plan.tableOrder.includes(parentTable)) continue;
+          // the rows of the script's table, by the key they reference; the referenced table's, by the key they hold
+          const mine = plannedOf(table, source);
+          const held = new Set((self ? mine : plannedOf(parentTable, parentSource)).map((r) => keyText(r.values, k.referencedColumns)).filter((x): x is string => x !== undefined));
+          const wanted = new Map<string, number[]>();
+          for (const r of mine) {
+            const want = keyText(r.values, k.columns);
+            if (want !== undefined && !held.has(want)) { const ids = wanted.get(want); if (ids) ids.push(r.id); else wanted.set(want, [r.id]); }
+          }
+          if (!wanted.size) continue;
+          const rowIds = new Set<number>();
+          const parentIds = new Set<number>();
+          let n = 0;
+          for (const r of this.store.iterateRows(jobId, { table: parentSource, operation: 'delete', status: NOT_IN_TARGET })) {
+            if (++n % 500 === 0) await yieldToEventLoop();
+            if (planned.has(r.id)) continue;
+            const key = keyText(r.values, k.referencedColumns);
+            const children = key === undefined ? undefined : wanted.get(key);
+            if (!children) continue;
+            parentIds.add(r.id);
+            for (const id of children) rowIds.add(id);
+          }
+          if (rowIds.size) selfOutside.push({ name: k.name, table, source, ...(self ? {} : { parentTable, parentSource }), rowIds: [...rowIds], parentIds: [...parentIds] });
+        }
+      }
+      if (selfOutside.length) {
+        plan.selfParentsNotInserted = selfOutside;
         plan.tableOrderSourceKind ??= sourceKindOf(job);
       }
     }

@@ -251,7 +251,11 @@ export type JobSpec = z.infer<typeof JobSpec>;
 
 export function describeSpec(s: JobSpec): string {
   const base = describeSource(s);
-  return s.kind !== 'restore' && s.metadata ? `${base} (metadata: ${s.metadata.ddl !== undefined ? 'DDL' : 'catalog JSON'})` : base;
+  if (s.kind === 'restore') return base;
+  // acceptLayoutDrift relaxes the layout check (rows holding fewer columns than the layout staged,
+  // the columns they lack filled): said in the description, which the jobs list and the audit
+  // log's job.create entry keep; neither said it (the audit held kind and description only)
+  return `${base}${s.metadata ? ` (metadata: ${s.metadata.ddl !== undefined ? 'DDL' : 'catalog JSON'})` : ''}${s.acceptLayoutDrift ? ' (acceptLayoutDrift: rows older than columns added since staged)' : ''}`;
 }
 
 function describeSource(s: JobSpec): string {

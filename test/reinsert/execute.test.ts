@@ -144,7 +144,7 @@ describeCorpus('re-insert runs against a transactional target', () => {
     const svc = new ReinsertService(store, { connect: () => target });
     const d = await svc.dryRun(jobId, 'rev', {});
     expect(d.script).toContain("INSERT INTO [dbo].[T] ([Id], [Name]) VALUES (@r1_p1, @r1_p2);");
-    expect(d.script).toContain('the table order line below says what ordered the tables');
+    expect(d.script).toContain("a re-insert script's table order line says what ordered its tables");
     expect(target.counts().rows).toBe(0);
     expect(svc.getRun(d.run.id)!.dryRun).toBe(true);
     expect(store.audit({ jobId }).map((a) => a.action)).toContain('reinsert.dry-run');

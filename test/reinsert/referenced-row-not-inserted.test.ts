@@ -1,0 +1,61 @@
+/**
+ * No target: a row of the script whose referenced row in another table the job staged deleted but
+ * the script does not insert, though it inserts other rows of that table, is said in the head.
+ * Before: orders staged with their customers (NORTHWND.MDF, FK_Orders_Customers), one customer
+ * rejected and the other approved: the order of the rejected customer went into the script with no
+ * word (f4268310's note is for a referenced table the script inserts no row of); its INSERT fails
+ * (Msg 547) unless that customer is in the target, XACT_ABORT stopping the script.
+ *
+ * Real bytes: NORTHWND.MDF's catalog and rows (staged as deleted rows: their deletion SYNTHETIC).
+ */
+import { expect, it } from 'vitest';
+import { readDataFileMetadata } from '../../src/datafile/metadata.js';
+import { readTableRows } from '../../src/datafile/table-rows.js';
+import { openDataFiles } from '../../src/recover/open-data-files.js';
+import { corpusPath, describeCorpus } from '../support/corpus.js';
+import { bearer, testApp } from '../api/helpers.js';
+
+describeCorpus('a referenced row the script leaves out, of a table it inserts other rows of', () => {
+  it('two orders and their two customers, one customer rejected: the note names that order and customer', async () => {
+    const mdf = corpusPath('SessionShoppingCart', 'App_Data', 'NORTHWND.MDF');
+    const t = await testApp();
+    try {
+      const pages = openDataFiles([mdf]);
+      const md = readDataFileMetadata(pages);
+      const job = t.store.createJob({ kind: 'files', spec: { mdf: [mdf] }, description: 'northwind', createdBy: 'olga' });
+      t.store.setJobState(job.id, 'running');
+      t.store.saveJobTables(job.id, ['dbo.Orders', 'dbo.Customers'].map((x) => md.details.get(x)!.layout));
+      const orders = [...readTableRows(pages, md, 'dbo.Orders')].slice(0, 2);
+      const wanted = orders.map((o) => String(o.values.CustomerID));
+      expect(new Set(wanted).size).toBe(2);
+      const customers = [...readTableRows(pages, md, 'dbo.Customers')].filter((c) => wanted.includes(String(c.values.CustomerID)));
+      expect(customers).toHaveLength(2);
+      let n = 0;
+      const row = (tbl: string, values: Record<string, unknown>) => ({
+        table: tbl, lsn: `00000027:00000f00:${String(++n).padStart(4, '0')}`, operation: 'delete' as const, transactionId: '0000:000003e8',
+        beginTime: '2024-03-01T09:00:00.000', endTime: '2024-03-01T09:00:00.000', login: null, sid: null, spid: 53,
+        transactionName: 'DELETE', allocUnitId: null, pageId: null, slotId: null, values, raw: '0x00', warnings: [],
+      });
+      t.store.stageBatch(job.id, [...orders.map((o) => row('dbo.Orders', o.values)), ...customers.map((c) => row('dbo.Customers', c.values))] as never);
+      t.store.setJobState(job.id, 'succeeded');
+      await t.app.inject({ method: 'POST', url: `/api/jobs/${job.id}/decisions`, headers: bearer(t.tokens.reviewer), payload: { decision: 'approve', reason: 'restore', all: true } });
+      const staged = [...t.store.iterateRows(job.id, {})];
+      const note = (s: string) => s.split('\n').filter((l) => l.startsWith('-- note: dbo.Orders references dbo.Customers'));
+      const all = (await t.app.inject({ url: `/api/jobs/${job.id}/export?format=sql&status=approved`, headers: bearer(t.tokens.operator) })).body;
+      expect(note(all)).toEqual([]);
+      const gone = staged.find((r) => r.table === 'dbo.Customers' && String(r.values.CustomerID) === wanted[0])!;
+      const child = staged.find((r) => r.table === 'dbo.Orders' && String(r.values.CustomerID) === wanted[0])!;
+      const rej = await t.app.inject({ method: 'POST', url: `/api/jobs/${job.id}/decisions`, headers: bearer(t.tokens.reviewer), payload: { decision: 'reject', reason: 'kept out', ids: [gone.id] } });
+      expect(rej.statusCode, rej.body).toBe(200);
+      for (const sql of [
+        (await t.app.inject({ url: `/api/jobs/${job.id}/export?format=sql&status=approved`, headers: bearer(t.tokens.operator) })).body,
+        (await t.app.inject({ method: 'POST', url: `/api/jobs/${job.id}/reinsert`, headers: bearer(t.tokens.operator), payload: { dryRun: true } })).json().script as string,
+      ]) {
+        expect(sql).toContain('INSERT INTO [dbo].[Customers]');
+        expect(note(sql)).toEqual([`-- note: dbo.Orders references dbo.Customers in the source data file's catalog (FK_Orders_Customers), and this script inserts 1 row(s) of dbo.Orders (rows ${child.id}) referencing a dbo.Customers row the job staged deleted but this script does not insert (rows ${gone.id}): each such row's referenced row must be in the target already, else its INSERT fails (Msg 547) and, XACT_ABORT ON, stops the script there; approve the rows it needs and export again, or check the target first`]);
+      }
+    } finally {
+      await t.close();
+    }
+  });
+});
