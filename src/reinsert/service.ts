@@ -737,11 +737,21 @@ export class ReinsertService {
       onlyLedgered: true,
     });
     const summary = { ...summarise(plan), ...checkSummary(databaseCheck), ...(jobWarning ? { jobWarning } : {}), ...(jobDoubt ? { jobDoubt } : {}) };
-    this.store.db.transaction(() => {
-      this.store.db.prepare("UPDATE reinsert_runs SET script = ?, undo_script = ?, summary = ?, state = 'succeeded', finished_at = ? WHERE id = ?")
-        .run(script, undoScript, JSON.stringify(summary), new Date().toISOString(), runId);
-      this.store.appendAudit(actor, 'reinsert.dry-run', jobId, { runId, ...auditTarget(req.target, database), ...summary });
-    })();
+    try {
+      this.store.db.transaction(() => {
+        this.store.db.prepare("UPDATE reinsert_runs SET script = ?, undo_script = ?, summary = ?, state = 'succeeded', finished_at = ? WHERE id = ?")
+          .run(script, undoScript, JSON.stringify(summary), new Date().toISOString(), runId);
+        this.store.appendAudit(actor, 'reinsert.dry-run', jobId, { runId, ...auditTarget(req.target, database), ...summary });
+      })();
+    } catch (e) {
+      // SQLite keeps no string or row over 1,000,000,000 bytes (SQLITE_MAX_LENGTH): a dry run of
+      // ~500,000 rows writes two scripts of ~430 MB each, and was answered 500 INTERNAL after a
+      // minute's work, its run left 'planned'. Said, with the ways that work, and the run failed.
+      if ((e as { code?: string }).code !== 'SQLITE_TOOBIG') throw e;
+      const err = new ReinsertError('REINSERT_SCRIPT_TOO_LARGE', `dry run ${runId} of job ${jobId} planned ${plan.batches.reduce((n, b) => n + b.rows.length, 0)} row(s), whose script and undo script (${script.length} and ${undoScript.length} characters) are more than the staging file keeps in one run (SQLite: 1,000,000,000 bytes a row); nothing was kept: preview fewer rows at a time (rowIds, or approve and preview a table at a time), or export the INSERT script, which is streamed (GET /api/jobs/${jobId}/export?format=sql&status=approved)`);
+      this.store.db.prepare("UPDATE reinsert_runs SET state = 'failed', finished_at = ?, error = ? WHERE id = ?").run(new Date().toISOString(), JSON.stringify({ code: err.code, message: err.message }), runId);
+      throw err;
+    }
     return { run: this.getRun(runId)!, script, undoScript, plan, databaseCheck, jobWarning, jobDoubt };
   }
 
