@@ -14,7 +14,7 @@ import { readText, type StoredText } from '../staging/stored-text.js';
 import { inSameTable, legacySideTableCounts, sideTableMessage, sideTableRows, type SideTableRow } from './side-tables.js';
 import { compareDatabases, type DatabaseCheck } from './source-database.js';
 import type { JobRecord, RowStatus, SourceDatabase } from '../staging/types.js';
-import { inInsertionOrder, notScripted, planReinsertCooperatively, recoveredFromLog, renderScript, resolveTableMap, renderUndoScript, yieldToEventLoop, type ReinsertPlan, type ScriptDatabase } from './plan.js';
+import { inInsertionOrder, notScripted, planReinsertCooperatively, recoveredFromLog, renderScript, renderScriptCooperatively, resolveTableMap, renderUndoScript, renderUndoScriptCooperatively, yieldToEventLoop, type ReinsertPlan, type ScriptDatabase } from './plan.js';
 import type { ReinsertTarget } from './target.js';
 import { comparisonRowKeys } from './comparison-keys.js';
 import { fromLayout, type ForeignKey, type TargetColumn, type TargetTable } from './target-table.js';
@@ -329,8 +329,17 @@ export interface RunRecord {
 
 interface RunDbRow {
   id: number; job_id: number; actor: string; created_at: string; finished_at: string | null; dry_run: number; target: string;
-  state: RunRecord['state']; batch_size: number; script: string | null; undo_script: string | null; summary: string | null; error: string | null;
+  state: RunRecord['state']; batch_size: number; summary: string | null; error: string | null;
 }
+
+/**
+ * The columns of `reinsert_runs` a RunRecord is made of: every one but `script` and `undo_script`,
+ * which only `script()` reads. `SELECT *` read both whole into JavaScript strings for every run
+ * record and dropped them: a dry run of 100,000 rows keeps 172 MB of scripts, and GET
+ * /api/jobs/:id/reinsert-runs (the review page polls it every second while a run runs) read them
+ * for each of the job's runs, synchronously (two such runs: 1.1 s with the event loop held).
+ */
+const RUN_COLUMNS = 'id, job_id, actor, created_at, finished_at, dry_run, target, state, batch_size, summary, error';
 
 /**
  * Re-insert runs: dry runs (the exact script, nothing touched) and real runs through a target
@@ -812,10 +821,12 @@ export class ReinsertService {
     const jobDoubt = jobDoubtWarning(job);
     // nothing planned because the rows went back already (a side table first): said, with the way on
     const done = plan.batches.length === 0 ? this.reinsertedNote(jobId) : null;
-    const script = renderScript(plan, { header: [...databaseCheckHeader(databaseCheck), ...(jobWarning ? [jobWarning] : []), ...(jobDoubt ? [jobDoubt] : []), ...this.header(jobId, runId, actor, metadata, true), ...(done ? [`NOTHING PLANNED: ${done}`] : [])], ledgerNote: true, foreignKeysKnown: metadata === 'target-catalog', ledgerBatch: `script of dry run ${runId}`, ledgerRunId: runId, database });
+    // rendered with turns of the event loop (renderScriptCooperatively): at 100,000 rows the two
+    // scripts held it 5 s in one piece
+    const script = await renderScriptCooperatively(plan, { header: [...databaseCheckHeader(databaseCheck), ...(jobWarning ? [jobWarning] : []), ...(jobDoubt ? [jobDoubt] : []), ...this.header(jobId, runId, actor, metadata, true), ...(done ? [`NOTHING PLANNED: ${done}`] : [])], ledgerNote: true, foreignKeysKnown: metadata === 'target-catalog', ledgerBatch: `script of dry run ${runId}`, ledgerRunId: runId, database });
     // the preview's first line is the same database check as the script's (the undo deletes by key
     // in the target the script puts rows into: in another tenant's database, that tenant's rows)
-    const undoScript = renderUndoScript(plan, {
+    const undoScript = await renderUndoScriptCooperatively(plan, {
       header: [
         ...databaseCheckHeader(databaseCheck, false, true),
         `PREVIEW of the undo for rowback re-insert DRY RUN ${runId} (job ${jobId}): what it would delete if every planned row were inserted.`,
@@ -825,11 +836,21 @@ export class ReinsertService {
       onlyLedgered: true,
     });
     const summary = { ...summarise(plan), ...checkSummary(databaseCheck), ...(jobWarning ? { jobWarning } : {}), ...(jobDoubt ? { jobDoubt } : {}) };
-    this.store.db.transaction(() => {
-      this.store.db.prepare("UPDATE reinsert_runs SET script = ?, undo_script = ?, summary = ?, state = 'succeeded', finished_at = ? WHERE id = ?")
-        .run(script, undoScript, JSON.stringify(summary), new Date().toISOString(), runId);
-      this.store.appendAudit(actor, 'reinsert.dry-run', jobId, { runId, ...auditTarget(req.target, database), ...summary });
-    })();
+    try {
+      this.store.db.transaction(() => {
+        this.store.db.prepare("UPDATE reinsert_runs SET script = ?, undo_script = ?, summary = ?, state = 'succeeded', finished_at = ? WHERE id = ?")
+          .run(script, undoScript, JSON.stringify(summary), new Date().toISOString(), runId);
+        this.store.appendAudit(actor, 'reinsert.dry-run', jobId, { runId, ...auditTarget(req.target, database), ...summary });
+      })();
+    } catch (e) {
+      // SQLite keeps no string or row over 1,000,000,000 bytes (SQLITE_MAX_LENGTH): a dry run of
+      // ~500,000 rows writes two scripts of ~430 MB each, and was answered 500 INTERNAL after a
+      // minute's work, its run left 'planned'. Said, with the ways that work, and the run failed.
+      if ((e as { code?: string }).code !== 'SQLITE_TOOBIG') throw e;
+      const err = new ReinsertError('REINSERT_SCRIPT_TOO_LARGE', `dry run ${runId} of job ${jobId} planned ${plan.batches.reduce((n, b) => n + b.rows.length, 0)} row(s), whose script and undo script (${script.length} and ${undoScript.length} characters) are more than the staging file keeps in one run (SQLite: 1,000,000,000 bytes a row); nothing was kept: preview fewer rows at a time (rowIds, or approve and preview a table at a time), or export the INSERT script, which is streamed (GET /api/jobs/${jobId}/export?format=sql&status=approved)`);
+      this.store.db.prepare("UPDATE reinsert_runs SET state = 'failed', finished_at = ?, error = ? WHERE id = ?").run(new Date().toISOString(), JSON.stringify({ code: err.code, message: err.message }), runId);
+      throw err;
+    }
     return { run: this.getRun(runId)!, script, undoScript, plan, databaseCheck, jobWarning, jobDoubt };
   }
 
@@ -862,7 +883,9 @@ export class ReinsertService {
     // was when its rows were read: plan())
     const jobWarning = jobCompletenessWarning(job);
     const jobDoubt = jobDoubtWarning(job);
-    const script = renderScript(plan, { header: [...databaseCheckHeader(databaseCheck, true), ...(jobWarning ? [jobWarning] : []), ...(jobDoubt ? [jobDoubt] : []), ...this.header(jobId, runId, actor, metadata, false)], ledgerNote: true, foreignKeysKnown: metadata === 'target-catalog', database });
+    // rendered with turns of the event loop (renderScriptCooperatively): at 100,000 rows the two
+    // scripts held it 5 s in one piece
+    const script = await renderScriptCooperatively(plan, { header: [...databaseCheckHeader(databaseCheck, true), ...(jobWarning ? [jobWarning] : []), ...(jobDoubt ? [jobDoubt] : []), ...this.header(jobId, runId, actor, metadata, false)], ledgerNote: true, foreignKeysKnown: metadata === 'target-catalog', database });
     const summary = { ...summarise(plan), ...checkSummary(databaseCheck), ...(databaseCheck.verdict === 'different' ? { acceptOtherDatabase: true } : {}), ...(jobWarning ? { jobWarning } : {}), ...(jobDoubt ? { jobDoubt } : {}) };
     this.store.db.transaction(() => {
       // The undo script is written when the run ends, from the rows its ledger says it inserted.
@@ -1072,7 +1095,7 @@ export class ReinsertService {
   }
 
   getRun(runId: number): RunRecord | undefined {
-    const r = this.store.db.prepare('SELECT * FROM reinsert_runs WHERE id = ?').get(runId) as RunDbRow | undefined;
+    const r = this.store.db.prepare(`SELECT ${RUN_COLUMNS} FROM reinsert_runs WHERE id = ?`).get(runId) as RunDbRow | undefined;
     if (!r) return undefined;
     const counts = this.store.db.prepare('SELECT outcome, count(*) AS n FROM reinsert_outcomes WHERE run_id = ? GROUP BY outcome').all(runId) as { outcome: string; n: number }[];
     const n = (k: string): number => counts.find((c) => c.outcome === k)?.n ?? 0;

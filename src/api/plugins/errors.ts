@@ -14,6 +14,8 @@ export function statusFor(e: RowbackError): number {
   // the target did not answer within its request timeout (mssql-target.ts timeoutError)
   if (e.code === 'REINSERT_TIMEOUT') return 504;
   if (e.code === 'STAGING_INDEX_BUSY') return 503;
+  // an answer (a dry run's scripts) larger than the service can keep: the request asks too much at once
+  if (e.code === 'REINSERT_SCRIPT_TOO_LARGE') return 413;
   return 500;
 }
 

@@ -248,8 +248,9 @@ export default async function jobRoutes(fastify: FastifyInstance, opts: { access
     config: { access: 'read' },
     schema: { tags: ['jobs'], summary: 'Rows per table and minute (each with its rows per operation), login, transaction, status and operation (for the incident report)', params: JobIdParams, response: { 200: BlastRadiusResponse } },
   }, async (req) => {
-    const b = app.staging.blastRadius(req.params.id);
-    const ops = counts.breakdown(req.params.id);
+    // with turns of the event loop between the passes over the job's rows (1.5 s in one piece at 500,000 rows)
+    const b = await app.staging.blastRadiusCooperatively(req.params.id);
+    const ops = await counts.breakdownCooperatively(req.params.id);
     const none = { delete: 0, insert: 0, update: 0 };
     return {
       ...b,

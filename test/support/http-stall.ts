@@ -1,0 +1,64 @@
+/**
+ * The service's responsiveness over REAL HTTP while a heavy request runs (app.inject's requests run
+ * on microtasks and never see a blocked event loop): GET /api/me asked every 20 ms by a real
+ * `fetch` from a worker thread (its own event loop: a pinger in the test's own thread would be held
+ * with the server and miss a block that falls between its pings), the longest wait for an answer
+ * being how long the service's event loop was held. Test support.
+ */
+import { Worker } from 'node:worker_threads';
+import type { FastifyInstance } from 'fastify';
+
+/** `app` listening on 127.0.0.1 at a free port (the caller closes the app); its base URL. */
+export async function listening(app: FastifyInstance): Promise<string> {
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  return `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
+}
+
+const PINGER = `
+const { parentPort, workerData } = require('node:worker_threads');
+const { performance } = require('node:perf_hooks');
+let done = false, maxStallMs = 0, pings = 0, failed = null;
+parentPort.on('message', () => { done = true; });
+(async () => {
+  while (!done) {
+    const t0 = performance.now();
+    try {
+      const me = await fetch(workerData.base + '/api/me', { headers: { authorization: 'Bearer ' + workerData.token } });
+      await me.arrayBuffer();
+      if (me.status !== 200) failed = 'GET /api/me answered ' + me.status;
+    } catch (e) { failed = String(e); }
+    maxStallMs = Math.max(maxStallMs, performance.now() - t0);
+    pings++;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  parentPort.postMessage({ maxStallMs, pings, failed });
+})();
+`;
+
+/**
+ * Sends `init` to `base + path` with `fetch` (its body read as bytes) while a worker thread asks
+ * GET /api/me (as `token`) every 20 ms. Resolves to the answer's status and body (text, when under
+ * 512 MB), the longest /api/me wait (`maxStallMs`, milliseconds) and how many were asked (`pings`).
+ * Rejects when a ping failed (not 200, or no answer).
+ */
+export async function whilePinged(base: string, token: string, path: string, init: RequestInit = {}): Promise<{ status: number; body: string | null; bytes: number; maxStallMs: number; pings: number }> {
+  const worker = new Worker(PINGER, { eval: true, workerData: { base, token } });
+  const report = new Promise<{ maxStallMs: number; pings: number; failed: string | null }>((resolve, reject) => {
+    worker.once('message', resolve);
+    worker.once('error', reject);
+  });
+  // the pinger's first answer before the request: it is pinging when the request starts
+  await new Promise((r) => setTimeout(r, 100));
+  let answer: { status: number; buf: Buffer };
+  try {
+    const r = await fetch(`${base}${path}`, init);
+    answer = { status: r.status, buf: Buffer.from(await r.arrayBuffer()) };
+  } finally {
+    worker.postMessage('stop');
+  }
+  const { maxStallMs, pings, failed } = await report;
+  await worker.terminate();
+  if (failed) throw new Error(`while ${path} ran: ${failed}`);
+  const { status, buf } = answer;
+  return { status, body: buf.length < 512e6 ? buf.toString('utf8') : null, bytes: buf.length, maxStallMs, pings };
+}
