@@ -7,7 +7,7 @@ import { listening, whilePinged } from '../support/http-stall.js';
 // per-operation counts), made anew after every decision: in one piece they held the service's event
 // loop 1.5 s at 500,000 rows. With a turn of the event loop between passes the longest wait is the
 // longest pass (by login: ~0.45 s at 500,000 rows).
-it('the blast radius of 400,000 rows leaves the service answering: /api/me over real HTTP waits under 700 ms', async () => {
+it('the blast radius of 400,000 rows leaves the service answering: /api/me over real HTTP waits under 1 s (old code: 1,237 ms, new: 336 ms, measured 2026-12-06)', async () => {
   const t = await testApp({ maxRequestsPerToken: 100_000 });
   try {
     const job = t.store.createJob({ kind: 'files', spec: { ldf: '/evidence/crm.ldf' }, description: 'mass delete', createdBy: 'olga' });
@@ -24,7 +24,7 @@ it('the blast radius of 400,000 rows leaves the service answering: /api/me over 
     expect(radius.byOperation.find((o: { operation: string }) => o.operation === 'delete').rows).toBe(400_000);
     // the same answer as the store's own, in one piece
     expect(radius.byLogin).toEqual(t.store.blastRadius(job.id).byLogin);
-    expect(b.maxStallMs, `/api/me waited ${b.maxStallMs.toFixed(0)} ms`).toBeLessThan(700);
+    expect(b.maxStallMs, `/api/me waited ${b.maxStallMs.toFixed(0)} ms`).toBeLessThan(1000);
   } finally {
     await t.close();
   }

@@ -7,7 +7,7 @@ import { listening, whilePinged } from '../support/http-stall.js';
 // wrote its answer (two strings of 86 MB each at 100,000 rows) in one piece: /api/me over real
 // HTTP waited 5–11 s at 100,000 rows. Rendered and answered a piece at a time, only the staging
 // write of the scripts is left in one piece (SQLite: ~0.8 s at 100,000 rows).
-it('a dry run of 60,000 rows leaves the service answering: /api/me over real HTTP waits under 1.2 s', async () => {
+it('a dry run of 60,000 rows leaves the service answering: /api/me over real HTTP waits under 1.8 s (old code: 2,499 ms, new: 547 ms, measured 2026-12-06)', async () => {
   const t = await testApp({ maxRequestsPerToken: 100_000 });
   try {
     const job = t.store.createJob({ kind: 'files', spec: { ldf: '/evidence/crm.ldf' }, description: 'mass delete', createdBy: 'olga' });
@@ -26,7 +26,7 @@ it('a dry run of 60,000 rows leaves the service answering: /api/me over real HTT
     expect(stored.json().script).toBe(answer.script);
     expect(stored.json().undoScript).toBe(answer.undoScript);
     expect(d.pings).toBeGreaterThan(10);
-    expect(d.maxStallMs, `/api/me waited ${d.maxStallMs.toFixed(0)} ms`).toBeLessThan(1200);
+    expect(d.maxStallMs, `/api/me waited ${d.maxStallMs.toFixed(0)} ms`).toBeLessThan(1800);
   } finally {
     await t.close();
   }

@@ -6,7 +6,7 @@ import { listening, whilePinged } from '../support/http-stall.js';
 // read its run's script and undo script whole (SELECT *) and dropped them: a dry run of 100,000 rows
 // keeps 172 MB of scripts, and the runs list the review page polls every second read every run's,
 // holding the event loop (two such runs: 1.1 s). Over real HTTP: /api/me stays answered.
-it('listing runs whose scripts are large does not read the scripts: /api/me answers within 250 ms over real HTTP', async () => {
+it('listing runs whose scripts are large does not read the scripts: /api/me answers within 500 ms over real HTTP (old code: 733 ms, new: 94 ms, measured 2026-12-06)', async () => {
   const t = await testApp({ maxRequestsPerToken: 100_000 });
   try {
     const jobId = await fakeFilesJob(t);
@@ -26,7 +26,7 @@ it('listing runs whose scripts are large does not read the scripts: /api/me answ
     // the scripts are still there for the route that serves them
     const script = await t.app.inject({ url: `/api/reinsert-runs/${JSON.parse(list.body!).items[0].id}/script`, headers: bearer(t.tokens.viewer) });
     expect(script.json().script).toHaveLength(40_000_000);
-    expect(list.maxStallMs, `runs list: /api/me waited ${list.maxStallMs.toFixed(0)} ms`).toBeLessThan(250);
+    expect(list.maxStallMs, `runs list: /api/me waited ${list.maxStallMs.toFixed(0)} ms`).toBeLessThan(500);
   } finally {
     await t.close();
   }
