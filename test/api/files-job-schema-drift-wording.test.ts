@@ -12,42 +12,17 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
-import { readDataFileMetadata } from '../../src/datafile/metadata.js';
-import { openDataFiles } from '../../src/recover/open-data-files.js';
-import { SYSRSCOLS_ALLOC_UNIT } from '../../src/recover/layout-changes.js';
 import { validateJobSpec } from '../../src/worker/job-validate.js';
 import { CORPUS_DIR, corpusPath, describeCorpus } from '../support/corpus.js';
-import { encodeRow } from '../support/synthetic-encoder.js';
-import { writeSyntheticLdf } from '../support/synthetic-log.js';
+import { writeTblDeptAlterLdf } from '../support/alter-ldf.js';
 import { bearer, testApp } from './helpers.js';
 
 describeCorpus('a files job\'s SOURCE_SCHEMA_DRIFT skipped items name the job\'s fields', () => {
   it('Database1.mdf beside a SYNTHETIC .ldf holding an ALTER of dbo.tblDept: mdf/bak/metadata, not --mdf/--bak/--schema/--ddl', async () => {
     const mdf = corpusPath('AngularJs_CRUD', 'App_Data', 'Database1.mdf');
-    const tblDept = readDataFileMetadata(openDataFiles([mdf])).partitionLayouts.find((t) => t.name === 'tblDept')!;
     const dir = mkdtempSync(join(tmpdir(), 'rowback-drift-job-'));
     const ldf = join(dir, 'alter_log.ldf');
-    const rscols = (colid: number, tail: number) => {
-      const b = Buffer.alloc(24);
-      b.writeUInt16LE(0x0010, 0);
-      b.writeUInt16LE(0x3a, 2);
-      b.writeBigUInt64LE(BigInt(tblDept.partitionId!), 4);
-      b.writeUInt32LE(colid, 12);
-      b[20] = tail;
-      return new Uint8Array(b);
-    };
-    const au = tblDept.allocUnits!.find((a) => a.type === 'IN_ROW_DATA')!.allocUnitId;
-    const values = (t: number, r: number) => Object.fromEntries(tblDept.columns.filter((c) => !c.isDropped).map((c) => [c.name, c.type === 'int' ? t * 100 + r : `d${t}.${r}`]));
-    writeSyntheticLdf(ldf, {
-      targetBytes: 256 * 1024,
-      row: (t, r) => encodeRow(tblDept, values(t, r)),
-      rowsPerTxn: () => 1,
-      rollbackShare: 0,
-      concurrency: 1,
-      finishAtEnd: true,
-      transactionName: (t) => (t === 12 ? 'user_transaction' : 'DELETE'),
-      catalogRecords: (t) => (t === 12 ? [{ insert: false, allocUnitId: SYSRSCOLS_ALLOC_UNIT, image: rscols(2, 0) }, { insert: true, allocUnitId: SYSRSCOLS_ALLOC_UNIT, image: rscols(0x04000001, 0) }, { insert: true, allocUnitId: SYSRSCOLS_ALLOC_UNIT, image: rscols(2, 4) }] : undefined),
-    }, { allocUnitId: au, vlfSize: 128 * 1024 });
+    writeTblDeptAlterLdf(ldf, { targetBytes: 256 * 1024, vlfSize: 128 * 1024 });
     const t = await testApp({ openSource: undefined, recover: undefined, validateJob: validateJobSpec, fileRoots: [CORPUS_DIR, dir], maxAuthFailures: 1000 });
     try {
       const r = await t.app.inject({ method: 'POST', url: '/api/jobs', headers: bearer(t.tokens.operator), payload: { kind: 'files', mdf, ldf } });

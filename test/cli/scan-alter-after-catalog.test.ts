@@ -2,15 +2,11 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { readDataFileMetadata } from '../../src/datafile/metadata.js';
-import { openDataFiles } from '../../src/recover/open-data-files.js';
-import { SYSRSCOLS_ALLOC_UNIT } from '../../src/recover/layout-changes.js';
 import type { TableLayout } from '../../src/reconstruct/metadata/table-layout.js';
 import { captureCli } from '../support/cli.js';
 import { catalogRowsOf } from '../support/catalog-rows.js';
 import { corpusPath, describeCorpus } from '../support/corpus.js';
-import { encodeRow } from '../support/synthetic-encoder.js';
-import { writeSyntheticLdf } from '../support/synthetic-log.js';
+import { ALTER_TXN, writeTblDeptAlterLdf } from '../support/alter-ldf.js';
 
 /**
  * `rowback scan --mdf` with a log that holds an ALTER TABLE the data file's catalog predates, end to
@@ -27,36 +23,13 @@ let dir: string;
 let ldf: string;
 let out: string;
 let tblDept: TableLayout;
-const ALTER_TXN = 12;
 
 beforeAll(() => {
   if (!process.env.ROWBACK_CORPUS && !corpusPath()) return;
-  const meta = readDataFileMetadata(openDataFiles([corpusPath('AngularJs_CRUD', 'App_Data', 'Database1.mdf')]));
-  tblDept = meta.partitionLayouts.find((t) => t.name === 'tblDept')!;
   dir = mkdtempSync(join(tmpdir(), 'rowback-alter-after-catalog-'));
   ldf = join(dir, 'alter_log.ldf');
   out = join(dir, 'rows.ndjson');
-  const rscols = (colid: number, tail: number) => {
-    const b = Buffer.alloc(24);
-    b.writeUInt16LE(0x0010, 0);
-    b.writeUInt16LE(0x3a, 2);
-    b.writeBigUInt64LE(BigInt(tblDept.partitionId!), 4);
-    b.writeUInt32LE(colid, 12);
-    b[20] = tail;
-    return new Uint8Array(b);
-  };
-  const au = tblDept.allocUnits!.find((a) => a.type === 'IN_ROW_DATA')!.allocUnitId;
-  const values = (t: number, r: number) => Object.fromEntries(tblDept.columns.filter((c) => !c.isDropped).map((c) => [c.name, c.type === 'int' ? t * 100 + r : `d${t}.${r}`]));
-  writeSyntheticLdf(ldf, {
-    targetBytes: 1024 * 1024,
-    row: (t, r) => encodeRow(tblDept, values(t, r)),
-    rowsPerTxn: () => 1,
-    rollbackShare: 0,
-    concurrency: 1,
-    finishAtEnd: true,
-    transactionName: (t) => (t === ALTER_TXN ? 'user_transaction' : 'DELETE'),
-    catalogRecords: (t) => (t === ALTER_TXN ? [{ insert: false, allocUnitId: SYSRSCOLS_ALLOC_UNIT, image: rscols(2, 0) }, { insert: true, allocUnitId: SYSRSCOLS_ALLOC_UNIT, image: rscols(0x04000001, 0) }, { insert: true, allocUnitId: SYSRSCOLS_ALLOC_UNIT, image: rscols(2, 4) }] : undefined),
-  }, { allocUnitId: au, vlfSize: 512 * 1024 });
+  tblDept = writeTblDeptAlterLdf(ldf, { targetBytes: 1024 * 1024, vlfSize: 512 * 1024 });
 });
 afterAll(() => {
   if (dir) rmSync(dir, { recursive: true, force: true });
