@@ -10,8 +10,8 @@
  * the two tables), NORTHWND.MDF (dbo.Orders -> dbo.Customers, FK_Orders_Customers; rows read from its
  * pages and staged as deleted rows: the rows are real, their deletion SYNTHETIC).
  */
+import { stageTsqlv4Employees } from '../support/staged-employees.js';
 import { expect, it } from 'vitest';
-import { openBackupPageSource } from '../../src/backup/page-source.js';
 import { readDataFileMetadata } from '../../src/datafile/metadata.js';
 import { readTableRows } from '../../src/datafile/table-rows.js';
 import { openDataFiles } from '../../src/recover/open-data-files.js';
@@ -102,22 +102,10 @@ describeCorpus('the SQL export without a target says what ordered the tables of 
   });
 
   it('tableOrder given over HR.Employees (TSQLV4.bak, mgrid -> empid): the source\'s reference to itself still puts managers before their reports', async () => {
-    const bak = corpusPath('TSQLV4-compressed/TSQLV4.bak');
     const t = await testApp();
     try {
-      const pages = openBackupPageSource(bak);
-      const md = readDataFileMetadata(pages);
-      const job = t.store.createJob({ kind: 'files', spec: { bak: [bak] }, description: 'tsqlv4 employees', createdBy: 'olga' });
-      t.store.setJobState(job.id, 'running');
-      t.store.saveJobTables(job.id, [md.details.get('HR.Employees')!.layout]);
-      // staged reports first (descending empid), as a delete could log them
-      const rows = [...readTableRows(pages, md, 'HR.Employees')].reverse();
-      t.store.stageBatch(job.id, rows.map((row, i) => ({
-        table: 'HR.Employees', lsn: `00000027:00000f10:${String(i + 1).padStart(4, '0')}`, operation: 'delete' as const, transactionId: '0000:000003e9',
-        beginTime: '2024-03-01T09:00:00.000', endTime: '2024-03-01T09:00:00.000', login: null, sid: null, spid: 53,
-        transactionName: 'DELETE', allocUnitId: null, pageId: null, slotId: null, values: row.values, raw: '0x00', warnings: [],
-      })) as never);
-      t.store.setJobState(job.id, 'succeeded');
+      const { jobId, rows } = stageTsqlv4Employees(t.store, { reverse: true });
+      const job = { id: jobId };
       await t.app.inject({ method: 'POST', url: `/api/jobs/${job.id}/decisions`, headers: bearer(t.tokens.reviewer), payload: { decision: 'approve', reason: 'restore', all: true } });
       const dry = await t.app.inject({ method: 'POST', url: `/api/jobs/${job.id}/reinsert`, headers: bearer(t.tokens.operator), payload: { dryRun: true, tableOrder: ['HR.Employees'] } });
       expect(dry.statusCode, dry.body).toBe(200);

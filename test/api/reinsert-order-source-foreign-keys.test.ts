@@ -15,6 +15,7 @@
  * its manager 5 not yet in). A restore job's saved layouts carry the foreign keys too (the restore
  * case fails on the datafile reader before syssingleobjrefs was read, not on the re-insert's).
  */
+import { stageTsqlv4Employees } from '../support/staged-employees.js';
 import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -105,19 +106,8 @@ describeCorpus('re-insert without a target: the source backup\'s foreign keys or
     const bak = corpusPath('TSQLV4-compressed/TSQLV4.bak');
     const t = await testApp();
     try {
-      const pages = openBackupPageSource(bak);
-      const md = readDataFileMetadata(pages);
-      const job = t.store.createJob({ kind: 'files', spec: { bak: [bak] }, description: 'tsqlv4 employees', createdBy: 'olga' });
-      t.store.setJobState(job.id, 'running');
-      t.store.saveJobTables(job.id, [md.details.get('HR.Employees')!.layout]);
-      // the delete took the employees in descending empid: every report before its manager
-      const rows = [...readTableRows(pages, md, 'HR.Employees')].reverse();
-      t.store.stageBatch(job.id, rows.map((row, i) => ({
-        table: 'HR.Employees', lsn: `00000027:00000f10:${String(i + 1).padStart(4, '0')}`, operation: 'delete' as const, transactionId: '0000:000003e9',
-        beginTime: '2024-03-01T09:00:00.000', endTime: '2024-03-01T09:00:00.000', login: 'TSQL\\batch', sid: null, spid: 53,
-        transactionName: 'DELETE', allocUnitId: null, pageId: null, slotId: null, values: row.values, raw: '0x00', warnings: [],
-      })) as never);
-      t.store.setJobState(job.id, 'succeeded');
+      const { jobId, rows } = stageTsqlv4Employees(t.store, { reverse: true, login: 'TSQL\\batch' });
+      const job = { id: jobId };
       const d = await t.app.inject({ method: 'POST', url: `/api/jobs/${job.id}/decisions`, headers: bearer(t.tokens.reviewer), payload: { decision: 'approve', reason: 'restore', all: true } });
       expect(d.statusCode, d.body).toBe(200);
       const dry = await t.app.inject({ method: 'POST', url: `/api/jobs/${job.id}/reinsert`, headers: bearer(t.tokens.operator), payload: { dryRun: true } });

@@ -8,29 +8,16 @@
  * Real bytes: TSQLV4.bak's HR.Employees rows and catalog, staged as deleted rows (their deletion SYNTHETIC).
  */
 import { expect, it } from 'vitest';
-import { openBackupPageSource } from '../../src/backup/page-source.js';
-import { readDataFileMetadata } from '../../src/datafile/metadata.js';
-import { readTableRows } from '../../src/datafile/table-rows.js';
-import { corpusPath, describeCorpus } from '../support/corpus.js';
+import { describeCorpus } from '../support/corpus.js';
+import { stageTsqlv4Employees } from '../support/staged-employees.js';
 import { bearer, testApp } from '../api/helpers.js';
 
 describeCorpus('a self-referencing table\'s row whose referenced row the script leaves out', () => {
   it('HR.Employees, manager 5 rejected: the export and the dry run name its reports and its row', async () => {
-    const bak = corpusPath('TSQLV4-compressed/TSQLV4.bak');
     const t = await testApp();
     try {
-      const pages = openBackupPageSource(bak);
-      const md = readDataFileMetadata(pages);
-      const job = t.store.createJob({ kind: 'files', spec: { bak: [bak] }, description: 'tsqlv4 employees', createdBy: 'olga' });
-      t.store.setJobState(job.id, 'running');
-      t.store.saveJobTables(job.id, [md.details.get('HR.Employees')!.layout]);
-      const rows = [...readTableRows(pages, md, 'HR.Employees')];
-      t.store.stageBatch(job.id, rows.map((row, i) => ({
-        table: 'HR.Employees', lsn: `00000027:00000f10:${String(i + 1).padStart(4, '0')}`, operation: 'delete' as const, transactionId: '0000:000003e9',
-        beginTime: '2024-03-01T09:00:00.000', endTime: '2024-03-01T09:00:00.000', login: null, sid: null, spid: 53,
-        transactionName: 'DELETE', allocUnitId: null, pageId: null, slotId: null, values: row.values, raw: '0x00', warnings: [],
-      })) as never);
-      t.store.setJobState(job.id, 'succeeded');
+      const { jobId, rows } = stageTsqlv4Employees(t.store);
+      const job = { id: jobId };
       await t.app.inject({ method: 'POST', url: `/api/jobs/${job.id}/decisions`, headers: bearer(t.tokens.reviewer), payload: { decision: 'approve', reason: 'restore', all: true } });
       const staged = [...t.store.iterateRows(job.id, { table: 'HR.Employees' })];
       const idOf = (emp: number) => staged.find((r) => Number(r.values.empid) === emp)!.id;
