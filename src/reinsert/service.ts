@@ -822,7 +822,7 @@ export class ReinsertService {
       // rendered with turns of the event loop since c24c5fe6 (and written after): any failure there
       // (the staging file full or closed, a render error) left the run 'planned' for good, and the
       // review page polls a 'planned' run as one still going. Failed with the error, as the 413.
-      if ((e as { code?: string }).code !== 'REINSERT_SCRIPT_TOO_LARGE') this.failPlannedRun(runId, e);
+      this.failPlannedRun(runId, e);
       throw e;
     }
   }
@@ -831,7 +831,7 @@ export class ReinsertService {
   private failPlannedRun(runId: number, e: unknown): void {
     if (!this.store.db.open) return;
     const code = (e as { code?: unknown }).code;
-    const error = { code: typeof code === 'string' ? code : 'INTERNAL', message: `the dry run failed before its scripts were kept: ${e instanceof Error ? e.message : String(e)}` };
+    const error = e instanceof ReinsertError ? { code: e.code, message: e.message } : { code: typeof code === 'string' ? code : 'INTERNAL', message: `the dry run failed before its scripts were kept: ${e instanceof Error ? e.message : String(e)}` };
     try {
       this.store.db.prepare("UPDATE reinsert_runs SET state = 'failed', finished_at = ?, error = ? WHERE id = ? AND state = 'planned'").run(new Date().toISOString(), JSON.stringify(error), runId);
     } catch { /* the staging file refuses writes too (full): the run is failed at the next start (recoverInterruptedRuns) */ }
@@ -849,7 +849,14 @@ export class ReinsertService {
     const done = plan.batches.length === 0 ? this.reinsertedNote(jobId) : null;
     // rendered with turns of the event loop (renderScriptCooperatively): at 100,000 rows the two
     // scripts held it 5 s in one piece
-    const script = await renderScriptCooperatively(plan, { header: [...databaseCheckHeader(databaseCheck), ...(jobWarning ? [jobWarning] : []), ...(jobDoubt ? [jobDoubt] : []), ...this.header(jobId, runId, actor, metadata, true), ...(done ? [`NOTHING PLANNED: ${done}`] : [])], ledgerNote: true, foreignKeysKnown: metadata === 'target-catalog', ledgerBatch: `script of dry run ${runId}`, ledgerRunId: runId, database });
+    // a script longer than a JavaScript string can be (V8: 2^29 - 24 characters, ~536 million; a
+    // dry run of ~600,000 rows) was a RangeError 'Invalid string length', answered 500 INTERNAL:
+    // it is too large as one past SQLite's limit is (below), with the same ways on
+    const tooLong = (e: unknown, what: string): unknown => (e instanceof RangeError && /Invalid string length/.test(e.message)
+      ? new ReinsertError('REINSERT_SCRIPT_TOO_LARGE', `dry run ${runId} of job ${jobId} planned ${plan.batches.reduce((n, b) => n + b.rows.length, 0)} row(s), whose ${what} is longer than one JavaScript string can be (${e.message}); nothing was kept: preview fewer rows at a time (rowIds, or approve and preview a table at a time), or export the INSERT script, which is streamed (GET /api/jobs/${jobId}/export?format=sql&status=approved)`)
+      : e);
+    const script = await renderScriptCooperatively(plan, { header: [...databaseCheckHeader(databaseCheck), ...(jobWarning ? [jobWarning] : []), ...(jobDoubt ? [jobDoubt] : []), ...this.header(jobId, runId, actor, metadata, true), ...(done ? [`NOTHING PLANNED: ${done}`] : [])], ledgerNote: true, foreignKeysKnown: metadata === 'target-catalog', ledgerBatch: `script of dry run ${runId}`, ledgerRunId: runId, database })
+      .catch((e: unknown) => { throw tooLong(e, 'script'); });
     // the preview's first line is the same database check as the script's (the undo deletes by key
     // in the target the script puts rows into: in another tenant's database, that tenant's rows)
     const undoScript = await renderUndoScriptCooperatively(plan, {
@@ -860,7 +867,7 @@ export class ReinsertService {
         'Run after this dry run\'s script by hand, it deletes only the rows the row ledger says were put back: a row the script skipped as a conflict is left.',
       ],
       onlyLedgered: true,
-    });
+    }).catch((e: unknown) => { throw tooLong(e, 'undo script'); });
     const summary = { ...summarise(plan), ...checkSummary(databaseCheck), ...(jobWarning ? { jobWarning } : {}), ...(jobDoubt ? { jobDoubt } : {}) };
     try {
       this.store.db.transaction(() => {
