@@ -812,8 +812,34 @@ export class ReinsertService {
   }
 
   async dryRun(jobId: number, actor: string, req: Omit<ReinsertRequest, 'dryRun'>): Promise<{ run: RunRecord; script: string; undoScript: string; plan: ReinsertPlan; databaseCheck: DatabaseCheck; jobWarning: string | null; jobDoubt: string | null }> {
-    const { plan, metadata, database, databaseRead, databaseCheck, job } = await this.plan(jobId, req);
+    const planned = await this.plan(jobId, req);
+    const { plan, databaseRead, databaseCheck, job } = planned;
     const runId = this.insertRun(jobId, actor, { ...req, dryRun: true }, 'planned', databaseRead);
+    try {
+      const { script, undoScript } = await this.dryRunScripts(jobId, actor, req, runId, planned);
+      return { run: this.getRun(runId)!, script, undoScript, plan, databaseCheck, jobWarning: jobCompletenessWarning(job), jobDoubt: jobDoubtWarning(job) };
+    } catch (e) {
+      // rendered with turns of the event loop since c24c5fe6 (and written after): any failure there
+      // (the staging file full or closed, a render error) left the run 'planned' for good, and the
+      // review page polls a 'planned' run as one still going. Failed with the error, as the 413.
+      this.failPlannedRun(runId, e);
+      throw e;
+    }
+  }
+
+  /** A dry run's failure recorded on its run (left 'planned' otherwise); nothing when the staging file is closed. */
+  private failPlannedRun(runId: number, e: unknown): void {
+    if (!this.store.db.open) return;
+    const code = (e as { code?: unknown }).code;
+    const error = e instanceof ReinsertError ? { code: e.code, message: e.message } : { code: typeof code === 'string' ? code : 'INTERNAL', message: `the dry run failed before its scripts were kept: ${e instanceof Error ? e.message : String(e)}` };
+    try {
+      this.store.db.prepare("UPDATE reinsert_runs SET state = 'failed', finished_at = ?, error = ? WHERE id = ? AND state = 'planned'").run(new Date().toISOString(), JSON.stringify(error), runId);
+    } catch { /* the staging file refuses writes too (full): the run is failed at the next start (recoverInterruptedRuns) */ }
+  }
+
+  /** A dry run's script and undo script, rendered and kept on its run (dryRun). */
+  private async dryRunScripts(jobId: number, actor: string, req: Omit<ReinsertRequest, 'dryRun'>, runId: number, planned: Awaited<ReturnType<ReinsertService['plan']>>): Promise<{ script: string; undoScript: string }> {
+    const { plan, metadata, database, databaseCheck, job } = planned;
     // a job still staging, INCOMPLETE or not known whole: its rows not (yet) found are in no script
     // (the job as it was when its rows were read: plan())
     const jobWarning = jobCompletenessWarning(job);
@@ -823,7 +849,14 @@ export class ReinsertService {
     const done = plan.batches.length === 0 ? this.reinsertedNote(jobId) : null;
     // rendered with turns of the event loop (renderScriptCooperatively): at 100,000 rows the two
     // scripts held it 5 s in one piece
-    const script = await renderScriptCooperatively(plan, { header: [...databaseCheckHeader(databaseCheck), ...(jobWarning ? [jobWarning] : []), ...(jobDoubt ? [jobDoubt] : []), ...this.header(jobId, runId, actor, metadata, true), ...(done ? [`NOTHING PLANNED: ${done}`] : [])], ledgerNote: true, foreignKeysKnown: metadata === 'target-catalog', ledgerBatch: `script of dry run ${runId}`, ledgerRunId: runId, database });
+    // a script longer than a JavaScript string can be (V8: 2^29 - 24 characters, ~536 million; a
+    // dry run of ~600,000 rows) was a RangeError 'Invalid string length', answered 500 INTERNAL:
+    // it is too large as one past SQLite's limit is (below), with the same ways on
+    const tooLong = (e: unknown, what: string): unknown => (e instanceof RangeError && /Invalid string length/.test(e.message)
+      ? new ReinsertError('REINSERT_SCRIPT_TOO_LARGE', `dry run ${runId} of job ${jobId} planned ${plan.batches.reduce((n, b) => n + b.rows.length, 0)} row(s), whose ${what} is longer than one JavaScript string can be (${e.message}); nothing was kept: preview fewer rows at a time (rowIds, or approve and preview a table at a time), or export the INSERT script, which is streamed (GET /api/jobs/${jobId}/export?format=sql&status=approved)`)
+      : e);
+    const script = await renderScriptCooperatively(plan, { header: [...databaseCheckHeader(databaseCheck), ...(jobWarning ? [jobWarning] : []), ...(jobDoubt ? [jobDoubt] : []), ...this.header(jobId, runId, actor, metadata, true), ...(done ? [`NOTHING PLANNED: ${done}`] : [])], ledgerNote: true, foreignKeysKnown: metadata === 'target-catalog', ledgerBatch: `script of dry run ${runId}`, ledgerRunId: runId, database })
+      .catch((e: unknown) => { throw tooLong(e, 'script'); });
     // the preview's first line is the same database check as the script's (the undo deletes by key
     // in the target the script puts rows into: in another tenant's database, that tenant's rows)
     const undoScript = await renderUndoScriptCooperatively(plan, {
@@ -834,7 +867,7 @@ export class ReinsertService {
         'Run after this dry run\'s script by hand, it deletes only the rows the row ledger says were put back: a row the script skipped as a conflict is left.',
       ],
       onlyLedgered: true,
-    });
+    }).catch((e: unknown) => { throw tooLong(e, 'undo script'); });
     const summary = { ...summarise(plan), ...checkSummary(databaseCheck), ...(jobWarning ? { jobWarning } : {}), ...(jobDoubt ? { jobDoubt } : {}) };
     try {
       this.store.db.transaction(() => {
@@ -851,7 +884,7 @@ export class ReinsertService {
       this.store.db.prepare("UPDATE reinsert_runs SET state = 'failed', finished_at = ?, error = ? WHERE id = ?").run(new Date().toISOString(), JSON.stringify({ code: err.code, message: err.message }), runId);
       throw err;
     }
-    return { run: this.getRun(runId)!, script, undoScript, plan, databaseCheck, jobWarning, jobDoubt };
+    return { script, undoScript };
   }
 
   /** Starts a real run in the background; returns its record (state `running`). */
@@ -1082,9 +1115,16 @@ export class ReinsertService {
     await Promise.all([...this.active.values()]);
   }
 
-  /** On start-up: runs a crash left `running` become `interrupted` (resume them with their target). */
+  /** On start-up: runs a crash left `running` become `interrupted` (resume them with their target); dry runs left `planned` become `failed`. */
   recoverInterruptedRuns(): number[] {
     return this.store.db.transaction(() => {
+      // a dry run a stop left 'planned' (the service closed while it rendered its scripts, which
+      // take turns of the event loop): failed, else the review page polls it as going on for good
+      const dry = this.store.db.prepare("SELECT id, job_id FROM reinsert_runs WHERE state = 'planned' AND dry_run = 1").all() as { id: number; job_id: number }[];
+      for (const r of dry) {
+        this.store.db.prepare("UPDATE reinsert_runs SET state = 'failed', finished_at = coalesce(finished_at, ?), error = ? WHERE id = ?")
+          .run(new Date().toISOString(), JSON.stringify({ code: 'REINSERT_DRY_RUN_INTERRUPTED', message: `dry run ${r.id} was stopped (the service stopped or failed) before its scripts were kept; run the dry run again` }), r.id);
+      }
       const ids = (this.store.db.prepare("SELECT id, job_id FROM reinsert_runs WHERE state = 'running'").all() as { id: number; job_id: number }[]);
       for (const r of ids) {
         this.store.db.prepare("UPDATE reinsert_runs SET state = 'interrupted' WHERE id = ?").run(r.id);
