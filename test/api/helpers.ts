@@ -160,3 +160,22 @@ export async function realRunScriptAndStart(t: TestApp, jobId: number, target: R
   const audit = (await t.app.inject({ url: `/api/audit?jobId=${jobId}`, headers: bearer(t.tokens.viewer) })).json().items as { action: string; details: Record<string, unknown> }[];
   return { script: script.body, start: audit.find((a) => a.action === 'reinsert.start')?.details };
 }
+
+/**
+ * A dry run (POST /api/jobs/:id/reinsert {dryRun: true}, as the reviewer) of `jobId`'s rows, all
+ * approved first, whose scripts' write to the staging file throws `error` (SYNTHETIC: the store's
+ * `prepare` of that UPDATE replaced for the one request). Answers the response.
+ */
+export async function dryRunWithScriptWriteFailing(t: TestApp, jobId: number, error: Error) {
+  await t.app.inject({ method: 'POST', url: `/api/jobs/${jobId}/decisions`, headers: bearer(t.tokens.reviewer), payload: { decision: 'approve', reason: 'restore', all: true } });
+  const prepare = t.store.db.prepare.bind(t.store.db);
+  t.store.db.prepare = ((sql: string) => {
+    if (/^UPDATE reinsert_runs SET script = \?, undo_script = \?/.test(sql)) throw error;
+    return prepare(sql);
+  }) as typeof t.store.db.prepare;
+  try {
+    return await t.app.inject({ method: 'POST', url: `/api/jobs/${jobId}/reinsert`, headers: bearer(t.tokens.reviewer), payload: { dryRun: true } });
+  } finally {
+    t.store.db.prepare = prepare;
+  }
+}

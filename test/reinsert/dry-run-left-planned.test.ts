@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import { expect, it } from 'vitest';
 import { ReinsertService } from '../../src/reinsert/service.js';
-import { bearer, fakeFilesJob, testApp } from '../api/helpers.js';
+import { bearer, dryRunWithScriptWriteFailing, fakeFilesJob, testApp } from '../api/helpers.js';
 
 // A dry run records its run 'planned', renders its two scripts with turns of the event loop
 // (c24c5fe6) and writes them after. Any failure there but SQLite's TOOBIG (a full disk, the staging
@@ -12,14 +12,7 @@ it('a dry run whose scripts cannot be written (disk full) leaves its run failed 
   const t = await testApp();
   try {
     const jobId = await fakeFilesJob(t);
-    await t.app.inject({ method: 'POST', url: `/api/jobs/${jobId}/decisions`, headers: bearer(t.tokens.reviewer), payload: { decision: 'approve', reason: 'restore', all: true } });
-    const prepare = t.store.db.prepare.bind(t.store.db);
-    t.store.db.prepare = ((sql: string) => {
-      if (/^UPDATE reinsert_runs SET script = \?, undo_script = \?/.test(sql)) throw new Database.SqliteError('database or disk is full', 'SQLITE_FULL');
-      return prepare(sql);
-    }) as typeof t.store.db.prepare;
-    const r = await t.app.inject({ method: 'POST', url: `/api/jobs/${jobId}/reinsert`, headers: bearer(t.tokens.reviewer), payload: { dryRun: true } });
-    t.store.db.prepare = prepare;
+    const r = await dryRunWithScriptWriteFailing(t, jobId, new Database.SqliteError('database or disk is full', 'SQLITE_FULL'));
     expect(r.statusCode, r.body).toBeGreaterThanOrEqual(500);
     const runs = (await t.app.inject({ url: `/api/jobs/${jobId}/reinsert-runs`, headers: bearer(t.tokens.operator) })).json().items as { state: string; finishedAt: string | null; error: { code: string; message: string } | null }[];
     expect(runs).toHaveLength(1);

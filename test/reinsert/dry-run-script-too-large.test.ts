@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
 import { expect, it } from 'vitest';
-import { bearer, fakeFilesJob, testApp } from '../api/helpers.js';
+import { bearer, dryRunWithScriptWriteFailing, fakeFilesJob, testApp } from '../api/helpers.js';
 
 // A dry run of ~500,000 rows renders two scripts of ~430 MB each, more than SQLite keeps in one row
 // (SQLITE_MAX_LENGTH, 1,000,000,000 bytes: "string or blob too big"): the request was answered
@@ -10,14 +10,7 @@ it("a dry run whose scripts SQLite cannot keep is refused 413 REINSERT_SCRIPT_TO
   const t = await testApp();
   try {
     const jobId = await fakeFilesJob(t);
-    await t.app.inject({ method: 'POST', url: `/api/jobs/${jobId}/decisions`, headers: bearer(t.tokens.reviewer), payload: { decision: 'approve', reason: 'restore', all: true } });
-    const prepare = t.store.db.prepare.bind(t.store.db);
-    t.store.db.prepare = ((sql: string) => {
-      if (/^UPDATE reinsert_runs SET script = \?, undo_script = \?/.test(sql)) throw new Database.SqliteError('string or blob too big', 'SQLITE_TOOBIG');
-      return prepare(sql);
-    }) as typeof t.store.db.prepare;
-    const r = await t.app.inject({ method: 'POST', url: `/api/jobs/${jobId}/reinsert`, headers: bearer(t.tokens.reviewer), payload: { dryRun: true } });
-    t.store.db.prepare = prepare;
+    const r = await dryRunWithScriptWriteFailing(t, jobId, new Database.SqliteError('string or blob too big', 'SQLITE_TOOBIG'));
     expect(r.statusCode, r.body).toBe(413);
     expect(r.json().code).toBe('REINSERT_SCRIPT_TOO_LARGE');
     expect(r.json().message).toMatch(/more than the staging file keeps in one run .*preview fewer rows at a time \(rowIds.*export\?format=sql&status=approved/);
