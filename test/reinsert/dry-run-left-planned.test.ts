@@ -4,7 +4,7 @@ import { ReinsertService } from '../../src/reinsert/service.js';
 import { bearer, dryRunWithScriptWriteFailing, fakeFilesJob, testApp } from '../api/helpers.js';
 
 // A dry run records its run 'planned', renders its two scripts with turns of the event loop
-// (c24c5fe6) and writes them after. Any failure there but SQLite's TOOBIG (a full disk, the staging
+// (c24c5fe6) and writes them after. Any failure there (a full disk, the staging
 // file closed by a stop meanwhile) left the run 'planned' for good: the review page polls a
 // 'planned' run as one still going (web/app.js), and nothing ever ended it.
 

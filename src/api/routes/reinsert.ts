@@ -167,7 +167,7 @@ export default async function reinsertRoutes(fastify: FastifyInstance, opts: { t
     config: { access: 'read' },
     schema: { tags: ['re-insert'], summary: "The run's T-SQL script and undo script", params: RunParams },
   }, async (req, reply) => {
-    const s = app.reinsert.script(req.params.runId);
+    const s = await app.reinsert.scriptCooperatively(req.params.runId);
     if (!s) throw new StagingError('STAGING_RUN_NOT_FOUND', `re-insert run ${req.params.runId} does not exist`);
     const role = req.principal?.role;
     const run = role === 'operator' ? undefined : app.reinsert.getRun(req.params.runId);

@@ -1,0 +1,104 @@
+import type { Database } from 'better-sqlite3';
+import { StagingError } from '../errors.js';
+
+/**
+ * A re-insert run's script and undo script as the staging file keeps them (migration 16): a text of
+ * at most RUN_TEXT_PIECE_CHARS characters in its column of `reinsert_runs` (`script`,
+ * `undo_script`); a longer one in `reinsert_run_texts`, a piece per row in `seq` order, its column
+ * NULL. Written a piece at a time with a turn of the event loop after each, so that a dry run of
+ * 100,000 rows (two scripts of ~86 MB) no longer holds every request while SQLite copies them
+ * (~0.8 s in one UPDATE), and no run is bound by SQLite's one-row limit (SQLITE_MAX_LENGTH,
+ * 1,000,000,000 bytes: SQLite's "Limits In SQLite").
+ */
+
+/** The longest text kept in its column, and the longest piece (characters; ≤ 4 MB of UTF-8). */
+export const RUN_TEXT_PIECE_CHARS = 1_000_000;
+
+/** Which of a run's texts: its script (`script` column) or its undo script (`undo_script`). */
+export type RunTextKind = 'script' | 'undo';
+
+/** Whether `text` is kept in pieces (longer than RUN_TEXT_PIECE_CHARS), its column then NULL. */
+export function keptInPieces(text: string | null): boolean {
+  return text !== null && text.length > RUN_TEXT_PIECE_CHARS;
+}
+
+/** The column value for `text`: the text itself, or NULL when it is kept in pieces (keptInPieces). */
+export function runTextColumn(text: string | null): string | null {
+  return keptInPieces(text) ? null : text;
+}
+
+/**
+ * The end (exclusive, a UTF-16 index) of the piece of `text` starting at `start`: after its last
+ * line break within RUN_TEXT_PIECE_CHARS characters, else at the limit moved back off a high
+ * surrogate (a pair split between pieces would reach SQLite as two lone surrogates, written as
+ * U+FFFD each: the text would not read back as written).
+ */
+function pieceEnd(text: string, start: number): number {
+  const limit = start + RUN_TEXT_PIECE_CHARS;
+  if (limit >= text.length) return text.length;
+  const nl = text.lastIndexOf('\n', limit - 1);
+  if (nl >= start) return nl + 1;
+  const c = text.charCodeAt(limit - 1);
+  return c >= 0xd800 && c <= 0xdbff ? limit - 1 : limit;
+}
+
+const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+/**
+ * Keeps `text` of run `runId` in pieces when keptInPieces(text): the run's earlier pieces of `kind`
+ * deleted, then one INSERT per piece, each its own statement, with a turn of the event loop after
+ * each. Returns how many pieces were written (0: the text goes in its column, runTextColumn). The
+ * caller writes the count to the run's `script_pieces` / `undo_pieces` in the statement that ends
+ * the run's write: until then no reader reads the pieces (a write that failed half-way is never
+ * read as the text). Throws what SQLite throws (SQLITE_FULL, a closed file).
+ */
+export async function writeRunTextPieces(db: Database, runId: number, kind: RunTextKind, text: string | null): Promise<number> {
+  db.prepare('DELETE FROM reinsert_run_texts WHERE run_id = ? AND kind = ?').run(runId, kind);
+  if (text === null || !keptInPieces(text)) return 0;
+  const insert = db.prepare('INSERT INTO reinsert_run_texts (run_id, kind, seq, piece) VALUES (?, ?, ?, ?)');
+  let seq = 0;
+  for (let start = 0; start < text.length; seq++) {
+    const end = pieceEnd(text, start);
+    insert.run(runId, kind, seq, text.slice(start, end));
+    start = end;
+    await turn();
+  }
+  return seq;
+}
+
+/** A run's text as its row holds it: its column, and how many pieces it has (NULL: none). */
+export interface StoredRunText {
+  column: string | null;
+  pieces: number | null;
+}
+
+function missingPieces(runId: number, kind: RunTextKind, pieces: number, found: number): Error {
+  return new StagingError('STAGING_RUN_TEXT_DAMAGED', `re-insert run ${runId}'s ${kind === 'undo' ? 'undo script' : 'script'} is kept in ${pieces} piece(s), of which the staging file holds ${found}: it is not read (reinsert_run_texts)`);
+}
+
+/**
+ * Run `runId`'s text of `kind` from its row's `stored` values: the column when it holds a text,
+ * else its `pieces` pieces joined in order, else null (none written, or a write that did not end).
+ * Reads every piece in one go (tests, the service's own undo); the routes read with
+ * readRunTextCooperatively. Throws StagingError STAGING_RUN_TEXT_DAMAGED when a piece is missing.
+ */
+export function readRunText(db: Database, runId: number, kind: RunTextKind, stored: StoredRunText): string | null {
+  if (stored.column !== null || !stored.pieces) return stored.column;
+  const pieces = db.prepare('SELECT piece FROM reinsert_run_texts WHERE run_id = ? AND kind = ? AND seq < ? ORDER BY seq').pluck().all(runId, kind, stored.pieces) as string[];
+  if (pieces.length !== stored.pieces) throw missingPieces(runId, kind, stored.pieces, pieces.length);
+  return pieces.join('');
+}
+
+/** readRunText a piece at a time, with a turn of the event loop after each piece read. */
+export async function readRunTextCooperatively(db: Database, runId: number, kind: RunTextKind, stored: StoredRunText): Promise<string | null> {
+  if (stored.column !== null || !stored.pieces) return stored.column;
+  const pieces: string[] = [];
+  const one = db.prepare('SELECT piece FROM reinsert_run_texts WHERE run_id = ? AND kind = ? AND seq = ?').pluck();
+  for (let seq = 0; seq < stored.pieces; seq++) {
+    const piece = one.get(runId, kind, seq) as string | undefined;
+    if (piece === undefined) throw missingPieces(runId, kind, stored.pieces, seq);
+    pieces.push(piece);
+    await turn();
+  }
+  return pieces.join('');
+}
