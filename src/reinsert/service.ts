@@ -18,9 +18,9 @@ import type { JobRecord, RowStatus, SourceDatabase } from '../staging/types.js';
 import { inInsertionOrder, notScripted, planReinsertCooperatively, recoveredFromLog, renderScript, renderScriptCooperatively, resolveTableMap, renderUndoScript, renderUndoScriptCooperatively, yieldToEventLoop, type ReinsertPlan, type ScriptDatabase } from './plan.js';
 import type { ReinsertTarget } from './target.js';
 import { comparisonRowKeys } from './comparison-keys.js';
+import { offlineOrder } from './source-keys.js';
 import { fromLayout, type ForeignKey, type TargetColumn, type TargetTable } from './target-table.js';
 import type { TableLayout } from '../reconstruct/metadata/table-layout.js';
-import { NameIndex } from '../reconstruct/metadata/names.js';
 import { columnCodePage } from '../reconstruct/types/index.js';
 import type { SourceText } from './param-type.js';
 
@@ -457,93 +457,10 @@ export class ReinsertService {
       }
       metadata = 'staged-layouts';
     }
-    // tableOrder (no target): each named table before the ones named after it, as foreign keys would
-    // order them (order.ts orderTables), the names resolved to the job's tables, then through tableMap
-    let orderGiven = false;
-    // the tables tableOrder names, in its order, each through tableMap
-    const named: string[] = [];
-    if (req.tableOrder?.length) {
-      const all = [...new Set([...layouts.map((l) => `${l.schema}.${l.name}`), ...rows.map((r) => r.table)])];
-      const jobTables = new NameIndex(all, (t) => t);
-      req.tableOrder.forEach((t, i) => {
-        let q: string;
-        try {
-          const { schema, name } = splitQualifiedName(t);
-          q = `${schema}.${name}`;
-        } catch (e) {
-          throw new InputError('INPUT_BAD_IDENTIFIER', `tableOrder.${i} '${t}': ${(e as Error).message}; give schema.name, [schema].[name] or "schema"."name"`, { field: `tableOrder.${i}`, table: t });
-        }
-        const m = jobTables.match(q);
-        if (!m.found) throw new InputError(m.ambiguous ? 'INPUT_AMBIGUOUS_NAME' : 'INPUT_UNKNOWN_TABLE', `tableOrder.${i} '${t}' ${m.ambiguous ? `matches ${m.ambiguous.join(' and ')}, which differ only in letter case: give it in its exact case` : `names no table of job ${jobId} (its tables: ${all.join(', ')})`}`, { field: `tableOrder.${i}`, table: t });
-        const dst = tableMap?.[m.found] ?? m.found;
-        if (!named.includes(dst)) named.push(dst);
-      });
-      for (let i = 0; i < named.length; i++) for (let j = i + 1; j < named.length; j++) fks.push({ name: `tableOrder ${i}<${j}`, parent: named[i]!, child: named[j]! });
-      orderGiven = true;
-    }
-    // no target and no tableOrder: the source's own foreign keys (read from the job's data file or
-    // backup, on its layouts) order the tables parents first, each table through tableMap
-    let orderFromSource = false;
-    if (!req.target && !orderGiven) {
-      const mapped = (t: string) => tableMap?.[t] ?? t;
-      for (const l of layouts) {
-        for (const k of l.foreignKeys ?? []) {
-          const child = mapped(`${l.schema}.${l.name}`);
-          const parent = mapped(`${k.referencedSchema}.${k.referencedTable}`);
-          const self = k.referencedSchema === l.schema && k.referencedTable === l.name;
-          fks.push({ name: k.name, child, parent, ...(self ? { columns: k.columns.map((c, i) => ({ child: c, parent: k.referencedColumns[i]! })) } : {}) });
-          orderFromSource = true;
-        }
-      }
-    }
-    // tableOrder given, no target: the source's foreign keys (when its catalog was read) still speak.
-    // A table's reference to itself orders its rows (managers before their reports), which the
-    // given order, of tables, says nothing about: it was dropped with the rest of the source's keys.
-    // One between two tables that the given order puts child first is said as a WARNING in the head
-    // (its INSERTs fail, Msg 547, unless the parents are in the target already): the head said the
-    // foreign keys were not read, of a catalog read.
-    // A key between two tables not both named in tableOrder orders them parents first too, unless it
-    // would go against the given order (through the source's other keys: a cycle): the tables it did
-    // not name were placed by name, and dbo.Order Details came before dbo.Orders (FK_Order_Details_Orders)
-    // under tableOrder=dbo.Employees, said as 'tableOrder puts dbo.Order Details before dbo.Orders'.
-    const orderAgainstSource: { name: string; child: string; parent: string; given: boolean; childSource: string; parentSource: string }[] = [];
-    let sourceKeysRead = false;
-    if (!req.target && orderGiven) {
-      const mapped = (t: string) => tableMap?.[t] ?? t;
-      const isNamed = new Set(named);
-      // the tables the plan may hold, with the edges that order them so far (tableOrder's)
-      const inPlan = new Set([...rows.map((r) => mapped(r.table)), ...named]);
-      const after = new Map<string, Set<string>>();
-      const edge = (p: string, c: string) => { if (!after.has(p)) after.set(p, new Set()); after.get(p)!.add(c); };
-      for (const k of fks) edge(k.parent, k.child);
-      const reaches = (from: string, to: string): boolean => {
-        const seen = new Set<string>([from]);
-        const todo = [from];
-        while (todo.length) {
-          const t = todo.pop()!;
-          if (t === to) return true;
-          for (const c of after.get(t) ?? []) if (!seen.has(c)) { seen.add(c); todo.push(c); }
-        }
-        return false;
-      };
-      for (const l of layouts) {
-        if (l.foreignKeys !== undefined) sourceKeysRead = true;
-        for (const k of l.foreignKeys ?? []) {
-          const child = mapped(`${l.schema}.${l.name}`);
-          const parent = mapped(`${k.referencedSchema}.${k.referencedTable}`);
-          if (k.referencedSchema === l.schema && k.referencedTable === l.name) {
-            fks.push({ name: k.name, child, parent, columns: k.columns.map((c, i) => ({ child: c, parent: k.referencedColumns[i]! })) });
-            continue;
-          }
-          const given = isNamed.has(child) && isNamed.has(parent);
-          if (!given && child !== parent && inPlan.has(child) && inPlan.has(parent) && !reaches(child, parent)) {
-            fks.push({ name: k.name, child, parent });
-            edge(parent, child);
-          }
-          orderAgainstSource.push({ name: k.name, child, parent, given, childSource: `${l.schema}.${l.name}`, parentSource: `${k.referencedSchema}.${k.referencedTable}` });
-        }
-      }
-    }
+    // the order's edges without a target: tableOrder's pairs, and the source's own foreign keys
+    // (source-keys.ts); with a target its catalog's foreign keys alone order the tables
+    const { edges, orderGiven, orderFromSource, sourceKeysRead, orderAgainstSource } = offlineOrder({ jobId, layouts, rowTables: rows.map((r) => r.table), tableOrder: req.tableOrder, tableMap, withTarget: Boolean(req.target), fks });
+    fks.push(...edges);
     // An undo plans rows that are in already: a NOT NULL column (sql-types.ts assertNullable) or one
     // without a default (planRow) is no reason to leave one there. Planned from the staged layouts, a
     // side table takes its source table's columns: a row holding NULL where the source's column is
