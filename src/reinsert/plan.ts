@@ -234,7 +234,7 @@ export function keyCompareText(p: Pick<PlannedParam, 'value' | 'literal'>, caseS
  * would refuse the second. False when the collation is not known (folded: a refusal, never a second
  * row unsaid).
  */
-export function caseSensitiveColumn(t: Pick<TargetTable, 'columns'>, name: string): boolean {
+export function caseSensitiveColumn(t: { columns: readonly { name: string; collation?: string | null }[] }, name: string): boolean {
   const c = t.columns.find((x) => x.name === name);
   return typeof c?.collation === 'string' && /_(CS|BIN2?)(_|$)/i.test(c.collation);
 }
@@ -248,7 +248,7 @@ export function caseSensitiveColumn(t: Pick<TargetTable, 'columns'>, name: strin
  * letter with a mark can be a letter of its own even under _AI (Danish_Norwegian's 'å'), and dropping
  * marks there would refuse two rows the server takes as two. False when the collation is not known.
  */
-export function accentInsensitiveColumn(t: Pick<TargetTable, 'columns'>, name: string): boolean {
+export function accentInsensitiveColumn(t: { columns: readonly { name: string; collation?: string | null }[] }, name: string): boolean {
   const c = t.columns.find((x) => x.name === name);
   return typeof c?.collation === 'string' && /^(SQL_)?Latin1_General_.*_AI(_|$)/i.test(c.collation) && !/_(BIN2?)(_|$)/i.test(c.collation);
 }

@@ -18,7 +18,7 @@ import type { JobRecord, RowStatus, SourceDatabase } from '../staging/types.js';
 import { inInsertionOrder, notScripted, planReinsertCooperatively, recoveredFromLog, renderScript, renderScriptCooperatively, resolveTableMap, renderUndoScript, renderUndoScriptCooperatively, yieldToEventLoop, type ReinsertPlan, type ScriptDatabase } from './plan.js';
 import type { ReinsertTarget } from './target.js';
 import { comparisonRowKeys } from './comparison-keys.js';
-import { offlineOrder } from './source-keys.js';
+import { offlineOrder, referenceKeyText } from './source-keys.js';
 import { fromLayout, type ForeignKey, type TargetColumn, type TargetTable } from './target-table.js';
 import type { TableLayout } from '../reconstruct/metadata/table-layout.js';
 import { columnCodePage } from '../reconstruct/types/index.js';
@@ -618,10 +618,6 @@ export class ReinsertService {
       // customer approved, unsaid)
       const planned = new Set(plan.batches.flatMap((b) => b.rows.map((x) => x.rowId)));
       const byId = new Map(rows.map((r) => [r.id, r]));
-      const keyText = (v: Record<string, unknown> | null | undefined, cols: string[]): string | undefined => {
-        const parts = cols.map((c) => v?.[c]);
-        return parts.every((x) => x !== null && x !== undefined) ? JSON.stringify(parts) : undefined;
-      };
       // the planned rows of a script table that came from a source table
       const plannedOf = (table: string, source: string) => plan.batches.filter((b) => b.table === table).flatMap((b) => b.rows.map((x) => byId.get(x.rowId))).filter((r): r is NonNullable<typeof r> => r !== undefined && r.table === source);
       const selfOutside: { name: string; table: string; source: string; parentTable?: string; parentSource?: string; rowIds: number[]; parentIds: number[] }[] = [];
@@ -636,7 +632,9 @@ export class ReinsertService {
           const self = parentSource === source;
           // a referenced table the script inserts no row of: the note above
           if (!self && !plan.tableOrder.includes(parentTable)) continue;
-          // the rows of the script's table, by the key they reference; the referenced table's, by the key they hold
+          // the rows of the script's table, by the key they reference; the referenced table's, by the
+          // key they hold: compared as the referenced columns' collations compare (source-keys.ts)
+          const keyText = referenceKeyText(k.referencedColumns, layouts.find((x) => x.schema === k.referencedSchema && x.name === k.referencedTable));
           const mine = plannedOf(table, source);
           const held = new Set((self ? mine : plannedOf(parentTable, parentSource)).map((r) => keyText(r.values, k.referencedColumns)).filter((x): x is string => x !== undefined));
           const wanted = new Map<string, number[]>();

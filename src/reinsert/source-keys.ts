@@ -3,6 +3,7 @@ import type { TableLayout } from '../reconstruct/metadata/table-layout.js';
 import { NameIndex } from '../reconstruct/metadata/names.js';
 import { splitQualifiedName } from '../util/tsql.js';
 import type { ForeignKey } from './target-table.js';
+import { accentInsensitiveColumn, caseSensitiveColumn, keyCompareText } from './plan.js';
 
 /**
  * A table order the plan was given (tableOrder) that a foreign key of the source's catalog goes
@@ -137,4 +138,33 @@ export function offlineOrder(o: { jobId: number; layouts: readonly TableLayout[]
     }
   }
   return { edges, orderGiven, orderFromSource, sourceKeysRead, orderAgainstSource };
+}
+
+/**
+ * How the referenced key of a foreign key compares, for matching a staged row's values (JSON
+ * values by column name) to the row it references: `(values, columns) => text`, equal texts for
+ * keys SQL Server takes as equal; undefined when a column is NULL or absent (such a row references
+ * nothing: the foreign key is not checked, Microsoft Learn "Primary and foreign key constraints").
+ * `columns` are the row's own columns in the order of `referencedColumns` (the child's, or the
+ * referenced table's own). A text column (one with a collation in `parent`, the referenced table's
+ * layout) compares as its collation does (plan.ts keyCompareText: letter case unless _CS or _BIN,
+ * accents under a Latin1_General _AI collation, trailing spaces always ignored); other values
+ * exactly. Without the layout, exactly. The notes about referenced rows the script leaves out
+ * compared keys exactly: under a case-insensitive collation an order's customer 'alfki' rejected
+ * beside an approved order of 'ALFKI' went unsaid.
+ */
+export function referenceKeyText(referencedColumns: readonly string[], parent: TableLayout | undefined): (values: Record<string, unknown> | null | undefined, columns: readonly string[]) => string | undefined {
+  const compare = referencedColumns.map((c) => (parent?.columns.find((x) => x.name === c)?.collation
+    ? { caseSensitive: caseSensitiveColumn(parent, c), accentInsensitive: accentInsensitiveColumn(parent, c) }
+    : null));
+  return (values, columns) => {
+    const parts: unknown[] = [];
+    for (let i = 0; i < columns.length; i++) {
+      const v = values?.[columns[i]!];
+      if (v === null || v === undefined) return undefined;
+      const how = compare[i];
+      parts.push(how && typeof v === 'string' ? keyCompareText({ value: v, literal: '' }, how.caseSensitive, how.accentInsensitive) : v);
+    }
+    return JSON.stringify(parts);
+  };
 }

@@ -59,3 +59,51 @@ describeCorpus('a referenced row the script leaves out, of a table it inserts ot
     }
   });
 });
+
+// Keys compared as the referenced column's collation compares them (source-keys.ts
+// referenceKeyText): NORTHWND's Customers.CustomerID is nchar(5) under a case-insensitive
+// collation, so an order's 'alfki' references the customer 'ALFKI'. Compared exactly, the order of
+// a rejected customer went into the script with no note. The order's lower-case value is SYNTHETIC.
+describeCorpus('a referenced row the script leaves out, its key in another letter case', () => {
+  it("an order referencing 'alfki' and its customer 'ALFKI' rejected: the note names them (case-insensitive collation)", async () => {
+    const mdf = corpusPath('SessionShoppingCart', 'App_Data', 'NORTHWND.MDF');
+    const t = await testApp();
+    try {
+      const pages = openDataFiles([mdf]);
+      const md = readDataFileMetadata(pages);
+      const customersLayout = md.details.get('dbo.Customers')!.layout;
+      expect(customersLayout.columns.find((c) => c.name === 'CustomerID')!.collation).toMatch(/_CI_/);
+      const job = t.store.createJob({ kind: 'files', spec: { mdf: [mdf] }, description: 'northwind', createdBy: 'olga' });
+      t.store.setJobState(job.id, 'running');
+      t.store.saveJobTables(job.id, [md.details.get('dbo.Orders')!.layout, customersLayout]);
+      // two orders of two customers: the first order's customer is rejected, the other goes in
+      const orders = [...readTableRows(pages, md, 'dbo.Orders')].slice(0, 2);
+      const ids = orders.map((o) => String(o.values.CustomerID));
+      expect(new Set(ids).size).toBe(2);
+      const id = ids[0]!;
+      expect(id).not.toBe(id.toLowerCase());
+      const customers = ids.map((x) => [...readTableRows(pages, md, 'dbo.Customers')].find((c) => String(c.values.CustomerID) === x)!);
+      let n = 0;
+      const row = (tbl: string, values: Record<string, unknown>) => ({
+        table: tbl, lsn: `00000027:00000f00:${String(++n).padStart(4, '0')}`, operation: 'delete' as const, transactionId: '0000:000003e8',
+        beginTime: '2024-03-01T09:00:00.000', endTime: '2024-03-01T09:00:00.000', login: null, sid: null, spid: 53,
+        transactionName: 'DELETE', allocUnitId: null, pageId: null, slotId: null, values, raw: '0x00', warnings: [],
+      });
+      t.store.stageBatch(job.id, [row('dbo.Orders', { ...orders[0]!.values, CustomerID: id.toLowerCase() }), row('dbo.Orders', orders[1]!.values), ...customers.map((c) => row('dbo.Customers', c.values))] as never);
+      t.store.setJobState(job.id, 'succeeded');
+      await t.app.inject({ method: 'POST', url: `/api/jobs/${job.id}/decisions`, headers: bearer(t.tokens.reviewer), payload: { decision: 'approve', reason: 'restore', all: true } });
+      const staged = [...t.store.iterateRows(job.id, {})];
+      const note = (s: string) => s.split('\n').filter((l) => l.startsWith('-- note: dbo.Orders references dbo.Customers'));
+      // both approved: the order's customer goes in with it, no note
+      expect(note((await t.app.inject({ url: `/api/jobs/${job.id}/export?format=sql&status=approved`, headers: bearer(t.tokens.operator) })).body)).toEqual([]);
+      const gone = staged.find((r) => r.table === 'dbo.Customers' && String(r.values.CustomerID) === id)!;
+      const child = staged.find((r) => r.table === 'dbo.Orders' && String(r.values.CustomerID) === id.toLowerCase())!;
+      const rej = await t.app.inject({ method: 'POST', url: `/api/jobs/${job.id}/decisions`, headers: bearer(t.tokens.reviewer), payload: { decision: 'reject', reason: 'kept out', ids: [gone.id] } });
+      expect(rej.statusCode, rej.body).toBe(200);
+      const sql = (await t.app.inject({ method: 'POST', url: `/api/jobs/${job.id}/reinsert`, headers: bearer(t.tokens.operator), payload: { dryRun: true } })).json().script as string;
+      expect(note(sql)).toEqual([expect.stringContaining(`inserts 1 row(s) of dbo.Orders (rows ${child.id}) referencing a dbo.Customers row the job staged deleted but this script does not insert (rows ${gone.id})`)]);
+    } finally {
+      await t.close();
+    }
+  });
+});
