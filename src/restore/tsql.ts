@@ -85,7 +85,9 @@ export function computeMoves(files: HistoryFile[], originalDb: string, as: strin
  * of the full backup, then, on a differential or log backup, the files added to the database after
  * the sets before it (ALTER DATABASE … ADD FILE: RESTORE FILELISTONLY of the later backup, and msdb
  * backupfile, name them). Restoring that backup creates such a file at the physical path it had on
- * the original database unless its own RESTORE moves it (Microsoft Learn, "RESTORE Statements -
+ * the original database (roll forward re-creates a file whose adding it meets in the log: Microsoft
+ * Learn, "Controlling Creation of Added Files During Roll Forward") unless its own RESTORE moves it
+ * (Microsoft Learn, "RESTORE Statements -
  * Arguments", MOVE: supported by RESTORE DATABASE and RESTORE LOG, for a logical file "in the
  * backup set"); a side restore put it on the original's path. A file is the same one by its file id
  * (FILELISTONLY FileId, backupfile file_number), so a logical name changed between backups (MODIFY
