@@ -625,6 +625,14 @@ async function replayGroupOnChain(
     if (first) fail(first, e);
   };
 
+  // A log backup of the chain holding data pages (BULK_LOGGED after minimally logged operations:
+  // restore/history.ts logDataPages): the rows those operations added are in its extents, not in
+  // its log records, and the replay reads log records only; the table printed without them.
+  const bulk = logSteps.find((l) => l.set.logDataPages);
+  if (bulk) {
+    failAll(new ReplayError('REPLAY_UNSUPPORTED_OPERATION', `log backup ${bulk.set.devices[0]}${bulk.set.position > 1 ? ` (FILE = ${bulk.set.position})` : ''} holds data pages: taken under the BULK_LOGGED recovery model after minimally logged operations (a bulk load, SELECT INTO, an index build), it carries the extents they changed, whose rows its log records do not hold, and the replay reads log records only; RESTORE cannot stop inside it either (no point-in-time recovery in a log backup with bulk-logged changes): restore the chain on a SQL Server to the end of this log backup or before it (\`rowback restore plan\`) and read the table there`, { file: bulk.set.devices[0] }));
+    return;
+  }
   let pages: ReturnType<typeof openBackupPages>;
   try {
     pages = openBackupPages(baseSteps.map((s) => s.set.devices[0]), undefined, assertBackupSet);
