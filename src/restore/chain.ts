@@ -567,8 +567,9 @@ export function renamedNotes(sets: readonly BackupSetRecord[]): string[] {
  * - INPUT_RESTORE_MIXED_DATABASES: sets of one name with different binding ids.
  */
 export function planChain(sets: BackupSetRecord[], target: RestoreTarget, skipped: SkippedBackup[] = []): RestoreChain {
+  let chain: RestoreChain;
   try {
-    return planChainOf(sets, target, skipped);
+    chain = planChainOf(sets, target, skipped);
   } catch (e) {
     // A backup left out as damaged (an MTF block zeroed, a cut copy) is named in a refusal: "there is
     // no log backup after the full backup" with the log backup given (damaged) read as a wrong list.
@@ -599,6 +600,30 @@ export function planChain(sets: BackupSetRecord[], target: RestoreTarget, skippe
     }
     throw e;
   }
+  assertNotInsideBulkLoggedLog(chain);
+  return chain;
+}
+
+/**
+ * Refuses (InputError INPUT_RESTORE_BULK_LOGGED) a stop that falls inside a log backup holding data
+ * pages (restore/history.ts logDataPages: taken under BULK_LOGGED after minimally logged
+ * operations): point-in-time recovery is not supported inside a log backup with bulk-logged changes,
+ * RESTORE LOG … STOPAT / STOPBEFOREMARK there fails (Microsoft Learn, "Recovery models",
+ * bulk-logged: "Point-in-time recovery is not supported"), and its rows are in those extents, not in
+ * its log records, so no replay reaches them either. Names the file and the points around it.
+ */
+function assertNotInsideBulkLoggedLog(chain: RestoreChain): void {
+  const last = chain.steps[chain.steps.length - 1];
+  if (!last || last.role !== 'log' || !last.set.logDataPages) return;
+  const l = last.set;
+  const prev = chain.steps[chain.steps.length - 2];
+  // before it: the end of the log backup before it (as endOf says it), else only the base's own end
+  const before = prev?.role === 'log' ? `stop before it (--stop-before-lsn ${bothForms((BigInt(l.firstLsn) - 1n).toString())}, the end of ${fileOf(prev.set)})` : `before it only the end of ${fileOf(prev?.set ?? l)} is reached (RESTORE … WITH RECOVERY of it)`;
+  throw new InputError(
+    'INPUT_RESTORE_BULK_LOGGED',
+    `${describeTarget(chain.target)} falls inside log backup ${fileOf(l)} (LSN ${bothForms(l.firstLsn)} to ${bothForms(l.lastLsn)}), which holds data pages: taken under the BULK_LOGGED recovery model after minimally logged operations, it carries the extents they changed, whose rows its log records do not hold; a restore cannot stop inside it (RESTORE LOG … STOPAT or STOPBEFOREMARK there fails: no point-in-time recovery in a log backup with bulk-logged changes) and no replay reads those rows; ${before}, or stop after it, in a later log backup (a restore on a SQL Server applies it whole; a replay refuses it)`,
+    { file: l.devices[0] },
+  );
 }
 
 function planChainOf(sets: BackupSetRecord[], target: RestoreTarget, skipped: SkippedBackup[]): RestoreChain {

@@ -22,7 +22,7 @@ import { readBackupHeader } from '../../src/backup/header.js';
  * extents in MQDA streams is not checked on one (the corpus has none): the shape is an assumption,
  * said in src/backup/header.ts dataStreamBytes.
  */
-describeCorpus('point-in-time dump: a log backup holding data pages (BULK_LOGGED extents) is refused', () => {
+describeCorpus('point-in-time dump and restore plan: a log backup holding data pages (BULK_LOGGED extents) is refused', () => {
   const cli = captureCli();
   const { FULL, LOGS } = restoreTimeClean();
   let dir: string;
@@ -46,16 +46,27 @@ describeCorpus('point-in-time dump: a log backup holding data pages (BULK_LOGGED
     return { ...r, rows: existsSync(out) ? readFileSync(out, 'utf8').trim().split('\n').filter(Boolean).length : null };
   };
 
-  it('the header counts its data stream; the replay through it is refused naming the file; a stop before it is not', async () => {
+  it('the header counts its data stream; a replay through it and a stop inside it are refused naming the file; a stop before it is not', async () => {
     expect(readBackupHeader(LOGS[1]!).dataStreamBytes).toBe(0);
     expect(readBackupHeader(B).dataStreamBytes).toBeGreaterThan(0);
-    // the real log backup: 20 rows at 13:09
+    // the real log backups: 20 rows at 13:09, 26 at 13:12
     expect(await dump('2017-06-01 13:09', LOGS[1]!)).toMatchObject({ code: 0, rows: 20 });
-    const r = await dump('2017-06-01 13:09', B);
+    expect(await dump('2017-06-01 13:12', LOGS[1]!)).toMatchObject({ code: 0, rows: 26 });
+    // a stop after it (in RestoreTimeClean_3.trn): the replay reads it whole, and refuses
+    const r = await dump('2017-06-01 13:12', B);
     expect(r.code).toBe(2);
     expect(r.rows).toBeNull();
     expect(r.stderr).toContain(`REPLAY_UNSUPPORTED_OPERATION: log backup ${B} holds data pages`);
     expect(r.stderr).toMatch(/BULK_LOGGED/);
+    // a stop inside it: no restore stops there either (restore/chain.ts)
+    const inside = await dump('2017-06-01 13:09', B);
+    expect(inside.code).toBe(2);
+    expect(inside.stderr).toContain(`INPUT_RESTORE_BULK_LOGGED: --stop-at 2017-06-01T13:09:00.000 falls inside log backup ${B}`);
+    const plan = await cli('restore', 'plan', '--backups', FULL, LOGS[0]!, B, LOGS[2]!, '--stop-at', '2017-06-01 13:09', '--as', 'RTC_side');
+    expect(plan.code).toBe(2);
+    expect(plan.stdout).toBe('');
+    expect(plan.stderr).toContain(`INPUT_RESTORE_BULK_LOGGED: --stop-at 2017-06-01T13:09:00.000 falls inside log backup ${B}`);
+    expect(plan.stderr).toContain(`--stop-before-lsn 25000000015300000`);
     // a stop before it needs only RestoreTimeClean_1.trn
     expect(await dump('2017-06-01 13:04', B)).toMatchObject({ code: 0, rows: 10 });
   }, 60_000);
