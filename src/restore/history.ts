@@ -67,7 +67,9 @@ export interface BackupSetRecord {
    * after minimally logged operations, it carries the extents they changed, whose rows its log
    * records do not hold; RESTORE cannot stop inside it (point-in-time recovery needs a log backup
    * without bulk-logged changes: Microsoft Learn, "Recovery models"), and the replay cannot read
-   * the rows it added. Set from files only; absent (unknown) from msdb.
+   * the rows it added. From files: a data stream (MQDA) in the log backup set; from msdb: backupset
+   * has_bulk_logged_data ("Backup contains bulk-logged data", Microsoft Learn, backupset). Absent when
+   * neither says so.
    */
   logDataPages?: boolean;
   /** Recovery fork at the first / last LSN (msdb first_recovery_fork_guid, last_recovery_fork_guid); null when unknown (offline). */
