@@ -81,6 +81,12 @@ export interface ReachableRange {
    * next cannot be told: walkLogs refuses them as INPUT_RESTORE_TARGET_AT_BOUNDARY). An LSN there can.
    */
   unplaceable: Array<{ after: string; upTo: string; file: string }>;
+  /**
+   * Log backups of the range holding bulk-logged changes (BackupSetRecord.logDataPages), with the
+   * times whose stop falls inside them (after the backup before it finished, up to its own start:
+   * walkLogs' rule): no stop there (assertNotInsideBulkLoggedLog). Null times where a date is unknown.
+   */
+  bulkLogged: Array<{ file: string; after: string | null; upTo: string | null }>;
 }
 
 const fileOf = (s: BackupSetRecord) => `${s.devices.join(' + ')}${s.position > 1 ? ` (FILE = ${s.position})` : ''}`;
@@ -339,8 +345,16 @@ export function reachableRanges(sets: BackupSetRecord[]): ReachableRange[] {
         // the last one's own run lies after toTime already
         if (next?.backupStartDate && from < startSecond(next.backupStartDate)) unplaceable.push({ after: from, upTo: startSecond(next.backupStartDate), file: fileOf(l) });
       }
+      const bulkLogged: ReachableRange['bulkLogged'] = [];
+      for (let i = 0; i < best.length; i++) {
+        const l = best[i]!;
+        if (!l.logDataPages) continue;
+        const before = i === 0 ? base : best[i - 1]!;
+        bulkLogged.push({ file: fileOf(l), after: before.backupFinishDate ? endSecond(before.backupFinishDate) : null, upTo: l.backupStartDate ? startSecond(l.backupStartDate) : null });
+      }
       out.push({
         unplaceable,
+        bulkLogged,
         fromTime: base.backupFinishDate ? addSecond(base.backupFinishDate) : null,
         toTime: last.backupStartDate ? startSecond(last.backupStartDate) : null,
         toBeforeTime: last.logCommits?.last && last.backupStartDate && last.logCommits.last > startSecond(last.backupStartDate) ? last.logCommits.last : null,
@@ -372,8 +386,8 @@ export function describeReachable(r: ReachableRange[], kind: RestoreTarget['kind
   if (r.length === 0) return 'nothing can be restored to a point in time from these backups';
   const one = (x: ReachableRange) =>
     kind === 'time'
-      ? `${x.fromTime ?? `the end of ${fileOf(x.full)} (its backup finish date is unknown: by LSN, ${bothForms(x.fromLsn)})`} to ${x.toBeforeTime ? `just before ${x.toBeforeTime} (the last commit in its last log backup's log)` : (x.toTime ?? '?')} (from full backup ${fileOf(x.full)}${x.differential ? ` and differential ${fileOf(x.differential)}` : ''}${x.unplaceable.map((u) => `; except after ${u.after} up to ${u.upTo}: the finish date of ${u.file} is unknown, so stop before an LSN there`).join('')})`
-      : `LSN ${bothForms(x.fromLsn)} to ${bothForms(x.toLsn)} (from full backup ${fileOf(x.full)}${x.differential ? ` and differential ${fileOf(x.differential)}` : ''})`;
+      ? `${x.fromTime ?? `the end of ${fileOf(x.full)} (its backup finish date is unknown: by LSN, ${bothForms(x.fromLsn)})`} to ${x.toBeforeTime ? `just before ${x.toBeforeTime} (the last commit in its last log backup's log)` : (x.toTime ?? '?')} (from full backup ${fileOf(x.full)}${x.differential ? ` and differential ${fileOf(x.differential)}` : ''}${x.unplaceable.map((u) => `; except after ${u.after} up to ${u.upTo}: the finish date of ${u.file} is unknown, so stop before an LSN there`).join('')}${x.bulkLogged.map((b) => `; except after ${b.after ?? '?'} up to ${b.upTo ?? '?'}: inside ${b.file}, which holds bulk-logged changes (no stop inside it)`).join('')})`
+      : `LSN ${bothForms(x.fromLsn)} to ${bothForms(x.toLsn)} (from full backup ${fileOf(x.full)}${x.differential ? ` and differential ${fileOf(x.differential)}` : ''}${x.bulkLogged.map((b) => `; except inside ${b.file}, which holds bulk-logged changes (no stop inside it)`).join('')})`;
   return `reachable with these backups: ${r.map(one).join('; ')}`;
 }
 

@@ -64,3 +64,16 @@ describe('restore plan from msdb: has_bulk_logged_data', () => {
     expect(planChain(mapHistoryRows(rows(false), devices, [], 'SYNTHETIC msdb').sets, { kind: 'time', time: '2024-05-01T11:30:00.000' }).steps.at(-1)!.set.devices[0]).toBe('F:\\bk\\7.bak');
   });
 });
+
+describe('reachable ranges: the times inside a log backup with bulk-logged changes are said as not reachable', () => {
+  it('the range names the file and its times; without the flag nothing is said', async () => {
+    const { reachableRanges, describeReachable } = await import('../../src/restore/chain.js');
+    const sets = healthy().filter((s) => s.backupType !== 'differential').map((s) => (s.devices[0]!.endsWith('L3.trn') ? { ...s, logDataPages: true } : s));
+    const r = reachableRanges(sets);
+    expect(r).toHaveLength(1);
+    expect(r[0]!.bulkLogged).toEqual([{ file: 'D:\\Backups\\L3.trn', after: '2024-03-01T12:00:00.999', upTo: '2024-03-01T13:00:00.000' }]);
+    expect(describeReachable(r, 'time')).toContain('except after 2024-03-01T12:00:00.999 up to 2024-03-01T13:00:00.000: inside D:\\Backups\\L3.trn, which holds bulk-logged changes (no stop inside it)');
+    expect(describeReachable(r, 'lsn')).toContain('except inside D:\\Backups\\L3.trn');
+    expect(describeReachable(reachableRanges(healthy()), 'time')).not.toContain('bulk-logged');
+  });
+});
