@@ -111,6 +111,16 @@ export interface BackupHeader {
    */
   encryption: { kind: 'tde'; certificateThumbprint: string } | null;
   files: BackupFile[];
+  /**
+   * Bytes of the set's data streams (MQDA: database pages). A full or differential backup holds its
+   * pages there; a log backup holds none unless, taken under BULK_LOGGED after minimally logged
+   * operations, it carries the data extents they changed (the bulk changed map's extents are copied
+   * into the log backup: Microsoft Learn, "Recovery models" / "Transaction log backups"; that they
+   * come as MQDA streams, as every backup's pages do, is not checked on a real sample: the corpus
+   * holds no such log backup, and HEADERONLY's HasBulkLoggedData flag is not located). Absent in
+   * headers built by hand.
+   */
+  dataStreamBytes?: number;
 }
 
 const TYPE_CODES: Record<string, { type: BackupType; code: 1 | 2 | 5 }> = {
@@ -224,6 +234,7 @@ export function readBackupHeader(path: string, layout: MtfLayout = readMtfLayout
     compressed: layout.compressed !== null,
     encryption: thumbprint ? { kind: 'tde', certificateThumbprint: thumbprint } : null,
     files,
+    dataStreamBytes: streamsOfSet(layout, position).filter((x) => x.id === 'MQDA').reduce((n, x) => n + x.length, 0),
   };
 }
 

@@ -33,6 +33,11 @@ export interface LogRecord {
   'RowLog Contents 4'?: Uint8Array | null;
   /** LOP_MODIFY_COLUMNS and friends: the whole record, when the source has it. */
   'Log Record'?: Uint8Array | null;
+  /**
+   * fn_dblog's Log Record Length, bytes of the whole record: set by the .ldf/.trn reader on
+   * LOP_FORMAT_PAGE only (a page image logged in it makes it over 8,192), absent elsewhere.
+   */
+  'Log Record Length'?: number | null;
   /** On LOP_BEGIN_XACT: `yyyy/MM/dd HH:mm:ss:fff`, server local time. */
   'Begin Time'?: string | null;
   /** On LOP_COMMIT_XACT / LOP_ABORT_XACT. */

@@ -218,6 +218,14 @@ const ROW_OPS = new Set([LOP_INSERT_ROWS, LOP_DELETE_ROWS, LOP_MODIFY_ROW, LOP_M
  * (LOP_EXPUNGE_ROWS), page-header and root changes.
  */
 const NEUTRAL_DATA_OPS = new Set(['LOP_FORMAT_PAGE', LOP_DELETE_SPLIT, 'LOP_EXPUNGE_ROWS', 'LOP_MODIFY_HEADER', 'LOP_ROOT_CHANGE', 'LOP_SET_BITS', 'LOP_SET_FREE_SPACE']);
+/**
+ * Log Record Length (bytes) from which a LOP_FORMAT_PAGE carries page content: a page formatted
+ * empty is a header's worth (84 bytes in fn_dblog, sqlfascination.com "A Strange Case of a Very
+ * Large LOP_FORMAT_PAGE", 2010; 88 in every one of the corpus's .ldf and .trn files), one logged
+ * with its image, rows and all, 8,276 (the same post: a bulk load not minimally logged). Only the
+ * .ldf/.trn reader sets the length (structures.ts); records without it are not judged.
+ */
+const FORMAT_PAGE_IMAGE_MIN = 1024;
 /** Contexts of allocation and index-structure pages: no row content of the table lives there. */
 const STRUCTURE_CONTEXTS = new Set(['LCX_NULL', 'LCX_GAM', 'LCX_SGAM', 'LCX_IAM', 'LCX_PFS', 'LCX_DIFF_MAP', 'LCX_ML_MAP', 'LCX_INDEX_INTERIOR', 'LCX_NONSYS_SPLIT']);
 /**
@@ -617,6 +625,14 @@ async function replayGroupOnChain(
     if (first) fail(first, e);
   };
 
+  // A log backup of the chain holding data pages (BULK_LOGGED after minimally logged operations:
+  // restore/history.ts logDataPages): the rows those operations added are in its extents, not in
+  // its log records, and the replay reads log records only; the table printed without them.
+  const bulk = logSteps.find((l) => l.set.logDataPages);
+  if (bulk) {
+    failAll(new ReplayError('REPLAY_UNSUPPORTED_OPERATION', `log backup ${bulk.set.devices[0]}${bulk.set.position > 1 ? ` (FILE = ${bulk.set.position})` : ''} holds data pages: taken under the BULK_LOGGED recovery model after minimally logged operations (a bulk load, SELECT INTO, an index build), it carries the extents they changed, whose rows its log records do not hold, and the replay reads log records only; RESTORE cannot stop inside it either (no point-in-time recovery in a log backup with bulk-logged changes): restore the chain on a SQL Server to the end of this log backup or before it (\`rowback restore plan\`) and read the table there`, { file: bulk.set.devices[0] }));
+    return;
+  }
   let pages: ReturnType<typeof openBackupPages>;
   try {
     pages = openBackupPages(baseSteps.map((s) => s.set.devices[0]), undefined, assertBackupSet);
@@ -1135,6 +1151,13 @@ export class LogReplay {
     if (!DATA_CONTEXTS.has(r.Context)) {
       if (STRUCTURE_CONTEXTS.has(r.Context)) return 'ok';
       refuse('REPLAY_UNSUPPORTED_OPERATION', r, `context ${r.Context} on ${table}'s pages: its effect on the rows is not known`);
+    }
+    // A page of the table logged whole: a bulk load logged by pages (INSERT … SELECT WITH (TABLOCK)
+    // into a heap, BULK INSERT, bcp) writes its rows in LOP_FORMAT_PAGE page images, no row records
+    // (FORMAT_PAGE_IMAGE_MIN); passed as a page formatted empty, they were missing from the table at
+    // any point after it. A split's page (MOVE_NAMES) was let through above: its rows moved.
+    if (op === 'LOP_FORMAT_PAGE' && (r['Log Record Length'] ?? 0) >= FORMAT_PAGE_IMAGE_MIN) {
+      refuse('REPLAY_UNSUPPORTED_OPERATION', r, `a LOP_FORMAT_PAGE of ${r['Log Record Length']} bytes on ${table}'s page ${r['Page ID'] ?? '?'}, in transaction ${t.name ? `'${t.name}' ` : ''}(${id}): the page image logged whole, the rows of a bulk load logged by pages (INSERT … SELECT WITH (TABLOCK), BULK INSERT, bcp) and not as row records, which the replay reads`);
     }
     if (!ROW_OPS.has(op)) {
       if (NEUTRAL_DATA_OPS.has(op)) return 'ok';

@@ -81,6 +81,12 @@ export interface ReachableRange {
    * next cannot be told: walkLogs refuses them as INPUT_RESTORE_TARGET_AT_BOUNDARY). An LSN there can.
    */
   unplaceable: Array<{ after: string; upTo: string; file: string }>;
+  /**
+   * Log backups of the range holding bulk-logged changes (BackupSetRecord.logDataPages), with the
+   * times whose stop falls inside them (after the backup before it finished, up to its own start:
+   * walkLogs' rule): no stop there (assertNotInsideBulkLoggedLog). Null times where a date is unknown.
+   */
+  bulkLogged: Array<{ file: string; after: string | null; upTo: string | null }>;
 }
 
 const fileOf = (s: BackupSetRecord) => `${s.devices.join(' + ')}${s.position > 1 ? ` (FILE = ${s.position})` : ''}`;
@@ -339,8 +345,16 @@ export function reachableRanges(sets: BackupSetRecord[]): ReachableRange[] {
         // the last one's own run lies after toTime already
         if (next?.backupStartDate && from < startSecond(next.backupStartDate)) unplaceable.push({ after: from, upTo: startSecond(next.backupStartDate), file: fileOf(l) });
       }
+      const bulkLogged: ReachableRange['bulkLogged'] = [];
+      for (let i = 0; i < best.length; i++) {
+        const l = best[i]!;
+        if (!l.logDataPages) continue;
+        const before = i === 0 ? base : best[i - 1]!;
+        bulkLogged.push({ file: fileOf(l), after: before.backupFinishDate ? endSecond(before.backupFinishDate) : null, upTo: l.backupStartDate ? startSecond(l.backupStartDate) : null });
+      }
       out.push({
         unplaceable,
+        bulkLogged,
         fromTime: base.backupFinishDate ? addSecond(base.backupFinishDate) : null,
         toTime: last.backupStartDate ? startSecond(last.backupStartDate) : null,
         toBeforeTime: last.logCommits?.last && last.backupStartDate && last.logCommits.last > startSecond(last.backupStartDate) ? last.logCommits.last : null,
@@ -372,8 +386,8 @@ export function describeReachable(r: ReachableRange[], kind: RestoreTarget['kind
   if (r.length === 0) return 'nothing can be restored to a point in time from these backups';
   const one = (x: ReachableRange) =>
     kind === 'time'
-      ? `${x.fromTime ?? `the end of ${fileOf(x.full)} (its backup finish date is unknown: by LSN, ${bothForms(x.fromLsn)})`} to ${x.toBeforeTime ? `just before ${x.toBeforeTime} (the last commit in its last log backup's log)` : (x.toTime ?? '?')} (from full backup ${fileOf(x.full)}${x.differential ? ` and differential ${fileOf(x.differential)}` : ''}${x.unplaceable.map((u) => `; except after ${u.after} up to ${u.upTo}: the finish date of ${u.file} is unknown, so stop before an LSN there`).join('')})`
-      : `LSN ${bothForms(x.fromLsn)} to ${bothForms(x.toLsn)} (from full backup ${fileOf(x.full)}${x.differential ? ` and differential ${fileOf(x.differential)}` : ''})`;
+      ? `${x.fromTime ?? `the end of ${fileOf(x.full)} (its backup finish date is unknown: by LSN, ${bothForms(x.fromLsn)})`} to ${x.toBeforeTime ? `just before ${x.toBeforeTime} (the last commit in its last log backup's log)` : (x.toTime ?? '?')} (from full backup ${fileOf(x.full)}${x.differential ? ` and differential ${fileOf(x.differential)}` : ''}${x.unplaceable.map((u) => `; except after ${u.after} up to ${u.upTo}: the finish date of ${u.file} is unknown, so stop before an LSN there`).join('')}${x.bulkLogged.map((b) => `; except after ${b.after ?? '?'} up to ${b.upTo ?? '?'}: inside ${b.file}, which holds bulk-logged changes (no stop inside it)`).join('')})`
+      : `LSN ${bothForms(x.fromLsn)} to ${bothForms(x.toLsn)} (from full backup ${fileOf(x.full)}${x.differential ? ` and differential ${fileOf(x.differential)}` : ''}${x.bulkLogged.map((b) => `; except inside ${b.file}, which holds bulk-logged changes (no stop inside it)`).join('')})`;
   return `reachable with these backups: ${r.map(one).join('; ')}`;
 }
 
@@ -567,8 +581,9 @@ export function renamedNotes(sets: readonly BackupSetRecord[]): string[] {
  * - INPUT_RESTORE_MIXED_DATABASES: sets of one name with different binding ids.
  */
 export function planChain(sets: BackupSetRecord[], target: RestoreTarget, skipped: SkippedBackup[] = []): RestoreChain {
+  let chain: RestoreChain;
   try {
-    return planChainOf(sets, target, skipped);
+    chain = planChainOf(sets, target, skipped);
   } catch (e) {
     // A backup left out as damaged (an MTF block zeroed, a cut copy) is named in a refusal: "there is
     // no log backup after the full backup" with the log backup given (damaged) read as a wrong list.
@@ -599,6 +614,30 @@ export function planChain(sets: BackupSetRecord[], target: RestoreTarget, skippe
     }
     throw e;
   }
+  assertNotInsideBulkLoggedLog(chain);
+  return chain;
+}
+
+/**
+ * Refuses (InputError INPUT_RESTORE_BULK_LOGGED) a stop that falls inside a log backup holding data
+ * pages (restore/history.ts logDataPages: taken under BULK_LOGGED after minimally logged
+ * operations): point-in-time recovery is not supported inside a log backup with bulk-logged changes,
+ * RESTORE LOG … STOPAT / STOPBEFOREMARK there fails (Microsoft Learn, "Recovery models",
+ * bulk-logged: "Point-in-time recovery is not supported"), and its rows are in those extents, not in
+ * its log records, so no replay reaches them either. Names the file and the points around it.
+ */
+function assertNotInsideBulkLoggedLog(chain: RestoreChain): void {
+  const last = chain.steps[chain.steps.length - 1];
+  if (!last || last.role !== 'log' || !last.set.logDataPages) return;
+  const l = last.set;
+  const prev = chain.steps[chain.steps.length - 2];
+  // before it: the end of the log backup before it (as endOf says it), else only the base's own end
+  const before = prev?.role === 'log' ? `stop before it (--stop-before-lsn ${bothForms((BigInt(l.firstLsn) - 1n).toString())}, the end of ${fileOf(prev.set)})` : `before it only the end of ${fileOf(prev?.set ?? l)} is reached (RESTORE … WITH RECOVERY of it)`;
+  throw new InputError(
+    'INPUT_RESTORE_BULK_LOGGED',
+    `${describeTarget(chain.target)} falls inside log backup ${fileOf(l)} (LSN ${bothForms(l.firstLsn)} to ${bothForms(l.lastLsn)}), which holds data pages: taken under the BULK_LOGGED recovery model after minimally logged operations, it carries the extents they changed, whose rows its log records do not hold; a restore cannot stop inside it (RESTORE LOG … STOPAT or STOPBEFOREMARK there fails: no point-in-time recovery in a log backup with bulk-logged changes) and no replay reads those rows; ${before}, or stop after it, in a later log backup (a restore on a SQL Server applies it whole; a replay refuses it)`,
+    { file: l.devices[0] },
+  );
 }
 
 function planChainOf(sets: BackupSetRecord[], target: RestoreTarget, skipped: SkippedBackup[]): RestoreChain {

@@ -62,6 +62,16 @@ export interface BackupSetRecord {
    * restored as a new database (whose binding id is new). Absent or null where not read.
    */
   familyGuid?: string | null;
+  /**
+   * A log backup set holding data pages (BackupHeader.dataStreamBytes > 0): taken under BULK_LOGGED
+   * after minimally logged operations, it carries the extents they changed, whose rows its log
+   * records do not hold; RESTORE cannot stop inside it (point-in-time recovery needs a log backup
+   * without bulk-logged changes: Microsoft Learn, "Recovery models"), and the replay cannot read
+   * the rows it added. From files: a data stream (MQDA) in the log backup set; from msdb: backupset
+   * has_bulk_logged_data ("Backup contains bulk-logged data", Microsoft Learn, backupset). Absent when
+   * neither says so.
+   */
+  logDataPages?: boolean;
   /** Recovery fork at the first / last LSN (msdb first_recovery_fork_guid, last_recovery_fork_guid); null when unknown (offline). */
   firstRecoveryForkGuid: string | null;
   lastRecoveryForkGuid: string | null;
@@ -282,6 +292,7 @@ export function recordFromHeader(h: BackupHeader, devices: string[], damaged: bo
     backupFinishDate: h.backupFinishDate,
     damaged,
     files: h.files.map((f) => ({ logicalName: f.logicalName, physicalName: f.physicalName, type: f.type, fileId: f.fileId })),
+    ...(h.backupType === 'log' && (h.dataStreamBytes ?? 0) > 0 ? { logDataPages: true } : {}),
   };
 }
 

@@ -39,6 +39,7 @@ export function backupSetsSql(database: string): SqlStatement {
       '  bs.is_copy_only AS [is_copy_only],',
       '  bs.is_damaged AS [is_damaged],',
       '  bs.is_snapshot AS [is_snapshot],',
+      '  bs.has_bulk_logged_data AS [has_bulk_logged_data],',
       '  bs.database_name AS [database_name],',
       '  bs.server_name AS [server_name],',
       '  bs.position AS [position],',
@@ -271,6 +272,9 @@ export function mapHistoryRows(sets: Row[], devices: Row[], files: Row[], origin
       backupFinishDate: text(r.backup_finish_date),
       damaged: bool(r.is_damaged),
       files: filesBySet.get(id) ?? [],
+      // a log backup with bulk-logged changes (backupset has_bulk_logged_data: "Backup contains
+      // bulk-logged data"): no stop inside it (chain.ts assertNotInsideBulkLoggedLog)
+      ...(backupType === 'log' && bool(r.has_bulk_logged_data) ? { logDataPages: true } : {}),
     });
   }
   return { sets: out, skipped, origin };

@@ -1,6 +1,7 @@
 /**
  * The T-SQL of a restore plan, in the shape dbatools' `Restore-DbaDatabase -OutputScriptOnly`
- * prints (one RESTORE per backup, FILE = n, MOVE for every file, NORECOVERY until the end):
+ * prints (one RESTORE per backup, FILE = n, MOVE for every file — a file added after the full
+ * backup on the first later RESTORE whose backup names it — NORECOVERY until the end):
  *
  *   RESTORE DATABASE [NEW] FROM DISK = N'full.bak'[, DISK = N'stripe2.bak'] WITH FILE = 1,
  *     MOVE N'logical' TO N'…\NEW.mdf', …, NORECOVERY;
@@ -79,6 +80,40 @@ export function computeMoves(files: HistoryFile[], originalDb: string, as: strin
   return moves;
 }
 
+/**
+ * For each step of `chain`, the files of its backup set that no earlier step's set holds: every file
+ * of the full backup, then, on a differential or log backup, the files added to the database after
+ * the sets before it (ALTER DATABASE … ADD FILE: RESTORE FILELISTONLY of the later backup, and msdb
+ * backupfile, name them). Restoring that backup creates such a file at the physical path it had on
+ * the original database (roll forward re-creates a file whose adding it meets in the log: Microsoft
+ * Learn, "Controlling Creation of Added Files During Roll Forward") unless its own RESTORE moves it
+ * (Microsoft Learn, "RESTORE Statements -
+ * Arguments", MOVE: supported by RESTORE DATABASE and RESTORE LOG, for a logical file "in the
+ * backup set"); a side restore put it on the original's path. A file is the same one by its file id
+ * (FILELISTONLY FileId, backupfile file_number), so a logical name changed between backups (MODIFY
+ * FILE NAME) is no new file; by logical name, case-insensitively, where a file id is unknown.
+ */
+function filesFirstNamedPerStep(chain: RestoreChain): HistoryFile[][] {
+  const ids = new Set<number>();
+  /** Logical names of every file seen, and of those seen without a file id. */
+  const names = new Set<string>();
+  const namesWithoutId = new Set<string>();
+  return chain.steps.map((step) => {
+    const fresh = step.set.files.filter((f) => {
+      const name = f.logicalName.toLowerCase();
+      if (f.fileId === null) return !names.has(name);
+      return !ids.has(f.fileId) && !namesWithoutId.has(name);
+    });
+    for (const f of step.set.files) {
+      const name = f.logicalName.toLowerCase();
+      names.add(name);
+      if (f.fileId !== null) ids.add(f.fileId);
+      else namesWithoutId.add(name);
+    }
+    return fresh;
+  });
+}
+
 function fromDisks(devices: string[]): string {
   return devices.map((d) => `DISK = ${nstring(d)}`).join(', ');
 }
@@ -112,18 +147,19 @@ export function renderRestore(chain: RestoreChain, o: RenderOptions): RenderedPl
   }
   const db = quoteName(o.as);
   const warnings: string[] = [];
-  const full = chain.steps[0].set;
-  const moves = over ? [] : computeMoves(full.files, original, o.as);
+  const stepFiles = filesFirstNamedPerStep(chain);
+  const moves = over ? [] : computeMoves(stepFiles.flat(), original, o.as);
+  const movesOfStep = stepFiles.map((files) => moves.filter((m) => files.some((f) => f.logicalName === m.logicalName && f.physicalName === m.from)));
   if (over) warnings.push(`WARNING: this script OVERWRITES database ${original} (WITH REPLACE) and its files; every change made after the stop point is lost`);
   const statements: string[] = [];
   const last = chain.steps.length - 1;
   chain.steps.forEach((step, i) => {
     const s = step.set;
     const opts = [`FILE = ${s.position}`];
-    if (step.role === 'full') {
-      for (const m of moves) opts.push(`MOVE ${nstring(m.logicalName)} TO ${nstring(m.to)}`);
-      if (over || o.replaceExisting) opts.push('REPLACE');
-    }
+    // the full backup's files, and on a later restore the files its backup set names first (added
+    // after the full backup: filesFirstNamedPerStep)
+    for (const m of movesOfStep[i]!) opts.push(`MOVE ${nstring(m.logicalName)} TO ${nstring(m.to)}`);
+    if (step.role === 'full' && (over || o.replaceExisting)) opts.push('REPLACE');
     if (i === last && o.standby !== undefined) opts.push(`STANDBY = ${nstring(o.standby)}`);
     else opts.push('NORECOVERY');
     if (i === last && step.role === 'log') {

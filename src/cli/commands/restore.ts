@@ -756,7 +756,7 @@ export function planJson(r: PlanResult): unknown {
     target: c.target.kind === 'time' ? { stopAt: c.target.time, timeZone: 'SQL Server local time' } : { stopBeforeLsn: c.target.lsn },
     steps: c.steps.map(stepJson),
     moves: r.rendered.moves,
-    reachable: c.reachable.map((x) => ({ fromTime: x.fromTime, toTime: x.toTime, toBeforeTime: x.toBeforeTime, fromLsn: x.fromLsn, toLsn: x.toLsn, full: x.full.devices, ...(x.differential ? { differential: x.differential.devices } : {}) })),
+    reachable: c.reachable.map((x) => ({ fromTime: x.fromTime, toTime: x.toTime, toBeforeTime: x.toBeforeTime, fromLsn: x.fromLsn, toLsn: x.toLsn, full: x.full.devices, ...(x.differential ? { differential: x.differential.devices } : {}), ...(x.bulkLogged.length ? { bulkLogged: x.bulkLogged } : {}) })),
     // rendered.warnings holds the accepted log damage and the header warnings first (planRestore)
     warnings: r.rendered.warnings,
     notes: c.notes,

@@ -118,6 +118,7 @@ export const CONTEXT_NAMES: ReadonlyMap<number, string> = new Map([
 ]);
 
 export const LOP = {
+  FORMAT_PAGE: 0x01,
   INSERT_ROWS: 0x02,
   DELETE_ROWS: 0x03,
   MODIFY_ROW: 0x04,

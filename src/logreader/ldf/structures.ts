@@ -362,6 +362,10 @@ export function parseLogRecord(
   }
   if ((op === LOP.COMMIT_XACT || op === LOP.ABORT_XACT) && fixedLen >= 32) record['End Time'] = formatSqlDateTime(block, start + 24);
   if (op === LOP.MODIFY_COLUMNS) record['Log Record'] = block.slice(start, end);
+  // LOP_FORMAT_PAGE: its length tells a page formatted empty (a header's worth) from one logged with
+  // its whole image, rows included (fn_dblog's Log Record Length: 84 vs 8,276 bytes, the latter a bulk
+  // load logged by pages: sqlfascination.com, "A Strange Case of a Very Large LOP_FORMAT_PAGE", 2010)
+  if (op === LOP.FORMAT_PAGE) record['Log Record Length'] = end - start;
   return { record, extra };
 }
 
