@@ -330,6 +330,9 @@ WHERE c.[object_id] IN (SELECT [object_id] FROM @objects);
 
 IF @Format = N'json'
 BEGIN
+  -- Records in LSN order: [Current LSN] ordered in a binary collation (JSON and CSV alike), since
+  -- under Danish_Norwegian collations the hex pair "aa" sorts as the letter "a-ring", after "z", and
+  -- 0000002a:000001aa:0002 came after 0000002a:000001b0:0001 (rowback refuses records out of order).
   -- One value, assigned to a variable first: a FOR JSON result sent directly is split into
   -- chunks of about 2,000 characters, which clients print on separate lines.
   DECLARE @json nvarchar(max) = (
@@ -353,7 +356,7 @@ BEGIN
       @ReadLastBegin AS [logRead.lastBeginTime],
       @ReadFirstEnd AS [logRead.firstEndTime],
       @ReadLastEnd AS [logRead.lastEndTime],
-      JSON_QUERY(ISNULL((SELECT r.* FROM #records AS r ORDER BY r.[Current LSN] FOR JSON PATH, INCLUDE_NULL_VALUES), N'[]')) AS [records],
+      JSON_QUERY(ISNULL((SELECT r.* FROM #records AS r ORDER BY r.[Current LSN] COLLATE Latin1_General_BIN2 FOR JSON PATH, INCLUDE_NULL_VALUES), N'[]')) AS [records],
       JSON_QUERY(ISNULL((SELECT c.* FROM #catalog AS c ORDER BY c.[schema_name], c.[table_name], c.[partition_number], c.[partition_column_id] FOR JSON PATH, INCLUDE_NULL_VALUES), N'[]')) AS [catalog]
     FOR JSON PATH, WITHOUT_ARRAY_WRAPPER, INCLUDE_NULL_VALUES
   );
@@ -407,7 +410,7 @@ BEGIN
     + N',' + ISNULL(N'"' + REPLACE(CONVERT(nvarchar(max), r.[RowLog Contents 0]), N'"', N'""') + N'"', N'')
     + N',' + ISNULL(N'"' + REPLACE(CONVERT(nvarchar(max), r.[RowLog Contents 1]), N'"', N'""') + N'"', N'') AS [line]
   FROM #records AS r
-  ORDER BY r.[Current LSN];
+  ORDER BY r.[Current LSN] COLLATE Latin1_General_BIN2;
   SELECT N'#catalog' AS [line];
   SELECT N'"schema_name","table_name","object_id","index_id","partition_id","partition_number","data_compression_desc","in_row_alloc_unit_id","lob_alloc_unit_id","row_overflow_alloc_unit_id","modify_date","create_date","partition_column_id","column_id","column_name","type_name","system_type_id","user_type_name","max_length","precision","scale","collation_name","is_nullable","is_identity","is_computed","is_persisted","is_rowguidcol","is_column_set","is_filestream","generated_always_type","leaf_offset","leaf_null_bit","leaf_bit_position","is_dropped","is_sparse","is_uniqueifier","key_ordinal","default_value","database_name","database_guid","family_guid"' AS [line];
   SELECT ISNULL(N'"' + REPLACE(CONVERT(nvarchar(max), c.[schema_name]), N'"', N'""') + N'"', N'')

@@ -43,10 +43,20 @@ export const TRACE_FLAG_INACTIVE_LOG = 2537;
 export const TRACEON_INACTIVE_LOG = `DBCC TRACEON(${TRACE_FLAG_INACTIVE_LOG}) WITH NO_INFOMSGS;`;
 
 /**
- * Binary collation for comparing fn_dblog's nvarchar times: under a Windows collation some
- * punctuation can weigh differently; byte order of the fixed-width form is time order.
+ * Binary collation for comparing and ordering fn_dblog's nvarchar times and LSNs: under a Windows
+ * collation some punctuation can weigh differently, and letter pairs can sort as one letter (see
+ * LSN_ORDER_SOURCE); byte order of the fixed-width form is time order, and LSN order.
  */
 const BIN_COLLATION = 'Latin1_General_BIN2';
+
+/**
+ * Why LSNs are ordered in a binary collation: fn_dblog prints them as fixed-width lower-case hex, and
+ * Danish_Norwegian_CI_AS sorts the pair "aa" as the letter "å", after "z" (ORDER BY … COLLATE
+ * Danish_Norwegian_CI_AS puts 'Aa' after 'Za': dbfriend.blogspot.com, "Collation, Danish_Norwegian Vs
+ * Latin1_General", 2009, on SQL Server 2005 SP3 and 2008 SP1; Michael Kaplan, "The disunification of
+ * Norwegian and Danish sorting", 2006).
+ */
+export const LSN_ORDER_SOURCE = 'Danish_Norwegian collations sort "aa" as "å", after "z"';
 
 /** Facts the live path needs before it scans: version, the clock's UTC offset, rights, recovery model. */
 export function serverInfoSql(): SqlStatement {
@@ -301,7 +311,7 @@ export function scanSql(o: ScanSqlOptions): SqlStatement {
     `    MAX(CASE WHEN x.[Operation] = ${begin} THEN x.[Transaction Name] END) ${perXact} AS [xact_name],`,
     `    MAX(CASE WHEN x.[Operation] = ${begin} THEN x.[Transaction SID] END) ${perXact} AS [xact_sid],`,
     `    MAX(CASE WHEN x.[Operation] = ${begin} THEN x.[SPID] END) ${perXact} AS [xact_spid],`,
-    '    ROW_NUMBER() OVER (PARTITION BY x.[Current LSN] ORDER BY x.[log_input]) AS [lsn_copy]',
+    `    ROW_NUMBER() OVER (PARTITION BY x.[Current LSN] COLLATE ${BIN_COLLATION} ORDER BY x.[log_input]) AS [lsn_copy]`,
     '  FROM [log] AS x',
     ')',
     'SELECT x.[log_input], x.[Current LSN], x.[Operation], x.[Context], x.[Transaction ID], x.[AllocUnitId],',
@@ -311,7 +321,10 @@ export function scanSql(o: ScanSqlOptions): SqlStatement {
     '  x.[xact_sid] AS [Transaction SID], SUSER_SNAME(x.[xact_sid]) AS [Login], x.[xact_spid] AS [SPID]',
     'FROM [xact] AS x',
     `WHERE ${outerWhere.join('\n  AND ')}`,
-    'ORDER BY x.[Current LSN];',
+    // binary: in a Windows collation the hex text is not in LSN order (Danish_Norwegian sorts "aa" as
+    // "å", after "z": 0000002a:000001aa:0002 came after 0000002a:000001b0:0001, a commit before its
+    // delete, which the committed filter then took for never committed; LSN_ORDER_SOURCE)
+    `ORDER BY x.[Current LSN] COLLATE ${BIN_COLLATION};`,
   ].join('\n');
   return { text, params };
 }

@@ -136,7 +136,7 @@ export class ExportSource implements RecoverySource {
         const text = r['Current LSN'];
         const lsn = BigInt(lsnToDecimal(parseLsn(text)));
         if (prev && lsn <= prev.lsn) {
-          throw new InputError('INPUT_BAD_EXPORT', `${self.file}: record ${self.recordsRead} (LSN ${text}) ${lsn === prev.lsn ? 'repeats' : 'comes after'} LSN ${prev.text}: the records are not in rising LSN order, as sql/export-log-records.sql writes them (${lsn === prev.lsn ? 'the same record twice: two exports put into one file?' : 'a file sorted or edited by hand?'}); use the file as the script wrote it`, { file: self.file, lsn: text });
+          throw new InputError('INPUT_BAD_EXPORT', `${self.file}: record ${self.recordsRead} (LSN ${text}) ${lsn === prev.lsn ? 'repeats' : 'comes after'} LSN ${prev.text}: the records are not in rising LSN order, as sql/export-log-records.sql writes them (${lsn === prev.lsn ? 'the same record twice: two exports put into one file?' : 'a file sorted or edited by hand? or written by a script older than its binary ORDER BY of [Current LSN], on a server whose collation sorts the hex pair "aa" as "å", after "z" (Danish_Norwegian): then export again with the current script'}); use the file as the script wrote it`, { file: self.file, lsn: text });
         }
         prev = { lsn, text };
         yield r;

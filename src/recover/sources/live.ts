@@ -9,8 +9,8 @@ import { committedCandidateBatches, emptyStats, type CommittedScanStats } from '
 import { mapSessions, sessionOf, sessionsSql, type SessionFacts } from '../../logreader/live/sessions.js';
 import { MssqlRunner, type SqlRunner } from '../../logreader/live/runner.js';
 import { readShippedSql, withoutBatchSeparators } from '../../logreader/live/shipped-sql.js';
-import { firstBeginXactOfBackupSql, firstBeginXactSql, headerOnlySql, logVlfsSql, scanSql, serverInfoSql, TRACE_FLAG_INACTIVE_LOG, type LogInput } from '../../logreader/live/sql.js';
-import { formatLsn, type Lsn } from '../../logreader/lsn.js';
+import { firstBeginXactOfBackupSql, firstBeginXactSql, headerOnlySql, logVlfsSql, LSN_ORDER_SOURCE, scanSql, serverInfoSql, TRACE_FLAG_INACTIVE_LOG, type LogInput } from '../../logreader/live/sql.js';
+import { compareLsn, formatLsn, parseLsn, type Lsn } from '../../logreader/lsn.js';
 import { catalogFromJson, type CatalogIdentity } from '../../reconstruct/metadata/catalog-json.js';
 import { assertOneDatabase, type SourceFileIdentity } from '../source-identity.js';
 import type { TableLayout } from '../../reconstruct/metadata/table-layout.js';
@@ -277,6 +277,7 @@ export class LiveSource implements RecoverySource {
     const self = this;
     this.rowsStreamed = 0;
     const records = async function* (): AsyncIterable<LogRecord> {
+      const order = new LsnOrder(self.runner.description);
       for await (const row of self.runner.stream(stmt, { signal, label: 'log scan', allowInactiveLogTraceFlag: self.o.inactiveLog })) {
         self.rowsStreamed++;
         const m = mapScanRow(row, inputs);
@@ -285,6 +286,7 @@ export class LiveSource implements RecoverySource {
           continue;
         }
         const r = m.candidate.record;
+        order.check(r['Current LSN']);
         // SUSER_SNAME of the transaction's SID: every row carries it, kept once per transaction,
         // until the record after its commit or abort: the filter hands out what a commit released
         // before it asks for the next record, so a transaction that yielded no row (rolled back,
@@ -485,6 +487,37 @@ export class LiveSource implements RecoverySource {
 }
 
 type BackupInput = Extract<LogInput, { kind: 'backup' }>;
+
+/**
+ * The scan query's rows are read in rising LSN order or refused: the committed filter (committed.ts)
+ * reads the log in that order, and a commit handed over before its transaction's rows left them
+ * "never committed", dropped unsaid (0 rows, exit 0); a record handed over twice was a row printed
+ * twice. The query orders [Current LSN] in a binary collation (sql.ts scanSql, LSN_ORDER_SOURCE: in
+ * a Danish_Norwegian collation "aa" sorts after "z"); anything else out of order (a server or driver
+ * of its own mind) is SourceError SOURCE_QUERY naming both LSNs and the server. `check` throws it
+ * too for a [Current LSN] that is not fn_dblog's printed form.
+ */
+export class LsnOrder {
+  private prev: { lsn: Lsn; text: string } | null = null;
+
+  constructor(private readonly server: string) {}
+
+  check(text: string): void {
+    let lsn: Lsn;
+    try {
+      lsn = parseLsn(text);
+    } catch {
+      throw new SourceError('SOURCE_QUERY', `the log scan on ${this.server} returned a row whose [Current LSN] '${text.slice(0, 40)}' is not an LSN of the form 0000002a:000001f0:0003`, { lsn: text.slice(0, 40) });
+    }
+    const p = this.prev;
+    if (p) {
+      const c = compareLsn(lsn, p.lsn);
+      if (c === 0) throw new SourceError('SOURCE_QUERY', `the log scan on ${this.server} returned the record at LSN ${text} twice (rows must come once each, in rising LSN order): its rows would be counted twice; nothing was read past it`, { lsn: text });
+      if (c < 0) throw new SourceError('SOURCE_QUERY', `the log scan on ${this.server} returned LSN ${text} after LSN ${p.text}: its rows are not in LSN order (the query orders [Current LSN] in a binary collation; ${LSN_ORDER_SOURCE}), and read out of order a transaction's commit can come before its rows, which would be left out as never committed; nothing was read past it`, { lsn: text });
+    }
+    this.prev = { lsn, text };
+  }
+}
 
 /** RESTORE HEADERONLY's BackupType of a transaction log backup (Microsoft Learn, RESTORE HEADERONLY: smallint; 2 = Transaction log). */
 const LOG_BACKUP_TYPE = 2;

@@ -260,7 +260,8 @@ describe('LiveSource', () => {
     const [b1, , c1] = committedTxn([t1a]).map((r) => r);
     const t2rows = committedTxn([t2]);
     const c1late = { ...c1, 'Current LSN': '0000002a:000001f0:000a' };
-    const t3 = { ...scanRow('0000002a:000001f0:000b'), 'Transaction ID': '0000:000003ea' };
+    // (its begin at :000b: each LSN once, in rising order, as the query returns them; LsnOrder refuses a repeat)
+    const t3 = { ...scanRow('0000002a:000001f0:000c'), 'Transaction ID': '0000:000003ea' };
     const runner = new FakeRunner({ scan: [b1!, t1a, ...t2rows, t1b, c1late!, committedTxn([t3])[0]!, t3] });
     const src = new LiveSource({ database: 'CRM', runner, server: 'ignored' });
     const got = await collect(src.candidates({ operations: ['delete'] }));

@@ -30,7 +30,7 @@ describe('scanSql', () => {
       '    MAX(CASE WHEN x.[Operation] = N\'LOP_BEGIN_XACT\' THEN x.[Transaction Name] END) OVER (PARTITION BY x.[Transaction ID]) AS [xact_name],',
       '    MAX(CASE WHEN x.[Operation] = N\'LOP_BEGIN_XACT\' THEN x.[Transaction SID] END) OVER (PARTITION BY x.[Transaction ID]) AS [xact_sid],',
       '    MAX(CASE WHEN x.[Operation] = N\'LOP_BEGIN_XACT\' THEN x.[SPID] END) OVER (PARTITION BY x.[Transaction ID]) AS [xact_spid],',
-      '    ROW_NUMBER() OVER (PARTITION BY x.[Current LSN] ORDER BY x.[log_input]) AS [lsn_copy]',
+      '    ROW_NUMBER() OVER (PARTITION BY x.[Current LSN] COLLATE Latin1_General_BIN2 ORDER BY x.[log_input]) AS [lsn_copy]',
       '  FROM [log] AS x',
       ')',
       'SELECT x.[log_input], x.[Current LSN], x.[Operation], x.[Context], x.[Transaction ID], x.[AllocUnitId],',
@@ -45,7 +45,7 @@ describe('scanSql', () => {
       // …and the begin and commit of a committed TRUNCATE TABLE / DROP TABLE, whose rows no record holds
       '  AND (x.[xact_has_rows] = 1 OR UPPER(LTRIM(RTRIM(x.[xact_name]))) IN (N\'TRUNCATE TABLE\', N\'DROPOBJ\'))',
       '  AND x.[lsn_copy] = 1',
-      'ORDER BY x.[Current LSN];',
+      'ORDER BY x.[Current LSN] COLLATE Latin1_General_BIN2;',
     ].join('\n'));
     expect(s.params).toEqual([
       { name: 'start', type: 'nvarchar', length: 25, value: '42:496:3' },
@@ -116,7 +116,7 @@ describe('scanSql', () => {
     expect(windowed.text).toContain("    MAX(CASE WHEN x.[Operation] = N'LOP_BEGIN_XACT' AND x.[Begin Time] COLLATE Latin1_General_BIN2 >= @fromTime AND x.[Begin Time] COLLATE Latin1_General_BIN2 <= @toTime THEN x.[Begin Time] END) OVER (PARTITION BY x.[Transaction ID]) AS [xact_begin_time],\n    MAX(CASE WHEN x.[Operation] = N'LOP_BEGIN_XACT' THEN 1 ELSE 0 END) OVER (PARTITION BY x.[Transaction ID]) AS [xact_begin_read],");
     // deletes and inserts both wanted: nothing to pair, no opposite operation added (a page split's
     // LOP_DELETE_SPLIT read with inserts: it tells the split's moved rows)
-    expect(windowed.text).toContain("WHERE x.[Operation] IN (N'LOP_DELETE_ROWS', N'LOP_INSERT_ROWS', N'LOP_DELETE_SPLIT', N'LOP_BEGIN_XACT', N'LOP_COMMIT_XACT')\n  AND x.[xact_committed] = 1\n  AND (x.[xact_has_rows] = 1 OR UPPER(LTRIM(RTRIM(x.[xact_name]))) IN (N'TRUNCATE TABLE', N'DROPOBJ'))\n  AND x.[lsn_copy] = 1\n  AND (x.[xact_begin_time] IS NOT NULL OR x.[xact_begin_read] = 0)\nORDER BY x.[Current LSN];");
+    expect(windowed.text).toContain("WHERE x.[Operation] IN (N'LOP_DELETE_ROWS', N'LOP_INSERT_ROWS', N'LOP_DELETE_SPLIT', N'LOP_BEGIN_XACT', N'LOP_COMMIT_XACT')\n  AND x.[xact_committed] = 1\n  AND (x.[xact_has_rows] = 1 OR UPPER(LTRIM(RTRIM(x.[xact_name]))) IN (N'TRUNCATE TABLE', N'DROPOBJ'))\n  AND x.[lsn_copy] = 1\n  AND (x.[xact_begin_time] IS NOT NULL OR x.[xact_begin_read] = 0)\nORDER BY x.[Current LSN] COLLATE Latin1_General_BIN2;");
     // without a window nothing of it: every committed transaction with rows
     const whole = scanSql({ inputs: [{ kind: 'online' }], start: null, end: null, operations: ['delete'], tables: [] });
     expect(whole.text).not.toMatch(/xact_begin_read|@fromTime|@toTime/);
