@@ -9,11 +9,12 @@ import { committedCandidateBatches, emptyStats, type CommittedScanStats } from '
 import { mapSessions, sessionOf, sessionsSql, type SessionFacts } from '../../logreader/live/sessions.js';
 import { MssqlRunner, type SqlRunner } from '../../logreader/live/runner.js';
 import { readShippedSql, withoutBatchSeparators } from '../../logreader/live/shipped-sql.js';
-import { firstBeginXactOfBackupSql, firstBeginXactSql, headerOnlySql, logVlfsSql, LSN_ORDER_SOURCE, scanSql, serverInfoSql, TRACE_FLAG_INACTIVE_LOG, type LogInput } from '../../logreader/live/sql.js';
+import { firstBeginXactOfBackupSql, firstBeginXactSql, headerOnlySql, LEFT_OUT, logVlfsSql, LSN_ORDER_SOURCE, scanSql, serverInfoSql, TRACE_FLAG_INACTIVE_LOG, type LogInput } from '../../logreader/live/sql.js';
 import { compareLsn, formatLsn, parseLsn, type Lsn } from '../../logreader/lsn.js';
 import { catalogFromJson, type CatalogIdentity } from '../../reconstruct/metadata/catalog-json.js';
 import { assertOneDatabase, type SourceFileIdentity } from '../source-identity.js';
 import type { TableLayout } from '../../reconstruct/metadata/table-layout.js';
+import type { Row } from '../../logreader/live/stream.js';
 import { resolveConnection, type ConnectionSettings } from '../../util/connection.js';
 import { silentLogger, type Logger } from '../../util/logger.js';
 import { catalogModifyDates, type CatalogChanges } from '../rebuilt-tables.js';
@@ -280,6 +281,13 @@ export class LiveSource implements RecoverySource {
       const order = new LsnOrder(self.runner.description);
       for await (const row of self.runner.stream(stmt, { signal, label: 'log scan', allowInactiveLogTraceFlag: self.o.inactiveLog })) {
         self.rowsStreamed++;
+        if (row.left_out !== null && row.left_out !== undefined) {
+          // one transaction the query does not return, with its count (sql.ts LEFT_OUT)
+          const item = countLeftOut(row, stats);
+          if (item) self.skippedItems.push(item);
+          else order.check(String(row['Current LSN']));
+          continue;
+        }
         const m = mapScanRow(row, inputs);
         if (m.kind === 'skipped') {
           self.skippedItems.push(m.item);
@@ -487,6 +495,42 @@ export class LiveSource implements RecoverySource {
 }
 
 type BackupInput = Extract<LogInput, { kind: 'backup' }>;
+
+/**
+ * A scan row carrying `left_out` (sql.ts LEFT_OUT: one transaction the query does not return) added to
+ * `stats` as a scan of files counts it (committed.ts): its `xact_row_ops` row operations into rowOps and
+ * outsideWindowRowOps (with its Begin Time `xact_began`, fn_dblog's form, into the span said), or
+ * uncommittedRowOps (and rolledBackRowOps for one rolled back). Returns null, or a SOURCE_BAD_ROW
+ * skipped item naming the LSN and column for a row not of that shape (nothing counted).
+ */
+export function countLeftOut(row: Row, stats: CommittedScanStats): SkippedItem | null {
+  const lsn = typeof row['Current LSN'] === 'string' ? row['Current LSN'] : '(none)';
+  const bad = (column: string, reason: string): SkippedItem => ({ code: 'SOURCE_BAD_ROW', reason: `fn_dblog row field ${column}: ${reason}`, location: { lsn, column } });
+  const kind = row.left_out;
+  const n = typeof row.xact_row_ops === 'number' ? row.xact_row_ops : Number(row.xact_row_ops);
+  if (!Number.isSafeInteger(n) || n < 1) return bad('xact_row_ops', `'${String(row.xact_row_ops)}' is not a count of row operations`);
+  const began = typeof row.xact_began === 'string' ? row.xact_began : null;
+  if (began !== null) {
+    try {
+      parseBeginTime(began, 'Begin Time');
+    } catch (e) {
+      if (e instanceof InputError) return bad('xact_began', e.message);
+      throw e;
+    }
+  }
+  if (kind === LEFT_OUT.outsideWindow) {
+    stats.outsideWindowRowOps += n;
+    if (began !== null) {
+      if (stats.outsideWindowFirstBegin === undefined || began < stats.outsideWindowFirstBegin) stats.outsideWindowFirstBegin = began;
+      if (stats.outsideWindowLastBegin === undefined || began > stats.outsideWindowLastBegin) stats.outsideWindowLastBegin = began;
+    }
+  } else if (kind === LEFT_OUT.uncommitted || kind === LEFT_OUT.rolledBack) {
+    stats.uncommittedRowOps += n;
+    if (kind === LEFT_OUT.rolledBack) stats.rolledBackRowOps += n;
+  } else return bad('left_out', `'${String(kind)}' is none of ${Object.values(LEFT_OUT).join(', ')}`);
+  stats.rowOps += n;
+  return null;
+}
 
 /**
  * The scan query's rows are read in rising LSN order or refused: the committed filter (committed.ts)

@@ -224,7 +224,7 @@ describe('LiveSource', () => {
     expect(stats).toMatchObject({ serverFiltered: true, rowlessRemovals: 1, rowOps: 0 });
     expect(scanStatsNotes(stats, ['delete'], true).removals).toEqual([expect.stringMatching(/^a TRUNCATE TABLE transaction 0000:000003f0 committed \(began 2024\/03\/05 14:07:09:123, SPID 61, SID 0x01\): it removes rows without logging them/)]);
     expect(explainNoRows(stats, ['delete'])).toBe(
-      "the server's log read (fn_dblog / fn_dump_dblog, which, given a window, keeps only the committed transactions begun in it or whose LOP_BEGIN_XACT it did not read) returned no deletes on the tables' data rows; but 1 committed TRUNCATE TABLE / DROP TABLE transaction(s) in it, whose rows no log record holds (see the notes above; only a backup has them)",
+      "the server's log read (fn_dblog / fn_dump_dblog, which, given a window, keeps only the committed transactions begun in it or whose LOP_BEGIN_XACT it did not read, and counts the row operations of the others) returned no deletes on the tables' data rows; but 1 committed TRUNCATE TABLE / DROP TABLE transaction(s) in it, whose rows no log record holds (see the notes above; only a backup has them)",
     );
     // a pairing that took every row back: counted, and said in "why no rows"
     const again = { ...scanRow('0000002a:000001f0:0004'), Operation: 'LOP_INSERT_ROWS', Context: 'LCX_CLUSTERED' };
