@@ -212,6 +212,10 @@ function list(values: readonly string[]): string {
  * of rows a transaction took back itself as a scan of files does (recover/sources/live.ts); before,
  * a live scan printed a delete that a rolled-back savepoint or statement had put back as deleted.
  * Every row carries the transaction's facts (Begin Time, End Time, name, SID, login, SPID).
+ * And, for each other transaction with a wanted row operation (committed but begun outside the
+ * window, rolled back, or with no commit in the log read), one row with `left_out` (LEFT_OUT) and
+ * `xact_row_ops`, `xact_began`: counted by the caller (recover/sources/live.ts countLeftOut), never read
+ * as a record. In LSN order, [Current LSN] compared in a binary collation (LSN_ORDER_SOURCE).
  */
 export function scanSql(o: ScanSqlOptions): SqlStatement {
   if (o.inputs.length === 0) throw new RangeError('scanSql needs at least one log input');
