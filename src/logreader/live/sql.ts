@@ -110,6 +110,22 @@ export function firstBeginXactSql(start: Lsn | null): SqlStatement {
 }
 
 /**
+ * The first LOP_COMMIT_XACT at or after `start`, with its End Time: the window probe (bounds.ts
+ * findStartLsn), since commits are logged in the order they happen, and Begin Times are not. TOP (1)
+ * stops at the first one found: a probe costs a few log blocks, not a log scan.
+ */
+export function firstCommitXactSql(start: Lsn): SqlStatement {
+  return {
+    text: [
+      'SELECT TOP (1) l.[Current LSN], l.[End Time]',
+      'FROM sys.fn_dblog(@start, NULL) AS l',
+      `WHERE l.[Operation] = ${nstring(LOP_COMMIT_XACT)};`,
+    ].join('\n'),
+    params: [{ name: 'start', type: 'nvarchar', length: LSN_PARAM_LENGTH, value: lsnToDblogParam(start) }],
+  };
+}
+
+/**
  * The first LOP_BEGIN_XACT of one backup set of a log backup the server reads (fn_dump_dblog, @seqnum
  * = `position`, as scanSql reads it): where that backup's log begins in time. TOP (1) stops at the
  * first one found. Throws RangeError for a position not 1–32767 (scanSql refuses it too).

@@ -9,7 +9,7 @@ import { committedCandidateBatches, emptyStats, type CommittedScanStats } from '
 import { mapSessions, sessionOf, sessionsSql, type SessionFacts } from '../../logreader/live/sessions.js';
 import { MssqlRunner, type SqlRunner } from '../../logreader/live/runner.js';
 import { readShippedSql, withoutBatchSeparators } from '../../logreader/live/shipped-sql.js';
-import { firstBeginXactOfBackupSql, firstBeginXactSql, headerOnlySql, LEFT_OUT, logVlfsSql, LSN_ORDER_SOURCE, scanSql, serverInfoSql, TRACE_FLAG_INACTIVE_LOG, type LogInput } from '../../logreader/live/sql.js';
+import { firstBeginXactOfBackupSql, firstBeginXactSql, firstCommitXactSql, headerOnlySql, LEFT_OUT, logVlfsSql, LSN_ORDER_SOURCE, scanSql, serverInfoSql, TRACE_FLAG_INACTIVE_LOG, type LogInput } from '../../logreader/live/sql.js';
 import { compareLsn, formatLsn, parseLsn, type Lsn } from '../../logreader/lsn.js';
 import { catalogFromJson, type CatalogIdentity } from '../../reconstruct/metadata/catalog-json.js';
 import { assertOneDatabase, type SourceFileIdentity } from '../source-identity.js';
@@ -392,13 +392,15 @@ export class LiveSource implements RecoverySource {
       this.notes.push('sys.dm_db_log_info gave no readable vlf_first_lsn: the whole online log is read to find the window');
       return { start: null, probes: 0 };
     }
-    const probe = async (lsn: Lsn): Promise<string | null> => {
-      const [r] = await this.runner.query(firstBeginXactSql(lsn), { signal, label: 'window probe', allowInactiveLogTraceFlag: false });
-      return r && typeof r['Begin Time'] === 'string' ? parseBeginTime(r['Begin Time']) : null;
+    // the first commit's End Time at a VLF (commits are logged in time order, begins are not:
+    // bounds.ts), and the first begin's Begin Time of the oldest VLF (a log beginning after the window)
+    const probe = (sql: (lsn: Lsn) => ReturnType<typeof firstCommitXactSql>, column: 'End Time' | 'Begin Time') => async (lsn: Lsn): Promise<string | null> => {
+      const [r] = await this.runner.query(sql(lsn), { signal, label: 'window probe', allowInactiveLogTraceFlag: false });
+      return r && typeof r[column] === 'string' ? parseBeginTime(r[column], column) : null;
     };
     let bound: StartBound;
     try {
-      bound = await findStartLsn(vlfs, probe, filter.from);
+      bound = await findStartLsn(vlfs, { commit: probe(firstCommitXactSql, 'End Time'), begin: probe(firstBeginXactSql, 'Begin Time') }, filter.from);
     } catch (e) {
       // A probe the server refuses (an LSN it will not start at) only costs the bound.
       if (e instanceof SourceError && e.code === 'SOURCE_QUERY') {

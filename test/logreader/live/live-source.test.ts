@@ -164,14 +164,15 @@ describe('LiveSource', () => {
       '40:16:1': '2024/03/05 12:00:00:000', '41:16:1': '2024/03/05 13:00:00:000', '42:16:1': '2024/03/05 13:30:00:000',
       '43:16:1': '2024/03/05 14:30:00:000', '44:16:1': '2024/03/05 15:00:00:000',
     };
-    const runner = new FakeRunner({ vlfs, probe: (s) => [{ 'Current LSN': 'x', 'Begin Time': times[s] }], scan: committedTxn([scanRow('0000002a:000001f0:0003'), scanRow('0000002a:000001f0:0004')]) });
+    // the window probe reads the first commit's End Time (bounds.ts), the log read start probe the first begin's Begin Time
+    const runner = new FakeRunner({ vlfs, probe: (s) => [{ 'Current LSN': 'x', 'Begin Time': times[s], 'End Time': times[s] }], scan: committedTxn([scanRow('0000002a:000001f0:0003'), scanRow('0000002a:000001f0:0004')]) });
     const src = new LiveSource({ database: 'CRM', runner, server: 'ignored' });
     const got = await collect(src.candidates(filter));
     expect(got.map((c) => c.record['Current LSN'])).toEqual(['0000002a:000001f0:0003', '0000002a:000001f0:0004']);
     expect(got[0].txn).toMatchObject({ login: 'batchjob', spid: 61, beginTime: '2024/03/05 14:07:09:123' });
     const scans = runner.sent.filter((s) => s.stmt.text.includes('[xact]'));
     expect(scans).toHaveLength(1);
-    // Last VLF beginning before 14:00 is 42; one VLF of margin → 41.
+    // Last VLF whose first commit ended before 14:00 is 42; one VLF of margin → 41.
     expect(scans[0].stmt.params.find((p) => p.name === 'start')?.value).toBe('41:16:1');
     expect(scans[0].stmt.params.find((p) => p.name === 'table0')?.value).toBe('[dbo].[Customers]');
     expect(scans[0].options.allowInactiveLogTraceFlag).toBeFalsy();

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { assertReadOnly } from '../../../src/logreader/live/read-only.js';
-import { FN_DUMP_DBLOG_FILE_SLOTS, firstBeginXactSql, headerOnlySql, logVlfsSql, scanSql, TRACEON_INACTIVE_LOG } from '../../../src/logreader/live/sql.js';
+import { FN_DUMP_DBLOG_FILE_SLOTS, firstBeginXactSql, firstCommitXactSql, headerOnlySql, logVlfsSql, scanSql, TRACEON_INACTIVE_LOG } from '../../../src/logreader/live/sql.js';
 
 describe('scanSql', () => {
   it('builds the exact one-pass fn_dblog scan for one table, deletes, no window', () => {
@@ -173,6 +173,13 @@ describe('window-bound probes', () => {
       text: "SELECT TOP (1) l.[Current LSN], l.[Begin Time]\nFROM sys.fn_dblog(@start, NULL) AS l\nWHERE l.[Operation] = N'LOP_BEGIN_XACT';",
       params: [{ name: 'start', type: 'nvarchar', length: 25, value: '42:496:1' }],
     });
+  });
+  it('probes the first LOP_COMMIT_XACT at an LSN with TOP (1), for the window bound (its End Time)', () => {
+    expect(firstCommitXactSql({ vlf: 42, block: 496, slot: 1 })).toEqual({
+      text: "SELECT TOP (1) l.[Current LSN], l.[End Time]\nFROM sys.fn_dblog(@start, NULL) AS l\nWHERE l.[Operation] = N'LOP_COMMIT_XACT';",
+      params: [{ name: 'start', type: 'nvarchar', length: 25, value: '42:496:1' }],
+    });
+    expect(() => assertReadOnly(firstCommitXactSql({ vlf: 42, block: 496, slot: 1 }).text)).not.toThrow();
   });
 });
 
