@@ -1,7 +1,7 @@
 import { SchemaError, InputError } from '../../errors.js';
 import { openExportStream, type ExportStream } from '../../logreader/export/export-stream.js';
 import type { ExportHeader } from '../../logreader/export/export-file.js';
-import { parseBeginTime } from '../../logreader/begin-time.js';
+import { parseBeginTime, SEASON_CAVEAT } from '../../logreader/begin-time.js';
 import { driftExplanation, driftSince } from '../../logreader/live/drift.js';
 import type { LogRecord } from '../../logreader/log-record.js';
 import { lsnToDecimal, parseLsn } from '../../logreader/lsn.js';
@@ -58,7 +58,7 @@ export class ExportSource implements RecoverySource {
     if (!this.loaded) {
       this.loaded = await openExportStream(this.file);
       const h = this.loaded.header;
-      if (h.serverTimeZone) this.notes.push(`times are the exporting server's local time, UTC${h.serverTimeZone}`);
+      if (h.serverTimeZone) this.notes.push(exportTimeZoneNote(h.serverTimeZone, h.exportedAt));
       else this.notes.push('the export does not state the server time zone: times are the server\'s local time, zone unknown');
       for (const n of exportVersionNotes(this.file, this.loaded.format, h)) {
         this.notes.push(n);
@@ -203,6 +203,15 @@ export class ExportSource implements RecoverySource {
   async close(): Promise<void> {
     this.loaded = null;
   }
+}
+
+/**
+ * The note on an export's times: the exporting server's local time, at the offset `timeZone` it had
+ * when the file was written (`exportedAt`, the header's SYSDATETIMEOFFSET() text, named when known),
+ * which a time from the other season of daylight saving did not have (SEASON_CAVEAT).
+ */
+export function exportTimeZoneNote(timeZone: string, exportedAt: string | null): string {
+  return `times are the exporting server's local time, UTC${timeZone} when it was exported${exportedAt ? ` (${exportedAt})` : ''}${SEASON_CAVEAT}`;
 }
 
 export function openExportSource(file: string, o: ExportSourceOptions = {}): ExportSource {

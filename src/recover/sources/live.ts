@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { InputError, SourceError } from '../../errors.js';
-import { parseBeginTime } from '../../logreader/begin-time.js';
+import { parseBeginTime, SEASON_CAVEAT } from '../../logreader/begin-time.js';
 import { findStartLsn, vlfsFromRows, type StartBound } from '../../logreader/live/bounds.js';
 import { driftExplanation, driftSince } from '../../logreader/live/drift.js';
 import { mapScanRow } from '../../logreader/live/map-row.js';
@@ -599,5 +599,6 @@ export function openLiveSource(o: LiveSourceOptions): LiveSource {
  * routes/jobs.ts hideServer), so a note may name them in any words.
  */
 export function serverTimeNote(timeZone: string, description: string): string {
-  return `times are the server's local time, UTC${timeZone} (SYSDATETIMEOFFSET() on ${description})`;
+  return `times are the server's local time, UTC${timeZone} now (SYSDATETIMEOFFSET() on ${description})${SEASON_CAVEAT}`;
 }
+
