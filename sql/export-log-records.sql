@@ -48,8 +48,8 @@ SET CONCAT_NULL_YIELDS_NULL ON;
 -- ===== parameters ===============================================================
 DECLARE @Database   sysname        = N'CRM';                           -- the database to export from (run the script in it)
 DECLARE @Tables     nvarchar(max)  = N'dbo.Customers, dbo.Contacts';   -- comma-separated schema.table; N'' = every user table
-DECLARE @From       datetime2(3)   = '2024-03-05T14:00:00.000';        -- window start, server local time (inclusive)
-DECLARE @To         datetime2(3)   = '2024-03-05T14:59:59.999';        -- window end, server local time (inclusive)
+DECLARE @From       datetime2(3)   = '2024-03-05T14:00:00.000';        -- window start, server local time (inclusive); NULL = from the start of the log read
+DECLARE @To         datetime2(3)   = '2024-03-05T14:59:59.999';        -- window end, server local time (inclusive); NULL = to its end
 DECLARE @Operations nvarchar(100)  = N'delete';                        -- delete, insert, update (comma-separated)
 DECLARE @Format     nvarchar(4)    = N'json';                          -- json | csv
 DECLARE @LogBackup  nvarchar(4000) = NULL;                             -- a log backup the server can read, instead of the online log
@@ -217,9 +217,11 @@ IF OBJECT_ID(N'tempdb..#xact') IS NOT NULL DROP TABLE #xact;
 SELECT DISTINCT l.[Transaction ID]
 INTO #xact
 FROM #log AS l
+-- A NULL @From / @To is an open side (the header says it null, and rowback reads it so): compared with
+-- NULL, [Begin Time] >= @FromText is UNKNOWN, and no transaction whose begin was read was exported.
 WHERE (l.[Operation] = N'LOP_BEGIN_XACT'
-       AND l.[Begin Time] COLLATE Latin1_General_BIN2 >= @FromText
-       AND l.[Begin Time] COLLATE Latin1_General_BIN2 <= @ToText)
+       AND (@FromText IS NULL OR l.[Begin Time] COLLATE Latin1_General_BIN2 >= @FromText)
+       AND (@ToText IS NULL OR l.[Begin Time] COLLATE Latin1_General_BIN2 <= @ToText))
    OR (l.[Operation] = N'LOP_COMMIT_XACT'
        AND NOT EXISTS (SELECT 1 FROM #log AS b WHERE b.[Transaction ID] = l.[Transaction ID] AND b.[Operation] = N'LOP_BEGIN_XACT'));
 
