@@ -359,7 +359,8 @@ export function scanSql(o: ScanSqlOptions): SqlStatement {
     `    MAX(CASE WHEN x.[Operation] = ${nstring(LOP_ABORT_XACT)} THEN 1 ELSE 0 END) ${perXact} AS [xact_aborted],`,
     `    MAX(CASE WHEN x.[Operation] = ${begin} THEN x.[Begin Time] END) ${perXact} AS [xact_began],`,
     `    ROW_NUMBER() OVER (PARTITION BY x.[Transaction ID] ORDER BY x.[Current LSN] COLLATE ${BIN_COLLATION}, x.[log_input]) AS [xact_first],`,
-    `    ROW_NUMBER() OVER (PARTITION BY x.[Current LSN] COLLATE ${BIN_COLLATION} ORDER BY x.[log_input]) AS [lsn_copy]`,
+    // (partitioned by equality, which no collation changes for fn_dblog's lower-case hex: no COLLATE)
+    '    ROW_NUMBER() OVER (PARTITION BY x.[Current LSN] ORDER BY x.[log_input]) AS [lsn_copy]',
     '  FROM [log] AS x',
     '), [counted] AS (',
     '  SELECT x.*,',

@@ -63,10 +63,11 @@ describe('a live scan reads the server\'s rows in LSN order or refuses them', ()
 });
 
 describe('the shipped queries order LSNs in a binary collation', () => {
-  it('scanSql: ORDER BY and the copy numbering by [Current LSN] COLLATE Latin1_General_BIN2', () => {
+  it('scanSql: ORDER BY [Current LSN] COLLATE Latin1_General_BIN2, in the query and in the OVER clause naming each transaction\'s first record', () => {
     const s = scanSql({ inputs: [{ kind: 'online' }], start: null, end: null, operations: ['delete'], tables: [] }).text;
     expect(s).toContain('ORDER BY x.[Current LSN] COLLATE Latin1_General_BIN2;');
-    expect(s).toContain('ROW_NUMBER() OVER (PARTITION BY x.[Current LSN] COLLATE Latin1_General_BIN2 ORDER BY x.[log_input]) AS [lsn_copy]');
+    // the first record of each transaction, for its left-out count, is the first in LSN order too
+    expect(s).toContain('ROW_NUMBER() OVER (PARTITION BY x.[Transaction ID] ORDER BY x.[Current LSN] COLLATE Latin1_General_BIN2, x.[log_input]) AS [xact_first]');
     expect(s).not.toMatch(/ORDER BY x\.\[Current LSN\](?! COLLATE Latin1_General_BIN2)/);
   });
 

@@ -35,7 +35,7 @@ describe('scanSql', () => {
       '    MAX(CASE WHEN x.[Operation] = N\'LOP_ABORT_XACT\' THEN 1 ELSE 0 END) OVER (PARTITION BY x.[Transaction ID]) AS [xact_aborted],',
       '    MAX(CASE WHEN x.[Operation] = N\'LOP_BEGIN_XACT\' THEN x.[Begin Time] END) OVER (PARTITION BY x.[Transaction ID]) AS [xact_began],',
       '    ROW_NUMBER() OVER (PARTITION BY x.[Transaction ID] ORDER BY x.[Current LSN] COLLATE Latin1_General_BIN2, x.[log_input]) AS [xact_first],',
-      '    ROW_NUMBER() OVER (PARTITION BY x.[Current LSN] COLLATE Latin1_General_BIN2 ORDER BY x.[log_input]) AS [lsn_copy]',
+      '    ROW_NUMBER() OVER (PARTITION BY x.[Current LSN] ORDER BY x.[log_input]) AS [lsn_copy]',
       '  FROM [log] AS x',
       // each transaction the query does not return, said by one row with its count (no window: those with no commit)
       '), [counted] AS (',
