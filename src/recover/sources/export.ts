@@ -1,8 +1,8 @@
 import { SchemaError, InputError } from '../../errors.js';
 import { openExportStream, type ExportStream } from '../../logreader/export/export-stream.js';
 import type { ExportHeader } from '../../logreader/export/export-file.js';
-import { parseBeginTime, SEASON_CAVEAT } from '../../logreader/begin-time.js';
-import { driftExplanation, driftSince } from '../../logreader/live/drift.js';
+import { SEASON_CAVEAT } from '../../logreader/begin-time.js';
+import { driftExplanation, transactionDrift } from '../../logreader/live/drift.js';
 import type { LogRecord } from '../../logreader/log-record.js';
 import { lsnToDecimal, parseLsn } from '../../logreader/lsn.js';
 import { catalogFromJson, layoutsFromCatalog } from '../../reconstruct/metadata/catalog-json.js';
@@ -163,10 +163,10 @@ export class ExportSource implements RecoverySource {
   /** The exported catalog is the layout at export time; a table altered after the row's transaction began may not fit it. */
   private drift(c: RowCandidate, catalog: MetadataCatalog): { table: string; reason: string } | null {
     const t = c.record.AllocUnitId ? catalog.byAllocUnit(c.record.AllocUnitId) : undefined;
-    if (!t || !c.txn.beginTime) return null;
-    const began = parseBeginTime(c.txn.beginTime);
-    const modified = driftSince(t, began);
-    return modified ? { table: `${t.schema}.${t.name}`, reason: driftExplanation(t, modified, began) } : null;
+    if (!t) return null;
+    // its begin not read: by its commit's End Time (drift.ts transactionDrift)
+    const d = transactionDrift(t, c.txn.beginTime, c.txn.endTime);
+    return d ? { table: `${t.schema}.${t.name}`, reason: driftExplanation(t, d.modified, d.since) } : null;
   }
 
   committedStats(): CommittedScanStats {

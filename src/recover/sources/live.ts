@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { InputError, SourceError } from '../../errors.js';
 import { parseBeginTime, SEASON_CAVEAT } from '../../logreader/begin-time.js';
 import { findStartLsn, vlfsFromRows, type StartBound } from '../../logreader/live/bounds.js';
-import { driftExplanation, driftSince } from '../../logreader/live/drift.js';
+import { driftExplanation, driftSince, transactionDrift } from '../../logreader/live/drift.js';
 import { mapScanRow } from '../../logreader/live/map-row.js';
 import { LOP_ABORT_XACT, LOP_BEGIN_XACT, LOP_COMMIT_XACT, type LogRecord } from '../../logreader/log-record.js';
 import { committedCandidateBatches, emptyStats, type CommittedScanStats } from '../committed.js';
@@ -364,10 +364,10 @@ export class LiveSource implements RecoverySource {
   /** The per-row drift check: the row's table was altered after the row's transaction began. */
   private rowDrift(c: RowCandidate, catalog: MetadataCatalog): { table: string; reason: string } | null {
     const t = c.record.AllocUnitId ? catalog.byAllocUnit(c.record.AllocUnitId) : undefined;
-    if (!t || !c.txn.beginTime) return null;
-    const began = parseBeginTime(c.txn.beginTime);
-    const modified = driftSince(t, began);
-    return modified ? { table: `${t.schema}.${t.name}`, reason: driftExplanation(t, modified, began) } : null;
+    if (!t) return null;
+    // its begin not read: by its commit's End Time (drift.ts transactionDrift)
+    const d = transactionDrift(t, c.txn.beginTime, c.txn.endTime);
+    return d ? { table: `${t.schema}.${t.name}`, reason: driftExplanation(t, d.modified, d.since) } : null;
   }
 
   private async startBound(filter: ScanFilter, inputs: LogInput[], signal?: AbortSignal): Promise<StartBound> {
