@@ -32,6 +32,8 @@
 --     end of the log backup read (or before the start of the log read) is INCOMPLETE;
 --   * (CSV) closes the file with an #end section holding the number of record and catalog rows it
 --     wrote: rowback refuses a file that lacks it or holds other numbers (a copy cut short).
+--   * counts, without writing them, the row operations of committed transactions begun outside the
+--     window (outsideWindow: how many, when the first and last began), which rowback says;
 --   The file is export version 2; rowback still reads version 1 files (no #end, no logRead) and says
 --   what it cannot check of them.
 --   rowback itself decides which transactions committed; aborted ones are exported so the
@@ -144,6 +146,10 @@ BEGIN
   RAISERROR(N'rowback export: @Operations must list delete, insert and/or update.', 16, 1);
   RETURN;
 END;
+-- The operations asked for, before their opposites are added below: the row operations of the
+-- transactions begun outside the window are counted of these (outsideWindow.* in the header).
+DECLARE @wanted TABLE ([Operation] nvarchar(31) PRIMARY KEY);
+INSERT @wanted ([Operation]) SELECT o.[Operation] FROM @ops AS o;
 -- Asked for deletes (or inserts), the other of the two is exported as well: a committed transaction
 -- can take its own rows back (a statement rolled back alone, a rollback to a savepoint, a row
 -- inserted again), and rowback leaves out the rows it took back by pairing the two (docs/offline-log.md).
@@ -224,6 +230,22 @@ WHERE (l.[Operation] = N'LOP_BEGIN_XACT'
        AND (@ToText IS NULL OR l.[Begin Time] COLLATE Latin1_General_BIN2 <= @ToText))
    OR (l.[Operation] = N'LOP_COMMIT_XACT'
        AND NOT EXISTS (SELECT 1 FROM #log AS b WHERE b.[Transaction ID] = l.[Transaction ID] AND b.[Operation] = N'LOP_BEGIN_XACT'));
+
+-- Committed transactions with row operations asked for, on the tables, whose LOP_BEGIN_XACT was read
+-- outside the window: not exported, but counted in the header (outsideWindow.rowOps) with when they
+-- began (outsideWindow.firstBeginTime / lastBeginTime), so that rowback says them beside the rows it
+-- prints, as a scan of the log itself says the row operations a window leaves out: a mass delete begun
+-- a second before @From was otherwise absent from the file without a word. 0 and NULL when none.
+DECLARE @OutsideRowOps bigint, @OutsideFirstBegin nvarchar(24), @OutsideLastBegin nvarchar(24);
+SELECT @OutsideRowOps = COUNT_BIG(*),
+       @OutsideFirstBegin = MIN(b.[Begin Time] COLLATE Latin1_General_BIN2),
+       @OutsideLastBegin = MAX(b.[Begin Time] COLLATE Latin1_General_BIN2)
+FROM #log AS r
+JOIN #log AS b ON b.[Transaction ID] = r.[Transaction ID] AND b.[Operation] = N'LOP_BEGIN_XACT'
+WHERE r.[Operation] COLLATE Latin1_General_BIN2 IN (SELECT w.[Operation] COLLATE Latin1_General_BIN2 FROM @wanted AS w)
+  AND r.[Context] IN (N'LCX_HEAP', N'LCX_CLUSTERED', N'LCX_MARK_AS_GHOST')
+  AND r.[Transaction ID] NOT IN (SELECT x.[Transaction ID] FROM #xact AS x)
+  AND EXISTS (SELECT 1 FROM #log AS c WHERE c.[Transaction ID] = r.[Transaction ID] AND c.[Operation] = N'LOP_COMMIT_XACT');
 
 IF OBJECT_ID(N'tempdb..#records') IS NOT NULL DROP TABLE #records;
 SELECT
@@ -358,6 +380,9 @@ BEGIN
       @ReadLastBegin AS [logRead.lastBeginTime],
       @ReadFirstEnd AS [logRead.firstEndTime],
       @ReadLastEnd AS [logRead.lastEndTime],
+      @OutsideRowOps AS [outsideWindow.rowOps],
+      @OutsideFirstBegin AS [outsideWindow.firstBeginTime],
+      @OutsideLastBegin AS [outsideWindow.lastBeginTime],
       JSON_QUERY(ISNULL((SELECT r.* FROM #records AS r ORDER BY r.[Current LSN] COLLATE Latin1_General_BIN2 FOR JSON PATH, INCLUDE_NULL_VALUES), N'[]')) AS [records],
       JSON_QUERY(ISNULL((SELECT c.* FROM #catalog AS c ORDER BY c.[schema_name], c.[table_name], c.[partition_number], c.[partition_column_id] FOR JSON PATH, INCLUDE_NULL_VALUES), N'[]')) AS [catalog]
     FOR JSON PATH, WITHOUT_ARRAY_WRAPPER, INCLUDE_NULL_VALUES
@@ -389,7 +414,10 @@ BEGIN
   UNION ALL SELECT N'"logRead.firstBeginTime",' + ISNULL(N'"' + REPLACE(CONVERT(nvarchar(max), @ReadFirstBegin), N'"', N'""') + N'"', N''), 15
   UNION ALL SELECT N'"logRead.lastBeginTime",' + ISNULL(N'"' + REPLACE(CONVERT(nvarchar(max), @ReadLastBegin), N'"', N'""') + N'"', N''), 16
   UNION ALL SELECT N'"logRead.firstEndTime",' + ISNULL(N'"' + REPLACE(CONVERT(nvarchar(max), @ReadFirstEnd), N'"', N'""') + N'"', N''), 17
-  UNION ALL SELECT N'"logRead.lastEndTime",' + ISNULL(N'"' + REPLACE(CONVERT(nvarchar(max), @ReadLastEnd), N'"', N'""') + N'"', N''), 18)
+  UNION ALL SELECT N'"logRead.lastEndTime",' + ISNULL(N'"' + REPLACE(CONVERT(nvarchar(max), @ReadLastEnd), N'"', N'""') + N'"', N''), 18
+  UNION ALL SELECT N'"outsideWindow.rowOps",' + ISNULL(N'"' + REPLACE(CONVERT(nvarchar(max), @OutsideRowOps), N'"', N'""') + N'"', N''), 19
+  UNION ALL SELECT N'"outsideWindow.firstBeginTime",' + ISNULL(N'"' + REPLACE(CONVERT(nvarchar(max), @OutsideFirstBegin), N'"', N'""') + N'"', N''), 20
+  UNION ALL SELECT N'"outsideWindow.lastBeginTime",' + ISNULL(N'"' + REPLACE(CONVERT(nvarchar(max), @OutsideLastBegin), N'"', N'""') + N'"', N''), 21)
   AS m ORDER BY m.[n];
   SELECT N'#records' AS [line];
   SELECT N'"Current LSN","Operation","Context","Transaction ID","AllocUnitId","Page ID","Slot ID","Offset in Row","Modify Size","Description","Begin Time","End Time","Transaction Name","Transaction SID","Login","SPID","RowLog Contents 0","RowLog Contents 1"' AS [line];

@@ -1,6 +1,6 @@
 import { SchemaError, InputError } from '../../errors.js';
 import { openExportStream, type ExportStream } from '../../logreader/export/export-stream.js';
-import type { ExportHeader } from '../../logreader/export/export-file.js';
+import type { ExportHeader, ExportOutsideWindow } from '../../logreader/export/export-file.js';
 import { SEASON_CAVEAT } from '../../logreader/begin-time.js';
 import { driftExplanation, transactionDrift } from '../../logreader/live/drift.js';
 import type { LogRecord } from '../../logreader/log-record.js';
@@ -60,6 +60,9 @@ export class ExportSource implements RecoverySource {
       const h = this.loaded.header;
       if (h.serverTimeZone) this.notes.push(exportTimeZoneNote(h.serverTimeZone, h.exportedAt));
       else this.notes.push('the export does not state the server time zone: times are the server\'s local time, zone unknown');
+      // the transactions the script read but left out, begun outside its window (a mass delete begun
+      // a second before @From): said beside the rows, as a scan of the log itself says them
+      if (h.outsideWindow && h.outsideWindow.rowOps > 0) this.notes.push(exportOutsideWindowNote(this.file, h, h.outsideWindow));
       for (const n of exportVersionNotes(this.file, this.loaded.format, h)) {
         this.notes.push(n);
         this.loudNotes.push(n);
@@ -212,6 +215,19 @@ export class ExportSource implements RecoverySource {
  */
 export function exportTimeZoneNote(timeZone: string, exportedAt: string | null): string {
   return `times are the exporting server's local time, UTC${timeZone} when it was exported${exportedAt ? ` (${exportedAt})` : ''}${SEASON_CAVEAT}`;
+}
+
+/**
+ * The note on an export's `outsideWindow` (export-file.ts ExportOutsideWindow): its row operations of
+ * committed transactions the script read begun outside its window (`header.window`), when they
+ * began, and that they are not in `file`. Pure.
+ */
+export function exportOutsideWindowNote(file: string, header: Pick<ExportHeader, 'window' | 'operations'>, o: ExportOutsideWindow): string {
+  const a = o.firstBeginTime;
+  const b = o.lastBeginTime;
+  const span = a && b ? (a === b ? `; it began at ${a}` : `; they began from ${a} to ${b}`) : '';
+  const window = `${header.window.from ?? 'the start of the log read'} to ${header.window.to ?? 'its end'}`;
+  return `${o.rowOps.toLocaleString('en-US')} more row operation(s) (${header.operations ?? 'of the operations exported'}) on the exported tables are in committed transactions begun outside the export's window (${window}${span}, the SQL Server's local time): sql/export-log-records.sql counted them but did not write them, so they are not in ${file} nor in this result; export again with @From/@To around them to see them`;
 }
 
 export function openExportSource(file: string, o: ExportSourceOptions = {}): ExportSource {
