@@ -172,7 +172,9 @@ FROM sys.allocation_units AS au
 JOIN sys.partitions AS p ON au.[type] = 1 AND au.[container_id] = p.[hobt_id]
 WHERE p.[index_id] IN (0, 1) AND p.[object_id] IN (SELECT [object_id] FROM @objects);
 
--- One pass over the log.
+-- One pass over the log. fn_dblog's [Operation] is compared with @ops in one explicit collation: @ops
+-- takes the database's, and which fn_dblog's columns carry is not documented (two implicit ones that
+-- differ fail with Msg 468, "Cannot resolve the collation conflict").
 IF OBJECT_ID(N'tempdb..#log') IS NOT NULL DROP TABLE #log;
 SELECT TOP (0) l.[Current LSN], l.[Operation], l.[Context], l.[Transaction ID], l.[AllocUnitId], l.[Page ID], l.[Slot ID], l.[Offset in Row], l.[Modify Size], l.[Description], l.[Begin Time], l.[End Time], l.[Transaction Name], l.[Transaction SID], l.[SPID], l.[RowLog Contents 0], l.[RowLog Contents 1]
 INTO #log FROM sys.fn_dblog(NULL, NULL) AS l;
@@ -184,7 +186,7 @@ BEGIN
   FROM sys.fn_dblog(@StartLsn, NULL) AS l
   WHERE l.[Operation] IN (N'LOP_BEGIN_XACT', N'LOP_COMMIT_XACT', N'LOP_ABORT_XACT')
      OR (@splits = 1 AND l.[Operation] = N'LOP_DELETE_SPLIT')
-     OR (l.[Operation] IN (SELECT [Operation] FROM @ops)
+     OR (l.[Operation] COLLATE Latin1_General_BIN2 IN (SELECT o.[Operation] COLLATE Latin1_General_BIN2 FROM @ops AS o)
          AND l.[Context] IN (N'LCX_HEAP', N'LCX_CLUSTERED', N'LCX_MARK_AS_GHOST')
          AND l.[AllocUnitId] IN (SELECT [allocation_unit_id] FROM @au));
 END
@@ -195,7 +197,7 @@ BEGIN
   FROM sys.fn_dump_dblog(NULL, NULL, N'DISK', @LogBackupSet, @LogBackup, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT) AS l
   WHERE l.[Operation] IN (N'LOP_BEGIN_XACT', N'LOP_COMMIT_XACT', N'LOP_ABORT_XACT')
      OR (@splits = 1 AND l.[Operation] = N'LOP_DELETE_SPLIT')
-     OR (l.[Operation] IN (SELECT [Operation] FROM @ops)
+     OR (l.[Operation] COLLATE Latin1_General_BIN2 IN (SELECT o.[Operation] COLLATE Latin1_General_BIN2 FROM @ops AS o)
          AND l.[Context] IN (N'LCX_HEAP', N'LCX_CLUSTERED', N'LCX_MARK_AS_GHOST')
          AND l.[AllocUnitId] IN (SELECT [allocation_unit_id] FROM @au));
 END;

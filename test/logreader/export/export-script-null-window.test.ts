@@ -30,3 +30,19 @@ describe('sql/export-log-records.sql: a NULL @From or @To is an open side of the
     expect(text).toMatch(/DECLARE @To .*NULL = to its end/);
   });
 });
+
+/**
+ * fn_dblog's text columns are compared with the script's table variables (@ops: the operations asked
+ * for), whose columns take the database's default collation. Which collation fn_dblog's columns
+ * carry is not documented; if it is not the database's, an implicit comparison of the two fails with
+ * Msg 468 ("Cannot resolve the collation conflict") and no export can be made from that database.
+ * Both sides are given one collation explicitly (Latin1_General_BIN2: the operation names are ASCII).
+ */
+describe('sql/export-log-records.sql compares fn_dblog columns with its table variables in one explicit collation', () => {
+  const text = readShippedSql('export-log-records.sql');
+  it('every l.[Operation] IN (SELECT … FROM @ops …) names the collation on both sides', () => {
+    const uses = [...text.matchAll(/l\.\[Operation\][^\n]*IN \(SELECT[^\n]*FROM @ops[^\n]*\)/g)].map((m) => m[0]);
+    expect(uses).toHaveLength(2); // fn_dblog and fn_dump_dblog
+    for (const u of uses) expect(u).toBe('l.[Operation] COLLATE Latin1_General_BIN2 IN (SELECT o.[Operation] COLLATE Latin1_General_BIN2 FROM @ops AS o)');
+  });
+});
