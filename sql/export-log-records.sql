@@ -32,6 +32,8 @@
 --     end of the log backup read (or before the start of the log read) is INCOMPLETE;
 --   * (CSV) closes the file with an #end section holding the number of record and catalog rows it
 --     wrote: rowback refuses a file that lacks it or holds other numbers (a copy cut short).
+--   * counts, without writing them, the row operations of committed transactions begun outside the
+--     window (outsideWindow: how many, when the first and last began), which rowback says;
 --   The file is export version 2; rowback still reads version 1 files (no #end, no logRead) and says
 --   what it cannot check of them.
 --   rowback itself decides which transactions committed; aborted ones are exported so the
@@ -48,8 +50,8 @@ SET CONCAT_NULL_YIELDS_NULL ON;
 -- ===== parameters ===============================================================
 DECLARE @Database   sysname        = N'CRM';                           -- the database to export from (run the script in it)
 DECLARE @Tables     nvarchar(max)  = N'dbo.Customers, dbo.Contacts';   -- comma-separated schema.table; N'' = every user table
-DECLARE @From       datetime2(3)   = '2024-03-05T14:00:00.000';        -- window start, server local time (inclusive)
-DECLARE @To         datetime2(3)   = '2024-03-05T14:59:59.999';        -- window end, server local time (inclusive)
+DECLARE @From       datetime2(3)   = '2024-03-05T14:00:00.000';        -- window start, server local time (inclusive); NULL = from the start of the log read
+DECLARE @To         datetime2(3)   = '2024-03-05T14:59:59.999';        -- window end, server local time (inclusive); NULL = to its end
 DECLARE @Operations nvarchar(100)  = N'delete';                        -- delete, insert, update (comma-separated)
 DECLARE @Format     nvarchar(4)    = N'json';                          -- json | csv
 DECLARE @LogBackup  nvarchar(4000) = NULL;                             -- a log backup the server can read, instead of the online log
@@ -144,6 +146,10 @@ BEGIN
   RAISERROR(N'rowback export: @Operations must list delete, insert and/or update.', 16, 1);
   RETURN;
 END;
+-- The operations asked for, before their opposites are added below: the row operations of the
+-- transactions begun outside the window are counted of these (outsideWindow.* in the header).
+DECLARE @wanted TABLE ([Operation] nvarchar(31) PRIMARY KEY);
+INSERT @wanted ([Operation]) SELECT o.[Operation] FROM @ops AS o;
 -- Asked for deletes (or inserts), the other of the two is exported as well: a committed transaction
 -- can take its own rows back (a statement rolled back alone, a rollback to a savepoint, a row
 -- inserted again), and rowback leaves out the rows it took back by pairing the two (docs/offline-log.md).
@@ -166,7 +172,9 @@ FROM sys.allocation_units AS au
 JOIN sys.partitions AS p ON au.[type] = 1 AND au.[container_id] = p.[hobt_id]
 WHERE p.[index_id] IN (0, 1) AND p.[object_id] IN (SELECT [object_id] FROM @objects);
 
--- One pass over the log.
+-- One pass over the log. fn_dblog's [Operation] is compared with @ops in one explicit collation: @ops
+-- takes the database's, and which fn_dblog's columns carry is not documented (two implicit ones that
+-- differ fail with Msg 468, "Cannot resolve the collation conflict").
 IF OBJECT_ID(N'tempdb..#log') IS NOT NULL DROP TABLE #log;
 SELECT TOP (0) l.[Current LSN], l.[Operation], l.[Context], l.[Transaction ID], l.[AllocUnitId], l.[Page ID], l.[Slot ID], l.[Offset in Row], l.[Modify Size], l.[Description], l.[Begin Time], l.[End Time], l.[Transaction Name], l.[Transaction SID], l.[SPID], l.[RowLog Contents 0], l.[RowLog Contents 1]
 INTO #log FROM sys.fn_dblog(NULL, NULL) AS l;
@@ -178,7 +186,7 @@ BEGIN
   FROM sys.fn_dblog(@StartLsn, NULL) AS l
   WHERE l.[Operation] IN (N'LOP_BEGIN_XACT', N'LOP_COMMIT_XACT', N'LOP_ABORT_XACT')
      OR (@splits = 1 AND l.[Operation] = N'LOP_DELETE_SPLIT')
-     OR (l.[Operation] IN (SELECT [Operation] FROM @ops)
+     OR (l.[Operation] COLLATE Latin1_General_BIN2 IN (SELECT o.[Operation] COLLATE Latin1_General_BIN2 FROM @ops AS o)
          AND l.[Context] IN (N'LCX_HEAP', N'LCX_CLUSTERED', N'LCX_MARK_AS_GHOST')
          AND l.[AllocUnitId] IN (SELECT [allocation_unit_id] FROM @au));
 END
@@ -189,7 +197,7 @@ BEGIN
   FROM sys.fn_dump_dblog(NULL, NULL, N'DISK', @LogBackupSet, @LogBackup, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT, DEFAULT) AS l
   WHERE l.[Operation] IN (N'LOP_BEGIN_XACT', N'LOP_COMMIT_XACT', N'LOP_ABORT_XACT')
      OR (@splits = 1 AND l.[Operation] = N'LOP_DELETE_SPLIT')
-     OR (l.[Operation] IN (SELECT [Operation] FROM @ops)
+     OR (l.[Operation] COLLATE Latin1_General_BIN2 IN (SELECT o.[Operation] COLLATE Latin1_General_BIN2 FROM @ops AS o)
          AND l.[Context] IN (N'LCX_HEAP', N'LCX_CLUSTERED', N'LCX_MARK_AS_GHOST')
          AND l.[AllocUnitId] IN (SELECT [allocation_unit_id] FROM @au));
 END;
@@ -217,11 +225,29 @@ IF OBJECT_ID(N'tempdb..#xact') IS NOT NULL DROP TABLE #xact;
 SELECT DISTINCT l.[Transaction ID]
 INTO #xact
 FROM #log AS l
+-- A NULL @From / @To is an open side (the header says it null, and rowback reads it so): compared with
+-- NULL, [Begin Time] >= @FromText is UNKNOWN, and no transaction whose begin was read was exported.
 WHERE (l.[Operation] = N'LOP_BEGIN_XACT'
-       AND l.[Begin Time] COLLATE Latin1_General_BIN2 >= @FromText
-       AND l.[Begin Time] COLLATE Latin1_General_BIN2 <= @ToText)
+       AND (@FromText IS NULL OR l.[Begin Time] COLLATE Latin1_General_BIN2 >= @FromText)
+       AND (@ToText IS NULL OR l.[Begin Time] COLLATE Latin1_General_BIN2 <= @ToText))
    OR (l.[Operation] = N'LOP_COMMIT_XACT'
        AND NOT EXISTS (SELECT 1 FROM #log AS b WHERE b.[Transaction ID] = l.[Transaction ID] AND b.[Operation] = N'LOP_BEGIN_XACT'));
+
+-- Committed transactions with row operations asked for, on the tables, whose LOP_BEGIN_XACT was read
+-- outside the window: not exported, but counted in the header (outsideWindow.rowOps) with when they
+-- began (outsideWindow.firstBeginTime / lastBeginTime), so that rowback says them beside the rows it
+-- prints, as a scan of the log itself says the row operations a window leaves out: a mass delete begun
+-- a second before @From was otherwise absent from the file without a word. 0 and NULL when none.
+DECLARE @OutsideRowOps bigint, @OutsideFirstBegin nvarchar(24), @OutsideLastBegin nvarchar(24);
+SELECT @OutsideRowOps = COUNT_BIG(*),
+       @OutsideFirstBegin = MIN(b.[Begin Time] COLLATE Latin1_General_BIN2),
+       @OutsideLastBegin = MAX(b.[Begin Time] COLLATE Latin1_General_BIN2)
+FROM #log AS r
+JOIN #log AS b ON b.[Transaction ID] = r.[Transaction ID] AND b.[Operation] = N'LOP_BEGIN_XACT'
+WHERE r.[Operation] COLLATE Latin1_General_BIN2 IN (SELECT w.[Operation] COLLATE Latin1_General_BIN2 FROM @wanted AS w)
+  AND r.[Context] IN (N'LCX_HEAP', N'LCX_CLUSTERED', N'LCX_MARK_AS_GHOST')
+  AND r.[Transaction ID] NOT IN (SELECT x.[Transaction ID] FROM #xact AS x)
+  AND EXISTS (SELECT 1 FROM #log AS c WHERE c.[Transaction ID] = r.[Transaction ID] AND c.[Operation] = N'LOP_COMMIT_XACT');
 
 IF OBJECT_ID(N'tempdb..#records') IS NOT NULL DROP TABLE #records;
 SELECT
@@ -330,6 +356,9 @@ WHERE c.[object_id] IN (SELECT [object_id] FROM @objects);
 
 IF @Format = N'json'
 BEGIN
+  -- Records in LSN order: [Current LSN] ordered in a binary collation (JSON and CSV alike), since
+  -- under Danish_Norwegian collations the hex pair "aa" sorts as the letter "a-ring", after "z", and
+  -- 0000002a:000001aa:0002 came after 0000002a:000001b0:0001 (rowback refuses records out of order).
   -- One value, assigned to a variable first: a FOR JSON result sent directly is split into
   -- chunks of about 2,000 characters, which clients print on separate lines.
   DECLARE @json nvarchar(max) = (
@@ -353,7 +382,10 @@ BEGIN
       @ReadLastBegin AS [logRead.lastBeginTime],
       @ReadFirstEnd AS [logRead.firstEndTime],
       @ReadLastEnd AS [logRead.lastEndTime],
-      JSON_QUERY(ISNULL((SELECT r.* FROM #records AS r ORDER BY r.[Current LSN] FOR JSON PATH, INCLUDE_NULL_VALUES), N'[]')) AS [records],
+      @OutsideRowOps AS [outsideWindow.rowOps],
+      @OutsideFirstBegin AS [outsideWindow.firstBeginTime],
+      @OutsideLastBegin AS [outsideWindow.lastBeginTime],
+      JSON_QUERY(ISNULL((SELECT r.* FROM #records AS r ORDER BY r.[Current LSN] COLLATE Latin1_General_BIN2 FOR JSON PATH, INCLUDE_NULL_VALUES), N'[]')) AS [records],
       JSON_QUERY(ISNULL((SELECT c.* FROM #catalog AS c ORDER BY c.[schema_name], c.[table_name], c.[partition_number], c.[partition_column_id] FOR JSON PATH, INCLUDE_NULL_VALUES), N'[]')) AS [catalog]
     FOR JSON PATH, WITHOUT_ARRAY_WRAPPER, INCLUDE_NULL_VALUES
   );
@@ -384,7 +416,10 @@ BEGIN
   UNION ALL SELECT N'"logRead.firstBeginTime",' + ISNULL(N'"' + REPLACE(CONVERT(nvarchar(max), @ReadFirstBegin), N'"', N'""') + N'"', N''), 15
   UNION ALL SELECT N'"logRead.lastBeginTime",' + ISNULL(N'"' + REPLACE(CONVERT(nvarchar(max), @ReadLastBegin), N'"', N'""') + N'"', N''), 16
   UNION ALL SELECT N'"logRead.firstEndTime",' + ISNULL(N'"' + REPLACE(CONVERT(nvarchar(max), @ReadFirstEnd), N'"', N'""') + N'"', N''), 17
-  UNION ALL SELECT N'"logRead.lastEndTime",' + ISNULL(N'"' + REPLACE(CONVERT(nvarchar(max), @ReadLastEnd), N'"', N'""') + N'"', N''), 18)
+  UNION ALL SELECT N'"logRead.lastEndTime",' + ISNULL(N'"' + REPLACE(CONVERT(nvarchar(max), @ReadLastEnd), N'"', N'""') + N'"', N''), 18
+  UNION ALL SELECT N'"outsideWindow.rowOps",' + ISNULL(N'"' + REPLACE(CONVERT(nvarchar(max), @OutsideRowOps), N'"', N'""') + N'"', N''), 19
+  UNION ALL SELECT N'"outsideWindow.firstBeginTime",' + ISNULL(N'"' + REPLACE(CONVERT(nvarchar(max), @OutsideFirstBegin), N'"', N'""') + N'"', N''), 20
+  UNION ALL SELECT N'"outsideWindow.lastBeginTime",' + ISNULL(N'"' + REPLACE(CONVERT(nvarchar(max), @OutsideLastBegin), N'"', N'""') + N'"', N''), 21)
   AS m ORDER BY m.[n];
   SELECT N'#records' AS [line];
   SELECT N'"Current LSN","Operation","Context","Transaction ID","AllocUnitId","Page ID","Slot ID","Offset in Row","Modify Size","Description","Begin Time","End Time","Transaction Name","Transaction SID","Login","SPID","RowLog Contents 0","RowLog Contents 1"' AS [line];
@@ -407,7 +442,7 @@ BEGIN
     + N',' + ISNULL(N'"' + REPLACE(CONVERT(nvarchar(max), r.[RowLog Contents 0]), N'"', N'""') + N'"', N'')
     + N',' + ISNULL(N'"' + REPLACE(CONVERT(nvarchar(max), r.[RowLog Contents 1]), N'"', N'""') + N'"', N'') AS [line]
   FROM #records AS r
-  ORDER BY r.[Current LSN];
+  ORDER BY r.[Current LSN] COLLATE Latin1_General_BIN2;
   SELECT N'#catalog' AS [line];
   SELECT N'"schema_name","table_name","object_id","index_id","partition_id","partition_number","data_compression_desc","in_row_alloc_unit_id","lob_alloc_unit_id","row_overflow_alloc_unit_id","modify_date","create_date","partition_column_id","column_id","column_name","type_name","system_type_id","user_type_name","max_length","precision","scale","collation_name","is_nullable","is_identity","is_computed","is_persisted","is_rowguidcol","is_column_set","is_filestream","generated_always_type","leaf_offset","leaf_null_bit","leaf_bit_position","is_dropped","is_sparse","is_uniqueifier","key_ordinal","default_value","database_name","database_guid","family_guid"' AS [line];
   SELECT ISNULL(N'"' + REPLACE(CONVERT(nvarchar(max), c.[schema_name]), N'"', N'""') + N'"', N'')

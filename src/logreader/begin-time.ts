@@ -29,6 +29,14 @@ export function isoToLogTime(iso: string): string {
   return `${y}/${mo}/${d} ${h}:${mi}:${s}:${f}`;
 }
 
+/**
+ * What the offset stated beside log times does not tell: fn_dblog's times are the server's wall
+ * clock with no zone, and SYSDATETIMEOFFSET() gives the offset of the moment it runs (Microsoft
+ * Learn, SYSDATETIMEOFFSET), so in a zone with daylight saving a log time from the other season was
+ * at another offset. Said after the offset in the live and export notes on times.
+ */
+export const SEASON_CAVEAT = ": the log records no zone, so a time from the other side of a daylight-saving change was at that season's offset, not this one";
+
 /** `+08:00` / `-05:30` as DATENAME(TZOFFSET, …) returns it; anything else is a source error upstream. */
 export function isTzOffset(text: string): boolean {
   return TZ_OFFSET.test(text);

@@ -1668,7 +1668,7 @@ export function explainNoRows(stats: CommittedScanStats, ops: string[]): string 
     const removed = stats.rowlessRemovals
       ? `; but ${n(stats.rowlessRemovals)} committed TRUNCATE TABLE / DROP TABLE transaction(s) in it, whose rows no log record holds (see the notes above; only a backup has them)`
       : '';
-    const head = 'the server\'s log read (fn_dblog / fn_dump_dblog, which, given a window, keeps only the committed transactions begun in it or whose LOP_BEGIN_XACT it did not read)';
+    const head = 'the server\'s log read (fn_dblog / fn_dump_dblog, which, given a window, keeps only the committed transactions begun in it or whose LOP_BEGIN_XACT it did not read, and counts the row operations of the others)';
     if (stats.rowOps === 0) return `${head} returned no ${what} on the tables' data rows${removed}`;
     const kept: string[] = [];
     if (stats.compensationRowOps) kept.push(`${n(stats.compensationRowOps)} undone by a rollback inside their transaction`);
@@ -1680,6 +1680,10 @@ export function explainNoRows(stats: CommittedScanStats, ops: string[]): string 
     if (stats.otherTableRowOps) kept.push(`${n(stats.otherTableRowOps)} on tables --table left out`);
     if (stats.outsideWindowRowOps) kept.push(`${n(stats.outsideWindowRowOps)} in transactions that began outside the window${outsideSpan(stats)}`);
     if (stats.beginUnreadRowOps) kept.push(`${n(stats.beginUnreadRowOps)} in transactions whose LOP_BEGIN_XACT is not in the log read${unreadCommitSpan(stats)}: whether they began in the window cannot be told (said as INCOMPLETE)`);
+    // counted by the server (sql.ts LEFT_OUT), as the lines below say them of a log read from files
+    if (stats.rolledBackRowOps) kept.push(`${n(stats.rolledBackRowOps)} in transactions that rolled back`);
+    const open = stats.uncommittedRowOps - stats.rolledBackRowOps;
+    if (open) kept.push(`${n(open)} in transactions with no commit in the log read (open where it ends)`);
     if (stats.schemaDriftRowOps) kept.push(schemaDriftPart(stats));
     return `${head} returned ${n(stats.rowOps)} ${what} on the tables' data rows: ${kept.join(', ') || 'none kept'}${removed}`;
   }

@@ -37,7 +37,7 @@ it("a note of new wording naming the job's server and login does not show them t
       expect(body).not.toContain('rowback_reader');
       expect(body).not.toContain('p4ss');
       expect(notes).toEqual([
-        "times are the server's local time, UTC+01:00 (SYSDATETIMEOFFSET() on [server]:1433/crm as [login] (SQL login) over TLS)",
+        "times are the server's local time, UTC+01:00 now (SYSDATETIMEOFFSET() on [server]:1433/crm as [login] (SQL login) over TLS): the log records no zone, so a time from the other side of a daylight-saving change was at that season's offset, not this one",
         'the log was read through a connection to [server] by [login]',
         '[login] may not run DBCC on [server]; some rows may be missing',
         'table dbo.prod-sql-07_archive read',

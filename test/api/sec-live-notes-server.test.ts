@@ -31,7 +31,7 @@ it("a live job's notes name its server and login to operators only", async () =>
       const { body, notes } = await notesFor(who);
       expect(body.toLowerCase()).not.toContain('prod-sql-07:');
       expect(body).not.toContain('rowback_reader');
-      expect(notes[0]).toBe("times are the server's local time, UTC+01:00 (SYSDATETIMEOFFSET() on [server]:1433/crm as [login] (SQL login) over TLS)");
+      expect(notes[0]).toBe("times are the server's local time, UTC+01:00 now (SYSDATETIMEOFFSET() on [server]:1433/crm as [login] (SQL login) over TLS): the log records no zone, so a time from the other side of a daylight-saving change was at that season's offset, not this one");
       // a name that merely holds the host's text is left as it is
       expect(notes[1]).toBe('table dbo.prod-sql-07_archive read');
     }
@@ -54,7 +54,7 @@ it('a login holding a space or brackets is hidden whole', async () => {
     const hidden = hideServer({ notes: [note] }, 'prod-sql-07', 'viewer').notes[0]!;
     expect(hidden).not.toContain(login.split(' ')[0]);
     expect(hidden).not.toContain(login.split(' ').at(-1));
-    expect(hidden).toMatch(/^times are the server's local time, UTC\+01:00 \(SYSDATETIMEOFFSET\(\) on \[server\]:1433\/crm as \[login\] \((SQL login|NTLM)\) (over|without) TLS/);
+    expect(hidden).toMatch(/^times are the server's local time, UTC\+01:00 now \(SYSDATETIMEOFFSET\(\) on \[server\]:1433\/crm as \[login\] \((SQL login|NTLM)\) (over|without) TLS/);
     expect(hideServer({ notes: [note] }, 'prod-sql-07', 'operator').notes[0]).toBe(note);
   }
 });
@@ -73,7 +73,7 @@ it("a job whose connection string names no server (MSSQL_SERVER gives it) has it
     for (const who of ['viewer', 'reviewer'] as const) {
       const a = await t.app.inject({ url: `/api/audit?jobId=${r.json().id}`, headers: bearer(t.tokens[who]) });
       expect(a.body.toLowerCase()).not.toContain('prod-sql-07');
-      expect(a.json().items.find((x: { action: string }) => x.action === 'job.notes').details.notes[0]).toBe("times are the server's local time, UTC+01:00 (SYSDATETIMEOFFSET() on [server]:1433/crm as [login] (SQL login) over TLS)");
+      expect(a.json().items.find((x: { action: string }) => x.action === 'job.notes').details.notes[0]).toBe("times are the server's local time, UTC+01:00 now (SYSDATETIMEOFFSET() on [server]:1433/crm as [login] (SQL login) over TLS): the log records no zone, so a time from the other side of a daylight-saving change was at that season's offset, not this one");
     }
     const op = await t.app.inject({ url: `/api/audit?jobId=${r.json().id}`, headers: bearer(t.tokens.operator) });
     expect(op.body).toContain('prod-sql-07:1433/crm');

@@ -54,7 +54,7 @@ export function customersDeleteRow(n: number, op: string): Row {
 /**
  * A live server whose log holds one committed transaction deleting a row of dbo.Customers (begun
  * 14:07:09.123) in one active VLF (42, first LSN 2a:1f0:1): the server facts, the window probe
- * (sys.dm_db_log_info, the first transaction's begin time), the catalog (modified 2024-01-02) and the
+ * (sys.dm_db_log_info, the first transaction's begin time and its commit's end time), the catalog (modified 2024-01-02) and the
  * scan's three records; the session, recovery-status and RESTORE HEADERONLY queries answer no row;
  * any other statement throws. Written out alike in test/worker/live-window-before-log.test.ts and
  * test/cli/scan-live-server-from-env.test.ts.
@@ -65,6 +65,7 @@ export class OneDeleteLiveRunner extends FakeLiveRunner {
     if (t.includes('SYSDATETIMEOFFSET')) yield SERVER_INFO;
     else if (t.includes('sys.dm_db_log_info')) yield { vlf_sequence_number: 42, vlf_active: 1, vlf_first_lsn: '0000002a:000001f0:0001' };
     else if (t.includes('SELECT TOP (1) l.[Current LSN], l.[Begin Time]')) yield { 'Current LSN': '0000002a:000001f0:0001', 'Begin Time': '2024/03/05 14:07:09:123' };
+    else if (t.includes('SELECT TOP (1) l.[Current LSN], l.[End Time]')) yield { 'Current LSN': '0000002a:000001f0:0003', 'End Time': '2024/03/05 14:07:10:000' };
     else if (t.includes('system_internals_partition_columns')) yield* customersCatalog('2024-01-02T09:00:00');
     else if (t.includes('[xact]')) yield* [customersDeleteRow(1, 'LOP_BEGIN_XACT'), customersDeleteRow(2, 'LOP_DELETE_ROWS'), customersDeleteRow(3, 'LOP_COMMIT_XACT')];
     else if (t.includes('sys.dm_exec_sessions') || t.includes('sys.database_recovery_status') || t.includes('RESTORE HEADERONLY')) return;

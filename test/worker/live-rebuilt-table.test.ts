@@ -36,6 +36,10 @@ class Runner extends FakeLiveRunner {
     else if (t.includes('SELECT TOP (1) l.[Current LSN], l.[Begin Time]')) {
       if (this.logStart instanceof Error) throw this.logStart;
       yield { 'Current LSN': '0000002a:00000010:0001', 'Begin Time': this.logStart };
+    } else if (t.includes('SELECT TOP (1) l.[Current LSN], l.[End Time]')) {
+      // the window probe: the first commit, taken to end when the log's first transaction began
+      if (this.logStart instanceof Error) throw this.logStart;
+      yield { 'Current LSN': '0000002a:00000010:0002', 'End Time': this.logStart };
     } else if (t.includes('system_internals_partition_columns')) yield* catalog(this.modified);
     else if (t.includes('[xact]')) yield* [row(1, 'LOP_BEGIN_XACT'), row(2, 'LOP_DELETE_ROWS'), row(3, 'LOP_COMMIT_XACT')];
     else if (t.includes('dm_exec_sessions')) return;

@@ -44,6 +44,20 @@ export interface ExportHeader {
   logBackupSet: number | null;
   /** Where the log the script read begins and ends (version 2); null when the header has none (version 1). */
   logRead: ExportLogRead | null;
+  /**
+   * The row operations (of the operations asked for, on the tables) of committed transactions whose
+   * LOP_BEGIN_XACT the script read outside its window, and when the first and last of them began
+   * (fn_dblog's form): not in the file, counted by scripts since outsideWindow was added; absent from
+   * older files (undefined: not known).
+   */
+  outsideWindow?: ExportOutsideWindow | null;
+}
+
+/** ExportHeader.outsideWindow: `rowOps` row operations left out, their transactions begun from `firstBeginTime` to `lastBeginTime`. */
+export interface ExportOutsideWindow {
+  rowOps: number;
+  firstBeginTime: string | null;
+  lastBeginTime: string | null;
 }
 
 /**
@@ -163,6 +177,36 @@ export const LogReadSchema = z.object({
   lastEndTime: logTime.nullable().optional(),
 });
 
+/** The header's `outsideWindow` (ExportOutsideWindow): its count an integer, its times in fn_dblog's form; each field may be null or absent. */
+export const OutsideWindowSchema = z.object({
+  rowOps: intValue.nullable().optional(),
+  firstBeginTime: logTime.nullable().optional(),
+  lastBeginTime: logTime.nullable().optional(),
+});
+
+/** The header's `outsideWindow` as ExportOutsideWindow (a null or absent count: 0), or undefined when the header has none. */
+function outsideWindowOf(v: z.infer<typeof OutsideWindowSchema> | null | undefined): ExportOutsideWindow | undefined {
+  if (!v) return undefined;
+  return { rowOps: v.rowOps ?? 0, firstBeginTime: v.firstBeginTime ?? null, lastBeginTime: v.lastBeginTime ?? null };
+}
+
+/**
+ * The CSV form's `#meta` keys `outsideWindow.*` (OutsideWindowSchema) as ExportHeader.outsideWindow,
+ * or {} when there are none. Throws INPUT_BAD_EXPORT naming the line and key of a value that is not
+ * what the script writes.
+ */
+export function csvMetaOutsideWindow(meta: ReadonlyMap<string, string | null>, lines: ReadonlyMap<string, number>, file: string): Pick<ExportHeader, 'outsideWindow'> {
+  const keys = [...meta.keys()].filter((k) => k.startsWith('outsideWindow.'));
+  if (keys.length === 0) return {};
+  const parsed = OutsideWindowSchema.safeParse(Object.fromEntries(keys.map((k) => [k.slice('outsideWindow.'.length), meta.get(k)])));
+  if (!parsed.success) {
+    const { field, message } = issueText(parsed.error);
+    const key = `outsideWindow.${field}`;
+    throw bad(file, `#meta, line ${lines.get(key)}, field ${key}: ${message}`, { line: lines.get(key), column: key });
+  }
+  return { outsideWindow: outsideWindowOf(parsed.data) };
+}
+
 /** The header's `logRead` fields as ExportLogRead (absent ones null), or null when there is no logRead. */
 function logReadOf(v: z.infer<typeof LogReadSchema> | null | undefined): ExportLogRead | null {
   if (!v) return null;
@@ -204,6 +248,7 @@ export const HeaderFieldsSchema = z.object({
   logBackup: z.string().nullable().optional(),
   logBackupSet: intValue.nullable().optional(),
   logRead: LogReadSchema.nullable().optional(),
+  outsideWindow: OutsideWindowSchema.nullable().optional(),
   catalog: z.array(z.record(z.string(), z.unknown())),
 });
 
@@ -257,6 +302,7 @@ export function exportHeaderFrom(h: z.infer<typeof HeaderFieldsSchema>, file: st
     logBackup: h.logBackup ?? null,
     logBackupSet: h.logBackupSet ?? null,
     logRead: logReadOf(h.logRead),
+    ...(h.outsideWindow ? { outsideWindow: outsideWindowOf(h.outsideWindow) } : {}),
   };
 }
 

@@ -1,4 +1,5 @@
 import type { TableLayout } from '../../reconstruct/metadata/table-layout.js';
+import { parseBeginTime } from '../begin-time.js';
 
 /**
  * Schema drift: the live catalog describes tables as they are *now*. If a table was altered
@@ -21,6 +22,29 @@ export function driftSince(table: TableLayout, since: string): string | null {
   if (!table.modifyDate) return null;
   const modified = normaliseModifyDate(table.modifyDate);
   return modified !== null && modified >= since ? modified : null;
+}
+
+/**
+ * Whether a row's table may have been altered since its transaction wrote it: `table`'s modify_date at
+ * or after the transaction's Begin Time (`beginTime`, fn_dblog's form) — or, its LOP_BEGIN_XACT not in
+ * the log read (`beginTime` null), at or after its commit's End Time (`endTime`): it began before it,
+ * and an ALTER TABLE (Sch-M) waits for the locks the transaction holds on the table until it commits,
+ * so a change before that End Time was made before the transaction touched the table. Returns the
+ * normalised modify_date and the time it is compared with as said in driftExplanation (`since`: ISO
+ * local time, the End Time with why it stands in), or null: no drift, or neither time known. Before,
+ * a transaction without a Begin Time was not checked at all, and its rows were decoded with a layout
+ * changed after they were deleted. Throws InputError INPUT_BAD_TIME for a time not of fn_dblog's form.
+ */
+export function transactionDrift(table: TableLayout, beginTime: string | null, endTime: string | null): { modified: string; since: string } | null {
+  if (beginTime !== null) {
+    const began = parseBeginTime(beginTime);
+    const modified = driftSince(table, began);
+    return modified ? { modified, since: began } : null;
+  }
+  if (endTime === null) return null;
+  const ended = parseBeginTime(endTime, 'End Time');
+  const modified = driftSince(table, ended);
+  return modified ? { modified, since: `${ended} (the commit of its transaction, whose LOP_BEGIN_XACT is not in the log read)` } : null;
 }
 
 /**

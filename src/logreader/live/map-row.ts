@@ -45,7 +45,17 @@ export function mapScanRow(row: Row, inputs: readonly LogInput[]): MappedRow {
     if (typeof row[f] !== 'string' || row[f] === '') return bad(f, 'missing');
   }
   const image = row['RowLog Contents 0'];
-  if (image !== null && image !== undefined && !(image instanceof Uint8Array)) return bad('RowLog Contents 0', 'not binary');
+  // a value of the wrong type was read as "none" (bytes() and num() give null): an update with no
+  // after image, a transaction with no SID or SPID, printed as if the log held none
+  for (const f of ['RowLog Contents 0', 'RowLog Contents 1', 'Transaction SID'] as const) {
+    const v = row[f];
+    if (v !== null && v !== undefined && !(v instanceof Uint8Array)) return bad(f, 'not binary');
+  }
+  for (const f of ['Slot ID', 'Offset in Row', 'Modify Size', 'SPID', 'log_input'] as const) {
+    const v = row[f];
+    const ok = typeof v === 'number' ? Number.isSafeInteger(v) : typeof v === 'string' && /^-?\d{1,15}$/.test(v);
+    if (v !== null && v !== undefined && !ok) return bad(f, `'${String(v).slice(0, 40)}' is not an integer`);
+  }
 
   const beginRaw = str(row['Begin Time']);
   const endRaw = str(row['End Time']);

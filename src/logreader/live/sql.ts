@@ -1,4 +1,4 @@
-import { LCX_CLUSTERED, LCX_HEAP, LCX_MARK_AS_GHOST, LOP_BEGIN_XACT, LOP_COMMIT_XACT, LOP_DELETE_SPLIT } from '../log-record.js';
+import { LCX_CLUSTERED, LCX_HEAP, LCX_MARK_AS_GHOST, LOP_ABORT_XACT, LOP_BEGIN_XACT, LOP_COMMIT_XACT, LOP_DELETE_SPLIT } from '../log-record.js';
 import { lsnToDblogParam, type Lsn } from '../lsn.js';
 import { OPERATIONS_FOR, pairOperationFor } from '../scan-operations.js';
 import type { ScanOperation } from '../scan-operations.js';
@@ -43,10 +43,20 @@ export const TRACE_FLAG_INACTIVE_LOG = 2537;
 export const TRACEON_INACTIVE_LOG = `DBCC TRACEON(${TRACE_FLAG_INACTIVE_LOG}) WITH NO_INFOMSGS;`;
 
 /**
- * Binary collation for comparing fn_dblog's nvarchar times: under a Windows collation some
- * punctuation can weigh differently; byte order of the fixed-width form is time order.
+ * Binary collation for comparing and ordering fn_dblog's nvarchar times and LSNs: under a Windows
+ * collation some punctuation can weigh differently, and letter pairs can sort as one letter (see
+ * LSN_ORDER_SOURCE); byte order of the fixed-width form is time order, and LSN order.
  */
 const BIN_COLLATION = 'Latin1_General_BIN2';
+
+/**
+ * Why LSNs are ordered in a binary collation: fn_dblog prints them as fixed-width lower-case hex, and
+ * Danish_Norwegian_CI_AS sorts the pair "aa" as the letter "å", after "z" (ORDER BY … COLLATE
+ * Danish_Norwegian_CI_AS puts 'Aa' after 'Za': dbfriend.blogspot.com, "Collation, Danish_Norwegian Vs
+ * Latin1_General", 2009, on SQL Server 2005 SP3 and 2008 SP1; Michael Kaplan, "The disunification of
+ * Norwegian and Danish sorting", 2006).
+ */
+export const LSN_ORDER_SOURCE = 'Danish_Norwegian collations sort "aa" as "å", after "z"';
 
 /** Facts the live path needs before it scans: version, the clock's UTC offset, rights, recovery model. */
 export function serverInfoSql(): SqlStatement {
@@ -96,6 +106,22 @@ export function firstBeginXactSql(start: Lsn | null): SqlStatement {
     ].join('\n'),
     // NULL: from the start of the online log's active part (fn_dblog(NULL, NULL) reads it whole)
     params: [{ name: 'start', type: 'nvarchar', length: LSN_PARAM_LENGTH, value: start ? lsnToDblogParam(start) : null }],
+  };
+}
+
+/**
+ * The first LOP_COMMIT_XACT at or after `start`, with its End Time: the window probe (bounds.ts
+ * findStartLsn), since commits are logged in the order they happen, and Begin Times are not. TOP (1)
+ * stops at the first one found: a probe costs a few log blocks, not a log scan.
+ */
+export function firstCommitXactSql(start: Lsn): SqlStatement {
+  return {
+    text: [
+      'SELECT TOP (1) l.[Current LSN], l.[End Time]',
+      'FROM sys.fn_dblog(@start, NULL) AS l',
+      `WHERE l.[Operation] = ${nstring(LOP_COMMIT_XACT)};`,
+    ].join('\n'),
+    params: [{ name: 'start', type: 'nvarchar', length: LSN_PARAM_LENGTH, value: lsnToDblogParam(start) }],
   };
 }
 
@@ -152,6 +178,14 @@ export interface ScanSqlOptions {
   inactiveLog?: boolean;
 }
 
+/**
+ * scanSql's `left_out` values: a row carrying one is not a log record to read but the count
+ * (`xact_row_ops`) of the wanted row operations of one transaction the query does not return — it
+ * rolled back (an LOP_ABORT_XACT read), has no commit nor abort in the log read (open where it ends),
+ * or committed but began outside the window (`xact_began`: its Begin Time, fn_dblog's form).
+ */
+export const LEFT_OUT = { rolledBack: 'rolled_back', uncommitted: 'uncommitted', outsideWindow: 'outside_window' } as const;
+
 /** Columns every log input yields, in fn_dblog's names. */
 const LOG_COLUMNS = [
   'Current LSN', 'Operation', 'Context', 'Transaction ID', 'AllocUnitId', 'Page ID', 'Slot ID',
@@ -194,6 +228,10 @@ function list(values: readonly string[]): string {
  * of rows a transaction took back itself as a scan of files does (recover/sources/live.ts); before,
  * a live scan printed a delete that a rolled-back savepoint or statement had put back as deleted.
  * Every row carries the transaction's facts (Begin Time, End Time, name, SID, login, SPID).
+ * And, for each other transaction with a wanted row operation (committed but begun outside the
+ * window, rolled back, or with no commit in the log read), one row with `left_out` (LEFT_OUT) and
+ * `xact_row_ops`, `xact_began`: counted by the caller (recover/sources/live.ts countLeftOut), never read
+ * as a record. In LSN order, [Current LSN] compared in a binary collation (LSN_ORDER_SOURCE).
  */
 export function scanSql(o: ScanSqlOptions): SqlStatement {
   if (o.inputs.length === 0) throw new RangeError('scanSql needs at least one log input');
@@ -240,6 +278,8 @@ export function scanSql(o: ScanSqlOptions): SqlStatement {
   const where = [
     `l.[Operation] = ${nstring(LOP_BEGIN_XACT)}`,
     `   OR l.[Operation] = ${nstring(LOP_COMMIT_XACT)}`,
+    // the abort tells a transaction rolled back from one still open (LEFT_OUT), never returned itself
+    `   OR l.[Operation] = ${nstring(LOP_ABORT_XACT)}`,
     ...moveOps.map((m) => `   OR l.[Operation] = ${nstring(m)}`),
     `   OR (l.[Operation] IN (${list(readOps)})`,
     `       AND l.[Context] IN (${list(ROW_CONTEXTS)})`,
@@ -280,7 +320,22 @@ export function scanSql(o: ScanSqlOptions): SqlStatement {
   ];
   // With a window, a transaction counts if its LOP_BEGIN_XACT fell inside it, or was not read at all
   // (the caller cannot place it in the window, and says so); one that began outside it does not.
-  if (windowTest.length) outerWhere.push('(x.[xact_begin_time] IS NOT NULL OR x.[xact_begin_read] = 0)');
+  const inWindow = windowTest.length ? '(x.[xact_begin_time] IS NOT NULL OR x.[xact_begin_read] = 0)' : null;
+  if (inWindow) outerWhere.push(inWindow);
+  // The transactions with wanted row operations that are not returned — committed but begun outside the
+  // window; in it (or with no window) but with no commit in the log read, rolled back or still open —
+  // are each said by ONE row (their first record, lsn_copy 1) with `left_out` and the number of their
+  // row operations (`xact_row_ops`, each record once): the caller counts them as a scan of files does
+  // (committed.ts outsideWindowRowOps, uncommittedRowOps, rolledBackRowOps), so a window that caught
+  // some deletes and not a mass delete begun a second before it, or a DELETE not yet committed, is said
+  // beside the rows printed. Before, the server dropped them and the result looked whole.
+  const firstOfXact = 'x.[xact_first] = 1 AND x.[xact_has_rows] = 1';
+  const leftOut = [
+    '    CASE',
+    `      WHEN ${firstOfXact} AND x.[xact_committed] = 0${inWindow ? ` AND ${inWindow}` : ''} THEN CASE WHEN x.[xact_aborted] = 1 THEN ${nstring(LEFT_OUT.rolledBack)} ELSE ${nstring(LEFT_OUT.uncommitted)} END`,
+    ...(inWindow ? [`      WHEN ${firstOfXact} AND x.[xact_committed] = 1 AND NOT ${inWindow} THEN ${nstring(LEFT_OUT.outsideWindow)}`] : []),
+    '    END AS [left_out]',
+  ];
 
   const text = [
     ...(o.inactiveLog ? [TRACEON_INACTIVE_LOG] : []),
@@ -301,17 +356,31 @@ export function scanSql(o: ScanSqlOptions): SqlStatement {
     `    MAX(CASE WHEN x.[Operation] = ${begin} THEN x.[Transaction Name] END) ${perXact} AS [xact_name],`,
     `    MAX(CASE WHEN x.[Operation] = ${begin} THEN x.[Transaction SID] END) ${perXact} AS [xact_sid],`,
     `    MAX(CASE WHEN x.[Operation] = ${begin} THEN x.[SPID] END) ${perXact} AS [xact_spid],`,
+    `    MAX(CASE WHEN x.[Operation] = ${nstring(LOP_ABORT_XACT)} THEN 1 ELSE 0 END) ${perXact} AS [xact_aborted],`,
+    `    MAX(CASE WHEN x.[Operation] = ${begin} THEN x.[Begin Time] END) ${perXact} AS [xact_began],`,
+    `    ROW_NUMBER() OVER (PARTITION BY x.[Transaction ID] ORDER BY x.[Current LSN] COLLATE ${BIN_COLLATION}, x.[log_input]) AS [xact_first],`,
+    // (partitioned by equality, which no collation changes for fn_dblog's lower-case hex: no COLLATE)
     '    ROW_NUMBER() OVER (PARTITION BY x.[Current LSN] ORDER BY x.[log_input]) AS [lsn_copy]',
     '  FROM [log] AS x',
+    '), [counted] AS (',
+    '  SELECT x.*,',
+    `    SUM(CASE WHEN x.[lsn_copy] = 1 AND x.[Operation] IN (${list(rowOps)}) THEN 1 ELSE 0 END) ${perXact} AS [xact_row_ops],`,
+    ...leftOut,
+    '  FROM [xact] AS x',
     ')',
     'SELECT x.[log_input], x.[Current LSN], x.[Operation], x.[Context], x.[Transaction ID], x.[AllocUnitId],',
     '  x.[Page ID], x.[Slot ID], x.[Offset in Row], x.[Modify Size], x.[Description],',
     '  x.[RowLog Contents 0], x.[RowLog Contents 1],',
     '  x.[xact_begin_time] AS [Begin Time], x.[xact_end_time] AS [End Time], x.[xact_name] AS [Transaction Name],',
-    '  x.[xact_sid] AS [Transaction SID], SUSER_SNAME(x.[xact_sid]) AS [Login], x.[xact_spid] AS [SPID]',
-    'FROM [xact] AS x',
-    `WHERE ${outerWhere.join('\n  AND ')}`,
-    'ORDER BY x.[Current LSN];',
+    '  x.[xact_sid] AS [Transaction SID], SUSER_SNAME(x.[xact_sid]) AS [Login], x.[xact_spid] AS [SPID],',
+    '  x.[left_out], x.[xact_row_ops], x.[xact_began]',
+    'FROM [counted] AS x',
+    `WHERE (${outerWhere.join('\n  AND ')})`,
+    '  OR x.[left_out] IS NOT NULL',
+    // binary: in a Windows collation the hex text is not in LSN order (Danish_Norwegian sorts "aa" as
+    // "å", after "z": 0000002a:000001aa:0002 came after 0000002a:000001b0:0001, a commit before its
+    // delete, which the committed filter then took for never committed; LSN_ORDER_SOURCE)
+    `ORDER BY x.[Current LSN] COLLATE ${BIN_COLLATION};`,
   ].join('\n');
   return { text, params };
 }

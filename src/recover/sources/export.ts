@@ -1,8 +1,8 @@
 import { SchemaError, InputError } from '../../errors.js';
 import { openExportStream, type ExportStream } from '../../logreader/export/export-stream.js';
-import type { ExportHeader } from '../../logreader/export/export-file.js';
-import { parseBeginTime } from '../../logreader/begin-time.js';
-import { driftExplanation, driftSince } from '../../logreader/live/drift.js';
+import type { ExportHeader, ExportOutsideWindow } from '../../logreader/export/export-file.js';
+import { SEASON_CAVEAT } from '../../logreader/begin-time.js';
+import { driftExplanation, transactionDrift } from '../../logreader/live/drift.js';
 import type { LogRecord } from '../../logreader/log-record.js';
 import { lsnToDecimal, parseLsn } from '../../logreader/lsn.js';
 import { catalogFromJson, layoutsFromCatalog } from '../../reconstruct/metadata/catalog-json.js';
@@ -58,8 +58,11 @@ export class ExportSource implements RecoverySource {
     if (!this.loaded) {
       this.loaded = await openExportStream(this.file);
       const h = this.loaded.header;
-      if (h.serverTimeZone) this.notes.push(`times are the exporting server's local time, UTC${h.serverTimeZone}`);
+      if (h.serverTimeZone) this.notes.push(exportTimeZoneNote(h.serverTimeZone, h.exportedAt));
       else this.notes.push('the export does not state the server time zone: times are the server\'s local time, zone unknown');
+      // the transactions the script read but left out, begun outside its window (a mass delete begun
+      // a second before @From): said beside the rows, as a scan of the log itself says them
+      if (h.outsideWindow && h.outsideWindow.rowOps > 0) this.notes.push(exportOutsideWindowNote(this.file, h, h.outsideWindow));
       for (const n of exportVersionNotes(this.file, this.loaded.format, h)) {
         this.notes.push(n);
         this.loudNotes.push(n);
@@ -136,7 +139,7 @@ export class ExportSource implements RecoverySource {
         const text = r['Current LSN'];
         const lsn = BigInt(lsnToDecimal(parseLsn(text)));
         if (prev && lsn <= prev.lsn) {
-          throw new InputError('INPUT_BAD_EXPORT', `${self.file}: record ${self.recordsRead} (LSN ${text}) ${lsn === prev.lsn ? 'repeats' : 'comes after'} LSN ${prev.text}: the records are not in rising LSN order, as sql/export-log-records.sql writes them (${lsn === prev.lsn ? 'the same record twice: two exports put into one file?' : 'a file sorted or edited by hand?'}); use the file as the script wrote it`, { file: self.file, lsn: text });
+          throw new InputError('INPUT_BAD_EXPORT', `${self.file}: record ${self.recordsRead} (LSN ${text}) ${lsn === prev.lsn ? 'repeats' : 'comes after'} LSN ${prev.text}: the records are not in rising LSN order, as sql/export-log-records.sql writes them (${lsn === prev.lsn ? 'the same record twice: two exports put into one file?' : 'a file sorted or edited by hand? or written by a script older than its binary ORDER BY of [Current LSN], on a server whose collation sorts the hex pair "aa" as "å", after "z" (Danish_Norwegian): then export again with the current script'}); use the file as the script wrote it`, { file: self.file, lsn: text });
         }
         prev = { lsn, text };
         yield r;
@@ -163,10 +166,10 @@ export class ExportSource implements RecoverySource {
   /** The exported catalog is the layout at export time; a table altered after the row's transaction began may not fit it. */
   private drift(c: RowCandidate, catalog: MetadataCatalog): { table: string; reason: string } | null {
     const t = c.record.AllocUnitId ? catalog.byAllocUnit(c.record.AllocUnitId) : undefined;
-    if (!t || !c.txn.beginTime) return null;
-    const began = parseBeginTime(c.txn.beginTime);
-    const modified = driftSince(t, began);
-    return modified ? { table: `${t.schema}.${t.name}`, reason: driftExplanation(t, modified, began) } : null;
+    if (!t) return null;
+    // its begin not read: by its commit's End Time (drift.ts transactionDrift)
+    const d = transactionDrift(t, c.txn.beginTime, c.txn.endTime);
+    return d ? { table: `${t.schema}.${t.name}`, reason: driftExplanation(t, d.modified, d.since) } : null;
   }
 
   committedStats(): CommittedScanStats {
@@ -203,6 +206,28 @@ export class ExportSource implements RecoverySource {
   async close(): Promise<void> {
     this.loaded = null;
   }
+}
+
+/**
+ * The note on an export's times: the exporting server's local time, at the offset `timeZone` it had
+ * when the file was written (`exportedAt`, the header's SYSDATETIMEOFFSET() text, named when known),
+ * which a time from the other season of daylight saving did not have (SEASON_CAVEAT).
+ */
+export function exportTimeZoneNote(timeZone: string, exportedAt: string | null): string {
+  return `times are the exporting server's local time, UTC${timeZone} when it was exported${exportedAt ? ` (${exportedAt})` : ''}${SEASON_CAVEAT}`;
+}
+
+/**
+ * The note on an export's `outsideWindow` (export-file.ts ExportOutsideWindow): its row operations of
+ * committed transactions the script read begun outside its window (`header.window`), when they
+ * began, and that they are not in `file`. Pure.
+ */
+export function exportOutsideWindowNote(file: string, header: Pick<ExportHeader, 'window' | 'operations'>, o: ExportOutsideWindow): string {
+  const a = o.firstBeginTime;
+  const b = o.lastBeginTime;
+  const span = a && b ? (a === b ? `; it began at ${a}` : `; they began from ${a} to ${b}`) : '';
+  const window = `${header.window.from ?? 'the start of the log read'} to ${header.window.to ?? 'its end'}`;
+  return `${o.rowOps.toLocaleString('en-US')} more row operation(s) (${header.operations ?? 'of the operations exported'}) on the exported tables are in committed transactions begun outside the export's window (${window}${span}, the SQL Server's local time): sql/export-log-records.sql counted them but did not write them, so they are not in ${file} nor in this result; export again with @From/@To around them to see them`;
 }
 
 export function openExportSource(file: string, o: ExportSourceOptions = {}): ExportSource {

@@ -1,19 +1,20 @@
 import { randomUUID } from 'node:crypto';
 import { InputError, SourceError } from '../../errors.js';
-import { parseBeginTime } from '../../logreader/begin-time.js';
+import { parseBeginTime, SEASON_CAVEAT } from '../../logreader/begin-time.js';
 import { findStartLsn, vlfsFromRows, type StartBound } from '../../logreader/live/bounds.js';
-import { driftExplanation, driftSince } from '../../logreader/live/drift.js';
+import { driftExplanation, driftSince, transactionDrift } from '../../logreader/live/drift.js';
 import { mapScanRow } from '../../logreader/live/map-row.js';
 import { LOP_ABORT_XACT, LOP_BEGIN_XACT, LOP_COMMIT_XACT, type LogRecord } from '../../logreader/log-record.js';
 import { committedCandidateBatches, emptyStats, type CommittedScanStats } from '../committed.js';
 import { mapSessions, sessionOf, sessionsSql, type SessionFacts } from '../../logreader/live/sessions.js';
 import { MssqlRunner, type SqlRunner } from '../../logreader/live/runner.js';
 import { readShippedSql, withoutBatchSeparators } from '../../logreader/live/shipped-sql.js';
-import { firstBeginXactOfBackupSql, firstBeginXactSql, headerOnlySql, logVlfsSql, scanSql, serverInfoSql, TRACE_FLAG_INACTIVE_LOG, type LogInput } from '../../logreader/live/sql.js';
-import { formatLsn, type Lsn } from '../../logreader/lsn.js';
+import { firstBeginXactOfBackupSql, firstBeginXactSql, firstCommitXactSql, headerOnlySql, LEFT_OUT, logVlfsSql, LSN_ORDER_SOURCE, scanSql, serverInfoSql, TRACE_FLAG_INACTIVE_LOG, type LogInput } from '../../logreader/live/sql.js';
+import { compareLsn, formatLsn, parseLsn, type Lsn } from '../../logreader/lsn.js';
 import { catalogFromJson, type CatalogIdentity } from '../../reconstruct/metadata/catalog-json.js';
 import { assertOneDatabase, type SourceFileIdentity } from '../source-identity.js';
 import type { TableLayout } from '../../reconstruct/metadata/table-layout.js';
+import type { Row } from '../../logreader/live/stream.js';
 import { resolveConnection, type ConnectionSettings } from '../../util/connection.js';
 import { silentLogger, type Logger } from '../../util/logger.js';
 import { catalogModifyDates, type CatalogChanges } from '../rebuilt-tables.js';
@@ -277,14 +278,23 @@ export class LiveSource implements RecoverySource {
     const self = this;
     this.rowsStreamed = 0;
     const records = async function* (): AsyncIterable<LogRecord> {
+      const order = new LsnOrder(self.runner.description);
       for await (const row of self.runner.stream(stmt, { signal, label: 'log scan', allowInactiveLogTraceFlag: self.o.inactiveLog })) {
         self.rowsStreamed++;
+        if (row.left_out !== null && row.left_out !== undefined) {
+          // one transaction the query does not return, with its count (sql.ts LEFT_OUT)
+          const item = countLeftOut(row, stats);
+          if (item) self.skippedItems.push(item);
+          else order.check(String(row['Current LSN']));
+          continue;
+        }
         const m = mapScanRow(row, inputs);
         if (m.kind === 'skipped') {
           self.skippedItems.push(m.item);
           continue;
         }
         const r = m.candidate.record;
+        order.check(r['Current LSN']);
         // SUSER_SNAME of the transaction's SID: every row carries it, kept once per transaction,
         // until the record after its commit or abort: the filter hands out what a commit released
         // before it asks for the next record, so a transaction that yielded no row (rolled back,
@@ -354,10 +364,10 @@ export class LiveSource implements RecoverySource {
   /** The per-row drift check: the row's table was altered after the row's transaction began. */
   private rowDrift(c: RowCandidate, catalog: MetadataCatalog): { table: string; reason: string } | null {
     const t = c.record.AllocUnitId ? catalog.byAllocUnit(c.record.AllocUnitId) : undefined;
-    if (!t || !c.txn.beginTime) return null;
-    const began = parseBeginTime(c.txn.beginTime);
-    const modified = driftSince(t, began);
-    return modified ? { table: `${t.schema}.${t.name}`, reason: driftExplanation(t, modified, began) } : null;
+    if (!t) return null;
+    // its begin not read: by its commit's End Time (drift.ts transactionDrift)
+    const d = transactionDrift(t, c.txn.beginTime, c.txn.endTime);
+    return d ? { table: `${t.schema}.${t.name}`, reason: driftExplanation(t, d.modified, d.since) } : null;
   }
 
   private async startBound(filter: ScanFilter, inputs: LogInput[], signal?: AbortSignal): Promise<StartBound> {
@@ -382,13 +392,15 @@ export class LiveSource implements RecoverySource {
       this.notes.push('sys.dm_db_log_info gave no readable vlf_first_lsn: the whole online log is read to find the window');
       return { start: null, probes: 0 };
     }
-    const probe = async (lsn: Lsn): Promise<string | null> => {
-      const [r] = await this.runner.query(firstBeginXactSql(lsn), { signal, label: 'window probe', allowInactiveLogTraceFlag: false });
-      return r && typeof r['Begin Time'] === 'string' ? parseBeginTime(r['Begin Time']) : null;
+    // the first commit's End Time at a VLF (commits are logged in time order, begins are not:
+    // bounds.ts), and the first begin's Begin Time of the oldest VLF (a log beginning after the window)
+    const probe = (sql: (lsn: Lsn) => ReturnType<typeof firstCommitXactSql>, column: 'End Time' | 'Begin Time') => async (lsn: Lsn): Promise<string | null> => {
+      const [r] = await this.runner.query(sql(lsn), { signal, label: 'window probe', allowInactiveLogTraceFlag: false });
+      return r && typeof r[column] === 'string' ? parseBeginTime(r[column], column) : null;
     };
     let bound: StartBound;
     try {
-      bound = await findStartLsn(vlfs, probe, filter.from);
+      bound = await findStartLsn(vlfs, { commit: probe(firstCommitXactSql, 'End Time'), begin: probe(firstBeginXactSql, 'Begin Time') }, filter.from);
     } catch (e) {
       // A probe the server refuses (an LSN it will not start at) only costs the bound.
       if (e instanceof SourceError && e.code === 'SOURCE_QUERY') {
@@ -486,6 +498,73 @@ export class LiveSource implements RecoverySource {
 
 type BackupInput = Extract<LogInput, { kind: 'backup' }>;
 
+/**
+ * A scan row carrying `left_out` (sql.ts LEFT_OUT: one transaction the query does not return) added to
+ * `stats` as a scan of files counts it (committed.ts): its `xact_row_ops` row operations into rowOps and
+ * outsideWindowRowOps (with its Begin Time `xact_began`, fn_dblog's form, into the span said), or
+ * uncommittedRowOps (and rolledBackRowOps for one rolled back). Returns null, or a SOURCE_BAD_ROW
+ * skipped item naming the LSN and column for a row not of that shape (nothing counted).
+ */
+export function countLeftOut(row: Row, stats: CommittedScanStats): SkippedItem | null {
+  const lsn = typeof row['Current LSN'] === 'string' ? row['Current LSN'] : '(none)';
+  const bad = (column: string, reason: string): SkippedItem => ({ code: 'SOURCE_BAD_ROW', reason: `fn_dblog row field ${column}: ${reason}`, location: { lsn, column } });
+  const kind = row.left_out;
+  const n = typeof row.xact_row_ops === 'number' ? row.xact_row_ops : Number(row.xact_row_ops);
+  if (!Number.isSafeInteger(n) || n < 1) return bad('xact_row_ops', `'${String(row.xact_row_ops)}' is not a count of row operations`);
+  const began = typeof row.xact_began === 'string' ? row.xact_began : null;
+  if (began !== null) {
+    try {
+      parseBeginTime(began, 'Begin Time');
+    } catch (e) {
+      if (e instanceof InputError) return bad('xact_began', e.message);
+      throw e;
+    }
+  }
+  if (kind === LEFT_OUT.outsideWindow) {
+    stats.outsideWindowRowOps += n;
+    if (began !== null) {
+      if (stats.outsideWindowFirstBegin === undefined || began < stats.outsideWindowFirstBegin) stats.outsideWindowFirstBegin = began;
+      if (stats.outsideWindowLastBegin === undefined || began > stats.outsideWindowLastBegin) stats.outsideWindowLastBegin = began;
+    }
+  } else if (kind === LEFT_OUT.uncommitted || kind === LEFT_OUT.rolledBack) {
+    stats.uncommittedRowOps += n;
+    if (kind === LEFT_OUT.rolledBack) stats.rolledBackRowOps += n;
+  } else return bad('left_out', `'${String(kind)}' is none of ${Object.values(LEFT_OUT).join(', ')}`);
+  stats.rowOps += n;
+  return null;
+}
+
+/**
+ * The scan query's rows are read in rising LSN order or refused: the committed filter (committed.ts)
+ * reads the log in that order, and a commit handed over before its transaction's rows left them
+ * "never committed", dropped unsaid (0 rows, exit 0); a record handed over twice was a row printed
+ * twice. The query orders [Current LSN] in a binary collation (sql.ts scanSql, LSN_ORDER_SOURCE: in
+ * a Danish_Norwegian collation "aa" sorts after "z"); anything else out of order (a server or driver
+ * of its own mind) is SourceError SOURCE_QUERY naming both LSNs and the server. `check` throws it
+ * too for a [Current LSN] that is not fn_dblog's printed form.
+ */
+export class LsnOrder {
+  private prev: { lsn: Lsn; text: string } | null = null;
+
+  constructor(private readonly server: string) {}
+
+  check(text: string): void {
+    let lsn: Lsn;
+    try {
+      lsn = parseLsn(text);
+    } catch {
+      throw new SourceError('SOURCE_QUERY', `the log scan on ${this.server} returned a row whose [Current LSN] '${text.slice(0, 40)}' is not an LSN of the form 0000002a:000001f0:0003`, { lsn: text.slice(0, 40) });
+    }
+    const p = this.prev;
+    if (p) {
+      const c = compareLsn(lsn, p.lsn);
+      if (c === 0) throw new SourceError('SOURCE_QUERY', `the log scan on ${this.server} returned the record at LSN ${text} twice (rows must come once each, in rising LSN order): its rows would be counted twice; nothing was read past it`, { lsn: text });
+      if (c < 0) throw new SourceError('SOURCE_QUERY', `the log scan on ${this.server} returned LSN ${text} after LSN ${p.text}: its rows are not in LSN order (the query orders [Current LSN] in a binary collation; ${LSN_ORDER_SOURCE}), and read out of order a transaction's commit can come before its rows, which would be left out as never committed; nothing was read past it`, { lsn: text });
+    }
+    this.prev = { lsn, text };
+  }
+}
+
 /** RESTORE HEADERONLY's BackupType of a transaction log backup (Microsoft Learn, RESTORE HEADERONLY: smallint; 2 = Transaction log). */
 const LOG_BACKUP_TYPE = 2;
 
@@ -520,5 +599,6 @@ export function openLiveSource(o: LiveSourceOptions): LiveSource {
  * routes/jobs.ts hideServer), so a note may name them in any words.
  */
 export function serverTimeNote(timeZone: string, description: string): string {
-  return `times are the server's local time, UTC${timeZone} (SYSDATETIMEOFFSET() on ${description})`;
+  return `times are the server's local time, UTC${timeZone} now (SYSDATETIMEOFFSET() on ${description})${SEASON_CAVEAT}`;
 }
+

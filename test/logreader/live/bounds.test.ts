@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { findStartLsn, vlfsFromRows, type VlfInfo } from '../../../src/logreader/live/bounds.js';
 import { formatLsn, type Lsn } from '../../../src/logreader/lsn.js';
 
-/** Ten VLFs; the first transaction of VLF i began at 10:0i. */
+/** Ten VLFs; the first transaction of VLF i began at 10:0i, and the first commit ended then too (the probes answer alike). */
 const vlfs: VlfInfo[] = Array.from({ length: 10 }, (_, i) => ({ sequence: 100 + i, active: true, firstLsn: { vlf: 100 + i, block: 16, slot: 1 } }));
 const timeOf = (l: Lsn) => `2024-03-05T10:0${l.vlf - 100}:00.000`;
 
@@ -16,7 +16,7 @@ describe('findStartLsn', () => {
     ['2024-03-05T10:02:30.000', 101],
   ])('window from %s starts at VLF %s', async (from, vlf) => {
     const probed: string[] = [];
-    const r = await findStartLsn(vlfs, async (l) => (probed.push(formatLsn(l)), timeOf(l)), from);
+    const r = await findStartLsn(vlfs, { commit: async (l) => (probed.push(formatLsn(l)), timeOf(l)), begin: async (l) => (probed.push(formatLsn(l)), timeOf(l)) }, from);
     expect(r.start?.vlf ?? null).toBe(vlf);
     expect(r.logStartsAfterWindow).toBeUndefined();
     // A binary search: about log2(10) probes, never a walk over every VLF.
@@ -25,18 +25,18 @@ describe('findStartLsn', () => {
   });
 
   it('says so when the log begins after the window start', async () => {
-    const r = await findStartLsn(vlfs, async (l) => timeOf(l), '2024-03-05T09:00:00.000');
+    const r = await findStartLsn(vlfs, { commit: async (l) => timeOf(l), begin: async (l) => timeOf(l) }, '2024-03-05T09:00:00.000');
     expect(r.start).toBeNull();
     expect(r.logStartsAfterWindow).toBe('2024-03-05T10:00:00.000');
   });
 
   it('treats a VLF with no transaction after it as after the window', async () => {
-    const r = await findStartLsn(vlfs, async (l) => (l.vlf >= 107 ? null : timeOf(l)), '2024-03-05T11:00:00.000');
+    const r = await findStartLsn(vlfs, { commit: async (l) => (l.vlf >= 107 ? null : timeOf(l)), begin: async (l) => timeOf(l) }, '2024-03-05T11:00:00.000');
     expect(r.start?.vlf).toBe(105);
   });
 
   it('has no bound without VLFs', async () => {
-    expect(await findStartLsn([], async () => null, '2024-01-01T00:00:00.000')).toEqual({ start: null, probes: 0 });
+    expect(await findStartLsn([], { commit: async () => null, begin: async () => null }, '2024-01-01T00:00:00.000')).toEqual({ start: null, probes: 0 });
   });
 });
 

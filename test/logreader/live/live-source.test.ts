@@ -164,14 +164,15 @@ describe('LiveSource', () => {
       '40:16:1': '2024/03/05 12:00:00:000', '41:16:1': '2024/03/05 13:00:00:000', '42:16:1': '2024/03/05 13:30:00:000',
       '43:16:1': '2024/03/05 14:30:00:000', '44:16:1': '2024/03/05 15:00:00:000',
     };
-    const runner = new FakeRunner({ vlfs, probe: (s) => [{ 'Current LSN': 'x', 'Begin Time': times[s] }], scan: committedTxn([scanRow('0000002a:000001f0:0003'), scanRow('0000002a:000001f0:0004')]) });
+    // the window probe reads the first commit's End Time (bounds.ts), the log read start probe the first begin's Begin Time
+    const runner = new FakeRunner({ vlfs, probe: (s) => [{ 'Current LSN': 'x', 'Begin Time': times[s], 'End Time': times[s] }], scan: committedTxn([scanRow('0000002a:000001f0:0003'), scanRow('0000002a:000001f0:0004')]) });
     const src = new LiveSource({ database: 'CRM', runner, server: 'ignored' });
     const got = await collect(src.candidates(filter));
     expect(got.map((c) => c.record['Current LSN'])).toEqual(['0000002a:000001f0:0003', '0000002a:000001f0:0004']);
     expect(got[0].txn).toMatchObject({ login: 'batchjob', spid: 61, beginTime: '2024/03/05 14:07:09:123' });
     const scans = runner.sent.filter((s) => s.stmt.text.includes('[xact]'));
     expect(scans).toHaveLength(1);
-    // Last VLF beginning before 14:00 is 42; one VLF of margin → 41.
+    // Last VLF whose first commit ended before 14:00 is 42; one VLF of margin → 41.
     expect(scans[0].stmt.params.find((p) => p.name === 'start')?.value).toBe('41:16:1');
     expect(scans[0].stmt.params.find((p) => p.name === 'table0')?.value).toBe('[dbo].[Customers]');
     expect(scans[0].options.allowInactiveLogTraceFlag).toBeFalsy();
@@ -224,7 +225,7 @@ describe('LiveSource', () => {
     expect(stats).toMatchObject({ serverFiltered: true, rowlessRemovals: 1, rowOps: 0 });
     expect(scanStatsNotes(stats, ['delete'], true).removals).toEqual([expect.stringMatching(/^a TRUNCATE TABLE transaction 0000:000003f0 committed \(began 2024\/03\/05 14:07:09:123, SPID 61, SID 0x01\): it removes rows without logging them/)]);
     expect(explainNoRows(stats, ['delete'])).toBe(
-      "the server's log read (fn_dblog / fn_dump_dblog, which, given a window, keeps only the committed transactions begun in it or whose LOP_BEGIN_XACT it did not read) returned no deletes on the tables' data rows; but 1 committed TRUNCATE TABLE / DROP TABLE transaction(s) in it, whose rows no log record holds (see the notes above; only a backup has them)",
+      "the server's log read (fn_dblog / fn_dump_dblog, which, given a window, keeps only the committed transactions begun in it or whose LOP_BEGIN_XACT it did not read, and counts the row operations of the others) returned no deletes on the tables' data rows; but 1 committed TRUNCATE TABLE / DROP TABLE transaction(s) in it, whose rows no log record holds (see the notes above; only a backup has them)",
     );
     // a pairing that took every row back: counted, and said in "why no rows"
     const again = { ...scanRow('0000002a:000001f0:0004'), Operation: 'LOP_INSERT_ROWS', Context: 'LCX_CLUSTERED' };
@@ -260,7 +261,8 @@ describe('LiveSource', () => {
     const [b1, , c1] = committedTxn([t1a]).map((r) => r);
     const t2rows = committedTxn([t2]);
     const c1late = { ...c1, 'Current LSN': '0000002a:000001f0:000a' };
-    const t3 = { ...scanRow('0000002a:000001f0:000b'), 'Transaction ID': '0000:000003ea' };
+    // (its begin at :000b: each LSN once, in rising order, as the query returns them; LsnOrder refuses a repeat)
+    const t3 = { ...scanRow('0000002a:000001f0:000c'), 'Transaction ID': '0000:000003ea' };
     const runner = new FakeRunner({ scan: [b1!, t1a, ...t2rows, t1b, c1late!, committedTxn([t3])[0]!, t3] });
     const src = new LiveSource({ database: 'CRM', runner, server: 'ignored' });
     const got = await collect(src.candidates({ operations: ['delete'] }));

@@ -54,6 +54,13 @@ describe('mapScanRow', () => {
     [{ 'End Time': '2024/02/30 00:00:00:000' }, 'End Time'],
     [{ Operation: null }, 'Operation'],
     [{ 'RowLog Contents 0': '0x3000' }, 'RowLog Contents 0'],
+    // the after image of an update and the login's SID: read as "none" they printed an update with no
+    // after values and a transaction of no login (a SID given as text by a driver or a fake)
+    [{ 'RowLog Contents 1': '0x3000' }, 'RowLog Contents 1'],
+    [{ 'Transaction SID': '0x0105' }, 'Transaction SID'],
+    [{ 'Slot ID': 'four' }, 'Slot ID'],
+    [{ SPID: '57x' }, 'SPID'],
+    [{ 'Modify Size': '' }, 'Modify Size'],
   ])('skips a malformed row (%j) naming LSN and field', (patch, field) => {
     const m = mapScanRow({ ...row, ...patch }, inputs);
     expect(m).toMatchObject({ kind: 'skipped', item: { code: 'SOURCE_BAD_ROW', location: { lsn: '0000002a:000001f0:0003', column: field } } });

@@ -11,8 +11,8 @@ import { scanSql } from '../../../src/logreader/live/sql.js';
 it('the live scan reads LOP_DELETE_SPLIT with inserts (not as a row operation), not without', () => {
   const ins = scanSql({ inputs: [{ kind: 'online' }], start: null, end: null, operations: ['insert'], tables: [] }).text;
   // whatever its AllocUnitId (none in the .ldf reader's records of it)
-  expect(ins).toContain("  WHERE l.[Operation] = N'LOP_BEGIN_XACT'\n     OR l.[Operation] = N'LOP_COMMIT_XACT'\n     OR l.[Operation] = N'LOP_DELETE_SPLIT'\n     OR (l.[Operation] IN (N'LOP_INSERT_ROWS', N'LOP_DELETE_ROWS')");
-  expect(ins).toContain("WHERE x.[Operation] IN (N'LOP_INSERT_ROWS', N'LOP_DELETE_ROWS', N'LOP_DELETE_SPLIT', N'LOP_BEGIN_XACT', N'LOP_COMMIT_XACT')");
+  expect(ins).toContain("  WHERE l.[Operation] = N'LOP_BEGIN_XACT'\n     OR l.[Operation] = N'LOP_COMMIT_XACT'\n     OR l.[Operation] = N'LOP_ABORT_XACT'\n     OR l.[Operation] = N'LOP_DELETE_SPLIT'\n     OR (l.[Operation] IN (N'LOP_INSERT_ROWS', N'LOP_DELETE_ROWS')");
+  expect(ins).toContain("WHERE (x.[Operation] IN (N'LOP_INSERT_ROWS', N'LOP_DELETE_ROWS', N'LOP_DELETE_SPLIT', N'LOP_BEGIN_XACT', N'LOP_COMMIT_XACT')");
   expect(ins).toContain("MAX(CASE WHEN x.[Operation] IN (N'LOP_INSERT_ROWS') THEN 1 ELSE 0 END)");
   const del = scanSql({ inputs: [{ kind: 'online' }], start: null, end: null, operations: ['delete'], tables: [] }).text;
   expect(del).not.toContain('LOP_DELETE_SPLIT');

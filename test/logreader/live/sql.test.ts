@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { assertReadOnly } from '../../../src/logreader/live/read-only.js';
-import { FN_DUMP_DBLOG_FILE_SLOTS, firstBeginXactSql, headerOnlySql, logVlfsSql, scanSql, TRACEON_INACTIVE_LOG } from '../../../src/logreader/live/sql.js';
+import { FN_DUMP_DBLOG_FILE_SLOTS, firstBeginXactSql, firstCommitXactSql, headerOnlySql, logVlfsSql, scanSql, TRACEON_INACTIVE_LOG } from '../../../src/logreader/live/sql.js';
 
 describe('scanSql', () => {
   it('builds the exact one-pass fn_dblog scan for one table, deletes, no window', () => {
@@ -17,6 +17,8 @@ describe('scanSql', () => {
       '  FROM sys.fn_dblog(@start, @end) AS l',
       '  WHERE l.[Operation] = N\'LOP_BEGIN_XACT\'',
       '     OR l.[Operation] = N\'LOP_COMMIT_XACT\'',
+      // the abort: a transaction left out is said rolled back rather than open (LEFT_OUT)
+      '     OR l.[Operation] = N\'LOP_ABORT_XACT\'',
       // the inserts too: the caller pairs a delete with the same row put back by its own transaction
       '     OR (l.[Operation] IN (N\'LOP_DELETE_ROWS\', N\'LOP_INSERT_ROWS\')',
       '         AND l.[Context] IN (N\'LCX_HEAP\', N\'LCX_CLUSTERED\', N\'LCX_MARK_AS_GHOST\')',
@@ -30,22 +32,35 @@ describe('scanSql', () => {
       '    MAX(CASE WHEN x.[Operation] = N\'LOP_BEGIN_XACT\' THEN x.[Transaction Name] END) OVER (PARTITION BY x.[Transaction ID]) AS [xact_name],',
       '    MAX(CASE WHEN x.[Operation] = N\'LOP_BEGIN_XACT\' THEN x.[Transaction SID] END) OVER (PARTITION BY x.[Transaction ID]) AS [xact_sid],',
       '    MAX(CASE WHEN x.[Operation] = N\'LOP_BEGIN_XACT\' THEN x.[SPID] END) OVER (PARTITION BY x.[Transaction ID]) AS [xact_spid],',
+      '    MAX(CASE WHEN x.[Operation] = N\'LOP_ABORT_XACT\' THEN 1 ELSE 0 END) OVER (PARTITION BY x.[Transaction ID]) AS [xact_aborted],',
+      '    MAX(CASE WHEN x.[Operation] = N\'LOP_BEGIN_XACT\' THEN x.[Begin Time] END) OVER (PARTITION BY x.[Transaction ID]) AS [xact_began],',
+      '    ROW_NUMBER() OVER (PARTITION BY x.[Transaction ID] ORDER BY x.[Current LSN] COLLATE Latin1_General_BIN2, x.[log_input]) AS [xact_first],',
       '    ROW_NUMBER() OVER (PARTITION BY x.[Current LSN] ORDER BY x.[log_input]) AS [lsn_copy]',
       '  FROM [log] AS x',
+      // each transaction the query does not return, said by one row with its count (no window: those with no commit)
+      '), [counted] AS (',
+      '  SELECT x.*,',
+      '    SUM(CASE WHEN x.[lsn_copy] = 1 AND x.[Operation] IN (N\'LOP_DELETE_ROWS\') THEN 1 ELSE 0 END) OVER (PARTITION BY x.[Transaction ID]) AS [xact_row_ops],',
+      '    CASE',
+      '      WHEN x.[xact_first] = 1 AND x.[xact_has_rows] = 1 AND x.[xact_committed] = 0 THEN CASE WHEN x.[xact_aborted] = 1 THEN N\'rolled_back\' ELSE N\'uncommitted\' END',
+      '    END AS [left_out]',
+      '  FROM [xact] AS x',
       ')',
       'SELECT x.[log_input], x.[Current LSN], x.[Operation], x.[Context], x.[Transaction ID], x.[AllocUnitId],',
       '  x.[Page ID], x.[Slot ID], x.[Offset in Row], x.[Modify Size], x.[Description],',
       '  x.[RowLog Contents 0], x.[RowLog Contents 1],',
       '  x.[xact_begin_time] AS [Begin Time], x.[xact_end_time] AS [End Time], x.[xact_name] AS [Transaction Name],',
-      '  x.[xact_sid] AS [Transaction SID], SUSER_SNAME(x.[xact_sid]) AS [Login], x.[xact_spid] AS [SPID]',
-      'FROM [xact] AS x',
+      '  x.[xact_sid] AS [Transaction SID], SUSER_SNAME(x.[xact_sid]) AS [Login], x.[xact_spid] AS [SPID],',
+      '  x.[left_out], x.[xact_row_ops], x.[xact_began]',
+      'FROM [counted] AS x',
       // each committed transaction with a delete: its deletes, inserts, begin and commit (the caller's committed filter)
-      'WHERE x.[Operation] IN (N\'LOP_DELETE_ROWS\', N\'LOP_INSERT_ROWS\', N\'LOP_BEGIN_XACT\', N\'LOP_COMMIT_XACT\')',
+      'WHERE (x.[Operation] IN (N\'LOP_DELETE_ROWS\', N\'LOP_INSERT_ROWS\', N\'LOP_BEGIN_XACT\', N\'LOP_COMMIT_XACT\')',
       '  AND x.[xact_committed] = 1',
       // …and the begin and commit of a committed TRUNCATE TABLE / DROP TABLE, whose rows no record holds
       '  AND (x.[xact_has_rows] = 1 OR UPPER(LTRIM(RTRIM(x.[xact_name]))) IN (N\'TRUNCATE TABLE\', N\'DROPOBJ\'))',
-      '  AND x.[lsn_copy] = 1',
-      'ORDER BY x.[Current LSN];',
+      '  AND x.[lsn_copy] = 1)',
+      '  OR x.[left_out] IS NOT NULL',
+      'ORDER BY x.[Current LSN] COLLATE Latin1_General_BIN2;',
     ].join('\n'));
     expect(s.params).toEqual([
       { name: 'start', type: 'nvarchar', length: 25, value: '42:496:3' },
@@ -112,11 +127,11 @@ describe('scanSql', () => {
   });
 
   it('reads every LOP_BEGIN_XACT, and keeps transactions that began in the window or whose begin is not in the log read (the caller says those INCOMPLETE), not those begun outside it', () => {
-    expect(windowed.text).toContain("  WHERE l.[Operation] = N'LOP_BEGIN_XACT'\n     OR l.[Operation] = N'LOP_COMMIT_XACT'");
+    expect(windowed.text).toContain("  WHERE l.[Operation] = N'LOP_BEGIN_XACT'\n     OR l.[Operation] = N'LOP_COMMIT_XACT'\n     OR l.[Operation] = N'LOP_ABORT_XACT'");
     expect(windowed.text).toContain("    MAX(CASE WHEN x.[Operation] = N'LOP_BEGIN_XACT' AND x.[Begin Time] COLLATE Latin1_General_BIN2 >= @fromTime AND x.[Begin Time] COLLATE Latin1_General_BIN2 <= @toTime THEN x.[Begin Time] END) OVER (PARTITION BY x.[Transaction ID]) AS [xact_begin_time],\n    MAX(CASE WHEN x.[Operation] = N'LOP_BEGIN_XACT' THEN 1 ELSE 0 END) OVER (PARTITION BY x.[Transaction ID]) AS [xact_begin_read],");
     // deletes and inserts both wanted: nothing to pair, no opposite operation added (a page split's
     // LOP_DELETE_SPLIT read with inserts: it tells the split's moved rows)
-    expect(windowed.text).toContain("WHERE x.[Operation] IN (N'LOP_DELETE_ROWS', N'LOP_INSERT_ROWS', N'LOP_DELETE_SPLIT', N'LOP_BEGIN_XACT', N'LOP_COMMIT_XACT')\n  AND x.[xact_committed] = 1\n  AND (x.[xact_has_rows] = 1 OR UPPER(LTRIM(RTRIM(x.[xact_name]))) IN (N'TRUNCATE TABLE', N'DROPOBJ'))\n  AND x.[lsn_copy] = 1\n  AND (x.[xact_begin_time] IS NOT NULL OR x.[xact_begin_read] = 0)\nORDER BY x.[Current LSN];");
+    expect(windowed.text).toContain("WHERE (x.[Operation] IN (N'LOP_DELETE_ROWS', N'LOP_INSERT_ROWS', N'LOP_DELETE_SPLIT', N'LOP_BEGIN_XACT', N'LOP_COMMIT_XACT')\n  AND x.[xact_committed] = 1\n  AND (x.[xact_has_rows] = 1 OR UPPER(LTRIM(RTRIM(x.[xact_name]))) IN (N'TRUNCATE TABLE', N'DROPOBJ'))\n  AND x.[lsn_copy] = 1\n  AND (x.[xact_begin_time] IS NOT NULL OR x.[xact_begin_read] = 0))\n  OR x.[left_out] IS NOT NULL\nORDER BY x.[Current LSN] COLLATE Latin1_General_BIN2;");
     // without a window nothing of it: every committed transaction with rows
     const whole = scanSql({ inputs: [{ kind: 'online' }], start: null, end: null, operations: ['delete'], tables: [] });
     expect(whole.text).not.toMatch(/xact_begin_read|@fromTime|@toTime/);
@@ -158,6 +173,13 @@ describe('window-bound probes', () => {
       text: "SELECT TOP (1) l.[Current LSN], l.[Begin Time]\nFROM sys.fn_dblog(@start, NULL) AS l\nWHERE l.[Operation] = N'LOP_BEGIN_XACT';",
       params: [{ name: 'start', type: 'nvarchar', length: 25, value: '42:496:1' }],
     });
+  });
+  it('probes the first LOP_COMMIT_XACT at an LSN with TOP (1), for the window bound (its End Time)', () => {
+    expect(firstCommitXactSql({ vlf: 42, block: 496, slot: 1 })).toEqual({
+      text: "SELECT TOP (1) l.[Current LSN], l.[End Time]\nFROM sys.fn_dblog(@start, NULL) AS l\nWHERE l.[Operation] = N'LOP_COMMIT_XACT';",
+      params: [{ name: 'start', type: 'nvarchar', length: 25, value: '42:496:1' }],
+    });
+    expect(() => assertReadOnly(firstCommitXactSql({ vlf: 42, block: 496, slot: 1 }).text)).not.toThrow();
   });
 });
 
