@@ -18,7 +18,7 @@ import type { JobRecord, RowStatus, SourceDatabase } from '../staging/types.js';
 import { inInsertionOrder, notScripted, planReinsertCooperatively, recoveredFromLog, renderScript, renderScriptCooperatively, resolveTableMap, renderUndoScript, renderUndoScriptCooperatively, yieldToEventLoop, type ReinsertPlan, type ScriptDatabase } from './plan.js';
 import type { ReinsertTarget } from './target.js';
 import { comparisonRowKeys } from './comparison-keys.js';
-import { offlineOrder, referenceKeyText } from './source-keys.js';
+import { offlineOrder, referenceKeys } from './source-keys.js';
 import { fromLayout, type ForeignKey, type TargetColumn, type TargetTable } from './target-table.js';
 import type { TableLayout } from '../reconstruct/metadata/table-layout.js';
 import { columnCodePage } from '../reconstruct/types/index.js';
@@ -633,14 +633,22 @@ export class ReinsertService {
           // a referenced table the script inserts no row of: the note above
           if (!self && !plan.tableOrder.includes(parentTable)) continue;
           // the rows of the script's table, by the key they reference; the referenced table's, by the
-          // key they hold: compared as the referenced columns' collations compare (source-keys.ts)
-          const keyText = referenceKeyText(k.referencedColumns, layouts.find((x) => x.schema === k.referencedSchema && x.name === k.referencedTable));
+          // key they hold: compared as the referenced columns' collations compare (source-keys.ts).
+          // A child's parent counts as planned only when its key is surely the same (`same`: under
+          // Turkish_CI_AS a planned 'iLKER' stood for a rejected 'ILKER', the note hidden); the
+          // left-out parents are found by every key that may be the same (`maybe`: a full-width
+          // 'ＡＬＦＫＩ', French_CI_AI's 'JOSÉS' were not found, the note hidden): a wrong fold adds a
+          // note, never hides one
+          const keys = referenceKeys(k.referencedColumns, layouts.find((x) => x.schema === k.referencedSchema && x.name === k.referencedTable));
           const mine = plannedOf(table, source);
-          const held = new Set((self ? mine : plannedOf(parentTable, parentSource)).map((r) => keyText(r.values, k.referencedColumns)).filter((x): x is string => x !== undefined));
+          const held = new Set((self ? mine : plannedOf(parentTable, parentSource)).map((r) => keys.same(r.values, k.referencedColumns)).filter((x): x is string => x !== undefined));
           const wanted = new Map<string, number[]>();
           for (const r of mine) {
-            const want = keyText(r.values, k.columns);
-            if (want !== undefined && !held.has(want)) { const ids = wanted.get(want); if (ids) ids.push(r.id); else wanted.set(want, [r.id]); }
+            const want = keys.same(r.values, k.columns);
+            if (want === undefined || held.has(want)) continue;
+            const maybe = keys.maybe(r.values, k.columns)!;
+            const ids = wanted.get(maybe);
+            if (ids) ids.push(r.id); else wanted.set(maybe, [r.id]);
           }
           if (!wanted.size) continue;
           const rowIds = new Set<number>();
@@ -649,7 +657,7 @@ export class ReinsertService {
           for (const r of this.store.iterateRows(jobId, { table: parentSource, operation: 'delete', status: NOT_IN_TARGET })) {
             if (++n % 500 === 0) await yieldToEventLoop();
             if (planned.has(r.id)) continue;
-            const key = keyText(r.values, k.referencedColumns);
+            const key = keys.maybe(r.values, k.referencedColumns);
             const children = key === undefined ? undefined : wanted.get(key);
             if (!children) continue;
             parentIds.add(r.id);
