@@ -763,6 +763,22 @@ export class ReinsertService {
     } catch { /* the staging file refuses writes too (full): the run is failed at the next start (recoverInterruptedRuns) */ }
   }
 
+  /**
+   * A real run that failed before it was launched (its script not rendered or not kept: the staging
+   * file full, a render error): failed with the error, nothing inserted, the pieces of its script
+   * written before the failure deleted; nothing when the staging file is closed or refuses the write
+   * (recoverInterruptedRuns makes it 'interrupted' at the next start).
+   */
+  private failUnlaunchedRun(runId: number, e: unknown): void {
+    if (!this.store.db.open) return;
+    const code = (e as { code?: unknown }).code;
+    const error = { code: typeof code === 'string' ? code : 'INTERNAL', message: `the run failed before its script was kept, before any batch ran: nothing was inserted (${e instanceof Error ? e.message : String(e)}); start it again` };
+    try {
+      this.store.db.prepare("UPDATE reinsert_runs SET state = 'failed', finished_at = ?, error = ? WHERE id = ? AND state = 'running'").run(new Date().toISOString(), JSON.stringify(error), runId);
+      this.store.db.prepare('DELETE FROM reinsert_run_texts WHERE run_id = ?').run(runId);
+    } catch { /* the staging file refuses writes too: the run is made 'interrupted' at the next start */ }
+  }
+
   /** A dry run's script and undo script, rendered and kept on its run (dryRun). */
   private async dryRunScripts(jobId: number, actor: string, req: Omit<ReinsertRequest, 'dryRun'>, runId: number, planned: Awaited<ReturnType<ReinsertService['plan']>>): Promise<{ script: string; undoScript: string }> {
     const { plan, metadata, database, databaseCheck, job } = planned;
@@ -837,17 +853,24 @@ export class ReinsertService {
     // was when its rows were read: plan())
     const jobWarning = jobCompletenessWarning(job);
     const jobDoubt = jobDoubtWarning(job);
-    // rendered with turns of the event loop (renderScriptCooperatively): at 100,000 rows the two
-    // scripts held it 5 s in one piece
-    const script = await renderScriptCooperatively(plan, { header: [...databaseCheckHeader(databaseCheck, true), ...(jobWarning ? [jobWarning] : []), ...(jobDoubt ? [jobDoubt] : []), ...this.header(jobId, runId, actor, metadata, false)], ledgerNote: true, foreignKeysKnown: metadata === 'target-catalog', database });
-    const summary = { ...summarise(plan), ...checkSummary(databaseCheck), ...(databaseCheck.verdict === 'different' ? { acceptOtherDatabase: true } : {}), ...(jobWarning ? { jobWarning } : {}), ...(jobDoubt ? { jobDoubt } : {}) };
-    // kept a piece at a time, as a dry run's (dryRunScripts)
-    const scriptPieces = await writeRunTextPieces(this.store.db, runId, 'script', script);
-    this.store.db.transaction(() => {
-      // The undo script is written when the run ends, from the rows its ledger says it inserted.
-      this.store.db.prepare('UPDATE reinsert_runs SET script = ?, script_pieces = ?, undo_script = NULL, summary = ? WHERE id = ?').run(runTextColumn(script), scriptPieces || null, JSON.stringify(summary), runId);
-      this.store.appendAudit(actor, 'reinsert.start', jobId, { runId, ...auditTarget(req.target, database), ...summary });
-    })();
+    try {
+      // rendered with turns of the event loop (renderScriptCooperatively): at 100,000 rows the two
+      // scripts held it 5 s in one piece
+      const script = await renderScriptCooperatively(plan, { header: [...databaseCheckHeader(databaseCheck, true), ...(jobWarning ? [jobWarning] : []), ...(jobDoubt ? [jobDoubt] : []), ...this.header(jobId, runId, actor, metadata, false)], ledgerNote: true, foreignKeysKnown: metadata === 'target-catalog', database });
+      const summary = { ...summarise(plan), ...checkSummary(databaseCheck), ...(databaseCheck.verdict === 'different' ? { acceptOtherDatabase: true } : {}), ...(jobWarning ? { jobWarning } : {}), ...(jobDoubt ? { jobDoubt } : {}) };
+      // kept a piece at a time, as a dry run's (dryRunScripts)
+      const scriptPieces = await writeRunTextPieces(this.store.db, runId, 'script', script);
+      this.store.db.transaction(() => {
+        // The undo script is written when the run ends, from the rows its ledger says it inserted.
+        this.store.db.prepare('UPDATE reinsert_runs SET script = ?, script_pieces = ?, undo_script = NULL, summary = ? WHERE id = ?').run(runTextColumn(script), scriptPieces || null, JSON.stringify(summary), runId);
+        this.store.appendAudit(actor, 'reinsert.start', jobId, { runId, ...auditTarget(req.target, database), ...summary });
+      })();
+    } catch (e) {
+      // not launched: left 'running', it refused every later run and resume of the job
+      // (REINSERT_RUN_ACTIVE, "wait for it to end") until the service restarted
+      this.failUnlaunchedRun(runId, e);
+      throw e;
+    }
     this.launch(runId, jobId, plan, req.target);
     return this.getRun(runId)!;
   }
