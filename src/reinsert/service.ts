@@ -1075,6 +1075,9 @@ export class ReinsertService {
       const ids = (this.store.db.prepare("SELECT id, job_id FROM reinsert_runs WHERE state = 'running'").all() as { id: number; job_id: number }[]);
       for (const r of ids) {
         this.store.db.prepare("UPDATE reinsert_runs SET state = 'interrupted' WHERE id = ?").run(r.id);
+        // a stop while its script was written in pieces (start): those pieces, never counted on the
+        // run, are never read; a script counted (the run stopped while it ran) is kept
+        this.store.db.prepare("DELETE FROM reinsert_run_texts WHERE run_id = ? AND kind = 'script' AND (SELECT script_pieces FROM reinsert_runs WHERE id = ?) IS NULL").run(r.id, r.id);
         this.store.appendAudit('system', 'reinsert.interrupted', r.job_id, { runId: r.id });
       }
       return ids.map((r) => r.id);
