@@ -18,7 +18,7 @@ import type { JobRecord, RowStatus, SourceDatabase } from '../staging/types.js';
 import { inInsertionOrder, notScripted, planReinsertCooperatively, recoveredFromLog, renderScript, renderScriptCooperatively, resolveTableMap, renderUndoScript, renderUndoScriptCooperatively, yieldToEventLoop, type ReinsertPlan, type ScriptDatabase } from './plan.js';
 import type { ReinsertTarget } from './target.js';
 import { comparisonRowKeys } from './comparison-keys.js';
-import { offlineOrder, referenceKeyText } from './source-keys.js';
+import { offlineOrder, referenceKeys } from './source-keys.js';
 import { fromLayout, type ForeignKey, type TargetColumn, type TargetTable } from './target-table.js';
 import type { TableLayout } from '../reconstruct/metadata/table-layout.js';
 import { columnCodePage } from '../reconstruct/types/index.js';
@@ -633,14 +633,22 @@ export class ReinsertService {
           // a referenced table the script inserts no row of: the note above
           if (!self && !plan.tableOrder.includes(parentTable)) continue;
           // the rows of the script's table, by the key they reference; the referenced table's, by the
-          // key they hold: compared as the referenced columns' collations compare (source-keys.ts)
-          const keyText = referenceKeyText(k.referencedColumns, layouts.find((x) => x.schema === k.referencedSchema && x.name === k.referencedTable));
+          // key they hold: compared as the referenced columns' collations compare (source-keys.ts).
+          // A child's parent counts as planned only when its key is surely the same (`same`: under
+          // Turkish_CI_AS a planned 'iLKER' stood for a rejected 'ILKER', the note hidden); the
+          // left-out parents are found by every key that may be the same (`maybe`: a full-width
+          // 'ＡＬＦＫＩ', French_CI_AI's 'JOSÉS' were not found, the note hidden): a wrong fold adds a
+          // note, never hides one
+          const keys = referenceKeys(k.referencedColumns, layouts.find((x) => x.schema === k.referencedSchema && x.name === k.referencedTable));
           const mine = plannedOf(table, source);
-          const held = new Set((self ? mine : plannedOf(parentTable, parentSource)).map((r) => keyText(r.values, k.referencedColumns)).filter((x): x is string => x !== undefined));
+          const held = new Set((self ? mine : plannedOf(parentTable, parentSource)).map((r) => keys.same(r.values, k.referencedColumns)).filter((x): x is string => x !== undefined));
           const wanted = new Map<string, number[]>();
           for (const r of mine) {
-            const want = keyText(r.values, k.columns);
-            if (want !== undefined && !held.has(want)) { const ids = wanted.get(want); if (ids) ids.push(r.id); else wanted.set(want, [r.id]); }
+            const want = keys.same(r.values, k.columns);
+            if (want === undefined || held.has(want)) continue;
+            const maybe = keys.maybe(r.values, k.columns)!;
+            const ids = wanted.get(maybe);
+            if (ids) ids.push(r.id); else wanted.set(maybe, [r.id]);
           }
           if (!wanted.size) continue;
           const rowIds = new Set<number>();
@@ -649,7 +657,7 @@ export class ReinsertService {
           for (const r of this.store.iterateRows(jobId, { table: parentSource, operation: 'delete', status: NOT_IN_TARGET })) {
             if (++n % 500 === 0) await yieldToEventLoop();
             if (planned.has(r.id)) continue;
-            const key = keyText(r.values, k.referencedColumns);
+            const key = keys.maybe(r.values, k.referencedColumns);
             const children = key === undefined ? undefined : wanted.get(key);
             if (!children) continue;
             parentIds.add(r.id);
@@ -755,6 +763,22 @@ export class ReinsertService {
     } catch { /* the staging file refuses writes too (full): the run is failed at the next start (recoverInterruptedRuns) */ }
   }
 
+  /**
+   * A real run that failed before it was launched (its script not rendered or not kept: the staging
+   * file full, a render error): failed with the error, nothing inserted, the pieces of its script
+   * written before the failure deleted; nothing when the staging file is closed or refuses the write
+   * (recoverInterruptedRuns makes it 'interrupted' at the next start).
+   */
+  private failUnlaunchedRun(runId: number, e: unknown): void {
+    if (!this.store.db.open) return;
+    const code = (e as { code?: unknown }).code;
+    const error = { code: typeof code === 'string' ? code : 'INTERNAL', message: `the run failed before its script was kept, before any batch ran: nothing was inserted (${e instanceof Error ? e.message : String(e)}); start it again` };
+    try {
+      this.store.db.prepare("UPDATE reinsert_runs SET state = 'failed', finished_at = ?, error = ? WHERE id = ? AND state = 'running'").run(new Date().toISOString(), JSON.stringify(error), runId);
+      this.store.db.prepare('DELETE FROM reinsert_run_texts WHERE run_id = ?').run(runId);
+    } catch { /* the staging file refuses writes too: the run is made 'interrupted' at the next start */ }
+  }
+
   /** A dry run's script and undo script, rendered and kept on its run (dryRun). */
   private async dryRunScripts(jobId: number, actor: string, req: Omit<ReinsertRequest, 'dryRun'>, runId: number, planned: Awaited<ReturnType<ReinsertService['plan']>>): Promise<{ script: string; undoScript: string }> {
     const { plan, metadata, database, databaseCheck, job } = planned;
@@ -829,17 +853,24 @@ export class ReinsertService {
     // was when its rows were read: plan())
     const jobWarning = jobCompletenessWarning(job);
     const jobDoubt = jobDoubtWarning(job);
-    // rendered with turns of the event loop (renderScriptCooperatively): at 100,000 rows the two
-    // scripts held it 5 s in one piece
-    const script = await renderScriptCooperatively(plan, { header: [...databaseCheckHeader(databaseCheck, true), ...(jobWarning ? [jobWarning] : []), ...(jobDoubt ? [jobDoubt] : []), ...this.header(jobId, runId, actor, metadata, false)], ledgerNote: true, foreignKeysKnown: metadata === 'target-catalog', database });
-    const summary = { ...summarise(plan), ...checkSummary(databaseCheck), ...(databaseCheck.verdict === 'different' ? { acceptOtherDatabase: true } : {}), ...(jobWarning ? { jobWarning } : {}), ...(jobDoubt ? { jobDoubt } : {}) };
-    // kept a piece at a time, as a dry run's (dryRunScripts)
-    const scriptPieces = await writeRunTextPieces(this.store.db, runId, 'script', script);
-    this.store.db.transaction(() => {
-      // The undo script is written when the run ends, from the rows its ledger says it inserted.
-      this.store.db.prepare('UPDATE reinsert_runs SET script = ?, script_pieces = ?, undo_script = NULL, summary = ? WHERE id = ?').run(runTextColumn(script), scriptPieces || null, JSON.stringify(summary), runId);
-      this.store.appendAudit(actor, 'reinsert.start', jobId, { runId, ...auditTarget(req.target, database), ...summary });
-    })();
+    try {
+      // rendered with turns of the event loop (renderScriptCooperatively): at 100,000 rows the two
+      // scripts held it 5 s in one piece
+      const script = await renderScriptCooperatively(plan, { header: [...databaseCheckHeader(databaseCheck, true), ...(jobWarning ? [jobWarning] : []), ...(jobDoubt ? [jobDoubt] : []), ...this.header(jobId, runId, actor, metadata, false)], ledgerNote: true, foreignKeysKnown: metadata === 'target-catalog', database });
+      const summary = { ...summarise(plan), ...checkSummary(databaseCheck), ...(databaseCheck.verdict === 'different' ? { acceptOtherDatabase: true } : {}), ...(jobWarning ? { jobWarning } : {}), ...(jobDoubt ? { jobDoubt } : {}) };
+      // kept a piece at a time, as a dry run's (dryRunScripts)
+      const scriptPieces = await writeRunTextPieces(this.store.db, runId, 'script', script);
+      this.store.db.transaction(() => {
+        // The undo script is written when the run ends, from the rows its ledger says it inserted.
+        this.store.db.prepare('UPDATE reinsert_runs SET script = ?, script_pieces = ?, undo_script = NULL, summary = ? WHERE id = ?').run(runTextColumn(script), scriptPieces || null, JSON.stringify(summary), runId);
+        this.store.appendAudit(actor, 'reinsert.start', jobId, { runId, ...auditTarget(req.target, database), ...summary });
+      })();
+    } catch (e) {
+      // not launched: left 'running', it refused every later run and resume of the job
+      // (REINSERT_RUN_ACTIVE, "wait for it to end") until the service restarted
+      this.failUnlaunchedRun(runId, e);
+      throw e;
+    }
     this.launch(runId, jobId, plan, req.target);
     return this.getRun(runId)!;
   }
@@ -1044,6 +1075,9 @@ export class ReinsertService {
       const ids = (this.store.db.prepare("SELECT id, job_id FROM reinsert_runs WHERE state = 'running'").all() as { id: number; job_id: number }[]);
       for (const r of ids) {
         this.store.db.prepare("UPDATE reinsert_runs SET state = 'interrupted' WHERE id = ?").run(r.id);
+        // a stop while its script was written in pieces (start): those pieces, never counted on the
+        // run, are never read; a script counted (the run stopped while it ran) is kept
+        this.store.db.prepare("DELETE FROM reinsert_run_texts WHERE run_id = ? AND kind = 'script' AND (SELECT script_pieces FROM reinsert_runs WHERE id = ?) IS NULL").run(r.id, r.id);
         this.store.appendAudit('system', 'reinsert.interrupted', r.job_id, { runId: r.id });
       }
       return ids.map((r) => r.id);
