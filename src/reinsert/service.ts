@@ -817,8 +817,15 @@ export class ReinsertService {
     const scriptPieces = await writeRunTextPieces(this.store.db, runId, 'script', script);
     const undoPieces = await writeRunTextPieces(this.store.db, runId, 'undo', undoScript);
     this.store.db.transaction(() => {
-      this.store.db.prepare("UPDATE reinsert_runs SET script = ?, undo_script = ?, script_pieces = ?, undo_pieces = ?, summary = ?, state = 'succeeded', finished_at = ? WHERE id = ?")
-        .run(runTextColumn(script), runTextColumn(undoScript), scriptPieces || null, undoPieces || null, JSON.stringify(summary), new Date().toISOString(), runId);
+      // only a run still 'planned': one another rowback process on the staging file failed meanwhile
+      // (its start-up: recoverInterruptedRuns, which deletes the pieces) was made 'succeeded' again,
+      // its script then unreadable (STAGING_RUN_TEXT_DAMAGED) (breaker Y)
+      const ended = this.store.db.prepare("UPDATE reinsert_runs SET script = ?, undo_script = ?, script_pieces = ?, undo_pieces = ?, summary = ?, state = 'succeeded', finished_at = ? WHERE id = ? AND state = 'planned'")
+        .run(runTextColumn(script), runTextColumn(undoScript), scriptPieces || null, undoPieces || null, JSON.stringify(summary), new Date().toISOString(), runId).changes;
+      if (ended === 0) {
+        const now = this.store.db.prepare('SELECT state FROM reinsert_runs WHERE id = ?').pluck().get(runId) as string | undefined;
+        throw new ReinsertError('REINSERT_DRY_RUN_INTERRUPTED', `dry run ${runId} of job ${jobId} was ended (${now ?? 'gone'}) while its scripts were being kept: another rowback process opened this staging file meanwhile and failed it as interrupted; nothing of it was kept: run the dry run again`);
+      }
       this.store.appendAudit(actor, 'reinsert.dry-run', jobId, { runId, ...auditTarget(req.target, database), ...summary });
     })();
     return { script, undoScript };
