@@ -72,3 +72,20 @@ export class OneDeleteLiveRunner extends FakeLiveRunner {
     else throw new Error(`unexpected statement: ${t.slice(0, 80)}`);
   }
 }
+
+/**
+ * A live server answering the server facts, dbo.Customers' catalog (modified `modified`, default
+ * 2024-01-02T09:00) and, for the scan ([xact]), the given `rows`; every other statement answers no
+ * row. The runner the live scan tests of left-out transactions and LSN order each wrote out.
+ */
+export class CustomersScanRunner extends FakeLiveRunner {
+  constructor(private readonly rows: Row[], private readonly modified = '2024-01-02T09:00:00') {
+    super();
+  }
+  async *stream(stmt: SqlStatement, _o: RunOptions = {}): AsyncIterable<Row> {
+    const t = stmt.text;
+    if (t.includes('SYSDATETIMEOFFSET')) yield SERVER_INFO;
+    else if (t.includes('system_internals_partition_columns')) yield* customersCatalog(this.modified);
+    else if (t.includes('[xact]')) yield* this.rows;
+  }
+}

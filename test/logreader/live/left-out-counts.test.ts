@@ -2,10 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { LiveSource } from '../../../src/recover/sources/live.js';
 import { scanSql } from '../../../src/logreader/live/sql.js';
 import { explainNoRows, scanStatsNotes } from '../../../src/recover/committed.js';
-import type { SqlStatement } from '../../../src/logreader/live/sql.js';
 import type { Row } from '../../../src/logreader/live/stream.js';
 import type { ScanFilter } from '../../../src/recover/source.js';
-import { FakeLiveRunner, SERVER_INFO, customersCatalog, customersDeleteRow } from '../../support/fake-live-customers.js';
+import { CustomersScanRunner, customersDeleteRow } from '../../support/fake-live-customers.js';
 
 /**
  * The live scan query keeps the committed transactions of the window; a scan of files (committed.ts)
@@ -24,20 +23,9 @@ const leftOut = (lsn: string, kind: string, n: number, began: string | null): Ro
   left_out: kind, xact_row_ops: n, xact_began: began,
 });
 
-class Runner extends FakeLiveRunner {
-  constructor(private readonly rows: Row[]) {
-    super();
-  }
-  async *stream(stmt: SqlStatement): AsyncIterable<Row> {
-    const t = stmt.text;
-    if (t.includes('SYSDATETIMEOFFSET')) yield SERVER_INFO;
-    else if (t.includes('system_internals_partition_columns')) yield* customersCatalog('2024-01-02T09:00:00');
-    else if (t.includes('[xact]')) yield* this.rows;
-  }
-}
 
 async function scan(rows: Row[], filter: Partial<ScanFilter> = {}) {
-  const src = new LiveSource({ database: 'CRM', runner: new Runner(rows) });
+  const src = new LiveSource({ database: 'CRM', runner: new CustomersScanRunner(rows) });
   const got = [];
   for await (const c of src.candidates({ operations: ['delete'], ...filter } as ScanFilter)) got.push(c);
   const stats = src.committedStats();

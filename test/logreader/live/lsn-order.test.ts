@@ -2,10 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { LiveSource } from '../../../src/recover/sources/live.js';
 import { scanSql } from '../../../src/logreader/live/sql.js';
 import { readShippedSql } from '../../../src/logreader/live/shipped-sql.js';
-import type { SqlStatement } from '../../../src/logreader/live/sql.js';
 import type { Row } from '../../../src/logreader/live/stream.js';
 import type { ScanFilter } from '../../../src/recover/source.js';
-import { FakeLiveRunner, SERVER_INFO, customersCatalog, customersDeleteRow } from '../../support/fake-live-customers.js';
+import { CustomersScanRunner, customersDeleteRow } from '../../support/fake-live-customers.js';
 
 /**
  * fn_dblog prints [Current LSN] as fixed-width lower-case hex (0000002a:000001aa:0002), whose BINARY
@@ -24,20 +23,9 @@ function txn(): Row[] {
   return ['LOP_BEGIN_XACT', 'LOP_DELETE_ROWS', 'LOP_COMMIT_XACT'].map((op, i) => ({ ...customersDeleteRow(i + 1, op), 'Current LSN': lsns[i] }));
 }
 
-class Runner extends FakeLiveRunner {
-  constructor(private readonly rows: Row[]) {
-    super();
-  }
-  async *stream(stmt: SqlStatement): AsyncIterable<Row> {
-    const t = stmt.text;
-    if (t.includes('SYSDATETIMEOFFSET')) yield SERVER_INFO;
-    else if (t.includes('system_internals_partition_columns')) yield* customersCatalog('2024-01-02T09:00:00');
-    else if (t.includes('[xact]')) yield* this.rows;
-  }
-}
 
 async function scan(rows: Row[]): Promise<{ rows: number; error: string | null }> {
-  const src = new LiveSource({ database: 'CRM', runner: new Runner(rows) });
+  const src = new LiveSource({ database: 'CRM', runner: new CustomersScanRunner(rows) });
   let n = 0;
   try {
     for await (const _ of src.candidates({ operations: ['delete'] } as ScanFilter)) n++;
