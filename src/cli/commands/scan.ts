@@ -5,6 +5,7 @@ import { namingFile, readTextFile } from '../../util/files.js';
 import { assertWritableOutput, openOutputFile } from '../files.js';
 import { REPORT_TIMES, reportingFailure, writeReport } from '../failed-report.js';
 import type { Writable } from 'node:stream';
+import { resolve as resolvePath } from 'node:path';
 import { Command } from 'commander';
 import { outFormatOption, collectTables, formatFromOut, normalizeTableName, refuseCsvRawWithoutCsv, repeatableOption } from '../options.js';
 import { createProgress } from '../progress.js';
@@ -544,7 +545,17 @@ export async function runScan(opts: ScanOptions): Promise<void> {
  * files: said as such, not as log that "could not be read".
  */
 function scanMissingLogAdvice(lost: readonly SkippedItem[], opts: ScanOptions): string {
-  return missingLogAdvice(lost, { bakOnly: Boolean(opts.bak?.length && !opts.trn?.length && !opts.ldf), bak: 'with --bak', addTrn: 'with --trn', addLdf: 'with --ldf', item: 'item' });
+  const chain = missingLogAdvice(lost, { bakOnly: Boolean(opts.bak?.length && !opts.trn?.length && !opts.ldf), bak: 'with --bak', addTrn: 'with --trn', addLdf: 'with --ldf', item: 'item' });
+  // Log the .ldf lost to damage (a zeroed, torn or damaged block): the line named the range and no
+  // way to read it, where a log backup's blocks read beside the .ldf take the place of its lost ones
+  // (merged-log.ts LdfHoles: a range they cover is a note, not a loss).
+  const ldf = opts.ldf ? resolvePath(opts.ldf) : undefined;
+  const ldfLost = ldf !== undefined && lost.some((s) => (s.code === 'FORMAT_LOG_GAP' || s.code === 'FORMAT_BAD_LOG_BLOCK') && s.location.file !== undefined && resolvePath(s.location.file) === ldf);
+  if (!ldfLost) return chain;
+  const wayOn = opts.trn?.length
+    ? 'the log backups given (--trn) do not hold them; others of this database that do, given with --trn beside --ldf, are read where the .ldf\'s blocks were lost'
+    : 'to read them, give log backups of this database holding those LSNs with --trn beside --ldf (their blocks are read where the .ldf\'s were lost)';
+  return chain ? `${chain}; ${wayOn}` : `: ${wayOn}`;
 }
 
 /** The tables of the source's own metadata (a data file or backup) that `catalog` (the --ddl/--schema tables) lacks by name; none when the source has no metadata of its own. */
