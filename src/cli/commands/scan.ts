@@ -5,7 +5,6 @@ import { namingFile, readTextFile } from '../../util/files.js';
 import { assertWritableOutput, openOutputFile } from '../files.js';
 import { REPORT_TIMES, reportingFailure, writeReport } from '../failed-report.js';
 import type { Writable } from 'node:stream';
-import { resolve as resolvePath } from 'node:path';
 import { Command } from 'commander';
 import { outFormatOption, collectTables, formatFromOut, normalizeTableName, refuseCsvRawWithoutCsv, repeatableOption } from '../options.js';
 import { createProgress } from '../progress.js';
@@ -25,7 +24,7 @@ import { isUndecodedRowOp, logLoss, SCAN_OPERATIONS, scanOperationOf, unknownTab
 import { type MetadataCatalog, type RecoverySource, type ScanFilter, type ScanOperation, type SkippedItem } from '../../recover/source.js';
 import { assertWindowInOrder, parseWindowTime } from '../../recover/time-window.js';
 import { placeBeginUnread } from '../../recover/log-not-given.js';
-import { incompleteVerdict, missingLogAdvice, noRowsOfLogReadClause } from '../../recover/incomplete-verdict.js';
+import { incompleteVerdict, joinLossAdvice, ldfLossAdvice, missingLogAdvice, noRowsOfLogReadClause } from '../../recover/incomplete-verdict.js';
 import { lsnRangeBeforeLdfAndBackupsClause, lsnRangeBeforeLdfClause, lsnRangeBeforeLogStartClause } from '../../recover/window-before-log.js';
 import { readLdfLayout } from '../../logreader/ldf/reader.js';
 import type { Lsn } from '../../logreader/lsn.js';
@@ -546,16 +545,7 @@ export async function runScan(opts: ScanOptions): Promise<void> {
  */
 function scanMissingLogAdvice(lost: readonly SkippedItem[], opts: ScanOptions): string {
   const chain = missingLogAdvice(lost, { bakOnly: Boolean(opts.bak?.length && !opts.trn?.length && !opts.ldf), bak: 'with --bak', addTrn: 'with --trn', addLdf: 'with --ldf', item: 'item' });
-  // Log the .ldf lost to damage (a zeroed, torn or damaged block): the line named the range and no
-  // way to read it, where a log backup's blocks read beside the .ldf take the place of its lost ones
-  // (merged-log.ts LdfHoles: a range they cover is a note, not a loss).
-  const ldf = opts.ldf ? resolvePath(opts.ldf) : undefined;
-  const ldfLost = ldf !== undefined && lost.some((s) => (s.code === 'FORMAT_LOG_GAP' || s.code === 'FORMAT_BAD_LOG_BLOCK') && s.location.file !== undefined && resolvePath(s.location.file) === ldf);
-  if (!ldfLost) return chain;
-  const wayOn = opts.trn?.length
-    ? 'the log backups given (--trn) do not hold them; others of this database that do, given with --trn beside --ldf, are read where the .ldf\'s blocks were lost'
-    : 'to read them, give log backups of this database holding those LSNs with --trn beside --ldf (their blocks are read where the .ldf\'s were lost)';
-  return chain ? `${chain}; ${wayOn}` : `: ${wayOn}`;
+  return joinLossAdvice(chain, ldfLossAdvice(lost, opts.ldf, { trnGiven: Boolean(opts.trn?.length), trn: '--trn', ldf: '--ldf' }));
 }
 
 /** The tables of the source's own metadata (a data file or backup) that `catalog` (the --ddl/--schema tables) lacks by name; none when the source has no metadata of its own. */
