@@ -34,6 +34,7 @@ import { logReadStartFacts, lsnRangeBeforeLogStartClause, onlineLogStartClause, 
 import { lsnRangePastLogEndClause, windowPastLogEndClause } from './window-past-log.js';
 import { rebuiltTablesClause, type CatalogChanges } from './rebuilt-tables.js';
 import type { Lsn } from '../logreader/lsn.js';
+import { resolve as resolvePath } from 'node:path';
 
 /** What the recovery read: a data file, backups or log files; an export file; a live server (its online log or its log backups). */
 export type VerdictSourceKind = 'files' | 'export' | 'live' | 'log-backup';
@@ -249,6 +250,28 @@ export function missingLogAdvice(lost: readonly SkippedItem[], o: { bakOnly: boo
     return `: the log between the backups given ${o.bak} is in none of them (a full or differential backup holds only the log written while it ran); add the log backups taken between them ${o.addTrn}${o.addLdf ? `, or the .ldf ${o.addLdf}` : ''}${also}`;
   }
   return `: add the missing log backups ${o.addTrn} (the FORMAT_LOG_CHAIN_GAP ${o.item} names the files and LSNs on each side)${also}`;
+}
+
+/**
+ * The way on for log an .ldf lost to damage (a zeroed, torn or damaged block: FORMAT_LOG_GAP,
+ * FORMAT_BAD_LOG_BLOCK items of `ldf`), in the caller's names: log backups holding those LSNs read
+ * beside the .ldf take the place of its lost blocks (merged-log.ts LdfHoles: a range their blocks
+ * cover is a note, not a loss). The INCOMPLETE line named the range and no way to read it. '' when
+ * the .ldf lost nothing. `trnGiven`: log backups were given, and do not hold the range.
+ */
+export function ldfLossAdvice(lost: readonly SkippedItem[], ldf: string | undefined, o: { trnGiven: boolean; trn: string; ldf: string }): string {
+  if (ldf === undefined) return '';
+  const mine = resolvePath(ldf);
+  if (!lost.some((s) => (s.code === 'FORMAT_LOG_GAP' || s.code === 'FORMAT_BAD_LOG_BLOCK') && s.location.file !== undefined && resolvePath(s.location.file) === mine)) return '';
+  return o.trnGiven
+    ? `the log backups given (${o.trn}) do not hold them; others of this database that do, given with ${o.trn} beside ${o.ldf}, are read where the .ldf's blocks were lost`
+    : `to read them, give log backups of this database holding those LSNs with ${o.trn} beside ${o.ldf} (their blocks are read where the .ldf's were lost)`;
+}
+
+/** missingLogAdvice's chain-gap way on, then ldfLossAdvice's (each '' when it does not apply), as one tail after the INCOMPLETE sentence. */
+export function joinLossAdvice(chain: string, ldf: string): string {
+  if (!ldf) return chain;
+  return chain ? `${chain}; ${ldf}` : `: ${ldf}`;
 }
 
 /**

@@ -730,8 +730,16 @@ function planChainOf(sets: BackupSetRecord[], target: RestoreTarget, skipped: Sk
       }
       throw new InputError('INPUT_RESTORE_TARGET_AT_BOUNDARY', `${describeTarget(target)} cannot be placed for ${databaseName}: ${why}; it ends at LSN ${bothForms(unsure.lastLsn)}: name the stop by LSN instead (--stop-before-lsn, from ${bothForms(unsure.lastLsn)} up to ${bothForms(end)}, the end of the log backups given; \`rowback scan\` of them prints each row's LSN and time), or add a whole copy of ${fileOf(unsure)} and run the command again; ${reach}`, where(unsure));
     }
-    const when = target.kind === 'time' ? `the earliest full backup, ${fileOf(earliestFull)}, ${earliestFull.backupFinishDate !== null ? `finished at ${earliestFull.backupFinishDate}` : `started at ${earliestFull.backupStartDate ?? '(no date)'} (its backup finish date is unknown: its closing blocks are damaged)`}` : `the earliest full backup, ${fileOf(earliestFull)}, ends at LSN ${earliestFull.lastLsn}`;
-    throw new InputError('INPUT_RESTORE_TOO_EARLY', `${describeTarget(target)} is before any restorable point of ${databaseName}: ${when}; ${reach}${zoneHint(target, reachable)}`, where(earliestFull));
+    // A stop inside the second the full backup finished in (13:28:44.500 against "finished at
+    // 13:28:44") read as after it, refused with no word why; backup dates are whole seconds, so it may
+    // have finished as late as .999: said, with the first stop sure to follow it, and no time-zone
+    // guess (an hour's shift is not what half a second early means).
+    const finish = earliestFull.backupFinishDate;
+    const inFinishSecond = target.kind === 'time' && finish !== null && target.time >= startSecond(finish) && target.time <= endSecond(finish);
+    const secondClause = inFinishSecond ? ` (backup dates are whole seconds: it may have finished as late as ${endSecond(finish)}, so the first stop sure to follow it is ${addSecond(finish)})` : '';
+    const when = target.kind === 'time' ? `the earliest full backup, ${fileOf(earliestFull)}, ${finish !== null ? `finished at ${finish}${secondClause}` : `started at ${earliestFull.backupStartDate ?? '(no date)'} (its backup finish date is unknown: its closing blocks are damaged)`}` : `the earliest full backup, ${fileOf(earliestFull)}, ends at LSN ${earliestFull.lastLsn}`;
+    const hint = inFinishSecond ? " (--stop-at is the SQL Server's local time, as the backups' dates are)" : zoneHint(target, reachable);
+    throw new InputError('INPUT_RESTORE_TOO_EARLY', `${describeTarget(target)} is before any restorable point of ${databaseName}: ${when}; ${reach}${hint}`, where(earliestFull));
   }
   const latest = reachable.length ? reachable[reachable.length - 1] : null;
   // A log backup whose finish date is unknown may hold any time after its start, unless a log backup

@@ -27,7 +27,7 @@ import { sharedReplays } from '../replay/point-in-time.js';
 import { withMetadata } from '../recover/metadata-override.js';
 import { clockBackwardsWarning, windowClockStep, explainNoRows, mistypedAllocUnitNotes, scanStatsNotes, EXPORT_UNITS_LISTED_BY } from '../recover/committed.js';
 import { placeBeginUnread, type LogNotGiven } from '../recover/log-not-given.js';
-import { incompleteVerdict, missingLogAdvice, noRowsOfLogReadClause } from '../recover/incomplete-verdict.js';
+import { incompleteVerdict, joinLossAdvice, ldfLossAdvice, missingLogAdvice, noRowsOfLogReadClause } from '../recover/incomplete-verdict.js';
 import type { LogReadEnd, LogWholeFrom } from '../recover/sources/files.js';
 
 export type RecoverFn = (source: RecoverySource, filter: ScanFilter, opts?: RecoverOptions) => AsyncIterable<RecoverEvent>;
@@ -586,7 +586,8 @@ export class JobWorker {
           result: 'this job',
           lossPlacesTail: 'see its skipped items',
           // the way on, in the job's fields (it said none: the CLI's line named the files to add)
-          lostAdvice: (lost) => spec.kind === 'files' ? missingLogAdvice(lost, { bakOnly: spec.bak !== undefined && !spec.trn?.length && !spec.ldf, bak: 'in bak', addTrn: 'to the job (trn)', addLdf: '(ldf)', item: 'skipped item' })
+          lostAdvice: (lost) => spec.kind === 'files' ? joinLossAdvice(missingLogAdvice(lost, { bakOnly: spec.bak !== undefined && !spec.trn?.length && !spec.ldf, bak: 'in bak', addTrn: 'to the job (trn)', addLdf: '(ldf)', item: 'skipped item' }),
+            ldfLossAdvice(lost, spec.ldf, { trnGiven: Boolean(spec.trn?.length), trn: 'trn', ldf: 'ldf' }))
             : spec.kind === 'log-backup' ? missingLogAdvice(lost, { bakOnly: false, bak: '', addTrn: 'to the job (logBackups)', addLdf: '', item: 'skipped item' })
             : '',
           lostOutside: { lies: "the job's window lies", holds: 'no row it asks for can be there', wayOn: 'add the missing log backups' },

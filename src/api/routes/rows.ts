@@ -334,7 +334,9 @@ export default async function rowRoutes(fastify: FastifyInstance) {
     // the filter the rows were chosen by, and the job's own count: "(3 rows)" of a table= export
     // read as the whole job's re-insert, its other tables never said
     const given = Object.entries(filter).filter(([, v]) => v !== undefined && v !== '' && !(Array.isArray(v) && !v.length)).map(([k, v]) => `${k}=${redactSecrets(Array.isArray(v) ? v.join(',') : String(v))}`);
-    if (given.length) header.push(`rows chosen by the filter ${given.join(', ')}: ${ids.length} of the job's ${app.staging.getJob(jobId)!.rowsStaged} staged row(s); the others are not in this script`);
+    // a filter that chose every row has no others to speak of ("11 of the job's 11 …; the others are not in this script")
+    const staged = app.staging.getJob(jobId)!.rowsStaged;
+    if (given.length) header.push(`rows chosen by the filter ${given.join(', ')}: ${ids.length} of the job's ${staged} staged row(s)${ids.length < staged ? '; the others are not in this script' : ', every one'}`);
     if (format === 'sql') {
       header.push(`${planned} of the ${ids.length} row(s) planned to insert, as POST /api/jobs/${jobId}/reinsert plans approved rows (rows recovered from deletes)`, ...problemSummary(plan.problems));
       if (alreadyIn) header.push(`${alreadyIn} row(s) already re-inserted by rowback runs of this job are left out (never twice; export with status=reinserted to script them on purpose)`);

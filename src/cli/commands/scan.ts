@@ -24,7 +24,7 @@ import { isUndecodedRowOp, logLoss, SCAN_OPERATIONS, scanOperationOf, unknownTab
 import { type MetadataCatalog, type RecoverySource, type ScanFilter, type ScanOperation, type SkippedItem } from '../../recover/source.js';
 import { assertWindowInOrder, parseWindowTime } from '../../recover/time-window.js';
 import { placeBeginUnread } from '../../recover/log-not-given.js';
-import { incompleteVerdict, missingLogAdvice, noRowsOfLogReadClause } from '../../recover/incomplete-verdict.js';
+import { incompleteVerdict, joinLossAdvice, ldfLossAdvice, missingLogAdvice, noRowsOfLogReadClause } from '../../recover/incomplete-verdict.js';
 import { lsnRangeBeforeLdfAndBackupsClause, lsnRangeBeforeLdfClause, lsnRangeBeforeLogStartClause } from '../../recover/window-before-log.js';
 import { readLdfLayout } from '../../logreader/ldf/reader.js';
 import type { Lsn } from '../../logreader/lsn.js';
@@ -544,7 +544,8 @@ export async function runScan(opts: ScanOptions): Promise<void> {
  * files: said as such, not as log that "could not be read".
  */
 function scanMissingLogAdvice(lost: readonly SkippedItem[], opts: ScanOptions): string {
-  return missingLogAdvice(lost, { bakOnly: Boolean(opts.bak?.length && !opts.trn?.length && !opts.ldf), bak: 'with --bak', addTrn: 'with --trn', addLdf: 'with --ldf', item: 'item' });
+  const chain = missingLogAdvice(lost, { bakOnly: Boolean(opts.bak?.length && !opts.trn?.length && !opts.ldf), bak: 'with --bak', addTrn: 'with --trn', addLdf: 'with --ldf', item: 'item' });
+  return joinLossAdvice(chain, ldfLossAdvice(lost, opts.ldf, { trnGiven: Boolean(opts.trn?.length), trn: '--trn', ldf: '--ldf' }));
 }
 
 /** The tables of the source's own metadata (a data file or backup) that `catalog` (the --ddl/--schema tables) lacks by name; none when the source has no metadata of its own. */

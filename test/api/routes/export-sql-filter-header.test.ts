@@ -20,6 +20,10 @@ describe('the SQL export header names the filter', () => {
     expect(head).toContain("-- rows chosen by the filter table=dbo.T, status=pending: 20 of the job's 120 staged row(s); the others are not in this script");
     const undo = (await t.app.inject({ url: `/api/jobs/${jobId}/export?format=undo-sql&operation=delete`, headers: bearer(t.tokens.viewer) })).body;
     expect(undo).toContain("-- rows chosen by the filter operation=delete: 120 of the job's 120 staged row(s)");
+    // a filter that chose every row: no "others" to speak of (newcomer DBA: `status=approved` of a job
+    // whose 11 rows were all approved said "11 of the job's 11 staged row(s); the others are not in this script")
+    expect(undo).toContain("-- rows chosen by the filter operation=delete: 120 of the job's 120 staged row(s), every one\n");
+    expect(undo).not.toContain('the others are not in this script');
     const whole = (await t.app.inject({ url: `/api/jobs/${jobId}/export?format=sql`, headers: bearer(t.tokens.viewer) })).body;
     expect(whole).not.toContain('rows chosen by the filter');
     const secret = (await t.app.inject({ url: `/api/jobs/${jobId}/export?format=sql&q=${encodeURIComponent('Password=hunter2')}`, headers: bearer(t.tokens.viewer) })).body;
