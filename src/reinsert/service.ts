@@ -920,6 +920,12 @@ export class ReinsertService {
     }
     const ids = (this.store.db.prepare('SELECT row_ids FROM reinsert_batches WHERE run_id = ? ORDER BY batch_no').all(runId) as { row_ids: string }[])
       .flatMap((b) => JSON.parse(b.row_ids) as number[]);
+    // no batch recorded: the run ended before it ran any (its script not kept: failUnlaunchedRun; the
+    // service stopped while it rendered its script). A resume planned no row and ended 'succeeded'
+    // with 0 rows, read as the run done though nothing of it was inserted (breaker Y's left-out)
+    if (ids.length === 0) {
+      throw new ReinsertError('REINSERT_RUN_NOT_RESUMABLE', `run ${runId} is ${run.state} before any batch of it was recorded: nothing of it ran or was inserted, and there is nothing to resume; start a new run of job ${run.jobId} (POST /api/jobs/${run.jobId}/reinsert)`);
+    }
     const tableMap = (run.target.tableMap as Record<string, string> | null) ?? undefined;
     this.refuseWhileRunning(run.jobId);
     const { plan, database: used, databaseRead } = await this.plan(run.jobId, { target, tableMap, batchSize: run.batchSize }, { rowIds: ids, anyStatus: true, checkStaleText: false });

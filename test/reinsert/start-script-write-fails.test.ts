@@ -36,6 +36,9 @@ describeCorpus('a real run whose script write fails', () => {
     expect(JSON.parse(run.error!)).toMatchObject({ code: 'SQLITE_FULL', message: expect.stringMatching(/before its script was kept.*nothing was inserted/) });
     expect(db.prepare('SELECT count(*) FROM reinsert_run_texts WHERE run_id = ?').pluck().get(run.id)).toBe(0);
     expect(env.target.counts().rows).toBe(0);
+    // nothing of it ran: a resume is refused (it planned no row and ended 'succeeded' with 0 rows)
+    await expect(svc.resume(run.id, 'op', spec)).rejects.toMatchObject({ code: 'REINSERT_RUN_NOT_RESUMABLE', message: expect.stringMatching(new RegExp(`run ${run.id} is failed before any batch of it was recorded: nothing of it ran.*start a new run of job ${jobId}`)) });
+    expect(svc.getRun(run.id)!.state).toBe('failed');
     const next = await svc.start(jobId, 'op', { dryRun: false, target: spec, batchSize: 3 });
     await svc.wait(next.id);
     expect(svc.getRun(next.id)!.state).toBe('succeeded');
