@@ -9,33 +9,24 @@
  * Real bytes: NORTHWND.MDF's catalog and rows (staged as deleted rows: their deletion SYNTHETIC).
  */
 import { expect, it } from 'vitest';
-import { readDataFileMetadata } from '../../src/datafile/metadata.js';
 import { readTableRows } from '../../src/datafile/table-rows.js';
-import { openDataFiles } from '../../src/recover/open-data-files.js';
-import { corpusPath, describeCorpus } from '../support/corpus.js';
+import { describeCorpus } from '../support/corpus.js';
+import { deletedRow, northwindJob } from '../support/northwind-job.js';
 import { bearer, testApp } from '../api/helpers.js';
 
 describeCorpus('a referenced row the script leaves out, of a table it inserts other rows of', () => {
   it('two orders and their two customers, one customer rejected: the note names that order and customer', async () => {
-    const mdf = corpusPath('SessionShoppingCart', 'App_Data', 'NORTHWND.MDF');
     const t = await testApp();
     try {
-      const pages = openDataFiles([mdf]);
-      const md = readDataFileMetadata(pages);
-      const job = t.store.createJob({ kind: 'files', spec: { mdf: [mdf] }, description: 'northwind', createdBy: 'olga' });
-      t.store.setJobState(job.id, 'running');
-      t.store.saveJobTables(job.id, ['dbo.Orders', 'dbo.Customers'].map((x) => md.details.get(x)!.layout));
+      const { pages, md, jobId } = northwindJob(t, ['dbo.Orders', 'dbo.Customers']);
+      const job = { id: jobId };
       const orders = [...readTableRows(pages, md, 'dbo.Orders')].slice(0, 2);
       const wanted = orders.map((o) => String(o.values.CustomerID));
       expect(new Set(wanted).size).toBe(2);
       const customers = [...readTableRows(pages, md, 'dbo.Customers')].filter((c) => wanted.includes(String(c.values.CustomerID)));
       expect(customers).toHaveLength(2);
       let n = 0;
-      const row = (tbl: string, values: Record<string, unknown>) => ({
-        table: tbl, lsn: `00000027:00000f00:${String(++n).padStart(4, '0')}`, operation: 'delete' as const, transactionId: '0000:000003e8',
-        beginTime: '2024-03-01T09:00:00.000', endTime: '2024-03-01T09:00:00.000', login: null, sid: null, spid: 53,
-        transactionName: 'DELETE', allocUnitId: null, pageId: null, slotId: null, values, raw: '0x00', warnings: [],
-      });
+      const row = (tbl: string, values: Record<string, unknown>) => deletedRow(++n, tbl, values);
       t.store.stageBatch(job.id, [...orders.map((o) => row('dbo.Orders', o.values)), ...customers.map((c) => row('dbo.Customers', c.values))] as never);
       t.store.setJobState(job.id, 'succeeded');
       await t.app.inject({ method: 'POST', url: `/api/jobs/${job.id}/decisions`, headers: bearer(t.tokens.reviewer), payload: { decision: 'approve', reason: 'restore', all: true } });
@@ -66,16 +57,11 @@ describeCorpus('a referenced row the script leaves out, of a table it inserts ot
 // a rejected customer went into the script with no note. The order's lower-case value is SYNTHETIC.
 describeCorpus('a referenced row the script leaves out, its key in another letter case', () => {
   it("an order referencing 'alfki' and its customer 'ALFKI' rejected: the note names them (case-insensitive collation)", async () => {
-    const mdf = corpusPath('SessionShoppingCart', 'App_Data', 'NORTHWND.MDF');
     const t = await testApp();
     try {
-      const pages = openDataFiles([mdf]);
-      const md = readDataFileMetadata(pages);
-      const customersLayout = md.details.get('dbo.Customers')!.layout;
-      expect(customersLayout.columns.find((c) => c.name === 'CustomerID')!.collation).toMatch(/_CI_/);
-      const job = t.store.createJob({ kind: 'files', spec: { mdf: [mdf] }, description: 'northwind', createdBy: 'olga' });
-      t.store.setJobState(job.id, 'running');
-      t.store.saveJobTables(job.id, [md.details.get('dbo.Orders')!.layout, customersLayout]);
+      const { pages, md, jobId } = northwindJob(t, ['dbo.Orders', 'dbo.Customers']);
+      const job = { id: jobId };
+      expect(md.details.get('dbo.Customers')!.layout.columns.find((c) => c.name === 'CustomerID')!.collation).toMatch(/_CI_/);
       // two orders of two customers: the first order's customer is rejected, the other goes in
       const orders = [...readTableRows(pages, md, 'dbo.Orders')].slice(0, 2);
       const ids = orders.map((o) => String(o.values.CustomerID));
@@ -84,11 +70,7 @@ describeCorpus('a referenced row the script leaves out, its key in another lette
       expect(id).not.toBe(id.toLowerCase());
       const customers = ids.map((x) => [...readTableRows(pages, md, 'dbo.Customers')].find((c) => String(c.values.CustomerID) === x)!);
       let n = 0;
-      const row = (tbl: string, values: Record<string, unknown>) => ({
-        table: tbl, lsn: `00000027:00000f00:${String(++n).padStart(4, '0')}`, operation: 'delete' as const, transactionId: '0000:000003e8',
-        beginTime: '2024-03-01T09:00:00.000', endTime: '2024-03-01T09:00:00.000', login: null, sid: null, spid: 53,
-        transactionName: 'DELETE', allocUnitId: null, pageId: null, slotId: null, values, raw: '0x00', warnings: [],
-      });
+      const row = (tbl: string, values: Record<string, unknown>) => deletedRow(++n, tbl, values);
       t.store.stageBatch(job.id, [row('dbo.Orders', { ...orders[0]!.values, CustomerID: id.toLowerCase() }), row('dbo.Orders', orders[1]!.values), ...customers.map((c) => row('dbo.Customers', c.values))] as never);
       t.store.setJobState(job.id, 'succeeded');
       await t.app.inject({ method: 'POST', url: `/api/jobs/${job.id}/decisions`, headers: bearer(t.tokens.reviewer), payload: { decision: 'approve', reason: 'restore', all: true } });
@@ -123,26 +105,15 @@ describeCorpus('a referenced row the script leaves out, its key folded by the co
     ['Latin1_General_CI_AS', 'ＡＬＦＫＩ', 'ALFKI', 'ANATR'],
     ['French_CI_AI', 'JOSES', 'JOSÉS', 'ANATR'],
   ])('under %s an order of %j, its customer %j rejected, %j approved: the note names them', async (collation, orderKey, goneKey, keptKey) => {
-    const mdf = corpusPath('SessionShoppingCart', 'App_Data', 'NORTHWND.MDF');
     const t = await testApp();
     try {
-      const pages = openDataFiles([mdf]);
-      const md = readDataFileMetadata(pages);
-      const real = md.details.get('dbo.Customers')!.layout;
-      const customersLayout = { ...real, columns: real.columns.map((c) => (c.name === 'CustomerID' ? { ...c, collation } : c)) };
-      const ordersReal = md.details.get('dbo.Orders')!.layout;
-      const ordersLayout = { ...ordersReal, columns: ordersReal.columns.map((c) => (c.name === 'CustomerID' ? { ...c, collation } : c)) };
-      const job = t.store.createJob({ kind: 'files', spec: { mdf: [mdf] }, description: 'northwind', createdBy: 'olga' });
-      t.store.setJobState(job.id, 'running');
-      t.store.saveJobTables(job.id, [ordersLayout, customersLayout]);
+      // both tables' CustomerID under the collation tried
+      const { pages, md, jobId } = northwindJob(t, ['dbo.Orders', 'dbo.Customers'], (l) => ({ ...l, columns: l.columns.map((c) => (c.name === 'CustomerID' ? { ...c, collation } : c)) }));
+      const job = { id: jobId };
       const order = [...readTableRows(pages, md, 'dbo.Orders')][0]!;
       const customers = [...readTableRows(pages, md, 'dbo.Customers')].slice(0, 2);
       let n = 0;
-      const row = (tbl: string, values: Record<string, unknown>) => ({
-        table: tbl, lsn: `00000027:00000f00:${String(++n).padStart(4, '0')}`, operation: 'delete' as const, transactionId: '0000:000003e8',
-        beginTime: '2024-03-01T09:00:00.000', endTime: '2024-03-01T09:00:00.000', login: null, sid: null, spid: 53,
-        transactionName: 'DELETE', allocUnitId: null, pageId: null, slotId: null, values, raw: '0x00', warnings: [],
-      });
+      const row = (tbl: string, values: Record<string, unknown>) => deletedRow(++n, tbl, values);
       t.store.stageBatch(job.id, [
         row('dbo.Orders', { ...order.values, CustomerID: orderKey }),
         row('dbo.Customers', { ...customers[0]!.values, CustomerID: goneKey }),

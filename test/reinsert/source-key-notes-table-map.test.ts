@@ -12,29 +12,20 @@
  * reinserted) were still said as left out, the note advising to approve them: not said now.
  */
 import { expect, it } from 'vitest';
-import { readDataFileMetadata } from '../../src/datafile/metadata.js';
 import { readTableRows } from '../../src/datafile/table-rows.js';
-import { openDataFiles } from '../../src/recover/open-data-files.js';
-import { corpusPath, describeCorpus } from '../support/corpus.js';
+import { describeCorpus } from '../support/corpus.js';
+import { deletedRow, northwindJob } from '../support/northwind-job.js';
 import { bearer, testApp } from '../api/helpers.js';
 
 describeCorpus('the source catalog\'s foreign keys named with tableMap', () => {
   it('dbo.Orders into recovery.Orders_side, dbo.Customers rejected (NORTHWND.MDF): the note and the WARNING name dbo.Orders as what references', async () => {
-    const mdf = corpusPath('SessionShoppingCart', 'App_Data', 'NORTHWND.MDF');
     const t = await testApp();
     try {
-      const pages = openDataFiles([mdf]);
-      const md = readDataFileMetadata(pages);
       const tables = ['dbo.Orders', 'dbo.Customers', 'dbo.Employees'];
-      const job = t.store.createJob({ kind: 'files', spec: { mdf: [mdf] }, description: 'northwind', createdBy: 'olga' });
-      t.store.setJobState(job.id, 'running');
-      t.store.saveJobTables(job.id, tables.map((x) => md.details.get(x)!.layout));
+      const { pages, md, jobId } = northwindJob(t, tables);
+      const job = { id: jobId };
       let n = 0;
-      t.store.stageBatch(job.id, tables.flatMap((tbl) => [...readTableRows(pages, md, tbl)].slice(0, 2).map((row) => ({
-        table: tbl, lsn: `00000027:00000f00:${String(++n).padStart(4, '0')}`, operation: 'delete' as const, transactionId: '0000:000003e8',
-        beginTime: '2024-03-01T09:00:00.000', endTime: '2024-03-01T09:00:00.000', login: null, sid: null, spid: 53,
-        transactionName: 'DELETE', allocUnitId: null, pageId: null, slotId: null, values: row.values, raw: '0x00', warnings: [],
-      }))) as never);
+      t.store.stageBatch(job.id, tables.flatMap((tbl) => [...readTableRows(pages, md, tbl)].slice(0, 2).map((row) => deletedRow(++n, tbl, row.values))) as never);
       t.store.setJobState(job.id, 'succeeded');
       await t.app.inject({ method: 'POST', url: `/api/jobs/${job.id}/decisions`, headers: bearer(t.tokens.reviewer), payload: { decision: 'approve', reason: 'restore', all: true } });
       const ids = [...t.store.iterateRows(job.id, { table: 'dbo.Customers' })].map((r) => r.id);
