@@ -4,7 +4,8 @@ import { randomBytes } from 'node:crypto';
 import { isRowbackError, ReinsertError } from '../errors.js';
 import type { StagingStore } from '../staging/store.js';
 import { silentLogger, type Logger } from '../util/logger.js';
-import { keyCompareText, ledgerHolds, type PlannedBatch, type PlannedRow, type ReinsertPlan } from './plan.js';
+import { ledgerHolds, type PlannedBatch, type PlannedRow, type ReinsertPlan } from './plan.js';
+import { keyCompareText } from './key-fold.js';
 import type { BatchOutcome, ReinsertTarget, RowLedgerEntry, TargetSession } from './target.js';
 import { OtherJobsReinserts, otherJobMessage, type ReinsertPlace } from './other-jobs.js';
 import { readRunTarget, sideTableOf } from './run-target.js';
@@ -272,7 +273,7 @@ export async function executeRun(store: StagingStore, runId: number, jobId: numb
 }
 
 /**
- * Whether two rows of a batch would look for the same key (their key values as plan.ts keyCompareText
+ * Whether two rows of a batch would look for the same key (their key values as key-fold.ts keyCompareText
  * writes them: text in any case, beyond ASCII too, and without trailing spaces, as a case-insensitive
  * key compares them and as the plan's duplicate-key check does): such rows are inserted one by one, each looked for after the ones
  * before it went in, never checked all first and then inserted together. Likewise two rows holding

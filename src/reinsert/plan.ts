@@ -4,6 +4,7 @@ import type { SqlValue } from '../reconstruct/values.js';
 import { commentText, quoteName, splitQualifiedName, SQLCMD_UNSAFE } from '../util/tsql.js';
 import { firstUnpairedSurrogate } from '../util/surrogates.js';
 import { orderTables } from './order.js';
+import { columnFolds, keyCompareText } from './key-fold.js';
 import { liveColumnExpression } from '../replay/compare-live.js';
 import { planParam } from './sql-types.js';
 import { scriptDeclaration, type ParamPlan, type SourceText } from './param-type.js';
@@ -196,61 +197,6 @@ export interface PlannedParam extends ParamPlan {
   column: string;
   /** Driver parameter name without `@` (p1, p2 … per statement). */
   name: string;
-}
-
-/**
- * A key value as a case-insensitive key compares it: text by its characters in lower case, its
- * trailing spaces (U+0020) left out, as SQL Server's default (CI) collations compare it; any other
- * value by its script literal, in lower case. The duplicate-key check (refuseSharedKeys), the
- * self-reference order (parentsFirst) and the run's same-key test of a batch (execute.ts sharesKey)
- * compared the literal alone, whose text beyond ASCII is written as its UTF-16LE bytes
- * (`CONVERT(nvarchar(max), 0xC400…)`, util/tsql.ts scriptLiteral): hex digits keep no letter case
- * of the text, and a trailing space after such a run was not at the literal's end, so 'ÄRGER' and
- * 'ärger', or 'Zoë ' and 'Zoë', were two keys there: two deleted versions of one key went unnamed
- * (the older went back, the newest became a "conflict" with it), and a report naming its manager
- * in another case went back first (Msg 547 on every resume). (breaker; test/reinsert/key-text-beyond-ascii.test.ts)
- * `caseSensitive` (caseSensitiveColumn: the column's collation is _CS or binary): text keeps its
- * letter case, trailing spaces still left out (`=` pads under every collation). `accentInsensitive`
- * (accentInsensitiveColumn): text without its combining marks (NFD, marks dropped), so 'José' and
- * 'Jose' are one key, as the column's collation compares them.
- */
-export function keyCompareText(p: Pick<PlannedParam, 'value' | 'literal'>, caseSensitive = false, accentInsensitive = false): string {
-  if (typeof p.value === 'string') {
-    const text = accentInsensitive ? p.value.normalize('NFD').replace(/\p{M}+/gu, '').normalize('NFC') : p.value;
-    return `t:${(caseSensitive ? text : text.toLowerCase()).replace(/ +$/, '')}`;
-  }
-  // bytes as `=` compares them, trailing zero bytes aside (0x01 = 0x0100: undoMatch): one key of a
-  // varbinary key column, which its literal alone ('0x01', '0x0100') made two
-  if (Buffer.isBuffer(p.value)) return `b:${p.value.toString('hex').replace(/(?:00)+$/, '')}`;
-  return `l:${p.literal.toLowerCase().replace(/ +'$/, "'")}`;
-}
-
-/**
- * Whether target table `t`'s column `name` compares text in letter case: its collation (TargetColumn.collation)
- * case-sensitive (`_CS`) or binary (`_BIN`, `_BIN2`; Microsoft Learn, "Windows Collation Sorting Styles":
- * "Binary collations sort data based on the sequence of coded values", so case is kept). Under such a column
- * 'Ann@x.test' and 'ann@x.test' are two values of its unique index, and two deleted rows holding
- * them both go back: the plan refused both (REINSERT_DUPLICATE_KEY / _UNIQUE_KEY), saying the server
- * would refuse the second. False when the collation is not known (folded: a refusal, never a second
- * row unsaid).
- */
-export function caseSensitiveColumn(t: { columns: readonly { name: string; collation?: string | null }[] }, name: string): boolean {
-  const c = t.columns.find((x) => x.name === name);
-  return typeof c?.collation === 'string' && /_(CS|BIN2?)(_|$)/i.test(c.collation);
-}
-
-/**
- * Whether target table `t`'s column `name` compares text without its accents: an accent-insensitive
- * (`_AI`) Latin1_General or SQL_Latin1_General collation (Microsoft Learn, "Collation and Unicode
- * support": accent-insensitive "a" equals "á"). Under it 'José' and 'Jose' are one value of its key or
- * unique index: two deleted versions so were not refused as duplicates, and the run put the older back
- * and recorded the newest as a conflict with it (newcomer F). Only those collations: in others a
- * letter with a mark can be a letter of its own even under _AI (Danish_Norwegian's 'å'), and dropping
- * marks there would refuse two rows the server takes as two. False when the collation is not known.
- */
-export function accentInsensitiveColumn(t: { columns: readonly { name: string; collation?: string | null }[] }, name: string): boolean {
-  const c = t.columns.find((x) => x.name === name);
-  return typeof c?.collation === 'string' && /^(SQL_)?Latin1_General_.*_AI(_|$)/i.test(c.collation) && !/_(BIN2?)(_|$)/i.test(c.collation);
 }
 
 export interface PlannedRow {
@@ -651,8 +597,9 @@ class ReinsertPlanner {
    * older version went in and the newer one, the state just before the last delete, was then a
    * "conflict" with it, while the dry run named no problem (newcomer). All of them are problems,
    * naming each other, for the reviewer to reject all but the version meant. Text keys are compared
-   * as a case-insensitive collation compares them (letter case and trailing spaces ignored): flagged
-   * rather than left to conflict. Versions with the same values are one row (the conflict check
+   * as the key column's collation surely compares them (key-fold.ts sameKeyText: letter case unless
+   * _CS or binary, Turkish/Azeri case pairs, Latin1_General _AI marks, trailing spaces; a collation
+   * not known as a case-insensitive one): flagged rather than left to conflict. Versions with the same values are one row (the conflict check
    * answers the second); before-images and inserted rows put back on purpose (a side table's
    * history of a key) are not compared.
    */
@@ -665,7 +612,7 @@ class ReinsertPlanner {
       if (!this.fromDelete.has(row.rowId)) continue;
       const params = t.keyColumns.map((k) => row.params.find((p) => p.column === k));
       if (params.some((p) => !p || p.value === null)) continue;
-      const key = params.map((p) => keyCompareText(p!, caseSensitiveColumn(t, p!.column), accentInsensitiveColumn(t, p!.column))).join('\u0000');
+      const key = params.map((p) => keyCompareText(p!, columnFolds(t, p!.column))).join('\u0000');
       const g = groups.get(key);
       if (g) g.push(row); else groups.set(key, [row]);
     }
@@ -692,8 +639,8 @@ class ReinsertPlanner {
    * rows recovered from deletes of one table holding the same value of one unique key (a contact
    * deleted, re-created with the same e-mail under a new id and deleted again) cannot both go back:
    * the second INSERT is refused (Msg 2601/2627) and its whole batch rolls back, or with
-   * IGNORE_DUP_KEY the row is dropped unsaid. Values compare as the conflict key's do (keyCompareText:
-   * text without trailing spaces, in any case unless the column's collation is case-sensitive or binary), NULL equal to NULL as in a unique index. A
+   * IGNORE_DUP_KEY the row is dropped unsaid. Values compare as the conflict key's do (key-fold.ts
+   * keyCompareText under the column's collation), NULL equal to NULL as in a unique index. A
    * filtered index groups only the rows its filter holds for, when that can be told here
    * (unique-keys.ts filterHoldsOffline); a row it cannot be told for is left to the run's check and
    * the script's, which look for it just before its INSERT. Rows with the same values are one row (the
@@ -712,7 +659,7 @@ class ReinsertPlanner {
           const holds = filterHoldsOffline(check.filter, (c) => (byCol.has(c) ? byCol.get(c)!.value : nulls.has(c) ? null : undefined));
           if (holds !== true) continue;
         }
-        const key = JSON.stringify([check.index, ...check.columns.map((c) => { const p = byCol.get(c); return !p || p.value === null ? 'n:' : keyCompareText(p, caseSensitiveColumn(t, c), accentInsensitiveColumn(t, c)); })]);
+        const key = JSON.stringify([check.index, ...check.columns.map((c) => { const p = byCol.get(c); return !p || p.value === null ? 'n:' : keyCompareText(p, columnFolds(t, c)); })]);
         const g = groups.get(key);
         if (g) g.rows.push(row); else groups.set(key, { check, rows: [row] });
       }
@@ -743,7 +690,7 @@ class ReinsertPlanner {
  * manager before the employee. A mass delete takes a report before its manager as often as after,
  * and in LSN order the report's INSERT came first and was refused by the constraint (the batch
  * failed, and again on every resume). Otherwise LSN order is kept (a stable topological order, ties
- * by LSN). Values are matched as the key check compares them: letter case and trailing spaces aside.
+ * by LSN). Values are matched as the referenced column's collation may compare them (key-fold.ts).
  *
  * A row referencing itself goes in with its own INSERT (SQL Server checks a foreign key after the
  * statement's row is in). Rows referencing each other in a cycle (A reports to B, B to A) cannot:
@@ -759,12 +706,17 @@ function parentsFirst(t: TargetTable, list: PlannedRow[], fks: readonly ForeignK
   const table = qualified(t).toLowerCase();
   const self = fks.filter((f) => f.columns?.length && f.child.toLowerCase() === table && f.parent.toLowerCase() === table);
   if (!self.length || list.length < 2) return { rows: list, held: [] };
-  const lit = (row: PlannedRow, col: string): string | undefined => {
+  // a value as the referenced (parent) column's collation may compare it (key-fold.ts maybeKeyText:
+  // a foreign key's two columns share one collation, Msg 1757 otherwise): a fold too coarse only adds
+  // an edge (a row placed after one it does not need), a fold too fine left a row before its parent
+  // (Msg 547 on every resume). It folded case under every collation: under a _CS one 'ann' and 'ANN'
+  // were both a report's manager, and two rows so named as each other's were held as a cycle.
+  const lit = (row: PlannedRow, col: string, parentCol: string): string | undefined => {
     const p = row.params.find((x) => x.column.toLowerCase() === col.toLowerCase());
-    return p && p.value !== null ? keyCompareText(p) : undefined;
+    return p && p.value !== null ? keyCompareText(p, columnFolds(t, parentCol), 'maybe') : undefined;
   };
-  const keyOf = (row: PlannedRow, cols: string[]): string | undefined => {
-    const parts = cols.map((c) => lit(row, c));
+  const keyOf = (row: PlannedRow, cols: string[], parentCols: string[]): string | undefined => {
+    const parts = cols.map((c, i) => lit(row, c, parentCols[i]!));
     return parts.every((x) => x !== undefined) ? parts.join('\u0000') : undefined;
   };
   // each row's parents among the list: rows whose referenced columns hold its referencing values
@@ -773,11 +725,11 @@ function parentsFirst(t: TargetTable, list: PlannedRow[], fks: readonly ForeignK
   for (const f of self) {
     const byKey = new Map<string, number[]>();
     list.forEach((row, i) => {
-      const k = keyOf(row, f.columns!.map((c) => c.parent));
+      const k = keyOf(row, f.columns!.map((c) => c.parent), f.columns!.map((c) => c.parent));
       if (k !== undefined) appendTo(byKey, k, i);
     });
     list.forEach((row, i) => {
-      const k = keyOf(row, f.columns!.map((c) => c.child));
+      const k = keyOf(row, f.columns!.map((c) => c.child), f.columns!.map((c) => c.parent));
       for (const j of (k === undefined ? [] : byKey.get(k) ?? [])) if (j !== i) { parents[i]!.add(j); through.add(f.name); }
     });
   }

@@ -3,7 +3,7 @@ import type { TableLayout } from '../reconstruct/metadata/table-layout.js';
 import { NameIndex } from '../reconstruct/metadata/names.js';
 import { splitQualifiedName } from '../util/tsql.js';
 import type { ForeignKey } from './target-table.js';
-import { accentInsensitiveColumn, caseSensitiveColumn, keyCompareText } from './plan.js';
+import { binaryKeyText, collationFolds, maybeKeyText, sameKeyText, type CollationFolds } from './key-fold.js';
 
 /**
  * A table order the plan was given (tableOrder) that a foreign key of the source's catalog goes
@@ -150,7 +150,7 @@ export type ReferenceKeyFn = (values: Record<string, unknown> | null | undefined
  * nothing: the foreign key is not checked, Microsoft Learn "Primary and foreign key constraints").
  * `columns` are the row's own columns in the order of `referencedColumns` (the child's, or the
  * referenced table's own). A text column (one with a collation in `parent`, the referenced table's
- * layout) compares as its collation does (plan.ts keyCompareText: letter case unless _CS or _BIN,
+ * layout) compares as its collation does (key-fold.ts sameKeyText: letter case unless _CS or _BIN,
  * accents under a Latin1_General _AI collation, trailing spaces always ignored; under a Turkish or
  * Azeri case-insensitive collation 'I' is the capital of 'ı' and 'İ' of 'i', so 'I' and 'i' are two
  * keys: Microsoft, Qingsong Yao, "Introduce the Turkish I issue", 2009); other values exactly.
@@ -163,88 +163,32 @@ export function referenceKeyText(referencedColumns: readonly string[], parent: T
   return referenceKeys(referencedColumns, parent).same;
 }
 
-/** What a collation name says of how its text compares (Microsoft Learn, "Collation and Unicode support": the _CS/_AI/_KS/_WS/_BIN suffixes). */
-interface CollationFolds {
-  binary: boolean;
-  caseSensitive: boolean;
-  /** _AI, in any language. */
-  accentInsensitive: boolean;
-  /** _AI of a Latin1_General or SQL_Latin1_General collation (plan.ts accentInsensitiveColumn): marks surely dropped. */
-  latinAccentInsensitive: boolean;
-  /** Turkish or Azeri: 'I'/'ı' and 'İ'/'i' are the case pairs. */
-  turkic: boolean;
-  /** No _KS: hiragana and katakana compare equal. */
-  kanaInsensitive: boolean;
-  /** No _WS: a full-width character and its half-width form compare equal. */
-  widthInsensitive: boolean;
-}
-
-function collationFolds(parent: TableLayout, column: string, collation: string): CollationFolds {
-  const binary = /_BIN2?(_|$)/i.test(collation);
-  return {
-    binary,
-    caseSensitive: caseSensitiveColumn(parent, column),
-    accentInsensitive: !binary && /_AI(_|$)/i.test(collation),
-    latinAccentInsensitive: accentInsensitiveColumn(parent, column),
-    turkic: /^(Turkish|Azeri)_/i.test(collation),
-    kanaInsensitive: !binary && !/_KS(_|$)/i.test(collation),
-    widthInsensitive: !binary && !/_WS(_|$)/i.test(collation),
-  };
-}
-
-/** The text SQL Server surely compares `v` as under `f` (equal texts: surely one key). */
-function sameText(v: string, f: CollationFolds): string {
-  if (f.caseSensitive || !f.turkic) return keyCompareText({ value: v, literal: '' }, f.caseSensitive, f.latinAccentInsensitive);
-  // Turkish / Azeri case-insensitive: its own case pairs ('I' to 'ı', 'İ' to 'i'), never 'I' to 'i'
-  return `t:${v.toLocaleLowerCase('tr').replace(/ +$/, '')}`;
-}
-
-const KATAKANA = /[\u30a1-\u30f6]/g;
-
-/**
- * A coarser text than sameText (every two values sameText makes one stay one): further folds a
- * comparison under `f` may make, so that a left-out referenced row is never missed for lack of
- * them: full-width and half-width forms (NFKC, which folds some other compatibility forms too),
- * katakana to hiragana, marks of every _AI collation, and the expansions 'ß'/'ss', 'æ'/'ae',
- * 'œ'/'oe' of case-insensitive comparisons; case (Turkish/Azeri pairs kept) and trailing spaces as
- * sameText. Applied to the text before sameText's fold, so that 'Ｉ' folds as 'I' does.
- */
-function maybeText(v: string, f: CollationFolds): string {
-  if (f.binary) return sameText(v, f);
-  let t = v;
-  if (f.widthInsensitive) t = t.normalize('NFKC');
-  if (f.kanaInsensitive) t = t.replace(KATAKANA, (c) => String.fromCharCode(c.charCodeAt(0) - 0x60));
-  t = sameText(t, f).slice(2);
-  if (f.accentInsensitive) t = t.normalize('NFD').replace(/\p{M}+/gu, '').normalize('NFC');
-  if (!f.caseSensitive) t = t.replace(/ß/g, 'ss').replace(/æ/g, 'ae').replace(/œ/g, 'oe');
-  return `t:${t.replace(/ +$/, '')}`;
-}
-
 /**
  * A foreign key's referenced key as text, two ways (values and columns as referenceKeyText):
  * `same` gives two values one text only when the referenced column's collation surely takes them
  * as one key (referenceKeyText); `maybe` gives one text to every two values it may take as one
- * (more folds: maybeText), never two texts to values `same` makes one. The note about a referenced
+ * (more folds: key-fold.ts maybeKeyText), never two texts to values `same` makes one. The note about a referenced
  * row the script leaves out tells a child row's parent as planned by `same` (a parent folded into
  * another key hid the note: Turkish_CI_AS 'iLKER' planned stood for 'ILKER' rejected) and finds the
  * left-out parent by `maybe` (a fold not made hid it: 'ＡＬＦＫＩ' under a collation without _WS, 'JOSÉS'
- * under French_CI_AI), so a fold that is wrong adds a note, never hides one. Non-text values compare
- * exactly both ways.
+ * under French_CI_AI), so a fold that is wrong adds a note, never hides one. A binary or varbinary
+ * value (`0x…` hex) compares without its trailing zero bytes both ways, as `=` compares bytes; other
+ * values exactly.
  */
 export function referenceKeys(referencedColumns: readonly string[], parent: TableLayout | undefined): { same: ReferenceKeyFn; maybe: ReferenceKeyFn } {
-  const folds = referencedColumns.map((c) => {
-    const collation = parent?.columns.find((x) => x.name === c)?.collation;
-    return parent && collation ? collationFolds(parent, c, collation) : null;
-  });
+  const columns = referencedColumns.map((c) => parent?.columns.find((x) => x.name === c));
+  const folds = columns.map((c) => collationFolds(c?.collation));
+  // binary and varbinary compare as `=` does, trailing zero bytes aside (key-fold.ts binaryKeyText)
+  const bytes = columns.map((c) => c?.type === 'binary' || c?.type === 'varbinary');
   const keyFn = (text: (v: string, f: CollationFolds) => string): ReferenceKeyFn => (values, columns) => {
     const parts: unknown[] = [];
     for (let i = 0; i < columns.length; i++) {
       const v = values?.[columns[i]!];
       if (v === null || v === undefined) return undefined;
       const f = folds[i];
-      parts.push(f && typeof v === 'string' ? text(v, f) : v);
+      parts.push(f && typeof v === 'string' ? text(v, f) : bytes[i] && typeof v === 'string' ? binaryKeyText(v) : v);
     }
     return JSON.stringify(parts);
   };
-  return { same: keyFn(sameText), maybe: keyFn(maybeText) };
+  return { same: keyFn((v, f) => `t:${sameKeyText(v, f)}`), maybe: keyFn((v, f) => `t:${maybeKeyText(v, f)}`) };
 }

@@ -1,0 +1,120 @@
+/**
+ * One fold of key values under their column's collation for every "one key?" question of a
+ * re-insert (src/reinsert/key-fold.ts). The plan's duplicate-key and unique-value checks folded text
+ * with JavaScript's toLowerCase whatever the collation, while the referenced-row notes folded it as
+ * the collation does: under Turkish_CI_AS ('I' is the capital of 'ı', 'İ' of 'i': Microsoft, Qingsong
+ * Yao, "Introduce the Turkish I issue", 2009) the plan refused 'ILKER' and 'iLKER', two keys to the
+ * server, telling the reviewer to reject one of two real customers, and let 'ILKER' and 'ılker', one
+ * key to the server, both go to the run, which put the older back and called the newer a conflict.
+ * The self-reference order folded case under every collation: under a _CS one, rows naming 'ANN' and
+ * 'BOB' as managers were taken as each other's children and held as a cycle. SYNTHETIC tables and values.
+ */
+import { describe, expect, it } from 'vitest';
+import { planReinsert, type PlanInputRow } from '../../src/reinsert/plan.js';
+import { binaryKeyText, collationFolds, keyCompareText, maybeKeyText, sameKeyText } from '../../src/reinsert/key-fold.js';
+import { referenceKeys } from '../../src/reinsert/source-keys.js';
+import type { SqlTypeName, TableLayout } from '../../src/reconstruct/metadata/table-layout.js';
+import type { ForeignKey, TargetColumn, TargetTable } from '../../src/reinsert/target-table.js';
+
+const column = (name: string, type: SqlTypeName, o: Partial<TargetColumn> = {}): TargetColumn => ({
+  name, type, maxLength: type === 'nvarchar' ? 400 : 4, precision: type === 'int' ? 10 : 0, scale: 0,
+  nullable: true, identity: false, computed: false, ...o,
+});
+const contacts = (key: 'Id' | 'Name', collation: string): Map<string, TargetTable> => new Map([['crm.Contacts', {
+  schema: 'crm', name: 'Contacts', keyColumns: [key], keyIndex: { name: 'PK_Contacts', primaryKey: true },
+  columns: [column('Id', 'int', { nullable: false }), column('Name', 'nvarchar', { nullable: false, collation })],
+  uniqueKeys: key === 'Id' ? [{ name: 'UX_Name', columns: ['Name'] }] : [],
+}]]);
+const row = (id: number, name: string): PlanInputRow => ({ id, table: 'crm.Contacts', lsn: `0000002a:00000100:${id.toString(16).padStart(4, '0')}`, values: { Id: id, Name: name }, operation: 'delete', fromLog: true });
+const codes = (rows: PlanInputRow[], key: 'Id' | 'Name', collation: string) => planReinsert(rows, contacts(key, collation), []).problems.map((p) => [p.rowId, p.code]);
+
+describe('the plan\'s duplicate-key and unique-value checks fold text as the column\'s collation does', () => {
+  it.each(['Turkish_CI_AS', 'Azeri_Latin_100_CI_AS', 'Turkish_100_CI_AI_SC_UTF8'])('%s: \'ILKER\' and \'iLKER\' are two keys, both go back', (collation) => {
+    expect(codes([row(1, 'ILKER'), row(2, 'iLKER')], 'Name', collation)).toEqual([]);
+    expect(codes([row(1, 'ILKER'), row(2, 'iLKER')], 'Id', collation)).toEqual([]);
+  });
+
+  it.each(['Turkish_CI_AS', 'Azeri_Latin_100_CI_AS', 'Turkish_100_CI_AI_SC_UTF8'])('%s: \'ILKER\' and \'ılker\', \'İPEK\' and \'ipek\' are one key each, refused', (collation) => {
+    expect(codes([row(1, 'ILKER'), row(2, 'ılker')], 'Name', collation)).toEqual([[1, 'REINSERT_DUPLICATE_KEY'], [2, 'REINSERT_DUPLICATE_KEY']]);
+    expect(codes([row(1, 'İPEK'), row(2, 'ipek ')], 'Id', collation)).toEqual([[1, 'REINSERT_DUPLICATE_UNIQUE_KEY'], [2, 'REINSERT_DUPLICATE_UNIQUE_KEY']]);
+  });
+
+  it('Turkish_CS_AS keeps case; Latin1_General_CI_AS still folds \'I\' and \'i\'; an unknown collation still folds case', () => {
+    expect(codes([row(1, 'ILKER'), row(2, 'ılker')], 'Name', 'Turkish_CS_AS')).toEqual([]);
+    expect(codes([row(1, 'ILKER'), row(2, 'iLKER')], 'Name', 'Latin1_General_CI_AS')).toEqual([[1, 'REINSERT_DUPLICATE_KEY'], [2, 'REINSERT_DUPLICATE_KEY']]);
+    const unknown = new Map([['crm.Contacts', { ...contacts('Name', 'x').get('crm.Contacts')!, columns: [column('Id', 'int'), column('Name', 'nvarchar')] }]]);
+    expect(planReinsert([row(1, 'ANN'), row(2, 'ann')], unknown, []).problems.map((p) => p.code)).toEqual(['REINSERT_DUPLICATE_KEY', 'REINSERT_DUPLICATE_KEY']);
+  });
+});
+
+describe('the self-reference order matches a manager as the referenced column\'s collation may compare it', () => {
+  const employees = (collation: string): Map<string, TargetTable> => new Map([['dbo.Staff', {
+    schema: 'dbo', name: 'Staff', keyColumns: ['Code'],
+    columns: [column('Code', 'nvarchar', { nullable: false, collation }), column('Boss', 'nvarchar', { collation })],
+  }]]);
+  const fk: ForeignKey = { name: 'FK_Staff_Boss', child: 'dbo.Staff', parent: 'dbo.Staff', columns: [{ child: 'Boss', parent: 'Code' }] };
+  const person = (id: number, code: string, boss: string | null): PlanInputRow => ({ id, table: 'dbo.Staff', lsn: `0000002a:00000100:${id.toString(16).padStart(4, '0')}`, values: { Code: code, Boss: boss }, operation: 'delete', fromLog: true });
+
+  it('under a _CS collation rows naming \'BOB\' and \'ANN\' (other rows) are no cycle with \'ann\' and \'bob\': both go back', () => {
+    const plan = planReinsert([person(1, 'ann', 'BOB'), person(2, 'bob', 'ANN')], employees('Latin1_General_CS_AS'), [fk]);
+    expect(plan.problems).toEqual([]);
+    expect(plan.batches.flatMap((b) => b.rows.map((r) => r.rowId))).toEqual([1, 2]);
+  });
+
+  it('under a _CI collation they are a cycle, held as before', () => {
+    const plan = planReinsert([person(1, 'ann', 'BOB'), person(2, 'bob', 'ANN')], employees('Latin1_General_CI_AS'), [fk]);
+    expect(plan.problems.map((p) => [p.rowId, p.code])).toEqual([[1, 'REINSERT_FOREIGN_KEY_CYCLE'], [2, 'REINSERT_FOREIGN_KEY_CYCLE']]);
+  });
+
+  it('a report naming its manager in full-width letters under a collation without _WS goes after the manager (a fold that may hold adds an edge)', () => {
+    const plan = planReinsert([person(1, 'EVE', 'ＡＮＮ'), person(2, 'ANN', null)], employees('Latin1_General_CI_AS'), [fk]);
+    expect(plan.problems).toEqual([]);
+    expect(plan.batches.flatMap((b) => b.rows.map((r) => r.rowId))).toEqual([2, 1]);
+  });
+});
+
+describe('key-fold: the folds themselves', () => {
+  it.each([
+    // [collation, a, b, same, maybe]
+    ['Turkish_CI_AS', 'ILKER', 'iLKER', false, false],
+    ['Turkish_CI_AS', 'ILKER', 'ılker', true, true],
+    ['Latin1_General_CI_AS', 'ILKER', 'ilker ', true, true],
+    ['Latin1_General_CS_AS', 'ILKER', 'ilker', false, false],
+    ['Greek_CI_AS', 'ΟΔΟΣ', 'οδοσ', false, true],
+    ['Greek_CS_AS', 'οδος', 'οδοσ', false, false],
+    ['German_PhoneBook_CI_AS', 'Straße', 'STRASSE', false, true],
+    ['Latin1_General_BIN2', 'ALFKI', 'ALFKI   ', true, true],
+  ] as const)('under %s, %j and %j: surely one key %s, maybe one key %s', (collation, a, b, same, maybe) => {
+    const f = collationFolds(collation);
+    expect(sameKeyText(a, f) === sameKeyText(b, f)).toBe(same);
+    expect(maybeKeyText(a, f) === maybeKeyText(b, f)).toBe(maybe);
+  });
+
+  it('a planned value: bytes without trailing zero bytes, other values by their literal, a text never equal to a literal', () => {
+    expect(keyCompareText({ value: Buffer.from([1, 0, 0]), literal: '0x010000' })).toBe(keyCompareText({ value: Buffer.from([1]), literal: '0x01' }));
+    expect(keyCompareText({ value: 5, literal: '5' })).toBe('l:5');
+    expect(keyCompareText({ value: '5', literal: "N'5'" })).not.toBe(keyCompareText({ value: 5, literal: '5' }));
+    expect(collationFolds(null)).toBeNull();
+    expect(collationFolds('')).toBeNull();
+  });
+});
+
+describe('referenced-row notes: a binary or varbinary key compares as `=` does', () => {
+  // 0x01 = 0x0100 in SQL Server: values differing only by trailing zero bytes are equal (dba.stackexchange.com
+  // 48660, quoting Microsoft's answer on its Connect item: "We treat it as equal"). The notes compared
+  // the staged `0x…` text exactly: an order referencing a rejected parent 0x0100 by 0x01 went unsaid.
+  const layout = { schema: 'dbo', name: 'Tokens', columns: [{ name: 'Token', type: 'varbinary', collation: null }, { name: 'Kind', type: 'binary', collation: null }, { name: 'Note', type: 'varchar', collation: null }] } as unknown as TableLayout;
+
+  it('trailing zero bytes aside, in any letter case of the hex, both ways; other columns exactly', () => {
+    for (const fn of Object.values(referenceKeys(['Token'], layout))) {
+      expect(fn({ Token: '0x0100' }, ['Token'])).toBe(fn({ T: '0x01' }, ['T']));
+      expect(fn({ Token: '0xab00' }, ['Token'])).toBe(fn({ T: '0xAB' }, ['T']));
+      expect(fn({ Token: '0x0001' }, ['Token'])).not.toBe(fn({ T: '0x01' }, ['T']));
+    }
+    const kind = referenceKeys(['Kind'], layout).same;
+    expect(kind({ Kind: '0x' }, ['Kind'])).toBe(kind({ K: '0x0000' }, ['K']));
+    const note = referenceKeys(['Note'], layout).same;
+    expect(note({ Note: '0x0100' }, ['Note'])).not.toBe(note({ N: '0x01' }, ['N']));
+    expect(binaryKeyText('not hex')).toBe('not hex');
+  });
+});
