@@ -925,6 +925,11 @@ async function decide(decision, by) {
     if (r.heldBack) {
       msg.textContent += ` ${r.note}.`;
       msg.classList.add('warned');
+    } else if (r.conflictsDecided) {
+      // conflict rows decided again (named by selection or by the conflict status): what a run does
+      // with them, said, never "Approved 3 row(s)" alone of rows whose key is in the target
+      msg.textContent += ` ${r.note}.`;
+      msg.classList.add('warned');
     }
     // rows of no begin time the filter's window cannot place were not decided (unplaced): the page
     // line counted them as "not listed", and "Approved 5 row(s)" alone read as every row of the window

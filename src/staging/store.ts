@@ -770,7 +770,9 @@ export class StagingStore {
   /**
    * Approve or reject rows chosen by id list or by filter, with a reason; records the decision,
    * which rows it touched, and an audit entry (`rows.approve` / `rows.reject`, with `rows`, the
-   * number changed), in one transaction. Rows already re-inserted or in conflict are not changed.
+   * number changed), in one transaction. Rows already re-inserted are never changed; rows in
+   * conflict only when named (by id, or by a filter whose statuses name 'conflict'), said in the
+   * `note` and counted in the audit entry (`conflictsDecided`).
    *
    * A decision over every row of the job must say so: `all: true` with no filter or one that does
    * not narrow (`filterNarrows`); without it such a filter is refused (InputError
@@ -780,7 +782,9 @@ export class StagingStore {
    *
    * Returns the decision id, the number of rows changed (`rows`), and when that is 0 a `note`
    * saying why: nothing matched, or every matching row already had that status or was past review;
-   * `unplaced` when the filter's time window left out rows it cannot place (`unplacedRows`).
+   * `unplaced` when the filter's time window left out rows it cannot place (`unplacedRows`);
+   * `conflictsDecided`, how many of the rows changed were conflicts (and the `note` says what a
+   * run does with them), when any were.
    *
    * Rows a re-insert run holds (`rowsHeldByRuns`: a running run's batch not yet committed, a stopped
    * run's batch that may have committed unrecorded) are never changed. A decision by ids that would
@@ -793,7 +797,7 @@ export class StagingStore {
    * The staleness checks (asOf, seen, expectRows: STAGING_DECISION_STALE) count the held rows as
    * matched: they were shown and are still there; the note says how many of those counted were decided.
    */
-  decide(jobId: number, d: { actor: string; decision: 'approve' | 'reject'; reason: string; ids?: number[]; filter?: RowFilter; all?: boolean; seen?: Record<string, RowStatus>; expectRows?: number; asOf?: string }): { decisionId: number; rows: number; note?: string; unplaced?: { rows: number; note: string }; heldBack?: HeldBack } {
+  decide(jobId: number, d: { actor: string; decision: 'approve' | 'reject'; reason: string; ids?: number[]; filter?: RowFilter; all?: boolean; seen?: Record<string, RowStatus>; expectRows?: number; asOf?: string }): { decisionId: number; rows: number; note?: string; unplaced?: { rows: number; note: string }; heldBack?: HeldBack; conflictsDecided?: number } {
     this.requireJob(jobId);
     if (d.seen && !d.ids) throw new InputError('INPUT_VALIDATION', 'seen goes with ids (the statuses of the rows given); with a filter or all: true give asOf (the count=true answer\'s) or expectRows, the count the filter was seen to match', { field: 'seen' });
     if (d.expectRows !== undefined && d.ids) throw new InputError('INPUT_VALIDATION', 'expectRows goes with a filter or all: true; with ids give seen, the statuses the rows were seen with', { field: 'expectRows' });
@@ -809,6 +813,13 @@ export class StagingStore {
     }
     const target: RowStatus = d.decision === 'approve' ? 'approved' : 'rejected';
     const changeable = (['pending', 'approved', 'rejected'] as RowStatus[]).filter((s) => s !== target);
+    // conflict rows (a run found their key, or a value of another unique index, in the target and
+    // left them out) are decided again when named: by id, or by a filter whose statuses name
+    // 'conflict'. A DBA who removed the row in the way, or who sends them to a side table (the run's
+    // tableMap) to merge by hand, had no way on: no decision changed a conflict row. A filter or
+    // all: true that does not name the status leaves them as they are (approving "everything" would
+    // send them to conflict again). Re-inserted rows are never decided again (never twice).
+    const reopenable: RowStatus[] = [...changeable, 'conflict'];
     if (d.ids && (d.filter || d.all)) throw new InputError('INPUT_DECISION_ALL_CONTRADICTS', `give ids, or filter, or all: true, not ${d.filter ? 'ids and filter' : 'ids and all'}`, { field: d.filter ? 'filter' : 'all' });
     if (!d.ids) {
       const narrows = d.filter !== undefined && filterNarrows(d.filter);
@@ -848,7 +859,7 @@ export class StagingStore {
       const decisionRows = { sql: 'SELECT row_id FROM decision_rows WHERE decision_id = ?', args: [decisionId] };
       if (d.ids) {
         matched = new Set(d.ids).size;
-        const mark = this.db.prepare(`INSERT OR IGNORE INTO decision_rows (decision_id, row_id) SELECT ?, id FROM rows WHERE job_id = ? AND id = ? AND status IN ('pending','approved','rejected') AND status <> ?`);
+        const mark = this.db.prepare(`INSERT OR IGNORE INTO decision_rows (decision_id, row_id) SELECT ?, id FROM rows WHERE job_id = ? AND id = ? AND status IN ('pending','approved','rejected','conflict') AND status <> ?`);
         for (const id of d.ids) mark.run(decisionId, jobId, id, target);
         // the reviewer named these rows: one a run holds refuses the decision whole
         const hit = this.heldRows(jobId, decisionRows);
@@ -856,7 +867,7 @@ export class StagingStore {
       } else {
         const f: RowFilter = d.all ? {} : { ...(d.filter ?? {}) };
         matched = this.countRows(jobId, f);
-        const st = f.status ? (Array.isArray(f.status) ? f.status : [f.status]).filter((s) => changeable.includes(s)) : changeable;
+        const st = f.status ? (Array.isArray(f.status) ? f.status : [f.status]).filter((s) => reopenable.includes(s)) : changeable;
         // a filter of statuses none of which can change (status=approved for an approval) changes
         // nothing, and is recorded and audited as such like any other decision
         if (st.length > 0) {
@@ -877,13 +888,20 @@ export class StagingStore {
           if (held.size && held.size === would) this.refuseHeldRows(jobId, held, true);
         }
       }
+      // the conflict rows among them, before their status changes: said in the note
+      const reopened = (this.db.prepare(`SELECT count(*) AS n FROM rows WHERE status = 'conflict' AND id IN (SELECT row_id FROM decision_rows WHERE decision_id = ?)`).get(decisionId) as { n: number }).n;
       n = this.db.prepare(`UPDATE rows SET status = ? WHERE id IN (SELECT row_id FROM decision_rows WHERE decision_id = ?)`).run(target, decisionId).changes;
       const which = d.ids ? 'given' : d.all ? `of job ${jobId}` : 'the filter matches';
       const heldBack = held.size ? heldBackOf(held) : undefined;
-      const note = heldBack ? heldBackNote(heldBack, { decided: n, matched, which, target })
+      const pastReview = d.ids || (d.filter?.status !== undefined && [d.filter.status].flat().includes('conflict')) ? 'reinserted' : 'reinserted, conflict';
+      const decidedNote = heldBack ? heldBackNote(heldBack, { decided: n, matched, which, target })
         : n > 0 ? undefined : matched === 0
         ? `nothing was decided: ${d.all ? `job ${jobId} has no rows` : `the filter matches no row of job ${jobId}`}`
-        : `nothing was decided: ${matched === 1 ? 'the one row' : `each of the ${matched} rows`} ${which} is already ${target} or past review (reinserted, conflict)`;
+        : `nothing was decided: ${matched === 1 ? 'the one row' : `each of the ${matched} rows`} ${which} is already ${target} or past review (${pastReview})`;
+      const reopenedNote = reopened === 0 ? undefined : target === 'approved'
+        ? `${reopened} of the rows approved ${reopened === 1 ? 'was a conflict' : 'were conflicts'} (a run found ${reopened === 1 ? 'its' : 'their'} key, or a value of another unique index, in the target): a run into the same table takes ${reopened === 1 ? 'it' : 'them'} as a conflict again unless the row in the way is gone; a run's tableMap puts ${reopened === 1 ? 'it' : 'them'} into a side table to compare`
+        : `${reopened} of the rows rejected ${reopened === 1 ? 'was a conflict' : 'were conflicts'}: ${reopened === 1 ? 'it stays' : 'they stay'} out of the target, ${reopened === 1 ? 'its' : 'their'} run outcome kept`;
+      const note = [decidedNote, reopenedNote].filter((x) => x !== undefined).join('; ') || undefined;
       // rows of no begin time the filter's window cannot place were not decided: said, not silent
       const unplaced = !d.ids && !d.all && d.filter ? this.unplacedRows(jobId, d.filter) : 0;
       const un = unplaced > 0 ? { unplaced: { rows: unplaced, note: unplacedNote(unplaced, 'not decided') } } : {};
@@ -897,8 +915,8 @@ export class StagingStore {
       // the rows left out are recorded with the decision (how many, which runs hold them): the entry
       // said "rows: 998" of a filter that matched 1000 with nothing on the two
       const back = heldBack ? { heldBack: { rows: heldBack.rows, runs: heldBack.runs.map((r) => r.runId) } } : {};
-      this.appendAudit(d.actor, `rows.${d.decision}`, jobId, { decisionId, reason: d.reason, rows: n, matched, selector, checked, ...(note ? { note } : {}), ...un, ...back });
-      return { decisionId, rows: n, ...(note ? { note } : {}), ...un, ...(heldBack ? { heldBack } : {}) };
+      this.appendAudit(d.actor, `rows.${d.decision}`, jobId, { decisionId, reason: d.reason, rows: n, matched, selector, checked, ...(note ? { note } : {}), ...(reopened ? { conflictsDecided: reopened } : {}), ...un, ...back });
+      return { decisionId, rows: n, ...(note ? { note } : {}), ...un, ...(heldBack ? { heldBack } : {}), ...(reopened ? { conflictsDecided: reopened } : {}) };
     })();
   }
 
@@ -977,8 +995,8 @@ export class StagingStore {
    * - by filter or all: a row the filter matches now that was staged after the count; a row matching
    *   the filter's other fields that was decided since and was in the counted set (its status then,
    *   from the decisions up to the token) or is in it now; or a count that differs (a run re-inserted
-   *   rows: their statuses go only to reinserted or conflict, which no decision undoes, so that alone
-   *   moves the count).
+   *   rows: a run moves statuses only to reinserted or conflict, recorded in no decision, so that
+   *   alone moves the count; a conflict decided again is a decision, found as such).
    * StagingError STAGING_DECISION_STALE naming the rows, their status now and who decided them when;
    * runs inside `decide`'s transaction.
    */

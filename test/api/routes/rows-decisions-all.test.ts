@@ -64,7 +64,7 @@ describeCorpus('bulk decisions: the whole job only with all: true; nothing match
     expect([byStatus.statusCode, byStatus.json().rows]).toEqual([200, 0]);
     expect(byStatus.json().note).toMatch(/each of the 20 rows the filter matches is already approved/);
     const ids = t.store.listRows(jobId, { table: 'dbo.T' }, { limit: 1 }).items.map((x) => x.id);
-    expect((await decide({ ids })).json()).toMatchObject({ rows: 0, note: 'nothing was decided: the one row given is already approved or past review (reinserted, conflict)' });
+    expect((await decide({ ids })).json()).toMatchObject({ rows: 0, note: 'nothing was decided: the one row given is already approved or past review (reinserted)' });
     const audit = t.store.audit({ jobId }).filter((a) => a.action === 'rows.approve').map((a) => [a.details.rows, a.details.matched, a.details.note ?? null]);
     expect(audit).toEqual([
       [0, 0, `nothing was decided: the filter matches no row of job ${jobId}`],

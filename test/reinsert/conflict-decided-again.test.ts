@@ -1,0 +1,85 @@
+/**
+ * Rows a run left out as conflicts (their key already in the target) can be decided again when
+ * named. No decision changed a conflict row: a DBA who removed the row in the way (the batch job's
+ * re-created stub) could never put the recovered one back with rowback, nor send it to a side table
+ * to compare. By id, or by a filter naming status 'conflict', they are approved or rejected again,
+ * the answer saying they were conflicts; a filter or all: true not naming the status leaves them
+ * (approving "everything" would send them to conflict again); re-inserted rows never change.
+ * Real row images (the staging fixtures' corpus rows) into the SQLite stand-in target.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, expect, it } from 'vitest';
+import { ReinsertService } from '../../src/reinsert/service.js';
+import { StagingStore } from '../../src/staging/store.js';
+import { describeCorpus } from '../support/corpus.js';
+import { corpusRows, LAYOUTS } from '../staging/fixtures.js';
+import { FakeTarget, targetTables } from './fake-target.js';
+
+describeCorpus('conflict rows decided again', () => {
+  let dir: string;
+  let store: StagingStore;
+  let target: FakeTarget;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'rowback-conflict-again-'));
+    store = new StagingStore(join(dir, 'staging.db'));
+    target = new FakeTarget(join(dir, 'target.db'), targetTables());
+  });
+  afterEach(() => {
+    store.close();
+    target.dispose();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  const spec = { connectionString: 'Server=fake' };
+
+  /** A job whose dbo.T rows (10, all Id = 1) went to conflict against a seeded row; dbo.LogTestTrailNull's 10 re-inserted. */
+  const afterConflictRun = async () => {
+    const job = store.createJob({ kind: 'files', spec: {}, description: 't', createdBy: 'op' });
+    store.stageBatch(job.id, corpusRows(60));
+    store.saveJobTables(job.id, Object.values(LAYOUTS));
+    for (const table of ['dbo.T', 'dbo.LogTestTrailNull']) store.decide(job.id, { actor: 'rev', decision: 'approve', reason: 'restore them', filter: { table } });
+    target.seed('dbo.T', [1], { Id: 1, Name: 'stub re-created by the batch job' });
+    const svc = new ReinsertService(store, { connect: () => target });
+    const run = await svc.start(job.id, 'op', { dryRun: false, target: spec, batchSize: 4 });
+    await svc.wait(run.id);
+    expect(svc.getRun(run.id)!.outcomes).toEqual({ inserted: 10, conflict: 10, error: 0 });
+    return { jobId: job.id, svc };
+  };
+
+  it('by id: a conflict row is approved again, the note says it was a conflict, and once the row in the way is gone a run puts it back', async () => {
+    const { jobId, svc } = await afterConflictRun();
+    const conflicts = store.listRows(jobId, { status: 'conflict' }, { limit: 100 }).items.map((r) => r.id);
+    expect(conflicts).toHaveLength(10);
+    const one = conflicts[0]!;
+    const d = store.decide(jobId, { actor: 'rev', decision: 'approve', reason: 'stub removed by hand', ids: [one] });
+    expect(d.rows).toBe(1);
+    expect(d.note).toContain('1 of the rows approved was a conflict');
+    expect(d.note).toContain("tableMap puts it into a side table");
+    expect(store.getRow(jobId, one)!.status).toBe('approved');
+    expect(store.audit({ jobId }).filter((a) => a.action === 'rows.approve').at(-1)!.details).toMatchObject({ rows: 1, conflictsDecided: 1 });
+    // the stub removed in the target: the next run inserts the row
+    target.db.prepare("DELETE FROM target_rows WHERE tbl = 'dbo.T' AND sql = 'seed'").run();
+    const again = await svc.start(jobId, 'op', { dryRun: false, target: spec, batchSize: 4 });
+    await svc.wait(again.id);
+    expect(svc.getRun(again.id)!.outcomes).toEqual({ inserted: 1, conflict: 0, error: 0 });
+    expect(store.getRow(jobId, one)!.status).toBe('reinserted');
+    expect(store.countRows(jobId, { status: 'conflict' })).toBe(9);
+  });
+
+  it('by filter naming status conflict: rejected; a filter or all: true not naming it leaves them; re-inserted rows never change', async () => {
+    const { jobId } = await afterConflictRun();
+    const all = store.decide(jobId, { actor: 'rev', decision: 'approve', reason: 'everything', all: true });
+    expect(store.countRows(jobId, { status: 'conflict' })).toBe(10);
+    expect(all.note ?? '').not.toContain('conflict');
+    const rej = store.decide(jobId, { actor: 'rev', decision: 'reject', reason: 'keep the target as it is', filter: { status: 'conflict' } });
+    expect(rej.rows).toBe(10);
+    expect(rej.note).toBe('10 of the rows rejected were conflicts: they stay out of the target, their run outcome kept');
+    expect(store.countRows(jobId, { status: 'conflict' })).toBe(0);
+    expect(store.countRows(jobId, { status: 'rejected', table: 'dbo.T' })).toBe(10);
+    const reinserted = store.listRows(jobId, { status: 'reinserted' }, { limit: 1 }).items[0]!.id;
+    const none = store.decide(jobId, { actor: 'rev', decision: 'reject', reason: 'not again', ids: [reinserted] });
+    expect([none.rows, none.note]).toEqual([0, 'nothing was decided: the one row given is already rejected or past review (reinserted)']);
+    expect(store.getRow(jobId, reinserted)!.status).toBe('reinserted');
+  });
+});
