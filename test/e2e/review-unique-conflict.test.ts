@@ -52,4 +52,24 @@ describeBrowser('review page: a conflict on a unique index other than the key', 
     const notes = await page.locator('#detail-notes li').allTextContents();
     expect(notes.filter((n) => n.startsWith(`re-insert run ${runId}: conflict`))).toEqual([`re-insert run ${runId}: conflict — its value of unique index UX_T_Name (Name) is held by the existing row {"Id":40,"Name":"contact 1"}`]);
   }, 60_000);
+
+  // a conflict row decided again (the DBA removed the row in the way, or sends it to a side table):
+  // no decision changed it before; the page now says what a run does with it beside "Approved 1 row(s)"
+  it('the conflict row approved again by selection: the line says it was a conflict and what a run does with it', async () => {
+    const { page, base, reviewer } = desk;
+    // signed in by the test before when run with it (the token is kept for the tab), else now
+    await page.goto(base + '/');
+    await page.locator(`#token:visible, #job-list li[data-job="${jobId}"]`).first().waitFor({ timeout: 15_000 });
+    if (await page.locator('#token').isVisible()) await signIn(page, base, reviewer);
+    await page.locator(`#job-list li[data-job="${jobId}"]`).click();
+    await expect.poll(() => page.locator('#grid-body tr').count(), { timeout: 15_000 }).toBe(2);
+    const conflictRow = desk.store.listRows(jobId, { status: 'conflict' }, { limit: 5 }).items.map((r) => r.id);
+    expect(conflictRow).toHaveLength(1);
+    await page.locator(`#grid-body input[data-row="${conflictRow[0]}"]`).check();
+    await page.locator('#reason').fill('stub removed in the target by hand');
+    await page.locator('#approve-selected').click();
+    await expect.poll(() => page.locator('#decision-msg').textContent(), { timeout: 15_000 }).toMatch(/^Approved 1 row\(s\) \(decision #\d+\)\. 1 of the rows approved was a conflict/);
+    expect(await page.locator('#decision-msg').getAttribute('class')).toContain('warned');
+    expect(desk.store.getRow(jobId, conflictRow[0]!)!.status).toBe('approved');
+  }, 60_000);
 });
