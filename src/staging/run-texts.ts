@@ -8,7 +8,8 @@ import { StagingError } from '../errors.js';
  * NULL. Written a piece at a time with a turn of the event loop after each, so that a dry run of
  * 100,000 rows (two scripts of ~86 MB) no longer holds every request while SQLite copies them
  * (~0.8 s in one UPDATE), and no run is bound by SQLite's one-row limit (SQLITE_MAX_LENGTH,
- * 1,000,000,000 bytes: SQLite's "Limits In SQLite").
+ * 1,000,000,000 bytes: SQLite's "Limits In SQLite"). A real run's undo, written when the run ends,
+ * goes the same way from its chunks (writeRunTextChunks), never held whole.
  */
 
 /** The longest text kept in its column, and the longest piece (characters; ≤ 4 MB of UTF-8). */
