@@ -11,11 +11,11 @@ import { driverDatabaseOf, driverServerOf, MssqlTarget } from './mssql-target.js
 import { OtherJobsReinserts, otherJobMessage, type OtherJobRow, type ReinsertPlace } from './other-jobs.js';
 import { readRunTarget, serverSpelling, sideTableOf } from './run-target.js';
 import { readText, type StoredText } from '../staging/stored-text.js';
-import { readRunText, readRunTextCooperatively, runTextColumn, writeRunTextPieces, type StoredRunText } from '../staging/run-texts.js';
+import { readRunText, readRunTextCooperatively, runTextColumn, writeRunTextChunks, writeRunTextPieces, type StoredRunText, type WrittenRunText } from '../staging/run-texts.js';
 import { inSameTable, legacySideTableCounts, sideTableMessage, sideTableRows, type SideTableRow } from './side-tables.js';
 import { compareDatabases, type DatabaseCheck } from './source-database.js';
 import type { JobRecord, RowStatus, SourceDatabase } from '../staging/types.js';
-import { inInsertionOrder, notScripted, planReinsertCooperatively, recoveredFromLog, renderScript, renderScriptCooperatively, resolveTableMap, renderUndoScript, renderUndoScriptCooperatively, yieldToEventLoop, type ReinsertPlan, type ScriptDatabase } from './plan.js';
+import { inInsertionOrder, notScripted, notScriptedCooperatively, planReinsertCooperatively, recoveredFromLog, renderScript, renderScriptCooperatively, resolveTableMap, renderUndoScriptChunks, renderUndoScriptCooperatively, yieldToEventLoop, type ReinsertPlan, type ScriptDatabase } from './plan.js';
 import type { ReinsertTarget } from './target.js';
 import { comparisonRowKeys } from './comparison-keys.js';
 import { offlineOrder, referenceKeys } from './source-keys.js';
@@ -332,6 +332,9 @@ interface RunDbRow {
   id: number; job_id: number; actor: string; created_at: string; finished_at: string | null; dry_run: number; target: string;
   state: RunRecord['state']; batch_size: number; summary: string | null; error: string | null;
 }
+
+/** Outcomes read at a time (and rows gone over between turns of the event loop) while a run's undo is rendered. */
+const LEDGER_PAGE = 5_000;
 
 /**
  * The columns of `reinsert_runs` a RunRecord is made of: every one but `script` and `undo_script`,
@@ -982,7 +985,7 @@ export class ReinsertService {
       .catch((e: unknown) => {
         const err = e as { code?: string; message?: string };
         this.log.error({ runId, err: e }, 're-insert run failed');
-        this.finish(runId, jobId, 'failed', null, { code: err.code ?? 'REINSERT_FAILED', message: err.message ?? String(e) }, plan);
+        return this.finish(runId, jobId, 'failed', null, { code: err.code ?? 'REINSERT_FAILED', message: err.message ?? String(e) }, plan);
       })
       .then(async () => {
         for (const id of earlier) await this.rewriteUndo(id, runId).catch((e: unknown) => this.log.error({ runId: id, err: e }, 'the undo of an earlier run could not be written again'));
@@ -991,11 +994,6 @@ export class ReinsertService {
     this.active.set(runId, p);
   }
 
-  /**
-   * The undo script of an executed run, from its ledger: it deletes exactly the rows this run
-   * inserted (outcome `inserted`), and lists every other planned row as not touched with why
-   * (the key already existed: a conflict; the insert failed; its batch never ran).
-   */
   /**
    * Writes run `runId`'s undo script again from its ledger after run `byRun` found batches of it
    * committed in the target that it had not recorded (a crash or a lost connection after their COMMIT;
@@ -1019,43 +1017,104 @@ export class ReinsertService {
     const sequence = new Map<number, number[]>();
     for (const b of batches) (JSON.parse(b.row_ids) as number[]).forEach((rowId, i) => sequence.set(rowId, [runId, b.batch_no, i]));
     const why = `written again after re-insert run ${byRun} found batches of this run committed in the target's ledger that this run had not recorded (their rows are in this undo); column metadata from the job's staged layouts`;
-    let undo: string;
-    try {
+    // the placeholder execute.ts put in its column is read until the statement below (keepUndo)
+    const undo = await this.keepUndo(runId, run.jobId, async () => {
       const { plan } = await this.plan(run.jobId, { tableMap: t.tableMap ?? undefined }, { rowIds: ids, anyStatus: true, database: t.database ?? t.databaseUsed ?? undefined, ledgerTable: t.ledgerTable ?? undefined, checkStaleText: false, undo: true });
-      undo = this.undoFromLedger(runId, run.jobId, inInsertionOrder(plan, sequence), why);
-    } catch (e) {
-      const msg = `rowback: the undo of re-insert run ${runId} could not be written again after run ${byRun} recorded batches of it from the target's ledger (${(e as Error)?.message ?? String(e)}); its earlier undo left those rows out. Undo the job's runs with GET /api/jobs/${run.jobId}/export?format=undo-sql`;
-      undo = [`-- ${commentText(msg)}`, `RAISERROR(N'${commentText(msg).replace(/'/g, "''").replace(/%/g, '%%')}', 16, 1);`, 'SET NOEXEC ON;', ''].join('\n');
-    }
-    if (!this.store.db.open) return;
-    this.store.db.prepare('UPDATE reinsert_runs SET undo_script = ? WHERE id = ?').run(undo, runId);
+      return this.undoChunksFromLedger(runId, run.jobId, inInsertionOrder(plan, sequence), why);
+    }, (e) => `the undo of re-insert run ${runId} could not be written again after run ${byRun} recorded batches of it from the target's ledger (${(e as Error)?.message ?? String(e)}); its earlier undo left those rows out`);
+    if (!undo || !this.store.db.open) return;
+    this.store.db.prepare('UPDATE reinsert_runs SET undo_script = ?, undo_pieces = ? WHERE id = ?').run(undo.column, undo.pieces || null, runId);
   }
 
-  undoFromLedger(runId: number, jobId: number, plan: ReinsertPlan, note?: string): string {
-    const outcomes = this.store.db.prepare('SELECT row_id, outcome, detail FROM reinsert_outcomes WHERE run_id = ?').all(runId) as { row_id: number; outcome: string; detail: string | null }[];
+  /**
+   * The undo script of an executed run, from its ledger, as plan.ts renderUndoScriptChunks gives it
+   * (a head, then a chunk per batch; joined with '\n' they are the script): it deletes exactly the
+   * rows this run inserted (outcome `inserted`), and lists every other planned row as not touched
+   * with why (the key already existed: a conflict; the insert failed; its batch never ran). The
+   * ledger is read LEDGER_PAGE outcomes at a time and the plan's rows gone over with turns of the
+   * event loop (one `.all()` of 500,000 outcomes, and one render, held every request). Throws what
+   * SQLite throws (the staging file closed meanwhile).
+   */
+  private async undoChunksFromLedger(runId: number, jobId: number, plan: ReinsertPlan, note?: string): Promise<Iterable<string>> {
     const inserted = new Set<number>();
     const notTouched = new Map<number, string>();
-    for (const o of outcomes) {
-      if (o.outcome === 'inserted') inserted.add(o.row_id);
-      else if (o.outcome === 'conflict') {
-        // a conflict on a unique index other than the key (execute.ts conflictJson: `index`) says which
-        const index = (JSON.parse(o.detail ?? '{}') as { index?: unknown }).index;
-        notTouched.set(o.row_id, typeof index === 'string' ? `another row of the target already held its value of unique index ${index} (conflict): nothing was inserted, nothing to undo` : 'its key already existed in the target (conflict): the row there is not rowback\'s and is left alone');
+    // paged by row id (the outcomes' key, run_id then row_id), not iterated: an open iterator keeps
+    // the connection busy, and every request between two turns would be refused
+    const page = this.store.db.prepare('SELECT row_id, outcome, detail FROM reinsert_outcomes WHERE run_id = ? AND row_id > ? ORDER BY row_id LIMIT ?');
+    for (let after = 0; ;) {
+      const outcomes = page.all(runId, after, LEDGER_PAGE) as { row_id: number; outcome: string; detail: string | null }[];
+      for (const o of outcomes) {
+        if (o.outcome === 'inserted') inserted.add(o.row_id);
+        else if (o.outcome === 'conflict') {
+          // a conflict on a unique index other than the key (execute.ts conflictJson: `index`) says which
+          const index = (JSON.parse(o.detail ?? '{}') as { index?: unknown }).index;
+          notTouched.set(o.row_id, typeof index === 'string' ? `another row of the target already held its value of unique index ${index} (conflict): nothing was inserted, nothing to undo` : 'its key already existed in the target (conflict): the row there is not rowback\'s and is left alone');
+        }
+        else notTouched.set(o.row_id, `the insert failed (${(JSON.parse(o.detail ?? '{}') as { code?: string }).code ?? 'error'}): nothing to undo`);
       }
-      else notTouched.set(o.row_id, `the insert failed (${(JSON.parse(o.detail ?? '{}') as { code?: string }).code ?? 'error'}): nothing to undo`);
+      if (outcomes.length < LEDGER_PAGE) break;
+      after = outcomes[outcomes.length - 1]!.row_id;
+      await yieldToEventLoop();
     }
-    for (const b of plan.batches) for (const r of b.rows) if (!inserted.has(r.rowId) && !notTouched.has(r.rowId)) notTouched.set(r.rowId, 'its batch did not run');
-    return renderUndoScript(plan, {
+    let n = 0;
+    for (const b of plan.batches) {
+      for (const r of b.rows) {
+        if (!inserted.has(r.rowId) && !notTouched.has(r.rowId)) notTouched.set(r.rowId, 'its batch did not run');
+        if (++n % LEDGER_PAGE === 0) await yieldToEventLoop();
+      }
+    }
+    // each row asked once, with turns, whether it can be scripted: the render's head asks every row
+    await notScriptedCooperatively(plan);
+    return renderUndoScriptChunks(plan, {
       rowIds: inserted,
       notTouched,
       header: [`undo for rowback re-insert run ${runId} (job ${jobId}), from the run's ledger (${inserted.size} row(s) it inserted), ${new Date().toISOString()}`, ...(note ? [note] : [])],
     });
   }
 
-  private finish(runId: number, jobId: number, state: RunRecord['state'], summary: Record<string, unknown> | null, error: { code: string; message: string } | null, plan?: ReinsertPlan): void {
+  /**
+   * Renders run `runId`'s undo (`render`: its chunks, undoChunksFromLedger) and writes it a piece at
+   * a time with turns of the event loop (run-texts.ts writeRunTextChunks), for the caller to count in
+   * the statement that ends the write (its `undo_script` and `undo_pieces`): before, at ~500,000 rows,
+   * a run's end rendered ~430 MB in one piece and wrote it in one UPDATE while every request waited.
+   * Its counted pieces are uncounted first (undo_pieces NULL), so the pieces being written are never
+   * read: a text in its column (an undo of a run resumed since, execute.ts's placeholder while an
+   * earlier run's is written again) is read until then. When the render or the write fails, its
+   * pieces are deleted and the answer is a short script that refuses to run and says why (`why`),
+   * pointing to the job's undo export. Resolves to undefined when the staging file is closed; throws
+   * nothing of the render's or the write's own.
+   */
+  private async keepUndo(runId: number, jobId: number, render: () => Promise<Iterable<string>>, why: (e: unknown) => string): Promise<WrittenRunText | undefined> {
+    if (!this.store.db.open) return undefined;
+    try {
+      this.store.db.prepare('UPDATE reinsert_runs SET undo_pieces = NULL WHERE id = ?').run(runId);
+      return await writeRunTextChunks(this.store.db, runId, 'undo', await render());
+    } catch (e) {
+      if (!this.store.db.open) return undefined;
+      this.log.error({ runId, err: e }, "the run's undo could not be kept");
+      try {
+        this.store.db.prepare("DELETE FROM reinsert_run_texts WHERE run_id = ? AND kind = 'undo'").run(runId);
+      } catch { /* the staging file refuses writes: the pieces, uncounted, are never read (recoverInterruptedRuns deletes them at the next start) */ }
+      const msg = `rowback: ${why(e)}. Undo the job's runs with GET /api/jobs/${jobId}/export?format=undo-sql`;
+      return { column: [`-- ${commentText(msg)}`, `RAISERROR(N'${commentText(msg).replace(/'/g, "''").replace(/%/g, '%%')}', 16, 1);`, 'SET NOEXEC ON;', ''].join('\n'), pieces: 0 };
+    }
+  }
+
+  /**
+   * Ends run `runId` in `state`: its undo (when `plan` is given) rendered from its ledger and kept in
+   * pieces with turns of the event loop (keepUndo), then, in one transaction, the undo counted, the
+   * state, end time, summary (merged over the plan's) and error written and the audit entry
+   * appended. The run stays 'running' while its undo is written: no other run or resume of the job
+   * starts (refuseWhileRunning). Nothing when the staging file is closed (before or meanwhile: the
+   * run is made 'interrupted' at the next start). Throws what SQLite throws at the last statement.
+   */
+  private async finish(runId: number, jobId: number, state: RunRecord['state'], summary: Record<string, unknown> | null, error: { code: string; message: string } | null, plan?: ReinsertPlan): Promise<void> {
+    if (!this.store.db.open) return;
+    const undo = plan ? await this.keepUndo(runId, jobId, () => this.undoChunksFromLedger(runId, jobId, plan), (e) => `the undo of re-insert run ${runId} could not be written when it ended (${(e as Error)?.message ?? String(e)})`) : undefined;
     if (!this.store.db.open) return;
     this.store.db.transaction(() => {
-      if (plan) this.store.db.prepare('UPDATE reinsert_runs SET undo_script = ? WHERE id = ?').run(this.undoFromLedger(runId, jobId, plan), runId);
+      // the undo's pieces counted with the run's end: until then none is read
+      if (undo) this.store.db.prepare('UPDATE reinsert_runs SET undo_script = ?, undo_pieces = ? WHERE id = ?').run(undo.column, undo.pieces || null, runId);
       // the outcome's counts over the plan's (rows, tableOrder, cycles): the planned row count was
       // lost when a run ended (the review page's runs table showed no rows for every finished run)
       const was = this.store.db.prepare('SELECT summary FROM reinsert_runs WHERE id = ?').get(runId) as { summary: string | null } | undefined;
@@ -1091,6 +1150,9 @@ export class ReinsertService {
         // a stop while its script was written in pieces (start): those pieces, never counted on the
         // run, are never read; a script counted (the run stopped while it ran) is kept
         this.store.db.prepare("DELETE FROM reinsert_run_texts WHERE run_id = ? AND kind = 'script' AND (SELECT script_pieces FROM reinsert_runs WHERE id = ?) IS NULL").run(r.id, r.id);
+        // so are those of an undo stopped while it was written at the run's end (finish, keepUndo);
+        // an undo counted (a run resumed since its earlier end, stopped while it ran) is kept
+        this.store.db.prepare("DELETE FROM reinsert_run_texts WHERE run_id = ? AND kind = 'undo' AND (SELECT undo_pieces FROM reinsert_runs WHERE id = ?) IS NULL").run(r.id, r.id);
         this.store.appendAudit('system', 'reinsert.interrupted', r.job_id, { runId: r.id });
       }
       return ids.map((r) => r.id);

@@ -8,7 +8,8 @@ import { StagingError } from '../errors.js';
  * NULL. Written a piece at a time with a turn of the event loop after each, so that a dry run of
  * 100,000 rows (two scripts of ~86 MB) no longer holds every request while SQLite copies them
  * (~0.8 s in one UPDATE), and no run is bound by SQLite's one-row limit (SQLITE_MAX_LENGTH,
- * 1,000,000,000 bytes: SQLite's "Limits In SQLite").
+ * 1,000,000,000 bytes: SQLite's "Limits In SQLite"). A real run's undo, written when the run ends,
+ * goes the same way from its chunks (writeRunTextChunks), never held whole.
  */
 
 /** The longest text kept in its column, and the longest piece (characters; ≤ 4 MB of UTF-8). */
@@ -29,17 +30,17 @@ export function runTextColumn(text: string | null): string | null {
 
 /**
  * The end (exclusive, a UTF-16 index) of the piece of `text` starting at `start`: after its last
- * line break within RUN_TEXT_PIECE_CHARS characters, else at the limit moved back off a high
- * surrogate (a pair split between pieces would reach SQLite as two lone surrogates, written as
- * U+FFFD each: the text would not read back as written).
+ * line break within `limit` characters (default RUN_TEXT_PIECE_CHARS), else at the limit moved back
+ * off a high surrogate (a pair split between pieces would reach SQLite as two lone surrogates,
+ * written as U+FFFD each: the text would not read back as written).
  */
-function pieceEnd(text: string, start: number): number {
-  const limit = start + RUN_TEXT_PIECE_CHARS;
-  if (limit >= text.length) return text.length;
-  const nl = text.lastIndexOf('\n', limit - 1);
+function pieceEnd(text: string, start: number, limit = RUN_TEXT_PIECE_CHARS): number {
+  const end = start + limit;
+  if (end >= text.length) return text.length;
+  const nl = text.lastIndexOf('\n', end - 1);
   if (nl >= start) return nl + 1;
-  const c = text.charCodeAt(limit - 1);
-  return c >= 0xd800 && c <= 0xdbff ? limit - 1 : limit;
+  const c = text.charCodeAt(end - 1);
+  return c >= 0xd800 && c <= 0xdbff ? end - 1 : end;
 }
 
 const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
@@ -64,6 +65,47 @@ export async function writeRunTextPieces(db: Database, runId: number, kind: RunT
     await turn();
   }
   return seq;
+}
+
+/** Where writeRunTextChunks put a text: its column value (the text, or NULL when kept in pieces) and its piece count (0: none). */
+export interface WrittenRunText {
+  column: string | null;
+  pieces: number;
+}
+
+/**
+ * writeRunTextPieces for a text given as chunks (joined with '\n' they are the text: plan.ts
+ * renderUndoScriptChunks, a head then one chunk per batch), never held whole: each piece is written
+ * once `pieceChars` characters (default RUN_TEXT_PIECE_CHARS) are rendered, so a real run's undo of
+ * 500,000 rows (~430 MB) is neither one JavaScript string (V8's limit is 2^29 - 24 characters) nor
+ * one synchronous render and UPDATE. The run's earlier pieces of `kind` are deleted first; a turn of
+ * the event loop after each chunk taken and each piece written. A text of at most `pieceChars`
+ * characters is answered as its column value (`pieces` 0, nothing written); a longer one as
+ * `{ column: null, pieces }`, which the caller counts on the run in the statement that ends the
+ * write, as writeRunTextPieces's. Throws what SQLite throws and what `chunks` throws (the pieces
+ * written by then are left, uncounted: the caller deletes them).
+ */
+export async function writeRunTextChunks(db: Database, runId: number, kind: RunTextKind, chunks: Iterable<string>, pieceChars = RUN_TEXT_PIECE_CHARS): Promise<WrittenRunText> {
+  db.prepare('DELETE FROM reinsert_run_texts WHERE run_id = ? AND kind = ?').run(runId, kind);
+  const insert = db.prepare('INSERT INTO reinsert_run_texts (run_id, kind, seq, piece) VALUES (?, ?, ?, ?)');
+  let seq = 0;
+  let buf: string | null = null;
+  const flush = async (all: boolean): Promise<void> => {
+    while (buf !== null && (buf.length > pieceChars || (all && buf.length > 0))) {
+      const end = pieceEnd(buf, 0, pieceChars);
+      insert.run(runId, kind, seq++, buf.slice(0, end));
+      buf = buf.slice(end);
+      await turn();
+    }
+  };
+  for (const chunk of chunks) {
+    buf = buf === null ? chunk : `${buf}\n${chunk}`;
+    if (buf.length > pieceChars) await flush(false);
+    await turn();
+  }
+  if (seq === 0) return { column: buf ?? '', pieces: 0 };
+  await flush(true);
+  return { column: null, pieces: seq };
 }
 
 /** A run's text as its row holds it: its column, and how many pieces it has (NULL: none). */

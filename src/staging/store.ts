@@ -191,7 +191,7 @@ export class StagingStore {
       this.stmts = {
         // Positional parameters: binding an object by name costs more than the insert itself at 100,000s of rows.
         insertRows: this.db.prepare(insertRowsSql(ROWS_PER_INSERT)),
-        insertSkipped: this.db.prepare('INSERT INTO skipped_items (job_id, code, reason, location, raw, lsn_range) VALUES (?, ?, ?, ?, ?, ?)'),
+        insertSkipped: this.db.prepare('INSERT INTO skipped_items (job_id, code, reason, location, raw, lsn_range, layout_change) VALUES (?, ?, ?, ?, ?, ?, ?)'),
         // last_lsn only moves forward: rows can arrive in commit order, not LSN order
         progress: this.db.prepare(`UPDATE jobs SET rows_staged = rows_staged + @added, skipped_count = skipped_count + @skipped,
           last_lsn = CASE WHEN last_lsn IS NULL OR @last > last_lsn THEN COALESCE(@last, last_lsn) ELSE last_lsn END WHERE id = @job`),
@@ -445,7 +445,7 @@ export class StagingStore {
         added += this.tailInsert(rest).run(...tail).changes;
       }
       for (const s of skipped) {
-        this.stmts.insertSkipped.run(jobId, s.code, s.reason, JSON.stringify(s.location), s.raw ?? null, s.lsnRange ? JSON.stringify(s.lsnRange) : null);
+        this.stmts.insertSkipped.run(jobId, s.code, s.reason, JSON.stringify(s.location), s.raw ?? null, s.lsnRange ? JSON.stringify(s.lsnRange) : null, s.layoutChange ? JSON.stringify(s.layoutChange) : null);
       }
       this.stmts.progress.run({ last, job: jobId, added, skipped: skipped.length });
       return added;
@@ -505,11 +505,16 @@ export class StagingStore {
   /**
    * A job's skipped items, oldest first, at most `limit`: code, reason, location (file, offset, LSN,
    * page, …), the raw bytes when kept (hex), and `lsnRange` (`{ first, last }`, last the first LSN
-   * not lost; LSNs as fn_dblog prints them) when the reader knew the log range the item lost.
+   * not lost; LSNs as fn_dblog prints them) when the reader knew the log range the item lost, and
+   * `layoutChange` (`{ lsn, transactionId, endTime }`: SkippedItem.layoutChange, migration 17) for
+   * a SOURCE_SCHEMA_DRIFT row, the change of its table's columns it was logged after. Each item has
+   * SkippedItem's shape plus its `id`: what the worker judged in memory (incomplete-verdict.ts,
+   * cli/skipped-lines.ts) reads the same from here.
    */
-  skippedItems(jobId: number, limit = 1000, after = 0): { id: number; code: string; reason: string; location: Record<string, unknown>; raw: string | null; lsnRange?: { first: string; last: string } }[] {
-    return (this.db.prepare('SELECT id, code, reason, location, raw, lsn_range FROM skipped_items WHERE job_id = ? AND id > ? ORDER BY id LIMIT ?').all(jobId, after, limit) as
-      { id: number; code: string; reason: string; location: string; raw: string | null; lsn_range: string | null }[]).map(({ lsn_range, ...r }) => ({ ...r, location: JSON.parse(r.location), ...(lsn_range ? { lsnRange: JSON.parse(lsn_range) } : {}) }));
+  skippedItems(jobId: number, limit = 1000, after = 0): { id: number; code: string; reason: string; location: Record<string, unknown>; raw: string | null; lsnRange?: { first: string; last: string }; layoutChange?: NonNullable<SkippedItem['layoutChange']> }[] {
+    return (this.db.prepare('SELECT id, code, reason, location, raw, lsn_range, layout_change FROM skipped_items WHERE job_id = ? AND id > ? ORDER BY id LIMIT ?').all(jobId, after, limit) as
+      { id: number; code: string; reason: string; location: string; raw: string | null; lsn_range: string | null; layout_change: string | null }[])
+      .map(({ lsn_range, layout_change, ...r }) => ({ ...r, location: JSON.parse(r.location), ...(lsn_range ? { lsnRange: JSON.parse(lsn_range) } : {}), ...(layout_change ? { layoutChange: JSON.parse(layout_change) } : {}) }));
   }
 
   // ---------------------------------------------------------------- rows

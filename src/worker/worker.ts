@@ -594,7 +594,7 @@ export class JobWorker {
           damaged: { pages: false, ops: 'row operation', tail: ', not staged' },
           heldWhere: "among the job's skipped items",
           undecodedWhere: "among the job's skipped items",
-          layoutChangeWayOn: "a files job given a data file or full backup taken after the change (mdf, bak), or the table's layout after it (metadata.catalog, metadata.ddl), decodes them",
+          layoutChangeWayOn: JOB_LAYOUT_CHANGE_WAY_ON,
           beginUnreadWayOn: 'a job without from/to stages them (their beginTime is null), or one given the log from before they began',
           rebuiltWayOn: `run a files job on the log instead, which reads every allocation unit's records: the log backups of that time (trn) or a copy of the .ldf (ldf), with a data file or full backup from before the change (mdf, bak) or metadata.catalog saved before it (sql/table-metadata.sql), whose catalog names the earlier allocation units; metadata on ${spec.kind === 'export' ? 'an export' : 'a live'} job does not help: it changes how rows are decoded, not which records ${spec.kind === 'export' ? 'the export holds' : 'the server returns'}`,
           beforeWayOn: spec.kind === 'files' ? 'add the log backups of that time to the job (trn), or start the window later (from)' : 'add the log backups of that time (a log-backup job, logBackups), or start the window later (from)',
@@ -685,6 +685,12 @@ export class JobWorker {
     }
   }
 }
+
+/**
+ * The way on a job's INCOMPLETE sentence gives for rows logged after a change of their table's
+ * columns (incomplete-verdict.ts sourceRowsClause's `wayOn`), in the job's fields.
+ */
+export const JOB_LAYOUT_CHANGE_WAY_ON = "a files job given a data file or full backup taken after the change (mdf, bak), or the table's layout after it (metadata.catalog, metadata.ddl), decodes them";
 
 /**
  * A failed job's `error` ({code, message}) from what it threw: a rowback error's code, and its

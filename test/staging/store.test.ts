@@ -75,6 +75,29 @@ describeCorpus('StagingStore (real SQLite file)', () => {
     }
   });
 
+  it("migration 17: a version-16 file's skipped item reads back without layoutChange; a SOURCE_SCHEMA_DRIFT item's round-trips, other items have none", () => {
+    const file = join(dir, 'v16.db');
+    const old = new Database(file);
+    migrate(old, MIGRATIONS.filter((m) => m.version <= 16));
+    const jobId = Number(old.prepare(`INSERT INTO jobs (kind, spec, description, state, created_by, created_at) VALUES ('files', '{}', 'old job', 'succeeded', 'op', 'x')`).run().lastInsertRowid);
+    old.prepare(`INSERT INTO skipped_items (job_id, code, reason, location, raw) VALUES (?, 'SOURCE_SCHEMA_DRIFT', 'staged before 17', '{"lsn":"00000028:00000010:0030","table":"dbo.T"}', NULL)`).run(jobId);
+    old.close();
+    const s = new StagingStore(file);
+    try {
+      const change = { lsn: '00000028:00000010:0028', transactionId: '0000:0000040c', endTime: '2026/12/06 09:15:00:123' };
+      s.stageBatch(jobId, [], [
+        { code: 'SOURCE_SCHEMA_DRIFT', reason: 'logged after the change', location: { lsn: '00000028:00000011:0002', table: 'dbo.T' }, raw: '30000800', layoutChange: change },
+        { code: 'SOURCE_SCHEMA_DRIFT', reason: 'no commit time known', location: { lsn: '00000028:00000011:0004', table: 'dbo.T' }, layoutChange: { ...change, endTime: null } },
+        { code: 'DECODE_TRUNCATED', reason: 'cut short', location: { lsn: '00000028:00000011:0006' } },
+      ]);
+      const items = s.skippedItems(jobId);
+      expect(items.map((x) => x.layoutChange ?? null)).toEqual([null, change, { ...change, endTime: null }, null]);
+      expect(items.map((x) => 'layoutChange' in x)).toEqual([false, true, true, false]);
+    } finally {
+      s.close();
+    }
+  });
+
   it('migration 10: a version-9 file with a finished job reads sourceDatabase null (not known); it round-trips, and one stating nothing is null', () => {
     const file = join(dir, 'v9.db');
     const old = new Database(file);

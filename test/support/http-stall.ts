@@ -45,6 +45,23 @@ parentPort.on('message', () => { done = true; });
  * Rejects when a ping failed (not 200, or no answer).
  */
 export async function whilePinged(base: string, token: string, path: string, init: RequestInit = {}): Promise<{ status: number; body: string | null; bytes: number; maxStallMs: number; pings: number; elapsedMs: number }> {
+  const { value: answer, maxStallMs, pings, elapsedMs } = await pingedWhile(base, token, async () => {
+    const r = await fetch(`${base}${path}`, init);
+    return { status: r.status, buf: Buffer.from(await r.arrayBuffer()) };
+  }, path);
+  const { status, buf } = answer;
+  return { status, body: buf.length < 512e6 ? buf.toString('utf8') : null, bytes: buf.length, maxStallMs, pings, elapsedMs };
+}
+
+/**
+ * Runs `work` (what the service is asked to do over real HTTP, and waited for: a request, or a
+ * request and the background run it starts) while a worker thread asks GET /api/me (as `token`)
+ * every 20 ms, as whilePinged. Resolves to what `work` resolved to (`value`), the longest /api/me
+ * wait (`maxStallMs`, milliseconds), how many were asked (`pings`) and how long `work` took
+ * (`elapsedMs`, milliseconds); bound the share `maxStallMs / elapsedMs` (whilePinged). Rejects with
+ * `work`'s error, or when a ping failed (not 200, or no answer); `what` names the work in that error.
+ */
+export async function pingedWhile<T>(base: string, token: string, work: () => Promise<T>, what = 'the work'): Promise<{ value: T; maxStallMs: number; pings: number; elapsedMs: number }> {
   const worker = new Worker(PINGER, { eval: true, workerData: { base, token } });
   const report = new Promise<{ maxStallMs: number; pings: number; failed: string | null }>((resolve, reject) => {
     worker.once('message', resolve);
@@ -52,19 +69,17 @@ export async function whilePinged(base: string, token: string, path: string, ini
   });
   // the pinger's first answer before the request: it is pinging when the request starts
   await new Promise((r) => setTimeout(r, 100));
-  let answer: { status: number; buf: Buffer };
+  let value: T;
   const started = performance.now();
   let elapsedMs = 0;
   try {
-    const r = await fetch(`${base}${path}`, init);
-    answer = { status: r.status, buf: Buffer.from(await r.arrayBuffer()) };
+    value = await work();
     elapsedMs = performance.now() - started;
   } finally {
     worker.postMessage('stop');
   }
   const { maxStallMs, pings, failed } = await report;
   await worker.terminate();
-  if (failed) throw new Error(`while ${path} ran: ${failed}`);
-  const { status, buf } = answer;
-  return { status, body: buf.length < 512e6 ? buf.toString('utf8') : null, bytes: buf.length, maxStallMs, pings, elapsedMs };
+  if (failed) throw new Error(`while ${what} ran: ${failed}`);
+  return { value, maxStallMs, pings, elapsedMs };
 }
