@@ -1725,7 +1725,10 @@ export function renderUndoScript(plan: ReinsertPlan, o: UndoOptions = {}): strin
   return [...renderUndoScriptChunks(plan, o)].join('\n');
 }
 
-/** `renderUndoScript` in pieces (head, then one per batch), joined with '\n' they are the script. */
+/** Lines of an undo script's head (its NOT TOUCHED lines) given as one chunk by renderUndoScriptChunks. */
+export const UNDO_HEAD_LINES = 2_000;
+
+/** `renderUndoScript` in pieces (head, in chunks of at most UNDO_HEAD_LINES lines, then one per batch), joined with '\n' they are the script. */
 export function* renderUndoScriptChunks(plan: ReinsertPlan, o: UndoOptions = {}): Generator<string> {
   const out: string[] = (o.header ?? []).map(comment);
   const included = plan.batches.flatMap((b) => b.rows.filter((r) => (!o.rowIds || o.rowIds.has(r.rowId)) && !unscriptable(b, r)));
@@ -1750,7 +1753,13 @@ export function* renderUndoScriptChunks(plan: ReinsertPlan, o: UndoOptions = {})
   }
   if (o.rowIds) {
     const skipped = plan.batches.flatMap((b) => b.rows).filter((r) => !o.rowIds!.has(r.rowId));
-    for (const r of skipped) out.push(comment(`NOT TOUCHED: row ${r.rowId} (${r.table}, LSN ${r.lsn}): ${o.notTouched?.get(r.rowId) ?? 'not inserted by this run'}`));
+    // a chunk every UNDO_HEAD_LINES lines: a run of 500,000 conflicts wrote its 500,000 NOT TOUCHED
+    // lines in one step before the first chunk, while a cooperative consumer (service.ts keepUndo,
+    // plan.ts joinCooperatively) waited for a turn
+    for (const r of skipped) {
+      out.push(comment(`NOT TOUCHED: row ${r.rowId} (${r.table}, LSN ${r.lsn}): ${o.notTouched?.get(r.rowId) ?? 'not inserted by this run'}`));
+      if (out.length >= UNDO_HEAD_LINES) yield out.splice(0).join('\n');
+    }
   }
   const database = o.database !== undefined ? o.database : plan.database;
   out.push(...nonAsciiNames(plan, database));
