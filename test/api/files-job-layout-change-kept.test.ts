@@ -9,33 +9,18 @@
  * The catalog is AngularJs_CRUD's real Database1.mdf; the log is a SYNTHETIC .ldf whose transaction
  * 12 re-keys dbo.tblDept's sys.sysrscols rows as an ALTER COLUMN does (test/support/alter-ldf.ts).
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { expect, it } from 'vitest';
-import { validateJobSpec } from '../../src/worker/job-validate.js';
 import { JOB_LAYOUT_CHANGE_WAY_ON } from '../../src/worker/worker.js';
 import { sourceRowsClause } from '../../src/recover/incomplete-verdict.js';
 import { skippedLines } from '../../src/cli/skipped-lines.js';
 import type { SkippedItem } from '../../src/recover/source.js';
-import { CORPUS_DIR, corpusPath, describeCorpus } from '../support/corpus.js';
-import { writeTblDeptAlterLdf } from '../support/alter-ldf.js';
-import { bearer, testApp } from './helpers.js';
+import { describeCorpus } from '../support/corpus.js';
+import { bearer, driftFilesJob } from './helpers.js';
 
 describeCorpus("a files job's skipped items keep the change of their table's columns", () => {
   it('Database1.mdf beside a SYNTHETIC .ldf altering dbo.tblDept: read back after the job, its items name the change and make the INCOMPLETE sentence the worker wrote', async () => {
-    const mdf = corpusPath('AngularJs_CRUD', 'App_Data', 'Database1.mdf');
-    const dir = mkdtempSync(join(tmpdir(), 'rowback-drift-kept-'));
-    const ldf = join(dir, 'alter_log.ldf');
-    writeTblDeptAlterLdf(ldf, { targetBytes: 256 * 1024, vlfSize: 128 * 1024 });
-    const t = await testApp({ openSource: undefined, recover: undefined, validateJob: validateJobSpec, fileRoots: [CORPUS_DIR, dir], maxAuthFailures: 1000 });
+    const { t, id, job, close } = await driftFilesJob('rowback-drift-kept-');
     try {
-      const r = await t.app.inject({ method: 'POST', url: '/api/jobs', headers: bearer(t.tokens.operator), payload: { kind: 'files', mdf, ldf } });
-      expect(r.statusCode, r.body).toBe(201);
-      await t.app.worker.idle();
-      const id = r.json().id as number;
-      const job = t.store.requireJob(id);
-      expect(job.state).toBe('succeeded');
       // the sentence the worker wrote from the items in memory, naming the change (its LSN and transaction)
       const said = job.incomplete!.find((s) => s.includes("dbo.tblDept's columns were changed at LSN"));
       expect(said, job.incomplete!.join('\n')).toBeDefined();
@@ -55,8 +40,7 @@ describeCorpus("a files job's skipped items keep the change of their table's col
       expect(lines).toHaveLength(1);
       expect(lines[0]).toContain(`; and ${drift.length - 1} more row(s) of dbo.tblDept logged after that change`);
     } finally {
-      await t.close();
-      rmSync(dir, { recursive: true, force: true });
+      await close();
     }
   });
 });

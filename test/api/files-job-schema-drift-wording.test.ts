@@ -8,29 +8,14 @@
  * 12 re-keys dbo.tblDept's sys.sysrscols rows as an ALTER COLUMN does (as
  * test/cli/scan-alter-after-catalog.test.ts builds it).
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { expect, it } from 'vitest';
-import { validateJobSpec } from '../../src/worker/job-validate.js';
-import { CORPUS_DIR, corpusPath, describeCorpus } from '../support/corpus.js';
-import { writeTblDeptAlterLdf } from '../support/alter-ldf.js';
-import { bearer, testApp } from './helpers.js';
+import { describeCorpus } from '../support/corpus.js';
+import { driftFilesJob } from './helpers.js';
 
 describeCorpus('a files job\'s SOURCE_SCHEMA_DRIFT skipped items name the job\'s fields', () => {
   it('Database1.mdf beside a SYNTHETIC .ldf holding an ALTER of dbo.tblDept: mdf/bak/metadata, not --mdf/--bak/--schema/--ddl', async () => {
-    const mdf = corpusPath('AngularJs_CRUD', 'App_Data', 'Database1.mdf');
-    const dir = mkdtempSync(join(tmpdir(), 'rowback-drift-job-'));
-    const ldf = join(dir, 'alter_log.ldf');
-    writeTblDeptAlterLdf(ldf, { targetBytes: 256 * 1024, vlfSize: 128 * 1024 });
-    const t = await testApp({ openSource: undefined, recover: undefined, validateJob: validateJobSpec, fileRoots: [CORPUS_DIR, dir], maxAuthFailures: 1000 });
+    const { t, id, job, close } = await driftFilesJob('rowback-drift-job-');
     try {
-      const r = await t.app.inject({ method: 'POST', url: '/api/jobs', headers: bearer(t.tokens.operator), payload: { kind: 'files', mdf, ldf } });
-      expect(r.statusCode, r.body).toBe(201);
-      await t.app.worker.idle();
-      const id = r.json().id as number;
-      const job = t.store.requireJob(id);
-      expect(job.state).toBe('succeeded');
       expect(job.complete).toBe(false);
       const items = t.store.skippedItems(id).filter((s) => s.code === 'SOURCE_SCHEMA_DRIFT');
       expect(items.length).toBeGreaterThan(0);
@@ -44,8 +29,7 @@ describeCorpus('a files job\'s SOURCE_SCHEMA_DRIFT skipped items name the job\'s
       expect(job.incomplete!.join('\n')).toContain('(mdf, bak), or the table\'s layout after it (metadata.catalog, metadata.ddl)');
       expect(job.incomplete!.join('\n')).not.toMatch(/--mdf|--schema/);
     } finally {
-      await t.close();
-      rmSync(dir, { recursive: true, force: true });
+      await close();
     }
   });
 });

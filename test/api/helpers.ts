@@ -10,6 +10,10 @@ import { fakeRecover, fakeSource, type FakeOptions } from '../worker/fake-source
 import { LAYOUTS } from '../staging/fixtures.js';
 import { FakeTarget, targetTables } from '../reinsert/fake-target.js';
 import { afterEach, beforeEach, expect } from 'vitest';
+import { validateJobSpec } from '../../src/worker/job-validate.js';
+import type { JobRecord } from '../../src/staging/types.js';
+import { CORPUS_DIR, corpusPath } from '../support/corpus.js';
+import { writeTblDeptAlterLdf } from '../support/alter-ldf.js';
 
 export interface TestApp {
   app: FastifyInstance;
@@ -177,5 +181,36 @@ export async function dryRunWithScriptWriteFailing(t: TestApp, jobId: number, er
     return await t.app.inject({ method: 'POST', url: `/api/jobs/${jobId}/reinsert`, headers: bearer(t.tokens.reviewer), payload: { dryRun: true } });
   } finally {
     t.store.db.prepare = prepare;
+  }
+}
+
+/**
+ * A files job run to its end on AngularJs_CRUD's real Database1.mdf beside a SYNTHETIC .ldf whose
+ * transaction 12 re-keys dbo.tblDept's sys.sysrscols rows as an ALTER COLUMN does
+ * (test/support/alter-ldf.ts): its rows logged after the change are SOURCE_SCHEMA_DRIFT skipped
+ * items. Gives the app, the job's id and record (state checked: succeeded), and `close()`, which
+ * closes the app and removes the temp folder `prefix…` holding the .ldf.
+ */
+export async function driftFilesJob(prefix: string): Promise<{ t: TestApp; id: number; job: JobRecord; close: () => Promise<void> }> {
+  const mdf = corpusPath('AngularJs_CRUD', 'App_Data', 'Database1.mdf');
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  const ldf = join(dir, 'alter_log.ldf');
+  writeTblDeptAlterLdf(ldf, { targetBytes: 256 * 1024, vlfSize: 128 * 1024 });
+  const t = await testApp({ openSource: undefined, recover: undefined, validateJob: validateJobSpec, fileRoots: [CORPUS_DIR, dir], maxAuthFailures: 1000 });
+  const close = async (): Promise<void> => {
+    await t.close();
+    rmSync(dir, { recursive: true, force: true });
+  };
+  try {
+    const r = await t.app.inject({ method: 'POST', url: '/api/jobs', headers: bearer(t.tokens.operator), payload: { kind: 'files', mdf, ldf } });
+    expect(r.statusCode, r.body).toBe(201);
+    await t.app.worker.idle();
+    const id = r.json().id as number;
+    const job = t.store.requireJob(id);
+    expect(job.state).toBe('succeeded');
+    return { t, id, job, close };
+  } catch (e) {
+    await close();
+    throw e;
   }
 }

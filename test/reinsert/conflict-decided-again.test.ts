@@ -7,34 +7,19 @@
  * (approving "everything" would send them to conflict again); re-inserted rows never change.
  * Real row images (the staging fixtures' corpus rows) into the SQLite stand-in target.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, beforeEach, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { ReinsertService } from '../../src/reinsert/service.js';
-import { StagingStore } from '../../src/staging/store.js';
 import { describeCorpus } from '../support/corpus.js';
 import { corpusRows, LAYOUTS } from '../staging/fixtures.js';
-import { FakeTarget, targetTables } from './fake-target.js';
+import { storeAndTarget } from './fake-target.js';
 
 describeCorpus('conflict rows decided again', () => {
-  let dir: string;
-  let store: StagingStore;
-  let target: FakeTarget;
-  beforeEach(() => {
-    dir = mkdtempSync(join(tmpdir(), 'rowback-conflict-again-'));
-    store = new StagingStore(join(dir, 'staging.db'));
-    target = new FakeTarget(join(dir, 'target.db'), targetTables());
-  });
-  afterEach(() => {
-    store.close();
-    target.dispose();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  const env = storeAndTarget('rowback-conflict-again-');
   const spec = { connectionString: 'Server=fake' };
 
   /** A job whose dbo.T rows (10, all Id = 1) went to conflict against a seeded row; dbo.LogTestTrailNull's 10 re-inserted. */
   const afterConflictRun = async () => {
+    const { store, target } = env;
     const job = store.createJob({ kind: 'files', spec: {}, description: 't', createdBy: 'op' });
     store.stageBatch(job.id, corpusRows(60));
     store.saveJobTables(job.id, Object.values(LAYOUTS));
@@ -49,6 +34,7 @@ describeCorpus('conflict rows decided again', () => {
 
   it('by id: a conflict row is approved again, the note says it was a conflict, and once the row in the way is gone a run puts it back', async () => {
     const { jobId, svc } = await afterConflictRun();
+    const { store, target } = env;
     const conflicts = store.listRows(jobId, { status: 'conflict' }, { limit: 100 }).items.map((r) => r.id);
     expect(conflicts).toHaveLength(10);
     const one = conflicts[0]!;
@@ -69,6 +55,7 @@ describeCorpus('conflict rows decided again', () => {
 
   it('by filter naming status conflict: rejected; a filter or all: true not naming it leaves them; re-inserted rows never change', async () => {
     const { jobId } = await afterConflictRun();
+    const { store } = env;
     const all = store.decide(jobId, { actor: 'rev', decision: 'approve', reason: 'everything', all: true });
     expect(store.countRows(jobId, { status: 'conflict' })).toBe(10);
     expect(all.note ?? '').not.toContain('conflict');
