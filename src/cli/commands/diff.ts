@@ -8,7 +8,7 @@ import { warnLocalTimes } from '../local-time-warnings.js';
 import { REPORT_TIMES, reportingFailure, writeReport } from '../failed-report.js';
 import type { ReplayResult } from '../../replay/point-in-time.js';
 import { InputError } from '../../errors.js';
-import { hasNegativeZero, stringifyKeepingNegativeZero } from '../../util/negative-zero.js';
+import { hasNegativeZero, lineSafeJson, stringifyKeepingNegativeZero } from '../../util/negative-zero.js';
 import { resolve } from 'node:path';
 import type { Writable } from 'node:stream';
 import { Command, Option } from 'commander';
@@ -328,7 +328,7 @@ async function diffTables(opts: DiffOptions, stdout: Writable, stderr: Writable,
     if (opts.format === 'json') await write('[');
     for (const l of lines) {
       if (interrupt.by) break;
-      const text = hasNegativeZero(l) ? stringifyKeepingNegativeZero(l) : JSON.stringify(l);
+      const text = lineSafeJson(hasNegativeZero(l) ? stringifyKeepingNegativeZero(l) : JSON.stringify(l));
       await write(opts.format === 'json' ? `${written ? ',' : ''}\n${text}` : `${text}\n`);
       written++;
     }

@@ -54,6 +54,7 @@ import { catchInterrupts, exitCodeOf, type Interruption } from '../interrupt.js'
 import { exitIncomplete, strictOption } from '../strict.js';
 import { reportingFailure, writeReport } from '../failed-report.js';
 import { isoLogTimesIn, REPORT_TIMES } from './scan.js';
+import { lineSafeJson } from '../../util/negative-zero.js';
 
 /** Columns of sql/export-log-records.sql's #records, in its order, that the offline parser fills. */
 export const EXPORT_COLUMNS = [
@@ -1183,7 +1184,7 @@ async function logRecords(files: string[], opts: LogOptions, interrupt: Interrup
             const obj: Record<string, unknown> = {};
             for (const c of columns) obj[c] = cell(r, c, names);
             obj.source = r.source;
-            line = JSON.stringify(obj) + '\n';
+            line = lineSafeJson(JSON.stringify(obj)) + '\n';
           } else if (opts.format === 'csv') {
             const cells = columns.map((c) => cell(r, c, names));
             noteUnwritable(r['Current LSN'], columns, cells);
