@@ -597,9 +597,12 @@ class ReinsertPlanner {
    * older version went in and the newer one, the state just before the last delete, was then a
    * "conflict" with it, while the dry run named no problem (newcomer). All of them are problems,
    * naming each other, for the reviewer to reject all but the version meant. Text keys are compared
-   * as the key column's collation surely compares them (key-fold.ts sameKeyText: letter case unless
-   * _CS or binary, Turkish/Azeri case pairs, Latin1_General _AI marks, trailing spaces; a collation
-   * not known as a case-insensitive one): flagged rather than left to conflict. Versions with the same values are one row (the conflict check
+   * as the key column's collation may compare them (key-fold.ts maybeKeyText: letter case unless
+   * _CS or binary, Turkish/Azeri case pairs, trailing spaces, and width without _WS, kana without
+   * _KS, marks under any _AI, 'ß'/'ss'; a collation not known as a case-insensitive one): flagged
+   * rather than left to conflict, the sentence saying when they are one key only maybe (maybeOneText).
+   * They were grouped as the collation surely compares them (sameKeyText), and a full-width 'ＡＮＮ'
+   * and 'ANN', one key under every collation without _WS, both went to the run. Versions with the same values are one row (the conflict check
    * answers the second); before-images and inserted rows put back on purpose (a side table's
    * history of a key) are not compared.
    */
@@ -612,15 +615,16 @@ class ReinsertPlanner {
       if (!this.fromDelete.has(row.rowId)) continue;
       const params = t.keyColumns.map((k) => row.params.find((p) => p.column === k));
       if (params.some((p) => !p || p.value === null)) continue;
-      const key = params.map((p) => keyCompareText(p!, columnFolds(t, p!.column))).join('\u0000');
+      const key = params.map((p) => keyCompareText(p!, columnFolds(t, p!.column), 'maybe')).join('\u0000');
       const g = groups.get(key);
       if (g) g.push(row); else groups.set(key, [row]);
     }
     const refused = new Set<PlannedRow>();
     const image = (row: PlannedRow) => row.params.map((p) => `${p.column}=${p.literal}`).join('\u0000');
+    const surely = (row: PlannedRow) => t.keyColumns.map((k) => keyCompareText(row.params.find((p) => p.column === k)!, columnFolds(t, k))).join('\u0000');
     for (const [, g] of groups) {
       if (g.length < 2 || new Set(g.map(image)).size === 1) continue;
-      const keyText = t.keyColumns.map((k) => `${k} = ${g[0]!.params.find((p) => p.column === k)!.literal}`).join(', ');
+      const keyText = t.keyColumns.map((k) => `${k} = ${g[0]!.params.find((p) => p.column === k)!.literal}`).join(', ') + maybeOneText(t, t.keyColumns, new Set(g.map(surely)).size > 1);
       for (const row of g) {
         refused.add(row);
         // the first 10 others and how many more, as the unique keys' refusal names them: the whole
@@ -659,16 +663,17 @@ class ReinsertPlanner {
           const holds = filterHoldsOffline(check.filter, (c) => (byCol.has(c) ? byCol.get(c)!.value : nulls.has(c) ? null : undefined));
           if (holds !== true) continue;
         }
-        const key = JSON.stringify([check.index, ...check.columns.map((c) => { const p = byCol.get(c); return !p || p.value === null ? 'n:' : keyCompareText(p, columnFolds(t, c)); })]);
+        const key = JSON.stringify([check.index, ...check.columns.map((c) => { const p = byCol.get(c); return !p || p.value === null ? 'n:' : keyCompareText(p, columnFolds(t, c), 'maybe'); })]);
         const g = groups.get(key);
         if (g) g.rows.push(row); else groups.set(key, { check, rows: [row] });
       }
     }
     const refused = new Set<PlannedRow>();
     const image = (row: PlannedRow) => row.params.map((p) => `${p.column}=${p.literal}`).join('\u0000');
+    const surely = (row: PlannedRow, check: UniqueCheck) => JSON.stringify(check.columns.map((c) => { const p = row.params.find((x) => x.column === c); return !p || p.value === null ? 'n:' : keyCompareText(p, columnFolds(t, c)); }));
     for (const { check, rows: g } of groups.values()) {
       if (g.length < 2 || new Set(g.map(image)).size === 1) continue;
-      const valueText = check.columns.map((c) => `${c} = ${g[0]!.params.find((p) => p.column === c)?.literal ?? 'NULL (no value given, no default)'}`).join(', ');
+      const valueText = check.columns.map((c) => `${c} = ${g[0]!.params.find((p) => p.column === c)?.literal ?? 'NULL (no value given, no default)'}`).join(', ') + maybeOneText(t, check.columns, new Set(g.map((r) => surely(r, check))).size > 1);
       for (const row of g) {
         if (refused.has(row)) continue;
         refused.add(row);
@@ -682,6 +687,22 @@ class ReinsertPlanner {
     }
     return refused.size ? list.filter((r) => !refused.has(r)) : list;
   }
+}
+
+/**
+ * What a duplicate-key or unique-value refusal adds when its rows' values are one key only as the
+ * columns' collation may compare them (key-fold.ts maybeKeyText, not sameKeyText): '' when they are
+ * surely one (`maybe` false). Such pairs were let through as two keys ("left to the run's own check"),
+ * and where the server took them as one (a full-width 'ＡＮＮ' and 'ANN' under any collation without
+ * _WS, 'カナ' and 'かな' without _KS, 'José' and 'Jose' under French_CI_AI: Microsoft Learn, "Collation
+ * and Unicode support") the run put the older version back and called the newer a conflict. Refused,
+ * the sentence says how to tell: one row in this run, the other in a later one, whose own check asks
+ * the server (inserted if two keys, a conflict named if one).
+ */
+function maybeOneText(t: TargetTable, columns: readonly string[], maybe: boolean): string {
+  if (!maybe) return '';
+  const named = columns.map((c) => t.columns.find((x) => x.name === c) ?? t.columns.find((x) => x.name.toLowerCase() === c.toLowerCase())).filter((c) => c?.collation).map((c) => `${c!.name} ${c!.collation}`);
+  return `; values the collation may take as one key (${named.length ? named.join(', ') : 'collation not known'}: width, kana, accents, expansions): if the server takes them as two, put one back in this run and the others in a later run, whose check asks the server`;
 }
 
 /**
