@@ -354,6 +354,8 @@ export class ReinsertService {
   private readonly log: Logger;
   private readonly connect: ConnectFn;
   private readonly active = new Map<number, Promise<void>>();
+  /** Per run, the end of the last write of its undo (undoWrite): one writer of a run's undo at a time. */
+  private readonly undoWrites = new Map<number, Promise<unknown>>();
   hooks?: ExecuteHooks;
 
   private readonly bulkThreshold?: number;
@@ -1004,6 +1006,27 @@ export class ReinsertService {
    * cannot be planned, the script refuses to run and says why and where the undo is.
    */
   private async rewriteUndo(runId: number, byRun: number): Promise<void> {
+    await this.undoWrite(runId, () => this.rewriteUndoNow(runId, byRun));
+  }
+
+  /**
+   * Runs `write` (a write of run `runId`'s undo and the statement that counts it) after every earlier
+   * one of that run has ended, never two at once. An earlier run's undo written again (rewriteUndo,
+   * after a later run ended) and the same run's own end after a resume (finish) both wrote it: the
+   * later write's pieces went in among the earlier's (seq taken twice, the pieces of one deleted by
+   * the other), and the one that ended last won: the rewrite, whose ledger was read before the resumed
+   * run inserted its batches, kept an undo deleting 4 of the run's 10 rows. Resolves as `write` does.
+   */
+  private undoWrite<T>(runId: number, write: () => Promise<T>): Promise<T> {
+    const before = this.undoWrites.get(runId) ?? Promise.resolve();
+    const p = before.catch(() => undefined).then(write);
+    const mine = p.catch(() => undefined);
+    this.undoWrites.set(runId, mine);
+    void mine.then(() => { if (this.undoWrites.get(runId) === mine) this.undoWrites.delete(runId); });
+    return p;
+  }
+
+  private async rewriteUndoNow(runId: number, byRun: number): Promise<void> {
     if (!this.store.db.open) return;
     const run = this.getRun(runId);
     // a run resumed since writes its own when it ends
@@ -1023,6 +1046,13 @@ export class ReinsertService {
       return this.undoChunksFromLedger(runId, run.jobId, inInsertionOrder(plan, sequence), why);
     }, (e) => `the undo of re-insert run ${runId} could not be written again after run ${byRun} recorded batches of it from the target's ledger (${(e as Error)?.message ?? String(e)}); its earlier undo left those rows out`);
     if (!undo || !this.store.db.open) return;
+    // resumed while this was written (its ledger read before the resumed batches went in): the
+    // resumed run's end writes its own undo, after this one (undoWrite); these pieces are not its
+    const now = this.getRun(runId);
+    if (!now || now.state !== run.state || now.finishedAt !== run.finishedAt) {
+      this.store.db.prepare("DELETE FROM reinsert_run_texts WHERE run_id = ? AND kind = 'undo' AND (SELECT undo_pieces FROM reinsert_runs WHERE id = ?) IS NULL").run(runId, runId);
+      return;
+    }
     this.store.db.prepare('UPDATE reinsert_runs SET undo_script = ?, undo_pieces = ? WHERE id = ?').run(undo.column, undo.pieces || null, runId);
   }
 
@@ -1109,6 +1139,11 @@ export class ReinsertService {
    * run is made 'interrupted' at the next start). Throws what SQLite throws at the last statement.
    */
   private async finish(runId: number, jobId: number, state: RunRecord['state'], summary: Record<string, unknown> | null, error: { code: string; message: string } | null, plan?: ReinsertPlan): Promise<void> {
+    // after any write of this run's undo still going on (an earlier end's undo written again: undoWrite)
+    await this.undoWrite(runId, () => this.finishNow(runId, jobId, state, summary, error, plan));
+  }
+
+  private async finishNow(runId: number, jobId: number, state: RunRecord['state'], summary: Record<string, unknown> | null, error: { code: string; message: string } | null, plan?: ReinsertPlan): Promise<void> {
     if (!this.store.db.open) return;
     const undo = plan ? await this.keepUndo(runId, jobId, () => this.undoChunksFromLedger(runId, jobId, plan), (e) => `the undo of re-insert run ${runId} could not be written when it ended (${(e as Error)?.message ?? String(e)})`) : undefined;
     if (!this.store.db.open) return;
