@@ -959,7 +959,11 @@ export class ReinsertService {
            OR (state = 'failed' AND EXISTS (SELECT 1 FROM reinsert_outcomes AS o WHERE o.run_id = b.run_id AND o.batch_no = b.batch_no AND o.outcome = 'error' AND o.detail LIKE '%"mayHaveCommitted":true%')))
          ORDER BY batch_no`,
       ).all(runId) as { batch_no: number }[]).map((b) => b.batch_no);
-      this.store.db.prepare("UPDATE reinsert_runs SET state = 'running', error = NULL WHERE id = ?").run(runId);
+      // its undo, written when it first ended, names every batch the resume goes on to insert "its
+      // batch did not run": served for the whole resumed run (and kept after a stop during it), run by
+      // hand it left those rows in. Until the resumed run's end writes it again, it refuses to run
+      // (the column read before the counted pieces: run-texts.ts readRunText)
+      this.store.db.prepare("UPDATE reinsert_runs SET state = 'running', error = NULL, undo_script = ? WHERE id = ?").run(undoWhileResumed(runId, run.jobId), runId);
       this.store.appendAudit(actor, 'reinsert.resume', run.jobId, { runId, ...auditTarget(target, used), maybeIn });
     })();
     this.launch(runId, run.jobId, plan, target);
@@ -1108,8 +1112,8 @@ export class ReinsertService {
    * the statement that ends the write (its `undo_script` and `undo_pieces`): before, at ~500,000 rows,
    * a run's end rendered ~430 MB in one piece and wrote it in one UPDATE while every request waited.
    * Its counted pieces are uncounted first (undo_pieces NULL), so the pieces being written are never
-   * read: a text in its column (an undo of a run resumed since, execute.ts's placeholder while an
-   * earlier run's is written again) is read until then. When the render or the write fails, its
+   * read: a text in its column (undoWhileResumed's refusal while a run is resumed, execute.ts's
+   * placeholder while an earlier run's is written again) is read until then. When the render or the write fails, its
    * pieces are deleted and the answer is a short script that refuses to run and says why (`why`),
    * pointing to the job's undo export. Resolves to undefined when the staging file is closed; throws
    * nothing of the render's or the write's own.
@@ -1356,4 +1360,14 @@ export function assertSameTables(tables: Map<string, TargetTable>, layouts: { sc
       throw new InputError('INPUT_AMBIGUOUS_NAME', `the target's table ${quoteQualified(t.schema, t.name)} is not the job's ${quoteQualified(want.schema, want.name)}, though both are ${key} as schema.name: rowback re-inserts only into the table of the same schema and name; re-insert into a side table (tableMap) whose name is not ambiguous`, { table: key });
     }
   }
+}
+
+/**
+ * The undo script of run `runId` while it is resumed: a script that refuses to run (RAISERROR, then
+ * SET NOEXEC ON), saying the run's undo is written again when it ends and naming job `jobId`'s undo
+ * export, which undoes every run of the job from their ledgers meanwhile.
+ */
+export function undoWhileResumed(runId: number, jobId: number): string {
+  const msg = `rowback: re-insert run ${runId} was resumed and is putting its other batches in: the undo written when it first ended leaves their rows out, and it is written again when the run ends (GET /api/reinsert-runs/${runId}/script); meanwhile, or if the run stops before it ends, undo the job's runs with GET /api/jobs/${jobId}/export?format=undo-sql`;
+  return [`-- ${commentText(msg)}`, `RAISERROR(N'${commentText(msg).replace(/'/g, "''").replace(/%/g, '%%')}', 16, 1);`, 'SET NOEXEC ON;', ''].join('\n');
 }
