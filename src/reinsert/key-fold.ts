@@ -71,6 +71,15 @@ export function columnFolds(t: { columns: readonly { name: string; collation?: s
  */
 export const UNKNOWN_COLLATION_FOLDS: CollationFolds = collationFolds('SQL_Latin1_General_CP1_CI_AS')!;
 
+/**
+ * The folds a comparison may make of text whose collation is not known, for the checks that refuse
+ * what may be one key (plan.ts refuseSharedKeys, refuseSharedUniqueKeys with `maybe`): case, accents,
+ * width and kana, as the loosest of the usual collations (an _CI_AI one) compares. With
+ * UNKNOWN_COLLATION_FOLDS alone (accent-sensitive) 'José' and 'Jose' went to the run as two keys,
+ * one key under any _AI collation the target may have.
+ */
+export const UNKNOWN_COLLATION_MAYBE_FOLDS: CollationFolds = collationFolds('Latin1_General_CI_AI')!;
+
 const dropMarks = (t: string): string => t.normalize('NFD').replace(/\p{M}+/gu, '').normalize('NFC');
 const trimEnd = (t: string): string => t.replace(/ +$/, '');
 

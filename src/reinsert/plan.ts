@@ -4,7 +4,7 @@ import type { SqlValue } from '../reconstruct/values.js';
 import { commentText, quoteName, splitQualifiedName, SQLCMD_UNSAFE } from '../util/tsql.js';
 import { firstUnpairedSurrogate } from '../util/surrogates.js';
 import { orderTables } from './order.js';
-import { columnFolds, keyCompareText } from './key-fold.js';
+import { columnFolds, keyCompareText, UNKNOWN_COLLATION_MAYBE_FOLDS } from './key-fold.js';
 import { liveColumnExpression } from '../replay/compare-live.js';
 import { planParam } from './sql-types.js';
 import { scriptDeclaration, type ParamPlan, type SourceText } from './param-type.js';
@@ -615,7 +615,7 @@ class ReinsertPlanner {
       if (!this.fromDelete.has(row.rowId)) continue;
       const params = t.keyColumns.map((k) => row.params.find((p) => p.column === k));
       if (params.some((p) => !p || p.value === null)) continue;
-      const key = params.map((p) => keyCompareText(p!, columnFolds(t, p!.column), 'maybe')).join('\u0000');
+      const key = params.map((p) => keyCompareText(p!, columnFolds(t, p!.column) ?? UNKNOWN_COLLATION_MAYBE_FOLDS, 'maybe')).join('\u0000');
       const g = groups.get(key);
       if (g) g.push(row); else groups.set(key, [row]);
     }
@@ -663,7 +663,7 @@ class ReinsertPlanner {
           const holds = filterHoldsOffline(check.filter, (c) => (byCol.has(c) ? byCol.get(c)!.value : nulls.has(c) ? null : undefined));
           if (holds !== true) continue;
         }
-        const key = JSON.stringify([check.index, ...check.columns.map((c) => { const p = byCol.get(c); return !p || p.value === null ? 'n:' : keyCompareText(p, columnFolds(t, c), 'maybe'); })]);
+        const key = JSON.stringify([check.index, ...check.columns.map((c) => { const p = byCol.get(c); return !p || p.value === null ? 'n:' : keyCompareText(p, columnFolds(t, c) ?? UNKNOWN_COLLATION_MAYBE_FOLDS, 'maybe'); })]);
         const g = groups.get(key);
         if (g) g.rows.push(row); else groups.set(key, { check, rows: [row] });
       }

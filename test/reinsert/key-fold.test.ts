@@ -139,6 +139,13 @@ describe('the duplicate-key and unique-value checks refuse pairs the collation m
     expect(message).toContain(`may take as one key (Name ${collation}`);
   });
 
+  it('a text column whose collation is not known: \'José\' and \'Jose\' may be one key (any _AI collation), refused saying the collation is not known', () => {
+    const unknown = new Map([['crm.Contacts', { ...contacts('Name', 'x').get('crm.Contacts')!, columns: [column('Id', 'int'), column('Name', 'nvarchar')] }]]);
+    const plan = planReinsert([row(1, 'José'), row(2, 'Jose')], unknown, []);
+    expect(plan.problems.map((p) => [p.rowId, p.code])).toEqual([[1, 'REINSERT_DUPLICATE_KEY'], [2, 'REINSERT_DUPLICATE_KEY']]);
+    expect(plan.problems[0]!.message).toContain('may take as one key (collation not known');
+  });
+
   it('a pair surely one key says nothing of maybe; _WS and _KS keep full-width and kana apart; Turkish \'I\'/\'i\' still two', () => {
     expect(planReinsert([row(1, 'ANN'), row(2, 'ann')], contacts('Name', 'Latin1_General_CI_AS'), []).problems[0]!.message).not.toContain('may take');
     expect(codes([row(1, 'ＡＮＮ'), row(2, 'ANN')], 'Name', 'Latin1_General_CI_AS_WS')).toEqual([]);
