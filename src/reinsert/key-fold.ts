@@ -103,7 +103,8 @@ const KATAKANA = /[\u30a1-\u30f6]/g;
  * a comparison under `f` may make, so that no pair the server may take as one key is told apart:
  * full-width and half-width forms (NFKC, which folds some other compatibility forms too), katakana
  * to hiragana, marks of every _AI collation, the expansions 'ß'/'ss', 'æ'/'ae', 'œ'/'oe' and Greek
- * final sigma 'ς'/'σ' of case-insensitive comparisons. Binary or no folds: sameKeyText.
+ * final sigma 'ς'/'σ' of case-insensitive comparisons, and characters the collation may not weigh
+ * (control, format and unassigned code points) left out. Binary or no folds: sameKeyText.
  */
 export function maybeKeyText(v: string, f: CollationFolds | null): string {
   if (!f || f.binary) return sameKeyText(v, f);
@@ -113,6 +114,12 @@ export function maybeKeyText(v: string, f: CollationFolds | null): string {
   t = sameKeyText(t, f);
   if (f.accentInsensitive) t = dropMarks(t);
   if (!f.caseSensitive) t = t.replace(/ß/g, 'ss').replace(/æ/g, 'ae').replace(/œ/g, 'oe').replace(/ς/g, 'σ');
+  // characters a non-binary collation may have no weight for, ignored in comparisons: control and
+  // format characters (NCHAR(0), a zero-width space, a soft hyphen) and code points Unicode does not
+  // assign (Microsoft, "Sorting undefined characters in Unicode and/or Windows collation", 2006:
+  // "undefined characters are ignored during string comparison", a unique index refusing
+  // NCHAR(13144) after NCHAR(0x0000) as a duplicate key)
+  t = t.replace(/[\p{Cc}\p{Cf}\p{Cn}]/gu, '');
   return trimEnd(t);
 }
 

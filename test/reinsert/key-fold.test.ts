@@ -132,6 +132,11 @@ describe('the duplicate-key and unique-value checks refuse pairs the collation m
     ['Latin1_General_CI_AS', 'ＡＮＮ', 'ANN'],
     ['SQL_Latin1_General_CP1_CI_AS', 'ＡＮＮ', 'ann'],
     ['Japanese_CI_AS', 'カナ', 'かな'],
+    // Microsoft, "Sorting undefined characters in Unicode and/or Windows collation" (2006, archived on
+    // learn.microsoft.com): "undefined characters are ignored during string comparison"; its unique
+    // index refuses NCHAR(13144) after NCHAR(0x0000) as a duplicate key
+    ['SQL_Latin1_General_CP1_CI_AS', 'ALFKI\u0000', 'ALFKI'],
+    ['Latin1_General_CI_AS', 'AL\u200bFKI', 'ALFKI'],
   ])('under %s, %j and %j: both refused, the sentence saying they may be one key', (collation, a, b) => {
     expect(codes([row(1, a), row(2, b)], 'Name', collation)).toEqual([[1, 'REINSERT_DUPLICATE_KEY'], [2, 'REINSERT_DUPLICATE_KEY']]);
     expect(codes([row(1, a), row(2, b)], 'Id', collation)).toEqual([[1, 'REINSERT_DUPLICATE_UNIQUE_KEY'], [2, 'REINSERT_DUPLICATE_UNIQUE_KEY']]);
@@ -151,6 +156,7 @@ describe('the duplicate-key and unique-value checks refuse pairs the collation m
     expect(codes([row(1, 'ＡＮＮ'), row(2, 'ANN')], 'Name', 'Latin1_General_CI_AS_WS')).toEqual([]);
     expect(codes([row(1, 'カナ'), row(2, 'かな')], 'Name', 'Japanese_CI_AS_KS')).toEqual([]);
     expect(codes([row(1, 'ＡＮＮ'), row(2, 'ANN')], 'Name', 'Latin1_General_BIN2')).toEqual([]);
+    expect(codes([row(1, 'ALFKI\u0000'), row(2, 'ALFKI')], 'Name', 'Latin1_General_BIN2')).toEqual([]);
     expect(codes([row(1, 'ILKER'), row(2, 'iLKER')], 'Name', 'Turkish_CI_AI')).toEqual([]);
   });
 });
