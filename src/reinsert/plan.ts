@@ -732,26 +732,38 @@ function parentsFirst(t: TargetTable, list: PlannedRow[], fks: readonly ForeignK
   // an edge (a row placed after one it does not need), a fold too fine left a row before its parent
   // (Msg 547 on every resume). It folded case under every collation: under a _CS one 'ann' and 'ANN'
   // were both a report's manager, and two rows so named as each other's were held as a cycle.
-  const lit = (row: PlannedRow, col: string, parentCol: string): string | undefined => {
+  const lit = (row: PlannedRow, col: string, parentCol: string, how: 'same' | 'maybe' = 'maybe'): string | undefined => {
     const p = row.params.find((x) => x.column.toLowerCase() === col.toLowerCase());
-    return p && p.value !== null ? keyCompareText(p, columnFolds(t, parentCol), 'maybe') : undefined;
+    return p && p.value !== null ? keyCompareText(p, columnFolds(t, parentCol), how) : undefined;
   };
-  const keyOf = (row: PlannedRow, cols: string[], parentCols: string[]): string | undefined => {
-    const parts = cols.map((c, i) => lit(row, c, parentCols[i]!));
+  const keyOf = (row: PlannedRow, cols: string[], parentCols: string[], how: 'same' | 'maybe' = 'maybe'): string | undefined => {
+    const parts = cols.map((c, i) => lit(row, c, parentCols[i]!, how));
     return parts.every((x) => x !== undefined) ? parts.join('\u0000') : undefined;
   };
   // each row's parents among the list: rows whose referenced columns hold its referencing values
   const parents = list.map(() => new Set<number>());
   const through = new Set<string>(); // the keys that carry an edge, for the sentence
+  // edges `i <- j` whose keys are one only as the collation may compare them (not `same`): a cycle
+  // through one may be none to the server, and its sentence says so
+  const maybeOnly = new Set<string>();
+  const sure = new Set<string>();
   for (const f of self) {
     const byKey = new Map<string, number[]>();
+    const parentCols = f.columns!.map((c) => c.parent);
     list.forEach((row, i) => {
-      const k = keyOf(row, f.columns!.map((c) => c.parent), f.columns!.map((c) => c.parent));
+      const k = keyOf(row, parentCols, parentCols);
       if (k !== undefined) appendTo(byKey, k, i);
     });
     list.forEach((row, i) => {
-      const k = keyOf(row, f.columns!.map((c) => c.child), f.columns!.map((c) => c.parent));
-      for (const j of (k === undefined ? [] : byKey.get(k) ?? [])) if (j !== i) { parents[i]!.add(j); through.add(f.name); }
+      const k = keyOf(row, f.columns!.map((c) => c.child), parentCols);
+      for (const j of (k === undefined ? [] : byKey.get(k) ?? [])) {
+        if (j === i) continue;
+        parents[i]!.add(j);
+        through.add(f.name);
+        const edge = `${i}:${j}`;
+        if (keyOf(row, f.columns!.map((c) => c.child), parentCols, 'same') === keyOf(list[j]!, parentCols, parentCols, 'same')) { sure.add(edge); maybeOnly.delete(edge); }
+        else if (!sure.has(edge)) maybeOnly.add(edge);
+      }
     });
   }
   if (parents.every((p) => p.size === 0)) return { rows: list, held: [] };
@@ -812,17 +824,33 @@ function parentsFirst(t: TargetTable, list: PlannedRow[], fks: readonly ForeignK
     return shown.map((j) => `${list[j]!.rowId} (LSN ${list[j]!.lsn})`).join(', ') + (more > 0 ? ` and ${more} more` : '');
   };
   const cycleOf = new Map<number, number[]>();
-  for (const comp of cyclesAmong(left, parents)) for (const i of comp) cycleOf.set(i, comp);
+  // per cycle, once (per row it was n² work on a ring): whether an edge inside it is maybe-only
+  const maybeCycle = new Map<number[], boolean>();
+  for (const comp of cyclesAmong(left, parents)) {
+    for (const i of comp) cycleOf.set(i, comp);
+    if (maybeOnly.size === 0) { maybeCycle.set(comp, false); continue; }
+    const members = new Set(comp);
+    maybeCycle.set(comp, comp.some((a) => { for (const b of parents[a]!) if (members.has(b) && maybeOnly.has(`${a}:${b}`)) return true; return false; }));
+  }
   const held = left.map((i) => {
     const row = list[i]!;
     const comp = cycleOf.get(i);
     if (comp) {
-      return { row, message: `row ${row.rowId} is in a foreign-key cycle of ${name} (${keys}) with row(s) ${ids(comp, i)}: each references another, so whichever goes first its INSERT is refused by the constraint (Msg 547), and rowback inserts one row at a time, unless one of them is already in the target (its key a conflict, and the others could go in after it); the plan does not read the target's rows, so all of them are held back: check the target for their keys, then put the missing ones back by hand, all in one INSERT statement (the constraint is checked at the statement's end) or with the reference NULL first and an UPDATE after, or reject them` };
+      const maybeText = maybeCycle.get(comp) ? ` (some of these references match their row's key only as the collation may compare keys, ${collationsOf(t, self)}: width, kana, accents, characters it may not weigh; if the server tells them apart there is no cycle, and the rows can go back one at a time, parents first, in a run of them alone)` : '';
+      return { row, message: `row ${row.rowId} is in a foreign-key cycle of ${name} (${keys}) with row(s) ${ids(comp, i)}${maybeText}: each references another, so whichever goes first its INSERT is refused by the constraint (Msg 547), and rowback inserts one row at a time, unless one of them is already in the target (its key a conflict, and the others could go in after it); the plan does not read the target's rows, so all of them are held back: check the target for their keys, then put the missing ones back by hand, all in one INSERT statement (the constraint is checked at the statement's end) or with the reference NULL first and an UPDATE after, or reject them` };
     }
     const waits = [...parents[i]!].filter((j) => !done.has(j));
     return { row, message: `row ${row.rowId} references row(s) ${ids(waits)} of ${name} (${keys}), held back in a foreign-key cycle (or referencing one): its INSERT would be refused by the constraint (Msg 547) while they are not back; put it back by hand after them, or reject it` };
   });
   return { rows: out, held };
+}
+
+/** The referenced columns of `fks` (a table's foreign keys to itself) with their collations, for a sentence: `Code Latin1_General_CI_AS`, or 'collation not known'. */
+function collationsOf(t: TargetTable, fks: readonly ForeignKey[]): string {
+  const named = [...new Set(fks.flatMap((f) => f.columns!.map((c) => c.parent)))]
+    .map((c) => t.columns.find((x) => x.name === c) ?? t.columns.find((x) => x.name.toLowerCase() === c.toLowerCase()))
+    .filter((c) => c?.collation).map((c) => `${c!.name} ${c!.collation}`);
+  return named.length ? named.join(', ') : 'collation not known';
 }
 
 /**
