@@ -35,6 +35,15 @@ export interface CollationFolds {
   kanaInsensitive: boolean;
   /** No _WS (not binary): a full-width character and its half-width form compare equal. */
   widthInsensitive: boolean;
+  /**
+   * A SQL Server collation (SQL_…) of a char/varchar/text column: compared by its code page's
+   * simple mapping, character by character, with no expansions: varchar 'ß' = 'ss' is false under
+   * SQL_Latin1_General_CP1_CI_AS while nvarchar N'ß' = 'ss' is true (dba.stackexchange.com question
+   * 335859, run on SQL Server 2019; Microsoft Learn, "Collation and Unicode support": a SQL Server
+   * collation's non-Unicode sort order differs from its Unicode one). Set by columnFolds (the
+   * column's type); absent for a collation name alone.
+   */
+  sqlNonUnicode?: boolean;
 }
 
 /**
@@ -59,9 +68,10 @@ export function collationFolds(name: string | null | undefined): CollationFolds 
  * The folds of column `name` of table `t` (its `collation`, as a target's catalog or a layout gives
  * it; the name matched exactly, else in any case); null when the column is not found or has no collation.
  */
-export function columnFolds(t: { columns: readonly { name: string; collation?: string | null }[] }, name: string): CollationFolds | null {
+export function columnFolds(t: { columns: readonly { name: string; collation?: string | null; type?: string }[] }, name: string): CollationFolds | null {
   const c = t.columns.find((x) => x.name === name) ?? t.columns.find((x) => x.name.toLowerCase() === name.toLowerCase());
-  return collationFolds(c?.collation);
+  const f = collationFolds(c?.collation);
+  return f && /^SQL_/i.test(c!.collation!) && ['char', 'varchar', 'text'].includes(c!.type ?? '') ? { ...f, sqlNonUnicode: true } : f;
 }
 
 /**
@@ -113,7 +123,7 @@ export function maybeKeyText(v: string, f: CollationFolds | null): string {
   if (f.kanaInsensitive) t = t.replace(KATAKANA, (c) => String.fromCharCode(c.charCodeAt(0) - 0x60));
   t = sameKeyText(t, f);
   if (f.accentInsensitive) t = dropMarks(t);
-  if (!f.caseSensitive) t = t.replace(/ß/g, 'ss').replace(/æ/g, 'ae').replace(/œ/g, 'oe').replace(/ς/g, 'σ');
+  if (!f.caseSensitive && !f.sqlNonUnicode) t = t.replace(/ß/g, 'ss').replace(/æ/g, 'ae').replace(/œ/g, 'oe').replace(/ς/g, 'σ');
   // characters a non-binary collation may have no weight for, ignored in comparisons: control and
   // format characters (NCHAR(0), a zero-width space, a soft hyphen) and code points Unicode does not
   // assign (Microsoft, "Sorting undefined characters in Unicode and/or Windows collation", 2006:

@@ -162,6 +162,14 @@ describe('the duplicate-key and unique-value checks refuse pairs the collation m
     expect(plan.problems[0]!.message).toContain('may take as one key (collation not known');
   });
 
+  it('a SQL Server collation\'s varchar compares \'ß\' and \'ss\' as two (no expansions), its nvarchar may as one', () => {
+    // dba.stackexchange.com 335859 (SQL Server 2019): varchar 'ß' = 'ss' false, nvarchar N'ß' = 'ss'
+    // true under SQL_Latin1_General_CP1_CI_AS
+    const table = (type: SqlTypeName): Map<string, TargetTable> => new Map([['crm.Contacts', { ...contacts('Name', 'x').get('crm.Contacts')!, columns: [column('Id', 'int'), column('Name', type, { collation: 'SQL_Latin1_General_CP1_CI_AS', maxLength: 80, ...(type === 'varchar' ? { codePage: 1252 } : {}) })] }]]);
+    expect(planReinsert([row(1, 'Straße'), row(2, 'Strasse')], table('varchar'), []).problems.map((p) => p.code)).toEqual([]);
+    expect(planReinsert([row(1, 'Straße'), row(2, 'Strasse')], table('nvarchar'), []).problems.map((p) => p.code)).toEqual(['REINSERT_DUPLICATE_KEY', 'REINSERT_DUPLICATE_KEY']);
+  });
+
   it('a pair surely one key says nothing of maybe; _WS and _KS keep full-width and kana apart; Turkish \'I\'/\'i\' still two', () => {
     expect(planReinsert([row(1, 'ANN'), row(2, 'ann')], contacts('Name', 'Latin1_General_CI_AS'), []).problems[0]!.message).not.toContain('may take');
     expect(codes([row(1, 'ＡＮＮ'), row(2, 'ANN')], 'Name', 'Latin1_General_CI_AS_WS')).toEqual([]);
