@@ -11,8 +11,12 @@
  * Two folds: `same` gives two texts one key only where the collation surely takes them as one
  * (documented rules: letter case unless _CS or binary, Turkish/Azeri case pairs, Latin1_General _AI
  * marks, trailing spaces); `maybe` also folds what the collation may take as one (width, kana, marks
- * under any _AI, 'ß'/'ss', 'æ'/'ae', 'œ'/'oe', Greek final sigma), never giving two texts to values
- * `same` makes one. Sources: Microsoft Learn, "Collation and Unicode support" (the _CS, _AI, _KS,
+ * under any _AI, 'ß'/'ss', 'æ'/'ae', 'œ'/'oe', Greek final sigma, characters it may not weigh), never
+ * giving two texts to values `same` makes one. Which check takes which: the refusals (duplicate key,
+ * unique value) group by `maybe` and say when a group is one key only maybe (a pair let through as
+ * two that the server takes as one put the older version back and the newer as a conflict); the
+ * self-reference order adds an edge by `maybe`; the notes take a parent as planned by `same` and look
+ * for a left-out one by `maybe`: a wrong fold adds a refusal, an edge or a note, never hides one. Sources: Microsoft Learn, "Collation and Unicode support" (the _CS, _AI, _KS,
  * _WS and _BIN suffixes); Microsoft, Qingsong Yao, "Introduce the Turkish I issue" (2009): "even we
  * do case insensitive comparison, i and I are not equal" under a Turkish collation; Microsoft Learn,
  * "How SQL Server compares strings with trailing spaces" (ANSI padding: `=` ignores trailing spaces
