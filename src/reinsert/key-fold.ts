@@ -11,8 +11,12 @@
  * Two folds: `same` gives two texts one key only where the collation surely takes them as one
  * (documented rules: letter case unless _CS or binary, Turkish/Azeri case pairs, Latin1_General _AI
  * marks, trailing spaces); `maybe` also folds what the collation may take as one (width, kana, marks
- * under any _AI, 'ß'/'ss', 'æ'/'ae', 'œ'/'oe', Greek final sigma), never giving two texts to values
- * `same` makes one. Sources: Microsoft Learn, "Collation and Unicode support" (the _CS, _AI, _KS,
+ * under any _AI, 'ß'/'ss', 'æ'/'ae', 'œ'/'oe', Greek final sigma, characters it may not weigh), never
+ * giving two texts to values `same` makes one. Which check takes which: the refusals (duplicate key,
+ * unique value) group by `maybe` and say when a group is one key only maybe (a pair let through as
+ * two that the server takes as one put the older version back and the newer as a conflict); the
+ * self-reference order adds an edge by `maybe`; the notes take a parent as planned by `same` and look
+ * for a left-out one by `maybe`: a wrong fold adds a refusal, an edge or a note, never hides one. Sources: Microsoft Learn, "Collation and Unicode support" (the _CS, _AI, _KS,
  * _WS and _BIN suffixes); Microsoft, Qingsong Yao, "Introduce the Turkish I issue" (2009): "even we
  * do case insensitive comparison, i and I are not equal" under a Turkish collation; Microsoft Learn,
  * "How SQL Server compares strings with trailing spaces" (ANSI padding: `=` ignores trailing spaces
@@ -35,6 +39,15 @@ export interface CollationFolds {
   kanaInsensitive: boolean;
   /** No _WS (not binary): a full-width character and its half-width form compare equal. */
   widthInsensitive: boolean;
+  /**
+   * A SQL Server collation (SQL_…) of a char/varchar/text column: compared by its code page's
+   * simple mapping, character by character, with no expansions: varchar 'ß' = 'ss' is false under
+   * SQL_Latin1_General_CP1_CI_AS while nvarchar N'ß' = 'ss' is true (dba.stackexchange.com question
+   * 335859, run on SQL Server 2019; Microsoft Learn, "Collation and Unicode support": a SQL Server
+   * collation's non-Unicode sort order differs from its Unicode one). Set by columnFolds (the
+   * column's type); absent for a collation name alone.
+   */
+  sqlNonUnicode?: boolean;
 }
 
 /**
@@ -59,9 +72,10 @@ export function collationFolds(name: string | null | undefined): CollationFolds 
  * The folds of column `name` of table `t` (its `collation`, as a target's catalog or a layout gives
  * it; the name matched exactly, else in any case); null when the column is not found or has no collation.
  */
-export function columnFolds(t: { columns: readonly { name: string; collation?: string | null }[] }, name: string): CollationFolds | null {
+export function columnFolds(t: { columns: readonly { name: string; collation?: string | null; type?: string }[] }, name: string): CollationFolds | null {
   const c = t.columns.find((x) => x.name === name) ?? t.columns.find((x) => x.name.toLowerCase() === name.toLowerCase());
-  return collationFolds(c?.collation);
+  const f = collationFolds(c?.collation);
+  return f && /^SQL_/i.test(c!.collation!) && ['char', 'varchar', 'text'].includes(c!.type ?? '') ? { ...f, sqlNonUnicode: true } : f;
 }
 
 /**
@@ -70,6 +84,15 @@ export function columnFolds(t: { columns: readonly { name: string; collation?: s
  * differing only in case one key: a refusal the reviewer reads, never a second row unsaid.
  */
 export const UNKNOWN_COLLATION_FOLDS: CollationFolds = collationFolds('SQL_Latin1_General_CP1_CI_AS')!;
+
+/**
+ * The folds a comparison may make of text whose collation is not known, for the checks that refuse
+ * what may be one key (plan.ts refuseSharedKeys, refuseSharedUniqueKeys with `maybe`): case, accents,
+ * width and kana, as the loosest of the usual collations (an _CI_AI one) compares. With
+ * UNKNOWN_COLLATION_FOLDS alone (accent-sensitive) 'José' and 'Jose' went to the run as two keys,
+ * one key under any _AI collation the target may have.
+ */
+export const UNKNOWN_COLLATION_MAYBE_FOLDS: CollationFolds = collationFolds('Latin1_General_CI_AI')!;
 
 const dropMarks = (t: string): string => t.normalize('NFD').replace(/\p{M}+/gu, '').normalize('NFC');
 const trimEnd = (t: string): string => t.replace(/ +$/, '');
@@ -94,7 +117,8 @@ const KATAKANA = /[\u30a1-\u30f6]/g;
  * a comparison under `f` may make, so that no pair the server may take as one key is told apart:
  * full-width and half-width forms (NFKC, which folds some other compatibility forms too), katakana
  * to hiragana, marks of every _AI collation, the expansions 'ß'/'ss', 'æ'/'ae', 'œ'/'oe' and Greek
- * final sigma 'ς'/'σ' of case-insensitive comparisons. Binary or no folds: sameKeyText.
+ * final sigma 'ς'/'σ' of case-insensitive comparisons, and characters the collation may not weigh
+ * (control, format and unassigned code points) left out. Binary or no folds: sameKeyText.
  */
 export function maybeKeyText(v: string, f: CollationFolds | null): string {
   if (!f || f.binary) return sameKeyText(v, f);
@@ -103,7 +127,13 @@ export function maybeKeyText(v: string, f: CollationFolds | null): string {
   if (f.kanaInsensitive) t = t.replace(KATAKANA, (c) => String.fromCharCode(c.charCodeAt(0) - 0x60));
   t = sameKeyText(t, f);
   if (f.accentInsensitive) t = dropMarks(t);
-  if (!f.caseSensitive) t = t.replace(/ß/g, 'ss').replace(/æ/g, 'ae').replace(/œ/g, 'oe').replace(/ς/g, 'σ');
+  if (!f.caseSensitive && !f.sqlNonUnicode) t = t.replace(/ß/g, 'ss').replace(/æ/g, 'ae').replace(/œ/g, 'oe').replace(/ς/g, 'σ');
+  // characters a non-binary collation may have no weight for, ignored in comparisons: control and
+  // format characters (NCHAR(0), a zero-width space, a soft hyphen) and code points Unicode does not
+  // assign (Microsoft, "Sorting undefined characters in Unicode and/or Windows collation", 2006:
+  // "undefined characters are ignored during string comparison", a unique index refusing
+  // NCHAR(13144) after NCHAR(0x0000) as a duplicate key)
+  t = t.replace(/[\p{Cc}\p{Cf}\p{Cn}]/gu, '');
   return trimEnd(t);
 }
 

@@ -4,7 +4,7 @@ import type { SqlValue } from '../reconstruct/values.js';
 import { commentText, quoteName, splitQualifiedName, SQLCMD_UNSAFE } from '../util/tsql.js';
 import { firstUnpairedSurrogate } from '../util/surrogates.js';
 import { orderTables } from './order.js';
-import { columnFolds, keyCompareText } from './key-fold.js';
+import { columnFolds, keyCompareText, UNKNOWN_COLLATION_MAYBE_FOLDS } from './key-fold.js';
 import { liveColumnExpression } from '../replay/compare-live.js';
 import { planParam } from './sql-types.js';
 import { scriptDeclaration, type ParamPlan, type SourceText } from './param-type.js';
@@ -597,9 +597,12 @@ class ReinsertPlanner {
    * older version went in and the newer one, the state just before the last delete, was then a
    * "conflict" with it, while the dry run named no problem (newcomer). All of them are problems,
    * naming each other, for the reviewer to reject all but the version meant. Text keys are compared
-   * as the key column's collation surely compares them (key-fold.ts sameKeyText: letter case unless
-   * _CS or binary, Turkish/Azeri case pairs, Latin1_General _AI marks, trailing spaces; a collation
-   * not known as a case-insensitive one): flagged rather than left to conflict. Versions with the same values are one row (the conflict check
+   * as the key column's collation may compare them (key-fold.ts maybeKeyText: letter case unless
+   * _CS or binary, Turkish/Azeri case pairs, trailing spaces, and width without _WS, kana without
+   * _KS, marks under any _AI, 'ß'/'ss'; a collation not known as a case-insensitive one): flagged
+   * rather than left to conflict, the sentence saying when they are one key only maybe (maybeOneText).
+   * They were grouped as the collation surely compares them (sameKeyText), and a full-width 'ＡＮＮ'
+   * and 'ANN', one key under every collation without _WS, both went to the run. Versions with the same values are one row (the conflict check
    * answers the second); before-images and inserted rows put back on purpose (a side table's
    * history of a key) are not compared.
    */
@@ -612,15 +615,16 @@ class ReinsertPlanner {
       if (!this.fromDelete.has(row.rowId)) continue;
       const params = t.keyColumns.map((k) => row.params.find((p) => p.column === k));
       if (params.some((p) => !p || p.value === null)) continue;
-      const key = params.map((p) => keyCompareText(p!, columnFolds(t, p!.column))).join('\u0000');
+      const key = params.map((p) => keyCompareText(p!, columnFolds(t, p!.column) ?? UNKNOWN_COLLATION_MAYBE_FOLDS, 'maybe')).join('\u0000');
       const g = groups.get(key);
       if (g) g.push(row); else groups.set(key, [row]);
     }
     const refused = new Set<PlannedRow>();
     const image = (row: PlannedRow) => row.params.map((p) => `${p.column}=${p.literal}`).join('\u0000');
+    const surely = (row: PlannedRow) => t.keyColumns.map((k) => keyCompareText(row.params.find((p) => p.column === k)!, columnFolds(t, k))).join('\u0000');
     for (const [, g] of groups) {
       if (g.length < 2 || new Set(g.map(image)).size === 1) continue;
-      const keyText = t.keyColumns.map((k) => `${k} = ${g[0]!.params.find((p) => p.column === k)!.literal}`).join(', ');
+      const keyText = t.keyColumns.map((k) => `${k} = ${g[0]!.params.find((p) => p.column === k)!.literal}`).join(', ') + maybeOneText(t, t.keyColumns, new Set(g.map(surely)).size > 1);
       for (const row of g) {
         refused.add(row);
         // the first 10 others and how many more, as the unique keys' refusal names them: the whole
@@ -659,16 +663,17 @@ class ReinsertPlanner {
           const holds = filterHoldsOffline(check.filter, (c) => (byCol.has(c) ? byCol.get(c)!.value : nulls.has(c) ? null : undefined));
           if (holds !== true) continue;
         }
-        const key = JSON.stringify([check.index, ...check.columns.map((c) => { const p = byCol.get(c); return !p || p.value === null ? 'n:' : keyCompareText(p, columnFolds(t, c)); })]);
+        const key = JSON.stringify([check.index, ...check.columns.map((c) => { const p = byCol.get(c); return !p || p.value === null ? 'n:' : keyCompareText(p, columnFolds(t, c) ?? UNKNOWN_COLLATION_MAYBE_FOLDS, 'maybe'); })]);
         const g = groups.get(key);
         if (g) g.rows.push(row); else groups.set(key, { check, rows: [row] });
       }
     }
     const refused = new Set<PlannedRow>();
     const image = (row: PlannedRow) => row.params.map((p) => `${p.column}=${p.literal}`).join('\u0000');
+    const surely = (row: PlannedRow, check: UniqueCheck) => JSON.stringify(check.columns.map((c) => { const p = row.params.find((x) => x.column === c); return !p || p.value === null ? 'n:' : keyCompareText(p, columnFolds(t, c)); }));
     for (const { check, rows: g } of groups.values()) {
       if (g.length < 2 || new Set(g.map(image)).size === 1) continue;
-      const valueText = check.columns.map((c) => `${c} = ${g[0]!.params.find((p) => p.column === c)?.literal ?? 'NULL (no value given, no default)'}`).join(', ');
+      const valueText = check.columns.map((c) => `${c} = ${g[0]!.params.find((p) => p.column === c)?.literal ?? 'NULL (no value given, no default)'}`).join(', ') + maybeOneText(t, check.columns, new Set(g.map((r) => surely(r, check))).size > 1);
       for (const row of g) {
         if (refused.has(row)) continue;
         refused.add(row);
@@ -682,6 +687,22 @@ class ReinsertPlanner {
     }
     return refused.size ? list.filter((r) => !refused.has(r)) : list;
   }
+}
+
+/**
+ * What a duplicate-key or unique-value refusal adds when its rows' values are one key only as the
+ * columns' collation may compare them (key-fold.ts maybeKeyText, not sameKeyText): '' when they are
+ * surely one (`maybe` false). Such pairs were let through as two keys ("left to the run's own check"),
+ * and where the server took them as one (a full-width 'ＡＮＮ' and 'ANN' under any collation without
+ * _WS, 'カナ' and 'かな' without _KS, 'José' and 'Jose' under French_CI_AI: Microsoft Learn, "Collation
+ * and Unicode support") the run put the older version back and called the newer a conflict. Refused,
+ * the sentence says how to tell: one row in this run, the other in a later one, whose own check asks
+ * the server (inserted if two keys, a conflict named if one).
+ */
+function maybeOneText(t: TargetTable, columns: readonly string[], maybe: boolean): string {
+  if (!maybe) return '';
+  const named = columns.map((c) => t.columns.find((x) => x.name === c) ?? t.columns.find((x) => x.name.toLowerCase() === c.toLowerCase())).filter((c) => c?.collation).map((c) => `${c!.name} ${c!.collation}`);
+  return `; values the collation may take as one key (${named.length ? named.join(', ') : 'collation not known'}: width, kana, accents, expansions): if the server takes them as two, put one back in this run and the others in a later run, whose check asks the server`;
 }
 
 /**
@@ -711,26 +732,38 @@ function parentsFirst(t: TargetTable, list: PlannedRow[], fks: readonly ForeignK
   // an edge (a row placed after one it does not need), a fold too fine left a row before its parent
   // (Msg 547 on every resume). It folded case under every collation: under a _CS one 'ann' and 'ANN'
   // were both a report's manager, and two rows so named as each other's were held as a cycle.
-  const lit = (row: PlannedRow, col: string, parentCol: string): string | undefined => {
+  const lit = (row: PlannedRow, col: string, parentCol: string, how: 'same' | 'maybe' = 'maybe'): string | undefined => {
     const p = row.params.find((x) => x.column.toLowerCase() === col.toLowerCase());
-    return p && p.value !== null ? keyCompareText(p, columnFolds(t, parentCol), 'maybe') : undefined;
+    return p && p.value !== null ? keyCompareText(p, columnFolds(t, parentCol), how) : undefined;
   };
-  const keyOf = (row: PlannedRow, cols: string[], parentCols: string[]): string | undefined => {
-    const parts = cols.map((c, i) => lit(row, c, parentCols[i]!));
+  const keyOf = (row: PlannedRow, cols: string[], parentCols: string[], how: 'same' | 'maybe' = 'maybe'): string | undefined => {
+    const parts = cols.map((c, i) => lit(row, c, parentCols[i]!, how));
     return parts.every((x) => x !== undefined) ? parts.join('\u0000') : undefined;
   };
   // each row's parents among the list: rows whose referenced columns hold its referencing values
   const parents = list.map(() => new Set<number>());
   const through = new Set<string>(); // the keys that carry an edge, for the sentence
+  // edges `i <- j` whose keys are one only as the collation may compare them (not `same`): a cycle
+  // through one may be none to the server, and its sentence says so
+  const maybeOnly = new Set<string>();
+  const sure = new Set<string>();
   for (const f of self) {
     const byKey = new Map<string, number[]>();
+    const parentCols = f.columns!.map((c) => c.parent);
     list.forEach((row, i) => {
-      const k = keyOf(row, f.columns!.map((c) => c.parent), f.columns!.map((c) => c.parent));
+      const k = keyOf(row, parentCols, parentCols);
       if (k !== undefined) appendTo(byKey, k, i);
     });
     list.forEach((row, i) => {
-      const k = keyOf(row, f.columns!.map((c) => c.child), f.columns!.map((c) => c.parent));
-      for (const j of (k === undefined ? [] : byKey.get(k) ?? [])) if (j !== i) { parents[i]!.add(j); through.add(f.name); }
+      const k = keyOf(row, f.columns!.map((c) => c.child), parentCols);
+      for (const j of (k === undefined ? [] : byKey.get(k) ?? [])) {
+        if (j === i) continue;
+        parents[i]!.add(j);
+        through.add(f.name);
+        const edge = `${i}:${j}`;
+        if (keyOf(row, f.columns!.map((c) => c.child), parentCols, 'same') === keyOf(list[j]!, parentCols, parentCols, 'same')) { sure.add(edge); maybeOnly.delete(edge); }
+        else if (!sure.has(edge)) maybeOnly.add(edge);
+      }
     });
   }
   if (parents.every((p) => p.size === 0)) return { rows: list, held: [] };
@@ -791,17 +824,33 @@ function parentsFirst(t: TargetTable, list: PlannedRow[], fks: readonly ForeignK
     return shown.map((j) => `${list[j]!.rowId} (LSN ${list[j]!.lsn})`).join(', ') + (more > 0 ? ` and ${more} more` : '');
   };
   const cycleOf = new Map<number, number[]>();
-  for (const comp of cyclesAmong(left, parents)) for (const i of comp) cycleOf.set(i, comp);
+  // per cycle, once (per row it was n² work on a ring): whether an edge inside it is maybe-only
+  const maybeCycle = new Map<number[], boolean>();
+  for (const comp of cyclesAmong(left, parents)) {
+    for (const i of comp) cycleOf.set(i, comp);
+    if (maybeOnly.size === 0) { maybeCycle.set(comp, false); continue; }
+    const members = new Set(comp);
+    maybeCycle.set(comp, comp.some((a) => { for (const b of parents[a]!) if (members.has(b) && maybeOnly.has(`${a}:${b}`)) return true; return false; }));
+  }
   const held = left.map((i) => {
     const row = list[i]!;
     const comp = cycleOf.get(i);
     if (comp) {
-      return { row, message: `row ${row.rowId} is in a foreign-key cycle of ${name} (${keys}) with row(s) ${ids(comp, i)}: each references another, so whichever goes first its INSERT is refused by the constraint (Msg 547), and rowback inserts one row at a time, unless one of them is already in the target (its key a conflict, and the others could go in after it); the plan does not read the target's rows, so all of them are held back: check the target for their keys, then put the missing ones back by hand, all in one INSERT statement (the constraint is checked at the statement's end) or with the reference NULL first and an UPDATE after, or reject them` };
+      const maybeText = maybeCycle.get(comp) ? ` (some of these references match their row's key only as the collation may compare keys, ${collationsOf(t, self)}: width, kana, accents, characters it may not weigh; if the server tells them apart there is no cycle, and the rows can go back one at a time, parents first, in a run of them alone)` : '';
+      return { row, message: `row ${row.rowId} is in a foreign-key cycle of ${name} (${keys}) with row(s) ${ids(comp, i)}${maybeText}: each references another, so whichever goes first its INSERT is refused by the constraint (Msg 547), and rowback inserts one row at a time, unless one of them is already in the target (its key a conflict, and the others could go in after it); the plan does not read the target's rows, so all of them are held back: check the target for their keys, then put the missing ones back by hand, all in one INSERT statement (the constraint is checked at the statement's end) or with the reference NULL first and an UPDATE after, or reject them` };
     }
     const waits = [...parents[i]!].filter((j) => !done.has(j));
     return { row, message: `row ${row.rowId} references row(s) ${ids(waits)} of ${name} (${keys}), held back in a foreign-key cycle (or referencing one): its INSERT would be refused by the constraint (Msg 547) while they are not back; put it back by hand after them, or reject it` };
   });
   return { rows: out, held };
+}
+
+/** The referenced columns of `fks` (a table's foreign keys to itself) with their collations, for a sentence: `Code Latin1_General_CI_AS`, or 'collation not known'. */
+function collationsOf(t: TargetTable, fks: readonly ForeignKey[]): string {
+  const named = [...new Set(fks.flatMap((f) => f.columns!.map((c) => c.parent)))]
+    .map((c) => t.columns.find((x) => x.name === c) ?? t.columns.find((x) => x.name.toLowerCase() === c.toLowerCase()))
+    .filter((c) => c?.collation).map((c) => `${c!.name} ${c!.collation}`);
+  return named.length ? named.join(', ') : 'collation not known';
 }
 
 /**

@@ -354,6 +354,8 @@ export class ReinsertService {
   private readonly log: Logger;
   private readonly connect: ConnectFn;
   private readonly active = new Map<number, Promise<void>>();
+  /** Per run, the end of the last write of its undo (undoWrite): one writer of a run's undo at a time. */
+  private readonly undoWrites = new Map<number, Promise<unknown>>();
   hooks?: ExecuteHooks;
 
   private readonly bulkThreshold?: number;
@@ -957,7 +959,11 @@ export class ReinsertService {
            OR (state = 'failed' AND EXISTS (SELECT 1 FROM reinsert_outcomes AS o WHERE o.run_id = b.run_id AND o.batch_no = b.batch_no AND o.outcome = 'error' AND o.detail LIKE '%"mayHaveCommitted":true%')))
          ORDER BY batch_no`,
       ).all(runId) as { batch_no: number }[]).map((b) => b.batch_no);
-      this.store.db.prepare("UPDATE reinsert_runs SET state = 'running', error = NULL WHERE id = ?").run(runId);
+      // its undo, written when it first ended, names every batch the resume goes on to insert "its
+      // batch did not run": served for the whole resumed run (and kept after a stop during it), run by
+      // hand it left those rows in. Until the resumed run's end writes it again, it refuses to run
+      // (the column read before the counted pieces: run-texts.ts readRunText)
+      this.store.db.prepare("UPDATE reinsert_runs SET state = 'running', error = NULL, undo_script = ? WHERE id = ?").run(undoWhileResumed(runId, run.jobId), runId);
       this.store.appendAudit(actor, 'reinsert.resume', run.jobId, { runId, ...auditTarget(target, used), maybeIn });
     })();
     this.launch(runId, run.jobId, plan, target);
@@ -1004,6 +1010,27 @@ export class ReinsertService {
    * cannot be planned, the script refuses to run and says why and where the undo is.
    */
   private async rewriteUndo(runId: number, byRun: number): Promise<void> {
+    await this.undoWrite(runId, () => this.rewriteUndoNow(runId, byRun));
+  }
+
+  /**
+   * Runs `write` (a write of run `runId`'s undo and the statement that counts it) after every earlier
+   * one of that run has ended, never two at once. An earlier run's undo written again (rewriteUndo,
+   * after a later run ended) and the same run's own end after a resume (finish) both wrote it: the
+   * later write's pieces went in among the earlier's (seq taken twice, the pieces of one deleted by
+   * the other), and the one that ended last won: the rewrite, whose ledger was read before the resumed
+   * run inserted its batches, kept an undo deleting 4 of the run's 10 rows. Resolves as `write` does.
+   */
+  private undoWrite<T>(runId: number, write: () => Promise<T>): Promise<T> {
+    const before = this.undoWrites.get(runId) ?? Promise.resolve();
+    const p = before.catch(() => undefined).then(write);
+    const mine = p.catch(() => undefined);
+    this.undoWrites.set(runId, mine);
+    void mine.then(() => { if (this.undoWrites.get(runId) === mine) this.undoWrites.delete(runId); });
+    return p;
+  }
+
+  private async rewriteUndoNow(runId: number, byRun: number): Promise<void> {
     if (!this.store.db.open) return;
     const run = this.getRun(runId);
     // a run resumed since writes its own when it ends
@@ -1023,6 +1050,13 @@ export class ReinsertService {
       return this.undoChunksFromLedger(runId, run.jobId, inInsertionOrder(plan, sequence), why);
     }, (e) => `the undo of re-insert run ${runId} could not be written again after run ${byRun} recorded batches of it from the target's ledger (${(e as Error)?.message ?? String(e)}); its earlier undo left those rows out`);
     if (!undo || !this.store.db.open) return;
+    // resumed while this was written (its ledger read before the resumed batches went in): the
+    // resumed run's end writes its own undo, after this one (undoWrite); these pieces are not its
+    const now = this.getRun(runId);
+    if (!now || now.state !== run.state || now.finishedAt !== run.finishedAt) {
+      this.store.db.prepare("DELETE FROM reinsert_run_texts WHERE run_id = ? AND kind = 'undo' AND (SELECT undo_pieces FROM reinsert_runs WHERE id = ?) IS NULL").run(runId, runId);
+      return;
+    }
     this.store.db.prepare('UPDATE reinsert_runs SET undo_script = ?, undo_pieces = ? WHERE id = ?').run(undo.column, undo.pieces || null, runId);
   }
 
@@ -1078,8 +1112,8 @@ export class ReinsertService {
    * the statement that ends the write (its `undo_script` and `undo_pieces`): before, at ~500,000 rows,
    * a run's end rendered ~430 MB in one piece and wrote it in one UPDATE while every request waited.
    * Its counted pieces are uncounted first (undo_pieces NULL), so the pieces being written are never
-   * read: a text in its column (an undo of a run resumed since, execute.ts's placeholder while an
-   * earlier run's is written again) is read until then. When the render or the write fails, its
+   * read: a text in its column (undoWhileResumed's refusal while a run is resumed, execute.ts's
+   * placeholder while an earlier run's is written again) is read until then. When the render or the write fails, its
    * pieces are deleted and the answer is a short script that refuses to run and says why (`why`),
    * pointing to the job's undo export. Resolves to undefined when the staging file is closed; throws
    * nothing of the render's or the write's own.
@@ -1109,6 +1143,11 @@ export class ReinsertService {
    * run is made 'interrupted' at the next start). Throws what SQLite throws at the last statement.
    */
   private async finish(runId: number, jobId: number, state: RunRecord['state'], summary: Record<string, unknown> | null, error: { code: string; message: string } | null, plan?: ReinsertPlan): Promise<void> {
+    // after any write of this run's undo still going on (an earlier end's undo written again: undoWrite)
+    await this.undoWrite(runId, () => this.finishNow(runId, jobId, state, summary, error, plan));
+  }
+
+  private async finishNow(runId: number, jobId: number, state: RunRecord['state'], summary: Record<string, unknown> | null, error: { code: string; message: string } | null, plan?: ReinsertPlan): Promise<void> {
     if (!this.store.db.open) return;
     const undo = plan ? await this.keepUndo(runId, jobId, () => this.undoChunksFromLedger(runId, jobId, plan), (e) => `the undo of re-insert run ${runId} could not be written when it ended (${(e as Error)?.message ?? String(e)})`) : undefined;
     if (!this.store.db.open) return;
@@ -1321,4 +1360,14 @@ export function assertSameTables(tables: Map<string, TargetTable>, layouts: { sc
       throw new InputError('INPUT_AMBIGUOUS_NAME', `the target's table ${quoteQualified(t.schema, t.name)} is not the job's ${quoteQualified(want.schema, want.name)}, though both are ${key} as schema.name: rowback re-inserts only into the table of the same schema and name; re-insert into a side table (tableMap) whose name is not ambiguous`, { table: key });
     }
   }
+}
+
+/**
+ * The undo script of run `runId` while it is resumed: a script that refuses to run (RAISERROR, then
+ * SET NOEXEC ON), saying the run's undo is written again when it ends and naming job `jobId`'s undo
+ * export, which undoes every run of the job from their ledgers meanwhile.
+ */
+export function undoWhileResumed(runId: number, jobId: number): string {
+  const msg = `rowback: re-insert run ${runId} was resumed and is putting its other batches in: the undo written when it first ended leaves their rows out, and it is written again when the run ends (GET /api/reinsert-runs/${runId}/script); meanwhile, or if the run stops before it ends, undo the job's runs with GET /api/jobs/${jobId}/export?format=undo-sql`;
+  return [`-- ${commentText(msg)}`, `RAISERROR(N'${commentText(msg).replace(/'/g, "''").replace(/%/g, '%%')}', 16, 1);`, 'SET NOEXEC ON;', ''].join('\n');
 }

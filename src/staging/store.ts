@@ -999,7 +999,8 @@ export class StagingStore {
    *   and would overturn) or staged after the page was read;
    * - by filter or all: a row the filter matches now that was staged after the count; a row matching
    *   the filter's other fields that was decided since and was in the counted set (its status then,
-   *   from the decisions up to the token) or is in it now; or a count that differs (a run re-inserted
+   *   from the decisions up to the token, or conflict when a run made it one after the last of them)
+   *   or is in it now; or a count that differs (a run re-inserted
    *   rows: a run moves statuses only to reinserted or conflict, recorded in no decision, so that
    *   alone moves the count; a conflict decided again is a decision, found as such).
    * StagingError STAGING_DECISION_STALE naming the rows, their status now and who decided them when;
@@ -1056,9 +1057,25 @@ export class StagingStore {
       const out = decided.filter((r) => !within.has(r.status));
       const then = new Map<number, string>();
       if (out.length) {
-        for (const x of this.db.prepare(`SELECT x.row_id AS id, dd.decision FROM decision_rows x JOIN decisions dd ON dd.id = x.decision_id
-          WHERE dd.job_id = ? AND x.decision_id <= ? AND x.row_id IN (SELECT value FROM json_each(?)) ORDER BY x.decision_id`).iterate(jobId, asOf.decisionId, JSON.stringify(out.map((r) => r.id))) as Iterable<{ id: number; decision: string }>) {
+        const at = new Map<number, string>();
+        for (const x of this.db.prepare(`SELECT x.row_id AS id, dd.decision, dd.decided_at AS at FROM decision_rows x JOIN decisions dd ON dd.id = x.decision_id
+          WHERE dd.job_id = ? AND x.decision_id <= ? AND x.row_id IN (SELECT value FROM json_each(?)) ORDER BY x.decision_id`).iterate(jobId, asOf.decisionId, JSON.stringify(out.map((r) => r.id))) as Iterable<{ id: number; decision: string; at: string }>) {
           then.set(x.id, x.decision === 'approve' ? 'approved' : 'rejected');
+          at.set(x.id, x.at);
+        }
+        // a run moves a row to conflict with no decision, and a conflict is decided again since
+        // 7a822e12: a row a run made a conflict after its last decision up to the token may have
+        // been one at the count (a conflict rejected by another reviewer since read as 'approved'
+        // then, left unnamed, and a run making another row a conflict kept the count). The
+        // outcome's time is its batch's commit; one after the token counts too (told, never missed)
+        if (within.has('conflict')) {
+          for (const x of this.db.prepare(`SELECT o.row_id AS id, max(b.committed_at) AS at FROM reinsert_outcomes o
+            JOIN reinsert_batches b ON b.run_id = o.run_id AND b.batch_no = o.batch_no JOIN reinsert_runs rr ON rr.id = o.run_id
+            WHERE rr.job_id = ? AND rr.dry_run = 0 AND o.outcome = 'conflict' AND o.side_table IS NULL AND o.row_id IN (SELECT value FROM json_each(?)) GROUP BY o.row_id`)
+            .all(jobId, JSON.stringify(out.map((r) => r.id))) as { id: number; at: string | null }[]) {
+            const decidedAt = at.get(x.id);
+            if (decidedAt === undefined || x.at === null || x.at >= decidedAt) then.set(x.id, 'conflict');
+          }
         }
       }
       inSet = decided.filter((r) => within.has(r.status) || within.has(then.get(r.id) ?? 'pending'));

@@ -34,9 +34,9 @@ describe('re-insert bulk path: values only the collation can tell apart go row b
   beforeEach(() => { dir = mkdtempSync(join(tmpdir(), 'rowback-bulkcoll-')); });
   afterEach(() => { t.dispose(); rmSync(dir, { recursive: true, force: true }); });
 
-  const bulkRun = async (tables: Map<string, TargetTable>, rows: PlanInputRow[]): Promise<number> => {
+  const bulkRun = async (tables: Map<string, TargetTable>, rows: PlanInputRow[], o: { operations?: string[] } = {}): Promise<number> => {
     t = new FakeTarget(join(dir, 'target.db'), tables, [], []);
-    const plan = planReinsert(rows, tables, []);
+    const plan = planReinsert(rows, tables, [], o);
     expect(plan.problems).toEqual([]);
     const s = await t.session();
     let bulked = 0;
@@ -45,15 +45,19 @@ describe('re-insert bulk path: values only the collation can tell apart go row b
     return bulked;
   };
 
+  // Straße / Strasse (and José / Jose) of two deleted rows the plan refuses as maybe one value
+  // (key-fold.test.ts); an inserted row put back on purpose beside a deleted one is not compared by the
+  // plan, and the run's bulk path must still take them row by row
+  const inserted = (r: PlanInputRow): PlanInputRow => ({ ...r, operation: 'insert' });
   it('a unique index\'s values beyond ASCII (Straße / Strasse): row by row', async () => {
-    // (José / Jose under this _AI collation the plan now refuses as one value: plan-duplicate-key.test.ts)
     const tables = contacts('ContactId', [{ name: 'UX_Email', columns: ['Email'] }]);
-    expect(await bulkRun(tables, [row(1, 'straße@x.test'), row(2, 'strasse@x.test'), row(3, 'ann@x.test')])).toBe(0);
+    expect(await bulkRun(tables, [row(1, 'straße@x.test'), inserted(row(2, 'strasse@x.test')), row(3, 'ann@x.test')], { operations: ['delete', 'insert'] })).toBe(0);
   });
 
   it('the conflict key\'s values beyond ASCII (Straße / Strasse): row by row', async () => {
     const tables = contacts('Email', []);
-    const plan = planReinsert([row(1, 'Straße'), row(2, 'Strasse')], tables, []);
+    const plan = planReinsert([row(1, 'Straße'), inserted(row(2, 'Strasse'))], tables, [], { operations: ['delete', 'insert'] });
+    expect(plan.problems).toEqual([]);
     expect(sharesKey(plan.batches[0]!.rows)).toBe(true);
   });
 

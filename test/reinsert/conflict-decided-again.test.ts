@@ -70,3 +70,53 @@ describeCorpus('conflict rows decided again', () => {
     expect(store.getRow(jobId, reinserted)!.status).toBe('reinserted');
   });
 });
+
+describeCorpus('a decision by a filter naming conflict sees a conflict row decided again since the count', () => {
+  let dir: string;
+  let store: StagingStore;
+  let target: FakeTarget;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'rowback-conflict-stale-'));
+    store = new StagingStore(join(dir, 'staging.db'));
+    target = new FakeTarget(join(dir, 'target.db'), targetTables());
+  });
+  afterEach(() => {
+    store.close();
+    target.dispose();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  const spec = { connectionString: 'Server=fake' };
+
+  // The exact check (asOf) took a row's status at the count from its decisions alone: a row a run
+  // had made a conflict (no decision) and another reviewer rejected since read as 'approved' then,
+  // outside the counted set, so it was not named; a run making another row a conflict meanwhile
+  // kept the count, and the decision went through on a row the reviewer was never shown (t0) with
+  // the one shown (c0) decided by someone else unsaid.
+  it('conflict rows counted 10; one rejected by another reviewer and another row made a conflict by a run since: STAGING_DECISION_STALE, nothing decided', async () => {
+    const job = store.createJob({ kind: 'files', spec: {}, description: 't', createdBy: 'op' });
+    store.stageBatch(job.id, corpusRows(60));
+    store.saveJobTables(job.id, Object.values(LAYOUTS));
+    store.decide(job.id, { actor: 'rev', decision: 'approve', reason: 'restore them', filter: { table: 'dbo.T' } });
+    target.seed('dbo.T', [1], { Id: 1, Name: 'stub re-created by the batch job' });
+    const svc = new ReinsertService(store, { connect: () => target });
+    const r1 = await svc.start(job.id, 'op', { dryRun: false, target: spec, batchSize: 4 });
+    await svc.wait(r1.id);
+    expect(store.countRows(job.id, { status: 'conflict' })).toBe(10);
+    // a row of another table approved before the count, its key in the target too
+    const t0 = store.listRows(job.id, { table: 'dbo.T2' }, { limit: 1 }).items[0]!;
+    store.decide(job.id, { actor: 'rev', decision: 'approve', reason: 'one of T2', ids: [t0.id] });
+    target.seed('dbo.T2', [(t0.values as Record<string, unknown>).Id], { ...(t0.values as Record<string, unknown>) });
+    // reviewer A counts the conflicts
+    const asOf = store.decisionSnapshot(job.id, { status: 'conflict' }, 10);
+    // reviewer B rejects one of them; a run makes t0 a conflict
+    const c0 = store.listRows(job.id, { status: 'conflict' }, { limit: 1 }).items[0]!.id;
+    store.decide(job.id, { actor: 'bea', decision: 'reject', reason: 'keep the stub', ids: [c0] });
+    const r2 = await svc.start(job.id, 'op', { dryRun: false, target: spec, batchSize: 4 });
+    await svc.wait(r2.id);
+    expect(store.getRow(job.id, t0.id)!.status).toBe('conflict');
+    expect(store.countRows(job.id, { status: 'conflict' })).toBe(10);
+    expect(() => store.decide(job.id, { actor: 'ann', decision: 'approve', reason: 'stubs removed', filter: { status: 'conflict' }, asOf }))
+      .toThrow(expect.objectContaining({ code: 'STAGING_DECISION_STALE', message: expect.stringContaining(`#${c0} was decided since (rejected now; last rejected by bea`) }));
+    expect(store.getRow(job.id, t0.id)!.status).toBe('conflict');
+  });
+});

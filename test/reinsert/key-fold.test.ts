@@ -66,6 +66,17 @@ describe('the self-reference order matches a manager as the referenced column\'s
     expect(plan.problems.map((p) => [p.rowId, p.code])).toEqual([[1, 'REINSERT_FOREIGN_KEY_CYCLE'], [2, 'REINSERT_FOREIGN_KEY_CYCLE']]);
   });
 
+  it('a cycle only as the collation may compare keys is held saying so; a sure one says nothing of it', () => {
+    // Danish_Norwegian_CI_AI: 'Å' may be a letter of its own there (not surely 'A' under _AI), so
+    // row 2's manager 'al' may or may not be row 1 'Ål': held, the sentence saying there may be no cycle
+    const maybe = planReinsert([person(1, 'Ål', 'bo'), person(2, 'bo', 'al')], employees('Danish_Norwegian_CI_AI'), [fk]);
+    expect(maybe.problems.map((p) => [p.rowId, p.code])).toEqual([[1, 'REINSERT_FOREIGN_KEY_CYCLE'], [2, 'REINSERT_FOREIGN_KEY_CYCLE']]);
+    expect(maybe.problems[0]!.message).toContain('only as the collation may compare keys, Code Danish_Norwegian_CI_AI');
+    expect(maybe.problems[0]!.message).toContain('if the server tells them apart there is no cycle');
+    const sure = planReinsert([person(1, 'ann', 'BOB'), person(2, 'bob', 'ANN')], employees('Latin1_General_CI_AS'), [fk]);
+    expect(sure.problems[0]!.message).not.toContain('may compare keys');
+  });
+
   it('a report naming its manager in full-width letters under a collation without _WS goes after the manager (a fold that may hold adds an edge)', () => {
     const plan = planReinsert([person(1, 'EVE', 'ＡＮＮ'), person(2, 'ANN', null)], employees('Latin1_General_CI_AS'), [fk]);
     expect(plan.problems).toEqual([]);
@@ -116,5 +127,55 @@ describe('referenced-row notes: a binary or varbinary key compares as `=` does',
     const note = referenceKeys(['Note'], layout).same;
     expect(note({ Note: '0x0100' }, ['Note'])).not.toBe(note({ N: '0x01' }, ['N']));
     expect(binaryKeyText('not hex')).toBe('not hex');
+  });
+});
+
+describe('the duplicate-key and unique-value checks refuse pairs the collation may take as one key (SYNTHETIC values)', () => {
+  // Microsoft Learn, "Collation and Unicode support" (SQL Server 2012 edition, ms143726), the
+  // comparison options: without _WS "SQL Server considers the full-width and half-width
+  // representation of the same character to be identical"; without _KS "Hiragana and Katakana
+  // characters" are equal; _AI: "the accented and unaccented versions of letters" are identical.
+  // Microsoft Learn, "Windows collation name": omitting _KS / _WS specifies kanatype- / width-insensitive.
+  // Such pairs were grouped only by sameKeyText and both went to the run, which put the older back
+  // and called the newer (the state just before the last delete) a conflict.
+  it.each([
+    ['French_CI_AI', 'José', 'Jose'],
+    ['Latin1_General_CI_AS', 'ＡＮＮ', 'ANN'],
+    ['SQL_Latin1_General_CP1_CI_AS', 'ＡＮＮ', 'ann'],
+    ['Japanese_CI_AS', 'カナ', 'かな'],
+    // Microsoft, "Sorting undefined characters in Unicode and/or Windows collation" (2006, archived on
+    // learn.microsoft.com): "undefined characters are ignored during string comparison"; its unique
+    // index refuses NCHAR(13144) after NCHAR(0x0000) as a duplicate key
+    ['SQL_Latin1_General_CP1_CI_AS', 'ALFKI\u0000', 'ALFKI'],
+    ['Latin1_General_CI_AS', 'AL\u200bFKI', 'ALFKI'],
+  ])('under %s, %j and %j: both refused, the sentence saying they may be one key', (collation, a, b) => {
+    expect(codes([row(1, a), row(2, b)], 'Name', collation)).toEqual([[1, 'REINSERT_DUPLICATE_KEY'], [2, 'REINSERT_DUPLICATE_KEY']]);
+    expect(codes([row(1, a), row(2, b)], 'Id', collation)).toEqual([[1, 'REINSERT_DUPLICATE_UNIQUE_KEY'], [2, 'REINSERT_DUPLICATE_UNIQUE_KEY']]);
+    const message = planReinsert([row(1, a), row(2, b)], contacts('Name', collation), []).problems[0]!.message;
+    expect(message).toContain(`may take as one key (Name ${collation}`);
+  });
+
+  it('a text column whose collation is not known: \'José\' and \'Jose\' may be one key (any _AI collation), refused saying the collation is not known', () => {
+    const unknown = new Map([['crm.Contacts', { ...contacts('Name', 'x').get('crm.Contacts')!, columns: [column('Id', 'int'), column('Name', 'nvarchar')] }]]);
+    const plan = planReinsert([row(1, 'José'), row(2, 'Jose')], unknown, []);
+    expect(plan.problems.map((p) => [p.rowId, p.code])).toEqual([[1, 'REINSERT_DUPLICATE_KEY'], [2, 'REINSERT_DUPLICATE_KEY']]);
+    expect(plan.problems[0]!.message).toContain('may take as one key (collation not known');
+  });
+
+  it('a SQL Server collation\'s varchar compares \'ß\' and \'ss\' as two (no expansions), its nvarchar may as one', () => {
+    // dba.stackexchange.com 335859 (SQL Server 2019): varchar 'ß' = 'ss' false, nvarchar N'ß' = 'ss'
+    // true under SQL_Latin1_General_CP1_CI_AS
+    const table = (type: SqlTypeName): Map<string, TargetTable> => new Map([['crm.Contacts', { ...contacts('Name', 'x').get('crm.Contacts')!, columns: [column('Id', 'int'), column('Name', type, { collation: 'SQL_Latin1_General_CP1_CI_AS', maxLength: 80, ...(type === 'varchar' ? { codePage: 1252 } : {}) })] }]]);
+    expect(planReinsert([row(1, 'Straße'), row(2, 'Strasse')], table('varchar'), []).problems.map((p) => p.code)).toEqual([]);
+    expect(planReinsert([row(1, 'Straße'), row(2, 'Strasse')], table('nvarchar'), []).problems.map((p) => p.code)).toEqual(['REINSERT_DUPLICATE_KEY', 'REINSERT_DUPLICATE_KEY']);
+  });
+
+  it('a pair surely one key says nothing of maybe; _WS and _KS keep full-width and kana apart; Turkish \'I\'/\'i\' still two', () => {
+    expect(planReinsert([row(1, 'ANN'), row(2, 'ann')], contacts('Name', 'Latin1_General_CI_AS'), []).problems[0]!.message).not.toContain('may take');
+    expect(codes([row(1, 'ＡＮＮ'), row(2, 'ANN')], 'Name', 'Latin1_General_CI_AS_WS')).toEqual([]);
+    expect(codes([row(1, 'カナ'), row(2, 'かな')], 'Name', 'Japanese_CI_AS_KS')).toEqual([]);
+    expect(codes([row(1, 'ＡＮＮ'), row(2, 'ANN')], 'Name', 'Latin1_General_BIN2')).toEqual([]);
+    expect(codes([row(1, 'ALFKI\u0000'), row(2, 'ALFKI')], 'Name', 'Latin1_General_BIN2')).toEqual([]);
+    expect(codes([row(1, 'ILKER'), row(2, 'iLKER')], 'Name', 'Turkish_CI_AI')).toEqual([]);
   });
 });

@@ -79,11 +79,19 @@ describe('re-insert plan: approved rows sharing a key', () => {
       const plan = planReinsert(rows, under(collation), []);
       expect(plan.problems.map((p) => [p.rowId, p.code]), collation).toEqual([[1, 'REINSERT_DUPLICATE_KEY'], [2, 'REINSERT_DUPLICATE_KEY'], [3, 'REINSERT_DUPLICATE_KEY'], [4, 'REINSERT_DUPLICATE_KEY']]);
     }
-    for (const collation of ['Latin1_General_CI_AS', 'Danish_Norwegian_CI_AI', 'Latin1_General_BIN2']) {
+    for (const collation of ['Latin1_General_CI_AS', 'Latin1_General_BIN2']) {
       const plan = planReinsert(rows, under(collation), []);
       expect(plan.problems, collation).toEqual([]);
       expect(plan.batches.flatMap((b) => b.rows.map((r) => r.rowId)), collation).toEqual([1, 2, 3, 4]);
     }
+    // Danish_Norwegian_CI_AI: 'Å' may be a letter of its own there (not surely 'A'), and 'é' is not
+    // surely 'e' to the plan either; both pairs are one key only maybe. They went to the run as two,
+    // where a pair the server takes as one put the older version back and the newer as a conflict:
+    // refused now, the sentence saying so and how the server can tell (one now, the other later)
+    const danish = planReinsert(rows, under('Danish_Norwegian_CI_AI'), []);
+    expect(danish.problems.map((p) => [p.rowId, p.code])).toEqual([[1, 'REINSERT_DUPLICATE_KEY'], [2, 'REINSERT_DUPLICATE_KEY'], [3, 'REINSERT_DUPLICATE_KEY'], [4, 'REINSERT_DUPLICATE_KEY']]);
+    expect(danish.problems[2]!.message).toContain('may take as one key (Name Danish_Norwegian_CI_AI');
+    expect(danish.problems[2]!.message).toContain('in a later run, whose check asks the server');
   });
 
   it('a key-less table (heap) is not grouped: no key to share', () => {
