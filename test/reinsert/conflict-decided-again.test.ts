@@ -72,19 +72,7 @@ describeCorpus('conflict rows decided again', () => {
 });
 
 describeCorpus('a decision by a filter naming conflict sees a conflict row decided again since the count', () => {
-  let dir: string;
-  let store: StagingStore;
-  let target: FakeTarget;
-  beforeEach(() => {
-    dir = mkdtempSync(join(tmpdir(), 'rowback-conflict-stale-'));
-    store = new StagingStore(join(dir, 'staging.db'));
-    target = new FakeTarget(join(dir, 'target.db'), targetTables());
-  });
-  afterEach(() => {
-    store.close();
-    target.dispose();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  const env = storeAndTarget('rowback-conflict-stale-');
   const spec = { connectionString: 'Server=fake' };
 
   // The exact check (asOf) took a row's status at the count from its decisions alone: a row a run
@@ -93,6 +81,7 @@ describeCorpus('a decision by a filter naming conflict sees a conflict row decid
   // kept the count, and the decision went through on a row the reviewer was never shown (t0) with
   // the one shown (c0) decided by someone else unsaid.
   it('conflict rows counted 10; one rejected by another reviewer and another row made a conflict by a run since: STAGING_DECISION_STALE, nothing decided', async () => {
+    const { store, target } = env;
     const job = store.createJob({ kind: 'files', spec: {}, description: 't', createdBy: 'op' });
     store.stageBatch(job.id, corpusRows(60));
     store.saveJobTables(job.id, Object.values(LAYOUTS));
