@@ -1,0 +1,112 @@
+/**
+ * A user table sys.sysschobjs names but of which sys.sysrowsets holds no heap or clustered partition
+ * (Microsoft Learn "sys.partitions (Transact-SQL)": "All tables and indexes contain at least one
+ * partition"): its pages cannot be found. It was left out of the table list with a metadata warning
+ * no command prints, so `dump --all --strict` of NORTHWND.MDF with dbo.Orders' sysrowsets record
+ * ghosted printed 12 tables and 2,478 rows, exit 0, `inspect` listed 12 tables, exit 0, and
+ * `--table Orders` said the table "is not in" the file: the 830 orders (instnwnd.sql) gone without a
+ * word. Now one FORMAT_CATALOG_MISMATCH item of sys.sysrowsets names the table (INCOMPLETE), and
+ * `--table` refuses naming the missing partition.
+ *
+ * SYNTHETIC damage on REAL bytes: NORTHWND.MDF's page 1:18 (sysrowsets; torn-page bits only, so no
+ * check sees a changed byte) with the status byte of dbo.Orders' rowset record changed from 0x10
+ * (primary) to 0x1C (ghost data), in memory or in a copy in a temporary folder; the corpus file is
+ * not changed.
+ */
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { expect, it } from 'vitest';
+import { MdfPageSource, OverlayPageSource } from '../../src/datafile/mdf-source.js';
+import { readDataFileMetadata } from '../../src/datafile/metadata.js';
+import { slotOffset } from '../../src/datafile/page.js';
+import { catalogDamage } from '../../src/recover/source.js';
+import { captureCli } from '../support/cli.js';
+import { corpusPath, describeCorpus } from '../support/corpus.js';
+
+const run = captureCli();
+
+/** dbo.Orders' object id in NORTHWND.MDF (its sysschobjs row; the intact metadata gives it). */
+const ORDERS = 21575115;
+const SYSROWSETS_PAGE = 18;
+
+/**
+ * Page 1:18 of `file` with the status byte of the sysrowsets record of object `objectId`, index 1 (the
+ * record: status, 0x00, fixed end u16, rowsetid bigint, ownertype tinyint, idmajor int @13, idminor
+ * int @17) set to 0x1C, a ghost data record; throws when no slot holds it.
+ */
+function ghostedRowsetPage(file: Buffer, objectId: number): Buffer {
+  const page = Buffer.from(file.subarray(SYSROWSETS_PAGE * 8192, (SYSROWSETS_PAGE + 1) * 8192));
+  const slots = page.readUInt16LE(22);
+  for (let s = 0; s < slots; s++) {
+    const at = slotOffset(page, s);
+    if (page[at] === 0x10 && page.readUInt32LE(at + 13) === objectId && page.readUInt32LE(at + 17) === 1) {
+      page[at] = 0x1c;
+      return page;
+    }
+  }
+  throw new Error(`no sysrowsets record of object ${objectId} on page 1:${SYSROWSETS_PAGE}`);
+}
+
+describeCorpus('a user table with no partition in sys.sysrowsets (NORTHWND.MDF, dbo.Orders\' rowset record ghosted)', () => {
+  const mdfPath = () => corpusPath('SessionShoppingCart', 'App_Data', 'NORTHWND.MDF');
+  const damagedCopy = (): string => {
+    const b = Buffer.from(readFileSync(mdfPath()));
+    ghostedRowsetPage(b, ORDERS).copy(b, SYSROWSETS_PAGE * 8192);
+    const f = join(mkdtempSync(join(tmpdir(), 'rowback-no-partition-')), 'NORTHWND.MDF');
+    writeFileSync(f, b);
+    return f;
+  };
+
+  it('metadata: one FORMAT_CATALOG_MISMATCH item of sys.sysrowsets naming the table, counted as catalog damage', () => {
+    const intact = new MdfPageSource(mdfPath());
+    try {
+      const md = readDataFileMetadata(intact);
+      // instnwnd.sql inserts 830 orders; the catalog counts them on the intact file
+      expect(md.details.get('dbo.Orders')?.layout.objectId).toBe(ORDERS);
+      expect(md.rowCounts['dbo.Orders']).toBe(830);
+      expect(md.skipped).toEqual([]);
+      expect(md.unlocatedTables).toBeUndefined();
+
+      const page = ghostedRowsetPage(Buffer.from(readFileSync(mdfPath())), ORDERS);
+      const damaged = readDataFileMetadata(new OverlayPageSource(new MdfPageSource(mdfPath()), new Map([[`1:${SYSROWSETS_PAGE}`, new Uint8Array(page)]])));
+      expect(damaged.tables.map((t) => `${t.schema}.${t.name}`)).not.toContain('dbo.Orders');
+      expect(damaged.tables).toHaveLength(12);
+      expect(damaged.unlocatedTables).toEqual([{ table: 'dbo.Orders', objectId: ORDERS, indexId: 1 }]);
+      const said = damaged.skipped.filter((s) => s.code === 'FORMAT_CATALOG_MISMATCH');
+      expect(said).toHaveLength(1);
+      expect(said[0].location).toEqual({ table: 'sys.sysrowsets' });
+      expect(said[0].reason).toMatch(/^sys\.sysschobjs names 1 user table\(s\) of which sys\.sysrowsets holds no heap or clustered partition: dbo\.Orders \(object id 21575115, clustered index in sys\.sysidxstats\); their pages cannot be found/);
+      expect(catalogDamage(damaged.skipped)).toContain(said[0]);
+    } finally {
+      intact.close();
+    }
+  });
+
+  it('dump --all --strict: INCOMPLETE naming dbo.Orders, exit 3 (was 12 tables, 2,478 rows, exit 0, not a word)', async () => {
+    const mdf = damagedCopy();
+    const out = join(mkdtempSync(join(tmpdir(), 'rowback-no-partition-out-')), 'rows.ndjson');
+    const r = await run('dump', '--quiet', '--strict', '--mdf', mdf, '--all', '--out', out);
+    expect(r.code).toBe(3);
+    expect(r.stderr).toBe(
+      'rowback dump: INCOMPLETE: dbo.Orders: sys.sysschobjs names it but sys.sysrowsets holds no partition of it, so its pages cannot be found and no row of it is printed (FORMAT_CATALOG_MISMATCH); 2478 row(s) printed, of the tables the damaged catalog still names\n',
+    );
+    expect(readFileSync(out, 'utf8').trim().split('\n')).toHaveLength(2478);
+  });
+
+  it('dump --table Orders: refused FORMAT_CATALOG_MISMATCH naming the missing partition, not "not in" the file', async () => {
+    const r = await run('dump', '--quiet', '--mdf', damagedCopy(), '--table', 'Orders');
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(/^rowback: FORMAT_CATALOG_MISMATCH: table dbo\.Orders is named in .*NORTHWND\.MDF's catalog \(sys\.sysschobjs, object id 21575115\), but sys\.sysrowsets holds no heap or clustered partition of it, so its pages cannot be found and none of its rows is printed/);
+  });
+
+  it('inspect: INCOMPLETE, exit 3 (was 12 tables listed and a warning line, exit 0)', async () => {
+    const r = await run('inspect', damagedCopy());
+    expect(r.code).toBe(3);
+    // not in the tables section (its foreign keys are still listed: sysschobjs and syssingleobjrefs name them)
+    expect(r.stdout).toMatch(/^ {2}dbo\.Order Details +2155 /m);
+    expect(r.stdout).not.toMatch(/^ {2}dbo\.Orders +\d+ /m);
+    expect(r.stderr).toMatch(/^rowback inspect: INCOMPLETE: 1 item\(s\) of .* damaged or not read \(FORMAT_CATALOG_MISMATCH\); first: FORMAT_CATALOG_MISMATCH: sys\.sysschobjs names 1 user table\(s\) of which sys\.sysrowsets holds no heap or clustered partition: dbo\.Orders/);
+  });
+});
