@@ -240,9 +240,11 @@ export function readDataFileMetadata(source: PageSource, reader = new PageReader
   // sysschobjs read once (a damaged page of it is one skipped item, not one per reader)
   const objects = st.read(SystemObjectId.sysschobjs, SYSSCHOBJS, 'sysschobjs');
   const unlocated: UnlocatedTable[] = [];
-  const tables = buildTables(st, warnings, skipped, objects, unlocated);
+  const gaps: PartitionGap[] = [];
+  const tables = buildTables(st, warnings, skipped, objects, unlocated, gaps);
   const noPartition = tablesWithoutPartitionItem(unlocated);
   if (noPartition) skipped.push(noPartition);
+  for (const g of gaps) skipped.push(partitionGapItem(g));
   const otherAllocUnits = nonTableAllocUnits(st, objects);
   // not when a sysschobjs page already failed its checks: that item says the damage
   const schobjsDamaged = [...reader.skipped, ...skipped].some((s) => String(s.location?.table ?? '').toLowerCase() === 'sys.sysschobjs');
@@ -282,6 +284,34 @@ export function readDataFileMetadata(source: PageSource, reader = new PageReader
  * `inspect` list 12 tables, exit 0: 830 orders gone without a word. The symmetric case (partitions
  * of objects sysschobjs does not name) is rowsetsOfUnnamedObjects.
  */
+/** A table whose heap or clustered partitions in sys.sysrowsets do not run 1..N (buildTables). */
+interface PartitionGap {
+  table: string;
+  objectId: number;
+  present: number[];
+  /** Partition numbers below the highest present that no rowset has (the first 11 at most). */
+  absent: number[];
+}
+
+/**
+ * The FORMAT_CATALOG_MISMATCH item (of sys.sysrowsets, with the table) of a table whose partitions
+ * in sys.sysrowsets leave a number out below the highest: a table's partitions are numbered 1..N
+ * (Microsoft Learn "sys.partitions (Transact-SQL)": partition_number is "1-based … within the owning
+ * index or heap", every table has at least one; "$PARTITION (Transact-SQL)" returns 1..N for a
+ * partition function's N partitions), each a rowset, so a missing number is a
+ * rowset record lost to damage (a sysrowsets page without a checksum, or another database's), and
+ * the rows of that partition are on pages nothing names: said, where the table's other partitions
+ * were printed as the whole table (each partition's row count checked against its own rowset only).
+ */
+function partitionGapItem(g: PartitionGap): SkippedItem {
+  const missing = `${g.absent.slice(0, 10).join(', ')}${g.absent.length > 10 ? ' …' : ''}`;
+  return {
+    code: 'FORMAT_CATALOG_MISMATCH',
+    reason: `${g.table} (object id ${g.objectId}): sys.sysrowsets holds its partition(s) ${g.present.join(', ')} but not ${missing}: partition numbers run 1..N, so a rowset record of it is lost (a sysrowsets page damaged or another database's, its checksum may hold) and the rows of partition(s) ${missing} are not printed: read an undamaged copy (a backup)`,
+    location: { table: 'sys.sysrowsets' },
+  };
+}
+
 function tablesWithoutPartitionItem(unlocated: readonly UnlocatedTable[]): SkippedItem | undefined {
   if (unlocated.length === 0) return undefined;
   const named = unlocated.slice(0, 10).map((t) => `${t.table} (object id ${t.objectId}${t.indexId !== undefined ? `, ${t.indexId === 0 ? 'heap' : 'clustered index'} in sys.sysidxstats` : ''})`);
@@ -325,7 +355,7 @@ function nonTableAllocUnits(st: SystemTables, objects: readonly SysRow[]): Set<s
   return out;
 }
 
-function buildTables(st: SystemTables, warnings: string[], systemSkipped: SkippedItem[] = [], objects: readonly SysRow[] = st.read(SystemObjectId.sysschobjs, SYSSCHOBJS, 'sysschobjs'), unlocated: UnlocatedTable[] = []): DataFileTable[] {
+function buildTables(st: SystemTables, warnings: string[], systemSkipped: SkippedItem[] = [], objects: readonly SysRow[] = st.read(SystemObjectId.sysschobjs, SYSSCHOBJS, 'sysschobjs'), unlocated: UnlocatedTable[] = [], partitionGaps: PartitionGap[] = []): DataFileTable[] {
   const classes = st.read(SystemObjectId.sysclsobjs, SYSCLSOBJS, 'sysclsobjs');
   const colpars = st.read(SystemObjectId.syscolpars, SYSCOLPARS, 'syscolpars');
   const indexes = st.read(SystemObjectId.sysidxstats, SYSIDXSTATS, 'sysidxstats');
@@ -354,6 +384,13 @@ function buildTables(st: SystemTables, warnings: string[], systemSkipped: Skippe
       unlocated.push({ table: qualified, objectId, indexId: base ? num(base.indid) : undefined });
       continue;
     }
+    // partition numbers run 1..N, every partition a rowset (partitionGapItem): one missing below the
+    // highest is a lost rowset
+    const numbers = new Set(rowsetsOfBase.map((r) => num(r.numpart)));
+    const highest = Math.max(...numbers);
+    const absent: number[] = [];
+    for (let n = 1; n <= highest && absent.length <= 10; n++) if (!numbers.has(n)) absent.push(n);
+    if (absent.length) partitionGaps.push({ table: qualified, objectId, present: [...numbers].sort((a, b) => a - b), absent });
     const indexId = base ? num(base.indid) : num(rowsetsOfBase[0].idminor);
     const tableCols = colsByObject.get(objectId) ?? [];
     const partitions: PartitionInfo[] = [];

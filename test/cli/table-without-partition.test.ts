@@ -36,12 +36,17 @@ const SYSROWSETS_PAGE = 18;
  * int @17) set to 0x1C, a ghost data record; throws when no slot holds it.
  */
 function ghostedRowsetPage(file: Buffer, objectId: number): Buffer {
+  return editedRowsetPage(file, objectId, (page, at) => (page[at] = 0x1c));
+}
+
+/** Page 1:18 of `file` with `edit` applied to the sysrowsets record of object `objectId`, index 1, at offset `at` of the page. */
+function editedRowsetPage(file: Buffer, objectId: number, edit: (page: Buffer, at: number) => void): Buffer {
   const page = Buffer.from(file.subarray(SYSROWSETS_PAGE * 8192, (SYSROWSETS_PAGE + 1) * 8192));
   const slots = page.readUInt16LE(22);
   for (let s = 0; s < slots; s++) {
     const at = slotOffset(page, s);
     if (page[at] === 0x10 && page.readUInt32LE(at + 13) === objectId && page.readUInt32LE(at + 17) === 1) {
-      page[at] = 0x1c;
+      edit(page, at);
       return page;
     }
   }
@@ -108,5 +113,24 @@ describeCorpus('a user table with no partition in sys.sysrowsets (NORTHWND.MDF, 
     expect(r.stdout).toMatch(/^ {2}dbo\.Order Details +2155 /m);
     expect(r.stdout).not.toMatch(/^ {2}dbo\.Orders +\d+ /m);
     expect(r.stderr).toMatch(/^rowback inspect: INCOMPLETE: 1 item\(s\) of .* damaged or not read \(FORMAT_CATALOG_MISMATCH\); first: FORMAT_CATALOG_MISMATCH: sys\.sysschobjs names 1 user table\(s\) of which sys\.sysrowsets holds no heap or clustered partition: dbo\.Orders/);
+  });
+
+  it('a partition number missing below the highest (numpart 1 -> 2, @21 of the record): an item naming partition 1, the rows of the partition read still printed', async () => {
+    const b = Buffer.from(readFileSync(mdfPath()));
+    editedRowsetPage(b, ORDERS, (page, at) => {
+      expect(page.readUInt32LE(at + 21)).toBe(1);
+      page.writeUInt32LE(2, at + 21);
+    }).copy(b, SYSROWSETS_PAGE * 8192);
+    const f = join(mkdtempSync(join(tmpdir(), 'rowback-partition-gap-')), 'NORTHWND.MDF');
+    writeFileSync(f, b);
+    const md = readDataFileMetadata(new MdfPageSource(f));
+    expect(md.details.get('dbo.Orders')?.partitions.map((p) => p.partitionNumber)).toEqual([2]);
+    const said = md.skipped.filter((s) => s.code === 'FORMAT_CATALOG_MISMATCH');
+    expect(said).toHaveLength(1);
+    expect(said[0].reason).toMatch(/^dbo\.Orders \(object id 21575115\): sys\.sysrowsets holds its partition\(s\) 2 but not 1: .* the rows of partition\(s\) 1 are not printed/);
+    const out = join(mkdtempSync(join(tmpdir(), 'rowback-partition-gap-out-')), 'rows.ndjson');
+    const r = await run('dump', '--quiet', '--strict', '--mdf', f, '--table', 'dbo.Orders', '--out', out);
+    expect(r.code).toBe(3);
+    expect(r.stderr).toMatch(/^rowback dump: INCOMPLETE: 1 item\(s\) could not be read \(FORMAT_CATALOG_MISMATCH\), the catalog among them; 830 row\(s\) printed/);
   });
 });
