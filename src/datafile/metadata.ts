@@ -241,7 +241,9 @@ export function readDataFileMetadata(source: PageSource, reader = new PageReader
   const objects = st.read(SystemObjectId.sysschobjs, SYSSCHOBJS, 'sysschobjs');
   const unlocated: UnlocatedTable[] = [];
   const gaps: PartitionGap[] = [];
-  const tables = buildTables(st, warnings, skipped, objects, unlocated, gaps);
+  const unnamedSchemas: Array<{ table: string; objectId: number }> = [];
+  const tables = buildTables(st, warnings, skipped, objects, unlocated, gaps, unnamedSchemas);
+  if (unnamedSchemas.length) skipped.push(unnamedSchemaItem(unnamedSchemas));
   const noPartition = tablesWithoutPartitionItem(unlocated);
   if (noPartition) skipped.push(noPartition);
   for (const g of gaps) skipped.push(partitionGapItem(g));
@@ -284,6 +286,24 @@ export function readDataFileMetadata(source: PageSource, reader = new PageReader
  * `inspect` list 12 tables, exit 0: 830 orders gone without a word. The symmetric case (partitions
  * of objects sysschobjs does not name) is rowsetsOfUnnamedObjects.
  */
+/**
+ * The FORMAT_CATALOG_MISMATCH item (of sys.sysclsobjs: a damaged catalog, INCOMPLETE) of user tables
+ * whose schema id (sysschobjs.nsid) no schema row (sys.sysclsobjs class 50) names: they are printed
+ * as `schema_<id>.<name>`, their schema unknown. Every schema has such a row, dbo, guest,
+ * INFORMATION_SCHEMA, sys and the db_* role schemas included (sys.schemas shows them: every data file
+ * and backup of the corpus, 2005 to 2016, holds ids 1-4 and 16384-16393 there), so this is a damaged
+ * nsid or a lost sysclsobjs row. One changed bit of dbo.Shippers' nsid on NORTHWND.MDF's sysschobjs
+ * page 1:372 (torn-page bits only) printed its 3 rows as schema_4194305.Shippers, exit 0, not a word.
+ */
+function unnamedSchemaItem(tables: ReadonlyArray<{ table: string; objectId: number }>): SkippedItem {
+  const named = tables.slice(0, 10).map((t) => `${t.table} (object id ${t.objectId})`);
+  return {
+    code: 'FORMAT_CATALOG_MISMATCH',
+    reason: `sys.sysschobjs puts ${tables.length} user table(s) in a schema id no sys.sysclsobjs schema row names: ${named.join(', ')}${tables.length > 10 ? ' …' : ''}; their schema is not known (printed as schema_<id>): a sysschobjs or sysclsobjs page is damaged or another database's (its checksum may hold): read an undamaged copy (a backup)`,
+    location: { table: 'sys.sysclsobjs' },
+  };
+}
+
 /** A table whose heap or clustered partitions in sys.sysrowsets do not run 1..N (buildTables). */
 interface PartitionGap {
   table: string;
@@ -355,7 +375,7 @@ function nonTableAllocUnits(st: SystemTables, objects: readonly SysRow[]): Set<s
   return out;
 }
 
-function buildTables(st: SystemTables, warnings: string[], systemSkipped: SkippedItem[] = [], objects: readonly SysRow[] = st.read(SystemObjectId.sysschobjs, SYSSCHOBJS, 'sysschobjs'), unlocated: UnlocatedTable[] = [], partitionGaps: PartitionGap[] = []): DataFileTable[] {
+function buildTables(st: SystemTables, warnings: string[], systemSkipped: SkippedItem[] = [], objects: readonly SysRow[] = st.read(SystemObjectId.sysschobjs, SYSSCHOBJS, 'sysschobjs'), unlocated: UnlocatedTable[] = [], partitionGaps: PartitionGap[] = [], unnamedSchemas: Array<{ table: string; objectId: number }> = []): DataFileTable[] {
   const classes = st.read(SystemObjectId.sysclsobjs, SYSCLSOBJS, 'sysclsobjs');
   const colpars = st.read(SystemObjectId.syscolpars, SYSCOLPARS, 'syscolpars');
   const indexes = st.read(SystemObjectId.sysidxstats, SYSIDXSTATS, 'sysidxstats');
@@ -372,9 +392,11 @@ function buildTables(st: SystemTables, warnings: string[], systemSkipped: Skippe
     const type = (str(o.type) ?? '').trim();
     if (type !== 'U' || num(o.nsclass) !== 0 || num(o.pclass) !== 1 || num(o.status) & SCHOBJ_MS_SHIPPED) continue;
     const objectId = num(o.id);
-    const schema = schemas.get(num(o.nsid)) ?? `schema_${num(o.nsid)}`;
+    const known = schemas.get(num(o.nsid));
+    const schema = known ?? `schema_${num(o.nsid)}`;
     const name = str(o.name) ?? `object_${objectId}`;
     const qualified = `${schema}.${name}`;
+    if (known === undefined) unnamedSchemas.push({ table: qualified, objectId });
     const base = indexes.find((i) => num(i.id) === objectId && (num(i.indid) === 0 || num(i.indid) === 1));
     const rowsetsOfBase = st.rowsets
       .filter((r) => num(r.idmajor) === objectId && (base ? num(r.idminor) === num(base.indid) : num(r.idminor) <= 1))

@@ -133,4 +133,27 @@ describeCorpus('a user table with no partition in sys.sysrowsets (NORTHWND.MDF, 
     expect(r.code).toBe(3);
     expect(r.stderr).toMatch(/^rowback dump: INCOMPLETE: 1 item\(s\) could not be read \(FORMAT_CATALOG_MISMATCH\), the catalog among them; 830 row\(s\) printed/);
   });
+
+  it('a table in a schema id sys.sysclsobjs does not name (dbo.Shippers\' nsid, one bit, sysschobjs page 1:372): an item of sys.sysclsobjs naming it', async () => {
+    // dbo.Shippers' sysschobjs record on page 1:372 (m_objId 34): status, 0x00, fixed end u16, id int @4, nsid int @8
+    const SHIPPERS = 2105058535;
+    const b = Buffer.from(readFileSync(mdfPath()));
+    const page = b.subarray(372 * 8192, 373 * 8192);
+    expect(page.readUInt32LE(24)).toBe(34);
+    let at = -1;
+    for (let s = 0; s < page.readUInt16LE(22); s++) if (page.readUInt32LE(slotOffset(page, s) + 4) === SHIPPERS) at = slotOffset(page, s);
+    expect(page.readUInt32LE(at + 8)).toBe(1);
+    page[at + 10] ^= 0x40; // nsid 1 -> 4194305
+    const f = join(mkdtempSync(join(tmpdir(), 'rowback-unnamed-schema-')), 'NORTHWND.MDF');
+    writeFileSync(f, b);
+    const md = readDataFileMetadata(new MdfPageSource(f));
+    expect(md.rowCounts['schema_4194305.Shippers']).toBe(3);
+    const said = md.skipped.filter((s) => s.code === 'FORMAT_CATALOG_MISMATCH');
+    expect(said).toHaveLength(1);
+    expect(said[0].location).toEqual({ table: 'sys.sysclsobjs' });
+    expect(said[0].reason).toMatch(/^sys\.sysschobjs puts 1 user table\(s\) in a schema id no sys\.sysclsobjs schema row names: schema_4194305\.Shippers \(object id 2105058535\); their schema is not known/);
+    const r = await run('dump', '--quiet', '--strict', '--mdf', f, '--all', '--out', join(mkdtempSync(join(tmpdir(), 'rowback-unnamed-schema-out-')), 'rows.ndjson'));
+    expect(r.code).toBe(3);
+    expect(r.stderr).toMatch(/^rowback dump: INCOMPLETE: 1 item\(s\) could not be read \(FORMAT_CATALOG_MISMATCH\), the catalog among them; 3308 row\(s\) printed/);
+  });
 });
