@@ -250,8 +250,7 @@ export function readDataFileMetadata(source: PageSource, reader = new PageReader
   const otherAllocUnits = nonTableAllocUnits(st, objects);
   // not when a sysschobjs page already failed its checks: that item says the damage
   const schobjsDamaged = [...reader.skipped, ...skipped].some((s) => String(s.location?.table ?? '').toLowerCase() === 'sys.sysschobjs');
-  const unnamed = schobjsDamaged ? undefined : rowsetsOfUnnamedObjects(st, objects);
-  if (unnamed) skipped.push(unnamed);
+  if (!schobjsDamaged) skipped.push(...rowsetsOfUnnamedObjects(st, objects));
   const details = new Map<string, DataFileTable>();
   const rowCounts: Record<string, number> = {};
   for (const t of tables) {
@@ -346,20 +345,63 @@ function tablesWithoutPartitionItem(unlocated: readonly UnlocatedTable[]): Skipp
  * Heap or clustered rowsets (sysrowsets idminor 0 or 1) holding rows (rcrows) of user object ids
  * (100 and up; the system base tables' are below) that no sysschobjs row names, as one skipped item
  * of sys.sysschobjs (a damaged catalog: INCOMPLETE, and a table asked for by name "may be in it,
- * unnamed"); undefined when there are none, as in every data file and backup of the corpus (the
- * caller leaves it out when a sysschobjs page already failed its checks: that item says it). A
+ * unnamed"), and those of objects it names with a type that holds no rows as another
+ * (rowsetsOfObjectsNamedAsNoTable); [] when there are none, as in every data file and backup of the
+ * corpus (the caller leaves them out when a sysschobjs page already failed its checks: that item says it). A
  * sysschobjs page of another database (same page id and unit, its checksum intact) named none of
  * pubs.bak's 15 tables: `dump --all` printed "no user table with readable columns", exit 0, 0 rows.
  */
-function rowsetsOfUnnamedObjects(st: SystemTables, objects: readonly SysRow[]): SkippedItem | undefined {
+function rowsetsOfUnnamedObjects(st: SystemTables, objects: readonly SysRow[]): SkippedItem[] {
   const named = new Set(objects.map((o) => num(o.id)));
-  const lost = st.rowsets.filter((r) => num(r.idminor) <= 1 && num(r.idmajor) >= 100 && num(r.rcrows) > 0 && !named.has(num(r.idmajor)));
-  if (lost.length === 0) return undefined;
+  const holding = st.rowsets.filter((r) => num(r.idminor) <= 1 && num(r.idmajor) >= 100 && num(r.rcrows) > 0);
+  const lost = holding.filter((r) => !named.has(num(r.idmajor)));
+  const out: SkippedItem[] = [];
+  const mistyped = rowsetsOfObjectsNamedAsNoTable(holding, objects);
+  if (mistyped) out.push(mistyped);
+  if (lost.length === 0) return out;
   const ids = [...new Set(lost.map((r) => num(r.idmajor)))];
   const rows = lost.reduce((n, r) => n + num(r.rcrows), 0);
-  return {
+  out.push({
     code: 'FORMAT_CATALOG_MISMATCH',
     reason: `sys.sysrowsets names ${lost.length} partition(s) holding ${rows} row(s) of ${ids.length} object(s) that sys.sysschobjs does not name (object id(s) ${ids.slice(0, 10).join(', ')}${ids.length > 10 ? ' …' : ''}): a sysschobjs page is damaged or another database's (its checksum may hold), so tables of this file are missing from its table list`,
+    location: { table: 'sys.sysschobjs' },
+  });
+  return out;
+}
+
+/**
+ * Object types whose objects own a heap or clustered rowset holding rows: user tables (U), system
+ * tables (S), internal tables (IT: Service Broker queue messages, change tracking, XML index nodes),
+ * indexed views (V, clustered only) and, kept conservatively, queues (SQ) and external tables (ET)
+ * (Microsoft Learn "sys.objects (Transact-SQL)", type codes).
+ */
+const TYPES_OWNING_ROWS = new Set(['U', 'S', 'IT', 'V', 'SQ', 'ET']);
+
+/**
+ * The item for heap or clustered partitions holding rows (`holding`) of objects sys.sysschobjs names
+ * with a type that owns no such rowset (rowsetsOfUnnamedObjects' other half), or undefined. A user
+ * table's sysschobjs row with its type changed is left out of the table list as not a table, its
+ * rows unsaid: one changed bit of dbo.Customers' type byte ('U' 0x55 to 0x15) on NORTHWND.MDF's
+ * sysschobjs page 1:372 (torn-page bits only) made `dump --all --strict` print 12 tables, exit 0,
+ * its 91 rows gone. A heap rowset (index id 0) of a view is counted too (an indexed view is clustered).
+ */
+function rowsetsOfObjectsNamedAsNoTable(holding: ReadonlyArray<SysRow>, objects: readonly SysRow[]): SkippedItem | undefined {
+  const typeOf = new Map(objects.map((o) => [num(o.id), (str(o.type) ?? '').trim()]));
+  const odd = holding.filter((r) => {
+    const t = typeOf.get(num(r.idmajor));
+    return t !== undefined && (!TYPES_OWNING_ROWS.has(t) || (t === 'V' && num(r.idminor) === 0));
+  });
+  if (odd.length === 0) return undefined;
+  const ids = [...new Set(odd.map((r) => num(r.idmajor)))];
+  const rows = odd.reduce((n, r) => n + num(r.rcrows), 0);
+  const named = ids.slice(0, 10).map((id) => {
+    const o = objects.find((x) => num(x.id) === id);
+    const type = Buffer.from(str(o?.type) ?? '', 'latin1').toString('hex');
+    return `${str(o?.name) ?? id} (object id ${id}, type 0x${type})`;
+  });
+  return {
+    code: 'FORMAT_CATALOG_MISMATCH',
+    reason: `sys.sysrowsets names ${odd.length} heap or clustered partition(s) holding ${rows} row(s) of ${ids.length} object(s) that sys.sysschobjs names with a type that holds no rows: ${named.join(', ')}${ids.length > 10 ? ' …' : ''}: their sysschobjs rows are damaged (a page without a checksum, or another database's), so tables of this file are missing from its table list: read an undamaged copy (a backup)`,
     location: { table: 'sys.sysschobjs' },
   };
 }

@@ -156,4 +156,27 @@ describeCorpus('a user table with no partition in sys.sysrowsets (NORTHWND.MDF, 
     expect(r.code).toBe(3);
     expect(r.stderr).toMatch(/^rowback dump: INCOMPLETE: 1 item\(s\) could not be read \(FORMAT_CATALOG_MISMATCH\), the catalog among them; 3308 row\(s\) printed/);
   });
+
+  it('a table whose sysschobjs type byte changed (dbo.Customers \'U\' 0x55 -> 0x15, page 1:372): an item naming it (was 12 tables, exit 0)', async () => {
+    // dbo.Customers' sysschobjs record: id int @4, nsid int @8, nsclass tinyint @12, status int @13, type char(2) @17
+    const CUSTOMERS = 2073058421;
+    const b = Buffer.from(readFileSync(mdfPath()));
+    const page = b.subarray(372 * 8192, 373 * 8192);
+    let at = -1;
+    for (let s = 0; s < page.readUInt16LE(22); s++) if (page.readUInt32LE(slotOffset(page, s) + 4) === CUSTOMERS) at = slotOffset(page, s);
+    expect(page.subarray(at + 17, at + 19).toString('latin1')).toBe('U ');
+    page[at + 17] ^= 0x40;
+    const f = join(mkdtempSync(join(tmpdir(), 'rowback-type-byte-')), 'NORTHWND.MDF');
+    writeFileSync(f, b);
+    const md = readDataFileMetadata(new MdfPageSource(f));
+    expect(md.tables).toHaveLength(12);
+    const said = md.skipped.filter((s) => s.code === 'FORMAT_CATALOG_MISMATCH');
+    expect(said).toHaveLength(1);
+    expect(said[0].location).toEqual({ table: 'sys.sysschobjs' });
+    // 91 rows: instnwnd.sql's customers, as the rowset counts them
+    expect(said[0].reason).toMatch(/^sys\.sysrowsets names 1 heap or clustered partition\(s\) holding 91 row\(s\) of 1 object\(s\) that sys\.sysschobjs names with a type that holds no rows: Customers \(object id 2073058421, type 0x1520\)/);
+    const r = await run('dump', '--quiet', '--strict', '--mdf', f, '--all', '--out', join(mkdtempSync(join(tmpdir(), 'rowback-type-byte-out-')), 'rows.ndjson'));
+    expect(r.code).toBe(3);
+    expect(r.stderr).toMatch(/^rowback dump: INCOMPLETE: 1 item\(s\) could not be read \(FORMAT_CATALOG_MISMATCH\), the catalog among them; 3217 row\(s\) printed/);
+  });
 });
