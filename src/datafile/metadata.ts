@@ -383,25 +383,32 @@ const TYPES_OWNING_ROWS = new Set(['U', 'S', 'IT', 'V', 'SQ', 'ET']);
  * table's sysschobjs row with its type changed is left out of the table list as not a table, its
  * rows unsaid: one changed bit of dbo.Customers' type byte ('U' 0x55 to 0x15) on NORTHWND.MDF's
  * sysschobjs page 1:372 (torn-page bits only) made `dump --all --strict` print 12 tables, exit 0,
- * its 91 rows gone. A heap rowset (index id 0) of a view is counted too (an indexed view is clustered).
+ * its 91 rows gone; one bit of dbo.Employees' nsclass (0 to 0x40) on that page dropped its 9 rows the
+ * same way (buildTables lists type U with nsclass 0 and pclass 1 only). A heap rowset (index id 0) of
+ * a view is counted too (an indexed view is clustered).
  */
 function rowsetsOfObjectsNamedAsNoTable(holding: ReadonlyArray<SysRow>, objects: readonly SysRow[]): SkippedItem | undefined {
   const typeOf = new Map(objects.map((o) => [num(o.id), (str(o.type) ?? '').trim()]));
+  const byId = new Map(objects.map((o) => [num(o.id), o]));
   const odd = holding.filter((r) => {
     const t = typeOf.get(num(r.idmajor));
-    return t !== undefined && (!TYPES_OWNING_ROWS.has(t) || (t === 'V' && num(r.idminor) === 0));
+    if (t === undefined) return false;
+    if (!TYPES_OWNING_ROWS.has(t) || (t === 'V' && num(r.idminor) === 0)) return true;
+    // a user table buildTables does not list for its nsclass/pclass (a user table's are 0 and 1)
+    const o = byId.get(num(r.idmajor));
+    return t === 'U' && o !== undefined && (num(o.nsclass) !== 0 || num(o.pclass) !== 1);
   });
   if (odd.length === 0) return undefined;
   const ids = [...new Set(odd.map((r) => num(r.idmajor)))];
   const rows = odd.reduce((n, r) => n + num(r.rcrows), 0);
   const named = ids.slice(0, 10).map((id) => {
-    const o = objects.find((x) => num(x.id) === id);
+    const o = byId.get(id);
     const type = Buffer.from(str(o?.type) ?? '', 'latin1').toString('hex');
-    return `${str(o?.name) ?? id} (object id ${id}, type 0x${type})`;
+    return `${str(o?.name) ?? id} (object id ${id}, type 0x${type}, nsclass ${num(o?.nsclass)}, pclass ${num(o?.pclass)})`;
   });
   return {
     code: 'FORMAT_CATALOG_MISMATCH',
-    reason: `sys.sysrowsets names ${odd.length} heap or clustered partition(s) holding ${rows} row(s) of ${ids.length} object(s) that sys.sysschobjs names with a type that holds no rows: ${named.join(', ')}${ids.length > 10 ? ' …' : ''}: their sysschobjs rows are damaged (a page without a checksum, or another database's), so tables of this file are missing from its table list: read an undamaged copy (a backup)`,
+    reason: `sys.sysrowsets names ${odd.length} heap or clustered partition(s) holding ${rows} row(s) of ${ids.length} object(s) that sys.sysschobjs names as no user table (a type that holds no rows, or a user table's nsclass/pclass other than 0/1): ${named.join(', ')}${ids.length > 10 ? ' …' : ''}: their sysschobjs rows are damaged (a page without a checksum, or another database's), so tables of this file are missing from its table list: read an undamaged copy (a backup)`,
     location: { table: 'sys.sysschobjs' },
   };
 }

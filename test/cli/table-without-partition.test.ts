@@ -174,9 +174,27 @@ describeCorpus('a user table with no partition in sys.sysrowsets (NORTHWND.MDF, 
     expect(said).toHaveLength(1);
     expect(said[0].location).toEqual({ table: 'sys.sysschobjs' });
     // 91 rows: instnwnd.sql's customers, as the rowset counts them
-    expect(said[0].reason).toMatch(/^sys\.sysrowsets names 1 heap or clustered partition\(s\) holding 91 row\(s\) of 1 object\(s\) that sys\.sysschobjs names with a type that holds no rows: Customers \(object id 2073058421, type 0x1520\)/);
+    expect(said[0].reason).toMatch(/^sys\.sysrowsets names 1 heap or clustered partition\(s\) holding 91 row\(s\) of 1 object\(s\) that sys\.sysschobjs names as no user table \(a type that holds no rows, or a user table's nsclass\/pclass other than 0\/1\): Customers \(object id 2073058421, type 0x1520, nsclass 0, pclass 1\)/);
     const r = await run('dump', '--quiet', '--strict', '--mdf', f, '--all', '--out', join(mkdtempSync(join(tmpdir(), 'rowback-type-byte-out-')), 'rows.ndjson'));
     expect(r.code).toBe(3);
     expect(r.stderr).toMatch(/^rowback dump: INCOMPLETE: 1 item\(s\) could not be read \(FORMAT_CATALOG_MISMATCH\), the catalog among them; 3217 row\(s\) printed/);
+  });
+
+  it('a table whose sysschobjs nsclass changed (dbo.Employees 0 -> 0x40, @12 of its record, page 1:372): an item naming it (was 12 tables, exit 0)', () => {
+    const EMPLOYEES = 1977058079;
+    const b = Buffer.from(readFileSync(mdfPath()));
+    const page = b.subarray(372 * 8192, 373 * 8192);
+    let at = -1;
+    for (let s = 0; s < page.readUInt16LE(22); s++) if (page.readUInt32LE(slotOffset(page, s) + 4) === EMPLOYEES) at = slotOffset(page, s);
+    expect(page[at + 12]).toBe(0);
+    page[at + 12] ^= 0x40;
+    const f = join(mkdtempSync(join(tmpdir(), 'rowback-nsclass-')), 'NORTHWND.MDF');
+    writeFileSync(f, b);
+    const md = readDataFileMetadata(new MdfPageSource(f));
+    expect(md.tables.map((t) => t.name)).not.toContain('Employees');
+    const said = md.skipped.filter((s) => s.code === 'FORMAT_CATALOG_MISMATCH');
+    expect(said).toHaveLength(1);
+    // 9 rows: instnwnd.sql's employees
+    expect(said[0].reason).toMatch(/holding 9 row\(s\) of 1 object\(s\) that sys\.sysschobjs names as no user table .*: Employees \(object id 1977058079, type 0x5520, nsclass 64, pclass 1\)/);
   });
 });
