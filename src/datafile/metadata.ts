@@ -106,6 +106,15 @@ export interface DataFileTable {
   rowCount: number;
 }
 
+/** A user table sys.sysschobjs names with no heap or clustered partition in sys.sysrowsets (DataFileMetadata.unlocatedTables). */
+export interface UnlocatedTable {
+  /** `schema.name`. */
+  table: string;
+  objectId: number;
+  /** The base index sys.sysidxstats gives it (0 heap, 1 clustered), undefined when it gives none. */
+  indexId?: number;
+}
+
 export interface DataFileMetadata {
   database: DatabaseInfo;
   /**
@@ -137,6 +146,12 @@ export interface DataFileMetadata {
    * sysschobjs page) is not in it: its operations stay "a table the catalog does not name".
    */
   otherAllocUnits?: ReadonlySet<string>;
+  /**
+   * User tables sys.sysschobjs names but sys.sysrowsets holds no heap or clustered partition of
+   * (a damaged catalog: their pages cannot be found). Not in `tables`; said as one
+   * FORMAT_CATALOG_MISMATCH item of sys.sysrowsets in `skipped`. Absent when there are none.
+   */
+  unlocatedTables?: UnlocatedTable[];
 }
 
 export interface DatabasePrincipal {
@@ -224,12 +239,18 @@ export function readDataFileMetadata(source: PageSource, reader = new PageReader
   const st = readSystemTables(reader, boot, skipped);
   // sysschobjs read once (a damaged page of it is one skipped item, not one per reader)
   const objects = st.read(SystemObjectId.sysschobjs, SYSSCHOBJS, 'sysschobjs');
-  const tables = buildTables(st, warnings, skipped, objects);
+  const unlocated: UnlocatedTable[] = [];
+  const gaps: PartitionGap[] = [];
+  const unnamedSchemas: Array<{ table: string; objectId: number }> = [];
+  const tables = buildTables(st, warnings, skipped, objects, unlocated, gaps, unnamedSchemas);
+  if (unnamedSchemas.length) skipped.push(unnamedSchemaItem(unnamedSchemas));
+  const noPartition = tablesWithoutPartitionItem(unlocated);
+  if (noPartition) skipped.push(noPartition);
+  for (const g of gaps) skipped.push(partitionGapItem(g));
   const otherAllocUnits = nonTableAllocUnits(st, objects);
   // not when a sysschobjs page already failed its checks: that item says the damage
   const schobjsDamaged = [...reader.skipped, ...skipped].some((s) => String(s.location?.table ?? '').toLowerCase() === 'sys.sysschobjs');
-  const unnamed = schobjsDamaged ? undefined : rowsetsOfUnnamedObjects(st, objects);
-  if (unnamed) skipped.push(unnamed);
+  if (!schobjsDamaged) skipped.push(...rowsetsOfUnnamedObjects(st, objects));
   const details = new Map<string, DataFileTable>();
   const rowCounts: Record<string, number> = {};
   for (const t of tables) {
@@ -247,6 +268,76 @@ export function readDataFileMetadata(source: PageSource, reader = new PageReader
     skipped: [...reader.skipped, ...skipped],
     principals: readDatabasePrincipals(st),
     otherAllocUnits,
+    ...(unlocated.length ? { unlocatedTables: unlocated } : {}),
+  };
+}
+
+/**
+ * The FORMAT_CATALOG_MISMATCH item (of sys.sysrowsets: a damaged catalog, INCOMPLETE) of user
+ * tables sys.sysschobjs names but of which sys.sysrowsets holds no heap or clustered partition
+ * (idminor 0/1, or the base index sysidxstats gives), undefined when there are none, as in every data
+ * file and backup of the corpus. Every table has its base rowset (Microsoft Learn "sys.partitions
+ * (Transact-SQL)": "All tables and indexes contain at least one partition, whether or not they are
+ * explicitly partitioned"; sys.partitions shows sysrowsets), so such a table's pages cannot be found: its rows are not printed, and the table is not listed. Before, it was
+ * left out of the table list with a metadata warning no command prints: one changed status byte (0x10
+ * to 0x1C, ghost) of dbo.Orders' sysrowsets record on NORTHWND.MDF's page 1:18 (torn-page bits only,
+ * so no check sees it) made `dump --all --strict` print 12 tables and 2,478 rows, exit 0, and
+ * `inspect` list 12 tables, exit 0: 830 orders gone without a word. The symmetric case (partitions
+ * of objects sysschobjs does not name) is rowsetsOfUnnamedObjects.
+ */
+/**
+ * The FORMAT_CATALOG_MISMATCH item (of sys.sysclsobjs: a damaged catalog, INCOMPLETE) of user tables
+ * whose schema id (sysschobjs.nsid) no schema row (sys.sysclsobjs class 50) names: they are printed
+ * as `schema_<id>.<name>`, their schema unknown. Every schema has such a row, dbo, guest,
+ * INFORMATION_SCHEMA, sys and the db_* role schemas included (sys.schemas shows them: every data file
+ * and backup of the corpus, 2005 to 2016, holds ids 1-4 and 16384-16393 there), so this is a damaged
+ * nsid or a lost sysclsobjs row. One changed bit of dbo.Shippers' nsid on NORTHWND.MDF's sysschobjs
+ * page 1:372 (torn-page bits only) printed its 3 rows as schema_4194305.Shippers, exit 0, not a word.
+ */
+function unnamedSchemaItem(tables: ReadonlyArray<{ table: string; objectId: number }>): SkippedItem {
+  const named = tables.slice(0, 10).map((t) => `${t.table} (object id ${t.objectId})`);
+  return {
+    code: 'FORMAT_CATALOG_MISMATCH',
+    reason: `sys.sysschobjs puts ${tables.length} user table(s) in a schema id no sys.sysclsobjs schema row names: ${named.join(', ')}${tables.length > 10 ? ' …' : ''}; their schema is not known (printed as schema_<id>): a sysschobjs or sysclsobjs page is damaged or another database's (its checksum may hold): read an undamaged copy (a backup)`,
+    location: { table: 'sys.sysclsobjs' },
+  };
+}
+
+/** A table whose heap or clustered partitions in sys.sysrowsets do not run 1..N (buildTables). */
+interface PartitionGap {
+  table: string;
+  objectId: number;
+  present: number[];
+  /** Partition numbers below the highest present that no rowset has (the first 11 at most). */
+  absent: number[];
+}
+
+/**
+ * The FORMAT_CATALOG_MISMATCH item (of sys.sysrowsets, with the table) of a table whose partitions
+ * in sys.sysrowsets leave a number out below the highest: a table's partitions are numbered 1..N
+ * (Microsoft Learn "sys.partitions (Transact-SQL)": partition_number is "1-based … within the owning
+ * index or heap", every table has at least one; "$PARTITION (Transact-SQL)" returns 1..N for a
+ * partition function's N partitions), each a rowset, so a missing number is a
+ * rowset record lost to damage (a sysrowsets page without a checksum, or another database's), and
+ * the rows of that partition are on pages nothing names: said, where the table's other partitions
+ * were printed as the whole table (each partition's row count checked against its own rowset only).
+ */
+function partitionGapItem(g: PartitionGap): SkippedItem {
+  const missing = `${g.absent.slice(0, 10).join(', ')}${g.absent.length > 10 ? ' …' : ''}`;
+  return {
+    code: 'FORMAT_CATALOG_MISMATCH',
+    reason: `${g.table} (object id ${g.objectId}): sys.sysrowsets holds its partition(s) ${g.present.join(', ')} but not ${missing}: partition numbers run 1..N, so a rowset record of it is lost (a sysrowsets page damaged or another database's, its checksum may hold) and the rows of partition(s) ${missing} are not printed: read an undamaged copy (a backup)`,
+    location: { table: 'sys.sysrowsets' },
+  };
+}
+
+function tablesWithoutPartitionItem(unlocated: readonly UnlocatedTable[]): SkippedItem | undefined {
+  if (unlocated.length === 0) return undefined;
+  const named = unlocated.slice(0, 10).map((t) => `${t.table} (object id ${t.objectId}${t.indexId !== undefined ? `, ${t.indexId === 0 ? 'heap' : 'clustered index'} in sys.sysidxstats` : ''})`);
+  return {
+    code: 'FORMAT_CATALOG_MISMATCH',
+    reason: `sys.sysschobjs names ${unlocated.length} user table(s) of which sys.sysrowsets holds no heap or clustered partition: ${named.join(', ')}${unlocated.length > 10 ? ' …' : ''}; their pages cannot be found, so they are not listed and none of their rows is printed: a sysrowsets page is damaged or another database's (its checksum may hold): read an undamaged copy (a backup)`,
+    location: { table: 'sys.sysrowsets' },
   };
 }
 
@@ -254,20 +345,70 @@ export function readDataFileMetadata(source: PageSource, reader = new PageReader
  * Heap or clustered rowsets (sysrowsets idminor 0 or 1) holding rows (rcrows) of user object ids
  * (100 and up; the system base tables' are below) that no sysschobjs row names, as one skipped item
  * of sys.sysschobjs (a damaged catalog: INCOMPLETE, and a table asked for by name "may be in it,
- * unnamed"); undefined when there are none, as in every data file and backup of the corpus (the
- * caller leaves it out when a sysschobjs page already failed its checks: that item says it). A
+ * unnamed"), and those of objects it names with a type that holds no rows as another
+ * (rowsetsOfObjectsNamedAsNoTable); [] when there are none, as in every data file and backup of the
+ * corpus (the caller leaves them out when a sysschobjs page already failed its checks: that item says it). A
  * sysschobjs page of another database (same page id and unit, its checksum intact) named none of
  * pubs.bak's 15 tables: `dump --all` printed "no user table with readable columns", exit 0, 0 rows.
  */
-function rowsetsOfUnnamedObjects(st: SystemTables, objects: readonly SysRow[]): SkippedItem | undefined {
+function rowsetsOfUnnamedObjects(st: SystemTables, objects: readonly SysRow[]): SkippedItem[] {
   const named = new Set(objects.map((o) => num(o.id)));
-  const lost = st.rowsets.filter((r) => num(r.idminor) <= 1 && num(r.idmajor) >= 100 && num(r.rcrows) > 0 && !named.has(num(r.idmajor)));
-  if (lost.length === 0) return undefined;
+  const holding = st.rowsets.filter((r) => num(r.idminor) <= 1 && num(r.idmajor) >= 100 && num(r.rcrows) > 0);
+  const lost = holding.filter((r) => !named.has(num(r.idmajor)));
+  const out: SkippedItem[] = [];
+  const mistyped = rowsetsOfObjectsNamedAsNoTable(holding, objects);
+  if (mistyped) out.push(mistyped);
+  if (lost.length === 0) return out;
   const ids = [...new Set(lost.map((r) => num(r.idmajor)))];
   const rows = lost.reduce((n, r) => n + num(r.rcrows), 0);
-  return {
+  out.push({
     code: 'FORMAT_CATALOG_MISMATCH',
     reason: `sys.sysrowsets names ${lost.length} partition(s) holding ${rows} row(s) of ${ids.length} object(s) that sys.sysschobjs does not name (object id(s) ${ids.slice(0, 10).join(', ')}${ids.length > 10 ? ' …' : ''}): a sysschobjs page is damaged or another database's (its checksum may hold), so tables of this file are missing from its table list`,
+    location: { table: 'sys.sysschobjs' },
+  });
+  return out;
+}
+
+/**
+ * Object types whose objects own a heap or clustered rowset holding rows: user tables (U), system
+ * tables (S), internal tables (IT: Service Broker queue messages, change tracking, XML index nodes),
+ * indexed views (V, clustered only) and, kept conservatively, queues (SQ) and external tables (ET)
+ * (Microsoft Learn "sys.objects (Transact-SQL)", type codes).
+ */
+const TYPES_OWNING_ROWS = new Set(['U', 'S', 'IT', 'V', 'SQ', 'ET']);
+
+/**
+ * The item for heap or clustered partitions holding rows (`holding`) of objects sys.sysschobjs names
+ * with a type that owns no such rowset (rowsetsOfUnnamedObjects' other half), or undefined. A user
+ * table's sysschobjs row with its type changed is left out of the table list as not a table, its
+ * rows unsaid: one changed bit of dbo.Customers' type byte ('U' 0x55 to 0x15) on NORTHWND.MDF's
+ * sysschobjs page 1:372 (torn-page bits only) made `dump --all --strict` print 12 tables, exit 0,
+ * its 91 rows gone; one bit of dbo.Employees' nsclass (0 to 0x40) on that page dropped its 9 rows the
+ * same way (buildTables lists type U with nsclass 0 and pclass 1 only). A heap rowset (index id 0) of
+ * a view is counted too (an indexed view is clustered).
+ */
+function rowsetsOfObjectsNamedAsNoTable(holding: ReadonlyArray<SysRow>, objects: readonly SysRow[]): SkippedItem | undefined {
+  const typeOf = new Map(objects.map((o) => [num(o.id), (str(o.type) ?? '').trim()]));
+  const byId = new Map(objects.map((o) => [num(o.id), o]));
+  const odd = holding.filter((r) => {
+    const t = typeOf.get(num(r.idmajor));
+    if (t === undefined) return false;
+    if (!TYPES_OWNING_ROWS.has(t) || (t === 'V' && num(r.idminor) === 0)) return true;
+    // a user table buildTables does not list for its nsclass/pclass (a user table's are 0 and 1)
+    const o = byId.get(num(r.idmajor));
+    return t === 'U' && o !== undefined && (num(o.nsclass) !== 0 || num(o.pclass) !== 1);
+  });
+  if (odd.length === 0) return undefined;
+  const ids = [...new Set(odd.map((r) => num(r.idmajor)))];
+  const rows = odd.reduce((n, r) => n + num(r.rcrows), 0);
+  const named = ids.slice(0, 10).map((id) => {
+    const o = byId.get(id);
+    const type = Buffer.from(str(o?.type) ?? '', 'latin1').toString('hex');
+    return `${str(o?.name) ?? id} (object id ${id}, type 0x${type}, nsclass ${num(o?.nsclass)}, pclass ${num(o?.pclass)})`;
+  });
+  return {
+    code: 'FORMAT_CATALOG_MISMATCH',
+    reason: `sys.sysrowsets names ${odd.length} heap or clustered partition(s) holding ${rows} row(s) of ${ids.length} object(s) that sys.sysschobjs names as no user table (a type that holds no rows, or a user table's nsclass/pclass other than 0/1): ${named.join(', ')}${ids.length > 10 ? ' …' : ''}: their sysschobjs rows are damaged (a page without a checksum, or another database's), so tables of this file are missing from its table list: read an undamaged copy (a backup)`,
     location: { table: 'sys.sysschobjs' },
   };
 }
@@ -283,7 +424,7 @@ function nonTableAllocUnits(st: SystemTables, objects: readonly SysRow[]): Set<s
   return out;
 }
 
-function buildTables(st: SystemTables, warnings: string[], systemSkipped: SkippedItem[] = [], objects: readonly SysRow[] = st.read(SystemObjectId.sysschobjs, SYSSCHOBJS, 'sysschobjs')): DataFileTable[] {
+function buildTables(st: SystemTables, warnings: string[], systemSkipped: SkippedItem[] = [], objects: readonly SysRow[] = st.read(SystemObjectId.sysschobjs, SYSSCHOBJS, 'sysschobjs'), unlocated: UnlocatedTable[] = [], partitionGaps: PartitionGap[] = [], unnamedSchemas: Array<{ table: string; objectId: number }> = []): DataFileTable[] {
   const classes = st.read(SystemObjectId.sysclsobjs, SYSCLSOBJS, 'sysclsobjs');
   const colpars = st.read(SystemObjectId.syscolpars, SYSCOLPARS, 'syscolpars');
   const indexes = st.read(SystemObjectId.sysidxstats, SYSIDXSTATS, 'sysidxstats');
@@ -300,17 +441,27 @@ function buildTables(st: SystemTables, warnings: string[], systemSkipped: Skippe
     const type = (str(o.type) ?? '').trim();
     if (type !== 'U' || num(o.nsclass) !== 0 || num(o.pclass) !== 1 || num(o.status) & SCHOBJ_MS_SHIPPED) continue;
     const objectId = num(o.id);
-    const schema = schemas.get(num(o.nsid)) ?? `schema_${num(o.nsid)}`;
+    const known = schemas.get(num(o.nsid));
+    const schema = known ?? `schema_${num(o.nsid)}`;
     const name = str(o.name) ?? `object_${objectId}`;
     const qualified = `${schema}.${name}`;
+    if (known === undefined) unnamedSchemas.push({ table: qualified, objectId });
     const base = indexes.find((i) => num(i.id) === objectId && (num(i.indid) === 0 || num(i.indid) === 1));
     const rowsetsOfBase = st.rowsets
       .filter((r) => num(r.idmajor) === objectId && (base ? num(r.idminor) === num(base.indid) : num(r.idminor) <= 1))
       .sort((a, b) => num(a.numpart) - num(b.numpart));
     if (rowsetsOfBase.length === 0) {
       warnings.push(`${qualified}: no partition in sysrowsets; table skipped`);
+      unlocated.push({ table: qualified, objectId, indexId: base ? num(base.indid) : undefined });
       continue;
     }
+    // partition numbers run 1..N, every partition a rowset (partitionGapItem): one missing below the
+    // highest is a lost rowset
+    const numbers = new Set(rowsetsOfBase.map((r) => num(r.numpart)));
+    const highest = Math.max(...numbers);
+    const absent: number[] = [];
+    for (let n = 1; n <= highest && absent.length <= 10; n++) if (!numbers.has(n)) absent.push(n);
+    if (absent.length) partitionGaps.push({ table: qualified, objectId, present: [...numbers].sort((a, b) => a - b), absent });
     const indexId = base ? num(base.indid) : num(rowsetsOfBase[0].idminor);
     const tableCols = colsByObject.get(objectId) ?? [];
     const partitions: PartitionInfo[] = [];

@@ -1,5 +1,5 @@
 import { skippedLines } from '../skipped-lines.js';
-import { otherSchemasNote } from '../../reconstruct/metadata/names.js';
+import { findTableName, otherSchemasNote } from '../../reconstruct/metadata/names.js';
 import { assertRegularFile, assertWritableOutput, openOutputFile } from '../files.js';
 import { reportingFailure, writeReport } from '../failed-report.js';
 import type { Writable } from 'node:stream';
@@ -9,7 +9,7 @@ import { createProgress } from '../progress.js';
 import { csvCell, csvRecord, csvValueHeaders, csvWarningsCell } from '../../util/csv.js';
 import { rowJson } from '../../util/negative-zero.js';
 import { assertBackupSet } from '../../recover/source-identity.js';
-import { InputError, SchemaError } from '../../errors.js';
+import { FormatError, InputError, SchemaError } from '../../errors.js';
 import { backupDamageNotes, backupHeaderWarnings, openBackupPages } from '../../backup/open.js';
 import { openDataFiles } from '../../recover/open-data-files.js';
 import { readDataFileMetadata } from '../../datafile/metadata.js';
@@ -254,6 +254,12 @@ async function dumpTables(opts: DumpOptions, stdout: Writable, stderr: Writable,
       for (const name of named) {
         const table = findTable(md, name);
         if (!table) {
+          // named in sys.sysschobjs, but no partition of it in sys.sysrowsets: its pages cannot be found
+          const unlocated = md.unlocatedTables ?? [];
+          const lost = unlocated.find((t) => t.table === findTableName(unlocated.map((u) => u.table), name.replace(/[[\]"]/g, '')));
+          if (lost) {
+            throw new FormatError('FORMAT_CATALOG_MISMATCH', `table ${lost.table} is named in ${file}'s catalog (sys.sysschobjs, object id ${lost.objectId}), but sys.sysrowsets holds no heap or clustered partition of it, so its pages cannot be found and none of its rows is printed: a sysrowsets page is damaged or another database's (its checksum may hold): read an undamaged copy (a backup)`, { table: lost.table, file });
+          }
           const known = md.tables.map((t) => `${t.schema}.${t.name}`).join(', ') || '(none)';
           // 'is not in' is not known when the catalog that names the tables is damaged
           const damage = catalogDamage(md.skipped);
@@ -393,7 +399,7 @@ async function dumpTables(opts: DumpOptions, stdout: Writable, stderr: Writable,
       starts.forEach((x, i) => {
         for (const item of rowSkipped.slice(x.at, starts[i + 1]?.at ?? rowSkipped.length)) tableOf.set(item, x.table);
       });
-      const line = incompleteLine(skipped, rows, { tableOf, failedPages: new Set(reader.skipped), source });
+      const line = incompleteLine(skipped, rows, { tableOf, failedPages: new Set(reader.skipped), source, unlocated: md.unlocatedTables?.map((t) => t.table) ?? [] });
       stderr.write(line);
       incomplete.push(line.slice('rowback dump: INCOMPLETE: '.length).trimEnd());
       exitIncomplete(opts.strict);
@@ -453,8 +459,17 @@ function headerSlotCount(source: PageSource, page: string): number | undefined {
  * could not be decoded by table with their page and slot, anything else (catalog pages, pages read
  * for no one table) counted with its codes and pages. One line.
  */
-function incompleteLine(skipped: SkippedItem[], rows: number, ctx: { tableOf: Map<SkippedItem, string>; failedPages: Set<SkippedItem>; source: PageSource }): string {
+function incompleteLine(skipped: SkippedItem[], rows: number, ctx: { tableOf: Map<SkippedItem, string>; failedPages: Set<SkippedItem>; source: PageSource; unlocated?: string[] }): string {
   const parts: string[] = [];
+  const all = skipped;
+  // tables the catalog names without a partition (metadata.ts tablesWithoutPartitionItem): named
+  // here, as a table with a failed page is, not counted among "items" (their item is said by them)
+  const unlocated = ctx.unlocated ?? [];
+  if (unlocated.length) {
+    const one = unlocated.length === 1;
+    parts.push(`${unlocated.slice(0, 10).join(', ')}${unlocated.length > 10 ? ` and ${unlocated.length - 10} more` : ''}: sys.sysschobjs names ${one ? 'it' : 'them'} but sys.sysrowsets holds no partition of ${one ? 'it' : 'them'}, so ${one ? 'its' : 'their'} pages cannot be found and no row of ${one ? 'it' : 'them'} is printed (FORMAT_CATALOG_MISMATCH)`);
+    skipped = skipped.filter((s) => !(s.code === 'FORMAT_CATALOG_MISMATCH' && s.location.table === 'sys.sysrowsets' && s.location.page === undefined));
+  }
   const byTable = new Map<string, { pages: SkippedItem[]; records: SkippedItem[] }>();
   const rest: SkippedItem[] = [];
   const chains: SkippedItem[] = [];
@@ -493,7 +508,7 @@ function incompleteLine(skipped: SkippedItem[], rows: number, ctx: { tableOf: Ma
     const damage = catalogDamage(rest);
     parts.push(`${rest.length} item(s) could not be read (${codes}${pagesOf(rest)})${damage.length ? ', the catalog among them' : ''}`);
   }
-  return `rowback dump: INCOMPLETE: ${parts.join('; ')}; ${rows} row(s) printed${catalogDamage(skipped).length ? ', of the tables the damaged catalog still names' : ''}\n`;
+  return `rowback dump: INCOMPLETE: ${parts.join('; ')}; ${rows} row(s) printed${catalogDamage(all).length ? ', of the tables the damaged catalog still names' : ''}\n`;
 }
 
 function summary(tables: DumpedTable[], includeGhosts: boolean, skipped: SkippedItem[], includeRemnants: boolean): string {
