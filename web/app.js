@@ -930,6 +930,13 @@ async function decide(decision, by) {
       // with them, said, never "Approved 3 row(s)" alone of rows whose key is in the target
       msg.textContent += ` ${r.note}.`;
       msg.classList.add('warned');
+    } else if (r.conflictsLeft && r.rows > 0) {
+      // conflict rows "all matching" matched and left (only named ones are decided again): said with
+      // the way to name them, never "Approved 2 row(s)" alone of the 3 the page line counted
+      msg.textContent += ` ${r.note}.`;
+      msg.classList.add('warned');
+    } else if (r.conflictsLeft) {
+      msg.classList.add('warned');
     }
     // rows of no begin time the filter's window cannot place were not decided (unplaced): the page
     // line counted them as "not listed", and "Approved 5 row(s)" alone read as every row of the window

@@ -789,7 +789,8 @@ export class StagingStore {
    * saying why: nothing matched, or every matching row already had that status or was past review;
    * `unplaced` when the filter's time window left out rows it cannot place (`unplacedRows`);
    * `conflictsDecided`, how many of the rows changed were conflicts (and the `note` says what a
-   * run does with them), when any were.
+   * run does with them), when any were; `conflictsLeft`, how many conflict rows a filter or
+   * all: true matched without naming the status (left as they are; the `note` says how to name them).
    *
    * Rows a re-insert run holds (`rowsHeldByRuns`: a running run's batch not yet committed, a stopped
    * run's batch that may have committed unrecorded) are never changed. A decision by ids that would
@@ -802,7 +803,7 @@ export class StagingStore {
    * The staleness checks (asOf, seen, expectRows: STAGING_DECISION_STALE) count the held rows as
    * matched: they were shown and are still there; the note says how many of those counted were decided.
    */
-  decide(jobId: number, d: { actor: string; decision: 'approve' | 'reject'; reason: string; ids?: number[]; filter?: RowFilter; all?: boolean; seen?: Record<string, RowStatus>; expectRows?: number; asOf?: string }): { decisionId: number; rows: number; note?: string; unplaced?: { rows: number; note: string }; heldBack?: HeldBack; conflictsDecided?: number } {
+  decide(jobId: number, d: { actor: string; decision: 'approve' | 'reject'; reason: string; ids?: number[]; filter?: RowFilter; all?: boolean; seen?: Record<string, RowStatus>; expectRows?: number; asOf?: string }): { decisionId: number; rows: number; note?: string; unplaced?: { rows: number; note: string }; heldBack?: HeldBack; conflictsDecided?: number; conflictsLeft?: number } {
     this.requireJob(jobId);
     if (d.seen && !d.ids) throw new InputError('INPUT_VALIDATION', 'seen goes with ids (the statuses of the rows given); with a filter or all: true give asOf (the count=true answer\'s) or expectRows, the count the filter was seen to match', { field: 'seen' });
     if (d.expectRows !== undefined && d.ids) throw new InputError('INPUT_VALIDATION', 'expectRows goes with a filter or all: true; with ids give seen, the statuses the rows were seen with', { field: 'expectRows' });
@@ -906,7 +907,15 @@ export class StagingStore {
       const reopenedNote = reopened === 0 ? undefined : target === 'approved'
         ? `${reopened} of the rows approved ${reopened === 1 ? 'was a conflict' : 'were conflicts'} (a run found ${reopened === 1 ? 'its' : 'their'} key, or a value of another unique index, in the target): a run into the same table takes ${reopened === 1 ? 'it' : 'them'} as a conflict again unless the row in the way is gone; a run's tableMap puts ${reopened === 1 ? 'it' : 'them'} into a side table to compare`
         : `${reopened} of the rows rejected ${reopened === 1 ? 'was a conflict' : 'were conflicts'}: ${reopened === 1 ? 'it stays' : 'they stay'} out of the target, ${reopened === 1 ? 'its' : 'their'} run outcome kept`;
-      const note = [decidedNote, reopenedNote].filter((x) => x !== undefined).join('; ') || undefined;
+      // conflict rows the filter (or all: true) matched but did not name: left as they are, and said
+      // so with the way to decide them. "Approved 2 row(s)" alone of a filter matching 3, one a
+      // conflict whose stub the DBA had just removed, read as all three approved; the next run left
+      // it out unsaid, and with none changed the note put it under "past review", as if re-inserted
+      const f0 = d.ids ? undefined : d.all ? {} : (d.filter ?? {});
+      const conflictsLeft = f0 && f0.status === undefined ? this.countRows(jobId, { ...f0, status: 'conflict' }) : 0;
+      const leftNote = conflictsLeft === 0 ? undefined
+        : `${conflictsLeft === matched ? (conflictsLeft === 1 ? 'the one row' : `all ${conflictsLeft} rows`) : `${conflictsLeft} of the rows`} ${which} ${conflictsLeft === 1 ? 'is a conflict' : 'are conflicts'} (a run found ${conflictsLeft === 1 ? 'its' : 'their'} key, or a value of another unique index, in the target), left as ${conflictsLeft === 1 ? 'it is' : 'they are'}: a conflict row is decided again only when named, by ids or by a filter whose status names conflict (filter {"status": "conflict"}; on the review page, status conflict or the rows selected)`;
+      const note = [decidedNote, reopenedNote, leftNote].filter((x) => x !== undefined).join('; ') || undefined;
       // rows of no begin time the filter's window cannot place were not decided: said, not silent
       const unplaced = !d.ids && !d.all && d.filter ? this.unplacedRows(jobId, d.filter) : 0;
       const un = unplaced > 0 ? { unplaced: { rows: unplaced, note: unplacedNote(unplaced, 'not decided') } } : {};
@@ -920,8 +929,8 @@ export class StagingStore {
       // the rows left out are recorded with the decision (how many, which runs hold them): the entry
       // said "rows: 998" of a filter that matched 1000 with nothing on the two
       const back = heldBack ? { heldBack: { rows: heldBack.rows, runs: heldBack.runs.map((r) => r.runId) } } : {};
-      this.appendAudit(d.actor, `rows.${d.decision}`, jobId, { decisionId, reason: d.reason, rows: n, matched, selector, checked, ...(note ? { note } : {}), ...(reopened ? { conflictsDecided: reopened } : {}), ...un, ...back });
-      return { decisionId, rows: n, ...(note ? { note } : {}), ...un, ...(heldBack ? { heldBack } : {}), ...(reopened ? { conflictsDecided: reopened } : {}) };
+      this.appendAudit(d.actor, `rows.${d.decision}`, jobId, { decisionId, reason: d.reason, rows: n, matched, selector, checked, ...(note ? { note } : {}), ...(reopened ? { conflictsDecided: reopened } : {}), ...(conflictsLeft ? { conflictsLeft } : {}), ...un, ...back });
+      return { decisionId, rows: n, ...(note ? { note } : {}), ...un, ...(heldBack ? { heldBack } : {}), ...(reopened ? { conflictsDecided: reopened } : {}), ...(conflictsLeft ? { conflictsLeft } : {}) };
     })();
   }
 

@@ -58,7 +58,9 @@ describeCorpus('conflict rows decided again', () => {
     const { store } = env;
     const all = store.decide(jobId, { actor: 'rev', decision: 'approve', reason: 'everything', all: true });
     expect(store.countRows(jobId, { status: 'conflict' })).toBe(10);
-    expect(all.note ?? '').not.toContain('conflict');
+    // left, and said so with the way to name them (the answer said nothing of them before)
+    expect(all.conflictsLeft).toBe(10);
+    expect(all.note).toContain(`10 of the rows of job ${jobId} are conflicts (a run found their key, or a value of another unique index, in the target), left as they are: a conflict row is decided again only when named`);
     const rej = store.decide(jobId, { actor: 'rev', decision: 'reject', reason: 'keep the target as it is', filter: { status: 'conflict' } });
     expect(rej.rows).toBe(10);
     expect(rej.note).toBe('10 of the rows rejected were conflicts: they stay out of the target, their run outcome kept');
@@ -68,6 +70,43 @@ describeCorpus('conflict rows decided again', () => {
     const none = store.decide(jobId, { actor: 'rev', decision: 'reject', reason: 'not again', ids: [reinserted] });
     expect([none.rows, none.note]).toEqual([0, 'nothing was decided: the one row given is already rejected or past review (reinserted)']);
     expect(store.getRow(jobId, reinserted)!.status).toBe('reinserted');
+  });
+});
+
+describeCorpus('conflict rows a filter matches without naming them: left, and said so', () => {
+  const env = storeAndTarget('rowback-conflict-left-');
+  const spec = { connectionString: 'Server=fake' };
+
+  // A DBA removed the stub and approved "the table" again: the answer was "rows: 2" (the other
+  // pending rows) with no word of the conflict rows the filter matched and left, or, with none
+  // changed, "already approved or past review (reinserted, conflict)", as if they were back.
+  it('a filter by table over conflict and pending rows: the pending ones approved, the note counts the conflicts left and how to name them', async () => {
+    const { store, target } = env;
+    const job = store.createJob({ kind: 'files', spec: {}, description: 't', createdBy: 'op' });
+    store.stageBatch(job.id, corpusRows(60));
+    store.saveJobTables(job.id, Object.values(LAYOUTS));
+    const t = store.listRows(job.id, { table: 'dbo.T' }, { limit: 100 }).items.map((r) => r.id);
+    store.decide(job.id, { actor: 'rev', decision: 'approve', reason: 'restore them', ids: t.slice(0, 8) });
+    target.seed('dbo.T', [1], { Id: 1, Name: 'stub re-created by the batch job' });
+    const svc = new ReinsertService(store, { connect: () => target });
+    const run = await svc.start(job.id, 'op', { dryRun: false, target: spec, batchSize: 4 });
+    await svc.wait(run.id);
+    expect(store.countRows(job.id, { status: 'conflict' })).toBe(8);
+    const d = store.decide(job.id, { actor: 'rev', decision: 'approve', reason: 'stub removed', filter: { table: 'dbo.T' } });
+    expect(d.rows).toBe(2);
+    expect(d.conflictsLeft).toBe(8);
+    expect(d.note).toBe('8 of the rows the filter matches are conflicts (a run found their key, or a value of another unique index, in the target), left as they are: a conflict row is decided again only when named, by ids or by a filter whose status names conflict (filter {"status": "conflict"}; on the review page, status conflict or the rows selected)');
+    expect(store.audit({ jobId: job.id }).at(-1)!.details).toMatchObject({ rows: 2, conflictsLeft: 8 });
+    // again: none changed, the note says which are conflicts rather than "past review" alone
+    const again = store.decide(job.id, { actor: 'rev', decision: 'approve', reason: 'stub removed', filter: { table: 'dbo.T' } });
+    expect(again.rows).toBe(0);
+    expect(again.note).toContain('8 of the rows the filter matches are conflicts');
+    // a filter naming another status matches no conflict row: nothing said of them
+    const pend = store.decide(job.id, { actor: 'rev', decision: 'reject', reason: 'not these', filter: { table: 'dbo.T2', status: 'pending' } });
+    expect(pend.conflictsLeft).toBeUndefined();
+    // named: decided, nothing left
+    const named = store.decide(job.id, { actor: 'rev', decision: 'approve', reason: 'stub removed', filter: { table: 'dbo.T', status: 'conflict' } });
+    expect([named.rows, named.conflictsDecided, named.conflictsLeft]).toEqual([8, 8, undefined]);
   });
 });
 
