@@ -51,4 +51,17 @@ describeBrowser('review page: all matching leaves a conflict row, and says so', 
     expect(store.countRows(jobId, { status: 'conflict' })).toBe(1);
     expect(store.countRows(jobId, { status: 'approved' })).toBe(1);
   }, 60_000);
+
+  it('status filter conflict, Approve all matching: the conflict row approved again, the line says so', async () => {
+    const { page, store } = desk;
+    await page.locator('#f-status').selectOption('conflict');
+    await page.locator('#apply-filters').click();
+    await expect.poll(() => page.locator('#page-info').textContent(), { timeout: 15_000 }).toContain('1 matching row');
+    await page.locator('#reason').fill('stub removed in the target by hand');
+    page.once('dialog', (d) => void d.accept());
+    await page.locator('#approve-filter').click();
+    await expect.poll(() => page.locator('#decision-msg').textContent(), { timeout: 15_000 }).toMatch(/^Approved 1 row\(s\) \(decision #\d+\)\. 1 of the rows approved was a conflict/);
+    expect(await page.locator('#decision-msg').textContent()).not.toContain('left as it is');
+    expect(store.countRows(jobId, { status: 'conflict' })).toBe(0);
+  }, 60_000);
 });
