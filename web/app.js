@@ -929,6 +929,9 @@ async function decide(decision, by) {
       // conflict rows decided again (named by selection or by the conflict status): what a run does
       // with them, said, never "Approved 3 row(s)" alone of rows whose key is in the target
       msg.textContent += ` ${r.note}.`;
+      // the note's side table is a run's tableMap, which this page does not send: its runs go into
+      // the rows' own tables, and a reviewer looked for a side-table field that is not here
+      if (decision === 'approve') msg.textContent += ` A side-table run (tableMap) is an operator's through the API, POST /api/jobs/${state.jobId}/reinsert with tableMap (docs/service.md, "Re-insert safety", Side tables): this page's runs go into the rows' own tables.`;
       msg.classList.add('warned');
     } else if (r.conflictsLeft && r.rows > 0) {
       // conflict rows "all matching" matched and left (only named ones are decided again): said with

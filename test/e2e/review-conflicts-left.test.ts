@@ -62,6 +62,8 @@ describeBrowser('review page: all matching leaves a conflict row, and says so', 
     await page.locator('#approve-filter').click();
     await expect.poll(() => page.locator('#decision-msg').textContent(), { timeout: 15_000 }).toMatch(/^Approved 1 row\(s\) \(decision #\d+\)\. 1 of the rows approved was a conflict/);
     expect(await page.locator('#decision-msg').textContent()).not.toContain('left as it is');
+    // the note's side table is a run's tableMap, which the page does not send: said where it is
+    expect(await page.locator('#decision-msg').textContent()).toContain(`A side-table run (tableMap) is an operator's through the API, POST /api/jobs/${jobId}/reinsert with tableMap (docs/service.md, "Re-insert safety", Side tables): this page's runs go into the rows' own tables.`);
     expect(store.countRows(jobId, { status: 'conflict' })).toBe(0);
   }, 60_000);
 });
