@@ -899,20 +899,22 @@ export class StagingStore {
       n = this.db.prepare(`UPDATE rows SET status = ? WHERE id IN (SELECT row_id FROM decision_rows WHERE decision_id = ?)`).run(target, decisionId).changes;
       const which = d.ids ? 'given' : d.all ? `of job ${jobId}` : 'the filter matches';
       const heldBack = held.size ? heldBackOf(held) : undefined;
-      const pastReview = d.ids || (d.filter?.status !== undefined && [d.filter.status].flat().includes('conflict')) ? 'reinserted' : 'reinserted, conflict';
-      const decidedNote = heldBack ? heldBackNote(heldBack, { decided: n, matched, which, target })
-        : n > 0 ? undefined : matched === 0
-        ? `nothing was decided: ${d.all ? `job ${jobId} has no rows` : `the filter matches no row of job ${jobId}`}`
-        : `nothing was decided: ${matched === 1 ? 'the one row' : `each of the ${matched} rows`} ${which} is already ${target} or past review (${pastReview})`;
-      const reopenedNote = reopened === 0 ? undefined : target === 'approved'
-        ? `${reopened} of the rows approved ${reopened === 1 ? 'was a conflict' : 'were conflicts'} (a run found ${reopened === 1 ? 'its' : 'their'} key, or a value of another unique index, in the target): a run into the same table takes ${reopened === 1 ? 'it' : 'them'} as a conflict again unless the row in the way is gone; a run's tableMap puts ${reopened === 1 ? 'it' : 'them'} into a side table to compare`
-        : `${reopened} of the rows rejected ${reopened === 1 ? 'was a conflict' : 'were conflicts'}: ${reopened === 1 ? 'it stays' : 'they stay'} out of the target, ${reopened === 1 ? 'its' : 'their'} run outcome kept`;
       // conflict rows the filter (or all: true) matched but did not name: left as they are, and said
       // so with the way to decide them. "Approved 2 row(s)" alone of a filter matching 3, one a
       // conflict whose stub the DBA had just removed, read as all three approved; the next run left
       // it out unsaid, and with none changed the note put it under "past review", as if re-inserted
       const f0 = d.ids ? undefined : d.all ? {} : (d.filter ?? {});
       const conflictsLeft = f0 && f0.status === undefined ? this.countRows(jobId, { ...f0, status: 'conflict' }) : 0;
+      const pastReview = d.ids || (d.filter?.status !== undefined && [d.filter.status].flat().includes('conflict')) ? 'reinserted' : 'reinserted, conflict';
+      const decidedNote = heldBack ? heldBackNote(heldBack, { decided: n, matched, which, target })
+        : n > 0 ? undefined : matched === 0
+        ? `nothing was decided: ${d.all ? `job ${jobId} has no rows` : `the filter matches no row of job ${jobId}`}`
+        : conflictsLeft > 0
+        ? `nothing was decided: ${matched === 1 ? 'the one row' : `each of the ${matched} rows`} ${which} is already ${target}, re-inserted or a conflict not named`
+        : `nothing was decided: ${matched === 1 ? 'the one row' : `each of the ${matched} rows`} ${which} is already ${target} or past review (${pastReview})`;
+      const reopenedNote = reopened === 0 ? undefined : target === 'approved'
+        ? `${reopened} of the rows approved ${reopened === 1 ? 'was a conflict' : 'were conflicts'} (a run found ${reopened === 1 ? 'its' : 'their'} key, or a value of another unique index, in the target): a run into the same table takes ${reopened === 1 ? 'it' : 'them'} as a conflict again unless the row in the way is gone; a run's tableMap puts ${reopened === 1 ? 'it' : 'them'} into a side table to compare`
+        : `${reopened} of the rows rejected ${reopened === 1 ? 'was a conflict' : 'were conflicts'}: ${reopened === 1 ? 'it stays' : 'they stay'} out of the target, ${reopened === 1 ? 'its' : 'their'} run outcome kept`;
       const leftNote = conflictsLeft === 0 ? undefined
         : `${conflictsLeft === matched ? (conflictsLeft === 1 ? 'the one row' : `all ${conflictsLeft} rows`) : `${conflictsLeft} of the rows`} ${which} ${conflictsLeft === 1 ? 'is a conflict' : 'are conflicts'} (a run found ${conflictsLeft === 1 ? 'its' : 'their'} key, or a value of another unique index, in the target), left as ${conflictsLeft === 1 ? 'it is' : 'they are'}: a conflict row is decided again only when named, by ids or by a filter whose status names conflict (filter {"status": "conflict"}; on the review page, status conflict or the rows selected)`;
       const note = [decidedNote, reopenedNote, leftNote].filter((x) => x !== undefined).join('; ') || undefined;

@@ -100,7 +100,7 @@ describeCorpus('conflict rows a filter matches without naming them: left, and sa
     // again: none changed, the note says which are conflicts rather than "past review" alone
     const again = store.decide(job.id, { actor: 'rev', decision: 'approve', reason: 'stub removed', filter: { table: 'dbo.T' } });
     expect(again.rows).toBe(0);
-    expect(again.note).toContain('8 of the rows the filter matches are conflicts');
+    expect(again.note).toBe('nothing was decided: each of the 10 rows the filter matches is already approved, re-inserted or a conflict not named; 8 of the rows the filter matches are conflicts (a run found their key, or a value of another unique index, in the target), left as they are: a conflict row is decided again only when named, by ids or by a filter whose status names conflict (filter {"status": "conflict"}; on the review page, status conflict or the rows selected)');
     // a filter naming another status matches no conflict row: nothing said of them
     const pend = store.decide(job.id, { actor: 'rev', decision: 'reject', reason: 'not these', filter: { table: 'dbo.T2', status: 'pending' } });
     expect(pend.conflictsLeft).toBeUndefined();
