@@ -260,7 +260,8 @@ export function readDataFileMetadata(source: PageSource, reader = new PageReader
   const gaps: PartitionGap[] = [];
   const unnamedSchemas: Array<{ table: string; objectId: number }> = [];
   const shipped: ShippedTable[] = [];
-  const tables = buildTables(st, warnings, skipped, objects, unlocated, gaps, unnamedSchemas, shipped);
+  const nameless: Array<{ table: string; objectId: number }> = [];
+  const tables = buildTables(st, warnings, skipped, objects, unlocated, gaps, unnamedSchemas, shipped, nameless);
   if (unnamedSchemas.length) skipped.push(unnamedSchemaItem(unnamedSchemas));
   const noPartition = tablesWithoutPartitionItem(unlocated);
   if (noPartition) skipped.push(noPartition);
@@ -269,6 +270,8 @@ export function readDataFileMetadata(source: PageSource, reader = new PageReader
   // not when a sysschobjs page already failed its checks: that item says the damage
   const schobjsDamaged = [...reader.skipped, ...skipped].some((s) => String(s.location?.table ?? '').toLowerCase() === 'sys.sysschobjs');
   if (!schobjsDamaged) skipped.push(...rowsetsOfUnnamedObjects(st, objects));
+  // after schobjsDamaged: an item of one table's record, not of a page, hides no other
+  if (nameless.length) skipped.push(namelessTableItem(nameless));
   const details = new Map<string, DataFileTable>();
   const rowCounts: Record<string, number> = {};
   for (const t of tables) {
@@ -319,6 +322,21 @@ function unnamedSchemaItem(tables: ReadonlyArray<{ table: string; objectId: numb
     code: 'FORMAT_CATALOG_MISMATCH',
     reason: `sys.sysschobjs puts ${tables.length} user table(s) in a schema id no sys.sysclsobjs schema row names: ${named.join(', ')}${tables.length > 10 ? ' …' : ''}; their schema is not known (printed as schema_<id>): a sysschobjs or sysclsobjs page is damaged or another database's (its checksum may hold): read an undamaged copy (a backup)`,
     location: { table: 'sys.sysclsobjs' },
+  };
+}
+
+/**
+ * The FORMAT_CATALOG_MISMATCH item (of sys.sysschobjs: a damaged catalog, INCOMPLETE) of user tables
+ * whose sysschobjs row holds no name, or an empty one: a table's identifier is required and has 1 to
+ * 128 characters (Microsoft Learn, "Database identifiers"), so the record is damaged. Their rows are printed under
+ * `<schema>.object_<id>`; before, under `<schema>.` (an empty name), exit 0, not a word.
+ */
+function namelessTableItem(tables: ReadonlyArray<{ table: string; objectId: number }>): SkippedItem {
+  const named = tables.slice(0, 10).map((t) => `object id ${t.objectId} (printed as ${t.table})`);
+  return {
+    code: 'FORMAT_CATALOG_MISMATCH',
+    reason: `sys.sysschobjs names ${tables.length} user table(s) with no name (an identifier has 1 to 128 characters): ${named.join(', ')}${tables.length > 10 ? ' …' : ''}; their record is damaged (a page without a checksum, or another database's), so their name is not known: read an undamaged copy (a backup)`,
+    location: { table: 'sys.sysschobjs' },
   };
 }
 
@@ -443,7 +461,7 @@ function nonTableAllocUnits(st: SystemTables, objects: readonly SysRow[]): Set<s
   return out;
 }
 
-function buildTables(st: SystemTables, warnings: string[], systemSkipped: SkippedItem[] = [], objects: readonly SysRow[] = st.read(SystemObjectId.sysschobjs, SYSSCHOBJS, 'sysschobjs'), unlocated: UnlocatedTable[] = [], partitionGaps: PartitionGap[] = [], unnamedSchemas: Array<{ table: string; objectId: number }> = [], shipped: ShippedTable[] = []): DataFileTable[] {
+function buildTables(st: SystemTables, warnings: string[], systemSkipped: SkippedItem[] = [], objects: readonly SysRow[] = st.read(SystemObjectId.sysschobjs, SYSSCHOBJS, 'sysschobjs'), unlocated: UnlocatedTable[] = [], partitionGaps: PartitionGap[] = [], unnamedSchemas: Array<{ table: string; objectId: number }> = [], shipped: ShippedTable[] = [], nameless: Array<{ table: string; objectId: number }> = []): DataFileTable[] {
   const classes = st.read(SystemObjectId.sysclsobjs, SYSCLSOBJS, 'sysclsobjs');
   const colpars = st.read(SystemObjectId.syscolpars, SYSCOLPARS, 'syscolpars');
   const indexes = st.read(SystemObjectId.sysidxstats, SYSIDXSTATS, 'sysidxstats');
@@ -470,8 +488,13 @@ function buildTables(st: SystemTables, warnings: string[], systemSkipped: Skippe
     }
     const known = schemas.get(num(o.nsid));
     const schema = known ?? `schema_${num(o.nsid)}`;
-    const name = str(o.name) ?? `object_${objectId}`;
+    // a table's name is its identifier, required, of 1 to 128 characters (Microsoft Learn, "Database
+    // identifiers"): none, or an empty one, is a damaged record (one bit of dbo.Customers' record status on NORTHWND.MDF's page
+    // 1:372, 0x30 -> 0x10, took its variable columns away: its 91 rows printed as table "dbo.", exit 0)
+    const own = str(o.name);
+    const name = own ? own : `object_${objectId}`;
     const qualified = `${schema}.${name}`;
+    if (!own) nameless.push({ table: qualified, objectId });
     if (known === undefined) unnamedSchemas.push({ table: qualified, objectId });
     const base = indexes.find((i) => num(i.id) === objectId && (num(i.indid) === 0 || num(i.indid) === 1));
     const rowsetsOfBase = st.rowsets

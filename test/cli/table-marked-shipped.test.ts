@@ -71,3 +71,41 @@ describeCorpus('a user table marked is_ms_shipped by one changed bit (NORTHWND.M
     expect(r.stderr).toMatch(/^rowback: INPUT_UNKNOWN_TABLE: table dbo\.Customers \(object id 2073058421, 91 row\(s\) in sys\.sysrowsets\) is marked in .*'s catalog as SQL Server's own/);
   });
 });
+
+describeCorpus('a user table whose sysschobjs record lost its name (NORTHWND.MDF, dbo.Customers, record status 0x30 -> 0x10)', () => {
+  // One bit of the record's status byte (0x20, "has variable-length columns") cleared: the record
+  // reads with no name. SYNTHETIC damage on REAL bytes, in a copy. A table's identifier is required,
+  // of 1 to 128 characters (Microsoft Learn, "Database identifiers"). Before: its 91 rows printed as
+  // table "dbo.", exit 0 with --strict, not a word.
+  const damagedCopy = (): string => {
+    const b = Buffer.from(readFileSync(corpusPath('SessionShoppingCart', 'App_Data', 'NORTHWND.MDF')));
+    const page = b.subarray(SYSSCHOBJS_PAGE * 8192, (SYSSCHOBJS_PAGE + 1) * 8192);
+    let found = false;
+    for (let s = 0; s < page.readUInt16LE(22); s++) {
+      const at = slotOffset(page, s);
+      if (page.readUInt32LE(at + 4) !== CUSTOMERS) continue;
+      expect(page[at]).toBe(0x30);
+      page[at] = 0x10;
+      found = true;
+    }
+    expect(found).toBe(true);
+    const f = join(mkdtempSync(join(tmpdir(), 'rowback-nameless-')), 'NORTHWND.MDF');
+    writeFileSync(f, b);
+    return f;
+  };
+
+  it('dump --all --strict: INCOMPLETE, exit 3, the rows printed under dbo.object_<id> and an item of sys.sysschobjs naming it', async () => {
+    const mdf = damagedCopy();
+    const md = readDataFileMetadata(new MdfPageSource(mdf));
+    const said = md.skipped.filter((s) => s.code === 'FORMAT_CATALOG_MISMATCH');
+    expect(said).toHaveLength(1);
+    expect(said[0]!.location).toEqual({ table: 'sys.sysschobjs' });
+    expect(said[0]!.reason).toMatch(/^sys\.sysschobjs names 1 user table\(s\) with no name .*: object id 2073058421 \(printed as dbo\.object_2073058421\)/);
+    const out = join(mkdtempSync(join(tmpdir(), 'rowback-nameless-out-')), 'rows.ndjson');
+    const r = await run('dump', '--quiet', '--strict', '--mdf', mdf, '--all', '--out', out);
+    expect(r.code).toBe(3);
+    expect(r.stderr).toMatch(/^rowback dump: INCOMPLETE: 1 item\(s\) could not be read \(FORMAT_CATALOG_MISMATCH\), the catalog among them; 3308 row\(s\) printed/);
+    const lines = readFileSync(out, 'utf8').trim().split('\n');
+    expect(lines.filter((l) => l.includes('"dbo.object_2073058421"'))).toHaveLength(91);
+  });
+});
