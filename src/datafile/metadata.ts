@@ -305,7 +305,10 @@ export function readDataFileMetadata(source: PageSource, reader = new PageReader
  * to 0x1C, ghost) of dbo.Orders' sysrowsets record on NORTHWND.MDF's page 1:18 (torn-page bits only,
  * so no check sees it) made `dump --all --strict` print 12 tables and 2,478 rows, exit 0, and
  * `inspect` list 12 tables, exit 0: 830 orders gone without a word. The symmetric case (partitions
- * of objects sysschobjs does not name) is rowsetsOfUnnamedObjects.
+ * of objects sysschobjs does not name) is rowsetsOfUnnamedObjects. A memory-optimized table may have
+ * no such rowset on a healthy file (Microsoft Learn, "Indexes on Memory-Optimized Tables": its rows
+ * are not on pages, "no partitions or allocation units" give them; not in the corpus, so not known
+ * from its bytes here): the sentence says so, its rows not printed either way.
  */
 /**
  * The FORMAT_CATALOG_MISMATCH item (of sys.sysclsobjs: a damaged catalog, INCOMPLETE) of user tables
@@ -373,7 +376,7 @@ function tablesWithoutPartitionItem(unlocated: readonly UnlocatedTable[]): Skipp
   const named = unlocated.slice(0, 10).map((t) => `${t.table} (object id ${t.objectId}${t.indexId !== undefined ? `, ${t.indexId === 0 ? 'heap' : 'clustered index'} in sys.sysidxstats` : ''})`);
   return {
     code: 'FORMAT_CATALOG_MISMATCH',
-    reason: `sys.sysschobjs names ${unlocated.length} user table(s) of which sys.sysrowsets holds no heap or clustered partition: ${named.join(', ')}${unlocated.length > 10 ? ' …' : ''}; their pages cannot be found, so they are not listed and none of their rows is printed: a sysrowsets page is damaged or another database's (its checksum may hold): read an undamaged copy (a backup)`,
+    reason: `sys.sysschobjs names ${unlocated.length} user table(s) of which sys.sysrowsets holds no heap or clustered partition: ${named.join(', ')}${unlocated.length > 10 ? ' …' : ''}; their pages cannot be found, so they are not listed and none of their rows is printed: a sysrowsets page is damaged or another database's (its checksum may hold): read an undamaged copy (a backup), unless ${unlocated.length === 1 ? 'it is a memory-optimized table' : 'they are memory-optimized tables'} (SQL Server 2014 and later), whose rows are on no page at all`,
     location: { table: 'sys.sysrowsets' },
   };
 }

@@ -259,7 +259,7 @@ async function dumpTables(opts: DumpOptions, stdout: Writable, stderr: Writable,
           const unlocated = md.unlocatedTables ?? [];
           const lost = unlocated.find((t) => t.table === findTableName(unlocated.map((u) => u.table), name.replace(/[[\]"]/g, '')));
           if (lost) {
-            throw new FormatError('FORMAT_CATALOG_MISMATCH', `table ${lost.table} is named in ${file}'s catalog (sys.sysschobjs, object id ${lost.objectId}), but sys.sysrowsets holds no heap or clustered partition of it, so its pages cannot be found and none of its rows is printed: a sysrowsets page is damaged or another database's (its checksum may hold): read an undamaged copy (a backup)`, { table: lost.table, file });
+            throw new FormatError('FORMAT_CATALOG_MISMATCH', `table ${lost.table} is named in ${file}'s catalog (sys.sysschobjs, object id ${lost.objectId}), but sys.sysrowsets holds no heap or clustered partition of it, so its pages cannot be found and none of its rows is printed: a sysrowsets page is damaged or another database's (its checksum may hold): read an undamaged copy (a backup), unless it is a memory-optimized table (SQL Server 2014 and later), whose rows are on no page at all`, { table: lost.table, file });
           }
           const shipped = md.shippedTables ?? [];
           const marked = shipped.find((t) => t.table === findTableName(shipped.map((u) => u.table), name.replace(/[[\]"]/g, '')));
