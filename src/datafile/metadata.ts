@@ -486,7 +486,12 @@ function buildTables(st: SystemTables, warnings: string[], systemSkipped: Skippe
       // dbo.Customers with status bit 0x1 set on page 1:372 was left out, 91 rows, exit 0): named
       // when it holds rows (DataFileMetadata.shippedTables)
       const rows = st.rowsets.filter((r) => num(r.idmajor) === objectId && num(r.idminor) <= 1).reduce((n, r) => n + num(r.rcrows), 0);
-      if (rows > 0) shipped.push({ table: `${schemas.get(num(o.nsid)) ?? `schema_${num(o.nsid)}`}.${str(o.name) ?? `object_${objectId}`}`, objectId, rows });
+      if (rows > 0) {
+        const table = `${schemas.get(num(o.nsid)) ?? `schema_${num(o.nsid)}`}.${str(o.name) || `object_${objectId}`}`;
+        shipped.push({ table, objectId, rows });
+        // inspect prints the metadata's warnings
+        warnings.push(`${table} (object id ${objectId}, ${rows} row(s)) is marked as SQL Server's own (is_ms_shipped: replication, change data capture) and not listed; if it is a table of yours, that bit of its sysschobjs row is damaged`);
+      }
       continue;
     }
     const known = schemas.get(num(o.nsid));

@@ -64,6 +64,11 @@ describeCorpus('a user table marked is_ms_shipped by one changed bit (NORTHWND.M
     expect(r.stderr).toContain("rowback dump: note: 1 table(s) holding rows are marked as SQL Server's own (sys.sysschobjs status 0x1, is_ms_shipped: replication, change data capture) and not dumped: dbo.Customers (object id 2073058421, 91 row(s)); if one is a table of yours, that bit of its catalog row is damaged");
   });
 
+  it('inspect: a warning line names dbo.Customers (was 12 tables listed, not a word)', async () => {
+    const r = await run('inspect', damagedCopy());
+    expect(r.stdout).toContain("warning: dbo.Customers (object id 2073058421, 91 row(s)) is marked as SQL Server's own (is_ms_shipped: replication, change data capture) and not listed");
+  });
+
   it('dump --table Customers: refused saying it is marked, not "not in" the file', async () => {
     const r = await run('dump', '--quiet', '--mdf', damagedCopy(), '--table', 'Customers');
     expect(r.code).toBe(2);
