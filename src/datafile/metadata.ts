@@ -152,6 +152,23 @@ export interface DataFileMetadata {
    * FORMAT_CATALOG_MISMATCH item of sys.sysrowsets in `skipped`. Absent when there are none.
    */
   unlocatedTables?: UnlocatedTable[];
+  /**
+   * Tables sys.sysschobjs names as user tables (type U, nsclass 0, pclass 1) marked is_ms_shipped
+   * (status 0x1) whose heap or clustered rowsets hold rows (sysrowsets rcrows): not in `tables`
+   * (SQL Server's own: replication, change data capture), but one changed bit of a user table's
+   * status makes it one, so they are named (dump --all's note, dump --table's refusal), never left
+   * out unsaid. Absent when there are none, as in every data file and backup of the corpus.
+   */
+  shippedTables?: ShippedTable[];
+}
+
+/** A table marked is_ms_shipped that holds rows (DataFileMetadata.shippedTables). */
+export interface ShippedTable {
+  /** `schema.name`. */
+  table: string;
+  objectId: number;
+  /** Rows its heap or clustered rowsets count (sysrowsets rcrows). */
+  rows: number;
 }
 
 export interface DatabasePrincipal {
@@ -242,7 +259,9 @@ export function readDataFileMetadata(source: PageSource, reader = new PageReader
   const unlocated: UnlocatedTable[] = [];
   const gaps: PartitionGap[] = [];
   const unnamedSchemas: Array<{ table: string; objectId: number }> = [];
-  const tables = buildTables(st, warnings, skipped, objects, unlocated, gaps, unnamedSchemas);
+  const shipped: ShippedTable[] = [];
+  const nameless: Array<{ table: string; objectId: number }> = [];
+  const tables = buildTables(st, warnings, skipped, objects, unlocated, gaps, unnamedSchemas, shipped, nameless);
   if (unnamedSchemas.length) skipped.push(unnamedSchemaItem(unnamedSchemas));
   const noPartition = tablesWithoutPartitionItem(unlocated);
   if (noPartition) skipped.push(noPartition);
@@ -251,6 +270,8 @@ export function readDataFileMetadata(source: PageSource, reader = new PageReader
   // not when a sysschobjs page already failed its checks: that item says the damage
   const schobjsDamaged = [...reader.skipped, ...skipped].some((s) => String(s.location?.table ?? '').toLowerCase() === 'sys.sysschobjs');
   if (!schobjsDamaged) skipped.push(...rowsetsOfUnnamedObjects(st, objects));
+  // after schobjsDamaged: an item of one table's record, not of a page, hides no other
+  if (nameless.length) skipped.push(namelessTableItem(nameless));
   const details = new Map<string, DataFileTable>();
   const rowCounts: Record<string, number> = {};
   for (const t of tables) {
@@ -269,6 +290,7 @@ export function readDataFileMetadata(source: PageSource, reader = new PageReader
     principals: readDatabasePrincipals(st),
     otherAllocUnits,
     ...(unlocated.length ? { unlocatedTables: unlocated } : {}),
+    ...(shipped.length ? { shippedTables: shipped } : {}),
   };
 }
 
@@ -283,7 +305,10 @@ export function readDataFileMetadata(source: PageSource, reader = new PageReader
  * to 0x1C, ghost) of dbo.Orders' sysrowsets record on NORTHWND.MDF's page 1:18 (torn-page bits only,
  * so no check sees it) made `dump --all --strict` print 12 tables and 2,478 rows, exit 0, and
  * `inspect` list 12 tables, exit 0: 830 orders gone without a word. The symmetric case (partitions
- * of objects sysschobjs does not name) is rowsetsOfUnnamedObjects.
+ * of objects sysschobjs does not name) is rowsetsOfUnnamedObjects. A memory-optimized table may have
+ * no such rowset on a healthy file (Microsoft Learn, "Indexes on Memory-Optimized Tables": its rows
+ * are not on pages, "no partitions or allocation units" give them; not in the corpus, so not known
+ * from its bytes here): the sentence says so, its rows not printed either way.
  */
 /**
  * The FORMAT_CATALOG_MISMATCH item (of sys.sysclsobjs: a damaged catalog, INCOMPLETE) of user tables
@@ -300,6 +325,21 @@ function unnamedSchemaItem(tables: ReadonlyArray<{ table: string; objectId: numb
     code: 'FORMAT_CATALOG_MISMATCH',
     reason: `sys.sysschobjs puts ${tables.length} user table(s) in a schema id no sys.sysclsobjs schema row names: ${named.join(', ')}${tables.length > 10 ? ' …' : ''}; their schema is not known (printed as schema_<id>): a sysschobjs or sysclsobjs page is damaged or another database's (its checksum may hold): read an undamaged copy (a backup)`,
     location: { table: 'sys.sysclsobjs' },
+  };
+}
+
+/**
+ * The FORMAT_CATALOG_MISMATCH item (of sys.sysschobjs: a damaged catalog, INCOMPLETE) of user tables
+ * whose sysschobjs row holds no name, or an empty one: a table's identifier is required and has 1 to
+ * 128 characters (Microsoft Learn, "Database identifiers"), so the record is damaged. Their rows are printed under
+ * `<schema>.object_<id>`; before, under `<schema>.` (an empty name), exit 0, not a word.
+ */
+function namelessTableItem(tables: ReadonlyArray<{ table: string; objectId: number }>): SkippedItem {
+  const named = tables.slice(0, 10).map((t) => `object id ${t.objectId} (printed as ${t.table})`);
+  return {
+    code: 'FORMAT_CATALOG_MISMATCH',
+    reason: `sys.sysschobjs names ${tables.length} user table(s) with no name (an identifier has 1 to 128 characters): ${named.join(', ')}${tables.length > 10 ? ' …' : ''}; their record is damaged (a page without a checksum, or another database's), so their name is not known: read an undamaged copy (a backup)`,
+    location: { table: 'sys.sysschobjs' },
   };
 }
 
@@ -336,7 +376,7 @@ function tablesWithoutPartitionItem(unlocated: readonly UnlocatedTable[]): Skipp
   const named = unlocated.slice(0, 10).map((t) => `${t.table} (object id ${t.objectId}${t.indexId !== undefined ? `, ${t.indexId === 0 ? 'heap' : 'clustered index'} in sys.sysidxstats` : ''})`);
   return {
     code: 'FORMAT_CATALOG_MISMATCH',
-    reason: `sys.sysschobjs names ${unlocated.length} user table(s) of which sys.sysrowsets holds no heap or clustered partition: ${named.join(', ')}${unlocated.length > 10 ? ' …' : ''}; their pages cannot be found, so they are not listed and none of their rows is printed: a sysrowsets page is damaged or another database's (its checksum may hold): read an undamaged copy (a backup)`,
+    reason: `sys.sysschobjs names ${unlocated.length} user table(s) of which sys.sysrowsets holds no heap or clustered partition: ${named.join(', ')}${unlocated.length > 10 ? ' …' : ''}; their pages cannot be found, so they are not listed and none of their rows is printed: a sysrowsets page is damaged or another database's (its checksum may hold): read an undamaged copy (a backup), unless ${unlocated.length === 1 ? 'it is a memory-optimized table' : 'they are memory-optimized tables'} (SQL Server 2014 and later), whose rows are on no page at all`,
     location: { table: 'sys.sysrowsets' },
   };
 }
@@ -424,7 +464,7 @@ function nonTableAllocUnits(st: SystemTables, objects: readonly SysRow[]): Set<s
   return out;
 }
 
-function buildTables(st: SystemTables, warnings: string[], systemSkipped: SkippedItem[] = [], objects: readonly SysRow[] = st.read(SystemObjectId.sysschobjs, SYSSCHOBJS, 'sysschobjs'), unlocated: UnlocatedTable[] = [], partitionGaps: PartitionGap[] = [], unnamedSchemas: Array<{ table: string; objectId: number }> = []): DataFileTable[] {
+function buildTables(st: SystemTables, warnings: string[], systemSkipped: SkippedItem[] = [], objects: readonly SysRow[] = st.read(SystemObjectId.sysschobjs, SYSSCHOBJS, 'sysschobjs'), unlocated: UnlocatedTable[] = [], partitionGaps: PartitionGap[] = [], unnamedSchemas: Array<{ table: string; objectId: number }> = [], shipped: ShippedTable[] = [], nameless: Array<{ table: string; objectId: number }> = []): DataFileTable[] {
   const classes = st.read(SystemObjectId.sysclsobjs, SYSCLSOBJS, 'sysclsobjs');
   const colpars = st.read(SystemObjectId.syscolpars, SYSCOLPARS, 'syscolpars');
   const indexes = st.read(SystemObjectId.sysidxstats, SYSIDXSTATS, 'sysidxstats');
@@ -439,12 +479,30 @@ function buildTables(st: SystemTables, warnings: string[], systemSkipped: Skippe
   const out: DataFileTable[] = [];
   for (const o of objects) {
     const type = (str(o.type) ?? '').trim();
-    if (type !== 'U' || num(o.nsclass) !== 0 || num(o.pclass) !== 1 || num(o.status) & SCHOBJ_MS_SHIPPED) continue;
+    if (type !== 'U' || num(o.nsclass) !== 0 || num(o.pclass) !== 1) continue;
     const objectId = num(o.id);
+    if (num(o.status) & SCHOBJ_MS_SHIPPED) {
+      // SQL Server's own table, or a user table one bit of whose status changed (NORTHWND.MDF's
+      // dbo.Customers with status bit 0x1 set on page 1:372 was left out, 91 rows, exit 0): named
+      // when it holds rows (DataFileMetadata.shippedTables)
+      const rows = st.rowsets.filter((r) => num(r.idmajor) === objectId && num(r.idminor) <= 1).reduce((n, r) => n + num(r.rcrows), 0);
+      if (rows > 0) {
+        const table = `${schemas.get(num(o.nsid)) ?? `schema_${num(o.nsid)}`}.${str(o.name) || `object_${objectId}`}`;
+        shipped.push({ table, objectId, rows });
+        // inspect prints the metadata's warnings
+        warnings.push(`${table} (object id ${objectId}, ${rows} row(s)) is marked as SQL Server's own (is_ms_shipped: replication, change data capture) and not listed; if it is a table of yours, that bit of its sysschobjs row is damaged`);
+      }
+      continue;
+    }
     const known = schemas.get(num(o.nsid));
     const schema = known ?? `schema_${num(o.nsid)}`;
-    const name = str(o.name) ?? `object_${objectId}`;
+    // a table's name is its identifier, required, of 1 to 128 characters (Microsoft Learn, "Database
+    // identifiers"): none, or an empty one, is a damaged record (one bit of dbo.Customers' record status on NORTHWND.MDF's page
+    // 1:372, 0x30 -> 0x10, took its variable columns away: its 91 rows printed as table "dbo.", exit 0)
+    const own = str(o.name);
+    const name = own ? own : `object_${objectId}`;
     const qualified = `${schema}.${name}`;
+    if (!own) nameless.push({ table: qualified, objectId });
     if (known === undefined) unnamedSchemas.push({ table: qualified, objectId });
     const base = indexes.find((i) => num(i.id) === objectId && (num(i.indid) === 0 || num(i.indid) === 1));
     const rowsetsOfBase = st.rowsets

@@ -702,7 +702,17 @@ class ReinsertPlanner {
 function maybeOneText(t: TargetTable, columns: readonly string[], maybe: boolean): string {
   if (!maybe) return '';
   const named = columns.map((c) => t.columns.find((x) => x.name === c) ?? t.columns.find((x) => x.name.toLowerCase() === c.toLowerCase())).filter((c) => c?.collation).map((c) => `${c!.name} ${c!.collation}`);
-  return `; values the collation may take as one key (${named.length ? named.join(', ') : 'collation not known'}: width, kana, accents, expansions): if the server takes them as two, put one back in this run and the others in a later run, whose check asks the server`;
+  // the folds these columns' collations may make (key-fold.ts maybeKeyText), not a fixed list: it
+  // said "accents" under _AS collations, which never fold them, and left out the characters a
+  // collation may not weigh, so 'ABC' and 'ABC' + a tab were refused with none of the reasons named
+  const folds = columns.map((c) => columnFolds(t, c) ?? UNKNOWN_COLLATION_MAYBE_FOLDS).filter((f) => !f.binary);
+  const ways: string[] = [];
+  if (folds.some((f) => f.widthInsensitive)) ways.push('full- and half-width forms');
+  if (folds.some((f) => f.kanaInsensitive)) ways.push('katakana and hiragana');
+  if (folds.some((f) => f.accentInsensitive)) ways.push('accents');
+  if (folds.some((f) => !f.caseSensitive && !f.sqlNonUnicode)) ways.push("'ß'/'ss', 'æ'/'ae', 'œ'/'oe'");
+  ways.push('control and format characters such as a tab, a line break or a zero-width space, which it may not weigh');
+  return `; values the collation may take as one key (${named.length ? named.join(', ') : 'collation not known'}: ${ways.join(', ')}): if the server takes them as two, put one back in this run and the others in a later run, whose check asks the server`;
 }
 
 /**

@@ -155,6 +155,17 @@ describe('the duplicate-key and unique-value checks refuse pairs the collation m
     expect(message).toContain(`may take as one key (Name ${collation}`);
   });
 
+  it('the sentence names the folds this collation may make: no accents under _AS, the characters it may not weigh (a tab) always', () => {
+    // 'ALFKI' + a tab and 'ALFKI' under Latin1_General_CI_AS (SYNTHETIC): the sentence said "width,
+    // kana, accents, expansions" whatever the collation: accents an _AS collation never folds, and
+    // not the tab that made the pair maybe one key
+    const tab = planReinsert([row(1, 'ALFKI\t'), row(2, 'ALFKI')], contacts('Name', 'Latin1_General_CI_AS'), []).problems[0]!.message;
+    expect(tab).toContain("may take as one key (Name Latin1_General_CI_AS: full- and half-width forms, katakana and hiragana, 'ß'/'ss', 'æ'/'ae', 'œ'/'oe', control and format characters such as a tab, a line break or a zero-width space, which it may not weigh)");
+    expect(tab).not.toContain('accents');
+    const ai = planReinsert([row(1, 'José'), row(2, 'Jose')], contacts('Name', 'French_CI_AI'), []).problems[0]!.message;
+    expect(ai).toContain('may take as one key (Name French_CI_AI: full- and half-width forms, katakana and hiragana, accents,');
+  });
+
   it('a text column whose collation is not known: \'José\' and \'Jose\' may be one key (any _AI collation), refused saying the collation is not known', () => {
     const unknown = new Map([['crm.Contacts', { ...contacts('Name', 'x').get('crm.Contacts')!, columns: [column('Id', 'int'), column('Name', 'nvarchar')] }]]);
     const plan = planReinsert([row(1, 'José'), row(2, 'Jose')], unknown, []);

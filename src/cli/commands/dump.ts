@@ -250,6 +250,7 @@ async function dumpTables(opts: DumpOptions, stdout: Writable, stderr: Writable,
         }
         tables.push({ qualified, columns: visibleColumns(layout).map((c) => c.name) });
       }
+      if (md.shippedTables?.length) schemaNotes.push(shippedTablesNote(md.shippedTables));
     } else {
       for (const name of named) {
         const table = findTable(md, name);
@@ -258,7 +259,12 @@ async function dumpTables(opts: DumpOptions, stdout: Writable, stderr: Writable,
           const unlocated = md.unlocatedTables ?? [];
           const lost = unlocated.find((t) => t.table === findTableName(unlocated.map((u) => u.table), name.replace(/[[\]"]/g, '')));
           if (lost) {
-            throw new FormatError('FORMAT_CATALOG_MISMATCH', `table ${lost.table} is named in ${file}'s catalog (sys.sysschobjs, object id ${lost.objectId}), but sys.sysrowsets holds no heap or clustered partition of it, so its pages cannot be found and none of its rows is printed: a sysrowsets page is damaged or another database's (its checksum may hold): read an undamaged copy (a backup)`, { table: lost.table, file });
+            throw new FormatError('FORMAT_CATALOG_MISMATCH', `table ${lost.table} is named in ${file}'s catalog (sys.sysschobjs, object id ${lost.objectId}), but sys.sysrowsets holds no heap or clustered partition of it, so its pages cannot be found and none of its rows is printed: a sysrowsets page is damaged or another database's (its checksum may hold): read an undamaged copy (a backup), unless it is a memory-optimized table (SQL Server 2014 and later), whose rows are on no page at all`, { table: lost.table, file });
+          }
+          const shipped = md.shippedTables ?? [];
+          const marked = shipped.find((t) => t.table === findTableName(shipped.map((u) => u.table), name.replace(/[[\]"]/g, '')));
+          if (marked) {
+            throw new InputError('INPUT_UNKNOWN_TABLE', `table ${marked.table} (object id ${marked.objectId}, ${marked.rows} row(s) in sys.sysrowsets) is marked in ${file}'s catalog as SQL Server's own (sys.sysschobjs status 0x1, is_ms_shipped: replication, change data capture), and rowback dumps user tables only; if it is a table of yours, that bit of its sysschobjs row is damaged (a page without a checksum, or another database's): read an undamaged copy (a backup)`, { table: marked.table, file });
           }
           const known = md.tables.map((t) => `${t.schema}.${t.name}`).join(', ') || '(none)';
           // 'is not in' is not known when the catalog that names the tables is damaged
@@ -509,6 +515,16 @@ function incompleteLine(skipped: SkippedItem[], rows: number, ctx: { tableOf: Ma
     parts.push(`${rest.length} item(s) could not be read (${codes}${pagesOf(rest)})${damage.length ? ', the catalog among them' : ''}`);
   }
   return `rowback dump: INCOMPLETE: ${parts.join('; ')}; ${rows} row(s) printed${catalogDamage(all).length ? ', of the tables the damaged catalog still names' : ''}\n`;
+}
+
+/**
+ * dump --all's note naming the tables marked is_ms_shipped that hold rows (metadata.ts
+ * DataFileMetadata.shippedTables), not dumped: SQL Server's own tables (replication, change data
+ * capture), or a user table whose sysschobjs status bit 0x1 is damaged, which was left out unsaid.
+ */
+export function shippedTablesNote(shipped: ReadonlyArray<{ table: string; objectId: number; rows: number }>): string {
+  const named = shipped.slice(0, 10).map((t) => `${t.table} (object id ${t.objectId}, ${t.rows} row(s))`).join(', ');
+  return `${shipped.length} table(s) holding rows are marked as SQL Server's own (sys.sysschobjs status 0x1, is_ms_shipped: replication, change data capture) and not dumped: ${named}${shipped.length > 10 ? ` and ${shipped.length - 10} more` : ''}; if one is a table of yours, that bit of its catalog row is damaged: read an undamaged copy (a backup)`;
 }
 
 function summary(tables: DumpedTable[], includeGhosts: boolean, skipped: SkippedItem[], includeRemnants: boolean): string {
