@@ -22,6 +22,7 @@ import { readDataFileMetadata } from '../../src/datafile/metadata.js';
 import { slotOffset } from '../../src/datafile/page.js';
 import { catalogDamage } from '../../src/recover/source.js';
 import { captureCli } from '../support/cli.js';
+import { damagedCopy as editedCopy } from '../support/damaged-copy.js';
 import { corpusPath, describeCorpus } from '../support/corpus.js';
 
 const run = captureCli();
@@ -55,6 +56,18 @@ function editedRowsetPage(file: Buffer, objectId: number, edit: (page: Buffer, a
 
 describeCorpus('a user table with no partition in sys.sysrowsets (NORTHWND.MDF, dbo.Orders\' rowset record ghosted)', () => {
   const mdfPath = () => corpusPath('SessionShoppingCart', 'App_Data', 'NORTHWND.MDF');
+  /**
+   * A copy of NORTHWND.MDF (SYNTHETIC damage, in a temp folder named from `prefix`) with `edit` applied
+   * to object `id`'s sys.sysschobjs record on page 1:372 (`at`: the record's offset in the page).
+   */
+  const schobjsRecordCopy = (prefix: string, id: number, edit: (page: Buffer, at: number) => void): string =>
+    editedCopy(mdfPath(), join(mkdtempSync(join(tmpdir(), prefix)), 'NORTHWND.MDF'), (b) => {
+      const page = b.subarray(372 * 8192, 373 * 8192);
+      let at = -1;
+      for (let s = 0; s < page.readUInt16LE(22); s++) if (page.readUInt32LE(slotOffset(page, s) + 4) === id) at = slotOffset(page, s);
+      expect(at).toBeGreaterThan(0);
+      edit(page, at);
+    });
   const damagedCopy = (): string => {
     const b = Buffer.from(readFileSync(mdfPath()));
     ghostedRowsetPage(b, ORDERS).copy(b, SYSROWSETS_PAGE * 8192);
@@ -140,15 +153,11 @@ describeCorpus('a user table with no partition in sys.sysrowsets (NORTHWND.MDF, 
   it('a table in a schema id sys.sysclsobjs does not name (dbo.Shippers\' nsid, one bit, sysschobjs page 1:372): an item of sys.sysclsobjs naming it', async () => {
     // dbo.Shippers' sysschobjs record on page 1:372 (m_objId 34): status, 0x00, fixed end u16, id int @4, nsid int @8
     const SHIPPERS = 2105058535;
-    const b = Buffer.from(readFileSync(mdfPath()));
-    const page = b.subarray(372 * 8192, 373 * 8192);
-    expect(page.readUInt32LE(24)).toBe(34);
-    let at = -1;
-    for (let s = 0; s < page.readUInt16LE(22); s++) if (page.readUInt32LE(slotOffset(page, s) + 4) === SHIPPERS) at = slotOffset(page, s);
-    expect(page.readUInt32LE(at + 8)).toBe(1);
-    page[at + 10] ^= 0x40; // nsid 1 -> 4194305
-    const f = join(mkdtempSync(join(tmpdir(), 'rowback-unnamed-schema-')), 'NORTHWND.MDF');
-    writeFileSync(f, b);
+    const f = schobjsRecordCopy('rowback-unnamed-schema-', SHIPPERS, (page, at) => {
+      expect(page.readUInt32LE(24)).toBe(34);
+      expect(page.readUInt32LE(at + 8)).toBe(1);
+      page[at + 10] ^= 0x40; // nsid 1 -> 4194305
+    });
     const md = readDataFileMetadata(new MdfPageSource(f));
     expect(md.rowCounts['schema_4194305.Shippers']).toBe(3);
     const said = md.skipped.filter((s) => s.code === 'FORMAT_CATALOG_MISMATCH');
@@ -163,14 +172,10 @@ describeCorpus('a user table with no partition in sys.sysrowsets (NORTHWND.MDF, 
   it('a table whose sysschobjs type byte changed (dbo.Customers \'U\' 0x55 -> 0x15, page 1:372): an item naming it (was 12 tables, exit 0)', async () => {
     // dbo.Customers' sysschobjs record: id int @4, nsid int @8, nsclass tinyint @12, status int @13, type char(2) @17
     const CUSTOMERS = 2073058421;
-    const b = Buffer.from(readFileSync(mdfPath()));
-    const page = b.subarray(372 * 8192, 373 * 8192);
-    let at = -1;
-    for (let s = 0; s < page.readUInt16LE(22); s++) if (page.readUInt32LE(slotOffset(page, s) + 4) === CUSTOMERS) at = slotOffset(page, s);
-    expect(page.subarray(at + 17, at + 19).toString('latin1')).toBe('U ');
-    page[at + 17] ^= 0x40;
-    const f = join(mkdtempSync(join(tmpdir(), 'rowback-type-byte-')), 'NORTHWND.MDF');
-    writeFileSync(f, b);
+    const f = schobjsRecordCopy('rowback-type-byte-', CUSTOMERS, (page, at) => {
+      expect(page.subarray(at + 17, at + 19).toString('latin1')).toBe('U ');
+      page[at + 17] ^= 0x40;
+    });
     const md = readDataFileMetadata(new MdfPageSource(f));
     expect(md.tables).toHaveLength(12);
     const said = md.skipped.filter((s) => s.code === 'FORMAT_CATALOG_MISMATCH');
@@ -185,14 +190,10 @@ describeCorpus('a user table with no partition in sys.sysrowsets (NORTHWND.MDF, 
 
   it('a table whose sysschobjs nsclass changed (dbo.Employees 0 -> 0x40, @12 of its record, page 1:372): an item naming it (was 12 tables, exit 0)', () => {
     const EMPLOYEES = 1977058079;
-    const b = Buffer.from(readFileSync(mdfPath()));
-    const page = b.subarray(372 * 8192, 373 * 8192);
-    let at = -1;
-    for (let s = 0; s < page.readUInt16LE(22); s++) if (page.readUInt32LE(slotOffset(page, s) + 4) === EMPLOYEES) at = slotOffset(page, s);
-    expect(page[at + 12]).toBe(0);
-    page[at + 12] ^= 0x40;
-    const f = join(mkdtempSync(join(tmpdir(), 'rowback-nsclass-')), 'NORTHWND.MDF');
-    writeFileSync(f, b);
+    const f = schobjsRecordCopy('rowback-nsclass-', EMPLOYEES, (page, at) => {
+      expect(page[at + 12]).toBe(0);
+      page[at + 12] ^= 0x40;
+    });
     const md = readDataFileMetadata(new MdfPageSource(f));
     expect(md.tables.map((t) => t.name)).not.toContain('Employees');
     const said = md.skipped.filter((s) => s.code === 'FORMAT_CATALOG_MISMATCH');

@@ -22,16 +22,19 @@ describeCorpus('re-insert: the undo of a run while it is resumed', () => {
   const spec = { connectionString: 'Server=fake', database: 'CRM' };
   const deletes = (undo: string) => undo.split('\n').filter((l) => l.startsWith('DELETE TOP (1) FROM'));
 
-  it('refuses to run while the resumed run goes on, names the undo export; the run\'s end writes the whole undo', async () => {
+  /**
+   * A run stopped after its first batch's COMMIT (SYNTHETIC), its undo deleting none, then resumed and
+   * held before its third batch's COMMIT until `hold` settles: the service, the job and the run.
+   */
+  const resumedAndHeld = async (hold: Promise<void>) => {
     let stop = true;
-    let hold: Promise<void> | undefined;
-    let release!: () => void;
+    let holding: Promise<void> | undefined;
     let held = false;
     const svc = new ReinsertService(env.store, {
       connect: env.connect,
       hooks: {
         afterTargetCommit: () => { if (stop) { stop = false; throw new Error('the service stopped'); } },
-        beforeCommit: async (b) => { if (b.batchNo === 3 && hold) { held = true; await hold; } },
+        beforeCommit: async (b) => { if (b.batchNo === 3 && holding) { held = true; await holding; } },
       },
     });
     const job = approvedTrailJob(env.store, corpusRows(60));
@@ -39,10 +42,16 @@ describeCorpus('re-insert: the undo of a run while it is resumed', () => {
     await svc.wait(a.id);
     expect(svc.getRun(a.id)!.state).toBe('failed');
     expect(deletes(svc.script(a.id)!.undoScript!)).toHaveLength(0);
-    hold = new Promise<void>((r) => { release = r; });
+    holding = hold;
     await svc.resume(a.id, 'op', spec);
     for (let i = 0; i < 300 && !held; i++) await new Promise((r) => setTimeout(r, 10));
     expect(held).toBe(true);
+    return { svc, job, a };
+  };
+
+  it('refuses to run while the resumed run goes on, names the undo export; the run\'s end writes the whole undo', async () => {
+    let release!: () => void;
+    const { svc, job, a } = await resumedAndHeld(new Promise<void>((r) => { release = r; }));
     expect(svc.getRun(a.id)!.outcomes.inserted).toBe(8);
     const meanwhile = svc.script(a.id)!.undoScript!;
     expect(deletes(meanwhile)).toHaveLength(0);
@@ -57,23 +66,7 @@ describeCorpus('re-insert: the undo of a run while it is resumed', () => {
   });
 
   it('a resumed run stopped by the service keeps the refusing undo, not its first end\'s', async () => {
-    let stop = true;
-    let hold: Promise<void> | undefined;
-    let held = false;
-    const svc = new ReinsertService(env.store, {
-      connect: env.connect,
-      hooks: {
-        afterTargetCommit: () => { if (stop) { stop = false; throw new Error('the service stopped'); } },
-        beforeCommit: async (b) => { if (b.batchNo === 3 && hold) { held = true; await hold; } },
-      },
-    });
-    const job = approvedTrailJob(env.store, corpusRows(60));
-    const a = await svc.start(job, 'op', { dryRun: false, target: spec, batchSize: 4 });
-    await svc.wait(a.id);
-    hold = new Promise<void>(() => undefined);
-    await svc.resume(a.id, 'op', spec);
-    for (let i = 0; i < 300 && !held; i++) await new Promise((r) => setTimeout(r, 10));
-    expect(held).toBe(true);
+    const { a } = await resumedAndHeld(new Promise<void>(() => undefined));
     // the service restarts (a second service over the same staging file)
     const next = new ReinsertService(env.store, { connect: env.connect });
     expect(next.recoverInterruptedRuns()).toContain(a.id);
