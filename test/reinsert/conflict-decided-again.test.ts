@@ -12,24 +12,38 @@ import { ReinsertService } from '../../src/reinsert/service.js';
 import { describeCorpus } from '../support/corpus.js';
 import { corpusRows, LAYOUTS } from '../staging/fixtures.js';
 import { storeAndTarget } from './fake-target.js';
+import type { StagingStore } from '../../src/staging/store.js';
+
+const spec = { connectionString: 'Server=fake' };
+
+/**
+ * The corpus examples' 60 rows staged as a job in `env`'s store, `approve` deciding some of them, a
+ * stub seeded at dbo.T's key Id = 1 (all its rows hold it: the same real row image), and a real run
+ * into the fake target ended: the job, the service and the run.
+ */
+async function runIntoStub(env: ReturnType<typeof storeAndTarget>, approve: (store: StagingStore, jobId: number) => void): Promise<{ jobId: number; svc: ReinsertService; runId: number }> {
+  const { store, target } = env;
+  const job = store.createJob({ kind: 'files', spec: {}, description: 't', createdBy: 'op' });
+  store.stageBatch(job.id, corpusRows(60));
+  store.saveJobTables(job.id, Object.values(LAYOUTS));
+  approve(store, job.id);
+  target.seed('dbo.T', [1], { Id: 1, Name: 'stub re-created by the batch job' });
+  const svc = new ReinsertService(store, { connect: () => target });
+  const run = await svc.start(job.id, 'op', { dryRun: false, target: spec, batchSize: 4 });
+  await svc.wait(run.id);
+  return { jobId: job.id, svc, runId: run.id };
+}
 
 describeCorpus('conflict rows decided again', () => {
   const env = storeAndTarget('rowback-conflict-again-');
-  const spec = { connectionString: 'Server=fake' };
 
   /** A job whose dbo.T rows (10, all Id = 1) went to conflict against a seeded row; dbo.LogTestTrailNull's 10 re-inserted. */
   const afterConflictRun = async () => {
-    const { store, target } = env;
-    const job = store.createJob({ kind: 'files', spec: {}, description: 't', createdBy: 'op' });
-    store.stageBatch(job.id, corpusRows(60));
-    store.saveJobTables(job.id, Object.values(LAYOUTS));
-    for (const table of ['dbo.T', 'dbo.LogTestTrailNull']) store.decide(job.id, { actor: 'rev', decision: 'approve', reason: 'restore them', filter: { table } });
-    target.seed('dbo.T', [1], { Id: 1, Name: 'stub re-created by the batch job' });
-    const svc = new ReinsertService(store, { connect: () => target });
-    const run = await svc.start(job.id, 'op', { dryRun: false, target: spec, batchSize: 4 });
-    await svc.wait(run.id);
-    expect(svc.getRun(run.id)!.outcomes).toEqual({ inserted: 10, conflict: 10, error: 0 });
-    return { jobId: job.id, svc };
+    const { jobId, svc, runId } = await runIntoStub(env, (store, id) => {
+      for (const table of ['dbo.T', 'dbo.LogTestTrailNull']) store.decide(id, { actor: 'rev', decision: 'approve', reason: 'restore them', filter: { table } });
+    });
+    expect(svc.getRun(runId)!.outcomes).toEqual({ inserted: 10, conflict: 10, error: 0 });
+    return { jobId, svc };
   };
 
   it('by id: a conflict row is approved again, the note says it was a conflict, and once the row in the way is gone a run puts it back', async () => {
@@ -75,22 +89,17 @@ describeCorpus('conflict rows decided again', () => {
 
 describeCorpus('conflict rows a filter matches without naming them: left, and said so', () => {
   const env = storeAndTarget('rowback-conflict-left-');
-  const spec = { connectionString: 'Server=fake' };
 
   // A DBA removed the stub and approved "the table" again: the answer was "rows: 2" (the other
   // pending rows) with no word of the conflict rows the filter matched and left, or, with none
   // changed, "already approved or past review (reinserted, conflict)", as if they were back.
   it('a filter by table over conflict and pending rows: the pending ones approved, the note counts the conflicts left and how to name them', async () => {
-    const { store, target } = env;
-    const job = store.createJob({ kind: 'files', spec: {}, description: 't', createdBy: 'op' });
-    store.stageBatch(job.id, corpusRows(60));
-    store.saveJobTables(job.id, Object.values(LAYOUTS));
-    const t = store.listRows(job.id, { table: 'dbo.T' }, { limit: 100 }).items.map((r) => r.id);
-    store.decide(job.id, { actor: 'rev', decision: 'approve', reason: 'restore them', ids: t.slice(0, 8) });
-    target.seed('dbo.T', [1], { Id: 1, Name: 'stub re-created by the batch job' });
-    const svc = new ReinsertService(store, { connect: () => target });
-    const run = await svc.start(job.id, 'op', { dryRun: false, target: spec, batchSize: 4 });
-    await svc.wait(run.id);
+    const { store } = env;
+    const { jobId } = await runIntoStub(env, (st, id) => {
+      const t = st.listRows(id, { table: 'dbo.T' }, { limit: 100 }).items.map((r) => r.id);
+      st.decide(id, { actor: 'rev', decision: 'approve', reason: 'restore them', ids: t.slice(0, 8) });
+    });
+    const job = { id: jobId };
     expect(store.countRows(job.id, { status: 'conflict' })).toBe(8);
     const d = store.decide(job.id, { actor: 'rev', decision: 'approve', reason: 'stub removed', filter: { table: 'dbo.T' } });
     expect(d.rows).toBe(2);
@@ -112,7 +121,6 @@ describeCorpus('conflict rows a filter matches without naming them: left, and sa
 
 describeCorpus('a decision by a filter naming conflict sees a conflict row decided again since the count', () => {
   const env = storeAndTarget('rowback-conflict-stale-');
-  const spec = { connectionString: 'Server=fake' };
 
   // The exact check (asOf) took a row's status at the count from its decisions alone: a row a run
   // had made a conflict (no decision) and another reviewer rejected since read as 'approved' then,
@@ -121,14 +129,8 @@ describeCorpus('a decision by a filter naming conflict sees a conflict row decid
   // the one shown (c0) decided by someone else unsaid.
   it('conflict rows counted 10; one rejected by another reviewer and another row made a conflict by a run since: STAGING_DECISION_STALE, nothing decided', async () => {
     const { store, target } = env;
-    const job = store.createJob({ kind: 'files', spec: {}, description: 't', createdBy: 'op' });
-    store.stageBatch(job.id, corpusRows(60));
-    store.saveJobTables(job.id, Object.values(LAYOUTS));
-    store.decide(job.id, { actor: 'rev', decision: 'approve', reason: 'restore them', filter: { table: 'dbo.T' } });
-    target.seed('dbo.T', [1], { Id: 1, Name: 'stub re-created by the batch job' });
-    const svc = new ReinsertService(store, { connect: () => target });
-    const r1 = await svc.start(job.id, 'op', { dryRun: false, target: spec, batchSize: 4 });
-    await svc.wait(r1.id);
+    const { jobId, svc } = await runIntoStub(env, (st, id) => { st.decide(id, { actor: 'rev', decision: 'approve', reason: 'restore them', filter: { table: 'dbo.T' } }); });
+    const job = { id: jobId };
     expect(store.countRows(job.id, { status: 'conflict' })).toBe(10);
     // a row of another table approved before the count, its key in the target too
     const t0 = store.listRows(job.id, { table: 'dbo.T2' }, { limit: 1 }).items[0]!;
