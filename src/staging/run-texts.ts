@@ -54,17 +54,8 @@ const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve)
  * read as the text). Throws what SQLite throws (SQLITE_FULL, a closed file).
  */
 export async function writeRunTextPieces(db: Database, runId: number, kind: RunTextKind, text: string | null): Promise<number> {
-  db.prepare('DELETE FROM reinsert_run_texts WHERE run_id = ? AND kind = ?').run(runId, kind);
-  if (text === null || !keptInPieces(text)) return 0;
-  const insert = db.prepare('INSERT INTO reinsert_run_texts (run_id, kind, seq, piece) VALUES (?, ?, ?, ?)');
-  let seq = 0;
-  for (let start = 0; start < text.length; seq++) {
-    const end = pieceEnd(text, start);
-    insert.run(runId, kind, seq, text.slice(start, end));
-    start = end;
-    await turn();
-  }
-  return seq;
+  // one writer of pieces: a whole text is the one chunk of writeRunTextChunks (the same pieceEnd cuts)
+  return (await writeRunTextChunks(db, runId, kind, text === null ? [] : [text])).pieces;
 }
 
 /** Where writeRunTextChunks put a text: its column value (the text, or NULL when kept in pieces) and its piece count (0: none). */
@@ -74,7 +65,8 @@ export interface WrittenRunText {
 }
 
 /**
- * writeRunTextPieces for a text given as chunks (joined with '\n' they are the text: plan.ts
+ * The one writer of a run's text in pieces (writeRunTextPieces is it over one chunk), for a text
+ * given as chunks (joined with '\n' they are the text: plan.ts
  * renderUndoScriptChunks, a head then one chunk per batch), never held whole: each piece is written
  * once `pieceChars` characters (default RUN_TEXT_PIECE_CHARS) are rendered, so a real run's undo of
  * 500,000 rows (~430 MB) is neither one JavaScript string (V8's limit is 2^29 - 24 characters) nor
