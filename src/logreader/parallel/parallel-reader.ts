@@ -14,7 +14,7 @@ import { FormatError, InputError, RowbackError, SourceError } from '../../errors
 import type { SkippedItem } from '../../util/skipped-item.js';
 import type { LogRecordBatch, LogScanStats, RecordKeep, VlfIndexRange } from '../ldf/reader.js';
 import { UNCHECKED_BLOCKS_NAMED } from '../ldf/reader.js';
-import type { LogFileJob, ToParent, ToWorker } from './protocol.js';
+import type { LogFileInput, LogFileJob, ToParent, ToWorker } from './protocol.js';
 import { spawnModuleWorker } from '../../util/spawn-worker.js';
 import { currentFileRoots } from '../../util/input-open.js';
 
@@ -26,17 +26,7 @@ export type LogFileEvent =
   | { type: 'skipped'; item: SkippedItem }
   | { type: 'done'; stats: LogScanStats };
 
-export interface LogFileInput {
-  kind: 'ldf' | 'trn' | 'bak';
-  file: string;
-  position: number;
-  /** An .ldf: only these VLFs (consecutive inputs of one .ldf cover it in order). */
-  vlfs?: VlfIndexRange;
-  /** An .ldf: its VLFs in file order (default) or by sequence number (LogScanOptions.vlfOrder). */
-  vlfOrder?: 'file' | 'sequence';
-  /** An .ldf: yield its stale blocks too (default; LogScanOptions.includeStale). */
-  includeStale?: boolean;
-}
+export type { LogFileInput } from './protocol.js';
 
 /** RecordKeep as a table a worker can receive (op << 8 | context → 1 when built). */
 export function keepTable(keep: RecordKeep | undefined): Uint8Array | null {
