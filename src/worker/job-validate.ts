@@ -46,7 +46,7 @@ export interface JobAccess {
  */
 export function allowanceClause(what: 'fileRoots' | 'allowedServers', now: string[]): string {
   const opt = what === 'fileRoots' ? '--file-root DIR' : '--allow-server HOST';
-  return `now ${now.join(', ')}; start rowback serve with ${opt}, repeatable, or set ${what} in its --config file to allow others`;
+  return `now ${now.join(', ')}; start \`rowback serve ${opt}\`, repeatable, or set ${what} in its config file (\`rowback serve --config FILE\`) to allow others`;
 }
 
 /**

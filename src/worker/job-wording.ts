@@ -26,6 +26,8 @@ export interface FlagWording {
   kind?: JobWordingKind;
   /** Said instead when no job takes the flag: a CLI command in backticks, or what the caller can do. */
   say?: string;
+  /** The CLI command the flag is an option of, when not the table's (`scan` for a scan flag in a restore job's table). */
+  command?: string;
 }
 
 /** A phrase said as a whole (a flag with its argument, or a sentence whose way on a job cannot take): exact text. */
@@ -83,6 +85,8 @@ const SCAN_PHRASES: PhraseWording[] = [
   { cli: '--schema CATALOG.json', job: 'metadata.catalog (the catalog JSON)' },
   { cli: '--mdf FILE.mdf', job: 'mdf' },
   { cli: '--bak FILE.bak', job: 'bak' },
+  // a backup reader's refusal of a data file names diff's flag beside scan's (backup/mtf.ts)
+  { cli: ' (diff: --after-mdf)', job: '' },
   { cli: ' (scan --collation, a job\'s metadata.collation)', job: ' (metadata.collation)' },
   { cli: 'give it as the log (scan --ldf FILE, log FILE)', job: 'give it in "ldf"' },
   { cli: 'give the table layout with --ddl or --schema (scan, log)', job: 'give the table layout in metadata.ddl or metadata.catalog' },
@@ -107,6 +111,23 @@ const driftPhrases = (command: string): PhraseWording[] => [
     cli: '--accept-schema-drift with their old layout in --schema/--ddl decodes them',
     job: `no job decodes them (no job field accepts schema drift): \`${command} --accept-schema-drift\` with their old layout in \`--schema\`/\`--ddl\` does`,
   },
+];
+
+/**
+ * What a restore job's caller reads for the flags of the other commands its readers' messages name
+ * (a backup or data file reader's "give it with --mdf", a row decoded from pages warning of a
+ * layout "--schema" would give, the chain's "plan from msdb (--server)"): a data file is the later
+ * state's (afterMdf); the rest are a files job's fields or `rowback restore plan`'s.
+ */
+const RESTORE_OTHERS: FlagWording[] = [
+  f('--mdf', 'afterMdf', { command: 'dump' }),
+  ...[...SCAN_COMMON.filter((x) => x.flag !== '--table'), f('--ldf', 'ldf')].map((x) => ({ ...x, kind: 'files' as const, command: 'scan' })),
+  ...other('live', LIVE_FLAGS).filter((x) => x.flag === '--inactive-log').map((x) => ({ ...x, command: 'scan' })),
+  f('--log-backup', 'logBackups', { kind: 'log-backup', command: 'scan' }), ...other('export', EXPORT_FLAGS).map((x) => ({ ...x, command: 'scan' })),
+  { flag: '--server', say: '`rowback restore plan --server …` (msdb\'s backup history; a restore job reads the files it is given)', command: 'restore plan' },
+  { flag: '--database', say: '`rowback restore plan --database`', command: 'restore plan' },
+  { flag: '--backups', say: '`rowback restore plan --backups`', command: 'restore plan' },
+  ...SCAN_CLI_ONLY.map((x) => ({ ...x, command: 'scan' })),
 ];
 
 /** The `rowback diff`/`dump` flags a restore job's fields stand for (job-spec.ts RestoreJobSpec). */
@@ -144,7 +165,7 @@ export const JOB_WORDING: Record<JobWordingKind, { command: string; flags: FlagW
     flags: [...EXPORT_FLAGS, ...SCAN_COMMON, ...other('files', FILES_FLAGS), ...other('live', LIVE_FLAGS), f('--log-backup', 'logBackups', { kind: 'log-backup' }), ...SCAN_CLI_ONLY],
     phrases: [...driftPhrases('rowback scan --export FILE'), ...SCAN_PHRASES],
   },
-  restore: { command: 'diff', flags: RESTORE_FLAGS, phrases: [] },
+  restore: { command: 'diff', flags: [...RESTORE_FLAGS, ...RESTORE_OTHERS], phrases: [{ cli: 'give it with --mdf (diff: --after-mdf)', job: 'give it in "afterMdf"' }] },
 };
 
 /** How a flag is said in a job of `kind` (one flag). */

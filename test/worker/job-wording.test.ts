@@ -29,6 +29,7 @@ describe('jobWording: message → job wording, per kind', () => {
   const cases: Array<[JobWordingKind, string, string]> = [
     ['files', UNKNOWN_UNITS, "3 committed delete(s) on allocation units the table metadata does not know (not SQL Server's own system tables) are not in this result: rows of tables the metadata lacks (created, re-created or rebuilt after it was read, dropped, or left out of metadata.ddl/metadata.catalog): AllocUnitId 72057594043432960 ×3, listed by `rowback log --alloc-unit ID`"],
     ['files', REORDERED, "the layout given with metadata.ddl/metadata.catalog lists dbo.tblDept's column DeptName after DeptDesc; if this is the table's layout from before a column was dropped and added again under its name, rerun with acceptLayoutDrift: true; if the table was re-created with another column order, leave out mdf/bak and give the old allocation unit with metadata.allocUnit(s) (table dbo.tblDept)"],
+    ['files', 'X.mdf: it is a SQL Server data file (.mdf/.ndf), not a backup; give it with --mdf (diff: --after-mdf)', 'X.mdf: it is a SQL Server data file (.mdf/.ndf), not a backup; give it with mdf'],
     ['files', BEFORE_LOG, 'add the log backups taken before it with trn (or the .ldf with ldf)'],
     ['files', NO_LAYOUT, "give a data file or backup as of the log's end, or the table's layout (metadata.ddl/metadata.catalog with metadata.allocUnits { \"SCHEMA.NAME\": \"ID\" })"],
     ['files', DUMP_ADVICE, '`rowback dump --bak FULL.bak --trn LOG.trn … --table SCHEMA.TABLE --stop-before-lsn 0000002a:000001f0:0003` (docs/restore.md)'],
@@ -45,6 +46,9 @@ describe('jobWording: message → job wording, per kind', () => {
     ['export', 'give a --ddl layout with --collation or --type-alias Flag=bit, and --catalog-any-database', 'give a metadata.ddl layout with metadata.collation or metadata.typeAliases Flag=bit, and metadata.catalogAnyDatabase: true'],
     ['restore', 'the chain stops before --stop-at; give --after-bak, or --stop-before-lsn/--after-stop-at, --accept-older-later', 'the chain stops before stopAt; give afterBak, or stopBeforeLsn/afterStopAt, acceptOlderLater: true'],
     ['restore', 'plan it with `rowback restore plan --backups DIR --stop-at T` first', 'plan it with `rowback restore plan --backups DIR --stop-at T` first'],
+    ['restore', 'X.mdf: it is a SQL Server data file (.mdf/.ndf), not a backup; give it with --mdf (diff: --after-mdf)', 'X.mdf: it is a SQL Server data file (.mdf/.ndf), not a backup; give it in "afterMdf"'],
+    ['restore', 'move the ones that do not belong out of the folders, or plan from msdb (--server)', "move the ones that do not belong out of the folders, or plan from msdb (`rowback restore plan --server …` (msdb's backup history; a restore job reads the files it is given))"],
+    ['restore', 'the layout lacks it (--mdf/--bak/--schema)', 'the layout lacks it (afterMdf/bak/metadata.catalog (a files job))'],
   ];
   it.each(cases)('%s: %s', (kind, cli, job) => {
     expect(jobWording(kind, cli)).toBe(job);
@@ -104,8 +108,11 @@ describe('the wording tables stay in step with the CLI options and the request s
     const table = JOB_WORDING[kind];
     const own = await optionsOf(table.command);
     const problems: string[] = [];
+    const dup = table.flags.map((x) => x.flag).filter((fl, i, all) => all.indexOf(fl) !== i);
+    if (dup.length) problems.push(`named twice: ${dup.join(', ')}`);
     for (const x of table.flags) {
-      if (!own.has(x.flag)) problems.push(`${x.flag} is not an option of rowback ${table.command}`);
+      const command = x.command ?? table.command;
+      if (!(await optionsOf(command)).has(x.flag)) problems.push(`${x.flag} is not an option of rowback ${command}`);
       if (x.field !== undefined && !hasField(x.kind ?? kind, x.field)) problems.push(`${x.flag}: ${x.field} is not a field of a ${x.kind ?? kind} job`);
       if (x.field === undefined && x.say === undefined) problems.push(`${x.flag}: neither a field nor what to say`);
       for (const [cmd, flag] of backtickedFlags(x.say ?? '')) if (!(await optionsOf(cmd)).has(flag)) problems.push(`${x.flag}'s say: ${flag} is not an option of rowback ${cmd}`);
@@ -114,7 +121,9 @@ describe('the wording tables stay in step with the CLI options and the request s
       for (const [cmd, flag] of backtickedFlags(p.job)) if (!(await optionsOf(cmd)).has(flag)) problems.push(`phrase '${p.cli}': ${flag} is not an option of rowback ${cmd}`);
       // a phrase's job text names no flag outside backticks, and the flags it replaces are the command's
       if (p.job.split('`').filter((_, i) => i % 2 === 0).join('').match(/(^|[^\w`-])--[a-z]/)) problems.push(`phrase '${p.cli}' says a flag outside backticks`);
-      for (const f of p.cli.split('`').filter((_, i) => i % 2 === 0).join('').match(/--[a-z][a-z-]*/g) ?? []) if (!own.has(f)) problems.push(`phrase '${p.cli}': ${f} is not an option of rowback ${table.command}`);
+      // the library's sentence a phrase replaces names flags of the commands it is written for
+      const any = new Set([...own, ...(await optionsOf('scan')), ...(await optionsOf('dump')), ...(await optionsOf('diff'))]);
+      for (const f of p.cli.split('`').filter((_, i) => i % 2 === 0).join('').match(/--[a-z][a-z-]*/g) ?? []) if (!any.has(f)) problems.push(`phrase '${p.cli}': ${f} is an option of no rowback command`);
     }
     expect(problems).toEqual([]);
   });
