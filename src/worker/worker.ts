@@ -152,7 +152,7 @@ export class JobWorker {
       throw new StagingError('STAGING_JOB_NOT_RESUMABLE', `job ${jobId} is ${job.state}; only interrupted, resumable, failed or cancelled jobs resume`);
     }
     if (job.kind === 'restore' && (job.spec as { kind?: string }).kind !== 'restore') {
-      throw new StagingError('STAGING_JOB_NOT_RESUMABLE', `job ${jobId} is a restore job: rowback diff --stage stages it whole, no worker runs it; run that diff again`);
+      throw new StagingError('STAGING_JOB_NOT_RESUMABLE', `job ${jobId} is a restore job: \`rowback diff --stage\` stages it whole, no worker runs it; run that diff again`);
     }
     if (spec) {
       // The spec is sent again only to give back what the staging file does not keep (a live
