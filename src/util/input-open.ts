@@ -55,7 +55,7 @@ const CONFINED_FLAGS = constants.O_RDONLY | constants.O_NONBLOCK;
 
 /** The roots' words (as job-validate's allowanceClause; kept here so util needs nothing of worker). */
 function rootsClause(roots: string[]): string {
-  return `now ${roots.join(', ')}; start rowback serve with --file-root DIR, repeatable, or set fileRoots in its --config file to allow others`;
+  return `now ${roots.join(', ')}; start \`rowback serve --file-root DIR\`, repeatable, or set fileRoots in its config file (\`rowback serve --config FILE\`) to allow others`;
 }
 
 function notAllowed(path: string, c: FileConfinement, why: 'outside' | 'changed'): InputError {

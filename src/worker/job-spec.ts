@@ -298,28 +298,8 @@ export function filterOf(s: Pick<ScanJobSpec, 'from' | 'to' | 'tables' | 'operat
 
 const listOf = (v: string | string[] | undefined): string[] | undefined => (v === undefined ? undefined : Array.isArray(v) ? v : [v]);
 
-/** The command-line flags of `rowback diff`/`dump` a restore job's fields stand for, longest first. */
-const RESTORE_JOB_FIELDS: ReadonlyArray<readonly [string, string]> = [
-  ['--after-stop-before-lsn', 'afterStopBeforeLsn'], ['--after-stop-at', 'afterStopAt'], ['--after-trn', 'afterTrn'], ['--after-bak', 'afterBak'],
-  ['--after-mdf', 'afterMdf'], ['--after-position', 'afterPosition'], ['--position', 'position'], ['--stop-before-lsn', 'stopBeforeLsn'], ['--stop-at', 'stopAt'], ['--accept-older-later', 'acceptOlderLater: true'],
-  ['--trn', 'trn'], ['--bak', 'bak'], ['--table', 'table'], ['--key', 'key'],
-];
-const RESTORE_FLAG = new RegExp(`(?<![\\w-])(${RESTORE_JOB_FIELDS.map(([f]) => f).join('|')})(?![\\w-])`, 'g');
-
-/**
- * A message or note of the replay and comparison (replay/, restore/: written for `rowback diff` and
- * `dump`) as a restore job's caller reads it: each of those commands' flags (`--stop-at`, `--trn`,
- * `--after-bak`, …) named as the job's field (`stopAt`, `trn`, `afterBak`, …), so a refusal tells the
- * API's caller what to change in the request. Other text, commands named as alternatives
- * in backticks (`rowback restore plan --backups DIR --stop-at T`), is left as it is.
- */
-export function restoreJobWording(text: string): string {
-  // a command in backticks is advice to run it: its flags stay
-  return text
-    .split('`')
-    .map((part, i) => (i % 2 === 1 ? part : part.replace(RESTORE_FLAG, (f) => RESTORE_JOB_FIELDS.find(([flag]) => flag === f)![1])))
-    .join('`');
-}
+/** A restore job's wording of the replay's and comparison's messages (job-wording.ts). */
+export { restoreJobWording } from './job-wording.js';
 
 /** The scan command's source options for a spec. */
 export function sourceOptionsOf(s: ScanJobSpec): ScanSourceOptions {

@@ -24,6 +24,7 @@ import { withFileRoots } from '../util/input-open.js';
 import { assertRegularFile, isInsideRoots, isInsideRootsAsWritten, realPath } from '../util/files.js';
 import { jobCatalogDatabaseNotes, jobMetadataMapping, layoutsOfJobMetadata, type JobSpec, type RestoreJobSpec } from './job-spec.js';
 import { assertStopsInOrder, parseStopTarget } from '../restore/target.js';
+import { JOB_WORDING, jobWording } from './job-wording.js';
 import { assertOneDatabase, oneBackupAdvice, readSourceIdentities, type SourceFileIdentity } from '../recover/source-identity.js';
 
 export interface JobAccess {
@@ -45,7 +46,7 @@ export interface JobAccess {
  */
 export function allowanceClause(what: 'fileRoots' | 'allowedServers', now: string[]): string {
   const opt = what === 'fileRoots' ? '--file-root DIR' : '--allow-server HOST';
-  return `now ${now.join(', ')}; start rowback serve with ${opt}, repeatable, or set ${what} in its --config file to allow others`;
+  return `now ${now.join(', ')}; start \`rowback serve ${opt}\`, repeatable, or set ${what} in its config file (\`rowback serve --config FILE\`) to allow others`;
 }
 
 /**
@@ -123,7 +124,16 @@ function filesJobField(e: unknown, field: string): never {
 export async function validateJobSpec(spec: JobSpec, access: JobAccess = {}): Promise<void> {
   // the headers read below are read from descriptors verified against the roots (util/input-open.ts):
   // a file swapped for a link out of them after checkJobFile is not read
-  return withFileRoots(access.fileRoots, () => validateUnconfined(spec, access), new Map(jobFiles(spec).map(([field, path]) => [path, field])));
+  try {
+    return await withFileRoots(access.fileRoots, () => validateUnconfined(spec, access), new Map(jobFiles(spec).map(([field, path]) => [path, field])));
+  } catch (e) {
+    // the readers' refusals name the CLI's flags (`--ddl`, `--trn`, …): said in the request's fields (job-wording.ts)
+    if (isRowbackError(e) && spec.kind in JOB_WORDING) {
+      const m = jobWording(spec.kind, e.message);
+      if (m !== e.message) e.message = m;
+    }
+    throw e;
+  }
 }
 
 async function validateUnconfined(spec: JobSpec, access: JobAccess): Promise<void> {

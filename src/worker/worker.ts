@@ -20,6 +20,7 @@ import { assertJobFilesInRoots, jobFiles } from './job-validate.js';
 import { withFileRoots } from '../util/input-open.js';
 import { connectionIdentity, resolveConnection } from '../util/connection.js';
 import { describeSpec, filterOf, jobCatalogDatabaseNotes, jobMetadataMapping, jobMetadataNotes, layoutsOfJobMetadata, restoreJobTables, restoreJobWording, sourceOptionsOf, type JobSpec, type RestoreJobSpec } from './job-spec.js';
+import { jobWording } from './job-wording.js';
 import { backupSetsNamed, compareTableStates, SharedStateReads, comparisonNotes, comparisonRowSource, comparisonOperations, diffAsRecoveredRows, replayHeaderWarnings, rowsNewerThanLater } from '../replay/compare.js';
 import { parseStopTarget } from '../restore/target.js';
 import { replaySummary } from '../replay/summary.js';
@@ -151,7 +152,7 @@ export class JobWorker {
       throw new StagingError('STAGING_JOB_NOT_RESUMABLE', `job ${jobId} is ${job.state}; only interrupted, resumable, failed or cancelled jobs resume`);
     }
     if (job.kind === 'restore' && (job.spec as { kind?: string }).kind !== 'restore') {
-      throw new StagingError('STAGING_JOB_NOT_RESUMABLE', `job ${jobId} is a restore job: rowback diff --stage stages it whole, no worker runs it; run that diff again`);
+      throw new StagingError('STAGING_JOB_NOT_RESUMABLE', `job ${jobId} is a restore job: \`rowback diff --stage\` stages it whole, no worker runs it; run that diff again`);
     }
     if (spec) {
       // The spec is sent again only to give back what the staging file does not keep (a live
@@ -460,10 +461,12 @@ export class JobWorker {
     log.info({ resuming, stagedBefore: job.rowsStaged }, 'job started');
     // its files inside the roots now, as when it was created: a file replaced since by a link out of
     // them is not opened (the job fails saying so; its staged rows stay)
+    // what the library says for the command line (its flags), said in this kind of job's fields (job-wording.ts)
+    const words = (text: string): string => jobWording(spec.kind, text);
     try {
       assertJobFilesInRoots(spec, { fileRoots: this.fileRoots });
     } catch (e) {
-      const error = jobError(e);
+      const error = jobError(e, words);
       this.running.delete(jobId);
       this.store.setJobState(jobId, 'failed', { error });
       this.store.appendAudit('system', 'job.failed', jobId, error);
@@ -495,7 +498,8 @@ export class JobWorker {
     let sinceIndexed = 0;
     const flush = (): void => {
       if (rows.length === 0 && skipped.length === 0) return;
-      sinceIndexed += this.store.stageBatch(jobId, rows.splice(0), skipped.splice(0));
+      // reasons and row warnings in the job's fields: they named scan's flags (`--ddl`, `--trn`, …)
+      sinceIndexed += this.store.stageBatch(jobId, rows.splice(0).map((r) => jobRowWording(r, words)), skipped.splice(0).map((x) => jobItemWording(x, words)));
       if (sinceIndexed >= 100_000) { this.store.indexPending(); sinceIndexed = 0; }
     };
     try {
@@ -630,6 +634,8 @@ export class JobWorker {
           if (!stopped) n.push(...mistypedAllocUnitNotes(stats, mappedTables, 'metadata.allocUnits', (t) => this.store.countRows(jobId, { table: t }) > 0, all));
         }
         for (const c of verdict.clauses) n.push(`INCOMPLETE: ${c}`);
+        // said in the job's fields: the source's notes and the verdict's clauses named scan's flags
+        n.splice(0, n.length, ...n.map(words));
         if (n.length) this.store.appendAudit('system', 'job.notes', jobId, { notes: n });
         incomplete = n.filter((x) => x.startsWith('INCOMPLETE: '));
         doubtful = doubtfulNotes(n);
@@ -657,7 +663,7 @@ export class JobWorker {
       sample();
       noteList();
       const sourceSkipped = source.skipped();
-      if (sourceSkipped.length) this.store.stageBatch(jobId, [], sourceSkipped);
+      if (sourceSkipped.length) this.store.stageBatch(jobId, [], sourceSkipped.map((x) => jobItemWording(x, words)));
       if (controller.signal.aborted && this.stopping) {
         this.store.setJobState(jobId, 'interrupted');
         this.store.appendAudit('system', 'job.interrupted', jobId, { reason: 'server shutdown', resumeAfterLsn: this.store.requireJob(jobId).lastLsn });
@@ -673,7 +679,7 @@ export class JobWorker {
       }
     } catch (e) {
       try { flush(); } catch { /* the batch in flight is re-read on resume */ }
-      const error = jobError(e);
+      const error = jobError(e, words);
       this.store.setJobState(jobId, 'failed', { error });
       this.store.appendAudit('system', 'job.failed', jobId, error);
       log.error({ err: e, code: error.code }, 'job failed');
@@ -684,6 +690,19 @@ export class JobWorker {
       await source?.close().catch((e: unknown) => log.warn({ err: e }, 'closing the source failed'));
     }
   }
+}
+
+/** A skipped item as a job stages it: its reason in the job's words (`words`: jobWording of its kind). */
+function jobItemWording(x: SkippedItem, words: (t: string) => string): SkippedItem {
+  const reason = words(x.reason);
+  return reason === x.reason ? x : { ...x, reason };
+}
+
+/** A recovered row as a job stages it: its warnings in the job's words. */
+function jobRowWording(r: RecoveredRow, words: (t: string) => string): RecoveredRow {
+  if (!r.warnings.length) return r;
+  r.warnings = r.warnings.map(words);
+  return r;
 }
 
 /**

@@ -116,8 +116,8 @@ describeCorpus('the API refuses at job creation what the CLI refuses (400 naming
   });
 
   it.each([
-    ['a file outside the roots', { kind: 'export', file: '/etc/hostname' }, `file /etc/hostname is outside the folders this service may read (now ${CORPUS_DIR}, ${linkDir}; start rowback serve with --file-root DIR, repeatable, or set fileRoots in its --config file to allow others)`],
-    ['a server not allowed', { kind: 'live', server: 'Server=evil.example;User Id=sa;Password=x', database: 'CRM' }, 'server evil.example is not one this service may connect to (now db1.corp; start rowback serve with --allow-server HOST, repeatable, or set allowedServers in its --config file to allow others)'],
+    ['a file outside the roots', { kind: 'export', file: '/etc/hostname' }, `file /etc/hostname is outside the folders this service may read (now ${CORPUS_DIR}, ${linkDir}; start \`rowback serve --file-root DIR\`, repeatable, or set fileRoots in its config file (\`rowback serve --config FILE\`) to allow others)`],
+    ['a server not allowed', { kind: 'live', server: 'Server=evil.example;User Id=sa;Password=x', database: 'CRM' }, 'server evil.example is not one this service may connect to (now db1.corp; start `rowback serve --allow-server HOST`, repeatable, or set allowedServers in its config file (`rowback serve --config FILE`) to allow others)'],
   ])('%s: the refusal says what is allowed now and names both the serve option and the config key that change it', async (_, payload, message) => {
     expect((await post(payload)).json().message).toBe(message);
   });
@@ -161,7 +161,7 @@ describeCorpus('the API refuses at job creation what the CLI refuses (400 naming
       expect(r.json().message).not.toContain(target);
       answers.push(r.json().message.replace(link, 'LINK'));
     }
-    expect(answers[0]).toBe(`file LINK is outside the folders this service may read (it is a link to a place outside them) (now ${CORPUS_DIR}, ${linkDir}; start rowback serve with --file-root DIR, repeatable, or set fileRoots in its --config file to allow others)`);
+    expect(answers[0]).toBe(`file LINK is outside the folders this service may read (it is a link to a place outside them) (now ${CORPUS_DIR}, ${linkDir}; start \`rowback serve --file-root DIR\`, repeatable, or set fileRoots in its config file (\`rowback serve --config FILE\`) to allow others)`);
     expect(new Set(answers).size).toBe(1);
     // a path outside the roots as written: no word of links
     expect((await post({ kind: 'export', file: '/etc/hostname' })).json().message).not.toContain('link');

@@ -39,7 +39,7 @@ it('serve with no config and no --file-root: a job file outside the folder it st
     expect(await r.json()).toMatchObject({
       code: 'INPUT_PATH_NOT_ALLOWED',
       field: 'file',
-      message: `file /etc/hostname is outside the folders this service may read (now ${dir}; start rowback serve with --file-root DIR, repeatable, or set fileRoots in its --config file to allow others)`,
+      message: `file /etc/hostname is outside the folders this service may read (now ${dir}; start \`rowback serve --file-root DIR\`, repeatable, or set fileRoots in its config file (\`rowback serve --config FILE\`) to allow others)`,
     });
   } finally {
     child.removeAllListeners('exit');

@@ -221,6 +221,8 @@ describeCorpus('JobWorker', () => {
     const job = store.createJob({ kind: 'restore', spec: { bak: ['/x.bak'], table: 'dbo.T' }, description: 'diff', createdBy: 'cli' });
     store.setJobState(job.id, 'resumable');
     expect(() => w.resume(job.id, 'op')).toThrow(expect.objectContaining({ code: 'STAGING_JOB_NOT_RESUMABLE', message: expect.stringContaining('restore job') }));
+    // the API's caller reads the command to run, in backticks: no flag of a request (job-wording.ts)
+    expect(() => w.resume(job.id, 'op')).toThrow(expect.objectContaining({ message: expect.stringContaining('`rowback diff --stage` stages it whole') }));
     expect(store.requireJob(job.id).state).toBe('resumable');
   });
 

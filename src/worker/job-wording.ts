@@ -1,0 +1,218 @@
+/**
+ * The library's messages (refusals, INCOMPLETE and notes, skipped items' reasons, row warnings) are
+ * written for the command line: they name `rowback scan`'s, `diff`'s and `dump`'s flags (`--ddl`,
+ * `--trn`, `--stop-at`, …). A job's caller sends a JSON spec (job-spec.ts), which has fields, not
+ * flags: "pass --ddl …" names nothing a request can hold. jobWording says each message as the caller
+ * of a job of a given kind reads it, one table per kind: a flag the kind has a field for becomes the
+ * field as the request spells it (`metadata.ddl`, `acceptLayoutDrift: true`); a flag of another kind
+ * names that kind's field (`trn (a files job)`); a flag no job takes (`--accept-schema-drift`) names
+ * the CLI command to run instead, in backticks. A command already in backticks is advice to run it:
+ * its flags stay. A command written without backticks (`rowback log --alloc-unit ID`) is put in
+ * backticks first, so it stays a command to run.
+ */
+import type { JobSpec } from './job-spec.js';
+
+export type JobWordingKind = JobSpec['kind'];
+
+/** Where a flag goes in a job: a field of this kind (`field`), of another kind (`kind`), or nowhere (`say`). */
+export interface FlagWording {
+  /** The CLI flag, `--ddl`. */
+  flag: string;
+  /** The job field it stands for, dotted as the request nests it (`metadata.ddl`); checked against the zod schema by the tests. */
+  field?: string;
+  /** For a boolean flag: the value the field takes (`acceptLayoutDrift: true`). */
+  value?: 'true';
+  /** The job kind whose field it is, when not the message's own job's kind. */
+  kind?: JobWordingKind;
+  /** Said instead when no job takes the flag: a CLI command in backticks, or what the caller can do. */
+  say?: string;
+  /** The CLI command the flag is an option of, when not the table's (`scan` for a scan flag in a restore job's table). */
+  command?: string;
+}
+
+/** A phrase said as a whole (a flag with its argument, or a sentence whose way on a job cannot take): exact text. */
+export interface PhraseWording {
+  cli: string;
+  job: string;
+}
+
+const f = (flag: string, field: string, extra: Partial<FlagWording> = {}): FlagWording => ({ flag, field, ...extra });
+
+/** Flags every scan job kind has a field for (the window, tables, metadata: job-spec.ts `window`). */
+const SCAN_COMMON: FlagWording[] = [
+  f('--from', 'from'), f('--to', 'to'), f('--table', 'tables'), f('--op', 'operations'),
+  f('--ddl', 'metadata.ddl'), f('--schema', 'metadata.catalog'), f('--type-alias', 'metadata.typeAliases'), f('--collation', 'metadata.collation'),
+  f('--catalog-any-database', 'metadata.catalogAnyDatabase', { value: 'true' }), f('--alloc-unit', 'metadata.allocUnit(s)'),
+  f('--accept-layout-drift', 'acceptLayoutDrift', { value: 'true' }),
+];
+
+const FILES_FLAGS: FlagWording[] = [f('--mdf', 'mdf'), f('--bak', 'bak'), f('--ldf', 'ldf'), f('--trn', 'trn'), f('--position', 'position')];
+const LIVE_FLAGS: FlagWording[] = [f('--server', 'server'), f('--database', 'database'), f('--inactive-log', 'inactiveLog', { value: 'true' })];
+const EXPORT_FLAGS: FlagWording[] = [f('--export', 'file')];
+
+/** The flags of one kind, said as another kind's fields. */
+const other = (kind: JobWordingKind, flags: FlagWording[]): FlagWording[] => flags.map((x) => ({ ...x, kind }));
+
+/**
+ * Flags no job takes: a job's window is by time and its tables (no LSN range, transaction, login
+ * filter), it decodes on one thread, and no job field lifts the schema-drift check of a live or
+ * export source (`--accept-schema-drift`; its metadata does not either: the source checks its own
+ * catalog's modify_date before the job's layouts are used).
+ */
+const SCAN_CLI_ONLY: FlagWording[] = [
+  { flag: '--accept-schema-drift', say: '`rowback scan --accept-schema-drift` (no job field accepts schema drift)' },
+  { flag: '--from-lsn', say: '`rowback scan --from-lsn` (a job\'s window is from/to, by time)' },
+  { flag: '--to-lsn', say: '`rowback scan --to-lsn` (a job\'s window is from/to, by time)' },
+  { flag: '--transaction', say: '`rowback scan --transaction`' },
+  { flag: '--sid', say: '`rowback scan --sid`' },
+  { flag: '--login', say: '`rowback scan --login`' },
+  { flag: '--db-user', say: '`rowback scan --db-user`' },
+  { flag: '--threads', say: '`rowback scan --threads`' },
+  { flag: '--decode-threads', say: '`rowback scan --decode-threads`' },
+  { flag: '--query-timeout', say: '`rowback scan --query-timeout`' },
+  { flag: '--hold-memory', say: '`rowback scan --hold-memory`' },
+  { flag: '--temp-dir', say: '`rowback scan --temp-dir`' },
+];
+
+/**
+ * Phrases of scan jobs said whole (before the flags one by one): a flag with its argument, and the
+ * ways on of messages a job takes otherwise. Longest first where one holds another.
+ */
+const SCAN_PHRASES: PhraseWording[] = [
+  { cli: '--alloc-unit SCHEMA.NAME=ID', job: 'metadata.allocUnits { "SCHEMA.NAME": "ID" }' },
+  { cli: '--alloc-unit ID', job: 'metadata.allocUnit "ID"' },
+  { cli: '--ddl CREATE-TABLE.sql', job: 'metadata.ddl (the CREATE TABLE script)' },
+  { cli: '--schema CATALOG.json', job: 'metadata.catalog (the catalog JSON)' },
+  { cli: '--mdf FILE.mdf', job: 'mdf' },
+  { cli: '--bak FILE.bak', job: 'bak' },
+  // a backup reader's refusal of a data file names diff's flag beside scan's (backup/mtf.ts)
+  { cli: ' (diff: --after-mdf)', job: '' },
+  { cli: ' (scan --collation, a job\'s metadata.collation)', job: ' (metadata.collation)' },
+  { cli: 'give it as the log (scan --ldf FILE, log FILE)', job: 'give it in "ldf"' },
+  { cli: 'give the table layout with --ddl or --schema (scan, log)', job: 'give the table layout in metadata.ddl or metadata.catalog' },
+];
+
+/**
+ * A live or export job's SOURCE_SCHEMA_DRIFT (logreader/live/drift.ts driftExplanation, committed.ts
+ * schema-drift clause): the CLI's way on is `--accept-schema-drift` with the old layout, which no job
+ * can take (its metadata does not lift the check): the command to run instead, in backticks.
+ */
+const driftPhrases = (command: string): PhraseWording[] => [
+  {
+    cli: 'Decode with the layout that was in force instead (--schema CATALOG.json saved before the change, or --ddl with the old CREATE TABLE).',
+    job: `Decode with the layout that was in force instead, which a job cannot: no job field accepts schema drift and a job's metadata does not lift this check; run \`${command} --accept-schema-drift --schema CATALOG.json\` (saved before the change) or \`… --accept-schema-drift --ddl OLD.sql\` (the old CREATE TABLE).`,
+  },
+  { cli: 'the same --schema/--ddl route applies.', job: `the same \`${command} --accept-schema-drift\` route applies.` },
+  {
+    cli: '(--schema/--ddl do not bring them back; the scan says INCOMPLETE): scan the log offline (--trn/--ldf) with a data file or backup from before the change for those.',
+    job: '(no layout brings them back; the job says INCOMPLETE): for those, run a files job on the log (trn or ldf) with a data file or backup from before the change (mdf or bak).',
+  },
+  {
+    cli: '--accept-schema-drift with their old layout in --schema/--ddl decodes them',
+    job: `no job decodes them (no job field accepts schema drift): \`${command} --accept-schema-drift\` with their old layout in \`--schema\`/\`--ddl\` does`,
+  },
+];
+
+/**
+ * What a restore job's caller reads for the flags of the other commands its readers' messages name
+ * (a backup or data file reader's "give it with --mdf", a row decoded from pages warning of a
+ * layout "--schema" would give, the chain's "plan from msdb (--server)"): a data file is the later
+ * state's (afterMdf); the rest are a files job's fields or `rowback restore plan`'s.
+ */
+const RESTORE_OTHERS: FlagWording[] = [
+  f('--mdf', 'afterMdf', { command: 'dump' }),
+  ...[...SCAN_COMMON.filter((x) => x.flag !== '--table'), f('--ldf', 'ldf')].map((x) => ({ ...x, kind: 'files' as const, command: 'scan' })),
+  ...other('live', LIVE_FLAGS).filter((x) => x.flag === '--inactive-log').map((x) => ({ ...x, command: 'scan' })),
+  f('--log-backup', 'logBackups', { kind: 'log-backup', command: 'scan' }), ...other('export', EXPORT_FLAGS).map((x) => ({ ...x, command: 'scan' })),
+  { flag: '--server', say: '`rowback restore plan --server …` (msdb\'s backup history; a restore job reads the files it is given)', command: 'restore plan' },
+  { flag: '--database', say: '`rowback restore plan --database`', command: 'restore plan' },
+  { flag: '--backups', say: '`rowback restore plan --backups`', command: 'restore plan' },
+  ...SCAN_CLI_ONLY.map((x) => ({ ...x, command: 'scan' })),
+];
+
+/** The `rowback diff`/`dump` flags a restore job's fields stand for (job-spec.ts RestoreJobSpec). */
+const RESTORE_FLAGS: FlagWording[] = [
+  f('--after-stop-before-lsn', 'afterStopBeforeLsn'), f('--after-stop-at', 'afterStopAt'), f('--after-trn', 'afterTrn'), f('--after-bak', 'afterBak'),
+  f('--after-mdf', 'afterMdf'), f('--after-position', 'afterPosition'), f('--position', 'position'), f('--stop-before-lsn', 'stopBeforeLsn'), f('--stop-at', 'stopAt'),
+  f('--accept-older-later', 'acceptOlderLater', { value: 'true' }), f('--trn', 'trn'), f('--bak', 'bak'), f('--table', 'table'), f('--key', 'key'),
+];
+
+/**
+ * Each job kind's flags and phrases. The CLI command each kind's flags are of (`scan` for the scan
+ * kinds, `diff` for restore) is `command`; the tests check every flag is an option of it and every
+ * field one of the kind's schema.
+ */
+export const JOB_WORDING: Record<JobWordingKind, { command: string; flags: FlagWording[]; phrases: PhraseWording[] }> = {
+  files: {
+    command: 'scan',
+    flags: [...FILES_FLAGS, ...SCAN_COMMON, ...other('live', LIVE_FLAGS), f('--log-backup', 'logBackups', { kind: 'log-backup' }), ...other('export', EXPORT_FLAGS), ...SCAN_CLI_ONLY],
+    phrases: SCAN_PHRASES,
+  },
+  live: {
+    command: 'scan',
+    flags: [...LIVE_FLAGS, ...SCAN_COMMON, f('--log-backup', 'logBackups', { kind: 'log-backup' }), ...other('files', FILES_FLAGS), ...other('export', EXPORT_FLAGS), ...SCAN_CLI_ONLY],
+    phrases: [...driftPhrases('rowback scan --server … --database DB'), ...SCAN_PHRASES],
+  },
+  'log-backup': {
+    command: 'scan',
+    // its log backups are read by the server (fn_dump_dblog): `--trn`'s "add the log backups" is logBackups
+    flags: [f('--server', 'server'), f('--database', 'database'), f('--log-backup', 'logBackups'), f('--trn', 'logBackups'), ...SCAN_COMMON,
+      f('--inactive-log', 'inactiveLog', { kind: 'live', value: 'true' }), ...other('files', FILES_FLAGS.filter((x) => x.flag !== '--trn')), ...other('export', EXPORT_FLAGS), ...SCAN_CLI_ONLY],
+    phrases: [...driftPhrases('rowback scan --server … --database DB --log-backup FILE…'), ...SCAN_PHRASES],
+  },
+  export: {
+    command: 'scan',
+    flags: [...EXPORT_FLAGS, ...SCAN_COMMON, ...other('files', FILES_FLAGS), ...other('live', LIVE_FLAGS), f('--log-backup', 'logBackups', { kind: 'log-backup' }), ...SCAN_CLI_ONLY],
+    phrases: [...driftPhrases('rowback scan --export FILE'), ...SCAN_PHRASES],
+  },
+  restore: { command: 'diff', flags: [...RESTORE_FLAGS, ...RESTORE_OTHERS], phrases: [{ cli: 'give it with --mdf (diff: --after-mdf)', job: 'give it in "afterMdf"' }] },
+};
+
+/** How a flag is said in a job of `kind` (one flag). */
+function fieldWords(x: FlagWording): string {
+  if (x.say !== undefined) return x.say;
+  return `${x.field}${x.value ? `: ${x.value}` : ''}`;
+}
+
+/** A run of flags joined by `/` (`--mdf/--bak`), said once with the kind they share: `trn/ldf (a files job)`. */
+function runWords(xs: FlagWording[]): string {
+  if (xs.some((x) => x.say !== undefined)) return xs.map(fieldWords).join('/');
+  const kinds = [...new Set(xs.map((x) => x.kind))];
+  if (kinds.length === 1 && kinds[0] !== undefined) return `${xs.map(fieldWords).join('/')} (${kindJob(kinds[0])})`;
+  return xs.map((x) => (x.kind ? `${fieldWords(x)} (${kindJob(x.kind)})` : fieldWords(x))).join('/');
+}
+
+const kindJob = (k: JobWordingKind): string => (k === 'export' || k === 'files' ? `a${k === 'export' ? 'n' : ''} ${k} job` : `a ${k} job`);
+
+/** A command written without backticks: `rowback CMD` and its flags and their arguments. */
+const BARE_COMMAND = /\browback (?:restore plan|restore run|scan|log|dump|diff|inspect|serve|decode|token create)(?: (?:--[a-z][a-z-]*|…|\[[^\]\s]*\]|[A-Z0-9][^\s,;()`]*|[^\s,;()`]+\.[a-z]{2,4}(?=[\s,;)]|$)))*/g;
+const FLAG = /(?<![\w-])--[a-z][a-z-]*(?:\/--[a-z][a-z-]*)*(?![\w-])/g;
+
+/**
+ * `text` (a message, reason, note or warning the library wrote for the command line) as a job of
+ * `kind` says it: each of its command's flags outside backticks said as the job's field (or another
+ * kind's, or the command to run instead: JOB_WORDING), a command without backticks put in them.
+ * A flag the kind's table lacks is left as it is (the tests catch one reaching a job's answer).
+ */
+export function jobWording(kind: JobWordingKind, text: string): string {
+  const table = JOB_WORDING[kind];
+  const byFlag = new Map(table.flags.map((x) => [x.flag, x]));
+  // a bare command (`rowback log --alloc-unit ID`) is put in backticks: advice to run it, flags and all
+  const quoted = text.split('`').map((part, i) => (i % 2 === 1 ? part : part.replace(BARE_COMMAND, (cmd) => (/ --[a-z]/.test(cmd) ? `\`${cmd}\`` : cmd)))).join('`');
+  let out = quoted;
+  for (const p of table.phrases) out = out.split('`').map((part, i) => (i % 2 === 1 ? part : part.split(p.cli).join(p.job))).join('`');
+  // phrases may add backticks of their own: split again
+  return out
+    .split('`')
+    .map((part, i) => (i % 2 === 1 ? part : part.replace(FLAG, (run) => {
+      const xs = run.split('/').map((fl) => byFlag.get(fl));
+      if (xs.some((x) => x === undefined)) return run.split('/').map((fl) => (byFlag.get(fl) ? runWords([byFlag.get(fl)!]) : fl)).join('/');
+      return runWords(xs as FlagWording[]);
+    })))
+    .join('`');
+}
+
+/** A restore job's wording (jobWording('restore', text)): `rowback diff`/`dump`'s flags as the job's fields. */
+export function restoreJobWording(text: string): string {
+  return jobWording('restore', text);
+}
