@@ -1319,6 +1319,8 @@ function jobSpecFromForm() {
   put('operations', [...document.querySelectorAll('#job-form input[name=op]:checked')].map((b) => b.value));
   // RECOVER_LAYOUT_MISMATCH's way on for rows older than columns added since (as scan --accept-layout-drift)
   if ($('j-acceptLayoutDrift').checked) spec.acceptLayoutDrift = true;
+  // SOURCE_SCHEMA_DRIFT's way on (as scan --accept-schema-drift): a live, log-backup or export job's, with the old layout as metadata
+  if (kind !== 'files' && $('j-acceptSchemaDrift').checked) spec.acceptSchemaDrift = true;
   const metaKind = $('j-meta-kind').value;
   if (metaKind) {
     const text = $('j-meta').value;
@@ -1392,7 +1394,7 @@ function nameList(text) {
   return out.map((x) => x.trim()).filter(Boolean);
 }
 
-const FIELD_INPUT = { mdf: 'j-mdf', bak: 'j-bak', position: 'j-position', ldf: 'j-ldf', trn: 'j-trn', file: 'j-file', server: 'j-server', database: 'j-database', logBackups: 'j-logBackups', from: 'j-from', to: 'j-to', tables: 'j-tables', operations: 'j-tables', metadata: 'j-meta', 'metadata.ddl': 'j-meta', 'metadata.catalog': 'j-meta', 'metadata.allocUnit': 'j-alloc', 'metadata.allocUnits': 'j-alloc', acceptLayoutDrift: 'j-acceptLayoutDrift', kind: 'j-kind' };
+const FIELD_INPUT = { mdf: 'j-mdf', bak: 'j-bak', position: 'j-position', ldf: 'j-ldf', trn: 'j-trn', file: 'j-file', server: 'j-server', database: 'j-database', logBackups: 'j-logBackups', from: 'j-from', to: 'j-to', tables: 'j-tables', operations: 'j-tables', metadata: 'j-meta', 'metadata.ddl': 'j-meta', 'metadata.catalog': 'j-meta', 'metadata.allocUnit': 'j-alloc', 'metadata.allocUnits': 'j-alloc', acceptLayoutDrift: 'j-acceptLayoutDrift', acceptSchemaDrift: 'j-acceptSchemaDrift', kind: 'j-kind' };
 const RESTORE_FIELD_INPUT = { bak: 'j-r-bak', position: 'j-r-position', afterPosition: 'j-r-afterPosition', trn: 'j-r-trn', stopAt: 'j-r-stopAt', stopBeforeLsn: 'j-r-stopBeforeLsn', afterMdf: 'j-r-afterMdf', afterBak: 'j-r-afterBak', afterTrn: 'j-r-afterTrn', afterStopAt: 'j-r-afterStopAt', afterStopBeforeLsn: 'j-r-afterStopBeforeLsn', table: 'j-r-table', tables: 'j-r-table', key: 'j-r-key', acceptOlderLater: 'j-r-acceptOlderLater', kind: 'j-kind' };
 function markField(field) {
   const key = String(field ?? '').replace(/^body\./, '');

@@ -193,6 +193,7 @@ export const LiveJobSpec = z.object({
   server: z.string().min(1).describe('ADO-style connection string; never stored or logged'),
   database: z.string().min(1),
   inactiveLog: z.boolean().optional(),
+  acceptSchemaDrift: z.boolean().optional().describe("decode the rows of tables altered after their transaction began, which the source holds back as SOURCE_SCHEMA_DRIFT (its catalog's modify_date is later), with the layout in `metadata` (the catalog JSON saved before the change, or the old CREATE TABLE), which it requires; as `rowback scan --accept-schema-drift`"),
   ...window,
 }).strict();
 
@@ -201,12 +202,14 @@ export const LogBackupJobSpec = z.object({
   server: z.string().min(1).describe('ADO-style connection string; never stored or logged'),
   database: z.string().min(1),
   logBackups: z.array(z.string().min(1)).min(1).describe('log backup files as the server sees them (fn_dump_dblog)'),
+  acceptSchemaDrift: z.boolean().optional().describe("decode the rows of tables altered after their transaction began, which the source holds back as SOURCE_SCHEMA_DRIFT (its catalog's modify_date is later), with the layout in `metadata` (the catalog JSON saved before the change, or the old CREATE TABLE), which it requires; as `rowback scan --accept-schema-drift`"),
   ...window,
 }).strict();
 
 export const ExportJobSpec = z.object({
   kind: z.literal('export'),
   file: z.string().min(1).describe('file written by sql/export-log-records.sql'),
+  acceptSchemaDrift: z.boolean().optional().describe("decode the rows of tables altered after their transaction began, which the source holds back as SOURCE_SCHEMA_DRIFT (its catalog's modify_date is later), with the layout in `metadata` (the catalog JSON saved before the change, or the old CREATE TABLE), which it requires; as `rowback scan --accept-schema-drift`"),
   ...window,
 }).strict();
 
@@ -255,7 +258,7 @@ export function describeSpec(s: JobSpec): string {
   // acceptLayoutDrift relaxes the layout check (rows holding fewer columns than the layout staged,
   // the columns they lack filled): said in the description, which the jobs list and the audit
   // log's job.create entry keep; neither said it (the audit held kind and description only)
-  return `${base}${s.metadata ? ` (metadata: ${s.metadata.ddl !== undefined ? 'DDL' : 'catalog JSON'})` : ''}${s.acceptLayoutDrift ? ' (acceptLayoutDrift: rows older than columns added since staged)' : ''}`;
+  return `${base}${s.metadata ? ` (metadata: ${s.metadata.ddl !== undefined ? 'DDL' : 'catalog JSON'})` : ''}${s.acceptLayoutDrift ? ' (acceptLayoutDrift: rows older than columns added since staged)' : ''}${s.kind !== 'files' && s.acceptSchemaDrift ? ' (acceptSchemaDrift: rows of tables altered since decoded with the metadata given)' : ''}`;
 }
 
 function describeSource(s: JobSpec): string {
@@ -305,8 +308,8 @@ export { restoreJobWording } from './job-wording.js';
 export function sourceOptionsOf(s: ScanJobSpec): ScanSourceOptions {
   switch (s.kind) {
     case 'files': return { mdf: listOf(s.mdf), bak: listOf(s.bak), position: s.position === undefined ? undefined : String(s.position), ldf: s.ldf, trn: s.trn, backupAdvice: oneBackupAdvice('job') };
-    case 'live': return { server: s.server, database: s.database, inactiveLog: s.inactiveLog };
-    case 'log-backup': return { server: s.server, database: s.database, logBackup: s.logBackups };
-    case 'export': return { export: s.file };
+    case 'live': return { server: s.server, database: s.database, inactiveLog: s.inactiveLog, acceptSchemaDrift: s.acceptSchemaDrift };
+    case 'log-backup': return { server: s.server, database: s.database, logBackup: s.logBackups, acceptSchemaDrift: s.acceptSchemaDrift };
+    case 'export': return { export: s.file, acceptSchemaDrift: s.acceptSchemaDrift };
   }
 }

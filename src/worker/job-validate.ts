@@ -138,6 +138,12 @@ export async function validateJobSpec(spec: JobSpec, access: JobAccess = {}): Pr
 
 async function validateUnconfined(spec: JobSpec, access: JobAccess): Promise<void> {
   if (spec.kind === 'restore') return validateRestoreSpec(spec, access);
+  // the rows a drift check holds back were written under an older layout than the source's catalog
+  // gives: decoded with today's, their values could read wrong and look right (a column added,
+  // retyped or reordered since); the job must say the layout in force then
+  if (spec.kind !== 'files' && spec.acceptSchemaDrift && !spec.metadata) {
+    throw new InputError('INPUT_BAD_OPTION', "acceptSchemaDrift decodes the rows of tables altered after their transaction began with the layout the job gives: give it in metadata.catalog (the catalog JSON saved before the change: sql/table-metadata.sql) or metadata.ddl (the old CREATE TABLE); the source's own catalog is the layout after the change", { field: 'acceptSchemaDrift' });
+  }
   let from: string | undefined;
   let to: string | undefined;
   try {

@@ -5,7 +5,7 @@
  * flags: "pass --ddl …" names nothing a request can hold. jobWording says each message as the caller
  * of a job of a given kind reads it, one table per kind: a flag the kind has a field for becomes the
  * field as the request spells it (`metadata.ddl`, `acceptLayoutDrift: true`); a flag of another kind
- * names that kind's field (`trn (a files job)`); a flag no job takes (`--accept-schema-drift`) names
+ * names that kind's field (`trn (a files job)`); a flag no job takes (`--from-lsn`) names
  * the CLI command to run instead, in backticks. A command already in backticks is advice to run it:
  * its flags stay. A command written without backticks (`rowback log --alloc-unit ID`) is put in
  * backticks first, so it stays a command to run.
@@ -48,6 +48,9 @@ const SCAN_COMMON: FlagWording[] = [
 
 const FILES_FLAGS: FlagWording[] = [f('--mdf', 'mdf'), f('--bak', 'bak'), f('--ldf', 'ldf'), f('--trn', 'trn'), f('--position', 'position')];
 const LIVE_FLAGS: FlagWording[] = [f('--server', 'server'), f('--database', 'database'), f('--inactive-log', 'inactiveLog', { value: 'true' })];
+/** A live, log-backup or export job's field (a files job reads the layout its files or metadata give: no drift check). */
+const SCHEMA_DRIFT = f('--accept-schema-drift', 'acceptSchemaDrift', { value: 'true' });
+const SCHEMA_DRIFT_ELSEWHERE: FlagWording = { flag: '--accept-schema-drift', say: 'acceptSchemaDrift: true (a live, log-backup or export job, with the old layout in its metadata)' };
 const EXPORT_FLAGS: FlagWording[] = [f('--export', 'file')];
 
 /** The flags of one kind, said as another kind's fields. */
@@ -55,12 +58,9 @@ const other = (kind: JobWordingKind, flags: FlagWording[]): FlagWording[] => fla
 
 /**
  * Flags no job takes: a job's window is by time and its tables (no LSN range, transaction, login
- * filter), it decodes on one thread, and no job field lifts the schema-drift check of a live or
- * export source (`--accept-schema-drift`; its metadata does not either: the source checks its own
- * catalog's modify_date before the job's layouts are used).
+ * filter), and it decodes on one thread.
  */
 const SCAN_CLI_ONLY: FlagWording[] = [
-  { flag: '--accept-schema-drift', say: '`rowback scan --accept-schema-drift` (no job field accepts schema drift)' },
   { flag: '--from-lsn', say: '`rowback scan --from-lsn` (a job\'s window is from/to, by time)' },
   { flag: '--to-lsn', say: '`rowback scan --to-lsn` (a job\'s window is from/to, by time)' },
   { flag: '--transaction', say: '`rowback scan --transaction`' },
@@ -93,23 +93,23 @@ const SCAN_PHRASES: PhraseWording[] = [
 ];
 
 /**
- * A live or export job's SOURCE_SCHEMA_DRIFT (logreader/live/drift.ts driftExplanation, committed.ts
- * schema-drift clause): the CLI's way on is `--accept-schema-drift` with the old layout, which no job
- * can take (its metadata does not lift the check): the command to run instead, in backticks.
+ * A live, log-backup or export job's SOURCE_SCHEMA_DRIFT (logreader/live/drift.ts driftExplanation,
+ * committed.ts schema-drift clause): the CLI's way on, `--accept-schema-drift` with the old layout in
+ * `--schema`/`--ddl`, is a new job with `acceptSchemaDrift: true` and that layout in its metadata.
  */
-const driftPhrases = (command: string): PhraseWording[] => [
+const DRIFT_PHRASES: PhraseWording[] = [
   {
     cli: 'Decode with the layout that was in force instead (--schema CATALOG.json saved before the change, or --ddl with the old CREATE TABLE).',
-    job: `Decode with the layout that was in force instead, which a job cannot: no job field accepts schema drift and a job's metadata does not lift this check; run \`${command} --accept-schema-drift --schema CATALOG.json\` (saved before the change) or \`… --accept-schema-drift --ddl OLD.sql\` (the old CREATE TABLE).`,
+    job: 'Decode with the layout that was in force instead: a new job with acceptSchemaDrift: true and that layout in metadata.catalog (the catalog JSON saved before the change) or metadata.ddl (the old CREATE TABLE).',
   },
-  { cli: 'the same --schema/--ddl route applies.', job: `the same \`${command} --accept-schema-drift\` route applies.` },
+  { cli: 'the same --schema/--ddl route applies.', job: 'the same route applies (acceptSchemaDrift: true with the old layout in metadata).' },
   {
     cli: '(--schema/--ddl do not bring them back; the scan says INCOMPLETE): scan the log offline (--trn/--ldf) with a data file or backup from before the change for those.',
     job: '(no layout brings them back; the job says INCOMPLETE): for those, run a files job on the log (trn or ldf) with a data file or backup from before the change (mdf or bak).',
   },
   {
     cli: '--accept-schema-drift with their old layout in --schema/--ddl decodes them',
-    job: `no job decodes them (no job field accepts schema drift): \`${command} --accept-schema-drift\` with their old layout in \`--schema\`/\`--ddl\` does`,
+    job: 'a new job with acceptSchemaDrift: true and their old layout in metadata.catalog or metadata.ddl decodes them',
   },
 ];
 
@@ -127,7 +127,7 @@ const RESTORE_OTHERS: FlagWording[] = [
   { flag: '--server', say: '`rowback restore plan --server …` (msdb\'s backup history; a restore job reads the files it is given)', command: 'restore plan' },
   { flag: '--database', say: '`rowback restore plan --database`', command: 'restore plan' },
   { flag: '--backups', say: '`rowback restore plan --backups`', command: 'restore plan' },
-  ...SCAN_CLI_ONLY.map((x) => ({ ...x, command: 'scan' })),
+  { ...SCHEMA_DRIFT_ELSEWHERE, command: 'scan' }, ...SCAN_CLI_ONLY.map((x) => ({ ...x, command: 'scan' })),
 ];
 
 /** The `rowback diff`/`dump` flags a restore job's fields stand for (job-spec.ts RestoreJobSpec). */
@@ -145,25 +145,25 @@ const RESTORE_FLAGS: FlagWording[] = [
 export const JOB_WORDING: Record<JobWordingKind, { command: string; flags: FlagWording[]; phrases: PhraseWording[] }> = {
   files: {
     command: 'scan',
-    flags: [...FILES_FLAGS, ...SCAN_COMMON, ...other('live', LIVE_FLAGS), f('--log-backup', 'logBackups', { kind: 'log-backup' }), ...other('export', EXPORT_FLAGS), ...SCAN_CLI_ONLY],
+    flags: [...FILES_FLAGS, ...SCAN_COMMON, ...other('live', LIVE_FLAGS), f('--log-backup', 'logBackups', { kind: 'log-backup' }), ...other('export', EXPORT_FLAGS), SCHEMA_DRIFT_ELSEWHERE, ...SCAN_CLI_ONLY],
     phrases: SCAN_PHRASES,
   },
   live: {
     command: 'scan',
-    flags: [...LIVE_FLAGS, ...SCAN_COMMON, f('--log-backup', 'logBackups', { kind: 'log-backup' }), ...other('files', FILES_FLAGS), ...other('export', EXPORT_FLAGS), ...SCAN_CLI_ONLY],
-    phrases: [...driftPhrases('rowback scan --server … --database DB'), ...SCAN_PHRASES],
+    flags: [...LIVE_FLAGS, SCHEMA_DRIFT, ...SCAN_COMMON, f('--log-backup', 'logBackups', { kind: 'log-backup' }), ...other('files', FILES_FLAGS), ...other('export', EXPORT_FLAGS), ...SCAN_CLI_ONLY],
+    phrases: [...DRIFT_PHRASES, ...SCAN_PHRASES],
   },
   'log-backup': {
     command: 'scan',
     // its log backups are read by the server (fn_dump_dblog): `--trn`'s "add the log backups" is logBackups
-    flags: [f('--server', 'server'), f('--database', 'database'), f('--log-backup', 'logBackups'), f('--trn', 'logBackups'), ...SCAN_COMMON,
+    flags: [f('--server', 'server'), f('--database', 'database'), f('--log-backup', 'logBackups'), f('--trn', 'logBackups'), SCHEMA_DRIFT, ...SCAN_COMMON,
       f('--inactive-log', 'inactiveLog', { kind: 'live', value: 'true' }), ...other('files', FILES_FLAGS.filter((x) => x.flag !== '--trn')), ...other('export', EXPORT_FLAGS), ...SCAN_CLI_ONLY],
-    phrases: [...driftPhrases('rowback scan --server … --database DB --log-backup FILE…'), ...SCAN_PHRASES],
+    phrases: [...DRIFT_PHRASES, ...SCAN_PHRASES],
   },
   export: {
     command: 'scan',
-    flags: [...EXPORT_FLAGS, ...SCAN_COMMON, ...other('files', FILES_FLAGS), ...other('live', LIVE_FLAGS), f('--log-backup', 'logBackups', { kind: 'log-backup' }), ...SCAN_CLI_ONLY],
-    phrases: [...driftPhrases('rowback scan --export FILE'), ...SCAN_PHRASES],
+    flags: [...EXPORT_FLAGS, SCHEMA_DRIFT, ...SCAN_COMMON, ...other('files', FILES_FLAGS), ...other('live', LIVE_FLAGS), f('--log-backup', 'logBackups', { kind: 'log-backup' }), ...SCAN_CLI_ONLY],
+    phrases: [...DRIFT_PHRASES, ...SCAN_PHRASES],
   },
   restore: { command: 'diff', flags: [...RESTORE_FLAGS, ...RESTORE_OTHERS], phrases: [{ cli: 'give it with --mdf (diff: --after-mdf)', job: 'give it in "afterMdf"' }] },
 };

@@ -87,7 +87,7 @@ describeCorpus('a scan job says its messages in its fields, never a CLI flag out
     expect(texts.map(([, s]) => s).join('\n')).toContain('acceptLayoutDrift: true');
   });
 
-  it('an export job whose catalog was altered after every row (schema drift): the way on is the command to run, no job field', async () => {
+  it('an export job whose catalog was altered after every row (schema drift): the way on is acceptSchemaDrift with the old layout, and it stages the rows the CLI recovers', async () => {
     await open();
     const records = await angularJsExportRecords(cli);
     const file = join(dir, 'drift.json');
@@ -97,14 +97,43 @@ describeCorpus('a scan job says its messages in its fields, never a CLI flag out
     expect(texts.some(([w]) => w === 'skipped SOURCE_SCHEMA_DRIFT')).toBe(true);
     expect(flagged(texts)).toEqual([]);
     const all = texts.map(([, s]) => s).join('\n');
-    expect(all).toContain('no job field accepts schema drift');
-    expect(all).toContain('`rowback scan --export FILE --accept-schema-drift');
-    // the finding the wording says: the job's own metadata (the layout before the change) does not
-    // lift the check either (the export source checks its own catalog's modify_date), so no request
-    // stages these rows; the CLI's --accept-schema-drift is the only way
-    const given = await surfaced({ kind: 'export', file, metadata: { catalog: catalogRows({ extra: { database_name: 'Database1', database_guid: LOG_DB, family_guid: null, modify_date: '2018-01-01T00:00:00' } }) } });
+    expect(all).toContain('a new job with acceptSchemaDrift: true and their old layout in metadata.catalog or metadata.ddl decodes them');
+    // the job's own metadata alone does not lift the check (the export source checks its own
+    // catalog's modify_date): the rows stay held back, and said so
+    const old = catalogRows({ extra: { database_name: 'Database1', database_guid: LOG_DB, family_guid: null, modify_date: '2018-01-01T00:00:00' } });
+    const given = await surfaced({ kind: 'export', file, metadata: { catalog: old } });
     expect(given.filter(([w]) => w === 'skipped SOURCE_SCHEMA_DRIFT')).toHaveLength(3);
     expect(flagged(given)).toEqual([]);
+    // the way on as said: the 3 dbo.Employee rows staged, their values those of
+    // `rowback scan --export F --accept-schema-drift --schema OLD.json` (there was no job field for it)
+    const h = bearer(t!.tokens.operator);
+    const r = await t!.app.inject({ method: 'POST', url: '/api/jobs', headers: h, payload: { kind: 'export', file, acceptSchemaDrift: true, metadata: { catalog: old } } });
+    expect(r.statusCode).toBe(201);
+    await t!.app.worker.idle();
+    const id = r.json().id as number;
+    const job = (await t!.app.inject({ url: `/api/jobs/${id}`, headers: h })).json();
+    expect(job.state).toBe('succeeded');
+    expect(job.description).toContain('acceptSchemaDrift');
+    expect((await t!.app.inject({ url: `/api/jobs/${id}/skipped?limit=1000`, headers: h })).json().items.filter((x: { code: string }) => x.code === 'SOURCE_SCHEMA_DRIFT')).toEqual([]);
+    const staged = (await t!.app.inject({ url: `/api/jobs/${id}/rows?limit=1000`, headers: h })).json().items as Array<{ table: string; lsn: string; values: Record<string, unknown> }>;
+    const oldFile = join(dir, 'old.json');
+    writeFileSync(oldFile, JSON.stringify(old));
+    const printed = await cli('scan', '--export', file, '--accept-schema-drift', '--schema', oldFile, '--quiet', '--format', 'ndjson');
+    const rows = printed.stdout.trim().split('\n').map((l) => JSON.parse(l) as { table: string; lsn: string; values: Record<string, unknown> });
+    expect(rows).toHaveLength(3);
+    expect(staged.map((x) => [x.table, x.lsn, x.values])).toEqual(rows.map((x) => [x.table, x.lsn, x.values]));
+  });
+
+  it('acceptSchemaDrift without the old layout in metadata is refused at creation, naming the field; a files job has no such field', async () => {
+    await open();
+    const h = bearer(t!.tokens.operator);
+    const r = await t!.app.inject({ method: 'POST', url: '/api/jobs', headers: h, payload: { kind: 'export', file: join(dir, 'drift.json'), acceptSchemaDrift: true } });
+    expect(r.statusCode).toBe(400);
+    expect(r.json().message).toContain('acceptSchemaDrift decodes the rows of tables altered after their transaction began with the layout the job gives: give it in metadata.catalog');
+    expect(JSON.stringify(r.json())).toContain('acceptSchemaDrift');
+    const files = await t!.app.inject({ method: 'POST', url: '/api/jobs', headers: h, payload: { kind: 'files', mdf: MDF(), ldf: LDF(), acceptSchemaDrift: true } });
+    expect(files.statusCode).toBe(400);
+    expect(files.json().message).toContain('acceptSchemaDrift');
   });
 });
 
@@ -112,7 +141,7 @@ describe('a live job says its messages in its fields (SYNTHETIC server answers, 
   let t: TestApp | undefined;
   afterEach(async () => { await t?.close(); t = undefined; });
   // dbo.Customers altered (modify_date) after its one delete, begun 2024-03-05 14:07:09.123
-  const open = async () => (t = await testApp({ openSource: async () => new LiveSource({ database: 'CRM', runner: new CustomersScanRunner([customersDeleteRow(1, 'LOP_BEGIN_XACT'), customersDeleteRow(2, 'LOP_DELETE_ROWS'), customersDeleteRow(3, 'LOP_COMMIT_XACT')], '2024-06-01T00:00:00') }), recover: undefined }));
+  const open = async () => (t = await testApp({ openSource: async (o) => new LiveSource({ database: 'CRM', acceptSchemaDrift: o.acceptSchemaDrift, runner: new CustomersScanRunner([customersDeleteRow(1, 'LOP_BEGIN_XACT'), customersDeleteRow(2, 'LOP_DELETE_ROWS'), customersDeleteRow(3, 'LOP_COMMIT_XACT')], '2024-06-01T00:00:00') }), recover: undefined }));
 
   it('schema drift of its rows (skipped items, notes) and of the table it names (the job\'s error): the command to run, no flag', async () => {
     await open();
@@ -120,9 +149,20 @@ describe('a live job says its messages in its fields (SYNTHETIC server answers, 
     expect(rows.some(([w]) => w === 'skipped SOURCE_SCHEMA_DRIFT')).toBe(true);
     expect(flagged(rows)).toEqual([]);
     const named = await surfaced({ kind: 'live', server: 'Server=fake;Database=CRM', database: 'CRM', from: '2024-03-01T00:00', tables: ['dbo.Customers'] });
-    expect(named.some(([w, s]) => w === 'error' && s.includes('no job field accepts schema drift'))).toBe(true);
+    expect(named.some(([w, s]) => w === 'error' && s.includes('a new job with acceptSchemaDrift: true and that layout in metadata.catalog'))).toBe(true);
     expect(flagged(named)).toEqual([]);
-    expect(named.map(([, s]) => s).join('\n')).toContain('`rowback scan --server … --database DB --accept-schema-drift --schema CATALOG.json`');
+  });
+
+  it('acceptSchemaDrift with the old CREATE TABLE in metadata: the drifted row is staged, decoded with that layout', async () => {
+    await open();
+    const h = bearer(t!.tokens.operator);
+    const r = await t!.app.inject({ method: 'POST', url: '/api/jobs', headers: h, payload: { kind: 'live', server: 'Server=fake;Database=CRM', database: 'CRM', acceptSchemaDrift: true, metadata: { ddl: 'CREATE TABLE dbo.Customers (CustomerId int NOT NULL PRIMARY KEY);' } } });
+    expect(r.statusCode).toBe(201);
+    await t!.app.worker.idle();
+    const id = r.json().id as number;
+    expect((await t!.app.inject({ url: `/api/jobs/${id}/skipped?limit=1000`, headers: h })).json().items.map((x: { code: string }) => x.code)).not.toContain('SOURCE_SCHEMA_DRIFT');
+    const rows = (await t!.app.inject({ url: `/api/jobs/${id}/rows?limit=1000`, headers: h })).json().items as Array<{ table: string; values: Record<string, unknown> }>;
+    expect(rows.map((x) => [x.table, x.values])).toEqual([['dbo.Customers', { CustomerId: 2 }]]);
   });
   const surfaced = (spec: Record<string, unknown>) => surfacedOf(t!, spec);
 });

@@ -104,11 +104,12 @@ export async function openJobForm(app: FastifyInstance, dir: string, token: stri
  * staging store, an operator's token, the app over it reading files under the corpus, and the form
  * opened and signed in (openJobForm). Close with closeReviewPage({ ctx, app, store, dir }).
  */
-export async function openOperatorJobForm(prefix: string): Promise<JobForm & { dir: string; store: StagingStore; app: FastifyInstance }> {
+export async function openOperatorJobForm(prefix: string, o: { dirIsFileRoot?: boolean } = {}): Promise<JobForm & { dir: string; store: StagingStore; app: FastifyInstance }> {
   const dir = mkdtempSync(join(tmpdir(), prefix));
   const store = new StagingStore(join(dir, 'staging.db'));
   const operator = store.createToken('olga', 'operator').token;
-  const app = await buildApp({ store, logger: silentLogger, fileRoots: [CORPUS_DIR] });
+  // dirIsFileRoot: a test writes files for its jobs (an export) in `dir`, which the service may then read
+  const app = await buildApp({ store, logger: silentLogger, fileRoots: o.dirIsFileRoot ? [CORPUS_DIR, dir] : [CORPUS_DIR] });
   return { ...(await openJobForm(app, dir, operator)), dir, store, app };
 }
 
@@ -117,10 +118,10 @@ export async function openOperatorJobForm(prefix: string): Promise<JobForm & { d
  * beforeAll, everything closed and the folder removed in its afterAll (the lines three job-form
  * test files wrote each). Returns the form, filled in once beforeAll ran: read it inside the tests.
  */
-export function operatorJobForm(prefix: string): JobForm & { dir: string; store: StagingStore; app: FastifyInstance } {
+export function operatorJobForm(prefix: string, o: { dirIsFileRoot?: boolean } = {}): JobForm & { dir: string; store: StagingStore; app: FastifyInstance } {
   const f = {} as JobForm & { dir: string; store: StagingStore; app: FastifyInstance };
   beforeAll(async () => {
-    Object.assign(f, await openOperatorJobForm(prefix));
+    Object.assign(f, await openOperatorJobForm(prefix, o));
   }, 120_000);
   afterAll(async () => {
     await closeReviewPage({ ctx: f.ctx, app: f.app, store: f.store, dir: f.dir });

@@ -38,10 +38,12 @@ describe('jobWording: message → job wording, per kind', () => {
     ['live', BEFORE_LOG, 'add the log backups taken before it with trn (a files job) (or the .ldf with ldf (a files job))'],
     ['live', 'deletes before that are only in log backups — add them with --log-backup', 'deletes before that are only in log backups — add them with logBackups (a log-backup job)'],
     ['live', 'the inactive log is read only when asked for (--inactive-log)', 'the inactive log is read only when asked for (inactiveLog: true)'],
-    ['live', DRIFT_CLAUSE, '3 on tables altered after their transaction began, left out (SOURCE_SCHEMA_DRIFT among the skipped items; no job decodes them (no job field accepts schema drift): `rowback scan --server … --database DB --accept-schema-drift` with their old layout in `--schema`/`--ddl` does)'],
+    ['live', DRIFT_CLAUSE, '3 on tables altered after their transaction began, left out (SOURCE_SCHEMA_DRIFT among the skipped items; a new job with acceptSchemaDrift: true and their old layout in metadata.catalog or metadata.ddl decodes them)'],
     ['log-backup', BEFORE_LOG, 'add the log backups taken before it with logBackups (or the .ldf with ldf (a files job))'],
     ['log-backup', 'nothing to read: give --log-backup files or keep the online log', 'nothing to read: give logBackups files or keep the online log'],
-    ['export', DRIFT_CLAUSE, '3 on tables altered after their transaction began, left out (SOURCE_SCHEMA_DRIFT among the skipped items; no job decodes them (no job field accepts schema drift): `rowback scan --export FILE --accept-schema-drift` with their old layout in `--schema`/`--ddl` does)'],
+    ['export', DRIFT_CLAUSE, '3 on tables altered after their transaction began, left out (SOURCE_SCHEMA_DRIFT among the skipped items; a new job with acceptSchemaDrift: true and their old layout in metadata.catalog or metadata.ddl decodes them)'],
+    ['export', '--accept-schema-drift', 'acceptSchemaDrift: true'],
+    ['files', '--accept-schema-drift', 'acceptSchemaDrift: true (a live, log-backup or export job, with the old layout in its metadata)'],
     ['export', 'widen the window (or drop --from/--to) to see them', 'widen the window (or drop from/to) to see them'],
     ['export', 'give a --ddl layout with --collation or --type-alias Flag=bit, and --catalog-any-database', 'give a metadata.ddl layout with metadata.collation or metadata.typeAliases Flag=bit, and metadata.catalogAnyDatabase: true'],
     ['restore', 'the chain stops before --stop-at; give --after-bak, or --stop-before-lsn/--after-stop-at, --accept-older-later', 'the chain stops before stopAt; give afterBak, or stopBeforeLsn/afterStopAt, acceptOlderLater: true'],
@@ -54,10 +56,10 @@ describe('jobWording: message → job wording, per kind', () => {
     expect(jobWording(kind, cli)).toBe(job);
   });
 
-  it('a live or export job\'s SOURCE_SCHEMA_DRIFT reason: the way on is the CLI command (no job field accepts drift, its metadata does not lift the check)', () => {
-    for (const [kind, command] of [['live', 'rowback scan --server … --database DB'], ['export', 'rowback scan --export FILE']] as const) {
+  it('a live, log-backup or export job\'s SOURCE_SCHEMA_DRIFT reason: the way on is a new job with acceptSchemaDrift: true and the old layout in its metadata', () => {
+    for (const kind of ['live', 'log-backup', 'export'] as const) {
       const said = jobWording(kind, DRIFT);
-      expect(said).toContain(`which a job cannot: no job field accepts schema drift and a job's metadata does not lift this check; run \`${command} --accept-schema-drift --schema CATALOG.json\``);
+      expect(said).toContain('Decode with the layout that was in force instead: a new job with acceptSchemaDrift: true and that layout in metadata.catalog (the catalog JSON saved before the change) or metadata.ddl (the old CREATE TABLE).');
       expect(said).toContain('for those, run a files job on the log (trn or ldf) with a data file or backup from before the change (mdf or bak).');
       expect(said.split('`').filter((_, i) => i % 2 === 0).join('')).not.toMatch(/(^|[^\w`-])--[a-z]/);
     }
@@ -130,7 +132,8 @@ describe('the wording tables stay in step with the CLI options and the request s
 
   it('a flag a table lacks, or a field the schema lacks, is caught (the check itself)', async () => {
     expect(hasField('files', 'metadata.allocUnit(s)')).toBe(true);
-    expect(hasField('export', 'acceptSchemaDrift')).toBe(false);
+    expect(hasField('export', 'acceptSchemaDrift')).toBe(true);
+    expect(hasField('files', 'acceptSchemaDrift')).toBe(false);
     expect(hasField('live', 'trn')).toBe(false);
     expect((await optionsOf('scan')).has('--accept-schema-drift')).toBe(true);
     expect((await optionsOf('diff')).has('--after-stop-at')).toBe(true);
