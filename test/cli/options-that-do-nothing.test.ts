@@ -31,6 +31,9 @@ describeCorpus('options that do nothing with the inputs given', () => {
     [['dump', '--mdf', '@mdf', '--all', '--csv-raw'], /the output is ndjson: leave --csv-raw out/],
     [['scan', '--mdf', '@mdf', '--ldf', '@ldf', '--query-timeout', '5'], /^rowback: INPUT_BAD_OPTION: --query-timeout limits the queries of a live scan \(--server\), and no --server was given: leave it out\n$/],
     [['scan', '--mdf', '@mdf', '--ldf', '@ldf', '--accept-schema-drift'], /^rowback: INPUT_BAD_OPTION: --accept-schema-drift reads the rows of a table altered since the window began, which a live scan \(--server\) or an export \(--export\) tells/],
+    // with no old layout it decoded drifted rows with the catalog after the change: values that may read wrong and look right
+    [['scan', '--export', '@dir/none.json', '--accept-schema-drift'], /^rowback: INPUT_BAD_OPTION: --accept-schema-drift decodes the rows of tables altered after their transaction began with the layout --schema or --ddl gives, and neither was given: give --schema CATALOG\.json .*; the export's own catalog is the layout after the change \(to decode with it anyway, give that catalog as --schema\)\n$/],
+    [['scan', '--server', 'Server=nowhere.invalid;User Id=u;Password=p', '--database', 'CRM', '--accept-schema-drift'], /^rowback: INPUT_BAD_OPTION: --accept-schema-drift decodes .* the server's own catalog is the layout after the change/],
   ])('%s', async (...[argv, message]) => {
     const dir = (await import('node:os')).tmpdir();
     const args = (argv as string[]).map((a) => a.replace('@mdf', mdf()).replace('@ldf', ldf()).replace('@dir', dir));

@@ -61,7 +61,9 @@ describe('scan --export: a table rebuilt inside the stretch asked for', () => {
     expect(rep.complete).toBe(false);
     expect(rep.incomplete.some((s: string) => s.includes('dbo.Customers at 2024-03-06T02:00:00.447'))).toBe(true);
     // --accept-schema-drift decodes drifted rows; it does not bring back the records the export left out
-    const accepted = await cli('scan', '--export', f, '--from', '2024-03-05T09:00', '--quiet', '--strict', '--accept-schema-drift', '--format', 'ndjson');
+    const before = join(dir, 'before.catalog.json');
+    writeFileSync(before, JSON.stringify(customersCatalog().map((r) => ({ ...r, modify_date: '2024-03-01T00:00:00' }))));
+    const accepted = await cli('scan', '--export', f, '--from', '2024-03-05T09:00', '--quiet', '--strict', '--accept-schema-drift', '--schema', before, '--format', 'ndjson');
     expect(accepted.code).toBe(3);
     expect(incomplete(accepted.stderr).some((l) => l.includes('dbo.Customers at 2024-03-06T02:00:00.447'))).toBe(true);
   });

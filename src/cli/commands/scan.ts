@@ -136,6 +136,10 @@ export async function runScan(opts: ScanOptions): Promise<void> {
   // a live scan by its source's kind: --database alone is one, its server in the MSSQL_* variables (open-source.ts sourceKind)
   const kind = sourceKind(opts);
   if (opts.queryTimeout !== undefined && kind !== 'live') throw new InputError('INPUT_BAD_OPTION', '--query-timeout limits the queries of a live scan (--server), and no --server was given: leave it out');
+  // the rows a drift check holds back were written under an older layout than the source's catalog
+  // gives: decoded with today's, their values could read wrong and look right (a column retyped or
+  // reordered since), as a job's acceptSchemaDrift is refused without metadata (job-validate.ts)
+  if (opts.acceptSchemaDrift && kind !== 'files' && !opts.schema && !opts.ddl) throw new InputError('INPUT_BAD_OPTION', `--accept-schema-drift decodes the rows of tables altered after their transaction began with the layout --schema or --ddl gives, and neither was given: give --schema CATALOG.json (the catalog saved before the change: sql/table-metadata.sql) or --ddl OLD.sql (the old CREATE TABLE); the ${kind === 'export' ? "export's" : "server's"} own catalog is the layout after the change (to decode with it anyway, give that catalog as --schema)`);
   if (opts.acceptSchemaDrift && kind === 'files') throw new InputError('INPUT_BAD_OPTION', '--accept-schema-drift reads the rows of a table altered since the window began, which a live scan (--server) or an export (--export) tells from its catalog\'s modify_date; files are read with the layout their data file, backup, --schema or --ddl gives: leave it out');
   const allocUnits = parseAllocUnits(opts.allocUnit);
   const decodeThreads = threadCount('--decode-threads', opts.decodeThreads);
