@@ -12,7 +12,7 @@ import { decodeFloat, decodeReal } from './float.js';
 import { decodeUniqueidentifier } from './guid.js';
 import { decodeBigint, decodeBit, decodeInt, decodeSmallint, decodeTinyint } from './integer.js';
 import { decodeBinary, decodeCharsNoting, decodeNvarchar, ROW_TEXT_NOTES } from './string.js';
-import { decodeSqlVariant } from './variant.js';
+import { decodeSqlVariant, variantFaultClause } from './variant.js';
 import { codePageForCollation, decoderForCodePage, type CodePageDecoder } from '../collation.js';
 
 export * from './integer.js';
@@ -206,7 +206,7 @@ export function valueDecoder(c: ColumnLayout): BoundDecoder {
       const cp = columnCodePage(c);
       return (b, s, e) => {
         const v = decodeSqlVariant(b, s, e, cp, c.name);
-        if (v === null) throw bad(c, s, 'is not a valid sql_variant');
+        if (v === null) throw bad(c, s, `is not a valid sql_variant${variantFaultClause()}`);
         return v;
       };
     }
