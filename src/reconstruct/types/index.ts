@@ -111,7 +111,11 @@ export interface FixedReader {
  */
 export function fixedReader(c: ColumnLayout): FixedReader | null {
   switch (c.type) {
-    case 'bit': return { n: 1, f: (b, o) => decodeBit(b, o, 0) };
+    // A bit value of its own byte (a sparse column's value in the sparse vector, decodeValue): 0x00 or
+    // 0x01. Bits packed in a FixedVar record's shared byte are read by their leaf_bit_position in the
+    // record readers, never here. Any other byte is not a bit SQL Server wrote (refused, out of range):
+    // before, a sparse bit's 0x02 printed false and 0xFF true, by the low bit alone.
+    case 'bit': return { n: 1, f: (b, o) => (b[o] > 1 ? null : decodeBit(b, o, 0)) };
     case 'tinyint': return { n: 1, f: decodeTinyint };
     case 'smallint': return { n: 2, f: decodeSmallint };
     case 'int': return { n: 4, f: decodeInt };
