@@ -136,21 +136,35 @@ export function fixedReader(c: ColumnLayout): FixedReader | null {
     case 'date': return { n: 3, f: decodeDate };
     case 'time': {
       const scale = c.scale;
+      if (!validTimeScale(scale)) return { n: timeStorageLength(scale), f: () => null };
       return { n: timeStorageLength(scale), f: (b, o) => decodeTime(b, o, scale) };
     }
     case 'datetime': return { n: 8, f: decodeDatetime };
     case 'smalldatetime': return { n: 4, f: decodeSmalldatetime };
     case 'datetime2': {
       const scale = c.scale;
+      if (!validTimeScale(scale)) return { n: timeStorageLength(scale) + 3, f: () => null };
       return { n: timeStorageLength(scale) + 3, f: (b, o) => decodeDatetime2(b, o, scale) };
     }
     case 'datetimeoffset': {
       const scale = c.scale;
+      if (!validTimeScale(scale)) return { n: timeStorageLength(scale) + 5, f: () => null };
       return { n: timeStorageLength(scale) + 5, f: (b, o) => decodeDatetimeoffset(b, o, scale) };
     }
     case 'uniqueidentifier': return { n: 16, f: decodeUniqueidentifier };
     default: return null;
   }
+}
+
+/**
+ * A fractional-seconds scale time, datetime2 and datetimeoffset can have (0–7, MS Learn). The row
+ * plan refuses a layout with another (record/plan.ts impossibleTypeProperties); a column given to
+ * decodeValue directly gets a reader whose every value is out of range (DECODE_BAD_VALUE) rather
+ * than text of `undefined`/NaN — which also wrote NaN into the shared time-of-day cache (datetime.ts
+ * hmsSlot: slot 0, key 0), so every later 00:00:00 of any table read as `undefined:undefined:undefined`.
+ */
+function validTimeScale(scale: number): boolean {
+  return Number.isInteger(scale) && scale >= 0 && scale <= 7;
 }
 
 /** The DECODE_BAD_VALUE a fixed reader's null result turns into (same as valueDecoder's). */
