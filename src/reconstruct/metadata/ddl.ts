@@ -3,7 +3,7 @@ import { codePageForCollation } from '../collation.js';
 import type { SqlValue } from '../values.js';
 import { parseDdl, parseTypeText, type DdlAlteration, type DdlColumn, type DdlIndex, type DdlScript, type DdlTable, type QName, type TypeRef } from './ddl-parser.js';
 import type { Token } from './ddl-lexer.js';
-import { defaultValueFromText } from './default-value.js';
+import { defaultTextGivesValue, defaultValueFromText } from './default-value.js';
 import { addInPlaceRetypeWarnings, addUnknownCollationWarnings, DEFAULT_COLLATION, hasCollation, isFixedLength, typeSpecFromDdl, usesCodePage, type TypeSpec } from './layout-rules.js';
 import { isTextPointerType } from '../types/index.js';
 import { physicalSlots, type ColumnLayout, type Compression, type TableLayout } from './table-layout.js';
@@ -790,7 +790,7 @@ function addedColumnDefault(c: DdlColumn, col: ColumnLayout): SqlValue | undefin
 
 /** The column's DEFAULT when it is a literal (a number, a string, a binary, a negative number), in output form; undefined otherwise (getdate() and other expressions). */
 function literalDefault(c: DdlColumn, col: ColumnLayout): SqlValue | undefined {
-  if (!c.defaultExpr) return undefined;
+  if (!c.defaultExpr || !defaultTextGivesValue(col.type)) return undefined;
   const toks = c.defaultExpr.filter((t) => !(t.kind === 'punct' && (t.text === '(' || t.text === ')')));
   let text: string;
   // a string keeps its quotes: defaultValueFromText tells the string 'NULL' from NULL, '(x)' from
