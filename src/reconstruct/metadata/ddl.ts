@@ -160,7 +160,7 @@ export function layoutsFromScript(script: DdlScript, opts: DdlOptions = {}): Tab
       const k = key(e.table.qname);
       if (tables.has(k)) throw new SchemaError('SCHEMA_DDL_INVALID', `table ${k} is created twice (no DROP TABLE between)`, { line: e.table.qname.line, table: k });
       const columns = e.table.columns.map((c, i) => ({ ...c, columnId: i + 1 }));
-      tables.set(k, { def: { seq: e.table.seq, qname: e.table.qname, columns, compression: e.table.compression }, indexes: [], phys: null, alterDrops: 0, warnings: [], ...(e.table.perPartition ? { perPartition: e.table.perPartition } : {}) });
+      tables.set(k, { def: { seq: e.table.seq, qname: e.table.qname, columns, compression: e.table.compression }, indexes: [], phys: null, alterDrops: 0, warnings: [], ...(e.table.perPartition ? { perPartition: e.table.perPartition } : {}), ...(e.table.memoryOptimized !== undefined ? { memoryOptimized: e.table.memoryOptimized } : {}) });
     } else if (e.kind === 'droptable') {
       // Dropping a table the script never created (IF EXISTS … DROP) is fine.
       tables.delete(key(e.qname));
@@ -242,6 +242,14 @@ export function layoutsFromScript(script: DdlScript, opts: DdlOptions = {}): Tab
         `the script gives its partitions different layouts (${t.perPartition}); a --ddl layout is one for the whole table and cannot tell which allocation unit is which partition: ` +
         'give the layout per partition with catalog JSON (sql/table-metadata.sql, --schema) or the data file (--mdf/--bak)';
     }
+    if (t.memoryOptimized !== undefined) {
+      // In-Memory OLTP (MS Learn "Introduction to Memory-Optimized Tables"): the rows live in memory,
+      // persisted through checkpoint file pairs, and are logged as LOP_HK log records, never as data-page
+      // records or LOP_INSERT_ROWS/LOP_DELETE_ROWS row images; the script's column list gives no record
+      // layout of them. Read with it, `rowback decode` printed values for any bytes, unsaid.
+      layout.unreadable =
+        `line ${t.memoryOptimized}: it is a memory-optimized table (MEMORY_OPTIMIZED = ON): its rows are never data-page records or row images of the log's row operations (In-Memory OLTP logs them as LOP_HK records and keeps them in checkpoint files), and rowback reads neither, so no row of it is decoded`;
+    }
     addUnknownCollationWarnings(layout);
     // an in-place ALTER COLUMN (below, alterColumn): the dropped old column left in its slot is named on every row
     addInPlaceRetypeWarnings(layout);
@@ -272,6 +280,8 @@ interface TableState {
   perPartition?: string;
   /** Line of an `sp_tableoption … 'vardecimal storage format', ON` for the table (layoutsFromDdl refuses its layout). */
   vardecimal?: number;
+  /** Line of its `WITH (MEMORY_OPTIMIZED = ON)` (layoutsFromDdl refuses its layout). */
+  memoryOptimized?: number;
 }
 
 interface AlterContext {
