@@ -85,6 +85,8 @@ export interface DdlTable {
   perPartition?: string;
   /** Line of its `WITH (MEMORY_OPTIMIZED = ON)`: an In-Memory OLTP table (layoutsFromDdl refuses its layout). */
   memoryOptimized?: number;
+  /** Its `AS NODE` / `AS EDGE` (SQL Graph) and line: internal columns the list does not show (layoutsFromDdl refuses its layout). */
+  graph?: { kind: 'NODE' | 'EDGE'; line: number };
 }
 
 export interface DdlAlias {
@@ -440,6 +442,12 @@ class Parser {
         if (c) table.compression = c;
         if (this.lastPerPartition) table.perPartition = this.lastPerPartition;
         if (this.lastMemoryOptimized !== undefined) table.memoryOptimized = this.lastMemoryOptimized;
+      } else if (this.isWord('AS') && (this.isWord('NODE', 1) || this.isWord('EDGE', 1))) {
+        // SQL Graph (2017+): `CREATE TABLE t (…) AS NODE | AS EDGE`
+        const line = this.peek(0).line;
+        this.pos++;
+        table.graph = { kind: this.isWord('NODE') ? 'NODE' : 'EDGE', line };
+        this.pos++;
       } else if (this.acceptWord('LOCK')) {
         // Azure SQL Edge / Synapse variants are not expected; stop here.
         return;

@@ -160,7 +160,7 @@ export function layoutsFromScript(script: DdlScript, opts: DdlOptions = {}): Tab
       const k = key(e.table.qname);
       if (tables.has(k)) throw new SchemaError('SCHEMA_DDL_INVALID', `table ${k} is created twice (no DROP TABLE between)`, { line: e.table.qname.line, table: k });
       const columns = e.table.columns.map((c, i) => ({ ...c, columnId: i + 1 }));
-      tables.set(k, { def: { seq: e.table.seq, qname: e.table.qname, columns, compression: e.table.compression }, indexes: [], phys: null, alterDrops: 0, warnings: [], ...(e.table.perPartition ? { perPartition: e.table.perPartition } : {}), ...(e.table.memoryOptimized !== undefined ? { memoryOptimized: e.table.memoryOptimized } : {}) });
+      tables.set(k, { def: { seq: e.table.seq, qname: e.table.qname, columns, compression: e.table.compression }, indexes: [], phys: null, alterDrops: 0, warnings: [], ...(e.table.perPartition ? { perPartition: e.table.perPartition } : {}), ...(e.table.memoryOptimized !== undefined ? { memoryOptimized: e.table.memoryOptimized } : {}), ...(e.table.graph ? { graph: e.table.graph } : {}) });
     } else if (e.kind === 'droptable') {
       // Dropping a table the script never created (IF EXISTS … DROP) is fine.
       tables.delete(key(e.qname));
@@ -250,6 +250,15 @@ export function layoutsFromScript(script: DdlScript, opts: DdlOptions = {}): Tab
       layout.unreadable =
         `line ${t.memoryOptimized}: it is a memory-optimized table (MEMORY_OPTIMIZED = ON): its rows are never data-page records or row images of the log's row operations (In-Memory OLTP logs them as LOP_HK records and keeps them in checkpoint files), and rowback reads neither, so no row of it is decoded`;
     }
+    if (t.graph) {
+      // SQL Graph (MS Learn "SQL Graph architecture"): a node table stores an internal graph_id bigint
+      // beside the user's columns, an edge table graph_id and the internal from_obj_id, from_id,
+      // to_obj_id and to_id behind $from_id/$to_id. The script's column list shows none of them, so
+      // the fixed slots it gives are not the record's: before, `AS NODE` was skipped and the user's
+      // columns were read at offsets that leave the internal ones out.
+      layout.unreadable =
+        `line ${t.graph.line}: it is a graph ${t.graph.kind === 'NODE' ? 'node' : 'edge'} table (AS ${t.graph.kind}): SQL Server stores internal columns in its rows (${t.graph.kind === 'NODE' ? 'graph_id' : 'graph_id, from_obj_id, from_id, to_obj_id, to_id'}) that a script's column list does not show, so the record's slots cannot be placed from it: read the layout from the database's own catalog (--mdf/--bak, or --schema from sql/table-metadata.sql)`;
+    }
     addUnknownCollationWarnings(layout);
     // an in-place ALTER COLUMN (below, alterColumn): the dropped old column left in its slot is named on every row
     addInPlaceRetypeWarnings(layout);
@@ -282,6 +291,8 @@ interface TableState {
   vardecimal?: number;
   /** Line of its `WITH (MEMORY_OPTIMIZED = ON)` (layoutsFromDdl refuses its layout). */
   memoryOptimized?: number;
+  /** Its `AS NODE` / `AS EDGE` (layoutsFromDdl refuses its layout). */
+  graph?: { kind: 'NODE' | 'EDGE'; line: number };
 }
 
 interface AlterContext {
