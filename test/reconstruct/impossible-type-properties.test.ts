@@ -38,6 +38,7 @@ describe('layouts with type properties no SQL Server column has (SYNTHETIC catal
     ['numeric(40,2)', { type_name: 'numeric', max_length: 17, precision: 40, scale: 2 }, '01' + '00'.repeat(16), /numeric\(40,2\)/],
     ['decimal(0,0)', { type_name: 'decimal', max_length: 5, precision: 0, scale: 0 }, '0139300000', /decimal\(0,0\)/],
     ['char max_length 0', { type_name: 'char', max_length: 0, precision: 0, scale: 0, collation_name: 'SQL_Latin1_General_CP1_CI_AS' }, '', /char with max_length 0/],
+    ['bit leaf_bit_position 8', { type_name: 'bit', max_length: 1, precision: 1, scale: 0, leaf_bit_position: 8 }, 'ff', /bit with leaf_bit_position 8 \(0–7\)/],
     ['nchar max_length 3', { type_name: 'nchar', max_length: 3, precision: 0, scale: 0, collation_name: 'SQL_Latin1_General_CP1_CI_AS' }, '610062', /nchar with max_length 3/],
   ];
   it.each(cases)('%s is refused naming the column', (_what, col, hex, why) => {

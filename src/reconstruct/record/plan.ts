@@ -547,15 +547,18 @@ function planColumn(c: ColumnLayout, physical: number, compressed: boolean): Col
  * Why a live column's type properties are ones SQL Server never gives a column (what it says, e.g.
  * `datetime2 with scale 9`), or null. MS Learn: time, datetime2 and datetimeoffset take a
  * fractional-seconds scale 0–7; decimal and numeric a precision 1–38 and a scale 0–p; char(n) and
- * binary(n) n 1–8000 bytes, nchar(n) n 1–4000 (2n bytes). A layout breaking them comes from a
+ * binary(n) n 1–8000 bytes, nchar(n) n 1–4000 (2n bytes); a bit is one of a byte's 8 bits (leaf_bit_position 0–7). A layout breaking them comes from a
  * hand-made or converted catalog (the DDL parser refuses such types): before, catalog JSON with a
  * datetime2 of scale 9 printed `1982-06-05Tundefined:undefined:undefined.000000NaN` and a
  * decimal(5,7) printed `0.0012345`, with no warning. Dropped columns are not judged (their values
  * are not printed, and a data file's dropped-column properties come from sysrscols).
  */
-export function impossibleTypeProperties(c: Pick<ColumnLayout, 'type' | 'maxLength' | 'precision' | 'scale'>): string | null {
+export function impossibleTypeProperties(c: Pick<ColumnLayout, 'type' | 'maxLength' | 'precision' | 'scale'> & Partial<Pick<ColumnLayout, 'leafBitPosition'>>): string | null {
   const whole = (n: number, lo: number, hi: number): boolean => Number.isInteger(n) && n >= lo && n <= hi;
   switch (c.type) {
+    case 'bit':
+      // one bit of a shared byte (leaf_bit_position 0–7): 1 << 8 and above tested no bit of the byte, so the column read false on every row
+      return whole(c.leafBitPosition ?? 0, 0, 7) ? null : `bit with leaf_bit_position ${c.leafBitPosition} (0–7)`;
     case 'time':
     case 'datetime2':
     case 'datetimeoffset':
