@@ -17,7 +17,7 @@ import type { ColumnLayout, TableLayout } from '../reconstruct/metadata/table-la
 import { findTableName } from '../reconstruct/metadata/names.js';
 import { isPagedOffRow, type SqlValue } from '../reconstruct/values.js';
 import { decodeBinary, decodeNvarchar, ROW_TEXT_NOTES, undefinedBytesWarning } from '../reconstruct/types/string.js';
-import { decodeSqlVariant } from '../reconstruct/types/variant.js';
+import { decodeSqlVariant, variantFaultClause } from '../reconstruct/types/variant.js';
 import { checkVariantText } from '../reconstruct/record/plan.js';
 import { charDecoder, columnCodePage } from '../reconstruct/types/index.js';
 import { cdColumnBytes } from '../reconstruct/record/cd.js';
@@ -704,7 +704,7 @@ export function decodeLob(bytes: Uint8Array, col: ColumnLayout, warnings: string
       const noted = ROW_TEXT_NOTES.length;
       const v = decodeSqlVariant(bytes, 0, bytes.length, codePage, col.name);
       warnings.push(...ROW_TEXT_NOTES.splice(noted));
-      if (v === null) throw new FormatError('FORMAT_BAD_LOB', `the ${bytes.length} off-row bytes of ${col.name} are not a valid sql_variant`);
+      if (v === null) throw new FormatError('FORMAT_BAD_LOB', `the ${bytes.length} off-row bytes of ${col.name} are not a valid sql_variant${variantFaultClause()}`);
       checkVariantText({ [col.name]: v }, [{ name: col.name, codePage }], warnings);
       return v;
     }

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { InputError, SchemaError } from '../../errors.js';
 import { codePageForCollation } from '../collation.js';
 import { CatalogJsonSchema, CatalogRowSchema, type CatalogRow } from './catalog-row.js';
-import { defaultValueFromText } from './default-value.js';
+import { defaultTextGivesValue, defaultValueFromText } from './default-value.js';
 import { addInPlaceRetypeWarnings, addUnknownCollationWarnings, normaliseTypeName, usesCodePage } from './layout-rules.js';
 import type { AllocUnitRef, ColumnLayout, Compression, SqlTypeName, TableLayout } from './table-layout.js';
 
@@ -302,7 +302,7 @@ function columnFromRow(row: CatalogRow, index: number, file: string | undefined,
   if (row.is_filestream) col.isFilestream = true;
   if (row.generated_always_type) col.generatedAlways = true;
   if (row.key_ordinal) col.keyOrdinal = row.key_ordinal;
-  if (row.default_value !== undefined && row.default_value !== null) {
+  if (row.default_value !== undefined && row.default_value !== null && defaultTextGivesValue(type)) {
     try {
       col.defaultValue = defaultValueFromText(row.default_value, col);
     } catch (e) {

@@ -83,6 +83,10 @@ export interface DdlTable {
   compression?: Compression;
   /** Set when its options give some partitions their own DATA_COMPRESSION (`… ON PARTITIONS (…)`): the clause, for messages. */
   perPartition?: string;
+  /** Line of its `WITH (MEMORY_OPTIMIZED = ON)`: an In-Memory OLTP table (layoutsFromDdl refuses its layout). */
+  memoryOptimized?: number;
+  /** Its `AS NODE` / `AS EDGE` (SQL Graph) and line: internal columns the list does not show (layoutsFromDdl refuses its layout). */
+  graph?: { kind: 'NODE' | 'EDGE'; line: number };
 }
 
 export interface DdlAlias {
@@ -437,6 +441,13 @@ class Parser {
         const c = this.withOptions();
         if (c) table.compression = c;
         if (this.lastPerPartition) table.perPartition = this.lastPerPartition;
+        if (this.lastMemoryOptimized !== undefined) table.memoryOptimized = this.lastMemoryOptimized;
+      } else if (this.isWord('AS') && (this.isWord('NODE', 1) || this.isWord('EDGE', 1))) {
+        // SQL Graph (2017+): `CREATE TABLE t (…) AS NODE | AS EDGE`
+        const line = this.peek(0).line;
+        this.pos++;
+        table.graph = { kind: this.isWord('NODE') ? 'NODE' : 'EDGE', line };
+        this.pos++;
       } else if (this.acceptWord('LOCK')) {
         // Azure SQL Edge / Synapse variants are not expected; stop here.
         return;
@@ -462,8 +473,10 @@ class Parser {
     const toks = this.skipBalanced();
     let compression: Compression | undefined;
     this.lastPerPartition = undefined;
+    this.lastMemoryOptimized = undefined;
     for (let i = 0; i < toks.length - 2; i++) {
       const t = toks[i]!;
+      if (t.kind === 'ident' && t.upper === 'MEMORY_OPTIMIZED' && toks[i + 1]!.text === '=' && toks[i + 2]!.upper === 'ON') this.lastMemoryOptimized = t.line;
       if (t.kind === 'ident' && t.upper === 'DATA_COMPRESSION' && toks[i + 1]!.text === '=') {
         const v = toks[i + 2]!.text.toUpperCase();
         if (v === 'NONE' || v === 'ROW' || v === 'PAGE') compression = v;
@@ -485,6 +498,8 @@ class Parser {
 
   /** The `… ON PARTITIONS (…)` clause the last withOptions() met (see there), else undefined. */
   private lastPerPartition: string | undefined;
+  /** Line of the `MEMORY_OPTIMIZED = ON` the last withOptions() met, else undefined. */
+  private lastMemoryOptimized: number | undefined;
 
   private tableElement(table: DdlTable, inAlter: boolean): void {
     const t = this.peek();

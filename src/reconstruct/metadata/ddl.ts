@@ -3,7 +3,7 @@ import { codePageForCollation } from '../collation.js';
 import type { SqlValue } from '../values.js';
 import { parseDdl, parseTypeText, type DdlAlteration, type DdlColumn, type DdlIndex, type DdlScript, type DdlTable, type QName, type TypeRef } from './ddl-parser.js';
 import type { Token } from './ddl-lexer.js';
-import { defaultValueFromText } from './default-value.js';
+import { defaultTextGivesValue, defaultValueFromText } from './default-value.js';
 import { addInPlaceRetypeWarnings, addUnknownCollationWarnings, DEFAULT_COLLATION, hasCollation, isFixedLength, typeSpecFromDdl, usesCodePage, type TypeSpec } from './layout-rules.js';
 import { isTextPointerType } from '../types/index.js';
 import { physicalSlots, type ColumnLayout, type Compression, type TableLayout } from './table-layout.js';
@@ -160,7 +160,7 @@ export function layoutsFromScript(script: DdlScript, opts: DdlOptions = {}): Tab
       const k = key(e.table.qname);
       if (tables.has(k)) throw new SchemaError('SCHEMA_DDL_INVALID', `table ${k} is created twice (no DROP TABLE between)`, { line: e.table.qname.line, table: k });
       const columns = e.table.columns.map((c, i) => ({ ...c, columnId: i + 1 }));
-      tables.set(k, { def: { seq: e.table.seq, qname: e.table.qname, columns, compression: e.table.compression }, indexes: [], phys: null, alterDrops: 0, warnings: [], ...(e.table.perPartition ? { perPartition: e.table.perPartition } : {}) });
+      tables.set(k, { def: { seq: e.table.seq, qname: e.table.qname, columns, compression: e.table.compression }, indexes: [], phys: null, alterDrops: 0, warnings: [], ...(e.table.perPartition ? { perPartition: e.table.perPartition } : {}), ...(e.table.memoryOptimized !== undefined ? { memoryOptimized: e.table.memoryOptimized } : {}), ...(e.table.graph ? { graph: e.table.graph } : {}) });
     } else if (e.kind === 'droptable') {
       // Dropping a table the script never created (IF EXISTS … DROP) is fine.
       tables.delete(key(e.qname));
@@ -242,6 +242,23 @@ export function layoutsFromScript(script: DdlScript, opts: DdlOptions = {}): Tab
         `the script gives its partitions different layouts (${t.perPartition}); a --ddl layout is one for the whole table and cannot tell which allocation unit is which partition: ` +
         'give the layout per partition with catalog JSON (sql/table-metadata.sql, --schema) or the data file (--mdf/--bak)';
     }
+    if (t.memoryOptimized !== undefined) {
+      // In-Memory OLTP (MS Learn "Introduction to Memory-Optimized Tables"): the rows live in memory,
+      // persisted through checkpoint file pairs, and are logged as LOP_HK log records, never as data-page
+      // records or LOP_INSERT_ROWS/LOP_DELETE_ROWS row images; the script's column list gives no record
+      // layout of them. Read with it, `rowback decode` printed values for any bytes, unsaid.
+      layout.unreadable =
+        `line ${t.memoryOptimized}: it is a memory-optimized table (MEMORY_OPTIMIZED = ON): its rows are never data-page records or row images of the log's row operations (In-Memory OLTP logs them as LOP_HK records and keeps them in checkpoint files), and rowback reads neither, so no row of it is decoded`;
+    }
+    if (t.graph) {
+      // SQL Graph (MS Learn "SQL Graph architecture"): a node table stores an internal graph_id bigint
+      // beside the user's columns, an edge table graph_id and the internal from_obj_id, from_id,
+      // to_obj_id and to_id behind $from_id/$to_id. The script's column list shows none of them, so
+      // the fixed slots it gives are not the record's: before, `AS NODE` was skipped and the user's
+      // columns were read at offsets that leave the internal ones out.
+      layout.unreadable =
+        `line ${t.graph.line}: it is a graph ${t.graph.kind === 'NODE' ? 'node' : 'edge'} table (AS ${t.graph.kind}): SQL Server stores internal columns in its rows (${t.graph.kind === 'NODE' ? 'graph_id' : 'graph_id, from_obj_id, from_id, to_obj_id, to_id'}) that a script's column list does not show, so the record's slots cannot be placed from it: read the layout from the database's own catalog (--mdf/--bak, or --schema from sql/table-metadata.sql)`;
+    }
     addUnknownCollationWarnings(layout);
     // an in-place ALTER COLUMN (below, alterColumn): the dropped old column left in its slot is named on every row
     addInPlaceRetypeWarnings(layout);
@@ -272,6 +289,10 @@ interface TableState {
   perPartition?: string;
   /** Line of an `sp_tableoption … 'vardecimal storage format', ON` for the table (layoutsFromDdl refuses its layout). */
   vardecimal?: number;
+  /** Line of its `WITH (MEMORY_OPTIMIZED = ON)` (layoutsFromDdl refuses its layout). */
+  memoryOptimized?: number;
+  /** Its `AS NODE` / `AS EDGE` (layoutsFromDdl refuses its layout). */
+  graph?: { kind: 'NODE' | 'EDGE'; line: number };
 }
 
 interface AlterContext {
@@ -790,7 +811,7 @@ function addedColumnDefault(c: DdlColumn, col: ColumnLayout): SqlValue | undefin
 
 /** The column's DEFAULT when it is a literal (a number, a string, a binary, a negative number), in output form; undefined otherwise (getdate() and other expressions). */
 function literalDefault(c: DdlColumn, col: ColumnLayout): SqlValue | undefined {
-  if (!c.defaultExpr) return undefined;
+  if (!c.defaultExpr || !defaultTextGivesValue(col.type)) return undefined;
   const toks = c.defaultExpr.filter((t) => !(t.kind === 'punct' && (t.text === '(' || t.text === ')')));
   let text: string;
   // a string keeps its quotes: defaultValueFromText tells the string 'NULL' from NULL, '(x)' from

@@ -5,6 +5,19 @@ import { shortestFloat32 } from '../types/float.js';
 import { formatDatetime } from '../types/datetime.js';
 
 /**
+ * Whether a default given as text can be turned into the column's value (defaultValueFromText).
+ * Not for sql_variant: its value is `{ baseType, value }`, and the text names no base type — a
+ * catalog's default_value is CONVERT(nvarchar(4000), …, 1) of it, and a DDL literal's base type
+ * follows T-SQL's constant typing (5 int, 5.0 numeric(2,1), '5' varchar(1), N'5' nvarchar), which
+ * rowback does not model. Before, a row predating `ADD v sql_variant NOT NULL DEFAULT 5` printed
+ * v: "5", a string where every other row of the column prints a variant (its base type int lost).
+ * Such a default is left unknown: the row's warning says the value the ADD gave is not known.
+ */
+export function defaultTextGivesValue(type: ColumnLayout['type']): boolean {
+  return type !== 'sql_variant';
+}
+
+/**
  * A column default written as text (catalog `default_value`, or a literal DEFAULT in DDL) →
  * the value in rowback's output form for the column's type (README "Types and their output form").
  * Used for rows written before the column was added, which hold no bytes for it.

@@ -10,7 +10,7 @@ import { charDecoder, columnCodePage, fixedReader, type FixedReader } from '../t
 import { decodeFloat, decodeReal } from '../types/float.js';
 import { decodeVardecimal } from '../types/vardecimal.js';
 import { decodeScsu } from '../types/scsu.js';
-import { decodeSqlVariant } from '../types/variant.js';
+import { decodeSqlVariant, variantFaultClause } from '../types/variant.js';
 import { holdsTextPointer, parseComplexColumn, parseTextPointer, TEXT_POINTER_SIZE } from './complex.js';
 import { movedColumnClause, movedColumnHolding, predatesColumn, type ColumnPlan, type RowPlan } from './plan.js';
 import { truncated } from './fixedvar.js';
@@ -309,7 +309,7 @@ export function cdValueDecoder(c: ColumnLayout): CdDecoder | null {
       return (b, s, e) => {
         if (e === s) throw unsupported(c, s, 'a zero-length (CD "empty") sql_variant names no base type, and no source says which value it stands for');
         const v = decodeSqlVariant(b, s, e, cp, c.name);
-        if (v === null) throw badValue(c, s, 'is not a valid sql_variant');
+        if (v === null) throw badValue(c, s, `is not a valid sql_variant${variantFaultClause()}`);
         return v;
       };
     }

@@ -504,6 +504,10 @@ function valuesFactory(names: string[]): (scratch: SqlValue[]) => Record<string,
  * no warning (a CD layout's columns likewise, every value NULL).
  */
 function planColumn(c: ColumnLayout, physical: number, compressed: boolean): ColumnPlan {
+  const impossible = c.isDropped ? null : impossibleTypeProperties(c);
+  if (impossible !== null) {
+    throw new DecodeError('DECODE_SCHEMA_MISMATCH', `column ${c.name} is ${impossible}, which no SQL Server column is: the layout is damaged or hand-made (its values would be read with a wrong scale or length); read the layout from the database's own catalog (--mdf/--bak, or --schema from sql/table-metadata.sql)`, { column: c.name });
+  }
   let kind: ColumnKind;
   if (c.isColumnSet) kind = 'unstored';
   else if (c.isSparse) kind = 'sparse';
@@ -537,6 +541,39 @@ function planColumn(c: ColumnLayout, physical: number, compressed: boolean): Col
     defaultValue: c.defaultValue === undefined ? null : c.defaultValue,
     decode: valueDecoder(c),
   };
+}
+
+/**
+ * Why a live column's type properties are ones SQL Server never gives a column (what it says, e.g.
+ * `datetime2 with scale 9`), or null. MS Learn: time, datetime2 and datetimeoffset take a
+ * fractional-seconds scale 0–7; decimal and numeric a precision 1–38 and a scale 0–p; char(n) and
+ * binary(n) n 1–8000 bytes, nchar(n) n 1–4000 (2n bytes); a bit is one of a byte's 8 bits (leaf_bit_position 0–7). A layout breaking them comes from a
+ * hand-made or converted catalog (the DDL parser refuses such types): before, catalog JSON with a
+ * datetime2 of scale 9 printed `1982-06-05Tundefined:undefined:undefined.000000NaN` and a
+ * decimal(5,7) printed `0.0012345`, with no warning. Dropped columns are not judged (their values
+ * are not printed, and a data file's dropped-column properties come from sysrscols).
+ */
+export function impossibleTypeProperties(c: Pick<ColumnLayout, 'type' | 'maxLength' | 'precision' | 'scale'> & Partial<Pick<ColumnLayout, 'leafBitPosition'>>): string | null {
+  const whole = (n: number, lo: number, hi: number): boolean => Number.isInteger(n) && n >= lo && n <= hi;
+  switch (c.type) {
+    case 'bit':
+      // one bit of a shared byte (leaf_bit_position 0–7): 1 << 8 and above tested no bit of the byte, so the column read false on every row
+      return whole(c.leafBitPosition ?? 0, 0, 7) ? null : `bit with leaf_bit_position ${c.leafBitPosition} (0–7)`;
+    case 'time':
+    case 'datetime2':
+    case 'datetimeoffset':
+      return whole(c.scale, 0, 7) ? null : `${c.type} with scale ${c.scale} (0–7)`;
+    case 'decimal':
+    case 'numeric':
+      return whole(c.precision, 1, 38) && whole(c.scale, 0, c.precision) ? null : `${c.type}(${c.precision},${c.scale}) (precision 1–38, scale 0–precision)`;
+    case 'char':
+    case 'binary':
+      return whole(c.maxLength, 1, 8000) ? null : `${c.type} with max_length ${c.maxLength} (1–8000 bytes)`;
+    case 'nchar':
+      return whole(c.maxLength, 2, 8000) && c.maxLength % 2 === 0 ? null : `nchar with max_length ${c.maxLength} (2–8000 bytes, even)`;
+    default:
+      return null;
+  }
 }
 
 const plans = new WeakMap<TableLayout, RowPlan>();

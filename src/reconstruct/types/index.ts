@@ -12,7 +12,7 @@ import { decodeFloat, decodeReal } from './float.js';
 import { decodeUniqueidentifier } from './guid.js';
 import { decodeBigint, decodeBit, decodeInt, decodeSmallint, decodeTinyint } from './integer.js';
 import { decodeBinary, decodeCharsNoting, decodeNvarchar, ROW_TEXT_NOTES } from './string.js';
-import { decodeSqlVariant } from './variant.js';
+import { decodeSqlVariant, variantFaultClause } from './variant.js';
 import { codePageForCollation, decoderForCodePage, type CodePageDecoder } from '../collation.js';
 
 export * from './integer.js';
@@ -111,7 +111,11 @@ export interface FixedReader {
  */
 export function fixedReader(c: ColumnLayout): FixedReader | null {
   switch (c.type) {
-    case 'bit': return { n: 1, f: (b, o) => decodeBit(b, o, 0) };
+    // A bit value of its own byte (a sparse column's value in the sparse vector, decodeValue): 0x00 or
+    // 0x01. Bits packed in a FixedVar record's shared byte are read by their leaf_bit_position in the
+    // record readers, never here. Any other byte is not a bit SQL Server wrote (refused, out of range):
+    // before, a sparse bit's 0x02 printed false and 0xFF true, by the low bit alone.
+    case 'bit': return { n: 1, f: (b, o) => (b[o] > 1 ? null : decodeBit(b, o, 0)) };
     case 'tinyint': return { n: 1, f: decodeTinyint };
     case 'smallint': return { n: 2, f: decodeSmallint };
     case 'int': return { n: 4, f: decodeInt };
@@ -132,21 +136,35 @@ export function fixedReader(c: ColumnLayout): FixedReader | null {
     case 'date': return { n: 3, f: decodeDate };
     case 'time': {
       const scale = c.scale;
+      if (!validTimeScale(scale)) return { n: timeStorageLength(scale), f: () => null };
       return { n: timeStorageLength(scale), f: (b, o) => decodeTime(b, o, scale) };
     }
     case 'datetime': return { n: 8, f: decodeDatetime };
     case 'smalldatetime': return { n: 4, f: decodeSmalldatetime };
     case 'datetime2': {
       const scale = c.scale;
+      if (!validTimeScale(scale)) return { n: timeStorageLength(scale) + 3, f: () => null };
       return { n: timeStorageLength(scale) + 3, f: (b, o) => decodeDatetime2(b, o, scale) };
     }
     case 'datetimeoffset': {
       const scale = c.scale;
+      if (!validTimeScale(scale)) return { n: timeStorageLength(scale) + 5, f: () => null };
       return { n: timeStorageLength(scale) + 5, f: (b, o) => decodeDatetimeoffset(b, o, scale) };
     }
     case 'uniqueidentifier': return { n: 16, f: decodeUniqueidentifier };
     default: return null;
   }
+}
+
+/**
+ * A fractional-seconds scale time, datetime2 and datetimeoffset can have (0–7, MS Learn). The row
+ * plan refuses a layout with another (record/plan.ts impossibleTypeProperties); a column given to
+ * decodeValue directly gets a reader whose every value is out of range (DECODE_BAD_VALUE) rather
+ * than text of `undefined`/NaN — which also wrote NaN into the shared time-of-day cache (datetime.ts
+ * hmsSlot: slot 0, key 0), so every later 00:00:00 of any table read as `undefined:undefined:undefined`.
+ */
+function validTimeScale(scale: number): boolean {
+  return Number.isInteger(scale) && scale >= 0 && scale <= 7;
 }
 
 /** The DECODE_BAD_VALUE a fixed reader's null result turns into (same as valueDecoder's). */
@@ -206,7 +224,7 @@ export function valueDecoder(c: ColumnLayout): BoundDecoder {
       const cp = columnCodePage(c);
       return (b, s, e) => {
         const v = decodeSqlVariant(b, s, e, cp, c.name);
-        if (v === null) throw bad(c, s, 'is not a valid sql_variant');
+        if (v === null) throw bad(c, s, `is not a valid sql_variant${variantFaultClause()}`);
         return v;
       };
     }

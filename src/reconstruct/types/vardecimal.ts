@@ -63,12 +63,27 @@ export function decodeVardecimal(b: Uint8Array, start: number, end: number, prec
   let j = digits.length;
   while (j > i && digits.charCodeAt(j - 1) === 48) j--;
   if (i === j) return { error: 'has a zero mantissa (zero is stored with no bytes)' };
+  if (i > 0) return { error: leadingZeroError(digits.slice(0, 3)) };
   const sig = digits.slice(i, j);
   const shift = exponent + 1 - sig.length + scale; // power of ten of the unscaled integer at the column's scale
   if (shift < 0) return { error: `needs ${sig.length - exponent - 1} decimal places, more than the column's scale ${scale}` };
   const unscaled = sig + '0'.repeat(shift);
   if (unscaled.length > Math.max(precision, 1)) return { error: `has ${unscaled.length} digits, more than the column's precision ${precision}` };
   return { value: placeScale(unscaled, scale, negative), error: undefined };
+}
+
+/**
+ * The refusal of a mantissa whose first digit is 0 (its first chunk below 100). SQL Server writes the
+ * value in scientific notation: the exponent is that of the first significant digit and the mantissa
+ * starts with it (improve.dk: the decimal point goes after the mantissa's first digit; every real
+ * vardecimal of field case bcdb-typeprobe-cd-cells starts with a non-zero digit: c019, c032, be19,
+ * c4f9fde0 …). Leading zero digits make two readings of the same bytes — the documented one (point
+ * after the first digit, a 0: 10^k times smaller) and the normalised one this decoder used to apply
+ * (leading zeros skipped, as OrcaMDF's log10 normalisation does) — and SQL Server writes neither, so
+ * the bytes are not a vardecimal it wrote: `C800 19` (chunks 000, 400) printed 4 × 10^8.
+ */
+function leadingZeroError(chunk: string): string {
+  return `has a mantissa starting with a zero digit (first chunk ${chunk}): SQL Server starts it with the value's first significant digit, so the exponent is not that of these digits and the value is not known`;
 }
 
 /**
@@ -84,6 +99,7 @@ const SMALL_MAX_BYTES = 7;
  */
 function smallVardecimal(b: Uint8Array, start: number, end: number, precision: number, scale: number, negative: boolean, exponent: number): VardecimalResult {
   let m = 0;
+  let first = -1;
   let acc = 0;
   let held = 0;
   for (let i = start + 1; i <= end; i++) {
@@ -99,10 +115,12 @@ function smallVardecimal(b: Uint8Array, start: number, end: number, precision: n
       const v = (acc >> held) & 0x3ff;
       acc &= (1 << held) - 1;
       if (v > 999) return { error: `has a mantissa chunk of ${v} (a chunk holds 3 decimal digits, 0–999)` };
+      if (first < 0) first = v;
       m = m * 1000 + v;
     }
   }
   if (m === 0) return { error: 'has a zero mantissa (zero is stored with no bytes)' };
+  if (first < 100) return { error: leadingZeroError(first < 10 ? '00' + first : '0' + first) };
   while (m % 10 === 0) m /= 10;
   const sig = String(m);
   const shift = exponent + 1 - sig.length + scale;

@@ -1,7 +1,7 @@
 import type { SqlValue, VariantValue } from '../values.js';
 import { decodeBigint, decodeInt, decodeSmallint, decodeTinyint } from './integer.js';
 import { decodeFloat, decodeReal } from './float.js';
-import { decodeDecimal, decodeMoney, decodeSmallmoney } from './decimal.js';
+import { decimalStorageLength, decodeDecimal, decodeMoney, decodeSmallmoney } from './decimal.js';
 import { decodeDate, decodeDatetime, decodeDatetime2, decodeDatetimeoffset, decodeSmalldatetime, decodeTime, timeStorageLength } from './datetime.js';
 import { decodeUniqueidentifier } from './guid.js';
 import { decodeBinary, decodeCharsNoting, decodeNvarchar } from './string.js';
@@ -33,7 +33,15 @@ import { codePageForCollation, decoderForCodePage, type CodePageDecoder } from '
  * binary and character base types) and `collation` (character base types, when named), which a
  * re-insert needs to give the variant back its own type and collation (reinsert/sql-types.ts).
  * Returns null when the bytes are not a valid variant (caller raises DECODE_BAD_VALUE), including a
- * value longer than its own MaxLength (bytes misread, or not a variant at all).
+ * value longer than its own MaxLength (bytes misread, or not a variant at all), and a value its own
+ * base type's properties cannot hold (VARIANT_FAULT.why then says which; empty for the other nulls):
+ *  - bit: a byte other than 0x00/0x01 (the variant's whole value is that byte; before, 0x02 read
+ *    false by its low bit, with no word);
+ *  - decimal/numeric(p, s): a value of another length than decimal(p)'s storage (5, 9, 13 or 17 bytes
+ *    by precision, MS Learn "decimal and numeric"; the variant keeps the base type's own storage form
+ *    after its properties, as the 9-byte decimal(10,4) of test/reinsert/plan.test.ts), or one with
+ *    more than p − s integer digits, which SQL Server refuses on every write (arithmetic overflow):
+ *    before, decimal(5,2) holding 100000.00 printed as a plausible value a re-insert would fail on.
  */
 export const SYSTEM_TYPE_NAMES: Record<number, string> = {
   34: 'image', 35: 'text', 36: 'uniqueidentifier', 40: 'date', 41: 'time', 42: 'datetime2', 43: 'datetimeoffset',
@@ -47,8 +55,21 @@ const FIXED_SIZES: Record<number, number> = {
   36: 16, 40: 3, 48: 1, 52: 2, 56: 4, 58: 4, 59: 4, 60: 8, 61: 8, 62: 8, 104: 1, 122: 4, 127: 8,
 };
 
+/**
+ * Why the last decodeSqlVariant call returned null, when it was a value its own base type's
+ * properties cannot hold (`'; …'` clause for the caller's DECODE_BAD_VALUE message); '' otherwise.
+ * Valid until the next call (decoding is synchronous).
+ */
+export const VARIANT_FAULT = { why: '' };
+
+/** The VARIANT_FAULT clause of a refused variant, for messages ('' when none). */
+export function variantFaultClause(): string {
+  return VARIANT_FAULT.why === '' ? '' : `: ${VARIANT_FAULT.why}`;
+}
+
 /** `column`: the sql_variant column's name, for the warning of bytes its text's code page does not define (ROW_TEXT_NOTES). */
 export function decodeSqlVariant(b: Uint8Array, start: number, end: number, codePage: number | null = 1252, column = '(sql_variant)'): VariantValue | null {
+  VARIANT_FAULT.why = '';
   if (end - start < 2) return null;
   const t = b[start];
   const baseType = SYSTEM_TYPE_NAMES[t];
@@ -73,7 +94,13 @@ export function decodeSqlVariant(b: Uint8Array, start: number, end: number, code
       case 60: value = decodeMoney(b, o); break;
       case 61: value = decodeDatetime(b, o); break;
       case 62: value = decodeFloat(b, o); break;
-      case 104: value = (b[o] & 1) === 1; break;
+      case 104:
+        if (b[o] > 1) {
+          VARIANT_FAULT.why = `its bit value is the byte 0x${b[o].toString(16).padStart(2, '0')}, neither 0x00 nor 0x01`;
+          return null;
+        }
+        value = b[o] === 1;
+        break;
       case 122: value = decodeSmallmoney(b, o); break;
       case 127: value = decodeBigint(b, o); break;
     }
@@ -93,8 +120,22 @@ export function decodeSqlVariant(b: Uint8Array, start: number, end: number, code
     o += 2;
     if (p < 1 || p > 38 || s > p) return null;
     const n = end - o;
-    if (n !== 5 && n !== 9 && n !== 13 && n !== 17) return null;
-    value = decodeDecimal(b, o, n, s);
+    if (n !== decimalStorageLength(p)) {
+      VARIANT_FAULT.why = `its ${baseType}(${p},${s}) value has ${n} bytes; decimal(${p}) is stored in ${decimalStorageLength(p)} (sign byte and magnitude)`;
+      return null;
+    }
+    const d = decodeDecimal(b, o, n, s);
+    if (d === null) {
+      VARIANT_FAULT.why = `its ${baseType}(${p},${s}) value has the sign byte 0x${b[o].toString(16).padStart(2, '0')}, neither 0x00 nor 0x01`;
+      return null;
+    }
+    const dot = d.indexOf('.');
+    const intDigits = (dot < 0 ? d : d.slice(0, dot)).replace(/^-/, '').replace(/^0+/, '').length;
+    if (intDigits > p - s) {
+      VARIANT_FAULT.why = `its value ${d} has ${intDigits} integer digits, more than its own ${baseType}(${p},${s}) holds (${p - s}): SQL Server refuses such a value on every write, so these bytes were not written as this variant`;
+      return null;
+    }
+    value = d;
     precision = p;
     scale = s;
   } else if (t === 165 || t === 173) {

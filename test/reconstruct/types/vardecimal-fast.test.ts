@@ -9,7 +9,7 @@ import { decodeVardecimal, placeScale, type VardecimalResult } from '../../../sr
 import { encodeVardecimal } from '../../support/synthetic-encoder.js';
 import { rng } from '../../support/rng.js';
 
-/** The digit-string algorithm (decodeVardecimal before the short-value path). */
+/** The digit-string algorithm (decodeVardecimal before the short-value path), with the leading-zero refusal both paths make since. */
 function reference(b: Uint8Array, start: number, end: number, precision: number, scale: number): VardecimalResult {
   const n = end - start;
   if (n === 0) return { value: placeScale('0', scale, false), error: undefined };
@@ -42,6 +42,8 @@ function reference(b: Uint8Array, start: number, end: number, precision: number,
   let j = digits.length;
   while (j > i && digits.charCodeAt(j - 1) === 48) j--;
   if (i === j) return { error: 'has a zero mantissa (zero is stored with no bytes)' };
+  // since 2026-12-06 (vardecimal-leading-zero.test.ts): a mantissa starting with a zero digit is refused, as the long path does
+  if (i > 0) return { error: `has a mantissa starting with a zero digit (first chunk ${digits.slice(0, 3)}): SQL Server starts it with the value's first significant digit, so the exponent is not that of these digits and the value is not known` };
   const sig = digits.slice(i, j);
   const shift = exponent + 1 - sig.length + scale;
   if (shift < 0) return { error: `needs ${sig.length - exponent - 1} decimal places, more than the column's scale ${scale}` };
