@@ -73,11 +73,14 @@ describe('scan --export of a log backup export: the end of the backup', () => {
     expect(r.code, r.stderr).toBe(3);
     expect(r.stdout.trim().split('\n')).toHaveLength(1); // the 14:07 delete is still printed
     expect(incomplete(r.stderr)).toEqual([
-      `rowback scan: INCOMPLETE: the window asked for (--to 2024-03-05T14:59:59.997) runs past the end of the log backup ${BACKUP} that sql/export-log-records.sql read for ${f} (@LogBackup, fn_dump_dblog): its last transaction record ended at 2024/03/05 14:29:58:200 (the server's local time; its last transaction record is at LSN 0000002a:00000310:0002), and transactions begun after that are in the log backups taken after it or the online log, not in ${f}: their rows are not in this result; export again from the next log backup too (@LogBackup), or from the online log (@LogBackup = NULL)`,
+      `rowback scan: INCOMPLETE: the window asked for (--to 2024-03-05T14:59:59.997) runs past the end of the log backup ${BACKUP} that sql/export-log-records.sql read for ${f} (@LogBackup, fn_dump_dblog): its last transaction record ended at 2024-03-05T14:29:58.200 (the server's local time; its last transaction record is at LSN 0000002a:00000310:0002), and transactions begun after that are in the log backups taken after it or the online log, not in ${f}: their rows are not in this result; export again from the next log backup too (@LogBackup), or from the online log (@LogBackup = NULL)`,
     ]);
     const rep = JSON.parse(readFileSync(report, 'utf8'));
     expect(rep.complete).toBe(false);
     expect(rep.beyondLogGiven).toContain(`runs past the end of the log backup ${BACKUP}`);
+    // one sentence, one time form, on stderr and in the report (stderr said the log's time as
+    // fn_dblog prints it, 2024/03/05 14:29:58:200, beside --to's 2024-03-05T14:59:59.997)
+    expect(incomplete(r.stderr)).toEqual(rep.incomplete.map((c: string) => `rowback scan: INCOMPLETE: ${c}`));
   });
 
   it('the same from the CSV form (its #meta keys logSource, logBackup, logRead.*)', async () => {
@@ -96,7 +99,7 @@ describe('scan --export of a log backup export: the end of the backup', () => {
     expect(incomplete(lone.stderr)).toEqual([expect.stringContaining('(--from 2024-03-05T14:30:00.000, open-ended) runs past the end of the log backup')]);
     const none = await cli('scan', '--export', f, '--quiet', '--strict');
     expect(none.code).toBe(3);
-    expect(incomplete(none.stderr)).toEqual([expect.stringContaining("(no --to: the export's own @To, 2024/03/05 14:59:59:997) runs past the end of the log backup")]);
+    expect(incomplete(none.stderr)).toEqual([expect.stringContaining("(no --to: the export's own @To, 2024-03-05T14:59:59.997) runs past the end of the log backup")]);
   });
 
   it('no false alarm: a window ending before the backup\'s last transaction; an online-log export (fn_dblog) ending before exportedAt', async () => {
@@ -142,7 +145,7 @@ describe('scan --export: a window starting before the log read is known to begin
     const r = await cli('scan', '--export', f, '--from', '2024-03-05T14:00', '--to', '2024-03-05T14:20', '--quiet', '--strict');
     expect(r.code, r.stderr).toBe(3);
     expect(incomplete(r.stderr)).toEqual([
-      `rowback scan: INCOMPLETE: the window asked for (--from 2024-03-05T14:00:00.000) starts before the log backup ${BACKUP} that sql/export-log-records.sql read for ${f} (@LogBackup, fn_dump_dblog) is known to begin: its first transaction began at 2024/03/05 14:05:00:000 (the server's local time; its first transaction record is at LSN 0000002a:00000100:0001), and transactions begun and ended before its log starts are in earlier log, not in ${f}: their rows are not in this result; export again from the log backup before it too (@LogBackup), or start the window later`,
+      `rowback scan: INCOMPLETE: the window asked for (--from 2024-03-05T14:00:00.000) starts before the log backup ${BACKUP} that sql/export-log-records.sql read for ${f} (@LogBackup, fn_dump_dblog) is known to begin: its first transaction began at 2024-03-05T14:05:00.000 (the server's local time; its first transaction record is at LSN 0000002a:00000100:0001), and transactions begun and ended before its log starts are in earlier log, not in ${f}: their rows are not in this result; export again from the log backup before it too (@LogBackup), or start the window later`,
     ]);
     const ok = await cli('scan', '--export', f, '--from', '2024-03-05T14:06', '--to', '2024-03-05T14:20', '--quiet', '--strict');
     expect(ok.code, ok.stderr).toBe(0);
@@ -159,14 +162,14 @@ describe('scan --export: a window starting before the log read is known to begin
     expect(incomplete(inside.stderr), inside.stderr).toEqual([]);
     const before = await cli('scan', '--export', g, '--from', '2024-03-05T14:01', '--to', '2024-03-05T14:20', '--quiet', '--strict');
     expect(before.code, before.stderr).toBe(3);
-    expect(incomplete(before.stderr)).toEqual([expect.stringContaining('is known to begin: its earliest time is 2024/03/05 14:02:00:000, the end of a transaction begun before it (its first transaction began at 2024/03/05 14:05:00:000)')]);
+    expect(incomplete(before.stderr)).toEqual([expect.stringContaining('is known to begin: its earliest time is 2024-03-05T14:02:00.000, the end of a transaction begun before it (its first transaction began at 2024-03-05T14:05:00.000)')]);
   });
 
   it('the online log (fn_dblog) truncated after the export\'s @From: INCOMPLETE without --from too', async () => {
     const f = jsonExport('online-late', { logSource: 'fn_dblog', logBackup: null, logBackupSet: null, logRead: { ...LOG_READ, firstBeginTime: '2024/03/05 14:05:00:000', lastBeginTime: '2024/03/05 15:59:00:000' } });
     const r = await cli('scan', '--export', f, '--to', '2024-03-05T14:20', '--quiet', '--strict');
     expect(r.code, r.stderr).toBe(3);
-    expect(incomplete(r.stderr)).toEqual([expect.stringContaining(`(no --from: the export's own @From, 2024/03/05 14:00:00:000) starts before the online log that sql/export-log-records.sql read for ${f} (fn_dblog) is known to begin`)]);
+    expect(incomplete(r.stderr)).toEqual([expect.stringContaining(`(no --from: the export's own @From, 2024-03-05T14:00:00.000) starts before the online log that sql/export-log-records.sql read for ${f} (fn_dblog) is known to begin`)]);
   });
 });
 

@@ -49,6 +49,7 @@ import { detectFileKind } from './inspect.js';
 import { assertWritableOutput, openOutputFile } from '../files.js';
 import { collectTables, outFormatOption, formatFromOut, refuseCsvRawWithoutCsv, repeatableOption } from '../options.js';
 import { createProgress } from '../progress.js';
+import { skippedLines } from '../skipped-lines.js';
 import { drainOrError } from '../../recover/writers.js';
 import { catchInterrupts, exitCodeOf, type Interruption } from '../interrupt.js';
 import { exitIncomplete, strictOption } from '../strict.js';
@@ -1336,8 +1337,10 @@ async function logRecords(files: string[], opts: LogOptions, interrupt: Interrup
     const passed = skipped.filter((s) => !noteItem(s) && s.code !== LOG_VLF_ENDS_EARLY && !disagreements.includes(s));
     if (passed.length) {
       lines.push(`rowback log: ${passed.length} item(s) skipped:`);
-      for (const s of passed.slice(0, 20)) lines.push(`  ${s.code}: ${s.reason}${at(s)}`);
-      if (passed.length > 20) lines.push(`  … ${passed.length - 20} more`);
+      // each line as scan's and dump's (skippedLines): `  CODE: reason (file F, LSN L, offset O, page P)`.
+      // It was `(F offset O)`: the LSN and page the item names left out, and a second form for one
+      // thing to a script parsing the skipped lines of both commands
+      lines.push(...skippedLines(passed, 20, ' (use --report FILE for all)'));
     }
     process.stderr.write(lines.join('\n') + '\n');
   }

@@ -393,7 +393,7 @@ export async function runScan(opts: ScanOptions): Promise<void> {
       edgesOneLine: true,
     });
     const { lost, lostOutsideNote } = verdict;
-    const damagedLine = verdict.damaged ? `rowback scan: INCOMPLETE: ${verdict.damaged}\n` : '';
+    const damagedLine = verdict.damaged ? `rowback scan: INCOMPLETE: ${isoLogTimesIn(verdict.damaged)}\n` : '';
     const beforeStart = verdict.beforeStart.join('; ') || undefined;
     const pastEnd = verdict.pastEnd.join('; ') || undefined;
     // rows the committed filter passed on but the layout check held back, or that did not decode,
@@ -519,7 +519,11 @@ export async function runScan(opts: ScanOptions): Promise<void> {
     // Said even with --quiet, as INTERRUPTED is: a script must not take part of a result for all of it.
     if (damagedLine) process.stderr.write(damagedLine);
     if (lostOutsideNote) process.stderr.write(`rowback scan: note: ${lostOutsideNote}\n`);
-    for (const c of incompleteClauses) process.stderr.write(`rowback scan: INCOMPLETE: ${c}\n`);
+    // each time in the report's form (isoLogTimesIn), as --report's `incomplete` says the same
+    // sentences: a log time came in fn_dblog's form (`it committed at 2018/08/28 18:37:18:200`, `its
+    // last transaction record ended at 2024/03/05 14:29:58:200`), beside `--to 2024-03-05T14:59:59.997`
+    // in one line, and the report's sentence differed from stderr's
+    for (const c of incompleteClauses) process.stderr.write(`rowback scan: INCOMPLETE: ${isoLogTimesIn(c)}\n`);
     // --strict: exit 3 for what the report calls "complete": false (an interrupt's 130/143 below wins)
     if (verdict.clauses.length || unknownClause) exitIncomplete(opts.strict);
     // every WARNING said above (a backup's header, log records of an operation rowback does not know:

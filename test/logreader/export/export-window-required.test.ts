@@ -81,7 +81,7 @@ describe('a version 2 export without its window is refused, naming the key', () 
       expect(inside.stdout.trim().split('\n'), name).toHaveLength(1);
       const outside = await cli('scan', '--export', f, '--from', '2024-03-04', '--to', '2024-03-05', '--strict', '--quiet');
       expect(outside.code, name).toBe(3);
-      expect(outside.stderr, name).toMatch(/INCOMPLETE: the window asked for \(--from 2024-03-04T00:00:00\.000 and --to 2024-03-05T23:59:59\.999\) runs outside the export's own window \(2024\/03\/05 14:00:00:000 to 2024\/03\/05 14:59:59:999/);
+      expect(outside.stderr, name).toMatch(/INCOMPLETE: the window asked for \(--from 2024-03-04T00:00:00\.000 and --to 2024-03-05T23:59:59\.999\) runs outside the export's own window \(2024-03-05T14:00:00\.000 to 2024-03-05T14:59:59\.999/);
     }
   });
 
@@ -92,7 +92,7 @@ describe('a version 2 export without its window is refused, naming the key', () 
     const f = fileWith('early.json', jsonExport({ from: '2024/03/05 14:00:00:000', to: WINDOW['window.to'] }, { ...logReadJson, firstBeginTime: '2024/03/05 14:05:00:000', firstEndTime: '2024/03/05 14:05:00:000' }));
     const r = await cli('scan', '--export', f, '--strict', '--quiet');
     expect(r.code).toBe(3);
-    expect(r.stderr).toMatch(/INCOMPLETE: the window asked for \(no --from: the export's own @From, 2024\/03\/05 14:00:00:000\) starts before/);
+    expect(r.stderr).toMatch(/INCOMPLETE: the window asked for \(no --from: the export's own @From, 2024-03-05T14:00:00\.000\) starts before/);
   });
 
   it('a null window (the script run with @From/@To NULL) and version 1 files without one are read as before', async () => {
