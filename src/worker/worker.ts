@@ -710,9 +710,9 @@ function jobRowWording(r: RecoveredRow, words: (t: string, own?: readonly string
   return r;
 }
 
-/** A row's text values and names (values, after, table, login, host, program, transaction name): what its warnings may quote, kept verbatim by jobWording. */
+/** A row's text values and names (its columns' names and values, after, table, login, host, program, transaction name): what its warnings may quote, kept verbatim by jobWording. */
 function rowStrings(r: RecoveredRow): string[] {
-  return stringsOf([r.values, r.after ?? null, r.table, r.login, r.host ?? null, r.program ?? null, r.transactionName, r.dbUser ?? null]);
+  return stringsOf([Object.keys(r.values), r.values, r.after ?? null, r.table, r.login, r.host ?? null, r.program ?? null, r.transactionName, r.dbUser ?? null]);
 }
 
 /**

@@ -8,9 +8,9 @@
  * backtick in a value flipped which parts were taken as commands.
  *
  * Real bytes: AngularJs_CRUD's Database1_log.ldf as `rowback log` prints it (the export's records).
- * SYNTHETIC: the export file around them, its catalog (dbo.Employee's, Emp_Name declared nvarchar
- * so its varchar text draws the "two one-byte text characters" warning quoting it), the one
- * dbo.Employee DELETE_ROWS records (three) whose row images are replaced by a FixedVar record built here
+ * SYNTHETIC: the export file around them, its catalog (dbo.Employee's, Emp_Name declared nvarchar and named
+ * `Emp --ddl Name`, so its varchar text draws the "two one-byte text characters" warning quoting it), the
+ * dbo.Employee DELETE_ROWS records (three), whose row images are replaced by FixedVar records built here
  * holding `--ddl`, `rowback scan --x` and `--trn`, and an empty log file in a folder named
  * `inc --trn`.
  */
@@ -82,7 +82,8 @@ describeCorpus('a job\'s row warnings and errors keep the values they quote (rea
     // `name`, the others true UTF-16 text (were all three one-byte text, the layout check would hold
     // the table back as not fitting)
     dels.forEach((d, i) => { d['RowLog Contents 0'] = employeeRecord(7 + i, i === 0 ? Buffer.from(name, 'latin1') : Buffer.from(`José ${i}`, 'utf16le'), '--from', 30); });
-    const cols = EMPLOYEE_COLS.map((c) => (c[0] === 'Emp_Name' ? (['Emp_Name', 'nvarchar', -1, -1, true] as typeof c) : c));
+    // Emp_Name declared nvarchar, and named `Emp --ddl Name`: the warning names the column too
+    const cols = EMPLOYEE_COLS.map((c) => (c[0] === 'Emp_Name' ? (['Emp --ddl Name', 'nvarchar', -1, -1, true] as typeof c) : c));
     const catalog = catalogRows({ cols, extra: { database_name: 'Database1', database_guid: LOG_DB, family_guid: null, modify_date: '2018-01-01T00:00:00' } });
     const file = join(dir, 'values.json');
     writeFileSync(file, JSON.stringify({ format: 'rowback-export', version: 1, database: 'Database1', catalog, records }));
@@ -104,6 +105,8 @@ describeCorpus('a job\'s row warnings and errors keep the values they quote (rea
     expect(row.values).toEqual(cliRow.values);
     expect(row.values.Emp_City).toBe('--from');
     expect(row.warnings).toContain(quoting);
+    expect(quoting).toMatch(/^column Emp --ddl Name \(nvarchar\(max\)\) holds/);
+    expect(row.warnings).toEqual(cliRow.warnings);
   });
 
   it('a files job refused at creation for an empty log in a folder named `inc --trn` names the path as it is', async () => {
