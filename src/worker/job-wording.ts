@@ -249,12 +249,15 @@ function rewordFlags(kind: JobWordingKind, text: string): string {
 
 /**
  * The strings of a job's request or of a row (`x`: a spec, a row's values, a skipped item's
- * location), every string leaf to 6 levels down: the values jobWording keeps verbatim. Byte
+ * location), every string leaf to 6 levels down that the rewriting could change (holding `--`, a
+ * backtick or `rowback `): the values jobWording keeps verbatim. Only those are kept, so a job's
+ * catalog JSON of thousands of rows gives a short list, built once per job, not per message. Byte
  * buffers and numbers are skipped (the rewriting touches text only).
  */
 export function stringsOf(x: unknown, depth = 0, out: string[] = []): string[] {
-  if (typeof x === 'string') out.push(x);
-  else if (x !== null && typeof x === 'object' && depth < 6 && !ArrayBuffer.isView(x)) {
+  if (typeof x === 'string') {
+    if (rewritable(x)) out.push(x);
+  } else if (x !== null && typeof x === 'object' && depth < 6 && !ArrayBuffer.isView(x)) {
     for (const v of Array.isArray(x) ? x : Object.values(x)) stringsOf(v, depth + 1, out);
   }
   return out;
