@@ -646,6 +646,8 @@ export class JobWorker {
       };
       const catalog = await source.metadata();
       this.store.saveJobTables(jobId, catalog.tables());
+      // its tables' and columns' names, which notes and reasons name unquoted (`dbo.x --from`): kept verbatim too
+      specValues.push(...stringsOf(catalog.tables().map((t) => [`${t.schema}.${t.name}`, t.columns.map((c) => c.name)])));
       for await (const ev of this.recover(source, filter, { signal: controller.signal, logger: log, acceptColumnCountDrift: spec.acceptLayoutDrift === true, layoutAdvice: JOB_LAYOUT_ADVICE })) {
         if (ev.kind === 'row') {
           rowsSeen++;

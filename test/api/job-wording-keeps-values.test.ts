@@ -22,7 +22,7 @@ import { validateJobSpec } from '../../src/worker/job-validate.js';
 import { jobWording } from '../../src/worker/job-wording.js';
 import { angularJsExportRecords } from '../support/log-export-records.js';
 import { captureCli } from '../support/cli.js';
-import { CORPUS_DIR, describeCorpus } from '../support/corpus.js';
+import { CORPUS_DIR, corpusPath, describeCorpus } from '../support/corpus.js';
 import { catalogRows, EMPLOYEE_COLS, EMPLOYEE_UNIT, LOG_DB } from '../support/employee-catalog.js';
 import { bearer, testApp, type TestApp } from './helpers.js';
 
@@ -107,6 +107,21 @@ describeCorpus('a job\'s row warnings and errors keep the values they quote (rea
     expect(row.warnings).toContain(quoting);
     expect(quoting).toMatch(/^column Emp --ddl Name \(nvarchar\(max\)\) holds/);
     expect(row.warnings).toEqual(cliRow.warnings);
+  });
+
+  it('a files job\'s notes name its table `dbo.Dept --to` (a CREATE TABLE of the job) as it is', async () => {
+    await open();
+    const h = bearer(t!.tokens.operator);
+    // tblDept's columns under another name, on an allocation unit no row of the log is on: the note of a likely mistyped id names the table
+    const ddl = 'CREATE TABLE [dbo].[Dept --to] ([Id] INT IDENTITY (1, 1) NOT NULL PRIMARY KEY, [DeptName] VARCHAR (150) NULL, [DeptDesc] VARCHAR (500) NULL);';
+    const r = await t!.app.inject({ method: 'POST', url: '/api/jobs', headers: h, payload: { kind: 'files', ldf: corpusPath('AngularJs_CRUD', 'App_Data', 'Database1_log.ldf'), metadata: { ddl, allocUnit: '72057594043629569' } } });
+    expect(r.statusCode, r.body).toBe(201);
+    await t!.app.worker.idle();
+    const id = r.json().id as number;
+    const notes = (await t!.app.inject({ url: `/api/audit?jobId=${id}&limit=1000`, headers: h })).json().items.flatMap((a: { details?: { notes?: string[] } }) => a.details?.notes ?? []) as string[];
+    const naming = notes.filter((n) => n.includes('dbo.Dept'));
+    expect(naming.length, notes.join('\n')).toBeGreaterThan(0);
+    for (const n of naming) expect(n).toContain('dbo.Dept --to');
   });
 
   it('a files job refused at creation for an empty log in a folder named `inc --trn` names the path as it is', async () => {
