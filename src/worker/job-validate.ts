@@ -24,7 +24,7 @@ import { withFileRoots } from '../util/input-open.js';
 import { assertRegularFile, isInsideRoots, isInsideRootsAsWritten, realPath } from '../util/files.js';
 import { jobCatalogDatabaseNotes, jobMetadataMapping, layoutsOfJobMetadata, type JobSpec, type RestoreJobSpec } from './job-spec.js';
 import { assertStopsInOrder, parseStopTarget } from '../restore/target.js';
-import { JOB_WORDING, jobWording } from './job-wording.js';
+import { JOB_WORDING, jobWording, stringsOf } from './job-wording.js';
 import { assertOneDatabase, oneBackupAdvice, readSourceIdentities, type SourceFileIdentity } from '../recover/source-identity.js';
 
 export interface JobAccess {
@@ -129,7 +129,7 @@ export async function validateJobSpec(spec: JobSpec, access: JobAccess = {}): Pr
   } catch (e) {
     // the readers' refusals name the CLI's flags (`--ddl`, `--trn`, …): said in the request's fields (job-wording.ts)
     if (isRowbackError(e) && spec.kind in JOB_WORDING) {
-      const m = jobWording(spec.kind, e.message);
+      const m = jobWording(spec.kind, e.message, [...stringsOf(spec), ...stringsOf(e.location)]);
       if (m !== e.message) e.message = m;
     }
     throw e;

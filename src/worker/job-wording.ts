@@ -185,7 +185,8 @@ function runWords(xs: FlagWording[]): string {
 const kindJob = (k: JobWordingKind): string => (k === 'export' || k === 'files' ? `a${k === 'export' ? 'n' : ''} ${k} job` : `a ${k} job`);
 
 /** A command written without backticks: `rowback CMD` and its flags and their arguments. */
-const BARE_COMMAND = /\browback (?:restore plan|restore run|scan|log|dump|diff|inspect|serve|decode|token create)(?: (?:--[a-z][a-z-]*|…|\[[^\]\s]*\]|[A-Z0-9][^\s,;()`]*|[^\s,;()`]+\.[a-z]{2,4}(?=[\s,;)]|$)))*/g;
+// (a value jobWording set aside, `\u0001N\u0002`, is one argument: a path holding `--`)
+const BARE_COMMAND = /\browback (?:restore plan|restore run|scan|log|dump|diff|inspect|serve|decode|token create)(?: (?:--[a-z][a-z-]*|…|\[[^\]\s]*\]|[A-Z0-9][^\s,;()`]*|[^\s,;()`]+\.[a-z]{2,4}(?=[\s,;)]|$)|\u0001\d+\u0002))*/g;
 const FLAG = /(?<![\w-])--[a-z][a-z-]*(?:\/--[a-z][a-z-]*)*(?![\w-])/g;
 
 /**
@@ -193,8 +194,42 @@ const FLAG = /(?<![\w-])--[a-z][a-z-]*(?:\/--[a-z][a-z-]*)*(?![\w-])/g;
  * `kind` says it: each of its command's flags outside backticks said as the job's field (or another
  * kind's, or the command to run instead: JOB_WORDING), a command without backticks put in them.
  * A flag the kind's table lacks is left as it is (the tests catch one reaching a job's answer).
+ *
+ * Values are never rewritten: a message quotes data (a row value, a file path, a table or login
+ * name) that may itself hold `--ddl`, `rowback scan --x` or a backtick, and a DBA re-inserts what a
+ * row warning quotes. Kept verbatim: every occurrence of a string of `values` (the job's own fields,
+ * the row's values, the item's file/table/column: the caller's), and every quoted span the library
+ * writes values in (`'…'`, as echoInput and the readers quote, a JSON string `"…"`, a `[name]`) — each only
+ * when it holds something the rewriting would touch (`--`, a backtick, `rowback `). A backtick in a
+ * value no longer shifts which parts are taken as commands.
  */
-export function jobWording(kind: JobWordingKind, text: string): string {
+export function jobWording(kind: JobWordingKind, text: string, values: readonly string[] = []): string {
+  const kept: string[] = [];
+  const keep = (span: string): string => {
+    kept.push(span);
+    return `\u0001${kept.length - 1}\u0002`;
+  };
+  let masked = text;
+  for (const v of [...new Set(values)].filter(rewritable).sort((a, b) => b.length - a.length)) {
+    if (masked.includes(v)) masked = masked.split(v).join(keep(v));
+  }
+  masked = masked.replace(QUOTED, (span) => (rewritable(span) ? keep(span) : span));
+  const said = rewordFlags(kind, masked);
+  return kept.length === 0 ? said : said.replace(/\u0001(\d+)\u0002/g, (_, i: string) => kept[Number(i)]!);
+}
+
+/** Could the rewriting change `s`: a flag-like `--`, a backtick, a bare `rowback ` command. */
+const rewritable = (s: string): boolean => s.length > 1 && (s.includes('--') || s.includes('`') || s.includes('rowback '));
+
+/**
+ * A quoted value as the library writes one: a JSON string (`JSON.stringify`, escapes and all), or
+ * text in single quotes opened and closed outside a word (so a possessive `job's` opens none), or a
+ * bracketed SQL name (`[x --from]`).
+ */
+const QUOTED = /"(?:[^"\\\n]|\\.)*"|(?<![\w'])'[^'\n]*'(?![\w])|\[[^\]\n]*\]/g;
+
+/** jobWording's rewriting proper, on a text whose values are already set aside. */
+function rewordFlags(kind: JobWordingKind, text: string): string {
   const table = JOB_WORDING[kind];
   const byFlag = new Map(table.flags.map((x) => [x.flag, x]));
   // a bare command (`rowback log --alloc-unit ID`) is put in backticks: advice to run it, flags and all
@@ -212,7 +247,23 @@ export function jobWording(kind: JobWordingKind, text: string): string {
     .join('`');
 }
 
+/**
+ * The strings of a job's request or of a row (`x`: a spec, a row's values, a skipped item's
+ * location), every string leaf to 6 levels down that the rewriting could change (holding `--`, a
+ * backtick or `rowback `): the values jobWording keeps verbatim. Only those are kept, so a job's
+ * catalog JSON of thousands of rows gives a short list, built once per job, not per message. Byte
+ * buffers and numbers are skipped (the rewriting touches text only).
+ */
+export function stringsOf(x: unknown, depth = 0, out: string[] = []): string[] {
+  if (typeof x === 'string') {
+    if (rewritable(x)) out.push(x);
+  } else if (x !== null && typeof x === 'object' && depth < 6 && !ArrayBuffer.isView(x)) {
+    for (const v of Array.isArray(x) ? x : Object.values(x)) stringsOf(v, depth + 1, out);
+  }
+  return out;
+}
+
 /** A restore job's wording (jobWording('restore', text)): `rowback diff`/`dump`'s flags as the job's fields. */
-export function restoreJobWording(text: string): string {
-  return jobWording('restore', text);
+export function restoreJobWording(text: string, values: readonly string[] = []): string {
+  return jobWording('restore', text, values);
 }

@@ -20,7 +20,7 @@ import { assertJobFilesInRoots, jobFiles } from './job-validate.js';
 import { withFileRoots } from '../util/input-open.js';
 import { connectionIdentity, resolveConnection } from '../util/connection.js';
 import { describeSpec, filterOf, jobCatalogDatabaseNotes, jobMetadataMapping, jobMetadataNotes, layoutsOfJobMetadata, restoreJobTables, restoreJobWording, sourceOptionsOf, type JobSpec, type RestoreJobSpec } from './job-spec.js';
-import { jobWording } from './job-wording.js';
+import { jobWording, stringsOf } from './job-wording.js';
 import { backupSetsNamed, compareTableStates, SharedStateReads, comparisonNotes, comparisonRowSource, comparisonOperations, diffAsRecoveredRows, replayHeaderWarnings, rowsNewerThanLater } from '../replay/compare.js';
 import { parseStopTarget } from '../restore/target.js';
 import { replaySummary } from '../replay/summary.js';
@@ -244,6 +244,8 @@ export class JobWorker {
    * resumed job compares again and stages nothing twice.
    */
   private async runRestore(jobId: number, spec: RestoreJobSpec, log: Logger): Promise<void> {
+    // the request's own values (paths, tables, keys) are never rewritten, nor a row's (jobWording)
+    const specValues = stringsOf(spec);
     try {
       const names = (p: string) => ({ stopAt: `${p}stopAt`, stopBeforeLsn: `${p}stopBeforeLsn` });
       const stop = spec.stopAt !== undefined || spec.stopBeforeLsn !== undefined;
@@ -305,7 +307,7 @@ export class JobWorker {
         // rows read from a backup's pages have no LSN: `state:<n>`, per table when there are several (a
         // staged row is one LSN of a job: the second table's state:00000000 would be taken as staged already)
         const rows = diffAsRecoveredRows(r.diff, comparisonRowSource(r, spec.bak[0]!, spec.position), `${ROW_PROVENANCE.earlier}${used.join(', ')} ${at}${r.reversed ? `; ${r.reversed}` : ''}`, { reversed: rowsNewerThanLater(r), ...(compared.length > 1 ? { statePrefix: `${r.diff.table}:` } : {}) });
-        for (const row of rows) row.warnings = row.warnings.map(restoreJobWording);
+        for (const row of rows) row.warnings = row.warnings.map((w) => restoreJobWording(w, [...specValues, ...rowStrings(row)]));
         return { typed, r, d: r.diff, rows };
       });
       // the database the rows were read from: the earlier state's backups (checked to be of one database with the later state);
@@ -364,7 +366,7 @@ export class JobWorker {
           ...staged.flatMap(({ r, d }) => comparisonNotes(r).incomplete.map((x) => (x.includes(d.table) ? x : own(d.table, x)))),
         ];
         const notes = several ? [...new Set(listed)] : listed;
-        const said = notes.map(restoreJobWording);
+        const said = notes.map((x) => restoreJobWording(x, specValues));
         this.store.appendAudit('system', 'job.notes', jobId, { notes: said });
         // a comparison of two states is whole or refused, but for rows decoded with warnings (INCOMPLETE, as diff says)
         this.store.setJobCompleteness(jobId, said.filter((x) => x.startsWith('INCOMPLETE: ')), doubtfulNotes(said));
@@ -378,7 +380,7 @@ export class JobWorker {
       })();
       log.info({ missing: staged.reduce((n, x) => n + x.d.missing.length, 0), changed: staged.reduce((n, x) => n + x.d.changed.length, 0), tables: staged.length }, 'restore job succeeded');
     } catch (e) {
-      const error = jobError(e, restoreJobWording);
+      const error = jobError(e, (m, own) => restoreJobWording(m, [...specValues, ...own]));
       this.store.setJobState(jobId, 'failed', { error });
       this.store.appendAudit('system', 'job.failed', jobId, error);
       log.error({ err: e, code: error.code }, 'restore job failed');
@@ -462,7 +464,9 @@ export class JobWorker {
     // its files inside the roots now, as when it was created: a file replaced since by a link out of
     // them is not opened (the job fails saying so; its staged rows stay)
     // what the library says for the command line (its flags), said in this kind of job's fields (job-wording.ts)
-    const words = (text: string): string => jobWording(spec.kind, text);
+    // the request's own values (paths, tables, names) are never rewritten, nor a row's or item's (jobWording)
+    const specValues = stringsOf(spec);
+    const words = (text: string, own: readonly string[] = []): string => jobWording(spec.kind, text, own.length ? [...specValues, ...own] : specValues);
     try {
       assertJobFilesInRoots(spec, { fileRoots: this.fileRoots });
     } catch (e) {
@@ -635,13 +639,15 @@ export class JobWorker {
         }
         for (const c of verdict.clauses) n.push(`INCOMPLETE: ${c}`);
         // said in the job's fields: the source's notes and the verdict's clauses named scan's flags
-        n.splice(0, n.length, ...n.map(words));
+        n.splice(0, n.length, ...n.map((x) => words(x)));
         if (n.length) this.store.appendAudit('system', 'job.notes', jobId, { notes: n });
         incomplete = n.filter((x) => x.startsWith('INCOMPLETE: '));
         doubtful = doubtfulNotes(n);
       };
       const catalog = await source.metadata();
       this.store.saveJobTables(jobId, catalog.tables());
+      // its tables' and columns' names, which notes and reasons name unquoted (`dbo.x --from`): kept verbatim too
+      specValues.push(...stringsOf(catalog.tables().map((t) => [`${t.schema}.${t.name}`, t.columns.map((c) => c.name)])));
       for await (const ev of this.recover(source, filter, { signal: controller.signal, logger: log, acceptColumnCountDrift: spec.acceptLayoutDrift === true, layoutAdvice: JOB_LAYOUT_ADVICE })) {
         if (ev.kind === 'row') {
           rowsSeen++;
@@ -693,16 +699,22 @@ export class JobWorker {
 }
 
 /** A skipped item as a job stages it: its reason in the job's words (`words`: jobWording of its kind). */
-function jobItemWording(x: SkippedItem, words: (t: string) => string): SkippedItem {
-  const reason = words(x.reason);
+function jobItemWording(x: SkippedItem, words: (t: string, own?: readonly string[]) => string): SkippedItem {
+  const reason = words(x.reason, stringsOf(x.location));
   return reason === x.reason ? x : { ...x, reason };
 }
 
 /** A recovered row as a job stages it: its warnings in the job's words. */
-function jobRowWording(r: RecoveredRow, words: (t: string) => string): RecoveredRow {
+function jobRowWording(r: RecoveredRow, words: (t: string, own?: readonly string[]) => string): RecoveredRow {
   if (!r.warnings.length) return r;
-  r.warnings = r.warnings.map(words);
+  const own = rowStrings(r);
+  r.warnings = r.warnings.map((w) => words(w, own));
   return r;
+}
+
+/** A row's text values and names (its columns' names and values, after, table, login, host, program, transaction name): what its warnings may quote, kept verbatim by jobWording. */
+function rowStrings(r: RecoveredRow): string[] {
+  return stringsOf([Object.keys(r.values), r.values, r.after ?? null, r.table, r.login, r.host ?? null, r.program ?? null, r.transactionName, r.dbUser ?? null]);
 }
 
 /**
@@ -719,8 +731,8 @@ export const JOB_LAYOUT_CHANGE_WAY_ON = "a files job given a data file or full b
  * else is STAGING_JOB_FAILED with its message. Operators alone read the message (the API shows
  * others the code).
  */
-function jobError(e: unknown, wording: (m: string) => string = (m) => m): { code: string; message: string } {
+function jobError(e: unknown, wording: (m: string, own: readonly string[]) => string = (m) => m): { code: string; message: string } {
   if (!isRowbackError(e)) return { code: 'STAGING_JOB_FAILED', message: (e as Error)?.message ?? String(e) };
   const where = formatLocation(e.location);
-  return { code: e.code, message: `${wording(e.message)}${where ? ` (${where})` : ''}` };
+  return { code: e.code, message: `${wording(e.message, stringsOf(e.location))}${where ? ` (${where})` : ''}` };
 }

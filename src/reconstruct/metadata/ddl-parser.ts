@@ -67,6 +67,8 @@ export interface DdlIndex {
   line: number;
   /** Constraint or index name, when the script gives one (DROP CONSTRAINT / DROP INDEX find it by name). */
   name?: string;
+  /** CREATE INDEX … WITH (DROP_EXISTING = ON): it replaces the table's index of the same name (MS Learn "CREATE INDEX"). */
+  dropExisting?: boolean;
 }
 
 export interface QName {
@@ -474,9 +476,11 @@ class Parser {
     let compression: Compression | undefined;
     this.lastPerPartition = undefined;
     this.lastMemoryOptimized = undefined;
+    this.lastDropExisting = false;
     for (let i = 0; i < toks.length - 2; i++) {
       const t = toks[i]!;
       if (t.kind === 'ident' && t.upper === 'MEMORY_OPTIMIZED' && toks[i + 1]!.text === '=' && toks[i + 2]!.upper === 'ON') this.lastMemoryOptimized = t.line;
+      if (t.kind === 'ident' && t.upper === 'DROP_EXISTING' && toks[i + 1]!.text === '=' && toks[i + 2]!.upper === 'ON') this.lastDropExisting = true;
       if (t.kind === 'ident' && t.upper === 'DATA_COMPRESSION' && toks[i + 1]!.text === '=') {
         const v = toks[i + 2]!.text.toUpperCase();
         if (v === 'NONE' || v === 'ROW' || v === 'PAGE') compression = v;
@@ -500,6 +504,10 @@ class Parser {
   private lastPerPartition: string | undefined;
   /** Line of the `MEMORY_OPTIMIZED = ON` the last withOptions() met, else undefined. */
   private lastMemoryOptimized: number | undefined;
+  /** Whether the last withOptions() met `DROP_EXISTING = ON`. */
+  private lastDropExisting = false;
+  /** Whether the last indexOptions() met `DROP_EXISTING = ON` (CREATE INDEX: createIndex). */
+  private lastIndexDropExisting = false;
 
   private tableElement(table: DdlTable, inAlter: boolean): void {
     const t = this.peek();
@@ -698,11 +706,13 @@ class Parser {
   private indexOptions(): void {
     this.lastCompression = undefined;
     this.lastIndexPerPartition = undefined;
+    this.lastIndexDropExisting = false;
     for (;;) {
       if (this.isWord('WITH') && this.isPunct('(', 1)) {
         this.pos++;
         const c = this.withOptions();
         if (c) this.lastCompression = c;
+        if (this.lastDropExisting) this.lastIndexDropExisting = true;
         if (this.lastPerPartition) this.lastIndexPerPartition = this.lastPerPartition;
       } else if (this.isWord('WITH') && this.isWord('FILLFACTOR', 1)) {
         this.pos += 2;
@@ -850,7 +860,7 @@ class Parser {
     if (this.acceptWord('INCLUDE')) this.skipBalanced();
     if (this.acceptWord('WHERE')) this.skipFilter();
     this.indexOptions();
-    this.out.indexes.push({ seq: this.seq, table, clustered, unique, primaryKey: false, columns, columnstore, line, compression: this.lastCompression, perPartition: this.lastIndexPerPartition, name });
+    this.out.indexes.push({ seq: this.seq, table, clustered, unique, primaryKey: false, columns, columnstore, line, compression: this.lastCompression, perPartition: this.lastIndexPerPartition, name, ...(this.lastIndexDropExisting ? { dropExisting: true } : {}) });
     this.skipRestOfStatement();
   }
 

@@ -193,7 +193,16 @@ export function layoutsFromScript(script: DdlScript, opts: DdlOptions = {}): Tab
         throw new SchemaError('SCHEMA_DDL_INVALID', `index or key on ${k}: the table is not created in this script`, { line: e.index.line, table: k });
       }
       const before = clusteredIndexOf(t.indexes, k);
-      t.indexes.push(e.index);
+      // WITH (DROP_EXISTING = ON): the index of that name is replaced, not joined by a second one (a
+      // clustered index rebuilt with another key or compression, a clustered columnstore converted to
+      // rowstore: MS Learn "CREATE INDEX"). Before, the script was refused as having two clustered indexes.
+      let index = e.index;
+      if (index.dropExisting && index.name !== undefined) {
+        const same = t.indexes.findIndex((ix) => ix.name !== undefined && ix.name.toLowerCase() === index.name!.toLowerCase());
+        // a primary key's index rebuilt so keeps the constraint (its columns stay the key's)
+        if (same >= 0) index = { ...index, primaryKey: t.indexes.splice(same, 1)[0]!.primaryKey };
+      }
+      t.indexes.push(index);
       // A new clustered index (CREATE CLUSTERED INDEX, ADD PRIMARY KEY [CLUSTERED]) rebuilds the rowset.
       if (clusteredIndexOf(t.indexes, k) !== before) {
         rebuild(t);

@@ -110,17 +110,21 @@ export class ExportSource implements RecoverySource {
 
   async *candidates(filter: ScanFilter, signal?: AbortSignal, catalogOverride?: MetadataCatalog): AsyncIterable<RowCandidate> {
     const f = await this.load();
-    // the export's own catalog when it has one (its modify_date tells a table altered since, even
-    // with an older --schema layout given); the --schema/--ddl one when it holds none
-    const catalog = f.catalog.length || !catalogOverride ? await this.metadata() : catalogOverride;
+    // the export's own catalog when it has one tells a table altered since (its modify_date), even
+    // with an older --schema layout given: the drift check and the verdict's "altered since" read it.
+    // The rows are chosen by the catalog they are decoded with, the --schema/--ddl one when given:
+    // chosen by the export's own, a table it does not hold (dropped since, or given with --ddl and
+    // --alloc-unit) had every row left out as on a unit "no table names", its mapping said unused.
+    const own = f.catalog.length || !catalogOverride ? await this.metadata() : catalogOverride;
+    const catalog = catalogOverride ?? own;
     const named = (filter.tables ?? []).map((t) => {
       const layout = catalog.byName(t);
-      if (!layout) throw new InputError('INPUT_UNKNOWN_TABLE', `table ${t} is not in ${this.file}`, { table: t, file: this.file });
-      return layout;
+      if (!layout) throw new InputError('INPUT_UNKNOWN_TABLE', `table ${t} is not in ${catalogOverride ? 'the table metadata given' : this.file}`, { table: t, file: this.file });
+      return own.byName(t) ?? layout;
     });
     // the tables whose rows are read, for the verdict's "altered or rebuilt since" (rebuilt-tables.ts):
     // the export's own catalog's modify_date (the one its records were chosen by), a --schema one's when it has none
-    this.readTables = catalogModifyDates(named.length ? named : catalog.tables());
+    this.readTables = catalogModifyDates(named.length ? named : own.tables());
     this.readHeader = f.header;
     this.pass = 0;
     this.recordsRead = 0;
@@ -148,7 +152,7 @@ export class ExportSource implements RecoverySource {
     for await (const c of committedCandidates(open, filter, catalog, { stats: this.stats, holdBudgetBytes: this.o.holdBudgetBytes, spillDir: this.o.spillDir })) {
       const login = this.logins.get(c.txn.transactionId) ?? null;
       const candidate: RowCandidate = { record: c.record, txn: { ...c.txn, login } };
-      const drift = this.o.acceptSchemaDrift ? null : this.drift(candidate, catalog);
+      const drift = this.o.acceptSchemaDrift ? null : this.drift(candidate, own);
       if (drift) {
         this.stats.schemaDriftRowOps = (this.stats.schemaDriftRowOps ?? 0) + 1;
         this.skippedItems.push({
