@@ -58,6 +58,22 @@ export interface CommittedScanStats {
   outsideWindowFirstBegin?: string;
   outsideWindowLastBegin?: string;
   /**
+   * …of outsideWindowRowOps, by side of the window: those of transactions begun before its start
+   * (`--from`; with those of outsideWindowBeginUnreadRowOps, which committed before it, so began
+   * before it) and after its end (`--to`), with the earliest and latest Begin Time (fn_dblog form) of
+   * each side's transactions whose LOP_BEGIN_XACT was read. Before, one span was said of all of them:
+   * with some begun before the window and some after, it held the window itself and told nobody which
+   * end to move (RestoreTimeClean's six log backups, --from 13:10 --to 13:20: "they began from
+   * 2017/06/01 12:59:12:970 to 2017/06/01 13:28:43:320").
+   * A Begin Time on neither side (a live server's row with none) is in neither count. Absent when 0.
+   */
+  outsideWindowBeforeRowOps?: number;
+  outsideWindowBeforeFirstBegin?: string;
+  outsideWindowBeforeLastBegin?: string;
+  outsideWindowAfterRowOps?: number;
+  outsideWindowAfterFirstBegin?: string;
+  outsideWindowAfterLastBegin?: string;
+  /**
    * …of outsideWindowRowOps, those of transactions whose LOP_BEGIN_XACT is not in the log read that
    * committed before the window's start (so began before it), and the latest End Time of their
    * commits: their Begin Time is in no span above. Before, "why no rows" said all the row operations
@@ -665,6 +681,8 @@ export async function* committedCandidateBatches(
   const leftOutOfWindow = (t: TxnState): void => {
     stats.outsideWindowRowOps++;
     outsideBegan(t.beginTime);
+    if (outsideSide === 'before') stats.outsideWindowBeforeRowOps = (stats.outsideWindowBeforeRowOps ?? 0) + 1;
+    else if (outsideSide === 'after') stats.outsideWindowAfterRowOps = (stats.outsideWindowAfterRowOps ?? 0) + 1;
   };
   /**
    * Where the Begin Time of a transaction whose LOP_BEGIN_XACT was not read lies, from its commit's
@@ -710,9 +728,14 @@ export async function* committedCandidateBatches(
   // the last Begin Time seen here: a transaction's row operations come one after another, so its
   // time is parsed once, not per row (with a narrow window most row operations of a log land here)
   let outsideSeen: string | null = null;
+  // the side of the window that Begin Time is on (null: neither, or not known)
+  let outsideSide: 'before' | 'after' | null = null;
+  // each side's Begin Time span (stats.outsideWindowBeforeFirstBegin, …AfterFirstBegin)
+  const sideIso = { before: { first: null as string | null, last: null as string | null }, after: { first: null as string | null, last: null as string | null } };
   const outsideBegan = (beginTime: string | null): void => {
     if (beginTime === outsideSeen) return;
     outsideSeen = beginTime;
+    outsideSide = null;
     const iso = beginTime === null ? null : safeIso(beginTime);
     if (iso === null || beginTime === null) return;
     if (outsideFirstIso === null || iso < outsideFirstIso) {
@@ -722,6 +745,19 @@ export async function* committedCandidateBatches(
     if (outsideLastIso === null || iso > outsideLastIso) {
       outsideLastIso = iso;
       stats.outsideWindowLastBegin = beginTime;
+    }
+    outsideSide = windowSide(iso, filter.from, filter.to);
+    if (outsideSide === null) return;
+    const span = sideIso[outsideSide];
+    if (span.first === null || iso < span.first) {
+      span.first = iso;
+      if (outsideSide === 'before') stats.outsideWindowBeforeFirstBegin = beginTime;
+      else stats.outsideWindowAfterFirstBegin = beginTime;
+    }
+    if (span.last === null || iso > span.last) {
+      span.last = iso;
+      if (outsideSide === 'before') stats.outsideWindowBeforeLastBegin = beginTime;
+      else stats.outsideWindowAfterLastBegin = beginTime;
     }
   };
   const unknownCount = (t: TxnState): number => {
@@ -852,6 +888,8 @@ export async function* committedCandidateBatches(
             if (verdict === 'outside') {
               stats.outsideWindowRowOps += n + unknownN;
               stats.outsideWindowBeginUnreadRowOps = (stats.outsideWindowBeginUnreadRowOps ?? 0) + n + unknownN;
+              // committed before the window's start, so began before it: the "before" side
+              stats.outsideWindowBeforeRowOps = (stats.outsideWindowBeforeRowOps ?? 0) + n + unknownN;
               if (endIso !== null && t.endTime !== null && (outsideUnreadLastIso === null || endIso > outsideUnreadLastIso)) {
                 outsideUnreadLastIso = endIso;
                 stats.outsideWindowBeginUnreadLastCommit = t.endTime;
@@ -1249,6 +1287,17 @@ export function clockBackwardsWarning(stats: Pick<CommittedScanStats, 'clockBack
   return `${clockSetBackSentence(c)}, so a local time in the repeated stretch names two moments and ${what} may be ambiguous: compare the rows' times and LSNs with the window${lsnBounds ? `, or bound it by LSN (${lsnBounds})` : ''}`;
 }
 
+/**
+ * The side of the window (`from`, `to`: ISO local time, inclusive, as inWindow takes them) a Begin
+ * Time `iso` (ISO local time) outside it is on: 'before' its start, 'after' its end, null when
+ * neither (it is inside, or the window has no such end).
+ */
+export function windowSide(iso: string, from: string | undefined, to: string | undefined): 'before' | 'after' | null {
+  if (from && iso < from) return 'before';
+  if (to && iso > to) return 'after';
+  return null;
+}
+
 function safeIso(beginTime: string): string | null {
   try {
     return beginTimeToIso(beginTime);
@@ -1347,9 +1396,16 @@ export function outsideWindowSelectionClause(stats: CommittedScanStats, ops: str
  * When the transactions of the row operations left outside the window began, and that it is the
  * server's local time, as --from/--to are (a window given in UTC or the analyst's own zone misses
  * them by the offset): ` (they began from A to B, the SQL Server's local time, as --from/--to are)`.
- * '' when unknown.
+ * With some begun before the window's start and some after its end (outsideWindowBeforeRowOps,
+ * outsideWindowAfterRowOps), each side with its count and span: ` (8 began before the window's
+ * start, from A to B; 16 after its end, from C to D; the SQL Server's local time, as --from/--to
+ * are)`, those whose LOP_BEGIN_XACT was not read on the "before" side (they committed before the
+ * start). '' when unknown.
  */
 function outsideSpan(stats: CommittedScanStats): string {
+  const before = stats.outsideWindowBeforeRowOps ?? 0;
+  const after = stats.outsideWindowAfterRowOps ?? 0;
+  if (before > 0 && after > 0) return outsideSides(stats, before, after);
   const a = stats.outsideWindowFirstBegin;
   const b = stats.outsideWindowLastBegin;
   const k = stats.outsideWindowBeginUnreadRowOps ?? 0;
@@ -1361,6 +1417,29 @@ function outsideSpan(stats: CommittedScanStats): string {
   const span = a === undefined || b === undefined ? '' : `${k > 0 ? 'the others' : a === b ? 'it' : 'they'} began ${a === b ? `at ${a}` : `from ${a} to ${b}`}`;
   if (!span && !unread) return '';
   return ` (${[unread, span].filter(Boolean).join('; ')}, the SQL Server's local time, as --from/--to are)`;
+}
+
+/**
+ * outsideSpan's clause when row operations were left out on both sides of the window: `before` of
+ * them began before its start (outsideWindowBeforeRowOps: Begin Time read, or LOP_BEGIN_XACT not read
+ * and committed before the start), `after` after its end; any others (a live server's row with no
+ * Begin Time) said apart.
+ */
+function outsideSides(stats: CommittedScanStats, before: number, after: number): string {
+  const n = (x: number) => x.toLocaleString('en-US');
+  const when = (a: string | undefined, b: string | undefined) => (a === undefined || b === undefined ? '' : a === b ? `at ${a}` : `from ${a} to ${b}`);
+  const k = stats.outsideWindowBeginUnreadRowOps ?? 0;
+  const c = stats.outsideWindowBeginUnreadLastCommit;
+  const read = when(stats.outsideWindowBeforeFirstBegin, stats.outsideWindowBeforeLastBegin);
+  let early = `${n(before)} began before the window's start`;
+  if (k > 0) {
+    const unread = `in transactions whose LOP_BEGIN_XACT is not in the log read, which committed ${c !== undefined ? `by ${c}, ` : ''}before it`;
+    early += k >= before || !read ? `: ${k >= before ? 'all' : n(k)} ${unread}` : `: ${n(k)} ${unread}, and ${n(before - k)} ${read}`;
+  } else if (read) early += `, ${read}`;
+  const lateWhen = when(stats.outsideWindowAfterFirstBegin, stats.outsideWindowAfterLastBegin);
+  const late = `${n(after)} after its end${lateWhen ? `, ${lateWhen}` : ''}`;
+  const rest = stats.outsideWindowRowOps - before - after;
+  return ` (${[early, late, ...(rest > 0 ? [`${n(rest)} whose Begin Time is not known`] : [])].join('; ')}; the SQL Server's local time, as --from/--to are)`;
 }
 
 /** ` (they committed from A to B, the SQL Server's local time)` of the transactions counted in beginUnreadRowOps; '' when unknown. */

@@ -469,6 +469,14 @@ export async function runScan(opts: ScanOptions): Promise<void> {
                 ...(stats.startCommitTime !== undefined ? { startCommitTime: isoLogTimesIn(stats.startCommitTime) } : {}),
                 ...(stats.outsideWindowFirstBegin !== undefined ? { outsideWindowFirstBegin: isoLogTimesIn(stats.outsideWindowFirstBegin) } : {}),
                 ...(stats.outsideWindowLastBegin !== undefined ? { outsideWindowLastBegin: isoLogTimesIn(stats.outsideWindowLastBegin) } : {}),
+                // outsideWindowRowOps by side of the window, each with its own span: the span above
+                // holds the window itself when some began before it and some after
+                outsideWindowBeforeRowOps: stats.outsideWindowBeforeRowOps ?? 0,
+                outsideWindowAfterRowOps: stats.outsideWindowAfterRowOps ?? 0,
+                ...(stats.outsideWindowBeforeFirstBegin !== undefined ? { outsideWindowBeforeFirstBegin: isoLogTimesIn(stats.outsideWindowBeforeFirstBegin) } : {}),
+                ...(stats.outsideWindowBeforeLastBegin !== undefined ? { outsideWindowBeforeLastBegin: isoLogTimesIn(stats.outsideWindowBeforeLastBegin) } : {}),
+                ...(stats.outsideWindowAfterFirstBegin !== undefined ? { outsideWindowAfterFirstBegin: isoLogTimesIn(stats.outsideWindowAfterFirstBegin) } : {}),
+                ...(stats.outsideWindowAfterLastBegin !== undefined ? { outsideWindowAfterLastBegin: isoLogTimesIn(stats.outsideWindowAfterLastBegin) } : {}),
                 // the commit times of transactions whose begin is not in the log read, in the report's form too
                 ...(stats.outsideWindowBeginUnreadLastCommit !== undefined ? { outsideWindowBeginUnreadLastCommit: isoLogTimesIn(stats.outsideWindowBeginUnreadLastCommit) } : {}),
                 ...(stats.beginUnreadFirstCommit !== undefined ? { beginUnreadFirstCommit: isoLogTimesIn(stats.beginUnreadFirstCommit) } : {}),

@@ -5,7 +5,7 @@ import { findStartLsn, vlfsFromRows, type StartBound } from '../../logreader/liv
 import { driftExplanation, driftSince, transactionDrift } from '../../logreader/live/drift.js';
 import { mapScanRow } from '../../logreader/live/map-row.js';
 import { LOP_ABORT_XACT, LOP_BEGIN_XACT, LOP_COMMIT_XACT, type LogRecord } from '../../logreader/log-record.js';
-import { committedCandidateBatches, emptyStats, type CommittedScanStats } from '../committed.js';
+import { committedCandidateBatches, emptyStats, windowSide, type CommittedScanStats } from '../committed.js';
 import { mapSessions, sessionOf, sessionsSql, type SessionFacts } from '../../logreader/live/sessions.js';
 import { MssqlRunner, type SqlRunner } from '../../logreader/live/runner.js';
 import { readShippedSql, withoutBatchSeparators } from '../../logreader/live/shipped-sql.js';
@@ -283,7 +283,7 @@ export class LiveSource implements RecoverySource {
         self.rowsStreamed++;
         if (row.left_out !== null && row.left_out !== undefined) {
           // one transaction the query does not return, with its count (sql.ts LEFT_OUT)
-          const item = countLeftOut(row, stats);
+          const item = countLeftOut(row, stats, filter);
           if (item) self.skippedItems.push(item);
           else order.check(String(row['Current LSN']));
           continue;
@@ -501,20 +501,23 @@ type BackupInput = Extract<LogInput, { kind: 'backup' }>;
 /**
  * A scan row carrying `left_out` (sql.ts LEFT_OUT: one transaction the query does not return) added to
  * `stats` as a scan of files counts it (committed.ts): its `xact_row_ops` row operations into rowOps and
- * outsideWindowRowOps (with its Begin Time `xact_began`, fn_dblog's form, into the span said), or
+ * outsideWindowRowOps (with its Begin Time `xact_began`, fn_dblog's form, into the span said, and into
+ * the side of the window it is on, `window`'s `from`/`to` in ISO local time as the scan query took
+ * them: outsideWindowBeforeRowOps or outsideWindowAfterRowOps and their spans), or
  * uncommittedRowOps (and rolledBackRowOps for one rolled back). Returns null, or a SOURCE_BAD_ROW
  * skipped item naming the LSN and column for a row not of that shape (nothing counted).
  */
-export function countLeftOut(row: Row, stats: CommittedScanStats): SkippedItem | null {
+export function countLeftOut(row: Row, stats: CommittedScanStats, window: { from?: string; to?: string } = {}): SkippedItem | null {
   const lsn = typeof row['Current LSN'] === 'string' ? row['Current LSN'] : '(none)';
   const bad = (column: string, reason: string): SkippedItem => ({ code: 'SOURCE_BAD_ROW', reason: `fn_dblog row field ${column}: ${reason}`, location: { lsn, column } });
   const kind = row.left_out;
   const n = typeof row.xact_row_ops === 'number' ? row.xact_row_ops : Number(row.xact_row_ops);
   if (!Number.isSafeInteger(n) || n < 1) return bad('xact_row_ops', `'${String(row.xact_row_ops)}' is not a count of row operations`);
   const began = typeof row.xact_began === 'string' ? row.xact_began : null;
+  let beganIso: string | null = null;
   if (began !== null) {
     try {
-      parseBeginTime(began, 'Begin Time');
+      beganIso = parseBeginTime(began, 'Begin Time');
     } catch (e) {
       if (e instanceof InputError) return bad('xact_began', e.message);
       throw e;
@@ -525,6 +528,17 @@ export function countLeftOut(row: Row, stats: CommittedScanStats): SkippedItem |
     if (began !== null) {
       if (stats.outsideWindowFirstBegin === undefined || began < stats.outsideWindowFirstBegin) stats.outsideWindowFirstBegin = began;
       if (stats.outsideWindowLastBegin === undefined || began > stats.outsideWindowLastBegin) stats.outsideWindowLastBegin = began;
+    }
+    // the side of the window it began on (fn_dblog's fixed-width form orders as text, as above)
+    const side = beganIso === null ? null : windowSide(beganIso, window.from, window.to);
+    if (side === 'before' && began !== null) {
+      stats.outsideWindowBeforeRowOps = (stats.outsideWindowBeforeRowOps ?? 0) + n;
+      if (stats.outsideWindowBeforeFirstBegin === undefined || began < stats.outsideWindowBeforeFirstBegin) stats.outsideWindowBeforeFirstBegin = began;
+      if (stats.outsideWindowBeforeLastBegin === undefined || began > stats.outsideWindowBeforeLastBegin) stats.outsideWindowBeforeLastBegin = began;
+    } else if (side === 'after' && began !== null) {
+      stats.outsideWindowAfterRowOps = (stats.outsideWindowAfterRowOps ?? 0) + n;
+      if (stats.outsideWindowAfterFirstBegin === undefined || began < stats.outsideWindowAfterFirstBegin) stats.outsideWindowAfterFirstBegin = began;
+      if (stats.outsideWindowAfterLastBegin === undefined || began > stats.outsideWindowAfterLastBegin) stats.outsideWindowAfterLastBegin = began;
     }
   } else if (kind === LEFT_OUT.uncommitted || kind === LEFT_OUT.rolledBack) {
     stats.uncommittedRowOps += n;
