@@ -210,13 +210,48 @@ export function jobWording(kind: JobWordingKind, text: string, values: readonly 
     return `\u0001${kept.length - 1}\u0002`;
   };
   let masked = text;
-  for (const v of [...new Set(values)].filter(rewritable).sort((a, b) => b.length - a.length)) {
-    if (masked.includes(v)) masked = masked.split(v).join(keep(v));
+  const spans = valueSpans(text, values);
+  if (spans.length) {
+    let at = 0;
+    let out = '';
+    for (const [from, to] of spans) {
+      out += text.slice(at, from) + keep(text.slice(from, to));
+      at = to;
+    }
+    masked = out + text.slice(at);
   }
   masked = masked.replace(QUOTED, (span) => (rewritable(span) ? keep(span) : span));
   const said = rewordFlags(kind, masked);
   return kept.length === 0 ? said : said.replace(/\u0001(\d+)\u0002/g, (_, i: string) => kept[Number(i)]!);
 }
+
+/**
+ * Where in `text` the strings of `values` stand as values, as [from, to) character spans, sorted and
+ * disjoint (a longer value first where two overlap). An occurrence is not a value where it cuts a
+ * flag the text names (FLAG): a row value or name `--` (a placeholder in a varchar column) matched
+ * the start of every `--collation`/`--ddl` of the row's warnings and left them all unreworded; nor
+ * is a value that is itself a flag (a request string `--trn`): it matched the flag the message names
+ * outside any value. Such a value quoted by the message ('…', "…", […]) is kept by QUOTED; unquoted,
+ * it cannot be told from the flag, and is said as the flag is. Pure.
+ */
+function valueSpans(text: string, values: readonly string[]): [number, number][] {
+  const vs = [...new Set(values)].filter((v) => rewritable(v) && !FLAG_ONLY.test(v) && text.includes(v));
+  if (!vs.length) return [];
+  const flags = [...text.matchAll(FLAG)].map((m) => [m.index, m.index + m[0].length] as const);
+  const cuts = (from: number, to: number) => flags.some(([a, b]) => a < to && from < b && !(from <= a && b <= to));
+  const spans: [number, number][] = [];
+  for (const v of vs.sort((a, b) => b.length - a.length)) {
+    for (let i = text.indexOf(v); i !== -1; i = text.indexOf(v, i + 1)) {
+      const end = i + v.length;
+      if (cuts(i, end) || spans.some(([a, b]) => a < end && i < b)) continue;
+      spans.push([i, end]);
+    }
+  }
+  return spans.sort((a, b) => a[0] - b[0]);
+}
+
+/** A string that is nothing but a flag or a run of them (`--trn`, `--mdf/--bak`). */
+const FLAG_ONLY = /^--[a-z][a-z-]*(?:\/--[a-z][a-z-]*)*$/;
 
 /** Could the rewriting change `s`: a flag-like `--`, a backtick, a bare `rowback ` command. */
 const rewritable = (s: string): boolean => s.length > 1 && (s.includes('--') || s.includes('`') || s.includes('rowback '));
