@@ -168,6 +168,11 @@ export const JOB_WORDING: Record<JobWordingKind, { command: string; flags: FlagW
   restore: { command: 'diff', flags: [...RESTORE_FLAGS, ...RESTORE_OTHERS], phrases: [{ cli: 'give it with --mdf (diff: --after-mdf)', job: 'give it in "afterMdf"' }] },
 };
 
+/** Each kind's flags by their text, built once (jobWording runs for every row warning a job stages). */
+const FLAGS_BY_KIND = Object.fromEntries(Object.entries(JOB_WORDING).map(([k, t]) => [k, new Map(t.flags.map((x) => [x.flag, x]))])) as Record<JobWordingKind, Map<string, FlagWording>>;
+/** Every phrase's CLI text holds `--`: then a text without `--` or `rowback ` has nothing to reword. */
+const PHRASES_HOLD_FLAGS = Object.values(JOB_WORDING).every((t) => t.phrases.every((p) => p.cli.includes('--')));
+
 /** How a flag is said in a job of `kind` (one flag). */
 function fieldWords(x: FlagWording): string {
   if (x.say !== undefined) return x.say;
@@ -204,6 +209,8 @@ const FLAG = /(?<![\w-])--[a-z][a-z-]*(?:\/--[a-z][a-z-]*)*(?![\w-])/g;
  * value no longer shifts which parts are taken as commands.
  */
 export function jobWording(kind: JobWordingKind, text: string, values: readonly string[] = []): string {
+  // nothing to reword: no flag, phrase or bare command (every phrase's CLI text holds `--`)
+  if (PHRASES_HOLD_FLAGS && !text.includes('--') && !text.includes('rowback ')) return text;
   const kept: string[] = [];
   const keep = (span: string): string => {
     kept.push(span);
@@ -235,7 +242,7 @@ export function jobWording(kind: JobWordingKind, text: string, values: readonly 
  * it cannot be told from the flag, and is said as the flag is. Pure.
  */
 function valueSpans(text: string, values: readonly string[]): [number, number][] {
-  const vs = [...new Set(values)].filter((v) => rewritable(v) && !FLAG_ONLY.test(v) && text.includes(v));
+  const vs = [...new Set(values.filter((v) => text.includes(v) && rewritable(v) && !FLAG_ONLY.test(v)))];
   if (!vs.length) return [];
   const flags = [...text.matchAll(FLAG)].map((m) => [m.index, m.index + m[0].length] as const);
   const cuts = (from: number, to: number) => flags.some(([a, b]) => a < to && from < b && !(from <= a && b <= to));
@@ -266,11 +273,14 @@ const QUOTED = /"(?:[^"\\\n]|\\.)*"|(?<![\w'])'[^'\n]*'(?![\w])|\[[^\]\n]*\]/g;
 /** jobWording's rewriting proper, on a text whose values are already set aside. */
 function rewordFlags(kind: JobWordingKind, text: string): string {
   const table = JOB_WORDING[kind];
-  const byFlag = new Map(table.flags.map((x) => [x.flag, x]));
+  const byFlag = FLAGS_BY_KIND[kind];
   // a bare command (`rowback log --alloc-unit ID`) is put in backticks: advice to run it, flags and all
-  const quoted = text.split('`').map((part, i) => (i % 2 === 1 ? part : part.replace(BARE_COMMAND, (cmd) => (/ --[a-z]/.test(cmd) ? `\`${cmd}\`` : cmd)))).join('`');
+  const quoted = text.includes('rowback ') ? text.split('`').map((part, i) => (i % 2 === 1 ? part : part.replace(BARE_COMMAND, (cmd) => (/ --[a-z]/.test(cmd) ? `\`${cmd}\`` : cmd)))).join('`') : text;
   let out = quoted;
-  for (const p of table.phrases) out = out.split('`').map((part, i) => (i % 2 === 1 ? part : part.split(p.cli).join(p.job))).join('`');
+  for (const p of table.phrases) {
+    if (!out.includes(p.cli)) continue;
+    out = out.split('`').map((part, i) => (i % 2 === 1 ? part : part.split(p.cli).join(p.job))).join('`');
+  }
   // phrases may add backticks of their own: split again
   return out
     .split('`')
