@@ -132,6 +132,9 @@ export function parseDdl(sql: string): DdlScript {
   return new Parser(tokenize(sql)).script();
 }
 
+/** The options of CREATE INDEX's backward compatible WITH, written without parentheses (MS Learn "CREATE INDEX"). */
+const BACKWARD_INDEX_OPTIONS = ['PAD_INDEX', 'FILLFACTOR', 'SORT_IN_TEMPDB', 'IGNORE_DUP_KEY', 'STATISTICS_NORECOMPUTE', 'DROP_EXISTING'];
+
 class Parser {
   private pos = 0;
   private readonly out: DdlScript = { tables: [], indexes: [], aliases: [], alterations: [], droppedTables: [] };
@@ -714,10 +717,17 @@ class Parser {
         if (c) this.lastCompression = c;
         if (this.lastDropExisting) this.lastIndexDropExisting = true;
         if (this.lastPerPartition) this.lastIndexPerPartition = this.lastPerPartition;
-      } else if (this.isWord('WITH') && this.isWord('FILLFACTOR', 1)) {
-        this.pos += 2;
-        this.expectPunct('=', 'after FILLFACTOR');
-        this.next();
+      } else if (this.isWord('WITH') && BACKWARD_INDEX_OPTIONS.some((w) => this.isWord(w, 1))) {
+        // the backward compatible form (MS Learn "CREATE INDEX", <backward_compatible_index_option>):
+        // WITH PAD_INDEX, FILLFACTOR = n, SORT_IN_TEMPDB, IGNORE_DUP_KEY, STATISTICS_NORECOMPUTE, DROP_EXISTING
+        this.pos++;
+        do {
+          if (this.acceptWord('FILLFACTOR')) {
+            this.expectPunct('=', 'after FILLFACTOR');
+            this.next();
+          } else if (this.acceptWord('DROP_EXISTING')) this.lastIndexDropExisting = true;
+          else if (!BACKWARD_INDEX_OPTIONS.some((w) => this.acceptWord(w))) this.fail('expected PAD_INDEX, FILLFACTOR = n, SORT_IN_TEMPDB, IGNORE_DUP_KEY, STATISTICS_NORECOMPUTE or DROP_EXISTING after WITH');
+        } while (this.isPunct(',') && BACKWARD_INDEX_OPTIONS.some((w) => this.isWord(w, 1)) && (this.pos++, true));
       } else if (this.isWord('ON') && !this.isWord('DELETE', 1) && !this.isWord('UPDATE', 1)) {
         this.pos++;
         this.storageTarget();
