@@ -643,21 +643,22 @@ interface DeriveContext {
  * whether it is the table's clustered index. Throws SchemaError SCHEMA_DDL_INVALID naming the line.
  */
 function refuseDropExisting(index: DdlIndex, old: DdlIndex | undefined, wasClustered: boolean, tableName: string): void {
-  const at = `line ${index.line}: CREATE INDEX ${index.name} … WITH (DROP_EXISTING = ON)`;
+  const q = (n: string | undefined) => `[${n ?? ''}]`;
+  const at = `line ${index.line}: CREATE INDEX ${q(index.name)} … WITH (DROP_EXISTING = ON)`;
   const way = 'SQL Server refuses it (MS Learn "CREATE INDEX", DROP_EXISTING) and the table keeps its index as it was; correct the script (leave the statement out if it failed on the server)';
   const fail = (why: string): never => {
     throw new SchemaError('SCHEMA_DDL_INVALID', `${at}: ${why}: ${way}`, { line: index.line, table: tableName });
   };
   // a nonclustered one of no index places no row: its failing changes no layout
   if (!old) {
-    if (index.clustered === true) fail(`${tableName} has no index named ${index.name} in this script`);
+    if (index.clustered === true) fail(`${tableName} has no index named ${q(index.name)} in this script`);
     return;
   }
-  if (wasClustered && !old.columnstore && index.clustered !== true) fail(`it would make ${tableName}'s clustered index ${index.name} nonclustered`);
+  if (wasClustered && !old.columnstore && index.clustered !== true) fail(`it would make ${tableName}'s clustered index ${q(index.name)} nonclustered`);
   if (old.primaryKey) {
     const cols = (ix: DdlIndex) => ix.columns.map((c) => c.toLowerCase()).join(',');
-    const altered = !index.unique ? 'not UNIQUE' : cols(index) !== cols(old) ? `on (${index.columns.join(', ')}), not the key's (${old.columns.join(', ')})` : (index.clustered === true) !== wasClustered ? (wasClustered ? 'nonclustered' : 'clustered') : null;
-    if (altered) fail(`it rebuilds the index of the PRIMARY KEY ${old.name} ${altered}, an altered definition`);
+    const altered = !index.unique ? 'not UNIQUE' : cols(index) !== cols(old) ? `on (${index.columns.map(q).join(', ')}), not the key's (${old.columns.map(q).join(', ')})` : (index.clustered === true) !== wasClustered ? (wasClustered ? 'nonclustered' : 'clustered') : null;
+    if (altered) fail(`it rebuilds the index of the PRIMARY KEY ${q(old.name)} ${altered}, an altered definition`);
   }
 }
 
