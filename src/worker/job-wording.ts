@@ -244,7 +244,8 @@ export function jobWording(kind: JobWordingKind, text: string, values: readonly 
 function valueSpans(text: string, values: readonly string[]): [number, number][] {
   const vs = [...new Set(values.filter((v) => text.includes(v) && rewritable(v) && !FLAG_ONLY.test(v)))];
   if (!vs.length) return [];
-  const flags = [...text.matchAll(FLAG)].map((m) => [m.index, m.index + m[0].length] as const);
+  // each flag alone, a run's too (`--mdf/--bak`): a value ending `… --mdf` before `/--bak` holds its flag whole
+  const flags = [...text.matchAll(ONE_FLAG)].map((m) => [m.index, m.index + m[0].length] as const);
   const cuts = (from: number, to: number) => flags.some(([a, b]) => a < to && from < b && !(from <= a && b <= to));
   const spans: [number, number][] = [];
   for (const v of vs.sort((a, b) => b.length - a.length)) {
@@ -256,6 +257,9 @@ function valueSpans(text: string, values: readonly string[]): [number, number][]
   }
   return spans.sort((a, b) => a[0] - b[0]);
 }
+
+/** One flag, alone or in a run. */
+const ONE_FLAG = /(?<![\w-])--[a-z][a-z-]*(?![\w-])/g;
 
 /** A string that is nothing but a flag or a run of them (`--trn`, `--mdf/--bak`). */
 const FLAG_ONLY = /^--[a-z][a-z-]*(?:\/--[a-z][a-z-]*)*$/;

@@ -44,6 +44,8 @@ describe('jobWording keeps the values a message quotes (SYNTHETIC texts)', () =>
     for (const values of [['--'], ['--ddl'], ['--co'], ['-- n/a'], ['x --', '--coll']]) expect(jobWording(kind, text, values)).toBe(plain);
     // a value holding a flag and more is still kept verbatim
     expect(jobWording(kind, 'table dbo.Dept --to.DeptName has no layout: give it with --ddl', ['dbo.Dept --to'])).toMatch(/^table dbo\.Dept --to\.DeptName has no layout: give it with (?!--ddl)/);
+    // … also where the text goes on with a flag of its own right after it (a run `--mdf/--bak`)
+    expect(jobWording(kind, 'cannot read /d/x --mdf/--bak: give the layout with --ddl', ['/d/x --mdf'])).toMatch(/^cannot read \/d\/x --mdf\/[^-]/);
   });
   it('a backtick inside a quoted value does not turn the template\'s flags after it into a command (SYNTHETIC)', () => {
     expect(jobWording('files', `value 'a\`b' is cut: give the table layout with --ddl`)).toBe(`value 'a\`b' is cut: give the table layout with metadata.ddl`);
