@@ -67,6 +67,8 @@ export interface DdlIndex {
   line: number;
   /** Constraint or index name, when the script gives one (DROP CONSTRAINT / DROP INDEX find it by name). */
   name?: string;
+  /** The index of a PRIMARY KEY or UNIQUE constraint (not CREATE INDEX): DROP_EXISTING may not alter its definition. */
+  constraint?: boolean;
   /** CREATE INDEX … WITH (DROP_EXISTING = ON): it replaces the table's index of the same name (MS Learn "CREATE INDEX"). */
   dropExisting?: boolean;
 }
@@ -662,7 +664,7 @@ class Parser {
         else this.expectWord('UNIQUE', '');
         const clustered = this.clusterOption();
         this.indexOptions();
-        this.out.indexes.push({ seq: this.seq, table: tableName, clustered, unique: true, primaryKey, columns: [col.name], columnstore: false, line, compression: this.lastCompression, perPartition: this.lastIndexPerPartition, name: this.takeName() });
+        this.out.indexes.push({ seq: this.seq, table: tableName, clustered, unique: true, primaryKey, columns: [col.name], columnstore: false, line, compression: this.lastCompression, perPartition: this.lastIndexPerPartition, name: this.takeName(), constraint: true });
         if (primaryKey) col.nullable = false;
         continue;
       }
@@ -800,7 +802,7 @@ class Parser {
       const clustered = this.clusterOption();
       const columns = this.keyColumnList(primaryKey ? 'of PRIMARY KEY' : 'of UNIQUE');
       this.indexOptions();
-      this.out.indexes.push({ seq: this.seq, table: tableName, clustered, unique: true, primaryKey, columns, columnstore: false, line, compression: this.lastCompression, perPartition: this.lastIndexPerPartition, name: this.takeName() });
+      this.out.indexes.push({ seq: this.seq, table: tableName, clustered, unique: true, primaryKey, columns, columnstore: false, line, compression: this.lastCompression, perPartition: this.lastIndexPerPartition, name: this.takeName(), constraint: true });
       return;
     }
     if (this.acceptWord('FOREIGN')) {

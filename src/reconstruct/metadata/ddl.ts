@@ -635,8 +635,8 @@ interface DeriveContext {
 /**
  * The CREATE INDEX … WITH (DROP_EXISTING = ON) statements SQL Server refuses, so the table keeps the
  * index it had (MS Learn "CREATE INDEX", DROP_EXISTING): no index of that name on the table (error
- * 7999), a clustered rowstore index made nonclustered, and the index of a PRIMARY KEY constraint
- * whose definition is altered (key columns, uniqueness, clustered or not: "if the index definition
+ * 7999), a clustered rowstore index made nonclustered, and the index of a PRIMARY KEY or UNIQUE
+ * constraint whose definition is altered (key columns, uniqueness, clustered or not: "if the index definition
  * is altered the CREATE INDEX statement fails"). Applied as written they gave a layout the table
  * never had: a heap made clustered (uniquifier, key columns first), a clustered table made a heap, a
  * primary key given a uniquifier. `old`: the table's index of that name, if any; `wasClustered`:
@@ -655,10 +655,10 @@ function refuseDropExisting(index: DdlIndex, old: DdlIndex | undefined, wasClust
     return;
   }
   if (wasClustered && !old.columnstore && index.clustered !== true) fail(`it would make ${tableName}'s clustered index ${q(index.name)} nonclustered`);
-  if (old.primaryKey) {
+  if (old.primaryKey || old.constraint) {
     const cols = (ix: DdlIndex) => ix.columns.map((c) => c.toLowerCase()).join(',');
     const altered = !index.unique ? 'not UNIQUE' : cols(index) !== cols(old) ? `on (${index.columns.map(q).join(', ')}), not the key's (${old.columns.map(q).join(', ')})` : (index.clustered === true) !== wasClustered ? (wasClustered ? 'nonclustered' : 'clustered') : null;
-    if (altered) fail(`it rebuilds the index of the PRIMARY KEY ${q(old.name)} ${altered}, an altered definition`);
+    if (altered) fail(`it rebuilds the index of the ${old.primaryKey ? 'PRIMARY KEY' : 'UNIQUE constraint'} ${q(old.name)} ${altered}, an altered definition`);
   }
 }
 

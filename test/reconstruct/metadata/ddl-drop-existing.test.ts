@@ -55,6 +55,7 @@ describe('WITH (DROP_EXISTING = ON) in a --ddl script (SYNTHETIC)', () => {
     ['a clustered index of another name than the table\'s', `${T}CREATE CLUSTERED INDEX cix ON dbo.t (b);\nCREATE CLUSTERED INDEX cix2 ON dbo.t (a) WITH (DROP_EXISTING = ON);`, /line 3: .*no index named \[cix2\]/],
     ['a primary key\'s index rebuilt not unique (it would get a uniquifier)', `${PK}CREATE CLUSTERED INDEX PK_t ON dbo.t (b) WITH (DROP_EXISTING = ON);`, /PRIMARY KEY \[PK_t\] not UNIQUE/],
     ['a primary key\'s index rebuilt on other columns', `${PK}CREATE UNIQUE CLUSTERED INDEX PK_t ON dbo.t (id) WITH (DROP_EXISTING = ON);`, /PRIMARY KEY \[PK_t\] on \(\[id\]\), not the key's \(\[b\]\)/],
+    ['a clustered UNIQUE constraint\'s index rebuilt not unique (it would get a uniquifier)', 'CREATE TABLE dbo.t (id int NOT NULL, b bigint NOT NULL, CONSTRAINT UQ_t UNIQUE CLUSTERED (b));\nCREATE CLUSTERED INDEX UQ_t ON dbo.t (b) WITH (DROP_EXISTING = ON);', /UNIQUE constraint \[UQ_t\] not UNIQUE/],
     ['a primary key\'s clustered index rebuilt nonclustered', `${PK}CREATE UNIQUE NONCLUSTERED INDEX PK_t ON dbo.t (b) WITH (DROP_EXISTING = ON);`, /clustered index \[PK_t\] nonclustered/],
   ])('refused, naming the line: %s', (_, sql, why) => {
     expect(() => layoutsFromDdl(sql)).toThrow(why);
