@@ -168,6 +168,11 @@ export const JOB_WORDING: Record<JobWordingKind, { command: string; flags: FlagW
   restore: { command: 'diff', flags: [...RESTORE_FLAGS, ...RESTORE_OTHERS], phrases: [{ cli: 'give it with --mdf (diff: --after-mdf)', job: 'give it in "afterMdf"' }] },
 };
 
+/** Each kind's flags by their text, built once (jobWording runs for every row warning a job stages). */
+const FLAGS_BY_KIND = Object.fromEntries(Object.entries(JOB_WORDING).map(([k, t]) => [k, new Map(t.flags.map((x) => [x.flag, x]))])) as Record<JobWordingKind, Map<string, FlagWording>>;
+/** Every phrase's CLI text holds `--`: then a text without `--` or `rowback ` has nothing to reword. */
+const PHRASES_HOLD_FLAGS = Object.values(JOB_WORDING).every((t) => t.phrases.every((p) => p.cli.includes('--')));
+
 /** How a flag is said in a job of `kind` (one flag). */
 function fieldWords(x: FlagWording): string {
   if (x.say !== undefined) return x.say;
@@ -204,19 +209,60 @@ const FLAG = /(?<![\w-])--[a-z][a-z-]*(?:\/--[a-z][a-z-]*)*(?![\w-])/g;
  * value no longer shifts which parts are taken as commands.
  */
 export function jobWording(kind: JobWordingKind, text: string, values: readonly string[] = []): string {
+  // nothing to reword: no flag, phrase or bare command (every phrase's CLI text holds `--`)
+  if (PHRASES_HOLD_FLAGS && !text.includes('--') && !text.includes('rowback ')) return text;
   const kept: string[] = [];
   const keep = (span: string): string => {
     kept.push(span);
     return `\u0001${kept.length - 1}\u0002`;
   };
   let masked = text;
-  for (const v of [...new Set(values)].filter(rewritable).sort((a, b) => b.length - a.length)) {
-    if (masked.includes(v)) masked = masked.split(v).join(keep(v));
+  const spans = valueSpans(text, values);
+  if (spans.length) {
+    let at = 0;
+    let out = '';
+    for (const [from, to] of spans) {
+      out += text.slice(at, from) + keep(text.slice(from, to));
+      at = to;
+    }
+    masked = out + text.slice(at);
   }
   masked = masked.replace(QUOTED, (span) => (rewritable(span) ? keep(span) : span));
   const said = rewordFlags(kind, masked);
   return kept.length === 0 ? said : said.replace(/\u0001(\d+)\u0002/g, (_, i: string) => kept[Number(i)]!);
 }
+
+/**
+ * Where in `text` the strings of `values` stand as values, as [from, to) character spans, sorted and
+ * disjoint (a longer value first where two overlap). An occurrence is not a value where it cuts a
+ * flag the text names (FLAG): a row value or name `--` (a placeholder in a varchar column) matched
+ * the start of every `--collation`/`--ddl` of the row's warnings and left them all unreworded; nor
+ * is a value that is itself a flag (a request string `--trn`): it matched the flag the message names
+ * outside any value. Such a value quoted by the message ('…', "…", […]) is kept by QUOTED; unquoted,
+ * it cannot be told from the flag, and is said as the flag is. Pure.
+ */
+function valueSpans(text: string, values: readonly string[]): [number, number][] {
+  const vs = [...new Set(values.filter((v) => text.includes(v) && rewritable(v) && !FLAG_ONLY.test(v)))];
+  if (!vs.length) return [];
+  // each flag alone, a run's too (`--mdf/--bak`): a value ending `… --mdf` before `/--bak` holds its flag whole
+  const flags = [...text.matchAll(ONE_FLAG)].map((m) => [m.index, m.index + m[0].length] as const);
+  const cuts = (from: number, to: number) => flags.some(([a, b]) => a < to && from < b && !(from <= a && b <= to));
+  const spans: [number, number][] = [];
+  for (const v of vs.sort((a, b) => b.length - a.length)) {
+    for (let i = text.indexOf(v); i !== -1; i = text.indexOf(v, i + 1)) {
+      const end = i + v.length;
+      if (cuts(i, end) || spans.some(([a, b]) => a < end && i < b)) continue;
+      spans.push([i, end]);
+    }
+  }
+  return spans.sort((a, b) => a[0] - b[0]);
+}
+
+/** One flag, alone or in a run. */
+const ONE_FLAG = /(?<![\w-])--[a-z][a-z-]*(?![\w-])/g;
+
+/** A string that is nothing but a flag or a run of them (`--trn`, `--mdf/--bak`). */
+const FLAG_ONLY = /^--[a-z][a-z-]*(?:\/--[a-z][a-z-]*)*$/;
 
 /** Could the rewriting change `s`: a flag-like `--`, a backtick, a bare `rowback ` command. */
 const rewritable = (s: string): boolean => s.length > 1 && (s.includes('--') || s.includes('`') || s.includes('rowback '));
@@ -231,11 +277,14 @@ const QUOTED = /"(?:[^"\\\n]|\\.)*"|(?<![\w'])'[^'\n]*'(?![\w])|\[[^\]\n]*\]/g;
 /** jobWording's rewriting proper, on a text whose values are already set aside. */
 function rewordFlags(kind: JobWordingKind, text: string): string {
   const table = JOB_WORDING[kind];
-  const byFlag = new Map(table.flags.map((x) => [x.flag, x]));
+  const byFlag = FLAGS_BY_KIND[kind];
   // a bare command (`rowback log --alloc-unit ID`) is put in backticks: advice to run it, flags and all
-  const quoted = text.split('`').map((part, i) => (i % 2 === 1 ? part : part.replace(BARE_COMMAND, (cmd) => (/ --[a-z]/.test(cmd) ? `\`${cmd}\`` : cmd)))).join('`');
+  const quoted = text.includes('rowback ') ? text.split('`').map((part, i) => (i % 2 === 1 ? part : part.replace(BARE_COMMAND, (cmd) => (/ --[a-z]/.test(cmd) ? `\`${cmd}\`` : cmd)))).join('`') : text;
   let out = quoted;
-  for (const p of table.phrases) out = out.split('`').map((part, i) => (i % 2 === 1 ? part : part.split(p.cli).join(p.job))).join('`');
+  for (const p of table.phrases) {
+    if (!out.includes(p.cli)) continue;
+    out = out.split('`').map((part, i) => (i % 2 === 1 ? part : part.split(p.cli).join(p.job))).join('`');
+  }
   // phrases may add backticks of their own: split again
   return out
     .split('`')

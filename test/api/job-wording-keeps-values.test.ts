@@ -36,6 +36,17 @@ describe('jobWording keeps the values a message quotes (SYNTHETIC texts)', () =>
     expect(said).not.toMatch(/give it with --ddl$/);
     expect(jobWording(kind, 'cannot read /data/inc --trn/db.trn: EACCES; give the layout with --schema', ['/data/inc --trn/db.trn'])).toMatch(/^cannot read \/data\/inc --trn\/db\.trn: EACCES; give the layout with metadata\.catalog/);
   });
+  it.each(kinds)('%s: a value that is a flag, or a piece of one (a row value "--"), does not keep the message\'s own flags from being reworded (SYNTHETIC)', (kind) => {
+    const text = 'column Emp_City (varchar(max)) holds text in code page 1252; give its collation with --collation, or its layout with --ddl';
+    const plain = jobWording(kind, text);
+    expect(plain).not.toMatch(/--collation|--ddl/);
+    // a varchar value "--" (a placeholder in the data), a request string "--ddl", "--co": the same words
+    for (const values of [['--'], ['--ddl'], ['--co'], ['-- n/a'], ['x --', '--coll']]) expect(jobWording(kind, text, values)).toBe(plain);
+    // a value holding a flag and more is still kept verbatim
+    expect(jobWording(kind, 'table dbo.Dept --to.DeptName has no layout: give it with --ddl', ['dbo.Dept --to'])).toMatch(/^table dbo\.Dept --to\.DeptName has no layout: give it with (?!--ddl)/);
+    // … also where the text goes on with a flag of its own right after it (a run `--mdf/--bak`)
+    expect(jobWording(kind, 'cannot read /d/x --mdf/--bak: give the layout with --ddl', ['/d/x --mdf'])).toMatch(/^cannot read \/d\/x --mdf\/[^-]/);
+  });
   it('a backtick inside a quoted value does not turn the template\'s flags after it into a command (SYNTHETIC)', () => {
     expect(jobWording('files', `value 'a\`b' is cut: give the table layout with --ddl`)).toBe(`value 'a\`b' is cut: give the table layout with metadata.ddl`);
   });

@@ -67,6 +67,8 @@ export interface DdlIndex {
   line: number;
   /** Constraint or index name, when the script gives one (DROP CONSTRAINT / DROP INDEX find it by name). */
   name?: string;
+  /** The index of a PRIMARY KEY or UNIQUE constraint (not CREATE INDEX): DROP_EXISTING may not alter its definition. */
+  constraint?: boolean;
   /** CREATE INDEX … WITH (DROP_EXISTING = ON): it replaces the table's index of the same name (MS Learn "CREATE INDEX"). */
   dropExisting?: boolean;
 }
@@ -131,6 +133,9 @@ const TABLE_ELEMENT_KEYWORDS = new Set(['CONSTRAINT', 'PRIMARY', 'UNIQUE', 'FORE
 export function parseDdl(sql: string): DdlScript {
   return new Parser(tokenize(sql)).script();
 }
+
+/** The options of CREATE INDEX's backward compatible WITH, written without parentheses (MS Learn "CREATE INDEX"). */
+const BACKWARD_INDEX_OPTIONS = ['PAD_INDEX', 'FILLFACTOR', 'SORT_IN_TEMPDB', 'IGNORE_DUP_KEY', 'STATISTICS_NORECOMPUTE', 'DROP_EXISTING'];
 
 class Parser {
   private pos = 0;
@@ -659,7 +664,7 @@ class Parser {
         else this.expectWord('UNIQUE', '');
         const clustered = this.clusterOption();
         this.indexOptions();
-        this.out.indexes.push({ seq: this.seq, table: tableName, clustered, unique: true, primaryKey, columns: [col.name], columnstore: false, line, compression: this.lastCompression, perPartition: this.lastIndexPerPartition, name: this.takeName() });
+        this.out.indexes.push({ seq: this.seq, table: tableName, clustered, unique: true, primaryKey, columns: [col.name], columnstore: false, line, compression: this.lastCompression, perPartition: this.lastIndexPerPartition, name: this.takeName(), constraint: true });
         if (primaryKey) col.nullable = false;
         continue;
       }
@@ -714,10 +719,17 @@ class Parser {
         if (c) this.lastCompression = c;
         if (this.lastDropExisting) this.lastIndexDropExisting = true;
         if (this.lastPerPartition) this.lastIndexPerPartition = this.lastPerPartition;
-      } else if (this.isWord('WITH') && this.isWord('FILLFACTOR', 1)) {
-        this.pos += 2;
-        this.expectPunct('=', 'after FILLFACTOR');
-        this.next();
+      } else if (this.isWord('WITH') && BACKWARD_INDEX_OPTIONS.some((w) => this.isWord(w, 1))) {
+        // the backward compatible form (MS Learn "CREATE INDEX", <backward_compatible_index_option>):
+        // WITH PAD_INDEX, FILLFACTOR = n, SORT_IN_TEMPDB, IGNORE_DUP_KEY, STATISTICS_NORECOMPUTE, DROP_EXISTING
+        this.pos++;
+        do {
+          if (this.acceptWord('FILLFACTOR')) {
+            this.expectPunct('=', 'after FILLFACTOR');
+            this.next();
+          } else if (this.acceptWord('DROP_EXISTING')) this.lastIndexDropExisting = true;
+          else if (!BACKWARD_INDEX_OPTIONS.some((w) => this.acceptWord(w))) this.fail('expected PAD_INDEX, FILLFACTOR = n, SORT_IN_TEMPDB, IGNORE_DUP_KEY, STATISTICS_NORECOMPUTE or DROP_EXISTING after WITH');
+        } while (this.isPunct(',') && BACKWARD_INDEX_OPTIONS.some((w) => this.isWord(w, 1)) && (this.pos++, true));
       } else if (this.isWord('ON') && !this.isWord('DELETE', 1) && !this.isWord('UPDATE', 1)) {
         this.pos++;
         this.storageTarget();
@@ -790,7 +802,7 @@ class Parser {
       const clustered = this.clusterOption();
       const columns = this.keyColumnList(primaryKey ? 'of PRIMARY KEY' : 'of UNIQUE');
       this.indexOptions();
-      this.out.indexes.push({ seq: this.seq, table: tableName, clustered, unique: true, primaryKey, columns, columnstore: false, line, compression: this.lastCompression, perPartition: this.lastIndexPerPartition, name: this.takeName() });
+      this.out.indexes.push({ seq: this.seq, table: tableName, clustered, unique: true, primaryKey, columns, columnstore: false, line, compression: this.lastCompression, perPartition: this.lastIndexPerPartition, name: this.takeName(), constraint: true });
       return;
     }
     if (this.acceptWord('FOREIGN')) {

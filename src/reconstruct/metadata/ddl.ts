@@ -199,8 +199,10 @@ export function layoutsFromScript(script: DdlScript, opts: DdlOptions = {}): Tab
       let index = e.index;
       if (index.dropExisting && index.name !== undefined) {
         const same = t.indexes.findIndex((ix) => ix.name !== undefined && ix.name.toLowerCase() === index.name!.toLowerCase());
+        const old = same >= 0 ? t.indexes[same]! : undefined;
+        refuseDropExisting(index, old, old !== undefined && old === before, k);
         // a primary key's index rebuilt so keeps the constraint (its columns stay the key's)
-        if (same >= 0) index = { ...index, primaryKey: t.indexes.splice(same, 1)[0]!.primaryKey };
+        if (old) index = { ...index, primaryKey: t.indexes.splice(same, 1)[0]!.primaryKey };
       }
       t.indexes.push(index);
       // A new clustered index (CREATE CLUSTERED INDEX, ADD PRIMARY KEY [CLUSTERED]) rebuilds the rowset.
@@ -630,6 +632,36 @@ interface DeriveContext {
 }
 
 /** The clustered index of a table: an explicit CLUSTERED one, else a PRIMARY KEY without NONCLUSTERED. */
+/**
+ * The CREATE INDEX … WITH (DROP_EXISTING = ON) statements SQL Server refuses, so the table keeps the
+ * index it had (MS Learn "CREATE INDEX", DROP_EXISTING): no index of that name on the table (error
+ * 7999), a clustered rowstore index made nonclustered, and the index of a PRIMARY KEY or UNIQUE
+ * constraint whose definition is altered (key columns, uniqueness, clustered or not: "if the index definition
+ * is altered the CREATE INDEX statement fails"). Applied as written they gave a layout the table
+ * never had: a heap made clustered (uniquifier, key columns first), a clustered table made a heap, a
+ * primary key given a uniquifier. `old`: the table's index of that name, if any; `wasClustered`:
+ * whether it is the table's clustered index. Throws SchemaError SCHEMA_DDL_INVALID naming the line.
+ */
+function refuseDropExisting(index: DdlIndex, old: DdlIndex | undefined, wasClustered: boolean, tableName: string): void {
+  const q = (n: string | undefined) => `[${n ?? ''}]`;
+  const at = `line ${index.line}: CREATE INDEX ${q(index.name)} … WITH (DROP_EXISTING = ON)`;
+  const way = 'SQL Server refuses it (MS Learn "CREATE INDEX", DROP_EXISTING) and the table keeps its index as it was; correct the script (leave the statement out if it failed on the server)';
+  const fail = (why: string): never => {
+    throw new SchemaError('SCHEMA_DDL_INVALID', `${at}: ${why}: ${way}`, { line: index.line, table: tableName });
+  };
+  // a nonclustered one of no index places no row: its failing changes no layout
+  if (!old) {
+    if (index.clustered === true) fail(`${tableName} has no index named ${q(index.name)} in this script`);
+    return;
+  }
+  if (wasClustered && !old.columnstore && index.clustered !== true) fail(`it would make ${tableName}'s clustered index ${q(index.name)} nonclustered`);
+  if (old.primaryKey || old.constraint) {
+    const cols = (ix: DdlIndex) => ix.columns.map((c) => c.toLowerCase()).join(',');
+    const altered = !index.unique ? 'not UNIQUE' : cols(index) !== cols(old) ? `on (${index.columns.map(q).join(', ')}), not the key's (${old.columns.map(q).join(', ')})` : (index.clustered === true) !== wasClustered ? (wasClustered ? 'nonclustered' : 'clustered') : null;
+    if (altered) fail(`it rebuilds the index of the ${old.primaryKey ? 'PRIMARY KEY' : 'UNIQUE constraint'} ${q(old.name)} ${altered}, an altered definition`);
+  }
+}
+
 export function clusteredIndexOf(indexes: DdlIndex[], tableName: string): DdlIndex | undefined {
   const explicit = indexes.filter((ix) => ix.clustered === true);
   if (explicit.length > 1) {

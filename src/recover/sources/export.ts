@@ -6,6 +6,7 @@ import { driftExplanation, transactionDrift } from '../../logreader/live/drift.j
 import type { LogRecord } from '../../logreader/log-record.js';
 import { lsnToDecimal, parseLsn } from '../../logreader/lsn.js';
 import { catalogFromJson, layoutsFromCatalog } from '../../reconstruct/metadata/catalog-json.js';
+import type { TableLayout } from '../../reconstruct/metadata/table-layout.js';
 import type { SourceFileIdentity } from '../source-identity.js';
 import { silentLogger, type Logger } from '../../util/logger.js';
 import { toHex } from '../../util/hex.js';
@@ -123,8 +124,13 @@ export class ExportSource implements RecoverySource {
       return own.byName(t) ?? layout;
     });
     // the tables whose rows are read, for the verdict's "altered or rebuilt since" (rebuilt-tables.ts):
-    // the export's own catalog's modify_date (the one its records were chosen by), a --schema one's when it has none
-    this.readTables = catalogModifyDates(named.length ? named : own.tables());
+    // those of the catalog the rows are chosen by (--table's, else every table of the layout given,
+    // else of the export's), each with the export's own catalog's modify_date (the one its records
+    // were chosen by), a --schema one's when the export's catalog does not hold the table. The
+    // export's whole catalog named, with --ddl of one table, another table's ALTER as INCOMPLETE
+    // while that table's rows were not read at all.
+    const ownOf = (t: TableLayout): TableLayout => own.byName(`${t.schema}.${t.name}`) ?? t;
+    this.readTables = catalogModifyDates(named.length ? named : catalog.tables().map(ownOf));
     this.readHeader = f.header;
     this.pass = 0;
     this.recordsRead = 0;
