@@ -531,14 +531,13 @@ export function countLeftOut(row: Row, stats: CommittedScanStats, window: { from
     }
     // the side of the window it began on (fn_dblog's fixed-width form orders as text, as above)
     const side = beganIso === null ? null : windowSide(beganIso, window.from, window.to);
-    if (side === 'before' && began !== null) {
-      stats.outsideWindowBeforeRowOps = (stats.outsideWindowBeforeRowOps ?? 0) + n;
-      if (stats.outsideWindowBeforeFirstBegin === undefined || began < stats.outsideWindowBeforeFirstBegin) stats.outsideWindowBeforeFirstBegin = began;
-      if (stats.outsideWindowBeforeLastBegin === undefined || began > stats.outsideWindowBeforeLastBegin) stats.outsideWindowBeforeLastBegin = began;
-    } else if (side === 'after' && began !== null) {
-      stats.outsideWindowAfterRowOps = (stats.outsideWindowAfterRowOps ?? 0) + n;
-      if (stats.outsideWindowAfterFirstBegin === undefined || began < stats.outsideWindowAfterFirstBegin) stats.outsideWindowAfterFirstBegin = began;
-      if (stats.outsideWindowAfterLastBegin === undefined || began > stats.outsideWindowAfterLastBegin) stats.outsideWindowAfterLastBegin = began;
+    if (side !== null && began !== null) {
+      const k = side === 'before' ? 'Before' : 'After';
+      stats[`outsideWindow${k}RowOps`] = (stats[`outsideWindow${k}RowOps`] ?? 0) + n;
+      const first = stats[`outsideWindow${k}FirstBegin`];
+      const last = stats[`outsideWindow${k}LastBegin`];
+      if (first === undefined || began < first) stats[`outsideWindow${k}FirstBegin`] = began;
+      if (last === undefined || began > last) stats[`outsideWindow${k}LastBegin`] = began;
     }
   } else if (kind === LEFT_OUT.uncommitted || kind === LEFT_OUT.rolledBack) {
     stats.uncommittedRowOps += n;
