@@ -307,7 +307,12 @@ export class JobWorker {
         // rows read from a backup's pages have no LSN: `state:<n>`, per table when there are several (a
         // staged row is one LSN of a job: the second table's state:00000000 would be taken as staged already)
         const rows = diffAsRecoveredRows(r.diff, comparisonRowSource(r, spec.bak[0]!, spec.position), `${ROW_PROVENANCE.earlier}${used.join(', ')} ${at}${r.reversed ? `; ${r.reversed}` : ''}`, { reversed: rowsNewerThanLater(r), ...(compared.length > 1 ? { statePrefix: `${r.diff.table}:` } : {}) });
-        for (const row of rows) row.warnings = row.warnings.map((w) => restoreJobWording(w, [...specValues, ...rowStrings(row)]));
+        // the values kept unreworded, built once per row with warnings (not once per warning), as a scan job's words() does
+        for (const row of rows) {
+          if (!row.warnings.length) continue;
+          const kept = [...specValues, ...rowStrings(row)];
+          row.warnings = row.warnings.map((w) => restoreJobWording(w, kept));
+        }
         return { typed, r, d: r.diff, rows };
       });
       // the database the rows were read from: the earlier state's backups (checked to be of one database with the later state);
