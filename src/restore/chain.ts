@@ -222,8 +222,28 @@ function pickLog(c: BackupSetRecord[]): BackupSetRecord | null {
   return null;
 }
 
+/**
+ * The other way across a gap in the log backups: a differential backup based on `full` that ends at
+ * or after the first LSN the log backup after the gap (`later`) holds, and before the stop point,
+ * lets the chain go on from it (full + differential + the log backups after it: MS Learn "Restore a
+ * differential database backup", "Differential backups (SQL Server)": a differential holds every
+ * change since its base, so no log backup before it is needed). '' when no stop point can lie past
+ * the gap (a --stop-before-lsn before `later` starts). The clause names how msdb finds it: backupset
+ * type I, differential_base_guid the full backup's backup_set_uuid (or differential_base_lsn its
+ * checkpoint_lsn when its GUID is not known), last_lsn at or after `later.firstLsn`.
+ * (newcomer C, session 42: the refusal named only the missing log backups, while a later differential
+ * the DBA holds reaches the stop point.)
+ */
+function bridgingDifferentialAdvice(full: BackupSetRecord, later: BackupSetRecord, target: RestoreTarget | null): string {
+  if (full.backupType !== 'full') return '';
+  if (target?.kind === 'lsn' && lsnCmp(target.lsn, later.firstLsn) < 0) return '';
+  const base = full.backupSetGuid ? `differential_base_guid ${full.backupSetGuid}` : full.checkpointLsn ? `differential_base_lsn ${full.checkpointLsn}` : null;
+  if (base === null) return '';
+  return `, or a differential backup of ${fileOf(full)} taken after them, ending before the stop point (msdb.dbo.backupset: type I, ${base}, last_lsn at or after ${later.firstLsn}), with the log backups after it`;
+}
+
 /** Walk log backups from `start` (the base's last LSN) until `done` says the target is held, or as far as they go (`done` absent). */
-function walkLogs(logs: BackupSetRecord[], start: string, fork: string | null, target: RestoreTarget | null, after: BackupSetRecord): LogWalk {
+function walkLogs(logs: BackupSetRecord[], start: string, fork: string | null, target: RestoreTarget | null, after: BackupSetRecord, full: BackupSetRecord = after): LogWalk {
   const chosen: BackupSetRecord[] = [];
   let cur = start;
   let prevFinish = after.backupFinishDate;
@@ -237,7 +257,7 @@ function walkLogs(logs: BackupSetRecord[], start: string, fork: string | null, t
       if (prevUnknown && target.kind === 'time') return { ok: false, logs: chosen, code: 'INPUT_RESTORE_TARGET_AT_BOUNDARY', at: prevUnknown, why: finishUnknown(prevUnknown, target.time, null) };
       const later = logs.filter((l) => lsnCmp(l.firstLsn, cur) > 0).sort((a, b) => lsnCmp(a.firstLsn, b.firstLsn))[0];
       const missing = later
-        ? `log backups covering LSN ${cur} up to ${later.firstLsn} are missing (after ${fileOf(prev)}, before ${fileOf(later)}): find the log backup${(prev.backupFinishDate ?? prev.backupStartDate) && later.backupStartDate ? `(s) taken between ${prev.backupFinishDate ?? prev.backupStartDate} and ${later.backupStartDate}` : '(s) taken between them'} (msdb.dbo.backupset: type L, first_lsn ${cur}) and give them with the others`
+        ? `log backups covering LSN ${cur} up to ${later.firstLsn} are missing (after ${fileOf(prev)}, before ${fileOf(later)}): find the log backup${(prev.backupFinishDate ?? prev.backupStartDate) && later.backupStartDate ? `(s) taken between ${prev.backupFinishDate ?? prev.backupStartDate} and ${later.backupStartDate}` : '(s) taken between them'} (msdb.dbo.backupset: type L, first_lsn ${cur}) and give them with the others${bridgingDifferentialAdvice(full, later, target)}`
         : `no log backup starts at or before LSN ${cur} and ends after it (the chain ends with ${fileOf(prev)})`;
       return { ok: false, logs: chosen, code: later ? 'INPUT_RESTORE_CHAIN_BROKEN' : 'INPUT_RESTORE_TARGET_UNREACHABLE', why: missing, at: prev, missing: cur };
     }
@@ -698,7 +718,7 @@ function planChainOf(sets: BackupSetRecord[], target: RestoreTarget, skipped: Sk
     const myLogs = logs.filter((l) => sameDatabase(l, f));
     const bases = [...diffsOf(usable, f).filter((d) => baseBefore(d, target)), f];
     for (const b of bases) {
-      const w = walkLogs(myLogs, b.lastLsn, f.lastRecoveryForkGuid, target, b);
+      const w = walkLogs(myLogs, b.lastLsn, f.lastRecoveryForkGuid, target, b, f);
       if (w.ok) {
         const steps: ChainStep[] = [{ role: 'full', set: f }];
         if (b !== f) steps.push({ role: 'differential', set: b });

@@ -58,9 +58,36 @@ describe('SYNTHETIC chain rules (plain header objects)', () => {
     expect((err as unknown as { location: { file: string } }).location.file).toBe('D:\\Backups\\L1.trn'); // the backup the chain ends with
     expect(err.message).toMatch(/log backups covering LSN 1000000000030000001 up to 1000000000040000001 are missing \(after .*L1\.trn, before .*L3\.trn\)/);
     // and what to do: when they were taken, how msdb finds them, to give them (it named the LSNs alone)
-    expect(err.message).toMatch(/before .*L3\.trn\): find the log backup\(s\) taken between \S+ and \S+ \(msdb\.dbo\.backupset: type L, first_lsn 1000000000030000001\) and give them with the others; reachable/);
+    // or the other way across the gap: a differential of the full backup taken after it (newcomer C,
+    // session 42: only the log backups were named, while a later differential reaches the stop point)
+    expect(err.message).toMatch(/before .*L3\.trn\): find the log backup\(s\) taken between \S+ and \S+ \(msdb\.dbo\.backupset: type L, first_lsn 1000000000030000001\) and give them with the others, or a differential backup of .*F1\.bak taken after them, ending before the stop point \(msdb\.dbo\.backupset: type I, differential_base_guid 00000000-0000-0000-0000-0000000F1BAK, last_lsn at or after 1000000000040000001\), with the log backups after it; reachable/);
     expect(err.message).toMatch(/reachable with these backups: 2024-03-01T10:00:01\.000 to 2024-03-01T11:00:00\.000/);
     expect(err.message.split('; reachable')[0]).not.toMatch(/\.\s/); // one sentence before the ranges
+  });
+
+  it('the differential a gap\'s refusal names does bridge it; a --stop-before-lsn inside the gap names none (no differential reaches it)', () => {
+    // L2 missing, D1 given: the plan goes F1 + D1 + the log backups after it, as the advice says
+    const withDiff = healthy().filter((s) => !/L2/.test(s.devices[0]));
+    expect(names(planChain(withDiff, at('2024-03-01T13:30:00.000')).steps)).toEqual(['F1.bak', 'D1.bak', 'L3.trn', 'L4.trn']);
+    const noDiff = healthy().filter((s) => !/L2|D1/.test(s.devices[0]));
+    let inGap: Error & { code?: string } = new Error('none');
+    try {
+      planChain(noDiff, { kind: 'lsn', lsn: '1000000000035000000' });
+    } catch (e) {
+      inGap = e as Error & { code?: string };
+    }
+    expect(inGap.code).toBe('INPUT_RESTORE_CHAIN_BROKEN');
+    expect(inGap.message).toMatch(/give them with the others; reachable/);
+    expect(inGap.message).not.toMatch(/differential/);
+    // past the gap by LSN: named
+    let past: Error & { code?: string } = new Error('none');
+    try {
+      planChain(noDiff, { kind: 'lsn', lsn: '1000000000055000000' });
+    } catch (e) {
+      past = e as Error & { code?: string };
+    }
+    expect(past.code).toBe('INPUT_RESTORE_CHAIN_BROKEN');
+    expect(past.message).toMatch(/or a differential backup of .*F1\.bak taken after them, ending before the stop point \(msdb\.dbo\.backupset: type I, differential_base_guid \S+, last_lsn at or after 1000000000040000001\)/);
   });
 
   it('file and partial backups, and damaged ones, are not planned and are named in the notes', () => {

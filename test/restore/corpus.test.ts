@@ -124,7 +124,8 @@ describeCorpus('restore planning on appveyor-lab (headers read offline)', () => 
     const late = refusal(() => plan(dir, at('2017-06-01T13:20:00.000')));
     rmSync(dir, { recursive: true, force: true });
     expect(late.code).toBe('INPUT_RESTORE_TOO_LATE');
-    expect(late.message).toMatch(/nothing can be restored to a point in time from these backups: log backups covering LSN 25000000013200001 up to 25000000015300001 are missing \(after .*RestoreTimeClean\.bak, before .*RestoreTimeClean_2\.trn\): find the log backup\(s\) taken between 2017-06-01T12:59:12 and 2017-06-01T13:09:13 \(msdb\.dbo\.backupset: type L, first_lsn 25000000013200001\) and give them with the others$/);
+    expect(late.message).toMatch(/nothing can be restored to a point in time from these backups: log backups covering LSN 25000000013200001 up to 25000000015300001 are missing \(after .*RestoreTimeClean\.bak, before .*RestoreTimeClean_2\.trn\): find the log backup\(s\) taken between 2017-06-01T12:59:12 and 2017-06-01T13:09:13 \(msdb\.dbo\.backupset: type L, first_lsn 25000000013200001\) and give them with the others, or a differential backup of .*RestoreTimeClean\.bak taken after them, ending before the stop point \(msdb\.dbo\.backupset: type I, differential_base_guid 5AF3E50D-A4E0-4E9B-8AEF-FE52898C6359, last_lsn at or after 25000000015300001\), with the log backups after it$/);
+    // the GUID named is the full backup's own BackupSetGUID (its header, read offline)
   });
 
   it('StopAt: full + 4 logs, chains for several stop times', () => {
