@@ -1833,6 +1833,16 @@ export function* renderUndoScriptChunks(plan: ReinsertPlan, o: UndoOptions = {})
     let n = 0;
     for (const [target, catalog] of unreadTriggers) out.push(...insteadOfInsertGuard(target, catalog, ++n, 'DELETE'));
   }
+  // A foreign key ON DELETE CASCADE / SET NULL / SET DEFAULT referencing a table the undo deletes
+  // from: the DELETE of a re-inserted row also deletes (or changes) the rows of the referencing table
+  // that point at it, rows added since the re-insert that rowback never put in, while @@ROWCOUNT
+  // counts the one row: looked for where the script runs (the catalog then, not at planning)
+  const cascadeTargets = [...new Set(plan.batches.filter((b) => b.rows.some((r) => isIncluded.has(r) && !r.undoNotExact)).map((b) => b.target))];
+  if (cascadeTargets.length) {
+    out.push(comment('foreign keys with ON DELETE CASCADE, SET NULL or SET DEFAULT referencing a table this undo deletes from: looked for on each, and the undo stops there, deleting nothing (such a DELETE also deletes or changes the rows that reference the row, rows this undo does not know, while it counts one row deleted)'));
+    let n = 0;
+    for (const target of cascadeTargets) out.push(...cascadeGuard(target, catalogOf(target), ++n));
+  }
   if (unplanned.length) {
     const said = `rowback undo: ${unplanned.length} row(s) put back are NOT DELETED by this script (they could not be planned; rows ${rowIdRanges(unplanned.map((u) => u.rowId))}): see its WARNING lines; delete them by hand`;
     out.push(`RAISERROR(N'${commentText(said).replace(/'/g, "''").replace(/%/g, '%%')}', 10, 1) WITH NOWAIT;`);
@@ -1881,7 +1891,40 @@ export function* renderUndoScriptChunks(plan: ReinsertPlan, o: UndoOptions = {})
     }
   }
   out.push('COMMIT TRANSACTION;', '');
-  // the database check's and the trigger check's SET NOEXEC ON last for the session until this
-  if (checksDatabase(database) || unreadTriggers.size) out.push('SET NOEXEC OFF;');
+  // the database check's, the trigger check's and the foreign key check's SET NOEXEC ON last for the session until this
+  if (checksDatabase(database) || unreadTriggers.size || cascadeTargets.length) out.push('SET NOEXEC OFF;');
   yield out.join('\n');
+}
+
+/**
+ * The catalog prefix of a quoted target name (`[CRM].` of `[CRM].[dbo].[T]`; '' of a two-part name,
+ * whose script reads the session's database): where its sys views are.
+ */
+function catalogOf(target: string): string {
+  const parts = target.match(/\[(?:[^\]]|\]\])*\]/g) ?? [];
+  return parts.length === 3 ? `${parts[0]}.` : '';
+}
+
+/**
+ * An undo script's check that no enabled foreign key with a delete action other than NO ACTION
+ * references `target` (quoted; `catalog` the prefix of its database's sys views, '' for the
+ * session's): sys.foreign_keys.delete_referential_action 1 CASCADE, 2 SET_NULL, 3 SET_DEFAULT
+ * (Microsoft Learn, "sys.foreign_keys"); with one, SQL Server deletes or changes the referencing
+ * rows with the undo's DELETE of the row (Microsoft Learn, "Primary and foreign key constraints",
+ * cascading referential integrity), rows the undo does not know, and @@ROWCOUNT still counts the
+ * one row. Found, it RAISERRORs naming the referencing table, the foreign key and its action, and
+ * SET NOEXEC ON: nothing after it runs (the database check's way). `n` numbers its variable.
+ */
+function cascadeGuard(target: string, catalog: string, n: number): string[] {
+  const v = `@rowback_cascade${n}`;
+  const t = target.replace(/%/g, '%%');
+  const msg = `rowback undo: ${t} is referenced by %s: deleting a row of it there also deletes, or sets to NULL or the default, the rows of that table that reference the row, rows this undo does not know (added since the re-insert), while it counts one row deleted. Nothing was deleted. Look at the rows referencing the rows this undo would delete and deal with them first, then delete the re-inserted rows by hand, or run this script once that foreign key is NO ACTION (a referencing row then fails the DELETE, Msg 547, and the undo rolls back whole)`;
+  return [
+    `DECLARE ${v} nvarchar(1000) = (SELECT TOP (1) QUOTENAME(sc.name) + N'.' + QUOTENAME(ob.name) + N' (foreign key ' + QUOTENAME(fk.name) + N', ON DELETE ' + fk.delete_referential_action_desc + N')' FROM ${catalog}sys.foreign_keys AS fk JOIN ${catalog}sys.objects AS ob ON ob.object_id = fk.parent_object_id JOIN ${catalog}sys.schemas AS sc ON sc.schema_id = ob.schema_id WHERE fk.referenced_object_id = OBJECT_ID(${nLiteral(target)}, N'U') AND fk.delete_referential_action <> 0 AND fk.is_disabled = 0 ORDER BY sc.name, ob.name, fk.name);`,
+    `IF ${v} IS NOT NULL`,
+    'BEGIN',
+    `    RAISERROR(${nLiteral(msg)}, 16, 1, ${v});`,
+    '    SET NOEXEC ON;',
+    'END',
+  ];
 }

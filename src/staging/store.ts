@@ -975,13 +975,13 @@ export class StagingStore {
   /**
    * The `asOf` token of what a reviewer is shown of job `jobId` under filter `f` (the rows page
    * answers it; `count`: the count=true total shown, which a decision by filter or all needs): the
-   * filter's key, the store's last decision id and last row id. Opaque to clients; `decide` checks
+   * filter's key, the store's last decision id, last row id and last audit entry id. Opaque to clients; `decide` checks
    * it (`refuseChangedSince`). Read in the same SQLite read as the page and count (the route's
    * transaction), so it names exactly the state they show. Cost: three index seeks.
    */
   decisionSnapshot(jobId: number, f: RowFilter, count?: number): string {
     const max = (sql: string): number => (this.db.prepare(sql).get() as { m: number | null }).m ?? 0;
-    return encodeAsOf({ store: this.storeTag(), key: filterKey(jobId, f), decisionId: max('SELECT max(id) AS m FROM decisions'), rowId: max('SELECT max(id) AS m FROM rows'), count: count ?? null });
+    return encodeAsOf({ store: this.storeTag(), key: filterKey(jobId, f), decisionId: max('SELECT max(id) AS m FROM decisions'), rowId: max('SELECT max(id) AS m FROM rows'), count: count ?? null, auditId: max('SELECT max(id) AS m FROM audit_log') });
   }
 
   /**
@@ -1013,7 +1013,11 @@ export class StagingStore {
    *   from the decisions up to the token, or conflict when a run made it one after the last of them)
    *   or is in it now; or a count that differs (a run re-inserted
    *   rows: a run moves statuses only to reinserted or conflict, recorded in no decision, so that
-   *   alone moves the count; a conflict decided again is a decision, found as such).
+   *   alone moves the count; a conflict decided again is a decision, found as such);
+   * - by either: a row a re-insert run put back into its own table since (reinsertedSince: a batch
+   *   recorded after the token's audit entry), which moves no count where the filter names no status
+   *   (or names both approved and reinserted), nor any decision: the decision took the other rows,
+   *   saying nothing of those, now in the target.
    * StagingError STAGING_DECISION_STALE naming the rows, their status now and who decided them when;
    * runs inside `decide`'s transaction.
    */
@@ -1025,8 +1029,11 @@ export class StagingStore {
     const max = (sql: string): number => (this.db.prepare(sql).get() as { m: number | null }).m ?? 0;
     const lastDecision = max('SELECT max(id) AS m FROM decisions');
     const lastRow = max('SELECT max(id) AS m FROM rows');
-    if (asOf.decisionId > lastDecision || asOf.rowId > lastRow) {
-      throw new InputError('INPUT_VALIDATION', `asOf names ${asOf.decisionId > lastDecision ? `decision ${asOf.decisionId}` : `row ${asOf.rowId}`}, past the last this staging store holds (${asOf.decisionId > lastDecision ? `decision ${lastDecision}` : `row ${lastRow}`}): it is not a token this server issued (another staging file's page, or a store restored from an earlier backup since the page was read), and nothing it says can be checked; nothing was decided: read the rows again (GET /api/jobs/${jobId}/rows, reload the page) and decide again`, { field: 'asOf' });
+    const lastAudit = max('SELECT max(id) AS m FROM audit_log');
+    if (asOf.decisionId > lastDecision || asOf.rowId > lastRow || (asOf.auditId ?? 0) > lastAudit) {
+      const past = asOf.decisionId > lastDecision ? `decision ${asOf.decisionId}` : asOf.rowId > lastRow ? `row ${asOf.rowId}` : `audit entry ${asOf.auditId}`;
+      const last = asOf.decisionId > lastDecision ? `decision ${lastDecision}` : asOf.rowId > lastRow ? `row ${lastRow}` : `audit entry ${lastAudit}`;
+      throw new InputError('INPUT_VALIDATION', `asOf names ${past}, past the last this staging store holds (${last}): it is not a token this server issued (another staging file's page, or a store restored from an earlier backup since the page was read), and nothing it says can be checked; nothing was decided: read the rows again (GET /api/jobs/${jobId}/rows, reload the page) and decide again`, { field: 'asOf' });
     }
     const lastBy = this.db.prepare(`SELECT d.actor, d.decided_at AS at, d.decision FROM decision_rows x JOIN decisions d ON d.id = x.decision_id WHERE x.row_id = ? ORDER BY d.id DESC LIMIT 1`);
     const decidedSince = 'SELECT x.row_id FROM decision_rows x JOIN decisions dd ON dd.id = x.decision_id WHERE x.decision_id > ? AND dd.job_id = ?';
@@ -1035,13 +1042,26 @@ export class StagingStore {
     const groups = new Map<string, number[]>();
     let listed = 0;
     let n = 0;
-    const tell = (r: { id: number; status: string }, staged: boolean): void => {
+    const toldIds = new Set<number>();
+    const told = (id: number, what: string): void => {
+      // a row both decided and re-inserted since is one row changed
+      if (toldIds.has(id)) return;
+      toldIds.add(id);
       n++;
       if (listed >= 20) return;
       listed++;
-      const by = staged ? undefined : lastBy.get(r.id) as { actor: string; at: string; decision: string } | undefined;
-      const what = staged ? `staged since (${r.status})` : `decided since (${r.status} now${by ? `; last ${by.decision === 'approve' ? 'approved' : 'rejected'} by ${by.actor} at ${by.at}` : ''})`;
-      groups.set(what, [...(groups.get(what) ?? []), r.id]);
+      groups.set(what, [...(groups.get(what) ?? []), id]);
+    };
+    const tell = (r: { id: number; status: string }, staged: boolean): void => {
+      const by = staged || listed >= 20 ? undefined : lastBy.get(r.id) as { actor: string; at: string; decision: string } | undefined;
+      told(r.id, staged ? `staged since (${r.status})` : `decided since (${r.status} now${by ? `; last ${by.decision === 'approve' ? 'approved' : 'rejected'} by ${by.actor} at ${by.at}` : ''})`);
+    };
+    // a row a re-insert run put back into its own table since the read (approved when shown): no
+    // decision, and by a filter that names no status (or names both) no count moves
+    let reinserted = 0;
+    const reinsertedWhat = (r: { runId: number; actor: string }): string => {
+      reinserted++;
+      return `re-inserted since (reinserted now: put back into its table by run ${r.runId} of ${r.actor})`;
     };
     const saying = (): string => [...groups].map(([what, ids]) => `${ids.map((id) => `#${id}`).join(', ')} ${ids.length > 1 ? 'were' : 'was'} ${what}`).join('; ') + (n > listed ? ` … (${n} in all)` : '');
     const again = '; nothing was decided: look at the rows again (reload) and decide again';
@@ -1052,6 +1072,7 @@ export class StagingStore {
         .all(jobId, asOf.rowId, ids, asOf.decisionId, jobId) as { id: number; status: string }[];
       for (const r of decided) tell(r, false);
       for (const r of staged) tell(r, true);
+      for (const r of this.reinsertedSince(jobId, asOf, { sql: 'r.job_id = ? AND r.id <= ? AND r.id IN (SELECT value FROM json_each(?))', args: [jobId, asOf.rowId, ids] })) told(r.id, reinsertedWhat(r));
       if (n) throw new StagingError('STAGING_DECISION_STALE', `${n} of the rows given changed since they were shown (asOf): ${saying()}${again}`);
       return;
     }
@@ -1092,6 +1113,12 @@ export class StagingStore {
       inSet = decided.filter((r) => within.has(r.status) || within.has(then.get(r.id) ?? 'pending'));
     }
     for (const r of inSet) tell(r, false);
+    // re-inserted since, among the rows counted: approved when read (a run inserts approved rows
+    // alone; one approved since is a decision, told above), so in the counted set when the filter
+    // names no status or names approved
+    if (!within || within.has('approved')) {
+      for (const r of this.reinsertedSince(jobId, asOf, { sql: `${rest.sql} AND r.id <= ?`, args: [...rest.args, asOf.rowId] })) told(r.id, reinsertedWhat(r));
+    }
     const all = this.whereFor(jobId, f);
     const newer = (this.db.prepare(`SELECT count(*) AS n FROM rows r WHERE ${all.sql} AND r.id > ?`).get(...all.args, asOf.rowId) as { n: number }).n;
     if (newer) {
@@ -1107,8 +1134,32 @@ export class StagingStore {
     const staging = job && (job.state === 'running' || job.state === 'queued')
       ? `; job ${jobId} is still staging rows (${job.state}), so every decision by filter or all: true whose rows it stages into meanwhile is refused: wait until it has finished, or narrow the filter to rows already staged (a to before the newest rows' begin time; a row staged later still falls in it when its transaction began earlier, and is refused so), or decide the rows shown by id`
       : '';
-    if (n) throw new StagingError('STAGING_DECISION_STALE', `${counted}: ${n} row(s) staged or decided since: ${saying()}; nothing was decided: count again (Apply, or count=true) and decide again${staging}`);
+    if (n) throw new StagingError('STAGING_DECISION_STALE', `${counted}: ${n} row(s) ${reinserted ? 'staged, decided or re-inserted' : 'staged or decided'} since: ${saying()}; nothing was decided: count again (Apply, or count=true) and decide again${staging}`);
     if (matched !== asOf.count) throw new StagingError('STAGING_DECISION_STALE', `${counted} (a re-insert run took rows since); nothing was decided: count again (Apply, or count=true) and decide again`);
+  }
+
+  /**
+   * The rows among `among` (SQL over `rows r` with its arguments) that a re-insert run of job
+   * `jobId` put back into their own table after `asOf` was read: status `reinserted`, with an
+   * `inserted` outcome into no side table in a batch recorded since, found by the batch's
+   * `reinsert.batch` audit entry (written in the transaction that records the batch: execute.ts
+   * recordOutcome) after `asOf.auditId`. Each with the run and who started it, by row id. None for a
+   * `v2` token (no audit id kept). Cost: the job's audit entries since (index audit_job), then each
+   * such batch's rows (reinsert_batch_rows) and outcomes by key.
+   */
+  private reinsertedSince(jobId: number, asOf: AsOf, among: { sql: string; args: unknown[] }): { id: number; runId: number; actor: string }[] {
+    if (asOf.auditId === null) return [];
+    const batches = this.db.prepare(`SELECT json_extract(details, '$.runId') AS runId, json_extract(details, '$.batchNo') AS batchNo FROM audit_log
+      WHERE job_id = ? AND id > ? AND action = 'reinsert.batch'`).all(jobId, asOf.auditId) as { runId: number | null; batchNo: number | null }[];
+    const keys = batches.filter((b) => Number.isInteger(b.runId) && Number.isInteger(b.batchNo)).map((b) => [b.runId, b.batchNo]);
+    if (!keys.length) return [];
+    return this.db.prepare(`SELECT DISTINCT r.id, x.run_id AS runId, rr.actor FROM json_each(?) j
+        JOIN reinsert_batch_rows x ON x.run_id = json_extract(j.value, '$[0]') AND x.batch_no = json_extract(j.value, '$[1]')
+        JOIN reinsert_outcomes o ON o.run_id = x.run_id AND o.row_id = x.row_id
+        JOIN reinsert_runs rr ON rr.id = x.run_id
+        JOIN rows r ON r.id = x.row_id
+      WHERE o.outcome = 'inserted' AND o.side_table IS NULL AND r.status = 'reinserted' AND ${among.sql} ORDER BY r.id`)
+      .all(JSON.stringify(keys), ...among.args) as { id: number; runId: number; actor: string }[];
   }
 
   /**
@@ -1617,18 +1668,23 @@ function heldBackNote(h: HeldBack, o: { decided: number; matched: number; which:
   return `${o.decided} of the ${o.matched} rows ${o.which} were decided${others > 0 ? ` (${others} already ${o.target} or past review)` : ''}; ${by.join(', ')} ${h.rows === 1 ? 'was' : 'were'} left out, not decided (${h.ids.map((id) => `#${id}`).join(', ')}${h.rows > h.ids.length ? ` … (${h.rows} in all)` : ''}): ${way.join('; ')}`;
 }
 
-/** What a decision's `asOf` token holds (`decisionSnapshot`): the filter key, last decision id and row id, the count shown (null: none read). */
-interface AsOf { store: string; key: string; decisionId: number; rowId: number; count: number | null }
+/**
+ * What a decision's `asOf` token holds (`decisionSnapshot`): the filter key, last decision id and row
+ * id, the count shown (null: none read), and the last audit entry id (`auditId`: a run's batches
+ * recorded since are the `reinsert.batch` entries after it; null in a `v2` token, made before it was
+ * kept: such a token checks no run).
+ */
+interface AsOf { store: string; key: string; decisionId: number; rowId: number; count: number | null; auditId: number | null }
 
 function encodeAsOf(a: AsOf): string {
-  return `v2.${a.store}.${a.key}.${a.decisionId}.${a.rowId}.${a.count ?? '-'}`;
+  return `v3.${a.store}.${a.key}.${a.decisionId}.${a.rowId}.${a.count ?? '-'}.${a.auditId ?? 0}`;
 }
 
-/** Reads an `asOf` token `decisionSnapshot` made; anything else is InputError INPUT_VALIDATION (field asOf). */
+/** Reads an `asOf` token `decisionSnapshot` made (`v3`, or a `v2` one of a page read before the audit id was kept); anything else is InputError INPUT_VALIDATION (field asOf). */
 function decodeAsOf(s: string): AsOf {
-  const m = /^v2\.([A-Za-z0-9_-]{8})\.([A-Za-z0-9_-]{12})\.(\d{1,15})\.(\d{1,15})\.(\d{1,15}|-)$/.exec(s);
-  if (!m) throw new InputError('INPUT_VALIDATION', `asOf '${s.slice(0, 60)}' is not a token this server issued${s.startsWith('v1.') ? ' (one of an earlier rowback, before the token named its staging store: reload the page)' : ''}: send the asOf of the rows page (GET /api/jobs/:id/rows; with count=true for a filter or all) as it came`, { field: 'asOf' });
-  return { store: m[1]!, key: m[2]!, decisionId: Number(m[3]), rowId: Number(m[4]), count: m[5] === '-' ? null : Number(m[5]) };
+  const m = /^(v2|v3)\.([A-Za-z0-9_-]{8})\.([A-Za-z0-9_-]{12})\.(\d{1,15})\.(\d{1,15})\.(\d{1,15}|-)(?:\.(\d{1,15}))?$/.exec(s);
+  if (!m || (m[1] === 'v3') !== (m[7] !== undefined)) throw new InputError('INPUT_VALIDATION', `asOf '${s.slice(0, 60)}' is not a token this server issued${s.startsWith('v1.') ? ' (one of an earlier rowback, before the token named its staging store: reload the page)' : ''}: send the asOf of the rows page (GET /api/jobs/:id/rows; with count=true for a filter or all) as it came`, { field: 'asOf' });
+  return { store: m[2]!, key: m[3]!, decisionId: Number(m[4]), rowId: Number(m[5]), count: m[6] === '-' ? null : Number(m[6]), auditId: m[7] === undefined ? null : Number(m[7]) };
 }
 
 /**

@@ -21,7 +21,9 @@ const KEYWORDS = new Set(
    CAST AS NCHAR CHAR VARCHAR NOWAIT`.split(/\s+/)
     // a script planned without the target's INSTEAD OF triggers looks for one itself (plan.ts
     // insteadOfInsertGuard): its catalog query's words, the table's name a literal of OBJECT_ID
-    .concat(`NOEXEC NOT QUOTENAME JOIN OBJECT_ID ORDER BY SYS TRIGGERS TRIGGER_EVENTS TR TE NAME OBJECT_ID TYPE PARENT_ID IS_INSTEAD_OF_TRIGGER IS_DISABLED`.split(/\s+/)),
+    .concat(`NOEXEC NOT QUOTENAME JOIN OBJECT_ID ORDER BY SYS TRIGGERS TRIGGER_EVENTS TR TE NAME OBJECT_ID TYPE PARENT_ID IS_INSTEAD_OF_TRIGGER IS_DISABLED`.split(/\s+/))
+    // an undo looks for a foreign key with a delete action referencing each of its tables (plan.ts cascadeGuard)
+    .concat(`FOREIGN_KEYS OBJECTS SCHEMAS FK OB SC SCHEMA_ID PARENT_OBJECT_ID REFERENCED_OBJECT_ID DELETE_REFERENTIAL_ACTION DELETE_REFERENTIAL_ACTION_DESC`.split(/\s+/)),
 );
 /** The one literal rowback writes outside DECLARE/PRINT/RAISERROR: the key-less undo's `+ N'.'` (plan.ts undoMatch keeps trailing spaces compared). */
 const UNDO_SUFFIX = '.';
@@ -49,7 +51,7 @@ function checkScript(script: string, names: Set<string>, typeWords: Set<string>)
         expect(KEYWORDS.has(t.text.toUpperCase()) || typeWords.has(t.text.toLowerCase()), `word ${t.text} is not one rowback writes`).toBe(true);
         break;
       case 'variable':
-        expect(t.name).toMatch(/^(@r\d+_p\d+|@rowback_trigger\d+|@@ROWCOUNT)$/);
+        expect(t.name).toMatch(/^(@r\d+_p\d+|@rowback_trigger\d+|@rowback_cascade\d+|@@ROWCOUNT)$/);
         break;
       case 'string': {
         // literals only as DECLARE initial values, PRINT and RAISERROR messages

@@ -18,7 +18,7 @@ import { CSV_FIXED, CSV_OWN_COLUMNS } from '../../recover/writers.js';
 import type { SqlValue } from '../../reconstruct/values.js';
 import { isVisibleColumn } from '../../reconstruct/metadata/table-layout.js';
 import { redactSecrets } from '../../util/redact.js';
-import { hideOutcomeMessage } from './jobs.js';
+import { hideOutcomeMessage, hideServer, jobConnectionsKnown } from './jobs.js';
 import { DecisionBody, ExportQuery, JobIdParams, RowListQuery, RowParams, normaliseFilter } from './schemas.js';
 import { readText, storedText, type StoredText } from '../../staging/stored-text.js';
 import { jobCompletenessWarning, jobDoubtWarning } from '../../staging/job-completeness.js';
@@ -343,8 +343,12 @@ export default async function rowRoutes(fastify: FastifyInstance) {
       // the database the rows were read from, which the script (planned without a target) cannot check
       header.push(...databaseCheckHeader(compareDatabases(job.sourceDatabase, null, jobId)));
     }
+    // its first INCOMPLETE sentence may name a live job's server and login, which are operators' to
+    // see (docs/security.md): hidden from viewers and reviewers as GET /api/jobs/:id and a dry run's
+    // script hide them; the export said them whole to any viewer
     const completeness = jobCompletenessWarning(job);
-    if (completeness) header.push(completeness);
+    const role = req.principal?.role;
+    if (completeness) header.push(role === 'operator' ? completeness : hideServer(completeness, jobConnectionsKnown(app.staging, jobId), role));
     const doubt = jobDoubtWarning(job);
     if (doubt) header.push(doubt);
     if (unplaced > 0) header.push(`WARNING: ${unplacedNote(unplaced, 'not in this script')}`);

@@ -28,7 +28,7 @@ describe('a decision sent with asOf takes the rows shown, not just as many', () 
   it('one row decided out of the filter and one staged into it keep the count: refused with asOf, naming both', async () => {
     const shown = await read('status=pending&count=true&limit=50');
     expect(shown.total).toBe(120);
-    expect(shown.asOf).toMatch(/^v2\./);
+    expect(shown.asOf).toMatch(/^v3\./);
     expect((await post(t.tokens.reviewer, { decision: 'reject', ids: [1] })).statusCode).toBe(200);
     // the job stages one more row (a running job's next batch)
     t.store.stageBatch(jobId, corpusRows(1, 120));
