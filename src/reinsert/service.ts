@@ -15,7 +15,7 @@ import { readRunText, readRunTextCooperatively, runTextColumn, writeRunTextChunk
 import { inSameTable, legacySideTableCounts, sideTableMessage, sideTableRows, type SideTableRow } from './side-tables.js';
 import { compareDatabases, type DatabaseCheck } from './source-database.js';
 import type { JobRecord, RowStatus, SourceDatabase } from '../staging/types.js';
-import { inInsertionOrder, notScripted, notScriptedCooperatively, planReinsertCooperatively, recoveredFromLog, renderScript, renderScriptCooperatively, resolveTableMap, renderUndoScriptChunks, renderUndoScriptCooperatively, yieldToEventLoop, type ReinsertPlan, type ScriptDatabase } from './plan.js';
+import { DEFAULT_LEDGER_TABLE, inInsertionOrder, notScripted, notScriptedCooperatively, planReinsertCooperatively, recoveredFromLog, renderScript, renderScriptCooperatively, resolveTableMap, renderUndoScriptChunks, renderUndoScriptCooperatively, yieldToEventLoop, type ReinsertPlan, type ScriptDatabase } from './plan.js';
 import type { ReinsertTarget } from './target.js';
 import { comparisonRowKeys } from './comparison-keys.js';
 import { offlineOrder, referenceKeys } from './source-keys.js';
@@ -856,6 +856,7 @@ export class ReinsertService {
       const done = this.reinsertedNote(jobId);
       throw new ReinsertError('REINSERT_NOTHING_TO_DO', `job ${jobId} has no approved rows that can be re-inserted${why}${done ? `; ${done}` : ''}`);
     }
+    this.refuseOtherLedgerInDoubt(jobId, plan, req.target, databaseRead);
     // Checked again after the (asynchronous) planning and, with no await between, the run is
     // recorded as running: two requests planning at once cannot both pass.
     this.refuseWhileRunning(jobId);
@@ -968,6 +969,50 @@ export class ReinsertService {
     })();
     this.launch(runId, run.jobId, plan, target);
     return this.getRun(runId)!;
+  }
+
+  /**
+   * A new real run must read the ledger a stopped run of the job wrote to, when that run's batch may
+   * have committed unrecorded (StagingStore.stoppedRunsInDoubt) into the same server and database:
+   * its rows are still approved, this run planned them again, and execute.ts finds such a batch only
+   * in this run's own ledger table (`target.ledgerTable`, and its row ledger `<name>_rows`). Another
+   * ledger table there does not hold the batch's key: its rows went in twice (a table with no key has
+   * nothing to stop it; breaker G, session 43: a crash left a batch in doubt, a new run named another
+   * ledgerTable). Rows of such batches this plan does not hold are no reason; a place not known (no
+   * server in either connection, a database not recorded) counts as the same, the safe side.
+   * `databaseUsed`: the database the planning read (plan()'s databaseRead), as insertRun records it.
+   * @throws ReinsertError REINSERT_LEDGER_IN_DOUBT (409) naming the stopped run, its batches and ledger
+   */
+  private refuseOtherLedgerInDoubt(jobId: number, plan: ReinsertPlan, target: TargetSpec, databaseUsed: string | null | undefined): void {
+    const doubt = this.store.stoppedRunsInDoubt(jobId, { allRows: true });
+    if (!doubt.length) return;
+    const planned = new Set(plan.batches.flatMap((b) => b.rows.map((r) => r.rowId)));
+    const norm = (t: string | null | undefined) => (t ?? DEFAULT_LEDGER_TABLE).toLowerCase();
+    const same = (x: string | null | undefined, y: string | null | undefined) => !x || !y || x.toLowerCase() === y.toLowerCase();
+    const host = connectionHost(target.connectionString) ?? null;
+    const database = targetDatabase(target) ?? databaseUsed ?? null;
+    const clash = new Map<number, { ledger: string; batches: number[]; rows: number }>();
+    for (const b of doubt) {
+      const rows = (JSON.parse(b.rowIds) as number[]).filter((id) => planned.has(id));
+      if (!rows.length) continue;
+      const ran = this.getRun(b.runId)?.target as { server?: string | null; database?: string | null; databaseUsed?: string | null; ledgerTable?: string | null } | undefined;
+      if (!ran) continue;
+      const sameServer = !ran.server || !host || serverSpelling(ran.server) === serverSpelling(host);
+      if (!sameServer || !same(ran.database ?? ran.databaseUsed, database)) continue;
+      if (norm(ran.ledgerTable) === norm(target.ledgerTable)) continue;
+      const c = clash.get(b.runId) ?? { ledger: ran.ledgerTable ?? DEFAULT_LEDGER_TABLE, batches: [], rows: 0 };
+      c.batches.push(b.batchNo);
+      c.rows += rows.length;
+      clash.set(b.runId, c);
+    }
+    if (!clash.size) return;
+    const [runId, c] = [...clash][0]!;
+    const others = clash.size > 1 ? ` (and ${clash.size - 1} other stopped run(s): ${[...clash.keys()].slice(1).join(', ')})` : '';
+    throw new ReinsertError(
+      'REINSERT_LEDGER_IN_DOUBT',
+      `re-insert run ${runId} of job ${jobId} stopped with batch(es) ${c.batches.join(', ')} (${c.rows} of the rows this run would insert) that may have committed into this database unrecorded, and only its ledger table ${c.ledger} can tell; this run's ledger table is ${target.ledgerTable ?? DEFAULT_LEDGER_TABLE}, which does not hold them, so those rows could go in twice${others}. Nothing was inserted: resume run ${runId} (POST /api/reinsert-runs/${runId}/resume), or start this run with ledgerTable ${c.ledger}; it reads that ledger first`,
+      { field: 'target.ledgerTable' },
+    );
   }
 
   /**

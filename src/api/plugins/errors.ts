@@ -9,7 +9,7 @@ export function statusFor(e: RowbackError): number {
   if (/_NOT_FOUND$/.test(e.code)) return 404;
   // Bad input of any family: arguments, and files that are missing, damaged, of the wrong kind or of two databases.
   if (['input', 'format', 'schema', 'decode'].includes(e.family) || e.code === 'STAGING_BAD_CURSOR' || e.code === 'REINSERT_BAD_VALUE') return 400;
-  if (e.code === 'STAGING_TOKEN_EXISTS' || /NOT_RESUMABLE|NOT_RUNNING|NEEDS_SPEC|ROWS_NOT_APPROVED|NOTHING_TO_DO|NO_TARGET|PLAN_CHANGED|RUN_ACTIVE|OTHER_DATABASE|DECISION_STALE|DRY_RUN_INTERRUPTED/.test(e.code)) return 409;
+  if (e.code === 'STAGING_TOKEN_EXISTS' || /NOT_RESUMABLE|NOT_RUNNING|NEEDS_SPEC|ROWS_NOT_APPROVED|NOTHING_TO_DO|NO_TARGET|PLAN_CHANGED|RUN_ACTIVE|OTHER_DATABASE|LEDGER_IN_DOUBT|DECISION_STALE|DRY_RUN_INTERRUPTED/.test(e.code)) return 409;
   if (e.code === 'REINSERT_CONNECT_FAILED') return 502;
   // the target did not answer within its request timeout (mssql-target.ts timeoutError)
   if (e.code === 'REINSERT_TIMEOUT') return 504;

@@ -1,0 +1,123 @@
+/**
+ * A new real run of a job whose earlier run stopped with a batch that may have committed unrecorded
+ * (StagingStore.stoppedRunsInDoubt) reads only its own ledger table for it (execute.ts): started with
+ * another `ledgerTable` into the same server and database, it did not find the batch and inserted its
+ * rows again (breaker G, session 43: a table with no key has nothing to stop it). Now refused, 409
+ * REINSERT_LEDGER_IN_DOUBT naming the stopped run, its batch and its ledger table, nothing inserted;
+ * the same ledger table, another database, or a plan not holding those rows still runs.
+ * Rows: test/staging/fixtures.ts corpusRows (REAL corpus rows); targets: FakeTarget (SQLite stand-ins,
+ * SYNTHETIC), whose one ledger serves every ledger name: the refusal is asserted, not the double insert.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, expect, it } from 'vitest';
+import { ReinsertService } from '../../src/reinsert/service.js';
+import { StagingStore } from '../../src/staging/store.js';
+import { describeCorpus } from '../support/corpus.js';
+import { corpusRows, LAYOUTS } from '../staging/fixtures.js';
+import { FakeTarget, targetTables } from './fake-target.js';
+import { statusFor } from '../../src/api/plugins/errors.js';
+import type { RowbackError } from '../../src/errors.js';
+
+describeCorpus('a new re-insert run reads the ledger a stopped run in doubt wrote to', () => {
+  let dir: string;
+  let store: StagingStore;
+  let side: FakeTarget;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'rowback-other-ledger-'));
+    store = new StagingStore(join(dir, 'staging.db'));
+    side = new FakeTarget(join(dir, 'side.db'), targetTables());
+  });
+  afterEach(() => {
+    store.close();
+    side.dispose();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  /** The 10 dbo.LogTestTrailNull rows approved, a run of them (ledger dbo.ledger_a, batches of 3) failed at its second batch's COMMIT. */
+  async function stoppedRun(): Promise<{ svc: ReinsertService; jobId: number; runId: number }> {
+    const job = store.createJob({ kind: 'files', spec: {}, description: 't', createdBy: 'op' });
+    store.stageBatch(job.id, corpusRows(60));
+    store.saveJobTables(job.id, Object.values(LAYOUTS));
+    store.decide(job.id, { actor: 'rev', decision: 'approve', reason: 'r', filter: { table: 'dbo.LogTestTrailNull' } });
+    // the second batch's COMMIT takes effect and its answer is lost (a connection reset): the batch may
+    // have committed, unrecorded (execute.ts mayHaveCommitted)
+    let n = 0;
+    let lose = true;
+    const answerLost = new Proxy(side, {
+      get(t, k) {
+        if (k === 'session') {
+          return async () => {
+            const s = await t.session();
+            return { ...s, commit: async () => { await s.commit(); if (lose && ++n === 2) throw new Error('Connection lost - read ECONNRESET'); } };
+          };
+        }
+        const v = Reflect.get(t, k) as unknown;
+        return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(t) : v;
+      },
+    });
+    const svc = new ReinsertService(store, { connect: () => answerLost });
+    const run = await svc.start(job.id, 'op', { dryRun: false, target: { connectionString: 'Server=side;Database=CRM;Password=x', ledgerTable: 'dbo.ledger_a' }, batchSize: 3 });
+    await svc.wait(run.id);
+    lose = false;
+    expect(svc.getRun(run.id)!.state).toBe('failed');
+    expect(store.stoppedRunsInDoubt(job.id).length).toBeGreaterThan(0);
+    return { svc, jobId: job.id, runId: run.id };
+  }
+
+  it('another ledger table into the same server and database is refused, naming the run, its batch and ledger; nothing inserted', async () => {
+    const { svc, jobId, runId } = await stoppedRun();
+    const before = side.counts().rows;
+    const doubt = store.stoppedRunsInDoubt(jobId).map((b) => b.batchNo);
+    for (const ledgerTable of [undefined, 'dbo.ledger_b']) {
+      await expect(svc.start(jobId, 'op2', { dryRun: false, target: { connectionString: 'Server=SIDE;Database=crm;Password=y', ...(ledgerTable ? { ledgerTable } : {}) } })).rejects.toMatchObject({
+        code: 'REINSERT_LEDGER_IN_DOUBT',
+        location: { field: 'target.ledgerTable' },
+        message: expect.stringMatching(new RegExp(`^re-insert run ${runId} of job ${jobId} stopped with batch\\(es\\) ${doubt.join(', ')} \\(\\d+ of the rows this run would insert\\) .* only its ledger table dbo\\.ledger_a can tell; this run's ledger table is ${(ledgerTable ?? 'dbo.rowback_reinsert_ledger').replace('.', '\\.')}, .*resume run ${runId} .*or start this run with ledgerTable dbo\\.ledger_a`)),
+      });
+    }
+    expect(side.counts().rows).toBe(before);
+    expect(svc.listRuns(jobId).length).toBe(1); // no run recorded
+    // the same ledger table (in another letter case, as SQL Server compares names): runs, reading it first
+    // (the batch in doubt is found committed in it and recorded: its rows, planned again by this run,
+    // are refused there as no longer approved, REINSERT_ROW_NOT_APPROVED, so this run ends 'failed')
+    const ok = await svc.start(jobId, 'op2', { dryRun: false, target: { connectionString: 'Server=side;Database=CRM;Password=y', ledgerTable: 'DBO.Ledger_A' } });
+    await svc.wait(ok.id);
+    expect(side.counts()).toEqual({ rows: 10, distinctRows: 10, duplicates: 0 });
+    expect(store.stoppedRunsInDoubt(jobId)).toEqual([]);
+    expect((store.db.prepare("SELECT count(*) AS n FROM rows WHERE job_id = ? AND status = 'reinserted'").get(jobId) as { n: number }).n).toBe(10);
+  });
+
+  it('a plan without the rows in doubt is no reason; with them it is refused', async () => {
+    const { svc, jobId } = await stoppedRun();
+    const inDoubt = new Set(store.stoppedRunsInDoubt(jobId).flatMap((b) => JSON.parse(b.rowIds) as number[]));
+    const pending = (store.db.prepare("SELECT id FROM rows WHERE job_id = ? AND status = 'pending' ORDER BY id LIMIT 5").all(jobId) as { id: number }[]).map((r) => r.id);
+    store.decide(jobId, { actor: 'rev', decision: 'approve', reason: 'r', ids: pending });
+    const approved = (store.db.prepare("SELECT id FROM rows WHERE job_id = ? AND status = 'approved' ORDER BY id").all(jobId) as { id: number }[]).map((r) => r.id);
+    const others = approved.filter((id) => !inDoubt.has(id));
+    expect(others.length).toBeGreaterThan(0);
+    // the rows in doubt, the rest of the approved rows: still refused into CRM
+    await expect(svc.start(jobId, 'op2', { dryRun: false, target: { connectionString: 'Server=side;Database=CRM;Password=y', ledgerTable: 'dbo.ledger_b' } })).rejects.toMatchObject({ code: 'REINSERT_LEDGER_IN_DOUBT' });
+    const only = await svc.start(jobId, 'op2', { dryRun: false, rowIds: others, target: { connectionString: 'Server=side;Database=CRM;Password=y', ledgerTable: 'dbo.ledger_b' } });
+    await svc.wait(only.id);
+    expect(svc.getRun(only.id)!.state).toBe('succeeded');
+  });
+
+  it('into another database of the server (not where the batch in doubt may be) is no reason', async () => {
+    const { svc, jobId } = await stoppedRun();
+    // (FakeTarget's one ledger answers for every ledger name and database, so this run, reading it,
+    // also finds the batch in doubt committed: only that it starts is asserted of the guard)
+    const run = await svc.start(jobId, 'op2', { dryRun: false, target: { connectionString: 'Server=side;Database=CRM_copy;Password=y', ledgerTable: 'dbo.ledger_b' } });
+    await svc.wait(run.id);
+    expect(svc.getRun(run.id)!.state).not.toBe('running');
+    expect(side.counts().duplicates).toBe(0);
+  });
+
+  it('the API answers it 409', async () => {
+    const { svc, jobId } = await stoppedRun();
+    const e = await svc.start(jobId, 'op2', { dryRun: false, target: { connectionString: 'Server=side;Database=CRM;Password=y' } }).catch((x: unknown) => x);
+    expect(statusFor(e as RowbackError)).toBe(409);
+    expect(JSON.stringify(e)).not.toContain('Password');
+  });
+});
