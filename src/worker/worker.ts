@@ -575,6 +575,8 @@ export class JobWorker {
         // lines (incomplete-verdict.ts), in the job's words; a stopped job judges only what it read
         const verdict = incompleteVerdict({
           kind: spec.kind,
+          // whose catalog a damaged one or unknown units are said of (the data file's, the backup's)
+          catalogOwner: source?.catalogOwner,
           stats,
           window: filter,
           range: null,

@@ -363,6 +363,8 @@ export async function runScan(opts: ScanOptions): Promise<void> {
     const verdict = incompleteVerdict({
       // the source's own kind: a live scan may name its server in the MSSQL_* variables alone (open-source.ts sourceKind)
       kind,
+      // whose catalog a damaged one or unknown units are said of (the data file's, the backup's)
+      catalogOwner: source.catalogOwner,
       stats,
       window: filter,
       range: selection,
