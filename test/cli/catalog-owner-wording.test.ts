@@ -18,6 +18,8 @@ import type { RunOptions } from '../../src/logreader/live/runner.js';
 import type { SqlStatement } from '../../src/logreader/live/sql.js';
 import type { Row } from '../../src/logreader/live/stream.js';
 import { withMetadata } from '../../src/recover/metadata-override.js';
+import { StagingStore } from '../../src/staging/store.js';
+import { JobWorker } from '../../src/worker/worker.js';
 import { LiveSource } from '../../src/recover/sources/live.js';
 import type { TableLayout } from '../../src/reconstruct/metadata/table-layout.js';
 import { captureCli, expectOneLineError } from '../support/cli.js';
@@ -61,6 +63,23 @@ describeCorpus('a --ddl table the source\'s catalog does not hold: the refusal n
     const line = expectOneLineError(r, 'INPUT_NO_ALLOC_UNIT');
     expect(line).toMatch(NOT_IN("the export's"));
     expect(line).not.toContain("data file's catalog");
+  }, 60_000);
+
+  it('an export job says it as scan --export does (its error)', async () => {
+    const records = await angularJsExportRecords(cli);
+    const exp = join(dir, 'export-job.json');
+    writeFileSync(exp, JSON.stringify({ format: 'rowback-export', version: 1, database: 'Database1', catalog: employee({ database_name: 'Database1', database_guid: LOG_DB, family_guid: null }), records }));
+    const store = new StagingStore(join(dir, 'staging.db'));
+    try {
+      const w = new JobWorker({ store });
+      const job = w.submit({ kind: 'export', file: exp, operations: ['delete'], metadata: { ddl: 'CREATE TABLE [dbo].[Nope] ([a] INT NOT NULL PRIMARY KEY);' } }, 'op');
+      await w.idle();
+      const error = store.requireJob(job.id).error;
+      expect(error?.code).toBe('INPUT_NO_ALLOC_UNIT');
+      expect(error?.message).toMatch(NOT_IN("the export's"));
+    } finally {
+      store.close();
+    }
   }, 60_000);
 });
 
