@@ -155,7 +155,7 @@ export function withMetadata(source: RecoverySource, override: TableLayout[], op
 
 /**
  * `--alloc-unit ID` with a layout whose allocation units are already known (catalog JSON's
- * in_row_alloc_unit_id, or the data file's catalog for the table of that name) and do not include
+ * in_row_alloc_unit_id, or the source's catalog for the table of that name) and do not include
  * ID: one of the two is another table's, and which rows the user meant cannot be told. Throws
  * InputError INPUT_ALLOC_UNIT_MISMATCH naming the table, both ids and the table ID belongs to when
  * the data file knows it; nothing when ID is among them or nothing maps the table.
@@ -176,7 +176,7 @@ function refuseOtherAllocUnit(given: TableLayout, allocUnitId: string, known: { 
 
 /**
  * A layout given allocation units (catalog JSON's in_row_alloc_unit_id, `--alloc-unit`) that the
- * data file's catalog gives to a table of another name: the catalog JSON is another database's
+ * source's catalog (data file, backup, export, server) gives to a table of another name: the catalog JSON is another database's
  * (allocation unit ids repeat between databases: every new database numbers its first tables
  * alike), or a table since renamed. `scan --mdf Database1.mdf --schema School.catalog.json` decoded
  * dbo.Employee's rows as dbo.Students, saved only by the two layouts not fitting. Throws InputError
@@ -204,7 +204,7 @@ function refuseUnitsOfOtherTables(layouts: TableLayout[], base: MetadataCatalog,
 
 /**
  * A table the layout given places on allocation units of its own (catalog JSON's
- * in_row_alloc_unit_id) while the data file's catalog places the table of that name on in-row units
+ * in_row_alloc_unit_id) while the source's catalog places the table of that name on in-row units
  * the layout does not name: the rows the log holds on those units are the table's, and they were
  * left out as "on allocation units the table metadata does not know", a note beside `"complete":
  * true` and exit 0 (breaker: `scan --mdf Database1.mdf --ldf … --schema` with dbo.tblDept's catalog
@@ -242,7 +242,7 @@ function refuseUnitsLeftOut(override: TableLayout[], base: MetadataCatalog, of: 
 }
 
 /**
- * Refuses a layout that lists columns the data file's catalog also has in another relative order.
+ * Refuses a layout that lists columns the source's catalog also has in another relative order.
  * SQL Server never reorders a table's columns: column_id and the stored order of the columns a table
  * keeps are fixed from CREATE/ADD until the table is re-created, which gives it new allocation units
  * (and a layout of before an ALTER keeps the order too). So the script is not this table's layout,
