@@ -211,10 +211,10 @@ export function formatFromOut<T extends string>(cmd: Command, opts: { format: T;
     // an extension naming a format this command has not (log --out x.json, diff --out x.csv) got
     // the default written into it unsaid: a spreadsheet opening x.csv showed JSON lines
     else if (ext in FORMAT_BY_EXTENSION && !opts.quiet) {
-      stderr.write(`rowback: note: --out ${opts.out} ends in ${ext}, a format this command does not write (${choices.join(', ')}): writing ${opts.format}; give --format to choose\n`);
+      stderr.write(`rowback ${cmd.name()}: note: --out ${opts.out} ends in ${ext}, a format this command does not write (${choices.join(', ')}): writing ${opts.format}; give --format to choose\n`);
     }
   } else if (ext in FORMAT_BY_EXTENSION && byExt !== opts.format && !opts.quiet) {
-    stderr.write(`rowback: note: --out ${opts.out} ends in ${ext} but --format ${opts.format} was given: writing ${opts.format}\n`);
+    stderr.write(`rowback ${cmd.name()}: note: --out ${opts.out} ends in ${ext} but --format ${opts.format} was given: writing ${opts.format}\n`);
   }
 }
 

@@ -109,11 +109,13 @@ export function stepMayRepeat(c: ClockBackwards, isoTime: string, slackSeconds: 
  * The sentence naming where the clock went back, shared by the scan's and the replay's warnings:
  * "the log's commit times run backwards by N minutes|seconds: the transaction committed at LSN B ended
  * T1, after (in the log) the one at LSN A that ended T0: the SQL Server's clock was set back (a
- * daylight-saving change repeats an hour of local time)". Times as `c` holds them (fn_dblog's form).
+ * daylight-saving change repeats an hour of local time)". Times in the one form of rowback's sentences,
+ * `2020-05-12T13:29:20.000` (`c` holds fn_dblog's; the script head and JSON plan of `restore plan`,
+ * which print this sentence beside stderr, said fn_dblog's `2020/05/12 13:29:20:000`).
  */
 export function clockSetBackSentence(c: ClockBackwards): string {
   const mins = c.seconds >= 120 ? `${Math.round(c.seconds / 60)} minutes` : `${Math.round(c.seconds)} seconds`;
-  return `the log's commit times run backwards by ${mins}: the transaction committed at LSN ${c.laterLsn} ended ${c.laterTime}, after (in the log) the one at LSN ${c.earlierLsn} that ended ${c.earlierTime}: the SQL Server's clock was set back (a daylight-saving change repeats an hour of local time)`;
+  return `the log's commit times run backwards by ${mins}: the transaction committed at LSN ${c.laterLsn} ended ${isoOrNull(c.laterTime) ?? c.laterTime}, after (in the log) the one at LSN ${c.earlierLsn} that ended ${isoOrNull(c.earlierTime) ?? c.earlierTime}: the SQL Server's clock was set back (a daylight-saving change repeats an hour of local time)`;
 }
 
 /** Seconds from fn_dblog time `a` to the later `b`; null when either does not parse. */

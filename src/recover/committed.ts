@@ -1853,13 +1853,14 @@ export function unknownAllocUnitsClause(stats: CommittedScanStats, exceptSystem 
  * written (a week-old backup with today's log), missing from the result. It was a note alone, not
  * said with --quiet, with `"complete": true` (newcomer: a table missing from the metadata).
  * '' when there are none. Only for metadata read from the files themselves: a --ddl/--schema
- * layout scans only the tables it names, by design. `done`: 'printed' or 'staged'.
+ * layout scans only the tables it names, by design. `done`: 'printed' or 'staged'; `of`: whose catalog
+ * was read (RecoverySource.catalogOwner, possessive: `the data file's`, `the backup's`).
  */
-export function unknownTablesClause(stats: CommittedScanStats, ops: string[], done: 'printed' | 'staged'): string {
+export function unknownTablesClause(stats: CommittedScanStats, ops: string[], done: 'printed' | 'staged', of = "the data file's or backup's"): string {
   const others = stats.unknownAllocUnitRowOps - (stats.systemTableRowOps ?? 0);
   if (others <= 0) return '';
   const what = ops.length === 1 ? `${ops[0]}(s)` : `row operation(s) (${ops.join('/')})`;
-  return `${others.toLocaleString('en-US')} committed ${what} on allocation units the data file's or backup's catalog does not name (not SQL Server's own system tables, not index rows) are not ${done}: rows of a table created, rebuilt (a new clustered index, ALTER TABLE … REBUILD) or dropped after that file was written${unknownAllocUnitsClause(stats, true)}; give a data file or backup as of the log's end, or the table's layout (--ddl/--schema with --alloc-unit SCHEMA.NAME=ID)`;
+  return `${others.toLocaleString('en-US')} committed ${what} on allocation units ${of} catalog does not name (not SQL Server's own system tables, not index rows) are not ${done}: rows of a table created, rebuilt (a new clustered index, ALTER TABLE … REBUILD) or dropped after that file was written${unknownAllocUnitsClause(stats, true)}; give a data file or backup as of the log's end, or the table's layout (--ddl/--schema with --alloc-unit SCHEMA.NAME=ID)`;
 }
 
 /**

@@ -7,7 +7,7 @@
  * once, the words (flag names against job fields, "printed" against "staged") are the caller's.
  *
  * The checks, in the order said (each the module that judges it):
- * - the data file's catalog is damaged and row operations may be of the tables it lost
+ * - the data file's (or backup's) catalog is damaged and row operations may be of the tables it lost
  *   (source.ts catalogDamageLoss);
  * - log not read whole (a damaged or missing stretch, a chain gap the window or LSN range may reach;
  *   log-not-given.ts splitLostByReach);
@@ -29,7 +29,7 @@ import { beginUnreadClause, unknownTablesClause, type CommittedScanStats } from 
 import { committedPending, logNotGivenReached, outsideAskedNote, readEdgesSaid, splitLogNotGiven, splitLostByReach } from './log-not-given.js';
 import type { OpenedSource } from './open-source.js';
 import type { NotPrintedRows } from './recover-rows.js';
-import { catalogDamageLoss, catalogDamageSubject, isChainOverlap, isUndecodedRowOp, logLoss, logLossClause, lossPlaces, type SkippedItem } from './source.js';
+import { catalogDamageLoss, catalogDamageSubject, catalogOwnerOf, isChainOverlap, isUndecodedRowOp, logLoss, logLossClause, lossPlaces, type SkippedItem } from './source.js';
 import { logReadStartFacts, lsnRangeBeforeLogStartClause, onlineLogStartClause, windowBeforeLogStartClause } from './window-before-log.js';
 import { lsnRangePastLogEndClause, windowPastLogEndClause } from './window-past-log.js';
 import { rebuiltTablesClause, type CatalogChanges } from './rebuilt-tables.js';
@@ -78,6 +78,8 @@ export interface VerdictWords {
 /** What the verdict is judged from; every field is the caller's state after the recovery ended (or stopped). */
 export interface VerdictInput {
   kind: VerdictSourceKind;
+  /** Whose catalog the source read, as its sentences name it (RecoverySource.catalogOwner: `the data file's`, `the backup's`); absent: `the source's`. */
+  catalogOwner?: string;
   /** The committed filter's counts with begin-unread transactions placed (log-not-given.ts placeBeginUnread); undefined for a source without them. */
   stats: CommittedScanStats | undefined;
   window: { from?: string; to?: string; operations: readonly string[] };
@@ -150,12 +152,12 @@ export function incompleteVerdict(input: VerdictInput, words: VerdictWords): Inc
   const lostOutsideNote = outside.length ? outsideAskedNote(outside, words.lostOutside.lies, words.lostOutside.holds, words.lostOutside.wayOn) : undefined;
   // row operations that may be of tables a damaged catalog lost, or of tables whose columns it lost
   const loss = stats && !input.layoutGiven ? catalogDamageLoss([...input.sourceSkipped], input.undecodedRowOps, stats.unknownAllocUnitRowOps, words.damaged.ops ?? window.operations.join('/')) : null;
-  const damaged = loss ? `the data file's catalog is damaged (${catalogDamageSubject(loss.damage, words.damaged.pages)}): ${loss.clause}${words.damaged.tail}` : '';
+  const damaged = loss ? `${catalogOwnerOf(input)} catalog is damaged (${catalogDamageSubject(loss.damage, words.damaged.pages)}): ${loss.clause}${words.damaged.tail}` : '';
   const held = input.notPrinted.heldClause(words.heldWhere, words.done);
   // a damaged catalog's sentence already counts its tables' undecoded rows
   const undecoded = damaged ? '' : input.notPrinted.undecodedClause(words.undecodedWhere, words.done);
   const sourceRows = sourceRowsClause(input.sourceSkipped, words.undecodedWhere, words.done, words.layoutChangeWayOn);
-  const unknownTables = stats && input.kind === 'files' && !input.layoutGiven && !damaged && !stopped ? unknownTablesClause(stats, [...window.operations], words.done) : '';
+  const unknownTables = stats && input.kind === 'files' && !input.layoutGiven && !damaged && !stopped ? unknownTablesClause(stats, [...window.operations], words.done, catalogOwnerOf(input)) : '';
   // the catalog and where the log read begins are known before the read: said when stopped too
   const rebuilt = input.kind !== 'files' && input.catalogChanges
     ? rebuiltTablesClause(input.catalogChanges, window.from, input.kind === 'export' ? 'export' : 'live', { from: words.scopeNames?.from ?? '--from', result: words.result, wayOn: words.rebuiltWayOn ?? '' })

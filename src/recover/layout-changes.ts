@@ -41,6 +41,7 @@
  * no corpus log holds an ALTER TABLE.
  */
 import { lsnToDecimal, parseLsn } from '../logreader/lsn.js';
+import { exportTimeIso } from './log-local-time.js';
 import type { LogRecord } from '../logreader/log-record.js';
 import type { TableLayout } from '../reconstruct/metadata/table-layout.js';
 import type { MetadataCatalog } from './source.js';
@@ -377,7 +378,9 @@ function sameCounts(a: Map<string, number>, b: Map<string, number>): boolean {
  * ids): one sentence naming the change and the way on.
  */
 export function layoutChangeReason(change: LayoutChange, rowLsn: string, catalogOf: string, asOf: string | null, inputs: { dataFile: string; layout: string } = { dataFile: '--mdf/--bak', layout: '--schema/--ddl' }): string {
-  const txn = `transaction ${change.transactionId}${change.name ? ` ('${change.name}'${change.endTime ? `, committed at ${change.endTime}` : ''})` : change.endTime ? ` (committed at ${change.endTime})` : ''}`;
+  // its End Time in the one form of rowback's sentences (as the INCOMPLETE line names it), not fn_dblog's
+  const at = change.endTime ? exportTimeIso(change.endTime) ?? change.endTime : null;
+  const txn = `transaction ${change.transactionId}${change.name ? ` ('${change.name}'${at ? `, committed at ${at}` : ''})` : at ? ` (committed at ${at})` : ''}`;
   return (
     `${change.table}'s columns were changed at LSN ${change.lsn} by ${txn}, which inserted or deleted its rows of ${change.catalogTables} (${change.partitionIds ? `those of partition ${change.partitionIds.join(', ')} only: the partition rebuilt, or its columns changed` : 'a column added, dropped or altered'}), ` +
     `after ${catalogOf} was taken (${asOf !== null ? `its last checkpoint, LSN ${asOf}` : 'it lacks the column ids the change added'}); this row was logged at LSN ${rowLsn}, after that change, in a layout ${catalogOf} does not describe, ` +

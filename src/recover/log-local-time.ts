@@ -34,3 +34,32 @@ export function datetimeTickBefore(ms: number): number {
   if (tick >= 300 || datetimeTicksToMs(tick) !== m) return ms - 1;
   return tick === 0 ? ms - 1000 + datetimeTicksToMs(299) : ms - m + datetimeTicksToMs(tick - 1);
 }
+
+/** fn_dblog's Begin Time / End Time form, `2018/08/26 21:19:07:573` (yyyy/MM/dd HH:mm:ss:fff). */
+const FN_DBLOG_TIME = /\b(\d{4})\/(\d{2})\/(\d{2}) (\d{2}):(\d{2}):(\d{2}):(\d{3})\b/g;
+
+/** Spans a sentence quotes as they are: a `code` span (T-SQL, a command), a '…' or "…" value, a [name]. */
+const QUOTED_SPAN = /`[^`\n]*`|"(?:[^"\\\n]|\\.)*"|(?<![\w'])'[^'\n]*'(?![\w])|\[[^\]\n]*\]/g;
+
+/**
+ * `text` (a sentence rowback writes: a note, a "why no rows" line, a WARNING, an INCOMPLETE line, a
+ * job's note or error) with each time in fn_dblog's Begin Time form (`2018/08/26 21:19:07:573`, as
+ * the log stores it and LogScanStats keeps it) written `2018-08-26T21:19:07.573`: the one form of
+ * rowback's own sentences, of `--from`/`--to`, of rows' beginTime and of `--report` (REPORT_TIMES).
+ * The same SQL Server local time, no zone added; only that exact shape is rewritten. Left as they
+ * are, being data rather than rowback's words: every occurrence of a string of `keep` (values the
+ * user gave: a `--from` typed in fn_dblog's form, a file name), and spans the sentence quotes (a
+ * `…` code span such as T-SQL compared inside the server, '…', "…", […]). Pure.
+ */
+export function isoLogTimesIn(text: string, keep: readonly (string | undefined)[] = []): string {
+  FN_DBLOG_TIME.lastIndex = 0;
+  if (!FN_DBLOG_TIME.test(text)) return text;
+  const kept: [number, number][] = [];
+  for (const v of keep) {
+    if (!v) continue;
+    for (let i = text.indexOf(v); i !== -1; i = text.indexOf(v, i + 1)) kept.push([i, i + v.length]);
+  }
+  for (const m of text.matchAll(QUOTED_SPAN)) kept.push([m.index, m.index + m[0].length]);
+  return text.replace(FN_DBLOG_TIME, (t: string, y: string, mo: string, d: string, h: string, mi: string, s: string, ms: string, at: number) =>
+    kept.some(([a, b]) => a <= at && at + t.length <= b) ? t : `${y}-${mo}-${d}T${h}:${mi}:${s}.${ms}`);
+}

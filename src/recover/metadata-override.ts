@@ -1,7 +1,7 @@
 import { InputError, isRowbackError } from '../errors.js';
 import type { ColumnLayout, TableLayout } from '../reconstruct/metadata/table-layout.js';
 import { NameIndex } from '../reconstruct/metadata/names.js';
-import { catalogDamage, catalogDamageSubject, catalogFromLayouts, type MetadataCatalog, type RecoverySource, type RowCandidate } from './source.js';
+import { catalogDamage, catalogDamageSubject, catalogFromLayouts, catalogOwnerOf, type MetadataCatalog, type RecoverySource, type RowCandidate } from './source.js';
 
 export interface OverrideOptions {
   /**
@@ -30,6 +30,9 @@ export interface OverrideOptions {
  */
 export function withMetadata(source: RecoverySource, override: TableLayout[], options: OverrideOptions = {}): RecoverySource {
   let merged: MetadataCatalog | null = null;
+  // whose catalog the source's own metadata is, as the messages name it: the data file's, the
+  // backup's, the export's, the server's (a data file's was said of all four)
+  const of = catalogOwnerOf(source);
   const catalog = async (): Promise<MetadataCatalog> => {
     if (merged) return merged;
     let base: MetadataCatalog | null = null;
@@ -63,16 +66,16 @@ export function withMetadata(source: RecoverySource, override: TableLayout[], op
         if (at.length !== 1 || given.partitionNumber === undefined) {
           throw new InputError(
             'INPUT_NO_ALLOC_UNIT',
-            `the catalog gives ${given.schema}.${given.name} several times (one layout per partition) without in_row_alloc_unit_id, and ${given.partitionNumber === undefined ? 'one of them has no partition_number' : `the data file has no partition ${given.partitionNumber} of it`}: which allocation unit is which partition is unknown; use catalog JSON with in_row_alloc_unit_id (sql/table-metadata.sql)`,
+            `the catalog gives ${given.schema}.${given.name} several times (one layout per partition) without in_row_alloc_unit_id, and ${given.partitionNumber === undefined ? 'one of them has no partition_number' : `${of.slice(0, -2)} catalog has no partition ${given.partitionNumber} of it`}: which allocation unit is which partition is unknown; use catalog JSON with in_row_alloc_unit_id (sql/table-metadata.sql)`,
           );
         }
         mine = at;
         fromSource = at[0]!.allocUnits;
       }
-      if (own && !options.acceptReordered) refuseReordered(given, own);
+      if (own && !options.acceptReordered) refuseReordered(given, own, of);
       // Against each of its partitions' own layouts: they may differ in compression.
-      const diff = [...new Set(mine.flatMap((p) => layoutDifferences(given, p, parts.length > 1 ? p.partitionNumber : undefined)))];
-      const t = diff.length ? { ...given, warnings: [...(given.warnings ?? []), `the layout given with --ddl/--schema differs from the data file's catalog for ${given.schema}.${given.name}: ${diff.join('; ')}; values are decoded with the given layout`] } : given;
+      const diff = [...new Set(mine.flatMap((p) => layoutDifferences(given, p, parts.length > 1 ? p.partitionNumber : undefined, of)))];
+      const t = diff.length ? { ...given, warnings: [...(given.warnings ?? []), `the layout given with --ddl/--schema differs from ${of} catalog for ${given.schema}.${given.name}: ${diff.join('; ')}; values are decoded with the given layout`] } : given;
       // `--alloc-unit ID` says whose rows this layout is for: the user's file or the data file mapping
       // the table to other allocation units was taken instead, without a word (`--mdf DB.mdf --ddl
       // tblDept.sql --alloc-unit <dbo.Employee's>` printed tblDept's own rows as if they were that unit's)
@@ -80,14 +83,14 @@ export function withMetadata(source: RecoverySource, override: TableLayout[], op
       if (mapped !== undefined && (givenPerTable.get(`${given.schema}.${given.name}`) ?? 0) > 1) {
         throw new InputError('INPUT_BAD_OPTION', `--alloc-unit maps ${given.schema}.${given.name} to one allocation unit, and the layout given has it ${givenPerTable.get(`${given.schema}.${given.name}`)} times (one per partition): each partition has its own; give catalog JSON with in_row_alloc_unit_id (sql/table-metadata.sql)`, { table: `${given.schema}.${given.name}` });
       }
-      if (mapped !== undefined) refuseOtherAllocUnit(given, mapped, t.allocUnits?.length ? { ids: t.allocUnits, from: 'the layout given' } : fromSource?.length ? { ids: fromSource, from: "the data file's catalog" } : null, base);
+      if (mapped !== undefined) refuseOtherAllocUnit(given, mapped, t.allocUnits?.length ? { ids: t.allocUnits, from: 'the layout given' } : fromSource?.length ? { ids: fromSource, from: `${of} catalog` } : null, base, of);
       if (t.allocUnits?.length) return t;
       if (fromSource?.length) return { ...t, allocUnits: fromSource };
       if (mapped !== undefined) return { ...t, allocUnits: [{ allocUnitId: mapped, type: 'IN_ROW_DATA' as const }] };
       return t;
     });
-    if (base) refuseUnitsOfOtherTables(layouts, base);
-    if (base) refuseUnitsLeftOut(override, base);
+    if (base) refuseUnitsOfOtherTables(layouts, base, of);
+    if (base) refuseUnitsLeftOut(override, base, of);
     const unmapped = layouts.filter((t) => !t.allocUnits?.length);
     if (unmapped.length) {
       const names = unmapped.map((t) => `${t.schema}.${t.name}`).join(', ');
@@ -95,7 +98,7 @@ export function withMetadata(source: RecoverySource, override: TableLayout[], op
       // the table's allocation units were on the lost pages.
       const damage = base ? catalogDamage(source.skipped()) : [];
       const damaged = damage.length
-        ? `; the data file's catalog is damaged (${catalogDamageSubject(damage)}), so its allocation units may be on the lost pages`
+        ? `; ${of} catalog is damaged (${catalogDamageSubject(damage)}), so its allocation units may be on the lost pages`
         : '';
       // A data file was given and read whole: the table is not in it (the advice 'add --mdf/--bak' was
       // untrue: newcomer trial). Named with the tables it has, as --table names an unknown table.
@@ -104,7 +107,7 @@ export function withMetadata(source: RecoverySource, override: TableLayout[], op
         const shown = known.slice(0, 20).join(', ') + (known.length > 20 ? ` and ${known.length - 20} more` : '');
         throw new InputError(
           'INPUT_NO_ALLOC_UNIT',
-          `the log names tables by allocation unit id, and ${names} ${unmapped.length === 1 ? 'is' : 'are'} not in the data file's catalog (its tables: ${shown || 'none'}), so nothing maps ${unmapped.length === 1 ? 'it' : 'them'} to one: check the name in the script, give the data file of the database the table is in, or ${override.length === 1 ? 'give --alloc-unit ID' : 'give --alloc-unit SCHEMA.NAME=ID'} for a table since dropped`,
+          `the log names tables by allocation unit id, and ${names} ${unmapped.length === 1 ? 'is' : 'are'} not in ${of} catalog (its tables: ${shown || 'none'}), so nothing maps ${unmapped.length === 1 ? 'it' : 'them'} to one: check the name in the script, give the data file of the database the table is in, or ${override.length === 1 ? 'give --alloc-unit ID' : 'give --alloc-unit SCHEMA.NAME=ID'} for a table since dropped`,
           { table: `${unmapped[0]!.schema}.${unmapped[0]!.name}` },
         );
       }
@@ -136,6 +139,7 @@ export function withMetadata(source: RecoverySource, override: TableLayout[], op
   });
   return {
     description: source.description,
+    ...(source.catalogOwner !== undefined ? { catalogOwner: source.catalogOwner } : {}),
     metadata: catalog,
     candidates: (filter, signal) => forward<RowCandidate>((c) => source.candidates(filter, signal, c)),
     ...(source.candidateBatches ? { candidateBatches: (filter, signal) => forward<RowCandidate[]>((c) => source.candidateBatches!(filter, signal, c)) } : {}),
@@ -151,12 +155,12 @@ export function withMetadata(source: RecoverySource, override: TableLayout[], op
 
 /**
  * `--alloc-unit ID` with a layout whose allocation units are already known (catalog JSON's
- * in_row_alloc_unit_id, or the data file's catalog for the table of that name) and do not include
+ * in_row_alloc_unit_id, or the source's catalog for the table of that name) and do not include
  * ID: one of the two is another table's, and which rows the user meant cannot be told. Throws
  * InputError INPUT_ALLOC_UNIT_MISMATCH naming the table, both ids and the table ID belongs to when
  * the data file knows it; nothing when ID is among them or nothing maps the table.
  */
-function refuseOtherAllocUnit(given: TableLayout, allocUnitId: string, known: { ids: NonNullable<TableLayout['allocUnits']>; from: string } | null, base: MetadataCatalog | null): void {
+function refuseOtherAllocUnit(given: TableLayout, allocUnitId: string, known: { ids: NonNullable<TableLayout['allocUnits']>; from: string } | null, base: MetadataCatalog | null, of: string): void {
   if (!known || known.ids.some((a) => a.allocUnitId === allocUnitId)) return;
   const name = `${given.schema}.${given.name}`;
   const owner = base?.byAllocUnit(allocUnitId);
@@ -164,7 +168,7 @@ function refuseOtherAllocUnit(given: TableLayout, allocUnitId: string, known: { 
   throw new InputError(
     'INPUT_ALLOC_UNIT_MISMATCH',
     `--alloc-unit ${allocUnitId} is not an allocation unit of ${name} in ${known.from} (${known.ids.map((a) => `${a.allocUnitId} ${a.type}`).join(', ')})` +
-      (ownerName ? `: the data file's catalog gives ${allocUnitId} to ${ownerName}` : '') +
+      (ownerName ? `: ${of} catalog gives ${allocUnitId} to ${ownerName}` : '') +
       `; leave --alloc-unit out to read ${name}'s rows, or give the layout of the table ${allocUnitId} belongs to`,
     { table: name },
   );
@@ -172,14 +176,14 @@ function refuseOtherAllocUnit(given: TableLayout, allocUnitId: string, known: { 
 
 /**
  * A layout given allocation units (catalog JSON's in_row_alloc_unit_id, `--alloc-unit`) that the
- * data file's catalog gives to a table of another name: the catalog JSON is another database's
+ * source's catalog (data file, backup, export, server) gives to a table of another name: the catalog JSON is another database's
  * (allocation unit ids repeat between databases: every new database numbers its first tables
  * alike), or a table since renamed. `scan --mdf Database1.mdf --schema School.catalog.json` decoded
  * dbo.Employee's rows as dbo.Students, saved only by the two layouts not fitting. Throws InputError
  * INPUT_ALLOC_UNIT_MISMATCH naming both tables and the unit. Names compare without regard to case
  * (a script may spell a table of a case-insensitive database in another case).
  */
-function refuseUnitsOfOtherTables(layouts: TableLayout[], base: MetadataCatalog): void {
+function refuseUnitsOfOtherTables(layouts: TableLayout[], base: MetadataCatalog, of: string): void {
   for (const t of layouts) {
     const name = `${t.schema}.${t.name}`;
     for (const au of t.allocUnits ?? []) {
@@ -189,7 +193,7 @@ function refuseUnitsOfOtherTables(layouts: TableLayout[], base: MetadataCatalog)
       if (ownerName.toLowerCase() === name.toLowerCase()) continue;
       throw new InputError(
         'INPUT_ALLOC_UNIT_MISMATCH',
-        `the layout given names ${name} for allocation unit ${au.allocUnitId}, and the data file's catalog gives that unit to ${ownerName}: ` +
+        `the layout given names ${name} for allocation unit ${au.allocUnitId}, and ${of} catalog gives that unit to ${ownerName}: ` +
           `the --schema/--ddl/--alloc-unit given is of another database (allocation unit ids repeat between databases) or of a table since renamed; ` +
           `give the layout of this database's tables (sql/table-metadata.sql run in it), under the names its data file has`,
         { table: name },
@@ -200,7 +204,7 @@ function refuseUnitsOfOtherTables(layouts: TableLayout[], base: MetadataCatalog)
 
 /**
  * A table the layout given places on allocation units of its own (catalog JSON's
- * in_row_alloc_unit_id) while the data file's catalog places the table of that name on in-row units
+ * in_row_alloc_unit_id) while the source's catalog places the table of that name on in-row units
  * the layout does not name: the rows the log holds on those units are the table's, and they were
  * left out as "on allocation units the table metadata does not know", a note beside `"complete":
  * true` and exit 0 (breaker: `scan --mdf Database1.mdf --ldf … --schema` with dbo.tblDept's catalog
@@ -213,7 +217,7 @@ function refuseUnitsOfOtherTables(layouts: TableLayout[], base: MetadataCatalog)
  * today's data file (new units) is refused too: which rows are wanted is not known, and the message
  * says how to read each set.
  */
-function refuseUnitsLeftOut(override: TableLayout[], base: MetadataCatalog): void {
+function refuseUnitsLeftOut(override: TableLayout[], base: MetadataCatalog, of: string): void {
   const byName = new Map<string, TableLayout[]>();
   for (const g of override) {
     const k = `${g.schema}.${g.name}`;
@@ -229,16 +233,16 @@ function refuseUnitsLeftOut(override: TableLayout[], base: MetadataCatalog): voi
     const ids = [...givenIds].join(', ');
     throw new InputError(
       'INPUT_ALLOC_UNIT_MISMATCH',
-      `the layout given (catalog JSON: --schema, a job's metadata) puts ${name} on allocation unit(s) ${ids}, and the data file's catalog puts ${name} on ${left.join(', ')}, which the layout does not name: ` +
+      `the layout given (catalog JSON: --schema, a job's metadata) puts ${name} on allocation unit(s) ${ids}, and ${of} catalog puts ${name} on ${left.join(', ')}, which the layout does not name: ` +
         `the table's rows on ${left.join(', ')} would be left out. The catalog JSON is of another database or server (allocation unit ids differ between databases), or of the table at another time (a REBUILD or a new clustered index gives it new units); ` +
-        `give catalog JSON of this database as of this data file (sql/table-metadata.sql run in it), or catalog rows without in_row_alloc_unit_id (the data file's units are then used), or, for a layout of before a REBUILD whose rows are on its old units, scan twice: without --mdf/--bak (the JSON's units, its layout) and without --schema (the data file's units and layout)`,
+        `give catalog JSON of this database as of ${of} catalog (sql/table-metadata.sql run in it), or catalog rows without in_row_alloc_unit_id (${of} units are then used), or, for a layout of before a REBUILD whose rows are on its old units, scan twice: without --mdf/--bak (the JSON's units, its layout) and without --schema (${of} units and layout)`,
       { table: name },
     );
   }
 }
 
 /**
- * Refuses a layout that lists columns the data file's catalog also has in another relative order.
+ * Refuses a layout that lists columns the source's catalog also has in another relative order.
  * SQL Server never reorders a table's columns: column_id and the stored order of the columns a table
  * keeps are fixed from CREATE/ADD until the table is re-created, which gives it new allocation units
  * (and a layout of before an ALTER keeps the order too). So the script is not this table's layout,
@@ -247,7 +251,7 @@ function refuseUnitsLeftOut(override: TableLayout[], base: MetadataCatalog): voi
  * 'Bangalore' with only a per-row warning (newcomer trial). Throws InputError
  * INPUT_LAYOUT_CONTRADICTS_CATALOG naming the first pair out of order and both orders.
  */
-function refuseReordered(given: TableLayout, own: TableLayout): void {
+function refuseReordered(given: TableLayout, own: TableLayout, of: string): void {
   // A column dropped and added again under its name takes a new, higher column_id (an ALTER COLUMN
   // done as DROP + ADD, an IDENTITY added by EF Core migrations): a layout of before that lists it in
   // its old place and is right for the rows written then. The catalog then still holds the dropped
@@ -275,7 +279,7 @@ function refuseReordered(given: TableLayout, own: TableLayout): void {
     const table = `${given.schema}.${given.name}`;
     throw new InputError(
       'INPUT_LAYOUT_CONTRADICTS_CATALOG',
-      `the layout given with --ddl/--schema lists ${table}'s column ${common[i]} after ${common[i - 1]}, and the data file's catalog has ${common[i]} first (catalog order: ${ownNames.join(', ')}): SQL Server never reorders a table's columns, so this layout would print one column's values under another's name; give the columns in the table's order, or leave out --ddl/--schema to use the catalog; if this is the table's layout from before a column was dropped and added again under its name (and a REBUILD removed the dropped one since), rerun with --accept-layout-drift; if the table was re-created with another column order and the rows are the old table's, leave out --mdf/--bak and give the old allocation unit with --alloc-unit`,
+      `the layout given with --ddl/--schema lists ${table}'s column ${common[i]} after ${common[i - 1]}, and ${of} catalog has ${common[i]} first (catalog order: ${ownNames.join(', ')}): SQL Server never reorders a table's columns, so this layout would print one column's values under another's name; give the columns in the table's order, or leave out --ddl/--schema to use the catalog; if this is the table's layout from before a column was dropped and added again under its name (and a REBUILD removed the dropped one since), rerun with --accept-layout-drift; if the table was re-created with another column order and the rows are the old table's, leave out --mdf/--bak and give the old allocation unit with --alloc-unit`,
       { table },
     );
   }
@@ -305,7 +309,7 @@ function partitionLayouts(table: TableLayout, catalog: MetadataCatalog): TableLa
  * DATA_COMPRESSION; empty when they agree. `partition`: the data file's partition number, named in
  * the compression difference when the table has several.
  */
-export function layoutDifferences(given: TableLayout, own: TableLayout, partition?: number): string[] {
+export function layoutDifferences(given: TableLayout, own: TableLayout, partition?: number, of = "the data file's"): string[] {
   const cols = (t: TableLayout) => t.columns.filter((c) => !c.isDropped && !c.isUniquifier && !(c.computed && !c.persisted));
   const a = cols(given);
   const b = cols(own);
@@ -316,19 +320,19 @@ export function layoutDifferences(given: TableLayout, own: TableLayout, partitio
   for (const c of a) {
     const m = index.match(c.name);
     const o = m.found;
-    if (m.ambiguous) out.push(`${c.name} matches the data file's ${m.ambiguous.map((x) => x.name).join(' and ')} only by letter case`);
-    else if (!o) out.push(`${c.name} is not in the data file's table`);
+    if (m.ambiguous) out.push(`${c.name} matches ${of} ${m.ambiguous.map((x) => x.name).join(' and ')} only by letter case`);
+    else if (!o) out.push(`${c.name} is not in ${of} table`);
     else if (o.type !== c.type || o.maxLength !== c.maxLength || (o.scale ?? 0) !== (c.scale ?? 0) || (o.precision ?? 0) !== (c.precision ?? 0)) {
       out.push(`${c.name} ${typeText(c)} vs ${typeText(o)}`);
     } else if (c.codePage != null && o.codePage != null && c.codePage !== o.codePage) {
       // char/varchar/text bytes read in another code page: a script without COLLATE (read as the
       // assumed default, 1252) over a Turkish or Cyrillic database printed 'Þükrü' for 'Şükrü'
-      out.push(`${c.name} code page ${c.codePage} (${c.collation ?? 'no collation'}) vs the data file's ${o.codePage} (${o.collation ?? 'no collation'})`);
+      out.push(`${c.name} code page ${c.codePage} (${c.collation ?? 'no collation'}) vs ${of} ${o.codePage} (${o.collation ?? 'no collation'})`);
     }
     if (o) matched.set(c, o);
   }
   const used = new Set(matched.values());
-  for (const o of b) if (!used.has(o)) out.push(`the data file's ${o.name} is missing`);
+  for (const o of b) if (!used.has(o)) out.push(`${of} ${o.name} is missing`);
   if (!out.length && a.some((c, i) => matched.get(c) !== b[i])) out.push('the columns are in another order');
   // Same columns, placed elsewhere in the record: a partition rebuilt alone after a DROP COLUMN
   // (its dropped slots reclaimed) while the script keeps them, or the reverse. Read through the
@@ -339,10 +343,10 @@ export function layoutDifferences(given: TableLayout, own: TableLayout, partitio
     for (const c of a) {
       const o = matched.get(c)!;
       if (o.leafNullBit !== c.leafNullBit || (fixedVar && (o.leafOffset !== c.leafOffset || o.leafBitPosition !== c.leafBitPosition))) {
-        out.push(`${c.name} is stored at leaf offset ${c.leafOffset}, null bit ${c.leafNullBit} vs the data file's ${o.leafOffset}, ${o.leafNullBit}${where}`);
+        out.push(`${c.name} is stored at leaf offset ${c.leafOffset}, null bit ${c.leafNullBit} vs ${of} ${o.leafOffset}, ${o.leafNullBit}${where}`);
       }
     }
   }
-  if (given.compression !== own.compression) out.push(`DATA_COMPRESSION ${given.compression} vs the data file's ${own.compression}${partition !== undefined ? ` (partition ${partition})` : ''}`);
+  if (given.compression !== own.compression) out.push(`DATA_COMPRESSION ${given.compression} vs ${of} ${own.compression}${partition !== undefined ? ` (partition ${partition})` : ''}`);
   return out;
 }

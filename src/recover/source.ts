@@ -89,6 +89,14 @@ export interface SourceProgress {
 
 export interface RecoverySource {
   readonly description: string;
+  /**
+   * Whose catalog `metadata()` reads, as a sentence names it, possessive: `the data file's` (--mdf),
+   * `the backup's` (--bak), `the export's` (an exported fn_dblog result's catalog rows), `the
+   * server's` (a live database's sys.* catalog, sql/table-metadata.sql); absent when the source has
+   * no catalog of its own (a log alone). Refusals and notes about the source's catalog name it so:
+   * "the data file's catalog" was said of all four.
+   */
+  readonly catalogOwner?: string;
   metadata(): Promise<MetadataCatalog>;
   /**
    * `catalog`: the metadata to match row operations to tables with, when the user replaced the
@@ -144,6 +152,15 @@ export interface RecoverySource {
    */
   databasePrincipalOf?(sid: Uint8Array): { name: string; type: string } | null;
   close(): Promise<void>;
+}
+
+/**
+ * `source.catalogOwner` (possessive: `the data file's`, `the backup's`, `the export's`, `the
+ * server's`), or `the source's` for a source that does not say; for sentences about the catalog the
+ * source read (`${catalogOwnerOf(s)} catalog`). Pure.
+ */
+export function catalogOwnerOf(source: Pick<RecoverySource, 'catalogOwner'> | undefined): string {
+  return source?.catalogOwner ?? "the source's";
 }
 
 /**
@@ -235,7 +252,8 @@ export function catalogDamageSubject(damage: SkippedItem[], pages = true): strin
  * items (a lost sys.syscolpars or sys.sysrscols page leaves a table without its columns:
  * DECODE_NO_COLUMNS). Either makes the result INCOMPLETE: with only the first counted, a zeroed
  * syscolpars page gave 0 rows, exit 0 and "complete": true, and nothing at all with --quiet.
- * `clause`: the sentence after "the data file's catalog is damaged (…): ", `ops` naming the operations.
+ * `clause`: the sentence after "the data file's catalog is damaged (…): " (or the backup's: the
+ * source's catalogOwner), `ops` naming the operations.
  */
 export function catalogDamageLoss(sourceSkipped: SkippedItem[], undecoded: number, unknownAllocUnitRowOps: number, ops: string): { damage: SkippedItem[]; clause: string } | null {
   const damage = catalogDamage(sourceSkipped);

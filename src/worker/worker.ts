@@ -26,6 +26,7 @@ import { parseStopTarget } from '../restore/target.js';
 import { replaySummary } from '../replay/summary.js';
 import { sharedReplays } from '../replay/point-in-time.js';
 import { withMetadata } from '../recover/metadata-override.js';
+import { isoLogTimesIn } from '../recover/log-local-time.js';
 import { clockBackwardsWarning, windowClockStep, explainNoRows, mistypedAllocUnitNotes, scanStatsNotes, EXPORT_UNITS_LISTED_BY } from '../recover/committed.js';
 import { placeBeginUnread, type LogNotGiven } from '../recover/log-not-given.js';
 import { incompleteVerdict, joinLossAdvice, ldfLossAdvice, missingLogAdvice, noRowsOfLogReadClause } from '../recover/incomplete-verdict.js';
@@ -371,7 +372,8 @@ export class JobWorker {
           ...staged.flatMap(({ r, d }) => comparisonNotes(r).incomplete.map((x) => (x.includes(d.table) ? x : own(d.table, x)))),
         ];
         const notes = several ? [...new Set(listed)] : listed;
-        const said = notes.map((x) => restoreJobWording(x, specValues));
+        // times as every sentence of rowback gives them (isoLogTimesIn; the job's own values as given)
+        const said = notes.map((x) => isoLogTimesIn(restoreJobWording(x, specValues), specValues));
         this.store.appendAudit('system', 'job.notes', jobId, { notes: said });
         // a comparison of two states is whole or refused, but for rows decoded with warnings (INCOMPLETE, as diff says)
         this.store.setJobCompleteness(jobId, said.filter((x) => x.startsWith('INCOMPLETE: ')), doubtfulNotes(said));
@@ -385,7 +387,7 @@ export class JobWorker {
       })();
       log.info({ missing: staged.reduce((n, x) => n + x.d.missing.length, 0), changed: staged.reduce((n, x) => n + x.d.changed.length, 0), tables: staged.length }, 'restore job succeeded');
     } catch (e) {
-      const error = jobError(e, (m, own) => restoreJobWording(m, [...specValues, ...own]));
+      const error = jobError(e, (m, own) => isoLogTimesIn(restoreJobWording(m, [...specValues, ...own]), [...specValues, ...own]));
       this.store.setJobState(jobId, 'failed', { error });
       this.store.appendAudit('system', 'job.failed', jobId, error);
       log.error({ err: e, code: error.code }, 'restore job failed');
@@ -475,7 +477,7 @@ export class JobWorker {
     try {
       assertJobFilesInRoots(spec, { fileRoots: this.fileRoots });
     } catch (e) {
-      const error = jobError(e, words);
+      const error = jobError(e, (m, own) => isoLogTimesIn(words(m, own), [...specValues, ...own]));
       this.running.delete(jobId);
       this.store.setJobState(jobId, 'failed', { error });
       this.store.appendAudit('system', 'job.failed', jobId, error);
@@ -580,6 +582,8 @@ export class JobWorker {
         // lines (incomplete-verdict.ts), in the job's words; a stopped job judges only what it read
         const verdict = incompleteVerdict({
           kind: spec.kind,
+          // whose catalog a damaged one or unknown units are said of (the data file's, the backup's)
+          catalogOwner: source?.catalogOwner,
           stats,
           window: filter,
           range: null,
@@ -644,7 +648,9 @@ export class JobWorker {
         }
         for (const c of verdict.clauses) n.push(`INCOMPLETE: ${c}`);
         // said in the job's fields: the source's notes and the verdict's clauses named scan's flags
-        n.splice(0, n.length, ...n.map((x) => words(x)));
+        // and each time in the one form of rowback's sentences, as scan's stderr and --report give it
+        // (isoLogTimesIn): the notes and "why no rows" said fn_dblog's `2018/08/28 18:37:18:200`
+        n.splice(0, n.length, ...n.map((x) => isoLogTimesIn(words(x), specValues)));
         if (n.length) this.store.appendAudit('system', 'job.notes', jobId, { notes: n });
         incomplete = n.filter((x) => x.startsWith('INCOMPLETE: '));
         doubtful = doubtfulNotes(n);
@@ -690,7 +696,7 @@ export class JobWorker {
       }
     } catch (e) {
       try { flush(); } catch { /* the batch in flight is re-read on resume */ }
-      const error = jobError(e, words);
+      const error = jobError(e, (m, own) => isoLogTimesIn(words(m, own), [...specValues, ...own]));
       this.store.setJobState(jobId, 'failed', { error });
       this.store.appendAudit('system', 'job.failed', jobId, error);
       log.error({ err: e, code: error.code }, 'job failed');

@@ -42,7 +42,7 @@ describeCorpus('an export job with a window, and a transaction whose begin is no
     const job = t.store.requireJob(r.json().id);
     expect(job.state).toBe('succeeded');
     expect(job.rowsStaged).toBe(0);
-    expect(job.incomplete?.join('\n')).toContain("INCOMPLETE: 1 committed delete(s) of 1 transaction(s) whose LOP_BEGIN_XACT is not in the log read (they began before it, or in log that could not be read; it committed at 2018/08/28 18:37:18:200, the SQL Server's local time) are not staged");
+    expect(job.incomplete?.join('\n')).toContain("INCOMPLETE: 1 committed delete(s) of 1 transaction(s) whose LOP_BEGIN_XACT is not in the log read (they began before it, or in log that could not be read; it committed at 2018-08-28T18:37:18.200, the SQL Server's local time) are not staged");
     expect(job.incomplete?.join('\n')).toContain('a job without from/to stages them');
   });
 });

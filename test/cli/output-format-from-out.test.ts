@@ -14,7 +14,7 @@ import { corpusPath, describeCorpus } from '../support/corpus.js';
 function resolve(args: string[], choices: readonly string[] = ['ndjson', 'csv', 'json'], defaultFormat = 'ndjson') {
   const err = new Sink();
   let got: { format: string; out?: string; quiet?: boolean } | undefined;
-  const cmd = new Command('x').exitOverride().addOption(choiceOption('--format <format>', 'output format', choices, defaultFormat)).option('--out <file>').option('--quiet');
+  const cmd = new Command('scan').exitOverride().addOption(choiceOption('--format <format>', 'output format', choices, defaultFormat)).option('--out <file>').option('--quiet');
   cmd.action((opts: { format: string; out?: string; quiet?: boolean }, c: Command) => {
     formatFromOut(c, opts, choices, err);
     got = opts;
@@ -36,7 +36,7 @@ describe('--format from --out\'s extension', () => {
   it('--format given and disagreeing: kept, one note line on stderr (none with --quiet, none when they agree)', () => {
     const r = resolve(['--format', 'ndjson', '--out', 'rows.csv']);
     expect(r.format).toBe('ndjson');
-    expect(r.err).toBe('rowback: note: --out rows.csv ends in .csv but --format ndjson was given: writing ndjson\n');
+    expect(r.err).toBe('rowback scan: note: --out rows.csv ends in .csv but --format ndjson was given: writing ndjson\n');
     expect(resolve(['--format', 'ndjson', '--out', 'rows.csv', '--quiet'])).toEqual({ format: 'ndjson', err: '' });
     expect(resolve(['--format', 'csv', '--out', 'rows.csv'])).toEqual({ format: 'csv', err: '' });
   });
@@ -44,7 +44,7 @@ describe('--format from --out\'s extension', () => {
     // before: the default written into r.json with no word (diff --out changes.csv: NDJSON in a .csv)
     expect(resolve(['--out', 'r.json'], ['table', 'csv', 'ndjson'], 'table')).toEqual({
       format: 'table',
-      err: 'rowback: note: --out r.json ends in .json, a format this command does not write (table, csv, ndjson): writing table; give --format to choose\n',
+      err: 'rowback scan: note: --out r.json ends in .json, a format this command does not write (table, csv, ndjson): writing table; give --format to choose\n',
     });
     expect(resolve(['--out', 'r.json', '--quiet'], ['table', 'csv', 'ndjson'], 'table')).toEqual({ format: 'table', err: '' });
     expect(resolve(['--out', 'r.csv'], ['table', 'csv', 'ndjson'], 'table')).toEqual({ format: 'csv', err: '' });

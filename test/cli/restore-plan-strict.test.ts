@@ -91,7 +91,7 @@ describeCorpus('restore plan --strict / --quiet', () => {
     expect(r.stderr).not.toContain('WARNING');
     const over = await cli('restore', 'plan', '--backups', intact, ...STOP, '--replace-original', '--format', 'sql', '--strict', '--quiet');
     expect(over.code).toBe(0);
-    expect(over.stderr).toMatch(/^rowback: WARNING: this script OVERWRITES database StopAt/m);
+    expect(over.stderr).toMatch(/^rowback restore plan: WARNING: this script OVERWRITES database StopAt/m);
     expect(over.stderr).not.toMatch(NOTE);
   }, 120_000);
 
@@ -125,7 +125,7 @@ describeCorpus('restore run --strict / --quiet', () => {
     const ran: string[] = [];
     await runRestoreRun(o, new PassThrough(), loud.s, { executor: () => executor(ran) });
     expect(process.exitCode).toBeUndefined();
-    expect(loud.text()).toMatch(/^rowback: restore step 1\//m);
+    expect(loud.text()).toMatch(/^rowback restore run: restore step 1\//m);
     const quiet = capture();
     const ranQuiet: string[] = [];
     await runRestoreRun({ ...o, strict: true, quiet: true }, new PassThrough(), quiet.s, { executor: () => executor(ranQuiet) });

@@ -72,7 +72,7 @@ describeCorpus('rowback restore plan (appveyor-lab, offline)', () => {
     expectOneLineError(refused, 'INPUT_RESTORE_OVER_ORIGINAL');
     const r = await run('restore', 'plan', '--backups', LAB('sql2008-backups', 'StopAt'), '--stop-at', '2020-05-12T13:30:00', '--replace-original', '--format', 'sql');
     expect(r.code).toBe(0);
-    expect(r.stderr).toMatch(/^rowback: WARNING: this script OVERWRITES database StopAt/);
+    expect(r.stderr).toMatch(/^rowback restore plan: WARNING: this script OVERWRITES database StopAt/);
     expect(r.stdout).toMatch(/^-- WARNING: .*\nRESTORE DATABASE \[StopAt\] FROM DISK = N'.*StopAt\.bak' WITH FILE = 1, REPLACE, NORECOVERY;/);
   });
 });

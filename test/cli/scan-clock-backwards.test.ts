@@ -37,7 +37,7 @@ beforeAll(() => {
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const scan = (ldf: string, ...extra: string[]) => cli('scan', '--ldf', ldf, '--ddl', ddl, '--alloc-unit', AU, ...extra);
-const WARNING = /^rowback scan: WARNING: the log's commit times run backwards by 59 minutes: the transaction committed at LSN ([0-9a-f]{8}:[0-9a-f]{8}:[0-9a-f]{4}) ended 2025\/12\/11 01:4\d:00:000, after \(in the log\) the one at LSN ([0-9a-f]{8}:[0-9a-f]{8}:[0-9a-f]{4}) that ended 2025\/12\/11 02:[34]\d:00:000: the SQL Server's clock was set back \(a daylight-saving change repeats an hour of local time\), so a local time in the repeated stretch names two moments and the window --from\/--to may be ambiguous/m;
+const WARNING = /^rowback scan: WARNING: the log's commit times run backwards by 59 minutes: the transaction committed at LSN ([0-9a-f]{8}:[0-9a-f]{8}:[0-9a-f]{4}) ended 2025-12-11T01:4\d:00\.000, after \(in the log\) the one at LSN ([0-9a-f]{8}:[0-9a-f]{8}:[0-9a-f]{4}) that ended 2025-12-11T02:[34]\d:00\.000: the SQL Server's clock was set back \(a daylight-saving change repeats an hour of local time\), so a local time in the repeated stretch names two moments and the window --from\/--to may be ambiguous/m;
 
 describe('scan --from/--to over a log whose clock was set back (SYNTHETIC)', () => {
   it('warns, naming the two commits (LSN, time), also with --quiet, and in the report', async () => {

@@ -30,13 +30,14 @@ describeCorpus('scan --report: one time form', () => {
     expect(text).not.toMatch(FN_DBLOG_FORM);
   });
 
-  it('no rows: the reason sentence in the same form (stderr keeps fn_dblog\'s, as README says)', async () => {
+  it('no rows: the reason sentence in the same form, on stderr as in the report (stderr kept fn_dblog\'s)', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'rowback-report-times-'));
     const report = join(dir, 'r.json');
     const N = (f: string) => corpusPath('SessionShoppingCart', 'App_Data', f);
     const r = await cli('scan', '--mdf', N('NORTHWND.MDF'), '--ldf', N('NORTHWND_log.ldf'), '--out', join(dir, 'rows.ndjson'), '--report', report);
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stderr).toContain("why no rows: the log's transactions began from 2010/05/03 18:40:18:287 to 2010/05/03 22:38:02:780");
+    expect(r.stderr).toContain("why no rows: the log's transactions began from 2010-05-03T18:40:18.287 to 2010-05-03T22:38:02.780");
+    expect(r.stderr).not.toMatch(FN_DBLOG_FORM);
     const text = readFileSync(report, 'utf8');
     expect(JSON.parse(text).noRowsReason).toMatch(/^the log's transactions began from 2010-05-03T18:40:18\.287 to 2010-05-03T22:38:02\.780; /);
     expect(text).not.toMatch(FN_DBLOG_FORM);
@@ -45,5 +46,11 @@ describeCorpus('scan --report: one time form', () => {
   it('isoLogTimesIn rewrites only the exact fn_dblog shape', () => {
     expect(isoLogTimesIn('from 2010/05/03 18:40:18:287 to 2010/05/03 22:38:02:780.')).toBe('from 2010-05-03T18:40:18.287 to 2010-05-03T22:38:02.780.');
     expect(isoLogTimesIn('2010/05/03 18:40:18 and 12/05/2010 and 2010-05-03T18:40:18.287')).toBe('2010/05/03 18:40:18 and 12/05/2010 and 2010-05-03T18:40:18.287');
+  });
+
+  it('isoLogTimesIn leaves data as it is: values the user gave, T-SQL in a code span, quoted values (SYNTHETIC sentences)', () => {
+    expect(isoLogTimesIn('--from 2010/05/03 18:40:18:287 is after 2010/05/03 18:40:18:300', ['2010/05/03 18:40:18:287'])).toBe('--from 2010/05/03 18:40:18:287 is after 2010-05-03T18:40:18.300');
+    expect(isoLogTimesIn("run `SELECT … WHERE [Begin Time] >= '2010/05/03 18:40:18:287'` (began 2010/05/03 18:40:18:287)")).toBe("run `SELECT … WHERE [Begin Time] >= '2010/05/03 18:40:18:287'` (began 2010-05-03T18:40:18.287)");
+    expect(isoLogTimesIn("the value '2010/05/03 18:40:18:287' of the server's column, committed at 2010/05/03 18:40:18:287")).toBe("the value '2010/05/03 18:40:18:287' of the server's column, committed at 2010-05-03T18:40:18.287");
   });
 });

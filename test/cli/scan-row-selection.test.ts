@@ -86,7 +86,7 @@ describeCorpus('scan: rows selected by transaction, who and LSN', () => {
     const why = r.stderr.split('\n').find((l) => l.startsWith('rowback scan: why no rows:'))!;
     expect(why).toContain('the 7 row(s) recovered in the window are all of other transactions, people or LSNs than --transaction 0000:000004b5 selects');
     // each side of the window said: the transaction asked for (the 30th) is among the 5 after its end
-    expect(why).toContain("9 more delete(s) on table data rows are in transactions that began outside the window (4 began before the window's start, from 2018/08/28 18:37:18:200 to 2018/08/28 21:56:07:133; 5 after its end, from 2018/08/30 16:53:47:560 to 2018/08/30 18:08:42:293; the SQL Server's local time");
+    expect(why).toContain("9 more delete(s) on table data rows are in transactions that began outside the window (4 began before the window's start, from 2018-08-28T18:37:18.200 to 2018-08-28T21:56:07.133; 5 after its end, from 2018-08-30T16:53:47.560 to 2018-08-30T18:08:42.293; the SQL Server's local time");
     expect(why).toContain('the rows --transaction 0000:000004b5 asks for may be among them: widen the window (or drop --from/--to) to see them');
     const report = JSON.parse(readFileSync(join(dir, 'outside.json'), 'utf8')) as { noRowsReason: string };
     expect(report.noRowsReason).toContain("9 more delete(s) on table data rows are in transactions that began outside the window (4 began before the window's start, from 2018-08-28T18:37:18.200 to 2018-08-28T21:56:07.133; 5 after its end, from 2018-08-30T16:53:47.560 to 2018-08-30T18:08:42.293;");

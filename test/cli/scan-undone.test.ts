@@ -91,7 +91,7 @@ describe('scan: a TRUNCATE TABLE in the log (SYNTHETIC .ldf)', () => {
     expect(r.code).toBe(0);
     const t5 = named.find((t) => t.transactionId === '0000:00001005')!;
     expect(t5.outcome).toBe('commit');
-    expect(r.stderr).toMatch(/rowback scan: note: a TRUNCATE TABLE transaction 0000:00001005 committed \(began \d{4}\/\d\d\/\d\d [\d:]+, SPID 55, SID 0x[0-9A-F]+\): it removes rows without logging them one by one, so no log scan gives them back; a backup taken before it has them: rowback dump --bak FULL\.bak --trn LOG\.trn … --table SCHEMA\.TABLE --stop-before-lsn [0-9a-f]{8}:[0-9a-f]{8}:[0-9a-f]{4} \(docs\/restore\.md\)/);
+    expect(r.stderr).toMatch(/rowback scan: note: a TRUNCATE TABLE transaction 0000:00001005 committed \(began \d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}, SPID 55, SID 0x[0-9A-F]+\): it removes rows without logging them one by one, so no log scan gives them back; a backup taken before it has them: rowback dump --bak FULL\.bak --trn LOG\.trn … --table SCHEMA\.TABLE --stop-before-lsn [0-9a-f]{8}:[0-9a-f]{8}:[0-9a-f]{4} \(docs\/restore\.md\)/);
     // … even with --quiet (that line, and the count of rows carrying warnings — here those of
     // transactions that also inserted rows —: the rows printed are not all the transactions removed)
     const q = await cli('scan', '--ldf', file, '--ddl', ddl, '--alloc-unit', AU, '--quiet');

@@ -101,7 +101,7 @@ describeCorpus('scan --from/--to: a transaction whose begin is not in the log re
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toBe('');
     const why = r.stderr.split('\n').find((l) => l.startsWith('rowback scan: why no rows:'));
-    expect(why).toContain("11 in transactions that began outside the window (1 of them in transactions whose LOP_BEGIN_XACT is not in the log read, which committed by 2018/08/28 18:37:18:200, before the window's start, so began before it; the others began from 2018/08/28 21:46:24:027 to 2018/08/29 17:21:04:553, the SQL Server's local time, as --from/--to are)");
+    expect(why).toContain("11 in transactions that began outside the window (1 of them in transactions whose LOP_BEGIN_XACT is not in the log read, which committed by 2018-08-28T18:37:18.200, before the window's start, so began before it; the others began from 2018-08-28T21:46:24.027 to 2018-08-29T17:21:04.553, the SQL Server's local time, as --from/--to are)");
     expect(r.stderr).not.toContain('INCOMPLETE');
     const rep = JSON.parse(readFileSync(report, 'utf8')) as { counts: Record<string, unknown> };
     expect(rep.counts).toMatchObject({ outsideWindowRowOps: 11, outsideWindowBeginUnreadRowOps: 1, outsideWindowBeginUnreadLastCommit: '2018-08-28T18:37:18.200', outsideWindowFirstBegin: '2018-08-28T21:46:24.027' });

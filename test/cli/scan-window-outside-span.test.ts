@@ -26,7 +26,7 @@ describeCorpus('scan: deletes outside the window, with when they began', () => {
       expect(r.code, r.stderr).toBe(0);
       expect(r.stdout).toBe('');
       // 4 began before the window (the 28th), 12 after it (the 29th afternoon and the 30th): each side said
-      expect(r.stderr).toContain("16 in transactions that began outside the window (4 began before the window's start, from 2018/08/28 18:37:18:200 to 2018/08/28 21:56:07:133; 12 after its end, from 2018/08/29 15:54:12:103 to 2018/08/30 18:08:42:293; the SQL Server's local time, as --from/--to are)");
+      expect(r.stderr).toContain("16 in transactions that began outside the window (4 began before the window's start, from 2018-08-28T18:37:18.200 to 2018-08-28T21:56:07.133; 12 after its end, from 2018-08-29T15:54:12.103 to 2018-08-30T18:08:42.293; the SQL Server's local time, as --from/--to are)");
       const counts = JSON.parse(readFileSync(report, 'utf8')).counts;
       expect(counts.outsideWindowRowOps).toBe(16);
       expect(counts.outsideWindowFirstBegin).toBe('2018-08-28T18:37:18.200');
@@ -47,7 +47,7 @@ describeCorpus('scan: deletes outside the window, with when they began', () => {
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout.trim().split('\n')).toHaveLength(3);
     expect(r.stderr).toContain('rowback scan: 3 row(s) recovered');
-    expect(r.stderr).toContain("rowback scan: note: 13 more delete(s) on table data rows are in transactions that began outside the window (1 began before the window's start, at 2018/08/28 18:37:18:200; 12 after its end, from 2018/08/29 15:54:12:103 to 2018/08/30 18:08:42:293; the SQL Server's local time, as --from/--to are): not in this result; widen the window (or drop it) to see them\n");
+    expect(r.stderr).toContain("rowback scan: note: 13 more delete(s) on table data rows are in transactions that began outside the window (1 began before the window's start, at 2018-08-28T18:37:18.200; 12 after its end, from 2018-08-29T15:54:12.103 to 2018-08-30T18:08:42.293; the SQL Server's local time, as --from/--to are): not in this result; widen the window (or drop it) to see them\n");
     // no window: no such note
     const all = await cli('scan', '--mdf', app('Database1.mdf'), '--ldf', app('Database1_log.ldf'));
     expect(all.stderr).not.toContain('outside the window');

@@ -18,7 +18,7 @@ import { expect, it } from 'vitest';
 const describeBrowser = browserDescribe();
 
 const UNKNOWN_OP = "WARNING: 2 log record(s) of operation code 255 (0xff), printed as LOP_UNKNOWN_255, first at LSN 00000013:000000b7:0002 (/evidence/crm_2.trn offset 7832): rowback does not know this operation, so it reads only the record's header and does not know what it changes (it may delete, insert or modify rows that are not listed or recovered as such)";
-const WHY = "why no rows: the log's transactions began from 2010/05/03 18:40:18:287 to 2010/05/03 22:38:02:780; it holds 1,426 deletes on table data rows: all on allocation units the table metadata does not know (system tables, or tables missing from the metadata)";
+const WHY = "why no rows: the log's transactions began from 2010-05-03T18:40:18.287 to 2010-05-03T22:38:02.780; it holds 1,426 deletes on table data rows: all on allocation units the table metadata does not know (system tables, or tables missing from the metadata)";
 
 describeBrowser('a job that staged no rows, in chromium', () => {
   let warnedJob: number;

@@ -27,7 +27,7 @@ const upper = () => table('CREATE TABLE dbo.Contact (Id int NOT NULL, Name varch
 const lower = () => table('CREATE TABLE dbo.contact (Id int NOT NULL, Email varchar(50))', 102, '222');
 
 function source(catalog: MetadataCatalog): RecoverySource {
-  return { description: 'SYNTHETIC', metadata: async () => catalog, candidates: () => (async function* () {})(), skipped: () => [], close: async () => {} };
+  return { description: 'SYNTHETIC', catalogOwner: "the data file's", metadata: async () => catalog, candidates: () => (async function* () {})(), skipped: () => [], close: async () => {} };
 }
 
 describe('catalogFromLayouts: tables differing only in case', () => {

@@ -34,7 +34,7 @@ function input(over: Partial<VerdictInput> = {}, items: SkippedItem[] = []): Ver
   const notPrinted = new NotPrintedRows();
   for (const s of items) notPrinted.add(s);
   return {
-    kind: 'files', stats: { ...emptyStats(), firstBeginTime: '2017/06/01 12:00:00:000', lastBeginTime: '2017/06/01 12:59:00:000' },
+    kind: 'files', catalogOwner: "the data file's", stats: { ...emptyStats(), firstBeginTime: '2017/06/01 12:00:00:000', lastBeginTime: '2017/06/01 12:59:00:000' },
     window: { operations: ['delete'] }, range: null, sourceSkipped: [], skipped: items, undecodedRowOps: items.filter((s) => s.location.lsn).length,
     notPrinted, facts: {}, layoutGiven: false, stopped: false, ...over,
   };

@@ -91,7 +91,7 @@ describe('rows logged after an ALTER that the catalog predates (layoutsAsOf)', (
     expect(stats.schemaDriftRowOps).toBe(1);
     expect(explainNoRows(stats, ['delete'])).toContain("1 logged after an ALTER of their table's columns that the catalog read (the data file's, the backup's or --schema's) predates, left out (SOURCE_SCHEMA_DRIFT");
     const reason = layoutChangeReason(refused[0]!.change, '00000031:00000009:0002', 'the catalog of full.bak', CHECKPOINT);
-    expect(reason).toContain("dbo.Prices's columns were changed at LSN 00000031:00000005:0002 by transaction 0000:2 ('ALTER TABLE', committed at 2026/12/01 10:00:01:000)");
+    expect(reason).toContain("dbo.Prices's columns were changed at LSN 00000031:00000005:0002 by transaction 0000:2 ('ALTER TABLE', committed at 2026-12-01T10:00:01.000)");
     expect(reason).toContain('after the catalog of full.bak was taken (its last checkpoint, LSN 00000030:00000010:0001); this row was logged at LSN 00000031:00000009:0002');
   });
 

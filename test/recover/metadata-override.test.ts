@@ -17,6 +17,7 @@ function fakeSource(own: MetadataCatalog | null): RecoverySource & { seen: Metad
   return {
     seen,
     description: 'fake',
+    catalogOwner: "the data file's",
     metadata: async () => {
       if (!own) throw new InputError('INPUT_NO_METADATA', 'no table metadata');
       return own;

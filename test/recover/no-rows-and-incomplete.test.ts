@@ -29,7 +29,7 @@ describeCorpus('empty results without a reason: real logs', () => {
     expect(r.stdout).toBe('');
     // said to be system tables, told by their allocation unit ids (it read "system tables, or tables
     // missing from the metadata", which sounds like user rows lost: newcomer trial)
-    expect(r.stderr).toContain('why no rows: the log\'s transactions began from 2010/05/03 18:40:18:287 to 2010/05/03 22:38:02:780; it holds 1,426 deletes on table data rows: all on SQL Server\'s own system tables (allocation unit ids of object ids below 100: its catalog\'s rows, not user data)');
+    expect(r.stderr).toContain('why no rows: the log\'s transactions began from 2010-05-03T18:40:18.287 to 2010-05-03T22:38:02.780; it holds 1,426 deletes on table data rows: all on SQL Server\'s own system tables (allocation unit ids of object ids below 100: its catalog\'s rows, not user data)');
     // which units, and how to look at them: the most frequent one's deletes are there to list
     expect(r.stderr).toContain(': AllocUnitId 262144 ×309, 851968 ×309, 281474976907264 ×156, 281474979397632 ×128, 196608 ×112 and 14 more, listed by rowback log --alloc-unit ID\n');
     const l = await cli('log', C('SessionShoppingCart/App_Data/NORTHWND_log.ldf'), '--alloc-unit', '262144', '--operation', 'LOP_DELETE_ROWS', '--format', 'csv', '--quiet');

@@ -1,4 +1,9 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { StagingStore } from '../../src/staging/store.js';
+import { JobWorker } from '../../src/worker/worker.js';
 import { committedCandidates, emptyStats, explainNoRows, outsideWindowSelectionClause, scanStatsNotes, type CommittedScanStats } from '../../src/recover/committed.js';
 import { catalogFromLayouts, type ScanFilter } from '../../src/recover/source.js';
 import { LiveSource } from '../../src/recover/sources/live.js';
@@ -128,6 +133,24 @@ describe('a live scan: the server\'s left-out transactions, by side', () => {
     expect(r.printed).toBe(0);
     expect(r.why).toContain(`returned 18 deletes on the tables' data rows: 18 in transactions that began outside the window (13 began before the window's start, at 2024/03/05 13:59:59:000; 4 after its end, at 2024/03/05 14:45:00:000; 1 whose Begin Time is not known; ${LOCAL})`);
   });
+
+  it('a live job says the same sentence in its notes, times in the one form of rowback\'s sentences (they were fn_dblog\'s `2024/03/05 14:45:00:000`)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rowback-outside-sides-live-'));
+    const store = new StagingStore(join(dir, 'staging.db'));
+    try {
+      const rows = [...kept(), leftOut('0000002a:00000200:0001', 4, '2024/03/05 14:45:00:000')];
+      const w = new JobWorker({ store, openSource: async () => new LiveSource({ database: 'CRM', runner: new CustomersScanRunner(rows), startLsn: { vlf: 0x2a, block: 0x1f0, slot: 1 } }) });
+      const job = w.submit({ kind: 'live', server: 'Server=fake;Database=CRM', database: 'CRM', operations: ['delete'], from: '2024-03-05T14:00', to: '2024-03-05T14:30' }, 'op');
+      await w.idle();
+      expect(store.requireJob(job.id).error).toBeNull();
+      const notes = store.audit({ jobId: job.id }).filter((a) => a.action === 'job.notes').flatMap((a) => a.details.notes as string[]);
+      expect(notes).toContainEqual(expect.stringContaining('4 more delete(s) on table data rows are in transactions that began outside the window (it began at 2024-03-05T14:45:00.000, '));
+      expect(notes.join('\n')).not.toMatch(/\d{4}\/\d{2}\/\d{2} \d{2}:\d{2}:\d{2}:\d{3}/);
+    } finally {
+      store.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
 
   it('one side only: the sentence as it was', async () => {
     const r = await live([...kept(), leftOut('0000002a:00000200:0001', 4, '2024/03/05 14:45:00:000')], window);

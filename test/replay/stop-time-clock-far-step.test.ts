@@ -53,7 +53,7 @@ describe('a stop time and a clock set back far from it', () => {
   it('a stop time in the repeated hour, or just after it: the WARNING, naming the set-back', () => {
     for (const t of ['2024-11-03T01:25:00.000', '2024-11-03T02:30:00.000']) {
       const w = judge(fold, t);
-      expect(w, t).toContain('the transaction committed at LSN 00000020:00000064:0001 ended 2024/11/03 01:00:00:000, after (in the log) the one at LSN 00000020:0000000c:0001 that ended 2024/11/03 01:50:00:000');
+      expect(w, t).toContain('the transaction committed at LSN 00000020:00000064:0001 ended 2024-11-03T01:00:00.000, after (in the log) the one at LSN 00000020:0000000c:0001 that ended 2024-11-03T01:50:00.000');
     }
   });
 
@@ -61,7 +61,7 @@ describe('a stop time and a clock set back far from it', () => {
     // a week later, at 2024-11-10 09:00:00, the clock is set back 40 minutes (a manual step)
     const later = [...fold.filter((r) => r['End Time']! < '2024/11/07'), ...every10('2024-11-10T08:00:00', 7, 2000), ...every10('2024-11-10T08:20:00', 10, 3000)];
     const w = judge(later, '2024-11-10T08:35:00.000');
-    expect(w).toContain('ended 2024/11/10 08:20:00:000, after (in the log) the one at LSN 00000020:000007d6:0001 that ended 2024/11/10 09:00:00:000');
+    expect(w).toContain('ended 2024-11-10T08:20:00.000, after (in the log) the one at LSN 00000020:000007d6:0001 that ended 2024-11-10T09:00:00.000');
     expect(w).toContain('so the stop time 2024-11-10T08:35:00.000 may name two moments');
   });
 });

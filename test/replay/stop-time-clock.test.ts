@@ -68,8 +68,8 @@ describeCorpus('a stop time the clock passed twice: dump and diff --stop-at say 
     const lines = edited.stderr.trim().split('\n');
     expect(lines).toHaveLength(1);
     expect(lines[0]).toBe(
-      "rowback dump: WARNING: the log's commit times run backwards by 20 seconds: the transaction committed at LSN 00000013:000000b9:0003 ended 2020/05/12 13:29:20:000, " +
-        'after (in the log) the one at LSN 00000013:000000b8:0003 that ended 2020/05/12 13:29:39:530: the SQL Server\'s clock was set back (a daylight-saving change repeats an hour of local time), ' +
+      "rowback dump: WARNING: the log's commit times run backwards by 20 seconds: the transaction committed at LSN 00000013:000000b9:0003 ended 2020-05-12T13:29:20.000, " +
+        'after (in the log) the one at LSN 00000013:000000b8:0003 that ended 2020-05-12T13:29:39.530: the SQL Server\'s clock was set back (a daylight-saving change repeats an hour of local time), ' +
         'so the stop time 2020-05-12T13:29:36.000 may name two moments; the replay stopped at LSN 00000013:000000b8:0003, at the first commit in the log that ended after it, as RESTORE … WITH STOPAT does: ' +
         'if the later moment was meant, name it by LSN (--stop-before-lsn, the first LSN not to apply)',
     );
@@ -88,7 +88,7 @@ describeCorpus('a stop time the clock passed twice: dump and diff --stop-at say 
   it('the step in the next log backup given (the replay stopped in StopAt_2.trn): the look-ahead reads on into it', async () => {
     const r = await dump(inCopy('next-file'), '2020-05-12T13:30:15', '--quiet');
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stderr).toContain('the transaction committed at LSN 00000013:000000c1:0003 ended 2020/05/12 13:29:40:000, after (in the log) the one at LSN 00000013:000000c0:0003 that ended 2020/05/12 13:30:19:543');
+    expect(r.stderr).toContain('the transaction committed at LSN 00000013:000000c1:0003 ended 2020-05-12T13:29:40.000, after (in the log) the one at LSN 00000013:000000c0:0003 that ended 2020-05-12T13:30:19.543');
     expect(r.stderr).toContain('the replay stopped at LSN 00000013:000000c0:0003');
     // without the next file, the step is not in the log given: nothing to say
     const without = await dump(inCopy('next-file').slice(0, 3), '2020-05-12T13:30:15', '--quiet');
@@ -103,7 +103,7 @@ describeCorpus('a stop time the clock passed twice: dump and diff --stop-at say 
   it('the stop after the last commit of the last log backup of the chain: the look-ahead reads on into the next one given', async () => {
     const r = await dump(inCopy('next-file'), '2020-05-12T13:30:22', '--quiet');
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stderr).toContain('the transaction committed at LSN 00000013:000000c1:0003 ended 2020/05/12 13:29:40:000, after (in the log) the one at LSN 00000013:000000c0:0003 that ended 2020/05/12 13:30:19:543');
+    expect(r.stderr).toContain('the transaction committed at LSN 00000013:000000c1:0003 ended 2020-05-12T13:29:40.000, after (in the log) the one at LSN 00000013:000000c0:0003 that ended 2020-05-12T13:30:19.543');
     expect(r.stderr).toContain('so the stop time 2020-05-12T13:30:22.000 may name two moments; the replay applied the log of the chain to its end, before the first commit in the log that ended after it');
     const plan = await cli('restore', 'plan', '--as', 'StopAt_side', '--backups', join(dir, 'next-file'), '--stop-at', '2020-05-12T13:30:22', '--format', 'sql', '--quiet');
     expect(plan.code, plan.stderr).toBe(0);
@@ -133,8 +133,8 @@ describeCorpus('a stop time the clock passed twice: dump and diff --stop-at say 
   it('restore plan --stop-at: the WARNING on stderr (also with --quiet), at the head of the script and in the json plan', async () => {
     const sql = await cli('restore', 'plan', '--as', 'StopAt_side', '--backups', join(dir, 'same-file'), '--stop-at', '2020-05-12T13:29:36', '--format', 'sql', '--quiet');
     expect(sql.code, sql.stderr).toBe(0);
-    const warning = "the log's commit times run backwards by 20 seconds: the transaction committed at LSN 00000013:000000b9:0003 ended 2020/05/12 13:29:20:000, " +
-      'after (in the log) the one at LSN 00000013:000000b8:0003 that ended 2020/05/12 13:29:39:530: the SQL Server\'s clock was set back (a daylight-saving change repeats an hour of local time), ' +
+    const warning = "the log's commit times run backwards by 20 seconds: the transaction committed at LSN 00000013:000000b9:0003 ended 2020-05-12T13:29:20.000, " +
+      'after (in the log) the one at LSN 00000013:000000b8:0003 that ended 2020-05-12T13:29:39.530: the SQL Server\'s clock was set back (a daylight-saving change repeats an hour of local time), ' +
       'so the stop time 2020-05-12T13:29:36.000 may name two moments; RESTORE … WITH STOPAT stops at the first commit in the log that ended after it (LSN 00000013:000000b8:0003): ' +
       'if the later moment was meant, name it by LSN (--stop-before-lsn, the first LSN not to apply)';
     expect(sql.stderr).toBe(`rowback restore plan: WARNING: ${warning}\n`);
@@ -147,7 +147,7 @@ describeCorpus('a stop time the clock passed twice: dump and diff --stop-at say 
     const before = await cli('restore', 'plan', '--as', 'StopAt_side', '--backups', join(dir, 'same-file'), '--stop-at', '2020-05-12T13:30:00', '--format', 'sql', '--quiet');
     expect(before.stderr).toMatch(/^rowback restore plan: WARNING: the log's commit times run backwards by 20 seconds: .* so the stop time 2020-05-12T13:30:00\.000 may name two moments; RESTORE … WITH STOPAT stops/);
     const next = await cli('restore', 'plan', '--as', 'StopAt_side', '--backups', join(dir, 'next-file'), '--stop-at', '2020-05-12T13:30:15', '--format', 'sql', '--quiet');
-    expect(next.stderr).toContain('the transaction committed at LSN 00000013:000000c1:0003 ended 2020/05/12 13:29:40:000, after (in the log) the one at LSN 00000013:000000c0:0003 that ended 2020/05/12 13:30:19:543');
+    expect(next.stderr).toContain('the transaction committed at LSN 00000013:000000c1:0003 ended 2020-05-12T13:29:40.000, after (in the log) the one at LSN 00000013:000000c0:0003 that ended 2020-05-12T13:30:19.543');
     expect(next.stderr).toContain('(LSN 00000013:000000c0:0003)');
   }, 120_000);
 

@@ -94,7 +94,7 @@ describeCorpus('rowback restore run (CLI function, fake executor, appveyor-lab h
     expect(r.executed).toBe(4);
     expect(ex.closed).toBe(true);
     expect(o).toBe('restored StopAt as StopAt_side: 4 statements\n');
-    expect(e).toMatch(/rowback: restore step 3\/4: 100 percent processed\./);
+    expect(e).toMatch(/rowback restore run: restore step 3\/4: 100 percent processed\./);
     await expect(runRestoreRun({ server: 'fake', backups: ['x'], stopAt: '2020-05-12 13:30' }, out, err, { executor: () => ex })).rejects.toMatchObject({ code: 'INPUT_BAD_OPTION' });
   });
 

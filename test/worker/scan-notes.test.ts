@@ -188,7 +188,7 @@ it("a job with a window over a log whose clock was set back (a daylight-saving f
       expect(store.requireJob(job.id).error).toBeNull();
       return store.audit({ jobId: job.id }).filter((a) => a.action === 'job.notes').flatMap((a) => a.details.notes as string[]);
     };
-    expect(await notesOf({ from: '2025-12-11 01:50', to: '2025-12-11 02:10' })).toContainEqual(expect.stringMatching(/^WARNING: the log's commit times run backwards by 59 minutes: the transaction committed at LSN [0-9a-f:]+ ended 2025\/12\/11 01:4\d:00:000, after \(in the log\) the one at LSN [0-9a-f:]+ that ended 2025\/12\/11 02:[34]\d:00:000: .* the job's window from\/to may be ambiguous: compare the rows' times and LSNs with the window$/));
+    expect(await notesOf({ from: '2025-12-11 01:50', to: '2025-12-11 02:10' })).toContainEqual(expect.stringMatching(/^WARNING: the log's commit times run backwards by 59 minutes: the transaction committed at LSN [0-9a-f:]+ ended 2025-12-11T01:4\d:00\.000, after \(in the log\) the one at LSN [0-9a-f:]+ that ended 2025-12-11T02:[34]\d:00\.000: .* the job's window from\/to may be ambiguous: compare the rows' times and LSNs with the window$/));
     // no window: nothing to be ambiguous
     expect((await notesOf({})).some((x) => x.includes('run backwards'))).toBe(false);
   } finally {

@@ -4,6 +4,8 @@
  * rows it holds changed, printed and optionally staged as a `restore` job for review and
  * re-insert. See docs/restore.md.
  */
+import { isoTimesStderr } from '../iso-times-stderr.js';
+import { isoLogTimesIn } from '../../recover/log-local-time.js';
 import { warnLocalTimes } from '../local-time-warnings.js';
 import { REPORT_TIMES, reportingFailure, writeReport } from '../failed-report.js';
 import type { ReplayResult } from '../../replay/point-in-time.js';
@@ -145,6 +147,8 @@ function positionOption(flag: string, v: number | string | undefined): number | 
 const DIFF_OUTPUTS = ['out', 'report', 'stage'];
 
 export async function runDiff(opts: DiffOptions, stdout: Writable = process.stdout, stderr: Writable = process.stderr): Promise<TableDiff & { jobId: number | null; interrupted?: NodeJS.Signals }> {
+  // every time in its sentences in one form, --stop-at's and --after-stop-at's as typed (iso-times-stderr.ts)
+  stderr = isoTimesStderr(stderr, [opts.stopAt, opts.afterStopAt]);
   const started = Date.now();
   // the report path is checked before any work, as --out is (a missing folder, an input, --out itself: one line, nothing read)
   // (the staging file is written too, created when new: a --report naming it, even before it exists, is refused)
@@ -201,6 +205,8 @@ function diffStop(typedAt: string | undefined, typedLsn: string | undefined, r: 
  * INCOMPLETE one does). Throws InputError INPUT_OUTPUT_UNWRITABLE when the file cannot be written.
  */
 function writeDiffReport(opts: DiffOptions, d: TableDiff & { jobId: number | null; interrupted?: NodeJS.Signals }, f: DiffFacts, elapsedMs: number): void {
+  // the sentences as stderr says them: every time in one form (isoLogTimesIn), the stop times as typed
+  const iso = (t: string) => isoLogTimesIn(t, [opts.stopAt, opts.afterStopAt]);
   const c = f.compared;
   const interrupted = d.interrupted ?? null;
   const report = {
@@ -227,12 +233,12 @@ function writeDiffReport(opts: DiffOptions, d: TableDiff & { jobId: number | nul
     notComparable: c ? d.unsure.length : null,
     changesWritten: f.written ?? 0,
     complete: !!c && f.incomplete.length === 0 && !interrupted,
-    incomplete: f.incomplete,
+    incomplete: f.incomplete.map(iso),
     ...(interrupted ? { interrupted } : {}),
     ...(c?.reversed ? { reversed: c.reversed } : {}),
     ...(opts.stage !== undefined ? { stagedIn: opts.stage, jobId: d.jobId } : {}),
-    notes: f.notes,
-    ...(f.warnings.length ? { warnings: f.warnings } : {}),
+    notes: f.notes.map(iso),
+    ...(f.warnings.length ? { warnings: f.warnings.map(iso) } : {}),
     elapsedMs,
   };
   writeReport(opts.report!, report, `the ${f.written ?? 0} change(s) were written${opts.out ? ` to ${opts.out}` : ''}${d.jobId !== null ? ` and staged as restore job ${d.jobId}` : ''}`);
@@ -386,7 +392,8 @@ async function diffTables(opts: DiffOptions, stdout: Writable, stderr: Writable,
         // as WARNING below; the job's `warnings` too (replayHeaderWarnings)
         ...replayHeaderWarnings(r).map((w) => `WARNING: ${w}`),
         ...incomplete,
-      ];
+        // times in the one form of rowback's sentences, as stderr says them (isoLogTimesIn)
+      ].map((t) => isoLogTimesIn(t, [opts.stopAt, opts.afterStopAt]));
       // the files the earlier state was read from, as the service's restore job names them in each
       // row's warnings (a replay's chain, else the backups given): a CLI-staged row said only
       // "missing from the later state (rowback diff)"

@@ -1,3 +1,5 @@
+import { isoTimesStderr } from '../iso-times-stderr.js';
+import { isoLogTimesIn } from '../../recover/log-local-time.js';
 import { skippedLines } from '../skipped-lines.js';
 import { findTableName, otherSchemasNote } from '../../reconstruct/metadata/names.js';
 import { assertRegularFile, assertWritableOutput, openOutputFile } from '../files.js';
@@ -131,6 +133,8 @@ export interface DumpedTable {
  * --all an unreadable table is a skipped item and the others are dumped.
  */
 export async function runDump(opts: DumpOptions, stdout: Writable = process.stdout, stderr: Writable = process.stderr): Promise<{ rows: number; skipped: SkippedItem[]; tables: DumpedTable[] }> {
+  // every time in its sentences in one form, --stop-at's as typed (iso-times-stderr.ts)
+  stderr = isoTimesStderr(stderr, [opts.stopAt]);
   // Ctrl-C / SIGTERM: stop where it is; what was written is flushed (a JSON array closed) and
   // INTERRUPTED said (interrupt.ts). Listening from the first line: there is no gap after the
   // start-up listener (bin/rowback.js) in which a signal would end the process silently.
@@ -168,6 +172,8 @@ type DumpResult = { rows: number; skipped: SkippedItem[]; tables: DumpedTable[];
  */
 function writeDumpReport(opts: DumpOptions, r: { rows: number; skipped: SkippedItem[]; tables: DumpedTable[]; tableNames?: Record<string, string>; warnedRows?: number; headerWarnings?: string[]; ownLogWarnings?: string[]; clockWarning?: string; pointInTime?: ReportedStop; incomplete?: string[]; notes?: string[] }, interrupted: string | null | undefined, elapsedMs: number): void {
   const list = (v: string | string[] | undefined) => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
+  // the sentences as stderr says them: every time in one form (isoLogTimesIn), --stop-at's as typed
+  const iso = (t: string) => isoLogTimesIn(t, [opts.stopAt]);
   const report = {
     source: [...list(opts.mdf), ...list(opts.bak), ...list(opts.trn)],
     tables: opts.all ? 'all' : list(opts.table),
@@ -185,15 +191,15 @@ function writeDumpReport(opts: DumpOptions, r: { rows: number; skipped: SkippedI
     complete: r.skipped.length === 0 && !interrupted,
     // the INCOMPLETE line stderr says, without its prefix ([] when none), as scan's and log's
     // `incomplete`: a script (docs/scripting.md) read `r.incomplete` of a dump and found nothing
-    incomplete: r.incomplete ?? [],
+    incomplete: (r.incomplete ?? []).map(iso),
     ...(interrupted ? { interrupted } : {}),
     // what stderr says as notes (said there without --quiet; here always), `[]` when none
-    notes: r.notes ?? [],
+    notes: (r.notes ?? []).map(iso),
     skipped: r.skipped,
     // WARNINGs on the backups' headers (backupHeaderWarnings), a stop time the server's clock
     // passed twice (ReplayResult.clockWarning) and row changes in a backup's own log that its pages
     // as copied do not show (ownLogWarnings), said on stderr even with --quiet
-    ...(r.headerWarnings?.length || r.clockWarning || r.ownLogWarnings?.length ? { warnings: [...(r.headerWarnings ?? []), ...(r.clockWarning ? [r.clockWarning] : []), ...(r.ownLogWarnings ?? [])] } : {}),
+    ...(r.headerWarnings?.length || r.clockWarning || r.ownLogWarnings?.length ? { warnings: [...(r.headerWarnings ?? []), ...(r.clockWarning ? [r.clockWarning] : []), ...(r.ownLogWarnings ?? [])].map(iso) } : {}),
     elapsedMs,
   };
   writeReport(opts.report!, report, `the ${r.rows} row(s) were written${opts.out ? ` to ${opts.out}` : ''}`);

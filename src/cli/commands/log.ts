@@ -1323,6 +1323,9 @@ async function logRecords(files: string[], opts: LogOptions, interrupt: Interrup
       elapsedMs: Date.now() - started,
     });
   }
+  // Every sentence on stderr gives times as --report does (isoLogTimesIn: `2018-08-28T18:37:18.200`,
+  // not fn_dblog's `2018/08/28 18:37:18:200`), as scan's; the records printed keep fn_dblog's form.
+  const say = (text: string): void => void process.stderr.write(`${isoLogTimesIn(text)}\n`);
   if (!opts.quiet) {
     // "N of N printed" beside INCOMPLETE read as all of the log: the count is of the log read, and
     // the summary says what it leaves out (the records lost to damage or in no file given, or
@@ -1342,21 +1345,21 @@ async function logRecords(files: string[], opts: LogOptions, interrupt: Interrup
       // thing to a script parsing the skipped lines of both commands
       lines.push(...skippedLines(passed, 20, ' (use --report FILE for all)'));
     }
-    process.stderr.write(lines.join('\n') + '\n');
+    say(lines.join('\n'));
   }
   // Said even with --quiet: whether these files are of one database is unchecked (names may be another database's)
-  for (const n of identityNotes) process.stderr.write(`rowback log: note: ${n}\n`);
-  for (const w of warnings) process.stderr.write(`rowback log: WARNING: ${w}\n`);
+  for (const n of identityNotes) say(`rowback log: note: ${n}`);
+  for (const w of warnings) say(`rowback log: WARNING: ${w}`);
   // exit 3 under --strict for each kind of WARNING but the copies' (their INCOMPLETE line's)
   if (unknownWarnings.length || vlfEndWarnings.length || headerWarnings.length || unwritableWarning) exitIncomplete(opts.strict);
   // Said even with --quiet, as scan's and dump's INCOMPLETE are (it was left out with --quiet:
   // a script running `log --quiet` learnt nothing of the records lost).
-  if (lostOutsideNote) process.stderr.write(`rowback log: note: ${lostOutsideNote}\n`);
-  for (const c of incomplete) process.stderr.write(`rowback log: INCOMPLETE: ${c}\n`);
+  if (lostOutsideNote) say(`rowback log: note: ${lostOutsideNote}`);
+  for (const c of incomplete) say(`rowback log: INCOMPLETE: ${c}`);
   if (incomplete.length) exitIncomplete(opts.strict);
   // Said even with --quiet, as an error would be: a script must not take part of a result for all of it.
   if (interrupted) {
-    process.stderr.write(`rowback log: INTERRUPTED by ${interrupted}: the log was not read to its end; the ${printed} record(s) written are only part of the result\n`);
+    say(`rowback log: INTERRUPTED by ${interrupted}: the log was not read to its end; the ${printed} record(s) written are only part of the result`);
     process.exitCode = exitCodeOf(interrupted);
   } else if (lateSignal) {
     process.stderr.write(`rowback log: note: ${lateSignal} came after the log was read to its end: the ${printed} record(s) written are the whole result\n`);
@@ -1426,12 +1429,12 @@ function writeLogReport(opts: LogOptions, files: readonly string[], r: LogReport
     records: r.records,
     complete: r.incomplete.length === 0 && !r.interrupted,
     // every INCOMPLETE line stderr says, without its prefix ([] when complete)
-    incomplete: r.incomplete.map(isoLogTimesIn),
+    incomplete: r.incomplete.map((t) => isoLogTimesIn(t)),
     ...(r.edges.before ? { beforeLogRead: isoLogTimesIn(r.edges.before) } : {}),
     ...(r.edges.after ? { beyondLogGiven: isoLogTimesIn(r.edges.after) } : {}),
     ...(r.interrupted ? { interrupted: r.interrupted } : {}),
-    notes: r.notes.map(isoLogTimesIn),
-    ...(r.warnings.length ? { warnings: r.warnings.map(isoLogTimesIn) } : {}),
+    notes: r.notes.map((t) => isoLogTimesIn(t)),
+    ...(r.warnings.length ? { warnings: r.warnings.map((t) => isoLogTimesIn(t)) } : {}),
     counts: {
       recordsRead: r.stats.records,
       staleRecords: r.stats.staleRecords,

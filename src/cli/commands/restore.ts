@@ -1,3 +1,4 @@
+import { isoTimesStderr } from '../iso-times-stderr.js';
 import type { Writable } from 'node:stream';
 import { unsureKinds } from '../../replay/table-diff.js';
 import { warnLocalTimes } from '../local-time-warnings.js';
@@ -144,6 +145,8 @@ export async function runRestoreRun(
   stderr: Writable = process.stderr,
   deps: PlanDeps & { executor?: (o: RunCliOptions) => RestoreExecutor; signal?: AbortSignal } = {},
 ): Promise<{ executed: number }> {
+  // every time in its sentences in one form, --stop-at's as typed (iso-times-stderr.ts)
+  stderr = isoTimesStderr(stderr, [o.stopAt]);
   if (o.as === undefined) throw new InputError('INPUT_BAD_OPTION', 'restore run needs --as NEW_NAME: it never restores over the original database');
   // What the comparison after the restore needs is checked before the restore starts: a bad
   // --key or an unopenable --stage file must not surface only after a long restore has run.
@@ -179,7 +182,7 @@ export async function runRestoreRun(
       overwriteExisting: o.overwriteExisting,
       signal: ac.signal,
       onProgress: (p) => {
-        if (!o.quiet) stderr.write(`rowback: restore step ${p.step}/${p.steps}: ${(p.message ?? p.statement.slice(0, 120)).replace(/[\r\n]+/g, ' ')}\n`);
+        if (!o.quiet) stderr.write(`rowback restore run: restore step ${p.step}/${p.steps}: ${(p.message ?? p.statement.slice(0, 120)).replace(/[\r\n]+/g, ' ')}\n`);
       },
     });
     stdout.write(`restored ${chain.databaseName} as ${o.as}: ${r.executed} statements\n`);
@@ -788,6 +791,8 @@ export function planText(r: PlanResult): string {
  * line, exit 130 / 143, null. Throws what planRestore throws (InputError for every refusal, exit 2).
  */
 export async function runRestorePlan(o: PlanOptions, stdout: Writable = process.stdout, stderr: Writable = process.stderr, deps: PlanDeps = {}): Promise<PlanResult | null> {
+  // every time in its sentences in one form, --stop-at's as typed (iso-times-stderr.ts)
+  stderr = isoTimesStderr(stderr, [o.stopAt]);
   const interrupt = deps.interrupt;
   warnLocalTimes('restore plan', [['--stop-at', o.stopAt, 'start']], stderr);
   let r: PlanResult;
@@ -810,7 +815,7 @@ export async function runRestorePlan(o: PlanOptions, stdout: Writable = process.
   for (const w of loud) stderr.write(`rowback restore plan: WARNING: ${w}\n`);
   for (const n of plan.identityNotes ?? []) stderr.write(`rowback restore plan: note: ${n}\n`);
   if (!o.quiet) for (const n of plan.logNotes ?? []) stderr.write(`rowback restore plan: note: ${n}\n`);
-  for (const w of plan.rendered.warnings) if (!loud.some((d) => w === `WARNING: ${d}`)) stderr.write(`rowback: ${w}\n`);
+  for (const w of plan.rendered.warnings) if (!loud.some((d) => w === `WARNING: ${d}`)) stderr.write(`rowback restore plan: ${w}\n`);
   if (o.format === 'json') stdout.write(JSON.stringify(planJson(plan), null, 2) + '\n');
   else if (o.format === 'sql') {
     // the script alone on stdout: a backup used despite damage is said on stderr (text and json carry it as a note),

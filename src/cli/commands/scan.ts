@@ -1,3 +1,4 @@
+import { isoLogTimesIn } from '../../recover/log-local-time.js';
 import { skippedLines } from '../skipped-lines.js';
 import { otherSchemasNote } from '../../reconstruct/metadata/names.js';
 import { findTableName } from '../../reconstruct/metadata/names.js';
@@ -363,6 +364,8 @@ export async function runScan(opts: ScanOptions): Promise<void> {
     const verdict = incompleteVerdict({
       // the source's own kind: a live scan may name its server in the MSSQL_* variables alone (open-source.ts sourceKind)
       kind,
+      // whose catalog a damaged one or unknown units are said of (the data file's, the backup's)
+      catalogOwner: source.catalogOwner,
       stats,
       window: filter,
       range: selection,
@@ -393,7 +396,7 @@ export async function runScan(opts: ScanOptions): Promise<void> {
       edgesOneLine: true,
     });
     const { lost, lostOutsideNote } = verdict;
-    const damagedLine = verdict.damaged ? `rowback scan: INCOMPLETE: ${isoLogTimesIn(verdict.damaged)}\n` : '';
+    const damagedLine = verdict.damaged ? `rowback scan: INCOMPLETE: ${verdict.damaged}` : '';
     const beforeStart = verdict.beforeStart.join('; ') || undefined;
     const pastEnd = verdict.pastEnd.join('; ') || undefined;
     // rows the committed filter passed on but the layout check held back, or that did not decode,
@@ -434,11 +437,11 @@ export async function runScan(opts: ScanOptions): Promise<void> {
         rowsWithWarnings: warnedRows,
         complete: verdict.clauses.length === 0 && !unknownClause && !interruptedBy,
         // every INCOMPLETE line stderr says, without its prefix ([] when complete)
-        incomplete: verdict.clauses.map(isoLogTimesIn),
+        incomplete: verdict.clauses.map((t) => isoLogTimesIn(t)),
         ...(pastEnd ? { beyondLogGiven: pastEnd } : {}),
         ...(beforeStart ? { beforeLogRead: beforeStart } : {}),
         // stretches of log in no file given that the window may reach (their notes are not repeated below)
-        ...(verdict.logNotGiven.length ? { logNotGiven: verdict.logNotGiven.map(isoLogTimesIn) } : {}),
+        ...(verdict.logNotGiven.length ? { logNotGiven: verdict.logNotGiven.map((t) => isoLogTimesIn(t)) } : {}),
         ...(interruptedBy ? { interrupted: interruptedBy } : {}),
         ...(noRowsReason ? { noRowsReason: isoLogTimesIn(noRowsReason) } : {}),
         // what stderr says as notes (where an .ldf's log starts, log held twice, the inactive
@@ -449,11 +452,11 @@ export async function runScan(opts: ScanOptions): Promise<void> {
         // --alloc-unit (not the CSV layout's). Only the source's and the lost log's were here: a
         // script read `notes: []` of a scan whose stderr said "59 more insert(s) … began outside the
         // window", or named a TRUNCATE TABLE no log scan gives back
-        notes: [...timeAdvice.map((l) => l.slice('rowback scan: '.length)), ...catalogNotes, ...sourceNotes(), ...metadataNotes, ...told.removals, ...told.notes, ...(selectionNote ? [selectionNote] : []), ...(caseOnlyNote ? [caseOnlyNote] : []), ...mistypedNotes, ...(lostOutsideNote ? [lostOutsideNote] : [])].map(isoLogTimesIn),
+        notes: [...timeAdvice.map((l) => l.slice('rowback scan: '.length)), ...catalogNotes, ...sourceNotes(), ...metadataNotes, ...told.removals, ...told.notes, ...(selectionNote ? [selectionNote] : []), ...(caseOnlyNote ? [caseOnlyNote] : []), ...mistypedNotes, ...(lostOutsideNote ? [lostOutsideNote] : [])].map((t) => isoLogTimesIn(t)),
         // log records of operation codes rowback does not know, a clock set back within the window
         // (said as WARNING on stderr) and the UNCHECKED line: each exits 3 under --strict, so the
         // report says why (a script read `complete: true`, no warnings, and exit 3)
-        ...(opened.warnings?.().length || clockWarning || told.unchecked ? { warnings: [...(opened.warnings?.() ?? []), ...(clockWarning ? [isoLogTimesIn(clockWarning)] : []), ...(told.unchecked ? [told.unchecked] : [])] } : {}),
+        ...(opened.warnings?.().length || clockWarning || told.unchecked ? { warnings: [...(opened.warnings?.() ?? []), ...(clockWarning ? [clockWarning] : []), ...(told.unchecked ? [told.unchecked] : [])].map((t) => isoLogTimesIn(t)) } : {}),
         // a Map goes through JSON.stringify as {}: the per-unit counts as an object
         ...(stats
           ? {
@@ -490,48 +493,53 @@ export async function runScan(opts: ScanOptions): Promise<void> {
       // a full disk said as INTERNAL with no file named, and nothing of the rows already written
       writeReport(opts.report, report, `the ${rows} row(s) were written${opts.out ? ` to ${opts.out}` : ''}`, ': free space or give another --report, and run the scan again');
     }
+    // Every sentence on stderr gives times as --report, --from/--to and rows' beginTime do
+    // (isoLogTimesIn): the notes, "why no rows" and WARNING lines printed fn_dblog's
+    // `2018/08/28 18:37:18:200` while the INCOMPLETE lines and the report said 2018-08-28T18:37:18.200.
+    // The --from/--to as typed are kept as typed.
+    const say = (line: string): void => void process.stderr.write(`${isoLogTimesIn(line, [opts.from, opts.to])}\n`);
     // Said even with --quiet: a --schema catalog whose database was not checked or is another's
-    for (const n of catalogNotes) process.stderr.write(`rowback scan: note: ${n}\n`);
+    for (const n of catalogNotes) say(`rowback scan: note: ${n}`);
     if (!opts.quiet) {
-      for (const n of sourceNotes()) process.stderr.write(`rowback scan: note: ${n}\n`);
-      for (const n of metadataNotes) process.stderr.write(`rowback scan: note: ${n}\n`);
+      for (const n of sourceNotes()) say(`rowback scan: note: ${n}`);
+      for (const n of metadataNotes) say(`rowback scan: note: ${n}`);
       printSummary(rows, perTable, allSkipped);
       // CSV without one --table holds each row's values as one JSON cell: a spreadsheet shows JSON
       // text where a newcomer expected a column per value, and nothing said why
       if (csvOut && !single && rows > 0) {
         const names = [...perTable.keys()].sort();
-        process.stderr.write(`rowback scan: note: CSV: each row's values are one JSON cell (column "values"), as no single --table was given; for a column per value, scan one table at a time: ${names.slice(0, 3).map((t) => `--table ${t}`).join(', ')}${names.length > 3 ? ', …' : ''}\n`);
+        say(`rowback scan: note: CSV: each row's values are one JSON cell (column "values"), as no single --table was given; for a column per value, scan one table at a time: ${names.slice(0, 3).map((t) => `--table ${t}`).join(', ')}${names.length > 3 ? ', …' : ''}`);
       }
-      if (selectionNote) process.stderr.write(`rowback scan: note: ${selectionNote}\n`);
+      if (selectionNote) say(`rowback scan: note: ${selectionNote}`);
       // the notes before "why no rows", which counts what they name
-      for (const n of [...told.removals, ...told.notes]) process.stderr.write(`rowback scan: note: ${n}\n`);
-      if (noRowsReason) process.stderr.write(`rowback scan: why no rows: ${noRowsReason}\n`);
+      for (const n of [...told.removals, ...told.notes]) say(`rowback scan: note: ${n}`);
+      if (noRowsReason) say(`rowback scan: why no rows: ${noRowsReason}`);
     } else {
       // Said even with --quiet: a file whose database could not be checked (its rows may be another database's)
-      for (const n of (opened.loudNotes?.() ?? []).filter((x) => !saidIncomplete.has(x))) process.stderr.write(`rowback scan: note: ${n}\n`);
+      for (const n of (opened.loudNotes?.() ?? []).filter((x) => !saidIncomplete.has(x))) say(`rowback scan: note: ${n}`);
       // Said even with --quiet: the rows printed are not all the transactions removed.
-      for (const n of told.removals) process.stderr.write(`rowback scan: note: ${n}\n`);
+      for (const n of told.removals) say(`rowback scan: note: ${n}`);
     }
     // Said even with --quiet: rows printed as selected by a name they hold in another letter case
     // (a case-sensitive database or server has both 'Bob' and 'bob')
-    if (caseOnlyNote) process.stderr.write(`rowback scan: note: ${caseOnlyNote}\n`);
+    if (caseOnlyNote) say(`rowback scan: note: ${caseOnlyNote}`);
     // Said even with --quiet: records of operations rowback does not know may have changed rows it does not list
-    for (const w of opened.warnings?.() ?? []) process.stderr.write(`rowback scan: WARNING: ${w}\n`);
-    if (clockWarning) process.stderr.write(`rowback scan: WARNING: ${clockWarning}\n`);
+    for (const w of opened.warnings?.() ?? []) say(`rowback scan: WARNING: ${w}`);
+    if (clockWarning) say(`rowback scan: WARNING: ${clockWarning}`);
     // Said even with --quiet: rows printed here may still exist in the database.
-    if (told.unchecked) process.stderr.write(`rowback scan: ${told.unchecked}\n`);
+    if (told.unchecked) say(`rowback scan: ${told.unchecked}`);
     // Said even with --quiet: a table `--alloc-unit` mapped that no row came from, while the log has
     // row operations on units no table names: likely a mistyped id (its rows were a note at most,
     // exit 0 with --strict; the unknown units are not INCOMPLETE with a --ddl/--schema layout)
-    for (const n of mistypedNotes) process.stderr.write(`rowback scan: note: ${n}\n`);
+    for (const n of mistypedNotes) say(`rowback scan: note: ${n}`);
     // Said even with --quiet, as INTERRUPTED is: a script must not take part of a result for all of it.
-    if (damagedLine) process.stderr.write(damagedLine);
-    if (lostOutsideNote) process.stderr.write(`rowback scan: note: ${lostOutsideNote}\n`);
+    if (damagedLine) say(damagedLine);
+    if (lostOutsideNote) say(`rowback scan: note: ${lostOutsideNote}`);
     // each time in the report's form (isoLogTimesIn), as --report's `incomplete` says the same
     // sentences: a log time came in fn_dblog's form (`it committed at 2018/08/28 18:37:18:200`, `its
     // last transaction record ended at 2024/03/05 14:29:58:200`), beside `--to 2024-03-05T14:59:59.997`
     // in one line, and the report's sentence differed from stderr's
-    for (const c of incompleteClauses) process.stderr.write(`rowback scan: INCOMPLETE: ${isoLogTimesIn(c)}\n`);
+    for (const c of incompleteClauses) say(`rowback scan: INCOMPLETE: ${c}`);
     // --strict: exit 3 for what the report calls "complete": false (an interrupt's 130/143 below wins)
     if (verdict.clauses.length || unknownClause) exitIncomplete(opts.strict);
     // every WARNING said above (a backup's header, log records of an operation rowback does not know:
@@ -542,7 +550,7 @@ export async function runScan(opts: ScanOptions): Promise<void> {
     // Said even with --quiet, and exit 3 with --strict: values printed may be wrong or missing.
     sayWarnedRows(process.stderr, 'scan', warnedRows, rows, opts);
     // Said even with --quiet, as an error would be: a script must not take part of a result for all of it.
-    if (lateSignal) process.stderr.write(`rowback scan: note: ${lateSignal} came after the log was read to its end: the ${rows} row(s) written are the whole result\n`);
+    if (lateSignal) say(`rowback scan: note: ${lateSignal} came after the log was read to its end: the ${rows} row(s) written are the whole result`);
     if (interruptedBy) {
       process.stderr.write(`rowback scan: INTERRUPTED by ${interruptedBy}: the log was not read to its end; the ${rows} row(s) written are only part of the result\n`);
       process.exitCode = interruptedBy === 'SIGINT' ? 130 : 143;
@@ -714,15 +722,8 @@ function notPrinted(items: readonly SkippedItem[]): NotPrintedRows {
 /** What `--report`'s `times` field says of every time in the report (failed-report.ts). */
 export { REPORT_TIMES };
 
-/**
- * `text` with each time in fn_dblog's Begin Time form (`2018/08/26 21:19:07:573`, as the log
- * stores it and the "why no rows" line on stderr prints it) written as `2018-08-26T21:19:07.573`,
- * the form of everything else in `--report` (filter, rows' beginTime). Only that exact shape is
- * rewritten: the same SQL Server local time, no zone added.
- */
-export function isoLogTimesIn(text: string): string {
-  return text.replace(/\b(\d{4})\/(\d{2})\/(\d{2}) (\d{2}):(\d{2}):(\d{2}):(\d{3})\b/g, '$1-$2-$3T$4:$5:$6.$7');
-}
+/** Every time in `text` in REPORT_TIMES' form (log-local-time.ts isoLogTimesIn), re-exported for `log`. */
+export { isoLogTimesIn };
 
 /** The row selection's flags as `--report`'s `filter.selection` gives them: as typed, absent when not given. */
 function selectionForReport(o: ScanOptions): Record<string, string[] | string> {

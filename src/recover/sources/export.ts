@@ -78,6 +78,9 @@ export class ExportSource implements RecoverySource {
     return this.loaded?.header ?? null;
   }
 
+  /** The export's catalog rows (sql/export-log-records.sql's, of the database it read) are what metadata() reads. */
+  readonly catalogOwner = "the export's";
+
   get description(): string {
     const h = this.loaded?.header;
     const from = h ? ` (${[h.server, h.database].filter(Boolean).join('/') || 'unknown server'}${h.serverTimeZone ? `, UTC${h.serverTimeZone}` : ''})` : '';

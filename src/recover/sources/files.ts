@@ -945,6 +945,8 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
 
   return {
     description,
+    // metadata() reads the data files when given, else the backup (a .bak given beside --mdf is read for its log)
+    ...(mdfs.length ? { catalogOwner: "the data file's" } : baks.length ? { catalogOwner: "the backup's" } : {}),
     progress(): SourceProgress {
       return {
         bytesRead: current.bytes + (inFlight?.bytes ?? 0),

@@ -112,6 +112,9 @@ export class LiveSource implements RecoverySource {
     return { ...fromString, database: o.database };
   }
 
+  /** metadata() reads the live database's catalog, as the server gives it (sql/table-metadata.sql). */
+  readonly catalogOwner = "the server's";
+
   get description(): string {
     const tz = this.facts ? ` (server time zone UTC${this.facts.timeZone})` : '';
     return `live ${this.runner.description}${tz}`;
