@@ -107,7 +107,7 @@ export function withMetadata(source: RecoverySource, override: TableLayout[], op
         const shown = known.slice(0, 20).join(', ') + (known.length > 20 ? ` and ${known.length - 20} more` : '');
         throw new InputError(
           'INPUT_NO_ALLOC_UNIT',
-          `the log names tables by allocation unit id, and ${names} ${unmapped.length === 1 ? 'is' : 'are'} not in ${of} catalog (its tables: ${shown || 'none'}), so nothing maps ${unmapped.length === 1 ? 'it' : 'them'} to one: check the name in the script, give the data file of the database the table is in, or ${override.length === 1 ? 'give --alloc-unit ID' : 'give --alloc-unit SCHEMA.NAME=ID'} for a table since dropped`,
+          `the log names tables by allocation unit id, and ${names} ${unmapped.length === 1 ? 'is' : 'are'} not in ${of} catalog (its tables: ${shown || 'none'}), so nothing maps ${unmapped.length === 1 ? 'it' : 'them'} to one: check the name in the script, ${elsewhereAdvice(source.catalogOwner)}or ${override.length === 1 ? 'give --alloc-unit ID' : 'give --alloc-unit SCHEMA.NAME=ID'} for a table since dropped`,
           { table: `${unmapped[0]!.schema}.${unmapped[0]!.name}` },
         );
       }
@@ -349,4 +349,20 @@ export function layoutDifferences(given: TableLayout, own: TableLayout, partitio
   }
   if (given.compression !== own.compression) out.push(`DATA_COMPRESSION ${given.compression} vs ${of} ${own.compression}${partition !== undefined ? ` (partition ${partition})` : ''}`);
   return out;
+}
+
+/**
+ * The INPUT_NO_ALLOC_UNIT refusal's advice to read the catalog of another database, by the source
+ * whose catalog lacks the table (RecoverySource.catalogOwner), with its trailing ', '; '' when the
+ * catalog is the log's own database's. A data file or backup is given beside the log and may be of
+ * another database than the table's: give the right one. An export's catalog rows and a live
+ * server's catalog are of the database whose log is read (sql/export-log-records.sql embeds its catalog; LiveSource reads the
+ * database it scans), so no other one holds the table's allocation units for that log: the name is
+ * wrong, or the table was dropped (--alloc-unit). It said "give the data file of the database the
+ * table is in" of every source (builder H's left-out, session 43).
+ */
+function elsewhereAdvice(owner: string | undefined): string {
+  if (owner === "the backup's") return 'give a backup of the database the table is in, ';
+  if (owner === "the export's" || owner === "the server's") return '';
+  return 'give the data file of the database the table is in, ';
 }

@@ -45,7 +45,9 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 describeCorpus('a --ddl table the source\'s catalog does not hold: the refusal names that source\'s catalog', () => {
   it('--mdf: the data file\'s catalog', async () => {
     const r = await cli('scan', '--mdf', A('Database1.mdf'), '--ldf', A('Database1_log.ldf'), '--ddl', ddl);
-    expect(expectOneLineError(r, 'INPUT_NO_ALLOC_UNIT')).toMatch(NOT_IN("the data file's"));
+    const line = expectOneLineError(r, 'INPUT_NO_ALLOC_UNIT');
+    expect(line).toMatch(NOT_IN("the data file's"));
+    expect(line).toContain('check the name in the script, give the data file of the database the table is in, or give --alloc-unit ID');
   });
 
   it('--bak: the backup\'s catalog, not the data file\'s', async () => {
@@ -53,6 +55,8 @@ describeCorpus('a --ddl table the source\'s catalog does not hold: the refusal n
     const line = expectOneLineError(r, 'INPUT_NO_ALLOC_UNIT');
     expect(line).toMatch(NOT_IN("the backup's"));
     expect(line).not.toContain("data file's catalog");
+    // the way on names a backup too (it said "give the data file of the database the table is in")
+    expect(line).toContain('check the name in the script, give a backup of the database the table is in, or give --alloc-unit ID');
   }, 60_000);
 
   it('--export: the export\'s catalog, not the data file\'s', async () => {
@@ -63,6 +67,9 @@ describeCorpus('a --ddl table the source\'s catalog does not hold: the refusal n
     const line = expectOneLineError(r, 'INPUT_NO_ALLOC_UNIT');
     expect(line).toMatch(NOT_IN("the export's"));
     expect(line).not.toContain("data file's catalog");
+    // the export's catalog is of the database whose log it holds: no data file to give, the name is
+    // wrong or the table dropped
+    expect(line).toContain('check the name in the script, or give --alloc-unit ID for a table since dropped');
   }, 60_000);
 
   it('an export job says it as scan --export does (its error)', async () => {
@@ -100,5 +107,6 @@ describe('a live source (SYNTHETIC server answers)', () => {
     const err = await source.metadata().then(() => null, (e: Error) => e);
     expect(err?.message).toMatch(NOT_IN("the server's"));
     expect(err?.message).not.toContain("data file's catalog");
+    expect(err?.message).toContain('check the name in the script, or give --alloc-unit ID for a table since dropped');
   });
 });
