@@ -4,7 +4,9 @@
  *
  * Forms (each tested in test/util/redact.test.ts):
  * - ADO / ODBC keywords: `Password=…`, `Pwd=…` (bare, "double-", 'single-quoted' or {braced},
- *   quotes doubled inside), after `;` or at the start;
+ *   quotes doubled inside), after `;` or at the start; and the Azure AD secrets mssql's connection
+ *   string takes (node_modules/mssql/lib/base/connection-pool.js: `Client Secret=`, `Msi Secret=`,
+ *   `Token=`; breaker G, session 43: left as typed);
  * - URL user info: `mssql://user:pass@host`, `sqlserver://…`, any `scheme://user:pass@`;
  * - JDBC properties: `jdbc:sqlserver://host;user=sa;password=…;` and URL query parameters
  *   `?password=…&` / `&pwd=…`;
@@ -20,7 +22,7 @@
 // ADO/ODBC/JDBC: a bare value runs to the next `;` (spaces belong to it) or the end of the text.
 // A quoted or braced value with no closing quote runs to the end of the text (the safe side: before,
 // the bare form took it to the first `;` and printed the rest of the password).
-const KEYWORD = /((?:^|[;\s])\s*(?:password|pwd)\s*=\s*)("(?:[^"]|"")*"|'(?:[^']|'')*'|\{(?:[^}]|\}\})*\}|["'{][\s\S]*$(?![\s\S])|[^;]*?)(?=\s*;|$)/gim;
+const KEYWORD = /((?:^|[;\s])\s*(?:password|pwd|client\s+secret|msi\s+secret|token)\s*=\s*)("(?:[^"]|"")*"|'(?:[^']|'')*'|\{(?:[^}]|\}\})*\}|["'{][\s\S]*$(?![\s\S])|[^;]*?)(?=\s*;|$)/gim;
 // URL query parameters: the value runs to `&`, `#` or white space.
 const QUERY = /([?&](?:password|pwd|token|access_token|api_key|apikey)=)([^&#\s]*)/gi;
 // an API token (staging/store.ts createToken: 'rbk_' + 32 bytes base64url, 43 characters): its

@@ -22,6 +22,10 @@ describe('secrets: one redaction for every connection-string form', () => {
     ['JDBC properties', 'jdbc:sqlserver://db1:1433;databaseName=CRM;user=sa;password=hunter22;encrypt=true', 'jdbc:sqlserver://db1:1433;databaseName=CRM;user=sa;password=***;encrypt=true'],
     ['URL query', 'https://x/?user=sa&password=hunter22&db=1', 'https://x/?user=sa&password=***&db=1'],
     ['environment', 'MSSQL_SERVER=db1 MSSQL_PASSWORD=hunter22 MSSQL_USER=sa', 'MSSQL_SERVER=db1 MSSQL_PASSWORD=*** MSSQL_USER=sa'],
+    // the Azure AD secrets mssql's connection string takes (mssql lib/base/connection-pool.js)
+    ['Azure AD client secret', 'Server=db1;Authentication=azure-active-directory-service-principal-secret;Client Id=abc;Client Secret=Xy7~q.9;Tenant Id=t1', 'Server=db1;Authentication=azure-active-directory-service-principal-secret;Client Id=abc;Client Secret=***;Tenant Id=t1'],
+    ['Azure AD access token', 'Server=db1;Token=eyJ0eXAiOiJKV1Qi.abc;Database=CRM', 'Server=db1;Token=***;Database=CRM'],
+    ['Azure MSI secret', 'Server=db1;Client Id=abc;Msi Endpoint=http://169.254.169.254;Msi Secret=m5i', 'Server=db1;Client Id=abc;Msi Endpoint=http://169.254.169.254;Msi Secret=***'],
     ['nothing secret', 'table dbo.Password has 3 rows', 'table dbo.Password has 3 rows'],
   ])('%s', (_, input, expected) => {
     expect(redactSecrets(input)).toBe(expected);
