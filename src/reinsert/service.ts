@@ -9,7 +9,7 @@ import { commentText, quoteQualified, splitQualifiedName } from '../util/tsql.js
 import { executeRun, type ExecuteHooks, type RunSummary } from './execute.js';
 import { driverDatabaseOf, driverServerOf, MssqlTarget } from './mssql-target.js';
 import { OtherJobsReinserts, otherJobMessage, type OtherJobRow, type ReinsertPlace } from './other-jobs.js';
-import { readRunTarget, serverSpelling, sideTableOf } from './run-target.js';
+import { readRunTarget, sameServer, serverSpelling, sideTableOf } from './run-target.js';
 import { readText, type StoredText } from '../staging/stored-text.js';
 import { readRunText, readRunTextCooperatively, runTextColumn, writeRunTextChunks, writeRunTextPieces, type StoredRunText, type WrittenRunText } from '../staging/run-texts.js';
 import { inSameTable, legacySideTableCounts, sideTableMessage, sideTableRows, type SideTableRow } from './side-tables.js';
@@ -979,7 +979,9 @@ export class ReinsertService {
    * ledger table there does not hold the batch's key: its rows went in twice (a table with no key has
    * nothing to stop it; breaker G, session 43: a crash left a batch in doubt, a new run named another
    * ledgerTable). Rows of such batches this plan does not hold are no reason; a place not known (no
-   * server in either connection, a database not recorded) counts as the same, the safe side.
+   * server in either connection, a database not recorded) or a server that may be the same one
+   * (run-target.ts sameServer: a short name and a qualified one beginning with it) counts as the
+   * same, the safe side; a ledger table is compared as the table it names (schema dbo when none).
    * `databaseUsed`: the database the planning read (plan()'s databaseRead), as insertRun records it.
    * @throws ReinsertError REINSERT_LEDGER_IN_DOUBT (409) naming the stopped run, its batches and ledger
    */
@@ -987,7 +989,18 @@ export class ReinsertService {
     const doubt = this.store.stoppedRunsInDoubt(jobId, { allRows: true });
     if (!doubt.length) return;
     const planned = new Set(plan.batches.flatMap((b) => b.rows.map((r) => r.rowId)));
-    const norm = (t: string | null | undefined) => (t ?? DEFAULT_LEDGER_TABLE).toLowerCase();
+    // one table however it is spelled: `rowback_reinsert_ledger`, `[dbo].[rowback_reinsert_ledger]` and
+    // the default `dbo.rowback_reinsert_ledger` are one (plan.ts quotedRowLedger reads them so); the
+    // text alone refused a run naming its very ledger another way
+    const norm = (t: string | null | undefined) => {
+      const q = t ?? DEFAULT_LEDGER_TABLE;
+      try {
+        const { schema, name } = splitQualifiedName(q);
+        return `${schema}.${name}`.toLowerCase();
+      } catch {
+        return q.toLowerCase();
+      }
+    };
     const same = (x: string | null | undefined, y: string | null | undefined) => !x || !y || x.toLowerCase() === y.toLowerCase();
     const host = connectionHost(target.connectionString) ?? null;
     const database = targetDatabase(target) ?? databaseUsed ?? null;
@@ -997,8 +1010,11 @@ export class ReinsertService {
       if (!rows.length) continue;
       const ran = this.getRun(b.runId)?.target as { server?: string | null; database?: string | null; databaseUsed?: string | null; ledgerTable?: string | null } | undefined;
       if (!ran) continue;
-      const sameServer = !ran.server || !host || serverSpelling(ran.server) === serverSpelling(host);
-      if (!sameServer || !same(ran.database ?? ran.databaseUsed, database)) continue;
+      // may be one server (run-target.ts sameServer: `db1` and `db1.corp.example` too), the safe side
+      // here: by serverSpelling's exact spelling, a run naming the server's qualified name passed and
+      // put the rows in doubt in again
+      const oneServer = !ran.server || !host || sameServer(ran.server, host);
+      if (!oneServer || !same(ran.database ?? ran.databaseUsed, database)) continue;
       if (norm(ran.ledgerTable) === norm(target.ledgerTable)) continue;
       const c = clash.get(b.runId) ?? { ledger: ran.ledgerTable ?? DEFAULT_LEDGER_TABLE, batches: [], rows: 0 };
       c.batches.push(b.batchNo);

@@ -114,6 +114,31 @@ describeCorpus('a new re-insert run reads the ledger a stopped run in doubt wrot
     expect(side.counts().duplicates).toBe(0);
   });
 
+  it('the same server by its qualified name is refused; the same ledger table spelled otherwise runs', async () => {
+    // (SYNTHETIC spellings) serverSpelling's exact comparison took `side.corp.example` for another
+    // server than the stopped run's `side`, and the rows in doubt went in again; `db1` beside
+    // `db1.corp.example` may be one server (run-target.ts sameServer), as a resume's place check holds
+    const { svc, jobId, runId } = await stoppedRun();
+    for (const server of ['side.corp.example', 'tcp:SIDE.corp.example,1433']) {
+      await expect(svc.start(jobId, 'op2', { dryRun: false, target: { connectionString: `Server=${server};Database=CRM;Password=y`, ledgerTable: 'dbo.ledger_b' } })).rejects.toMatchObject({
+        code: 'REINSERT_LEDGER_IN_DOUBT', message: expect.stringContaining(`re-insert run ${runId} of job ${jobId}`),
+      });
+    }
+    expect(svc.listRuns(jobId).length).toBe(1);
+    // another instance is another server: no reason
+    const other = await svc.start(jobId, 'op2', { dryRun: false, target: { connectionString: 'Server=side\\other;Database=CRM;Password=y', ledgerTable: 'dbo.ledger_b' } });
+    await svc.wait(other.id);
+    expect(svc.listRuns(jobId).length).toBe(2);
+  });
+
+  it.each(['[dbo].[ledger_a]', 'ledger_a', '[DBO].Ledger_A'])("the stopped run's ledger named %s (SYNTHETIC: the same table, schema dbo when none) is not refused", async (ledgerTable) => {
+    const { svc, jobId } = await stoppedRun();
+    const run = await svc.start(jobId, 'op2', { dryRun: false, target: { connectionString: 'Server=side;Database=CRM;Password=y', ledgerTable } });
+    await svc.wait(run.id);
+    expect(store.stoppedRunsInDoubt(jobId)).toEqual([]);
+    expect(side.counts().duplicates).toBe(0);
+  });
+
   it('the API answers it 409', async () => {
     const { svc, jobId } = await stoppedRun();
     const e = await svc.start(jobId, 'op2', { dryRun: false, target: { connectionString: 'Server=side;Database=CRM;Password=y' } }).catch((x: unknown) => x);
