@@ -139,6 +139,22 @@ describeCorpus('a new re-insert run reads the ledger a stopped run in doubt wrot
     expect(side.counts().duplicates).toBe(0);
   });
 
+  it("a dry run's script checking another ledger says so at its head (run by hand, the rows in doubt could go in twice); with the run's ledger it does not", async () => {
+    // the refusal guards a real run only: the dry run's script, run by hand with another ledger's
+    // row-ledger check, put the rows of the batch in doubt in again with no word
+    const { svc, jobId, runId } = await stoppedRun();
+    const doubt = store.stoppedRunsInDoubt(jobId).map((b) => b.batchNo);
+    const other = await svc.dryRun(jobId, 'op2', { target: { connectionString: 'Server=side;Database=CRM;Password=y', ledgerTable: 'dbo.ledger_b' } });
+    const head = other.script.split('\n').filter((l) => l.startsWith('--')).join('\n');
+    expect(head).toMatch(new RegExp(`-- WARNING: \\d+ row\\(s\\) of this script are in a batch a stopped re-insert run of job ${jobId} sent and never recorded, which may have committed: run ${runId} \\(batch\\(es\\) ${doubt.join(', ')}, ledger table dbo\\.ledger_a\\); only that ledger table can tell, and this script checks dbo\\.ledger_b, which does not hold them: run as it is, those rows could go in twice\\. Resume run ${runId} first .*, or dry-run again with target\\.ledgerTable dbo\\.ledger_a`));
+    // no target (the script for a target not named): the default ledger, said too
+    const none = await svc.dryRun(jobId, 'op2', {});
+    expect(none.script).toContain('and this script checks dbo.rowback_reinsert_ledger, which does not hold them');
+    // the stopped run's own ledger (spelled otherwise): nothing to say
+    const same = await svc.dryRun(jobId, 'op2', { target: { connectionString: 'Server=side;Database=CRM;Password=y', ledgerTable: '[dbo].[Ledger_A]' } });
+    expect(same.script).not.toContain('of this script are in a batch a stopped re-insert run');
+  });
+
   it('the API answers it 409', async () => {
     const { svc, jobId } = await stoppedRun();
     const e = await svc.start(jobId, 'op2', { dryRun: false, target: { connectionString: 'Server=side;Database=CRM;Password=y' } }).catch((x: unknown) => x);
