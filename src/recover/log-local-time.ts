@@ -38,8 +38,13 @@ export function datetimeTickBefore(ms: number): number {
 /** fn_dblog's Begin Time / End Time form, `2018/08/26 21:19:07:573` (yyyy/MM/dd HH:mm:ss:fff). */
 const FN_DBLOG_TIME = /\b(\d{4})\/(\d{2})\/(\d{2}) (\d{2}):(\d{2}):(\d{2}):(\d{3})\b/g;
 
-/** Spans a sentence quotes as they are: a `code` span (T-SQL, a command), a '…' or "…" value, a [name]. */
-const QUOTED_SPAN = /`[^`\n]*`|"(?:[^"\\\n]|\\.)*"|(?<![\w'])'[^'\n]*'(?![\w])|\[[^\]\n]*\]/g;
+/**
+ * Spans a sentence quotes as they are: a `code` span (T-SQL, a command), a '…' or "…" value, a
+ * T-SQL literal N'…' (a file in `DISK = N'…'`: the N before the quote is no word of the sentence),
+ * its quote doubled inside ('O''Brien …'), a [name]. A '…' value with a lone quote inside reads as
+ * ending there: the rest is taken as words.
+ */
+const QUOTED_SPAN = /`[^`\n]*`|"(?:[^"\\\n]|\\.)*"|(?:(?<![\w'])|(?<=(?<![\w'])N))'(?:[^'\n]|'')*'(?![\w])|\[[^\]\n]*\]/g;
 
 /**
  * `text` (a sentence rowback writes: a note, a "why no rows" line, a WARNING, an INCOMPLETE line, a

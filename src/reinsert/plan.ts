@@ -1840,6 +1840,10 @@ export function* renderUndoScriptChunks(plan: ReinsertPlan, o: UndoOptions = {})
   const cascadeTargets = [...new Set(plan.batches.filter((b) => b.rows.some((r) => isIncluded.has(r) && !r.undoNotExact)).map((b) => b.target))];
   if (cascadeTargets.length) {
     out.push(comment('foreign keys with ON DELETE CASCADE, SET NULL or SET DEFAULT referencing a table this undo deletes from: looked for on each, and the undo stops there, deleting nothing (such a DELETE also deletes or changes the rows that reference the row, rows this undo does not know, while it counts one row deleted)'));
+    // sys.foreign_keys shows only the keys of tables the session may see (metadata visibility): a
+    // login with DELETE on the table and no permission on the referencing one saw no key there and
+    // the guard passed, while the cascade acts all the same; once per database the script reads
+    for (const catalog of new Set(cascadeTargets.map(catalogOf))) out.push(...foreignKeysVisibleGuard(catalog));
     let n = 0;
     for (const target of cascadeTargets) out.push(...cascadeGuard(target, catalogOf(target), ++n));
   }
@@ -1903,6 +1907,28 @@ export function* renderUndoScriptChunks(plan: ReinsertPlan, o: UndoOptions = {})
 function catalogOf(target: string): string {
   const parts = target.match(/\[(?:[^\]]|\]\])*\]/g) ?? [];
   return parts.length === 3 ? `${parts[0]}.` : '';
+}
+
+/**
+ * An undo script's check that the session may see every foreign key of the database whose sys views
+ * `catalog` prefixes (`[CRM].`; '' the session's): VIEW DEFINITION on it (HAS_PERMS_BY_NAME, SQL
+ * Server 2005+; db_owner and sysadmin hold it), as the indexed-view check asks (mssql-target.ts).
+ * Without it sys.foreign_keys shows only the keys of tables the login has some permission on
+ * (Microsoft Learn, "Metadata visibility configuration"), so cascadeGuard could find none where an
+ * ON DELETE CASCADE key of an unseen table would delete its rows with the undo's. Not held (or not
+ * known: NULL), it RAISERRORs saying so and SET NOEXEC ON: nothing after it runs.
+ */
+function foreignKeysVisibleGuard(catalog: string): string[] {
+  const db = catalog ? catalog.slice(1, -2).replace(/\]\]/g, ']') : null;
+  const name = db === null ? 'the database this session is in' : `database ${db.replace(/%/g, '%%')}`;
+  const msg = `rowback undo: this login may not see every foreign key of ${name} (no VIEW DEFINITION there): a foreign key ON DELETE CASCADE, SET NULL or SET DEFAULT of a table it has no permission on would delete or change that table's rows with each row this undo deletes, and the check for one cannot see it. Nothing was deleted. Run this script as a login with VIEW DEFINITION on the database (db_owner has it)`;
+  return [
+    `IF ISNULL(HAS_PERMS_BY_NAME(${db === null ? 'DB_NAME()' : nLiteral(db)}, N'DATABASE', N'VIEW DEFINITION'), 0) = 0`,
+    'BEGIN',
+    `    RAISERROR(${nLiteral(msg)}, 16, 1);`,
+    '    SET NOEXEC ON;',
+    'END',
+  ];
 }
 
 /**

@@ -9,7 +9,7 @@ import { commentText, quoteQualified, splitQualifiedName } from '../util/tsql.js
 import { executeRun, type ExecuteHooks, type RunSummary } from './execute.js';
 import { driverDatabaseOf, driverServerOf, MssqlTarget } from './mssql-target.js';
 import { OtherJobsReinserts, otherJobMessage, type OtherJobRow, type ReinsertPlace } from './other-jobs.js';
-import { readRunTarget, serverSpelling, sideTableOf } from './run-target.js';
+import { readRunTarget, sameServer, serverSpelling, sideTableOf } from './run-target.js';
 import { readText, type StoredText } from '../staging/stored-text.js';
 import { readRunText, readRunTextCooperatively, runTextColumn, writeRunTextChunks, writeRunTextPieces, type StoredRunText, type WrittenRunText } from '../staging/run-texts.js';
 import { inSameTable, legacySideTableCounts, sideTableMessage, sideTableRows, type SideTableRow } from './side-tables.js';
@@ -802,7 +802,10 @@ export class ReinsertService {
     const tooLong = (e: unknown, what: string): unknown => (e instanceof RangeError && /Invalid string length/.test(e.message)
       ? new ReinsertError('REINSERT_SCRIPT_TOO_LARGE', `dry run ${runId} of job ${jobId} planned ${plan.batches.reduce((n, b) => n + b.rows.length, 0)} row(s), whose ${what} is longer than one JavaScript string can be (${e.message}); nothing was kept: preview fewer rows at a time (rowIds, or approve and preview a table at a time), or export the INSERT script, which is streamed (GET /api/jobs/${jobId}/export?format=sql&status=approved)`)
       : e);
-    const script = await renderScriptCooperatively(plan, { header: [...databaseCheckHeader(databaseCheck), ...(jobWarning ? [jobWarning] : []), ...(jobDoubt ? [jobDoubt] : []), ...this.header(jobId, runId, actor, metadata, true), ...(done ? [`NOTHING PLANNED: ${done}`] : [])], ledgerNote: true, foreignKeysKnown: metadata === 'target-catalog', ledgerBatch: `script of dry run ${runId}`, ledgerRunId: runId, database })
+    // rows of a stopped run's batch in doubt that kept another ledger table: the script's row-ledger
+    // check does not find them (a real run is refused, REINSERT_LEDGER_IN_DOUBT; this script said nothing)
+    const otherLedger = this.ledgerInDoubtWarning(jobId, plan, req.target?.ledgerTable, req.target ? connectionHost(req.target.connectionString) ?? null : null, req.target ? targetDatabase(req.target) ?? planned.databaseRead ?? null : null, 'dry-run again with target.ledgerTable');
+    const script = await renderScriptCooperatively(plan, { header: [...databaseCheckHeader(databaseCheck), ...(otherLedger ? [otherLedger] : []), ...(jobWarning ? [jobWarning] : []), ...(jobDoubt ? [jobDoubt] : []), ...this.header(jobId, runId, actor, metadata, true), ...(done ? [`NOTHING PLANNED: ${done}`] : [])], ledgerNote: true, foreignKeysKnown: metadata === 'target-catalog', ledgerBatch: `script of dry run ${runId}`, ledgerRunId: runId, database })
       .catch((e: unknown) => { throw tooLong(e, 'script'); });
     // the preview's first line is the same database check as the script's (the undo deletes by key
     // in the target the script puts rows into: in another tenant's database, that tenant's rows)
@@ -979,40 +982,85 @@ export class ReinsertService {
    * ledger table there does not hold the batch's key: its rows went in twice (a table with no key has
    * nothing to stop it; breaker G, session 43: a crash left a batch in doubt, a new run named another
    * ledgerTable). Rows of such batches this plan does not hold are no reason; a place not known (no
-   * server in either connection, a database not recorded) counts as the same, the safe side.
+   * server in either connection, a database not recorded) or a server that may be the same one
+   * (run-target.ts sameServer: a short name and a qualified one beginning with it) counts as the
+   * same, the safe side; a ledger table is compared as the table it names (schema dbo when none).
    * `databaseUsed`: the database the planning read (plan()'s databaseRead), as insertRun records it.
    * @throws ReinsertError REINSERT_LEDGER_IN_DOUBT (409) naming the stopped run, its batches and ledger
    */
   private refuseOtherLedgerInDoubt(jobId: number, plan: ReinsertPlan, target: TargetSpec, databaseUsed: string | null | undefined): void {
+    const clash = this.otherLedgerInDoubt(jobId, plan, target.ledgerTable, connectionHost(target.connectionString) ?? null, targetDatabase(target) ?? databaseUsed ?? null);
+    if (!clash.length) return;
+    const c = clash[0]!;
+    const others = clash.length > 1 ? ` (and ${clash.length - 1} other stopped run(s): ${clash.slice(1).map((x) => x.runId).join(', ')})` : '';
+    throw new ReinsertError(
+      'REINSERT_LEDGER_IN_DOUBT',
+      `re-insert run ${c.runId} of job ${jobId} stopped with batch(es) ${c.batches.join(', ')} (${c.rows} of the rows this run would insert) that may have committed into this database unrecorded, and only its ledger table ${c.ledger} can tell; this run's ledger table is ${target.ledgerTable ?? DEFAULT_LEDGER_TABLE}, which does not hold them, so those rows could go in twice${others}. Nothing was inserted: resume run ${c.runId} (POST /api/reinsert-runs/${c.runId}/resume), or start this run with ledgerTable ${c.ledger}; it reads that ledger first`,
+      { field: 'target.ledgerTable' },
+    );
+  }
+
+  /**
+   * The stopped runs of job `jobId` (failed, interrupted) with a batch that may have committed
+   * unrecorded (StagingStore.stoppedRunsInDoubt) holding rows of `plan`, into a place that may be
+   * `host`/`database` (null: not known, taken as the same), whose ledger table is not `ledgerTable`
+   * (undefined: the default): a run or script checking `ledgerTable` does not find those rows there,
+   * and puts them in twice when the batch did commit. Ledger tables compared as the tables they name
+   * (splitQualifiedName, schema dbo when none; any case), servers by run-target.ts sameServer. Each
+   * with its ledger table, the batches and how many of the plan's rows they hold, in run order.
+   */
+  private otherLedgerInDoubt(jobId: number, plan: ReinsertPlan, ledgerTable: string | null | undefined, host: string | null, database: string | null): { runId: number; ledger: string; batches: number[]; rows: number }[] {
     const doubt = this.store.stoppedRunsInDoubt(jobId, { allRows: true });
-    if (!doubt.length) return;
+    if (!doubt.length) return [];
     const planned = new Set(plan.batches.flatMap((b) => b.rows.map((r) => r.rowId)));
-    const norm = (t: string | null | undefined) => (t ?? DEFAULT_LEDGER_TABLE).toLowerCase();
+    // one table however it is spelled: `rowback_reinsert_ledger`, `[dbo].[rowback_reinsert_ledger]` and
+    // the default `dbo.rowback_reinsert_ledger` are one (plan.ts quotedRowLedger reads them so); the
+    // text alone refused a run naming its very ledger another way
+    const norm = (t: string | null | undefined) => {
+      const q = t ?? DEFAULT_LEDGER_TABLE;
+      try {
+        const { schema, name } = splitQualifiedName(q);
+        return `${schema}.${name}`.toLowerCase();
+      } catch {
+        return q.toLowerCase();
+      }
+    };
     const same = (x: string | null | undefined, y: string | null | undefined) => !x || !y || x.toLowerCase() === y.toLowerCase();
-    const host = connectionHost(target.connectionString) ?? null;
-    const database = targetDatabase(target) ?? databaseUsed ?? null;
-    const clash = new Map<number, { ledger: string; batches: number[]; rows: number }>();
+    const clash = new Map<number, { runId: number; ledger: string; batches: number[]; rows: number }>();
     for (const b of doubt) {
       const rows = (JSON.parse(b.rowIds) as number[]).filter((id) => planned.has(id));
       if (!rows.length) continue;
       const ran = this.getRun(b.runId)?.target as { server?: string | null; database?: string | null; databaseUsed?: string | null; ledgerTable?: string | null } | undefined;
       if (!ran) continue;
-      const sameServer = !ran.server || !host || serverSpelling(ran.server) === serverSpelling(host);
-      if (!sameServer || !same(ran.database ?? ran.databaseUsed, database)) continue;
-      if (norm(ran.ledgerTable) === norm(target.ledgerTable)) continue;
-      const c = clash.get(b.runId) ?? { ledger: ran.ledgerTable ?? DEFAULT_LEDGER_TABLE, batches: [], rows: 0 };
+      // may be one server (run-target.ts sameServer: `db1` and `db1.corp.example` too), the safe side
+      // here: by serverSpelling's exact spelling, a run naming the server's qualified name passed and
+      // put the rows in doubt in again
+      const oneServer = !ran.server || !host || sameServer(ran.server, host);
+      if (!oneServer || !same(ran.database ?? ran.databaseUsed, database)) continue;
+      if (norm(ran.ledgerTable) === norm(ledgerTable)) continue;
+      const c = clash.get(b.runId) ?? { runId: b.runId, ledger: ran.ledgerTable ?? DEFAULT_LEDGER_TABLE, batches: [], rows: 0 };
       c.batches.push(b.batchNo);
       c.rows += rows.length;
       clash.set(b.runId, c);
     }
-    if (!clash.size) return;
-    const [runId, c] = [...clash][0]!;
-    const others = clash.size > 1 ? ` (and ${clash.size - 1} other stopped run(s): ${[...clash.keys()].slice(1).join(', ')})` : '';
-    throw new ReinsertError(
-      'REINSERT_LEDGER_IN_DOUBT',
-      `re-insert run ${runId} of job ${jobId} stopped with batch(es) ${c.batches.join(', ')} (${c.rows} of the rows this run would insert) that may have committed into this database unrecorded, and only its ledger table ${c.ledger} can tell; this run's ledger table is ${target.ledgerTable ?? DEFAULT_LEDGER_TABLE}, which does not hold them, so those rows could go in twice${others}. Nothing was inserted: resume run ${runId} (POST /api/reinsert-runs/${runId}/resume), or start this run with ledgerTable ${c.ledger}; it reads that ledger first`,
-      { field: 'target.ledgerTable' },
-    );
+    return [...clash.values()];
+  }
+
+  /**
+   * A script's WARNING head line (a dry run's script, the SQL export) when rows it inserts are in a
+   * stopped run's batch that may have committed unrecorded and that run kept another ledger table
+   * than the script checks (`ledgerTable`; undefined: the default): run by hand as it is, those rows
+   * go in twice when the batch did commit (the script's row-ledger check looks in its own ledger only),
+   * which a real run refuses (REINSERT_LEDGER_IN_DOUBT). `host`/`database`: where the script is meant
+   * for, null when not known (taken as the same place). null when there is no such row. `how`: what
+   * the caller can change to script with that ledger (a dry run's target.ledgerTable), or null.
+   */
+  ledgerInDoubtWarning(jobId: number, plan: ReinsertPlan, ledgerTable: string | null | undefined, host: string | null, database: string | null, how: string | null): string | null {
+    const clash = this.otherLedgerInDoubt(jobId, plan, ledgerTable, host, database);
+    if (!clash.length) return null;
+    const rows = clash.reduce((n, c) => n + c.rows, 0);
+    const runs = clash.map((c) => `run ${c.runId} (batch(es) ${c.batches.join(', ')}, ledger table ${c.ledger})`).join('; ');
+    return `WARNING: ${rows} row(s) of this script are in a batch a stopped re-insert run of job ${jobId} sent and never recorded, which may have committed: ${runs}; only that ledger table can tell, and this script checks ${ledgerTable ?? DEFAULT_LEDGER_TABLE}, which does not hold them: run as it is, those rows could go in twice. Resume run ${clash[0]!.runId} first (POST /api/reinsert-runs/${clash[0]!.runId}/resume: rows found there become reinserted)${how ? `, or ${how} ${clash[0]!.ledger}` : ''}`;
   }
 
   /**

@@ -230,12 +230,17 @@ function pickLog(c: BackupSetRecord[]): BackupSetRecord | null {
  * change since its base, so no log backup before it is needed). '' when no stop point can lie past
  * the gap (a --stop-before-lsn before `later` starts). The clause names how msdb finds it: backupset
  * type I, differential_base_guid the full backup's backup_set_uuid (or differential_base_lsn its
- * checkpoint_lsn when its GUID is not known), last_lsn at or after `later.firstLsn`.
+ * checkpoint_lsn when its GUID is not known), last_lsn at or after `later.firstLsn`. '' too for a
+ * copy-only full (`copyOnly` true, from msdb), which no differential is based on.
  * (newcomer C, session 42: the refusal named only the missing log backups, while a later differential
  * the DBA holds reaches the stop point.)
  */
 function bridgingDifferentialAdvice(full: BackupSetRecord, later: BackupSetRecord, target: RestoreTarget | null): string {
   if (full.backupType !== 'full') return '';
+  // a copy-only full backup is no differential base (MS Learn "Copy-only backups": differentials
+  // stay based on the last regular full), so no differential of it exists to name (msdb says so:
+  // is_copy_only; a file's header here does not, copyOnly null)
+  if (full.copyOnly === true) return '';
   if (target?.kind === 'lsn' && lsnCmp(target.lsn, later.firstLsn) < 0) return '';
   const base = full.backupSetGuid ? `differential_base_guid ${full.backupSetGuid}` : full.checkpointLsn ? `differential_base_lsn ${full.checkpointLsn}` : null;
   if (base === null) return '';

@@ -53,4 +53,14 @@ describeCorpus('scan --report: one time form', () => {
     expect(isoLogTimesIn("run `SELECT … WHERE [Begin Time] >= '2010/05/03 18:40:18:287'` (began 2010/05/03 18:40:18:287)")).toBe("run `SELECT … WHERE [Begin Time] >= '2010/05/03 18:40:18:287'` (began 2010-05-03T18:40:18.287)");
     expect(isoLogTimesIn("the value '2010/05/03 18:40:18:287' of the server's column, committed at 2010/05/03 18:40:18:287")).toBe("the value '2010/05/03 18:40:18:287' of the server's column, committed at 2010-05-03T18:40:18.287");
   });
+
+  it("isoLogTimesIn leaves a T-SQL N'…' literal and one whose quote is doubled inside as they are (SYNTHETIC sentences)", () => {
+    // dump's advice names the file in `DISK = N'…'`: its N made the quote no quoted span, and a file
+    // (or a value) holding fn_dblog's form was given rewritten, another file's name to paste
+    expect(isoLogTimesIn("RESTORE DATABASE NEW_NAME FROM DISK = N'/b/2010/05/03 18:40:18:287/crm.bak' WITH FILE = 1, began 2010/05/03 18:40:18:287"))
+      .toBe("RESTORE DATABASE NEW_NAME FROM DISK = N'/b/2010/05/03 18:40:18:287/crm.bak' WITH FILE = 1, began 2010-05-03T18:40:18.287");
+    expect(isoLogTimesIn("the value 'O''Brien 2010/05/03 18:40:18:287' of the column")).toBe("the value 'O''Brien 2010/05/03 18:40:18:287' of the column");
+    // a word ending in N before a quote is no literal: the possessive reads as before
+    expect(isoLogTimesIn("the MAIN's log began 2010/05/03 18:40:18:287, its 'x' kept")).toBe("the MAIN's log began 2010-05-03T18:40:18.287, its 'x' kept");
+  });
 });

@@ -114,6 +114,47 @@ describeCorpus('a new re-insert run reads the ledger a stopped run in doubt wrot
     expect(side.counts().duplicates).toBe(0);
   });
 
+  it('the same server by its qualified name is refused; the same ledger table spelled otherwise runs', async () => {
+    // (SYNTHETIC spellings) serverSpelling's exact comparison took `side.corp.example` for another
+    // server than the stopped run's `side`, and the rows in doubt went in again; `db1` beside
+    // `db1.corp.example` may be one server (run-target.ts sameServer), as a resume's place check holds
+    const { svc, jobId, runId } = await stoppedRun();
+    for (const server of ['side.corp.example', 'tcp:SIDE.corp.example,1433']) {
+      await expect(svc.start(jobId, 'op2', { dryRun: false, target: { connectionString: `Server=${server};Database=CRM;Password=y`, ledgerTable: 'dbo.ledger_b' } })).rejects.toMatchObject({
+        code: 'REINSERT_LEDGER_IN_DOUBT', message: expect.stringContaining(`re-insert run ${runId} of job ${jobId}`),
+      });
+    }
+    expect(svc.listRuns(jobId).length).toBe(1);
+    // another instance is another server: no reason
+    const other = await svc.start(jobId, 'op2', { dryRun: false, target: { connectionString: 'Server=side\\other;Database=CRM;Password=y', ledgerTable: 'dbo.ledger_b' } });
+    await svc.wait(other.id);
+    expect(svc.listRuns(jobId).length).toBe(2);
+  });
+
+  it.each(['[dbo].[ledger_a]', 'ledger_a', '[DBO].Ledger_A'])("the stopped run's ledger named %s (SYNTHETIC: the same table, schema dbo when none) is not refused", async (ledgerTable) => {
+    const { svc, jobId } = await stoppedRun();
+    const run = await svc.start(jobId, 'op2', { dryRun: false, target: { connectionString: 'Server=side;Database=CRM;Password=y', ledgerTable } });
+    await svc.wait(run.id);
+    expect(store.stoppedRunsInDoubt(jobId)).toEqual([]);
+    expect(side.counts().duplicates).toBe(0);
+  });
+
+  it("a dry run's script checking another ledger says so at its head (run by hand, the rows in doubt could go in twice); with the run's ledger it does not", async () => {
+    // the refusal guards a real run only: the dry run's script, run by hand with another ledger's
+    // row-ledger check, put the rows of the batch in doubt in again with no word
+    const { svc, jobId, runId } = await stoppedRun();
+    const doubt = store.stoppedRunsInDoubt(jobId).map((b) => b.batchNo);
+    const other = await svc.dryRun(jobId, 'op2', { target: { connectionString: 'Server=side;Database=CRM;Password=y', ledgerTable: 'dbo.ledger_b' } });
+    const head = other.script.split('\n').filter((l) => l.startsWith('--')).join('\n');
+    expect(head).toMatch(new RegExp(`-- WARNING: \\d+ row\\(s\\) of this script are in a batch a stopped re-insert run of job ${jobId} sent and never recorded, which may have committed: run ${runId} \\(batch\\(es\\) ${doubt.join(', ')}, ledger table dbo\\.ledger_a\\); only that ledger table can tell, and this script checks dbo\\.ledger_b, which does not hold them: run as it is, those rows could go in twice\\. Resume run ${runId} first .*, or dry-run again with target\\.ledgerTable dbo\\.ledger_a`));
+    // no target (the script for a target not named): the default ledger, said too
+    const none = await svc.dryRun(jobId, 'op2', {});
+    expect(none.script).toContain('and this script checks dbo.rowback_reinsert_ledger, which does not hold them');
+    // the stopped run's own ledger (spelled otherwise): nothing to say
+    const same = await svc.dryRun(jobId, 'op2', { target: { connectionString: 'Server=side;Database=CRM;Password=y', ledgerTable: '[dbo].[Ledger_A]' } });
+    expect(same.script).not.toContain('of this script are in a batch a stopped re-insert run');
+  });
+
   it('the API answers it 409', async () => {
     const { svc, jobId } = await stoppedRun();
     const e = await svc.start(jobId, 'op2', { dryRun: false, target: { connectionString: 'Server=side;Database=CRM;Password=y' } }).catch((x: unknown) => x);

@@ -23,7 +23,9 @@ const KEYWORDS = new Set(
     // insteadOfInsertGuard): its catalog query's words, the table's name a literal of OBJECT_ID
     .concat(`NOEXEC NOT QUOTENAME JOIN OBJECT_ID ORDER BY SYS TRIGGERS TRIGGER_EVENTS TR TE NAME OBJECT_ID TYPE PARENT_ID IS_INSTEAD_OF_TRIGGER IS_DISABLED`.split(/\s+/))
     // an undo looks for a foreign key with a delete action referencing each of its tables (plan.ts cascadeGuard)
-    .concat(`FOREIGN_KEYS OBJECTS SCHEMAS FK OB SC SCHEMA_ID PARENT_OBJECT_ID REFERENCED_OBJECT_ID DELETE_REFERENTIAL_ACTION DELETE_REFERENTIAL_ACTION_DESC`.split(/\s+/)),
+    .concat(`FOREIGN_KEYS OBJECTS SCHEMAS FK OB SC SCHEMA_ID PARENT_OBJECT_ID REFERENCED_OBJECT_ID DELETE_REFERENTIAL_ACTION DELETE_REFERENTIAL_ACTION_DESC`.split(/\s+/))
+    // and first that it may see every foreign key there (plan.ts foreignKeysVisibleGuard)
+    .concat(`ISNULL HAS_PERMS_BY_NAME DB_NAME`.split(/\s+/)),
 );
 /** The one literal rowback writes outside DECLARE/PRINT/RAISERROR: the key-less undo's `+ N'.'` (plan.ts undoMatch keeps trailing spaces compared). */
 const UNDO_SUFFIX = '.';
@@ -61,7 +63,9 @@ function checkScript(script: string, names: Set<string>, typeWords: Set<string>)
         const inPieces = (prev?.kind === 'punct' && prev.text === '(' && prev2?.kind === 'word' && prev2.text === 'CAST') || (prev?.kind === 'punct' && prev.text === '+' && !(t.unicode && t.value === UNDO_SUFFIX));
         // OBJECT_ID(N'[schema].[name]', N'U'): the guard's table, a literal as nLiteral writes it
         const objectId = (prev?.kind === 'punct' && prev.text === '(' && prev2?.kind === 'word' && prev2.text === 'OBJECT_ID') || (prev?.kind === 'punct' && prev.text === ',' && t.unicode && t.value === 'U' && prev2?.kind === 'string');
-        const ok = inPieces || objectId || (prev?.kind === 'punct' && prev.text === '=') || (prev?.kind === 'word' && prev.text === 'PRINT') || (prev?.kind === 'punct' && prev.text === '(' && prev2?.kind === 'word' && prev2.text === 'RAISERROR') ||
+        // HAS_PERMS_BY_NAME(N'<database>' | DB_NAME(), N'DATABASE', N'VIEW DEFINITION'): the database a literal as nLiteral writes it
+        const perms = (prev?.kind === 'punct' && prev.text === '(' && prev2?.kind === 'word' && prev2.text === 'HAS_PERMS_BY_NAME') || (prev?.kind === 'punct' && prev.text === ',' && t.unicode && ['DATABASE', 'VIEW DEFINITION'].includes(t.value));
+        const ok = inPieces || objectId || perms || (prev?.kind === 'punct' && prev.text === '=') || (prev?.kind === 'word' && prev.text === 'PRINT') || (prev?.kind === 'punct' && prev.text === '(' && prev2?.kind === 'word' && prev2.text === 'RAISERROR') ||
           (prev?.kind === 'punct' && prev.text === '+' && t.unicode && t.value === UNDO_SUFFIX);
         expect(ok, `string literal after ${JSON.stringify(prev)}`).toBe(true);
         break;

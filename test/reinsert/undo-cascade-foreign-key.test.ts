@@ -33,8 +33,8 @@ describe("an undo script and the foreign keys that would delete or change other 
     const undo = renderUndoScript(plan);
     const lines = undo.split('\n');
     const at = lines.findIndex((l) => l.startsWith('DECLARE @rowback_cascade1 '));
-    expect(lines.slice(at - 1, at + 6)).toEqual([
-      '-- foreign keys with ON DELETE CASCADE, SET NULL or SET DEFAULT referencing a table this undo deletes from: looked for on each, and the undo stops there, deleting nothing (such a DELETE also deletes or changes the rows that reference the row, rows this undo does not know, while it counts one row deleted)',
+    expect(lines[at - 6]).toBe('-- foreign keys with ON DELETE CASCADE, SET NULL or SET DEFAULT referencing a table this undo deletes from: looked for on each, and the undo stops there, deleting nothing (such a DELETE also deletes or changes the rows that reference the row, rows this undo does not know, while it counts one row deleted)');
+    expect(lines.slice(at, at + 6)).toEqual([
       "DECLARE @rowback_cascade1 nvarchar(1000) = (SELECT TOP (1) QUOTENAME(sc.name) + N'.' + QUOTENAME(ob.name) + N' (foreign key ' + QUOTENAME(fk.name) + N', ON DELETE ' + fk.delete_referential_action_desc + N')' FROM sys.foreign_keys AS fk JOIN sys.objects AS ob ON ob.object_id = fk.parent_object_id JOIN sys.schemas AS sc ON sc.schema_id = ob.schema_id WHERE fk.referenced_object_id = OBJECT_ID(N'[crm].[Customers]', N'U') AND fk.delete_referential_action <> 0 AND fk.is_disabled = 0 ORDER BY sc.name, ob.name, fk.name);",
       'IF @rowback_cascade1 IS NOT NULL',
       'BEGIN',
@@ -56,6 +56,30 @@ describe("an undo script and the foreign keys that would delete or change other 
     const undo = renderUndoScript(planReinsert([row(1, 'crm.Pct%s')], new Map([table('Pct%s')]), [], { database: 'CRM' }));
     expect(undo).toContain("FROM [CRM].sys.foreign_keys AS fk JOIN [CRM].sys.objects AS ob ON ob.object_id = fk.parent_object_id JOIN [CRM].sys.schemas AS sc ON sc.schema_id = ob.schema_id WHERE fk.referenced_object_id = OBJECT_ID(N'[CRM].[crm].[Pct%s]', N'U')");
     expect(undo).toContain("RAISERROR(N'rowback undo: [CRM].[crm].[Pct%%s] is referenced by %s:");
+  });
+
+  it('stops first where the login may not see every foreign key of the database (no VIEW DEFINITION): sys.foreign_keys would hide the key of a table it has no permission on', () => {
+    // SYNTHETIC tables. Metadata visibility (Microsoft Learn, "Metadata visibility configuration"):
+    // sys.foreign_keys shows a key only to a login with some permission on its table; a login with
+    // DELETE on crm.Customers alone saw no FK_Orders_Customers, the check passed, and the cascade
+    // deleted the orders all the same
+    const plan = planReinsert([row(1, 'crm.Customers'), row(2, 'crm.Orders')], new Map([table('Customers'), table('Orders')]), []);
+    const lines = renderUndoScript(plan).split('\n');
+    const at = lines.findIndex((l) => l.startsWith('IF ISNULL(HAS_PERMS_BY_NAME('));
+    expect(lines.slice(at, at + 5)).toEqual([
+      "IF ISNULL(HAS_PERMS_BY_NAME(DB_NAME(), N'DATABASE', N'VIEW DEFINITION'), 0) = 0",
+      'BEGIN',
+      "    RAISERROR(N'rowback undo: this login may not see every foreign key of the database this session is in (no VIEW DEFINITION there): a foreign key ON DELETE CASCADE, SET NULL or SET DEFAULT of a table it has no permission on would delete or change that table''s rows with each row this undo deletes, and the check for one cannot see it. Nothing was deleted. Run this script as a login with VIEW DEFINITION on the database (db_owner has it)', 16, 1);",
+      '    SET NOEXEC ON;',
+      'END',
+    ]);
+    // once per database, before the keys are looked for and before the transaction
+    expect(lines.filter((l) => l.startsWith('IF ISNULL(HAS_PERMS_BY_NAME('))).toHaveLength(1);
+    expect(at).toBeLessThan(lines.findIndex((l) => l.startsWith('DECLARE @rowback_cascade1 ')));
+    // a script naming its database asks of that database, by name (a % in it is no RAISERROR format)
+    const named = renderUndoScript(planReinsert([row(1, 'crm.Customers')], new Map([table('Customers')]), [], { database: 'C]R%M' }));
+    expect(named).toContain("IF ISNULL(HAS_PERMS_BY_NAME(N'C]R%M', N'DATABASE', N'VIEW DEFINITION'), 0) = 0");
+    expect(named).toContain('may not see every foreign key of database C]R%%M (no VIEW DEFINITION there)');
   });
 
   it('a table none of whose rows the undo deletes is not looked at', () => {

@@ -90,6 +90,21 @@ describe('SYNTHETIC chain rules (plain header objects)', () => {
     expect(past.message).toMatch(/or a differential backup of .*F1\.bak taken after them, ending before the stop point \(msdb\.dbo\.backupset: type I, differential_base_guid \S+, last_lsn at or after 1000000000040000001\)/);
   });
 
+  it("a gap after a copy-only full backup (msdb's is_copy_only) names no differential of it: none is based on a copy-only full", () => {
+    // SYNTHETIC: F1 copy-only (known from msdb), L2 and D1 missing; a differential is based on the
+    // last regular full backup, never on a copy-only one, so the one the refusal named cannot exist
+    const h = healthy().filter((s) => !/L2|D1/.test(s.devices[0])).map((s) => (/F1/.test(s.devices[0]) ? { ...s, copyOnly: true } : s));
+    let err: Error & { code?: string } = new Error('none');
+    try {
+      planChain(h, at('2024-03-01T13:30:00.000'));
+    } catch (e) {
+      err = e as Error & { code?: string };
+    }
+    expect(err.code).toBe('INPUT_RESTORE_CHAIN_BROKEN');
+    expect(err.message).toMatch(/give them with the others; reachable/);
+    expect(err.message).not.toMatch(/differential/);
+  });
+
   it('file and partial backups, and damaged ones, are not planned and are named in the notes', () => {
     const h = healthy();
     const partial = rec({ name: 'P.bak', backupType: 'partial', firstLsn: '1000000000050500001', lastLsn: '1000000000051000001', at: '2024-03-01T13:10:00' });

@@ -342,6 +342,10 @@ export default async function rowRoutes(fastify: FastifyInstance) {
       if (alreadyIn) header.push(`${alreadyIn} row(s) already re-inserted by rowback runs of this job are left out (never twice; export with status=reinserted to script them on purpose)`);
       // the database the rows were read from, which the script (planned without a target) cannot check
       header.push(...databaseCheckHeader(compareDatabases(job.sourceDatabase, null, jobId)));
+      // rows in a stopped run's batch in doubt that kept another ledger table than this script's
+      // (the default): run by hand, the script's row-ledger check does not find them (service.ts)
+      const otherLedger = app.reinsert.ledgerInDoubtWarning(jobId, plan, undefined, null, null, null);
+      if (otherLedger) header.push(otherLedger);
     }
     // its first INCOMPLETE sentence may name a live job's server and login, which are operators' to
     // see (docs/security.md): hidden from viewers and reviewers as GET /api/jobs/:id and a dry run's
