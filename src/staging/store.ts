@@ -136,6 +136,26 @@ function member(key: string, v: unknown): string {
 const ROW_COLS = 'id, job_id, tbl, lsn, operation, transaction_id, login, begin_time, end_time, spid, transaction_name, vals, after_vals, warnings, meta, status';
 
 /**
+ * StagingStore.reinsertedSince's query: the rows (`r`, narrowed by `amongSql` over `rows r`) each batch
+ * of a JSON array of `[runId, batchNo]` keys (its first argument) put back into their own table, with
+ * the run and who started it. CROSS JOIN: SQLite keeps that order, the batches' keys outermost, each
+ * step then an index seek (rows by their primary key). Left to choose, it scanned the job's rows
+ * outermost and the keys (json_each, no index) inside each: 88 s inside decide's write transaction at
+ * 100,000 rows and 2,000 batches recorded since (breaker I, session 43). Exported for the plan test
+ * (test/staging/decisions-as-of-reinserted-cost.test.ts: EXPLAIN QUERY PLAN, not a timing).
+ */
+export function reinsertedSinceSql(amongSql: string): string {
+  return `SELECT DISTINCT r.id, x.run_id AS runId, rr.actor FROM json_each(?) j
+        CROSS JOIN reinsert_batch_rows x
+        CROSS JOIN reinsert_outcomes o
+        CROSS JOIN reinsert_runs rr
+        CROSS JOIN rows r
+      WHERE x.run_id = json_extract(j.value, '$[0]') AND x.batch_no = json_extract(j.value, '$[1]')
+        AND o.run_id = x.run_id AND o.row_id = x.row_id AND rr.id = x.run_id AND r.id = x.row_id
+        AND o.outcome = 'inserted' AND o.side_table IS NULL AND r.status = 'reinserted' AND ${amongSql} ORDER BY r.id`;
+}
+
+/**
  * The staging store: one SQLite file (WAL, foreign keys on). Every write that must survive a
  * crash together happens in one SQLite transaction (a batch of rows and the job's progress
  * counters; a re-insert batch's outcomes and its commit marker).
@@ -1153,17 +1173,7 @@ export class StagingStore {
       WHERE job_id = ? AND id > ? AND action = 'reinsert.batch'`).all(jobId, asOf.auditId) as { runId: number | null; batchNo: number | null }[];
     const keys = batches.filter((b) => Number.isInteger(b.runId) && Number.isInteger(b.batchNo)).map((b) => [b.runId, b.batchNo]);
     if (!keys.length) return [];
-    // CROSS JOIN: SQLite keeps that order, the batches' keys outermost, each step then an index seek.
-    // Left to choose, it scanned the job's rows outermost and the keys (json_each, no index) inside
-    // each: 88 s inside decide's write transaction at 100,000 rows and 2,000 batches recorded since
-    return this.db.prepare(`SELECT DISTINCT r.id, x.run_id AS runId, rr.actor FROM json_each(?) j
-        CROSS JOIN reinsert_batch_rows x
-        CROSS JOIN reinsert_outcomes o
-        CROSS JOIN reinsert_runs rr
-        CROSS JOIN rows r
-      WHERE x.run_id = json_extract(j.value, '$[0]') AND x.batch_no = json_extract(j.value, '$[1]')
-        AND o.run_id = x.run_id AND o.row_id = x.row_id AND rr.id = x.run_id AND r.id = x.row_id
-        AND o.outcome = 'inserted' AND o.side_table IS NULL AND r.status = 'reinserted' AND ${among.sql} ORDER BY r.id`)
+    return this.db.prepare(reinsertedSinceSql(among.sql))
       .all(JSON.stringify(keys), ...among.args) as { id: number; runId: number; actor: string }[];
   }
 
