@@ -1238,7 +1238,11 @@ async function dryRun() {
     const other = r.databaseCheck?.verdict === 'different';
     // what comes next, for who reads it: nothing to run when no row can go back (it said 'choose a
     // target to run it' of 0 rows, in green), and a reviewer or viewer does not run one
-    const next = rows === 0 ? ' · nothing to run: no approved row of this job can go back'
+    // no row planned and none left out: no row of the job is approved (it said 'no approved row of
+    // this job can go back', which read as rows that cannot be put back, to a reviewer who had
+    // approved none yet)
+    const next = rows === 0 && !r.problems.length ? ' · nothing to run: no row of this job is approved: approve the rows to put back (Rows tab), then generate the script again'
+      : rows === 0 ? ' · nothing to run: no approved row of this job can go back'
       : targetName ? ` · planned against ${targetName}'s catalog${state.me.role === 'operator' ? '' : ' · an operator runs it'}`
       : state.me.role !== 'operator' ? ' · an operator runs it, against a target'
       // no target to choose: the list holds 'none (script only)' alone (or targets whose variable is unset)
