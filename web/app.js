@@ -1192,6 +1192,8 @@ function showNotScripted(items) {
 function sayDryRun(text, tone = 'ok') {
   // the dry run whose line is shown (dryRun sets it after its line): any other line replaces it
   state.dryRunLine = null;
+  // what Copy script said was of the script shown before this line
+  sayCopied('');
   const m = $('dry-run-msg');
   m.textContent = text;
   m.classList.toggle('error', tone === 'error');
@@ -1489,6 +1491,18 @@ function download(name, text, type = 'application/sql;charset=utf-8') {
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
 
+/**
+ * What Copy script says, on its own line (#copy-msg): said on the dry run's line, it replaced that
+ * line (rows left out by code, another database) and forgot which dry run the line was of, so a
+ * decision made after the copy no longer said the script shown (and copied) was out of date
+ * (test/e2e/review-dry-run-copy.test.ts).
+ */
+function sayCopied(text, tone = 'ok') {
+  const m = $('copy-msg');
+  m.textContent = text;
+  m.classList.toggle('warned', tone === 'warned');
+}
+
 async function copyScript() {
   const text = $('script').textContent;
   try {
@@ -1497,10 +1511,10 @@ async function copyScript() {
     // no clipboard permission: select the text so Ctrl+C copies it
     const r = document.createRange(); r.selectNodeContents($('script'));
     const sel = window.getSelection(); sel.removeAllRanges(); sel.addRange(r);
-    sayDryRun('The browser refused the clipboard; the script is selected: press Ctrl+C.', 'warned');
+    sayCopied('The browser refused the clipboard; the script is selected: press Ctrl+C.', 'warned');
     return;
   }
-  sayDryRun(`Copied ${text.length.toLocaleString()} characters.`);
+  sayCopied(`Copied ${text.length.toLocaleString()} characters.`);
 }
 
 function targetLabel(name) {
