@@ -465,7 +465,7 @@ function showBlast(blast) {
   const sel = $('f-table');
   const chosen = state.restoreTable ?? sel.value;
   state.restoreTable = undefined;
-  replaceWith(sel, [el('option', { value: '', text: 'all' }), ...blast.byTable.map((t) => el('option', { value: t.table, text: t.byOperation && (t.byOperation.insert || t.byOperation.update) ? `${t.table} (${t.rows}: ${opCountsText(t.byOperation)})` : `${t.table} (${t.rows})` }))]);
+  replaceWith(sel, [el('option', { value: '', text: 'all' }), ...blast.byTable.map((t) => el('option', { value: t.table, text: t.byOperation && (t.byOperation.insert || t.byOperation.update) ? `${t.table} (${t.rows.toLocaleString()}: ${opCountsText(t.byOperation)})` : `${t.table} (${t.rows.toLocaleString()})` }))]);
   if ([...sel.options].some((o) => o.value === chosen)) sel.value = chosen;
   renderBlast(blast);
 }
@@ -1022,7 +1022,7 @@ async function exportCsv() {
 // ------------------------------------------------------------------ blast radius
 
 function renderBlast(b) {
-  const byStatus = b.byStatus.map((s) => `${s.rows} ${s.status}`).join(' · ');
+  const byStatus = b.byStatus.map((s) => `${s.rows.toLocaleString()} ${s.status}`).join(' · ');
   // per operation: inserted rows and updates' before-images are not deleted rows (they were read as such)
   const ops = (b.byOperation ?? []).filter((o) => o.rows);
   const byOp = ops.length > 1 || ops.some((o) => o.operation !== 'delete') ? opCountsText(Object.fromEntries(ops.map((o) => [o.operation, o.rows]))) : '';

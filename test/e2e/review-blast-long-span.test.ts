@@ -43,6 +43,9 @@ describeBrowser('review page: the blast radius of a job whose rows span 130,000 
     // the max label (the chart's first text) is the tallest minute's rows: 1
     expect(await page.locator('#blast-chart svg text').first().textContent()).toBe('1');
     expect(await page.locator('#blast-chart rect.b').count()).toBe(MINUTES);
+    // counts written as the total is (they read '130000 pending' beside '130,000 rows')
+    expect(await page.locator('#blast-total').textContent()).toContain(`${MINUTES.toLocaleString('en-US')} pending`);
+    expect(await page.locator('#f-table option').nth(1).textContent()).toBe(`dbo.T (${MINUTES.toLocaleString('en-US')})`);
     expect(pageErrors).toEqual([]);
   }, 180_000);
 });
