@@ -14,6 +14,19 @@ const el = (tag, props = {}, ...kids) => {
   return e;
 };
 /**
+ * Puts `nodes` (an array or iterable of nodes, however many) in place of `parent`'s children. A
+ * list whose length the job sets (a blast radius's minutes and logins, a run's batches, audit
+ * entries, NOT SCRIPTED rows) must not be spread into one call (`replaceChildren(...nodes)`,
+ * `Math.max(...counts)`): V8 takes about 120,000 arguments and throws RangeError past that, which
+ * stopped a job of 130,000 minutes from opening (no grid, no word;
+ * test/e2e/review-blast-long-span.test.ts).
+ */
+function replaceWith(parent, nodes) {
+  const f = document.createDocumentFragment();
+  for (const n of nodes) f.append(n);
+  parent.replaceChildren(f);
+}
+/**
  * Makes `e` (a job in the list, a grid row, a run) reachable and usable by keyboard: in the tab
  * order, Enter or Space doing what a click does; with a `label`, a button of that name to assistive
  * technology (a table row keeps its role: its cells are what it says). Those three were click-only:
@@ -452,7 +465,7 @@ function showBlast(blast) {
   const sel = $('f-table');
   const chosen = state.restoreTable ?? sel.value;
   state.restoreTable = undefined;
-  sel.replaceChildren(el('option', { value: '', text: 'all' }), ...blast.byTable.map((t) => el('option', { value: t.table, text: t.byOperation && (t.byOperation.insert || t.byOperation.update) ? `${t.table} (${t.rows}: ${opCountsText(t.byOperation)})` : `${t.table} (${t.rows})` })));
+  replaceWith(sel, [el('option', { value: '', text: 'all' }), ...blast.byTable.map((t) => el('option', { value: t.table, text: t.byOperation && (t.byOperation.insert || t.byOperation.update) ? `${t.table} (${t.rows.toLocaleString()}: ${opCountsText(t.byOperation)})` : `${t.table} (${t.rows.toLocaleString()})` }))]);
   if ([...sel.options].some((o) => o.value === chosen)) sel.value = chosen;
   renderBlast(blast);
 }
@@ -477,7 +490,7 @@ async function auditOf(id) {
   const items = [];
   for (let after = 0; ;) {
     const page = await api(`/api/audit?jobId=${id}&limit=1000&after=${after}`);
-    items.push(...page.items);
+    for (const a of page.items) items.push(a);
     if (page.next === null || page.next === undefined || !page.items.length) return items;
     after = page.next;
   }
@@ -1009,7 +1022,7 @@ async function exportCsv() {
 // ------------------------------------------------------------------ blast radius
 
 function renderBlast(b) {
-  const byStatus = b.byStatus.map((s) => `${s.rows} ${s.status}`).join(' · ');
+  const byStatus = b.byStatus.map((s) => `${s.rows.toLocaleString()} ${s.status}`).join(' · ');
   // per operation: inserted rows and updates' before-images are not deleted rows (they were read as such)
   const ops = (b.byOperation ?? []).filter((o) => o.rows);
   const byOp = ops.length > 1 || ops.some((o) => o.operation !== 'delete') ? opCountsText(Object.fromEntries(ops.map((o) => [o.operation, o.rows]))) : '';
@@ -1024,12 +1037,12 @@ function renderBlast(b) {
   $('blast-total').textContent = `${b.total.toLocaleString()} rows in ${b.byTable.length} table(s), ${txnText}${byStatus ? ' — ' + byStatus : ''}${byOp ? ' — ' + byOp : ''}`;
   const kv = (rows, cols) => [el('tr', {}, ...cols.map((c) => el('th', { text: c[0] }))), ...rows.map((r) => el('tr', {}, ...cols.map((c) => el('td', { text: String(r[c[1]] ?? '—') }))))];
   const OP_LABEL = { delete: 'delete', insert: 'insert', update: 'update (before-images)' };
-  $('blast-ops').replaceChildren(...kv((b.byOperation ?? []).map((o) => ({ ...o.byStatus, rows: o.rows, operation: OP_LABEL[o.operation] ?? o.operation })),
+  replaceWith($('blast-ops'), kv((b.byOperation ?? []).map((o) => ({ ...o.byStatus, rows: o.rows, operation: OP_LABEL[o.operation] ?? o.operation })),
     [['operation', 'operation'], ['rows', 'rows'], ['pending', 'pending'], ['approved', 'approved'], ['rejected', 'rejected'], ['re-inserted', 'reinserted'], ['conflict', 'conflict']]));
-  $('blast-tables').replaceChildren(...kv(b.byTable.map((t) => ({ ...t, ...(t.byOperation ?? {}) })), [['table', 'table'], ['rows', 'rows'], ['delete', 'delete'], ['insert', 'insert'], ['update (before)', 'update']]));
+  replaceWith($('blast-tables'), kv(b.byTable.map((t) => ({ ...t, ...(t.byOperation ?? {}) })), [['table', 'table'], ['rows', 'rows'], ['delete', 'delete'], ['insert', 'insert'], ['update (before)', 'update']]));
   // offline rows have no login: told apart by database user and SID
-  $('blast-logins').replaceChildren(...kv(b.byLogin.map((l) => ({ ...l, sid: l.sidText ?? l.sid })), [['login', 'login'], ['database user', 'dbUser'], ['SID', 'sid'], ['rows', 'rows']]));
-  $('blast-txns').replaceChildren(...kv(b.byTransaction.slice(0, 50).map((t) => ({ ...t, beginTime: fmtLogTime(t.beginTime) })), [['transaction', 'transactionId'], ['begin (log)', 'beginTime'], ['login', 'login'], ['rows', 'rows']]));
+  replaceWith($('blast-logins'), kv(b.byLogin.map((l) => ({ ...l, sid: l.sidText ?? l.sid })), [['login', 'login'], ['database user', 'dbUser'], ['SID', 'sid'], ['rows', 'rows']]));
+  replaceWith($('blast-txns'), kv(b.byTransaction.slice(0, 50).map((t) => ({ ...t, beginTime: fmtLogTime(t.beginTime) })), [['transaction', 'transactionId'], ['begin (log)', 'beginTime'], ['login', 'login'], ['rows', 'rows']]));
   // rows whose transaction's begin is not in the log read have no begin time and no place on the
   // time axis: counted under the chart, or the chart read as every row of the job
   const timed = b.byMinute.reduce((n, d) => n + d.rows, 0);
@@ -1060,7 +1073,7 @@ function renderTimeChart(data, untimed = 0, compared = 0) {
   const t1 = minuteMs(data[data.length - 1].minute) + 60_000;
   const spanMin = Math.max(1, (t1 - t0) / 60_000);
   const x = (ms) => padL + ((ms - t0) / (t1 - t0)) * (W - padL - padR);
-  const max = Math.max(1, ...data.map((d) => d.rows));
+  const max = data.reduce((m, d) => Math.max(m, d.rows), 1);
   const multiDay = data[0].minute.slice(0, 10) !== data[data.length - 1].minute.slice(0, 10);
   $('blast-chart-title').textContent = `Rows per minute, ${data[0].minute.slice(0, 10)}${multiDay ? ' – ' + data[data.length - 1].minute.slice(0, 10) : ''} (log time; gaps to scale)${untimedText}`;
   s.append(svg('line', { x1: padL, y1: H, x2: W - padR, y2: H, stroke: '#98a2b3' }));
@@ -1169,7 +1182,7 @@ function showNotScripted(items) {
   $('not-scripted-title').textContent = items.length
     ? `${items.length} approved row(s) NOT SCRIPTED: the script leaves them out (a real run through the driver inserts them); put them back another way if you use the script`
     : '';
-  $('not-scripted-rows').replaceChildren(...items.map((u) => el('li', { 'data-row': String(u.rowId) }, `row ${u.rowId}: ${u.why}`)));
+  replaceWith($('not-scripted-rows'), items.map((u) => el('li', { 'data-row': String(u.rowId) }, `row ${u.rowId}: ${u.why}`)));
 }
 
 /**
@@ -1179,6 +1192,8 @@ function showNotScripted(items) {
 function sayDryRun(text, tone = 'ok') {
   // the dry run whose line is shown (dryRun sets it after its line): any other line replaces it
   state.dryRunLine = null;
+  // what Copy script said was of the script shown before this line
+  sayCopied('');
   const m = $('dry-run-msg');
   m.textContent = text;
   m.classList.toggle('error', tone === 'error');
@@ -1225,7 +1240,11 @@ async function dryRun() {
     const other = r.databaseCheck?.verdict === 'different';
     // what comes next, for who reads it: nothing to run when no row can go back (it said 'choose a
     // target to run it' of 0 rows, in green), and a reviewer or viewer does not run one
-    const next = rows === 0 ? ' · nothing to run: no approved row of this job can go back'
+    // no row planned and none left out: no row of the job is approved (it said 'no approved row of
+    // this job can go back', which read as rows that cannot be put back, to a reviewer who had
+    // approved none yet)
+    const next = rows === 0 && !r.problems.length ? ' · nothing to run: no row of this job is approved: approve the rows to put back (Rows tab), then generate the script again'
+      : rows === 0 ? ' · nothing to run: no approved row of this job can go back'
       : targetName ? ` · planned against ${targetName}'s catalog${state.me.role === 'operator' ? '' : ' · an operator runs it'}`
       : state.me.role !== 'operator' ? ' · an operator runs it, against a target'
       // no target to choose: the list holds 'none (script only)' alone (or targets whose variable is unset)
@@ -1254,8 +1273,8 @@ async function loadAudit() {
   const jobId = state.jobId;
   const items = await auditOf(jobId);
   if (state.jobId !== jobId) return; // another job opened meanwhile
-  $('audit').replaceChildren(el('tr', {}, ...['#', `when (${state.info?.timeZone ?? 'UTC'})`, 'who', 'what', 'details'].map((h) => el('th', { text: h }))),
-    ...items.map((a) => el('tr', {}, el('td', { text: String(a.id) }), el('td', { text: fmtInstant(a.at) }), el('td', { text: a.actor }), el('td', { text: a.action }), el('td', { class: 'vals' }, ...visibleText(JSON.stringify(a.details))))));
+  replaceWith($('audit'), [el('tr', {}, ...['#', `when (${state.info?.timeZone ?? 'UTC'})`, 'who', 'what', 'details'].map((h) => el('th', { text: h }))),
+    ...items.map((a) => el('tr', {}, el('td', { text: String(a.id) }), el('td', { text: fmtInstant(a.at) }), el('td', { text: a.actor }), el('td', { text: a.action }), el('td', { class: 'vals' }, ...visibleText(JSON.stringify(a.details)))))]);
 }
 
 function showTab(name) {
@@ -1472,6 +1491,18 @@ function download(name, text, type = 'application/sql;charset=utf-8') {
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
 
+/**
+ * What Copy script says, on its own line (#copy-msg): said on the dry run's line, it replaced that
+ * line (rows left out by code, another database) and forgot which dry run the line was of, so a
+ * decision made after the copy no longer said the script shown (and copied) was out of date
+ * (test/e2e/review-dry-run-copy.test.ts).
+ */
+function sayCopied(text, tone = 'ok') {
+  const m = $('copy-msg');
+  m.textContent = text;
+  m.classList.toggle('warned', tone === 'warned');
+}
+
 async function copyScript() {
   const text = $('script').textContent;
   try {
@@ -1480,10 +1511,10 @@ async function copyScript() {
     // no clipboard permission: select the text so Ctrl+C copies it
     const r = document.createRange(); r.selectNodeContents($('script'));
     const sel = window.getSelection(); sel.removeAllRanges(); sel.addRange(r);
-    sayDryRun('The browser refused the clipboard; the script is selected: press Ctrl+C.', 'warned');
+    sayCopied('The browser refused the clipboard; the script is selected: press Ctrl+C.', 'warned');
     return;
   }
-  sayDryRun(`Copied ${text.length.toLocaleString()} characters.`);
+  sayCopied(`Copied ${text.length.toLocaleString()} characters.`);
 }
 
 function targetLabel(name) {
@@ -1532,8 +1563,8 @@ function renderRun(run) {
   $('run-status').textContent = `${done} of ${total} batch(es) done · ${o.inserted} inserted · ${o.conflict} conflict(s) · ${o.error} error(s)`
     + (side.length ? ` · of the inserted, ${side.map((s) => `${s.inserted} into side table ${s.table}`).join(', ')}: those rows stay approved, not back in their own table (a run without that tableMap puts them back)` : '')
     + (marked.length ? ` · of the inserted, ${marked.map((s) => `${s.inserted} into side table ${s.table}`).join(', ')}: a rowback before side-table runs left rows approved marked those rows re-inserted, though this run put them into the side table only (the SQL export of status=reinserted puts them into their own table)` : '');
-  $('run-batches').replaceChildren(el('tr', {}, ...['batch', 'state', 'rows', 'inserted', 'conflicts', 'errors', `committed (${state.info?.timeZone ?? 'UTC'})`].map((h) => el('th', { text: h }))),
-    ...run.batches.map((b) => el('tr', { 'data-batch': String(b.batchNo) }, ...[b.batchNo, b.state, b.rows, b.inserted, b.conflict, b.error, fmtInstant(b.committedAt)].map((v) => el('td', { text: String(v ?? '') })))));
+  replaceWith($('run-batches'), [el('tr', {}, ...['batch', 'state', 'rows', 'inserted', 'conflicts', 'errors', `committed (${state.info?.timeZone ?? 'UTC'})`].map((h) => el('th', { text: h }))),
+    ...run.batches.map((b) => el('tr', { 'data-batch': String(b.batchNo) }, ...[b.batchNo, b.state, b.rows, b.inserted, b.conflict, b.error, fmtInstant(b.committedAt)].map((v) => el('td', { text: String(v ?? '') }))))]);
   renderRunEnd(run);
 }
 
@@ -1559,7 +1590,7 @@ function renderRunEnd(run) {
   }
   const list = $('run-failed-batches');
   list.hidden = !ended || failed.length === 0;
-  list.replaceChildren(...(ended ? failed : []).map((b) => el('li', { 'data-batch': String(b.batchNo), text: `batch ${b.batchNo} (${b.rows} row(s)): ${failureText(b.failure)}` })));
+  replaceWith(list, (ended ? failed : []).map((b) => el('li', { 'data-batch': String(b.batchNo), text: `batch ${b.batchNo} (${b.rows} row(s)): ${failureText(b.failure)}` })));
   const left = run.remaining;
   const leftText = $('run-left');
   leftText.hidden = !ended || !left;
@@ -1715,7 +1746,7 @@ async function loadRuns() {
   const { items } = await api(`/api/jobs/${jobId}/reinsert-runs`);
   // another job opened meanwhile: its runs table (and its failed run, with a Resume) are not this one's
   if (state.jobId !== jobId) return;
-  $('runs').replaceChildren(el('tr', {}, ...['run', 'kind', 'by', `created (${state.info?.timeZone ?? 'UTC'})`, 'target', 'state', 'rows', 'inserted', 'conflicts', 'errors', 'left out'].map((h) => el('th', { text: h, ...(h === 'left out' ? { title: "approved rows the run's plan left out: they cannot go back (each with its reason in the script's header)" } : {}) }))),
+  replaceWith($('runs'), [el('tr', {}, ...['run', 'kind', 'by', `created (${state.info?.timeZone ?? 'UTC'})`, 'target', 'state', 'rows', 'inserted', 'conflicts', 'errors', 'left out'].map((h) => el('th', { text: h, ...(h === 'left out' ? { title: "approved rows the run's plan left out: they cannot go back (each with its reason in the script's header)" } : {}) }))),
     ...items.map((r) => {
       const tr = el('tr', { 'data-run': String(r.id), class: 'clickable', title: r.dryRun ? "show this dry run's script and undo script, as generated then" : 'show this run (its batches; why it failed)' }, ...[r.id, r.dryRun ? 'dry run' : 'run', r.actor, fmtInstant(r.createdAt), (r.target?.name ?? r.target?.database ?? '—') + ((r.sideTables ?? []).length ? ` (side table ${r.sideTables.map((s) => s.table).join(', ')}${r.sideTables.every((s) => s.leftApproved !== false) ? ': rows stay approved' : ''})` : ''),
         r.error ? `${r.state} (${r.error.code})` : r.state,
@@ -1724,7 +1755,7 @@ async function loadRuns() {
         r.plannedRows ?? r.summary?.rows ?? '', r.outcomes.inserted, r.outcomes.conflict, r.outcomes.error, r.summary?.problems ?? ''].map((v) => el('td', { text: String(v) })));
       // an earlier dry run's script was reachable through the API alone (GET /api/reinsert-runs/:id/script)
       return activatable(tr, null, () => (r.dryRun ? showDryRunScript(r) : showRealRun(r.id)));
-    }));
+    })]);
   // a job whose newest real run failed or was interrupted shows it (why, and its Resume) without a click
   const newest = items.find((r) => !r.dryRun);
   if (!state.shownRun && newest && ['failed', 'interrupted'].includes(newest.state)) watchRun(newest.id);

@@ -93,7 +93,8 @@ export function lsnRangeBeforeLdfAndBackupsClause(range: { fromLsn: Lsn | null; 
   const bound = range.fromLsn ?? range.toLsn;
   const used = ldf.seqs.filter((q) => q > 0);
   if (!bound || !start?.firstLsn || used.length === 0) return undefined;
-  const oldest = Math.min(...used);
+  // a loop, not Math.min(...used): an .ldf grown in small steps can have more VLFs than V8 takes arguments (~120,000)
+  const oldest = used.reduce((m, q) => Math.min(m, q), Infinity);
   const first = { ...parseLsn(start.firstLsn), slot: 0 };
   if (bound.vlf >= oldest || compareLsn(bound, first) >= 0) return undefined;
   const ldfStart = { vlf: oldest, block: 0, slot: 0 };

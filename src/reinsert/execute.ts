@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { isRowbackError, ReinsertError } from '../errors.js';
 import type { StagingStore } from '../staging/store.js';
 import { silentLogger, type Logger } from '../util/logger.js';
-import { ledgerHolds, type PlannedBatch, type PlannedRow, type ReinsertPlan } from './plan.js';
+import { LEDGER_HOLDS_PREFIX, ledgerHolds, type PlannedBatch, type PlannedRow, type ReinsertPlan } from './plan.js';
 import { keyCompareText } from './key-fold.js';
 import type { BatchOutcome, ReinsertTarget, RowLedgerEntry, TargetSession } from './target.js';
 import { OtherJobsReinserts, otherJobMessage, type ReinsertPlace } from './other-jobs.js';
@@ -378,7 +378,7 @@ export async function runBatch(s: TargetSession, runId: number, key: string, bat
         const row = (e: RowLedgerEntry) => keyed.find((r) => r.rowKey === e.rowKey)!;
         const first = seen[0]!;
         const by = first.batchKey.startsWith('script') ? `a rowback script run by hand (${first.batchKey})` : `rowback batch ${first.batchKey} (run ${first.runId} of the staging file that ran it)`;
-        throw new ReinsertError('REINSERT_ALREADY_REINSERTED', `batch ${batch.batchNo} of run ${runId} not run: row ${row(first).rowId} (${ledgerHolds(row(first)).replace(/^its delete, /, '')}) was already put back into ${batch.table} by ${by}, as the target's row ledger ${batch.rowLedger} records${seen.length > 1 ? ` (and ${seen.length - 1} more row(s) of the batch: ${seen.slice(1, 11).map((e) => row(e).rowId).join(', ')}${seen.length > 11 ? ' …' : ''})` : ''}; nothing of the batch was inserted (never twice: reject those rows, then start a new run for the rest)`, { table: batch.table });
+        throw new ReinsertError('REINSERT_ALREADY_REINSERTED', `batch ${batch.batchNo} of run ${runId} not run: row ${row(first).rowId} (${ledgerHolds(row(first)).replace(LEDGER_HOLDS_PREFIX, '')}) was already put back into ${batch.table} by ${by}, as the target's row ledger ${batch.rowLedger} records${seen.length > 1 ? ` (and ${seen.length - 1} more row(s) of the batch: ${seen.slice(1, 11).map((e) => row(e).rowId).join(', ')}${seen.length > 11 ? ' …' : ''})` : ''}; nothing of the batch was inserted (never twice: reject those rows, then start a new run for the rest)`, { table: batch.table });
       }
     }
     if (batch.identityInsert) {

@@ -106,13 +106,18 @@ export function rowLedgerKey(table: string, lsn: string): string {
 
 /**
  * What the row ledger holds of a planned row, for a script's PRINT and a refusal: `its delete, LSN
- * X` (a row recovered from the log), or, for a comparison's row (keyed by its values and copy,
- * comparison-keys.ts), `the same values (copy k of them in its job)`.
+ * X` (a row recovered from the log: `its insert, …` or `its update, …` for a row recovered from
+ * one, put back on purpose with PlanOptions.operations: it said "its delete" of them too), or, for
+ * a comparison's row (keyed by its values and copy, comparison-keys.ts), `the same values (copy k
+ * of them in its job)`. Callers strip the `its OPERATION, ` prefix with LEDGER_HOLDS_PREFIX.
  */
-export function ledgerHolds(r: Pick<PlannedRow, 'rowKey' | 'lsn'>): string {
+export function ledgerHolds(r: Pick<PlannedRow, 'rowKey' | 'lsn' | 'operation'>): string {
   const values = r.rowKey?.match(/\|values:[0-9a-f]+#(\d+)$/);
-  return values ? `the same values (copy ${values[1]} of them in its job)` : `its delete, LSN ${r.lsn}`;
+  return values ? `the same values (copy ${values[1]} of them in its job)` : `its ${r.operation === 'insert' || r.operation === 'update' ? r.operation : 'delete'}, LSN ${r.lsn}`;
 }
+
+/** The `its delete, ` (insert, update) that begins ledgerHolds's answer for a row recovered from the log. */
+export const LEDGER_HOLDS_PREFIX = /^its (?:delete|insert|update), /;
 
 /**
  * The recovered operations a re-insert takes when not told otherwise: rows recovered from deletes.
@@ -202,6 +207,8 @@ export interface PlannedParam extends ParamPlan {
 export interface PlannedRow {
   rowId: number;
   lsn: string;
+  /** The logged operation the row was recovered from (PlanInputRow.operation); absent: a delete. */
+  operation?: string;
   /** Target `schema.name`. */
   table: string;
   params: PlannedParam[];
@@ -1034,6 +1041,7 @@ export function planRow(r: PlanInputRow, t: TargetTable, database?: string, sour
   return {
     rowId: r.id,
     lsn: r.lsn,
+    ...(r.operation !== undefined && r.operation !== 'delete' ? { operation: r.operation } : {}),
     table: qualified(t),
     ...(unique.checks.length ? { uniqueChecks: unique.checks } : {}),
     ...(unique.notChecked.length ? { uniqueNotChecked: unique.notChecked } : {}),
@@ -1701,7 +1709,7 @@ export function* renderScriptChunks(plan: ReinsertPlan, o: ScriptOptions = {}): 
   // back into that table before, and is recorded there in the same transaction
   const ledgers = [...new Set(plan.batches.filter((b) => b.rows.some((r) => r.rowKey !== null && !unscriptable(b, r))).map((b) => b.rowLedger))];
   if (ledgers.length) {
-    out.push(comment(`never twice: each row recovered from a delete is looked up in, and recorded in, the target's row ledger ${ledgers.join(', ')} (created when missing), which rowback's own runs also keep: a row a run or another script already put back into its table is not inserted again`));
+    out.push(comment(`never twice: each row recovered from the log is looked up in, and recorded in, the target's row ledger ${ledgers.join(', ')} (created when missing), which rowback's own runs also keep: a row a run or another script already put back into its table is not inserted again`));
     for (const l of ledgers) out.push(rowLedgerDdl(l));
     out.push('');
   }
@@ -1890,7 +1898,7 @@ export function* renderUndoScriptChunks(plan: ReinsertPlan, o: UndoOptions = {})
       // out of the row ledger with it: deleted again, the row may be put back again later
       if (guarded) {
         out.push(`    DELETE FROM ${b.rowLedger} WHERE row_key = ${nLiteral(r.rowKey!)};`, 'END', 'ELSE');
-        out.push(`    PRINT N'row ${r.rowId}: not deleted: the row ledger holds no entry for it (${ledgerHolds(r).replace(/^its delete, /, '')}): it was not put back into ${commentText(b.table).replace(/'/g, "''")} by a rowback script or run (a conflict: the row there is not rowback''s)';`);
+        out.push(`    PRINT N'row ${r.rowId}: not deleted: the row ledger holds no entry for it (${ledgerHolds(r).replace(LEDGER_HOLDS_PREFIX, '')}): it was not put back into ${commentText(b.table).replace(/'/g, "''")} by a rowback script or run (a conflict: the row there is not rowback''s)';`);
       } else if (r.rowKey !== null) out.push(`IF OBJECT_ID(${nLiteral(b.rowLedger)}, N'U') IS NOT NULL DELETE FROM ${b.rowLedger} WHERE row_key = ${nLiteral(r.rowKey)};`);
     }
   }

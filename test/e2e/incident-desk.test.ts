@@ -237,7 +237,9 @@ describeBrowser('incident desk in chromium: files → review → re-insert', () 
     expect(script.match(/INSERT INTO \[dbo\]\.\[tblDept\]/g)).toHaveLength(13);
     expect(await op.locator('#undo-script').textContent()).toContain('[dbo].[tblDept]');
     await op.locator('#copy-script').click();
-    await expect.poll(() => op.locator('#dry-run-msg').textContent()).toMatch(/^Copied [\d,]+ characters\.$/);
+    await expect.poll(() => op.locator('#copy-msg').textContent()).toMatch(/^Copied [\d,]+ characters\.$/);
+    // the dry run's line stays (the copy said so in its place)
+    expect(await op.locator('#dry-run-msg').textContent()).toMatch(/13 row\(s\) in 1 batch\(es\).*planned against side's catalog/);
     expect(await op.evaluate('navigator.clipboard.readText()')).toBe(script);
     const [dl] = await Promise.all([op.waitForEvent('download'), op.locator('#download-script').click()]);
     expect(dl.suggestedFilename()).toBe('rowback-job1-reinsert.sql');

@@ -7,7 +7,9 @@
  * (the job's WARNING sentences, its rows with warnings), which the script's header and the API
  * say, was not shown above the script as its `jobWarning` is. Now: a run of no row says "nothing
  * to run", amber; rows left out amber; a refusal red; a reviewer is told an operator runs it; the
- * doubt is its own line above the script. Row images: the corpus examples (test/staging/fixtures.ts).
+ * doubt is its own line above the script. A job none of whose rows is approved says that, and to
+ * approve them first (it read 'no approved row of this job can go back', as if they could not be
+ * put back). Row images: the corpus examples (test/staging/fixtures.ts).
  */
 import { expect, it } from 'vitest';
 import { reviewDesk, stagedJob } from '../support/review-desk.js';
@@ -19,7 +21,7 @@ const describeBrowser = browserDescribe(corpusAvailable);
 const DOUBT = 'WARNING: 2 log record(s) of operation code 250 (0xfa), printed as LOP_UNKNOWN_250, first at LSN 00000013:000000b7:0002';
 
 describeBrowser('review page: what the dry run line says, and in which colour', () => {
-  const ids = { whole: 0, inserts: 0, doubt: 0 };
+  const ids = { whole: 0, inserts: 0, doubt: 0, undecided: 0 };
   const desk = reviewDesk('rowback-e2e-dry-line-', {
     stage: ({ store }) => {
       ids.whole = stagedJob(store, corpusRows(2), { description: 'whole' });
@@ -28,7 +30,10 @@ describeBrowser('review page: what the dry run line says, and in which colour', 
       store.setJobCompleteness(ids.whole, [], []);
       store.setJobCompleteness(ids.inserts, [], []);
       store.setJobCompleteness(ids.doubt, [], [DOUBT]);
-      for (const id of Object.values(ids)) store.decide(id, { actor: 'rafael', decision: 'approve', reason: 'deleted by the cleanup', all: true });
+      // none of its rows approved: the dry run plans none and leaves none out
+      ids.undecided = stagedJob(store, corpusRows(2), { description: 'undecided' });
+      store.setJobCompleteness(ids.undecided, [], []);
+      for (const id of [ids.whole, ids.inserts, ids.doubt]) store.decide(id, { actor: 'rafael', decision: 'approve', reason: 'deleted by the cleanup', all: true });
     },
   });
 
@@ -57,6 +62,12 @@ describeBrowser('review page: what the dry run line says, and in which colour', 
     expect(inserts.text).toMatch(/^run #\d+: 0 row\(s\) in 0 batch\(es\), 3 row\(s\) cannot go back: REINSERT_NOT_A_DELETE ×3 \(see the script header: each row with its reason\) · nothing to run: no approved row of this job can go back$/);
     expect(inserts.text).not.toContain('choose a target');
     expect(inserts.cls.split(' ')).toContain('warned');
+
+    // no row approved yet: said so, with the way on (it read 'no approved row of this job can go
+    // back', as if the rows could not be put back)
+    const undecided = await dryRunOf(ids.undecided);
+    expect(undecided.text).toMatch(/^run #\d+: 0 row\(s\) in 0 batch\(es\) · nothing to run: no row of this job is approved: approve the rows to put back \(Rows tab\), then generate the script again$/);
+    expect(undecided.cls.split(' ')).toContain('warned');
 
     // a refused dry run (the answer a target whose variable was unset since the page listed it
     // gets, INPUT_TARGET_UNSET; the page offers such a target greyed, so the answer is given here)

@@ -85,6 +85,20 @@ describe('the script keeps the row ledger as the run does', () => {
     expect((s.match(/^BEGIN$/gm) ?? []).length).toBe((s.match(/^END$/gm) ?? []).length);
   });
 
+  it("a row recovered from an insert or an update, put back on purpose (operations), is said as one: its PRINT said 'the row ledger holds its delete' of an insert's LSN", () => {
+    // SYNTHETIC rows: the fromLog row above, recovered from an insert and from an update
+    const inserted = { ...fromLog, id: 3, operation: 'insert' };
+    const updated = { ...fromLog, id: 4, lsn: '0000002A:000001F8:0002', values: { Id: 4, ColA: 'b', ColB: null }, operation: 'update' };
+    const plan = planReinsert([fromLog, inserted, updated], tables, [], { operations: ['delete', 'insert', 'update'] });
+    const s = renderScript(plan, { ledgerBatch: 'script', ledgerRunId: 0 });
+    expect(s).toContain("PRINT N'row 1: already put back into dbo.LogTestTrailNull (the row ledger holds its delete, LSN 0000002A:000001F0:0003): not inserted again';");
+    expect(s).toContain("PRINT N'row 3: already put back into dbo.LogTestTrailNull (the row ledger holds its insert, LSN 0000002A:000001F0:0003): not inserted again';");
+    expect(s).toContain("PRINT N'row 4: already put back into dbo.LogTestTrailNull (the row ledger holds its update, LSN 0000002A:000001F8:0002): not inserted again';");
+    expect(s).toContain('-- never twice: each row recovered from the log is looked up in');
+    // the undo names the LSN alone, whatever the operation
+    expect(renderUndoScript(plan, { onlyLedgered: true })).toContain("PRINT N'row 3: not deleted: the row ledger holds no entry for it (LSN 0000002A:000001F0:0003)");
+  });
+
   it('the undo takes each row it deletes out of the row ledger (so it may be put back again), only once it deleted it', () => {
     const plan = planReinsert([fromLog], tables, [], {});
     const u = renderUndoScript(plan);

@@ -1031,7 +1031,9 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
     logBackupsStart,
     get logWholeFrom(): LogWholeFrom | null {
       if (!coveredSeqs || !beginBySeq || coveredSeqs.size === 0) return null;
-      let lo = Math.max(...coveredSeqs);
+      // a loop, not Math.max(...coveredSeqs): more VLFs than V8 takes arguments (~120,000) threw RangeError
+      let lo = -Infinity;
+      for (const q of coveredSeqs) if (q > lo) lo = q;
       while (coveredSeqs.has(lo - 1)) lo--;
       const older = [...coveredSeqs].filter((q) => q < lo).sort((a, b) => a - b);
       if (!older.length) return null;
