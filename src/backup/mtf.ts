@@ -28,6 +28,7 @@ import { openBackupBytes, type BackupBytes } from './bytes.js';
 import { COMPRESSED_MAGIC } from './compressed.js';
 import { backupMagic } from '../util/backup-magic.js';
 import { logTextHint } from '../util/log-text-kind.js';
+import { maxOf } from '../util/append-all.js';
 
 export { COMPRESSED_MAGIC };
 
@@ -519,7 +520,7 @@ export const MTF_TRAILER_DAMAGED = 'FORMAT_BAD_MTF_TRAILER';
  * (`choosePosition`).
  */
 function trailerOnly(dblks: Dblk[], streams: StreamHeader[], problems: SkippedItem[]): void {
-  const lastSet = Math.max(0, ...dblks.map((d) => d.set));
+  const lastSet = maxOf(dblks.map((d) => d.set), 0);
   const msls = dblks.filter((d) => d.type === 'MSLS' && d.set === lastSet).pop();
   if (!msls) return;
   const closing = streams.find((x) => x.id === 'MQCI' && x.dblk === 'MSLS' && x.set === lastSet && x.offset > msls.offset && !x.truncated);

@@ -22,6 +22,7 @@ import { BACKUP_HEADER_WARNING, blocksAfterDamage, MTF_TRAILER_DAMAGED, readMtfL
  */
 const TRAILER_BYTES = 64 * 1024;
 import { openBackupPageSource, openStripedBackupPageSource, requireWholeMediaSet, type BackupAdvice } from './page-source.js';
+import { appendAll } from '../util/append-all.js';
 
 /**
  * The backup set to read in `path`: `position` when given (checked against the file), 1 when
@@ -140,7 +141,9 @@ export function openBackupPages(paths: string[], position?: number, check?: (hea
   const sorted = unsorted.every((x) => x.header !== null)
     ? unsorted.map((x, i) => ({ ...x, i })).sort((a, b) => rank(a.header!) - rank(b.header!) || lsnOrder(a.header!, b.header!) || a.i - b.i)
     : unsorted;
-  groups.splice(0, groups.length, ...sorted.map((x) => x.g));
+  const ordered = sorted.map((x) => x.g);
+  groups.length = 0;
+  appendAll(groups, ordered);
   const positions = sorted.map((x) => x.pos);
   // the set read as the check names it (`FILE (backup set 2)`): the one chosen, which is the SSET's own
   // data set number (HEADERONLY Position) in a file SQL Server appended to, not always in a copy

@@ -12,6 +12,7 @@ import { PageType, parsePageHeader, verifyPage } from './page.js';
 import { parseFileHeaderPage } from './file-header.js';
 import { backupStart, damagedTapeBlock } from '../backup/mtf.js';
 import { logTextHint } from '../util/log-text-kind.js';
+import { maxOf } from '../util/append-all.js';
 
 export class MdfPageSource implements PageSource {
   readonly description: string;
@@ -196,7 +197,7 @@ export class LayeredPageSource implements PageSource {
   }
   pageCount(fileId: number): number | undefined {
     const counts = this.layers.map((l) => l.pageCount?.(fileId)).filter((n): n is number => n !== undefined);
-    return counts.length ? Math.max(...counts) : undefined;
+    return counts.length ? maxOf(counts) : undefined;
   }
   close(): void {
     for (const l of this.layers) l.close();

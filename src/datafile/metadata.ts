@@ -52,6 +52,7 @@ import {
   type RsColRow,
   type SystemTables,
 } from './system-tables.js';
+import { appendAll, maxOf } from '../util/append-all.js';
 
 export const COLPAR_NOT_NULL = 0x1;
 export const COLPAR_IDENTITY = 0x4;
@@ -269,7 +270,7 @@ export function readDataFileMetadata(source: PageSource, reader = new PageReader
   const otherAllocUnits = nonTableAllocUnits(st, objects);
   // not when a sysschobjs page already failed its checks: that item says the damage
   const schobjsDamaged = [...reader.skipped, ...skipped].some((s) => String(s.location?.table ?? '').toLowerCase() === 'sys.sysschobjs');
-  if (!schobjsDamaged) skipped.push(...rowsetsOfUnnamedObjects(st, objects));
+  if (!schobjsDamaged) appendAll(skipped, rowsetsOfUnnamedObjects(st, objects));
   // after schobjsDamaged: an item of one table's record, not of a page, hides no other
   if (nameless.length) skipped.push(namelessTableItem(nameless));
   const details = new Map<string, DataFileTable>();
@@ -516,7 +517,7 @@ function buildTables(st: SystemTables, warnings: string[], systemSkipped: Skippe
     // partition numbers run 1..N, every partition a rowset (partitionGapItem): one missing below the
     // highest is a lost rowset
     const numbers = new Set(rowsetsOfBase.map((r) => num(r.numpart)));
-    const highest = Math.max(...numbers);
+    const highest = maxOf(numbers);
     const absent: number[] = [];
     for (let n = 1; n <= highest && absent.length <= 10; n++) if (!numbers.has(n)) absent.push(n);
     if (absent.length) partitionGaps.push({ table: qualified, objectId, present: [...numbers].sort((a, b) => a - b), absent });
@@ -560,7 +561,7 @@ function buildTables(st: SystemTables, warnings: string[], systemSkipped: Skippe
   if (st.layoutOf(SystemObjectId.syssingleobjrefs, SYSSINGLEOBJREFS, 'syssingleobjrefs')) {
     const refs = st.read(SystemObjectId.syssingleobjrefs, SYSSINGLEOBJREFS, 'syssingleobjrefs');
     const fk = foreignKeysOf(objects, refs, colpars, (id) => schemas.get(id) ?? `schema_${id}`);
-    warnings.push(...fk.warnings);
+    appendAll(warnings, fk.warnings);
     for (const t of out) {
       const own = fk.foreignKeys.filter((k) => k.schema === t.layout.schema && k.table === t.layout.name).map(({ schema: _s, table: _t, ...k }) => k);
       t.layout.foreignKeys = own;

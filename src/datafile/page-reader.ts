@@ -9,6 +9,7 @@ import type { SkippedItem } from '../util/skipped-item.js';
 import type { PageSource } from './page-source.js';
 import { formatPageId, verifyPage, type PageId, type VerifiedPage } from './page.js';
 import { listOf, PAGE_NOTE_WORDS, uncheckedNote } from '../util/unchecked-note.js';
+import { appendAll } from '../util/append-all.js';
 
 /** Page reads by check kind (PageReader.stats). */
 export interface PageReadStats {
@@ -175,7 +176,7 @@ export class PageReader {
   fork(): PageReader {
     const f = new PageReader(this.source, this.cacheSize);
     for (const [k, v] of this.cache) f.cache.set(k, v);
-    f.skipped.push(...this.skipped);
+    appendAll(f.skipped, this.skipped);
     for (const k of this.reported) f.reported.add(k);
     const s = this.stats;
     Object.assign(f.stats, { ...s, uncheckedPages: s.uncheckedPages ? [...s.uncheckedPages] : s.uncheckedPages, distinct: s.distinct ? { ...s.distinct } : s.distinct });

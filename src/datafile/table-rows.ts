@@ -42,6 +42,7 @@ import {
   variableColumnBytes,
 } from './record.js';
 import { cdRecordSpan, leafChain, pageRecords } from './walk.js';
+import { appendAll } from '../util/append-all.js';
 
 export { variableColumnBytes };
 
@@ -113,7 +114,7 @@ export function* readTableRows(
     const legacy = metadata.database.createVersion < 611;
     for (const p of table.partitions) yield* partitionRows(reader, p, source, { includeGhosts: opts.includeGhosts ?? false, includeRemnants: opts.includeRemnants ?? false, checkRowCount: opts.checkRowCount ?? true }, skipped, legacy);
   } finally {
-    skipped.push(...reader.skipped.slice(skippedBefore));
+    appendAll(skipped, reader.skipped.slice(skippedBefore));
   }
 }
 
@@ -703,7 +704,7 @@ export function decodeLob(bytes: Uint8Array, col: ColumnLayout, warnings: string
       const codePage = columnCodePage(col);
       const noted = ROW_TEXT_NOTES.length;
       const v = decodeSqlVariant(bytes, 0, bytes.length, codePage, col.name);
-      warnings.push(...ROW_TEXT_NOTES.splice(noted));
+      appendAll(warnings, ROW_TEXT_NOTES.splice(noted));
       if (v === null) throw new FormatError('FORMAT_BAD_LOB', `the ${bytes.length} off-row bytes of ${col.name} are not a valid sql_variant${variantFaultClause()}`);
       checkVariantText({ [col.name]: v }, [{ name: col.name, codePage }], warnings);
       return v;

@@ -18,6 +18,7 @@ import { decodeFixedVar } from './record/fixedvar.js';
 import { decodeCdRow } from './record/cd-fast.js';
 import { checkDecodedValues, planFor } from './record/plan.js';
 import { ROW_TEXT_NOTES } from './types/string.js';
+import { appendAll } from '../util/append-all.js';
 
 export interface DecodeOptions {
   lsn?: string;
@@ -89,10 +90,10 @@ export function decodeRow(image: Uint8Array, table: TableLayout, opts?: DecodeOp
       if (v !== null && v !== undefined) row.warnings.push(filestreamUnknownWarning(name));
     }
     if (ROW_TEXT_NOTES.length !== 0) {
-      row.warnings.push(...ROW_TEXT_NOTES);
+      appendAll(row.warnings, ROW_TEXT_NOTES);
       ROW_TEXT_NOTES.length = 0;
     }
-    if (table.warnings !== undefined && table.warnings.length > 0) row.warnings.push(...table.warnings);
+    if (table.warnings !== undefined && table.warnings.length > 0) appendAll(row.warnings, table.warnings);
     return row;
   } catch (e) {
     ROW_TEXT_NOTES.length = 0;

@@ -21,6 +21,7 @@ import {
   CD_RECORD_FORMAT, CD_RECORD_LONG_DATA, CD_RECORD_VERSIONING, RECORD_NULL_BITMAP, RECORD_VARIABLE_COLUMNS,
   RECORD_VERSIONING_TAG, VERSIONING_TAG_SIZE,
 } from '../reconstruct/record/status.js';
+import { appendAll } from '../util/append-all.js';
 
 /**
  * Contexts of data-row operations on a heap or clustered index. LCX_MARK_AS_GHOST is what a
@@ -1780,7 +1781,7 @@ export function explainNoRows(stats: CommittedScanStats, ops: string[]): string 
   if (stats.otherTableRowOps) parts.push(`${n(stats.otherTableRowOps)} on tables --table left out`);
   if (stats.outsideWindowRowOps) parts.push(`${n(stats.outsideWindowRowOps)} in transactions that began outside the window${outsideSpan(stats)}`);
   if (stats.beginUnreadRowOps) parts.push(`${n(stats.beginUnreadRowOps)} in transactions whose LOP_BEGIN_XACT is not in the log read${unreadCommitSpan(stats)}: whether they began in the window cannot be told (said as INCOMPLETE)`);
-  parts.push(...placedOutsideParts(stats));
+  appendAll(parts, placedOutsideParts(stats));
   if (stats.rolledBackRowOps) parts.push(`${n(stats.rolledBackRowOps)} in transactions that rolled back`);
   const neverCommitted = stats.uncommittedRowOps - stats.rolledBackRowOps;
   if (neverCommitted) parts.push(`${n(neverCommitted)} in transactions with no commit in this log`);

@@ -29,6 +29,7 @@
  */
 import { rmSync } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
+import { appendAll } from '../util/append-all.js';
 
 /** Tags of the encoding above. */
 const T_NULL = 0;
@@ -462,8 +463,8 @@ export class HeldCandidates<T> {
           liveFolders.delete(folder);
           throw e;
         }
-        this.chunks.push(...rest);
-        this.used.push(...restUsed);
+        appendAll(this.chunks, rest);
+        appendAll(this.used, restUsed);
         this.first = [];
         this.slab = null;
       }

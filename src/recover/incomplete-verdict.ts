@@ -35,6 +35,7 @@ import { lsnRangePastLogEndClause, windowPastLogEndClause } from './window-past-
 import { rebuiltTablesClause, type CatalogChanges } from './rebuilt-tables.js';
 import type { Lsn } from '../logreader/lsn.js';
 import { resolve as resolvePath } from 'node:path';
+import { appendAll } from '../util/append-all.js';
 
 /** What the recovery read: a data file, backups or log files; an export file; a live server (its online log or its log backups). */
 export type VerdictSourceKind = 'files' | 'export' | 'live' | 'log-backup';
@@ -181,7 +182,7 @@ export function incompleteVerdict(input: VerdictInput, words: VerdictWords): Inc
     if (range && input.kind !== 'export' && !edges.lsnStart) beforeStart.push(lsnRangeBeforeLogStartClause(range, facts.logReadStart?.()) ?? input.lsnBeforeLdf ?? '');
     if (!edges.windowEnd) pastEnd.push(windowPastLogEndClause(window, facts.logReadEnd?.(), words.pastEnd, stats?.lastBeginTime) ?? '');
     if (range && !edges.lsnEnd) pastEnd.push(lsnRangePastLogEndClause(range, facts.logReadEnd?.()) ?? '');
-    pastEnd.push(...(facts.scopeClauses?.(window, words.scopeNames) ?? []));
+    appendAll(pastEnd, (facts.scopeClauses?.(window, words.scopeNames) ?? []));
   }
   const before = beforeStart.filter(Boolean);
   const past = pastEnd.filter(Boolean);

@@ -19,6 +19,7 @@ import type { BackupAdvice } from '../backup/page-source.js';
 import { readBackupHeader } from '../backup/header.js';
 import { readMtfLayout } from '../backup/mtf.js';
 import { VLF_HEADER_MARKER } from '../logreader/ldf/constants.js';
+import { appendAll } from '../util/append-all.js';
 
 /** `export`: a file of sql/export-log-records.sql, whose identity is its own catalog rows' database_guid (sources/export.ts). */
 export type SourceFileRole = 'mdf' | 'ldf' | 'bak' | 'trn' | 'export' | 'server';
@@ -265,9 +266,9 @@ export interface ScanInputFiles {
 export async function readInputIdentities(inputs: ScanInputFiles): Promise<SourceFileIdentity[]> {
   const ids: SourceFileIdentity[] = [];
   for (const f of inputs.mdf ?? []) ids.push(await readSourceIdentity(f, 'mdf'));
-  for (const f of inputs.bak ?? []) ids.push(...(await readSourceIdentities(f, 'bak', inputs.position)));
+  for (const f of inputs.bak ?? []) appendAll(ids, (await readSourceIdentities(f, 'bak', inputs.position)));
   if (inputs.ldf) ids.push(await readSourceIdentity(inputs.ldf, 'ldf'));
-  for (const t of inputs.trn ?? []) ids.push(...(await readSourceIdentities(t, 'trn')));
+  for (const t of inputs.trn ?? []) appendAll(ids, (await readSourceIdentities(t, 'trn')));
   return ids;
 }
 

@@ -13,6 +13,7 @@ import type { ExportLogRead } from '../logreader/export/export-file.js';
 import { compareLsn, formatLsn, parseLsn, type Lsn } from '../logreader/lsn.js';
 import { datetimeTickBefore, exportTimeIso, localMs } from './log-local-time.js';
 import type { LogReadEnd } from './sources/files.js';
+import { minOf } from '../util/append-all.js';
 
 /**
  * The INCOMPLETE sentence for a window that runs past the end of the log read, or undefined.
@@ -187,7 +188,7 @@ export function exportLogReadClauses(filter: { from?: string; to?: string }, hea
     // log read reaches back at least to it, and every transaction begun since has its begin in it
     // (as windowBeforeLogStartClause judges an .ldf)
     const firstEnd = exportTimeIso(read.firstEndTime ?? null);
-    const startMs = Math.min(...[firstBegin, firstEnd].filter((t): t is string => t !== null).map(localMs));
+    const startMs = minOf([firstBegin, firstEnd].filter((t): t is string => t !== null).map(localMs));
     const advice = backup ? 'export again from the log backup before it too (@LogBackup), or start the window later' : 'export from the log backups of that time (@LogBackup), or start the window later';
     if (firstBegin === null) {
       out.push(`the window asked for (${said}) cannot be checked against the start of ${what}: it holds no transaction begin, so where its log begins in time is not known, and transactions of the window begun and ended before it are not in ${file}: their rows are not in this result; ${advice}`);

@@ -9,6 +9,7 @@ import { shortestFloat32 } from '../reconstruct/types/float.js';
 import type { BatchOutcome, ReinsertTarget, RowLedgerEntry, TargetSession } from './target.js';
 import type { ForeignKey, TargetTable, ViewUniqueKey } from './target-table.js';
 import { insteadOfTriggersFromCatalog, targetInsteadOfTriggersSql, type TriggerRow } from './target-triggers.js';
+import { appendAll } from '../util/append-all.js';
 
 /**
  * The host the driver would dial for `connectionString` (mssql's own parser, as MssqlTarget
@@ -550,14 +551,14 @@ CREATE TABLE ${this.ledger} (batch_key nvarchar(100) NOT NULL PRIMARY KEY, run_i
     };
     for (let i = 0; i < names.length; i += CATALOG_NAMES_PER_QUERY) {
       const part = names.slice(i, i + CATALOG_NAMES_PER_QUERY);
-      rows.push(...(await this.timed('reading the target\'s columns (sys.columns)', () => bound(part).query<ColumnRow>(use + targetColumnsSql(part.length)), false)).recordset);
-      uniqueRows.push(...(await this.timed('reading the target\'s unique indexes (sys.indexes)', () => bound(part).query<UniqueKeyRow>(use + targetUniqueKeysSql(part.length)), false)).recordset);
-      triggerRows.push(...(await this.timed('reading the target\'s INSTEAD OF triggers (sys.triggers)', () => bound(part).query<TriggerRow>(use + targetInsteadOfTriggersSql(part.length)), false)).recordset);
+      appendAll(rows, (await this.timed('reading the target\'s columns (sys.columns)', () => bound(part).query<ColumnRow>(use + targetColumnsSql(part.length)), false)).recordset);
+      appendAll(uniqueRows, (await this.timed('reading the target\'s unique indexes (sys.indexes)', () => bound(part).query<UniqueKeyRow>(use + targetUniqueKeysSql(part.length)), false)).recordset);
+      appendAll(triggerRows, (await this.timed('reading the target\'s INSTEAD OF triggers (sys.triggers)', () => bound(part).query<TriggerRow>(use + targetInsteadOfTriggersSql(part.length)), false)).recordset);
       // a login that may not read sys.sql_expression_dependencies (its SELECT is db_owner's by default,
       // Microsoft Learn): the views are not read, said in the script's head, and the plan goes on (it failed whole)
       if (viewsRead) {
         try {
-          viewKeyRows.push(...(await this.timed('reading the unique indexes of indexed views over the target\'s tables (sys.sql_expression_dependencies)', () => bound(part).query<ViewUniqueKeyRow>(use + targetViewUniqueKeysSql(part.length)), false)).recordset);
+          appendAll(viewKeyRows, (await this.timed('reading the unique indexes of indexed views over the target\'s tables (sys.sql_expression_dependencies)', () => bound(part).query<ViewUniqueKeyRow>(use + targetViewUniqueKeysSql(part.length)), false)).recordset);
         } catch (e) {
           if ((e as { code?: string }).code === 'REINSERT_TIMEOUT') throw e;
           viewsRead = false;

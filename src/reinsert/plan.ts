@@ -11,6 +11,7 @@ import { scriptDeclaration, type ParamPlan, type SourceText } from './param-type
 import { hasIdentity, insertableColumns, qualified, type ForeignKey, type TargetTable, type ViewUniqueKey } from './target-table.js';
 import { filterColumns, filterHoldsOffline, uniqueKeysToCheck, uniqueKeyText, type UniqueCheck, type UniqueNotChecked } from './unique-keys.js';
 import { insteadOfInsertRefusal } from './target-triggers.js';
+import { appendAll } from '../util/append-all.js';
 
 export type { UniqueCheck, UniqueNotChecked } from './unique-keys.js';
 
@@ -1652,7 +1653,7 @@ export function* renderScriptChunks(plan: ReinsertPlan, o: ScriptOptions = {}): 
       } else unkeyed.set(b.table, (unkeyed.get(b.table) ?? 0) + 1);
     }
   }
-  out.push(...uniqueKeysHead(plan));
+  appendAll(out, uniqueKeysHead(plan));
   for (const [table, e] of byUnique) out.push(comment(`NOTE: ${e.rows} row(s) of ${table} have no key (no primary key or clustered index key in the table metadata, or a key column NULL): each is looked for by ${e.keys.join(' and by ')} instead, so a row still in the table is a conflict there, not inserted again`));
   for (const [table, n] of unkeyed) out.push(comment(`WARNING: ${n} row(s) of ${table} have no key to look for (no primary key or clustered index key in the table metadata, or a key column NULL): they are inserted with no conflict check, so a row still in the table is inserted again; check the target before running`));
   // rows of a comparison of whole rows that may be changed rows, not deleted ones: re-inserted,
@@ -1675,8 +1676,8 @@ export function* renderScriptChunks(plan: ReinsertPlan, o: ScriptOptions = {}): 
   for (const [table, e] of notPutBack) out.push(comment(`NOTE: ${table}'s ${[...e.columns].join(', ')} ${e.columns.size > 1 ? 'are' : 'is'} GENERATED ALWAYS (a temporal table's period): left out of the INSERT, the server sets ${e.columns.size > 1 ? 'them' : 'it'}, so the recovered value(s) of ${e.rows} row(s) do not go back (the period starts at the re-insert's transaction); to keep them, re-insert into a side table (tableMap) whose such columns are plain ones`));
   for (const p of plan.problems) out.push(comment(`NOT INCLUDED: row ${p.rowId} (${p.table}, LSN ${p.lsn}): ${p.code}: ${p.message}`));
   const database = o.database !== undefined ? o.database : plan.database;
-  out.push(...nonAsciiNames(plan, database));
-  out.push(...databaseHead(database));
+  appendAll(out, nonAsciiNames(plan, database));
+  appendAll(out, databaseHead(database));
   // ANSI_WARNINGS ON: with it OFF (the session's or the database's setting; Microsoft Learn, SET
   // ANSI_WARNINGS) an INSERT of a value longer than its column cuts the value and succeeds; ON, it is
   // refused (Msg 2628) and XACT_ABORT rolls the batch back. A script planned without the target's
@@ -1702,7 +1703,7 @@ export function* renderScriptChunks(plan: ReinsertPlan, o: ScriptOptions = {}): 
   if (unreadTriggers.size) {
     out.push(comment('INSTEAD OF INSERT triggers: not read without a target connection; the script looks for an enabled one on each of its tables and stops there, inserting nothing (such a trigger runs in place of the INSERT, and the row ledger would record the row put back whatever it did)'));
     let n = 0;
-    for (const [target, catalog] of unreadTriggers) out.push(...insteadOfInsertGuard(target, catalog, ++n));
+    for (const [target, catalog] of unreadTriggers) appendAll(out, insteadOfInsertGuard(target, catalog, ++n));
     out.push('');
   }
   // the row ledger: a row of the script goes in only when no rowback run or script put its delete
@@ -1829,8 +1830,8 @@ export function* renderUndoScriptChunks(plan: ReinsertPlan, o: UndoOptions = {})
     }
   }
   const database = o.database !== undefined ? o.database : plan.database;
-  out.push(...nonAsciiNames(plan, database));
-  out.push(...databaseHead(database, true));
+  appendAll(out, nonAsciiNames(plan, database));
+  appendAll(out, databaseHead(database, true));
   out.push('SET XACT_ABORT ON;', 'SET NOCOUNT ON;', ...sessionOptions('DELETE'));
   // INSTEAD OF DELETE triggers not read (no target catalog): the undo looks for one itself and stops
   // before deleting anything (such a trigger ran in place of the DELETE, and the ledger entry went)
@@ -1839,7 +1840,7 @@ export function* renderUndoScriptChunks(plan: ReinsertPlan, o: UndoOptions = {})
   if (unreadTriggers.size) {
     out.push(comment('INSTEAD OF DELETE triggers: not read without a target connection; the script looks for an enabled one on each of its tables and stops there, deleting nothing (such a trigger runs in place of the DELETE)'));
     let n = 0;
-    for (const [target, catalog] of unreadTriggers) out.push(...insteadOfInsertGuard(target, catalog, ++n, 'DELETE'));
+    for (const [target, catalog] of unreadTriggers) appendAll(out, insteadOfInsertGuard(target, catalog, ++n, 'DELETE'));
   }
   // A foreign key ON DELETE CASCADE / SET NULL / SET DEFAULT referencing a table the undo deletes
   // from: the DELETE of a re-inserted row also deletes (or changes) the rows of the referencing table
@@ -1851,9 +1852,9 @@ export function* renderUndoScriptChunks(plan: ReinsertPlan, o: UndoOptions = {})
     // sys.foreign_keys shows only the keys of tables the session may see (metadata visibility): a
     // login with DELETE on the table and no permission on the referencing one saw no key there and
     // the guard passed, while the cascade acts all the same; once per database the script reads
-    for (const catalog of new Set(cascadeTargets.map(catalogOf))) out.push(...foreignKeysVisibleGuard(catalog));
+    for (const catalog of new Set(cascadeTargets.map(catalogOf))) appendAll(out, foreignKeysVisibleGuard(catalog));
     let n = 0;
-    for (const target of cascadeTargets) out.push(...cascadeGuard(target, catalogOf(target), ++n));
+    for (const target of cascadeTargets) appendAll(out, cascadeGuard(target, catalogOf(target), ++n));
   }
   if (unplanned.length) {
     const said = `rowback undo: ${unplanned.length} row(s) put back are NOT DELETED by this script (they could not be planned; rows ${rowIdRanges(unplanned.map((u) => u.rowId))}): see its WARNING lines; delete them by hand`;

@@ -23,6 +23,7 @@ import { fromLayout, type ForeignKey, type TargetColumn, type TargetTable } from
 import type { TableLayout } from '../reconstruct/metadata/table-layout.js';
 import { columnCodePage } from '../reconstruct/types/index.js';
 import type { SourceText } from './param-type.js';
+import { appendAll } from '../util/append-all.js';
 
 export interface TargetSpec {
   /** ADO-style connection string; never stored or logged. */
@@ -465,7 +466,7 @@ export class ReinsertService {
     // the order's edges without a target: tableOrder's pairs, and the source's own foreign keys
     // (source-keys.ts); with a target its catalog's foreign keys alone order the tables
     const { edges, orderGiven, orderFromSource, sourceKeysRead, orderAgainstSource } = offlineOrder({ jobId, layouts, rowTables: rows.map((r) => r.table), tableOrder: req.tableOrder, tableMap, withTarget: Boolean(req.target), fks });
-    fks.push(...edges);
+    appendAll(fks, edges);
     // An undo plans rows that are in already: a NOT NULL column (sql-types.ts assertNullable) or one
     // without a default (planRow) is no reason to leave one there. Planned from the staged layouts, a
     // side table takes its source table's columns: a row holding NULL where the source's column is

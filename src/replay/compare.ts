@@ -30,6 +30,7 @@ import { readBackupHeader } from '../backup/header.js';
 import { sameBackups } from '../backup/same-backup.js';
 import { formatLsn, lsnFromDecimal, lsnToDecimal, parseLsn } from '../logreader/lsn.js';
 import { parseLogPageId } from '../logreader/log-record.js';
+import { appendAll } from '../util/append-all.js';
 
 export interface CompareInputs {
   /** Earlier state: full backup [differential…]. */
@@ -470,7 +471,7 @@ async function compareStatesOf(o: CompareInputs, identity: CompareResult['unchec
   for (const side of sides) {
     for (const f of side.files) {
       try {
-        ids.push(...(await readSourceIdentities(f, 'bak', side.position)));
+        appendAll(ids, (await readSourceIdentities(f, 'bak', side.position)));
       } catch (e) {
         if (!isRowbackError(e)) throw e;
         // choosePosition's words name --position whichever side: said with this side's option
@@ -490,7 +491,7 @@ async function compareStatesOf(o: CompareInputs, identity: CompareResult['unchec
       }
     }
   }
-  for (const f of [...trn, ...afterTrn]) ids.push(...(await readSourceIdentities(f, 'trn')));
+  for (const f of [...trn, ...afterTrn]) appendAll(ids, (await readSourceIdentities(f, 'trn')));
   for (const f of afterMdf) ids.push(await readSourceIdentity(f, 'mdf'));
   const checked = assertOneDatabase(ids);
   // a file whose binding id could not be read is compared all the same: said (diff: even with --quiet)
@@ -506,7 +507,7 @@ async function compareStatesOf(o: CompareInputs, identity: CompareResult['unchec
   const replays: CompareResult['replays'] = [];
   const warned: CompareResult['warned'] = [];
   const replayWarned = (side: 'earlier' | 'later', r: ReplayResult) =>
-    warned.push(...warnedRows(side, r.rows.map((x) => ({ warnings: x.warnings, where: () => (x.origin === 'backup' ? `the base backup (${x.file ?? (side === 'earlier' ? o.bak.join(' + ') : afterBak.join(' + '))})` : `the log record at LSN ${x.origin.lsn}`) }))));
+    appendAll(warned, warnedRows(side, r.rows.map((x) => ({ warnings: x.warnings, where: () => (x.origin === 'backup' ? `the base backup (${x.file ?? (side === 'earlier' ? o.bak.join(' + ') : afterBak.join(' + '))})` : `the log record at LSN ${x.origin.lsn}`) }))));
   const unchecked: CompareResult['unchecked'] = [...identity];
   const noteUnchecked = (side: 'earlier' | 'later', where: string, note: string | undefined, warning = false) => {
     if (note !== undefined) unchecked.push({ side, where, note, ...(warning ? { warning: true as const } : {}) });
@@ -544,7 +545,7 @@ async function compareStatesOf(o: CompareInputs, identity: CompareResult['unchec
       side.close();
     }
     beforePoint = backupsPoint(o.bak, `--bak ${o.bak.join(' ')}${o.position !== undefined ? ` --position ${o.position}` : ''}`, o.position);
-    warned.push(...w);
+    appendAll(warned, w);
     noteUnchecked('earlier', backupSetsNamed(o.bak, o.position), u);
     noteUnchecked('earlier', backupSetsNamed(o.bak, o.position), schemaNote);
     for (const n of own.notes) noteUnchecked('earlier', backupSetsNamed(o.bak, o.position), n);
@@ -586,7 +587,7 @@ async function compareStatesOf(o: CompareInputs, identity: CompareResult['unchec
     afterPoint = afterMdf.length
       ? { lsn: null, checkpoint: BigInt(lsnToDecimal(parseLsn(read.checkpointLsn))), what: `--after-mdf ${afterMdf.join(' ')}` }
       : backupsPoint(afterBak, `--after-bak ${afterBak.join(' ')}${o.afterPosition !== undefined ? ` --after-position ${o.afterPosition}` : ''}`, o.afterPosition);
-    warned.push(...read.warned);
+    appendAll(warned, read.warned);
     noteUnchecked('later', afterMdf.length ? afterMdf.join(' + ') : backupSetsNamed(afterBak, o.afterPosition), read.unchecked);
     for (const n of own.notes) noteUnchecked('later', backupSetsNamed(afterBak, o.afterPosition), n);
     for (const x of own.warnings) noteUnchecked('later', backupSetsNamed(afterBak, o.afterPosition), x, true);

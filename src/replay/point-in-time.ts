@@ -95,6 +95,7 @@ import { emptyLogScanStats, UNCHECKED_BLOCKS_NAMED, uncheckedBlocksNote, type Un
 import { RowState, type ReplayRow } from './row-state.js';
 import { pickOwn } from '../util/own-keys.js';
 import { realPath } from '../util/files.js';
+import { appendAll } from '../util/append-all.js';
 
 export interface ReplayInputs {
   /** Full backup, optionally followed by differential backups based on it (.bak; one backup set each). */
@@ -492,9 +493,9 @@ export async function replayTablesOutcomes(inputs: ReplayTablesInputs): Promise<
   await addLogCommitTimes(sets, target.kind === 'time' ? target.time : undefined);
   const chain = inputs.trn.length === 0 ? baseEndChain(sets, target) : planChain(sets, target);
   // backups the chain planner left out (damaged MTF blocks, file backups): said, as `restore plan` lists them
-  notes.push(...chain.notes.filter((n) => / not used$/.test(n)));
+  appendAll(notes, chain.notes.filter((n) => / not used$/.test(n)));
   // the damaged closing blocks of a backup the replay uses: said, as scan and log say them
-  for (const x of read) if (chain.steps.some((st) => st.set === x.set)) notes.push(...x.trailer);
+  for (const x of read) if (chain.steps.some((st) => st.set === x.set)) appendAll(notes, x.trailer);
   // Every table starts on the planned chain, with the chain's notes. A differential whose pages fail
   // their checks where a table's replay reads them (the catalog, the table) is left out for that
   // table when the full backup and the log backups reach the target without it: that table is
@@ -518,7 +519,7 @@ export async function replayTablesOutcomes(inputs: ReplayTablesInputs): Promise<
     if (!('result' in o)) return 'error' in o ? { table: s.table, error: o.error } : { table: s.table, skipped: true };
     const r = o.result;
     const used = new Set(r.chain.steps.map((st) => st.set));
-    r.notes.push(...logCopiesNotes(all, r.chain.steps.filter((st) => st.role === 'log').map((st) => st.set)));
+    appendAll(r.notes, logCopiesNotes(all, r.chain.steps.filter((st) => st.role === 'log').map((st) => st.set)));
     const warnings = all.filter((x) => used.has(x.set)).flatMap((x) => x.warnings);
     const result = identityNotes.length ? { ...r, identityNotes } : r;
     return { table: s.table, result: warnings.length ? { ...result, warnings } : result };
@@ -827,7 +828,7 @@ async function replayGroupOnChain(
           scan.uncheckedBlockList.length = atStop.unchecked;
         }
         inputs.signal?.throwIfAborted();
-        if (!stopped && s.kind === 'trn') lost.items.push(...boundary.filter((g) => g.item.location.file === s.path).map((g) => g.item));
+        if (!stopped && s.kind === 'trn') appendAll(lost.items, boundary.filter((g) => g.item.location.file === s.path).map((g) => g.item));
         logBlocks.blocks += scan.blocks;
         logBlocks.checked += scan.checksummedBlocks;
         for (const b of scan.uncheckedBlockList) if (logBlocks.list.length < UNCHECKED_BLOCKS_NAMED) logBlocks.list.push(b);
@@ -837,7 +838,7 @@ async function replayGroupOnChain(
         const last = lsnFromDecimal(set.lastLsn);
         const bounds = { file: s.path, backupType: kind, firstLsn: lsnFromDecimal(set.firstLsn), lastLsn: last } as const;
         let short = backupLogCoverage(bounds, scan.firstLsn, stopped ? { vlf: last.vlf, block: last.block } : scan.end);
-        lost.items.push(...short);
+        appendAll(lost.items, short);
         // A --stop-before-lsn at or before the end of what a stream cut short (or otherwise short at
         // its end) holds: no record at or after the target was there to stop at, yet every record
         // before it was read (the stream's end, the next block's first slot, is not before it). The
@@ -859,7 +860,7 @@ async function replayGroupOnChain(
         }
         lost.check(true);
         const pastStop = lost.pastStopNotes();
-        for (const x of live) x.slot.notes.push(...pastStop);
+        for (const x of live) appendAll(x.slot.notes, pastStop);
       }
       inputs.signal?.throwIfAborted();
       // the chain read to its end with no commit past the stop time (it lies after the last commit of the

@@ -16,6 +16,7 @@ import { SchemaError } from '../errors.js';
 import { isOffRow, type SqlValue } from '../reconstruct/values.js';
 import { rowKey } from './row-state.js';
 import { visibleColumns, type ColumnLayout, type TableLayout } from '../reconstruct/metadata/table-layout.js';
+import { appendAll } from '../util/append-all.js';
 
 /**
  * What of a column's type shapes its values' printed form: the type (an int prints 5, a bigint
@@ -323,7 +324,7 @@ export function diffTableStates(before: TableState, after: TableState, key: stri
         // equal as printed; U+FFFD in either may stand for different bytes, which the warnings name
         const eq = replacementColumns(columns.filter((c) => !diffCols.includes(c)), opaque, r.values, o.values);
         const j = judgeReplacements(eq, r, o);
-        diffCols.push(...j.differ);
+        appendAll(diffCols, j.differ);
         diffCols.sort((x, y) => columns.indexOf(x) - columns.indexOf(y));
         // FILESTREAM markers printing alike for want of a pointer: which file each row points to is not known
         const blind = diffCols.length === 0 ? blindFilestreamColumns(columns, r.values, o.values) : [];

@@ -1,5 +1,6 @@
 import type { Database } from 'better-sqlite3';
 import { StagingError } from '../errors.js';
+import { maxOf } from '../util/append-all.js';
 
 /**
  * Versioned schema migrations. Each migration runs once, inside a transaction, and is
@@ -427,8 +428,8 @@ export function migrate(db: Database, migrations: Migration[] = MIGRATIONS): num
   db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
     version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)`);
   const done = new Set((db.prepare('SELECT version FROM schema_migrations').all() as { version: number }[]).map((r) => r.version));
-  const known = Math.max(0, ...migrations.map((m) => m.version));
-  const newest = Math.max(0, ...done);
+  const known = maxOf(migrations.map((m) => m.version), 0);
+  const newest = maxOf(done, 0);
   if (newest > known) {
     throw new StagingError('STAGING_SCHEMA_TOO_NEW', `the staging file has schema version ${newest}; this rowback knows up to ${known}`);
   }

@@ -16,6 +16,7 @@ import { valuesJson } from '../util/negative-zero.js';
 import type {
   AuditEntry, BlastRadius, JobKind, JobRecord, JobState, Page, Role, RowFilter, RowStatus, SourceDatabase, JobConnection, StagedRow, StagedRowWithRaw,
 } from './types.js';
+import { appendAll } from '../util/append-all.js';
 
 export interface OpenOptions {
   /** Busy timeout in ms when another connection holds the write lock. */
@@ -545,19 +546,19 @@ export class StagingStore {
     if (f.table) { where.push('r.tbl = ?'); args.push(storedText(f.table)); }
     if (f.login !== undefined && f.login !== '') {
       const logins = this.spellingsOf(jobId, 'login', f.login);
-      where.push(`r.login IN (${logins.map(() => '?').join(', ')})`); args.push(...logins);
+      where.push(`r.login IN (${logins.map(() => '?').join(', ')})`); appendAll(args, logins);
     }
     if (f.transactionId) {
       const ids = this.spellingsOf(jobId, 'transaction_id', f.transactionId);
-      where.push(`r.transaction_id IN (${ids.map(() => '?').join(', ')})`); args.push(...ids);
+      where.push(`r.transaction_id IN (${ids.map(() => '?').join(', ')})`); appendAll(args, ids);
     }
     if (f.status) {
       const st = Array.isArray(f.status) ? f.status : [f.status];
-      if (st.length) { where.push(`r.status IN (${st.map(() => '?').join(',')})`); args.push(...st); }
+      if (st.length) { where.push(`r.status IN (${st.map(() => '?').join(',')})`); appendAll(args, st); }
     }
     if (f.operation) {
       const ops = Array.isArray(f.operation) ? f.operation : [f.operation];
-      if (ops.length) { where.push(`r.operation IN (${ops.map(() => '?').join(',')})`); args.push(...ops); }
+      if (ops.length) { where.push(`r.operation IN (${ops.map(() => '?').join(',')})`); appendAll(args, ops); }
     }
     if (f.from) { where.push('r.begin_time >= ?'); args.push(f.from); }
     if (f.to && !f.from && o.toPart === 'timed') { where.push('r.begin_time <= ?'); args.push(f.to); }

@@ -26,6 +26,7 @@ import { jobCatalogDatabaseNotes, jobMetadataMapping, layoutsOfJobMetadata, type
 import { assertStopsInOrder, parseStopTarget } from '../restore/target.js';
 import { JOB_WORDING, jobWording, stringsOf } from './job-wording.js';
 import { assertOneDatabase, oneBackupAdvice, readSourceIdentities, type SourceFileIdentity } from '../recover/source-identity.js';
+import { appendAll } from '../util/append-all.js';
 
 export interface JobAccess {
   /**
@@ -439,7 +440,7 @@ async function validateRestoreSpec(spec: RestoreJobSpec, access: JobAccess): Pro
   for (const [field, path] of all) {
     try {
       // every backup set of a backup file (WITH NOINIT appends backups of any database to one file)
-      ids.push(...(await readSourceIdentities(path, field.startsWith('afterMdf') ? 'mdf' : field.startsWith('bak') || field.startsWith('afterBak') ? 'bak' : 'trn', positionOf(field))));
+      appendAll(ids, (await readSourceIdentities(path, field.startsWith('afterMdf') ? 'mdf' : field.startsWith('bak') || field.startsWith('afterBak') ? 'bak' : 'trn', positionOf(field))));
     } catch (e) {
       withField(e, field);
     }

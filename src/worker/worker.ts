@@ -31,6 +31,7 @@ import { clockBackwardsWarning, windowClockStep, explainNoRows, mistypedAllocUni
 import { placeBeginUnread, type LogNotGiven } from '../recover/log-not-given.js';
 import { incompleteVerdict, joinLossAdvice, ldfLossAdvice, missingLogAdvice, noRowsOfLogReadClause } from '../recover/incomplete-verdict.js';
 import type { LogReadEnd, LogWholeFrom } from '../recover/sources/files.js';
+import { appendAll } from '../util/append-all.js';
 
 export type RecoverFn = (source: RecoverySource, filter: ScanFilter, opts?: RecoverOptions) => AsyncIterable<RecoverEvent>;
 /** Opens a job's source; may return notes the user must be told (inactive log, schema drift, time zone) and warnings (unknown log operation codes, said as `WARNING:` notes). */
@@ -622,8 +623,8 @@ export class JobWorker {
         // log in no file given that the job's window may reach: INCOMPLETE in place of its note (as scan says it)
         const n = [...catalogNotes, ...notes().filter((x) => !verdict.logNotGiven.includes(x)), ...warnings().map((w) => `WARNING: ${w}`)];
         // a window bound in a daylight-saving fold or gap of the service's zone, as scan warns of it
-        n.push(...localTimeWarnings([['from', spec.from, 'start'], ['to', spec.to, 'end']], "the rowback service's"));
-        if (spec.metadata) n.push(...jobMetadataNotes(spec.metadata));
+        appendAll(n, localTimeWarnings([['from', spec.from, 'start'], ['to', spec.to, 'end']], "the rowback service's"));
+        if (spec.metadata) appendAll(n, jobMetadataNotes(spec.metadata));
         // what the committed filter saw beside the rows, as `rowback scan` says it on stderr: the
         // TRUNCATE TABLE / DROP TABLE transactions, rows their own transaction took back, and rows
         // not checked for that (said even when the job was stopped: staged rows here may still exist
@@ -632,8 +633,8 @@ export class JobWorker {
           const why = rowsSeen === 0 && !stopped ? explainNoRows(stats, filter.operations) + notPrinted.clause('among the job\'s skipped items') + noRowsOfLogReadClause(verdict.lost, 'INCOMPLETE below') : undefined;
           const told = scanStatsNotes(stats, filter.operations, why !== undefined, verdict.unknownTables !== '');
           // TRUNCATE/DROP seen are facts of the log read, stopped or not
-          n.push(...told.removals);
-          if (!stopped) n.push(...told.notes);
+          appendAll(n, told.removals);
+          if (!stopped) appendAll(n, told.notes);
           if (why) n.push(`why no rows: ${why}`);
           if (told.unchecked) n.push(told.unchecked);
           // a window of local times over a log whose clock was set back (a daylight-saving fold), as scan warns
@@ -644,13 +645,15 @@ export class JobWorker {
           if (verdict.lostOutsideNote) n.push(verdict.lostOutsideNote);
           // a table metadata.allocUnit(s) mapped that no row came from, beside row operations on
           // units no table names: likely a mistyped id (as scan says it)
-          if (!stopped) n.push(...mistypedAllocUnitNotes(stats, mappedTables, 'metadata.allocUnits', (t) => this.store.countRows(jobId, { table: t }) > 0, all));
+          if (!stopped) appendAll(n, mistypedAllocUnitNotes(stats, mappedTables, 'metadata.allocUnits', (t) => this.store.countRows(jobId, { table: t }) > 0, all));
         }
         for (const c of verdict.clauses) n.push(`INCOMPLETE: ${c}`);
         // said in the job's fields: the source's notes and the verdict's clauses named scan's flags
         // and each time in the one form of rowback's sentences, as scan's stderr and --report give it
         // (isoLogTimesIn): the notes and "why no rows" said fn_dblog's `2018/08/28 18:37:18:200`
-        n.splice(0, n.length, ...n.map((x) => isoLogTimesIn(words(x), specValues)));
+        const said = n.map((x) => isoLogTimesIn(words(x), specValues));
+        n.length = 0;
+        appendAll(n, said);
         if (n.length) this.store.appendAudit('system', 'job.notes', jobId, { notes: n });
         incomplete = n.filter((x) => x.startsWith('INCOMPLETE: '));
         doubtful = doubtfulNotes(n);
@@ -658,7 +661,7 @@ export class JobWorker {
       const catalog = await source.metadata();
       this.store.saveJobTables(jobId, catalog.tables());
       // its tables' and columns' names, which notes and reasons name unquoted (`dbo.x --from`): kept verbatim too
-      specValues.push(...stringsOf(catalog.tables().map((t) => [`${t.schema}.${t.name}`, t.columns.map((c) => c.name)])));
+      appendAll(specValues, stringsOf(catalog.tables().map((t) => [`${t.schema}.${t.name}`, t.columns.map((c) => c.name)])));
       for await (const ev of this.recover(source, filter, { signal: controller.signal, logger: log, acceptColumnCountDrift: spec.acceptLayoutDrift === true, layoutAdvice: JOB_LAYOUT_ADVICE })) {
         if (ev.kind === 'row') {
           rowsSeen++;

@@ -23,6 +23,7 @@ import { DecisionBody, ExportQuery, JobIdParams, RowListQuery, RowParams, normal
 import { readText, storedText, type StoredText } from '../../staging/stored-text.js';
 import { jobCompletenessWarning, jobDoubtWarning } from '../../staging/job-completeness.js';
 import { firstUnpairedSurrogate, wellFormed } from '../../util/surrogates.js';
+import { appendAll } from '../../util/append-all.js';
 
 /** Lines an export joins into one chunk of its body, with a turn of the event loop after each (inTurns). */
 const EXPORT_LINES_PER_TURN = 500;
@@ -341,7 +342,7 @@ export default async function rowRoutes(fastify: FastifyInstance) {
       header.push(`${planned} of the ${ids.length} row(s) planned to insert, as POST /api/jobs/${jobId}/reinsert plans approved rows (rows recovered from deletes)`, ...problemSummary(plan.problems));
       if (alreadyIn) header.push(`${alreadyIn} row(s) already re-inserted by rowback runs of this job are left out (never twice; export with status=reinserted to script them on purpose)`);
       // the database the rows were read from, which the script (planned without a target) cannot check
-      header.push(...databaseCheckHeader(compareDatabases(job.sourceDatabase, null, jobId)));
+      appendAll(header, databaseCheckHeader(compareDatabases(job.sourceDatabase, null, jobId)));
       // rows in a stopped run's batch in doubt that kept another ledger table than this script's
       // (the default): run by hand, the script's row-ledger check does not find them (service.ts)
       const otherLedger = app.reinsert.ledgerInDoubtWarning(jobId, plan, undefined, null, null, null);

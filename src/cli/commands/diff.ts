@@ -28,6 +28,7 @@ import { collectTables, formatFromOut, normalizeTableName, outFormatOption, sing
 import { replaySummary } from './dump-point-in-time.js';
 import { exitIncomplete, strictOption } from '../strict.js';
 import { parseTarget } from './restore.js';
+import { appendAll } from '../../util/append-all.js';
 
 export const DIFF_FORMATS = ['ndjson', 'json'] as const;
 
@@ -247,7 +248,7 @@ function writeDiffReport(opts: DiffOptions, d: TableDiff & { jobId: number | nul
 /** runDiff's comparison and output, gathering in `facts` what its report says. */
 async function diffTables(opts: DiffOptions, stdout: Writable, stderr: Writable, facts: DiffFacts): Promise<TableDiff & { jobId: number | null; interrupted?: NodeJS.Signals }> {
   const timeAdvice = warnLocalTimes('diff', [['--stop-at', opts.stopAt, 'start'], ['--after-stop-at', opts.afterStopAt, 'start']], stderr);
-  facts.notes.push(...timeAdvice.map((l) => l.slice('rowback diff: '.length)));
+  appendAll(facts.notes, timeAdvice.map((l) => l.slice('rowback diff: '.length)));
   for (const f of opts.afterTrn ?? []) assertRegularFile('--after-trn', f);
   for (const f of opts.bak) assertRegularFile('--bak', f);
   for (const f of opts.trn ?? []) assertRegularFile('--trn', f);
@@ -370,8 +371,8 @@ async function diffTables(opts: DiffOptions, stdout: Writable, stderr: Writable,
     // warning's text across the commands' reports found none of diff's
     for (const [i, u] of r.unchecked.entries()) (u.warning ? facts.warnings : facts.notes).push(u.warning ? uncheckedNotes[i]!.replace(/^WARNING /, '') : uncheckedNotes[i]!);
     if (r.reversed) facts.notes.push(`warning: ${r.reversed}`);
-    facts.incomplete.push(...incomplete.map((l) => l.replace(/^INCOMPLETE: /, '')));
-    facts.warnings.push(...replayHeaderWarnings(r));
+    appendAll(facts.incomplete, incomplete.map((l) => l.replace(/^INCOMPLETE: /, '')));
+    appendAll(facts.warnings, replayHeaderWarnings(r));
 
     let jobId: number | null = null;
     // nothing missing or changed: no job of 0 rows to review (it was staged, and listed as a job

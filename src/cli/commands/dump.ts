@@ -28,6 +28,7 @@ import { getOwn, pickOwn } from '../../util/own-keys.js';
 import { catchInterrupts, exitCodeOf, type Interruption } from '../interrupt.js';
 import { exitIncomplete, strictOption } from '../strict.js';
 import { sayWarnedRows } from '../warned-rows.js';
+import { appendAll } from '../../util/append-all.js';
 
 export const DUMP_FORMATS = ['ndjson', 'csv', 'json'] as const;
 export type DumpFormat = (typeof DUMP_FORMATS)[number];
@@ -547,7 +548,7 @@ function summary(tables: DumpedTable[], includeGhosts: boolean, skipped: Skipped
     const byCode = new Map<string, number>();
     for (const s of skipped) byCode.set(s.code, (byCode.get(s.code) ?? 0) + 1);
     lines.push(`rowback dump: ${skipped.length} item(s) skipped: ${[...byCode].map(([c, n]) => `${c} ×${n}`).join(', ')}`);
-    lines.push(...skippedLines(skipped));
+    appendAll(lines, skippedLines(skipped));
   }
   return lines.join('\n') + '\n';
 }

@@ -25,6 +25,7 @@ import { readBootPage } from '../../datafile/boot-page.js';
 import { logTextHint } from '../../util/log-text-kind.js';
 import type { DataFileDescription } from '../../datafile/describe.js';
 import type { PageSource } from '../../datafile/page-source.js';
+import { appendAll, maxOf, minOf } from '../../util/append-all.js';
 
 /**
  * `rowback inspect FILE`: what the file is and its header facts.
@@ -271,7 +272,7 @@ async function inspectBackup(path: string, opts: InspectOptions): Promise<Inspec
     // judged by the readers) nor for one stripe of several (its log may be in the others).
     const walkStopped = layout.problems.some((p) => p.code === 'FORMAT_BAD_MTF' || p.code === MTF_TRAILER_DAMAGED);
     if (!opts.signal?.aborted && !walkStopped && (layout.mediaSet?.familyCount ?? 1) <= 1) {
-      skipped.push(...backupLogCoverage({ file: path, backupType: header.backupType, firstLsn: parseLsn(header.firstLsn.lsn), lastLsn: parseLsn(header.lastLsn.lsn) }, stats.firstLsn, stats.end));
+      appendAll(skipped, backupLogCoverage({ file: path, backupType: header.backupType, firstLsn: parseLsn(header.firstLsn.lsn), lastLsn: parseLsn(header.lastLsn.lsn) }, stats.firstLsn, stats.end));
     }
   }
   return {
@@ -320,8 +321,8 @@ async function inspectLog(path: string, opts: InspectOptions): Promise<InspectRe
   const total = emptyLogScanStats();
   const counts: Record<string, number> = {};
   const vlfs: VlfSummary[] = [];
-  const maxSeq = Math.max(0, ...layout.vlfs.map((v) => v.seq));
-  const minSeq = Math.min(Infinity, ...layout.vlfs.filter((v) => v.seq > 0).map((v) => v.seq));
+  const maxSeq = maxOf(layout.vlfs.map((v) => v.seq), 0);
+  const minSeq = minOf(layout.vlfs.filter((v) => v.seq > 0).map((v) => v.seq));
   const fh = await open(path, 'r');
   // positioned synchronous reads (reader.ts SyncFileReader): a read through the thread pool per
   // block left the process idle more than it worked on a small log
@@ -420,7 +421,7 @@ export function renderText(r: InspectResult): string {
     } else if (r.header.backupType !== 'log' && r.tablesNote) kv('tables', r.tablesNote);
     for (const w of r.metadataWarnings) out.push(`warning: ${w}`);
     for (const w of r.headerWarnings) out.push(`WARNING: ${w}`);
-    out.push(...inspectSkippedLines(r.metadataSkipped));
+    appendAll(out, inspectSkippedLines(r.metadataSkipped));
     renderLog(r.log, out, kv);
   } else if (r.kind === 'log') {
     kv('kind', `log file (log format version ${r.logFormatVersion})`);
@@ -450,7 +451,7 @@ export function renderText(r: InspectResult): string {
     out.push('tables (rows):');
     renderTables(r.tables, out);
     for (const w of r.warnings) out.push(`warning: ${w}`);
-    out.push(...inspectSkippedLines(r.skipped));
+    appendAll(out, inspectSkippedLines(r.skipped));
   }
   return out.join('\n') + '\n';
 }

@@ -56,6 +56,7 @@ import { exitIncomplete, strictOption } from '../strict.js';
 import { reportingFailure, writeReport } from '../failed-report.js';
 import { isoLogTimesIn, REPORT_TIMES } from './scan.js';
 import { lineSafeJson } from '../../util/negative-zero.js';
+import { appendAll } from '../../util/append-all.js';
 
 /** Columns of sql/export-log-records.sql's #records, in its order, that the offline parser fills. */
 export const EXPORT_COLUMNS = [
@@ -778,10 +779,10 @@ async function logRecords(files: string[], opts: LogOptions, interrupt: Interrup
   // each backup set read: a file written WITH NOINIT may hold backups of several databases
   const ids: SourceFileIdentity[] = [];
   if (opts.mdf) ids.push(await readSourceIdentity(opts.mdf, 'mdf'));
-  for (const b of opts.bak ?? []) ids.push(...(await readSourceIdentities(b, 'bak', metaPosition)));
+  for (const b of opts.bak ?? []) appendAll(ids, (await readSourceIdentities(b, 'bak', metaPosition)));
   for (const i of inputs) {
     if (i.kind === 'ldf') ids.push(await readSourceIdentity(i.file, 'ldf'));
-    else for (const p of i.positions) ids.push(...(await readSourceIdentities(i.file, i.kind, p)));
+    else for (const p of i.positions) appendAll(ids, (await readSourceIdentities(i.file, i.kind, p)));
   }
   const identity = assertOneDatabase(ids);
   // a file whose binding id could not be read is read with the others' names unchecked: said, even with --quiet
@@ -798,7 +799,7 @@ async function logRecords(files: string[], opts: LogOptions, interrupt: Interrup
     const note = await dataFileLogTimeNote({ file: opts.mdf ?? opts.bak![0]!, role: opts.mdf ? 'mdf' : 'bak', checkpointLsn: meta.checkpointLsn }, inputs.map((i) => i.file), { allowLogVersion2: meta.dbiVersion === 611 });
     if (note && !identityNotes.includes(note)) identityNotes.push(note);
   }
-  if (opts.schema) identityNotes.push(...checkCatalogDatabase({ name: `--schema ${opts.schema}`, file: opts.schema, identity: meta?.identity ?? null }, ids, { anyDatabase: opts.catalogAnyDatabase, overrideName: '--catalog-any-database' }));
+  if (opts.schema) appendAll(identityNotes, checkCatalogDatabase({ name: `--schema ${opts.schema}`, file: opts.schema, identity: meta?.identity ?? null }, ids, { anyDatabase: opts.catalogAnyDatabase, overrideName: '--catalog-any-database' }));
   const tables = opts.table; // normalised and split by collectTables
   let tableAllocUnits: string[] | null = null;
   if (tables.length) {
@@ -818,7 +819,7 @@ async function logRecords(files: string[], opts: LogOptions, interrupt: Interrup
         const which = hits.length > 1 ? ` (partition ${unmapped.map((h) => h.partitionNumber ?? h.partitionId ?? '?').join(', ')})` : '';
         throw new InputError('INPUT_NO_ALLOC_UNIT', `the metadata gives no allocation unit for ${t}${which}; filter with --alloc-unit ID`, { table: t });
       }
-      for (const hit of hits) tableAllocUnits.push(...hit.allocUnits!.map((a) => a.allocUnitId));
+      for (const hit of hits) appendAll(tableAllocUnits, hit.allocUnits!.map((a) => a.allocUnitId));
     }
   }
   const filter = compileLogFilter(opts, tableAllocUnits);
@@ -834,10 +835,10 @@ async function logRecords(files: string[], opts: LogOptions, interrupt: Interrup
   const trnFiles = inputs.filter((i) => i.kind === 'trn').map((i) => i.file);
   const damagedCopies = trnFiles.length > 1 ? await (await import('../../backup/log-commits.js')).damagedLogCopies(trnFiles) : new Map<string, string>();
   const chain = await logBackupGaps(inputs, damagedCopies);
-  skipped.push(...chain.gaps);
+  appendAll(skipped, chain.gaps);
   // two log backups meeting where a VLF ends: the later one's first block names the size of the
   // earlier one's last block of that VLF; a lost last block there is told (chain-boundary.ts)
-  if (chain.sets.length > 1) skipped.push(...(await chainVlfBoundaryGaps(chain.sets.map((x) => ({ file: x.file, position: x.position, firstLsn: x.header.firstLsn.decimal, lastLsn: x.header.lastLsn.decimal, name: setName(x) })))).map((g) => g.item));
+  if (chain.sets.length > 1) appendAll(skipped, (await chainVlfBoundaryGaps(chain.sets.map((x) => ({ file: x.file, position: x.position, firstLsn: x.header.firstLsn.decimal, lastLsn: x.header.lastLsn.decimal, name: setName(x) })))).map((g) => g.item));
   // Where the MTF walk of a backup stopped at damage: what comes after it is not read (a damaged
   // MSTL block gave '0 of 0 record(s) printed', exit 0, not a word; scan said INCOMPLETE). Damage in
   // the closing blocks only (mtf.ts trailerOnly) loses no record: a note.
@@ -977,7 +978,7 @@ async function logRecords(files: string[], opts: LogOptions, interrupt: Interrup
     const h = readBackupHeader(file, undefined, position);
     const bounds = { file, backupType: h.backupType, firstLsn: parseLsn(h.firstLsn.lsn), lastLsn: parseLsn(h.lastLsn.lsn) };
     const lostHere = backupLogCoverage(bounds, own.firstLsn, own.end);
-    skipped.push(...lostHere);
+    appendAll(skipped, lostHere);
     const set = { file, first: h.firstLsn.decimal, last: h.lastLsn.decimal, items: [...lostHere], read, order: judgedSets.length };
     judgedSets.push(set);
     const cut = cutStreams.get(file);
@@ -1250,9 +1251,9 @@ async function logRecords(files: string[], opts: LogOptions, interrupt: Interrup
     }
   }
   // a cut stream whose read did not end (interrupted): a loss, as scan counts it
-  skipped.push(...cutStreams.values());
+  appendAll(skipped, cutStreams.values());
   const disagreements = disagree.items();
-  skipped.push(...disagreements);
+  appendAll(skipped, disagreements);
   // copies disagreeing are no lost log: said as such (WARNING, INCOMPLETE) below, not as 'could not be read'
   // log in no file given (a chain gap) that --from-lsn/--to-lsn lie wholly outside: a note, not
   // INCOMPLETE, as scan says it (log-not-given.ts splitLostByReach)
@@ -1289,7 +1290,7 @@ async function logRecords(files: string[], opts: LogOptions, interrupt: Interrup
   const vlfEndSaid = skipped.filter((s) => s.code === LOG_VLF_ENDS_EARLY).map((s) => vlfEndsEarlySaid(s, backupSets, 'its records there are printed'));
   const vlfEndNotes = [...new Set(vlfEndSaid.flatMap((x) => ('note' in x ? [x.note] : [])))];
   const vlfEndWarnings = [...new Set(vlfEndSaid.flatMap((x) => ('warning' in x ? [x.warning] : [])))];
-  summaryNotes.push(...vlfEndNotes);
+  appendAll(summaryNotes, vlfEndNotes);
   const unwritableWarning = unwritable.records ? unwritableLine(unwritable.records, unwritable.first, opts.format) : undefined;
   const warnings = [...unknownWarnings, ...vlfEndWarnings, ...headerWarnings, ...(unwritableWarning ? [unwritableWarning] : []), ...disagreements.map((d) => `${d.code}: ${d.reason}`)];
   // an LSN range past the end of the log the backups listed hold (no .ldf): as scan says it
@@ -1343,7 +1344,7 @@ async function logRecords(files: string[], opts: LogOptions, interrupt: Interrup
       // each line as scan's and dump's (skippedLines): `  CODE: reason (file F, LSN L, offset O, page P)`.
       // It was `(F offset O)`: the LSN and page the item names left out, and a second form for one
       // thing to a script parsing the skipped lines of both commands
-      lines.push(...skippedLines(passed, 20, ' (use --report FILE for all)'));
+      appendAll(lines, skippedLines(passed, 20, ' (use --report FILE for all)'));
     }
     say(lines.join('\n'));
   }

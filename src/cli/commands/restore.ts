@@ -31,6 +31,7 @@ import { ROW_PROVENANCE } from '../../recover/recovered-row.js';
 import { catchInterrupts, letSignalsIn, sayInterrupted, type Interruption } from '../interrupt.js';
 import { exitIncomplete, INCOMPLETE_EXIT_CODE } from '../strict.js';
 import { copiesHead, copiesLeftText, copiesNote } from '../../restore/copies-note.js';
+import { appendAll } from '../../util/append-all.js';
 
 /**
  * `rowback restore plan`: pick the backups that bring a database to a point in time and print
@@ -708,8 +709,9 @@ export async function planRestore(o: PlanOptions, deps: PlanDeps = {}): Promise<
   if (damage.needed.length && !o.acceptDamagedLog) throw damageRefusal(target, chain, damage);
   for (const c of damage.copies) chain.notes.push(c.note);
   for (const f of damage.after) chain.notes.push(afterNote(f));
-  chain.notes.push(...diffNotes);
-  chain.notes.unshift(...identityNotes);
+  appendAll(chain.notes, diffNotes);
+  // before the others, in place (the array may be held elsewhere); no spread call (util/append-all.ts)
+  appendAll(chain.notes, appendAll(identityNotes.slice(), chain.notes.splice(0)));
   const rendered = renderRestore(chain, { as, replaceOriginal: o.replaceOriginal, standby: o.standby });
   const logDamage = damage.needed.map(neededWarning);
   const headerWarnings = chain.steps.flatMap((st) => st.set.headerWarnings ?? []);
@@ -719,7 +721,7 @@ export async function planRestore(o: PlanOptions, deps: PlanDeps = {}): Promise<
   const stopAt = asStopAtTarget(chain.target);
   const clockWarning = stopAt.kind === 'time' ? await restoreStopTimeClockWarning(chain.steps.filter((st) => st.role === 'log').map((st) => st.set), sets, stopAt.time, deps.interrupt?.signal) : undefined;
   // at the head of the script itself (every format): a script piped into sqlcmd carries the damage it was planned over
-  rendered.warnings.unshift(...[...logDamage, ...headerWarnings, ...(clockWarning ? [clockWarning] : [])].map((w) => `WARNING: ${w}`));
+  appendAll(rendered.warnings, appendAll([...logDamage, ...headerWarnings, ...(clockWarning ? [clockWarning] : [])].map((w) => `WARNING: ${w}`), rendered.warnings.splice(0)));
   return { chain, rendered, as, logDamage, ...(clockWarning ? { clockWarning } : {}), logNotes: [...damage.copies.map((c) => c.note), ...damage.after.map(afterNote), ...diffNotes], logCopies: damage.copies.map(({ refusedNote: _refused, ...c }) => c), ...(headerWarnings.length ? { headerWarnings } : {}), ...(identityNotes.length ? { identityNotes } : {}) };
 }
 

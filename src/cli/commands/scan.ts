@@ -36,6 +36,7 @@ import { csvWarningsCell } from '../../util/csv.js';
 import { openSource, sourceKind, threadCount, type ScanSourceOptions } from '../../recover/open-source.js';
 import { exitIncomplete, strictOption } from '../strict.js';
 import { sayWarnedRows } from '../warned-rows.js';
+import { appendAll } from '../../util/append-all.js';
 
 /** The row selection's flags (recover/row-selection.ts): only these transactions, SIDs, logins, database users, LSNs. */
 interface ScanOptions extends ScanSourceOptions, RowSelectionOptions {
@@ -628,7 +629,7 @@ function printSummary(rows: number, perTable: Map<string, number>, skipped: Skip
     const byCode = new Map<string, number>();
     for (const s of skipped) byCode.set(s.code, (byCode.get(s.code) ?? 0) + 1);
     lines.push(`rowback scan: ${skipped.length} item(s) skipped: ${[...byCode].map(([c, n]) => `${c} ×${n}`).join(', ')}`);
-    lines.push(...skippedLines(skipped, 20, ' (use --report FILE for all)'));
+    appendAll(lines, skippedLines(skipped, 20, ' (use --report FILE for all)'));
   }
   process.stderr.write(lines.join('\n') + '\n');
 }

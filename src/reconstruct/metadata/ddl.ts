@@ -7,6 +7,7 @@ import { defaultTextGivesValue, defaultValueFromText } from './default-value.js'
 import { addInPlaceRetypeWarnings, addUnknownCollationWarnings, DEFAULT_COLLATION, hasCollation, isFixedLength, typeSpecFromDdl, usesCodePage, type TypeSpec } from './layout-rules.js';
 import { isTextPointerType } from '../types/index.js';
 import { physicalSlots, type ColumnLayout, type Compression, type TableLayout } from './table-layout.js';
+import { maxOf } from '../../util/append-all.js';
 
 /**
  * DDL → TableLayout[]: the physical layout SQL Server gives a *freshly created* table, for when
@@ -359,9 +360,9 @@ function placeNew(cols: ColumnLayout[], c: ColumnLayout): void {
     c.leafNullBit = 0;
     return;
   }
-  c.leafNullBit = Math.max(0, ...cols.map((x) => x.leafNullBit)) + 1;
+  c.leafNullBit = maxOf(cols.map((x) => x.leafNullBit), 0) + 1;
   if (!isFixedLength(c.type, c.maxLength)) {
-    c.leafOffset = -(Math.max(0, ...cols.filter((x) => x.leafOffset < 0).map((x) => -x.leafOffset)) + 1);
+    c.leafOffset = -(maxOf(cols.filter((x) => x.leafOffset < 0).map((x) => -x.leafOffset), 0) + 1);
     return;
   }
   if (c.type === 'bit') {
@@ -482,7 +483,7 @@ function applyAlteration(t: TableState, a: DdlAlteration, ctx: AlterContext): vo
     return;
   }
   if (a.kind === 'add') {
-    const columnId = Math.max(0, ...def.columns.map((c) => c.columnId ?? 0)) + 1;
+    const columnId = maxOf(def.columns.map((c) => c.columnId ?? 0), 0) + 1;
     const dc: DdlColumn = { ...a.column, columnId };
     if (def.columns.some((c) => !c.dropped && c.name.toLowerCase() === dc.name.toLowerCase())) {
       throw new SchemaError('SCHEMA_DDL_INVALID', `column ${dc.name} is defined twice in ${ctx.tableName}`, { line: dc.line, table: ctx.tableName, column: dc.name });

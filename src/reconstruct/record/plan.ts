@@ -7,6 +7,7 @@ import { columnCodePage, fixedStorageLength, isTextPointerType, isVariableLength
 import { codePageForCollation } from '../collation.js';
 import { declaredType } from '../metadata/layout-rules.js';
 import { ROW_TEXT_NOTES } from '../types/string.js';
+import { maxOf } from '../../util/append-all.js';
 
 /**
  * A per-layout decoding plan, built once per TableLayout object and cached (WeakMap), so that
@@ -599,7 +600,7 @@ export function planFor(table: TableLayout): RowPlan {
     .map((x) => x.cp);
   const varIndexOwner = new Map<number, ColumnPlan>();
   for (const cp of all) if (cp.kind === 'var') varIndexOwner.set(cp.varIndex, cp);
-  const varNullBits = new Int32Array(varIndexOwner.size === 0 ? 0 : Math.max(...varIndexOwner.keys()) + 1).fill(-1);
+  const varNullBits = new Int32Array(varIndexOwner.size === 0 ? 0 : maxOf(varIndexOwner.keys()) + 1).fill(-1);
   for (const [k, cp] of varIndexOwner) varNullBits[k] = cp.nullBit;
   const sparseById = new Map<number, ColumnPlan>();
   for (const cp of all) if (cp.kind === 'sparse') sparseById.set(cp.column.columnId, cp);
@@ -614,7 +615,7 @@ export function planFor(table: TableLayout): RowPlan {
     sparseById,
     makeValues: valuesFactory(output.map((cp) => cp.name)),
     scratch: new Array<SqlValue>(output.length).fill(null),
-    storedColumns: Math.max(0, ...all.map((cp) => cp.nullBit + 1)),
+    storedColumns: maxOf(all.map((cp) => cp.nullBit + 1), 0),
     // A column with a fixed slot (leaf offset > 0) read as another kind (a variable-length type there:
     // an unknown system type read as varbinary, a fixed-length CLR type) has a slot length not known
     // here: no extent, rather than a warning on every row of a table read with its own catalog.

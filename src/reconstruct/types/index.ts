@@ -14,6 +14,7 @@ import { decodeBigint, decodeBit, decodeInt, decodeSmallint, decodeTinyint } fro
 import { decodeBinary, decodeCharsNoting, decodeNvarchar, ROW_TEXT_NOTES } from './string.js';
 import { decodeSqlVariant, variantFaultClause } from './variant.js';
 import { codePageForCollation, decoderForCodePage, type CodePageDecoder } from '../collation.js';
+import { appendAll } from '../../util/append-all.js';
 
 export * from './integer.js';
 export * from './float.js';
@@ -271,7 +272,7 @@ export function decodeValue(column: ColumnLayout, bytes: Uint8Array, start: numb
     // warnings); a value decoded alone takes its own and leaves that list as it was
     if (ROW_TEXT_NOTES.length > noted) {
       const own = ROW_TEXT_NOTES.splice(noted);
-      warnings?.push(...own);
+      if (warnings) appendAll(warnings, own);
     }
   }
 }

@@ -52,6 +52,7 @@ export const SQL2005_DBI_VERSION = 611;
 /** Updates held for the data-file anchor at most (each keeps its log record, a view into one log block). */
 const MAX_ANCHORED_UPDATES = 1000;
 import { catalogFromLayouts, type MetadataCatalog, type RecoverySource, type RowCandidate, type ScanFilter, type SkippedItem, type SourceProgress } from '../source.js';
+import { appendAll } from '../../util/append-all.js';
 
 export interface FileSourceInputs {
   /** The database's data files: its .mdf, with its .ndf files when it has several (openDataFiles). */
@@ -578,14 +579,14 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
     (identity ??= (async () => {
       for (const f of mdfs) ids.push(await readSourceIdentity(f, 'mdf'));
       // each backup set read: --bak's chosen one, every set of a --trn file (one may hold several databases' log backups)
-      for (const f of baks) ids.push(...(await readSourceIdentities(f, 'bak', inputs.position)));
+      for (const f of baks) appendAll(ids, (await readSourceIdentities(f, 'bak', inputs.position)));
       if (inputs.ldf) ids.push(await readSourceIdentity(inputs.ldf, 'ldf'));
-      for (const t of trn) ids.push(...(await readSourceIdentities(t, 'trn')));
+      for (const t of trn) appendAll(ids, (await readSourceIdentities(t, 'trn')));
       const check = assertOneDatabase(ids);
       if (ids.length > 1) {
         const unchecked = [...check.unchecked.map(uncheckedIdentityNote), ...check.otherNames];
-        identityNotes.push(...unchecked);
-        notes.push(...unchecked);
+        appendAll(identityNotes, unchecked);
+        appendAll(notes, unchecked);
       }
     })());
 
@@ -660,7 +661,7 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
     // once, with the chain's breaks (beside an .ldf holding that log, a note: mergeLdfWithChain)
     if (reporting && !boundaryChecked && trnSets.length > 1) {
       boundaryChecked = true;
-      chainGaps.push(...(await chainVlfBoundaryGaps(chain.sets.map((x) => ({ file: x.file, position: x.position, firstLsn: x.header.firstLsn.decimal, lastLsn: x.header.lastLsn.decimal, name: setName(x) })), signal)));
+      appendAll(chainGaps, (await chainVlfBoundaryGaps(chain.sets.map((x) => ({ file: x.file, position: x.position, firstLsn: x.header.firstLsn.decimal, lastLsn: x.header.lastLsn.decimal, name: setName(x) })), signal)));
     }
     // a break between the backups' own logs said up to the later backup's FirstLSN, where its log
     // starts before it: RestoreTimeClean2.bak's FirstLSN is 19:ad:26, its log (read and scanned) from
@@ -833,7 +834,7 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
           }
         } finally {
           // a read ended early (an abort, the consumer stopping): what is still held is a loss, as it was reported
-          if (pending.length) skipped.push(...pending.splice(0));
+          if (pending.length) appendAll(skipped, pending.splice(0));
         }
         if (l.kind === 'ldf') continue;
         // The stream must cover the LSN range its header states; what it lacks is reported once.
@@ -868,7 +869,7 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
             else skipped.push(y);
           }
         }
-        skipped.push(...badAtEnd);
+        appendAll(skipped, badAtEnd);
       }
     }
 
