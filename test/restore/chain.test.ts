@@ -4,6 +4,16 @@ import { healthy, names, rec } from './synthetic-history.js';
 
 const at = (time: string) => ({ kind: 'time' as const, time });
 
+/** The error `f` throws (an Error 'none' when it returns). */
+function refusal(f: () => unknown): Error & { code?: string } {
+  try {
+    f();
+  } catch (e) {
+    return e as Error & { code?: string };
+  }
+  return new Error('none');
+}
+
 describe('SYNTHETIC chain rules (plain header objects)', () => {
   it('picks the newest full before the target, the newest differential on it, then the logs through the one holding the target', () => {
     const h = healthy();
@@ -48,12 +58,7 @@ describe('SYNTHETIC chain rules (plain header objects)', () => {
 
   it('a gap in the log backups: refused in one sentence naming the missing LSN range and the reachable range', () => {
     const h = healthy().filter((s) => !/L2|D1/.test(s.devices[0]));
-    let err: Error & { code?: string } = new Error('none');
-    try {
-      planChain(h, at('2024-03-01T13:30:00.000'));
-    } catch (e) {
-      err = e as Error & { code?: string };
-    }
+    const err = refusal(() => planChain(h, at('2024-03-01T13:30:00.000')));
     expect(err.code).toBe('INPUT_RESTORE_CHAIN_BROKEN');
     expect((err as unknown as { location: { file: string } }).location.file).toBe('D:\\Backups\\L1.trn'); // the backup the chain ends with
     expect(err.message).toMatch(/log backups covering LSN 1000000000030000001 up to 1000000000040000001 are missing \(after .*L1\.trn, before .*L3\.trn\)/);
@@ -70,22 +75,12 @@ describe('SYNTHETIC chain rules (plain header objects)', () => {
     const withDiff = healthy().filter((s) => !/L2/.test(s.devices[0]));
     expect(names(planChain(withDiff, at('2024-03-01T13:30:00.000')).steps)).toEqual(['F1.bak', 'D1.bak', 'L3.trn', 'L4.trn']);
     const noDiff = healthy().filter((s) => !/L2|D1/.test(s.devices[0]));
-    let inGap: Error & { code?: string } = new Error('none');
-    try {
-      planChain(noDiff, { kind: 'lsn', lsn: '1000000000035000000' });
-    } catch (e) {
-      inGap = e as Error & { code?: string };
-    }
+    const inGap = refusal(() => planChain(noDiff, { kind: 'lsn', lsn: '1000000000035000000' }));
     expect(inGap.code).toBe('INPUT_RESTORE_CHAIN_BROKEN');
     expect(inGap.message).toMatch(/give them with the others; reachable/);
     expect(inGap.message).not.toMatch(/differential/);
     // past the gap by LSN: named
-    let past: Error & { code?: string } = new Error('none');
-    try {
-      planChain(noDiff, { kind: 'lsn', lsn: '1000000000055000000' });
-    } catch (e) {
-      past = e as Error & { code?: string };
-    }
+    const past = refusal(() => planChain(noDiff, { kind: 'lsn', lsn: '1000000000055000000' }));
     expect(past.code).toBe('INPUT_RESTORE_CHAIN_BROKEN');
     expect(past.message).toMatch(/or a differential backup of .*F1\.bak taken after them, ending before the stop point \(msdb\.dbo\.backupset: type I, differential_base_guid \S+, last_lsn at or after 1000000000040000001\)/);
   });
@@ -94,12 +89,7 @@ describe('SYNTHETIC chain rules (plain header objects)', () => {
     // SYNTHETIC: F1 copy-only (known from msdb), L2 and D1 missing; a differential is based on the
     // last regular full backup, never on a copy-only one, so the one the refusal named cannot exist
     const h = healthy().filter((s) => !/L2|D1/.test(s.devices[0])).map((s) => (/F1/.test(s.devices[0]) ? { ...s, copyOnly: true } : s));
-    let err: Error & { code?: string } = new Error('none');
-    try {
-      planChain(h, at('2024-03-01T13:30:00.000'));
-    } catch (e) {
-      err = e as Error & { code?: string };
-    }
+    const err = refusal(() => planChain(h, at('2024-03-01T13:30:00.000')));
     expect(err.code).toBe('INPUT_RESTORE_CHAIN_BROKEN');
     expect(err.message).toMatch(/give them with the others; reachable/);
     expect(err.message).not.toMatch(/differential/);
