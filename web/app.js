@@ -2,6 +2,14 @@
 // the page with textContent (never innerHTML), so recovered data cannot inject markup.
 
 const $ = (id) => document.getElementById(id);
+/**
+ * A `tag` element with `props` (class, text, on<event>, attributes) and `kids` (nodes or strings;
+ * an array among them is appended item by item). A list whose length a value sets (visibleText's
+ * pieces of a value: one per marked character, so a varchar(max) of 70,000 CRLF lines gives
+ * 210,000) goes in as one array argument, never spread (`el('td', {}, ...pieces)`): V8 throws
+ * RangeError past ~120,000 arguments, and the grid or the row detail was left showing the rows
+ * before (test/e2e/review-value-many-marks.test.ts).
+ */
 const el = (tag, props = {}, ...kids) => {
   const e = document.createElement(tag);
   for (const [k, v] of Object.entries(props)) {
@@ -10,7 +18,10 @@ const el = (tag, props = {}, ...kids) => {
     else if (k.startsWith('on')) e.addEventListener(k.slice(2), v);
     else e.setAttribute(k, v);
   }
-  for (const k of kids) e.append(k);
+  for (const k of kids) {
+    if (Array.isArray(k)) for (const x of k) e.append(x);
+    else e.append(k);
+  }
   return e;
 };
 /**
@@ -535,7 +546,7 @@ async function loadSkipped(id, after = 0) {
     const where = [l.file ? `file ${l.file}` : '', s.lsnRange ? `LSNs ${s.lsnRange.first} to ${s.lsnRange.last}` : l.lsn ? `LSN ${l.lsn}` : '', l.offset !== undefined ? `offset ${l.offset}` : '',
       l.page ? `page ${l.page}` : '', l.slot !== undefined ? `slot ${l.slot}` : '', l.table ? `table ${l.table}` : '', l.column ? `column ${l.column}` : '']
       .filter(Boolean).join(', ');
-    return el('li', { 'data-skipped': String(s.id) }, ...visibleText(`${s.code}: ${s.reason}${where ? ` (${where})` : ''}`));
+    return el('li', { 'data-skipped': String(s.id) }, visibleText(`${s.code}: ${s.reason}${where ? ` (${where})` : ''}`));
   }));
   const shown = $('job-skipped').children.length;
   // the newest count known: a running job's list (followSkipped) may have counted more meanwhile
@@ -775,7 +786,14 @@ function rowTr(r, cols) {
       const bin = r.values[c] !== null && isBinaryType(type);
       // the column's type in the tooltip: a text '0x…' and bytes 0x… look alike otherwise
       const title = r.values[c] === null || !type ? t : bin ? `${t} (${type}: bytes)` : typeof r.values[c] === 'string' && /^0x/i.test(r.values[c]) ? `${t} (${type}: text, the characters "${t.length > 40 ? `${t.slice(0, 40)}…` : t}", not bytes)` : t;
-      return el('td', { class: `vcell${r.values[c] === null ? ' null' : bin ? ' bin' : ''}`, title }, ...visibleText(t, INVISIBLE_IN_CELL));
+      // a long value (a varchar(max) document) shows its start and says so: the whole value is the
+      // row detail's (thousands of marked characters in one table cell hung the page's layout)
+      if (t.length > CELL_SHOWN) {
+        const cut = /[\ud800-\udbff]/.test(t[CELL_SHOWN - 1]) ? CELL_SHOWN - 1 : CELL_SHOWN; // never half a surrogate pair
+        return el('td', { class: `vcell${bin ? ' bin' : ''}`, title: `${title.slice(0, cut)}…` }, visibleText(t.slice(0, cut), INVISIBLE_IN_CELL),
+          el('span', { class: 'more', text: ` … (${t.length.toLocaleString()} characters in all: the row's detail shows the whole value)` }));
+      }
+      return el('td', { class: `vcell${r.values[c] === null ? ' null' : bin ? ' bin' : ''}`, title }, visibleText(t, INVISIBLE_IN_CELL));
     })
     : [(() => { const text = summary(r.values, types); return el('td', { class: 'vals', text, title: text }); })()];
   return activatable(el('tr', { 'data-row': String(r.id), class: r.id === state.openRowId ? 'open' : '' }, ...fixed, ...values), null, () => openRow(r.id));
@@ -799,6 +817,8 @@ const INVISIBLE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u00ad\u200b-\u200f\u
 
 // A grid cell is one line: there a line break or tab is drawn as a space too ('line1\nline2' read
 // as 'line1 line2'), so it is marked as well
+/** The characters of a value a grid cell shows at most (rowTr): the rest is the row detail's, the cell says so. */
+const CELL_SHOWN = 2000;
 const INVISIBLE_IN_CELL = new RegExp(`[\\t\\n]|${INVISIBLE.source}`, 'g');
 
 /**
@@ -826,7 +846,7 @@ async function openRow(rowId) {
   const shown = (v) => v === null ? 'NULL' : v === undefined ? '—' : typeof v === 'object' ? objectText(v) : numberText(v);
   // an update's row holds both images: the values (before) and what the update left (after)
   const after = r.after && typeof r.after === 'object' ? r.after : null;
-  const cell = (v) => el('td', { class: v === null ? 'v null' : 'v' }, ...visibleText(shown(v)));
+  const cell = (v) => el('td', { class: v === null ? 'v null' : 'v' }, visibleText(shown(v)));
   $('detail-values').replaceChildren(
     ...(after ? [el('tr', {}, el('th', { text: 'column' }), el('th', { text: 'before' }), el('th', { text: 'after (the update left)' }))] : []),
     ...Object.entries(r.values).map(([k, v]) =>
@@ -849,7 +869,7 @@ async function openRow(rowId) {
       : `held by re-insert run ${r.heldBy.runId} (batch ${r.heldBy.batchNo}, ${r.heldBy.state}): that batch may have committed in the target without the run recording it, this row then back in ${r.table} already; no decision changes this row until the run is resumed (it reads the target's ledger first)${state.me?.role === 'operator' ? '' : '; only an operator resumes a run'}`] : []),
   ];
   // a reason (free text) or warning holding a bidi or zero-width character read as other words: marked, as values are
-  $('detail-notes').replaceChildren(...(notes.length ? notes : ['none']).map((n) => el('li', {}, ...visibleText(n))));
+  $('detail-notes').replaceChildren(...(notes.length ? notes : ['none']).map((n) => el('li', {}, visibleText(n))));
   $('detail').hidden = false;
   $('rows-area').classList.add('with-detail');
   // a narrow window puts the detail under the grid (style.css): brought into view, or a click seemed to do nothing
@@ -1274,7 +1294,7 @@ async function loadAudit() {
   const items = await auditOf(jobId);
   if (state.jobId !== jobId) return; // another job opened meanwhile
   replaceWith($('audit'), [el('tr', {}, ...['#', `when (${state.info?.timeZone ?? 'UTC'})`, 'who', 'what', 'details'].map((h) => el('th', { text: h }))),
-    ...items.map((a) => el('tr', {}, el('td', { text: String(a.id) }), el('td', { text: fmtInstant(a.at) }), el('td', { text: a.actor }), el('td', { text: a.action }), el('td', { class: 'vals' }, ...visibleText(JSON.stringify(a.details)))))]);
+    ...items.map((a) => el('tr', {}, el('td', { text: String(a.id) }), el('td', { text: fmtInstant(a.at) }), el('td', { text: a.actor }), el('td', { text: a.action }), el('td', { class: 'vals' }, visibleText(JSON.stringify(a.details)))))]);
 }
 
 function showTab(name) {
