@@ -1156,9 +1156,9 @@ function problemsText(problems) {
   // to learn whether it was a trigger, a duplicate key or a bad value
   const byCode = new Map();
   for (const p of problems) if (p.code !== 'REINSERT_ALREADY_REINSERTED') byCode.set(p.code, (byCode.get(p.code) || 0) + 1);
-  const codes = [...byCode].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).map(([code, n]) => `${code} ×${n}`).join(', ');
-  return (elsewhere ? `, ${elsewhere} row(s) left out: already put back (or being put back) by another job's re-insert run into the same table (REINSERT_ALREADY_REINSERTED; never twice)` : '')
-    + (other ? `, ${other} row(s) cannot go back: ${codes}` : '') + ' (see the script header: each row with its reason)';
+  const codes = [...byCode].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).map(([code, n]) => `${code} ×${n.toLocaleString()}`).join(', ');
+  return (elsewhere ? `, ${elsewhere.toLocaleString()} row(s) left out: already put back (or being put back) by another job's re-insert run into the same table (REINSERT_ALREADY_REINSERTED; never twice)` : '')
+    + (other ? `, ${other.toLocaleString()} row(s) cannot go back: ${codes}` : '') + ' (see the script header: each row with its reason)';
 }
 
 /**
@@ -1271,7 +1271,7 @@ async function dryRun() {
       : state.info?.targets.some((t) => t.ready) ? ' · choose a target to run it'
       : ' · no re-insert target is ready here (none configured in serve\'s --config "targets", or its variable unset): run this script in the target database yourself, or have a target configured';
     // green only for a script that puts every approved row back where it was read from
-    sayDryRun(`${other ? `${r.databaseCheck.message} · ` : ''}run #${r.run.id}: ${rows} row(s) in ${r.run.summary.batches} batch(es)${problemsText(r.problems)}${next}`, rows === 0 || r.problems.length > 0 || other ? 'warned' : 'ok');
+    sayDryRun(`${other ? `${r.databaseCheck.message} · ` : ''}run #${r.run.id}: ${rows.toLocaleString()} row(s) in ${r.run.summary.batches.toLocaleString()} batch(es)${problemsText(r.problems)}${next}`, rows === 0 || r.problems.length > 0 || other ? 'warned' : 'ok');
     state.dryRunLine = r.run.id;
     // a real run is offered only for what was just shown: this script, this target
     if (targetName && rows > 0) {
