@@ -286,7 +286,7 @@ async function loadJobs() {
     const li = activatable(el('li', { 'data-job': String(j.id), class: j.id === state.jobId ? 'active' : '', ...(j.id === state.jobId ? { 'aria-current': 'true' } : {}) },
       el('div', { class: 'jt' }, `#${j.id} ${j.kind} `, badge),
       el('div', { class: 'jd', text: j.description, title: j.description }),
-      el('div', { class: 'jd', text: `${j.rowsStaged.toLocaleString()} rows staged · ${j.skippedCount} skipped` }),
+      el('div', { class: 'jd', text: `${j.rowsStaged.toLocaleString()} rows staged · ${j.skippedCount.toLocaleString()} skipped` }),
       ...(opsText(j) ? [el('div', { class: 'jd ops', text: opsText(j), title: 'the operations the staged rows were recovered from: inserted rows and updates\' before-images are not deleted rows' })] : []),
       ...(scan ? [el('div', { class: 'jd scan', text: scan, title: scan })] : []),
       bar), `open job #${j.id} ${j.kind}, ${incomplete ? `${j.state}, INCOMPLETE` : doubt ? `${j.state}, with warnings` : j.state}, ${j.rowsStaged.toLocaleString()} rows staged`, () => openJob(j.id));
@@ -403,7 +403,7 @@ function showProgress(j) {
   // re-inserted), not only a succeeded one; a queued or running one may not have recorded it yet
   const ended = j.state !== 'queued' && j.state !== 'running';
   const src = j.sourceDatabase ? ` · read from database ${j.sourceDatabase.name ?? j.sourceDatabase.bindingId}` : ended ? ' · source database not known' : '';
-  $('job-progress').textContent = `${j.state} · ${j.rowsStaged.toLocaleString()} rows staged${ops ? ` (${ops})` : ''} · ${j.skippedCount} skipped${scan}${window ? ' · window ' + window : ''}${j.lastLsn ? ' · last LSN ' + j.lastLsn : ''}${src}`;
+  $('job-progress').textContent = `${j.state} · ${j.rowsStaged.toLocaleString()} rows staged${ops ? ` (${ops})` : ''} · ${j.skippedCount.toLocaleString()} skipped${scan}${window ? ' · window ' + window : ''}${j.lastLsn ? ' · last LSN ' + j.lastLsn : ''}${src}`;
   $('job-progress').title = j.sourceDatabase
     ? `source database: ${[j.sourceDatabase.name, j.sourceDatabase.bindingId && `binding id ${j.sourceDatabase.bindingId}`, j.sourceDatabase.familyGuid && `family GUID ${j.sourceDatabase.familyGuid}`].filter(Boolean).join(', ')}`
     : ended ? 'the database these rows were read from is not recorded: a re-insert cannot check that its target is that database; check it yourself' : '';
@@ -952,7 +952,7 @@ async function decide(decision, by) {
     renderBlast(await api(`/api/jobs/${state.jobId}/blast-radius`));
     // the confirmation appears once the grid shows the new statuses; a decision that changed
     // nothing says why (the server's note), not "0 row(s)" alone
-    msg.textContent = r.rows === 0 && r.note ? `${r.note} (decision #${r.decisionId}).` : `${decision === 'approve' ? 'Approved' : 'Rejected'} ${r.rows} row(s) (decision #${r.decisionId}).`;
+    msg.textContent = r.rows === 0 && r.note ? `${r.note} (decision #${r.decisionId}).` : `${decision === 'approve' ? 'Approved' : 'Rejected'} ${r.rows.toLocaleString()} row(s) (decision #${r.decisionId}).`;
     // "all matching" left out rows a re-insert run holds (heldBack): said with the run and the way
     // on (the server's note), never "Approved 998 row(s)" alone of the 1000 the page line counted
     if (r.heldBack) {
@@ -1107,7 +1107,7 @@ function renderTimeChart(data, untimed = 0, compared = 0) {
     const h = Math.max(1, (d.rows / max) * (H - 14));
     const ops = mixed ? opCountsText(d.byOperation) : '';
     const rect = svg('rect', { class: 'b', x: x(ms), y: H - h, width: barW, height: h, 'data-minute': d.minute });
-    const t = svg('title'); t.textContent = `${d.minute}: ${d.rows} rows${ops ? ` (${ops})` : ''}`; rect.append(t);
+    const t = svg('title'); t.textContent = `${d.minute}: ${d.rows.toLocaleString()} rows${ops ? ` (${ops})` : ''}`; rect.append(t);
     s.append(rect);
     if (!mixed) continue;
     let y = H;
@@ -1200,7 +1200,7 @@ function showNotScripted(items) {
   const box = $('not-scripted');
   box.hidden = !items.length;
   $('not-scripted-title').textContent = items.length
-    ? `${items.length} approved row(s) NOT SCRIPTED: the script leaves them out (a real run through the driver inserts them); put them back another way if you use the script`
+    ? `${items.length.toLocaleString()} approved row(s) NOT SCRIPTED: the script leaves them out (a real run through the driver inserts them); put them back another way if you use the script`
     : '';
   replaceWith($('not-scripted-rows'), items.map((u) => el('li', { 'data-row': String(u.rowId) }, `row ${u.rowId}: ${u.why}`)));
 }
@@ -1580,9 +1580,9 @@ function renderRun(run) {
   // (a run recorded before staging migration 12, leftApproved false, marked them re-inserted all the same)
   const side = (run.sideTables ?? []).filter((s) => s.inserted > 0 && s.leftApproved !== false);
   const marked = (run.sideTables ?? []).filter((s) => s.inserted > 0 && s.leftApproved === false);
-  $('run-status').textContent = `${done} of ${total} batch(es) done · ${o.inserted} inserted · ${o.conflict} conflict(s) · ${o.error} error(s)`
-    + (side.length ? ` · of the inserted, ${side.map((s) => `${s.inserted} into side table ${s.table}`).join(', ')}: those rows stay approved, not back in their own table (a run without that tableMap puts them back)` : '')
-    + (marked.length ? ` · of the inserted, ${marked.map((s) => `${s.inserted} into side table ${s.table}`).join(', ')}: a rowback before side-table runs left rows approved marked those rows re-inserted, though this run put them into the side table only (the SQL export of status=reinserted puts them into their own table)` : '');
+  $('run-status').textContent = `${done.toLocaleString()} of ${total.toLocaleString()} batch(es) done · ${o.inserted.toLocaleString()} inserted · ${o.conflict.toLocaleString()} conflict(s) · ${o.error.toLocaleString()} error(s)`
+    + (side.length ? ` · of the inserted, ${side.map((s) => `${s.inserted.toLocaleString()} into side table ${s.table}`).join(', ')}: those rows stay approved, not back in their own table (a run without that tableMap puts them back)` : '')
+    + (marked.length ? ` · of the inserted, ${marked.map((s) => `${s.inserted.toLocaleString()} into side table ${s.table}`).join(', ')}: a rowback before side-table runs left rows approved marked those rows re-inserted, though this run put them into the side table only (the SQL export of status=reinserted puts them into their own table)` : '');
   replaceWith($('run-batches'), [el('tr', {}, ...['batch', 'state', 'rows', 'inserted', 'conflicts', 'errors', `committed (${state.info?.timeZone ?? 'UTC'})`].map((h) => el('th', { text: h }))),
     ...run.batches.map((b) => el('tr', { 'data-batch': String(b.batchNo) }, ...[b.batchNo, b.state, b.rows, b.inserted, b.conflict, b.error, fmtInstant(b.committedAt)].map((v) => el('td', { text: String(v ?? '') }))))]);
   renderRunEnd(run);
@@ -1603,14 +1603,14 @@ function renderRunEnd(run) {
   const err = $('run-error');
   err.hidden = !ended;
   if (ended) {
-    const why = run.error ? `${run.error.code} — ${run.error.message}` : failed.length ? `${failed.length} batch(es) failed; their rows were not inserted` : '';
+    const why = run.error ? `${run.error.code} — ${run.error.message}` : failed.length ? `${failed.length.toLocaleString()} batch(es) failed; their rows were not inserted` : '';
     err.textContent = run.state === 'interrupted'
       ? 'This run was interrupted (the server stopped while it ran): batches not committed did not run.'
       : `This run failed${why ? `: ${why}` : ''}.`;
   }
   const list = $('run-failed-batches');
   list.hidden = !ended || failed.length === 0;
-  replaceWith(list, (ended ? failed : []).map((b) => el('li', { 'data-batch': String(b.batchNo), text: `batch ${b.batchNo} (${b.rows} row(s)): ${failureText(b.failure)}` })));
+  replaceWith(list, (ended ? failed : []).map((b) => el('li', { 'data-batch': String(b.batchNo), text: `batch ${b.batchNo} (${b.rows.toLocaleString()} row(s)): ${failureText(b.failure)}` })));
   const left = run.remaining;
   const leftText = $('run-left');
   leftText.hidden = !ended || !left;
