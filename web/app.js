@@ -790,7 +790,7 @@ function rowTr(r, cols) {
       // row detail's (thousands of marked characters in one table cell hung the page's layout)
       if (t.length > CELL_SHOWN) {
         const cut = /[\ud800-\udbff]/.test(t[CELL_SHOWN - 1]) ? CELL_SHOWN - 1 : CELL_SHOWN; // never half a surrogate pair
-        return el('td', { class: `vcell${bin ? ' bin' : ''}`, title: `${title.slice(0, cut)}…` }, visibleText(t.slice(0, cut), INVISIBLE_IN_CELL),
+        return el('td', { class: `vcell${bin ? ' bin' : ''}`, title: `${t.slice(0, cut)}… (${t.length.toLocaleString()} characters${bin ? `; ${type}: bytes` : ''})` }, visibleText(t.slice(0, cut), INVISIBLE_IN_CELL),
           el('span', { class: 'more', text: ` … (${t.length.toLocaleString()} characters in all: the row's detail shows the whole value)` }));
       }
       return el('td', { class: `vcell${r.values[c] === null ? ' null' : bin ? ' bin' : ''}`, title }, visibleText(t, INVISIBLE_IN_CELL));

@@ -41,6 +41,8 @@ describeBrowser('review page: a value of more marked characters than a call take
     expect(await cell.evaluate((td) => td.querySelectorAll('.cc').length)).toBe(1000);
     expect(await cell.textContent()).toBe(`${'xU+000D'.repeat(1000)} … (${(2 * LINES).toLocaleString('en-US')} characters in all: the row's detail shows the whole value)`);
     expect(await page.locator('#grid-body tr[data-row="1"] td.vcell').nth(1).textContent()).toBe('short');
+    // its tooltip the same start, and how long the value is
+    expect(await cell.getAttribute('title')).toBe(`${'x\r'.repeat(1000)}… (${(2 * LINES).toLocaleString('en-US')} characters)`);
   }, 90_000);
 
   it('the row detail shows the value, each CR marked, under its own title', async () => {
