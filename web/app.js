@@ -2,6 +2,14 @@
 // the page with textContent (never innerHTML), so recovered data cannot inject markup.
 
 const $ = (id) => document.getElementById(id);
+/**
+ * A `tag` element with `props` (class, text, on<event>, attributes) and `kids` (nodes or strings;
+ * an array among them is appended item by item). A list whose length a value sets (visibleText's
+ * pieces of a value: one per marked character, so a varchar(max) of 70,000 CRLF lines gives
+ * 210,000) goes in as one array argument, never spread (`el('td', {}, ...pieces)`): V8 throws
+ * RangeError past ~120,000 arguments, and the grid or the row detail was left showing the rows
+ * before (test/e2e/review-value-many-marks.test.ts).
+ */
 const el = (tag, props = {}, ...kids) => {
   const e = document.createElement(tag);
   for (const [k, v] of Object.entries(props)) {
@@ -10,7 +18,10 @@ const el = (tag, props = {}, ...kids) => {
     else if (k.startsWith('on')) e.addEventListener(k.slice(2), v);
     else e.setAttribute(k, v);
   }
-  for (const k of kids) e.append(k);
+  for (const k of kids) {
+    if (Array.isArray(k)) for (const x of k) e.append(x);
+    else e.append(k);
+  }
   return e;
 };
 /**
@@ -275,7 +286,7 @@ async function loadJobs() {
     const li = activatable(el('li', { 'data-job': String(j.id), class: j.id === state.jobId ? 'active' : '', ...(j.id === state.jobId ? { 'aria-current': 'true' } : {}) },
       el('div', { class: 'jt' }, `#${j.id} ${j.kind} `, badge),
       el('div', { class: 'jd', text: j.description, title: j.description }),
-      el('div', { class: 'jd', text: `${j.rowsStaged.toLocaleString()} rows staged · ${j.skippedCount} skipped` }),
+      el('div', { class: 'jd', text: `${j.rowsStaged.toLocaleString()} rows staged · ${j.skippedCount.toLocaleString()} skipped` }),
       ...(opsText(j) ? [el('div', { class: 'jd ops', text: opsText(j), title: 'the operations the staged rows were recovered from: inserted rows and updates\' before-images are not deleted rows' })] : []),
       ...(scan ? [el('div', { class: 'jd scan', text: scan, title: scan })] : []),
       bar), `open job #${j.id} ${j.kind}, ${incomplete ? `${j.state}, INCOMPLETE` : doubt ? `${j.state}, with warnings` : j.state}, ${j.rowsStaged.toLocaleString()} rows staged`, () => openJob(j.id));
@@ -392,7 +403,7 @@ function showProgress(j) {
   // re-inserted), not only a succeeded one; a queued or running one may not have recorded it yet
   const ended = j.state !== 'queued' && j.state !== 'running';
   const src = j.sourceDatabase ? ` · read from database ${j.sourceDatabase.name ?? j.sourceDatabase.bindingId}` : ended ? ' · source database not known' : '';
-  $('job-progress').textContent = `${j.state} · ${j.rowsStaged.toLocaleString()} rows staged${ops ? ` (${ops})` : ''} · ${j.skippedCount} skipped${scan}${window ? ' · window ' + window : ''}${j.lastLsn ? ' · last LSN ' + j.lastLsn : ''}${src}`;
+  $('job-progress').textContent = `${j.state} · ${j.rowsStaged.toLocaleString()} rows staged${ops ? ` (${ops})` : ''} · ${j.skippedCount.toLocaleString()} skipped${scan}${window ? ' · window ' + window : ''}${j.lastLsn ? ' · last LSN ' + j.lastLsn : ''}${src}`;
   $('job-progress').title = j.sourceDatabase
     ? `source database: ${[j.sourceDatabase.name, j.sourceDatabase.bindingId && `binding id ${j.sourceDatabase.bindingId}`, j.sourceDatabase.familyGuid && `family GUID ${j.sourceDatabase.familyGuid}`].filter(Boolean).join(', ')}`
     : ended ? 'the database these rows were read from is not recorded: a re-insert cannot check that its target is that database; check it yourself' : '';
@@ -535,7 +546,7 @@ async function loadSkipped(id, after = 0) {
     const where = [l.file ? `file ${l.file}` : '', s.lsnRange ? `LSNs ${s.lsnRange.first} to ${s.lsnRange.last}` : l.lsn ? `LSN ${l.lsn}` : '', l.offset !== undefined ? `offset ${l.offset}` : '',
       l.page ? `page ${l.page}` : '', l.slot !== undefined ? `slot ${l.slot}` : '', l.table ? `table ${l.table}` : '', l.column ? `column ${l.column}` : '']
       .filter(Boolean).join(', ');
-    return el('li', { 'data-skipped': String(s.id) }, ...visibleText(`${s.code}: ${s.reason}${where ? ` (${where})` : ''}`));
+    return el('li', { 'data-skipped': String(s.id) }, visibleText(`${s.code}: ${s.reason}${where ? ` (${where})` : ''}`));
   }));
   const shown = $('job-skipped').children.length;
   // the newest count known: a running job's list (followSkipped) may have counted more meanwhile
@@ -775,7 +786,14 @@ function rowTr(r, cols) {
       const bin = r.values[c] !== null && isBinaryType(type);
       // the column's type in the tooltip: a text '0x…' and bytes 0x… look alike otherwise
       const title = r.values[c] === null || !type ? t : bin ? `${t} (${type}: bytes)` : typeof r.values[c] === 'string' && /^0x/i.test(r.values[c]) ? `${t} (${type}: text, the characters "${t.length > 40 ? `${t.slice(0, 40)}…` : t}", not bytes)` : t;
-      return el('td', { class: `vcell${r.values[c] === null ? ' null' : bin ? ' bin' : ''}`, title }, ...visibleText(t, INVISIBLE_IN_CELL));
+      // a long value (a varchar(max) document) shows its start and says so: the whole value is the
+      // row detail's (thousands of marked characters in one table cell hung the page's layout)
+      if (t.length > CELL_SHOWN) {
+        const cut = /[\ud800-\udbff]/.test(t[CELL_SHOWN - 1]) ? CELL_SHOWN - 1 : CELL_SHOWN; // never half a surrogate pair
+        return el('td', { class: `vcell${bin ? ' bin' : ''}`, title: `${t.slice(0, cut)}… (${t.length.toLocaleString()} characters${bin ? `; ${type}: bytes` : ''})` }, visibleText(t.slice(0, cut), INVISIBLE_IN_CELL),
+          el('span', { class: 'more', text: ` … (${t.length.toLocaleString()} characters in all: the row's detail shows the whole value)` }));
+      }
+      return el('td', { class: `vcell${r.values[c] === null ? ' null' : bin ? ' bin' : ''}`, title }, visibleText(t, INVISIBLE_IN_CELL));
     })
     : [(() => { const text = summary(r.values, types); return el('td', { class: 'vals', text, title: text }); })()];
   return activatable(el('tr', { 'data-row': String(r.id), class: r.id === state.openRowId ? 'open' : '' }, ...fixed, ...values), null, () => openRow(r.id));
@@ -799,6 +817,8 @@ const INVISIBLE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u00ad\u200b-\u200f\u
 
 // A grid cell is one line: there a line break or tab is drawn as a space too ('line1\nline2' read
 // as 'line1 line2'), so it is marked as well
+/** The characters of a value a grid cell shows at most (rowTr): the rest is the row detail's, the cell says so. */
+const CELL_SHOWN = 2000;
 const INVISIBLE_IN_CELL = new RegExp(`[\\t\\n]|${INVISIBLE.source}`, 'g');
 
 /**
@@ -826,7 +846,7 @@ async function openRow(rowId) {
   const shown = (v) => v === null ? 'NULL' : v === undefined ? '—' : typeof v === 'object' ? objectText(v) : numberText(v);
   // an update's row holds both images: the values (before) and what the update left (after)
   const after = r.after && typeof r.after === 'object' ? r.after : null;
-  const cell = (v) => el('td', { class: v === null ? 'v null' : 'v' }, ...visibleText(shown(v)));
+  const cell = (v) => el('td', { class: v === null ? 'v null' : 'v' }, visibleText(shown(v)));
   $('detail-values').replaceChildren(
     ...(after ? [el('tr', {}, el('th', { text: 'column' }), el('th', { text: 'before' }), el('th', { text: 'after (the update left)' }))] : []),
     ...Object.entries(r.values).map(([k, v]) =>
@@ -849,7 +869,7 @@ async function openRow(rowId) {
       : `held by re-insert run ${r.heldBy.runId} (batch ${r.heldBy.batchNo}, ${r.heldBy.state}): that batch may have committed in the target without the run recording it, this row then back in ${r.table} already; no decision changes this row until the run is resumed (it reads the target's ledger first)${state.me?.role === 'operator' ? '' : '; only an operator resumes a run'}`] : []),
   ];
   // a reason (free text) or warning holding a bidi or zero-width character read as other words: marked, as values are
-  $('detail-notes').replaceChildren(...(notes.length ? notes : ['none']).map((n) => el('li', {}, ...visibleText(n))));
+  $('detail-notes').replaceChildren(...(notes.length ? notes : ['none']).map((n) => el('li', {}, visibleText(n))));
   $('detail').hidden = false;
   $('rows-area').classList.add('with-detail');
   // a narrow window puts the detail under the grid (style.css): brought into view, or a click seemed to do nothing
@@ -932,7 +952,7 @@ async function decide(decision, by) {
     renderBlast(await api(`/api/jobs/${state.jobId}/blast-radius`));
     // the confirmation appears once the grid shows the new statuses; a decision that changed
     // nothing says why (the server's note), not "0 row(s)" alone
-    msg.textContent = r.rows === 0 && r.note ? `${r.note} (decision #${r.decisionId}).` : `${decision === 'approve' ? 'Approved' : 'Rejected'} ${r.rows} row(s) (decision #${r.decisionId}).`;
+    msg.textContent = r.rows === 0 && r.note ? `${r.note} (decision #${r.decisionId}).` : `${decision === 'approve' ? 'Approved' : 'Rejected'} ${r.rows.toLocaleString()} row(s) (decision #${r.decisionId}).`;
     // "all matching" left out rows a re-insert run holds (heldBack): said with the run and the way
     // on (the server's note), never "Approved 998 row(s)" alone of the 1000 the page line counted
     if (r.heldBack) {
@@ -1087,7 +1107,7 @@ function renderTimeChart(data, untimed = 0, compared = 0) {
     const h = Math.max(1, (d.rows / max) * (H - 14));
     const ops = mixed ? opCountsText(d.byOperation) : '';
     const rect = svg('rect', { class: 'b', x: x(ms), y: H - h, width: barW, height: h, 'data-minute': d.minute });
-    const t = svg('title'); t.textContent = `${d.minute}: ${d.rows} rows${ops ? ` (${ops})` : ''}`; rect.append(t);
+    const t = svg('title'); t.textContent = `${d.minute}: ${d.rows.toLocaleString()} rows${ops ? ` (${ops})` : ''}`; rect.append(t);
     s.append(rect);
     if (!mixed) continue;
     let y = H;
@@ -1136,9 +1156,9 @@ function problemsText(problems) {
   // to learn whether it was a trigger, a duplicate key or a bad value
   const byCode = new Map();
   for (const p of problems) if (p.code !== 'REINSERT_ALREADY_REINSERTED') byCode.set(p.code, (byCode.get(p.code) || 0) + 1);
-  const codes = [...byCode].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).map(([code, n]) => `${code} ×${n}`).join(', ');
-  return (elsewhere ? `, ${elsewhere} row(s) left out: already put back (or being put back) by another job's re-insert run into the same table (REINSERT_ALREADY_REINSERTED; never twice)` : '')
-    + (other ? `, ${other} row(s) cannot go back: ${codes}` : '') + ' (see the script header: each row with its reason)';
+  const codes = [...byCode].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).map(([code, n]) => `${code} ×${n.toLocaleString()}`).join(', ');
+  return (elsewhere ? `, ${elsewhere.toLocaleString()} row(s) left out: already put back (or being put back) by another job's re-insert run into the same table (REINSERT_ALREADY_REINSERTED; never twice)` : '')
+    + (other ? `, ${other.toLocaleString()} row(s) cannot go back: ${codes}` : '') + ' (see the script header: each row with its reason)';
 }
 
 /**
@@ -1180,7 +1200,7 @@ function showNotScripted(items) {
   const box = $('not-scripted');
   box.hidden = !items.length;
   $('not-scripted-title').textContent = items.length
-    ? `${items.length} approved row(s) NOT SCRIPTED: the script leaves them out (a real run through the driver inserts them); put them back another way if you use the script`
+    ? `${items.length.toLocaleString()} approved row(s) NOT SCRIPTED: the script leaves them out (a real run through the driver inserts them); put them back another way if you use the script`
     : '';
   replaceWith($('not-scripted-rows'), items.map((u) => el('li', { 'data-row': String(u.rowId) }, `row ${u.rowId}: ${u.why}`)));
 }
@@ -1251,7 +1271,7 @@ async function dryRun() {
       : state.info?.targets.some((t) => t.ready) ? ' · choose a target to run it'
       : ' · no re-insert target is ready here (none configured in serve\'s --config "targets", or its variable unset): run this script in the target database yourself, or have a target configured';
     // green only for a script that puts every approved row back where it was read from
-    sayDryRun(`${other ? `${r.databaseCheck.message} · ` : ''}run #${r.run.id}: ${rows} row(s) in ${r.run.summary.batches} batch(es)${problemsText(r.problems)}${next}`, rows === 0 || r.problems.length > 0 || other ? 'warned' : 'ok');
+    sayDryRun(`${other ? `${r.databaseCheck.message} · ` : ''}run #${r.run.id}: ${rows.toLocaleString()} row(s) in ${r.run.summary.batches.toLocaleString()} batch(es)${problemsText(r.problems)}${next}`, rows === 0 || r.problems.length > 0 || other ? 'warned' : 'ok');
     state.dryRunLine = r.run.id;
     // a real run is offered only for what was just shown: this script, this target
     if (targetName && rows > 0) {
@@ -1274,7 +1294,7 @@ async function loadAudit() {
   const items = await auditOf(jobId);
   if (state.jobId !== jobId) return; // another job opened meanwhile
   replaceWith($('audit'), [el('tr', {}, ...['#', `when (${state.info?.timeZone ?? 'UTC'})`, 'who', 'what', 'details'].map((h) => el('th', { text: h }))),
-    ...items.map((a) => el('tr', {}, el('td', { text: String(a.id) }), el('td', { text: fmtInstant(a.at) }), el('td', { text: a.actor }), el('td', { text: a.action }), el('td', { class: 'vals' }, ...visibleText(JSON.stringify(a.details)))))]);
+    ...items.map((a) => el('tr', {}, el('td', { text: String(a.id) }), el('td', { text: fmtInstant(a.at) }), el('td', { text: a.actor }), el('td', { text: a.action }), el('td', { class: 'vals' }, visibleText(JSON.stringify(a.details)))))]);
 }
 
 function showTab(name) {
@@ -1560,9 +1580,9 @@ function renderRun(run) {
   // (a run recorded before staging migration 12, leftApproved false, marked them re-inserted all the same)
   const side = (run.sideTables ?? []).filter((s) => s.inserted > 0 && s.leftApproved !== false);
   const marked = (run.sideTables ?? []).filter((s) => s.inserted > 0 && s.leftApproved === false);
-  $('run-status').textContent = `${done} of ${total} batch(es) done · ${o.inserted} inserted · ${o.conflict} conflict(s) · ${o.error} error(s)`
-    + (side.length ? ` · of the inserted, ${side.map((s) => `${s.inserted} into side table ${s.table}`).join(', ')}: those rows stay approved, not back in their own table (a run without that tableMap puts them back)` : '')
-    + (marked.length ? ` · of the inserted, ${marked.map((s) => `${s.inserted} into side table ${s.table}`).join(', ')}: a rowback before side-table runs left rows approved marked those rows re-inserted, though this run put them into the side table only (the SQL export of status=reinserted puts them into their own table)` : '');
+  $('run-status').textContent = `${done.toLocaleString()} of ${total.toLocaleString()} batch(es) done · ${o.inserted.toLocaleString()} inserted · ${o.conflict.toLocaleString()} conflict(s) · ${o.error.toLocaleString()} error(s)`
+    + (side.length ? ` · of the inserted, ${side.map((s) => `${s.inserted.toLocaleString()} into side table ${s.table}`).join(', ')}: those rows stay approved, not back in their own table (a run without that tableMap puts them back)` : '')
+    + (marked.length ? ` · of the inserted, ${marked.map((s) => `${s.inserted.toLocaleString()} into side table ${s.table}`).join(', ')}: a rowback before side-table runs left rows approved marked those rows re-inserted, though this run put them into the side table only (the SQL export of status=reinserted puts them into their own table)` : '');
   replaceWith($('run-batches'), [el('tr', {}, ...['batch', 'state', 'rows', 'inserted', 'conflicts', 'errors', `committed (${state.info?.timeZone ?? 'UTC'})`].map((h) => el('th', { text: h }))),
     ...run.batches.map((b) => el('tr', { 'data-batch': String(b.batchNo) }, ...[b.batchNo, b.state, b.rows, b.inserted, b.conflict, b.error, fmtInstant(b.committedAt)].map((v) => el('td', { text: String(v ?? '') }))))]);
   renderRunEnd(run);
@@ -1583,14 +1603,14 @@ function renderRunEnd(run) {
   const err = $('run-error');
   err.hidden = !ended;
   if (ended) {
-    const why = run.error ? `${run.error.code} — ${run.error.message}` : failed.length ? `${failed.length} batch(es) failed; their rows were not inserted` : '';
+    const why = run.error ? `${run.error.code} — ${run.error.message}` : failed.length ? `${failed.length.toLocaleString()} batch(es) failed; their rows were not inserted` : '';
     err.textContent = run.state === 'interrupted'
       ? 'This run was interrupted (the server stopped while it ran): batches not committed did not run.'
       : `This run failed${why ? `: ${why}` : ''}.`;
   }
   const list = $('run-failed-batches');
   list.hidden = !ended || failed.length === 0;
-  replaceWith(list, (ended ? failed : []).map((b) => el('li', { 'data-batch': String(b.batchNo), text: `batch ${b.batchNo} (${b.rows} row(s)): ${failureText(b.failure)}` })));
+  replaceWith(list, (ended ? failed : []).map((b) => el('li', { 'data-batch': String(b.batchNo), text: `batch ${b.batchNo} (${b.rows.toLocaleString()} row(s)): ${failureText(b.failure)}` })));
   const left = run.remaining;
   const leftText = $('run-left');
   leftText.hidden = !ended || !left;

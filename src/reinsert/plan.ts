@@ -1862,7 +1862,7 @@ export function* renderUndoScriptChunks(plan: ReinsertPlan, o: UndoOptions = {})
   }
   if (o.onlyLedgered) {
     const ledgers = [...new Set(plan.batches.filter((b) => b.rows.some((r) => r.rowKey !== null && isIncluded.has(r))).map((b) => b.rowLedger))];
-    if (ledgers.length) out.push(comment(`deletes a row recovered from a delete only when the target's row ledger ${ledgers.join(', ')} says it was put back (by the re-insert script or a rowback run); a row the script skipped (its key already there: a conflict) is left, and printed`));
+    if (ledgers.length) out.push(comment(`deletes a row recovered from the log only when the target's row ledger ${ledgers.join(', ')} says it was put back (by the re-insert script or a rowback run); a row the script skipped (its key already there: a conflict) is left, and printed`));
     for (const l of ledgers) {
       out.push(`IF OBJECT_ID(${nLiteral(l)}, N'U') IS NULL BEGIN RAISERROR(N'rowback undo: the row ledger ${l.replace(/'/g, "''").replace(/%/g, '%%')} does not exist here: no rowback script or run put rows back into this database; nothing was deleted', 16, 1); RETURN; END`);
     }

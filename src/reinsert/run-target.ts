@@ -152,18 +152,22 @@ export function serverSpelling(host: string): string {
 }
 
 /**
- * Whether two hosts may be one server: the same name once spelled alike, or a short name and a
+ * Whether two hosts may be one server: the same name once spelled alike, a short name and a
  * qualified name beginning with it (`db1`, `db1.corp.example`: which domain the short one resolves
- * in is not known here, and taking them for one holds a row back rather than putting it in twice).
- * Another instance or port is another server.
+ * in is not known here), an IP address and a name (`10.0.0.5`, `db1`: what the name resolves to is
+ * not known here), or the local machine and a name or an address (`localhost`, `db1`: the service
+ * may run on that server). Taking them for one holds a row back rather than putting it in twice.
+ * Another instance or port is another server, as are two names or two addresses spelled apart.
  */
 export function sameServer(a: string, b: string): boolean {
   const x = serverParts(a);
   const y = serverParts(b);
   if (x.rest !== y.rest) return false;
   if (x.name === y.name) return true;
+  if (x.name === '(local)' || y.name === '(local)') return true;
   const ip = (n: string) => /^[\d.]+$/.test(n) || n.includes(':');
-  if (ip(x.name) || ip(y.name)) return false;
+  if (ip(x.name) !== ip(y.name)) return true;
+  if (ip(x.name)) return false;
   const [s, q] = x.name.includes('.') ? [y.name, x.name] : [x.name, y.name];
   return !s.includes('.') && q.split('.')[0] === s;
 }

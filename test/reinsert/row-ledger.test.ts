@@ -99,6 +99,15 @@ describe('the script keeps the row ledger as the run does', () => {
     expect(renderUndoScript(plan, { onlyLedgered: true })).toContain("PRINT N'row 3: not deleted: the row ledger holds no entry for it (LSN 0000002A:000001F0:0003)");
   });
 
+  it("the undo's head says of the rows it deletes what they are: it said 'a row recovered from a delete' of an insert's and an update's rows too", () => {
+    // SYNTHETIC rows: the fromLog row above, recovered from an insert and from an update
+    const inserted = { ...fromLog, id: 3, lsn: '0000002A:000001F8:0001', operation: 'insert' };
+    const updated = { ...fromLog, id: 4, lsn: '0000002A:000001F8:0002', values: { Id: 4, ColA: 'b', ColB: null }, operation: 'update' };
+    const u = renderUndoScript(planReinsert([inserted, updated], tables, [], { operations: ['insert', 'update'] }), { onlyLedgered: true });
+    expect(u).toContain('-- deletes a row recovered from the log only when the target\'s row ledger');
+    expect(u).not.toMatch(/recovered from a delete/);
+  });
+
   it('the undo takes each row it deletes out of the row ledger (so it may be put back again), only once it deleted it', () => {
     const plan = planReinsert([fromLog], tables, [], {});
     const u = renderUndoScript(plan);
