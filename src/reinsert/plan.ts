@@ -1683,7 +1683,7 @@ export function* renderScriptChunks(plan: ReinsertPlan, o: ScriptOptions = {}): 
   // refused (Msg 2628) and XACT_ABORT rolls the batch back. A script planned without the target's
   // columns (SQL export, offline dry run) cannot check their widths, so the server must refuse.
   // With it the other options an indexed view requires (SESSION_OPTIONS).
-  out.push('SET XACT_ABORT ON;', 'SET NOCOUNT ON;', comment('ANSI_WARNINGS ON: a value longer than its target column is refused (Msg 2628), never cut'), ...sessionOptions('INSERT'), '');
+  appendAll(out, ['SET XACT_ABORT ON;', 'SET NOCOUNT ON;', comment('ANSI_WARNINGS ON: a value longer than its target column is refused (Msg 2628), never cut'), ...sessionOptions('INSERT'), '']);
   // A failed batch aborts the script (XACT_ABORT) with its table's IDENTITY_INSERT still ON: a
   // session setting, which the rollback leaves, held for one table per session at a time (Microsoft
   // Learn, SET IDENTITY_INSERT). Run again in the same session (an SSMS window) after the cause was
@@ -1832,7 +1832,7 @@ export function* renderUndoScriptChunks(plan: ReinsertPlan, o: UndoOptions = {})
   const database = o.database !== undefined ? o.database : plan.database;
   appendAll(out, nonAsciiNames(plan, database));
   appendAll(out, databaseHead(database, true));
-  out.push('SET XACT_ABORT ON;', 'SET NOCOUNT ON;', ...sessionOptions('DELETE'));
+  appendAll(out, ['SET XACT_ABORT ON;', 'SET NOCOUNT ON;', ...sessionOptions('DELETE')]);
   // INSTEAD OF DELETE triggers not read (no target catalog): the undo looks for one itself and stops
   // before deleting anything (such a trigger ran in place of the DELETE, and the ledger entry went)
   const unreadTriggers = new Map<string, string>();

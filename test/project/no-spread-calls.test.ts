@@ -14,8 +14,39 @@ import { appendAll, maxOf, minOf } from '../../src/util/append-all.js';
  */
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 // the review page's visibleText: one piece per marked character of a value (el takes the array)
-// a spread among the call's own arguments (`Math.max(0, ...xs)`, `splice(0, 0, ...xs)`), not inside an object or array literal argument
-const SPREAD_CALL = /(?:\.push|\.unshift|Math\.max|Math\.min|String\.fromCharCode|String\.fromCodePoint)\(\s*(?:[-\w.$]+\s*,\s*)*\.\.\.|\.splice\(\s*[-\w.$]+\s*,\s*[-\w.$]+\s*,\s*\.\.\.|\.\.\.visibleText\(/;
+// calls whose arguments are the list's items: a spread at the call's own level (`push(...xs)`,
+// `Math.max(0, ...xs)`, `push('a', ...xs)`, over several lines too) is found by spreadAt below; one
+// inside an object or array literal argument (`push({ ...row })`) is no spread call
+const LIST_CALL = /(?:\.push|\.unshift|\.splice|Math\.max|Math\.min|String\.fromCharCode|String\.fromCodePoint)\(/g;
+// the review page's visibleText: one piece per marked character of a value (el takes the array)
+const SPREAD_VISIBLE_TEXT = /\.\.\.visibleText\(/g;
+
+/**
+ * The offset of a `...` among the arguments of the call whose `(` is at `open` in `code` (not inside
+ * a nested (), [], {} or a string/template literal), or -1. Comments are blanked before.
+ */
+function spreadAt(code: string, open: number): number {
+  let depth = 0;
+  for (let i = open + 1; i < code.length; i++) {
+    const c = code[i]!;
+    if (c === "'" || c === '"' || c === '`') {
+      for (i++; i < code.length && code[i] !== c; i++) if (code[i] === '\\') i++;
+      continue;
+    }
+    if (c === '(' || c === '[' || c === '{') depth++;
+    else if (c === ')' || c === ']' || c === '}') {
+      if (depth === 0) return -1;
+      depth--;
+    } else if (depth === 0 && code.startsWith('...', i)) return i;
+  }
+  return -1;
+}
+
+/** `text` with line and block comments blanked (same length, line breaks kept), strings left as they are (a comment marker inside a string may blank code after it: a miss, never a false finding). */
+function withoutComments(text: string): string {
+  return text.replace(/\/\*[\s\S]*?\*\/|(?<![:'"`\\])\/\/[^\n]*/g, (m) => m.replace(/[^\n]/g, ' '));
+}
+
 const ALLOWED: Record<string, string> = {
   // at most 4,096 code units a call: the slice bounds it
   'src/reconstruct/types/scsu.ts': 'String.fromCharCode(...out.slice(k, k + 4096))',
@@ -37,17 +68,32 @@ describe('no spread calls over lists an input sizes', () => {
     expect([maxOf([]), minOf([]), maxOf([1, NaN]), maxOf([], 0)]).toEqual([-Infinity, Infinity, NaN, 0]);
   });
 
+  it('the finder: a spread among a call\'s own arguments, on one line or several, not one inside a literal argument', () => {
+    const found = (code: string) => [...code.matchAll(LIST_CALL)].filter((m) => spreadAt(code, m.index + m[0].length - 1) !== -1).length;
+    expect(found('out.push(...items);')).toBe(1);
+    expect(found("out.push('a', ...items);")).toBe(1);
+    expect(found('Math.max(0, ...xs.map((x) => x.n))')).toBe(1);
+    expect(found('out.push(\n  ...items,\n);')).toBe(1);
+    expect(found('xs.splice(0, n, ...ys)')).toBe(1);
+    expect(found('out.push({ ...row, a: 1 });')).toBe(0);
+    expect(found('out.push([...a, ...b]);')).toBe(0);
+    expect(found("out.push(f(...args), '...')")).toBe(0);
+    expect(found('out.push(`${a}...`)')).toBe(0);
+  });
+
   it('src and web hold none but the bounded ones named', () => {
     const found: string[] = [];
     for (const f of [...files(join(ROOT, 'src'), /\.ts$/), ...files(join(ROOT, 'web'), /\.js$/)]) {
       const rel = relative(ROOT, f);
-      readFileSync(f, 'utf8').split('\n').forEach((line, i) => {
-        const code = line.trim();
-        if (code.startsWith('//') || code.startsWith('*') || code.startsWith('/*')) return;
-        if (!SPREAD_CALL.test(code)) return;
-        if (ALLOWED[rel] && code.includes(ALLOWED[rel])) return;
-        found.push(`${rel}:${i + 1}: ${code.slice(0, 120)}`);
-      });
+      const code = withoutComments(readFileSync(f, 'utf8'));
+      const lineOf = (at: number) => code.slice(0, at).split('\n').length;
+      const lineText = (at: number) => code.split('\n')[lineOf(at) - 1]!.trim();
+      const hits = [...[...code.matchAll(LIST_CALL)].filter((m) => spreadAt(code, m.index + m[0].length - 1) !== -1).map((m) => m.index), ...[...code.matchAll(SPREAD_VISIBLE_TEXT)].map((m) => m.index)];
+      for (const at of hits) {
+        const text = lineText(at);
+        if (ALLOWED[rel] && text.includes(ALLOWED[rel])) continue;
+        found.push(`${rel}:${lineOf(at)}: ${text.slice(0, 120)}`);
+      }
     }
     expect(found).toEqual([]);
   });

@@ -339,7 +339,8 @@ export default async function rowRoutes(fastify: FastifyInstance) {
     const staged = app.staging.getJob(jobId)!.rowsStaged;
     if (given.length) header.push(`rows chosen by the filter ${given.join(', ')}: ${ids.length} of the job's ${staged} staged row(s)${ids.length < staged ? '; the others are not in this script' : ', every one'}`);
     if (format === 'sql') {
-      header.push(`${planned} of the ${ids.length} row(s) planned to insert, as POST /api/jobs/${jobId}/reinsert plans approved rows (rows recovered from deletes)`, ...problemSummary(plan.problems));
+      header.push(`${planned} of the ${ids.length} row(s) planned to insert, as POST /api/jobs/${jobId}/reinsert plans approved rows (rows recovered from deletes)`);
+      appendAll(header, problemSummary(plan.problems));
       if (alreadyIn) header.push(`${alreadyIn} row(s) already re-inserted by rowback runs of this job are left out (never twice; export with status=reinserted to script them on purpose)`);
       // the database the rows were read from, which the script (planned without a target) cannot check
       appendAll(header, databaseCheckHeader(compareDatabases(job.sourceDatabase, null, jobId)));

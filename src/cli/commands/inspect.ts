@@ -469,7 +469,7 @@ function renderTables(tables: DataFileDescription['tables'], out: string[]): voi
   for (const t of tables) out.push(`  ${t.name.padEnd(40)} ${String(t.rows).padStart(9)}  ${t.indexId === 0 ? 'heap' : 'clustered'}, ${t.columns} columns${t.partitions > 1 ? `, ${t.partitions} partitions` : ''}${t.compression !== 'NONE' ? `, ${t.compression}` : ''}`);
   // the catalog's foreign keys (what a re-insert without a target orders the tables by), when any
   const fks = tables.flatMap((t) => (t.foreignKeys ?? []).map((k) => `  ${t.name} (${k.columns.join(', ')}) -> ${k.references} (${k.referencedColumns.join(', ')})  ${k.name}`));
-  if (fks.length) out.push('foreign keys (referencing -> referenced):', ...fks);
+  if (fks.length) appendAll(out, ['foreign keys (referencing -> referenced):', ...fks]);
 }
 
 function renderLog(l: LogSummary, out: string[], kv: (k: string, v: unknown) => void): void {
