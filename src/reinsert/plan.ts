@@ -1855,6 +1855,12 @@ export function* renderUndoScriptChunks(plan: ReinsertPlan, o: UndoOptions = {})
     for (const catalog of new Set(cascadeTargets.map(catalogOf))) appendAll(out, foreignKeysVisibleGuard(catalog));
     let n = 0;
     for (const target of cascadeTargets) appendAll(out, cascadeGuard(target, catalogOf(target), ++n));
+    // An enabled AFTER DELETE trigger runs with the DELETE too, and may delete or change other rows (a
+    // hand-written cascade, archiving, soft-delete bookkeeping): the same harm as the cascade, which
+    // @@ROWCOUNT (the DELETE's own count) does not see. Looked for where the script runs, always
+    out.push(comment('AFTER DELETE triggers on a table this undo deletes from: looked for on each, and the undo stops there, deleting nothing (SQL Server runs such a trigger with each DELETE, and it may delete or change other rows, rows this undo does not know, while it counts one row deleted)'));
+    n = 0;
+    for (const target of cascadeTargets) appendAll(out, afterDeleteGuard(target, catalogOf(target), ++n));
   }
   if (unplanned.length) {
     const said = `rowback undo: ${unplanned.length} row(s) put back are NOT DELETED by this script (they could not be planned; rows ${rowIdRanges(unplanned.map((u) => u.rowId))}): see its WARNING lines; delete them by hand`;
@@ -1935,6 +1941,36 @@ function foreignKeysVisibleGuard(catalog: string): string[] {
     `IF ISNULL(HAS_PERMS_BY_NAME(${db === null ? 'DB_NAME()' : nLiteral(db)}, N'DATABASE', N'VIEW DEFINITION'), 0) = 0`,
     'BEGIN',
     `    RAISERROR(${nLiteral(msg)}, 16, 1);`,
+    '    SET NOEXEC ON;',
+    'END',
+  ];
+}
+
+/**
+ * An undo script's check that `target` (quoted; `catalog` the `[db].` prefix of its database's sys
+ * views, '' for the session's) has no enabled AFTER DELETE trigger: sys.triggers
+ * (`parent_class` 1, `is_instead_of_trigger` 0, `is_disabled` 0) with a sys.trigger_events row of
+ * `type` 3 = DELETE (Microsoft Learn, "sys.triggers", "sys.trigger_events"). SQL Server runs such a
+ * trigger after each DELETE statement (Microsoft Learn, CREATE TRIGGER: AFTER "fires only when all
+ * operations specified in the triggering SQL statement have launched successfully"), and what it
+ * does to other rows (a hand-written cascade into child tables, archiving, soft-delete bookkeeping)
+ * is not what the undo's `@@ROWCOUNT <> 1` check counts (the DELETE's own rows): the undo would
+ * delete or change rows it never put in, unsaid, as a cascading
+ * foreign key would. Found, it RAISERRORs naming the table and the first trigger (by name) with the
+ * ALTER TABLE … DISABLE TRIGGER that lets the undo through, and SET NOEXEC ON: nothing after it runs.
+ * Its sys.triggers rows are visible under foreignKeysVisibleGuard's VIEW DEFINITION, which the
+ * undo checks before. `n` numbers its variable (`@rowback_after_delete<n>`).
+ */
+function afterDeleteGuard(target: string, catalog: string, n: number): string[] {
+  const v = `@rowback_after_delete${n}`;
+  // RAISERROR reads % as a format: the name's own are doubled, the two %s are the trigger's name
+  const t = target.replace(/%/g, '%%');
+  const msg = `rowback undo: ${t} has an enabled AFTER DELETE trigger, %s, which SQL Server runs with this script's DELETE: it may delete or change other rows (a cascade by hand into other tables, an archive, a soft-delete's bookkeeping), rows this undo does not know, while it counts one row deleted. Nothing was deleted. Read the trigger first; if what it does to a deleted row is wanted, or nothing, disable it for the undo (ALTER TABLE ${t} DISABLE TRIGGER %s; ENABLE TRIGGER after) and run the script again, else delete the re-inserted rows by hand`;
+  return [
+    `DECLARE ${v} nvarchar(300) = (SELECT TOP (1) QUOTENAME(tr.name) FROM ${catalog}sys.triggers AS tr JOIN ${catalog}sys.trigger_events AS te ON te.object_id = tr.object_id AND te.type = 3 WHERE tr.parent_class = 1 AND tr.parent_id = OBJECT_ID(${nLiteral(target)}, N'U') AND tr.is_instead_of_trigger = 0 AND tr.is_disabled = 0 ORDER BY tr.name);`,
+    `IF ${v} IS NOT NULL`,
+    'BEGIN',
+    `    RAISERROR(${nLiteral(msg)}, 16, 1, ${v}, ${v});`,
     '    SET NOEXEC ON;',
     'END',
   ];
