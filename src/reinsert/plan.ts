@@ -289,6 +289,13 @@ export interface PlannedBatch {
    */
   insteadOfTriggersUnread?: { catalog: string };
   /**
+   * The target table's enabled AFTER INSERT triggers (TargetTable.afterInsertTriggers), when the
+   * catalog read any: each runs with the re-insert's INSERTs and may write elsewhere for every row put
+   * back; named in the script's head and the run's summary (afterInsertTriggersOf), not refused.
+   * Absent: none, or not read (`insteadOfTriggersUnread`: the script then names them where it runs).
+   */
+  afterInsertTriggers?: string[];
+  /**
    * The unique indexes of indexed views over the target table (TargetTable.viewUniqueKeys), when the
    * catalog read any: not checked (the view's definition is not evaluated), named in the script's
    * head. Absent: none. `viewUniqueKeysUnread`: the catalog was not read for them.
@@ -589,6 +596,7 @@ class ReinsertPlanner {
         batches.push({
           batchNo: batches.length + 1, table, target: quotedTarget(t, this.o.database), rowLedger: this.rowLedger, identityInsert: on, rows: list.slice(i, j),
           ...(t.insteadOfTriggers?.delete.length ? { insteadOfDeleteTriggers: [...t.insteadOfTriggers.delete] } : {}),
+          ...(t.afterInsertTriggers?.length ? { afterInsertTriggers: [...t.afterInsertTriggers] } : {}),
           ...(t.insteadOfTriggers === undefined ? { insteadOfTriggersUnread: { catalog: this.o.database ? `${quoteName(this.o.database)}.` : '' } } : {}),
           ...(t.viewUniqueKeys?.length ? { viewUniqueKeys: t.viewUniqueKeys } : t.viewUniqueKeys === undefined ? { viewUniqueKeysUnread: true as const } : {}),
         });
@@ -1589,10 +1597,54 @@ function insteadOfInsertGuard(target: string, catalog: string, n: number, event:
   ];
 }
 
+/**
+ * The target tables of `plan` with enabled AFTER INSERT triggers read from the catalog
+ * (PlannedBatch.afterInsertTriggers) that rows of it go into: each quoted target name (three-part
+ * when the plan names its database) with its triggers' names (as stored, unquoted), in plan order.
+ * [] when none, or not read.
+ */
+export function afterInsertTriggersOf(plan: ReinsertPlan): { target: string; triggers: string[] }[] {
+  const out = new Map<string, string[]>();
+  for (const b of plan.batches) if (b.afterInsertTriggers?.length && b.rows.length && !out.has(b.target)) out.set(b.target, b.afterInsertTriggers);
+  return [...out].map(([target, triggers]) => ({ target, triggers }));
+}
+
+/**
+ * The sentence that names an enabled AFTER INSERT trigger (or several) of `target` (quoted): SQL
+ * Server runs it with each INSERT, after the row is in (Microsoft Learn, CREATE TRIGGER), so what
+ * it writes elsewhere is written for each row put back, and no undo takes that back. `names`
+ * unquoted; quoted here.
+ */
+export function afterInsertWarning(target: string, names: readonly string[]): string {
+  const list = names.map(quoteName).join(', ');
+  const one = names.length === 1;
+  return `WARNING: ${target} has ${one ? 'an enabled AFTER INSERT trigger' : `${names.length} enabled AFTER INSERT triggers`} (${list}): SQL Server runs ${one ? 'it' : 'them'} with each INSERT that puts a row back (after the row is in, as sent), so whatever ${one ? 'it writes' : 'they write'} elsewhere (an audit table, a counter, a queue) is written again for every re-inserted row, and no undo takes that back. Usually wanted (it is how the rows went in the first time); read ${one ? 'it' : 'them'} before running. To put the rows back without ${one ? 'it' : 'them'}: ALTER TABLE ${target} DISABLE TRIGGER ${list}; ENABLE TRIGGER after`;
+}
+
+/**
+ * The script's own look, where it runs, for an enabled AFTER INSERT trigger on `target` (planned
+ * without the target's catalog; `catalog` as insteadOfInsertGuard's): the first by name in
+ * `@rowback_after_insert<n>`, and where there is one a RAISERROR of severity 10 (a message, WITH
+ * NOWAIT: shown at once in SSMS's Messages and by sqlcmd) naming it, before anything is inserted.
+ * The script goes on: such a trigger is usually wanted. Catalog facts as target-triggers.ts reads
+ * them (sys.triggers is_instead_of_trigger 0, is_disabled 0; sys.trigger_events type 1 = INSERT).
+ */
+function afterInsertNotice(target: string, catalog: string, n: number): string[] {
+  const v = `@rowback_after_insert${n}`;
+  const t = target.replace(/%/g, '%%');
+  const msg = `rowback: WARNING: ${t} has an enabled AFTER INSERT trigger, %s (the first by name; there may be more), which SQL Server runs with each INSERT of this script, after the row is in: whatever it writes elsewhere (an audit table, a counter, a queue) is written again for every re-inserted row, and no undo takes that back. Nothing is inserted yet: to put the rows back without it, stop the script, ALTER TABLE ${t} DISABLE TRIGGER %s (ENABLE TRIGGER after) and run it again`;
+  return [
+    `DECLARE ${v} nvarchar(300) = (SELECT TOP (1) QUOTENAME(tr.name) FROM ${catalog}sys.triggers AS tr JOIN ${catalog}sys.trigger_events AS te ON te.object_id = tr.object_id AND te.type = 1 WHERE tr.parent_class = 1 AND tr.parent_id = OBJECT_ID(${nLiteral(target)}, N'U') AND tr.is_instead_of_trigger = 0 AND tr.is_disabled = 0 ORDER BY tr.name);`,
+    `IF ${v} IS NOT NULL RAISERROR(${nLiteral(msg)}, 10, 1, ${v}, ${v}) WITH NOWAIT;`,
+  ];
+}
+
 /** `renderScript` in pieces (the head, then one per batch), for streaming a large script: joined with '\n' they are the script. */
 export function* renderScriptChunks(plan: ReinsertPlan, o: ScriptOptions = {}): Generator<string> {
   const out: string[] = [];
   for (const h of o.header ?? []) out.push(comment(h));
+  // AFTER INSERT triggers read from the catalog: not refused (usually wanted), but said
+  for (const b of afterInsertTriggersOf({ ...plan, batches: plan.batches.map((x) => ({ ...x, rows: x.rows.filter((r) => !unscriptable(x, r)) })) })) out.push(comment(afterInsertWarning(b.target, b.triggers)));
   // rows left out as NOT SCRIPTED are not covered: said at the top with the NOT INCLUDED ones (the
   // header counted them as covered, and only a comment inside their batch said otherwise)
   const unscripted = notScripted(plan);
@@ -1704,6 +1756,10 @@ export function* renderScriptChunks(plan: ReinsertPlan, o: ScriptOptions = {}): 
     out.push(comment('INSTEAD OF INSERT triggers: not read without a target connection; the script looks for an enabled one on each of its tables and stops there, inserting nothing (such a trigger runs in place of the INSERT, and the row ledger would record the row put back whatever it did)'));
     let n = 0;
     for (const [target, catalog] of unreadTriggers) appendAll(out, insteadOfInsertGuard(target, catalog, ++n));
+    // and names an enabled AFTER INSERT trigger, going on: it runs with each INSERT, for every row
+    out.push(comment('AFTER INSERT triggers: not read without a target connection; the script names an enabled one on each of its tables (a message, severity 10) and goes on: such a trigger runs with each INSERT, and what it writes elsewhere is written for every row put back'));
+    n = 0;
+    for (const [target, catalog] of unreadTriggers) appendAll(out, afterInsertNotice(target, catalog, ++n));
     out.push('');
   }
   // the row ledger: a row of the script goes in only when no rowback run or script put its delete
