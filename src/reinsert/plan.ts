@@ -1889,12 +1889,14 @@ export function* renderUndoScriptChunks(plan: ReinsertPlan, o: UndoOptions = {})
   appendAll(out, nonAsciiNames(plan, database));
   appendAll(out, databaseHead(database, true));
   out.push('SET XACT_ABORT ON;', 'SET NOCOUNT ON;', ...sessionOptions('DELETE'));
-  // INSTEAD OF DELETE triggers not read (no target catalog): the undo looks for one itself and stops
-  // before deleting anything (such a trigger ran in place of the DELETE, and the ledger entry went)
+  // INSTEAD OF DELETE triggers: the undo looks for one itself where it runs and stops before deleting
+  // anything (such a trigger ran in place of the DELETE, and the ledger entry went). Also where the
+  // catalog was read at planning: a run's undo is kept and run later, and a trigger made since, or
+  // one the head's WARNING named but nobody disabled, ran in its DELETE's place all the same
   const unreadTriggers = new Map<string, string>();
-  for (const b of plan.batches) if (b.insteadOfTriggersUnread && b.rows.some((r) => isIncluded.has(r))) unreadTriggers.set(b.target, b.insteadOfTriggersUnread.catalog);
+  for (const b of plan.batches) if (b.rows.some((r) => isIncluded.has(r))) unreadTriggers.set(b.target, b.insteadOfTriggersUnread?.catalog ?? catalogOf(b.target));
   if (unreadTriggers.size) {
-    out.push(comment('INSTEAD OF DELETE triggers: not read without a target connection; the script looks for an enabled one on each of its tables and stops there, deleting nothing (such a trigger runs in place of the DELETE)'));
+    out.push(comment('INSTEAD OF DELETE triggers: looked for where the script runs (the catalog then, not at planning) on each of its tables, and the undo stops there, deleting nothing (such a trigger runs in place of the DELETE)'));
     let n = 0;
     for (const [target, catalog] of unreadTriggers) appendAll(out, insteadOfInsertGuard(target, catalog, ++n, 'DELETE'));
   }

@@ -13,7 +13,8 @@ import { quoteName } from '../util/tsql.js';
  * back (the row ledger, the row's status `reinserted`) whatever the trigger did. Such a row is
  * refused (plan.ts: REINSERT_INSTEAD_OF_TRIGGER), naming the trigger and the ways on: disable it for
  * the re-insert (ALTER TABLE … DISABLE TRIGGER …, ENABLE after), or re-insert into a side table.
- * The same holds for the undo's DELETE (an INSTEAD OF DELETE trigger): said in the undo script's head.
+ * The same holds for the undo's DELETE (an INSTEAD OF DELETE trigger): said in the undo script's head
+ * when read, and looked for by every undo where it runs (plan.ts insteadOfInsertGuard, 'DELETE').
  * AFTER triggers run after the row is in (the row is as rowback sent it), but they run: an enabled
  * AFTER INSERT trigger is read with them (TargetTable.afterInsertTriggers), not refused (it is
  * usually how the rows went in the first time) but named in the script's head and the run's summary,

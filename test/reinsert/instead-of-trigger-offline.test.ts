@@ -64,8 +64,17 @@ describe('a re-insert script planned without the target\'s triggers', () => {
     expect(lines[at + 4]).toBe('    SET NOEXEC ON;');
     expect(at).toBeLessThan(lines.indexOf('BEGIN TRANSACTION;'));
     expect(undo.trimEnd().endsWith('SET NOEXEC OFF;')).toBe(true);
-    // read: no check
-    expect(renderUndoScript(planReinsert([row(1, 'crm.Contacts')], contacts('Contacts', { insert: [], delete: [] }), []))).not.toContain('@rowback_trigger');
+  });
+
+  it("an undo planned against the target (its triggers read, none then) still looks where it runs: it is kept and run later, and a trigger made since runs in its DELETE's place", () => {
+    const undo = renderUndoScript(planReinsert([row(1, 'crm.Contacts')], contacts('Contacts', { insert: [], delete: [] }), [], { database: 'CRM' }));
+    const lines = undo.split('\n');
+    const at = lines.findIndex((l) => l.startsWith('DECLARE @rowback_trigger1 '));
+    expect(lines[at - 1]).toBe('-- INSTEAD OF DELETE triggers: looked for where the script runs (the catalog then, not at planning) on each of its tables, and the undo stops there, deleting nothing (such a trigger runs in place of the DELETE)');
+    expect(lines[at]).toContain("FROM [CRM].sys.triggers AS tr JOIN [CRM].sys.trigger_events AS te ON te.object_id = tr.object_id AND te.type = 3 WHERE tr.parent_id = OBJECT_ID(N'[CRM].[crm].[Contacts]', N'U') AND tr.is_instead_of_trigger = 1");
+    expect(lines[at + 4]).toBe('    SET NOEXEC ON;');
+    expect(at).toBeLessThan(lines.indexOf('BEGIN TRANSACTION;'));
+    expect(undo.trimEnd().endsWith('SET NOEXEC OFF;')).toBe(true);
   });
 
   it('planned against the target (its triggers read, none enabled): no such check', () => {
