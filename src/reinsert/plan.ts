@@ -1751,13 +1751,13 @@ export function* renderScriptChunks(plan: ReinsertPlan, o: ScriptOptions = {}): 
   // stops before anything is written (the exported script ran the trigger in place of each INSERT and
   // recorded the row put back in the row ledger, whatever the trigger did)
   const unreadTriggers = new Map<string, string>();
-  for (const b of plan.batches) if (b.insteadOfTriggersUnread && b.rows.some((r) => !unscriptable(b, r))) unreadTriggers.set(b.target, b.insteadOfTriggersUnread.catalog);
+  for (const b of plan.batches) if (b.rows.some((r) => !unscriptable(b, r))) unreadTriggers.set(b.target, b.insteadOfTriggersUnread?.catalog ?? catalogOf(b.target));
   if (unreadTriggers.size) {
-    out.push(comment('INSTEAD OF INSERT triggers: not read without a target connection; the script looks for an enabled one on each of its tables and stops there, inserting nothing (such a trigger runs in place of the INSERT, and the row ledger would record the row put back whatever it did)'));
+    out.push(comment('INSTEAD OF INSERT triggers: looked for where the script runs (the catalog then, not at planning) on each of its tables; the script stops there, inserting nothing (such a trigger runs in place of the INSERT, and the row ledger would record the row put back whatever it did)'));
     let n = 0;
     for (const [target, catalog] of unreadTriggers) appendAll(out, insteadOfInsertGuard(target, catalog, ++n));
     // and names an enabled AFTER INSERT trigger, going on: it runs with each INSERT, for every row
-    out.push(comment('AFTER INSERT triggers: not read without a target connection; the script names an enabled one on each of its tables (a message, severity 10) and goes on: such a trigger runs with each INSERT, and what it writes elsewhere is written for every row put back'));
+    out.push(comment('AFTER INSERT triggers: looked for where the script runs too; it names an enabled one on each of its tables (a message, severity 10) and goes on: such a trigger runs with each INSERT, and what it writes elsewhere is written for every row put back'));
     n = 0;
     for (const [target, catalog] of unreadTriggers) appendAll(out, afterInsertNotice(target, catalog, ++n));
     out.push('');
