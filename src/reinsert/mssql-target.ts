@@ -553,7 +553,7 @@ CREATE TABLE ${this.ledger} (batch_key nvarchar(100) NOT NULL PRIMARY KEY, run_i
       const part = names.slice(i, i + CATALOG_NAMES_PER_QUERY);
       appendAll(rows, (await this.timed('reading the target\'s columns (sys.columns)', () => bound(part).query<ColumnRow>(use + targetColumnsSql(part.length)), false)).recordset);
       appendAll(uniqueRows, (await this.timed('reading the target\'s unique indexes (sys.indexes)', () => bound(part).query<UniqueKeyRow>(use + targetUniqueKeysSql(part.length)), false)).recordset);
-      appendAll(triggerRows, (await this.timed('reading the target\'s INSTEAD OF triggers (sys.triggers)', () => bound(part).query<TriggerRow>(use + targetInsteadOfTriggersSql(part.length)), false)).recordset);
+      appendAll(triggerRows, (await this.timed('reading the target\'s INSTEAD OF and AFTER INSERT triggers (sys.triggers)', () => bound(part).query<TriggerRow>(use + targetInsteadOfTriggersSql(part.length)), false)).recordset);
       // a login that may not read sys.sql_expression_dependencies (its SELECT is db_owner's by default,
       // Microsoft Learn): the views are not read, said in the script's head, and the plan goes on (it failed whole)
       if (viewsRead) {

@@ -289,6 +289,13 @@ export interface PlannedBatch {
    */
   insteadOfTriggersUnread?: { catalog: string };
   /**
+   * The target table's enabled AFTER INSERT triggers (TargetTable.afterInsertTriggers), when the
+   * catalog read any: each runs with the re-insert's INSERTs and may write elsewhere for every row put
+   * back; named in the script's head and the run's summary (afterInsertTriggersOf), not refused.
+   * Absent: none, or not read (`insteadOfTriggersUnread`: the script then names them where it runs).
+   */
+  afterInsertTriggers?: string[];
+  /**
    * The unique indexes of indexed views over the target table (TargetTable.viewUniqueKeys), when the
    * catalog read any: not checked (the view's definition is not evaluated), named in the script's
    * head. Absent: none. `viewUniqueKeysUnread`: the catalog was not read for them.
@@ -589,6 +596,7 @@ class ReinsertPlanner {
         batches.push({
           batchNo: batches.length + 1, table, target: quotedTarget(t, this.o.database), rowLedger: this.rowLedger, identityInsert: on, rows: list.slice(i, j),
           ...(t.insteadOfTriggers?.delete.length ? { insteadOfDeleteTriggers: [...t.insteadOfTriggers.delete] } : {}),
+          ...(t.afterInsertTriggers?.length ? { afterInsertTriggers: [...t.afterInsertTriggers] } : {}),
           ...(t.insteadOfTriggers === undefined ? { insteadOfTriggersUnread: { catalog: this.o.database ? `${quoteName(this.o.database)}.` : '' } } : {}),
           ...(t.viewUniqueKeys?.length ? { viewUniqueKeys: t.viewUniqueKeys } : t.viewUniqueKeys === undefined ? { viewUniqueKeysUnread: true as const } : {}),
         });
@@ -1589,10 +1597,54 @@ function insteadOfInsertGuard(target: string, catalog: string, n: number, event:
   ];
 }
 
+/**
+ * The target tables of `plan` with enabled AFTER INSERT triggers read from the catalog
+ * (PlannedBatch.afterInsertTriggers) that rows of it go into: each quoted target name (three-part
+ * when the plan names its database) with its triggers' names (as stored, unquoted), in plan order.
+ * [] when none, or not read.
+ */
+export function afterInsertTriggersOf(plan: ReinsertPlan): { target: string; triggers: string[] }[] {
+  const out = new Map<string, string[]>();
+  for (const b of plan.batches) if (b.afterInsertTriggers?.length && b.rows.length && !out.has(b.target)) out.set(b.target, b.afterInsertTriggers);
+  return [...out].map(([target, triggers]) => ({ target, triggers }));
+}
+
+/**
+ * The sentence that names an enabled AFTER INSERT trigger (or several) of `target` (quoted): SQL
+ * Server runs it with each INSERT, after the row is in (Microsoft Learn, CREATE TRIGGER), so what
+ * it writes elsewhere is written for each row put back, and no undo takes that back. `names`
+ * unquoted; quoted here.
+ */
+export function afterInsertWarning(target: string, names: readonly string[]): string {
+  const list = names.map(quoteName).join(', ');
+  const one = names.length === 1;
+  return `WARNING: ${target} has ${one ? 'an enabled AFTER INSERT trigger' : `${names.length} enabled AFTER INSERT triggers`} (${list}): SQL Server runs ${one ? 'it' : 'them'} with each INSERT that puts a row back (after the row is in, as sent), so whatever ${one ? 'it writes' : 'they write'} elsewhere (an audit table, a counter, a queue) is written again for every re-inserted row, and no undo takes that back. Usually wanted (it is how the rows went in the first time); read ${one ? 'it' : 'them'} before running. To put the rows back without ${one ? 'it' : 'them'}: ALTER TABLE ${target} DISABLE TRIGGER ${list}; ENABLE TRIGGER after`;
+}
+
+/**
+ * The script's own look, where it runs, for an enabled AFTER INSERT trigger on `target` (planned
+ * without the target's catalog; `catalog` as insteadOfInsertGuard's): the first by name in
+ * `@rowback_after_insert<n>`, and where there is one a RAISERROR of severity 10 (a message, WITH
+ * NOWAIT: shown at once in SSMS's Messages and by sqlcmd) naming it, before anything is inserted.
+ * The script goes on: such a trigger is usually wanted. Catalog facts as target-triggers.ts reads
+ * them (sys.triggers is_instead_of_trigger 0, is_disabled 0; sys.trigger_events type 1 = INSERT).
+ */
+function afterInsertNotice(target: string, catalog: string, n: number): string[] {
+  const v = `@rowback_after_insert${n}`;
+  const t = target.replace(/%/g, '%%');
+  const msg = `rowback: WARNING: ${t} has an enabled AFTER INSERT trigger, %s (the first by name; there may be more), which SQL Server runs with each INSERT of this script, after the row is in: whatever it writes elsewhere (an audit table, a counter, a queue) is written again for every re-inserted row, and no undo takes that back. Nothing is inserted yet: to put the rows back without it, stop the script, ALTER TABLE ${t} DISABLE TRIGGER %s (ENABLE TRIGGER after) and run it again`;
+  return [
+    `DECLARE ${v} nvarchar(300) = (SELECT TOP (1) QUOTENAME(tr.name) FROM ${catalog}sys.triggers AS tr JOIN ${catalog}sys.trigger_events AS te ON te.object_id = tr.object_id AND te.type = 1 WHERE tr.parent_class = 1 AND tr.parent_id = OBJECT_ID(${nLiteral(target)}, N'U') AND tr.is_instead_of_trigger = 0 AND tr.is_disabled = 0 ORDER BY tr.name);`,
+    `IF ${v} IS NOT NULL RAISERROR(${nLiteral(msg)}, 10, 1, ${v}, ${v}) WITH NOWAIT;`,
+  ];
+}
+
 /** `renderScript` in pieces (the head, then one per batch), for streaming a large script: joined with '\n' they are the script. */
 export function* renderScriptChunks(plan: ReinsertPlan, o: ScriptOptions = {}): Generator<string> {
   const out: string[] = [];
   for (const h of o.header ?? []) out.push(comment(h));
+  // AFTER INSERT triggers read from the catalog: not refused (usually wanted), but said
+  for (const b of afterInsertTriggersOf({ ...plan, batches: plan.batches.map((x) => ({ ...x, rows: x.rows.filter((r) => !unscriptable(x, r)) })) })) out.push(comment(afterInsertWarning(b.target, b.triggers)));
   // rows left out as NOT SCRIPTED are not covered: said at the top with the NOT INCLUDED ones (the
   // header counted them as covered, and only a comment inside their batch said otherwise)
   const unscripted = notScripted(plan);
@@ -1699,11 +1751,15 @@ export function* renderScriptChunks(plan: ReinsertPlan, o: ScriptOptions = {}): 
   // stops before anything is written (the exported script ran the trigger in place of each INSERT and
   // recorded the row put back in the row ledger, whatever the trigger did)
   const unreadTriggers = new Map<string, string>();
-  for (const b of plan.batches) if (b.insteadOfTriggersUnread && b.rows.some((r) => !unscriptable(b, r))) unreadTriggers.set(b.target, b.insteadOfTriggersUnread.catalog);
+  for (const b of plan.batches) if (b.rows.some((r) => !unscriptable(b, r))) unreadTriggers.set(b.target, b.insteadOfTriggersUnread?.catalog ?? catalogOf(b.target));
   if (unreadTriggers.size) {
-    out.push(comment('INSTEAD OF INSERT triggers: not read without a target connection; the script looks for an enabled one on each of its tables and stops there, inserting nothing (such a trigger runs in place of the INSERT, and the row ledger would record the row put back whatever it did)'));
+    out.push(comment('INSTEAD OF INSERT triggers: looked for where the script runs (the catalog then, not at planning) on each of its tables; the script stops there, inserting nothing (such a trigger runs in place of the INSERT, and the row ledger would record the row put back whatever it did)'));
     let n = 0;
     for (const [target, catalog] of unreadTriggers) appendAll(out, insteadOfInsertGuard(target, catalog, ++n));
+    // and names an enabled AFTER INSERT trigger, going on: it runs with each INSERT, for every row
+    out.push(comment('AFTER INSERT triggers: looked for where the script runs too; it names an enabled one on each of its tables (a message, severity 10) and goes on: such a trigger runs with each INSERT, and what it writes elsewhere is written for every row put back'));
+    n = 0;
+    for (const [target, catalog] of unreadTriggers) appendAll(out, afterInsertNotice(target, catalog, ++n));
     out.push('');
   }
   // the row ledger: a row of the script goes in only when no rowback run or script put its delete
@@ -1833,12 +1889,14 @@ export function* renderUndoScriptChunks(plan: ReinsertPlan, o: UndoOptions = {})
   appendAll(out, nonAsciiNames(plan, database));
   appendAll(out, databaseHead(database, true));
   appendAll(out, ['SET XACT_ABORT ON;', 'SET NOCOUNT ON;', ...sessionOptions('DELETE')]);
-  // INSTEAD OF DELETE triggers not read (no target catalog): the undo looks for one itself and stops
-  // before deleting anything (such a trigger ran in place of the DELETE, and the ledger entry went)
+  // INSTEAD OF DELETE triggers: the undo looks for one itself where it runs and stops before deleting
+  // anything (such a trigger ran in place of the DELETE, and the ledger entry went). Also where the
+  // catalog was read at planning: a run's undo is kept and run later, and a trigger made since, or
+  // one the head's WARNING named but nobody disabled, ran in its DELETE's place all the same
   const unreadTriggers = new Map<string, string>();
-  for (const b of plan.batches) if (b.insteadOfTriggersUnread && b.rows.some((r) => isIncluded.has(r))) unreadTriggers.set(b.target, b.insteadOfTriggersUnread.catalog);
+  for (const b of plan.batches) if (b.rows.some((r) => isIncluded.has(r))) unreadTriggers.set(b.target, b.insteadOfTriggersUnread?.catalog ?? catalogOf(b.target));
   if (unreadTriggers.size) {
-    out.push(comment('INSTEAD OF DELETE triggers: not read without a target connection; the script looks for an enabled one on each of its tables and stops there, deleting nothing (such a trigger runs in place of the DELETE)'));
+    out.push(comment('INSTEAD OF DELETE triggers: looked for where the script runs (the catalog then, not at planning) on each of its tables, and the undo stops there, deleting nothing (such a trigger runs in place of the DELETE)'));
     let n = 0;
     for (const [target, catalog] of unreadTriggers) appendAll(out, insteadOfInsertGuard(target, catalog, ++n, 'DELETE'));
   }
@@ -1855,6 +1913,12 @@ export function* renderUndoScriptChunks(plan: ReinsertPlan, o: UndoOptions = {})
     for (const catalog of new Set(cascadeTargets.map(catalogOf))) appendAll(out, foreignKeysVisibleGuard(catalog));
     let n = 0;
     for (const target of cascadeTargets) appendAll(out, cascadeGuard(target, catalogOf(target), ++n));
+    // An enabled AFTER DELETE trigger runs with the DELETE too, and may delete or change other rows (a
+    // hand-written cascade, archiving, soft-delete bookkeeping): the same harm as the cascade, which
+    // @@ROWCOUNT (the DELETE's own count) does not see. Looked for where the script runs, always
+    out.push(comment('AFTER DELETE triggers on a table this undo deletes from: looked for on each, and the undo stops there, deleting nothing (SQL Server runs such a trigger with each DELETE, and it may delete or change other rows, rows this undo does not know, while it counts one row deleted)'));
+    n = 0;
+    for (const target of cascadeTargets) appendAll(out, afterDeleteGuard(target, catalogOf(target), ++n));
   }
   if (unplanned.length) {
     const said = `rowback undo: ${unplanned.length} row(s) put back are NOT DELETED by this script (they could not be planned; rows ${rowIdRanges(unplanned.map((u) => u.rowId))}): see its WARNING lines; delete them by hand`;
@@ -1935,6 +1999,36 @@ function foreignKeysVisibleGuard(catalog: string): string[] {
     `IF ISNULL(HAS_PERMS_BY_NAME(${db === null ? 'DB_NAME()' : nLiteral(db)}, N'DATABASE', N'VIEW DEFINITION'), 0) = 0`,
     'BEGIN',
     `    RAISERROR(${nLiteral(msg)}, 16, 1);`,
+    '    SET NOEXEC ON;',
+    'END',
+  ];
+}
+
+/**
+ * An undo script's check that `target` (quoted; `catalog` the `[db].` prefix of its database's sys
+ * views, '' for the session's) has no enabled AFTER DELETE trigger: sys.triggers
+ * (`parent_class` 1, `is_instead_of_trigger` 0, `is_disabled` 0) with a sys.trigger_events row of
+ * `type` 3 = DELETE (Microsoft Learn, "sys.triggers", "sys.trigger_events"). SQL Server runs such a
+ * trigger after each DELETE statement (Microsoft Learn, CREATE TRIGGER: AFTER "fires only when all
+ * operations specified in the triggering SQL statement have launched successfully"), and what it
+ * does to other rows (a hand-written cascade into child tables, archiving, soft-delete bookkeeping)
+ * is not what the undo's `@@ROWCOUNT <> 1` check counts (the DELETE's own rows): the undo would
+ * delete or change rows it never put in, unsaid, as a cascading
+ * foreign key would. Found, it RAISERRORs naming the table and the first trigger (by name) with the
+ * ALTER TABLE … DISABLE TRIGGER that lets the undo through, and SET NOEXEC ON: nothing after it runs.
+ * Its sys.triggers rows are visible under foreignKeysVisibleGuard's VIEW DEFINITION, which the
+ * undo checks before. `n` numbers its variable (`@rowback_after_delete<n>`).
+ */
+function afterDeleteGuard(target: string, catalog: string, n: number): string[] {
+  const v = `@rowback_after_delete${n}`;
+  // RAISERROR reads % as a format: the name's own are doubled, the two %s are the trigger's name
+  const t = target.replace(/%/g, '%%');
+  const msg = `rowback undo: ${t} has an enabled AFTER DELETE trigger, %s, which SQL Server runs with this script's DELETE: it may delete or change other rows (a cascade by hand into other tables, an archive, a soft-delete's bookkeeping), rows this undo does not know, while it counts one row deleted. Nothing was deleted. Read the trigger first; if what it does to a deleted row is wanted, or nothing, disable it for the undo (ALTER TABLE ${t} DISABLE TRIGGER %s; ENABLE TRIGGER after) and run the script again, else delete the re-inserted rows by hand`;
+  return [
+    `DECLARE ${v} nvarchar(300) = (SELECT TOP (1) QUOTENAME(tr.name) FROM ${catalog}sys.triggers AS tr JOIN ${catalog}sys.trigger_events AS te ON te.object_id = tr.object_id AND te.type = 3 WHERE tr.parent_class = 1 AND tr.parent_id = OBJECT_ID(${nLiteral(target)}, N'U') AND tr.is_instead_of_trigger = 0 AND tr.is_disabled = 0 ORDER BY tr.name);`,
+    `IF ${v} IS NOT NULL`,
+    'BEGIN',
+    `    RAISERROR(${nLiteral(msg)}, 16, 1, ${v}, ${v});`,
     '    SET NOEXEC ON;',
     'END',
   ];

@@ -15,7 +15,7 @@ import { readRunText, readRunTextCooperatively, runTextColumn, writeRunTextChunk
 import { inSameTable, legacySideTableCounts, sideTableMessage, sideTableRows, type SideTableRow } from './side-tables.js';
 import { compareDatabases, type DatabaseCheck } from './source-database.js';
 import type { JobRecord, RowStatus, SourceDatabase } from '../staging/types.js';
-import { DEFAULT_LEDGER_TABLE, inInsertionOrder, notScripted, notScriptedCooperatively, planReinsertCooperatively, recoveredFromLog, renderScript, renderScriptCooperatively, resolveTableMap, renderUndoScriptChunks, renderUndoScriptCooperatively, yieldToEventLoop, type ReinsertPlan, type ScriptDatabase } from './plan.js';
+import { afterInsertTriggersOf, afterInsertWarning, DEFAULT_LEDGER_TABLE, inInsertionOrder, notScripted, notScriptedCooperatively, planReinsertCooperatively, recoveredFromLog, renderScript, renderScriptCooperatively, resolveTableMap, renderUndoScriptChunks, renderUndoScriptCooperatively, yieldToEventLoop, type ReinsertPlan, type ScriptDatabase } from './plan.js';
 import type { ReinsertTarget } from './target.js';
 import { comparisonRowKeys } from './comparison-keys.js';
 import { offlineOrder, referenceKeys } from './source-keys.js';
@@ -1387,6 +1387,9 @@ function summarise(plan: ReinsertPlan): Record<string, unknown> {
     cycles: plan.cycles, problems: plan.problems.length,
     // rows the script leaves out (a name it cannot carry: plan.ts unscriptableWhy), each with why; the run inserts them
     ...(() => { const n = notScripted(plan); return n.length ? { notScripted: n } : {}; })(),
+    // enabled AFTER INSERT triggers of the tables rows go into (read from the catalog): not refused,
+    // said, as in the script's head (plan.ts afterInsertWarning)
+    ...(() => { const a = afterInsertTriggersOf(plan); return a.length ? { afterInsertTriggers: a.map((x) => ({ table: x.target, triggers: x.triggers, warning: afterInsertWarning(x.target, x.triggers) })) } : {}; })(),
   };
 }
 

@@ -123,6 +123,14 @@ export interface TargetTable {
    */
   insteadOfTriggers?: { insert: string[]; delete: string[] };
   /**
+   * The table's enabled AFTER INSERT triggers (target-triggers.ts), read by the same catalog query as
+   * `insteadOfTriggers`: each runs once per INSERT statement of the re-insert (once per row of the
+   * script, once per bulk load of a run) and may write elsewhere (an audit table, a counter, a
+   * queue), which no undo takes back. Not refused: the script's head and the run's summary name them
+   * (plan.ts afterInsertHead). Absent with `insteadOfTriggers` present: none; both absent: not read.
+   */
+  afterInsertTriggers?: string[];
+  /**
    * The unique indexes of indexed views that read the table (mssql-target.ts
    * targetViewUniqueKeysSql): a view's first index is a unique clustered index, and a recovered row
    * whose view row's key another row of the view already holds fails its INSERT (Msg 2601). The

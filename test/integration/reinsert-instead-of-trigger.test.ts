@@ -80,12 +80,15 @@ describe.skipIf(!runtime.available)('re-insert against SQL Server 2022: INSTEAD 
     await container?.stop();
   });
 
-  it('the catalog query reads the enabled INSTEAD OF triggers only', async () => {
+  it('the catalog query reads the enabled INSTEAD OF triggers, and the AFTER INSERT ones apart', async () => {
     const t = new MssqlTarget(target);
     const { tables } = await t.loadTables(['crm.Notes', 'crm.Tasks']);
     await t.close();
     expect(tables.get('crm.Notes')!.insteadOfTriggers).toEqual({ insert: ['trg_Notes_swallow'], delete: [] });
     expect(tables.get('crm.Tasks')!.insteadOfTriggers).toEqual({ insert: [], delete: ['trg_Tasks_keep'] });
+    // the enabled AFTER INSERT trigger is read too (said in the script's head and the run's summary, not refused)
+    expect(tables.get('crm.Tasks')!.afterInsertTriggers).toEqual(['trg_Tasks_after']);
+    expect(tables.get('crm.Notes')!.afterInsertTriggers).toEqual([]);
   });
 
   it('a real run: the Notes rows refused and never sent, the Tasks row in, its undo script warning of the DELETE trigger', async () => {

@@ -32,7 +32,7 @@ describe('a re-insert script planned without the target\'s triggers', () => {
     const lines = script.split('\n');
     const at = lines.findIndex((l) => l.startsWith('DECLARE @rowback_trigger1 '));
     expect(lines.slice(at - 1, at + 6)).toEqual([
-      '-- INSTEAD OF INSERT triggers: not read without a target connection; the script looks for an enabled one on each of its tables and stops there, inserting nothing (such a trigger runs in place of the INSERT, and the row ledger would record the row put back whatever it did)',
+      '-- INSTEAD OF INSERT triggers: looked for where the script runs (the catalog then, not at planning) on each of its tables; the script stops there, inserting nothing (such a trigger runs in place of the INSERT, and the row ledger would record the row put back whatever it did)',
       "DECLARE @rowback_trigger1 nvarchar(300) = (SELECT TOP (1) QUOTENAME(tr.name) FROM sys.triggers AS tr JOIN sys.trigger_events AS te ON te.object_id = tr.object_id AND te.type = 1 WHERE tr.parent_id = OBJECT_ID(N'[crm].[Contacts]', N'U') AND tr.is_instead_of_trigger = 1 AND tr.is_disabled = 0 ORDER BY tr.name);",
       'IF @rowback_trigger1 IS NOT NULL',
       'BEGIN',
@@ -64,13 +64,27 @@ describe('a re-insert script planned without the target\'s triggers', () => {
     expect(lines[at + 4]).toBe('    SET NOEXEC ON;');
     expect(at).toBeLessThan(lines.indexOf('BEGIN TRANSACTION;'));
     expect(undo.trimEnd().endsWith('SET NOEXEC OFF;')).toBe(true);
-    // read: no check
-    expect(renderUndoScript(planReinsert([row(1, 'crm.Contacts')], contacts('Contacts', { insert: [], delete: [] }), []))).not.toContain('@rowback_trigger');
   });
 
-  it('planned against the target (its triggers read, none enabled): no such check', () => {
-    const script = renderScript(planReinsert([row(1, 'crm.Contacts')], contacts('Contacts', { insert: [], delete: [] }), []));
-    expect(script).not.toContain('@rowback_trigger');
-    expect(script).not.toContain('INSTEAD OF INSERT triggers: not read');
+  it("an undo planned against the target (its triggers read, none then) still looks where it runs: it is kept and run later, and a trigger made since runs in its DELETE's place", () => {
+    const undo = renderUndoScript(planReinsert([row(1, 'crm.Contacts')], contacts('Contacts', { insert: [], delete: [] }), [], { database: 'CRM' }));
+    const lines = undo.split('\n');
+    const at = lines.findIndex((l) => l.startsWith('DECLARE @rowback_trigger1 '));
+    expect(lines[at - 1]).toBe('-- INSTEAD OF DELETE triggers: looked for where the script runs (the catalog then, not at planning) on each of its tables, and the undo stops there, deleting nothing (such a trigger runs in place of the DELETE)');
+    expect(lines[at]).toContain("FROM [CRM].sys.triggers AS tr JOIN [CRM].sys.trigger_events AS te ON te.object_id = tr.object_id AND te.type = 3 WHERE tr.parent_id = OBJECT_ID(N'[CRM].[crm].[Contacts]', N'U') AND tr.is_instead_of_trigger = 1");
+    expect(lines[at + 4]).toBe('    SET NOEXEC ON;');
+    expect(at).toBeLessThan(lines.indexOf('BEGIN TRANSACTION;'));
+    expect(undo.trimEnd().endsWith('SET NOEXEC OFF;')).toBe(true);
+  });
+
+  it('planned against the target (its triggers read, none then): still looks where it runs, since a dry run\'s script is run later, and a trigger made since runs in place of its INSERT', () => {
+    const script = renderScript(planReinsert([row(1, 'crm.Contacts')], contacts('Contacts', { insert: [], delete: [] }), [], { database: 'CRM' }));
+    const lines = script.split('\n');
+    const at = lines.findIndex((l) => l.startsWith('DECLARE @rowback_trigger1 '));
+    expect(lines[at]).toContain("FROM [CRM].sys.triggers AS tr JOIN [CRM].sys.trigger_events AS te ON te.object_id = tr.object_id AND te.type = 1 WHERE tr.parent_id = OBJECT_ID(N'[CRM].[crm].[Contacts]', N'U') AND tr.is_instead_of_trigger = 1");
+    expect(lines[at + 4]).toBe('    SET NOEXEC ON;');
+    expect(at).toBeLessThan(lines.indexOf('BEGIN TRANSACTION;'));
+    expect(script).toContain("DECLARE @rowback_after_insert1 nvarchar(300) = (SELECT TOP (1) QUOTENAME(tr.name) FROM [CRM].sys.triggers AS tr");
+    expect(script.trimEnd().endsWith('SET NOEXEC OFF;')).toBe(true);
   });
 });

@@ -65,7 +65,7 @@ describe('target catalog queries', () => {
     expect(sent[12]!.text).toBe("USE [Side]]db];\nSELECT HAS_PERMS_BY_NAME(DB_NAME(), N'DATABASE', N'VIEW DEFINITION') AS [may];");
     expect(sent[1]!.text).toContain('FROM sys.tables t');
     expect(sent[1]!.text).toContain('i.is_unique = 1 AND i.is_disabled = 0 AND i.is_hypothetical = 0');
-    expect(sent[2]!.text).toContain('tr.is_instead_of_trigger = 1 AND tr.is_disabled = 0');
+    expect(sent[2]!.text).toContain('tr.is_disabled = 0 AND (tr.is_instead_of_trigger = 1 OR te.type = 1)');
     expect(sent[3]!.text).toContain('JOIN sys.sql_expression_dependencies d ON d.referenced_id = t.object_id');
     expect(sent[10]!.text).toBe('USE [Side]]db];\nSELECT DB_NAME() AS [db];');
     expect(sent[11]!.text).toBe('USE [Side]]db];\nSELECT CONVERT(nvarchar(36), database_guid) AS [guid], CONVERT(nvarchar(36), family_guid) AS [family] FROM sys.database_recovery_status WHERE database_id = DB_ID();');

@@ -25,7 +25,9 @@ const KEYWORDS = new Set(
     // an undo looks for a foreign key with a delete action referencing each of its tables (plan.ts cascadeGuard)
     .concat(`FOREIGN_KEYS OBJECTS SCHEMAS FK OB SC SCHEMA_ID PARENT_OBJECT_ID REFERENCED_OBJECT_ID DELETE_REFERENTIAL_ACTION DELETE_REFERENTIAL_ACTION_DESC`.split(/\s+/))
     // and first that it may see every foreign key there (plan.ts foreignKeysVisibleGuard)
-    .concat(`ISNULL HAS_PERMS_BY_NAME DB_NAME`.split(/\s+/)),
+    .concat(`ISNULL HAS_PERMS_BY_NAME DB_NAME`.split(/\s+/))
+    // an undo looks for an enabled AFTER DELETE trigger on each of its tables (plan.ts afterDeleteGuard)
+    .concat(`PARENT_CLASS`.split(/\s+/)),
 );
 /** The one literal rowback writes outside DECLARE/PRINT/RAISERROR: the key-less undo's `+ N'.'` (plan.ts undoMatch keeps trailing spaces compared). */
 const UNDO_SUFFIX = '.';
@@ -53,7 +55,7 @@ function checkScript(script: string, names: Set<string>, typeWords: Set<string>)
         expect(KEYWORDS.has(t.text.toUpperCase()) || typeWords.has(t.text.toLowerCase()), `word ${t.text} is not one rowback writes`).toBe(true);
         break;
       case 'variable':
-        expect(t.name).toMatch(/^(@r\d+_p\d+|@rowback_trigger\d+|@rowback_cascade\d+|@@ROWCOUNT)$/);
+        expect(t.name).toMatch(/^(@r\d+_p\d+|@rowback_trigger\d+|@rowback_cascade\d+|@rowback_after_delete\d+|@rowback_after_insert\d+|@@ROWCOUNT)$/);
         break;
       case 'string': {
         // literals only as DECLARE initial values, PRINT and RAISERROR messages
