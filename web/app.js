@@ -1181,10 +1181,13 @@ function failureText(f) {
  * or is not known whole, so rows it has not found are in no script; and its `jobDoubt` (null for a
  * job with no WARNING/UNCHECKED sentence and no row with warnings): a value may be wrong or missing.
  * Each its own line above the script, as the script's header says them (jobDoubt was said in the
- * header alone: the page showed nothing above a script of rows with warnings).
+ * header alone: the page showed nothing above a script of rows with warnings). `more`: further
+ * WARNING lines of the script's head the API gives apart, each its own line: the target's enabled
+ * AFTER INSERT triggers (the run's summary.afterInsertTriggers[].warning: what such a trigger writes
+ * elsewhere it writes for every row put back; L's left-out, session 43: said in the script head only).
  */
-function showJobWarning(text, doubt = null) {
-  const lines = [text, doubt].filter(Boolean);
+function showJobWarning(text, doubt = null, more = []) {
+  const lines = [text, doubt, ...more].filter(Boolean);
   $('dry-run-job-warning').hidden = !lines.length;
   $('dry-run-job-warning').textContent = lines.join('\n');
 }
@@ -1251,7 +1254,7 @@ async function dryRun() {
     $('script').textContent = r.script;
     $('undo-script').textContent = r.undoScript;
     showNotScripted(r.notScripted ?? []);
-    showJobWarning(r.jobWarning ?? null, r.jobDoubt ?? null);
+    showJobWarning(r.jobWarning ?? null, r.jobDoubt ?? null, (r.run.summary?.afterInsertTriggers ?? []).map((t) => t.warning));
     $('copy-script').disabled = false;
     $('download-script').disabled = false;
     $('download-undo').disabled = !r.undoScript;
