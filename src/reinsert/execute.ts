@@ -4,14 +4,13 @@ import { randomBytes } from 'node:crypto';
 import { isRowbackError, ReinsertError } from '../errors.js';
 import type { StagingStore } from '../staging/store.js';
 import { silentLogger, type Logger } from '../util/logger.js';
-import { LEDGER_HOLDS_PREFIX, ledgerHolds, type PlannedBatch, type PlannedRow, type ReinsertPlan } from './plan.js';
+import { LEDGER_HOLDS_PREFIX, ledgerHolds, refusalScript, type PlannedBatch, type PlannedRow, type ReinsertPlan } from './plan.js';
 import { keyCompareText } from './key-fold.js';
 import type { BatchOutcome, ReinsertTarget, RowLedgerEntry, TargetSession } from './target.js';
 import { OtherJobsReinserts, otherJobMessage, type ReinsertPlace } from './other-jobs.js';
 import { readRunTarget, sideTableOf } from './run-target.js';
 import { inSameTable, sideTableMessage, sideTableRows } from './side-tables.js';
 import { readText, type StoredText } from '../staging/stored-text.js';
-import { commentText } from '../util/tsql.js';
 
 /**
  * Running a re-insert so that a crash at any point never inserts a row twice.
@@ -132,13 +131,13 @@ function recordFailure(store: StagingStore, runId: number, jobId: number, batch:
 
 /**
  * The undo of run `earlierRunId` while run `byRun`, which recorded batches of it from the target's
- * ledger, still runs: a script that refuses to run (RAISERROR 16, SET NOEXEC ON), saying why and
+ * ledger, still runs: a script that refuses to run (plan.ts refusalScript: RAISERROR 16, RETURN), saying why and
  * where the undo is meanwhile. Its undo written when it ended named those rows "its batch did not
  * run" and deleted none of them, while its answer counted them inserted.
  */
 function undoBeingWrittenAgain(earlierRunId: number, byRun: number, jobId: number): string {
   const msg = `rowback: the undo of re-insert run ${earlierRunId} is being written again: run ${byRun} found batches of it committed in the target's ledger that it had not recorded, and the undo written when it ended left their rows out; it is written again when run ${byRun} ends (GET /api/reinsert-runs/${earlierRunId}/script); meanwhile undo the job's runs with GET /api/jobs/${jobId}/export?format=undo-sql`;
-  return [`-- ${commentText(msg)}`, `RAISERROR(N'${commentText(msg).replace(/'/g, "''").replace(/%/g, '%%')}', 16, 1);`, 'SET NOEXEC ON;', ''].join('\n');
+  return refusalScript(msg);
 }
 
 /** The rows of a batch whose staged status is no longer `approved`, with that status. */

@@ -1432,6 +1432,21 @@ function unknownTableMessage(source: string, target: string, mapped: boolean, da
   return `${where} has no table ${target}${mapped ? ` (tableMap maps ${source} to it)` : ''}: its catalog lists no such table (or, planned without a target, the job has no layout of ${source}); create it there first${mapped ? ` (a side table with the columns of ${source}: SELECT TOP (0) * INTO ${target} FROM ${source}, run in the source database with the side table named by its database, copies them, identity included)` : ''} or correct ${mapped ? 'tableMap' : 'the target (targetName, target.database)'}`;
 }
 
+/**
+ * A whole script that refuses to run and says why (`msg`, one line of text): a comment with it, then
+ * RAISERROR of severity 16 (an error in SSMS's Messages; sqlcmd -b exits with it) and RETURN, which
+ * ends the batch there (Microsoft Learn, RETURN: "exits unconditionally from a query or procedure",
+ * any statement after it in the batch not run). It ended with SET NOEXEC ON and no SET NOEXEC OFF:
+ * NOEXEC is a session setting, in force until set OFF (Microsoft Learn, SET NOEXEC), so the SSMS
+ * window or sqlcmd session it ran in compiled every later batch and ran none, silently: the job's
+ * undo export the refusal names, run next in that window, printed nothing, deleted nothing and
+ * ended "Commands completed successfully". `%` and `'` are escaped for RAISERROR and the N'' literal.
+ */
+export function refusalScript(msg: string): string {
+  const text = commentText(msg);
+  return [`-- ${text}`, `RAISERROR(${nLiteral(text.replace(/%/g, '%%'))}, 16, 1);`, 'RETURN;', ''].join('\n');
+}
+
 /** An N'…' literal (quotes doubled). */
 function nLiteral(text: string): string {
   return `N'${text.replace(/'/g, "''")}'`;

@@ -5,7 +5,7 @@ import type { StagingStore } from '../staging/store.js';
 import { redactDeep } from '../util/redact.js';
 import { silentLogger, type Logger } from '../util/logger.js';
 import { connectionHost } from '../util/connection.js';
-import { commentText, quoteQualified, splitQualifiedName } from '../util/tsql.js';
+import { quoteQualified, splitQualifiedName } from '../util/tsql.js';
 import { executeRun, type ExecuteHooks, type RunSummary } from './execute.js';
 import { driverDatabaseOf, driverServerOf, MssqlTarget } from './mssql-target.js';
 import { OtherJobsReinserts, otherJobMessage, type OtherJobRow, type ReinsertPlace } from './other-jobs.js';
@@ -15,7 +15,7 @@ import { readRunText, readRunTextCooperatively, runTextColumn, writeRunTextChunk
 import { inSameTable, legacySideTableCounts, sideTableMessage, sideTableRows, type SideTableRow } from './side-tables.js';
 import { compareDatabases, type DatabaseCheck } from './source-database.js';
 import type { JobRecord, RowStatus, SourceDatabase } from '../staging/types.js';
-import { afterInsertTriggersOf, afterInsertWarning, DEFAULT_LEDGER_TABLE, inInsertionOrder, notScripted, notScriptedCooperatively, planReinsertCooperatively, recoveredFromLog, renderScript, renderScriptCooperatively, resolveTableMap, renderUndoScriptChunks, renderUndoScriptCooperatively, yieldToEventLoop, type ReinsertPlan, type ScriptDatabase } from './plan.js';
+import { afterInsertTriggersOf, afterInsertWarning, DEFAULT_LEDGER_TABLE, inInsertionOrder, notScripted, notScriptedCooperatively, planReinsertCooperatively, recoveredFromLog, refusalScript, renderScript, renderScriptCooperatively, resolveTableMap, renderUndoScriptChunks, renderUndoScriptCooperatively, yieldToEventLoop, type ReinsertPlan, type ScriptDatabase } from './plan.js';
 import type { ReinsertTarget } from './target.js';
 import { comparisonRowKeys } from './comparison-keys.js';
 import { offlineOrder, referenceKeys } from './source-keys.js';
@@ -1224,7 +1224,7 @@ export class ReinsertService {
         this.store.db.prepare("DELETE FROM reinsert_run_texts WHERE run_id = ? AND kind = 'undo'").run(runId);
       } catch { /* the staging file refuses writes: the pieces, uncounted, are never read (recoverInterruptedRuns deletes them at the next start) */ }
       const msg = `rowback: ${why(e)}. Undo the job's runs with GET /api/jobs/${jobId}/export?format=undo-sql`;
-      return { column: [`-- ${commentText(msg)}`, `RAISERROR(N'${commentText(msg).replace(/'/g, "''").replace(/%/g, '%%')}', 16, 1);`, 'SET NOEXEC ON;', ''].join('\n'), pieces: 0 };
+      return { column: refusalScript(msg), pieces: 0 };
     }
   }
 
@@ -1461,10 +1461,10 @@ export function assertSameTables(tables: Map<string, TargetTable>, layouts: { sc
 
 /**
  * The undo script of run `runId` while it is resumed: a script that refuses to run (RAISERROR, then
- * SET NOEXEC ON), saying the run's undo is written again when it ends and naming job `jobId`'s undo
+ * RETURN: plan.ts refusalScript), saying the run's undo is written again when it ends and naming job `jobId`'s undo
  * export, which undoes every run of the job from their ledgers meanwhile.
  */
 export function undoWhileResumed(runId: number, jobId: number): string {
   const msg = `rowback: re-insert run ${runId} was resumed and is putting its other batches in: the undo written when it first ended leaves their rows out, and it is written again when the run ends (GET /api/reinsert-runs/${runId}/script); meanwhile, or if the run stops before it ends, undo the job's runs with GET /api/jobs/${jobId}/export?format=undo-sql`;
-  return [`-- ${commentText(msg)}`, `RAISERROR(N'${commentText(msg).replace(/'/g, "''").replace(/%/g, '%%')}', 16, 1);`, 'SET NOEXEC ON;', ''].join('\n');
+  return refusalScript(msg);
 }

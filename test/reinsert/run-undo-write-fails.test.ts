@@ -48,7 +48,9 @@ describeCorpus("a real run whose undo's write fails", () => {
     expect(db.prepare('SELECT undo_pieces FROM reinsert_runs WHERE id = ?').pluck().get(runId)).toBeNull();
     const undo = svc.script(runId)!.undoScript!;
     expect(undo).toMatch(new RegExp(`^-- rowback: the undo of re-insert run ${runId} could not be written when it ended \\(database or disk is full\\)\\. Undo the job's runs with GET /api/jobs/${jobId}/export\\?format=undo-sql`));
-    expect(undo).toContain("16, 1);\nSET NOEXEC ON;");
+    // a refusal that leaves the session as it was (plan.ts refusalScript): no SET NOEXEC ON left behind
+    expect(undo).toContain("16, 1);\nRETURN;");
+    expect(undo).not.toContain("NOEXEC");
     expect(undo).not.toContain('DELETE');
   });
 
