@@ -1641,13 +1641,16 @@ export function afterInsertWarning(target: string, names: readonly string[]): st
  * without the target's catalog; `catalog` as insteadOfInsertGuard's): the first by name in
  * `@rowback_after_insert<n>`, and where there is one a RAISERROR of severity 10 (a message, WITH
  * NOWAIT: shown at once in SSMS's Messages and by sqlcmd) naming it, before anything is inserted.
- * The script goes on: such a trigger is usually wanted. Catalog facts as target-triggers.ts reads
+ * The script goes on: such a trigger is usually wanted. It said "Nothing is inserted yet: … stop the
+ * script", which a DBA reads once the batch has run (one batch, no pause: the INSERTs follow at
+ * once), so it told of a choice that had gone and, read after the run, that nothing went in; it now
+ * says the script goes on. Catalog facts as target-triggers.ts reads
  * them (sys.triggers is_instead_of_trigger 0, is_disabled 0; sys.trigger_events type 1 = INSERT).
  */
 function afterInsertNotice(target: string, catalog: string, n: number): string[] {
   const v = `@rowback_after_insert${n}`;
   const t = target.replace(/%/g, '%%');
-  const msg = `rowback: WARNING: ${t} has an enabled AFTER INSERT trigger, %s (the first by name; there may be more), which SQL Server runs with each INSERT of this script, after the row is in: whatever it writes elsewhere (an audit table, a counter, a queue) is written again for every re-inserted row, and no undo takes that back. Nothing is inserted yet: to put the rows back without it, stop the script, ALTER TABLE ${t} DISABLE TRIGGER %s (ENABLE TRIGGER after) and run it again`;
+  const msg = `rowback: WARNING: ${t} has an enabled AFTER INSERT trigger, %s (the first by name; there may be more), which SQL Server runs with each INSERT of this script, after the row is in: whatever it writes elsewhere (an audit table, a counter, a queue) is written again for every re-inserted row, and no undo takes that back. This is a notice, not a stop: the script goes on and its INSERTs run the trigger (by the time this is read they have run; a rerun inserts no row the row ledger holds). To put rows back without it, ALTER TABLE ${t} DISABLE TRIGGER %s before running the script (ENABLE TRIGGER after)`;
   return [
     `DECLARE ${v} nvarchar(300) = (SELECT TOP (1) QUOTENAME(tr.name) FROM ${catalog}sys.triggers AS tr JOIN ${catalog}sys.trigger_events AS te ON te.object_id = tr.object_id AND te.type = 1 WHERE tr.parent_class = 1 AND tr.parent_id = OBJECT_ID(${nLiteral(target)}, N'U') AND tr.is_instead_of_trigger = 0 AND tr.is_disabled = 0 ORDER BY tr.name);`,
     `IF ${v} IS NOT NULL RAISERROR(${nLiteral(msg)}, 10, 1, ${v}, ${v}) WITH NOWAIT;`,
