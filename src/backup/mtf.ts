@@ -296,8 +296,8 @@ function walk(src: BackupBytes, path: string): MtfLayout {
   // word (a log backup cut right after its log stream read as whole). Every backup of the corpus
   // (22 files, SQL Server 2005–2025) closes each set with an ESET block; a set without one was cut.
   if (!problems.length && set >= 1 && !dblks.some((d) => d.type === 'ESET' && d.set === set)) {
-    // a loop, not Math.max(...offsets): a backup's blocks and streams may outnumber the ~120,000 arguments V8 takes
-    const lastKnown = [...dblks.map((d) => d.offset), ...streams.map((x) => x.offset)].reduce((m, o) => Math.max(m, o), -Infinity);
+    // maxOf, not Math.max(...offsets): a backup's blocks and streams may outnumber the ~120,000 arguments V8 takes
+    const lastKnown = maxOf([...dblks.map((d) => d.offset), ...streams.map((x) => x.offset)]);
     const where = pos + 4 > size ? `the file ends at offset ${size}` : `zeros stand at offset ${pos} where a block was expected`;
     problems.push({ code: 'FORMAT_BAD_MTF', reason: `${where}, before backup set ${set}'s closing blocks (no ESET block after its last block at offset ${lastKnown}): ${pos + 4 > size ? 'a cut-short copy; the rest of the file is missing' : 'the rest of the file is not read'}`, location: { file: path, offset: Math.min(pos, size) } });
   }

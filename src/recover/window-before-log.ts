@@ -10,6 +10,7 @@ import { compareLsn, formatLsn, parseLsn, type Lsn } from '../logreader/lsn.js';
 import { datetimeTickBefore, exportTimeIso, localMs } from './log-local-time.js';
 import type { CommittedScanStats } from './committed.js';
 import type { LogReadEnd, LogWholeFrom } from './sources/files.js';
+import { minOf } from '../util/append-all.js';
 
 /**
  * The same for an LSN range starting before the log read begins (`--from-lsn`, or a lone
@@ -93,8 +94,8 @@ export function lsnRangeBeforeLdfAndBackupsClause(range: { fromLsn: Lsn | null; 
   const bound = range.fromLsn ?? range.toLsn;
   const used = ldf.seqs.filter((q) => q > 0);
   if (!bound || !start?.firstLsn || used.length === 0) return undefined;
-  // a loop, not Math.min(...used): an .ldf grown in small steps can have more VLFs than V8 takes arguments (~120,000)
-  const oldest = used.reduce((m, q) => Math.min(m, q), Infinity);
+  // minOf, not Math.min(...used): an .ldf grown in small steps can have more VLFs than V8 takes arguments (~120,000)
+  const oldest = minOf(used);
   const first = { ...parseLsn(start.firstLsn), slot: 0 };
   if (bound.vlf >= oldest || compareLsn(bound, first) >= 0) return undefined;
   const ldfStart = { vlf: oldest, block: 0, slot: 0 };
