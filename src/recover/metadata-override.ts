@@ -2,6 +2,7 @@ import { InputError, isRowbackError } from '../errors.js';
 import type { ColumnLayout, TableLayout } from '../reconstruct/metadata/table-layout.js';
 import { NameIndex } from '../reconstruct/metadata/names.js';
 import { catalogDamage, catalogDamageSubject, catalogFromLayouts, catalogOwnerOf, type MetadataCatalog, type RecoverySource, type RowCandidate } from './source.js';
+import { appendTo } from '../util/append-all.js';
 
 export interface OverrideOptions {
   /**
@@ -221,7 +222,7 @@ function refuseUnitsLeftOut(override: TableLayout[], base: MetadataCatalog, of: 
   const byName = new Map<string, TableLayout[]>();
   for (const g of override) {
     const k = `${g.schema}.${g.name}`;
-    byName.set(k, [...(byName.get(k) ?? []), g]);
+    appendTo(byName, k, g);
   }
   for (const [name, given] of byName) {
     if (!given.every((g) => g.allocUnits?.length)) continue;

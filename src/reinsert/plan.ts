@@ -11,7 +11,7 @@ import { scriptDeclaration, type ParamPlan, type SourceText } from './param-type
 import { hasIdentity, insertableColumns, qualified, type ForeignKey, type TargetTable, type ViewUniqueKey } from './target-table.js';
 import { filterColumns, filterHoldsOffline, uniqueKeysToCheck, uniqueKeyText, type UniqueCheck, type UniqueNotChecked } from './unique-keys.js';
 import { insteadOfInsertRefusal } from './target-triggers.js';
-import { appendAll } from '../util/append-all.js';
+import { appendAll, appendTo } from '../util/append-all.js';
 
 export type { UniqueCheck, UniqueNotChecked } from './unique-keys.js';
 
@@ -127,18 +127,6 @@ export const LEDGER_HOLDS_PREFIX = /^its (?:delete|insert|update), /;
  * export both plan with it, so they agree on which rows would be inserted.
  */
 export const DEFAULT_REINSERT_OPERATIONS: readonly string[] = ['delete'];
-
-/**
- * Appends `value` to the list `map` holds under `key` (made when new), in place. The lists were
- * copied whole at each row (`[...(m.get(k) ?? []), v]`): quadratic in the rows of one key, so a
- * plan of 40,000 rows with one problem code took 9.9 s in problemSummary alone, and the SQL export
- * or dry run of a job of 100,000 such rows froze the service for minutes.
- */
-function appendTo<K, V>(map: Map<K, V[]>, key: K, value: V): void {
-  const list = map.get(key);
-  if (list) list.push(value);
-  else map.set(key, [value]);
-}
 
 /**
  * The plan's problems as header lines, one per problem code: how many rows and their ids

@@ -33,6 +33,7 @@ import { InputError } from '../errors.js';
 import { formatLsn, lsnFromDecimal } from '../logreader/lsn.js';
 import { lsnCmp, type BackupSetRecord, type BackupHistory, type SkippedBackup } from './history.js';
 import { sameIdOtherNames, sameIdOtherServers } from '../recover/source-identity.js';
+import { appendTo } from '../util/append-all.js';
 
 /**
  * Where the restore stops. `time`: the SQL Server's local time, `YYYY-MM-DDTHH:MM:SS.fff` (as
@@ -572,7 +573,7 @@ function namesByBindingId(sets: readonly BackupSetRecord[]): string[] {
   const groups = new Map<string, string[]>();
   for (const k of shown.keys()) {
     const root = find(k);
-    groups.set(root, [...(groups.get(root) ?? []), shown.get(k)!]);
+    appendTo(groups, root, shown.get(k)!);
   }
   return [...groups.values()].map((g) => (g.length === 1 ? g[0]! : `${g.join(' = ')} (one binding id: one database renamed, or attached from copies of the other's files)`));
 }

@@ -16,7 +16,7 @@ import { valuesJson } from '../util/negative-zero.js';
 import type {
   AuditEntry, BlastRadius, JobKind, JobRecord, JobState, Page, Role, RowFilter, RowStatus, SourceDatabase, JobConnection, StagedRow, StagedRowWithRaw,
 } from './types.js';
-import { appendAll } from '../util/append-all.js';
+import { appendAll, appendTo } from '../util/append-all.js';
 
 export interface OpenOptions {
   /** Busy timeout in ms when another connection holds the write lock. */
@@ -1071,7 +1071,7 @@ export class StagingStore {
       n++;
       if (listed >= 20) return;
       listed++;
-      groups.set(what, [...(groups.get(what) ?? []), id]);
+      appendTo(groups, what, id);
     };
     const tell = (r: { id: number; status: string }, staged: boolean): void => {
       const by = staged || listed >= 20 ? undefined : lastBy.get(r.id) as { actor: string; at: string; decision: string } | undefined;

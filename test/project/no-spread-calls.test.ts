@@ -1,8 +1,9 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { appendAll, maxOf, minOf } from '../../src/util/append-all.js';
+import { sourceFiles, withoutComments } from '../support/source-files.js';
 
 /**
  * No call spreads a list into its arguments where the list may be long: V8 takes about 120,000
@@ -42,19 +43,10 @@ function spreadAt(code: string, open: number): number {
   return -1;
 }
 
-/** `text` with line and block comments blanked (same length, line breaks kept), strings left as they are (a comment marker inside a string may blank code after it: a miss, never a false finding). */
-function withoutComments(text: string): string {
-  return text.replace(/\/\*[\s\S]*?\*\/|(?<![:'"`\\])\/\/[^\n]*/g, (m) => m.replace(/[^\n]/g, ' '));
-}
-
 const ALLOWED: Record<string, string> = {
   // at most 4,096 code units a call: the slice bounds it
   'src/reconstruct/types/scsu.ts': 'String.fromCharCode(...out.slice(k, k + 4096))',
 };
-
-function files(dir: string, ext: RegExp): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? files(join(dir, e.name), ext) : ext.test(e.name) ? [join(dir, e.name)] : []));
-}
 
 describe('no spread calls over lists an input sizes', () => {
   it('V8 refuses a call of 130,000 arguments here (the limit the rule is for), and the helpers take it', () => {
@@ -83,7 +75,7 @@ describe('no spread calls over lists an input sizes', () => {
 
   it('src and web hold none but the bounded ones named', () => {
     const found: string[] = [];
-    for (const f of [...files(join(ROOT, 'src'), /\.ts$/), ...files(join(ROOT, 'web'), /\.js$/)]) {
+    for (const f of [...sourceFiles(join(ROOT, 'src'), /\.ts$/), ...sourceFiles(join(ROOT, 'web'), /\.js$/)]) {
       const rel = relative(ROOT, f);
       const code = withoutComments(readFileSync(f, 'utf8'));
       const lineOf = (at: number) => code.slice(0, at).split('\n').length;

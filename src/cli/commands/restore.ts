@@ -31,7 +31,7 @@ import { ROW_PROVENANCE } from '../../recover/recovered-row.js';
 import { catchInterrupts, letSignalsIn, sayInterrupted, type Interruption } from '../interrupt.js';
 import { exitIncomplete, INCOMPLETE_EXIT_CODE } from '../strict.js';
 import { copiesHead, copiesLeftText, copiesNote } from '../../restore/copies-note.js';
-import { appendAll } from '../../util/append-all.js';
+import { appendAll, appendTo } from '../../util/append-all.js';
 
 /**
  * `rowback restore plan`: pick the backups that bring a database to a point in time and print
@@ -529,7 +529,7 @@ export async function planLogDamage(chain: RestoreChain, sets: readonly BackupSe
   const boundary = await chainVlfBoundaryGaps(logs.map((x) => ({ file: x.set.devices[0]!, position: x.set.position, firstLsn: x.set.firstLsn, lastLsn: x.set.lastLsn })), signal);
   for (const g of boundary) {
     const set = logs.find((x) => x.set.devices[0] === g.item.location.file)?.set;
-    if (set) byFile.set(set, [...(byFile.get(set) ?? []), g.item]);
+    if (set) appendTo(byFile, set, g.item);
   }
   const needed: LogDamageFinding[] = [];
   const after: LogDamageFinding[] = [];
