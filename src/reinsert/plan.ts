@@ -1791,21 +1791,25 @@ export function* renderScriptChunks(plan: ReinsertPlan, o: ScriptOptions = {}): 
   // Learn, SET IDENTITY_INSERT). Run again in the same session (an SSMS window) after the cause was
   // fixed, the script failed at its first other identity table's ON (error 8107). OFF for a table
   // whose setting is not ON changes nothing.
+  // INSTEAD OF INSERT triggers not read (no target catalog): the script looks for one itself and
+  // stops before anything is written (the exported script ran the trigger in place of each INSERT and
+  // recorded the row put back in the row ledger, whatever the trigger did)
+  const unreadTriggers = new Map<string, string>();
+  for (const b of plan.batches) if (b.rows.some((r) => !unscriptable(b, r))) unreadTriggers.set(b.target, b.insteadOfTriggersUnread?.catalog ?? catalogOf(b.target));
+  // each table seen by the login first (before its IDENTITY_INSERT too, which fails, Msg 1088, on a
+  // table the login does not see): else the trigger checks below find none, unsaid
+  if (unreadTriggers.size) {
+    out.push(comment("tables seen: each of the script's tables looked for in the catalog where it runs, and the script stops there, inserting nothing, if the login does not see one (its triggers are hidden from the checks below with it)"));
+    for (const target of unreadTriggers.keys()) out.push(tableVisibleGuard(target, 'INSERT'));
+    out.push('');
+  }
   const identityTargets = [...new Set(plan.batches.filter((b) => b.identityInsert && b.rows.some((r) => !unscriptable(b, r))).map((b) => b.target))];
   if (identityTargets.length) {
     out.push(comment('IDENTITY_INSERT OFF first: a run of this script stopped by an error leaves its table ON in this session, and a session holds it ON for one table at a time'));
     for (const t of identityTargets) out.push(`SET IDENTITY_INSERT ${t} OFF;`);
     out.push('');
   }
-  // INSTEAD OF INSERT triggers not read (no target catalog): the script looks for one itself and
-  // stops before anything is written (the exported script ran the trigger in place of each INSERT and
-  // recorded the row put back in the row ledger, whatever the trigger did)
-  const unreadTriggers = new Map<string, string>();
-  for (const b of plan.batches) if (b.rows.some((r) => !unscriptable(b, r))) unreadTriggers.set(b.target, b.insteadOfTriggersUnread?.catalog ?? catalogOf(b.target));
   if (unreadTriggers.size) {
-    // each table seen by the login first: else the trigger checks below find none, unsaid
-    out.push(comment("tables seen: each of the script's tables looked for in the catalog where it runs, and the script stops there, inserting nothing, if the login does not see one (its triggers are hidden from the checks below with it)"));
-    for (const target of unreadTriggers.keys()) out.push(tableVisibleGuard(target, 'INSERT'));
     out.push(comment('INSTEAD OF INSERT triggers: looked for where the script runs (the catalog then, not at planning) on each of its tables; the script stops there, inserting nothing (such a trigger runs in place of the INSERT, and the row ledger would record the row put back whatever it did)'));
     let n = 0;
     for (const [target, catalog] of unreadTriggers) appendAll(out, insteadOfInsertGuard(target, catalog, ++n));

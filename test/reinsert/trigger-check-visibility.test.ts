@@ -50,6 +50,17 @@ describe('the scripts\' trigger and key checks and what the login may see', () =
     });
   }
 
+  it('re-insert script: before the IDENTITY_INSERT OFF of an identity table too (Msg 1088 there, on a table the login does not see, said less)', () => {
+    const [k, t] = table('Customers');
+    const identity: TargetTable = { ...t, columns: t.columns.map((c) => c.name === 'Id' ? { ...c, identity: true } : c) };
+    const script = renderScript(planReinsert([row(1, 'crm.Customers')], new Map([[k, identity]]), []));
+    const lines = script.split('\n');
+    const off = lines.indexOf('SET IDENTITY_INSERT [crm].[Customers] OFF;');
+    expect(off).toBeGreaterThan(0);
+    expect(lines.indexOf(seenInsert('[crm].[Customers]'))).toBeGreaterThan(0);
+    expect(lines.indexOf(seenInsert('[crm].[Customers]'))).toBeLessThan(off);
+  });
+
   it('a script naming its database asks of that database\'s table; a % in a name is no RAISERROR format', () => {
     const script = renderScript(planReinsert([row(1, 'crm.Pct%s')], new Map([table('Pct%s')]), [], { database: 'CRM' }));
     expect(script).toContain("IF OBJECT_ID(N'[CRM].[crm].[Pct%s]', N'U') IS NULL BEGIN RAISERROR(N'rowback: this login does not see [CRM].[crm].[Pct%%s] in the catalog where the script runs");
