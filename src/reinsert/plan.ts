@@ -1575,13 +1575,41 @@ async function joinCooperatively(chunks: Iterable<string>): Promise<string> {
 }
 
 /**
+ * The script's check, where it runs, that the login sees `target` (a quoted table name, three-part
+ * when the script names its database) in the catalog: `OBJECT_ID(target, N'U')`, NULL for a table
+ * that is not there, is not a table (a view of that name), or whose metadata the login may not see.
+ * The trigger checks after it (insteadOfInsertGuard, afterInsertNotice; the undo's INSTEAD OF and
+ * AFTER DELETE checks and cascadeGuard) look for rows of `tr.parent_id = OBJECT_ID(target, N'U')`:
+ * with NULL there none match, and each check passed unsaid. Catalog views and OBJECT_ID show only
+ * what the login owns or holds some permission on (Microsoft Learn, "Metadata visibility
+ * configuration"): a login granted INSERT (or DELETE) on the table with VIEW DEFINITION denied on it
+ * or its schema writes to it and sees nothing of it, so an enabled INSTEAD OF INSERT trigger ran in
+ * place of the script's INSERT while the row ledger recorded the row put back. The same page
+ * ("Visibility of subcomponent metadata"): a trigger has no permissions of its own, and its
+ * visibility is the parent table's, so a login that sees the table sees its triggers; the check is
+ * per table, not VIEW DEFINITION on the database (a login with INSERT on the table alone sees its
+ * triggers, and is not refused). Not seen: RAISERROR 16 naming the table and the way on, then
+ * RETURN (refusalScript's way: the script is one batch, and RETURN ends it with no setting left),
+ * before anything is written. `what`: the script's statement.
+ */
+function tableVisibleGuard(target: string, what: 'INSERT' | 'DELETE'): string {
+  const t = target.replace(/%/g, '%%');
+  const msg = what === 'INSERT'
+    ? `rowback: this login does not see ${t} in the catalog where the script runs (no such table, not a table, or no permission on it that shows its metadata: VIEW DEFINITION denied?), so the check for an INSTEAD OF INSERT trigger there, which SQL Server would run in place of the INSERT while the row ledger records the row put back, cannot see one. Nothing was inserted. Run the script in the database it was made for as a login that sees the table (a permission on it such as INSERT, VIEW DEFINITION not denied; db_owner)`
+    : `rowback undo: this login does not see ${t} in the catalog where the script runs (no such table, not a table, or no permission on it that shows its metadata: VIEW DEFINITION denied?), so the checks for an INSTEAD OF or AFTER DELETE trigger and a cascading foreign key there cannot see one. Nothing was deleted. Run the script in the database the rows were put back into as a login that sees the table (a permission on it such as DELETE, VIEW DEFINITION not denied; db_owner)`;
+  return `IF OBJECT_ID(${nLiteral(target)}, N'U') IS NULL BEGIN RAISERROR(${nLiteral(msg)}, 16, 1); RETURN; END`;
+}
+
+/**
  * The script's own check for an enabled INSTEAD OF INSERT trigger on `target` (a quoted table name,
  * three-part when the script names its database; `catalog` the matching `[db].` prefix or '' for
  * sys.triggers / sys.trigger_events, which are per database): the first such trigger's name in a
  * variable of its own (`@rowback_trigger<n>`), and where there is one a RAISERROR naming it and the
  * ALTER TABLE … DISABLE TRIGGER that lets the re-insert through, then SET NOEXEC ON (as the
  * database check does: nothing after it runs). Catalog facts as target-triggers.ts reads them
- * (sys.triggers is_instead_of_trigger, is_disabled; sys.trigger_events type 1 = INSERT).
+ * (sys.triggers is_instead_of_trigger, is_disabled; sys.trigger_events type 1 = INSERT). Blind where
+ * the login does not see the table (OBJECT_ID NULL: no row matches): tableVisibleGuard stops the
+ * script before it, so a trigger it finds none of is one the login would see.
  */
 function insteadOfInsertGuard(target: string, catalog: string, n: number, event: 'INSERT' | 'DELETE' = 'INSERT'): string[] {
   const v = `@rowback_trigger${n}`;
@@ -1634,6 +1662,10 @@ export function afterInsertWarning(target: string, names: readonly string[]): st
  * once), so it told of a choice that had gone and, read after the run, that nothing went in; it now
  * says the script goes on. Catalog facts as target-triggers.ts reads
  * them (sys.triggers is_instead_of_trigger 0, is_disabled 0; sys.trigger_events type 1 = INSERT).
+ * Not a check of its own for what the login may see: it comes after tableVisibleGuard, which stops
+ * the script where the table is not seen, and a seen table's triggers are seen with it (Microsoft
+ * Learn, "Metadata visibility configuration", subcomponents): a notice unsaid for want of
+ * permission is not left (and, a notice, it would not have stopped anything).
  */
 function afterInsertNotice(target: string, catalog: string, n: number): string[] {
   const v = `@rowback_after_insert${n}`;
@@ -1747,17 +1779,24 @@ export function* renderScriptChunks(plan: ReinsertPlan, o: ScriptOptions = {}): 
   // Learn, SET IDENTITY_INSERT). Run again in the same session (an SSMS window) after the cause was
   // fixed, the script failed at its first other identity table's ON (error 8107). OFF for a table
   // whose setting is not ON changes nothing.
+  // INSTEAD OF INSERT triggers not read (no target catalog): the script looks for one itself and
+  // stops before anything is written (the exported script ran the trigger in place of each INSERT and
+  // recorded the row put back in the row ledger, whatever the trigger did)
+  const unreadTriggers = new Map<string, string>();
+  for (const b of plan.batches) if (b.rows.some((r) => !unscriptable(b, r))) unreadTriggers.set(b.target, b.insteadOfTriggersUnread?.catalog ?? catalogOf(b.target));
+  // each table seen by the login first (before its IDENTITY_INSERT too, which fails, Msg 1088, on a
+  // table the login does not see): else the trigger checks below find none, unsaid
+  if (unreadTriggers.size) {
+    out.push(comment("tables seen: each of the script's tables looked for in the catalog where it runs, and the script stops there, inserting nothing, if the login does not see one (its triggers are hidden from the checks below with it)"));
+    for (const target of unreadTriggers.keys()) out.push(tableVisibleGuard(target, 'INSERT'));
+    out.push('');
+  }
   const identityTargets = [...new Set(plan.batches.filter((b) => b.identityInsert && b.rows.some((r) => !unscriptable(b, r))).map((b) => b.target))];
   if (identityTargets.length) {
     out.push(comment('IDENTITY_INSERT OFF first: a run of this script stopped by an error leaves its table ON in this session, and a session holds it ON for one table at a time'));
     for (const t of identityTargets) out.push(`SET IDENTITY_INSERT ${t} OFF;`);
     out.push('');
   }
-  // INSTEAD OF INSERT triggers not read (no target catalog): the script looks for one itself and
-  // stops before anything is written (the exported script ran the trigger in place of each INSERT and
-  // recorded the row put back in the row ledger, whatever the trigger did)
-  const unreadTriggers = new Map<string, string>();
-  for (const b of plan.batches) if (b.rows.some((r) => !unscriptable(b, r))) unreadTriggers.set(b.target, b.insteadOfTriggersUnread?.catalog ?? catalogOf(b.target));
   if (unreadTriggers.size) {
     out.push(comment('INSTEAD OF INSERT triggers: looked for where the script runs (the catalog then, not at planning) on each of its tables; the script stops there, inserting nothing (such a trigger runs in place of the INSERT, and the row ledger would record the row put back whatever it did)'));
     let n = 0;
@@ -1902,6 +1941,9 @@ export function* renderUndoScriptChunks(plan: ReinsertPlan, o: UndoOptions = {})
   const unreadTriggers = new Map<string, string>();
   for (const b of plan.batches) if (b.rows.some((r) => isIncluded.has(r))) unreadTriggers.set(b.target, b.insteadOfTriggersUnread?.catalog ?? catalogOf(b.target));
   if (unreadTriggers.size) {
+    // each table seen by the login first: else the trigger and foreign key checks below find none, unsaid
+    out.push(comment("tables seen: each of the undo's tables looked for in the catalog where it runs, and the undo stops there, deleting nothing, if the login does not see one (its triggers and the foreign keys referencing it are hidden from the checks below with it)"));
+    for (const target of unreadTriggers.keys()) out.push(tableVisibleGuard(target, 'DELETE'));
     out.push(comment('INSTEAD OF DELETE triggers: looked for where the script runs (the catalog then, not at planning) on each of its tables, and the undo stops there, deleting nothing (such a trigger runs in place of the DELETE)'));
     let n = 0;
     for (const [target, catalog] of unreadTriggers) appendAll(out, insteadOfInsertGuard(target, catalog, ++n, 'DELETE'));
@@ -1995,7 +2037,11 @@ function catalogOf(target: string): string {
  * Without it sys.foreign_keys shows only the keys of tables the login has some permission on
  * (Microsoft Learn, "Metadata visibility configuration"), so cascadeGuard could find none where an
  * ON DELETE CASCADE key of an unseen table would delete its rows with the undo's. Not held (or not
- * known: NULL), it RAISERRORs saying so and SET NOEXEC ON: nothing after it runs.
+ * known: NULL), it RAISERRORs saying so and SET NOEXEC ON: nothing after it runs. Not covered: a
+ * referencing table on which (or on whose schema) VIEW DEFINITION is denied to the login while the
+ * database grants it (a DENY at the lower scope wins): its foreign key stays hidden; no catalog
+ * view lists what a login may not see, and this is not checked here (docs/security.md says so).
+ * The table deleted from is checked itself (tableVisibleGuard).
  */
 function foreignKeysVisibleGuard(catalog: string): string[] {
   const db = catalog ? catalog.slice(1, -2).replace(/\]\]/g, ']') : null;
@@ -2022,8 +2068,10 @@ function foreignKeysVisibleGuard(catalog: string): string[] {
  * delete or change rows it never put in, unsaid, as a cascading
  * foreign key would. Found, it RAISERRORs naming the table and the first trigger (by name) with the
  * ALTER TABLE … DISABLE TRIGGER that lets the undo through, and SET NOEXEC ON: nothing after it runs.
- * Its sys.triggers rows are visible under foreignKeysVisibleGuard's VIEW DEFINITION, which the
- * undo checks before. `n` numbers its variable (`@rowback_after_delete<n>`).
+ * Its sys.triggers rows are the table's own, seen with the table (Microsoft Learn, "Metadata
+ * visibility configuration", subcomponents), which tableVisibleGuard checks before: VIEW DEFINITION
+ * on the database alone did not do it (denied on the table or its schema, the table is hidden all
+ * the same, and OBJECT_ID NULL matched no trigger). `n` numbers its variable (`@rowback_after_delete<n>`).
  */
 function afterDeleteGuard(target: string, catalog: string, n: number): string[] {
   const v = `@rowback_after_delete${n}`;

@@ -25,6 +25,14 @@ import { quoteName } from '../util/tsql.js';
  * or view; `parent_id` its object; `is_instead_of_trigger`; `is_disabled`), sys.trigger_events (one
  * row per event a trigger fires on: `type` 1 = INSERT, 3 = DELETE, as sys.events lists them). Both
  * exist since SQL Server 2005.
+ *
+ * What the login may see (Microsoft Learn, "Metadata visibility configuration"): catalog views show
+ * only what it owns or holds some permission on, and a trigger's visibility is its table's
+ * ("Visibility of subcomponent metadata"). The run reads the columns (mssql-target.ts
+ * targetColumnsSql, through sys.tables) and the triggers with the same login: a table it does not
+ * see has no columns read and its rows are refused as of no such table (REINSERT_UNKNOWN_TABLE),
+ * and a table it sees has its triggers seen, so "none read" is none there. The scripts, run later
+ * by whoever runs them, check the same where they run (plan.ts tableVisibleGuard).
  */
 
 /** The enabled INSTEAD OF triggers of one target table, by event (trigger names, sorted). */
