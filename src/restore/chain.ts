@@ -231,7 +231,10 @@ function pickLog(c: BackupSetRecord[]): BackupSetRecord | null {
  * change since its base, so no log backup before it is needed). '' when no stop point can lie past
  * the gap (a --stop-before-lsn before `later` starts). The clause names how msdb finds it: backupset
  * type I, differential_base_guid the full backup's backup_set_uuid (or differential_base_lsn its
- * checkpoint_lsn when its GUID is not known), last_lsn at or after `later.firstLsn`. '' too for a
+ * checkpoint_lsn when its GUID is not known), last_lsn at or after `later.firstLsn` and, bounded by the
+ * stop point, last_lsn at or before a stop LSN or backup_finish_date at or before a stop time (it
+ * named no upper bound: a differential taken after the stop point, which restores the database past
+ * it, fitted the query as given). '' too for a
  * copy-only full (`copyOnly` true, from msdb), which no differential is based on.
  * (newcomer C, session 42: the refusal named only the missing log backups, while a later differential
  * the DBA holds reaches the stop point.)
@@ -245,7 +248,15 @@ function bridgingDifferentialAdvice(full: BackupSetRecord, later: BackupSetRecor
   if (target?.kind === 'lsn' && lsnCmp(target.lsn, later.firstLsn) < 0) return '';
   const base = full.backupSetGuid ? `differential_base_guid ${full.backupSetGuid}` : full.checkpointLsn ? `differential_base_lsn ${full.checkpointLsn}` : null;
   if (base === null) return '';
-  return `, or a differential backup of ${fileOf(full)} taken after them, ending before the stop point (msdb.dbo.backupset: type I, ${base}, last_lsn at or after ${later.firstLsn}), with the log backups after it`;
+  // and ending before the stop point, said in msdb's terms too: a differential restores the database
+  // as at its end (its last_lsn: the next LSN after what it holds, MS Learn "backupset"), and no log
+  // backup takes it back, so one taken after the stop point reaches past it. By LSN: last_lsn at or
+  // before the --stop-before-lsn (RESTORE … STOPBEFOREMARK stops before that record, and the
+  // differential holds records before its last_lsn). By time: backup_finish_date at or before the
+  // --stop-at (both the server's local time; the differential's end lies before its finish), a bound
+  // that may leave out one finished moments after whose end precedes the stop time: the safe side
+  const until = target === null ? '' : target.kind === 'lsn' ? `, last_lsn at or before ${target.lsn}` : `, backup_finish_date at or before ${target.time}`;
+  return `, or a differential backup of ${fileOf(full)} taken after them, ending before the stop point (msdb.dbo.backupset: type I, ${base}, last_lsn at or after ${later.firstLsn}${until}), with the log backups after it`;
 }
 
 /** Walk log backups from `start` (the base's last LSN) until `done` says the target is held, or as far as they go (`done` absent). */

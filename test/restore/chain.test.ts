@@ -65,7 +65,7 @@ describe('SYNTHETIC chain rules (plain header objects)', () => {
     // and what to do: when they were taken, how msdb finds them, to give them (it named the LSNs alone)
     // or the other way across the gap: a differential of the full backup taken after it (newcomer C,
     // session 42: only the log backups were named, while a later differential reaches the stop point)
-    expect(err.message).toMatch(/before .*L3\.trn\): find the log backup\(s\) taken between \S+ and \S+ \(msdb\.dbo\.backupset: type L, first_lsn 1000000000030000001\) and give them with the others, or a differential backup of .*F1\.bak taken after them, ending before the stop point \(msdb\.dbo\.backupset: type I, differential_base_guid 00000000-0000-0000-0000-0000000F1BAK, last_lsn at or after 1000000000040000001\), with the log backups after it; reachable/);
+    expect(err.message).toMatch(/before .*L3\.trn\): find the log backup\(s\) taken between \S+ and \S+ \(msdb\.dbo\.backupset: type L, first_lsn 1000000000030000001\) and give them with the others, or a differential backup of .*F1\.bak taken after them, ending before the stop point \(msdb\.dbo\.backupset: type I, differential_base_guid 00000000-0000-0000-0000-0000000F1BAK, last_lsn at or after 1000000000040000001, backup_finish_date at or before 2024-03-01T13:30:00\.000\), with the log backups after it; reachable/);
     expect(err.message).toMatch(/reachable with these backups: 2024-03-01T10:00:01\.000 to 2024-03-01T11:00:00\.000/);
     expect(err.message.split('; reachable')[0]).not.toMatch(/\.\s/); // one sentence before the ranges
   });
@@ -82,7 +82,7 @@ describe('SYNTHETIC chain rules (plain header objects)', () => {
     // past the gap by LSN: named
     const past = refusal(() => planChain(noDiff, { kind: 'lsn', lsn: '1000000000055000000' }));
     expect(past.code).toBe('INPUT_RESTORE_CHAIN_BROKEN');
-    expect(past.message).toMatch(/or a differential backup of .*F1\.bak taken after them, ending before the stop point \(msdb\.dbo\.backupset: type I, differential_base_guid \S+, last_lsn at or after 1000000000040000001\)/);
+    expect(past.message).toMatch(/or a differential backup of .*F1\.bak taken after them, ending before the stop point \(msdb\.dbo\.backupset: type I, differential_base_guid \S+, last_lsn at or after 1000000000040000001, last_lsn at or before 1000000000055000000\)/);
   });
 
   it("a gap after a copy-only full backup (msdb's is_copy_only) names no differential of it: none is based on a copy-only full", () => {
