@@ -219,7 +219,7 @@ export async function runScan(opts: ScanOptions): Promise<void> {
         throw new InputError('INPUT_UNKNOWN_TABLE', unknownTableMessage(t, catalog.tables().map((x) => `${x.schema}.${x.name}`), source.skipped()), { table: t });
       }
       // read in dbo while other schemas have a table of that name: said (names.ts otherSchemasNote)
-      const elsewhere = otherSchemasNote(catalog.tables().map((x) => `${x.schema}.${x.name}`), `${found.schema}.${found.name}`);
+      const elsewhere = otherSchemasNote(catalog.tables().map((x) => `${x.schema}.${x.name}`), `${found.schema}.${found.name}`, opts.table);
       if (elsewhere && !metadataNotes.includes(elsewhere)) metadataNotes = [...metadataNotes, elsewhere];
     }
     // --ddl/--schema replace the data file's layouts: only the tables they name are scanned. Said
