@@ -102,6 +102,21 @@ export function assumedCollationNote(sql: string, opts: DdlOptions, howToGive: s
 }
 
 /**
+ * What a caller that took the script's default collation from the database itself must say: the
+ * columns columnsOnDefaultCollation finds are read as `collation` (its code page), the default
+ * collation of the database `from` names (a data file's or backup's boot page, dbi_collation);
+ * `howToGive` names the option for a table whose columns had another (a database whose default was
+ * changed by ALTER DATABASE … COLLATE after the table was made). Undefined when no column takes the
+ * default. Throws as layoutsFromDdl.
+ */
+export function databaseCollationNote(sql: string, opts: DdlOptions, collation: string, from: string, howToGive: string): string | undefined {
+  const cols = columnsOnDefaultCollation(sql, opts);
+  if (cols.length === 0) return undefined;
+  const cp = codePageForCollation(collation);
+  return `${cols.length} char/varchar/text column(s) without COLLATE (${cols.slice(0, 5).join(', ')}${cols.length > 5 ? ', …' : ''}) are read as ${collation}${cp === null ? '' : ` (code page ${cp})`}, the database's default collation (boot page of ${from}); if the table's columns were made under another, give it with ${howToGive}`;
+}
+
+/**
  * What a caller must say of layouts read from a script whose tables have sparse columns and no
  * dropped column in their history: a row's sparse vector names its values by column_id (improve.dk
  * "SQL Server Sparse Columns"), and a script gives each column the id of its place in the table as
