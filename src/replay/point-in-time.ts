@@ -715,7 +715,7 @@ async function replayGroupOnChain(
         }
         const layout = detail.layout;
         const qualified = `${layout.schema}.${layout.name}`;
-        const elsewhere = otherSchemasNote(md.details.keys(), qualified, inputs.tables);
+        const elsewhere = otherSchemasNote(md.details.keys(), qualified);
         if (elsewhere && !notes.includes(elsewhere)) notes.push(elsewhere);
         if (layout.unreadable) {
           // which backup the damaged catalog pages were read from (a full and a differential layered: the refusal named no file)

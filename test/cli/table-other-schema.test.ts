@@ -11,7 +11,7 @@ import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
-import { otherSchemasNote } from '../../src/reconstruct/metadata/names.js';
+import { otherSchemasNote, otherSchemasNoteAllRead } from '../../src/reconstruct/metadata/names.js';
 import { captureCli } from '../support/cli.js';
 import { corpusPath, describeCorpus } from '../support/corpus.js';
 
@@ -76,6 +76,11 @@ describeCorpus('--table without a schema while another schema has a table of tha
   it('the note only for a table read in dbo with a namesake elsewhere, in any case', () => {
     expect(otherSchemasNote(['dbo.T', 'a.t', 'b.T'], 'dbo.T', ['A.T'])).toContain('b.T has the same name in another schema: give the schema (--table b.T) to read it');
     expect(otherSchemasNote(['dbo.T', 'a.t', 'b.T'], 'dbo.T', ['a.t', 'b.t'])).toBeUndefined();
+    // the point-in-time replay gives each table its notes as alone; the dump leaves out those whose namesakes it reads
+    const both = otherSchemasNote(['dbo.T', 'a.t', 'b.T'], 'dbo.T')!;
+    expect(otherSchemasNoteAllRead(both, ['dbo.T', 'A.T', 'b.t'])).toBe(true);
+    expect(otherSchemasNoteAllRead(both, ['dbo.T', 'a.t'])).toBe(false);
+    expect(otherSchemasNoteAllRead('some other note', ['a.t'])).toBe(false);
     expect(otherSchemasNote(['dbo.Orders', 'Sales.ORDERS', 'HR.Employees'], 'dbo.Orders')).toContain('Sales.ORDERS has the same name');
     expect(otherSchemasNote(['dbo.Orders', 'Sales.Orders'], 'Sales.Orders')).toBeUndefined();
     expect(otherSchemasNote(['dbo.Orders', 'HR.Employees'], 'dbo.Orders')).toBeUndefined();

@@ -5,6 +5,7 @@
  */
 import { exitCodeOf, letSignalsIn, type Interruption } from '../interrupt.js';
 import type { Writable } from 'node:stream';
+import { otherSchemasNoteAllRead } from '../../reconstruct/metadata/names.js';
 import { InputError } from '../../errors.js';
 import { replayTablesAt, type ReplayResult } from '../../replay/point-in-time.js';
 import { csvCell, csvRecord, csvValueHeaders, csvWarningsCell } from '../../util/csv.js';
@@ -128,7 +129,10 @@ export async function runPointInTimeDump(opts: DumpOptions, stdout: Writable, st
   // WARNINGs) is said once, each table's own summary in turn
   const once = (lines: Iterable<string>) => [...new Set(lines)];
   // the notes, also in --report's `notes` (--quiet or not), as scan's (a `--quiet --report` script learned nothing of them)
-  const notes = once([...results.flatMap((r) => (r.uncheckedLog ? [r.uncheckedLog] : [])), ...results.flatMap((r) => r.notes)]);
+  // a table's note that tables of its name are in other schemas, all of which this dump reads too, is
+  // left out: it told the DBA to give `--table HR.Employees` "to read it" under HR.Employees' rows
+  const read = results.map((r) => r.table);
+  const notes = once([...results.flatMap((r) => (r.uncheckedLog ? [r.uncheckedLog] : [])), ...results.flatMap((r) => r.notes)]).filter((x) => !otherSchemasNoteAllRead(x, read));
   if (!opts.quiet) {
     for (const r of results) stderr.write(replaySummary(r));
     for (const x of notes) stderr.write(`rowback dump: note: ${x}\n`);

@@ -90,3 +90,16 @@ export function otherSchemasNote(names: Iterable<string>, found: string, read: I
   if (!others.length) return undefined;
   return `${found} is the table read (a name without a schema is dbo's); ${others.join(', ')} ${others.length > 1 ? 'have' : 'has'} the same name in another schema: give the schema (--table ${others[0]}) to read ${others.length > 1 ? 'one of them' : 'it'}`;
 }
+
+/**
+ * Whether `note` is an otherSchemasNote every namesake of which (the tables it names as having the
+ * same name in another schema) is among `read` (`schema.name`, any case): a command reading several
+ * tables leaves it out then, where the tables were each resolved alone (a point-in-time replay gives
+ * each table its notes as when replayed alone). False for any other note.
+ */
+export function otherSchemasNoteAllRead(note: string, read: Iterable<string>): boolean {
+  const m = /^\S+ is the table read \(a name without a schema is dbo's\); (.+?) (?:has|have) the same name in another schema: /.exec(note);
+  if (!m) return false;
+  const reading = new Set([...read].map((n) => n.toLowerCase()));
+  return m[1]!.split(', ').every((n) => reading.has(n.toLowerCase()));
+}
