@@ -56,6 +56,8 @@ export interface OpenedSource {
   logWholeFrom?: () => LogWholeFrom | null;
   /** Files with a data file or backup: the database's creation (boot page dbi_crdate, local ISO), once metadata was read (window-before-log.ts windowBeforeLogStartClause). */
   databaseCreated?: () => string | null;
+  /** Files with a data file or backup: the database's default collation (boot page dbi_collation, by name), once metadata was read; null when unknown. */
+  databaseCollation?: () => string | null;
   /** Files: stretches of log the files show to exist and none holds (FileRecoverySource.logNotGiven): INCOMPLETE for a window or LSN range that may reach them (log-not-given.ts), else notes. */
   logNotGiven?: () => LogNotGiven[];
   /** Files: the times a FORMAT_LOG_CHAIN_GAP item's stretch lies between (FileRecoverySource.chainGapTimes): a window wholly outside it is not INCOMPLETE for it (log-not-given.ts splitLostByReach). */
@@ -116,7 +118,7 @@ export async function openSource(o: ScanSourceOptions, logger?: Logger): Promise
     const logCopyRecords = new Map<string, number>();
     const logCopyDamage = o.trn && o.trn.length > 1 ? await (await import('../backup/log-commits.js')).damagedLogCopies(o.trn, logCopyRecords) : undefined;
     const s = openFileSource({ mdf: o.mdf, bak: o.bak, position, ldf: o.ldf, trn: o.trn, threads, backupAdvice: o.backupAdvice, logCopyDamage, logCopyRecords, ...hold }, logger);
-    return { source: s, notes: () => s.notes, loudNotes: () => s.identityNotes, warnings: () => [...s.headerWarnings, ...s.logWarnings, ...unknownOperationsWarnings(s.logStats.unknownOps)], headerWarnings: () => s.headerWarnings, logReadEnd: () => s.logReadEnd, logReadStart: () => s.logReadStart, logBackupsStart: () => s.logBackupsStart, logWholeFrom: () => s.logWholeFrom, databaseCreated: () => s.databaseCreated, logNotGiven: () => s.logNotGiven(), chainGapTimes: (item) => s.chainGapTimes(item) };
+    return { source: s, notes: () => s.notes, loudNotes: () => s.identityNotes, warnings: () => [...s.headerWarnings, ...s.logWarnings, ...unknownOperationsWarnings(s.logStats.unknownOps)], headerWarnings: () => s.headerWarnings, logReadEnd: () => s.logReadEnd, logReadStart: () => s.logReadStart, logBackupsStart: () => s.logBackupsStart, logWholeFrom: () => s.logWholeFrom, databaseCreated: () => s.databaseCreated, databaseCollation: () => s.databaseCollation, logNotGiven: () => s.logNotGiven(), chainGapTimes: (item) => s.chainGapTimes(item) };
   }
   if (exp) {
     assertReadableFile('--export', o.export!);

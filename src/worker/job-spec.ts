@@ -8,7 +8,7 @@ import { InputError, isRowbackError, type RowbackError } from '../errors.js';
 import { findTableName } from '../reconstruct/metadata/names.js';
 import { splitQualifiedName } from '../util/tsql.js';
 import { catalogFromJson, layoutsFromCatalog } from '../reconstruct/metadata/catalog-json.js';
-import { assumedCollationNote, assumedSparseIdsNote, layoutsFromDdl } from '../reconstruct/metadata/ddl.js';
+import { assumedCollationNote, assumedSparseIdsNote, databaseCollationNote, layoutsFromDdl } from '../reconstruct/metadata/ddl.js';
 import type { TableLayout } from '../reconstruct/metadata/table-layout.js';
 
 /**
@@ -26,7 +26,7 @@ export const JobMetadata = z.object({
   ddl: z.string().min(1).max(4 * 1024 * 1024).optional().describe('CREATE TABLE (and ALTER TABLE) script'),
   catalog: z.unknown().optional().describe('catalog JSON: the rows of sql/table-metadata.sql, as an array or { rows: [...] }'),
   typeAliases: z.record(z.string().min(1).max(128), z.string().min(1).max(128)).optional().describe('with ddl: user-defined alias types, e.g. { "Flag": "bit" }'),
-  collation: z.string().min(1).max(128).regex(/^[A-Za-z0-9_]+$/, 'a collation name, e.g. Cyrillic_General_CI_AS').optional().describe("with ddl: the database's default collation, for char/varchar/text columns without COLLATE (as `rowback scan --collation`; default SQL_Latin1_General_CP1_CI_AS, code page 1252)"),
+  collation: z.string().min(1).max(128).regex(/^[A-Za-z0-9_]+$/, 'a collation name, e.g. Cyrillic_General_CI_AS').optional().describe("with ddl: the database's default collation, for char/varchar/text columns without COLLATE (as `rowback scan --collation`; default: the database's own, from the boot page of the job's mdf/bak; without one, SQL_Latin1_General_CP1_CI_AS, code page 1252)"),
   allocUnit: z.string().regex(/^\d{1,20}$/, 'an AllocUnitId as the log prints it (decimal)').optional().describe('with one table and no data file: its in-row AllocUnitId'),
   allocUnits: z.record(z.string().min(1).max(300), z.string().regex(/^\d{1,20}$/, 'an AllocUnitId as the log prints it (decimal)')).optional()
     .describe('with several tables and no data file: each table\'s in-row AllocUnitId, { "dbo.Contact": "72057594043432960", … } (as `rowback scan --alloc-unit SCHEMA.NAME=ID`)'),
@@ -69,14 +69,25 @@ export const FilesJobSpec = z.object({
 }).strict().refine((s) => Boolean(s.ldf || s.trn?.length || s.bak), { message: 'give ldf, trn or bak (log files to scan; a full backup alone gives the log its backup holds)', path: ['ldf'] });
 
 /**
- * The layouts of a job's metadata. Parse errors are SchemaErrors whose `location.field` is
+ * The default collation of the database of a job's data file or backup (its boot page,
+ * dbi_collation) and the files it was read from: what `metadata.ddl`'s char/varchar/text columns
+ * without COLLATE take when `metadata.collation` is not given (as `rowback scan --ddl` takes it).
+ */
+export interface DatabaseDefaultCollation {
+  collation: string;
+  from: string;
+}
+
+/**
+ * The layouts of a job's metadata (`databaseDefault`: see DatabaseDefaultCollation). Parse errors are SchemaErrors whose `location.field` is
  * `metadata.ddl` or `metadata.catalog` (the API answers 400 naming it; the DDL's line and column
  * are in the message).
  */
-export function layoutsOfJobMetadata(m: JobMetadata): TableLayout[] {
+export function layoutsOfJobMetadata(m: JobMetadata, databaseDefault?: DatabaseDefaultCollation): TableLayout[] {
   const field = m.ddl !== undefined ? 'metadata.ddl' : 'metadata.catalog';
+  const defaultCollation = m.collation ?? databaseDefault?.collation;
   try {
-    return m.ddl !== undefined ? layoutsFromDdl(m.ddl, { typeAliases: m.typeAliases, ...(m.collation ? { defaultCollation: m.collation } : {}) }) : layoutsFromCatalog(m.catalog);
+    return m.ddl !== undefined ? layoutsFromDdl(m.ddl, { typeAliases: m.typeAliases, ...(defaultCollation ? { defaultCollation } : {}) }) : layoutsFromCatalog(m.catalog);
   } catch (e) {
     if (isRowbackError(e)) (e as RowbackError & { location: { field?: string } }).location.field ??= field;
     throw e;
@@ -146,12 +157,13 @@ export function jobMetadataMapping(m: JobMetadata, layouts: TableLayout[], table
  * columns without `collation` read as the assumed database default (code page 1252), and sparse
  * columns whose column_ids come from the script's order (assumedSparseIdsNote). Empty otherwise.
  */
-export function jobMetadataNotes(m: JobMetadata): string[] {
+export function jobMetadataNotes(m: JobMetadata, databaseDefault?: DatabaseDefaultCollation): string[] {
   if (m.ddl === undefined) return [];
   const out: string[] = [];
-  const assumed = m.collation === undefined ? assumedCollationNote(m.ddl, { typeAliases: m.typeAliases }, 'the job\'s metadata.collation') : undefined;
+  const howToGive = 'the job\'s metadata.collation';
+  const assumed = m.collation !== undefined ? undefined : databaseDefault ? databaseCollationNote(m.ddl, { typeAliases: m.typeAliases }, databaseDefault.collation, databaseDefault.from, howToGive) : assumedCollationNote(m.ddl, { typeAliases: m.typeAliases }, howToGive);
   if (assumed) out.push(`metadata.ddl: ${assumed}`);
-  const sparse = assumedSparseIdsNote(layoutsOfJobMetadata(m), 'metadata.catalog (sql/table-metadata.sql) or the job\'s data file or backup');
+  const sparse = assumedSparseIdsNote(layoutsOfJobMetadata(m, databaseDefault), 'metadata.catalog (sql/table-metadata.sql) or the job\'s data file or backup');
   if (sparse) out.push(`metadata.ddl: ${sparse}`);
   return out;
 }

@@ -19,7 +19,8 @@ import type { ScanOperation } from '../recover/source.js';
 import { assertJobFilesInRoots, jobFiles } from './job-validate.js';
 import { withFileRoots } from '../util/input-open.js';
 import { connectionIdentity, resolveConnection } from '../util/connection.js';
-import { describeSpec, filterOf, jobCatalogDatabaseNotes, jobMetadataMapping, jobMetadataNotes, layoutsOfJobMetadata, restoreJobTables, restoreJobWording, sourceOptionsOf, type JobSpec, type RestoreJobSpec } from './job-spec.js';
+import { describeSpec, filterOf, jobCatalogDatabaseNotes, jobMetadataMapping, jobMetadataNotes, layoutsOfJobMetadata, restoreJobTables, restoreJobWording, sourceOptionsOf, type DatabaseDefaultCollation, type JobSpec, type RestoreJobSpec } from './job-spec.js';
+import { codePageForCollation } from '../reconstruct/collation.js';
 import { jobWording, stringsOf } from './job-wording.js';
 import { backupSetsNamed, compareTableStates, SharedStateReads, comparisonNotes, comparisonRowSource, comparisonOperations, diffAsRecoveredRows, replayHeaderWarnings, rowsNewerThanLater } from '../replay/compare.js';
 import { parseStopTarget } from '../restore/target.js';
@@ -35,7 +36,7 @@ import { appendAll } from '../util/append-all.js';
 
 export type RecoverFn = (source: RecoverySource, filter: ScanFilter, opts?: RecoverOptions) => AsyncIterable<RecoverEvent>;
 /** Opens a job's source; may return notes the user must be told (inactive log, schema drift, time zone) and warnings (unknown log operation codes, said as `WARNING:` notes). */
-export type OpenSourceFn = (o: ScanSourceOptions, logger?: Logger) => Promise<RecoverySource | { source: RecoverySource; notes: () => string[]; warnings?: () => string[]; logReadEnd?: () => LogReadEnd | null; logReadStart?: () => LogReadEnd | null; logWholeFrom?: () => LogWholeFrom | null; databaseCreated?: () => string | null; scopeClauses?: (filter: { from?: string; to?: string; operations?: readonly string[] }, names?: { from: string; to: string }) => string[]; logNotGiven?: () => LogNotGiven[]; chainGapTimes?: (item: SkippedItem) => { after?: string; before?: string; priorBy?: string; laterFrom?: string } | undefined }>;
+export type OpenSourceFn = (o: ScanSourceOptions, logger?: Logger) => Promise<RecoverySource | { source: RecoverySource; notes: () => string[]; warnings?: () => string[]; logReadEnd?: () => LogReadEnd | null; logReadStart?: () => LogReadEnd | null; logWholeFrom?: () => LogWholeFrom | null; databaseCreated?: () => string | null; databaseCollation?: () => string | null; scopeClauses?: (filter: { from?: string; to?: string; operations?: readonly string[] }, names?: { from: string; to: string }) => string[]; logNotGiven?: () => LogNotGiven[]; chainGapTimes?: (item: SkippedItem) => { after?: string; before?: string; priorBy?: string; laterFrom?: string } | undefined }>;
 
 export interface WorkerOptions {
   store: StagingStore;
@@ -553,8 +554,20 @@ export class JobWorker {
       const catalogNotes = await jobCatalogDatabaseNotes(spec, source);
       // the database the rows are read from, for re-insert to compare with its target's
       await this.recordSourceDatabase(jobId, source, log, spec.kind === 'files' && spec.mdf !== undefined ? [spec.mdf].flat() : undefined);
+      // metadata.ddl's char/varchar/text columns without COLLATE: the default collation of the
+      // database of the job's data file or backup (boot page), as `rowback scan --ddl` takes it
+      let databaseDefault: DatabaseDefaultCollation | undefined;
+      if (spec.metadata?.ddl !== undefined && spec.metadata.collation === undefined && spec.kind === 'files' && (spec.mdf !== undefined || spec.bak !== undefined) && 'source' in opened && opened.databaseCollation) {
+        try {
+          await source.metadata();
+          const c = opened.databaseCollation();
+          if (c && codePageForCollation(c) !== null) databaseDefault = { collation: c, from: [spec.mdf ?? spec.bak ?? []].flat().join(' + ') };
+        } catch {
+          // said where the catalog is read for the override (withMetadata), as without this
+        }
+      }
       if (spec.metadata) {
-        const mapped = jobMetadataMapping(spec.metadata, layoutsOfJobMetadata(spec.metadata), spec.tables);
+        const mapped = jobMetadataMapping(spec.metadata, layoutsOfJobMetadata(spec.metadata, databaseDefault), spec.tables);
         source = withMetadata(source, mapped.layouts, { allocUnitIds: mapped.ids, acceptReordered: spec.acceptLayoutDrift === true });
         mappedTables = mapped.ids;
       }
@@ -624,7 +637,7 @@ export class JobWorker {
         const n = [...catalogNotes, ...notes().filter((x) => !verdict.logNotGiven.includes(x)), ...warnings().map((w) => `WARNING: ${w}`)];
         // a window bound in a daylight-saving fold or gap of the service's zone, as scan warns of it
         appendAll(n, localTimeWarnings([['from', spec.from, 'start'], ['to', spec.to, 'end']], "the rowback service's"));
-        if (spec.metadata) appendAll(n, jobMetadataNotes(spec.metadata));
+        if (spec.metadata) appendAll(n, jobMetadataNotes(spec.metadata, databaseDefault));
         // what the committed filter saw beside the rows, as `rowback scan` says it on stderr: the
         // TRUNCATE TABLE / DROP TABLE transactions, rows their own transaction took back, and rows
         // not checked for that (said even when the job was stopped: staged rows here may still exist

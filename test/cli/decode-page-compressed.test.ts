@@ -19,7 +19,8 @@ const RECORD = '0x01027281095357525855';
 function ddl(compression: 'PAGE' | 'ROW'): string {
   const dir = mkdtempSync(join(tmpdir(), 'rowback-decode-page-'));
   const p = join(dir, 'S.sql');
-  writeFileSync(p, `CREATE TABLE dbo.S (id int NOT NULL PRIMARY KEY, name varchar(40) NOT NULL) WITH (DATA_COMPRESSION = ${compression});\n`);
+  // COLLATE given: without it decode notes the assumed default collation on stderr (decode-assumed-collation.test.ts), which these cases do not test
+  writeFileSync(p, `CREATE TABLE dbo.S (id int NOT NULL PRIMARY KEY, name varchar(40) COLLATE SQL_Latin1_General_CP1_CI_AS NOT NULL) WITH (DATA_COMPRESSION = ${compression});\n`);
   return p;
 }
 

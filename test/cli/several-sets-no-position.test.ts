@@ -38,6 +38,19 @@ describeCorpus('several backup sets in one file, for a command without --positio
     expect(line).toContain(`rowback dump --bak ${bak} --position N --table dbo.Students`);
   });
 
+  it('dump --bak FILE --position N --trn …: refused with the replay\'s own reason, not "the replayed table has no pages"', async () => {
+    // the DBA whose nightly fulls are appended to one file tries the set number RESTORE takes: the
+    // refusal gave the reason of --include-ghosts/--include-remnants (no pages, ghosts or remnants),
+    // which says nothing of backup sets and names no way on
+    const bak = corpusPath('StDb2005/StDb2EFRP/StDb2Sql.bak');
+    const r = await cli('dump', '--bak', bak, '--position', '2', '--trn', rtc('RestoreTimeClean_1.trn'), '--stop-at', '2017-06-01T13:08', '--table', 'dbo.Students');
+    const line = expectOneLineError(r, 'INPUT_BAD_OPTION');
+    expect(line).not.toContain('no pages, ghosts or remnants');
+    expect(line).toContain('the replay reads files of one backup set each');
+    expect(line).toContain('rowback restore plan --backups');
+    expect(line).toContain('rowback dump --bak FILE --position N');
+  });
+
   it('dump --trn of a three-set log backup file: refused naming what reads every set', async () => {
     const r = await cli('dump', '--bak', rtc('RestoreTimeClean.bak'), '--trn', logs, '--stop-at', '2017-06-01T13:08', '--table', 'dbo.steps');
     const line = expectOneLineError(r, 'INPUT_SEVERAL_BACKUP_SETS');

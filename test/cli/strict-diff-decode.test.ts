@@ -70,9 +70,10 @@ describe('decode --strict: a row decoded with warnings', () => {
   beforeAll(() => {
     const dir = mkdtempSync(join(tmpdir(), 'rowback-strict-decode-'));
     ddl = join(dir, 'dept.sql');
-    writeFileSync(ddl, 'CREATE TABLE dbo.tblDept (DeptId INT NOT NULL PRIMARY KEY, DeptName VARCHAR(50), DeptDescription VARCHAR(200))');
+    // COLLATE given (Database1's own): without it decode notes the assumed default on stderr, which these cases do not test
+    writeFileSync(ddl, 'CREATE TABLE dbo.tblDept (DeptId INT NOT NULL PRIMARY KEY, DeptName VARCHAR(50) COLLATE SQL_Latin1_General_CP1_CI_AS, DeptDescription VARCHAR(200) COLLATE SQL_Latin1_General_CP1_CI_AS)');
     narrow = join(dir, 'narrow.sql');
-    writeFileSync(narrow, 'CREATE TABLE dbo.tblDept (DeptId INT NOT NULL PRIMARY KEY, DeptName VARCHAR(1), DeptDescription VARCHAR(200))');
+    writeFileSync(narrow, 'CREATE TABLE dbo.tblDept (DeptId INT NOT NULL PRIMARY KEY, DeptName VARCHAR(1) COLLATE SQL_Latin1_General_CP1_CI_AS, DeptDescription VARCHAR(200) COLLATE SQL_Latin1_General_CP1_CI_AS)');
   });
   const VALUES = { DeptId: 6, DeptName: 'CS', DeptDescription: 'Computer Science' };
   const LINE = /^rowback decode: INCOMPLETE: the row of dbo\.tblDept \(35-byte row image, LSN 0000002a:000001f0:0003\) was decoded with 1 warning\(s\) \(in "warnings"\): a value may be wrong or not decoded; first: column DeptName holds 2 characters, more than its declared varchar\(1\) allows: .*\n$/;

@@ -11,7 +11,7 @@ import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
-import { otherSchemasNote } from '../../src/reconstruct/metadata/names.js';
+import { otherSchemasNote, otherSchemasNoteAllRead } from '../../src/reconstruct/metadata/names.js';
 import { captureCli } from '../support/cli.js';
 import { corpusPath, describeCorpus } from '../support/corpus.js';
 
@@ -52,7 +52,35 @@ describeCorpus('--table without a schema while another schema has a table of tha
     expect(r.stderr).toContain(`rowback scan: note: ${NOTE}\n`);
   }, 60_000);
 
+  it('no note naming a namesake the same command reads too (dump, scan, point-in-time dump)', async () => {
+    // `--table HR.Employees,dbo.Employees` read both and was told "give the schema (--table
+    // HR.Employees) to read it": a note contradicting the rows it printed
+    const d = await cli('dump', '--bak', T, '--table', 'HR.Employees,dbo.Employees', '--out', join(dir, 'both.ndjson'));
+    expect(d.code, d.stderr).toBe(0);
+    expect(d.stderr).toContain('rowback dump: HR.Employees: 9 row(s)');
+    expect(d.stderr).toContain('rowback dump: dbo.Employees: 5 row(s)');
+    expect(d.stderr).not.toContain('the same name in another schema');
+    const s = await cli('scan', '--bak', T, '--table', 'dbo.Employees', '--table', 'hr.employees', '--out', join(dir, 'both-scan.ndjson'));
+    expect(s.code, s.stderr).toBe(0);
+    expect(s.stderr).not.toContain('the same name in another schema');
+    // the backup's own log replayed to its last LSN (inspect: last LSN 00000027:00000ea8:0001)
+    const p = await cli('dump', '--bak', T, '--stop-before-lsn', '00000027:00000ea8:0001', '--table', 'Sales.Orders,HR.Employees,dbo.Employees', '--out', join(dir, 'both-pit.ndjson'));
+    expect(p.code, p.stderr).toBe(0);
+    expect(p.stderr).toContain('HR.Employees just before LSN');
+    expect(p.stderr).not.toContain('the same name in another schema');
+    // one of them alone still gets it
+    const o = await cli('dump', '--bak', T, '--table', 'Employees', '--out', join(dir, 'one.ndjson'));
+    expect(o.stderr).toContain('HR.Employees has the same name in another schema');
+  }, 90_000);
+
   it('the note only for a table read in dbo with a namesake elsewhere, in any case', () => {
+    expect(otherSchemasNote(['dbo.T', 'a.t', 'b.T'], 'dbo.T', ['A.T'])).toContain('b.T has the same name in another schema: give the schema (--table b.T) to read it');
+    expect(otherSchemasNote(['dbo.T', 'a.t', 'b.T'], 'dbo.T', ['a.t', 'b.t'])).toBeUndefined();
+    // the point-in-time replay gives each table its notes as alone; the dump leaves out those whose namesakes it reads
+    const both = otherSchemasNote(['dbo.T', 'a.t', 'b.T'], 'dbo.T')!;
+    expect(otherSchemasNoteAllRead(both, ['dbo.T', 'A.T', 'b.t'])).toBe(true);
+    expect(otherSchemasNoteAllRead(both, ['dbo.T', 'a.t'])).toBe(false);
+    expect(otherSchemasNoteAllRead('some other note', ['a.t'])).toBe(false);
     expect(otherSchemasNote(['dbo.Orders', 'Sales.ORDERS', 'HR.Employees'], 'dbo.Orders')).toContain('Sales.ORDERS has the same name');
     expect(otherSchemasNote(['dbo.Orders', 'Sales.Orders'], 'Sales.Orders')).toBeUndefined();
     expect(otherSchemasNote(['dbo.Orders', 'HR.Employees'], 'dbo.Orders')).toBeUndefined();

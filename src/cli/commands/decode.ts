@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import { InputError } from '../../errors.js';
 import { decodeRow } from '../../reconstruct/decode-row.js';
 import { loadCatalogFile } from '../../reconstruct/metadata/catalog-json.js';
-import { assumedSparseIdsNote, layoutsFromDdl } from '../../reconstruct/metadata/ddl.js';
+import { assumedCollationNote, assumedSparseIdsNote, layoutsFromDdl } from '../../reconstruct/metadata/ddl.js';
 import { physicalSlots, qualifiedName, type TableLayout } from '../../reconstruct/metadata/table-layout.js';
 import { formatLsn, parseAnyLsn } from '../../logreader/lsn.js';
 import { parseHex } from '../../util/hex.js';
@@ -48,7 +48,7 @@ export function register(program: Command): void {
     .requiredOption('--hex <hex>', "the row image as hex ('0x…', spaces allowed); '-' reads it from stdin")
     .addOption(repeatableOption('--type-alias <name=type>', 'with --ddl: a user-defined alias type, e.g. Flag=bit (repeatable)', collect, 'none'))
     .option('--default-schema <schema>', 'with --ddl: schema of unqualified table names', 'dbo')
-    .option('--collation <name>', 'with --ddl: database default collation for char/varchar columns without COLLATE', 'SQL_Latin1_General_CP1_CI_AS')
+    .option('--collation <name>', 'with --ddl: database default collation for char/varchar columns without COLLATE (default: SQL_Latin1_General_CP1_CI_AS, code page 1252, said on stderr when a column of the row takes it)')
     .option('--lsn <lsn>', 'LSN of the log record the image came from, any fn_dblog spelling (named in errors)')
     .addOption(strictOption({ backups: false }))
     .action(async (opts: DecodeCliOptions) => {
@@ -121,7 +121,12 @@ export async function runDecode(opts: DecodeCliOptions, signal?: AbortSignal): P
   const incomplete = row.warnings.length ? `rowback decode: INCOMPLETE: the row of ${doc.table} (${at}) was decoded with ${row.warnings.length} warning(s) (in "warnings"): a value may be wrong or not decoded; first: ${row.warnings[0]}\n` : '';
   // a --ddl table with sparse columns: their column_ids are the script's order (assumedSparseIdsNote)
   const sparse = opts.ddl ? assumedSparseIdsNote([table], '--schema (sql/table-metadata.sql)') : undefined;
-  return { text: rowJson(doc) + '\n', incomplete, note: sparse ? `rowback decode: note: --ddl: ${sparse}\n` : '' };
+  // char/varchar/text columns of the row's table read as the assumed default collation (no
+  // --collation): said, as scan says it; a Turkish database's 0xFE printed 'þ' (code page 1252) for
+  // 'ş' (1254) with no word, where scan --ddl named the assumption
+  const assumed = opts.ddl && opts.collation === undefined ? assumedCollationNote(readText(opts.ddl, '--ddl'), { typeAliases: parseAliases(opts.typeAlias ?? []), defaultSchema: opts.defaultSchema }, '--collation', qualifiedName(table)) : undefined;
+  const notes = [sparse, assumed].filter((n): n is string => n !== undefined).map((n) => `rowback decode: note: --ddl: ${n}\n`);
+  return { text: rowJson(doc) + '\n', incomplete, note: notes.join('') };
 }
 
 /**

@@ -5,6 +5,7 @@
  */
 import { exitCodeOf, letSignalsIn, type Interruption } from '../interrupt.js';
 import type { Writable } from 'node:stream';
+import { otherSchemasNoteAllRead } from '../../reconstruct/metadata/names.js';
 import { InputError } from '../../errors.js';
 import { replayTablesAt, type ReplayResult } from '../../replay/point-in-time.js';
 import { csvCell, csvRecord, csvValueHeaders, csvWarningsCell } from '../../util/csv.js';
@@ -40,7 +41,15 @@ export async function runPointInTimeDump(opts: DumpOptions, stdout: Writable, st
   // backups' headers: it said "--stop-before-lsn with the last backup's last LSN" and named none)
   if (trns.length === 0 && opts.stopBeforeLsn === undefined && opts.stopAt === undefined) throw new InputError('INPUT_BAD_OPTION', '--stop-at needs the log backups to replay: --trn LOG.trn…');
   if (opts.stopAt === undefined && opts.stopBeforeLsn === undefined) throw new InputError('INPUT_BAD_OPTION', '--trn replays log backups up to a point: give --stop-at TIME or --stop-before-lsn LSN');
-  for (const [flag, set] of [['--position', opts.position !== undefined], ['--include-ghosts', !!opts.includeGhosts], ['--include-remnants', !!opts.includeRemnants]] as const) {
+  // --position: not "the replayed table has no pages" (said of it as of the two below, a reason that
+  // is not its own): the replay reads files of one backup set each (point-in-time.ts setOf)
+  if (opts.position !== undefined) {
+    throw new InputError(
+      'INPUT_BAD_OPTION',
+      '--position does not apply to a point-in-time dump: the replay reads files of one backup set each (one full backup per --bak file, one log backup per --trn file); for a file of several sets (appended WITH NOINIT), `rowback restore plan --backups FILE…` plans every set (RESTORE … WITH FILE = n), and `rowback dump --bak FILE --position N` prints the rows of one full backup set as it was copied',
+    );
+  }
+  for (const [flag, set] of [['--include-ghosts', !!opts.includeGhosts], ['--include-remnants', !!opts.includeRemnants]] as const) {
     if (set) throw new InputError('INPUT_BAD_OPTION', `${flag} does not apply to a point-in-time dump (the replayed table has no pages, ghosts or remnants)`);
   }
   // the tables are listed by inspect ("tables (rows):"); the advice was `dump --bak FULL.bak --all
@@ -120,7 +129,10 @@ export async function runPointInTimeDump(opts: DumpOptions, stdout: Writable, st
   // WARNINGs) is said once, each table's own summary in turn
   const once = (lines: Iterable<string>) => [...new Set(lines)];
   // the notes, also in --report's `notes` (--quiet or not), as scan's (a `--quiet --report` script learned nothing of them)
-  const notes = once([...results.flatMap((r) => (r.uncheckedLog ? [r.uncheckedLog] : [])), ...results.flatMap((r) => r.notes)]);
+  // a table's note that tables of its name are in other schemas, all of which this dump reads too, is
+  // left out: it told the DBA to give `--table HR.Employees` "to read it" under HR.Employees' rows
+  const read = results.map((r) => r.table);
+  const notes = once([...results.flatMap((r) => (r.uncheckedLog ? [r.uncheckedLog] : [])), ...results.flatMap((r) => r.notes)]).filter((x) => !otherSchemasNoteAllRead(x, read));
   if (!opts.quiet) {
     for (const r of results) stderr.write(replaySummary(r));
     for (const x of notes) stderr.write(`rowback dump: note: ${x}\n`);

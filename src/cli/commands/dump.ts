@@ -286,7 +286,7 @@ async function dumpTables(opts: DumpOptions, stdout: Writable, stderr: Writable,
           throw new SchemaError('SCHEMA_COLUMNS_UNREADABLE', `${qualified}: its columns could not be established, so no row of it is printed: ${table.layout.unreadable}`, { table: qualified, file });
         }
         tableNames[name] = qualified;
-        const elsewhere = otherSchemasNote(md.details.keys(), qualified);
+        const elsewhere = otherSchemasNote(md.details.keys(), qualified, named);
         if (elsewhere && !schemaNotes.includes(elsewhere)) schemaNotes.push(elsewhere);
         if (!tables.some((t) => t.qualified === qualified)) tables.push({ qualified, columns: visibleColumns(table.layout).map((c) => c.name) });
       }

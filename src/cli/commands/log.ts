@@ -430,7 +430,12 @@ async function logBackupGaps(inputs: LogInput[], damagedCopies: ReadonlyMap<stri
         const layout = readMtfLayout(i.file);
         for (const position of i.positions) {
           const h = readBackupHeader(i.file, layout, position);
-          listed.push({ name: setName({ file: i.file, position, header: h }), first: BigInt(h.firstLsn.decimal) });
+          // where its log starts: the block of FirstLSN (log-edges.ts: a set's log stream starts at
+          // the VLF and block of its FirstLSN, slot 1), not FirstLSN itself: a differential's
+          // FirstLSN is a record inside that block (RestoreTimeClean2.bak 19:ad:26, its log from
+          // 19:ad:1, as RestoreTimeClean2_1.trn's), and `log DIFF.bak LOG.trn`, printed in LSN
+          // order, was said to be out of it. decimal LSN = VLF × 10^15 + block × 10^5 + slot.
+          listed.push({ name: setName({ file: i.file, position, header: h }), first: BigInt(h.firstLsn.decimal) / 100000n });
         }
       }
     } catch {

@@ -13,7 +13,8 @@ import { catchInterrupts, exitCodeOf } from '../interrupt.js';
 import { InputError } from '../../errors.js';
 import { readCatalogFile } from '../../reconstruct/metadata/catalog-json.js';
 import { checkCatalogDatabase, fileIdentitiesOf } from '../../recover/source-identity.js';
-import { assumedCollationNote, assumedSparseIdsNote, layoutsFromDdl } from '../../reconstruct/metadata/ddl.js';
+import { assumedCollationNote, assumedSparseIdsNote, databaseCollationNote, layoutsFromDdl } from '../../reconstruct/metadata/ddl.js';
+import { codePageForCollation } from '../../reconstruct/collation.js';
 import { isVisibleColumn } from '../../reconstruct/metadata/table-layout.js';
 import type { TableLayout } from '../../reconstruct/metadata/table-layout.js';
 import { withMetadata } from '../../recover/metadata-override.js';
@@ -88,7 +89,7 @@ export function register(program: Command): void {
     .option('--catalog-any-database', 'with --schema: read with a catalog JSON whose database_guid is not the binding id of the files scanned (by default refused: allocation unit ids repeat between databases, so another database\'s tables would name the rows), e.g. one exported from a copy of this database restored as a new database')
     .option('--ddl <file>', 'table metadata from a CREATE TABLE script; overrides the source\'s')
     .addOption(repeatableOption('--type-alias <name=type>', 'with --ddl: a user-defined alias type, e.g. Flag=bit (repeatable)', collect, 'none'))
-    .option('--collation <name>', "with --ddl: the database's default collation, for char/varchar/text columns without COLLATE (default SQL_Latin1_General_CP1_CI_AS, code page 1252)")
+    .option('--collation <name>', "with --ddl: the database's default collation, for char/varchar/text columns without COLLATE (default: the database's own, from the boot page of the --mdf/--bak given; without one, SQL_Latin1_General_CP1_CI_AS, code page 1252)")
     .addOption(repeatableOption('--alloc-unit <[schema.name=]id>', 'with --schema/--ddl and no data file: a table\'s in-row AllocUnitId as the log prints it; ID alone for one table (or the one --table names), SCHEMA.NAME=ID for each of several (repeatable)', (v: string, prev: string[]) => [...prev, v], 'none'))
     .option('--from <time>', "window start, server local time: YYYY-MM-DD[THH:MM[:SS[.fffffff]]] (a space for T; no zone; more than three fractional digits are put on the log's 1/300-second ticks)")
     .option('--to <time>', 'window end (inclusive), server local time')
@@ -200,7 +201,22 @@ export async function runScan(opts: ScanOptions): Promise<void> {
     /** The tables `--alloc-unit` mapped, by name → id (a mistyped id: checked once the log is read). */
     let mappedTables = new Map<string, string>();
     if (opts.schema || opts.ddl) {
-      const override = loadMetadataOverride(opts);
+      // A script's char/varchar/text columns without COLLATE take the database's default collation,
+      // which the data file or backup given beside it names (boot page dbi_collation): FinancialCrm
+      // (Turkish_CI_AS, code page 1254) had them read as code page 1252 (ş as þ, ğ as ð) with a note
+      // that it was assumed, while the backup read said which it is. Its catalog is read once (the
+      // catalog the override is merged with); a failure to read it is the one said below.
+      let databaseDefault: { collation: string; from: string } | undefined;
+      if (opts.ddl && !opts.collation && (opts.mdf?.length || opts.bak?.length)) {
+        try {
+          await opened.source.metadata();
+          const c = opened.databaseCollation?.() ?? null;
+          if (c && codePageForCollation(c) !== null) databaseDefault = { collation: c, from: (opts.mdf?.length ? opts.mdf : opts.bak)!.join(' + ') };
+        } catch {
+          // said where the catalog is read for the override (withMetadata), as without this
+        }
+      }
+      const override = loadMetadataOverride(opts, databaseDefault);
       metadataNotes = override.notes;
       // a catalog of another database names this log's rows after its own tables: refused before
       // anything is read (or, with no identity to compare, said even with --quiet)
@@ -219,7 +235,7 @@ export async function runScan(opts: ScanOptions): Promise<void> {
         throw new InputError('INPUT_UNKNOWN_TABLE', unknownTableMessage(t, catalog.tables().map((x) => `${x.schema}.${x.name}`), source.skipped()), { table: t });
       }
       // read in dbo while other schemas have a table of that name: said (names.ts otherSchemasNote)
-      const elsewhere = otherSchemasNote(catalog.tables().map((x) => `${x.schema}.${x.name}`), `${found.schema}.${found.name}`);
+      const elsewhere = otherSchemasNote(catalog.tables().map((x) => `${x.schema}.${x.name}`), `${found.schema}.${found.name}`, opts.table);
       if (elsewhere && !metadataNotes.includes(elsewhere)) metadataNotes = [...metadataNotes, elsewhere];
     }
     // --ddl/--schema replace the data file's layouts: only the tables they name are scanned. Said
@@ -594,7 +610,13 @@ function parseOperations(ops: string[]): ScanOperation[] {
   }))];
 }
 
-function loadMetadataOverride(opts: ScanOptions) {
+/**
+ * The layouts --schema or --ddl give, and what must be said of them. `databaseDefault`: the default
+ * collation of the database of the data file or backup given (its boot page), for the script's
+ * char/varchar/text columns without COLLATE when --collation is not given; without it they are read
+ * as SQL_Latin1_General_CP1_CI_AS, said as assumed.
+ */
+function loadMetadataOverride(opts: ScanOptions, databaseDefault?: { collation: string; from: string }) {
   if (opts.schema && opts.ddl) throw new InputError('INPUT_BAD_OPTION', 'give --schema or --ddl, not both');
   // A UTF-8 byte-order mark (Windows PowerShell 5.1's Set-Content -Encoding UTF8) is allowed.
   if (opts.schema) {
@@ -609,9 +631,13 @@ function loadMetadataOverride(opts: ScanOptions) {
     }),
   );
   const text = readTextFile(opts.ddl!, '--ddl');
-  const layouts = namingFile(opts.ddl!, () => layoutsFromDdl(text, { typeAliases: aliases, ...(opts.collation ? { defaultCollation: opts.collation } : {}) }));
+  const defaultCollation = opts.collation ?? databaseDefault?.collation;
+  const layouts = namingFile(opts.ddl!, () => layoutsFromDdl(text, { typeAliases: aliases, ...(defaultCollation ? { defaultCollation } : {}) }));
   const notes: string[] = [];
-  if (!opts.collation) {
+  if (!opts.collation && databaseDefault) {
+    const taken = databaseCollationNote(text, { typeAliases: aliases }, databaseDefault.collation, databaseDefault.from, '--collation');
+    if (taken) notes.push(`--ddl: ${taken}`);
+  } else if (!opts.collation) {
     // The script does not say the database's default collation (SSMS leaves COLLATE out where it is
     // that): the text of a database with another code page would be read wrong without a word.
     const assumed = assumedCollationNote(text, { typeAliases: aliases }, '--collation');

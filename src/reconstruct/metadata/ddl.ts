@@ -93,12 +93,28 @@ function namedCollation(name: string | undefined, databaseDefault: string): stri
  * What a caller that gave no default collation must say (scan's stderr, a job's notes): the columns
  * columnsOnDefaultCollation finds are read as DEFAULT_COLLATION (code page 1252), assumed to be the
  * database's default; `howToGive` names the option that gives it (`--collation`,
- * `metadata.collation`). Undefined when no column takes the default. Throws as layoutsFromDdl.
+ * `metadata.collation`); `table` (`schema.name`): only its columns. Undefined when no column takes
+ * the default. Throws as layoutsFromDdl.
  */
-export function assumedCollationNote(sql: string, opts: DdlOptions, howToGive: string): string | undefined {
-  const cols = columnsOnDefaultCollation(sql, opts);
+export function assumedCollationNote(sql: string, opts: DdlOptions, howToGive: string, table?: string): string | undefined {
+  const cols = columnsOnDefaultCollation(sql, opts).filter((c) => table === undefined || c.toLowerCase().startsWith(`${table.toLowerCase()}.`));
   if (cols.length === 0) return undefined;
   return `${cols.length} char/varchar/text column(s) without COLLATE (${cols.slice(0, 5).join(', ')}${cols.length > 5 ? ', …' : ''}) are read as ${DEFAULT_COLLATION} (code page 1252), assumed as the database's default collation; if it is another, give it with ${howToGive}`;
+}
+
+/**
+ * What a caller that took the script's default collation from the database itself must say: the
+ * columns columnsOnDefaultCollation finds are read as `collation` (its code page), the default
+ * collation of the database `from` names (a data file's or backup's boot page, dbi_collation);
+ * `howToGive` names the option for a table whose columns had another (a database whose default was
+ * changed by ALTER DATABASE … COLLATE after the table was made). Undefined when no column takes the
+ * default. Throws as layoutsFromDdl.
+ */
+export function databaseCollationNote(sql: string, opts: DdlOptions, collation: string, from: string, howToGive: string): string | undefined {
+  const cols = columnsOnDefaultCollation(sql, opts);
+  if (cols.length === 0) return undefined;
+  const cp = codePageForCollation(collation);
+  return `${cols.length} char/varchar/text column(s) without COLLATE (${cols.slice(0, 5).join(', ')}${cols.length > 5 ? ', …' : ''}) are read as ${collation}${cp === null ? '' : ` (code page ${cp})`}, the database's default collation (boot page of ${from}); if the table's columns were made under another, give it with ${howToGive}`;
 }
 
 /**

@@ -145,6 +145,12 @@ export interface FileRecoverySource extends RecoverySource {
    */
   readonly databaseCreated: string | null;
   /**
+   * The database's default collation (boot page dbi_collation, as its name: `Turkish_CI_AS`) once
+   * metadata() has read the data file or backup, else null (none given, or an id with no known name).
+   * What a CREATE TABLE script's char/varchar/text columns without COLLATE take (scan --ddl).
+   */
+  readonly databaseCollation: string | null;
+  /**
    * When no .ldf is given: the backup set whose log is read last (the log backup of the chain with
    * the highest LastLSN, else the --bak backup whose own log is read last) and its finish date as its
    * header holds it (HEADERONLY BackupFinishDate: the SQL Server's local time, to the second,
@@ -244,7 +250,7 @@ export interface LogReadEnd {
 
 /** The part of src/datafile this source needs, loaded when metadata is first asked for. */
 interface DatafileApi {
-  readDataFileMetadata(source: PageSource): { tables: TableLayout[]; partitionLayouts: TableLayout[]; otherAllocUnits?: ReadonlySet<string>; skipped?: SkippedItem[]; warnings?: string[]; database?: { version: number; checkpointLsn?: string; created?: string | null }; principals?: Array<{ name: string; type: string; sid: string | null }> | null };
+  readDataFileMetadata(source: PageSource): { tables: TableLayout[]; partitionLayouts: TableLayout[]; otherAllocUnits?: ReadonlySet<string>; skipped?: SkippedItem[]; warnings?: string[]; database?: { version: number; checkpointLsn?: string; created?: string | null; collation?: string | null }; principals?: Array<{ name: string; type: string; sid: string | null }> | null };
   /** The .mdf and its .ndf files as one page source (open-data-files.ts). */
   openDataFiles(paths: string[]): PageSource;
   /** Off-row values of logged row images from the pages (table-rows.ts). */
@@ -290,6 +296,7 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
    */
   let dbiVersion: number | null = null;
   let databaseCreated: string | null = null;
+  let databaseCollation: string | null = null;
   let catalog: MetadataCatalog | null = null;
   /** The data file's or backup's last checkpoint LSN (boot page dbi_checkptLSN): its catalog is as of it or earlier (committed.ts layoutsAsOf). */
   let catalogAsOf: string | null = null;
@@ -1027,6 +1034,9 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
     get databaseCreated() {
       return databaseCreated;
     },
+    get databaseCollation() {
+      return databaseCollation;
+    },
     logReadEnd,
     logReadStart,
     logBackupsStart,
@@ -1063,6 +1073,7 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
       const meta = api.readDataFileMetadata(pageSource);
       dbiVersion = meta.database?.version ?? null;
       databaseCreated = meta.database?.created ?? null;
+      databaseCollation = meta.database?.collation ?? null;
       // a data file (or backup) and an .ldf of one database but of different times: said even with
       // --quiet (identityNotes), as a file whose database could not be checked is
       // (the .ldf as the only log: log backups given beside it may cover what it lacks)
