@@ -7,7 +7,9 @@
 --   2. Run it in that database, with sysadmin (fn_dblog needs it; db_owner suffices on recent
 --      versions), saving the single result to a file:
 --        sqlcmd -S SERVER -d CRM -E -i export-log-records.sql -h -1 -y 0 -f 65001 -o crm-export.json
---      (-h -1: no column header; -y 0: never truncate the long value; -f 65001: UTF-8 output;
+--      (-h -1: no column header; -y 0: do not cut the long value at 256 characters -- sqlcmd still cuts
+--      it at 1 MB, and the JSON export is one value: for a window of many rows use @Format = N'csv',
+--      whose every line is a value of its own; -f 65001: UTF-8 output;
 --      -E or -U/-P to log in).
 --      In SSMS only for a small export: Results to Text/File cuts each value at 'Maximum number of
 --      characters displayed in each column' (256 by default, 8,192 at most), a copied grid cell at
