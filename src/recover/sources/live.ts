@@ -6,7 +6,7 @@ import { driftExplanation, driftSince, transactionDrift } from '../../logreader/
 import { mapScanRow } from '../../logreader/live/map-row.js';
 import { LOP_ABORT_XACT, LOP_BEGIN_XACT, LOP_COMMIT_XACT, type LogRecord } from '../../logreader/log-record.js';
 import { committedCandidateBatches, emptyStats, windowSide, type CommittedScanStats } from '../committed.js';
-import { mapSessions, sessionOf, sessionsSql, type SessionFacts } from '../../logreader/live/sessions.js';
+import { mapSessions, sessionOf, sessionsNotWriters, sessionsSql, type SessionFacts } from '../../logreader/live/sessions.js';
 import { MssqlRunner, type SqlRunner } from '../../logreader/live/runner.js';
 import { readShippedSql, withoutBatchSeparators } from '../../logreader/live/shipped-sql.js';
 import { firstBeginXactOfBackupSql, firstBeginXactSql, firstCommitXactSql, headerOnlySql, LEFT_OUT, logVlfsSql, LSN_ORDER_SOURCE, scanSql, serverInfoSql, TRACE_FLAG_INACTIVE_LOG, type LogInput } from '../../logreader/live/sql.js';
@@ -356,7 +356,14 @@ export class LiveSource implements RecoverySource {
    */
   private async sessionSnapshot(signal?: AbortSignal): Promise<SessionFacts[]> {
     try {
-      return mapSessions(await this.runner.query(sessionsSql(), { signal, label: 'sessions (sys.dm_exec_sessions)' }));
+      const rows = await this.runner.query(sessionsSql(), { signal, label: 'sessions (sys.dm_exec_sessions)' });
+      // on a secondary replica (or a STANDBY log shipping secondary) the sessions are not the writers'
+      const elsewhere = sessionsNotWriters(rows, this.o.database);
+      if (elsewhere) {
+        this.notes.push(`host and program names are not shown: ${elsewhere}`);
+        return [];
+      }
+      return mapSessions(rows);
     } catch (e) {
       if (signal?.aborted) throw e;
       this.notes.push(`host and program names are not shown: sys.dm_exec_sessions could not be read (${(e as Error).message.slice(0, 200)})`);
