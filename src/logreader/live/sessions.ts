@@ -36,18 +36,37 @@ export function sessionsSql(): SqlStatement {
   return {
     text: [
       'SELECT s.[session_id], CONVERT(varchar(23), s.[login_time], 121) AS [login_time], s.[host_name], s.[program_name], s.[security_id],',
-      '  w.[replica_role], w.[is_in_standby]',
+      '  w.[replica_role], w.[sync_state], w.[last_commit_time], w.[is_in_standby]',
       'FROM sys.dm_exec_sessions AS s',
       'CROSS JOIN (SELECT',
       '    (SELECT MAX(ars.[role_desc])',
       '     FROM sys.dm_hadr_database_replica_states AS drs',
       '     JOIN sys.dm_hadr_availability_replica_states AS ars ON ars.[replica_id] = drs.[replica_id]',
       '     WHERE drs.[database_id] = DB_ID() AND drs.[is_local] = 1) AS [replica_role],',
+      '    (SELECT MAX(drs.[synchronization_state_desc]) FROM sys.dm_hadr_database_replica_states AS drs',
+      '     WHERE drs.[database_id] = DB_ID() AND drs.[is_local] = 1) AS [sync_state],',
+      '    (SELECT CONVERT(varchar(23), MAX(drs.[last_commit_time]), 121) FROM sys.dm_hadr_database_replica_states AS drs',
+      '     WHERE drs.[database_id] = DB_ID() AND drs.[is_local] = 1) AS [last_commit_time],',
       '    (SELECT d.[is_in_standby] FROM sys.databases AS d WHERE d.[database_id] = DB_ID()) AS [is_in_standby]) AS w',
       'WHERE s.[is_user_process] = 1;',
     ].join('\n'),
     params: [],
   };
+}
+
+/**
+ * The local replica's state for the connection's database, from the rows of sessionsSql(), or null
+ * outside an availability group (no role read). `syncState`: synchronization_state_desc
+ * (SYNCHRONIZED, SYNCHRONIZING, NOT SYNCHRONIZING, REVERTING, INITIALIZING); `lastCommitTime`: its
+ * last_commit_time as `YYYY-MM-DDTHH:MM:SS.fff` ("on the secondary database, this time is the same as
+ * on the primary database": the primary's clock; Microsoft Learn, sys.dm_hadr_database_replica_states),
+ * null when not given. Pure.
+ */
+export function replicaStateOf(rows: readonly Record<string, unknown>[]): { role: string; syncState: string | null; lastCommitTime: string | null } | null {
+  const r = rows.find((x) => typeof x.replica_role === 'string' && x.replica_role.trim() !== '');
+  if (!r) return null;
+  const t = typeof r.last_commit_time === 'string' && /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}\.\d{3}$/.test(r.last_commit_time) ? r.last_commit_time.replace(' ', 'T') : null;
+  return { role: String(r.replica_role).trim().toUpperCase(), syncState: typeof r.sync_state === 'string' ? r.sync_state.trim().toUpperCase() : null, lastCommitTime: t };
 }
 
 /**

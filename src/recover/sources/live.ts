@@ -6,7 +6,7 @@ import { driftExplanation, driftSince, transactionDrift } from '../../logreader/
 import { mapScanRow } from '../../logreader/live/map-row.js';
 import { LOP_ABORT_XACT, LOP_BEGIN_XACT, LOP_COMMIT_XACT, type LogRecord } from '../../logreader/log-record.js';
 import { committedCandidateBatches, emptyStats, windowSide, type CommittedScanStats } from '../committed.js';
-import { mapSessions, sessionOf, sessionsNotWriters, sessionsSql, type SessionFacts } from '../../logreader/live/sessions.js';
+import { mapSessions, replicaStateOf, sessionOf, sessionsNotWriters, sessionsSql, type SessionFacts } from '../../logreader/live/sessions.js';
 import { MssqlRunner, type SqlRunner } from '../../logreader/live/runner.js';
 import { readShippedSql, withoutBatchSeparators } from '../../logreader/live/shipped-sql.js';
 import { firstBeginXactOfBackupSql, firstBeginXactSql, firstCommitXactSql, headerOnlySql, LEFT_OUT, logVlfsSql, LSN_ORDER_SOURCE, scanSql, serverInfoSql, TRACE_FLAG_INACTIVE_LOG, type LogInput } from '../../logreader/live/sql.js';
@@ -357,6 +357,7 @@ export class LiveSource implements RecoverySource {
   private async sessionSnapshot(signal?: AbortSignal): Promise<SessionFacts[]> {
     try {
       const rows = await this.runner.query(sessionsSql(), { signal, label: 'sessions (sys.dm_exec_sessions)' });
+      this.replica = replicaStateOf(rows);
       // on a secondary replica (or a STANDBY log shipping secondary) the sessions are not the writers'
       const elsewhere = sessionsNotWriters(rows, this.o.database);
       if (elsewhere) {
@@ -369,6 +370,29 @@ export class LiveSource implements RecoverySource {
       this.notes.push(`host and program names are not shown: sys.dm_exec_sessions could not be read (${(e as Error).message.slice(0, 200)})`);
       return [];
     }
+  }
+
+  /** The local availability group replica's state for the database, as the sessions read gave it (null: none, or not read). */
+  private replica: ReturnType<typeof replicaStateOf> = null;
+
+  /**
+   * The INCOMPLETE sentence of a scan read on an availability group's secondary replica that is not
+   * SYNCHRONIZED, when the window runs past the last commit it holds; [] otherwise (also before a scan,
+   * and where the sessions read failed: the state is read with it). rowback's default
+   * ApplicationIntent=ReadOnly is routed to a readable secondary behind a listener, and a secondary's
+   * log is the primary's as far as it has received it: an asynchronous one lags, one whose data
+   * movement is suspended or disconnected (NOT SYNCHRONIZING) stops where it was, hours before now, and
+   * the scan printed the deletes up to there as the whole window. A SYNCHRONIZED (synchronous-commit)
+   * secondary hardens every commit before the primary acknowledges it: whole. `filter`: the window
+   * (`to` ISO local; none: up to now). The times are the primary's clock (last_commit_time, Begin Time).
+   */
+  secondaryLogEndClauses(filter: { from?: string; to?: string }): string[] {
+    const r = this.replica;
+    if (!r || r.role === 'PRIMARY' || r.syncState === 'SYNCHRONIZED') return [];
+    if (filter.to !== undefined && r.lastCommitTime !== null && filter.to <= r.lastCommitTime) return [];
+    const upTo = filter.to !== undefined ? `the window runs to ${filter.to}` : 'the window is open to now';
+    const held = r.lastCommitTime !== null ? `its log holds the primary's commits up to ${r.lastCommitTime} (sys.dm_hadr_database_replica_states last_commit_time, the primary's clock)` : 'when its last commit was cannot be read (sys.dm_hadr_database_replica_states last_commit_time is NULL)';
+    return [`this server holds database ${this.o.database} as ${r.role === 'SECONDARY' ? 'a secondary replica' : `a replica in role ${r.role}`} of an availability group that is not synchronized (${r.syncState ?? 'state unknown'}): ${held}, and ${upTo}: transactions the primary committed after that are not in this result; scan the primary (ApplicationIntent=ReadWrite in the connection string) or a SYNCHRONIZED replica`];
   }
 
   /** The per-row drift check: the row's table was altered after the row's transaction began. */
