@@ -358,6 +358,7 @@ export class LiveSource implements RecoverySource {
     try {
       const rows = await this.runner.query(sessionsSql(), { signal, label: 'sessions (sys.dm_exec_sessions)' });
       this.replica = replicaStateOf(rows);
+      if (this.replica && this.replica.role !== 'PRIMARY') this.notes.push(secondaryClockNote(this.o.database, this.facts?.timeZone ?? null));
       // on a secondary replica (or a STANDBY log shipping secondary) the sessions are not the writers'
       const elsewhere = sessionsNotWriters(rows, this.o.database);
       if (elsewhere) {
@@ -645,6 +646,17 @@ export function openLiveSource(o: LiveSourceOptions): LiveSource {
  * from all but operators: by the values the job recorded when it ran (StagingStore.jobConnections,
  * routes/jobs.ts hideServer), so a note may name them in any words.
  */
+/**
+ * The note on times read on an availability group replica that is not the primary: the log's Begin
+ * and End Times are written by the primary (its local wall clock, fn_dblog's times carry no zone), so
+ * serverTimeNote's offset, this server's SYSDATETIMEOFFSET(), is theirs only when both run in one time
+ * zone; a disaster-recovery replica in another region does not, and a --from/--to given in this
+ * server's local time picked another stretch of the log. `timeZone`: this server's offset, when read.
+ */
+export function secondaryClockNote(database: string, timeZone: string | null): string {
+  return `this server holds database ${database} as an availability group secondary replica: the log's Begin and End Times (and --from/--to, compared with them) are the primary replica's local clock, not this server's${timeZone ? ` (UTC${timeZone} now)` : ''}; if the primary runs in another time zone, give the window in the primary's local time and read the times printed as its`;
+}
+
 export function serverTimeNote(timeZone: string, description: string): string {
   return `times are the server's local time, UTC${timeZone} now (SYSDATETIMEOFFSET() on ${description})${SEASON_CAVEAT}`;
 }

@@ -152,6 +152,8 @@ describe('LiveSource: the host of the deleting session (sys.dm_exec_sessions)', 
     expect(c!.txn.program).toBeUndefined();
     expect(src.notes.join('\n')).toContain(`host and program names are not shown: `);
     expect(src.notes.join('\n')).toContain(said);
+    // and the log's times are the primary's clock, not this server's (SYNTHETIC: the server answers UTC+08:00)
+    if (where.replica_role) expect(src.notes.join('\n')).toContain("the log's Begin and End Times (and --from/--to, compared with them) are the primary replica's local clock, not this server's (UTC+08:00 now)");
     await src.close();
   });
 
@@ -161,6 +163,7 @@ describe('LiveSource: the host of the deleting session (sys.dm_exec_sessions)', 
       const src = new LiveSource({ database: 'CRM', runner, server: 'ignored' });
       const [c] = await collect(src.candidates(filter));
       expect(c!.txn.host).toBe('BATCH01');
+      expect(src.notes.join('\n')).not.toContain("primary replica's local clock");
       await src.close();
     }
   });
