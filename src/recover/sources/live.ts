@@ -17,7 +17,7 @@ import type { TableLayout } from '../../reconstruct/metadata/table-layout.js';
 import type { Row } from '../../logreader/live/stream.js';
 import { resolveConnection, type ConnectionSettings } from '../../util/connection.js';
 import { silentLogger, type Logger } from '../../util/logger.js';
-import { catalogModifyDates, type CatalogChanges } from '../rebuilt-tables.js';
+import { catalogModifyDates, columnstoreTables, type CatalogChanges } from '../rebuilt-tables.js';
 import { exportTimeIso } from '../log-local-time.js';
 import { catalogFromLayouts, type MetadataCatalog, type RecoverySource, type RowCandidate, type ScanFilter, type SkippedItem, type SourceProgress, type TransactionInfo } from '../source.js';
 
@@ -88,6 +88,8 @@ export class LiveSource implements RecoverySource {
   private onlineLogStartsAt: string | null = null;
   /** The tables the last scan read rows of (its --table ones, else the whole catalog) with their modify_date (rebuilt-tables.ts). */
   private readTables: CatalogChanges['tables'] | null = null;
+  /** Of the tables the last candidates() read, the clustered columnstore ones (rebuilt-tables.ts columnstoreTablesClause). */
+  private readColumnstore: string[] = [];
   /** Where the last scan's log read begins (its first LOP_BEGIN_XACT, probed when no window start was given), ISO local time; null when not probed or not found. */
   private probedLogStart: string | null = null;
   /** Each --log-backup set's FirstLSN (RESTORE HEADERONLY, numeric(25,0)), by `file#position`, when the listing gave it. */
@@ -225,6 +227,7 @@ export class LiveSource implements RecoverySource {
     }
     // the tables whose rows are read, for the verdict's "altered or rebuilt since" (rebuilt-tables.ts)
     this.readTables = catalogModifyDates(named.length ? named : catalog.tables());
+    this.readColumnstore = columnstoreTables(named.length ? named : catalog.tables());
     this.probedLogStart = null;
     if (filter.from && !this.o.acceptSchemaDrift) {
       for (const t of named) {
@@ -503,7 +506,7 @@ export class LiveSource implements RecoverySource {
   catalogChanges(): CatalogChanges | null {
     if (!this.readTables) return null;
     const starts = [this.probedLogStart, exportTimeIso(this.stats.firstBeginTime), exportTimeIso(this.stats.firstCommitTime ?? null)].filter((x): x is string => x !== null);
-    return { tables: this.readTables, logReadFrom: starts.length ? starts.reduce((a, b) => (b < a ? b : a)) : null };
+    return { tables: this.readTables, logReadFrom: starts.length ? starts.reduce((a, b) => (b < a ? b : a)) : null, ...(this.readColumnstore.length ? { columnstore: this.readColumnstore } : {}) };
   }
 
   /** RecoverySource.logStartsAfterWindow: the online log's first Begin Time when the window starts before it (no log backup read), else null. */
