@@ -7,7 +7,9 @@
 --   2. Run it in that database, with sysadmin (fn_dblog needs it; db_owner suffices on recent
 --      versions), saving the single result to a file:
 --        sqlcmd -S SERVER -d CRM -E -i export-log-records.sql -h -1 -y 0 -f 65001 -o crm-export.json
---      (-h -1: no column header; -y 0: never truncate the long value; -f 65001: UTF-8 output;
+--      (-h -1: no column header; -y 0: do not cut the long value at 256 characters -- sqlcmd still cuts
+--      it at 1 MB, and the JSON export is one value: for a window of many rows use @Format = N'csv',
+--      whose every line is a value of its own; -f 65001: UTF-8 output;
 --      -E or -U/-P to log in).
 --      In SSMS only for a small export: Results to Text/File cuts each value at 'Maximum number of
 --      characters displayed in each column' (256 by default, 8,192 at most), a copied grid cell at
@@ -75,6 +77,35 @@ IF @Format NOT IN (N'json', N'csv')
 BEGIN
   RAISERROR(N'rowback export: @Format must be json or csv.', 16, 1);
   RETURN;
+END;
+
+-- Run on an availability group secondary replica (a read-intent connection through the listener is
+-- routed to one), fn_dblog reads the secondary's log: the primary's only as far as it has received it.
+-- One that is not SYNCHRONIZED (asynchronous commit; data movement suspended or disconnected) lacks the
+-- primary's latest commits, and a window past its last commit was exported as if whole. Refused then
+-- (sys.dm_hadr_database_replica_states of the local replica, last_commit_time: the primary's clock, as
+-- Begin Time is). A log backup (@LogBackup) holds what it holds wherever it is read. Without VIEW SERVER
+-- STATE the DMVs cannot be read and nothing is checked.
+IF @LogBackup IS NULL
+BEGIN
+  DECLARE @ReplicaRole nvarchar(60), @ReplicaSync nvarchar(60), @ReplicaLastCommit datetime;
+  BEGIN TRY
+    SELECT @ReplicaRole = ars.[role_desc], @ReplicaSync = drs.[synchronization_state_desc], @ReplicaLastCommit = drs.[last_commit_time]
+    FROM sys.dm_hadr_database_replica_states AS drs
+    JOIN sys.dm_hadr_availability_replica_states AS ars ON ars.[replica_id] = drs.[replica_id]
+    WHERE drs.[database_id] = DB_ID() AND drs.[is_local] = 1;
+  END TRY
+  BEGIN CATCH
+    SET @ReplicaRole = NULL;
+  END CATCH;
+  IF @ReplicaRole IS NOT NULL AND @ReplicaRole <> N'PRIMARY' AND ISNULL(@ReplicaSync, N'') <> N'SYNCHRONIZED'
+     AND (@To IS NULL OR @ReplicaLastCommit IS NULL OR @To > @ReplicaLastCommit)
+  BEGIN
+    DECLARE @ReplicaSyncText nvarchar(60) = ISNULL(@ReplicaSync, N'state unknown');
+    DECLARE @ReplicaLastCommitText nvarchar(30) = ISNULL(CONVERT(nvarchar(30), @ReplicaLastCommit, 121), N'(unknown)');
+    RAISERROR(N'rowback export: this server holds the database as an availability group secondary replica that is not synchronized (%s): its log holds the primary''s commits up to %s, and the window runs past that. Run this script on the primary replica, or set @To at or before that time.', 16, 1, @ReplicaSyncText, @ReplicaLastCommitText);
+    RETURN;
+  END;
 END;
 
 -- fn_dblog prints Begin Time as yyyy/MM/dd HH:mm:ss:fff; style 121 gives yyyy-mm-dd hh:mi:ss.fff.

@@ -5,7 +5,9 @@
 --
 --   sqlcmd -S SERVER -d CRM -E -i table-metadata-json.sql -h -1 -y 0 -f 65001 -o catalog.json
 --
--- (-h -1: no column header; -y 0: never truncate the long value; -f 65001: UTF-8 output.)
+-- (-h -1: no column header; -y 0: do not cut the value at 256 characters -- sqlcmd still cuts it at
+-- 1 MB, which the catalog of a database of many thousand columns can pass: then use the PowerShell
+-- way in docs/live.md; -f 65001: UTF-8 output.)
 -- The block between the rowback:catalog markers is sql/table-metadata.sql's verbatim (a unit
 -- test keeps them in step); change both together. docs/live.md gives the PowerShell equivalent.
 SET NOCOUNT ON;

@@ -32,7 +32,7 @@ import type { NotPrintedRows } from './recover-rows.js';
 import { catalogDamageLoss, catalogDamageSubject, catalogOwnerOf, isChainOverlap, isUndecodedRowOp, logLoss, logLossClause, lossPlaces, type SkippedItem } from './source.js';
 import { logReadStartFacts, lsnRangeBeforeLogStartClause, onlineLogStartClause, windowBeforeLogStartClause } from './window-before-log.js';
 import { lsnRangePastLogEndClause, windowPastLogEndClause } from './window-past-log.js';
-import { rebuiltTablesClause, type CatalogChanges } from './rebuilt-tables.js';
+import { columnstoreTablesClause, rebuiltTablesClause, type CatalogChanges } from './rebuilt-tables.js';
 import type { Lsn } from '../logreader/lsn.js';
 import { resolve as resolvePath } from 'node:path';
 import { appendAll } from '../util/append-all.js';
@@ -161,7 +161,11 @@ export function incompleteVerdict(input: VerdictInput, words: VerdictWords): Inc
   const unknownTables = stats && input.kind === 'files' && !input.layoutGiven && !damaged && !stopped ? unknownTablesClause(stats, [...window.operations], words.done, catalogOwnerOf(input)) : '';
   // the catalog and where the log read begins are known before the read: said when stopped too
   const rebuilt = input.kind !== 'files' && input.catalogChanges
-    ? rebuiltTablesClause(input.catalogChanges, window.from, input.kind === 'export' ? 'export' : 'live', { from: words.scopeNames?.from ?? '--from', result: words.result, wayOn: words.rebuiltWayOn ?? '' })
+    ? [
+      rebuiltTablesClause(input.catalogChanges, window.from, input.kind === 'export' ? 'export' : 'live', { from: words.scopeNames?.from ?? '--from', result: words.result, wayOn: words.rebuiltWayOn ?? '' }),
+      // clustered columnstore tables read: no delete of theirs is ever returned (rebuilt-tables.ts)
+      columnstoreTablesClause(input.catalogChanges.columnstore, input.kind === 'export' ? 'export' : 'live', words.result),
+    ].filter(Boolean).join('; ')
     : '';
   const beginUnread = stats && !stopped ? beginUnreadClause(stats, [...window.operations], words.done, words.beginUnreadWayOn) : '';
   const notGiven = stopped ? [] : splitLogNotGiven(facts.logNotGiven?.() ?? [], window, range, pending).incomplete;

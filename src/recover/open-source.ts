@@ -145,7 +145,8 @@ export async function openSource(o: ScanSourceOptions, logger?: Logger): Promise
     logger,
     ...hold,
   });
-  return { source: s, notes: () => s.notes };
+  // read on a lagging availability group secondary, a window past its last commit (LiveSource.secondaryLogEndClauses)
+  return { source: s, notes: () => s.notes, scopeClauses: (f) => s.secondaryLogEndClauses(f) };
 }
 
 /**

@@ -37,6 +37,34 @@ export interface CatalogChanges {
    * its own window's start, else its header's logRead, else its first transaction); null when unknown.
    */
   logReadFrom: string | null;
+  /**
+   * Of the tables read, those that are clustered columnstore tables (`schema.name`; the catalog's
+   * data_compression_desc COLUMNSTORE / COLUMNSTORE_ARCHIVE): columnstoreTablesClause. Absent: none known.
+   */
+  columnstore?: string[];
+}
+
+/** The clustered columnstore tables among `layouts` (TableLayout.compression COLUMNSTORE), one `schema.name` each, in order. Pure. */
+export function columnstoreTables(layouts: readonly TableLayout[]): string[] {
+  return [...new Set(layouts.filter((t) => t.compression === 'COLUMNSTORE').map((t) => `${t.schema}.${t.name}`))];
+}
+
+/**
+ * The INCOMPLETE sentence of a live or export scan that read clustered columnstore tables, '' for none.
+ * A live scan and sql/export-log-records.sql choose the log records by the in-row allocation units of
+ * each table's heap or clustered index in sys.partitions; a clustered columnstore index keeps its rows
+ * in compressed rowgroups (a row deleted there is only marked in the index's delete bitmap: no row image
+ * is logged) and in delta store rowgroups, whose rowsets are internal partitions
+ * (sys.internal_partitions COLUMN_STORE_DELTA_STORE; sys.column_store_row_groups delta_store_hobt_id),
+ * not in sys.partitions. So no delete of such a table is ever returned, and the scan said "0 rows" of it
+ * as if none had been deleted; and rowback does not decode columnstore rows (decode-row.ts
+ * DECODE_UNSUPPORTED). `kind`: what read the log; `result`: what the rows are missing from.
+ */
+export function columnstoreTablesClause(tables: readonly string[] | undefined, kind: 'live' | 'export', result: string): string {
+  if (!tables || tables.length === 0) return '';
+  const names = tables.length <= NAMED ? tables.join(', ') : `${tables.slice(0, NAMED).join(', ')} and ${tables.length - NAMED} more`;
+  const reader = kind === 'export' ? 'sql/export-log-records.sql chose' : 'the server returned';
+  return `${tables.length === 1 ? 'a table read is a clustered columnstore table' : `${tables.length} tables read are clustered columnstore tables`} (${names}): its rows are kept in compressed rowgroups, where a delete only marks the row in the index's delete bitmap and logs no row image, and in delta store rowgroups on internal rowsets that the records ${reader} by the table's heap or clustered index do not include; no delete of ${tables.length === 1 ? 'it' : 'them'} is in ${result}, whatever was deleted, and rowback does not decode columnstore rows: recover them from a backup restored as another database (rowback restore plan)`;
 }
 
 /**

@@ -677,6 +677,37 @@ function assertNotInsideBulkLoggedLog(chain: RestoreChain): void {
   );
 }
 
+/**
+ * Sets without a binding id (msdb history) of more than one database family are refused,
+ * INPUT_RESTORE_MIXED_DATABASES, naming each family_guid with its sets' count, servers, dates and a
+ * file. msdb.dbo.backupset is read by database_name, and holds, besides this server's own backups,
+ * a row for each backup set a RESTORE read (restorehistory.backup_set_id references it) under the
+ * database name in that backup: another server's database of the same name restored here as a copy
+ * puts its backups in the same name's history, as does a database dropped and created again under
+ * the name. family_guid is "the original database_guid when the database was first created" and
+ * stays the same when it is restored, where database_guid changes (Patrick Keisler, "Database
+ * Restore Fails with Msg 3154", 2016; Microsoft Learn, RESTORE HEADERONLY: BindingID / FamilyGUID),
+ * so two families are two databases. Planned together, full backups were tried newest first by LSN
+ * across both, and a chain of the other database that reached the stop point was printed as this
+ * one's: the RESTORE ran, and its rows were another database's. Sets whose family is not known
+ * (null: not read) are not counted. Pure.
+ */
+function assertOneFamily(usable: readonly BackupSetRecord[], databaseName: string): void {
+  const families = new Map<string, BackupSetRecord[]>();
+  for (const s of usable) if (s.familyGuid) appendTo(families, s.familyGuid.toUpperCase(), s);
+  if (families.size < 2) return;
+  const said = [...families].map(([f, sets]) => {
+    const servers = [...new Set(sets.map((s) => s.serverName).filter((n): n is string => Boolean(n)))];
+    const dates = sets.map((s) => s.backupStartDate).filter((d): d is string => d !== null).sort();
+    return `family_guid ${f}: ${sets.length} backup set${sets.length === 1 ? '' : 's'}${servers.length ? ` taken on ${servers.join(', ')}` : ''}${dates.length ? ` from ${dates[0]} to ${dates[dates.length - 1]}` : ''} (e.g. ${fileOf(sets[0]!)})`;
+  });
+  throw new InputError(
+    'INPUT_RESTORE_MIXED_DATABASES',
+    `the backup history of ${databaseName} holds backups of ${families.size} different databases (${said.join('; ')}): msdb lists backups by database name, and a RESTORE here of another server's database of that name records the backups it read under it, as does a database dropped and created again under the name; a plan over both could restore the other database's backups as this one's. Give the backup files of the database to restore with --backups FOLDER (only that database's files)`,
+    { file: families.values().next().value![0]!.devices[0] },
+  );
+}
+
 function planChainOf(sets: BackupSetRecord[], target: RestoreTarget, skipped: SkippedBackup[]): RestoreChain {
   // the name of the newest set: a database renamed between its backups (chooseDatabase) has it now
   const databaseName = [...sets].sort((a, b) => lsnCmp(b.lastLsn, a.lastLsn))[0]?.databaseName ?? '?';
@@ -694,6 +725,7 @@ function planChainOf(sets: BackupSetRecord[], target: RestoreTarget, skipped: Sk
     const hint = odd ? `: the backups of binding id ${odd.b} (${list(odd.files)}) are of another database than the other ${groups[0]!.files.length} (a database restored as a new one, or another server's of the same name): move them out, or keep only the backups of the database to restore` : '';
     throw new InputError('INPUT_RESTORE_MIXED_DATABASES', `backups named ${databaseName} belong to different databases (binding ids ${by.join('; ')}); put each database's backups in its own folder${hint}`, { file: (odd ? usable.find((s) => s.bindingId === odd.b)! : usable[0]!).devices[0] });
   }
+  if (bindings.size === 0) assertOneFamily(usable, databaseName);
   const reachable = reachableRanges(usable);
   // a full backup with no log backup at all: it still restores to its own end (a dead end before: newcomer)
   const fullAlone = reachable.length === 0 && usable.some((s) => s.backupType === 'full') && !usable.some((s) => s.backupType === 'log');

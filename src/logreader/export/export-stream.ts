@@ -341,7 +341,9 @@ async function jsonShapeError(open: ByteSource, file: string): Promise<InputErro
   let escaped = false;
   let started = false;
   let closedLine = 0;
+  let chars = 0;
   for await (const t of textChunks(open())) {
+    chars += t.length;
     for (let k = 0; k < t.length; k++) {
       const c = t[k]!;
       if (c === '\n') at.line++;
@@ -365,7 +367,10 @@ async function jsonShapeError(open: ByteSource, file: string): Promise<InputErro
     }
   }
   if (depth > 0) {
-    return bad(file, `ends inside the export's JSON object (near line ${at.line}): the file is cut short — SSMS copies at most 65,535 characters of a cell and Results to Text at most 8,192, sqlcmd without -y 0 cuts the value, Invoke-Sqlcmd at 4,000 characters without -MaxCharLength, and a copy may have stopped; export again to a file with sqlcmd … -h -1 -y 0 -f 65001 -o FILE, as sql/export-log-records.sql's header says`, { line: at.line });
+    // sqlcmd's -y 0 is no "unlimited": "If display_width is 0, the output is truncated at 1 MB"
+    // (sqlcmd utility, -y variable_length_type_display_width), and the JSON export is ONE value, so
+    // an export past 1 MB exported again the same way was cut again; the CSV form's values are lines
+    return bad(file, `ends inside the export's JSON object (near line ${at.line}): the file is cut short (${chars.toLocaleString('en-US')} characters read) — SSMS copies at most 65,535 characters of a cell and Results to Text at most 8,192, sqlcmd cuts the value at 256 characters without -y and at 1 MB even with -y 0, Invoke-Sqlcmd at 4,000 characters without -MaxCharLength, and a copy may have stopped; export again with @Format = N'csv' (sqlcmd … -h -1 -y 0 -f 65001 -o FILE, as sql/export-log-records.sql's header says): each CSV line is a value of its own, far under sqlcmd's 1 MB, where the JSON export is one value`, { line: at.line });
   }
   return null;
 }

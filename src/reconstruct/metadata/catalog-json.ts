@@ -144,13 +144,38 @@ export function readCatalogFile(path: string, flag = ''): Catalog {
     // a CREATE TABLE script given as catalog JSON: said as one, with where it goes (it said only "is not JSON")
     const script = /^\s*(?:--[^\n]*\n\s*|\/\*[\s\S]*?\*\/\s*)*(?:CREATE|ALTER|USE|SET|GO|IF|DROP|EXEC|BEGIN|DECLARE|PRINT)\b/i.test(text);
     const advice = script ? ': it looks like a T-SQL script; give a CREATE TABLE script with --ddl (--schema takes the catalog JSON sql/table-metadata.sql returns)' : '';
-    throw new InputError('INPUT_BAD_JSON', `${path} is not JSON: ${(e as Error).message}${advice}`, { file: path });
+    // the file ends inside its JSON: cut short, most often by the client that saved the one value
+    // sql/table-metadata-json.sql returns (sqlcmd: 256 characters without -y 0, 1 MB with it: "If
+    // display_width is 0, the output is truncated at 1 MB", sqlcmd utility -y); it read as a bare parser message
+    const cut = !script && endsInsideJson(text) ? `: the file ends inside its JSON (cut short after ${text.length.toLocaleString('en-US')} characters) — sqlcmd cuts the value sql/table-metadata-json.sql returns at 256 characters without -y 0 and at 1 MB even with it, SSMS a copied cell at 65,535 characters; save a larger catalog with the PowerShell way in docs/live.md (Invoke-Sqlcmd over sql/table-metadata.sql, one row per column), or copy the whole file again` : '';
+    throw new InputError('INPUT_BAD_JSON', `${path} is not JSON: ${(e as Error).message}${advice}${cut}`, { file: path });
   }
   // an empty catalog (`[]`, { "rows": [] }) names no table: nothing could be decoded with it
   if ((Array.isArray(json) && json.length === 0) || (typeof json === 'object' && json !== null && !Array.isArray(json) && Array.isArray((json as { rows?: unknown }).rows) && (json as { rows: unknown[] }).rows.length === 0)) {
     throw new SchemaError('SCHEMA_BAD_CATALOG', `${path}: the catalog JSON names no table (no catalog row): give the rows sql/table-metadata.sql returns for the tables to read${flag ? ` with ${flag}` : ''}`, { file: path });
   }
   return catalogFromJson(json, { file: path });
+}
+
+/** True when `text` opens a JSON array or object that its end leaves open (brackets outside strings counted). Pure. */
+export function endsInsideJson(text: string): boolean {
+  let depth = 0;
+  let started = false;
+  let inString = false;
+  let escaped = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (inString) {
+      if (escaped) escaped = false;
+      else if (c === '\\') escaped = true;
+      else if (c === '"') inString = false;
+    } else if (c === '"') inString = true;
+    else if (c === '[' || c === '{') {
+      depth++;
+      started = true;
+    } else if (c === ']' || c === '}') depth--;
+  }
+  return started && (depth > 0 || inString);
 }
 
 const RowsSchema = z.array(CatalogRowSchema);

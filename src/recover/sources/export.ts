@@ -11,7 +11,7 @@ import type { SourceFileIdentity } from '../source-identity.js';
 import { silentLogger, type Logger } from '../../util/logger.js';
 import { toHex } from '../../util/hex.js';
 import { exportTimeIso } from '../log-local-time.js';
-import { catalogModifyDates, type CatalogChanges } from '../rebuilt-tables.js';
+import { catalogModifyDates, columnstoreTables, type CatalogChanges } from '../rebuilt-tables.js';
 import { committedCandidates, emptyStats, type CommittedScanStats } from '../committed.js';
 import { catalogFromLayouts, type MetadataCatalog, type RecoverySource, type RowCandidate, type ScanFilter, type SkippedItem, type SourceProgress } from '../source.js';
 
@@ -47,6 +47,8 @@ export class ExportSource implements RecoverySource {
   private pass = 0;
   /** The tables the last candidates() read rows of (its --table ones, else the whole catalog) with their modify_date (rebuilt-tables.ts). */
   private readTables: CatalogChanges['tables'] | null = null;
+  /** Of the tables the last candidates() read, the clustered columnstore ones (rebuilt-tables.ts columnstoreTablesClause). */
+  private readColumnstore: string[] = [];
   /** The header of the file the last candidates() read (kept past close()). */
   private readHeader: ExportHeader | null = null;
 
@@ -134,6 +136,7 @@ export class ExportSource implements RecoverySource {
     // while that table's rows were not read at all.
     const ownOf = (t: TableLayout): TableLayout => own.byName(`${t.schema}.${t.name}`) ?? t;
     this.readTables = catalogModifyDates(named.length ? named : catalog.tables().map(ownOf));
+    this.readColumnstore = columnstoreTables(named.length ? named : catalog.tables().map(ownOf));
     this.readHeader = f.header;
     this.pass = 0;
     this.recordsRead = 0;
@@ -204,7 +207,7 @@ export class ExportSource implements RecoverySource {
     let from = starts.length ? starts.reduce((a, b) => (b < a ? b : a)) : null;
     const windowFrom = exportTimeIso(h?.window.from ?? null);
     if (windowFrom !== null && (from === null || windowFrom > from)) from = windowFrom;
-    return { tables: this.readTables, logReadFrom: from };
+    return { tables: this.readTables, logReadFrom: from, ...(this.readColumnstore.length ? { columnstore: this.readColumnstore } : {}) };
   }
 
   skipped(): SkippedItem[] {

@@ -6,7 +6,7 @@ import { driftExplanation, driftSince, transactionDrift } from '../../logreader/
 import { mapScanRow } from '../../logreader/live/map-row.js';
 import { LOP_ABORT_XACT, LOP_BEGIN_XACT, LOP_COMMIT_XACT, type LogRecord } from '../../logreader/log-record.js';
 import { committedCandidateBatches, emptyStats, windowSide, type CommittedScanStats } from '../committed.js';
-import { mapSessions, sessionOf, sessionsSql, type SessionFacts } from '../../logreader/live/sessions.js';
+import { mapSessions, replicaStateOf, sessionOf, sessionsNotWriters, sessionsSql, type SessionFacts } from '../../logreader/live/sessions.js';
 import { MssqlRunner, type SqlRunner } from '../../logreader/live/runner.js';
 import { readShippedSql, withoutBatchSeparators } from '../../logreader/live/shipped-sql.js';
 import { firstBeginXactOfBackupSql, firstBeginXactSql, firstCommitXactSql, headerOnlySql, LEFT_OUT, logVlfsSql, LSN_ORDER_SOURCE, scanSql, serverInfoSql, TRACE_FLAG_INACTIVE_LOG, type LogInput } from '../../logreader/live/sql.js';
@@ -17,7 +17,7 @@ import type { TableLayout } from '../../reconstruct/metadata/table-layout.js';
 import type { Row } from '../../logreader/live/stream.js';
 import { resolveConnection, type ConnectionSettings } from '../../util/connection.js';
 import { silentLogger, type Logger } from '../../util/logger.js';
-import { catalogModifyDates, type CatalogChanges } from '../rebuilt-tables.js';
+import { catalogModifyDates, columnstoreTables, type CatalogChanges } from '../rebuilt-tables.js';
 import { exportTimeIso } from '../log-local-time.js';
 import { catalogFromLayouts, type MetadataCatalog, type RecoverySource, type RowCandidate, type ScanFilter, type SkippedItem, type SourceProgress, type TransactionInfo } from '../source.js';
 
@@ -88,6 +88,8 @@ export class LiveSource implements RecoverySource {
   private onlineLogStartsAt: string | null = null;
   /** The tables the last scan read rows of (its --table ones, else the whole catalog) with their modify_date (rebuilt-tables.ts). */
   private readTables: CatalogChanges['tables'] | null = null;
+  /** Of the tables the last candidates() read, the clustered columnstore ones (rebuilt-tables.ts columnstoreTablesClause). */
+  private readColumnstore: string[] = [];
   /** Where the last scan's log read begins (its first LOP_BEGIN_XACT, probed when no window start was given), ISO local time; null when not probed or not found. */
   private probedLogStart: string | null = null;
   /** Each --log-backup set's FirstLSN (RESTORE HEADERONLY, numeric(25,0)), by `file#position`, when the listing gave it. */
@@ -225,6 +227,7 @@ export class LiveSource implements RecoverySource {
     }
     // the tables whose rows are read, for the verdict's "altered or rebuilt since" (rebuilt-tables.ts)
     this.readTables = catalogModifyDates(named.length ? named : catalog.tables());
+    this.readColumnstore = columnstoreTables(named.length ? named : catalog.tables());
     this.probedLogStart = null;
     if (filter.from && !this.o.acceptSchemaDrift) {
       for (const t of named) {
@@ -356,12 +359,44 @@ export class LiveSource implements RecoverySource {
    */
   private async sessionSnapshot(signal?: AbortSignal): Promise<SessionFacts[]> {
     try {
-      return mapSessions(await this.runner.query(sessionsSql(), { signal, label: 'sessions (sys.dm_exec_sessions)' }));
+      const rows = await this.runner.query(sessionsSql(), { signal, label: 'sessions (sys.dm_exec_sessions)' });
+      this.replica = replicaStateOf(rows);
+      if (this.replica && this.replica.role !== 'PRIMARY') this.notes.push(secondaryClockNote(this.o.database, this.facts?.timeZone ?? null));
+      // on a secondary replica (or a STANDBY log shipping secondary) the sessions are not the writers'
+      const elsewhere = sessionsNotWriters(rows, this.o.database);
+      if (elsewhere) {
+        this.notes.push(`host and program names are not shown: ${elsewhere}`);
+        return [];
+      }
+      return mapSessions(rows);
     } catch (e) {
       if (signal?.aborted) throw e;
       this.notes.push(`host and program names are not shown: sys.dm_exec_sessions could not be read (${(e as Error).message.slice(0, 200)})`);
       return [];
     }
+  }
+
+  /** The local availability group replica's state for the database, as the sessions read gave it (null: none, or not read). */
+  private replica: ReturnType<typeof replicaStateOf> = null;
+
+  /**
+   * The INCOMPLETE sentence of a scan read on an availability group's secondary replica that is not
+   * SYNCHRONIZED, when the window runs past the last commit it holds; [] otherwise (also before a scan,
+   * and where the sessions read failed: the state is read with it). rowback's default
+   * ApplicationIntent=ReadOnly is routed to a readable secondary behind a listener, and a secondary's
+   * log is the primary's as far as it has received it: an asynchronous one lags, one whose data
+   * movement is suspended or disconnected (NOT SYNCHRONIZING) stops where it was, hours before now, and
+   * the scan printed the deletes up to there as the whole window. A SYNCHRONIZED (synchronous-commit)
+   * secondary hardens every commit before the primary acknowledges it: whole. `filter`: the window
+   * (`to` ISO local; none: up to now). The times are the primary's clock (last_commit_time, Begin Time).
+   */
+  secondaryLogEndClauses(filter: { from?: string; to?: string }): string[] {
+    const r = this.replica;
+    if (!r || r.role === 'PRIMARY' || r.syncState === 'SYNCHRONIZED') return [];
+    if (filter.to !== undefined && r.lastCommitTime !== null && filter.to <= r.lastCommitTime) return [];
+    const upTo = filter.to !== undefined ? `the window runs to ${filter.to}` : 'the window is open to now';
+    const held = r.lastCommitTime !== null ? `its log holds the primary's commits up to ${r.lastCommitTime} (sys.dm_hadr_database_replica_states last_commit_time, the primary's clock)` : 'when its last commit was cannot be read (sys.dm_hadr_database_replica_states last_commit_time is NULL)';
+    return [`this server holds database ${this.o.database} as ${r.role === 'SECONDARY' ? 'a secondary replica' : `a replica in role ${r.role}`} of an availability group that is not synchronized (${r.syncState ?? 'state unknown'}): ${held}, and ${upTo}: transactions the primary committed after that are not in this result; scan the primary (ApplicationIntent=ReadWrite in the connection string) or a SYNCHRONIZED replica`];
   }
 
   /** The per-row drift check: the row's table was altered after the row's transaction began. */
@@ -471,7 +506,7 @@ export class LiveSource implements RecoverySource {
   catalogChanges(): CatalogChanges | null {
     if (!this.readTables) return null;
     const starts = [this.probedLogStart, exportTimeIso(this.stats.firstBeginTime), exportTimeIso(this.stats.firstCommitTime ?? null)].filter((x): x is string => x !== null);
-    return { tables: this.readTables, logReadFrom: starts.length ? starts.reduce((a, b) => (b < a ? b : a)) : null };
+    return { tables: this.readTables, logReadFrom: starts.length ? starts.reduce((a, b) => (b < a ? b : a)) : null, ...(this.readColumnstore.length ? { columnstore: this.readColumnstore } : {}) };
   }
 
   /** RecoverySource.logStartsAfterWindow: the online log's first Begin Time when the window starts before it (no log backup read), else null. */
@@ -614,6 +649,17 @@ export function openLiveSource(o: LiveSourceOptions): LiveSource {
  * from all but operators: by the values the job recorded when it ran (StagingStore.jobConnections,
  * routes/jobs.ts hideServer), so a note may name them in any words.
  */
+/**
+ * The note on times read on an availability group replica that is not the primary: the log's Begin
+ * and End Times are written by the primary (its local wall clock, fn_dblog's times carry no zone), so
+ * serverTimeNote's offset, this server's SYSDATETIMEOFFSET(), is theirs only when both run in one time
+ * zone; a disaster-recovery replica in another region does not, and a --from/--to given in this
+ * server's local time picked another stretch of the log. `timeZone`: this server's offset, when read.
+ */
+export function secondaryClockNote(database: string, timeZone: string | null): string {
+  return `this server holds database ${database} as an availability group secondary replica: the log's Begin and End Times (and --from/--to, compared with them) are the primary replica's local clock, not this server's${timeZone ? ` (UTC${timeZone} now)` : ''}; if the primary runs in another time zone, give the window in the primary's local time and read the times printed as its`;
+}
+
 export function serverTimeNote(timeZone: string, description: string): string {
   return `times are the server's local time, UTC${timeZone} now (SYSDATETIMEOFFSET() on ${description})${SEASON_CAVEAT}`;
 }

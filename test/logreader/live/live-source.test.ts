@@ -136,6 +136,38 @@ describe('LiveSource: the host of the deleting session (sys.dm_exec_sessions)', 
     }
   });
 
+  // ApplicationIntent=ReadOnly (rowback's default) is routed to a readable secondary behind an
+  // availability group listener: its log is the primary's, its sessions its own readers'. An
+  // application's pooled read session there with the writer's login and SPID, logged in before the
+  // delete began, was named as its host and program. SYNTHETIC rows as tedious gives them.
+  it.each([
+    ['an availability group secondary replica', { replica_role: 'SECONDARY', is_in_standby: false }, 'as a secondary replica of an availability group'],
+    ['a replica resolving its role', { replica_role: 'RESOLVING', is_in_standby: false }, 'as a replica in role RESOLVING'],
+    ['a log shipping secondary in STANDBY', { replica_role: null, is_in_standby: true }, 'log shipping secondary in STANDBY'],
+  ])('on %s no session is taken for the writer, with a note', async (_what, where, said) => {
+    const runner = new FakeRunner({ vlfs, probe, scan: committedTxn([scanRow('0000002a:000001f0:0003')]), sessions: [session(where)] });
+    const src = new LiveSource({ database: 'CRM', runner, server: 'ignored' });
+    const [c] = await collect(src.candidates(filter));
+    expect(c!.txn.host).toBeUndefined();
+    expect(c!.txn.program).toBeUndefined();
+    expect(src.notes.join('\n')).toContain(`host and program names are not shown: `);
+    expect(src.notes.join('\n')).toContain(said);
+    // and the log's times are the primary's clock, not this server's (SYNTHETIC: the server answers UTC+08:00)
+    if (where.replica_role) expect(src.notes.join('\n')).toContain("the log's Begin and End Times (and --from/--to, compared with them) are the primary replica's local clock, not this server's (UTC+08:00 now)");
+    await src.close();
+  });
+
+  it('on the primary replica (or outside any availability group) the session is named as before', async () => {
+    for (const where of [{ replica_role: 'PRIMARY', is_in_standby: false }, { replica_role: null, is_in_standby: false }]) {
+      const runner = new FakeRunner({ vlfs, probe, scan: committedTxn([scanRow('0000002a:000001f0:0003')]), sessions: [session(where)] });
+      const src = new LiveSource({ database: 'CRM', runner, server: 'ignored' });
+      const [c] = await collect(src.candidates(filter));
+      expect(c!.txn.host).toBe('BATCH01');
+      expect(src.notes.join('\n')).not.toContain("primary replica's local clock");
+      await src.close();
+    }
+  });
+
   it('a login that may not read sys.dm_exec_sessions loses only the host names, with a note', async () => {
     const runner = new FakeRunner({ vlfs, probe, scan: committedTxn([scanRow('0000002a:000001f0:0003')]), sessions: new SourceError('SOURCE_QUERY', 'VIEW SERVER STATE permission was denied') });
     const src = new LiveSource({ database: 'CRM', runner, server: 'ignored' });
