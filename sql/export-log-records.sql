@@ -85,19 +85,29 @@ END;
 -- primary's latest commits, and a window past its last commit was exported as if whole. Refused then
 -- (sys.dm_hadr_database_replica_states of the local replica, last_commit_time: the primary's clock, as
 -- Begin Time is). A log backup (@LogBackup) holds what it holds wherever it is read. Without VIEW SERVER
--- STATE the DMVs cannot be read and nothing is checked.
+-- STATE the DMVs cannot be read and nothing is checked. The views exist from SQL Server 2012 (major
+-- version 11) on: before it (2008, 2008 R2: no availability groups) they are not read, and the read is
+-- dynamic SQL, so that a name that does not resolve (Msg 208) is an error of a lower level, which the
+-- CATCH takes (TRY...CATCH does not take a deferred name resolution error of its own level: the whole
+-- script stopped there on 2008 R2).
 IF @LogBackup IS NULL
 BEGIN
   DECLARE @ReplicaRole nvarchar(60), @ReplicaSync nvarchar(60), @ReplicaLastCommit datetime;
+  IF CAST(PARSENAME(CONVERT(nvarchar(128), SERVERPROPERTY('ProductVersion')), 4) AS int) >= 11
+  BEGIN
   BEGIN TRY
-    SELECT @ReplicaRole = ars.[role_desc], @ReplicaSync = drs.[synchronization_state_desc], @ReplicaLastCommit = drs.[last_commit_time]
+    EXEC sys.sp_executesql
+      N'SELECT @Role = ars.[role_desc], @Sync = drs.[synchronization_state_desc], @LastCommit = drs.[last_commit_time]
     FROM sys.dm_hadr_database_replica_states AS drs
     JOIN sys.dm_hadr_availability_replica_states AS ars ON ars.[replica_id] = drs.[replica_id]
-    WHERE drs.[database_id] = DB_ID() AND drs.[is_local] = 1;
+    WHERE drs.[database_id] = DB_ID() AND drs.[is_local] = 1;',
+      N'@Role nvarchar(60) OUTPUT, @Sync nvarchar(60) OUTPUT, @LastCommit datetime OUTPUT',
+      @Role = @ReplicaRole OUTPUT, @Sync = @ReplicaSync OUTPUT, @LastCommit = @ReplicaLastCommit OUTPUT;
   END TRY
   BEGIN CATCH
     SET @ReplicaRole = NULL;
   END CATCH;
+  END;
   IF @ReplicaRole IS NOT NULL AND @ReplicaRole <> N'PRIMARY' AND ISNULL(@ReplicaSync, N'') <> N'SYNCHRONIZED'
      AND (@To IS NULL OR @ReplicaLastCommit IS NULL OR @To > @ReplicaLastCommit)
   BEGIN

@@ -31,14 +31,18 @@ export interface SessionFacts {
  * availability group), and `is_in_standby` (sys.databases: a log shipping secondary restored WITH
  * STANDBY). Both DMVs need VIEW SERVER STATE, as seeing other sessions does; without it the query
  * fails and the caller shows no host names (a note says so).
+ *
+ * `productVersion`: SERVERPROPERTY('ProductVersion') as the server facts read it (`10.50.6000.34`).
+ * The sys.dm_hadr_* views exist from SQL Server 2012 (major version 11) on; before it the name does
+ * not resolve and the whole query fails (Msg 208), which cost every host name on 2008 and 2008 R2,
+ * where no availability group can exist: there the replica columns are NULL. Unknown or unreadable
+ * versions read them (the views' absence then costs the host names, said in a note, as before).
  */
-export function sessionsSql(): SqlStatement {
-  return {
-    text: [
-      'SELECT s.[session_id], CONVERT(varchar(23), s.[login_time], 121) AS [login_time], s.[host_name], s.[program_name], s.[security_id],',
-      '  w.[replica_role], w.[sync_state], w.[last_commit_time], w.[is_in_standby]',
-      'FROM sys.dm_exec_sessions AS s',
-      'CROSS JOIN (SELECT',
+export function sessionsSql(productVersion?: string | null): SqlStatement {
+  const major = productVersion ? Number.parseInt(productVersion, 10) : NaN;
+  const replica = Number.isFinite(major) && major < 11
+    ? ['    CAST(NULL AS nvarchar(60)) AS [replica_role], CAST(NULL AS nvarchar(60)) AS [sync_state], CAST(NULL AS varchar(23)) AS [last_commit_time],']
+    : [
       '    (SELECT MAX(ars.[role_desc])',
       '     FROM sys.dm_hadr_database_replica_states AS drs',
       '     JOIN sys.dm_hadr_availability_replica_states AS ars ON ars.[replica_id] = drs.[replica_id]',
@@ -47,6 +51,14 @@ export function sessionsSql(): SqlStatement {
       '     WHERE drs.[database_id] = DB_ID() AND drs.[is_local] = 1) AS [sync_state],',
       '    (SELECT CONVERT(varchar(23), MAX(drs.[last_commit_time]), 121) FROM sys.dm_hadr_database_replica_states AS drs',
       '     WHERE drs.[database_id] = DB_ID() AND drs.[is_local] = 1) AS [last_commit_time],',
+    ];
+  return {
+    text: [
+      'SELECT s.[session_id], CONVERT(varchar(23), s.[login_time], 121) AS [login_time], s.[host_name], s.[program_name], s.[security_id],',
+      '  w.[replica_role], w.[sync_state], w.[last_commit_time], w.[is_in_standby]',
+      'FROM sys.dm_exec_sessions AS s',
+      'CROSS JOIN (SELECT',
+      ...replica,
       '    (SELECT d.[is_in_standby] FROM sys.databases AS d WHERE d.[database_id] = DB_ID()) AS [is_in_standby]) AS w',
       'WHERE s.[is_user_process] = 1;',
     ].join('\n'),

@@ -359,7 +359,7 @@ export class LiveSource implements RecoverySource {
    */
   private async sessionSnapshot(signal?: AbortSignal): Promise<SessionFacts[]> {
     try {
-      const rows = await this.runner.query(sessionsSql(), { signal, label: 'sessions (sys.dm_exec_sessions)' });
+      const rows = await this.runner.query(sessionsSql(this.facts?.productVersion), { signal, label: 'sessions (sys.dm_exec_sessions)' });
       this.replica = replicaStateOf(rows);
       if (this.replica && this.replica.role !== 'PRIMARY') this.notes.push(secondaryClockNote(this.o.database, this.facts?.timeZone ?? null));
       // on a secondary replica (or a STANDBY log shipping secondary) the sessions are not the writers'

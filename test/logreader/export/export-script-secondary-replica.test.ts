@@ -18,7 +18,8 @@ describe('sql/export-log-records.sql on a secondary replica that is not synchron
   it('reads the local replica\'s role, synchronization state and last commit (inside TRY: without VIEW SERVER STATE nothing is checked)', () => {
     expect(at).toBeGreaterThan(0);
     const block = text.slice(text.lastIndexOf('BEGIN TRY', at), text.indexOf('END CATCH;', at));
-    expect(block).toContain('@ReplicaRole = ars.[role_desc], @ReplicaSync = drs.[synchronization_state_desc], @ReplicaLastCommit = drs.[last_commit_time]');
+    expect(block).toContain('SELECT @Role = ars.[role_desc], @Sync = drs.[synchronization_state_desc], @LastCommit = drs.[last_commit_time]');
+    expect(block).toContain('@Role = @ReplicaRole OUTPUT, @Sync = @ReplicaSync OUTPUT, @LastCommit = @ReplicaLastCommit OUTPUT;');
     expect(block).toContain('JOIN sys.dm_hadr_availability_replica_states AS ars ON ars.[replica_id] = drs.[replica_id]');
     expect(block).toContain('WHERE drs.[database_id] = DB_ID() AND drs.[is_local] = 1;');
   });
@@ -31,8 +32,19 @@ describe('sql/export-log-records.sql on a secondary replica that is not synchron
     expect(text.slice(text.lastIndexOf('IF @LogBackup IS NULL', at), at)).toContain('DECLARE @ReplicaRole');
   });
 
+  it('reads the views only from SQL Server 2012 (major version 11) on, and as dynamic SQL: on 2008 and 2008 R2 the names do not resolve (Msg 208), an error TRY...CATCH does not take at its own level, and the whole script stopped there', () => {
+    const head = text.slice(text.lastIndexOf('IF @LogBackup IS NULL', at), at);
+    expect(head).toMatch(/IF CAST\(PARSENAME\(CONVERT\(nvarchar\(128\), SERVERPROPERTY\('ProductVersion'\)\), 4\) AS int\) >= 11\s+BEGIN\s+BEGIN TRY\s+EXEC sys\.sp_executesql\s+N'SELECT @Role/);
+    // the views' names only inside the dynamic SQL's string (no quote in it), else in comment lines
+    const from = text.lastIndexOf("N'SELECT @Role", at) + 2;
+    const to = text.indexOf(";',", at) + 1;
+    expect(text.slice(from, to)).not.toContain("'");
+    const outside = [...text.matchAll(/sys\.dm_hadr_\w+/g)].filter((m) => (m.index < from || m.index > to) && !/^\s*--/.test(text.slice(text.lastIndexOf('\n', m.index) + 1, m.index)));
+    expect(outside.map((m) => m[0])).toEqual([]);
+  });
+
   it('its SELECT passes the read-only guard as a statement of its own', () => {
-    const select = text.slice(text.lastIndexOf('SELECT @ReplicaRole', at), text.indexOf(';', at) + 1);
+    const select = text.slice(text.lastIndexOf("N'SELECT @Role", at) + 2, text.indexOf(';', at) + 1);
     expect(() => assertReadOnly(select)).not.toThrow();
   });
 });

@@ -4,6 +4,7 @@ import { assertReadOnly } from '../../../src/logreader/live/read-only.js';
 import type { RunOptions, SqlRunner } from '../../../src/logreader/live/runner.js';
 import type { SqlStatement } from '../../../src/logreader/live/sql.js';
 import type { Row } from '../../../src/logreader/live/stream.js';
+import { sessionsSql } from '../../../src/logreader/live/sessions.js';
 import { INACTIVE_LOG_WARNING, LiveSource } from '../../../src/recover/sources/live.js';
 import { JobWorker } from '../../../src/worker/worker.js';
 import { storeAndTarget } from '../../reinsert/fake-target.js';
@@ -67,7 +68,7 @@ class FakeRunner implements SqlRunner {
   readonly description = 'fake:1433/CRM as sa (SQL login) over TLS';
   sent: Array<{ stmt: SqlStatement; options: RunOptions }> = [];
   closed = false;
-  constructor(private readonly answers: { catalog?: Row[]; vlfs?: Row[] | Error; probe?: (start: string) => Row[]; scan?: Row[]; recovery?: string; sessions?: Row[] | Error; headers?: Record<string, Row[] | Error> }) {}
+  constructor(private readonly answers: { catalog?: Row[]; vlfs?: Row[] | Error; probe?: (start: string) => Row[]; scan?: Row[]; recovery?: string; sessions?: Row[] | Error; headers?: Record<string, Row[] | Error>; productVersion?: string }) {}
   private answer(stmt: SqlStatement): Row[] {
     const t = stmt.text;
     if (t.startsWith('RESTORE HEADERONLY')) {
@@ -76,7 +77,7 @@ class FakeRunner implements SqlRunner {
       if (h instanceof Error) throw h;
       return h;
     }
-    if (t.includes('SYSDATETIMEOFFSET')) return [{ product_version: '16.0.4135.4', tz_offset: '+08:00', server_now: '2024-03-05T15:00:00.0000000+08:00', database_name: 'CRM', is_sysadmin: 1, recovery_model: this.answers.recovery ?? 'FULL' }];
+    if (t.includes('SYSDATETIMEOFFSET')) return [{ product_version: this.answers.productVersion ?? '16.0.4135.4', tz_offset: '+08:00', server_now: '2024-03-05T15:00:00.0000000+08:00', database_name: 'CRM', is_sysadmin: 1, recovery_model: this.answers.recovery ?? 'FULL' }];
     if (t.includes('system_internals_partition_columns')) return this.answers.catalog ?? catalogRows();
     if (t.includes('dm_db_log_info')) {
       if (this.answers.vlfs instanceof Error) throw this.answers.vlfs;
@@ -86,6 +87,8 @@ class FakeRunner implements SqlRunner {
     if (t.includes('[xact]')) return this.answers.scan ?? [];
     if (t.includes('dm_exec_sessions')) {
       if (this.answers.sessions instanceof Error) throw this.answers.sessions;
+      // before SQL Server 2012 (major version 11) there are no sys.dm_hadr_* views: the name does not resolve
+      if (Number.parseInt(this.answers.productVersion ?? '16', 10) < 11 && t.includes('sys.dm_hadr_')) throw new SourceError('SOURCE_QUERY', "Invalid object name 'sys.dm_hadr_database_replica_states'.");
       return this.answers.sessions ?? [];
     }
     throw new Error(`unexpected statement: ${t.slice(0, 60)}`);
@@ -166,6 +169,24 @@ describe('LiveSource: the host of the deleting session (sys.dm_exec_sessions)', 
       expect(src.notes.join('\n')).not.toContain("primary replica's local clock");
       await src.close();
     }
+  });
+
+  // SQL Server 2008 and 2008 R2 have no sys.dm_hadr_* views (2012 on): the sessions query read them
+  // unconditionally, failed there (Msg 208) and every host name was lost, with a note blaming
+  // sys.dm_exec_sessions. SYNTHETIC: the fake server answers ProductVersion 10.50 and refuses the names.
+  it('on SQL Server 2008 R2 the session is named: the availability group views (2012 on) are not read there', async () => {
+    const runner = new FakeRunner({ vlfs, probe, scan: committedTxn([scanRow('0000002a:000001f0:0003')]), sessions: [session({ replica_role: null, sync_state: null, last_commit_time: null, is_in_standby: false })], productVersion: '10.50.6000.34' });
+    const src = new LiveSource({ database: 'CRM', runner, server: 'ignored' });
+    const [c] = await collect(src.candidates(filter));
+    expect(c!.txn.host).toBe('BATCH01');
+    expect(src.notes.join('\n')).not.toContain('host and program names are not shown');
+    const sent = runner.sent.find((x) => x.stmt.text.includes('dm_exec_sessions'))!.stmt.text;
+    expect(sent).not.toContain('dm_hadr');
+    expect(sent).toContain('CAST(NULL AS nvarchar(60)) AS [replica_role]');
+    await src.close();
+    // and from 2012 on they are read
+    expect(sessionsSql('11.0.7001.0').text).toContain('sys.dm_hadr_database_replica_states');
+    expect(sessionsSql(undefined).text).toContain('sys.dm_hadr_database_replica_states');
   });
 
   it('a login that may not read sys.dm_exec_sessions loses only the host names, with a note', async () => {
