@@ -2,6 +2,7 @@ import PQueue from 'p-queue';
 import { unsureKinds } from '../replay/table-diff.js';
 import { localTimeWarnings } from '../recover/time-window.js';
 import { formatLocation, InputError, isRowbackError, StagingError } from '../errors.js';
+import { unreadableDatabaseCollationRefusal } from '../reconstruct/metadata/ddl.js';
 import { redactSpec } from '../staging/store.js';
 import { doubtfulNotes } from '../staging/job-completeness.js';
 import { ROW_PROVENANCE, type RecoveredRow } from '../recover/recovered-row.js';
@@ -36,7 +37,7 @@ import { appendAll } from '../util/append-all.js';
 
 export type RecoverFn = (source: RecoverySource, filter: ScanFilter, opts?: RecoverOptions) => AsyncIterable<RecoverEvent>;
 /** Opens a job's source; may return notes the user must be told (inactive log, schema drift, time zone) and warnings (unknown log operation codes, said as `WARNING:` notes). */
-export type OpenSourceFn = (o: ScanSourceOptions, logger?: Logger) => Promise<RecoverySource | { source: RecoverySource; notes: () => string[]; warnings?: () => string[]; logReadEnd?: () => LogReadEnd | null; logReadStart?: () => LogReadEnd | null; logWholeFrom?: () => LogWholeFrom | null; databaseCreated?: () => string | null; databaseCollation?: () => string | null; scopeClauses?: (filter: { from?: string; to?: string; operations?: readonly string[] }, names?: { from: string; to: string }) => string[]; logNotGiven?: () => LogNotGiven[]; chainGapTimes?: (item: SkippedItem) => { after?: string; before?: string; priorBy?: string; laterFrom?: string } | undefined }>;
+export type OpenSourceFn = (o: ScanSourceOptions, logger?: Logger) => Promise<RecoverySource | { source: RecoverySource; notes: () => string[]; warnings?: () => string[]; logReadEnd?: () => LogReadEnd | null; logReadStart?: () => LogReadEnd | null; logWholeFrom?: () => LogWholeFrom | null; databaseCreated?: () => string | null; databaseCollation?: () => string | null; databaseCollationId?: () => number | null; scopeClauses?: (filter: { from?: string; to?: string; operations?: readonly string[] }, names?: { from: string; to: string }) => string[]; logNotGiven?: () => LogNotGiven[]; chainGapTimes?: (item: SkippedItem) => { after?: string; before?: string; priorBy?: string; laterFrom?: string } | undefined }>;
 
 export interface WorkerOptions {
   store: StagingStore;
@@ -558,12 +559,19 @@ export class JobWorker {
       // database of the job's data file or backup (boot page), as `rowback scan --ddl` takes it
       let databaseDefault: DatabaseDefaultCollation | undefined;
       if (spec.metadata?.ddl !== undefined && spec.metadata.collation === undefined && spec.kind === 'files' && (spec.mdf !== undefined || spec.bak !== undefined) && 'source' in opened && opened.databaseCollation) {
+        const from = [spec.mdf ?? spec.bak ?? []].flat().join(' + ');
+        let boot: { collation: string | null; id: number | null } | undefined;
         try {
           await source.metadata();
-          const c = opened.databaseCollation();
-          if (c && codePageForCollation(c) !== null) databaseDefault = { collation: c, from: [spec.mdf ?? spec.bak ?? []].flat().join(' + ') };
+          boot = { collation: opened.databaseCollation(), id: opened.databaseCollationId?.() ?? null };
         } catch {
           // said where the catalog is read for the override (withMetadata), as without this
+        }
+        if (boot?.collation && codePageForCollation(boot.collation) !== null) databaseDefault = { collation: boot.collation, from };
+        else if (boot && boot.id !== null) {
+          // a default the boot page names and rowback cannot read text in: refused, not "assumed" 1252
+          const refusal = unreadableDatabaseCollationRefusal(spec.metadata.ddl, { typeAliases: spec.metadata.typeAliases }, boot.collation, boot.id, from, "the job's metadata.collation");
+          if (refusal) throw new InputError('INPUT_BAD_OPTION', `metadata.ddl: ${refusal}`, { field: 'metadata.collation' });
         }
       }
       if (spec.metadata) {

@@ -13,7 +13,7 @@ import { catchInterrupts, exitCodeOf } from '../interrupt.js';
 import { InputError } from '../../errors.js';
 import { readCatalogFile } from '../../reconstruct/metadata/catalog-json.js';
 import { checkCatalogDatabase, fileIdentitiesOf } from '../../recover/source-identity.js';
-import { assumedCollationNote, assumedSparseIdsNote, databaseCollationNote, layoutsFromDdl } from '../../reconstruct/metadata/ddl.js';
+import { assumedCollationNote, assumedSparseIdsNote, databaseCollationNote, layoutsFromDdl, unreadableDatabaseCollationRefusal } from '../../reconstruct/metadata/ddl.js';
 import { codePageForCollation } from '../../reconstruct/collation.js';
 import { isVisibleColumn } from '../../reconstruct/metadata/table-layout.js';
 import type { TableLayout } from '../../reconstruct/metadata/table-layout.js';
@@ -208,12 +208,21 @@ export async function runScan(opts: ScanOptions): Promise<void> {
       // catalog the override is merged with); a failure to read it is the one said below.
       let databaseDefault: { collation: string; from: string } | undefined;
       if (opts.ddl && !opts.collation && (opts.mdf?.length || opts.bak?.length)) {
+        const from = (opts.mdf?.length ? opts.mdf : opts.bak)!.join(' + ');
+        let boot: { collation: string | null; id: number | null } | undefined;
         try {
           await opened.source.metadata();
-          const c = opened.databaseCollation?.() ?? null;
-          if (c && codePageForCollation(c) !== null) databaseDefault = { collation: c, from: (opts.mdf?.length ? opts.mdf : opts.bak)!.join(' + ') };
+          boot = { collation: opened.databaseCollation?.() ?? null, id: opened.databaseCollationId?.() ?? null };
         } catch {
           // said where the catalog is read for the override (withMetadata), as without this
+        }
+        if (boot?.collation && codePageForCollation(boot.collation) !== null) databaseDefault = { collation: boot.collation, from };
+        else if (boot && boot.id !== null) {
+          // a default the boot page names and rowback cannot read text in (a _UTF8 collation's id has
+          // no name here): refused, not read as the "assumed" 1252 while the file says otherwise
+          const text = readTextFile(opts.ddl, '--ddl');
+          const refusal = namingFile(opts.ddl, () => unreadableDatabaseCollationRefusal(text, { typeAliases: typeAliasesOf(opts) }, boot!.collation, boot!.id!, from, '--collation NAME'));
+          if (refusal) throw new InputError('INPUT_BAD_OPTION', `--ddl: ${refusal}`);
         }
       }
       const override = loadMetadataOverride(opts, databaseDefault);
@@ -623,13 +632,7 @@ function loadMetadataOverride(opts: ScanOptions, databaseDefault?: { collation: 
     const catalog = readCatalogFile(opts.schema, '--schema');
     return { layouts: catalog.layouts, notes: [] as string[], identity: catalog.identity };
   }
-  const aliases = Object.fromEntries(
-    opts.typeAlias.map((a) => {
-      const [n, t] = a.split('=');
-      if (!n || !t) throw new InputError('INPUT_BAD_OPTION', `--type-alias '${a}' is not NAME=TYPE`);
-      return [n.trim(), t.trim()];
-    }),
-  );
+  const aliases = typeAliasesOf(opts);
   const text = readTextFile(opts.ddl!, '--ddl');
   const defaultCollation = opts.collation ?? databaseDefault?.collation;
   const layouts = namingFile(opts.ddl!, () => layoutsFromDdl(text, { typeAliases: aliases, ...(defaultCollation ? { defaultCollation } : {}) }));
@@ -646,6 +649,17 @@ function loadMetadataOverride(opts: ScanOptions, databaseDefault?: { collation: 
   const sparse = assumedSparseIdsNote(layouts, '--schema (sql/table-metadata.sql) or the data file (--mdf/--bak)');
   if (sparse) notes.push(`--ddl: ${sparse}`);
   return { layouts, notes };
+}
+
+/** --type-alias NAME=TYPE … as the map layoutsFromDdl takes; throws InputError INPUT_BAD_OPTION for one not NAME=TYPE. */
+function typeAliasesOf(opts: ScanOptions): Record<string, string> {
+  return Object.fromEntries(
+    opts.typeAlias.map((a) => {
+      const [n, t] = a.split('=');
+      if (!n || !t) throw new InputError('INPUT_BAD_OPTION', `--type-alias '${a}' is not NAME=TYPE`);
+      return [n.trim(), t.trim()];
+    }),
+  );
 }
 
 function printSummary(rows: number, perTable: Map<string, number>, skipped: SkippedItem[]): void {

@@ -118,6 +118,27 @@ export function databaseCollationNote(sql: string, opts: DdlOptions, collation: 
 }
 
 /**
+ * The refusal of a caller whose data file or backup names a database default collation rowback
+ * cannot read text in: `collationId` the boot page's dbi_collation, `collation` its name when known
+ * (collation-ids.ts; the _UTF8 collations of SQL Server 2019+ and later ones have none there), else
+ * null. Without this the script's char/varchar/text columns without COLLATE were read as
+ * DEFAULT_COLLATION (code page 1252) under the note that it was "assumed", while the file given
+ * said the database's default is another: text of another code page printed as 1252 characters
+ * (UTF-8's 'ş' as 'ÅŸ'), looking like data. `from` names the file(s), `howToGive` the option that
+ * gives the collation. Undefined when the collation's code page is known or no column takes the
+ * default. Throws as layoutsFromDdl.
+ */
+export function unreadableDatabaseCollationRefusal(sql: string, opts: DdlOptions, collation: string | null, collationId: number, from: string, howToGive: string): string | undefined {
+  if (collation !== null && codePageForCollation(collation) !== null) return undefined;
+  const cols = columnsOnDefaultCollation(sql, opts);
+  if (cols.length === 0) return undefined;
+  const which = collation !== null
+    ? `is ${collation}, whose code page rowback does not know`
+    : `has collation id ${collationId} (0x${(collationId >>> 0).toString(16).toUpperCase()}), which rowback does not know by name (a _UTF8 collation of SQL Server 2019 or later?)`;
+  return `${cols.length} char/varchar/text column(s) without COLLATE (${cols.slice(0, 5).join(', ')}${cols.length > 5 ? ', …' : ''}) take the database's default collation, and the boot page of ${from} says it ${which}: they would be read as ${DEFAULT_COLLATION} (code page 1252), other text coming out as wrong characters. Give the collation with ${howToGive} (SELECT DATABASEPROPERTYEX(DB_NAME(), 'Collation') in the database), or COLLATE in the script`;
+}
+
+/**
  * What a caller must say of layouts read from a script whose tables have sparse columns and no
  * dropped column in their history: a row's sparse vector names its values by column_id (improve.dk
  * "SQL Server Sparse Columns"), and a script gives each column the id of its place in the table as
