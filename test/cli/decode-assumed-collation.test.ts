@@ -44,3 +44,16 @@ it('a table of the script without such columns: no note (the other tables\' colu
   expect(JSON.parse(r.stdout).values.Name).toBe('hi');
   expect(r.stderr).toBe('');
 });
+
+it('a table whose name holds a dot is not the table before the dot: [dbo].[Users.Archive]\'s columns are not named for dbo.Users (SYNTHETIC script)', async () => {
+  // the note filtered the columns by the text 'dbo.users.': dbo.Users' row named [Users.Archive]'s
+  // Name, a column the decode did not read, and for a table without such columns said one it has not
+  const dotted = join(dir, 'dotted.sql');
+  writeFileSync(dotted, 'CREATE TABLE dbo.Users (UserId int NOT NULL, Name nvarchar(50) NULL);\nCREATE TABLE [dbo].[Users.Archive] (Id int NOT NULL, Name varchar(50) NULL);\n');
+  const r = await cli('decode', '--ddl', dotted, '--table', 'dbo.Users', '--hex', '300008000100000002000001001100' + '4100');
+  expect(r.code, r.stderr).toBe(0);
+  expect(r.stderr).toBe('');
+  const a = await cli('decode', '--ddl', dotted, '--table', 'dbo.Users.Archive', '--hex', ROW);
+  expect(a.code, a.stderr).toBe(0);
+  expect(a.stderr).toBe("rowback decode: note: --ddl: 1 char/varchar/text column(s) without COLLATE (dbo.Users.Archive.Name) are read as SQL_Latin1_General_CP1_CI_AS (code page 1252), assumed as the database's default collation; if it is another, give it with --collation\n");
+});

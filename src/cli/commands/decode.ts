@@ -124,7 +124,7 @@ export async function runDecode(opts: DecodeCliOptions, signal?: AbortSignal): P
   // char/varchar/text columns of the row's table read as the assumed default collation (no
   // --collation): said, as scan says it; a Turkish database's 0xFE printed 'þ' (code page 1252) for
   // 'ş' (1254) with no word, where scan --ddl named the assumption
-  const assumed = opts.ddl && opts.collation === undefined ? assumedCollationNote(readText(opts.ddl, '--ddl'), { typeAliases: parseAliases(opts.typeAlias ?? []), defaultSchema: opts.defaultSchema }, '--collation', qualifiedName(table)) : undefined;
+  const assumed = opts.ddl && opts.collation === undefined ? assumedCollationNote(readText(opts.ddl, '--ddl'), { typeAliases: parseAliases(opts.typeAlias ?? []), defaultSchema: opts.defaultSchema }, '--collation', { schema: table.schema, name: table.name }) : undefined;
   const notes = [sparse, assumed].filter((n): n is string => n !== undefined).map((n) => `rowback decode: note: --ddl: ${n}\n`);
   return { text: rowJson(doc) + '\n', incomplete, note: notes.join('') };
 }

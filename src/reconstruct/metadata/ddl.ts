@@ -57,6 +57,15 @@ export interface DdlOptions {
  * different defaults (aliases, ALTERs and all), so it is exactly the columns the default reaches.
  */
 export function columnsOnDefaultCollation(sql: string, opts: DdlOptions = {}): string[] {
+  return defaultCollationColumns(sql, opts).map((c) => `${c.schema}.${c.table}.${c.column}`);
+}
+
+/**
+ * columnsOnDefaultCollation's columns with their table apart (`schema`, `table`, `column` as the
+ * layouts name them): a name holding a dot made `schema.table.column` ambiguous, and a filter by
+ * the text `dbo.Users.` took [dbo].[Users.Archive]'s columns for dbo.Users'. Throws as layoutsFromDdl.
+ */
+function defaultCollationColumns(sql: string, opts: DdlOptions = {}): Array<{ schema: string; table: string; column: string }> {
   const script = parseDdl(sql);
   // the assumed default first: its errors are the script's (layoutsFromDdl throws them too)
   const b = layoutsFromScript(script, { ...opts, defaultCollation: DEFAULT_COLLATION });
@@ -70,12 +79,12 @@ export function columnsOnDefaultCollation(sql: string, opts: DdlOptions = {}): s
     // given that collation explicitly included: a caution, not a refusal).
     if (!(e instanceof SchemaError)) throw e;
     const dflt = DEFAULT_COLLATION.toLowerCase();
-    return b.flatMap((t) => t.columns.filter((c) => usesCodePage(c.type) && !c.isDropped && c.collation?.toLowerCase() === dflt).map((c) => `${t.schema}.${t.name}.${c.name}`));
+    return b.flatMap((t) => t.columns.filter((c) => usesCodePage(c.type) && !c.isDropped && c.collation?.toLowerCase() === dflt).map((c) => ({ schema: t.schema, table: t.name, column: c.name })));
   }
-  const out: string[] = [];
+  const out: Array<{ schema: string; table: string; column: string }> = [];
   a.forEach((t, i) => {
     t.columns.forEach((c, j) => {
-      if (usesCodePage(c.type) && !c.isDropped && c.collation !== b[i]?.columns[j]?.collation) out.push(`${t.schema}.${t.name}.${c.name}`);
+      if (usesCodePage(c.type) && !c.isDropped && c.collation !== b[i]?.columns[j]?.collation) out.push({ schema: t.schema, table: t.name, column: c.name });
     });
   });
   return out;
@@ -93,11 +102,12 @@ function namedCollation(name: string | undefined, databaseDefault: string): stri
  * What a caller that gave no default collation must say (scan's stderr, a job's notes): the columns
  * columnsOnDefaultCollation finds are read as DEFAULT_COLLATION (code page 1252), assumed to be the
  * database's default; `howToGive` names the option that gives it (`--collation`,
- * `metadata.collation`); `table` (`schema.name`): only its columns. Undefined when no column takes
+ * `metadata.collation`); `table` (`schema.name`, or its schema and name apart, as a layout names them: a name may hold a dot): only its columns. Undefined when no column takes
  * the default. Throws as layoutsFromDdl.
  */
-export function assumedCollationNote(sql: string, opts: DdlOptions, howToGive: string, table?: string): string | undefined {
-  const cols = columnsOnDefaultCollation(sql, opts).filter((c) => table === undefined || c.toLowerCase().startsWith(`${table.toLowerCase()}.`));
+export function assumedCollationNote(sql: string, opts: DdlOptions, howToGive: string, table?: string | { schema: string; name: string }): string | undefined {
+  // the table by its schema and name apart, not by the text `schema.name.` (a [Users.Archive] is no dbo.Users)
+  const cols = defaultCollationColumns(sql, opts).filter((c) => table === undefined || (typeof table === 'string' ? `${c.schema}.${c.table}`.toLowerCase() === table.toLowerCase() : c.schema.toLowerCase() === table.schema.toLowerCase() && c.table.toLowerCase() === table.name.toLowerCase())).map((c) => `${c.schema}.${c.table}.${c.column}`);
   if (cols.length === 0) return undefined;
   return `${cols.length} char/varchar/text column(s) without COLLATE (${cols.slice(0, 5).join(', ')}${cols.length > 5 ? ', …' : ''}) are read as ${DEFAULT_COLLATION} (code page 1252), assumed as the database's default collation; if it is another, give it with ${howToGive}`;
 }
