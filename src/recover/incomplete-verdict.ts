@@ -160,7 +160,10 @@ export function incompleteVerdict(input: VerdictInput, words: VerdictWords): Inc
   const sourceRows = sourceRowsClause(input.sourceSkipped, words.undecodedWhere, words.done, words.layoutChangeWayOn);
   const unknownTables = stats && input.kind === 'files' && !input.layoutGiven && !damaged && !stopped ? unknownTablesClause(stats, [...window.operations], words.done, catalogOwnerOf(input)) : '';
   // the catalog and where the log read begins are known before the read: said when stopped too
-  const rebuilt = input.kind !== 'files' && input.catalogChanges
+  const rebuilt = input.kind === 'files'
+    // a files source tells only its clustered columnstore tables (its catalog is a snapshot)
+    ? columnstoreTablesClause(input.catalogChanges?.columnstore, 'files', words.result)
+    : input.catalogChanges
     ? [
       rebuiltTablesClause(input.catalogChanges, window.from, input.kind === 'export' ? 'export' : 'live', { from: words.scopeNames?.from ?? '--from', result: words.result, wayOn: words.rebuiltWayOn ?? '' }),
       // clustered columnstore tables read: no delete of theirs is ever returned (rebuilt-tables.ts)

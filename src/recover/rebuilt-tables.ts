@@ -58,11 +58,16 @@ export function columnstoreTables(layouts: readonly TableLayout[]): string[] {
  * (sys.internal_partitions COLUMN_STORE_DELTA_STORE; sys.column_store_row_groups delta_store_hobt_id),
  * not in sys.partitions. So no delete of such a table is ever returned, and the scan said "0 rows" of it
  * as if none had been deleted; and rowback does not decode columnstore rows (decode-row.ts
- * DECODE_UNSUPPORTED). `kind`: what read the log; `result`: what the rows are missing from.
+ * DECODE_UNSUPPORTED). `kind`: what read the log (files: a sentence of its own, the log mapped by the
+ * data file's or script's catalog, where a compressed rowgroup's delete has no row image all the same);
+ * `result`: what the rows are missing from.
  */
-export function columnstoreTablesClause(tables: readonly string[] | undefined, kind: 'live' | 'export', result: string): string {
+export function columnstoreTablesClause(tables: readonly string[] | undefined, kind: 'live' | 'export' | 'files', result: string): string {
   if (!tables || tables.length === 0) return '';
   const names = tables.length <= NAMED ? tables.join(', ') : `${tables.slice(0, NAMED).join(', ')} and ${tables.length - NAMED} more`;
+  // files: the log records are mapped by the data file's (or script's) catalog, but a delete from a
+  // compressed rowgroup logs no row image wherever the log is read, and a delta store row is not decoded
+  if (kind === 'files') return `${tables.length === 1 ? 'a table read is a clustered columnstore table' : `${tables.length} tables read are clustered columnstore tables`} (${names}): its rows are kept in compressed rowgroups, where a delete only marks the row in the index's delete bitmap and logs no row image, and in delta store rowgroups, whose rows rowback does not decode (DECODE_UNSUPPORTED); the deletes of ${tables.length === 1 ? 'it' : 'them'} are not in ${result}, whatever was deleted: recover them from a backup restored as another database (rowback restore plan)`;
   const reader = kind === 'export' ? 'sql/export-log-records.sql chose' : 'the server returned';
   return `${tables.length === 1 ? 'a table read is a clustered columnstore table' : `${tables.length} tables read are clustered columnstore tables`} (${names}): its rows are kept in compressed rowgroups, where a delete only marks the row in the index's delete bitmap and logs no row image, and in delta store rowgroups on internal rowsets that the records ${reader} by the table's heap or clustered index do not include; no delete of ${tables.length === 1 ? 'it' : 'them'} is in ${result}, whatever was deleted, and rowback does not decode columnstore rows: recover them from a backup restored as another database (rowback restore plan)`;
 }

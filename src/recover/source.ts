@@ -129,7 +129,8 @@ export interface RecoverySource {
    * catalog names now): after `candidates()`, the tables it read rows of with their
    * sys.objects.modify_date, and where its log read begins (rebuilt-tables.ts CatalogChanges); null
    * before a scan. A table altered or rebuilt inside the stretch asked for is INCOMPLETE
-   * (rebuiltTablesClause). Files sources have none: their catalog is a snapshot of the data file's.
+   * (rebuiltTablesClause). Files sources give only `columnstore` (their catalog is a snapshot of the
+   * data file's or the script's).
    */
   catalogChanges?(): CatalogChanges | null;
   /**

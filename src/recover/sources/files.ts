@@ -24,6 +24,7 @@ import { LOG_STARTS_MID_VLF, LOG_VLF_ENDS_EARLY, vlfEndsEarlySaid, readLdfLayout
 import { LOP_ABORT_XACT, LOP_BEGIN_XACT, LOP_COMMIT_XACT, type LogRecord } from '../../logreader/log-record.js';
 import { mergeLogScanStats, readLogFilesInParallel, type LogFileEvent, type LogFileInput } from '../../logreader/parallel/parallel-reader.js';
 import type { TableLayout } from '../../reconstruct/metadata/table-layout.js';
+import { columnstoreTables, type CatalogChanges } from '../rebuilt-tables.js';
 import type { SqlValue } from '../../reconstruct/values.js';
 import type { RecoveredRow } from '../recovered-row.js';
 import { realpathSync, statSync } from 'node:fs';
@@ -303,6 +304,8 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
   let databaseCreated: string | null = null;
   let databaseCollation: string | null = null;
   let databaseCollationId: number | null = null;
+  /** Of the tables the last candidates() read, the clustered columnstore ones; null before a scan. */
+  let readColumnstore: string[] | null = null;
   let catalog: MetadataCatalog | null = null;
   /** The data file's or backup's last checkpoint LSN (boot page dbi_checkptLSN): its catalog is as of it or earlier (committed.ts layoutsAsOf). */
   let catalogAsOf: string | null = null;
@@ -1046,6 +1049,14 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
     get databaseCollationId() {
       return databaseCollationId;
     },
+    /**
+     * RecoverySource.catalogChanges for files: only `columnstore` (the clustered columnstore tables
+     * the last candidates() read); no modify dates (the catalog is the data file's snapshot, not the
+     * server's now: rebuilt tables are judged otherwise). Null before a scan.
+     */
+    catalogChanges(): CatalogChanges | null {
+      return readColumnstore === null ? null : { tables: [], logReadFrom: null, ...(readColumnstore.length ? { columnstore: readColumnstore } : {}) };
+    },
     logReadEnd,
     logReadStart,
     logBackupsStart,
@@ -1165,6 +1176,8 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
       return (async function* () {
         await ensureOneDatabase();
         const cat = catalogOverride ?? (await self.metadata());
+        // the clustered columnstore tables read, for the verdict (rebuilt-tables.ts columnstoreTablesClause)
+        readColumnstore = columnstoreTables(filter.tables?.length ? filter.tables.map((t) => cat.byName(t)).filter((t): t is TableLayout => t !== undefined) : cat.tables());
         scanStats = emptyStats();
         current = emptyLogScanStats();
         runPass = 0;
