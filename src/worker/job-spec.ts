@@ -8,7 +8,7 @@ import { InputError, isRowbackError, type RowbackError } from '../errors.js';
 import { findTableName } from '../reconstruct/metadata/names.js';
 import { splitQualifiedName } from '../util/tsql.js';
 import { catalogFromJson, layoutsFromCatalog } from '../reconstruct/metadata/catalog-json.js';
-import { assumedCollationNote, assumedSparseIdsNote, databaseCollationNote, layoutsFromDdl } from '../reconstruct/metadata/ddl.js';
+import { assumedCollationNote, assumedSparseIdsNote, databaseCollationNote, layoutsFromDdl, type DatabaseDefaultCollation } from '../reconstruct/metadata/ddl.js';
 import type { TableLayout } from '../reconstruct/metadata/table-layout.js';
 
 /**
@@ -70,13 +70,11 @@ export const FilesJobSpec = z.object({
 
 /**
  * The default collation of the database of a job's data file or backup (its boot page,
- * dbi_collation) and the files it was read from: what `metadata.ddl`'s char/varchar/text columns
- * without COLLATE take when `metadata.collation` is not given (as `rowback scan --ddl` takes it).
+ * dbi_collation), live server (sys.databases) or export (its header), and where it was read: what
+ * `metadata.ddl`'s char/varchar/text columns without COLLATE take when `metadata.collation` is not
+ * given (as `rowback scan --ddl` takes it).
  */
-export interface DatabaseDefaultCollation {
-  collation: string;
-  from: string;
-}
+export type { DatabaseDefaultCollation };
 
 /**
  * The layouts of a job's metadata (`databaseDefault`: see DatabaseDefaultCollation). Parse errors are SchemaErrors whose `location.field` is

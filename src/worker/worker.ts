@@ -36,7 +36,7 @@ import { appendAll } from '../util/append-all.js';
 
 export type RecoverFn = (source: RecoverySource, filter: ScanFilter, opts?: RecoverOptions) => AsyncIterable<RecoverEvent>;
 /** Opens a job's source; may return notes the user must be told (inactive log, schema drift, time zone) and warnings (unknown log operation codes, said as `WARNING:` notes). */
-export type OpenSourceFn = (o: ScanSourceOptions, logger?: Logger) => Promise<RecoverySource | { source: RecoverySource; notes: () => string[]; warnings?: () => string[]; logReadEnd?: () => LogReadEnd | null; logReadStart?: () => LogReadEnd | null; logWholeFrom?: () => LogWholeFrom | null; databaseCreated?: () => string | null; databaseCollation?: () => string | null; scopeClauses?: (filter: { from?: string; to?: string; operations?: readonly string[] }, names?: { from: string; to: string }) => string[]; logNotGiven?: () => LogNotGiven[]; chainGapTimes?: (item: SkippedItem) => { after?: string; before?: string; priorBy?: string; laterFrom?: string } | undefined }>;
+export type OpenSourceFn = (o: ScanSourceOptions, logger?: Logger) => Promise<RecoverySource | { source: RecoverySource; notes: () => string[]; warnings?: () => string[]; logReadEnd?: () => LogReadEnd | null; logReadStart?: () => LogReadEnd | null; logWholeFrom?: () => LogWholeFrom | null; databaseCreated?: () => string | null; databaseCollation?: () => string | null; databaseDefaultCollation?: () => Promise<DatabaseDefaultCollation | null>; scopeClauses?: (filter: { from?: string; to?: string; operations?: readonly string[] }, names?: { from: string; to: string }) => string[]; logNotGiven?: () => LogNotGiven[]; chainGapTimes?: (item: SkippedItem) => { after?: string; before?: string; priorBy?: string; laterFrom?: string } | undefined }>;
 
 export interface WorkerOptions {
   store: StagingStore;
@@ -555,15 +555,15 @@ export class JobWorker {
       // the database the rows are read from, for re-insert to compare with its target's
       await this.recordSourceDatabase(jobId, source, log, spec.kind === 'files' && spec.mdf !== undefined ? [spec.mdf].flat() : undefined);
       // metadata.ddl's char/varchar/text columns without COLLATE: the default collation of the
-      // database of the job's data file or backup (boot page), as `rowback scan --ddl` takes it
+      // database as the job's input tells it (a data file's or backup's boot page, the live server's
+      // sys.databases, an export's header), as `rowback scan --ddl` takes it
       let databaseDefault: DatabaseDefaultCollation | undefined;
-      if (spec.metadata?.ddl !== undefined && spec.metadata.collation === undefined && spec.kind === 'files' && (spec.mdf !== undefined || spec.bak !== undefined) && 'source' in opened && opened.databaseCollation) {
+      if (spec.metadata?.ddl !== undefined && spec.metadata.collation === undefined && 'source' in opened && opened.databaseDefaultCollation) {
         try {
-          await source.metadata();
-          const c = opened.databaseCollation();
-          if (c && codePageForCollation(c) !== null) databaseDefault = { collation: c, from: [spec.mdf ?? spec.bak ?? []].flat().join(' + ') };
+          const d = await opened.databaseDefaultCollation();
+          if (d && codePageForCollation(d.collation) !== null) databaseDefault = d;
         } catch {
-          // said where the catalog is read for the override (withMetadata), as without this
+          // said where the source is read next (withMetadata, the scan), as without this
         }
       }
       if (spec.metadata) {

@@ -202,18 +202,18 @@ export async function runScan(opts: ScanOptions): Promise<void> {
     let mappedTables = new Map<string, string>();
     if (opts.schema || opts.ddl) {
       // A script's char/varchar/text columns without COLLATE take the database's default collation,
-      // which the data file or backup given beside it names (boot page dbi_collation): FinancialCrm
-      // (Turkish_CI_AS, code page 1254) had them read as code page 1252 (ş as þ, ğ as ð) with a note
-      // that it was assumed, while the backup read said which it is. Its catalog is read once (the
-      // catalog the override is merged with); a failure to read it is the one said below.
+      // which the input read beside it names: a data file's or backup's boot page (dbi_collation),
+      // the live server's sys.databases, an export's header. FinancialCrm (Turkish_CI_AS, code page
+      // 1254) had them read as code page 1252 (ş as þ, ğ as ð) with a note that it was assumed, while
+      // the input said which it is. A failure to read it is the one said below (the catalog the
+      // override is merged with, the server facts, the export's header are read there too).
       let databaseDefault: { collation: string; from: string } | undefined;
-      if (opts.ddl && !opts.collation && (opts.mdf?.length || opts.bak?.length)) {
+      if (opts.ddl && !opts.collation && opened.databaseDefaultCollation) {
         try {
-          await opened.source.metadata();
-          const c = opened.databaseCollation?.() ?? null;
-          if (c && codePageForCollation(c) !== null) databaseDefault = { collation: c, from: (opts.mdf?.length ? opts.mdf : opts.bak)!.join(' + ') };
+          const d = await opened.databaseDefaultCollation();
+          if (d && codePageForCollation(d.collation) !== null) databaseDefault = d;
         } catch {
-          // said where the catalog is read for the override (withMetadata), as without this
+          // said where the source is read next (withMetadata, the scan), as without this
         }
       }
       const override = loadMetadataOverride(opts, databaseDefault);

@@ -103,9 +103,20 @@ export function assumedCollationNote(sql: string, opts: DdlOptions, howToGive: s
 }
 
 /**
+ * The database's default collation as the input read beside a script tells it, and where it was
+ * read, as a note names it: `boot page of X.bak` (a data file's or backup's dbi_collation),
+ * `sys.databases.collation_name of CRM on SERVER` (a live server), `the header of X.json
+ * (databaseCollation)` (an export).
+ */
+export interface DatabaseDefaultCollation {
+  collation: string;
+  from: string;
+}
+
+/**
  * What a caller that took the script's default collation from the database itself must say: the
  * columns columnsOnDefaultCollation finds are read as `collation` (its code page), the default
- * collation of the database `from` names (a data file's or backup's boot page, dbi_collation);
+ * collation of the database, read where `from` says (DatabaseDefaultCollation.from);
  * `howToGive` names the option for a table whose columns had another (a database whose default was
  * changed by ALTER DATABASE … COLLATE after the table was made). Undefined when no column takes the
  * default. Throws as layoutsFromDdl.
@@ -114,7 +125,7 @@ export function databaseCollationNote(sql: string, opts: DdlOptions, collation: 
   const cols = columnsOnDefaultCollation(sql, opts);
   if (cols.length === 0) return undefined;
   const cp = codePageForCollation(collation);
-  return `${cols.length} char/varchar/text column(s) without COLLATE (${cols.slice(0, 5).join(', ')}${cols.length > 5 ? ', …' : ''}) are read as ${collation}${cp === null ? '' : ` (code page ${cp})`}, the database's default collation (boot page of ${from}); if the table's columns were made under another, give it with ${howToGive}`;
+  return `${cols.length} char/varchar/text column(s) without COLLATE (${cols.slice(0, 5).join(', ')}${cols.length > 5 ? ', …' : ''}) are read as ${collation}${cp === null ? '' : ` (code page ${cp})`}, the database's default collation (${from}); if the table's columns were made under another, give it with ${howToGive}`;
 }
 
 /**
