@@ -138,7 +138,7 @@ export async function openSource(o: ScanSourceOptions, logger?: Logger): Promise
     const { openExportSource } = await import('./sources/export.js');
     const s = openExportSource(o.export!, { logger, acceptSchemaDrift: o.acceptSchemaDrift, ...hold });
     const { exportScopeClauses } = await import('./window-past-log.js');
-    return { source: s, notes: () => s.notes, loudNotes: () => s.loudNotes, scopeClauses: (f, names) => (s.header ? exportScopeClauses(f, s.header, o.export!, names) : []) };
+    return { source: s, notes: () => s.notes, loudNotes: () => s.loudNotes, databaseDefaultCollation: () => s.databaseDefaultCollation(), scopeClauses: (f, names) => (s.header ? exportScopeClauses(f, s.header, o.export!, names) : []) };
   }
   hideArgvSecrets();
   if (!o.database) throw new InputError('INPUT_BAD_OPTION', '--database is required with --server');
