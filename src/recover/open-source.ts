@@ -130,7 +130,10 @@ export async function openSource(o: ScanSourceOptions, logger?: Logger): Promise
     return { source: s, notes: () => s.notes, loudNotes: () => s.identityNotes, warnings: () => [...s.headerWarnings, ...s.logWarnings, ...unknownOperationsWarnings(s.logStats.unknownOps)], headerWarnings: () => s.headerWarnings, logReadEnd: () => s.logReadEnd, logReadStart: () => s.logReadStart, logBackupsStart: () => s.logBackupsStart, logWholeFrom: () => s.logWholeFrom, databaseCreated: () => s.databaseCreated, databaseCollation: () => s.databaseCollation, databaseDefaultCollation: async () => {
       if (!o.mdf?.length && !o.bak?.length) return null;
       await s.metadata();
-      return s.databaseCollation ? { collation: s.databaseCollation, from: `boot page of ${(o.mdf?.length ? o.mdf : o.bak)!.join(' + ')}` } : null;
+      const from = `boot page of ${(o.mdf?.length ? o.mdf : o.bak)!.join(' + ')}`;
+      if (s.databaseCollation) return { collation: s.databaseCollation, from };
+      // an id with no name rowback knows (a _UTF8 collation of SQL Server 2019 on): said, not assumed
+      return s.databaseCollationId ? { collation: `collation id ${s.databaseCollationId}`, from, unnamed: true } : null;
     }, logNotGiven: () => s.logNotGiven(), chainGapTimes: (item) => s.chainGapTimes(item) };
   }
   if (exp) {

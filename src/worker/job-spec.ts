@@ -8,7 +8,7 @@ import { InputError, isRowbackError, type RowbackError } from '../errors.js';
 import { findTableName } from '../reconstruct/metadata/names.js';
 import { splitQualifiedName } from '../util/tsql.js';
 import { catalogFromJson, layoutsFromCatalog } from '../reconstruct/metadata/catalog-json.js';
-import { assumedCollationNote, assumedSparseIdsNote, databaseCollationNote, layoutsFromDdl, type DatabaseDefaultCollation } from '../reconstruct/metadata/ddl.js';
+import { assumedCollationNote, assumedSparseIdsNote, databaseCollationNote, layoutsFromDdl, unknownDatabaseCollationNote, type DatabaseDefaultCollation } from '../reconstruct/metadata/ddl.js';
 import type { TableLayout } from '../reconstruct/metadata/table-layout.js';
 
 /**
@@ -155,11 +155,11 @@ export function jobMetadataMapping(m: JobMetadata, layouts: TableLayout[], table
  * columns without `collation` read as the assumed database default (code page 1252), and sparse
  * columns whose column_ids come from the script's order (assumedSparseIdsNote). Empty otherwise.
  */
-export function jobMetadataNotes(m: JobMetadata, databaseDefault?: DatabaseDefaultCollation): string[] {
+export function jobMetadataNotes(m: JobMetadata, databaseDefault?: DatabaseDefaultCollation, unknownDefault?: DatabaseDefaultCollation): string[] {
   if (m.ddl === undefined) return [];
   const out: string[] = [];
   const howToGive = 'the job\'s metadata.collation';
-  const assumed = m.collation !== undefined ? undefined : databaseDefault ? databaseCollationNote(m.ddl, { typeAliases: m.typeAliases }, databaseDefault.collation, databaseDefault.from, howToGive) : assumedCollationNote(m.ddl, { typeAliases: m.typeAliases }, howToGive);
+  const assumed = m.collation !== undefined ? undefined : databaseDefault ? databaseCollationNote(m.ddl, { typeAliases: m.typeAliases }, databaseDefault.collation, databaseDefault.from, howToGive) : unknownDefault ? unknownDatabaseCollationNote(m.ddl, { typeAliases: m.typeAliases }, unknownDefault, howToGive) : assumedCollationNote(m.ddl, { typeAliases: m.typeAliases }, howToGive);
   if (assumed) out.push(`metadata.ddl: ${assumed}`);
   const sparse = assumedSparseIdsNote(layoutsOfJobMetadata(m, databaseDefault), 'metadata.catalog (sql/table-metadata.sql) or the job\'s data file or backup');
   if (sparse) out.push(`metadata.ddl: ${sparse}`);

@@ -558,10 +558,12 @@ export class JobWorker {
       // database as the job's input tells it (a data file's or backup's boot page, the live server's
       // sys.databases, an export's header), as `rowback scan --ddl` takes it
       let databaseDefault: DatabaseDefaultCollation | undefined;
+      let unknownDefault: DatabaseDefaultCollation | undefined;
       if (spec.metadata?.ddl !== undefined && spec.metadata.collation === undefined && 'source' in opened && opened.databaseDefaultCollation) {
         try {
           const d = await opened.databaseDefaultCollation();
-          if (d && codePageForCollation(d.collation) !== null) databaseDefault = d;
+          if (d && !d.unnamed && codePageForCollation(d.collation) !== null) databaseDefault = d;
+          else if (d) unknownDefault = d;
         } catch {
           // said where the source is read next (withMetadata, the scan), as without this
         }
@@ -637,7 +639,7 @@ export class JobWorker {
         const n = [...catalogNotes, ...notes().filter((x) => !verdict.logNotGiven.includes(x)), ...warnings().map((w) => `WARNING: ${w}`)];
         // a window bound in a daylight-saving fold or gap of the service's zone, as scan warns of it
         appendAll(n, localTimeWarnings([['from', spec.from, 'start'], ['to', spec.to, 'end']], "the rowback service's"));
-        if (spec.metadata) appendAll(n, jobMetadataNotes(spec.metadata, databaseDefault));
+        if (spec.metadata) appendAll(n, jobMetadataNotes(spec.metadata, databaseDefault, unknownDefault));
         // what the committed filter saw beside the rows, as `rowback scan` says it on stderr: the
         // TRUNCATE TABLE / DROP TABLE transactions, rows their own transaction took back, and rows
         // not checked for that (said even when the job was stopped: staged rows here may still exist

@@ -13,7 +13,7 @@ import { catchInterrupts, exitCodeOf } from '../interrupt.js';
 import { InputError } from '../../errors.js';
 import { readCatalogFile } from '../../reconstruct/metadata/catalog-json.js';
 import { checkCatalogDatabase, fileIdentitiesOf } from '../../recover/source-identity.js';
-import { assumedCollationNote, assumedSparseIdsNote, databaseCollationNote, layoutsFromDdl } from '../../reconstruct/metadata/ddl.js';
+import { assumedCollationNote, assumedSparseIdsNote, databaseCollationNote, layoutsFromDdl, unknownDatabaseCollationNote, type DatabaseDefaultCollation } from '../../reconstruct/metadata/ddl.js';
 import { codePageForCollation } from '../../reconstruct/collation.js';
 import { isVisibleColumn } from '../../reconstruct/metadata/table-layout.js';
 import type { TableLayout } from '../../reconstruct/metadata/table-layout.js';
@@ -207,16 +207,19 @@ export async function runScan(opts: ScanOptions): Promise<void> {
       // 1254) had them read as code page 1252 (ş as þ, ğ as ð) with a note that it was assumed, while
       // the input said which it is. A failure to read it is the one said below (the catalog the
       // override is merged with, the server facts, the export's header are read there too).
-      let databaseDefault: { collation: string; from: string } | undefined;
+      let databaseDefault: DatabaseDefaultCollation | undefined;
+      /** Read, but with no code page rowback knows (an id with no known name: a _UTF8 one): said so, not "assumed". */
+      let unknownDefault: DatabaseDefaultCollation | undefined;
       if (opts.ddl && !opts.collation && opened.databaseDefaultCollation) {
         try {
           const d = await opened.databaseDefaultCollation();
-          if (d && codePageForCollation(d.collation) !== null) databaseDefault = d;
+          if (d && !d.unnamed && codePageForCollation(d.collation) !== null) databaseDefault = d;
+          else if (d) unknownDefault = d;
         } catch {
           // said where the source is read next (withMetadata, the scan), as without this
         }
       }
-      const override = loadMetadataOverride(opts, databaseDefault);
+      const override = loadMetadataOverride(opts, databaseDefault, unknownDefault);
       metadataNotes = override.notes;
       // a catalog of another database names this log's rows after its own tables: refused before
       // anything is read (or, with no identity to compare, said even with --quiet)
@@ -616,7 +619,7 @@ function parseOperations(ops: string[]): ScanOperation[] {
  * char/varchar/text columns without COLLATE when --collation is not given; without it they are read
  * as SQL_Latin1_General_CP1_CI_AS, said as assumed.
  */
-function loadMetadataOverride(opts: ScanOptions, databaseDefault?: { collation: string; from: string }) {
+function loadMetadataOverride(opts: ScanOptions, databaseDefault?: DatabaseDefaultCollation, unknownDefault?: DatabaseDefaultCollation) {
   if (opts.schema && opts.ddl) throw new InputError('INPUT_BAD_OPTION', 'give --schema or --ddl, not both');
   // A UTF-8 byte-order mark (Windows PowerShell 5.1's Set-Content -Encoding UTF8) is allowed.
   if (opts.schema) {
@@ -640,7 +643,7 @@ function loadMetadataOverride(opts: ScanOptions, databaseDefault?: { collation: 
   } else if (!opts.collation) {
     // The script does not say the database's default collation (SSMS leaves COLLATE out where it is
     // that): the text of a database with another code page would be read wrong without a word.
-    const assumed = assumedCollationNote(text, { typeAliases: aliases }, '--collation');
+    const assumed = unknownDefault ? unknownDatabaseCollationNote(text, { typeAliases: aliases }, unknownDefault, '--collation') : assumedCollationNote(text, { typeAliases: aliases }, '--collation');
     if (assumed) notes.push(`--ddl: ${assumed}`);
   }
   const sparse = assumedSparseIdsNote(layouts, '--schema (sql/table-metadata.sql) or the data file (--mdf/--bak)');

@@ -109,8 +109,24 @@ export function assumedCollationNote(sql: string, opts: DdlOptions, howToGive: s
  * (databaseCollation)` (an export).
  */
 export interface DatabaseDefaultCollation {
+  /** The collation's name; with `unnamed`, what the input holds instead (`collation id 123`). */
   collation: string;
   from: string;
+  /** The input names the collation by an id that has no name rowback knows (collation-ids.ts): not a name to read with. */
+  unnamed?: true;
+}
+
+/**
+ * What a caller must say when the database's default collation was read (`d`: DatabaseDefaultCollation)
+ * but has no code page rowback knows (an id with no known name, a name codePageForCollation does not
+ * map): the script's columns without COLLATE are read as DEFAULT_COLLATION (code page 1252) all the
+ * same, which the input says is not the database's, and `howToGive` gives the right one. Undefined when
+ * no column takes the default. Throws as layoutsFromDdl.
+ */
+export function unknownDatabaseCollationNote(sql: string, opts: DdlOptions, d: DatabaseDefaultCollation, howToGive: string): string | undefined {
+  const cols = columnsOnDefaultCollation(sql, opts);
+  if (cols.length === 0) return undefined;
+  return `${cols.length} char/varchar/text column(s) without COLLATE (${cols.slice(0, 5).join(', ')}${cols.length > 5 ? ', …' : ''}) are read as ${DEFAULT_COLLATION} (code page 1252), while the database's default collation (${d.from}) is ${d.collation}, whose code page rowback does not know: text other than Western European comes out wrong; give its name with ${howToGive} (SELECT DATABASEPROPERTYEX(DB_NAME(), 'Collation') in the database gives it)`;
 }
 
 /**

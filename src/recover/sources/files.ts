@@ -150,6 +150,8 @@ export interface FileRecoverySource extends RecoverySource {
    * What a CREATE TABLE script's char/varchar/text columns without COLLATE take (scan --ddl).
    */
   readonly databaseCollation: string | null;
+  /** The boot page's dbi_collation as stored (COLLATIONPROPERTY(name, 'CollationID')) once metadata() has read it, else null: the id of a databaseCollation that has no known name (a `_UTF8` one). */
+  readonly databaseCollationId: number | null;
   /**
    * When no .ldf is given: the backup set whose log is read last (the log backup of the chain with
    * the highest LastLSN, else the --bak backup whose own log is read last) and its finish date as its
@@ -250,7 +252,7 @@ export interface LogReadEnd {
 
 /** The part of src/datafile this source needs, loaded when metadata is first asked for. */
 interface DatafileApi {
-  readDataFileMetadata(source: PageSource): { tables: TableLayout[]; partitionLayouts: TableLayout[]; otherAllocUnits?: ReadonlySet<string>; skipped?: SkippedItem[]; warnings?: string[]; database?: { version: number; checkpointLsn?: string; created?: string | null; collation?: string | null }; principals?: Array<{ name: string; type: string; sid: string | null }> | null };
+  readDataFileMetadata(source: PageSource): { tables: TableLayout[]; partitionLayouts: TableLayout[]; otherAllocUnits?: ReadonlySet<string>; skipped?: SkippedItem[]; warnings?: string[]; database?: { version: number; checkpointLsn?: string; created?: string | null; collation?: string | null; collationId?: number }; principals?: Array<{ name: string; type: string; sid: string | null }> | null };
   /** The .mdf and its .ndf files as one page source (open-data-files.ts). */
   openDataFiles(paths: string[]): PageSource;
   /** Off-row values of logged row images from the pages (table-rows.ts). */
@@ -297,6 +299,7 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
   let dbiVersion: number | null = null;
   let databaseCreated: string | null = null;
   let databaseCollation: string | null = null;
+  let databaseCollationId: number | null = null;
   let catalog: MetadataCatalog | null = null;
   /** The data file's or backup's last checkpoint LSN (boot page dbi_checkptLSN): its catalog is as of it or earlier (committed.ts layoutsAsOf). */
   let catalogAsOf: string | null = null;
@@ -1037,6 +1040,9 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
     get databaseCollation() {
       return databaseCollation;
     },
+    get databaseCollationId() {
+      return databaseCollationId;
+    },
     logReadEnd,
     logReadStart,
     logBackupsStart,
@@ -1074,6 +1080,7 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
       dbiVersion = meta.database?.version ?? null;
       databaseCreated = meta.database?.created ?? null;
       databaseCollation = meta.database?.collation ?? null;
+      databaseCollationId = meta.database?.collationId ?? null;
       // a data file (or backup) and an .ldf of one database but of different times: said even with
       // --quiet (identityNotes), as a file whose database could not be checked is
       // (the .ldf as the only log: log backups given beside it may cover what it lacks)
