@@ -38,5 +38,8 @@ describeCorpus('scan --ddl beside a data file whose default collation id has no 
     const r = await cli('scan', '--mdf', mdf, '--ldf', corpusPath('AngularJs_CRUD/App_Data/Database1_log.ldf'), '--ddl', ddl, '--table', 'dbo.tblDept');
     expect(r.stderr).toContain(`--ddl: 2 char/varchar/text column(s) without COLLATE (dbo.tblDept.DeptName, dbo.tblDept.DeptDesc) are read as SQL_Latin1_General_CP1_CI_AS (code page 1252), while the database's default collation (boot page of ${mdf}) is collation id 2147483647, whose code page rowback does not know`);
     expect(r.stderr).not.toContain('assumed as the database');
+    // inspect of that data file says the id, not '-' alone as if it held none
+    const i = await cli('inspect', mdf);
+    expect(i.stdout.split('\n').find((l) => l.startsWith('collation '))).toContain('- (collation id 2147483647: a name rowback does not know; SELECT DATABASEPROPERTYEX(');
   }, 60_000);
 });

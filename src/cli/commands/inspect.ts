@@ -479,7 +479,8 @@ export function renderText(r: InspectResult): string {
     kv('version', `${r.version} (${r.product}), created as ${r.createVersion}`);
     kv('compatibility level', r.compatibilityLevel);
     kv('created', r.created);
-    kv('collation', r.collation);
+    // an id with no known name printed '-' alone, as if the data file held none
+    kv('collation', r.collation ?? unnamedCollationText(r.collationId, r.name));
     kv('checkpoint LSN', r.checkpointLsn);
     out.push('tables (rows):');
     renderTables(r.tables, out);
@@ -489,10 +490,15 @@ export function renderText(r: InspectResult): string {
   return out.join('\n') + '\n';
 }
 
+/** inspect's `collation` line for a boot page's dbi_collation `id` with no known name (collation-ids.ts), of database `name`. */
+function unnamedCollationText(id: number, name: string): string {
+  return `- (collation id ${id}: a name rowback does not know; SELECT DATABASEPROPERTYEX(N'${name.replace(/'/g, "''")}', 'Collation') on a server that has the database gives it)`;
+}
+
 /** inspect's `collation` line of a backup: the boot page's default collation, or why it is not known. */
 function backupCollationText(r: Extract<InspectResult, { kind: 'backup' }>): string {
   const b = r.dataPages?.bootPage ?? r.stripeBootPage;
-  if (b) return b.collation ?? `- (collation id ${b.collationId}: a name rowback does not know; SELECT DATABASEPROPERTYEX(N'${b.databaseName.replace(/'/g, "''")}', 'Collation') on a server that has the database gives it)`;
+  if (b) return b.collation ?? unnamedCollationText(b.collationId, b.databaseName);
   return r.header.backupType === 'log'
     ? '- (a log backup holds no boot page: inspect the full backup or the data file of the database)'
     : '- (no boot page read in this backup set)';
