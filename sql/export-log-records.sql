@@ -36,8 +36,11 @@
 --     wrote: rowback refuses a file that lacks it or holds other numbers (a copy cut short).
 --   * counts, without writing them, the row operations of committed transactions begun outside the
 --     window (outsideWindow: how many, when the first and last began), which rowback says;
+--   * writes the database's default collation (databaseCollation: DATABASEPROPERTYEX(DB_NAME(),
+--     'Collation'), every version from SQL Server 2005), which the char/varchar/text columns of a
+--     CREATE TABLE script without COLLATE take (`rowback scan --export FILE --ddl SCRIPT`);
 --   The file is export version 2; rowback still reads version 1 files (no #end, no logRead) and says
---   what it cannot check of them.
+--   what it cannot check of them, and version 2 files written before databaseCollation was added.
 --   rowback itself decides which transactions committed; aborted ones are exported so the
 --   file shows what was rolled back.
 --
@@ -408,6 +411,7 @@ BEGIN
       2 AS [version],
       CONVERT(nvarchar(128), @@SERVERNAME) AS [server],
       DB_NAME() AS [database],
+      CONVERT(nvarchar(128), DATABASEPROPERTYEX(DB_NAME(), 'Collation')) AS [databaseCollation],
       DATENAME(TZOFFSET, SYSDATETIMEOFFSET()) AS [serverTimeZone],
       CONVERT(nvarchar(34), SYSDATETIMEOFFSET(), 126) AS [exportedAt],
       @FromText AS [window.from],
@@ -460,7 +464,8 @@ BEGIN
   UNION ALL SELECT N'"logRead.lastEndTime",' + ISNULL(N'"' + REPLACE(CONVERT(nvarchar(max), @ReadLastEnd), N'"', N'""') + N'"', N''), 18
   UNION ALL SELECT N'"outsideWindow.rowOps",' + ISNULL(N'"' + REPLACE(CONVERT(nvarchar(max), @OutsideRowOps), N'"', N'""') + N'"', N''), 19
   UNION ALL SELECT N'"outsideWindow.firstBeginTime",' + ISNULL(N'"' + REPLACE(CONVERT(nvarchar(max), @OutsideFirstBegin), N'"', N'""') + N'"', N''), 20
-  UNION ALL SELECT N'"outsideWindow.lastBeginTime",' + ISNULL(N'"' + REPLACE(CONVERT(nvarchar(max), @OutsideLastBegin), N'"', N'""') + N'"', N''), 21)
+  UNION ALL SELECT N'"outsideWindow.lastBeginTime",' + ISNULL(N'"' + REPLACE(CONVERT(nvarchar(max), @OutsideLastBegin), N'"', N'""') + N'"', N''), 21
+  UNION ALL SELECT N'"databaseCollation",' + ISNULL(N'"' + REPLACE(CONVERT(nvarchar(max), CONVERT(nvarchar(128), DATABASEPROPERTYEX(DB_NAME(), 'Collation'))), N'"', N'""') + N'"', N''), 22)
   AS m ORDER BY m.[n];
   SELECT N'#records' AS [line];
   SELECT N'"Current LSN","Operation","Context","Transaction ID","AllocUnitId","Page ID","Slot ID","Offset in Row","Modify Size","Description","Begin Time","End Time","Transaction Name","Transaction SID","Login","SPID","RowLog Contents 0","RowLog Contents 1"' AS [line];

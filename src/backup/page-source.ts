@@ -95,6 +95,26 @@ export function openBackupPageSource(path: string, layout?: MtfLayout, position 
 }
 
 /**
+ * Page source over the pages of ONE stripe of a striped media set, as it is (no check that the
+ * other stripes are given): for a fact one page states whole and the same in every copy of it, such
+ * as the boot page's default collation (dbi_collation: ALTER DATABASE … COLLATE needs the database
+ * to itself, so it cannot change while BACKUP reads it), read by `inspect` of one stripe. A stripe
+ * holds only part of the extents (a page asked for may be in another stripe: readPage gives null)
+ * and a page held twice may have its later copy in another stripe: never a source for rows or the
+ * catalog (openBackupPageSource / openStripedBackupPageSource are). Throws as openBackupPageSource
+ * but for FORMAT_INCOMPLETE_MEDIA_SET.
+ */
+export function openOneStripePageSource(path: string, layout: MtfLayout, position = 1): BackupPageSource {
+  const bytes = openBackupBytes(path);
+  try {
+    return buildSource([{ path, bytes, layout }], position);
+  } catch (e) {
+    bytes.close();
+    throw e;
+  }
+}
+
+/**
  * Page source over every stripe of one striped media set (`BACKUP … TO DISK = 'a', DISK = 'b'`),
  * given in any order. Throws FormatError FORMAT_INCOMPLETE_MEDIA_SET when a stripe is missing or
  * given twice, or when the files are not all stripes of one media set, and InputError

@@ -4,6 +4,7 @@ import type { RecoverySource, SkippedItem } from './source.js';
 import type { BackupAdvice } from '../backup/page-source.js';
 import type { LogReadEnd, LogWholeFrom } from './sources/files.js';
 import type { LogNotGiven } from './log-not-given.js';
+import type { DatabaseDefaultCollation } from '../reconstruct/metadata/ddl.js';
 import { hideArgvSecrets } from '../util/connection.js';
 import type { Logger } from '../util/logger.js';
 import { assertNotEmpty, fileKindProblem, folderAdvice, unreadableWhy } from '../util/files.js';
@@ -58,8 +59,14 @@ export interface OpenedSource {
   databaseCreated?: () => string | null;
   /** Files with a data file or backup: the database's default collation (boot page dbi_collation, by name), once metadata was read; null when unknown. */
   databaseCollation?: () => string | null;
-  /** Files with a data file or backup: the boot page's dbi_collation id, once metadata was read (FileRecoverySource.databaseCollationId). */
-  databaseCollationId?: () => number | null;
+  /**
+   * The database's default collation as this input tells it, and where it was read
+   * (DatabaseDefaultCollation): a data file's or backup's boot page (files with --mdf/--bak; reads
+   * their catalog), the live server's sys.databases, an export's header (a note when an older export
+   * names none); null when it does not. What a `--ddl` script's char/varchar/text columns without
+   * COLLATE take when no collation is given. Throws as the source's reading.
+   */
+  databaseDefaultCollation?: () => Promise<DatabaseDefaultCollation | null>;
   /** Files: stretches of log the files show to exist and none holds (FileRecoverySource.logNotGiven): INCOMPLETE for a window or LSN range that may reach them (log-not-given.ts), else notes. */
   logNotGiven?: () => LogNotGiven[];
   /** Files: the times a FORMAT_LOG_CHAIN_GAP item's stretch lies between (FileRecoverySource.chainGapTimes): a window wholly outside it is not INCOMPLETE for it (log-not-given.ts splitLostByReach). */
@@ -120,14 +127,21 @@ export async function openSource(o: ScanSourceOptions, logger?: Logger): Promise
     const logCopyRecords = new Map<string, number>();
     const logCopyDamage = o.trn && o.trn.length > 1 ? await (await import('../backup/log-commits.js')).damagedLogCopies(o.trn, logCopyRecords) : undefined;
     const s = openFileSource({ mdf: o.mdf, bak: o.bak, position, ldf: o.ldf, trn: o.trn, threads, backupAdvice: o.backupAdvice, logCopyDamage, logCopyRecords, ...hold }, logger);
-    return { source: s, notes: () => s.notes, loudNotes: () => s.identityNotes, warnings: () => [...s.headerWarnings, ...s.logWarnings, ...unknownOperationsWarnings(s.logStats.unknownOps)], headerWarnings: () => s.headerWarnings, logReadEnd: () => s.logReadEnd, logReadStart: () => s.logReadStart, logBackupsStart: () => s.logBackupsStart, logWholeFrom: () => s.logWholeFrom, databaseCreated: () => s.databaseCreated, databaseCollation: () => s.databaseCollation, databaseCollationId: () => s.databaseCollationId, logNotGiven: () => s.logNotGiven(), chainGapTimes: (item) => s.chainGapTimes(item) };
+    return { source: s, notes: () => s.notes, loudNotes: () => s.identityNotes, warnings: () => [...s.headerWarnings, ...s.logWarnings, ...unknownOperationsWarnings(s.logStats.unknownOps)], headerWarnings: () => s.headerWarnings, logReadEnd: () => s.logReadEnd, logReadStart: () => s.logReadStart, logBackupsStart: () => s.logBackupsStart, logWholeFrom: () => s.logWholeFrom, databaseCreated: () => s.databaseCreated, databaseCollation: () => s.databaseCollation, databaseDefaultCollation: async () => {
+      if (!o.mdf?.length && !o.bak?.length) return null;
+      await s.metadata();
+      const from = `boot page of ${(o.mdf?.length ? o.mdf : o.bak)!.join(' + ')}`;
+      if (s.databaseCollation) return { collation: s.databaseCollation, from };
+      // an id with no name rowback knows (a _UTF8 collation of SQL Server 2019 on): said, not assumed
+      return s.databaseCollationId ? { collation: `collation id ${s.databaseCollationId} (0x${(s.databaseCollationId >>> 0).toString(16).toUpperCase()})`, from, unnamed: true } : null;
+    }, logNotGiven: () => s.logNotGiven(), chainGapTimes: (item) => s.chainGapTimes(item) };
   }
   if (exp) {
     assertReadableFile('--export', o.export!);
     const { openExportSource } = await import('./sources/export.js');
     const s = openExportSource(o.export!, { logger, acceptSchemaDrift: o.acceptSchemaDrift, ...hold });
     const { exportScopeClauses } = await import('./window-past-log.js');
-    return { source: s, notes: () => s.notes, loudNotes: () => s.loudNotes, scopeClauses: (f, names) => (s.header ? exportScopeClauses(f, s.header, o.export!, names) : []) };
+    return { source: s, notes: () => s.notes, loudNotes: () => s.loudNotes, databaseDefaultCollation: () => s.databaseDefaultCollation(), scopeClauses: (f, names) => (s.header ? exportScopeClauses(f, s.header, o.export!, names) : []) };
   }
   hideArgvSecrets();
   if (!o.database) throw new InputError('INPUT_BAD_OPTION', '--database is required with --server');
@@ -148,7 +162,7 @@ export async function openSource(o: ScanSourceOptions, logger?: Logger): Promise
     ...hold,
   });
   // read on a lagging availability group secondary, a window past its last commit (LiveSource.secondaryLogEndClauses)
-  return { source: s, notes: () => s.notes, scopeClauses: (f) => s.secondaryLogEndClauses(f) };
+  return { source: s, notes: () => s.notes, databaseDefaultCollation: () => s.databaseDefaultCollation(), scopeClauses: (f) => s.secondaryLogEndClauses(f) };
 }
 
 /**

@@ -8,7 +8,7 @@ import { InputError, isRowbackError, type RowbackError } from '../errors.js';
 import { findTableName } from '../reconstruct/metadata/names.js';
 import { splitQualifiedName } from '../util/tsql.js';
 import { catalogFromJson, layoutsFromCatalog } from '../reconstruct/metadata/catalog-json.js';
-import { assumedCollationNote, assumedSparseIdsNote, databaseCollationNote, layoutsFromDdl } from '../reconstruct/metadata/ddl.js';
+import { assumedCollationNote, assumedSparseIdsNote, databaseCollationNote, layoutsFromDdl, type DatabaseDefaultCollation } from '../reconstruct/metadata/ddl.js';
 import type { TableLayout } from '../reconstruct/metadata/table-layout.js';
 
 /**
@@ -26,7 +26,7 @@ export const JobMetadata = z.object({
   ddl: z.string().min(1).max(4 * 1024 * 1024).optional().describe('CREATE TABLE (and ALTER TABLE) script'),
   catalog: z.unknown().optional().describe('catalog JSON: the rows of sql/table-metadata.sql, as an array or { rows: [...] }'),
   typeAliases: z.record(z.string().min(1).max(128), z.string().min(1).max(128)).optional().describe('with ddl: user-defined alias types, e.g. { "Flag": "bit" }'),
-  collation: z.string().min(1).max(128).regex(/^[A-Za-z0-9_]+$/, 'a collation name, e.g. Cyrillic_General_CI_AS').optional().describe("with ddl: the database's default collation, for char/varchar/text columns without COLLATE (as `rowback scan --collation`; default: the database's own, from the boot page of the job's mdf/bak; without one, SQL_Latin1_General_CP1_CI_AS, code page 1252)"),
+  collation: z.string().min(1).max(128).regex(/^[A-Za-z0-9_]+$/, 'a collation name, e.g. Cyrillic_General_CI_AS').optional().describe("with ddl: the database's default collation, for char/varchar/text columns without COLLATE (as `rowback scan --collation`; default: the database's own, from the boot page of the job's mdf/bak, the server's sys.databases for a live job, the header of an export job's file; otherwise SQL_Latin1_General_CP1_CI_AS, code page 1252, said in the job's notes)"),
   allocUnit: z.string().regex(/^\d{1,20}$/, 'an AllocUnitId as the log prints it (decimal)').optional().describe('with one table and no data file: its in-row AllocUnitId'),
   allocUnits: z.record(z.string().min(1).max(300), z.string().regex(/^\d{1,20}$/, 'an AllocUnitId as the log prints it (decimal)')).optional()
     .describe('with several tables and no data file: each table\'s in-row AllocUnitId, { "dbo.Contact": "72057594043432960", … } (as `rowback scan --alloc-unit SCHEMA.NAME=ID`)'),
@@ -70,13 +70,11 @@ export const FilesJobSpec = z.object({
 
 /**
  * The default collation of the database of a job's data file or backup (its boot page,
- * dbi_collation) and the files it was read from: what `metadata.ddl`'s char/varchar/text columns
- * without COLLATE take when `metadata.collation` is not given (as `rowback scan --ddl` takes it).
+ * dbi_collation), live server (sys.databases) or export (its header), and where it was read: what
+ * `metadata.ddl`'s char/varchar/text columns without COLLATE take when `metadata.collation` is not
+ * given (as `rowback scan --ddl` takes it).
  */
-export interface DatabaseDefaultCollation {
-  collation: string;
-  from: string;
-}
+export type { DatabaseDefaultCollation };
 
 /**
  * The layouts of a job's metadata (`databaseDefault`: see DatabaseDefaultCollation). Parse errors are SchemaErrors whose `location.field` is

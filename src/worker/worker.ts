@@ -2,7 +2,6 @@ import PQueue from 'p-queue';
 import { unsureKinds } from '../replay/table-diff.js';
 import { localTimeWarnings } from '../recover/time-window.js';
 import { formatLocation, InputError, isRowbackError, StagingError } from '../errors.js';
-import { unreadableDatabaseCollationRefusal } from '../reconstruct/metadata/ddl.js';
 import { redactSpec } from '../staging/store.js';
 import { doubtfulNotes } from '../staging/job-completeness.js';
 import { ROW_PROVENANCE, type RecoveredRow } from '../recover/recovered-row.js';
@@ -34,10 +33,11 @@ import { placeBeginUnread, type LogNotGiven } from '../recover/log-not-given.js'
 import { incompleteVerdict, joinLossAdvice, ldfLossAdvice, missingLogAdvice, noRowsOfLogReadClause } from '../recover/incomplete-verdict.js';
 import type { LogReadEnd, LogWholeFrom } from '../recover/sources/files.js';
 import { appendAll } from '../util/append-all.js';
+import { unreadableDatabaseCollationRefusal } from '../reconstruct/metadata/ddl.js';
 
 export type RecoverFn = (source: RecoverySource, filter: ScanFilter, opts?: RecoverOptions) => AsyncIterable<RecoverEvent>;
 /** Opens a job's source; may return notes the user must be told (inactive log, schema drift, time zone) and warnings (unknown log operation codes, said as `WARNING:` notes). */
-export type OpenSourceFn = (o: ScanSourceOptions, logger?: Logger) => Promise<RecoverySource | { source: RecoverySource; notes: () => string[]; warnings?: () => string[]; logReadEnd?: () => LogReadEnd | null; logReadStart?: () => LogReadEnd | null; logWholeFrom?: () => LogWholeFrom | null; databaseCreated?: () => string | null; databaseCollation?: () => string | null; databaseCollationId?: () => number | null; scopeClauses?: (filter: { from?: string; to?: string; operations?: readonly string[] }, names?: { from: string; to: string }) => string[]; logNotGiven?: () => LogNotGiven[]; chainGapTimes?: (item: SkippedItem) => { after?: string; before?: string; priorBy?: string; laterFrom?: string } | undefined }>;
+export type OpenSourceFn = (o: ScanSourceOptions, logger?: Logger) => Promise<RecoverySource | { source: RecoverySource; notes: () => string[]; warnings?: () => string[]; logReadEnd?: () => LogReadEnd | null; logReadStart?: () => LogReadEnd | null; logWholeFrom?: () => LogWholeFrom | null; databaseCreated?: () => string | null; databaseCollation?: () => string | null; databaseDefaultCollation?: () => Promise<DatabaseDefaultCollation | null>; scopeClauses?: (filter: { from?: string; to?: string; operations?: readonly string[] }, names?: { from: string; to: string }) => string[]; logNotGiven?: () => LogNotGiven[]; chainGapTimes?: (item: SkippedItem) => { after?: string; before?: string; priorBy?: string; laterFrom?: string } | undefined }>;
 
 export interface WorkerOptions {
   store: StagingStore;
@@ -556,21 +556,20 @@ export class JobWorker {
       // the database the rows are read from, for re-insert to compare with its target's
       await this.recordSourceDatabase(jobId, source, log, spec.kind === 'files' && spec.mdf !== undefined ? [spec.mdf].flat() : undefined);
       // metadata.ddl's char/varchar/text columns without COLLATE: the default collation of the
-      // database of the job's data file or backup (boot page), as `rowback scan --ddl` takes it
+      // database as the job's input tells it (a data file's or backup's boot page, the live server's
+      // sys.databases, an export's header), as `rowback scan --ddl` takes it
       let databaseDefault: DatabaseDefaultCollation | undefined;
-      if (spec.metadata?.ddl !== undefined && spec.metadata.collation === undefined && spec.kind === 'files' && (spec.mdf !== undefined || spec.bak !== undefined) && 'source' in opened && opened.databaseCollation) {
-        const from = [spec.mdf ?? spec.bak ?? []].flat().join(' + ');
-        let boot: { collation: string | null; id: number | null } | undefined;
+      if (spec.metadata?.ddl !== undefined && spec.metadata.collation === undefined && 'source' in opened && opened.databaseDefaultCollation) {
+        let d: DatabaseDefaultCollation | null = null;
         try {
-          await source.metadata();
-          boot = { collation: opened.databaseCollation(), id: opened.databaseCollationId?.() ?? null };
+          d = await opened.databaseDefaultCollation();
         } catch {
-          // said where the catalog is read for the override (withMetadata), as without this
+          // said where the source is read next (withMetadata, the scan), as without this
         }
-        if (boot?.collation && codePageForCollation(boot.collation) !== null) databaseDefault = { collation: boot.collation, from };
-        else if (boot && boot.id !== null) {
-          // a default the boot page names and rowback cannot read text in: refused, not "assumed" 1252
-          const refusal = unreadableDatabaseCollationRefusal(spec.metadata.ddl, { typeAliases: spec.metadata.typeAliases }, boot.collation, boot.id, from, "the job's metadata.collation");
+        if (d && !d.unnamed && codePageForCollation(d.collation) !== null) databaseDefault = d;
+        else if (d) {
+          // a default the input names and rowback cannot read text in: refused, not "assumed" 1252
+          const refusal = unreadableDatabaseCollationRefusal(spec.metadata.ddl, { typeAliases: spec.metadata.typeAliases }, d, "the job's metadata.collation");
           if (refusal) throw new InputError('INPUT_BAD_OPTION', `metadata.ddl: ${refusal}`, { field: 'metadata.collation' });
         }
       }

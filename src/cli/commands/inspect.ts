@@ -14,7 +14,7 @@ import { listBackupSets, readBackupHeader, type BackupHeader, type BackupSetSumm
 import { openBackupLogStream } from '../../backup/log-stream.js';
 import { backupStart, BACKUP_HEADER_WARNING, readMtfLayout, COMMON_HEADER_SIZE, MTF_TRAILER_DAMAGED, type MediaSet } from '../../backup/mtf.js';
 import { backupLogCoverage } from '../../backup/log-coverage.js';
-import { openBackupPageSource, requireWholeMediaSet } from '../../backup/page-source.js';
+import { openBackupPageSource, openOneStripePageSource, requireWholeMediaSet } from '../../backup/page-source.js';
 import { RowbackError } from '../../errors.js';
 import { LDF_FIRST_VLF_OFFSET, LOG_FORMAT_SQL2000, VLF_FIRST_BLOCK_OFFSET, VLF_HEADER_MARKER } from '../../logreader/ldf/constants.js';
 import { emptyLogScanStats, LOG_STARTS_MID_VLF, LOG_VLF_ENDS_EARLY, nextVlfOf, prevVlfOf, readLdfLayout, readLogRange, SyncFileReader, uncheckedBlocksNote, type LogScanOptions, type LogScanStats } from '../../logreader/ldf/reader.js';
@@ -22,6 +22,7 @@ import type { LogRecord } from '../../logreader/log-record.js';
 import { formatLsn, parseLsn } from '../../logreader/lsn.js';
 import type { SkippedItem } from '../../recover/source.js';
 import { readBootPage } from '../../datafile/boot-page.js';
+import { collationNameForId } from '../../reconstruct/collation-ids.js';
 import { logTextHint } from '../../util/log-text-kind.js';
 import type { DataFileDescription } from '../../datafile/describe.js';
 import type { PageSource } from '../../datafile/page-source.js';
@@ -101,6 +102,15 @@ export type InspectResult =
        * by the other commands. Said on stderr (also with --quiet); inspect exits 3 for them, as for damage.
        */
       headerWarnings: string[];
+      /**
+       * The database's default collation (the boot page's dbi_collation, by name: `Turkish_CI_AS`), as
+       * a data file's `collation`: what a CREATE TABLE script's char/varchar/text columns without
+       * COLLATE take (`scan --ldf … --ddl … --collation NAME`); null when the set's data pages hold no
+       * boot page (a log backup) or its id has no known name (`dataPages.bootPage.collationId`).
+       */
+      collation: string | null;
+      /** One stripe of several (data pages not read): the boot page when this stripe holds it, for `collation`; else null. */
+      stripeBootPage: BackupPages['bootPage'];
       log: LogSummary;
     }
   | DataFileDescription
@@ -123,7 +133,7 @@ export interface BackupPages {
   duplicatePages: number;
   fileIds: number[];
   /** From the boot page (1:9) inside the backup: the version the data pages are in. */
-  bootPage: { version: number; product: string; databaseName: string } | null;
+  bootPage: { version: number; product: string; databaseName: string; /** dbi_collation by name (collation-ids.ts), null when the id has none known. */ collation: string | null; /** dbi_collation as stored (COLLATIONPROPERTY(name, 'CollationID')). */ collationId: number } | null;
 }
 
 export interface InspectOptions {
@@ -250,12 +260,30 @@ async function inspectBackup(path: string, opts: InspectOptions): Promise<Inspec
       let bootPage: BackupPages['bootPage'] = null;
       if (p.readPage(1, 9)) {
         const b = readBootPage(p);
-        bootPage = { version: b.version, product: b.product, databaseName: b.databaseName };
+        bootPage = { version: b.version, product: b.product, databaseName: b.databaseName, collation: collationNameForId(b.collationId), collationId: b.collationId };
       }
       dataPages = { pages: p.stats.pages, unplacedPages: p.stats.unplacedPages, duplicatePages: p.stats.duplicatePages, fileIds: p.fileIds(), bootPage };
       tables = await backupTables(p, header.backupType);
     } finally {
       p.close();
+    }
+  }
+  // One stripe of several: its pages are not read (a stripe holds part of the extents), but the
+  // boot page, when this stripe holds it, still says the database's default collation (the same in
+  // every copy: openOneStripePageSource); Chinook.bak (stripe 1 of 2) printed none
+  let stripeBootPage: BackupPages['bootPage'] = null;
+  if (!dataPages && incomplete?.code === 'FORMAT_INCOMPLETE_MEDIA_SET' && layout.streams.some((s) => s.id === 'MQDA' && s.length > 0 && s.set === position)) {
+    let one: ReturnType<typeof openOneStripePageSource> | undefined;
+    try {
+      one = openOneStripePageSource(path, layout, position);
+      if (one.readPage(1, 9)) {
+        const b = readBootPage(one);
+        stripeBootPage = { version: b.version, product: b.product, databaseName: b.databaseName, collation: collationNameForId(b.collationId), collationId: b.collationId };
+      }
+    } catch (e) {
+      if (!(e instanceof RowbackError)) throw e; // a damaged or absent boot page: no collation said
+    } finally {
+      one?.close();
     }
   }
   const stats = emptyLogScanStats();
@@ -280,6 +308,8 @@ async function inspectBackup(path: string, opts: InspectOptions): Promise<Inspec
     tables: tables?.list ?? null, tablesNote: tables ? tables.note ?? null : incomplete?.code === 'FORMAT_BAD_COMPRESSED_DATA' ? 'not listed: a compressed chunk of the data pages is damaged (above)' : 'not listed: the backup set holds no data pages read here (a log backup, one stripe of several, or an encrypted database)',
     metadataWarnings: tables?.warnings ?? [], metadataSkipped: tables?.skipped ?? [],
     headerWarnings,
+    collation: (dataPages?.bootPage ?? stripeBootPage)?.collation ?? null,
+    stripeBootPage,
     log: summarize(stats, counts, skipped),
   };
 }
@@ -415,6 +445,9 @@ export function renderText(r: InspectResult): string {
     for (const f of h.files) out.push(`  ${f.type} ${String(f.fileId).padStart(3)} ${f.logicalName.padEnd(24)} ${f.physicalName}${f.fileGroupName ? ` [${f.fileGroupName}]` : ''}`);
     kv('data pages', r.dataPages ? `${r.dataPages.pages} (files ${r.dataPages.fileIds.join(', ')})${r.dataPages.duplicatePages ? `, ${r.dataPages.duplicatePages} held twice (later copy read)` : ''}${r.dataPages.unplacedPages ? `, ${r.dataPages.unplacedPages} unformatted slot(s) ignored` : ''}` : r.incomplete ? `not read (${NOT_READ_BECAUSE[r.incomplete.code] ?? r.incomplete.code})` : 'none');
     if (r.dataPages?.bootPage) kv('boot page version', `${r.dataPages.bootPage.version} (${r.dataPages.bootPage.product})`);
+    // the database's default collation, as a data file's inspect prints it: what a script's columns
+    // without COLLATE take, for a scan of a log alone with --ddl (--collation); it was not printed
+    kv('collation', backupCollationText(r));
     if (r.tables) {
       out.push('tables (rows):');
       renderTables(r.tables, out);
@@ -446,7 +479,8 @@ export function renderText(r: InspectResult): string {
     kv('version', `${r.version} (${r.product}), created as ${r.createVersion}`);
     kv('compatibility level', r.compatibilityLevel);
     kv('created', r.created);
-    kv('collation', r.collation);
+    // an id with no known name printed '-' alone, as if the data file held none
+    kv('collation', r.collation ?? unnamedCollationText(r.collationId, r.name));
     kv('checkpoint LSN', r.checkpointLsn);
     out.push('tables (rows):');
     renderTables(r.tables, out);
@@ -454,6 +488,20 @@ export function renderText(r: InspectResult): string {
     appendAll(out, inspectSkippedLines(r.skipped));
   }
   return out.join('\n') + '\n';
+}
+
+/** inspect's `collation` line for a boot page's dbi_collation `id` with no known name (collation-ids.ts), of database `name`. */
+function unnamedCollationText(id: number, name: string): string {
+  return `- (collation id ${id}: a name rowback does not know; SELECT DATABASEPROPERTYEX(N'${name.replace(/'/g, "''")}', 'Collation') on a server that has the database gives it)`;
+}
+
+/** inspect's `collation` line of a backup: the boot page's default collation, or why it is not known. */
+function backupCollationText(r: Extract<InspectResult, { kind: 'backup' }>): string {
+  const b = r.dataPages?.bootPage ?? r.stripeBootPage;
+  if (b) return b.collation ?? unnamedCollationText(b.collationId, b.databaseName);
+  return r.header.backupType === 'log'
+    ? '- (a log backup holds no boot page: inspect the full backup or the data file of the database)'
+    : '- (no boot page read in this backup set)';
 }
 
 /**

@@ -13,7 +13,7 @@ import { catchInterrupts, exitCodeOf } from '../interrupt.js';
 import { InputError } from '../../errors.js';
 import { readCatalogFile } from '../../reconstruct/metadata/catalog-json.js';
 import { checkCatalogDatabase, fileIdentitiesOf } from '../../recover/source-identity.js';
-import { assumedCollationNote, assumedSparseIdsNote, databaseCollationNote, layoutsFromDdl, unreadableDatabaseCollationRefusal } from '../../reconstruct/metadata/ddl.js';
+import { assumedCollationNote, assumedSparseIdsNote, databaseCollationNote, layoutsFromDdl, unreadableDatabaseCollationRefusal, type DatabaseDefaultCollation } from '../../reconstruct/metadata/ddl.js';
 import { codePageForCollation } from '../../reconstruct/collation.js';
 import { isVisibleColumn } from '../../reconstruct/metadata/table-layout.js';
 import type { TableLayout } from '../../reconstruct/metadata/table-layout.js';
@@ -89,7 +89,7 @@ export function register(program: Command): void {
     .option('--catalog-any-database', 'with --schema: read with a catalog JSON whose database_guid is not the binding id of the files scanned (by default refused: allocation unit ids repeat between databases, so another database\'s tables would name the rows), e.g. one exported from a copy of this database restored as a new database')
     .option('--ddl <file>', 'table metadata from a CREATE TABLE script; overrides the source\'s')
     .addOption(repeatableOption('--type-alias <name=type>', 'with --ddl: a user-defined alias type, e.g. Flag=bit (repeatable)', collect, 'none'))
-    .option('--collation <name>', "with --ddl: the database's default collation, for char/varchar/text columns without COLLATE (default: the database's own, from the boot page of the --mdf/--bak given; without one, SQL_Latin1_General_CP1_CI_AS, code page 1252)")
+    .option('--collation <name>', "with --ddl: the database's default collation, for char/varchar/text columns without COLLATE (default: the database's own, from the boot page of the --mdf/--bak given, the server's sys.databases with --server, the header of an --export; with a log alone, SQL_Latin1_General_CP1_CI_AS, code page 1252, said in a note)")
     .addOption(repeatableOption('--alloc-unit <[schema.name=]id>', 'with --schema/--ddl and no data file: a table\'s in-row AllocUnitId as the log prints it; ID alone for one table (or the one --table names), SCHEMA.NAME=ID for each of several (repeatable)', (v: string, prev: string[]) => [...prev, v], 'none'))
     .option('--from <time>', "window start, server local time: YYYY-MM-DD[THH:MM[:SS[.fffffff]]] (a space for T; no zone; more than three fractional digits are put on the log's 1/300-second ticks)")
     .option('--to <time>', 'window end (inclusive), server local time')
@@ -202,26 +202,26 @@ export async function runScan(opts: ScanOptions): Promise<void> {
     let mappedTables = new Map<string, string>();
     if (opts.schema || opts.ddl) {
       // A script's char/varchar/text columns without COLLATE take the database's default collation,
-      // which the data file or backup given beside it names (boot page dbi_collation): FinancialCrm
-      // (Turkish_CI_AS, code page 1254) had them read as code page 1252 (ş as þ, ğ as ð) with a note
-      // that it was assumed, while the backup read said which it is. Its catalog is read once (the
-      // catalog the override is merged with); a failure to read it is the one said below.
-      let databaseDefault: { collation: string; from: string } | undefined;
-      if (opts.ddl && !opts.collation && (opts.mdf?.length || opts.bak?.length)) {
-        const from = (opts.mdf?.length ? opts.mdf : opts.bak)!.join(' + ');
-        let boot: { collation: string | null; id: number | null } | undefined;
+      // which the input read beside it names: a data file's or backup's boot page (dbi_collation),
+      // the live server's sys.databases, an export's header. FinancialCrm (Turkish_CI_AS, code page
+      // 1254) had them read as code page 1252 (ş as þ, ğ as ð) with a note that it was assumed, while
+      // the input said which it is. A failure to read it is the one said below (the catalog the
+      // override is merged with, the server facts, the export's header are read there too).
+      let databaseDefault: DatabaseDefaultCollation | undefined;
+      if (opts.ddl && !opts.collation && opened.databaseDefaultCollation) {
+        let d: DatabaseDefaultCollation | null = null;
         try {
-          await opened.source.metadata();
-          boot = { collation: opened.databaseCollation?.() ?? null, id: opened.databaseCollationId?.() ?? null };
+          d = await opened.databaseDefaultCollation();
         } catch {
-          // said where the catalog is read for the override (withMetadata), as without this
+          // said where the source is read next (withMetadata, the scan), as without this
         }
-        if (boot?.collation && codePageForCollation(boot.collation) !== null) databaseDefault = { collation: boot.collation, from };
-        else if (boot && boot.id !== null) {
-          // a default the boot page names and rowback cannot read text in (a _UTF8 collation's id has
-          // no name here): refused, not read as the "assumed" 1252 while the file says otherwise
+        if (d && !d.unnamed && codePageForCollation(d.collation) !== null) databaseDefault = d;
+        else if (d) {
+          // a default the input names and rowback cannot read text in (a _UTF8 collation's id has no
+          // name here): refused, not read as the "assumed" 1252 while the input says otherwise
           const text = readTextFile(opts.ddl, '--ddl');
-          const refusal = namingFile(opts.ddl, () => unreadableDatabaseCollationRefusal(text, { typeAliases: typeAliasesOf(opts) }, boot!.collation, boot!.id!, from, '--collation NAME'));
+          const known = d;
+          const refusal = namingFile(opts.ddl, () => unreadableDatabaseCollationRefusal(text, { typeAliases: typeAliasesOf(opts) }, known, '--collation NAME'));
           if (refusal) throw new InputError('INPUT_BAD_OPTION', `--ddl: ${refusal}`);
         }
       }
@@ -625,7 +625,7 @@ function parseOperations(ops: string[]): ScanOperation[] {
  * char/varchar/text columns without COLLATE when --collation is not given; without it they are read
  * as SQL_Latin1_General_CP1_CI_AS, said as assumed.
  */
-function loadMetadataOverride(opts: ScanOptions, databaseDefault?: { collation: string; from: string }) {
+function loadMetadataOverride(opts: ScanOptions, databaseDefault?: DatabaseDefaultCollation) {
   if (opts.schema && opts.ddl) throw new InputError('INPUT_BAD_OPTION', 'give --schema or --ddl, not both');
   // A UTF-8 byte-order mark (Windows PowerShell 5.1's Set-Content -Encoding UTF8) is allowed.
   if (opts.schema) {
@@ -651,7 +651,7 @@ function loadMetadataOverride(opts: ScanOptions, databaseDefault?: { collation: 
   return { layouts, notes };
 }
 
-/** --type-alias NAME=TYPE … as the map layoutsFromDdl takes; throws InputError INPUT_BAD_OPTION for one not NAME=TYPE. */
+/** `--type-alias NAME=TYPE` options as a record; INPUT_BAD_OPTION for one that is not NAME=TYPE. */
 function typeAliasesOf(opts: ScanOptions): Record<string, string> {
   return Object.fromEntries(
     opts.typeAlias.map((a) => {

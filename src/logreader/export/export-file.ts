@@ -51,6 +51,13 @@ export interface ExportHeader {
    * older files (undefined: not known).
    */
   outsideWindow?: ExportOutsideWindow | null;
+  /**
+   * The database's default collation (`Turkish_CI_AS`: DATABASEPROPERTYEX(DB_NAME(), 'Collation')
+   * when exported), what a `--ddl` script's char/varchar/text columns without COLLATE take; written
+   * by scripts since databaseCollation was added, absent (undefined) from older files, null when the
+   * server gave none. A value that is not text is read as absent (older readers ignored the key).
+   */
+  databaseCollation?: string | null;
 }
 
 /** ExportHeader.outsideWindow: `rowOps` row operations left out, their transactions begun from `firstBeginTime` to `lastBeginTime`. */
@@ -249,6 +256,8 @@ export const HeaderFieldsSchema = z.object({
   logBackupSet: intValue.nullable().optional(),
   logRead: LogReadSchema.nullable().optional(),
   outsideWindow: OutsideWindowSchema.nullable().optional(),
+  // unchecked: a file carrying anything here was read before the key was known, and still is
+  databaseCollation: z.unknown().optional(),
   catalog: z.array(z.record(z.string(), z.unknown())),
 });
 
@@ -303,7 +312,20 @@ export function exportHeaderFrom(h: z.infer<typeof HeaderFieldsSchema>, file: st
     logBackupSet: h.logBackupSet ?? null,
     logRead: logReadOf(h.logRead),
     ...(h.outsideWindow ? { outsideWindow: outsideWindowOf(h.outsideWindow) } : {}),
+    ...databaseCollationOf('databaseCollation' in h, h.databaseCollation),
   };
+}
+
+/**
+ * The header's `databaseCollation` as ExportHeader.databaseCollation: absent when the file has no
+ * such key (a script before it was added) or a value that is no collation name (not text, or text
+ * other than letters, digits and underscores: never refused, as readers before the key ignored it);
+ * null for the script's NULL.
+ */
+export function databaseCollationOf(has: boolean, v: unknown): Pick<ExportHeader, 'databaseCollation'> {
+  if (!has) return {};
+  if (v === null || v === '') return { databaseCollation: null };
+  return typeof v === 'string' && /^[A-Za-z0-9_]{1,128}$/.test(v) ? { databaseCollation: v } : {};
 }
 
 export function bad(file: string, message: string, where: { line?: number; column?: string } = {}): InputError {

@@ -58,7 +58,13 @@ const BIN_COLLATION = 'Latin1_General_BIN2';
  */
 export const LSN_ORDER_SOURCE = 'Danish_Norwegian collations sort "aa" as "å", after "z"';
 
-/** Facts the live path needs before it scans: version, the clock's UTC offset, rights, recovery model. */
+/**
+ * Facts the live path needs before it scans: version, the clock's UTC offset, rights, recovery model,
+ * and the database's default collation (sys.databases.collation_name, SQL Server 2005 and later:
+ * "Collation for the database. Acts as the default collation in the database"; NULL when the
+ * database is not online: Microsoft Learn, sys.databases), which a `--ddl` script's char/varchar/text
+ * columns without COLLATE take.
+ */
 export function serverInfoSql(): SqlStatement {
   return {
     text: [
@@ -70,7 +76,8 @@ export function serverInfoSql(): SqlStatement {
       '  DB_NAME() AS [database_name],',
       "  IS_SRVROLEMEMBER(N'sysadmin') AS [is_sysadmin],",
       '  d.[recovery_model_desc] AS [recovery_model],',
-      '  d.[is_read_only] AS [is_read_only]',
+      '  d.[is_read_only] AS [is_read_only],',
+      '  d.[collation_name] AS [collation_name]',
       'FROM sys.databases AS d',
       'WHERE d.[database_id] = DB_ID();',
     ].join('\n'),

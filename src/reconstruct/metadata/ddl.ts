@@ -113,9 +113,23 @@ export function assumedCollationNote(sql: string, opts: DdlOptions, howToGive: s
 }
 
 /**
+ * The database's default collation as the input read beside a script tells it, and where it was
+ * read, as a note names it: `boot page of X.bak` (a data file's or backup's dbi_collation),
+ * `sys.databases.collation_name of CRM on SERVER` (a live server), `the header of X.json
+ * (databaseCollation)` (an export).
+ */
+export interface DatabaseDefaultCollation {
+  /** The collation's name; with `unnamed`, what the input holds instead (`collation id 123`). */
+  collation: string;
+  from: string;
+  /** The input names the collation by an id that has no name rowback knows (collation-ids.ts): not a name to read with. */
+  unnamed?: true;
+}
+
+/**
  * What a caller that took the script's default collation from the database itself must say: the
  * columns columnsOnDefaultCollation finds are read as `collation` (its code page), the default
- * collation of the database `from` names (a data file's or backup's boot page, dbi_collation);
+ * collation of the database, read where `from` says (DatabaseDefaultCollation.from);
  * `howToGive` names the option for a table whose columns had another (a database whose default was
  * changed by ALTER DATABASE … COLLATE after the table was made). Undefined when no column takes the
  * default. Throws as layoutsFromDdl.
@@ -124,28 +138,30 @@ export function databaseCollationNote(sql: string, opts: DdlOptions, collation: 
   const cols = columnsOnDefaultCollation(sql, opts);
   if (cols.length === 0) return undefined;
   const cp = codePageForCollation(collation);
-  return `${cols.length} char/varchar/text column(s) without COLLATE (${cols.slice(0, 5).join(', ')}${cols.length > 5 ? ', …' : ''}) are read as ${collation}${cp === null ? '' : ` (code page ${cp})`}, the database's default collation (boot page of ${from}); if the table's columns were made under another, give it with ${howToGive}`;
+  return `${cols.length} char/varchar/text column(s) without COLLATE (${cols.slice(0, 5).join(', ')}${cols.length > 5 ? ', …' : ''}) are read as ${collation}${cp === null ? '' : ` (code page ${cp})`}, the database's default collation (${from}); if the table's columns were made under another, give it with ${howToGive}`;
 }
 
 /**
- * The refusal of a caller whose data file or backup names a database default collation rowback
- * cannot read text in: `collationId` the boot page's dbi_collation, `collation` its name when known
- * (collation-ids.ts; the _UTF8 collations of SQL Server 2019+ and later ones have none there), else
- * null. Without this the script's char/varchar/text columns without COLLATE were read as
- * DEFAULT_COLLATION (code page 1252) under the note that it was "assumed", while the file given
- * said the database's default is another: text of another code page printed as 1252 characters
- * (UTF-8's 'ş' as 'ÅŸ'), looking like data. `from` names the file(s), `howToGive` the option that
- * gives the collation. Undefined when the collation's code page is known or no column takes the
- * default. Throws as layoutsFromDdl.
+ * The refusal of a caller whose input names a database default collation rowback cannot read text
+ * in (`d`, DatabaseDefaultCollation: a boot page's dbi_collation id with no name rowback knows,
+ * `unnamed`, as the _UTF8 collations of SQL Server 2019 and later are in collation-ids.ts; or a name,
+ * from a server's sys.databases or an export's header, whose code page codePageForCollation does
+ * not map). Without it the script's char/varchar/text columns without COLLATE were read as
+ * DEFAULT_COLLATION (code page 1252), first under the note that it was "assumed", then under one
+ * that the code page is unknown, while the input said the database's default is another: text of
+ * another code page printed as 1252 characters (UTF-8's 'ş' as 'ÅŸ'), looking like data (breaker Q,
+ * builder R, session 44: a refusal, the DBA gives the name). `howToGive` names the option that gives
+ * the collation. Undefined when the collation's code page is known or no column takes the default.
+ * Throws as layoutsFromDdl.
  */
-export function unreadableDatabaseCollationRefusal(sql: string, opts: DdlOptions, collation: string | null, collationId: number, from: string, howToGive: string): string | undefined {
-  if (collation !== null && codePageForCollation(collation) !== null) return undefined;
+export function unreadableDatabaseCollationRefusal(sql: string, opts: DdlOptions, d: DatabaseDefaultCollation, howToGive: string): string | undefined {
+  if (!d.unnamed && codePageForCollation(d.collation) !== null) return undefined;
   const cols = columnsOnDefaultCollation(sql, opts);
   if (cols.length === 0) return undefined;
-  const which = collation !== null
-    ? `is ${collation}, whose code page rowback does not know`
-    : `has collation id ${collationId} (0x${(collationId >>> 0).toString(16).toUpperCase()}), which rowback does not know by name (a _UTF8 collation of SQL Server 2019 or later?)`;
-  return `${cols.length} char/varchar/text column(s) without COLLATE (${cols.slice(0, 5).join(', ')}${cols.length > 5 ? ', …' : ''}) take the database's default collation, and the boot page of ${from} says it ${which}: they would be read as ${DEFAULT_COLLATION} (code page 1252), other text coming out as wrong characters. Give the collation with ${howToGive} (SELECT DATABASEPROPERTYEX(DB_NAME(), 'Collation') in the database), or COLLATE in the script`;
+  const which = d.unnamed
+    ? `has ${d.collation}, which rowback does not know by name (a _UTF8 collation of SQL Server 2019 or later?)`
+    : `is ${d.collation}, whose code page rowback does not know`;
+  return `${cols.length} char/varchar/text column(s) without COLLATE (${cols.slice(0, 5).join(', ')}${cols.length > 5 ? ', …' : ''}) take the database's default collation, and ${d.from.startsWith('the ') ? '' : 'the '}${d.from} says it ${which}: they would be read as ${DEFAULT_COLLATION} (code page 1252), other text coming out as wrong characters. Give the collation with ${howToGive} (SELECT DATABASEPROPERTYEX(DB_NAME(), 'Collation') in the database), or COLLATE in the script`;
 }
 
 /**

@@ -89,6 +89,23 @@ export class ExportSource implements RecoverySource {
     return `export ${this.file}${from}`;
   }
 
+  /**
+   * The database's default collation as the export's header names it (databaseCollation, written by
+   * sql/export-log-records.sql since it was added) and where it was read (`the header of FILE
+   * (databaseCollation)`), for a `--ddl` script's char/varchar/text columns without COLLATE; null
+   * when the header has none, said in a note (an older export: the columns are then read as the
+   * assumed default, which the caller says). Reads the header (one pass over the file, once); throws
+   * as the file's reading.
+   */
+  async databaseDefaultCollation(): Promise<{ collation: string; from: string } | null> {
+    const h = (await this.load()).header;
+    if (h.databaseCollation) return { collation: h.databaseCollation, from: `the header of ${this.file} (databaseCollation)` };
+    const why = h.databaseCollation === null ? 'names none (the server gave NULL)' : 'does not name it (written by sql/export-log-records.sql before databaseCollation was added)';
+    const note = `${this.file}: the database's default collation, which a --ddl script's char/varchar/text columns without COLLATE take, is not known: the export's header ${why}; SELECT DATABASEPROPERTYEX(N'${(h.database ?? 'the database').replace(/'/g, "''")}', 'Collation') on its server gives it for --collation, or export again with the current script`;
+    if (!this.notes.includes(note)) this.notes.push(note);
+    return null;
+  }
+
   async metadata(): Promise<MetadataCatalog> {
     if (this.catalog) return this.catalog;
     const f = await this.load();

@@ -58,6 +58,12 @@ export interface ServerFacts {
   database: string;
   isSysadmin: boolean;
   recoveryModel: string;
+  /**
+   * The database's default collation (sys.databases.collation_name: `Turkish_CI_AS`), what a
+   * `--ddl` script's char/varchar/text columns without COLLATE take; null when the server gave none
+   * (a database not online, or an answer without the column).
+   */
+  collation: string | null;
 }
 
 export const INACTIVE_LOG_WARNING =
@@ -133,6 +139,7 @@ export class LiveSource implements RecoverySource {
       database: String(r.database_name),
       isSysadmin: r.is_sysadmin === 1 || r.is_sysadmin === true,
       recoveryModel: String(r.recovery_model),
+      collation: typeof r.collation_name === 'string' && r.collation_name !== '' ? r.collation_name : null,
     };
     this.notes.push(serverTimeNote(this.facts.timeZone, this.runner.description));
     if (this.facts.recoveryModel === 'SIMPLE') {
@@ -143,6 +150,16 @@ export class LiveSource implements RecoverySource {
     }
     this.log.info({ facts: this.facts }, 'server facts');
     return this.facts;
+  }
+
+  /**
+   * The database's default collation as the server gives it (ServerFacts.collation, read with the
+   * server facts) and where it was read (`sys.databases.collation_name of CRM on SERVER`), or null
+   * when the server gave none. Throws as serverFacts().
+   */
+  async databaseDefaultCollation(signal?: AbortSignal): Promise<{ collation: string; from: string } | null> {
+    const f = await this.serverFacts(signal);
+    return f.collation ? { collation: f.collation, from: `sys.databases.collation_name of ${this.o.database} on ${this.runner.description}` } : null;
   }
 
   async metadata(): Promise<MetadataCatalog> {
