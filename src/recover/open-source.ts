@@ -9,6 +9,7 @@ import { hideArgvSecrets } from '../util/connection.js';
 import type { Logger } from '../util/logger.js';
 import { assertNotEmpty, fileKindProblem, folderAdvice, unreadableWhy } from '../util/files.js';
 import { echoInput } from '../util/echo.js';
+import { parseBackupSetPosition } from '../backup/set-position.js';
 
 /** The flags that pick a scan's source; exactly one family may be given. */
 export interface ScanSourceOptions {
@@ -117,8 +118,7 @@ export async function openSource(o: ScanSourceOptions, logger?: Logger): Promise
     if (o.position !== undefined) {
       // an option that does nothing with these inputs is refused, not ignored (it was dropped unsaid)
       if (!o.bak) throw new InputError('INPUT_BAD_OPTION', `--position picks a backup set of --bak, and no --bak was given${o.trn?.length ? ' (--trn reads every log backup set of its files)' : ''}: leave --position out`);
-      position = Number(o.position);
-      if (!Number.isInteger(position) || position < 1) throw new InputError('INPUT_BAD_OPTION', `--position must be a positive integer, not '${o.position}'`);
+      position = parseBackupSetPosition('--position', o.position);
     }
     const threads = threadCount('--threads', o.threads);
     const { openFileSource } = await import('./sources/files.js');

@@ -238,7 +238,7 @@ describeCorpus('inspect --position: no default in the help; refused given for da
     ['a log file, --position 1', [corpusPath('AngularJs_CRUD', 'App_Data', 'Database1_log.ldf'), '--position', '1'], 2, /^rowback: INPUT_BAD_OPTION: --position picks a backup set, and .*Database1_log\.ldf is a transaction log file, which holds none: leave --position out( \(file .*\))?\n$/],
     ['a data file, --position 1', [corpusPath('AngularJs_CRUD', 'App_Data', 'Database1.mdf'), '--position', '1'], 2, /^rowback: INPUT_BAD_OPTION: --position picks a backup set, and .*Database1\.mdf is a data file, which holds none: leave --position out( \(file .*\))?\n$/],
     ['a log file, no --position', [corpusPath('AngularJs_CRUD', 'App_Data', 'Database1_log.ldf'), '--quiet'], 0, /^$/],
-    ['a backup of two sets, --position 0', [corpusPath('StDb2005/StDb2EFRP/StDb2Sql.bak'), '--position', '0'], 2, /^rowback: INPUT_BAD_OPTION: --position must be a positive integer, not '0'\n$/],
+    ['a backup of two sets, --position 0', [corpusPath('StDb2005/StDb2EFRP/StDb2Sql.bak'), '--position', '0'], 2, /^rowback: INPUT_BAD_OPTION: --position must be a backup set number \(a whole number from 1, as RESTORE … WITH FILE = n\), not '0'\n$/],
   ])('%s', async (_, args, code, stderr) => {
     const r = await cli('inspect', ...args);
     expect(r.code, r.stderr).toBe(code);

@@ -29,6 +29,7 @@ import { replaySummary } from './dump-point-in-time.js';
 import { exitIncomplete, strictOption } from '../strict.js';
 import { parseTarget } from './restore.js';
 import { appendAll } from '../../util/append-all.js';
+import { parseBackupSetPosition } from '../../backup/set-position.js';
 
 export const DIFF_FORMATS = ['ndjson', 'json'] as const;
 
@@ -119,14 +120,6 @@ export function register(program: Command): void {
       formatFromOut(cmd, opts, DIFF_FORMATS);
       await runDiff({ ...opts, ...(typed !== undefined ? { tableAsTyped: typed } : {}) });
     });
-}
-
-/** A backup set position given as `flag` (a positive integer), else InputError INPUT_BAD_OPTION naming it. */
-function positionOption(flag: string, v: number | string | undefined): number | undefined {
-  if (v === undefined) return undefined;
-  const n = Number(v);
-  if (!/^\s*\d+\s*$/.test(String(v)) || !Number.isInteger(n) || n < 1) throw new InputError('INPUT_BAD_OPTION', `${flag} must be a positive integer, not '${v}'`);
-  return n;
 }
 
 /**
@@ -258,8 +251,8 @@ async function diffTables(opts: DiffOptions, stdout: Writable, stderr: Writable,
   const afterStop = opts.afterStopAt !== undefined || opts.afterStopBeforeLsn !== undefined;
   // checked before the replay and comparison run, not after: a bad --key, an unopenable --stage
   const key = parseKeyOption(opts.key);
-  const position = positionOption('--position', opts.position);
-  const afterPosition = positionOption('--after-position', opts.afterPosition);
+  const position = parseBackupSetPosition('--position', opts.position);
+  const afterPosition = parseBackupSetPosition('--after-position', opts.afterPosition);
   // two points in time given the wrong way round would print the rows added between them as
   // "missing from the later state" (re-inserting them duplicates rows that exist): refused
   // (with --accept-older-later compared on purpose, as a later backup older than the earlier state

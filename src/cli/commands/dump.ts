@@ -29,6 +29,7 @@ import { catchInterrupts, exitCodeOf, type Interruption } from '../interrupt.js'
 import { exitIncomplete, strictOption } from '../strict.js';
 import { sayWarnedRows } from '../warned-rows.js';
 import { appendAll } from '../../util/append-all.js';
+import { parseBackupSetPosition } from '../../backup/set-position.js';
 
 export const DUMP_FORMATS = ['ndjson', 'csv', 'json'] as const;
 export type DumpFormat = (typeof DUMP_FORMATS)[number];
@@ -230,8 +231,7 @@ async function dumpTables(opts: DumpOptions, stdout: Writable, stderr: Writable,
   else {
     let position: number | undefined;
     if (opts.position !== undefined) {
-      position = Number(opts.position);
-      if (!Number.isInteger(position) || position < 1) throw new InputError('INPUT_BAD_OPTION', `--position must be a positive integer, not '${opts.position}'`);
+      position = parseBackupSetPosition('--position', opts.position);
     }
     bakPosition = position;
     // one header per backup (a striped one counts once): one database, a full backup, then differentials based on it

@@ -27,6 +27,7 @@ import { logTextHint } from '../../util/log-text-kind.js';
 import type { DataFileDescription } from '../../datafile/describe.js';
 import type { PageSource } from '../../datafile/page-source.js';
 import { appendAll, maxOf, minOf } from '../../util/append-all.js';
+import { parseBackupSetPosition } from '../../backup/set-position.js';
 
 /**
  * `rowback inspect FILE`: what the file is and its header facts.
@@ -545,8 +546,7 @@ export function register(program: Command): void {
     .option('--quiet', 'no progress on stderr; still said: INCOMPLETE, WARNING and INTERRUPTED')
     .addOption(new Option('--strict', `accepted as scan, dump, log, diff and decode take it; inspect exits ${INCOMPLETE_EXIT_CODE} when it finds damage (INCOMPLETE on stderr: a bad MTF header, page or log block, a stripe of a media set alone) with or without it, everything it could read printed all the same`))
     .action(async (file: string, opts: { format: 'json' | 'text'; quiet?: boolean; position?: string; strict?: boolean }) => {
-      const position = opts.position === undefined ? undefined : Number(opts.position);
-      if (position !== undefined && (!Number.isInteger(position) || position < 1)) throw new InputError('INPUT_BAD_OPTION', `--position must be a positive integer, not '${opts.position}'`);
+      const position = parseBackupSetPosition('--position', opts.position);
       statSync(file, { throwIfNoEntry: false }) ?? (() => {
         throw new InputError('INPUT_FILE_UNREADABLE', `${file} does not exist`, { file });
       })();

@@ -57,6 +57,7 @@ import { reportingFailure, writeReport } from '../failed-report.js';
 import { isoLogTimesIn, REPORT_TIMES } from './scan.js';
 import { lineSafeJson } from '../../util/negative-zero.js';
 import { appendAll } from '../../util/append-all.js';
+import { parseBackupSetPosition } from '../../backup/set-position.js';
 
 /** Columns of sql/export-log-records.sql's #records, in its order, that the offline parser fills. */
 export const EXPORT_COLUMNS = [
@@ -758,11 +759,7 @@ export async function runLog(files: string[], opts: LogOptions): Promise<void> {
 }
 
 async function logRecords(files: string[], opts: LogOptions, interrupt: Interruption, started: number): Promise<void> {
-  let position: number | undefined;
-  if (opts.position !== undefined) {
-    position = Number(opts.position);
-    if (!Number.isInteger(position) || position < 1) throw new InputError('INPUT_BAD_OPTION', `--position must be a positive integer, not '${opts.position}'`);
-  }
+  const position = parseBackupSetPosition('--position', opts.position);
   // `log --bak FULL X.trn` gives X.trn to --bak (it takes a list, as scan's): said, not commander's "missing argument"
   if (files.length === 0) {
     throw new InputError('INPUT_BAD_OPTION', opts.bak?.length
