@@ -181,6 +181,17 @@ export interface ScanSqlOptions {
   operations: ScanOperation[];
   /** Tables to scan; empty = every user table. */
   tables: Array<{ schema: string; name: string }>;
+  /**
+   * In-row AllocUnitIds (decimal text, as fn_dblog prints them) to read instead of `tables`' (the
+   * catalog's): the units of a layout given with --ddl/--schema and --alloc-unit (a job's
+   * metadata.allocUnit(s)), among them a table DROPPED since, which sys.partitions and
+   * sys.allocation_units no longer hold (OBJECT_ID gives NULL): resolved through the catalog, its
+   * records were never returned. Each is a parameter of nvarchar(20) converted to bigint on the
+   * server (a bigint parameter goes through the driver as a JavaScript number, exact only to 2^53,
+   * and these ids are about 7.2 × 10^16). Throws InputError INPUT_BAD_OPTION for an id that is not
+   * 1–20 decimal digits or for more than MAX_SCAN_UNITS; RangeError with `tables` given too.
+   */
+  units?: string[];
   /** Prefix the batch with DBCC TRACEON(2537): read the inactive log too. */
   inactiveLog?: boolean;
 }
@@ -206,6 +217,9 @@ const ROWLESS_REMOVAL_NAMES = ['TRUNCATE TABLE', 'DROPOBJ'];
 /** Contexts of a row on a heap or clustered index page (a clustered delete logs MARK_AS_GHOST). */
 const ROW_CONTEXTS = [LCX_HEAP, LCX_CLUSTERED, LCX_MARK_AS_GHOST];
 
+/** The most `units` one scan query takes as parameters (SQL Server allows 2,100 parameters a request; the rest are rowback's own). */
+export const MAX_SCAN_UNITS = 2000;
+
 /** Index ids of the base data: 0 heap, 1 clustered index. Nonclustered indexes are not rows. */
 const BASE_INDEX_IDS = '0, 1';
 /** sys.allocation_units.type 1 = IN_ROW_DATA, whose container_id is the partition's hobt_id. */
@@ -223,7 +237,9 @@ function list(values: readonly string[]): string {
  * The scan: ONE pass over the log. Every input (online log, log backups) is read once inside
  * the `log` CTE, keeping only transaction begin/commit records and the wanted row operations
  * on the chosen tables' in-row allocation units (resolved through sys.partitions and
- * sys.allocation_units, never by AllocUnitName). Windowed aggregates per Transaction ID
+ * sys.allocation_units, or given as `units`; never by AllocUnitName, which fn_dblog looks up in the
+ * catalog when it reads a record and cannot give for a table dropped since, while the AllocUnitId is
+ * the one the record was written with). Windowed aggregates per Transaction ID
  * then attach the transaction facts to each row operation without reading the log again,
  * and ROW_NUMBER per LSN drops a record that both a log backup and the online log hold.
  *
@@ -248,8 +264,18 @@ export function scanSql(o: ScanSqlOptions): SqlStatement {
     { name: 'end', type: 'nvarchar', length: LSN_PARAM_LENGTH, value: o.end ? lsnToDblogParam(o.end) : null },
   ];
 
-  let tableFilter: string;
-  if (o.tables.length === 0) {
+  let tableFilter = '';
+  let auCte: string[] | undefined;
+  if (o.units) {
+    if (o.tables.length) throw new RangeError('scanSql takes tables or units, not both');
+    if (o.units.length === 0) throw new RangeError('scanSql needs at least one unit when units are given');
+    if (o.units.length > MAX_SCAN_UNITS) throw new InputError('INPUT_BAD_OPTION', `the layout given maps ${o.units.length} allocation units, more than the ${MAX_SCAN_UNITS} one live scan query takes: name the tables to scan with --table`);
+    auCte = o.units.map((u, i) => {
+      if (!/^\d{1,20}$/.test(u)) throw new InputError('INPUT_BAD_OPTION', `allocation unit id '${u}' is not an AllocUnitId as fn_dblog prints it (decimal)`);
+      params.push({ name: `unit${i}`, type: 'nvarchar', length: 20, value: u });
+      return `  ${i ? 'UNION ALL ' : ''}SELECT CONVERT(bigint, @unit${i}) AS [allocation_unit_id]`;
+    });
+  } else if (o.tables.length === 0) {
     tableFilter = 'p.[object_id] IN (SELECT t.[object_id] FROM sys.tables AS t WHERE t.[is_ms_shipped] = 0)';
   } else {
     const names = o.tables.map((t, i) => {
@@ -258,6 +284,12 @@ export function scanSql(o: ScanSqlOptions): SqlStatement {
     });
     tableFilter = `p.[object_id] IN (${names.join(', ')})`;
   }
+  const au = auCte ?? [
+    '  SELECT au.[allocation_unit_id]',
+    '  FROM sys.allocation_units AS au',
+    `  JOIN sys.partitions AS p ON au.[type] = ${IN_ROW_DATA} AND au.[container_id] = p.[hobt_id]`,
+    `  WHERE p.[index_id] IN (${BASE_INDEX_IDS}) AND ${tableFilter}`,
+  ];
 
   const rowOps = [...new Set(o.operations.flatMap((op) => OPERATIONS_FOR[op]))];
   const pairOp = pairOperationFor(o.operations);
@@ -347,10 +379,7 @@ export function scanSql(o: ScanSqlOptions): SqlStatement {
   const text = [
     ...(o.inactiveLog ? [TRACEON_INACTIVE_LOG] : []),
     'WITH [au] AS (',
-    '  SELECT au.[allocation_unit_id]',
-    '  FROM sys.allocation_units AS au',
-    `  JOIN sys.partitions AS p ON au.[type] = ${IN_ROW_DATA} AND au.[container_id] = p.[hobt_id]`,
-    `  WHERE p.[index_id] IN (${BASE_INDEX_IDS}) AND ${tableFilter}`,
+    ...au,
     '), [log] AS (',
     selects.join('\n  UNION ALL\n'),
     '), [xact] AS (',

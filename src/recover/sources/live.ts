@@ -234,17 +234,35 @@ export class LiveSource implements RecoverySource {
     return this.logSets;
   }
 
-  async *candidates(filter: ScanFilter, signal?: AbortSignal): AsyncIterable<RowCandidate> {
-    const catalog = await this.metadata();
+  /**
+   * RecoverySource.candidates. `catalogOverride`: the layout given (--ddl/--schema with --alloc-unit,
+   * a job's metadata; metadata-override.ts withMetadata), by which the rows are chosen and decoded,
+   * as a scan of files does: the scan query reads exactly its tables' in-row AllocUnitIds (sql.ts
+   * scanSql `units`), those of a table the server's catalog no longer holds (DROPPED after the
+   * delete) among them. Before, the query chose the units through the server's catalog (sys.partitions,
+   * OBJECT_ID) and the filter by the server's catalog too: a dropped table's rows were never returned,
+   * and the scan said its --alloc-unit unused beside rows "on units no table names" on that very unit.
+   * The server's own catalog still gives the drift check and the verdict's modify_date.
+   */
+  async *candidates(filter: ScanFilter, signal?: AbortSignal, catalogOverride?: MetadataCatalog): AsyncIterable<RowCandidate> {
+    const own = await this.metadata();
+    const catalog = catalogOverride ?? own;
+    // the layouts read (the override's, when given) and, for the drift check, the server's of the same name
+    const chosen: TableLayout[] = [];
     const named: TableLayout[] = [];
     for (const t of filter.tables ?? []) {
       const layout = catalog.byName(t);
-      if (!layout) throw new InputError('INPUT_UNKNOWN_TABLE', `table ${t} is not in ${this.o.database}`, { table: t });
-      named.push(layout);
+      if (!layout) throw new InputError('INPUT_UNKNOWN_TABLE', `table ${t} is not in ${catalogOverride ? 'the table metadata given' : this.o.database}`, { table: t });
+      chosen.push(layout);
+      named.push(own.byName(t) ?? layout);
     }
+    const ownOf = (t: TableLayout): TableLayout => own.byName(`${t.schema}.${t.name}`) ?? t;
     // the tables whose rows are read, for the verdict's "altered or rebuilt since" (rebuilt-tables.ts)
-    this.readTables = catalogModifyDates(named.length ? named : catalog.tables());
-    this.readColumnstore = columnstoreTables(named.length ? named : catalog.tables());
+    this.readTables = catalogModifyDates(named.length ? named : catalog.tables().map(ownOf));
+    this.readColumnstore = columnstoreTables(named.length ? named : catalog.tables().map(ownOf));
+    // with a layout given, its tables' in-row units, read by id (a dropped table's are in no catalog)
+    const units = catalogOverride ? [...new Set((chosen.length ? chosen : catalog.tables()).flatMap((t) => (t.allocUnits ?? []).filter((a) => a.type === 'IN_ROW_DATA').map((a) => a.allocUnitId)))] : undefined;
+    if (units && units.length === 0) throw new InputError('INPUT_NO_ALLOC_UNIT', `the layout given maps ${(chosen.length ? chosen : catalog.tables()).map((t) => `${t.schema}.${t.name}`).join(', ') || 'no table'} to no in-row allocation unit: give --alloc-unit SCHEMA.NAME=ID (a job's metadata.allocUnits), or leave out --ddl/--schema to read ${this.o.database}'s catalog`);
     this.probedLogStart = null;
     if (filter.from && !this.o.acceptSchemaDrift) {
       for (const t of named) {
@@ -278,7 +296,8 @@ export class LiveSource implements RecoverySource {
       from: filter.from,
       to: filter.to,
       operations: filter.operations,
-      tables: named.map((t) => ({ schema: t.schema, name: t.name })),
+      tables: units ? [] : named.map((t) => ({ schema: t.schema, name: t.name })),
+      ...(units ? { units } : {}),
       inactiveLog: this.o.inactiveLog,
     });
     const sessions = await this.sessionSnapshot(signal);
@@ -349,7 +368,7 @@ export class LiveSource implements RecoverySource {
         const c: RowCandidate = { record: c0.record, txn };
         // Per row too: covers every table when none is named, and named tables scanned without --from.
         if (!this.o.acceptSchemaDrift) {
-          const drift = this.rowDrift(c, catalog);
+          const drift = this.rowDrift(c, own);
           if (drift) {
             if (!driftReported.has(drift.table)) scanLog.warn({ table: drift.table }, 'schema drift: rows skipped');
             driftReported.add(drift.table);

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { assertReadOnly } from '../../../src/logreader/live/read-only.js';
-import { FN_DUMP_DBLOG_FILE_SLOTS, firstBeginXactSql, firstCommitXactSql, headerOnlySql, logVlfsSql, scanSql, TRACEON_INACTIVE_LOG } from '../../../src/logreader/live/sql.js';
+import { FN_DUMP_DBLOG_FILE_SLOTS, MAX_SCAN_UNITS, firstBeginXactSql, firstCommitXactSql, headerOnlySql, logVlfsSql, scanSql, TRACEON_INACTIVE_LOG } from '../../../src/logreader/live/sql.js';
 
 describe('scanSql', () => {
   it('builds the exact one-pass fn_dblog scan for one table, deletes, no window', () => {
@@ -180,6 +180,31 @@ describe('window-bound probes', () => {
       params: [{ name: 'start', type: 'nvarchar', length: 25, value: '42:496:1' }],
     });
     expect(() => assertReadOnly(firstCommitXactSql({ vlf: 42, block: 496, slot: 1 }).text)).not.toThrow();
+  });
+});
+
+describe('scanSql with units: the in-row AllocUnitIds of a layout given (--ddl/--schema with --alloc-unit), a dropped table\'s among them', () => {
+  const base = { inputs: [{ kind: 'online' as const }], start: null, end: null, operations: ['delete' as const], tables: [] };
+  it('reads exactly those units, each an nvarchar(20) parameter converted to bigint on the server, never through the catalog', () => {
+    const s = scanSql({ ...base, units: ['72057594043301888', '72057594043236352'] });
+    expect(s.text.split('\n').slice(0, 4)).toEqual([
+      'WITH [au] AS (',
+      '  SELECT CONVERT(bigint, @unit0) AS [allocation_unit_id]',
+      '  UNION ALL SELECT CONVERT(bigint, @unit1) AS [allocation_unit_id]',
+      '), [log] AS (',
+    ]);
+    expect(s.text).not.toContain('sys.partitions');
+    expect(s.text).not.toContain('OBJECT_ID(');
+    expect(s.params.filter((p) => p.name.startsWith('unit'))).toEqual([
+      { name: 'unit0', type: 'nvarchar', length: 20, value: '72057594043301888' },
+      { name: 'unit1', type: 'nvarchar', length: 20, value: '72057594043236352' },
+    ]);
+    expect(() => assertReadOnly(s.text)).not.toThrow();
+  });
+  it('refuses an id that is not decimal digits, more units than one request takes, and tables beside units', () => {
+    expect(() => scanSql({ ...base, units: ['7205759404330188x'] })).toThrow(expect.objectContaining({ code: 'INPUT_BAD_OPTION' }));
+    expect(() => scanSql({ ...base, units: Array.from({ length: MAX_SCAN_UNITS + 1 }, (_, i) => String(i + 1)) })).toThrow(expect.objectContaining({ code: 'INPUT_BAD_OPTION', message: expect.stringContaining('--table') }));
+    expect(() => scanSql({ ...base, tables: [{ schema: 'dbo', name: 'T' }], units: ['1'] })).toThrow(RangeError);
   });
 });
 
