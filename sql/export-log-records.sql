@@ -64,6 +64,10 @@ DECLARE @LogBackupSet int          = 1;                                -- which 
                                                                        -- appended to (no WITH INIT) holds several; export each set, one run per set;
                                                                        -- a log backup's set only (BackupType 2; not checked here)
 DECLARE @StartLsn   nvarchar(25)   = NULL;                             -- optional fn_dblog start, decimal 'vlf:block:slot' (e.g. N'42:496:1')
+DECLARE @AllocUnits nvarchar(max)  = N'';                              -- comma-separated in-row AllocUnitIds (decimal, as fn_dblog prints them) of tables
+                                                                       -- DROPPED since, which no catalog view holds any more; exported beside @Tables'
+                                                                       -- (with @Tables = N'' only these); rowback decodes them with
+                                                                       -- `scan --export FILE --ddl SCRIPT --alloc-unit SCHEMA.NAME=ID` (docs/live.md)
 -- ================================================================================
 
 IF DB_NAME() <> @Database
@@ -146,8 +150,28 @@ BEGIN
   SET @rest = CASE WHEN @comma = 0 THEN NULL ELSE SUBSTRING(@rest, @comma + 1, DATALENGTH(@rest)) END;
 END;
 
+-- @AllocUnits: each a run of 1-19 digits (bigint; checked with LIKE, not TRY_CONVERT, which a
+-- database below compatibility level 110 does not know).
+DECLARE @unitWords TABLE ([n] int IDENTITY(1, 1) PRIMARY KEY, [value] nvarchar(max) NOT NULL);
+SET @rest = ISNULL(@AllocUnits, N'');
+WHILE @rest IS NOT NULL
+BEGIN
+  SET @comma = CHARINDEX(N',', @rest);
+  INSERT @unitWords ([value]) VALUES (LTRIM(RTRIM(CASE WHEN @comma = 0 THEN @rest ELSE LEFT(@rest, @comma - 1) END)));
+  SET @rest = CASE WHEN @comma = 0 THEN NULL ELSE SUBSTRING(@rest, @comma + 1, DATALENGTH(@rest)) END;
+END;
+DELETE FROM @unitWords WHERE [value] = N'';
+DECLARE @badUnit nvarchar(100) = (SELECT TOP (1) LEFT([value], 100) FROM @unitWords
+  WHERE [value] COLLATE Latin1_General_BIN2 LIKE N'%[^0-9]%' OR LEN([value]) > 19);
+IF @badUnit IS NOT NULL
+BEGIN
+  RAISERROR(N'rowback export: @AllocUnits lists ''%s'', which is not an AllocUnitId as fn_dblog prints it (decimal digits).', 16, 1, @badUnit);
+  RETURN;
+END;
+
 DECLARE @objects TABLE ([name] nvarchar(600) NOT NULL, [object_id] int NULL);
-IF LTRIM(RTRIM(@Tables)) = N''
+-- @Tables = N'': every user table, or, with @AllocUnits given, none (only those units)
+IF LTRIM(RTRIM(@Tables)) = N'' AND NOT EXISTS (SELECT 1 FROM @unitWords)
 BEGIN
   INSERT @objects ([name], [object_id])
   SELECT QUOTENAME(SCHEMA_NAME(t.[schema_id])) + N'.' + QUOTENAME(t.[name]), t.[object_id] FROM sys.tables AS t WHERE t.[is_ms_shipped] = 0;
@@ -162,7 +186,7 @@ END;
 IF EXISTS (SELECT 1 FROM @objects WHERE [object_id] IS NULL)
 BEGIN
   DECLARE @unknown nvarchar(600) = (SELECT TOP (1) [name] FROM @objects WHERE [object_id] IS NULL);
-  RAISERROR(N'rowback export: table %s does not exist in this database.', 16, 1, @unknown);
+  RAISERROR(N'rowback export: table %s does not exist in this database (dropped since? give its in-row AllocUnitId in @AllocUnits instead).', 16, 1, @unknown);
   RETURN;
 END;
 
@@ -215,6 +239,11 @@ SELECT au.[allocation_unit_id]
 FROM sys.allocation_units AS au
 JOIN sys.partitions AS p ON au.[type] = 1 AND au.[container_id] = p.[hobt_id]
 WHERE p.[index_id] IN (0, 1) AND p.[object_id] IN (SELECT [object_id] FROM @objects);
+-- and those of @AllocUnits: the AllocUnitId a record was logged with stays in the log after its
+-- table is dropped (fn_dblog's AllocUnitName, looked up in the catalog as it reads, cannot name it then)
+INSERT @au ([allocation_unit_id])
+SELECT DISTINCT CONVERT(bigint, u.[value]) FROM @unitWords AS u
+WHERE CONVERT(bigint, u.[value]) NOT IN (SELECT [allocation_unit_id] FROM @au);
 
 -- One pass over the log. fn_dblog's [Operation] is compared with @ops in one explicit collation: @ops
 -- takes the database's, and which fn_dblog's columns carry is not documented (two implicit ones that
