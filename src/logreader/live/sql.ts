@@ -238,8 +238,10 @@ function list(values: readonly string[]): string {
  * the `log` CTE, keeping only transaction begin/commit records and the wanted row operations
  * on the chosen tables' in-row allocation units (resolved through sys.partitions and
  * sys.allocation_units, or given as `units`; never by AllocUnitName, which fn_dblog looks up in the
- * catalog when it reads a record and cannot give for a table dropped since, while the AllocUnitId is
- * the one the record was written with). Windowed aggregates per Transaction ID
+ * catalog when it reads a record and so cannot name a table dropped since, while the AllocUnitId is
+ * the one the record was written with — an assumption from how fn_dblog's output is described
+ * (undocumented; Paul Randal's posts on fn_dblog and fn_dump_dblog find a dropped table's records
+ * in the log), which the offline reader's own parse of the record's AllocUnitId agrees with). Windowed aggregates per Transaction ID
  * then attach the transaction facts to each row operation without reading the log again,
  * and ROW_NUMBER per LSN drops a record that both a log backup and the online log hold.
  *
