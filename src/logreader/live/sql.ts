@@ -220,6 +220,9 @@ const ROW_CONTEXTS = [LCX_HEAP, LCX_CLUSTERED, LCX_MARK_AS_GHOST];
 /** The most `units` one scan query takes as parameters (SQL Server allows 2,100 parameters a request; the rest are rowback's own). */
 export const MAX_SCAN_UNITS = 2000;
 
+/** The largest bigint (2^63 - 1): fn_dblog's AllocUnitId is one. */
+const BIGINT_MAX = 9223372036854775807n;
+
 /** Index ids of the base data: 0 heap, 1 clustered index. Nonclustered indexes are not rows. */
 const BASE_INDEX_IDS = '0, 1';
 /** sys.allocation_units.type 1 = IN_ROW_DATA, whose container_id is the partition's hobt_id. */
@@ -273,7 +276,8 @@ export function scanSql(o: ScanSqlOptions): SqlStatement {
     if (o.units.length === 0) throw new RangeError('scanSql needs at least one unit when units are given');
     if (o.units.length > MAX_SCAN_UNITS) throw new InputError('INPUT_BAD_OPTION', `the layout given maps ${o.units.length} allocation units, more than the ${MAX_SCAN_UNITS} one live scan query takes: name the tables to scan with --table`);
     auCte = o.units.map((u, i) => {
-      if (!/^\d{1,20}$/.test(u)) throw new InputError('INPUT_BAD_OPTION', `allocation unit id '${u}' is not an AllocUnitId as fn_dblog prints it (decimal)`);
+      // fn_dblog's AllocUnitId is a bigint: a larger number is no unit (CONVERT would fail on the server)
+      if (!/^\d{1,20}$/.test(u) || BigInt(u) > BIGINT_MAX) throw new InputError('INPUT_BAD_OPTION', `allocation unit id '${u}' is not an AllocUnitId as fn_dblog prints it (a decimal bigint)`);
       params.push({ name: `unit${i}`, type: 'nvarchar', length: 20, value: u });
       return `  ${i ? 'UNION ALL ' : ''}SELECT CONVERT(bigint, @unit${i}) AS [allocation_unit_id]`;
     });

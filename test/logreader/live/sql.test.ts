@@ -203,6 +203,8 @@ describe('scanSql with units: the in-row AllocUnitIds of a layout given (--ddl/-
   });
   it('refuses an id that is not decimal digits, more units than one request takes, and tables beside units', () => {
     expect(() => scanSql({ ...base, units: ['7205759404330188x'] })).toThrow(expect.objectContaining({ code: 'INPUT_BAD_OPTION' }));
+    expect(() => scanSql({ ...base, units: ['9223372036854775808'] })).toThrow(expect.objectContaining({ code: 'INPUT_BAD_OPTION' }));
+    expect(scanSql({ ...base, units: ['9223372036854775807'] }).params.at(-1)).toMatchObject({ name: 'unit0', value: '9223372036854775807' });
     expect(() => scanSql({ ...base, units: Array.from({ length: MAX_SCAN_UNITS + 1 }, (_, i) => String(i + 1)) })).toThrow(expect.objectContaining({ code: 'INPUT_BAD_OPTION', message: expect.stringContaining('--table') }));
     expect(() => scanSql({ ...base, tables: [{ schema: 'dbo', name: 'T' }], units: ['1'] })).toThrow(RangeError);
   });
