@@ -150,7 +150,7 @@ BEGIN
   SET @rest = CASE WHEN @comma = 0 THEN NULL ELSE SUBSTRING(@rest, @comma + 1, DATALENGTH(@rest)) END;
 END;
 
--- @AllocUnits: each a run of 1-19 digits (bigint; checked with LIKE, not TRY_CONVERT, which a
+-- @AllocUnits: each a run of 1-19 digits, a bigint (checked with LIKE, not TRY_CONVERT, which a
 -- database below compatibility level 110 does not know).
 DECLARE @unitWords TABLE ([n] int IDENTITY(1, 1) PRIMARY KEY, [value] nvarchar(max) NOT NULL);
 SET @rest = ISNULL(@AllocUnits, N'');
@@ -162,7 +162,9 @@ BEGIN
 END;
 DELETE FROM @unitWords WHERE [value] = N'';
 DECLARE @badUnit nvarchar(100) = (SELECT TOP (1) LEFT([value], 100) FROM @unitWords
-  WHERE [value] COLLATE Latin1_General_BIN2 LIKE N'%[^0-9]%' OR LEN([value]) > 19);
+  WHERE [value] COLLATE Latin1_General_BIN2 LIKE N'%[^0-9]%' OR LEN([value]) > 19
+     -- past bigint's largest (digits of one length compare as text in a binary collation)
+     OR (LEN([value]) = 19 AND [value] COLLATE Latin1_General_BIN2 > N'9223372036854775807'));
 IF @badUnit IS NOT NULL
 BEGIN
   RAISERROR(N'rowback export: @AllocUnits lists ''%s'', which is not an AllocUnitId as fn_dblog prints it (decimal digits).', 16, 1, @badUnit);

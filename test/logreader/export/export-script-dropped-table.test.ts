@@ -28,6 +28,7 @@ describe('sql/export-log-records.sql exports the records of a table dropped sinc
   it('takes @AllocUnits, checks each id is decimal digits, and reads those units into @au beside @Tables\'', () => {
     expect(SCRIPT).toMatch(/^DECLARE @AllocUnits nvarchar\(max\) += N'';/m);
     expect(SCRIPT).toContain("LIKE N'%[^0-9]%' OR LEN([value]) > 19");
+    expect(SCRIPT).toContain("OR (LEN([value]) = 19 AND [value] COLLATE Latin1_General_BIN2 > N'9223372036854775807')");
     expect(SCRIPT).toMatch(/RAISERROR\(N'rowback export: @AllocUnits lists/);
     expect(SCRIPT).toMatch(/INSERT @au \(\[allocation_unit_id\]\)\s+SELECT DISTINCT CONVERT\(bigint, u\.\[value\]\) FROM @unitWords AS u/);
     // @Tables = N'' with @AllocUnits: only those units, not every user table beside them
