@@ -186,10 +186,13 @@ export interface ScanSqlOptions {
    * catalog's): the units of a layout given with --ddl/--schema and --alloc-unit (a job's
    * metadata.allocUnit(s)), among them a table DROPPED since, which sys.partitions and
    * sys.allocation_units no longer hold (OBJECT_ID gives NULL): resolved through the catalog, its
-   * records were never returned. Each is a parameter of nvarchar(20) converted to bigint on the
-   * server (a bigint parameter goes through the driver as a JavaScript number, exact only to 2^53,
-   * and these ids are about 7.2 × 10^16). Throws InputError INPUT_BAD_OPTION for an id that is not
-   * 1–20 decimal digits or for more than MAX_SCAN_UNITS; RangeError with `tables` given too.
+   * records were never returned. All are one nvarchar parameter `@units` (`id,id,…`), split on the
+   * server by an xml nodes() read (SQL Server 2005 and later; the ids are digits only, so the text
+   * is well-formed) and converted to bigint there: a bigint parameter goes through the driver as a
+   * JavaScript number, exact only to 2^53, and these ids are about 7.2 × 10^16; and one parameter a
+   * unit stopped at SQL Server's 2,100 parameters a request, which a --schema of a large database
+   * (a CRM of thousands of tables) passes. Throws InputError INPUT_BAD_OPTION for an id that is not
+   * decimal digits within bigint; RangeError with `tables` given too.
    */
   units?: string[];
   /** Prefix the batch with DBCC TRACEON(2537): read the inactive log too. */
@@ -216,9 +219,6 @@ const ROWLESS_REMOVAL_NAMES = ['TRUNCATE TABLE', 'DROPOBJ'];
 
 /** Contexts of a row on a heap or clustered index page (a clustered delete logs MARK_AS_GHOST). */
 const ROW_CONTEXTS = [LCX_HEAP, LCX_CLUSTERED, LCX_MARK_AS_GHOST];
-
-/** The most `units` one scan query takes as parameters (SQL Server allows 2,100 parameters a request; the rest are rowback's own). */
-export const MAX_SCAN_UNITS = 2000;
 
 /** The largest bigint (2^63 - 1): fn_dblog's AllocUnitId is one. */
 const BIGINT_MAX = 9223372036854775807n;
@@ -274,13 +274,18 @@ export function scanSql(o: ScanSqlOptions): SqlStatement {
   if (o.units) {
     if (o.tables.length) throw new RangeError('scanSql takes tables or units, not both');
     if (o.units.length === 0) throw new RangeError('scanSql needs at least one unit when units are given');
-    if (o.units.length > MAX_SCAN_UNITS) throw new InputError('INPUT_BAD_OPTION', `the layout given maps ${o.units.length} allocation units, more than the ${MAX_SCAN_UNITS} one live scan query takes: name the tables to scan with --table`);
-    auCte = o.units.map((u, i) => {
+    for (const u of o.units) {
       // fn_dblog's AllocUnitId is a bigint: a larger number is no unit (CONVERT would fail on the server)
       if (!/^\d{1,20}$/.test(u) || BigInt(u) > BIGINT_MAX) throw new InputError('INPUT_BAD_OPTION', `allocation unit id '${u}' is not an AllocUnitId as fn_dblog prints it (a decimal bigint)`);
-      params.push({ name: `unit${i}`, type: 'nvarchar', length: 20, value: u });
-      return `  ${i ? 'UNION ALL ' : ''}SELECT CONVERT(bigint, @unit${i}) AS [allocation_unit_id]`;
-    });
+    }
+    const list = o.units.join(',');
+    // nvarchar(n) up to 4,000 characters, nvarchar(max) past it (tedious declares it so)
+    params.push({ name: 'units', type: 'nvarchar', length: Math.max(1, list.length), value: list });
+    auCte = [
+      "  SELECT CONVERT(bigint, u.[id].value('.', 'varchar(20)')) AS [allocation_unit_id]",
+      "  FROM (SELECT CAST(N'<u>' + REPLACE(@units, N',', N'</u><u>') + N'</u>' AS xml) AS [ids]) AS s",
+      "  CROSS APPLY s.[ids].nodes('/u') AS u([id])",
+    ];
   } else if (o.tables.length === 0) {
     tableFilter = 'p.[object_id] IN (SELECT t.[object_id] FROM sys.tables AS t WHERE t.[is_ms_shipped] = 0)';
   } else {

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { assertReadOnly } from '../../../src/logreader/live/read-only.js';
-import { FN_DUMP_DBLOG_FILE_SLOTS, MAX_SCAN_UNITS, firstBeginXactSql, firstCommitXactSql, headerOnlySql, logVlfsSql, scanSql, TRACEON_INACTIVE_LOG } from '../../../src/logreader/live/sql.js';
+import { FN_DUMP_DBLOG_FILE_SLOTS, firstBeginXactSql, firstCommitXactSql, headerOnlySql, logVlfsSql, scanSql, TRACEON_INACTIVE_LOG } from '../../../src/logreader/live/sql.js';
 
 describe('scanSql', () => {
   it('builds the exact one-pass fn_dblog scan for one table, deletes, no window', () => {
@@ -185,27 +185,33 @@ describe('window-bound probes', () => {
 
 describe('scanSql with units: the in-row AllocUnitIds of a layout given (--ddl/--schema with --alloc-unit), a dropped table\'s among them', () => {
   const base = { inputs: [{ kind: 'online' as const }], start: null, end: null, operations: ['delete' as const], tables: [] };
-  it('reads exactly those units, each an nvarchar(20) parameter converted to bigint on the server, never through the catalog', () => {
+  it('reads exactly those units, one @units list split and converted to bigint on the server, never through the catalog', () => {
     const s = scanSql({ ...base, units: ['72057594043301888', '72057594043236352'] });
-    expect(s.text.split('\n').slice(0, 4)).toEqual([
+    expect(s.text.split('\n').slice(0, 5)).toEqual([
       'WITH [au] AS (',
-      '  SELECT CONVERT(bigint, @unit0) AS [allocation_unit_id]',
-      '  UNION ALL SELECT CONVERT(bigint, @unit1) AS [allocation_unit_id]',
+      "  SELECT CONVERT(bigint, u.[id].value('.', 'varchar(20)')) AS [allocation_unit_id]",
+      "  FROM (SELECT CAST(N'<u>' + REPLACE(@units, N',', N'</u><u>') + N'</u>' AS xml) AS [ids]) AS s",
+      "  CROSS APPLY s.[ids].nodes('/u') AS u([id])",
       '), [log] AS (',
     ]);
     expect(s.text).not.toContain('sys.partitions');
     expect(s.text).not.toContain('OBJECT_ID(');
     expect(s.params.filter((p) => p.name.startsWith('unit'))).toEqual([
-      { name: 'unit0', type: 'nvarchar', length: 20, value: '72057594043301888' },
-      { name: 'unit1', type: 'nvarchar', length: 20, value: '72057594043236352' },
+      { name: 'units', type: 'nvarchar', length: 35, value: '72057594043301888,72057594043236352' },
     ]);
     expect(() => assertReadOnly(s.text)).not.toThrow();
   });
-  it('refuses an id that is not decimal digits, more units than one request takes, and tables beside units', () => {
+  it('refuses an id that is not decimal digits and tables beside units; takes more units than a request takes parameters (2,100) in one', () => {
     expect(() => scanSql({ ...base, units: ['7205759404330188x'] })).toThrow(expect.objectContaining({ code: 'INPUT_BAD_OPTION' }));
     expect(() => scanSql({ ...base, units: ['9223372036854775808'] })).toThrow(expect.objectContaining({ code: 'INPUT_BAD_OPTION' }));
-    expect(scanSql({ ...base, units: ['9223372036854775807'] }).params.at(-1)).toMatchObject({ name: 'unit0', value: '9223372036854775807' });
-    expect(() => scanSql({ ...base, units: Array.from({ length: MAX_SCAN_UNITS + 1 }, (_, i) => String(i + 1)) })).toThrow(expect.objectContaining({ code: 'INPUT_BAD_OPTION', message: expect.stringContaining('--table') }));
+    expect(() => scanSql({ ...base, units: ['1,2'] })).toThrow(expect.objectContaining({ code: 'INPUT_BAD_OPTION' }));
+    expect(scanSql({ ...base, units: ['9223372036854775807'] }).params.at(-1)).toMatchObject({ name: 'units', value: '9223372036854775807' });
+    // a --schema of a database of 5,000 tables: refused before (one parameter a unit), one parameter now
+    const many = Array.from({ length: 5000 }, (_, i) => String(72057594043301888n + BigInt(i) * 65536n));
+    const big = scanSql({ ...base, units: many });
+    expect(big.params.filter((p) => p.name.startsWith('unit'))).toHaveLength(1);
+    expect(big.params.length).toBeLessThan(2100);
+    expect(big.params.find((p) => p.name === 'units')).toMatchObject({ value: many.join(','), length: many.join(',').length });
     expect(() => scanSql({ ...base, tables: [{ schema: 'dbo', name: 'T' }], units: ['1'] })).toThrow(RangeError);
   });
 });
