@@ -20,7 +20,6 @@ import { assertJobFilesInRoots, jobFiles } from './job-validate.js';
 import { withFileRoots } from '../util/input-open.js';
 import { connectionIdentity, resolveConnection } from '../util/connection.js';
 import { describeSpec, filterOf, jobCatalogDatabaseNotes, jobMetadataMapping, jobMetadataNotes, layoutsOfJobMetadata, restoreJobTables, restoreJobWording, sourceOptionsOf, type DatabaseDefaultCollation, type JobSpec, type RestoreJobSpec } from './job-spec.js';
-import { codePageForCollation } from '../reconstruct/collation.js';
 import { jobWording, stringsOf } from './job-wording.js';
 import { backupSetsNamed, compareTableStates, SharedStateReads, comparisonNotes, comparisonRowSource, comparisonOperations, diffAsRecoveredRows, replayHeaderWarnings, rowsNewerThanLater } from '../replay/compare.js';
 import { parseStopTarget } from '../restore/target.js';
@@ -33,6 +32,7 @@ import { placeBeginUnread, type LogNotGiven } from '../recover/log-not-given.js'
 import { incompleteVerdict, joinLossAdvice, ldfLossAdvice, missingLogAdvice, noRowsOfLogReadClause } from '../recover/incomplete-verdict.js';
 import type { LogReadEnd, LogWholeFrom } from '../recover/sources/files.js';
 import { appendAll } from '../util/append-all.js';
+import { scriptDefaultCollation } from '../recover/database-default-collation.js';
 import { unreadableDatabaseCollationRefusal } from '../reconstruct/metadata/ddl.js';
 
 export type RecoverFn = (source: RecoverySource, filter: ScanFilter, opts?: RecoverOptions) => AsyncIterable<RecoverEvent>;
@@ -559,19 +559,13 @@ export class JobWorker {
       // database as the job's input tells it (a data file's or backup's boot page, the live server's
       // sys.databases, an export's header), as `rowback scan --ddl` takes it
       let databaseDefault: DatabaseDefaultCollation | undefined;
-      if (spec.metadata?.ddl !== undefined && spec.metadata.collation === undefined && 'source' in opened && opened.databaseDefaultCollation) {
-        let d: DatabaseDefaultCollation | null = null;
-        try {
-          d = await opened.databaseDefaultCollation();
-        } catch {
-          // said where the source is read next (withMetadata, the scan), as without this
-        }
-        if (d && !d.unnamed && codePageForCollation(d.collation) !== null) databaseDefault = d;
-        else if (d) {
-          // a default the input names and rowback cannot read text in: refused, not "assumed" 1252
-          const refusal = unreadableDatabaseCollationRefusal(spec.metadata.ddl, { typeAliases: spec.metadata.typeAliases }, d, "the job's metadata.collation");
-          if (refusal) throw new InputError('INPUT_BAD_OPTION', `metadata.ddl: ${refusal}`, { field: 'metadata.collation' });
-        }
+      if (spec.metadata?.ddl !== undefined && spec.metadata.collation === undefined && 'source' in opened) {
+        // one the input names and rowback cannot read text in: refused, not "assumed" 1252
+        const ddl = spec.metadata.ddl;
+        const aliases = spec.metadata.typeAliases;
+        const d = await scriptDefaultCollation(opened.databaseDefaultCollation, (known) => unreadableDatabaseCollationRefusal(ddl, { typeAliases: aliases }, known, "the job's metadata.collation"));
+        if (d.refusal) throw new InputError('INPUT_BAD_OPTION', `metadata.ddl: ${d.refusal}`, { field: 'metadata.collation' });
+        databaseDefault = d.collation;
       }
       if (spec.metadata) {
         const mapped = jobMetadataMapping(spec.metadata, layoutsOfJobMetadata(spec.metadata, databaseDefault), spec.tables);

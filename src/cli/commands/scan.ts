@@ -14,7 +14,7 @@ import { InputError } from '../../errors.js';
 import { readCatalogFile } from '../../reconstruct/metadata/catalog-json.js';
 import { checkCatalogDatabase, fileIdentitiesOf } from '../../recover/source-identity.js';
 import { assumedCollationNote, assumedSparseIdsNote, databaseCollationNote, layoutsFromDdl, unreadableDatabaseCollationRefusal, type DatabaseDefaultCollation } from '../../reconstruct/metadata/ddl.js';
-import { codePageForCollation } from '../../reconstruct/collation.js';
+import { scriptDefaultCollation } from '../../recover/database-default-collation.js';
 import { isVisibleColumn } from '../../reconstruct/metadata/table-layout.js';
 import type { TableLayout } from '../../reconstruct/metadata/table-layout.js';
 import { withMetadata } from '../../recover/metadata-override.js';
@@ -208,22 +208,13 @@ export async function runScan(opts: ScanOptions): Promise<void> {
       // the input said which it is. A failure to read it is the one said below (the catalog the
       // override is merged with, the server facts, the export's header are read there too).
       let databaseDefault: DatabaseDefaultCollation | undefined;
-      if (opts.ddl && !opts.collation && opened.databaseDefaultCollation) {
-        let d: DatabaseDefaultCollation | null = null;
-        try {
-          d = await opened.databaseDefaultCollation();
-        } catch {
-          // said where the source is read next (withMetadata, the scan), as without this
-        }
-        if (d && !d.unnamed && codePageForCollation(d.collation) !== null) databaseDefault = d;
-        else if (d) {
-          // a default the input names and rowback cannot read text in (a _UTF8 collation's id has no
-          // name here): refused, not read as the "assumed" 1252 while the input says otherwise
-          const text = readTextFile(opts.ddl, '--ddl');
-          const known = d;
-          const refusal = namingFile(opts.ddl, () => unreadableDatabaseCollationRefusal(text, { typeAliases: typeAliasesOf(opts) }, known, '--collation NAME'));
-          if (refusal) throw new InputError('INPUT_BAD_OPTION', `--ddl: ${refusal}`);
-        }
+      if (opts.ddl && !opts.collation) {
+        // one the input names and rowback cannot read text in (a _UTF8 collation's id has no name
+        // here): refused, not read as the "assumed" 1252 while the input says otherwise
+        const ddl = opts.ddl;
+        const d = await scriptDefaultCollation(opened.databaseDefaultCollation, (known) => namingFile(ddl, () => unreadableDatabaseCollationRefusal(readTextFile(ddl, '--ddl'), { typeAliases: typeAliasesOf(opts) }, known, '--collation NAME')));
+        if (d.refusal) throw new InputError('INPUT_BAD_OPTION', `--ddl: ${d.refusal}`);
+        databaseDefault = d.collation;
       }
       const override = loadMetadataOverride(opts, databaseDefault);
       metadataNotes = override.notes;
