@@ -5,7 +5,7 @@
  * file, a newer backup, or a replayed point in time too. Rows are matched by key (given, or the
  * clustered index key) or as whole rows (table-diff.ts). Read-only on every file.
  */
-import { otherSchemasNote } from '../reconstruct/metadata/names.js';
+import { otherSchemasNote, sameNameElsewhereNote } from '../reconstruct/metadata/names.js';
 import { InputError, SchemaError, isRowbackError } from '../errors.js';
 import { openBackupPages } from '../backup/open.js';
 import type { BackupAdvice } from '../backup/page-source.js';
@@ -526,6 +526,7 @@ async function compareStatesOf(o: CompareInputs, identity: CompareResult['unchec
     layout = r.layout; // the layout the replay decoded with: no second read of the base backup
     replayWarned('earlier', r);
     noteUnchecked('earlier', `the base backup ${r.chain.steps.filter((x) => x.role !== 'log').map((x) => x.set.devices[0]).join(' + ')}`, r.pageStats && uncheckedPagesNote(r.pageStats));
+    noteUnchecked('earlier', `the base backup ${r.chain.steps.filter((x) => x.role !== 'log').map((x) => x.set.devices[0]).join(' + ')}`, sameNameElsewhereNote(r.table, r.sameNameElsewhere ?? []));
     noteUnchecked('earlier', `the log replayed, ${r.chain.steps.map((x) => x.set.devices[0]).join(' + ')}`, r.uncheckedLog ?? undefined);
     for (const n of r.notes) noteUnchecked('earlier', 'the log replayed', n);
     noteUnchecked('earlier', '--stop-at', r.clockWarning, true);
@@ -564,6 +565,7 @@ async function compareStatesOf(o: CompareInputs, identity: CompareResult['unchec
     afterLayout = r.layout;
     replayWarned('later', r);
     noteUnchecked('later', `the base backup ${r.chain.steps.filter((x) => x.role !== 'log').map((x) => x.set.devices[0]).join(' + ')}`, r.pageStats && uncheckedPagesNote(r.pageStats));
+    noteUnchecked('later', `the base backup ${r.chain.steps.filter((x) => x.role !== 'log').map((x) => x.set.devices[0]).join(' + ')}`, sameNameElsewhereNote(r.table, r.sameNameElsewhere ?? []));
     noteUnchecked('later', `the log replayed, ${r.chain.steps.map((x) => x.set.devices[0]).join(' + ')}`, r.uncheckedLog ?? undefined);
     for (const n of r.notes) noteUnchecked('later', 'the log replayed', n);
     noteUnchecked('later', '--after-stop-at', r.clockWarning, true);

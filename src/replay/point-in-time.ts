@@ -54,7 +54,7 @@
  * - REPLAY_LOG_DAMAGED: log the replay reads that could not be read (a torn, zeroed or cut block, an
  *   LSN gap, a stream shorter than its header): the lost records may be the table's.
  */
-import { otherSchemasNote } from '../reconstruct/metadata/names.js';
+import { otherSchemaNamesakes } from '../reconstruct/metadata/names.js';
 import { FormatError, InputError, ReplayError, SchemaError, isRowbackError } from '../errors.js';
 import { LOP } from '../logreader/ldf/constants.js';
 import { openBackupLogStream } from '../backup/log-stream.js';
@@ -189,6 +189,13 @@ export interface ReplayResult {
    * as scan and `log` word it). Empty when there is none.
    */
   notes: string[];
+  /**
+   * Of a table read in schema dbo: the tables of the base backup's catalog (`schema.name`) of the same
+   * name in other schemas (names.ts otherSchemaNamesakes), for the command to word with
+   * sameNameElsewhereNote once it knows which tables it reads (a dump of several leaves out the ones it
+   * reads too). Empty when there is none; absent from replays made by other means (tests' fakes).
+   */
+  sameNameElsewhere?: string[];
   /**
    * WARNINGs on the headers of the backups the replay used (mtf.ts BACKUP_HEADER_WARNING: one header
    * copy damaged in a field no restore reads, or in LSNs the log stream settled), `file: code: reason
@@ -453,6 +460,8 @@ interface TableSlot {
   leftOut: string[];
   chain: RestoreChain;
   planned: BackupSetRecord[];
+  /** Tables of its name in other schemas of the base's catalog (ReplayResult.sameNameElsewhere). */
+  sameNameElsewhere?: string[];
   outcome?: { result: ReplayResult } | { error: unknown } | { skipped: true };
 }
 
@@ -715,8 +724,7 @@ async function replayGroupOnChain(
         }
         const layout = detail.layout;
         const qualified = `${layout.schema}.${layout.name}`;
-        const elsewhere = otherSchemasNote(md.details.keys(), qualified);
-        if (elsewhere && !notes.includes(elsewhere)) notes.push(elsewhere);
+        slot.sameNameElsewhere = otherSchemaNamesakes(md.details.keys(), qualified);
         if (layout.unreadable) {
           // which backup the damaged catalog pages were read from (a full and a differential layered: the refusal named no file)
           const damagedFiles = [...new Set(catalogDamage(md.skipped).flatMap((x) => (x.location.page === undefined ? [] : [pageFileOf(pages, x.location.page)])).filter((f): f is string => f !== undefined))];
@@ -889,7 +897,7 @@ async function replayGroupOnChain(
         continue;
       }
       const clockWarning = clock && target.kind === 'time' ? stopTimeClockWarning(clock, target.time, x.stats.stoppedAt) : undefined;
-      x.slot.outcome = { result: { table: x.qualified, layout: x.layout, columns: x.columns, rows: [...x.state.rows()], chain, stats: x.stats, uncheckedLog, notes: x.slot.notes, pageStats: x.reader.stats, ...(clockWarning ? { clockWarning } : {}) } };
+      x.slot.outcome = { result: { table: x.qualified, layout: x.layout, columns: x.columns, rows: [...x.state.rows()], chain, stats: x.stats, uncheckedLog, notes: x.slot.notes, sameNameElsewhere: x.slot.sameNameElsewhere ?? [], pageStats: x.reader.stats, ...(clockWarning ? { clockWarning } : {}) } };
     }
   } finally {
     pages.close();

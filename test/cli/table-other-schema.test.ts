@@ -11,7 +11,7 @@ import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
-import { otherSchemasNote, otherSchemasNoteAllRead } from '../../src/reconstruct/metadata/names.js';
+import { otherSchemaNamesakes, otherSchemasNote, sameNameElsewhereNote } from '../../src/reconstruct/metadata/names.js';
 import { captureCli } from '../support/cli.js';
 import { corpusPath, describeCorpus } from '../support/corpus.js';
 
@@ -68,6 +68,12 @@ describeCorpus('--table without a schema while another schema has a table of tha
     expect(p.code, p.stderr).toBe(0);
     expect(p.stderr).toContain('HR.Employees just before LSN');
     expect(p.stderr).not.toContain('the same name in another schema');
+    // the replay of dbo.Employees without HR.Employees still names it, once, whichever tables come with it
+    const q = await cli('dump', '--bak', T, '--stop-before-lsn', '00000027:00000ea8:0001', '--table', 'Sales.Orders,Employees', '--out', join(dir, 'one-pit.ndjson'));
+    expect(q.code, q.stderr).toBe(0);
+    expect(q.stderr.split('\n').filter((l) => l.includes('the same name in another schema'))).toEqual([
+      "rowback dump: note: dbo.Employees is the table read (a name without a schema is dbo's); HR.Employees has the same name in another schema: give the schema (--table HR.Employees) to read it",
+    ]);
     // one of them alone still gets it
     const o = await cli('dump', '--bak', T, '--table', 'Employees', '--out', join(dir, 'one.ndjson'));
     expect(o.stderr).toContain('HR.Employees has the same name in another schema');
@@ -76,11 +82,13 @@ describeCorpus('--table without a schema while another schema has a table of tha
   it('the note only for a table read in dbo with a namesake elsewhere, in any case', () => {
     expect(otherSchemasNote(['dbo.T', 'a.t', 'b.T'], 'dbo.T', ['A.T'])).toContain('b.T has the same name in another schema: give the schema (--table b.T) to read it');
     expect(otherSchemasNote(['dbo.T', 'a.t', 'b.T'], 'dbo.T', ['a.t', 'b.t'])).toBeUndefined();
-    // the point-in-time replay gives each table its notes as alone; the dump leaves out those whose namesakes it reads
-    const both = otherSchemasNote(['dbo.T', 'a.t', 'b.T'], 'dbo.T')!;
-    expect(otherSchemasNoteAllRead(both, ['dbo.T', 'A.T', 'b.t'])).toBe(true);
-    expect(otherSchemasNoteAllRead(both, ['dbo.T', 'a.t'])).toBe(false);
-    expect(otherSchemasNoteAllRead('some other note', ['a.t'])).toBe(false);
+    // the point-in-time replay carries each table's namesakes as data (ReplayResult.sameNameElsewhere);
+    // the dump words them knowing which tables it reads
+    expect(otherSchemaNamesakes(['dbo.T', 'a.t', 'b.T', 'dbo.U', 'a.t'], 'dbo.T')).toEqual(['a.t', 'b.T']);
+    expect(otherSchemaNamesakes(['dbo.T', 'a.t'], 'a.t')).toEqual([]);
+    expect(sameNameElsewhereNote('dbo.T', ['a.t', 'b.T'], ['dbo.T', 'A.T', 'b.t'])).toBeUndefined();
+    expect(sameNameElsewhereNote('dbo.T', ['a.t', 'b.T'], ['dbo.T', 'a.t'])).toBe("dbo.T is the table read (a name without a schema is dbo's); b.T has the same name in another schema: give the schema (--table b.T) to read it");
+    expect(sameNameElsewhereNote('dbo.T', [])).toBeUndefined();
     expect(otherSchemasNote(['dbo.Orders', 'Sales.ORDERS', 'HR.Employees'], 'dbo.Orders')).toContain('Sales.ORDERS has the same name');
     expect(otherSchemasNote(['dbo.Orders', 'Sales.Orders'], 'Sales.Orders')).toBeUndefined();
     expect(otherSchemasNote(['dbo.Orders', 'HR.Employees'], 'dbo.Orders')).toBeUndefined();

@@ -5,7 +5,7 @@
  */
 import { exitCodeOf, letSignalsIn, type Interruption } from '../interrupt.js';
 import type { Writable } from 'node:stream';
-import { otherSchemasNoteAllRead } from '../../reconstruct/metadata/names.js';
+import { sameNameElsewhereNote } from '../../reconstruct/metadata/names.js';
 import { InputError } from '../../errors.js';
 import { replayTablesAt, type ReplayResult } from '../../replay/point-in-time.js';
 import { csvCell, csvRecord, csvValueHeaders, csvWarningsCell } from '../../util/csv.js';
@@ -132,7 +132,7 @@ export async function runPointInTimeDump(opts: DumpOptions, stdout: Writable, st
   // a table's note that tables of its name are in other schemas, all of which this dump reads too, is
   // left out: it told the DBA to give `--table HR.Employees` "to read it" under HR.Employees' rows
   const read = results.map((r) => r.table);
-  const notes = once([...results.flatMap((r) => (r.uncheckedLog ? [r.uncheckedLog] : [])), ...results.flatMap((r) => r.notes)]).filter((x) => !otherSchemasNoteAllRead(x, read));
+  const notes = once([...results.flatMap((r) => (r.uncheckedLog ? [r.uncheckedLog] : [])), ...results.flatMap((r) => [...r.notes, ...[sameNameElsewhereNote(r.table, r.sameNameElsewhere ?? [], read)].filter((x): x is string => x !== undefined)])]);
   if (!opts.quiet) {
     for (const r of results) stderr.write(replaySummary(r));
     for (const x of notes) stderr.write(`rowback dump: note: ${x}\n`);

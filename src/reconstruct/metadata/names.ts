@@ -74,32 +74,38 @@ export function findTableName(names: Iterable<string>, wanted: string): string |
 
 /**
  * When `found` (`schema.name`, the table a `--table` resolved to) is in schema dbo — where a name
- * given without a schema is looked for — the note that tables of the same name (any case) exist in
- * other schemas of `names`, else undefined. TSQLV4 holds dbo.Orders (1 row) and Sales.Orders (830):
- * `--table Orders` read dbo.Orders without a word, and a diff of it found nothing missing (newcomer).
- * `read`: the tables (`schema.name`, any case) the same command reads too. A namesake among them is
+ * given without a schema is looked for — the tables of `names` (`schema.name`, exact case, each once,
+ * in the order of `names`) of the same name (any case) in other schemas; empty when `found` is not
+ * dbo's or none has its name. TSQLV4 holds dbo.Orders (1 row) and Sales.Orders (830): `--table Orders`
+ * read dbo.Orders without a word, and a diff of it found nothing missing (newcomer). The data a
+ * command words with otherSchemasNote once it knows which tables it reads (a point-in-time replay
+ * carries it as ReplayResult.sameNameElsewhere).
+ */
+export function otherSchemaNamesakes(names: Iterable<string>, found: string): string[] {
+  const dot = found.indexOf('.');
+  if (found.slice(0, dot).toLowerCase() !== 'dbo') return [];
+  const name = found.slice(dot + 1).toLowerCase();
+  return [...new Set(names)].filter((n) => n !== found && n.slice(0, n.indexOf('.')).toLowerCase() !== 'dbo' && n.slice(n.indexOf('.') + 1).toLowerCase() === name);
+}
+
+/**
+ * The note that `found` (a dbo table read) has namesakes in other schemas (`namesakes`: what
+ * otherSchemaNamesakes gives for it), or undefined when it has none that the same command does not
+ * read too. `read`: the tables (`schema.name`, any case) the command reads; a namesake among them is
  * not named, and when every namesake is read there is no note: `dump --table HR.Employees,dbo.Employees`
  * on TSQLV4 printed both tables and was told to give `--table HR.Employees` "to read it".
  */
-export function otherSchemasNote(names: Iterable<string>, found: string, read: Iterable<string> = []): string | undefined {
-  const dot = found.indexOf('.');
-  if (found.slice(0, dot).toLowerCase() !== 'dbo') return undefined;
-  const name = found.slice(dot + 1).toLowerCase();
+export function sameNameElsewhereNote(found: string, namesakes: readonly string[], read: Iterable<string> = []): string | undefined {
   const reading = new Set([...read].map((n) => n.toLowerCase()));
-  const others = [...new Set(names)].filter((n) => n !== found && n.slice(0, n.indexOf('.')).toLowerCase() !== 'dbo' && n.slice(n.indexOf('.') + 1).toLowerCase() === name && !reading.has(n.toLowerCase()));
+  const others = namesakes.filter((n) => !reading.has(n.toLowerCase()));
   if (!others.length) return undefined;
   return `${found} is the table read (a name without a schema is dbo's); ${others.join(', ')} ${others.length > 1 ? 'have' : 'has'} the same name in another schema: give the schema (--table ${others[0]}) to read ${others.length > 1 ? 'one of them' : 'it'}`;
 }
 
 /**
- * Whether `note` is an otherSchemasNote every namesake of which (the tables it names as having the
- * same name in another schema) is among `read` (`schema.name`, any case): a command reading several
- * tables leaves it out then, where the tables were each resolved alone (a point-in-time replay gives
- * each table its notes as when replayed alone). False for any other note.
+ * otherSchemaNamesakes worded by sameNameElsewhereNote: the note for `found` among `names`, leaving
+ * out namesakes among `read`; undefined when there is nothing to say.
  */
-export function otherSchemasNoteAllRead(note: string, read: Iterable<string>): boolean {
-  const m = /^\S+ is the table read \(a name without a schema is dbo's\); (.+?) (?:has|have) the same name in another schema: /.exec(note);
-  if (!m) return false;
-  const reading = new Set([...read].map((n) => n.toLowerCase()));
-  return m[1]!.split(', ').every((n) => reading.has(n.toLowerCase()));
+export function otherSchemasNote(names: Iterable<string>, found: string, read: Iterable<string> = []): string | undefined {
+  return sameNameElsewhereNote(found, otherSchemaNamesakes(names, found), read);
 }
