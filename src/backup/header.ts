@@ -22,12 +22,14 @@
  *   the base full backup (zero in a full backup; in every differential and log backup of the corpus
  *   it equals the GUID in the full backup's SSET OS-specific data, MTF TAPE_ADDRESS @44).
  *   SFGI @12 u32 filegroup id, @16/@18 name length/offset. SFIN @20 u32 file id, @36 u32
- *   filegroup id (0 for a log file), @48/@50 logical name, @52/@54 physical name.
+ *   filegroup id (0 for a log file), @48/@50 logical name, @52/@54 physical name. SCIN @216 the
+ *   database's default collation, 5 bytes in TDS form (tds-collation.ts, with its evidence).
  */
 import { FormatError } from '../errors.js';
 import { openBackupBytes } from './bytes.js';
 import { formatLsn, lsnToDecimal, type Lsn } from '../logreader/lsn.js';
 import { configRecords, guid, utf16At as utf16 } from './config-stream.js';
+import { tdsCollation, type TdsCollation } from '../reconstruct/tds-collation.js';
 
 export { configRecords, guid, type ConfigRecord } from './config-stream.js';
 import { mtfDate, readMtfLayout, streamsOfSet, tapeString, throwIfDamaged, type MtfLayout } from './mtf.js';
@@ -121,6 +123,15 @@ export interface BackupHeader {
    * headers built by hand.
    */
   dataStreamBytes?: number;
+  /**
+   * The database's default collation as the set's header holds it (RESTORE HEADERONLY's Collation):
+   * SCIN @216, the 5-byte TDS collation (reconstruct/tds-collation.ts, which names the corpus
+   * evidence: it equals the boot page's dbi_collation in every corpus backup holding one, SQL
+   * Server 2005–2025, and each log backup's equals its database's). `tds`: the five bytes as hex
+   * (`0x0904D00034`); `known`: what they name, null for one rowback does not know (a _UTF8
+   * collation). Null when the record is shorter or the bytes are zero; absent in headers built by hand.
+   */
+  collation?: { tds: string; known: TdsCollation | null } | null;
 }
 
 const TYPE_CODES: Record<string, { type: BackupType; code: 1 | 2 | 5 }> = {
@@ -235,6 +246,7 @@ export function readBackupHeader(path: string, layout: MtfLayout = readMtfLayout
     encryption: thumbprint ? { kind: 'tde', certificateThumbprint: thumbprint } : null,
     files,
     dataStreamBytes: streamsOfSet(layout, position).filter((x) => x.id === 'MQDA').reduce((n, x) => n + x.length, 0),
+    collation: s.length >= 221 && s.subarray(216, 221).some((x) => x !== 0) ? { tds: `0x${Buffer.from(s.subarray(216, 221)).toString('hex').toUpperCase()}`, known: tdsCollation(s, 216) } : null,
   };
 }
 

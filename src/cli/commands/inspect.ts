@@ -106,8 +106,10 @@ export type InspectResult =
       /**
        * The database's default collation (the boot page's dbi_collation, by name: `Turkish_CI_AS`), as
        * a data file's `collation`: what a CREATE TABLE script's char/varchar/text columns without
-       * COLLATE take (`scan --ldf … --ddl … --collation NAME`); null when the set's data pages hold no
-       * boot page (a log backup) or its id has no known name (`dataPages.bootPage.collationId`).
+       * COLLATE take (`scan --ldf … --ddl … --collation NAME`). With no boot page read (a log backup,
+       * a stripe without it), the set header's (`header.collation`: SCIN @216, its TDS form; a `_90`
+       * or `_100` name may be its `_SC` form, `header.collation.known.variantUnknown`). Null when
+       * neither names one rowback knows (`dataPages.bootPage.collationId`, `header.collation.tds`).
        */
       collation: string | null;
       /** One stripe of several (data pages not read): the boot page when this stripe holds it, for `collation`; else null. */
@@ -309,7 +311,7 @@ async function inspectBackup(path: string, opts: InspectOptions): Promise<Inspec
     tables: tables?.list ?? null, tablesNote: tables ? tables.note ?? null : incomplete?.code === 'FORMAT_BAD_COMPRESSED_DATA' ? 'not listed: a compressed chunk of the data pages is damaged (above)' : 'not listed: the backup set holds no data pages read here (a log backup, one stripe of several, or an encrypted database)',
     metadataWarnings: tables?.warnings ?? [], metadataSkipped: tables?.skipped ?? [],
     headerWarnings,
-    collation: (dataPages?.bootPage ?? stripeBootPage)?.collation ?? null,
+    collation: (dataPages?.bootPage ?? stripeBootPage) ? (dataPages?.bootPage ?? stripeBootPage)!.collation : header.collation?.known?.name ?? null,
     stripeBootPage,
     log: summarize(stats, counts, skipped),
   };
@@ -500,6 +502,10 @@ function unnamedCollationText(id: number, name: string): string {
 function backupCollationText(r: Extract<InspectResult, { kind: 'backup' }>): string {
   const b = r.dataPages?.bootPage ?? r.stripeBootPage;
   if (b) return b.collation ?? unnamedCollationText(b.collationId, b.databaseName);
+  // no boot page: the set header's (SCIN @216, TDS form), which equals it wherever the corpus holds both
+  const h = r.header.collation;
+  if (h?.known) return `${h.known.name}${h.known.variantUnknown ? ` (or ${h.known.name}_SC${/^Japanese_.*_140_/.test(h.known.name) ? '/_VSS' : ''}: the header does not tell them apart; same code page)` : ''} (from the backup header${r.header.backupType === 'log' ? ': a log backup holds no boot page' : ''})`;
+  if (h) return `- (the backup header's collation, TDS form ${h.tds}, is one rowback does not know; SELECT DATABASEPROPERTYEX(N'${r.header.databaseName.replace(/'/g, "''")}', 'Collation') on a server that has the database gives it)`;
   return r.header.backupType === 'log'
     ? '- (a log backup holds no boot page: inspect the full backup or the data file of the database)'
     : '- (no boot page read in this backup set)';
