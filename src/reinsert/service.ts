@@ -11,7 +11,7 @@ import { driverDatabaseOf, driverServerOf, MssqlTarget } from './mssql-target.js
 import { OtherJobsReinserts, otherJobMessage, type OtherJobRow, type ReinsertPlace } from './other-jobs.js';
 import { readRunTarget, sameServer, serverSpelling, sideTableOf } from './run-target.js';
 import { readText, type StoredText } from '../staging/stored-text.js';
-import { readRunText, readRunTextCooperatively, runTextColumn, writeRunTextChunks, writeRunTextPieces, type StoredRunText, type WrittenRunText } from '../staging/run-texts.js';
+import { readRunText, readRunTextsCooperatively, runTextColumn, writeRunTextChunks, writeRunTextPieces, type StoredRunText, type WrittenRunText } from '../staging/run-texts.js';
 import { inSameTable, legacySideTableCounts, sideTableMessage, sideTableRows, type SideTableRow } from './side-tables.js';
 import { compareDatabases, type DatabaseCheck } from './source-database.js';
 import type { JobRecord, RowStatus, SourceDatabase } from '../staging/types.js';
@@ -1329,8 +1329,8 @@ export class ReinsertService {
 
   /** script(), read a piece at a time with turns of the event loop (the routes: 172 MB at 100,000 rows). */
   async scriptCooperatively(runId: number): Promise<{ script: string | null; undoScript: string | null } | undefined> {
-    const r = this.storedTexts(runId);
-    return r ? { script: await readRunTextCooperatively(this.store.db, runId, 'script', r.script), undoScript: await readRunTextCooperatively(this.store.db, runId, 'undo', r.undo) } : undefined;
+    // one state of the staging file: a resumed run ending meanwhile rewrites its undo's pieces
+    return readRunTextsCooperatively(this.store.db, this.store.path, runId);
   }
 
   private storedTexts(runId: number): { script: StoredRunText; undo: StoredRunText } | undefined {

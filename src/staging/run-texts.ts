@@ -1,4 +1,4 @@
-import type { Database } from 'better-sqlite3';
+import BetterSqlite3, { type Database } from 'better-sqlite3';
 import { StagingError } from '../errors.js';
 
 /**
@@ -135,4 +135,48 @@ export async function readRunTextCooperatively(db: Database, runId: number, kind
     await turn();
   }
   return pieces.join('');
+}
+
+/** A run's script and undo script, as readRunTextsCooperatively answers. */
+export interface RunTexts {
+  script: string | null;
+  undoScript: string | null;
+}
+
+/**
+ * Run `runId`'s script and undo script as one state of the staging file holds them: the run's row
+ * (its columns and piece counts) and every piece read inside one read transaction of a connection
+ * of its own, opened read-only on `path` (WAL: the transaction sees the file as it was at its first
+ * read, whatever the store's own connection writes meanwhile), a piece at a time with a turn of the
+ * event loop after each (readRunTextCooperatively's pace). Undefined when the run does not exist.
+ *
+ * Why: the pieces were read by the store's own connection between turns, counted from the row read
+ * first. A resumed run that ends rewrites its undo's pieces (writeRunTextChunks: deleted, then
+ * written with turns between), and a read begun before it joined the old undo's first pieces with
+ * the new one's later ones: an undo script that looks whole and deletes rows of two different
+ * plans (or, at a piece not yet written, a refusal). `path` ':memory:' or '' (a store only a test
+ * holds: no second connection can open it) reads on `db` as before, without that guarantee.
+ * Throws StagingError STAGING_RUN_TEXT_DAMAGED when a counted piece is missing, and what SQLite
+ * throws; the connection is closed in every case.
+ */
+export async function readRunTextsCooperatively(db: Database, path: string, runId: number): Promise<RunTexts | undefined> {
+  const own = path === '' || path === ':memory:' || path.startsWith('file:');
+  const reader = own ? db : new BetterSqlite3(path, { readonly: true, fileMustExist: true });
+  let open = false;
+  try {
+    if (!own) {
+      reader.prepare('BEGIN').run();
+      open = true;
+    }
+    // the transaction's first read fixes the state every later read of it sees
+    const r = reader.prepare('SELECT script, undo_script, script_pieces, undo_pieces FROM reinsert_runs WHERE id = ?').get(runId) as { script: string | null; undo_script: string | null; script_pieces: number | null; undo_pieces: number | null } | undefined;
+    if (!r) return undefined;
+    return {
+      script: await readRunTextCooperatively(reader, runId, 'script', { column: r.script, pieces: r.script_pieces }),
+      undoScript: await readRunTextCooperatively(reader, runId, 'undo', { column: r.undo_script, pieces: r.undo_pieces }),
+    };
+  } finally {
+    if (open) reader.prepare('COMMIT').run();
+    if (!own) reader.close();
+  }
 }
