@@ -6,38 +6,81 @@ import { hasNegativeZero, stringifyKeepingNegativeZero } from '../util/negative-
 /** Characters of a long string written between two turns of the event loop (about 1 MB of JSON). */
 const SLICE = 1 << 20;
 
+/** A long string given as its pieces in order (a run's script kept in pieces: run-texts.ts), written as one JSON string. */
+export type StringPieces = AsyncIterable<string>;
+
+function isPieces(v: unknown): v is StringPieces {
+  return typeof v === 'object' && v !== null && typeof (v as { [Symbol.asyncIterator]?: unknown })[Symbol.asyncIterator] === 'function';
+}
+
 /**
  * `value` (a plain object) as the JSON text fastify would answer for it (JSON.stringify; a -0
  * anywhere kept as `-0`, as the app's serializer keeps it), streamed, with its top-level string
  * fields `keys` (a dry run's `script` and `undoScript`, 86 MB each at 100,000 rows) written a slice
  * of SLICE characters at a time with a turn of the event loop between slices. JSON.stringify of
  * the whole answer held the service's event loop ~1.5 s at 100,000 rows (every request waited).
- * A slice never ends between the two halves of a surrogate pair, so the text is exactly
- * JSON.stringify's. Keys absent or not strings are serialized as they are.
+ * A key of `keys` may also hold the string as its pieces (StringPieces: an async iterable of
+ * strings, joined they are the text), written as they come, never joined: a run's undo past V8's
+ * string length. A slice never ends between the two halves of a surrogate pair within a piece, so
+ * the text is exactly JSON.stringify's of the joined string when no piece ends on a high surrogate
+ * (run-texts.ts cuts none so). Keys absent or not strings are serialized as they are. An error a
+ * piece source throws destroys the stream (the answer cut short: its headers are sent).
  */
 export function jsonWithLongStrings(value: Record<string, unknown>, keys: readonly string[]): Readable {
-  const long = keys.filter((k) => typeof value[k] === 'string');
+  const long = keys.filter((k) => typeof value[k] === 'string' || isPieces(value[k]));
   const marks = long.map(() => `rowback-long-string-${randomUUID()}`);
   const skeleton = { ...value, ...Object.fromEntries(long.map((k, i) => [k, marks[i]])) };
   const text = hasNegativeZero(skeleton) ? stringifyKeepingNegativeZero(skeleton) : JSON.stringify(skeleton);
   // each string's place in the text, in the text's order (the object's own key order)
-  const places = long.map((k, i) => ({ s: value[k] as string, mark: JSON.stringify(marks[i]), where: text.indexOf(JSON.stringify(marks[i])) })).sort((a, b) => a.where - b.where);
+  const places = long.map((k, i) => ({ s: value[k] as string | StringPieces, mark: JSON.stringify(marks[i]), where: text.indexOf(JSON.stringify(marks[i])) })).sort((a, b) => a.where - b.where);
   return Readable.from((async function* () {
     let at = 0;
     for (const { s, mark, where } of places) {
       yield text.slice(at, where);
       at = where + mark.length;
       yield '"';
-      for (let from = 0; from < s.length;) {
-        let to = Math.min(from + SLICE, s.length);
-        // a high surrogate last: its pair's low half goes with it into the next slice
-        if (to < s.length && s.charCodeAt(to - 1) >= 0xd800 && s.charCodeAt(to - 1) <= 0xdbff) to--;
-        yield JSON.stringify(s.slice(from, to)).slice(1, -1);
-        from = to;
-        await yieldToEventLoop();
-      }
+      for (const piece of typeof s === 'string' ? [s] : []) yield* slices(piece);
+      if (typeof s !== 'string') for await (const piece of s) yield* slices(piece);
       yield '"';
     }
     yield text.slice(at);
   })(), { objectMode: false });
+}
+
+/** `s` JSON-escaped (no quotes) in slices of SLICE characters, a turn of the event loop after each. */
+async function* slices(s: string): AsyncGenerator<string> {
+  for (let from = 0; from < s.length;) {
+    let to = Math.min(from + SLICE, s.length);
+    // a high surrogate last: its pair's low half goes with it into the next slice
+    if (to < s.length && s.charCodeAt(to - 1) >= 0xd800 && s.charCodeAt(to - 1) <= 0xdbff) to--;
+    yield JSON.stringify(s.slice(from, to)).slice(1, -1);
+    from = to;
+    await yieldToEventLoop();
+  }
+}
+
+/**
+ * `pieces` with every `from` replaced by `to`, also where `from` spans two pieces: each piece's last
+ * `from.length - 1` characters wait for the next (moved back off a high surrogate, so a pair is
+ * never split by the cut). For a text's hidden words streamed in pieces (hideJobWarning's, of a
+ * run's script header). `from` must be non-empty.
+ */
+export async function* replaceInPieces(pieces: StringPieces, from: string, to: string): AsyncGenerator<string> {
+  let carry = '';
+  for await (const p of pieces) {
+    const s = carry + p;
+    let cut = Math.max(0, s.length - (from.length - 1));
+    if (cut > 0 && cut < s.length && s.charCodeAt(cut - 1) >= 0xd800 && s.charCodeAt(cut - 1) <= 0xdbff) cut--;
+    let out = '';
+    let i = 0;
+    for (let j = s.indexOf(from, i); j !== -1 && j < cut; j = s.indexOf(from, i)) {
+      out += s.slice(i, j) + to;
+      i = j + from.length;
+    }
+    const end = Math.max(i, cut);
+    out += s.slice(i, end);
+    carry = s.slice(end);
+    if (out) yield out;
+  }
+  if (carry) yield carry.split(from).join(to);
 }

@@ -144,25 +144,54 @@ export interface RunTexts {
 }
 
 /**
+ * A run text as a RunTextsSnapshot holds it: the text of its column, null (none written, or a
+ * write that did not end), or its pieces, each counted piece present (checked when the snapshot
+ * was opened), read in order by `read()`: one SELECT per piece, a turn of the event loop after each.
+ */
+export type SnapshotText = string | null | { pieces: number; read(): AsyncGenerator<string, void, undefined> };
+
+/** A run's texts in one state of the staging file (openRunTextsSnapshot); `close()` ends its read. */
+export interface RunTextsSnapshot {
+  script: SnapshotText;
+  undoScript: SnapshotText;
+  /** Ends the read transaction and closes its connection; idempotent. Call it when done (also on error). */
+  close(): void;
+}
+
+/**
  * Run `runId`'s script and undo script as one state of the staging file holds them: the run's row
  * (its columns and piece counts) and every piece read inside one read transaction of a connection
  * of its own, opened read-only on `path` (WAL: the transaction sees the file as it was at its first
- * read, whatever the store's own connection writes meanwhile), a piece at a time with a turn of the
- * event loop after each (readRunTextCooperatively's pace). Undefined when the run does not exist.
+ * read, whatever the store's own connection writes meanwhile), until `close()`. A text kept in
+ * pieces is not read here: its pieces are counted (all present, or StagingError
+ * STAGING_RUN_TEXT_DAMAGED, before anything is answered) and read by its `read()`, a piece at a
+ * time, so that GET /api/reinsert-runs/:id/script streams them (never one string: a real run's undo
+ * at 600,000 rows passes V8's 2^29 - 24 characters, and the route's join failed) while the texts
+ * stay those of one moment. Undefined when the run does not exist (nothing left open).
  *
- * Why: the pieces were read by the store's own connection between turns, counted from the row read
- * first. A resumed run that ends rewrites its undo's pieces (writeRunTextChunks: deleted, then
- * written with turns between), and a read begun before it joined the old undo's first pieces with
- * the new one's later ones: an undo script that looks whole and deletes rows of two different
- * plans (or, at a piece not yet written, a refusal). `path` ':memory:' or '' (a store only a test
- * holds: no second connection can open it) reads on `db` as before, without that guarantee.
- * Throws StagingError STAGING_RUN_TEXT_DAMAGED when a counted piece is missing, and what SQLite
- * throws; the connection is closed in every case.
+ * Why one transaction: the pieces were read by the store's own connection between turns, counted
+ * from the row read first. A resumed run that ends rewrites its undo's pieces (writeRunTextChunks:
+ * deleted, then written with turns between), and a read begun before it joined the old undo's first
+ * pieces with the new one's later ones: an undo script that looks whole and deletes rows of two
+ * different plans (or, interleaved, a refusal calling the staging file damaged). A read held open
+ * (a slow client) keeps the WAL from being checkpointed past its start until it ends. `path`
+ * ':memory:', '' or a `file:` URI (a store only a test holds: no second connection opens it) reads
+ * on `db` without that guarantee. Throws what SQLite throws (the connection closed first).
  */
-export async function readRunTextsCooperatively(db: Database, path: string, runId: number): Promise<RunTexts | undefined> {
+export function openRunTextsSnapshot(db: Database, path: string, runId: number): RunTextsSnapshot | undefined {
   const own = path === '' || path === ':memory:' || path.startsWith('file:');
   const reader = own ? db : new BetterSqlite3(path, { readonly: true, fileMustExist: true });
   let open = false;
+  let closed = false;
+  const close = (): void => {
+    if (closed) return;
+    closed = true;
+    try {
+      if (open) reader.prepare('COMMIT').run();
+    } finally {
+      if (!own) reader.close();
+    }
+  };
   try {
     if (!own) {
       reader.prepare('BEGIN').run();
@@ -170,13 +199,57 @@ export async function readRunTextsCooperatively(db: Database, path: string, runI
     }
     // the transaction's first read fixes the state every later read of it sees
     const r = reader.prepare('SELECT script, undo_script, script_pieces, undo_pieces FROM reinsert_runs WHERE id = ?').get(runId) as { script: string | null; undo_script: string | null; script_pieces: number | null; undo_pieces: number | null } | undefined;
-    if (!r) return undefined;
-    return {
-      script: await readRunTextCooperatively(reader, runId, 'script', { column: r.script, pieces: r.script_pieces }),
-      undoScript: await readRunTextCooperatively(reader, runId, 'undo', { column: r.undo_script, pieces: r.undo_pieces }),
+    if (!r) {
+      close();
+      return undefined;
+    }
+    const count = reader.prepare('SELECT count(*) FROM reinsert_run_texts WHERE run_id = ? AND kind = ? AND seq < ?').pluck();
+    const one = reader.prepare('SELECT piece FROM reinsert_run_texts WHERE run_id = ? AND kind = ? AND seq = ?').pluck();
+    const text = (kind: RunTextKind, column: string | null, pieces: number | null): SnapshotText => {
+      if (column !== null || !pieces) return column;
+      const found = count.get(runId, kind, pieces) as number;
+      if (found !== pieces) throw missingPieces(runId, kind, pieces, found);
+      return {
+        pieces,
+        async *read() {
+          for (let seq = 0; seq < pieces; seq++) {
+            if (closed) throw new StagingError('STAGING_RUN_TEXT_DAMAGED', `re-insert run ${runId}'s ${kind === 'undo' ? 'undo script' : 'script'} was read after its snapshot was closed`);
+            const piece = one.get(runId, kind, seq) as string | undefined;
+            // counted when the snapshot opened, in the same transaction: only a damaged file loses it
+            if (piece === undefined) throw missingPieces(runId, kind, pieces, seq);
+            yield piece;
+            await turn();
+          }
+        },
+      };
     };
+    return { script: text('script', r.script, r.script_pieces), undoScript: text('undo', r.undo_script, r.undo_pieces), close };
+  } catch (e) {
+    close();
+    throw e;
+  }
+}
+
+/** A SnapshotText whole: the column's text, null, or every piece joined (a piece per turn). */
+async function wholeText(t: SnapshotText): Promise<string | null> {
+  if (t === null || typeof t === 'string') return t;
+  const pieces: string[] = [];
+  for await (const p of t.read()) pieces.push(p);
+  return pieces.join('');
+}
+
+/**
+ * Run `runId`'s script and undo script whole, as one state of the staging file holds them
+ * (openRunTextsSnapshot, read to its end and closed), a piece per turn of the event loop. Undefined
+ * when the run does not exist. Throws StagingError STAGING_RUN_TEXT_DAMAGED when a counted piece is
+ * missing, RangeError past V8's string length (the route streams instead), and what SQLite throws.
+ */
+export async function readRunTextsCooperatively(db: Database, path: string, runId: number): Promise<RunTexts | undefined> {
+  const snap = openRunTextsSnapshot(db, path, runId);
+  if (!snap) return undefined;
+  try {
+    return { script: await wholeText(snap.script), undoScript: await wholeText(snap.undoScript) };
   } finally {
-    if (open) reader.prepare('COMMIT').run();
-    if (!own) reader.close();
+    snap.close();
   }
 }

@@ -148,17 +148,29 @@ export function jobConnectionsKnown(staging: { jobConnections(id: number): JobCo
  * but a string (a conflict row's -0 stays -0).
  */
 export function hideJobWarning<T>(value: T, jobWarning: unknown, known: JobConnection[] | string | null, role: string | undefined): T {
-  if (role === 'operator' || typeof jobWarning !== 'string' || !jobWarning) return value;
-  const hidden = hideServer(jobWarning, known, role);
-  if (hidden === jobWarning) return value;
+  const swap = jobWarningSwap(jobWarning, known, role);
+  if (!swap) return value;
+  const { from, to: hidden } = swap;
   // strings only, by walking (a JSON round trip would make a conflict row's -0 a 0); plain objects and arrays
   const walk = (v: unknown): unknown => {
-    if (typeof v === 'string') return v.includes(jobWarning) ? v.split(jobWarning).join(hidden) : v;
+    if (typeof v === 'string') return v.includes(from) ? v.split(from).join(hidden) : v;
     if (Array.isArray(v)) return v.map(walk);
     if (v && typeof v === 'object' && [Object.prototype, null].includes(Object.getPrototypeOf(v))) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x)]));
     return v;
   };
   return walk(value) as T;
+}
+
+/**
+ * What hideJobWarning replaces for `role`: the job warning's exact text (`from`) and the text shown
+ * in its place (`to`: its server and login hidden), or null when nothing is hidden (an operator, no
+ * warning, none of the job's connections in it). For texts streamed in pieces (long-strings-json.ts
+ * replaceInPieces: a run's script read from the staging file a piece at a time).
+ */
+export function jobWarningSwap(jobWarning: unknown, known: JobConnection[] | string | null, role: string | undefined): { from: string; to: string } | null {
+  if (role === 'operator' || typeof jobWarning !== 'string' || !jobWarning) return null;
+  const hidden = hideServer(jobWarning, known, role);
+  return hidden === jobWarning ? null : { from: jobWarning, to: hidden };
 }
 
 /**

@@ -8,9 +8,10 @@ import type { TargetSpec } from '../../reinsert/service.js';
 import { notScripted } from '../../reinsert/plan.js';
 import { resolveTargetName, type ConfiguredTargetSpec } from '../targets.js';
 import { JobIdParams, pathId, queryInt, ReinsertBody, TargetSchema } from './schemas.js';
-import { hideJobWarning, hideMessages, hideOutcomeMessage, jobConnectionsKnown } from './jobs.js';
+import { hideJobWarning, hideMessages, hideOutcomeMessage, jobConnectionsKnown, jobWarningSwap } from './jobs.js';
 import { failedBatchErrors, plannedRows, runRemaining } from '../run-details.js';
-import { jsonWithLongStrings } from '../long-strings-json.js';
+import { jsonWithLongStrings, replaceInPieces, type StringPieces } from '../long-strings-json.js';
+import type { SnapshotText } from '../../staging/run-texts.js';
 
 const RunParams = z.object({ runId: pathId('run id') });
 
@@ -167,13 +168,28 @@ export default async function reinsertRoutes(fastify: FastifyInstance, opts: { t
     config: { access: 'read' },
     schema: { tags: ['re-insert'], summary: "The run's T-SQL script and undo script", params: RunParams },
   }, async (req, reply) => {
-    const s = await app.reinsert.scriptCooperatively(req.params.runId);
-    if (!s) throw new StagingError('STAGING_RUN_NOT_FOUND', `re-insert run ${req.params.runId} does not exist`);
-    const role = req.principal?.role;
-    const run = role === 'operator' ? undefined : app.reinsert.getRun(req.params.runId);
-    const shown = run ? hideJobWarning(s, run.summary?.jobWarning, jobConnectionsKnown(app.staging, run.jobId), role) : s;
-    // streamed a slice at a time, as a dry run's answer (172 MB of scripts at 100,000 rows)
-    return reply.type('application/json; charset=utf-8').send(jsonWithLongStrings(shown, ['script', 'undoScript']));
+    // the run's texts as one state of the staging file holds them (a resumed run ending meanwhile
+    // rewrites its undo), pieces streamed as read, never joined (an undo past V8's string length)
+    const snap = app.reinsert.scriptSnapshot(req.params.runId);
+    if (!snap) throw new StagingError('STAGING_RUN_NOT_FOUND', `re-insert run ${req.params.runId} does not exist`);
+    try {
+      const role = req.principal?.role;
+      const run = role === 'operator' ? undefined : app.reinsert.getRun(req.params.runId);
+      // a reviewer's copy hides a live job's server and login in the warning line of the script's head
+      const swap = run ? jobWarningSwap(run.summary?.jobWarning, jobConnectionsKnown(app.staging, run.jobId), role) : null;
+      const shown = (t: SnapshotText): string | null | StringPieces => {
+        if (t === null) return null;
+        if (typeof t === 'string') return swap ? t.split(swap.from).join(swap.to) : t;
+        return swap ? replaceInPieces(t.read(), swap.from, swap.to) : t.read();
+      };
+      // streamed a slice at a time, as a dry run's answer (172 MB of scripts at 100,000 rows)
+      const body = jsonWithLongStrings({ script: shown(snap.script), undoScript: shown(snap.undoScript) }, ['script', 'undoScript']);
+      body.once('close', () => snap.close());
+      return reply.type('application/json; charset=utf-8').send(body);
+    } catch (e) {
+      snap.close();
+      throw e;
+    }
   });
 
   app.post('/api/reinsert-runs/:runId/resume', {
