@@ -11,7 +11,7 @@ import { driverDatabaseOf, driverServerOf, MssqlTarget } from './mssql-target.js
 import { OtherJobsReinserts, otherJobMessage, type OtherJobRow, type ReinsertPlace } from './other-jobs.js';
 import { readRunTarget, sameServer, serverSpelling, sideTableOf } from './run-target.js';
 import { readText, type StoredText } from '../staging/stored-text.js';
-import { openRunTextsSnapshot, readRunText, readRunTextsCooperatively, runTextColumn, type RunTextsSnapshot, writeRunTextChunks, writeRunTextPieces, type StoredRunText, type WrittenRunText } from '../staging/run-texts.js';
+import { openRunTextsSnapshot, readRunText, runTextColumn, type RunTextsSnapshot, writeRunTextChunks, writeRunTextPieces, type StoredRunText, type WrittenRunText } from '../staging/run-texts.js';
 import { inSameTable, legacySideTableCounts, sideTableMessage, sideTableRows, type SideTableRow } from './side-tables.js';
 import { compareDatabases, type DatabaseCheck } from './source-database.js';
 import type { JobRecord, RowStatus, SourceDatabase } from '../staging/types.js';
@@ -1334,12 +1334,6 @@ export class ReinsertService {
    */
   scriptSnapshot(runId: number): RunTextsSnapshot | undefined {
     return openRunTextsSnapshot(this.store.db, this.store.path, runId);
-  }
-
-  /** script(), read a piece at a time with turns of the event loop in one state of the staging file. */
-  async scriptCooperatively(runId: number): Promise<{ script: string | null; undoScript: string | null } | undefined> {
-    // one state of the staging file: a resumed run ending meanwhile rewrites its undo's pieces
-    return readRunTextsCooperatively(this.store.db, this.store.path, runId);
   }
 
   private storedTexts(runId: number): { script: StoredRunText; undo: StoredRunText } | undefined {

@@ -113,27 +113,13 @@ function missingPieces(runId: number, kind: RunTextKind, pieces: number, found: 
 /**
  * Run `runId`'s text of `kind` from its row's `stored` values: the column when it holds a text,
  * else its `pieces` pieces joined in order, else null (none written, or a write that did not end).
- * Reads every piece in one go (tests, the service's own undo); the routes read with
- * readRunTextCooperatively. Throws StagingError STAGING_RUN_TEXT_DAMAGED when a piece is missing.
+ * Reads every piece in one go (tests, the service's own undo); the route reads a snapshot
+ * (openRunTextsSnapshot), a piece per turn. Throws StagingError STAGING_RUN_TEXT_DAMAGED when a piece is missing.
  */
 export function readRunText(db: Database, runId: number, kind: RunTextKind, stored: StoredRunText): string | null {
   if (stored.column !== null || !stored.pieces) return stored.column;
   const pieces = db.prepare('SELECT piece FROM reinsert_run_texts WHERE run_id = ? AND kind = ? AND seq < ? ORDER BY seq').pluck().all(runId, kind, stored.pieces) as string[];
   if (pieces.length !== stored.pieces) throw missingPieces(runId, kind, stored.pieces, pieces.length);
-  return pieces.join('');
-}
-
-/** readRunText a piece at a time, with a turn of the event loop after each piece read. */
-export async function readRunTextCooperatively(db: Database, runId: number, kind: RunTextKind, stored: StoredRunText): Promise<string | null> {
-  if (stored.column !== null || !stored.pieces) return stored.column;
-  const pieces: string[] = [];
-  const one = db.prepare('SELECT piece FROM reinsert_run_texts WHERE run_id = ? AND kind = ? AND seq = ?').pluck();
-  for (let seq = 0; seq < stored.pieces; seq++) {
-    const piece = one.get(runId, kind, seq) as string | undefined;
-    if (piece === undefined) throw missingPieces(runId, kind, stored.pieces, seq);
-    pieces.push(piece);
-    await turn();
-  }
   return pieces.join('');
 }
 

@@ -1,6 +1,7 @@
 /**
  * GET /api/reinsert-runs/:id/script reads a long script and undo a piece at a time, with turns of
- * the event loop between (ReinsertService.scriptCooperatively). A resumed run that ends meanwhile
+ * the event loop between (now staging/run-texts.ts openRunTextsSnapshot, read whole here by
+ * readRunTextsCooperatively). A resumed run that ends meanwhile
  * rewrites its undo's pieces (staging/run-texts.ts writeRunTextChunks: its count set NULL, the
  * pieces deleted, the new ones written with turns between, then counted). The read counted the
  * pieces first and read each by the store's own connection: begun before the rewrite, it joined the
@@ -10,8 +11,7 @@
  * SYNTHETIC runs and texts, written straight into a staging file.
  */
 import { expect, it } from 'vitest';
-import { ReinsertService } from '../../src/reinsert/service.js';
-import { writeRunTextChunks } from '../../src/staging/run-texts.js';
+import { readRunTextsCooperatively, writeRunTextChunks } from '../../src/staging/run-texts.js';
 import { tempStore } from '../support/temp-store.js';
 
 const env = tempStore('rowback-run-script-snapshot-');
@@ -26,9 +26,8 @@ it("a read begun before a run's undo is rewritten (interleaved) gives the undo a
   const a = await writeRunTextChunks(db, runId, 'undo', [before]);
   expect(a.pieces).toBeGreaterThanOrEqual(3);
   db.prepare('UPDATE reinsert_runs SET undo_pieces = ? WHERE id = ?').run(a.pieces, runId);
-  const svc = new ReinsertService(env.store, {});
   // a reader starts; the resumed run's end rewrites the undo (plan B) while it reads, as service.ts does
-  const reading = svc.scriptCooperatively(runId);
+  const reading = readRunTextsCooperatively(env.store.db, env.store.path, runId);
   await new Promise((r) => setImmediate(r));
   db.prepare('UPDATE reinsert_runs SET undo_pieces = NULL WHERE id = ?').run(runId);
   const after = lines('plan B', 40_000);
@@ -39,8 +38,8 @@ it("a read begun before a run's undo is rewritten (interleaved) gives the undo a
   // whole and one plan's (before, it held plan A's first piece and plan B's others)
   expect(got?.undoScript === before).toBe(true);
   // a read begun now sees the new undo
-  expect((await svc.scriptCooperatively(runId))?.undoScript === after).toBe(true);
-  expect(await svc.scriptCooperatively(runId + 100)).toBeUndefined();
+  expect((await readRunTextsCooperatively(env.store.db, env.store.path, runId))?.undoScript === after).toBe(true);
+  expect(await readRunTextsCooperatively(env.store.db, env.store.path, runId + 100)).toBeUndefined();
 });
 
 it("a read begun before a run's undo is rewritten (the writer ahead) gives the undo as it was, never a mix of two", async () => {
@@ -50,8 +49,7 @@ it("a read begun before a run's undo is rewritten (the writer ahead) gives the u
   const before = lines('plan A', 40_000);
   const a = await writeRunTextChunks(db, runId, 'undo', [before]);
   db.prepare('UPDATE reinsert_runs SET undo_pieces = ? WHERE id = ?').run(a.pieces, runId);
-  const svc = new ReinsertService(env.store, {});
-  const reading = svc.scriptCooperatively(runId);
+  const reading = readRunTextsCooperatively(env.store.db, env.store.path, runId);
   await new Promise((r) => setImmediate(r));
   // the whole rewrite between two of the reader's turns (same piece cuts: one piece a statement)
   const after = lines('plan B', 40_000);
