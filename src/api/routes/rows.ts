@@ -27,6 +27,8 @@ import { appendAll } from '../../util/append-all.js';
 
 /** Lines an export joins into one chunk of its body, with a turn of the event loop after each (inTurns). */
 const EXPORT_LINES_PER_TURN = 500;
+/** Characters an export joins into one chunk at most (a line longer than this is a chunk of its own): 16 Mi. */
+const EXPORT_CHARS_PER_TURN = 16 * 1024 * 1024;
 
 /**
  * An export body's lines, `EXPORT_LINES_PER_TURN` joined to a chunk, with a turn of the event loop
@@ -38,11 +40,22 @@ const EXPORT_LINES_PER_TURN = 500;
  */
 async function* inTurns(lines: Iterable<string>): AsyncGenerator<string> {
   let chunk: string[] = [];
+  let chars = 0;
   for (const l of lines) {
+    // a chunk also ends at EXPORT_CHARS_PER_TURN characters: 500 lines of rows holding 12 M-character
+    // values joined past V8's longest string (~512 M), and the export ended 500 with nothing sent
+    if (chunk.length && chars + l.length > EXPORT_CHARS_PER_TURN) {
+      yield chunk.join('');
+      chunk = [];
+      chars = 0;
+      await yieldToEventLoop();
+    }
     chunk.push(l);
+    chars += l.length;
     if (chunk.length === EXPORT_LINES_PER_TURN) {
       yield chunk.join('');
       chunk = [];
+      chars = 0;
       await yieldToEventLoop();
     }
   }
