@@ -515,6 +515,20 @@ export class StagingStore {
     }
   }
 
+  /**
+   * The skipped items a job holds, each as its key (skippedItemKey: code, reason and location as
+   * stored) with how many times it is held: what a resumed scan compares its items with, so that an
+   * item derived again is not staged twice (JobWorker.run).
+   */
+  skippedItemKeys(jobId: number): Map<string, number> {
+    const keys = new Map<string, number>();
+    for (const r of this.db.prepare('SELECT code, reason, location FROM skipped_items WHERE job_id = ?').iterate(jobId) as IterableIterator<{ code: string; reason: string; location: string }>) {
+      const k = skippedItemKey(r.code, r.reason, r.location);
+      keys.set(k, (keys.get(k) ?? 0) + 1);
+    }
+    return keys;
+  }
+
   /** Drops a job's skipped items (a resumed scan derives them again from the same source). */
   clearSkipped(jobId: number): void {
     this.db.transaction(() => {
@@ -1786,6 +1800,14 @@ export const PAGE_MAX_CHARS = 32 * 1024 * 1024;
 /** The characters of a stored row a page answers: its values, after-image, warnings and facts (JSON text as stored). */
 function rowChars(r: RowDbRow): number {
   return r.vals.length + (r.after_vals?.length ?? 0) + r.warnings.length + r.meta.length;
+}
+
+/**
+ * A skipped item's identity among a job's items: its code, reason and location (the location as
+ * JSON text, as stageBatch stores it). Two items of one job with the same key are one item read twice.
+ */
+export function skippedItemKey(code: string, reason: string, location: string): string {
+  return `${code}\u0000${reason}\u0000${location}`;
 }
 
 function toRow(r: RowDbRow): StagedRow {
