@@ -1553,8 +1553,12 @@ export async function renderUndoScriptCooperatively(plan: ReinsertPlan, o: UndoO
   return joinCooperatively(renderUndoScriptChunks(plan, o));
 }
 
-/** Asks unscriptableWhy of every planned row (its answers are kept), a turn of the event loop every `every` rows. */
-async function readScriptability(plan: ReinsertPlan, every: number): Promise<void> {
+/**
+ * Asks unscriptableWhy of every planned row (its answers are kept), a turn of the event loop every
+ * `every` rows: what renderScriptCooperatively does before it renders, for a caller that takes the
+ * pieces of renderScriptChunks itself (a real run keeps them a piece at a time, never whole).
+ */
+export async function readScriptability(plan: ReinsertPlan, every: number): Promise<void> {
   let n = 0;
   for (const b of plan.batches) {
     for (const r of b.rows) {

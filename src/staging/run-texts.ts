@@ -113,8 +113,8 @@ function missingPieces(runId: number, kind: RunTextKind, pieces: number, found: 
 /**
  * Run `runId`'s text of `kind` from its row's `stored` values: the column when it holds a text,
  * else its `pieces` pieces joined in order, else null (none written, or a write that did not end).
- * Reads every piece in one go (tests, the service's own undo); the routes read with
- * readRunTextCooperatively. Throws StagingError STAGING_RUN_TEXT_DAMAGED when a piece is missing.
+ * Reads every piece in one go (tests, the service's own undo); the routes stream them with
+ * runTextPieces. Throws StagingError STAGING_RUN_TEXT_DAMAGED when a piece is missing.
  */
 export function readRunText(db: Database, runId: number, kind: RunTextKind, stored: StoredRunText): string | null {
   if (stored.column !== null || !stored.pieces) return stored.column;
@@ -135,4 +135,28 @@ export async function readRunTextCooperatively(db: Database, runId: number, kind
     await turn();
   }
   return pieces.join('');
+}
+
+/**
+ * Run `runId`'s text of `kind` from its row's `stored` values, for an answer that streams it: the
+ * column's text as it is (or null: none written, or a write that did not end), else its pieces in
+ * order, read one at a time with a turn of the event loop after each, never joined (a real run's
+ * script kept in pieces past V8's longest string, 2^29 - 24 characters, could not be read whole:
+ * readRunTextCooperatively's join answered 500). Every piece is counted before the first is given,
+ * so a missing one is refused before an answer begins: StagingError STAGING_RUN_TEXT_DAMAGED.
+ */
+export function runTextPieces(db: Database, runId: number, kind: RunTextKind, stored: StoredRunText): string | null | AsyncIterable<string> {
+  if (stored.column !== null || !stored.pieces) return stored.column;
+  const pieces = stored.pieces;
+  const found = db.prepare('SELECT count(*) FROM reinsert_run_texts WHERE run_id = ? AND kind = ? AND seq < ?').pluck().get(runId, kind, pieces) as number;
+  if (found !== pieces) throw missingPieces(runId, kind, pieces, found);
+  const one = db.prepare('SELECT piece FROM reinsert_run_texts WHERE run_id = ? AND kind = ? AND seq = ?').pluck();
+  return (async function* () {
+    for (let seq = 0; seq < pieces; seq++) {
+      const piece = one.get(runId, kind, seq) as string | undefined;
+      if (piece === undefined) throw missingPieces(runId, kind, pieces, seq);
+      yield piece;
+      await turn();
+    }
+  })();
 }

@@ -167,13 +167,22 @@ export default async function reinsertRoutes(fastify: FastifyInstance, opts: { t
     config: { access: 'read' },
     schema: { tags: ['re-insert'], summary: "The run's T-SQL script and undo script", params: RunParams },
   }, async (req, reply) => {
-    const s = await app.reinsert.scriptCooperatively(req.params.runId);
+    // the texts as kept, a piece at a time, never joined: a run's script kept in pieces past V8's
+    // longest string (2^29 - 24 characters) was read whole here and answered 500 INTERNAL
+    const s = app.reinsert.scriptPieces(req.params.runId);
     if (!s) throw new StagingError('STAGING_RUN_NOT_FOUND', `re-insert run ${req.params.runId} does not exist`);
     const role = req.principal?.role;
     const run = role === 'operator' ? undefined : app.reinsert.getRun(req.params.runId);
-    const shown = run ? hideJobWarning(s, run.summary?.jobWarning, jobConnectionsKnown(app.staging, run.jobId), role) : s;
+    // the job's warning hidden as in the rest of the answer, piece by piece: a piece ends at a line
+    // break (run-texts.ts pieceEnd), and the warning is one line of the script's head
+    const hide = (t: string | null | AsyncIterable<string>): string | null | AsyncIterable<string> => {
+      if (!run) return t;
+      const known = jobConnectionsKnown(app.staging, run.jobId);
+      if (t === null || typeof t === 'string') return hideJobWarning(t, run.summary?.jobWarning, known, role);
+      return (async function* () { for await (const piece of t) yield hideJobWarning(piece, run.summary?.jobWarning, known, role); })();
+    };
     // streamed a slice at a time, as a dry run's answer (172 MB of scripts at 100,000 rows)
-    return reply.type('application/json; charset=utf-8').send(jsonWithLongStrings(shown, ['script', 'undoScript']));
+    return reply.type('application/json; charset=utf-8').send(jsonWithLongStrings({ script: hide(s.script), undoScript: hide(s.undoScript) }, ['script', 'undoScript']));
   });
 
   app.post('/api/reinsert-runs/:runId/resume', {
