@@ -1,7 +1,7 @@
 import { NameIndex } from '../reconstruct/metadata/names.js';
 import { InputError, isRowbackError, ReinsertError } from '../errors.js';
 import type { SqlValue } from '../reconstruct/values.js';
-import { commentText, quoteName, splitQualifiedName, SQLCMD_UNSAFE } from '../util/tsql.js';
+import { commentText, jobTableText, quoteName, splitQualifiedName, SQLCMD_UNSAFE } from '../util/tsql.js';
 import { firstUnpairedSurrogate } from '../util/surrogates.js';
 import { orderTables } from './order.js';
 import { columnFolds, keyCompareText, UNKNOWN_COLLATION_MAYBE_FOLDS } from './key-fold.js';
@@ -436,15 +436,17 @@ function compared(c: TargetTable['columns'][number] | undefined, p: PlannedParam
 export function resolveTableMap(tableMap: Record<string, string> | undefined, sources: Iterable<string>): Record<string, string> | undefined {
   if (!tableMap) return undefined;
   // `schema.name` of a key or target as written; INPUT_BAD_IDENTIFIER naming which one when it does not parse
+  const list = [...new Set(sources)];
   const plain = (text: string, what: 'key' | 'target', key: string): string => {
     try {
+      // a key (a source) may be the job's own `schema.name` as the API gives it out (dbo.Order.Items: jobTableText)
+      if (what === 'key') return jobTableText(text, list);
       const { schema, name } = splitQualifiedName(text);
       return `${schema}.${name}`;
     } catch (e) {
       throw new InputError('INPUT_BAD_IDENTIFIER', `tableMap ${what} '${text}' is not a schema.name table name: ${(e as Error).message}`, { field: `tableMap.${key}`, table: text });
     }
   };
-  const list = [...new Set(sources)];
   const index = new NameIndex(list, (t) => t);
   const out: Record<string, string> = Object.create(null) as Record<string, string>;
   for (const [key, value] of Object.entries(tableMap)) {

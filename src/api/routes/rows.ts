@@ -4,7 +4,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { InputError, StagingError } from '../../errors.js';
 import { splitTableList } from '../../util/table-list.js';
 import { unplacedNote, type StagingStore } from '../../staging/store.js';
-import { splitQualifiedName } from '../../util/tsql.js';
+import { jobTableText } from '../../util/tsql.js';
 import { sidFilterForms } from '../../util/sid.js';
 import { assertWindowInOrder, parseWindowTime } from '../../recover/time-window.js';
 import { DEFAULT_REINSERT_OPERATIONS, inInsertionOrder, mergePlans, notScriptedCooperatively, problemSummary, renderScriptChunks, renderUndoScriptChunks, yieldToEventLoop, type ReinsertPlan } from '../../reinsert/plan.js';
@@ -97,16 +97,20 @@ function toFilter(staging: StagingStore, jobId: number, q: Record<string, unknow
 }
 
 function jobTableName(staging: StagingStore, jobId: number, text: string, field: string): string {
-  let parts: { schema: string; name: string };
-  try {
-    parts = splitQualifiedName(text);
-  } catch (e) {
-    throw new InputError('INPUT_BAD_IDENTIFIER', `${field} '${text}': ${(e as Error).message}; give schema.name, [schema].[name] or "schema"."name"`, { table: text, field });
-  }
-  const wanted = `${parts.schema}.${parts.name}`;
   const has = (t: string): boolean => staging.db.prepare('SELECT 1 FROM rows WHERE job_id = ? AND tbl = ? LIMIT 1').get(jobId, storedText(t)) !== undefined;
   const layouts = staging.jobTables(jobId).map((t) => `${t.schema}.${t.name}`);
   const known = (): string[] => [...new Set([...layouts, ...(staging.db.prepare('SELECT DISTINCT tbl FROM rows WHERE job_id = ?').all(jobId) as { tbl: StoredText }[]).map((r) => readText(r.tbl))])].sort();
+  // a table's name as this API gives it (GET …/tables, the blast radius, the review page's Table
+  // filter) is `schema.name` unquoted, which for a name holding a dot (dbo.[Order.Items]:
+  // `dbo.Order.Items`) is no one- or two-part name: taken as the job's own (jobTableText). It was
+  // refused, INPUT_BAD_IDENTIFIER: the page's Table filter could not show, count or decide such a
+  // table's rows (test/api/rows-table-name-with-dot.test.ts)
+  let wanted: string;
+  try {
+    wanted = jobTableText(text, known);
+  } catch (e) {
+    throw new InputError('INPUT_BAD_IDENTIFIER', `${field} '${text}': ${(e as Error).message}; give schema.name, [schema].[name] or "schema"."name"`, { table: text, field });
+  }
   // from a query string, a U+FFFD may be the browser's for a surrogate: the table named exactly
   // is the one meant only when no table with a surrogate there shares that form (else ambiguous below)
   const shadowed = field.startsWith('querystring') && wanted.includes('\ufffd')
