@@ -702,8 +702,13 @@ async function loadPage({ recount = false } = {}) {
   $('next-page').disabled = !page.next;
   $('first-page').disabled = state.page === 0;
   $('prev-page').disabled = state.page === 0;
+  // a page of large values holds fewer than 50 rows (the API stops a page at 32 Mi characters):
+  // "of N" counted 50 a page and read "page 3 of 2" there, so it is left out once a page is short
+  if (page.items.length < 50 && page.next) state.shortPages = true;
+  if (!cursor) state.shortPages = page.items.length < 50 && Boolean(page.next);
+  const of = state.shortPages ? ' (pages of large values hold fewer rows)' : ` of ${Math.max(1, Math.ceil(state.total / 50)).toLocaleString()}`;
   $('page-info').textContent = page.items.length
-    ? `page ${state.page + 1} of ${Math.max(1, Math.ceil(state.total / 50)).toLocaleString()} · ${state.total.toLocaleString()} matching rows · #${page.items[0].id}–#${page.items[page.items.length - 1].id}`
+    ? `page ${state.page + 1}${of} · ${state.total.toLocaleString()} matching rows · #${page.items[0].id}–#${page.items[page.items.length - 1].id}`
     : noRowsText();
   const un = state.unplaced;
   $('page-info').textContent += un ? ` · ${un.rows.toLocaleString()} more row(s) not listed: no begin time, the window cannot place them` : '';

@@ -21,10 +21,10 @@ function isPieces(v: unknown): v is StringPieces {
  * the whole answer held the service's event loop ~1.5 s at 100,000 rows (every request waited).
  * A key of `keys` may also hold the string as its pieces (StringPieces: an async iterable of
  * strings, joined they are the text), written as they come, never joined: a run's undo past V8's
- * string length. A slice never ends between the two halves of a surrogate pair within a piece, so
- * the text is exactly JSON.stringify's of the joined string when no piece ends on a high surrogate
- * (run-texts.ts cuts none so). Keys absent or not strings are serialized as they are. An error a
- * piece source throws destroys the stream (the answer cut short: its headers are sent).
+ * string length. A slice never ends between the two halves of a surrogate pair (a pair split
+ * between two pieces is written whole with the later one), so the text is exactly JSON.stringify's
+ * of the joined string. Keys absent or neither are serialized as they are. An error a piece source
+ * throws destroys the stream (the answer cut short: its headers are sent).
  */
 export function jsonWithLongStrings(value: Record<string, unknown>, keys: readonly string[]): Readable {
   const long = keys.filter((k) => typeof value[k] === 'string' || isPieces(value[k]));
@@ -39,24 +39,28 @@ export function jsonWithLongStrings(value: Record<string, unknown>, keys: readon
       yield text.slice(at, where);
       at = where + mark.length;
       yield '"';
-      for (const piece of typeof s === 'string' ? [s] : []) yield* slices(piece);
-      if (typeof s !== 'string') for await (const piece of s) yield* slices(piece);
+      // a high surrogate that ended a piece: written with the next piece's first unit (a pair split
+      // between pieces is one character: JSON.stringify of either half alone writes it as \udXXX)
+      let carry = '';
+      for await (const piece of typeof s === 'string' ? [s] : s) {
+        const p = carry + piece;
+        carry = '';
+        let end = p.length;
+        if (typeof s !== 'string' && end > 0 && p.charCodeAt(end - 1) >= 0xd800 && p.charCodeAt(end - 1) <= 0xdbff) { carry = p.slice(end - 1); end--; }
+        for (let from = 0; from < end;) {
+          let to = Math.min(from + SLICE, end);
+          // a high surrogate last: its pair's low half goes with it into the next slice
+          if (to < end && p.charCodeAt(to - 1) >= 0xd800 && p.charCodeAt(to - 1) <= 0xdbff) to--;
+          yield JSON.stringify(p.slice(from, to)).slice(1, -1);
+          from = to;
+          await yieldToEventLoop();
+        }
+      }
+      if (carry) yield JSON.stringify(carry).slice(1, -1);
       yield '"';
     }
     yield text.slice(at);
   })(), { objectMode: false });
-}
-
-/** `s` JSON-escaped (no quotes) in slices of SLICE characters, a turn of the event loop after each. */
-async function* slices(s: string): AsyncGenerator<string> {
-  for (let from = 0; from < s.length;) {
-    let to = Math.min(from + SLICE, s.length);
-    // a high surrogate last: its pair's low half goes with it into the next slice
-    if (to < s.length && s.charCodeAt(to - 1) >= 0xd800 && s.charCodeAt(to - 1) <= 0xdbff) to--;
-    yield JSON.stringify(s.slice(from, to)).slice(1, -1);
-    from = to;
-    await yieldToEventLoop();
-  }
 }
 
 /**

@@ -1,7 +1,7 @@
 import { NameIndex } from '../reconstruct/metadata/names.js';
 import { InputError, isRowbackError, ReinsertError } from '../errors.js';
 import type { SqlValue } from '../reconstruct/values.js';
-import { commentText, quoteName, splitQualifiedName, SQLCMD_UNSAFE } from '../util/tsql.js';
+import { commentText, jobTableText, quoteName, splitQualifiedName, SQLCMD_UNSAFE } from '../util/tsql.js';
 import { firstUnpairedSurrogate } from '../util/surrogates.js';
 import { orderTables } from './order.js';
 import { columnFolds, keyCompareText, UNKNOWN_COLLATION_MAYBE_FOLDS } from './key-fold.js';
@@ -436,15 +436,17 @@ function compared(c: TargetTable['columns'][number] | undefined, p: PlannedParam
 export function resolveTableMap(tableMap: Record<string, string> | undefined, sources: Iterable<string>): Record<string, string> | undefined {
   if (!tableMap) return undefined;
   // `schema.name` of a key or target as written; INPUT_BAD_IDENTIFIER naming which one when it does not parse
+  const list = [...new Set(sources)];
   const plain = (text: string, what: 'key' | 'target', key: string): string => {
     try {
+      // a key (a source) may be the job's own `schema.name` as the API gives it out (dbo.Order.Items: jobTableText)
+      if (what === 'key') return jobTableText(text, list);
       const { schema, name } = splitQualifiedName(text);
       return `${schema}.${name}`;
     } catch (e) {
       throw new InputError('INPUT_BAD_IDENTIFIER', `tableMap ${what} '${text}' is not a schema.name table name: ${(e as Error).message}`, { field: `tableMap.${key}`, table: text });
     }
   };
-  const list = [...new Set(sources)];
   const index = new NameIndex(list, (t) => t);
   const out: Record<string, string> = Object.create(null) as Record<string, string>;
   for (const [key, value] of Object.entries(tableMap)) {
@@ -1553,8 +1555,12 @@ export async function renderUndoScriptCooperatively(plan: ReinsertPlan, o: UndoO
   return joinCooperatively(renderUndoScriptChunks(plan, o));
 }
 
-/** Asks unscriptableWhy of every planned row (its answers are kept), a turn of the event loop every `every` rows. */
-async function readScriptability(plan: ReinsertPlan, every: number): Promise<void> {
+/**
+ * Asks unscriptableWhy of every planned row (its answers are kept), a turn of the event loop every
+ * `every` rows: what renderScriptCooperatively does before it renders, for a caller that takes the
+ * pieces of renderScriptChunks itself (a real run keeps them a piece at a time, never whole).
+ */
+export async function readScriptability(plan: ReinsertPlan, every: number): Promise<void> {
   let n = 0;
   for (const b of plan.batches) {
     for (const r of b.rows) {
@@ -1677,7 +1683,18 @@ function afterInsertNotice(target: string, catalog: string, n: number): string[]
   ];
 }
 
-/** `renderScript` in pieces (the head, then one per batch), for streaming a large script: joined with '\n' they are the script. */
+/**
+ * Characters of script text a piece of renderScriptChunks / renderUndoScriptChunks holds before it
+ * ends at the next row (16 Mi; a single row's text larger than that is a piece of its own). A piece
+ * was a whole batch: 50 rows of 12 M-character values made one string past V8's longest (~512 M
+ * characters), and the SQL export stopped mid-answer (test/api/rows-large-values.test.ts).
+ */
+export const SCRIPT_PIECE_CHARS = 16 * 1024 * 1024;
+
+/**
+ * `renderScript` in pieces (the head, then one per batch, a batch's split after a row once its
+ * pieces pass SCRIPT_PIECE_CHARS), for streaming a large script: joined with '\n' they are the script.
+ */
 export function* renderScriptChunks(plan: ReinsertPlan, o: ScriptOptions = {}): Generator<string> {
   const out: string[] = [];
   for (const h of o.header ?? []) out.push(comment(h));
@@ -1816,8 +1833,11 @@ export function* renderScriptChunks(plan: ReinsertPlan, o: ScriptOptions = {}): 
     out.push('');
   }
   const scriptBatch = o.ledgerBatch ?? 'script';
+  // characters pushed since the last piece: a piece also ends after a row past SCRIPT_PIECE_CHARS
+  let pending = 0;
   for (const b of plan.batches) {
     yield out.splice(0).join('\n');
+    pending = 0;
     out.push(comment(`batch ${b.batchNo}: ${b.table}, ${b.rows.length} row(s)`));
     const rows = b.rows.filter((r) => {
       const why = unscriptableWhy(b, r);
@@ -1829,6 +1849,11 @@ export function* renderScriptChunks(plan: ReinsertPlan, o: ScriptOptions = {}): 
     out.push('BEGIN TRANSACTION;');
     if (b.identityInsert) out.push(`SET IDENTITY_INSERT ${b.target} ON;`);
     for (const r of rows) {
+      if (pending >= SCRIPT_PIECE_CHARS) {
+        yield out.splice(0).join('\n');
+        pending = 0;
+      }
+      const from = out.length;
       out.push(comment(`row ${r.rowId}, LSN ${r.lsn}`));
       out.push(declare(r));
       // the row's existence checks, each printing why the row is not inserted: its key, then each
@@ -1851,6 +1876,7 @@ export function* renderScriptChunks(plan: ReinsertPlan, o: ScriptOptions = {}): 
       } else {
         out.push(r.script.insert);
       }
+      for (let i = from; i < out.length; i++) pending += out[i]!.length;
     }
     if (b.identityInsert) out.push(`SET IDENTITY_INSERT ${b.target} OFF;`);
     if (o.ledgerNote) out.push(comment(`(the real run also writes this batch's idempotency key into the target's ledger table in this transaction)`));
@@ -1984,10 +2010,20 @@ export function* renderUndoScriptChunks(plan: ReinsertPlan, o: UndoOptions = {})
   // into its own: merged plans) declared its values twice under the same names in this one batch:
   // Msg 134, and the whole script did not compile. Its second and later deletes get names of their own.
   const times = new Map<number, number>();
+  // characters pushed since the last piece: a piece also ends before a row once past SCRIPT_PIECE_CHARS
+  let pending = 0;
   for (const b of [...plan.batches].reverse()) {
     if (out.length) yield out.splice(0).join('\n');
+    pending = 0;
     for (const r of [...b.rows].reverse()) {
       if (o.rowIds && !o.rowIds.has(r.rowId)) continue;
+      if (pending >= SCRIPT_PIECE_CHARS && out.length) {
+        yield out.splice(0).join('\n');
+        pending = 0;
+      }
+      const from = out.length;
+      // every way out of this row's body counts its lines (a `continue` too)
+      const counted = () => { for (let i = from; i < out.length; i++) pending += out[i]!.length; };
       const k = (times.get(r.rowId) ?? 0) + 1;
       times.set(r.rowId, k);
       const own = (text: string) => k === 1 ? text : text.replace(new RegExp(`@r${r.rowId}_(p\\d+)\\b`, 'g'), `@r${r.rowId}_${k}_$1`);
@@ -1995,10 +2031,12 @@ export function* renderUndoScriptChunks(plan: ReinsertPlan, o: UndoOptions = {})
       const why = unscriptableWhy(b, r);
       if (why !== null) {
         out.push(comment(`NOT DELETED: ${why}`), `RAISERROR(N'rowback undo: row ${r.rowId} is not deleted by this script (${why === UNSCRIPTABLE_WHY ? 'a name of its table holds a line break or a sqlcmd variable' : 'a name of its table or columns holds a character this UTF-8 script cannot carry'}); delete it by hand', 10, 1) WITH NOWAIT;`);
+        counted();
         continue;
       }
       if (r.undoNotExact) {
         out.push(comment(`NOT DELETED: ${r.undoNotExact}`), own(r.script.undo));
+        counted();
         continue;
       }
       if (r.script.undoParams.length) out.push(own(declare(r, new Set(r.script.undoParams))));
@@ -2013,6 +2051,7 @@ export function* renderUndoScriptChunks(plan: ReinsertPlan, o: UndoOptions = {})
         out.push(`    DELETE FROM ${b.rowLedger} WHERE row_key = ${nLiteral(r.rowKey!)};`, 'END', 'ELSE');
         out.push(`    PRINT N'row ${r.rowId}: not deleted: the row ledger holds no entry for it (${ledgerHolds(r).replace(LEDGER_HOLDS_PREFIX, '')}): it was not put back into ${commentText(b.table).replace(/'/g, "''")} by a rowback script or run (a conflict: the row there is not rowback''s)';`);
       } else if (r.rowKey !== null) out.push(`IF OBJECT_ID(${nLiteral(b.rowLedger)}, N'U') IS NOT NULL DELETE FROM ${b.rowLedger} WHERE row_key = ${nLiteral(r.rowKey)};`);
+      counted();
     }
   }
   out.push('COMMIT TRANSACTION;', '');

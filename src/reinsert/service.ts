@@ -15,7 +15,7 @@ import { openRunTextsSnapshot, readRunText, runTextColumn, type RunTextsSnapshot
 import { inSameTable, legacySideTableCounts, sideTableMessage, sideTableRows, type SideTableRow } from './side-tables.js';
 import { compareDatabases, type DatabaseCheck } from './source-database.js';
 import type { JobRecord, RowStatus, SourceDatabase } from '../staging/types.js';
-import { afterInsertTriggersOf, afterInsertWarning, DEFAULT_LEDGER_TABLE, inInsertionOrder, notScripted, notScriptedCooperatively, planReinsertCooperatively, recoveredFromLog, refusalScript, renderScript, renderScriptCooperatively, resolveTableMap, renderUndoScriptChunks, renderUndoScriptCooperatively, yieldToEventLoop, type ReinsertPlan, type ScriptDatabase } from './plan.js';
+import { afterInsertTriggersOf, afterInsertWarning, DEFAULT_LEDGER_TABLE, inInsertionOrder, notScripted, notScriptedCooperatively, planReinsertCooperatively, recoveredFromLog, readScriptability, refusalScript, renderScript, renderScriptChunks, renderScriptCooperatively, resolveTableMap, renderUndoScriptChunks, renderUndoScriptCooperatively, yieldToEventLoop, type ReinsertPlan, type ScriptDatabase } from './plan.js';
 import type { ReinsertTarget } from './target.js';
 import { comparisonRowKeys } from './comparison-keys.js';
 import { offlineOrder, referenceKeys } from './source-keys.js';
@@ -871,15 +871,18 @@ export class ReinsertService {
     const jobWarning = jobCompletenessWarning(job);
     const jobDoubt = jobDoubtWarning(job);
     try {
-      // rendered with turns of the event loop (renderScriptCooperatively): at 100,000 rows the two
-      // scripts held it 5 s in one piece
-      const script = await renderScriptCooperatively(plan, { header: [...databaseCheckHeader(databaseCheck, true), ...(jobWarning ? [jobWarning] : []), ...(jobDoubt ? [jobDoubt] : []), ...this.header(jobId, runId, actor, metadata, false)], ledgerNote: true, foreignKeysKnown: metadata === 'target-catalog', database });
+      // rendered with turns of the event loop (readScriptability, then a turn after each piece): at
+      // 100,000 rows the two scripts held it 5 s in one piece. Kept as it is rendered, a piece at a
+      // time, never whole (writeRunTextChunks, as the run's undo): joined into one string, a script
+      // past V8's longest (2^29 - 24 characters: ~600,000 rows, or 45 rows of 12 M-character
+      // documents) was a RangeError before anything ran, the run failed and answered 500 INTERNAL
+      // (test/api/reinsert-run-script-past-string-limit.test.ts)
+      await readScriptability(plan, 500);
+      const written = await writeRunTextChunks(this.store.db, runId, 'script', renderScriptChunks(plan, { header: [...databaseCheckHeader(databaseCheck, true), ...(jobWarning ? [jobWarning] : []), ...(jobDoubt ? [jobDoubt] : []), ...this.header(jobId, runId, actor, metadata, false)], ledgerNote: true, foreignKeysKnown: metadata === 'target-catalog', database }));
       const summary = { ...summarise(plan), ...checkSummary(databaseCheck), ...(databaseCheck.verdict === 'different' ? { acceptOtherDatabase: true } : {}), ...(jobWarning ? { jobWarning } : {}), ...(jobDoubt ? { jobDoubt } : {}) };
-      // kept a piece at a time, as a dry run's (dryRunScripts)
-      const scriptPieces = await writeRunTextPieces(this.store.db, runId, 'script', script);
       this.store.db.transaction(() => {
         // The undo script is written when the run ends, from the rows its ledger says it inserted.
-        this.store.db.prepare('UPDATE reinsert_runs SET script = ?, script_pieces = ?, undo_script = NULL, summary = ? WHERE id = ?').run(runTextColumn(script), scriptPieces || null, JSON.stringify(summary), runId);
+        this.store.db.prepare('UPDATE reinsert_runs SET script = ?, script_pieces = ?, undo_script = NULL, summary = ? WHERE id = ?').run(written.column, written.pieces || null, JSON.stringify(summary), runId);
         this.store.appendAudit(actor, 'reinsert.start', jobId, { runId, ...auditTarget(req.target, database), ...summary });
       })();
     } catch (e) {

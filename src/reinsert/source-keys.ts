@@ -1,7 +1,7 @@
 import { InputError } from '../errors.js';
 import type { TableLayout } from '../reconstruct/metadata/table-layout.js';
 import { NameIndex } from '../reconstruct/metadata/names.js';
-import { splitQualifiedName } from '../util/tsql.js';
+import { jobTableText } from '../util/tsql.js';
 import type { ForeignKey } from './target-table.js';
 import { binaryKeyText, collationFolds, maybeKeyText, sameKeyText, type CollationFolds } from './key-fold.js';
 
@@ -64,8 +64,8 @@ export function offlineOrder(o: { jobId: number; layouts: readonly TableLayout[]
     o.tableOrder.forEach((t, i) => {
       let q: string;
       try {
-        const { schema, name } = splitQualifiedName(t);
-        q = `${schema}.${name}`;
+        // the job's own `schema.name` as the API gives it out taken too (dbo.Order.Items: jobTableText)
+        q = jobTableText(t, all);
       } catch (e) {
         throw new InputError('INPUT_BAD_IDENTIFIER', `tableOrder.${i} '${t}': ${(e as Error).message}; give schema.name, [schema].[name] or "schema"."name"`, { field: `tableOrder.${i}`, table: t });
       }

@@ -515,6 +515,20 @@ export class StagingStore {
     }
   }
 
+  /**
+   * The skipped items a job holds, each as its key (skippedItemKey: code, reason and location as
+   * stored) with how many times it is held: what a resumed scan compares its items with, so that an
+   * item derived again is not staged twice (JobWorker.run).
+   */
+  skippedItemKeys(jobId: number): Map<string, number> {
+    const keys = new Map<string, number>();
+    for (const r of this.db.prepare('SELECT code, reason, location FROM skipped_items WHERE job_id = ?').iterate(jobId) as IterableIterator<{ code: string; reason: string; location: string }>) {
+      const k = skippedItemKey(r.code, r.reason, r.location);
+      keys.set(k, (keys.get(k) ?? 0) + 1);
+    }
+    return keys;
+  }
+
   /** Drops a job's skipped items (a resumed scan derives them again from the same source). */
   clearSkipped(jobId: number): void {
     this.db.transaction(() => {
@@ -674,9 +688,21 @@ export class StagingStore {
    * Keyset pagination: O(page) however deep the page. Staging (≈ LSN) order by id; with a time
    * window the page is in (begin time, id) order instead, so the (job, begin_time, id) index
    * serves the window directly rather than scanning every row before it.
+   *
+   * One keyset page of a job's rows under filter `f`: at most `limit` rows (1-1000, default 100)
+   * after `cursor`, and at most `maxChars` characters of row text (the stored JSON of each row's
+   * values, after-image, warnings and facts; default PAGE_MAX_CHARS), but always at least one row;
+   * `next` is the cursor after the last row given, null when no row follows it. A page cut by size
+   * holds fewer rows than `limit` and goes on at `next` (keyset pages cost the same anywhere).
+   * Rows are read one at a time and the read stops at the page's end: 50 rows of 12 M-character
+   * varchar(max) values were all read into memory (1,000 of them: 12 GB, the service's heap), and
+   * their page's JSON passed V8's longest string (~512 M characters): 500 INTERNAL, the rows never
+   * shown (test/api/rows-large-values.test.ts).
+   * @throws StagingError STAGING_BAD_CURSOR for a cursor of another filter or job.
    */
-  listRows(jobId: number, f: RowFilter, page: { limit?: number; cursor?: string | null } = {}): Page<StagedRow> {
+  listRows(jobId: number, f: RowFilter, page: { limit?: number; cursor?: string | null; maxChars?: number } = {}): Page<StagedRow> {
     const limit = Math.min(Math.max(page.limit ?? 100, 1), 1000);
+    const maxChars = Math.max(page.maxChars ?? PAGE_MAX_CHARS, 1);
     const byTime = Boolean(f.from || f.to);
     const bound = filterKey(jobId, f);
     const cur = page.cursor ? decodeCursor(page.cursor) : null;
@@ -686,11 +712,17 @@ export class StagingStore {
       throw new StagingError('STAGING_BAD_CURSOR', 'the page cursor belongs to another filter: start again without cursor (send the same filter with each cursor)');
     }
     const q = this.pageQuery(jobId, f, cur, limit);
-    const rows = this.db.prepare(q.sql).all(...q.args) as RowDbRow[];
-    const more = rows.length > limit;
-    const items = rows.slice(0, limit).map(toRow);
+    const items: StagedRow[] = [];
+    let chars = 0;
+    let more = false;
+    for (const r of this.db.prepare(q.sql).iterate(...q.args) as IterableIterator<RowDbRow>) {
+      // the row after the page's last: there is a next page (read, not kept)
+      if (items.length === limit || (items.length > 0 && chars >= maxChars)) { more = true; break; }
+      chars += rowChars(r);
+      items.push(toRow(r));
+    }
     const last = items[items.length - 1];
-    return { items, next: more ? encodeCursor(last.id, byTime ? last.beginTime ?? '' : undefined, bound) : null };
+    return { items, next: more && last ? encodeCursor(last.id, byTime ? last.beginTime ?? '' : undefined, bound) : null };
   }
 
   /**
@@ -1756,6 +1788,26 @@ function completeness(incomplete: string | null): { complete: boolean | null; in
 function doubt(r: JobDbRow): { warnings: string[] | null; rowsWithWarnings: number | null } {
   if (r.incomplete === null || r.warnings == null || r.rows_with_warnings == null) return { warnings: null, rowsWithWarnings: null };
   return { warnings: JSON.parse(r.warnings) as string[], rowsWithWarnings: r.rows_with_warnings };
+}
+
+/**
+ * Characters of row text a page of `listRows` holds at most (32 Mi; a single larger row is still
+ * given, alone): well under V8's longest string (~512 M characters, which the page's JSON passed),
+ * and a page a browser draws.
+ */
+export const PAGE_MAX_CHARS = 32 * 1024 * 1024;
+
+/** The characters of a stored row a page answers: its values, after-image, warnings and facts (JSON text as stored). */
+function rowChars(r: RowDbRow): number {
+  return r.vals.length + (r.after_vals?.length ?? 0) + r.warnings.length + r.meta.length;
+}
+
+/**
+ * A skipped item's identity among a job's items: its code, reason and location (the location as
+ * JSON text, as stageBatch stores it). Two items of one job with the same key are one item read twice.
+ */
+export function skippedItemKey(code: string, reason: string, location: string): string {
+  return `${code}\u0000${reason}\u0000${location}`;
 }
 
 function toRow(r: RowDbRow): StagedRow {

@@ -34,6 +34,28 @@ export function nstring(value: string): string {
 }
 
 /**
+ * `text`, a table name given to the API, as one of a job's tables `known` (each `schema.name`, as
+ * the API gives them out: GET …/tables, the blast radius, the review page's Table filter): its
+ * splitQualifiedName form (`schema.name`; dbo when no schema); or, when it does not parse as a one-
+ * or two-part name, `text` itself if it is one of `known` (exactly, else in any letter case when
+ * one table alone has it; `known` read only then when a function). A name holding a dot (dbo.[Order.Items], given out as
+ * `dbo.Order.Items`) or an unpaired bracket parses as no table, and such a table could not be
+ * named back in the form the API gave it. Throws splitQualifiedName's RangeError when neither.
+ */
+export function jobTableText(text: string, known: readonly string[] | (() => readonly string[])): string {
+  try {
+    const { schema, name } = splitQualifiedName(text);
+    return `${schema}.${name}`;
+  } catch (e) {
+    const own = typeof known === 'function' ? known() : known;
+    if (own.includes(text)) return text;
+    const folded = own.filter((t) => t.toLowerCase() === text.toLowerCase());
+    if (folded.length === 1) return folded[0]!;
+    throw e;
+  }
+}
+
+/**
  * Splits `schema.name`, `[sch.ema].[na]]me]`, `"sch.ema"."na""me"`, or `name` (schema defaults
  * to dbo) the way PARSENAME would for two parts, honouring brackets with doubled `]` and double
  * quotes (T-SQL quoted identifiers) with doubled `"`. Throws RangeError for an unterminated

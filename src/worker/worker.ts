@@ -2,7 +2,7 @@ import PQueue from 'p-queue';
 import { unsureKinds } from '../replay/table-diff.js';
 import { localTimeWarnings } from '../recover/time-window.js';
 import { formatLocation, InputError, isRowbackError, StagingError } from '../errors.js';
-import { redactSpec } from '../staging/store.js';
+import { redactSpec, skippedItemKey } from '../staging/store.js';
 import { doubtfulNotes } from '../staging/job-completeness.js';
 import { ROW_PROVENANCE, type RecoveredRow } from '../recover/recovered-row.js';
 import { NotPrintedRows, type RecoverEvent, type RecoverOptions } from '../recover/recover-rows.js';
@@ -465,8 +465,21 @@ export class JobWorker {
     // A resumed scan re-reads its source from the start: rows come in commit order, not LSN order
     // (a transaction that began earlier can commit later), so "skip LSNs below the last staged
     // one" could lose rows. The (job, LSN) key ignores every row already staged instead, and the
-    // skipped items — derived again from the same source — are replaced.
-    if (resuming) this.store.clearSkipped(jobId);
+    // skipped items are kept likewise: an item the resumed scan derives again (same code, reason and
+    // location) is not staged twice. They were deleted here, before the source opened: a resume that
+    // failed (the files moved, another database's files at the paths, the server unreachable) left
+    // the rows the earlier attempt staged with none of the items it passed over (lost log, rows
+    // held back), and a live job's log truncated since never gave them again
+    // (test/worker/resume-keeps-skipped.test.ts)
+    const heldItems = resuming ? this.store.skippedItemKeys(jobId) : new Map<string, number>();
+    const notHeld = (x: SkippedItem): boolean => {
+      if (!heldItems.size) return true;
+      const k = skippedItemKey(x.code, x.reason, JSON.stringify(x.location));
+      const n = heldItems.get(k);
+      if (!n) return true;
+      if (n === 1) heldItems.delete(k); else heldItems.set(k, n - 1);
+      return false;
+    };
     const controller = new AbortController();
     this.running.set(jobId, controller);
     this.store.setJobState(jobId, 'running');
@@ -513,7 +526,7 @@ export class JobWorker {
     const flush = (): void => {
       if (rows.length === 0 && skipped.length === 0) return;
       // reasons and row warnings in the job's fields: they named scan's flags (`--ddl`, `--trn`, …)
-      sinceIndexed += this.store.stageBatch(jobId, rows.splice(0).map((r) => jobRowWording(r, words)), skipped.splice(0).map((x) => jobItemWording(x, words)));
+      sinceIndexed += this.store.stageBatch(jobId, rows.splice(0).map((r) => jobRowWording(r, words)), skipped.splice(0).map((x) => jobItemWording(x, words)).filter(notHeld));
       if (sinceIndexed >= 100_000) { this.store.indexPending(); sinceIndexed = 0; }
     };
     try {

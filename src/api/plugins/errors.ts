@@ -1,4 +1,5 @@
 import { redactDeep, redactSecrets } from '../../util/redact.js';
+import { duplicateJsonKey } from '../../util/json-duplicate-key.js';
 import fp from 'fastify-plugin';
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
@@ -106,9 +107,14 @@ export function jsonParseReason(message: string | undefined): string {
   return (cut >= 0 ? m.slice(0, cut) : m).replace(/ is not valid JSON$/, '').replace(/[\r\n\u2028\u2029]+/g, ' ').slice(0, 200);
 }
 
+/** A body key path as a refusal names it: one line (controls as `?`), its last 200 characters. */
+function shownKey(path: string): string {
+  return (path.length > 200 ? `…${path.slice(-200)}` : path).replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, '?');
+}
+
 /**
  * The JSON body parser: as fastify's (an empty body refused, `__proto__` and `constructor.prototype`
- * refused), with the reason said in one line: where the text stops being JSON (the parser's own
+ * refused), a key given twice in one object refused (util/json-duplicate-key.ts: RFC 8259 §4), with the reason said in one line: where the text stops being JSON (the parser's own
  * position), or which key is refused. fastify's answer was "Body is not valid JSON but content-type
  * is set to 'application/json'" for both, naming neither the place nor the key.
  */
@@ -126,6 +132,10 @@ export function parseJsonBody(body: string): unknown {
   }
   const key = poisonedKey(parsed);
   if (key) throw badBody(`the body holds the key ${key.length > 200 ? `…${key.slice(-200)}` : key}, which no request takes (it could change the prototype of every object): leave it out`);
+  // a key given twice in one object: JSON.parse kept the last value and dropped the first unsaid
+  // (`"decision":"reject", …, "decision":"approve"` approved; `"dryRun":true, …, "dryRun":false` ran)
+  const twice = duplicateJsonKey(body);
+  if (twice) throw badBody(`the body gives the key ${shownKey(twice)} twice in one object: JSON readers differ in which value they keep (this one would keep the last, unsaid), so the request could be done otherwise than it reads: give each key once`);
   return parsed;
 }
 

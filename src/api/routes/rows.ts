@@ -4,7 +4,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { InputError, StagingError } from '../../errors.js';
 import { splitTableList } from '../../util/table-list.js';
 import { unplacedNote, type StagingStore } from '../../staging/store.js';
-import { splitQualifiedName } from '../../util/tsql.js';
+import { jobTableText } from '../../util/tsql.js';
 import { sidFilterForms } from '../../util/sid.js';
 import { assertWindowInOrder, parseWindowTime } from '../../recover/time-window.js';
 import { DEFAULT_REINSERT_OPERATIONS, inInsertionOrder, mergePlans, notScriptedCooperatively, problemSummary, renderScriptChunks, renderUndoScriptChunks, yieldToEventLoop, type ReinsertPlan } from '../../reinsert/plan.js';
@@ -27,6 +27,8 @@ import { appendAll } from '../../util/append-all.js';
 
 /** Lines an export joins into one chunk of its body, with a turn of the event loop after each (inTurns). */
 const EXPORT_LINES_PER_TURN = 500;
+/** Characters an export joins into one chunk at most (a line longer than this is a chunk of its own): 16 Mi. */
+const EXPORT_CHARS_PER_TURN = 16 * 1024 * 1024;
 
 /**
  * An export body's lines, `EXPORT_LINES_PER_TURN` joined to a chunk, with a turn of the event loop
@@ -38,11 +40,22 @@ const EXPORT_LINES_PER_TURN = 500;
  */
 async function* inTurns(lines: Iterable<string>): AsyncGenerator<string> {
   let chunk: string[] = [];
+  let chars = 0;
   for (const l of lines) {
+    // a chunk also ends at EXPORT_CHARS_PER_TURN characters: 500 lines of rows holding 12 M-character
+    // values joined past V8's longest string (~512 M), and the export ended 500 with nothing sent
+    if (chunk.length && chars + l.length > EXPORT_CHARS_PER_TURN) {
+      yield chunk.join('');
+      chunk = [];
+      chars = 0;
+      await yieldToEventLoop();
+    }
     chunk.push(l);
+    chars += l.length;
     if (chunk.length === EXPORT_LINES_PER_TURN) {
       yield chunk.join('');
       chunk = [];
+      chars = 0;
       await yieldToEventLoop();
     }
   }
@@ -84,16 +97,20 @@ function toFilter(staging: StagingStore, jobId: number, q: Record<string, unknow
 }
 
 function jobTableName(staging: StagingStore, jobId: number, text: string, field: string): string {
-  let parts: { schema: string; name: string };
-  try {
-    parts = splitQualifiedName(text);
-  } catch (e) {
-    throw new InputError('INPUT_BAD_IDENTIFIER', `${field} '${text}': ${(e as Error).message}; give schema.name, [schema].[name] or "schema"."name"`, { table: text, field });
-  }
-  const wanted = `${parts.schema}.${parts.name}`;
   const has = (t: string): boolean => staging.db.prepare('SELECT 1 FROM rows WHERE job_id = ? AND tbl = ? LIMIT 1').get(jobId, storedText(t)) !== undefined;
   const layouts = staging.jobTables(jobId).map((t) => `${t.schema}.${t.name}`);
   const known = (): string[] => [...new Set([...layouts, ...(staging.db.prepare('SELECT DISTINCT tbl FROM rows WHERE job_id = ?').all(jobId) as { tbl: StoredText }[]).map((r) => readText(r.tbl))])].sort();
+  // a table's name as this API gives it (GET …/tables, the blast radius, the review page's Table
+  // filter) is `schema.name` unquoted, which for a name holding a dot (dbo.[Order.Items]:
+  // `dbo.Order.Items`) is no one- or two-part name: taken as the job's own (jobTableText). It was
+  // refused, INPUT_BAD_IDENTIFIER: the page's Table filter could not show, count or decide such a
+  // table's rows (test/api/rows-table-name-with-dot.test.ts)
+  let wanted: string;
+  try {
+    wanted = jobTableText(text, known);
+  } catch (e) {
+    throw new InputError('INPUT_BAD_IDENTIFIER', `${field} '${text}': ${(e as Error).message}; give schema.name, [schema].[name] or "schema"."name"`, { table: text, field });
+  }
   // from a query string, a U+FFFD may be the browser's for a surrogate: the table named exactly
   // is the one meant only when no table with a surrogate there shares that form (else ambiguous below)
   const shadowed = field.startsWith('querystring') && wanted.includes('\ufffd')

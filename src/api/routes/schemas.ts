@@ -138,12 +138,18 @@ export const ReinsertBody = z.object({
     .superRefine((m, ctx) => {
       for (const [k, v] of Object.entries(m ?? {})) {
         for (const [what, text] of [['source', k], ['target', v]] as const) {
+          let parts: { schema: string; name: string };
           try {
-            const { schema, name } = splitQualifiedName(text);
-            if (schema.length > 128 || name.length > 128 || !schema || !name) throw new RangeError('each part must be 1-128 characters');
+            parts = splitQualifiedName(text);
           } catch (e) {
+            // a source may be the job's own table as the API names it, `dbo.Order.Items` of
+            // dbo.[Order.Items] (no one- or two-part name): checked against the job's tables when
+            // the plan resolves the map (plan.ts resolveTableMap: jobTableText), refused there if none
+            if (what === 'source') continue;
             ctx.addIssue({ code: 'custom', path: [k], message: `${what} '${text.slice(0, 60)}' is not a schema.name table name: ${(e as Error).message}` });
+            continue;
           }
+          if (parts.schema.length > 128 || parts.name.length > 128 || !parts.schema || !parts.name) ctx.addIssue({ code: 'custom', path: [k], message: `${what} '${text.slice(0, 60)}' is not a schema.name table name: each part must be 1-128 characters` });
         }
       }
     }),

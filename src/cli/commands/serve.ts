@@ -7,6 +7,7 @@ import { ledgerNameProblem } from '../../reinsert/plan.js';
 import { choiceOption, refuseExcessArguments, requireSubcommand } from '../options.js';
 import { openStagingStore } from '../../staging/open.js';
 import { ROLES, type Role } from '../../staging/types.js';
+import { duplicateJsonKey } from '../../util/json-duplicate-key.js';
 
 /**
  * `rowback serve`: the staging/review/re-insert service. `rowback token …`: API tokens (printed
@@ -71,12 +72,18 @@ interface ServeFlags { config?: string; db?: string; host?: string; port?: strin
 
 export function resolveConfig(flags: ServeFlags, env: NodeJS.ProcessEnv = process.env): ServeConfig {
   let file: Record<string, unknown> = {};
+  let text = '';
   if (flags.config) {
     try {
-      file = JSON.parse(readFileSync(flags.config, 'utf8')) as Record<string, unknown>;
+      text = readFileSync(flags.config, 'utf8');
+      file = JSON.parse(text) as Record<string, unknown>;
     } catch (e) {
       throw new InputError('INPUT_BAD_CONFIG', `cannot read config file ${flags.config}: ${(e as Error).message}`, { file: flags.config });
     }
+    // a key given twice (a second "allowedServers" or "targets" block pasted below the first):
+    // JSON.parse kept the last and dropped the first without a word, widening or emptying the list
+    const twice = duplicateJsonKey(text);
+    if (twice) throw new InputError('INPUT_BAD_CONFIG', `config ${twice}: given twice in one object of ${flags.config}; JSON readers differ in which they keep (rowback would keep the last, unsaid): give it once`, { file: flags.config });
   }
   const merged = {
     ...file,
