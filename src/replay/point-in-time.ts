@@ -359,8 +359,9 @@ interface GivenSet {
  * only (isTrailerOnlyDamage, the rule `restore plan` applies: every log record read whole) does not
  * leave it out either (it did: a replay refused what `restore plan` planned); it is said in `trailer`.
  * A WARNING on its header (BACKUP_HEADER_WARNING) does not either; it is said in `warnings`. In a file
- * of several sets, as `restore plan` reads one (restore/history.ts readFolderHistory): MTF damage
- * marks every set damaged (it may lie in any of them), a disagreeing header copy
+ * of several sets: MTF damage marks every set damaged (it may lie in any of them) but those closed
+ * (their ESET read) before it, whose blocks were all read first (`restore plan` leaves them all out,
+ * restore/history.ts readFolderHistory; the replay judges each set's log by its own read), a disagreeing header copy
  * (FORMAT_BAD_BACKUP_HEADER) only its own set, a WARNING only its own set's.
  * Throws what readMtfLayout, choosePosition and readBackupHeader throw.
  */
@@ -382,6 +383,16 @@ function setsOf(path: string, role: 'bak' | 'trn', position: number | undefined,
     }
   } else {
     positions = Array.from({ length: layout.sets }, (_, i) => i + 1);
+    // the walk stopped at damage with more of a backup after it (choosePosition's check): a further
+    // set may lie there, unread; said as for a file of one set
+    try {
+      choosePosition(path, layout, undefined, { position: positionFlag });
+    } catch (e) {
+      if (!(e instanceof InputError && e.code === 'INPUT_SEVERAL_BACKUP_SETS')) {
+        if (!(e instanceof FormatError && e.code === 'FORMAT_BAD_MTF')) throw e;
+        hidden.push(`${path}: ${e.message.replace(/ \(--position N reads set N of the \d+ before it\)/, '')} (a log backup set appended to it after the damage, if any, is not read)`);
+      }
+    }
   }
   const several = layout.sets > 1;
   const headers = positions.map((p) => readBackupHeader(path, layout, p));
@@ -397,8 +408,10 @@ function setsOf(path: string, role: 'bak' | 'trn', position: number | undefined,
     const trailer = !several ? layout.problems.filter((x) => isTrailerOnlyDamage(path, x)) : [];
     // one header copy damaged where the set is used all the same (mtf.ts BACKUP_HEADER_WARNING): no damage, a WARNING
     const warned = several ? headerWarnings(layout, p) : layout.problems.filter((x) => x.code === BACKUP_HEADER_WARNING);
+    // MTF damage after the set's ESET (a later set's blocks) is not the set's: its blocks were all read before it
+    const closedBefore = (x: SkippedItem) => x.location.offset !== undefined && layout.dblks.some((d) => d.type === 'ESET' && d.set === p && d.offset < x.location.offset!);
     const damaged = several
-      ? layout.problems.some((x) => x.code !== BACKUP_HEADER_WARNING && x.code !== 'FORMAT_BAD_BACKUP_HEADER') || headerCopiesProblem(layout, p) !== undefined
+      ? layout.problems.some((x) => x.code !== BACKUP_HEADER_WARNING && x.code !== 'FORMAT_BAD_BACKUP_HEADER' && !closedBefore(x)) || headerCopiesProblem(layout, p) !== undefined
       : layout.problems.some((x) => x !== cut && !trailer.includes(x) && !warned.includes(x));
     const name = several ? `${path} (FILE = ${p})` : path;
     const set = recordFromHeader(h, [path], damaged);

@@ -58,6 +58,11 @@ beforeAll(() => {
   b[at + 4] ^= 0xff;
   f['damaged.trn'] = join(dir, 'damaged.trn');
   writeFileSync(f['damaged.trn'], b);
+  // set 3's SSET block damaged: sets 1 and 2 closed (their ESET read) before it
+  const c = Buffer.from(readFileSync(f['logs.trn']));
+  c[at + readFileSync(LOGS()[1]!).length - 1536 + 4] ^= 0xff;
+  f['damaged-3.trn'] = join(dir, 'damaged-3.trn');
+  writeFileSync(f['damaged-3.trn'], c);
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -134,6 +139,13 @@ describeCorpus('point-in-time replay from files of several backup sets', () => {
     const before = await dump([FULL()], [f['damaged.trn']!], [], '2017-06-01T13:02:00');
     expect(before.code, before.stderr).toBe(0);
     expect(before.stdout).toBe((await dump([FULL()], [LOGS()[0]!], [], '2017-06-01T13:02:00')).stdout);
+    // set 3's SSET damaged: sets 1 and 2, closed before it, are read (they were all left out as damaged)
+    const first2 = await dump([FULL()], [f['damaged-3.trn']!], [], '2017-06-01T13:06:00');
+    expect(first2.code, first2.stderr).toBe(0);
+    expect(first2.stdout).toBe((await dump([FULL()], LOGS().slice(0, 2), [], '2017-06-01T13:06:00')).stdout);
+    expect(first2.stderr).toContain(`note: ${f['damaged-3.trn']}: SSET descriptor block header checksum`);
+    const past = expectOneLineError(await dump([FULL()], [f['damaged-3.trn']!]), 'INPUT_RESTORE_TOO_LATE');
+    expect(past).toContain('a log backup set appended to it after the damage, if any, is not read');
   }, 60_000);
 
   it('REAL StDb2Sql.bak (two full backups, SQL Server 2005): --position N --stop-before-lsn (its last LSN) replays set N through its own log, the rows its pages hold', async () => {
