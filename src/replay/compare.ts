@@ -20,7 +20,8 @@ import { openDataFiles } from '../recover/open-data-files.js';
 import { ROW_PROVENANCE, type RecoveredRow } from '../recover/recovered-row.js';
 import { catalogDamage, catalogDamageSubject, type SkippedItem } from '../recover/source.js';
 import { assertBackupSet, assertOneDatabase, readSourceIdentities, readSourceIdentity, uncheckedIdentityNote, type SourceFileIdentity } from '../recover/source-identity.js';
-import type { RestoreTarget } from '../restore/chain.js';
+import type { ChainStep, RestoreTarget } from '../restore/chain.js';
+import { backupSetName } from '../restore/history.js';
 import { replayTableAt, type ReplayInputs, type ReplayResult } from './point-in-time.js';
 import { lastRestoredBackup, ownLogSentences, readBaseOwnLog, type OwnLogReading } from './base-own-log.js';
 import { bytesNotes } from './row-state.js';
@@ -62,8 +63,9 @@ export interface CompareInputs {
   /**
    * The backup set of each `bak` file to read (RESTORE … WITH FILE = n; `--position`), and of each
    * `afterBak` file (`--after-position`): a file of several sets (WITH NOINIT) is refused without
-   * one. Read only where the backups are read as they are: refused with `trn` / `afterTrn`, whose
-   * replay reads files of one backup set each, and `afterPosition` with `afterMdf`.
+   * one. With `trn` / `afterTrn` it picks the full (or differential) backup set the replay starts
+   * from, as `dump --bak F --position N --trn …`; every log backup set of each `trn` file is a member
+   * of the chain (point-in-time.ts setsOf). `afterPosition` with `afterMdf` is refused.
    */
   position?: number;
   afterPosition?: number;
@@ -358,13 +360,11 @@ function describeSkipped(item: SkippedItem, source: PageSource): string {
  */
 async function ownLogOfSide(files: string[], position: number | undefined, source: PageSource, metadata: DataFileMetadata, table: string, side: 'earlier' | 'later', signal?: AbortSignal, shared?: { state: OpenedState; tables: readonly string[] }): Promise<{ warnings: string[]; notes: string[] }> {
   const reading = shared ? await sharedOwnLog(files, position, source, metadata, table, shared, signal) : await readBaseOwnLog(lastRestoredBackup(files, position), position, source, metadata, [table], signal);
-  // a file of several backup sets: the replay (--trn, and a dump's) reads files of one set each
+  // a file of several backup sets: the replay starts from the set --position picks (point-in-time.ts setsOf)
   const said = ownLogSentences(reading, 'the rows compared', (o) =>
-    o.sets > 1
-      ? `RESTORE DATABASE NEW_NAME FROM DISK = N'${o.file}' WITH FILE = ${o.position}, RECOVERY (MOVE its files to new names) on a SQL Server, then SELECT from ${table}; rowback's point-in-time replay reads files of one backup set each, and this one holds ${o.sets}`
-      : `replay it to the backup's end: --trn <the log backup taken after ${o.file}> --stop-before-lsn ${o.lastLsn}${DUMP_HINT}`);
+    `replay it to the backup's end: ${o.sets > 1 ? `--position ${o.position} ` : ''}--trn <the log backup taken after ${o.file}${o.sets > 1 ? ` (FILE = ${o.position})` : ''}> --stop-before-lsn ${o.lastLsn}${DUMP_HINT}`);
   // the dump command is a dump's flags on either side (LATER_FLAGS would make them --after-…): put in after
-  const hint = ` (or, with no log backup after it, \`rowback dump --bak ${files.join(' ')} --stop-before-lsn ${reading.lastLsn} --table ${table}\` prints that table: its own log replayed to its end)`;
+  const hint = ` (or, with no log backup after it, \`rowback dump --bak ${files.join(' ')}${reading.sets > 1 ? ` --position ${reading.position}` : ''} --stop-before-lsn ${reading.lastLsn} --table ${table}\` prints that table: its own log replayed to its end)`;
   const words = (t: string) => (side === 'later' ? LATER_FLAGS.reduce((x, [re, to]) => x.replace(re, to), t) : t).replace(DUMP_HINT, hint);
   return { warnings: said.warnings.map(words), notes: said.notes.map(words) };
 }
@@ -457,9 +457,7 @@ async function compareStatesOf(o: CompareInputs, identity: CompareResult['unchec
   if (o.afterTarget && afterTrn.length === 0) throw new InputError('INPUT_BAD_OPTION', `--after-stop-at / --after-stop-before-lsn need the log backups to replay: --after-trn LOG.trn…; with no log backup, leave the stop out: ${afterMdf.length ? '--after-mdf' : '--after-bak FULL [DIFF]'} alone is the later state as ${afterMdf.length ? 'that data file' : 'that backup'} holds it`);
   if (o.afterTarget && afterBak.length === 0) throw new InputError('INPUT_BAD_OPTION', 'a later state replayed to a point in time needs its full backup: --after-bak FULL.bak [DIFF.bak] --after-trn LOG.trn…');
   // an option that would do nothing is refused, never ignored
-  if (o.position !== undefined && trn.length > 0) throw new InputError('INPUT_BAD_OPTION', '--position picks the backup set of --bak read as it is; the point-in-time replay (--trn) reads files of one backup set each and takes no --position: leave --position out, or compare the backup set alone (without --trn)');
   if (o.afterPosition !== undefined && afterMdf.length > 0) throw new InputError('INPUT_BAD_OPTION', '--after-position picks a backup set of --after-bak; a data file (--after-mdf) holds none: leave --after-position out');
-  if (o.afterPosition !== undefined && afterTrn.length > 0) throw new InputError('INPUT_BAD_OPTION', '--after-position picks the backup set of --after-bak read as it is; the point-in-time replay (--after-trn) reads files of one backup set each and takes no --after-position: leave --after-position out, or compare the backup set alone (without --after-trn)');
 
   // One database on both sides (binding id): another database's table of the same name is not "the later state".
   const ids: SourceFileIdentity[] = [];
@@ -479,13 +477,10 @@ async function compareStatesOf(o: CompareInputs, identity: CompareResult['unchec
           throw new InputError('INPUT_BAD_OPTION', e.message.replace(/^--position /, `${side.opt} `).replace(/leave --position out/, `leave ${side.opt} out`), { file: f });
         }
         if (e.code !== 'INPUT_SEVERAL_BACKUP_SETS') throw e;
-        // a replayed side takes no position: said as what can be done
+        // replayed (--trn) or read as it is, a side picks the set of its --bak with its own option
         throw new InputError(
           'INPUT_SEVERAL_BACKUP_SETS',
-          side.replayed
-            ? `${f} holds several backup sets (backups appended to one file WITH NOINIT; \`rowback inspect ${f}\` lists them); the point-in-time replay (${side.flag === '--bak' ? '--trn' : '--after-trn'}) reads files of one backup set each: ` +
-                `\`rowback dump --bak ${f} --position N --table ${o.table}\` prints the table of one set, and \`rowback diff ${side.flag} ${f} ${side.opt} N\` (without the log backups) compares it`
-            : `${f} holds several backup sets (backups appended to one file WITH NOINIT; \`rowback inspect ${f}\` lists them): choose one with ${side.opt} N (RESTORE … WITH FILE = N)${e.message.includes('): ') ? `: ${e.message.slice(e.message.indexOf('): ') + 3)}` : ''}`,
+          `${f} holds several backup sets (backups appended to one file WITH NOINIT; \`rowback inspect ${f}\` lists them): choose one with ${side.opt} N (RESTORE … WITH FILE = N)${side.replayed ? `, the full backup set the replay (${side.flag === '--bak' ? '--trn' : '--after-trn'}) starts from` : ''}${e.message.includes('): ') ? `: ${e.message.slice(e.message.indexOf('): ') + 3)}` : ''}`,
           { file: f },
         );
       }
@@ -519,15 +514,15 @@ async function compareStatesOf(o: CompareInputs, identity: CompareResult['unchec
   let layout: TableLayout;
   let unseen: Map<string, UnseenRecord> | undefined;
   if (o.target) {
-    const r = await (o.replay ?? replayTableAt)({ bak: o.bak, trn, table: o.table, target: o.target, signal: o.signal });
+    const r = await (o.replay ?? replayTableAt)({ bak: o.bak, ...(o.position !== undefined ? { position: o.position } : {}), trn, table: o.table, target: o.target, signal: o.signal });
     replays.push({ side: 'earlier', result: r });
     beforePoint = replayPoint(r, '--bak/--trn replayed');
     before = { table: r.table, columns: r.columns, rows: r.rows.map((x) => ({ values: x.values, tag: x.origin === 'backup' ? undefined : x.origin.lsn, ...(x.file !== undefined ? { from: x.file } : {}), ...(x.origin !== 'backup' && x.origin.page ? { page: x.origin.page } : {}), bytesNotes: bytesNotes(x.warnings) })) };
     layout = r.layout; // the layout the replay decoded with: no second read of the base backup
     replayWarned('earlier', r);
-    noteUnchecked('earlier', `the base backup ${r.chain.steps.filter((x) => x.role !== 'log').map((x) => x.set.devices[0]).join(' + ')}`, r.pageStats && uncheckedPagesNote(r.pageStats));
-    noteUnchecked('earlier', `the base backup ${r.chain.steps.filter((x) => x.role !== 'log').map((x) => x.set.devices[0]).join(' + ')}`, sameNameElsewhereNote(r.table, r.sameNameElsewhere ?? []));
-    noteUnchecked('earlier', `the log replayed, ${r.chain.steps.map((x) => x.set.devices[0]).join(' + ')}`, r.uncheckedLog ?? undefined);
+    noteUnchecked('earlier', `the base backup ${r.chain.steps.filter((x) => x.role !== 'log').map((x) => backupSetName(x.set)).join(' + ')}`, r.pageStats && uncheckedPagesNote(r.pageStats));
+    noteUnchecked('earlier', `the base backup ${r.chain.steps.filter((x) => x.role !== 'log').map((x) => backupSetName(x.set)).join(' + ')}`, sameNameElsewhereNote(r.table, r.sameNameElsewhere ?? []));
+    noteUnchecked('earlier', `the log replayed, ${r.chain.steps.map((x) => backupSetName(x.set)).join(' + ')}`, r.uncheckedLog ?? undefined);
     for (const n of r.notes) noteUnchecked('earlier', 'the log replayed', n);
     noteUnchecked('earlier', '--stop-at', r.clockWarning, true);
   } else {
@@ -556,7 +551,7 @@ async function compareStatesOf(o: CompareInputs, identity: CompareResult['unchec
   let after: TableState;
   let afterLayout: TableLayout;
   if (o.afterTarget) {
-    const r = await (o.replay ?? replayTableAt)({ bak: afterBak, trn: afterTrn, table: o.table, target: o.afterTarget, signal: o.signal }).catch((e: unknown) => {
+    const r = await (o.replay ?? replayTableAt)({ bak: afterBak, ...(o.afterPosition !== undefined ? { position: o.afterPosition, positionFlag: '--after-position' } : { positionFlag: '--after-position' }), trn: afterTrn, table: o.table, target: o.afterTarget, signal: o.signal }).catch((e: unknown) => {
       throw laterStateError(e);
     });
     replays.push({ side: 'later', result: r });
@@ -564,9 +559,9 @@ async function compareStatesOf(o: CompareInputs, identity: CompareResult['unchec
     after = { table: r.table, columns: r.columns, rows: r.rows.map((x) => ({ values: x.values, bytesNotes: bytesNotes(x.warnings) })) };
     afterLayout = r.layout;
     replayWarned('later', r);
-    noteUnchecked('later', `the base backup ${r.chain.steps.filter((x) => x.role !== 'log').map((x) => x.set.devices[0]).join(' + ')}`, r.pageStats && uncheckedPagesNote(r.pageStats));
-    noteUnchecked('later', `the base backup ${r.chain.steps.filter((x) => x.role !== 'log').map((x) => x.set.devices[0]).join(' + ')}`, sameNameElsewhereNote(r.table, r.sameNameElsewhere ?? []));
-    noteUnchecked('later', `the log replayed, ${r.chain.steps.map((x) => x.set.devices[0]).join(' + ')}`, r.uncheckedLog ?? undefined);
+    noteUnchecked('later', `the base backup ${r.chain.steps.filter((x) => x.role !== 'log').map((x) => backupSetName(x.set)).join(' + ')}`, r.pageStats && uncheckedPagesNote(r.pageStats));
+    noteUnchecked('later', `the base backup ${r.chain.steps.filter((x) => x.role !== 'log').map((x) => backupSetName(x.set)).join(' + ')}`, sameNameElsewhereNote(r.table, r.sameNameElsewhere ?? []));
+    noteUnchecked('later', `the log replayed, ${r.chain.steps.map((x) => backupSetName(x.set)).join(' + ')}`, r.uncheckedLog ?? undefined);
     for (const n of r.notes) noteUnchecked('later', 'the log replayed', n);
     noteUnchecked('later', '--after-stop-at', r.clockWarning, true);
   } else {
@@ -649,9 +644,11 @@ export function comparisonRowSource(r: CompareResult, bak: string, position?: nu
     if (tag !== undefined && /^[0-9a-f]{8}:[0-9a-f]{8}:[0-9a-f]{4}$/i.test(tag)) {
       const at = BigInt(lsnToDecimal(parseLsn(tag)));
       const step = logs.find((st) => BigInt(st.set.firstLsn) <= at && at < BigInt(st.set.lastLsn));
-      if (step) return { kind: 'trn', file: step.set.devices[0] };
+      // the set of a file of several (appended WITH NOINIT): its position, as a row read from a set's pages says it
+      const setOf = (x: ChainStep['set']) => ((x.setsInFile ?? 1) > 1 ? { position: x.position } : {});
+      if (step) return { kind: 'trn', file: step.set.devices[0], ...setOf(step.set) };
       const base = bases.find((st) => BigInt(st.set.firstLsn) <= at && at <= BigInt(st.set.lastLsn));
-      if (base) return { kind: 'bak', file: base.set.devices[0] };
+      if (base) return { kind: 'bak', file: base.set.devices[0], ...setOf(base.set) };
     }
     // read as it is (no replay): the backup set read of a file of several (--position), named
     return { kind: 'bak', file: from ?? bak, ...(position !== undefined ? { position } : {}) };
@@ -674,7 +671,7 @@ const DUMP_HINT = '\u0000dump-hint\u0000';
 
 const LATER_FLAGS: ReadonlyArray<[RegExp, string]> = [
   [/(?<![\w-])--stop-at\b/g, '--after-stop-at'], [/(?<![\w-])--stop-before-lsn\b/g, '--after-stop-before-lsn'],
-  [/(?<![\w-])--trn\b/g, '--after-trn'], [/(?<![\w-])--bak\b/g, '--after-bak'],
+  [/(?<![\w-])--trn\b/g, '--after-trn'], [/(?<![\w-])--bak\b/g, '--after-bak'], [/(?<![\w-])--position\b/g, '--after-position'],
 ];
 const LATER_FIELDS: Record<string, string> = { stopAt: 'afterStopAt', stopBeforeLsn: 'afterStopBeforeLsn', trn: 'afterTrn', bak: 'afterBak' };
 

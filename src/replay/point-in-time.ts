@@ -61,7 +61,7 @@ import { openBackupLogStream } from '../backup/log-stream.js';
 import { chainVlfBoundaryGaps } from '../backup/chain-boundary.js';
 import { openBackupPages, choosePosition } from '../backup/open.js';
 import { readBackupHeader } from '../backup/header.js';
-import { BACKUP_HEADER_WARNING, readMtfLayout } from '../backup/mtf.js';
+import { BACKUP_HEADER_WARNING, headerCopiesProblem, headerWarnings, readMtfLayout } from '../backup/mtf.js';
 import { readDataFileMetadata } from '../datafile/metadata.js';
 import { PageReader, pageFileMemo, pageFileOf, type PageReadStats } from '../datafile/page-reader.js';
 import type { PageSource } from '../datafile/page-source.js';
@@ -85,7 +85,10 @@ import { beginTimeToIso } from '../recover/time-window.js';
 import { CommitClock } from '../recover/commit-clock.js';
 import { lookAheadInLaterLogBackups, StopTimeLookAhead, stopTimeClockWarning } from './stop-time-clock.js';
 import type { UpdateRebuild } from '../recover/update-rebuild.js';
-import { addLogCommitTimes, isTrailerOnlyDamage, lsnCmp, recordFromHeader, type BackupSetRecord } from '../restore/history.js';
+import { addLogCommitTimes, backupSetName, isTrailerOnlyDamage, lsnCmp, recordFromHeader, type BackupSetRecord } from '../restore/history.js';
+
+/** A backup set's identity among those given: its file and position (several sets appended to one file WITH NOINIT). */
+const setKey = (x: BackupSetRecord): string => `${x.devices[0]}#${x.position}`;
 import { asStopAtTarget } from '../restore/target.js';
 import { copiesNote } from '../restore/copies-note.js';
 import { planChain, type ChainStep, type RestoreChain, type RestoreTarget } from '../restore/chain.js';
@@ -98,9 +101,16 @@ import { realPath } from '../util/files.js';
 import { appendAll } from '../util/append-all.js';
 
 export interface ReplayInputs {
-  /** Full backup, optionally followed by differential backups based on it (.bak; one backup set each). */
+  /** Full backup, optionally followed by differential backups based on it (.bak; the set `position` picks in each, or its only one). */
   bak: string[];
-  /** Log backups (.trn; one backup set each), any order: the chain is planned from their headers. */
+  /**
+   * The backup set of each `bak` file to read (RESTORE … WITH FILE = n; 1-based): needed for a file of
+   * several sets (appended WITH NOINIT), which is refused without it (INPUT_SEVERAL_BACKUP_SETS).
+   */
+  position?: number;
+  /** The option that gave `position`, as refusals name it (`--position`, diff's `--after-position`). */
+  positionFlag?: string;
+  /** Log backups (.trn), any order: every log backup set of each file (several appended WITH NOINIT) is a member of the chain planned from their headers. */
   trn: string[];
   /** `schema.name`. */
   table: string;
@@ -322,46 +332,106 @@ function refuse(code: string, r: LogRecord, what: string): never {
   throw new ReplayError(code, `LSN ${r['Current LSN']} ${r.Operation} (${r.Context}${r['Page ID'] ? `, page ${r['Page ID']}` : ''}${r['Slot ID'] !== null && r['Slot ID'] !== undefined ? ` slot ${r['Slot ID']}` : ''}): ${what}; the table at the stop point cannot be told exactly, so it is not printed`, { lsn: r['Current LSN'], page: r['Page ID'] ?? undefined, file: r.source?.file });
 }
 
+/** One backup set the replay was given: its record, the option that gave it, and what its MTF walk says of it (`setsOf`). */
+interface GivenSet {
+  set: BackupSetRecord;
+  /** `--bak` (a full or differential backup to start from) or `--trn` (a log backup of the chain). */
+  role: 'bak' | 'trn';
+  cut: SkippedItem | null;
+  trailer: string[];
+  warnings: string[];
+}
+
 /**
- * The backup set record of one file (one backup set; several need a single-set file), and the MTF
- * walk's item for a log stream the end of the file cuts short (log-coverage.ts cutLogStream), or null.
+ * The backup sets the replay reads of one file given with `role`, and the MTF walk's item for a log
+ * stream the end of the file cuts short (log-coverage.ts cutLogStream, null for a file of several
+ * sets), each as a GivenSet:
+ * - `--bak`: the one set `position` picks (RESTORE … WITH FILE = n; `positionFlag` names the option
+ *   in refusals), the file's only set without one. A file of several sets without a position is
+ *   refused by `choosePosition` (INPUT_SEVERAL_BACKUP_SETS, listing every set), as `dump --bak` is.
+ * - `--trn`: every log backup set of the file (a file written WITH NOINIT holds several: each is a
+ *   member of the chain, ordered by its LSNs as planChain orders every log backup given, as `scan
+ *   --trn` reads every set). A set of it that is not a log backup (a full or differential backup
+ *   appended to the same file) is no member of a log chain (MS Learn, "Transaction log backups": the
+ *   chain is the unbroken sequence of log backups; a database backup taken between two of them neither
+ *   breaks nor joins it: the corpus's RestoreTimeClean_3.trn ends at the LSN RestoreTimeClean2_1.trn
+ *   starts at, 25000000017300001, with RestoreTimeClean2.bak taken between), so leaving it out loses
+ *   no log: it is left out with a note in `skippedNotes` (naming the file and set), unless
+ *   `--bak` reads that very set. A file none of whose sets is a log backup gives them all (the caller
+ *   refuses them: "give it with --bak").
  * A log backup whose only damage is that cut is not recorded as damaged: the replay reads its log
  * itself, so the cut loses something only if the log read falls short of what the replay needs,
  * which its read judges (judgeCutLogStream) — a RESTORE, which reads the whole file, would still
  * fail on it, so `restore plan` keeps it damaged (restore/history.ts). Damage in its closing blocks
  * only (isTrailerOnlyDamage, the rule `restore plan` applies: every log record read whole) does not
  * leave it out either (it did: a replay refused what `restore plan` planned); it is said in `trailer`.
- * A WARNING on its header (BACKUP_HEADER_WARNING) does not either; it is said in `warnings`.
+ * A WARNING on its header (BACKUP_HEADER_WARNING) does not either; it is said in `warnings`. In a file
+ * of several sets: MTF damage marks every set damaged (it may lie in any of them) but those closed
+ * (their ESET read) before it, whose blocks were all read first (`restore plan` leaves them all out,
+ * restore/history.ts readFolderHistory; the replay judges each set's log by its own read), a disagreeing header copy
+ * (FORMAT_BAD_BACKUP_HEADER) only its own set, a WARNING only its own set's.
+ * Throws what readMtfLayout, choosePosition and readBackupHeader throw.
  */
-function setOf(path: string): { set: BackupSetRecord; cut: SkippedItem | null; trailer: string[]; warnings: string[] } {
+function setsOf(path: string, role: 'bak' | 'trn', position: number | undefined, positionFlag: string, bakSets: ReadonlySet<string>, skippedNotes: string[], hidden: string[]): GivenSet[] {
   const layout = readMtfLayout(path);
-  let position: number;
-  try {
-    position = choosePosition(path, layout);
-  } catch (e) {
-    // several sets (appended WITH NOINIT): choosePosition's advice, --position, is not an option of a
-    // point-in-time dump or diff (dump refuses it with --trn, diff has none): a dead end, said as what can be done
-    if (e instanceof InputError && e.code === 'INPUT_SEVERAL_BACKUP_SETS') {
-      throw new InputError(
-        'INPUT_SEVERAL_BACKUP_SETS',
-        `${path} holds ${layout.sets} backup sets (backups appended to one file WITH NOINIT); the point-in-time replay (dump and diff with --trn) reads files of one backup set each, and takes no --position: ` +
-          '`rowback restore plan --backups` plans every set of such a file (RESTORE … WITH FILE = n), and `rowback scan --trn` reads every set of a log backup file for its deleted rows',
-        { file: path },
-      );
+  let positions: number[];
+  if (role === 'bak' || layout.sets <= 1) {
+    try {
+      positions = [choosePosition(path, layout, role === 'bak' ? position : undefined, { position: positionFlag })];
+    } catch (e) {
+      // damage that may hide further sets: the set read before it is recorded as damaged, and the
+      // plan leaves the file out naming it (as for any damaged backup), rather than stopping here
+      if (!(e instanceof FormatError && e.code === 'FORMAT_BAD_MTF' && layout.sets >= 1 && (role === 'trn' || position === undefined))) throw e;
+      // more of a backup lies after the damage: a further log backup set appended to the file may be
+      // there, unread; said with the chain's refusal (whose "log that none of the files given holds"
+      // would otherwise send the DBA away from this file) and among the notes
+      if (role === 'trn') hidden.push(`${path}: ${e.message.replace(/ \(--position N reads set N of the \d+ before it\)/, '')} (a log backup set appended to it after the damage, if any, is not read)`);
+      positions = [1];
     }
-    // damage that may hide further sets: the set read before it is recorded as damaged, and the
-    // plan leaves the file out naming it (as for any damaged backup), rather than stopping here
-    if (!(e instanceof FormatError && e.code === 'FORMAT_BAD_MTF' && layout.sets >= 1)) throw e;
-    position = 1;
+  } else {
+    positions = Array.from({ length: layout.sets }, (_, i) => i + 1);
+    // the walk stopped at damage with more of a backup after it (choosePosition's check): a further
+    // set may lie there, unread; said as for a file of one set
+    try {
+      choosePosition(path, layout, undefined, { position: positionFlag });
+    } catch (e) {
+      if (!(e instanceof InputError && e.code === 'INPUT_SEVERAL_BACKUP_SETS')) {
+        if (!(e instanceof FormatError && e.code === 'FORMAT_BAD_MTF')) throw e;
+        hidden.push(`${path}: ${e.message.replace(/ \(--position N reads set N of the \d+ before it\)/, '')} (a log backup set appended to it after the damage, if any, is not read)`);
+      }
+    }
   }
-  const h = readBackupHeader(path, layout, position);
-  const cut = h.backupType === 'log' ? cutLogStream(layout) : null;
-  const trailer = layout.sets <= 1 ? layout.problems.filter((p) => isTrailerOnlyDamage(path, p)) : [];
-  // one header copy damaged where the set is used all the same (mtf.ts BACKUP_HEADER_WARNING): no damage, a WARNING
-  const warned = layout.problems.filter((p) => p.code === BACKUP_HEADER_WARNING);
-  const notes = trailer.map((p) => `${path}: ${p.code}: ${p.reason} (offset ${p.location.offset})`);
-  const warnings = warned.map((p) => `${path}: ${p.code}: ${p.reason} (offset ${p.location.offset})`);
-  return { set: recordFromHeader(h, [path], layout.problems.some((p) => p !== cut && !trailer.includes(p) && !warned.includes(p))), cut, trailer: notes, warnings };
+  const several = layout.sets > 1;
+  const headers = positions.map((p) => readBackupHeader(path, layout, p));
+  const hasLog = headers.some((h) => h.backupType === 'log');
+  const out: GivenSet[] = [];
+  for (const h of headers) {
+    const p = positions[headers.indexOf(h)]!;
+    if (role === 'trn' && several && hasLog && h.backupType !== 'log') {
+      if (!bakSets.has(`${realPath(path)}#${p}`)) skippedNotes.push(`${path} (FILE = ${p}) is a ${h.backupType} backup appended to the log backups' file, not a log backup: left out of the chain (a full or differential backup neither breaks nor joins the log chain, so no log is lost; give it with --bak ${path} --position ${p} to start from it)`);
+      continue;
+    }
+    const cut = !several && h.backupType === 'log' ? cutLogStream(layout) : null;
+    const trailer = !several ? layout.problems.filter((x) => isTrailerOnlyDamage(path, x)) : [];
+    // one header copy damaged where the set is used all the same (mtf.ts BACKUP_HEADER_WARNING): no damage, a WARNING
+    const warned = several ? headerWarnings(layout, p) : layout.problems.filter((x) => x.code === BACKUP_HEADER_WARNING);
+    // MTF damage after the set's ESET (a later set's blocks) is not the set's: its blocks were all read before it
+    const closedBefore = (x: SkippedItem) => x.location.offset !== undefined && layout.dblks.some((d) => d.type === 'ESET' && d.set === p && d.offset < x.location.offset!);
+    const damaged = several
+      ? layout.problems.some((x) => x.code !== BACKUP_HEADER_WARNING && x.code !== 'FORMAT_BAD_BACKUP_HEADER' && !closedBefore(x)) || headerCopiesProblem(layout, p) !== undefined
+      : layout.problems.some((x) => x !== cut && !trailer.includes(x) && !warned.includes(x));
+    const name = several ? `${path} (FILE = ${p})` : path;
+    const set = recordFromHeader(h, [path], damaged);
+    if (several) set.setsInFile = layout.sets;
+    out.push({
+      set,
+      role,
+      cut,
+      trailer: trailer.map((x) => `${name}: ${x.code}: ${x.reason} (offset ${x.location.offset})`),
+      warnings: warned.map((x) => `${name}: ${x.code}: ${x.reason} (offset ${x.location.offset})`),
+    });
+  }
+  return out;
 }
 
 /**
@@ -374,9 +444,9 @@ function setOf(path: string): { set: BackupSetRecord; cut: SkippedItem | null; t
  * read, restore/history.ts logCommits), one header copy damaged; else whole, and of two whole copies
  * either serves (the chain takes the first given, chain.ts pickLog).
  */
-function logCopiesNotes(all: ReturnType<typeof setOf>[], used: readonly BackupSetRecord[]): string[] {
+function logCopiesNotes(all: GivenSet[], used: readonly BackupSetRecord[]): string[] {
   const notes: string[] = [];
-  const why = (x: ReturnType<typeof setOf>): string =>
+  const why = (x: GivenSet): string =>
     x.cut ? `cut short in its log stream: ${x.cut.code}${x.cut.location.offset !== undefined ? ` at offset ${x.cut.location.offset}` : ''}`
       : x.trailer.length ? 'its closing blocks are damaged'
         : x.set.damaged ? 'damaged (`rowback inspect` says where)'
@@ -475,7 +545,14 @@ interface TableSlot {
 export async function replayTablesOutcomes(inputs: ReplayTablesInputs): Promise<TableReplayOutcome[]> {
   if (inputs.bak.length === 0) throw new InputError('INPUT_BAD_OPTION', 'a point-in-time dump needs a full backup: --bak FULL.bak [DIFF.bak] --trn LOG.trn…');
   if (inputs.tables.length === 0) throw new InputError('INPUT_BAD_OPTION', 'a point-in-time replay needs a table: --table schema.name');
-  const all = [...inputs.bak, ...inputs.trn].map(setOf);
+  // --bak: the set --position picks (each file's only set without it); --trn: every log backup set of
+  // each file (several in a file written WITH NOINIT), each a member of the chain planned below
+  const flag = inputs.positionFlag ?? '--position';
+  const skippedSets: string[] = [];
+  const hidden: string[] = [];
+  const baks = inputs.bak.flatMap((f) => setsOf(f, 'bak', inputs.position, flag, new Set(), skippedSets, hidden));
+  const bakSets = new Set(baks.map((x) => `${realPath(x.set.devices[0]!)}#${x.set.position}`));
+  const all = [...baks, ...inputs.trn.flatMap((f) => setsOf(f, 'trn', undefined, flag, bakSets, skippedSets, hidden))];
   // A log backup given twice, one copy cut short in its log stream or with damaged closing blocks
   // and one whole: the whole one is read. The chain takes either of two copies of one LSN range
   // (chain.ts pickLog: the first given), and once a cut copy was no longer left out as damaged it was
@@ -485,14 +562,17 @@ export async function replayTablesOutcomes(inputs: ReplayTablesInputs): Promise<
     (x) => !(x.set.backupType === 'log' && flawed(x) && all.some((y) => y !== x && y.set.backupType === 'log' && !flawed(y) && y.set.firstLsn === x.set.firstLsn && y.set.lastLsn === x.set.lastLsn && y.set.backupSetGuid === x.set.backupSetGuid)),
   );
   const sets = read.map((x) => x.set);
-  const cuts = new Map(read.flatMap((x) => (x.cut ? [[x.set.devices[0], x.cut] as const] : [])));
-  const notes: string[] = [];
+  const cuts = new Map(read.flatMap((x) => (x.cut ? [[setKey(x.set), x.cut] as const] : [])));
+  const notes: string[] = [...skippedSets, ...hidden];
   // backups of one binding id under two database names (an attached copy of the files, or a rename):
   // said even with --quiet (identityNotes), as scan and log say them
-  const identityNotes = assertOneDatabase(sets.map((s) => ({ file: s.devices[0], role: s.backupType === 'log' ? ('trn' as const) : ('bak' as const), bindingId: s.bindingId, databaseName: s.databaseName, serverName: s.serverName }))).otherNames;
-  for (const s of sets) {
-    if (inputs.trn.includes(s.devices[0]) && s.backupType !== 'log') throw new InputError('INPUT_BAD_OPTION', `--trn ${s.devices[0]} is a ${s.backupType} backup, not a log backup: give it with --bak`, { file: s.devices[0] });
-    if (inputs.bak.includes(s.devices[0]) && s.backupType === 'log') throw new InputError('INPUT_NOT_A_DATABASE_BACKUP', `--bak ${s.devices[0]} is a log backup: give it with --trn`, { file: s.devices[0] });
+  // every set of a file of several named by its position (two databases' backups appended to one file
+  // are refused naming the set: INPUT_MIXED_DATABASES)
+  const identityNotes = assertOneDatabase(sets.map((s) => ({ file: s.devices[0], role: s.backupType === 'log' ? ('trn' as const) : ('bak' as const), bindingId: s.bindingId, databaseName: s.databaseName, serverName: s.serverName, ...((s.setsInFile ?? 1) > 1 ? { set: s.position } : {}) }))).otherNames;
+  for (const x of read) {
+    const s = x.set;
+    if (x.role === 'trn' && s.backupType !== 'log') throw new InputError('INPUT_BAD_OPTION', `--trn ${backupSetName(s)} is a ${s.backupType} backup, not a log backup: give it with --bak${(s.setsInFile ?? 1) > 1 ? ` ${s.devices[0]} ${flag} ${s.position}` : ''}`, { file: s.devices[0] });
+    if (x.role === 'bak' && s.backupType === 'log') throw new InputError('INPUT_NOT_A_DATABASE_BACKUP', `--bak ${backupSetName(s)} is a log backup: give it with --trn${(s.setsInFile ?? 1) > 1 ? ` (every log backup set of a --trn file is read), and pick the full backup set of --bak with ${flag} N` : ''}`, { file: s.devices[0] });
   }
   // STOPAT's datetime rounding (.979 → .980): the replay stops where a real RESTORE of the same text does
   const target = asStopAtTarget(inputs.target);
@@ -500,7 +580,14 @@ export async function replayTablesOutcomes(inputs: ReplayTablesInputs): Promise<
   // time: its own commit times place a time after its start (restore/history.ts addLogCommitTimes);
   // a log backup given in two files (a copy): each read, so the chain takes one whose log reads whole
   await addLogCommitTimes(sets, target.kind === 'time' ? target.time : undefined);
-  const chain = inputs.trn.length === 0 ? baseEndChain(sets, target) : planChain(sets, target);
+  let chain: RestoreChain;
+  try {
+    chain = inputs.trn.length === 0 ? baseEndChain(sets, target) : planChain(sets, target);
+  } catch (e) {
+    // a --trn file whose walk stopped at damage with more after it: the log the refusal misses may be there
+    if (hidden.length && isRowbackError(e)) e.message += `; note: ${hidden.join('; ')}`;
+    throw e;
+  }
   // backups the chain planner left out (damaged MTF blocks, file backups): said, as `restore plan` lists them
   appendAll(notes, chain.notes.filter((n) => / not used$/.test(n)));
   // the damaged closing blocks of a backup the replay uses: said, as scan and log say them
@@ -640,12 +727,13 @@ async function replayGroupOnChain(
   // its log records, and the replay reads log records only; the table printed without them.
   const bulk = logSteps.find((l) => l.set.logDataPages);
   if (bulk) {
-    failAll(new ReplayError('REPLAY_UNSUPPORTED_OPERATION', `log backup ${bulk.set.devices[0]}${bulk.set.position > 1 ? ` (FILE = ${bulk.set.position})` : ''} holds data pages: taken under the BULK_LOGGED recovery model after minimally logged operations (a bulk load, SELECT INTO, an index build), it carries the extents they changed, whose rows its log records do not hold, and the replay reads log records only; RESTORE cannot stop inside it either (no point-in-time recovery in a log backup with bulk-logged changes): restore the chain on a SQL Server to the end of this log backup or before it (\`rowback restore plan\`) and read the table there`, { file: bulk.set.devices[0] }));
+    failAll(new ReplayError('REPLAY_UNSUPPORTED_OPERATION', `log backup ${backupSetName(bulk.set)} holds data pages: taken under the BULK_LOGGED recovery model after minimally logged operations (a bulk load, SELECT INTO, an index build), it carries the extents they changed, whose rows its log records do not hold, and the replay reads log records only; RESTORE cannot stop inside it either (no point-in-time recovery in a log backup with bulk-logged changes): restore the chain on a SQL Server to the end of this log backup or before it (\`rowback restore plan\`) and read the table there`, { file: bulk.set.devices[0] }));
     return;
   }
   let pages: ReturnType<typeof openBackupPages>;
   try {
-    pages = openBackupPages(baseSteps.map((s) => s.set.devices[0]), undefined, assertBackupSet);
+    // the set each --bak file was read at (--position, setsOf): the same in every file
+    pages = openBackupPages(baseSteps.map((s) => s.set.devices[0]), inputs.position, assertBackupSet, inputs.positionFlag ? { position: inputs.positionFlag } : {});
   } catch (e) {
     failAll(e);
     return;
@@ -757,10 +845,11 @@ async function replayGroupOnChain(
     live = live.filter((x) => x.slot.chain === chain && !x.slot.outcome);
     if (live.length === 0) return;
     const baseEnd = BigInt(base.lastLsn);
-    const streams: Array<{ path: string; kind: 'bak' | 'trn'; from: bigint }> = [{ path: base.devices[0], kind: 'bak', from: 0n }];
+    // each stream a backup set: its file, its position in the file (several sets appended WITH NOINIT), and its name in messages
+    const streams: Array<{ path: string; set: BackupSetRecord; name: string; kind: 'bak' | 'trn'; from: bigint }> = [{ path: base.devices[0], set: base, name: backupSetName({ ...base, devices: [base.devices[0]] }), kind: 'bak', from: 0n }];
     let cursor = baseEnd;
     for (const l of logSteps) {
-      streams.push({ path: l.set.devices[0], kind: 'trn', from: cursor });
+      streams.push({ path: l.set.devices[0], set: l.set, name: backupSetName(l.set), kind: 'trn', from: cursor });
       cursor = BigInt(l.set.lastLsn);
     }
     let stopped = false;
@@ -777,14 +866,14 @@ async function replayGroupOnChain(
       // two log backups meeting where a VLF ends: a lost last block of the earlier one's VLF, told by
       // the later one's first block (chain-boundary.ts), is a loss of the earlier file, judged after
       // its read (a replay that stops inside it never needs that log)
-      const boundary = logSteps.length > 1 ? await chainVlfBoundaryGaps(logSteps.map((l) => ({ file: l.set.devices[0]!, position: 1, firstLsn: l.set.firstLsn, lastLsn: l.set.lastLsn })), inputs.signal) : [];
+      const boundary = logSteps.length > 1 ? await chainVlfBoundaryGaps(logSteps.map((l) => ({ file: l.set.devices[0]!, position: l.set.position, name: backupSetName(l.set), firstLsn: l.set.firstLsn, lastLsn: l.set.lastLsn })), inputs.signal) : [];
       let aheadFrom: (typeof streams)[number] | null = null;
       for (const s of streams) {
         if (stopped) break;
         // Log the reader could not read (a torn or zeroed block, a gap, a cut stream) may hold the
         // table's row operations: refused when it lies where this replay reads (a zeroed block of a
         // log backup left a row out of the table at the stop point, unsaid).
-        const lost = new LostLog(s.path, s.from, s.kind === 'bak' ? baseEnd : stopLsn, s.kind === 'trn' && stopLsn !== null);
+        const lost = new LostLog(s.name, s.from, s.kind === 'bak' ? baseEnd : stopLsn, s.kind === 'trn' && stopLsn !== null, s.path);
         const scan = emptyLogScanStats();
         // the reader's counts when the replay stopped: the look-ahead's blocks are not the replay's
         let atStop: { blocks: number; checksummedBlocks: number; unchecked: number } | null = null;
@@ -792,7 +881,7 @@ async function replayGroupOnChain(
           // with a signal, the reader gives the event loop a turn now and then: Ctrl-C is heard during the replay
           // past the stop, commit records alone are built (the look-ahead's: by op code, asked as each
           // record is reached, before anything else of it is read)
-          for await (const r of openBackupLogStream(s.path, s.kind).records({ ...(inputs.signal ? { signal: inputs.signal } : {}), onSkipped: (x) => {
+          for await (const r of openBackupLogStream(s.path, s.kind, undefined, s.set.position).records({ ...(inputs.signal ? { signal: inputs.signal } : {}), onSkipped: (x) => {
             if (!ahead) lost.items.push(x);
           } }, scan, (op) => ahead === null || op === LOP.COMMIT_XACT)) {
             if (ahead) {
@@ -836,15 +925,16 @@ async function replayGroupOnChain(
           scan.uncheckedBlockList.length = atStop.unchecked;
         }
         inputs.signal?.throwIfAborted();
-        if (!stopped && s.kind === 'trn') appendAll(lost.items, boundary.filter((g) => g.item.location.file === s.path).map((g) => g.item));
+        // a boundary loss is the earlier set's: the one whose LSN range holds where the loss starts
+        if (!stopped && s.kind === 'trn') appendAll(lost.items, boundary.filter((g) => g.item.location.file === s.path && inSet(s.set, g.from)).map((g) => g.item));
         logBlocks.blocks += scan.blocks;
         logBlocks.checked += scan.checksummedBlocks;
         for (const b of scan.uncheckedBlockList) if (logBlocks.list.length < UNCHECKED_BLOCKS_NAMED) logBlocks.list.push(b);
         // the stream against its header: its start always; its end when it was read to the end
-        const set = [...baseSteps, ...logSteps].map((x) => x.set).find((x) => x.devices[0] === s.path)!;
+        const set = s.set;
         const kind = set.backupType === 'log' ? 'log' : set.backupType === 'differential' ? 'differential' : 'full';
         const last = lsnFromDecimal(set.lastLsn);
-        const bounds = { file: s.path, backupType: kind, firstLsn: lsnFromDecimal(set.firstLsn), lastLsn: last } as const;
+        const bounds = { file: s.name, backupType: kind, firstLsn: lsnFromDecimal(set.firstLsn), lastLsn: last } as const;
         let short = backupLogCoverage(bounds, scan.firstLsn, stopped ? { vlf: last.vlf, block: last.block } : scan.end);
         appendAll(lost.items, short);
         // A --stop-before-lsn at or before the end of what a stream cut short (or otherwise short at
@@ -860,7 +950,7 @@ async function replayGroupOnChain(
         }
         // a log stream cut short: a note when the log read holds every LSN needed (its header's
         // range, or up to the stop point when the replay stopped in it), else a loss beside `short`
-        const cut = cuts.get(s.path);
+        const cut = cuts.get(setKey(s.set));
         if (cut) {
           const verdict = judgeCutLogStream(cut, bounds, short, stopped ? stoppedAt() ?? undefined : undefined);
           if (verdict.note !== null) for (const x of live) x.slot.notes.push(verdict.note);
@@ -881,7 +971,8 @@ async function replayGroupOnChain(
       }
       // the look-ahead goes on into the log backups given after the one the replay stopped in
       const looking = ahead as StopTimeLookAhead | null;
-      if (looking && !looking.done && aheadFrom) await lookAheadInLaterLogBackups(looking, aheadFrom.path, sets, inputs.signal);
+      // (from a log backup set: a stop inside the base backup's own log looks no further, as before)
+      if (looking && !looking.done && aheadFrom && aheadFrom.kind === 'trn') await lookAheadInLaterLogBackups(looking, aheadFrom.set, sets, inputs.signal);
     } catch (e) {
       failAll(e);
       return;
@@ -904,6 +995,12 @@ async function replayGroupOnChain(
   }
 }
 
+/** Whether `lsn` (fn_dblog form) lies in `set`'s LSN range, its FirstLSN up to (not including) its LastLSN. */
+function inSet(set: BackupSetRecord, lsn: string): boolean {
+  const at = BigInt(lsnToDecimal(parseLsn(lsn)));
+  return at >= BigInt(set.firstLsn) && at < BigInt(set.lastLsn);
+}
+
 const LSN_TEXT = /([0-9a-f]{8}:[0-9a-f]{8}:[0-9a-f]{4})/gi;
 
 /**
@@ -922,7 +1019,8 @@ class LostLog {
   private ranged = false;
 
   /** `upToIsStop`: `upTo` is the --stop-before-lsn target (a log backup's stream), not the base backup's last LSN. */
-  constructor(private readonly file: string, private readonly from: bigint, private readonly upTo: bigint | null, private readonly upToIsStop = false) {}
+  /** `file`: the backup set as messages name it (`F (FILE = n)` in a file of several); `path`: its file (the error's location), `file` by default. */
+  constructor(private readonly file: string, private readonly from: bigint, private readonly upTo: bigint | null, private readonly upToIsStop = false, private readonly path = file) {}
 
   check(final: boolean): void {
     // called once per log record: nothing to look at (the usual case) costs no array
@@ -968,7 +1066,7 @@ class LostLog {
 
   private refuse(x: SkippedItem): never {
     const where = [x.location.lsn ? `LSN ${x.location.lsn}` : '', x.location.offset !== undefined ? `offset ${x.location.offset}` : ''].filter(Boolean).join(', ');
-    throw new ReplayError('REPLAY_LOG_DAMAGED', `${this.file}: log records could not be read (${x.code}: ${x.reason}${where ? `; ${where}` : ''}); they may hold row operations of the table, so the table at the stop point cannot be told exactly`, { file: this.file, ...(x.location.lsn ? { lsn: x.location.lsn } : {}), ...(x.location.offset !== undefined ? { offset: x.location.offset } : {}) });
+    throw new ReplayError('REPLAY_LOG_DAMAGED', `${this.file}: log records could not be read (${x.code}: ${x.reason}${where ? `; ${where}` : ''}); they may hold row operations of the table, so the table at the stop point cannot be told exactly`, { file: this.path, ...(x.location.lsn ? { lsn: x.location.lsn } : {}), ...(x.location.offset !== undefined ? { offset: x.location.offset } : {}) });
   }
 }
 
@@ -1360,7 +1458,7 @@ export function sharedReplays(tables: readonly string[]): (inputs: ReplayInputs)
   const passes = new Map<string, Promise<TableReplayOutcome[]>>();
   return async (inputs) => {
     if (!tables.includes(inputs.table)) return replayTableAt(inputs);
-    const key = JSON.stringify([inputs.bak, inputs.trn, inputs.target]);
+    const key = JSON.stringify([inputs.bak, inputs.position ?? null, inputs.positionFlag ?? null, inputs.trn, inputs.target]);
     let pass = passes.get(key);
     if (!pass) {
       const { table: _t, ...rest } = inputs;

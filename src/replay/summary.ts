@@ -1,11 +1,13 @@
 import { bothForms } from '../restore/chain.js';
+import { backupSetName } from '../restore/history.js';
 import type { ReplayResult } from './point-in-time.js';
 
 /** The stderr summary of a replay: rows, chain, what was redone and undone, where it stopped. */
 export function replaySummary(r: ReplayResult): string {
   const s = r.stats;
   const t = r.chain.target.kind === 'time' ? `at ${r.chain.target.time} (SQL Server local time)` : `just before LSN ${bothForms(r.chain.target.lsn)}`;
-  const steps = r.chain.steps.map((x) => `${x.role} ${x.set.devices[0]}`).join(' → ');
+  // each set by its file, and its position in a file of several (`log L.trn (FILE = 2)`)
+  const steps = r.chain.steps.map((x) => `${x.role} ${backupSetName({ ...x.set, devices: [x.set.devices[0]!] })}`).join(' → ');
   return [
     `rowback dump: ${r.table} ${t}: ${r.rows.length} row(s)`,
     `rowback dump: chain: ${steps}`,

@@ -31,7 +31,7 @@
  */
 import { InputError } from '../errors.js';
 import { formatLsn, lsnFromDecimal } from '../logreader/lsn.js';
-import { lsnCmp, type BackupSetRecord, type BackupHistory, type SkippedBackup } from './history.js';
+import { backupSetName, lsnCmp, type BackupSetRecord, type BackupHistory, type SkippedBackup } from './history.js';
 import { sameIdOtherNames, sameIdOtherServers } from '../recover/source-identity.js';
 import { appendTo } from '../util/append-all.js';
 
@@ -90,7 +90,7 @@ export interface ReachableRange {
   bulkLogged: Array<{ file: string; after: string | null; upTo: string | null }>;
 }
 
-const fileOf = (s: BackupSetRecord) => `${s.devices.join(' + ')}${s.position > 1 ? ` (FILE = ${s.position})` : ''}`;
+const fileOf = (s: BackupSetRecord) => backupSetName(s);
 const endSecond = (d: string) => `${d}.999`;
 const startSecond = (d: string) => `${d}.000`;
 

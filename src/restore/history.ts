@@ -44,6 +44,12 @@ export interface BackupSetRecord {
   position: number;
   /** Every device (stripe) of the media set, in family sequence order: the `FROM DISK = …` list. */
   devices: string[];
+  /**
+   * How many backup sets the file holds (HEADERONLY's row count; several when backups were appended
+   * WITH NOINIT), where the reader knows it (the point-in-time replay sets it): messages then name
+   * set 1 too (`F (FILE = 1)`), which `position > 1` alone left unnamed. Absent: unknown.
+   */
+  setsInFile?: number;
   firstLsn: string;
   lastLsn: string;
   checkpointLsn: string | null;
@@ -264,6 +270,14 @@ export async function addLogCommitTimes(sets: BackupSetRecord[], time?: string):
 }
 
 /** Map one offline header to a record. `devices` are the media set's files in family order. */
+/**
+ * A backup set as messages name it: its device(s), and `(FILE = n)` (RESTORE's set number) when
+ * the file holds several sets or the set is not the first. Pure.
+ */
+export function backupSetName(s: Pick<BackupSetRecord, 'devices' | 'position' | 'setsInFile'>): string {
+  return `${s.devices.join(' + ')}${s.position > 1 || (s.setsInFile ?? 1) > 1 ? ` (FILE = ${s.position})` : ''}`;
+}
+
 export function recordFromHeader(h: BackupHeader, devices: string[], damaged: boolean): BackupSetRecord {
   return {
     source: 'file',

@@ -268,10 +268,12 @@ async function validateUnconfined(spec: JobSpec, access: JobAccess): Promise<voi
 
 /**
  * A restore job's backup file in `field` (`bak.0`, `trn.2`, `afterBak.1`, `afterTrn.0`), checked at
- * creation as the replay would refuse it when the job runs, naming the field: a file holding several
- * backup sets (the replay reads one set per file: replay/point-in-time.ts), a log backup in `bak` /
- * `afterBak`, a full or differential backup in `trn` / `afterTrn`. A header that cannot be read is
- * left to the replay, which says why. Throws InputError INPUT_SEVERAL_BACKUP_SETS,
+ * creation as the replay would refuse it when the job runs, naming the field: a `bak` / `afterBak`
+ * file holding several backup sets without `position` / `afterPosition` (replayed or read as it is,
+ * the position picks the set: replay/point-in-time.ts setsOf), a log backup in `bak` / `afterBak`, a
+ * full or differential backup in `trn` / `afterTrn` (a `trn` file of several sets: every log backup set
+ * is a member of the chain, and the file is refused only when none is a log backup). A header that
+ * cannot be read is left to the replay, which says why. Throws InputError INPUT_SEVERAL_BACKUP_SETS,
  * INPUT_NOT_A_DATABASE_BACKUP or INPUT_NOT_A_LOG_BACKUP with `location.field`.
  */
 /** Checks one backup of a restore job against its field; answers its type (full, differential, log) when its header was read. */
@@ -292,9 +294,18 @@ function checkRestoreJobBackup(field: string, path: string, position?: number, r
     return;
   }
   if (layout.sets > 1 && !(inBaks && position !== undefined)) {
-    // a backup read as it is (no replay over it) takes a position, as diff --position; the replay reads one set per file
-    if (inBaks && !replayed) throw new InputError('INPUT_SEVERAL_BACKUP_SETS', `${path} holds ${layout.sets} backup sets (backups appended to one file WITH NOINIT; \`rowback inspect ${path}\` lists them): choose one with "${posField}": N (RESTORE … WITH FILE = N)`, { field, file: path });
-    throw new InputError('INPUT_SEVERAL_BACKUP_SETS', `${path} holds ${layout.sets} backup sets (backups appended to one file WITH NOINIT); a restore job replays files of one backup set each: give each backup as a file of its own (\`rowback restore plan --backups DIR\` plans every set of such a file)`, { field, file: path });
+    // a backup read as it is or replayed takes a position, as diff --position (with --trn: the set the replay starts from)
+    if (inBaks) throw new InputError('INPUT_SEVERAL_BACKUP_SETS', `${path} holds ${layout.sets} backup sets (backups appended to one file WITH NOINIT; \`rowback inspect ${path}\` lists them): choose one with "${posField}": N (RESTORE … WITH FILE = N)${replayed ? `, the full backup set the replay over "${name('Trn')}" starts from` : ''}`, { field, file: path });
+    // a log backup file of several sets: each log backup set is a member of the chain (a full or
+    // differential set beside them is left out with a note when the job runs); none: not a log backup file
+    const kinds: string[] = [];
+    try {
+      for (let p = 1; p <= layout.sets; p++) kinds.push(readBackupHeader(path, layout, p).backupType);
+    } catch {
+      return;
+    }
+    if (!kinds.includes('log')) throw new InputError('INPUT_NOT_A_LOG_BACKUP', `${path} holds ${layout.sets} backup sets and none is a log backup (${kinds.join(', ')}): give it in "${name('Bak')}" with "${posField}"`, { field, file: path });
+    return 'log';
   }
   if (!header) return;
   const log = header.backupType === 'log';
@@ -402,9 +413,7 @@ async function validateRestoreSpec(spec: RestoreJobSpec, access: JobAccess): Pro
   }
   if (spec.afterTrn?.length && !spec.afterBak?.length) throw new InputError('INPUT_BAD_OPTION', 'afterTrn replays log backups over afterBak: give afterBak', { field: 'afterBak' });
   // a position where nothing reads it is refused, never ignored
-  if (spec.position !== undefined && spec.trn?.length) throw new InputError('INPUT_BAD_OPTION', 'position picks the backup set of bak read as it is; the point-in-time replay (trn) reads files of one backup set each and takes no position: leave position out, or compare the backup set alone (without trn)', { field: 'position' });
   if (spec.afterPosition !== undefined && spec.afterMdf?.length) throw new InputError('INPUT_BAD_OPTION', 'afterPosition picks a backup set of afterBak; a data file (afterMdf) holds none: leave afterPosition out', { field: 'afterPosition' });
-  if (spec.afterPosition !== undefined && spec.afterTrn?.length) throw new InputError('INPUT_BAD_OPTION', 'afterPosition picks the backup set of afterBak read as it is; the point-in-time replay (afterTrn) reads files of one backup set each and takes no afterPosition: leave afterPosition out, or compare the backup set alone (without afterTrn)', { field: 'afterPosition' });
   // a backup given twice in a list read as it is (no replay over it): refused now as the comparison
   // refuses it when the job runs (backup/open.ts openBackupPages), not accepted and then failed
   for (const [name, files, replayed] of [['bak', spec.bak, Boolean(spec.trn?.length)], ['afterBak', spec.afterBak, Boolean(spec.afterTrn?.length)]] as const) {

@@ -25,6 +25,7 @@ import { backupSetsNamed, compareTableStates, SharedStateReads, comparisonNotes,
 import { parseStopTarget } from '../restore/target.js';
 import { replaySummary } from '../replay/summary.js';
 import { sharedReplays } from '../replay/point-in-time.js';
+import { backupSetName } from '../restore/history.js';
 import { withMetadata } from '../recover/metadata-override.js';
 import { isoLogTimesIn } from '../recover/log-local-time.js';
 import { clockBackwardsWarning, windowClockStep, explainNoRows, mistypedAllocUnitNotes, scanStatsNotes, EXPORT_UNITS_LISTED_BY } from '../recover/committed.js';
@@ -307,7 +308,7 @@ export class JobWorker {
       const staged = compared.map(({ typed, r }) => {
         // the files the earlier state was read from: a replay's chain (a damaged differential left out
         // is not named, nor log backups past the stop), else the backups given (read together)
-        const used = r.replays.find((x) => x.side === 'earlier')?.result.chain.steps.map((st) => st.set.devices[0]) ?? [backupSetsNamed(spec.bak, spec.position).replaceAll(' + ', ', ')];
+        const used = r.replays.find((x) => x.side === 'earlier')?.result.chain.steps.map((st) => backupSetName(st.set)) ?? [backupSetsNamed(spec.bak, spec.position).replaceAll(' + ', ', ')];
         // rows read from a backup's pages have no LSN: `state:<n>`, per table when there are several (a
         // staged row is one LSN of a job: the second table's state:00000000 would be taken as staged already)
         const rows = diffAsRecoveredRows(r.diff, comparisonRowSource(r, spec.bak[0]!, spec.position), `${ROW_PROVENANCE.earlier}${used.join(', ')} ${at}${r.reversed ? `; ${r.reversed}` : ''}`, { reversed: rowsNewerThanLater(r), ...(compared.length > 1 ? { statePrefix: `${r.diff.table}:` } : {}) });

@@ -138,10 +138,10 @@ describeCorpus('restore jobs (API, real backups)', () => {
     expect([logInAfterBak.json().code, logInAfterBak.json().field]).toEqual(['INPUT_NOT_A_DATABASE_BACKUP', 'afterBak.0']);
     expect(logInAfterBak.json().message).toMatch(/is a log backup: give it in "afterTrn", and a full backup in "afterBak"$/);
     const twoSets = corpusPath('StDb2005/StDb2EFRP/StDb2Sql.bak');
-    // replayed (trn): a restore job replays files of one set each; read as it is, it takes "position" (test/api/restore-job-position.test.ts)
+    // replayed (trn) or read as it is, a file of several sets takes "position" (test/api/restore-job-position.test.ts)
     const several = await post({ kind: 'restore', bak: [twoSets], trn: [L1], stopAt: '2017-06-01 13:20', afterBak: [twoSets], afterPosition: 2, table: 'dbo.x' });
     expect([several.json().code, several.json().field]).toEqual(['INPUT_SEVERAL_BACKUP_SETS', 'bak.0']);
-    expect(several.json().message).toContain('a restore job replays files of one backup set each');
+    expect(several.json().message).toContain('choose one with "position": N (RESTORE … WITH FILE = N), the full backup set the replay over "trn" starts from');
     expect(several.json().message).not.toContain('--position');
     expect(t.store.listJobs({ limit: 10 })).toHaveLength(0);
     const late = await post({ kind: 'restore', bak: [FULL], trn: [L1], stopAt: '2030-06-01 13:20', afterBak: [FULL, DIFF], table: 'dbo.steps' });

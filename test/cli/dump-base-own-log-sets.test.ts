@@ -4,8 +4,10 @@
 // the row image made by the test encoder, test/support/synthetic-encoder.ts, with the table's real
 // layout; no byte of it comes from a SQL Server). The WARNING's way to the restored table named
 // `rowback dump --bak FILE --stop-before-lsn END --table T`, which the point-in-time dump refuses for
-// a file of several backup sets (INPUT_SEVERAL_BACKUP_SETS: it reads files of one set each): the
-// advice was a dead end. It now names the RESTORE … WITH FILE = n that gives that table.
+// a file of several backup sets (INPUT_SEVERAL_BACKUP_SETS: it read files of one set each): the
+// advice was a dead end. It named the RESTORE … WITH FILE = n that gives that table; now that the
+// replay takes --position, it names `rowback dump --bak FILE --position N --stop-before-lsn END`, and
+// that command prints the table with the row the own log added.
 import { Sink } from '../support/text-sink.js';
 import { afterEach, expect, it, vi } from 'vitest';
 import type { LogRecord } from '../../src/logreader/log-record.js';
@@ -32,7 +34,10 @@ vi.mock('../../src/backup/log-stream.js', async (importOriginal) => {
       if (a[0] !== ownLog.file || a[3] !== 2) return stream;
       return {
         ...stream,
-        async *records() {
+        // the real stream read first, for the reader's counts (what the replay checks the stream's
+        // coverage by), its records dropped; then the SYNTHETIC ones
+        async *records(...args: Parameters<typeof stream.records>) {
+          for await (const _ of stream.records(...args)) void _;
           for (const r of ownLog.records) yield r;
         },
       };
@@ -59,7 +64,7 @@ describeCorpus("dump --bak --position N of a file of several backup sets: the ow
   const FIRST = '00000025:000001e0:0025'; // set 2's first LSN (inspect --position 2)
   const LAST = '00000026:00000010:0001'; // its last LSN
 
-  it('names RESTORE … WITH FILE = 2, not a dump command the point-in-time dump refuses for this file', async () => {
+  it('names the dump command with --position 2, which replays set 2 through its own log', async () => {
     const pages = openBackupPages([BAK()], 2);
     let layout;
     let pageLsn: string;
@@ -84,15 +89,20 @@ describeCorpus("dump --bak --position N of a file of several backup sets: the ow
     const w = d.err.split('\n').filter((l) => l.startsWith('rowback dump: WARNING: '));
     expect(w).toHaveLength(1);
     expect(w[0]).toContain('1 committed after the page was copied, which the rows printed lack and RESTORE redoes (insert at LSN');
-    expect(w[0]).toContain(`that table: RESTORE DATABASE NEW_NAME FROM DISK = N'${BAK()}' WITH FILE = 2, RECOVERY (MOVE its files to new names) on a SQL Server, then SELECT from dbo.Users; rowback's point-in-time dump, which replays a backup's own log, reads files of one backup set each, and this one holds 2`);
-    expect(w[0]).not.toContain('rowback dump --bak');
+    expect(w[0]).toContain(`that table: rowback dump --bak ${BAK()} --position 2 --stop-before-lsn ${LAST} --table dbo.Users (the backup's own log replayed to its end; no log backup is needed)`);
+    expect(w[0]).not.toContain('reads files of one backup set each');
+    // the command named: set 2 replayed through its own log, the row it added there
+    const replayed = await dump({ bak: [BAK()], position: 2, stopBeforeLsn: LAST, table: 'dbo.Users' });
+    const users = replayed.out.trim().split('\n').map((l) => JSON.parse(l) as { values: { Username: string }; origin: string });
+    expect(users.find((u) => u.values.Username === 'Zed')?.origin).toBe(`log ${at(2)}`);
+    expect(users.filter((u) => u.origin === 'backup')).toHaveLength(d.out.trim().split('\n').length);
     // diff's later side (set 2, set 1 the earlier) read as it is: the same way, in diff's words
     const df = await diffCaptured({ bak: [BAK()], position: 1, afterBak: [BAK()], afterPosition: 2, table: 'dbo.Users', format: 'ndjson', quiet: true });
     const dw = df.err.split('\n').filter((l) => l.includes('WARNING'));
     expect(dw).toHaveLength(1);
-    expect(dw[0]).toContain(`RESTORE DATABASE NEW_NAME FROM DISK = N'${BAK()}' WITH FILE = 2, RECOVERY (MOVE its files to new names) on a SQL Server, then SELECT from dbo.Users; rowback's point-in-time replay reads files of one backup set each, and this one holds 2`);
-    expect(dw[0]).not.toContain('--trn <');
-    // the command it named before: refused for this file
-    await expect(dump({ bak: [BAK()], stopBeforeLsn: LAST, table: 'dbo.Users' })).rejects.toThrow(/holds 2 backup sets/);
+    expect(dw[0]).toContain(`replay it to the backup's end: --after-position 2 --after-trn <the log backup taken after ${BAK()} (FILE = 2)> --after-stop-before-lsn ${LAST}`);
+    expect(dw[0]).toContain(`\`rowback dump --bak ${BAK()} --position 2 --stop-before-lsn ${LAST} --table dbo.Users\``);
+    // without --position: refused for this file, naming the option
+    await expect(dump({ bak: [BAK()], stopBeforeLsn: LAST, table: 'dbo.Users' })).rejects.toThrow(/holds 2 backup sets; choose one with --position N/);
   }, 60_000);
 });

@@ -1,8 +1,7 @@
 /**
- * A backup file holding several backup sets (BACKUP … WITH NOINIT appends them) given to a command
- * that takes no --position: the refusal advised "choose one with --position N", which `diff` does not
- * have and `dump --trn … --stop-at` refuses ("--position does not apply to a point-in-time dump"). A
- * dead end whose advice was untrue; each now says what the command reads and what does the job.
+ * A backup file holding several backup sets (BACKUP … WITH NOINIT appends them) given to the
+ * point-in-time replay: it once refused them all; now --position picks the --bak set and a --trn
+ * file's log backup sets are each read.
  * StDb2Sql.bak (corpus) holds two full backups of StDb2SQL (2009 and 2010). The three-set log backup
  * file is a MODIFIED copy written at test time: RestoreTimeClean_1.trn whole, then the sets of _2 and
  * _3 (from their SSET block on, its data set number @62 set to 2 and 3), as WITH NOINIT writes them.
@@ -26,38 +25,35 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-describeCorpus('several backup sets in one file, for a command without --position', () => {
-  // diff now takes --position / --after-position (test/cli/diff-position.test.ts): its refusal advises
-  // them; only a replayed side (--trn), which takes none, points to dump
-  it('diff --bak of a two-set file replayed with --trn: refused without advising an option the replay does not take', async () => {
+describeCorpus('several backup sets in one file, for the point-in-time replay', () => {
+  // The replay took no --position and refused files of several sets ("reads files of one backup set
+  // each"); it now reads them (test/replay/point-in-time-several-sets.test.ts): --position picks the
+  // set of --bak, every log backup set of a --trn file is a member of the chain. Without a position, a
+  // --bak file of several sets is refused with the advice the replay now takes.
+  it('diff --bak of a two-set file replayed with --trn, no --position: refused advising the option the replay takes', async () => {
     const bak = corpusPath('StDb2005/StDb2EFRP/StDb2Sql.bak');
     const r = await cli('diff', '--bak', bak, '--trn', rtc('RestoreTimeClean_1.trn'), '--stop-at', '2017-06-01T13:08', '--after-bak', bak, '--after-position', '2', '--table', 'dbo.Students');
     const line = expectOneLineError(r, 'INPUT_SEVERAL_BACKUP_SETS');
-    expect(line).not.toContain('choose one with --position');
-    expect(line).toContain('the point-in-time replay (--trn) reads files of one backup set each');
-    expect(line).toContain(`rowback dump --bak ${bak} --position N --table dbo.Students`);
+    expect(line).toContain('choose one with --position N (RESTORE … WITH FILE = N), the full backup set the replay (--trn) starts from');
+    expect(line).not.toContain('reads files of one backup set each');
   });
 
-  it('dump --bak FILE --position N --trn …: refused with the replay\'s own reason, not "the replayed table has no pages"', async () => {
-    // the DBA whose nightly fulls are appended to one file tries the set number RESTORE takes: the
-    // refusal gave the reason of --include-ghosts/--include-remnants (no pages, ghosts or remnants),
-    // which says nothing of backup sets and names no way on
+  it('dump --bak FILE --position N --trn …: the position is taken, and a log backup of another database is refused as such', async () => {
+    // it was refused with "--position does not apply to a point-in-time dump"; StDb2Sql.bak's set 2
+    // is StDb2SQL, the log backup RestoreTimeClean's: the identity check refuses the pair, naming both
     const bak = corpusPath('StDb2005/StDb2EFRP/StDb2Sql.bak');
     const r = await cli('dump', '--bak', bak, '--position', '2', '--trn', rtc('RestoreTimeClean_1.trn'), '--stop-at', '2017-06-01T13:08', '--table', 'dbo.Students');
-    const line = expectOneLineError(r, 'INPUT_BAD_OPTION');
-    expect(line).not.toContain('no pages, ghosts or remnants');
-    expect(line).toContain('the replay reads files of one backup set each');
-    expect(line).toContain('rowback restore plan --backups');
-    expect(line).toContain('rowback dump --bak FILE --position N');
+    const line = expectOneLineError(r, 'INPUT_MIXED_DATABASES');
+    expect(line).not.toContain('does not apply to a point-in-time dump');
+    expect(line).toContain(`backup ${bak} (backup set 2) (database StDb2SQL)`);
   });
 
-  it('dump --trn of a three-set log backup file: refused naming what reads every set', async () => {
-    const r = await cli('dump', '--bak', rtc('RestoreTimeClean.bak'), '--trn', logs, '--stop-at', '2017-06-01T13:08', '--table', 'dbo.steps');
-    const line = expectOneLineError(r, 'INPUT_SEVERAL_BACKUP_SETS');
-    expect(line).not.toContain('choose one with --position');
-    expect(line).toContain(`${logs} holds 3 backup sets`);
-    expect(line).toContain('rowback restore plan --backups');
-    // what the refusal points to does read it: scan takes every set (the 30 steps of _1 to _3)
+  it('dump --trn of a three-set log backup file: every set is a member of the chain, as scan reads them', async () => {
+    const out = join(dir, 'dump.ndjson');
+    const r = await cli('dump', '--bak', rtc('RestoreTimeClean.bak'), '--trn', logs, '--stop-at', '2017-06-01T13:08', '--table', 'dbo.steps', '--out', out);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain(`log ${logs} (FILE = 1) → log ${logs} (FILE = 2)`);
+    // scan takes every set too (the 30 steps of _1 to _3)
     const s = await cli('scan', '--bak', rtc('RestoreTimeClean.bak'), '--trn', logs, '--op', 'insert', '--quiet');
     expect(s.code).toBe(0);
     expect(s.stdout.trim().split('\n')).toHaveLength(30);

@@ -30,6 +30,7 @@ import { exitIncomplete, strictOption } from '../strict.js';
 import { parseTarget } from './restore.js';
 import { appendAll } from '../../util/append-all.js';
 import { parseBackupSetPosition } from '../../backup/set-position.js';
+import { backupSetName } from '../../restore/history.js';
 
 export const DIFF_FORMATS = ['ndjson', 'json'] as const;
 
@@ -97,14 +98,14 @@ export function register(program: Command): void {
     .command('diff')
     .description('Compare a table at an earlier point (backups, optionally replayed to a time) with a later state (data file or newer backup): rows the later state lacks or holds changed')
     .requiredOption('--bak <files...>', 'earlier state: full backup, optionally followed by differential backups based on it')
-    .option('--position <n>', 'backup set of --bak to read when its file holds several (RESTORE … WITH FILE = n); not with --trn')
-    .option('--trn <files...>', 'earlier state: log backups replayed over --bak up to --stop-at / --stop-before-lsn')
+    .option('--position <n>', 'backup set of --bak to read when its file holds several (RESTORE … WITH FILE = n); with --trn, the one the replay starts from')
+    .option('--trn <files...>', 'earlier state: log backups replayed over --bak up to --stop-at / --stop-before-lsn (every log backup set of each file)')
     .option('--stop-at <time>', "with --trn: the earlier state at this time, the SQL Server's local time (STOPAT)")
     .option('--stop-before-lsn <lsn>', 'with --trn: the earlier state just before this LSN (STOPBEFOREMARK)')
     .option('--after-mdf <files...>', 'later state: the data file (.mdf, with its .ndf files)')
     .option('--after-bak <files...>', 'later state: a newer full backup, optionally followed by differentials based on it')
-    .option('--after-position <n>', 'backup set of --after-bak to read when its file holds several (RESTORE … WITH FILE = n); not with --after-trn')
-    .option('--after-trn <files...>', 'later state as a point in time: log backups replayed over --after-bak up to --after-stop-at / --after-stop-before-lsn')
+    .option('--after-position <n>', 'backup set of --after-bak to read when its file holds several (RESTORE … WITH FILE = n); with --after-trn, the one the replay starts from')
+    .option('--after-trn <files...>', 'later state as a point in time: log backups replayed over --after-bak up to --after-stop-at / --after-stop-before-lsn (every log backup set of each file)')
     .option('--after-stop-at <time>', "with --after-trn: the later state at this time, the SQL Server's local time")
     .option('--after-stop-before-lsn <lsn>', 'with --after-trn: the later state just before this LSN')
     .addOption(singleValue(new Option('--table <schema.name>', 'the table to compare (one: several tables are one diff each, or one restore job of rowback serve, tables: [...])').makeOptionMandatory().argParser((v: string) => { typed = v; return diffTableName(v); }), SEVERAL_TABLES))
@@ -391,7 +392,7 @@ async function diffTables(opts: DiffOptions, stdout: Writable, stderr: Writable,
       // the files the earlier state was read from, as the service's restore job names them in each
       // row's warnings (a replay's chain, else the backups given): a CLI-staged row said only
       // "missing from the later state (rowback diff)"
-      const used = r.replays.find((x) => x.side === 'earlier')?.result.chain.steps.map((st) => resolve(st.set.devices[0]!)) ?? [backupSetsNamed(opts.bak.map((f) => resolve(f)), position).replaceAll(' + ', ', ')];
+      const used = r.replays.find((x) => x.side === 'earlier')?.result.chain.steps.map((st) => backupSetName({ ...st.set, devices: [resolve(st.set.devices[0]!)] })) ?? [backupSetsNamed(opts.bak.map((f) => resolve(f)), position).replaceAll(' + ', ', ')];
       const at = opts.stopAt ? `as of ${opts.stopAt}` : opts.stopBeforeLsn ? `just before LSN ${opts.stopBeforeLsn}` : 'as the backup holds it';
       jobId = stageDiff(opts, d, layout, r.reversed, rowsNewerThanLater(r), notes, comparisonRowSource(r, opts.bak[0]!, position), `${ROW_PROVENANCE.earlier}${used.join(', ')} ${at}`);
       setOutputClosedNote(`restore job ${jobId} was staged in ${opts.stage} with every change`);

@@ -17,6 +17,7 @@ import type { DumpOptions } from './dump.js';
 import { parseTarget } from './restore.js';
 import { warnLocalTimes } from '../local-time-warnings.js';
 import { replaySummary } from '../../replay/summary.js';
+import { parseBackupSetPosition } from '../../backup/set-position.js';
 
 const list = (v: string | string[] | undefined): string[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
 
@@ -27,7 +28,7 @@ const list = (v: string | string[] | undefined): string[] => (v === undefined ? 
  * per table (the chain used, base rows, operations redone/undone, the stop), then the chain's notes
  * once. Every table is replayed before anything is written. Throws InputError INPUT_BAD_OPTION for
  * a missing --bak/--trn/stop/--table, --all, csv of several tables, or options that do not apply
- * (--mdf, --position, --include-ghosts, --include-remnants), and what `replayTablesAt` throws (what
+ * (--mdf, --include-ghosts, --include-remnants; --position not a set number), and what `replayTablesAt` throws (what
  * `replayTableAt` throws for the first table, in the order given, that it refuses).
  */
 export async function runPointInTimeDump(opts: DumpOptions, stdout: Writable, stderr: Writable, interrupt?: Interruption): Promise<{ rows: number; skipped: []; tables: { table: string; rows: number; ghosts: number; remnants: number }[]; tableNames?: Record<string, string>; warnedRows?: number; headerWarnings?: string[]; clockWarning?: string; pointInTime?: ReportedStop; notes?: string[]; interrupted?: string | null }> {
@@ -41,14 +42,10 @@ export async function runPointInTimeDump(opts: DumpOptions, stdout: Writable, st
   // backups' headers: it said "--stop-before-lsn with the last backup's last LSN" and named none)
   if (trns.length === 0 && opts.stopBeforeLsn === undefined && opts.stopAt === undefined) throw new InputError('INPUT_BAD_OPTION', '--stop-at needs the log backups to replay: --trn LOG.trn…');
   if (opts.stopAt === undefined && opts.stopBeforeLsn === undefined) throw new InputError('INPUT_BAD_OPTION', '--trn replays log backups up to a point: give --stop-at TIME or --stop-before-lsn LSN');
-  // --position: not "the replayed table has no pages" (said of it as of the two below, a reason that
-  // is not its own): the replay reads files of one backup set each (point-in-time.ts setOf)
-  if (opts.position !== undefined) {
-    throw new InputError(
-      'INPUT_BAD_OPTION',
-      '--position does not apply to a point-in-time dump: the replay reads files of one backup set each (one full backup per --bak file, one log backup per --trn file); for a file of several sets (appended WITH NOINIT), `rowback restore plan --backups FILE…` plans every set (RESTORE … WITH FILE = n), and `rowback dump --bak FILE --position N` prints the rows of one full backup set as it was copied',
-    );
-  }
+  // --position (RESTORE … WITH FILE = n) picks the set of each --bak file to start from (a file of
+  // several sets, appended WITH NOINIT, is refused without it); every log backup set of each --trn
+  // file is a member of the chain (point-in-time.ts setsOf)
+  const position = parseBackupSetPosition('--position', opts.position);
   for (const [flag, set] of [['--include-ghosts', !!opts.includeGhosts], ['--include-remnants', !!opts.includeRemnants]] as const) {
     if (set) throw new InputError('INPUT_BAD_OPTION', `${flag} does not apply to a point-in-time dump (the replayed table has no pages, ghosts or remnants)`);
   }
@@ -77,7 +74,7 @@ export async function runPointInTimeDump(opts: DumpOptions, stdout: Writable, st
   // as for one table; the refusal said is the first table's, in the order given, that is refused.
   let replayed: ReplayResult[] = [];
   try {
-    replayed = await replayTablesAt({ bak: baks, trn: trns, tables, target, signal: interrupt?.signal });
+    replayed = await replayTablesAt({ bak: baks, ...(position !== undefined ? { position } : {}), trn: trns, tables, target, signal: interrupt?.signal });
   } catch (e) {
     if (!interrupt?.by) throw e;
   }

@@ -77,7 +77,7 @@ export function register(program: Command): void {
     .description("Print the current rows of a table, several tables (--table …) or every user table (--all) straight from a data file or a full/differential backup, or with --trn and --stop-at the rows of the tables given (--table …) at that point in time, each table replayed on its own (no SQL Server needed)")
     .option('--mdf <files...>', 'data file (.mdf), with the database\'s .ndf files if it has several')
     .option('--bak <files...>', 'full backup (.bak; every stripe of a striped one), optionally followed by differential backups based on it')
-    .option('--position <n>', 'backup set to read when a file holds several (RESTORE … WITH FILE = n)')
+    .option('--position <n>', 'backup set of each --bak file to read when a file holds several (RESTORE … WITH FILE = n); with --trn, the full backup set the replay starts from')
     .option('--table <schema.name>', 'a table to dump: dbo.T, [dbo].[T], "dbo"."T" (repeatable or comma-separated: several tables in one pass over the metadata)', (v: string, prev: string[] = []) => {
       const all = collectTables(v, prev);
       for (const t of splitTableList(v)) if (!typed.includes(t)) typed.push(t);
@@ -92,7 +92,7 @@ export function register(program: Command): void {
     .option('--quiet', 'no summary on stderr; still said: INCOMPLETE, INTERRUPTED and rows carrying warnings')
     .addOption(strictOption({ warnedRows: true, warnings: 'a --stop-at the SQL Server\'s clock passed twice' }))
     .option('--csv-raw', "CSV: write cells exactly as decoded; by default a cell starting with = + - @ tab, CR or ' gets a leading ' so spreadsheets do not run it as a formula")
-    .option('--trn <files...>', 'log backups to replay over --bak up to --stop-at / --stop-before-lsn (the table as it stood then; see docs/restore.md)')
+    .option('--trn <files...>', 'log backups to replay over --bak up to --stop-at / --stop-before-lsn (the table as it stood then; every log backup set of each file, in LSN order; see docs/restore.md)')
     .option('--stop-at <time>', "with --trn: the table as it stood at this time, the SQL Server's local time (YYYY-MM-DD[THH:MM[:SS[.fffffff]]], a space for T, no zone; more than three fractional digits are put on the log's 1/300-second ticks): STOPAT")
     .option('--stop-before-lsn <lsn>', 'with --trn: the table as it stood just before this LSN: STOPBEFOREMARK; without --trn, only the last --bak\'s last LSN (inspect): the table RESTORE … WITH RECOVERY of it gives, its own log replayed')
     .action(async (opts: DumpOptions, cmd: Command) => {
@@ -303,10 +303,8 @@ async function dumpTables(opts: DumpOptions, stdout: Writable, stderr: Writable,
     }
     const own = ownLog
       ? ownLogSentences(ownLog, 'the rows printed', (o, table) =>
-          o.sets > 1
-            ? // the point-in-time dump reads files of one backup set each (setOf): a dump command would be refused
-              `RESTORE DATABASE NEW_NAME FROM DISK = N'${o.file}' WITH FILE = ${o.position}, RECOVERY (MOVE its files to new names) on a SQL Server, then SELECT from ${table}; rowback's point-in-time dump, which replays a backup's own log, reads files of one backup set each, and this one holds ${o.sets}`
-            : `rowback dump --bak ${baks.join(' ')} --stop-before-lsn ${o.lastLsn} --table ${table} (the backup's own log replayed to its end; no log backup is needed)`)
+          // a file of several sets: the replay starts from the set --position picks (point-in-time.ts setsOf)
+          `rowback dump --bak ${baks.join(' ')}${o.sets > 1 ? ` --position ${o.position}` : ''} --stop-before-lsn ${o.lastLsn} --table ${table} (the backup's own log replayed to its end; no log backup is needed)`)
       : { warnings: [], notes: [] };
     const out: Writable = outFile ?? stdout;
     const write = (s: string) =>
