@@ -1,5 +1,8 @@
 import { codePageForCollation } from '../reconstruct/collation.js';
 import type { DatabaseDefaultCollation } from '../reconstruct/metadata/ddl.js';
+import type { TdsCollation } from '../reconstruct/tds-collation.js';
+import { readBackupHeader } from '../backup/header.js';
+import { readMtfLayout, type MtfLayout } from '../backup/mtf.js';
 
 /**
  * What a CREATE TABLE script's char/varchar/text columns without COLLATE take, as the input read
@@ -10,7 +13,9 @@ import type { DatabaseDefaultCollation } from '../reconstruct/metadata/ddl.js';
  * - `{ refusal }`: the input names one rowback cannot read text in (an id with no known name, a
  *   `_UTF8` collation of SQL Server 2019 on; a name with no known code page) and `refuse` gives a
  *   text for it (the caller's unreadableDatabaseCollationRefusal: undefined when no column takes
- *   it): the caller refuses with it, never reading the text as the assumed 1252;
+ *   it), or names several that read text in different code pages (`conflicting`: log backups
+ *   whose headers disagree, logBackupsDefaultCollation): the caller refuses with it, never reading
+ *   the text as the assumed 1252 or as one of them;
  * - `{}`: nothing said (no `read`, none named, no column takes it, or the read failed: that failure
  *   is said where the source is read next).
  * Throws what `refuse` throws (a script that does not parse).
@@ -27,7 +32,64 @@ export async function scriptDefaultCollation(
     return {};
   }
   if (!d) return {};
-  if (!d.unnamed && codePageForCollation(d.collation) !== null) return { collation: d };
+  if (!d.unnamed && !d.conflicting && codePageForCollation(d.collation) !== null) return { collation: d };
   const refusal = refuse(d);
   return refusal ? { refusal } : {};
+}
+
+/**
+ * The database's default collation as the headers of log backups given alone tell it (`scan --trn`
+ * without --mdf/--bak, and jobs so made): the collation of every backup set of every file of `trn`
+ * (SCIN @216 in TDS form, backup/header.ts; reconstruct/tds-collation.ts has the evidence that it is
+ * the database's default, the boot page's dbi_collation), compared, the sets in LSN order.
+ * - one collation in all of them: it, from `header of the log backup F` (one file) or `headers of
+ *   the log backups F1, F2, …`; `unnamed` when rowback does not know its TDS form (a _UTF8 one);
+ * - several (the database's default changed by ALTER DATABASE … COLLATE between two of them; a
+ *   column made before it keeps the old one, a column made after takes the new one): when they all
+ *   read varchar in one code page, the latest, said with the others; else `conflicting`, each named
+ *   with its file, for the caller's refusal (unreadableDatabaseCollationRefusal). The earlier reader
+ *   took the first file given alone: the same two files in the other order read the same column in
+ *   another code page, each time said as "the database's default collation".
+ * A set whose header cannot be read (damage: said where the log is read) is passed over; null when
+ * no set names one (every header unreadable, or all five bytes zero). Throws nothing.
+ */
+export function logBackupsDefaultCollation(trn: readonly string[]): DatabaseDefaultCollation | null {
+  const sets: Array<{ file: string; position: number; sets: number; firstLsn: bigint; tds: string; known: TdsCollation | null }> = [];
+  for (const file of new Set(trn)) {
+    let layout: MtfLayout;
+    try {
+      layout = readMtfLayout(file);
+    } catch {
+      continue;
+    }
+    for (let position = 1; position <= Math.max(1, layout.sets); position++) {
+      try {
+        const h = readBackupHeader(file, layout, position);
+        if (h.collation) sets.push({ file, position, sets: layout.sets, firstLsn: BigInt(h.firstLsn.decimal), tds: h.collation.tds, known: h.collation.known });
+      } catch {
+        // a set that cannot be read names nothing; the log read says why
+      }
+    }
+  }
+  if (sets.length === 0) return null;
+  sets.sort((a, b) => (a.firstLsn < b.firstLsn ? -1 : a.firstLsn > b.firstLsn ? 1 : 0));
+  const setName = (s: (typeof sets)[number]) => `${s.file}${s.sets > 1 ? ` (FILE = ${s.position})` : ''}`;
+  const files = [...new Set(sets.map((s) => s.file))];
+  const named = (s: (typeof sets)[number]) => (s.known ? s.known.name : `TDS collation ${s.tds}`);
+  const distinct = sets.filter((s, i) => sets.findIndex((t) => t.tds === s.tds) === i);
+  if (distinct.length === 1) {
+    const s = distinct[0]!;
+    const from = files.length === 1 ? `header of the log backup ${files[0]}` : `headers of the log backups ${files.slice(0, 3).join(', ')}${files.length > 3 ? `, … (${files.length} files)` : ''}`;
+    if (!s.known) return { collation: `TDS collation ${s.tds}`, from, unnamed: true };
+    return { collation: s.known.name, from: s.known.variantUnknown ? `${from}; it may be the _SC form, same code page` : from };
+  }
+  // each collation with the first set (in LSN order) that names it
+  const each = distinct.map((s) => `${named(s)} (${setName(s)}${sets.filter((t) => t.tds === s.tds).length > 1 ? ' and later' : ''})`).join(', ');
+  const from = `headers of the log backups, which name ${distinct.length} collations in LSN order: ${each}`;
+  const pages = distinct.map((s) => (s.known ? codePageForCollation(s.known.name) : null));
+  const latest = sets[sets.length - 1]!;
+  if (pages.every((p) => p !== null && p === pages[0]) && latest.known) {
+    return { collation: latest.known.name, from: `${from}; the latest taken, all reading varchar in code page ${pages[0]}` };
+  }
+  return { collation: distinct.map(named).join(' / '), from, conflicting: true };
 }

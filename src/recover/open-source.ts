@@ -129,16 +129,12 @@ export async function openSource(o: ScanSourceOptions, logger?: Logger): Promise
     const s = openFileSource({ mdf: o.mdf, bak: o.bak, position, ldf: o.ldf, trn: o.trn, threads, backupAdvice: o.backupAdvice, logCopyDamage, logCopyRecords, ...hold }, logger);
     return { source: s, notes: () => s.notes, loudNotes: () => s.identityNotes, warnings: () => [...s.headerWarnings, ...s.logWarnings, ...unknownOperationsWarnings(s.logStats.unknownOps)], headerWarnings: () => s.headerWarnings, logReadEnd: () => s.logReadEnd, logReadStart: () => s.logReadStart, logBackupsStart: () => s.logBackupsStart, logWholeFrom: () => s.logWholeFrom, databaseCreated: () => s.databaseCreated, databaseCollation: () => s.databaseCollation, databaseDefaultCollation: async () => {
       if (!o.mdf?.length && !o.bak?.length) {
-        // log backups alone: their header's collation (SCIN @216, TDS form), which equals the boot
-        // page's wherever the corpus holds both (reconstruct/tds-collation.ts); an .ldf holds none
-        const first = o.trn?.[0];
-        if (!first) return null;
-        const { readBackupHeader } = await import('../backup/header.js');
-        const h = readBackupHeader(first).collation;
-        if (!h) return null;
-        const from = `header of the log backup ${first}`;
-        if (!h.known) return { collation: `TDS collation ${h.tds}`, from, unnamed: true };
-        return { collation: h.known.name, from: h.known.variantUnknown ? `${from}; it may be the _SC form, same code page` : from };
+        // log backups alone: their headers' collation (SCIN @216, TDS form), which equals the boot
+        // page's wherever the corpus holds both (reconstruct/tds-collation.ts); every set of every
+        // file compared (not the first file given: two that disagree are said, or refused); an .ldf holds none
+        if (!o.trn?.length) return null;
+        const { logBackupsDefaultCollation } = await import('./database-default-collation.js');
+        return logBackupsDefaultCollation(o.trn);
       }
       await s.metadata();
       const from = `boot page of ${(o.mdf?.length ? o.mdf : o.bak)!.join(' + ')}`;

@@ -124,6 +124,12 @@ export interface DatabaseDefaultCollation {
   from: string;
   /** The input names the collation by an id that has no name rowback knows (collation-ids.ts): not a name to read with. */
   unnamed?: true;
+  /**
+   * The input names several default collations that read text in different code pages (log
+   * backups whose headers disagree: ALTER DATABASE … COLLATE between them); `collation` lists them,
+   * `from` names each with its backup. Not a name to read with.
+   */
+  conflicting?: true;
 }
 
 /**
@@ -152,12 +158,17 @@ export function databaseCollationNote(sql: string, opts: DdlOptions, collation: 
  * another code page printed as 1252 characters (UTF-8's 'ş' as 'ÅŸ'), looking like data (breaker Q,
  * builder R, session 44: a refusal, the DBA gives the name). `howToGive` names the option that gives
  * the collation. Undefined when the collation's code page is known or no column takes the default.
- * Throws as layoutsFromDdl.
+ * `d.conflicting` (log backups whose headers name collations of different code pages): refused
+ * naming each. Throws as layoutsFromDdl.
  */
 export function unreadableDatabaseCollationRefusal(sql: string, opts: DdlOptions, d: DatabaseDefaultCollation, howToGive: string): string | undefined {
-  if (!d.unnamed && codePageForCollation(d.collation) !== null) return undefined;
+  if (!d.unnamed && !d.conflicting && codePageForCollation(d.collation) !== null) return undefined;
   const cols = columnsOnDefaultCollation(sql, opts);
   if (cols.length === 0) return undefined;
+  const list = `${cols.length} char/varchar/text column(s) without COLLATE (${cols.slice(0, 5).join(', ')}${cols.length > 5 ? ', …' : ''})`;
+  if (d.conflicting) {
+    return `${list} take the database's default collation, and the ${d.from.replace(/^the /, '')}: it changed between them (ALTER DATABASE … COLLATE; a column made before keeps the old one, a column made after takes the new one), and they read text in different code pages, so which one the table's columns were made under cannot be told and they are not read as either. Give the collation with ${howToGive} (SELECT collation_name FROM sys.columns WHERE object_id = OBJECT_ID(N'the table') in the database), or COLLATE in the script`;
+  }
   const which = d.unnamed
     ? `has ${d.collation}, which rowback does not know by name (a _UTF8 collation of SQL Server 2019 or later?)`
     : `is ${d.collation}, whose code page rowback does not know`;

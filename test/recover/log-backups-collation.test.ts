@@ -1,0 +1,81 @@
+/**
+ * `scan --trn … --ddl` (log backups alone) takes the database's default collation from the log
+ * backups' headers (SCIN @216, TDS form: reconstruct/tds-collation.ts). It read the header of the
+ * first file given only: two log backups whose headers name different collations (the database's
+ * default changed by ALTER DATABASE … COLLATE between them) read the script's varchar columns in
+ * code page 1252 given in one order and in 1254 given in the other, each time said as "the
+ * database's default collation". Now every set of every file is compared (recover/
+ * database-default-collation.ts logBackupsDefaultCollation): one collation, it; several of one code
+ * page, the latest, said with the others; several code pages, a refusal naming each with its file.
+ *
+ * REAL: StopAt_1.trn and StopAt_2.trn (SQL Server 2008 R2; both Latin1_General_CI_AS). SYNTHETIC:
+ * a copy of StopAt_2.trn made at test time with the five collation bytes of both its SCIN records
+ * rewritten (to Turkish_CI_AS, 0x1F04D00000, code page 1254; and to SQL_Latin1_General_CP1_CI_AS,
+ * 0x0904D00034, code page 1252), standing for a log backup taken after ALTER DATABASE … COLLATE;
+ * the bytes are those tds-collation.test.ts checks against the corpus. The script is SYNTHETIC.
+ */
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { captureCli, expectOneLineError } from '../support/cli.js';
+import { corpusPath, describeCorpus } from '../support/corpus.js';
+
+const cli = captureCli();
+const stopAt = (f: string) => corpusPath('appveyor-lab', 'sql2008-backups', 'StopAt', f);
+let dir: string;
+let ddl: string;
+/** A copy of StopAt_2.trn whose SCIN records' collation (@216, 5 bytes) is `tds` (SYNTHETIC). */
+const withCollation = (name: string, tds: string): string => {
+  const b = Buffer.from(readFileSync(stopAt('StopAt_2.trn')));
+  let n = 0;
+  for (let i = b.indexOf('SCIN', 0, 'latin1'); i !== -1; i = b.indexOf('SCIN', i + 1, 'latin1')) {
+    expect(b.subarray(i + 216, i + 221).toString('hex')).toBe('0904d00000');
+    Buffer.from(tds, 'hex').copy(b, i + 216);
+    n++;
+  }
+  expect(n).toBeGreaterThan(0);
+  const f = join(dir, name);
+  writeFileSync(f, b);
+  return f;
+};
+const scan = (...trn: string[]) => cli('scan', '--trn', ...trn, '--ddl', ddl, '--table', 'dbo.Notes', '--alloc-unit', '72057594039762944', '--out', join(dir, 'o.ndjson'));
+
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'rowback-log-backups-collation-'));
+  ddl = join(dir, 'notes.sql');
+  writeFileSync(ddl, 'CREATE TABLE dbo.Notes (Id int NOT NULL PRIMARY KEY, Body varchar(40) NULL);\n');
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describeCorpus('scan --trn … --ddl: the default collation of every log backup given, not of the first', () => {
+  it('REAL StopAt_1 + StopAt_2, either order: one collation, named from both headers (in LSN order)', async () => {
+    for (const files of [[stopAt('StopAt_1.trn'), stopAt('StopAt_2.trn')], [stopAt('StopAt_2.trn'), stopAt('StopAt_1.trn')]]) {
+      const r = await scan(...files);
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stderr).toContain(`are read as Latin1_General_CI_AS (code page 1252), the database's default collation (headers of the log backups ${stopAt('StopAt_1.trn')}, ${stopAt('StopAt_2.trn')})`); // in LSN order
+    }
+  }, 60_000);
+
+  it('SYNTHETIC headers of two code pages (Latin1_General_CI_AS, then Turkish_CI_AS): refused naming both, whatever the order', async () => {
+    const turkish = withCollation('turkish.trn', '1f04d00000');
+    for (const files of [[stopAt('StopAt_1.trn'), turkish], [turkish, stopAt('StopAt_1.trn')]]) {
+      const e = expectOneLineError(await scan(...files), 'INPUT_BAD_OPTION');
+      expect(e).toContain(`which name 2 collations in LSN order: Latin1_General_CI_AS (${stopAt('StopAt_1.trn')}), Turkish_CI_AS (${turkish})`);
+      expect(e).toContain('they read text in different code pages');
+      expect(e).toContain('--collation NAME');
+    }
+    // with --collation the DBA's choice is read
+    const given = await cli('scan', '--trn', stopAt('StopAt_1.trn'), turkish, '--ddl', ddl, '--collation', 'Turkish_CI_AS', '--table', 'dbo.Notes', '--alloc-unit', '72057594039762944', '--out', join(dir, 'o.ndjson'));
+    expect(given.code, given.stderr).toBe(0);
+  }, 60_000);
+
+  it('SYNTHETIC headers of one code page (Latin1_General_CI_AS, then SQL_Latin1_General_CP1_CI_AS): the latest, the other said, whatever the order', async () => {
+    const sql = withCollation('sql-latin1.trn', '0904d00034');
+    for (const files of [[stopAt('StopAt_1.trn'), sql], [sql, stopAt('StopAt_1.trn')]]) {
+      const r = await scan(...files);
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stderr).toContain(`are read as SQL_Latin1_General_CP1_CI_AS (code page 1252), the database's default collation (headers of the log backups, which name 2 collations in LSN order: Latin1_General_CI_AS (${stopAt('StopAt_1.trn')}), SQL_Latin1_General_CP1_CI_AS (${sql}); the latest taken, all reading varchar in code page 1252)`);
+    }
+  }, 60_000);
+});
