@@ -93,3 +93,22 @@ export function logBackupsDefaultCollation(trn: readonly string[]): DatabaseDefa
   }
   return { collation: distinct.map(named).join(' / '), from, conflicting: true };
 }
+
+/**
+ * A data file's or backup's boot-page default collation (`boot`, named) beside the default the log
+ * backups given with it name in their headers (`logs`, logBackupsDefaultCollation; null: none read).
+ * When they name the same collation, or none, `boot` as it is; when another of the same code page,
+ * `boot` with the other named in `from`; when another code page (or one rowback cannot read, or
+ * log headers that already conflict), `conflicting`, both named: the default changed between the
+ * two (ALTER DATABASE … COLLATE), and which one a script's columns were made under cannot be told.
+ * Pure; throws nothing.
+ */
+export function withLogBackupsCollation(boot: DatabaseDefaultCollation, logs: DatabaseDefaultCollation | null): DatabaseDefaultCollation {
+  if (!logs || (!logs.unnamed && !logs.conflicting && logs.collation === boot.collation)) return boot;
+  const page = codePageForCollation(boot.collation);
+  if (!logs.unnamed && !logs.conflicting && page !== null && codePageForCollation(logs.collation) === page) {
+    return { ...boot, from: `${boot.from}; the ${logs.from.replace(/^the /, '')} name${/^headers/.test(logs.from.replace(/^the /, '')) ? '' : 's'} ${logs.collation}, of the same code page ${page}` };
+  }
+  const theLogs = logs.from.replace(/^the /, '');
+  return { collation: `${boot.collation} / ${logs.collation}`, from: `${boot.from}, which names ${boot.collation}, and the ${theLogs}${logs.conflicting ? '' : `, which name${/^headers/.test(theLogs) ? '' : 's'} ${logs.collation}`}`, conflicting: true };
+}

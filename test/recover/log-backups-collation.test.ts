@@ -78,4 +78,20 @@ describeCorpus('scan --trn … --ddl: the default collation of every log backup 
       expect(r.stderr).toContain(`are read as SQL_Latin1_General_CP1_CI_AS (code page 1252), the database's default collation (headers of the log backups, which name 2 collations in LSN order: Latin1_General_CI_AS (${stopAt('StopAt_1.trn')}), SQL_Latin1_General_CP1_CI_AS (${sql}); the latest taken, all reading varchar in code page 1252)`);
     }
   }, 60_000);
+
+  it('SYNTHETIC: a full backup\'s boot page (REAL StopAt.bak, Latin1_General_CI_AS) beside a log backup whose header names Turkish_CI_AS: refused naming both; of one code page, said', async () => {
+    const turkish = withCollation('turkish-2.trn', '1f04d00000');
+    const bak = stopAt('StopAt.bak');
+    const withBak = (...trn: string[]) => cli('scan', '--bak', bak, '--trn', ...trn, '--ddl', ddl, '--table', 'dbo.Notes', '--alloc-unit', '72057594039762944', '--out', join(dir, 'o.ndjson'));
+    const e = expectOneLineError(await withBak(turkish), 'INPUT_BAD_OPTION');
+    expect(e).toContain(`the boot page of ${bak}, which names Latin1_General_CI_AS, and the header of the log backup ${turkish}, which names Turkish_CI_AS: it changed between them`);
+    const sql = withCollation('sql-latin1-2.trn', '0904d00034');
+    const r = await withBak(sql);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain(`are read as Latin1_General_CI_AS (code page 1252), the database's default collation (boot page of ${bak}; the header of the log backup ${sql} names SQL_Latin1_General_CP1_CI_AS, of the same code page 1252)`);
+    // REAL: the boot page and the headers agree: as before
+    const same = await withBak(stopAt('StopAt_1.trn'), stopAt('StopAt_2.trn'));
+    expect(same.code, same.stderr).toBe(0);
+    expect(same.stderr).toContain(`the database's default collation (boot page of ${bak}); if`);
+  }, 60_000);
 });
