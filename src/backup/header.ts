@@ -129,7 +129,9 @@ export interface BackupHeader {
    * evidence: it equals the boot page's dbi_collation in every corpus backup holding one, SQL
    * Server 2005–2025, and each log backup's equals its database's). `tds`: the five bytes as hex
    * (`0x0904D00034`); `known`: what they name, null for one rowback does not know (a _UTF8
-   * collation). Null when the record is shorter or the bytes are zero; absent in headers built by hand.
+   * collation). Null when the record is shorter or the bytes are zero, and for a header of SQL Server
+   * 2000 or earlier (SCIN @27 major version below 9: no such backup in the corpus, its bytes @216
+   * unknown); absent in headers built by hand.
    */
   collation?: { tds: string; known: TdsCollation | null } | null;
 }
@@ -246,7 +248,9 @@ export function readBackupHeader(path: string, layout: MtfLayout = readMtfLayout
     encryption: thumbprint ? { kind: 'tde', certificateThumbprint: thumbprint } : null,
     files,
     dataStreamBytes: streamsOfSet(layout, position).filter((x) => x.id === 'MQDA').reduce((n, x) => n + x.length, 0),
-    collation: s.length >= 221 && s.subarray(216, 221).some((x) => x !== 0) ? { tds: `0x${Buffer.from(s.subarray(216, 221)).toString('hex').toUpperCase()}`, known: tdsCollation(s, 216) } : null,
+    // read where the corpus shows it (SQL Server 2005 on, major version 9+): a SQL Server 2000 header's
+    // bytes there were never seen, and five bytes that happen to decode would name a wrong default
+    collation: s.length >= 221 && s[27]! >= 9 && s.subarray(216, 221).some((x) => x !== 0) ? { tds: `0x${Buffer.from(s.subarray(216, 221)).toString('hex').toUpperCase()}`, known: tdsCollation(s, 216) } : null,
   };
 }
 

@@ -9,7 +9,7 @@
  * dbi_collation (the collation the database's own pages name) of the same database, read from any
  * of its backups holding a boot page; every backup's header must name one. SYNTHETIC: the script.
  */
-import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -75,5 +75,24 @@ describeCorpus('the backup header\'s collation (SCIN @216) is the database\'s de
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toContain(`--ddl: 1 char/varchar/text column(s) without COLLATE (dbo.Notes.Body) are read as Latin1_General_CI_AS (code page 1252), the database's default collation (header of the log backup ${f})`);
     expect(r.stderr).not.toContain('assumed');
+  }, 60_000);
+
+  it('SYNTHETIC: a header of SQL Server 2000 (major version 8) names no collation: the bytes @216 were only seen from 2005 on', async () => {
+    // a copy of REAL StopAt_1.trn with both SCIN records' major version (@27) set to 8; its bytes @216 still
+    // decode as Latin1_General_CI_AS, which a real SQL Server 2000 header need not hold there
+    const b = Buffer.from(readFileSync(corpusPath('appveyor-lab', 'sql2008-backups', 'StopAt', 'StopAt_1.trn')));
+    let n = 0;
+    for (let i = b.indexOf('SCIN', 0, 'latin1'); i !== -1; i = b.indexOf('SCIN', i + 1, 'latin1')) {
+      expect(b[i + 27]).toBe(10);
+      b[i + 27] = 8;
+      n++;
+    }
+    expect(n).toBeGreaterThan(0);
+    const f = join(dir, 'v8.trn');
+    writeFileSync(f, b);
+    expect(readBackupHeader(f).softwareVersion).toMatch(/^8\./);
+    expect(readBackupHeader(f).collation).toBeNull();
+    const j = JSON.parse((await cli('inspect', '--format', 'json', f)).stdout);
+    expect(j.collation).toBeNull();
   }, 60_000);
 });
