@@ -8,6 +8,7 @@ import { BlastRadiusResponse, JobIdParams, JobWithCountsResponse, queryInt } fro
 import { RowCounts } from '../row-counts.js';
 import type { JobConnection } from '../../staging/types.js';
 import { isVisibleColumn } from '../../reconstruct/metadata/table-layout.js';
+import { commentText } from '../../util/tsql.js';
 
 /**
  * What a job record shows to a caller: operators see a failed job's whole error; viewers and
@@ -148,12 +149,11 @@ export function jobConnectionsKnown(staging: { jobConnections(id: number): JobCo
  * but a string (a conflict row's -0 stays -0).
  */
 export function hideJobWarning<T>(value: T, jobWarning: unknown, known: JobConnection[] | string | null, role: string | undefined): T {
-  const swap = jobWarningSwap(jobWarning, known, role);
-  if (!swap) return value;
-  const { from, to: hidden } = swap;
+  const swaps = jobWarningSwaps(jobWarning, known, role);
+  if (!swaps.length) return value;
   // strings only, by walking (a JSON round trip would make a conflict row's -0 a 0); plain objects and arrays
   const walk = (v: unknown): unknown => {
-    if (typeof v === 'string') return v.includes(from) ? v.split(from).join(hidden) : v;
+    if (typeof v === 'string') return swaps.reduce((t, { from, to }) => (t.includes(from) ? t.split(from).join(to) : t), v);
     if (Array.isArray(v)) return v.map(walk);
     if (v && typeof v === 'object' && [Object.prototype, null].includes(Object.getPrototypeOf(v))) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x)]));
     return v;
@@ -162,15 +162,23 @@ export function hideJobWarning<T>(value: T, jobWarning: unknown, known: JobConne
 }
 
 /**
- * What hideJobWarning replaces for `role`: the job warning's exact text (`from`) and the text shown
- * in its place (`to`: its server and login hidden), or null when nothing is hidden (an operator, no
- * warning, none of the job's connections in it). For texts streamed in pieces (long-strings-json.ts
- * replaceInPieces: a run's script read from the staging file a piece at a time).
+ * What hideJobWarning replaces for `role`, in order: the job warning's exact text (`from`) and the
+ * text shown in its place (`to`: its server and login hidden); then, when the script's comment
+ * writes it otherwise (`-- ` + commentText: `$(`, control characters and lone surrogates escaped,
+ * util/tsql.ts), that form and its hidden form. Empty when nothing is hidden (an operator, no
+ * warning, none of the job's connections in it). The comment form was not looked for: a warning
+ * holding `$(` (a database named `crm$(2024)`) or a tab stood whole in the script's WARNING line, its
+ * server and login shown to reviewers and viewers. For texts streamed in pieces too (long-strings-json.ts
+ * replaceInPieces, once per swap: a run's script read from the staging file a piece at a time).
  */
-export function jobWarningSwap(jobWarning: unknown, known: JobConnection[] | string | null, role: string | undefined): { from: string; to: string } | null {
-  if (role === 'operator' || typeof jobWarning !== 'string' || !jobWarning) return null;
+export function jobWarningSwaps(jobWarning: unknown, known: JobConnection[] | string | null, role: string | undefined): Array<{ from: string; to: string }> {
+  if (role === 'operator' || typeof jobWarning !== 'string' || !jobWarning) return [];
   const hidden = hideServer(jobWarning, known, role);
-  return hidden === jobWarning ? null : { from: jobWarning, to: hidden };
+  if (hidden === jobWarning) return [];
+  const swaps = [{ from: jobWarning, to: hidden }];
+  const inComment = commentText(jobWarning);
+  if (inComment !== jobWarning) swaps.push({ from: inComment, to: commentText(hidden) });
+  return swaps;
 }
 
 /**

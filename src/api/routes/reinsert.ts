@@ -8,7 +8,7 @@ import type { TargetSpec } from '../../reinsert/service.js';
 import { notScripted } from '../../reinsert/plan.js';
 import { resolveTargetName, type ConfiguredTargetSpec } from '../targets.js';
 import { JobIdParams, pathId, queryInt, ReinsertBody, TargetSchema } from './schemas.js';
-import { hideJobWarning, hideMessages, hideOutcomeMessage, jobConnectionsKnown, jobWarningSwap } from './jobs.js';
+import { hideJobWarning, hideMessages, hideOutcomeMessage, jobConnectionsKnown, jobWarningSwaps } from './jobs.js';
 import { failedBatchErrors, plannedRows, runRemaining } from '../run-details.js';
 import { jsonWithLongStrings, replaceInPieces, type StringPieces } from '../long-strings-json.js';
 import type { SnapshotText } from '../../staging/run-texts.js';
@@ -176,11 +176,11 @@ export default async function reinsertRoutes(fastify: FastifyInstance, opts: { t
       const role = req.principal?.role;
       const run = role === 'operator' ? undefined : app.reinsert.getRun(req.params.runId);
       // a reviewer's copy hides a live job's server and login in the warning line of the script's head
-      const swap = run ? jobWarningSwap(run.summary?.jobWarning, jobConnectionsKnown(app.staging, run.jobId), role) : null;
+      const swaps = run ? jobWarningSwaps(run.summary?.jobWarning, jobConnectionsKnown(app.staging, run.jobId), role) : [];
       const shown = (t: SnapshotText): string | null | StringPieces => {
         if (t === null) return null;
-        if (typeof t === 'string') return swap ? t.split(swap.from).join(swap.to) : t;
-        return swap ? replaceInPieces(t.read(), swap.from, swap.to) : t.read();
+        if (typeof t === 'string') return swaps.reduce((x, { from, to }) => x.split(from).join(to), t);
+        return swaps.reduce<StringPieces>((x, { from, to }) => replaceInPieces(x, from, to), t.read());
       };
       // streamed a slice at a time, as a dry run's answer (172 MB of scripts at 100,000 rows)
       const body = jsonWithLongStrings({ script: shown(snap.script), undoScript: shown(snap.undoScript) }, ['script', 'undoScript']);
