@@ -104,7 +104,9 @@ export function logBackupsDefaultCollation(trn: readonly string[]): DatabaseDefa
  * Pure; throws nothing.
  */
 export function withLogBackupsCollation(boot: DatabaseDefaultCollation, logs: DatabaseDefaultCollation | null): DatabaseDefaultCollation {
-  if (!logs || (!logs.unnamed && !logs.conflicting && logs.collation === boot.collation)) return boot;
+  // a header names an _SC / _VSS collation in its plain form (tds-collation.ts variantUnknown): the same one
+  const plain = (n: string) => n.replace(/_(SC|VSS)(?=_|$)/g, '');
+  if (!logs || (!logs.unnamed && !logs.conflicting && (logs.collation === boot.collation || logs.collation === plain(boot.collation)))) return boot;
   const page = codePageForCollation(boot.collation);
   if (!logs.unnamed && !logs.conflicting && page !== null && codePageForCollation(logs.collation) === page) {
     return { ...boot, from: `${boot.from}; the ${logs.from.replace(/^the /, '')} name${/^headers/.test(logs.from.replace(/^the /, '')) ? '' : 's'} ${logs.collation}, of the same code page ${page}` };

@@ -95,3 +95,14 @@ describeCorpus('scan --trn … --ddl: the default collation of every log backup 
     expect(same.stderr).toContain(`the database's default collation (boot page of ${bak}); if`);
   }, 60_000);
 });
+
+it('withLogBackupsCollation: a header\'s plain name of the boot page\'s _SC / _VSS collation is the same one (the TDS form does not tell them apart), no note', async () => {
+  const { withLogBackupsCollation } = await import('../../src/recover/database-default-collation.js');
+  // SYNTHETIC names
+  const boot = { collation: 'Latin1_General_100_CI_AS_SC', from: 'boot page of X.bak' };
+  expect(withLogBackupsCollation(boot, { collation: 'Latin1_General_100_CI_AS', from: 'header of the log backup Y.trn; it may be the _SC form, same code page' })).toEqual(boot);
+  const vss = { collation: 'Japanese_XJIS_140_CI_AS_VSS', from: 'boot page of X.bak' };
+  expect(withLogBackupsCollation(vss, { collation: 'Japanese_XJIS_140_CI_AS', from: 'header of the log backup Y.trn' })).toEqual(vss);
+  // another collation of the same code page: said
+  expect(withLogBackupsCollation(boot, { collation: 'SQL_Latin1_General_CP1_CI_AS', from: 'header of the log backup Y.trn' }).from).toBe('boot page of X.bak; the header of the log backup Y.trn names SQL_Latin1_General_CP1_CI_AS, of the same code page 1252');
+});
