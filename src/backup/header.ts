@@ -250,8 +250,26 @@ export function readBackupHeader(path: string, layout: MtfLayout = readMtfLayout
     dataStreamBytes: streamsOfSet(layout, position).filter((x) => x.id === 'MQDA').reduce((n, x) => n + x.length, 0),
     // read where the corpus shows it (SQL Server 2005 on, major version 9+): a SQL Server 2000 header's
     // bytes there were never seen, and five bytes that happen to decode would name a wrong default
-    collation: s.length >= 221 && s[27]! >= 9 && s.subarray(216, 221).some((x) => x !== 0) ? { tds: `0x${Buffer.from(s.subarray(216, 221)).toString('hex').toUpperCase()}`, known: tdsCollation(s, 216) } : null,
+    collation: s.length >= 221 && s[27]! >= 9 && s.subarray(216, 221).some((x) => x !== 0) ? headerCollation(s.subarray(216, 221), s[27]!) : null,
   };
+}
+
+/**
+ * The five collation bytes of a SCIN record (@216, TDS form) of a server of major version `major`
+ * (SCIN @27), as BackupHeader.collation. `_UTF8` collations (SQL Server 2019, major 15, on) exist
+ * only beside the version-100 and -140 ones ([MS-TDS] 2.2.5.1.2 gives them the fUTF8 bit, which
+ * tdsCollation refuses); whether a backup header sets that bit is not seen on real bytes (the
+ * corpus's 2019+ backups are Turkish_CI_AS and Arabic_CI_AS, version 80). So a 2019+ header naming
+ * a version-100/140 collation without it is given as that collation with `utf8Unknown`: its text
+ * may be UTF-8 (code page 65001) rather than the collation's code page, and rowback does not read
+ * it as a default (database-default-collation.ts), where reading 'é' as 'Ã©' would look like data.
+ */
+function headerCollation(b: Uint8Array, major: number): { tds: string; known: TdsCollation | null } {
+  const tds = `0x${Buffer.from(b).toString('hex').toUpperCase()}`;
+  const known = tdsCollation(b, 0);
+  const version = b[3]! >> 4;
+  if (known && major >= 15 && version >= 2 && b[4] === 0) return { tds, known: { ...known, utf8Unknown: true } };
+  return { tds, known };
 }
 
 /** The backup set GUID: first 16 bytes of the SSET's OS-specific data (TAPE_ADDRESS @44). */

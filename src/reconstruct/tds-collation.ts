@@ -171,6 +171,12 @@ export interface TdsCollation {
   id: number;
   /** The collation may be the `_SC` (`_90`, `_100`) or `_VSS` (Japanese 140) form of `name`: the TDS collation does not tell them apart. */
   variantUnknown: boolean;
+  /**
+   * Set by a reader that cannot rule out the `_UTF8` form of `name` (backup/header.ts: a SQL Server
+   * 2019+ backup header, whose fUTF8 bit is not seen on real bytes): varchar may be UTF-8, not
+   * `name`'s code page. Absent from what tdsCollation gives.
+   */
+  utf8Unknown?: true;
 }
 
 /**

@@ -54,7 +54,7 @@ export async function scriptDefaultCollation(
  * no set names one (every header unreadable, or all five bytes zero). Throws nothing.
  */
 export function logBackupsDefaultCollation(trn: readonly string[]): DatabaseDefaultCollation | null {
-  const sets: Array<{ file: string; position: number; sets: number; firstLsn: bigint; tds: string; known: TdsCollation | null }> = [];
+  const sets: Array<{ file: string; position: number; sets: number; firstLsn: bigint; tds: string; known: TdsCollation | null; utf8Unknown?: string }> = [];
   for (const file of new Set(trn)) {
     let layout: MtfLayout;
     try {
@@ -65,7 +65,10 @@ export function logBackupsDefaultCollation(trn: readonly string[]): DatabaseDefa
     for (let position = 1; position <= Math.max(1, layout.sets); position++) {
       try {
         const h = readBackupHeader(file, layout, position);
-        if (h.collation) sets.push({ file, position, sets: layout.sets, firstLsn: BigInt(h.firstLsn.decimal), tds: h.collation.tds, known: h.collation.known });
+        // a 2019+ header's version-100/140 collation may be its _UTF8 form (header.ts headerCollation):
+        // named, never read as a default of its code page
+        const k = h.collation?.known;
+        if (h.collation) sets.push({ file, position, sets: layout.sets, firstLsn: BigInt(h.firstLsn.decimal), tds: k?.utf8Unknown ? `${h.collation.tds} (${k.name} or its _UTF8 form, whose varchar is UTF-8: a SQL Server 2019+ backup header is not known to tell them apart; the boot page of a full backup or data file does)` : h.collation.tds, known: k?.utf8Unknown ? null : k ?? null, ...(k?.utf8Unknown ? { utf8Unknown: k.name } : {}) });
       } catch {
         // a set that cannot be read names nothing; the log read says why
       }
@@ -80,7 +83,7 @@ export function logBackupsDefaultCollation(trn: readonly string[]): DatabaseDefa
   if (distinct.length === 1) {
     const s = distinct[0]!;
     const from = files.length === 1 ? `header of the log backup ${files[0]}` : `headers of the log backups ${files.slice(0, 3).join(', ')}${files.length > 3 ? `, … (${files.length} files)` : ''}`;
-    if (!s.known) return { collation: `TDS collation ${s.tds}`, from, unnamed: true };
+    if (!s.known) return { collation: `TDS collation ${s.tds}`, from, unnamed: true, ...(s.utf8Unknown ? { utf8Unknown: s.utf8Unknown } : {}) };
     return { collation: s.known.name, from: s.known.variantUnknown ? `${from}; it may be the _SC form, same code page` : from };
   }
   // each collation with the first set (in LSN order) that names it
@@ -107,6 +110,9 @@ export function withLogBackupsCollation(boot: DatabaseDefaultCollation, logs: Da
   // a header names an _SC / _VSS collation in its plain form (tds-collation.ts variantUnknown): the same one
   const plain = (n: string) => n.replace(/_(SC|VSS)(?=_|$)/g, '');
   if (!logs || (!logs.unnamed && !logs.conflicting && (logs.collation === boot.collation || logs.collation === plain(boot.collation)))) return boot;
+  // a 2019+ header's collation that may be its _UTF8 form (header.ts): the boot page, naming it (or
+  // its _SC form) and no _UTF8 one (collation-ids.ts has none), settles which
+  if (logs.utf8Unknown !== undefined && !logs.conflicting && (logs.utf8Unknown === boot.collation || logs.utf8Unknown === plain(boot.collation))) return boot;
   const page = codePageForCollation(boot.collation);
   if (!logs.unnamed && !logs.conflicting && page !== null && codePageForCollation(logs.collation) === page) {
     return { ...boot, from: `${boot.from}; the ${logs.from.replace(/^the /, '')} name${/^headers/.test(logs.from.replace(/^the /, '')) ? '' : 's'} ${logs.collation}, of the same code page ${page}` };

@@ -106,3 +106,52 @@ it('withLogBackupsCollation: a header\'s plain name of the boot page\'s _SC / _V
   // another collation of the same code page: said
   expect(withLogBackupsCollation(boot, { collation: 'SQL_Latin1_General_CP1_CI_AS', from: 'header of the log backup Y.trn' }).from).toBe('boot page of X.bak; the header of the log backup Y.trn names SQL_Latin1_General_CP1_CI_AS, of the same code page 1252');
 });
+
+/**
+ * A SQL Server 2019+ backup header naming a version-100/140 collation (Latin1_General_100_CI_AS) may
+ * stand for its _UTF8 form (varchar in UTF-8): [MS-TDS] gives _UTF8 the fUTF8 bit, but whether a
+ * backup header sets it is not seen on real bytes (the corpus's 2019+ backups hold version-80
+ * collations). Read as the default, a UTF-8 'é' would print 'Ã©' under a confident note; now the
+ * log-backup-only scan refuses, naming both and --collation; inspect says so; a boot page naming the
+ * collation settles it. SYNTHETIC: a copy of REAL StopAt_2.trn with both SCIN records' major
+ * version (@27) set to 15 and collation (@216) to 0x0904D02000 (Latin1_General_100_CI_AS, the TDS
+ * bytes of fn_helpcollations' list as tds-collation.test.ts checks them).
+ */
+describeCorpus('a 2019+ header\'s version-100 collation may be its _UTF8 form', () => {
+  const as2019 = (name: string, tds: string): string => {
+    const f = withCollation(name, tds);
+    const b = Buffer.from(readFileSync(f));
+    for (let i = b.indexOf('SCIN', 0, 'latin1'); i !== -1; i = b.indexOf('SCIN', i + 1, 'latin1')) b[i + 27] = 15;
+    writeFileSync(f, b);
+    return f;
+  };
+
+  it('scan --trn … --ddl refuses to read it as the default, naming the _UTF8 form and --collation; --collation reads', async () => {
+    const f = as2019('l100.trn', '0904d02000');
+    const e = expectOneLineError(await scan(f), 'INPUT_BAD_OPTION');
+    expect(e).toContain('Latin1_General_100_CI_AS or its _UTF8 form');
+    expect(e).toContain('--collation NAME');
+    const given = await cli('scan', '--trn', f, '--ddl', ddl, '--collation', 'Latin1_General_100_CI_AS', '--table', 'dbo.Notes', '--alloc-unit', '72057594039762944', '--out', join(dir, 'o.ndjson'));
+    expect(given.code, given.stderr).toBe(0);
+    // inspect names both; its JSON collation is not claimed
+    const i = await cli('inspect', f);
+    expect(i.stdout).toContain('collation                Latin1_General_100_CI_AS, or its _UTF8 form (varchar in UTF-8, code page 65001), from the backup header');
+    expect(JSON.parse((await cli('inspect', '--format', 'json', f)).stdout).collation).toBeNull();
+  }, 60_000);
+
+  it('a version-80 collation of a 2019+ header has no _UTF8 form: read as before (Turkish_CI_AS)', async () => {
+    const f = as2019('tr-2019.trn', '1f04d00000');
+    const r = await scan(f);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain('are read as Turkish_CI_AS (code page 1254)');
+  }, 60_000);
+});
+
+it('withLogBackupsCollation: a boot page naming the collation settles a header\'s possible _UTF8 form', async () => {
+  const { withLogBackupsCollation } = await import('../../src/recover/database-default-collation.js');
+  // SYNTHETIC names
+  const boot = { collation: 'Latin1_General_100_CI_AS_SC', from: 'boot page of X.bak' };
+  const logs = { collation: 'TDS collation 0x0904D02000 (Latin1_General_100_CI_AS or its _UTF8 form …)', from: 'header of the log backup Y.trn', unnamed: true as const, utf8Unknown: 'Latin1_General_100_CI_AS' };
+  expect(withLogBackupsCollation(boot, logs)).toEqual(boot);
+  expect(withLogBackupsCollation({ collation: 'Turkish_100_CI_AS', from: 'boot page of X.bak' }, logs).conflicting).toBe(true);
+});

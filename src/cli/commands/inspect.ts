@@ -311,7 +311,7 @@ async function inspectBackup(path: string, opts: InspectOptions): Promise<Inspec
     tables: tables?.list ?? null, tablesNote: tables ? tables.note ?? null : incomplete?.code === 'FORMAT_BAD_COMPRESSED_DATA' ? 'not listed: a compressed chunk of the data pages is damaged (above)' : 'not listed: the backup set holds no data pages read here (a log backup, one stripe of several, or an encrypted database)',
     metadataWarnings: tables?.warnings ?? [], metadataSkipped: tables?.skipped ?? [],
     headerWarnings,
-    collation: (dataPages?.bootPage ?? stripeBootPage) ? (dataPages?.bootPage ?? stripeBootPage)!.collation : header.collation?.known?.name ?? null,
+    collation: (dataPages?.bootPage ?? stripeBootPage) ? (dataPages?.bootPage ?? stripeBootPage)!.collation : header.collation?.known && !header.collation.known.utf8Unknown ? header.collation.known.name : null,
     stripeBootPage,
     log: summarize(stats, counts, skipped),
   };
@@ -504,6 +504,7 @@ function backupCollationText(r: Extract<InspectResult, { kind: 'backup' }>): str
   if (b) return b.collation ?? unnamedCollationText(b.collationId, b.databaseName);
   // no boot page: the set header's (SCIN @216, TDS form), which equals it wherever the corpus holds both
   const h = r.header.collation;
+  if (h?.known?.utf8Unknown) return `${h.known.name}, or its _UTF8 form (varchar in UTF-8, code page 65001), from the backup header (a SQL Server 2019+ header is not known to tell them apart${r.header.backupType === 'log' ? '; a log backup holds no boot page: inspect the full backup or the data file of the database' : ''})`;
   if (h?.known) return `${h.known.name}${h.known.variantUnknown ? ` (or ${h.known.name}_SC${/^Japanese_.*_140_/.test(h.known.name) ? '/_VSS' : ''}: the header does not tell them apart; same code page)` : ''} (from the backup header${r.header.backupType === 'log' ? ': a log backup holds no boot page' : ''})`;
   if (h) return `- (the backup header's collation, TDS form ${h.tds}, is one rowback does not know; SELECT DATABASEPROPERTYEX(N'${r.header.databaseName.replace(/'/g, "''")}', 'Collation') on a server that has the database gives it)`;
   return r.header.backupType === 'log'

@@ -125,6 +125,12 @@ export interface DatabaseDefaultCollation {
   /** The input names the collation by an id that has no name rowback knows (collation-ids.ts): not a name to read with. */
   unnamed?: true;
   /**
+   * With `unnamed`: the input names this collation but cannot rule out its `_UTF8` form (a SQL
+   * Server 2019+ backup header: backup/header.ts headerCollation). A boot page naming it plainly
+   * settles it (recover/database-default-collation.ts withLogBackupsCollation).
+   */
+  utf8Unknown?: string;
+  /**
    * The input names several default collations that read text in different code pages (log
    * backups whose headers disagree: ALTER DATABASE … COLLATE between them); `collation` lists them,
    * `from` names each with its backup. Not a name to read with.
