@@ -598,7 +598,11 @@ async function loadNotes(id) {
   // INCOMPLETE, UNCHECKED): in a closed box they went unseen
   const job = state.jobs.find((j) => j.id === id);
   const loud = notes.some((n) => /^(WARNING|INCOMPLETE|UNCHECKED):/.test(n));
-  $('job-notes-box').open = loud || job?.kind === 'restore' || (job?.state === 'succeeded' && job.rowsStaged === 0);
+  // and for notes saying rows of the incident are not in the job (outside the window, on tables the
+  // metadata lacks, not committed in the log read: "not in this result"; a TRUNCATE/DROP: "no log
+  // scan gives them back"): closed, a reviewer approved a day's rows unaware 9 more deletes were left out
+  const leftOut = notes.some((n) => /not in this result|no log scan gives them back/.test(n));
+  $('job-notes-box').open = loud || leftOut || job?.kind === 'restore' || (job?.state === 'succeeded' && job.rowsStaged === 0);
 }
 
 // ------------------------------------------------------------------ rows grid (keyset paging)
