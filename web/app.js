@@ -393,7 +393,9 @@ function showProgress(j) {
   } else {
     err.hidden = true;
   }
-  const window = [j.windowFrom, j.windowTo].filter(Boolean).join(' → ');
+  // each end named: a window of only a `to` read "window 2018-08-29", as one of only a `from` did;
+  // the times are the SQL Server's local time, as the job's from/to were typed (a day alone is all of it)
+  const window = j.windowFrom && j.windowTo ? `${j.windowFrom} → ${j.windowTo}` : j.windowFrom ? `from ${j.windowFrom}` : j.windowTo ? `to ${j.windowTo}` : '';
   const scan = j.state === 'running' && j.scan ? ' · ' + scanText(j.scan) : '';
   const ops = opsText(j);
   // the database the rows were read from (re-insert compares it with the target's)
@@ -403,7 +405,7 @@ function showProgress(j) {
   // re-inserted), not only a succeeded one; a queued or running one may not have recorded it yet
   const ended = j.state !== 'queued' && j.state !== 'running';
   const src = j.sourceDatabase ? ` · read from database ${j.sourceDatabase.name ?? j.sourceDatabase.bindingId}` : ended ? ' · source database not known' : '';
-  $('job-progress').textContent = `${j.state} · ${j.rowsStaged.toLocaleString()} rows staged${ops ? ` (${ops})` : ''} · ${j.skippedCount.toLocaleString()} skipped${scan}${window ? ' · window ' + window : ''}${j.lastLsn ? ' · last LSN ' + j.lastLsn : ''}${src}`;
+  $('job-progress').textContent = `${j.state} · ${j.rowsStaged.toLocaleString()} rows staged${ops ? ` (${ops})` : ''} · ${j.skippedCount.toLocaleString()} skipped${scan}${window ? ` · window ${window} (SQL Server local time)` : ''}${j.lastLsn ? ' · last LSN ' + j.lastLsn : ''}${src}`;
   $('job-progress').title = j.sourceDatabase
     ? `source database: ${[j.sourceDatabase.name, j.sourceDatabase.bindingId && `binding id ${j.sourceDatabase.bindingId}`, j.sourceDatabase.familyGuid && `family GUID ${j.sourceDatabase.familyGuid}`].filter(Boolean).join(', ')}`
     : ended ? 'the database these rows were read from is not recorded: a re-insert cannot check that its target is that database; check it yourself' : '';
