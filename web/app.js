@@ -714,7 +714,9 @@ async function loadPage({ recount = false } = {}) {
   if (!cursor) state.shortPages = page.items.length < 50 && Boolean(page.next);
   const of = state.shortPages ? ' (pages of large values hold fewer rows)' : ` of ${Math.max(1, Math.ceil(state.total / 50)).toLocaleString()}`;
   $('page-info').textContent = page.items.length
-    ? `page ${state.page + 1}${of} · ${state.total.toLocaleString()} matching rows · #${page.items[0].id}–#${page.items[page.items.length - 1].id}`
+    // the ids of the page's first and last rows, said as ids beside the page's own count: "3 matching
+    // rows · #1–#9" (ids 1, 8, 9 of a filter) read as nine rows
+    ? `page ${state.page + 1}${of} · ${state.total.toLocaleString()} matching rows · this page: ${page.items.length.toLocaleString()} row(s), ids #${page.items[0].id}–#${page.items[page.items.length - 1].id}`
     : noRowsText();
   const un = state.unplaced;
   $('page-info').textContent += un ? ` · ${un.rows.toLocaleString()} more row(s) not listed: no begin time, the window cannot place them` : '';
