@@ -393,7 +393,9 @@ function showProgress(j) {
   } else {
     err.hidden = true;
   }
-  const window = [j.windowFrom, j.windowTo].filter(Boolean).join(' → ');
+  // each end named: a window of only a `to` read "window 2018-08-29", as one of only a `from` did;
+  // the times are the SQL Server's local time, as the job's from/to were typed (a day alone is all of it)
+  const window = j.windowFrom && j.windowTo ? `${j.windowFrom} → ${j.windowTo}` : j.windowFrom ? `from ${j.windowFrom}` : j.windowTo ? `to ${j.windowTo}` : '';
   const scan = j.state === 'running' && j.scan ? ' · ' + scanText(j.scan) : '';
   const ops = opsText(j);
   // the database the rows were read from (re-insert compares it with the target's)
@@ -403,7 +405,7 @@ function showProgress(j) {
   // re-inserted), not only a succeeded one; a queued or running one may not have recorded it yet
   const ended = j.state !== 'queued' && j.state !== 'running';
   const src = j.sourceDatabase ? ` · read from database ${j.sourceDatabase.name ?? j.sourceDatabase.bindingId}` : ended ? ' · source database not known' : '';
-  $('job-progress').textContent = `${j.state} · ${j.rowsStaged.toLocaleString()} rows staged${ops ? ` (${ops})` : ''} · ${j.skippedCount.toLocaleString()} skipped${scan}${window ? ' · window ' + window : ''}${j.lastLsn ? ' · last LSN ' + j.lastLsn : ''}${src}`;
+  $('job-progress').textContent = `${j.state} · ${j.rowsStaged.toLocaleString()} rows staged${ops ? ` (${ops})` : ''} · ${j.skippedCount.toLocaleString()} skipped${scan}${window ? ` · window ${window} (SQL Server local time)` : ''}${j.lastLsn ? ' · last LSN ' + j.lastLsn : ''}${src}`;
   $('job-progress').title = j.sourceDatabase
     ? `source database: ${[j.sourceDatabase.name, j.sourceDatabase.bindingId && `binding id ${j.sourceDatabase.bindingId}`, j.sourceDatabase.familyGuid && `family GUID ${j.sourceDatabase.familyGuid}`].filter(Boolean).join(', ')}`
     : ended ? 'the database these rows were read from is not recorded: a re-insert cannot check that its target is that database; check it yourself' : '';
@@ -598,7 +600,11 @@ async function loadNotes(id) {
   // INCOMPLETE, UNCHECKED): in a closed box they went unseen
   const job = state.jobs.find((j) => j.id === id);
   const loud = notes.some((n) => /^(WARNING|INCOMPLETE|UNCHECKED):/.test(n));
-  $('job-notes-box').open = loud || job?.kind === 'restore' || (job?.state === 'succeeded' && job.rowsStaged === 0);
+  // and for notes saying rows of the incident are not in the job (outside the window, on tables the
+  // metadata lacks, not committed in the log read: "not in this result"; a TRUNCATE/DROP: "no log
+  // scan gives them back"): closed, a reviewer approved a day's rows unaware 9 more deletes were left out
+  const leftOut = notes.some((n) => /not in this result|no log scan gives them back/.test(n));
+  $('job-notes-box').open = loud || leftOut || job?.kind === 'restore' || (job?.state === 'succeeded' && job.rowsStaged === 0);
 }
 
 // ------------------------------------------------------------------ rows grid (keyset paging)
@@ -708,7 +714,9 @@ async function loadPage({ recount = false } = {}) {
   if (!cursor) state.shortPages = page.items.length < 50 && Boolean(page.next);
   const of = state.shortPages ? ' (pages of large values hold fewer rows)' : ` of ${Math.max(1, Math.ceil(state.total / 50)).toLocaleString()}`;
   $('page-info').textContent = page.items.length
-    ? `page ${state.page + 1}${of} · ${state.total.toLocaleString()} matching rows · #${page.items[0].id}–#${page.items[page.items.length - 1].id}`
+    // the ids of the page's first and last rows, said as ids beside the page's own count: "3 matching
+    // rows · #1–#9" (ids 1, 8, 9 of a filter) read as nine rows
+    ? `page ${state.page + 1}${of} · ${state.total.toLocaleString()} matching rows · this page: ${page.items.length.toLocaleString()} row(s), ids #${page.items[0].id}–#${page.items[page.items.length - 1].id}`
     : noRowsText();
   const un = state.unplaced;
   $('page-info').textContent += un ? ` · ${un.rows.toLocaleString()} more row(s) not listed: no begin time, the window cannot place them` : '';

@@ -34,6 +34,6 @@ describe("docs/service.md's first job with curl", () => {
     }
     const read = commands.find((c) => c.includes('/rows?'));
     expect(read).toMatch(/rows\?table=dbo\.Employee&count=true/);
-    expect(block).toContain(`ASOF=$(sed -n 's/.*"asOf":"\\([^"]*\\)".*/\\1/p' page.json)`);
+    expect(block).toContain(`ASOF=$(sed -n 's/.*"asOf":"\\([^"]*\\)".*/\\1/p' $W/page.json)`);
   });
 });

@@ -408,6 +408,9 @@ async function inspectDataFile(path: string): Promise<InspectResult> {
 export function renderText(r: InspectResult): string {
   const out: string[] = [];
   const kv = (k: string, v: unknown) => out.push(`${k.padEnd(24)} ${v === null || v === undefined ? '-' : String(v)}`);
+  // a header's or boot page's date is the SQL Server's local time with no zone (RESTORE HEADERONLY
+  // shows it so); said beside it, as dump and restore plan say theirs: bare, it read as UTC
+  const local = (t: string | null | undefined) => (t ? `${t} (SQL Server local time)` : t);
   out.push(`${r.file}`);
   if (r.kind === 'backup') {
     const h = r.header;
@@ -417,7 +420,7 @@ export function renderText(r: InspectResult): string {
     if (h.backupSets > 1) {
       // the set's place in the file, as --position and FILE = n name it; its SSET's own number beside it when they differ
       const own = h.position !== r.shown ? ` (its SSET block numbers it ${h.position}: RESTORE … WITH FILE = ${r.shown} may not name it, and restore plan leaves it out)` : '';
-      kv('backup sets', `${h.backupSets} in this file; set ${r.shown} shown${own} (choose with --position N)`);
+      kv('backup sets', `${h.backupSets} in this file; set ${r.shown} shown${own} (choose with --position N); start and finish below in the SQL Server's local time`);
       out.push('  pos  type          start                finish               first LSN                 last LSN');
       for (const x of r.sets) {
         if (x.error) out.push(`  ${String(x.position).padEnd(4)} ${x.error}`);
@@ -440,9 +443,9 @@ export function renderText(r: InspectResult): string {
     kv('differential base GUID', h.differentialBaseGuid);
     kv('backup set GUID', h.backupSetGuid);
     kv('base full backup GUID', h.baseBackupSetGuid);
-    kv('database created', h.databaseCreationDate);
-    kv('backup start', h.backupStartDate);
-    kv('backup finish', h.backupFinishDate);
+    kv('database created', local(h.databaseCreationDate));
+    kv('backup start', local(h.backupStartDate));
+    kv('backup finish', local(h.backupFinishDate));
     kv('backup size', h.compressed ? `${h.backupSize} (${h.compressedBackupSize} compressed)` : h.backupSize);
     out.push('files:');
     for (const f of h.files) out.push(`  ${f.type} ${String(f.fileId).padStart(3)} ${f.logicalName.padEnd(24)} ${f.physicalName}${f.fileGroupName ? ` [${f.fileGroupName}]` : ''}`);
@@ -481,7 +484,7 @@ export function renderText(r: InspectResult): string {
     kv('binding id', r.bindingId);
     kv('version', `${r.version} (${r.product}), created as ${r.createVersion}`);
     kv('compatibility level', r.compatibilityLevel);
-    kv('created', r.created);
+    kv('created', local(r.created));
     // an id with no known name printed '-' alone, as if the data file held none
     kv('collation', r.collation ?? unnamedCollationText(r.collationId, r.name));
     kv('checkpoint LSN', r.checkpointLsn);

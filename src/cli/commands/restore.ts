@@ -774,7 +774,9 @@ export function planJson(r: PlanResult): unknown {
 /** The plan as text (format text): the chain, what was skipped, then the script. */
 export function planText(r: PlanResult): string {
   const c = r.chain;
-  const t = c.target.kind === 'time' ? `stop at ${c.target.time} (SQL Server local time)` : `stop before LSN ${c.target.lsn}`;
+  // the steps' backup dates are the SQL Server's local time (HEADERONLY's); a stop time says so of
+  // itself, and a stop before an LSN said no zone at all beside the dates below it
+  const t = c.target.kind === 'time' ? `stop at ${c.target.time} (SQL Server local time)` : `stop before LSN ${c.target.lsn}; the backup dates below are the SQL Server's local time`;
   const lines = [`-- restore plan: ${c.databaseName} as ${r.as}, ${t}`];
   c.steps.forEach((s, i) => {
     const b = s.set;

@@ -1,0 +1,19 @@
+/**
+ * `restore plan --stop-before-lsn`'s text names the zone of the backup dates it lists. Found as a
+ * newcomer DBA (2026-12-07): with `--stop-at` the head line says "(SQL Server local time)", but a
+ * plan to an LSN printed each step's `2017-06-01T12:59:12..2017-06-01T12:59:12` with no zone said
+ * anywhere; those dates are HEADERONLY's, the server's local time (README, inspect). REAL files:
+ * appveyor-lab RestoreTimeClean (full + log backups), an LSN inside RestoreTimeClean_2.trn.
+ */
+import { expect, it } from 'vitest';
+import { corpusPath, describeCorpus } from '../support/corpus.js';
+import { planRestore, planText } from '../../src/cli/commands/restore.js';
+
+describeCorpus('restore plan to an LSN: the dates listed are said to be the server\'s local time', () => {
+  it('the head line says it, the steps keep their dates', async () => {
+    const r = await planRestore({ backups: [corpusPath('appveyor-lab/RestoreTimeClean')], stopBeforeLsn: '00000019:0000009d:0003', as: 'RTC_side', format: 'text' });
+    const text = planText(r);
+    expect(text).toMatch(/^-- restore plan: RestoreTimeClean as RTC_side, stop before LSN [^\n]*; the backup dates below are the SQL Server's local time\n/);
+    expect(text).toMatch(/\n--   1\. full +.*RestoreTimeClean\.bak .*  2017-06-01T12:59:12\.\.2017-06-01T12:59:12\n/);
+  });
+});
