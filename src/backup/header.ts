@@ -263,12 +263,15 @@ export function readBackupHeader(path: string, layout: MtfLayout = readMtfLayout
  * a version-100/140 collation without it is given as that collation with `utf8Unknown`: its text
  * may be UTF-8 (code page 65001) rather than the collation's code page, and rowback does not read
  * it as a default (database-default-collation.ts), where reading 'é' as 'Ã©' would look like data.
+ * A _BIN collation (fBinary, bit 24) has no _UTF8 form (2019's fn_helpcollations lists _BIN2_UTF8,
+ * never _BIN_UTF8): given as it is.
  */
 function headerCollation(b: Uint8Array, major: number): { tds: string; known: TdsCollation | null } {
   const tds = `0x${Buffer.from(b).toString('hex').toUpperCase()}`;
   const known = tdsCollation(b, 0);
   const version = b[3]! >> 4;
-  if (known && major >= 15 && version >= 2 && b[4] === 0) return { tds, known: { ...known, utf8Unknown: true } };
+  const binary = (b[3]! & 0x01) !== 0;
+  if (known && major >= 15 && version >= 2 && !binary && b[4] === 0) return { tds, known: { ...known, utf8Unknown: true } };
   return { tds, known };
 }
 

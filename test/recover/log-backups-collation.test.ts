@@ -145,6 +145,26 @@ describeCorpus('a 2019+ header\'s version-100 collation may be its _UTF8 form', 
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toContain('are read as Turkish_CI_AS (code page 1254)');
   }, 60_000);
+
+  // _UTF8 comes beside the linguistic and the _BIN2 collations, never beside _BIN (fBinary): SQL
+  // Server 2019's fn_helpcollations lists no *_BIN_UTF8 (the _BIN2_UTF8 ones were added after CTP 2;
+  // Solomon Rutzky's request for them: "no need to add _BIN versions", feedback.azure.com 35583976).
+  // A 2019+ header's _100_BIN / _140_BIN was refused as "or its _UTF8 form", a form that does not exist.
+  // SYNTHETIC bytes: Latin1_General_100_BIN 0x0904002100, Japanese_XJIS_140_BIN 0x1104003100 (the
+  // layout tds-collation.test.ts checks for Latin1_General_100_BIN2 0x0904002200).
+  it('a version-100/140 _BIN collation of a 2019+ header has no _UTF8 form: read as the default; _BIN2 still refused', async () => {
+    const bin = as2019('bin100.trn', '0904002100');
+    const r = await scan(bin);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain('are read as Latin1_General_100_BIN (code page 1252)');
+    expect((await cli('inspect', bin)).stdout).toMatch(/\ncollation +Latin1_General_100_BIN \(from the backup header: a log backup holds no boot page\)\n/);
+    expect(JSON.parse((await cli('inspect', '--format', 'json', bin)).stdout).collation).toBe('Latin1_General_100_BIN');
+    const xjis = await scan(as2019('bin140.trn', '1104003100'));
+    expect(xjis.code, xjis.stderr).toBe(0);
+    expect(xjis.stderr).toContain('are read as Japanese_XJIS_140_BIN (code page 932)');
+    // Latin1_General_100_BIN2_UTF8 exists: its plain name in a 2019+ header stays refused
+    expectOneLineError(await scan(as2019('bin2-100.trn', '0904002200')), 'INPUT_BAD_OPTION');
+  }, 60_000);
 });
 
 it('withLogBackupsCollation: a boot page naming the collation settles a header\'s possible _UTF8 form', async () => {
