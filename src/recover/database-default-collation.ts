@@ -3,6 +3,17 @@ import type { DatabaseDefaultCollation } from '../reconstruct/metadata/ddl.js';
 import type { TdsCollation } from '../reconstruct/tds-collation.js';
 import { readBackupHeader } from '../backup/header.js';
 import { readMtfLayout, type MtfLayout } from '../backup/mtf.js';
+import { lsnToDecimal, parseLsn } from '../logreader/lsn.js';
+
+/** An LSN given in decimal or `v:b:s` form as a bigint, or null (none, or one that does not parse). */
+function lsnOrNull(lsn: string | null | undefined): bigint | null {
+  if (!lsn) return null;
+  try {
+    return /^\d+$/.test(lsn) ? BigInt(lsn) : BigInt(lsnToDecimal(parseLsn(lsn)));
+  } catch {
+    return null;
+  }
+}
 
 /**
  * What a CREATE TABLE script's char/varchar/text columns without COLLATE take, as the input read
@@ -54,7 +65,7 @@ export async function scriptDefaultCollation(
  * no set names one (every header unreadable, or all five bytes zero). Throws nothing.
  */
 export function logBackupsDefaultCollation(trn: readonly string[]): DatabaseDefaultCollation | null {
-  const sets: Array<{ file: string; position: number; sets: number; firstLsn: bigint; tds: string; known: TdsCollation | null; utf8Unknown?: string }> = [];
+  const sets: Array<{ file: string; position: number; sets: number; firstLsn: bigint; lastLsn: bigint; tds: string; known: TdsCollation | null; utf8Unknown?: string }> = [];
   for (const file of new Set(trn)) {
     let layout: MtfLayout;
     try {
@@ -68,7 +79,7 @@ export function logBackupsDefaultCollation(trn: readonly string[]): DatabaseDefa
         // a 2019+ header's version-100/140 collation may be its _UTF8 form (header.ts headerCollation):
         // named, never read as a default of its code page
         const k = h.collation?.known;
-        if (h.collation) sets.push({ file, position, sets: layout.sets, firstLsn: BigInt(h.firstLsn.decimal), tds: k?.utf8Unknown ? `${h.collation.tds} (${k.name} or its _UTF8 form, whose varchar is UTF-8: a SQL Server 2019+ backup header is not known to tell them apart; the boot page of a full backup or data file does)` : h.collation.tds, known: k?.utf8Unknown ? null : k ?? null, ...(k?.utf8Unknown ? { utf8Unknown: k.name } : {}) });
+        if (h.collation) sets.push({ file, position, sets: layout.sets, firstLsn: BigInt(h.firstLsn.decimal), lastLsn: BigInt(h.lastLsn.decimal), tds: k?.utf8Unknown ? `${h.collation.tds} (${k.name} or its _UTF8 form, whose varchar is UTF-8: a SQL Server 2019+ backup header is not known to tell them apart; the boot page of a full backup or data file does)` : h.collation.tds, known: k?.utf8Unknown ? null : k ?? null, ...(k?.utf8Unknown ? { utf8Unknown: k.name } : {}) });
       } catch {
         // a set that cannot be read names nothing; the log read says why
       }
@@ -83,7 +94,8 @@ export function logBackupsDefaultCollation(trn: readonly string[]): DatabaseDefa
   if (distinct.length === 1) {
     const s = distinct[0]!;
     const from = files.length === 1 ? `header of the log backup ${files[0]}` : `headers of the log backups ${files.slice(0, 3).join(', ')}${files.length > 3 ? `, … (${files.length} files)` : ''}`;
-    if (!s.known) return { collation: `TDS collation ${s.tds}`, from, unnamed: true, ...(s.utf8Unknown ? { utf8Unknown: s.utf8Unknown } : {}) };
+    const upTo = sets.reduce((m, t) => (t.lastLsn > m ? t.lastLsn : m), 0n);
+    if (!s.known) return { collation: `TDS collation ${s.tds}`, from, unnamed: true, ...(s.utf8Unknown ? { utf8Unknown: s.utf8Unknown, utf8UnknownUpTo: upTo.toString() } : {}) };
     return { collation: s.known.name, from: s.known.variantUnknown ? `${from}; it may be the _SC form, same code page` : from };
   }
   // each collation with the first set (in LSN order) that names it
@@ -104,15 +116,27 @@ export function logBackupsDefaultCollation(trn: readonly string[]): DatabaseDefa
  * `boot` with the other named in `from`; when another code page (or one rowback cannot read, or
  * log headers that already conflict), `conflicting`, both named: the default changed between the
  * two (ALTER DATABASE … COLLATE), and which one a script's columns were made under cannot be told.
- * Pure; throws nothing.
+ * Headers that may name the _UTF8 form (`logs.utf8Unknown`) are settled by a boot page naming the
+ * collation only when `bootCheckpointLsn` (its dbi_checkptLSN, decimal or `v:b:s` form) is at or past
+ * their end (`utf8UnknownUpTo`); an older boot page (a full backup the log backups follow) is of
+ * before an ALTER DATABASE … COLLATE to the _UTF8 form that the headers would not show: conflicting.
+ * Pure; throws nothing (an LSN that does not parse is as none given).
  */
-export function withLogBackupsCollation(boot: DatabaseDefaultCollation, logs: DatabaseDefaultCollation | null): DatabaseDefaultCollation {
+export function withLogBackupsCollation(boot: DatabaseDefaultCollation, logs: DatabaseDefaultCollation | null, bootCheckpointLsn?: string | null): DatabaseDefaultCollation {
   // a header names an _SC / _VSS collation in its plain form (tds-collation.ts variantUnknown): the same one
   const plain = (n: string) => n.replace(/_(SC|VSS)(?=_|$)/g, '');
   if (!logs || (!logs.unnamed && !logs.conflicting && (logs.collation === boot.collation || logs.collation === plain(boot.collation)))) return boot;
   // a 2019+ header's collation that may be its _UTF8 form (header.ts): the boot page, naming it (or
   // its _SC form) and no _UTF8 one (collation-ids.ts has none), settles which
-  if (logs.utf8Unknown !== undefined && !logs.conflicting && (logs.utf8Unknown === boot.collation || logs.utf8Unknown === plain(boot.collation))) return boot;
+  // (only a boot page of the headers' end or later: an older one, the full backup they follow, was
+  // read before a change to the _UTF8 form they would not show; it was taken as settling it)
+  const bootAt = lsnOrNull(bootCheckpointLsn);
+  const sameName = logs.utf8Unknown !== undefined && !logs.conflicting && (logs.utf8Unknown === boot.collation || logs.utf8Unknown === plain(boot.collation));
+  if (sameName && bootAt !== null && logs.utf8UnknownUpTo !== undefined && bootAt >= BigInt(logs.utf8UnknownUpTo)) return boot;
+  if (sameName) {
+    const theLogs = logs.from.replace(/^the /, '');
+    return { collation: `${boot.collation} / ${logs.utf8Unknown} or its _UTF8 form`, from: `${boot.from}, which names ${boot.collation}${bootAt !== null ? ` at its checkpoint (LSN ${bootCheckpointLsn})` : ''}, before the end of the log backups (the ${theLogs}, which name${/^headers/.test(theLogs) ? '' : 's'} ${logs.utf8Unknown} or its _UTF8 form: a SQL Server 2019+ header is not known to tell them apart), so a change to the _UTF8 form after the boot page would not be seen`, conflicting: true, utf8Unknown: logs.utf8Unknown! };
+  }
   const page = codePageForCollation(boot.collation);
   if (!logs.unnamed && !logs.conflicting && page !== null && codePageForCollation(logs.collation) === page) {
     return { ...boot, from: `${boot.from}; the ${logs.from.replace(/^the /, '')} name${/^headers/.test(logs.from.replace(/^the /, '')) ? '' : 's'} ${logs.collation}, of the same code page ${page}` };

@@ -142,7 +142,7 @@ export async function openSource(o: ScanSourceOptions, logger?: Logger): Promise
         // log backups given beside it whose headers name another default (ALTER DATABASE … COLLATE
         // between the two): said, or refused when they read text in another code page
         const { logBackupsDefaultCollation, withLogBackupsCollation } = await import('./database-default-collation.js');
-        return withLogBackupsCollation({ collation: s.databaseCollation, from }, o.trn?.length ? logBackupsDefaultCollation(o.trn) : null);
+        return withLogBackupsCollation({ collation: s.databaseCollation, from }, o.trn?.length ? logBackupsDefaultCollation(o.trn) : null, s.databaseCheckpointLsn);
       }
       // an id with no name rowback knows (a _UTF8 collation of SQL Server 2019 on): said, not assumed
       return s.databaseCollationId ? { collation: `collation id ${s.databaseCollationId} (0x${(s.databaseCollationId >>> 0).toString(16).toUpperCase()})`, from, unnamed: true } : null;

@@ -137,6 +137,10 @@ describeCorpus('a 2019+ header\'s version-100 collation may be its _UTF8 form', 
     const i = await cli('inspect', f);
     expect(i.stdout).toContain('collation                Latin1_General_100_CI_AS, or its _UTF8 form (varchar in UTF-8, code page 65001), from the backup header');
     expect(JSON.parse((await cli('inspect', '--format', 'json', f)).stdout).collation).toBeNull();
+    // the end of the headers naming it, against which a boot page's checkpoint is compared
+    const { logBackupsDefaultCollation } = await import('../../src/recover/database-default-collation.js');
+    const { readBackupHeader } = await import('../../src/backup/header.js');
+    expect(logBackupsDefaultCollation([f])!.utf8UnknownUpTo).toBe(readBackupHeader(f).lastLsn.decimal);
   }, 60_000);
 
   it('a version-80 collation of a 2019+ header has no _UTF8 form: read as before (Turkish_CI_AS)', async () => {
@@ -170,8 +174,37 @@ describeCorpus('a 2019+ header\'s version-100 collation may be its _UTF8 form', 
 it('withLogBackupsCollation: a boot page naming the collation settles a header\'s possible _UTF8 form', async () => {
   const { withLogBackupsCollation } = await import('../../src/recover/database-default-collation.js');
   // SYNTHETIC names
+  const boot = { collation: 'Latin1_General_100_CI_AS_SC', from: 'boot page of X.mdf' };
+  const logs = { collation: 'TDS collation 0x0904D02000 (Latin1_General_100_CI_AS or its _UTF8 form …)', from: 'header of the log backup Y.trn', unnamed: true as const, utf8Unknown: 'Latin1_General_100_CI_AS', utf8UnknownUpTo: '25000000042000001' };
+  // a boot page of the headers' end or later (a data file now, its checkpoint after the log backups)
+  expect(withLogBackupsCollation(boot, logs, '25000000042000001')).toEqual(boot);
+  expect(withLogBackupsCollation(boot, logs, '00000019:000001a4:0001')).toEqual(boot); // 25000000042000001 in v:b:s form
+  expect(withLogBackupsCollation({ collation: 'Turkish_100_CI_AS', from: 'boot page of X.bak' }, logs, '25000000042000001').conflicting).toBe(true);
+});
+
+/**
+ * The boot page settled a 2019+ header's possible _UTF8 form whatever its time (5f9c9132): with
+ * `scan --bak FULL.bak --trn LOG.trn … --ddl`, the full backup's boot page (Latin1_General_100_CI_AS_SC
+ * at its checkpoint) is of before the log backups it is followed by, and an ALTER DATABASE … COLLATE
+ * Latin1_General_100_CI_AS_SC_UTF8 between them, which such headers would not show, made the
+ * script's table (created after, as a table given by --ddl beside a backup often is) UTF-8: read in
+ * code page 1252 under the boot page's name. Now only a boot page at or past the headers' end
+ * settles it; an older one, or one of no known checkpoint, is refused naming both. SYNTHETIC names
+ * and LSNs.
+ */
+it('withLogBackupsCollation: a boot page older than the log backups does not settle a header\'s possible _UTF8 form', async () => {
+  const { withLogBackupsCollation } = await import('../../src/recover/database-default-collation.js');
   const boot = { collation: 'Latin1_General_100_CI_AS_SC', from: 'boot page of X.bak' };
-  const logs = { collation: 'TDS collation 0x0904D02000 (Latin1_General_100_CI_AS or its _UTF8 form …)', from: 'header of the log backup Y.trn', unnamed: true as const, utf8Unknown: 'Latin1_General_100_CI_AS' };
-  expect(withLogBackupsCollation(boot, logs)).toEqual(boot);
-  expect(withLogBackupsCollation({ collation: 'Turkish_100_CI_AS', from: 'boot page of X.bak' }, logs).conflicting).toBe(true);
+  const logs = { collation: 'TDS collation 0x0904D02000 (Latin1_General_100_CI_AS or its _UTF8 form …)', from: 'header of the log backup Y.trn', unnamed: true as const, utf8Unknown: 'Latin1_General_100_CI_AS', utf8UnknownUpTo: '25000000042000001' };
+  for (const ck of ['25000000041000001', null, undefined]) {
+    const d = withLogBackupsCollation(boot, logs, ck);
+    expect(d.conflicting, String(ck)).toBe(true);
+    expect(d.collation).toBe('Latin1_General_100_CI_AS_SC / Latin1_General_100_CI_AS or its _UTF8 form');
+    expect(d.from).toContain('a change to the _UTF8 form after the boot page would not be seen');
+  }
+  // the refusal says a change may have been made, not that it was
+  const { unreadableDatabaseCollationRefusal } = await import('../../src/reconstruct/metadata/ddl.js');
+  const text = unreadableDatabaseCollationRefusal('CREATE TABLE dbo.T (a varchar(10));', {}, withLogBackupsCollation(boot, logs, '25000000041000001'), '--collation NAME')!;
+  expect(text).toContain('it may have changed between them');
+  expect(text).toContain('(the _UTF8 form: UTF-8, code page 65001)');
 });

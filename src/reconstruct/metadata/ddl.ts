@@ -131,6 +131,13 @@ export interface DatabaseDefaultCollation {
    */
   utf8Unknown?: string;
   /**
+   * With `utf8Unknown`: the highest LastLSN (decimal form) of the header sets naming it. A boot page
+   * settles which only when it is of that point or later (its dbi_checkptLSN): an older one (the
+   * full backup the log backups follow) was before an ALTER DATABASE … COLLATE to the _UTF8 form
+   * that those headers would not show.
+   */
+  utf8UnknownUpTo?: string;
+  /**
    * The input names several default collations that read text in different code pages (log
    * backups whose headers disagree: ALTER DATABASE … COLLATE between them); `collation` lists them,
    * `from` names each with its backup. Not a name to read with.
@@ -173,7 +180,7 @@ export function unreadableDatabaseCollationRefusal(sql: string, opts: DdlOptions
   if (cols.length === 0) return undefined;
   const list = `${cols.length} char/varchar/text column(s) without COLLATE (${cols.slice(0, 5).join(', ')}${cols.length > 5 ? ', …' : ''})`;
   if (d.conflicting) {
-    return `${list} take the database's default collation, and the ${d.from.replace(/^the /, '')}: it changed between them (ALTER DATABASE … COLLATE; a column made before keeps the old one, a column made after takes the new one), and they read text in different code pages, so which one the table's columns were made under cannot be told and they are not read as either. Give the collation with ${howToGive} (SELECT collation_name FROM sys.columns WHERE object_id = OBJECT_ID(N'the table') in the database), or COLLATE in the script`;
+    return `${list} take the database's default collation, and the ${d.from.replace(/^the /, '')}: ${d.utf8Unknown !== undefined ? 'it may have changed between them' : 'it changed between them'} (ALTER DATABASE … COLLATE; a column made before keeps the old one, a column made after takes the new one), and they read text in different code pages${d.utf8Unknown !== undefined ? ' (the _UTF8 form: UTF-8, code page 65001)' : ''}, so which one the table's columns were made under cannot be told and they are not read as either. Give the collation with ${howToGive} (SELECT collation_name FROM sys.columns WHERE object_id = OBJECT_ID(N'the table') in the database), or COLLATE in the script`;
   }
   const which = d.unnamed
     ? `has ${d.collation}, which rowback does not know by name (a _UTF8 collation of SQL Server 2019 or later?)`

@@ -157,6 +157,11 @@ export interface FileRecoverySource extends RecoverySource {
    */
   readonly databaseCollationId: number | null;
   /**
+   * The boot page's dbi_checkptLSN (`00000019:0000009d:0003`) once metadata() has read the data
+   * file or backup, else null: the point in the log the boot page's databaseCollation is of.
+   */
+  readonly databaseCheckpointLsn: string | null;
+  /**
    * When no .ldf is given: the backup set whose log is read last (the log backup of the chain with
    * the highest LastLSN, else the --bak backup whose own log is read last) and its finish date as its
    * header holds it (HEADERONLY BackupFinishDate: the SQL Server's local time, to the second,
@@ -304,6 +309,7 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
   let databaseCreated: string | null = null;
   let databaseCollation: string | null = null;
   let databaseCollationId: number | null = null;
+  let databaseCheckpointLsn: string | null = null;
   /** Of the tables the last candidates() read, the clustered columnstore ones; null before a scan. */
   let readColumnstore: string[] | null = null;
   let catalog: MetadataCatalog | null = null;
@@ -1049,6 +1055,9 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
     get databaseCollationId() {
       return databaseCollationId;
     },
+    get databaseCheckpointLsn() {
+      return databaseCheckpointLsn;
+    },
     /**
      * RecoverySource.catalogChanges for files: only `columnstore` (the clustered columnstore tables
      * the last candidates() read); no modify dates (the catalog is the data file's snapshot, not the
@@ -1095,6 +1104,7 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
       databaseCreated = meta.database?.created ?? null;
       databaseCollation = meta.database?.collation ?? null;
       databaseCollationId = meta.database?.collationId ?? null;
+      databaseCheckpointLsn = meta.database?.checkpointLsn ?? null;
       // a data file (or backup) and an .ldf of one database but of different times: said even with
       // --quiet (identityNotes), as a file whose database could not be checked is
       // (the .ldf as the only log: log backups given beside it may cover what it lacks)
