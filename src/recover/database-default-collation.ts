@@ -106,7 +106,10 @@ export function logBackupsDefaultCollation(trn: readonly string[]): DatabaseDefa
   if (pages.every((p) => p !== null && p === pages[0]) && latest.known) {
     return { collation: latest.known.name, from: `${from}; the latest taken, all reading varchar in code page ${pages[0]}` };
   }
-  return { collation: distinct.map(named).join(' / '), from, conflicting: true };
+  // a set that may name the _UTF8 form beside one naming the same collation plainly (a server
+  // upgraded to 2019 between two log backups): a change is possible, not seen; said so (utf8Unknown)
+  const maybe = distinct.find((s) => s.utf8Unknown !== undefined);
+  return { collation: distinct.map(named).join(' / '), from, conflicting: true, ...(maybe ? { utf8Unknown: maybe.utf8Unknown! } : {}) };
 }
 
 /**

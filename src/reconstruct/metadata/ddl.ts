@@ -126,8 +126,10 @@ export interface DatabaseDefaultCollation {
   unnamed?: true;
   /**
    * With `unnamed`: the input names this collation but cannot rule out its `_UTF8` form (a SQL
-   * Server 2019+ backup header: backup/header.ts headerCollation). A boot page naming it plainly
-   * settles it (recover/database-default-collation.ts withLogBackupsCollation).
+   * Server 2019+ backup header: backup/header.ts headerCollation). A boot page naming it plainly,
+   * of the headers' end or later, settles it (recover/database-default-collation.ts
+   * withLogBackupsCollation). With `conflicting`: one of the collations named is such a one, so a
+   * change between them may have been made, not seen (the refusal says so).
    */
   utf8Unknown?: string;
   /**
