@@ -147,10 +147,17 @@ const DATABASE = 'SYNTHETIC_rowback';
 const SERVER = 'SYNTHETIC\\rowback-test-writer';
 const SOFTWARE = 'SYNTHETIC rowback test writer (not SQL Server)';
 
+/** Where a SYNTHETIC SCIN record's names begin (StDb2Sql.bak's, SQL Server 2005: 344). */
+const NAMES_AT = 344;
+
 /** The SCIN configuration record (header.ts); `first`/`last` patched in when the backup closes. */
 function scinRecord(o: { created: Date; started: Date; bindingId: Uint8Array; familyGuid: Uint8Array; baseGuid: Uint8Array }): Uint8Array {
   const names = [Buffer.from(DATABASE, 'utf16le'), Buffer.from(SERVER, 'utf16le')];
-  const len = 216 + names[0].length + names[1].length;
+  // the names after the fixed part, as in real SCIN records (at 344–400 in the corpus's, 2005–2019):
+  // they were written from 216, where a real record holds the database's collation (TDS form,
+  // header.ts), and read back as one; the collation bytes stay zero (none said: no SQL Server wrote this)
+  const at = NAMES_AT;
+  const len = at + names[0].length + names[1].length;
   const s = new Uint8Array((len + 3) & ~3);
   const v = new DataView(s.buffer);
   s.set(Buffer.from('SCIN', 'latin1'), 0);
@@ -163,11 +170,11 @@ function scinRecord(o: { created: Date; started: Date; bindingId: Uint8Array; fa
   s[87] = 'L'.charCodeAt(0);
   v.setUint16(94, 852, true); // dbi_version of SQL Server 2016
   v.setUint16(104, names[0].length, true);
-  v.setUint16(106, 216, true);
+  v.setUint16(106, at, true);
   v.setUint16(108, names[1].length, true);
-  v.setUint16(110, 216 + names[0].length, true);
-  s.set(names[0], 216);
-  s.set(names[1], 216 + names[0].length);
+  v.setUint16(110, at + names[0].length, true);
+  s.set(names[0], at);
+  s.set(names[1], at + names[0].length);
   s.set(o.bindingId, 124);
   s.set(o.familyGuid, 156);
   s.set(o.baseGuid, 200);
