@@ -3,13 +3,13 @@ import type { DatabaseDefaultCollation } from '../reconstruct/metadata/ddl.js';
 import type { TdsCollation } from '../reconstruct/tds-collation.js';
 import { readBackupHeader } from '../backup/header.js';
 import { readMtfLayout, type MtfLayout } from '../backup/mtf.js';
-import { lsnToDecimal, parseLsn } from '../logreader/lsn.js';
+import { lsnToDecimal, parseAnyLsn } from '../logreader/lsn.js';
 
-/** An LSN given in decimal or `v:b:s` form as a bigint, or null (none, or one that does not parse). */
+/** An LSN in any form parseAnyLsn reads (decimal, `v:b:s` as printed, …) as a bigint, or null (none, or one it refuses). */
 function lsnOrNull(lsn: string | null | undefined): bigint | null {
   if (!lsn) return null;
   try {
-    return /^\d+$/.test(lsn) ? BigInt(lsn) : BigInt(lsnToDecimal(parseLsn(lsn)));
+    return BigInt(lsnToDecimal(parseAnyLsn(lsn)));
   } catch {
     return null;
   }
