@@ -134,8 +134,9 @@ export function parseJsonBody(body: string): unknown {
   if (key) throw badBody(`the body holds the key ${key.length > 200 ? `…${key.slice(-200)}` : key}, which no request takes (it could change the prototype of every object): leave it out`);
   // a key given twice in one object: JSON.parse kept the last value and dropped the first unsaid
   // (`"decision":"reject", …, "decision":"approve"` approved; `"dryRun":true, …, "dryRun":false` ran)
-  const twice = duplicateJsonKey(body);
-  if (twice) throw badBody(`the body gives the key ${shownKey(twice)} twice in one object: JSON readers differ in which value they keep (this one would keep the last, unsaid), so the request could be done otherwise than it reads: give each key once`);
+  const fault = duplicateJsonKey(body);
+  if (fault?.kind === 'duplicate') throw badBody(`the body gives the key ${shownKey(fault.path)} twice in one object: JSON readers differ in which value they keep (this one would keep the last, unsaid), so the request could be done otherwise than it reads: give each key once`);
+  if (fault?.kind === 'too-deep') throw badBody(`the body nests objects and arrays more than ${fault.limit} levels deep, which no request takes (its keys cannot be checked): send the request's own shape`);
   return parsed;
 }
 

@@ -82,8 +82,9 @@ export function resolveConfig(flags: ServeFlags, env: NodeJS.ProcessEnv = proces
     }
     // a key given twice (a second "allowedServers" or "targets" block pasted below the first):
     // JSON.parse kept the last and dropped the first without a word, widening or emptying the list
-    const twice = duplicateJsonKey(text);
-    if (twice) throw new InputError('INPUT_BAD_CONFIG', `config ${twice}: given twice in one object of ${flags.config}; JSON readers differ in which they keep (rowback would keep the last, unsaid): give it once`, { file: flags.config });
+    const fault = duplicateJsonKey(text);
+    if (fault?.kind === 'duplicate') throw new InputError('INPUT_BAD_CONFIG', `config ${fault.path}: given twice in one object of ${flags.config}; JSON readers differ in which they keep (rowback would keep the last, unsaid): give it once`, { file: flags.config });
+    if (fault?.kind === 'too-deep') throw new InputError('INPUT_BAD_CONFIG', `config file ${flags.config} nests objects and arrays more than ${fault.limit} levels deep, which no setting takes (its keys cannot be checked): give the settings in the shape docs/service.md shows`, { file: flags.config });
   }
   const merged = {
     ...file,
