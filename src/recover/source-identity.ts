@@ -393,11 +393,11 @@ export function assertBackupSet(headers: BackupSetHeader[], advice: BackupAdvice
   for (const h of headers) {
     if (h.backupType === 'log') {
       // a log set of a file that holds a database backup set too (BACKUP DATABASE and BACKUP LOG
-      // appended WITH NOINIT): "give it with --trn" cannot be followed, --trn reads every set of a file
-      // and refuses the database backup (files.ts mixedSetsAdvice); said as such, with what reads each
+      // appended WITH NOINIT): the file as --trn reads its log backup sets and leaves the database
+      // backup sets out with a note (files.ts, replay/point-in-time.ts setsOf); said with both halves
       const beside = advice.logBackupInBak === undefined ? databaseSetsBeside(h) : [];
       const instead = beside.length
-        ? `--trn reads every backup set of a file, and this file holds database backup set${beside.length > 1 ? 's' : ''} ${beside.join(', ')} beside it: a file mixing a database backup with log backups is not supported as --trn; its log backup records are listed by rowback log ${h.file} --position ${h.position}, and the database backup is read with ${beside.map((p) => `--bak ${h.file} --position ${p}`).join(' or ')}`
+        ? `this file holds database backup set${beside.length > 1 ? 's' : ''} ${beside.join(', ')} beside it: give the file with --trn ${h.file} (its log backup sets are read, the database backup set${beside.length > 1 ? 's' : ''} left out of the log chain) and the database backup with ${beside.map((p) => `--bak ${h.file} --position ${p}`).join(' or ')}; its log records alone are listed by rowback log ${h.file} --position ${h.position}`
         : advice.logBackupInBak ?? 'give it with --trn, and a full backup with --bak';
       throw new InputError('INPUT_NOT_A_DATABASE_BACKUP', `${setOf(h)} is a log backup: it holds no data pages; ${instead}`, { file: h.file });
     }

@@ -6,7 +6,10 @@
  *   file whose set 1 is the full backup is (INPUT_SEVERAL_BACKUP_SETS), naming set 2 as a full backup;
  *   `--position 1` / `--position 2` read each.
  * - `rowback scan --trn X` of that file advised "give it with --bak", which cannot be followed (--trn
- *   reads every set of a file): now says it is not supported and what reads each set.
+ *   reads every set of a file); later it was refused as not supported. Now its log backup sets are
+ *   read and the full/differential set left out with a note (the log chain is the log backups), as
+ *   the point-in-time replay and the live --log-backup read leave it out; its log past the last log
+ *   backup is said INCOMPLETE.
  * - `rowback dump --bak X --position 2` where set 2 is a differential and set 1 its full backup: the
  *   advice was `--bak FULL.bak X`, which one --position cannot express. Now: not supported, read set 1
  *   alone or restore both sets on a SQL Server.
@@ -56,12 +59,36 @@ describeCorpus('several backup sets of different kinds in one file', () => {
     expect(two.stderr).not.toContain('FORMAT_LOG_CHAIN_GAP');
   });
 
-  it('scan --trn of that file: not supported, said with what reads each set (not "give it with --bak", which --trn\'s every-set read cannot follow)', async () => {
-    const line = expectOneLineError(await cli('scan', '--trn', logThenFull, '--bak', rtc('RestoreTimeClean.bak')), 'INPUT_NOT_A_LOG_BACKUP');
-    expect(line).toContain(`${logThenFull} (backup set 2) is a full backup, not a log backup; --trn reads every backup set of a file, and this file holds log backup set 1 beside it`);
-    expect(line).toContain(`rowback log ${logThenFull} --position 1`);
-    expect(line).toContain(`--bak ${logThenFull} --position 2`);
-    expect(line).not.toContain('give it with --bak');
+  it('scan --trn of that file reads its log backup set and leaves the full backup set out with a note, rows as the one-set files give them', async () => {
+    // before: refused (INPUT_NOT_A_LOG_BACKUP, "a file mixing a database backup with log backups is
+    // not supported as --trn"): the common everything-in-one-file layout had no scan at all
+    const r = await cli('scan', '--trn', logThenFull, '--bak', rtc('RestoreTimeClean.bak'), '--op', 'insert');
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain(`note: ${logThenFull} (backup set 2) is a full backup appended to the log backups' file, not a log backup: left out of the log chain (a full backup neither breaks nor joins it); to read it as the database backup, give --bak ${logThenFull} --position 2`);
+    expect(r.stderr).not.toContain('INCOMPLETE');
+    const one = await cli('scan', '--trn', rtc('RestoreTimeClean_1.trn'), '--bak', rtc('RestoreTimeClean.bak'), '--op', 'insert');
+    expect(one.code, one.stderr).toBe(0);
+    const rows = (out: string) => out.trim().split('\n').map((l) => { const o = JSON.parse(l) as Record<string, unknown>; delete o.source; return JSON.stringify(o); });
+    expect(rows(r.stdout).length).toBe(10);
+    expect(rows(r.stdout)).toEqual(rows(one.stdout));
+    // the file's own full set as --bak: read as the database backup, no note
+    const own = await cli('scan', '--bak', logThenFull, '--position', '2', '--trn', logThenFull, '--op', 'insert');
+    expect(own.code, own.stderr).toBe(0);
+    expect(own.stderr).not.toContain('left out of the log chain');
+    expect(rows(own.stdout)).toEqual(rows(one.stdout));
+  });
+
+  it('scan --trn of a file whose full or differential set holds log past the last log backup: that stretch is said INCOMPLETE, not passed over', async () => {
+    const logsThenDiff = join(dir, 'log-log-diff.trn');
+    writeFileSync(logsThenDiff, appendedBackupSet(rtc('RestoreTimeClean_1.trn'), rtc('RestoreTimeClean_2.trn'), rtc('RestoreTimeClean2.bak')));
+    const r = await cli('scan', '--trn', logsThenDiff, '--bak', rtc('RestoreTimeClean.bak'), '--op', 'insert');
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout.trim().split('\n').length).toBe(20);
+    expect(r.stderr).toContain(`note: ${logsThenDiff} (backup set 3) is a differential backup appended to the log backups' file`);
+    // the differential's log (00000019:000000ad:0026 to 00000019:000000be:0001) goes past _2.trn's end (00000019:000000a3:0001)
+    expect(r.stderr).toContain(`INCOMPLETE: ${logsThenDiff} (backup set 3), a differential backup left out of the log chain, holds log up to LSN 00000019:000000be:0001, and the log backups given end at 00000019:000000a3:0001 (${logsThenDiff}, set 2): the rows deleted or changed between are not in this result`);
+    const strict = await cli('scan', '--trn', logsThenDiff, '--bak', rtc('RestoreTimeClean.bak'), '--op', 'insert', '--strict');
+    expect(strict.code).not.toBe(0);
   });
 
   it('scan --trn of a full backup file of one set keeps "give it with --bak"', async () => {
@@ -82,30 +109,33 @@ describeCorpus('several backup sets of different kinds in one file', () => {
     expect(line).toContain(`give it first (--bak FULL.bak ${rtc('RestoreTimeClean2.bak')})`);
   });
 
-  it('scan --trn of a file of three sets (log, log, full): the advice names a run for each log set, not set 1 alone', async () => {
+  it('scan --trn of a file of three sets (log, log, full): both log sets read, the full one left out with a note', async () => {
     const three = join(dir, 'log-log-full.trn');
     writeFileSync(three, appendedBackupSet(rtc('RestoreTimeClean_1.trn'), rtc('RestoreTimeClean_2.trn'), rtc('RestoreTimeClean.bak')));
-    const line = expectOneLineError(await cli('scan', '--trn', three, '--bak', rtc('RestoreTimeClean.bak')), 'INPUT_NOT_A_LOG_BACKUP');
-    expect(line).toContain('this file holds log backup sets 1, 2 beside it');
-    expect(line).toContain(`rowback log ${three} --position 1`);
-    expect(line).toContain(`rowback log ${three} --position 2`);
-    expect(line).toContain(`--bak ${three} --position 3`);
+    const r = await cli('scan', '--trn', three, '--bak', rtc('RestoreTimeClean.bak'), '--op', 'insert');
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout.trim().split('\n').length).toBe(20);
+    expect(r.stderr).toContain(`${three} (backup set 3) is a full backup appended to the log backups' file`);
     // and `log` refuses it whole, naming set 3; each log set is read with --position
     expect(expectOneLineError(await cli('log', three), 'INPUT_SEVERAL_BACKUP_SETS')).toContain('(set 3 is a full backup');
     const two = await cli('log', three, '--position', '2', '--format', 'ndjson');
     expect(two.code, two.stderr).toBe(0);
   });
 
-  it('scan/dump --bak FILE --position N where set N is a log backup and another set of the file a full backup: not "give it with --trn" (--trn reads every set of the file and refuses the full one), but what reads each set', async () => {
+  it('scan/dump --bak FILE --position N where set N is a log backup and another set of the file a full backup: the advice names --trn FILE beside --bak FILE --position of the full set, and it works', async () => {
     const fullThenLog = join(dir, 'full-log.bak');
     writeFileSync(fullThenLog, appendedBackupSet(rtc('RestoreTimeClean.bak'), rtc('RestoreTimeClean_1.trn')));
     for (const args of [['scan', '--bak', fullThenLog, '--position', '2'], ['dump', '--bak', fullThenLog, '--position', '2', '--all']]) {
       const line = expectOneLineError(await cli(...args), 'INPUT_NOT_A_DATABASE_BACKUP');
       expect(line, args[0]).toContain(`${fullThenLog} (backup set 2) is a log backup: it holds no data pages`);
-      expect(line, args[0]).not.toContain('give it with --trn');
+      expect(line, args[0]).toContain(`give the file with --trn ${fullThenLog} (its log backup sets are read, the database backup set left out of the log chain) and the database backup with --bak ${fullThenLog} --position 1`);
       expect(line, args[0]).toContain(`rowback log ${fullThenLog} --position 2`);
-      expect(line, args[0]).toContain(`--bak ${fullThenLog} --position 1`);
     }
+    // the advice followed: the 10 inserts of _1.trn, no note (set 1 is read by --bak)
+    const followed = await cli('scan', '--trn', fullThenLog, '--bak', fullThenLog, '--position', '1', '--op', 'insert');
+    expect(followed.code, followed.stderr).toBe(0);
+    expect(followed.stdout.trim().split('\n').length).toBe(10);
+    expect(followed.stderr).not.toContain('left out of the log chain');
     // a log backup file of one set given as --bak keeps "give it with --trn"
     expect(expectOneLineError(await cli('scan', '--bak', rtc('RestoreTimeClean_1.trn')), 'INPUT_NOT_A_DATABASE_BACKUP')).toContain('give it with --trn');
   });

@@ -367,14 +367,35 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
   // cannot be told committed or not).
   const backupHeaders = new Map<string, BackupHeader>(); // by `${file}#${position}`
   const given: LogBackupSet[] = [];
+  // A full or differential set appended to a file of log backups (BACKUP DATABASE and BACKUP LOG
+  // … WITH NOINIT to one file) is left out of the chain with a note, as the point-in-time replay
+  // leaves it out (replay/point-in-time.ts setsOf): the log chain is the unbroken sequence of log
+  // backups (Microsoft Learn, "Transaction log backups": a full backup neither breaks nor joins it);
+  // in the corpus RestoreTimeClean_3.trn's LastLSN is RestoreTimeClean2_1.trn's FirstLSN
+  // (25000000017300001) with the differential RestoreTimeClean2.bak taken between. So no log record
+  // of the window is lost. A file with no log set at all is refused as before.
+  const leftOutSetNotes: string[] = [];
+  const leftOutSets: LogBackupSet[] = [];
   for (const t of trn) {
     const layout = readMtfLayout(t);
-    for (let position = 1; position <= Math.max(1, layout.sets); position++) {
+    const sets = Math.max(1, layout.sets);
+    const headers: BackupHeader[] = [];
+    for (let position = 1; position <= sets; position++) {
       const h = readBackupHeader(t, layout, position);
       backupHeaders.set(`${t}#${position}`, h);
-      if (h.backupType !== 'log') throw new InputError('INPUT_NOT_A_LOG_BACKUP', `${t}${layout.sets > 1 ? ` (backup set ${position})` : ''} is a ${h.backupType} backup, not a log backup; ${inputs.backupAdvice?.notALogBackup ?? mixedSetsAdvice(t, layout, position) ?? 'give it with --bak'}`, { file: t });
-      given.push({ file: t, position, header: h });
+      headers.push(h);
     }
+    const hasLog = headers.some((h) => h.backupType === 'log');
+    headers.forEach((h, i) => {
+      const position = i + 1;
+      if (h.backupType === 'log') { given.push({ file: t, position, header: h }); return; }
+      if (!hasLog) {
+        throw new InputError('INPUT_NOT_A_LOG_BACKUP', `${t}${layout.sets > 1 ? ` (backup set ${position})` : ''} is a ${h.backupType} backup, not a log backup; ${inputs.backupAdvice?.notALogBackup ?? 'give it with --bak'}`, { file: t });
+      }
+      // read by --bak as well (`--bak ALL.bak --position 1 --trn ALL.bak`): nothing to say
+      if (baks.some((b) => sameFile(b, t)) && (inputs.position ?? 1) === position) return;
+      leftOutSets.push({ file: t, position, header: h });
+    });
   }
   // In LSN order; a log backup given twice (the same file, or a copy: the same LSN range of the one
   // database the binding ids are checked to be) is read once, not a break in the chain. Breaks are
@@ -539,6 +560,24 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
     }
   }
 
+  // A full or differential set left out of a --trn file (above) whose log goes on past the chain's
+  // end (appended after the last log backup): that stretch is read from no file, said as for a --bak
+  // that ends later (INCOMPLETE when the window may reach it), unless a --bak set says it already
+  for (const x of leftOutSets) {
+    leftOutSetNotes.push(`${x.file} (backup set ${x.position}) is a ${x.header.backupType} backup appended to the log backups' file, not a log backup: left out of the log chain (a ${x.header.backupType} backup neither breaks nor joins it); to read it as the database backup, give --bak ${x.file} --position ${x.position}`);
+  }
+  if (trnSets.length && !inputs.ldf) {
+    const last = trnSets.reduce((m, t) => (BigInt(t.last) > BigInt(m.last) ? t : m), trnSets[0]!);
+    for (const x of leftOutSets) {
+      if (BigInt(x.header.lastLsn.decimal) <= chainEnd) continue;
+      if (anchored && bakSets.some((b) => b.header.backupType !== 'log' && b.header.lastLsn.decimal === x.header.lastLsn.decimal)) continue;
+      const note = `${x.file} (backup set ${x.position}), a ${x.header.backupType} backup left out of the log chain, holds log up to LSN ${x.header.lastLsn.lsn}, and the log backups given end at ${last.lastLsn} (${last.file}${last.position > 1 ? `, set ${last.position}` : ''}): the rows deleted or changed between are not in this result; add the later log backups with ${TRN} to see them`;
+      unreadNotes.push(note);
+      unreadLoudNotes.push(note);
+      notGiven.push({ clause: note, lsnRange: { first: last.lastLsn, last: x.header.lastLsn.lsn }, ...(last.started ? { after: last.started } : {}), ...(x.header.backupFinishDate ? { before: x.header.backupFinishDate } : {}), ...(last.finished ? { priorBy: last.finished } : {}), ...(x.header.backupStartDate ? { laterFrom: x.header.backupStartDate } : {}), afterLastBegin: true });
+    }
+  }
+
   // Breaks between the backups' own logs as their headers say (FirstLSN); a full or differential
   // backup's log starts earlier (chain-boundary.ts backupLogFirstLsn), which its stream's first block
   // tells when the log is first read (readAllBatches): the break then ends there, or is none.
@@ -593,7 +632,7 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
   const logBackupsStart: LogReadEnd | null = backupsStartSet ? setRef(backupsStartSet) : null;
 
   // Every file must belong to one database (binding id), checked once before anything is decoded.
-  const notes: string[] = [...givenTwice, ...unreadNotes, ...trailerNotes];
+  const notes: string[] = [...leftOutSetNotes, ...givenTwice, ...unreadNotes, ...trailerNotes];
   const identityNotes: string[] = [...unreadLoudNotes];
   let identity: Promise<void> | null = null;
   const ids: SourceFileIdentity[] = [];
@@ -1334,26 +1373,4 @@ function sameFile(a: string, b: string): boolean {
   } catch {
     return false;
   }
-}
-
-/**
- * The advice for a --trn file whose set `position` is a full or differential backup and some other
- * set a log backup (BACKUP DATABASE and BACKUP LOG appended to one file): "give it with --bak"
- * could not be followed, since --trn reads every set of a file and --position picks only in --bak.
- * Says it is not supported and what reads each part; null when the file holds no log backup set.
- */
-function mixedSetsAdvice(file: string, layout: ReturnType<typeof readMtfLayout>, position: number): string | null {
-  if (layout.sets < 2) return null;
-  const logSets: number[] = [];
-  for (let p = 1; p <= layout.sets; p++) {
-    if (p === position) continue;
-    try {
-      if (readBackupHeader(file, layout, p).backupType === 'log') logSets.push(p);
-    } catch {
-      // a set whose header cannot be read: not named here
-    }
-  }
-  if (logSets.length === 0) return null;
-  const sets = `set${logSets.length > 1 ? 's' : ''} ${logSets.join(', ')}`;
-  return `--trn reads every backup set of a file, and this file holds log backup ${sets} beside it: a file mixing a database backup with log backups is not supported as --trn (no set of it can be left out); its log backup records are listed by ${logSets.map((p) => `rowback log ${file} --position ${p}`).join(', by ')}, and the database backup is read with --bak ${file} --position ${position}`;
 }
