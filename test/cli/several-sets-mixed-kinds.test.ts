@@ -109,6 +109,27 @@ describeCorpus('several backup sets of different kinds in one file', () => {
     expect(line).toContain(`give it first (--bak FULL.bak ${rtc('RestoreTimeClean2.bak')})`);
   });
 
+  it('scan --bak FILE --position 1 of a file whose later sets are log backups: says they are there and not read (even with --quiet)', async () => {
+    // before: "0 row(s) recovered" and "why no rows", nothing of sets 2-4, the very log a delete made
+    // after the full backup is in
+    const all = join(dir, 'full-log-log-log.bak');
+    writeFileSync(all, appendedBackupSet(rtc('RestoreTimeClean.bak'), rtc('RestoreTimeClean_1.trn'), rtc('RestoreTimeClean_2.trn'), rtc('RestoreTimeClean_3.trn')));
+    const r = await cli('scan', '--bak', all, '--position', '1', '--op', 'insert', '--quiet');
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toContain(`note: ${all} also holds log backup sets 2, 3, 4, going on to LSN 00000019:000000ad:0001 (backup set 4 started 2017-06-01T13:14:13, the SQL Server's local time), past the log this scan reads: they are not read; add --trn ${all} to read the rows deleted or changed after backup set 1`);
+    // part of the chain given: the sets past it are named
+    const part = await cli('scan', '--bak', all, '--position', '1', '--trn', rtc('RestoreTimeClean_1.trn'), '--op', 'insert', '--quiet');
+    expect(part.stderr).toContain(`note: ${all} also holds log backup sets 3, 4,`);
+    // the advice followed: the 30 inserts, no such note
+    const followed = await cli('scan', '--bak', all, '--position', '1', '--trn', all, '--op', 'insert', '--quiet');
+    expect(followed.stdout.trim().split('\n').length).toBe(30);
+    expect(followed.stderr).not.toContain('also holds log backup');
+    // the whole chain given as files of their own: nothing past it, no note
+    const whole = await cli('scan', '--bak', all, '--position', '1', '--trn', rtc('RestoreTimeClean_1.trn'), rtc('RestoreTimeClean_2.trn'), rtc('RestoreTimeClean_3.trn'), '--op', 'insert');
+    expect(whole.stderr).not.toContain('also holds log backup');
+  });
+
   it('scan --trn of a file of three sets (log, log, full): both log sets read, the full one left out with a note', async () => {
     const three = join(dir, 'log-log-full.trn');
     writeFileSync(three, appendedBackupSet(rtc('RestoreTimeClean_1.trn'), rtc('RestoreTimeClean_2.trn'), rtc('RestoreTimeClean.bak')));

@@ -503,6 +503,33 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
   // `--bak FULL.bak DIFF.bak --trn _2.trn` (RestoreTimeClean: full to 19:84:1, _2.trn 19:99:1 to
   // 19:a3:1, differential 19:ad:26 to 19:be:1) as complete, without _1.trn's 10 steps.
   const chainEnd = trnSets.reduce((m, t) => (BigInt(t.last) > m ? BigInt(t.last) : m), 0n);
+  // A --bak set chosen from a file of several (`--bak ALL.bak --position 1`) whose file holds log
+  // backup sets going on past what the log read reaches, the file not given with --trn: its later
+  // log is right there and not read. Without a window the scan said only "0 row(s)", "why no rows",
+  // for a delete made after the full backup; with one, "add the log backups … with --trn", not that
+  // they are in the very file given. Said even with --quiet.
+  for (const x of inputs.ldf ? [] : bakSets) {
+    if (x.files.length > 1 || trn.some((t) => sameFile(t, x.file))) continue;
+    let layout: ReturnType<typeof readMtfLayout>;
+    try { layout = readMtfLayout(x.file); } catch { continue; }
+    if (layout.sets < 2) continue;
+    const reach = BigInt(x.header.lastLsn.decimal) > chainEnd ? BigInt(x.header.lastLsn.decimal) : chainEnd;
+    const later: Array<{ position: number; header: BackupHeader }> = [];
+    for (let p = 1; p <= layout.sets; p++) {
+      if (p === x.position) continue;
+      try {
+        const h = readBackupHeader(x.file, layout, p);
+        if (h.backupType === 'log' && BigInt(h.lastLsn.decimal) > reach) later.push({ position: p, header: h });
+      } catch {
+        // a set whose header cannot be read: not named here
+      }
+    }
+    if (!later.length) continue;
+    const lastSet = later.reduce((m, l) => (BigInt(l.header.lastLsn.decimal) > BigInt(m.header.lastLsn.decimal) ? l : m));
+    const note = `${x.file} also holds log backup set${later.length > 1 ? 's' : ''} ${later.map((l) => l.position).join(', ')}, going on to LSN ${lastSet.header.lastLsn.lsn}${lastSet.header.backupStartDate ? ` (backup set ${lastSet.position} started ${lastSet.header.backupStartDate}, the SQL Server's local time)` : ''}, past the log this scan reads: ${later.length > 1 ? 'they are' : 'it is'} not read; add --trn ${x.file} to read the rows deleted or changed after backup set ${x.position}`;
+    unreadNotes.push(note);
+    unreadLoudNotes.push(note);
+  }
   const startsFrom = (x: (typeof bakSets)[number], k: number): boolean =>
     trnSets.length > 0 && BigInt(trnSets[0]!.first) <= BigInt(x.header.lastLsn.decimal) && (k === 0 || chainEnd > BigInt(x.header.lastLsn.decimal));
   const anchored = bakSets.some((x, k) => x.header.backupType !== 'log' && startsFrom(x, k));
