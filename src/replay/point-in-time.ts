@@ -521,6 +521,37 @@ export async function replayTablesAt(inputs: ReplayTablesInputs): Promise<Replay
   return out;
 }
 
+/**
+ * For each `--bak` file not also given with `--trn`: the log backup sets it holds (a file written
+ * WITH NOINIT) that end past every set read (`sets`, LastLSN compared as decimal LSNs), named in one
+ * sentence with the way to read them (`--trn FILE`); [] when none. A file that cannot be laid out,
+ * or a set whose header cannot be read, is passed over (the read itself says its damage).
+ */
+function laterLogSetsInBakFiles(bakFiles: readonly string[], trnFiles: readonly string[], sets: readonly BackupSetRecord[]): string[] {
+  const reach = sets.reduce((m, x) => (BigInt(x.lastLsn) > m ? BigInt(x.lastLsn) : m), 0n);
+  const trnPaths = new Set(trnFiles.map(realPath));
+  const out: string[] = [];
+  for (const f of new Set(bakFiles)) {
+    if (trnPaths.has(realPath(f))) continue;
+    let layout: ReturnType<typeof readMtfLayout>;
+    try { layout = readMtfLayout(f); } catch { continue; }
+    if (layout.sets < 2) continue;
+    const later: Array<{ p: number; last: bigint; lsn: string }> = [];
+    for (let p = 1; p <= layout.sets; p++) {
+      try {
+        const h = readBackupHeader(f, layout, p);
+        if (h.backupType === 'log' && BigInt(h.lastLsn.decimal) > reach) later.push({ p, last: BigInt(h.lastLsn.decimal), lsn: h.lastLsn.lsn });
+      } catch {
+        // a set whose header cannot be read: not named here
+      }
+    }
+    if (!later.length) continue;
+    const end = later.reduce((m, l) => (l.last > m.last ? l : m));
+    out.push(`${f} (given with --bak) also holds log backup set${later.length > 1 ? 's' : ''} ${later.map((l) => l.p).join(', ')}, going on to LSN ${end.lsn}, which ${later.length > 1 ? 'are' : 'is'} not read: add --trn ${f} to replay through ${later.length > 1 ? 'them' : 'it'}`);
+  }
+  return out;
+}
+
 /** A table of a replay of several, as it goes: its notes (the chain's first), the chain it is replayed over, and at the end its outcome. */
 interface TableSlot {
   index: number;
@@ -584,8 +615,12 @@ export async function replayTablesOutcomes(inputs: ReplayTablesInputs): Promise<
   try {
     chain = inputs.trn.length === 0 ? baseEndChain(sets, target) : planChain(sets, target);
   } catch (e) {
-    // a --trn file whose walk stopped at damage with more after it: the log the refusal misses may be there
-    if (hidden.length && isRowbackError(e)) e.message += `; note: ${hidden.join('; ')}`;
+    // a --trn file whose walk stopped at damage with more after it: the log the refusal misses may be
+    // there; a --bak file holding log backup sets past the log given (`--bak ALL.bak --position 1`,
+    // everything appended to one file): the refusal's "log that none of the files given holds" was
+    // untrue of that very file
+    const more = isRowbackError(e) ? laterLogSetsInBakFiles(inputs.bak, inputs.trn, sets) : [];
+    if ((hidden.length || more.length) && isRowbackError(e)) e.message += `; note: ${[...hidden, ...more].join('; ')}`;
     throw e;
   }
   // backups the chain planner left out (damaged MTF blocks, file backups): said, as `restore plan` lists them

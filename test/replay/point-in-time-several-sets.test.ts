@@ -117,6 +117,22 @@ describeCorpus('point-in-time replay from files of several backup sets', () => {
     expect(expectOneLineError(await dump([FULL()], [rtc('RestoreTimeClean2.bak')]), 'INPUT_BAD_OPTION')).toContain('is a differential backup, not a log backup: give it with --bak');
   }, 60_000);
 
+  it('--bak F --position 1 of a file holding later log backup sets, F not given with --trn: a stop past the log given is refused naming those sets and --trn F (SYNTHETIC)', async () => {
+    // before: "in log that none of the files given holds", untrue of the very file given as --bak
+    const F = f['full-and-logs.bak']!;
+    const part = expectOneLineError(await dump([F], [LOGS()[0]!], ['--position', '1'], '2017-06-01T13:12:00'), 'INPUT_RESTORE_TOO_LATE');
+    expect(part).toContain(`note: ${F} (given with --bak) also holds log backup sets 3, 4, going on to LSN 00000019:000000ad:0001, which are not read: add --trn ${F} to replay through them`);
+    const none = expectOneLineError(await cli('dump', '--bak', F, '--position', '1', '--stop-at', '2017-06-01T13:12:00', '--table', 'dbo.steps'), 'INPUT_BAD_OPTION');
+    expect(none).toContain(`note: ${F} (given with --bak) also holds log backup sets 2, 3, 4,`);
+    // the way on taken: replayed
+    const followed = await dump([F], [LOGS()[0]!, F], ['--position', '1'], '2017-06-01T13:12:00');
+    expect(followed.code, followed.stderr).toBe(0);
+    // a stop the log given reaches: no such note (nothing refused)
+    const reached = await dump([F], [LOGS()[0]!], ['--position', '1'], '2017-06-01T13:03:00');
+    expect(reached.code, reached.stderr).toBe(0);
+    expect(reached.stderr).not.toContain('also holds log backup');
+  }, 60_000);
+
   it('log sets before the differential the chain starts from (SYNTHETIC): passed over as with one-set files', async () => {
     const one = await dump([FULL(), rtc('RestoreTimeClean2.bak')], [rtc('RestoreTimeClean2_1.trn'), ...LOGS()], [], '2017-06-01T13:17:00');
     expect(one.code, one.stderr).toBe(0);
