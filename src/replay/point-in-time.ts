@@ -61,6 +61,7 @@ import { openBackupLogStream } from '../backup/log-stream.js';
 import { chainVlfBoundaryGaps } from '../backup/chain-boundary.js';
 import { openBackupPages, choosePosition } from '../backup/open.js';
 import { readBackupHeader } from '../backup/header.js';
+import { lastEnding, logSetsEndingPast } from '../backup/later-log-sets.js';
 import { BACKUP_HEADER_WARNING, headerCopiesProblem, headerWarnings, readMtfLayout } from '../backup/mtf.js';
 import { readDataFileMetadata } from '../datafile/metadata.js';
 import { PageReader, pageFileMemo, pageFileOf, type PageReadStats } from '../datafile/page-reader.js';
@@ -533,21 +534,10 @@ function laterLogSetsInBakFiles(bakFiles: readonly string[], trnFiles: readonly 
   const out: string[] = [];
   for (const f of new Set(bakFiles)) {
     if (trnPaths.has(realPath(f))) continue;
-    let layout: ReturnType<typeof readMtfLayout>;
-    try { layout = readMtfLayout(f); } catch { continue; }
-    if (layout.sets < 2) continue;
-    const later: Array<{ p: number; last: bigint; lsn: string }> = [];
-    for (let p = 1; p <= layout.sets; p++) {
-      try {
-        const h = readBackupHeader(f, layout, p);
-        if (h.backupType === 'log' && BigInt(h.lastLsn.decimal) > reach) later.push({ p, last: BigInt(h.lastLsn.decimal), lsn: h.lastLsn.lsn });
-      } catch {
-        // a set whose header cannot be read: not named here
-      }
-    }
+    const later = logSetsEndingPast(f, reach);
     if (!later.length) continue;
-    const end = later.reduce((m, l) => (l.last > m.last ? l : m));
-    out.push(`${f} (given with --bak) also holds log backup set${later.length > 1 ? 's' : ''} ${later.map((l) => l.p).join(', ')}, going on to LSN ${end.lsn}, which ${later.length > 1 ? 'are' : 'is'} not read: add --trn ${f} to replay through ${later.length > 1 ? 'them' : 'it'}`);
+    const end = lastEnding(later);
+    out.push(`${f} (given with --bak) also holds log backup set${later.length > 1 ? 's' : ''} ${later.map((l) => l.position).join(', ')}, going on to LSN ${end.header.lastLsn.lsn}, which ${later.length > 1 ? 'are' : 'is'} not read: add --trn ${f} to replay through ${later.length > 1 ? 'them' : 'it'}`);
   }
   return out;
 }

@@ -19,6 +19,7 @@ import { backupLogFirstLsn, chainVlfBoundaryGaps } from '../../backup/chain-boun
 import { assertEachBackupOnce, choosePosition, openBackupPages } from '../../backup/open.js';
 import { requireWholeMediaSet, type BackupAdvice } from '../../backup/page-source.js';
 import { BACKUP_HEADER_WARNING, MTF_TRAILER_DAMAGED, readMtfLayout } from '../../backup/mtf.js';
+import { lastEnding, logSetsEndingPast } from '../../backup/later-log-sets.js';
 import { VLF_FIRST_BLOCK_OFFSET } from '../../logreader/ldf/constants.js';
 import { LOG_STARTS_MID_VLF, LOG_VLF_ENDS_EARLY, vlfEndsEarlySaid, readLdfLayout, readLdfRecordBatches, emptyLogScanStats, uncheckedBlocksNote, type LogScanOptions, type LogScanStats, type RecordKeep } from '../../logreader/ldf/reader.js';
 import { LOP_ABORT_XACT, LOP_BEGIN_XACT, LOP_COMMIT_XACT, type LogRecord } from '../../logreader/log-record.js';
@@ -510,22 +511,10 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
   // they are in the very file given. Said even with --quiet.
   for (const x of inputs.ldf ? [] : bakSets) {
     if (x.files.length > 1 || trn.some((t) => sameFile(t, x.file))) continue;
-    let layout: ReturnType<typeof readMtfLayout>;
-    try { layout = readMtfLayout(x.file); } catch { continue; }
-    if (layout.sets < 2) continue;
     const reach = BigInt(x.header.lastLsn.decimal) > chainEnd ? BigInt(x.header.lastLsn.decimal) : chainEnd;
-    const later: Array<{ position: number; header: BackupHeader }> = [];
-    for (let p = 1; p <= layout.sets; p++) {
-      if (p === x.position) continue;
-      try {
-        const h = readBackupHeader(x.file, layout, p);
-        if (h.backupType === 'log' && BigInt(h.lastLsn.decimal) > reach) later.push({ position: p, header: h });
-      } catch {
-        // a set whose header cannot be read: not named here
-      }
-    }
+    const later = logSetsEndingPast(x.file, reach).filter((l) => l.position !== x.position);
     if (!later.length) continue;
-    const lastSet = later.reduce((m, l) => (BigInt(l.header.lastLsn.decimal) > BigInt(m.header.lastLsn.decimal) ? l : m));
+    const lastSet = lastEnding(later);
     const note = `${x.file} also holds log backup set${later.length > 1 ? 's' : ''} ${later.map((l) => l.position).join(', ')}, going on to LSN ${lastSet.header.lastLsn.lsn}${lastSet.header.backupStartDate ? ` (backup set ${lastSet.position} started ${lastSet.header.backupStartDate}, the SQL Server's local time)` : ''}, past the log this scan reads: ${later.length > 1 ? 'they are' : 'it is'} not read; add --trn ${x.file} to read the rows deleted or changed after backup set ${x.position}`;
     unreadNotes.push(note);
     unreadLoudNotes.push(note);
