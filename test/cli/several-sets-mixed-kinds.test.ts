@@ -64,7 +64,8 @@ describeCorpus('several backup sets of different kinds in one file', () => {
     // not supported as --trn"): the common everything-in-one-file layout had no scan at all
     const r = await cli('scan', '--trn', logThenFull, '--bak', rtc('RestoreTimeClean.bak'), '--op', 'insert');
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stderr).toContain(`note: ${logThenFull} (backup set 2) is a full backup appended to the log backups' file, not a log backup: left out of the log chain (a full backup neither breaks nor joins it); to read it as the database backup, give --bak ${logThenFull} --position 2`);
+    // the full set is RestoreTimeClean.bak, given with --bak: named as read there
+    expect(r.stderr).toContain(`note: ${logThenFull} (backup set 2) is a full backup appended to the log backups' file, not a log backup: left out of the log chain; the same backup (BackupSetGUID 5AF3E50D-A4E0-4E9B-8AEF-FE52898C6359) is read from --bak ${rtc('RestoreTimeClean.bak')}`);
     expect(r.stderr).not.toContain('INCOMPLETE');
     const one = await cli('scan', '--trn', rtc('RestoreTimeClean_1.trn'), '--bak', rtc('RestoreTimeClean.bak'), '--op', 'insert');
     expect(one.code, one.stderr).toBe(0);
@@ -84,7 +85,7 @@ describeCorpus('several backup sets of different kinds in one file', () => {
     const r = await cli('scan', '--trn', logsThenDiff, '--bak', rtc('RestoreTimeClean.bak'), '--op', 'insert');
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout.trim().split('\n').length).toBe(20);
-    expect(r.stderr).toContain(`note: ${logsThenDiff} (backup set 3) is a differential backup appended to the log backups' file`);
+    expect(r.stderr).toContain(`note: ${logsThenDiff} (backup set 3) is a differential backup appended to the log backups' file, not a log backup: left out of the log chain (a differential backup neither breaks nor joins it); to read it as the database backup, give --bak ${logsThenDiff} --position 3`);
     // the differential's log (00000019:000000ad:0026 to 00000019:000000be:0001) goes past _2.trn's end (00000019:000000a3:0001)
     expect(r.stderr).toContain(`INCOMPLETE: ${logsThenDiff} (backup set 3), a differential backup left out of the log chain, holds log up to LSN 00000019:000000be:0001, and the log backups given end at 00000019:000000a3:0001 (${logsThenDiff}, set 2): the rows deleted or changed between are not in this result`);
     const strict = await cli('scan', '--trn', logsThenDiff, '--bak', rtc('RestoreTimeClean.bak'), '--op', 'insert', '--strict');

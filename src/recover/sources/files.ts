@@ -580,6 +580,12 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
   // end (appended after the last log backup): that stretch is read from no file, said as for a --bak
   // that ends later (INCOMPLETE when the window may reach it), unless a --bak set says it already
   for (const x of leftOutSets) {
+    // the same backup given with --bak from another file (a copy of it): read there, said so
+    const copy = x.header.backupSetGuid ? bakSets.find((b) => b.header.backupSetGuid === x.header.backupSetGuid) : undefined;
+    if (copy) {
+      leftOutSetNotes.push(`${x.file} (backup set ${x.position}) is a ${x.header.backupType} backup appended to the log backups' file, not a log backup: left out of the log chain; the same backup (BackupSetGUID ${x.header.backupSetGuid}) is read from --bak ${copy.file}`);
+      continue;
+    }
     leftOutSetNotes.push(`${x.file} (backup set ${x.position}) is a ${x.header.backupType} backup appended to the log backups' file, not a log backup: left out of the log chain (a ${x.header.backupType} backup neither breaks nor joins it); to read it as the database backup, give --bak ${x.file} --position ${x.position}`);
   }
   if (trnSets.length && !inputs.ldf) {
