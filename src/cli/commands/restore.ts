@@ -798,6 +798,9 @@ export function planJson(r: PlanResult): unknown {
     database: c.databaseName,
     as: r.as,
     target: c.target.kind === 'time' ? { stopAt: c.target.time, timeZone: 'SQL Server local time' } : { stopBeforeLsn: c.target.lsn },
+    // what the steps' and reachable ranges' dates are (HEADERONLY's, msdb's): said whatever the
+    // target; a plan stopping before an LSN said it nowhere (inspect's JSON says it the same way)
+    timeZone: 'SQL Server local time',
     steps: c.steps.map(stepJson),
     moves: r.rendered.moves,
     reachable: c.reachable.map((x) => ({ fromTime: x.fromTime, toTime: x.toTime, toBeforeTime: x.toBeforeTime, fromLsn: x.fromLsn, toLsn: x.toLsn, full: x.full.devices, ...(x.differential ? { differential: x.differential.devices } : {}), ...(x.bulkLogged.length ? { bulkLogged: x.bulkLogged } : {}) })),
