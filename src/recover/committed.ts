@@ -429,7 +429,7 @@ export const PAIR_BUDGET_BYTES = 32 * 1024 * 1024;
  * a staging job in its notes): some printed rows may have been taken back by their own transaction.
  */
 export function undoneUncheckedNote(transactions: number): string {
-  return `UNCHECKED: ${transactions} transaction(s) also logged more of the opposite operation on a table than rowback keeps to compare (${PAIR_BUDGET_BYTES / (1024 * 1024)} MB): whether some of their printed rows were taken back by the same transaction (a rolled-back statement or savepoint) was not checked; check those rows against the database before re-inserting them`;
+  return `UNCHECKED: ${transactions} transaction(s) also logged more of the opposite operation on a table than rowback keeps to compare (${PAIR_BUDGET_BYTES / (1024 * 1024)} MiB): whether some of their printed rows were taken back by the same transaction (a rolled-back statement or savepoint) was not checked; check those rows against the database before re-inserting them`;
 }
 
 export interface CommittedOnePassOptions extends CommittedOptions {

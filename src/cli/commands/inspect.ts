@@ -571,7 +571,7 @@ export function register(program: Command): void {
       const onProgress = (p: { bytes: number; records: number }) =>
         progress.update(() => {
           const s = (Date.now() - started) / 1000;
-          return `rowback inspect: ${(p.bytes / 1048576).toFixed(1)} MB of log, ${p.records} records (${Math.round(p.records / s)} records/s, ${(p.bytes / 1048576 / s).toFixed(1)} MB/s)`;
+          return `rowback inspect: ${(p.bytes / 1048576).toFixed(1)} MiB of log, ${p.records} records (${Math.round(p.records / s)} records/s, ${(p.bytes / 1048576 / s).toFixed(1)} MiB/s)`;
         });
       let result: InspectResult;
       try {

@@ -74,9 +74,9 @@ export function register(program: Command): void {
     .option('--ldf <file>', 'transaction log file (.ldf)')
     .option('--position <n>', 'backup set of --bak to read when the file holds several (RESTORE … WITH FILE = n)')
     .option('--trn <files...>', 'log backups (.trn); every log backup set in them is read, in LSN order')
-    .option('--threads <n>', 'log files (--ldf, --trn, backup sets) parsed on up to n worker threads at once when they total 64 MB or more (default 1: on the machines measured, workers made scans slower); the output is the same for any n')
+    .option('--threads <n>', 'log files (--ldf, --trn, backup sets) parsed on up to n worker threads at once when they total 64 MiB or more (default 1: on the machines measured, workers made scans slower); the output is the same for any n')
     .option('--decode-threads <n>', 'NDJSON/JSON output: rows decoded and serialised on n worker threads while the main thread reads the log and keeps the order (default 1: none; see docs/performance.md); the output is the same for any n')
-    .option('--hold-memory <MB>', 'memory for rows of transactions not yet committed in the log read so far, before they go to a temporary file (default 64)')
+    .option('--hold-memory <MiB>', 'memory in MiB (1024 × 1024 bytes) for rows of transactions not yet committed in the log read so far, before they go to a temporary file (default 64)')
     .option('--temp-dir <dir>', 'folder for those temporary files (default: the OS temporary folder); removed when the scan ends')
     .option('--server <connection>', 'live SQL Server: ADO-style connection string (or MSSQL_* variables)')
     .option('--database <db>', 'database to scan on the live server')
@@ -330,7 +330,7 @@ export async function runScan(opts: ScanOptions): Promise<void> {
         }
         progress.update(() => {
           const p = source.progress?.();
-          const read = p ? `, ${(p.bytesRead / 1048576).toFixed(1)}${p.bytesTotal ? ` of ${(p.bytesTotal / 1048576).toFixed(1)}` : ''} MB read${p.passes ? ` (pass ${p.pass} of ${p.passes})` : ''}` : '';
+          const read = p ? `, ${(p.bytesRead / 1048576).toFixed(1)}${p.bytesTotal ? ` of ${(p.bytesTotal / 1048576).toFixed(1)}` : ''} MiB read${p.passes ? ` (pass ${p.pass} of ${p.passes})` : ''}` : '';
           return `rowback scan: ${rows} rows recovered, ${skipped.length} skipped${read}`;
         });
       }
