@@ -52,9 +52,9 @@
       } finally {
         if (fd >= 0) closeSync(fd);
       }
-      // as the command's own start-up report (src/cli/main.ts): scan's and log's with `times`
+      // as the command's own start-up report (src/cli/main.ts): every report with `times`
       // (failed-report.ts REPORT_TIMES, repeated here: test/cli/bin-report-rules.test.ts keeps them equal)
-      const times = command === 'dump' ? {} : { times: "YYYY-MM-DDTHH:MM:SS.fff, the SQL Server's local time (no zone: log times carry none)" };
+      const times = { times: "YYYY-MM-DDTHH:MM:SS.fff, the SQL Server's local time (no zone: log times carry none)" };
       writeFileSync(path, JSON.stringify({ ...times, complete: false, interrupted: sig, incomplete: [], note: 'interrupted while starting: nothing was read' }, null, 2));
       return true;
     } catch {

@@ -120,7 +120,7 @@ export function indexCompressedBackup(path: string, fd: number): CompressedIndex
     if (first[0] === KIND_XPRESS && first[1] > 0 && firstEnd > fileSize) {
       refuse(FIRST_RECORD, `its first chunk (${first.readUInt16LE(2)} bytes) runs past the end of the file (${fileSize} bytes): a partial copy`);
     }
-    refuse(FIRST_RECORD, 'no compressed chunk (a record passing its check value) in the first 4 KB');
+    refuse(FIRST_RECORD, 'no compressed chunk (a record passing its check value) in the first 4 KiB');
   }
   let logical = 0;
   // The last Xpress chunk indexed: its payload is not checked here (headers only), so bytes that
@@ -212,7 +212,7 @@ export function indexCompressedBackup(path: string, fd: number): CompressedIndex
       const boundary = Math.ceil((pos + 1) / BLOCK) * BLOCK;
       const next = nextRecordAfter(fd, pos, fileSize);
       if (next > boundary) {
-        throw new FormatError('FORMAT_BAD_COMPRESSED_DATA', `the directory record at file offset ${pos} does not give its length as seen (its last 16 bytes do not repeat its header's), and the next record found is at file offset ${next}, ${Math.ceil((next - boundary) / BLOCK)} 4 KB block(s) past the boundary after it (${boundary}): what stood between cannot be placed, and a compressed chunk there would be lost unsaid: the copy is damaged there (bytes overwritten or lost), or its directory is laid out as rowback has not seen (one compressed backup's was checked: its length repeated in its last 16 bytes), and rowback does not guess: read another copy of the file, or restore it with SQL Server`, { file: path, offset: boundary });
+        throw new FormatError('FORMAT_BAD_COMPRESSED_DATA', `the directory record at file offset ${pos} does not give its length as seen (its last 16 bytes do not repeat its header's), and the next record found is at file offset ${next}, ${Math.ceil((next - boundary) / BLOCK)} 4 KiB block(s) past the boundary after it (${boundary}): what stood between cannot be placed, and a compressed chunk there would be lost unsaid: the copy is damaged there (bytes overwritten or lost), or its directory is laid out as rowback has not seen (one compressed backup's was checked: its length repeated in its last 16 bytes), and rowback does not guess: read another copy of the file, or restore it with SQL Server`, { file: path, offset: boundary });
       }
       pos = next;
       continue;

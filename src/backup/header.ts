@@ -4,7 +4,9 @@
  * Sources of each field:
  * - MTF DBLKs (MTF 1.00a): TAPE software name @80 (TAPE_ADDRESS); SSET data set number u16 @62
  *   (Position), user name @76 (TAPE_ADDRESS), media write date @88 (backup start), software major
- *   @93 / minor @94 version; ESET media write date @80 (backup finish).
+ *   @93 / minor @94 version, time zone @95 (INT8, 15-minute units east of UTC, 127 unknown: the
+ *   offset of backup start's local time, BackupHeader.utcOffsetMinutes); ESET media write date @80
+ *   (backup finish).
  * - SQL Server's configuration-info stream (MQCI) is held twice in each set, after the MSCI DBLK
  *   that opens it and after the MSLS DBLK that closes it; the closing copy is read when the file
  *   holds it whole (its LSNs are the backup's own: config-stream.ts), else the opening one, unless
@@ -100,6 +102,25 @@ export interface BackupHeader {
   /** Local time of the backup machine, to the second (MTF dates). */
   backupStartDate: string | null;
   backupFinishDate: string | null;
+  /**
+   * The backing-up server's offset from UTC when the set started, in minutes east of UTC (+120 for
+   * UTC+02:00): the SSET's Time Zone (MTF 1.00a Structure 6, INT8 @95: 15-minute units, 127 for
+   * unknown; msdb's backupset.time_zone keeps it in the same units and sign). Null when the byte
+   * says unknown, is beyond the zones in use (−12:00 to +14:00), or there is no SSET; absent in
+   * headers built by hand. Checked on the corpus's 22 backups against the zone of the git commit
+   * that published each file (SOURCE.txt): Chinook +08 = +02:00 (committed 3 minutes after the
+   * backup, +0200), FinancialCrm +12 = +03:00 (+0300), Northwind-stripe −20 = −05:00 (33 minutes
+   * after, −0500), pubs −24 = −06:00 (−0600), db1 +8 (+0200, 6 minutes after), StDb2Sql.bak's two
+   * sets of one server −16 in August 2009 and −20 in December 2010 (US Eastern daylight and
+   * standard time). It is the offset at the set's start: the finish date and the database's
+   * creation date may lie on the other side of a daylight-saving change, so no UTC form is given
+   * for them.
+   */
+  utcOffsetMinutes?: number | null;
+  /** utcOffsetMinutes as `+02:00` / `-05:00`; null with it. */
+  utcOffset?: string | null;
+  /** backupStartDate at utcOffsetMinutes, as UTC (`2017-06-01T10:59:12Z`); null when either is unknown. */
+  backupStartDateUtc?: string | null;
   /** HEADERONLY BackupSize: bytes of the MTF stream (for a compressed backup, decompressed). */
   backupSize: number;
   /** HEADERONLY CompressedBackupSize: bytes on disk; equals backupSize for an uncompressed backup. */
@@ -196,6 +217,9 @@ export function readBackupHeader(path: string, layout: MtfLayout = readMtfLayout
   const eset = layout.dblks.find((d) => d.type === 'ESET' && d.set === position);
   const tape = layout.dblks.find((d) => d.type === 'TAPE');
 
+  const backupStartDate = sset && sset.bytes.length >= 93 ? mtfDate(sset.bytes, 88) : mtfDate(s, 77);
+  const utcOffsetMinutes = sset ? ssetUtcOffsetMinutes(sset.bytes) : null;
+
   const groups = new Map<number, string>();
   for (const r of records.filter((x) => x.tag === 'SFGI' && x.bytes.length >= 20)) {
     const g = new DataView(r.bytes.buffer, r.bytes.byteOffset, r.bytes.byteLength);
@@ -240,8 +264,11 @@ export function readBackupHeader(path: string, layout: MtfLayout = readMtfLayout
     bindingId: s.length >= 140 ? guid(s, 124) : null,
     familyGuid: s.length >= 172 ? guid(s, 156) : null,
     databaseCreationDate: mtfDate(s, 72),
-    backupStartDate: sset && sset.bytes.length >= 93 ? mtfDate(sset.bytes, 88) : mtfDate(s, 77),
+    backupStartDate,
     backupFinishDate: eset && eset.bytes.length >= 85 ? mtfDate(eset.bytes, 80) : null,
+    utcOffsetMinutes,
+    utcOffset: utcOffsetMinutes === null ? null : utcOffsetText(utcOffsetMinutes),
+    backupStartDateUtc: backupStartDate !== null && utcOffsetMinutes !== null ? localToUtc(backupStartDate, utcOffsetMinutes) : null,
     backupSize: layout.size,
     compressedBackupSize: layout.compressed ? layout.compressed.fileSize : layout.size,
     compressed: layout.compressed !== null,
@@ -273,6 +300,35 @@ function headerCollation(b: Uint8Array, major: number): { tds: string; known: Td
   const binary = (b[3]! & 0x01) !== 0;
   if (known && major >= 15 && version >= 2 && !binary && b[4] === 0) return { tds, known: { ...known, utf8Unknown: true } };
   return { tds, known };
+}
+
+/** MTF 1.00a's Time Zone value for "not known" (LOCAL_TZ). */
+const MTF_TIME_ZONE_UNKNOWN = 127;
+
+/**
+ * The SSET's Time Zone (MTF 1.00a Structure 6, INT8 @95, 15-minute units east of UTC; 127 = not
+ * known) in minutes (BackupHeader.utcOffsetMinutes, with the corpus evidence); null when not known,
+ * the block is shorter, or the value is beyond −12:00..+14:00 (no zone in use: damage or another writer).
+ */
+export function ssetUtcOffsetMinutes(sset: Uint8Array): number | null {
+  if (sset.length < 96) return null;
+  const v = (sset[95]! << 24) >> 24;
+  if (v === MTF_TIME_ZONE_UNKNOWN || v < -48 || v > 56) return null;
+  return v * 15;
+}
+
+/** Minutes east of UTC as `+02:00` / `-05:30`. */
+export function utcOffsetText(minutes: number): string {
+  const a = Math.abs(minutes);
+  return `${minutes < 0 ? '-' : '+'}${String(Math.floor(a / 60)).padStart(2, '0')}:${String(a % 60).padStart(2, '0')}`;
+}
+
+/** A local `YYYY-MM-DDTHH:MM:SS` at `minutes` east of UTC, as UTC `…Z`; null when not that form. */
+export function localToUtc(local: string, minutes: number): string | null {
+  const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})$/.exec(local);
+  if (!m) return null;
+  const ms = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6])) - minutes * 60_000;
+  return `${new Date(ms).toISOString().slice(0, 19)}Z`;
 }
 
 /** The backup set GUID: first 16 bytes of the SSET's OS-specific data (TAPE_ADDRESS @44). */
@@ -341,6 +397,9 @@ export interface BackupSetSummary {
   databaseVersion?: number;
   backupStartDate?: string | null;
   backupFinishDate?: string | null;
+  /** BackupHeader.utcOffset and backupStartDateUtc of the set. */
+  utcOffset?: string | null;
+  backupStartDateUtc?: string | null;
   firstLsn?: BackupLsn;
   lastLsn?: BackupLsn;
   /** Why the set could not be described (`CODE: message`), when it could not. */
@@ -356,7 +415,7 @@ export function listBackupSets(path: string, layout: MtfLayout = readMtfLayout(p
   for (let position = 1; position <= layout.sets; position++) {
     try {
       const h = readBackupHeader(path, layout, position);
-      out.push({ position, backupType: h.backupType, databaseName: h.databaseName, databaseVersion: h.databaseVersion, backupStartDate: h.backupStartDate, backupFinishDate: h.backupFinishDate, firstLsn: h.firstLsn, lastLsn: h.lastLsn });
+      out.push({ position, backupType: h.backupType, databaseName: h.databaseName, databaseVersion: h.databaseVersion, backupStartDate: h.backupStartDate, backupFinishDate: h.backupFinishDate, utcOffset: h.utcOffset ?? null, backupStartDateUtc: h.backupStartDateUtc ?? null, firstLsn: h.firstLsn, lastLsn: h.lastLsn });
     } catch (e) {
       const err = e as { code?: string; message: string };
       out.push({ position, error: `${err.code ?? 'ERROR'}: ${err.message}` });

@@ -75,7 +75,7 @@ export function writeRefusedReport(flag: string, path: string, inputs: CommandIn
  * cut by its reader (EPIPE) or failing (a full disk) writes the same with the code output-closed.ts
  * gives (`OUTPUT_CLOSED`, `INPUT_OUTPUT_UNWRITABLE`). Both through writeRefusedReport (never over a
  * file that is not a report, nor a path that is itself wrong). `head`: what the report starts with
- * (`{ times }` for scan and log, `{}` for dump). Other errors (a bug, said INTERNAL by main) write `failed: { code: "INTERNAL", message }` the same way (they left the previous run's report in place), but a failed write of stdout (the cut hook's) and a stop by a signal (AbortError).
+ * (`{ times }` for scan, log, dump and diff). Other errors (a bug, said INTERNAL by main) write `failed: { code: "INTERNAL", message }` the same way (they left the previous run's report in place), but a failed write of stdout (the cut hook's) and a stop by a signal (AbortError).
  */
 export async function reportingFailure<T>(path: string | undefined, inputs: CommandInputs, head: object, run: () => Promise<T>): Promise<T> {
   if (path === undefined) return run();

@@ -69,7 +69,7 @@ function reportRefusedWhileParsing(argv: readonly string[], failed: ReturnType<t
     } else if (a.startsWith('--report=')) paths.push(a.slice('--report='.length));
     else others.push(a.startsWith('--') && a.includes('=') ? a.slice(a.indexOf('=') + 1) : a);
   }
-  const head = command === 'dump' ? {} : { times: REPORT_TIMES };
+  const head = { times: REPORT_TIMES };
   for (const path of new Set(paths)) if (path) writeRefusedReport('--report', path, { opts: {}, args: others }, { ...head, complete: false, failed });
 }
 
@@ -196,7 +196,7 @@ export async function main(argv: string[]): Promise<number> {
       if (REPORTING.has(action.name()) && typeof report === 'string') {
         // diff's --stage is written too (diff.ts runDiff): an output, never an input
         const inputs = { opts: action.opts(), args: action.args, ...(action.name() === 'diff' ? { outputs: ['out', 'report', 'stage'] } : {}) };
-        const head = action.name() === 'dump' ? {} : { times: REPORT_TIMES };
+        const head = { times: REPORT_TIMES };
         setStartupInterruptHook((sig) => (writeRefusedReport('--report', report, inputs, { ...head, complete: false, interrupted: sig }) ? `; --report ${report} says so` : undefined));
         reportRefusal = (failed) => void writeRefusedReport('--report', report, inputs, { ...head, complete: false, failed });
       }

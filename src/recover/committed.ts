@@ -12,7 +12,7 @@ import type { MetadataCatalog, RowCandidate, ScanFilter, SkippedItem, Transactio
 import { OPERATIONS_FOR, pairOperationFor } from '../logreader/scan-operations.js';
 export { OPERATIONS_FOR, pairOperationFor } from '../logreader/scan-operations.js';
 import { beginTimeToIso, inWindow } from './time-window.js';
-import { localMs } from './log-local-time.js';
+import { localMs, logTimeText } from './log-local-time.js';
 import { CLOCK_STEPS_KEPT, clockSetBackSentence, CommitClock, stepMayRepeatInWindow, type ClockBackwards } from './commit-clock.js';
 import type { RebuildCandidate, UpdateRebuild } from './update-rebuild.js';
 import { LayoutChangeWatch, watchedTables, type LayoutChange } from './layout-changes.js';
@@ -429,7 +429,7 @@ export const PAIR_BUDGET_BYTES = 32 * 1024 * 1024;
  * a staging job in its notes): some printed rows may have been taken back by their own transaction.
  */
 export function undoneUncheckedNote(transactions: number): string {
-  return `UNCHECKED: ${transactions} transaction(s) also logged more of the opposite operation on a table than rowback keeps to compare (${PAIR_BUDGET_BYTES / (1024 * 1024)} MB): whether some of their printed rows were taken back by the same transaction (a rolled-back statement or savepoint) was not checked; check those rows against the database before re-inserting them`;
+  return `UNCHECKED: ${transactions} transaction(s) also logged more of the opposite operation on a table than rowback keeps to compare (${PAIR_BUDGET_BYTES / (1024 * 1024)} MiB): whether some of their printed rows were taken back by the same transaction (a rolled-back statement or savepoint) was not checked; check those rows against the database before re-inserting them`;
 }
 
 export interface CommittedOnePassOptions extends CommittedOptions {
@@ -1327,7 +1327,7 @@ export function scanStatsNotes(stats: CommittedScanStats, ops: string[], noRowsS
   const removals: string[] = [];
   for (const x of stats.rowlessRemovalList) {
     removals.push(
-      `a ${x.kind} transaction ${x.transactionId} committed (began ${x.beginTime ?? (x.beginLsn ? `at LSN ${x.beginLsn}, its Begin Time not readable` : 'before this log')}${x.spid !== null ? `, SPID ${x.spid}` : ''}${x.sid ? `, SID ${x.sid}` : ''}): ` +
+      `a ${x.kind} transaction ${x.transactionId} committed (began ${x.beginTime !== null ? logTimeText(x.beginTime) : (x.beginLsn ? `at LSN ${x.beginLsn}, its Begin Time not readable` : 'before this log')}${x.spid !== null ? `, SPID ${x.spid}` : ''}${x.sid ? `, SID ${x.sid}` : ''}): ` +
         `it removes rows without logging them one by one, so no log scan gives them back; a backup taken before it has them: ` +
         `rowback dump --bak FULL.bak --trn LOG.trn … --table SCHEMA.TABLE${x.beginLsn ? ` --stop-before-lsn ${x.beginLsn}` : ''} (docs/restore.md)`,
     );
@@ -1767,7 +1767,7 @@ export function explainNoRows(stats: CommittedScanStats, ops: string[]): string 
     if (stats.schemaDriftRowOps) kept.push(schemaDriftPart(stats));
     return `${head} returned ${n(stats.rowOps)} ${what} on the tables' data rows: ${kept.join(', ') || 'none kept'}${removed}`;
   }
-  const span = stats.firstBeginTime ? `the log's transactions began from ${stats.firstBeginTime} to ${stats.lastBeginTime}` : 'the log holds no transaction begin (no Begin Time)';
+  const span = stats.firstBeginTime ? `the log's transactions began from ${logTimeText(stats.firstBeginTime)} to ${stats.lastBeginTime ? logTimeText(stats.lastBeginTime) : '?'}` : 'the log holds no transaction begin (no Begin Time)';
   const rowless = stats.rowlessRemovals
     ? `; but ${n(stats.rowlessRemovals)} committed TRUNCATE TABLE / DROP TABLE transaction(s), whose rows no log record holds (see the notes above; only a backup has them)`
     : '';

@@ -1,7 +1,7 @@
 import { codePageForCollation } from '../reconstruct/collation.js';
 import type { DatabaseDefaultCollation } from '../reconstruct/metadata/ddl.js';
 import type { TdsCollation } from '../reconstruct/tds-collation.js';
-import { readBackupHeader } from '../backup/header.js';
+import { readBackupHeader, type BackupHeader } from '../backup/header.js';
 import { readMtfLayout, type MtfLayout } from '../backup/mtf.js';
 import { lsnToDecimal, parseAnyLsn } from '../logreader/lsn.js';
 
@@ -65,7 +65,7 @@ export async function scriptDefaultCollation(
  * no set names one (every header unreadable, or all five bytes zero). Throws nothing.
  */
 export function logBackupsDefaultCollation(trn: readonly string[]): DatabaseDefaultCollation | null {
-  const sets: Array<{ file: string; position: number; sets: number; firstLsn: bigint; lastLsn: bigint; tds: string; known: TdsCollation | null; utf8Unknown?: string }> = [];
+  const read: LogBackupHeaderRead[] = [];
   for (const file of new Set(trn)) {
     let layout: MtfLayout;
     try {
@@ -75,15 +75,42 @@ export function logBackupsDefaultCollation(trn: readonly string[]): DatabaseDefa
     }
     for (let position = 1; position <= Math.max(1, layout.sets); position++) {
       try {
-        const h = readBackupHeader(file, layout, position);
-        // a 2019+ header's version-100/140 collation may be its _UTF8 form (header.ts headerCollation):
-        // named, never read as a default of its code page
-        const k = h.collation?.known;
-        if (h.collation) sets.push({ file, position, sets: layout.sets, firstLsn: BigInt(h.firstLsn.decimal), lastLsn: BigInt(h.lastLsn.decimal), tds: k?.utf8Unknown ? `${h.collation.tds} (${k.name} or its _UTF8 form, whose varchar is UTF-8: a SQL Server 2019+ backup header is not known to tell them apart; the boot page of a full backup or data file does)` : h.collation.tds, known: k?.utf8Unknown ? null : k ?? null, ...(k?.utf8Unknown ? { utf8Unknown: k.name } : {}) });
+        read.push({ file, position, sets: layout.sets, header: readBackupHeader(file, layout, position) });
       } catch {
         // a set that cannot be read names nothing; the log read says why
       }
     }
+  }
+  return logBackupHeadersCollation(read);
+}
+
+/** A log backup set's header as read (a file source's, FileRecoverySource.logBackupHeaders): its file, place, the file's set count. */
+export interface LogBackupHeaderRead {
+  file: string;
+  /** 1-based backup set in the file. */
+  position: number;
+  /** Backup sets in the file (MtfLayout.sets). */
+  sets: number;
+  header: BackupHeader;
+}
+
+/**
+ * logBackupsDefaultCollation over headers already read (`read`: every log backup set of the files,
+ * as the scan's file source read them: FileRecoverySource.logBackupHeaders), reading nothing: the
+ * same answer, without walking every file's MTF layout and reading its headers a second time. A set
+ * given twice (the same file and position) counts once. Pure; throws nothing.
+ */
+export function logBackupHeadersCollation(read: readonly LogBackupHeaderRead[]): DatabaseDefaultCollation | null {
+  const sets: Array<{ file: string; position: number; sets: number; firstLsn: bigint; lastLsn: bigint; tds: string; known: TdsCollation | null; utf8Unknown?: string }> = [];
+  const seen = new Set<string>();
+  for (const { file, position, sets: n, header: h } of read) {
+    const key = `${file}#${position}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    // a 2019+ header's version-100/140 collation may be its _UTF8 form (header.ts headerCollation):
+    // named, never read as a default of its code page
+    const k = h.collation?.known;
+    if (h.collation) sets.push({ file, position, sets: n, firstLsn: BigInt(h.firstLsn.decimal), lastLsn: BigInt(h.lastLsn.decimal), tds: k?.utf8Unknown ? `${h.collation.tds} (${k.name} or its _UTF8 form, whose varchar is UTF-8: a SQL Server 2019+ backup header is not known to tell them apart; the boot page of a full backup or data file does)` : h.collation.tds, known: k?.utf8Unknown ? null : k ?? null, ...(k?.utf8Unknown ? { utf8Unknown: k.name } : {}) });
   }
   if (sets.length === 0) return null;
   sets.sort((a, b) => (a.firstLsn < b.firstLsn ? -1 : a.firstLsn > b.firstLsn ? 1 : 0));

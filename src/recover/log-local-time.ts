@@ -35,6 +35,20 @@ export function datetimeTickBefore(ms: number): number {
   return tick === 0 ? ms - 1000 + datetimeTicksToMs(299) : ms - m + datetimeTicksToMs(tick - 1);
 }
 
+/**
+ * The one form of a log time in rowback's own sentences (stderr's note, "why no rows", WARNING and
+ * INCOMPLETE lines, --report, a job's notes): `2018-08-28T18:37:18.200`, the SQL Server's local time
+ * to the millisecond, no zone, as --from/--to/--stop-at take it and rows' beginTime give it. `t` in
+ * any form the log, an export or a header gives (fn_dblog's `2018/08/28 18:37:18:200`, the ISO form
+ * with or without milliseconds); text that is no such time is returned as it is. The sentence
+ * builders format each log time through it where they write it, so every outlet says one form;
+ * isoLogTimesIn, which rewrites finished sentences at some outlets, is the older way and stays a
+ * backstop there. Pure.
+ */
+export function logTimeText(t: string): string {
+  return exportTimeIso(t) ?? t;
+}
+
 /** fn_dblog's Begin Time / End Time form, `2018/08/26 21:19:07:573` (yyyy/MM/dd HH:mm:ss:fff). */
 const FN_DBLOG_TIME = /\b(\d{4})\/(\d{2})\/(\d{2}) (\d{2}):(\d{2}):(\d{2}):(\d{3})\b/g;
 

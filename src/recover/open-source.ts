@@ -133,16 +133,17 @@ export async function openSource(o: ScanSourceOptions, logger?: Logger): Promise
         // page's wherever the corpus holds both (reconstruct/tds-collation.ts); every set of every
         // file compared (not the first file given: two that disagree are said, or refused); an .ldf holds none
         if (!o.trn?.length) return null;
-        const { logBackupsDefaultCollation } = await import('./database-default-collation.js');
-        return logBackupsDefaultCollation(o.trn);
+        // the headers the source read when it was opened: not read again (it walked every file's MTF layout anew)
+        const { logBackupHeadersCollation } = await import('./database-default-collation.js');
+        return logBackupHeadersCollation(s.logBackupHeaders);
       }
       await s.metadata();
       const from = `boot page of ${(o.mdf?.length ? o.mdf : o.bak)!.join(' + ')}`;
       if (s.databaseCollation) {
         // log backups given beside it whose headers name another default (ALTER DATABASE … COLLATE
         // between the two): said, or refused when they read text in another code page
-        const { logBackupsDefaultCollation, withLogBackupsCollation } = await import('./database-default-collation.js');
-        return withLogBackupsCollation({ collation: s.databaseCollation, from }, o.trn?.length ? logBackupsDefaultCollation(o.trn) : null, s.databaseCheckpointLsn);
+        const { logBackupHeadersCollation, withLogBackupsCollation } = await import('./database-default-collation.js');
+        return withLogBackupsCollation({ collation: s.databaseCollation, from }, o.trn?.length ? logBackupHeadersCollation(s.logBackupHeaders) : null, s.databaseCheckpointLsn);
       }
       // an id with no name rowback knows (a _UTF8 collation of SQL Server 2019 on): said, not assumed
       return s.databaseCollationId ? { collation: `collation id ${s.databaseCollationId} (0x${(s.databaseCollationId >>> 0).toString(16).toUpperCase()})`, from, unnamed: true } : null;
@@ -188,7 +189,7 @@ function holdOptions(o: ScanSourceOptions): { holdBudgetBytes?: number; spillDir
   const out: { holdBudgetBytes?: number; spillDir?: string } = {};
   if (o.holdMemory !== undefined) {
     const mb = /^[0-9]{1,5}$/.test(o.holdMemory) ? Number(o.holdMemory) : NaN;
-    if (!(mb >= 1 && mb <= 65536)) throw new InputError('INPUT_BAD_OPTION', `--hold-memory must be a whole number of megabytes from 1 to 65536, not '${echoInput(o.holdMemory)}'`);
+    if (!(mb >= 1 && mb <= 65536)) throw new InputError('INPUT_BAD_OPTION', `--hold-memory must be a whole number of MiB (1024 × 1024 bytes) from 1 to 65536, not '${echoInput(o.holdMemory)}'`);
     out.holdBudgetBytes = mb * 1024 * 1024;
   }
   if (o.tempDir !== undefined) {

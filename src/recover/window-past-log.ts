@@ -174,7 +174,7 @@ export function exportLogReadClauses(filter: { from?: string; to?: string }, hea
     if (last === null) {
       out.push(`the window asked for (${end.said}) cannot be checked against the end of ${what}: it holds no transaction record, so where its log ends in time is not known, and transactions of the window may be in the log backups before or after it, not in ${file}: their rows are not in this result; export from the log backups of the window's time (@LogBackup), or from the online log (@LogBackup = NULL)`);
     } else if (localMs(end.at) >= localMs(last)) {
-      const whenText = last === lastBegin ? `its last transaction began at ${read.lastBeginTime}` : `its last transaction record ended at ${read.lastEndTime}`;
+      const whenText = last === lastBegin ? `its last transaction began at ${lastBegin}` : `its last transaction record ended at ${lastEnd}`;
       out.push(`the window asked for (${end.said}) runs past the end of ${what}: ${whenText} (the server's local time${read.lastLsn ? `; its last transaction record is at LSN ${read.lastLsn}` : ''}), and transactions begun after that are in the log backups taken after it or the online log, not in ${file}: their rows are not in this result; export again from the next log backup too (@LogBackup), or from the online log (@LogBackup = NULL)`);
     }
   }
@@ -196,7 +196,7 @@ export function exportLogReadClauses(filter: { from?: string; to?: string }, hea
       // Begin and End Times are datetime ticks (.570, .573 …): a window starting after the tick
       // before the log read's first time asks for nothing before it (it said INCOMPLETE of a window
       // starting at the first begin itself)
-      out.push(`the window asked for (${said}) starts before ${what} is known to begin: ${firstEnd !== null && localMs(firstEnd) < localMs(firstBegin) ? `its earliest time is ${read.firstEndTime}, the end of a transaction begun before it (its first transaction began at ${read.firstBeginTime})` : `its first transaction began at ${read.firstBeginTime}`} (the server's local time${read.firstLsn ? `; its first transaction record is at LSN ${read.firstLsn}` : ''}), and transactions begun and ended before its log starts are in earlier log, not in ${file}: their rows are not in this result; ${advice}`);
+      out.push(`the window asked for (${said}) starts before ${what} is known to begin: ${firstEnd !== null && localMs(firstEnd) < localMs(firstBegin) ? `its earliest time is ${firstEnd}, the end of a transaction begun before it (its first transaction began at ${firstBegin})` : `its first transaction began at ${firstBegin}`} (the server's local time${read.firstLsn ? `; its first transaction record is at LSN ${read.firstLsn}` : ''}), and transactions begun and ended before its log starts are in earlier log, not in ${file}: their rows are not in this result; ${advice}`);
     }
   }
   return out;

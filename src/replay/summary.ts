@@ -1,3 +1,4 @@
+import { logTimeText } from '../recover/log-local-time.js';
 import { bothForms } from '../restore/chain.js';
 import { backupSetName } from '../restore/history.js';
 import type { ReplayResult } from './point-in-time.js';
@@ -11,7 +12,7 @@ export function replaySummary(r: ReplayResult): string {
   return [
     `rowback dump: ${r.table} ${t}: ${r.rows.length} row(s)`,
     `rowback dump: chain: ${steps}`,
-    `rowback dump: ${s.baseRows} row(s) in the base backup; redone ${s.redone.insert} insert(s), ${s.redone.delete} delete(s), ${s.redone.update} update(s) of ${s.committedTransactions} committed transaction(s)${s.lastCommitTime ? ` (last commit ${s.lastCommitTime})` : ''}; undone ${s.undone} change(s) the backup copied uncommitted; ${s.openAtStop} transaction(s) on the table still open at the stop, not applied${s.begunAfterStop ? `; ${s.begunAfterStop} begun after the stop time (committed after it), not applied` : ''}`,
+    `rowback dump: ${s.baseRows} row(s) in the base backup; redone ${s.redone.insert} insert(s), ${s.redone.delete} delete(s), ${s.redone.update} update(s) of ${s.committedTransactions} committed transaction(s)${s.lastCommitTime ? ` (last commit ${logTimeText(s.lastCommitTime)})` : ''}; undone ${s.undone} change(s) the backup copied uncommitted; ${s.openAtStop} transaction(s) on the table still open at the stop, not applied${s.begunAfterStop ? `; ${s.begunAfterStop} begun after the stop time (committed after it), not applied` : ''}`,
     ...(s.baseLogOps.total ? [`rowback dump: ${s.baseLogOps.total} change(s) to the table were logged while the base backup ran (${s.baseLogOps.inBase} already on its pages by their page LSN); applied as RESTORE does, a path no corpus backup exercises`] : []),
     ...(s.movedRows ? [`rowback dump: ${s.movedRows} row move(s) of page splits not replayed (the same rows on a new page)`] : []),
     ...(s.ddlElsewhere.length ? [`rowback dump: warning: ${s.ddlElsewhere.length} DDL or bulk transaction(s) ran in the replayed range without touching ${r.table}'s pages or catalog rows (${s.ddlElsewhere.slice(0, 3).map((d) => `'${d.name}' at ${d.lsn}`).join(', ')}${s.ddlElsewhere.length > 3 ? ', …' : ''})`] : []),

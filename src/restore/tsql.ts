@@ -47,6 +47,32 @@ export interface FileMove {
 /** SQL Server's system databases (sys.databases database_id 1–4, and the hidden resource database). */
 const SYSTEM_DATABASES = ['master', 'tempdb', 'model', 'msdb', 'mssqlsystemresource'];
 
+/**
+ * The refusals of a plan's target name that need no backup read, made before any is (restore plan and
+ * run, `o` their options): neither `--as` nor `--replace-original` (INPUT_RESTORE_OVER_ORIGINAL: the
+ * plan would restore over the original database; `restore plan` read every backup, then refused);
+ * `--as` naming the one `--database` given (the same refusal renderRestore makes once the chain is
+ * known, said first); `--as` naming a system database (INPUT_RESTORE_SYSTEM_DATABASE). What needs the
+ * backups' own database name (an `--as` equal to it with no `--database`) is left to renderRestore.
+ * `command` names the command in the sentences (`restore plan`).
+ */
+export function refuseTargetNameUpFront(command: string, o: { as?: string; replaceOriginal?: boolean; database?: string | readonly string[] }): void {
+  const names = o.database === undefined ? [] : typeof o.database === 'string' ? [o.database] : [...o.database];
+  const trim = (n: string) => n.replace(/ +$/, '').toLowerCase();
+  if (o.as === undefined) {
+    if (o.replaceOriginal) return;
+    const db = names.length === 1 ? names[0]! : 'the original database';
+    throw new InputError('INPUT_RESTORE_OVER_ORIGINAL', `${command} without --as would restore over ${db} and its files: give --as NEW_NAME for a side database (recommended), or --replace-original to overwrite ${db} deliberately; no backup was read`, { field: '--as' });
+  }
+  if (names.length === 1 && trim(o.as) === trim(names[0]!) && !o.replaceOriginal) {
+    throw new InputError('INPUT_RESTORE_OVER_ORIGINAL', `--as ${o.as} names the database whose backups are planned (--database ${names[0]}): the plan would restore over ${names[0]} and its files; give --as NEW_NAME for a side database (recommended), or --replace-original to overwrite ${names[0]} deliberately; no backup was read`, { field: '--as' });
+  }
+  const system = trim(o.as);
+  if (SYSTEM_DATABASES.includes(system) && !names.some((n) => trim(n) === system)) {
+    throw new InputError('INPUT_RESTORE_SYSTEM_DATABASE', `--as ${o.as} names SQL Server's own ${system} database, not a new one: restoring the backups into it (restore run --overwrite-existing writes REPLACE) would put another database in its place; choose another --as name; no backup was read`, { field: '--as' });
+  }
+}
+
 /** Characters Windows refuses in a file name; replaced by `_` where a database name becomes a file name. */
 const BAD_FILE_CHARS = /[\\/:*?"<>|\x00-\x1f]/g;
 

@@ -88,6 +88,6 @@ describeCorpus('a compressed backup damaged right after its directory record: re
     const e = mtfRefusal(f);
     expect(e).not.toBeNull();
     expect(e!.code, e!.message).toBe('FORMAT_BAD_COMPRESSED_DATA');
-    expect(e!.message).toBe(`the directory record at file offset ${DIRECTORY} does not give its length as seen (its last 16 bytes do not repeat its header's), and the next record found is at file offset 856064, 1 4 KB block(s) past the boundary after it (${AFTER}): what stood between cannot be placed, and a compressed chunk there would be lost unsaid: the copy is damaged there (bytes overwritten or lost), or its directory is laid out as rowback has not seen (one compressed backup's was checked: its length repeated in its last 16 bytes), and rowback does not guess: read another copy of the file, or restore it with SQL Server`);
+    expect(e!.message).toBe(`the directory record at file offset ${DIRECTORY} does not give its length as seen (its last 16 bytes do not repeat its header's), and the next record found is at file offset 856064, 1 4 KiB block(s) past the boundary after it (${AFTER}): what stood between cannot be placed, and a compressed chunk there would be lost unsaid: the copy is damaged there (bytes overwritten or lost), or its directory is laid out as rowback has not seen (one compressed backup's was checked: its length repeated in its last 16 bytes), and rowback does not guess: read another copy of the file, or restore it with SQL Server`);
   });
 });

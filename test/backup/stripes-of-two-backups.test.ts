@@ -80,7 +80,7 @@ describeCorpus('SYNTHETIC stripes of one media set holding two backups (written 
     mkdirSync(folder);
     copyFileSync(s1, join(folder, 'a.bak'));
     copyFileSync(s2other, join(folder, 'b.bak'));
-    const r = await cli('restore', 'plan', '--backups', folder, '--stop-before-lsn', '134000000048800001');
+    const r = await cli('restore', 'plan', '--backups', folder, '--stop-before-lsn', '134000000048800001', '--as', 'Side');
     expect(r.code).toBe(2);
     expect(r.stdout).toBe('');
     expect(r.stderr).toContain('INPUT_MIXED_STRIPES');

@@ -73,7 +73,7 @@ describeCorpus('a backup whose first DBLK type reads TAPD', () => {
   });
 
   it('restore plan --backups: the damaged log backup is listed as damaged, not passed over as "no backup"', async () => {
-    const r = await cli('restore', 'plan', '--backups', join(dir, 'plan'), '--stop-at', '2017-06-01 13:00');
+    const r = await cli('restore', 'plan', '--backups', join(dir, 'plan'), '--stop-at', '2017-06-01 13:00', '--as', 'Side');
     expect(r.code).not.toBe(0);
     expect(r.stderr).toContain(`left out as damaged (cut, unreadable, or its header's two copies disagree; \`rowback inspect\` says where): ${join(dir, 'plan', 'RestoreTimeClean_1.trn')}`);
   });

@@ -63,7 +63,7 @@ describeCorpus('files and folders this user may not read, through the CLI', () =
     try {
       expect(expectOneLineError(cliBoundByPermissions('dump', '--bak', bak, '--table', 'dbo.T'), 'INPUT_FILE_UNREADABLE')).toContain(`cannot open ${bak}: ${READ}`);
       expect(expectOneLineError(cliBoundByPermissions('dump', '--mdf', mdf, '--table', 'dbo.T'), 'INPUT_FILE_UNREADABLE')).toContain(`cannot open ${mdf}: ${READ}`);
-      expect(expectOneLineError(cliBoundByPermissions('restore', 'plan', '--backups', folder, '--stop-at', '2024-01-01 00:00'), 'INPUT_FILE_UNREADABLE')).toContain(`cannot read folder ${folder}: ${LIST}`);
+      expect(expectOneLineError(cliBoundByPermissions('restore', 'plan', '--backups', folder, '--stop-at', '2024-01-01 00:00', '--as', 'Side'), 'INPUT_FILE_UNREADABLE')).toContain(`cannot read folder ${folder}: ${LIST}`);
     } finally {
       for (const p of [bak, mdf]) chmodSync(p, 0o600);
       chmodSync(folder, 0o700);

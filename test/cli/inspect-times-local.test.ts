@@ -15,14 +15,14 @@ describeCorpus('inspect: every date it prints says it is the SQL Server\'s local
     for (const f of ['RestoreTimeClean.bak', 'RestoreTimeClean_1.trn']) {
       const text = renderText(await inspectFile(corpusPath('appveyor-lab/RestoreTimeClean', f)));
       expect(text, f).toMatch(/\ndatabase created +2017-06-01T12:59:12 \(SQL Server local time\)\n/);
-      expect(text, f).toMatch(/\nbackup start +2017-06-01T1\d:\d\d:\d\d \(SQL Server local time\)\n/);
+      expect(text, f).toMatch(/\nbackup start +2017-06-01T1\d:\d\d:\d\d \(SQL Server local time, UTC\+02:00 by the backup header: 2017-06-01T1\d:\d\d:\d\dZ\)\n/);
       expect(text, f).toMatch(/\nbackup finish +2017-06-01T1\d:\d\d:\d\d \(SQL Server local time\)\n/);
     }
   });
 
   it('a file of several backup sets: its sets\' start and finish columns are said to be local time', async () => {
     const text = renderText(await inspectFile(corpusPath('StDb2005/StDb2EFRP/StDb2Sql.bak')));
-    expect(text).toMatch(/backup sets\s+2 in this file; set 1 shown \(choose with --position N\); start and finish below in the SQL Server's local time\n/);
+    expect(text).toMatch(/backup sets\s+2 in this file; set 1 shown \(choose with --position N\); start and finish below in the SQL Server's local time, with its offset from UTC at the start as each set's header gives it\n/);
   });
 
   it('a data file: created (boot page)', async () => {

@@ -99,8 +99,8 @@ describeCorpus('inspect on every corpus backup, log and data file', () => {
     const r = await inspectFile(corpusPath('StDb2005/StDb2EFRP/StDb2Sql.bak'));
     const text = renderText(r);
     expect(text).toMatch(/backup sets\s+2 in this file; set 1 shown/);
-    expect(text).toMatch(/\n\s+1\s+full\s+2009-08-11T14:57:39\s+2009-08-11T14:57:39\s+28000000025200037\s+28000000026800001\n/);
-    expect(text).toMatch(/\n\s+2\s+full\s+2010-12-02T23:08:33\s+2010-12-02T23:08:33\s+37000000048000037\s+38000000001600001\n/);
+    expect(text).toMatch(/\n\s+1\s+full\s+2009-08-11T14:57:39\s+2009-08-11T14:57:39\s+28000000025200037\s+28000000026800001\s+UTC-04:00\n/);
+    expect(text).toMatch(/\n\s+2\s+full\s+2010-12-02T23:08:33\s+2010-12-02T23:08:33\s+37000000048000037\s+38000000001600001\s+UTC-05:00\n/);
     const two = await inspectFile(corpusPath('StDb2005/StDb2EFRP/StDb2Sql.bak'), { position: 2 });
     expect(two.kind === 'backup' && two.header.backupStartDate).toBe('2010-12-02T23:08:33');
   });

@@ -106,7 +106,7 @@ describeCorpus('MTF damage after a log stream read whole: judged by LSN coverage
     mkdirSync(backups);
     for (const f of ['RestoreTimeClean.bak', 'RestoreTimeClean2.bak', 'RestoreTimeClean2_1.trn', 'RestoreTimeClean2_2.trn']) copyFileSync(rtc(f), join(backups, f));
     copyFileSync(cut, join(backups, 'cut.trn'));
-    const r = await cli('restore', 'plan', '--backups', backups, '--stop-at', '2017-06-01T13:28:40', '--format', 'sql');
+    const r = await cli('restore', 'plan', '--backups', backups, '--stop-at', '2017-06-01T13:28:40', '--as', 'Side', '--format', 'sql');
     expect(r.code).not.toBe(0);
     expect(r.stderr).toContain(`left out as damaged (cut, unreadable, or its header's two copies disagree; \`rowback inspect\` says where): ${join(backups, 'cut.trn')}`);
   });

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { REPORT_TIMES } from '../../src/cli/failed-report.js';
 import { corpusPath, describeCorpus } from '../support/corpus.js';
 import { EVERY_COMMAND } from '../support/every-command.js';
 
@@ -71,7 +72,7 @@ describeCorpus('--report of a run whose output was cut or failed', () => {
     writeFileSync(report, old);
     const r = await run('closed', ['dump', '--bak', PUBS, '--all', '--report', report]);
     expect(r.code, r.stderr).toBe(141);
-    expect(JSON.parse(readFileSync(report, 'utf8'))).toEqual({ complete: false, failed: { code: 'OUTPUT_CLOSED', message: 'output closed by its reader (EPIPE): the result was not written whole' }, incomplete: [] });
+    expect(JSON.parse(readFileSync(report, 'utf8'))).toEqual({ times: REPORT_TIMES, complete: false, failed: { code: 'OUTPUT_CLOSED', message: 'output closed by its reader (EPIPE): the result was not written whole' }, incomplete: [] });
   }, 60_000);
 
   it('scan --report R | (closed): the same', async () => {

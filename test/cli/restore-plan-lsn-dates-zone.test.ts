@@ -7,7 +7,7 @@
  */
 import { expect, it } from 'vitest';
 import { corpusPath, describeCorpus } from '../support/corpus.js';
-import { planRestore, planText } from '../../src/cli/commands/restore.js';
+import { planJson, planRestore, planText } from '../../src/cli/commands/restore.js';
 
 describeCorpus('restore plan to an LSN: the dates listed are said to be the server\'s local time', () => {
   it('the head line says it, the steps keep their dates', async () => {
@@ -15,5 +15,13 @@ describeCorpus('restore plan to an LSN: the dates listed are said to be the serv
     const text = planText(r);
     expect(text).toMatch(/^-- restore plan: RestoreTimeClean as RTC_side, stop before LSN [^\n]*; the backup dates below are the SQL Server's local time\n/);
     expect(text).toMatch(/\n--   1\. full +.*RestoreTimeClean\.bak .*  2017-06-01T12:59:12\.\.2017-06-01T12:59:12\n/);
+  });
+
+  it('the json plan says it as data (timeZone), as inspect --format json does: it said it only of a --stop-at target', async () => {
+    const r = await planRestore({ backups: [corpusPath('appveyor-lab/RestoreTimeClean')], stopBeforeLsn: '00000019:0000009d:0003', as: 'RTC_side', format: 'json' });
+    const j = planJson(r) as { timeZone?: string; target: Record<string, unknown>; steps: Array<{ backupStartDate: string }> };
+    expect(j.timeZone).toBe('SQL Server local time');
+    expect(j.target).toEqual({ stopBeforeLsn: expect.any(String) });
+    expect(j.steps[0]!.backupStartDate).toBe('2017-06-01T12:59:12');
   });
 });

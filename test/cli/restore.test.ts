@@ -83,7 +83,7 @@ describe('rowback restore plan: argument refusals', () => {
     [['restore', 'plan', '--backups', '/nonexistent-rowback', '--stop-at', '2020-01-01', '--stop-before-lsn', '1'], 'INPUT_BAD_OPTION'],
     [['restore', 'plan', '--backups', '/nonexistent-rowback', '--stop-at', '2020-13-01'], 'INPUT_BAD_TIME'],
     [['restore', 'plan', '--backups', '/nonexistent-rowback', '--stop-before-lsn', 'zz'], 'INPUT_BAD_LSN'],
-    [['restore', 'plan', '--backups', '/nonexistent-rowback', '--stop-at', '2020-01-01'], 'INPUT_FILE_UNREADABLE'],
+    [['restore', 'plan', '--backups', '/nonexistent-rowback', '--stop-at', '2020-01-01', '--as', 'Side'], 'INPUT_FILE_UNREADABLE'],
     [['restore', 'plan', '--server', 'db1', '--stop-at', '2020-01-01'], 'INPUT_BAD_OPTION'],
   ])('%j → %s', async (argv, code) => {
     expectOneLineError(await run(...argv), code);
@@ -102,7 +102,7 @@ describeCorpus('rowback restore plan: no stop point, or two', () => {
     const several = expectOneLineError(await run('restore', 'plan', '--backups', LAB()), 'INPUT_BAD_OPTION');
     expect(several).toMatch(/a stop point is needed: .*; backups of several databases are in .* \(RestoreTimeClean, StopAt, db1\); name one with --database/);
     // two folders of two databases: one sentence for both ("A, B holds …" read as one folder's name)
-    const two = expectOneLineError(await run('restore', 'plan', '--backups', LAB('RestoreTimeClean'), LAB('sql2008-backups', 'StopAt'), '--stop-at', '2017-06-01T13:22'), 'INPUT_RESTORE_SEVERAL_DATABASES');
+    const two = expectOneLineError(await run('restore', 'plan', '--backups', LAB('RestoreTimeClean'), LAB('sql2008-backups', 'StopAt'), '--stop-at', '2017-06-01T13:22', '--as', 'X'), 'INPUT_RESTORE_SEVERAL_DATABASES');
     expect(two).toContain(`backups of several databases are in ${LAB('RestoreTimeClean')}, ${LAB('sql2008-backups', 'StopAt')} (RestoreTimeClean, StopAt); name one with --database`);
     const stopAt = expectOneLineError(await run('restore', 'plan', '--backups', LAB(), '--database', 'StopAt'), 'INPUT_BAD_OPTION');
     expect(stopAt).toContain('; StopAt: reachable with these backups: 2020-05-12T13:28:45.000 to 2020-05-12T13:34:44.000');

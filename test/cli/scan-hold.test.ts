@@ -53,7 +53,7 @@ describe('scan --hold-memory / --temp-dir (SYNTHETIC one-transaction delete)', (
   });
 
   it('refuses a bad --hold-memory or --temp-dir in one line, before reading anything', async () => {
-    expect(expectOneLineError(await scan('--hold-memory', '0'), 'INPUT_BAD_OPTION')).toContain('--hold-memory must be a whole number of megabytes from 1 to 65536');
+    expect(expectOneLineError(await scan('--hold-memory', '0'), 'INPUT_BAD_OPTION')).toContain('--hold-memory must be a whole number of MiB (1024 × 1024 bytes) from 1 to 65536');
     expect(expectOneLineError(await scan('--hold-memory', '1e3'), 'INPUT_BAD_OPTION')).toContain("not '1e3'");
     expect(expectOneLineError(await scan('--temp-dir', join(dir, 'missing')), 'INPUT_BAD_OPTION')).toContain('no such folder');
     expect(expectOneLineError(await scan('--temp-dir', ldf), 'INPUT_BAD_OPTION')).toContain('not a folder');

@@ -1,40 +1,64 @@
 /**
  * docs/scripting.md's example is the script an incident responder copies: it must run as written
- * and tell a result that is not whole from a whole one by the exit code and the report. Run here
- * with bash, `npx` on PATH being a shim that runs this checkout's bin/rowback.js (the doc says to
- * run it from a checkout, where `npx rowback` is that), over the real RestoreTimeClean backups.
+ * and tell a result that is not whole from a whole one by the exit code and the report. It is run
+ * here with bash from a directory laid out as a checkout (`bin/` of this one, as the doc says to run
+ * it from the checkout), over the real RestoreTimeClean backups, with TMPDIR set so that the
+ * temporary directory it writes into (mktemp -d) is found. It wrote rows.ndjson and report.json into
+ * the directory it was run from, the checkout. `npx` on PATH is a shim that acts as npx does: from
+ * the checkout it runs bin/rowback.js, elsewhere it fails (the real one would fetch a package named
+ * rowback from the registry).
  */
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { expect, it } from 'vitest';
+import { afterAll, expect, it } from 'vitest';
 import { CORPUS_DIR, describeCorpus } from '../support/corpus.js';
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const doc = readFileSync(join(repo, 'docs', 'scripting.md'), 'utf8');
 const block = /## Example[\s\S]*?```sh\n([\s\S]*?)```/.exec(doc)?.[1] ?? '';
+const made: string[] = [];
+afterAll(() => {
+  for (const d of made) rmSync(d, { recursive: true, force: true });
+});
 
-function runBlock(script: string): { stdout: string; stderr: string; status: number | null; dir: string } {
+interface BlockRun { stdout: string; stderr: string; status: number | null; checkout: string; out: string | null }
+
+function runBlock(script: string): BlockRun {
   const dir = mkdtempSync(join(tmpdir(), 'rowback-scripting-'));
-  mkdirSync(join(dir, 'bin'));
-  writeFileSync(join(dir, 'bin', 'npx'), `#!/bin/sh\n[ "$1" = rowback ] || exit 99\nshift\nexec "${process.execPath}" "${join(repo, 'bin', 'rowback.js')}" "$@"\n`);
-  chmodSync(join(dir, 'bin', 'npx'), 0o755);
-  const r = spawnSync('bash', ['-c', script], { cwd: dir, encoding: 'utf8', env: { ...process.env, PATH: `${join(dir, 'bin')}:${process.env.PATH}`, ROWBACK_CORPUS: CORPUS_DIR }, timeout: 60_000 });
-  return { stdout: r.stdout, stderr: r.stderr, status: r.status, dir };
+  made.push(dir);
+  const checkout = join(dir, 'checkout');
+  mkdirSync(checkout);
+  symlinkSync(join(repo, 'bin'), join(checkout, 'bin'));
+  const tmp = join(dir, 'tmp');
+  mkdirSync(tmp);
+  mkdirSync(join(dir, 'shim'));
+  writeFileSync(join(dir, 'shim', 'npx'), `#!/bin/sh\n[ "$1" = rowback ] && [ -e "$PWD/bin/rowback.js" ] || { echo "npx: would fetch rowback from the registry (not run from a checkout)" >&2; exit 99; }\nshift\nexec "${process.execPath}" "$PWD/bin/rowback.js" "$@"\n`);
+  chmodSync(join(dir, 'shim', 'npx'), 0o755);
+  const r = spawnSync('bash', ['-c', script], { cwd: checkout, encoding: 'utf8', env: { ...process.env, PATH: `${join(dir, 'shim')}:${process.env.PATH}`, ROWBACK_CORPUS: CORPUS_DIR, TMPDIR: tmp }, timeout: 60_000 });
+  // mktemp -d's own name (tmp.XXXXXXXXXX); the CLI's runtime may keep a cache of its own there (tsx)
+  const outs = readdirSync(tmp).filter((n) => n.startsWith('tmp.'));
+  return { stdout: r.stdout, stderr: r.stderr, status: r.status, checkout, out: outs.length === 1 ? join(tmp, outs[0]!) : null };
 }
 
 describeCorpus("docs/scripting.md's example", () => {
   it('runs as written: the chain with a log backup left out is NOT WHOLE, the reason printed from the report', () => {
-    expect(block).toContain('npx rowback scan --bak $B/RestoreTimeClean.bak --trn $B/RestoreTimeClean_1.trn $B/RestoreTimeClean_3.trn');
+    expect(block).toContain('rowback scan --bak $B/RestoreTimeClean.bak --trn $B/RestoreTimeClean_1.trn $B/RestoreTimeClean_3.trn');
     const r = runBlock(block);
     expect(r.status, r.stderr).toBe(0);
     const lines = r.stdout.trimEnd().split('\n');
     expect(lines[0]).toBe('NOT WHOLE: 20 row(s) in rows.ndjson, and rows may be missing:');
     expect(lines[1]).toMatch(/^parts of the log are in no file given \(FORMAT_LOG_CHAIN_GAP\); rows in those LSN ranges are missing from this result \(LSNs 00000019:00000099:0001 up to 00000019:000000a3:0001, in no file given\): add the missing log backups with --trn/);
     expect(lines).toHaveLength(2);
-    expect(readFileSync(join(r.dir, 'rows.ndjson'), 'utf8').trimEnd().split('\n')).toHaveLength(20);
+    // nothing written into the checkout: the output is in the temporary directory, named on stderr
+    expect(readdirSync(r.checkout)).toEqual(['bin']);
+    expect(r.out).not.toBeNull();
+    expect(r.stderr.startsWith(`results in ${r.out}\n`)).toBe(true);
+    expect(readdirSync(r.out!).sort()).toEqual(['report.json', 'rows.ndjson']);
+    expect(readFileSync(join(r.out!, 'rows.ndjson'), 'utf8').trimEnd().split('\n')).toHaveLength(20);
+    expect(doc).toContain('it writes nothing there: `rows.ndjson` and\n`report.json` go to a new temporary directory (`mktemp -d`');
     // what the doc says it prints
     expect(doc).toContain('It prints `NOT WHOLE: 20 row(s) in rows.ndjson, and rows may be missing:`');
   });
@@ -43,11 +67,13 @@ describeCorpus("docs/scripting.md's example", () => {
     const r = runBlock(block.replace('$B/RestoreTimeClean_1.trn $B/RestoreTimeClean_3.trn', '$B/RestoreTimeClean_1.trn $B/RestoreTimeClean_2.trn $B/RestoreTimeClean_3.trn'));
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout).toBe('whole: 30 row(s) in rows.ndjson\n');
+    expect(readdirSync(r.checkout)).toEqual(['bin']);
     expect(doc).toMatch(/With `RestoreTimeClean_2\.trn` added to `--trn` it prints `whole: 30 row\(s\)\s+in rows\.ndjson`/);
   });
 
   it('a refused run goes to the failure branch with its code, not to "whole"', () => {
     const r = runBlock(block.replace('$B/RestoreTimeClean_3.trn', '$B/no-such-file.trn'));
     expect(r.stdout).toMatch(/^failed: exit 2 \(INPUT_[A-Z_]+\)\n$/);
+    expect(readdirSync(r.checkout)).toEqual(['bin']);
   });
 });

@@ -10,10 +10,13 @@ import { corpusPath, describeCorpus } from '../support/corpus.js';
 const cli = captureCli();
 
 describe('empty results without a reason: explainNoRows', () => {
+  // the span in the one form of rowback's sentences (log-local-time.ts logTimeText), written so by
+  // the builder: it gave fn_dblog's form (the log's own, kept in the stats) and relied on each
+  // outlet to rewrite it
   it('names the span and where every row operation went', () => {
     const s = { ...emptyStats(), firstBeginTime: '2024/01/02 10:00:00:000', lastBeginTime: '2024/01/02 11:00:00:000', rowOps: 1878, unknownAllocUnitRowOps: 1800, outsideWindowRowOps: 50, uncommittedRowOps: 28, rolledBackRowOps: 20 };
     expect(explainNoRows(s, ['delete'])).toBe(
-      "the log's transactions began from 2024/01/02 10:00:00:000 to 2024/01/02 11:00:00:000; it holds 1,878 deletes on table data rows: 1,800 on allocation units the table metadata does not know (system tables, or tables missing from the metadata), 50 in transactions that began outside the window, 20 in transactions that rolled back, 8 in transactions with no commit in this log",
+      "the log's transactions began from 2024-01-02T10:00:00.000 to 2024-01-02T11:00:00.000; it holds 1,878 deletes on table data rows: 1,800 on allocation units the table metadata does not know (system tables, or tables missing from the metadata), 50 in transactions that began outside the window, 20 in transactions that rolled back, 8 in transactions with no commit in this log",
     );
   });
   it('a log with no row operations says so', () => {

@@ -27,7 +27,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describeCorpus('restore plan: a refusal names every backup file it left out', () => {
   it('a cut compressed backup and one stripe of two, with their codes', async () => {
-    const r = await cli('restore', 'plan', '--backups', dir, '--stop-at', '2017-06-01 13:01', '--database', 'StopAt');
+    const r = await cli('restore', 'plan', '--backups', dir, '--stop-at', '2017-06-01 13:01', '--database', 'StopAt', '--as', 'StopAt_side');
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/^rowback: INPUT_RESTORE_TOO_EARLY: /);
     expect(r.stderr).toContain(`left out: ${join(dir, 'cut.bak')}: FORMAT_COMPRESSED_BACKUP: `);

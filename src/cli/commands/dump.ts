@@ -3,7 +3,7 @@ import { isoLogTimesIn } from '../../recover/log-local-time.js';
 import { skippedLines } from '../skipped-lines.js';
 import { findTableName, otherSchemasNote } from '../../reconstruct/metadata/names.js';
 import { assertRegularFile, assertWritableOutput, openOutputFile } from '../files.js';
-import { reportingFailure, writeReport } from '../failed-report.js';
+import { REPORT_TIMES, reportingFailure, writeReport } from '../failed-report.js';
 import type { Writable } from 'node:stream';
 import { Command } from 'commander';
 import { collectTables, normalizeTableName, outFormatOption, formatFromOut, refuseCsvRawWithoutCsv, splitTableList } from '../options.js';
@@ -149,7 +149,7 @@ export async function runDump(opts: DumpOptions, stdout: Writable = process.stdo
     // report says so (the previous run's stayed, read as this one's: `dump --all --report r.json |
     // head` exited 141 beside "complete": true); never over a file that is not a report (a data file
     // named by --report while --bak is mistyped)
-    const result: DumpResult = await reportingFailure<DumpResult>(opts.report, { opts }, {}, () =>
+    const result: DumpResult = await reportingFailure<DumpResult>(opts.report, { opts }, { times: REPORT_TIMES }, () =>
       opts.trn !== undefined || opts.stopAt !== undefined || opts.stopBeforeLsn !== undefined
         ? runPointInTimeDump(opts, stdout, stderr, interrupt)
         : dumpTables(opts, stdout, stderr, interrupt));
@@ -179,6 +179,9 @@ function writeDumpReport(opts: DumpOptions, r: { rows: number; skipped: SkippedI
   const report = {
     source: [...list(opts.mdf), ...list(opts.bak), ...list(opts.trn)],
     tables: opts.all ? 'all' : list(opts.table),
+    // what its times are (notes, pointInTime's stopAtUsed), as scan's, log's and diff's reports say
+    // it: a dump report gave bare local times with no zone said anywhere
+    times: REPORT_TIMES,
     // each name as typed and the table it found, `{"STEPS": "dbo.steps"}`: rowsPerTable is keyed by
     // the table's own name, so a script looking up the name it typed found nothing (newcomer E)
     ...(r.tableNames ? { tableNames: typedTableNames(r.tableNames, opts.tablesAsTyped) } : {}),

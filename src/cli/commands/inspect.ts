@@ -420,11 +420,12 @@ export function renderText(r: InspectResult): string {
     if (h.backupSets > 1) {
       // the set's place in the file, as --position and FILE = n name it; its SSET's own number beside it when they differ
       const own = h.position !== r.shown ? ` (its SSET block numbers it ${h.position}: RESTORE … WITH FILE = ${r.shown} may not name it, and restore plan leaves it out)` : '';
-      kv('backup sets', `${h.backupSets} in this file; set ${r.shown} shown${own} (choose with --position N); start and finish below in the SQL Server's local time`);
-      out.push('  pos  type          start                finish               first LSN                 last LSN');
+      kv('backup sets', `${h.backupSets} in this file; set ${r.shown} shown${own} (choose with --position N); start and finish below in the SQL Server's local time${r.sets.some((x) => x.utcOffset) ? ', with its offset from UTC at the start as each set\'s header gives it' : ''}`);
+      const offsets = r.sets.some((x) => x.utcOffset);
+      out.push(`  pos  type          start                finish               first LSN                 last LSN${offsets ? '                  start\'s UTC offset' : ''}`);
       for (const x of r.sets) {
         if (x.error) out.push(`  ${String(x.position).padEnd(4)} ${x.error}`);
-        else out.push(`  ${String(x.position).padEnd(4)} ${x.backupType!.padEnd(13)} ${(x.backupStartDate ?? '-').padEnd(20)} ${(x.backupFinishDate ?? '-').padEnd(20)} ${x.firstLsn!.decimal.padEnd(25)} ${x.lastLsn!.decimal}`);
+        else out.push(`  ${String(x.position).padEnd(4)} ${x.backupType!.padEnd(13)} ${(x.backupStartDate ?? '-').padEnd(20)} ${(x.backupFinishDate ?? '-').padEnd(20)} ${x.firstLsn!.decimal.padEnd(25)} ${offsets ? `${x.lastLsn!.decimal.padEnd(25)} ${x.utcOffset ? `UTC${x.utcOffset}` : '-'}` : x.lastLsn!.decimal}`);
       }
     }
     kv('database', h.databaseName);
@@ -444,7 +445,9 @@ export function renderText(r: InspectResult): string {
     kv('backup set GUID', h.backupSetGuid);
     kv('base full backup GUID', h.baseBackupSetGuid);
     kv('database created', local(h.databaseCreationDate));
-    kv('backup start', local(h.backupStartDate));
+    // the set header's own offset from UTC at its start (SSET Time Zone, header.ts), and the start
+    // in UTC with it; not the finish's nor the creation's (a daylight-saving change may lie between)
+    kv('backup start', h.backupStartDate && h.utcOffset && h.backupStartDateUtc ? `${h.backupStartDate} (SQL Server local time, UTC${h.utcOffset} by the backup header: ${h.backupStartDateUtc})` : local(h.backupStartDate));
     kv('backup finish', local(h.backupFinishDate));
     kv('backup size', h.compressed ? `${h.backupSize} (${h.compressedBackupSize} compressed)` : h.backupSize);
     out.push('files:');
@@ -568,7 +571,7 @@ export function register(program: Command): void {
       const onProgress = (p: { bytes: number; records: number }) =>
         progress.update(() => {
           const s = (Date.now() - started) / 1000;
-          return `rowback inspect: ${(p.bytes / 1048576).toFixed(1)} MB of log, ${p.records} records (${Math.round(p.records / s)} records/s, ${(p.bytes / 1048576 / s).toFixed(1)} MB/s)`;
+          return `rowback inspect: ${(p.bytes / 1048576).toFixed(1)} MiB of log, ${p.records} records (${Math.round(p.records / s)} records/s, ${(p.bytes / 1048576 / s).toFixed(1)} MiB/s)`;
         });
       let result: InspectResult;
       try {
@@ -587,7 +590,7 @@ export function register(program: Command): void {
       // a backup's `incomplete` names only a stripe alone or TDE, so a damaged log block showed
       // `"incomplete": null` beside exit 3, and an .ldf had no such key (newcomer)
       const damage = inspectDamage(result);
-      process.stdout.write(opts.format === 'json' ? JSON.stringify({ ...result, complete: damage.length === 0, damage }, jsonReplacer, 2) + '\n' : renderText(result));
+      process.stdout.write(opts.format === 'json' ? JSON.stringify(inspectJson(result, damage), jsonReplacer, 2) + '\n' : renderText(result));
       // Damage found: said on stderr (also with --quiet) and exit 3, --strict or not: finding damage
       // is what inspect is run for, and a script must not read a damaged file's description as a
       // whole file's (it exited 0 with a bad page, log block or MTF header listed)
@@ -612,6 +615,25 @@ export function register(program: Command): void {
         exitIncomplete(true);
       }
     });
+}
+
+/**
+ * What the dates of inspect's JSON are: the SQL Server's local time with no zone (RESTORE
+ * HEADERONLY's and the boot page's dates: a backup's start, finish and database creation, a data
+ * file's `created`), the value restore plan's JSON gives its stop time (`target.timeZone`). The
+ * text form says it beside each date; the JSON said it nowhere, and a bare `2017-06-01T12:59:12`
+ * reads as UTC to most JSON readers.
+ */
+export const INSPECT_TIME_ZONE = 'SQL Server local time';
+
+/**
+ * inspect's `--format json` object: the description, `complete` and `damage` (what the INCOMPLETE
+ * line and exit 3 say), and for a backup or data file `timeZone` (INSPECT_TIME_ZONE: what its dates
+ * are; a backup header's own offset at the set's start is `header.utcOffset`, with
+ * `header.backupStartDateUtc`, and each set's in `sets[]`).
+ */
+export function inspectJson(r: InspectResult, damage: ReturnType<typeof inspectDamage>): Record<string, unknown> {
+  return { ...r, ...(r.kind === 'log' ? {} : { timeZone: INSPECT_TIME_ZONE }), complete: damage.length === 0, damage };
 }
 
 /**

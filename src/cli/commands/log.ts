@@ -898,7 +898,7 @@ async function logRecords(files: string[], opts: LogOptions, interrupt: Interrup
     // an .ldf's VLFs by sequence number: its records in LSN order, as fn_dblog lists them (in file
     // order a log that wrapped around the file printed its newest VLF first)
     vlfOrder: 'sequence',
-    onProgress: () => progress.update(() => `rowback log: ${((stats.bytes + (live?.bytes ?? 0)) / 1048576).toFixed(1)} MB, ${stats.records + (live?.records ?? 0)} records read, ${printed} printed`),
+    onProgress: () => progress.update(() => `rowback log: ${((stats.bytes + (live?.bytes ?? 0)) / 1048576).toFixed(1)} MiB, ${stats.records + (live?.records ?? 0)} records read, ${printed} printed`),
   };
 
   // Everything that can refuse a whole input (a SQL Server 2000 log, an encrypted backup, one

@@ -17,7 +17,7 @@ import type { SourceDatabase } from '../../staging/types.js';
 import { bothForms, chooseDatabase, describeReachable, otherNameSets, reachableRanges, otherNamesHint, planChain, renamedNotes, type RestoreChain, type RestoreTarget } from '../../restore/chain.js';
 import { addLogCommitTimes, readFolderHistory, type BackupHistory, type BackupSetRecord } from '../../restore/history.js';
 import { readMsdbHistory } from '../../restore/msdb.js';
-import { renderRestore, scriptText, type RenderedPlan } from '../../restore/tsql.js';
+import { refuseTargetNameUpFront, renderRestore, scriptText, type RenderedPlan } from '../../restore/tsql.js';
 import { logBackupLoss, stopAtLsn } from '../../backup/log-commits.js';
 import { BACKUP_HEADER_WARNING } from '../../backup/mtf.js';
 import { restoreStopTimeClockWarning } from '../../replay/stop-time-clock.js';
@@ -149,6 +149,8 @@ export async function runRestoreRun(
   // every time in its sentences in one form, --stop-at's as typed (iso-times-stderr.ts)
   stderr = isoTimesStderr(stderr, [o.stopAt]);
   if (o.as === undefined) throw new InputError('INPUT_BAD_OPTION', 'restore run needs --as NEW_NAME: it never restores over the original database');
+  // --as refusals that need no backup (a system database, the --database given): before any is read
+  refusePlanOptionsUpFront(o, 'restore run');
   // What the comparison after the restore needs is checked before the restore starts: a bad
   // --key or an unopenable --stage file must not surface only after a long restore has run.
   if (!o.table?.length && (o.key !== undefined || o.stage !== undefined)) {
@@ -294,13 +296,23 @@ export interface PlanDeps {
   interrupt?: Interruption;
 }
 
-/** History from the one source given. Throws InputError INPUT_BAD_OPTION unless exactly one of --backups / --server is given. */
-export async function loadHistory(o: PlanOptions, deps: PlanDeps = {}): Promise<BackupHistory> {
+/**
+ * The history options' refusals, which need nothing read (InputError INPUT_BAD_OPTION): not exactly
+ * one of --backups / --server, --server without --database.
+ */
+export function refuseHistoryOptionsUpFront(o: Pick<PlanOptions, 'backups' | 'server' | 'database'>): void {
   const files = (o.backups?.length ?? 0) > 0;
   if (files === Boolean(o.server)) throw new InputError('INPUT_BAD_OPTION', 'give exactly one of --backups DIR… (backup files) or --server CONNECTION --database DB (msdb history)');
+  const names = o.database === undefined ? [] : typeof o.database === 'string' ? [o.database] : o.database;
+  if (!files && !names.length) throw new InputError('INPUT_BAD_OPTION', '--database is required with --server');
+}
+
+/** History from the one source given. Throws InputError INPUT_BAD_OPTION unless exactly one of --backups / --server is given (refuseHistoryOptionsUpFront). */
+export async function loadHistory(o: PlanOptions, deps: PlanDeps = {}): Promise<BackupHistory> {
+  refuseHistoryOptionsUpFront(o);
+  const files = (o.backups?.length ?? 0) > 0;
   if (files) return readFolderHistory(o.backups!);
   const names = o.database === undefined ? [] : typeof o.database === 'string' ? [o.database] : o.database;
-  if (!names.length) throw new InputError('INPUT_BAD_OPTION', '--database is required with --server');
   hideArgvSecrets();
   const runner = deps.runner ? deps.runner(o) : new MssqlRunner(resolveConnection(o.server));
   try {
@@ -644,22 +656,49 @@ async function damageBehindRefusal(e: unknown, sets: readonly BackupSetRecord[],
 }
 
 /**
+ * What restore plan and run refuse of their options before any backup is read (argument
+ * validation): --as and --replace-original together, an --as that is no sysname, neither given
+ * (INPUT_RESTORE_OVER_ORIGINAL), an --as naming the one --database given or a system database
+ * (tsql.ts refuseTargetNameUpFront). Throws InputError.
+ */
+export function refusePlanOptionsUpFront(o: Pick<PlanOptions, 'as' | 'replaceOriginal' | 'database'>, command = 'restore plan'): void {
+  if (o.as !== undefined && (o.as.length === 0 || o.as.length > 128)) {
+    throw new InputError('INPUT_BAD_OPTION', `--as '${o.as.length > 40 ? `${o.as.slice(0, 40)}…` : o.as}' must be a database name of 1–128 characters (sysname), got ${o.as.length}`);
+  }
+  if (o.as !== undefined && o.replaceOriginal) throw new InputError('INPUT_BAD_OPTION', '--as and --replace-original exclude each other');
+  refuseTargetNameUpFront(command, o);
+}
+
+/**
  * Plans and renders. Log damage the plan needs (planLogDamage) is refused, InputError
  * INPUT_RESTORE_LOG_DAMAGED, unless `acceptDamagedLog`: then each is a WARNING in `logDamage` and
  * at the head of the script. Throws what loadHistory, chooseDatabase, planChain and renderRestore
  * throw (a planChain refusal caused by a damaged log backup as INPUT_RESTORE_LOG_DAMAGED).
  */
 export async function planRestore(o: PlanOptions, deps: PlanDeps = {}): Promise<PlanResult> {
+  // the options' refusals that need no backup, made before any is read: the history's source, the
+  // stop point's form, the target name (a plan with no --as read every backup's header and log,
+  // then was refused INPUT_RESTORE_OVER_ORIGINAL)
+  refuseHistoryOptionsUpFront(o);
   let target: RestoreTarget;
   try {
     target = parseTarget(o);
   } catch (e) {
-    throw await withReachable(e, o, deps);
+    // no stop point at all: the refusal reads the backups to say what they reach (withReachable),
+    // and says the missing --as with it, one line for both
+    const noStop = o.stopAt === undefined && o.stopBeforeLsn === undefined;
+    if (!noStop) throw e;
+    let asToo = '';
+    try {
+      refusePlanOptionsUpFront(o);
+    } catch (n) {
+      if (!(n instanceof InputError)) throw n;
+      asToo = n.code === 'INPUT_RESTORE_OVER_ORIGINAL' ? 'give --as NEW_NAME (a side database, recommended) or --replace-original as well' : `besides, ${n.code}: ${n.message}`;
+    }
+    const r = await withReachable(e, o, deps);
+    throw asToo && r instanceof InputError ? new InputError(r.code, `${r.message}; ${asToo}`, r.location) : r;
   }
-  if (o.as !== undefined && (o.as.length === 0 || o.as.length > 128)) {
-    throw new InputError('INPUT_BAD_OPTION', `--as '${o.as.length > 40 ? `${o.as.slice(0, 40)}…` : o.as}' must be a database name of 1–128 characters (sysname), got ${o.as.length}`);
-  }
-  if (o.as !== undefined && o.replaceOriginal) throw new InputError('INPUT_BAD_OPTION', '--as and --replace-original exclude each other');
+  refusePlanOptionsUpFront(o);
   const history = await loadHistory(o, deps);
   const sets = chooseDatabase(history, o.database);
   // several names given for one binding id (a database renamed between its backups): planned as one, said
@@ -759,6 +798,9 @@ export function planJson(r: PlanResult): unknown {
     database: c.databaseName,
     as: r.as,
     target: c.target.kind === 'time' ? { stopAt: c.target.time, timeZone: 'SQL Server local time' } : { stopBeforeLsn: c.target.lsn },
+    // what the steps' and reachable ranges' dates are (HEADERONLY's, msdb's): said whatever the
+    // target; a plan stopping before an LSN said it nowhere (inspect's JSON says it the same way)
+    timeZone: 'SQL Server local time',
     steps: c.steps.map(stepJson),
     moves: r.rendered.moves,
     reachable: c.reachable.map((x) => ({ fromTime: x.fromTime, toTime: x.toTime, toBeforeTime: x.toBeforeTime, fromLsn: x.fromLsn, toLsn: x.toLsn, full: x.full.devices, ...(x.differential ? { differential: x.differential.devices } : {}), ...(x.bulkLogged.length ? { bulkLogged: x.bulkLogged } : {}) })),

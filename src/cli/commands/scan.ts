@@ -34,7 +34,7 @@ import { warnLocalTimes } from '../local-time-warnings.js';
 import { createRowWriter, CSV_FIXED, OUTPUT_FORMATS, type OutputFormat } from '../../recover/writers.js';
 import { caseOnlyMatches, compileRowSelection, rowSelection, type RowSelectionOptions, type UnknownSelectionField } from '../../recover/row-selection.js';
 import { csvWarningsCell } from '../../util/csv.js';
-import { openSource, sourceKind, threadCount, type ScanSourceOptions } from '../../recover/open-source.js';
+import { assertReadableFile, openSource, sourceKind, threadCount, type ScanSourceOptions } from '../../recover/open-source.js';
 import { exitIncomplete, strictOption } from '../strict.js';
 import { sayWarnedRows } from '../warned-rows.js';
 import { appendAll } from '../../util/append-all.js';
@@ -74,9 +74,9 @@ export function register(program: Command): void {
     .option('--ldf <file>', 'transaction log file (.ldf)')
     .option('--position <n>', 'backup set of --bak to read when the file holds several (RESTORE … WITH FILE = n)')
     .option('--trn <files...>', 'log backups (.trn); every log backup set in them is read, in LSN order')
-    .option('--threads <n>', 'log files (--ldf, --trn, backup sets) parsed on up to n worker threads at once when they total 64 MB or more (default 1: on the machines measured, workers made scans slower); the output is the same for any n')
+    .option('--threads <n>', 'log files (--ldf, --trn, backup sets) parsed on up to n worker threads at once when they total 64 MiB or more (default 1: on the machines measured, workers made scans slower); the output is the same for any n')
     .option('--decode-threads <n>', 'NDJSON/JSON output: rows decoded and serialised on n worker threads while the main thread reads the log and keeps the order (default 1: none; see docs/performance.md); the output is the same for any n')
-    .option('--hold-memory <MB>', 'memory for rows of transactions not yet committed in the log read so far, before they go to a temporary file (default 64)')
+    .option('--hold-memory <MiB>', 'memory in MiB (1024 × 1024 bytes) for rows of transactions not yet committed in the log read so far, before they go to a temporary file (default 64)')
     .option('--temp-dir <dir>', 'folder for those temporary files (default: the OS temporary folder); removed when the scan ends')
     .option('--server <connection>', 'live SQL Server: ADO-style connection string (or MSSQL_* variables)')
     .option('--database <db>', 'database to scan on the live server')
@@ -161,6 +161,15 @@ export async function runScan(opts: ScanOptions): Promise<void> {
   // Outputs are checked before any work: a missing folder is one line now, not a crash later.
   if (opts.report) assertWritableOutput('--report', opts.report, { opts });
   const outFile = opts.out ? openOutputFile('--out', opts.out, { opts }) : undefined;
+  // The table metadata given beside the log is checked before any log file is opened (opening reads
+  // every backup's MTF layout and headers, and the whole log of each of several --trn to choose
+  // between copies): --schema and --ddl together, a bad --type-alias, a --ddl or --schema file that
+  // cannot be read, a --schema catalog that does not parse were refused only after all of that.
+  if (opts.schema && opts.ddl) throw new InputError('INPUT_BAD_OPTION', 'give --schema or --ddl, not both');
+  typeAliasesOf(opts);
+  if (opts.ddl) assertReadableFile('--ddl', opts.ddl);
+  if (opts.schema) assertReadableFile('--schema', opts.schema);
+  const schemaCatalog = opts.schema ? readCatalogFile(opts.schema, '--schema') : undefined;
   // Ctrl-C / SIGTERM stop the scan where it is, so that the rows written so far are flushed and
   // the temporary files of held transactions are removed (Node's default would exit at once and
   // leave them behind). A second signal exits at once; the same signal again within 300 ms is one
@@ -216,7 +225,7 @@ export async function runScan(opts: ScanOptions): Promise<void> {
         if (d.refusal) throw new InputError('INPUT_BAD_OPTION', `--ddl: ${d.refusal}`);
         databaseDefault = d.collation;
       }
-      const override = loadMetadataOverride(opts, databaseDefault);
+      const override = loadMetadataOverride(opts, databaseDefault, schemaCatalog);
       metadataNotes = override.notes;
       // a catalog of another database names this log's rows after its own tables: refused before
       // anything is read (or, with no identity to compare, said even with --quiet)
@@ -330,7 +339,7 @@ export async function runScan(opts: ScanOptions): Promise<void> {
         }
         progress.update(() => {
           const p = source.progress?.();
-          const read = p ? `, ${(p.bytesRead / 1048576).toFixed(1)}${p.bytesTotal ? ` of ${(p.bytesTotal / 1048576).toFixed(1)}` : ''} MB read${p.passes ? ` (pass ${p.pass} of ${p.passes})` : ''}` : '';
+          const read = p ? `, ${(p.bytesRead / 1048576).toFixed(1)}${p.bytesTotal ? ` of ${(p.bytesTotal / 1048576).toFixed(1)}` : ''} MiB read${p.passes ? ` (pass ${p.pass} of ${p.passes})` : ''}` : '';
           return `rowback scan: ${rows} rows recovered, ${skipped.length} skipped${read}`;
         });
       }
@@ -614,13 +623,15 @@ function parseOperations(ops: string[]): ScanOperation[] {
  * The layouts --schema or --ddl give, and what must be said of them. `databaseDefault`: the default
  * collation of the database of the data file or backup given (its boot page), for the script's
  * char/varchar/text columns without COLLATE when --collation is not given; without it they are read
- * as SQL_Latin1_General_CP1_CI_AS, said as assumed.
+ * as SQL_Latin1_General_CP1_CI_AS, said as assumed. `schemaCatalog`: the --schema catalog already
+ * read (runScan reads it before the log files are opened).
  */
-function loadMetadataOverride(opts: ScanOptions, databaseDefault?: DatabaseDefaultCollation) {
+function loadMetadataOverride(opts: ScanOptions, databaseDefault?: DatabaseDefaultCollation, schemaCatalog?: ReturnType<typeof readCatalogFile>) {
   if (opts.schema && opts.ddl) throw new InputError('INPUT_BAD_OPTION', 'give --schema or --ddl, not both');
   // A UTF-8 byte-order mark (Windows PowerShell 5.1's Set-Content -Encoding UTF8) is allowed.
   if (opts.schema) {
-    const catalog = readCatalogFile(opts.schema, '--schema');
+    // read before the log files were opened (runScan): not read again
+    const catalog = schemaCatalog ?? readCatalogFile(opts.schema, '--schema');
     return { layouts: catalog.layouts, notes: [] as string[], identity: catalog.identity };
   }
   const aliases = typeAliasesOf(opts);

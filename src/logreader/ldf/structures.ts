@@ -85,7 +85,7 @@ export function blockHeaderProblem(b: Uint8Array, offset: number): string | null
   const size = u16(b, offset + 6);
   const recordCount = u16(b, offset + 2);
   const slotArrayEnd = u16(b, offset + 4);
-  if (size === 0 || size % SECTOR !== 0 || size > MAX_BLOCK_SIZE) return `block size ${size} is not a multiple of 512 up to 60 KB`;
+  if (size === 0 || size % SECTOR !== 0 || size > MAX_BLOCK_SIZE) return `block size ${size} is not a multiple of 512 up to 60 KiB`;
   if (slotArrayEnd > size || slotArrayEnd < BLOCK_HEADER_SIZE + 2 * recordCount) return `slot array end ${slotArrayEnd} outside the block`;
   return null;
 }

@@ -18,8 +18,9 @@ import { openBackupLogStream } from '../../backup/log-stream.js';
 import { backupLogFirstLsn, chainVlfBoundaryGaps } from '../../backup/chain-boundary.js';
 import { assertEachBackupOnce, choosePosition, openBackupPages } from '../../backup/open.js';
 import { requireWholeMediaSet, type BackupAdvice } from '../../backup/page-source.js';
-import { BACKUP_HEADER_WARNING, MTF_TRAILER_DAMAGED, readMtfLayout } from '../../backup/mtf.js';
+import { BACKUP_HEADER_WARNING, MTF_TRAILER_DAMAGED, readMtfLayout, type MtfLayout } from '../../backup/mtf.js';
 import { lastEnding, logSetsEndingPast } from '../../backup/later-log-sets.js';
+import type { LogBackupHeaderRead } from '../database-default-collation.js';
 import { VLF_FIRST_BLOCK_OFFSET } from '../../logreader/ldf/constants.js';
 import { LOG_STARTS_MID_VLF, LOG_VLF_ENDS_EARLY, vlfEndsEarlySaid, readLdfLayout, readLdfRecordBatches, emptyLogScanStats, uncheckedBlocksNote, type LogScanOptions, type LogScanStats, type RecordKeep } from '../../logreader/ldf/reader.js';
 import { LOP_ABORT_XACT, LOP_BEGIN_XACT, LOP_COMMIT_XACT, type LogRecord } from '../../logreader/log-record.js';
@@ -162,6 +163,12 @@ export interface FileRecoverySource extends RecoverySource {
    * file or backup, else null: the point in the log the boot page's databaseCollation is of.
    */
   readonly databaseCheckpointLsn: string | null;
+  /**
+   * Every backup set of every --trn file as read when the source was opened (file, position, the
+   * file's set count, its header), in the order given: what the log backups' default collation is
+   * judged from (database-default-collation.ts logBackupHeadersCollation) without reading them again.
+   */
+  readonly logBackupHeaders: readonly LogBackupHeaderRead[];
   /**
    * When no .ldf is given: the backup set whose log is read last (the log backup of the chain with
    * the highest LastLSN, else the --bak backup whose own log is read last) and its finish date as its
@@ -347,8 +354,16 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
   // (the rule: log-coverage.ts cutLogStream / judgeCutLogStream, shared with `log` and the replay)
   const cutLogStreams = new Map<string, SkippedItem>();
   // each file once: a file given twice had its MTF damage counted twice (FORMAT_BAD_MTF ×2)
+  // each backup file's MTF layout, walked once here and used by every later step (they walked it
+  // again: the log backups' headers, the backups' sets, the backup whose own log is read)
+  const layouts = new Map<string, MtfLayout>();
+  const layoutOf = (f: string): MtfLayout => {
+    let l = layouts.get(f);
+    if (!l) layouts.set(f, (l = readMtfLayout(f)));
+    return l;
+  };
   for (const b of new Set([...baks, ...trn])) {
-    const layout = readMtfLayout(b);
+    const layout = layoutOf(b);
     const cut = trn.includes(b) && !cutLogStreams.has(b) ? cutLogStream(layout) : null;
     if (cut) cutLogStreams.set(b, cut);
     for (const p of layout.problems) {
@@ -377,14 +392,18 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
   // of the window is lost. A file with no log set at all is refused as before.
   const leftOutSetNotes: string[] = [];
   const leftOutSets: LogBackupSet[] = [];
+  // every log backup set's header as read, for the default collation their headers name (scan --trn
+  // --ddl: database-default-collation.ts logBackupHeadersCollation), which read them all again
+  const logBackupHeaders: LogBackupHeaderRead[] = [];
   for (const t of trn) {
-    const layout = readMtfLayout(t);
+    const layout = layoutOf(t);
     const sets = Math.max(1, layout.sets);
     const headers: BackupHeader[] = [];
     for (let position = 1; position <= sets; position++) {
       const h = readBackupHeader(t, layout, position);
       backupHeaders.set(`${t}#${position}`, h);
       headers.push(h);
+      if (h.backupType === 'log') logBackupHeaders.push({ file: t, position, sets: layout.sets, header: h });
     }
     const hasLog = headers.some((h) => h.backupType === 'log');
     headers.forEach((h, i) => {
@@ -481,7 +500,7 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
   assertEachBackupOnce(baks);
   for (const b of baks) {
     try {
-      const layout = readMtfLayout(b);
+      const layout = layoutOf(b);
       const guid = layout.mediaSet && layout.mediaSet.familyCount > 1 ? layout.mediaSet.mediaSetGuid : null;
       const same = guid ? bakSets.find((x) => x.mediaSet === guid) : undefined;
       if (same) {
@@ -607,7 +626,7 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
   const logFiles: Array<{ kind: 'ldf' | 'trn' | 'bak'; file: string; position: number }> = [];
   if (inputs.ldf) logFiles.push({ kind: 'ldf', file: inputs.ldf, position: 1 });
   for (const t of trnSets) logFiles.push({ kind: 'trn', file: t.file, position: t.position });
-  if (logFiles.length === 0 && baks.length === 1) logFiles.push({ kind: 'bak', file: baks[0]!, position: choosePosition(baks[0]!, readMtfLayout(baks[0]!), inputs.position, inputs.backupAdvice) });
+  if (logFiles.length === 0 && baks.length === 1) logFiles.push({ kind: 'bak', file: baks[0]!, position: choosePosition(baks[0]!, layoutOf(baks[0]!), inputs.position, inputs.backupAdvice) });
   else if (logFiles.length === 0) {
     // The log the backups hold (a full backup's and each differential's: what was written while
     // each ran), in LSN order; between them the log is in no file given, which is said (INCOMPLETE).
@@ -616,7 +635,7 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
     const striped = bakSets.find((x) => x.files.length > 1);
     if (striped) {
       // two copies of one stripe, or a stripe missing: said as such, not as a striped backup's log
-      requireWholeMediaSet(striped.files.map((path) => ({ path, layout: readMtfLayout(path) })), inputs.backupAdvice);
+      requireWholeMediaSet(striped.files.map((path) => ({ path, layout: layoutOf(path) })), inputs.backupAdvice);
       throw new InputError('INPUT_NO_LOG', `${striped.files.join(', ')} are the stripes of one backup: rowback does not read a striped backup's log portion (it may be spread over the stripes); give the log with --ldf FILE or --trn FILE… (the stripes still give the table metadata)`, { file: striped.file });
     }
     let prev: (typeof bakSets)[number] | null = null;
@@ -927,7 +946,7 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
         if (reporting && !signal?.aborted) {
           const key = `${l.file}#${l.position}`;
           let h = backupHeaders.get(key);
-          if (!h) backupHeaders.set(key, (h = readBackupHeader(l.file, undefined, l.position)));
+          if (!h) backupHeaders.set(key, (h = readBackupHeader(l.file, layoutOf(l.file), l.position)));
           const first = parseLsn(h.firstLsn.lsn);
           const last = parseLsn(h.lastLsn.lsn);
           const lost = backupLogCoverage({ file: l.file, backupType: h.backupType, firstLsn: first, lastLsn: last }, firstRead ? parseLsn(firstRead) : null, fileEnd);
@@ -1119,6 +1138,7 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
     get databaseCheckpointLsn() {
       return databaseCheckpointLsn;
     },
+    logBackupHeaders,
     /**
      * RecoverySource.catalogChanges for files: only `columnstore` (the clustered columnstore tables
      * the last candidates() read); no modify dates (the catalog is the data file's snapshot, not the

@@ -1,0 +1,49 @@
+/**
+ * scan's table metadata options were checked only after the log files were opened (every backup's
+ * MTF layout and headers read, and with several --trn the whole log of each, to choose between
+ * copies): --schema with --ddl, a --type-alias that is not NAME=TYPE, a --ddl or --schema file that
+ * does not exist, a --schema catalog that does not parse. The same kind as `restore plan` without
+ * --as (refused after every backup was read). Now they are refused before any log file is opened:
+ * shown with a --trn that is not a backup (REAL AngularJs_CRUD Database1_log.ldf given as --trn),
+ * whose refusal FORMAT_NOT_A_BACKUP came first when the files were opened first. SYNTHETIC: the
+ * script and the catalog text.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { captureCli, expectOneLineError } from '../support/cli.js';
+import { corpusPath, describeCorpus } from '../support/corpus.js';
+
+const cli = captureCli();
+let dir: string;
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'rowback-scan-metadata-up-front-'));
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describeCorpus('scan: the metadata options refused before the log files are opened', () => {
+  const notABackup = () => corpusPath('AngularJs_CRUD', 'App_Data', 'Database1_log.ldf');
+
+  it('a --ddl file that does not exist: named, before the --trn is read', async () => {
+    const e = expectOneLineError(await cli('scan', '--trn', notABackup(), '--ddl', join(dir, 'no-such.sql')), 'INPUT_FILE_UNREADABLE');
+    expect(e).toContain(`--ddl ${join(dir, 'no-such.sql')}`);
+  });
+
+  it('a --schema catalog that does not parse, --schema with --ddl, a bad --type-alias: each before the --trn is read', async () => {
+    const bad = join(dir, 'catalog.json');
+    writeFileSync(bad, '{"tables": [');
+    const e = expectOneLineError(await cli('scan', '--trn', notABackup(), '--schema', bad), 'INPUT_BAD_JSON');
+    expect(e).not.toContain('FORMAT_NOT_A_BACKUP');
+    const ddl = join(dir, 't.sql');
+    writeFileSync(ddl, 'CREATE TABLE dbo.T (id int NOT NULL);\n');
+    expect(expectOneLineError(await cli('scan', '--trn', notABackup(), '--schema', bad, '--ddl', ddl), 'INPUT_BAD_OPTION')).toContain('give --schema or --ddl, not both');
+    expect(expectOneLineError(await cli('scan', '--trn', notABackup(), '--ddl', ddl, '--type-alias', 'NoEquals'), 'INPUT_BAD_OPTION')).toContain("--type-alias 'NoEquals' is not NAME=TYPE");
+  });
+
+  it('options that are fine: the --trn is read and refused as before', async () => {
+    const ddl = join(dir, 't.sql');
+    writeFileSync(ddl, 'CREATE TABLE dbo.T (id int NOT NULL);\n');
+    expectOneLineError(await cli('scan', '--trn', notABackup(), '--ddl', ddl), 'FORMAT_NOT_A_BACKUP');
+  });
+});
