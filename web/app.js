@@ -496,13 +496,15 @@ async function refreshBlast(id) {
 // The job's notes (audit action job.notes): for a restore job the chain it replayed, rows redone
 // and undone, and the comparison; for scans the source's remarks (inactive log, time zone, drift).
 /**
- * Every audit entry of job `id`, oldest first: page after page (`next`) to the end. One page of
- * 500 showed a job's oldest entries alone, and its later decisions and runs were missing.
+ * Every audit entry of job `id` (of the actions `actions` when given), oldest first: page after
+ * page (`next`) to the end. One page of 500 showed a job's oldest entries alone, and its later
+ * decisions and runs were missing.
  */
-async function auditOf(id) {
+async function auditOf(id, actions = null) {
   const items = [];
   for (let after = 0; ;) {
-    const page = await api(`/api/audit?jobId=${id}&limit=1000&after=${after}`);
+    // a page also ends at 32 Mi characters of details (a decision by ids keeps its ids): read on while `next` is set
+    const page = await api(`/api/audit?jobId=${id}&limit=1000&after=${after}${actions ? `&action=${actions.join(',')}` : ''}`);
     for (const a of page.items) items.push(a);
     if (page.next === null || page.next === undefined || !page.items.length) return items;
     after = page.next;
@@ -589,7 +591,8 @@ function followSkipped(j) {
 
 async function loadNotes(id) {
   loadSkipped(id).catch(() => {});
-  const items = await auditOf(id);
+  // the job's notes alone: its decisions' entries (up to 100,000 row ids each) are not read for them
+  const items = await auditOf(id, ['job.notes']);
   const notes = items.filter((a) => a.action === 'job.notes').flatMap((a) => a.details.notes ?? []);
   if (state.jobId !== id) return;
   $('job-notes').replaceChildren(...notes.map((n) => el('li', { text: n })));

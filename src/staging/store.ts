@@ -1415,9 +1415,46 @@ export class StagingStore {
   /**
    * A job's decisions in order: who, when, approve or reject, the reason and selector (secrets
    * redacted, also in a decision stored before `decide` redacted them), rows changed, and
-   * `heldBack` ({rows, runs}: the rows a run held and the decision left out, else null).
+   * `heldBack` ({rows, runs}: the rows a run held and the decision left out, else null). Every one
+   * at once: decisionsPage reads them a page at a time (a decision by ids keeps up to 100,000 ids).
    */
-  decisions(jobId: number): { id: number; actor: string; decidedAt: string; decision: string; reason: string; selector: unknown; rowCount: number; heldBack: { rows: number; runs: number[] } | null }[] {
+  decisions(jobId: number): DecisionEntry[] {
+    const all: DecisionEntry[] = [];
+    for (let after = 0; ;) {
+      const page = this.decisionsPage(jobId, { after, limit: 1000 });
+      appendAll(all, page.items);
+      if (page.next === null) return all;
+      after = page.next;
+    }
+  }
+
+  /**
+   * One page of a job's decisions (as `decisions` gives each): at most `limit` (1 to 1000) after the
+   * decision id `after`, and at most `maxChars` characters of stored selector and reason (default
+   * LIST_PAGE_MAX_CHARS), but always at least one; `next` is the `after` of the next page, null at
+   * the end. A decision by ids keeps its ids (up to 100,000, ~1.7 M characters): the list of a job
+   * with a few hundred such decisions was one answer past V8's longest string (~536 M characters),
+   * 500 INTERNAL (test/api/decisions-audit-long-lists.test.ts). The sizes are SQLite's (length()),
+   * read before any selector is.
+   */
+  decisionsPage(jobId: number, opts: { after?: number; limit?: number; maxChars?: number } = {}): { items: DecisionEntry[]; next: number | null } {
+    const page = this.decisionsPageJson(jobId, opts);
+    return { items: page.items.map((d) => ({ ...d, selector: JSON.parse(d.selector) as unknown })), next: page.next };
+  }
+
+  /**
+   * decisionsPage with each selector as JSON text (redacted as decisionsPage's): a selector of ids
+   * alone (digits and commas: nothing to redact) is the stored text as it is, never parsed, so the
+   * decision list streamed whole (GET /api/jobs/:id/decisions) does not parse and write again
+   * 100,000 ids a decision.
+   */
+  decisionsPageJson(jobId: number, opts: { after?: number; limit?: number; maxChars?: number } = {}): { items: Array<Omit<DecisionEntry, 'selector'> & { selector: string }>; next: number | null } {
+    const limit = Math.min(Math.max(opts.limit ?? 1000, 1), 1000);
+    const sizes = this.db.prepare('SELECT id, length(selector) + length(reason) AS n FROM decisions WHERE job_id = ? AND id > ? ORDER BY id LIMIT ?')
+      .all(jobId, opts.after ?? 0, limit + 1) as { id: number; n: number }[];
+    const { take, more } = pageBySize(sizes, limit, opts.maxChars ?? LIST_PAGE_MAX_CHARS);
+    if (take === 0) return { items: [], next: null };
+    const last = sizes[take - 1]!.id;
     // the rows a decision by filter or all: true left out because a re-insert run held them (decide's
     // heldBack), as its audit entry records them: the list said "reject, status=approved, 4 rows" of
     // a decision that left 2 matching rows approved, read as done (still approved, a run puts them back)
@@ -1426,9 +1463,10 @@ export class StagingStore {
       WHERE job_id = ? AND action IN ('rows.approve', 'rows.reject') AND json_extract(details, '$.heldBack') IS NOT NULL`).all(jobId) as { id: number; h: string }[]) {
       back.set(r.id, JSON.parse(r.h) as { rows: number; runs: number[] });
     }
-    return (this.db.prepare('SELECT * FROM decisions WHERE job_id = ? ORDER BY id').all(jobId) as
-      { id: number; actor: string; decided_at: string; decision: string; reason: string; selector: string; row_count: number }[])
-      .map((r) => ({ id: r.id, actor: r.actor, decidedAt: r.decided_at, decision: r.decision, reason: redactSecrets(r.reason), selector: redactDeep(JSON.parse(r.selector) as unknown), rowCount: r.row_count, heldBack: back.get(r.id) ?? null }));
+    const items = (this.db.prepare('SELECT * FROM decisions WHERE job_id = ? AND id > ? AND id <= ? ORDER BY id').all(jobId, opts.after ?? 0, last) as
+      { id: number; actor: string; decided_at: string; decision: 'approve' | 'reject'; reason: string; selector: string; row_count: number }[])
+      .map((r) => ({ id: r.id, actor: r.actor, decidedAt: r.decided_at, decision: r.decision, reason: redactSecrets(r.reason), selector: IDS_SELECTOR.test(r.selector) ? r.selector : JSON.stringify(redactDeep(JSON.parse(r.selector) as unknown)), rowCount: r.row_count, heldBack: back.get(r.id) ?? null }));
+    return { items, next: more ? last : null };
   }
 
   /** The decisions that touched one row of a job, in order (secrets in their reasons redacted, as `decisions`). */
@@ -1532,6 +1570,31 @@ export class StagingStore {
     return (this.db.prepare(`SELECT * FROM audit_log WHERE ${where.join(' AND ')} ORDER BY id LIMIT ?`).all(...args, opts.limit ?? 200) as
       { id: number; at: string; actor: string; action: string; job_id: number | null; details: string }[])
       .map((r) => ({ id: r.id, at: r.at, actor: r.actor, action: r.action, jobId: r.job_id, details: JSON.parse(r.details) }));
+  }
+
+  /**
+   * One page of the audit log, oldest first: at most `limit` entries (1 to 1000) after the id
+   * `after` (of job `jobId`, of the actions `actions` when given), and at most `maxChars` characters
+   * of stored details (default LIST_PAGE_MAX_CHARS), but always at least one entry; `next` is the
+   * `after` of the next page, null at the end. A decision's entry keeps its selector (up to 100,000
+   * row ids): 1,000 such entries were one answer past V8's longest string (~536 M characters), 500
+   * INTERNAL (test/api/decisions-audit-long-lists.test.ts). The sizes are SQLite's (length()), read
+   * before any entry's details are.
+   */
+  auditPage(opts: { jobId?: number; after?: number; limit?: number; maxChars?: number; actions?: readonly string[] } = {}): { items: AuditEntry[]; next: number | null } {
+    const limit = Math.min(Math.max(opts.limit ?? 200, 1), 1000);
+    const where = ['id > ?'];
+    const args: unknown[] = [opts.after ?? 0];
+    if (opts.jobId !== undefined) { where.push('job_id = ?'); args.push(opts.jobId); }
+    if (opts.actions?.length) { where.push(`action IN (${opts.actions.map(() => '?').join(', ')})`); appendAll(args, opts.actions); }
+    const sizes = this.db.prepare(`SELECT id, length(details) AS n FROM audit_log WHERE ${where.join(' AND ')} ORDER BY id LIMIT ?`).all(...args, limit + 1) as { id: number; n: number }[];
+    const { take, more } = pageBySize(sizes, limit, opts.maxChars ?? LIST_PAGE_MAX_CHARS);
+    if (take === 0) return { items: [], next: null };
+    const last = sizes[take - 1]!.id;
+    const items = (this.db.prepare(`SELECT * FROM audit_log WHERE ${where.join(' AND ')} AND id <= ? ORDER BY id`).all(...args, last) as
+      { id: number; at: string; actor: string; action: string; job_id: number | null; details: string }[])
+      .map((r) => ({ id: r.id, at: r.at, actor: r.actor, action: r.action, jobId: r.job_id, details: JSON.parse(r.details) as Record<string, unknown> }));
+    return { items, next: more ? last : null };
   }
 
   // ---------------------------------------------------------------- tokens
@@ -1796,6 +1859,44 @@ function doubt(r: JobDbRow): { warnings: string[] | null; rowsWithWarnings: numb
  * and a page a browser draws.
  */
 export const PAGE_MAX_CHARS = 32 * 1024 * 1024;
+
+/**
+ * Characters of stored text one page of the audit log or of a job's decisions holds at most (32 Mi;
+ * a single larger entry is still given, alone): the details of 1,000 audit entries, or a job's
+ * decisions, each keeping up to 100,000 row ids, were one answer past V8's longest string.
+ */
+export const LIST_PAGE_MAX_CHARS = 32 * 1024 * 1024;
+
+/**
+ * How many of `sizes` (the first `limit + 1` candidates of a page, in order, each with its stored
+ * size `n`) one page takes: at most `limit`, and no more once `maxChars` would be passed, but at
+ * least one; `more` when any is left after them.
+ */
+export function pageBySize(sizes: readonly { n: number | null }[], limit: number, maxChars: number): { take: number; more: boolean } {
+  let take = 0;
+  let chars = 0;
+  for (const s of sizes) {
+    if (take === limit || (take > 0 && chars + (s.n ?? 0) > maxChars)) break;
+    chars += s.n ?? 0;
+    take++;
+  }
+  return { take, more: sizes.length > take };
+}
+
+/** A decision's stored selector of ids alone, as decide() writes it: `{"ids":[1,2,…]}`. */
+const IDS_SELECTOR = /^\{"ids":\[[0-9,]*\]\}$/;
+
+/** A job's decision as GET /api/jobs/:id/decisions answers it (StagingStore.decisions). */
+export interface DecisionEntry {
+  id: number;
+  actor: string;
+  decidedAt: string;
+  decision: 'approve' | 'reject';
+  reason: string;
+  selector: unknown;
+  rowCount: number;
+  heldBack: { rows: number; runs: number[] } | null;
+}
 
 /** The characters of a stored row a page answers: its values, after-image, warnings and facts (JSON text as stored). */
 function rowChars(r: RowDbRow): number {

@@ -238,3 +238,43 @@ export const BlastRadiusResponse = z.object({
   byOperation: z.array(z.object({ operation: z.enum(ROW_OPERATIONS as [string, ...string[]]), rows: z.number().int(), byStatus: StatusCountsSchema }))
     .describe('rows per operation (delete, insert, update: before-images), each with its rows per status; every operation listed, 0 when none'),
 });
+
+/** One audit entry (`GET /api/audit`): staging/types.ts AuditEntry. */
+const AuditEntrySchema = z.object({
+  id: z.number().int(),
+  at: z.string(),
+  actor: z.string(),
+  action: z.string(),
+  jobId: z.number().int().nullable(),
+  details: z.record(z.string(), z.unknown()),
+});
+
+/** `GET /api/audit`: one page of the audit log. */
+export const AuditPageResponse = z.object({
+  items: z.array(AuditEntrySchema),
+  next: z.number().int().nullable().describe("the `after` of the next page; null at the end. A page ends at `limit` entries or once its entries' details reach 32 Mi characters (a decision's entry keeps its selector, up to 100,000 row ids), whichever comes first, and holds at least one entry: read on while `next` is not null, not until a page holds fewer than `limit`"),
+});
+
+/** One decision of a job (`GET /api/jobs/:id/decisions`): staging/store.ts DecisionEntry. */
+const DecisionSchema = z.object({
+  id: z.number().int(),
+  actor: z.string(),
+  decidedAt: z.string(),
+  decision: z.enum(['approve', 'reject']),
+  reason: z.string(),
+  selector: z.unknown().describe('what was decided: {ids: [row ids]}, {filter: {…}} or {all: true}'),
+  rowCount: z.number().int().describe('rows changed'),
+  heldBack: z.object({ rows: z.number().int(), runs: z.array(z.number().int()) }).nullable(),
+});
+
+/** `GET /api/jobs/:id/decisions`: the job's decisions, whole or a page. */
+export const DecisionsResponse = z.object({
+  items: z.array(DecisionSchema),
+  next: z.number().int().nullable().describe("with `limit` or `after`: the `after` of the next page, null at the end (a page ends at `limit` decisions or once their selectors and reasons reach 32 Mi characters, whichever comes first, and holds at least one); without them every decision is answered, streamed a page at a time, and `next` is null"),
+});
+
+/** `GET /api/jobs/:id/decisions`'s query: none (every decision), or a page. */
+export const DecisionsQuery = z.object({
+  after: queryInt(0).optional().describe('a page: the decisions after this decision id'),
+  limit: queryInt(1, 1000).optional().describe('a page: at most this many decisions (1 to 1000; default 1000 when only `after` is given)'),
+}).strict();
