@@ -24,6 +24,7 @@ import { readText, storedText, type StoredText } from '../../staging/stored-text
 import { jobCompletenessWarning, jobDoubtWarning } from '../../staging/job-completeness.js';
 import { firstUnpairedSurrogate, wellFormed } from '../../util/surrogates.js';
 import { appendAll } from '../../util/append-all.js';
+import { headersOnly, isHead } from '../head.js';
 
 /** Lines an export joins into one chunk of its body, with a turn of the event loop after each (inTurns). */
 const EXPORT_LINES_PER_TURN = 500;
@@ -209,6 +210,8 @@ export default async function rowRoutes(fastify: FastifyInstance) {
     const jobId = req.params.id;
     app.staging.requireJob(jobId);
     if (req.query.limit !== undefined || req.query.after !== undefined) return app.staging.decisionsPage(jobId, { after: req.query.after, limit: req.query.limit });
+    // HEAD: the headers, no decision read (fastify's HEAD reads a streamed answer to its end)
+    if (isHead(req)) return headersOnly(reply, 'application/json; charset=utf-8');
     // every decision, a page at a time with a turn of the event loop between pages, never one string:
     // the list of a job of a few hundred decisions by 100,000 ids each (1.7 M characters apiece) passed
     // V8's longest string (~536 M characters) and was answered 500 INTERNAL
@@ -246,7 +249,8 @@ export default async function rowRoutes(fastify: FastifyInstance) {
     const format = req.query.format;
     // an option that would do nothing is refused, never ignored: the order is the script's
     if (req.query.tableOrder !== undefined && format !== 'sql') throw new InputError('INPUT_BAD_OPTION', `querystring.tableOrder orders the tables of the INSERT script (format=sql); format=${format} takes none: leave it out`, { field: 'querystring.tableOrder' });
-    app.staging.appendAudit(req.principal!.name, 'rows.export', jobId, { format, filter });
+    // a HEAD exports nothing (its headers alone): not audited as an export
+    if (!isHead(req)) app.staging.appendAudit(req.principal!.name, 'rows.export', jobId, { format, filter });
     const name = `rowback-job-${jobId}`;
     // Whether the job's result is whole, in every format: an INCOMPLETE job (log lost to damage, a
     // damaged catalog) exported with no word, so a script that only exports never learnt it. A
@@ -262,10 +266,12 @@ export default async function rowRoutes(fastify: FastifyInstance) {
     const unplaced = app.staging.unplacedRows(jobId, filter);
     if (filter.from || filter.to) reply.header('x-rowback-unplaced', String(unplaced));
     if (format === 'ndjson') {
+      if (isHead(req)) return headersOnly(reply.header('content-disposition', `attachment; filename="${name}.ndjson"`), 'application/x-ndjson');
       const gen = function* () { for (const r of app.staging.iterateRows(jobId, filter)) yield rowJson(exportNdjsonRow(r) as { values: Record<string, unknown>; after?: Record<string, unknown> | null }) + '\n'; };
       return reply.type('application/x-ndjson').header('content-disposition', `attachment; filename="${name}.ndjson"`).send(Readable.from(inTurns(gen())));
     }
     if (format === 'csv') {
+      if (isHead(req)) return headersOnly(reply.header('content-disposition', `attachment; filename="${name}.csv"`), 'text/csv; charset=utf-8');
       // One column per value when the export is of one table; else the values as one JSON column.
       // The row's own columns are those of `rowback scan --format csv` (recover/writers.ts), with the
       // staged row's id first and its review status last: who deleted it (sid, sidText, dbUser, as
@@ -416,6 +422,8 @@ export default async function rowRoutes(fastify: FastifyInstance) {
     // reads no further than the answer's headers; each is named in the script's WARNING lines
     const leftOut = (await notScriptedCooperatively(plan)).filter((u) => format === 'sql' || inserted.has(u.rowId));
     if (leftOut.length) reply.header('x-rowback-not-scripted', String(leftOut.length));
+    // HEAD: every header GET sends (the plan's rows not scripted among them), the script not rendered
+    if (isHead(req)) return headersOnly(reply.header('content-disposition', `attachment; filename="${name}${format === 'undo-sql' ? '-undo' : ''}.sql"`), 'application/sql; charset=utf-8');
     let chunks: Iterable<string>;
     if (format === 'sql') chunks = renderScriptChunks(plan, { header, foreignKeysKnown: metadata === 'target-catalog' });
     else {
