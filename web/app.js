@@ -593,8 +593,9 @@ function followSkipped(j) {
 
 async function loadNotes(id) {
   loadSkipped(id).catch(() => {});
-  // the job's notes alone: its decisions' entries (up to 100,000 row ids each) are not read for them
-  const items = await auditOf(id, ['job.notes']);
+  // the job's notes alone: its decisions' entries (up to 100,000 row ids each) are not read for them;
+  // and the job as it is now (whether its notes say rows are left out: rowsLeftOut, recorded with them)
+  const [items, job] = await Promise.all([auditOf(id, ['job.notes']), api(`/api/jobs/${id}`)]);
   const notes = items.filter((a) => a.action === 'job.notes').flatMap((a) => a.details.notes ?? []);
   if (state.jobId !== id) return;
   $('job-notes').replaceChildren(...notes.map((n) => el('li', { text: n })));
@@ -603,13 +604,13 @@ async function loadNotes(id) {
   // notes say why (the grid's "no rows match" alone read as a filter that hid them), and for notes a
   // reviewer must read before approving (WARNING: log records rowback cannot read the meaning of;
   // INCOMPLETE, UNCHECKED): in a closed box they went unseen
-  const job = state.jobs.find((j) => j.id === id);
   const loud = notes.some((n) => /^(WARNING|INCOMPLETE|UNCHECKED):/.test(n));
   // and for notes saying rows of the incident are not in the job (outside the window, on tables the
-  // metadata lacks, not committed in the log read: "not in this result"; a TRUNCATE/DROP: "no log
-  // scan gives them back"): closed, a reviewer approved a day's rows unaware 9 more deletes were left out
-  const leftOut = notes.some((n) => /not in this result|no log scan gives them back/.test(n));
-  $('job-notes-box').open = loud || leftOut || job?.kind === 'restore' || (job?.state === 'succeeded' && job.rowsStaged === 0);
+  // metadata lacks, not committed in the log read, a TRUNCATE/DROP): closed, a reviewer approved a
+  // day's rows unaware 9 more deletes were left out. The job says it (rowsLeftOut, recorded with its
+  // notes by the service): the page matched two phrases of the notes' words itself
+  const leftOut = job.rowsLeftOut === true;
+  $('job-notes-box').open = loud || leftOut || job.kind === 'restore' || (job.state === 'succeeded' && job.rowsStaged === 0);
 }
 
 // ------------------------------------------------------------------ rows grid (keyset paging)

@@ -422,6 +422,23 @@ CREATE TABLE reinsert_run_texts (
 ALTER TABLE skipped_items ADD COLUMN layout_change TEXT;
 `,
   },
+  {
+    version: 18,
+    name: "a job's notes saying rows of the incident are left out of its result (rows_left_out)",
+    // 1 when any of the job's notes (audit entries job.notes) says rows are left out of its result
+    // (recover/left-out.ts: 'not in this result', 'no log scan gives them back'), 0 when it has notes
+    // and none does, NULL when it has none; set from now on as the notes are written (store.ts
+    // appendAudit). The review page opened the notes box by matching those words itself. Jobs whose
+    // notes were written before are read here, by the same two phrases.
+    sql: `
+ALTER TABLE jobs ADD COLUMN rows_left_out INTEGER;
+UPDATE jobs SET rows_left_out = (
+  SELECT max(CASE WHEN instr(n.value, 'not in this result') > 0 OR instr(n.value, 'no log scan gives them back') > 0 THEN 1 ELSE 0 END)
+  FROM audit_log AS a, json_each(a.details, '$.notes') AS n WHERE a.job_id = jobs.id AND a.action = 'job.notes' AND n.type = 'text')
+WHERE EXISTS (SELECT 1 FROM audit_log AS a WHERE a.job_id = jobs.id AND a.action = 'job.notes');
+UPDATE jobs SET rows_left_out = 0 WHERE rows_left_out IS NULL AND EXISTS (SELECT 1 FROM audit_log AS a WHERE a.job_id = jobs.id AND a.action = 'job.notes');
+`,
+  },
 ];
 
 export function migrate(db: Database, migrations: Migration[] = MIGRATIONS): number[] {

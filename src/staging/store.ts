@@ -13,6 +13,7 @@ import type { TableLayout } from '../reconstruct/metadata/table-layout.js';
 import { FTS_TEXT_SQL, migrate } from './migrations.js';
 import { readText, storedText, type StoredText } from './stored-text.js';
 import { valuesJson } from '../util/negative-zero.js';
+import { saysRowsLeftOut } from '../recover/left-out.js';
 import type {
   AuditEntry, BlastRadius, JobKind, JobRecord, JobState, Page, Role, RowFilter, RowStatus, SourceDatabase, JobConnection, StagedRow, StagedRowWithRaw,
 } from './types.js';
@@ -71,6 +72,7 @@ interface JobDbRow {
   finished_at: string | null; rows_staged: number; skipped_count: number; last_lsn: string | null; attempts: number; error: string | null;
   scan_bytes_read: number | null; scan_bytes_total: number | null; scan_records_read: number | null; scan_pass: number | null;
   scan_passes: number | null; scan_sampled_at: string | null; incomplete: string | null; warnings?: string | null; rows_with_warnings?: number | null; source_database?: string | null;
+  rows_left_out?: number | null;
 }
 
 /** Rows per INSERT statement in stageBatch (measured: 16–256 alike within the noise; docs/performance.md, "Staging: what costs"). */
@@ -1561,6 +1563,12 @@ export class StagingStore {
   appendAudit(actor: string, action: string, jobId: number | null, details: Record<string, unknown>): void {
     // The one door into the audit log: no secret in any form gets through (util/redact.ts).
     this.stmts.audit.run(now(), actor, action, jobId, JSON.stringify(redactDeep(details)));
+    // a job's notes: whether any says rows of the incident are left out of its result, kept with the
+    // job (JobRecord.rowsLeftOut) for its readers: the review page matched the notes' words itself
+    if (action === 'job.notes' && jobId !== null) {
+      const notes = Array.isArray(details.notes) ? details.notes.filter((n): n is string => typeof n === 'string') : [];
+      this.db.prepare('UPDATE jobs SET rows_left_out = max(coalesce(rows_left_out, 0), ?) WHERE id = ?').run(notes.some(saysRowsLeftOut) ? 1 : 0, jobId);
+    }
   }
 
   audit(opts: { jobId?: number; after?: number; limit?: number } = {}): AuditEntry[] {
@@ -1832,6 +1840,7 @@ function toJob(r: JobDbRow): JobRecord {
     },
     ...completeness(r.incomplete),
     ...doubt(r),
+    rowsLeftOut: r.rows_left_out === null || r.rows_left_out === undefined ? null : r.rows_left_out === 1,
     sourceDatabase: r.source_database ? (JSON.parse(r.source_database) as SourceDatabase) : null,
   };
 }
