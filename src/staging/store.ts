@@ -18,6 +18,7 @@ import type {
   AuditEntry, BlastRadius, JobKind, JobRecord, JobState, Page, Role, RowFilter, RowStatus, SourceDatabase, JobConnection, StagedRow, StagedRowWithRaw,
 } from './types.js';
 import { appendAll, appendTo } from '../util/append-all.js';
+import { stagedTableName } from '../util/tsql.js';
 
 export interface OpenOptions {
   /** Busy timeout in ms when another connection holds the write lock. */
@@ -381,10 +382,12 @@ export class StagingStore {
   }
 
   /**
-   * Saves a job's table layouts, one per `schema.name` text (the name rows are staged under).
-   * [a.b].[c] and [a].[b.c] are both `a.b.c`: the second replaced the first, and every row of
-   * either was planned into the one kept. Such a layout is saved with `ambiguousNames` (both
-   * tables, bracket-quoted), and the re-insert refuses its rows (REINSERT_AMBIGUOUS_TABLE).
+   * Saves a job's table layouts, one per staged name (util/tsql.ts stagedTableName: the name rows are
+   * staged under; [a.b].[c] and [a].[b.c] are `[a.b].[c]` and `[a].[b.c]`). Before it, both were
+   * `a.b.c`: the second replaced the first, and every row of either was planned into the one kept.
+   * Two layouts of one name (a catalog listing a table twice; a job staged before under the shared
+   * text, staging migration 19) are saved with `ambiguousNames` (both tables, bracket-quoted), and
+   * the re-insert refuses their rows (REINSERT_AMBIGUOUS_TABLE).
    */
   saveJobTables(jobId: number, layouts: TableLayout[]): void {
     const st = this.db.prepare('INSERT OR REPLACE INTO job_tables (job_id, tbl, layout) VALUES (?, ?, ?)');
@@ -393,7 +396,7 @@ export class StagingStore {
     this.db.transaction(() => {
       const names = new Map<string, Set<string>>();
       for (const t of layouts) {
-        const key = `${t.schema}.${t.name}`;
+        const key = stagedTableName(t);
         let set = names.get(key);
         if (!set) {
           set = new Set();

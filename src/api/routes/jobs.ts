@@ -8,7 +8,7 @@ import { AuditPageResponse, BlastRadiusResponse, JobIdParams, JobWithCountsRespo
 import { RowCounts } from '../row-counts.js';
 import type { JobConnection } from '../../staging/types.js';
 import { isVisibleColumn } from '../../reconstruct/metadata/table-layout.js';
-import { commentText } from '../../util/tsql.js';
+import { commentText, stagedTableName } from '../../util/tsql.js';
 
 /**
  * What a job record shows to a caller: operators see a failed job's whole error; viewers and
@@ -287,7 +287,7 @@ export default async function jobRoutes(fastify: FastifyInstance, opts: { access
     app.staging.requireJob(req.params.id);
     return {
       items: app.staging.jobTables(req.params.id).map((t) => ({
-        table: `${t.schema}.${t.name}`,
+        table: stagedTableName(t),
         columns: t.columns.filter(isVisibleColumn).sort((a, b) => a.columnId - b.columnId).map((c) => ({ name: c.name, type: c.type })),
       })),
     };

@@ -4,7 +4,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { InputError, StagingError } from '../../errors.js';
 import { splitTableList } from '../../util/table-list.js';
 import { unplacedNote, type StagingStore } from '../../staging/store.js';
-import { jobTableText } from '../../util/tsql.js';
+import { jobTableText, stagedTableName } from '../../util/tsql.js';
 import { sidFilterForms } from '../../util/sid.js';
 import { assertWindowInOrder, parseWindowTime } from '../../recover/time-window.js';
 import { DEFAULT_REINSERT_OPERATIONS, inInsertionOrder, mergePlans, notScriptedCooperatively, problemSummary, renderScriptChunks, renderUndoScriptChunks, yieldToEventLoop, type ReinsertPlan } from '../../reinsert/plan.js';
@@ -99,7 +99,7 @@ function toFilter(staging: StagingStore, jobId: number, q: Record<string, unknow
 
 function jobTableName(staging: StagingStore, jobId: number, text: string, field: string): string {
   const has = (t: string): boolean => staging.db.prepare('SELECT 1 FROM rows WHERE job_id = ? AND tbl = ? LIMIT 1').get(jobId, storedText(t)) !== undefined;
-  const layouts = staging.jobTables(jobId).map((t) => `${t.schema}.${t.name}`);
+  const layouts = staging.jobTables(jobId).map(stagedTableName);
   const known = (): string[] => [...new Set([...layouts, ...(staging.db.prepare('SELECT DISTINCT tbl FROM rows WHERE job_id = ?').all(jobId) as { tbl: StoredText }[]).map((r) => readText(r.tbl))])].sort();
   // a table's name as this API gives it (GET …/tables, the blast radius, the review page's Table
   // filter) is `schema.name` unquoted, which for a name holding a dot (dbo.[Order.Items]:
@@ -279,7 +279,7 @@ export default async function rowRoutes(fastify: FastifyInstance) {
       // recovers updates adds the after image (after.<column>, or one JSON `after` column).
       // the columns rows carry (isVisibleColumn), as scan's CSV and the grid have them: a hidden
       // internal column or a sparse column set came out as a column of empty cells, read as NULLs
-      const cols = filter.table ? (app.staging.jobTables(jobId).find((t) => `${t.schema}.${t.name}` === filter.table)?.columns.filter(isVisibleColumn).map((c) => c.name) ?? null) : null;
+      const cols = filter.table ? (app.staging.jobTables(jobId).find((t) => stagedTableName(t) === filter.table)?.columns.filter(isVisibleColumn).map((c) => c.name) ?? null) : null;
       const withAfter = app.staging.getJob(jobId)?.operations.some((o) => o.toLowerCase() === 'update') === true;
       const own = ['id', ...CSV_OWN_COLUMNS, 'status'];
       const valueHeaders = cols ? csvValueHeaders(cols, own) : null;
