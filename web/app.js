@@ -676,7 +676,10 @@ function renderHead() {
       if (b.checked) state.selected.add(id); else state.selected.delete(id);
     }
   });
-  $('grid-head').replaceChildren(el('th', {}, box), ...FIXED_HEAD.map((h) => el('th', { text: h === 'Begin time' ? 'Begin time (log)' : h })),
+  // Status held at the grid's right edge while the columns before it are scrolled (status-col): at
+  // 1400 px the grid is 1,050 px of a 1,520 px table (680 px with a row's detail open), and the
+  // status a reviewer decides by was past its right edge, cut to 'St…'
+  $('grid-head').replaceChildren(el('th', {}, box), ...FIXED_HEAD.map((h) => el('th', { text: h === 'Begin time' ? 'Begin time (log)' : h, ...(h === 'Status' ? { class: 'status-col' } : {}) })),
     ...(cols ? cols.map((c) => el('th', { class: 'vcol', text: c })) : [el('th', { text: 'Values' })]));
   $('grid').classList.toggle('wide', Boolean(cols));
 }
@@ -795,7 +798,7 @@ function rowTr(r, cols) {
     el('td', { text: fmtLogTime(r.beginTime) }), el('td', { text: login }), el('td', { class: 'sid', text: sid, title: sid }),
     el('td', { text: r.spid === null || r.spid === undefined ? '' : String(r.spid) }),
     el('td', { text: r.meta?.host ?? '', title: r.meta?.program ?? '' }), el('td', { text: r.transactionName ?? '' }),
-    el('td', {}, el('span', { class: `st ${r.status}`, text: r.status }), ...(warn ? [' ', el('span', { class: 'st warned', text: '⚠ warnings', title: warn })] : []))];
+    el('td', { class: 'status-cell' }, el('span', { class: `st ${r.status}`, text: r.status }), ...(warn ? [' ', el('span', { class: 'st warned', text: '⚠ warnings', title: warn })] : []))];
   const values = cols
     // each value as stored: spaces kept (white-space: pre), line breaks, controls, zero-width and
     // bidi characters marked (drawn as is, 'Smith   ' read 'Smith' and 'admin\0' 'admin')
