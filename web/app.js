@@ -1314,12 +1314,29 @@ async function dryRun() {
 // The audit's details are JSON text: a reason holding U+202E (right-to-left override) showed the
 // rest of the entry reversed ('approved: ok' could read as another word), a zero-width character
 // nothing; each is marked U+XXXX (visibleText), as a value is in the grid and the row detail.
+// An entry's details are shown up to AUDIT_DETAILS_SHOWN characters, the rest said and named (a
+// decision by ids keeps up to 100,000 ids, 1.7 M characters: a few hundred such entries put the
+// whole of them into the page); each page of the log is made into rows as it comes, its details
+// not kept.
+const AUDIT_DETAILS_SHOWN = 64 * 1024;
+function auditDetailsCell(a) {
+  const text = JSON.stringify(a.details);
+  if (text.length <= AUDIT_DETAILS_SHOWN) return el('td', { class: 'vals' }, visibleText(text));
+  const cut = /[\ud800-\udbff]/.test(text[AUDIT_DETAILS_SHOWN - 1]) ? AUDIT_DETAILS_SHOWN - 1 : AUDIT_DETAILS_SHOWN; // never half a surrogate pair
+  return el('td', { class: 'vals' }, visibleText(text.slice(0, cut)),
+    el('span', { class: 'cut', text: ` … cut: ${text.length.toLocaleString()} characters in all; the whole entry: GET /api/audit?jobId=${a.jobId}&after=${a.id - 1}&limit=1` }));
+}
 async function loadAudit() {
   const jobId = state.jobId;
-  const items = await auditOf(jobId);
-  if (state.jobId !== jobId) return; // another job opened meanwhile
-  replaceWith($('audit'), [el('tr', {}, ...['#', `when (${state.info?.timeZone ?? 'UTC'})`, 'who', 'what', 'details'].map((h) => el('th', { text: h }))),
-    ...items.map((a) => el('tr', {}, el('td', { text: String(a.id) }), el('td', { text: fmtInstant(a.at) }), el('td', { text: a.actor }), el('td', { text: a.action }), el('td', { class: 'vals' }, visibleText(JSON.stringify(a.details)))))]);
+  const rows = [];
+  for (let after = 0; ;) {
+    const page = await api(`/api/audit?jobId=${jobId}&limit=1000&after=${after}`);
+    if (state.jobId !== jobId) return; // another job opened meanwhile
+    for (const a of page.items) rows.push(el('tr', {}, el('td', { text: String(a.id) }), el('td', { text: fmtInstant(a.at) }), el('td', { text: a.actor }), el('td', { text: a.action }), auditDetailsCell(a)));
+    if (page.next === null || page.next === undefined || !page.items.length) break;
+    after = page.next;
+  }
+  replaceWith($('audit'), [el('tr', {}, ...['#', `when (${state.info?.timeZone ?? 'UTC'})`, 'who', 'what', 'details'].map((h) => el('th', { text: h }))), ...rows]);
 }
 
 function showTab(name) {
