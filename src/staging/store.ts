@@ -1453,25 +1453,35 @@ export class StagingStore {
    * decision list streamed whole (GET /api/jobs/:id/decisions) does not parse and write again
    * 100,000 ids a decision.
    */
-  decisionsPageJson(jobId: number, opts: { after?: number; limit?: number; maxChars?: number } = {}): { items: Array<Omit<DecisionEntry, 'selector'> & { selector: string }>; next: number | null } {
+  decisionsPageJson(jobId: number, opts: { after?: number; limit?: number; maxChars?: number; heldBack?: Map<number, { rows: number; runs: number[] }> } = {}): { items: Array<Omit<DecisionEntry, 'selector'> & { selector: string }>; next: number | null } {
     const limit = Math.min(Math.max(opts.limit ?? 1000, 1), 1000);
     const sizes = this.db.prepare('SELECT id, length(selector) + length(reason) AS n FROM decisions WHERE job_id = ? AND id > ? ORDER BY id LIMIT ?')
       .all(jobId, opts.after ?? 0, limit + 1) as { id: number; n: number }[];
     const { take, more } = pageBySize(sizes, limit, opts.maxChars ?? LIST_PAGE_MAX_CHARS);
     if (take === 0) return { items: [], next: null };
     const last = sizes[take - 1]!.id;
-    // the rows a decision by filter or all: true left out because a re-insert run held them (decide's
-    // heldBack), as its audit entry records them: the list said "reject, status=approved, 4 rows" of
-    // a decision that left 2 matching rows approved, read as done (still approved, a run puts them back)
-    const back = new Map<number, { rows: number; runs: number[] }>();
-    for (const r of this.db.prepare(`SELECT json_extract(details, '$.decisionId') AS id, json_extract(details, '$.heldBack') AS h FROM audit_log
-      WHERE job_id = ? AND action IN ('rows.approve', 'rows.reject') AND json_extract(details, '$.heldBack') IS NOT NULL`).all(jobId) as { id: number; h: string }[]) {
-      back.set(r.id, JSON.parse(r.h) as { rows: number; runs: number[] });
-    }
+    const back = opts.heldBack ?? this.decisionsHeldBack(jobId);
     const items = (this.db.prepare('SELECT * FROM decisions WHERE job_id = ? AND id > ? AND id <= ? ORDER BY id').all(jobId, opts.after ?? 0, last) as
       { id: number; actor: string; decided_at: string; decision: 'approve' | 'reject'; reason: string; selector: string; row_count: number }[])
       .map((r) => ({ id: r.id, actor: r.actor, decidedAt: r.decided_at, decision: r.decision, reason: redactSecrets(r.reason), selector: IDS_SELECTOR.test(r.selector) ? r.selector : JSON.stringify(redactDeep(JSON.parse(r.selector) as unknown)), rowCount: r.row_count, heldBack: back.get(r.id) ?? null }));
     return { items, next: more ? last : null };
+  }
+
+  /**
+   * The rows each decision of job `jobId` by filter or all: true left out because a re-insert run
+   * held them (decide's heldBack), by decision id, as its audit entry records them: the list said
+   * "reject, status=approved, 4 rows" of a decision that left 2 matching rows approved, read as done
+   * (still approved, a run puts them back). Read once for a whole list (decisionsPageJson's heldBack):
+   * an entry's details are parsed only when they name heldBack (instr first: a decision by ids keeps
+   * up to 100,000 ids, and parsing every one for each page of the list was most of its cost).
+   */
+  decisionsHeldBack(jobId: number): Map<number, { rows: number; runs: number[] }> {
+    const back = new Map<number, { rows: number; runs: number[] }>();
+    for (const r of this.db.prepare(`SELECT json_extract(details, '$.decisionId') AS id, json_extract(details, '$.heldBack') AS h FROM audit_log
+      WHERE job_id = ? AND action IN ('rows.approve', 'rows.reject') AND instr(details, '"heldBack"') > 0 AND json_extract(details, '$.heldBack') IS NOT NULL`).all(jobId) as { id: number; h: string }[]) {
+      back.set(r.id, JSON.parse(r.h) as { rows: number; runs: number[] });
+    }
+    return back;
   }
 
   /** The decisions that touched one row of a job, in order (secrets in their reasons redacted, as `decisions`). */

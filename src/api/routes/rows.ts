@@ -219,8 +219,9 @@ export default async function rowRoutes(fastify: FastifyInstance) {
     const body = Readable.from((async function* () {
       yield '{"items":[';
       let first = true;
+      const heldBack = staging.decisionsHeldBack(jobId);
       for (let after = 0; ;) {
-        const page = staging.decisionsPageJson(jobId, { after });
+        const page = staging.decisionsPageJson(jobId, { after, heldBack });
         for (const d of page.items) {
           // the selector's JSON text put in its place (a decision by ids: 100,000 ids never parsed)
           // (in decisionsPage's key order; the reason before it is a JSON string, in which `"selector":0` cannot stand)
