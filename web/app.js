@@ -103,6 +103,7 @@ const state = {
   earlierDryRun: null, // the id of an earlier dry run whose script and undo script the script panel shows (showDryRunScript)
   scriptAsk: 0, // the newest script panel request: an older answer does not replace a newer one
   shownRun: null, // the run the run panel shows (GET /api/reinsert-runs/:id), for its Resume
+  scriptText: { script: null, undo: null }, // what the script panel shows of each text (showScriptText)
 };
 
 // ------------------------------------------------------------------ time: one zone, labelled
@@ -236,7 +237,8 @@ function signOut(message = '') {
 
 // ------------------------------------------------------------------ jobs
 
-const UNITS = ['B', 'KB', 'MB', 'GB', 'TB'];
+// binary units: the divisor is 1024 (they read KB, MB, GB: a 1,300,000,000-byte log said '1.2 GB')
+const UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
 function fmtBytes(n) {
   let u = 0;
   while (n >= 1024 && u < UNITS.length - 1) { n /= 1024; u++; }
@@ -456,8 +458,8 @@ async function openJob(id) {
   // is seen to end (the previous job's state was compared, and the end went unseen)
   state.shownState = j?.state;
   $('detail').hidden = true;
-  $('script').textContent = '';
-  $('undo-script').textContent = '';
+  showScriptText('script', null);
+  showScriptText('undo', null);
   sayDryRun('');
   showNotScripted([]);
   showJobWarning(null);
@@ -496,13 +498,15 @@ async function refreshBlast(id) {
 // The job's notes (audit action job.notes): for a restore job the chain it replayed, rows redone
 // and undone, and the comparison; for scans the source's remarks (inactive log, time zone, drift).
 /**
- * Every audit entry of job `id`, oldest first: page after page (`next`) to the end. One page of
- * 500 showed a job's oldest entries alone, and its later decisions and runs were missing.
+ * Every audit entry of job `id` (of the actions `actions` when given), oldest first: page after
+ * page (`next`) to the end. One page of 500 showed a job's oldest entries alone, and its later
+ * decisions and runs were missing.
  */
-async function auditOf(id) {
+async function auditOf(id, actions = null) {
   const items = [];
   for (let after = 0; ;) {
-    const page = await api(`/api/audit?jobId=${id}&limit=1000&after=${after}`);
+    // a page also ends at 32 Mi characters of details (a decision by ids keeps its ids): read on while `next` is set
+    const page = await api(`/api/audit?jobId=${id}&limit=1000&after=${after}${actions ? `&action=${actions.join(',')}` : ''}`);
     for (const a of page.items) items.push(a);
     if (page.next === null || page.next === undefined || !page.items.length) return items;
     after = page.next;
@@ -589,7 +593,9 @@ function followSkipped(j) {
 
 async function loadNotes(id) {
   loadSkipped(id).catch(() => {});
-  const items = await auditOf(id);
+  // the job's notes alone: its decisions' entries (up to 100,000 row ids each) are not read for them;
+  // and the job as it is now (whether its notes say rows are left out: rowsLeftOut, recorded with them)
+  const [items, job] = await Promise.all([auditOf(id, ['job.notes']), api(`/api/jobs/${id}`)]);
   const notes = items.filter((a) => a.action === 'job.notes').flatMap((a) => a.details.notes ?? []);
   if (state.jobId !== id) return;
   $('job-notes').replaceChildren(...notes.map((n) => el('li', { text: n })));
@@ -598,13 +604,13 @@ async function loadNotes(id) {
   // notes say why (the grid's "no rows match" alone read as a filter that hid them), and for notes a
   // reviewer must read before approving (WARNING: log records rowback cannot read the meaning of;
   // INCOMPLETE, UNCHECKED): in a closed box they went unseen
-  const job = state.jobs.find((j) => j.id === id);
   const loud = notes.some((n) => /^(WARNING|INCOMPLETE|UNCHECKED):/.test(n));
   // and for notes saying rows of the incident are not in the job (outside the window, on tables the
-  // metadata lacks, not committed in the log read: "not in this result"; a TRUNCATE/DROP: "no log
-  // scan gives them back"): closed, a reviewer approved a day's rows unaware 9 more deletes were left out
-  const leftOut = notes.some((n) => /not in this result|no log scan gives them back/.test(n));
-  $('job-notes-box').open = loud || leftOut || job?.kind === 'restore' || (job?.state === 'succeeded' && job.rowsStaged === 0);
+  // metadata lacks, not committed in the log read, a TRUNCATE/DROP): closed, a reviewer approved a
+  // day's rows unaware 9 more deletes were left out. The job says it (rowsLeftOut, recorded with its
+  // notes by the service): the page matched two phrases of the notes' words itself
+  const leftOut = job.rowsLeftOut === true;
+  $('job-notes-box').open = loud || leftOut || job.kind === 'restore' || (job.state === 'succeeded' && job.rowsStaged === 0);
 }
 
 // ------------------------------------------------------------------ rows grid (keyset paging)
@@ -670,7 +676,10 @@ function renderHead() {
       if (b.checked) state.selected.add(id); else state.selected.delete(id);
     }
   });
-  $('grid-head').replaceChildren(el('th', {}, box), ...FIXED_HEAD.map((h) => el('th', { text: h === 'Begin time' ? 'Begin time (log)' : h })),
+  // Status held at the grid's right edge while the columns before it are scrolled (status-col): at
+  // 1400 px the grid is 1,050 px of a 1,520 px table (680 px with a row's detail open), and the
+  // status a reviewer decides by was past its right edge, cut to 'St…'
+  $('grid-head').replaceChildren(el('th', {}, box), ...FIXED_HEAD.map((h) => el('th', { text: h === 'Begin time' ? 'Begin time (log)' : h, ...(h === 'Status' ? { class: 'status-col' } : {}) })),
     ...(cols ? cols.map((c) => el('th', { class: 'vcol', text: c })) : [el('th', { text: 'Values' })]));
   $('grid').classList.toggle('wide', Boolean(cols));
 }
@@ -789,7 +798,7 @@ function rowTr(r, cols) {
     el('td', { text: fmtLogTime(r.beginTime) }), el('td', { text: login }), el('td', { class: 'sid', text: sid, title: sid }),
     el('td', { text: r.spid === null || r.spid === undefined ? '' : String(r.spid) }),
     el('td', { text: r.meta?.host ?? '', title: r.meta?.program ?? '' }), el('td', { text: r.transactionName ?? '' }),
-    el('td', {}, el('span', { class: `st ${r.status}`, text: r.status }), ...(warn ? [' ', el('span', { class: 'st warned', text: '⚠ warnings', title: warn })] : []))];
+    el('td', { class: 'status-cell' }, el('span', { class: `st ${r.status}`, text: r.status }), ...(warn ? [' ', el('span', { class: 'st warned', text: '⚠ warnings', title: warn })] : []))];
   const values = cols
     // each value as stored: spaces kept (white-space: pre), line breaks, controls, zero-width and
     // bidi characters marked (drawn as is, 'Smith   ' read 'Smith' and 'admin\0' 'admin')
@@ -1262,17 +1271,15 @@ async function dryRun() {
     // the tables' order, parents first, for a script planned with no target (whose foreign keys are
     // not read: the tables came by name, a child first, with no way to say otherwise on the page)
     const tableOrder = nameList($('table-order').value);
-    const r = await api(`/api/jobs/${jobId}/reinsert`, { method: 'POST', body: { dryRun: true, ...(targetName ? { targetName } : {}), ...(tableOrder.length ? { tableOrder } : {}) } });
+    // the scripts' first SCRIPT_PREVIEW_BYTES alone (a 500 MB script in the page overwhelmed it): Download .sql saves the whole
+    const r = await api(`/api/jobs/${jobId}/reinsert`, { method: 'POST', body: { dryRun: true, previewBytes: SCRIPT_PREVIEW_BYTES, ...(targetName ? { targetName } : {}), ...(tableOrder.length ? { tableOrder } : {}) } });
     // another job opened meanwhile: this script, and a Run of its rows, are not that job's (the
     // Run's dialog named the job opened and sent this job's row ids to it)
     if (state.jobId !== jobId) return;
-    $('script').textContent = r.script;
-    $('undo-script').textContent = r.undoScript;
+    showScriptText('script', { runId: r.run.id, text: r.script, cut: r.scriptCut, bytes: r.scriptBytes });
+    showScriptText('undo', { runId: r.run.id, text: r.undoScript, cut: r.undoScriptCut, bytes: r.undoScriptBytes });
     showNotScripted(r.notScripted ?? []);
     showJobWarning(r.jobWarning ?? null, r.jobDoubt ?? null, (r.run.summary?.afterInsertTriggers ?? []).map((t) => t.warning));
-    $('copy-script').disabled = false;
-    $('download-script').disabled = false;
-    $('download-undo').disabled = !r.undoScript;
     const rows = r.run.summary.rows;
     // another database than the rows were read from (another tenant's, or a side/restored copy): said first
     const other = r.databaseCheck?.verdict === 'different';
@@ -1307,12 +1314,29 @@ async function dryRun() {
 // The audit's details are JSON text: a reason holding U+202E (right-to-left override) showed the
 // rest of the entry reversed ('approved: ok' could read as another word), a zero-width character
 // nothing; each is marked U+XXXX (visibleText), as a value is in the grid and the row detail.
+// An entry's details are shown up to AUDIT_DETAILS_SHOWN characters, the rest said and named (a
+// decision by ids keeps up to 100,000 ids, 1.7 M characters: a few hundred such entries put the
+// whole of them into the page); each page of the log is made into rows as it comes, its details
+// not kept.
+const AUDIT_DETAILS_SHOWN = 64 * 1024;
+function auditDetailsCell(a) {
+  const text = JSON.stringify(a.details);
+  if (text.length <= AUDIT_DETAILS_SHOWN) return el('td', { class: 'vals' }, visibleText(text));
+  const cut = /[\ud800-\udbff]/.test(text[AUDIT_DETAILS_SHOWN - 1]) ? AUDIT_DETAILS_SHOWN - 1 : AUDIT_DETAILS_SHOWN; // never half a surrogate pair
+  return el('td', { class: 'vals' }, visibleText(text.slice(0, cut)),
+    el('span', { class: 'cut', text: ` … cut: ${text.length.toLocaleString()} characters in all; the whole entry: GET /api/audit?jobId=${a.jobId}&after=${a.id - 1}&limit=1` }));
+}
 async function loadAudit() {
   const jobId = state.jobId;
-  const items = await auditOf(jobId);
-  if (state.jobId !== jobId) return; // another job opened meanwhile
-  replaceWith($('audit'), [el('tr', {}, ...['#', `when (${state.info?.timeZone ?? 'UTC'})`, 'who', 'what', 'details'].map((h) => el('th', { text: h }))),
-    ...items.map((a) => el('tr', {}, el('td', { text: String(a.id) }), el('td', { text: fmtInstant(a.at) }), el('td', { text: a.actor }), el('td', { text: a.action }), el('td', { class: 'vals' }, visibleText(JSON.stringify(a.details)))))]);
+  const rows = [];
+  for (let after = 0; ;) {
+    const page = await api(`/api/audit?jobId=${jobId}&limit=1000&after=${after}`);
+    if (state.jobId !== jobId) return; // another job opened meanwhile
+    for (const a of page.items) rows.push(el('tr', {}, el('td', { text: String(a.id) }), el('td', { text: fmtInstant(a.at) }), el('td', { text: a.actor }), el('td', { text: a.action }), auditDetailsCell(a)));
+    if (page.next === null || page.next === undefined || !page.items.length) break;
+    after = page.next;
+  }
+  replaceWith($('audit'), [el('tr', {}, ...['#', `when (${state.info?.timeZone ?? 'UTC'})`, 'who', 'what', 'details'].map((h) => el('th', { text: h }))), ...rows]);
 }
 
 function showTab(name) {
@@ -1530,6 +1554,71 @@ function download(name, text, type = 'application/sql;charset=utf-8') {
 }
 
 /**
+ * The most of a run's script (and of its undo script) the page holds: its first 1 MiB (a few
+ * thousand rows' INSERTs, read in the panel); the whole is downloaded (Download .sql).
+ */
+const SCRIPT_PREVIEW_BYTES = 1024 * 1024;
+
+/**
+ * The script panel's `kind` text ('script' or 'undo'): `shown` is `{ runId, text, cut, bytes }` (the
+ * text as answered with previewBytes: its first SCRIPT_PREVIEW_BYTES when `cut`; `bytes` its whole
+ * size) or null for none. A cut text says so above it (how much is shown of how much, and that
+ * Download saves the whole). The page took a run's whole script into the browser: a 500 MB script
+ * overwhelmed it.
+ */
+function showScriptText(kind, shown) {
+  state.scriptText[kind] = shown;
+  $(kind === 'undo' ? 'undo-script' : 'script').textContent = shown?.text ?? '';
+  const note = $(kind === 'undo' ? 'undo-cut' : 'script-cut');
+  note.hidden = !shown?.cut;
+  note.textContent = shown?.cut ? `Showing the first ${fmtBytes(utf8Bytes(shown.text))} of this ${kind === 'undo' ? 'undo script' : 'script'}, ${fmtBytes(shown.bytes)} in all: Download ${kind === 'undo' ? 'undo ' : ''}.sql saves the whole.` : '';
+  if (kind === 'script') {
+    $('copy-script').disabled = !shown?.text;
+    $('download-script').disabled = !shown?.text;
+  } else {
+    $('download-undo').disabled = !shown?.text;
+  }
+}
+
+/** The UTF-8 size of `text` (what its preview holds). */
+function utf8Bytes(text) {
+  return new TextEncoder().encode(text).length;
+}
+
+/**
+ * Download .sql (`kind` 'script') or Download undo .sql ('undo'): the text shown when it is whole,
+ * else the whole text from GET /api/reinsert-runs/:id/script/:kind, read into a Blob (never one
+ * string) and saved. Said on the copy line while it comes and when it fails.
+ */
+async function downloadScript(kind) {
+  const shown = state.scriptText[kind];
+  if (!shown) return;
+  const name = `rowback-job${state.jobId}-${kind === 'undo' ? 'undo' : 'reinsert'}.sql`;
+  if (!shown.cut) { download(name, shown.text); return; }
+  sayCopied(`Downloading the whole ${kind === 'undo' ? 'undo script' : 'script'} (${fmtBytes(shown.bytes)})…`);
+  let blob;
+  try {
+    const res = await fetch(`/api/reinsert-runs/${shown.runId}/script/${kind}`, { headers: { authorization: `Bearer ${state.token}` } });
+    if (!res.ok) {
+      const body = await res.json().catch(() => null);
+      if (res.status === 401) signOut(refusedText(body, res.status));
+      throw new ApiError(res.status, body);
+    }
+    blob = await res.blob();
+  } catch (e) {
+    sayCopied(`Not downloaded — ${e.body?.code ?? 'ERROR'}: ${e.body?.message ?? e.message}`, 'warned');
+    throw e;
+  }
+  const url = URL.createObjectURL(blob);
+  const a = el('a', { href: url, download: name });
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 60_000);
+  sayCopied(`Downloaded the whole ${kind === 'undo' ? 'undo script' : 'script'}: ${fmtBytes(blob.size)}.`);
+}
+
+/**
  * What Copy script says, on its own line (#copy-msg): said on the dry run's line, it replaced that
  * line (rows left out by code, another database) and forgot which dry run the line was of, so a
  * decision made after the copy no longer said the script shown (and copied) was out of date
@@ -1542,6 +1631,12 @@ function sayCopied(text, tone = 'ok') {
 }
 
 async function copyScript() {
+  // a preview is not the script: copied, it read as the whole (its rows past the preview never run)
+  const shown = state.scriptText.script;
+  if (shown?.cut) {
+    sayCopied(`Not copied: the page shows the script's first ${fmtBytes(SCRIPT_PREVIEW_BYTES)} only, of ${fmtBytes(shown.bytes)}; Download .sql saves the whole script.`, 'warned');
+    return;
+  }
   const text = $('script').textContent;
   try {
     await navigator.clipboard.writeText(text);
@@ -1722,9 +1817,9 @@ function watchRun(runId, o = {}) {
     renderRun(run);
     if (run.state !== 'running' && run.state !== 'planned') {
       clearInterval(state.runPoll);
-      const s = await api(`/api/reinsert-runs/${runId}/script`);
+      const s = await api(`/api/reinsert-runs/${runId}/script?previewBytes=${SCRIPT_PREVIEW_BYTES}`);
       // an earlier dry run opened meanwhile keeps its own undo script beside its script
-      if (s.undoScript && state.shownRun?.id === runId && (state.earlierDryRun === null || state.earlierDryRun === undefined)) { $('undo-script').textContent = s.undoScript; $('download-undo').disabled = false; }
+      if (s.undoScript && state.shownRun?.id === runId && (state.earlierDryRun === null || state.earlierDryRun === undefined)) showScriptText('undo', { runId, text: s.undoScript, cut: s.undoScriptCut, bytes: s.undoScriptBytes });
       loadRuns().catch(() => {});
       loadPage({ recount: true }).catch(() => {});
       refreshBlast(run.jobId).catch(() => {});
@@ -1742,18 +1837,15 @@ async function showDryRunScript(run) {
   const jobId = state.jobId;
   // the newest click wins: two rows clicked in turn showed whichever script answered last
   const ask = (state.scriptAsk = (state.scriptAsk ?? 0) + 1);
-  const s = await api(`/api/reinsert-runs/${run.id}/script`);
+  const s = await api(`/api/reinsert-runs/${run.id}/script?previewBytes=${SCRIPT_PREVIEW_BYTES}`);
   if (state.jobId !== jobId || state.scriptAsk !== ask) return;
   state.earlierDryRun = run.id;
   state.lastDryRun = null;
   offerRun(false);
   showNotScripted([]);
   showJobWarning(null);
-  $('script').textContent = s.script ?? '';
-  $('undo-script').textContent = s.undoScript ?? '';
-  $('copy-script').disabled = !s.script;
-  $('download-script').disabled = !s.script;
-  $('download-undo').disabled = !s.undoScript;
+  showScriptText('script', s.script === null ? null : { runId: run.id, text: s.script, cut: s.scriptCut, bytes: s.scriptBytes });
+  showScriptText('undo', s.undoScript === null ? null : { runId: run.id, text: s.undoScript, cut: s.undoScriptCut, bytes: s.undoScriptBytes });
   sayDryRun(`showing dry run #${run.id} of ${fmtInstant(run.createdAt)} by ${run.actor}, as generated then: rows decided since are not in it; Generate dry-run script for the rows approved now`, 'warned');
 }
 
@@ -1771,11 +1863,8 @@ function showRealRun(runId) {
 
 function clearScriptPanel() {
   state.earlierDryRun = null;
-  $('script').textContent = '';
-  $('undo-script').textContent = '';
-  $('copy-script').disabled = true;
-  $('download-script').disabled = true;
-  $('download-undo').disabled = true;
+  showScriptText('script', null);
+  showScriptText('undo', null);
   sayDryRun('');
 }
 
@@ -1826,8 +1915,8 @@ $('dry-run').addEventListener('click', dryRun);
 $('target').addEventListener('change', () => { state.lastDryRun = null; offerRun(false); });
 $('table-order').addEventListener('input', () => { state.lastDryRun = null; offerRun(false); });
 $('copy-script').addEventListener('click', () => { copyScript(); });
-$('download-script').addEventListener('click', () => download(`rowback-job${state.jobId}-reinsert.sql`, $('script').textContent));
-$('download-undo').addEventListener('click', () => download(`rowback-job${state.jobId}-undo.sql`, $('undo-script').textContent));
+$('download-script').addEventListener('click', () => { downloadScript('script').catch(() => {}); });
+$('download-undo').addEventListener('click', () => { downloadScript('undo').catch(() => {}); });
 $('run-reinsert').addEventListener('click', confirmRun);
 $('run-resume').addEventListener('click', confirmResume);
 $('resume-go').addEventListener('click', () => { resumeRun(); });

@@ -88,3 +88,31 @@ export async function* replaceInPieces(pieces: StringPieces, from: string, to: s
   }
   if (carry) yield carry.split(from).join(to);
 }
+
+/**
+ * The start of a text (`src`: the text, or its pieces in order) of at most `maxBytes` bytes of
+ * UTF-8 (never a character split: TextEncoder.encodeInto writes whole characters only; an unpaired
+ * surrogate counts as U+FFFD's 3 bytes, as it is written), ended after its last line break when one
+ * is in the second half of it, and `cut`: whether the text goes on past it. Reads `src` only as far
+ * as the preview needs (the rest of a run's script, hundreds of MB, is never read); a piece source
+ * is closed when left early. For a bounded preview of a script (the review page shows the first
+ * 1 MiB; the whole is downloaded).
+ */
+export async function textPreview(src: string | StringPieces, maxBytes: number): Promise<{ text: string; cut: boolean }> {
+  const buf = new Uint8Array(Math.max(0, maxBytes));
+  const enc = new TextEncoder();
+  let used = 0;
+  let text = '';
+  let cut = false;
+  for await (const piece of typeof src === 'string' ? [src] : src) {
+    const { read, written } = enc.encodeInto(piece, buf.subarray(used));
+    used += written;
+    text += piece.slice(0, read);
+    if (read < piece.length) { cut = true; break; }
+  }
+  if (cut) {
+    const nl = text.lastIndexOf('\n');
+    if (nl >= 0 && nl + 1 >= text.length / 2) text = text.slice(0, nl + 1);
+  }
+  return { text, cut };
+}

@@ -13,6 +13,7 @@ import { beginTimeToIso } from './time-window.js';
 import type { RebuildCandidate } from './update-rebuild.js';
 import { DecodePool, JOB_CANDIDATES, JobBuilder, WINDOW, type SpawnDecodeWorker } from './decode-pool/decode-pool.js';
 import { OUTCOME_EVENT, OUTCOME_ROW, type DecodeResult } from './decode-pool/protocol.js';
+import { stagedTableName } from '../util/tsql.js';
 
 export type RecoverEvent = { kind: 'row'; row: RecoveredRow } | { kind: 'skipped'; item: SkippedItem };
 
@@ -194,7 +195,7 @@ export async function* recoverEncodedBatches(source: RecoverySource, filter: Sca
         pooled.push(ok ? 1 : 0);
         if (ok) {
           let name = tableNames.get(table);
-          if (name === undefined) tableNames.set(table, (name = `${table.schema}.${table.name}`));
+          if (name === undefined) tableNames.set(table, (name = stagedTableName(table)));
           tables.push(name);
         }
         if (candidates.length >= JOB_CANDIDATES) dispatch();
@@ -570,7 +571,7 @@ export function candidateToEvent(c: RowCandidate, catalog: MetadataCatalog, log:
   if (!table) {
     return skipped('RECOVER_UNKNOWN_TABLE', `no table metadata for allocation unit ${r.AllocUnitId ?? '(none)'}`, at(), image);
   }
-  const qualified = `${table.schema}.${table.name}`;
+  const qualified = stagedTableName(table);
   const operation = r.Operation === LOP_DELETE_ROWS ? 'delete' : r.Operation === LOP_INSERT_ROWS ? 'insert' : 'update';
   let after: Uint8Array | null = null;
   let rowImage = image;

@@ -2,7 +2,7 @@ import { createRequire } from 'node:module';
 import sql from 'mssql';
 import { InputError, ReinsertError } from '../errors.js';
 import type { SqlTypeName } from '../reconstruct/metadata/table-layout.js';
-import { quoteName, splitQualifiedName } from '../util/tsql.js';
+import { quoteName, splitQualifiedName, stagedTableName } from '../util/tsql.js';
 import { rowLedgerDdl, type PlannedBatch, type PlannedRow } from './plan.js';
 import { toMssqlType } from './param-type.js';
 import { shortestFloat32 } from '../reconstruct/types/float.js';
@@ -300,7 +300,7 @@ export function viewUniqueKeysFromCatalog(tables: Map<string, TargetTable>, rows
   for (const t of tables.values()) t.viewUniqueKeys = [];
   const byIndex = new Map<string, { table: TargetTable; key: ViewUniqueKey; order: number }>();
   for (const r of [...rows].sort((a, b) => a.key_ordinal - b.key_ordinal)) {
-    const t = tables.get(`${r.schema}.${r.table}`);
+    const t = tables.get(stagedTableName({ schema: r.schema, name: r.table }));
     if (!t || t.schema !== r.schema || t.name !== r.table) continue;
     const id = JSON.stringify([r.schema, r.table, r.view_schema, r.view_name, r.index_id]);
     const e = byIndex.get(id) ?? { table: t, key: { view: `${r.view_schema}.${r.view_name}`, index: r.index_name, columns: [] }, order: r.index_id };
@@ -328,7 +328,7 @@ export function uniqueKeysFromCatalog(tables: Map<string, TargetTable>, rows: Un
   for (const t of tables.values()) t.uniqueKeys = [];
   const byIndex = new Map<string, { table: TargetTable; row: UniqueKeyRow; columns: string[] }>();
   for (const r of [...rows].sort((a, b) => a.key_ordinal - b.key_ordinal)) {
-    const t = tables.get(`${r.schema}.${r.table}`);
+    const t = tables.get(stagedTableName({ schema: r.schema, name: r.table }));
     if (!t || t.schema !== r.schema || t.name !== r.table) continue;
     const id = JSON.stringify([r.schema, r.table, r.index_id]);
     const e = byIndex.get(id) ?? { table: t, row: r, columns: [] };
@@ -408,10 +408,24 @@ interface ColumnRow {
   is_filestream?: boolean | null;
 }
 
+/**
+ * A table name as the catalog queries compare it (`SCHEMA_NAME(schema_id) + N'.' + name`): a staged
+ * name (stagedTableName: `schema.name`, or `[schema].[name]`) split into its parts and joined with a
+ * dot; a name that does not parse is given as it is.
+ */
+export function catalogText(name: string): string {
+  try {
+    const { schema, name: n } = splitQualifiedName(name);
+    return `${schema}.${n}`;
+  } catch {
+    return name;
+  }
+}
+
 export function tablesFromCatalog(rows: ColumnRow[]): Map<string, TargetTable> {
   const out = new Map<string, TargetTable>();
   for (const r of rows) {
-    const k = `${r.schema}.${r.table}`;
+    const k = stagedTableName({ schema: r.schema, name: r.table });
     let t = out.get(k);
     if (!t) { t = { schema: r.schema, name: r.table, columns: [], keyColumns: [] }; out.set(k, t); }
     // [a.b].[c] and [a].[b.c] are both `a.b.c` as text: their columns were merged into one table
@@ -429,7 +443,7 @@ export function tablesFromCatalog(rows: ColumnRow[]): Map<string, TargetTable> {
       ...(r.is_filestream ? { filestream: true } : {}),
     });
   }
-  for (const r of rows) if (r.key_ordinal > 0) out.get(`${r.schema}.${r.table}`)!.keyColumns[r.key_ordinal - 1] = r.column;
+  for (const r of rows) if (r.key_ordinal > 0) out.get(stagedTableName({ schema: r.schema, name: r.table }))!.keyColumns[r.key_ordinal - 1] = r.column;
   return out;
 }
 
@@ -545,8 +559,11 @@ CREATE TABLE ${this.ledger} (batch_key nvarchar(100) NOT NULL PRIMARY KEY, run_i
     let viewsRead = true;
     const bound = (part: string[]): sql.Request => {
       const r = pool.request();
-      // nvarchar(261): schema + '.' + name, sysname each
-      part.forEach((n, i) => r.input(`n${i}`, sql.NVarChar(261), n));
+      // nvarchar(261): schema + '.' + name, sysname each, as the catalog queries compare them: a
+      // staged name is split first (`[dbo].[Order.Items]` is dbo + Order.Items: stagedTableName),
+      // and the rows read are keyed by their own schema and name (tablesFromCatalog), so the
+      // catalog's [dbo.Order].[Items], of the same text, is another table
+      part.forEach((n, i) => r.input(`n${i}`, sql.NVarChar(261), catalogText(n)));
       return r;
     };
     for (let i = 0; i < names.length; i += CATALOG_NAMES_PER_QUERY) {

@@ -1,7 +1,7 @@
 import { NameIndex } from '../reconstruct/metadata/names.js';
 import { InputError, isRowbackError, ReinsertError } from '../errors.js';
 import type { SqlValue } from '../reconstruct/values.js';
-import { commentText, jobTableText, quoteName, splitQualifiedName, SQLCMD_UNSAFE } from '../util/tsql.js';
+import { commentText, jobTableText, quoteName, splitQualifiedName, SQLCMD_UNSAFE, stagedTableName } from '../util/tsql.js';
 import { firstUnpairedSurrogate } from '../util/surrogates.js';
 import { orderTables } from './order.js';
 import { columnFolds, keyCompareText, UNKNOWN_COLLATION_MAYBE_FOLDS } from './key-fold.js';
@@ -441,8 +441,7 @@ export function resolveTableMap(tableMap: Record<string, string> | undefined, so
     try {
       // a key (a source) may be the job's own `schema.name` as the API gives it out (dbo.Order.Items: jobTableText)
       if (what === 'key') return jobTableText(text, list);
-      const { schema, name } = splitQualifiedName(text);
-      return `${schema}.${name}`;
+      return stagedTableName(splitQualifiedName(text));
     } catch (e) {
       throw new InputError('INPUT_BAD_IDENTIFIER', `tableMap ${what} '${text}' is not a schema.name table name: ${(e as Error).message}`, { field: `tableMap.${key}`, table: text });
     }

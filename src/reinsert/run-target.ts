@@ -1,5 +1,5 @@
 import type { StagingStore } from '../staging/store.js';
-import { splitQualifiedName } from '../util/tsql.js';
+import { splitQualifiedName, stagedTableName } from '../util/tsql.js';
 import { resolveTableMap } from './plan.js';
 
 /**
@@ -82,13 +82,12 @@ export function resolvedTableMap(store: StagingStore, jobId: number, raw: Record
   if (!raw) return null;
   const plain = (text: string): string => {
     try {
-      const { schema, name } = splitQualifiedName(text);
-      return `${schema}.${name}`;
+      return stagedTableName(splitQualifiedName(text));
     } catch {
       return text;
     }
   };
-  const tables = store.jobTables(jobId).map((l) => `${l.schema}.${l.name}`);
+  const tables = store.jobTables(jobId).map((l) => stagedTableName(l));
   let map: Record<string, string>;
   try {
     map = resolveTableMap(raw, tables) ?? {};

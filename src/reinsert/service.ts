@@ -5,7 +5,7 @@ import type { StagingStore } from '../staging/store.js';
 import { redactDeep } from '../util/redact.js';
 import { silentLogger, type Logger } from '../util/logger.js';
 import { connectionHost } from '../util/connection.js';
-import { quoteQualified, splitQualifiedName } from '../util/tsql.js';
+import { quoteQualified, splitQualifiedName, stagedTableName } from '../util/tsql.js';
 import { executeRun, type ExecuteHooks, type RunSummary } from './execute.js';
 import { driverDatabaseOf, driverServerOf, MssqlTarget } from './mssql-target.js';
 import { OtherJobsReinserts, otherJobMessage, type OtherJobRow, type ReinsertPlace } from './other-jobs.js';
@@ -70,7 +70,7 @@ export function staleCp1252Text<R extends { id: number; table: string; values: R
   const textCols = new Map<string, string[]>();
   for (const l of layouts) {
     const cols = l.columns.filter((c) => !c.isDropped && c.codePage === 1252 && (c.type === 'char' || c.type === 'varchar' || c.type === 'text')).map((c) => c.name);
-    if (cols.length) textCols.set(`${l.schema}.${l.name}`, cols);
+    if (cols.length) textCols.set(stagedTableName(l), cols);
   }
   const out: { row: R; column: string; char: number }[] = [];
   if (!textCols.size) return out;
@@ -104,7 +104,7 @@ export function undefinedBytesText<R extends { id: number; table: string; values
     const cols = l.columns
       .filter((c) => !c.isDropped && (c.type === 'char' || c.type === 'varchar' || c.type === 'text') && columnCodePage(c) !== 65001)
       .map((c) => ({ name: c.name, codePage: columnCodePage(c) }));
-    if (cols.length) textCols.set(`${l.schema}.${l.name}`, cols);
+    if (cols.length) textCols.set(stagedTableName(l), cols);
   }
   const out: { row: R; column: string; codePage: number; at: number; count: number }[] = [];
   if (!textCols.size) return out;
@@ -169,14 +169,14 @@ export function sourceTextColumns(layouts: readonly TableLayout[]): Map<string, 
       if (c.type !== 'char' && c.type !== 'varchar' && c.type !== 'text') continue;
       cols.set(c.name, { codePage: columnCodePage(c), collation: c.collation });
     }
-    if (cols.size) out.set(`${l.schema}.${l.name}`, cols);
+    if (cols.size) out.set(stagedTableName(l), cols);
   }
   return out;
 }
 
 /** The column `column` of the target table `table` (`schema.name`) as the plan's tables hold it; undefined when it has none. */
 function targetColumnOf(tables: ReadonlyMap<string, TargetTable>, table: string, column: string): TargetColumn | undefined {
-  const t = tables.get(table) ?? [...tables.values()].find((x) => `${x.schema}.${x.name}`.toLowerCase() === table.toLowerCase());
+  const t = tables.get(table) ?? [...tables.values()].find((x) => stagedTableName(x).toLowerCase() === table.toLowerCase());
   return t?.columns.find((c) => c.name === column) ?? t?.columns.find((c) => c.name.toLowerCase() === column.toLowerCase());
 }
 
@@ -405,7 +405,7 @@ export class ReinsertService {
     // each tableMap key resolved to a table of the job (exact, else the one in another case), names plain
     // the job's table layouts, read (and parsed) once for the whole plan
     const layouts = this.store.jobTables(jobId);
-    const tableMap = resolveTableMap(req.tableMap, [...layouts.map((l) => `${l.schema}.${l.name}`), ...rows.map((r) => r.table)]);
+    const tableMap = resolveTableMap(req.tableMap, [...layouts.map((l) => stagedTableName(l)), ...rows.map((r) => r.table)]);
     // each target's schema and name as written; two of one `schema.name` text refused (with a target too)
     const parts = sideTableParts(req.tableMap);
     let tables: Map<string, TargetTable>;
@@ -446,7 +446,7 @@ export class ReinsertService {
       assertSameTables(tables, layouts, req.tableMap);
       metadata = 'target-catalog';
     } else {
-      tables = new Map(layouts.map((l) => [`${l.schema}.${l.name}`, fromLayout(l)]));
+      tables = new Map(layouts.map((l) => [stagedTableName(l), fromLayout(l)]));
       // offline, a side table is assumed to have its source table's columns; its schema and name are
       // the request's target as written (sideTableParts), not its `schema.name` text split again
       for (const [src, dst] of Object.entries(tableMap ?? {})) {
@@ -458,7 +458,7 @@ export class ReinsertService {
           // [Id] = …) took any row of that key, one rowback never put in, while the run (planned from
           // the target's catalog) deleted TOP (1) matching every value. An undo planned offline (the
           // undo export, a run's undo written again) matches every value, as a heap's
-          tables.set(`${schema}.${name}`, { ...t, schema, name, ...(opts.undo ? { keyColumns: [] } : {}) });
+          tables.set(stagedTableName({ schema, name }), { ...t, schema, name, ...(opts.undo ? { keyColumns: [] } : {}) });
         }
       }
       metadata = 'staged-layouts';
@@ -484,9 +484,11 @@ export class ReinsertService {
     }
     // rows staged under a name two source tables share ([a.b].[c] and [a].[b.c]): which one each
     // came from is not known, so none is planned (store.saveJobTables)
+    // (staged before rowback named such tables apart, util/tsql.ts stagedTableName: their rows keep the
+    // shared `schema.name` text, staging migration 19; a layout saved since under its own name keeps it too)
     const ambiguous = new Map<string, string[]>(layouts.flatMap((l) => {
       const names = (l as { ambiguousNames?: string[] }).ambiguousNames;
-      return names?.length ? [[`${l.schema}.${l.name}`, names] as [string, string[]]] : [];
+      return names?.length ? [[stagedTableName(l), names], [`${l.schema}.${l.name}`, names]] as [string, string[]][] : [];
     }));
     const held = ambiguous.size ? rows.filter((r) => ambiguous.has(r.table)) : [];
     if (held.length) rows = rows.filter((r) => !ambiguous.has(r.table));
@@ -582,14 +584,14 @@ export class ReinsertService {
     // layouts carry foreignKeys, [] for none) but no foreign key between them: the order is by
     // name because the source declares none, not because the foreign keys are unknown (the head
     // said 'by name: the foreign keys are unknown' of a data file whose catalog was read)
-    else if (!req.target && plan.tableOrder.length && plan.tableOrder.every((t) => layouts.some((l) => (tableMap?.[`${l.schema}.${l.name}`] ?? `${l.schema}.${l.name}`) === t && l.foreignKeys !== undefined))) plan.tableOrderNoSourceLinks = true;
+    else if (!req.target && plan.tableOrder.length && plan.tableOrder.every((t) => layouts.some((l) => (tableMap?.[stagedTableName(l)] ?? stagedTableName(l)) === t && l.foreignKeys !== undefined))) plan.tableOrderNoSourceLinks = true;
     // what the source's catalog was read from, for the head's table order line
     if (!req.target && !orderGiven) plan.tableOrderSourceKind = sourceKindOf(job);
     // the plan's tables whose foreign keys that catalog did not give (a layout from the job's
     // metadata, DDL or catalog JSON, over a data file's): placed by name, unchecked; the head said the
     // order was parents first by, or checked against, the source's foreign keys, of every table
     if (plan.tableOrderFromSource || plan.tableOrderAgainstSource) {
-      const unread = plan.tableOrder.filter((t) => !layouts.some((l) => (tableMap?.[`${l.schema}.${l.name}`] ?? `${l.schema}.${l.name}`) === t && l.foreignKeys !== undefined));
+      const unread = plan.tableOrder.filter((t) => !layouts.some((l) => (tableMap?.[stagedTableName(l)] ?? stagedTableName(l)) === t && l.foreignKeys !== undefined));
       if (unread.length) plan.tableOrderKeysUnread = unread;
     }
     // no target: the source's foreign keys from a table of the plan to one whose deleted rows the job
@@ -600,15 +602,15 @@ export class ReinsertService {
       const mapped = (t: string) => tableMap?.[t] ?? t;
       const outside: { name: string; child: string; parent: string; childSource: string; parentSource: string }[] = [];
       for (const l of layouts) {
-        const child = mapped(`${l.schema}.${l.name}`);
+        const child = mapped(stagedTableName(l));
         if (!plan.tableOrder.includes(child)) continue;
         for (const k of l.foreignKeys ?? []) {
-          const source = `${k.referencedSchema}.${k.referencedTable}`;
+          const source = stagedTableName({ schema: k.referencedSchema, name: k.referencedTable });
           const parent = mapped(source);
           // only a parent table the job staged deleted rows of: the delete took parents too, and
           // none of them is in this script (a parent table the job holds no row of is not the
           // delete's: its rows are taken to be in the target, as before)
-          if (parent !== child && !plan.tableOrder.includes(parent) && this.store.countRows(jobId, { table: source, operation: 'delete', status: NOT_IN_TARGET }) > 0) outside.push({ name: k.name, child, parent, childSource: `${l.schema}.${l.name}`, parentSource: source });
+          if (parent !== child && !plan.tableOrder.includes(parent) && this.store.countRows(jobId, { table: source, operation: 'delete', status: NOT_IN_TARGET }) > 0) outside.push({ name: k.name, child, parent, childSource: stagedTableName(l), parentSource: source });
         }
       }
       if (outside.length) {
@@ -628,12 +630,12 @@ export class ReinsertService {
       const plannedOf = (table: string, source: string) => plan.batches.filter((b) => b.table === table).flatMap((b) => b.rows.map((x) => byId.get(x.rowId))).filter((r): r is NonNullable<typeof r> => r !== undefined && r.table === source);
       const selfOutside: { name: string; table: string; source: string; parentTable?: string; parentSource?: string; rowIds: number[]; parentIds: number[] }[] = [];
       for (const l of layouts) {
-        const source = `${l.schema}.${l.name}`;
+        const source = stagedTableName(l);
         const table = mapped(source);
         if (!plan.tableOrder.includes(table)) continue;
         for (const k of l.foreignKeys ?? []) {
           if (!k.columns.length) continue;
-          const parentSource = `${k.referencedSchema}.${k.referencedTable}`;
+          const parentSource = stagedTableName({ schema: k.referencedSchema, name: k.referencedTable });
           const parentTable = mapped(parentSource);
           const self = parentSource === source;
           // a referenced table the script inserts no row of: the note above
@@ -1434,7 +1436,7 @@ export function sideTableParts(tableMap: Record<string, string> | null | undefin
     } catch (e) {
       throw new InputError('INPUT_BAD_IDENTIFIER', `tableMap target '${v}' is not a schema.name table name: ${(e as Error).message}`, { field: `tableMap.${key}`, table: v });
     }
-    const text = `${p.schema}.${p.name}`;
+    const text = stagedTableName(p);
     const was = out.get(text);
     if (was && (was.schema !== p.schema || was.name !== p.name)) {
       throw new InputError('INPUT_AMBIGUOUS_NAME', `tableMap targets ${quoteQualified(was.schema, was.name)} and ${quoteQualified(p.schema, p.name)} are both ${text} as schema.name, which rowback cannot tell apart: send rows of one run to one of them`, { field: `tableMap.${key}`, table: v });
@@ -1452,10 +1454,10 @@ export function sideTableParts(tableMap: Record<string, string> | null | undefin
  */
 export function assertSameTables(tables: Map<string, TargetTable>, layouts: { schema: string; name: string }[], tableMap?: Record<string, string>): void {
   const expected = new Map<string, { schema: string; name: string }>();
-  for (const l of layouts) expected.set(`${l.schema}.${l.name}`, { schema: l.schema, name: l.name });
+  for (const l of layouts) expected.set(stagedTableName(l), { schema: l.schema, name: l.name });
   for (const v of Object.values(tableMap ?? {})) {
     const p = splitQualifiedName(v);
-    expected.set(`${p.schema}.${p.name}`, p);
+    expected.set(stagedTableName(p), p);
   }
   for (const [key, t] of tables) {
     const want = expected.get(key);

@@ -1,7 +1,7 @@
 import { InputError } from '../errors.js';
 import type { TableLayout } from '../reconstruct/metadata/table-layout.js';
 import { NameIndex } from '../reconstruct/metadata/names.js';
-import { jobTableText } from '../util/tsql.js';
+import { jobTableText, stagedTableName } from '../util/tsql.js';
 import type { ForeignKey } from './target-table.js';
 import { binaryKeyText, collationFolds, maybeKeyText, sameKeyText, type CollationFolds } from './key-fold.js';
 
@@ -59,7 +59,7 @@ export function offlineOrder(o: { jobId: number; layouts: readonly TableLayout[]
   // the tables tableOrder names, in its order, each through tableMap
   const named: string[] = [];
   if (o.tableOrder?.length) {
-    const all = [...new Set([...layouts.map((l) => `${l.schema}.${l.name}`), ...o.rowTables])];
+    const all = [...new Set([...layouts.map((l) => stagedTableName(l)), ...o.rowTables])];
     const jobTables = new NameIndex(all, (t) => t);
     o.tableOrder.forEach((t, i) => {
       let q: string;
@@ -82,8 +82,8 @@ export function offlineOrder(o: { jobId: number; layouts: readonly TableLayout[]
   if (!o.withTarget && !orderGiven) {
     for (const l of layouts) {
       for (const k of l.foreignKeys ?? []) {
-        const child = mapped(`${l.schema}.${l.name}`);
-        const parent = mapped(`${k.referencedSchema}.${k.referencedTable}`);
+        const child = mapped(stagedTableName(l));
+        const parent = mapped(stagedTableName({ schema: k.referencedSchema, name: k.referencedTable }));
         const self = k.referencedSchema === l.schema && k.referencedTable === l.name;
         edges.push({ name: k.name, child, parent, ...(self ? { columns: k.columns.map((c, i) => ({ child: c, parent: k.referencedColumns[i]! })) } : {}) });
         orderFromSource = true;
@@ -122,8 +122,8 @@ export function offlineOrder(o: { jobId: number; layouts: readonly TableLayout[]
     for (const l of layouts) {
       if (l.foreignKeys !== undefined) sourceKeysRead = true;
       for (const k of l.foreignKeys ?? []) {
-        const child = mapped(`${l.schema}.${l.name}`);
-        const parent = mapped(`${k.referencedSchema}.${k.referencedTable}`);
+        const child = mapped(stagedTableName(l));
+        const parent = mapped(stagedTableName({ schema: k.referencedSchema, name: k.referencedTable }));
         if (k.referencedSchema === l.schema && k.referencedTable === l.name) {
           edges.push({ name: k.name, child, parent, columns: k.columns.map((c, i) => ({ child: c, parent: k.referencedColumns[i]! })) });
           continue;
@@ -133,7 +133,7 @@ export function offlineOrder(o: { jobId: number; layouts: readonly TableLayout[]
           edges.push({ name: k.name, child, parent });
           edge(parent, child);
         }
-        orderAgainstSource.push({ name: k.name, child, parent, given, childSource: `${l.schema}.${l.name}`, parentSource: `${k.referencedSchema}.${k.referencedTable}` });
+        orderAgainstSource.push({ name: k.name, child, parent, given, childSource: stagedTableName(l), parentSource: stagedTableName({ schema: k.referencedSchema, name: k.referencedTable }) });
       }
     }
   }

@@ -1,6 +1,7 @@
 import type { SqlTypeName, TableLayout } from '../reconstruct/metadata/table-layout.js';
 import { visibleColumns } from '../reconstruct/metadata/table-layout.js';
 import { columnCodePage } from '../reconstruct/types/index.js';
+import { stagedTableName } from '../util/tsql.js';
 
 /**
  * What the re-insert planner needs to know about a target table. Read from the target's catalog
@@ -164,8 +165,9 @@ export interface ForeignKey {
   columns?: { child: string; parent: string }[];
 }
 
+/** A target table's name as its plan keys it: stagedTableName (`schema.name`, or `[schema].[name]` when a part holds a dot or needs quoting). */
 export function qualified(t: Pick<TargetTable, 'schema' | 'name'>): string {
-  return `${t.schema}.${t.name}`;
+  return stagedTableName(t);
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { TargetTable } from './target-table.js';
-import { quoteName } from '../util/tsql.js';
+import { quoteName, stagedTableName } from '../util/tsql.js';
 
 /**
  * INSTEAD OF triggers on the target tables, read from the target's catalog so that the planner can
@@ -86,7 +86,7 @@ export function insteadOfTriggersFromCatalog(tables: Map<string, TargetTable>, r
     t.afterInsertTriggers = [];
   }
   for (const r of rows) {
-    const t = tables.get(`${r.schema}.${r.table}`);
+    const t = tables.get(stagedTableName({ schema: r.schema, name: r.table }));
     if (!t || t.schema !== r.schema || t.name !== r.table) continue;
     const insteadOf = r.instead_of === undefined || r.instead_of === true || Number(r.instead_of) === 1;
     const type = Number(r.event_type);

@@ -32,6 +32,7 @@ import { sameBackups } from '../backup/same-backup.js';
 import { formatLsn, lsnFromDecimal, lsnToDecimal, parseLsn } from '../logreader/lsn.js';
 import { parseLogPageId } from '../logreader/log-record.js';
 import { appendAll } from '../util/append-all.js';
+import { stagedTableName } from '../util/tsql.js';
 
 export interface CompareInputs {
   /** Earlier state: full backup [differential…]. */
@@ -315,7 +316,7 @@ function readState(source: PageSource, table: string, where: string, side: 'earl
     const why = damage.length ? `; its catalog is damaged (${catalogDamageSubject(damage)}), so ${table} may be in it, unnamed: read an undamaged copy` : '';
     throw new InputError('INPUT_UNKNOWN_TABLE', `table ${table} is not ${damage.length ? 'named ' : ''}in ${where}; known tables: ${md.tables.map((t) => `${t.schema}.${t.name}`).join(', ') || '(none)'}${why}`, { table, file: where });
   }
-  const qualified = `${d.layout.schema}.${d.layout.name}`;
+  const qualified = stagedTableName(d.layout);
   if (d.layout.unreadable) throw new SchemaError('SCHEMA_COLUMNS_UNREADABLE', `${qualified} in ${where}: its columns could not be established: ${d.layout.unreadable}`, { table: qualified, file: where });
   const columns = visibleColumns(d.layout).map((c) => c.name);
   const skipped: SkippedItem[] = [];
@@ -380,7 +381,7 @@ async function sharedOwnLog(files: string[], position: number | undefined, sourc
   if (!shared.state.ownLog) {
     const names = [...new Set(shared.tables.flatMap((t) => {
       const d = findTable(metadata, t);
-      return d && !d.layout.unreadable ? [`${d.layout.schema}.${d.layout.name}`] : [];
+      return d && !d.layout.unreadable ? [stagedTableName(d.layout)] : [];
     }))];
     const p = readBaseOwnLog(lastRestoredBackup(files, position), position, source, metadata, names, signal).then((reading) => ({ reading, tables: names }));
     // awaited by each table (no unhandled rejection meanwhile)

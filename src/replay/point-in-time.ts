@@ -100,6 +100,7 @@ import { RowState, type ReplayRow } from './row-state.js';
 import { pickOwn } from '../util/own-keys.js';
 import { realPath } from '../util/files.js';
 import { appendAll } from '../util/append-all.js';
+import { stagedTableName } from '../util/tsql.js';
 
 export interface ReplayInputs {
   /** Full backup, optionally followed by differential backups based on it (.bak; the set `position` picks in each, or its only one). */
@@ -836,7 +837,7 @@ async function replayGroupOnChain(
           continue;
         }
         const layout = detail.layout;
-        const qualified = `${layout.schema}.${layout.name}`;
+        const qualified = stagedTableName(layout);
         slot.sameNameElsewhere = otherSchemaNamesakes(md.details.keys(), qualified);
         if (layout.unreadable) {
           // which backup the damaged catalog pages were read from (a full and a differential layered: the refusal named no file)
@@ -1158,7 +1159,7 @@ export class LogReplay {
     const aus = ctx.layout.allocUnits ?? [];
     this.dataAus = new Set(aus.filter((a) => a.type === 'IN_ROW_DATA').map((a) => a.allocUnitId));
     this.otherAus = new Set(aus.filter((a) => a.type !== 'IN_ROW_DATA').map((a) => a.allocUnitId));
-    this.table = `${ctx.layout.schema}.${ctx.layout.name}`;
+    this.table = stagedTableName(ctx.layout);
     const big = (v: string) => {
       const b = Buffer.alloc(8);
       b.writeBigInt64LE(BigInt(v));

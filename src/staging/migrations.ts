@@ -1,6 +1,8 @@
 import type { Database } from 'better-sqlite3';
 import { StagingError } from '../errors.js';
 import { maxOf } from '../util/append-all.js';
+import { stagedTableName } from '../util/tsql.js';
+import { readText, storedText, type StoredText } from './stored-text.js';
 
 /**
  * Versioned schema migrations. Each migration runs once, inside a transaction, and is
@@ -16,6 +18,8 @@ export interface Migration {
    * before it commits (SQLite "Making Other Kinds Of Table Schema Changes", the 12-step procedure).
    */
   rebuildsTable?: boolean;
+  /** Work SQL alone cannot do, run after `sql` in the same transaction (a name computed as rowback computes it). */
+  run?: (db: Database) => void;
 }
 
 /**
@@ -422,6 +426,53 @@ CREATE TABLE reinsert_run_texts (
 ALTER TABLE skipped_items ADD COLUMN layout_change TEXT;
 `,
   },
+  {
+    version: 18,
+    name: "a job's notes saying rows of the incident are left out of its result (rows_left_out)",
+    // 1 when any of the job's notes (audit entries job.notes) says rows are left out of its result
+    // (recover/left-out.ts: 'not in this result', 'no log scan gives them back'), 0 when it has notes
+    // and none does, NULL when it has none; set from now on as the notes are written (store.ts
+    // appendAudit). The review page opened the notes box by matching those words itself. Jobs whose
+    // notes were written before are read here, by the same two phrases.
+    sql: `
+ALTER TABLE jobs ADD COLUMN rows_left_out INTEGER;
+UPDATE jobs SET rows_left_out = (
+  SELECT max(CASE WHEN instr(n.value, 'not in this result') > 0 OR instr(n.value, 'no log scan gives them back') > 0 THEN 1 ELSE 0 END)
+  FROM audit_log AS a, json_each(a.details, '$.notes') AS n WHERE a.job_id = jobs.id AND a.action = 'job.notes' AND n.type = 'text')
+WHERE EXISTS (SELECT 1 FROM audit_log AS a WHERE a.job_id = jobs.id AND a.action = 'job.notes');
+UPDATE jobs SET rows_left_out = 0 WHERE rows_left_out IS NULL AND EXISTS (SELECT 1 FROM audit_log AS a WHERE a.job_id = jobs.id AND a.action = 'job.notes');
+`,
+  },
+  {
+    version: 19,
+    name: 'tables staged under stagedTableName: [schema].[name] for a name holding a dot (or needing brackets)',
+    // A job's rows and layouts were keyed by `schema.name` text, which dbo.[Order.Items] and
+    // [dbo.Order].Items share (`dbo.Order.Items`): both tables' rows staged under one name, the
+    // filter, decisions, export and re-insert unable to tell them apart. Now a name whose part holds a
+    // dot, or begins with [ or ", or has white space at either end, is `[schema].[name]`
+    // (util/tsql.ts stagedTableName); every other name is the text it was, untouched. A job's table
+    // staged under the old text is renamed here, its rows with it, when the job has one table of
+    // that text (its layout names it); one whose layout says two source tables shared the text
+    // (ambiguousNames, saveJobTables) keeps it: which table each row came from is not known, and the
+    // re-insert goes on refusing those rows (REINSERT_AMBIGUOUS_TABLE). A run's tableMap is kept as
+    // written and resolved when read (util/tsql.ts jobTableText takes the old text of one table).
+    sql: '',
+    run: (db) => {
+      const layouts = db.prepare('SELECT job_id, tbl, layout FROM job_tables').all() as { job_id: number; tbl: StoredText; layout: string }[];
+      const taken = db.prepare('SELECT 1 FROM job_tables WHERE job_id = ? AND tbl = ?');
+      const renameRows = db.prepare('UPDATE rows SET tbl = ? WHERE job_id = ? AND tbl = ?');
+      const renameLayout = db.prepare('UPDATE job_tables SET tbl = ? WHERE job_id = ? AND tbl = ?');
+      for (const r of layouts) {
+        const l = JSON.parse(r.layout) as { schema?: unknown; name?: unknown; ambiguousNames?: unknown };
+        if (typeof l.schema !== 'string' || typeof l.name !== 'string') continue;
+        if (Array.isArray(l.ambiguousNames) && l.ambiguousNames.length > 1) continue;
+        const now = stagedTableName({ schema: l.schema, name: l.name });
+        if (now === readText(r.tbl) || taken.get(r.job_id, storedText(now))) continue;
+        renameRows.run(storedText(now), r.job_id, r.tbl);
+        renameLayout.run(storedText(now), r.job_id, r.tbl);
+      }
+    },
+  },
 ];
 
 export function migrate(db: Database, migrations: Migration[] = MIGRATIONS): number[] {
@@ -446,6 +497,7 @@ export function migrate(db: Database, migrations: Migration[] = MIGRATIONS): num
       ran = db.transaction(() => {
         if (db.prepare('SELECT 1 FROM schema_migrations WHERE version = ?').get(m.version)) return false;
         db.exec(m.sql);
+        m.run?.(db);
         if (m.rebuildsTable) {
           const bad = db.pragma('foreign_key_check') as unknown[];
           if (bad.length) throw new StagingError('STAGING_MIGRATION_FAILED', `migration ${m.version} (${m.name}) would break ${bad.length} foreign key reference(s); nothing was changed`);

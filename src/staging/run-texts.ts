@@ -134,7 +134,17 @@ export interface RunTexts {
  * write that did not end), or its pieces, each counted piece present (checked when the snapshot
  * was opened), read in order by `read()`: one SELECT per piece, a turn of the event loop after each.
  */
-export type SnapshotText = string | null | { pieces: number; read(): AsyncGenerator<string, void, undefined> };
+export type SnapshotText = string | null | { pieces: number; bytes: number; read(): AsyncGenerator<string, void, undefined> };
+
+/**
+ * The size of a SnapshotText in UTF-8 bytes (what a download of it holds; an unpaired surrogate is
+ * written as U+FFFD, 3 bytes, as SQLite keeps it), null for none. A text kept in pieces is counted
+ * by SQLite's octet_length when the snapshot opens (no piece read).
+ */
+export function snapshotTextBytes(t: SnapshotText): number | null {
+  if (t === null) return null;
+  return typeof t === 'string' ? Buffer.byteLength(t, 'utf8') : t.bytes;
+}
 
 /** A run's texts in one state of the staging file (openRunTextsSnapshot); `close()` ends its read. */
 export interface RunTextsSnapshot {
@@ -189,14 +199,16 @@ export function openRunTextsSnapshot(db: Database, path: string, runId: number):
       close();
       return undefined;
     }
-    const count = reader.prepare('SELECT count(*) FROM reinsert_run_texts WHERE run_id = ? AND kind = ? AND seq < ?').pluck();
+    // octet_length: the pieces' sizes from their records' headers, their text (overflow pages) not read
+    const count = reader.prepare('SELECT count(*) AS n, coalesce(sum(octet_length(piece)), 0) AS bytes FROM reinsert_run_texts WHERE run_id = ? AND kind = ? AND seq < ?');
     const one = reader.prepare('SELECT piece FROM reinsert_run_texts WHERE run_id = ? AND kind = ? AND seq = ?').pluck();
     const text = (kind: RunTextKind, column: string | null, pieces: number | null): SnapshotText => {
       if (column !== null || !pieces) return column;
-      const found = count.get(runId, kind, pieces) as number;
+      const { n: found, bytes } = count.get(runId, kind, pieces) as { n: number; bytes: number };
       if (found !== pieces) throw missingPieces(runId, kind, pieces, found);
       return {
         pieces,
+        bytes,
         async *read() {
           for (let seq = 0; seq < pieces; seq++) {
             if (closed) throw new StagingError('STAGING_RUN_TEXT_DAMAGED', `re-insert run ${runId}'s ${kind === 'undo' ? 'undo script' : 'script'} was read after its snapshot was closed`);

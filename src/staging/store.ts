@@ -13,10 +13,12 @@ import type { TableLayout } from '../reconstruct/metadata/table-layout.js';
 import { FTS_TEXT_SQL, migrate } from './migrations.js';
 import { readText, storedText, type StoredText } from './stored-text.js';
 import { valuesJson } from '../util/negative-zero.js';
+import { saysRowsLeftOut } from '../recover/left-out.js';
 import type {
   AuditEntry, BlastRadius, JobKind, JobRecord, JobState, Page, Role, RowFilter, RowStatus, SourceDatabase, JobConnection, StagedRow, StagedRowWithRaw,
 } from './types.js';
 import { appendAll, appendTo } from '../util/append-all.js';
+import { stagedTableName } from '../util/tsql.js';
 
 export interface OpenOptions {
   /** Busy timeout in ms when another connection holds the write lock. */
@@ -71,6 +73,7 @@ interface JobDbRow {
   finished_at: string | null; rows_staged: number; skipped_count: number; last_lsn: string | null; attempts: number; error: string | null;
   scan_bytes_read: number | null; scan_bytes_total: number | null; scan_records_read: number | null; scan_pass: number | null;
   scan_passes: number | null; scan_sampled_at: string | null; incomplete: string | null; warnings?: string | null; rows_with_warnings?: number | null; source_database?: string | null;
+  rows_left_out?: number | null;
 }
 
 /** Rows per INSERT statement in stageBatch (measured: 16–256 alike within the noise; docs/performance.md, "Staging: what costs"). */
@@ -379,10 +382,12 @@ export class StagingStore {
   }
 
   /**
-   * Saves a job's table layouts, one per `schema.name` text (the name rows are staged under).
-   * [a.b].[c] and [a].[b.c] are both `a.b.c`: the second replaced the first, and every row of
-   * either was planned into the one kept. Such a layout is saved with `ambiguousNames` (both
-   * tables, bracket-quoted), and the re-insert refuses its rows (REINSERT_AMBIGUOUS_TABLE).
+   * Saves a job's table layouts, one per staged name (util/tsql.ts stagedTableName: the name rows are
+   * staged under; [a.b].[c] and [a].[b.c] are `[a.b].[c]` and `[a].[b.c]`). Before it, both were
+   * `a.b.c`: the second replaced the first, and every row of either was planned into the one kept.
+   * Two layouts of one name (a catalog listing a table twice; a job staged before under the shared
+   * text, staging migration 19) are saved with `ambiguousNames` (both tables, bracket-quoted), and
+   * the re-insert refuses their rows (REINSERT_AMBIGUOUS_TABLE).
    */
   saveJobTables(jobId: number, layouts: TableLayout[]): void {
     const st = this.db.prepare('INSERT OR REPLACE INTO job_tables (job_id, tbl, layout) VALUES (?, ?, ?)');
@@ -391,7 +396,7 @@ export class StagingStore {
     this.db.transaction(() => {
       const names = new Map<string, Set<string>>();
       for (const t of layouts) {
-        const key = `${t.schema}.${t.name}`;
+        const key = stagedTableName(t);
         let set = names.get(key);
         if (!set) {
           set = new Set();
@@ -1415,20 +1420,68 @@ export class StagingStore {
   /**
    * A job's decisions in order: who, when, approve or reject, the reason and selector (secrets
    * redacted, also in a decision stored before `decide` redacted them), rows changed, and
-   * `heldBack` ({rows, runs}: the rows a run held and the decision left out, else null).
+   * `heldBack` ({rows, runs}: the rows a run held and the decision left out, else null). Every one
+   * at once: decisionsPage reads them a page at a time (a decision by ids keeps up to 100,000 ids).
    */
-  decisions(jobId: number): { id: number; actor: string; decidedAt: string; decision: string; reason: string; selector: unknown; rowCount: number; heldBack: { rows: number; runs: number[] } | null }[] {
-    // the rows a decision by filter or all: true left out because a re-insert run held them (decide's
-    // heldBack), as its audit entry records them: the list said "reject, status=approved, 4 rows" of
-    // a decision that left 2 matching rows approved, read as done (still approved, a run puts them back)
+  decisions(jobId: number): DecisionEntry[] {
+    const all: DecisionEntry[] = [];
+    for (let after = 0; ;) {
+      const page = this.decisionsPage(jobId, { after, limit: 1000 });
+      appendAll(all, page.items);
+      if (page.next === null) return all;
+      after = page.next;
+    }
+  }
+
+  /**
+   * One page of a job's decisions (as `decisions` gives each): at most `limit` (1 to 1000) after the
+   * decision id `after`, and at most `maxChars` characters of stored selector and reason (default
+   * LIST_PAGE_MAX_CHARS), but always at least one; `next` is the `after` of the next page, null at
+   * the end. A decision by ids keeps its ids (up to 100,000, ~1.7 M characters): the list of a job
+   * with a few hundred such decisions was one answer past V8's longest string (~536 M characters),
+   * 500 INTERNAL (test/api/decisions-audit-long-lists.test.ts). The sizes are SQLite's (length()),
+   * read before any selector is.
+   */
+  decisionsPage(jobId: number, opts: { after?: number; limit?: number; maxChars?: number } = {}): { items: DecisionEntry[]; next: number | null } {
+    const page = this.decisionsPageJson(jobId, opts);
+    return { items: page.items.map((d) => ({ ...d, selector: JSON.parse(d.selector) as unknown })), next: page.next };
+  }
+
+  /**
+   * decisionsPage with each selector as JSON text (redacted as decisionsPage's): a selector of ids
+   * alone (digits and commas: nothing to redact) is the stored text as it is, never parsed, so the
+   * decision list streamed whole (GET /api/jobs/:id/decisions) does not parse and write again
+   * 100,000 ids a decision.
+   */
+  decisionsPageJson(jobId: number, opts: { after?: number; limit?: number; maxChars?: number; heldBack?: Map<number, { rows: number; runs: number[] }> } = {}): { items: Array<Omit<DecisionEntry, 'selector'> & { selector: string }>; next: number | null } {
+    const limit = Math.min(Math.max(opts.limit ?? 1000, 1), 1000);
+    const sizes = this.db.prepare('SELECT id, length(selector) + length(reason) AS n FROM decisions WHERE job_id = ? AND id > ? ORDER BY id LIMIT ?')
+      .all(jobId, opts.after ?? 0, limit + 1) as { id: number; n: number }[];
+    const { take, more } = pageBySize(sizes, limit, opts.maxChars ?? LIST_PAGE_MAX_CHARS);
+    if (take === 0) return { items: [], next: null };
+    const last = sizes[take - 1]!.id;
+    const back = opts.heldBack ?? this.decisionsHeldBack(jobId);
+    const items = (this.db.prepare('SELECT * FROM decisions WHERE job_id = ? AND id > ? AND id <= ? ORDER BY id').all(jobId, opts.after ?? 0, last) as
+      { id: number; actor: string; decided_at: string; decision: 'approve' | 'reject'; reason: string; selector: string; row_count: number }[])
+      .map((r) => ({ id: r.id, actor: r.actor, decidedAt: r.decided_at, decision: r.decision, reason: redactSecrets(r.reason), selector: IDS_SELECTOR.test(r.selector) ? r.selector : JSON.stringify(redactDeep(JSON.parse(r.selector) as unknown)), rowCount: r.row_count, heldBack: back.get(r.id) ?? null }));
+    return { items, next: more ? last : null };
+  }
+
+  /**
+   * The rows each decision of job `jobId` by filter or all: true left out because a re-insert run
+   * held them (decide's heldBack), by decision id, as its audit entry records them: the list said
+   * "reject, status=approved, 4 rows" of a decision that left 2 matching rows approved, read as done
+   * (still approved, a run puts them back). Read once for a whole list (decisionsPageJson's heldBack):
+   * an entry's details are parsed only when they name heldBack (instr first: a decision by ids keeps
+   * up to 100,000 ids, and parsing every one for each page of the list was most of its cost).
+   */
+  decisionsHeldBack(jobId: number): Map<number, { rows: number; runs: number[] }> {
     const back = new Map<number, { rows: number; runs: number[] }>();
     for (const r of this.db.prepare(`SELECT json_extract(details, '$.decisionId') AS id, json_extract(details, '$.heldBack') AS h FROM audit_log
-      WHERE job_id = ? AND action IN ('rows.approve', 'rows.reject') AND json_extract(details, '$.heldBack') IS NOT NULL`).all(jobId) as { id: number; h: string }[]) {
+      WHERE job_id = ? AND action IN ('rows.approve', 'rows.reject') AND instr(details, '"heldBack"') > 0 AND json_extract(details, '$.heldBack') IS NOT NULL`).all(jobId) as { id: number; h: string }[]) {
       back.set(r.id, JSON.parse(r.h) as { rows: number; runs: number[] });
     }
-    return (this.db.prepare('SELECT * FROM decisions WHERE job_id = ? ORDER BY id').all(jobId) as
-      { id: number; actor: string; decided_at: string; decision: string; reason: string; selector: string; row_count: number }[])
-      .map((r) => ({ id: r.id, actor: r.actor, decidedAt: r.decided_at, decision: r.decision, reason: redactSecrets(r.reason), selector: redactDeep(JSON.parse(r.selector) as unknown), rowCount: r.row_count, heldBack: back.get(r.id) ?? null }));
+    return back;
   }
 
   /** The decisions that touched one row of a job, in order (secrets in their reasons redacted, as `decisions`). */
@@ -1523,6 +1576,12 @@ export class StagingStore {
   appendAudit(actor: string, action: string, jobId: number | null, details: Record<string, unknown>): void {
     // The one door into the audit log: no secret in any form gets through (util/redact.ts).
     this.stmts.audit.run(now(), actor, action, jobId, JSON.stringify(redactDeep(details)));
+    // a job's notes: whether any says rows of the incident are left out of its result, kept with the
+    // job (JobRecord.rowsLeftOut) for its readers: the review page matched the notes' words itself
+    if (action === 'job.notes' && jobId !== null) {
+      const notes = Array.isArray(details.notes) ? details.notes.filter((n): n is string => typeof n === 'string') : [];
+      this.db.prepare('UPDATE jobs SET rows_left_out = max(coalesce(rows_left_out, 0), ?) WHERE id = ?').run(notes.some(saysRowsLeftOut) ? 1 : 0, jobId);
+    }
   }
 
   audit(opts: { jobId?: number; after?: number; limit?: number } = {}): AuditEntry[] {
@@ -1532,6 +1591,31 @@ export class StagingStore {
     return (this.db.prepare(`SELECT * FROM audit_log WHERE ${where.join(' AND ')} ORDER BY id LIMIT ?`).all(...args, opts.limit ?? 200) as
       { id: number; at: string; actor: string; action: string; job_id: number | null; details: string }[])
       .map((r) => ({ id: r.id, at: r.at, actor: r.actor, action: r.action, jobId: r.job_id, details: JSON.parse(r.details) }));
+  }
+
+  /**
+   * One page of the audit log, oldest first: at most `limit` entries (1 to 1000) after the id
+   * `after` (of job `jobId`, of the actions `actions` when given), and at most `maxChars` characters
+   * of stored details (default LIST_PAGE_MAX_CHARS), but always at least one entry; `next` is the
+   * `after` of the next page, null at the end. A decision's entry keeps its selector (up to 100,000
+   * row ids): 1,000 such entries were one answer past V8's longest string (~536 M characters), 500
+   * INTERNAL (test/api/decisions-audit-long-lists.test.ts). The sizes are SQLite's (length()), read
+   * before any entry's details are.
+   */
+  auditPage(opts: { jobId?: number; after?: number; limit?: number; maxChars?: number; actions?: readonly string[] } = {}): { items: AuditEntry[]; next: number | null } {
+    const limit = Math.min(Math.max(opts.limit ?? 200, 1), 1000);
+    const where = ['id > ?'];
+    const args: unknown[] = [opts.after ?? 0];
+    if (opts.jobId !== undefined) { where.push('job_id = ?'); args.push(opts.jobId); }
+    if (opts.actions?.length) { where.push(`action IN (${opts.actions.map(() => '?').join(', ')})`); appendAll(args, opts.actions); }
+    const sizes = this.db.prepare(`SELECT id, length(details) AS n FROM audit_log WHERE ${where.join(' AND ')} ORDER BY id LIMIT ?`).all(...args, limit + 1) as { id: number; n: number }[];
+    const { take, more } = pageBySize(sizes, limit, opts.maxChars ?? LIST_PAGE_MAX_CHARS);
+    if (take === 0) return { items: [], next: null };
+    const last = sizes[take - 1]!.id;
+    const items = (this.db.prepare(`SELECT * FROM audit_log WHERE ${where.join(' AND ')} AND id <= ? ORDER BY id`).all(...args, last) as
+      { id: number; at: string; actor: string; action: string; job_id: number | null; details: string }[])
+      .map((r) => ({ id: r.id, at: r.at, actor: r.actor, action: r.action, jobId: r.job_id, details: JSON.parse(r.details) as Record<string, unknown> }));
+    return { items, next: more ? last : null };
   }
 
   // ---------------------------------------------------------------- tokens
@@ -1769,6 +1853,7 @@ function toJob(r: JobDbRow): JobRecord {
     },
     ...completeness(r.incomplete),
     ...doubt(r),
+    rowsLeftOut: r.rows_left_out === null || r.rows_left_out === undefined ? null : r.rows_left_out === 1,
     sourceDatabase: r.source_database ? (JSON.parse(r.source_database) as SourceDatabase) : null,
   };
 }
@@ -1796,6 +1881,44 @@ function doubt(r: JobDbRow): { warnings: string[] | null; rowsWithWarnings: numb
  * and a page a browser draws.
  */
 export const PAGE_MAX_CHARS = 32 * 1024 * 1024;
+
+/**
+ * Characters of stored text one page of the audit log or of a job's decisions holds at most (32 Mi;
+ * a single larger entry is still given, alone): the details of 1,000 audit entries, or a job's
+ * decisions, each keeping up to 100,000 row ids, were one answer past V8's longest string.
+ */
+export const LIST_PAGE_MAX_CHARS = 32 * 1024 * 1024;
+
+/**
+ * How many of `sizes` (the first `limit + 1` candidates of a page, in order, each with its stored
+ * size `n`) one page takes: at most `limit`, and no more once `maxChars` would be passed, but at
+ * least one; `more` when any is left after them.
+ */
+export function pageBySize(sizes: readonly { n: number | null }[], limit: number, maxChars: number): { take: number; more: boolean } {
+  let take = 0;
+  let chars = 0;
+  for (const s of sizes) {
+    if (take === limit || (take > 0 && chars + (s.n ?? 0) > maxChars)) break;
+    chars += s.n ?? 0;
+    take++;
+  }
+  return { take, more: sizes.length > take };
+}
+
+/** A decision's stored selector of ids alone, as decide() writes it: `{"ids":[1,2,…]}`. */
+const IDS_SELECTOR = /^\{"ids":\[[0-9,]*\]\}$/;
+
+/** A job's decision as GET /api/jobs/:id/decisions answers it (StagingStore.decisions). */
+export interface DecisionEntry {
+  id: number;
+  actor: string;
+  decidedAt: string;
+  decision: 'approve' | 'reject';
+  reason: string;
+  selector: unknown;
+  rowCount: number;
+  heldBack: { rows: number; runs: number[] } | null;
+}
 
 /** The characters of a stored row a page answers: its values, after-image, warnings and facts (JSON text as stored). */
 function rowChars(r: RowDbRow): number {

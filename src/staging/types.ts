@@ -60,6 +60,14 @@ export interface JobRecord {
   /** How many of the job's staged rows carry warnings of their own (each row's `warnings`), as `scan --report`'s `rowsWithWarnings`; null when `warnings` is. */
   rowsWithWarnings: number | null;
   /**
+   * Whether the job's notes say rows of the incident are left out of its result (recover/left-out.ts:
+   * transactions begun outside the window or not committed in the log read, rows of tables the
+   * metadata lacks, log in no file given, a TRUNCATE TABLE or DROP TABLE): true when any of its notes
+   * says so, false when it has notes and none does, null when it has none (yet). Recorded as the
+   * notes are written (StagingStore.appendAudit, job.notes), of every attempt's notes.
+   */
+  rowsLeftOut: boolean | null;
+  /**
    * The database the job's rows were read from, as its source states it (recorded by the worker
    * when the job runs): a files job's backup header / file header page, a live or log-backup job's
    * server (DB_NAME and sys.database_recovery_status.database_guid), an export's catalog rows, a

@@ -34,6 +34,26 @@ export function nstring(value: string): string {
 }
 
 /**
+ * A table's name as rowback stages, keys and gives it out (a row's `table`, the staging store's
+ * `tbl`, the API's table names, a plan's tables, a target catalog's keys): `schema.name` when each
+ * part reads back as itself through splitQualifiedName (not empty, no `.`, no leading `[` or `"`, no
+ * leading or trailing white space), else `[schema].[name]`, each part bracket-quoted with `]`
+ * doubled (QUOTENAME's form; no length check). splitQualifiedName reads either form back as the two
+ * parts, so two tables never share one name: dbo.[Order.Items] is `[dbo].[Order.Items]` and
+ * [dbo.Order].Items `[dbo.Order].[Items]`, which were both `dbo.Order.Items` and staged under one
+ * name (test/staging/dotted-table-names.test.ts). A plain name is the text it always was: staging
+ * files of before hold it unchanged (migration 19 renames the others).
+ */
+export function stagedTableName(t: { schema: string; name: string }): string {
+  return plainPart(t.schema) && plainPart(t.name) ? `${t.schema}.${t.name}` : `[${t.schema.replace(/\]/g, ']]')}].[${t.name.replace(/\]/g, ']]')}]`;
+}
+
+/** Whether `part` reads back as itself unquoted in a two-part name (splitQualifiedName). */
+function plainPart(part: string): boolean {
+  return part.length > 0 && !part.includes('.') && part[0] !== '[' && part[0] !== '"' && part === part.trim();
+}
+
+/**
  * `text`, a table name given to the API, as one of a job's tables `known` (each `schema.name`, as
  * the API gives them out: GET …/tables, the blast radius, the review page's Table filter): its
  * splitQualifiedName form (`schema.name`; dbo when no schema); or, when it does not parse as a one-
@@ -44,13 +64,27 @@ export function nstring(value: string): string {
  */
 export function jobTableText(text: string, known: readonly string[] | (() => readonly string[])): string {
   try {
-    const { schema, name } = splitQualifiedName(text);
-    return `${schema}.${name}`;
+    return stagedTableName(splitQualifiedName(text));
   } catch (e) {
     const own = typeof known === 'function' ? known() : known;
     if (own.includes(text)) return text;
     const folded = own.filter((t) => t.toLowerCase() === text.toLowerCase());
     if (folded.length === 1) return folded[0]!;
+    // the unquoted `schema.name` rowback gave out before (`dbo.Order.Items` of dbo.[Order.Items]):
+    // the one table it is the text of; two (dbo.[Order.Items] and [dbo.Order].Items) are refused by name
+    const plain = (t: string): string | null => {
+      try {
+        const p = splitQualifiedName(t);
+        return `${p.schema}.${p.name}`;
+      } catch {
+        return null;
+      }
+    };
+    for (const same of [(t: string) => plain(t) === text, (t: string) => plain(t)?.toLowerCase() === text.toLowerCase()]) {
+      const hits = [...new Set(own.filter(same))];
+      if (hits.length === 1) return hits[0]!;
+      if (hits.length > 1) throw new RangeError(`'${text}' is the schema.name text of ${hits.join(' and ')}: give one of them in brackets`);
+    }
     throw e;
   }
 }

@@ -5,17 +5,18 @@ import { describeCorpus } from '../support/corpus.js';
 
 /**
  * A table whose name holds a dot, dbo.[Order.Items] (legal in SQL Server, made by tools and by
- * hand). The API gives its tables out as `schema.name` unquoted (GET …/tables, the blast radius, and
+ * hand). The API gave its tables out as `schema.name` unquoted (GET …/tables, the blast radius, and
  * so the review page's Table filter): `dbo.Order.Items`, which the rows filter, a decision's filter,
  * the export, tableOrder and tableMap parsed as a table name and refused, 400 INPUT_BAD_IDENTIFIER
- * ("is not a one- or two-part table name"): the reviewer choosing that table in the page got an
- * error and could not list, count, export or decide its rows by table. Now each takes the job's own
- * name as given out (the bracket form `[dbo].[Order.Items]` as before). Layout: the corpus example
- * lc-nvarchar's (test/staging/fixtures.ts) under the SYNTHETIC name Order.Items, beside dbo.T.
+ * ("is not a one- or two-part table name"). Such a table is now staged and given out as
+ * `[dbo].[Order.Items]` (util/tsql.ts stagedTableName: `dbo.Order.Items` is also [dbo.Order].Items'
+ * text, test/staging/dotted-table-names.test.ts), and each of them takes that name, and the old
+ * unquoted text while it names one table of the job. Layout: the corpus example lc-nvarchar's
+ * (test/staging/fixtures.ts) under the SYNTHETIC name Order.Items, beside dbo.T.
  */
 let t: TestApp;
 let jobId = 0;
-const DOTTED = 'dbo.Order.Items';
+const DOTTED = '[dbo].[Order.Items]';
 
 beforeAll(async () => {
   t = await testApp({ maxAuthFailures: 1000 });
@@ -35,7 +36,7 @@ describeCorpus('a table whose name holds a dot, named as the API names it', () =
     expect(tables).toContain(DOTTED);
     const blast = (await t.app.inject({ url: `/api/jobs/${jobId}/blast-radius`, headers: bearer(t.tokens.viewer) })).json();
     expect(blast.byTable.map((x: { table: string }) => x.table)).toContain(DOTTED);
-    for (const given of [DOTTED, 'DBO.order.items', '[dbo].[Order.Items]']) {
+    for (const given of [DOTTED, 'dbo.Order.Items', 'DBO.order.items', 'dbo.[Order.Items]']) {
       const r = await t.app.inject({ url: `/api/jobs/${jobId}/rows?count=true&table=${encodeURIComponent(given)}`, headers: bearer(t.tokens.viewer) });
       expect([given, r.statusCode], r.body).toEqual([given, 200]);
       expect(r.json().total).toBe(2);

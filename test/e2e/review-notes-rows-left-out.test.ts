@@ -9,6 +9,9 @@
  * back`) now open the box, as WARNING/INCOMPLETE/UNCHECKED notes already did; a note of another kind
  * leaves it closed. The jobs and rows are SYNTHETIC (numberedDeletes); the notes' texts are those
  * src/recover/committed.ts scanStatsNotes writes (the first as that job wrote it).
+ * The page matched those two phrases of the notes itself; it now reads the job's rowsLeftOut, which
+ * the service records with the notes (recover/left-out.ts): a job whose flag says so opens its notes
+ * whatever their words (the fourth job: its flag set in the staging file, SYNTHETIC).
  * No chromium: a FAILURE under CI=true, a loud skip elsewhere.
  */
 import { expect, it } from 'vitest';
@@ -19,6 +22,7 @@ const describeBrowser = browserDescribe();
 
 const OUTSIDE = "9 more delete(s) on table data rows are in transactions that began outside the window (4 began before the window's start, from 2018-08-28T18:37:18.200 to 2018-08-28T21:56:07.133; 5 after its end, from 2018-08-30T16:53:47.560 to 2018-08-30T18:08:42.293; the SQL Server's local time, as from/to are): not in this result; widen the window (or drop it) to see them";
 const TRUNCATED = 'a TRUNCATE TABLE transaction 0000:000004d2 committed (began 2024-03-01T09:00:00.000, SPID 53): it removes rows without logging them one by one, so no log scan gives them back; a backup taken before it has them: rowback dump --bak FULL.bak --trn LOG.trn … --table SCHEMA.TABLE --stop-before-lsn 00000013:000000b9:0001 (docs/restore.md)';
+const REWORDED = '4 more delete(s) began before the log backups given: add the earlier log backups to see them';
 const PLAIN = '2 delete(s) not printed: their own transaction took them back (a statement rolled back by itself, a rollback to a savepoint, or the same row inserted again), so those rows are as they were before it';
 
 describeBrowser('review page: notes saying rows are left out of the job are shown open', () => {
@@ -28,13 +32,16 @@ describeBrowser('review page: notes saying rows are left out of the job are show
         const id = stagedJob(store, numberedDeletes(2), { description });
         store.appendAudit('system', 'job.notes', id, { notes: [note] });
       }
+      const reworded = stagedJob(store, numberedDeletes(2), { description: '/evidence/reworded.ldf' });
+      store.appendAudit('system', 'job.notes', reworded, { notes: [REWORDED] });
+      store.db.prepare('UPDATE jobs SET rows_left_out = 1 WHERE id = ?').run(reworded);
     },
   });
 
   it('open for "not in this result" and "no log scan gives them back", closed for another note', async () => {
     const { page, base, reviewer } = desk;
     await signIn(page, base, reviewer);
-    for (const [description, note, open] of [['/evidence/outside.ldf', OUTSIDE, true], ['/evidence/truncated.ldf', TRUNCATED, true], ['/evidence/plain.ldf', PLAIN, false]] as const) {
+    for (const [description, note, open] of [['/evidence/outside.ldf', OUTSIDE, true], ['/evidence/truncated.ldf', TRUNCATED, true], ['/evidence/plain.ldf', PLAIN, false], ['/evidence/reworded.ldf', REWORDED, true]] as const) {
       await page.locator('#job-list li', { hasText: description }).click();
       await expect.poll(() => page.locator('#job-notes li').first().textContent().catch(() => null), { timeout: 15_000 }).toBe(note);
       expect(await page.locator('#job-notes-box').evaluate((d) => (d as unknown as { open: boolean }).open), description).toBe(open);

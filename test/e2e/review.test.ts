@@ -98,7 +98,7 @@ describeBrowser('review page in chromium', () => {
     expect(await page.locator('#grid-body tr').count()).toBe(50);
     expect(await page.locator('#page-info').textContent()).toContain('page 1 of 12 · 600 matching rows');
     expect(await page.locator('#job-list li').first().textContent()).toContain('600 rows staged');
-    expect(await page.locator('#job-list li .scan').first().textContent()).toBe('pass 2/2 · 1.2 GB of 1.2 GB log read · 3,402,118 records');
+    expect(await page.locator('#job-list li .scan').first().textContent()).toBe('pass 2/2 · 1.2 GiB of 1.2 GiB log read · 3,402,118 records');
     await shot('1-grid');
 
     // keyset paging: next page starts after the last id of page 1
@@ -190,7 +190,7 @@ describeBrowser('review page in chromium', () => {
     await expect.poll(() => li.textContent(), { timeout: 20_000 }).toContain('1,000 rows staged');
     expect(await li.locator('.state').textContent()).toBe('running');
     // the source's progress, sampled once a second, polled by the page every 2 s: a determinate bar at 75 % (pass 2 of 2, half read)
-    await expect.poll(() => li.locator('.scan').textContent(), { timeout: 20_000 }).toBe('pass 2/2 · 614 MB of 1.2 GB log read · 1,701,000 records');
+    await expect.poll(() => li.locator('.scan').textContent(), { timeout: 20_000 }).toBe('pass 2/2 · 614 MiB of 1.2 GiB log read · 1,701,000 records');
     expect(await li.locator('.bar').getAttribute('class')).toBe('bar running determinate');
     expect(await li.locator('.bar > span').getAttribute('style')).toBe('width: 75%;');
     await shot('5-live-progress');

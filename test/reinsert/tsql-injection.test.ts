@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { commentText, planReinsert, renderScript, renderUndoScript } from '../../src/reinsert/plan.js';
 import { declaration } from '../../src/reinsert/param-type.js';
-import { SQLCMD_UNSAFE } from '../../src/util/tsql.js';
+import { SQLCMD_UNSAFE, stagedTableName } from '../../src/util/tsql.js';
 import type { TargetColumn, TargetTable } from '../../src/reinsert/target-table.js';
 import { tokenizeTsql, type TsqlToken } from '../support/tsql-tokenizer.js';
 
@@ -87,7 +87,8 @@ describe('generated T-SQL is safe with any identifier (property, strict tokenize
       fc.property(hostileName, hostileName, fc.uniqueArray(hostileName, { minLength: 2, maxLength: 4, selector: (s) => s.toLowerCase() }), fc.array(fc.string({ maxLength: 40 }), { minLength: 4, maxLength: 4 }), fc.boolean(), fc.string({ maxLength: 30 }), (schema, name, colNames, vals, keyed, lsn) => {
         const columns: TargetColumn[] = [col(colNames[0], 'int', { nullable: false }), ...colNames.slice(1).map((n) => col(n, 'nvarchar', { maxLength: 200 }))];
         const table: TargetTable = { schema, name, columns, keyColumns: keyed ? [colNames[0]] : [] };
-        const qualifiedName = `${schema}.${name}`;
+        // the row's table as rowback stages it (util/tsql.ts stagedTableName), the plan's key for the table
+        const qualifiedName = stagedTableName({ schema, name });
         const values: Record<string, string | number | null> = { [colNames[0]]: 7 };
         colNames.slice(1).forEach((n, i) => (values[n] = vals[i]));
         const plan = planReinsert([{ id: 3, table: qualifiedName, lsn, values }], new Map([[qualifiedName, table]]), []);
@@ -151,7 +152,9 @@ describe('generated T-SQL is safe with any identifier (property, strict tokenize
 
   it('names with dots, leading spaces and brackets are quoted from their (schema, name) pair, never split again', () => {
     const table: TargetTable = { schema: 'sales.eu', name: ' [Users].x', columns: [col('Id', 'int', { nullable: false })], keyColumns: ['Id'] };
-    const key = 'sales.eu. [Users].x';
+    // staged and keyed by its (schema, name) pair (stagedTableName), never the text `sales.eu. [Users].x`
+    const key = stagedTableName(table);
+    expect(key).toBe('[sales.eu].[ [Users]].x]');
     const plan = planReinsert([{ id: 1, table: key, lsn: 'l', values: { Id: 1 } }], new Map([[key, table]]), []);
     expect(plan.problems).toEqual([]);
     expect(plan.batches[0].target).toBe('[sales.eu].[ [Users]].x]');

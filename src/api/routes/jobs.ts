@@ -4,11 +4,11 @@ import { z } from 'zod';
 import { StagingError } from '../../errors.js';
 import { JobSpec } from '../../worker/job-spec.js';
 import { validateJobSpec as validateSpec, type JobAccess } from '../../worker/job-validate.js';
-import { BlastRadiusResponse, JobIdParams, JobWithCountsResponse, queryInt } from './schemas.js';
+import { AuditPageResponse, BlastRadiusResponse, JobIdParams, JobWithCountsResponse, queryInt } from './schemas.js';
 import { RowCounts } from '../row-counts.js';
 import type { JobConnection } from '../../staging/types.js';
 import { isVisibleColumn } from '../../reconstruct/metadata/table-layout.js';
-import { commentText } from '../../util/tsql.js';
+import { commentText, stagedTableName } from '../../util/tsql.js';
 
 /**
  * What a job record shows to a caller: operators see a failed job's whole error; viewers and
@@ -287,7 +287,7 @@ export default async function jobRoutes(fastify: FastifyInstance, opts: { access
     app.staging.requireJob(req.params.id);
     return {
       items: app.staging.jobTables(req.params.id).map((t) => ({
-        table: `${t.schema}.${t.name}`,
+        table: stagedTableName(t),
         columns: t.columns.filter(isVisibleColumn).sort((a, b) => a.columnId - b.columnId).map((c) => ({ name: c.name, type: c.type })),
       })),
     };
@@ -300,14 +300,19 @@ export default async function jobRoutes(fastify: FastifyInstance, opts: { access
 
   app.get('/api/audit', {
     config: { access: 'read' },
-    schema: { tags: ['audit'], summary: 'The append-only audit log (decisions, re-inserts, jobs, tokens)', querystring: z.object({ jobId: queryInt(1).optional(), after: queryInt(0).optional(), limit: queryInt(1, 1000).default(200) }).strict() },
+    schema: {
+      tags: ['audit'], summary: 'The append-only audit log (decisions, re-inserts, jobs, tokens), oldest first, a page at a time',
+      description: 'At most limit entries (default 200, at most 1000) after the entry id after, of job jobId and of the actions action (comma-separated, e.g. job.notes) when given; a page also ends once its entries\' details reach 32 Mi characters (a decision\'s entry keeps its selector, up to 100,000 row ids), holding at least one entry. next is the after of the next page, null at the end: read on while it is not null.',
+      querystring: z.object({ jobId: queryInt(1).optional(), after: queryInt(0).optional(), limit: queryInt(1, 1000).default(200), action: z.string().min(1).max(1000).regex(/^[a-z][a-z.-]*(,[a-z][a-z.-]*)*$/, { error: 'action: audit actions (job.notes, rows.approve, …), comma-separated' }).optional() }).strict(),
+      response: { 200: AuditPageResponse },
+    },
   }, async (req) => {
     // one entry more than asked tells whether the list goes on: `next` is the `after` of the next
     // page, null at the end (a client reading `items` alone took the first page for the whole log:
-    // the review page showed a job's oldest 500 entries and none of its later decisions or runs)
-    const page = app.staging.audit({ ...req.query, limit: req.query.limit + 1 });
-    const items = page.slice(0, req.query.limit);
-    const next = page.length > req.query.limit ? items[items.length - 1]!.id : null;
+    // the review page showed a job's oldest 500 entries and none of its later decisions or runs).
+    // A page ends early past LIST_PAGE_MAX_CHARS of details: 1,000 entries of decisions by 100,000
+    // ids each were one answer past V8's longest string, 500 INTERNAL
+    const { items, next } = app.staging.auditPage({ jobId: req.query.jobId, after: req.query.after, limit: req.query.limit, actions: req.query.action?.split(',') });
     const role = req.principal?.role;
     // the server and login a live job ran with, per job (hideServer): said in its notes; recorded
     // with the job when it ran (hidden by value), else (a job run before) the host its spec keeps

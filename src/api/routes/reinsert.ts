@@ -1,4 +1,6 @@
 import type { FastifyInstance } from 'fastify';
+import { Readable } from 'node:stream';
+import { headersOnly, isHead } from '../head.js';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { InputError, isRowbackError, StagingError } from '../../errors.js';
@@ -10,10 +12,13 @@ import { resolveTargetName, type ConfiguredTargetSpec } from '../targets.js';
 import { JobIdParams, pathId, queryInt, ReinsertBody, TargetSchema } from './schemas.js';
 import { hideJobWarning, hideMessages, hideOutcomeMessage, jobConnectionsKnown, jobWarningSwaps } from './jobs.js';
 import { failedBatchErrors, plannedRows, runRemaining } from '../run-details.js';
-import { jsonWithLongStrings, replaceInPieces, type StringPieces } from '../long-strings-json.js';
-import type { SnapshotText } from '../../staging/run-texts.js';
+import { jsonWithLongStrings, replaceInPieces, textPreview, type StringPieces } from '../long-strings-json.js';
+import { snapshotTextBytes, type SnapshotText } from '../../staging/run-texts.js';
 
 const RunParams = z.object({ runId: pathId('run id') });
+
+/** The most GET /api/reinsert-runs/:runId/script?previewBytes= takes: 16 MiB of each text. */
+export const PREVIEW_BYTES_MAX = 16 * 1024 * 1024;
 
 /** Row outcomes in one answer of GET /api/reinsert-runs/:runId (`rows`; `rowsNext` pages on). */
 const OUTCOMES_PER_PAGE = 1000;
@@ -98,7 +103,9 @@ export default async function reinsertRoutes(fastify: FastifyInstance, opts: { t
       // choosing that would let any reviewer make the service dial any host and port
       return reply.code(403).send({ code: 'AUTH_FORBIDDEN', message: `role ${who.role} may preview against a configured target (targetName) or none; a connection given in the request is for operators` });
     }
-    const { targetName, ...rest } = req.body;
+    // an option that would do nothing is refused, never ignored: a real run answers no script
+    if (req.body.previewBytes !== undefined && !req.body.dryRun) throw new InputError('INPUT_BAD_OPTION', 'previewBytes cuts a dry run\'s scripts in its answer: a real run (dryRun: false) answers none; leave it out (GET /api/reinsert-runs/:runId/script?previewBytes= previews a run\'s script)', { field: 'previewBytes' });
+    const { targetName, previewBytes, ...rest } = req.body;
     const body = { ...rest, target: targetOf(req.body, opts.targets, opts.allowedServers) };
     if (body.dryRun) {
       const d = await app.reinsert.dryRun(req.params.id, who.name, body);
@@ -113,8 +120,18 @@ export default async function reinsertRoutes(fastify: FastifyInstance, opts: { t
       // live job's server and login: a reviewer's preview hides them as GET /api/jobs does
       // the run's target as GET …/reinsert-runs gives it: its server's host is operators' (a
       // reviewer's preview against a configured target was answered run.target.server whole)
-      const answer = { run: { ...d.run, target: targetFor(d.run.target, who.role) }, script: d.script, undoScript: d.undoScript, problems: d.plan.problems, tableOrder: d.plan.tableOrder, cycles: d.plan.cycles, rowIds, notScripted: notScripted(d.plan), databaseCheck: d.databaseCheck, jobWarning: d.jobWarning, jobDoubt: d.jobDoubt };
-      const shown = hideJobWarning(answer, d.jobWarning, who.role === 'operator' ? null : jobConnectionsKnown(app.staging, req.params.id), who.role);
+      // scriptBytes / undoScriptBytes: each script's size in UTF-8 bytes as kept (GET …/script/script
+      // downloads it); with previewBytes the scripts answered are their first bytes, scriptCut /
+      // undoScriptCut saying whether they go on (a page holding a 500 MB script whole was overwhelmed)
+      const known = who.role === 'operator' ? null : jobConnectionsKnown(app.staging, req.params.id);
+      const texts = hideJobWarning({ script: d.script, undoScript: d.undoScript }, d.jobWarning, known, who.role);
+      const preview = previewBytes === undefined ? null : { script: await textPreview(texts.script, previewBytes), undo: await textPreview(texts.undoScript, previewBytes) };
+      const answer = {
+        run: { ...d.run, target: targetFor(d.run.target, who.role) }, script: preview?.script.text ?? d.script, undoScript: preview?.undo.text ?? d.undoScript,
+        scriptBytes: Buffer.byteLength(d.script, 'utf8'), undoScriptBytes: Buffer.byteLength(d.undoScript, 'utf8'), scriptCut: preview?.script.cut ?? false, undoScriptCut: preview?.undo.cut ?? false,
+        problems: d.plan.problems, tableOrder: d.plan.tableOrder, cycles: d.plan.cycles, rowIds, notScripted: notScripted(d.plan), databaseCheck: d.databaseCheck, jobWarning: d.jobWarning, jobDoubt: d.jobDoubt,
+      };
+      const shown = hideJobWarning(answer, d.jobWarning, known, who.role);
       // the two scripts streamed a slice at a time (86 MB each at 100,000 rows: JSON.stringify of
       // the whole answer held the event loop ~1.5 s)
       return reply.type('application/json; charset=utf-8').send(jsonWithLongStrings(shown, ['script', 'undoScript']));
@@ -164,28 +181,100 @@ export default async function reinsertRoutes(fastify: FastifyInstance, opts: { t
     }, run.summary?.jobWarning, role === 'operator' ? null : jobConnectionsKnown(app.staging, run.jobId), role);
   });
 
-  app.get('/api/reinsert-runs/:runId/script', {
-    config: { access: 'read' },
-    schema: { tags: ['re-insert'], summary: "The run's T-SQL script and undo script", params: RunParams },
-  }, async (req, reply) => {
-    // the run's texts as one state of the staging file holds them (a resumed run ending meanwhile
-    // rewrites its undo), pieces streamed as read, never joined (an undo past V8's string length)
-    const snap = app.reinsert.scriptSnapshot(req.params.runId);
-    if (!snap) throw new StagingError('STAGING_RUN_NOT_FOUND', `re-insert run ${req.params.runId} does not exist`);
+  /**
+   * Run `runId`'s texts as one state of the staging file holds them (scriptSnapshot), each as the
+   * caller may read it (`shown`: a reviewer's copy hides a live job's server and login in the warning
+   * line of the script's head) and its size as kept. StagingError STAGING_RUN_NOT_FOUND when the run
+   * does not exist; STAGING_RUN_TEXT_DAMAGED (thrown by scriptSnapshot) when a counted piece is
+   * missing. The caller closes `snap` (also on error).
+   */
+  const runTexts = (runId: number, role: string | undefined) => {
+    const snap = app.reinsert.scriptSnapshot(runId);
+    if (!snap) throw new StagingError('STAGING_RUN_NOT_FOUND', `re-insert run ${runId} does not exist`);
     try {
-      const role = req.principal?.role;
-      const run = role === 'operator' ? undefined : app.reinsert.getRun(req.params.runId);
-      // a reviewer's copy hides a live job's server and login in the warning line of the script's head
+      const run = role === 'operator' ? undefined : app.reinsert.getRun(runId);
       const swaps = run ? jobWarningSwaps(run.summary?.jobWarning, jobConnectionsKnown(app.staging, run.jobId), role) : [];
       const shown = (t: SnapshotText): string | null | StringPieces => {
         if (t === null) return null;
         if (typeof t === 'string') return swaps.reduce((x, { from, to }) => x.split(from).join(to), t);
         return swaps.reduce<StringPieces>((x, { from, to }) => replaceInPieces(x, from, to), t.read());
       };
+      return { snap, swaps, shown, bytes: { script: snapshotTextBytes(snap.script), undo: snapshotTextBytes(snap.undoScript) } };
+    } catch (e) {
+      snap.close();
+      throw e;
+    }
+  };
+  app.get('/api/reinsert-runs/:runId/script', {
+    config: { access: 'read' },
+    schema: {
+      tags: ['re-insert'], summary: "The run's T-SQL script and undo script (whole, or their first previewBytes bytes)", params: RunParams,
+      querystring: z.object({ previewBytes: queryInt(1, PREVIEW_BYTES_MAX).optional().describe(`each text cut to its first previewBytes bytes of UTF-8 (1 to ${PREVIEW_BYTES_MAX}), after its last line break in them when there is one in their second half; the rest of the text is not read. The whole of either: GET /api/reinsert-runs/:runId/script/script or …/script/undo`) }).strict(),
+      description: 'Answers { script, undoScript, scriptBytes, undoScriptBytes, scriptCut, undoScriptCut }: each text (null when not written: a real run\'s undo before the run ends), its size as kept in UTF-8 bytes (null when none; a viewer\'s or reviewer\'s copy hides a live job\'s server and login in its warning line, so may differ from it by those characters), and whether the text answered is cut (previewBytes; false for the whole). Without previewBytes the texts are whole, streamed piece by piece (a real run\'s undo may pass V8\'s longest string). The sizes are also in the headers x-rowback-script-bytes and x-rowback-undo-script-bytes. HEAD answers the headers alone, reading no piece.',
+    },
+  }, async (req, reply) => {
+    const role = req.principal?.role;
+    // the run's texts as one state of the staging file holds them (a resumed run ending meanwhile
+    // rewrites its undo), pieces streamed as read, never joined (an undo past V8's string length)
+    const { snap, shown, bytes } = runTexts(req.params.runId, role);
+    try {
+      if (bytes.script !== null) reply.header('x-rowback-script-bytes', String(bytes.script));
+      if (bytes.undo !== null) reply.header('x-rowback-undo-script-bytes', String(bytes.undo));
+      // HEAD: the headers, no piece read (fastify's HEAD ran this handler and read the whole stream
+      // only to throw it away: a 500 MB script read from the staging file for a HEAD)
+      if (isHead(req)) {
+        snap.close();
+        return headersOnly(reply, 'application/json; charset=utf-8');
+      }
+      const max = req.query.previewBytes;
+      if (max !== undefined) {
+        // the first previewBytes of each: the rest of a text kept in pieces is never read
+        const script = snap.script === null ? null : await textPreview(shown(snap.script)!, max);
+        const undo = snap.undoScript === null ? null : await textPreview(shown(snap.undoScript)!, max);
+        snap.close();
+        return reply.type('application/json; charset=utf-8').send(jsonWithLongStrings({ script: script?.text ?? null, undoScript: undo?.text ?? null, scriptBytes: bytes.script, undoScriptBytes: bytes.undo, scriptCut: script?.cut ?? false, undoScriptCut: undo?.cut ?? false }, ['script', 'undoScript']));
+      }
       // streamed a slice at a time, as a dry run's answer (172 MB of scripts at 100,000 rows)
-      const body = jsonWithLongStrings({ script: shown(snap.script), undoScript: shown(snap.undoScript) }, ['script', 'undoScript']);
+      const body = jsonWithLongStrings({ script: shown(snap.script), undoScript: shown(snap.undoScript), scriptBytes: bytes.script, undoScriptBytes: bytes.undo, scriptCut: false, undoScriptCut: false }, ['script', 'undoScript']);
       body.once('close', () => snap.close());
       return reply.type('application/json; charset=utf-8').send(body);
+    } catch (e) {
+      snap.close();
+      throw e;
+    }
+  });
+
+  app.get('/api/reinsert-runs/:runId/script/:kind', {
+    config: { access: 'read' },
+    schema: {
+      tags: ['re-insert'], summary: "The run's script (kind script) or undo script (kind undo) itself, as a .sql file (application/sql, UTF-8), streamed piece by piece: the whole of a text GET …/script?previewBytes= cut",
+      params: RunParams.extend({ kind: z.enum(['script', 'undo']) }),
+      description: 'The text as GET /api/reinsert-runs/:runId/script gives it (a viewer\'s or reviewer\'s copy hides a live job\'s server and login in the warning line of its head), as an attachment rowback-run-N.sql / rowback-run-N-undo.sql; Content-Length is its size when nothing is hidden. 404 STAGING_RUN_TEXT_NOT_FOUND when the run has no such text (a real run\'s undo is written when the run ends). HEAD answers the headers alone, reading no piece.',
+    },
+  }, async (req, reply) => {
+    const role = req.principal?.role;
+    const { runId, kind } = req.params;
+    const { snap, swaps, shown, bytes } = runTexts(runId, role);
+    try {
+      const text = kind === 'undo' ? snap.undoScript : snap.script;
+      const size = kind === 'undo' ? bytes.undo : bytes.script;
+      if (text === null) {
+        throw new StagingError('STAGING_RUN_TEXT_NOT_FOUND', `re-insert run ${runId} has no ${kind === 'undo' ? 'undo script' : 'script'}${kind === 'undo' ? ' (a real run\'s undo script is written when the run ends: GET /api/reinsert-runs/' + runId + ')' : ''}`);
+      }
+      if (bytes.script !== null) reply.header('x-rowback-script-bytes', String(bytes.script));
+      if (bytes.undo !== null) reply.header('x-rowback-undo-script-bytes', String(bytes.undo));
+      reply.header('content-disposition', `attachment; filename="rowback-run-${runId}${kind === 'undo' ? '-undo' : ''}.sql"`);
+      // its size, when the text sent is the text kept (nothing hidden in it)
+      const length = swaps.length ? null : size;
+      if (isHead(req)) {
+        snap.close();
+        return headersOnly(reply, 'application/sql; charset=utf-8', length);
+      }
+      if (length !== null) reply.header('content-length', String(length));
+      const src = shown(text)!;
+      const body = Readable.from(typeof src === 'string' ? [src] : src, { objectMode: false });
+      body.once('close', () => snap.close());
+      return reply.type('application/sql; charset=utf-8').send(body);
     } catch (e) {
       snap.close();
       throw e;

@@ -4,7 +4,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { InputError, StagingError } from '../../errors.js';
 import { splitTableList } from '../../util/table-list.js';
 import { unplacedNote, type StagingStore } from '../../staging/store.js';
-import { jobTableText } from '../../util/tsql.js';
+import { jobTableText, stagedTableName } from '../../util/tsql.js';
 import { sidFilterForms } from '../../util/sid.js';
 import { assertWindowInOrder, parseWindowTime } from '../../recover/time-window.js';
 import { DEFAULT_REINSERT_OPERATIONS, inInsertionOrder, mergePlans, notScriptedCooperatively, problemSummary, renderScriptChunks, renderUndoScriptChunks, yieldToEventLoop, type ReinsertPlan } from '../../reinsert/plan.js';
@@ -19,11 +19,12 @@ import type { SqlValue } from '../../reconstruct/values.js';
 import { isVisibleColumn } from '../../reconstruct/metadata/table-layout.js';
 import { redactSecrets } from '../../util/redact.js';
 import { hideOutcomeMessage, hideServer, jobConnectionsKnown } from './jobs.js';
-import { DecisionBody, ExportQuery, JobIdParams, RowListQuery, RowParams, normaliseFilter } from './schemas.js';
+import { DecisionBody, DecisionsQuery, DecisionsResponse, ExportQuery, JobIdParams, RowListQuery, RowParams, normaliseFilter } from './schemas.js';
 import { readText, storedText, type StoredText } from '../../staging/stored-text.js';
 import { jobCompletenessWarning, jobDoubtWarning } from '../../staging/job-completeness.js';
 import { firstUnpairedSurrogate, wellFormed } from '../../util/surrogates.js';
 import { appendAll } from '../../util/append-all.js';
+import { headersOnly, isHead } from '../head.js';
 
 /** Lines an export joins into one chunk of its body, with a turn of the event loop after each (inTurns). */
 const EXPORT_LINES_PER_TURN = 500;
@@ -98,7 +99,7 @@ function toFilter(staging: StagingStore, jobId: number, q: Record<string, unknow
 
 function jobTableName(staging: StagingStore, jobId: number, text: string, field: string): string {
   const has = (t: string): boolean => staging.db.prepare('SELECT 1 FROM rows WHERE job_id = ? AND tbl = ? LIMIT 1').get(jobId, storedText(t)) !== undefined;
-  const layouts = staging.jobTables(jobId).map((t) => `${t.schema}.${t.name}`);
+  const layouts = staging.jobTables(jobId).map(stagedTableName);
   const known = (): string[] => [...new Set([...layouts, ...(staging.db.prepare('SELECT DISTINCT tbl FROM rows WHERE job_id = ?').all(jobId) as { tbl: StoredText }[]).map((r) => readText(r.tbl))])].sort();
   // a table's name as this API gives it (GET …/tables, the blast radius, the review page's Table
   // filter) is `schema.name` unquoted, which for a name holding a dot (dbo.[Order.Items]:
@@ -201,10 +202,42 @@ export default async function rowRoutes(fastify: FastifyInstance) {
 
   app.get('/api/jobs/:id/decisions', {
     config: { access: 'read' },
-    schema: { tags: ['rows'], summary: "A job's decisions: who, when, why, how many rows", description: 'Each decision: actor, decidedAt, decision, reason, selector, rowCount (rows changed), and heldBack ({ rows, runs: [run ids] }, else null): the rows a decision by filter or all: true left out because a re-insert run held them.', params: JobIdParams },
-  }, async (req) => {
-    app.staging.requireJob(req.params.id);
-    return { items: app.staging.decisions(req.params.id) };
+    schema: {
+      tags: ['rows'], summary: "A job's decisions: who, when, why, how many rows", params: JobIdParams, querystring: DecisionsQuery, response: { 200: DecisionsResponse },
+      description: 'Each decision: actor, decidedAt, decision, reason, selector, rowCount (rows changed), and heldBack ({ rows, runs: [run ids] }, else null): the rows a decision by filter or all: true left out because a re-insert run held them. Without limit or after every decision is answered, oldest first, streamed a page at a time (a decision by ids keeps up to 100,000 ids: a few hundred of them are more than one JSON text can be), and next is null. With limit (1 to 1000) and/or after (a decision id) one page: at most limit decisions after that id, ending early once their selectors and reasons reach 32 Mi characters (at least one decision), and next, the after of the next page, null at the end.',
+    },
+  }, async (req, reply) => {
+    const jobId = req.params.id;
+    app.staging.requireJob(jobId);
+    if (req.query.limit !== undefined || req.query.after !== undefined) return app.staging.decisionsPage(jobId, { after: req.query.after, limit: req.query.limit });
+    // HEAD: the headers, no decision read (fastify's HEAD reads a streamed answer to its end)
+    if (isHead(req)) return headersOnly(reply, 'application/json; charset=utf-8');
+    // every decision, a page at a time with a turn of the event loop between pages, never one string:
+    // the list of a job of a few hundred decisions by 100,000 ids each (1.7 M characters apiece) passed
+    // V8's longest string (~536 M characters) and was answered 500 INTERNAL
+    const staging = app.staging;
+    const body = Readable.from((async function* () {
+      yield '{"items":[';
+      let first = true;
+      const heldBack = staging.decisionsHeldBack(jobId);
+      for (let after = 0; ;) {
+        const page = staging.decisionsPageJson(jobId, { after, heldBack });
+        for (const d of page.items) {
+          // the selector's JSON text put in its place (a decision by ids: 100,000 ids never parsed)
+          // (in decisionsPage's key order; the reason before it is a JSON string, in which `"selector":0` cannot stand)
+          const text = JSON.stringify({ id: d.id, actor: d.actor, decidedAt: d.decidedAt, decision: d.decision, reason: d.reason, selector: 0, rowCount: d.rowCount, heldBack: d.heldBack });
+          const at = text.indexOf(',"selector":0,');
+          yield (first ? '' : ',') + text.slice(0, at) + ',"selector":' + d.selector + text.slice(at + ',"selector":0'.length);
+          first = false;
+        }
+        if (page.next === null) break;
+        after = page.next;
+        await yieldToEventLoop();
+      }
+      yield '],"next":null}';
+    })(), { objectMode: false });
+    // a stream is written as it is (no serializer): its items are DecisionsResponse's
+    return reply.type('application/json; charset=utf-8').send(body as never);
   });
 
   app.get('/api/jobs/:id/export', {
@@ -217,7 +250,8 @@ export default async function rowRoutes(fastify: FastifyInstance) {
     const format = req.query.format;
     // an option that would do nothing is refused, never ignored: the order is the script's
     if (req.query.tableOrder !== undefined && format !== 'sql') throw new InputError('INPUT_BAD_OPTION', `querystring.tableOrder orders the tables of the INSERT script (format=sql); format=${format} takes none: leave it out`, { field: 'querystring.tableOrder' });
-    app.staging.appendAudit(req.principal!.name, 'rows.export', jobId, { format, filter });
+    // a HEAD exports nothing (its headers alone): not audited as an export
+    if (!isHead(req)) app.staging.appendAudit(req.principal!.name, 'rows.export', jobId, { format, filter });
     const name = `rowback-job-${jobId}`;
     // Whether the job's result is whole, in every format: an INCOMPLETE job (log lost to damage, a
     // damaged catalog) exported with no word, so a script that only exports never learnt it. A
@@ -233,10 +267,12 @@ export default async function rowRoutes(fastify: FastifyInstance) {
     const unplaced = app.staging.unplacedRows(jobId, filter);
     if (filter.from || filter.to) reply.header('x-rowback-unplaced', String(unplaced));
     if (format === 'ndjson') {
+      if (isHead(req)) return headersOnly(reply.header('content-disposition', `attachment; filename="${name}.ndjson"`), 'application/x-ndjson');
       const gen = function* () { for (const r of app.staging.iterateRows(jobId, filter)) yield rowJson(exportNdjsonRow(r) as { values: Record<string, unknown>; after?: Record<string, unknown> | null }) + '\n'; };
       return reply.type('application/x-ndjson').header('content-disposition', `attachment; filename="${name}.ndjson"`).send(Readable.from(inTurns(gen())));
     }
     if (format === 'csv') {
+      if (isHead(req)) return headersOnly(reply.header('content-disposition', `attachment; filename="${name}.csv"`), 'text/csv; charset=utf-8');
       // One column per value when the export is of one table; else the values as one JSON column.
       // The row's own columns are those of `rowback scan --format csv` (recover/writers.ts), with the
       // staged row's id first and its review status last: who deleted it (sid, sidText, dbUser, as
@@ -244,7 +280,7 @@ export default async function rowRoutes(fastify: FastifyInstance) {
       // recovers updates adds the after image (after.<column>, or one JSON `after` column).
       // the columns rows carry (isVisibleColumn), as scan's CSV and the grid have them: a hidden
       // internal column or a sparse column set came out as a column of empty cells, read as NULLs
-      const cols = filter.table ? (app.staging.jobTables(jobId).find((t) => `${t.schema}.${t.name}` === filter.table)?.columns.filter(isVisibleColumn).map((c) => c.name) ?? null) : null;
+      const cols = filter.table ? (app.staging.jobTables(jobId).find((t) => stagedTableName(t) === filter.table)?.columns.filter(isVisibleColumn).map((c) => c.name) ?? null) : null;
       const withAfter = app.staging.getJob(jobId)?.operations.some((o) => o.toLowerCase() === 'update') === true;
       const own = ['id', ...CSV_OWN_COLUMNS, 'status'];
       const valueHeaders = cols ? csvValueHeaders(cols, own) : null;
@@ -387,6 +423,8 @@ export default async function rowRoutes(fastify: FastifyInstance) {
     // reads no further than the answer's headers; each is named in the script's WARNING lines
     const leftOut = (await notScriptedCooperatively(plan)).filter((u) => format === 'sql' || inserted.has(u.rowId));
     if (leftOut.length) reply.header('x-rowback-not-scripted', String(leftOut.length));
+    // HEAD: every header GET sends (the plan's rows not scripted among them), the script not rendered
+    if (isHead(req)) return headersOnly(reply.header('content-disposition', `attachment; filename="${name}${format === 'undo-sql' ? '-undo' : ''}.sql"`), 'application/sql; charset=utf-8');
     let chunks: Iterable<string>;
     if (format === 'sql') chunks = renderScriptChunks(plan, { header, foreignKeysKnown: metadata === 'target-catalog' });
     else {

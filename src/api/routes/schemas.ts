@@ -158,6 +158,7 @@ export const ReinsertBody = z.object({
   operations: ScanOperationList.optional().describe('delete, insert, update, any case (as `rowback scan --op`): recovered operations to re-insert (default delete only; insert/update before-images usually into a side table)'),
   tableOrder: z.array(z.string().min(1).max(300)).min(1).max(1000).optional().describe("without a target: the job's tables in the order their rows go in, parents before children (a customer before its contacts); without it they are ordered by the foreign keys of the source's catalog when the job's source has a data file or backup (not checked against the target), else by name (dbo.Contact before dbo.Customer). Tables not named are placed by name. Refused with a target (its foreign keys order them)"),
   acceptOtherDatabase: z.boolean().optional().describe("true: a real run goes on into a database other than the one the job's rows were read from (another binding id, or another name where one is not known: a side or restored copy); without it such a run is refused (409 REINSERT_OTHER_DATABASE naming both). A dry run warns (databaseCheck) either way"),
+  previewBytes: z.number().int().min(1).max(16 * 1024 * 1024).optional().describe("dryRun: true only: the answer's script and undoScript cut to their first previewBytes bytes of UTF-8 (after their last line break in them when there is one in their second half; scriptCut / undoScriptCut say whether they were cut), for a page that shows a preview; the whole of either is GET /api/reinsert-runs/:runId/script/script (…/undo). Without it they are whole"),
 }).strict();
 
 export const ExportQuery = RowFilterSchema.extend({
@@ -208,6 +209,7 @@ export const JobResponse = z.object({
   incomplete: z.array(z.string()).nullable().describe('the INCOMPLETE sentences of the job\'s notes (`[]` when complete); null when `complete` is'),
   warnings: z.array(z.string()).nullable().describe("whether any of the result is doubtful, as `scan --report`'s `warnings`: the WARNING: and UNCHECKED: sentences of the job's notes, with their prefix (`[]` when none): a value may be wrong or missing, log records of an operation rowback cannot read, the server's clock set back in the window; null when `complete` is, or the job finished before rowback recorded this"),
   rowsWithWarnings: z.number().int().nullable().describe("how many of the job's rows carry warnings of their own (each row's `warnings`), as `scan --report`'s `rowsWithWarnings`; null when `warnings` is"),
+  rowsLeftOut: z.boolean().nullable().describe("whether the job's notes (audit entries job.notes) say rows of the incident are left out of its result: transactions begun outside the window or not committed in the log read, rows of tables the metadata lacks, log in no file given, rows a TRUNCATE TABLE or DROP TABLE removed unlogged; true when any note says so, false when it has notes and none does, null when it has none (yet). The review page opens the job's notes for it"),
   sourceDatabase: z.object({ name: z.string().nullable(), bindingId: z.string().nullable(), familyGuid: z.string().nullable() }).nullable()
     .describe("the database the job's rows were read from, as its source states it (recorded when the job runs): name, binding id (database_guid) and family GUID, each null where the source does not state it; null when not known (a job that has not run, or staged before rowback recorded it). Re-insert compares it with the target's"),
 });
@@ -238,3 +240,43 @@ export const BlastRadiusResponse = z.object({
   byOperation: z.array(z.object({ operation: z.enum(ROW_OPERATIONS as [string, ...string[]]), rows: z.number().int(), byStatus: StatusCountsSchema }))
     .describe('rows per operation (delete, insert, update: before-images), each with its rows per status; every operation listed, 0 when none'),
 });
+
+/** One audit entry (`GET /api/audit`): staging/types.ts AuditEntry. */
+const AuditEntrySchema = z.object({
+  id: z.number().int(),
+  at: z.string(),
+  actor: z.string(),
+  action: z.string(),
+  jobId: z.number().int().nullable(),
+  details: z.record(z.string(), z.unknown()),
+});
+
+/** `GET /api/audit`: one page of the audit log. */
+export const AuditPageResponse = z.object({
+  items: z.array(AuditEntrySchema),
+  next: z.number().int().nullable().describe("the `after` of the next page; null at the end. A page ends at `limit` entries or once its entries' details reach 32 Mi characters (a decision's entry keeps its selector, up to 100,000 row ids), whichever comes first, and holds at least one entry: read on while `next` is not null, not until a page holds fewer than `limit`"),
+});
+
+/** One decision of a job (`GET /api/jobs/:id/decisions`): staging/store.ts DecisionEntry. */
+const DecisionSchema = z.object({
+  id: z.number().int(),
+  actor: z.string(),
+  decidedAt: z.string(),
+  decision: z.enum(['approve', 'reject']),
+  reason: z.string(),
+  selector: z.unknown().describe('what was decided: {ids: [row ids]}, {filter: {…}} or {all: true}'),
+  rowCount: z.number().int().describe('rows changed'),
+  heldBack: z.object({ rows: z.number().int(), runs: z.array(z.number().int()) }).nullable(),
+});
+
+/** `GET /api/jobs/:id/decisions`: the job's decisions, whole or a page. */
+export const DecisionsResponse = z.object({
+  items: z.array(DecisionSchema),
+  next: z.number().int().nullable().describe("with `limit` or `after`: the `after` of the next page, null at the end (a page ends at `limit` decisions or once their selectors and reasons reach 32 Mi characters, whichever comes first, and holds at least one); without them every decision is answered, streamed a page at a time, and `next` is null"),
+});
+
+/** `GET /api/jobs/:id/decisions`'s query: none (every decision), or a page. */
+export const DecisionsQuery = z.object({
+  after: queryInt(0).optional().describe('a page: the decisions after this decision id'),
+  limit: queryInt(1, 1000).optional().describe('a page: at most this many decisions (1 to 1000; default 1000 when only `after` is given)'),
+}).strict();

@@ -1,4 +1,5 @@
 import { readTextFile } from '../../util/files.js';
+import { stagedTableName } from '../../util/tsql.js';
 import { z } from 'zod';
 import { InputError, SchemaError } from '../../errors.js';
 import { codePageForCollation } from '../collation.js';
@@ -103,7 +104,8 @@ function refuseJoinedCatalogs(firsts: { row: CatalogRow; index: number }[], file
   const objectOf = new Map<string, { id: number; index: number }>();
   const partitionOf = new Map<string, { id: string; index: number }>();
   for (const { row, index } of firsts) {
-    const table = `${row.schema_name}.${row.table_name}`;
+    // by its two parts (stagedTableName): dbo.[Order.Items] and [dbo.Order].Items are two tables of one text
+    const table = stagedTableName({ schema: row.schema_name, name: row.table_name });
     const joined = (what: string, a: string, b: string, at: number) =>
       new SchemaError(
         'SCHEMA_BAD_CATALOG',
@@ -211,7 +213,7 @@ function compressionOf(desc: string, index: number, file: string | undefined): C
 }
 
 function tableFromRows(first: CatalogRow, rows: { row: CatalogRow; index: number }[], file: string | undefined): TableLayout {
-  const table = `${first.schema_name}.${first.table_name}`;
+  const table = stagedTableName({ schema: first.schema_name, name: first.table_name });
   const seen = new Map<number, number>();
   const columns = rows.map(({ row, index }) => {
     const prev = seen.get(row.partition_column_id);
