@@ -612,6 +612,16 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
       leftOutSetNotes.push(`${x.file} (backup set ${x.position}) is a ${x.header.backupType} backup appended to the log backups' file, not a log backup: left out of the log chain; the same backup (BackupSetGUID ${x.header.backupSetGuid}) is read from --bak ${copy.file}`);
       continue;
     }
+    // A differential is read as the database backup only beside its full backup, and one --position
+    // picks the set of every --bak file: `--bak F --position N` of it is refused
+    // INPUT_DIFFERENTIAL_WITHOUT_FULL, whose `--bak FULL.bak F` is then refused for --position.
+    // The advice names the full backup it is based on (or says it is read already).
+    if (x.header.backupType === 'differential') {
+      const base = x.header.differentialBaseGuid;
+      const full = base ? bakSets.find((b) => b.header.backupType === 'full' && b.header.backupSetGuid === base) : undefined;
+      leftOutSetNotes.push(`${x.file} (backup set ${x.position}) is a differential backup appended to the log backups' file, not a log backup: left out of the log chain (a differential backup neither breaks nor joins it); ${full ? `its full backup is read from --bak ${full.file}` : `a differential is read only beside its full backup, which --bak ${x.file} --position ${x.position} cannot give with it: for the table metadata give its full backup${base ? ` (BackupSetGUID ${base})` : ''} with --bak`}`);
+      continue;
+    }
     leftOutSetNotes.push(`${x.file} (backup set ${x.position}) is a ${x.header.backupType} backup appended to the log backups' file, not a log backup: left out of the log chain (a ${x.header.backupType} backup neither breaks nor joins it); to read it as the database backup, give --bak ${x.file} --position ${x.position}`);
   }
   if (trnSets.length && !inputs.ldf) {
