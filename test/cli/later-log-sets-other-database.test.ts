@@ -13,7 +13,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { captureCli } from '../support/cli.js';
+import { captureCli, expectOneLineError } from '../support/cli.js';
 import { corpusPath, describeCorpus } from '../support/corpus.js';
 import { appendedBackupSet } from '../support/appended-backup-set.js';
 
@@ -31,6 +31,15 @@ describeCorpus('later log sets of another database in a --bak file', () => {
     writeFileSync(same, appendedBackupSet(corpusPath('appveyor-lab', 'RestoreTimeClean', 'RestoreTimeClean.bak'), corpusPath('appveyor-lab', 'RestoreTimeClean', 'RestoreTimeClean_1.trn')));
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('scan --trn of a log backup file with a full backup of another database appended: refused naming set 2 a full backup, not a log backup', async () => {
+    // SYNTHETIC: RestoreTimeClean_1.trn whole, then StopAt.bak's set appended as set 2
+    const f = join(dir, 'rtc-log-stopat-full.trn');
+    writeFileSync(f, appendedBackupSet(corpusPath('appveyor-lab', 'RestoreTimeClean', 'RestoreTimeClean_1.trn'), corpusPath('appveyor-lab', 'sql2008-backups', 'StopAt', 'StopAt.bak')));
+    const line = expectOneLineError(await cli('scan', '--trn', f, '--op', 'insert'), 'INPUT_MIXED_DATABASES');
+    expect(line).toContain(`log backup ${f} (backup set 1) (database RestoreTimeClean) and full backup ${f} (backup set 2) (database StopAt)`);
+    expect(line).not.toContain(`log backup ${f} (backup set 2)`);
+  });
 
   it('scan: no note sending the DBA to another database\'s log set', async () => {
     const r = await cli('scan', '--bak', mixed, '--position', '1', '--op', 'insert');
