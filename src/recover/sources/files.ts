@@ -413,7 +413,8 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
         // the file given with --bak too (`--bak ALL.bak --position 1 --trn ALL.bak`, as the README
         // lays it out): "give it with --bak" named what was done; a copy cut short before its log
         // backup sets was told so nowhere. Say it holds no log backup set, where it is cut, the way on.
-        if (baks.some((b) => sameFile(b, t))) {
+        // (the CLI's words: a service job, whose advice names its request's fields, keeps its own)
+        if (!inputs.backupAdvice?.notALogBackup && baks.some((b) => sameFile(b, t))) {
           const cut = layout.problems.find((p) => p.location.offset !== undefined && /cut short|end of the file/.test(p.reason));
           throw new InputError('INPUT_NOT_A_LOG_BACKUP', `${t} holds no log backup set: ${layout.sets > 1 ? `its ${layout.sets} backup sets are` : 'its one backup set is a'} ${[...new Set(headers.map((x) => x.backupType))].join('/')} backup${layout.sets > 1 ? 's' : ''}, read with --bak ${t}${cut ? `; the file is cut short (${cut.code} at offset ${cut.location.offset}): log backup sets appended after it are not in this copy, give a whole copy of it` : ''}; to read the database backup alone, leave out --trn ${t}`, { file: t });
         }
