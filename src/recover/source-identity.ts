@@ -57,6 +57,17 @@ export interface SourceFileIdentity {
    * (WITH NOINIT appends the backups of any database to one file); absent for a file of one set.
    */
   set?: number;
+  /**
+   * For a set of a --trn file that is not a log backup (a full or differential backup appended to
+   * the log backups' file, left out of the log chain: files.ts): its kind (`full backup`), said in
+   * place of the role's word ("log backup"), which named it wrongly. Absent otherwise.
+   */
+  setKind?: string;
+}
+
+/** How `i` is named in a sentence: its role's word, or the kind of a database backup set of a --trn file. */
+function roleName(i: SourceFileIdentity): string {
+  return i.setKind ?? ROLE_NAMES[i.role];
 }
 
 /** What the check found: which files could not be checked (their binding id is unreadable). */
@@ -139,7 +150,7 @@ export async function readSourceIdentities(file: string, role: SourceFileRole, p
     const set = sets > 1 ? { set: p } : {};
     try {
       const h = readBackupHeader(file, layout, p);
-      out.push({ file, role, bindingId: h.bindingId, databaseName: h.databaseName, familyGuid: h.familyGuid, serverName: h.serverName || null, ...set });
+      out.push({ file, role, bindingId: h.bindingId, databaseName: h.databaseName, familyGuid: h.familyGuid, serverName: h.serverName || null, ...set, ...(role === 'trn' && h.backupType !== 'log' ? { setKind: `${h.backupType} backup` } : {}) });
     } catch (e) {
       if (p === positions[0]) throw e;
       out.push({ file, role, bindingId: null, databaseName: null, ...set });
@@ -168,7 +179,7 @@ export function assertOneDatabase(ids: SourceFileIdentity[]): IdentityCheck {
   const first = known[0];
   for (const other of known.slice(1)) {
     if (other.bindingId !== first.bindingId) {
-      const name = (i: SourceFileIdentity) => `${ROLE_NAMES[i.role]} ${echoInput(i.file, 1000)}${i.set !== undefined ? ` (backup set ${i.set})` : ''}${i.databaseName ? ` (database ${echoInput(i.databaseName, 300)})` : ''}`;
+      const name = (i: SourceFileIdentity) => `${roleName(i)} ${echoInput(i.file, 1000)}${i.set !== undefined ? ` (backup set ${i.set})` : ''}${i.databaseName ? ` (database ${echoInput(i.databaseName, 300)})` : ''}`;
       // Which of the two it is, where both files show their FamilyGUID (backups: HEADERONLY
       // FamilyGUID, SCIN @156): RESTORE as a new database gives a new binding id and keeps the family
       // GUID (sys.database_recovery_status.family_guid), so one family is a database and a restored
@@ -212,7 +223,7 @@ export function sameIdOtherNames(ids: readonly SourceFileIdentity[]): string[] {
   const named = [...firstByName.values()];
   if (named.length < 2) return [];
   const [a, ...others] = named;
-  const name = (i: SourceFileIdentity) => `${ROLE_NAMES[i.role]} ${echoInput(i.file, 1000)}${i.set !== undefined ? ` (backup set ${i.set})` : ''} is of database ${echoInput(i.databaseName!, 300)}`;
+  const name = (i: SourceFileIdentity) => `${roleName(i)} ${echoInput(i.file, 1000)}${i.set !== undefined ? ` (backup set ${i.set})` : ''} is of database ${echoInput(i.databaseName!, 300)}`;
   return others.map(
     (b) =>
       `${name(a!)} and ${name(b)}, with the same binding id ${a!.bindingId}: one database renamed between these backups (ALTER DATABASE … MODIFY NAME), or two databases, one attached from copies of the other's files (which keep the binding id: a test copy, a tenant made from one), whose logs hold the same LSNs from the copy on, so that rows read from both may be of two databases; if it is not one database renamed, give the files of one database`,
@@ -242,7 +253,7 @@ export function sameIdOtherServers(ids: readonly SourceFileIdentity[]): string[]
   const servers = [...firstByServer.values()];
   if (servers.length < 2) return [];
   const [a, ...others] = servers;
-  const name = (i: SourceFileIdentity) => `${ROLE_NAMES[i.role]} ${echoInput(i.file, 1000)}${i.set !== undefined ? ` (backup set ${i.set})` : ''} was taken on server ${echoInput(i.serverName!, 300)}`;
+  const name = (i: SourceFileIdentity) => `${roleName(i)} ${echoInput(i.file, 1000)}${i.set !== undefined ? ` (backup set ${i.set})` : ''} was taken on server ${echoInput(i.serverName!, 300)}`;
   return others.map(
     (b) =>
       `${name(a!)} and ${name(b)}, with the same binding id ${a!.bindingId}${a!.databaseName && b.databaseName ? ` (database ${echoInput(a!.databaseName, 300)}${b.databaseName.toLowerCase() !== a!.databaseName.toLowerCase() ? ` and ${echoInput(b.databaseName, 300)}` : ''})` : ''}: one database backed up on several servers (availability group replicas, log shipping, a move), or a copy of it attached on another server from copies of its files (a test copy, which keeps the binding id and often the name), whose log goes on from the same LSNs, so that rows read from both may be of two databases; if the servers do not hold one database, give the backups of one server`,
@@ -334,7 +345,7 @@ export function checkCatalogDatabase(given: GivenCatalog, ids: SourceFileIdentit
   }
   const other = known.find((i) => i.bindingId !== id.databaseGuid);
   if (!other) return [];
-  const file = `${ROLE_NAMES[other.role]} ${echoInput(other.file, 1000)}${other.set !== undefined ? ` (backup set ${other.set})` : ''}${other.databaseName ? ` (database ${echoInput(other.databaseName, 300)})` : ''}`;
+  const file = `${roleName(other)} ${echoInput(other.file, 1000)}${other.set !== undefined ? ` (backup set ${other.set})` : ''}${other.databaseName ? ` (database ${echoInput(other.databaseName, 300)})` : ''}`;
   const family = id.familyGuid && other.familyGuid
     ? id.familyGuid === other.familyGuid
       ? `both are of one backup family (family_guid ${id.familyGuid}): the catalog is of a copy of this database restored as a new database (RESTORE gives it a new database_guid and keeps family_guid), whose tables share this database's allocation unit ids only as of the backup it was restored from (tables created, rebuilt or dropped since, in either, do not)`

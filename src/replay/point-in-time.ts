@@ -535,7 +535,8 @@ function laterLogSetsInBakFiles(bakFiles: readonly string[], trnFiles: readonly 
   const out: string[] = [];
   for (const f of new Set(bakFiles)) {
     if (trnPaths.has(realPath(f))) continue;
-    const later = logSetsEndingPast(f, reach);
+    // the database read: every set read is of it (checked when the sets were read)
+    const later = sets.length ? logSetsEndingPast(f, reach, sets[0]!) : [];
     if (!later.length) continue;
     const end = lastEnding(later);
     out.push(`${f} (given with --bak) also holds log backup set${later.length > 1 ? 's' : ''} ${later.map((l) => l.position).join(', ')}, going on to LSN ${end.header.lastLsn.lsn}, which ${later.length > 1 ? 'are' : 'is'} not read: add --trn ${f} to replay through ${later.length > 1 ? 'them' : 'it'}`);

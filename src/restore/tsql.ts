@@ -36,6 +36,18 @@ export interface RenderOptions {
   replaceExisting?: boolean;
   /** STATS = n on every restore that reads a backup (progress every n percent); absent in plans. */
   stats?: number;
+  /**
+   * The caller has no --replace-original (`restore run` never restores over the original): its
+   * over-the-original refusal then does not advise that option (commander refused it as unknown).
+   */
+  noReplaceOriginal?: boolean;
+}
+
+/** The way on of an over-the-original refusal: --as NEW_NAME, and --replace-original where the command has it. */
+function overOriginalWayOn(db: string, noReplaceOriginal: boolean): string {
+  return noReplaceOriginal
+    ? 'give --as NEW_NAME for a side database (restore run never restores over the original database)'
+    : `give --as NEW_NAME for a side database (recommended), or --replace-original to overwrite ${db} deliberately`;
 }
 
 export interface FileMove {
@@ -65,7 +77,7 @@ export function refuseTargetNameUpFront(command: string, o: { as?: string; repla
     throw new InputError('INPUT_RESTORE_OVER_ORIGINAL', `${command} without --as would restore over ${db} and its files: give --as NEW_NAME for a side database (recommended), or --replace-original to overwrite ${db} deliberately; no backup was read`, { field: '--as' });
   }
   if (names.length === 1 && trim(o.as) === trim(names[0]!) && !o.replaceOriginal) {
-    throw new InputError('INPUT_RESTORE_OVER_ORIGINAL', `--as ${o.as} names the database whose backups are planned (--database ${names[0]}): the plan would restore over ${names[0]} and its files; give --as NEW_NAME for a side database (recommended), or --replace-original to overwrite ${names[0]} deliberately; no backup was read`, { field: '--as' });
+    throw new InputError('INPUT_RESTORE_OVER_ORIGINAL', `--as ${o.as} names the database whose backups are planned (--database ${names[0]}): the plan would restore over ${names[0]} and its files; ${overOriginalWayOn(names[0]!, command === 'restore run')}; no backup was read`, { field: '--as' });
   }
   const system = trim(o.as);
   if (SYSTEM_DATABASES.includes(system) && !names.some((n) => trim(n) === system)) {
@@ -163,7 +175,7 @@ export function renderRestore(chain: RestoreChain, o: RenderOptions): RenderedPl
   // ignored here too: `--as 'Shop '` must not slip past the over-the-original refusal
   const over = o.as.replace(/ +$/, '').toLowerCase() === original.replace(/ +$/, '').toLowerCase();
   if (over && !o.replaceOriginal) {
-    throw new InputError('INPUT_RESTORE_OVER_ORIGINAL', `the plan would restore over the original database ${original} and its files; give --as NEW_NAME for a side database (recommended), or --replace-original to overwrite ${original} deliberately`);
+    throw new InputError('INPUT_RESTORE_OVER_ORIGINAL', `the plan would restore over the original database ${original} and its files; ${overOriginalWayOn(original, o.noReplaceOriginal === true)}`);
   }
   // a side database named master, model, msdb or tempdb is the server's own: RESTORE over it
   // (restore run --overwrite-existing writes REPLACE) would put this database in its place

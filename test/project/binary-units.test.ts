@@ -37,3 +37,14 @@ it("the CLI's strings say KiB and MiB for sizes in powers of 1024", () => {
   }
   expect(found).toEqual([]);
 });
+
+it("the docs name rowback's binary thresholds in MiB and the corpus sizes exactly", () => {
+  // the --threads threshold (PARALLEL_MIN_BYTES, 64 × 1024 × 1024), the pair budget
+  // (PAIR_BUDGET_BYTES, 32 × 1024 × 1024), the --hold-memory budget (DEFAULT_HOLD_BUDGET, 64 ×
+  // 1024 × 1024): the CLI says MiB (cf4fa13e), these doc lines still said MB; Database1_log.ldf is
+  // 851,968 bytes, 832 KiB, one line still said 850 KiB
+  const docs = [join(repo, 'README.md'), join(repo, 'DEVELOPERS.md'), ...readdirSync(join(repo, 'docs')).filter((f) => f.endsWith('.md')).map((f) => join(repo, 'docs', f))];
+  const wrong = /\b64 MB of log files\b|\b64 MB threshold\b|\b32 MB of pair keys\b|Pair keys are kept within 32 MB\b|\b64 MB budget\b|\b850 KiB AngularJs\b/;
+  const found = docs.flatMap((f) => readFileSync(f, 'utf8').split('\n').flatMap((l, i) => (wrong.test(l) ? [`${relative(repo, f)}:${i + 1}`] : [])));
+  expect(found).toEqual([]);
+});

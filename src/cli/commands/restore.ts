@@ -53,6 +53,8 @@ export interface PlanOptions {
   format: PlanFormat;
   standby?: string;
   replaceOriginal?: boolean;
+  /** The plan is restore run's, which has no --replace-original: its refusals do not advise it (RenderOptions.noReplaceOriginal). */
+  noReplaceOriginal?: boolean;
   /** Plan even when a log backup of the plan lost log the restore needs (refused otherwise: INPUT_RESTORE_LOG_DAMAGED). */
   acceptDamagedLog?: boolean;
   /** Exit 3 (INCOMPLETE_EXIT_CODE) instead of 0 when the plan carries a WARNING of its backups (planWarned). */
@@ -160,7 +162,7 @@ export async function runRestoreRun(
   warnLocalTimes('restore run', [['--stop-at', o.stopAt, 'start']], stderr);
   if (o.stage !== undefined) checkStagingStore(o.stage);
   const stats = Number(o.stats ?? '10');
-  const planOpts: PlanOptions = { ...o, format: 'sql', ...(o.backups?.length ? { server: undefined } : {}) };
+  const planOpts: PlanOptions = { ...o, format: 'sql', noReplaceOriginal: true, ...(o.backups?.length ? { server: undefined } : {}) };
   // a plan `restore plan` refuses (log the restore needs lost: INPUT_RESTORE_LOG_DAMAGED) is refused
   // here too, before any connection to the server (it warned, then ran the restore anyway)
   const { chain, logDamage, logNotes, headerWarnings, identityNotes, clockWarning } = await planRestore(planOpts, deps);
@@ -180,7 +182,7 @@ export async function runRestoreRun(
   process.once('SIGINT', onSigint);
   process.once('SIGTERM', onSigint);
   try {
-    const r = await runRestore(exec, (replaceExisting) => renderRestore(chain, { as: o.as!, standby: o.standby, stats, replaceExisting }).statements, {
+    const r = await runRestore(exec, (replaceExisting) => renderRestore(chain, { as: o.as!, standby: o.standby, stats, replaceExisting, noReplaceOriginal: true }).statements, {
       as: o.as,
       overwriteExisting: o.overwriteExisting,
       signal: ac.signal,
@@ -751,7 +753,7 @@ export async function planRestore(o: PlanOptions, deps: PlanDeps = {}): Promise<
   appendAll(chain.notes, diffNotes);
   // before the others, in place (the array may be held elsewhere); no spread call (util/append-all.ts)
   appendAll(chain.notes, appendAll(identityNotes.slice(), chain.notes.splice(0)));
-  const rendered = renderRestore(chain, { as, replaceOriginal: o.replaceOriginal, standby: o.standby });
+  const rendered = renderRestore(chain, { as, replaceOriginal: o.replaceOriginal, standby: o.standby, ...(o.noReplaceOriginal ? { noReplaceOriginal: true } : {}) });
   const logDamage = damage.needed.map(neededWarning);
   const headerWarnings = chain.steps.flatMap((st) => st.set.headerWarnings ?? []);
   // a stop time the server's clock passed twice (a daylight-saving fold): STOPAT stops at the first

@@ -2,7 +2,8 @@ import { isoLogTimesIn } from '../../recover/log-local-time.js';
 import { skippedLines } from '../skipped-lines.js';
 import { otherSchemasNote } from '../../reconstruct/metadata/names.js';
 import { findTableName } from '../../reconstruct/metadata/names.js';
-import { namingFile, readTextFile } from '../../util/files.js';
+import { accessSync, constants as fsConstants, statSync } from 'node:fs';
+import { namingFile, readTextFile, unreadableWhy } from '../../util/files.js';
 import { assertWritableOutput, openOutputFile } from '../files.js';
 import { REPORT_TIMES, reportingFailure, writeReport } from '../failed-report.js';
 import type { Writable } from 'node:stream';
@@ -167,8 +168,8 @@ export async function runScan(opts: ScanOptions): Promise<void> {
   // cannot be read, a --schema catalog that does not parse were refused only after all of that.
   if (opts.schema && opts.ddl) throw new InputError('INPUT_BAD_OPTION', 'give --schema or --ddl, not both');
   typeAliasesOf(opts);
-  if (opts.ddl) assertReadableFile('--ddl', opts.ddl);
-  if (opts.schema) assertReadableFile('--schema', opts.schema);
+  if (opts.ddl) assertReadableTextInput('--ddl', opts.ddl);
+  if (opts.schema) assertReadableTextInput('--schema', opts.schema);
   const schemaCatalog = opts.schema ? readCatalogFile(opts.schema, '--schema') : undefined;
   // Ctrl-C / SIGTERM stop the scan where it is, so that the rows written so far are flushed and
   // the temporary files of held transactions are removed (Node's default would exit at once and
@@ -651,6 +652,30 @@ function loadMetadataOverride(opts: ScanOptions, databaseDefault?: DatabaseDefau
   const sparse = assumedSparseIdsNote(layouts, '--schema (sql/table-metadata.sql) or the data file (--mdf/--bak)');
   if (sparse) notes.push(`--ddl: ${sparse}`);
   return { layouts, notes };
+}
+
+/**
+ * The up-front check of a --ddl/--schema text (runScan, before any log file is opened): a file that
+ * does not exist, cannot be read, is a directory or is empty is refused as assertReadableFile
+ * refuses it (INPUT_FILE_UNREADABLE, INPUT_EMPTY_FILE). A pipe or character device is only checked
+ * readable: `--schema <(sqlcmd …)` or `--ddl /dev/stdin` is read by readTextFile, as before the
+ * check was moved up front (assertReadableFile refused it "a FIFO (named pipe)", and a pipe's size 0
+ * is no emptiness). Throws InputError INPUT_FILE_UNREADABLE.
+ */
+function assertReadableTextInput(flag: string, file: string): void {
+  let stream = false;
+  try {
+    const st = statSync(file);
+    stream = st.isFIFO() || st.isCharacterDevice();
+  } catch {
+    // not there or not reachable: assertReadableFile says which
+  }
+  if (!stream) return assertReadableFile(flag, file);
+  try {
+    accessSync(file, fsConstants.R_OK);
+  } catch (e) {
+    throw new InputError('INPUT_FILE_UNREADABLE', `${flag} ${file}: ${unreadableWhy(e)}`, { file });
+  }
 }
 
 /** `--type-alias NAME=TYPE` options as a record; INPUT_BAD_OPTION for one that is not NAME=TYPE. */

@@ -410,6 +410,14 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
       const position = i + 1;
       if (h.backupType === 'log') { given.push({ file: t, position, header: h }); return; }
       if (!hasLog) {
+        // the file given with --bak too (`--bak ALL.bak --position 1 --trn ALL.bak`, as the README
+        // lays it out): "give it with --bak" named what was done; a copy cut short before its log
+        // backup sets was told so nowhere. Say it holds no log backup set, where it is cut, the way on.
+        // (the CLI's words: a service job, whose advice names its request's fields, keeps its own)
+        if (!inputs.backupAdvice?.notALogBackup && baks.some((b) => sameFile(b, t))) {
+          const cut = layout.problems.find((p) => p.location.offset !== undefined && /cut short|end of the file/.test(p.reason));
+          throw new InputError('INPUT_NOT_A_LOG_BACKUP', `${t} holds no log backup set: ${layout.sets > 1 ? `its ${layout.sets} backup sets are` : 'its one backup set is a'} ${[...new Set(headers.map((x) => x.backupType))].join('/')} backup${layout.sets > 1 ? 's' : ''}, read with --bak ${t}${cut ? `; the file is cut short (${cut.code} at offset ${cut.location.offset}): log backup sets appended after it are not in this copy, give a whole copy of it` : ''}; to read the database backup alone, leave out --trn ${t}`, { file: t });
+        }
         throw new InputError('INPUT_NOT_A_LOG_BACKUP', `${t}${layout.sets > 1 ? ` (backup set ${position})` : ''} is a ${h.backupType} backup, not a log backup; ${inputs.backupAdvice?.notALogBackup ?? 'give it with --bak'}`, { file: t });
       }
       // read by --bak as well (`--bak ALL.bak --position 1 --trn ALL.bak`): nothing to say
@@ -531,7 +539,7 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
   for (const x of inputs.ldf ? [] : bakSets) {
     if (x.files.length > 1 || trn.some((t) => sameFile(t, x.file))) continue;
     const reach = BigInt(x.header.lastLsn.decimal) > chainEnd ? BigInt(x.header.lastLsn.decimal) : chainEnd;
-    const later = logSetsEndingPast(x.file, reach).filter((l) => l.position !== x.position);
+    const later = logSetsEndingPast(x.file, reach, x.header).filter((l) => l.position !== x.position);
     if (!later.length) continue;
     const lastSet = lastEnding(later);
     const note = `${x.file} also holds log backup set${later.length > 1 ? 's' : ''} ${later.map((l) => l.position).join(', ')}, going on to LSN ${lastSet.header.lastLsn.lsn}${lastSet.header.backupStartDate ? ` (backup set ${lastSet.position} started ${lastSet.header.backupStartDate}, the SQL Server's local time)` : ''}, past the log this scan reads: ${later.length > 1 ? 'they are' : 'it is'} not read; add --trn ${x.file} to read the rows deleted or changed after backup set ${x.position}`;
@@ -603,6 +611,16 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
     const copy = x.header.backupSetGuid ? bakSets.find((b) => b.header.backupSetGuid === x.header.backupSetGuid) : undefined;
     if (copy) {
       leftOutSetNotes.push(`${x.file} (backup set ${x.position}) is a ${x.header.backupType} backup appended to the log backups' file, not a log backup: left out of the log chain; the same backup (BackupSetGUID ${x.header.backupSetGuid}) is read from --bak ${copy.file}`);
+      continue;
+    }
+    // A differential is read as the database backup only beside its full backup, and one --position
+    // picks the set of every --bak file: `--bak F --position N` of it is refused
+    // INPUT_DIFFERENTIAL_WITHOUT_FULL, whose `--bak FULL.bak F` is then refused for --position.
+    // The advice names the full backup it is based on (or says it is read already).
+    if (x.header.backupType === 'differential') {
+      const base = x.header.differentialBaseGuid;
+      const full = base ? bakSets.find((b) => b.header.backupType === 'full' && b.header.backupSetGuid === base) : undefined;
+      leftOutSetNotes.push(`${x.file} (backup set ${x.position}) is a differential backup appended to the log backups' file, not a log backup: left out of the log chain (a differential backup neither breaks nor joins it); ${full ? `its full backup is read from --bak ${full.file}` : `a differential is read only beside its full backup, which --bak ${x.file} --position ${x.position} cannot give with it: for the table metadata give its full backup${base ? ` (BackupSetGUID ${base})` : ''} with --bak`}`);
       continue;
     }
     leftOutSetNotes.push(`${x.file} (backup set ${x.position}) is a ${x.header.backupType} backup appended to the log backups' file, not a log backup: left out of the log chain (a ${x.header.backupType} backup neither breaks nor joins it); to read it as the database backup, give --bak ${x.file} --position ${x.position}`);
