@@ -374,7 +374,7 @@ interface GivenSet {
  * (FORMAT_BAD_BACKUP_HEADER) only its own set, a WARNING only its own set's.
  * Throws what readMtfLayout, choosePosition and readBackupHeader throw.
  */
-function setsOf(path: string, role: 'bak' | 'trn', position: number | undefined, positionFlag: string, bakSets: ReadonlySet<string>, skippedNotes: string[], hidden: string[]): GivenSet[] {
+function setsOf(path: string, role: 'bak' | 'trn', position: number | undefined, positionFlag: string, bakSets: ReadonlyMap<string, { file: string; backupSetGuid: string | null }>, skippedNotes: string[], hidden: string[]): GivenSet[] {
   const layout = readMtfLayout(path);
   let positions: number[];
   if (role === 'bak' || layout.sets <= 1) {
@@ -410,7 +410,16 @@ function setsOf(path: string, role: 'bak' | 'trn', position: number | undefined,
   for (const h of headers) {
     const p = positions[headers.indexOf(h)]!;
     if (role === 'trn' && several && hasLog && h.backupType !== 'log') {
-      if (!bakSets.has(`${realPath(path)}#${p}`)) skippedNotes.push(`${path} (FILE = ${p}) is a ${h.backupType} backup appended to the log backups' file, not a log backup: left out of the chain (a full or differential backup neither breaks nor joins the log chain, so no log is lost; give it with --bak ${path} --position ${p} to start from it)`);
+      if (bakSets.has(`${realPath(path)}#${p}`)) continue;
+      const lead = `${path} (FILE = ${p}) is a ${h.backupType} backup appended to the log backups' file, not a log backup: left out of the chain`;
+      // the same backup read from another --bak file (a copy: its BackupSetGUID): said so, not "give it with --bak"
+      const copy = h.backupSetGuid ? [...bakSets.values()].find((b) => b.backupSetGuid === h.backupSetGuid) : undefined;
+      if (copy) skippedNotes.push(`${lead}; the same backup (BackupSetGUID ${h.backupSetGuid}) is read from --bak ${copy.file}`);
+      // a differential: the replay goes from the full backup through the log backups without it, and
+      // as a base it needs its full backup beside it, which one --position cannot pick in two sets
+      // (`--bak F --position N` of it alone is refused INPUT_DIFFERENTIAL_WITHOUT_FULL)
+      else if (h.backupType === 'differential') skippedNotes.push(`${lead} (a differential backup neither breaks nor joins the log chain, so no log is lost; the replay does not start from it: a differential is read only beside its full backup, and one --position cannot pick it there with the full backup)`);
+      else skippedNotes.push(`${lead} (a full backup neither breaks nor joins the log chain, so no log is lost; give it with --bak ${path} --position ${p} to start from it)`);
       continue;
     }
     const cut = !several && h.backupType === 'log' ? cutLogStream(layout) : null;
@@ -573,8 +582,8 @@ export async function replayTablesOutcomes(inputs: ReplayTablesInputs): Promise<
   const flag = inputs.positionFlag ?? '--position';
   const skippedSets: string[] = [];
   const hidden: string[] = [];
-  const baks = inputs.bak.flatMap((f) => setsOf(f, 'bak', inputs.position, flag, new Set(), skippedSets, hidden));
-  const bakSets = new Set(baks.map((x) => `${realPath(x.set.devices[0]!)}#${x.set.position}`));
+  const baks = inputs.bak.flatMap((f) => setsOf(f, 'bak', inputs.position, flag, new Map(), skippedSets, hidden));
+  const bakSets = new Map(baks.map((x) => [`${realPath(x.set.devices[0]!)}#${x.set.position}`, { file: x.set.devices[0]!, backupSetGuid: x.set.backupSetGuid }] as const));
   const all = [...baks, ...inputs.trn.flatMap((f) => setsOf(f, 'trn', undefined, flag, bakSets, skippedSets, hidden))];
   // A log backup given twice, one copy cut short in its log stream or with damaged closing blocks
   // and one whole: the whole one is read. The chain takes either of two copies of one LSN range

@@ -109,7 +109,16 @@ describeCorpus('point-in-time replay from files of several backup sets', () => {
     const other = await dump([FULL()], [f['full-and-logs.bak']!]);
     expect(other.code, other.stderr).toBe(0);
     expect(other.stdout).toBe(one.stdout);
-    expect(other.stderr).toContain(`note: ${f['full-and-logs.bak']} (FILE = 1) is a full backup appended to the log backups' file, not a log backup: left out of the chain`);
+    // the full set is RestoreTimeClean.bak itself (a copy appended): said as read from --bak, not "give it with --bak"
+    expect(other.stderr).toContain(`note: ${f['full-and-logs.bak']} (FILE = 1) is a full backup appended to the log backups' file, not a log backup: left out of the chain; the same backup (BackupSetGUID 5AF3E50D-A4E0-4E9B-8AEF-FE52898C6359) is read from --bak ${FULL()}`);
+    // a differential set in a --trn file: not advised as a base (--bak F --position N of it alone is refused INPUT_DIFFERENTIAL_WITHOUT_FULL)
+    const logsDiff = join(dir, 'logs-diff.trn');
+    writeFileSync(logsDiff, appendedBackupSet(LOGS()[0]!, LOGS()[1]!, LOGS()[2]!, rtc('RestoreTimeClean2.bak')));
+    const withDiff = await dump([FULL()], [logsDiff]);
+    expect(withDiff.code, withDiff.stderr).toBe(0);
+    expect(withDiff.stdout).toBe(one.stdout);
+    expect(withDiff.stderr).toContain(`note: ${logsDiff} (FILE = 4) is a differential backup appended to the log backups' file, not a log backup: left out of the chain (a differential backup neither breaks nor joins the log chain, so no log is lost; the replay does not start from it: a differential is read only beside its full backup`);
+    expect(withDiff.stderr).not.toContain(`--bak ${logsDiff} --position 4`);
     // a log backup set picked as the base: refused naming the set, and the way on
     const log = expectOneLineError(await dump([f['full-and-logs.bak']!], [f['logs.trn']!], ['--position', '2']), 'INPUT_NOT_A_DATABASE_BACKUP');
     expect(log).toContain(`--bak ${f['full-and-logs.bak']} (FILE = 2) is a log backup: give it with --trn`);
