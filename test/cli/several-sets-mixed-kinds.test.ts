@@ -134,9 +134,28 @@ describeCorpus('several backup sets of different kinds in one file', () => {
     const followed = await cli('scan', '--bak', all, '--position', '1', '--trn', all, '--op', 'insert', '--quiet');
     expect(followed.stdout.trim().split('\n').length).toBe(30);
     expect(followed.stderr).not.toContain('also holds log backup');
+    // the file as --trn alone: no metadata, and the full set at hand is named first (it said only
+    // "give … a full backup (--bak FILE.bak)")
+    const alone = expectOneLineError(await cli('scan', '--trn', all, '--op', 'insert'), 'INPUT_NO_METADATA');
+    expect(alone).toContain(`no table metadata: ${all} (backup set 1) is a full backup of this database: give --bak ${all} --position 1 beside --trn; or give the database's data file`);
     // the whole chain given as files of their own: nothing past it, no note
     const whole = await cli('scan', '--bak', all, '--position', '1', '--trn', rtc('RestoreTimeClean_1.trn'), rtc('RestoreTimeClean_2.trn'), rtc('RestoreTimeClean_3.trn'), '--op', 'insert');
     expect(whole.stderr).not.toContain('also holds log backup');
+  });
+
+  it('scan --bak FILE --position 1 of a copy cut short in a later set: set 1 is read whole, the damage a note, not INCOMPLETE; with --trn FILE the cut log is INCOMPLETE', async () => {
+    // before: "INCOMPLETE: parts of the log could not be read (FORMAT_BAD_MTF)" for damage in a set
+    // the scan does not read (dump --bak of the same set already said it as a note)
+    const whole = appendedBackupSet(rtc('RestoreTimeClean.bak'), rtc('RestoreTimeClean_1.trn'), rtc('RestoreTimeClean_2.trn'), rtc('RestoreTimeClean_3.trn'));
+    const cutCopy = join(dir, 'full-logs-cut.bak');
+    writeFileSync(cutCopy, whole.subarray(0, whole.length - 100_000));
+    const r = await cli('scan', '--bak', cutCopy, '--position', '1', '--op', 'insert', '--strict');
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).not.toContain('INCOMPLETE');
+    expect(r.stderr).toContain(`note: ${cutCopy}: FORMAT_BAD_MTF after backup set 1, which this scan reads whole (its end block at offset `);
+    expect(r.stderr).toContain('), in a later set it does not read: ');
+    const withLog = await cli('scan', '--bak', cutCopy, '--position', '1', '--trn', cutCopy, '--op', 'insert');
+    expect(withLog.stderr).toContain('INCOMPLETE: parts of the log could not be read (FORMAT_BAD_MTF)');
   });
 
   it('scan --trn of a file of three sets (log, log, full): both log sets read, the full one left out with a note', async () => {

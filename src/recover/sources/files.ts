@@ -346,6 +346,7 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
   // Damage in a set's closing blocks only (after every data and log stream, mtf.ts trailerOnly)
   // loses nothing the scan reads: a note naming it, not a skipped item (it made the scan INCOMPLETE).
   const trailerNotes: string[] = [];
+  const laterSetDamageNotes: string[] = [];
   const headerWarnings: string[] = [];
   const logWarnings: string[] = [];
   // A log backup cut short inside its log stream (MQTL) loses log only if what was read falls short
@@ -366,8 +367,19 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
     const layout = layoutOf(b);
     const cut = trn.includes(b) && !cutLogStreams.has(b) ? cutLogStream(layout) : null;
     if (cut) cutLogStreams.set(b, cut);
+    // a --bak file of several sets read for one (--position N), not given with --trn: damage after
+    // that set's ESET lies in a later set this scan does not read (its blocks were all read before
+    // it), as the replay judges it (point-in-time.ts setsOf closedBefore); it made `scan --bak ALL.bak
+    // --position 1` INCOMPLETE for a cut set 3
+    const chosenEnd = layout.sets > 1 && inputs.position !== undefined && !trn.includes(b)
+      ? layout.dblks.find((d) => d.type === 'ESET' && d.set === inputs.position)?.offset
+      : undefined;
     for (const p of layout.problems) {
       if (p === cut) continue;
+      if (chosenEnd !== undefined && p.location.offset !== undefined && p.location.offset > chosenEnd) {
+        laterSetDamageNotes.push(`${b}: ${p.code} after backup set ${inputs.position}, which this scan reads whole (its end block at offset ${chosenEnd}), in a later set it does not read: ${p.reason} (offset ${p.location.offset})`);
+        continue;
+      }
       if (p.code === MTF_TRAILER_DAMAGED) trailerNotes.push(`${b}: ${p.code}: ${p.reason} (offset ${p.location.offset})`);
       else if (p.code === BACKUP_HEADER_WARNING) headerWarnings.push(`${b}: ${p.code}: ${p.reason} (offset ${p.location.offset})`);
       else {
@@ -691,7 +703,7 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
   const logBackupsStart: LogReadEnd | null = backupsStartSet ? setRef(backupsStartSet) : null;
 
   // Every file must belong to one database (binding id), checked once before anything is decoded.
-  const notes: string[] = [...leftOutSetNotes, ...givenTwice, ...unreadNotes, ...trailerNotes];
+  const notes: string[] = [...leftOutSetNotes, ...givenTwice, ...unreadNotes, ...trailerNotes, ...laterSetDamageNotes];
   const identityNotes: string[] = [...unreadLoudNotes];
   let identity: Promise<void> | null = null;
   const ids: SourceFileIdentity[] = [];
@@ -1193,7 +1205,11 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
       if (catalog) return catalog;
       await ensureOneDatabase();
       if (mdfs.length === 0 && baks.length === 0) {
-        throw new InputError('INPUT_NO_METADATA', `no table metadata: ${inputs.backupAdvice?.noMetadata ?? NO_METADATA_ADVICE}`);
+        // a full backup set left out of a --trn file (everything appended to one file) is the
+        // metadata at hand: named first, as the way on the CLI takes (--bak F --position N)
+        const full = inputs.backupAdvice?.noMetadata === undefined ? leftOutSets.find((x) => x.header.backupType === 'full') : undefined;
+        const atHand = full ? `${full.file} (backup set ${full.position}) is a full backup of this database: give --bak ${full.file} --position ${full.position} beside --trn; or ` : '';
+        throw new InputError('INPUT_NO_METADATA', `no table metadata: ${atHand}${inputs.backupAdvice?.noMetadata ?? NO_METADATA_ADVICE}`);
       }
       const api = await loadDatafile();
       pageSource = mdfs.length ? api.openDataFiles(mdfs) : openBackupPages(baks, inputs.position, assertBackupSet, inputs.backupAdvice);
