@@ -1,5 +1,5 @@
 import { readBackupHeader, type BackupHeader } from './header.js';
-import { readMtfLayout } from './mtf.js';
+import { readMtfLayout, type MtfLayout } from './mtf.js';
 
 /**
  * The log backup sets of a file of several backup sets (BACKUP … WITH NOINIT appends them: a full
@@ -11,14 +11,15 @@ import { readMtfLayout } from './mtf.js';
  * FamilyGUID the same; a restored copy keeps FamilyGUID): a log backup of ANOTHER database appended
  * to the file is no log of this one, its LSNs compare with nothing here, and `--trn FILE` would be
  * refused INPUT_MIXED_DATABASES (before: named as "the rows deleted or changed after backup set 1").
- * When `of` gives neither id, or a set's header gives neither, the set is kept. Reads the MTF layout
+ * When `of` gives neither id, or a set's header gives neither, the set is kept. `walked`: the file's
+ * MTF layout when the caller has walked it already (else walked here). Reads the MTF layout
  * and the set headers (SSET blocks) only; throws nothing.
  * Source: HEADERONLY's BackupType/LastLSN/BindingID/FamilyGUID as backup/header.ts reads them (SCIN).
  */
-export function logSetsEndingPast(file: string, reach: bigint, of: DatabaseIds): Array<{ position: number; header: BackupHeader }> {
-  let layout: ReturnType<typeof readMtfLayout>;
+export function logSetsEndingPast(file: string, reach: bigint, of: DatabaseIds, walked?: MtfLayout): Array<{ position: number; header: BackupHeader }> {
+  let layout: MtfLayout;
   try {
-    layout = readMtfLayout(file);
+    layout = walked ?? readMtfLayout(file);
   } catch {
     return [];
   }

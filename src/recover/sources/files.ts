@@ -551,7 +551,7 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
   for (const x of inputs.ldf ? [] : bakSets) {
     if (x.files.length > 1 || trn.some((t) => sameFile(t, x.file))) continue;
     const reach = BigInt(x.header.lastLsn.decimal) > chainEnd ? BigInt(x.header.lastLsn.decimal) : chainEnd;
-    const later = logSetsEndingPast(x.file, reach, x.header).filter((l) => l.position !== x.position);
+    const later = logSetsEndingPast(x.file, reach, x.header, layoutOf(x.file)).filter((l) => l.position !== x.position);
     if (!later.length) continue;
     const lastSet = lastEnding(later);
     const note = `${x.file} also holds log backup set${later.length > 1 ? 's' : ''} ${later.map((l) => l.position).join(', ')}, going on to LSN ${lastSet.header.lastLsn.lsn}${lastSet.header.backupStartDate ? ` (backup set ${lastSet.position} started ${lastSet.header.backupStartDate}, the SQL Server's local time)` : ''}, past the log this scan reads: ${later.length > 1 ? 'they are' : 'it is'} not read; add --trn ${x.file} to read the rows deleted or changed after backup set ${x.position}`;
