@@ -27,6 +27,7 @@
  *   filegroup id (0 for a log file), @48/@50 logical name, @52/@54 physical name. SCIN @216 the
  *   database's default collation, 5 bytes in TDS form (tds-collation.ts, with its evidence).
  */
+import { utcOffsetText } from '../util/utc-offset.js';
 import { FormatError } from '../errors.js';
 import { openBackupBytes } from './bytes.js';
 import { formatLsn, lsnToDecimal, type Lsn } from '../logreader/lsn.js';
@@ -317,11 +318,6 @@ export function ssetUtcOffsetMinutes(sset: Uint8Array): number | null {
   return v * 15;
 }
 
-/** Minutes east of UTC as `+02:00` / `-05:30`. */
-export function utcOffsetText(minutes: number): string {
-  const a = Math.abs(minutes);
-  return `${minutes < 0 ? '-' : '+'}${String(Math.floor(a / 60)).padStart(2, '0')}:${String(a % 60).padStart(2, '0')}`;
-}
 
 /** A local `YYYY-MM-DDTHH:MM:SS` at `minutes` east of UTC, as UTC `…Z`; null when not that form. */
 export function localToUtc(local: string, minutes: number): string | null {

@@ -1,6 +1,7 @@
 import { InputError } from '../errors.js';
 import { isoToLogTime } from '../logreader/begin-time.js';
 import { echoInput } from '../util/echo.js';
+import { utcOffsetText } from '../util/utc-offset.js';
 
 /**
  * Times in rowback are SQL Server *local* times (fn_dblog's Begin Time has no zone), carried as
@@ -197,7 +198,7 @@ export function localTimeProblem(iso: string, timeZone: string): LocalTimeProble
 export function windowTimeWarning(what: string, text: string, iso: string, timeZone: string): string | undefined {
   const p = localTimeProblem(iso, timeZone);
   if (!p) return undefined;
-  const utcOffset = (o: number) => `UTC${o < 0 ? '-' : '+'}${String(Math.floor(Math.abs(o) / 60)).padStart(2, '0')}:${String(Math.abs(o) % 60).padStart(2, '0')}`;
+  const utcOffset = (o: number) => `UTC${utcOffsetText(o)}`;
   const value = `${what} '${echoInput(text)}'`;
   if (p.kind === 'ambiguous') {
     const [a, b] = p.instants;
