@@ -526,6 +526,10 @@ async function loadSkipped(id, after = 0) {
   // one list at a time: a Show more clicked twice before its answer, or the list asked again (the
   // job reopened, or ending) while the first answer was on its way, appended the same page twice
   // (400 items listed of 205, each torn block twice). The newest list's next page alone is appended.
+  // the same job's list read again (the job opened again, or its scan ended): the box keeps the
+  // reader's open or closed; it closed a box the reader had just opened (the sign-in opens the newest
+  // job, a click on it opens it again, and the second list's answer shut the box under Show more)
+  const again = after === 0 && state.skippedJob === id && !$('job-skipped-box').hidden;
   if (after === 0) { state.skippedList = (state.skippedList ?? 0) + 1; state.skippedJob = id; }
   else if (state.skippedAsked === after) return;
   const list = state.skippedList;
@@ -535,7 +539,11 @@ async function loadSkipped(id, after = 0) {
     $('job-skipped-box').hidden = total === 0;
     $('job-skipped-more').hidden = true;
     if (total === 0) return;
-    $('job-skipped-box').open = job?.complete === false;
+    // open for an INCOMPLETE job, whose sentences name them; for the same job again, as the reader
+    // left it (a box the reader did not touch follows the job: a running job that ends INCOMPLETE opens)
+    const open = job?.complete === false;
+    if (!again || $('job-skipped-box').open === state.skippedOpenByDefault) $('job-skipped-box').open = open;
+    state.skippedOpenByDefault = open;
   }
   let page;
   try {

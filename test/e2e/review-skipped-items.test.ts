@@ -85,3 +85,38 @@ describeBrowser('review page: a job\'s skipped items, Show more clicked twice', 
     await page.unroute('**/api/jobs/*/skipped?*');
   }, 60_000);
 });
+
+describeBrowser('review page: a job\'s skipped items, the box the reader opened, the job opened again', () => {
+  let jobId = 0;
+  const desk = reviewDesk('rowback-e2e-skipped-open-', {
+    stage: ({ store }) => {
+      jobId = stagedJob(store, corpusRows(1), { description: 'torn blocks' });
+      store.stageBatch(jobId, [], Array.from({ length: 205 }, (_, i) => ({ code: 'FORMAT_TORN_BLOCK', reason: `torn log block ${i + 1} (SYNTHETIC)`, location: { file: '/evidence/CRM_log.ldf', offset: 8192 * (i + 1) } })));
+      store.setJobCompleteness(jobId, [], []);
+    },
+  });
+
+  // CI's find (stop 57): the sign-in opens the newest job, a click on it opened it again, and the
+  // second list's answer shut the box the reader had opened between the two: Show more was hidden
+  it('keeps it open when the same job\'s list is read again; a job whose scan is whole opens it closed', async () => {
+    const { page, base, reviewer } = desk;
+    let firstPages = 0;
+    await page.route('**/api/jobs/*/skipped?*', async (route) => {
+      if (/[?&]after=0(&|$)/.test(route.request().url())) firstPages += 1;
+      await route.continue();
+    });
+    await signIn(page, base, reviewer);
+    await expect.poll(() => page.locator('#job-skipped li').count(), { timeout: 15_000 }).toBe(200);
+    expect(await page.locator('#job-skipped-box').getAttribute('open')).toBeNull();
+    const asked = firstPages;
+    await page.locator('#job-skipped-box summary').click();
+    expect(await page.locator('#job-skipped-box').getAttribute('open')).not.toBeNull();
+    await page.locator(`#job-list li[data-job="${jobId}"]`).click();
+    await expect.poll(() => firstPages, { timeout: 15_000 }).toBe(asked + 1);
+    await expect.poll(() => page.locator('#job-skipped li').count(), { timeout: 15_000 }).toBe(200);
+    await page.waitForTimeout(500);
+    expect(await page.locator('#job-skipped-box').getAttribute('open')).not.toBeNull();
+    expect(await page.locator('#job-skipped-more').isVisible()).toBe(true);
+    await page.unroute('**/api/jobs/*/skipped?*');
+  }, 60_000);
+});
