@@ -436,7 +436,20 @@ function restoreFilterFields(filter) {
   }
 }
 
-async function openJob(id) {
+/**
+ * Opens job `id`: its progress, blast radius, rows, runs, notes and skipped items. Asked again for
+ * the job whose opening is still on its way (the sign-in opens the newest job and the reader clicks
+ * it meanwhile, or a double click), the same opening is awaited: it was read twice over, and the
+ * second answer undid what the reader had done between the two (a box opened, a row shown).
+ */
+function openJob(id) {
+  if (state.opening?.id === id && state.jobId === id) return state.opening.promise;
+  const promise = openJobNow(id).finally(() => { if (state.opening?.promise === promise) state.opening = null; });
+  state.opening = { id, promise };
+  return promise;
+}
+
+async function openJobNow(id) {
   state.jobId = id;
   $('create').hidden = true;
   state.lastDryRun = null;
