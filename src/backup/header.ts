@@ -36,6 +36,7 @@ import { tdsCollation, type TdsCollation } from '../reconstruct/tds-collation.js
 
 export { configRecords, guid, type ConfigRecord } from './config-stream.js';
 import { mtfDate, readMtfLayout, streamsOfSet, tapeString, throwIfDamaged, type MtfLayout } from './mtf.js';
+import { localToUtc } from '../util/local-time.js';
 
 export type BackupType = 'full' | 'differential' | 'log';
 
@@ -318,14 +319,6 @@ export function ssetUtcOffsetMinutes(sset: Uint8Array): number | null {
   return v * 15;
 }
 
-
-/** A local `YYYY-MM-DDTHH:MM:SS` at `minutes` east of UTC, as UTC `…Z`; null when not that form. */
-export function localToUtc(local: string, minutes: number): string | null {
-  const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})$/.exec(local);
-  if (!m) return null;
-  const ms = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6])) - minutes * 60_000;
-  return `${new Date(ms).toISOString().slice(0, 19)}Z`;
-}
 
 /** The backup set GUID: first 16 bytes of the SSET's OS-specific data (TAPE_ADDRESS @44). */
 function ssetGuid(d: { bytes: Uint8Array }): string | null {

@@ -5,15 +5,7 @@
  */
 import { datetimeTicksToMs } from '../reconstruct/types/datetime.js';
 
-/** Milliseconds of a `YYYY-MM-DDTHH:MM:SS[.fff]` local time read as if UTC (only compared with another so read); NaN when not that form. */
-export function localMs(iso: string): number {
-  const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,3}))?$/.exec(iso);
-  if (!m) return Number.NaN;
-  const d = new Date(0);
-  d.setUTCFullYear(Number(m[1]), Number(m[2]) - 1, Number(m[3]));
-  d.setUTCHours(Number(m[4]), Number(m[5]), Number(m[6]), Number((m[7] ?? '0').padEnd(3, '0')));
-  return d.getTime();
-}
+export { localMs } from '../util/local-time.js';
 
 /** A log time (fn_dblog form `2024/03/05 14:00:00:000`, an export header's bound as @FromText of sql/export-log-records.sql writes it, or ISO) as ISO local time to the millisecond; null when absent or not a time. */
 export function exportTimeIso(text: string | null): string | null {

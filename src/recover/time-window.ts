@@ -1,6 +1,7 @@
 import { InputError } from '../errors.js';
 import { isoToLogTime } from '../logreader/begin-time.js';
 import { echoInput } from '../util/echo.js';
+import { localMs } from '../util/local-time.js';
 import { utcOffsetText } from '../util/utc-offset.js';
 
 /**
@@ -160,7 +161,7 @@ export type LocalTimeProblem =
 export function localTimeProblem(iso: string, timeZone: string): LocalTimeProblem | undefined {
   const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})\.(\d{3})$/.exec(iso);
   if (!m) throw new RangeError(`localTimeProblem: '${iso}' is not YYYY-MM-DDTHH:MM:SS.fff`);
-  const wall = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6]), Number(m[7]));
+  const wall = localMs(iso);
   const day = 86_400_000;
   const before = zoneOffsetMinutes(timeZone, new Date(wall - day));
   const after = zoneOffsetMinutes(timeZone, new Date(wall + day));
