@@ -1,8 +1,7 @@
 import { codePageForCollation } from '../reconstruct/collation.js';
 import type { DatabaseDefaultCollation } from '../reconstruct/metadata/ddl.js';
 import type { TdsCollation } from '../reconstruct/tds-collation.js';
-import { readBackupHeader, type BackupHeader } from '../backup/header.js';
-import { readMtfLayout, type MtfLayout } from '../backup/mtf.js';
+import type { BackupHeader } from '../backup/header.js';
 import { lsnToDecimal, parseAnyLsn } from '../logreader/lsn.js';
 
 /** An LSN in any form parseAnyLsn reads (decimal, `v:b:s` as printed, …) as a bigint, or null (none, or one it refuses). */
@@ -25,7 +24,7 @@ function lsnOrNull(lsn: string | null | undefined): bigint | null {
  *   `_UTF8` collation of SQL Server 2019 on; a name with no known code page) and `refuse` gives a
  *   text for it (the caller's unreadableDatabaseCollationRefusal: undefined when no column takes
  *   it), or names several that read text in different code pages (`conflicting`: log backups
- *   whose headers disagree, logBackupsDefaultCollation): the caller refuses with it, never reading
+ *   whose headers disagree, logBackupHeadersCollation): the caller refuses with it, never reading
  *   the text as the assumed 1252 or as one of them;
  * - `{}`: nothing said (no `read`, none named, no column takes it, or the read failed: that failure
  *   is said where the source is read next).
@@ -48,42 +47,6 @@ export async function scriptDefaultCollation(
   return refusal ? { refusal } : {};
 }
 
-/**
- * The database's default collation as the headers of log backups given alone tell it (`scan --trn`
- * without --mdf/--bak, and jobs so made): the collation of every backup set of every file of `trn`
- * (SCIN @216 in TDS form, backup/header.ts; reconstruct/tds-collation.ts has the evidence that it is
- * the database's default, the boot page's dbi_collation), compared, the sets in LSN order.
- * - one collation in all of them: it, from `header of the log backup F` (one file) or `headers of
- *   the log backups F1, F2, …`; `unnamed` when rowback does not know its TDS form (a _UTF8 one);
- * - several (the database's default changed by ALTER DATABASE … COLLATE between two of them; a
- *   column made before it keeps the old one, a column made after takes the new one): when they all
- *   read varchar in one code page, the latest, said with the others; else `conflicting`, each named
- *   with its file, for the caller's refusal (unreadableDatabaseCollationRefusal). The earlier reader
- *   took the first file given alone: the same two files in the other order read the same column in
- *   another code page, each time said as "the database's default collation".
- * A set whose header cannot be read (damage: said where the log is read) is passed over; null when
- * no set names one (every header unreadable, or all five bytes zero). Throws nothing.
- */
-export function logBackupsDefaultCollation(trn: readonly string[]): DatabaseDefaultCollation | null {
-  const read: LogBackupHeaderRead[] = [];
-  for (const file of new Set(trn)) {
-    let layout: MtfLayout;
-    try {
-      layout = readMtfLayout(file);
-    } catch {
-      continue;
-    }
-    for (let position = 1; position <= Math.max(1, layout.sets); position++) {
-      try {
-        read.push({ file, position, sets: layout.sets, header: readBackupHeader(file, layout, position) });
-      } catch {
-        // a set that cannot be read names nothing; the log read says why
-      }
-    }
-  }
-  return logBackupHeadersCollation(read);
-}
-
 /** A log backup set's header as read (a file source's, FileRecoverySource.logBackupHeaders): its file, place, the file's set count. */
 export interface LogBackupHeaderRead {
   file: string;
@@ -95,10 +58,23 @@ export interface LogBackupHeaderRead {
 }
 
 /**
- * logBackupsDefaultCollation over headers already read (`read`: every log backup set of the files,
- * as the scan's file source read them: FileRecoverySource.logBackupHeaders), reading nothing: the
- * same answer, without walking every file's MTF layout and reading its headers a second time. A set
- * given twice (the same file and position) counts once. Pure; throws nothing.
+ * The database's default collation as the headers of log backups given alone tell it (`scan --trn`
+ * without --mdf/--bak, and jobs so made), judged from headers already read (`read`: every log
+ * backup set of the files, as the scan's file source read them, FileRecoverySource.logBackupHeaders;
+ * nothing is read again): the collation of every set (SCIN @216 in TDS form, backup/header.ts;
+ * reconstruct/tds-collation.ts has the evidence that it is the database's default, the boot page's
+ * dbi_collation), compared, the sets in LSN order.
+ * - one collation in all of them: it, from `header of the log backup F` (one file) or `headers of
+ *   the log backups F1, F2, …`; `unnamed` when rowback does not know its TDS form (a _UTF8 one);
+ * - several (the database's default changed by ALTER DATABASE … COLLATE between two of them; a
+ *   column made before it keeps the old one, a column made after takes the new one): when they all
+ *   read varchar in one code page, the latest, said with the others; else `conflicting`, each named
+ *   with its file, for the caller's refusal (unreadableDatabaseCollationRefusal). The earlier reader
+ *   took the first file given alone: the same two files in the other order read the same column in
+ *   another code page, each time said as "the database's default collation".
+ * A set given twice (the same file and position) counts once; null when no set names one (all five
+ * bytes zero, or none read: a header that cannot be read is left out by the source, and the log
+ * read says why). Pure; throws nothing.
  */
 export function logBackupHeadersCollation(read: readonly LogBackupHeaderRead[]): DatabaseDefaultCollation | null {
   const sets: Array<{ file: string; position: number; sets: number; firstLsn: bigint; lastLsn: bigint; tds: string; known: TdsCollation | null; utf8Unknown?: string }> = [];
@@ -141,7 +117,7 @@ export function logBackupHeadersCollation(read: readonly LogBackupHeaderRead[]):
 
 /**
  * A data file's or backup's boot-page default collation (`boot`, named) beside the default the log
- * backups given with it name in their headers (`logs`, logBackupsDefaultCollation; null: none read).
+ * backups given with it name in their headers (`logs`, logBackupHeadersCollation; null: none read).
  * When they name the same collation, or none, `boot` as it is; when another of the same code page,
  * `boot` with the other named in `from`; when another code page (or one rowback cannot read, or
  * log headers that already conflict), `conflicting`, both named: the default changed between the

@@ -13,7 +13,8 @@ import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { logBackupHeadersCollation, logBackupsDefaultCollation } from '../../src/recover/database-default-collation.js';
+import { logBackupHeadersCollation } from '../../src/recover/database-default-collation.js';
+import { logBackupsDefaultCollation } from '../support/log-backup-headers.js';
 import { openSource } from '../../src/recover/open-source.js';
 import { corpusPath, describeCorpus } from '../support/corpus.js';
 

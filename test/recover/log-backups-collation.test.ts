@@ -138,7 +138,7 @@ describeCorpus('a 2019+ header\'s version-100 collation may be its _UTF8 form', 
     expect(i.stdout).toContain('collation                Latin1_General_100_CI_AS, or its _UTF8 form (varchar in UTF-8, code page 65001), from the backup header');
     expect(JSON.parse((await cli('inspect', '--format', 'json', f)).stdout).collation).toBeNull();
     // the end of the headers naming it, against which a boot page's checkpoint is compared
-    const { logBackupsDefaultCollation } = await import('../../src/recover/database-default-collation.js');
+    const { logBackupsDefaultCollation } = await import('../support/log-backup-headers.js');
     const { readBackupHeader } = await import('../../src/backup/header.js');
     expect(logBackupsDefaultCollation([f])!.utf8UnknownUpTo).toBe(readBackupHeader(f).lastLsn.decimal);
   }, 60_000);
