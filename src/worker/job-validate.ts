@@ -19,7 +19,7 @@ import { unknownTableMessage } from '../recover/source.js';
 import { assertWindowInOrder, parseWindowTime } from '../recover/time-window.js';
 import { parseConnectionString, resolveConnection } from '../util/connection.js';
 import { echoInput } from '../util/echo.js';
-import { splitQualifiedName } from '../util/tsql.js';
+import { splitQualifiedName, stagedTableName } from '../util/tsql.js';
 import { withFileRoots } from '../util/input-open.js';
 import { assertRegularFile, isInsideRoots, isInsideRootsAsWritten, realPath } from '../util/files.js';
 import { jobCatalogDatabaseNotes, jobMetadataMapping, layoutsOfJobMetadata, type JobSpec, type RestoreJobSpec } from './job-spec.js';
@@ -166,7 +166,7 @@ async function validateUnconfined(spec: JobSpec, access: JobAccess): Promise<voi
     // a log-only files job: the log names tables by allocation unit alone, so every table scanned
     // needs one now (it was accepted, then failed at run time in the CLI's words: give --alloc-unit …)
     if (spec.kind === 'files' && spec.mdf === undefined && spec.bak === undefined) {
-      const unmapped = mapped.layouts.filter((l) => !l.allocUnits?.length && !mapped.ids.has(`${l.schema}.${l.name}`)).map((l) => `${l.schema}.${l.name}`);
+      const unmapped = mapped.layouts.filter((l) => !l.allocUnits?.length && !mapped.ids.has(stagedTableName(l))).map((l) => stagedTableName(l));
       if (unmapped.length) {
         throw new InputError('INPUT_NO_ALLOC_UNIT', `the job has no data file or backup and the log names tables by allocation unit id alone: nothing maps ${unmapped.join(', ')} to one; give metadata.allocUnits { "${unmapped[0]}": "ID", … } for each (the ids the log holds: rowback log LOG --operation LOP_DELETE_ROWS, its AllocUnitId column), or tables naming the ones to scan`, { field: 'metadata.allocUnits' });
       }
