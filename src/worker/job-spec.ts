@@ -51,7 +51,7 @@ export const ScanOperationList = z.array(
 const window = {
   from: z.string().min(1).optional().describe('window start, server local time YYYY-MM-DD[THH:MM[:SS[.fff]]]'),
   to: z.string().min(1).optional().describe('window end, inclusive'),
-  tables: z.array(z.string().min(1).max(300)).max(1000).optional().describe('schema.name list; empty = every table'),
+  tables: z.array(z.string().min(1).max(300)).max(1000).optional().describe('tables to scan, as scan --table takes them: schema.name, name (schema dbo), [schema].[name] (a name holding a dot: [dbo].[Order.Items]); plain dotted text two tables share is 400 INPUT_AMBIGUOUS_NAME naming both in brackets; empty = every table'),
   operations: ScanOperationList.optional().describe('delete, insert, update, any case (as `rowback scan --op`); default ["delete"]'),
   metadata: JobMetadata.optional().describe("table metadata for the job, as `rowback scan --ddl/--schema` takes it: when only the log survives, or the layout before an ALTER"),
   acceptLayoutDrift: z.boolean().optional().describe("stage the rows of a table whose layout has more columns than they hold (columns added after the rows were written: today's table given for rows deleted before an ALTER … ADD), which the layout check otherwise holds back as RECOVER_LAYOUT_MISMATCH; as `rowback scan --accept-layout-drift`"),
