@@ -1,6 +1,6 @@
 import type { RecoveredRow } from './recovered-row.js';
 import type { TableLayout } from '../reconstruct/metadata/table-layout.js';
-import { findTableName } from '../reconstruct/metadata/names.js';
+import { TableNameIndex } from '../reconstruct/metadata/names.js';
 import { stagedTableName } from '../util/tsql.js';
 import type { LogRecord } from '../logreader/log-record.js';
 import { compareLsn, parseLsn } from '../logreader/lsn.js';
@@ -203,11 +203,14 @@ export function catalogFromLayouts(layouts: TableLayout[]): MetadataCatalog {
   }
   // a name by its parts, then as plain schema.name text (names.ts findTableName: one table, or refused naming both)
   const byKey2 = new Map(tables.map((t) => [stagedTableName(t), t]));
+  // built once, at the first look-up (export and live sources ask it for every table)
+  let index: TableNameIndex | undefined;
   return {
     tables: () => tables,
     byAllocUnit: (id) => byAu.get(id),
     byName: (q) => {
-      const k = findTableName(byKey2.keys(), q);
+      index ??= new TableNameIndex(byKey2.keys());
+      const k = index.find(q);
       return k === undefined ? undefined : byKey2.get(k);
     },
   };

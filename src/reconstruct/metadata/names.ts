@@ -75,40 +75,58 @@ export function ambiguousTable(q: string, tables: Array<{ schema: string; name: 
  * bracketed forms, either of which names one.
  */
 export function findTableName(names: Iterable<string>, wanted: string): string | undefined {
-  const list = [...new Set(names)];
-  const partsOf = (n: string): { schema: string; name: string } | null => {
+  return new TableNameIndex(names).find(wanted);
+}
+
+/**
+ * findTableName's index of `names`, built once for many look-ups (a catalog's byName: O(1) a name
+ * by parts; the plain-text fallback reads every name only when the parts match none).
+ */
+export class TableNameIndex {
+  private readonly parts: ReadonlyArray<readonly [string, { schema: string; name: string }]>;
+  private readonly byParts: NameIndex<readonly [string, { schema: string; name: string }]>;
+
+  constructor(names: Iterable<string>) {
+    const list: Array<readonly [string, { schema: string; name: string }]> = [];
+    for (const n of new Set(names)) {
+      try {
+        list.push([n, splitQualifiedName(n)] as const);
+      } catch {
+        // a name that is no one- or two-part name names no table by parts
+      }
+    }
+    this.parts = list;
+    this.byParts = new NameIndex(list, ([, p]) => stagedTableName(p));
+  }
+
+  /** findTableName's answer for `wanted` (see there). */
+  find(wanted: string): string | undefined {
+    // 1. by parts: each name keyed by its parts as stagedTableName writes them
+    let want: { schema: string; name: string } | null;
     try {
-      return splitQualifiedName(n);
+      want = splitQualifiedName(wanted);
     } catch {
-      return null;
+      want = null;
     }
-  };
-  const parts = list.map((n) => [n, partsOf(n)] as const);
-  // 1. by parts: each name keyed by its parts as stagedTableName writes them
-  let want: { schema: string; name: string } | null = null;
-  try {
-    want = splitQualifiedName(wanted);
-  } catch {
-    want = null;
-  }
-  if (want && want.schema !== '' && want.name !== '') {
-    const index = new NameIndex(parts.filter(([, p]) => p !== null), ([, p]) => stagedTableName(p!));
-    const m = index.match(stagedTableName(want));
-    if (m.ambiguous) throw ambiguousTable(stagedTableName(want), m.ambiguous.map(([, p]) => p!));
-    if (m.found !== undefined) return m.found[0];
-  }
-  // 2. as plain `schema.name` text (a name holding a dot, written without brackets)
-  const text = (p: { schema: string; name: string }) => `${p.schema}.${p.name}`;
-  const wants = wanted.includes('.') ? [wanted.trim()] : [wanted.trim(), `dbo.${wanted.trim()}`];
-  for (const same of [(t: string) => wants.includes(t), (t: string) => wants.some((w) => w.toLowerCase() === t.toLowerCase())]) {
-    const hits = parts.filter(([, p]) => p !== null && same(text(p)));
-    if (hits.length === 1) return hits[0]![0];
-    if (hits.length > 1) {
-      const forms = hits.map(([, p]) => `[${p!.schema.replace(/\]/g, ']]')}].[${p!.name.replace(/\]/g, ']]')}]`);
-      throw new InputError('INPUT_AMBIGUOUS_NAME', `table ${wanted} is the schema.name text of ${hits.length} tables, ${forms.join(' and ')}: give the one meant in brackets (${forms.join(' or ')})`, { table: wanted });
+    if (want && want.schema !== '' && want.name !== '') {
+      const m = this.byParts.match(stagedTableName(want));
+      if (m.ambiguous) throw ambiguousTable(stagedTableName(want), m.ambiguous.map(([, p]) => p));
+      if (m.found !== undefined) return m.found[0];
     }
+    // 2. as plain `schema.name` text (a name holding a dot, written without brackets)
+    const text = (p: { schema: string; name: string }) => `${p.schema}.${p.name}`;
+    const w = wanted.trim();
+    const wants = w.includes('.') ? [w] : [w, `dbo.${w}`];
+    for (const same of [(t: string) => wants.includes(t), (t: string) => wants.some((x) => x.toLowerCase() === t.toLowerCase())]) {
+      const hits = this.parts.filter(([, p]) => same(text(p)));
+      if (hits.length === 1) return hits[0]![0];
+      if (hits.length > 1) {
+        const forms = hits.map(([, p]) => `[${p.schema.replace(/\]/g, ']]')}].[${p.name.replace(/\]/g, ']]')}]`);
+        throw new InputError('INPUT_AMBIGUOUS_NAME', `table ${wanted} is the schema.name text of ${hits.length} tables, ${forms.join(' and ')}: give the one meant in brackets (${forms.join(' or ')})`, { table: wanted });
+      }
+    }
+    return undefined;
   }
-  return undefined;
 }
 
 /**
