@@ -1,3 +1,4 @@
+import { stagedTableName } from '../../util/tsql.js';
 import { isoTimesStderr } from '../iso-times-stderr.js';
 import { isoLogTimesIn } from '../../recover/log-local-time.js';
 import { skippedLines } from '../skipped-lines.js';
@@ -253,7 +254,7 @@ async function dumpTables(opts: DumpOptions, stdout: Writable, stderr: Writable,
     const tableNames: Record<string, string> = {};
     if (opts.all) {
       for (const layout of md.tables) {
-        const qualified = `${layout.schema}.${layout.name}`;
+        const qualified = stagedTableName(layout);
         if (layout.unreadable) {
           skipped.push({ code: 'SCHEMA_COLUMNS_UNREADABLE', reason: `${qualified}: its columns could not be established, so no row of it is printed: ${layout.unreadable}`, location: { table: qualified, file } });
           continue;
@@ -284,7 +285,7 @@ async function dumpTables(opts: DumpOptions, stdout: Writable, stderr: Writable,
             : '';
           throw new InputError('INPUT_UNKNOWN_TABLE', `table ${name} is not ${damage.length ? 'named ' : ''}in ${file}; known tables: ${known}${why}`, { table: name, file });
         }
-        const qualified = `${table.layout.schema}.${table.layout.name}`;
+        const qualified = stagedTableName(table.layout);
         if (table.layout.unreadable) {
           throw new SchemaError('SCHEMA_COLUMNS_UNREADABLE', `${qualified}: its columns could not be established, so no row of it is printed: ${table.layout.unreadable}`, { table: qualified, file });
         }
