@@ -625,7 +625,10 @@ async function loadNotes(id) {
   // notes say why (the grid's "no rows match" alone read as a filter that hid them), and for notes a
   // reviewer must read before approving (WARNING: log records rowback cannot read the meaning of;
   // INCOMPLETE, UNCHECKED): in a closed box they went unseen
-  const loud = notes.some((n) => /^(WARNING|INCOMPLETE|UNCHECKED):/.test(n));
+  // As the job says it (complete false: INCOMPLETE sentences; warnings: WARNING and UNCHECKED ones,
+  // recorded by the service as it writes the notes); the notes' prefixes only for a job that finished
+  // before the service recorded them (complete null)
+  const loud = job.complete === false || (job.warnings ?? []).length > 0 || (job.complete == null && notes.some((n) => /^(WARNING|INCOMPLETE|UNCHECKED):/.test(n)));
   // and for notes saying rows of the incident are not in the job (outside the window, on tables the
   // metadata lacks, not committed in the log read, a TRUNCATE/DROP): closed, a reviewer approved a
   // day's rows unaware 9 more deletes were left out. The job says it (rowsLeftOut, recorded with its

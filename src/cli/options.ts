@@ -7,7 +7,7 @@ import { extname } from 'node:path';
 import { type Command, Option } from 'commander';
 import { InputError } from '../errors.js';
 import { echoInput } from '../util/echo.js';
-import { splitQualifiedName } from '../util/tsql.js';
+import { splitQualifiedName, stagedTableName } from '../util/tsql.js';
 import { splitTableList as splitNames } from '../util/table-list.js';
 
 /**
@@ -27,16 +27,22 @@ export function choiceOption<T extends string>(flags: string, description: strin
 }
 
 /**
- * `--table` text as `schema.name`: accepts `dbo.Employee`, `[dbo].[Employee]`, `"dbo"."Employee"`,
- * `Employee` (schema dbo), brackets and quotes with their doubled escapes (`]]`, `""`), as
- * `splitQualifiedName` parses them. Throws InputError INPUT_BAD_IDENTIFIER naming the flag and the
- * text for anything that is not a one- or two-part name.
+ * `--table` text as the table's name in rowback's form (util/tsql.ts stagedTableName: `schema.name`,
+ * or `[schema].[name]` when a part holds a dot or needs quoting): accepts `dbo.Employee`,
+ * `[dbo].[Employee]`, `"dbo"."Employee"`, `Employee` (schema dbo), `[dbo].[Order.Items]`,
+ * `dbo.[Order.Items]`, brackets and quotes with their doubled escapes (`]]`, `""`), as
+ * `splitQualifiedName` parses them. A plain text of three or more dotted parts without brackets
+ * (`dbo.Order.Items`) is kept as it is: the metadata's tables decide which table it is the
+ * `schema.name` text of (names.ts findTableName: one, or refused naming both in brackets). Throws
+ * InputError INPUT_BAD_IDENTIFIER naming the flag and the text for anything else that is not a one-
+ * or two-part name.
  */
 export function normalizeTableName(text: string, flag = '--table'): string {
   try {
-    const { schema, name } = splitQualifiedName(text);
-    return `${schema}.${name}`;
+    return stagedTableName(splitQualifiedName(text));
   } catch (e) {
+    const t = text.trim();
+    if (!/[[\]"]/.test(t) && t.split('.').length > 2 && t.split('.').every((p) => p.trim() !== '')) return t;
     throw new InputError('INPUT_BAD_IDENTIFIER', `${flag} '${text}': ${(e as Error).message}; give schema.name, [schema].[name] or "schema"."name"`, { table: text });
   }
 }

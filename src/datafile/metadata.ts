@@ -16,6 +16,7 @@
  *   sysschobjs.status: 0x1 is_ms_shipped.
  *   sysrscols.status: see RSCOL_* in system-tables.ts.
  */
+import { stagedTableName } from '../util/tsql.js';
 import { FormatError, InputError } from '../errors.js';
 import { VLF_HEADER_MARKER } from '../logreader/ldf/constants.js';
 import type { SkippedItem } from '../util/skipped-item.js';
@@ -276,7 +277,8 @@ export function readDataFileMetadata(source: PageSource, reader = new PageReader
   const details = new Map<string, DataFileTable>();
   const rowCounts: Record<string, number> = {};
   for (const t of tables) {
-    const key = `${t.layout.schema}.${t.layout.name}`;
+    // by parts (stagedTableName): dbo.[Order.Items] and [dbo.Order].Items were one key, the first overwritten
+    const key = stagedTableName(t.layout);
     details.set(key, t);
     rowCounts[key] = t.rowCount;
   }

@@ -88,7 +88,8 @@ export interface ReadTableOptions {
  * database match it only by case (`dbo.T` and `dbo.t`: a lowercased lookup dumped the first of them).
  */
 export function findTable(metadata: DataFileMetadata, qualified: string): DataFileTable | undefined {
-  const name = findTableName(metadata.details.keys(), qualified.replace(/[[\]"]/g, ''));
+  // by parts (findTableName reads brackets and quotes): dropping them made [dbo].[Order.Items] the text dbo.Order.Items
+  const name = findTableName(metadata.details.keys(), qualified);
   return name === undefined ? undefined : metadata.details.get(name);
 }
 

@@ -1,3 +1,5 @@
+import type { TableLayout } from '../reconstruct/metadata/table-layout.js';
+import { stagedTableName } from '../util/tsql.js';
 import type { LogRecord } from '../logreader/log-record.js';
 import { compareLsn, parseLsn, type Lsn } from '../logreader/lsn.js';
 import {
@@ -521,11 +523,21 @@ export async function* committedCandidateBatches(
   const wantedTables = filter.tables?.length
     ? // the catalog's exact names (byName matches another case only when one table has it: a
       // case-sensitive database may hold dbo.T and dbo.t, and --table dbo.t is not dbo.T)
+      // each by its parts (stagedTableName): dbo.[Order.Items] and [dbo.Order].Items were one `schema.name` text, and --table of either scanned both
       new Set(filter.tables.map((t) => {
         const l = catalog.byName(t);
-        return l ? `${l.schema}.${l.name}` : t;
+        return l ? stagedTableName(l) : t;
       }))
     : null;
+  // a table's key, once per layout object (the hot loop asks it per row operation)
+  const keys = new WeakMap<TableLayout, string>();
+  const keyOf = (t: TableLayout): string => {
+    const had = keys.get(t);
+    if (had !== undefined) return had;
+    const k = stagedTableName(t);
+    keys.set(t, k);
+    return k;
+  };
   const hasWindow = Boolean(filter.from || filter.to);
   const budget = options.holdBudgetBytes ?? DEFAULT_HOLD_BUDGET;
   const txns = new Map<string, TxnState>();
@@ -1014,7 +1026,7 @@ export async function* committedCandidateBatches(
         // A compensation record is what a rollback inside the transaction writes: it counts too.
         const au = r.AllocUnitId;
         const table = au ? catalog.byAllocUnit(au) : undefined;
-        if (au && table && (!wantedTables || wantedTables.has(`${table.schema}.${table.name}`))) {
+        if (au && table && (!wantedTables || wantedTables.has(keyOf(table)))) {
           const id = r['Transaction ID'];
           const t = txns.get(id) ?? newTxn(id, null, r['Current LSN']);
           const key = t.inWindow ? pairKey(au, r['RowLog Contents 0'], table.compression, r['Page ID']) : null;
@@ -1087,7 +1099,7 @@ export async function* committedCandidateBatches(
         }
         continue;
       }
-      if (wantedTables && !wantedTables.has(`${table.schema}.${table.name}`)) {
+      if (wantedTables && !wantedTables.has(keyOf(table))) {
         stats.otherTableRowOps++;
         continue;
       }

@@ -1,3 +1,4 @@
+import { stagedTableName } from '../util/tsql.js';
 import { InputError, isRowbackError } from '../errors.js';
 import type { ColumnLayout, TableLayout } from '../reconstruct/metadata/table-layout.js';
 import { NameIndex } from '../reconstruct/metadata/names.js';
@@ -45,13 +46,13 @@ export function withMetadata(source: RecoverySource, override: TableLayout[], op
     // Catalog JSON may give a table once per partition: each of those layouts is one partition's.
     const givenPerTable = new Map<string, number>();
     for (const g of override) {
-      const k = `${g.schema}.${g.name}`;
+      const k = stagedTableName(g);
       givenPerTable.set(k, (givenPerTable.get(k) ?? 0) + 1);
     }
     const layouts = override.map((given) => {
       // A layout that contradicts the data file's own catalog for the same table is used (the user
       // may be giving the layout from before an ALTER), but never silently: every row says so.
-      const own = base?.byName(`${given.schema}.${given.name}`);
+      const own = base?.byName(stagedTableName(given));
       const parts = own ? partitionLayouts(own, base!) : [];
       // The partitions this layout stands for: those of its own allocation units; for a layout without
       // them that is one of several of its table (one per partition), the data file's partition of
@@ -80,9 +81,10 @@ export function withMetadata(source: RecoverySource, override: TableLayout[], op
       // `--alloc-unit ID` says whose rows this layout is for: the user's file or the data file mapping
       // the table to other allocation units was taken instead, without a word (`--mdf DB.mdf --ddl
       // tblDept.sql --alloc-unit <dbo.Employee's>` printed tblDept's own rows as if they were that unit's)
-      const mapped = options.allocUnitIds?.get(`${given.schema}.${given.name}`);
-      if (mapped !== undefined && (givenPerTable.get(`${given.schema}.${given.name}`) ?? 0) > 1) {
-        throw new InputError('INPUT_BAD_OPTION', `--alloc-unit maps ${given.schema}.${given.name} to one allocation unit, and the layout given has it ${givenPerTable.get(`${given.schema}.${given.name}`)} times (one per partition): each partition has its own; give catalog JSON with in_row_alloc_unit_id (sql/table-metadata.sql)`, { table: `${given.schema}.${given.name}` });
+      // keyed by parts (stagedTableName), as scan's and a job's --alloc-unit maps are
+      const mapped = options.allocUnitIds?.get(stagedTableName(given));
+      if (mapped !== undefined && (givenPerTable.get(stagedTableName(given)) ?? 0) > 1) {
+        throw new InputError('INPUT_BAD_OPTION', `--alloc-unit maps ${given.schema}.${given.name} to one allocation unit, and the layout given has it ${givenPerTable.get(stagedTableName(given))} times (one per partition): each partition has its own; give catalog JSON with in_row_alloc_unit_id (sql/table-metadata.sql)`, { table: `${given.schema}.${given.name}` });
       }
       if (mapped !== undefined) refuseOtherAllocUnit(given, mapped, t.allocUnits?.length ? { ids: t.allocUnits, from: 'the layout given' } : fromSource?.length ? { ids: fromSource, from: `${of} catalog` } : null, base, of);
       if (t.allocUnits?.length) return t;
@@ -221,7 +223,8 @@ function refuseUnitsOfOtherTables(layouts: TableLayout[], base: MetadataCatalog,
 function refuseUnitsLeftOut(override: TableLayout[], base: MetadataCatalog, of: string): void {
   const byName = new Map<string, TableLayout[]>();
   for (const g of override) {
-    const k = `${g.schema}.${g.name}`;
+    // by parts (stagedTableName), as base.byName reads them
+    const k = stagedTableName(g);
     appendTo(byName, k, g);
   }
   for (const [name, given] of byName) {

@@ -1,6 +1,7 @@
 import type { RecoveredRow } from './recovered-row.js';
 import type { TableLayout } from '../reconstruct/metadata/table-layout.js';
-import { ambiguousTable, NameIndex } from '../reconstruct/metadata/names.js';
+import { TableNameIndex } from '../reconstruct/metadata/names.js';
+import { stagedTableName } from '../util/tsql.js';
 import type { LogRecord } from '../logreader/log-record.js';
 import { compareLsn, parseLsn } from '../logreader/lsn.js';
 import type { CommittedScanStats } from './committed.js';
@@ -16,7 +17,12 @@ export interface MetadataCatalog {
   tables(): TableLayout[];
   /** By the AllocUnitId fn_dblog prints (decimal string): the layout of that allocation unit's own partition, the one to decode its rows with. */
   byAllocUnit(allocUnitId: string): TableLayout | undefined;
-  /** By `schema.name`, case-insensitive: the table's entry of tables(). */
+  /**
+   * By a name as a user gives it (`schema.name`, `name` for dbo, `[schema].[name]`, `dbo.[Order.Items]`):
+   * the table's entry of tables(), matched by parts, exact case first (names.ts findTableName).
+   * Throws InputError INPUT_AMBIGUOUS_NAME for a name that several tables match (only by case, or
+   * plain dotted text that is two tables' `schema.name`).
+   */
   byName(qualified: string): TableLayout | undefined;
   /**
    * Whether the data file's or backup's catalog names this allocation unit as no user table's data
@@ -183,7 +189,8 @@ export function catalogFromLayouts(layouts: TableLayout[]): MetadataCatalog {
   const tables: TableLayout[] = [];
   for (const t of layouts) {
     for (const au of t.allocUnits ?? []) byAu.set(au.allocUnitId, t);
-    const key = t.objectId !== undefined ? `#${t.objectId}` : `=${t.schema}.${t.name}`;
+    // by parts (stagedTableName): dbo.[Order.Items] and [dbo.Order].Items are two tables, not one's partitions
+    const key = t.objectId !== undefined ? `#${t.objectId}` : `=${stagedTableName(t)}`;
     const at = byKey.get(key);
     if (at === undefined) {
       byKey.set(key, tables.length);
@@ -194,16 +201,18 @@ export function catalogFromLayouts(layouts: TableLayout[]): MetadataCatalog {
       tables[at] = { ...first, allocUnits: [...(first.allocUnits ?? []), ...t.allocUnits] };
     }
   }
-  const index = new NameIndex(tables, (t) => `${t.schema}.${t.name}`);
-  const named = (q: string): TableLayout | undefined => {
-    const m = index.match(q);
-    if (m.ambiguous) throw ambiguousTable(q, m.ambiguous);
-    return m.found;
-  };
+  // a name by its parts, then as plain schema.name text (names.ts findTableName: one table, or refused naming both)
+  const byKey2 = new Map(tables.map((t) => [stagedTableName(t), t]));
+  // built once, at the first look-up (export and live sources ask it for every table)
+  let index: TableNameIndex | undefined;
   return {
     tables: () => tables,
     byAllocUnit: (id) => byAu.get(id),
-    byName: (q) => named(q) ?? named(`dbo.${q}`),
+    byName: (q) => {
+      index ??= new TableNameIndex(byKey2.keys());
+      const k = index.find(q);
+      return k === undefined ? undefined : byKey2.get(k);
+    },
   };
 }
 

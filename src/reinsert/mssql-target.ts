@@ -356,11 +356,21 @@ export function uniqueKeysFromCatalog(tables: Map<string, TargetTable>, rows: Un
  * a parent row before the rows of the same table that reference it (plan.ts): in LSN order a report
  * deleted before its manager went back first and its INSERT was refused by the constraint, on every
  * resume too. Other keys come once, those two null.
+ *
+ * Each table also comes in its two parts (`child_schema`, `child_table`, `parent_schema`,
+ * `parent_table`: sys.schemas.name and sys.tables.name), which addForeignKey keys it by
+ * (stagedTableName), as tablesFromCatalog keys the tables: the `child` / `parent` text,
+ * `schema.name`, is `dbo.Order.Items` for both dbo.[Order.Items] and [dbo.Order].Items, matched no
+ * table the plan names `[dbo].[Order.Items]`, and a foreign key between such tables ordered nothing
+ * (the child's batch first: Msg 547, on every resume). The WHERE still compares the text, so it may
+ * read the keys of a namesake table too ([dbo.Order].Items beside dbo.[Order.Items]): keyed by its
+ * own parts, such a key names a table the plan does not hold and orders nothing.
  */
 export function targetFksSql(count: number): string {
   const names = nameParams(count);
   return `
 SELECT fk.name, SCHEMA_NAME(ch.schema_id) + N'.' + ch.name AS child, SCHEMA_NAME(pa.schema_id) + N'.' + pa.name AS parent,
+       SCHEMA_NAME(ch.schema_id) AS child_schema, ch.name AS child_table, SCHEMA_NAME(pa.schema_id) AS parent_schema, pa.name AS parent_table,
        cc.name AS child_column, rc.name AS parent_column
 FROM sys.foreign_keys fk
 JOIN sys.tables ch ON ch.object_id = fk.parent_object_id
@@ -373,16 +383,30 @@ WHERE SCHEMA_NAME(ch.schema_id) + N'.' + ch.name IN (${names})
 ORDER BY fk.name, fkc.constraint_column_id;`;
 }
 
-/** A row of targetFksSql: a foreign key, and for a key of a table to itself one of its column pairs. */
-export interface FkRow { name: string; child: string; parent: string; child_column?: string | null; parent_column?: string | null }
+/**
+ * A row of targetFksSql: a foreign key, and for a key of a table to itself one of its column pairs.
+ * `child` / `parent`: `schema.name` text (ambiguous when a part holds a dot); `child_schema`,
+ * `child_table`, `parent_schema`, `parent_table`: the same tables in parts, which win when present
+ * (absent only in rows of callers before they were read).
+ */
+export interface FkRow {
+  name: string; child: string; parent: string;
+  child_schema?: string | null; child_table?: string | null; parent_schema?: string | null; parent_table?: string | null;
+  child_column?: string | null; parent_column?: string | null;
+}
 
 /**
  * Adds a targetFksSql row to `fks` (by name, child and parent: a key between tables of two name
- * parts comes back with each, once): a self-reference's column pair joins its key's `columns`.
+ * parts comes back with each, once): a self-reference's column pair joins its key's `columns`. Its
+ * `child` and `parent` are stagedTableName of the row's parts (`schema.name`, or `[schema].[name]`
+ * when a part holds a dot or needs quoting), the row's text only when it has no parts.
  */
 export function addForeignKey(fks: Map<string, ForeignKey>, r: FkRow): void {
-  const id = JSON.stringify([r.name, r.child, r.parent]);
-  const f: ForeignKey = fks.get(id) ?? { name: r.name, child: r.child, parent: r.parent };
+  // each table by its parts when the row has them (stagedTableName: `[dbo].[Order.Items]`), as the plan keys its tables
+  const child = r.child_schema != null && r.child_table != null ? stagedTableName({ schema: r.child_schema, name: r.child_table }) : r.child;
+  const parent = r.parent_schema != null && r.parent_table != null ? stagedTableName({ schema: r.parent_schema, name: r.parent_table }) : r.parent;
+  const id = JSON.stringify([r.name, child, parent]);
+  const f: ForeignKey = fks.get(id) ?? { name: r.name, child, parent };
   if (r.child_column && r.parent_column) {
     const cols = f.columns ?? [];
     if (!cols.some((x) => x.child === r.child_column && x.parent === r.parent_column)) cols.push({ child: r.child_column, parent: r.parent_column });

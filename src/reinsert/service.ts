@@ -1025,8 +1025,8 @@ export class ReinsertService {
     const norm = (t: string | null | undefined) => {
       const q = t ?? DEFAULT_LEDGER_TABLE;
       try {
-        const { schema, name } = splitQualifiedName(q);
-        return `${schema}.${name}`.toLowerCase();
+        // by its parts (stagedTableName): [a.b].[c] and [a].[b.c] are two ledgers, both `a.b.c` as text
+        return stagedTableName(splitQualifiedName(q)).toLowerCase();
       } catch {
         return q.toLowerCase();
       }

@@ -153,9 +153,9 @@ export interface ViewUniqueKey {
 
 export interface ForeignKey {
   name: string;
-  /** `schema.name` of the referencing (child) table. */
+  /** The referencing (child) table, as the plan keys it: stagedTableName (`schema.name`, or `[schema].[name]` when a part holds a dot). */
   child: string;
-  /** `schema.name` of the referenced (parent) table. */
+  /** The referenced (parent) table, as `child`. */
   parent: string;
   /**
    * A self-reference's column pairs in key order (`child`: the referencing column, `parent`: the

@@ -6,7 +6,7 @@ import { parseWindowTime } from '../recover/time-window.js';
 import type { JobKind } from '../staging/types.js';
 import { InputError, isRowbackError, type RowbackError } from '../errors.js';
 import { findTableName } from '../reconstruct/metadata/names.js';
-import { splitQualifiedName } from '../util/tsql.js';
+import { splitQualifiedName, stagedTableName } from '../util/tsql.js';
 import { catalogFromJson, layoutsFromCatalog } from '../reconstruct/metadata/catalog-json.js';
 import { assumedCollationNote, assumedSparseIdsNote, databaseCollationNote, layoutsFromDdl, type DatabaseDefaultCollation } from '../reconstruct/metadata/ddl.js';
 import type { TableLayout } from '../reconstruct/metadata/table-layout.js';
@@ -51,7 +51,7 @@ export const ScanOperationList = z.array(
 const window = {
   from: z.string().min(1).optional().describe('window start, server local time YYYY-MM-DD[THH:MM[:SS[.fff]]]'),
   to: z.string().min(1).optional().describe('window end, inclusive'),
-  tables: z.array(z.string().min(1).max(300)).max(1000).optional().describe('schema.name list; empty = every table'),
+  tables: z.array(z.string().min(1).max(300)).max(1000).optional().describe('tables to scan, as scan --table takes them: schema.name, name (schema dbo), [schema].[name] (a name holding a dot: [dbo].[Order.Items]); plain dotted text two tables share is 400 INPUT_AMBIGUOUS_NAME naming both in brackets; empty = every table'),
   operations: ScanOperationList.optional().describe('delete, insert, update, any case (as `rowback scan --op`); default ["delete"]'),
   metadata: JobMetadata.optional().describe("table metadata for the job, as `rowback scan --ddl/--schema` takes it: when only the log survives, or the layout before an ALTER"),
   acceptLayoutDrift: z.boolean().optional().describe("stage the rows of a table whose layout has more columns than they hold (columns added after the rows were written: today's table given for rows deleted before an ALTER … ADD), which the layout check otherwise holds back as RECOVER_LAYOUT_MISMATCH; as `rowback scan --accept-layout-drift`"),
@@ -103,11 +103,11 @@ export function jobAllocUnitIds(m: JobMetadata, layouts: readonly TableLayout[],
   const ids = new Map<string, string>();
   if (m.allocUnit !== undefined) {
     // an id alone maps the metadata's one table, or the one `tables` names (as scan --table --alloc-unit)
-    const one = layouts.length === 1 ? layouts[0]! : tables.length === 1 ? layouts.find((l) => `${l.schema}.${l.name}` === findTableName(new Set(layouts.map((x) => `${x.schema}.${x.name}`)), tables[0]!)) : undefined;
+    const one = layouts.length === 1 ? layouts[0]! : tables.length === 1 ? layouts.find((l) => stagedTableName(l) === findTableName(new Set(layouts.map((x) => stagedTableName(x))), tables[0]!)) : undefined;
     if (!one) throw new InputError('INPUT_BAD_OPTION', `metadata.allocUnit names the allocation unit of one table, but the metadata has ${layouts.length}: give metadata.allocUnits by table name${tables.length > 1 ? '' : ', or name the one table in tables'}`, { field: 'metadata.allocUnit' });
-    ids.set(`${one.schema}.${one.name}`, BigInt(m.allocUnit).toString());
+    ids.set(stagedTableName(one), BigInt(m.allocUnit).toString());
   }
-  const names = new Set(layouts.map((l) => `${l.schema}.${l.name}`));
+  const names = new Set(layouts.map((l) => stagedTableName(l)));
   const byId = new Map<string, string>();
   for (const [name, given] of Object.entries(m.allocUnits ?? {})) {
     // as the log prints it: '0720…' matched no record, and the table's rows went unsaid
@@ -115,8 +115,8 @@ export function jobAllocUnitIds(m: JobMetadata, layouts: readonly TableLayout[],
     const field = `metadata.allocUnits.${name}`;
     let t: string | undefined;
     try {
-      const q = splitQualifiedName(name);
-      t = findTableName(names, `${q.schema}.${q.name}`);
+      splitQualifiedName(name);
+      t = findTableName(names, name);
     } catch (e) {
       if (isRowbackError(e)) {
         (e as RowbackError & { location: { field?: string } }).location.field ??= field;
@@ -144,10 +144,10 @@ export function jobAllocUnitIds(m: JobMetadata, layouts: readonly TableLayout[],
 export function jobMetadataMapping(m: JobMetadata, layouts: TableLayout[], tables: readonly string[] = []): { layouts: TableLayout[]; ids: Map<string, string> } {
   const ids = jobAllocUnitIds(m, layouts, tables);
   if (ids.size === 0 || tables.length === 0) return { layouts, ids };
-  const names = new Set(layouts.map((l) => `${l.schema}.${l.name}`));
+  const names = new Set(layouts.map((l) => stagedTableName(l)));
   const wanted = new Set(tables.map((t) => findTableName(names, t)).filter((t): t is string => t !== undefined));
   if (wanted.size === 0) return { layouts, ids };
-  return { layouts: layouts.filter((l) => wanted.has(`${l.schema}.${l.name}`)), ids };
+  return { layouts: layouts.filter((l) => wanted.has(stagedTableName(l))), ids };
 }
 
 /**

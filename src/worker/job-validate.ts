@@ -7,6 +7,7 @@
  *
  * Read-only: files are opened for reading their headers and metadata only.
  */
+import { findTableName } from '../reconstruct/metadata/names.js';
 import { isAbsolute } from 'node:path';
 import { FormatError, InputError, isRowbackError, type RowbackError } from '../errors.js';
 import { readLdfLayout } from '../logreader/ldf/reader.js';
@@ -19,7 +20,7 @@ import { unknownTableMessage } from '../recover/source.js';
 import { assertWindowInOrder, parseWindowTime } from '../recover/time-window.js';
 import { parseConnectionString, resolveConnection } from '../util/connection.js';
 import { echoInput } from '../util/echo.js';
-import { splitQualifiedName } from '../util/tsql.js';
+import { splitQualifiedName, stagedTableName } from '../util/tsql.js';
 import { withFileRoots } from '../util/input-open.js';
 import { assertRegularFile, isInsideRoots, isInsideRootsAsWritten, realPath } from '../util/files.js';
 import { jobCatalogDatabaseNotes, jobMetadataMapping, layoutsOfJobMetadata, type JobSpec, type RestoreJobSpec } from './job-spec.js';
@@ -166,13 +167,14 @@ async function validateUnconfined(spec: JobSpec, access: JobAccess): Promise<voi
     // a log-only files job: the log names tables by allocation unit alone, so every table scanned
     // needs one now (it was accepted, then failed at run time in the CLI's words: give --alloc-unit …)
     if (spec.kind === 'files' && spec.mdf === undefined && spec.bak === undefined) {
-      const unmapped = mapped.layouts.filter((l) => !l.allocUnits?.length && !mapped.ids.has(`${l.schema}.${l.name}`)).map((l) => `${l.schema}.${l.name}`);
+      const unmapped = mapped.layouts.filter((l) => !l.allocUnits?.length && !mapped.ids.has(stagedTableName(l))).map((l) => stagedTableName(l));
       if (unmapped.length) {
         throw new InputError('INPUT_NO_ALLOC_UNIT', `the job has no data file or backup and the log names tables by allocation unit id alone: nothing maps ${unmapped.join(', ')} to one; give metadata.allocUnits { "${unmapped[0]}": "ID", … } for each (the ids the log holds: rowback log LOG --operation LOP_DELETE_ROWS, its AllocUnitId column), or tables naming the ones to scan`, { field: 'metadata.allocUnits' });
       }
     }
   }
-  const givenNames = new Set((given ?? []).map((t) => `${t.schema}.${t.name}`.toLowerCase()));
+  // the tables the job's own metadata gives, by parts (stagedTableName), as findTableName matches a name to them
+  const givenNames = (given ?? []).map((t) => stagedTableName(t));
 
   const checkFile = (field: string, path: string): void => checkJobFile(field, path, access);
 
@@ -223,7 +225,7 @@ async function validateUnconfined(spec: JobSpec, access: JobAccess): Promise<voi
           throw new FormatError('FORMAT_UNSUPPORTED_LOG_VERSION', `ldf has log format version 2, written by SQL Server 2000 and 2005, and the job's ${spec.mdf ? 'mdf' : 'bak'} is not a SQL Server 2005 database (boot page dbi_version ${source.databaseVersion ?? 'unknown'}, not 611): a SQL Server 2000 log's records use an older header that rowback does not decode (attach it to SQL Server 2005 or later, or read it with fn_dblog)`, { field: 'ldf', file: spec.ldf });
         }
         for (const t of spec.tables ?? []) {
-          if (!catalog.byName(t) && !givenNames.has(t.toLowerCase()) && !givenNames.has(`dbo.${t}`.toLowerCase())) {
+          if (!catalog.byName(t) && findTableName(givenNames, t) === undefined) {
             throw new InputError('INPUT_UNKNOWN_TABLE', unknownTableMessage(t, catalog.tables().map((x) => `${x.schema}.${x.name}`), source.skipped()), { table: t, field: 'tables' });
           }
         }

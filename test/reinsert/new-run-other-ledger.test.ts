@@ -36,7 +36,7 @@ describeCorpus('a new re-insert run reads the ledger a stopped run in doubt wrot
   });
 
   /** The 10 dbo.LogTestTrailNull rows approved, a run of them (ledger dbo.ledger_a, batches of 3) failed at its second batch's COMMIT. */
-  async function stoppedRun(): Promise<{ svc: ReinsertService; jobId: number; runId: number }> {
+  async function stoppedRun(ledgerA = 'dbo.ledger_a'): Promise<{ svc: ReinsertService; jobId: number; runId: number }> {
     const job = store.createJob({ kind: 'files', spec: {}, description: 't', createdBy: 'op' });
     store.stageBatch(job.id, corpusRows(60));
     store.saveJobTables(job.id, Object.values(LAYOUTS));
@@ -58,7 +58,7 @@ describeCorpus('a new re-insert run reads the ledger a stopped run in doubt wrot
       },
     });
     const svc = new ReinsertService(store, { connect: () => answerLost });
-    const run = await svc.start(job.id, 'op', { dryRun: false, target: { connectionString: 'Server=side;Database=CRM;Password=x', ledgerTable: 'dbo.ledger_a' }, batchSize: 3 });
+    const run = await svc.start(job.id, 'op', { dryRun: false, target: { connectionString: 'Server=side;Database=CRM;Password=x', ledgerTable: ledgerA }, batchSize: 3 });
     await svc.wait(run.id);
     lose = false;
     expect(svc.getRun(run.id)!.state).toBe('failed');
@@ -153,6 +153,19 @@ describeCorpus('a new re-insert run reads the ledger a stopped run in doubt wrot
     // the stopped run's own ledger (spelled otherwise): nothing to say
     const same = await svc.dryRun(jobId, 'op2', { target: { connectionString: 'Server=side;Database=CRM;Password=y', ledgerTable: '[dbo].[Ledger_A]' } });
     expect(same.script).not.toContain('of this script are in a batch a stopped re-insert run');
+  });
+
+  it('a ledger table of the same schema.name text but other parts ([a].[b.c] after [a.b].[c], SYNTHETIC) is another table: refused', async () => {
+    // the ledgers were compared as `schema.name` text, `a.b.c` for both: the new run went on with a
+    // ledger that does not hold the batch in doubt, and its rows could go in twice
+    const { svc, jobId, runId } = await stoppedRun('[a.b].[c]');
+    await expect(svc.start(jobId, 'op2', { dryRun: false, target: { connectionString: 'Server=side;Database=CRM;Password=y', ledgerTable: '[a].[b.c]' } })).rejects.toMatchObject({
+      code: 'REINSERT_LEDGER_IN_DOUBT', message: expect.stringContaining(`re-insert run ${runId} of job ${jobId}`),
+    });
+    // its own ledger spelled in another case is the same table
+    const run = await svc.start(jobId, 'op2', { dryRun: false, target: { connectionString: 'Server=side;Database=CRM;Password=y', ledgerTable: '[A.B].[C]' } });
+    await svc.wait(run.id);
+    expect(side.counts().duplicates).toBe(0);
   });
 
   it('the API answers it 409', async () => {

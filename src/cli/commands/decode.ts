@@ -1,4 +1,5 @@
 import { findTableName } from '../../reconstruct/metadata/names.js';
+import { splitQualifiedName, stagedTableName } from '../../util/tsql.js';
 import { namingFile, readTextFile } from '../../util/files.js';
 import type { Command } from 'commander';
 import { InputError } from '../../errors.js';
@@ -115,7 +116,8 @@ export async function runDecode(opts: DecodeCliOptions, signal?: AbortSignal): P
   // (unless the text pasted is evidently DBCC PAGE output: its Slot / memory dump lines)
   const fromPage = dumpHex !== hexText;
   if (table.compression === 'PAGE' && (!lsn || fromPage)) row.warnings.push(pageCompressedImageWarning(qualifiedName(table)));
-  const doc: { table: string; values: typeof row.values; warnings?: string[] } = { table: qualifiedName(table), values: row.values };
+  // the table as scan names its rows (stagedTableName: `[dbo].[Order.Items]` when a part holds a dot)
+  const doc: { table: string; values: typeof row.values; warnings?: string[] } = { table: stagedTableName(table), values: row.values };
   if (row.warnings.length > 0) doc.warnings = row.warnings;
   const at = [`${image.length}-byte row image`, lsn ? `LSN ${lsn}` : ''].filter(Boolean).join(', ');
   const incomplete = row.warnings.length ? `rowback decode: INCOMPLETE: the row of ${doc.table} (${at}) was decoded with ${row.warnings.length} warning(s) (in "warnings"): a value may be wrong or not decoded; first: ${row.warnings[0]}\n` : '';
@@ -189,7 +191,7 @@ export function parseAliases(list: string[]): Record<string, string> {
  * another compression: partition 1's layout reads another partition's row from the wrong bytes).
  */
 export function pickTable(layouts: TableLayout[], wanted: string | undefined, source: string, partition?: number): TableLayout {
-  const names = [...new Set(layouts.map(qualifiedName))];
+  const names = [...new Set(layouts.map(stagedTableName))];
   if (names.length === 0) throw new InputError('INPUT_NO_TABLE', `${source} defines no table`, { file: source });
   if (wanted === undefined) {
     if (names.length > 1) {
@@ -199,11 +201,19 @@ export function pickTable(layouts: TableLayout[], wanted: string | undefined, so
   }
   // schema.name (or dbo.name) matched exactly first, another case only when one table has it
   // (names.ts: a case-sensitive script may define dbo.T and dbo.t); else the name in any schema
-  const w = unbracket(wanted);
-  const q = findTableName(names, w);
-  const sameName = layouts.filter((t) => t.name === w);
-  const byName = q !== undefined ? layouts.filter((t) => qualifiedName(t) === q) : sameName.length ? sameName : layouts.filter((t) => t.name.toLowerCase() === w.toLowerCase());
-  const matchedNames = [...new Set(byName.map(qualifiedName))];
+  // by parts (names.ts findTableName: `[dbo].[Order.Items]` is dbo + Order.Items; a plain dotted text of two tables refused naming both)
+  const q = findTableName([...new Set(layouts.map(stagedTableName))], wanted);
+  // a one-part name (`T`, `[Order.Items]`): its name in any schema when dbo has none
+  let w: string | undefined;
+  try {
+    const p = splitQualifiedName(wanted, '');
+    if (p.schema === '') w = p.name;
+  } catch {
+    w = undefined;
+  }
+  const sameName = w === undefined ? [] : layouts.filter((t) => t.name === w);
+  const byName = q !== undefined ? layouts.filter((t) => stagedTableName(t) === q) : sameName.length ? sameName : w === undefined ? [] : layouts.filter((t) => t.name.toLowerCase() === w!.toLowerCase());
+  const matchedNames = [...new Set(byName.map(stagedTableName))];
   if (matchedNames.length === 1) return pickPartition(byName, partition, source);
   if (matchedNames.length > 1) {
     throw new InputError('INPUT_TABLE_REQUIRED', `--table ${wanted} matches ${matchedNames.join(', ')}; give schema.name`, { table: wanted });
@@ -226,10 +236,6 @@ function pickPartition(layouts: TableLayout[], partition: number | undefined, so
     throw new InputError('INPUT_PARTITION_REQUIRED', `${name}'s partitions differ in layout in ${source} (${each}); give the row's partition with --partition N`, { table: name, file: source });
   }
   return sorted[0]!;
-}
-
-function unbracket(name: string): string {
-  return name.split('.').map((p) => p.trim().replace(/^\[(.*)\]$/, '$1').replace(/^"(.*)"$/, '$1')).join('.');
 }
 
 function readText(file: string, flag: string): string {

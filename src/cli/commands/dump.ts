@@ -1,3 +1,4 @@
+import { stagedTableName } from '../../util/tsql.js';
 import { isoTimesStderr } from '../iso-times-stderr.js';
 import { isoLogTimesIn } from '../../recover/log-local-time.js';
 import { skippedLines } from '../skipped-lines.js';
@@ -253,7 +254,7 @@ async function dumpTables(opts: DumpOptions, stdout: Writable, stderr: Writable,
     const tableNames: Record<string, string> = {};
     if (opts.all) {
       for (const layout of md.tables) {
-        const qualified = `${layout.schema}.${layout.name}`;
+        const qualified = stagedTableName(layout);
         if (layout.unreadable) {
           skipped.push({ code: 'SCHEMA_COLUMNS_UNREADABLE', reason: `${qualified}: its columns could not be established, so no row of it is printed: ${layout.unreadable}`, location: { table: qualified, file } });
           continue;
@@ -267,12 +268,12 @@ async function dumpTables(opts: DumpOptions, stdout: Writable, stderr: Writable,
         if (!table) {
           // named in sys.sysschobjs, but no partition of it in sys.sysrowsets: its pages cannot be found
           const unlocated = md.unlocatedTables ?? [];
-          const lost = unlocated.find((t) => t.table === findTableName(unlocated.map((u) => u.table), name.replace(/[[\]"]/g, '')));
+          const lost = unlocated.find((t) => t.table === findTableName(unlocated.map((u) => u.table), name));
           if (lost) {
             throw new FormatError('FORMAT_CATALOG_MISMATCH', `table ${lost.table} is named in ${file}'s catalog (sys.sysschobjs, object id ${lost.objectId}), but sys.sysrowsets holds no heap or clustered partition of it, so its pages cannot be found and none of its rows is printed: a sysrowsets page is damaged or another database's (its checksum may hold): read an undamaged copy (a backup), unless it is a memory-optimized table (SQL Server 2014 and later), whose rows are on no page at all`, { table: lost.table, file });
           }
           const shipped = md.shippedTables ?? [];
-          const marked = shipped.find((t) => t.table === findTableName(shipped.map((u) => u.table), name.replace(/[[\]"]/g, '')));
+          const marked = shipped.find((t) => t.table === findTableName(shipped.map((u) => u.table), name));
           if (marked) {
             throw new InputError('INPUT_UNKNOWN_TABLE', `table ${marked.table} (object id ${marked.objectId}, ${marked.rows} row(s) in sys.sysrowsets) is marked in ${file}'s catalog as SQL Server's own (sys.sysschobjs status 0x1, is_ms_shipped: replication, change data capture), and rowback dumps user tables only; if it is a table of yours, that bit of its sysschobjs row is damaged (a page without a checksum, or another database's): read an undamaged copy (a backup)`, { table: marked.table, file });
           }
@@ -284,7 +285,7 @@ async function dumpTables(opts: DumpOptions, stdout: Writable, stderr: Writable,
             : '';
           throw new InputError('INPUT_UNKNOWN_TABLE', `table ${name} is not ${damage.length ? 'named ' : ''}in ${file}; known tables: ${known}${why}`, { table: name, file });
         }
-        const qualified = `${table.layout.schema}.${table.layout.name}`;
+        const qualified = stagedTableName(table.layout);
         if (table.layout.unreadable) {
           throw new SchemaError('SCHEMA_COLUMNS_UNREADABLE', `${qualified}: its columns could not be established, so no row of it is printed: ${table.layout.unreadable}`, { table: qualified, file });
         }

@@ -1,4 +1,5 @@
 import { statSync } from 'node:fs';
+import { stagedTableName } from '../../util/tsql.js';
 import { createHash } from 'node:crypto';
 /**
  * `rowback log FILE…`: fn_dblog without a server. Prints the log records of `.ldf` files, log
@@ -811,8 +812,8 @@ async function logRecords(files: string[], opts: LogOptions, interrupt: Interrup
       // Every layout of the table: catalog JSON gives one per partition, each with its own
       // allocation units (find() kept the first partition's alone: the others' records went unlisted).
       // the table's exact name (another case only when one table has it: names.ts), then all its layouts
-      const exact = findTableName(new Set(meta.tables.map((x) => `${x.schema}.${x.name}`)), t);
-      const hits = exact === undefined ? [] : meta.tables.filter((x) => `${x.schema}.${x.name}` === exact);
+      const exact = findTableName(new Set(meta.tables.map((x) => stagedTableName(x))), t);
+      const hits = exact === undefined ? [] : meta.tables.filter((x) => stagedTableName(x) === exact);
       if (hits.length === 0) {
         throw new InputError('INPUT_UNKNOWN_TABLE', unknownTableMessage(t, [...new Set(meta.tables.map((x) => `${x.schema}.${x.name}`))], meta.skipped ?? []), { table: t });
       }

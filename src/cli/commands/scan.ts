@@ -1,4 +1,5 @@
 import { isoLogTimesIn } from '../../recover/log-local-time.js';
+import { stagedTableName } from '../../util/tsql.js';
 import { skippedLines } from '../skipped-lines.js';
 import { otherSchemasNote } from '../../reconstruct/metadata/names.js';
 import { findTableName } from '../../reconstruct/metadata/names.js';
@@ -259,7 +260,7 @@ export async function runScan(opts: ScanOptions): Promise<void> {
       );
     }
     // one table however often or in whichever spelling --table names it (`T`, `dbo.t`): value columns
-    const named = new Map(opts.table.map((t) => catalog.byName(t)).filter((l) => l !== undefined).map((l) => [`${l.schema}.${l.name}`, l]));
+    const named = new Map(opts.table.map((t) => catalog.byName(t)).filter((l) => l !== undefined).map((l) => [stagedTableName(l), l]));
     const single = opts.table.length > 0 && named.size === 1 ? [...named.values()][0] : undefined;
     const valueColumns = single?.columns.filter(isVisibleColumn).map((c) => c.name);
 
@@ -607,7 +608,7 @@ async function tablesLeftOut(source: RecoverySource, catalog: MetadataCatalog): 
   } catch {
     return [];
   }
-  return own.tables().filter((t) => !catalog.byName(`${t.schema}.${t.name}`)).map((t) => `${t.schema}.${t.name}`);
+  return own.tables().filter((t) => !catalog.byName(stagedTableName(t))).map((t) => stagedTableName(t));
 }
 
 function parseOperations(ops: string[]): ScanOperation[] {
@@ -744,7 +745,7 @@ export function parseAllocUnits(values: readonly string[]): AllocUnitArg[] {
  */
 function allocUnitLayouts(layouts: TableLayout[], args: readonly AllocUnitArg[], opts: ScanOptions): { layouts: TableLayout[]; ids: Map<string, string> } {
   const flag = opts.ddl ? `--ddl ${opts.ddl}` : `--schema ${opts.schema}`;
-  const names = new Set(layouts.map((l) => `${l.schema}.${l.name}`));
+  const names = new Set(layouts.map((l) => stagedTableName(l)));
   // exact name first, another case only when one table has it (names.ts)
   const resolve = (wanted: string): string => {
     const found = findTableName(names, wanted);
@@ -756,7 +757,7 @@ function allocUnitLayouts(layouts: TableLayout[], args: readonly AllocUnitArg[],
   if (args[0]!.table === undefined) {
     const id = args[0]!.id;
     if (layouts.length <= 1) {
-      for (const l of layouts) ids.set(`${l.schema}.${l.name}`, id);
+      for (const l of layouts) ids.set(stagedTableName(l), id);
       return { layouts, ids };
     }
     if (opts.table.length !== 1) {
@@ -764,7 +765,7 @@ function allocUnitLayouts(layouts: TableLayout[], args: readonly AllocUnitArg[],
     }
     const want = resolve(opts.table[0]!);
     ids.set(want, id);
-    return { layouts: layouts.filter((l) => `${l.schema}.${l.name}` === want), ids };
+    return { layouts: layouts.filter((l) => stagedTableName(l) === want), ids };
   }
   const byId = new Map<string, string>();
   for (const a of args) {
@@ -777,7 +778,7 @@ function allocUnitLayouts(layouts: TableLayout[], args: readonly AllocUnitArg[],
   }
   if (!opts.table.length) return { layouts, ids };
   const wanted = new Set(opts.table.map(resolve));
-  return { layouts: layouts.filter((l) => wanted.has(`${l.schema}.${l.name}`)), ids };
+  return { layouts: layouts.filter((l) => wanted.has(stagedTableName(l))), ids };
 }
 
 /** The row operations among a scan's skipped items that were not decoded into rows (NotPrintedRows). */

@@ -1,3 +1,4 @@
+import { stagedTableName } from '../../util/tsql.js';
 import { SchemaError } from '../../errors.js';
 import { codePageForCollation } from '../collation.js';
 import type { SqlValue } from '../values.js';
@@ -225,7 +226,8 @@ export function layoutsFromDdl(sql: string, opts: DdlOptions = {}): TableLayout[
 export function layoutsFromScript(script: DdlScript, opts: DdlOptions = {}): TableLayout[] {
   const defaultSchema = opts.defaultSchema ?? 'dbo';
   const collation = opts.defaultCollation ?? DEFAULT_COLLATION;
-  const key = (q: QName): string => `${(q.schema ?? defaultSchema).toLowerCase()}.${q.name.toLowerCase()}`;
+  // by parts (stagedTableName, lowercased): dbo.[Order.Items] and [dbo.Order].Items were one key, `dbo.order.items`, refused as one table created twice
+  const key = (q: QName): string => stagedTableName({ schema: (q.schema ?? defaultSchema).toLowerCase(), name: q.name.toLowerCase() });
   const aliases = buildAliases(script, opts.typeAliases ?? {}, defaultSchema);
 
   // Replay the script in statement order: a DROP TABLE lets a later CREATE TABLE start over;

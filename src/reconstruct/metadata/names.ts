@@ -13,6 +13,7 @@
  * column to the wrong one of two).
  */
 import { InputError } from '../../errors.js';
+import { splitQualifiedName, stagedTableName } from '../../util/tsql.js';
 
 /** What a name resolved to: the one item, nothing, or the items it matches only by case (two or more). */
 export type NameMatch<T> = { found: T; ambiguous?: undefined } | { found?: undefined; ambiguous?: undefined } | { found?: undefined; ambiguous: T[] };
@@ -51,25 +52,81 @@ export class NameIndex<T> {
 
 /** INPUT_AMBIGUOUS_NAME for a table name `q` that several tables of a case-sensitive database match only by letter case. */
 export function ambiguousTable(q: string, tables: Array<{ schema: string; name: string }>): InputError {
-  const names = tables.map((t) => `${t.schema}.${t.name}`);
+  const names = tables.map((t) => stagedTableName(t));
   return new InputError('INPUT_AMBIGUOUS_NAME', `table ${q} matches ${names.join(' and ')}, which differ only in letter case (a case-sensitive database): give the name in its exact case`, { table: q });
 }
 
 
 /**
- * The one of `names` (`schema.name`, exact case) that `wanted` names: `wanted` as given, then with
- * schema dbo when it has no dot; each matched exactly first, then in another case when one name has
- * it (NameIndex). Undefined when none does. Throws InputError INPUT_AMBIGUOUS_NAME (ambiguousTable)
- * when several match it only by letter case.
+ * The one of `names` that `wanted` names, by the two parts of each (never by dotted text). `names`:
+ * each a table's name in exact case as rowback gives it out (util/tsql.ts stagedTableName:
+ * `schema.name`, or `[schema].[name]` when a part holds a dot or needs quoting); `wanted`: a name as
+ * a user gives it (`dbo.Customer`, `Customer` for schema dbo, `[dbo].[Order.Items]`,
+ * `dbo.[Order.Items]`, `"dbo"."Order.Items"`). Matched in turn:
+ * 1. `wanted` read as one or two parts (splitQualifiedName: brackets and quotes honoured, schema dbo
+ *    when none) against each name's parts, exactly first, then in another letter case when one
+ *    table alone has it (NameIndex; a case-sensitive database may hold dbo.T and dbo.t);
+ * 2. failing that, `wanted` as plain `schema.name` text (or dbo's, when it has no dot), as rowback
+ *    took and gave out a name holding a dot before (`dbo.Order.Items` for dbo.[Order.Items]): the
+ *    one table whose text it is, exactly first, then in another case.
+ * Undefined when none does. Throws InputError INPUT_AMBIGUOUS_NAME: several tables differing only in
+ * letter case (ambiguousTable), or a plain text that is the `schema.name` of two tables
+ * (dbo.[Order.Items] and [dbo.Order].Items are both `dbo.Order.Items`), naming both in their
+ * bracketed forms, either of which names one.
  */
 export function findTableName(names: Iterable<string>, wanted: string): string | undefined {
-  const index = new NameIndex(names, (n) => n);
-  for (const q of wanted.includes('.') ? [wanted] : [wanted, `dbo.${wanted}`]) {
-    const m = index.match(q);
-    if (m.ambiguous) throw ambiguousTable(q, m.ambiguous.map((n) => ({ schema: n.slice(0, n.indexOf('.')), name: n.slice(n.indexOf('.') + 1) })));
-    if (m.found !== undefined) return m.found;
+  return new TableNameIndex(names).find(wanted);
+}
+
+/**
+ * findTableName's index of `names`, built once for many look-ups (a catalog's byName: O(1) a name
+ * by parts; the plain-text fallback reads every name only when the parts match none).
+ */
+export class TableNameIndex {
+  private readonly parts: ReadonlyArray<readonly [string, { schema: string; name: string }]>;
+  private readonly byParts: NameIndex<readonly [string, { schema: string; name: string }]>;
+
+  constructor(names: Iterable<string>) {
+    const list: Array<readonly [string, { schema: string; name: string }]> = [];
+    for (const n of new Set(names)) {
+      try {
+        list.push([n, splitQualifiedName(n)] as const);
+      } catch {
+        // a name that is no one- or two-part name names no table by parts
+      }
+    }
+    this.parts = list;
+    this.byParts = new NameIndex(list, ([, p]) => stagedTableName(p));
   }
-  return undefined;
+
+  /** findTableName's answer for `wanted` (see there). */
+  find(wanted: string): string | undefined {
+    // 1. by parts: each name keyed by its parts as stagedTableName writes them
+    let want: { schema: string; name: string } | null;
+    try {
+      want = splitQualifiedName(wanted);
+    } catch {
+      want = null;
+    }
+    if (want && want.schema !== '' && want.name !== '') {
+      const m = this.byParts.match(stagedTableName(want));
+      if (m.ambiguous) throw ambiguousTable(stagedTableName(want), m.ambiguous.map(([, p]) => p));
+      if (m.found !== undefined) return m.found[0];
+    }
+    // 2. as plain `schema.name` text (a name holding a dot, written without brackets)
+    const text = (p: { schema: string; name: string }) => `${p.schema}.${p.name}`;
+    const w = wanted.trim();
+    const wants = w.includes('.') ? [w] : [w, `dbo.${w}`];
+    for (const same of [(t: string) => wants.includes(t), (t: string) => wants.some((x) => x.toLowerCase() === t.toLowerCase())]) {
+      const hits = this.parts.filter(([, p]) => same(text(p)));
+      if (hits.length === 1) return hits[0]![0];
+      if (hits.length > 1) {
+        const forms = hits.map(([, p]) => `[${p.schema.replace(/\]/g, ']]')}].[${p.name.replace(/\]/g, ']]')}]`);
+        throw new InputError('INPUT_AMBIGUOUS_NAME', `table ${wanted} is the schema.name text of ${hits.length} tables, ${forms.join(' and ')}: give the one meant in brackets (${forms.join(' or ')})`, { table: wanted });
+      }
+    }
+    return undefined;
+  }
 }
 
 /**

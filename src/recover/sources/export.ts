@@ -1,3 +1,4 @@
+import { stagedTableName } from '../../util/tsql.js';
 import { SchemaError, InputError } from '../../errors.js';
 import { openExportStream, type ExportStream } from '../../logreader/export/export-stream.js';
 import type { ExportHeader, ExportOutsideWindow } from '../../logreader/export/export-file.js';
@@ -151,7 +152,7 @@ export class ExportSource implements RecoverySource {
     // were chosen by), a --schema one's when the export's catalog does not hold the table. The
     // export's whole catalog named, with --ddl of one table, another table's ALTER as INCOMPLETE
     // while that table's rows were not read at all.
-    const ownOf = (t: TableLayout): TableLayout => own.byName(`${t.schema}.${t.name}`) ?? t;
+    const ownOf = (t: TableLayout): TableLayout => own.byName(stagedTableName(t)) ?? t;
     this.readTables = catalogModifyDates(named.length ? named : catalog.tables().map(ownOf));
     this.readColumnstore = columnstoreTables(named.length ? named : catalog.tables().map(ownOf));
     this.readHeader = f.header;

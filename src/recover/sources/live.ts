@@ -1,3 +1,4 @@
+import { stagedTableName } from '../../util/tsql.js';
 import { randomUUID } from 'node:crypto';
 import { InputError, SourceError } from '../../errors.js';
 import { parseBeginTime, SEASON_CAVEAT } from '../../logreader/begin-time.js';
@@ -256,7 +257,7 @@ export class LiveSource implements RecoverySource {
       chosen.push(layout);
       named.push(own.byName(t) ?? layout);
     }
-    const ownOf = (t: TableLayout): TableLayout => own.byName(`${t.schema}.${t.name}`) ?? t;
+    const ownOf = (t: TableLayout): TableLayout => own.byName(stagedTableName(t)) ?? t;
     // the tables whose rows are read, for the verdict's "altered or rebuilt since" (rebuilt-tables.ts)
     this.readTables = catalogModifyDates(named.length ? named : catalog.tables().map(ownOf));
     this.readColumnstore = columnstoreTables(named.length ? named : catalog.tables().map(ownOf));
