@@ -42,7 +42,8 @@ export function normalizeTableName(text: string, flag = '--table'): string {
     return stagedTableName(splitQualifiedName(text));
   } catch (e) {
     const t = text.trim();
-    if (!/[[\]"]/.test(t) && t.split('.').length > 2 && t.split('.').every((p) => p.trim() !== '')) return t;
+    // a comma is no part of an unbracketed name: `dbo.Customer,dbo.Contact` is a list (diff's refusal says so)
+    if (!/[[\]",]/.test(t) && t.split('.').length > 2 && t.split('.').every((p) => p.trim() !== '')) return t;
     throw new InputError('INPUT_BAD_IDENTIFIER', `${flag} '${text}': ${(e as Error).message}; give schema.name, [schema].[name] or "schema"."name"`, { table: text });
   }
 }
