@@ -346,8 +346,8 @@ interface GivenSet {
 
 /**
  * The backup sets the replay reads of one file given with `role`, and the MTF walk's item for a log
- * stream the end of the file cuts short (log-coverage.ts cutLogStream, null for a file of several
- * sets), each as a GivenSet:
+ * stream the end of the file cuts short (log-coverage.ts cutLogStream: the file's last set only, its
+ * one or the last of several), each as a GivenSet:
  * - `--bak`: the one set `position` picks (RESTORE … WITH FILE = n; `positionFlag` names the option
  *   in refusals), the file's only set without one. A file of several sets without a position is
  *   refused by `choosePosition` (INPUT_SEVERAL_BACKUP_SETS, listing every set), as `dump --bak` is.
@@ -422,14 +422,18 @@ function setsOf(path: string, role: 'bak' | 'trn', position: number | undefined,
       else skippedNotes.push(`${lead} (a full backup neither breaks nor joins the log chain, so no log is lost; give it with --bak ${path} --position ${p} to start from it)`);
       continue;
     }
-    const cut = !several && h.backupType === 'log' ? cutLogStream(layout) : null;
-    const trailer = !several ? layout.problems.filter((x) => isTrailerOnlyDamage(path, x)) : [];
-    // one header copy damaged where the set is used all the same (mtf.ts BACKUP_HEADER_WARNING): no damage, a WARNING
-    const warned = several ? headerWarnings(layout, p) : layout.problems.filter((x) => x.code === BACKUP_HEADER_WARNING);
     // MTF damage after the set's ESET (a later set's blocks) is not the set's: its blocks were all read before it
     const closedBefore = (x: SkippedItem) => x.location.offset !== undefined && layout.dblks.some((d) => d.type === 'ESET' && d.set === p && d.offset < x.location.offset!);
+    // a log stream cut short, or damage in the closing blocks only, of a file's last set (its only
+    // one, or the last of several: the damage stops the walk there) is judged as for a file of one
+    // set; a file of several sets cut in its last log set was refused where the one-set copy was read
+    const last = p === Math.max(1, layout.sets);
+    const cut = last && h.backupType === 'log' ? cutLogStream(layout, p) : null;
+    const trailer = last ? layout.problems.filter((x) => !closedBefore(x) && isTrailerOnlyDamage(path, x)) : [];
+    // one header copy damaged where the set is used all the same (mtf.ts BACKUP_HEADER_WARNING): no damage, a WARNING
+    const warned = several ? headerWarnings(layout, p) : layout.problems.filter((x) => x.code === BACKUP_HEADER_WARNING);
     const damaged = several
-      ? layout.problems.some((x) => x.code !== BACKUP_HEADER_WARNING && x.code !== 'FORMAT_BAD_BACKUP_HEADER' && !closedBefore(x)) || headerCopiesProblem(layout, p) !== undefined
+      ? layout.problems.some((x) => x.code !== BACKUP_HEADER_WARNING && x.code !== 'FORMAT_BAD_BACKUP_HEADER' && x !== cut && !trailer.includes(x) && !closedBefore(x)) || headerCopiesProblem(layout, p) !== undefined
       : layout.problems.some((x) => x !== cut && !trailer.includes(x) && !warned.includes(x));
     const name = several ? `${path} (FILE = ${p})` : path;
     const set = recordFromHeader(h, [path], damaged);

@@ -857,8 +857,10 @@ async function logRecords(files: string[], opts: LogOptions, interrupt: Interrup
     if (i.kind === 'ldf' || walked.has(i.file)) continue;
     walked.add(i.file);
     const layout = readMtfLayout(i.file);
-    const cut = i.kind === 'trn' ? cutLogStream(layout) : null;
-    if (cut) cutStreams.set(i.file, cut);
+    // the file's last set (its one, or the last of several) cut short: judged when that set is read
+    const lastSet = Math.max(1, layout.sets);
+    const cut = i.kind === 'trn' && i.positions.includes(lastSet) ? cutLogStream(layout) : null;
+    if (cut) cutStreams.set(`${i.file}#${lastSet}`, cut);
     for (const p of layout.problems) {
       if (p === cut) continue;
       // one header copy damaged where the set is read all the same: a WARNING line, not a skipped item
@@ -985,10 +987,11 @@ async function logRecords(files: string[], opts: LogOptions, interrupt: Interrup
     appendAll(skipped, lostHere);
     const set = { file, first: h.firstLsn.decimal, last: h.lastLsn.decimal, items: [...lostHere], read, order: judgedSets.length };
     judgedSets.push(set);
-    const cut = cutStreams.get(file);
+    const cut = cutStreams.get(`${file}#${position}`);
     if (!cut) return;
-    cutStreams.delete(file);
-    const verdict = judgeCutLogStream(cut, bounds, lostHere);
+    cutStreams.delete(`${file}#${position}`);
+    // named with its set when the file holds several (the cut is its last set's: cutLogStream)
+    const verdict = judgeCutLogStream(cut, position > 1 ? { ...bounds, file: `${file} (backup set ${position})` } : bounds, lostHere);
     if (verdict.note !== null) cutNotes.push(verdict.note);
     else {
       skipped.push(verdict.loss);
