@@ -429,6 +429,10 @@ export function assertBackupSet(headers: BackupSetHeader[], advice: BackupAdvice
     const sameFile = fullInSameFile(first);
     if (sameFile !== null) {
       const opt = advice.position ?? '--position';
+      // the caller reads a set number per file: the file twice, full then differential, as RESTORE's two statements
+      if (advice.positionList) {
+        throw new InputError('INPUT_DIFFERENTIAL_WITHOUT_FULL', `${missingFull(first)}, which is backup set ${sameFile} of the same file: give the file twice with a set number for each, full backup first: --bak ${first.file} ${first.file} ${opt} ${sameFile},${first.position} (RESTORE … FROM DISK = '${first.file}' WITH FILE = ${sameFile}, NORECOVERY, then WITH FILE = ${first.position})`, { file: first.file });
+      }
       throw new InputError(
         'INPUT_DIFFERENTIAL_WITHOUT_FULL',
         `${missingFull(first)}, which is backup set ${sameFile} of the same file: one backup set number (${opt} N) picks the set in every backup file, so a full backup and a differential that are two sets of one file cannot be read together (not supported); read the full backup alone (${opt} ${sameFile}: the rows as they stood at that backup), or restore both on a SQL Server (RESTORE DATABASE … FROM DISK = '${first.file}' WITH FILE = ${sameFile}, NORECOVERY, then WITH FILE = ${first.position}, RECOVERY) and read the restored database's .mdf`,

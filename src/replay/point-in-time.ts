@@ -95,6 +95,7 @@ import { copiesNote } from '../restore/copies-note.js';
 import { planChain, type ChainStep, type RestoreChain, type RestoreTarget } from '../restore/chain.js';
 import { catalogDamage, catalogDamageSubject, LOG_LOSS_CODES, type SkippedItem } from '../recover/source.js';
 import { backupLogCoverage, cutLogStream, judgeCutLogStream } from '../backup/log-coverage.js';
+import { positionOf } from '../backup/set-position.js';
 import { emptyLogScanStats, UNCHECKED_BLOCKS_NAMED, uncheckedBlocksNote, type UncheckedLogBlock } from '../logreader/ldf/reader.js';
 import { RowState, type ReplayRow } from './row-state.js';
 import { pickOwn } from '../util/own-keys.js';
@@ -109,7 +110,7 @@ export interface ReplayInputs {
    * The backup set of each `bak` file to read (RESTORE … WITH FILE = n; 1-based): needed for a file of
    * several sets (appended WITH NOINIT), which is refused without it (INPUT_SEVERAL_BACKUP_SETS).
    */
-  position?: number;
+  position?: number | readonly number[];
   /** The option that gave `position`, as refusals name it (`--position`, diff's `--after-position`). */
   positionFlag?: string;
   /** Log backups (.trn), any order: every log backup set of each file (several appended WITH NOINIT) is a member of the chain planned from their headers. */
@@ -586,7 +587,7 @@ export async function replayTablesOutcomes(inputs: ReplayTablesInputs): Promise<
   const flag = inputs.positionFlag ?? '--position';
   const skippedSets: string[] = [];
   const hidden: string[] = [];
-  const baks = inputs.bak.flatMap((f) => setsOf(f, 'bak', inputs.position, flag, new Map(), skippedSets, hidden));
+  const baks = inputs.bak.flatMap((f, i) => setsOf(f, 'bak', positionOf(inputs.position, i), flag, new Map(), skippedSets, hidden));
   const bakSets = new Map(baks.map((x) => [`${realPath(x.set.devices[0]!)}#${x.set.position}`, { file: x.set.devices[0]!, backupSetGuid: x.set.backupSetGuid }] as const));
   const all = [...baks, ...inputs.trn.flatMap((f) => setsOf(f, 'trn', undefined, flag, bakSets, skippedSets, hidden))];
   // A log backup given twice, one copy cut short in its log stream or with damaged closing blocks
@@ -773,7 +774,8 @@ async function replayGroupOnChain(
   let pages: ReturnType<typeof openBackupPages>;
   try {
     // the set each --bak file was read at (--position, setsOf): the same in every file
-    pages = openBackupPages(baseSteps.map((s) => s.set.devices[0]), inputs.position, assertBackupSet, inputs.positionFlag ? { position: inputs.positionFlag } : {});
+    // a set number per --bak file given (a full and a differential of one file): the sets the plan took
+    pages = openBackupPages(baseSteps.map((s) => s.set.devices[0]), Array.isArray(inputs.position) ? baseSteps.map((s) => s.set.position) : inputs.position, assertBackupSet, inputs.positionFlag ? { position: inputs.positionFlag } : {});
   } catch (e) {
     failAll(e);
     return;

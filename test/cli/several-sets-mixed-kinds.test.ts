@@ -104,13 +104,15 @@ describeCorpus('several backup sets of different kinds in one file', () => {
     expect(line).not.toContain('give it with --bak');
   });
 
-  it('dump: a differential whose full backup is set 1 of the same file: not supported, with advice that works', async () => {
+  it('a differential whose full backup is set 1 of the same file: dump advises the file twice with a set each (dump-position-per-file.test.ts); scan, which reads one number, keeps "not supported" with advice that works', async () => {
     const line = expectOneLineError(await cli('dump', '--bak', fullThenDiff, '--position', '2', '--all'), 'INPUT_DIFFERENTIAL_WITHOUT_FULL');
     expect(line).toContain(`${fullThenDiff} (backup set 2) is a differential backup of RestoreTimeClean`);
     expect(line).toContain('which is backup set 1 of the same file');
-    expect(line).toContain('cannot be read together (not supported)');
-    expect(line).toContain('--position 1');
+    expect(line).toContain(`--bak ${fullThenDiff} ${fullThenDiff} --position 1,2`);
     expect(line).not.toContain('--bak FULL.bak');
+    const scan = expectOneLineError(await cli('scan', '--bak', fullThenDiff, '--position', '2', '--trn', rtc('RestoreTimeClean2_1.trn')), 'INPUT_DIFFERENTIAL_WITHOUT_FULL');
+    expect(scan).toContain('cannot be read together (not supported)');
+    expect(scan).toContain('--position 1');
   });
 
   it('dump: a differential alone in its file keeps the advice to give its full backup first', async () => {
