@@ -75,6 +75,18 @@ describeCorpus('rowback log of a file holding a database backup set and log back
     expect(r.stderr).toContain(`its log backup sets 1, 2 are printed`);
   });
 
+  it('a full backup of ANOTHER database appended (StopAt.bak then RestoreTimeClean_1.trn, SYNTHETIC): said as another database\'s, not as overlapping the log printed; the file given twice says its note once', async () => {
+    const other = join(dir, 'stopat-full-rtc-log.bak');
+    writeFileSync(other, appendedBackupSet(corpusPath('appveyor-lab', 'sql2008-backups', 'StopAt', 'StopAt.bak'), LOGS()[0]!));
+    const r = await cli('log', other, '--format', 'csv');
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toBe((await cli('log', LOGS()[0]!, '--format', 'csv')).stdout);
+    expect(r.stderr).toContain(`note: ${other} holds 2 backup sets, set 1 a full backup of another database (StopAt): left out`);
+    expect(r.stderr).not.toContain('overlaps them');
+    const twice = await cli('log', all, all, '--format', 'csv');
+    expect(twice.stderr.split('\n').filter((l) => l.includes('set 1 a full backup: left out'))).toHaveLength(1);
+  });
+
   it('a file of database backup sets only (full, differential): still refused listing the sets (no log backup set to read)', async () => {
     const line = expectOneLineError(await cli('log', fullThenDiff), 'INPUT_SEVERAL_BACKUP_SETS');
     expect(line).toContain(`${fullThenDiff} holds 2 backup sets; choose one with --position N`);

@@ -310,8 +310,21 @@ function planInputs(files: string[], position: number | undefined): LogInput[] {
     if (others.length === sets.length) return { kind: 'bak', file, positions: [choosePosition(file, layout)] };
     const positions = sets.filter((s) => !others.includes(s)).map((s) => s.position);
     if (others.length === 0) return { kind: 'trn', file, positions };
-    const kinds = others.map((s) => `set ${s.position} a ${s.backupType} backup`).join(', ');
-    const leftOut = `${file} holds ${layout.sets} backup sets, ${kinds}: left out, as scan --trn and dump --trn leave ${others.length > 1 ? 'them' : 'it'} out of the log chain; its log backup set${positions.length > 1 ? 's' : ''} ${positions.join(', ')} ${positions.length > 1 ? 'are' : 'is'} printed (the log ${others.length > 1 ? 'each' : 'it'} holds for its own restore overlaps them: rowback log ${file} --position ${others[0]!.position} prints ${others.length > 1 ? 'one' : 'it'} alone)`;
+    // a database backup of ANOTHER database appended to the file (HEADERONLY BindingID and FamilyGUID
+    // both differ from the first log set's): its log overlaps nothing printed, said as what it is
+    const logHeader = readBackupHeader(file, layout, positions[0]!);
+    const otherDatabase = (p: number): string | null => {
+      const h = readBackupHeader(file, layout, p);
+      const differs = (a: string | null | undefined, b: string | null | undefined) => !!a && !!b && a.toUpperCase() !== b.toUpperCase();
+      return differs(h.bindingId, logHeader.bindingId) && (!h.familyGuid || !logHeader.familyGuid || differs(h.familyGuid, logHeader.familyGuid)) ? h.databaseName : null;
+    };
+    const kinds = others.map((s) => {
+      const db = otherDatabase(s.position);
+      return `set ${s.position} a ${s.backupType} backup${db !== null ? ` of another database (${db})` : ''}`;
+    }).join(', ');
+    const ours = others.filter((s) => otherDatabase(s.position) === null);
+    const overlap = ours.length ? ` (the log ${ours.length > 1 ? 'each' : 'it'} holds for its own restore overlaps them: rowback log ${file} --position ${ours[0]!.position} prints ${ours.length > 1 ? 'one' : 'it'} alone)` : ` (rowback log ${file} --position ${others[0]!.position} prints its log alone)`;
+    const leftOut = `${file} holds ${layout.sets} backup sets, ${kinds}: left out, as scan --trn and dump --trn leave ${others.length > 1 ? 'them' : 'it'} out of the log chain; its log backup set${positions.length > 1 ? 's' : ''} ${positions.join(', ')} ${positions.length > 1 ? 'are' : 'is'} printed${overlap}`;
     return { kind: 'trn', file, positions, leftOut };
   });
 }
@@ -790,7 +803,7 @@ async function logRecords(files: string[], opts: LogOptions, interrupt: Interrup
   // a file whose binding id could not be read is read with the others' names unchecked: said, even with --quiet
   const identityNotes = ids.length > 1 ? [...identity.unchecked.map(uncheckedIdentityNote), ...identity.otherNames] : [];
   // full/differential sets of a file of several sets, left out (planInputs): said even with --quiet
-  for (const i of inputs) if (i.leftOut) identityNotes.push(i.leftOut);
+  for (const i of inputs) if (i.leftOut && !identityNotes.includes(i.leftOut)) identityNotes.push(i.leftOut);
 
   if (opts.catalogAnyDatabase && !opts.schema) throw new InputError('INPUT_BAD_OPTION', '--catalog-any-database lets a --schema catalog JSON of another database be used, and no --schema was given: leave it out');
   const meta = await loadNames(opts, metaPosition);
