@@ -57,7 +57,12 @@ export function choosePosition(path: string, layout: MtfLayout, position?: numbe
     // damage are not a reason: the log's readers report that damage.
     const closed = layout.dblks.some((d) => d.type === 'ESET' && d.set === layout.sets && d.offset < at);
     const choose = `(${opt} N reads set N of the ${layout.sets} before it)`;
-    if (!closed && layout.sets > 0 && damage.code === 'FORMAT_BAD_MTF' && !layout.streams.some((x) => x.id === 'MQDA' && x.set === layout.sets && !x.truncated)) {
+    // A set whose log stream (MQTL) began with no data stream before it is a log backup: no data
+    // pages come after its log (data before log, as above), so the rule does not apply (a log backup
+    // cut in its log stream was said "backup set 1, whose data pages come after it, cannot be read:
+    // read another copy" beside the cut's own verdict, "no log it replays is lost")
+    const logBackup = layout.streams.some((x) => x.id === 'MQTL' && x.set === layout.sets) && !layout.streams.some((x) => x.id === 'MQDA' && x.set === layout.sets);
+    if (!closed && !logBackup && layout.sets > 0 && damage.code === 'FORMAT_BAD_MTF' && !layout.streams.some((x) => x.id === 'MQDA' && x.set === layout.sets && !x.truncated)) {
       throwIfDamaged(layout, `backup set ${layout.sets}, whose data pages come after it, cannot be read`);
     }
     const after = blocksAfterDamage(path, at, closed || layout.sets === 0 ? undefined : ['SSET', 'MSDA']);
