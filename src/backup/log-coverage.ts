@@ -26,6 +26,7 @@ import { VLF_FIRST_BLOCK_ID } from '../logreader/ldf/constants.js';
 import type { Lsn } from '../logreader/lsn.js';
 import { formatLsn } from '../logreader/lsn.js';
 import type { SkippedItem } from '../util/skipped-item.js';
+import { blocksAfterDamage } from './mtf.js';
 
 export { VLF_FIRST_BLOCK_ID };
 
@@ -116,13 +117,31 @@ export interface CutStreamLayout {
  * the damage is the readers' check (open.ts choosePosition), as for a one-set file. Null for damage
  * before the log stream and for damage in the closing blocks only (FORMAT_BAD_MTF_TRAILER, a note
  * already). A cut copy of a file that had further sets lost those sets as a missing file would:
- * they are in no file given, which the chain check says. Never throws.
+ * they are in no file given, which the chain check says. `path`, when given: the file, read after the
+ * damage; a block holding backup content there (a further set) keeps the damage a loss (null): scan and
+ * log give it (they read no further); the replay does not, it reads the set and says what lies after
+ * the damage in its refusal and notes (point-in-time.ts setsOf, choosePosition's check). Never throws.
  */
-export function cutLogStream(layout: CutStreamLayout, position: number = Math.max(1, layout.sets)): SkippedItem | null {
+export function cutLogStream(layout: CutStreamLayout, position: number = Math.max(1, layout.sets), path?: string): SkippedItem | null {
   if (position !== Math.max(1, layout.sets)) return null;
   const log = layout.streams.find((s) => s.id === 'MQTL' && (layout.sets <= 1 || s.set === position));
   if (!log) return null;
-  return layout.problems.find((p) => p.code === 'FORMAT_BAD_MTF' && p.location.offset !== undefined && p.location.offset >= log.offset) ?? null;
+  const cut = layout.problems.find((p) => p.code === 'FORMAT_BAD_MTF' && p.location.offset !== undefined && p.location.offset >= log.offset) ?? null;
+  // More backup content after the damage (a further set's SSET, more of this set's blocks): the walk
+  // stopped there, so what follows is not read; the damage stays a loss, not judged by this set's log
+  // alone. (A 3-set log backup file with set 1's closing MSTL damaged printed set 1's records with
+  // 'no log is lost' and exit 0 under --strict, sets 2 and 3 unread and unsaid.)
+  if (cut && path !== undefined && contentAfter(path, cut.location.offset!)) return null;
+  return cut;
+}
+
+/** Whether a well-formed block holding backup content follows MTF damage at `offset` of `path` (mtf.ts blocksAfterDamage); true when that cannot be read. */
+function contentAfter(path: string, offset: number): boolean {
+  try {
+    return blocksAfterDamage(path, offset).content !== null;
+  } catch {
+    return true;
+  }
 }
 
 /**

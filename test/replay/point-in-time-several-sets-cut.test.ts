@@ -20,6 +20,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { captureCli, expectOneLineError } from '../support/cli.js';
 import { corpusPath, describeCorpus } from '../support/corpus.js';
 import { appendedBackupSet } from '../support/appended-backup-set.js';
+import { readMtfLayout } from '../../src/backup/mtf.js';
 
 const captured = captureCli();
 let dir: string;
@@ -102,5 +103,27 @@ describeCorpus('point-in-time replay of a file of several backup sets cut short 
     expect(lost.stderr).toContain('00000019:000000ab:0001');
     const lostLog = await captured('log', several[12_000]!, '--format', 'csv');
     expect(lostLog.stderr).toContain('INCOMPLETE');
+  }, 60_000);
+
+  it('damage after a log set\'s stream with further sets after it (SYNTHETIC: _1/_2/_3.trn in one file, set 1\'s closing MSTL block one byte off): scan and log say INCOMPLETE, not "no log is lost"', async () => {
+    // before: set 1's log read whole, so the damage was judged as a cut losing nothing: scan printed
+    // set 1's 10 rows and log its 227 records, exit 0 under --strict, sets 2 and 3 unread and unsaid
+    const logs = join(dir, 'logs-mstl.trn');
+    writeFileSync(logs, appendedBackupSet(LOGS()[0]!, LOGS()[1]!, LOGS()[2]!));
+    const mstl = readMtfLayout(logs).dblks.filter((d) => d.type === 'MSTL' && d.set === 1)[1]!;
+    const b = Buffer.from(readFileSync(logs));
+    b[mstl.offset + 20]! ^= 0xff;
+    writeFileSync(logs, b);
+    const s = await captured('scan', '--bak', FULL(), '--trn', logs, '--op', 'insert', '--strict');
+    expect(s.code, s.stderr).toBe(3);
+    expect(s.stderr).toContain(`INCOMPLETE: parts of the log could not be read (FORMAT_BAD_MTF); rows in those LSN ranges are missing from this result (${logs} from offset ${mstl.offset})`);
+    expect(s.stderr).not.toContain('no log is lost');
+    const l = await captured('log', logs, '--format', 'csv', '--strict');
+    expect(l.code, l.stderr).toBe(3);
+    expect(l.stderr).toContain('INCOMPLETE: parts of the log could not be read (FORMAT_BAD_MTF)');
+    expect(l.stderr).not.toContain('no log is lost');
+    // the replay reads set 1 and refuses a stop past it naming what lies after the damage (as before)
+    const past = expectOneLineError(await cli('dump', '--bak', FULL(), '--trn', logs, '--stop-at', '2017-06-01T13:12:00', '--table', 'dbo.steps'), 'INPUT_RESTORE_TOO_LATE');
+    expect(past).toContain('a well-formed SSET descriptor block at offset');
   }, 60_000);
 });

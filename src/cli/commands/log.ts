@@ -872,7 +872,7 @@ async function logRecords(files: string[], opts: LogOptions, interrupt: Interrup
     const layout = readMtfLayout(i.file);
     // the file's last set (its one, or the last of several) cut short: judged when that set is read
     const lastSet = Math.max(1, layout.sets);
-    const cut = i.kind === 'trn' && i.positions.includes(lastSet) ? cutLogStream(layout) : null;
+    const cut = i.kind === 'trn' && i.positions.includes(lastSet) ? cutLogStream(layout, undefined, i.file) : null;
     if (cut) cutStreams.set(`${i.file}#${lastSet}`, cut);
     for (const p of layout.problems) {
       if (p === cut) continue;

@@ -367,7 +367,7 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
   };
   for (const b of new Set([...baks, ...trn])) {
     const layout = layoutOf(b);
-    const cut = trn.includes(b) && cutKeysOf(b).length === 0 ? cutLogStream(layout) : null;
+    const cut = trn.includes(b) && cutKeysOf(b).length === 0 ? cutLogStream(layout, undefined, b) : null;
     if (cut) cutLogStreams.set(`${b}#${Math.max(1, layout.sets)}`, cut);
     // a --bak file of several sets read for one (--position N), not given with --trn: damage after
     // that set's ESET lies in a later set this scan does not read (its blocks were all read before
