@@ -444,7 +444,7 @@ export function assertBackupSet(headers: BackupSetHeader[], advice: BackupAdvice
   }
   for (const d of rest) {
     if (d.backupType === 'full') {
-      throw new InputError('INPUT_BAD_OPTION', `${first.file} and ${d.file} are both full backups: give one full backup, then differentials based on it`, { file: d.file });
+      throw new InputError('INPUT_BAD_OPTION', `${setOf(first)} and ${setOf(d)} are both full backups: give one full backup, then differentials based on it`, { file: d.file });
     }
     if (first.backupSetGuid && d.differentialBaseGuid && d.differentialBaseGuid !== first.backupSetGuid) {
       throw new InputError('INPUT_DIFFERENTIAL_BASE_MISMATCH', `${missingFull(d)}, not on ${first.file} (BackupSetGUID ${first.backupSetGuid})`, { file: d.file });

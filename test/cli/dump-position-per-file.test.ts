@@ -71,6 +71,9 @@ describeCorpus('dump --bak F F --position 1,2: a full and a differential that ar
     expect(expectOneLineError(await cli('dump', '--bak', both, both, '--table', 'dbo.steps'), 'INPUT_BAD_OPTION')).toContain(`--bak ${both} ${both} --position 1,2`);
     const alone = expectOneLineError(await cli('dump', '--bak', both, '--position', '2', '--table', 'dbo.steps'), 'INPUT_DIFFERENTIAL_WITHOUT_FULL');
     expect(alone).toContain(`which is backup set 1 of the same file: give the file twice with a set number for each, full backup first: --bak ${both} ${both} --position 1,2`);
+    // two full backup sets of one file (REAL StDb2Sql.bak: two full backups of StDb2SQL) given as full + "differential": named by set (it said 'F and F are both full backups')
+    const st = corpusPath('StDb2005', 'StDb2EFRP', 'StDb2Sql.bak');
+    expect(expectOneLineError(await cli('dump', '--bak', st, st, '--position', '1,2', '--all'), 'INPUT_BAD_OPTION')).toContain(`${st} (backup set 1) and ${st} (backup set 2) are both full backups`);
     // scan reads one number: a list is said to be dump's
     expect(expectOneLineError(await captured('scan', '--bak', both, both, '--position', '1,2', '--trn', rtc('RestoreTimeClean2_1.trn')), 'INPUT_BAD_OPTION')).toContain("--position takes one backup set number here, not a list ('1,2')");
   }, 60_000);
