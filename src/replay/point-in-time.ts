@@ -417,9 +417,10 @@ function setsOf(path: string, role: 'bak' | 'trn', position: number | undefined,
       const copy = h.backupSetGuid ? [...bakSets.values()].find((b) => b.backupSetGuid === h.backupSetGuid) : undefined;
       if (copy) skippedNotes.push(`${lead}; the same backup (BackupSetGUID ${h.backupSetGuid}) is read from --bak ${copy.file}`);
       // a differential: the replay goes from the full backup through the log backups without it, and
-      // as a base it needs its full backup beside it, which one --position cannot pick in two sets
-      // (`--bak F --position N` of it alone is refused INPUT_DIFFERENTIAL_WITHOUT_FULL)
-      else if (h.backupType === 'differential') skippedNotes.push(`${lead} (a differential backup neither breaks nor joins the log chain, so no log is lost; the replay does not start from it: a differential is read only beside its full backup, and one --position cannot pick it there with the full backup)`);
+      // as a base it needs its full backup beside it (`--bak F --position N` of it alone is refused
+      // INPUT_DIFFERENTIAL_WITHOUT_FULL); dump takes a set number per --bak file (`--position 1,N`),
+      // diff and restore jobs one number for every file
+      else if (h.backupType === 'differential') skippedNotes.push(`${lead} (a differential backup neither breaks nor joins the log chain, so no log is lost; the replay does not start from it: a differential is read only beside its full backup; rowback dump starts from it given both with a set number each, --bak FULL.bak ${path} --position 1,${p})`);
       else skippedNotes.push(`${lead} (a full backup neither breaks nor joins the log chain, so no log is lost; give it with --bak ${path} --position ${p} to start from it)`);
       continue;
     }

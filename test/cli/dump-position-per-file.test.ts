@@ -62,6 +62,22 @@ describeCorpus('dump --bak F F --position 1,2: a full and a differential that ar
     expect(r.stderr).toContain(`chain: full ${both} (FILE = 1) → differential ${both} (FILE = 2) → log`);
   }, 60_000);
 
+  it('a differential set in a --trn file (SYNTHETIC: _1/_2/_3.trn, RestoreTimeClean2.bak, RestoreTimeClean2_1.trn in one file): the note names the list form, which, followed, starts from it; the rows equal', async () => {
+    const T = '2017-06-01T13:17:00';
+    const logsDiff = join(dir, 'logs-diff.trn');
+    writeFileSync(logsDiff, appendedBackupSet(rtc('RestoreTimeClean_1.trn'), rtc('RestoreTimeClean_2.trn'), rtc('RestoreTimeClean_3.trn'), rtc('RestoreTimeClean2.bak'), rtc('RestoreTimeClean2_1.trn')));
+    const through = await cli('dump', '--bak', rtc('RestoreTimeClean.bak'), '--trn', logsDiff, '--stop-at', T, '--table', 'dbo.steps');
+    expect(through.code, through.stderr).toBe(0);
+    expect(through.stderr).toContain(`rowback dump starts from it given both with a set number each, --bak FULL.bak ${logsDiff} --position 1,4`);
+    const followed = await cli('dump', '--bak', rtc('RestoreTimeClean.bak'), logsDiff, '--position', '1,4', '--trn', logsDiff, '--stop-at', T, '--table', 'dbo.steps');
+    expect(followed.code, followed.stderr).toBe(0);
+    expect(followed.stderr).toContain(`→ differential ${logsDiff} (FILE = 4) → log ${logsDiff} (FILE = 5)`);
+    // the same values; only the origin differs (the differential's pages, or the log's inserts)
+    const values = (out: string) => out.trim().split('\n').map((l) => JSON.stringify((JSON.parse(l) as { values: unknown }).values));
+    expect(values(followed.stdout)).toEqual(values(through.stdout));
+    expect(values(followed.stdout)).toHaveLength(36);
+  }, 60_000);
+
   it('refused in one line: a list of the wrong length, one set given twice, the file twice without a list; the differential alone names the list form', async () => {
     expect(expectOneLineError(await cli('dump', '--bak', both, '--position', '1,2', '--table', 'dbo.steps'), 'INPUT_BAD_OPTION')).toContain(`--position 1,2 gives 2 backup set numbers for 1 --bak file (${both})`);
     expect(expectOneLineError(await cli('dump', '--bak', both, both, '--position', '1,2,3', '--table', 'dbo.steps'), 'INPUT_BAD_OPTION')).toContain('gives 3 backup set numbers for 2 --bak files');
