@@ -375,7 +375,7 @@ interface GivenSet {
  * (FORMAT_BAD_BACKUP_HEADER) only its own set, a WARNING only its own set's.
  * Throws what readMtfLayout, choosePosition and readBackupHeader throw.
  */
-function setsOf(path: string, role: 'bak' | 'trn', position: number | undefined, positionFlag: string, bakSets: ReadonlyMap<string, { file: string; backupSetGuid: string | null }>, skippedNotes: string[], hidden: string[]): GivenSet[] {
+function setsOf(path: string, role: 'bak' | 'trn', position: number | undefined, positionFlag: string, bakSets: ReadonlyMap<string, { file: string; backupSetGuid: string | null; bindingId?: string | null; familyGuid?: string | null }>, skippedNotes: string[], hidden: string[]): GivenSet[] {
   const layout = readMtfLayout(path);
   let positions: number[];
   if (role === 'bak' || layout.sets <= 1) {
@@ -415,7 +415,13 @@ function setsOf(path: string, role: 'bak' | 'trn', position: number | undefined,
       const lead = `${path} (FILE = ${p}) is a ${h.backupType} backup appended to the log backups' file, not a log backup: left out of the chain`;
       // the same backup read from another --bak file (a copy: its BackupSetGUID): said so, not "give it with --bak"
       const copy = h.backupSetGuid ? [...bakSets.values()].find((b) => b.backupSetGuid === h.backupSetGuid) : undefined;
+      // a backup of ANOTHER database than the --bak sets' (BindingID and FamilyGUID both differ): no
+      // base of this replay; it was advised 'give it with --bak F --position N to start from it'
+      const differs = (a: string | null | undefined, b: string | null | undefined) => !!a && !!b && a.toUpperCase() !== b.toUpperCase();
+      const base = [...bakSets.values()][0];
+      const other = base !== undefined && differs(h.bindingId, base.bindingId) && (!h.familyGuid || !base.familyGuid || differs(h.familyGuid, base.familyGuid));
       if (copy) skippedNotes.push(`${lead}; the same backup (BackupSetGUID ${h.backupSetGuid}) is read from --bak ${copy.file}`);
+      else if (other) skippedNotes.push(`${lead} (a ${h.backupType} backup of another database, ${h.databaseName}: none of this replay's backups)`);
       // a differential: the replay goes from the full backup through the log backups without it, and
       // as a base it needs its full backup beside it (`--bak F --position N` of it alone is refused
       // INPUT_DIFFERENTIAL_WITHOUT_FULL); dump takes a set number per --bak file (`--position 1,N`),
@@ -589,7 +595,7 @@ export async function replayTablesOutcomes(inputs: ReplayTablesInputs): Promise<
   const skippedSets: string[] = [];
   const hidden: string[] = [];
   const baks = inputs.bak.flatMap((f, i) => setsOf(f, 'bak', positionOf(inputs.position, i), flag, new Map(), skippedSets, hidden));
-  const bakSets = new Map(baks.map((x) => [`${realPath(x.set.devices[0]!)}#${x.set.position}`, { file: x.set.devices[0]!, backupSetGuid: x.set.backupSetGuid }] as const));
+  const bakSets = new Map(baks.map((x) => [`${realPath(x.set.devices[0]!)}#${x.set.position}`, { file: x.set.devices[0]!, backupSetGuid: x.set.backupSetGuid, bindingId: x.set.bindingId, familyGuid: x.set.familyGuid }] as const));
   const all = [...baks, ...inputs.trn.flatMap((f) => setsOf(f, 'trn', undefined, flag, bakSets, skippedSets, hidden))];
   // A log backup given twice, one copy cut short in its log stream or with damaged closing blocks
   // and one whole: the whole one is read. The chain takes either of two copies of one LSN range
