@@ -131,6 +131,14 @@ export function openBackupPages(paths: string[], position?: number | readonly nu
     if (g) g.files.push(f);
     else groups.push({ key, files: [f] });
   }
+  // a list of set numbers that gives the stripes of one media set different sets (`--bak S1 S2
+  // --position 1,2`) would read each set from some of its stripes only (every other extent): refused
+  for (const g of groups) {
+    const m = g.files[0]!.layout.mediaSet;
+    if (m && m.familyCount > 1 && g.files.length !== m.familyCount) {
+      throw new InputError('INPUT_BAD_OPTION', `${advice.position ?? '--position'} gives the stripes of media set ${m.mediaSetGuid} (${layouts.filter((x) => x.layout.mediaSet?.mediaSetGuid === m.mediaSetGuid).map((x) => x.path).join(', ')}) different backup set numbers: a backup set is read from every stripe of its media set; give each stripe the same number`, { file: g.files[0]!.path });
+    }
+  }
   const unsorted = groups.map((g) => {
     for (const f of g.files.slice(1)) choosePosition(f.path, f.layout, f.position, advice);
     const pos = choosePosition(g.files[0].path, g.files[0].layout, g.files[0].position, advice);

@@ -18,6 +18,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { captureCli, expectOneLineError } from '../support/cli.js';
 import { corpusPath, describeCorpus } from '../support/corpus.js';
 import { appendedBackupSet } from '../support/appended-backup-set.js';
+import { payloadRange, readMtfLayout } from '../../src/backup/mtf.js';
 
 const captured = captureCli();
 let dir: string;
@@ -92,5 +93,37 @@ describeCorpus('dump --bak F F --position 1,2: a full and a differential that ar
     expect(expectOneLineError(await cli('dump', '--bak', st, st, '--position', '1,2', '--all'), 'INPUT_BAD_OPTION')).toContain(`${st} (backup set 1) and ${st} (backup set 2) are both full backups`);
     // scan reads one number: a list is said to be dump's
     expect(expectOneLineError(await captured('scan', '--bak', both, both, '--position', '1,2', '--trn', rtc('RestoreTimeClean2_1.trn')), 'INPUT_BAD_OPTION')).toContain("--position takes one backup set number here, not a list ('1,2')");
+  }, 60_000);
+
+  it('the stripes of one media set given different set numbers (--bak S1 S2 --position 1,2) are refused: each set is read from every stripe', async () => {
+    // SYNTHETIC: REAL pubs.bak split into two stripes (alternate extents, the RAID stream's family
+    // count and sequence set, as stripes-of-two-backups.test.ts makes them), each stripe's set
+    // appended to itself as set 2: a media set of two stripes holding two sets
+    const pubs = corpusPath('pubs-2012', 'pubs.bak');
+    const orig = readFileSync(pubs);
+    const l = readMtfLayout(pubs);
+    const raid = l.streams.find((x) => x.id === 'RAID')!;
+    const mqda = l.streams.filter((x) => x.id === 'MQDA' && x.length > 0).map(payloadRange);
+    const sset = l.dblks.find((d) => d.type === 'SSET')!;
+    const stripe = (seq: number) => {
+      const b = Buffer.from(orig);
+      b.writeUInt16LE(2, raid.dataOffset + 20);
+      b.writeUInt16LE(seq, raid.dataOffset + 22);
+      for (const { start, end } of mqda) for (let at = start, frame = 0; at < end; at += 8 * 8192, frame++) if (frame % 2 !== seq - 1) b.fill(0, at, Math.min(at + 8 * 8192, end));
+      // appended from its SSET block on, numbered set 2 (as appendedBackupSet does; pubs.bak's SSET is not at 1536)
+      const again = Buffer.from(b.subarray(sset.offset));
+      again.writeUInt16LE(2, 62);
+      const two = join(dir, `pubs-stripe${seq}.bak`);
+      writeFileSync(two, Buffer.concat([b, again]));
+      return two;
+    };
+    const s1 = stripe(1);
+    const s2 = stripe(2);
+    const whole = await cli('dump', '--bak', s1, s2, '--position', '1', '--table', 'dbo.titles');
+    expect(whole.code, whole.stderr).toBe(0);
+    expect((await cli('dump', '--bak', s1, s2, '--position', '1,1', '--table', 'dbo.titles')).stdout).toBe(whole.stdout);
+    const mixed = expectOneLineError(await cli('dump', '--bak', s1, s2, '--position', '1,2', '--table', 'dbo.titles'), 'INPUT_BAD_OPTION');
+    expect(mixed).toContain(`--position gives the stripes of media set`);
+    expect(mixed).toContain('a backup set is read from every stripe of its media set');
   }, 60_000);
 });
