@@ -143,8 +143,11 @@ export async function logBackupLoss(file: string, position = 1, signal?: AbortSi
 function streamLosses(file: string, layout: MtfLayout, h: BackupHeader, skipped: readonly SkippedItem[], stats: LogScanStats): SkippedItem[] {
   const bounds = { file, backupType: h.backupType, firstLsn: parseLsn(h.firstLsn.lsn), lastLsn: parseLsn(h.lastLsn.lsn) };
   const lost = backupLogCoverage(bounds, stats.firstLsn, stats.end);
-  const cut = layout.sets <= 1 ? cutLogStream(layout) : null;
-  const mtf = layout.problems.filter((p) => p !== cut && p.code === 'FORMAT_BAD_MTF');
+  // a stream cut short in the file's last set (its one, or the last of several) is judged by what was
+  // read; MTF damage after this set's ESET is a later set's (its blocks were all read before it)
+  const cut = cutLogStream(layout, h.position);
+  const closedBefore = (p: SkippedItem) => layout.sets > 1 && p.location.offset !== undefined && layout.dblks.some((d) => d.type === 'ESET' && d.set === h.position && d.offset < p.location.offset!);
+  const mtf = layout.problems.filter((p) => p !== cut && p.code === 'FORMAT_BAD_MTF' && !closedBefore(p));
   if (cut && judgeCutLogStream(cut, bounds, lost).loss) lost.push(cut);
   return [...skipped.filter((x) => x.code !== LOG_PAST_END_DAMAGED), ...lost, ...mtf];
 }

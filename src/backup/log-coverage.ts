@@ -26,6 +26,7 @@ import { VLF_FIRST_BLOCK_ID } from '../logreader/ldf/constants.js';
 import type { Lsn } from '../logreader/lsn.js';
 import { formatLsn } from '../logreader/lsn.js';
 import type { SkippedItem } from '../util/skipped-item.js';
+import { blocksAfterDamage } from './mtf.js';
 
 export { VLF_FIRST_BLOCK_ID };
 
@@ -92,31 +93,55 @@ export function backupLogCoverage(b: BackupLogBounds, firstRead: Lsn | null, end
 /** The parts of an MTF walk (mtf.ts readMtfLayout) the cut-stream rule looks at. */
 export interface CutStreamLayout {
   sets: number;
-  streams: ReadonlyArray<{ id: string; offset: number; truncated?: boolean }>;
+  /** `set`: the 1-based backup set the stream belongs to (mtf.ts StreamHeader). */
+  streams: ReadonlyArray<{ id: string; offset: number; set?: number; truncated?: boolean }>;
   problems: readonly SkippedItem[];
 }
 
 /**
- * The MTF walk's FORMAT_BAD_MTF item for a file of one backup set whose walk stopped at or after the
- * start of its log stream (MQTL): the end of the file cuts the stream short (mtf.ts marks it
- * `truncated` and reports it at the stream's offset), or the damage or cut lies in the blocks after
- * it (a damaged MSTL block header right after a complete stream, a copy cut at a block boundary
- * there), or null. Such damage loses log only when what is read of the stream falls short of the
- * LSN range its header names: RestoreTimeClean_2.trn (82,432 bytes) holds all its log in its first
- * 20,000 (the rest is MQTL padding and the closing blocks). The item is held until the stream has
- * been read and then judged with {@link judgeCutLogStream}: the LSN coverage decides, as for any cut
- * stream (it said INCOMPLETE naming no LSN range, and the replay left the copy out as damaged, for a
- * flipped MSTL byte after a log stream read whole). Null for a file of several sets (the damage may
- * hide the sets after it: the item stays a loss), for damage before the log stream and for damage in
- * the closing blocks only (FORMAT_BAD_MTF_TRAILER, a note already). A cut copy of a file that had
- * further sets (written WITH NOINIT) lost those sets as a missing file would: they are in no file
- * given, which the chain check says. Never throws.
+ * The MTF walk's FORMAT_BAD_MTF item for backup set `position` of a file (default: its last set seen)
+ * whose walk stopped at or after the start of that set's log stream (MQTL): the end of the file cuts
+ * the stream short (mtf.ts marks it `truncated` and reports it at the stream's offset), or the damage or
+ * cut lies in the blocks after it (a damaged MSTL block header right after a complete stream, a copy
+ * cut at a block boundary there), or null. Such damage loses log only when what is read of the stream
+ * falls short of the LSN range its header names: RestoreTimeClean_2.trn (82,432 bytes) holds all its
+ * log in its first 20,000 (the rest is MQTL padding and the closing blocks). The item is held until
+ * the stream has been read and then judged with {@link judgeCutLogStream}: the LSN coverage decides,
+ * as for any cut stream (it said INCOMPLETE naming no LSN range, and the replay left the copy out as
+ * damaged, for a flipped MSTL byte after a log stream read whole). In a file of several sets (BACKUP
+ * … WITH NOINIT) only its last set seen can be so cut (the walk stops at the damage: the sets before
+ * it were closed, their ESET read, before it), so null for any other `position`; the last set's cut
+ * is judged as a one-set file's is (it was null for every set of such a file: `dump --bak ALL.bak
+ * --position 1 --trn ALL.bak` of a copy cut in its last log set refused the stop the one-set cut
+ * file reached, and scan and log said INCOMPLETE with no log lost). Whether further sets hide after
+ * the damage is the readers' check (open.ts choosePosition), as for a one-set file. Null for damage
+ * before the log stream and for damage in the closing blocks only (FORMAT_BAD_MTF_TRAILER, a note
+ * already). A cut copy of a file that had further sets lost those sets as a missing file would:
+ * they are in no file given, which the chain check says. `path`, when given: the file, read after the
+ * damage; a block holding backup content there (a further set) keeps the damage a loss (null): scan and
+ * log give it (they read no further); the replay does not, it reads the set and says what lies after
+ * the damage in its refusal and notes (point-in-time.ts setsOf, choosePosition's check). Never throws.
  */
-export function cutLogStream(layout: CutStreamLayout): SkippedItem | null {
-  if (layout.sets > 1) return null;
-  const log = layout.streams.find((s) => s.id === 'MQTL');
+export function cutLogStream(layout: CutStreamLayout, position: number = Math.max(1, layout.sets), path?: string): SkippedItem | null {
+  if (position !== Math.max(1, layout.sets)) return null;
+  const log = layout.streams.find((s) => s.id === 'MQTL' && (layout.sets <= 1 || s.set === position));
   if (!log) return null;
-  return layout.problems.find((p) => p.code === 'FORMAT_BAD_MTF' && p.location.offset !== undefined && p.location.offset >= log.offset) ?? null;
+  const cut = layout.problems.find((p) => p.code === 'FORMAT_BAD_MTF' && p.location.offset !== undefined && p.location.offset >= log.offset) ?? null;
+  // More backup content after the damage (a further set's SSET, more of this set's blocks): the walk
+  // stopped there, so what follows is not read; the damage stays a loss, not judged by this set's log
+  // alone. (A 3-set log backup file with set 1's closing MSTL damaged printed set 1's records with
+  // 'no log is lost' and exit 0 under --strict, sets 2 and 3 unread and unsaid.)
+  if (cut && path !== undefined && contentAfter(path, cut.location.offset!)) return null;
+  return cut;
+}
+
+/** Whether a well-formed block holding backup content follows MTF damage at `offset` of `path` (mtf.ts blocksAfterDamage); true when that cannot be read. */
+function contentAfter(path: string, offset: number): boolean {
+  try {
+    return blocksAfterDamage(path, offset).content !== null;
+  } catch {
+    return true;
+  }
 }
 
 /**

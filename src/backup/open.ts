@@ -23,6 +23,7 @@ import { BACKUP_HEADER_WARNING, blocksAfterDamage, MTF_TRAILER_DAMAGED, readMtfL
 const TRAILER_BYTES = 64 * 1024;
 import { openBackupPageSource, openStripedBackupPageSource, requireWholeMediaSet, type BackupAdvice } from './page-source.js';
 import { appendAll } from '../util/append-all.js';
+import { positionOf } from './set-position.js';
 
 /**
  * The backup set to read in `path`: `position` when given (checked against the file), 1 when
@@ -56,7 +57,12 @@ export function choosePosition(path: string, layout: MtfLayout, position?: numbe
     // damage are not a reason: the log's readers report that damage.
     const closed = layout.dblks.some((d) => d.type === 'ESET' && d.set === layout.sets && d.offset < at);
     const choose = `(${opt} N reads set N of the ${layout.sets} before it)`;
-    if (!closed && layout.sets > 0 && damage.code === 'FORMAT_BAD_MTF' && !layout.streams.some((x) => x.id === 'MQDA' && x.set === layout.sets && !x.truncated)) {
+    // A set whose log stream (MQTL) began with no data stream before it is a log backup: no data
+    // pages come after its log (data before log, as above), so the rule does not apply (a log backup
+    // cut in its log stream was said "backup set 1, whose data pages come after it, cannot be read:
+    // read another copy" beside the cut's own verdict, "no log it replays is lost")
+    const logBackup = layout.streams.some((x) => x.id === 'MQTL' && x.set === layout.sets) && !layout.streams.some((x) => x.id === 'MQDA' && x.set === layout.sets);
+    if (!closed && !logBackup && layout.sets > 0 && damage.code === 'FORMAT_BAD_MTF' && !layout.streams.some((x) => x.id === 'MQDA' && x.set === layout.sets && !x.truncated)) {
       throwIfDamaged(layout, `backup set ${layout.sets}, whose data pages come after it, cannot be read`);
     }
     const after = blocksAfterDamage(path, at, closed || layout.sets === 0 ? undefined : ['SSET', 'MSDA']);
@@ -77,7 +83,8 @@ export function choosePosition(path: string, layout: MtfLayout, position?: numbe
 /**
  * One PageSource over `--bak` files: stripes of one media set joined, then a full backup and the
  * differential backups after it layered newest first. `position` selects the backup set in
- * every file (see `choosePosition`). The backups are read in the order of their headers, whatever
+ * every file (see `choosePosition`), or, a list, the set of each file in order (one file given twice
+ * with two numbers is two backups: a full and a differential appended to one file). The backups are read in the order of their headers, whatever
  * the order given (`--bak DIFF FULL` was refused, while `--trn` files are sorted): full backups
  * first, then differentials by their LastLSN, oldest first, so a page comes from the newest
  * differential that holds it (given newest first, an older differential's page was read over a
@@ -95,32 +102,46 @@ export function choosePosition(path: string, layout: MtfLayout, position?: numbe
  * backup under another name (both full backups) are refused: refused as a data file given twice is.
  * Throws InputError INPUT_BAD_OPTION naming the file (by path, as written, resolved or through a link).
  */
-export function assertEachBackupOnce(paths: readonly string[]): void {
+export function assertEachBackupOnce(paths: readonly string[], position?: number | readonly number[]): void {
+  const list = Array.isArray(position) ? (position as readonly number[]) : undefined;
   for (const [i, p] of paths.entries()) {
-    const again = paths.slice(i + 1).find((q) => realPath(q) === realPath(p));
-    if (again !== undefined) {
+    // one file given twice with a set number each (`--bak ALL.bak ALL.bak --position 1,2`): two backups
+    const j = paths.findIndex((q, k) => k > i && realPath(q) === realPath(p) && (list === undefined || list[k] === list[i]));
+    if (j >= 0) {
+      const again = paths[j]!;
       const what = again === p ? `${p} is given more than once` : `${p} and ${again} are one file, given twice`;
-      throw new InputError('INPUT_BAD_OPTION', `${what}: give each backup file once (a full backup, every stripe of a striped one, then differentials based on it)`, { file: again });
+      if (list) throw new InputError('INPUT_BAD_OPTION', `${what} with the same backup set number (${list[i]}): one backup set read twice; give each set once (--position ${list.join(',')} gives the set of each --bak file in order)`, { file: again });
+      throw new InputError('INPUT_BAD_OPTION', `${what}: give each backup file once (a full backup, every stripe of a striped one, then differentials based on it; a full and a differential that are two sets of one file: the file twice, --position with a number for each, --bak ${p} ${p} --position 1,2)`, { file: again });
     }
   }
 }
 
-export function openBackupPages(paths: string[], position?: number, check?: (headers: BackupHeader[], advice: BackupAdvice) => void, advice: BackupAdvice = {}): PageSource {
-  assertEachBackupOnce(paths);
-  const layouts = paths.map((path) => ({ path, layout: readMtfLayout(path) }));
+export function openBackupPages(paths: string[], position?: number | readonly number[], check?: (headers: BackupHeader[], advice: BackupAdvice) => void, advice: BackupAdvice = {}): PageSource {
+  if (Array.isArray(position) && position.length !== paths.length) throw new InputError('INPUT_BAD_OPTION', `${advice.position ?? '--position'} gives ${position.length} backup set numbers for ${paths.length} backup files: one per file, in order`);
+  assertEachBackupOnce(paths, position);
+  const layouts = paths.map((path, i) => ({ path, layout: readMtfLayout(path), position: positionOf(position, i) }));
   requireWholeMediaSet(layouts, advice);
   // Group stripes of one media set, keeping the order of first appearance.
   const groups: Array<{ key: string; files: typeof layouts }> = [];
   for (const f of layouts) {
     const m = f.layout.mediaSet;
-    const key = m && m.familyCount > 1 ? `set:${m.mediaSetGuid}` : `file:${f.path}`;
+    // a file given twice with a set number each is two backups (two groups)
+    const key = m && m.familyCount > 1 ? `set:${m.mediaSetGuid}#${f.position}` : `file:${f.path}#${f.position}`;
     const g = groups.find((x) => x.key === key);
     if (g) g.files.push(f);
     else groups.push({ key, files: [f] });
   }
+  // a list of set numbers that gives the stripes of one media set different sets (`--bak S1 S2
+  // --position 1,2`) would read each set from some of its stripes only (every other extent): refused
+  for (const g of groups) {
+    const m = g.files[0]!.layout.mediaSet;
+    if (m && m.familyCount > 1 && g.files.length !== m.familyCount) {
+      throw new InputError('INPUT_BAD_OPTION', `${advice.position ?? '--position'} gives the stripes of media set ${m.mediaSetGuid} (${layouts.filter((x) => x.layout.mediaSet?.mediaSetGuid === m.mediaSetGuid).map((x) => x.path).join(', ')}) different backup set numbers: a backup set is read from every stripe of its media set; give each stripe the same number`, { file: g.files[0]!.path });
+    }
+  }
   const unsorted = groups.map((g) => {
-    for (const f of g.files.slice(1)) choosePosition(f.path, f.layout, position, advice);
-    const pos = choosePosition(g.files[0].path, g.files[0].layout, position, advice);
+    for (const f of g.files.slice(1)) choosePosition(f.path, f.layout, f.position, advice);
+    const pos = choosePosition(g.files[0].path, g.files[0].layout, g.files[0].position, advice);
     // without a check a header that cannot be read was never read here: the order given is kept then
     let header: BackupHeader | null = null;
     try {

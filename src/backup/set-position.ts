@@ -11,6 +11,39 @@ export function parseBackupSetPosition(flag: string, v: number | string | undefi
   if (v === undefined) return undefined;
   const text = String(v);
   const n = /^\s*\d+\s*$/.test(text) ? Number(text) : NaN;
+  // a list (one per --bak file) where one number is read: said so, not "not a set number"
+  if (/^\s*\d+\s*(,\s*\d+\s*)+$/.test(text)) throw new InputError('INPUT_BAD_OPTION', `${flag} takes one backup set number here, not a list ('${text}'); a list of one per --bak file (a full and a differential that are two sets of one file: --bak ALL.bak ALL.bak --position 1,2) is read by rowback dump`);
   if (!Number.isSafeInteger(n) || n < 1 || n > 2_147_483_647) throw new InputError('INPUT_BAD_OPTION', `${flag} must be a backup set number (a whole number from 1, as RESTORE … WITH FILE = n), not '${text}'`);
   return n;
+}
+
+/**
+ * The backup set of each of `files` (the `--bak` files, in the order given) as a user types it:
+ * `N` (one number, the set of every file, as `parseBackupSetPosition`), or `N,M,…`, one number per
+ * file in order, so that a full backup and a differential that are two sets of ONE file (BACKUP …
+ * WITH NOINIT) can be read together: `--bak ALL.bak ALL.bak --position 1,2` is RESTORE DATABASE …
+ * FROM DISK = 'ALL.bak' WITH FILE = 1, NORECOVERY, then FROM DISK = 'ALL.bak' WITH FILE = 2 (MS
+ * Learn, RESTORE Arguments: FILE = n picks one backup set per RESTORE statement). Returns undefined
+ * when not given, a number for one number, an array of `files.length` numbers for a list. Throws
+ * InputError INPUT_BAD_OPTION for a number that is not a set number (each as parseBackupSetPosition),
+ * an empty item (`1,,2`), or a list whose length is not the number of files (naming both).
+ */
+export function parseBackupSetPositions(flag: string, v: number | string | undefined, files: readonly string[]): number | number[] | undefined {
+  if (v === undefined) return undefined;
+  const text = String(v);
+  if (!text.includes(',')) return parseBackupSetPosition(flag, text);
+  const items = text.split(',');
+  const list = items.map((x) => {
+    if (x.trim() === '') throw new InputError('INPUT_BAD_OPTION', `${flag} '${text}' has an empty item: give one backup set number per --bak file, in order (${flag} 1,2 for --bak ALL.bak ALL.bak)`);
+    return parseBackupSetPosition(flag, x)!;
+  });
+  if (list.length !== files.length) {
+    throw new InputError('INPUT_BAD_OPTION', `${flag} ${text} gives ${list.length} backup set numbers for ${files.length} --bak file${files.length === 1 ? '' : 's'} (${files.join(' ')}): give one number per --bak file in the order given (a file holding the full and the differential backup given twice: --bak ALL.bak ALL.bak ${flag} 1,2), or one number for every file`);
+  }
+  return list;
+}
+
+/** The set `position` (parseBackupSetPositions' answer) picks in the `i`-th --bak file: the one number, the list's i-th, or undefined. */
+export function positionOf(position: number | readonly number[] | undefined, i: number): number | undefined {
+  return typeof position === 'number' || position === undefined ? position : position[i];
 }

@@ -429,6 +429,10 @@ export function assertBackupSet(headers: BackupSetHeader[], advice: BackupAdvice
     const sameFile = fullInSameFile(first);
     if (sameFile !== null) {
       const opt = advice.position ?? '--position';
+      // the caller reads a set number per file: the file twice, full then differential, as RESTORE's two statements
+      if (advice.positionList) {
+        throw new InputError('INPUT_DIFFERENTIAL_WITHOUT_FULL', `${missingFull(first)}, which is backup set ${sameFile} of the same file: give the file twice with a set number for each, full backup first: --bak ${first.file} ${first.file} ${opt} ${sameFile},${first.position} (RESTORE … FROM DISK = '${first.file}' WITH FILE = ${sameFile}, NORECOVERY, then WITH FILE = ${first.position})`, { file: first.file });
+      }
       throw new InputError(
         'INPUT_DIFFERENTIAL_WITHOUT_FULL',
         `${missingFull(first)}, which is backup set ${sameFile} of the same file: one backup set number (${opt} N) picks the set in every backup file, so a full backup and a differential that are two sets of one file cannot be read together (not supported); read the full backup alone (${opt} ${sameFile}: the rows as they stood at that backup), or restore both on a SQL Server (RESTORE DATABASE … FROM DISK = '${first.file}' WITH FILE = ${sameFile}, NORECOVERY, then WITH FILE = ${first.position}, RECOVERY) and read the restored database's .mdf`,
@@ -440,7 +444,7 @@ export function assertBackupSet(headers: BackupSetHeader[], advice: BackupAdvice
   }
   for (const d of rest) {
     if (d.backupType === 'full') {
-      throw new InputError('INPUT_BAD_OPTION', `${first.file} and ${d.file} are both full backups: give one full backup, then differentials based on it`, { file: d.file });
+      throw new InputError('INPUT_BAD_OPTION', `${setOf(first)} and ${setOf(d)} are both full backups: give one full backup, then differentials based on it`, { file: d.file });
     }
     if (first.backupSetGuid && d.differentialBaseGuid && d.differentialBaseGuid !== first.backupSetGuid) {
       throw new InputError('INPUT_DIFFERENTIAL_BASE_MISMATCH', `${missingFull(d)}, not on ${first.file} (BackupSetGUID ${first.backupSetGuid})`, { file: d.file });

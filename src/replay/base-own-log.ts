@@ -23,6 +23,7 @@
  * checked on real bytes (no corpus backup's own log changes a user table): if not, such a change on a
  * page the differential did not copy goes unsaid. The point-in-time replay reads the same one log.
  */
+import { positionOf } from '../backup/set-position.js';
 import { isRowbackError, ReplayError } from '../errors.js';
 import { openBackupLogStream } from '../backup/log-stream.js';
 import { choosePosition } from '../backup/open.js';
@@ -86,21 +87,32 @@ export interface OwnLogReading {
  * the differential's own log went unsaid.
  */
 export function lastRestoredBackup(files: readonly string[], position: number | undefined): string {
-  let best: { file: string; last: bigint } | null = null;
-  for (const file of files) {
+  return lastRestoredSet(files, position).file;
+}
+
+/**
+ * `lastRestoredBackup` with a set number per file (`position` a list, one per file in order, as
+ * `dump --bak ALL.bak ALL.bak --position 1,2` gives a full and a differential that are two sets of
+ * one file): the file and the set number its own log is read at. Reads each file's MTF layout and header.
+ */
+export function lastRestoredSet(files: readonly string[], position: number | readonly number[] | undefined): { file: string; position: number | undefined } {
+  let best: { file: string; position: number | undefined; last: bigint } | null = null;
+  const lastGiven = { file: files[files.length - 1]!, position: positionOf(position, files.length - 1) };
+  for (const [i, file] of files.entries()) {
     let h: ReturnType<typeof readBackupHeader>;
+    const p = positionOf(position, i);
     try {
       const layout = readMtfLayout(file);
-      h = readBackupHeader(file, layout, choosePosition(file, layout, position));
+      h = readBackupHeader(file, layout, choosePosition(file, layout, p));
     } catch (e) {
       if (!isRowbackError(e)) throw e;
-      return files[files.length - 1]!;
+      return lastGiven;
     }
     if (h.backupType !== 'differential') continue;
     const last = BigInt(h.lastLsn.decimal);
-    if (best === null || last > best.last) best = { file, last };
+    if (best === null || last > best.last) best = { file, position: p, last };
   }
-  return best?.file ?? files[files.length - 1]!;
+  return best ? { file: best.file, position: best.position } : lastGiven;
 }
 
 /**

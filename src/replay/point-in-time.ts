@@ -95,6 +95,7 @@ import { copiesNote } from '../restore/copies-note.js';
 import { planChain, type ChainStep, type RestoreChain, type RestoreTarget } from '../restore/chain.js';
 import { catalogDamage, catalogDamageSubject, LOG_LOSS_CODES, type SkippedItem } from '../recover/source.js';
 import { backupLogCoverage, cutLogStream, judgeCutLogStream } from '../backup/log-coverage.js';
+import { positionOf } from '../backup/set-position.js';
 import { emptyLogScanStats, UNCHECKED_BLOCKS_NAMED, uncheckedBlocksNote, type UncheckedLogBlock } from '../logreader/ldf/reader.js';
 import { RowState, type ReplayRow } from './row-state.js';
 import { pickOwn } from '../util/own-keys.js';
@@ -109,7 +110,7 @@ export interface ReplayInputs {
    * The backup set of each `bak` file to read (RESTORE … WITH FILE = n; 1-based): needed for a file of
    * several sets (appended WITH NOINIT), which is refused without it (INPUT_SEVERAL_BACKUP_SETS).
    */
-  position?: number;
+  position?: number | readonly number[];
   /** The option that gave `position`, as refusals name it (`--position`, diff's `--after-position`). */
   positionFlag?: string;
   /** Log backups (.trn), any order: every log backup set of each file (several appended WITH NOINIT) is a member of the chain planned from their headers. */
@@ -346,8 +347,8 @@ interface GivenSet {
 
 /**
  * The backup sets the replay reads of one file given with `role`, and the MTF walk's item for a log
- * stream the end of the file cuts short (log-coverage.ts cutLogStream, null for a file of several
- * sets), each as a GivenSet:
+ * stream the end of the file cuts short (log-coverage.ts cutLogStream: the file's last set only, its
+ * one or the last of several), each as a GivenSet:
  * - `--bak`: the one set `position` picks (RESTORE … WITH FILE = n; `positionFlag` names the option
  *   in refusals), the file's only set without one. A file of several sets without a position is
  *   refused by `choosePosition` (INPUT_SEVERAL_BACKUP_SETS, listing every set), as `dump --bak` is.
@@ -374,7 +375,7 @@ interface GivenSet {
  * (FORMAT_BAD_BACKUP_HEADER) only its own set, a WARNING only its own set's.
  * Throws what readMtfLayout, choosePosition and readBackupHeader throw.
  */
-function setsOf(path: string, role: 'bak' | 'trn', position: number | undefined, positionFlag: string, bakSets: ReadonlyMap<string, { file: string; backupSetGuid: string | null }>, skippedNotes: string[], hidden: string[]): GivenSet[] {
+function setsOf(path: string, role: 'bak' | 'trn', position: number | undefined, positionFlag: string, bakSets: ReadonlyMap<string, { file: string; backupSetGuid: string | null; bindingId?: string | null; familyGuid?: string | null }>, skippedNotes: string[], hidden: string[]): GivenSet[] {
   const layout = readMtfLayout(path);
   let positions: number[];
   if (role === 'bak' || layout.sets <= 1) {
@@ -414,22 +415,33 @@ function setsOf(path: string, role: 'bak' | 'trn', position: number | undefined,
       const lead = `${path} (FILE = ${p}) is a ${h.backupType} backup appended to the log backups' file, not a log backup: left out of the chain`;
       // the same backup read from another --bak file (a copy: its BackupSetGUID): said so, not "give it with --bak"
       const copy = h.backupSetGuid ? [...bakSets.values()].find((b) => b.backupSetGuid === h.backupSetGuid) : undefined;
+      // a backup of ANOTHER database than the --bak sets' (BindingID and FamilyGUID both differ): no
+      // base of this replay; it was advised 'give it with --bak F --position N to start from it'
+      const differs = (a: string | null | undefined, b: string | null | undefined) => !!a && !!b && a.toUpperCase() !== b.toUpperCase();
+      const base = [...bakSets.values()][0];
+      const other = base !== undefined && differs(h.bindingId, base.bindingId) && (!h.familyGuid || !base.familyGuid || differs(h.familyGuid, base.familyGuid));
       if (copy) skippedNotes.push(`${lead}; the same backup (BackupSetGUID ${h.backupSetGuid}) is read from --bak ${copy.file}`);
+      else if (other) skippedNotes.push(`${lead} (a ${h.backupType} backup of another database, ${h.databaseName}: none of this replay's backups)`);
       // a differential: the replay goes from the full backup through the log backups without it, and
-      // as a base it needs its full backup beside it, which one --position cannot pick in two sets
-      // (`--bak F --position N` of it alone is refused INPUT_DIFFERENTIAL_WITHOUT_FULL)
-      else if (h.backupType === 'differential') skippedNotes.push(`${lead} (a differential backup neither breaks nor joins the log chain, so no log is lost; the replay does not start from it: a differential is read only beside its full backup, and one --position cannot pick it there with the full backup)`);
+      // as a base it needs its full backup beside it (`--bak F --position N` of it alone is refused
+      // INPUT_DIFFERENTIAL_WITHOUT_FULL); dump takes a set number per --bak file (`--position 1,N`),
+      // diff and restore jobs one number for every file
+      else if (h.backupType === 'differential') skippedNotes.push(`${lead} (a differential backup neither breaks nor joins the log chain, so no log is lost; the replay does not start from it: a differential is read only beside its full backup; rowback dump starts from it given both with a set number each, --bak FULL.bak ${path} --position 1,${p})`);
       else skippedNotes.push(`${lead} (a full backup neither breaks nor joins the log chain, so no log is lost; give it with --bak ${path} --position ${p} to start from it)`);
       continue;
     }
-    const cut = !several && h.backupType === 'log' ? cutLogStream(layout) : null;
-    const trailer = !several ? layout.problems.filter((x) => isTrailerOnlyDamage(path, x)) : [];
-    // one header copy damaged where the set is used all the same (mtf.ts BACKUP_HEADER_WARNING): no damage, a WARNING
-    const warned = several ? headerWarnings(layout, p) : layout.problems.filter((x) => x.code === BACKUP_HEADER_WARNING);
     // MTF damage after the set's ESET (a later set's blocks) is not the set's: its blocks were all read before it
     const closedBefore = (x: SkippedItem) => x.location.offset !== undefined && layout.dblks.some((d) => d.type === 'ESET' && d.set === p && d.offset < x.location.offset!);
+    // a log stream cut short, or damage in the closing blocks only, of a file's last set (its only
+    // one, or the last of several: the damage stops the walk there) is judged as for a file of one
+    // set; a file of several sets cut in its last log set was refused where the one-set copy was read
+    const last = p === Math.max(1, layout.sets);
+    const cut = last && h.backupType === 'log' ? cutLogStream(layout, p) : null;
+    const trailer = last ? layout.problems.filter((x) => !closedBefore(x) && isTrailerOnlyDamage(path, x)) : [];
+    // one header copy damaged where the set is used all the same (mtf.ts BACKUP_HEADER_WARNING): no damage, a WARNING
+    const warned = several ? headerWarnings(layout, p) : layout.problems.filter((x) => x.code === BACKUP_HEADER_WARNING);
     const damaged = several
-      ? layout.problems.some((x) => x.code !== BACKUP_HEADER_WARNING && x.code !== 'FORMAT_BAD_BACKUP_HEADER' && !closedBefore(x)) || headerCopiesProblem(layout, p) !== undefined
+      ? layout.problems.some((x) => x.code !== BACKUP_HEADER_WARNING && x.code !== 'FORMAT_BAD_BACKUP_HEADER' && x !== cut && !trailer.includes(x) && !closedBefore(x)) || headerCopiesProblem(layout, p) !== undefined
       : layout.problems.some((x) => x !== cut && !trailer.includes(x) && !warned.includes(x));
     const name = several ? `${path} (FILE = ${p})` : path;
     const set = recordFromHeader(h, [path], damaged);
@@ -582,8 +594,8 @@ export async function replayTablesOutcomes(inputs: ReplayTablesInputs): Promise<
   const flag = inputs.positionFlag ?? '--position';
   const skippedSets: string[] = [];
   const hidden: string[] = [];
-  const baks = inputs.bak.flatMap((f) => setsOf(f, 'bak', inputs.position, flag, new Map(), skippedSets, hidden));
-  const bakSets = new Map(baks.map((x) => [`${realPath(x.set.devices[0]!)}#${x.set.position}`, { file: x.set.devices[0]!, backupSetGuid: x.set.backupSetGuid }] as const));
+  const baks = inputs.bak.flatMap((f, i) => setsOf(f, 'bak', positionOf(inputs.position, i), flag, new Map(), skippedSets, hidden));
+  const bakSets = new Map(baks.map((x) => [`${realPath(x.set.devices[0]!)}#${x.set.position}`, { file: x.set.devices[0]!, backupSetGuid: x.set.backupSetGuid, bindingId: x.set.bindingId, familyGuid: x.set.familyGuid }] as const));
   const all = [...baks, ...inputs.trn.flatMap((f) => setsOf(f, 'trn', undefined, flag, bakSets, skippedSets, hidden))];
   // A log backup given twice, one copy cut short in its log stream or with damaged closing blocks
   // and one whole: the whole one is read. The chain takes either of two copies of one LSN range
@@ -769,7 +781,8 @@ async function replayGroupOnChain(
   let pages: ReturnType<typeof openBackupPages>;
   try {
     // the set each --bak file was read at (--position, setsOf): the same in every file
-    pages = openBackupPages(baseSteps.map((s) => s.set.devices[0]), inputs.position, assertBackupSet, inputs.positionFlag ? { position: inputs.positionFlag } : {});
+    // a set number per --bak file given (a full and a differential of one file): the sets the plan took
+    pages = openBackupPages(baseSteps.map((s) => s.set.devices[0]), Array.isArray(inputs.position) ? baseSteps.map((s) => s.set.position) : inputs.position, assertBackupSet, inputs.positionFlag ? { position: inputs.positionFlag } : {});
   } catch (e) {
     failAll(e);
     return;

@@ -17,7 +17,7 @@ import type { DumpOptions } from './dump.js';
 import { parseTarget } from './restore.js';
 import { warnLocalTimes } from '../local-time-warnings.js';
 import { replaySummary } from '../../replay/summary.js';
-import { parseBackupSetPosition } from '../../backup/set-position.js';
+import { parseBackupSetPositions } from '../../backup/set-position.js';
 
 const list = (v: string | string[] | undefined): string[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
 
@@ -45,7 +45,7 @@ export async function runPointInTimeDump(opts: DumpOptions, stdout: Writable, st
   // --position (RESTORE … WITH FILE = n) picks the set of each --bak file to start from (a file of
   // several sets, appended WITH NOINIT, is refused without it); every log backup set of each --trn
   // file is a member of the chain (point-in-time.ts setsOf)
-  const position = parseBackupSetPosition('--position', opts.position);
+  const position = parseBackupSetPositions('--position', opts.position, baks);
   for (const [flag, set] of [['--include-ghosts', !!opts.includeGhosts], ['--include-remnants', !!opts.includeRemnants]] as const) {
     if (set) throw new InputError('INPUT_BAD_OPTION', `${flag} does not apply to a point-in-time dump (the replayed table has no pages, ghosts or remnants)`);
   }

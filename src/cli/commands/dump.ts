@@ -24,13 +24,13 @@ import { visibleColumns } from '../../reconstruct/metadata/table-layout.js';
 import type { SqlValue } from '../../reconstruct/values.js';
 import { catalogDamage, catalogDamageSubject, type SkippedItem } from '../../recover/source.js';
 import { runPointInTimeDump, type ReportedStop } from './dump-point-in-time.js';
-import { lastRestoredBackup, ownLogSentences, readBaseOwnLog, type OwnLogReading } from '../../replay/base-own-log.js';
+import { lastRestoredSet, ownLogSentences, readBaseOwnLog, type OwnLogReading } from '../../replay/base-own-log.js';
 import { getOwn, pickOwn } from '../../util/own-keys.js';
 import { catchInterrupts, exitCodeOf, type Interruption } from '../interrupt.js';
 import { exitIncomplete, strictOption } from '../strict.js';
 import { sayWarnedRows } from '../warned-rows.js';
 import { appendAll } from '../../util/append-all.js';
-import { parseBackupSetPosition } from '../../backup/set-position.js';
+import { parseBackupSetPositions } from '../../backup/set-position.js';
 
 export const DUMP_FORMATS = ['ndjson', 'csv', 'json'] as const;
 export type DumpFormat = (typeof DUMP_FORMATS)[number];
@@ -78,7 +78,7 @@ export function register(program: Command): void {
     .description("Print the current rows of a table, several tables (--table …) or every user table (--all) straight from a data file or a full/differential backup, or with --trn and --stop-at the rows of the tables given (--table …) at that point in time, each table replayed on its own (no SQL Server needed)")
     .option('--mdf <files...>', 'data file (.mdf), with the database\'s .ndf files if it has several')
     .option('--bak <files...>', 'full backup (.bak; every stripe of a striped one), optionally followed by differential backups based on it')
-    .option('--position <n>', 'backup set of each --bak file to read when a file holds several (RESTORE … WITH FILE = n); with --trn, the full backup set the replay starts from')
+    .option('--position <n[,n…]>', 'backup set of each --bak file to read when a file holds several (RESTORE … WITH FILE = n), or one number per --bak file in order (a full and a differential that are two sets of one file: --bak ALL.bak ALL.bak --position 1,2); with --trn, the sets the replay starts from')
     .option('--table <schema.name>', 'a table to dump: dbo.T, [dbo].[T], "dbo"."T" (repeatable or comma-separated: several tables in one pass over the metadata)', (v: string, prev: string[] = []) => {
       const all = collectTables(v, prev);
       for (const t of splitTableList(v)) if (!typed.includes(t)) typed.push(t);
@@ -230,16 +230,15 @@ async function dumpTables(opts: DumpOptions, stdout: Writable, stderr: Writable,
   const outFile = opts.out ? openOutputFile('--out', opts.out, { opts }) : undefined;
   const file = files.join(' + ');
   let source: PageSource;
-  let bakPosition: number | undefined;
+  let bakPosition: number | number[] | undefined;
   if (mdfs.length) source = openDataFiles(mdfs);
   else {
-    let position: number | undefined;
-    if (opts.position !== undefined) {
-      position = parseBackupSetPosition('--position', opts.position);
-    }
+    // one number for every --bak file, or a list of one per file (a full and a differential that
+    // are two sets of one file: --bak ALL.bak ALL.bak --position 1,2)
+    const position = parseBackupSetPositions('--position', opts.position, baks);
     bakPosition = position;
     // one header per backup (a striped one counts once): one database, a full backup, then differentials based on it
-    source = openBackupPages(baks, position, assertBackupSet);
+    source = openBackupPages(baks, position, assertBackupSet, { positionList: true });
   }
   // Checked between rows (the page reads are synchronous).
   try {
@@ -300,7 +299,10 @@ async function dumpTables(opts: DumpOptions, stdout: Writable, stderr: Writable,
     // the copied pages, which the rows printed (the pages as copied) do not show (base-own-log.ts)
     let ownLog: OwnLogReading | null = null;
     try {
-      if (baks.length) ownLog = await readBaseOwnLog(lastRestoredBackup(baks, bakPosition), bakPosition, source, md, tables.map((t) => t.qualified), interrupt.signal);
+      if (baks.length) {
+        const last = lastRestoredSet(baks, bakPosition);
+        ownLog = await readBaseOwnLog(last.file, last.position, source, md, tables.map((t) => t.qualified), interrupt.signal);
+      }
     } catch (e) {
       // a signal while it was read: said below as a dump stopped before any row was read
       if (!interrupt.by) throw e;
@@ -308,7 +310,7 @@ async function dumpTables(opts: DumpOptions, stdout: Writable, stderr: Writable,
     const own = ownLog
       ? ownLogSentences(ownLog, 'the rows printed', (o, table) =>
           // a file of several sets: the replay starts from the set --position picks (point-in-time.ts setsOf)
-          `rowback dump --bak ${baks.join(' ')}${o.sets > 1 ? ` --position ${o.position}` : ''} --stop-before-lsn ${o.lastLsn} --table ${table} (the backup's own log replayed to its end; no log backup is needed)`)
+          `rowback dump --bak ${baks.join(' ')}${Array.isArray(bakPosition) ? ` --position ${bakPosition.join(',')}` : o.sets > 1 ? ` --position ${o.position}` : ''} --stop-before-lsn ${o.lastLsn} --table ${table} (the backup's own log replayed to its end; no log backup is needed)`)
       : { warnings: [], notes: [] };
     const out: Writable = outFile ?? stdout;
     const write = (s: string) =>

@@ -110,7 +110,7 @@ export function register(program: Command): void {
     .option('--bak <files...>', 'full backup giving table metadata (AllocUnitName, --table): every stripe of a striped one, optionally followed by differential backups based on it, as scan --bak; it takes every file after it')
     .option('--schema <catalog.json>', 'table metadata as catalog JSON (sql/table-metadata.sql)')
     .option('--catalog-any-database', 'with --schema: use a catalog JSON whose database_guid is not the binding id of the files listed (refused by default: allocation unit ids repeat between databases, so another database\'s tables would name the records)')
-    .option('--position <n>', 'backup set to read (RESTORE … WITH FILE = n) in the .trn/.bak files listed (log backups: every set by default); with .ldf files only, in --bak. Refused when it would have to pick in both a listed backup and a --bak file holding several sets')
+    .option('--position <n>', 'backup set to read (RESTORE … WITH FILE = n) in the .trn/.bak files listed (by default every log backup set of a file, its full/differential sets left out with a note); with .ldf files only, in --bak. Refused when it would have to pick in both a listed backup and a --bak file holding several sets')
     .addOption(repeatableOption('--operation <op>', 'only these operations, e.g. LOP_DELETE_ROWS or DELETE_ROWS (repeatable or comma-separated)', collect, 'every operation'))
     .addOption(repeatableOption('--context <ctx>', 'only these contexts, e.g. LCX_HEAP or HEAP (repeatable or comma-separated)', collect, 'every context'))
     .addOption(repeatableOption('--alloc-unit <id>', 'only these AllocUnitIds (repeatable or comma-separated)', collect, 'every allocation unit'))
@@ -275,8 +275,23 @@ interface LogInput {
   kind: 'ldf' | 'trn' | 'bak';
   file: string;
   positions: number[];
+  /** The note saying which full/differential sets of a file of several sets were left out (and why), when any were. */
+  leftOut?: string;
 }
 
+/**
+ * What `rowback log` reads of each file listed: an .ldf whole; a backup file's set `position` when
+ * given (RESTORE's FILE = n); without it every set of a file of log backups, and of a file holding
+ * log backup sets and full or differential sets (BACKUP DATABASE and BACKUP LOG appended WITH NOINIT
+ * to one file) its log backup sets only, the others left out with a note (`leftOut`), as `scan --trn`
+ * and `dump --trn` leave them out of the chain: a full or differential backup's own log portion is
+ * the log its restore needs, LSNs the log backups hold too (RestoreTimeClean.bak's FirstLSN is that
+ * of RestoreTimeClean_1.trn); read among them it was "a log backup" overlapping the chain. It is
+ * printed by itself with `--position N`. A file of one database backup set is read as that set; one
+ * of several sets none of them a log backup is refused (INPUT_SEVERAL_BACKUP_SETS, listing them).
+ * A set whose header cannot be read is kept among the sets read: its reader says the damage.
+ * Throws InputError (INPUT_BAD_OPTION, INPUT_SEVERAL_BACKUP_SETS) as `choosePosition` does.
+ */
 function planInputs(files: string[], position: number | undefined): LogInput[] {
   return files.map((file) => {
     assertReadableFile('log file', file);
@@ -284,37 +299,35 @@ function planInputs(files: string[], position: number | undefined): LogInput[] {
     if (kind === 'data-file') throw new InputError('INPUT_BAD_OPTION', `${file} is a data file, not a log: give it with --mdf for table names`, { file });
     if (kind === 'log') return { kind: 'ldf', file, positions: [1] };
     const layout = readMtfLayout(file);
-    const first = readBackupHeader(file, layout, position ?? 1);
-    if (first.backupType === 'log') {
-      // A log backup file may hold several sets (WITH NOINIT): all of them, unless --position.
-      const positions = position !== undefined ? [choosePosition(file, layout, position)] : Array.from({ length: Math.max(1, layout.sets) }, (_, i) => i + 1);
-      if (position === undefined) assertAllLogBackups(file, layout);
-      return { kind: 'trn', file, positions };
+    if (position !== undefined) {
+      const p = choosePosition(file, layout, position);
+      return { kind: readBackupHeader(file, layout, p).backupType === 'log' ? 'trn' : 'bak', file, positions: [p] };
     }
-    return { kind: 'bak', file, positions: [choosePosition(file, layout, position)] };
+    const first = readBackupHeader(file, layout, 1);
+    if (layout.sets <= 1) return first.backupType === 'log' ? { kind: 'trn', file, positions: [1] } : { kind: 'bak', file, positions: [choosePosition(file, layout)] };
+    const sets = listBackupSets(file, layout);
+    const others = sets.filter((s) => !s.error && s.backupType !== 'log');
+    // no log backup set: which database backup to read is the DBA's choice (refused listing the sets)
+    if (others.length === sets.length) return { kind: 'bak', file, positions: [choosePosition(file, layout)] };
+    const positions = sets.filter((s) => !others.includes(s)).map((s) => s.position);
+    if (others.length === 0) return { kind: 'trn', file, positions };
+    // a database backup of ANOTHER database appended to the file (HEADERONLY BindingID and FamilyGUID
+    // both differ from the first log set's): its log overlaps nothing printed, said as what it is
+    const logHeader = readBackupHeader(file, layout, positions[0]!);
+    const otherDatabase = (p: number): string | null => {
+      const h = readBackupHeader(file, layout, p);
+      const differs = (a: string | null | undefined, b: string | null | undefined) => !!a && !!b && a.toUpperCase() !== b.toUpperCase();
+      return differs(h.bindingId, logHeader.bindingId) && (!h.familyGuid || !logHeader.familyGuid || differs(h.familyGuid, logHeader.familyGuid)) ? h.databaseName : null;
+    };
+    const kinds = others.map((s) => {
+      const db = otherDatabase(s.position);
+      return `set ${s.position} a ${s.backupType} backup${db !== null ? ` of another database (${db})` : ''}`;
+    }).join(', ');
+    const ours = others.filter((s) => otherDatabase(s.position) === null);
+    const overlap = ours.length ? ` (the log ${ours.length > 1 ? 'each' : 'it'} holds for its own restore overlaps them: rowback log ${file} --position ${ours[0]!.position} prints ${ours.length > 1 ? 'one' : 'it'} alone)` : ` (rowback log ${file} --position ${others[0]!.position} prints its log alone)`;
+    const leftOut = `${file} holds ${layout.sets} backup sets, ${kinds}: left out, as scan --trn and dump --trn leave ${others.length > 1 ? 'them' : 'it'} out of the log chain; its log backup set${positions.length > 1 ? 's' : ''} ${positions.join(', ')} ${positions.length > 1 ? 'are' : 'is'} printed${overlap}`;
+    return { kind: 'trn', file, positions, leftOut };
   });
-}
-
-/**
- * A file whose set 1 is a log backup, read without `--position`: every set is read as a log backup
- * of the chain, so each must be one. A set that is a full or differential backup (appended WITH
- * NOINIT to the log backup's file) holds the log its own restore needs, beside the log backups: it
- * was read as a "log backup" overlapping the others, said as "two branches of the database's
- * history". Refused as a file whose set 1 is the full backup is (INPUT_SEVERAL_BACKUP_SETS), naming
- * the set and what it is. A set whose header cannot be read is left to the readers, which say it.
- */
-function assertAllLogBackups(file: string, layout: ReturnType<typeof readMtfLayout>): void {
-  if (layout.sets <= 1) return;
-  const sets = listBackupSets(file, layout);
-  const other = sets.filter((s) => !s.error && s.backupType !== 'log');
-  if (other.length === 0) return;
-  const list = sets.map((s) => (s.error ? `${s.position}: ${s.error}` : `${s.position}: ${s.backupType} backup of ${s.databaseName}, started ${s.backupStartDate ?? '?'}, LSN ${s.firstLsn!.decimal}..${s.lastLsn!.decimal}`)).join('; ');
-  const named = other.map((s) => `set ${s.position} is a ${s.backupType} backup`).join(', ');
-  throw new InputError(
-    'INPUT_SEVERAL_BACKUP_SETS',
-    `${file} holds ${layout.sets} backup sets and not all are log backups (${named}: the log it holds is the log its own restore needs, not a log backup of the chain); choose one with --position N (RESTORE … WITH FILE = N) (a run for each set to read): ${list}`,
-    { file },
-  );
 }
 
 /**
@@ -790,6 +803,8 @@ async function logRecords(files: string[], opts: LogOptions, interrupt: Interrup
   const identity = assertOneDatabase(ids);
   // a file whose binding id could not be read is read with the others' names unchecked: said, even with --quiet
   const identityNotes = ids.length > 1 ? [...identity.unchecked.map(uncheckedIdentityNote), ...identity.otherNames] : [];
+  // full/differential sets of a file of several sets, left out (planInputs): said even with --quiet
+  for (const i of inputs) if (i.leftOut && !identityNotes.includes(i.leftOut)) identityNotes.push(i.leftOut);
 
   if (opts.catalogAnyDatabase && !opts.schema) throw new InputError('INPUT_BAD_OPTION', '--catalog-any-database lets a --schema catalog JSON of another database be used, and no --schema was given: leave it out');
   const meta = await loadNames(opts, metaPosition);
@@ -856,8 +871,10 @@ async function logRecords(files: string[], opts: LogOptions, interrupt: Interrup
     if (i.kind === 'ldf' || walked.has(i.file)) continue;
     walked.add(i.file);
     const layout = readMtfLayout(i.file);
-    const cut = i.kind === 'trn' ? cutLogStream(layout) : null;
-    if (cut) cutStreams.set(i.file, cut);
+    // the file's last set (its one, or the last of several) cut short: judged when that set is read
+    const lastSet = Math.max(1, layout.sets);
+    const cut = i.kind === 'trn' && i.positions.includes(lastSet) ? cutLogStream(layout, undefined, i.file) : null;
+    if (cut) cutStreams.set(`${i.file}#${lastSet}`, cut);
     for (const p of layout.problems) {
       if (p === cut) continue;
       // one header copy damaged where the set is read all the same: a WARNING line, not a skipped item
@@ -984,10 +1001,11 @@ async function logRecords(files: string[], opts: LogOptions, interrupt: Interrup
     appendAll(skipped, lostHere);
     const set = { file, first: h.firstLsn.decimal, last: h.lastLsn.decimal, items: [...lostHere], read, order: judgedSets.length };
     judgedSets.push(set);
-    const cut = cutStreams.get(file);
+    const cut = cutStreams.get(`${file}#${position}`);
     if (!cut) return;
-    cutStreams.delete(file);
-    const verdict = judgeCutLogStream(cut, bounds, lostHere);
+    cutStreams.delete(`${file}#${position}`);
+    // named with its set when the file holds several (the cut is its last set's: cutLogStream)
+    const verdict = judgeCutLogStream(cut, position > 1 ? { ...bounds, file: `${file} (backup set ${position})` } : bounds, lostHere);
     if (verdict.note !== null) cutNotes.push(verdict.note);
     else {
       skipped.push(verdict.loss);

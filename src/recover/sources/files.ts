@@ -353,7 +353,9 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
   // of the LSN range its header states: held until that file's read compares them (a cut copy whose
   // log was all read printed INCOMPLETE, naming no LSN: newcomer trial), reported as before otherwise.
   // (the rule: log-coverage.ts cutLogStream / judgeCutLogStream, shared with `log` and the replay)
+  // by `${file}#${position}`: the file's last set (its one, or the last of several: cutLogStream)
   const cutLogStreams = new Map<string, SkippedItem>();
+  const cutKeysOf = (f: string): string[] => [...cutLogStreams.keys()].filter((k) => k.slice(0, k.lastIndexOf('#')) === f);
   // each file once: a file given twice had its MTF damage counted twice (FORMAT_BAD_MTF ×2)
   // each backup file's MTF layout, walked once here and used by every later step (they walked it
   // again: the log backups' headers, the backups' sets, the backup whose own log is read)
@@ -365,8 +367,8 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
   };
   for (const b of new Set([...baks, ...trn])) {
     const layout = layoutOf(b);
-    const cut = trn.includes(b) && !cutLogStreams.has(b) ? cutLogStream(layout) : null;
-    if (cut) cutLogStreams.set(b, cut);
+    const cut = trn.includes(b) && cutKeysOf(b).length === 0 ? cutLogStream(layout, undefined, b) : null;
+    if (cut) cutLogStreams.set(`${b}#${Math.max(1, layout.sets)}`, cut);
     // a --bak file of several sets read for one (--position N), not given with --trn: damage after
     // that set's ESET lies in a later set this scan does not read (its blocks were all read before
     // it), as the replay judges it (point-in-time.ts setsOf closedBefore); it made `scan --bak ALL.bak
@@ -443,7 +445,7 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
   // spans from before the break's start to past its end is no loss: the merged read gives that log
   // from the .ldf, and passes the break over (mergeLdfWithChain, merged-log.ts).
   // a copy cut short in its log stream or with MTF damage gives way to a whole copy of the same log
-  const damagedFiles = new Set([...cutLogStreams.keys(), ...skipped.flatMap((p) => (p.location.file !== undefined && trn.includes(p.location.file) ? [p.location.file] : []))]);
+  const damagedFiles = new Set([...[...cutLogStreams.keys()].map((k) => k.slice(0, k.lastIndexOf('#'))), ...skipped.flatMap((p) => (p.location.file !== undefined && trn.includes(p.location.file) ? [p.location.file] : []))]);
   const logDamaged = (s: LogBackupSet) => inputs.logCopyDamage?.get(`${s.file}#${s.position}`);
   // of two copies both damaged: the one whose log read gave more records (it lost less); a copy with
   // MTF damage or cut short (damagedFiles) is not measured so: the first given stays read then
@@ -469,8 +471,9 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
   if (unread.size) {
     const sameRange = (a: LogBackupSet, b: LogBackupSet) => a.header.firstLsn.decimal === b.header.firstLsn.decimal && a.header.lastLsn.decimal === b.header.lastLsn.decimal;
     for (const f of unread) {
-      const cut = cutLogStreams.get(f);
-      cutLogStreams.delete(f);
+      const cutKey = cutKeysOf(f)[0];
+      const cut = cutKey === undefined ? undefined : cutLogStreams.get(cutKey);
+      if (cutKey !== undefined) cutLogStreams.delete(cutKey);
       const items = [...(cut ? [cut] : []), ...skipped.filter((p) => p.location.file === f)].map((p) => `${p.code}: ${p.reason}`);
       const inLog = logDamagedFiles.get(f);
       if (inLog !== undefined && !items.length) items.push(inLog);
@@ -980,10 +983,12 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
           const first = parseLsn(h.firstLsn.lsn);
           const last = parseLsn(h.lastLsn.lsn);
           const lost = backupLogCoverage({ file: l.file, backupType: h.backupType, firstLsn: first, lastLsn: last }, firstRead ? parseLsn(firstRead) : null, fileEnd);
-          const cut = cutLogStreams.get(l.file);
+          const cut = cutLogStreams.get(key);
           if (cut) {
-            cutLogStreams.delete(l.file);
-            const verdict = judgeCutLogStream(cut, { file: l.file, backupType: h.backupType, firstLsn: first, lastLsn: last }, lost);
+            cutLogStreams.delete(key);
+            // named with its set when the file holds several (the cut is its last set's: cutLogStream)
+            const named = layoutOf(l.file).sets > 1 ? `${l.file} (backup set ${l.position})` : l.file;
+            const verdict = judgeCutLogStream(cut, { file: named, backupType: h.backupType, firstLsn: first, lastLsn: last }, lost);
             if (verdict.note !== null) notes.push(verdict.note);
             else skipped.push(verdict.loss);
           }
