@@ -215,6 +215,12 @@ function signOut(message = '') {
   sessionStorage.removeItem('rowback.token');
   sessionStorage.removeItem('rowback.view');
   state.token = null;
+  // an opening, a page or a row's detail on its way is the last person's: its answers are dropped,
+  // and the next sign-in opens its job anew (openJob, loadPage, openRow)
+  state.opening = null;
+  state.openings = (state.openings ?? 0) + 1;
+  state.pageAsked = (state.pageAsked ?? 0) + 1;
+  state.rowAsked = (state.rowAsked ?? 0) + 1;
   // what the last person had open and typed is not the next one's: the filter form kept its values,
   // so the job opened after signing in again was shown (and "all matching" decided) through them
   $('filters').reset();
@@ -444,12 +450,17 @@ function restoreFilterFields(filter) {
  */
 function openJob(id) {
   if (state.opening?.id === id && state.jobId === id) return state.opening.promise;
-  const promise = openJobNow(id).finally(() => { if (state.opening?.promise === promise) state.opening = null; });
+  // each opening has its number (state.openings): an earlier one whose answers come back after a
+  // newer opening began stops there, even of the same job (job 1 clicked, then 2, then 1 again; or a
+  // sign-out and sign-in while it was on its way), where `state.jobId === id` let it go on and its
+  // late answers reset the paging, filter and table the reader had set in the newer one
+  const seq = (state.openings = (state.openings ?? 0) + 1);
+  const promise = openJobNow(id, seq).finally(() => { if (state.opening?.promise === promise) state.opening = null; });
   state.opening = { id, promise };
   return promise;
 }
 
-async function openJobNow(id) {
+async function openJobNow(id, seq) {
   state.jobId = id;
   $('create').hidden = true;
   state.lastDryRun = null;
@@ -470,6 +481,8 @@ async function openJobNow(id) {
   // the state its notes, rows and blast radius are loaded in: a job that ends before the next poll
   // is seen to end (the previous job's state was compared, and the end went unseen)
   state.shownState = j?.state;
+  // a row's detail asked of the job shown before is not shown over this one (openRow)
+  state.rowAsked = (state.rowAsked ?? 0) + 1;
   $('detail').hidden = true;
   showScriptText('script', null);
   showScriptText('undo', null);
@@ -477,13 +490,14 @@ async function openJobNow(id) {
   showNotScripted([]);
   showJobWarning(null);
   const [blast, tables] = await Promise.all([api(`/api/jobs/${id}/blast-radius`), api(`/api/jobs/${id}/tables`)]);
-  // another job opened meanwhile: this one's blast radius (its counts) must not replace that one's
-  if (state.jobId !== id) return;
+  // another opening began meanwhile (another job, this one again, a sign-out): its blast radius, paging and filter are not undone
+  if (state.jobId !== id || state.openings !== seq) return;
   state.tables = new Map(tables.items.map((t) => [t.table, t.columns.map((c) => c.name)]));
   // each column's type: a binary value and a text value that reads '0x…' are both strings in the API
   state.columnTypes = new Map(tables.items.map((t) => [t.table, new Map(t.columns.map((c) => [c.name, c.type]))]));
   showBlast(blast);
   await resetPaging();
+  if (state.openings !== seq) return;
   loadRuns().catch(() => {});
   loadNotes(id).catch(() => {});
 }
@@ -721,8 +735,19 @@ async function loadPage({ recount = false } = {}) {
   // the total once per filter, on its first page, and again when statuses changed
   if (!cursor || recount) qs.set('count', 'true');
   const jobId = state.jobId;
-  const page = await api(`/api/jobs/${jobId}/rows?${qs}`);
-  if (state.jobId !== jobId) return; // another job opened meanwhile: its grid is not this one's
+  // the newest request alone draws: another job opened, another page or filter asked, a decision's
+  // recount, while this answer was on its way (a late page 3 drew its rows under page 2's line, a late
+  // filter's rows under the newer filter's form, and their cursor and asOf went with Next and decisions)
+  const asked = (state.pageAsked = (state.pageAsked ?? 0) + 1);
+  const stale = () => state.jobId !== jobId || state.pageAsked !== asked;
+  let page;
+  try {
+    page = await api(`/api/jobs/${jobId}/rows?${qs}`);
+  } catch (e) {
+    if (stale()) return; // an earlier request's refusal is not the newer filter's
+    throw e;
+  }
+  if (stale()) return;
   // the asOf tokens a decision sends back: the page's (its rows, for a decision by ids) and the
   // count's (the rows the page line counts, for all matching); the server refuses a decision when
   // the rows it would take are not those (staged or decided since), where a count alone missed a
@@ -886,8 +911,17 @@ function visibleText(text, marked = INVISIBLE) {
   return out;
 }
 
+/**
+ * Shows row `rowId` of the job open in the detail pane. The answer is shown only for the newest
+ * request while that job is still open and the pane was not closed since (state.rowAsked): a row
+ * clicked while the service was slow, then another job opened, showed the first job's row over the
+ * second job's grid; a row clicked, then another, showed whichever answer came last.
+ */
 async function openRow(rowId) {
-  const r = await api(`/api/jobs/${state.jobId}/rows/${rowId}`);
+  const jobId = state.jobId;
+  const asked = (state.rowAsked = (state.rowAsked ?? 0) + 1);
+  const r = await api(`/api/jobs/${jobId}/rows/${rowId}`);
+  if (state.jobId !== jobId || state.rowAsked !== asked) return;
   state.openRowId = rowId;
   for (const tr of $('grid-body').children) tr.classList.toggle('open', tr.dataset.row === String(rowId));
   $('detail-title').textContent = `Row #${r.id} · ${r.table} · ${r.operation === 'update' ? 'update (before-image)' : r.operation} · ${r.status}`;
@@ -1927,6 +1961,8 @@ $('reject-selected').addEventListener('click', () => decide('reject', 'ids'));
 $('approve-filter').addEventListener('click', () => decide('approve', 'filter'));
 $('reject-filter').addEventListener('click', () => decide('reject', 'filter'));
 $('detail-close').addEventListener('click', () => {
+  // a row's answer still on its way does not open the pane again (openRow)
+  state.rowAsked = (state.rowAsked ?? 0) + 1;
   $('detail').hidden = true;
   $('rows-area').classList.remove('with-detail');
   const was = state.openRowId;
