@@ -464,6 +464,7 @@ async function openJobNow(id, seq) {
   state.jobId = id;
   $('create').hidden = true;
   state.lastDryRun = null;
+  state.dryRunAsked = undefined; // another job's dry run on its way is dropped by its job check
   state.earlierDryRun = null;
   offerRun(false);
   $('copy-script').disabled = true;
@@ -1023,6 +1024,7 @@ async function decide(decision, by) {
     // the dry run shown planned the rows approved before this decision: its line ("3 row(s) … an
     // operator runs it") and Run stayed, and a run sent rows since rejected into a refusal, or left
     // rows since approved out unsaid
+    if (r.rows > 0) dropDryRunOnItsWay(`${r.rows.toLocaleString()} row(s) were decided`);
     if (r.rows > 0 && state.dryRunLine) {
       const shown = state.dryRunLine;
       state.lastDryRun = null;
@@ -1314,9 +1316,23 @@ function offerRun(on) {
   $('run-reinsert').title = on ? '' : 'Offered once a dry run against a ready target plans rows to insert: choose the Target, then Generate dry-run script; the run inserts exactly that script\'s rows';
 }
 
+/**
+ * What changes what a dry run on its way would plan (the target, the table order, a decision): its
+ * answer is dropped (state.scriptAsk) and the line says to generate it again (`why`), where the late
+ * answer offered Run for the target and rows of before (Target: none shown beside a Run into side).
+ */
+function dropDryRunOnItsWay(why) {
+  if (state.dryRunAsked === undefined || state.dryRunAsked !== state.scriptAsk) return false;
+  state.scriptAsk += 1;
+  state.dryRunAsked = undefined;
+  sayDryRun(`${why} while the dry run was being generated: Generate dry-run script again`, 'warned');
+  return true;
+}
+
 async function dryRun() {
   // an earlier dry run's script asked for meanwhile is not this one's
-  state.scriptAsk = (state.scriptAsk ?? 0) + 1;
+  const ask = (state.scriptAsk = (state.scriptAsk ?? 0) + 1);
+  state.dryRunAsked = ask;
   state.earlierDryRun = null;
   sayDryRun('generating…');
   showNotScripted([]);
@@ -1332,8 +1348,10 @@ async function dryRun() {
     // the scripts' first SCRIPT_PREVIEW_BYTES alone (a 500 MB script in the page overwhelmed it): Download .sql saves the whole
     const r = await api(`/api/jobs/${jobId}/reinsert`, { method: 'POST', body: { dryRun: true, previewBytes: SCRIPT_PREVIEW_BYTES, ...(targetName ? { targetName } : {}), ...(tableOrder.length ? { tableOrder } : {}) } });
     // another job opened meanwhile: this script, and a Run of its rows, are not that job's (the
-    // Run's dialog named the job opened and sent this job's row ids to it)
-    if (state.jobId !== jobId) return;
+    // Run's dialog named the job opened and sent this job's row ids to it); nor is it the newest ask
+    // when another dry run, an earlier one's script, the target, the table order or a decision came since
+    if (state.jobId !== jobId || state.scriptAsk !== ask) return;
+    state.dryRunAsked = undefined;
     showScriptText('script', { runId: r.run.id, text: r.script, cut: r.scriptCut, bytes: r.scriptBytes });
     showScriptText('undo', { runId: r.run.id, text: r.undoScript, cut: r.undoScriptCut, bytes: r.undoScriptBytes });
     showNotScripted(r.notScripted ?? []);
@@ -1364,7 +1382,8 @@ async function dryRun() {
     }
     loadRuns().catch(() => {});
   } catch (e) {
-    if (state.jobId !== jobId) return;
+    if (state.jobId !== jobId || state.scriptAsk !== ask) return;
+    state.dryRunAsked = undefined;
     sayDryRun(`${e.body?.code ?? 'ERROR'}: ${e.message}`, 'error');
   }
 }
@@ -1972,8 +1991,8 @@ $('detail-close').addEventListener('click', () => {
   $('grid-body').querySelector(`tr[data-row="${was}"]`)?.focus();
 });
 $('dry-run').addEventListener('click', dryRun);
-$('target').addEventListener('change', () => { state.lastDryRun = null; offerRun(false); });
-$('table-order').addEventListener('input', () => { state.lastDryRun = null; offerRun(false); });
+$('target').addEventListener('change', () => { state.lastDryRun = null; offerRun(false); dropDryRunOnItsWay('the target changed'); });
+$('table-order').addEventListener('input', () => { state.lastDryRun = null; offerRun(false); dropDryRunOnItsWay('the table order changed'); });
 $('copy-script').addEventListener('click', () => { copyScript(); });
 $('download-script').addEventListener('click', () => { downloadScript('script').catch(() => {}); });
 $('download-undo').addEventListener('click', () => { downloadScript('undo').catch(() => {}); });
