@@ -129,6 +129,9 @@ export function splitQualifiedName(text: string, defaultSchema = 'dbo'): { schem
     if (i >= s.length) break;
     if (s[i] !== '.') throw new RangeError(`unexpected '${s[i]}' in '${text}'`);
     i++;
+    // T-SQL allows spaces after the dot as before it (`[dbo] . [T]`): a bracket after them opens a
+    // part (it was read as a plain part holding the brackets, `[T]`, and no table had that name)
+    while (s[i] === ' ') i++;
   }
   if (parts.length === 1) return { schema: defaultSchema, name: parts[0] };
   if (parts.length === 2 && parts[0] && parts[1]) return { schema: parts[0], name: parts[1] };
