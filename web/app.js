@@ -1019,8 +1019,17 @@ async function decide(decision, by) {
   }
   state.deciding = true;
   for (const id of DECIDE_BUTTONS) $(id).disabled = true;
+  // the job decided on: another opened while the answer was on its way is not told it was decided
+  // ("Rejected 1 row(s)" was said over the other job's grid, its counts then refreshed as if changed)
+  const jobId = state.jobId;
   try {
-    const r = await api(`/api/jobs/${state.jobId}/decisions`, { method: 'POST', body });
+    const r = await api(`/api/jobs/${jobId}/decisions`, { method: 'POST', body });
+    const elsewhere = () => {
+      if (state.jobId === jobId) return false;
+      msg.textContent = `Job #${jobId}: ${r.rows.toLocaleString()} row(s) ${decision === 'approve' ? 'approved' : 'rejected'} (decision #${r.decisionId}); job #${state.jobId} is shown now.`;
+      return true;
+    };
+    if (elsewhere()) return;
     // the dry run shown planned the rows approved before this decision: its line ("3 row(s) … an
     // operator runs it") and Run stayed, and a run sent rows since rejected into a refusal, or left
     // rows since approved out unsaid
@@ -1033,7 +1042,9 @@ async function decide(decision, by) {
     }
     msg.textContent = 'Saved; refreshing…';
     await loadPage({ recount: true });
-    renderBlast(await api(`/api/jobs/${state.jobId}/blast-radius`));
+    const blast = await api(`/api/jobs/${jobId}/blast-radius`);
+    if (elsewhere()) return;
+    renderBlast(blast);
     // the confirmation appears once the grid shows the new statuses; a decision that changed
     // nothing says why (the server's note), not "0 row(s)" alone
     msg.textContent = r.rows === 0 && r.note ? `${r.note} (decision #${r.decisionId}).` : `${decision === 'approve' ? 'Approved' : 'Rejected'} ${r.rows.toLocaleString()} row(s) (decision #${r.decisionId}).`;
@@ -1065,8 +1076,9 @@ async function decide(decision, by) {
       msg.classList.add('warned');
     }
   } catch (e) {
-    msg.textContent = `${e.body?.code ?? 'ERROR'}: ${e.message}`;
+    msg.textContent = `${state.jobId !== jobId ? `Job #${jobId}'s decision: ` : ''}${e.body?.code ?? 'ERROR'}: ${e.message}`;
     msg.classList.add('error');
+    if (state.jobId !== jobId) return;
     // rows changed under the grid (another reviewer, a run, a running job): shown as they are now
     if (e.body?.code === 'STAGING_DECISION_STALE') {
       await loadPage({ recount: true }).catch(() => {});
