@@ -1959,9 +1959,11 @@ function clearScriptPanel() {
 
 async function loadRuns() {
   const jobId = state.jobId;
+  // the newest list alone is drawn: the opening's list answered after a dry run's list left that dry run out of the table
+  const asked = (state.runsAsked = (state.runsAsked ?? 0) + 1);
   const { items } = await api(`/api/jobs/${jobId}/reinsert-runs`);
   // another job opened meanwhile: its runs table (and its failed run, with a Resume) are not this one's
-  if (state.jobId !== jobId) return;
+  if (state.jobId !== jobId || state.runsAsked !== asked) return;
   replaceWith($('runs'), [el('tr', {}, ...['run', 'kind', 'by', `created (${state.info?.timeZone ?? 'UTC'})`, 'target', 'state', 'rows', 'inserted', 'conflicts', 'errors', 'left out'].map((h) => el('th', { text: h, ...(h === 'left out' ? { title: "approved rows the run's plan left out: they cannot go back (each with its reason in the script's header)" } : {}) }))),
     ...items.map((r) => {
       const tr = el('tr', { 'data-run': String(r.id), class: 'clickable', title: r.dryRun ? "show this dry run's script and undo script, as generated then" : 'show this run (its batches; why it failed)' }, ...[r.id, r.dryRun ? 'dry run' : 'run', r.actor, fmtInstant(r.createdAt), (r.target?.name ?? r.target?.database ?? '—') + ((r.sideTables ?? []).length ? ` (side table ${r.sideTables.map((s) => s.table).join(', ')}${r.sideTables.every((s) => s.leftApproved !== false) ? ': rows stay approved' : ''})` : ''),
