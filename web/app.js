@@ -215,6 +215,12 @@ function signOut(message = '') {
   sessionStorage.removeItem('rowback.token');
   sessionStorage.removeItem('rowback.view');
   state.token = null;
+  // an opening, a page or a row's detail on its way is the last person's: its answers are dropped,
+  // and the next sign-in opens its job anew (openJob, loadPage, openRow)
+  state.opening = null;
+  state.openings = (state.openings ?? 0) + 1;
+  state.pageAsked = (state.pageAsked ?? 0) + 1;
+  state.rowAsked = (state.rowAsked ?? 0) + 1;
   // what the last person had open and typed is not the next one's: the filter form kept its values,
   // so the job opened after signing in again was shown (and "all matching" decided) through them
   $('filters').reset();
@@ -444,15 +450,21 @@ function restoreFilterFields(filter) {
  */
 function openJob(id) {
   if (state.opening?.id === id && state.jobId === id) return state.opening.promise;
-  const promise = openJobNow(id).finally(() => { if (state.opening?.promise === promise) state.opening = null; });
+  // each opening has its number (state.openings): an earlier one whose answers come back after a
+  // newer opening began stops there, even of the same job (job 1 clicked, then 2, then 1 again; or a
+  // sign-out and sign-in while it was on its way), where `state.jobId === id` let it go on and its
+  // late answers reset the paging, filter and table the reader had set in the newer one
+  const seq = (state.openings = (state.openings ?? 0) + 1);
+  const promise = openJobNow(id, seq).finally(() => { if (state.opening?.promise === promise) state.opening = null; });
   state.opening = { id, promise };
   return promise;
 }
 
-async function openJobNow(id) {
+async function openJobNow(id, seq) {
   state.jobId = id;
   $('create').hidden = true;
   state.lastDryRun = null;
+  state.dryRunAsked = undefined; // another job's dry run on its way is dropped by its job check
   state.earlierDryRun = null;
   offerRun(false);
   $('copy-script').disabled = true;
@@ -470,6 +482,8 @@ async function openJobNow(id) {
   // the state its notes, rows and blast radius are loaded in: a job that ends before the next poll
   // is seen to end (the previous job's state was compared, and the end went unseen)
   state.shownState = j?.state;
+  // a row's detail asked of the job shown before is not shown over this one (openRow)
+  state.rowAsked = (state.rowAsked ?? 0) + 1;
   $('detail').hidden = true;
   showScriptText('script', null);
   showScriptText('undo', null);
@@ -477,13 +491,14 @@ async function openJobNow(id) {
   showNotScripted([]);
   showJobWarning(null);
   const [blast, tables] = await Promise.all([api(`/api/jobs/${id}/blast-radius`), api(`/api/jobs/${id}/tables`)]);
-  // another job opened meanwhile: this one's blast radius (its counts) must not replace that one's
-  if (state.jobId !== id) return;
+  // another opening began meanwhile (another job, this one again, a sign-out): its blast radius, paging and filter are not undone
+  if (state.jobId !== id || state.openings !== seq) return;
   state.tables = new Map(tables.items.map((t) => [t.table, t.columns.map((c) => c.name)]));
   // each column's type: a binary value and a text value that reads '0x…' are both strings in the API
   state.columnTypes = new Map(tables.items.map((t) => [t.table, new Map(t.columns.map((c) => [c.name, c.type]))]));
   showBlast(blast);
   await resetPaging();
+  if (state.openings !== seq) return;
   loadRuns().catch(() => {});
   loadNotes(id).catch(() => {});
 }
@@ -721,8 +736,19 @@ async function loadPage({ recount = false } = {}) {
   // the total once per filter, on its first page, and again when statuses changed
   if (!cursor || recount) qs.set('count', 'true');
   const jobId = state.jobId;
-  const page = await api(`/api/jobs/${jobId}/rows?${qs}`);
-  if (state.jobId !== jobId) return; // another job opened meanwhile: its grid is not this one's
+  // the newest request alone draws: another job opened, another page or filter asked, a decision's
+  // recount, while this answer was on its way (a late page 3 drew its rows under page 2's line, a late
+  // filter's rows under the newer filter's form, and their cursor and asOf went with Next and decisions)
+  const asked = (state.pageAsked = (state.pageAsked ?? 0) + 1);
+  const stale = () => state.jobId !== jobId || state.pageAsked !== asked;
+  let page;
+  try {
+    page = await api(`/api/jobs/${jobId}/rows?${qs}`);
+  } catch (e) {
+    if (stale()) return; // an earlier request's refusal is not the newer filter's
+    throw e;
+  }
+  if (stale()) return;
   // the asOf tokens a decision sends back: the page's (its rows, for a decision by ids) and the
   // count's (the rows the page line counts, for all matching); the server refuses a decision when
   // the rows it would take are not those (staged or decided since), where a count alone missed a
@@ -886,8 +912,17 @@ function visibleText(text, marked = INVISIBLE) {
   return out;
 }
 
+/**
+ * Shows row `rowId` of the job open in the detail pane. The answer is shown only for the newest
+ * request while that job is still open and the pane was not closed since (state.rowAsked): a row
+ * clicked while the service was slow, then another job opened, showed the first job's row over the
+ * second job's grid; a row clicked, then another, showed whichever answer came last.
+ */
 async function openRow(rowId) {
-  const r = await api(`/api/jobs/${state.jobId}/rows/${rowId}`);
+  const jobId = state.jobId;
+  const asked = (state.rowAsked = (state.rowAsked ?? 0) + 1);
+  const r = await api(`/api/jobs/${jobId}/rows/${rowId}`);
+  if (state.jobId !== jobId || state.rowAsked !== asked) return;
   state.openRowId = rowId;
   for (const tr of $('grid-body').children) tr.classList.toggle('open', tr.dataset.row === String(rowId));
   $('detail-title').textContent = `Row #${r.id} · ${r.table} · ${r.operation === 'update' ? 'update (before-image)' : r.operation} · ${r.status}`;
@@ -984,11 +1019,21 @@ async function decide(decision, by) {
   }
   state.deciding = true;
   for (const id of DECIDE_BUTTONS) $(id).disabled = true;
+  // the job decided on: another opened while the answer was on its way is not told it was decided
+  // ("Rejected 1 row(s)" was said over the other job's grid, its counts then refreshed as if changed)
+  const jobId = state.jobId;
   try {
-    const r = await api(`/api/jobs/${state.jobId}/decisions`, { method: 'POST', body });
+    const r = await api(`/api/jobs/${jobId}/decisions`, { method: 'POST', body });
+    const elsewhere = () => {
+      if (state.jobId === jobId) return false;
+      msg.textContent = `Job #${jobId}: ${r.rows.toLocaleString()} row(s) ${decision === 'approve' ? 'approved' : 'rejected'} (decision #${r.decisionId}); job #${state.jobId} is shown now.`;
+      return true;
+    };
+    if (elsewhere()) return;
     // the dry run shown planned the rows approved before this decision: its line ("3 row(s) … an
     // operator runs it") and Run stayed, and a run sent rows since rejected into a refusal, or left
     // rows since approved out unsaid
+    if (r.rows > 0) dropDryRunOnItsWay(`${r.rows.toLocaleString()} row(s) were decided`);
     if (r.rows > 0 && state.dryRunLine) {
       const shown = state.dryRunLine;
       state.lastDryRun = null;
@@ -997,7 +1042,9 @@ async function decide(decision, by) {
     }
     msg.textContent = 'Saved; refreshing…';
     await loadPage({ recount: true });
-    renderBlast(await api(`/api/jobs/${state.jobId}/blast-radius`));
+    const blast = await api(`/api/jobs/${jobId}/blast-radius`);
+    if (elsewhere()) return;
+    renderBlast(blast);
     // the confirmation appears once the grid shows the new statuses; a decision that changed
     // nothing says why (the server's note), not "0 row(s)" alone
     msg.textContent = r.rows === 0 && r.note ? `${r.note} (decision #${r.decisionId}).` : `${decision === 'approve' ? 'Approved' : 'Rejected'} ${r.rows.toLocaleString()} row(s) (decision #${r.decisionId}).`;
@@ -1029,8 +1076,9 @@ async function decide(decision, by) {
       msg.classList.add('warned');
     }
   } catch (e) {
-    msg.textContent = `${e.body?.code ?? 'ERROR'}: ${e.message}`;
+    msg.textContent = `${state.jobId !== jobId ? `Job #${jobId}'s decision: ` : ''}${e.body?.code ?? 'ERROR'}: ${e.message}`;
     msg.classList.add('error');
+    if (state.jobId !== jobId) return;
     // rows changed under the grid (another reviewer, a run, a running job): shown as they are now
     if (e.body?.code === 'STAGING_DECISION_STALE') {
       await loadPage({ recount: true }).catch(() => {});
@@ -1280,9 +1328,23 @@ function offerRun(on) {
   $('run-reinsert').title = on ? '' : 'Offered once a dry run against a ready target plans rows to insert: choose the Target, then Generate dry-run script; the run inserts exactly that script\'s rows';
 }
 
+/**
+ * What changes what a dry run on its way would plan (the target, the table order, a decision): its
+ * answer is dropped (state.scriptAsk) and the line says to generate it again (`why`), where the late
+ * answer offered Run for the target and rows of before (Target: none shown beside a Run into side).
+ */
+function dropDryRunOnItsWay(why) {
+  if (state.dryRunAsked === undefined || state.dryRunAsked !== state.scriptAsk) return false;
+  state.scriptAsk += 1;
+  state.dryRunAsked = undefined;
+  sayDryRun(`${why} while the dry run was being generated: Generate dry-run script again`, 'warned');
+  return true;
+}
+
 async function dryRun() {
   // an earlier dry run's script asked for meanwhile is not this one's
-  state.scriptAsk = (state.scriptAsk ?? 0) + 1;
+  const ask = (state.scriptAsk = (state.scriptAsk ?? 0) + 1);
+  state.dryRunAsked = ask;
   state.earlierDryRun = null;
   sayDryRun('generating…');
   showNotScripted([]);
@@ -1298,8 +1360,10 @@ async function dryRun() {
     // the scripts' first SCRIPT_PREVIEW_BYTES alone (a 500 MB script in the page overwhelmed it): Download .sql saves the whole
     const r = await api(`/api/jobs/${jobId}/reinsert`, { method: 'POST', body: { dryRun: true, previewBytes: SCRIPT_PREVIEW_BYTES, ...(targetName ? { targetName } : {}), ...(tableOrder.length ? { tableOrder } : {}) } });
     // another job opened meanwhile: this script, and a Run of its rows, are not that job's (the
-    // Run's dialog named the job opened and sent this job's row ids to it)
-    if (state.jobId !== jobId) return;
+    // Run's dialog named the job opened and sent this job's row ids to it); nor is it the newest ask
+    // when another dry run, an earlier one's script, the target, the table order or a decision came since
+    if (state.jobId !== jobId || state.scriptAsk !== ask) return;
+    state.dryRunAsked = undefined;
     showScriptText('script', { runId: r.run.id, text: r.script, cut: r.scriptCut, bytes: r.scriptBytes });
     showScriptText('undo', { runId: r.run.id, text: r.undoScript, cut: r.undoScriptCut, bytes: r.undoScriptBytes });
     showNotScripted(r.notScripted ?? []);
@@ -1330,7 +1394,8 @@ async function dryRun() {
     }
     loadRuns().catch(() => {});
   } catch (e) {
-    if (state.jobId !== jobId) return;
+    if (state.jobId !== jobId || state.scriptAsk !== ask) return;
+    state.dryRunAsked = undefined;
     sayDryRun(`${e.body?.code ?? 'ERROR'}: ${e.message}`, 'error');
   }
 }
@@ -1894,9 +1959,11 @@ function clearScriptPanel() {
 
 async function loadRuns() {
   const jobId = state.jobId;
+  // the newest list alone is drawn: the opening's list answered after a dry run's list left that dry run out of the table
+  const asked = (state.runsAsked = (state.runsAsked ?? 0) + 1);
   const { items } = await api(`/api/jobs/${jobId}/reinsert-runs`);
   // another job opened meanwhile: its runs table (and its failed run, with a Resume) are not this one's
-  if (state.jobId !== jobId) return;
+  if (state.jobId !== jobId || state.runsAsked !== asked) return;
   replaceWith($('runs'), [el('tr', {}, ...['run', 'kind', 'by', `created (${state.info?.timeZone ?? 'UTC'})`, 'target', 'state', 'rows', 'inserted', 'conflicts', 'errors', 'left out'].map((h) => el('th', { text: h, ...(h === 'left out' ? { title: "approved rows the run's plan left out: they cannot go back (each with its reason in the script's header)" } : {}) }))),
     ...items.map((r) => {
       const tr = el('tr', { 'data-run': String(r.id), class: 'clickable', title: r.dryRun ? "show this dry run's script and undo script, as generated then" : 'show this run (its batches; why it failed)' }, ...[r.id, r.dryRun ? 'dry run' : 'run', r.actor, fmtInstant(r.createdAt), (r.target?.name ?? r.target?.database ?? '—') + ((r.sideTables ?? []).length ? ` (side table ${r.sideTables.map((s) => s.table).join(', ')}${r.sideTables.every((s) => s.leftApproved !== false) ? ': rows stay approved' : ''})` : ''),
@@ -1927,6 +1994,8 @@ $('reject-selected').addEventListener('click', () => decide('reject', 'ids'));
 $('approve-filter').addEventListener('click', () => decide('approve', 'filter'));
 $('reject-filter').addEventListener('click', () => decide('reject', 'filter'));
 $('detail-close').addEventListener('click', () => {
+  // a row's answer still on its way does not open the pane again (openRow)
+  state.rowAsked = (state.rowAsked ?? 0) + 1;
   $('detail').hidden = true;
   $('rows-area').classList.remove('with-detail');
   const was = state.openRowId;
@@ -1936,8 +2005,8 @@ $('detail-close').addEventListener('click', () => {
   $('grid-body').querySelector(`tr[data-row="${was}"]`)?.focus();
 });
 $('dry-run').addEventListener('click', dryRun);
-$('target').addEventListener('change', () => { state.lastDryRun = null; offerRun(false); });
-$('table-order').addEventListener('input', () => { state.lastDryRun = null; offerRun(false); });
+$('target').addEventListener('change', () => { state.lastDryRun = null; offerRun(false); dropDryRunOnItsWay('the target changed'); });
+$('table-order').addEventListener('input', () => { state.lastDryRun = null; offerRun(false); dropDryRunOnItsWay('the table order changed'); });
 $('copy-script').addEventListener('click', () => { copyScript(); });
 $('download-script').addEventListener('click', () => { downloadScript('script').catch(() => {}); });
 $('download-undo').addEventListener('click', () => { downloadScript('undo').catch(() => {}); });

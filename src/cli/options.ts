@@ -7,7 +7,7 @@ import { extname } from 'node:path';
 import { type Command, Option } from 'commander';
 import { InputError } from '../errors.js';
 import { echoInput } from '../util/echo.js';
-import { splitQualifiedName, stagedTableName } from '../util/tsql.js';
+import { tableNameOrText } from '../util/tsql.js';
 import { splitTableList as splitNames } from '../util/table-list.js';
 
 /**
@@ -39,11 +39,9 @@ export function choiceOption<T extends string>(flags: string, description: strin
  */
 export function normalizeTableName(text: string, flag = '--table'): string {
   try {
-    return stagedTableName(splitQualifiedName(text));
+    // util/tsql.ts tableNameOrText, as a job's tables are read (a comma makes a list: diff's refusal says so)
+    return tableNameOrText(text);
   } catch (e) {
-    const t = text.trim();
-    // a comma is no part of an unbracketed name: `dbo.Customer,dbo.Contact` is a list (diff's refusal says so)
-    if (!/[[\]",]/.test(t) && t.split('.').length > 2 && t.split('.').every((p) => p.trim() !== '')) return t;
     throw new InputError('INPUT_BAD_IDENTIFIER', `${flag} '${text}': ${(e as Error).message}; give schema.name, [schema].[name] or "schema"."name"`, { table: text });
   }
 }

@@ -788,7 +788,7 @@ export async function* committedCandidateBatches(
   const changedBefore = (record: LogRecord): LayoutChange | null => {
     if (!watch?.any || !record.AllocUnitId) return null;
     const tb = catalog.byAllocUnit(record.AllocUnitId);
-    return tb ? watch.changeFor(`${tb.schema}.${tb.name}`, record['Current LSN'], tb.partitionId) : null;
+    return tb ? watch.changeFor(keyOf(tb), record['Current LSN'], tb.partitionId) : null;
   };
   let out: RowCandidate[] = [];
   // commit End Times in log order (stats.clockBackwards)

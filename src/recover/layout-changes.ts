@@ -46,6 +46,7 @@ import type { LogRecord } from '../logreader/log-record.js';
 import type { TableLayout } from '../reconstruct/metadata/table-layout.js';
 import type { MetadataCatalog } from './source.js';
 import { COLPAR_COMPUTED } from '../datafile/metadata.js';
+import { stagedTableName } from '../util/tsql.js';
 
 /** sys.sysrscols' allocation unit id (object 3), as fn_dblog prints it. */
 export const SYSRSCOLS_ALLOC_UNIT = '196608';
@@ -157,7 +158,7 @@ export function watchedTables(catalog: MetadataCatalog): WatchedTable[] {
       const p = catalog.byAllocUnit(au.allocUnitId)?.partitionId;
       if (p) partitionIds.add(p);
     }
-    return { table: `${t.schema}.${t.name}`, ...(t.objectId !== undefined ? { objectId: t.objectId } : {}), partitionIds: [...partitionIds], columnKeys: columnKeysOf(t, [...partitionIds].map((p) => ({ partitionId: p, layout: layoutOfPartition(catalog, t, p) }))) };
+    return { table: stagedTableName(t), ...(t.objectId !== undefined ? { objectId: t.objectId } : {}), partitionIds: [...partitionIds], columnKeys: columnKeysOf(t, [...partitionIds].map((p) => ({ partitionId: p, layout: layoutOfPartition(catalog, t, p) }))) };
   });
 }
 
@@ -339,7 +340,7 @@ export class LayoutChangeWatch {
   }
 
   /**
-   * The first change of `table` (`schema.name`) committed before `lsn` (a row operation's) that
+   * The first change of `table` (stagedTableName, as watchedTables keys it) committed before `lsn` (a row operation's) that
    * concerns the row's partition (`partitionId`, its rowset id; undefined: any change of the
    * table), or null.
    */

@@ -63,7 +63,7 @@ export function withMetadata(source: RecoverySource, override: TableLayout[], op
       if (given.allocUnits?.length) {
         const at = parts.filter((p) => p.allocUnits?.some((au) => given.allocUnits!.some((g) => g.allocUnitId === au.allocUnitId)));
         if (at.length) mine = at;
-      } else if ((givenPerTable.get(`${given.schema}.${given.name}`) ?? 0) > 1 && own) {
+      } else if ((givenPerTable.get(stagedTableName(given)) ?? 0) > 1 && own) {
         const at = parts.filter((p) => (p.partitionNumber ?? 1) === (given.partitionNumber ?? 1));
         if (at.length !== 1 || given.partitionNumber === undefined) {
           throw new InputError(
@@ -188,11 +188,12 @@ function refuseOtherAllocUnit(given: TableLayout, allocUnitId: string, known: { 
  */
 function refuseUnitsOfOtherTables(layouts: TableLayout[], base: MetadataCatalog, of: string): void {
   for (const t of layouts) {
-    const name = `${t.schema}.${t.name}`;
+    // by parts (stagedTableName): dbo.[A.B] and [dbo.A].B are both the text dbo.A.B, and one's unit was taken as the other's
+    const name = stagedTableName(t);
     for (const au of t.allocUnits ?? []) {
       const owner = base.byAllocUnit(au.allocUnitId);
       if (!owner) continue;
-      const ownerName = `${owner.schema}.${owner.name}`;
+      const ownerName = stagedTableName(owner);
       if (ownerName.toLowerCase() === name.toLowerCase()) continue;
       throw new InputError(
         'INPUT_ALLOC_UNIT_MISMATCH',

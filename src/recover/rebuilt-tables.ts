@@ -22,6 +22,7 @@
 import { normaliseModifyDate } from '../logreader/live/drift.js';
 import type { TableLayout } from '../reconstruct/metadata/table-layout.js';
 import { localMs } from './log-local-time.js';
+import { stagedTableName } from '../util/tsql.js';
 
 /**
  * What a live or export source knows after `candidates()` ran (RecoverySource.catalogChanges): every
@@ -29,7 +30,7 @@ import { localMs } from './log-local-time.js';
  * sys.objects.modify_date, and where the log read begins.
  */
 export interface CatalogChanges {
-  /** `schema.name` and modify_date as `YYYY-MM-DDTHH:MM:SS.fff`, the server's local time (drift.ts normaliseModifyDate); tables without one are left out. */
+  /** The table (stagedTableName: `schema.name`, `[schema].[name]` when a part holds a dot) and modify_date as `YYYY-MM-DDTHH:MM:SS.fff`, the server's local time (drift.ts normaliseModifyDate); tables without one are left out. */
   tables: Array<{ table: string; modified: string }>;
   /**
    * The earliest time the log read is known to begin at, `YYYY-MM-DDTHH:MM:SS.fff` server local time
@@ -46,7 +47,7 @@ export interface CatalogChanges {
 
 /** The clustered columnstore tables among `layouts` (TableLayout.compression COLUMNSTORE), one `schema.name` each, in order. Pure. */
 export function columnstoreTables(layouts: readonly TableLayout[]): string[] {
-  return [...new Set(layouts.filter((t) => t.compression === 'COLUMNSTORE').map((t) => `${t.schema}.${t.name}`))];
+  return [...new Set(layouts.filter((t) => t.compression === 'COLUMNSTORE').map((t) => stagedTableName(t)))];
 }
 
 /**
@@ -81,7 +82,8 @@ export function columnstoreTablesClause(tables: readonly string[] | undefined, k
 export function catalogModifyDates(layouts: readonly TableLayout[]): CatalogChanges['tables'] {
   const out = new Map<string, string>();
   for (const t of layouts) {
-    const key = `${t.schema}.${t.name}`;
+    // by parts (stagedTableName): dbo.[A.B] and [dbo.A].B were one key, the second table's modify_date never looked at
+    const key = stagedTableName(t);
     if (out.has(key) || !t.modifyDate) continue;
     const modified = normaliseModifyDate(t.modifyDate);
     // never altered since it was created (modify_date = create_date, sql/table-metadata.sql): it has

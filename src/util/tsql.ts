@@ -54,6 +54,24 @@ function plainPart(part: string): boolean {
 }
 
 /**
+ * A table name as a user gives it (`--table`, a job's `tables`), in rowback's form: `text`'s one or
+ * two parts (splitQualifiedName) as stagedTableName writes them; or, for plain text of three or more
+ * dotted parts with no bracket, quote or comma and no empty part (`dbo.Order.Items`), that text
+ * trimmed: the metadata's tables decide which table it is the `schema.name` text of (names.ts
+ * findTableName: one, or refused naming both). Throws splitQualifiedName's RangeError otherwise.
+ */
+export function tableNameOrText(text: string): string {
+  try {
+    return stagedTableName(splitQualifiedName(text));
+  } catch (e) {
+    const t = text.trim();
+    // a comma is no part of an unbracketed name: `dbo.Customer,dbo.Contact` is a list
+    if (!/[[\]",]/.test(t) && t.split('.').length > 2 && t.split('.').every((p) => p.trim() !== '')) return t;
+    throw e;
+  }
+}
+
+/**
  * `text`, a table name given to the API, as one of a job's tables `known` (each `schema.name`, as
  * the API gives them out: GET …/tables, the blast radius, the review page's Table filter): its
  * splitQualifiedName form (`schema.name`; dbo when no schema); or, when it does not parse as a one-
@@ -129,6 +147,9 @@ export function splitQualifiedName(text: string, defaultSchema = 'dbo'): { schem
     if (i >= s.length) break;
     if (s[i] !== '.') throw new RangeError(`unexpected '${s[i]}' in '${text}'`);
     i++;
+    // T-SQL allows spaces after the dot as before it (`[dbo] . [T]`): a bracket after them opens a
+    // part (it was read as a plain part holding the brackets, `[T]`, and no table had that name)
+    while (s[i] === ' ') i++;
   }
   if (parts.length === 1) return { schema: defaultSchema, name: parts[0] };
   if (parts.length === 2 && parts[0] && parts[1]) return { schema: parts[0], name: parts[1] };

@@ -20,7 +20,7 @@ import { unknownTableMessage } from '../recover/source.js';
 import { assertWindowInOrder, parseWindowTime } from '../recover/time-window.js';
 import { parseConnectionString, resolveConnection } from '../util/connection.js';
 import { echoInput } from '../util/echo.js';
-import { splitQualifiedName, stagedTableName } from '../util/tsql.js';
+import { splitQualifiedName, stagedTableName, tableNameOrText } from '../util/tsql.js';
 import { withFileRoots } from '../util/input-open.js';
 import { assertRegularFile, isInsideRoots, isInsideRootsAsWritten, realPath } from '../util/files.js';
 import { jobCatalogDatabaseNotes, jobMetadataMapping, layoutsOfJobMetadata, type JobSpec, type RestoreJobSpec } from './job-spec.js';
@@ -389,7 +389,8 @@ async function validateRestoreSpec(spec: RestoreJobSpec, access: JobAccess): Pro
   const named = spec.tables ? spec.tables.map((t, i) => [`tables.${i}`, t] as const) : spec.table !== undefined ? [['table', spec.table] as const] : [];
   for (const [field, t] of named) {
     try {
-      splitQualifiedName(t);
+      // as diff's --table and a files job's tables take it: plain dotted text (dbo.Order.Items) is resolved against the backup's tables
+      tableNameOrText(t);
     } catch (e) {
       throw new InputError('INPUT_BAD_IDENTIFIER', `${field} '${echoInput(t)}': ${(e as Error).message}; give schema.name, [schema].[name] or "schema"."name"`, { field, table: t });
     }

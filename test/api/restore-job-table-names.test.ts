@@ -27,4 +27,16 @@ describeCorpus('restore jobs: table names read at creation, refusals naming the 
     const ok = await post({ tables: ['steps', '[dbo].[table1]'] });
     expect(ok.statusCode, ok.body).toBe(201);
   });
+
+  it('plain dotted text of three parts is taken, as diff --table and a files job take it (the backup\'s tables decide which table it is)', async () => {
+    t = await testApp({ openSource: undefined, recover: undefined, validateJob: validateJobSpec, fileRoots: [CORPUS_DIR], maxAuthFailures: 1000 });
+    // the name of a table dbo.[Order.Items] written without brackets: it was 400 INPUT_BAD_IDENTIFIER "not a one- or two-part table name"
+    const dotted = await post({ tables: ['dbo.Order.Items'] });
+    expect(dotted.statusCode, dotted.body).toBe(201);
+    // still refused: an empty part, a comma (a list), a bracket left open
+    for (const bad of ['dbo..Items', 'dbo.Order,dbo.Items', 'dbo.[Order.Items']) {
+      const r = await post({ table: bad });
+      expect([r.statusCode, r.json().code], `${bad}: ${r.body}`).toEqual([400, 'INPUT_BAD_IDENTIFIER']);
+    }
+  });
 });

@@ -34,6 +34,11 @@ describe('splitQualifiedName', () => {
     ['"a.b"."c""d"', { schema: 'a.b', name: 'c"d' }],
     ['"sales".[Order Lines]', { schema: 'sales', name: 'Order Lines' }],
     ['"Employee"', { schema: 'dbo', name: 'Employee' }],
+    // spaces around the dot, as T-SQL allows them: the bracket after them opens a part
+    ['[dbo] . [tblDept]', { schema: 'dbo', name: 'tblDept' }],
+    ['dbo . [Order.Items]', { schema: 'dbo', name: 'Order.Items' }],
+    ['"dbo" .  "Employee"', { schema: 'dbo', name: 'Employee' }],
+    ['dbo . Customers', { schema: 'dbo', name: 'Customers' }],
   ])('%s', (text, want) => expect(splitQualifiedName(text)).toEqual(want));
-  it.each(['a.b.c', '[a', 'a.', '.b', '"a', '"a"b', '"a"."b"."c"'])('rejects %s', (t) => expect(() => splitQualifiedName(t)).toThrow(RangeError));
+  it.each(['a.b.c', '[a', 'a.', '.b', '"a', '"a"b', '"a"."b"."c"', 'a. ', '[a] . [b] . [c]'])('rejects %s', (t) => expect(() => splitQualifiedName(t)).toThrow(RangeError));
 });

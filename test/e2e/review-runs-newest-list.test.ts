@@ -1,0 +1,56 @@
+/**
+ * The Re-insert tab's runs table is the newest list asked: the job's opening asks it, a dry run asks
+ * it again, and when the opening's answer came back last (a slow service) the table it drew left out
+ * the dry run just made (loadRuns checked only the job). The delay is made with page.route. Row
+ * images: the corpus examples (test/staging/fixtures.ts); the target is the desk's FakeTarget; the job
+ * is SYNTHETIC (stagedJob).
+ */
+import { expect, it } from 'vitest';
+import type { Route } from 'playwright-core';
+import { reviewDesk, stagedJob } from '../support/review-desk.js';
+import { browserDescribe, signIn } from '../support/browser.js';
+import { corpusAvailable } from '../support/corpus.js';
+import type { ConfiguredTargetSpec } from '../../src/api/targets.js';
+import { corpusRows } from '../staging/fixtures.js';
+
+const describeBrowser = browserDescribe(corpusAvailable);
+
+describeBrowser("review page: the runs table is the newest list's", () => {
+  let jobId = 0;
+  const targets: Record<string, ConfiguredTargetSpec> = { side: { connectionString: 'Server=side-sql;User Id=rb;Password=s3cret-side;Database=CRM_restore' } };
+  const desk = reviewDesk('rowback-e2e-runs-newest-', {
+    target: true,
+    stage: ({ store }) => {
+      const all = corpusRows(60);
+      jobId = stagedJob(store, all.filter((r) => r.table === all[0].table).slice(0, 3), { description: 'three' });
+      store.setJobCompleteness(jobId, [], []);
+      store.decide(jobId, { actor: 'rafael', decision: 'approve', reason: 'deleted by the cleanup', all: true });
+    },
+    app: ({ target }) => ({ targets, connectTarget: () => target }),
+  });
+
+  it("a dry run made while the opening's list was on its way is in the table", async () => {
+    const { page, base, operator } = desk;
+    let armed = true;
+    const match = (u: URL) => u.pathname === `/api/jobs/${jobId}/reinsert-runs`;
+    // the answer (read from the service at once: the list as it was) held back 3 s
+    const slow = async (route: Route) => {
+      if (!armed) return route.continue();
+      armed = false;
+      const response = await route.fetch();
+      await new Promise((r) => setTimeout(r, 3_000));
+      await route.fulfill({ response });
+    };
+    await page.route(match, slow);
+    await signIn(page, base, operator); // opens the job: its runs list answered late
+    await expect.poll(() => page.locator('#job-title').textContent(), { timeout: 15_000 }).toContain(`Job #${jobId}`);
+    await page.locator('.tab[data-tab=reinsert]').click();
+    await page.locator('#target').selectOption('side');
+    await page.locator('#dry-run').click();
+    await expect.poll(() => page.locator('#dry-run-msg').textContent(), { timeout: 15_000 }).toMatch(/^run #\d+: 3 row\(s\)/);
+    const dryId = (await page.locator('#dry-run-msg').textContent())!.match(/^run #(\d+)/)![1];
+    await page.waitForTimeout(3_500);
+    await page.unroute(match, slow);
+    expect(await page.locator(`#runs tr[data-run="${dryId}"]`).count()).toBe(1);
+  }, 120_000);
+});
