@@ -28,19 +28,27 @@ export function parseBackupSetPosition(flag: string, v: number | string | undefi
  * InputError INPUT_BAD_OPTION for a number that is not a set number (each as parseBackupSetPosition),
  * an empty item (`1,,2`), or a list whose length is not the number of files (naming both).
  */
-export function parseBackupSetPositions(flag: string, v: number | string | undefined, files: readonly string[]): number | number[] | undefined {
+export function parseBackupSetPositions(flag: string, v: number | string | undefined, files: readonly string[], filesFlag = '--bak'): number | number[] | undefined {
   if (v === undefined) return undefined;
   const text = String(v);
   if (!text.includes(',')) return parseBackupSetPosition(flag, text);
   const items = text.split(',');
   const list = items.map((x) => {
-    if (x.trim() === '') throw new InputError('INPUT_BAD_OPTION', `${flag} '${text}' has an empty item: give one backup set number per --bak file, in order (${flag} 1,2 for --bak ALL.bak ALL.bak)`);
+    if (x.trim() === '') throw new InputError('INPUT_BAD_OPTION', `${flag} '${text}' has an empty item: give one backup set number per ${filesFlag} file, in order (${flag} 1,2 for ${filesFlag} ALL.bak ALL.bak)`);
     return parseBackupSetPosition(flag, x)!;
   });
   if (list.length !== files.length) {
-    throw new InputError('INPUT_BAD_OPTION', `${flag} ${text} gives ${list.length} backup set numbers for ${files.length} --bak file${files.length === 1 ? '' : 's'} (${files.join(' ')}): give one number per --bak file in the order given (a file holding the full and the differential backup given twice: --bak ALL.bak ALL.bak ${flag} 1,2), or one number for every file`);
+    throw new InputError('INPUT_BAD_OPTION', `${flag} ${text} gives ${list.length} backup set numbers for ${files.length} ${filesFlag} file${files.length === 1 ? '' : 's'} (${files.join(' ')}): give one number per ${filesFlag} file in the order given (a file holding the full and the differential backup given twice: ${filesFlag} ALL.bak ALL.bak ${flag} 1,2), or one number for every file`);
   }
   return list;
+}
+
+/** One set number for every backup file, or one per file in order (parseBackupSetPositions' answer, a job's `position`). */
+export type BackupSetPositions = number | readonly number[];
+
+/** `position` as typed back in a command or message: `2`, or `1,2` for a list. */
+export function positionsText(position: BackupSetPositions): string {
+  return typeof position === 'number' ? String(position) : position.join(',');
 }
 
 /** The set `position` (parseBackupSetPositions' answer) picks in the `i`-th --bak file: the one number, the list's i-th, or undefined. */

@@ -431,7 +431,7 @@ export function assertBackupSet(headers: BackupSetHeader[], advice: BackupAdvice
       const opt = advice.position ?? '--position';
       // the caller reads a set number per file: the file twice, full then differential, as RESTORE's two statements
       if (advice.positionList) {
-        throw new InputError('INPUT_DIFFERENTIAL_WITHOUT_FULL', `${missingFull(first)}, which is backup set ${sameFile} of the same file: give the file twice with a set number for each, full backup first: --bak ${first.file} ${first.file} ${opt} ${sameFile},${first.position} (RESTORE … FROM DISK = '${first.file}' WITH FILE = ${sameFile}, NORECOVERY, then WITH FILE = ${first.position})`, { file: first.file });
+        throw new InputError('INPUT_DIFFERENTIAL_WITHOUT_FULL', `${missingFull(first)}, which is backup set ${sameFile} of the same file: give the file twice with a set number for each, full backup first: ${advice.bakOption ?? '--bak'} ${first.file} ${first.file} ${opt} ${sameFile},${first.position} (RESTORE … FROM DISK = '${first.file}' WITH FILE = ${sameFile}, NORECOVERY, then WITH FILE = ${first.position})`, { file: first.file });
       }
       throw new InputError(
         'INPUT_DIFFERENTIAL_WITHOUT_FULL',
