@@ -15,6 +15,7 @@ import { checkExportStart } from '../logreader/export/export-stream.js';
 import { readBackupHeader } from '../backup/header.js';
 import { sameBackups } from '../backup/same-backup.js';
 import { readMtfLayout } from '../backup/mtf.js';
+import { positionOf as setOfFile } from '../backup/set-position.js';
 import { openFileSource, SQL2005_DBI_VERSION } from '../recover/sources/files.js';
 import { unknownTableMessage } from '../recover/source.js';
 import { assertWindowInOrder, parseWindowTime } from '../recover/time-window.js';
@@ -279,10 +280,11 @@ async function validateUnconfined(spec: JobSpec, access: JobAccess): Promise<voi
  * INPUT_NOT_A_DATABASE_BACKUP or INPUT_NOT_A_LOG_BACKUP with `location.field`.
  */
 /** Checks one backup of a restore job against its field; answers its type (full, differential, log) when its header was read. */
-function checkRestoreJobBackup(field: string, path: string, position?: number, replayed = true): string | undefined {
+function checkRestoreJobBackup(field: string, path: string, position?: number, replayed = true, positionField?: string): string | undefined {
   const side = field.startsWith('after') ? 'after' : '';
   const name = (f: 'Bak' | 'Trn') => (side ? `after${f}` : f.toLowerCase());
-  const posField = side ? 'afterPosition' : 'position';
+  // the field a refusal of the set number names: `position`, or `position.1` (an array's item)
+  const posField = positionField ?? (side ? 'afterPosition' : 'position');
   const inBaks = /^(after)?bak\./i.test(field);
   let layout, header;
   try {
@@ -416,21 +418,53 @@ async function validateRestoreSpec(spec: RestoreJobSpec, access: JobAccess): Pro
   if (spec.afterTrn?.length && !spec.afterBak?.length) throw new InputError('INPUT_BAD_OPTION', 'afterTrn replays log backups over afterBak: give afterBak', { field: 'afterBak' });
   // a position where nothing reads it is refused, never ignored
   if (spec.afterPosition !== undefined && spec.afterMdf?.length) throw new InputError('INPUT_BAD_OPTION', 'afterPosition picks a backup set of afterBak; a data file (afterMdf) holds none: leave afterPosition out', { field: 'afterPosition' });
+  // an array of set numbers: one per file of its side, in order (as diff's --position 1,2), each
+  // backup set read once, the stripes of one media set at one number (backup/open.ts openBackupPages)
+  for (const [posName, name, files, position] of [['position', 'bak', spec.bak, spec.position], ['afterPosition', 'afterBak', spec.afterBak, spec.afterPosition]] as const) {
+    if (!Array.isArray(position)) continue;
+    const n = files?.length ?? 0;
+    if (position.length !== n) throw new InputError('INPUT_BAD_OPTION', `${posName} gives ${position.length} backup set numbers for ${n} ${name} file${n === 1 ? '' : 's'}: give one number per ${name} file in the order given (a file holding the full and the differential backup given twice: "${name}": [F, F], "${posName}": [1, 2]), or one number for every file`, { field: posName });
+    for (const [i, p] of files!.entries()) {
+      const j = files!.findIndex((q, k) => k > i && realPath(q) === realPath(p) && position[k] === position[i]);
+      if (j >= 0) throw new InputError('INPUT_BAD_OPTION', `${posName}.${j}: ${name}.${j} ${files![j]} is ${name}.${i} again with the same backup set number (${position[i]}): one backup set read twice; give each set once (one number per ${name} file, in order)`, { field: `${posName}.${j}`, file: files![j] });
+    }
+    // the stripes of one media set: every stripe holds part of each set, so each is read at one number
+    const stripes = new Map<string, number>();
+    for (const [i, p] of files!.entries()) {
+      let guid: string | undefined;
+      try {
+        const m = readMtfLayout(p).mediaSet;
+        guid = m && m.familyCount > 1 ? m.mediaSetGuid : undefined;
+      } catch {
+        continue; // left to the file's own check below, which says why
+      }
+      if (guid === undefined) continue;
+      const first = stripes.get(guid);
+      if (first === undefined) stripes.set(guid, i);
+      else if (position[first] !== position[i] && realPath(files![first]!) !== realPath(p)) {
+        throw new InputError('INPUT_BAD_OPTION', `${posName}.${i}: ${name}.${i} ${p} and ${name}.${first} ${files![first]} are stripes of media set ${guid}, given different backup set numbers (${position[i]}, ${position[first]}): a backup set is read from every stripe of its media set; give each stripe the same number`, { field: `${posName}.${i}`, file: p });
+      }
+    }
+  }
   // a backup given twice in a list read as it is (no replay over it): refused now as the comparison
-  // refuses it when the job runs (backup/open.ts openBackupPages), not accepted and then failed
-  for (const [name, files, replayed] of [['bak', spec.bak, Boolean(spec.trn?.length)], ['afterBak', spec.afterBak, Boolean(spec.afterTrn?.length)]] as const) {
-    if (replayed || !files) continue;
+  // refuses it when the job runs (backup/open.ts openBackupPages), not accepted and then failed; with
+  // an array of set numbers, one file given twice at two sets is two backups (checked above)
+  for (const [name, files, replayed, position] of [['bak', spec.bak, Boolean(spec.trn?.length), spec.position], ['afterBak', spec.afterBak, Boolean(spec.afterTrn?.length), spec.afterPosition]] as const) {
+    if (replayed || !files || Array.isArray(position)) continue;
     for (const [i, p] of files.entries()) {
       const j = files.findIndex((q, k) => k > i && realPath(q) === realPath(p));
       if (j >= 0) throw new InputError('INPUT_BAD_OPTION', `${name}.${j} ${files[j]} is ${files[j] === p ? '' : `the file of ${name}.${i} (${p}), `}given ${files[j] === p ? `in ${name}.${i} too` : 'twice'}: give each backup file once (a full backup, every stripe of a striped one, then differentials based on it)`, { field: `${name}.${j}`, file: files[j] });
     }
   }
-  const positionOf = (field: string) => (field.startsWith('bak.') ? spec.position : field.startsWith('afterBak.') ? spec.afterPosition : undefined);
+  // the set of the file in `field` (`bak.1`): the one number, or the array's item for that file
+  const positionOf = (field: string) => setOfFile(field.startsWith('bak.') ? spec.position : field.startsWith('afterBak.') ? spec.afterPosition : undefined, Number(field.split('.')[1]));
+  // how a refusal names it: `position`, or `position.1` for an array's item
+  const positionField = (field: string) => { const [name, i] = field.split('.'); const arr = Array.isArray(name === 'bak' ? spec.position : spec.afterPosition); return `${name === 'bak' ? 'position' : 'afterPosition'}${arr ? `.${i}` : ''}`; };
   const replayedOf = (field: string) => Boolean(field.startsWith('after') ? spec.afterTrn?.length : spec.trn?.length);
   const kinds = new Map<string, string>();
   for (const [field, path] of all) {
     if (field.startsWith('afterMdf')) continue;
-    const kind = checkRestoreJobBackup(field, path, positionOf(field), replayedOf(field));
+    const kind = checkRestoreJobBackup(field, path, positionOf(field), replayedOf(field), positionField(field));
     if (kind) kinds.set(field, kind);
   }
   // a side given differential backups alone (no full backup for them to layer on): refused naming the
