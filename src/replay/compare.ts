@@ -19,7 +19,7 @@ import type { SqlValue } from '../reconstruct/values.js';
 import { openDataFiles } from '../recover/open-data-files.js';
 import { ROW_PROVENANCE, type RecoveredRow } from '../recover/recovered-row.js';
 import { catalogDamage, catalogDamageSubject, type SkippedItem } from '../recover/source.js';
-import { assertBackupSet, assertOneDatabase, readSourceIdentities, readSourceIdentity, uncheckedIdentityNote, type SourceFileIdentity } from '../recover/source-identity.js';
+import { assertBackupSet, assertOneDatabase, readSourceIdentities, readSourceIdentity, uncheckedIdentityNote, withoutOtherDatabaseSets, type SourceFileIdentity } from '../recover/source-identity.js';
 import type { ChainStep, RestoreTarget } from '../restore/chain.js';
 import { backupSetName } from '../restore/history.js';
 import { replayTableAt, type ReplayInputs, type ReplayResult } from './point-in-time.js';
@@ -504,7 +504,9 @@ async function compareStatesOf(o: CompareInputs, identity: CompareResult['unchec
   }
   for (const f of [...trn, ...afterTrn]) appendAll(ids, (await readSourceIdentities(f, 'trn')));
   for (const f of afterMdf) ids.push(await readSourceIdentity(f, 'mdf'));
-  const checked = assertOneDatabase(ids);
+  // a full/differential set of another database appended to a --trn file: left out of the chain by
+  // the replay, which says so (its identityNotes), not checked as one of the files' databases
+  const checked = assertOneDatabase(withoutOtherDatabaseSets(ids).kept);
   // a file whose binding id could not be read is compared all the same: said (diff: even with --quiet)
   const later = new Set([...afterMdf, ...afterBak, ...afterTrn]);
   if (ids.length > 1) for (const u of checked.unchecked) identity.push({ side: later.has(u.file) ? 'later' : 'earlier', where: u.file, note: uncheckedIdentityNote(u), identity: true });
@@ -540,6 +542,8 @@ async function compareStatesOf(o: CompareInputs, identity: CompareResult['unchec
     noteUnchecked('earlier', `the base backup ${r.chain.steps.filter((x) => x.role !== 'log').map((x) => backupSetName(x.set)).join(' + ')}`, sameNameElsewhereNote(r.table, r.sameNameElsewhere ?? []));
     noteUnchecked('earlier', `the log replayed, ${r.chain.steps.map((x) => backupSetName(x.set)).join(' + ')}`, r.uncheckedLog ?? undefined);
     for (const n of r.notes) noteUnchecked('earlier', 'the log replayed', n);
+    // said even with --quiet: a set of another database left out of a --trn file
+    for (const n of r.identityNotes ?? []) unchecked.push({ side: 'earlier', where: 'the log replayed', note: n, identity: true });
     noteUnchecked('earlier', '--stop-at', r.clockWarning, true);
   } else {
     let w: CompareResult['warned'];
@@ -579,6 +583,7 @@ async function compareStatesOf(o: CompareInputs, identity: CompareResult['unchec
     noteUnchecked('later', `the base backup ${r.chain.steps.filter((x) => x.role !== 'log').map((x) => backupSetName(x.set)).join(' + ')}`, sameNameElsewhereNote(r.table, r.sameNameElsewhere ?? []));
     noteUnchecked('later', `the log replayed, ${r.chain.steps.map((x) => backupSetName(x.set)).join(' + ')}`, r.uncheckedLog ?? undefined);
     for (const n of r.notes) noteUnchecked('later', 'the log replayed', n);
+    for (const n of r.identityNotes ?? []) unchecked.push({ side: 'later', where: 'the log replayed', note: n, identity: true });
     noteUnchecked('later', '--after-stop-at', r.clockWarning, true);
   } else {
     const side = openSide(o.reads, afterMdf.length ? ['mdf', afterMdf] : ['bak', afterBak, o.afterPosition], () => (afterMdf.length ? openDataFiles(afterMdf) : openBackupPages(afterBak, o.afterPosition, assertBackupSet, { ...sideAdvice('--after-bak', afterBak), position: '--after-position', positionList: true, bakOption: '--after-bak' })));

@@ -27,7 +27,7 @@ import { assertRegularFile, isInsideRoots, isInsideRootsAsWritten, realPath } fr
 import { jobCatalogDatabaseNotes, jobMetadataMapping, layoutsOfJobMetadata, type JobSpec, type RestoreJobSpec } from './job-spec.js';
 import { assertStopsInOrder, parseStopTarget } from '../restore/target.js';
 import { JOB_WORDING, jobWording, stringsOf } from './job-wording.js';
-import { assertOneDatabase, oneBackupAdvice, readSourceIdentities, type SourceFileIdentity } from '../recover/source-identity.js';
+import { assertOneDatabase, oneBackupAdvice, readSourceIdentities, withoutOtherDatabaseSets, type SourceFileIdentity } from '../recover/source-identity.js';
 import { appendAll } from '../util/append-all.js';
 
 export interface JobAccess {
@@ -491,7 +491,9 @@ async function validateRestoreSpec(spec: RestoreJobSpec, access: JobAccess): Pro
     }
   }
   try {
-    assertOneDatabase(ids);
+    // a full/differential set of another database appended to a trn file: left out of the chain when
+    // the job runs, which says so (as scan, dump, log and diff do), not refused here
+    assertOneDatabase(withoutOtherDatabaseSets(ids).kept);
   } catch (e) {
     // the field of the file that differs from the first (`trn.0`, `afterBak.1`): 'afterMdf' was named
     // for every mix, also in a request that has no afterMdf
