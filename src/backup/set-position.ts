@@ -12,7 +12,7 @@ export function parseBackupSetPosition(flag: string, v: number | string | undefi
   const text = String(v);
   const n = /^\s*\d+\s*$/.test(text) ? Number(text) : NaN;
   // a list (one per --bak file) where one number is read: said so, not "not a set number"
-  if (/^\s*\d+\s*(,\s*\d+\s*)+$/.test(text)) throw new InputError('INPUT_BAD_OPTION', `${flag} takes one backup set number here, not a list ('${text}'); a list of one per --bak file (a full and a differential that are two sets of one file: --bak ALL.bak ALL.bak --position 1,2) is read by rowback dump`);
+  if (/^\s*\d+\s*(,\s*\d+\s*)+$/.test(text)) throw new InputError('INPUT_BAD_OPTION', `${flag} takes one backup set number here, not a list ('${text}'); a list of one per --bak file (a full and a differential that are two sets of one file: --bak ALL.bak ALL.bak --position 1,2) is read by rowback dump and rowback diff`);
   if (!Number.isSafeInteger(n) || n < 1 || n > 2_147_483_647) throw new InputError('INPUT_BAD_OPTION', `${flag} must be a backup set number (a whole number from 1, as RESTORE … WITH FILE = n), not '${text}'`);
   return n;
 }

@@ -514,7 +514,7 @@ async function compareStatesOf(o: CompareInputs, identity: CompareResult['unchec
   const earlierFiles = new Set([...o.bak, ...trn]);
   for (const n of checked.otherNames) identity.push({ side: [...later].some((f) => !earlierFiles.has(f) && n.includes(f)) ? 'later' : 'earlier', where: [...new Set(ids.map((i) => i.file))].join(', '), note: n, identity: true });
   const sameBackups = !o.target && !o.afterTarget && afterBak.length ? refuseSameBackups(o.bak, o.position, afterBak, o.afterPosition) : null;
-  if (sameBackups) identity.push({ side: 'later', where: afterBak.join(' + '), note: sameBackups, identity: true });
+  if (sameBackups) identity.push({ side: 'later', where: backupSetsNamed(afterBak, o.afterPosition), note: sameBackups, identity: true });
   o.signal?.throwIfAborted();
 
   const replays: CompareResult['replays'] = [];
@@ -745,7 +745,9 @@ function refuseSameBackups(bak: string[], position: BackupSetPositions | undefin
   const same = sameBackups({ files: bak, position }, { files: afterBak, position: afterPosition });
   if (!same) return null;
   const guids = same.guids.length ? ` (BackupSetGUID ${same.guids.join(', ')})` : '';
-  const both = `the earlier state (--bak ${bak.join(' ')}) and the later state (--after-bak ${afterBak.join(' ')}) are the same backup${same.guids.length > 1 ? 's' : ''}${guids}`;
+  // each side as given, its set numbers too (`--bak F F --position 1,2`): without them two sides of one file read alike
+  const given = (flag: string, files: string[], pflag: string, p: BackupSetPositions | undefined) => `${flag} ${files.join(' ')}${p !== undefined ? ` ${pflag} ${positionsText(p)}` : ''}`;
+  const both = `the earlier state (${given('--bak', bak, '--position', position)}) and the later state (${given('--after-bak', afterBak, '--after-position', afterPosition)}) are the same backup${same.guids.length > 1 ? 's' : ''}${guids}`;
   if (same.kind === 'same-files') {
     throw new InputError('INPUT_BAD_OPTION', `${both}: one state compared with itself has nothing missing, whatever was deleted; give as the later state a newer backup (--after-bak) or the data file (--after-mdf)`, { field: 'afterBak' });
   }

@@ -106,6 +106,12 @@ describeCorpus('diff --bak F F --position 1,2 / --after-bak F F --after-position
     // with --after-mdf there is no set to pick, list or not
     expect(expectOneLineError(await cli('diff', ...earlier, '--after-mdf', rtc('RestoreTimeClean.bak'), '--after-position', '1,2'), 'INPUT_BAD_OPTION')).toContain('leave --after-position out');
     // the same sets on both sides, in another order: one state, refused (it compared it with itself: 0 missing)
-    expect(expectOneLineError(await cli('diff', '--bak', both, both, '--position', '1,2', '--after-bak', both, both, '--after-position', '2,1', '--table', 'dbo.steps'), 'INPUT_BAD_OPTION')).toContain('are the same backups');
+    expect(expectOneLineError(await cli('diff', '--bak', both, both, '--position', '1,2', '--after-bak', both, both, '--after-position', '2,1', '--table', 'dbo.steps'), 'INPUT_BAD_OPTION')).toContain(`the earlier state (--bak ${both} ${both} --position 1,2) and the later state (--after-bak ${both} ${both} --after-position 2,1) are the same backups`);
+    // a copy of the file on the later side: compared, with the note naming each side's sets (it said "--bak F F", no sets)
+    const copy = join(dir, 'copy.bak');
+    writeFileSync(copy, readFileSync(both));
+    const copies = await cli('diff', '--bak', both, both, '--position', '1,2', '--after-bak', copy, copy, '--after-position', '2,1', '--table', 'dbo.steps');
+    expect(copies.code, copies.stderr).toBe(0);
+    expect(copies.stderr).toContain(`note (later state, ${copy} (backup set 2) + ${copy} (backup set 1)): the earlier state (--bak ${both} ${both} --position 1,2) and the later state (--after-bak ${copy} ${copy} --after-position 2,1) are the same backups`);
   }, 90_000);
 });
