@@ -472,6 +472,23 @@ async function validateRestoreSpec(spec: RestoreJobSpec, access: JobAccess): Pro
   for (const name of ['bak', 'afterBak'] as const) {
     const files = spec[name] ?? [];
     if (files.length && files.every((_, i) => kinds.get(`${name}.${i}`) === 'differential')) {
+      // its full backup is another set of the same file (appended WITH NOINIT): the file twice, a set each
+      const posName = name === 'bak' ? 'position' : 'afterPosition';
+      const at = setOfFile(spec[posName], 0);
+      let full: number | undefined;
+      try {
+        const layout = readMtfLayout(files[0]!);
+        const base = readBackupHeader(files[0]!, layout, at ?? 1).differentialBaseGuid;
+        for (let p = 1; base && full === undefined && p <= layout.sets; p++) {
+          const h = readBackupHeader(files[0]!, layout, p);
+          if (h.backupType === 'full' && h.backupSetGuid === base) full = p;
+        }
+      } catch {
+        // a header that cannot be read: the general advice below
+      }
+      if (full !== undefined && files.length === 1) {
+        throw new InputError('INPUT_DIFFERENTIAL_WITHOUT_FULL', `${name} holds a differential backup alone (${files[0]} backup set ${at ?? 1}), whose full backup is backup set ${full} of the same file: give the file twice with a set number for each, full backup first: "${name}": [${JSON.stringify(files[0])}, ${JSON.stringify(files[0])}], "${posName}": [${full}, ${at ?? 1}] (RESTORE … WITH FILE = ${full}, NORECOVERY, then WITH FILE = ${at ?? 1})`, { field: `${name}.0`, file: files[0] });
+      }
       throw new InputError('INPUT_DIFFERENTIAL_WITHOUT_FULL', `${name} holds differential backups alone (${files.join(', ')}): a differential holds only the extents changed since its full backup; give that full backup first: "${name}": ["FULL.bak", ${files.map((f) => JSON.stringify(f)).join(', ')}] (\`rowback inspect ${files[0]}\` names its base: differential base GUID and LSN)`, { field: `${name}.0`, file: files[0] });
     }
   }

@@ -9,7 +9,8 @@
  * SYNTHETIC files made at test time from REAL corpus bytes (appendedBackupSet: RestoreTimeClean.bak
  * whole, then RestoreTimeClean2.bak, its differential, from its SSET block on). Never in the repo.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { payloadRange, readMtfLayout } from '../../src/backup/mtf.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
@@ -86,6 +87,38 @@ describeCorpus('restore jobs: position / afterPosition as an array, one set per 
     // the same sets on both sides, in another order: one state
     const same = await refused({ kind: 'restore', bak: [both, both], position: [1, 2], afterBak: [both, both], afterPosition: [2, 1], table: 'dbo.steps' });
     expect(same.message).toContain('are the same backup files');
+    expect(t.store.listJobs({ limit: 10 })).toHaveLength(0);
+  }, 60_000);
+
+  it('the differential set alone is advised the array form; the stripes of one media set at two numbers are refused naming the item', async () => {
+    t = await app();
+    const alone = await post({ kind: 'restore', bak: [RTC('RestoreTimeClean.bak')], afterBak: [both], afterPosition: 2, table: 'dbo.steps' });
+    expect([alone.statusCode, alone.json().code, alone.json().field]).toEqual([400, 'INPUT_DIFFERENTIAL_WITHOUT_FULL', 'afterBak.0']);
+    expect(alone.json().message).toContain(`"afterBak": [${JSON.stringify(both)}, ${JSON.stringify(both)}], "afterPosition": [1, 2]`);
+    // SYNTHETIC: REAL pubs.bak split into two stripes (alternate extents, the RAID stream's family
+    // count and sequence set, as dump-position-per-file.test.ts makes them), each stripe's set
+    // appended to itself as set 2: a media set of two stripes holding two sets
+    const pubs = corpusPath('pubs-2012', 'pubs.bak');
+    const orig = readFileSync(pubs);
+    const l = readMtfLayout(pubs);
+    const raid = l.streams.find((x) => x.id === 'RAID')!;
+    const mqda = l.streams.filter((x) => x.id === 'MQDA' && x.length > 0).map(payloadRange);
+    const sset = l.dblks.find((d) => d.type === 'SSET')!;
+    const stripe = (seq: number) => {
+      const b = Buffer.from(orig);
+      b.writeUInt16LE(2, raid.dataOffset + 20);
+      b.writeUInt16LE(seq, raid.dataOffset + 22);
+      for (const { start, end } of mqda) for (let at = start, frame = 0; at < end; at += 8 * 8192, frame++) if (frame % 2 !== seq - 1) b.fill(0, at, Math.min(at + 8 * 8192, end));
+      const again = Buffer.from(b.subarray(sset.offset));
+      again.writeUInt16LE(2, 62);
+      const two = join(dir, `pubs-stripe${seq}.bak`);
+      writeFileSync(two, Buffer.concat([b, again]));
+      return two;
+    };
+    const [s1, s2] = [stripe(1), stripe(2)];
+    const mixed = await post({ kind: 'restore', bak: [s1, s2], position: [1, 2], afterBak: [s1, s2], afterPosition: 2, table: 'dbo.titles' });
+    expect([mixed.statusCode, mixed.json().code, mixed.json().field]).toEqual([400, 'INPUT_BAD_OPTION', 'position.1']);
+    expect(mixed.json().message).toContain('a backup set is read from every stripe of its media set; give each stripe the same number');
     expect(t.store.listJobs({ limit: 10 })).toHaveLength(0);
   }, 60_000);
 });
