@@ -55,3 +55,13 @@ export function positionsText(position: BackupSetPositions): string {
 export function positionOf(position: number | readonly number[] | undefined, i: number): number | undefined {
   return typeof position === 'number' || position === undefined ? position : position[i];
 }
+
+/**
+ * What a refusal of one set number that a file lacks adds when that number was given for several
+ * backup files (`--bak FULL.bak ALL.bak --position 2`: FULL.bak holds one set): its "leave
+ * --position out" led to ALL.bak's refusal for want of a number, a loop. Names the way out: one number
+ * per file in order (`--position 1,2`). `flag` as the caller names it; `files` the side's files.
+ */
+export function oneNumberForEveryFile(flag: string, position: number, files: readonly string[], filesFlag = '--bak'): string {
+  return `; one number picks the set of every ${filesFlag} file (${files.length} given): to read set ${position} of one file and another set of another, give one number per file in order (${flag} ${files.map((_, i) => (i === files.length - 1 ? position : 1)).join(',')} for ${filesFlag} ${files.join(' ')}, if those are the sets)`;
+}

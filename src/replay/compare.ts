@@ -29,7 +29,7 @@ import { diffTableStates, MAY_BE_CHANGED, opaqueTextColumns, refuseAlteredColumn
 import { pickOwn } from '../util/own-keys.js';
 import { readBackupHeader } from '../backup/header.js';
 import { sameBackups } from '../backup/same-backup.js';
-import { positionOf, positionsText, type BackupSetPositions } from '../backup/set-position.js';
+import { oneNumberForEveryFile, positionOf, positionsText, type BackupSetPositions } from '../backup/set-position.js';
 import { realPath } from '../util/files.js';
 import { formatLsn, lsnFromDecimal, lsnToDecimal, parseLsn } from '../logreader/lsn.js';
 import { parseLogPageId } from '../logreader/log-record.js';
@@ -490,7 +490,9 @@ async function compareStatesOf(o: CompareInputs, identity: CompareResult['unchec
         if (!isRowbackError(e)) throw e;
         // choosePosition's words name --position whichever side: said with this side's option
         if (e.code === 'INPUT_BAD_OPTION' && side.position !== undefined) {
-          throw new InputError('INPUT_BAD_OPTION', e.message.replace(/^--position /, `${side.opt} `).replace(/leave --position out/, `leave ${side.opt} out`), { file: f });
+          // one number for several files, the file lacking that set: the list form named too
+          const every = typeof side.position === 'number' && side.files.length > 1 && side.position > 1 ? oneNumberForEveryFile(side.opt, side.position, side.files, side.flag) : '';
+          throw new InputError('INPUT_BAD_OPTION', `${e.message.replace(/^--position /, `${side.opt} `).replace(/leave --position out/, `leave ${side.opt} out`)}${every}`, { file: f });
         }
         if (e.code !== 'INPUT_SEVERAL_BACKUP_SETS') throw e;
         // replayed (--trn) or read as it is, a side picks the set of its --bak with its own option

@@ -95,7 +95,7 @@ import { copiesNote } from '../restore/copies-note.js';
 import { planChain, type ChainStep, type RestoreChain, type RestoreTarget } from '../restore/chain.js';
 import { catalogDamage, catalogDamageSubject, LOG_LOSS_CODES, type SkippedItem } from '../recover/source.js';
 import { backupLogCoverage, cutLogStream, judgeCutLogStream } from '../backup/log-coverage.js';
-import { positionOf } from '../backup/set-position.js';
+import { oneNumberForEveryFile, positionOf } from '../backup/set-position.js';
 import { emptyLogScanStats, UNCHECKED_BLOCKS_NAMED, uncheckedBlocksNote, type UncheckedLogBlock } from '../logreader/ldf/reader.js';
 import { RowState, type ReplayRow } from './row-state.js';
 import { pickOwn } from '../util/own-keys.js';
@@ -594,7 +594,17 @@ export async function replayTablesOutcomes(inputs: ReplayTablesInputs): Promise<
   const skippedSets: string[] = [];
   const otherDatabaseSets: string[] = [];
   const hidden: string[] = [];
-  const baks = inputs.bak.flatMap((f, i) => setsOf(f, 'bak', positionOf(inputs.position, i), flag, new Map(), skippedSets, hidden));
+  const baks = inputs.bak.flatMap((f, i) => {
+    try {
+      return setsOf(f, 'bak', positionOf(inputs.position, i), flag, new Map(), skippedSets, hidden);
+    } catch (e) {
+      // one number for several files, one lacking that set: the list form named (its "leave --position out" looped)
+      if (typeof inputs.position === 'number' && inputs.bak.length > 1 && inputs.position > 1 && e instanceof InputError && e.code === 'INPUT_BAD_OPTION' && / holds \d+ backup sets?: /.test(e.message)) {
+        e.message += oneNumberForEveryFile(flag, inputs.position, inputs.bak, flag === '--after-position' ? '--after-bak' : '--bak');
+      }
+      throw e;
+    }
+  });
   const bakSets = new Map(baks.map((x) => [`${realPath(x.set.devices[0]!)}#${x.set.position}`, { file: x.set.devices[0]!, backupSetGuid: x.set.backupSetGuid, bindingId: x.set.bindingId, familyGuid: x.set.familyGuid }] as const));
   const all = [...baks, ...inputs.trn.flatMap((f) => setsOf(f, 'trn', undefined, flag, bakSets, skippedSets, hidden, otherDatabaseSets))];
   // A log backup given twice, one copy cut short in its log stream or with damaged closing blocks

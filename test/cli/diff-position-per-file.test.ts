@@ -37,6 +37,22 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
+describeCorpus('one number for several files, one lacking that set: the list form named, and followed', () => {
+  it('diff, dump and the point-in-time dump: --bak FULL.bak F --position 2 (FULL.bak holds one set) names --position 1,2, which reads', async () => {
+    const full = rtc('RestoreTimeClean.bak');
+    const way = `one number picks the set of every --bak file (2 given): to read set 2 of one file and another set of another, give one number per file in order (--position 1,2 for --bak ${full} ${both}, if those are the sets)`;
+    const later = ['--after-bak', both, '--after-position', '1', '--table', 'dbo.steps', '--accept-older-later'];
+    expect(expectOneLineError(await cli('diff', '--bak', full, both, '--position', '2', ...later), 'INPUT_BAD_OPTION')).toContain(way);
+    expect(expectOneLineError(await cli('dump', '--bak', full, both, '--position', '2', '--table', 'dbo.steps'), 'INPUT_BAD_OPTION')).toContain(way);
+    expect(expectOneLineError(await cli('dump', '--bak', full, both, '--position', '2', '--trn', rtc('RestoreTimeClean2_1.trn'), '--stop-at', T, '--table', 'dbo.steps'), 'INPUT_BAD_OPTION')).toContain(way);
+    // the later side in its own words
+    expect(expectOneLineError(await cli('diff', '--bak', full, '--after-bak', full, both, '--after-position', '2', '--table', 'dbo.steps'), 'INPUT_BAD_OPTION')).toContain(`(--after-position 1,2 for --after-bak ${full} ${both}, if those are the sets)`);
+    const followed = await cli('diff', '--bak', full, both, '--position', '1,2', ...later);
+    expect(followed.code, followed.stderr).toBe(0);
+    expect(followed.stderr).toContain('earlier 30 row(s), later 0 row(s)');
+  }, 60_000);
+});
+
 describeCorpus('diff --bak F F --position 1,2 / --after-bak F F --after-position 1,2: a full and a differential of one file as either side', () => {
   it('earlier side replayed from the two sets, later side read as they are: the rows of the one-set files', async () => {
     const full = rtc('RestoreTimeClean.bak');
