@@ -336,6 +336,35 @@ function refuse(code: string, r: LogRecord, what: string): never {
 }
 
 /** One backup set the replay was given: its record, the option that gave it, and what its MTF walk says of it (`setsOf`). */
+/**
+ * For each `--bak` differential set of `read` whose full backup (HEADERONLY DifferentialBaseGUID =
+ * the full set's BackupSetGUID) is not among `sets` but is another set of the same file: the
+ * sentence naming it and the list form that reads both (`--bak F F --position 1,2`; RESTORE … WITH
+ * FILE = 1, NORECOVERY, then FILE = 2). `flag`: the caller's position option (diff's later side
+ * `--after-position`, whose files are `--after-bak`). Headers that cannot be read give nothing.
+ */
+function fullSetsInSameFile(read: readonly GivenSet[], sets: readonly BackupSetRecord[], flag: string): string[] {
+  const out: string[] = [];
+  for (const x of read) {
+    const d = x.set;
+    if (x.role !== 'bak' || d.backupType !== 'differential' || !d.differentialBaseGuid) continue;
+    if (sets.some((s) => s.backupType === 'full' && s.backupSetGuid === d.differentialBaseGuid)) continue;
+    const file = d.devices[0]!;
+    try {
+      const layout = readMtfLayout(file);
+      for (let p = 1; p <= layout.sets; p++) {
+        const h = readBackupHeader(file, layout, p);
+        if (h.backupType !== 'full' || h.backupSetGuid !== d.differentialBaseGuid) continue;
+        out.push(`the full backup ${file} (FILE = ${d.position}) is based on is backup set ${p} of the same file: give the file twice with a set number each, full backup first: ${flag === '--after-position' ? '--after-bak' : '--bak'} ${file} ${file} ${flag} ${p},${d.position} (RESTORE … WITH FILE = ${p}, NORECOVERY, then WITH FILE = ${d.position})`);
+        break;
+      }
+    } catch {
+      // a header that cannot be read: nothing to add
+    }
+  }
+  return out;
+}
+
 interface GivenSet {
   set: BackupSetRecord;
   /** `--bak` (a full or differential backup to start from) or `--trn` (a log backup of the chain). */
@@ -644,6 +673,10 @@ export async function replayTablesOutcomes(inputs: ReplayTablesInputs): Promise<
     // everything appended to one file): the refusal's "log that none of the files given holds" was
     // untrue of that very file
     const more = isRowbackError(e) ? laterLogSetsInBakFiles(inputs.bak, inputs.trn, sets) : [];
+    // a differential given alone whose full backup is another set of its own file (WITH NOINIT): the
+    // refusal said "find it and give it with the others", the DBA sent looking elsewhere for a backup
+    // at hand; the way is the file twice, a set number each
+    if (isRowbackError(e) && e.code === 'INPUT_RESTORE_NO_FULL') appendAll(more, fullSetsInSameFile(read, sets, flag));
     if ((hidden.length || more.length) && isRowbackError(e)) e.message += `; note: ${[...hidden, ...more].join('; ')}`;
     throw e;
   }

@@ -47,6 +47,12 @@ describeCorpus('one number for several files, one lacking that set: the list for
     expect(expectOneLineError(await cli('dump', '--bak', full, both, '--position', '2', '--trn', rtc('RestoreTimeClean2_1.trn'), '--stop-at', T, '--table', 'dbo.steps'), 'INPUT_BAD_OPTION')).toContain(way);
     // the later side in its own words
     expect(expectOneLineError(await cli('diff', '--bak', full, '--after-bak', full, both, '--after-position', '2', '--table', 'dbo.steps'), 'INPUT_BAD_OPTION')).toContain(`(--after-position 1,2 for --after-bak ${full} ${both}, if those are the sets)`);
+    // the differential set alone, replayed: its full backup was said "missing … find it and give it
+    // with the others", while it is set 1 of the same file; the note names the list form
+    const replayed = expectOneLineError(await cli('dump', '--bak', both, '--position', '2', '--trn', rtc('RestoreTimeClean2_1.trn'), '--stop-at', T, '--table', 'dbo.steps'), 'INPUT_RESTORE_NO_FULL');
+    expect(replayed).toContain(`note: the full backup ${both} (FILE = 2) is based on is backup set 1 of the same file: give the file twice with a set number each, full backup first: --bak ${both} ${both} --position 1,2`);
+    const laterReplayed = expectOneLineError(await cli('diff', '--bak', full, '--after-bak', both, '--after-position', '2', '--after-trn', rtc('RestoreTimeClean2_1.trn'), '--after-stop-at', T, '--table', 'dbo.steps'), 'INPUT_RESTORE_NO_FULL');
+    expect(laterReplayed).toContain(`--after-bak ${both} ${both} --after-position 1,2`);
     const followed = await cli('diff', '--bak', full, both, '--position', '1,2', ...later);
     expect(followed.code, followed.stderr).toBe(0);
     expect(followed.stderr).toContain('earlier 30 row(s), later 0 row(s)');
