@@ -467,6 +467,32 @@ async function validateRestoreSpec(spec: RestoreJobSpec, access: JobAccess): Pro
     const kind = checkRestoreJobBackup(field, path, positionOf(field), replayedOf(field), positionField(field));
     if (kind) kinds.set(field, kind);
   }
+  // two full backups on one side (copies of one file, or two sets of one file at [1, 1] under two
+  // names): refused now naming the field, as the comparison refuses them when the job runs (they were
+  // accepted, 201, and the job failed); the stripes of one media set are one backup. A side replayed
+  // over log backups may hold several (the chain planned from their headers takes one)
+  for (const name of ['bak', 'afterBak'] as const) {
+    if (name === 'bak' ? spec.trn?.length : spec.afterTrn?.length) continue;
+    const files = spec[name] ?? [];
+    const position = name === 'bak' ? spec.position : spec.afterPosition;
+    const fulls: Array<{ i: number; key: string }> = [];
+    for (const [i, f] of files.entries()) {
+      if (kinds.get(`${name}.${i}`) !== 'full') continue;
+      let key = `${realPath(f)}#${setOfFile(position, i) ?? 1}`;
+      try {
+        const m = readMtfLayout(f).mediaSet;
+        if (m && m.familyCount > 1) key = `set:${m.mediaSetGuid}#${setOfFile(position, i) ?? 1}`;
+      } catch {
+        // its own check read it; a layout that cannot be read is left to the run
+      }
+      const first = fulls.find((x) => x.key !== key);
+      if (first) {
+        const set = (j: number) => (setOfFile(position, j) !== undefined ? ` (backup set ${setOfFile(position, j)})` : '');
+        throw new InputError('INPUT_BAD_OPTION', `${name}.${i} ${f}${set(i)} and ${name}.${first.i} ${files[first.i]}${set(first.i)} are both full backups: give one full backup (every stripe of a striped one), then differentials based on it`, { field: `${name}.${i}`, file: f });
+      }
+      fulls.push({ i, key });
+    }
+  }
   // a side given differential backups alone (no full backup for them to layer on): refused naming the
   // field, as a log backup in bak is; it was accepted (201) and failed the job when it ran, naming none
   for (const name of ['bak', 'afterBak'] as const) {

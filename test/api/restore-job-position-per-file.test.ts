@@ -116,9 +116,20 @@ describeCorpus('restore jobs: position / afterPosition as an array, one set per 
       return two;
     };
     const [s1, s2] = [stripe(1), stripe(2)];
+    // the stripes at one number are one full backup: not refused as two (the job runs)
+    const whole = await post({ kind: 'restore', bak: [s1, s2], position: [1, 1], afterBak: [pubs], table: 'dbo.titles' });
+    expect(whole.statusCode, whole.body).toBe(201);
+    await t.app.worker.idle();
+    // two full backups read as they are (a copy of the file, set 1 of each): refused at creation naming
+    // the field; it was accepted (201) and the job failed when it ran
+    const copy = join(dir, 'copy.bak');
+    writeFileSync(copy, readFileSync(both));
+    const twoFulls = await post({ kind: 'restore', bak: [both, copy], position: [1, 1], afterBak: [RTC('RestoreTimeClean.bak')], table: 'dbo.steps' });
+    expect([twoFulls.statusCode, twoFulls.json().code, twoFulls.json().field]).toEqual([400, 'INPUT_BAD_OPTION', 'bak.1']);
+    expect(twoFulls.json().message).toContain(`bak.1 ${copy} (backup set 1) and bak.0 ${both} (backup set 1) are both full backups`);
     const mixed = await post({ kind: 'restore', bak: [s1, s2], position: [1, 2], afterBak: [s1, s2], afterPosition: 2, table: 'dbo.titles' });
     expect([mixed.statusCode, mixed.json().code, mixed.json().field]).toEqual([400, 'INPUT_BAD_OPTION', 'position.1']);
     expect(mixed.json().message).toContain('a backup set is read from every stripe of its media set; give each stripe the same number');
-    expect(t.store.listJobs({ limit: 10 })).toHaveLength(0);
+    expect(t.store.listJobs({ limit: 10 })).toHaveLength(1);
   }, 60_000);
 });
