@@ -1451,8 +1451,17 @@ function showKindFields() {
   for (const f of document.querySelectorAll('#job-form .scan-only')) f.hidden = kind === 'restore';
 }
 
-/** A backup-set position input: a number when it is digits, else its text (the server refuses it naming the field). */
-function positionOf(id) { const v = $(id).value.trim(); return /^\d+$/.test(v) ? Number(v) : v; }
+/**
+ * A backup-set position input: a number when it is digits; a list of numbers (`1,2`: one per backup
+ * file, in order, as `rowback diff --position 1,2`) as an array; else its text (the server refuses
+ * it naming the field). An empty item (`1,,2`) is sent as text, refused, never dropped.
+ */
+function positionOf(id) {
+  const v = $(id).value.trim();
+  if (/^\d+$/.test(v)) return Number(v);
+  if (/^\d+(\s*,\s*\d+)+$/.test(v)) return v.split(',').map((x) => Number(x.trim()));
+  return v;
+}
 
 function lines(id) { return $(id).value.split('\n').map((x) => x.trim()).filter(Boolean); }
 

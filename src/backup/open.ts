@@ -23,7 +23,7 @@ import { BACKUP_HEADER_WARNING, blocksAfterDamage, MTF_TRAILER_DAMAGED, readMtfL
 const TRAILER_BYTES = 64 * 1024;
 import { openBackupPageSource, openStripedBackupPageSource, requireWholeMediaSet, type BackupAdvice } from './page-source.js';
 import { appendAll } from '../util/append-all.js';
-import { positionOf } from './set-position.js';
+import { oneNumberForEveryFile, positionOf } from './set-position.js';
 
 /**
  * The backup set to read in `path`: `position` when given (checked against the file), 1 when
@@ -139,9 +139,21 @@ export function openBackupPages(paths: string[], position?: number | readonly nu
       throw new InputError('INPUT_BAD_OPTION', `${advice.position ?? '--position'} gives the stripes of media set ${m.mediaSetGuid} (${layouts.filter((x) => x.layout.mediaSet?.mediaSetGuid === m.mediaSetGuid).map((x) => x.path).join(', ')}) different backup set numbers: a backup set is read from every stripe of its media set; give each stripe the same number`, { file: g.files[0]!.path });
     }
   }
+  // one number for several files, where the caller takes a number per file: a file lacking that set
+  // is refused naming the list form too (its "leave --position out" led to the other file's refusal)
+  const choose = (f: (typeof layouts)[number]): number => {
+    try {
+      return choosePosition(f.path, f.layout, f.position, advice);
+    } catch (e) {
+      if (advice.positionList && typeof position === 'number' && paths.length > 1 && e instanceof InputError && e.code === 'INPUT_BAD_OPTION' && position > Math.max(1, f.layout.sets)) {
+        e.message += oneNumberForEveryFile(advice.position ?? '--position', position, paths, advice.bakOption);
+      }
+      throw e;
+    }
+  };
   const unsorted = groups.map((g) => {
-    for (const f of g.files.slice(1)) choosePosition(f.path, f.layout, f.position, advice);
-    const pos = choosePosition(g.files[0].path, g.files[0].layout, g.files[0].position, advice);
+    for (const f of g.files.slice(1)) choose(f);
+    const pos = choose(g.files[0]);
     // without a check a header that cannot be read was never read here: the order given is kept then
     let header: BackupHeader | null = null;
     try {

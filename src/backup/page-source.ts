@@ -203,6 +203,8 @@ export interface BackupAdvice {
   position?: string;
   /** The caller takes a set number per backup file (`dump --bak F F --position 1,2`): a differential whose full backup is another set of its file is advised so, not "not supported". */
   positionList?: boolean;
+  /** How the caller names its backup files' option in that advice: `--bak` by default; diff's later side `--after-bak`. */
+  bakOption?: string;
   /** INPUT_NO_LOG (no log among the inputs): what to do instead of "give --ldf FILE, --trn FILE… or a --bak whose log portion is read". */
   noLog?: string;
   /** INPUT_NO_METADATA (no table metadata among the inputs): what to do instead of "give --mdf FILE or --bak FILE (or --schema/--ddl)". */

@@ -8,11 +8,16 @@
  */
 import { readBackupHeader } from './header.js';
 import { realPath } from '../util/files.js';
+import { positionOf, type BackupSetPositions } from './set-position.js';
 
-/** One side: its full/differential backup files and the backup set read of them (undefined: set 1, the only one a file read without a position may hold). */
+/**
+ * One side: its full/differential backup files and the backup set read of them (undefined: set 1,
+ * the only one a file read without a position may hold; a list: the set of each file in order, as
+ * `diff --bak F F --position 1,2` reads a full and a differential that are two sets of one file).
+ */
 export interface BackupSide {
   files: string[];
-  position: number | undefined;
+  position: BackupSetPositions | undefined;
 }
 
 /**
@@ -33,7 +38,9 @@ export function sameBackups(before: BackupSide, after: BackupSide): { kind: 'sam
   const a = setGuids(after);
   const sameGuids = b !== null && a !== null && b.join() === a.join();
   const files = (s: BackupSide) => [...new Set(s.files.map((f) => realPath(f)))].sort().join('\n');
-  if (before.files.length && files(before) === files(after) && ((before.position ?? 1) === (after.position ?? 1) || sameGuids)) {
+  // each file with the set read of it (a position left out is set 1): the same sets of the same files, in any order
+  const sets = (s: BackupSide) => [...new Set(s.files.map((f, i) => `${realPath(f)}\n${positionOf(s.position, i) ?? 1}`))].sort().join('\n');
+  if (before.files.length && (sets(before) === sets(after) || (sameGuids && files(before) === files(after)))) {
     return { kind: 'same-files', guids: b ?? [] };
   }
   return sameGuids ? { kind: 'copies', guids: b } : null;
@@ -42,10 +49,10 @@ export function sameBackups(before: BackupSide, after: BackupSide): { kind: 'sam
 /** The sorted distinct BackupSetGUIDs of a side's files at its position; null when one cannot be read. */
 function setGuids(side: BackupSide): string[] | null {
   const out: string[] = [];
-  for (const f of side.files) {
+  for (const [i, f] of side.files.entries()) {
     let g: string | null;
     try {
-      g = readBackupHeader(f, undefined, side.position).backupSetGuid;
+      g = readBackupHeader(f, undefined, positionOf(side.position, i)).backupSetGuid;
     } catch {
       return null;
     }

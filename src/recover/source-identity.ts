@@ -65,6 +65,37 @@ export interface SourceFileIdentity {
   setKind?: string;
 }
 
+/**
+ * Whether a backup set is of ANOTHER database than `of`: HEADERONLY BindingID both known and
+ * different, and FamilyGUID different or unknown (src/backup/header.ts: SSET bytes 124 and 156). The
+ * one rule by which a full or differential set appended to a log backup file by another database
+ * (one backup device shared WITH NOINIT) is told apart from the file's own database's.
+ */
+export function ofAnotherDatabase(set: { bindingId?: string | null; familyGuid?: string | null }, of: { bindingId?: string | null; familyGuid?: string | null }): boolean {
+  const differs = (a: string | null | undefined, b: string | null | undefined) => !!a && !!b && a.toUpperCase() !== b.toUpperCase();
+  return differs(set.bindingId, of.bindingId) && (!set.familyGuid || !of.familyGuid || differs(set.familyGuid, of.familyGuid));
+}
+
+/**
+ * The identities of every set of --trn files (readSourceIdentities 'trn'), without the full or
+ * differential sets (`setKind`) of ANOTHER database than their file's log backup sets
+ * (ofAnotherDatabase against each of them): such a set is no part of the log chain read from the
+ * file (left out of it as every database set of a --trn file is), so it is not the file's database;
+ * the one-database check refused the file for it (scan, diff, restore jobs) while dump and log read
+ * its log sets noting the set left out. `leftOut`: those sets, for the note every command says of
+ * them (naming the other database), even with --quiet. A set whose file holds no log set is kept.
+ */
+export function withoutOtherDatabaseSets(ids: readonly SourceFileIdentity[]): { kept: SourceFileIdentity[]; leftOut: SourceFileIdentity[] } {
+  const kept: SourceFileIdentity[] = [];
+  const leftOut: SourceFileIdentity[] = [];
+  for (const i of ids) {
+    const logs = i.role === 'trn' && i.setKind !== undefined ? ids.filter((x) => x.file === i.file && x.role === 'trn' && x.setKind === undefined && x.bindingId) : [];
+    if (logs.length && logs.every((x) => ofAnotherDatabase(i, x))) leftOut.push(i);
+    else kept.push(i);
+  }
+  return { kept, leftOut };
+}
+
 /** How `i` is named in a sentence: its role's word, or the kind of a database backup set of a --trn file. */
 function roleName(i: SourceFileIdentity): string {
   return i.setKind ?? ROLE_NAMES[i.role];
@@ -431,7 +462,7 @@ export function assertBackupSet(headers: BackupSetHeader[], advice: BackupAdvice
       const opt = advice.position ?? '--position';
       // the caller reads a set number per file: the file twice, full then differential, as RESTORE's two statements
       if (advice.positionList) {
-        throw new InputError('INPUT_DIFFERENTIAL_WITHOUT_FULL', `${missingFull(first)}, which is backup set ${sameFile} of the same file: give the file twice with a set number for each, full backup first: --bak ${first.file} ${first.file} ${opt} ${sameFile},${first.position} (RESTORE … FROM DISK = '${first.file}' WITH FILE = ${sameFile}, NORECOVERY, then WITH FILE = ${first.position})`, { file: first.file });
+        throw new InputError('INPUT_DIFFERENTIAL_WITHOUT_FULL', `${missingFull(first)}, which is backup set ${sameFile} of the same file: give the file twice with a set number for each, full backup first: ${advice.bakOption ?? '--bak'} ${first.file} ${first.file} ${opt} ${sameFile},${first.position} (RESTORE … FROM DISK = '${first.file}' WITH FILE = ${sameFile}, NORECOVERY, then WITH FILE = ${first.position})`, { file: first.file });
       }
       throw new InputError(
         'INPUT_DIFFERENTIAL_WITHOUT_FULL',

@@ -19,16 +19,18 @@ import type { SqlValue } from '../reconstruct/values.js';
 import { openDataFiles } from '../recover/open-data-files.js';
 import { ROW_PROVENANCE, type RecoveredRow } from '../recover/recovered-row.js';
 import { catalogDamage, catalogDamageSubject, type SkippedItem } from '../recover/source.js';
-import { assertBackupSet, assertOneDatabase, readSourceIdentities, readSourceIdentity, uncheckedIdentityNote, type SourceFileIdentity } from '../recover/source-identity.js';
+import { assertBackupSet, assertOneDatabase, readSourceIdentities, readSourceIdentity, uncheckedIdentityNote, withoutOtherDatabaseSets, type SourceFileIdentity } from '../recover/source-identity.js';
 import type { ChainStep, RestoreTarget } from '../restore/chain.js';
 import { backupSetName } from '../restore/history.js';
 import { replayTableAt, type ReplayInputs, type ReplayResult } from './point-in-time.js';
-import { lastRestoredBackup, ownLogSentences, readBaseOwnLog, type OwnLogReading } from './base-own-log.js';
+import { lastRestoredSet, ownLogSentences, readBaseOwnLog, type OwnLogReading } from './base-own-log.js';
 import { bytesNotes } from './row-state.js';
 import { diffTableStates, MAY_BE_CHANGED, opaqueTextColumns, refuseAlteredColumns, type TableDiff, type TableState } from './table-diff.js';
 import { pickOwn } from '../util/own-keys.js';
 import { readBackupHeader } from '../backup/header.js';
 import { sameBackups } from '../backup/same-backup.js';
+import { oneNumberForEveryFile, positionOf, positionsText, type BackupSetPositions } from '../backup/set-position.js';
+import { realPath } from '../util/files.js';
 import { formatLsn, lsnFromDecimal, lsnToDecimal, parseLsn } from '../logreader/lsn.js';
 import { parseLogPageId } from '../logreader/log-record.js';
 import { appendAll } from '../util/append-all.js';
@@ -66,10 +68,13 @@ export interface CompareInputs {
    * `afterBak` file (`--after-position`): a file of several sets (WITH NOINIT) is refused without
    * one. With `trn` / `afterTrn` it picks the full (or differential) backup set the replay starts
    * from, as `dump --bak F --position N --trn …`; every log backup set of each `trn` file is a member
-   * of the chain (point-in-time.ts setsOf). `afterPosition` with `afterMdf` is refused.
+   * of the chain (point-in-time.ts setsOf). `afterPosition` with `afterMdf` is refused. A list gives
+   * the set of each file in order (its length the number of files: parseBackupSetPositions checks it),
+   * so a full and a differential that are two sets of ONE file are one side's base: `bak: [F, F]`,
+   * `position: [1, 2]` (as `dump --bak F F --position 1,2`; RESTORE's one FILE = n per statement).
    */
-  position?: number;
-  afterPosition?: number;
+  position?: BackupSetPositions;
+  afterPosition?: BackupSetPositions;
   /**
    * The replay of a side given log backups and a stop (default `replayTableAt`): a run comparing
    * several tables at the same points gives `sharedReplays(tables)`, which reads each chain once for
@@ -359,13 +364,16 @@ function describeSkipped(item: SkippedItem, source: PageSource): string {
  * (base-own-log.ts: RESTORE … WITH RECOVERY would redo or undo row changes over the copied pages):
  * WARNINGs and notes in the side's words (`--trn` / `--after-trn`, as laterStateError words them).
  */
-async function ownLogOfSide(files: string[], position: number | undefined, source: PageSource, metadata: DataFileMetadata, table: string, side: 'earlier' | 'later', signal?: AbortSignal, shared?: { state: OpenedState; tables: readonly string[] }): Promise<{ warnings: string[]; notes: string[] }> {
-  const reading = shared ? await sharedOwnLog(files, position, source, metadata, table, shared, signal) : await readBaseOwnLog(lastRestoredBackup(files, position), position, source, metadata, [table], signal);
-  // a file of several backup sets: the replay starts from the set --position picks (point-in-time.ts setsOf)
+async function ownLogOfSide(files: string[], position: BackupSetPositions | undefined, source: PageSource, metadata: DataFileMetadata, table: string, side: 'earlier' | 'later', signal?: AbortSignal, shared?: { state: OpenedState; tables: readonly string[] }): Promise<{ warnings: string[]; notes: string[] }> {
+  const last = lastRestoredSet(files, position);
+  const reading = shared ? await sharedOwnLog(files, position, source, metadata, table, shared, signal) : await readBaseOwnLog(last.file, last.position, source, metadata, [table], signal);
+  // a file of several backup sets: the replay starts from the set --position picks (point-in-time.ts
+  // setsOf); a list (a set per file) is given back whole, as the side gave it
+  const setsGiven = (o: { sets: number; position: number }) => (Array.isArray(position) ? ` --position ${positionsText(position)}` : o.sets > 1 ? ` --position ${o.position}` : '');
   const said = ownLogSentences(reading, 'the rows compared', (o) =>
-    `replay it to the backup's end: ${o.sets > 1 ? `--position ${o.position} ` : ''}--trn <the log backup taken after ${o.file}${o.sets > 1 ? ` (FILE = ${o.position})` : ''}> --stop-before-lsn ${o.lastLsn}${DUMP_HINT}`);
+    `replay it to the backup's end: ${setsGiven(o).trimStart()}${setsGiven(o) ? ' ' : ''}--trn <the log backup taken after ${o.file}${o.sets > 1 ? ` (FILE = ${o.position})` : ''}> --stop-before-lsn ${o.lastLsn}${DUMP_HINT}`);
   // the dump command is a dump's flags on either side (LATER_FLAGS would make them --after-…): put in after
-  const hint = ` (or, with no log backup after it, \`rowback dump --bak ${files.join(' ')}${reading.sets > 1 ? ` --position ${reading.position}` : ''} --stop-before-lsn ${reading.lastLsn} --table ${table}\` prints that table: its own log replayed to its end)`;
+  const hint = ` (or, with no log backup after it, \`rowback dump --bak ${files.join(' ')}${setsGiven(reading)} --stop-before-lsn ${reading.lastLsn} --table ${table}\` prints that table: its own log replayed to its end)`;
   const words = (t: string) => (side === 'later' ? LATER_FLAGS.reduce((x, [re, to]) => x.replace(re, to), t) : t).replace(DUMP_HINT, hint);
   return { warnings: said.warnings.map(words), notes: said.notes.map(words) };
 }
@@ -377,19 +385,23 @@ async function ownLogOfSide(files: string[], position: number | undefined, sourc
  * log's). readBaseOwnLog judges each table on its own (a LogReplay each), so the part is what a
  * reading for the table alone gives. A table the shared reading does not judge is read alone.
  */
-async function sharedOwnLog(files: string[], position: number | undefined, source: PageSource, metadata: DataFileMetadata, table: string, shared: { state: OpenedState; tables: readonly string[] }, signal?: AbortSignal): Promise<OwnLogReading> {
+async function sharedOwnLog(files: string[], position: BackupSetPositions | undefined, source: PageSource, metadata: DataFileMetadata, table: string, shared: { state: OpenedState; tables: readonly string[] }, signal?: AbortSignal): Promise<OwnLogReading> {
   if (!shared.state.ownLog) {
     const names = [...new Set(shared.tables.flatMap((t) => {
       const d = findTable(metadata, t);
       return d && !d.layout.unreadable ? [stagedTableName(d.layout)] : [];
     }))];
-    const p = readBaseOwnLog(lastRestoredBackup(files, position), position, source, metadata, names, signal).then((reading) => ({ reading, tables: names }));
+    const last = lastRestoredSet(files, position);
+    const p = readBaseOwnLog(last.file, last.position, source, metadata, names, signal).then((reading) => ({ reading, tables: names }));
     // awaited by each table (no unhandled rejection meanwhile)
     p.catch(() => undefined);
     shared.state.ownLog = p;
   }
   const { reading, tables } = await shared.state.ownLog;
-  if (!tables.includes(table)) return readBaseOwnLog(lastRestoredBackup(files, position), position, source, metadata, [table], signal);
+  if (!tables.includes(table)) {
+    const last = lastRestoredSet(files, position);
+    return readBaseOwnLog(last.file, last.position, source, metadata, [table], signal);
+  }
   return { ...reading, tables: reading.tables.filter((t) => t.table === table) };
 }
 
@@ -421,6 +433,9 @@ function sideAdvice(flag: '--bak' | '--after-bak', files: readonly string[]): Ba
     logBackupInBak: flag === '--after-bak' ? 'give it with --after-trn (replayed over --after-bak up to --after-stop-at), and a full backup with --after-bak' : 'give it with --trn (replayed over --bak up to --stop-at), and a full backup with --bak',
   };
 }
+
+/** `--after-position` given with `--after-mdf`: an option that would do nothing, refused (diff.ts checks it before reading the number). */
+export const AFTER_POSITION_WITH_MDF = '--after-position picks a backup set of --after-bak; a data file (--after-mdf) holds none: leave --after-position out';
 
 /**
  * Compares the two states (see the file comment). Throws InputError INPUT_BAD_OPTION (exactly one
@@ -458,7 +473,7 @@ async function compareStatesOf(o: CompareInputs, identity: CompareResult['unchec
   if (o.afterTarget && afterTrn.length === 0) throw new InputError('INPUT_BAD_OPTION', `--after-stop-at / --after-stop-before-lsn need the log backups to replay: --after-trn LOG.trn…; with no log backup, leave the stop out: ${afterMdf.length ? '--after-mdf' : '--after-bak FULL [DIFF]'} alone is the later state as ${afterMdf.length ? 'that data file' : 'that backup'} holds it`);
   if (o.afterTarget && afterBak.length === 0) throw new InputError('INPUT_BAD_OPTION', 'a later state replayed to a point in time needs its full backup: --after-bak FULL.bak [DIFF.bak] --after-trn LOG.trn…');
   // an option that would do nothing is refused, never ignored
-  if (o.afterPosition !== undefined && afterMdf.length > 0) throw new InputError('INPUT_BAD_OPTION', '--after-position picks a backup set of --after-bak; a data file (--after-mdf) holds none: leave --after-position out');
+  if (o.afterPosition !== undefined && afterMdf.length > 0) throw new InputError('INPUT_BAD_OPTION', AFTER_POSITION_WITH_MDF);
 
   // One database on both sides (binding id): another database's table of the same name is not "the later state".
   const ids: SourceFileIdentity[] = [];
@@ -468,14 +483,16 @@ async function compareStatesOf(o: CompareInputs, identity: CompareResult['unchec
     { files: afterBak, position: o.afterPosition, opt: '--after-position', flag: '--after-bak', replayed: afterTrn.length > 0 },
   ];
   for (const side of sides) {
-    for (const f of side.files) {
+    for (const [i, f] of side.files.entries()) {
       try {
-        appendAll(ids, (await readSourceIdentities(f, 'bak', side.position)));
+        appendAll(ids, (await readSourceIdentities(f, 'bak', positionOf(side.position, i))));
       } catch (e) {
         if (!isRowbackError(e)) throw e;
         // choosePosition's words name --position whichever side: said with this side's option
         if (e.code === 'INPUT_BAD_OPTION' && side.position !== undefined) {
-          throw new InputError('INPUT_BAD_OPTION', e.message.replace(/^--position /, `${side.opt} `).replace(/leave --position out/, `leave ${side.opt} out`), { file: f });
+          // one number for several files, the file lacking that set: the list form named too
+          const every = typeof side.position === 'number' && side.files.length > 1 && side.position > 1 ? oneNumberForEveryFile(side.opt, side.position, side.files, side.flag) : '';
+          throw new InputError('INPUT_BAD_OPTION', `${e.message.replace(/^--position /, `${side.opt} `).replace(/leave --position out/, `leave ${side.opt} out`)}${every}`, { file: f });
         }
         if (e.code !== 'INPUT_SEVERAL_BACKUP_SETS') throw e;
         // replayed (--trn) or read as it is, a side picks the set of its --bak with its own option
@@ -489,7 +506,9 @@ async function compareStatesOf(o: CompareInputs, identity: CompareResult['unchec
   }
   for (const f of [...trn, ...afterTrn]) appendAll(ids, (await readSourceIdentities(f, 'trn')));
   for (const f of afterMdf) ids.push(await readSourceIdentity(f, 'mdf'));
-  const checked = assertOneDatabase(ids);
+  // a full/differential set of another database appended to a --trn file: left out of the chain by
+  // the replay, which says so (its identityNotes), not checked as one of the files' databases
+  const checked = assertOneDatabase(withoutOtherDatabaseSets(ids).kept);
   // a file whose binding id could not be read is compared all the same: said (diff: even with --quiet)
   const later = new Set([...afterMdf, ...afterBak, ...afterTrn]);
   if (ids.length > 1) for (const u of checked.unchecked) identity.push({ side: later.has(u.file) ? 'later' : 'earlier', where: u.file, note: uncheckedIdentityNote(u), identity: true });
@@ -497,7 +516,7 @@ async function compareStatesOf(o: CompareInputs, identity: CompareResult['unchec
   const earlierFiles = new Set([...o.bak, ...trn]);
   for (const n of checked.otherNames) identity.push({ side: [...later].some((f) => !earlierFiles.has(f) && n.includes(f)) ? 'later' : 'earlier', where: [...new Set(ids.map((i) => i.file))].join(', '), note: n, identity: true });
   const sameBackups = !o.target && !o.afterTarget && afterBak.length ? refuseSameBackups(o.bak, o.position, afterBak, o.afterPosition) : null;
-  if (sameBackups) identity.push({ side: 'later', where: afterBak.join(' + '), note: sameBackups, identity: true });
+  if (sameBackups) identity.push({ side: 'later', where: backupSetsNamed(afterBak, o.afterPosition), note: sameBackups, identity: true });
   o.signal?.throwIfAborted();
 
   const replays: CompareResult['replays'] = [];
@@ -525,13 +544,15 @@ async function compareStatesOf(o: CompareInputs, identity: CompareResult['unchec
     noteUnchecked('earlier', `the base backup ${r.chain.steps.filter((x) => x.role !== 'log').map((x) => backupSetName(x.set)).join(' + ')}`, sameNameElsewhereNote(r.table, r.sameNameElsewhere ?? []));
     noteUnchecked('earlier', `the log replayed, ${r.chain.steps.map((x) => backupSetName(x.set)).join(' + ')}`, r.uncheckedLog ?? undefined);
     for (const n of r.notes) noteUnchecked('earlier', 'the log replayed', n);
+    // said even with --quiet: a set of another database left out of a --trn file
+    for (const n of r.identityNotes ?? []) unchecked.push({ side: 'earlier', where: 'the log replayed', note: n, identity: true });
     noteUnchecked('earlier', '--stop-at', r.clockWarning, true);
   } else {
     let w: CompareResult['warned'];
     let u: string | undefined;
     let schemaNote: string | undefined;
     let own: { warnings: string[]; notes: string[] };
-    const side = openSide(o.reads, ['bak', o.bak, o.position], () => openBackupPages(o.bak, o.position, assertBackupSet, { ...sideAdvice('--bak', o.bak), position: '--position' }));
+    const side = openSide(o.reads, ['bak', o.bak, o.position], () => openBackupPages(o.bak, o.position, assertBackupSet, { ...sideAdvice('--bak', o.bak), position: '--position', positionList: true }));
     const src = side.source;
     try {
       let md: DataFileMetadata;
@@ -541,7 +562,7 @@ async function compareStatesOf(o: CompareInputs, identity: CompareResult['unchec
     } finally {
       side.close();
     }
-    beforePoint = backupsPoint(o.bak, `--bak ${o.bak.join(' ')}${o.position !== undefined ? ` --position ${o.position}` : ''}`, o.position);
+    beforePoint = backupsPoint(o.bak, `--bak ${o.bak.join(' ')}${o.position !== undefined ? ` --position ${positionsText(o.position)}` : ''}`, o.position);
     appendAll(warned, w);
     noteUnchecked('earlier', backupSetsNamed(o.bak, o.position), u);
     noteUnchecked('earlier', backupSetsNamed(o.bak, o.position), schemaNote);
@@ -564,9 +585,10 @@ async function compareStatesOf(o: CompareInputs, identity: CompareResult['unchec
     noteUnchecked('later', `the base backup ${r.chain.steps.filter((x) => x.role !== 'log').map((x) => backupSetName(x.set)).join(' + ')}`, sameNameElsewhereNote(r.table, r.sameNameElsewhere ?? []));
     noteUnchecked('later', `the log replayed, ${r.chain.steps.map((x) => backupSetName(x.set)).join(' + ')}`, r.uncheckedLog ?? undefined);
     for (const n of r.notes) noteUnchecked('later', 'the log replayed', n);
+    for (const n of r.identityNotes ?? []) unchecked.push({ side: 'later', where: 'the log replayed', note: n, identity: true });
     noteUnchecked('later', '--after-stop-at', r.clockWarning, true);
   } else {
-    const side = openSide(o.reads, afterMdf.length ? ['mdf', afterMdf] : ['bak', afterBak, o.afterPosition], () => (afterMdf.length ? openDataFiles(afterMdf) : openBackupPages(afterBak, o.afterPosition, assertBackupSet, { ...sideAdvice('--after-bak', afterBak), position: '--after-position' })));
+    const side = openSide(o.reads, afterMdf.length ? ['mdf', afterMdf] : ['bak', afterBak, o.afterPosition], () => (afterMdf.length ? openDataFiles(afterMdf) : openBackupPages(afterBak, o.afterPosition, assertBackupSet, { ...sideAdvice('--after-bak', afterBak), position: '--after-position', positionList: true, bakOption: '--after-bak' })));
     const src = side.source;
     let read: ReturnType<typeof readState> & { unseen: Map<string, UnseenRecord> | undefined };
     let own: { warnings: string[]; notes: string[] } = { warnings: [], notes: [] };
@@ -584,7 +606,7 @@ async function compareStatesOf(o: CompareInputs, identity: CompareResult['unchec
     afterLayout = read.layout;
     afterPoint = afterMdf.length
       ? { lsn: null, checkpoint: BigInt(lsnToDecimal(parseLsn(read.checkpointLsn))), what: `--after-mdf ${afterMdf.join(' ')}` }
-      : backupsPoint(afterBak, `--after-bak ${afterBak.join(' ')}${o.afterPosition !== undefined ? ` --after-position ${o.afterPosition}` : ''}`, o.afterPosition);
+      : backupsPoint(afterBak, `--after-bak ${afterBak.join(' ')}${o.afterPosition !== undefined ? ` --after-position ${positionsText(o.afterPosition)}` : ''}`, o.afterPosition);
     appendAll(warned, read.warned);
     noteUnchecked('later', afterMdf.length ? afterMdf.join(' + ') : backupSetsNamed(afterBak, o.afterPosition), read.unchecked);
     for (const n of own.notes) noteUnchecked('later', backupSetsNamed(afterBak, o.afterPosition), n);
@@ -637,7 +659,7 @@ async function compareStatesOf(o: CompareInputs, identity: CompareResult['unchec
  * RestoreTimeClean_1.trn shown as from RestoreTimeClean.bak, which holds none of the table), and
  * rows read from a differential's pages (breaker: 30 of 38 rows of a full + differential replay).
  */
-export function comparisonRowSource(r: CompareResult, bak: string, position?: number): (tag: string | undefined, from?: string) => RecoveredRow['source'] {
+export function comparisonRowSource(r: CompareResult, bak: string, position?: BackupSetPositions, baks: readonly string[] = [bak]): (tag: string | undefined, from?: string) => RecoveredRow['source'] {
   const steps = r.replays.find((x) => x.side === 'earlier')?.result.chain.steps ?? [];
   const logs = steps.filter((st) => st.role === 'log');
   const bases = steps.filter((st) => st.role !== 'log').reverse();
@@ -651,8 +673,13 @@ export function comparisonRowSource(r: CompareResult, bak: string, position?: nu
       const base = bases.find((st) => BigInt(st.set.firstLsn) <= at && at <= BigInt(st.set.lastLsn));
       if (base) return { kind: 'bak', file: base.set.devices[0], ...setOf(base.set) };
     }
-    // read as it is (no replay): the backup set read of a file of several (--position), named
-    return { kind: 'bak', file: from ?? bak, ...(position !== undefined ? { position } : {}) };
+    // read as it is (no replay): the backup set read of a file of several (--position), named; with a
+    // set per file (a list), the set given for that file, when it is given once (the same file given
+    // twice, full and differential: its page's set is not known here, so none is named rather than a guess)
+    const file = from ?? bak;
+    if (!Array.isArray(position)) return { kind: 'bak', file, ...(position !== undefined ? { position } : {}) };
+    const sets = [...new Set(baks.flatMap((f, i) => (realPath(f) === realPath(file) ? [position[i]!] : [])))];
+    return { kind: 'bak', file, ...(sets.length === 1 ? { position: sets[0] } : {}) };
   };
 }
 
@@ -662,7 +689,9 @@ export function comparisonRowSource(r: CompareResult, bak: string, position?: nu
  * of one file compared (StDb2Sql.bak's 2009 and 2010 full backups) read "StDb2Sql.bak against
  * StDb2Sql.bak", and a staged row's source named the file alone, which holds both (newcomer).
  */
-export function backupSetsNamed(files: readonly string[], position: number | undefined): string {
+export function backupSetsNamed(files: readonly string[], position: BackupSetPositions | undefined): string {
+  // a set per file (a list, one per backup file in order): each named with its own; files after them (log backups) bare
+  if (Array.isArray(position)) return files.map((f, i) => (i < position.length ? `${f} (backup set ${position[i]})` : f)).join(' + ');
   return `${files.join(' + ')}${position !== undefined ? ` (backup set ${position})` : ''}`;
 }
 
@@ -714,11 +743,13 @@ interface StatePoint {
  * the GUID(s). Other files holding the same backups (copies): returns a note, as comparing two copies
  * of one backup shows what one of them lost (damage), not what was deleted; null otherwise.
  */
-function refuseSameBackups(bak: string[], position: number | undefined, afterBak: string[], afterPosition: number | undefined): string | null {
+function refuseSameBackups(bak: string[], position: BackupSetPositions | undefined, afterBak: string[], afterPosition: BackupSetPositions | undefined): string | null {
   const same = sameBackups({ files: bak, position }, { files: afterBak, position: afterPosition });
   if (!same) return null;
   const guids = same.guids.length ? ` (BackupSetGUID ${same.guids.join(', ')})` : '';
-  const both = `the earlier state (--bak ${bak.join(' ')}) and the later state (--after-bak ${afterBak.join(' ')}) are the same backup${same.guids.length > 1 ? 's' : ''}${guids}`;
+  // each side as given, its set numbers too (`--bak F F --position 1,2`): without them two sides of one file read alike
+  const given = (flag: string, files: string[], pflag: string, p: BackupSetPositions | undefined) => `${flag} ${files.join(' ')}${p !== undefined ? ` ${pflag} ${positionsText(p)}` : ''}`;
+  const both = `the earlier state (${given('--bak', bak, '--position', position)}) and the later state (${given('--after-bak', afterBak, '--after-position', afterPosition)}) are the same backup${same.guids.length > 1 ? 's' : ''}${guids}`;
   if (same.kind === 'same-files') {
     throw new InputError('INPUT_BAD_OPTION', `${both}: one state compared with itself has nothing missing, whatever was deleted; give as the later state a newer backup (--after-bak) or the data file (--after-mdf)`, { field: 'afterBak' });
   }
@@ -726,12 +757,12 @@ function refuseSameBackups(bak: string[], position: number | undefined, afterBak
 }
 
 
-/** The point of full/differential backup files (the latest of their sets: a differential's), each read at `position` (set 1 without). */
-function backupsPoint(files: string[], what: string, position?: number): StatePoint {
+/** The point of full/differential backup files (the latest of their sets: a differential's), each read at its `position` (set 1 without; a list: the file's own). */
+function backupsPoint(files: string[], what: string, position?: BackupSetPositions): StatePoint {
   let lsn: bigint | null = null;
   let checkpoint: bigint | null = null;
-  for (const f of files) {
-    const h = readBackupHeader(f, undefined, position);
+  for (const [i, f] of files.entries()) {
+    const h = readBackupHeader(f, undefined, positionOf(position, i));
     const last = BigInt(h.lastLsn.decimal);
     const ck = BigInt(h.checkpointLsn.decimal);
     if (lsn === null || last > lsn) lsn = last;

@@ -81,7 +81,7 @@ import { isPagedOffRow, type SqlValue } from '../reconstruct/values.js';
 import { PageSlotModel } from '../recover/page-model.js';
 import { columnKeysOf, LayoutChangeWatch, SQL2005_CATALOG_DBI_VERSION } from '../recover/layout-changes.js';
 import { pageSlots, readPageById } from '../recover/page-model-anchor.js';
-import { assertBackupSet, assertOneDatabase } from '../recover/source-identity.js';
+import { assertBackupSet, assertOneDatabase, ofAnotherDatabase } from '../recover/source-identity.js';
 import { beginTimeToIso } from '../recover/time-window.js';
 import { CommitClock } from '../recover/commit-clock.js';
 import { lookAheadInLaterLogBackups, StopTimeLookAhead, stopTimeClockWarning } from './stop-time-clock.js';
@@ -95,7 +95,7 @@ import { copiesNote } from '../restore/copies-note.js';
 import { planChain, type ChainStep, type RestoreChain, type RestoreTarget } from '../restore/chain.js';
 import { catalogDamage, catalogDamageSubject, LOG_LOSS_CODES, type SkippedItem } from '../recover/source.js';
 import { backupLogCoverage, cutLogStream, judgeCutLogStream } from '../backup/log-coverage.js';
-import { positionOf } from '../backup/set-position.js';
+import { oneNumberForEveryFile, positionOf } from '../backup/set-position.js';
 import { emptyLogScanStats, UNCHECKED_BLOCKS_NAMED, uncheckedBlocksNote, type UncheckedLogBlock } from '../logreader/ldf/reader.js';
 import { RowState, type ReplayRow } from './row-state.js';
 import { pickOwn } from '../util/own-keys.js';
@@ -336,6 +336,35 @@ function refuse(code: string, r: LogRecord, what: string): never {
 }
 
 /** One backup set the replay was given: its record, the option that gave it, and what its MTF walk says of it (`setsOf`). */
+/**
+ * For each `--bak` differential set of `read` whose full backup (HEADERONLY DifferentialBaseGUID =
+ * the full set's BackupSetGUID) is not among `sets` but is another set of the same file: the
+ * sentence naming it and the list form that reads both (`--bak F F --position 1,2`; RESTORE … WITH
+ * FILE = 1, NORECOVERY, then FILE = 2). `flag`: the caller's position option (diff's later side
+ * `--after-position`, whose files are `--after-bak`). Headers that cannot be read give nothing.
+ */
+function fullSetsInSameFile(read: readonly GivenSet[], sets: readonly BackupSetRecord[], flag: string): string[] {
+  const out: string[] = [];
+  for (const x of read) {
+    const d = x.set;
+    if (x.role !== 'bak' || d.backupType !== 'differential' || !d.differentialBaseGuid) continue;
+    if (sets.some((s) => s.backupType === 'full' && s.backupSetGuid === d.differentialBaseGuid)) continue;
+    const file = d.devices[0]!;
+    try {
+      const layout = readMtfLayout(file);
+      for (let p = 1; p <= layout.sets; p++) {
+        const h = readBackupHeader(file, layout, p);
+        if (h.backupType !== 'full' || h.backupSetGuid !== d.differentialBaseGuid) continue;
+        out.push(`the full backup ${file} (FILE = ${d.position}) is based on is backup set ${p} of the same file: give the file twice with a set number each, full backup first: ${flag === '--after-position' ? '--after-bak' : '--bak'} ${file} ${file} ${flag} ${p},${d.position} (RESTORE … WITH FILE = ${p}, NORECOVERY, then WITH FILE = ${d.position})`);
+        break;
+      }
+    } catch {
+      // a header that cannot be read: nothing to add
+    }
+  }
+  return out;
+}
+
 interface GivenSet {
   set: BackupSetRecord;
   /** `--bak` (a full or differential backup to start from) or `--trn` (a log backup of the chain). */
@@ -375,7 +404,7 @@ interface GivenSet {
  * (FORMAT_BAD_BACKUP_HEADER) only its own set, a WARNING only its own set's.
  * Throws what readMtfLayout, choosePosition and readBackupHeader throw.
  */
-function setsOf(path: string, role: 'bak' | 'trn', position: number | undefined, positionFlag: string, bakSets: ReadonlyMap<string, { file: string; backupSetGuid: string | null; bindingId?: string | null; familyGuid?: string | null }>, skippedNotes: string[], hidden: string[]): GivenSet[] {
+function setsOf(path: string, role: 'bak' | 'trn', position: number | undefined, positionFlag: string, bakSets: ReadonlyMap<string, { file: string; backupSetGuid: string | null; bindingId?: string | null; familyGuid?: string | null }>, skippedNotes: string[], hidden: string[], otherDatabaseNotes: string[] = skippedNotes): GivenSet[] {
   const layout = readMtfLayout(path);
   let positions: number[];
   if (role === 'bak' || layout.sets <= 1) {
@@ -417,15 +446,14 @@ function setsOf(path: string, role: 'bak' | 'trn', position: number | undefined,
       const copy = h.backupSetGuid ? [...bakSets.values()].find((b) => b.backupSetGuid === h.backupSetGuid) : undefined;
       // a backup of ANOTHER database than the --bak sets' (BindingID and FamilyGUID both differ): no
       // base of this replay; it was advised 'give it with --bak F --position N to start from it'
-      const differs = (a: string | null | undefined, b: string | null | undefined) => !!a && !!b && a.toUpperCase() !== b.toUpperCase();
+      // (said even with --quiet, in otherDatabaseNotes: a file mixing two databases' backups never passes without a word)
       const base = [...bakSets.values()][0];
-      const other = base !== undefined && differs(h.bindingId, base.bindingId) && (!h.familyGuid || !base.familyGuid || differs(h.familyGuid, base.familyGuid));
+      const other = base !== undefined && ofAnotherDatabase(h, base);
       if (copy) skippedNotes.push(`${lead}; the same backup (BackupSetGUID ${h.backupSetGuid}) is read from --bak ${copy.file}`);
-      else if (other) skippedNotes.push(`${lead} (a ${h.backupType} backup of another database, ${h.databaseName}: none of this replay's backups)`);
+      else if (other) otherDatabaseNotes.push(`${lead} (a ${h.backupType} backup of another database, ${h.databaseName}: none of this replay's backups, nothing of it read; check that ${path} is the file meant: one backup device shared by several databases)`);
       // a differential: the replay goes from the full backup through the log backups without it, and
       // as a base it needs its full backup beside it (`--bak F --position N` of it alone is refused
-      // INPUT_DIFFERENTIAL_WITHOUT_FULL); dump takes a set number per --bak file (`--position 1,N`),
-      // diff and restore jobs one number for every file
+      // INPUT_DIFFERENTIAL_WITHOUT_FULL); dump, diff and restore jobs take a set number per --bak file (`--position 1,N`)
       else if (h.backupType === 'differential') skippedNotes.push(`${lead} (a differential backup neither breaks nor joins the log chain, so no log is lost; the replay does not start from it: a differential is read only beside its full backup; rowback dump starts from it given both with a set number each, --bak FULL.bak ${path} --position 1,${p})`);
       else skippedNotes.push(`${lead} (a full backup neither breaks nor joins the log chain, so no log is lost; give it with --bak ${path} --position ${p} to start from it)`);
       continue;
@@ -593,10 +621,21 @@ export async function replayTablesOutcomes(inputs: ReplayTablesInputs): Promise<
   // each file (several in a file written WITH NOINIT), each a member of the chain planned below
   const flag = inputs.positionFlag ?? '--position';
   const skippedSets: string[] = [];
+  const otherDatabaseSets: string[] = [];
   const hidden: string[] = [];
-  const baks = inputs.bak.flatMap((f, i) => setsOf(f, 'bak', positionOf(inputs.position, i), flag, new Map(), skippedSets, hidden));
+  const baks = inputs.bak.flatMap((f, i) => {
+    try {
+      return setsOf(f, 'bak', positionOf(inputs.position, i), flag, new Map(), skippedSets, hidden);
+    } catch (e) {
+      // one number for several files, one lacking that set: the list form named (its "leave --position out" looped)
+      if (typeof inputs.position === 'number' && inputs.bak.length > 1 && inputs.position > 1 && e instanceof InputError && e.code === 'INPUT_BAD_OPTION' && / holds \d+ backup sets?: /.test(e.message)) {
+        e.message += oneNumberForEveryFile(flag, inputs.position, inputs.bak, flag === '--after-position' ? '--after-bak' : '--bak');
+      }
+      throw e;
+    }
+  });
   const bakSets = new Map(baks.map((x) => [`${realPath(x.set.devices[0]!)}#${x.set.position}`, { file: x.set.devices[0]!, backupSetGuid: x.set.backupSetGuid, bindingId: x.set.bindingId, familyGuid: x.set.familyGuid }] as const));
-  const all = [...baks, ...inputs.trn.flatMap((f) => setsOf(f, 'trn', undefined, flag, bakSets, skippedSets, hidden))];
+  const all = [...baks, ...inputs.trn.flatMap((f) => setsOf(f, 'trn', undefined, flag, bakSets, skippedSets, hidden, otherDatabaseSets))];
   // A log backup given twice, one copy cut short in its log stream or with damaged closing blocks
   // and one whole: the whole one is read. The chain takes either of two copies of one LSN range
   // (chain.ts pickLog: the first given), and once a cut copy was no longer left out as damaged it was
@@ -612,7 +651,8 @@ export async function replayTablesOutcomes(inputs: ReplayTablesInputs): Promise<
   // said even with --quiet (identityNotes), as scan and log say them
   // every set of a file of several named by its position (two databases' backups appended to one file
   // are refused naming the set: INPUT_MIXED_DATABASES)
-  const identityNotes = assertOneDatabase(sets.map((s) => ({ file: s.devices[0], role: s.backupType === 'log' ? ('trn' as const) : ('bak' as const), bindingId: s.bindingId, databaseName: s.databaseName, serverName: s.serverName, ...((s.setsInFile ?? 1) > 1 ? { set: s.position } : {}) }))).otherNames;
+  const identityNotes = [...new Set(otherDatabaseSets)];
+  appendAll(identityNotes, assertOneDatabase(sets.map((s) => ({ file: s.devices[0], role: s.backupType === 'log' ? ('trn' as const) : ('bak' as const), bindingId: s.bindingId, databaseName: s.databaseName, serverName: s.serverName, ...((s.setsInFile ?? 1) > 1 ? { set: s.position } : {}) }))).otherNames);
   for (const x of read) {
     const s = x.set;
     if (x.role === 'trn' && s.backupType !== 'log') throw new InputError('INPUT_BAD_OPTION', `--trn ${backupSetName(s)} is a ${s.backupType} backup, not a log backup: give it with --bak${(s.setsInFile ?? 1) > 1 ? ` ${s.devices[0]} ${flag} ${s.position}` : ''}`, { file: s.devices[0] });
@@ -633,6 +673,10 @@ export async function replayTablesOutcomes(inputs: ReplayTablesInputs): Promise<
     // everything appended to one file): the refusal's "log that none of the files given holds" was
     // untrue of that very file
     const more = isRowbackError(e) ? laterLogSetsInBakFiles(inputs.bak, inputs.trn, sets) : [];
+    // a differential given alone whose full backup is another set of its own file (WITH NOINIT): the
+    // refusal said "find it and give it with the others", the DBA sent looking elsewhere for a backup
+    // at hand; the way is the file twice, a set number each
+    if (isRowbackError(e) && e.code === 'INPUT_RESTORE_NO_FULL') appendAll(more, fullSetsInSameFile(read, sets, flag));
     if ((hidden.length || more.length) && isRowbackError(e)) e.message += `; note: ${[...hidden, ...more].join('; ')}`;
     throw e;
   }

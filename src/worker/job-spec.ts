@@ -230,6 +230,15 @@ export const ExportJobSpec = z.object({
 const files = (what: string, atLeast = 0) => z.union([z.string().min(1).transform((v) => [v]), z.array(z.string().min(1)).min(atLeast)]).describe(what);
 
 /**
+ * A restore job's `position` / `afterPosition`: one backup set number for every file of its side, or
+ * an array of one per file in order (`bak: [F, F], position: [1, 2]`: a full and a differential that
+ * are two sets of one file, as `rowback diff --bak F F --position 1,2`; RESTORE takes one FILE = n per
+ * statement). The array's length and its sets are checked at creation (job-validate.ts).
+ */
+const setPositions = (what: string) =>
+  z.union([z.number().int().min(1), z.array(z.number().int().min(1)).min(1)], { error: `${what}: a backup set number (1, 2, …: RESTORE … WITH FILE = n), or an array of one per file in order ([1, 2])` }).describe(what);
+
+/**
  * A table at an earlier point (backups, optionally replayed to a stop) against a later state (data
  * file, newer backup, or another point in time): the rows the later state lacks or holds changed
  * are staged as a `restore` job (src/replay/compare.ts; `rowback diff --stage` from the API).
@@ -237,13 +246,13 @@ const files = (what: string, atLeast = 0) => z.union([z.string().min(1).transfor
 export const RestoreJobSpec = z.object({
   kind: z.literal('restore'),
   bak: files('earlier state: full backup, then differentials based on it', 1),
-  position: z.number().int().min(1).optional().describe('backup set of each bak file to read when it holds several (RESTORE … WITH FILE = n; as `rowback diff --position`); not with trn'),
+  position: setPositions('backup set of each bak file to read when it holds several (RESTORE … WITH FILE = n; as `rowback diff --position`): one number for every file, or an array of one per bak file in order (a full and a differential that are two sets of one file: bak [F, F], position [1, 2]); with trn, the sets the replay starts from').optional(),
   trn: files('earlier state: log backups replayed over bak up to stopAt / stopBeforeLsn').optional(),
   stopAt: z.string().min(1).optional().describe("the earlier state at this time (the SQL Server's local time, STOPAT)"),
   stopBeforeLsn: z.string().min(1).optional().describe('the earlier state just before this LSN (STOPBEFOREMARK)'),
   afterMdf: files('later state: the data file (.mdf, with its .ndf files)').optional(),
   afterBak: files('later state: a newer full backup [differentials]').optional(),
-  afterPosition: z.number().int().min(1).optional().describe('backup set of each afterBak file to read when it holds several (as `rowback diff --after-position`); not with afterTrn or afterMdf'),
+  afterPosition: setPositions('backup set of each afterBak file to read when it holds several (as `rowback diff --after-position`): one number for every file, or an array of one per afterBak file in order; not with afterMdf').optional(),
   afterTrn: files('later state as a point in time: log backups replayed over afterBak').optional(),
   afterStopAt: z.string().min(1).optional(),
   afterStopBeforeLsn: z.string().min(1).optional(),
@@ -284,8 +293,9 @@ function describeSource(s: JobSpec): string {
     case 'restore': {
       const at = s.stopAt ? ` at ${s.stopAt}` : s.stopBeforeLsn ? ` before LSN ${s.stopBeforeLsn}` : '';
       const later = s.afterStopAt ? ` at ${s.afterStopAt}` : s.afterStopBeforeLsn ? ` before LSN ${s.afterStopBeforeLsn}` : '';
-      const set = (p: number | undefined) => (p !== undefined ? ` (backup set ${p})` : '');
-      return `${restoreJobTables(s).join(', ')}${at} (${[...s.bak, ...(s.trn ?? [])].join(', ')}${set(s.position)}) against ${[...(s.afterMdf ?? []), ...(s.afterBak ?? []), ...(s.afterTrn ?? [])].join(', ')}${set(s.afterPosition)}${later}`;
+      // one number: after the side's files, as before; an array: each backup file with its own set
+      const named = (files: string[], p: number | number[] | undefined) => (Array.isArray(p) ? files.map((f, i) => (i < p.length ? `${f} (backup set ${p[i]})` : f)).join(', ') : `${files.join(', ')}${p !== undefined ? ` (backup set ${p})` : ''}`);
+      return `${restoreJobTables(s).join(', ')}${at} (${named([...s.bak, ...(s.trn ?? [])], s.position)}) against ${named([...(s.afterMdf ?? []), ...(s.afterBak ?? []), ...(s.afterTrn ?? [])], s.afterPosition)}${later}`;
     }
   }
 }

@@ -15,6 +15,7 @@ import { checkExportStart } from '../logreader/export/export-stream.js';
 import { readBackupHeader } from '../backup/header.js';
 import { sameBackups } from '../backup/same-backup.js';
 import { readMtfLayout } from '../backup/mtf.js';
+import { positionOf as setOfFile } from '../backup/set-position.js';
 import { openFileSource, SQL2005_DBI_VERSION } from '../recover/sources/files.js';
 import { unknownTableMessage } from '../recover/source.js';
 import { assertWindowInOrder, parseWindowTime } from '../recover/time-window.js';
@@ -26,7 +27,7 @@ import { assertRegularFile, isInsideRoots, isInsideRootsAsWritten, realPath } fr
 import { jobCatalogDatabaseNotes, jobMetadataMapping, layoutsOfJobMetadata, type JobSpec, type RestoreJobSpec } from './job-spec.js';
 import { assertStopsInOrder, parseStopTarget } from '../restore/target.js';
 import { JOB_WORDING, jobWording, stringsOf } from './job-wording.js';
-import { assertOneDatabase, oneBackupAdvice, readSourceIdentities, type SourceFileIdentity } from '../recover/source-identity.js';
+import { assertOneDatabase, oneBackupAdvice, readSourceIdentities, withoutOtherDatabaseSets, type SourceFileIdentity } from '../recover/source-identity.js';
 import { appendAll } from '../util/append-all.js';
 
 export interface JobAccess {
@@ -279,10 +280,11 @@ async function validateUnconfined(spec: JobSpec, access: JobAccess): Promise<voi
  * INPUT_NOT_A_DATABASE_BACKUP or INPUT_NOT_A_LOG_BACKUP with `location.field`.
  */
 /** Checks one backup of a restore job against its field; answers its type (full, differential, log) when its header was read. */
-function checkRestoreJobBackup(field: string, path: string, position?: number, replayed = true): string | undefined {
+function checkRestoreJobBackup(field: string, path: string, position?: number, replayed = true, positionField?: string): string | undefined {
   const side = field.startsWith('after') ? 'after' : '';
   const name = (f: 'Bak' | 'Trn') => (side ? `after${f}` : f.toLowerCase());
-  const posField = side ? 'afterPosition' : 'position';
+  // the field a refusal of the set number names: `position`, or `position.1` (an array's item)
+  const posField = positionField ?? (side ? 'afterPosition' : 'position');
   const inBaks = /^(after)?bak\./i.test(field);
   let layout, header;
   try {
@@ -417,28 +419,103 @@ async function validateRestoreSpec(spec: RestoreJobSpec, access: JobAccess): Pro
   if (spec.afterTrn?.length && !spec.afterBak?.length) throw new InputError('INPUT_BAD_OPTION', 'afterTrn replays log backups over afterBak: give afterBak', { field: 'afterBak' });
   // a position where nothing reads it is refused, never ignored
   if (spec.afterPosition !== undefined && spec.afterMdf?.length) throw new InputError('INPUT_BAD_OPTION', 'afterPosition picks a backup set of afterBak; a data file (afterMdf) holds none: leave afterPosition out', { field: 'afterPosition' });
+  // an array of set numbers: one per file of its side, in order (as diff's --position 1,2), each
+  // backup set read once, the stripes of one media set at one number (backup/open.ts openBackupPages)
+  for (const [posName, name, files, position] of [['position', 'bak', spec.bak, spec.position], ['afterPosition', 'afterBak', spec.afterBak, spec.afterPosition]] as const) {
+    if (!Array.isArray(position)) continue;
+    const n = files?.length ?? 0;
+    if (position.length !== n) throw new InputError('INPUT_BAD_OPTION', `${posName} gives ${position.length} backup set numbers for ${n} ${name} file${n === 1 ? '' : 's'}: give one number per ${name} file in the order given (a file holding the full and the differential backup given twice: "${name}": [F, F], "${posName}": [1, 2]), or one number for every file`, { field: posName });
+    for (const [i, p] of files!.entries()) {
+      const j = files!.findIndex((q, k) => k > i && realPath(q) === realPath(p) && position[k] === position[i]);
+      if (j >= 0) throw new InputError('INPUT_BAD_OPTION', `${posName}.${j}: ${name}.${j} ${files![j]} is ${name}.${i} again with the same backup set number (${position[i]}): one backup set read twice; give each set once (one number per ${name} file, in order)`, { field: `${posName}.${j}`, file: files![j] });
+    }
+    // the stripes of one media set: every stripe holds part of each set, so each is read at one number
+    const stripes = new Map<string, number>();
+    for (const [i, p] of files!.entries()) {
+      let guid: string | undefined;
+      try {
+        const m = readMtfLayout(p).mediaSet;
+        guid = m && m.familyCount > 1 ? m.mediaSetGuid : undefined;
+      } catch {
+        continue; // left to the file's own check below, which says why
+      }
+      if (guid === undefined) continue;
+      const first = stripes.get(guid);
+      if (first === undefined) stripes.set(guid, i);
+      else if (position[first] !== position[i] && realPath(files![first]!) !== realPath(p)) {
+        throw new InputError('INPUT_BAD_OPTION', `${posName}.${i}: ${name}.${i} ${p} and ${name}.${first} ${files![first]} are stripes of media set ${guid}, given different backup set numbers (${position[i]}, ${position[first]}): a backup set is read from every stripe of its media set; give each stripe the same number`, { field: `${posName}.${i}`, file: p });
+      }
+    }
+  }
   // a backup given twice in a list read as it is (no replay over it): refused now as the comparison
-  // refuses it when the job runs (backup/open.ts openBackupPages), not accepted and then failed
-  for (const [name, files, replayed] of [['bak', spec.bak, Boolean(spec.trn?.length)], ['afterBak', spec.afterBak, Boolean(spec.afterTrn?.length)]] as const) {
-    if (replayed || !files) continue;
+  // refuses it when the job runs (backup/open.ts openBackupPages), not accepted and then failed; with
+  // an array of set numbers, one file given twice at two sets is two backups (checked above)
+  for (const [name, files, replayed, position] of [['bak', spec.bak, Boolean(spec.trn?.length), spec.position], ['afterBak', spec.afterBak, Boolean(spec.afterTrn?.length), spec.afterPosition]] as const) {
+    if (replayed || !files || Array.isArray(position)) continue;
     for (const [i, p] of files.entries()) {
       const j = files.findIndex((q, k) => k > i && realPath(q) === realPath(p));
       if (j >= 0) throw new InputError('INPUT_BAD_OPTION', `${name}.${j} ${files[j]} is ${files[j] === p ? '' : `the file of ${name}.${i} (${p}), `}given ${files[j] === p ? `in ${name}.${i} too` : 'twice'}: give each backup file once (a full backup, every stripe of a striped one, then differentials based on it)`, { field: `${name}.${j}`, file: files[j] });
     }
   }
-  const positionOf = (field: string) => (field.startsWith('bak.') ? spec.position : field.startsWith('afterBak.') ? spec.afterPosition : undefined);
+  // the set of the file in `field` (`bak.1`): the one number, or the array's item for that file
+  const positionOf = (field: string) => setOfFile(field.startsWith('bak.') ? spec.position : field.startsWith('afterBak.') ? spec.afterPosition : undefined, Number(field.split('.')[1]));
+  // how a refusal names it: `position`, or `position.1` for an array's item
+  const positionField = (field: string) => { const [name, i] = field.split('.'); const arr = Array.isArray(name === 'bak' ? spec.position : spec.afterPosition); return `${name === 'bak' ? 'position' : 'afterPosition'}${arr ? `.${i}` : ''}`; };
   const replayedOf = (field: string) => Boolean(field.startsWith('after') ? spec.afterTrn?.length : spec.trn?.length);
   const kinds = new Map<string, string>();
   for (const [field, path] of all) {
     if (field.startsWith('afterMdf')) continue;
-    const kind = checkRestoreJobBackup(field, path, positionOf(field), replayedOf(field));
+    const kind = checkRestoreJobBackup(field, path, positionOf(field), replayedOf(field), positionField(field));
     if (kind) kinds.set(field, kind);
+  }
+  // two full backups on one side (copies of one file, or two sets of one file at [1, 1] under two
+  // names): refused now naming the field, as the comparison refuses them when the job runs (they were
+  // accepted, 201, and the job failed); the stripes of one media set are one backup. A side replayed
+  // over log backups may hold several (the chain planned from their headers takes one)
+  for (const name of ['bak', 'afterBak'] as const) {
+    if (name === 'bak' ? spec.trn?.length : spec.afterTrn?.length) continue;
+    const files = spec[name] ?? [];
+    const position = name === 'bak' ? spec.position : spec.afterPosition;
+    const fulls: Array<{ i: number; key: string }> = [];
+    for (const [i, f] of files.entries()) {
+      if (kinds.get(`${name}.${i}`) !== 'full') continue;
+      let key = `${realPath(f)}#${setOfFile(position, i) ?? 1}`;
+      try {
+        const m = readMtfLayout(f).mediaSet;
+        if (m && m.familyCount > 1) key = `set:${m.mediaSetGuid}#${setOfFile(position, i) ?? 1}`;
+      } catch {
+        // its own check read it; a layout that cannot be read is left to the run
+      }
+      const first = fulls.find((x) => x.key !== key);
+      if (first) {
+        const set = (j: number) => (setOfFile(position, j) !== undefined ? ` (backup set ${setOfFile(position, j)})` : '');
+        throw new InputError('INPUT_BAD_OPTION', `${name}.${i} ${f}${set(i)} and ${name}.${first.i} ${files[first.i]}${set(first.i)} are both full backups: give one full backup (every stripe of a striped one), then differentials based on it`, { field: `${name}.${i}`, file: f });
+      }
+      fulls.push({ i, key });
+    }
   }
   // a side given differential backups alone (no full backup for them to layer on): refused naming the
   // field, as a log backup in bak is; it was accepted (201) and failed the job when it ran, naming none
   for (const name of ['bak', 'afterBak'] as const) {
     const files = spec[name] ?? [];
     if (files.length && files.every((_, i) => kinds.get(`${name}.${i}`) === 'differential')) {
+      // its full backup is another set of the same file (appended WITH NOINIT): the file twice, a set each
+      const posName = name === 'bak' ? 'position' : 'afterPosition';
+      const at = setOfFile(spec[posName], 0);
+      let full: number | undefined;
+      try {
+        const layout = readMtfLayout(files[0]!);
+        const base = readBackupHeader(files[0]!, layout, at ?? 1).differentialBaseGuid;
+        for (let p = 1; base && full === undefined && p <= layout.sets; p++) {
+          const h = readBackupHeader(files[0]!, layout, p);
+          if (h.backupType === 'full' && h.backupSetGuid === base) full = p;
+        }
+      } catch {
+        // a header that cannot be read: the general advice below
+      }
+      if (full !== undefined && files.length === 1) {
+        throw new InputError('INPUT_DIFFERENTIAL_WITHOUT_FULL', `${name} holds a differential backup alone (${files[0]} backup set ${at ?? 1}), whose full backup is backup set ${full} of the same file: give the file twice with a set number for each, full backup first: "${name}": [${JSON.stringify(files[0])}, ${JSON.stringify(files[0])}], "${posName}": [${full}, ${at ?? 1}] (RESTORE … WITH FILE = ${full}, NORECOVERY, then WITH FILE = ${at ?? 1})`, { field: `${name}.0`, file: files[0] });
+      }
       throw new InputError('INPUT_DIFFERENTIAL_WITHOUT_FULL', `${name} holds differential backups alone (${files.join(', ')}): a differential holds only the extents changed since its full backup; give that full backup first: "${name}": ["FULL.bak", ${files.map((f) => JSON.stringify(f)).join(', ')}] (\`rowback inspect ${files[0]}\` names its base: differential base GUID and LSN)`, { field: `${name}.0`, file: files[0] });
     }
   }
@@ -458,7 +535,9 @@ async function validateRestoreSpec(spec: RestoreJobSpec, access: JobAccess): Pro
     }
   }
   try {
-    assertOneDatabase(ids);
+    // a full/differential set of another database appended to a trn file: left out of the chain when
+    // the job runs, which says so (as scan, dump, log and diff do), not refused here
+    assertOneDatabase(withoutOtherDatabaseSets(ids).kept);
   } catch (e) {
     // the field of the file that differs from the first (`trn.0`, `afterBak.1`): 'afterMdf' was named
     // for every mix, also in a request that has no afterMdf

@@ -35,6 +35,7 @@ import type { LogReadEnd, LogWholeFrom } from '../recover/sources/files.js';
 import { appendAll } from '../util/append-all.js';
 import { scriptDefaultCollation } from '../recover/database-default-collation.js';
 import { unreadableDatabaseCollationRefusal } from '../reconstruct/metadata/ddl.js';
+import { positionOf } from '../backup/set-position.js';
 
 export type RecoverFn = (source: RecoverySource, filter: ScanFilter, opts?: RecoverOptions) => AsyncIterable<RecoverEvent>;
 /** Opens a job's source; may return notes the user must be told (inactive log, schema drift, time zone) and warnings (unknown log operation codes, said as `WARNING:` notes). */
@@ -311,7 +312,7 @@ export class JobWorker {
         const used = r.replays.find((x) => x.side === 'earlier')?.result.chain.steps.map((st) => backupSetName(st.set)) ?? [backupSetsNamed(spec.bak, spec.position).replaceAll(' + ', ', ')];
         // rows read from a backup's pages have no LSN: `state:<n>`, per table when there are several (a
         // staged row is one LSN of a job: the second table's state:00000000 would be taken as staged already)
-        const rows = diffAsRecoveredRows(r.diff, comparisonRowSource(r, spec.bak[0]!, spec.position), `${ROW_PROVENANCE.earlier}${used.join(', ')} ${at}${r.reversed ? `; ${r.reversed}` : ''}`, { reversed: rowsNewerThanLater(r), ...(compared.length > 1 ? { statePrefix: `${r.diff.table}:` } : {}) });
+        const rows = diffAsRecoveredRows(r.diff, comparisonRowSource(r, spec.bak[0]!, spec.position, spec.bak), `${ROW_PROVENANCE.earlier}${used.join(', ')} ${at}${r.reversed ? `; ${r.reversed}` : ''}`, { reversed: rowsNewerThanLater(r), ...(compared.length > 1 ? { statePrefix: `${r.diff.table}:` } : {}) });
         // the values kept unreworded, built once per row with warnings (not once per warning), as a scan job's words() does
         for (const row of rows) {
           if (!row.warnings.length) continue;
@@ -322,7 +323,7 @@ export class JobWorker {
       });
       // the database the rows were read from: the earlier state's backups (checked to be of one database with the later state);
       // before the layout is saved (a resume over another database's backups fails here, changing nothing)
-      await this.recordSourceDatabase(jobId, { fileIdentities: async () => (await Promise.all(spec.bak.map((f) => readSourceIdentities(f, 'bak', spec.position)))).flat() }, log);
+      await this.recordSourceDatabase(jobId, { fileIdentities: async () => (await Promise.all(spec.bak.map((f, i) => readSourceIdentities(f, 'bak', positionOf(spec.position, i))))).flat() }, log);
       // a cancel (or shutdown) asked while that read ran: answered, so honoured (the job staged every
       // row and succeeded behind it); from here to its end the staging runs in one step
       if (stoppedBeforeStaging()) return;

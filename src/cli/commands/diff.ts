@@ -16,7 +16,7 @@ import type { Writable } from 'node:stream';
 import { Command, Option } from 'commander';
 import type { TableLayout } from '../../reconstruct/metadata/table-layout.js';
 import { unsureKinds, type TableDiff } from '../../replay/table-diff.js';
-import { backupSetsNamed, compareTableStates, comparisonNotes, comparisonRowSource, isNewerThanLater, parseKeyOption, replayHeaderWarnings, rowsNewerThanLater, type CompareResult } from '../../replay/compare.js';
+import { AFTER_POSITION_WITH_MDF, backupSetsNamed, compareTableStates, comparisonNotes, comparisonRowSource, isNewerThanLater, parseKeyOption, replayHeaderWarnings, rowsNewerThanLater, type CompareResult } from '../../replay/compare.js';
 import { ROW_PROVENANCE, type RecoveredRow } from '../../recover/recovered-row.js';
 import { catchInterrupts, letSignalsIn, sayInterrupted } from '../interrupt.js';
 import { stageRestoreJob } from '../stage-restore-job.js';
@@ -29,7 +29,7 @@ import { replaySummary } from './dump-point-in-time.js';
 import { exitIncomplete, strictOption } from '../strict.js';
 import { parseTarget } from './restore.js';
 import { appendAll } from '../../util/append-all.js';
-import { parseBackupSetPosition } from '../../backup/set-position.js';
+import { parseBackupSetPositions, type BackupSetPositions } from '../../backup/set-position.js';
 import { backupSetName } from '../../restore/history.js';
 
 export const DIFF_FORMATS = ['ndjson', 'json'] as const;
@@ -56,7 +56,11 @@ function diffTableName(v: string): string {
 export interface DiffOptions {
   /** Earlier state: full backup [differential…]. */
   bak: string[];
-  /** Backup set of each `bak` file when it holds several (RESTORE … WITH FILE = n); not with `trn`. */
+  /**
+   * Backup set of each `bak` file when it holds several (RESTORE … WITH FILE = n): one number for
+   * every file, or `N,M,…` one per file in order (a full and a differential that are two sets of one
+   * file: `--bak ALL.bak ALL.bak --position 1,2`, as dump reads it); with `trn`, the sets the replay starts from.
+   */
   position?: number | string;
   /** Earlier state: log backups replayed over `bak` to `stopAt` / `stopBeforeLsn`. */
   trn?: string[];
@@ -68,7 +72,7 @@ export interface DiffOptions {
   afterMdf?: string[];
   /** …or a newer full backup [differential…]. */
   afterBak?: string[];
-  /** Backup set of each `afterBak` file when it holds several; not with `afterTrn` or `afterMdf`. */
+  /** Backup set of each `afterBak` file when it holds several, or one per file in order (as `position`); not with `afterMdf`. */
   afterPosition?: number | string;
   /** Later state as a point in time: log backups replayed over `afterBak` to `afterStopAt` / `afterStopBeforeLsn`. */
   afterTrn?: string[];
@@ -98,13 +102,13 @@ export function register(program: Command): void {
     .command('diff')
     .description('Compare a table at an earlier point (backups, optionally replayed to a time) with a later state (data file or newer backup): rows the later state lacks or holds changed')
     .requiredOption('--bak <files...>', 'earlier state: full backup, optionally followed by differential backups based on it')
-    .option('--position <n>', 'backup set of --bak to read when its file holds several (RESTORE … WITH FILE = n); with --trn, the one the replay starts from')
+    .option('--position <n[,n…]>', 'backup set of each --bak file to read when a file holds several (RESTORE … WITH FILE = n), or one number per --bak file in order (a full and a differential that are two sets of one file: --bak ALL.bak ALL.bak --position 1,2); with --trn, the sets the replay starts from')
     .option('--trn <files...>', 'earlier state: log backups replayed over --bak up to --stop-at / --stop-before-lsn (every log backup set of each file)')
     .option('--stop-at <time>', "with --trn: the earlier state at this time, the SQL Server's local time (STOPAT)")
     .option('--stop-before-lsn <lsn>', 'with --trn: the earlier state just before this LSN (STOPBEFOREMARK)')
     .option('--after-mdf <files...>', 'later state: the data file (.mdf, with its .ndf files)')
     .option('--after-bak <files...>', 'later state: a newer full backup, optionally followed by differentials based on it')
-    .option('--after-position <n>', 'backup set of --after-bak to read when its file holds several (RESTORE … WITH FILE = n); with --after-trn, the one the replay starts from')
+    .option('--after-position <n[,n…]>', 'backup set of each --after-bak file to read when a file holds several (RESTORE … WITH FILE = n), or one number per --after-bak file in order (--after-bak ALL.bak ALL.bak --after-position 1,2); with --after-trn, the sets the replay starts from')
     .option('--after-trn <files...>', 'later state as a point in time: log backups replayed over --after-bak up to --after-stop-at / --after-stop-before-lsn (every log backup set of each file)')
     .option('--after-stop-at <time>', "with --after-trn: the later state at this time, the SQL Server's local time")
     .option('--after-stop-before-lsn <lsn>', 'with --after-trn: the later state just before this LSN')
@@ -166,6 +170,9 @@ interface DiffFacts {
   notes: string[];
   warnings: string[];
   incomplete: string[];
+  /** `--position` / `--after-position` as read (parseBackupSetPositions), once read. */
+  position?: BackupSetPositions;
+  afterPosition?: BackupSetPositions;
   compared?: { beforeRows: number; afterRows: number; keySource: string; reversed?: string; pointInTime: { earlier: DiffStop | null; later: DiffStop | null } };
   /** Changes written to the output (all of them unless cut by a signal). */
   written?: number;
@@ -210,8 +217,9 @@ function writeDiffReport(opts: DiffOptions, d: TableDiff & { jobId: number | nul
     tableAsTyped: opts.tableAsTyped ?? opts.table,
     earlier: [...opts.bak, ...(opts.trn ?? [])],
     later: [...(opts.afterMdf ?? []), ...(opts.afterBak ?? []), ...(opts.afterTrn ?? [])],
-    ...(opts.position !== undefined ? { position: Number(opts.position) } : {}),
-    ...(opts.afterPosition !== undefined ? { afterPosition: Number(opts.afterPosition) } : {}),
+    // as read (one number, or a list of one per file), else as typed when it was refused
+    ...(opts.position !== undefined ? { position: f.position ?? String(opts.position) } : {}),
+    ...(opts.afterPosition !== undefined ? { afterPosition: f.afterPosition ?? String(opts.afterPosition) } : {}),
     pointInTime: c?.pointInTime ?? {
       earlier: opts.stopAt !== undefined ? { stopAt: opts.stopAt } : opts.stopBeforeLsn !== undefined ? { stopBeforeLsn: opts.stopBeforeLsn } : null,
       later: opts.afterStopAt !== undefined ? { stopAt: opts.afterStopAt } : opts.afterStopBeforeLsn !== undefined ? { stopBeforeLsn: opts.afterStopBeforeLsn } : null,
@@ -252,8 +260,13 @@ async function diffTables(opts: DiffOptions, stdout: Writable, stderr: Writable,
   const afterStop = opts.afterStopAt !== undefined || opts.afterStopBeforeLsn !== undefined;
   // checked before the replay and comparison run, not after: a bad --key, an unopenable --stage
   const key = parseKeyOption(opts.key);
-  const position = parseBackupSetPosition('--position', opts.position);
-  const afterPosition = parseBackupSetPosition('--after-position', opts.afterPosition);
+  // one number for every file of the side, or a list of one per file in order (dump's parser and refusals)
+  const position = parseBackupSetPositions('--position', opts.position, opts.bak);
+  // with --after-mdf there is no backup file to count: refused as an option that does nothing, whatever its text
+  if (opts.afterPosition !== undefined && opts.afterMdf?.length) throw new InputError('INPUT_BAD_OPTION', AFTER_POSITION_WITH_MDF);
+  const afterPosition = parseBackupSetPositions('--after-position', opts.afterPosition, opts.afterBak ?? [], '--after-bak');
+  if (position !== undefined) facts.position = position;
+  if (afterPosition !== undefined) facts.afterPosition = afterPosition;
   // two points in time given the wrong way round would print the rows added between them as
   // "missing from the later state" (re-inserting them duplicates rows that exist): refused
   // (with --accept-older-later compared on purpose, as a later backup older than the earlier state
@@ -394,7 +407,7 @@ async function diffTables(opts: DiffOptions, stdout: Writable, stderr: Writable,
       // "missing from the later state (rowback diff)"
       const used = r.replays.find((x) => x.side === 'earlier')?.result.chain.steps.map((st) => backupSetName({ ...st.set, devices: [resolve(st.set.devices[0]!)] })) ?? [backupSetsNamed(opts.bak.map((f) => resolve(f)), position).replaceAll(' + ', ', ')];
       const at = opts.stopAt ? `as of ${opts.stopAt}` : opts.stopBeforeLsn ? `just before LSN ${opts.stopBeforeLsn}` : 'as the backup holds it';
-      jobId = stageDiff(opts, d, layout, r.reversed, rowsNewerThanLater(r), notes, comparisonRowSource(r, opts.bak[0]!, position), `${ROW_PROVENANCE.earlier}${used.join(', ')} ${at}`);
+      jobId = stageDiff(opts, { position, afterPosition }, d, layout, r.reversed, rowsNewerThanLater(r), notes, comparisonRowSource(r, opts.bak[0]!, position, opts.bak), `${ROW_PROVENANCE.earlier}${used.join(', ')} ${at}`);
       setOutputClosedNote(`restore job ${jobId} was staged in ${opts.stage} with every change`);
     }
     if (!opts.quiet) {
@@ -441,11 +454,11 @@ async function diffTables(opts: DiffOptions, stdout: Writable, stderr: Writable,
   }
 }
 
-/** `--position N` as a number (its text is checked by the comparison first), or undefined. */
-const setOf = (p: string | number | undefined) => (p === undefined ? undefined : Number(p));
-
-/** Stages the missing rows (operation `delete`) and changed rows (`update`, both images) as one job of kind `restore`. */
-function stageDiff(given: DiffOptions, d: TableDiff, layout: TableLayout, reversed: string | undefined, newer: boolean | ReadonlySet<string>, notes: string[], givenSource: (tag: string | undefined, from?: string) => RecoveredRow['source'], earlier?: string): number {
+/**
+ * Stages the missing rows (operation `delete`) and changed rows (`update`, both images) as one job of
+ * kind `restore`; `sets`: `--position` / `--after-position` as read (a number, or one per file).
+ */
+function stageDiff(given: DiffOptions, sets: { position: BackupSetPositions | undefined; afterPosition: BackupSetPositions | undefined }, d: TableDiff, layout: TableLayout, reversed: string | undefined, newer: boolean | ReadonlySet<string>, notes: string[], givenSource: (tag: string | undefined, from?: string) => RecoveredRow['source'], earlier?: string): number {
   // The job is read by the service and its page, from another folder: its files are named by
   // absolute paths (a job staged from the backups' folder read "StDb2Sql.bak against
   // StDb2Sql.bak", and each row's source "StDb2Sql.bak", with no folder to find them in: newcomer)
@@ -455,7 +468,7 @@ function stageDiff(given: DiffOptions, d: TableDiff, layout: TableLayout, revers
     const s = givenSource(tag, from);
     return s.file !== undefined ? { ...s, file: resolve(s.file) } : s;
   };
-  const spec = { bak: opts.bak, trn: opts.trn ?? [], stopAt: opts.stopAt ?? null, stopBeforeLsn: opts.stopBeforeLsn ?? null, afterMdf: opts.afterMdf ?? [], afterBak: opts.afterBak ?? [], afterTrn: opts.afterTrn ?? [], afterStopAt: opts.afterStopAt ?? null, afterStopBeforeLsn: opts.afterStopBeforeLsn ?? null, table: d.table, key: d.key, ...(opts.position !== undefined ? { position: Number(opts.position) } : {}), ...(opts.afterPosition !== undefined ? { afterPosition: Number(opts.afterPosition) } : {}) };
+  const spec = { bak: opts.bak, trn: opts.trn ?? [], stopAt: opts.stopAt ?? null, stopBeforeLsn: opts.stopBeforeLsn ?? null, afterMdf: opts.afterMdf ?? [], afterBak: opts.afterBak ?? [], afterTrn: opts.afterTrn ?? [], afterStopAt: opts.afterStopAt ?? null, afterStopBeforeLsn: opts.afterStopBeforeLsn ?? null, table: d.table, key: d.key, ...(sets.position !== undefined ? { position: sets.position } : {}), ...(sets.afterPosition !== undefined ? { afterPosition: sets.afterPosition } : {}) };
   const when = opts.stopAt ? ` at ${opts.stopAt}` : opts.stopBeforeLsn ? ` before LSN ${opts.stopBeforeLsn}` : '';
   const later = opts.afterStopAt ? ` at ${opts.afterStopAt}` : opts.afterStopBeforeLsn ? ` before LSN ${opts.afterStopBeforeLsn}` : '';
   // the job list shows the description: "12 missing" read as 12 deleted rows when all 12 were
@@ -466,7 +479,7 @@ function stageDiff(given: DiffOptions, d: TableDiff, layout: TableLayout, revers
   return stageRestoreJob(opts.stage!, {
     spec,
     // as a restore job of the service describes itself (job-spec.ts describeSpec): every file of each side
-    description: `${d.table}${when} (${backupSetsNamed([...opts.bak, ...(opts.trn ?? [])], setOf(opts.position)).replaceAll(' + ', ', ')}) against ${(opts.afterMdf ? opts.afterMdf.join(', ') : backupSetsNamed([...(opts.afterBak ?? []), ...(opts.afterTrn ?? [])], setOf(opts.afterPosition)).replaceAll(' + ', ', '))}${later}: ${d.missing.length} missing, ${d.changed.length} changed${addedSay}`,
+    description: `${d.table}${when} (${backupSetsNamed([...opts.bak, ...(opts.trn ?? [])], sets.position).replaceAll(' + ', ', ')}) against ${(opts.afterMdf ? opts.afterMdf.join(', ') : backupSetsNamed([...(opts.afterBak ?? []), ...(opts.afterTrn ?? [])], sets.afterPosition).replaceAll(' + ', ', '))}${later}: ${d.missing.length} missing, ${d.changed.length} changed${addedSay}`,
     diff: d, layout, source,
     ...(reversed ? { note: `${earlier ? `${earlier}; ` : ''}${reversed}`, reversed: newer } : earlier ? { note: earlier } : {}),
     notes,

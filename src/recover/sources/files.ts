@@ -40,7 +40,7 @@ import { anchorOnDataFile, pageSlots, readPageById } from '../page-model-anchor.
 import { RECOVER_UPDATE_NO_BASE, type RebuildCandidate } from '../update-rebuild.js';
 import type { LogNotGiven } from '../log-not-given.js';
 import { exportTimeIso, localMs } from '../log-local-time.js';
-import { assertBackupSet, assertOneDatabase, dataFileLogTime, readSourceIdentities, readSourceIdentity, uncheckedIdentityNote, type SourceFileIdentity } from '../source-identity.js';
+import { assertBackupSet, assertOneDatabase, dataFileLogTime, ofAnotherDatabase, readSourceIdentities, withoutOtherDatabaseSets, readSourceIdentity, uncheckedIdentityNote, type SourceFileIdentity } from '../source-identity.js';
 
 /**
  * What to do when files give no table layout (a log alone: `scan --ldf X.ldf`). "give --mdf FILE or
@@ -406,6 +406,10 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
   // of the window is lost. A file with no log set at all is refused as before.
   const leftOutSetNotes: string[] = [];
   const leftOutSets: LogBackupSet[] = [];
+  // those of ANOTHER database than their file's log backup sets (one device shared by several
+  // databases, WITH NOINIT): by `file#position`, the other database's name (source-identity.ts ofAnotherDatabase)
+  const otherDatabaseSets = new Map<string, string>();
+  const otherDatabaseNotes: string[] = [];
   // every log backup set's header as read, for the default collation their headers name (scan --trn
   // --ddl: database-default-collation.ts logBackupHeadersCollation), which read them all again
   const logBackupHeaders: LogBackupHeaderRead[] = [];
@@ -437,6 +441,8 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
       // read by --bak as well (`--bak ALL.bak --position 1 --trn ALL.bak`): nothing to say
       if (baks.some((b) => sameFile(b, t)) && (inputs.position ?? 1) === position) return;
       leftOutSets.push({ file: t, position, header: h });
+      const logs = headers.filter((x) => x.backupType === 'log');
+      if (logs.every((x) => ofAnotherDatabase(h, x))) otherDatabaseSets.set(`${t}#${position}`, h.databaseName || 'name unknown');
     });
   }
   // In LSN order; a log backup given twice (the same file, or a copy: the same LSN range of the one
@@ -622,6 +628,14 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
   // end (appended after the last log backup): that stretch is read from no file, said as for a --bak
   // that ends later (INCOMPLETE when the window may reach it), unless a --bak set says it already
   for (const x of leftOutSets) {
+    // a backup of another database appended to the file: nothing of it is read, and it is no way on
+    // (it was refused INPUT_MIXED_DATABASES, while dump and log read the log sets with this note)
+    const other = otherDatabaseSets.get(`${x.file}#${x.position}`);
+    if (other !== undefined) {
+      // said even with --quiet (identityNotes): a file mixing two databases' backups never passes without a word
+      otherDatabaseNotes.push(`${x.file} (backup set ${x.position}) is a ${x.header.backupType} backup of another database (${other}) appended to the log backups' file, not a log backup: left out of the log chain, nothing of it read; only the file's log backup sets are read (check that ${x.file} is the file meant: one backup device shared by several databases)`);
+      continue;
+    }
     // the same backup given with --bak from another file (a copy of it): read there, said so
     const copy = x.header.backupSetGuid ? bakSets.find((b) => b.header.backupSetGuid === x.header.backupSetGuid) : undefined;
     if (copy) {
@@ -643,6 +657,8 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
   if (trnSets.length && !inputs.ldf) {
     const last = trnSets.reduce((m, t) => (BigInt(t.last) > BigInt(m.last) ? t : m), trnSets[0]!);
     for (const x of leftOutSets) {
+      // another database's LSNs say nothing of this database's log
+      if (otherDatabaseSets.has(`${x.file}#${x.position}`)) continue;
       if (BigInt(x.header.lastLsn.decimal) <= chainEnd) continue;
       if (anchored && bakSets.some((b) => b.header.backupType !== 'log' && b.header.lastLsn.decimal === x.header.lastLsn.decimal)) continue;
       const note = `${x.file} (backup set ${x.position}), a ${x.header.backupType} backup left out of the log chain, holds log up to LSN ${x.header.lastLsn.lsn}, and the log backups given end at ${last.lastLsn} (${last.file}${last.position > 1 ? `, set ${last.position}` : ''}): the rows deleted or changed between are not in this result; add the later log backups with ${TRN} to see them`;
@@ -706,8 +722,8 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
   const logBackupsStart: LogReadEnd | null = backupsStartSet ? setRef(backupsStartSet) : null;
 
   // Every file must belong to one database (binding id), checked once before anything is decoded.
-  const notes: string[] = [...leftOutSetNotes, ...givenTwice, ...unreadNotes, ...trailerNotes, ...laterSetDamageNotes];
-  const identityNotes: string[] = [...unreadLoudNotes];
+  const notes: string[] = [...otherDatabaseNotes, ...leftOutSetNotes, ...givenTwice, ...unreadNotes, ...trailerNotes, ...laterSetDamageNotes];
+  const identityNotes: string[] = [...otherDatabaseNotes, ...unreadLoudNotes];
   let identity: Promise<void> | null = null;
   const ids: SourceFileIdentity[] = [];
   const ensureOneDatabase = (): Promise<void> =>
@@ -717,7 +733,8 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
       for (const f of baks) appendAll(ids, (await readSourceIdentities(f, 'bak', inputs.position)));
       if (inputs.ldf) ids.push(await readSourceIdentity(inputs.ldf, 'ldf'));
       for (const t of trn) appendAll(ids, (await readSourceIdentities(t, 'trn')));
-      const check = assertOneDatabase(ids);
+      // a full/differential set of another database in a --trn file is left out (noted above), not checked
+      const check = assertOneDatabase(withoutOtherDatabaseSets(ids).kept);
       if (ids.length > 1) {
         const unchecked = [...check.unchecked.map(uncheckedIdentityNote), ...check.otherNames];
         appendAll(identityNotes, unchecked);
@@ -1212,7 +1229,7 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
       if (mdfs.length === 0 && baks.length === 0) {
         // a full backup set left out of a --trn file (everything appended to one file) is the
         // metadata at hand: named first, as the way on the CLI takes (--bak F --position N)
-        const full = inputs.backupAdvice?.noMetadata === undefined ? leftOutSets.find((x) => x.header.backupType === 'full') : undefined;
+        const full = inputs.backupAdvice?.noMetadata === undefined ? leftOutSets.find((x) => x.header.backupType === 'full' && !otherDatabaseSets.has(`${x.file}#${x.position}`)) : undefined;
         const atHand = full ? `${full.file} (backup set ${full.position}) is a full backup of this database: give --bak ${full.file} --position ${full.position} beside --trn; or ` : '';
         throw new InputError('INPUT_NO_METADATA', `no table metadata: ${atHand}${inputs.backupAdvice?.noMetadata ?? NO_METADATA_ADVICE}`);
       }
