@@ -102,7 +102,7 @@ export function choosePosition(path: string, layout: MtfLayout, position?: numbe
  * backup under another name (both full backups) are refused: refused as a data file given twice is.
  * Throws InputError INPUT_BAD_OPTION naming the file (by path, as written, resolved or through a link).
  */
-export function assertEachBackupOnce(paths: readonly string[], position?: number | readonly number[]): void {
+export function assertEachBackupOnce(paths: readonly string[], position?: number | readonly number[], advice: Pick<BackupAdvice, 'positionList' | 'position' | 'bakOption'> = {}): void {
   const list = Array.isArray(position) ? (position as readonly number[]) : undefined;
   for (const [i, p] of paths.entries()) {
     // one file given twice with a set number each (`--bak ALL.bak ALL.bak --position 1,2`): two backups
@@ -111,14 +111,21 @@ export function assertEachBackupOnce(paths: readonly string[], position?: number
       const again = paths[j]!;
       const what = again === p ? `${p} is given more than once` : `${p} and ${again} are one file, given twice`;
       if (list) throw new InputError('INPUT_BAD_OPTION', `${what} with the same backup set number (${list[i]}): one backup set read twice; give each set once (--position ${list.join(',')} gives the set of each --bak file in order)`, { file: again });
-      throw new InputError('INPUT_BAD_OPTION', `${what}: give each backup file once (a full backup, every stripe of a striped one, then differentials based on it; a full and a differential that are two sets of one file: the file twice, --position with a number for each, --bak ${p} ${p} --position 1,2)`, { file: again });
+      const bak = advice.bakOption ?? '--bak';
+      const pos = advice.position ?? '--position';
+      // the file twice with a set number each is the way only where the caller takes a list (dump,
+      // diff); scan and log read one set of a file, and the list form there is refused: dead-end advice
+      const twoSets = advice.positionList
+        ? `a full and a differential that are two sets of one file: the file twice, ${pos} with a number for each, ${bak} ${p} ${p} ${pos} 1,2`
+        : `a file of several backup sets is read one set at a time here: ${bak} ${p} ${pos} N; rowback dump and diff take a full and a differential that are two sets of one file, ${bak} ${p} ${p} ${pos} 1,2`;
+      throw new InputError('INPUT_BAD_OPTION', `${what}: give each backup file once (a full backup, every stripe of a striped one, then differentials based on it; ${twoSets})`, { file: again });
     }
   }
 }
 
 export function openBackupPages(paths: string[], position?: number | readonly number[], check?: (headers: BackupHeader[], advice: BackupAdvice) => void, advice: BackupAdvice = {}): PageSource {
   if (Array.isArray(position) && position.length !== paths.length) throw new InputError('INPUT_BAD_OPTION', `${advice.position ?? '--position'} gives ${position.length} backup set numbers for ${paths.length} backup files: one per file, in order`);
-  assertEachBackupOnce(paths, position);
+  assertEachBackupOnce(paths, position, advice);
   const layouts = paths.map((path, i) => ({ path, layout: readMtfLayout(path), position: positionOf(position, i) }));
   requireWholeMediaSet(layouts, advice);
   // Group stripes of one media set, keeping the order of first appearance.

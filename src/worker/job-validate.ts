@@ -211,7 +211,8 @@ async function validateUnconfined(spec: JobSpec, access: JobAccess): Promise<voi
       const inBak = isRowbackError(e) && (e.code === 'FORMAT_INCOMPLETE_MEDIA_SET' || (e.code === 'INPUT_BAD_OPTION' && /given (more than once|twice)/.test(e.message)))
         ? fieldOfFile(files.filter(([f]) => f.startsWith('bak')), e.location?.file)
         : undefined;
-      filesJobField(e, e instanceof InputError && (e.code === 'INPUT_SEVERAL_BACKUP_SETS' || e.code === 'INPUT_BAD_OPTION') && /position/.test(e.message) ? 'position' : inBak ?? 'trn');
+      // the file given twice is named first: its advice names position too (the two-sets form), and the field was `position`
+      filesJobField(e, inBak ?? (e instanceof InputError && (e.code === 'INPUT_SEVERAL_BACKUP_SETS' || e.code === 'INPUT_BAD_OPTION') && /position/.test(e.message) ? 'position' : 'trn'));
     }
     try {
       // files of two databases in a job whose layouts come from its metadata alone (no mdf/bak): the

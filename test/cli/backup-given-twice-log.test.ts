@@ -31,6 +31,16 @@ describeCorpus('scan --bak with one backup file twice, or a stripe and its copy'
     const line = expectOneLineError(await cli('scan', '--bak', stripe(), stripe()), 'INPUT_BAD_OPTION');
     expect(line).toContain(`${stripe()} is given more than once`);
     expect(line).not.toContain('stripes of one backup');
+    // the way it names for scan is scan's own (one set of a file: --position N); the list form,
+    // which scan refuses as dump's, is named as dump's and diff's (it read as scan's: a dead end)
+    expect(line).toContain(`read one set at a time here: --bak ${stripe()} --position N; rowback dump and diff take`);
+    const list = expectOneLineError(await cli('scan', '--bak', stripe(), stripe(), '--position', '1,2'), 'INPUT_BAD_OPTION');
+    expect(list).toContain('dump');
+  });
+
+  it('dump --bak of the same file twice: the list form, which dump takes', async () => {
+    const line = expectOneLineError(await cli('dump', '--bak', stripe(), stripe(), '--table', 'dbo.Customers'), 'INPUT_BAD_OPTION');
+    expect(line).toContain(`the file twice, --position with a number for each, --bak ${stripe()} ${stripe()} --position 1,2`);
   });
 
   it('a stripe and its copy: both stripe 1 of the media set', async () => {

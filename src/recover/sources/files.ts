@@ -526,7 +526,7 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
   const bakProblems: unknown[] = [];
   // one backup file given twice, or two copies of one stripe: refused as such (they were called "the
   // stripes of one backup" below, when the log was to be read from the backups themselves)
-  assertEachBackupOnce(baks);
+  assertEachBackupOnce(baks, inputs.position, inputs.backupAdvice);
   for (const b of baks) {
     try {
       const layout = layoutOf(b);
