@@ -9,24 +9,18 @@
  * SYNTHETIC files made at test time from REAL corpus bytes (appendedBackupSet: RestoreTimeClean.bak
  * whole, then RestoreTimeClean2.bak, its differential, from its SSET block on). Never in the repo.
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { captureCli, expectOneLineError } from '../support/cli.js';
+import { captureCli, cliWithOutFile, expectOneLineError } from '../support/cli.js';
 import { corpusPath, describeCorpus } from '../support/corpus.js';
 import { appendedBackupSet } from '../support/appended-backup-set.js';
 import { StagingStore } from '../../src/staging/store.js';
 
 const captured = captureCli();
 let dir: string;
-let outs = 0;
-/** The command with `--out FILE`, FILE read back as `stdout`. */
-const cli = async (...argv: string[]) => {
-  const out = join(dir, `out-${++outs}`);
-  const r = await captured(...argv, '--out', out);
-  return { ...r, stdout: existsSync(out) ? readFileSync(out, 'utf8') : r.stdout };
-};
+const cli = cliWithOutFile(captured, () => dir);
 const rtc = (f: string) => corpusPath('appveyor-lab', 'RestoreTimeClean', f);
 const T = '2017-06-01T13:17:00';
 let both: string;

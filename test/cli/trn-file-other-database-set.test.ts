@@ -11,22 +11,17 @@
  * SYNTHETIC file made at test time from REAL corpus bytes (appendedBackupSet): StopAt.bak whole, then
  * RestoreTimeClean_1.trn's set appended as set 2. Never in the repo.
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { captureCli, expectOneLineError } from '../support/cli.js';
+import { captureCli, cliWithOutFile, expectOneLineError } from '../support/cli.js';
 import { corpusPath, describeCorpus } from '../support/corpus.js';
 import { appendedBackupSet } from '../support/appended-backup-set.js';
 
 const captured = captureCli();
 let dir: string;
-let outs = 0;
-const cli = async (...argv: string[]) => {
-  const out = join(dir, `out-${++outs}`);
-  const r = await captured(...argv, '--out', out);
-  return { ...r, stdout: existsSync(out) ? readFileSync(out, 'utf8') : r.stdout };
-};
+const cli = cliWithOutFile(captured, () => dir);
 const rtc = (f: string) => corpusPath('appveyor-lab', 'RestoreTimeClean', f);
 const stopAt = (f: string) => corpusPath('appveyor-lab', 'sql2008-backups', 'StopAt', f);
 let mixed: string;

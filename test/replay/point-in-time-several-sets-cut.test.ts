@@ -13,24 +13,18 @@
  * whole, then RestoreTimeClean_1/_2/_3.trn from their SSET blocks on), cut `keep` bytes into set 4
  * (_3.trn's own bytes), beside _3.trn's first `keep` bytes as a one-set file. Never in the repo.
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { captureCli, expectOneLineError } from '../support/cli.js';
+import { captureCli, cliWithOutFile, expectOneLineError } from '../support/cli.js';
 import { corpusPath, describeCorpus } from '../support/corpus.js';
 import { appendedBackupSet } from '../support/appended-backup-set.js';
 import { readMtfLayout } from '../../src/backup/mtf.js';
 
 const captured = captureCli();
 let dir: string;
-let outs = 0;
-/** The command with `--out FILE` (dump waits on its writes' callbacks, which the stdout mock never calls), FILE read back as `stdout`. */
-const cli = async (...argv: string[]) => {
-  const out = join(dir, `out-${++outs}`);
-  const r = await captured(...argv, '--out', out);
-  return { ...r, stdout: existsSync(out) ? readFileSync(out, 'utf8') : r.stdout };
-};
+const cli = cliWithOutFile(captured, () => dir);
 const rtc = (f: string) => corpusPath('appveyor-lab', 'RestoreTimeClean', f);
 const FULL = () => rtc('RestoreTimeClean.bak');
 const LOGS = () => ['RestoreTimeClean_1.trn', 'RestoreTimeClean_2.trn', 'RestoreTimeClean_3.trn'].map(rtc);

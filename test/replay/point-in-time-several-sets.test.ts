@@ -14,23 +14,17 @@
  * databases' log backups in one file, a set's SSET block damaged. Each result is checked against the
  * same backups given as single-set files: identical stdout.
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { captureCli, expectOneLineError } from '../support/cli.js';
+import { captureCli, cliWithOutFile, expectOneLineError } from '../support/cli.js';
 import { corpusPath, describeCorpus } from '../support/corpus.js';
 import { appendedBackupSet } from '../support/appended-backup-set.js';
 import { compareTableStates, comparisonRowSource } from '../../src/replay/compare.js';
 
 const captured = captureCli();
-let outs = 0;
-/** The command with `--out FILE` (dump and diff wait on their writes' callbacks, which the stdout mock never calls), FILE read back as `stdout`. */
-const cli = async (...argv: string[]) => {
-  const out = join(dir, `out-${++outs}`);
-  const r = await captured(...argv, '--out', out);
-  return { ...r, stdout: existsSync(out) ? readFileSync(out, 'utf8') : r.stdout };
-};
+const cli = cliWithOutFile(captured, () => dir);
 const rtc = (f: string) => corpusPath('appveyor-lab', 'RestoreTimeClean', f);
 const stopAt = (f: string) => corpusPath('appveyor-lab', 'sql2008-backups', 'StopAt', f);
 const FULL = () => rtc('RestoreTimeClean.bak');

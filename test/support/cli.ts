@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, expect, vi } from 'vitest';
@@ -34,6 +35,20 @@ export function captureCli(): (...argv: string[]) => Promise<CliResult> {
     process.exitCode = undefined;
     const code = await main(argv);
     return { code, stdout: out, stderr: err };
+  };
+}
+
+/**
+ * `captured` (captureCli's runner) with `--out FILE` appended, FILE a new file in `dir()` for each
+ * call, read back as `stdout` (dump waits on its writes' callbacks, which captureCli's stdout mock
+ * never calls); the stdout captured when the command wrote no FILE (a refusal).
+ */
+export function cliWithOutFile(captured: (...argv: string[]) => Promise<CliResult>, dir: () => string): (...argv: string[]) => Promise<CliResult> {
+  let outs = 0;
+  return async (...argv: string[]) => {
+    const out = join(dir(), `out-${++outs}`);
+    const r = await captured(...argv, '--out', out);
+    return { ...r, stdout: existsSync(out) ? readFileSync(out, 'utf8') : r.stdout };
   };
 }
 
