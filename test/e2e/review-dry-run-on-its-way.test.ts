@@ -9,29 +9,18 @@
  */
 import { expect, it } from 'vitest';
 import type { Route } from 'playwright-core';
-import { reviewDesk, stagedJob } from '../support/review-desk.js';
+import { threeApprovedRowsDesk } from '../support/review-desk.js';
 import { browserDescribe, signIn } from '../support/browser.js';
 import { corpusAvailable } from '../support/corpus.js';
-import type { ConfiguredTargetSpec } from '../../src/api/targets.js';
-import { corpusRows } from '../staging/fixtures.js';
 
 const describeBrowser = browserDescribe(corpusAvailable);
 
 describeBrowser('review page: a dry run answered after the target changed', () => {
-  let jobId = 0;
-  const targets: Record<string, ConfiguredTargetSpec> = { side: { connectionString: 'Server=side-sql;User Id=rb;Password=s3cret-side;Database=CRM_restore' } };
-  const desk = reviewDesk('rowback-e2e-dry-on-its-way-', {
-    target: true,
-    stage: ({ store }) => {
-      const all = corpusRows(60);
-      jobId = stagedJob(store, all.filter((r) => r.table === all[0].table).slice(0, 3), { description: 'three' });
-      store.setJobCompleteness(jobId, [], []);
-      store.decide(jobId, { actor: 'rafael', decision: 'approve', reason: 'deleted by the cleanup', all: true });
-    },
-    app: ({ target }) => ({ targets, connectTarget: () => target }),
-  });
+  const set = threeApprovedRowsDesk('rowback-e2e-dry-on-its-way-');
+  const desk = set.desk;
 
   it('Target set to none while the dry run against side was on its way: no Run offered, the line says to generate again', async () => {
+    const jobId = set.jobId();
     const { page, base, operator } = desk;
     await signIn(page, base, operator);
     await page.locator(`#job-list li[data-job="${jobId}"]`).click();

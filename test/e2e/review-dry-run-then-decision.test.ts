@@ -9,30 +9,18 @@
  * the target is the desk's FakeTarget. No chromium: a FAILURE under CI=true, a loud skip elsewhere.
  */
 import { expect, it } from 'vitest';
-import { reviewDesk, stagedJob } from '../support/review-desk.js';
+import { threeApprovedRowsDesk } from '../support/review-desk.js';
 import { browserDescribe, signIn } from '../support/browser.js';
 import { corpusAvailable } from '../support/corpus.js';
-import type { ConfiguredTargetSpec } from '../../src/api/targets.js';
-import { corpusRows } from '../staging/fixtures.js';
 
 const describeBrowser = browserDescribe(corpusAvailable);
 
 describeBrowser('review page: a decision after a dry run', () => {
-  let jobId = 0;
-  const targets: Record<string, ConfiguredTargetSpec> = { side: { connectionString: 'Server=side-sql;User Id=rb;Password=s3cret-side;Database=CRM_restore' } };
-  const desk = reviewDesk('rowback-e2e-dry-then-decide-', {
-    target: true,
-    stage: ({ store }) => {
-      // three rows of the one table the desk's target holds (the corpus examples cycle through tables)
-      const all = corpusRows(60);
-      jobId = stagedJob(store, all.filter((r) => r.table === all[0].table).slice(0, 3), { description: 'three' });
-      store.setJobCompleteness(jobId, [], []);
-      store.decide(jobId, { actor: 'rafael', decision: 'approve', reason: 'deleted by the cleanup', all: true });
-    },
-    app: ({ target }) => ({ targets, connectTarget: () => target }),
-  });
+  const set = threeApprovedRowsDesk('rowback-e2e-dry-then-decide-');
+  const desk = set.desk;
 
   it("replaces the dry run's line: generate it again; a new dry run plans the rows approved now", async () => {
+    const jobId = set.jobId();
     const { page, base, reviewer } = desk;
     await signIn(page, base, reviewer);
     await page.locator(`#job-list li[data-job="${jobId}"]`).click();

@@ -7,29 +7,18 @@
  */
 import { expect, it } from 'vitest';
 import type { Route } from 'playwright-core';
-import { reviewDesk, stagedJob } from '../support/review-desk.js';
+import { threeApprovedRowsDesk } from '../support/review-desk.js';
 import { browserDescribe, signIn } from '../support/browser.js';
 import { corpusAvailable } from '../support/corpus.js';
-import type { ConfiguredTargetSpec } from '../../src/api/targets.js';
-import { corpusRows } from '../staging/fixtures.js';
 
 const describeBrowser = browserDescribe(corpusAvailable);
 
 describeBrowser("review page: the runs table is the newest list's", () => {
-  let jobId = 0;
-  const targets: Record<string, ConfiguredTargetSpec> = { side: { connectionString: 'Server=side-sql;User Id=rb;Password=s3cret-side;Database=CRM_restore' } };
-  const desk = reviewDesk('rowback-e2e-runs-newest-', {
-    target: true,
-    stage: ({ store }) => {
-      const all = corpusRows(60);
-      jobId = stagedJob(store, all.filter((r) => r.table === all[0].table).slice(0, 3), { description: 'three' });
-      store.setJobCompleteness(jobId, [], []);
-      store.decide(jobId, { actor: 'rafael', decision: 'approve', reason: 'deleted by the cleanup', all: true });
-    },
-    app: ({ target }) => ({ targets, connectTarget: () => target }),
-  });
+  const set = threeApprovedRowsDesk('rowback-e2e-runs-newest-');
+  const desk = set.desk;
 
   it("a dry run made while the opening's list was on its way is in the table", async () => {
+    const jobId = set.jobId();
     const { page, base, operator } = desk;
     let armed = true;
     const match = (u: URL) => u.pathname === `/api/jobs/${jobId}/reinsert-runs`;

@@ -172,3 +172,23 @@ export function stoppedRunDesk(prefix: string, o: { rows: number; run?: Record<s
     ...(o.served ? { served: o.served } : {}),
   });
 }
+
+/**
+ * A desk (reviewDesk, `prefix`) whose target `side` is the desk's FakeTarget, staging one job of three
+ * rows of the one table that target holds (the corpus examples cycle through tables), all approved by
+ * rafael, its scan whole: the set-up of the dry-run and run tests. `jobId()` is the job's id once staged.
+ */
+export function threeApprovedRowsDesk(prefix: string): { desk: ReviewDesk; jobId: () => number } {
+  let jobId = 0;
+  const desk = reviewDesk(prefix, {
+    target: true,
+    stage: ({ store }) => {
+      const all = corpusRows(60);
+      jobId = stagedJob(store, all.filter((r) => r.table === all[0]!.table).slice(0, 3), { description: 'three' });
+      store.setJobCompleteness(jobId, [], []);
+      store.decide(jobId, { actor: 'rafael', decision: 'approve', reason: 'deleted by the cleanup', all: true });
+    },
+    app: ({ target }) => ({ targets: SIDE_TARGETS, connectTarget: () => target }),
+  });
+  return { desk, jobId: () => jobId };
+}
