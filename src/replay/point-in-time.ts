@@ -62,7 +62,7 @@ import { chainVlfBoundaryGaps } from '../backup/chain-boundary.js';
 import { openBackupPages, choosePosition } from '../backup/open.js';
 import { readBackupHeader } from '../backup/header.js';
 import { lastEnding, logSetsEndingPast } from '../backup/later-log-sets.js';
-import { BACKUP_HEADER_WARNING, headerCopiesProblem, headerWarnings, readMtfLayout } from '../backup/mtf.js';
+import { BACKUP_HEADER_WARNING, headerCopiesProblem, headerWarnings, readMtfLayout, type MtfLayout } from '../backup/mtf.js';
 import { readDataFileMetadata } from '../datafile/metadata.js';
 import { PageReader, pageFileMemo, pageFileOf, type PageReadStats } from '../datafile/page-reader.js';
 import type { PageSource } from '../datafile/page-source.js';
@@ -365,6 +365,34 @@ function fullSetsInSameFile(read: readonly GivenSet[], sets: readonly BackupSetR
   return out;
 }
 
+/**
+ * The `--bak FULL DIFF --position N,M` form that reads the differential set `p` of the --trn file
+ * `path` beside its full backup (HEADERONLY DifferentialBaseGUID = the full's BackupSetGUID): the
+ * --bak set that is that full backup (its file and set number, from `bakSets`' `file#position`
+ * keys), else a full set of `path` itself, else `FULL.bak` standing for a file not given. It advised
+ * `--bak FULL.bak F --position 1,N` whatever was at hand: with the full backup set 1 of F, or the
+ * --bak file given, a file the DBA does not have. `flag`: the caller's position option (diff's later
+ * side `--after-position`, whose files are `--after-bak`). A header that cannot be read is skipped.
+ */
+function differentialListAdvice(path: string, layout: MtfLayout, p: number, baseGuid: string | null, bakSets: ReadonlyMap<string, { file: string; backupSetGuid: string | null }>, flag: string): string {
+  const bak = flag === '--after-position' ? '--after-bak' : '--bak';
+  const form = (file: string, q: number | string) => `${bak} ${file} ${path} ${flag} ${q},${p}`;
+  if (baseGuid) {
+    for (const [key, b] of bakSets) {
+      if (b.backupSetGuid?.toUpperCase() === baseGuid.toUpperCase()) return form(b.file, Number(key.slice(key.lastIndexOf('#') + 1)) || 1);
+    }
+    for (let q = 1; q <= layout.sets; q++) {
+      try {
+        const f = readBackupHeader(path, layout, q);
+        if (f.backupType === 'full' && f.backupSetGuid?.toUpperCase() === baseGuid.toUpperCase()) return `${form(path, q)} (its full backup is backup set ${q} of the same file)`;
+      } catch {
+        // a header that cannot be read: not this one
+      }
+    }
+  }
+  return `${form('FULL.bak', 'N')}, FULL.bak the full backup it is based on${baseGuid ? ` (BackupSetGUID ${baseGuid})` : ''}`;
+}
+
 interface GivenSet {
   set: BackupSetRecord;
   /** `--bak` (a full or differential backup to start from) or `--trn` (a log backup of the chain). */
@@ -454,7 +482,7 @@ function setsOf(path: string, role: 'bak' | 'trn', position: number | undefined,
       // a differential: the replay goes from the full backup through the log backups without it, and
       // as a base it needs its full backup beside it (`--bak F --position N` of it alone is refused
       // INPUT_DIFFERENTIAL_WITHOUT_FULL); dump, diff and restore jobs take a set number per --bak file (`--position 1,N`)
-      else if (h.backupType === 'differential') skippedNotes.push(`${lead} (a differential backup neither breaks nor joins the log chain, so no log is lost; the replay does not start from it: a differential is read only beside its full backup; rowback dump starts from it given both with a set number each, --bak FULL.bak ${path} --position 1,${p})`);
+      else if (h.backupType === 'differential') skippedNotes.push(`${lead} (a differential backup neither breaks nor joins the log chain, so no log is lost; the replay does not start from it: a differential is read only beside its full backup; rowback dump starts from it given both with a set number each, ${differentialListAdvice(path, layout, p, h.differentialBaseGuid, bakSets, positionFlag)})`);
       else skippedNotes.push(`${lead} (a full backup neither breaks nor joins the log chain, so no log is lost; give it with --bak ${path} --position ${p} to start from it)`);
       continue;
     }
