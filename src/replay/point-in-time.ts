@@ -432,7 +432,7 @@ interface GivenSet {
  * (FORMAT_BAD_BACKUP_HEADER) only its own set, a WARNING only its own set's.
  * Throws what readMtfLayout, choosePosition and readBackupHeader throw.
  */
-function setsOf(path: string, role: 'bak' | 'trn', position: number | undefined, positionFlag: string, bakSets: ReadonlyMap<string, { file: string; backupSetGuid: string | null; bindingId?: string | null; familyGuid?: string | null }>, skippedNotes: string[], hidden: string[], otherDatabaseNotes: string[] = skippedNotes): GivenSet[] {
+function setsOf(path: string, role: 'bak' | 'trn', position: number | undefined, positionFlag: string, bakSets: ReadonlyMap<string, { file: string; backupSetGuid: string | null; bindingId?: string | null; familyGuid?: string | null }>, skippedNotes: string[], hidden: string[], otherDatabaseNotes: string[] = skippedNotes, differentialNotes: string[] = []): GivenSet[] {
   const layout = readMtfLayout(path);
   let positions: number[];
   if (role === 'bak' || layout.sets <= 1) {
@@ -482,7 +482,11 @@ function setsOf(path: string, role: 'bak' | 'trn', position: number | undefined,
       // a differential: the replay goes from the full backup through the log backups without it, and
       // as a base it needs its full backup beside it (`--bak F --position N` of it alone is refused
       // INPUT_DIFFERENTIAL_WITHOUT_FULL); dump, diff and restore jobs take a set number per --bak file (`--position 1,N`)
-      else if (h.backupType === 'differential') skippedNotes.push(`${lead} (a differential backup neither breaks nor joins the log chain, so no log is lost; the replay does not start from it: a differential is read only beside its full backup; rowback dump starts from it given both with a set number each, ${differentialListAdvice(path, layout, p, h.differentialBaseGuid, bakSets, positionFlag)})`);
+      else if (h.backupType === 'differential') {
+        const note = `${lead} (a differential backup neither breaks nor joins the log chain, so no log is lost; the replay does not start from it: a differential is read only beside its full backup; rowback dump starts from it given both with a set number each, ${differentialListAdvice(path, layout, p, h.differentialBaseGuid, bakSets, positionFlag)})`;
+        skippedNotes.push(note);
+        differentialNotes.push(note);
+      }
       else skippedNotes.push(`${lead} (a full backup neither breaks nor joins the log chain, so no log is lost; give it with --bak ${path} --position ${p} to start from it)`);
       continue;
     }
@@ -663,7 +667,11 @@ export async function replayTablesOutcomes(inputs: ReplayTablesInputs): Promise<
     }
   });
   const bakSets = new Map(baks.map((x) => [`${realPath(x.set.devices[0]!)}#${x.set.position}`, { file: x.set.devices[0]!, backupSetGuid: x.set.backupSetGuid, bindingId: x.set.bindingId, familyGuid: x.set.familyGuid }] as const));
-  const all = [...baks, ...inputs.trn.flatMap((f) => setsOf(f, 'trn', undefined, flag, bakSets, skippedSets, hidden, otherDatabaseSets))];
+  // differential sets of the --trn files, left out of the chain: said with a refusal of the chain too
+  // (a gap the differential bridges was refused 'find the log backups … or a differential backup …
+  // (msdb.dbo.backupset: type I …)' with that differential in the file given, unsaid)
+  const differentialSets: string[] = [];
+  const all = [...baks, ...inputs.trn.flatMap((f) => setsOf(f, 'trn', undefined, flag, bakSets, skippedSets, hidden, otherDatabaseSets, differentialSets))];
   // A log backup given twice, one copy cut short in its log stream or with damaged closing blocks
   // and one whole: the whole one is read. The chain takes either of two copies of one LSN range
   // (chain.ts pickLog: the first given), and once a cut copy was no longer left out as damaged it was
@@ -705,6 +713,7 @@ export async function replayTablesOutcomes(inputs: ReplayTablesInputs): Promise<
     // refusal said "find it and give it with the others", the DBA sent looking elsewhere for a backup
     // at hand; the way is the file twice, a set number each
     if (isRowbackError(e) && e.code === 'INPUT_RESTORE_NO_FULL') appendAll(more, fullSetsInSameFile(read, sets, flag));
+    if (isRowbackError(e)) appendAll(more, differentialSets);
     if ((hidden.length || more.length) && isRowbackError(e)) e.message += `; note: ${[...hidden, ...more].join('; ')}`;
     throw e;
   }

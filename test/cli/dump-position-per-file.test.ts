@@ -94,6 +94,19 @@ describeCorpus('dump --bak F F --position 1,2: a full and a differential that ar
     expect(followed.stdout).toBe(files.stdout);
   }, 60_000);
 
+  it('a gap the differential set of the --trn file bridges (SYNTHETIC: RestoreTimeClean.bak, RestoreTimeClean2.bak, RestoreTimeClean2_1.trn in one file; --bak F --position 1 --trn F): the refusal names that set and the list form, which, followed literally, reads', async () => {
+    const T = '2017-06-01T13:17:00';
+    const all = join(dir, 'full-diff-log.bak');
+    writeFileSync(all, appendedBackupSet(rtc('RestoreTimeClean.bak'), rtc('RestoreTimeClean2.bak'), rtc('RestoreTimeClean2_1.trn')));
+    const refused = expectOneLineError(await cli('dump', '--bak', all, '--position', '1', '--trn', all, '--stop-at', T, '--table', 'dbo.steps'), 'INPUT_RESTORE_CHAIN_BROKEN');
+    expect(refused).toContain(`note: ${all} (FILE = 2) is a differential backup`);
+    expect(refused).toContain(`--bak ${all} ${all} --position 1,2)`);
+    const followed = await cli('dump', '--bak', all, all, '--position', '1,2', '--trn', all, '--stop-at', T, '--table', 'dbo.steps');
+    expect(followed.code, followed.stderr).toBe(0);
+    const files = await cli('dump', '--bak', rtc('RestoreTimeClean.bak'), rtc('RestoreTimeClean2.bak'), '--trn', rtc('RestoreTimeClean2_1.trn'), '--stop-at', T, '--table', 'dbo.steps');
+    expect(followed.stdout).toBe(files.stdout);
+  }, 60_000);
+
   it('refused in one line: a list of the wrong length, one set given twice, the file twice without a list; the differential alone names the list form', async () => {
     expect(expectOneLineError(await cli('dump', '--bak', both, '--position', '1,2', '--table', 'dbo.steps'), 'INPUT_BAD_OPTION')).toContain(`--position 1,2 gives 2 backup set numbers for 1 --bak file (${both})`);
     expect(expectOneLineError(await cli('dump', '--bak', both, both, '--position', '1,2,3', '--table', 'dbo.steps'), 'INPUT_BAD_OPTION')).toContain('gives 3 backup set numbers for 2 --bak files');
