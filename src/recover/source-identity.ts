@@ -470,7 +470,16 @@ export function assertBackupSet(headers: BackupSetHeader[], advice: BackupAdvice
         { file: first.file },
       );
     }
-    const instead = advice.differentialWithoutFull ?? `give it first (--bak FULL.bak ${first.file})`;
+    let instead = advice.differentialWithoutFull ?? `give it first (--bak FULL.bak ${first.file})`;
+    // its file holds several sets: `--bak FULL.bak DIFF` alone is refused for want of a set number
+    // (INPUT_SEVERAL_BACKUP_SETS), and one number picks the set of every file: the list form, one
+    // per file (dump, diff), or, where one number is read (scan), the commands that take it
+    if ((first.backupSets ?? 1) > 1 && first.position !== undefined) {
+      const opt = advice.position ?? '--position';
+      instead += advice.positionList
+        ? `, with a set number for each file, in order: ${opt} N,${first.position} (N the full backup's set in FULL.bak, 1 if it holds one)`
+        : `; ${first.file} holds ${first.backupSets} backup sets, and one ${opt} picks the set of every file: rowback dump and diff take one per file (--bak FULL.bak ${first.file} --position N,${first.position})`;
+    }
     throw new InputError('INPUT_DIFFERENTIAL_WITHOUT_FULL', `${missingFull(first)}; ${instead}`, { file: first.file });
   }
   for (const d of rest) {
