@@ -431,7 +431,9 @@ function setOf(h: BackupSetHeader): string {
  * - `INPUT_NOT_A_DATABASE_BACKUP`: a log backup given where pages are needed.
  */
 export function assertBackupSet(headers: BackupSetHeader[], advice: BackupAdvice = {}): void {
-  assertOneDatabase(headers.map((h) => ({ file: h.file, role: 'bak' as const, bindingId: h.bindingId, databaseName: h.databaseName, familyGuid: h.familyGuid ?? null })));
+  // each set of a file of several named by its number: two sets of one file (--bak F F --position 1,2)
+  // were refused as 'backup F (database A) and backup F (database B)', one path twice
+  assertOneDatabase(headers.map((h) => ({ file: h.file, role: 'bak' as const, bindingId: h.bindingId, databaseName: h.databaseName, familyGuid: h.familyGuid ?? null, ...(h.backupSets !== undefined && h.backupSets > 1 && h.position !== undefined ? { set: h.position } : {}) })));
   for (const h of headers) {
     if (h.backupType === 'log') {
       // a log set of a file that holds a database backup set too (BACKUP DATABASE and BACKUP LOG

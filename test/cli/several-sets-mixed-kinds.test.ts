@@ -135,6 +135,13 @@ describeCorpus('several backup sets of different kinds in one file', () => {
     expect(scan).toContain(`rowback dump and diff take one per file (--bak FULL.bak ${shared} --position N,2)`);
   });
 
+  it('two sets of one file of two databases (--bak F F --position 1,2; SYNTHETIC: REAL StopAt.bak with RestoreTimeClean2.bak appended): refused naming each set, not one path twice', async () => {
+    const shared = join(dir, 'other-full-then-diff-2.bak');
+    writeFileSync(shared, appendedBackupSet(corpusPath('appveyor-lab', 'sql2008-backups', 'StopAt', 'StopAt.bak'), rtc('RestoreTimeClean2.bak')));
+    const line = expectOneLineError(await cli('dump', '--bak', shared, shared, '--position', '1,2', '--table', 'dbo.steps'), 'INPUT_MIXED_DATABASES');
+    expect(line).toContain(`${shared} (backup set 1) (database StopAt) and backup ${shared} (backup set 2) (database RestoreTimeClean)`);
+  });
+
   it('scan --bak FILE --position 1 of a file whose later sets are log backups: says they are there and not read (even with --quiet)', async () => {
     // before: "0 row(s) recovered" and "why no rows", nothing of sets 2-4, the very log a delete made
     // after the full backup is in
