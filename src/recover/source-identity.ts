@@ -431,7 +431,9 @@ function setOf(h: BackupSetHeader): string {
  * - `INPUT_NOT_A_DATABASE_BACKUP`: a log backup given where pages are needed.
  */
 export function assertBackupSet(headers: BackupSetHeader[], advice: BackupAdvice = {}): void {
-  assertOneDatabase(headers.map((h) => ({ file: h.file, role: 'bak' as const, bindingId: h.bindingId, databaseName: h.databaseName, familyGuid: h.familyGuid ?? null })));
+  // each set of a file of several named by its number: two sets of one file (--bak F F --position 1,2)
+  // were refused as 'backup F (database A) and backup F (database B)', one path twice
+  assertOneDatabase(headers.map((h) => ({ file: h.file, role: 'bak' as const, bindingId: h.bindingId, databaseName: h.databaseName, familyGuid: h.familyGuid ?? null, ...(h.backupSets !== undefined && h.backupSets > 1 && h.position !== undefined ? { set: h.position } : {}) })));
   for (const h of headers) {
     if (h.backupType === 'log') {
       // a log set of a file that holds a database backup set too (BACKUP DATABASE and BACKUP LOG
@@ -470,7 +472,16 @@ export function assertBackupSet(headers: BackupSetHeader[], advice: BackupAdvice
         { file: first.file },
       );
     }
-    const instead = advice.differentialWithoutFull ?? `give it first (--bak FULL.bak ${first.file})`;
+    let instead = advice.differentialWithoutFull ?? `give it first (--bak FULL.bak ${first.file})`;
+    // its file holds several sets: `--bak FULL.bak DIFF` alone is refused for want of a set number
+    // (INPUT_SEVERAL_BACKUP_SETS), and one number picks the set of every file: the list form, one
+    // per file (dump, diff), or, where one number is read (scan), the commands that take it
+    if ((first.backupSets ?? 1) > 1 && first.position !== undefined) {
+      const opt = advice.position ?? '--position';
+      instead += advice.positionList
+        ? `, with a set number for each file, in order: ${opt} N,${first.position} (N the full backup's set in FULL.bak, 1 if it holds one)`
+        : `; ${first.file} holds ${first.backupSets} backup sets, and one ${opt} picks the set of every file: rowback dump and diff take one per file (--bak FULL.bak ${first.file} --position N,${first.position})`;
+    }
     throw new InputError('INPUT_DIFFERENTIAL_WITHOUT_FULL', `${missingFull(first)}; ${instead}`, { file: first.file });
   }
   for (const d of rest) {

@@ -62,7 +62,7 @@ import { chainVlfBoundaryGaps } from '../backup/chain-boundary.js';
 import { openBackupPages, choosePosition } from '../backup/open.js';
 import { readBackupHeader } from '../backup/header.js';
 import { lastEnding, logSetsEndingPast } from '../backup/later-log-sets.js';
-import { BACKUP_HEADER_WARNING, headerCopiesProblem, headerWarnings, readMtfLayout } from '../backup/mtf.js';
+import { BACKUP_HEADER_WARNING, headerCopiesProblem, headerWarnings, readMtfLayout, type MtfLayout } from '../backup/mtf.js';
 import { readDataFileMetadata } from '../datafile/metadata.js';
 import { PageReader, pageFileMemo, pageFileOf, type PageReadStats } from '../datafile/page-reader.js';
 import type { PageSource } from '../datafile/page-source.js';
@@ -365,6 +365,34 @@ function fullSetsInSameFile(read: readonly GivenSet[], sets: readonly BackupSetR
   return out;
 }
 
+/**
+ * The `--bak FULL DIFF --position N,M` form that reads the differential set `p` of the --trn file
+ * `path` beside its full backup (HEADERONLY DifferentialBaseGUID = the full's BackupSetGUID): the
+ * --bak set that is that full backup (its file and set number, from `bakSets`' `file#position`
+ * keys), else a full set of `path` itself, else `FULL.bak` standing for a file not given. It advised
+ * `--bak FULL.bak F --position 1,N` whatever was at hand: with the full backup set 1 of F, or the
+ * --bak file given, a file the DBA does not have. `flag`: the caller's position option (diff's later
+ * side `--after-position`, whose files are `--after-bak`). A header that cannot be read is skipped.
+ */
+function differentialListAdvice(path: string, layout: MtfLayout, p: number, baseGuid: string | null, bakSets: ReadonlyMap<string, { file: string; backupSetGuid: string | null }>, flag: string): string {
+  const bak = flag === '--after-position' ? '--after-bak' : '--bak';
+  const form = (file: string, q: number | string) => `${bak} ${file} ${path} ${flag} ${q},${p}`;
+  if (baseGuid) {
+    for (const [key, b] of bakSets) {
+      if (b.backupSetGuid?.toUpperCase() === baseGuid.toUpperCase()) return form(b.file, Number(key.slice(key.lastIndexOf('#') + 1)) || 1);
+    }
+    for (let q = 1; q <= layout.sets; q++) {
+      try {
+        const f = readBackupHeader(path, layout, q);
+        if (f.backupType === 'full' && f.backupSetGuid?.toUpperCase() === baseGuid.toUpperCase()) return `${form(path, q)} (its full backup is backup set ${q} of the same file)`;
+      } catch {
+        // a header that cannot be read: not this one
+      }
+    }
+  }
+  return `${form('FULL.bak', 'N')}, FULL.bak the full backup it is based on${baseGuid ? ` (BackupSetGUID ${baseGuid})` : ''}`;
+}
+
 interface GivenSet {
   set: BackupSetRecord;
   /** `--bak` (a full or differential backup to start from) or `--trn` (a log backup of the chain). */
@@ -404,7 +432,7 @@ interface GivenSet {
  * (FORMAT_BAD_BACKUP_HEADER) only its own set, a WARNING only its own set's.
  * Throws what readMtfLayout, choosePosition and readBackupHeader throw.
  */
-function setsOf(path: string, role: 'bak' | 'trn', position: number | undefined, positionFlag: string, bakSets: ReadonlyMap<string, { file: string; backupSetGuid: string | null; bindingId?: string | null; familyGuid?: string | null }>, skippedNotes: string[], hidden: string[], otherDatabaseNotes: string[] = skippedNotes): GivenSet[] {
+function setsOf(path: string, role: 'bak' | 'trn', position: number | undefined, positionFlag: string, bakSets: ReadonlyMap<string, { file: string; backupSetGuid: string | null; bindingId?: string | null; familyGuid?: string | null }>, skippedNotes: string[], hidden: string[], otherDatabaseNotes: string[] = skippedNotes, differentialNotes: string[] = []): GivenSet[] {
   const layout = readMtfLayout(path);
   let positions: number[];
   if (role === 'bak' || layout.sets <= 1) {
@@ -454,7 +482,11 @@ function setsOf(path: string, role: 'bak' | 'trn', position: number | undefined,
       // a differential: the replay goes from the full backup through the log backups without it, and
       // as a base it needs its full backup beside it (`--bak F --position N` of it alone is refused
       // INPUT_DIFFERENTIAL_WITHOUT_FULL); dump, diff and restore jobs take a set number per --bak file (`--position 1,N`)
-      else if (h.backupType === 'differential') skippedNotes.push(`${lead} (a differential backup neither breaks nor joins the log chain, so no log is lost; the replay does not start from it: a differential is read only beside its full backup; rowback dump starts from it given both with a set number each, --bak FULL.bak ${path} --position 1,${p})`);
+      else if (h.backupType === 'differential') {
+        const note = `${lead} (a differential backup neither breaks nor joins the log chain, so no log is lost; the replay does not start from it: a differential is read only beside its full backup; rowback dump starts from it given both with a set number each, ${differentialListAdvice(path, layout, p, h.differentialBaseGuid, bakSets, positionFlag)})`;
+        skippedNotes.push(note);
+        differentialNotes.push(note);
+      }
       else skippedNotes.push(`${lead} (a full backup neither breaks nor joins the log chain, so no log is lost; give it with --bak ${path} --position ${p} to start from it)`);
       continue;
     }
@@ -635,7 +667,11 @@ export async function replayTablesOutcomes(inputs: ReplayTablesInputs): Promise<
     }
   });
   const bakSets = new Map(baks.map((x) => [`${realPath(x.set.devices[0]!)}#${x.set.position}`, { file: x.set.devices[0]!, backupSetGuid: x.set.backupSetGuid, bindingId: x.set.bindingId, familyGuid: x.set.familyGuid }] as const));
-  const all = [...baks, ...inputs.trn.flatMap((f) => setsOf(f, 'trn', undefined, flag, bakSets, skippedSets, hidden, otherDatabaseSets))];
+  // differential sets of the --trn files, left out of the chain: said with a refusal of the chain too
+  // (a gap the differential bridges was refused 'find the log backups … or a differential backup …
+  // (msdb.dbo.backupset: type I …)' with that differential in the file given, unsaid)
+  const differentialSets: string[] = [];
+  const all = [...baks, ...inputs.trn.flatMap((f) => setsOf(f, 'trn', undefined, flag, bakSets, skippedSets, hidden, otherDatabaseSets, differentialSets))];
   // A log backup given twice, one copy cut short in its log stream or with damaged closing blocks
   // and one whole: the whole one is read. The chain takes either of two copies of one LSN range
   // (chain.ts pickLog: the first given), and once a cut copy was no longer left out as damaged it was
@@ -677,6 +713,7 @@ export async function replayTablesOutcomes(inputs: ReplayTablesInputs): Promise<
     // refusal said "find it and give it with the others", the DBA sent looking elsewhere for a backup
     // at hand; the way is the file twice, a set number each
     if (isRowbackError(e) && e.code === 'INPUT_RESTORE_NO_FULL') appendAll(more, fullSetsInSameFile(read, sets, flag));
+    if (isRowbackError(e)) appendAll(more, differentialSets);
     if ((hidden.length || more.length) && isRowbackError(e)) e.message += `; note: ${[...hidden, ...more].join('; ')}`;
     throw e;
   }

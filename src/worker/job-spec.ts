@@ -293,9 +293,12 @@ function describeSource(s: JobSpec): string {
     case 'restore': {
       const at = s.stopAt ? ` at ${s.stopAt}` : s.stopBeforeLsn ? ` before LSN ${s.stopBeforeLsn}` : '';
       const later = s.afterStopAt ? ` at ${s.afterStopAt}` : s.afterStopBeforeLsn ? ` before LSN ${s.afterStopBeforeLsn}` : '';
-      // one number: after the side's files, as before; an array: each backup file with its own set
-      const named = (files: string[], p: number | number[] | undefined) => (Array.isArray(p) ? files.map((f, i) => (i < p.length ? `${f} (backup set ${p[i]})` : f)).join(', ') : `${files.join(', ')}${p !== undefined ? ` (backup set ${p})` : ''}`);
-      return `${restoreJobTables(s).join(', ')}${at} (${named([...s.bak, ...(s.trn ?? [])], s.position)}) against ${named([...(s.afterMdf ?? []), ...(s.afterBak ?? []), ...(s.afterTrn ?? [])], s.afterPosition)}${later}`;
+      // one number: after the side's backup files (its log backups follow: every log backup set of a
+      // trn file is read, whatever the number; it was said after them, 'F, T (backup set 1)', T's
+      // set); an array: each backup file with its own set
+      const named = (files: string[], p: number | number[] | undefined) => (Array.isArray(p) ? files.map((f, i) => (i < p.length ? `${f} (backup set ${p[i]})` : f)).join(', ') : `${files.join(', ')}${p !== undefined && files.length ? ` (backup set ${p})` : ''}`);
+      const side = (first: string[], p: number | number[] | undefined, logs: string[] | undefined) => [named(first, p), ...(logs ?? [])].filter(Boolean).join(', ');
+      return `${restoreJobTables(s).join(', ')}${at} (${side(s.bak, s.position, s.trn)}) against ${side([...(s.afterMdf ?? []), ...(s.afterBak ?? [])], s.afterPosition, s.afterTrn)}${later}`;
     }
   }
 }

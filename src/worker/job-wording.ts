@@ -274,13 +274,30 @@ const rewritable = (s: string): boolean => s.length > 1 && (s.includes('--') || 
  */
 const QUOTED = /"(?:[^"\\\n]|\\.)*"|(?<![\w'])'[^'\n]*'(?![\w])|\[[^\]\n]*\]/g;
 
+/**
+ * `--bak F G --position 1,2` (or `--after-bak … --after-position …`): files (paths without spaces or
+ * values set aside, `\u0001N\u0002`) then a list of two or more set numbers.
+ */
+const POSITION_LIST = /(?<![\w-])--(after-)?bak ((?:[^\s;,()`]+ )+?)--(after-)?position (\d+(?:,\d+)+)(?![\w,])/g;
+
+/** One POSITION_LIST match as a restore job's fields: `"bak": ["F", "G"], "position": [1, 2]` (a set-aside value quoted as it stands). */
+function listAsFields(whole: string, afterBak: string | undefined, files: string, afterPosition: string | undefined, list: string): string {
+  if (!!afterBak !== !!afterPosition) return whole;
+  const names = files.trim().split(' ').map((x) => (/^\u0001\d+\u0002$/.test(x) ? `"${x}"` : JSON.stringify(x)));
+  const [bak, position] = afterBak ? ['afterBak', 'afterPosition'] : ['bak', 'position'];
+  return `"${bak}": [${names.join(', ')}], "${position}": [${list.split(',').join(', ')}]`;
+}
+
 /** jobWording's rewriting proper, on a text whose values are already set aside. */
 function rewordFlags(kind: JobWordingKind, text: string): string {
   const table = JOB_WORDING[kind];
   const byFlag = FLAGS_BY_KIND[kind];
   // a bare command (`rowback log --alloc-unit ID`) is put in backticks: advice to run it, flags and all
   const quoted = text.includes('rowback ') ? text.split('`').map((part, i) => (i % 2 === 1 ? part : part.replace(BARE_COMMAND, (cmd) => (/ --[a-z]/.test(cmd) ? `\`${cmd}\`` : cmd)))).join('`') : text;
-  let out = quoted;
+  // a restore job's files and set numbers as a list (`--bak F F --position 1,2`, the form dump and diff
+  // take): the job's arrays, which the API takes ("position": [1, 2]); word by word it read
+  // `bak F F position 1,2`, and "position": "1,2" is refused (a number or an array of numbers)
+  let out = kind === 'restore' ? quoted.split('`').map((part, i) => (i % 2 === 1 ? part : part.replace(POSITION_LIST, listAsFields))).join('`') : quoted;
   for (const p of table.phrases) {
     if (!out.includes(p.cli)) continue;
     out = out.split('`').map((part, i) => (i % 2 === 1 ? part : part.split(p.cli).join(p.job))).join('`');

@@ -106,6 +106,19 @@ describeCorpus('diff --bak F F --position 1,2 / --after-bak F F --after-position
     }
   }, 90_000);
 
+  it('staged with one number and log backups (--bak F --position 1 --trn T): the description names F\'s set, not the last log backup\'s', async () => {
+    const stage = join(dir, 'staged-one.db');
+    const r = await cli('diff', '--bak', rtc('RestoreTimeClean.bak'), '--position', '1', '--trn', rtc('RestoreTimeClean_1.trn'), '--stop-at', '2017-06-01T13:02:00', '--after-bak', both, '--after-position', '1', '--table', 'dbo.steps', '--accept-older-later', '--stage', stage);
+    expect(r.code, r.stderr).toBe(0);
+    const store = new StagingStore(stage);
+    try {
+      const [job] = store.listJobs({ limit: 1 });
+      expect(job!.description).toContain(`(${rtc('RestoreTimeClean.bak')} (backup set 1), ${rtc('RestoreTimeClean_1.trn')}) against ${both} (backup set 1)`);
+    } finally {
+      store.close();
+    }
+  }, 90_000);
+
   it("refused in one line as dump refuses: a list of the wrong length, an empty item, one set given twice, a set the file lacks, each side in its own option's words", async () => {
     const later = ['--after-bak', rtc('RestoreTimeClean.bak'), rtc('RestoreTimeClean2.bak'), '--table', 'dbo.steps'];
     expect(expectOneLineError(await cli('diff', '--bak', both, '--position', '1,2', ...later), 'INPUT_BAD_OPTION')).toContain(`--position 1,2 gives 2 backup set numbers for 1 --bak file (${both})`);

@@ -63,7 +63,7 @@ describeCorpus('dump --bak F F --position 1,2: a full and a differential that ar
     writeFileSync(logsDiff, appendedBackupSet(rtc('RestoreTimeClean_1.trn'), rtc('RestoreTimeClean_2.trn'), rtc('RestoreTimeClean_3.trn'), rtc('RestoreTimeClean2.bak'), rtc('RestoreTimeClean2_1.trn')));
     const through = await cli('dump', '--bak', rtc('RestoreTimeClean.bak'), '--trn', logsDiff, '--stop-at', T, '--table', 'dbo.steps');
     expect(through.code, through.stderr).toBe(0);
-    expect(through.stderr).toContain(`rowback dump starts from it given both with a set number each, --bak FULL.bak ${logsDiff} --position 1,4`);
+    expect(through.stderr).toContain(`rowback dump starts from it given both with a set number each, --bak ${rtc('RestoreTimeClean.bak')} ${logsDiff} --position 1,4)`);
     const followed = await cli('dump', '--bak', rtc('RestoreTimeClean.bak'), logsDiff, '--position', '1,4', '--trn', logsDiff, '--stop-at', T, '--table', 'dbo.steps');
     expect(followed.code, followed.stderr).toBe(0);
     expect(followed.stderr).toContain(`→ differential ${logsDiff} (FILE = 4) → log ${logsDiff} (FILE = 5)`);
@@ -71,6 +71,34 @@ describeCorpus('dump --bak F F --position 1,2: a full and a differential that ar
     const values = (out: string) => out.trim().split('\n').map((l) => JSON.stringify((JSON.parse(l) as { values: unknown }).values));
     expect(values(followed.stdout)).toEqual(values(through.stdout));
     expect(values(followed.stdout)).toHaveLength(36);
+  }, 60_000);
+
+  it('a differential set in a --trn file whose full backup is set 1 of that same file (SYNTHETIC: RestoreTimeClean.bak, _1/_2/_3.trn, RestoreTimeClean2.bak, RestoreTimeClean2_1.trn in one file): the note names the file twice, not a FULL.bak the DBA does not have; followed literally, it starts from the differential', async () => {
+    const T = '2017-06-01T13:17:00';
+    const all = join(dir, 'full-logs-diff.bak');
+    writeFileSync(all, appendedBackupSet(rtc('RestoreTimeClean.bak'), rtc('RestoreTimeClean_1.trn'), rtc('RestoreTimeClean_2.trn'), rtc('RestoreTimeClean_3.trn'), rtc('RestoreTimeClean2.bak'), rtc('RestoreTimeClean2_1.trn')));
+    const through = await cli('dump', '--bak', all, '--position', '1', '--trn', all, '--stop-at', T, '--table', 'dbo.steps');
+    expect(through.code, through.stderr).toBe(0);
+    expect(through.stderr).toContain(`rowback dump starts from it given both with a set number each, --bak ${all} ${all} --position 1,5)`);
+    expect(through.stderr).not.toContain('FULL.bak');
+    const followed = await cli('dump', '--bak', all, all, '--position', '1,5', '--trn', all, '--stop-at', T, '--table', 'dbo.steps');
+    expect(followed.code, followed.stderr).toBe(0);
+    expect(followed.stderr).toContain(`chain: full ${all} (FILE = 1) → differential ${all} (FILE = 5) → log ${all} (FILE = 6)`);
+    const files = await cli('dump', '--bak', rtc('RestoreTimeClean.bak'), rtc('RestoreTimeClean2.bak'), '--trn', rtc('RestoreTimeClean2_1.trn'), '--stop-at', T, '--table', 'dbo.steps');
+    expect(followed.stdout).toBe(files.stdout);
+  }, 60_000);
+
+  it('a gap the differential set of the --trn file bridges (SYNTHETIC: RestoreTimeClean.bak, RestoreTimeClean2.bak, RestoreTimeClean2_1.trn in one file; --bak F --position 1 --trn F): the refusal names that set and the list form, which, followed literally, reads', async () => {
+    const T = '2017-06-01T13:17:00';
+    const all = join(dir, 'full-diff-log.bak');
+    writeFileSync(all, appendedBackupSet(rtc('RestoreTimeClean.bak'), rtc('RestoreTimeClean2.bak'), rtc('RestoreTimeClean2_1.trn')));
+    const refused = expectOneLineError(await cli('dump', '--bak', all, '--position', '1', '--trn', all, '--stop-at', T, '--table', 'dbo.steps'), 'INPUT_RESTORE_CHAIN_BROKEN');
+    expect(refused).toContain(`note: ${all} (FILE = 2) is a differential backup`);
+    expect(refused).toContain(`--bak ${all} ${all} --position 1,2)`);
+    const followed = await cli('dump', '--bak', all, all, '--position', '1,2', '--trn', all, '--stop-at', T, '--table', 'dbo.steps');
+    expect(followed.code, followed.stderr).toBe(0);
+    const files = await cli('dump', '--bak', rtc('RestoreTimeClean.bak'), rtc('RestoreTimeClean2.bak'), '--trn', rtc('RestoreTimeClean2_1.trn'), '--stop-at', T, '--table', 'dbo.steps');
+    expect(followed.stdout).toBe(files.stdout);
   }, 60_000);
 
   it('refused in one line: a list of the wrong length, one set given twice, the file twice without a list; the differential alone names the list form', async () => {

@@ -67,6 +67,21 @@ describeCorpus('rowback log of a file holding a database backup set and log back
     expect(three.stdout).toBe((await cli('log', LOGS()[1]!, '--format', 'csv')).stdout);
   });
 
+  it('full, differential, then a log backup taken after the differential (SYNTHETIC: RestoreTimeClean.bak, RestoreTimeClean2.bak, RestoreTimeClean2_1.trn): the full set\'s log, which no set printed holds, is not said to overlap them', async () => {
+    const fdl = join(dir, 'full-diff-log.bak');
+    writeFileSync(fdl, appendedBackupSet(rtc('RestoreTimeClean.bak'), rtc('RestoreTimeClean2.bak'), rtc('RestoreTimeClean2_1.trn')));
+    const r = await cli('log', fdl, '--format', 'csv');
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toBe((await cli('log', rtc('RestoreTimeClean2_1.trn'), '--format', 'csv')).stdout);
+    const note = r.stderr.split('\n').find((l) => l.includes('left out'))!;
+    // the differential's log (FirstLSN …ad:0026) meets set 3's (…ad:0001 to …c8:0001); the full's (…3e:00aa to …84:0001) does not
+    expect(note).toContain(`the log it holds for its own restore overlaps them: rowback log ${fdl} --position 2 prints it alone`);
+    expect(note).toContain(`set 1's log (LSN 00000019:0000003e:00aa to 00000019:00000084:0001) is in none of the log backup sets printed: rowback log ${fdl} --position 1 prints it`);
+    const one = await cli('log', fdl, '--position', '1', '--format', 'csv');
+    expect(one.code, one.stderr).toBe(0);
+    expect(one.stdout).toBe((await cli('log', rtc('RestoreTimeClean.bak'), '--format', 'csv')).stdout);
+  });
+
   it('a log backup file with a full backup appended after its log sets: its log sets read, the full one noted', async () => {
     const r = await cli('log', logsThenFull, '--format', 'csv');
     expect(r.code, r.stderr).toBe(0);

@@ -17,7 +17,7 @@
  * The files are MODIFIED copies written to a temp dir at test time from real corpus bytes (as in
  * backup-set-named.test.ts): one file whole, then another's set from its SSET block on.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -118,6 +118,28 @@ describeCorpus('several backup sets of different kinds in one file', () => {
   it('dump: a differential alone in its file keeps the advice to give its full backup first', async () => {
     const line = expectOneLineError(await cli('dump', '--bak', rtc('RestoreTimeClean2.bak'), '--all'), 'INPUT_DIFFERENTIAL_WITHOUT_FULL');
     expect(line).toContain(`give it first (--bak FULL.bak ${rtc('RestoreTimeClean2.bak')})`);
+  });
+
+  it('a differential set whose full backup is in another file (SYNTHETIC: REAL StopAt.bak, another database, with RestoreTimeClean2.bak appended as set 2): the advice gives a set number per file, which, followed with RestoreTimeClean.bak as FULL.bak, reads; scan names the commands that take it', async () => {
+    const shared = join(dir, 'other-full-then-diff.bak');
+    writeFileSync(shared, appendedBackupSet(corpusPath('appveyor-lab', 'sql2008-backups', 'StopAt', 'StopAt.bak'), rtc('RestoreTimeClean2.bak')));
+    const line = expectOneLineError(await cli('dump', '--bak', shared, '--position', '2', '--table', 'dbo.steps'), 'INPUT_DIFFERENTIAL_WITHOUT_FULL');
+    expect(line).toContain(`give it first (--bak FULL.bak ${shared}), with a set number for each file, in order: --position N,2`);
+    // dump waits on its writes' callbacks, which the stdout mock never calls: --out files
+    const followed = await cli('dump', '--bak', rtc('RestoreTimeClean.bak'), shared, '--position', '1,2', '--table', 'dbo.steps', '--out', join(dir, 'followed.ndjson'));
+    expect(followed.code, followed.stderr).toBe(0);
+    expect((await cli('dump', '--bak', rtc('RestoreTimeClean.bak'), rtc('RestoreTimeClean2.bak'), '--table', 'dbo.steps', '--out', join(dir, 'files.ndjson'))).code).toBe(0);
+    expect(readFileSync(join(dir, 'followed.ndjson'), 'utf8')).toBe(readFileSync(join(dir, 'files.ndjson'), 'utf8'));
+    expect(readFileSync(join(dir, 'followed.ndjson'), 'utf8').trim().split('\n')).toHaveLength(30);
+    const scan = expectOneLineError(await cli('scan', '--bak', shared, '--position', '2', '--trn', rtc('RestoreTimeClean2_1.trn')), 'INPUT_DIFFERENTIAL_WITHOUT_FULL');
+    expect(scan).toContain(`rowback dump and diff take one per file (--bak FULL.bak ${shared} --position N,2)`);
+  });
+
+  it('two sets of one file of two databases (--bak F F --position 1,2; SYNTHETIC: REAL StopAt.bak with RestoreTimeClean2.bak appended): refused naming each set, not one path twice', async () => {
+    const shared = join(dir, 'other-full-then-diff-2.bak');
+    writeFileSync(shared, appendedBackupSet(corpusPath('appveyor-lab', 'sql2008-backups', 'StopAt', 'StopAt.bak'), rtc('RestoreTimeClean2.bak')));
+    const line = expectOneLineError(await cli('dump', '--bak', shared, shared, '--position', '1,2', '--table', 'dbo.steps'), 'INPUT_MIXED_DATABASES');
+    expect(line).toContain(`${shared} (backup set 1) (database StopAt) and backup ${shared} (backup set 2) (database RestoreTimeClean)`);
   });
 
   it('scan --bak FILE --position 1 of a file whose later sets are log backups: says they are there and not read (even with --quiet)', async () => {

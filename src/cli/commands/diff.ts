@@ -479,7 +479,9 @@ function stageDiff(given: DiffOptions, sets: { position: BackupSetPositions | un
   return stageRestoreJob(opts.stage!, {
     spec,
     // as a restore job of the service describes itself (job-spec.ts describeSpec): every file of each side
-    description: `${d.table}${when} (${backupSetsNamed([...opts.bak, ...(opts.trn ?? [])], sets.position).replaceAll(' + ', ', ')}) against ${(opts.afterMdf ? opts.afterMdf.join(', ') : backupSetsNamed([...(opts.afterBak ?? []), ...(opts.afterTrn ?? [])], sets.afterPosition).replaceAll(' + ', ', '))}${later}: ${d.missing.length} missing, ${d.changed.length} changed${addedSay}`,
+    // the set named after each side's backup files, its log backups after it (every log backup set of a
+    // --trn file is read): one number after all of them read as the last log backup's set
+    description: `${d.table}${when} (${[backupSetsNamed(opts.bak, sets.position).replaceAll(' + ', ', '), ...(opts.trn ?? [])].join(', ')}) against ${(opts.afterMdf ? opts.afterMdf.join(', ') : [backupSetsNamed(opts.afterBak ?? [], sets.afterPosition).replaceAll(' + ', ', '), ...(opts.afterTrn ?? [])].filter(Boolean).join(', '))}${later}: ${d.missing.length} missing, ${d.changed.length} changed${addedSay}`,
     diff: d, layout, source,
     ...(reversed ? { note: `${earlier ? `${earlier}; ` : ''}${reversed}`, reversed: newer } : earlier ? { note: earlier } : {}),
     notes,

@@ -324,7 +324,27 @@ function planInputs(files: string[], position: number | undefined): LogInput[] {
       return `set ${s.position} a ${s.backupType} backup${db !== null ? ` of another database (${db})` : ''}`;
     }).join(', ');
     const ours = others.filter((s) => otherDatabase(s.position) === null);
-    const overlap = ours.length ? ` (the log ${ours.length > 1 ? 'each' : 'it'} holds for its own restore overlaps them: rowback log ${file} --position ${ours[0]!.position} prints ${ours.length > 1 ? 'one' : 'it'} alone)` : ` (rowback log ${file} --position ${others[0]!.position} prints its log alone)`;
+    // a database set's log overlaps the log backups printed only where its LSN range meets theirs
+    // (HEADERONLY FirstLSN..LastLSN): RestoreTimeClean.bak (…62…170 to …132…) beside
+    // RestoreTimeClean2_1.trn (…173… on) holds log none of them does, said 'overlaps them' and left unread
+    const dec = (l: { decimal: string } | undefined): bigint | null => (l && /^\d+$/.test(l.decimal) ? BigInt(l.decimal) : null);
+    const logSets = sets.filter((s) => positions.includes(s.position));
+    const meets = (s: (typeof sets)[number]): boolean => {
+      const a = dec(s.firstLsn);
+      const b = dec(s.lastLsn);
+      if (a === null || b === null) return true;
+      return logSets.some((l) => {
+        const c = dec(l.firstLsn);
+        const d = dec(l.lastLsn);
+        return c === null || d === null || (a < d && c < b);
+      });
+    };
+    const apart = ours.filter((s) => !meets(s));
+    const overlapping = ours.filter((s) => meets(s));
+    const apartSay = apart.map((s) => `set ${s.position}'s log (LSN ${s.firstLsn!.lsn} to ${s.lastLsn!.lsn}) is in none of the log backup sets printed: rowback log ${file} --position ${s.position} prints it`).join('; ');
+    const overlap = ours.length
+      ? ` (${[overlapping.length ? `the log ${overlapping.length > 1 ? 'each' : 'it'} holds for its own restore overlaps them: rowback log ${file} --position ${overlapping[0]!.position} prints ${overlapping.length > 1 ? 'one' : 'it'} alone` : '', apartSay].filter(Boolean).join('; ')})`
+      : ` (rowback log ${file} --position ${others[0]!.position} prints its log alone)`;
     const leftOut = `${file} holds ${layout.sets} backup sets, ${kinds}: left out, as scan --trn and dump --trn leave ${others.length > 1 ? 'them' : 'it'} out of the log chain; its log backup set${positions.length > 1 ? 's' : ''} ${positions.join(', ')} ${positions.length > 1 ? 'are' : 'is'} printed${overlap}`;
     return { kind: 'trn', file, positions, leftOut };
   });
