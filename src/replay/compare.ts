@@ -544,8 +544,9 @@ async function compareStatesOf(o: CompareInputs, identity: CompareResult['unchec
     noteUnchecked('earlier', `the base backup ${r.chain.steps.filter((x) => x.role !== 'log').map((x) => backupSetName(x.set)).join(' + ')}`, sameNameElsewhereNote(r.table, r.sameNameElsewhere ?? []));
     noteUnchecked('earlier', `the log replayed, ${r.chain.steps.map((x) => backupSetName(x.set)).join(' + ')}`, r.uncheckedLog ?? undefined);
     for (const n of r.notes) noteUnchecked('earlier', 'the log replayed', n);
-    // said even with --quiet: a set of another database left out of a --trn file
-    for (const n of r.identityNotes ?? []) unchecked.push({ side: 'earlier', where: 'the log replayed', note: n, identity: true });
+    // said even with --quiet: a set of another database left out of a --trn file; a note the file
+    // check above already said (one binding id under two names: the replay says it too) is said once
+    for (const n of r.identityNotes ?? []) if (!unchecked.some((u) => u.identity && u.note === n)) unchecked.push({ side: 'earlier', where: 'the log replayed', note: n, identity: true });
     noteUnchecked('earlier', '--stop-at', r.clockWarning, true);
   } else {
     let w: CompareResult['warned'];
@@ -585,7 +586,7 @@ async function compareStatesOf(o: CompareInputs, identity: CompareResult['unchec
     noteUnchecked('later', `the base backup ${r.chain.steps.filter((x) => x.role !== 'log').map((x) => backupSetName(x.set)).join(' + ')}`, sameNameElsewhereNote(r.table, r.sameNameElsewhere ?? []));
     noteUnchecked('later', `the log replayed, ${r.chain.steps.map((x) => backupSetName(x.set)).join(' + ')}`, r.uncheckedLog ?? undefined);
     for (const n of r.notes) noteUnchecked('later', 'the log replayed', n);
-    for (const n of r.identityNotes ?? []) unchecked.push({ side: 'later', where: 'the log replayed', note: n, identity: true });
+    for (const n of r.identityNotes ?? []) if (!unchecked.some((u) => u.identity && u.note === n)) unchecked.push({ side: 'later', where: 'the log replayed', note: n, identity: true });
     noteUnchecked('later', '--after-stop-at', r.clockWarning, true);
   } else {
     const side = openSide(o.reads, afterMdf.length ? ['mdf', afterMdf] : ['bak', afterBak, o.afterPosition], () => (afterMdf.length ? openDataFiles(afterMdf) : openBackupPages(afterBak, o.afterPosition, assertBackupSet, { ...sideAdvice('--after-bak', afterBak), position: '--after-position', positionList: true, bakOption: '--after-bak' })));
