@@ -10,11 +10,11 @@
  * whole, then RestoreTimeClean2.bak, its differential, from its SSET block on). Never in the repo.
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { payloadRange, readMtfLayout } from '../../src/backup/mtf.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import { appendedBackupSet } from '../support/appended-backup-set.js';
+import { stripeOfBackup } from '../support/striped-backup.js';
 import { validateJobSpec } from '../../src/worker/job-validate.js';
 import { CORPUS_DIR, corpusPath, describeCorpus } from '../support/corpus.js';
 import { bearer, testApp, type TestApp } from './helpers.js';
@@ -99,20 +99,9 @@ describeCorpus('restore jobs: position / afterPosition as an array, one set per 
     // count and sequence set, as dump-position-per-file.test.ts makes them), each stripe's set
     // appended to itself as set 2: a media set of two stripes holding two sets
     const pubs = corpusPath('pubs-2012', 'pubs.bak');
-    const orig = readFileSync(pubs);
-    const l = readMtfLayout(pubs);
-    const raid = l.streams.find((x) => x.id === 'RAID')!;
-    const mqda = l.streams.filter((x) => x.id === 'MQDA' && x.length > 0).map(payloadRange);
-    const sset = l.dblks.find((d) => d.type === 'SSET')!;
     const stripe = (seq: number) => {
-      const b = Buffer.from(orig);
-      b.writeUInt16LE(2, raid.dataOffset + 20);
-      b.writeUInt16LE(seq, raid.dataOffset + 22);
-      for (const { start, end } of mqda) for (let at = start, frame = 0; at < end; at += 8 * 8192, frame++) if (frame % 2 !== seq - 1) b.fill(0, at, Math.min(at + 8 * 8192, end));
-      const again = Buffer.from(b.subarray(sset.offset));
-      again.writeUInt16LE(2, 62);
       const two = join(dir, `pubs-stripe${seq}.bak`);
-      writeFileSync(two, Buffer.concat([b, again]));
+      writeFileSync(two, stripeOfBackup(pubs, seq, { appendAsSet2: true }));
       return two;
     };
     const [s1, s2] = [stripe(1), stripe(2)];

@@ -7,6 +7,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { RowbackError } from '../../src/errors.js';
 import { corpusPath, describeCorpus } from '../support/corpus.js';
+import { stripeOfBackup } from '../support/striped-backup.js';
 import { openBackupBytes } from '../../src/backup/bytes.js';
 import { indexCompressedBackup, payloadCheck } from '../../src/backup/compressed.js';
 import { listBackupSets, readBackupHeader } from '../../src/backup/header.js';
@@ -432,20 +433,10 @@ describeCorpus('striped media sets', () => {
   });
 
   it('SYNTHETIC two-stripe split of pubs.bak (alternate extents kept in each copy, RAID family fields set): both stripes read as the whole backup; either alone is refused', async () => {
-    const orig = readFileSync(PUBS());
-    const l = readMtfLayout(PUBS());
-    const raid = l.streams.find((s) => s.id === 'RAID')!;
-    const mqda = l.streams.filter((s) => s.id === 'MQDA' && s.length > 0).map(payloadRange);
     const dir = mkdtempSync(join(tmpdir(), 'rowback-stripes-'));
     const make = (seq: number) => {
-      const b = Buffer.from(orig);
-      b.writeUInt16LE(2, raid.dataOffset + 20);
-      b.writeUInt16LE(seq, raid.dataOffset + 22);
-      for (const { start, end } of mqda) {
-        for (let at = start, frame = 0; at < end; at += 8 * 8192, frame++) if (frame % 2 !== seq - 1) b.fill(0, at, Math.min(at + 8 * 8192, end));
-      }
       const p = join(dir, `pubs-stripe${seq}.bak`);
-      writeFileSync(p, b);
+      writeFileSync(p, stripeOfBackup(PUBS(), seq));
       return p;
     };
     const s1 = make(1);

@@ -16,7 +16,7 @@ import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { payloadRange, readMtfLayout } from '../../src/backup/mtf.js';
+import { stripeOfBackup } from '../support/striped-backup.js';
 import { captureCli } from '../support/cli.js';
 import { corpusPath, describeCorpus } from '../support/corpus.js';
 
@@ -30,22 +30,9 @@ describeCorpus('SYNTHETIC stripes of one media set holding two backups (written 
   beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), 'rowback-stripes-two-'));
     const pubs = corpusPath('pubs-2012', 'pubs.bak');
-    const orig = readFileSync(pubs);
-    const l = readMtfLayout(pubs);
-    const raid = l.streams.find((s) => s.id === 'RAID')!;
-    const sset = l.dblks.find((d) => d.type === 'SSET')!;
-    const mqda = l.streams.filter((s) => s.id === 'MQDA' && s.length > 0).map(payloadRange);
     const make = (seq: number, otherNight: boolean) => {
-      const b = Buffer.from(orig);
-      b.writeUInt16LE(2, raid.dataOffset + 20);
-      b.writeUInt16LE(seq, raid.dataOffset + 22);
-      for (const { start, end } of mqda) {
-        for (let at = start, frame = 0; at < end; at += 8 * 8192, frame++) if (frame % 2 !== seq - 1) b.fill(0, at, Math.min(at + 8 * 8192, end));
-      }
-      // the SSET's OS-specific data (TAPE_ADDRESS @44: size, offset) starts with the BackupSetGUID
-      if (otherNight) b[sset.offset + b.readUInt16LE(sset.offset + 46)] ^= 0xff;
       const p = join(dir, `pubs-stripe${seq}${otherNight ? '-tuesday' : ''}.bak`);
-      writeFileSync(p, b);
+      writeFileSync(p, stripeOfBackup(pubs, seq, { otherBackupSetGuid: otherNight }));
       return p;
     };
     s1 = make(1, false);

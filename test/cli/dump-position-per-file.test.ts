@@ -18,7 +18,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { captureCli, cliWithOutFile, expectOneLineError } from '../support/cli.js';
 import { corpusPath, describeCorpus } from '../support/corpus.js';
 import { appendedBackupSet } from '../support/appended-backup-set.js';
-import { payloadRange, readMtfLayout } from '../../src/backup/mtf.js';
+import { stripeOfBackup } from '../support/striped-backup.js';
 
 const captured = captureCli();
 let dir: string;
@@ -122,21 +122,9 @@ describeCorpus('dump --bak F F --position 1,2: a full and a differential that ar
     // count and sequence set, as stripes-of-two-backups.test.ts makes them), each stripe's set
     // appended to itself as set 2: a media set of two stripes holding two sets
     const pubs = corpusPath('pubs-2012', 'pubs.bak');
-    const orig = readFileSync(pubs);
-    const l = readMtfLayout(pubs);
-    const raid = l.streams.find((x) => x.id === 'RAID')!;
-    const mqda = l.streams.filter((x) => x.id === 'MQDA' && x.length > 0).map(payloadRange);
-    const sset = l.dblks.find((d) => d.type === 'SSET')!;
     const stripe = (seq: number) => {
-      const b = Buffer.from(orig);
-      b.writeUInt16LE(2, raid.dataOffset + 20);
-      b.writeUInt16LE(seq, raid.dataOffset + 22);
-      for (const { start, end } of mqda) for (let at = start, frame = 0; at < end; at += 8 * 8192, frame++) if (frame % 2 !== seq - 1) b.fill(0, at, Math.min(at + 8 * 8192, end));
-      // appended from its SSET block on, numbered set 2 (as appendedBackupSet does; pubs.bak's SSET is not at 1536)
-      const again = Buffer.from(b.subarray(sset.offset));
-      again.writeUInt16LE(2, 62);
       const two = join(dir, `pubs-stripe${seq}.bak`);
-      writeFileSync(two, Buffer.concat([b, again]));
+      writeFileSync(two, stripeOfBackup(pubs, seq, { appendAsSet2: true }));
       return two;
     };
     const s1 = stripe(1);

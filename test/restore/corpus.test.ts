@@ -8,6 +8,7 @@ import { chooseDatabase, planChain, type RestoreTarget } from '../../src/restore
 import { readFolderHistory } from '../../src/restore/history.js';
 import { renderRestore } from '../../src/restore/tsql.js';
 import { corpusPath, describeCorpus } from '../support/corpus.js';
+import { relabelledAsStripe } from '../support/striped-backup.js';
 import { chainSourceDatabase } from '../../src/cli/commands/restore.js';
 import { tokenizeTsql } from '../support/tsql-tokenizer.js';
 
@@ -212,15 +213,8 @@ describeCorpus('restore planning on appveyor-lab (headers read offline)', () => 
   });
   it('SYNTHETIC two-stripe split of pubs.bak (RAID family fields set, as test/backup/media.test.ts makes it): one history entry listing both stripes in family order', () => {
     const pubs = corpusPath('pubs-2012', 'pubs.bak');
-    const orig = readFileSync(pubs);
-    const raid = readMtfLayout(pubs).streams.find((x) => x.id === 'RAID')!;
     const dir = mkdtempSync(join(tmpdir(), 'rowback-restore-stripes-'));
-    for (const seq of [2, 1]) {
-      const b = Buffer.from(orig);
-      b.writeUInt16LE(2, raid.dataOffset + 20);
-      b.writeUInt16LE(seq, raid.dataOffset + 22);
-      writeFileSync(join(dir, `z-stripe${seq}.bak`), b);
-    }
+    for (const seq of [2, 1]) writeFileSync(join(dir, `z-stripe${seq}.bak`), relabelledAsStripe(pubs, seq));
     const h = readFolderHistory([dir]);
     expect(h.skipped).toEqual([]);
     expect(h.sets).toHaveLength(1);
