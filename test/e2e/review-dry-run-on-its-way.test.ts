@@ -8,9 +8,8 @@
  * desk's FakeTarget; the job is SYNTHETIC (stagedJob).
  */
 import { expect, it } from 'vitest';
-import type { Route } from 'playwright-core';
 import { threeApprovedRowsDesk } from '../support/review-desk.js';
-import { browserDescribe, signIn } from '../support/browser.js';
+import { browserDescribe, delayOnce, signIn } from '../support/browser.js';
 import { corpusAvailable } from '../support/corpus.js';
 
 const describeBrowser = browserDescribe(corpusAvailable);
@@ -27,17 +26,11 @@ describeBrowser('review page: a dry run answered after the target changed', () =
     await expect.poll(() => page.locator('#job-title').textContent(), { timeout: 15_000 }).toContain(`Job #${jobId}`);
     await page.locator('.tab[data-tab=reinsert]').click();
     await page.locator('#target').selectOption('side');
-    let armed = true;
-    const match = (u: URL) => u.pathname === `/api/jobs/${jobId}/reinsert`;
-    const slow = async (route: Route) => {
-      if (armed) { armed = false; await new Promise((r) => setTimeout(r, 2_000)); }
-      await route.continue();
-    };
-    await page.route(match, slow);
+    const undo = await delayOnce(page, (u) => u.pathname === `/api/jobs/${jobId}/reinsert`, 2_000);
     await page.locator('#dry-run').click(); // answered late
     await page.locator('#target').selectOption('');
     await page.waitForTimeout(3_000);
-    await page.unroute(match, slow);
+    await undo();
     expect(await page.locator('#target').inputValue()).toBe('');
     expect(await page.locator('#run-reinsert').isDisabled()).toBe(true);
     expect(await page.locator('#dry-run-msg').textContent()).toBe('the target changed while the dry run was being generated: Generate dry-run script again');

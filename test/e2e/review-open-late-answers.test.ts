@@ -8,9 +8,8 @@
  * SYNTHETIC (numberedDeletes).
  */
 import { expect, it } from 'vitest';
-import type { Route } from 'playwright-core';
 import { numberedDeletes, reviewDesk, stagedJob } from '../support/review-desk.js';
-import { browserDescribe, signIn } from '../support/browser.js';
+import { browserDescribe, delayOnce, signIn } from '../support/browser.js';
 
 const describeBrowser = browserDescribe();
 
@@ -25,20 +24,7 @@ describeBrowser('review page: late answers of an earlier opening or row', () => 
   });
 
   /** Delays the next request to `suffix` of job `job` by `ms`; later ones go through at once. */
-  async function delayOnce(job: number, suffix: string, ms: number): Promise<() => Promise<void>> {
-    const { page } = desk;
-    let armed = true;
-    const match = (u: URL) => u.pathname === `/api/jobs/${job}${suffix}`;
-    const handler = async (route: Route) => {
-      if (armed) {
-        armed = false;
-        await new Promise((r) => setTimeout(r, ms));
-      }
-      await route.continue();
-    };
-    await page.route(match, handler);
-    return () => page.unroute(match, handler);
-  }
+  const delayJobOnce = (job: number, suffix: string, ms: number) => delayOnce(desk.page, (u) => u.pathname === `/api/jobs/${job}${suffix}`, ms);
 
   const line = () => desk.page.locator('#page-info').textContent();
   const job = (id: number) => desk.page.locator(`#job-list li[data-job="${id}"]`);
@@ -49,7 +35,7 @@ describeBrowser('review page: late answers of an earlier opening or row', () => 
     await expect.poll(line, { timeout: 15_000 }).toContain('120 matching rows'); // the newest job, opened by the sign-in
     await job(older).click();
     await expect.poll(line, { timeout: 15_000 }).toContain('3 matching rows');
-    const undo = await delayOnce(newer, '/blast-radius', 2_500);
+    const undo = await delayJobOnce(newer, '/blast-radius', 2_500);
     await job(newer).click(); // answered late
     await job(older).click();
     await job(newer).click(); // answered at once
@@ -65,7 +51,7 @@ describeBrowser('review page: late answers of an earlier opening or row', () => 
     const { page } = desk;
     await job(older).click();
     await expect.poll(line, { timeout: 15_000 }).toContain('3 matching rows');
-    const undo = await delayOnce(newer, '/blast-radius', 2_500);
+    const undo = await delayJobOnce(newer, '/blast-radius', 2_500);
     await job(newer).click(); // answered late
     await page.locator('#logout').click();
     await page.locator('#token').fill(desk.reviewer);
@@ -86,7 +72,7 @@ describeBrowser('review page: late answers of an earlier opening or row', () => 
     await expect.poll(line, { timeout: 15_000 }).toContain('page 1 of 3 · 120 matching rows');
     const first = page.locator('#grid-body tr').first();
     const rowId = await first.getAttribute('data-row');
-    const undo = await delayOnce(newer, `/rows/${rowId}`, 2_000);
+    const undo = await delayJobOnce(newer, `/rows/${rowId}`, 2_000);
     await first.click(); // answered late
     await job(older).click();
     await expect.poll(line, { timeout: 15_000 }).toContain('3 matching rows');

@@ -9,7 +9,7 @@
  */
 import { expect, it } from 'vitest';
 import { numberedDeletes, reviewDesk, stagedJob } from '../support/review-desk.js';
-import { browserDescribe, signIn } from '../support/browser.js';
+import { browserDescribe, delayOnce, signIn } from '../support/browser.js';
 
 const describeBrowser = browserDescribe();
 
@@ -23,20 +23,7 @@ describeBrowser('review page: a late rows answer does not replace the newer one'
   });
 
   /** Delays the next rows request `when` accepts by `ms`; later ones go through at once. */
-  async function delayOnce(when: (u: URL) => boolean, ms: number): Promise<() => Promise<void>> {
-    const { page } = desk;
-    let armed = true;
-    const match = (u: URL) => u.pathname.endsWith('/rows') && when(u);
-    const handler = async (route: import('playwright-core').Route) => {
-      if (armed) {
-        armed = false;
-        await new Promise((r) => setTimeout(r, ms));
-      }
-      await route.continue();
-    };
-    await page.route(match, handler);
-    return () => page.unroute(match, handler);
-  }
+  const delayRowsOnce = (when: (u: URL) => boolean, ms: number) => delayOnce(desk.page, (u) => u.pathname.endsWith('/rows') && when(u), ms);
 
   it('Next (slow) then Previous: page 2 stays shown, with its rows', async () => {
     const { page, base, reviewer } = desk;
@@ -45,7 +32,7 @@ describeBrowser('review page: a late rows answer does not replace the newer one'
     await expect.poll(() => page.locator('#page-info').textContent(), { timeout: 15_000 }).toContain('page 1 of 3 · 120 matching rows');
     await page.locator('#next-page').click();
     await expect.poll(() => page.locator('#page-info').textContent(), { timeout: 15_000 }).toContain('page 2 of 3 · 120 matching rows · this page: 50 row(s), ids #51–#100');
-    const undo = await delayOnce((u) => u.searchParams.has('cursor'), 1_500);
+    const undo = await delayRowsOnce((u) => u.searchParams.has('cursor'), 1_500);
     await page.locator('#next-page').click(); // page 3, answered late
     await page.locator('#prev-page').click(); // page 2 again, answered at once
     await page.waitForTimeout(2_500);
@@ -58,7 +45,7 @@ describeBrowser('review page: a late rows answer does not replace the newer one'
     const { page } = desk;
     await page.locator('#first-page').click();
     await expect.poll(() => page.locator('#page-info').textContent(), { timeout: 15_000 }).toContain('page 1 of 3 · 120 matching rows');
-    const undo = await delayOnce((u) => u.searchParams.get('status') === 'approved', 1_500);
+    const undo = await delayRowsOnce((u) => u.searchParams.get('status') === 'approved', 1_500);
     await page.locator('#f-status').selectOption('approved');
     await page.locator('#apply-filters').click(); // answered late
     await page.locator('#f-status').selectOption('');

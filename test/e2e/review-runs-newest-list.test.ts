@@ -6,9 +6,8 @@
  * is SYNTHETIC (stagedJob).
  */
 import { expect, it } from 'vitest';
-import type { Route } from 'playwright-core';
 import { threeApprovedRowsDesk } from '../support/review-desk.js';
-import { browserDescribe, signIn } from '../support/browser.js';
+import { browserDescribe, delayOnce, signIn } from '../support/browser.js';
 import { corpusAvailable } from '../support/corpus.js';
 
 const describeBrowser = browserDescribe(corpusAvailable);
@@ -20,17 +19,8 @@ describeBrowser("review page: the runs table is the newest list's", () => {
   it("a dry run made while the opening's list was on its way is in the table", async () => {
     const jobId = set.jobId();
     const { page, base, operator } = desk;
-    let armed = true;
-    const match = (u: URL) => u.pathname === `/api/jobs/${jobId}/reinsert-runs`;
     // the answer (read from the service at once: the list as it was) held back 3 s
-    const slow = async (route: Route) => {
-      if (!armed) return route.continue();
-      armed = false;
-      const response = await route.fetch();
-      await new Promise((r) => setTimeout(r, 3_000));
-      await route.fulfill({ response });
-    };
-    await page.route(match, slow);
+    const undo = await delayOnce(page, (u) => u.pathname === `/api/jobs/${jobId}/reinsert-runs`, 3_000, { when: 'answer' });
     await signIn(page, base, operator); // opens the job: its runs list answered late
     await expect.poll(() => page.locator('#job-title').textContent(), { timeout: 15_000 }).toContain(`Job #${jobId}`);
     await page.locator('.tab[data-tab=reinsert]').click();
@@ -39,7 +29,7 @@ describeBrowser("review page: the runs table is the newest list's", () => {
     await expect.poll(() => page.locator('#dry-run-msg').textContent(), { timeout: 15_000 }).toMatch(/^run #\d+: 3 row\(s\)/);
     const dryId = (await page.locator('#dry-run-msg').textContent())!.match(/^run #(\d+)/)![1];
     await page.waitForTimeout(3_500);
-    await page.unroute(match, slow);
+    await undo();
     expect(await page.locator(`#runs tr[data-run="${dryId}"]`).count()).toBe(1);
   }, 120_000);
 });

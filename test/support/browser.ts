@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe } from 'vitest';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type BrowserContext, type Page, type Route } from 'playwright-core';
 import { buildApp } from '../../src/api/app.js';
 import { StagingStore } from '../../src/staging/store.js';
 import { silentLogger } from '../../src/util/logger.js';
@@ -134,4 +134,28 @@ export async function signIn(page: Page, base: string, token: string): Promise<v
   await page.goto(base + '/');
   await page.locator('#token').fill(token);
   await page.locator('#login-button').click();
+}
+
+/**
+ * Makes the first request of `page` whose URL `match` accepts slow by `ms` milliseconds; later ones go
+ * through at once. `when: 'request'` (the default) holds the request back, so the service reads its
+ * state after the delay; `when: 'answer'` lets the service answer at once and holds the answer back (a
+ * late answer of the state as it was). The review page's late-answer races are made deterministic this
+ * way. Returns the undo (`page.unroute` of this handler).
+ */
+export async function delayOnce(page: Page, match: (u: URL) => boolean, ms: number, o: { when?: 'request' | 'answer' } = {}): Promise<() => Promise<void>> {
+  let armed = true;
+  const handler = async (route: Route) => {
+    if (!armed) return route.continue();
+    armed = false;
+    if (o.when === 'answer') {
+      const response = await route.fetch();
+      await new Promise((r) => setTimeout(r, ms));
+      return route.fulfill({ response });
+    }
+    await new Promise((r) => setTimeout(r, ms));
+    return route.continue();
+  };
+  await page.route(match, handler);
+  return () => page.unroute(match, handler);
 }
