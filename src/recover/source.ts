@@ -1,6 +1,6 @@
 import type { RecoveredRow } from './recovered-row.js';
 import type { TableLayout } from '../reconstruct/metadata/table-layout.js';
-import { TableNameIndex } from '../reconstruct/metadata/names.js';
+import { TableNameIndex, unknownTableHint } from '../reconstruct/metadata/names.js';
 import { stagedTableName } from '../util/tsql.js';
 import type { LogRecord } from '../logreader/log-record.js';
 import { compareLsn, parseLsn } from '../logreader/lsn.js';
@@ -287,8 +287,8 @@ export function isUndecodedRowOp(s: SkippedItem): boolean {
 export function unknownTableMessage(table: string, known: string[], skipped: SkippedItem[]): string {
   const damage = catalogDamage(skipped);
   return damage.length
-    ? `table ${table} is not named in the metadata; known tables: ${known.join(', ') || '(none)'}; the catalog is damaged (${catalogDamageSubject(damage)}), so ${table} may be there, unnamed: read an undamaged copy (a backup), or give the table with --ddl/--schema`
-    : `table ${table} is not in the metadata; known tables: ${known.join(', ') || '(none)'}`;
+    ? `table ${table} is not named in the metadata; known tables: ${known.join(', ') || '(none)'}; the catalog is damaged (${catalogDamageSubject(damage)}), so ${table} may be there, unnamed: read an undamaged copy (a backup), or give the table with --ddl/--schema${unknownTableHint(table, known)}`
+    : `table ${table} is not in the metadata; known tables: ${known.join(', ') || '(none)'}${unknownTableHint(table, known)}`;
 }
 
 /** The skipped items that mean the log was not read whole (see LOG_LOSS_CODES). */

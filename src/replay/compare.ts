@@ -5,7 +5,7 @@
  * file, a newer backup, or a replayed point in time too. Rows are matched by key (given, or the
  * clustered index key) or as whole rows (table-diff.ts). Read-only on every file.
  */
-import { otherSchemasNote, sameNameElsewhereNote } from '../reconstruct/metadata/names.js';
+import { otherSchemasNote, sameNameElsewhereNote, unknownTableHint } from '../reconstruct/metadata/names.js';
 import { InputError, SchemaError, isRowbackError } from '../errors.js';
 import { openBackupPages } from '../backup/open.js';
 import type { BackupAdvice } from '../backup/page-source.js';
@@ -319,7 +319,8 @@ function readState(source: PageSource, table: string, where: string, side: 'earl
     // a later state read "table dbo.stores is not in later.bak", as if the table had been dropped
     const damage = catalogDamage(md.skipped);
     const why = damage.length ? `; its catalog is damaged (${catalogDamageSubject(damage)}), so ${table} may be in it, unnamed: read an undamaged copy` : '';
-    throw new InputError('INPUT_UNKNOWN_TABLE', `table ${table} is not ${damage.length ? 'named ' : ''}in ${where}; known tables: ${md.tables.map((t) => `${t.schema}.${t.name}`).join(', ') || '(none)'}${why}`, { table, file: where });
+    const names = md.tables.map((t) => `${t.schema}.${t.name}`);
+    throw new InputError('INPUT_UNKNOWN_TABLE', `table ${table} is not ${damage.length ? 'named ' : ''}in ${where}; known tables: ${names.join(', ') || '(none)'}${why}${unknownTableHint(table, names)}`, { table, file: where });
   }
   const qualified = stagedTableName(d.layout);
   if (d.layout.unreadable) throw new SchemaError('SCHEMA_COLUMNS_UNREADABLE', `${qualified} in ${where}: its columns could not be established: ${d.layout.unreadable}`, { table: qualified, file: where });

@@ -114,6 +114,26 @@ export function jobTableText(text: string, known: readonly string[] | (() => rea
  * bracket or quote, stray text after one, or more than two parts.
  */
 export function splitQualifiedName(text: string, defaultSchema = 'dbo'): { schema: string; name: string } {
+  const parts = splitNameParts(text);
+  if (parts.length === 1) return { schema: defaultSchema, name: parts[0] };
+  if (parts.length === 2 && parts[0] && parts[1]) return { schema: parts[0], name: parts[1] };
+  // database.schema.table (or server.database.schema.table; `db..T` is dbo's): a DBA's habit, whose
+  // table part rowback can name (names.ts unknownTableHint says the same of plain text)
+  if ((parts.length === 3 || parts.length === 4) && parts[parts.length - 1]) {
+    const table = stagedTableName({ schema: parts[parts.length - 2] || defaultSchema, name: parts[parts.length - 1]! });
+    throw new RangeError(`'${text}' names a ${parts.length === 4 ? 'server and a ' : ''}database too: rowback reads the tables of the files or database given, so give the table as ${table} (a one- or two-part name)`);
+  }
+  throw new RangeError(`'${text}' is not a one- or two-part table name`);
+}
+
+/**
+ * The dot-separated parts of a multi-part T-SQL name (`server.database.schema.object`, each part plain,
+ * `[bracketed]` with `]` doubled or `"quoted"` with `"` doubled; white space around a dot allowed),
+ * in order, a part left empty as T-SQL allows (`db..T`: `['db', '', 'T']`). Any count of parts;
+ * splitQualifiedName takes one or two. Throws RangeError for an unterminated bracket or quote, or
+ * stray text after one. Source: Microsoft, "Transact-SQL syntax conventions" (multipart names).
+ */
+export function splitNameParts(text: string): string[] {
   const parts: string[] = [];
   let i = 0;
   const s = text.trim();
@@ -151,9 +171,7 @@ export function splitQualifiedName(text: string, defaultSchema = 'dbo'): { schem
     // part (it was read as a plain part holding the brackets, `[T]`, and no table had that name)
     while (s[i] === ' ') i++;
   }
-  if (parts.length === 1) return { schema: defaultSchema, name: parts[0] };
-  if (parts.length === 2 && parts[0] && parts[1]) return { schema: parts[0], name: parts[1] };
-  throw new RangeError(`'${text}' is not a one- or two-part table name`);
+  return parts;
 }
 
 /**

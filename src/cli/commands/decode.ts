@@ -1,4 +1,4 @@
-import { findTableName } from '../../reconstruct/metadata/names.js';
+import { findTableName, unknownTableHint } from '../../reconstruct/metadata/names.js';
 import { splitQualifiedName, stagedTableName } from '../../util/tsql.js';
 import { namingFile, readTextFile } from '../../util/files.js';
 import type { Command } from 'commander';
@@ -218,7 +218,7 @@ export function pickTable(layouts: TableLayout[], wanted: string | undefined, so
   if (matchedNames.length > 1) {
     throw new InputError('INPUT_TABLE_REQUIRED', `--table ${wanted} matches ${matchedNames.join(', ')}; give schema.name`, { table: wanted });
   }
-  throw new InputError('INPUT_UNKNOWN_TABLE', `table ${wanted} is not in ${source}; known tables: ${names.join(', ')}`, { table: wanted });
+  throw new InputError('INPUT_UNKNOWN_TABLE', `table ${wanted} is not in ${source}; known tables: ${names.join(', ')}${unknownTableHint(wanted, names)}`, { table: wanted });
 }
 
 /** One table's layouts (one per partition) → the one to decode with (see pickTable). */

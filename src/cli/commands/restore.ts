@@ -1,3 +1,4 @@
+import { unknownTableHint } from '../../reconstruct/metadata/names.js';
 import { isoTimesStderr } from '../iso-times-stderr.js';
 import type { Writable } from 'node:stream';
 import { unsureKinds } from '../../replay/table-diff.js';
@@ -243,7 +244,10 @@ export async function compareRestored(
   const out: { table: string; missing: number; changed: number; jobId: number | null }[] = [];
   for (const t of o.tables) {
     const layout = catalog.byName(t);
-    if (!layout) throw new InputError('INPUT_UNKNOWN_TABLE', `table ${t} is not in the restored database ${o.side}; known tables: ${catalog.tables().map((x) => `${x.schema}.${x.name}`).join(', ') || '(none)'}`, { table: t });
+    if (!layout) {
+      const names = catalog.tables().map((x) => `${x.schema}.${x.name}`);
+      throw new InputError('INPUT_UNKNOWN_TABLE', `table ${t} is not in the restored database ${o.side}; known tables: ${names.join(', ') || '(none)'}${unknownTableHint(t, names)}`, { table: t });
+    }
     const key = parseKeyOption(o.key);
     const r = await compareLiveTables(runner, { sideDatabase: o.side, liveDatabase: o.live, layout, key, signal: o.signal });
     const d = r.diff;

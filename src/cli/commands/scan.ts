@@ -2,7 +2,7 @@ import { isoLogTimesIn } from '../../recover/log-local-time.js';
 import { stagedTableName } from '../../util/tsql.js';
 import { skippedLines } from '../skipped-lines.js';
 import { otherSchemasNote } from '../../reconstruct/metadata/names.js';
-import { findTableName } from '../../reconstruct/metadata/names.js';
+import { findTableName, unknownTableHint } from '../../reconstruct/metadata/names.js';
 import { accessSync, constants as fsConstants, statSync } from 'node:fs';
 import { namingFile, readTextFile, unreadableWhy } from '../../util/files.js';
 import { assertWritableOutput, openOutputFile } from '../files.js';
@@ -749,7 +749,7 @@ function allocUnitLayouts(layouts: TableLayout[], args: readonly AllocUnitArg[],
   // exact name first, another case only when one table has it (names.ts)
   const resolve = (wanted: string): string => {
     const found = findTableName(names, wanted);
-    if (found === undefined) throw new InputError('INPUT_UNKNOWN_TABLE', `table ${wanted} is not in ${flag}; known tables: ${[...names].join(', ')}`, { table: wanted });
+    if (found === undefined) throw new InputError('INPUT_UNKNOWN_TABLE', `table ${wanted} is not in ${flag}; known tables: ${[...names].join(', ')}${unknownTableHint(wanted, names)}`, { table: wanted });
     return found;
   };
   const ids = new Map<string, string>();

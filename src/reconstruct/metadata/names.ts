@@ -13,7 +13,7 @@
  * column to the wrong one of two).
  */
 import { InputError } from '../../errors.js';
-import { splitQualifiedName, stagedTableName } from '../../util/tsql.js';
+import { splitNameParts, splitQualifiedName, stagedTableName } from '../../util/tsql.js';
 
 /** What a name resolved to: the one item, nothing, or the items it matches only by case (two or more). */
 export type NameMatch<T> = { found: T; ambiguous?: undefined } | { found?: undefined; ambiguous?: undefined } | { found?: undefined; ambiguous: T[] };
@@ -76,6 +76,52 @@ export function ambiguousTable(q: string, tables: Array<{ schema: string; name: 
  */
 export function findTableName(names: Iterable<string>, wanted: string): string | undefined {
   return new TableNameIndex(names).find(wanted);
+}
+
+/**
+ * What to add to a refusal of `wanted` as a table the metadata does not name (INPUT_UNKNOWN_TABLE)
+ * when a table of `names` (rowback's `schema.name` forms, as findTableName takes them) is most likely
+ * the one meant; `''` when none is. Returned with its leading `'; '`. Two kinds:
+ * - a three- or four-part name (`CRM.dbo.Customer`, `SRV.CRM.dbo.Customer`, `CRM..Customer`, whose
+ *   empty schema part is dbo) whose last two parts name a table: rowback reads the tables of the files
+ *   or the database given, and the database (and server) part is no part of a table's name there;
+ * - a one- or two-part name (`Customers`, read as `dbo.Customers`) whose table name tables of other
+ *   schemas have (any letter case): a name without a schema is looked for in dbo only, as SQL Server
+ *   resolves it for a user whose default schema is dbo (Microsoft, "Transact-SQL syntax conventions").
+ * Call it only after findTableName found nothing. Pure; never throws.
+ */
+export function unknownTableHint(wanted: string, names: Iterable<string>): string {
+  const list = [...names];
+  let parts: string[];
+  try {
+    parts = splitNameParts(wanted);
+  } catch {
+    return '';
+  }
+  if ((parts.length === 3 || parts.length === 4) && parts[parts.length - 1]) {
+    const meant = { schema: parts[parts.length - 2] || 'dbo', name: parts[parts.length - 1]! };
+    let found: string | undefined;
+    try {
+      found = findTableName(list, stagedTableName(meant));
+    } catch {
+      found = undefined;
+    }
+    if (found !== undefined) {
+      return `; ${wanted.trim()} names a ${parts.length === 4 ? 'server and a ' : ''}database too: rowback reads the tables of the files or database given, so give the table as ${found}`;
+    }
+  }
+  if ((parts.length === 1 || parts.length === 2) && parts[parts.length - 1]) {
+    const name = parts[parts.length - 1]!;
+    const elsewhere = list.filter((n) => {
+      try {
+        return splitQualifiedName(n).name.toLowerCase() === name.toLowerCase();
+      } catch {
+        return false;
+      }
+    });
+    if (elsewhere.length) return `; ${elsewhere.join(', ')} ${elsewhere.length === 1 ? 'has' : 'have'} the name ${name} in ${elsewhere.length === 1 ? 'another schema' : 'other schemas'}${parts.length === 1 ? ' (a name without a schema is looked for in schema dbo)' : ''}: give ${elsewhere.length === 1 ? `it as ${elsewhere[0]}` : 'the one meant with its schema'}`;
+  }
+  return '';
 }
 
 /**

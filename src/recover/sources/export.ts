@@ -1,3 +1,4 @@
+import { unknownTableHint } from '../../reconstruct/metadata/names.js';
 import { stagedTableName } from '../../util/tsql.js';
 import { SchemaError, InputError } from '../../errors.js';
 import { openExportStream, type ExportStream } from '../../logreader/export/export-stream.js';
@@ -143,7 +144,7 @@ export class ExportSource implements RecoverySource {
     const catalog = catalogOverride ?? own;
     const named = (filter.tables ?? []).map((t) => {
       const layout = catalog.byName(t);
-      if (!layout) throw new InputError('INPUT_UNKNOWN_TABLE', `table ${t} is not in ${catalogOverride ? 'the table metadata given' : this.file}`, { table: t, file: this.file });
+      if (!layout) throw new InputError('INPUT_UNKNOWN_TABLE', `table ${t} is not in ${catalogOverride ? 'the table metadata given' : this.file}${unknownTableHint(t, catalog.tables().map(stagedTableName))}`, { table: t, file: this.file });
       return own.byName(t) ?? layout;
     });
     // the tables whose rows are read, for the verdict's "altered or rebuilt since" (rebuilt-tables.ts):

@@ -1,3 +1,4 @@
+import { unknownTableHint } from '../../reconstruct/metadata/names.js';
 import { stagedTableName } from '../../util/tsql.js';
 import { randomUUID } from 'node:crypto';
 import { InputError, SourceError } from '../../errors.js';
@@ -253,7 +254,7 @@ export class LiveSource implements RecoverySource {
     const named: TableLayout[] = [];
     for (const t of filter.tables ?? []) {
       const layout = catalog.byName(t);
-      if (!layout) throw new InputError('INPUT_UNKNOWN_TABLE', `table ${t} is not in ${catalogOverride ? 'the table metadata given' : this.o.database}`, { table: t });
+      if (!layout) throw new InputError('INPUT_UNKNOWN_TABLE', `table ${t} is not in ${catalogOverride ? 'the table metadata given' : this.o.database}${unknownTableHint(t, catalog.tables().map(stagedTableName))}`, { table: t });
       chosen.push(layout);
       named.push(own.byName(t) ?? layout);
     }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { findTableName, NameIndex } from '../../../src/reconstruct/metadata/names.js';
+import { findTableName, NameIndex, unknownTableHint } from '../../../src/reconstruct/metadata/names.js';
+import { splitQualifiedName } from '../../../src/util/tsql.js';
 import { InputError } from '../../../src/errors.js';
 
 /**
@@ -50,5 +51,44 @@ describe('findTableName', () => {
     expect(err).toBeInstanceOf(InputError);
     expect((err as InputError).code).toBe('INPUT_AMBIGUOUS_NAME');
     expect((err as InputError).message).toBe('table dbo.CONTACT matches dbo.Contact and dbo.contact, which differ only in letter case (a case-sensitive database): give the name in its exact case');
+  });
+});
+
+/**
+ * A table name the metadata lacks, refused with the table most likely meant: a DBA's three-part
+ * `CRM.dbo.Customer` (the database part is no part of a table's name in the files read), or a name
+ * whose table is in another schema. The names are TSQLV4's (corpus TSQLV4-compressed: dbo.Employees
+ * and HR.Employees, Sales.Customers) and one with a dot. Tables as rowback gives them out.
+ */
+describe('unknownTableHint', () => {
+  const tables = ['dbo.Employees', 'HR.Employees', 'Sales.Customers', 'dbo.Orders', '[dbo].[Order.Items]'];
+  it.each([
+    // [wanted, hint]
+    ['TSQLV4.Sales.Customers', '; TSQLV4.Sales.Customers names a database too: rowback reads the tables of the files or database given, so give the table as Sales.Customers'],
+    ['tsqlv4.sales.customers', '; tsqlv4.sales.customers names a database too: rowback reads the tables of the files or database given, so give the table as Sales.Customers'],
+    ['SRV.TSQLV4.dbo.Orders', '; SRV.TSQLV4.dbo.Orders names a server and a database too: rowback reads the tables of the files or database given, so give the table as dbo.Orders'],
+    ['TSQLV4..Orders', '; TSQLV4..Orders names a database too: rowback reads the tables of the files or database given, so give the table as dbo.Orders'],
+    ['[TSQLV4].[dbo].[Order.Items]', '; [TSQLV4].[dbo].[Order.Items] names a database too: rowback reads the tables of the files or database given, so give the table as [dbo].[Order.Items]'],
+    ['dbo.Customers', '; Sales.Customers has the name Customers in another schema: give it as Sales.Customers'],
+    ['Customers', '; Sales.Customers has the name Customers in another schema (a name without a schema is looked for in schema dbo): give it as Sales.Customers'],
+    ['Sales.Employees', '; dbo.Employees, HR.Employees have the name Employees in other schemas: give the one meant with its schema'],
+    // nothing likely meant: no hint
+    ['TSQLV4.dbo.Nope', ''],
+    ['a.b.c.d.e', ''],
+    ['dbo.Nope', ''],
+    ['[unterminated', ''],
+  ])('%s → %s', (wanted, hint) => {
+    expect(unknownTableHint(wanted, tables)).toBe(hint);
+  });
+});
+
+describe('splitQualifiedName of a name with a database part', () => {
+  it.each([
+    ['[TSQLV4].[Sales].[Customers]', "'[TSQLV4].[Sales].[Customers]' names a database too: rowback reads the tables of the files or database given, so give the table as Sales.Customers (a one- or two-part name)"],
+    ['TSQLV4..Orders', "'TSQLV4..Orders' names a database too: rowback reads the tables of the files or database given, so give the table as dbo.Orders (a one- or two-part name)"],
+    ['[S].[D].[dbo].[Order.Items]', "'[S].[D].[dbo].[Order.Items]' names a server and a database too: rowback reads the tables of the files or database given, so give the table as [dbo].[Order.Items] (a one- or two-part name)"],
+    ['a..', "'a..' is not a one- or two-part table name"],
+  ])('%s → RangeError %s', (text, message) => {
+    expect(() => splitQualifiedName(text)).toThrow(new RangeError(message));
   });
 });

@@ -1,0 +1,70 @@
+/**
+ * A DBA names a table as in SSMS, with its database: `--table Database1.dbo.tblDept`. Plain dotted
+ * text of three parts is kept as text (it may be the `schema.name` text of a table holding a dot), so
+ * it was refused INPUT_UNKNOWN_TABLE listing the tables, and `[Database1].[dbo].[tblDept]` INPUT_BAD_IDENTIFIER
+ * "not a one- or two-part table name", neither saying that the database part is the matter or what to
+ * give. Now every such refusal names the table meant (names.ts unknownTableHint, util/tsql.ts
+ * splitQualifiedName), as it names a table of the name in another schema (`--table Customers`,
+ * TSQLV4's Sales.Customers); and the name it gives works. REAL: AngularJs_CRUD Database1.mdf / .ldf
+ * (dbo.tblDept: 13 deletes in the log), TSQLV4-compressed TSQLV4.bak (Sales.Customers: 91 rows).
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
+import { validateJobSpec } from '../../src/worker/job-validate.js';
+import { captureCli, cliWithOutFile, expectOneLineError } from '../support/cli.js';
+import { CORPUS_DIR, corpusPath, describeCorpus } from '../support/corpus.js';
+import { bearer, testApp, type TestApp } from '../api/helpers.js';
+
+describeCorpus('a table named with its database (real files): the refusal names the table meant', () => {
+  let dir: string;
+  beforeAll(() => { dir = mkdtempSync(join(tmpdir(), 'rowback-db-part-')); });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const captured = captureCli();
+  const cli = cliWithOutFile(captured, () => dir);
+  const mdf = () => corpusPath('AngularJs_CRUD/App_Data/Database1.mdf');
+  const ldf = () => corpusPath('AngularJs_CRUD/App_Data/Database1_log.ldf');
+  const meant = 'so give the table as dbo.tblDept';
+
+  it('dump and scan: three and four parts, plain or bracketed, name dbo.tblDept; following the advice gives its rows', async () => {
+    for (const t of ['Database1.dbo.tblDept', 'SRV.Database1.dbo.tblDept']) {
+      const d = expectOneLineError(await cli('dump', '--mdf', mdf(), '--table', t), 'INPUT_UNKNOWN_TABLE');
+      expect(d).toContain(`${t} names a ${t.startsWith('SRV') ? 'server and a ' : ''}database too: rowback reads the tables of the files or database given, ${meant}`);
+      const s = expectOneLineError(await cli('scan', '--mdf', mdf(), '--ldf', ldf(), '--table', t), 'INPUT_UNKNOWN_TABLE');
+      expect(s).toContain(meant);
+    }
+    for (const t of ['[Database1].[dbo].[tblDept]', 'Database1..tblDept']) {
+      const d = expectOneLineError(await cli('dump', '--mdf', mdf(), '--table', t), 'INPUT_BAD_IDENTIFIER');
+      expect(d).toContain(`'${t}' names a database too: rowback reads the tables of the files or database given, ${meant} (a one- or two-part name)`);
+    }
+    const scan = await cli('scan', '--mdf', mdf(), '--ldf', ldf(), '--table', 'dbo.tblDept', '--quiet');
+    expect(scan.code, scan.stderr).toBe(0);
+    expect(scan.stdout.trim().split('\n')).toHaveLength(13);
+  }, 60_000);
+
+  it('a table of that name in another schema is named (TSQLV4.bak: Customers is Sales.Customers)', async () => {
+    const bak = corpusPath('TSQLV4-compressed', 'TSQLV4.bak');
+    const r = expectOneLineError(await cli('dump', '--bak', bak, '--table', 'Customers'), 'INPUT_UNKNOWN_TABLE');
+    expect(r).toContain('Sales.Customers has the name Customers in another schema: give it as Sales.Customers');
+    const both = expectOneLineError(await cli('dump', '--bak', bak, '--table', 'Sales.Employees'), 'INPUT_UNKNOWN_TABLE');
+    expect(both).toContain('dbo.Employees, HR.Employees have the name Employees in other schemas: give the one meant with its schema');
+    const three = expectOneLineError(await cli('dump', '--bak', bak, '--table', 'TSQLV4.Sales.Customers'), 'INPUT_UNKNOWN_TABLE');
+    expect(three).toContain('so give the table as Sales.Customers');
+    const ok = await cli('dump', '--bak', bak, '--table', 'Sales.Customers', '--quiet');
+    expect(ok.code, ok.stderr).toBe(0);
+    expect(ok.stdout.trim().split('\n')).toHaveLength(91);
+  }, 60_000);
+
+  describeCorpus('the API', () => {
+    let t: TestApp | undefined;
+    afterEach(async () => { await t?.close(); t = undefined; });
+    it('a files job naming the table with its database: 400 naming the field and the table meant, nothing created', async () => {
+      t = await testApp({ validateJob: validateJobSpec, fileRoots: [CORPUS_DIR] });
+      const r = await t.app.inject({ method: 'POST', url: '/api/jobs', headers: bearer(t.tokens.operator), payload: { kind: 'files', mdf: mdf(), ldf: ldf(), tables: ['Database1.dbo.tblDept'] } });
+      expect([r.statusCode, r.json().code, r.json().field], r.body).toEqual([400, 'INPUT_UNKNOWN_TABLE', 'tables']);
+      expect(r.json().message).toContain(meant);
+      expect(t.store.listJobs({ limit: 10 })).toHaveLength(0);
+    }, 60_000);
+  });
+});
