@@ -147,7 +147,9 @@ export function jobMetadataMapping(m: JobMetadata, layouts: TableLayout[], table
   const names = new Set(layouts.map((l) => stagedTableName(l)));
   const wanted = new Set(tables.map((t) => findTableName(names, t)).filter((t): t is string => t !== undefined));
   if (wanted.size === 0) return { layouts, ids };
-  return { layouts: layouts.filter((l) => wanted.has(stagedTableName(l))), ids };
+  // a table given a unit and not asked for is kept known, and left out by the job's table filter
+  // (`rowback scan --alloc-unit` alike): dropped, its rows were "on units the metadata does not know"
+  return { layouts: layouts.filter((l) => wanted.has(stagedTableName(l)) || ids.has(stagedTableName(l))), ids };
 }
 
 /**

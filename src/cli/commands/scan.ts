@@ -777,8 +777,11 @@ function allocUnitLayouts(layouts: TableLayout[], args: readonly AllocUnitArg[],
     byId.set(a.id, t);
   }
   if (!opts.table.length) return { layouts, ids };
+  // the tables --table asks for, and every table given a unit: one mapped and not asked for is known
+  // and left out by the table filter, as with a data file (dropped here, its rows were counted "on
+  // units the metadata does not know" and its mapping said mistyped, "no row was on that unit")
   const wanted = new Set(opts.table.map(resolve));
-  return { layouts: layouts.filter((l) => wanted.has(stagedTableName(l))), ids };
+  return { layouts: layouts.filter((l) => wanted.has(stagedTableName(l)) || ids.has(stagedTableName(l))), ids };
 }
 
 /** The row operations among a scan's skipped items that were not decoded into rows (NotPrintedRows). */
