@@ -117,10 +117,16 @@ function putDateTime(v: DataView, at: number, t: { days: number; ticks: number }
   v.setInt32(at + 4, t.days, true);
 }
 
+/**
+ * The fixed part after the header of a 48-byte LOP_BEGIN_XACT, SQL Server 2005's layout (the one
+ * real 48-byte form, aspnetdb_log.ldf: structures.ts beginXactSpidOffset): 0xFFFF @24, the SPID @28,
+ * the begin time @40. (It wrote the SPID @24, a place no real 48-byte record holds it.)
+ */
 function beginFixed(spid: number, begin: { days: number; ticks: number }): Uint8Array {
   const f = new Uint8Array(48 - 24);
   const v = new DataView(f.buffer);
-  v.setUint16(0, spid, true); // @24 SPID
+  v.setUint16(0, 0xffff, true); // @24
+  v.setUint16(4, spid, true); // @28 SPID
   putDateTime(v, 16, begin); // @40 begin time
   return f;
 }

@@ -219,10 +219,27 @@ export function recordSpanBounds(block: Uint8Array, h: BlockHeader): Int32Array 
 //   row flags u16 @60 (iatmakdotcx TRawLog_DataOpt; aarsakian Generic_LOP).
 // At the fixed length: u16 element count, u16 length per element, padding to 4 bytes, then the
 //   elements, each 4-byte aligned (FORMAT-NOTES §3). Element i = RowLog Contents i.
-// LOP_BEGIN_XACT: SPID u16 @24, begin time (SQL datetime) @40; elements: transaction name
-//   (UTF-16LE), transaction SID. LOP_COMMIT_XACT / LOP_ABORT_XACT: end time @24.
+// LOP_BEGIN_XACT: SPID u16 @24 (@28 in SQL Server 2005's layout: beginXactSpidOffset), begin
+//   time (SQL datetime) @40; elements: transaction name (UTF-16LE), transaction SID.
+//   LOP_COMMIT_XACT / LOP_ABORT_XACT: end time @24.
 //   (iatmakdotcx TRawLog_BEGIN_XACT / TRawLog_COMMIT_XACT; aarsakian LOP_BEGIN / LOP_COMMIT;
 //   checked on every corpus LDF: begin times fall between the databases' creation and backup dates.)
+
+/**
+ * Where a LOP_BEGIN_XACT's SPID (u16) is, by the record's fixed-part length (u16 @2); null for a
+ * length no real log showed, whose SPID is then not printed rather than read from a guessed place.
+ *  - 64 (SQL Server 2008 / 2008 R2: NORTHWND_log.ldf) and 76 (2012 and later: Database1_log.ldf,
+ *    School_Log.ldf, the CRUD-.NET logs): @24, 51–59 for user sessions, 10–21 for system ones;
+ *  - 48 (SQL Server 2005: aspnetdb_log.ldf, log format version 2): @28. Its @24 holds 0xFFFF in
+ *    every one of the file's 118 (read as the SPID before: 65535 for every 2005 transaction), and
+ *    @28 holds 52 for its StartupDB transaction and 53 for every transaction of the aspnet_regsql
+ *    session (CREATE TABLE, GRANT, INSERT …), as one session's work is.
+ * The begin time is @40 in all three (the last 8 bytes of the 2005 record).
+ */
+export function beginXactSpidOffset(fixedLen: number): number | null {
+  if (fixedLen === 48) return 28;
+  return fixedLen >= 64 ? 24 : null;
+}
 
 export const RECORD_HEADER_SIZE = 24;
 export const ROW_OP_FIXED_SIZE = 0x3e;
@@ -349,7 +366,8 @@ export function parseLogRecord(
   else if (wantsElements) {
     if (op === LOP.BEGIN_XACT) {
       if (fixedLen >= 48) {
-        record.SPID = v.getUint16(start + 24, true);
+        const at = beginXactSpidOffset(fixedLen);
+        record.SPID = at === null ? null : v.getUint16(start + at, true);
         record['Begin Time'] = formatSqlDateTime(block, start + 40);
       }
       const name = elements[0];
