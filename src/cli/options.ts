@@ -8,6 +8,7 @@ import { type Command, Option } from 'commander';
 import { InputError } from '../errors.js';
 import { echoInput } from '../util/echo.js';
 import { tableNameOrText } from '../util/tsql.js';
+import { namesSchema } from '../reconstruct/metadata/names.js';
 import { splitTableList as splitNames } from '../util/table-list.js';
 
 /**
@@ -57,8 +58,27 @@ export function normalizeTableName(text: string, flag = '--table'): string {
 export function collectTables(value: string, previous: string[]): string[] {
   const out = splitTableList(value);
   const all = [...previous];
-  for (const t of out.map((x) => normalizeTableName(x))) if (!all.includes(t)) all.push(t);
+  const bare = new Set(Array.isArray(previous) ? withoutSchema.get(previous) ?? [] : []);
+  for (const x of out) {
+    const t = normalizeTableName(x);
+    if (!namesSchema(x)) bare.add(t);
+    if (!all.includes(t)) all.push(t);
+  }
+  withoutSchema.set(all, bare);
   return all;
+}
+
+/** collectTables' lists → the names in them (normalised) that some `--table` text gave without a schema. */
+const withoutSchema = new WeakMap<readonly string[], ReadonlySet<string>>();
+
+/**
+ * The names of `tables` (a list collectTables built: `opts.table`) that were typed without a schema
+ * (`--table Employees`, not `dbo.Employees`: names.ts namesSchema), each normalised (`dbo.Employees`);
+ * empty for a list collectTables did not build. The commands say a dbo table has namesakes in other
+ * schemas (names.ts otherSchemasNote) only for these: a DBA who typed `dbo.` asked for dbo's table.
+ */
+export function tablesTypedWithoutSchema(tables: readonly string[] | string | undefined): ReadonlySet<string> {
+  return (Array.isArray(tables) ? withoutSchema.get(tables) : undefined) ?? new Set();
 }
 
 /**

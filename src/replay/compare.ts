@@ -5,7 +5,7 @@
  * file, a newer backup, or a replayed point in time too. Rows are matched by key (given, or the
  * clustered index key) or as whole rows (table-diff.ts). Read-only on every file.
  */
-import { otherSchemasNote, sameNameElsewhereNote, unknownTableHint } from '../reconstruct/metadata/names.js';
+import { namesSchema, otherSchemasNote, sameNameElsewhereNote, unknownTableHint } from '../reconstruct/metadata/names.js';
 import { InputError, SchemaError, isRowbackError } from '../errors.js';
 import { openBackupPages } from '../backup/open.js';
 import type { BackupAdvice } from '../backup/page-source.js';
@@ -50,6 +50,12 @@ export interface CompareInputs {
   afterTarget?: RestoreTarget;
   /** `schema.name`. */
   table: string;
+  /**
+   * `table` as the user typed it (diff's `--table`), when `table` is its normalised form: the note that
+   * a dbo table has namesakes in other schemas (names.ts otherSchemasNote) is said only when this (or
+   * `table`) names no schema (names.ts namesSchema): `dbo.Employees` typed asked for dbo's exactly.
+   */
+  tableAsTyped?: string;
   /** Columns to match on (default: the clustered index key; whole rows for a heap). */
   key?: string[];
   /** How the caller named the key in messages: `--key` (CLI, default) or `key` (an API job's field). */
@@ -533,6 +539,8 @@ async function compareStatesOf(o: CompareInputs, identity: CompareResult['unchec
   let afterPoint: StatePoint;
   let before: TableState;
   let layout: TableLayout;
+  // the namesakes' note only for a name typed without its schema (names.ts namesSchema)
+  const schemaTyped = namesSchema(o.tableAsTyped ?? o.table);
   let unseen: Map<string, UnseenRecord> | undefined;
   if (o.target) {
     const r = await (o.replay ?? replayTableAt)({ bak: o.bak, ...(o.position !== undefined ? { position: o.position } : {}), trn, table: o.table, target: o.target, signal: o.signal });
@@ -542,7 +550,7 @@ async function compareStatesOf(o: CompareInputs, identity: CompareResult['unchec
     layout = r.layout; // the layout the replay decoded with: no second read of the base backup
     replayWarned('earlier', r);
     noteUnchecked('earlier', `the base backup ${r.chain.steps.filter((x) => x.role !== 'log').map((x) => backupSetName(x.set)).join(' + ')}`, r.pageStats && uncheckedPagesNote(r.pageStats));
-    noteUnchecked('earlier', `the base backup ${r.chain.steps.filter((x) => x.role !== 'log').map((x) => backupSetName(x.set)).join(' + ')}`, sameNameElsewhereNote(r.table, r.sameNameElsewhere ?? []));
+    noteUnchecked('earlier', `the base backup ${r.chain.steps.filter((x) => x.role !== 'log').map((x) => backupSetName(x.set)).join(' + ')}`, (schemaTyped ? undefined : sameNameElsewhereNote(r.table, r.sameNameElsewhere ?? [])));
     noteUnchecked('earlier', `the log replayed, ${r.chain.steps.map((x) => backupSetName(x.set)).join(' + ')}`, r.uncheckedLog ?? undefined);
     for (const n of r.notes) noteUnchecked('earlier', 'the log replayed', n);
     // said even with --quiet: a set of another database left out of a --trn file; a note the file
@@ -567,7 +575,7 @@ async function compareStatesOf(o: CompareInputs, identity: CompareResult['unchec
     beforePoint = backupsPoint(o.bak, `--bak ${o.bak.join(' ')}${o.position !== undefined ? ` --position ${positionsText(o.position)}` : ''}`, o.position);
     appendAll(warned, w);
     noteUnchecked('earlier', backupSetsNamed(o.bak, o.position), u);
-    noteUnchecked('earlier', backupSetsNamed(o.bak, o.position), schemaNote);
+    noteUnchecked('earlier', backupSetsNamed(o.bak, o.position), schemaTyped ? undefined : schemaNote);
     for (const n of own.notes) noteUnchecked('earlier', backupSetsNamed(o.bak, o.position), n);
     for (const x of own.warnings) noteUnchecked('earlier', backupSetsNamed(o.bak, o.position), x, true);
   }
@@ -584,7 +592,7 @@ async function compareStatesOf(o: CompareInputs, identity: CompareResult['unchec
     afterLayout = r.layout;
     replayWarned('later', r);
     noteUnchecked('later', `the base backup ${r.chain.steps.filter((x) => x.role !== 'log').map((x) => backupSetName(x.set)).join(' + ')}`, r.pageStats && uncheckedPagesNote(r.pageStats));
-    noteUnchecked('later', `the base backup ${r.chain.steps.filter((x) => x.role !== 'log').map((x) => backupSetName(x.set)).join(' + ')}`, sameNameElsewhereNote(r.table, r.sameNameElsewhere ?? []));
+    noteUnchecked('later', `the base backup ${r.chain.steps.filter((x) => x.role !== 'log').map((x) => backupSetName(x.set)).join(' + ')}`, (schemaTyped ? undefined : sameNameElsewhereNote(r.table, r.sameNameElsewhere ?? [])));
     noteUnchecked('later', `the log replayed, ${r.chain.steps.map((x) => backupSetName(x.set)).join(' + ')}`, r.uncheckedLog ?? undefined);
     for (const n of r.notes) noteUnchecked('later', 'the log replayed', n);
     for (const n of r.identityNotes ?? []) if (!unchecked.some((u) => u.identity && u.note === n)) unchecked.push({ side: 'later', where: 'the log replayed', note: n, identity: true });

@@ -14,6 +14,7 @@ import { sayWarnedRows } from '../warned-rows.js';
 import { exitIncomplete } from '../strict.js';
 import { assertRegularFile, openOutputFile } from '../files.js';
 import type { DumpOptions } from './dump.js';
+import { tablesTypedWithoutSchema } from '../options.js';
 import { parseTarget } from './restore.js';
 import { warnLocalTimes } from '../local-time-warnings.js';
 import { replaySummary } from '../../replay/summary.js';
@@ -128,8 +129,11 @@ export async function runPointInTimeDump(opts: DumpOptions, stdout: Writable, st
   // the notes, also in --report's `notes` (--quiet or not), as scan's (a `--quiet --report` script learned nothing of them)
   // a table's note that tables of its name are in other schemas, all of which this dump reads too, is
   // left out: it told the DBA to give `--table HR.Employees` "to read it" under HR.Employees' rows
+  // and it is said only of a table some name typed without its schema found (`--table dbo.Employees` asked for dbo's exactly)
   const read = results.map((r) => r.table);
-  const notes = once([...results.flatMap((r) => (r.uncheckedLog ? [r.uncheckedLog] : [])), ...results.flatMap((r) => [...r.notes, ...[sameNameElsewhereNote(r.table, r.sameNameElsewhere ?? [], read)].filter((x): x is string => x !== undefined)])]);
+  const bare = tablesTypedWithoutSchema(opts.table);
+  const foundBare = new Set(tables.flatMap((t, i) => (bare.has(t) && replayed[i] ? [replayed[i]!.table] : [])));
+  const notes = once([...results.flatMap((r) => (r.uncheckedLog ? [r.uncheckedLog] : [])), ...results.flatMap((r) => [...r.notes, ...[foundBare.has(r.table) ? sameNameElsewhereNote(r.table, r.sameNameElsewhere ?? [], read) : undefined].filter((x): x is string => x !== undefined)])]);
   if (!opts.quiet) {
     for (const r of results) stderr.write(replaySummary(r));
     for (const x of notes) stderr.write(`rowback dump: note: ${x}\n`);

@@ -7,7 +7,7 @@ import { assertRegularFile, assertWritableOutput, openOutputFile } from '../file
 import { REPORT_TIMES, reportingFailure, writeReport } from '../failed-report.js';
 import type { Writable } from 'node:stream';
 import { Command } from 'commander';
-import { collectTables, normalizeTableName, outFormatOption, formatFromOut, refuseCsvRawWithoutCsv, splitTableList } from '../options.js';
+import { collectTables, tablesTypedWithoutSchema, normalizeTableName, outFormatOption, formatFromOut, refuseCsvRawWithoutCsv, splitTableList } from '../options.js';
 import { createProgress } from '../progress.js';
 import { csvCell, csvRecord, csvValueHeaders, csvWarningsCell } from '../../util/csv.js';
 import { rowJson } from '../../util/negative-zero.js';
@@ -249,6 +249,7 @@ async function dumpTables(opts: DumpOptions, stdout: Writable, stderr: Writable,
     const tables: Array<{ qualified: string; columns: string[] }> = [];
     // a table read in schema dbo while tables of its name exist in other schemas (otherSchemasNote)
     const schemaNotes: string[] = [];
+    const bare = tablesTypedWithoutSchema(opts.table);
     // each name as typed and the table it found (--report tableNames)
     const tableNames: Record<string, string> = {};
     if (opts.all) {
@@ -289,7 +290,8 @@ async function dumpTables(opts: DumpOptions, stdout: Writable, stderr: Writable,
           throw new SchemaError('SCHEMA_COLUMNS_UNREADABLE', `${qualified}: its columns could not be established, so no row of it is printed: ${table.layout.unreadable}`, { table: qualified, file });
         }
         tableNames[name] = qualified;
-        const elsewhere = otherSchemasNote(md.details.keys(), qualified, named);
+        // only for a name typed without its schema: `--table dbo.Employees` asked for dbo's table exactly
+        const elsewhere = bare.has(name) ? otherSchemasNote(md.details.keys(), qualified, named) : undefined;
         if (elsewhere && !schemaNotes.includes(elsewhere)) schemaNotes.push(elsewhere);
         if (!tables.some((t) => t.qualified === qualified)) tables.push({ qualified, columns: visibleColumns(table.layout).map((c) => c.name) });
       }

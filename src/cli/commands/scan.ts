@@ -9,7 +9,7 @@ import { assertWritableOutput, openOutputFile } from '../files.js';
 import { REPORT_TIMES, reportingFailure, writeReport } from '../failed-report.js';
 import type { Writable } from 'node:stream';
 import { Command } from 'commander';
-import { outFormatOption, collectTables, formatFromOut, normalizeTableName, refuseCsvRawWithoutCsv, repeatableOption } from '../options.js';
+import { outFormatOption, collectTables, tablesTypedWithoutSchema, formatFromOut, normalizeTableName, refuseCsvRawWithoutCsv, repeatableOption } from '../options.js';
 import { createProgress } from '../progress.js';
 import { catchInterrupts, exitCodeOf } from '../interrupt.js';
 import { InputError } from '../../errors.js';
@@ -245,8 +245,9 @@ export async function runScan(opts: ScanOptions): Promise<void> {
       if (!found) {
         throw new InputError('INPUT_UNKNOWN_TABLE', unknownTableMessage(t, catalog.tables().map((x) => `${x.schema}.${x.name}`), source.skipped()), { table: t });
       }
-      // read in dbo while other schemas have a table of that name: said (names.ts otherSchemasNote)
-      const elsewhere = otherSchemasNote(catalog.tables().map((x) => `${x.schema}.${x.name}`), `${found.schema}.${found.name}`, opts.table);
+      // read in dbo while other schemas have a table of that name: said (names.ts otherSchemasNote),
+      // when the name was typed without its schema (`--table dbo.Employees` asked for dbo's exactly)
+      const elsewhere = tablesTypedWithoutSchema(opts.table).has(t) && otherSchemasNote(catalog.tables().map((x) => `${x.schema}.${x.name}`), `${found.schema}.${found.name}`, opts.table);
       if (elsewhere && !metadataNotes.includes(elsewhere)) metadataNotes = [...metadataNotes, elsewhere];
     }
     // --ddl/--schema replace the data file's layouts: only the tables they name are scanned. Said

@@ -176,13 +176,30 @@ export class TableNameIndex {
 }
 
 /**
+ * Whether `typed`, a table name as the user gave it (`--table`, a job's `tables`, diff's table),
+ * names its schema: two or more parts (`dbo.Employees`, `[dbo].[Employees]`, `"dbo"."Employees"`,
+ * `dbo.Order.Items`), as against one (`Employees`, `[Employees]`), which is looked for in schema dbo
+ * (splitQualifiedName). Text splitNameParts refuses counts as naming none. The note that a dbo table
+ * read has namesakes in other schemas (otherSchemasNote) is for a one-part name only: it said "a name
+ * without a schema is dbo's … give the schema" to a DBA who had typed `--table dbo.Employees` (TSQLV4).
+ */
+export function namesSchema(typed: string): boolean {
+  try {
+    return splitNameParts(typed).length > 1;
+  } catch {
+    return false;
+  }
+}
+
+/**
  * When `found` (`schema.name`, the table a `--table` resolved to) is in schema dbo — where a name
  * given without a schema is looked for — the tables of `names` (`schema.name`, exact case, each once,
  * in the order of `names`) of the same name (any case) in other schemas; empty when `found` is not
  * dbo's or none has its name. TSQLV4 holds dbo.Orders (1 row) and Sales.Orders (830): `--table Orders`
  * read dbo.Orders without a word, and a diff of it found nothing missing (newcomer). The data a
  * command words with otherSchemasNote once it knows which tables it reads (a point-in-time replay
- * carries it as ReplayResult.sameNameElsewhere).
+ * carries it as ReplayResult.sameNameElsewhere). Only for a table named without its schema (namesSchema
+ * false): the caller says nothing when the schema was typed.
  */
 export function otherSchemaNamesakes(names: Iterable<string>, found: string): string[] {
   const dot = found.indexOf('.');
