@@ -23,7 +23,7 @@ import type { SkippedItem } from '../util/skipped-item.js';
 import { codePageForCollation } from '../reconstruct/collation.js';
 import { addInPlaceRetypeWarnings, usesCodePage } from '../reconstruct/metadata/layout-rules.js';
 import type { AllocUnitRef, ColumnLayout, Compression, SqlTypeName, TableLayout } from '../reconstruct/metadata/table-layout.js';
-import { BOOT_PAGE, parseBootPage, type BootPage } from './boot-page.js';
+import { BOOT_PAGE, parseBootPage, productForVersion, type BootPage } from './boot-page.js';
 import { foreignKeysOf } from './foreign-keys.js';
 import { collationNameForId } from '../reconstruct/collation-ids.js';
 import { METADATA_PAGE_ADVICE, PageReader, sourceFile } from './page-reader.js';
@@ -81,6 +81,8 @@ export interface DatabaseInfo {
   version: number;
   createVersion: number;
   product: string;
+  /** The SQL Server version `createVersion` is of (boot-page.ts productForVersion): NORTHWND.MDF's 539, SQL Server 2000. */
+  createProduct: string;
   databaseId: number;
   compatibilityLevel: number;
   created: string | null;
@@ -202,6 +204,7 @@ export function databaseInfo(boot: BootPage): DatabaseInfo {
     version: boot.version,
     createVersion: boot.createVersion,
     product: boot.product,
+    createProduct: productForVersion(boot.createVersion),
     databaseId: boot.databaseId,
     compatibilityLevel: boot.compatibilityLevel,
     created: boot.created,

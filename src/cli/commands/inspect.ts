@@ -485,7 +485,8 @@ export function renderText(r: InspectResult): string {
     kv('kind', `data file (file id ${r.fileId}, ${r.pages} pages)`);
     kv('database', r.name);
     kv('binding id', r.bindingId);
-    kv('version', `${r.version} (${r.product}), created as ${r.createVersion}`);
+    // the version it was created in named as the one it is in (it printed 'created as 539' alone)
+    kv('version', `${r.version} (${r.product}), created as ${r.createVersion} (${r.createProduct})`);
     kv('compatibility level', r.compatibilityLevel);
     kv('created', local(r.created));
     // an id with no known name printed '-' alone, as if the data file held none
