@@ -108,6 +108,16 @@ export function jobTableText(text: string, known: readonly string[] | (() => rea
 }
 
 /**
+ * The table (stagedTableName form) a three-part name names when read as fn_dblog's AllocUnitName of
+ * an index's allocation unit, `schema.table.index` (`dbo.Employee.PK_Employee`, as `rowback log`
+ * and fn_dblog print it); undefined for another count of parts or an empty schema or table part
+ * (`db..T` is a database's table only). `parts`: splitNameParts' answer.
+ */
+export function allocUnitNameTable(parts: readonly string[]): string | undefined {
+  return parts.length === 3 && parts[0] && parts[1] && parts[2] ? stagedTableName({ schema: parts[0], name: parts[1] }) : undefined;
+}
+
+/**
  * Splits `schema.name`, `[sch.ema].[na]]me]`, `"sch.ema"."na""me"`, or `name` (schema defaults
  * to dbo) the way PARSENAME would for two parts, honouring brackets with doubled `]` and double
  * quotes (T-SQL quoted identifiers) with doubled `"`. Throws RangeError for an unterminated
@@ -121,6 +131,11 @@ export function splitQualifiedName(text: string, defaultSchema = 'dbo'): { schem
   // table part rowback can name (names.ts unknownTableHint says the same of plain text)
   if ((parts.length === 3 || parts.length === 4) && parts[parts.length - 1]) {
     const table = stagedTableName({ schema: parts[parts.length - 2] || defaultSchema, name: parts[parts.length - 1]! });
+    // three parts are also fn_dblog's AllocUnitName of an index (schema.table.index): no table is
+    // known here, so both readings are given, neither claimed ('[dbo].[tblDept].[PK_tblDept]' was
+    // said to name a database and to be the table tblDept.PK_tblDept)
+    const unit = allocUnitNameTable(parts);
+    if (unit) throw new RangeError(`'${text}' is not a one- or two-part table name: read as database.schema.table it names the table ${table}, read as fn_dblog's AllocUnitName (schema.table.index) the table ${unit}; rowback reads the tables of the files or database given: give the one meant as a one- or two-part name`);
     throw new RangeError(`'${text}' names a ${parts.length === 4 ? 'server and a ' : ''}database too: rowback reads the tables of the files or database given, so give the table as ${table} (a one- or two-part name)`);
   }
   throw new RangeError(`'${text}' is not a one- or two-part table name`);

@@ -34,13 +34,28 @@ describeCorpus('a table named with its database (real files): the refusal names 
       const s = expectOneLineError(await cli('scan', '--mdf', mdf(), '--ldf', ldf(), '--table', t), 'INPUT_UNKNOWN_TABLE');
       expect(s).toContain(meant);
     }
-    for (const t of ['[Database1].[dbo].[tblDept]', 'Database1..tblDept']) {
+    for (const t of ['Database1..tblDept']) {
       const d = expectOneLineError(await cli('dump', '--mdf', mdf(), '--table', t), 'INPUT_BAD_IDENTIFIER');
       expect(d).toContain(`'${t}' names a database too: rowback reads the tables of the files or database given, ${meant} (a one- or two-part name)`);
     }
+    // bracketed three parts are refused before the tables are read: both readings (names.test.ts)
+    const b = expectOneLineError(await cli('dump', '--mdf', mdf(), '--table', '[Database1].[dbo].[tblDept]'), 'INPUT_BAD_IDENTIFIER');
+    expect(b).toContain('read as database.schema.table it names the table dbo.tblDept, read as fn_dblog\'s AllocUnitName (schema.table.index) the table Database1.dbo');
     const scan = await cli('scan', '--mdf', mdf(), '--ldf', ldf(), '--table', 'dbo.tblDept', '--quiet');
     expect(scan.code, scan.stderr).toBe(0);
     expect(scan.stdout.trim().split('\n')).toHaveLength(13);
+  }, 60_000);
+
+  it("fn_dblog's AllocUnitName of an index (schema.table.index) names its table: dump, scan, log", async () => {
+    // dbo.tblDept.PK_tblDept was refused listing the tables only; [dbo].[tblDept].[PK_tblDept]
+    // 'names a database too … give the table as tblDept.PK_tblDept'
+    const said = "dbo.tblDept.PK_tblDept is fn_dblog's AllocUnitName form, schema.table.index (an index's allocation unit; an index is no table): give the table as dbo.tblDept";
+    expect(expectOneLineError(await cli('dump', '--mdf', mdf(), '--table', 'dbo.tblDept.PK_tblDept'), 'INPUT_UNKNOWN_TABLE')).toContain(said);
+    expect(expectOneLineError(await cli('scan', '--mdf', mdf(), '--ldf', ldf(), '--table', 'dbo.tblDept.PK_tblDept'), 'INPUT_UNKNOWN_TABLE')).toContain(said);
+    expect(expectOneLineError(await cli('log', ldf(), '--mdf', mdf(), '--table', 'dbo.tblDept.PK_tblDept'), 'INPUT_UNKNOWN_TABLE')).toContain(said);
+    const b = expectOneLineError(await cli('scan', '--mdf', mdf(), '--ldf', ldf(), '--table', '[dbo].[tblDept].[PK_tblDept]'), 'INPUT_BAD_IDENTIFIER');
+    expect(b).toContain("read as database.schema.table it names the table tblDept.PK_tblDept, read as fn_dblog's AllocUnitName (schema.table.index) the table dbo.tblDept");
+    expect(b).not.toContain('names a database too');
   }, 60_000);
 
   it('a table of that name in another schema is named (TSQLV4.bak: Customers is Sales.Customers)', async () => {

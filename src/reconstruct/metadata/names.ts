@@ -13,7 +13,7 @@
  * column to the wrong one of two).
  */
 import { InputError } from '../../errors.js';
-import { splitNameParts, splitQualifiedName, stagedTableName } from '../../util/tsql.js';
+import { allocUnitNameTable, splitNameParts, splitQualifiedName, stagedTableName } from '../../util/tsql.js';
 
 /** What a name resolved to: the one item, nothing, or the items it matches only by case (two or more). */
 export type NameMatch<T> = { found: T; ambiguous?: undefined } | { found?: undefined; ambiguous?: undefined } | { found?: undefined; ambiguous: T[] };
@@ -85,6 +85,9 @@ export function findTableName(names: Iterable<string>, wanted: string): string |
  * - a three- or four-part name (`CRM.dbo.Customer`, `SRV.CRM.dbo.Customer`, `CRM..Customer`, whose
  *   empty schema part is dbo) whose last two parts name a table: rowback reads the tables of the files
  *   or the database given, and the database (and server) part is no part of a table's name there;
+ * - a three-part name whose first two parts name a table: fn_dblog's AllocUnitName of an index
+ *   (`dbo.tblDept.PK_tblDept`, schema.table.index), copied from `rowback log`; when both readings
+ *   name a table, both are said;
  * - a one- or two-part name (`Customers`, read as `dbo.Customers`) whose table name tables of other
  *   schemas have (any letter case): a name without a schema is looked for in dbo only, as SQL Server
  *   resolves it for a user whose default schema is dbo (Microsoft, "Transact-SQL syntax conventions").
@@ -106,8 +109,23 @@ export function unknownTableHint(wanted: string, names: Iterable<string>): strin
     } catch {
       found = undefined;
     }
+    // three parts are also fn_dblog's AllocUnitName of an index, schema.table.index (copied from
+    // `rowback log` or fn_dblog): `dbo.tblDept.PK_tblDept` was refused with no word of dbo.tblDept
+    const unitTable = allocUnitNameTable(parts);
+    let unit: string | undefined;
+    try {
+      unit = unitTable === undefined ? undefined : findTableName(list, unitTable);
+    } catch {
+      unit = undefined;
+    }
+    if (found !== undefined && unit !== undefined && found !== unit) {
+      return `; ${wanted.trim()} read as database.schema.table names ${found}, read as fn_dblog's AllocUnitName (schema.table.index) ${unit}: give the one meant as a one- or two-part name`;
+    }
     if (found !== undefined) {
       return `; ${wanted.trim()} names a ${parts.length === 4 ? 'server and a ' : ''}database too: rowback reads the tables of the files or database given, so give the table as ${found}`;
+    }
+    if (unit !== undefined) {
+      return `; ${wanted.trim()} is fn_dblog's AllocUnitName form, schema.table.index (an index's allocation unit; an index is no table): give the table as ${unit}`;
     }
   }
   if ((parts.length === 1 || parts.length === 2) && parts[parts.length - 1]) {

@@ -69,6 +69,11 @@ describe('unknownTableHint', () => {
     ['SRV.TSQLV4.dbo.Orders', '; SRV.TSQLV4.dbo.Orders names a server and a database too: rowback reads the tables of the files or database given, so give the table as dbo.Orders'],
     ['TSQLV4..Orders', '; TSQLV4..Orders names a database too: rowback reads the tables of the files or database given, so give the table as dbo.Orders'],
     ['[TSQLV4].[dbo].[Order.Items]', '; [TSQLV4].[dbo].[Order.Items] names a database too: rowback reads the tables of the files or database given, so give the table as [dbo].[Order.Items]'],
+    // fn_dblog's AllocUnitName of an index (schema.table.index), as `rowback log` prints it
+    ['dbo.Employees.PK_Employees', "; dbo.Employees.PK_Employees is fn_dblog's AllocUnitName form, schema.table.index (an index's allocation unit; an index is no table): give the table as dbo.Employees"],
+    ['HR.EMPLOYEES.[PK Employees]', "; HR.EMPLOYEES.[PK Employees] is fn_dblog's AllocUnitName form, schema.table.index (an index's allocation unit; an index is no table): give the table as HR.Employees"],
+    ['dbo.[Order.Items].IX_1', "; dbo.[Order.Items].IX_1 is fn_dblog's AllocUnitName form, schema.table.index (an index's allocation unit; an index is no table): give the table as [dbo].[Order.Items]"],
+    ['dbo..Employees', "; dbo..Employees names a database too: rowback reads the tables of the files or database given, so give the table as dbo.Employees"],
     ['dbo.Customers', '; Sales.Customers has the name Customers in another schema: give it as Sales.Customers'],
     ['Customers', '; Sales.Customers has the name Customers in another schema (a name without a schema is looked for in schema dbo): give it as Sales.Customers'],
     ['Sales.Employees', '; dbo.Employees, HR.Employees have the name Employees in other schemas: give the one meant with its schema'],
@@ -80,11 +85,17 @@ describe('unknownTableHint', () => {
   ])('%s → %s', (wanted, hint) => {
     expect(unknownTableHint(wanted, tables)).toBe(hint);
   });
+
+  it('both readings of three parts name a table: both said, neither picked', () => {
+    expect(unknownTableHint('Sales.dbo.Orders', [...tables, 'Sales.dbo'])).toBe("; Sales.dbo.Orders read as database.schema.table names dbo.Orders, read as fn_dblog's AllocUnitName (schema.table.index) Sales.dbo: give the one meant as a one- or two-part name");
+  });
 });
 
 describe('splitQualifiedName of a name with a database part', () => {
   it.each([
-    ['[TSQLV4].[Sales].[Customers]', "'[TSQLV4].[Sales].[Customers]' names a database too: rowback reads the tables of the files or database given, so give the table as Sales.Customers (a one- or two-part name)"],
+    // three parts, no table known yet: both readings, database.schema.table and fn_dblog's AllocUnitName
+    ['[TSQLV4].[Sales].[Customers]', "'[TSQLV4].[Sales].[Customers]' is not a one- or two-part table name: read as database.schema.table it names the table Sales.Customers, read as fn_dblog's AllocUnitName (schema.table.index) the table TSQLV4.Sales; rowback reads the tables of the files or database given: give the one meant as a one- or two-part name"],
+    ['[dbo].[tblDept].[PK_tblDept]', "'[dbo].[tblDept].[PK_tblDept]' is not a one- or two-part table name: read as database.schema.table it names the table tblDept.PK_tblDept, read as fn_dblog's AllocUnitName (schema.table.index) the table dbo.tblDept; rowback reads the tables of the files or database given: give the one meant as a one- or two-part name"],
     ['TSQLV4..Orders', "'TSQLV4..Orders' names a database too: rowback reads the tables of the files or database given, so give the table as dbo.Orders (a one- or two-part name)"],
     ['[S].[D].[dbo].[Order.Items]', "'[S].[D].[dbo].[Order.Items]' names a server and a database too: rowback reads the tables of the files or database given, so give the table as [dbo].[Order.Items] (a one- or two-part name)"],
     ['a..', "'a..' is not a one- or two-part table name"],
