@@ -5,7 +5,8 @@
  * said for a name typed without a schema only (`Employees`, `[Employees]`); a typed schema
  * (`dbo.Employees`, `[dbo].[Employees]`, `"DBO"."Employees"`) gets none: the DBA asked for dbo's table
  * exactly, and HR.Employees is no risk of a wrong table. Dump, scan, point-in-time dump, diff (CLI)
- * and compareTableStates as a restore job calls it (the job's table as typed).
+ * and compareTableStates as a restore job calls it (the job's table as typed); log, which said
+ * nothing even for `--table Employees`, now says it for a name without a schema too.
  * REAL: TSQLV4-compressed/TSQLV4.bak.
  */
 import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
@@ -51,6 +52,19 @@ describeCorpus('a note of namesakes in other schemas only when no schema was typ
     expect(r.stderr).not.toContain(SAID);
     const b = await cli('scan', '--bak', T, '--table', 'Employees', '--out', join(dir, 's2.ndjson'));
     expect(b.stderr).toContain(`rowback scan: note: ${NOTE}\n`);
+  }, 60_000);
+
+  it('log: --table Employees the note (it said nothing of HR.Employees); dbo.Employees none', async () => {
+    const b = await cli('log', T, '--bak', T, '--table', 'Employees', '--out', join(dir, 'l.ndjson'));
+    expect(b.code, b.stderr).toBe(0);
+    expect(b.stderr).toContain(`rowback log: note: ${NOTE}\n`);
+    const r = await cli('log', T, '--bak', T, '--table', 'dbo.Employees', '--out', join(dir, 'l2.ndjson'));
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain('record(s) printed');
+    expect(r.stderr).not.toContain(SAID);
+    // both read: no namesake left to name
+    const both = await cli('log', T, '--bak', T, '--table', 'Employees,HR.Employees', '--out', join(dir, 'l3.ndjson'));
+    expect(both.stderr).not.toContain(SAID);
   }, 60_000);
 
   it('point-in-time dump: --table Sales.Orders,dbo.Employees no note; Sales.Orders,Employees the note', async () => {

@@ -17,7 +17,7 @@ import { createHash } from 'node:crypto';
  * `Checkpoint Begin`/`End`, `Lock Information`, `Number of Locks`, `Xact ID`, `Xact Type`, `Parent
  * Transaction ID`, and every column of record kinds whose body rowback does not read.
  */
-import { findTableName } from '../../reconstruct/metadata/names.js';
+import { findTableName, otherSchemasNote } from '../../reconstruct/metadata/names.js';
 import type { Writable } from 'node:stream';
 import { Command } from 'commander';
 import { InputError } from '../../errors.js';
@@ -48,7 +48,7 @@ import { assertReadableFile } from '../../recover/open-source.js';
 import { outsideAskedNote, splitLostByReach } from '../../recover/log-not-given.js';
 import { detectFileKind } from './inspect.js';
 import { assertWritableOutput, openOutputFile } from '../files.js';
-import { collectTables, outFormatOption, formatFromOut, refuseCsvRawWithoutCsv, repeatableOption } from '../options.js';
+import { collectTables, tablesTypedWithoutSchema, outFormatOption, formatFromOut, refuseCsvRawWithoutCsv, repeatableOption } from '../options.js';
 import { createProgress } from '../progress.js';
 import { skippedLines } from '../skipped-lines.js';
 import { drainOrError } from '../../recover/writers.js';
@@ -840,6 +840,8 @@ async function logRecords(files: string[], opts: LogOptions, interrupt: Interrup
   if (opts.schema) appendAll(identityNotes, checkCatalogDatabase({ name: `--schema ${opts.schema}`, file: opts.schema, identity: meta?.identity ?? null }, ids, { anyDatabase: opts.catalogAnyDatabase, overrideName: '--catalog-any-database' }));
   const tables = opts.table; // normalised and split by collectTables
   let tableAllocUnits: string[] | null = null;
+  // notes that a --table read in dbo has namesakes in other schemas (the summary's notes)
+  const schemaNotes: string[] = [];
   if (tables.length) {
     if (!meta) throw new InputError('INPUT_NO_METADATA', '--table needs table metadata: give --mdf FILE, --bak FILE or --schema CATALOG.json (or filter with --alloc-unit ID)');
     tableAllocUnits = [];
@@ -851,6 +853,13 @@ async function logRecords(files: string[], opts: LogOptions, interrupt: Interrup
       const hits = exact === undefined ? [] : meta.tables.filter((x) => stagedTableName(x) === exact);
       if (hits.length === 0) {
         throw new InputError('INPUT_UNKNOWN_TABLE', unknownTableMessage(t, [...new Set(meta.tables.map((x) => `${x.schema}.${x.name}`))], meta.skipped ?? []), { table: t });
+      }
+      // read in dbo while other schemas have a table of that name, for a name typed without its
+      // schema (names.ts otherSchemasNote, as dump and scan say it): `log --table Employees` on
+      // TSQLV4.bak printed dbo.Employees' records, none, without a word of HR.Employees
+      if (tablesTypedWithoutSchema(tables).has(t)) {
+        const elsewhere = otherSchemasNote(meta.tables.map((x) => `${x.schema}.${x.name}`), exact!, tables);
+        if (elsewhere && !schemaNotes.includes(elsewhere)) schemaNotes.push(elsewhere);
       }
       const unmapped = hits.filter((h) => !h.allocUnits?.length);
       if (unmapped.length) {
@@ -1309,6 +1318,7 @@ async function logRecords(files: string[], opts: LogOptions, interrupt: Interrup
   // record (CopyDisagreements): "read once" (log-chain.ts, said for scan) read as a copy passed over unread
   const noteItem = (s: SkippedItem): boolean => s.code === LOG_STARTS_MID_VLF || s.code === MTF_TRAILER_DAMAGED || s.code === LOG_PAST_END_DAMAGED;
   const summaryNotes = [
+    ...schemaNotes,
     ...skipped.filter(noteItem).map((s) => `${s.code !== LOG_STARTS_MID_VLF ? `${s.code}: ` : ''}${s.reason}${at(s)}`),
     ...chain.notes.map((n) => n.replace(/^(.+ holds the same log as .+ \(LSN \S+ to \S+\)): read once$/, '$1: compared with it record by record, each record printed once')),
     ...cutNotes,
