@@ -19,7 +19,7 @@ import type { SqlValue } from '../reconstruct/values.js';
 import { openDataFiles } from '../recover/open-data-files.js';
 import { ROW_PROVENANCE, type RecoveredRow } from '../recover/recovered-row.js';
 import { catalogDamage, catalogDamageSubject, type SkippedItem } from '../recover/source.js';
-import { assertBackupSet, assertOneDatabase, readSourceIdentities, readSourceIdentity, uncheckedIdentityNote, withoutOtherDatabaseSets, type SourceFileIdentity } from '../recover/source-identity.js';
+import { assertBackupSet, assertOneDatabase, otherDatabaseSetsNotes, readSourceIdentities, readSourceIdentity, uncheckedIdentityNote, withoutOtherDatabaseSets, type SourceFileIdentity } from '../recover/source-identity.js';
 import type { ChainStep, RestoreTarget } from '../restore/chain.js';
 import { backupSetName } from '../restore/history.js';
 import { replayTableAt, type ReplayInputs, type ReplayResult } from './point-in-time.js';
@@ -515,6 +515,10 @@ async function compareStatesOf(o: CompareInputs, identity: CompareResult['unchec
   // backups of one binding id under two database names (an attached copy of the files, or a rename): said
   const earlierFiles = new Set([...o.bak, ...trn]);
   for (const n of checked.otherNames) identity.push({ side: [...later].some((f) => !earlierFiles.has(f) && n.includes(f)) ? 'later' : 'earlier', where: [...new Set(ids.map((i) => i.file))].join(', '), note: n, identity: true });
+  // a set picked by number in a file holding another database's sets too: said (even with --quiet);
+  // a replayed side's replay says it (point-in-time.ts), and the same note is said once
+  for (const n of o.target ? [] : otherDatabaseSetsNotes(o.bak, o.position)) identity.push({ side: 'earlier', where: backupSetsNamed(o.bak, o.position), note: n, identity: true });
+  for (const n of o.afterTarget || !afterBak.length ? [] : otherDatabaseSetsNotes(afterBak, o.afterPosition)) if (!identity.some((u) => u.note === n)) identity.push({ side: 'later', where: backupSetsNamed(afterBak, o.afterPosition), note: n, identity: true });
   const sameBackups = !o.target && !o.afterTarget && afterBak.length ? refuseSameBackups(o.bak, o.position, afterBak, o.afterPosition) : null;
   if (sameBackups) identity.push({ side: 'later', where: backupSetsNamed(afterBak, o.afterPosition), note: sameBackups, identity: true });
   o.signal?.throwIfAborted();

@@ -81,7 +81,7 @@ import { isPagedOffRow, type SqlValue } from '../reconstruct/values.js';
 import { PageSlotModel } from '../recover/page-model.js';
 import { columnKeysOf, LayoutChangeWatch, SQL2005_CATALOG_DBI_VERSION } from '../recover/layout-changes.js';
 import { pageSlots, readPageById } from '../recover/page-model-anchor.js';
-import { assertBackupSet, assertOneDatabase, ofAnotherDatabase } from '../recover/source-identity.js';
+import { assertBackupSet, assertOneDatabase, ofAnotherDatabase, otherDatabaseSetsNotes } from '../recover/source-identity.js';
 import { beginTimeToIso } from '../recover/time-window.js';
 import { CommitClock } from '../recover/commit-clock.js';
 import { lookAheadInLaterLogBackups, StopTimeLookAhead, stopTimeClockWarning } from './stop-time-clock.js';
@@ -666,6 +666,10 @@ export async function replayTablesOutcomes(inputs: ReplayTablesInputs): Promise<
       throw e;
     }
   });
+  // a --bak set picked by number in a file holding another database's sets too: said (identityNotes),
+  // unless the file is given with --trn as well, whose other database's sets are said as left out
+  const picked = inputs.bak.flatMap((f, i) => (inputs.trn.some((t) => realPath(t) === realPath(f)) ? [] : [{ f, p: positionOf(inputs.position, i) }]));
+  appendAll(otherDatabaseSets, otherDatabaseSetsNotes(picked.map((x) => x.f), picked.some((x) => x.p === undefined) ? undefined : picked.map((x) => x.p!)));
   const bakSets = new Map(baks.map((x) => [`${realPath(x.set.devices[0]!)}#${x.set.position}`, { file: x.set.devices[0]!, backupSetGuid: x.set.backupSetGuid, bindingId: x.set.bindingId, familyGuid: x.set.familyGuid }] as const));
   // differential sets of the --trn files, left out of the chain: said with a refusal of the chain too
   // (a gap the differential bridges was refused 'find the log backups … or a differential backup …
