@@ -59,7 +59,7 @@ import { FormatError, InputError, ReplayError, SchemaError, isRowbackError } fro
 import { LOP } from '../logreader/ldf/constants.js';
 import { openBackupLogStream } from '../backup/log-stream.js';
 import { chainVlfBoundaryGaps } from '../backup/chain-boundary.js';
-import { openBackupPages, choosePosition } from '../backup/open.js';
+import { openBackupPages, choosePosition, sameBackupSetTwice } from '../backup/open.js';
 import { readBackupHeader } from '../backup/header.js';
 import { lastEnding, logSetsEndingPast } from '../backup/later-log-sets.js';
 import { BACKUP_HEADER_WARNING, headerCopiesProblem, headerWarnings, readMtfLayout, type MtfLayout } from '../backup/mtf.js';
@@ -655,7 +655,7 @@ export async function replayTablesOutcomes(inputs: ReplayTablesInputs): Promise<
   const skippedSets: string[] = [];
   const otherDatabaseSets: string[] = [];
   const hidden: string[] = [];
-  const baks = inputs.bak.flatMap((f, i) => {
+  const bakPer = inputs.bak.map((f, i) => {
     try {
       return setsOf(f, 'bak', positionOf(inputs.position, i), flag, new Map(), skippedSets, hidden);
     } catch (e) {
@@ -666,6 +666,26 @@ export async function replayTablesOutcomes(inputs: ReplayTablesInputs): Promise<
       throw e;
     }
   });
+  const baks = bakPer.flat();
+  // one backup set given twice (`--bak F F G --position 1,2,2`, G a copy of F): refused naming both
+  // items, as dump/diff of the pages refuse it (open.ts sameBackupSetTwice); the stripes of one media
+  // set, one backup, are named once
+  const stripeSeen = new Set<string>();
+  const twice = sameBackupSetTwice(inputs.bak, inputs.position, bakPer.flatMap((g, index) => g.flatMap((x) => {
+    let media: { mediaSetGuid: string; familyCount: number } | null = null;
+    try {
+      media = readMtfLayout(inputs.bak[index]!).mediaSet;
+    } catch {
+      // read by setsOf already
+    }
+    if (media && media.familyCount > 1) {
+      const key = `${media.mediaSetGuid}#${x.set.position}`;
+      if (stripeSeen.has(key)) return [];
+      stripeSeen.add(key);
+    }
+    return [{ index, position: x.set.position, backupSetGuid: x.set.backupSetGuid, setsInFile: x.set.setsInFile ?? 1 }];
+  })), { position: flag, bakOption: flag === '--after-position' ? '--after-bak' : '--bak' });
+  if (twice) throw twice;
   // a --bak set picked by number in a file holding another database's sets too: said (identityNotes),
   // unless the file is given with --trn as well, whose other database's sets are said as left out
   const picked = inputs.bak.flatMap((f, i) => (inputs.trn.some((t) => realPath(t) === realPath(f)) ? [] : [{ f, p: positionOf(inputs.position, i) }]));
