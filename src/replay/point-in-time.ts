@@ -64,7 +64,7 @@ import { readBackupHeader } from '../backup/header.js';
 import { lastEnding, logSetsEndingPast } from '../backup/later-log-sets.js';
 import { BACKUP_HEADER_WARNING, headerCopiesProblem, headerWarnings, readMtfLayout, type MtfLayout } from '../backup/mtf.js';
 import { readDataFileMetadata } from '../datafile/metadata.js';
-import { PageReader, pageFileMemo, pageFileOf, type PageReadStats } from '../datafile/page-reader.js';
+import { PageReader, pageFileMemo, pageFileOf, pageSetMemo, type PageReadStats } from '../datafile/page-reader.js';
 import type { PageSource } from '../datafile/page-source.js';
 import { parsePageHeader } from '../datafile/page.js';
 import { RecordType, recordTypeOf } from '../datafile/record.js';
@@ -977,9 +977,12 @@ async function replayGroupOnChain(
         const columns = visibleColumns(layout).map((c) => c.name);
         const state = new RowState(columns);
         const fileOf = pageFileMemo(pages);
+        // the set of a file of several the page came from (`--bak F F --position 1,2`: both layers are F)
+        const setOf = pageSetMemo(pages);
         for (const r of readTableRows(pages, md, qualified, { reader, skipped: rowSkipped, checkRowCount: false })) {
           const file = fileOf(r.page);
-          state.add({ values: pick(r.values, columns), origin: 'backup', ...(file !== undefined ? { file } : {}), warnings: r.warnings });
+          const fileSet = setOf(r.page);
+          state.add({ values: pick(r.values, columns), origin: 'backup', ...(file !== undefined ? { file } : {}), ...(fileSet !== undefined ? { fileSet } : {}), warnings: r.warnings });
         }
         if (rowSkipped.length) {
           const s = rowSkipped[0];
