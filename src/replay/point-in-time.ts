@@ -481,9 +481,11 @@ function setsOf(path: string, role: 'bak' | 'trn', position: number | undefined,
       else if (other) otherDatabaseNotes.push(`${lead} (a ${h.backupType} backup of another database, ${h.databaseName}: none of this replay's backups, nothing of it read; check that ${path} is the file meant: one backup device shared by several databases)`);
       // a differential: the replay goes from the full backup through the log backups without it, and
       // as a base it needs its full backup beside it (`--bak F --position N` of it alone is refused
-      // INPUT_DIFFERENTIAL_WITHOUT_FULL); dump, diff and restore jobs take a set number per --bak file (`--position 1,N`)
+      // INPUT_DIFFERENTIAL_WITHOUT_FULL); dump, diff and restore jobs take a set number per --bak file
+      // (`--position 1,N`). One plain sentence, in no command's name: diff and restore jobs said
+      // "rowback dump starts from it given both with a set number each, …", which named another command
       else if (h.backupType === 'differential') {
-        const note = `${lead} (a differential backup neither breaks nor joins the log chain, so no log is lost; the replay does not start from it: a differential is read only beside its full backup; rowback dump starts from it given both with a set number each, ${differentialListAdvice(path, layout, p, h.differentialBaseGuid, bakSets, positionFlag)})`;
+        const note = `${path} (FILE = ${p}) is a differential backup, not a log backup: the replay skips it and loses no log; to start from it instead, give it after its full backup: ${differentialListAdvice(path, layout, p, h.differentialBaseGuid, bakSets, positionFlag)}`;
         skippedNotes.push(note);
         differentialNotes.push(note);
       }
