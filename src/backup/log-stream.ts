@@ -69,7 +69,8 @@ export function openBackupLogStream(
   }
   const ranges: LogRange[] = streamsOfSet(layout, position)
     .filter((s) => s.id === 'MQTL' && s.length > 0)
-    .map((s) => ({ ...payloadRange(s), kind, file: path, ...(endLsn ? { endLsn } : {}), ...(startLsn ? { startLsn } : {}) }));
+    // a set of a file of several: each record's source names it (a row read from it named the file alone)
+    .map((s) => ({ ...payloadRange(s), kind, file: path, ...(layout.sets > 1 ? { position } : {}), ...(endLsn ? { endLsn } : {}), ...(startLsn ? { startLsn } : {}) }));
   return {
     file: path,
     ranges,

@@ -123,10 +123,47 @@ export function assertEachBackupOnce(paths: readonly string[], position?: number
   }
 }
 
+/**
+ * Two items of a backup list that name ONE backup set (the same HEADERONLY BackupSetGUID): a copy of
+ * a backup file given beside it (`--bak F F G --position 1,2,2`, G a byte copy of F), or two files
+ * holding the same set. The pages read are the same, so the rows were right, but the DBA who meant
+ * two backups (a newer differential) was not told. `sets`: each item's index in the list given, set
+ * number, BackupSetGUID and the number of sets of its file; items of one striped media set (one
+ * backup) are not passed twice. Returns the refusal (InputError INPUT_BAD_OPTION, located at the later
+ * item's file) naming both items by their number in the list (`--bak items 2 and 3`, or `name(i)` as
+ * the caller names them: a job's `bak.2`) and the list without the later one (`give it once:
+ * --bak F F --position 1,2`, or `giveOnce(files, positions)` in the caller's words); null when none.
+ */
+export function sameBackupSetTwice(
+  paths: readonly string[],
+  position: number | readonly number[] | undefined,
+  sets: ReadonlyArray<{ index: number; position: number; backupSetGuid: string | null; setsInFile: number }>,
+  words: { items?: (a: number, b: number) => string; giveOnce?: (files: string[], position: number | number[] | undefined) => string; field?: (later: number) => string; bakOption?: string; position?: string } = {},
+): InputError | null {
+  for (const [k, a] of sets.entries()) {
+    if (!a.backupSetGuid) continue;
+    const b = sets.slice(k + 1).find((x) => x.backupSetGuid !== null && x.backupSetGuid.toUpperCase() === a.backupSetGuid!.toUpperCase());
+    if (!b) continue;
+    const bak = words.bakOption ?? '--bak';
+    const pos = words.position ?? '--position';
+    const named = (x: typeof a) => `${paths[x.index]}${x.setsInFile > 1 ? ` (backup set ${x.position})` : ''}`;
+    const files = paths.filter((_, i) => i !== b.index);
+    const kept: number | number[] | undefined = Array.isArray(position) ? (position as readonly number[]).filter((_, i) => i !== b.index) : (position as number | undefined);
+    const items = words.items ? words.items(a.index, b.index) : `${bak} items ${a.index + 1} and ${b.index + 1}`;
+    const giveOnce = words.giveOnce ? words.giveOnce(files, kept) : `${bak} ${files.join(' ')}${kept === undefined ? '' : ` ${pos} ${typeof kept === 'number' ? kept : kept.join(',')}`}`;
+    return new InputError(
+      'INPUT_BAD_OPTION',
+      `${items}, ${named(a)} and ${named(b)}, are the same backup set (BackupSetGUID ${a.backupSetGuid}): one backup given twice${paths[a.index] === paths[b.index] ? '' : `, ${paths[b.index]} a copy of ${paths[a.index]}`}; give it once: ${giveOnce}`,
+      { file: paths[b.index]!, ...(words.field ? { field: words.field(b.index) } : {}) },
+    );
+  }
+  return null;
+}
+
 export function openBackupPages(paths: string[], position?: number | readonly number[], check?: (headers: BackupHeader[], advice: BackupAdvice) => void, advice: BackupAdvice = {}): PageSource {
   if (Array.isArray(position) && position.length !== paths.length) throw new InputError('INPUT_BAD_OPTION', `${advice.position ?? '--position'} gives ${position.length} backup set numbers for ${paths.length} backup files: one per file, in order`);
   assertEachBackupOnce(paths, position, advice);
-  const layouts = paths.map((path, i) => ({ path, layout: readMtfLayout(path), position: positionOf(position, i) }));
+  const layouts = paths.map((path, i) => ({ path, layout: readMtfLayout(path), position: positionOf(position, i), index: i }));
   requireWholeMediaSet(layouts, advice);
   // Group stripes of one media set, keeping the order of first appearance.
   const groups: Array<{ key: string; files: typeof layouts }> = [];
@@ -170,6 +207,9 @@ export function openBackupPages(paths: string[], position?: number | readonly nu
     }
     return { g, pos, header };
   });
+  // one backup set given twice (a copy of a file beside it): refused naming both items
+  const twice = sameBackupSetTwice(paths, position, unsorted.flatMap((x) => (x.header ? [{ index: x.g.files[0]!.index, position: x.pos, backupSetGuid: x.header.backupSetGuid, setsInFile: x.g.files[0]!.layout.sets }] : [])), advice);
+  if (twice) throw twice;
   // by header: full, then differentials oldest first (the check then compares each differential's
   // base, HEADERONLY DifferentialBaseGUID, with the full backup's BackupSetGUID); ties keep the order given
   const rank = (h: BackupHeader) => (h.backupType === 'full' ? 0 : h.backupType === 'differential' ? 1 : 2);

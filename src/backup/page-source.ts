@@ -343,6 +343,12 @@ function buildSource(sources: Array<{ path: string; bytes: BackupBytes; layout: 
       const s = sources[r.source];
       return `${s.bytes.compressed ? 'compressed ' : ''}backup ${s.path}`;
     },
+    // the set the page is read from, where its file holds several (pageOrigin names the file alone)
+    pageSet(fileId: number, pageId: number): number | undefined {
+      const r = find(fileId, pageId);
+      if (!r || r.offset === TOMBSTONE) return undefined;
+      return sources[r.source].layout.sets > 1 ? position : undefined;
+    },
     fileIds: () => fileIds,
     close(): void {
       if (!closed) {

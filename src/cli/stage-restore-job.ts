@@ -40,7 +40,7 @@ export function stageRestoreJob(path: string, o: {
   diff: TableDiff;
   layout: TableLayout;
   /** Each row's source, or a function of the row's LSN tag giving it (replay/compare.ts comparisonRowSource). */
-  source: RecoveredRow['source'] | ((tag: string | undefined, from?: string) => RecoveredRow['source']);
+  source: RecoveredRow['source'] | ((tag: string | undefined, from?: string, fromSet?: number) => RecoveredRow['source']);
   note?: string;
   /** The later state is older (compared as asked): missing rows are staged as inserts (`true`: all; a set: those of these tags; diffAsRecoveredRows, rowsNewerThanLater). */
   reversed?: boolean | ReadonlySet<string>;

@@ -192,6 +192,18 @@ export class LayeredPageSource implements PageSource {
     }
     return undefined;
   }
+  /** The backup set of the layer the page is read from (pageOrigin's layer), when its file holds several. */
+  pageSet(fileId: number, pageId: number): number | undefined {
+    for (const l of this.layers) {
+      if (l.holdsNoImage?.(fileId, pageId)) return undefined;
+      if (l.pageOrigin) {
+        if (l.pageOrigin(fileId, pageId) !== undefined) return l.pageSet?.(fileId, pageId);
+        continue;
+      }
+      if (l.readPage(fileId, pageId)) return l.pageSet?.(fileId, pageId);
+    }
+    return undefined;
+  }
   fileIds(): number[] {
     return [...new Set(this.layers.flatMap((l) => l.fileIds()))].sort((a, b) => a - b);
   }

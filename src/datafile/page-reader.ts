@@ -84,6 +84,24 @@ export function pageFileMemo(source: PageSource): (page: string) => string | und
 }
 
 /**
+ * The backup set (RESTORE … WITH FILE = n) a page (`file:page`) is read from, where its file holds
+ * several (the source's `pageSet`), for pages read in page order as `pageFileMemo`; undefined for a
+ * file of one set, or a source that does not say.
+ */
+export function pageSetMemo(source: PageSource): (page: string) => number | undefined {
+  let lastPage: string | undefined;
+  let lastSet: number | undefined;
+  return (page) => {
+    if (page !== lastPage) {
+      lastPage = page;
+      const [f, p] = page.split(':').map(Number);
+      lastSet = source.pageSet && Number.isInteger(f) && Number.isInteger(p) ? source.pageSet(f!, p!) : undefined;
+    }
+    return lastSet;
+  };
+}
+
+/**
  * What to do when a page the metadata starts from (the boot page, the catalog's first page) cannot
  * be read: without it no table of this file can be found, so another copy is needed, or the layout.
  */

@@ -25,6 +25,12 @@ export interface PageSource {
    */
   pageOrigin?(fileId: number, pageId: number): string | undefined;
   /**
+   * Optional: the backup set (RESTORE … WITH FILE = n) the page is read from, when its file holds
+   * several (a full and a differential that are two sets of one file, `--bak F F --position 1,2`:
+   * both layers' origin is `backup F`); undefined for a file of one set, or when no layer holds it.
+   */
+  pageSet?(fileId: number, pageId: number): number | undefined;
+  /**
    * Optional: why the source does not hold a page, when it knows more than that it is absent (a
    * data file cut short: its file header page says how many pages it has), as a clause to append to
    * "… does not hold page F:P" saying what is wrong and what to do; undefined otherwise.

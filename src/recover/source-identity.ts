@@ -96,6 +96,75 @@ export function withoutOtherDatabaseSets(ids: readonly SourceFileIdentity[]): { 
   return { kept, leftOut };
 }
 
+/**
+ * What is said when backup sets are read by number (`--position N`, a job's `position`) from a file
+ * that also holds backup sets of ANOTHER database (ofAnotherDatabase against every set read: one
+ * backup device shared by several databases, BACKUP … WITH NOINIT): the set asked for is read, and
+ * the file's other database was passed over without a word (`log F --position 2`, F = StopAt.bak
+ * with RestoreTimeClean_1.trn appended, printed RestoreTimeClean's log unsaid). Names every database
+ * of the file (name, binding id and FamilyGUID, as INPUT_MIXED_DATABASES does), which sets were read
+ * (`verb`: 'printed' for log, 'read' elsewhere) and which were not, in the words of the note said of
+ * another database's set left out of a --trn file. Null for a file of one set, or when the sets not
+ * read are all of the database read (or their headers cannot be read: their own reads say so).
+ * Said even with --quiet: a file mixing two databases' backups never passes without a word.
+ */
+export function otherDatabaseSetsNote(file: string, read: readonly number[], verb = 'read'): string | null {
+  let layout: ReturnType<typeof readMtfLayout>;
+  try {
+    layout = readMtfLayout(file);
+  } catch {
+    return null;
+  }
+  if (layout.sets <= 1) return null;
+  const headers = new Map<number, ReturnType<typeof readBackupHeader>>();
+  for (let p = 1; p <= layout.sets; p++) {
+    try {
+      headers.set(p, readBackupHeader(file, layout, p));
+    } catch {
+      // a set whose header cannot be read: its database is unknown, said by whatever reads it
+    }
+  }
+  const positions = [...new Set(read)].sort((a, b) => a - b);
+  const readHeaders = positions.flatMap((p) => (headers.has(p) ? [headers.get(p)!] : []));
+  if (!readHeaders.length) return null;
+  const others = [...headers.entries()].filter(([p, h]) => !positions.includes(p) && readHeaders.every((r) => ofAnotherDatabase(h, r)));
+  if (!others.length) return null;
+  const who = (h: ReturnType<typeof readBackupHeader>) => `${echoInput(h.databaseName || '(name unknown)', 300)} (binding id ${h.bindingId}${h.familyGuid ? `, FamilyGUID ${h.familyGuid}` : ''})`;
+  const kinds = (hs: Array<ReturnType<typeof readBackupHeader>>) => {
+    const k = [...new Set(hs.map((h) => h.backupType))];
+    return hs.length === 1 ? `a ${k[0]} backup` : k.length === 1 ? `${k[0]} backups` : `${k.slice(0, -1).join(', ')} and ${k[k.length - 1]} backups`;
+  };
+  const setList = (ps: number[]) => `set${ps.length > 1 ? 's' : ''} ${ps.length > 1 ? `${ps.slice(0, -1).join(', ')} and ${ps[ps.length - 1]}` : ps[0]}`;
+  // the other sets by database (binding id and family), in the file's order
+  const groups: Array<{ key: string; sets: Array<[number, ReturnType<typeof readBackupHeader>]> }> = [];
+  for (const o of others) {
+    const key = `${o[1].bindingId}|${o[1].familyGuid ?? ''}`;
+    const g = groups.find((x) => x.key === key);
+    if (g) g.sets.push(o);
+    else groups.push({ key, sets: [o] });
+  }
+  const count = ['two', 'three', 'four'][groups.length - 1] ?? String(groups.length + 1);
+  const readSay = `${setList(positions.filter((p) => headers.has(p)))}, ${kinds(readHeaders)} of ${who(readHeaders[0]!)}, ${readHeaders.length > 1 ? 'are' : 'is'} ${verb}, as asked by number`;
+  const otherSay = groups.map((g) => `${setList(g.sets.map(([p]) => p))}, ${kinds(g.sets.map(([, h]) => h))} of another database, ${who(g.sets[0]![1])}, ${g.sets.length > 1 ? 'are' : 'is'} not read`).join('; ');
+  return `${file} holds backup sets of ${count} databases: ${readSay}; ${otherSay} (check that ${file} is the file meant: one backup device shared by several databases)`;
+}
+
+/**
+ * otherDatabaseSetsNote for each backup file of a list read with set numbers (`--bak F F G
+ * --position 1,2,1`: `position` one number for every file, or one per file in order), each file
+ * once with every set read of it. Empty without `position` (a file of several sets is refused then).
+ */
+export function otherDatabaseSetsNotes(files: readonly string[], position: number | readonly number[] | undefined, verb = 'read'): string[] {
+  if (position === undefined) return [];
+  const read = new Map<string, number[]>();
+  files.forEach((f, i) => {
+    const p = typeof position === 'number' ? position : position[i];
+    if (p === undefined) return;
+    read.set(f, [...(read.get(f) ?? []), p]);
+  });
+  return [...read].flatMap(([f, ps]) => otherDatabaseSetsNote(f, ps, verb) ?? []);
+}
+
 /** How `i` is named in a sentence: its role's word, or the kind of a database backup set of a --trn file. */
 function roleName(i: SourceFileIdentity): string {
   return i.setKind ?? ROLE_NAMES[i.role];

@@ -11,7 +11,7 @@ import { openBackupPages } from '../backup/open.js';
 import type { BackupAdvice } from '../backup/page-source.js';
 import { readDataFileMetadata, type DataFileMetadata } from '../datafile/metadata.js';
 import { readPageLsn } from '../datafile/page.js';
-import { PageReader, pageFileMemo, pageOriginOf, sourceFile, uncheckedPagesNote } from '../datafile/page-reader.js';
+import { PageReader, pageFileMemo, pageOriginOf, pageSetMemo, sourceFile, uncheckedPagesNote } from '../datafile/page-reader.js';
 import type { PageSource } from '../datafile/page-source.js';
 import { findTable, readTableRows } from '../datafile/table-rows.js';
 import { visibleColumns, type TableLayout } from '../reconstruct/metadata/table-layout.js';
@@ -19,7 +19,7 @@ import type { SqlValue } from '../reconstruct/values.js';
 import { openDataFiles } from '../recover/open-data-files.js';
 import { ROW_PROVENANCE, type RecoveredRow } from '../recover/recovered-row.js';
 import { catalogDamage, catalogDamageSubject, type SkippedItem } from '../recover/source.js';
-import { assertBackupSet, assertOneDatabase, readSourceIdentities, readSourceIdentity, uncheckedIdentityNote, withoutOtherDatabaseSets, type SourceFileIdentity } from '../recover/source-identity.js';
+import { assertBackupSet, assertOneDatabase, otherDatabaseSetsNotes, readSourceIdentities, readSourceIdentity, uncheckedIdentityNote, withoutOtherDatabaseSets, type SourceFileIdentity } from '../recover/source-identity.js';
 import type { ChainStep, RestoreTarget } from '../restore/chain.js';
 import { backupSetName } from '../restore/history.js';
 import { replayTableAt, type ReplayInputs, type ReplayResult } from './point-in-time.js';
@@ -335,11 +335,14 @@ function readState(source: PageSource, table: string, where: string, side: 'earl
   const rows: TableState['rows'] = [];
   const warnings: Array<{ warnings: string[]; where: () => string }> = [];
   const fileOf = pageFileMemo(source);
+  const setOf = pageSetMemo(source);
   for (const r of readTableRows(source, md, qualified, { reader, skipped })) {
-    // the one file the row's page came from (a differential's or the full backup's), for its source
+    // the one file the row's page came from (a differential's or the full backup's), for its source,
+    // and its set where the file holds several (`--bak F F --position 1,2`: both are F)
     const from = fileOf(r.page);
-    rows.push({ values: pickOwn(r.values, columns) as Record<string, SqlValue>, ...(from !== undefined ? { from } : {}), bytesNotes: bytesNotes(r.warnings) });
-    if (r.warnings.length) warnings.push({ warnings: r.warnings, where: () => `${from ?? where} page ${r.page} slot ${r.slot}` });
+    const fromSet = setOf(r.page);
+    rows.push({ values: pickOwn(r.values, columns) as Record<string, SqlValue>, ...(from !== undefined ? { from } : {}), ...(fromSet !== undefined ? { fromSet } : {}), bytesNotes: bytesNotes(r.warnings) });
+    if (r.warnings.length) warnings.push({ warnings: r.warnings, where: () => `${from !== undefined ? `${from}${fromSet !== undefined ? ` (backup set ${fromSet})` : ''}` : where} page ${r.page} slot ${r.slot}` });
   }
   // the pages the reader could not read (checksum, torn page, missing) are the cause of the rows and
   // chain breaks skipped after them: the first of those is named, with its page and the file holding it
@@ -522,6 +525,10 @@ async function compareStatesOf(o: CompareInputs, identity: CompareResult['unchec
   // backups of one binding id under two database names (an attached copy of the files, or a rename): said
   const earlierFiles = new Set([...o.bak, ...trn]);
   for (const n of checked.otherNames) identity.push({ side: [...later].some((f) => !earlierFiles.has(f) && n.includes(f)) ? 'later' : 'earlier', where: [...new Set(ids.map((i) => i.file))].join(', '), note: n, identity: true });
+  // a set picked by number in a file holding another database's sets too: said (even with --quiet);
+  // a replayed side's replay says it (point-in-time.ts), and the same note is said once
+  for (const n of o.target ? [] : otherDatabaseSetsNotes(o.bak, o.position)) identity.push({ side: 'earlier', where: backupSetsNamed(o.bak, o.position), note: n, identity: true });
+  for (const n of o.afterTarget || !afterBak.length ? [] : otherDatabaseSetsNotes(afterBak, o.afterPosition)) if (!identity.some((u) => u.note === n)) identity.push({ side: 'later', where: backupSetsNamed(afterBak, o.afterPosition), note: n, identity: true });
   const sameBackups = !o.target && !o.afterTarget && afterBak.length ? refuseSameBackups(o.bak, o.position, afterBak, o.afterPosition) : null;
   if (sameBackups) identity.push({ side: 'later', where: backupSetsNamed(afterBak, o.afterPosition), note: sameBackups, identity: true });
   o.signal?.throwIfAborted();
@@ -529,7 +536,7 @@ async function compareStatesOf(o: CompareInputs, identity: CompareResult['unchec
   const replays: CompareResult['replays'] = [];
   const warned: CompareResult['warned'] = [];
   const replayWarned = (side: 'earlier' | 'later', r: ReplayResult) =>
-    appendAll(warned, warnedRows(side, r.rows.map((x) => ({ warnings: x.warnings, where: () => (x.origin === 'backup' ? `the base backup (${x.file ?? (side === 'earlier' ? o.bak.join(' + ') : afterBak.join(' + '))})` : `the log record at LSN ${x.origin.lsn}`) }))));
+    appendAll(warned, warnedRows(side, r.rows.map((x) => ({ warnings: x.warnings, where: () => (x.origin === 'backup' ? `the base backup (${x.file !== undefined ? `${x.file}${x.fileSet !== undefined ? ` (backup set ${x.fileSet})` : ''}` : (side === 'earlier' ? o.bak.join(' + ') : afterBak.join(' + '))})` : `the log record at LSN ${x.origin.lsn}`) }))));
   const unchecked: CompareResult['unchecked'] = [...identity];
   const noteUnchecked = (side: 'earlier' | 'later', where: string, note: string | undefined, warning = false) => {
     if (note !== undefined) unchecked.push({ side, where, note, ...(warning ? { warning: true as const } : {}) });
@@ -546,7 +553,7 @@ async function compareStatesOf(o: CompareInputs, identity: CompareResult['unchec
     const r = await (o.replay ?? replayTableAt)({ bak: o.bak, ...(o.position !== undefined ? { position: o.position } : {}), trn, table: o.table, target: o.target, signal: o.signal });
     replays.push({ side: 'earlier', result: r });
     beforePoint = replayPoint(r, '--bak/--trn replayed');
-    before = { table: r.table, columns: r.columns, rows: r.rows.map((x) => ({ values: x.values, tag: x.origin === 'backup' ? undefined : x.origin.lsn, ...(x.file !== undefined ? { from: x.file } : {}), ...(x.origin !== 'backup' && x.origin.page ? { page: x.origin.page } : {}), bytesNotes: bytesNotes(x.warnings) })) };
+    before = { table: r.table, columns: r.columns, rows: r.rows.map((x) => ({ values: x.values, tag: x.origin === 'backup' ? undefined : x.origin.lsn, ...(x.file !== undefined ? { from: x.file } : {}), ...(x.fileSet !== undefined ? { fromSet: x.fileSet } : {}), ...(x.origin !== 'backup' && x.origin.page ? { page: x.origin.page } : {}), bytesNotes: bytesNotes(x.warnings) })) };
     layout = r.layout; // the layout the replay decoded with: no second read of the base backup
     replayWarned('earlier', r);
     noteUnchecked('earlier', `the base backup ${r.chain.steps.filter((x) => x.role !== 'log').map((x) => backupSetName(x.set)).join(' + ')}`, r.pageStats && uncheckedPagesNote(r.pageStats));
@@ -669,11 +676,11 @@ async function compareStatesOf(o: CompareInputs, identity: CompareResult['unchec
  * RestoreTimeClean_1.trn shown as from RestoreTimeClean.bak, which holds none of the table), and
  * rows read from a differential's pages (breaker: 30 of 38 rows of a full + differential replay).
  */
-export function comparisonRowSource(r: CompareResult, bak: string, position?: BackupSetPositions, baks: readonly string[] = [bak]): (tag: string | undefined, from?: string) => RecoveredRow['source'] {
+export function comparisonRowSource(r: CompareResult, bak: string, position?: BackupSetPositions, baks: readonly string[] = [bak]): (tag: string | undefined, from?: string, fromSet?: number) => RecoveredRow['source'] {
   const steps = r.replays.find((x) => x.side === 'earlier')?.result.chain.steps ?? [];
   const logs = steps.filter((st) => st.role === 'log');
   const bases = steps.filter((st) => st.role !== 'log').reverse();
-  return (tag, from) => {
+  return (tag, from, fromSet) => {
     if (tag !== undefined && /^[0-9a-f]{8}:[0-9a-f]{8}:[0-9a-f]{4}$/i.test(tag)) {
       const at = BigInt(lsnToDecimal(parseLsn(tag)));
       const step = logs.find((st) => BigInt(st.set.firstLsn) <= at && at < BigInt(st.set.lastLsn));
@@ -683,10 +690,12 @@ export function comparisonRowSource(r: CompareResult, bak: string, position?: Ba
       const base = bases.find((st) => BigInt(st.set.firstLsn) <= at && at <= BigInt(st.set.lastLsn));
       if (base) return { kind: 'bak', file: base.set.devices[0], ...setOf(base.set) };
     }
-    // read as it is (no replay): the backup set read of a file of several (--position), named; with a
-    // set per file (a list), the set given for that file, when it is given once (the same file given
-    // twice, full and differential: its page's set is not known here, so none is named rather than a guess)
+    // read as it is (or the replay's base pages): the set the row's page was read from, where its file
+    // holds several (the page source's pageSet: `--bak F F --position 1,2` named F alone, which holds both);
+    // else the backup set read of a file of several (--position), named; with a set per file (a list),
+    // the set given for that file, when it is given once
     const file = from ?? bak;
+    if (fromSet !== undefined) return { kind: 'bak', file, position: fromSet };
     if (!Array.isArray(position)) return { kind: 'bak', file, ...(position !== undefined ? { position } : {}) };
     const sets = [...new Set(baks.flatMap((f, i) => (realPath(f) === realPath(file) ? [position[i]!] : [])))];
     return { kind: 'bak', file, ...(sets.length === 1 ? { position: sets[0] } : {}) };
@@ -931,13 +940,13 @@ export function matchKey(layout: TableLayout, state: Pick<TableState, 'table' | 
  * unless asked for on purpose. They were `delete`: the script and its dry run planned them as rows
  * recovered from deletes, "approve all" and an export re-inserted rows that still exist (newcomer).
  */
-export function diffAsRecoveredRows(d: TableDiff, source: RecoveredRow['source'] | ((tag: string | undefined, from?: string) => RecoveredRow['source']), note?: string, o: { reversed?: boolean | ReadonlySet<string>; statePrefix?: string } = {}): RecoveredRow[] {
+export function diffAsRecoveredRows(d: TableDiff, source: RecoveredRow['source'] | ((tag: string | undefined, from?: string, fromSet?: number) => RecoveredRow['source']), note?: string, o: { reversed?: boolean | ReadonlySet<string>; statePrefix?: string } = {}): RecoveredRow[] {
   const older = (tag: string | undefined): boolean => isNewerThanLater(o.reversed, tag);
   const sourceOf = typeof source === 'function' ? source : () => source;
   // a missing row's warnings naming bytes printed as U+FFFD (TableState bytesNotes): staged with it, for
   // the reviewer and the re-insert's hold (service.ts undefinedBytesWarned: invalid UTF-8 has no other)
   const bytesOf = (m: { bytesNotes?: string }): string[] => (m.bytesNotes ? m.bytesNotes.split('\u0000') : []);
-  const base = (n: number, tag: string | undefined, operation: RecoveredRow['operation'], values: Record<string, SqlValue>, warning: string, from?: string, bytes: string[] = []): RecoveredRow => ({
+  const base = (n: number, tag: string | undefined, operation: RecoveredRow['operation'], values: Record<string, SqlValue>, warning: string, from?: string, bytes: string[] = [], fromSet?: number): RecoveredRow => ({
     table: d.table,
     lsn: tag ?? `state:${o.statePrefix ?? ''}${String(n).padStart(8, '0')}`,
     operation,
@@ -953,7 +962,7 @@ export function diffAsRecoveredRows(d: TableDiff, source: RecoveredRow['source']
     values,
     raw: '',
     warnings: note ? [warning, note, ...bytes] : [warning, ...bytes],
-    source: sourceOf(tag, from),
+    source: sourceOf(tag, from, fromSet),
   });
   // Whole rows compared (a heap and no key, or a key that repeats): a row changed between the two
   // states is "missing" too, its new version one of the rows only the later state holds. Staged as
@@ -969,8 +978,8 @@ export function diffAsRecoveredRows(d: TableDiff, source: RecoveredRow['source']
     rows.push(older(m.tag)
       ? base(n++, m.tag, 'insert', m.values, o.reversed === true
         ? 'missing from the later state, which is older (compared as asked, --accept-older-later): inserted between the two states, not deleted'
-        : `missing from the later state, which has not seen the log record (LSN ${m.tag}) that wrote it (compared as asked, --accept-older-later): added after the later state, not deleted`, m.from, bytesOf(m))
-      : withUnkeyed(base(n++, m.tag, 'delete', m.values, ROW_PROVENANCE.missing, m.from, bytesOf(m))));
+        : `missing from the later state, which has not seen the log record (LSN ${m.tag}) that wrote it (compared as asked, --accept-older-later): added after the later state, not deleted`, m.from, bytesOf(m), m.fromSet)
+      : withUnkeyed(base(n++, m.tag, 'delete', m.values, ROW_PROVENANCE.missing, m.from, bytesOf(m), m.fromSet)));
   }
   // Reversed, the earlier state is the newer: an update's before-image (values) is the older state's
   // row, the one given as later (it was the newer row, staged and shown as the before-image: one
@@ -978,7 +987,7 @@ export function diffAsRecoveredRows(d: TableDiff, source: RecoveredRow['source']
   for (const c of d.changed) {
     rows.push(older(c.tag)
       ? { ...base(n++, c.tag, 'update', c.after, `changed between the two states: ${c.columns.join(', ')}; the before-image is the later state's row, which is older (compared as asked, --accept-older-later), the after-image the earlier state's`, undefined, [...bytesOf({ bytesNotes: c.afterBytesNotes }), ...bytesOf(c).map((w) => `after-image: ${w}`)]), after: c.before }
-      : { ...base(n++, c.tag, 'update', c.before, `${ROW_PROVENANCE.changed}${c.columns.join(', ')}`, c.from, [...bytesOf(c), ...bytesOf({ bytesNotes: c.afterBytesNotes }).map((w) => `after-image: ${w}`)]), after: c.after });
+      : { ...base(n++, c.tag, 'update', c.before, `${ROW_PROVENANCE.changed}${c.columns.join(', ')}`, c.from, [...bytesOf(c), ...bytesOf({ bytesNotes: c.afterBytesNotes }).map((w) => `after-image: ${w}`)], c.fromSet), after: c.after });
   }
   return rows;
 }

@@ -59,12 +59,12 @@ import { FormatError, InputError, ReplayError, SchemaError, isRowbackError } fro
 import { LOP } from '../logreader/ldf/constants.js';
 import { openBackupLogStream } from '../backup/log-stream.js';
 import { chainVlfBoundaryGaps } from '../backup/chain-boundary.js';
-import { openBackupPages, choosePosition } from '../backup/open.js';
+import { openBackupPages, choosePosition, sameBackupSetTwice } from '../backup/open.js';
 import { readBackupHeader } from '../backup/header.js';
 import { lastEnding, logSetsEndingPast } from '../backup/later-log-sets.js';
 import { BACKUP_HEADER_WARNING, headerCopiesProblem, headerWarnings, readMtfLayout, type MtfLayout } from '../backup/mtf.js';
 import { readDataFileMetadata } from '../datafile/metadata.js';
-import { PageReader, pageFileMemo, pageFileOf, type PageReadStats } from '../datafile/page-reader.js';
+import { PageReader, pageFileMemo, pageFileOf, pageSetMemo, type PageReadStats } from '../datafile/page-reader.js';
 import type { PageSource } from '../datafile/page-source.js';
 import { parsePageHeader } from '../datafile/page.js';
 import { RecordType, recordTypeOf } from '../datafile/record.js';
@@ -81,7 +81,7 @@ import { isPagedOffRow, type SqlValue } from '../reconstruct/values.js';
 import { PageSlotModel } from '../recover/page-model.js';
 import { columnKeysOf, LayoutChangeWatch, SQL2005_CATALOG_DBI_VERSION } from '../recover/layout-changes.js';
 import { pageSlots, readPageById } from '../recover/page-model-anchor.js';
-import { assertBackupSet, assertOneDatabase, ofAnotherDatabase } from '../recover/source-identity.js';
+import { assertBackupSet, assertOneDatabase, ofAnotherDatabase, otherDatabaseSetsNotes } from '../recover/source-identity.js';
 import { beginTimeToIso } from '../recover/time-window.js';
 import { CommitClock } from '../recover/commit-clock.js';
 import { lookAheadInLaterLogBackups, StopTimeLookAhead, stopTimeClockWarning } from './stop-time-clock.js';
@@ -481,9 +481,11 @@ function setsOf(path: string, role: 'bak' | 'trn', position: number | undefined,
       else if (other) otherDatabaseNotes.push(`${lead} (a ${h.backupType} backup of another database, ${h.databaseName}: none of this replay's backups, nothing of it read; check that ${path} is the file meant: one backup device shared by several databases)`);
       // a differential: the replay goes from the full backup through the log backups without it, and
       // as a base it needs its full backup beside it (`--bak F --position N` of it alone is refused
-      // INPUT_DIFFERENTIAL_WITHOUT_FULL); dump, diff and restore jobs take a set number per --bak file (`--position 1,N`)
+      // INPUT_DIFFERENTIAL_WITHOUT_FULL); dump, diff and restore jobs take a set number per --bak file
+      // (`--position 1,N`). One plain sentence, in no command's name: diff and restore jobs said
+      // "rowback dump starts from it given both with a set number each, …", which named another command
       else if (h.backupType === 'differential') {
-        const note = `${lead} (a differential backup neither breaks nor joins the log chain, so no log is lost; the replay does not start from it: a differential is read only beside its full backup; rowback dump starts from it given both with a set number each, ${differentialListAdvice(path, layout, p, h.differentialBaseGuid, bakSets, positionFlag)})`;
+        const note = `${path} (FILE = ${p}) is a differential backup, not a log backup: the replay skips it and loses no log; to start from it instead, give it after its full backup: ${differentialListAdvice(path, layout, p, h.differentialBaseGuid, bakSets, positionFlag)}`;
         skippedNotes.push(note);
         differentialNotes.push(note);
       }
@@ -655,7 +657,7 @@ export async function replayTablesOutcomes(inputs: ReplayTablesInputs): Promise<
   const skippedSets: string[] = [];
   const otherDatabaseSets: string[] = [];
   const hidden: string[] = [];
-  const baks = inputs.bak.flatMap((f, i) => {
+  const bakPer = inputs.bak.map((f, i) => {
     try {
       return setsOf(f, 'bak', positionOf(inputs.position, i), flag, new Map(), skippedSets, hidden);
     } catch (e) {
@@ -666,6 +668,30 @@ export async function replayTablesOutcomes(inputs: ReplayTablesInputs): Promise<
       throw e;
     }
   });
+  const baks = bakPer.flat();
+  // one backup set given twice (`--bak F F G --position 1,2,2`, G a copy of F): refused naming both
+  // items, as dump/diff of the pages refuse it (open.ts sameBackupSetTwice); the stripes of one media
+  // set, one backup, are named once
+  const stripeSeen = new Set<string>();
+  const twice = sameBackupSetTwice(inputs.bak, inputs.position, bakPer.flatMap((g, index) => g.flatMap((x) => {
+    let media: { mediaSetGuid: string; familyCount: number } | null = null;
+    try {
+      media = readMtfLayout(inputs.bak[index]!).mediaSet;
+    } catch {
+      // read by setsOf already
+    }
+    if (media && media.familyCount > 1) {
+      const key = `${media.mediaSetGuid}#${x.set.position}`;
+      if (stripeSeen.has(key)) return [];
+      stripeSeen.add(key);
+    }
+    return [{ index, position: x.set.position, backupSetGuid: x.set.backupSetGuid, setsInFile: x.set.setsInFile ?? 1 }];
+  })), { position: flag, bakOption: flag === '--after-position' ? '--after-bak' : '--bak' });
+  if (twice) throw twice;
+  // a --bak set picked by number in a file holding another database's sets too: said (identityNotes),
+  // unless the file is given with --trn as well, whose other database's sets are said as left out
+  const picked = inputs.bak.flatMap((f, i) => (inputs.trn.some((t) => realPath(t) === realPath(f)) ? [] : [{ f, p: positionOf(inputs.position, i) }]));
+  appendAll(otherDatabaseSets, otherDatabaseSetsNotes(picked.map((x) => x.f), picked.some((x) => x.p === undefined) ? undefined : picked.map((x) => x.p!)));
   const bakSets = new Map(baks.map((x) => [`${realPath(x.set.devices[0]!)}#${x.set.position}`, { file: x.set.devices[0]!, backupSetGuid: x.set.backupSetGuid, bindingId: x.set.bindingId, familyGuid: x.set.familyGuid }] as const));
   // differential sets of the --trn files, left out of the chain: said with a refusal of the chain too
   // (a gap the differential bridges was refused 'find the log backups … or a differential backup …
@@ -953,9 +979,12 @@ async function replayGroupOnChain(
         const columns = visibleColumns(layout).map((c) => c.name);
         const state = new RowState(columns);
         const fileOf = pageFileMemo(pages);
+        // the set of a file of several the page came from (`--bak F F --position 1,2`: both layers are F)
+        const setOf = pageSetMemo(pages);
         for (const r of readTableRows(pages, md, qualified, { reader, skipped: rowSkipped, checkRowCount: false })) {
           const file = fileOf(r.page);
-          state.add({ values: pick(r.values, columns), origin: 'backup', ...(file !== undefined ? { file } : {}), warnings: r.warnings });
+          const fileSet = setOf(r.page);
+          state.add({ values: pick(r.values, columns), origin: 'backup', ...(file !== undefined ? { file } : {}), ...(fileSet !== undefined ? { fileSet } : {}), warnings: r.warnings });
         }
         if (rowSkipped.length) {
           const s = rowSkipped[0];

@@ -16,6 +16,8 @@ export interface ReplayRow {
   origin: 'backup' | { lsn: string; page?: string };
   /** For origin 'backup': the backup file the row's page was read from (a differential's, or the full backup's). */
   file?: string;
+  /** For origin 'backup': the backup set of `file` the page was read from, when the file holds several (RESTORE … WITH FILE = n). */
+  fileSet?: number;
   warnings: string[];
 }
 

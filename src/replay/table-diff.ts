@@ -61,7 +61,7 @@ export interface TableState {
    * backup's), when the state was read from backup pages; `page`: the page that log record wrote
    * (`Page ID`, `ffff:pppppppp`), when known.
    */
-  rows: Array<{ values: Record<string, SqlValue>; tag?: string; from?: string; page?: string; bytesNotes?: string }>;
+  rows: Array<{ values: Record<string, SqlValue>; tag?: string; from?: string; fromSet?: number; page?: string; bytesNotes?: string }>;
   // bytesNotes: the row's warnings naming bytes printed as U+FFFD (row-state.ts bytesNotes; '' none),
   // when the state was decoded here: two values that print alike are told apart by them (TableDiff.unsure)
 }
@@ -77,6 +77,8 @@ export interface ChangedRow {
   afterBytesNotes?: string;
   tag?: string;
   from?: string;
+  /** The backup set of `from` the row's page was read from, when the file holds several (RESTORE … WITH FILE = n). */
+  fromSet?: number;
 }
 
 export interface TableDiff {
@@ -87,7 +89,7 @@ export interface TableDiff {
   /** Why whole rows were compared, when they were. */
   keyNote: string | null;
   /** Rows of the earlier state that the later state lacks. */
-  missing: Array<{ values: Record<string, SqlValue>; tag?: string; from?: string; bytesNotes?: string }>;
+  missing: Array<{ values: Record<string, SqlValue>; tag?: string; from?: string; fromSet?: number; bytesNotes?: string }>;
   changed: ChangedRow[];
   /** Rows only the later state holds (counted, not listed). */
   added: number;
@@ -334,7 +336,7 @@ export function diffTableStates(before: TableState, after: TableState, key: stri
           const u = j.unknown;
           if (u.length === 0) same++;
           else unsure.push({ key: Object.fromEntries(key.map((c) => [c, r.values[c] ?? null])), columns: u, ...(r.tag ? { tag: r.tag } : {}), ...(r.from ? { from: r.from } : {}) });
-        } else changed.push({ key: Object.fromEntries(key.map((c) => [c, r.values[c] ?? null])), before: r.values, after: o.values, columns: diffCols, ...(r.tag ? { tag: r.tag } : {}), ...(r.from ? { from: r.from } : {}), ...(r.bytesNotes ? { bytesNotes: r.bytesNotes } : {}), ...(o.bytesNotes ? { afterBytesNotes: o.bytesNotes } : {}) });
+        } else changed.push({ key: Object.fromEntries(key.map((c) => [c, r.values[c] ?? null])), before: r.values, after: o.values, columns: diffCols, ...(r.tag ? { tag: r.tag } : {}), ...(r.from ? { from: r.from } : {}), ...(r.fromSet !== undefined ? { fromSet: r.fromSet } : {}), ...(r.bytesNotes ? { bytesNotes: r.bytesNotes } : {}), ...(o.bytesNotes ? { afterBytesNotes: o.bytesNotes } : {}) });
       }
       let added = unmatched;
       for (const k of a.keys()) if (!b.has(k)) added++;

@@ -15,6 +15,7 @@ import { checkExportStart } from '../logreader/export/export-stream.js';
 import { readBackupHeader } from '../backup/header.js';
 import { sameBackups } from '../backup/same-backup.js';
 import { readMtfLayout } from '../backup/mtf.js';
+import { sameBackupSetTwice } from '../backup/open.js';
 import { positionOf as setOfFile } from '../backup/set-position.js';
 import { openFileSource, SQL2005_DBI_VERSION } from '../recover/sources/files.js';
 import { unknownTableMessage } from '../recover/source.js';
@@ -468,6 +469,38 @@ async function validateRestoreSpec(spec: RestoreJobSpec, access: JobAccess): Pro
     if (field.startsWith('afterMdf')) continue;
     const kind = checkRestoreJobBackup(field, path, positionOf(field), replayedOf(field), positionField(field));
     if (kind) kinds.set(field, kind);
+  }
+  // one backup set given twice on one side (`"bak": [F, F, G], "position": [1, 2, 2]`, G a copy of F;
+  // any two items of one BackupSetGUID): refused naming both fields, as dump and diff refuse it
+  // (open.ts sameBackupSetTwice); it was accepted, the DBA who meant two backups not told. The stripes
+  // of one media set, one backup, are named once.
+  for (const name of ['bak', 'afterBak'] as const) {
+    const files = spec[name] ?? [];
+    const posName = name === 'bak' ? 'position' : 'afterPosition';
+    const position = spec[posName];
+    const items: Array<{ index: number; position: number; backupSetGuid: string | null; setsInFile: number }> = [];
+    const stripeSeen = new Set<string>();
+    for (const [i, f] of files.entries()) {
+      try {
+        const layout = readMtfLayout(f);
+        const p = setOfFile(position, i) ?? 1;
+        if (p > layout.sets) continue;
+        const m = layout.mediaSet;
+        if (m && m.familyCount > 1) {
+          if (stripeSeen.has(`${m.mediaSetGuid}#${p}`)) continue;
+          stripeSeen.add(`${m.mediaSetGuid}#${p}`);
+        }
+        items.push({ index: i, position: p, backupSetGuid: readBackupHeader(f, layout, p).backupSetGuid, setsInFile: layout.sets });
+      } catch {
+        // its own check read it; a header that cannot be read is left to the run
+      }
+    }
+    const twice = sameBackupSetTwice(files, position, items, {
+      items: (a, b) => `${name}.${a} and ${name}.${b}`,
+      giveOnce: (kept, pos) => `"${name}": ${JSON.stringify(kept)}${pos === undefined ? '' : `, "${posName}": ${JSON.stringify(pos)}`}`,
+      field: (b) => `${name}.${b}`,
+    });
+    if (twice) throw twice;
   }
   // two full backups on one side (copies of one file, or two sets of one file at [1, 1] under two
   // names): refused now naming the field, as the comparison refuses them when the job runs (they were

@@ -110,12 +110,13 @@ describeCorpus('restore jobs: position / afterPosition as an array, one set per 
     expect(whole.statusCode, whole.body).toBe(201);
     await t.app.worker.idle();
     // two full backups read as they are (a copy of the file, set 1 of each): refused at creation naming
-    // the field; it was accepted (201) and the job failed when it ran
+    // the field; it was accepted (201) and the job failed when it ran. One backup set (BackupSetGUID)
+    // twice: said as such (restore-job-same-set-twice.test.ts), not as two full backups
     const copy = join(dir, 'copy.bak');
     writeFileSync(copy, readFileSync(both));
     const twoFulls = await post({ kind: 'restore', bak: [both, copy], position: [1, 1], afterBak: [RTC('RestoreTimeClean.bak')], table: 'dbo.steps' });
     expect([twoFulls.statusCode, twoFulls.json().code, twoFulls.json().field]).toEqual([400, 'INPUT_BAD_OPTION', 'bak.1']);
-    expect(twoFulls.json().message).toContain(`bak.1 ${copy} (backup set 1) and bak.0 ${both} (backup set 1) are both full backups`);
+    expect(twoFulls.json().message).toContain(`bak.0 and bak.1, ${both} (backup set 1) and ${copy} (backup set 1), are the same backup set`);
     const mixed = await post({ kind: 'restore', bak: [s1, s2], position: [1, 2], afterBak: [s1, s2], afterPosition: 2, table: 'dbo.titles' });
     expect([mixed.statusCode, mixed.json().code, mixed.json().field]).toEqual([400, 'INPUT_BAD_OPTION', 'position.1']);
     expect(mixed.json().message).toContain('a backup set is read from every stripe of its media set; give each stripe the same number');

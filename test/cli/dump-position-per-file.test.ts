@@ -63,7 +63,7 @@ describeCorpus('dump --bak F F --position 1,2: a full and a differential that ar
     writeFileSync(logsDiff, appendedBackupSet(rtc('RestoreTimeClean_1.trn'), rtc('RestoreTimeClean_2.trn'), rtc('RestoreTimeClean_3.trn'), rtc('RestoreTimeClean2.bak'), rtc('RestoreTimeClean2_1.trn')));
     const through = await cli('dump', '--bak', rtc('RestoreTimeClean.bak'), '--trn', logsDiff, '--stop-at', T, '--table', 'dbo.steps');
     expect(through.code, through.stderr).toBe(0);
-    expect(through.stderr).toContain(`rowback dump starts from it given both with a set number each, --bak ${rtc('RestoreTimeClean.bak')} ${logsDiff} --position 1,4)`);
+    expect(through.stderr).toContain(`note: ${logsDiff} (FILE = 4) is a differential backup, not a log backup: the replay skips it and loses no log; to start from it instead, give it after its full backup: --bak ${rtc('RestoreTimeClean.bak')} ${logsDiff} --position 1,4\n`);
     const followed = await cli('dump', '--bak', rtc('RestoreTimeClean.bak'), logsDiff, '--position', '1,4', '--trn', logsDiff, '--stop-at', T, '--table', 'dbo.steps');
     expect(followed.code, followed.stderr).toBe(0);
     expect(followed.stderr).toContain(`→ differential ${logsDiff} (FILE = 4) → log ${logsDiff} (FILE = 5)`);
@@ -79,7 +79,7 @@ describeCorpus('dump --bak F F --position 1,2: a full and a differential that ar
     writeFileSync(all, appendedBackupSet(rtc('RestoreTimeClean.bak'), rtc('RestoreTimeClean_1.trn'), rtc('RestoreTimeClean_2.trn'), rtc('RestoreTimeClean_3.trn'), rtc('RestoreTimeClean2.bak'), rtc('RestoreTimeClean2_1.trn')));
     const through = await cli('dump', '--bak', all, '--position', '1', '--trn', all, '--stop-at', T, '--table', 'dbo.steps');
     expect(through.code, through.stderr).toBe(0);
-    expect(through.stderr).toContain(`rowback dump starts from it given both with a set number each, --bak ${all} ${all} --position 1,5)`);
+    expect(through.stderr).toContain(`note: ${all} (FILE = 5) is a differential backup, not a log backup: the replay skips it and loses no log; to start from it instead, give it after its full backup: --bak ${all} ${all} --position 1,5\n`);
     expect(through.stderr).not.toContain('FULL.bak');
     const followed = await cli('dump', '--bak', all, all, '--position', '1,5', '--trn', all, '--stop-at', T, '--table', 'dbo.steps');
     expect(followed.code, followed.stderr).toBe(0);
@@ -94,7 +94,7 @@ describeCorpus('dump --bak F F --position 1,2: a full and a differential that ar
     writeFileSync(all, appendedBackupSet(rtc('RestoreTimeClean.bak'), rtc('RestoreTimeClean2.bak'), rtc('RestoreTimeClean2_1.trn')));
     const refused = expectOneLineError(await cli('dump', '--bak', all, '--position', '1', '--trn', all, '--stop-at', T, '--table', 'dbo.steps'), 'INPUT_RESTORE_CHAIN_BROKEN');
     expect(refused).toContain(`note: ${all} (FILE = 2) is a differential backup`);
-    expect(refused).toContain(`--bak ${all} ${all} --position 1,2)`);
+    expect(refused).toContain(`give it after its full backup: --bak ${all} ${all} --position 1,2 (file ${all})`);
     const followed = await cli('dump', '--bak', all, all, '--position', '1,2', '--trn', all, '--stop-at', T, '--table', 'dbo.steps');
     expect(followed.code, followed.stderr).toBe(0);
     const files = await cli('dump', '--bak', rtc('RestoreTimeClean.bak'), rtc('RestoreTimeClean2.bak'), '--trn', rtc('RestoreTimeClean2_1.trn'), '--stop-at', T, '--table', 'dbo.steps');

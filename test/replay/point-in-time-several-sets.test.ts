@@ -111,7 +111,7 @@ describeCorpus('point-in-time replay from files of several backup sets', () => {
     const withDiff = await dump([FULL()], [logsDiff]);
     expect(withDiff.code, withDiff.stderr).toBe(0);
     expect(withDiff.stdout).toBe(one.stdout);
-    expect(withDiff.stderr).toContain(`note: ${logsDiff} (FILE = 4) is a differential backup appended to the log backups' file, not a log backup: left out of the chain (a differential backup neither breaks nor joins the log chain, so no log is lost; the replay does not start from it: a differential is read only beside its full backup`);
+    expect(withDiff.stderr).toContain(`note: ${logsDiff} (FILE = 4) is a differential backup, not a log backup: the replay skips it and loses no log; to start from it instead, give it after its full backup: --bak `);
     expect(withDiff.stderr).not.toContain(`--bak ${logsDiff} --position 4`);
     // a log backup set picked as the base: refused naming the set, and the way on
     const log = expectOneLineError(await dump([f['full-and-logs.bak']!], [f['logs.trn']!], ['--position', '2']), 'INPUT_NOT_A_DATABASE_BACKUP');

@@ -11,8 +11,8 @@ import { jobWording } from '../../src/worker/job-wording.js';
 it('the list form of either side is said as the job arrays; a files job and a single number are as before', () => {
   const later = jobWording('restore', 'the full backup /tmp/F.bak (FILE = 2) is based on is backup set 1 of the same file: give the file twice with a set number each, full backup first: --after-bak /tmp/F.bak /tmp/F.bak --after-position 1,2 (RESTORE … WITH FILE = 1, NORECOVERY, then WITH FILE = 2)');
   expect(later).toContain('full backup first: "afterBak": ["/tmp/F.bak", "/tmp/F.bak"], "afterPosition": [1, 2] (RESTORE');
-  const earlier = jobWording('restore', 'rowback dump starts from it given both with a set number each, --bak /tmp/FULL.bak /tmp/ALL.trn --position 1,4)');
-  expect(earlier).toContain('"bak": ["/tmp/FULL.bak", "/tmp/ALL.trn"], "position": [1, 4])');
+  const earlier = jobWording('restore', '/tmp/ALL.trn (FILE = 4) is a differential backup, not a log backup: the replay skips it and loses no log; to start from it instead, give it after its full backup: --bak /tmp/FULL.bak /tmp/ALL.trn --position 1,4');
+  expect(earlier).toBe('/tmp/ALL.trn (FILE = 4) is a differential backup, not a log backup: the replay skips it and loses no log; to start from it instead, give it after its full backup: "bak": ["/tmp/FULL.bak", "/tmp/ALL.trn"], "position": [1, 4]');
   // a path set aside as a value (it holds --) is kept verbatim inside the array
   const odd = '/tmp/x--bak.bak';
   expect(jobWording('restore', `give --bak ${odd} ${odd} --position 1,2`, [odd])).toBe(`give "bak": ["${odd}", "${odd}"], "position": [1, 2]`);

@@ -458,14 +458,14 @@ async function diffTables(opts: DiffOptions, stdout: Writable, stderr: Writable,
  * Stages the missing rows (operation `delete`) and changed rows (`update`, both images) as one job of
  * kind `restore`; `sets`: `--position` / `--after-position` as read (a number, or one per file).
  */
-function stageDiff(given: DiffOptions, sets: { position: BackupSetPositions | undefined; afterPosition: BackupSetPositions | undefined }, d: TableDiff, layout: TableLayout, reversed: string | undefined, newer: boolean | ReadonlySet<string>, notes: string[], givenSource: (tag: string | undefined, from?: string) => RecoveredRow['source'], earlier?: string): number {
+function stageDiff(given: DiffOptions, sets: { position: BackupSetPositions | undefined; afterPosition: BackupSetPositions | undefined }, d: TableDiff, layout: TableLayout, reversed: string | undefined, newer: boolean | ReadonlySet<string>, notes: string[], givenSource: (tag: string | undefined, from?: string, fromSet?: number) => RecoveredRow['source'], earlier?: string): number {
   // The job is read by the service and its page, from another folder: its files are named by
   // absolute paths (a job staged from the backups' folder read "StDb2Sql.bak against
   // StDb2Sql.bak", and each row's source "StDb2Sql.bak", with no folder to find them in: newcomer)
   const abs = (files: string[] | undefined) => files?.map((f) => resolve(f));
   const opts: DiffOptions = { ...given, bak: abs(given.bak)!, trn: abs(given.trn), afterMdf: abs(given.afterMdf), afterBak: abs(given.afterBak), afterTrn: abs(given.afterTrn) };
-  const source = (tag: string | undefined, from?: string): RecoveredRow['source'] => {
-    const s = givenSource(tag, from);
+  const source = (tag: string | undefined, from?: string, fromSet?: number): RecoveredRow['source'] => {
+    const s = givenSource(tag, from, fromSet);
     return s.file !== undefined ? { ...s, file: resolve(s.file) } : s;
   };
   const spec = { bak: opts.bak, trn: opts.trn ?? [], stopAt: opts.stopAt ?? null, stopBeforeLsn: opts.stopBeforeLsn ?? null, afterMdf: opts.afterMdf ?? [], afterBak: opts.afterBak ?? [], afterTrn: opts.afterTrn ?? [], afterStopAt: opts.afterStopAt ?? null, afterStopBeforeLsn: opts.afterStopBeforeLsn ?? null, table: d.table, key: d.key, ...(sets.position !== undefined ? { position: sets.position } : {}), ...(sets.afterPosition !== undefined ? { afterPosition: sets.afterPosition } : {}) };

@@ -11,7 +11,7 @@ import { collectTables, tablesTypedWithoutSchema, normalizeTableName, outFormatO
 import { createProgress } from '../progress.js';
 import { csvCell, csvRecord, csvValueHeaders, csvWarningsCell } from '../../util/csv.js';
 import { rowJson } from '../../util/negative-zero.js';
-import { assertBackupSet } from '../../recover/source-identity.js';
+import { assertBackupSet, otherDatabaseSetsNotes } from '../../recover/source-identity.js';
 import { FormatError, InputError, SchemaError } from '../../errors.js';
 import { backupDamageNotes, backupHeaderWarnings, openBackupPages } from '../../backup/open.js';
 import { openDataFiles } from '../../recover/open-data-files.js';
@@ -240,6 +240,8 @@ async function dumpTables(opts: DumpOptions, stdout: Writable, stderr: Writable,
     // one header per backup (a striped one counts once): one database, a full backup, then differentials based on it
     source = openBackupPages(baks, position, assertBackupSet, { positionList: true });
   }
+  // a set picked by number in a file holding another database's sets too: said, even with --quiet
+  const otherDatabases = baks.length ? otherDatabaseSetsNotes(baks, bakPosition) : [];
   // Checked between rows (the page reads are synchronous).
   try {
     const reader = new PageReader(source);
@@ -405,11 +407,11 @@ async function dumpTables(opts: DumpOptions, stdout: Writable, stderr: Writable,
     // scan's: a `--quiet --report` script learned nothing of them (`--table Employees` read
     // dbo.Employees, HR.Employees beside it: said only on stderr, and not with --quiet)
     const unchecked = uncheckedPagesNote(reader.stats);
-    const notes = [...(unchecked ? [unchecked] : []), ...(baks.length ? backupDamageNotes(baks) : []), ...schemaNotes, ...own.notes];
+    const notes = [...otherDatabases, ...(unchecked ? [unchecked] : []), ...(baks.length ? backupDamageNotes(baks) : []), ...schemaNotes, ...own.notes];
     if (!opts.quiet) {
       stderr.write(summary(done, opts.includeGhosts ?? false, skipped, opts.includeRemnants ?? false));
       for (const n of notes) stderr.write(`rowback dump: note: ${n}\n`);
-    }
+    } else for (const n of otherDatabases) stderr.write(`rowback dump: note: ${n}\n`);
     // Said even with --quiet, as scan's INCOMPLETE is: a page, record or catalog page that could
     // not be read leaves rows out (a zeroed data page of dbo.tblDept: 0 rows, exit 0, not a word).
     const incomplete: string[] = [];

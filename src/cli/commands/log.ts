@@ -39,7 +39,7 @@ import { compareLsn, formatLsn, lsnFromDecimal, lsnToDecimal, parseAnyLsn, parse
 import type { TableLayout } from '../../reconstruct/metadata/table-layout.js';
 import type { CatalogIdentity } from '../../reconstruct/metadata/catalog-json.js';
 import { logLoss, logLossClause, lossPlaces, unknownTableMessage, type SkippedItem } from '../../recover/source.js';
-import { assertBackupSet, assertOneDatabase, checkCatalogDatabase, dataFileLogTimeNote, oneBackupAdvice, readSourceIdentities, readSourceIdentity, uncheckedIdentityNote, type SourceFileIdentity } from '../../recover/source-identity.js';
+import { assertBackupSet, assertOneDatabase, checkCatalogDatabase, dataFileLogTimeNote, oneBackupAdvice, otherDatabaseSetsNote, readSourceIdentities, readSourceIdentity, uncheckedIdentityNote, type SourceFileIdentity } from '../../recover/source-identity.js';
 import { csvRecord } from '../../util/csv.js';
 import { unpairedSurrogateCells } from '../../util/surrogates.js';
 import { toHex0x } from '../../util/hex.js';
@@ -275,7 +275,7 @@ interface LogInput {
   kind: 'ldf' | 'trn' | 'bak';
   file: string;
   positions: number[];
-  /** The note saying which full/differential sets of a file of several sets were left out (and why), when any were. */
+  /** The note saying which full/differential sets of a file of several sets were left out (and why), when any were; with --position, that the file holds sets of another database than the set printed (otherDatabaseSetsNote). */
   leftOut?: string;
 }
 
@@ -301,7 +301,10 @@ function planInputs(files: string[], position: number | undefined): LogInput[] {
     const layout = readMtfLayout(file);
     if (position !== undefined) {
       const p = choosePosition(file, layout, position);
-      return { kind: readBackupHeader(file, layout, p).backupType === 'log' ? 'trn' : 'bak', file, positions: [p] };
+      // the set asked for by number, printed; a file holding sets of another database too is said so
+      // (even with --quiet): `log F --position 2` printed one database's log from a file of two, unsaid
+      const other = otherDatabaseSetsNote(file, [p], 'printed');
+      return { kind: readBackupHeader(file, layout, p).backupType === 'log' ? 'trn' : 'bak', file, positions: [p], ...(other ? { leftOut: other } : {}) };
     }
     const first = readBackupHeader(file, layout, 1);
     if (layout.sets <= 1) return first.backupType === 'log' ? { kind: 'trn', file, positions: [1] } : { kind: 'bak', file, positions: [choosePosition(file, layout)] };
@@ -816,6 +819,8 @@ async function logRecords(files: string[], opts: LogOptions, interrupt: Interrup
   const ids: SourceFileIdentity[] = [];
   if (opts.mdf) ids.push(await readSourceIdentity(opts.mdf, 'mdf'));
   for (const b of opts.bak ?? []) appendAll(ids, (await readSourceIdentities(b, 'bak', metaPosition)));
+  // a --bak set picked by number from a file holding another database's sets too: said (identityNotes below)
+  const bakOtherDatabases = metaPosition === undefined ? [] : (opts.bak ?? []).flatMap((b) => otherDatabaseSetsNote(b, [metaPosition]) ?? []);
   for (const i of inputs) {
     if (i.kind === 'ldf') ids.push(await readSourceIdentity(i.file, 'ldf'));
     else for (const p of i.positions) appendAll(ids, (await readSourceIdentities(i.file, i.kind, p)));
@@ -825,6 +830,7 @@ async function logRecords(files: string[], opts: LogOptions, interrupt: Interrup
   const identityNotes = ids.length > 1 ? [...identity.unchecked.map(uncheckedIdentityNote), ...identity.otherNames] : [];
   // full/differential sets of a file of several sets, left out (planInputs): said even with --quiet
   for (const i of inputs) if (i.leftOut && !identityNotes.includes(i.leftOut)) identityNotes.push(i.leftOut);
+  for (const n of bakOtherDatabases) if (!identityNotes.includes(n)) identityNotes.push(n);
 
   if (opts.catalogAnyDatabase && !opts.schema) throw new InputError('INPUT_BAD_OPTION', '--catalog-any-database lets a --schema catalog JSON of another database be used, and no --schema was given: leave it out');
   const meta = await loadNames(opts, metaPosition);

@@ -140,6 +140,8 @@ export interface LogRange {
   end: number;
   kind: LogRecordSource['kind'];
   file: string;
+  /** The backup set (RESTORE … WITH FILE = n) of a backup file of several the range is of: each record's source names it. */
+  position?: number;
   /** When set, a block is stale if its first LSN's VLF sequence differs or its parity differs. */
   vlf?: { seq: number; parity: number };
   /**
@@ -837,7 +839,7 @@ export function nextVlfOf(layout: Pick<LdfLayout, 'vlfs'>, v: VlfInfo): { offset
 /** The records of one fixed-up block, built one at a time as they are asked for. */
 export function* blockRecords(
   ev: BlockEvent,
-  range: Pick<LogRange, 'kind' | 'file'>,
+  range: Pick<LogRange, 'kind' | 'file' | 'position'>,
   stale: boolean,
   opts: Pick<LogScanOptions, 'onSkipped'> = {},
   stats: LogScanStats = emptyLogScanStats(),
@@ -861,7 +863,7 @@ export function* blockRecords(
  */
 function collectBlockRecords(
   ev: BlockEvent,
-  range: Pick<LogRange, 'kind' | 'file'>,
+  range: Pick<LogRange, 'kind' | 'file' | 'position'>,
   stale: boolean,
   opts: Pick<LogScanOptions, 'onSkipped'>,
   stats: LogScanStats,
@@ -924,7 +926,7 @@ function recordAt(
   e: number,
   i: number,
   v: DataView,
-  range: Pick<LogRange, 'kind' | 'file'>,
+  range: Pick<LogRange, 'kind' | 'file' | 'position'>,
   stale: boolean,
   opts: Pick<LogScanOptions, 'onSkipped'>,
   stats: LogScanStats,
@@ -946,6 +948,7 @@ function recordAt(
     else problem = p;
   } else {
     const source: LogRecordSource = { kind: range.kind, file: range.file, offset: ev.offset + s };
+    if (range.position !== undefined) source.position = range.position;
     if (stale) source.stale = true;
     const parsed = parseLogRecord(bytes, s, e, { vlf, block, slot }, source, v);
     if (typeof parsed === 'string') problem = parsed;

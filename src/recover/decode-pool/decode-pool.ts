@@ -188,8 +188,8 @@ class Numbered<T> {
   }
 }
 
-/** Keys of a record source the worker rebuilds exactly (reader.ts: `{kind, file, offset}`, then `stale = true`). */
-const SOURCE_KEYS = ['kind', 'file', 'offset', 'stale'];
+/** Keys of a record source the worker rebuilds exactly (reader.ts: `{kind, file, offset}`, then `position` of a file of several sets, then `stale = true`). */
+const SOURCE_KEYS = ['kind', 'file', 'offset', 'position', 'stale'];
 
 /**
  * Packs candidates into one job (protocol.ts DecodeJob), at most JOB_CANDIDATES. `add` takes a
@@ -270,9 +270,14 @@ export class JobBuilder {
     if (!image || image.length === 0) return false;
     const src = r.source;
     if (!src || typeof src.file !== 'string' || typeof src.offset !== 'number' || (src.stale !== undefined && src.stale !== true)) return false;
+    if (src.position !== undefined && !(Number.isInteger(src.position) && src.position > 0)) return false;
     let k = 0;
-    for (const key in src) if (key !== SOURCE_KEYS[k++]) return false;
-    if (k !== (src.stale ? 4 : 3)) return false;
+    for (const key in src) {
+      // `position` is there only for a set of a file of several
+      if (key !== 'position' && SOURCE_KEYS[k] === 'position') k++;
+      if (key !== SOURCE_KEYS[k++]) return false;
+    }
+    if (k < 3) return false;
     const slot = r['Slot ID'];
     if (slot !== null && slot !== undefined && !(Number.isInteger(slot) && slot >= 0)) return false;
     const spid = c.txn.spid;
@@ -295,6 +300,7 @@ export class JobBuilder {
     f[o + ROW.SOURCE_KIND] = this.shared(src.kind);
     f[o + ROW.SOURCE_FILE] = this.shared(src.file);
     f[o + ROW.SOURCE_OFFSET] = src.offset;
+    f[o + ROW.SOURCE_POSITION] = src.position ?? 0;
     f[o + ROW.IMAGE_END] = this.imageBytes;
     return true;
   }

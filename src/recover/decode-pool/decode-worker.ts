@@ -106,6 +106,7 @@ function run(job: DecodeJob): DecodeResult {
     const end = f[o + ROW.IMAGE_END];
     const t = txns[f[o + ROW.TXN]];
     const source: LogRecordSource = { kind: s[f[o + ROW.SOURCE_KIND]] as LogRecordSource['kind'], file: s[f[o + ROW.SOURCE_FILE]], offset: f[o + ROW.SOURCE_OFFSET] };
+    if (f[o + ROW.SOURCE_POSITION]) source.position = f[o + ROW.SOURCE_POSITION];
     if (f[o + ROW.STALE]) source.stale = true;
     const record: LogRecord = {
       'Current LSN': s[f[o + ROW.LSN]],

@@ -22,7 +22,7 @@ export const OP_INSERT = 1;
  * A candidate's numbers in {@link DecodeJob.rows}, ROW_STRIDE per candidate. String fields are
  * indices into the job's strings (NULL_STRING for null).
  */
-export const ROW_STRIDE = 13;
+export const ROW_STRIDE = 14;
 export const ROW = {
   /** Index into the worker's layout table. */
   LAYOUT: 0,
@@ -44,6 +44,8 @@ export const ROW = {
   SOURCE_OFFSET: 11,
   /** Where the candidate's row image ends in `images` (it starts where the previous one's ended). */
   IMAGE_END: 12,
+  /** record.source.position (the backup set of a file of several), 0 for none. */
+  SOURCE_POSITION: 13,
 } as const;
 
 /** A transaction's numbers in {@link DecodeJob.txns}, TXN_STRIDE per transaction (string indices; NULL_STRING / UNDEFINED_STRING for null / absent). */

@@ -40,7 +40,7 @@ import { anchorOnDataFile, pageSlots, readPageById } from '../page-model-anchor.
 import { RECOVER_UPDATE_NO_BASE, type RebuildCandidate } from '../update-rebuild.js';
 import type { LogNotGiven } from '../log-not-given.js';
 import { exportTimeIso, localMs } from '../log-local-time.js';
-import { assertBackupSet, assertOneDatabase, dataFileLogTime, ofAnotherDatabase, readSourceIdentities, withoutOtherDatabaseSets, readSourceIdentity, uncheckedIdentityNote, type SourceFileIdentity } from '../source-identity.js';
+import { assertBackupSet, assertOneDatabase, dataFileLogTime, ofAnotherDatabase, otherDatabaseSetsNote, readSourceIdentities, withoutOtherDatabaseSets, readSourceIdentity, uncheckedIdentityNote, type SourceFileIdentity } from '../source-identity.js';
 
 /**
  * What to do when files give no table layout (a log alone: `scan --ldf X.ldf`). "give --mdf FILE or
@@ -538,6 +538,10 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
       }
       const position = choosePosition(b, layout, inputs.position, inputs.backupAdvice);
       bakSets.push({ file: b, files: [b], mediaSet: guid, position, header: readBackupHeader(b, layout, position) });
+      // the set picked by number in a file holding another database's sets too: said, even with
+      // --quiet (a file also given with --trn has its other database's sets said as left out, above)
+      const other = trn.some((t) => sameFile(t, b)) ? null : otherDatabaseSetsNote(b, [position]);
+      if (other && !otherDatabaseNotes.includes(other)) otherDatabaseNotes.push(other);
     } catch (e) {
       // reported by the metadata read (openBackupPages), or below when the backups' own log is read
       bakProblems.push(e);

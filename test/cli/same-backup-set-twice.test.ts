@@ -1,0 +1,72 @@
+/**
+ * One backup set given twice through a copy: `dump --bak F F G --position 1,2,2`, G a byte copy of F
+ * (F = REAL RestoreTimeClean.bak with RestoreTimeClean2.bak appended, SYNTHETIC), or `--bak FULL DIFF
+ * DIFF-copy`, was accepted: the rows were right (the same pages twice), but a DBA who meant a newer
+ * differential as item 3 was not told. Any two items naming one backup set (HEADERONLY BackupSetGUID)
+ * are now refused in one line naming both items (`--bak items 2 and 3`, `--after-bak …` for diff's
+ * later side), saying they are the same backup set (its BackupSetGUID), with the list that works;
+ * which, followed, prints what the one-set files print. dump (pages, and replayed with --trn) and diff
+ * (either side); the same set of one file at two paths was refused already (open.ts assertEachBackupOnce).
+ *
+ * SYNTHETIC files made at test time from REAL corpus bytes (appendedBackupSet, byte copies). Never in the repo.
+ */
+import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { captureCli, cliWithOutFile, expectOneLineError } from '../support/cli.js';
+import { corpusPath, describeCorpus } from '../support/corpus.js';
+import { appendedBackupSet } from '../support/appended-backup-set.js';
+
+const captured = captureCli();
+let dir: string;
+const cli = cliWithOutFile(captured, () => dir);
+const rtc = (f: string) => corpusPath('appveyor-lab', 'RestoreTimeClean', f);
+// RestoreTimeClean2.bak's HEADERONLY BackupSetGUID (REAL corpus header)
+const DIFF_GUID = '0C0AD1C0-E5D9-4A8A-83EE-845BAEC10D94';
+let F: string;
+let G: string;
+let diffCopy: string;
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'rowback-same-set-twice-'));
+  F = join(dir, 'full-diff.bak');
+  writeFileSync(F, appendedBackupSet(rtc('RestoreTimeClean.bak'), rtc('RestoreTimeClean2.bak')));
+  G = join(dir, 'copy-of-full-diff.bak');
+  copyFileSync(F, G);
+  diffCopy = join(dir, 'RestoreTimeClean2-copy.bak');
+  copyFileSync(rtc('RestoreTimeClean2.bak'), diffCopy);
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describeCorpus('one backup set given twice through a copy: refused naming both items, with the list that works', () => {
+  it('dump --bak F F G --position 1,2,2: items 2 and 3, the same backup set; the list advised prints the rows of the one-set files', async () => {
+    const alone = await cli('dump', '--bak', rtc('RestoreTimeClean.bak'), rtc('RestoreTimeClean2.bak'), '--table', 'dbo.steps');
+    expect(alone.code, alone.stderr).toBe(0);
+    const line = expectOneLineError(await cli('dump', '--bak', F, F, G, '--position', '1,2,2', '--table', 'dbo.steps'), 'INPUT_BAD_OPTION');
+    expect(line).toContain(`--bak items 2 and 3, ${F} (backup set 2) and ${G} (backup set 2), are the same backup set (BackupSetGUID ${DIFF_GUID})`);
+    expect(line).toContain(`give it once: --bak ${F} ${F} --position 1,2`);
+    const followed = await cli('dump', '--bak', F, F, '--position', '1,2', '--table', 'dbo.steps');
+    expect(followed.code, followed.stderr).toBe(0);
+    expect(followed.stdout).toBe(alone.stdout);
+    // one-set files: a copy of the differential as a third item
+    const copies = expectOneLineError(await cli('dump', '--bak', rtc('RestoreTimeClean.bak'), rtc('RestoreTimeClean2.bak'), diffCopy, '--table', 'dbo.steps'), 'INPUT_BAD_OPTION');
+    expect(copies).toContain(`--bak items 2 and 3, ${rtc('RestoreTimeClean2.bak')} and ${diffCopy}, are the same backup set (BackupSetGUID ${DIFF_GUID})`);
+    expect(copies).toContain(`give it once: --bak ${rtc('RestoreTimeClean.bak')} ${rtc('RestoreTimeClean2.bak')} (file ${diffCopy})`);
+    // a copy of the full backup set: the same set, not 'both full backups'
+    expect(expectOneLineError(await cli('dump', '--bak', F, G, '--position', '1,1', '--table', 'dbo.steps'), 'INPUT_BAD_OPTION')).toContain(`--bak items 1 and 2, ${F} (backup set 1) and ${G} (backup set 1), are the same backup set`);
+  });
+
+  it('dump --trn (the replay): refused alike', async () => {
+    const line = expectOneLineError(await cli('dump', '--bak', F, F, G, '--position', '1,2,2', '--trn', rtc('RestoreTimeClean2_1.trn'), '--stop-at', '2017-06-01T13:17', '--table', 'dbo.steps'), 'INPUT_BAD_OPTION');
+    expect(line).toContain(`--bak items 2 and 3, ${F} (backup set 2) and ${G} (backup set 2), are the same backup set (BackupSetGUID ${DIFF_GUID})`);
+    expect(line).toContain(`give it once: --bak ${F} ${F} --position 1,2`);
+  });
+
+  it('diff: either side, in its own options\' words', async () => {
+    const later = expectOneLineError(await cli('diff', '--bak', rtc('RestoreTimeClean.bak'), '--after-bak', F, F, G, '--after-position', '1,2,2', '--table', 'dbo.steps'), 'INPUT_BAD_OPTION');
+    expect(later).toContain(`--after-bak items 2 and 3, ${F} (backup set 2) and ${G} (backup set 2), are the same backup set`);
+    expect(later).toContain(`give it once: --after-bak ${F} ${F} --after-position 1,2`);
+    const earlier = expectOneLineError(await cli('diff', '--bak', F, F, G, '--position', '1,2,2', '--trn', rtc('RestoreTimeClean2_1.trn'), '--stop-at', '2017-06-01T13:17', '--after-bak', F, F, '--after-position', '1,2', '--table', 'dbo.steps'), 'INPUT_BAD_OPTION');
+    expect(earlier).toContain(`--bak items 2 and 3, ${F} (backup set 2) and ${G} (backup set 2), are the same backup set`);
+  });
+});
