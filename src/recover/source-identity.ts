@@ -19,7 +19,7 @@ import type { BackupAdvice } from '../backup/page-source.js';
 import { readBackupHeader } from '../backup/header.js';
 import { readMtfLayout } from '../backup/mtf.js';
 import { VLF_HEADER_MARKER } from '../logreader/ldf/constants.js';
-import { appendAll } from '../util/append-all.js';
+import { appendAll, appendTo } from '../util/append-all.js';
 
 /** `export`: a file of sql/export-log-records.sql, whose identity is its own catalog rows' database_guid (sources/export.ts). */
 export type SourceFileRole = 'mdf' | 'ldf' | 'bak' | 'trn' | 'export' | 'server';
@@ -160,7 +160,7 @@ export function otherDatabaseSetsNotes(files: readonly string[], position: numbe
   files.forEach((f, i) => {
     const p = typeof position === 'number' ? position : position[i];
     if (p === undefined) return;
-    read.set(f, [...(read.get(f) ?? []), p]);
+    appendTo(read, f, p);
   });
   return [...read].flatMap(([f, ps]) => otherDatabaseSetsNote(f, ps, verb) ?? []);
 }
