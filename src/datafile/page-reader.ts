@@ -67,37 +67,28 @@ export function pageFileOf(source: PageSource, page: PageId | string): string | 
   return origin === undefined ? undefined : origin.replace(SOURCE_KIND, '');
 }
 
-/**
- * `pageFileOf` for rows read in page order (a table walk): the file of the last page asked for is
- * kept, so the rows of one page share one lookup and one string rather than one each.
- */
-export function pageFileMemo(source: PageSource): (page: string) => string | undefined {
-  let lastPage: string | undefined;
-  let lastFile: string | undefined;
-  return (page) => {
-    if (page !== lastPage) {
-      lastPage = page;
-      lastFile = pageFileOf(source, page);
-    }
-    return lastFile;
-  };
+/** Where a page was read from: its file (pageFileOf) and, where that file holds several backup sets, the set (RESTORE … WITH FILE = n: the source's `pageSet`); each undefined when the source does not say. */
+export interface PageFrom {
+  file: string | undefined;
+  set: number | undefined;
 }
 
 /**
- * The backup set (RESTORE … WITH FILE = n) a page (`file:page`) is read from, where its file holds
- * several (the source's `pageSet`), for pages read in page order as `pageFileMemo`; undefined for a
- * file of one set, or a source that does not say.
+ * `pageFileOf` and the source's `pageSet` for rows read in page order (a table walk): the answer for
+ * the last page asked for (`file:page`) is kept, so the rows of one page share one lookup and one
+ * string rather than one each. The set tells apart two layers of one file (`--bak F F --position
+ * 1,2`: a full and a differential that are two sets of F, both of file F).
  */
-export function pageSetMemo(source: PageSource): (page: string) => number | undefined {
+export function pageFromMemo(source: PageSource): (page: string) => PageFrom {
   let lastPage: string | undefined;
-  let lastSet: number | undefined;
+  let last: PageFrom = { file: undefined, set: undefined };
   return (page) => {
     if (page !== lastPage) {
       lastPage = page;
       const [f, p] = page.split(':').map(Number);
-      lastSet = source.pageSet && Number.isInteger(f) && Number.isInteger(p) ? source.pageSet(f!, p!) : undefined;
+      last = { file: pageFileOf(source, page), set: source.pageSet && Number.isInteger(f) && Number.isInteger(p) ? source.pageSet(f!, p!) : undefined };
     }
-    return lastSet;
+    return last;
   };
 }
 

@@ -11,7 +11,7 @@ import { openBackupPages } from '../backup/open.js';
 import type { BackupAdvice } from '../backup/page-source.js';
 import { readDataFileMetadata, type DataFileMetadata } from '../datafile/metadata.js';
 import { readPageLsn } from '../datafile/page.js';
-import { PageReader, pageFileMemo, pageOriginOf, pageSetMemo, sourceFile, uncheckedPagesNote } from '../datafile/page-reader.js';
+import { PageReader, pageFromMemo, pageOriginOf, sourceFile, uncheckedPagesNote } from '../datafile/page-reader.js';
 import type { PageSource } from '../datafile/page-source.js';
 import { findTable, readTableRows } from '../datafile/table-rows.js';
 import { visibleColumns, type TableLayout } from '../reconstruct/metadata/table-layout.js';
@@ -334,13 +334,11 @@ function readState(source: PageSource, table: string, where: string, side: 'earl
   const skipped: SkippedItem[] = [];
   const rows: TableState['rows'] = [];
   const warnings: Array<{ warnings: string[]; where: () => string }> = [];
-  const fileOf = pageFileMemo(source);
-  const setOf = pageSetMemo(source);
+  const fromOf = pageFromMemo(source);
   for (const r of readTableRows(source, md, qualified, { reader, skipped })) {
     // the one file the row's page came from (a differential's or the full backup's), for its source,
     // and its set where the file holds several (`--bak F F --position 1,2`: both are F)
-    const from = fileOf(r.page);
-    const fromSet = setOf(r.page);
+    const { file: from, set: fromSet } = fromOf(r.page);
     rows.push({ values: pickOwn(r.values, columns) as Record<string, SqlValue>, ...(from !== undefined ? { from } : {}), ...(fromSet !== undefined ? { fromSet } : {}), bytesNotes: bytesNotes(r.warnings) });
     if (r.warnings.length) warnings.push({ warnings: r.warnings, where: () => `${from !== undefined ? `${from}${fromSet !== undefined ? ` (backup set ${fromSet})` : ''}` : where} page ${r.page} slot ${r.slot}` });
   }

@@ -64,7 +64,7 @@ import { readBackupHeader } from '../backup/header.js';
 import { lastEnding, logSetsEndingPast } from '../backup/later-log-sets.js';
 import { BACKUP_HEADER_WARNING, headerCopiesProblem, headerWarnings, readMtfLayout, type MtfLayout } from '../backup/mtf.js';
 import { readDataFileMetadata } from '../datafile/metadata.js';
-import { PageReader, pageFileMemo, pageFileOf, pageSetMemo, type PageReadStats } from '../datafile/page-reader.js';
+import { PageReader, pageFileOf, pageFromMemo, type PageReadStats } from '../datafile/page-reader.js';
 import type { PageSource } from '../datafile/page-source.js';
 import { parsePageHeader } from '../datafile/page.js';
 import { RecordType, recordTypeOf } from '../datafile/record.js';
@@ -978,12 +978,10 @@ async function replayGroupOnChain(
         }
         const columns = visibleColumns(layout).map((c) => c.name);
         const state = new RowState(columns);
-        const fileOf = pageFileMemo(pages);
-        // the set of a file of several the page came from (`--bak F F --position 1,2`: both layers are F)
-        const setOf = pageSetMemo(pages);
+        // the file and, of a file of several, the set the page came from (`--bak F F --position 1,2`: both layers are F)
+        const fromOf = pageFromMemo(pages);
         for (const r of readTableRows(pages, md, qualified, { reader, skipped: rowSkipped, checkRowCount: false })) {
-          const file = fileOf(r.page);
-          const fileSet = setOf(r.page);
+          const { file, set: fileSet } = fromOf(r.page);
           state.add({ values: pick(r.values, columns), origin: 'backup', ...(file !== undefined ? { file } : {}), ...(fileSet !== undefined ? { fileSet } : {}), warnings: r.warnings });
         }
         if (rowSkipped.length) {
