@@ -11,7 +11,13 @@ import { decodeDatetime } from '../reconstruct/types/datetime.js';
 
 export const BOOT_PAGE: PageId = { fileId: 1, pageId: 9 };
 
-/** dbi_version → product. Source: the brief's table / corpus README; Microsoft "database version numbers" posts. */
+/**
+ * dbi_version → product. Sources: the corpus README's table; the "internal database version" lists of
+ * mssqltips tip 7261 and sqlserverbuilds (539 … 957); 998 from the corpus's Chinook.bak, whose backup
+ * header gives database version 998 and SQL Server version 17.0.1050 (SQL Server 2025). Every corpus
+ * backup's header pairs its database version with its server's major version as this table does
+ * (test/datafile/boot-page-versions.test.ts).
+ */
 export const DBI_VERSIONS: ReadonlyArray<readonly [number, string]> = [
   [539, 'SQL Server 2000'],
   [611, 'SQL Server 2005'],
@@ -24,6 +30,7 @@ export const DBI_VERSIONS: ReadonlyArray<readonly [number, string]> = [
   [869, 'SQL Server 2017'],
   [904, 'SQL Server 2019'],
   [957, 'SQL Server 2022'],
+  [998, 'SQL Server 2025'],
 ];
 
 export function productForVersion(v: number): string {

@@ -92,6 +92,9 @@ describeCorpus('inspect on every corpus backup, log and data file', () => {
         expect(r.log.firstLsn! >= r.header.firstLsn.lsn.slice(0, 17), f).toBe(true);
       }
       expect(renderText(r)).toContain(r.header.databaseName);
+      // the header's database version with its product (boot-page.ts DBI_VERSIONS): Chinook.bak's 998 is SQL Server 2025
+      const product = { 611: 'SQL Server 2005', 661: 'SQL Server 2008 R2', 706: 'SQL Server 2012', 782: 'SQL Server 2014', 852: 'SQL Server 2016', 904: 'SQL Server 2019', 998: 'SQL Server 2025' }[want.version];
+      expect(renderText(r), f).toContain(`\ndatabase version         ${want.version} (${product})\n`);
     }
   });
 

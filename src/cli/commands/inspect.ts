@@ -21,7 +21,7 @@ import { emptyLogScanStats, LOG_STARTS_MID_VLF, LOG_VLF_ENDS_EARLY, nextVlfOf, p
 import type { LogRecord } from '../../logreader/log-record.js';
 import { formatLsn, parseLsn } from '../../logreader/lsn.js';
 import type { SkippedItem } from '../../recover/source.js';
-import { readBootPage } from '../../datafile/boot-page.js';
+import { productForVersion, readBootPage } from '../../datafile/boot-page.js';
 import { collationNameForId } from '../../reconstruct/collation-ids.js';
 import { logTextHint } from '../../util/log-text-kind.js';
 import type { DataFileDescription } from '../../datafile/describe.js';
@@ -434,7 +434,7 @@ export function renderText(r: InspectResult): string {
     kv('family GUID', h.familyGuid);
     kv('server', h.serverName);
     kv('user', h.userName);
-    kv('database version', h.databaseVersion);
+    kv('database version', `${h.databaseVersion} (${productForVersion(h.databaseVersion)})`);
     kv('SQL Server version', h.softwareVersion);
     kv('first LSN', `${h.firstLsn.decimal} (${h.firstLsn.lsn})`);
     kv('last LSN', `${h.lastLsn.decimal} (${h.lastLsn.lsn})`);
