@@ -490,13 +490,15 @@ async function openJobNow(id, seq) {
   sayDryRun('');
   showNotScripted([]);
   showJobWarning(null);
+  const blastTicket = askTicket('blast');
   const [blast, tables] = await Promise.all([api(`/api/jobs/${id}/blast-radius`), api(`/api/jobs/${id}/tables`)]);
   // another opening began meanwhile (another job, this one again, a sign-out): its blast radius, paging and filter are not undone
   if (state.jobId !== id || state.openings !== seq) return;
   state.tables = new Map(tables.items.map((t) => [t.table, t.columns.map((c) => c.name)]));
   // each column's type: a binary value and a text value that reads '0x…' are both strings in the API
   state.columnTypes = new Map(tables.items.map((t) => [t.table, new Map(t.columns.map((c) => [c.name, c.type]))]));
-  showBlast(blast);
+  // a blast radius of this job asked after this one and shown already (the job's scan ended meanwhile) stays
+  if (newerThanShown('blast', blastTicket)) showBlast(blast);
   await resetPaging();
   if (state.openings !== seq) return;
   loadRuns().catch(() => {});
@@ -514,13 +516,33 @@ function showBlast(blast) {
 }
 
 /**
+ * Answers that replace what an earlier answer of the same kind showed (`blast`: the blast radius;
+ * `notes`: the job's notes) in the order they were asked: each ask takes a ticket (askTicket), and
+ * an answer is shown only when no answer asked after it was shown already (newerThanShown). The blast radius was asked when a job's scan ended (refreshBlast), by each
+ * decision and at each opening; an answer held up on the way (a busy service) landed after a later
+ * one and put the counts back: 4 pending shown over the 4 just approved.
+ */
+function askTicket(kind) {
+  state.tickets ??= { asked: {}, shown: {} };
+  state.tickets.asked[kind] = (state.tickets.asked[kind] ?? 0) + 1;
+  return state.tickets.asked[kind];
+}
+/** Whether the answer of ticket `n` (askTicket) may be shown: no later-asked answer of `kind` was; if so, records it as shown. */
+function newerThanShown(kind, n) {
+  if ((state.tickets.shown[kind] ?? 0) > n) return false;
+  state.tickets.shown[kind] = n;
+  return true;
+}
+
+/**
  * The blast radius again, for the job still open: when its scan ends (opened while it ran, it kept
  * the counts of that moment) and when a re-insert run ends (its rows' statuses changed: the
  * per-status counts kept showing them approved).
  */
 async function refreshBlast(id) {
+  const ticket = askTicket('blast');
   const blast = await api(`/api/jobs/${id}/blast-radius`);
-  if (state.jobId === id) showBlast(blast);
+  if (state.jobId === id && newerThanShown('blast', ticket)) showBlast(blast);
 }
 
 // The job's notes (audit action job.notes): for a restore job the chain it replayed, rows redone
@@ -631,9 +653,11 @@ async function loadNotes(id) {
   loadSkipped(id).catch(() => {});
   // the job's notes alone: its decisions' entries (up to 100,000 row ids each) are not read for them;
   // and the job as it is now (whether its notes say rows are left out: rowsLeftOut, recorded with them)
+  const ticket = askTicket('notes');
   const [items, job] = await Promise.all([auditOf(id, ['job.notes']), api(`/api/jobs/${id}`)]);
   const notes = items.filter((a) => a.action === 'job.notes').flatMap((a) => a.details.notes ?? []);
-  if (state.jobId !== id) return;
+  // the notes of a later ask shown already (the job's scan ended meanwhile: its last notes) stay
+  if (state.jobId !== id || !newerThanShown('notes', ticket)) return;
   $('job-notes').replaceChildren(...notes.map((n) => el('li', { text: n })));
   $('job-notes-box').hidden = notes.length === 0;
   // open for a restore job (its chain and comparison), for a finished job that staged no rows: its
@@ -1042,9 +1066,10 @@ async function decide(decision, by) {
     }
     msg.textContent = 'Saved; refreshing…';
     await loadPage({ recount: true });
+    const blastTicket = askTicket('blast');
     const blast = await api(`/api/jobs/${jobId}/blast-radius`);
     if (elsewhere()) return;
-    renderBlast(blast);
+    if (newerThanShown('blast', blastTicket)) renderBlast(blast);
     // the confirmation appears once the grid shows the new statuses; a decision that changed
     // nothing says why (the server's note), not "0 row(s)" alone
     msg.textContent = r.rows === 0 && r.note ? `${r.note} (decision #${r.decisionId}).` : `${decision === 'approve' ? 'Approved' : 'Rejected'} ${r.rows.toLocaleString()} row(s) (decision #${r.decisionId}).`;
