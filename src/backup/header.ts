@@ -27,7 +27,7 @@
  *   filegroup id (0 for a log file), @48/@50 logical name, @52/@54 physical name. SCIN @216 the
  *   database's default collation, 5 bytes in TDS form (tds-collation.ts, with its evidence).
  */
-import { utcOffsetText } from '../util/utc-offset.js';
+import { fifteenMinuteZoneMinutes, utcOffsetText } from '../util/utc-offset.js';
 import { FormatError } from '../errors.js';
 import { openBackupBytes } from './bytes.js';
 import { formatLsn, lsnToDecimal, type Lsn } from '../logreader/lsn.js';
@@ -304,9 +304,6 @@ function headerCollation(b: Uint8Array, major: number): { tds: string; known: Td
   return { tds, known };
 }
 
-/** MTF 1.00a's Time Zone value for "not known" (LOCAL_TZ). */
-const MTF_TIME_ZONE_UNKNOWN = 127;
-
 /**
  * The SSET's Time Zone (MTF 1.00a Structure 6, INT8 @95, 15-minute units east of UTC; 127 = not
  * known) in minutes (BackupHeader.utcOffsetMinutes, with the corpus evidence); null when not known,
@@ -314,9 +311,7 @@ const MTF_TIME_ZONE_UNKNOWN = 127;
  */
 export function ssetUtcOffsetMinutes(sset: Uint8Array): number | null {
   if (sset.length < 96) return null;
-  const v = (sset[95]! << 24) >> 24;
-  if (v === MTF_TIME_ZONE_UNKNOWN || v < -48 || v > 56) return null;
-  return v * 15;
+  return fifteenMinuteZoneMinutes((sset[95]! << 24) >> 24);
 }
 
 

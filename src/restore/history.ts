@@ -83,6 +83,14 @@ export interface BackupSetRecord {
   lastRecoveryForkGuid: string | null;
   backupStartDate: string | null;
   backupFinishDate: string | null;
+  /**
+   * The backing-up server's offset from UTC at the backup's start (`+02:00`, `-05:00`): from a file,
+   * its SSET's Time Zone (backup/header.ts BackupHeader.utcOffset); from msdb, backupset.time_zone
+   * (util/utc-offset.ts fifteenMinuteZoneMinutes). Null or absent when the source does not know it.
+   */
+  utcOffset?: string | null;
+  /** backupStartDate at utcOffset, as UTC (`2017-06-01T10:59:12Z`); null or absent when either is unknown. */
+  backupStartDateUtc?: string | null;
   /** msdb is_damaged / an offline file cut short. */
   damaged: boolean;
   /**
@@ -304,6 +312,8 @@ export function recordFromHeader(h: BackupHeader, devices: string[], damaged: bo
     lastRecoveryForkGuid: null,
     backupStartDate: h.backupStartDate,
     backupFinishDate: h.backupFinishDate,
+    utcOffset: h.utcOffset ?? null,
+    backupStartDateUtc: h.backupStartDateUtc ?? null,
     damaged,
     files: h.files.map((f) => ({ logicalName: f.logicalName, physicalName: f.physicalName, type: f.type, fileId: f.fileId })),
     ...(h.backupType === 'log' && (h.dataStreamBytes ?? 0) > 0 ? { logDataPages: true } : {}),

@@ -6,7 +6,8 @@
  *   … FILE = n); first/last/checkpoint/database_backup/differential_base LSNs (numeric(25,0));
  *   `backup_set_uuid`, `differential_base_guid`, `database_guid`, `first_recovery_fork_guid`,
  *   `last_recovery_fork_guid`; `backup_start_date`/`backup_finish_date` (server local time);
- *   `is_damaged`; `media_set_id`.
+ *   `time_zone` (that local time's offset from UTC at the backup's start, 15-minute units, 127
+ *   unknown); `is_damaged`; `media_set_id`.
  * - backupmediafamily: the devices of a media set: `family_sequence_number` (stripe), `mirror`
  *   (0 = the primary copy), `physical_device_name`, `device_type` (2 = disk file).
  * - backupfile: the database files in each backup set (`logical_name`, `physical_name`,
@@ -21,6 +22,8 @@ import type { SqlRunner } from '../logreader/live/runner.js';
 import type { SqlStatement } from '../logreader/live/sql.js';
 import type { Row } from '../logreader/live/stream.js';
 import type { BackupHistory, BackupSetRecord, HistoryBackupType, SkippedBackup } from './history.js';
+import { localToUtc } from '../util/local-time.js';
+import { fifteenMinuteZoneMinutes, utcOffsetText } from '../util/utc-offset.js';
 
 /** sysname. */
 const DB_PARAM = { name: 'database', type: 'nvarchar' as const, length: 128 };
@@ -55,7 +58,8 @@ export function backupSetsSql(database: string): SqlStatement {
       uid('first_recovery_fork_guid'),
       uid('last_recovery_fork_guid'),
       '  CONVERT(nvarchar(19), bs.backup_start_date, 126) AS [backup_start_date],',
-      '  CONVERT(nvarchar(19), bs.backup_finish_date, 126) AS [backup_finish_date]',
+      '  CONVERT(nvarchar(19), bs.backup_finish_date, 126) AS [backup_finish_date],',
+      '  bs.time_zone AS [time_zone]',
       'FROM msdb.dbo.backupset AS bs',
       'WHERE bs.database_name = @database',
       'ORDER BY bs.backup_set_id;',
@@ -111,6 +115,17 @@ export function backupFilesSql(database: string): SqlStatement {
 const TYPES: Record<string, HistoryBackupType> = { D: 'full', I: 'differential', L: 'log', F: 'file', G: 'file', P: 'partial', Q: 'partial' };
 
 const text = (v: unknown): string | null => (v === null || v === undefined ? null : String(v).trim() || null);
+
+/**
+ * A backupset row's `time_zone` (15-minute units east of UTC at the backup's start, 127 unknown, NULL
+ * on servers that did not record it) as BackupSetRecord's utcOffset and backupStartDateUtc (the
+ * row's local start at that offset); both null when it is unknown, out of range, or the start is.
+ */
+function zoneOf(start: string | null, zone: unknown): { utcOffset: string | null; backupStartDateUtc: string | null } {
+  const minutes = fifteenMinuteZoneMinutes(typeof zone === 'number' ? zone : zone === null || zone === undefined ? null : Number(zone));
+  if (minutes === null) return { utcOffset: null, backupStartDateUtc: null };
+  return { utcOffset: utcOffsetText(minutes), backupStartDateUtc: start === null ? null : localToUtc(start, minutes) };
+}
 const guid = (v: unknown): string | null => {
   const t = text(v);
   return t && !/^0{8}-0{4}-0{4}-0{4}-0{12}$/.test(t) ? t.toUpperCase() : null;
@@ -270,6 +285,7 @@ export function mapHistoryRows(sets: Row[], devices: Row[], files: Row[], origin
       lastRecoveryForkGuid: guid(r.last_recovery_fork_guid),
       backupStartDate: text(r.backup_start_date),
       backupFinishDate: text(r.backup_finish_date),
+      ...zoneOf(text(r.backup_start_date), r.time_zone),
       damaged: bool(r.is_damaged),
       files: filesBySet.get(id) ?? [],
       // a log backup with bulk-logged changes (backupset has_bulk_logged_data: "Backup contains

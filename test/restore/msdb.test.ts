@@ -81,6 +81,25 @@ describe('backup history from msdb (fake runner)', () => {
     expect(c.steps.map((s) => [s.set.devices[0], s.set.position])).toEqual([['F:\\bk\\full_1.bak', 1], ['F:\\bk\\logs.trn', 1], ['F:\\bk\\logs.trn', 2]]);
   });
 
+  it("backupset.time_zone (15-minute units east of UTC, 127 unknown) gives each set its UTC offset and its start as UTC", () => {
+    // Microsoft Learn, backupset: -20 is US Eastern standard time; 127 unknown; NULL where not recorded
+    const zoned = SETS.map((r, i) => ({ ...r, time_zone: [-20, 8, 127, null, 23][i] }));
+    const h = mapHistoryRows(zoned, DEVICES, FILES, 'fake');
+    expect(h.sets.map((s) => [s.backupStartDate, s.utcOffset, s.backupStartDateUtc])).toEqual([
+      ['2024-05-01T10:00:00', '-05:00', '2024-05-01T15:00:00Z'],
+      ['2024-05-01T10:30:00', '+02:00', '2024-05-01T08:30:00Z'],
+      ['2024-05-01T11:00:00', null, null],
+      ['2024-05-01T12:00:00', null, null],
+    ]);
+    expect(backupSetsSql('x').text).toContain('bs.time_zone AS [time_zone]');
+  });
+
+  it('backupset.time_zone of a zone a quarter-hour off the hour (Nepal, +05:45: 23) and out of range (60) reads as +05:45 and unknown', () => {
+    const one = (z: unknown) => mapHistoryRows([{ ...SETS[0], time_zone: z }], DEVICES, FILES, 'fake').sets[0];
+    expect([one(23).utcOffset, one(23).backupStartDateUtc]).toEqual(['+05:45', '2024-05-01T04:15:00Z']);
+    expect([one(60).utcOffset, one(-49).utcOffset, one('x').utcOffset]).toEqual([null, null, null]);
+  });
+
   it('a row without id or type is a typed error', () => {
     expect(() => mapHistoryRows([{ backup_set_id: 1 }], [], [], 'fake')).toThrow(expect.objectContaining({ code: 'SOURCE_BAD_HISTORY' }));
   });

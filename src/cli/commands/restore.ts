@@ -780,6 +780,9 @@ function stepJson(s: RestoreChain['steps'][number]) {
     lastLsn: b.lastLsn,
     backupStartDate: b.backupStartDate,
     backupFinishDate: b.backupFinishDate,
+    // the server's offset from UTC at the backup's start (its file's header, msdb time_zone), and the start as UTC; null where unknown
+    utcOffset: b.utcOffset ?? null,
+    backupStartDateUtc: b.backupStartDateUtc ?? null,
     backupSetGuid: b.backupSetGuid,
     differentialBaseGuid: b.differentialBaseGuid,
     copyOnly: b.copyOnly,
@@ -828,7 +831,7 @@ export function planText(r: PlanResult): string {
   const lines = [`-- restore plan: ${c.databaseName} as ${r.as}, ${t}`];
   c.steps.forEach((s, i) => {
     const b = s.set;
-    lines.push(`--   ${i + 1}. ${s.role.padEnd(12)} ${b.devices.join(' + ')}${b.position > 1 ? ` (FILE = ${b.position})` : ''}  LSN ${bothForms(b.firstLsn)}..${bothForms(b.lastLsn)}  ${b.backupStartDate ?? '?'}..${b.backupFinishDate ?? '?'}${b.copyOnly ? '  copy-only' : ''}`);
+    lines.push(`--   ${i + 1}. ${s.role.padEnd(12)} ${b.devices.join(' + ')}${b.position > 1 ? ` (FILE = ${b.position})` : ''}  LSN ${bothForms(b.firstLsn)}..${bothForms(b.lastLsn)}  ${b.backupStartDate ?? '?'}..${b.backupFinishDate ?? '?'}${b.utcOffset ? ` (UTC${b.utcOffset}: started ${b.backupStartDateUtc ?? '?'})` : ''}${b.copyOnly ? '  copy-only' : ''}`);
   });
   lines.push(`-- ${describeReachable(c.reachable, c.target.kind)}`);
   for (const n of c.notes) lines.push(`-- note: ${n}`);
