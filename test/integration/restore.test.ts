@@ -63,6 +63,15 @@ describe.skipIf(!runtime.available)('restore plan and run against SQL Server 202
     await runner.close();
     const chain = planChain(history.sets, { kind: 'time', time: beforeDelete }, history.skipped);
     expect(chain.steps.map((s) => s.role)).toEqual(['full', 'log', 'log']);
+    // msdb's backupset.time_zone as each set's offset from UTC, and its start as UTC: the server's
+    // own clock, read in the same query (SYSDATETIMEOFFSET's offset, in minutes)
+    const zone = (await admin.request().query('SELECT DATEPART(TZOFFSET, SYSDATETIMEOFFSET()) AS m')).recordset[0].m as number;
+    const sign = zone < 0 ? '-' : '+';
+    const offset = `${sign}${String(Math.floor(Math.abs(zone) / 60)).padStart(2, '0')}:${String(Math.abs(zone) % 60).padStart(2, '0')}`;
+    for (const s of chain.steps) {
+      expect(s.set.utcOffset).toBe(offset);
+      expect(s.set.backupStartDateUtc).toBe(`${new Date(Date.parse(`${s.set.backupStartDate}Z`) - zone * 60_000).toISOString().slice(0, 19)}Z`);
+    }
     const exec = new MssqlRestoreExecutor(settingsFor(container));
     try {
       const r = await runRestore(exec, (replaceExisting) => renderRestore(chain, { as: "Rb'Shop_side", stats: 25, replaceExisting }).statements, { as: "Rb'Shop_side" });
