@@ -6,7 +6,7 @@ import { parseWindowTime } from '../recover/time-window.js';
 import type { JobKind } from '../staging/types.js';
 import { InputError, isRowbackError, type RowbackError } from '../errors.js';
 import { findTableName, unknownTableHint } from '../reconstruct/metadata/names.js';
-import { splitQualifiedName, stagedTableName } from '../util/tsql.js';
+import { stagedTableName, tableNameOrText } from '../util/tsql.js';
 import { catalogFromJson, layoutsFromCatalog } from '../reconstruct/metadata/catalog-json.js';
 import { assumedCollationNote, assumedSparseIdsNote, databaseCollationNote, layoutsFromDdl, type DatabaseDefaultCollation } from '../reconstruct/metadata/ddl.js';
 import type { TableLayout } from '../reconstruct/metadata/table-layout.js';
@@ -115,7 +115,8 @@ export function jobAllocUnitIds(m: JobMetadata, layouts: readonly TableLayout[],
     const field = `metadata.allocUnits.${name}`;
     let t: string | undefined;
     try {
-      splitQualifiedName(name);
+      // a three- or four-part name is kept, for the refusal below to name the table meant or say none is
+      tableNameOrText(name);
       t = findTableName(names, name);
     } catch (e) {
       if (isRowbackError(e)) {

@@ -393,8 +393,9 @@ async function validateRestoreSpec(spec: RestoreJobSpec, access: JobAccess): Pro
   const named = spec.tables ? spec.tables.map((t, i) => [`tables.${i}`, t] as const) : spec.table !== undefined ? [['table', spec.table] as const] : [];
   for (const [field, t] of named) {
     try {
-      // as diff's --table and a files job's tables take it: plain dotted text (dbo.Order.Items) is resolved against the backup's tables
-      tableNameOrText(t);
+      // as diff's --table and a files job's tables take it: plain dotted text (dbo.Order.Items) is resolved against the backup's tables;
+      // a database-qualified name ([CRM].[dbo].[T], CRM..T) is refused here, with no table named (none is read yet)
+      tableNameOrText(t, false);
     } catch (e) {
       throw new InputError('INPUT_BAD_IDENTIFIER', `${field} '${echoInput(t)}': ${(e as Error).message}; give schema.name, [schema].[name] or "schema"."name"`, { field, table: t });
     }
