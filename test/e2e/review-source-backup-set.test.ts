@@ -13,11 +13,12 @@ import { openFirstJob, reviewDesk, stagedJob } from '../support/review-desk.js';
 import { browserDescribe } from '../support/browser.js';
 import { corpusAvailable } from '../support/corpus.js';
 import { LAYOUTS, corpusRows } from '../staging/fixtures.js';
+import type { LogRecordSource } from '../../src/logreader/log-record.js';
 
 const describeBrowser = browserDescribe(corpusAvailable);
 
 const F = '/evidence/CRM full+diff.bak';
-const SOURCES: Array<[Record<string, unknown>, string]> = [
+const SOURCES: Array<[LogRecordSource, string]> = [
   [{ kind: 'bak', file: F, position: 2 }, `bak: ${F} (backup set 2)`],
   [{ kind: 'trn', file: '/evidence/CRM_log.trn', position: 1, offset: 8192 }, 'trn: /evidence/CRM_log.trn (backup set 1)'],
   [{ kind: 'bak', file: '/evidence/CRM_diff.bak' }, 'bak: /evidence/CRM_diff.bak'],
@@ -28,7 +29,7 @@ describeBrowser('review page: a row read from a file of several backup sets name
   const desk = reviewDesk('rowback-e2e-source-set-', {
     stage: ({ store }) => {
       const base = corpusRows(1)[0]!; // dbo.T, lc-nvarchar
-      stagedJob(store, SOURCES.map(([source], i) => ({ ...base, lsn: `0000002a:00000100:${String(i + 1).padStart(4, '0')}`, operation: 'delete' as const, values: { Id: i + 1, Name: `row ${i + 1}` }, warnings: [], source: source as typeof base.source })),
+      stagedJob(store, SOURCES.map(([source], i) => ({ ...base, lsn: `0000002a:00000100:${String(i + 1).padStart(4, '0')}`, operation: 'delete' as const, values: { Id: i + 1, Name: `row ${i + 1}` }, warnings: [], source })),
         { layouts: [LAYOUTS['dbo.T']!], spec: { kind: 'restore', bak: [F, F], position: [1, 2] } });
     },
   });
