@@ -21,7 +21,33 @@ export function quoteName(identifier: string): string {
     const shown = identifier.length > 40 ? `${identifier.slice(0, 40)}…` : identifier;
     throw new InputError('INPUT_BAD_IDENTIFIER', `identifier '${shown}' must be 1–${SYSNAME_MAX} characters (sysname), got ${identifier.length}`, { column: shown });
   }
+  return bracketed(identifier);
+}
+
+/** QUOTENAME's form without its length check: `[name]`, every `]` doubled. */
+function bracketed(identifier: string): string {
   return `[${identifier.replace(/\]/g, ']]')}]`;
+}
+
+/**
+ * A regular identifier of T-SQL (Microsoft, "Database identifiers"): a letter or `_` first, then
+ * letters, decimal digits, `@`, `$`, `#` or `_`. Reserved words are not told apart.
+ */
+const REGULAR_IDENTIFIER = /^[\p{L}_][\p{L}\p{Nd}_@$#]*$/u;
+
+/**
+ * `identifier` as a note or message names it: as it is when it is a regular identifier
+ * (`DeptName`), else bracket-quoted as QUOTENAME writes it (`[Dept Name]`, `[x]]y]`, `[]` for an
+ * empty one), so that a name holding a space, a dot or a `]` reads as one name. Pure; never throws
+ * (no sysname length check: a note names what a script declared).
+ */
+export function identifierText(identifier: string): string {
+  return REGULAR_IDENTIFIER.test(identifier) ? identifier : bracketed(identifier);
+}
+
+/** `schema.table.column` as a note names a column, each part through identifierText (`dbo.tblDept.[Dept Name]`). */
+export function columnText(schema: string, table: string, column: string): string {
+  return `${identifierText(schema)}.${identifierText(table)}.${identifierText(column)}`;
 }
 
 /** `[schema].[name]` from a two-part name. */
