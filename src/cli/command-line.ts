@@ -5,6 +5,7 @@
  * the command themselves.
  */
 import type { CommandFix } from '../errors.js';
+import { appendAll } from '../util/append-all.js';
 
 /** The shell a command line is written for: a POSIX shell (sh, bash, zsh), or PowerShell on Windows. */
 export type ShellKind = 'posix' | 'powershell';
@@ -75,7 +76,9 @@ export function commandLineWith(argv: readonly string[], fix: CommandFix['option
     if (placed.has(flag)) return;
     placed.add(flag);
     const v = values.get(flag);
-    if (v) out.push(flag, ...v);
+    if (!v) return;
+    out.push(flag);
+    appendAll(out, v);
   };
   let i = 0;
   while (i < argv.length) {
@@ -83,7 +86,7 @@ export function commandLineWith(argv: readonly string[], fix: CommandFix['option
     if (word === '--') {
       // the words after it are arguments, never options: the options not typed go before it
       for (const o of fix) place(o.flag);
-      out.push(...argv.slice(i));
+      appendAll(out, argv.slice(i));
       i = argv.length;
       break;
     }
