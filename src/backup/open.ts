@@ -24,6 +24,7 @@ const TRAILER_BYTES = 64 * 1024;
 import { openBackupPageSource, openStripedBackupPageSource, requireWholeMediaSet, type BackupAdvice } from './page-source.js';
 import { appendAll } from '../util/append-all.js';
 import { oneNumberForEveryFile, positionOf } from './set-position.js';
+import { fileAndSet } from '../util/backup-set-text.js';
 
 /**
  * The backup set to read in `path`: `position` when given (checked against the file), 1 when
@@ -148,7 +149,7 @@ export function sameBackupSetTwice(
     if (!b) continue;
     const bak = words.bakOption ?? '--bak';
     const pos = words.position ?? '--position';
-    const named = (x: typeof a) => `${paths[x.index]}${x.setsInFile > 1 ? ` (backup set ${x.position})` : ''}`;
+    const named = (x: typeof a) => fileAndSet(paths[x.index]!, x.setsInFile > 1 ? x.position : undefined);
     const files = paths.filter((_, i) => i !== b.index);
     const kept: number | number[] | undefined = Array.isArray(position) ? (position as readonly number[]).filter((_, i) => i !== b.index) : (position as number | undefined);
     const items = words.items ? words.items(a.index, b.index) : `${bak} items ${a.index + 1} and ${b.index + 1}`;

@@ -30,6 +30,7 @@ import { assertStopsInOrder, parseStopTarget } from '../restore/target.js';
 import { JOB_WORDING, jobWording, stringsOf } from './job-wording.js';
 import { assertOneDatabase, oneBackupAdvice, readSourceIdentities, withoutOtherDatabaseSets, type SourceFileIdentity } from '../recover/source-identity.js';
 import { appendAll } from '../util/append-all.js';
+import { fileAndSet } from '../util/backup-set-text.js';
 
 export interface JobAccess {
   /**
@@ -523,8 +524,7 @@ async function validateRestoreSpec(spec: RestoreJobSpec, access: JobAccess): Pro
       }
       const first = fulls.find((x) => x.key !== key);
       if (first) {
-        const set = (j: number) => (setOfFile(position, j) !== undefined ? ` (backup set ${setOfFile(position, j)})` : '');
-        throw new InputError('INPUT_BAD_OPTION', `${name}.${i} ${f}${set(i)} and ${name}.${first.i} ${files[first.i]}${set(first.i)} are both full backups: give one full backup (every stripe of a striped one), then differentials based on it`, { field: `${name}.${i}`, file: f });
+        throw new InputError('INPUT_BAD_OPTION', `${name}.${i} ${fileAndSet(f, setOfFile(position, i))} and ${name}.${first.i} ${fileAndSet(files[first.i]!, setOfFile(position, first.i))} are both full backups: give one full backup (every stripe of a striped one), then differentials based on it`, { field: `${name}.${i}`, file: f });
       }
       fulls.push({ i, key });
     }
