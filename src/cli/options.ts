@@ -48,28 +48,40 @@ export function normalizeTableName(text: string, flag = '--table'): string {
 }
 
 /**
+ * collectTables' list: the names normalised (normalizeTableName), in the order given, each once; and
+ * `typed`, each name exactly as typed (`Employees`, `[dbo].[a,b]`: split on commas, trimmed, each
+ * text once), kept with the list commander holds as the option's value (`opts.table`), as a
+ * property that is not enumerable (the list is the names wherever it is read as an array).
+ */
+export type TableList = string[] & { readonly typed: readonly string[] };
+
+/**
  * Commander collector for repeatable, comma-separated table names: splits on commas outside
  * `[…]` and `"…"` (so `[dbo].[a,b]` stays one name) and normalises each with `normalizeTableName`.
  * A table named twice (`--table T --table dbo.T`, `[dbo].[T]`) is kept once: it is one table, so a
  * CSV still gets its value columns (scan printed one JSON `values` cell, dump refused "several
  * tables") and a point-in-time dump takes it. Every command's --table uses this (dump, log and
- * restore run took `a,b` as one table name, which the README's lists say they split).
+ * restore run took `a,b` as one table name, which the README's lists say they split). Returns a new
+ * TableList (`previous`, commander's list so far or its default, is not changed), carrying the
+ * texts as typed (`typed`).
  */
-export function collectTables(value: string, previous: string[]): string[] {
+export function collectTables(value: string, previous: readonly string[]): TableList {
   const out = splitTableList(value);
-  const all = [...previous];
-  const bare = new Set(Array.isArray(previous) ? withoutSchema.get(previous) ?? [] : []);
+  const names = [...previous];
+  const typed = [...tablesAsTyped(previous)];
   for (const x of out) {
     const t = normalizeTableName(x);
-    if (!namesSchema(x)) bare.add(t);
-    if (!all.includes(t)) all.push(t);
+    if (!names.includes(t)) names.push(t);
+    if (!typed.includes(x)) typed.push(x);
   }
-  withoutSchema.set(all, bare);
-  return all;
+  // not enumerable: the list reads, compares and serialises as the names alone (JSON, toEqual, a report's opts)
+  return Object.defineProperty(names, 'typed', { value: typed, enumerable: false }) as TableList;
 }
 
-/** collectTables' lists → the names in them (normalised) that some `--table` text gave without a schema. */
-const withoutSchema = new WeakMap<readonly string[], ReadonlySet<string>>();
+/** The names of `tables` exactly as typed (TableList's `typed`); empty for a list collectTables did not build. */
+export function tablesAsTyped(tables: readonly string[] | string | undefined): readonly string[] {
+  return Array.isArray(tables) && 'typed' in tables ? (tables as TableList).typed : [];
+}
 
 /**
  * The names of `tables` (a list collectTables built: `opts.table`) that were typed without a schema
@@ -78,7 +90,7 @@ const withoutSchema = new WeakMap<readonly string[], ReadonlySet<string>>();
  * schemas (names.ts otherSchemasNote) only for these: a DBA who typed `dbo.` asked for dbo's table.
  */
 export function tablesTypedWithoutSchema(tables: readonly string[] | string | undefined): ReadonlySet<string> {
-  return (Array.isArray(tables) ? withoutSchema.get(tables) : undefined) ?? new Set();
+  return new Set(tablesAsTyped(tables).filter((x) => !namesSchema(x)).map((x) => normalizeTableName(x)));
 }
 
 /**
