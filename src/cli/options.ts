@@ -34,14 +34,16 @@ export function choiceOption<T extends string>(flags: string, description: strin
  * `dbo.[Order.Items]`, brackets and quotes with their doubled escapes (`]]`, `""`), as
  * `splitQualifiedName` parses them. A plain text of three or more dotted parts without brackets
  * (`dbo.Order.Items`) is kept as it is: the metadata's tables decide which table it is the
- * `schema.name` text of (names.ts findTableName: one, or refused naming both in brackets). Throws
- * InputError INPUT_BAD_IDENTIFIER naming the flag and the text for anything else that is not a one-
- * or two-part name.
+ * `schema.name` text of (names.ts findTableName: one, or refused naming both in brackets); so is a
+ * three- or four-part name in any form (`[CRM].[dbo].[T]`, `CRM..T`), whose refusal names the table
+ * meant once the tables are read (names.ts unknownTableHint), unless `multiPart` is false (a caller
+ * that reads no table before its long work: restore run). Throws InputError INPUT_BAD_IDENTIFIER
+ * naming the flag and the text for anything else that is not a one- or two-part name.
  */
-export function normalizeTableName(text: string, flag = '--table'): string {
+export function normalizeTableName(text: string, flag = '--table', multiPart = true): string {
   try {
     // util/tsql.ts tableNameOrText, as a job's tables are read (a comma makes a list: diff's refusal says so)
-    return tableNameOrText(text);
+    return tableNameOrText(text, multiPart);
   } catch (e) {
     throw new InputError('INPUT_BAD_IDENTIFIER', `${flag} '${text}': ${(e as Error).message}; give schema.name, [schema].[name] or "schema"."name"`, { table: text });
   }
