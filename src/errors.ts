@@ -89,6 +89,23 @@ export class FormatError extends RowbackError {
 export class InputError extends RowbackError {
   readonly family = 'input';
   override readonly exitCode = 2;
+  /**
+   * The fix a refusal advises as the same command with some options' values changed, where the
+   * message says it in the caller's words (`give it once: --bak F F --position 1,2`): the CLI
+   * replaces `said` by the whole command line, built from what was typed (cli/command-line.ts), for
+   * a DBA to copy; the API keeps the message as it is.
+   */
+  fix?: CommandFix;
+}
+
+/**
+ * InputError.fix: `said`, the text of the message that gives the fix (replaced whole by the CLI);
+ * `options`, each option the command should be given with these values instead of those typed
+ * (`flag` as the command names it, `--bak`; `values` null: the option left out).
+ */
+export interface CommandFix {
+  said: string;
+  options: ReadonlyArray<{ flag: string; values: readonly string[] | null }>;
 }
 
 /** A live SQL Server source failed: connection, permission, query, timeout. Codes: SOURCE_*. */

@@ -937,6 +937,18 @@ function visibleText(text, marked = INVISIBLE) {
 }
 
 /**
+ * A row's source as the CLI names a file and its set: its kind, then the file, `FILE (backup set N)`
+ * when the file holds several backup sets (the row's source then has `position`, the set it was read
+ * from: RESTORE … WITH FILE = N). The kind alone showed where a restore job's rows of
+ * `"bak": [F, F], "position": [1, 2]` came from as `bak`, not which file or which of its backups.
+ */
+function sourceText(source) {
+  if (!source) return undefined;
+  if (source.file === undefined) return source.kind;
+  return `${source.kind}: ${source.file}${source.position !== undefined ? ` (backup set ${source.position})` : ''}`;
+}
+
+/**
  * Shows row `rowId` of the job open in the detail pane. The answer is shown only for the newest
  * request while that job is still open and the pane was not closed since (state.rowAsked): a row
  * clicked while the service was slow, then another job opened, showed the first job's row over the
@@ -958,7 +970,7 @@ async function openRow(rowId) {
     ...(after ? [el('tr', {}, el('th', { text: 'column' }), el('th', { text: 'before' }), el('th', { text: 'after (the update left)' }))] : []),
     ...Object.entries(r.values).map(([k, v]) =>
       el('tr', {}, el('td', { text: k }), cell(v), ...(after ? [cell(after[k])] : []))));
-  const meta = { LSN: r.lsn, operation: r.operation, transaction: r.transactionId, 'transaction name': r.transactionName, login: r.login, 'database user': r.meta?.dbUser, SID: r.meta?.sidText ? `${r.meta.sidText} (${r.meta.sid})` : r.meta?.sid, SPID: r.spid, host: r.meta?.host, program: r.meta?.program, 'begin time (log)': fmtLogTime(r.beginTime), 'end time (log)': fmtLogTime(r.endTime), page: r.meta?.pageId, slot: r.meta?.slotId, source: r.meta?.source?.kind };
+  const meta = { LSN: r.lsn, operation: r.operation, transaction: r.transactionId, 'transaction name': r.transactionName, login: r.login, 'database user': r.meta?.dbUser, SID: r.meta?.sidText ? `${r.meta.sidText} (${r.meta.sid})` : r.meta?.sid, SPID: r.spid, host: r.meta?.host, program: r.meta?.program, 'begin time (log)': fmtLogTime(r.beginTime), 'end time (log)': fmtLogTime(r.endTime), page: r.meta?.pageId, slot: r.meta?.slotId, source: sourceText(r.meta?.source) };
   $('detail-meta').replaceChildren(...Object.entries(meta).map(([k, v]) => el('tr', {}, el('td', { text: k }), el('td', { text: v === null || v === undefined ? '—' : String(v) }))));
   $('detail-raw').textContent = `${r.raw.length / 2} bytes\n${hexDump(r.raw)}`;
   const notes = [

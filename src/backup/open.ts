@@ -24,6 +24,7 @@ const TRAILER_BYTES = 64 * 1024;
 import { openBackupPageSource, openStripedBackupPageSource, requireWholeMediaSet, type BackupAdvice } from './page-source.js';
 import { appendAll } from '../util/append-all.js';
 import { oneNumberForEveryFile, positionOf } from './set-position.js';
+import { fileAndSet } from '../util/backup-set-text.js';
 
 /**
  * The backup set to read in `path`: `position` when given (checked against the file), 1 when
@@ -133,6 +134,8 @@ export function assertEachBackupOnce(paths: readonly string[], position?: number
  * item's file) naming both items by their number in the list (`--bak items 2 and 3`, or `name(i)` as
  * the caller names them: a job's `bak.2`) and the list without the later one (`give it once:
  * --bak F F --position 1,2`, or `giveOnce(files, positions)` in the caller's words); null when none.
+ * In the options' words the refusal carries that list as its `fix` (errors.ts CommandFix), for the
+ * CLI to give the whole command line instead.
  */
 export function sameBackupSetTwice(
   paths: readonly string[],
@@ -146,16 +149,20 @@ export function sameBackupSetTwice(
     if (!b) continue;
     const bak = words.bakOption ?? '--bak';
     const pos = words.position ?? '--position';
-    const named = (x: typeof a) => `${paths[x.index]}${x.setsInFile > 1 ? ` (backup set ${x.position})` : ''}`;
+    const named = (x: typeof a) => fileAndSet(paths[x.index]!, x.setsInFile > 1 ? x.position : undefined);
     const files = paths.filter((_, i) => i !== b.index);
     const kept: number | number[] | undefined = Array.isArray(position) ? (position as readonly number[]).filter((_, i) => i !== b.index) : (position as number | undefined);
     const items = words.items ? words.items(a.index, b.index) : `${bak} items ${a.index + 1} and ${b.index + 1}`;
-    const giveOnce = words.giveOnce ? words.giveOnce(files, kept) : `${bak} ${files.join(' ')}${kept === undefined ? '' : ` ${pos} ${typeof kept === 'number' ? kept : kept.join(',')}`}`;
-    return new InputError(
+    const keptText = kept === undefined ? undefined : typeof kept === 'number' ? String(kept) : kept.join(',');
+    const giveOnce = words.giveOnce ? words.giveOnce(files, kept) : `${bak} ${files.join(' ')}${keptText === undefined ? '' : ` ${pos} ${keptText}`}`;
+    const e = new InputError(
       'INPUT_BAD_OPTION',
       `${items}, ${named(a)} and ${named(b)}, are the same backup set (BackupSetGUID ${a.backupSetGuid}): one backup given twice${paths[a.index] === paths[b.index] ? '' : `, ${paths[b.index]} a copy of ${paths[a.index]}`}; give it once: ${giveOnce}`,
       { file: paths[b.index]!, ...(words.field ? { field: words.field(b.index) } : {}) },
     );
+    // the options' own words (no giveOnce of the caller's): the CLI says the whole command instead
+    if (!words.giveOnce) e.fix = { said: giveOnce, options: [{ flag: bak, values: files }, ...(keptText === undefined ? [] : [{ flag: pos, values: [keptText] }])] };
+    return e;
   }
   return null;
 }

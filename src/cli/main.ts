@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
-import { formatLocation, isRowbackError, type RowbackError } from '../errors.js';
+import { formatLocation, InputError, isRowbackError, type RowbackError } from '../errors.js';
+import { commandLineWith } from './command-line.js';
 import { redactSecrets } from '../util/redact.js';
 import { releaseStartupInterrupts, setStartupInterruptHook } from './interrupt.js';
 import { REPORT_TIMES, refusalOf, writeRefusedReport } from './failed-report.js';
@@ -178,6 +179,8 @@ const REPORTING = new Set(['scan', 'dump', 'log', 'diff']);
 export async function main(argv: string[]): Promise<number> {
   resetOutputClosed(helpCommandOf(argv));
   let parsed = false;
+  // the command run (preAction): its options say which take several values, for a refusal's whole command line
+  let ran: Command | undefined;
   // the parsed command's refused report (preAction), for a refusal its own reportingFailure does not
   // see: --report naming another output (`--out F --report F`), an option refused before its run
   let reportRefusal: ((failed: ReturnType<typeof refusalOf>) => void) | undefined;
@@ -189,6 +192,7 @@ export async function main(argv: string[]): Promise<number> {
     // (deferring to theirs) so that no gap is left in which a signal ends them silently.
     program.hook('preAction', (_program, action) => {
       parsed = true;
+      ran = action;
       if (!OWN_SIGNAL_HANDLING.has(action.name())) releaseStartupInterrupts();
       // a signal before the command listens itself (while scan opens its files, say) exits from
       // bin/rowback.js: the report is replaced there too, or the previous run's stayed, read as this one's
@@ -209,6 +213,8 @@ export async function main(argv: string[]): Promise<number> {
       return e.exitCode === 0 ? 0 : 2;
     }
     if (isRowbackError(e)) {
+      // a fix the refusal gives in its options' words: the whole command line instead, to copy
+      if (e instanceof InputError && e.fix && ran) wholeCommandFix(e, argv, ran);
       // refused while the options were read (a value checked as it is parsed): no command ran to write its report
       if (!parsed) reportRefusedWhileParsing(argv, refusalOf(e));
       // refused after the options parsed but before the command's own reportingFailure ran
@@ -241,6 +247,20 @@ export async function main(argv: string[]): Promise<number> {
     // the command ended (or was refused before it listened itself): no report to replace any more
     setStartupInterruptHook(undefined);
   }
+}
+
+/**
+ * `e`'s message with its fix (InputError.fix: `give it once: --bak F F --position 1,2`) as the whole
+ * command line typed (`argv`), the fix's options given their values (command-line.ts): what a DBA
+ * copies and runs. `command`, the command run, says which options take several values. The message
+ * is left as it is when it does not hold the fix's text.
+ */
+function wholeCommandFix(e: InputError, argv: readonly string[], command: Command): void {
+  const fix = e.fix!;
+  if (!e.message.includes(fix.said)) return;
+  const variadic = (flag: string) => command.options.some((o) => o.long === flag && o.variadic);
+  const line = commandLineWith(argv, fix.options, variadic);
+  e.message = e.message.replace(fix.said, () => line);
 }
 
 /** A write failed because the reader of the pipe closed it (`rowback … | head`). */

@@ -34,18 +34,28 @@ export function choiceOption<T extends string>(flags: string, description: strin
  * `dbo.[Order.Items]`, brackets and quotes with their doubled escapes (`]]`, `""`), as
  * `splitQualifiedName` parses them. A plain text of three or more dotted parts without brackets
  * (`dbo.Order.Items`) is kept as it is: the metadata's tables decide which table it is the
- * `schema.name` text of (names.ts findTableName: one, or refused naming both in brackets). Throws
- * InputError INPUT_BAD_IDENTIFIER naming the flag and the text for anything else that is not a one-
- * or two-part name.
+ * `schema.name` text of (names.ts findTableName: one, or refused naming both in brackets); so is a
+ * three- or four-part name in any form (`[CRM].[dbo].[T]`, `CRM..T`), whose refusal names the table
+ * meant once the tables are read (names.ts unknownTableHint), unless `multiPart` is false (a caller
+ * that reads no table before its long work: restore run). Throws InputError INPUT_BAD_IDENTIFIER
+ * naming the flag and the text for anything else that is not a one- or two-part name.
  */
-export function normalizeTableName(text: string, flag = '--table'): string {
+export function normalizeTableName(text: string, flag = '--table', multiPart = true): string {
   try {
     // util/tsql.ts tableNameOrText, as a job's tables are read (a comma makes a list: diff's refusal says so)
-    return tableNameOrText(text);
+    return tableNameOrText(text, multiPart);
   } catch (e) {
     throw new InputError('INPUT_BAD_IDENTIFIER', `${flag} '${text}': ${(e as Error).message}; give schema.name, [schema].[name] or "schema"."name"`, { table: text });
   }
 }
+
+/**
+ * collectTables' list: the names normalised (normalizeTableName), in the order given, each once; and
+ * `typed`, each name exactly as typed (`Employees`, `[dbo].[a,b]`: split on commas, trimmed, each
+ * text once), kept with the list commander holds as the option's value (`opts.table`), as a
+ * property that is not enumerable (the list is the names wherever it is read as an array).
+ */
+export type TableList = string[] & { readonly typed: readonly string[] };
 
 /**
  * Commander collector for repeatable, comma-separated table names: splits on commas outside
@@ -53,23 +63,27 @@ export function normalizeTableName(text: string, flag = '--table'): string {
  * A table named twice (`--table T --table dbo.T`, `[dbo].[T]`) is kept once: it is one table, so a
  * CSV still gets its value columns (scan printed one JSON `values` cell, dump refused "several
  * tables") and a point-in-time dump takes it. Every command's --table uses this (dump, log and
- * restore run took `a,b` as one table name, which the README's lists say they split).
+ * restore run took `a,b` as one table name, which the README's lists say they split). Returns a new
+ * TableList (`previous`, commander's list so far or its default, is not changed), carrying the
+ * texts as typed (`typed`).
  */
-export function collectTables(value: string, previous: string[]): string[] {
+export function collectTables(value: string, previous: readonly string[]): TableList {
   const out = splitTableList(value);
-  const all = [...previous];
-  const bare = new Set(Array.isArray(previous) ? withoutSchema.get(previous) ?? [] : []);
+  const names = [...previous];
+  const typed = [...tablesAsTyped(previous)];
   for (const x of out) {
     const t = normalizeTableName(x);
-    if (!namesSchema(x)) bare.add(t);
-    if (!all.includes(t)) all.push(t);
+    if (!names.includes(t)) names.push(t);
+    if (!typed.includes(x)) typed.push(x);
   }
-  withoutSchema.set(all, bare);
-  return all;
+  // not enumerable: the list reads, compares and serialises as the names alone (JSON, toEqual, a report's opts)
+  return Object.defineProperty(names, 'typed', { value: typed, enumerable: false }) as TableList;
 }
 
-/** collectTables' lists → the names in them (normalised) that some `--table` text gave without a schema. */
-const withoutSchema = new WeakMap<readonly string[], ReadonlySet<string>>();
+/** The names of `tables` exactly as typed (TableList's `typed`); empty for a list collectTables did not build. */
+export function tablesAsTyped(tables: readonly string[] | string | undefined): readonly string[] {
+  return Array.isArray(tables) && 'typed' in tables ? (tables as TableList).typed : [];
+}
 
 /**
  * The names of `tables` (a list collectTables built: `opts.table`) that were typed without a schema
@@ -78,7 +92,7 @@ const withoutSchema = new WeakMap<readonly string[], ReadonlySet<string>>();
  * schemas (names.ts otherSchemasNote) only for these: a DBA who typed `dbo.` asked for dbo's table.
  */
 export function tablesTypedWithoutSchema(tables: readonly string[] | string | undefined): ReadonlySet<string> {
-  return (Array.isArray(tables) ? withoutSchema.get(tables) : undefined) ?? new Set();
+  return new Set(tablesAsTyped(tables).filter((x) => !namesSchema(x)).map((x) => normalizeTableName(x)));
 }
 
 /**

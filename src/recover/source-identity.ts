@@ -20,6 +20,7 @@ import { readBackupHeader } from '../backup/header.js';
 import { readMtfLayout } from '../backup/mtf.js';
 import { VLF_HEADER_MARKER } from '../logreader/ldf/constants.js';
 import { appendAll, appendTo } from '../util/append-all.js';
+import { fileAndSet } from '../util/backup-set-text.js';
 
 /** `export`: a file of sql/export-log-records.sql, whose identity is its own catalog rows' database_guid (sources/export.ts). */
 export type SourceFileRole = 'mdf' | 'ldf' | 'bak' | 'trn' | 'export' | 'server';
@@ -265,7 +266,7 @@ export async function readSourceIdentities(file: string, role: SourceFileRole, p
  * --quiet (scan, log): a quiet script would otherwise take another database's rows without a word.
  */
 export function uncheckedIdentityNote(u: SourceFileIdentity): string {
-  return `${u.file}${u.set !== undefined ? ` (backup set ${u.set})` : ''}: its binding id could not be read (${u.set !== undefined ? 'its backup set header is damaged' : 'damaged page 0'}), so rowback could not check that it belongs to the same database as the other files`;
+  return `${fileAndSet(u.file, u.set)}: its binding id could not be read (${u.set !== undefined ? 'its backup set header is damaged' : 'damaged page 0'}), so rowback could not check that it belongs to the same database as the other files`;
 }
 
 /**
@@ -279,7 +280,7 @@ export function assertOneDatabase(ids: SourceFileIdentity[]): IdentityCheck {
   const first = known[0];
   for (const other of known.slice(1)) {
     if (other.bindingId !== first.bindingId) {
-      const name = (i: SourceFileIdentity) => `${roleName(i)} ${echoInput(i.file, 1000)}${i.set !== undefined ? ` (backup set ${i.set})` : ''}${i.databaseName ? ` (database ${echoInput(i.databaseName, 300)})` : ''}`;
+      const name = (i: SourceFileIdentity) => `${roleName(i)} ${fileAndSet(echoInput(i.file, 1000), i.set)}${i.databaseName ? ` (database ${echoInput(i.databaseName, 300)})` : ''}`;
       // Which of the two it is, where both files show their FamilyGUID (backups: HEADERONLY
       // FamilyGUID, SCIN @156): RESTORE as a new database gives a new binding id and keeps the family
       // GUID (sys.database_recovery_status.family_guid), so one family is a database and a restored
@@ -323,7 +324,7 @@ export function sameIdOtherNames(ids: readonly SourceFileIdentity[]): string[] {
   const named = [...firstByName.values()];
   if (named.length < 2) return [];
   const [a, ...others] = named;
-  const name = (i: SourceFileIdentity) => `${roleName(i)} ${echoInput(i.file, 1000)}${i.set !== undefined ? ` (backup set ${i.set})` : ''} is of database ${echoInput(i.databaseName!, 300)}`;
+  const name = (i: SourceFileIdentity) => `${roleName(i)} ${fileAndSet(echoInput(i.file, 1000), i.set)} is of database ${echoInput(i.databaseName!, 300)}`;
   return others.map(
     (b) =>
       `${name(a!)} and ${name(b)}, with the same binding id ${a!.bindingId}: one database renamed between these backups (ALTER DATABASE … MODIFY NAME), or two databases, one attached from copies of the other's files (which keep the binding id: a test copy, a tenant made from one), whose logs hold the same LSNs from the copy on, so that rows read from both may be of two databases; if it is not one database renamed, give the files of one database`,
@@ -353,7 +354,7 @@ export function sameIdOtherServers(ids: readonly SourceFileIdentity[]): string[]
   const servers = [...firstByServer.values()];
   if (servers.length < 2) return [];
   const [a, ...others] = servers;
-  const name = (i: SourceFileIdentity) => `${roleName(i)} ${echoInput(i.file, 1000)}${i.set !== undefined ? ` (backup set ${i.set})` : ''} was taken on server ${echoInput(i.serverName!, 300)}`;
+  const name = (i: SourceFileIdentity) => `${roleName(i)} ${fileAndSet(echoInput(i.file, 1000), i.set)} was taken on server ${echoInput(i.serverName!, 300)}`;
   return others.map(
     (b) =>
       `${name(a!)} and ${name(b)}, with the same binding id ${a!.bindingId}${a!.databaseName && b.databaseName ? ` (database ${echoInput(a!.databaseName, 300)}${b.databaseName.toLowerCase() !== a!.databaseName.toLowerCase() ? ` and ${echoInput(b.databaseName, 300)}` : ''})` : ''}: one database backed up on several servers (availability group replicas, log shipping, a move), or a copy of it attached on another server from copies of its files (a test copy, which keeps the binding id and often the name), whose log goes on from the same LSNs, so that rows read from both may be of two databases; if the servers do not hold one database, give the backups of one server`,
@@ -445,7 +446,7 @@ export function checkCatalogDatabase(given: GivenCatalog, ids: SourceFileIdentit
   }
   const other = known.find((i) => i.bindingId !== id.databaseGuid);
   if (!other) return [];
-  const file = `${roleName(other)} ${echoInput(other.file, 1000)}${other.set !== undefined ? ` (backup set ${other.set})` : ''}${other.databaseName ? ` (database ${echoInput(other.databaseName, 300)})` : ''}`;
+  const file = `${roleName(other)} ${fileAndSet(echoInput(other.file, 1000), other.set)}${other.databaseName ? ` (database ${echoInput(other.databaseName, 300)})` : ''}`;
   const family = id.familyGuid && other.familyGuid
     ? id.familyGuid === other.familyGuid
       ? `both are of one backup family (family_guid ${id.familyGuid}): the catalog is of a copy of this database restored as a new database (RESTORE gives it a new database_guid and keeps family_guid), whose tables share this database's allocation unit ids only as of the backup it was restored from (tables created, rebuilt or dropped since, in either, do not)`
@@ -484,7 +485,7 @@ export interface BackupSetHeader {
 
 /** `FILE` or, for a file holding several backup sets, `FILE (backup set N)`: which of them a refusal is about. */
 function setOf(h: BackupSetHeader): string {
-  return h.backupSets !== undefined && h.backupSets > 1 && h.position !== undefined ? `${h.file} (backup set ${h.position})` : h.file;
+  return fileAndSet(h.file, h.backupSets !== undefined && h.backupSets > 1 ? h.position : undefined);
 }
 
 /**

@@ -11,6 +11,7 @@ import { datetimeTickBefore, exportTimeIso, localMs } from './log-local-time.js'
 import type { CommittedScanStats } from './committed.js';
 import type { LogReadEnd, LogWholeFrom } from './sources/files.js';
 import { minOf } from '../util/append-all.js';
+import { fileAndSet } from '../util/backup-set-text.js';
 
 /**
  * The same for an LSN range starting before the log read begins (`--from-lsn`, or a lone
@@ -28,7 +29,7 @@ export function lsnRangeBeforeLogStartClause(range: { fromLsn: Lsn | null; toLsn
   // RestoreTimeClean.bak's log starts at 00000019:0000003e:0001, its FirstLSN 00000019:0000003e:00aa)
   const first = { ...parseLsn(start.firstLsn), slot: 0 };
   if (compareLsn(bound, first) >= 0) return undefined;
-  const set = `${start.file}${start.position > 1 ? ` (backup set ${start.position})` : ''}`;
+  const set = fileAndSet(start.file, start.position > 1 ? start.position : undefined);
   const what = start.kind === 'log' ? 'the first log backup given' : `the ${start.kind} backup whose own log is read first`;
   const whole = range.toLsn !== null && compareLsn(range.toLsn, first) < 0;
   const asked = whole
@@ -104,7 +105,7 @@ export function lsnRangeBeforeLdfAndBackupsClause(range: { fromLsn: Lsn | null; 
   const asked = whole
     ? `the whole LSN range (${range.fromLsn ? `from ${formatLsn(range.fromLsn)} ` : ''}to ${formatLsn(range.toLsn!)}) is before the log given`
     : `the LSN range starts at ${formatLsn(bound)} (--from-lsn), before the log given`;
-  const set = `${start.file}${start.position > 1 ? ` (backup set ${start.position})` : ''}`;
+  const set = fileAndSet(start.file, start.position > 1 ? start.position : undefined);
   return `${asked}: the first log backup given, ${set}, holds the log from LSN ${start.firstLsn} (its FirstLSN; from the start of that log block) on, and ${ldf.file} from its oldest VLF, sequence 0x${oldest.toString(16)} (LSN ${formatLsn(ldfStart)}) on; the log before both is in earlier log backups, in no file given: rows of that stretch are not in this result; ${add}`;
 }
 
@@ -270,7 +271,7 @@ export function windowBeforeLogStartClause(window: { from?: string; to?: string 
   const unread = readStart?.ownLogNotRead?.length ? readStart.ownLogNotRead : null;
   const nowhere = unread ? `in no file read (the own log of ${unread.join(', ')}, a backup given, is not read when log backups are given, and may hold some of them)` : 'in no file given';
   if (backupStart !== null) {
-    const set = `${readStart!.file}${readStart!.position > 1 ? ` (backup set ${readStart!.position})` : ''}`;
+    const set = fileAndSet(readStart!.file, readStart!.position > 1 ? readStart!.position : undefined);
     const kind = readStart!.kind === 'log' ? 'a log backup' : `a ${readStart!.kind} backup`;
     return `${what}: the log read holds no transaction begin, and it begins with ${set}, ${kind} begun at ${backupStart.slice(0, 19)} (the SQL Server's local time, to the second${since}), whose log starts then${readStart!.kind === 'log' ? ' or at the log backup before it' : ''}: transactions begun before that are ${nowhere} (earlier log is in the log backups of that time): their rows are not in this result; ${add}`;
   }
@@ -284,7 +285,7 @@ export function windowBeforeLogStartClause(window: { from?: string; to?: string 
   }
   // why the log read begins there, as its input is: an .ldf, or the backups read from the first set
   const why = readStart
-    ? `the log read begins with ${readStart.file}${readStart.position > 1 ? ` (backup set ${readStart.position})` : ''}, ${readStart.kind === 'log' ? 'a log backup whose log starts where the one before it ended' : `a ${readStart.kind} backup whose own log starts when it began`}; earlier log is in the log backups taken before it`
+    ? `the log read begins with ${fileAndSet(readStart.file, readStart.position > 1 ? readStart.position : undefined)}, ${readStart.kind === 'log' ? 'a log backup whose log starts where the one before it ended' : `a ${readStart.kind} backup whose own log starts when it began`}; earlier log is in the log backups taken before it`
     : 'an .ldf keeps only the log since its oldest VLF not yet reused; earlier log is in the log backups of that time';
   if (byCommit) return `${what}: its earliest time is ${commit}, the commit of a transaction begun before it (its begin is not in it; its first transaction began ${first === null ? 'at no time read' : `at ${first}`}) (the SQL Server's local time${since}), and transactions begun before that commit are ${nowhere} (${why}): their rows are not in this result; ${add}`;
   return `${what}: its first transaction began at ${first} (the SQL Server's local time${since}), and transactions begun before that are ${nowhere} (${why}): their rows are not in this result; ${add}`;

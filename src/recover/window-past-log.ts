@@ -14,6 +14,7 @@ import { compareLsn, formatLsn, parseLsn, type Lsn } from '../logreader/lsn.js';
 import { datetimeTickBefore, exportTimeIso, localMs } from './log-local-time.js';
 import type { LogReadEnd } from './sources/files.js';
 import { minOf } from '../util/append-all.js';
+import { fileAndSet } from '../util/backup-set-text.js';
 
 /**
  * The INCOMPLETE sentence for a window that runs past the end of the log read, or undefined.
@@ -44,7 +45,7 @@ export function windowPastLogEndClause(window: { from?: string; to?: string }, e
   // a transaction of the log read began after the bound: those begun before it are all read
   const lastBegin = lastBeginTime ? exportTimeIso(lastBeginTime) : null;
   if (lastBegin !== null && localMs(lastBegin) > boundMs) return undefined;
-  const set = `${end.file}${end.position > 1 ? ` (backup set ${end.position})` : ''}`;
+  const set = fileAndSet(end.file, end.position > 1 ? end.position : undefined);
   const what = end.kind === 'log' ? 'the last log backup given' : `the ${end.kind} backup whose own log is read last`;
   // wholly after only from the end of the finish second on (a --from during the backup may still hold some of it)
   const beyond = window.from !== undefined && localMs(window.from) >= finishedMs + 999
@@ -69,7 +70,7 @@ export function lsnRangePastLogEndClause(range: { fromLsn: Lsn | null; toLsn: Ls
   if (!bound) return undefined;
   const last = parseLsn(end.lastLsn);
   if (compareLsn(bound, last) < 0) return undefined;
-  const set = `${end.file}${end.position > 1 ? ` (backup set ${end.position})` : ''}`;
+  const set = fileAndSet(end.file, end.position > 1 ? end.position : undefined);
   const what = end.kind === 'log' ? 'the last log backup given' : `the ${end.kind} backup whose own log is read last`;
   const beyond = range.toLsn === null || (range.fromLsn !== null && compareLsn(range.fromLsn, last) >= 0)
     ? `the whole LSN range (from ${formatLsn(range.fromLsn ?? bound)}${range.toLsn ? ` to ${formatLsn(range.toLsn)}` : ''}) is past the end of the log given`
@@ -161,7 +162,7 @@ export function exportLogReadClauses(filter: { from?: string; to?: string }, hea
   const out: string[] = [];
   const backup = header.logSource === 'fn_dump_dblog';
   const what = backup
-    ? `the log backup ${header.logBackup ?? '(not named)'}${header.logBackupSet && header.logBackupSet > 1 ? ` (backup set ${header.logBackupSet})` : ''} that sql/export-log-records.sql read for ${file} (@LogBackup, fn_dump_dblog)`
+    ? `the log backup ${fileAndSet(header.logBackup ?? '(not named)', header.logBackupSet && header.logBackupSet > 1 ? header.logBackupSet : undefined)} that sql/export-log-records.sql read for ${file} (@LogBackup, fn_dump_dblog)`
     : `the online log that sql/export-log-records.sql read for ${file} (fn_dblog)`;
   const later = (a: string | null, b: string | null) => (a === null ? b : b === null ? a : localMs(a) >= localMs(b) ? a : b);
   // the end: a log backup's (the online log runs to the export's run: exportedAt)

@@ -35,6 +35,7 @@ import { formatLsn, lsnFromDecimal, lsnToDecimal, parseLsn } from '../logreader/
 import { parseLogPageId } from '../logreader/log-record.js';
 import { appendAll } from '../util/append-all.js';
 import { stagedTableName } from '../util/tsql.js';
+import { fileAndSet } from '../util/backup-set-text.js';
 
 export interface CompareInputs {
   /** Earlier state: full backup [differential…]. */
@@ -340,7 +341,7 @@ function readState(source: PageSource, table: string, where: string, side: 'earl
     // and its set where the file holds several (`--bak F F --position 1,2`: both are F)
     const { file: from, set: fromSet } = fromOf(r.page);
     rows.push({ values: pickOwn(r.values, columns) as Record<string, SqlValue>, ...(from !== undefined ? { from } : {}), ...(fromSet !== undefined ? { fromSet } : {}), bytesNotes: bytesNotes(r.warnings) });
-    if (r.warnings.length) warnings.push({ warnings: r.warnings, where: () => `${from !== undefined ? `${from}${fromSet !== undefined ? ` (backup set ${fromSet})` : ''}` : where} page ${r.page} slot ${r.slot}` });
+    if (r.warnings.length) warnings.push({ warnings: r.warnings, where: () => `${from !== undefined ? fileAndSet(from, fromSet) : where} page ${r.page} slot ${r.slot}` });
   }
   // the pages the reader could not read (checksum, torn page, missing) are the cause of the rows and
   // chain breaks skipped after them: the first of those is named, with its page and the file holding it
@@ -534,7 +535,7 @@ async function compareStatesOf(o: CompareInputs, identity: CompareResult['unchec
   const replays: CompareResult['replays'] = [];
   const warned: CompareResult['warned'] = [];
   const replayWarned = (side: 'earlier' | 'later', r: ReplayResult) =>
-    appendAll(warned, warnedRows(side, r.rows.map((x) => ({ warnings: x.warnings, where: () => (x.origin === 'backup' ? `the base backup (${x.file !== undefined ? `${x.file}${x.fileSet !== undefined ? ` (backup set ${x.fileSet})` : ''}` : (side === 'earlier' ? o.bak.join(' + ') : afterBak.join(' + '))})` : `the log record at LSN ${x.origin.lsn}`) }))));
+    appendAll(warned, warnedRows(side, r.rows.map((x) => ({ warnings: x.warnings, where: () => (x.origin === 'backup' ? `the base backup (${x.file !== undefined ? fileAndSet(x.file, x.fileSet) : (side === 'earlier' ? o.bak.join(' + ') : afterBak.join(' + '))})` : `the log record at LSN ${x.origin.lsn}`) }))));
   const unchecked: CompareResult['unchecked'] = [...identity];
   const noteUnchecked = (side: 'earlier' | 'later', where: string, note: string | undefined, warning = false) => {
     if (note !== undefined) unchecked.push({ side, where, note, ...(warning ? { warning: true as const } : {}) });
@@ -708,8 +709,8 @@ export function comparisonRowSource(r: CompareResult, bak: string, position?: Ba
  */
 export function backupSetsNamed(files: readonly string[], position: BackupSetPositions | undefined): string {
   // a set per file (a list, one per backup file in order): each named with its own; files after them (log backups) bare
-  if (Array.isArray(position)) return files.map((f, i) => (i < position.length ? `${f} (backup set ${position[i]})` : f)).join(' + ');
-  return `${files.join(' + ')}${position !== undefined ? ` (backup set ${position})` : ''}`;
+  if (Array.isArray(position)) return files.map((f, i) => fileAndSet(f, position[i])).join(' + ');
+  return fileAndSet(files.join(' + '), typeof position === 'number' ? position : undefined);
 }
 
 /** The replay's flags and fields, as the later state's (`--stop-at` of the later side is `--after-stop-at`). */

@@ -7,6 +7,7 @@
 
 /** sysname is nvarchar(128): QUOTENAME refuses longer input, and so do we. */
 import { InputError } from '../errors.js';
+import { splitTableList } from './table-list.js';
 
 export const SYSNAME_MAX = 128;
 
@@ -20,7 +21,33 @@ export function quoteName(identifier: string): string {
     const shown = identifier.length > 40 ? `${identifier.slice(0, 40)}…` : identifier;
     throw new InputError('INPUT_BAD_IDENTIFIER', `identifier '${shown}' must be 1–${SYSNAME_MAX} characters (sysname), got ${identifier.length}`, { column: shown });
   }
+  return bracketed(identifier);
+}
+
+/** QUOTENAME's form without its length check: `[name]`, every `]` doubled. */
+function bracketed(identifier: string): string {
   return `[${identifier.replace(/\]/g, ']]')}]`;
+}
+
+/**
+ * A regular identifier of T-SQL (Microsoft, "Database identifiers"): a letter or `_` first, then
+ * letters, decimal digits, `@`, `$`, `#` or `_`. Reserved words are not told apart.
+ */
+const REGULAR_IDENTIFIER = /^[\p{L}_][\p{L}\p{Nd}_@$#]*$/u;
+
+/**
+ * `identifier` as a note or message names it: as it is when it is a regular identifier
+ * (`DeptName`), else bracket-quoted as QUOTENAME writes it (`[Dept Name]`, `[x]]y]`, `[]` for an
+ * empty one), so that a name holding a space, a dot or a `]` reads as one name. Pure; never throws
+ * (no sysname length check: a note names what a script declared).
+ */
+export function identifierText(identifier: string): string {
+  return REGULAR_IDENTIFIER.test(identifier) ? identifier : bracketed(identifier);
+}
+
+/** `schema.table.column` as a note names a column, each part through identifierText (`dbo.tblDept.[Dept Name]`). */
+export function columnText(schema: string, table: string, column: string): string {
+  return `${identifierText(schema)}.${identifierText(table)}.${identifierText(column)}`;
 }
 
 /** `[schema].[name]` from a two-part name. */
@@ -55,20 +82,49 @@ function plainPart(part: string): boolean {
 
 /**
  * A table name as a user gives it (`--table`, a job's `tables`), in rowback's form: `text`'s one or
- * two parts (splitQualifiedName) as stagedTableName writes them; or, for plain text of three or more
- * dotted parts with no bracket, quote or comma and no empty part (`dbo.Order.Items`), that text
- * trimmed: the metadata's tables decide which table it is the `schema.name` text of (names.ts
- * findTableName: one, or refused naming both). Throws splitQualifiedName's RangeError otherwise.
+ * two parts (splitQualifiedName) as stagedTableName writes them; or that text trimmed, for the
+ * metadata's tables to decide, when it is
+ * - plain text of three or more dotted parts with no bracket, quote or comma and no empty part
+ *   (`dbo.Order.Items`): the table whose `schema.name` text it is (names.ts findTableName: one, or
+ *   refused naming both);
+ * - a three- or four-part name in any form (multiPartTableName: `[CRM].[dbo].[Customer]`,
+ *   `CRM..Customer`, `[SRV].[CRM].[dbo].[Customer]`): it names no table by itself, and the refusal
+ *   of it (names.ts unknownTableHint) names the table of the files or database read that it may
+ *   mean, or says that none is. It was refused here, before any table was known, "give the table
+ *   as dbo.Nope" for `[CRM].[dbo].[Nope]`, a table that is nowhere.
+ * `multiPart` false (a caller that reads no tables before the name must be taken, as a restore job's
+ * creation) refuses the second kind: nothing could name the table meant.
+ * Throws splitQualifiedName's RangeError otherwise.
  */
-export function tableNameOrText(text: string): string {
+export function tableNameOrText(text: string, multiPart = true): string {
   try {
     return stagedTableName(splitQualifiedName(text));
   } catch (e) {
     const t = text.trim();
     // a comma is no part of an unbracketed name: `dbo.Customer,dbo.Contact` is a list
     if (!/[[\]",]/.test(t) && t.split('.').length > 2 && t.split('.').every((p) => p.trim() !== '')) return t;
+    if (multiPart && multiPartTableName(t)) return t;
     throw e;
   }
+}
+
+/**
+ * Whether `text` is a three- or four-part name whose last part is not empty, as T-SQL writes an
+ * object with its database (and server): `CRM.dbo.Customer`, `[CRM].[dbo].[Customer]`,
+ * `CRM..Customer` (schema left empty: dbo), `SRV.CRM.dbo.Customer`; or fn_dblog's AllocUnitName of
+ * an index, `schema.table.index` (Microsoft, "Transact-SQL syntax conventions": multipart names).
+ * False for a comma outside brackets and quotes (`CRM.dbo.A,dbo.B` is a list: util/table-list.ts)
+ * and for text splitNameParts refuses. Pure; throws nothing.
+ */
+export function multiPartTableName(text: string): boolean {
+  if (splitTableList(text).length !== 1) return false;
+  let parts: string[];
+  try {
+    parts = splitNameParts(text);
+  } catch {
+    return false;
+  }
+  return (parts.length === 3 || parts.length === 4) && parts[parts.length - 1] !== '';
 }
 
 /**
@@ -127,16 +183,13 @@ export function splitQualifiedName(text: string, defaultSchema = 'dbo'): { schem
   const parts = splitNameParts(text);
   if (parts.length === 1) return { schema: defaultSchema, name: parts[0] };
   if (parts.length === 2 && parts[0] && parts[1]) return { schema: parts[0], name: parts[1] };
-  // database.schema.table (or server.database.schema.table; `db..T` is dbo's): a DBA's habit, whose
-  // table part rowback can name (names.ts unknownTableHint says the same of plain text)
+  // database.schema.table (or server.database.schema.table; `db..T` is dbo's), a DBA's habit, or
+  // fn_dblog's AllocUnitName of an index (schema.table.index): no table is known here, so none is
+  // named (`[CRM].[dbo].[Nope]` was told "give the table as dbo.Nope", a table that is nowhere);
+  // where the tables are known the name is kept as text and the refusal names the table meant
+  // (tableNameOrText; names.ts unknownTableHint)
   if ((parts.length === 3 || parts.length === 4) && parts[parts.length - 1]) {
-    const table = stagedTableName({ schema: parts[parts.length - 2] || defaultSchema, name: parts[parts.length - 1]! });
-    // three parts are also fn_dblog's AllocUnitName of an index (schema.table.index): no table is
-    // known here, so both readings are given, neither claimed ('[dbo].[tblDept].[PK_tblDept]' was
-    // said to name a database and to be the table tblDept.PK_tblDept)
-    const unit = allocUnitNameTable(parts);
-    if (unit) throw new RangeError(`'${text}' is not a one- or two-part table name: read as database.schema.table it names the table ${table}, read as fn_dblog's AllocUnitName (schema.table.index) the table ${unit}; rowback reads the tables of the files or database given: give the one meant as a one- or two-part name`);
-    throw new RangeError(`'${text}' names a ${parts.length === 4 ? 'server and a ' : ''}database too: rowback reads the tables of the files or database given, so give the table as ${table} (a one- or two-part name)`);
+    throw new RangeError(`'${text}' is not a one- or two-part table name: a ${parts.length === 4 ? 'server or ' : ''}database part${allocUnitNameTable(parts) ? " (or an index part, as fn_dblog's AllocUnitName schema.table.index has)" : ''} is no part of a table's name here`);
   }
   throw new RangeError(`'${text}' is not a one- or two-part table name`);
 }

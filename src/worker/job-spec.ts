@@ -6,10 +6,11 @@ import { parseWindowTime } from '../recover/time-window.js';
 import type { JobKind } from '../staging/types.js';
 import { InputError, isRowbackError, type RowbackError } from '../errors.js';
 import { findTableName, unknownTableHint } from '../reconstruct/metadata/names.js';
-import { splitQualifiedName, stagedTableName } from '../util/tsql.js';
+import { stagedTableName, tableNameOrText } from '../util/tsql.js';
 import { catalogFromJson, layoutsFromCatalog } from '../reconstruct/metadata/catalog-json.js';
 import { assumedCollationNote, assumedSparseIdsNote, databaseCollationNote, layoutsFromDdl, type DatabaseDefaultCollation } from '../reconstruct/metadata/ddl.js';
 import type { TableLayout } from '../reconstruct/metadata/table-layout.js';
+import { fileAndSet } from '../util/backup-set-text.js';
 
 /**
  * What a job scans. Every recovery source is a job kind; the fields mirror `rowback scan`'s
@@ -115,7 +116,8 @@ export function jobAllocUnitIds(m: JobMetadata, layouts: readonly TableLayout[],
     const field = `metadata.allocUnits.${name}`;
     let t: string | undefined;
     try {
-      splitQualifiedName(name);
+      // a three- or four-part name is kept, for the refusal below to name the table meant or say none is
+      tableNameOrText(name);
       t = findTableName(names, name);
     } catch (e) {
       if (isRowbackError(e)) {
@@ -286,7 +288,7 @@ function describeSource(s: JobSpec): string {
   switch (s.kind) {
     // the backup set read of a file of several (position) is named: "F" alone is either of them
     case 'files': {
-      const bak = s.bak === undefined ? undefined : `${[s.bak].flat().join(', ')}${s.position !== undefined ? ` (backup set ${s.position})` : ''}`;
+      const bak = s.bak === undefined ? undefined : fileAndSet([s.bak].flat().join(', '), s.position);
       return [s.mdf, bak, s.ldf, s.trn].flat().filter(Boolean).join(', ');
     }
     case 'live': return `live fn_dblog on ${s.database}`;
@@ -298,7 +300,7 @@ function describeSource(s: JobSpec): string {
       // one number: after the side's backup files (its log backups follow: every log backup set of a
       // trn file is read, whatever the number; it was said after them, 'F, T (backup set 1)', T's
       // set); an array: each backup file with its own set
-      const named = (files: string[], p: number | number[] | undefined) => (Array.isArray(p) ? files.map((f, i) => (i < p.length ? `${f} (backup set ${p[i]})` : f)).join(', ') : `${files.join(', ')}${p !== undefined && files.length ? ` (backup set ${p})` : ''}`);
+      const named = (files: string[], p: number | number[] | undefined) => (Array.isArray(p) ? files.map((f, i) => fileAndSet(f, p[i])).join(', ') : fileAndSet(files.join(', '), files.length ? p : undefined));
       const side = (first: string[], p: number | number[] | undefined, logs: string[] | undefined) => [named(first, p), ...(logs ?? [])].filter(Boolean).join(', ');
       return `${restoreJobTables(s).join(', ')}${at} (${side(s.bak, s.position, s.trn)}) against ${side([...(s.afterMdf ?? []), ...(s.afterBak ?? [])], s.afterPosition, s.afterTrn)}${later}`;
     }

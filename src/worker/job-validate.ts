@@ -30,6 +30,7 @@ import { assertStopsInOrder, parseStopTarget } from '../restore/target.js';
 import { JOB_WORDING, jobWording, stringsOf } from './job-wording.js';
 import { assertOneDatabase, oneBackupAdvice, readSourceIdentities, withoutOtherDatabaseSets, type SourceFileIdentity } from '../recover/source-identity.js';
 import { appendAll } from '../util/append-all.js';
+import { fileAndSet } from '../util/backup-set-text.js';
 
 export interface JobAccess {
   /**
@@ -393,8 +394,9 @@ async function validateRestoreSpec(spec: RestoreJobSpec, access: JobAccess): Pro
   const named = spec.tables ? spec.tables.map((t, i) => [`tables.${i}`, t] as const) : spec.table !== undefined ? [['table', spec.table] as const] : [];
   for (const [field, t] of named) {
     try {
-      // as diff's --table and a files job's tables take it: plain dotted text (dbo.Order.Items) is resolved against the backup's tables
-      tableNameOrText(t);
+      // as diff's --table and a files job's tables take it: plain dotted text (dbo.Order.Items) is resolved against the backup's tables;
+      // a database-qualified name ([CRM].[dbo].[T], CRM..T) is refused here, with no table named (none is read yet)
+      tableNameOrText(t, false);
     } catch (e) {
       throw new InputError('INPUT_BAD_IDENTIFIER', `${field} '${echoInput(t)}': ${(e as Error).message}; give schema.name, [schema].[name] or "schema"."name"`, { field, table: t });
     }
@@ -522,8 +524,7 @@ async function validateRestoreSpec(spec: RestoreJobSpec, access: JobAccess): Pro
       }
       const first = fulls.find((x) => x.key !== key);
       if (first) {
-        const set = (j: number) => (setOfFile(position, j) !== undefined ? ` (backup set ${setOfFile(position, j)})` : '');
-        throw new InputError('INPUT_BAD_OPTION', `${name}.${i} ${f}${set(i)} and ${name}.${first.i} ${files[first.i]}${set(first.i)} are both full backups: give one full backup (every stripe of a striped one), then differentials based on it`, { field: `${name}.${i}`, file: f });
+        throw new InputError('INPUT_BAD_OPTION', `${name}.${i} ${fileAndSet(f, setOfFile(position, i))} and ${name}.${first.i} ${fileAndSet(files[first.i]!, setOfFile(position, first.i))} are both full backups: give one full backup (every stripe of a striped one), then differentials based on it`, { field: `${name}.${i}`, file: f });
       }
       fulls.push({ i, key });
     }

@@ -36,4 +36,16 @@ describeCorpus('a log-only job of one table of a two-table script (real worker)'
     expect(r.json().message).toContain('nothing maps dbo.Employee to one; give metadata.allocUnits');
     expect(r.json().message).not.toContain('--alloc-unit');
   });
+  it('metadata.allocUnits keyed by a database-qualified name: refused naming the table meant, or saying none is (no table named that the script lacks)', async () => {
+    t = await testApp({ openSource: undefined, recover: undefined, validateJob: validateJobSpec, fileRoots: [CORPUS_DIR], maxAuthFailures: 1000 });
+    const post = (key: string) => t!.app.inject({ method: 'POST', url: '/api/jobs', headers: bearer(t!.tokens.operator), payload: { kind: 'files', ldf: LDF(), tables: ['dbo.tblDept'], metadata: { ddl: TWO, allocUnits: { [key]: AU } } } });
+    // it was refused INPUT_BAD_IDENTIFIER before the script's tables were read, "names the table dbo.Nope"
+    const meant = await post('[Database1].[dbo].[tblDept]');
+    expect([meant.statusCode, meant.json().code, meant.json().field], meant.body).toEqual([400, 'INPUT_UNKNOWN_TABLE', 'metadata.allocUnits.[Database1].[dbo].[tblDept]']);
+    expect(meant.json().message).toContain('so give the table as dbo.tblDept');
+    const none = await post('[Database1].[dbo].[Nope]');
+    expect([none.statusCode, none.json().code], none.body).toEqual([400, 'INPUT_UNKNOWN_TABLE']);
+    expect(none.json().message).toContain('would be dbo.Nope or Database1.dbo, neither of which is among the tables read');
+    expect(t.store.listJobs({ limit: 10 })).toHaveLength(0);
+  });
 });

@@ -23,6 +23,14 @@ describeCorpus('restore jobs: table names read at creation, refusals naming the 
     const one = await post({ table: '[dbo].[steps' });
     expect([one.statusCode, one.json().code, one.json().field], one.body).toEqual([400, 'INPUT_BAD_IDENTIFIER', 'table']);
     expect(t.store.listJobs({ limit: 10 })).toHaveLength(0);
+    // a database-qualified name: no table is read yet, so none is named (it was told "names the
+    // table dbo.Nope", a table the backup lacks)
+    for (const bad of ['[RestoreTimeClean].[dbo].[Nope]', 'RestoreTimeClean..Nope']) {
+      const r = await post({ table: bad });
+      expect([r.statusCode, r.json().code, r.json().field], r.body).toEqual([400, 'INPUT_BAD_IDENTIFIER', 'table']);
+      expect(r.json().message).toContain("is not a one- or two-part table name: a database part");
+      expect(r.json().message).not.toContain('dbo.Nope');
+    }
     // names that parse are still taken (a one-part name, brackets)
     const ok = await post({ tables: ['steps', '[dbo].[table1]'] });
     expect(ok.statusCode, ok.body).toBe(201);

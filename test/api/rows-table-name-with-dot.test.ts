@@ -44,9 +44,11 @@ describeCorpus('a table whose name holds a dot, named as the API names it', () =
     const csv = await t.app.inject({ url: `/api/jobs/${jobId}/export?format=csv&table=${encodeURIComponent(DOTTED)}`, headers: bearer(t.tokens.viewer) });
     expect(csv.statusCode, csv.body).toBe(200);
     expect(csv.body.split('\n')[0]).toContain('Name');
-    // a name that is no table of the job is still refused as before
+    // a name that is no table of the job is still refused: as a table the job lacks (three parts
+    // are a database's table, or fn_dblog's AllocUnitName), saying what it would be and that the job has neither
     const bad = await t.app.inject({ url: `/api/jobs/${jobId}/rows?table=dbo.No.Such`, headers: bearer(t.tokens.viewer) });
-    expect([bad.statusCode, bad.json().code]).toEqual([400, 'INPUT_BAD_IDENTIFIER']);
+    expect([bad.statusCode, bad.json().code]).toEqual([400, 'INPUT_UNKNOWN_TABLE']);
+    expect(bad.json().message).toContain("dbo.No.Such would be No.Such or dbo.No, neither of which is among the tables read");
   });
 
   it('a decision by that table decides its rows alone; tableOrder and tableMap take it too', async () => {

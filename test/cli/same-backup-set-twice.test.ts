@@ -10,6 +10,7 @@
  *
  * SYNTHETIC files made at test time from REAL corpus bytes (appendedBackupSet, byte copies). Never in the repo.
  */
+import { execFileSync } from 'node:child_process';
 import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -42,30 +43,49 @@ describeCorpus('one backup set given twice through a copy: refused naming both i
   it('dump --bak F F G --position 1,2,2: items 2 and 3, the same backup set; the list advised prints the rows of the one-set files', async () => {
     const alone = await cli('dump', '--bak', rtc('RestoreTimeClean.bak'), rtc('RestoreTimeClean2.bak'), '--table', 'dbo.steps');
     expect(alone.code, alone.stderr).toBe(0);
-    const line = expectOneLineError(await cli('dump', '--bak', F, F, G, '--position', '1,2,2', '--table', 'dbo.steps'), 'INPUT_BAD_OPTION');
+    const line = expectOneLineError(await captured('dump', '--bak', F, F, G, '--position', '1,2,2', '--table', 'dbo.steps'), 'INPUT_BAD_OPTION');
     expect(line).toContain(`--bak items 2 and 3, ${F} (backup set 2) and ${G} (backup set 2), are the same backup set (BackupSetGUID ${DIFF_GUID})`);
-    expect(line).toContain(`give it once: --bak ${F} ${F} --position 1,2`);
+    // the whole command, to copy (it gave the options alone: `give it once: --bak F F --position 1,2`)
+    expect(line).toContain(`give it once: rowback dump --bak ${F} ${F} --position 1,2 --table dbo.steps (file ${G})`);
     const followed = await cli('dump', '--bak', F, F, '--position', '1,2', '--table', 'dbo.steps');
     expect(followed.code, followed.stderr).toBe(0);
     expect(followed.stdout).toBe(alone.stdout);
     // one-set files: a copy of the differential as a third item
-    const copies = expectOneLineError(await cli('dump', '--bak', rtc('RestoreTimeClean.bak'), rtc('RestoreTimeClean2.bak'), diffCopy, '--table', 'dbo.steps'), 'INPUT_BAD_OPTION');
+    const copies = expectOneLineError(await captured('dump', '--bak', rtc('RestoreTimeClean.bak'), rtc('RestoreTimeClean2.bak'), diffCopy, '--table', 'dbo.steps'), 'INPUT_BAD_OPTION');
     expect(copies).toContain(`--bak items 2 and 3, ${rtc('RestoreTimeClean2.bak')} and ${diffCopy}, are the same backup set (BackupSetGUID ${DIFF_GUID})`);
-    expect(copies).toContain(`give it once: --bak ${rtc('RestoreTimeClean.bak')} ${rtc('RestoreTimeClean2.bak')} (file ${diffCopy})`);
+    expect(copies).toContain(`give it once: rowback dump --bak ${rtc('RestoreTimeClean.bak')} ${rtc('RestoreTimeClean2.bak')} --table dbo.steps (file ${diffCopy})`);
     // a copy of the full backup set: the same set, not 'both full backups'
     expect(expectOneLineError(await cli('dump', '--bak', F, G, '--position', '1,1', '--table', 'dbo.steps'), 'INPUT_BAD_OPTION')).toContain(`--bak items 1 and 2, ${F} (backup set 1) and ${G} (backup set 1), are the same backup set`);
   });
 
   it('dump --trn (the replay): refused alike', async () => {
-    const line = expectOneLineError(await cli('dump', '--bak', F, F, G, '--position', '1,2,2', '--trn', rtc('RestoreTimeClean2_1.trn'), '--stop-at', '2017-06-01T13:17', '--table', 'dbo.steps'), 'INPUT_BAD_OPTION');
+    const line = expectOneLineError(await captured('dump', '--bak', F, F, G, '--position', '1,2,2', '--trn', rtc('RestoreTimeClean2_1.trn'), '--stop-at', '2017-06-01T13:17', '--table', 'dbo.steps'), 'INPUT_BAD_OPTION');
     expect(line).toContain(`--bak items 2 and 3, ${F} (backup set 2) and ${G} (backup set 2), are the same backup set (BackupSetGUID ${DIFF_GUID})`);
-    expect(line).toContain(`give it once: --bak ${F} ${F} --position 1,2`);
+    expect(line).toContain(`give it once: rowback dump --bak ${F} ${F} --position 1,2 --trn ${rtc('RestoreTimeClean2_1.trn')} --stop-at 2017-06-01T13:17 --table dbo.steps (file ${G})`);
+  });
+
+  it('the command advised, pasted into a shell, runs: paths with a space and a quote quoted, every other option kept', async () => {
+    // a DBA's copy under a name a shell splits and quotes: the line is read back by sh as the words meant
+    const odd = join(dir, "copy of Pedro's diff.bak");
+    copyFileSync(rtc('RestoreTimeClean2.bak'), odd);
+    const alone = await cli('dump', '--bak', rtc('RestoreTimeClean.bak'), rtc('RestoreTimeClean2.bak'), '--table', 'dbo.steps');
+    const line = expectOneLineError(await captured('dump', '--bak=' + rtc('RestoreTimeClean.bak'), '--table', 'dbo.steps', '--bak', rtc('RestoreTimeClean2.bak'), odd), 'INPUT_BAD_OPTION');
+    const advised = /give it once: (rowback .*) \(file /.exec(line)?.[1];
+    expect(advised, line).toBe(`rowback dump --bak ${rtc('RestoreTimeClean.bak')} ${rtc('RestoreTimeClean2.bak')} --table dbo.steps`);
+    const words = execFileSync('sh', ['-c', `set -- ${advised}; for w in "$@"; do printf '%s\\0' "$w"; done`], { encoding: 'utf8' }).split('\0').slice(0, -1);
+    expect(words[0]).toBe('rowback');
+    const ran = await cli(...words.slice(1));
+    expect(ran.code, ran.stderr).toBe(0);
+    expect(ran.stdout).toBe(alone.stdout);
+    // the copy kept, the original left out: the copy's path quoted for the shell
+    const kept = expectOneLineError(await captured('dump', '--bak', rtc('RestoreTimeClean.bak'), odd, rtc('RestoreTimeClean2.bak'), '--table', 'dbo.steps'), 'INPUT_BAD_OPTION');
+    expect(kept).toContain(`give it once: rowback dump --bak ${rtc('RestoreTimeClean.bak')} '${odd.replace("'", "'\\''")}' --table dbo.steps (file `);
   });
 
   it('diff: either side, in its own options\' words', async () => {
-    const later = expectOneLineError(await cli('diff', '--bak', rtc('RestoreTimeClean.bak'), '--after-bak', F, F, G, '--after-position', '1,2,2', '--table', 'dbo.steps'), 'INPUT_BAD_OPTION');
+    const later = expectOneLineError(await captured('diff', '--bak', rtc('RestoreTimeClean.bak'), '--after-bak', F, F, G, '--after-position', '1,2,2', '--table', 'dbo.steps'), 'INPUT_BAD_OPTION');
     expect(later).toContain(`--after-bak items 2 and 3, ${F} (backup set 2) and ${G} (backup set 2), are the same backup set`);
-    expect(later).toContain(`give it once: --after-bak ${F} ${F} --after-position 1,2`);
+    expect(later).toContain(`give it once: rowback diff --bak ${rtc('RestoreTimeClean.bak')} --after-bak ${F} ${F} --after-position 1,2 --table dbo.steps (file ${G})`);
     const earlier = expectOneLineError(await cli('diff', '--bak', F, F, G, '--position', '1,2,2', '--trn', rtc('RestoreTimeClean2_1.trn'), '--stop-at', '2017-06-01T13:17', '--after-bak', F, F, '--after-position', '1,2', '--table', 'dbo.steps'), 'INPUT_BAD_OPTION');
     expect(earlier).toContain(`--bak items 2 and 3, ${F} (backup set 2) and ${G} (backup set 2), are the same backup set`);
   });

@@ -48,6 +48,14 @@ describe('scan --ddl --collation', () => {
     expect(r.stderr).toContain("rowback scan: note: --ddl: 1 char/varchar/text column(s) without COLLATE (dbo.Person.Name) are read as SQL_Latin1_General_CP1_CI_AS (code page 1252), assumed as the database's default collation; if it is another, give it with --collation");
   });
 
+  it('a column or table whose name is no regular identifier is named in brackets, as T-SQL writes it (it read dbo.Per son.x]y z)', async () => {
+    const odd = join(dir, 'person-odd.sql');
+    writeFileSync(odd, 'CREATE TABLE dbo.[Per son] (Id int NULL, [x]]y z] varchar(20) NULL);\n');
+    const r = await cli('scan', '--ldf', ldf, '--ddl', odd, '--alloc-unit', AU);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain('rowback scan: note: --ddl: 1 char/varchar/text column(s) without COLLATE (dbo.[Per son].[x]]y z]) are read as SQL_Latin1_General_CP1_CI_AS (code page 1252)');
+  });
+
   it('an ALTER COLUMN without COLLATE on a column given the assumed default explicitly: scanned, the column named in the note (it was refused naming Latin1_General_BIN2, a collation the user never gave)', async () => {
     const altered = join(dir, 'person-altered.sql');
     writeFileSync(altered, 'CREATE TABLE dbo.Person (Id int NULL, Name varchar(10) COLLATE SQL_Latin1_General_CP1_CI_AS NULL);\nALTER TABLE dbo.Person ALTER COLUMN Name varchar(20) NULL;\n');

@@ -34,13 +34,13 @@ describeCorpus('a table named with its database (real files): the refusal names 
       const s = expectOneLineError(await cli('scan', '--mdf', mdf(), '--ldf', ldf(), '--table', t), 'INPUT_UNKNOWN_TABLE');
       expect(s).toContain(meant);
     }
-    for (const t of ['Database1..tblDept']) {
-      const d = expectOneLineError(await cli('dump', '--mdf', mdf(), '--table', t), 'INPUT_BAD_IDENTIFIER');
-      expect(d).toContain(`'${t}' names a database too: rowback reads the tables of the files or database given, ${meant} (a one- or two-part name)`);
+    // bracketed, quoted and `..` forms were refused before the tables were read, naming a table
+    // the files may lack (`Database1.dbo` for [Database1].[dbo].[tblDept]); now the tables decide
+    for (const t of ['Database1..tblDept', '[Database1]..[tblDept]', '[Database1].[dbo].[tblDept]', '"Database1"."dbo"."tblDept"', '[SRV].[Database1].[dbo].[tblDept]']) {
+      const d = expectOneLineError(await cli('dump', '--mdf', mdf(), '--table', t), 'INPUT_UNKNOWN_TABLE');
+      expect(d).toContain(`${t} names a ${t.startsWith('[SRV]') ? 'server and a ' : ''}database too: rowback reads the tables of the files or database given, ${meant}`);
+      expect(d).not.toContain('Database1.dbo ');
     }
-    // bracketed three parts are refused before the tables are read: both readings (names.test.ts)
-    const b = expectOneLineError(await cli('dump', '--mdf', mdf(), '--table', '[Database1].[dbo].[tblDept]'), 'INPUT_BAD_IDENTIFIER');
-    expect(b).toContain('read as database.schema.table it names the table dbo.tblDept, read as fn_dblog\'s AllocUnitName (schema.table.index) the table Database1.dbo');
     const scan = await cli('scan', '--mdf', mdf(), '--ldf', ldf(), '--table', 'dbo.tblDept', '--quiet');
     expect(scan.code, scan.stderr).toBe(0);
     expect(scan.stdout.trim().split('\n')).toHaveLength(13);
@@ -53,10 +53,31 @@ describeCorpus('a table named with its database (real files): the refusal names 
     expect(expectOneLineError(await cli('dump', '--mdf', mdf(), '--table', 'dbo.tblDept.PK_tblDept'), 'INPUT_UNKNOWN_TABLE')).toContain(said);
     expect(expectOneLineError(await cli('scan', '--mdf', mdf(), '--ldf', ldf(), '--table', 'dbo.tblDept.PK_tblDept'), 'INPUT_UNKNOWN_TABLE')).toContain(said);
     expect(expectOneLineError(await cli('log', ldf(), '--mdf', mdf(), '--table', 'dbo.tblDept.PK_tblDept'), 'INPUT_UNKNOWN_TABLE')).toContain(said);
-    const b = expectOneLineError(await cli('scan', '--mdf', mdf(), '--ldf', ldf(), '--table', '[dbo].[tblDept].[PK_tblDept]'), 'INPUT_BAD_IDENTIFIER');
-    expect(b).toContain("read as database.schema.table it names the table tblDept.PK_tblDept, read as fn_dblog's AllocUnitName (schema.table.index) the table dbo.tblDept");
-    expect(b).not.toContain('names a database too');
+    // bracketed, it was refused naming both readings, tblDept.PK_tblDept a table that is nowhere
+    const b = expectOneLineError(await cli('scan', '--mdf', mdf(), '--ldf', ldf(), '--table', '[dbo].[tblDept].[PK_tblDept]'), 'INPUT_UNKNOWN_TABLE');
+    expect(b).toContain(said.replace('dbo.tblDept.PK_tblDept', '[dbo].[tblDept].[PK_tblDept]'));
+    expect(b).not.toContain('tblDept.PK_tblDept,');
   }, 60_000);
+
+  it('a database-qualified name whose table is not there: said plainly, no table named that the files lack (dump, scan, log)', async () => {
+    // '[Database1].[dbo].[Nope]' was told 'it names the table dbo.Nope … the table Database1.dbo', and
+    // 'Database1..Nope' 'give the table as dbo.Nope': neither is a table of Database1.mdf
+    const cases: Array<[string, string]> = [
+      ['[Database1].[dbo].[Nope]', "read as database.schema.table or as fn_dblog's AllocUnitName (schema.table.index), [Database1].[dbo].[Nope] would be dbo.Nope or Database1.dbo, neither of which is among the tables read"],
+      ['Database1..Nope', 'read as database.schema.table, Database1..Nope would be dbo.Nope, which is not among the tables read'],
+      ['[SRV].[Database1].[dbo].[Nope]', 'read as server.database.schema.table, [SRV].[Database1].[dbo].[Nope] would be dbo.Nope, which is not among the tables read'],
+      // a schema that is not there: the table of that name in the schema that is
+      ['[Database1].[Sales].[tblDept]', "read as database.schema.table or as fn_dblog's AllocUnitName (schema.table.index), [Database1].[Sales].[tblDept] would be Sales.tblDept or Database1.Sales, neither of which is among the tables read; dbo.tblDept has the name tblDept: give it as dbo.tblDept"],
+      ['Database1.Sales.tblDept', "read as database.schema.table or as fn_dblog's AllocUnitName (schema.table.index), Database1.Sales.tblDept would be Sales.tblDept or Database1.Sales, neither of which is among the tables read; dbo.tblDept has the name tblDept: give it as dbo.tblDept"],
+    ];
+    for (const [t, said] of cases) {
+      for (const args of [['dump', '--mdf', mdf()], ['scan', '--mdf', mdf(), '--ldf', ldf()], ['log', ldf(), '--mdf', mdf()]]) {
+        const r = expectOneLineError(await cli(...args, '--table', t), 'INPUT_UNKNOWN_TABLE');
+        expect(r).toContain('known tables: dbo.Employee, dbo.tblDept; ' + said);
+        expect(r).not.toContain('give the table as');
+      }
+    }
+  }, 120_000);
 
   it('a table of that name in another schema is named (TSQLV4.bak: Customers is Sales.Customers)', async () => {
     const bak = corpusPath('TSQLV4-compressed', 'TSQLV4.bak');
@@ -79,6 +100,14 @@ describeCorpus('a table named with its database (real files): the refusal names 
       const r = await t.app.inject({ method: 'POST', url: '/api/jobs', headers: bearer(t.tokens.operator), payload: { kind: 'files', mdf: mdf(), ldf: ldf(), tables: ['Database1.dbo.tblDept'] } });
       expect([r.statusCode, r.json().code, r.json().field], r.body).toEqual([400, 'INPUT_UNKNOWN_TABLE', 'tables']);
       expect(r.json().message).toContain(meant);
+      expect(t.store.listJobs({ limit: 10 })).toHaveLength(0);
+      // bracketed, and a table the files lack: the same, no table named that is not there
+      const b = await t.app.inject({ method: 'POST', url: '/api/jobs', headers: bearer(t.tokens.operator), payload: { kind: 'files', mdf: mdf(), ldf: ldf(), tables: ['[Database1].[dbo].[tblDept]', '[Database1].[dbo].[Nope]'] } });
+      expect([b.statusCode, b.json().code, b.json().field], b.body).toEqual([400, 'INPUT_UNKNOWN_TABLE', 'tables']);
+      expect(b.json().message).toContain(meant);
+      const n = await t.app.inject({ method: 'POST', url: '/api/jobs', headers: bearer(t.tokens.operator), payload: { kind: 'files', mdf: mdf(), ldf: ldf(), tables: ['[Database1].[dbo].[Nope]'] } });
+      expect([n.statusCode, n.json().code], n.body).toEqual([400, 'INPUT_UNKNOWN_TABLE']);
+      expect(n.json().message).toContain('would be dbo.Nope or Database1.dbo, neither of which is among the tables read');
       expect(t.store.listJobs({ limit: 10 })).toHaveLength(0);
     }, 60_000);
   });

@@ -7,7 +7,7 @@ import { assertRegularFile, assertWritableOutput, openOutputFile } from '../file
 import { REPORT_TIMES, reportingFailure, writeReport } from '../failed-report.js';
 import type { Writable } from 'node:stream';
 import { Command } from 'commander';
-import { collectTables, tablesTypedWithoutSchema, normalizeTableName, outFormatOption, formatFromOut, refuseCsvRawWithoutCsv, splitTableList } from '../options.js';
+import { collectTables, tablesAsTyped, tablesTypedWithoutSchema, normalizeTableName, outFormatOption, formatFromOut, refuseCsvRawWithoutCsv } from '../options.js';
 import { createProgress } from '../progress.js';
 import { csvCell, csvRecord, csvValueHeaders, csvWarningsCell } from '../../util/csv.js';
 import { rowJson } from '../../util/negative-zero.js';
@@ -71,19 +71,13 @@ export interface DumpOptions {
 
 /** Adds `dump` to the program: current rows from --mdf/--bak, or with --trn and a stop the rows at a point in time (dump-point-in-time.ts). */
 export function register(program: Command): void {
-  // each --table as typed (`STEPS`, `[dbo].[steps]`), the report's tableNames keys
-  const typed: string[] = [];
   program
     .command('dump')
     .description("Print the current rows of a table, several tables (--table …) or every user table (--all) straight from a data file or a full/differential backup, or with --trn and --stop-at the rows of the tables given (--table …) at that point in time, each table replayed on its own (no SQL Server needed)")
     .option('--mdf <files...>', 'data file (.mdf), with the database\'s .ndf files if it has several')
     .option('--bak <files...>', 'full backup (.bak; every stripe of a striped one), optionally followed by differential backups based on it')
     .option('--position <n[,n…]>', 'backup set of each --bak file to read when a file holds several (RESTORE … WITH FILE = n), or one number per --bak file in order (a full and a differential that are two sets of one file: --bak ALL.bak ALL.bak --position 1,2); with --trn, the sets the replay starts from')
-    .option('--table <schema.name>', 'a table to dump: dbo.T, [dbo].[T], "dbo"."T" (repeatable or comma-separated: several tables in one pass over the metadata)', (v: string, prev: string[] = []) => {
-      const all = collectTables(v, prev);
-      for (const t of splitTableList(v)) if (!typed.includes(t)) typed.push(t);
-      return all;
-    })
+    .option('--table <schema.name>', 'a table to dump: dbo.T, [dbo].[T], "dbo"."T" (repeatable or comma-separated: several tables in one pass over the metadata)', (v: string, prev: string[] = []) => collectTables(v, prev))
     .option('--all', 'dump every user table (metadata read once); NDJSON/JSON rows name their table')
     .option('--include-ghosts', 'also print ghost records (deleted rows not yet cleaned up), flagged ghost')
     .option('--include-remnants', 'also carve deleted records left in the page bodies (slot already removed), flagged remnant')
@@ -99,7 +93,9 @@ export function register(program: Command): void {
     .action(async (opts: DumpOptions, cmd: Command) => {
       formatFromOut(cmd, opts, DUMP_FORMATS);
       refuseCsvRawWithoutCsv(opts);
-      await runDump({ ...opts, ...(typed.length ? { tablesAsTyped: typed } : {}) });
+      // each --table as typed (`STEPS`, `[dbo].[steps]`), the report's tableNames keys
+      const typed = tablesAsTyped(opts.table);
+      await runDump({ ...opts, ...(typed.length ? { tablesAsTyped: [...typed] } : {}) });
     });
 }
 

@@ -59,6 +59,7 @@ import { isoLogTimesIn, REPORT_TIMES } from './scan.js';
 import { lineSafeJson } from '../../util/negative-zero.js';
 import { appendAll } from '../../util/append-all.js';
 import { parseBackupSetPosition } from '../../backup/set-position.js';
+import { fileAndSet } from '../../util/backup-set-text.js';
 
 /** Columns of sql/export-log-records.sql's #records, in its order, that the offline parser fills. */
 export const EXPORT_COLUMNS = [
@@ -1040,7 +1041,7 @@ async function logRecords(files: string[], opts: LogOptions, interrupt: Interrup
     if (!cut) return;
     cutStreams.delete(`${file}#${position}`);
     // named with its set when the file holds several (the cut is its last set's: cutLogStream)
-    const verdict = judgeCutLogStream(cut, position > 1 ? { ...bounds, file: `${file} (backup set ${position})` } : bounds, lostHere);
+    const verdict = judgeCutLogStream(cut, position > 1 ? { ...bounds, file: fileAndSet(file, position) } : bounds, lostHere);
     if (verdict.note !== null) cutNotes.push(verdict.note);
     else {
       skipped.push(verdict.loss);

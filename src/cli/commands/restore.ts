@@ -160,6 +160,9 @@ export async function runRestoreRun(
     throw new InputError('INPUT_BAD_OPTION', `${o.key !== undefined ? '--key' : '--stage'} applies to the comparison of --table SCHEMA.NAME after the restore: give --table`, { field: 'table' });
   }
   parseKeyOption(o.key);
+  // a database-qualified --table ([CRM].[dbo].[T], CRM..T) is kept for the tables to judge, and the
+  // restored database's tables are read only once the restore ran: refused now, naming no table
+  for (const t of o.table ?? []) normalizeTableName(t, '--table', false);
   warnLocalTimes('restore run', [['--stop-at', o.stopAt, 'start']], stderr);
   if (o.stage !== undefined) checkStagingStore(o.stage);
   const stats = Number(o.stats ?? '10');

@@ -1,4 +1,4 @@
-import { stagedTableName } from '../../util/tsql.js';
+import { columnText, identifierText, stagedTableName } from '../../util/tsql.js';
 import { SchemaError } from '../../errors.js';
 import { codePageForCollation } from '../collation.js';
 import type { SqlValue } from '../values.js';
@@ -52,13 +52,14 @@ export interface DdlOptions {
 }
 
 /**
- * The char/varchar/text columns (`schema.table.column`) of a script that take the database default
+ * The char/varchar/text columns (`schema.table.column`, each part as util/tsql.ts identifierText
+ * writes it: `dbo.T.[Dept Name]`) of a script that take the database default
  * collation (no COLLATE, or COLLATE DATABASE_DEFAULT), whose code page the script alone does not
  * tell: what a caller that assumed the default should name. Found by deriving the layouts with two
  * different defaults (aliases, ALTERs and all), so it is exactly the columns the default reaches.
  */
 export function columnsOnDefaultCollation(sql: string, opts: DdlOptions = {}): string[] {
-  return defaultCollationColumns(sql, opts).map((c) => `${c.schema}.${c.table}.${c.column}`);
+  return defaultCollationColumns(sql, opts).map((c) => columnText(c.schema, c.table, c.column));
 }
 
 /**
@@ -108,7 +109,7 @@ function namedCollation(name: string | undefined, databaseDefault: string): stri
  */
 export function assumedCollationNote(sql: string, opts: DdlOptions, howToGive: string, table?: string | { schema: string; name: string }): string | undefined {
   // the table by its schema and name apart, not by the text `schema.name.` (a [Users.Archive] is no dbo.Users)
-  const cols = defaultCollationColumns(sql, opts).filter((c) => table === undefined || (typeof table === 'string' ? `${c.schema}.${c.table}`.toLowerCase() === table.toLowerCase() : c.schema.toLowerCase() === table.schema.toLowerCase() && c.table.toLowerCase() === table.name.toLowerCase())).map((c) => `${c.schema}.${c.table}.${c.column}`);
+  const cols = defaultCollationColumns(sql, opts).filter((c) => table === undefined || (typeof table === 'string' ? `${c.schema}.${c.table}`.toLowerCase() === table.toLowerCase() : c.schema.toLowerCase() === table.schema.toLowerCase() && c.table.toLowerCase() === table.name.toLowerCase())).map((c) => columnText(c.schema, c.table, c.column));
   if (cols.length === 0) return undefined;
   return `${cols.length} char/varchar/text column(s) without COLLATE (${cols.slice(0, 5).join(', ')}${cols.length > 5 ? ', …' : ''}) are read as ${DEFAULT_COLLATION} (code page 1252), assumed as the database's default collation; if it is another, give it with ${howToGive}`;
 }
@@ -204,7 +205,7 @@ export function unreadableDatabaseCollationRefusal(sql: string, opts: DdlOptions
 export function assumedSparseIdsNote(layouts: TableLayout[], howToGive: string): string | undefined {
   const tables = layouts.filter((l) => l.columns.some((c) => c.isSparse && !c.isDropped) && !l.columns.some((c) => c.isDropped));
   if (tables.length === 0) return undefined;
-  const say = (l: TableLayout) => `${l.schema}.${l.name} (${l.columns.filter((c) => c.isSparse && !c.isDropped).slice(0, 4).map((c) => `${c.name} = ${c.columnId}`).join(', ')}${l.columns.filter((c) => c.isSparse).length > 4 ? ', …' : ''})`;
+  const say = (l: TableLayout) => `${identifierText(l.schema)}.${identifierText(l.name)} (${l.columns.filter((c) => c.isSparse && !c.isDropped).slice(0, 4).map((c) => `${identifierText(c.name)} = ${c.columnId}`).join(', ')}${l.columns.filter((c) => c.isSparse).length > 4 ? ', …' : ''})`;
   return `sparse columns are found in each row by column_id, taken from the script's order: ${tables.slice(0, 3).map(say).join('; ')}${tables.length > 3 ? `; and ${tables.length - 3} more table(s)` : ''}; if a column of the table was ever dropped (a script of the table as it is now numbers from 1 without the gap), a sparse value may print in another sparse column with no sign in the row: give exact ids with ${howToGive}`;
 }
 

@@ -81,13 +81,18 @@ export function findTableName(names: Iterable<string>, wanted: string): string |
 /**
  * What to add to a refusal of `wanted` as a table the metadata does not name (INPUT_UNKNOWN_TABLE)
  * when a table of `names` (rowback's `schema.name` forms, as findTableName takes them) is most likely
- * the one meant; `''` when none is. Returned with its leading `'; '`. Two kinds:
- * - a three- or four-part name (`CRM.dbo.Customer`, `SRV.CRM.dbo.Customer`, `CRM..Customer`, whose
- *   empty schema part is dbo) whose last two parts name a table: rowback reads the tables of the files
- *   or the database given, and the database (and server) part is no part of a table's name there;
+ * the one meant, or for any three- or four-part name; `''` otherwise. Returned with its leading
+ * `'; '`. It names only tables of `names`. Kinds:
+ * - a three- or four-part name (`CRM.dbo.Customer`, `[CRM].[dbo].[Customer]`, `SRV.CRM.dbo.Customer`,
+ *   `CRM..Customer`, whose empty schema part is dbo) whose last two parts name a table: rowback reads
+ *   the tables of the files or the database given, and the database (and server) part is no part of
+ *   a table's name there;
  * - a three-part name whose first two parts name a table: fn_dblog's AllocUnitName of an index
  *   (`dbo.tblDept.PK_tblDept`, schema.table.index), copied from `rowback log`; when both readings
  *   name a table, both are said;
+ * - a three- or four-part name neither of whose readings names a table (`CRM.dbo.Nope`,
+ *   `CRM.Sales.tblDept`): said plainly, naming what each reading would be and that it is not among
+ *   the tables read, then the tables having its last part as their name in another schema, if any;
  * - a one- or two-part name (`Customers`, read as `dbo.Customers`) whose table name tables of other
  *   schemas have (any letter case): a name without a schema is looked for in dbo only, as SQL Server
  *   resolves it for a user whose default schema is dbo (Microsoft, "Transact-SQL syntax conventions").
@@ -127,19 +132,32 @@ export function unknownTableHint(wanted: string, names: Iterable<string>): strin
     if (unit !== undefined) {
       return `; ${wanted.trim()} is fn_dblog's AllocUnitName form, schema.table.index (an index's allocation unit; an index is no table): give the table as ${unit}`;
     }
+    // neither reading is a table read: said plainly, with no table named that is not there
+    // (`[CRM].[dbo].[Nope]` was told "give the table as dbo.Nope"); a table of the name in another
+    // schema is named, as for a two-part name
+    const readings = [stagedTableName(meant), ...(unitTable === undefined ? [] : [unitTable])];
+    const how = `${parts.length === 4 ? 'server.' : ''}database.schema.table${unitTable === undefined ? '' : " or as fn_dblog's AllocUnitName (schema.table.index)"}`;
+    const none = `; read as ${how}, ${wanted.trim()} would be ${readings.join(' or ')}, ${readings.length === 1 ? 'which is not' : 'neither of which is'} among the tables read`;
+    const others = elsewhere(list, meant.name);
+    return others.length ? `${none}; ${others.join(', ')} ${others.length === 1 ? 'has' : 'have'} the name ${meant.name}: give ${others.length === 1 ? `it as ${others[0]}` : 'the one meant with its schema'}` : none;
   }
   if ((parts.length === 1 || parts.length === 2) && parts[parts.length - 1]) {
     const name = parts[parts.length - 1]!;
-    const elsewhere = list.filter((n) => {
-      try {
-        return splitQualifiedName(n).name.toLowerCase() === name.toLowerCase();
-      } catch {
-        return false;
-      }
-    });
-    if (elsewhere.length) return `; ${elsewhere.join(', ')} ${elsewhere.length === 1 ? 'has' : 'have'} the name ${name} in ${elsewhere.length === 1 ? 'another schema' : 'other schemas'}${parts.length === 1 ? ' (a name without a schema is looked for in schema dbo)' : ''}: give ${elsewhere.length === 1 ? `it as ${elsewhere[0]}` : 'the one meant with its schema'}`;
+    const others = elsewhere(list, name);
+    if (others.length) return `; ${others.join(', ')} ${others.length === 1 ? 'has' : 'have'} the name ${name} in ${others.length === 1 ? 'another schema' : 'other schemas'}${parts.length === 1 ? ' (a name without a schema is looked for in schema dbo)' : ''}: give ${others.length === 1 ? `it as ${others[0]}` : 'the one meant with its schema'}`;
   }
   return '';
+}
+
+/** The tables of `names` whose table part (not schema) is `name` in any letter case. */
+function elsewhere(names: readonly string[], name: string): string[] {
+  return names.filter((n) => {
+    try {
+      return splitQualifiedName(n).name.toLowerCase() === name.toLowerCase();
+    } catch {
+      return false;
+    }
+  });
 }
 
 /**
@@ -177,9 +195,11 @@ export class TableNameIndex {
       if (m.ambiguous) throw ambiguousTable(stagedTableName(want), m.ambiguous.map(([, p]) => p));
       if (m.found !== undefined) return m.found[0];
     }
-    // 2. as plain `schema.name` text (a name holding a dot, written without brackets)
+    // 2. as plain `schema.name` text (a name holding a dot, written without brackets); text whose
+    // brackets or quotes parse as such quotes its parts (`[CRM].[dbo].[T]`), and is no table's text
     const text = (p: { schema: string; name: string }) => `${p.schema}.${p.name}`;
     const w = wanted.trim();
+    if (/[[\]"]/.test(w) && quotedParts(w)) return undefined;
     const wants = w.includes('.') ? [w] : [w, `dbo.${w}`];
     for (const same of [(t: string) => wants.includes(t), (t: string) => wants.some((x) => x.toLowerCase() === t.toLowerCase())]) {
       const hits = this.parts.filter(([, p]) => same(text(p)));
@@ -190,6 +210,16 @@ export class TableNameIndex {
       }
     }
     return undefined;
+  }
+}
+
+/** Whether splitNameParts reads `text` (brackets and quotes as quoting, not as text). */
+function quotedParts(text: string): boolean {
+  try {
+    splitNameParts(text);
+    return true;
+  } catch {
+    return false;
   }
 }
 

@@ -56,6 +56,7 @@ export const SQL2005_DBI_VERSION = 611;
 const MAX_ANCHORED_UPDATES = 1000;
 import { catalogFromLayouts, type MetadataCatalog, type RecoverySource, type RowCandidate, type ScanFilter, type SkippedItem, type SourceProgress } from '../source.js';
 import { appendAll, maxOf } from '../../util/append-all.js';
+import { fileAndSet } from '../../util/backup-set-text.js';
 
 export interface FileSourceInputs {
   /** The database's data files: its .mdf, with its .ndf files when it has several (openDataFiles). */
@@ -436,7 +437,7 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
           const cut = layout.problems.find((p) => p.location.offset !== undefined && /cut short|end of the file/.test(p.reason));
           throw new InputError('INPUT_NOT_A_LOG_BACKUP', `${t} holds no log backup set: ${layout.sets > 1 ? `its ${layout.sets} backup sets are` : 'its one backup set is a'} ${[...new Set(headers.map((x) => x.backupType))].join('/')} backup${layout.sets > 1 ? 's' : ''}, read with --bak ${t}${cut ? `; the file is cut short (${cut.code} at offset ${cut.location.offset}): log backup sets appended after it are not in this copy, give a whole copy of it` : ''}; to read the database backup alone, leave out --trn ${t}`, { file: t });
         }
-        throw new InputError('INPUT_NOT_A_LOG_BACKUP', `${t}${layout.sets > 1 ? ` (backup set ${position})` : ''} is a ${h.backupType} backup, not a log backup; ${inputs.backupAdvice?.notALogBackup ?? 'give it with --bak'}`, { file: t });
+        throw new InputError('INPUT_NOT_A_LOG_BACKUP', `${fileAndSet(t, layout.sets > 1 ? position : undefined)} is a ${h.backupType} backup, not a log backup; ${inputs.backupAdvice?.notALogBackup ?? 'give it with --bak'}`, { file: t });
       }
       // read by --bak as well (`--bak ALL.bak --position 1 --trn ALL.bak`): nothing to say
       if (baks.some((b) => sameFile(b, t)) && (inputs.position ?? 1) === position) return;
@@ -637,13 +638,13 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
     const other = otherDatabaseSets.get(`${x.file}#${x.position}`);
     if (other !== undefined) {
       // said even with --quiet (identityNotes): a file mixing two databases' backups never passes without a word
-      otherDatabaseNotes.push(`${x.file} (backup set ${x.position}) is a ${x.header.backupType} backup of another database (${other}) appended to the log backups' file, not a log backup: left out of the log chain, nothing of it read; only the file's log backup sets are read (check that ${x.file} is the file meant: one backup device shared by several databases)`);
+      otherDatabaseNotes.push(`${fileAndSet(x.file, x.position)} is a ${x.header.backupType} backup of another database (${other}) appended to the log backups' file, not a log backup: left out of the log chain, nothing of it read; only the file's log backup sets are read (check that ${x.file} is the file meant: one backup device shared by several databases)`);
       continue;
     }
     // the same backup given with --bak from another file (a copy of it): read there, said so
     const copy = x.header.backupSetGuid ? bakSets.find((b) => b.header.backupSetGuid === x.header.backupSetGuid) : undefined;
     if (copy) {
-      leftOutSetNotes.push(`${x.file} (backup set ${x.position}) is a ${x.header.backupType} backup appended to the log backups' file, not a log backup: left out of the log chain; the same backup (BackupSetGUID ${x.header.backupSetGuid}) is read from --bak ${copy.file}`);
+      leftOutSetNotes.push(`${fileAndSet(x.file, x.position)} is a ${x.header.backupType} backup appended to the log backups' file, not a log backup: left out of the log chain; the same backup (BackupSetGUID ${x.header.backupSetGuid}) is read from --bak ${copy.file}`);
       continue;
     }
     // A differential is read as the database backup only beside its full backup, and one --position
@@ -653,10 +654,10 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
     if (x.header.backupType === 'differential') {
       const base = x.header.differentialBaseGuid;
       const full = base ? bakSets.find((b) => b.header.backupType === 'full' && b.header.backupSetGuid === base) : undefined;
-      leftOutSetNotes.push(`${x.file} (backup set ${x.position}) is a differential backup appended to the log backups' file, not a log backup: left out of the log chain (a differential backup neither breaks nor joins it); ${full ? `its full backup is read from --bak ${full.file}` : `a differential is read only beside its full backup, which --bak ${x.file} --position ${x.position} cannot give with it: for the table metadata give its full backup${base ? ` (BackupSetGUID ${base})` : ''} with --bak`}`);
+      leftOutSetNotes.push(`${fileAndSet(x.file, x.position)} is a differential backup appended to the log backups' file, not a log backup: left out of the log chain (a differential backup neither breaks nor joins it); ${full ? `its full backup is read from --bak ${full.file}` : `a differential is read only beside its full backup, which --bak ${x.file} --position ${x.position} cannot give with it: for the table metadata give its full backup${base ? ` (BackupSetGUID ${base})` : ''} with --bak`}`);
       continue;
     }
-    leftOutSetNotes.push(`${x.file} (backup set ${x.position}) is a ${x.header.backupType} backup appended to the log backups' file, not a log backup: left out of the log chain (a ${x.header.backupType} backup neither breaks nor joins it); to read it as the database backup, give --bak ${x.file} --position ${x.position}`);
+    leftOutSetNotes.push(`${fileAndSet(x.file, x.position)} is a ${x.header.backupType} backup appended to the log backups' file, not a log backup: left out of the log chain (a ${x.header.backupType} backup neither breaks nor joins it); to read it as the database backup, give --bak ${x.file} --position ${x.position}`);
   }
   if (trnSets.length && !inputs.ldf) {
     const last = trnSets.reduce((m, t) => (BigInt(t.last) > BigInt(m.last) ? t : m), trnSets[0]!);
@@ -665,7 +666,7 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
       if (otherDatabaseSets.has(`${x.file}#${x.position}`)) continue;
       if (BigInt(x.header.lastLsn.decimal) <= chainEnd) continue;
       if (anchored && bakSets.some((b) => b.header.backupType !== 'log' && b.header.lastLsn.decimal === x.header.lastLsn.decimal)) continue;
-      const note = `${x.file} (backup set ${x.position}), a ${x.header.backupType} backup left out of the log chain, holds log up to LSN ${x.header.lastLsn.lsn}, and the log backups given end at ${last.lastLsn} (${last.file}${last.position > 1 ? `, set ${last.position}` : ''}): the rows deleted or changed between are not in this result; add the later log backups with ${TRN} to see them`;
+      const note = `${fileAndSet(x.file, x.position)}, a ${x.header.backupType} backup left out of the log chain, holds log up to LSN ${x.header.lastLsn.lsn}, and the log backups given end at ${last.lastLsn} (${last.file}${last.position > 1 ? `, set ${last.position}` : ''}): the rows deleted or changed between are not in this result; add the later log backups with ${TRN} to see them`;
       unreadNotes.push(note);
       unreadLoudNotes.push(note);
       notGiven.push({ clause: note, lsnRange: { first: last.lastLsn, last: x.header.lastLsn.lsn }, ...(last.started ? { after: last.started } : {}), ...(x.header.backupFinishDate ? { before: x.header.backupFinishDate } : {}), ...(last.finished ? { priorBy: last.finished } : {}), ...(x.header.backupStartDate ? { laterFrom: x.header.backupStartDate } : {}), afterLastBegin: true });
@@ -1008,7 +1009,7 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
           if (cut) {
             cutLogStreams.delete(key);
             // named with its set when the file holds several (the cut is its last set's: cutLogStream)
-            const named = layoutOf(l.file).sets > 1 ? `${l.file} (backup set ${l.position})` : l.file;
+            const named = fileAndSet(l.file, layoutOf(l.file).sets > 1 ? l.position : undefined);
             const verdict = judgeCutLogStream(cut, { file: named, backupType: h.backupType, firstLsn: first, lastLsn: last }, lost);
             if (verdict.note !== null) notes.push(verdict.note);
             else skipped.push(verdict.loss);
@@ -1234,7 +1235,7 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
         // a full backup set left out of a --trn file (everything appended to one file) is the
         // metadata at hand: named first, as the way on the CLI takes (--bak F --position N)
         const full = inputs.backupAdvice?.noMetadata === undefined ? leftOutSets.find((x) => x.header.backupType === 'full' && !otherDatabaseSets.has(`${x.file}#${x.position}`)) : undefined;
-        const atHand = full ? `${full.file} (backup set ${full.position}) is a full backup of this database: give --bak ${full.file} --position ${full.position} beside --trn; or ` : '';
+        const atHand = full ? `${fileAndSet(full.file, full.position)} is a full backup of this database: give --bak ${full.file} --position ${full.position} beside --trn; or ` : '';
         throw new InputError('INPUT_NO_METADATA', `no table metadata: ${atHand}${inputs.backupAdvice?.noMetadata ?? NO_METADATA_ADVICE}`);
       }
       const api = await loadDatafile();

@@ -22,6 +22,7 @@ import { silentLogger, type Logger } from '../../util/logger.js';
 import { catalogModifyDates, columnstoreTables, type CatalogChanges } from '../rebuilt-tables.js';
 import { exportTimeIso } from '../log-local-time.js';
 import { catalogFromLayouts, type MetadataCatalog, type RecoverySource, type RowCandidate, type ScanFilter, type SkippedItem, type SourceProgress, type TransactionInfo } from '../source.js';
+import { fileAndSet } from '../../util/backup-set-text.js';
 
 export interface LiveSourceOptions {
   /** `--server`: a connection string or a server name (the rest from MSSQL_* variables). */
@@ -283,7 +284,7 @@ export class LiveSource implements RecoverySource {
       const [server] = await this.fileIdentities();
       const check = assertOneDatabase([server!, ...sets.ids]);
       if (check.unchecked.length) {
-        this.notes.push(`${check.unchecked.map((u) => (u.role === 'server' ? `the database ${this.o.database} (its database_guid could not be read: VIEW ANY DATABASE shows sys.database_recovery_status)` : `${u.file}${u.set !== undefined ? ` (backup set ${u.set})` : ''} (no BindingID in its header)`)).join('; ')}: rowback could not check that the log backups are of ${this.o.database}`);
+        this.notes.push(`${check.unchecked.map((u) => (u.role === 'server' ? `the database ${this.o.database} (its database_guid could not be read: VIEW ANY DATABASE shows sys.database_recovery_status)` : `${fileAndSet(u.file, u.set)} (no BindingID in its header)`)).join('; ')}: rowback could not check that the log backups are of ${this.o.database}`);
       }
     }
     const inputs: LogInput[] = [...sets.inputs, ...(this.o.onlineLog === false ? [] : [{ kind: 'online' } as LogInput])];

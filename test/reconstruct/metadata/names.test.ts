@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { findTableName, NameIndex, unknownTableHint } from '../../../src/reconstruct/metadata/names.js';
-import { splitQualifiedName } from '../../../src/util/tsql.js';
+import { splitQualifiedName, stagedTableName, tableNameOrText } from '../../../src/util/tsql.js';
 import { InputError } from '../../../src/errors.js';
 
 /**
@@ -77,8 +77,16 @@ describe('unknownTableHint', () => {
     ['dbo.Customers', '; Sales.Customers has the name Customers in another schema: give it as Sales.Customers'],
     ['Customers', '; Sales.Customers has the name Customers in another schema (a name without a schema is looked for in schema dbo): give it as Sales.Customers'],
     ['Sales.Employees', '; dbo.Employees, HR.Employees have the name Employees in other schemas: give the one meant with its schema'],
+    // three or four parts naming no table read: said plainly, no table named that is not there
+    // (the bracketed forms were refused before the tables were read, "give the table as dbo.Nope")
+    ['TSQLV4.dbo.Nope', "; read as database.schema.table or as fn_dblog's AllocUnitName (schema.table.index), TSQLV4.dbo.Nope would be dbo.Nope or TSQLV4.dbo, neither of which is among the tables read"],
+    ['[TSQLV4].[dbo].[Nope]', "; read as database.schema.table or as fn_dblog's AllocUnitName (schema.table.index), [TSQLV4].[dbo].[Nope] would be dbo.Nope or TSQLV4.dbo, neither of which is among the tables read"],
+    ['TSQLV4..Nope', '; read as database.schema.table, TSQLV4..Nope would be dbo.Nope, which is not among the tables read'],
+    ['[S].[TSQLV4].[dbo].[Nope]', '; read as server.database.schema.table, [S].[TSQLV4].[dbo].[Nope] would be dbo.Nope, which is not among the tables read'],
+    // a schema that is not there: the tables of that name in other schemas, as for two parts
+    ['[TSQLV4].[Nope].[Customers]', "; read as database.schema.table or as fn_dblog's AllocUnitName (schema.table.index), [TSQLV4].[Nope].[Customers] would be Nope.Customers or TSQLV4.Nope, neither of which is among the tables read; Sales.Customers has the name Customers: give it as Sales.Customers"],
+    ['S.TSQLV4.Nope.Employees', '; read as server.database.schema.table, S.TSQLV4.Nope.Employees would be Nope.Employees, which is not among the tables read; dbo.Employees, HR.Employees have the name Employees: give the one meant with its schema'],
     // nothing likely meant: no hint
-    ['TSQLV4.dbo.Nope', ''],
     ['a.b.c.d.e', ''],
     ['dbo.Nope', ''],
     ['[unterminated', ''],
@@ -93,13 +101,33 @@ describe('unknownTableHint', () => {
 
 describe('splitQualifiedName of a name with a database part', () => {
   it.each([
-    // three parts, no table known yet: both readings, database.schema.table and fn_dblog's AllocUnitName
-    ['[TSQLV4].[Sales].[Customers]', "'[TSQLV4].[Sales].[Customers]' is not a one- or two-part table name: read as database.schema.table it names the table Sales.Customers, read as fn_dblog's AllocUnitName (schema.table.index) the table TSQLV4.Sales; rowback reads the tables of the files or database given: give the one meant as a one- or two-part name"],
-    ['[dbo].[tblDept].[PK_tblDept]', "'[dbo].[tblDept].[PK_tblDept]' is not a one- or two-part table name: read as database.schema.table it names the table tblDept.PK_tblDept, read as fn_dblog's AllocUnitName (schema.table.index) the table dbo.tblDept; rowback reads the tables of the files or database given: give the one meant as a one- or two-part name"],
-    ['TSQLV4..Orders', "'TSQLV4..Orders' names a database too: rowback reads the tables of the files or database given, so give the table as dbo.Orders (a one- or two-part name)"],
-    ['[S].[D].[dbo].[Order.Items]', "'[S].[D].[dbo].[Order.Items]' names a server and a database too: rowback reads the tables of the files or database given, so give the table as [dbo].[Order.Items] (a one- or two-part name)"],
+    // three or four parts, no table known here: none named (the tables decide: tableNameOrText keeps
+    // such a name for unknownTableHint); it named both readings, `dbo.Nope` a table that is nowhere
+    ['[TSQLV4].[Sales].[Customers]', "'[TSQLV4].[Sales].[Customers]' is not a one- or two-part table name: a database part (or an index part, as fn_dblog's AllocUnitName schema.table.index has) is no part of a table's name here"],
+    ['[dbo].[tblDept].[PK_tblDept]', "'[dbo].[tblDept].[PK_tblDept]' is not a one- or two-part table name: a database part (or an index part, as fn_dblog's AllocUnitName schema.table.index has) is no part of a table's name here"],
+    ['TSQLV4..Orders', "'TSQLV4..Orders' is not a one- or two-part table name: a database part is no part of a table's name here"],
+    ['[S].[D].[dbo].[Order.Items]', "'[S].[D].[dbo].[Order.Items]' is not a one- or two-part table name: a server or database part is no part of a table's name here"],
     ['a..', "'a..' is not a one- or two-part table name"],
   ])('%s → RangeError %s', (text, message) => {
     expect(() => splitQualifiedName(text)).toThrow(new RangeError(message));
+  });
+});
+
+describe('tableNameOrText of a name with a database part', () => {
+  it('three and four parts in any form are kept for the tables to decide; five parts, a list or an empty last part refused', () => {
+    for (const t of ['[CRM].[dbo].[Customer]', 'CRM..Customer', '[CRM]..[Customer]', '"CRM"."dbo"."Customer"', '[SRV].[CRM].[dbo].[Customer]', ' CRM.dbo.Customer ']) {
+      expect(tableNameOrText(t)).toBe(t.trim());
+    }
+    for (const t of ['[a].[b].[c].[d].[e]', '[CRM].[dbo].[A],dbo.B', 'CRM.dbo.', '[CRM].[dbo].[']) expect(() => tableNameOrText(t)).toThrow(RangeError);
+  });
+
+  it('text whose brackets quote its parts is no table\'s plain schema.name text', () => {
+    // schema `[CRM]`, table `[dbo].[Customer]`: its plain schema.name text is `[CRM].[dbo].[Customer]`,
+    // but that text typed names three parts (a database's table), not this table
+    const odd = stagedTableName({ schema: '[CRM]', name: '[dbo].[Customer]' });
+    expect(findTableName(['dbo.Customer', odd], '[CRM].[dbo].[Customer]')).toBeUndefined();
+    expect(findTableName(['dbo.Customer', odd], odd)).toBe(odd);
+    // an unterminated bracket is text: the table whose text it is
+    expect(findTableName(['[dbo].[[x]'], 'dbo.[x')).toBe('[dbo].[[x]');
   });
 });

@@ -1,0 +1,72 @@
+/**
+ * The whole command line a refusal advises (cli/command-line.ts): each word quoted so that the shell
+ * it is pasted into passes it unchanged, the options of the fix put where they were typed. POSIX
+ * words are checked by a real shell (sh and bash split the line back into the words); PowerShell's
+ * by its quoting rules (Microsoft, "about_Quoting_Rules"; pwsh is not on the test machines).
+ */
+import { execFileSync } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+import { commandLineWith, defaultShell, shellWord } from '../../src/cli/command-line.js';
+
+/** The words `line` is to `shell` (`set -- LINE`, each printed NUL-ended). */
+function wordsOf(shell: 'sh' | 'bash', line: string): string[] {
+  const out = execFileSync(shell, ['-c', `set -- ${line}; for w in "$@"; do printf '%s\\0' "$w"; done`], { encoding: 'utf8', cwd: '/' });
+  return out.split('\0').slice(0, -1);
+}
+
+const AWKWARD = ["copy of diff's.bak", 'C:\\Backups\\CRM FULL.bak', '$(rm -rf ~)', '`id`', '*.bak', '~/x.bak', '=ls', 'a;b|c&d', 'line\nbreak.bak', 'tab\there', '', 'naïve €.bak', '"quoted"', 'back\\slash\\'];
+
+describe('shellWord', () => {
+  it('POSIX: every word reads back as itself through sh and bash, on one line', () => {
+    for (const w of AWKWARD) {
+      const q = shellWord(w, 'posix');
+      expect(q, w).not.toMatch(/[\r\n]/);
+      expect(wordsOf('bash', q), w).toEqual([w]);
+      // dash (sh here) has no $'…': only the words without a control character are for it
+      if (!/[\u0000-\u001f]/.test(w)) expect(wordsOf('sh', q), w).toEqual([w]);
+    }
+  });
+
+  it('POSIX: plain paths, flags and numbers stay bare', () => {
+    for (const w of ['--bak', '/backups/CRM_full.bak', '1,2', 'dbo.steps', 'C:/x.bak']) expect(shellWord(w, 'posix')).toBe(w);
+  });
+
+  it('PowerShell: single quotes with every kind of single quote doubled; a control character in double quotes with backtick escapes', () => {
+    expect(shellWord('C:\\Backups\\CRM_full.bak', 'powershell')).toBe('C:\\Backups\\CRM_full.bak');
+    expect(shellWord("C:\\Backups\\copy of diff's.bak", 'powershell')).toBe("'C:\\Backups\\copy of diff''s.bak'");
+    expect(shellWord('it\u2019s', 'powershell')).toBe("'it\u2019\u2019s'");
+    expect(shellWord('$env:X,@a', 'powershell')).toBe("'$env:X,@a'");
+    expect(shellWord('a\nb$c`"', 'powershell')).toBe('"a`nb`$c```""');
+    expect(shellWord('a\u0001', 'powershell')).toBe('"a$([char]0x01)"');
+  });
+
+  it('the shell by platform: PowerShell on Windows, POSIX elsewhere', () => {
+    expect([defaultShell('win32'), defaultShell('linux'), defaultShell('darwin')]).toEqual(['powershell', 'posix', 'posix']);
+  });
+});
+
+describe('commandLineWith', () => {
+  const variadic = (f: string) => ['--bak', '--after-bak', '--trn'].includes(f);
+  const fix = (bak: string[], position?: string) => [{ flag: '--bak', values: bak }, { flag: '--position', values: position === undefined ? null : [position] }];
+
+  it('the options typed in any of commander\'s forms are replaced where first typed; the others kept in order', () => {
+    const typed = ['dump', '--bak', 'F', 'F', 'G', '--position', '1,2,2', '--table', 'dbo.steps', '--quiet'];
+    expect(commandLineWith(typed, fix(['F', 'F'], '1,2'), variadic, 'posix')).toBe('rowback dump --bak F F --position 1,2 --table dbo.steps --quiet');
+    // --bak given twice and in the = form, --position in the = form, before the files
+    const split = ['dump', '--position=1,2,2', '--bak=F', '--table', 'dbo.steps', '--bak', 'F', 'G'];
+    expect(commandLineWith(split, fix(['F', 'F'], '1,2'), variadic, 'posix')).toBe('rowback dump --position 1,2 --bak F F --table dbo.steps');
+    // an option not typed goes after the words typed, but before `--`; one whose values are null is left out
+    expect(commandLineWith(['dump', '--bak', 'F', 'G', '--', 'x'], fix(['F'], '2'), variadic, 'posix')).toBe('rowback dump --bak F --position 2 -- x');
+    expect(commandLineWith(['dump', '--bak', 'F', 'G', '--position', '1', '--quiet'], fix(['F']), variadic, 'posix')).toBe('rowback dump --bak F --quiet');
+    // a one-value option takes its value whatever it looks like; a variadic one stops at the next option
+    expect(commandLineWith(['dump', '--position', '-1', '--bak', 'F', 'G', '-q'], fix(['G'], '1'), variadic, 'posix')).toBe('rowback dump --position 1 --bak G -q');
+  });
+
+  it('every word quoted for the shell: the line splits back into the command meant', () => {
+    const path = "/tmp/x/copy of diff's.bak";
+    const line = commandLineWith(['diff', '--bak', 'A.bak', '--after-bak', 'B.bak', path, '--table', '[dbo].[a b]'], [{ flag: '--after-bak', values: ['B.bak'] }], variadic, 'posix');
+    expect(line).toBe("rowback diff --bak A.bak --after-bak B.bak --table '[dbo].[a b]'");
+    const words = wordsOf('sh', commandLineWith(['dump', '--bak', path, path, '--table', '[dbo].[a b]'], fix([path]), variadic, 'posix'));
+    expect(words).toEqual(['rowback', 'dump', '--bak', path, '--table', '[dbo].[a b]']);
+  });
+});
