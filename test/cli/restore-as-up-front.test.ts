@@ -52,6 +52,18 @@ describe('restore plan: --as refused before any backup is read', () => {
     }
   });
 
+  it('restore run --table of three plain dotted parts (RestoreTimeClean.dbo.steps): refused up front, saying both readings; it was accepted and refused only after the restore ran', async () => {
+    const t = 'RestoreTimeClean.dbo.steps';
+    const e = expectOneLineError(await run('restore', 'run', '--backups', '/nonexistent/rowback-backups', '--stop-at', '2020-05-12T13:30:00', '--as', 'Side', '--server', 'Server=nowhere', '--table', t), 'INPUT_BAD_IDENTIFIER');
+    expect(e).toContain(`--table '${t}': a name of 3 dotted parts, which only the restored database's tables could decide`);
+    expect(e).toContain('give schema.name without the database (dbo.steps), or bracket a name that holds a dot ([RestoreTimeClean].[dbo.steps])');
+    await expect(runRestoreRun({ server: 'fake', database: 'Shop', stopAt: '2024-05-01 10:30', as: 'Side', table: ['dbo.Order.Items'] }, undefined, undefined, { runner: noServer() }))
+      .rejects.toMatchObject({ code: 'INPUT_BAD_IDENTIFIER', message: expect.stringContaining('([dbo].[Order.Items])') });
+    // the bracketed form of a dotted table name is one table: not refused up front (the server is asked, and fails)
+    await expect(runRestoreRun({ server: 'fake', database: 'Shop', stopAt: '2024-05-01 10:30', as: 'Side', table: ['[dbo].[Order.Items]'] }, undefined, undefined, { runner: noServer() }))
+      .rejects.not.toMatchObject({ code: 'INPUT_BAD_IDENTIFIER' });
+  });
+
   it('--replace-original with --as Shop --database Shop is the one way over the original: not refused up front (excluded together, as before)', async () => {
     await expect(planRestore({ server: 'fake', database: 'Shop', stopAt: '2024-05-01 10:30', as: 'Shop', replaceOriginal: true, format: 'sql' }, { runner: noServer() }))
       .rejects.toMatchObject({ code: 'INPUT_BAD_OPTION', message: '--as and --replace-original exclude each other' });

@@ -27,7 +27,7 @@ import { chainVlfBoundaryGaps } from '../../backup/chain-boundary.js';
 import { LOG_LOSS_CODES, type SkippedItem } from '../../recover/source.js';
 import { MssqlRestoreExecutor, runRestore, type RestoreExecutor } from '../../restore/run.js';
 import { hideArgvSecrets, resolveConnection } from '../../util/connection.js';
-import { commentText } from '../../util/tsql.js';
+import { commentText, splitQualifiedName } from '../../util/tsql.js';
 import { ROW_PROVENANCE } from '../../recover/recovered-row.js';
 import { catchInterrupts, letSignalsIn, sayInterrupted, type Interruption } from '../interrupt.js';
 import { exitIncomplete, INCOMPLETE_EXIT_CODE } from '../strict.js';
@@ -162,7 +162,7 @@ export async function runRestoreRun(
   parseKeyOption(o.key);
   // a database-qualified --table ([CRM].[dbo].[T], CRM..T) is kept for the tables to judge, and the
   // restored database's tables are read only once the restore ran: refused now, naming no table
-  for (const t of o.table ?? []) normalizeTableName(t, '--table', false);
+  for (const t of o.table ?? []) refuseUndecidedTableUpFront(t);
   warnLocalTimes('restore run', [['--stop-at', o.stopAt, 'start']], stderr);
   if (o.stage !== undefined) checkStagingStore(o.stage);
   const stats = Number(o.stats ?? '10');
@@ -823,6 +823,24 @@ export function planJson(r: PlanResult): unknown {
     skipped: c.skipped,
     tsql: r.rendered.statements,
   };
+}
+
+/**
+ * restore run's check of one `--table` before anything is read: the restored database's tables are
+ * read only once RESTORE has run (hours, for a large database), so a name only they could decide is
+ * refused now, not after it. Throws InputError INPUT_BAD_IDENTIFIER (normalizeTableName with no
+ * multi-part keep) for a database-qualified name in any bracketed or `..` form, and for plain dotted
+ * text of three or more parts (`RestoreTimeClean.dbo.steps`), which dump and scan resolve against the
+ * tables read (a table `Order.Items` of schema dbo, or a database part), saying the two ways to give it.
+ */
+export function refuseUndecidedTableUpFront(t: string): void {
+  normalizeTableName(t, '--table', false);
+  try {
+    splitQualifiedName(t);
+  } catch {
+    const parts = t.trim().split('.');
+    throw new InputError('INPUT_BAD_IDENTIFIER', `--table '${t}': a name of ${parts.length} dotted parts, which only the restored database's tables could decide (a database part, or a dot in the table's name), and restore run reads them only once the restore has run: refused now rather than after it; give schema.name without the database (${parts.slice(-2).join('.')}), or bracket a name that holds a dot ([${parts[0]}].[${parts.slice(1).join('.')}])`, { table: t });
+  }
 }
 
 /** The plan as text (format text): the chain, what was skipped, then the script. */
