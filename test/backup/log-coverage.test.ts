@@ -1,5 +1,3 @@
-import { readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { backupLogCoverage, cutLogStream, judgeCutLogStream, reachesLogPosition, VLF_FIRST_BLOCK_ID, type BackupLogBounds } from '../../src/backup/log-coverage.js';
 import { readBackupHeader } from '../../src/backup/header.js';
@@ -7,7 +5,7 @@ import { openBackupLogStream } from '../../src/backup/log-stream.js';
 import { readMtfLayout } from '../../src/backup/mtf.js';
 import { emptyLogScanStats } from '../../src/logreader/ldf/reader.js';
 import { parseLsn } from '../../src/logreader/lsn.js';
-import { CORPUS_DIR, describeCorpus } from '../support/corpus.js';
+import { CORPUS_DIR, corpusFiles, describeCorpus } from '../support/corpus.js';
 
 const P = (vlf: number, block: number) => ({ vlf, block });
 const L = (vlf: number, block: number, slot = 1) => ({ vlf, block, slot });
@@ -51,22 +49,12 @@ describe('backupLogCoverage across a VLF boundary', () => {
   });
 });
 
-/** Every .trn/.bak under the corpus folder. */
-function corpusBackups(dir = CORPUS_DIR): string[] {
-  const out: string[] = [];
-  for (const e of readdirSync(dir)) {
-    const p = join(dir, e);
-    if (statSync(p).isDirectory()) out.push(...corpusBackups(p));
-    else if (/\.(trn|bak)$/i.test(e)) out.push(p);
-  }
-  return out.sort();
-}
 
 describeCorpus('every real backup\'s log stream covers its header\'s LSN range', () => {
   it('no FORMAT_LOG_STREAM_SHORT / _MISSING on any backup set of the corpus, StDb2Sql.bak set 2 (log ending with VLF 0x25, LastLSN 26:10:1) included', async () => {
     const crossing: string[] = [];
     let sets = 0;
-    for (const f of corpusBackups()) {
+    for (const f of corpusFiles(/\.(trn|bak)$/i)) {
       const layout = readMtfLayout(f);
       for (let position = 1; position <= Math.max(1, layout.sets); position++) {
         const h = readBackupHeader(f, layout, position);

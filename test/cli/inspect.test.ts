@@ -1,23 +1,10 @@
-import { readdirSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { relative } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { CORPUS_DIR, corpusPath, describeCorpus } from '../support/corpus.js';
+import { CORPUS_DIR, corpusFiles, corpusPath, describeCorpus } from '../support/corpus.js';
 import { detectFileKind, inspectFile, renderText } from '../../src/cli/commands/inspect.js';
 import { buildProgram, main } from '../../src/cli/main.js';
 import { captureCli } from '../support/cli.js';
 
-function corpusFiles(re: RegExp): string[] {
-  const out: string[] = [];
-  const walk = (d: string) => {
-    for (const f of readdirSync(d)) {
-      const p = join(d, f);
-      if (statSync(p).isDirectory()) walk(p);
-      else if (re.test(f)) out.push(p);
-    }
-  };
-  walk(CORPUS_DIR);
-  return out.sort();
-}
 
 describe('inspect: unknown files', () => {
   it('a missing file → INPUT_FILE_UNREADABLE', () => {

@@ -1,7 +1,5 @@
-import { readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
 import { expect, it } from 'vitest';
-import { CORPUS_DIR, describeCorpus } from '../support/corpus.js';
+import { corpusFiles, describeCorpus } from '../support/corpus.js';
 import { listBackupSets, readBackupHeader } from '../../src/backup/header.js';
 import { productForVersion } from '../../src/datafile/boot-page.js';
 
@@ -17,19 +15,10 @@ function productOfSoftware(v: string): string {
   return names[major] ?? `major ${major}`;
 }
 
-function backupFiles(dir: string): string[] {
-  const out: string[] = [];
-  for (const e of readdirSync(dir)) {
-    const p = join(dir, e);
-    if (statSync(p).isDirectory()) out.push(...backupFiles(p));
-    else if (/\.(bak|trn)$/i.test(e)) out.push(p);
-  }
-  return out.sort();
-}
 
 describeCorpus('dbi_version → product, against each REAL corpus backup header', () => {
   it("names the product of each backup's own server version (Chinook.bak: 998 written by 17.0.1050, SQL Server 2025)", () => {
-    const files = backupFiles(CORPUS_DIR);
+    const files = corpusFiles(/\.(bak|trn)$/i);
     expect(files.length).toBe(22);
     const seen = new Map<number, string>();
     for (const f of files) {

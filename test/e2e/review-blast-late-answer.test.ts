@@ -12,19 +12,23 @@ import { numberedDeletes, reviewDesk } from '../support/review-desk.js';
 import { browserDescribe, delayOnce, signIn } from '../support/browser.js';
 import { corpusAvailable } from '../support/corpus.js';
 import { LAYOUTS } from '../staging/fixtures.js';
+import type { StagingStore } from '../../src/staging/store.js';
 
 const describeBrowser = browserDescribe(corpusAvailable);
+
+/** A files job still running, 4 rows of dbo.T staged so far (numberedDeletes: test data); its id. */
+function runningJob(store: StagingStore): number {
+  const job = store.createJob({ kind: 'files', spec: { ldf: '/evidence/crm.ldf' }, description: 'still scanning', createdBy: 'olga' });
+  store.setJobState(job.id, 'running');
+  store.saveJobTables(job.id, Object.values(LAYOUTS));
+  store.stageBatch(job.id, numberedDeletes(4));
+  return job.id;
+}
 
 describeBrowser('review page: a late blast radius of a job that ended while open', () => {
   let jobId = 0;
   const desk = reviewDesk('rowback-e2e-blast-late-', {
-    stage: ({ store }) => {
-      const job = store.createJob({ kind: 'files', spec: { ldf: '/evidence/crm.ldf' }, description: 'still scanning', createdBy: 'olga' });
-      jobId = job.id;
-      store.setJobState(jobId, 'running');
-      store.saveJobTables(jobId, Object.values(LAYOUTS));
-      store.stageBatch(jobId, numberedDeletes(4));
-    },
+    stage: ({ store }) => { jobId = runningJob(store); },
   });
 
   it('the 4 rows approved stay counted approved when the end-of-scan answer lands after the decision\'s', async () => {
@@ -58,13 +62,7 @@ describeBrowser('review page: a late blast radius of a job that ended while open
 describeBrowser("review page: a late answer of a job's notes asked at its opening", () => {
   let jobId = 0;
   const desk = reviewDesk('rowback-e2e-notes-late-', {
-    stage: ({ store }) => {
-      const job = store.createJob({ kind: 'files', spec: { ldf: '/evidence/crm.ldf' }, description: 'still scanning', createdBy: 'olga' });
-      jobId = job.id;
-      store.setJobState(jobId, 'running');
-      store.saveJobTables(jobId, Object.values(LAYOUTS));
-      store.stageBatch(jobId, numberedDeletes(4));
-    },
+    stage: ({ store }) => { jobId = runningJob(store); },
   });
 
   it("the notes the job's end wrote stay shown when the opening's answer (no notes yet) lands after them", async () => {

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe } from 'vitest';
@@ -34,6 +34,20 @@ export function readCorpusJson<T = unknown>(...parts: string[]): T {
 
 export function listCorpus(...parts: string[]): string[] {
   return readdirSync(corpusPath(...parts));
+}
+
+/** Every file under the corpus folder (any depth) whose name `re` matches, as sorted paths (call inside a describeCorpus block). */
+export function corpusFiles(re: RegExp): string[] {
+  const out: string[] = [];
+  const walk = (d: string) => {
+    for (const f of readdirSync(d)) {
+      const p = join(d, f);
+      if (statSync(p).isDirectory()) walk(p);
+      else if (re.test(f)) out.push(p);
+    }
+  };
+  walk(CORPUS_DIR);
+  return out.sort();
 }
 
 /**
