@@ -73,6 +73,11 @@ export class MdfPageSource implements PageSource {
    * for a whole file or an unreadable page 0. Said whether or not a page past the cut is ever asked
    * for (inspect described a cut copy as a whole file of fewer pages, exit 0).
    */
+  cutShortNotes(): string[] {
+    if (this.sizePages === null || this.sizePages <= this.pageCount_) return [];
+    return [`${this.description} is cut short: its file header page (page ${this.fileId}:0) says it has ${this.sizePages} pages, the file holds ${this.bytes} bytes (${this.pageCount_} whole pages), so pages ${this.fileId}:${this.pageCount_} to ${this.fileId}:${this.sizePages - 1} are missing: the copy is not whole (a page past the cut that this result needed is named among the items skipped); copy the whole file again (with SQL Server stopped or the database detached), or use a backup of the database (--bak)`];
+  }
+
   cutShort(): string | undefined {
     if (this.sizePages === null || this.sizePages <= this.pageCount_) return undefined;
     return `the file is cut short: its file header page (page ${this.fileId}:0) says it has ${this.sizePages} pages (${this.sizePages * PAGE_SIZE} bytes), the file holds ${this.bytes} bytes (${this.pageCount_} whole pages), so pages ${this.fileId}:${this.pageCount_} to ${this.fileId}:${this.sizePages - 1} (${this.sizePages * PAGE_SIZE - this.bytes} bytes) are missing; copy the whole file again (with SQL Server stopped or the database detached), or use a backup of the database (--bak)`;
@@ -168,6 +173,11 @@ export class LayeredPageSource implements PageSource {
       if (l.holdsNoImage?.(fileId, pageId)) return undefined;
     }
     return undefined;
+  }
+
+  /** Every layer's cut-short notes, in the order given. */
+  cutShortNotes(): string[] {
+    return this.layers.flatMap((l) => l.cutShortNotes?.() ?? []);
   }
 
   /** A layer's reason for not holding the page (a data file cut short), the first one given. */
