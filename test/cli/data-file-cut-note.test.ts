@@ -1,8 +1,9 @@
 /**
- * `dump` and `scan` of a data file cut short where nothing they read reaches: the REAL Database1.mdf
+ * `dump`, `scan` and `log --mdf` of a data file cut short where nothing they read reaches: the REAL Database1.mdf
  * (AngularJs_CRUD, 392 pages by its file header page) cut at test time in a temp dir (SYNTHETIC
  * damage) to 2,890,137 bytes, 352 whole pages; every table's pages and the catalog lie before the
- * cut. Their rows are whole (12 rows dumped, 16 deletes found with the real .ldf), but the copy is
+ * cut. Their rows are whole (12 rows dumped, 16 deletes found with the real .ldf, 56 log records
+ * of dbo.tblDept named), but the copy is
  * not, and neither said a word: a cut was told only when a page past it was asked for. Now a note
  * names the file, the pages missing and what to do, on stderr and in --report's notes; the result
  * and the exit code are those of the whole file. The whole file has no such note.
@@ -51,9 +52,18 @@ describeCorpus('dump and scan of a data file cut short past what they read', () 
     expect(JSON.parse(readFileSync(report, 'utf8')).notes).toContainEqual(expect.stringContaining(note(cut)));
   });
 
+  it('log --mdf (the table names): the records of dbo.tblDept, exit 0, and the note', async () => {
+    const report = join(dir, 'log.json');
+    const r = await dumpCli('log', ldf(), '--mdf', cut, '--table', 'dbo.tblDept', '--format', 'csv', '--report', report);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout.trim().split('\n')).toHaveLength(57); // the header and 56 records
+    expect(r.stderr).toContain(`rowback log: note: ${note(cut)}`);
+    expect(JSON.parse(readFileSync(report, 'utf8')).notes).toContainEqual(expect.stringContaining(note(cut)));
+  });
+
   it('the whole file: no such note', async () => {
     const whole = corpusPath('AngularJs_CRUD/App_Data/Database1.mdf');
-    for (const r of [await dumpCli('dump', '--mdf', whole, '--all'), await cli('scan', '--mdf', whole, '--ldf', ldf())]) {
+    for (const r of [await dumpCli('dump', '--mdf', whole, '--all'), await cli('scan', '--mdf', whole, '--ldf', ldf()), await dumpCli('log', ldf(), '--mdf', whole, '--table', 'dbo.tblDept')]) {
       expect(r.code).toBe(0);
       expect(r.stderr).not.toContain('cut short');
     }
