@@ -3,6 +3,7 @@
  * version facts, the database name and every user table with its row count.
  */
 import { MdfPageSource } from './mdf-source.js';
+import { PAGE_SIZE } from './page-source.js';
 import { readDataFileMetadata, type DatabaseInfo, type DataFileMetadata } from './metadata.js';
 import { PageReader } from './page-reader.js';
 import type { SkippedItem } from '../util/skipped-item.js';
@@ -11,7 +12,10 @@ export interface DataFileDescription extends DatabaseInfo {
   kind: 'data-file';
   file: string;
   fileId: number;
+  /** Whole 8 KB pages the file holds. */
   pages: number;
+  /** The file's size in pages as its file header page (page 0) states it; null when page 0 is unreadable. More than `pages`: the copy is cut short (a FORMAT_PAGE_MISSING item in `skipped` says so). */
+  statedPages: number | null;
   /** Page 0's binding id: every file of one database (data, log, backups: HEADERONLY BindingID) carries it; null when unreadable. */
   bindingId: string | null;
   /** `foreignKeys`: the table's FOREIGN KEY constraints as its catalog declares them (TableLayout.foreignKeys), absent when none. */
@@ -27,16 +31,21 @@ export function describeDataFile(path: string): DataFileDescription {
   try {
     const reader = new PageReader(source);
     const md = readDataFileMetadata(source, reader);
+    // a copy cut short is damage found in the file's header facts, said first (INCOMPLETE, exit 3),
+    // whether or not the catalog needed a page past the cut
+    const cut = source.cutShort();
+    const cutItem: SkippedItem[] = cut ? [{ code: 'FORMAT_PAGE_MISSING', reason: `${source.description}: ${cut}`, location: { file: path, offset: source.pageCount_ * PAGE_SIZE, page: `${source.fileId}:${source.pageCount_}` } }] : [];
     return {
       kind: 'data-file',
       file: path,
       fileId: source.fileId,
       pages: source.pageCount_,
+      statedPages: source.sizePages,
       bindingId: source.bindingId ?? null,
       ...md.database,
       tables: tableSummaries(md),
       warnings: md.warnings,
-      skipped: md.skipped,
+      skipped: [...cutItem, ...md.skipped],
       pageChecks: reader.stats,
     };
   } finally {

@@ -61,8 +61,26 @@ export class MdfPageSource implements PageSource {
    * said only "does not hold page 1:9" for an .mdf cut to 64 KB). Names how short and what to do.
    */
   whyMissing(fileId: number, pageId: number): string | undefined {
-    if (fileId !== this.fileId || this.sizePages === null || this.sizePages <= this.pageCount_ || pageId < this.pageCount_ || pageId >= this.sizePages) return undefined;
-    return `: the file is cut short: its file header page (page ${this.fileId}:0) says it has ${this.sizePages} pages (${this.sizePages * PAGE_SIZE} bytes), the file holds ${this.bytes} bytes (${this.pageCount_} whole pages), so pages ${this.fileId}:${this.pageCount_} to ${this.fileId}:${this.sizePages - 1} (${this.sizePages * PAGE_SIZE - this.bytes} bytes) are missing; copy the whole file again (with SQL Server stopped or the database detached), or use a backup of the database (--bak)`;
+    if (fileId !== this.fileId || pageId < this.pageCount_ || this.sizePages === null || pageId >= this.sizePages) return undefined;
+    const cut = this.cutShort();
+    return cut ? `: ${cut}` : undefined;
+  }
+
+  /**
+   * `the file is cut short: its file header page (page 1:0) says it has N pages (… bytes), the file
+   * holds … bytes (M whole pages), so pages 1:M to 1:N-1 (… bytes) are missing; copy the whole file
+   * again …` when the file holds fewer whole pages than its file header page (page 0) states; undefined
+   * for a whole file or an unreadable page 0. Said whether or not a page past the cut is ever asked
+   * for (inspect described a cut copy as a whole file of fewer pages, exit 0).
+   */
+  cutShortNotes(): string[] {
+    if (this.sizePages === null || this.sizePages <= this.pageCount_) return [];
+    return [`${this.description} is cut short: its file header page (page ${this.fileId}:0) says it has ${this.sizePages} pages, the file holds ${this.bytes} bytes (${this.pageCount_} whole pages), so pages ${this.fileId}:${this.pageCount_} to ${this.fileId}:${this.sizePages - 1} are missing: the copy is not whole (a page past the cut that this result needed is named among the items skipped); copy the whole file again (with SQL Server stopped or the database detached), or use a backup of the database (--bak)`];
+  }
+
+  cutShort(): string | undefined {
+    if (this.sizePages === null || this.sizePages <= this.pageCount_) return undefined;
+    return `the file is cut short: its file header page (page ${this.fileId}:0) says it has ${this.sizePages} pages (${this.sizePages * PAGE_SIZE} bytes), the file holds ${this.bytes} bytes (${this.pageCount_} whole pages), so pages ${this.fileId}:${this.pageCount_} to ${this.fileId}:${this.sizePages - 1} (${this.sizePages * PAGE_SIZE - this.bytes} bytes) are missing; copy the whole file again (with SQL Server stopped or the database detached), or use a backup of the database (--bak)`;
   }
 
   /** The database's binding id from page 0 (undefined when page 0 is damaged). */
@@ -155,6 +173,11 @@ export class LayeredPageSource implements PageSource {
       if (l.holdsNoImage?.(fileId, pageId)) return undefined;
     }
     return undefined;
+  }
+
+  /** Every layer's cut-short notes, in the order given. */
+  cutShortNotes(): string[] {
+    return this.layers.flatMap((l) => l.cutShortNotes?.() ?? []);
   }
 
   /** A layer's reason for not holding the page (a data file cut short), the first one given. */

@@ -36,5 +36,11 @@ export interface PageSource {
    * "… does not hold page F:P" saying what is wrong and what to do; undefined otherwise.
    */
   whyMissing?(fileId: number, pageId: number): string | undefined;
+  /**
+   * Optional: one note per file of the source that is cut short (a data file holding fewer pages
+   * than its file header page gives), said whether or not a page past the cut is read: a result
+   * that needed none is whole, but it came from a copy that is not. [] when every file is whole.
+   */
+  cutShortNotes?(): string[];
   close(): void;
 }

@@ -130,14 +130,20 @@ export function assertWindowInOrder(
 /**
  * The minutes a zone is ahead of UTC at `at` (e.g. 60 for Europe/Berlin in winter), from Intl:
  * the zone's wall clock read back as if it were UTC, minus the instant (to the second).
- * `timeZone` is an IANA name; Intl throws RangeError for one it does not know.
+ * `timeZone` is an IANA name; Intl throws RangeError for one it does not know. Any year: Intl
+ * names a year before 1 as `1 BC` (year 0), and a year 0–99 is that year, not Date.UTC's 1900–1999
+ * (`--from 0001-01-01` was warned to 'not exist in UTC: the clocks went forward from 1902-01-01
+ * 00:00 to 1901-01-01 00:00 (UTC+16663800:00 …)', the day before it read as 1901 years off).
  */
 export function zoneOffsetMinutes(timeZone: string, at: Date = new Date()): number {
   const parts = Object.fromEntries(new Intl.DateTimeFormat('en-US', {
-    timeZone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit',
+    timeZone, hourCycle: 'h23', era: 'short', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit',
   }).formatToParts(at).map((p) => [p.type, p.value]));
-  const wall = Date.UTC(Number(parts.year), Number(parts.month) - 1, Number(parts.day), Number(parts.hour), Number(parts.minute), Number(parts.second));
-  return Math.round((wall - Math.floor(at.getTime() / 1000) * 1000) / 60_000);
+  const year = parts.era === 'BC' ? 1 - Number(parts.year) : Number(parts.year);
+  const wallDate = new Date(0);
+  wallDate.setUTCFullYear(year, Number(parts.month) - 1, Number(parts.day));
+  wallDate.setUTCHours(Number(parts.hour), Number(parts.minute), Number(parts.second), 0);
+  return Math.round((wallDate.getTime() - Math.floor(at.getTime() / 1000) * 1000) / 60_000);
 }
 
 /**

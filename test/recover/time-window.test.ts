@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { assertWindowInOrder, beginTimeToIso, inWindow, localTimeProblem, parseWindowTime, windowTimeWarning } from '../../src/recover/time-window.js';
+import { assertWindowInOrder, beginTimeToIso, inWindow, localTimeProblem, parseWindowTime, windowTimeWarning, zoneOffsetMinutes } from '../../src/recover/time-window.js';
 
 describe('beginTimeToIso (fn_dblog Begin Time)', () => {
   it.each([
@@ -153,6 +153,27 @@ describe('localTimeProblem / windowTimeWarning (daylight saving)', () => {
     expect(windowTimeWarning('--to', '2026-03-29 02:30', parseWindowTime('2026-03-29 02:30', 'end', '--to'), 'Europe/Berlin')).toBe(
       "--to '2026-03-29 02:30' does not exist in Europe/Berlin: the clocks went forward from 02:00 to 03:00 that night (UTC+01:00 to UTC+02:00), so no log time falls in that gap; log times are compared with it as written",
     );
+  });
+});
+
+// zoneOffsetMinutes read Intl's year with Date.UTC, which takes 0–99 as 1900–1999, and Intl's year 0
+// as '1' (BC): --from 0001-01-01 in UTC was warned to 'not exist in UTC: the clocks went forward from
+// 1902-01-01 00:00 to 1901-01-01 00:00 that night (UTC+16663800:00 to UTC+16655040:00)'.
+describe('times of the first centuries (SQL Server date and datetime2 start at 0001-01-01)', () => {
+  it.each([
+    ['0001-01-01T00:00:00.000', 'UTC'],
+    ['0001-01-01T00:00:00.000', 'Europe/Berlin'],
+    ['0100-01-01T00:00:00.000', 'UTC'],
+    ['0099-12-31T23:59:59.999', 'America/New_York'],
+  ])('%s in %s is one instant, no warning', (iso, zone) => {
+    expect(localTimeProblem(iso, zone)).toBeUndefined();
+    expect(windowTimeWarning('--from', iso, iso, zone)).toBeUndefined();
+  });
+  it('the offset at year 1, year 0 (1 BC) and year 50 is the zone\'s, not centuries off', () => {
+    const at = (y: number) => { const d = new Date(0); d.setUTCFullYear(y, 0, 1); return d; };
+    for (const y of [0, 1, 50, 99]) expect(zoneOffsetMinutes('UTC', at(y))).toBe(0);
+    // Berlin's local mean time before railway time, +0:53:28, to the minute
+    expect(zoneOffsetMinutes('Europe/Berlin', at(1))).toBe(zoneOffsetMinutes('Europe/Berlin', at(1800)));
   });
 });
 

@@ -403,7 +403,9 @@ async function dumpTables(opts: DumpOptions, stdout: Writable, stderr: Writable,
     // scan's: a `--quiet --report` script learned nothing of them (`--table Employees` read
     // dbo.Employees, HR.Employees beside it: said only on stderr, and not with --quiet)
     const unchecked = uncheckedPagesNote(reader.stats);
-    const notes = [...otherDatabases, ...(unchecked ? [unchecked] : []), ...(baks.length ? backupDamageNotes(baks) : []), ...schemaNotes, ...own.notes];
+    // a data file cut short where no table read reaches: its rows are whole, the copy is not (said only when a page past the cut was asked for)
+    const cutNotes = source.cutShortNotes?.() ?? [];
+    const notes = [...otherDatabases, ...cutNotes, ...(unchecked ? [unchecked] : []), ...(baks.length ? backupDamageNotes(baks) : []), ...schemaNotes, ...own.notes];
     if (!opts.quiet) {
       stderr.write(summary(done, opts.includeGhosts ?? false, skipped, opts.includeRemnants ?? false));
       for (const n of notes) stderr.write(`rowback dump: note: ${n}\n`);

@@ -482,7 +482,7 @@ export function renderText(r: InspectResult): string {
     if (r.log) renderLog(r.log, out, kv);
     if (r.unsupported) out.push(`${r.unsupported.code}: ${r.unsupported.reason}`);
   } else {
-    kv('kind', `data file (file id ${r.fileId}, ${r.pages} pages)`);
+    kv('kind', `data file (file id ${r.fileId}, ${r.pages} pages${r.statedPages !== null && r.statedPages > r.pages ? ` of the ${r.statedPages} its file header page gives: cut short` : ''})`);
     kv('database', r.name);
     kv('binding id', r.bindingId);
     // the version it was created in named as the one it is in (it printed 'created as 539' alone)

@@ -242,7 +242,7 @@ function tableLine(values: Array<string | number | null>, withNames: boolean, na
   return parts.join(' ').trimEnd() + '\n';
 }
 
-async function loadNames(opts: LogOptions, bakPosition: number | undefined): Promise<{ tables: TableLayout[]; dbiVersion: number | null; skipped?: SkippedItem[]; identity?: CatalogIdentity | null; checkpointLsn?: string } | null> {
+async function loadNames(opts: LogOptions, bakPosition: number | undefined): Promise<{ tables: TableLayout[]; dbiVersion: number | null; skipped?: SkippedItem[]; identity?: CatalogIdentity | null; checkpointLsn?: string; cutShortNotes?: string[] } | null> {
   const given = [opts.mdf && '--mdf', opts.bak && '--bak', opts.schema && '--schema'].filter(Boolean);
   if (given.length > 1) throw new InputError('INPUT_BAD_OPTION', `give one of --mdf, --bak, --schema, not ${given.join(' and ')}`);
   if (opts.schema) {
@@ -265,7 +265,8 @@ async function loadNames(opts: LogOptions, bakPosition: number | undefined): Pro
   }
   try {
     const m = meta.readDataFileMetadata(pages);
-    return { tables: m.partitionLayouts, dbiVersion: m.database?.version ?? null, skipped: m.skipped, checkpointLsn: m.database?.checkpointLsn };
+    // a data file cut short where the catalog does not reach: a note, as scan and dump say it
+    return { tables: m.partitionLayouts, dbiVersion: m.database?.version ?? null, skipped: m.skipped, checkpointLsn: m.database?.checkpointLsn, cutShortNotes: pages.cutShortNotes?.() ?? [] };
   } finally {
     pages.close();
   }
@@ -1325,6 +1326,7 @@ async function logRecords(files: string[], opts: LogOptions, interrupt: Interrup
   // record (CopyDisagreements): "read once" (log-chain.ts, said for scan) read as a copy passed over unread
   const noteItem = (s: SkippedItem): boolean => s.code === LOG_STARTS_MID_VLF || s.code === MTF_TRAILER_DAMAGED || s.code === LOG_PAST_END_DAMAGED;
   const summaryNotes = [
+    ...(meta?.cutShortNotes ?? []),
     ...schemaNotes,
     ...skipped.filter(noteItem).map((s) => `${s.code !== LOG_STARTS_MID_VLF ? `${s.code}: ` : ''}${s.reason}${at(s)}`),
     ...chain.notes.map((n) => n.replace(/^(.+ holds the same log as .+ \(LSN \S+ to \S+\)): read once$/, '$1: compared with it record by record, each record printed once')),

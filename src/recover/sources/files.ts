@@ -1240,6 +1240,8 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
       }
       const api = await loadDatafile();
       pageSource = mdfs.length ? api.openDataFiles(mdfs) : openBackupPages(baks, inputs.position, assertBackupSet, inputs.backupAdvice);
+      // a data file cut short where the catalog does not reach: said, as inspect says it (a page past the cut is a skipped item)
+      appendAll(notes, pageSource.cutShortNotes?.() ?? []);
       lobs = api.lobResolver(pageSource);
       const meta = api.readDataFileMetadata(pageSource);
       dbiVersion = meta.database?.version ?? null;

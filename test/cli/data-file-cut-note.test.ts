@@ -1,0 +1,71 @@
+/**
+ * `dump`, `scan` and `log --mdf` of a data file cut short where nothing they read reaches: the REAL Database1.mdf
+ * (AngularJs_CRUD, 392 pages by its file header page) cut at test time in a temp dir (SYNTHETIC
+ * damage) to 2,890,137 bytes, 352 whole pages; every table's pages and the catalog lie before the
+ * cut. Their rows are whole (12 rows dumped, 16 deletes found with the real .ldf, 56 log records
+ * of dbo.tblDept named), but the copy is
+ * not, and neither said a word: a cut was told only when a page past it was asked for. Now a note
+ * names the file, the pages missing and what to do, on stderr and in --report's notes; the result
+ * and the exit code are those of the whole file. The whole file has no such note.
+ */
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { captureCli, cliWithOutFile } from '../support/cli.js';
+import { corpusPath, describeCorpus } from '../support/corpus.js';
+
+const cli = captureCli();
+// dump waits on its writes' callbacks: its rows go to an --out file (cliWithOutFile)
+let dir: string;
+const dumpCli = cliWithOutFile(cli, () => dir);
+
+describeCorpus('dump and scan of a data file cut short past what they read', () => {
+  let cut: string;
+  const ldf = () => corpusPath('AngularJs_CRUD/App_Data/Database1_log.ldf');
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'rowback-mdf-cut-note-'));
+    cut = join(dir, 'cut.mdf');
+    writeFileSync(cut, readFileSync(corpusPath('AngularJs_CRUD/App_Data/Database1.mdf')).subarray(0, 2_890_137));
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  const note = (f: string) => `data file ${f} is cut short: its file header page (page 1:0) says it has 392 pages, the file holds 2890137 bytes (352 whole pages), so pages 1:352 to 1:391 are missing: the copy is not whole`;
+
+  it('dump --all: the 12 rows, exit 0, and the note on stderr and in the report', async () => {
+    const report = join(dir, 'dump.json');
+    const r = await dumpCli('dump', '--mdf', cut, '--all', '--report', report);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout.trim().split('\n')).toHaveLength(12);
+    expect(r.stderr).toContain(`rowback dump: note: ${note(cut)}`);
+    const rep = JSON.parse(readFileSync(report, 'utf8'));
+    expect(rep.complete).toBe(true);
+    expect(rep.notes).toContainEqual(expect.stringContaining(note(cut)));
+  });
+
+  it('scan with the real .ldf: the 16 deletes, exit 0, and the note', async () => {
+    const report = join(dir, 'scan.json');
+    const r = await cli('scan', '--mdf', cut, '--ldf', ldf(), '--report', report);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout.trim().split('\n')).toHaveLength(16);
+    expect(r.stderr).toContain(`rowback scan: note: ${note(cut)}`);
+    expect(JSON.parse(readFileSync(report, 'utf8')).notes).toContainEqual(expect.stringContaining(note(cut)));
+  });
+
+  it('log --mdf (the table names): the records of dbo.tblDept, exit 0, and the note', async () => {
+    const report = join(dir, 'log.json');
+    const r = await dumpCli('log', ldf(), '--mdf', cut, '--table', 'dbo.tblDept', '--format', 'csv', '--report', report);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout.trim().split('\n')).toHaveLength(57); // the header and 56 records
+    expect(r.stderr).toContain(`rowback log: note: ${note(cut)}`);
+    expect(JSON.parse(readFileSync(report, 'utf8')).notes).toContainEqual(expect.stringContaining(note(cut)));
+  });
+
+  it('the whole file: no such note', async () => {
+    const whole = corpusPath('AngularJs_CRUD/App_Data/Database1.mdf');
+    for (const r of [await dumpCli('dump', '--mdf', whole, '--all'), await cli('scan', '--mdf', whole, '--ldf', ldf()), await dumpCli('log', ldf(), '--mdf', whole, '--table', 'dbo.tblDept')]) {
+      expect(r.code).toBe(0);
+      expect(r.stderr).not.toContain('cut short');
+    }
+  });
+});
