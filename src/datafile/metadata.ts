@@ -12,7 +12,8 @@
  *
  * Status bits (OrcaMDF `MetaData/DMVs` — facts; sys.columns / sys.objects definitions):
  *   syscolpars.status: 0x1 NOT NULL, 0x2 ANSI padded, 0x4 identity, 0x8 ROWGUIDCOL, 0x10 computed,
- *     0x20 FILESTREAM, 0x800 XML document, 0x20000 replicated, 0x1000000 sparse, 0x2000000 column set.
+ *     0x20 FILESTREAM, 0x800 XML document, 0x20000 replicated, 0x1000000 sparse, 0x2000000 column set,
+ *     0xF0000000 GENERATED ALWAYS (COLPAR_GENERATED_ALWAYS: a temporal table's period columns; corpus TSQLV4.bak).
  *   sysschobjs.status: 0x1 is_ms_shipped.
  *   sysrscols.status: see RSCOL_* in system-tables.ts.
  */
@@ -62,6 +63,17 @@ export const COLPAR_COMPUTED = 0x10;
 export const COLPAR_FILESTREAM = 0x20;
 export const COLPAR_SPARSE = 0x1000000;
 export const COLPAR_COLUMN_SET = 0x2000000;
+/**
+ * syscolpars.status bits 28–31: a column GENERATED ALWAYS (sys.columns.generated_always_type ≠ 0),
+ * whose value the engine writes and an INSERT may not give (Msg 13536). Source: the corpus's
+ * TSQLV4.bak (SQL Server 2016), the system-versioned dbo.Employees: `sysstart` (PERIOD … AS ROW
+ * START) has status 0x10000001 and `sysend` (AS ROW END) 0x20000001 — generated_always_type 1 and 2
+ * in those bits — while the same columns of its history table dbo.EmployeesHistory have 0x1; none of
+ * the other 1,183 syscolpars rows of objects numbered 100 and up in the corpus's six readable backups
+ * has any of these bits. Only "set or
+ * not" is relied on (the values of ledger tables' types 7–10 are not seen in the corpus).
+ */
+export const COLPAR_GENERATED_ALWAYS = 0xf0000000;
 export const SCHOBJ_MS_SHIPPED = 0x1;
 
 /** system_type_id → type name (sys.types). 240 (CLR) is resolved by user_type_id: 128 hierarchyid, 129 geometry, 130 geography. */
@@ -709,6 +721,7 @@ export function physicalColumns(rscols: RsColRow[], tableCols: SysRow[], table: 
       if (status & COLPAR_ROWGUIDCOL) col.isRowGuidCol = true;
       if (status & COLPAR_COLUMN_SET) col.isColumnSet = true;
       if (status & COLPAR_FILESTREAM) col.isFilestream = true;
+      if ((status & COLPAR_GENERATED_ALWAYS) !== 0) col.generatedAlways = true;
       return col;
     });
 }
