@@ -127,6 +127,9 @@ export function multiPartTableName(text: string): boolean {
   return (parts.length === 3 || parts.length === 4) && parts[parts.length - 1] !== '';
 }
 
+/** jobTableText's refusal of a text that is the `schema.name` text of two of the job's tables (dbo.[Order.Items] and [dbo.Order].Items). */
+export class AmbiguousTableTextError extends RangeError {}
+
 /**
  * `text`, a table name given to the API, as one of a job's tables `known` (each `schema.name`, as
  * the API gives them out: GET …/tables, the blast radius, the review page's Table filter): its
@@ -134,7 +137,8 @@ export function multiPartTableName(text: string): boolean {
  * or two-part name, `text` itself if it is one of `known` (exactly, else in any letter case when
  * one table alone has it; `known` read only then when a function). A name holding a dot (dbo.[Order.Items], given out as
  * `dbo.Order.Items`) or an unpaired bracket parses as no table, and such a table could not be
- * named back in the form the API gave it. Throws splitQualifiedName's RangeError when neither.
+ * named back in the form the API gave it. Throws AmbiguousTableTextError when `text` is the
+ * `schema.name` text of two of them, splitQualifiedName's RangeError when of none.
  */
 export function jobTableText(text: string, known: readonly string[] | (() => readonly string[])): string {
   try {
@@ -157,7 +161,7 @@ export function jobTableText(text: string, known: readonly string[] | (() => rea
     for (const same of [(t: string) => plain(t) === text, (t: string) => plain(t)?.toLowerCase() === text.toLowerCase()]) {
       const hits = [...new Set(own.filter(same))];
       if (hits.length === 1) return hits[0]!;
-      if (hits.length > 1) throw new RangeError(`'${text}' is the schema.name text of ${hits.join(' and ')}: give one of them in brackets`);
+      if (hits.length > 1) throw new AmbiguousTableTextError(`'${text}' is the schema.name text of ${hits.join(' and ')}: give one of them in brackets`);
     }
     throw e;
   }

@@ -5,7 +5,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { InputError, StagingError } from '../../errors.js';
 import { splitTableList } from '../../util/table-list.js';
 import { unplacedNote, type StagingStore } from '../../staging/store.js';
-import { jobTableText, multiPartTableName, stagedTableName } from '../../util/tsql.js';
+import { AmbiguousTableTextError, jobTableText, multiPartTableName, stagedTableName } from '../../util/tsql.js';
 import { sidFilterForms } from '../../util/sid.js';
 import { assertWindowInOrder, parseWindowTime } from '../../recover/time-window.js';
 import { DEFAULT_REINSERT_OPERATIONS, inInsertionOrder, mergePlans, notScriptedCooperatively, problemSummary, renderScriptChunks, renderUndoScriptChunks, yieldToEventLoop, type ReinsertPlan } from '../../reinsert/plan.js';
@@ -113,7 +113,9 @@ function jobTableName(staging: StagingStore, jobId: number, text: string, field:
   } catch (e) {
     // `[CRM].[dbo].[Customer]`: refused below, INPUT_UNKNOWN_TABLE, naming the job's table it may mean
     // (unknownTableHint) or saying none is, where it was refused here naming a table the job may lack
-    if (!multiPartTableName(text)) throw new InputError('INPUT_BAD_IDENTIFIER', `${field} '${text}': ${(e as Error).message}; give schema.name, [schema].[name] or "schema"."name"`, { table: text, field });
+    // the text of two of the job's tables (dbo.Order.Items of dbo.[Order.Items] and [dbo.Order].Items) is
+    // refused naming both, as it was: it is no database-qualified name to look for
+    if (e instanceof AmbiguousTableTextError || !multiPartTableName(text)) throw new InputError('INPUT_BAD_IDENTIFIER', `${field} '${text}': ${(e as Error).message}; give schema.name, [schema].[name] or "schema"."name"`, { table: text, field });
     wanted = text.trim();
   }
   // from a query string, a U+FFFD may be the browser's for a surrogate: the table named exactly
