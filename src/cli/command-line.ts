@@ -26,8 +26,11 @@ const BARE: Record<ShellKind, RegExp> = {
 /**
  * `word` as one word of a command line in `shell`: bare when it is safe there, else quoted so the
  * shell passes it unchanged. POSIX: `'…'` with `'` as `'\''`; a word holding a control character
- * (a line break in a path) as `$'…'` with `\n`, `\xHH`, `\\` and `\'` (bash, zsh, ksh; POSIX.1-2024),
- * so the line stays one line. PowerShell: `'…'` with every single quote (`'`, U+2018–U+201B, which
+ * (a line break in a path) as `"$(printf '…')"`, each control character, `\` and `%` as printf's own
+ * escapes (`\012`, `\\`, `%%`), so the line stays one line and every POSIX shell reads it: sh
+ * (dash) has no `$'…'`, which read `$'a\nb'` as the word `$a\nb`, another file. A word ending in a
+ * line break (which `$( )` would drop) is `'…'` with the break itself: exact, on two lines.
+ * PowerShell: `'…'` with every single quote (`'`, U+2018–U+201B, which
  * PowerShell takes as quotes too) doubled; with a control character, `"…"` with `` ` `` escapes
  * (`` `n ``, `` `$ ``) and `$([char]0xHH)` for the others. Sources: POSIX "Shell Command Language",
  * 2.2 Quoting; Microsoft, "about_Quoting_Rules". Pure; never throws.
@@ -37,16 +40,18 @@ export function shellWord(word: string, shell: ShellKind = defaultShell()): stri
   if (word !== '' && BARE[shell].test(word) && word[0] !== '=') return word;
   const control = /[\u0000-\u001f\u007f]/.test(word);
   if (shell === 'posix') {
-    if (!control) return `'${word.replace(/'/g, `'\\''`)}'`;
-    const esc = word.replace(/[\\'\u0000-\u001f\u007f]/g, (c) => {
+    const quoted = `'${word.replace(/'/g, `'\\''`)}'`;
+    // command substitution drops trailing line breaks: such a word keeps them literally
+    if (!control || word.endsWith('\n')) return quoted;
+    // printf's format: `\ddd` octal (three digits, POSIX printf), `\\`, `%%`; a leading `-` as
+    // `\055`, which bash's printf would take as an option; `'` closes and reopens the quote
+    const format = word.replace(/[\\%'\u0000-\u001f\u007f]|^-/g, (c) => {
       if (c === '\\') return '\\\\';
-      if (c === "'") return "\\'";
-      if (c === '\n') return '\\n';
-      if (c === '\t') return '\\t';
-      if (c === '\r') return '\\r';
-      return `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`;
+      if (c === '%') return '%%';
+      if (c === "'") return `'\\''`;
+      return `\\${c.charCodeAt(0).toString(8).padStart(3, '0')}`;
     });
-    return `$'${esc}'`;
+    return `"$(printf '${format}')"`;
   }
   if (!control) return `'${word.replace(/['\u2018-\u201b]/g, (q) => q + q)}'`;
   const esc = word.replace(/[`"$\u201c-\u201e\u0000-\u001f\u007f]/g, (c) => {

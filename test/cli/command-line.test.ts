@@ -17,13 +17,23 @@ function wordsOf(shell: 'sh' | 'bash', line: string): string[] {
 const AWKWARD = ["copy of diff's.bak", 'C:\\Backups\\CRM FULL.bak', '$(rm -rf ~)', '`id`', '*.bak', '~/x.bak', '=ls', 'a;b|c&d', 'line\nbreak.bak', 'tab\there', '', 'naïve €.bak', '"quoted"', 'back\\slash\\'];
 
 describe('shellWord', () => {
-  it('POSIX: every word reads back as itself through sh and bash, on one line', () => {
-    for (const w of AWKWARD) {
+  it('POSIX: every word reads back as itself through sh (dash) and bash, on one line', () => {
+    // a control character with a quote, a backslash, a `%` (printf's own), a leading `-` (an option to printf)
+    const control = ["it's\n100%\\n", '-x\u0001y', '%s\t%d', '\u001b[31mred', 'a\r\nb', '\u007f'];
+    for (const w of [...AWKWARD, ...control]) {
       const q = shellWord(w, 'posix');
       expect(q, w).not.toMatch(/[\r\n]/);
       expect(wordsOf('bash', q), w).toEqual([w]);
-      // dash (sh here) has no $'…': only the words without a control character are for it
-      if (!/[\u0000-\u001f]/.test(w)) expect(wordsOf('sh', q), w).toEqual([w]);
+      // dash has no $'…' (it read $'a\nb' as the word $a\nb): every word is for it too
+      expect(wordsOf('sh', q), w).toEqual([w]);
+    }
+  });
+
+  it('POSIX: a word ending in a line break (which $( ) would drop) keeps it literally, read back by sh and bash', () => {
+    for (const w of ['ends.bak\n', "it's\n\n", 'a\u0001\n']) {
+      const q = shellWord(w, 'posix');
+      expect(wordsOf('bash', q), JSON.stringify(w)).toEqual([w]);
+      expect(wordsOf('sh', q), JSON.stringify(w)).toEqual([w]);
     }
   });
 
