@@ -971,7 +971,9 @@ async function openRow(rowId) {
     ...Object.entries(r.values).map(([k, v]) =>
       el('tr', {}, el('td', { text: k }), cell(v), ...(after ? [cell(after[k])] : []))));
   const meta = { LSN: r.lsn, operation: r.operation, transaction: r.transactionId, 'transaction name': r.transactionName, login: r.login, 'database user': r.meta?.dbUser, SID: r.meta?.sidText ? `${r.meta.sidText} (${r.meta.sid})` : r.meta?.sid, SPID: r.spid, host: r.meta?.host, program: r.meta?.program, 'begin time (log)': fmtLogTime(r.beginTime), 'end time (log)': fmtLogTime(r.endTime), page: r.meta?.pageId, slot: r.meta?.slotId, source: sourceText(r.meta?.source) };
-  $('detail-meta').replaceChildren(...Object.entries(meta).map(([k, v]) => el('tr', {}, el('td', { text: k }), el('td', { text: v === null || v === undefined ? '—' : String(v) }))));
+  // each as text, a bidi or zero-width character marked as values are: a file, host, program, login or
+  // transaction name holding U+202E displayed its text reversed ('bak: /evidence/\u202Ekab.lluf' read as another file)
+  $('detail-meta').replaceChildren(...Object.entries(meta).map(([k, v]) => el('tr', {}, el('td', { text: k }), el('td', {}, visibleText(v === null || v === undefined ? '—' : String(v))))));
   $('detail-raw').textContent = `${r.raw.length / 2} bytes\n${hexDump(r.raw)}`;
   const notes = [
     ...r.warnings.map((w) => `${isDoubtWarning(w) ? 'warning' : 'from'}: ${w}`),
