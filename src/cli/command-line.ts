@@ -64,14 +64,26 @@ export function shellWord(word: string, shell: ShellKind = defaultShell()): stri
   return `"${esc}"`;
 }
 
+/** A word commander takes for an option where a value could follow (`-x`, `--bak`; not `-` alone): its maybeOption. */
+function looksLikeOption(word: string): boolean {
+  return word.length > 1 && word[0] === '-';
+}
+
+/** A negative number (`-5`, `-1.5e3`), which commander takes as a value of a variadic option (its negativeNumberArg; rowback has no digit flags). */
+function negativeNumber(word: string): boolean {
+  return /^-(\d+|\d*\.\d+)(e[+-]?\d+)?$/.test(word);
+}
+
 /**
  * `rowback` and the words `argv` (what was typed after `rowback`: the command, its options and
  * arguments), each option of `fix` given its values instead of those typed: placed where the option
  * was first typed (every other occurrence dropped), after the words typed when it was not, left out
  * when its values are null. An option's words are read as commander reads them: `--flag=value`
  * (one value), or `--flag` then one value, then for a variadic option (`isVariadic(flag)`,
- * `--bak <files...>`) every following word that does not start with `-`; nothing after `--` is an
- * option. Each word through shellWord. Pure; never throws.
+ * `--bak <files...>`) every following word that does not start with `-` or is a negative number
+ * (commander 14's parseOptions); nothing after `--` is an option. A value after the first that starts
+ * with `-` (a file `-x.bak`, typed as `--bak -x.bak`) is given with the flag again: in the list it
+ * would be read as an option. Each word through shellWord. Pure; never throws.
  */
 export function commandLineWith(argv: readonly string[], fix: CommandFix['options'], isVariadic: (flag: string) => boolean, shell: ShellKind = defaultShell()): string {
   const values = new Map(fix.map((o) => [o.flag, o.values] as const));
@@ -82,8 +94,12 @@ export function commandLineWith(argv: readonly string[], fix: CommandFix['option
     placed.add(flag);
     const v = values.get(flag);
     if (!v) return;
-    out.push(flag);
-    appendAll(out, v);
+    // a value after the first that looks like an option (`-x.bak`) would end a variadic option's
+    // list there (commander): it is given its own flag, as such a value can only have been typed
+    v.forEach((value, k) => {
+      if (k === 0 || (looksLikeOption(value) && !negativeNumber(value))) out.push(flag);
+      out.push(value);
+    });
   };
   let i = 0;
   while (i < argv.length) {
@@ -107,7 +123,7 @@ export function commandLineWith(argv: readonly string[], fix: CommandFix['option
     if (eq > 0) continue;
     // its value (whatever it looks like, as commander takes a required one), then a variadic option's others
     if (i < argv.length) i++;
-    if (isVariadic(flag)) while (i < argv.length && !(argv[i]!.length > 1 && argv[i]![0] === '-')) i++;
+    if (isVariadic(flag)) while (i < argv.length && (!looksLikeOption(argv[i]!) || negativeNumber(argv[i]!))) i++;
   }
   for (const o of fix) place(o.flag);
   return ['rowback', ...out].map((w) => shellWord(w, shell)).join(' ');

@@ -5,6 +5,7 @@
  * by its quoting rules (Microsoft, "about_Quoting_Rules"; pwsh is not on the test machines).
  */
 import { execFileSync } from 'node:child_process';
+import { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
 import { commandLineWith, defaultShell, shellWord } from '../../src/cli/command-line.js';
 
@@ -70,6 +71,23 @@ describe('commandLineWith', () => {
     expect(commandLineWith(['dump', '--bak', 'F', 'G', '--position', '1', '--quiet'], fix(['F']), variadic, 'posix')).toBe('rowback dump --bak F --quiet');
     // a one-value option takes its value whatever it looks like; a variadic one stops at the next option
     expect(commandLineWith(['dump', '--position', '-1', '--bak', 'F', 'G', '-q'], fix(['G'], '1'), variadic, 'posix')).toBe('rowback dump --position 1 --bak G -q');
+  });
+
+  it('the line advised reads back through commander as the options meant: a value starting with `-` given its own flag, a negative number kept in the list', () => {
+    // the options as commander reads words (dump's --bak <files...>, --position <n>, --table <name>)
+    const opts = (words: string[]) => new Command().exitOverride().option('--bak <files...>').option('--position <n>').option('--table <name>').parse(words, { from: 'user' }).opts();
+    const said = (line: string) => wordsOf('sh', line).slice(1);
+    // files named -x.bak and -y.bak, typed each with its own --bak (in one list commander takes -y.bak for an option)
+    const dashed = ['--bak', '-x.bak', '--bak', '-y.bak', '--bak', 'z.bak', '--table', 'T'];
+    const line = commandLineWith(['dump', ...dashed], fix(['-x.bak', '-y.bak']), variadic, 'posix');
+    expect(line).toBe('rowback dump --bak -x.bak --bak -y.bak --table T');
+    expect(opts(said(line).slice(1))).toEqual({ bak: ['-x.bak', '-y.bak'], table: 'T' });
+    // a file named -5 in the list: commander takes a negative number as a value of the list
+    const negative = ['--bak', 'F', '-5', 'G', '--position', '1', '--table', 'T'];
+    expect(opts(negative).bak).toEqual(['F', '-5', 'G']);
+    const kept = commandLineWith(['dump', ...negative], fix(['F', '-5'], '1'), variadic, 'posix');
+    expect(kept).toBe('rowback dump --bak F -5 --position 1 --table T');
+    expect(opts(said(kept).slice(1))).toEqual({ bak: ['F', '-5'], position: '1', table: 'T' });
   });
 
   it('every word quoted for the shell: the line splits back into the command meant', () => {
