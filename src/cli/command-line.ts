@@ -30,14 +30,19 @@ const BARE: Record<ShellKind, RegExp> = {
  * escapes (`\012`, `\\`, `%%`), so the line stays one line and every POSIX shell reads it: sh
  * (dash) has no `$'…'`, which read `$'a\nb'` as the word `$a\nb`, another file. A word ending in a
  * line break (which `$( )` would drop) is `'…'` with the break itself: exact, on two lines.
- * PowerShell: `'…'` with every single quote (`'`, U+2018–U+201B, which
+ * PowerShell: a word starting with `-` bare only when it is letters, digits, `_` and `-` (a bare
+ * `-x.bak` reached the program as two words, `-x` and `.bak`); `'…'` with every single quote (`'`, U+2018–U+201B, which
  * PowerShell takes as quotes too) doubled; with a control character, `"…"` with `` ` `` escapes
  * (`` `n ``, `` `$ ``) and `$([char]0xHH)` for the others. Sources: POSIX "Shell Command Language",
  * 2.2 Quoting; Microsoft, "about_Quoting_Rules". Pure; never throws.
  */
 export function shellWord(word: string, shell: ShellKind = defaultShell()): string {
-  // zsh replaces a word starting with `=` by a command's path (`=ls`): quoted
-  if (word !== '' && BARE[shell].test(word) && word[0] !== '=') return word;
+  // zsh replaces a word starting with `=` by a command's path (`=ls`): quoted. PowerShell reads a
+  // bare word starting with `-` as a parameter token and passes `-x.bak` to a program as `-x` and
+  // `.bak` (split at the first `.`; PowerShell issue #6291, open; `:` likewise, #6360): quoted
+  // unless it is letters, digits, `_` and `-` alone (`--bak`, `-q`)
+  const parameterLike = shell === 'powershell' && word[0] === '-' && !/^-[A-Za-z0-9_-]*$/.test(word);
+  if (word !== '' && BARE[shell].test(word) && word[0] !== '=' && !parameterLike) return word;
   const control = /[\u0000-\u001f\u007f]/.test(word);
   if (shell === 'posix') {
     const quoted = `'${word.replace(/'/g, `'\\''`)}'`;

@@ -49,6 +49,12 @@ describe('shellWord', () => {
     expect(shellWord('$env:X,@a', 'powershell')).toBe("'$env:X,@a'");
     expect(shellWord('a\nb$c`"', 'powershell')).toBe('"a`nb`$c```""');
     expect(shellWord('a\u0001', 'powershell')).toBe('"a$([char]0x01)"');
+    // a bare word starting with '-' is a parameter token to PowerShell, split at its first '.' or ':'
+    // (PowerShell issue #6291: -x.bak reached the program as -x and .bak): quoted; flags stay bare
+    expect(shellWord('-x.bak', 'powershell')).toBe("'-x.bak'");
+    expect(shellWord('-C:\\x.bak', 'powershell')).toBe("'-C:\\x.bak'");
+    for (const w of ['--bak', '--stop-at', '-q', '-5']) expect(shellWord(w, 'powershell')).toBe(w);
+    expect(commandLineWith(['dump', '--bak', '-x.bak', '--bak', '-y.bak', 'z.bak'], [{ flag: '--bak', values: ['-x.bak', '-y.bak'] }], (f) => f === '--bak', 'powershell')).toBe("rowback dump --bak '-x.bak' --bak '-y.bak'");
   });
 
   it('the shell by platform: PowerShell on Windows, POSIX elsewhere', () => {
