@@ -498,7 +498,7 @@ async function openJobNow(id, seq) {
   // each column's type: a binary value and a text value that reads '0x…' are both strings in the API
   state.columnTypes = new Map(tables.items.map((t) => [t.table, new Map(t.columns.map((c) => [c.name, c.type]))]));
   // a blast radius of this job asked after this one and shown already (the job's scan ended meanwhile) stays
-  if (newerThanShown('blast', blastTicket)) showBlast(blast);
+  if (newerThanShown('blast', blastTicket, id)) showBlast(blast);
   await resetPaging();
   if (state.openings !== seq) return;
   loadRuns().catch(() => {});
@@ -527,10 +527,16 @@ function askTicket(kind) {
   state.tickets.asked[kind] = (state.tickets.asked[kind] ?? 0) + 1;
   return state.tickets.asked[kind];
 }
-/** Whether the answer of ticket `n` (askTicket) may be shown: no later-asked answer of `kind` was; if so, records it as shown. */
-function newerThanShown(kind, n) {
-  if ((state.tickets.shown[kind] ?? 0) > n) return false;
-  state.tickets.shown[kind] = n;
+/**
+ * Whether the answer of ticket `n` (askTicket) for job `jobId` may be shown: no later-asked answer of
+ * `kind` was shown for that job since; if so, records it as shown. An answer of another job shown
+ * last (the reviewer went to job B and back) does not hold it back: it was, and job A's end-of-scan
+ * blast radius landing after B's was dropped, B's counts left under job A when A's own opening failed.
+ */
+function newerThanShown(kind, n, jobId) {
+  const last = state.tickets.shown[kind];
+  if (last && last.jobId === jobId && last.n > n) return false;
+  state.tickets.shown[kind] = { jobId, n };
   return true;
 }
 
@@ -542,7 +548,7 @@ function newerThanShown(kind, n) {
 async function refreshBlast(id) {
   const ticket = askTicket('blast');
   const blast = await api(`/api/jobs/${id}/blast-radius`);
-  if (state.jobId === id && newerThanShown('blast', ticket)) showBlast(blast);
+  if (state.jobId === id && newerThanShown('blast', ticket, id)) showBlast(blast);
 }
 
 // The job's notes (audit action job.notes): for a restore job the chain it replayed, rows redone
@@ -657,7 +663,7 @@ async function loadNotes(id) {
   const [items, job] = await Promise.all([auditOf(id, ['job.notes']), api(`/api/jobs/${id}`)]);
   const notes = items.filter((a) => a.action === 'job.notes').flatMap((a) => a.details.notes ?? []);
   // the notes of a later ask shown already (the job's scan ended meanwhile: its last notes) stay
-  if (state.jobId !== id || !newerThanShown('notes', ticket)) return;
+  if (state.jobId !== id || !newerThanShown('notes', ticket, id)) return;
   $('job-notes').replaceChildren(...notes.map((n) => el('li', { text: n })));
   $('job-notes-box').hidden = notes.length === 0;
   // open for a restore job (its chain and comparison), for a finished job that staged no rows: its
@@ -971,7 +977,9 @@ async function openRow(rowId) {
     ...Object.entries(r.values).map(([k, v]) =>
       el('tr', {}, el('td', { text: k }), cell(v), ...(after ? [cell(after[k])] : []))));
   const meta = { LSN: r.lsn, operation: r.operation, transaction: r.transactionId, 'transaction name': r.transactionName, login: r.login, 'database user': r.meta?.dbUser, SID: r.meta?.sidText ? `${r.meta.sidText} (${r.meta.sid})` : r.meta?.sid, SPID: r.spid, host: r.meta?.host, program: r.meta?.program, 'begin time (log)': fmtLogTime(r.beginTime), 'end time (log)': fmtLogTime(r.endTime), page: r.meta?.pageId, slot: r.meta?.slotId, source: sourceText(r.meta?.source) };
-  $('detail-meta').replaceChildren(...Object.entries(meta).map(([k, v]) => el('tr', {}, el('td', { text: k }), el('td', { text: v === null || v === undefined ? '—' : String(v) }))));
+  // each as text, a bidi or zero-width character marked as values are: a file, host, program, login or
+  // transaction name holding U+202E displayed its text reversed ('bak: /evidence/\u202Ekab.lluf' read as another file)
+  $('detail-meta').replaceChildren(...Object.entries(meta).map(([k, v]) => el('tr', {}, el('td', { text: k }), el('td', {}, visibleText(v === null || v === undefined ? '—' : String(v))))));
   $('detail-raw').textContent = `${r.raw.length / 2} bytes\n${hexDump(r.raw)}`;
   const notes = [
     ...r.warnings.map((w) => `${isDoubtWarning(w) ? 'warning' : 'from'}: ${w}`),
@@ -1081,7 +1089,7 @@ async function decide(decision, by) {
     const blastTicket = askTicket('blast');
     const blast = await api(`/api/jobs/${jobId}/blast-radius`);
     if (elsewhere()) return;
-    if (newerThanShown('blast', blastTicket)) renderBlast(blast);
+    if (newerThanShown('blast', blastTicket, jobId)) renderBlast(blast);
     // the confirmation appears once the grid shows the new statuses; a decision that changed
     // nothing says why (the server's note), not "0 row(s)" alone
     msg.textContent = r.rows === 0 && r.note ? `${r.note} (decision #${r.decisionId}).` : `${decision === 'approve' ? 'Approved' : 'Rejected'} ${r.rows.toLocaleString()} row(s) (decision #${r.decisionId}).`;

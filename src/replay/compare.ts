@@ -327,7 +327,7 @@ function readState(source: PageSource, table: string, where: string, side: 'earl
     const damage = catalogDamage(md.skipped);
     const why = damage.length ? `; its catalog is damaged (${catalogDamageSubject(damage)}), so ${table} may be in it, unnamed: read an undamaged copy` : '';
     const names = md.tables.map((t) => `${t.schema}.${t.name}`);
-    throw new InputError('INPUT_UNKNOWN_TABLE', `table ${table} is not ${damage.length ? 'named ' : ''}in ${where}; known tables: ${names.join(', ') || '(none)'}${why}${unknownTableHint(table, names)}`, { table, file: where });
+    throw new InputError('INPUT_UNKNOWN_TABLE', `table ${table} is not ${damage.length ? 'named ' : ''}in ${where}; known tables: ${names.join(', ') || '(none)'}${why}${unknownTableHint(table, names, md.database?.name)}`, { table, file: where });
   }
   const qualified = stagedTableName(d.layout);
   if (d.layout.unreadable) throw new SchemaError('SCHEMA_COLUMNS_UNREADABLE', `${qualified} in ${where}: its columns could not be established: ${d.layout.unreadable}`, { table: qualified, file: where });

@@ -54,7 +54,7 @@
  * - REPLAY_LOG_DAMAGED: log the replay reads that could not be read (a torn, zeroed or cut block, an
  *   LSN gap, a stream shorter than its header): the lost records may be the table's.
  */
-import { otherSchemaNamesakes } from '../reconstruct/metadata/names.js';
+import { otherSchemaNamesakes, unknownTableHint } from '../reconstruct/metadata/names.js';
 import { FormatError, InputError, ReplayError, SchemaError, isRowbackError } from '../errors.js';
 import { LOP } from '../logreader/ldf/constants.js';
 import { openBackupLogStream } from '../backup/log-stream.js';
@@ -959,11 +959,15 @@ async function replayGroupOnChain(
       try {
         const detail = findTable(md, slot.table);
         if (!detail) {
-          const known = md.tables.map((t) => `${t.schema}.${t.name}`).join(', ') || '(none)';
+          const names = md.tables.map((t) => `${t.schema}.${t.name}`);
+          const known = names.join(', ') || '(none)';
           const damage = catalogDamage(md.skipped);
+          // the table most likely meant (a database part, fn_dblog's schema.table.index, another
+          // schema), as dump of the pages and every other command says it: the replay said none
+          const hint = unknownTableHint(slot.table, names, md.database?.name);
           withoutDamagedDifferential(new InputError('INPUT_UNKNOWN_TABLE', damage.length
-            ? `table ${slot.table} is not named in ${baseSteps.map((st) => st.set.devices[0]).join(' + ')} (the base of the restore); known tables: ${known}; its catalog is damaged (${catalogDamageSubject(damage)}), so ${slot.table} may be there, unnamed`
-            : `table ${slot.table} is not in ${base.devices[0]} (the base of the restore); known tables: ${known}`, { table: slot.table, file: base.devices[0] }));
+            ? `table ${slot.table} is not named in ${baseSteps.map((st) => st.set.devices[0]).join(' + ')} (the base of the restore); known tables: ${known}; its catalog is damaged (${catalogDamageSubject(damage)}), so ${slot.table} may be there, unnamed${hint}`
+            : `table ${slot.table} is not in ${base.devices[0]} (the base of the restore); known tables: ${known}${hint}`, { table: slot.table, file: base.devices[0] }));
           continue;
         }
         const layout = detail.layout;

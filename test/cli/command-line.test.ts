@@ -5,6 +5,7 @@
  * by its quoting rules (Microsoft, "about_Quoting_Rules"; pwsh is not on the test machines).
  */
 import { execFileSync } from 'node:child_process';
+import { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
 import { commandLineWith, defaultShell, shellWord } from '../../src/cli/command-line.js';
 
@@ -17,13 +18,23 @@ function wordsOf(shell: 'sh' | 'bash', line: string): string[] {
 const AWKWARD = ["copy of diff's.bak", 'C:\\Backups\\CRM FULL.bak', '$(rm -rf ~)', '`id`', '*.bak', '~/x.bak', '=ls', 'a;b|c&d', 'line\nbreak.bak', 'tab\there', '', 'naïve €.bak', '"quoted"', 'back\\slash\\'];
 
 describe('shellWord', () => {
-  it('POSIX: every word reads back as itself through sh and bash, on one line', () => {
-    for (const w of AWKWARD) {
+  it('POSIX: every word reads back as itself through sh (dash) and bash, on one line', () => {
+    // a control character with a quote, a backslash, a `%` (printf's own), a leading `-` (an option to printf)
+    const control = ["it's\n100%\\n", '-x\u0001y', '%s\t%d', '\u001b[31mred', 'a\r\nb', '\u007f'];
+    for (const w of [...AWKWARD, ...control]) {
       const q = shellWord(w, 'posix');
       expect(q, w).not.toMatch(/[\r\n]/);
       expect(wordsOf('bash', q), w).toEqual([w]);
-      // dash (sh here) has no $'…': only the words without a control character are for it
-      if (!/[\u0000-\u001f]/.test(w)) expect(wordsOf('sh', q), w).toEqual([w]);
+      // dash has no $'…' (it read $'a\nb' as the word $a\nb): every word is for it too
+      expect(wordsOf('sh', q), w).toEqual([w]);
+    }
+  });
+
+  it('POSIX: a word ending in a line break (which $( ) would drop) keeps it literally, read back by sh and bash', () => {
+    for (const w of ['ends.bak\n', "it's\n\n", 'a\u0001\n']) {
+      const q = shellWord(w, 'posix');
+      expect(wordsOf('bash', q), JSON.stringify(w)).toEqual([w]);
+      expect(wordsOf('sh', q), JSON.stringify(w)).toEqual([w]);
     }
   });
 
@@ -38,6 +49,12 @@ describe('shellWord', () => {
     expect(shellWord('$env:X,@a', 'powershell')).toBe("'$env:X,@a'");
     expect(shellWord('a\nb$c`"', 'powershell')).toBe('"a`nb`$c```""');
     expect(shellWord('a\u0001', 'powershell')).toBe('"a$([char]0x01)"');
+    // a bare word starting with '-' is a parameter token to PowerShell, split at its first '.' or ':'
+    // (PowerShell issue #6291: -x.bak reached the program as -x and .bak): quoted; flags stay bare
+    expect(shellWord('-x.bak', 'powershell')).toBe("'-x.bak'");
+    expect(shellWord('-C:\\x.bak', 'powershell')).toBe("'-C:\\x.bak'");
+    for (const w of ['--bak', '--stop-at', '-q', '-5']) expect(shellWord(w, 'powershell')).toBe(w);
+    expect(commandLineWith(['dump', '--bak', '-x.bak', '--bak', '-y.bak', 'z.bak'], [{ flag: '--bak', values: ['-x.bak', '-y.bak'] }], (f) => f === '--bak', 'powershell')).toBe("rowback dump --bak '-x.bak' --bak '-y.bak'");
   });
 
   it('the shell by platform: PowerShell on Windows, POSIX elsewhere', () => {
@@ -60,6 +77,23 @@ describe('commandLineWith', () => {
     expect(commandLineWith(['dump', '--bak', 'F', 'G', '--position', '1', '--quiet'], fix(['F']), variadic, 'posix')).toBe('rowback dump --bak F --quiet');
     // a one-value option takes its value whatever it looks like; a variadic one stops at the next option
     expect(commandLineWith(['dump', '--position', '-1', '--bak', 'F', 'G', '-q'], fix(['G'], '1'), variadic, 'posix')).toBe('rowback dump --position 1 --bak G -q');
+  });
+
+  it('the line advised reads back through commander as the options meant: a value starting with `-` given its own flag, a negative number kept in the list', () => {
+    // the options as commander reads words (dump's --bak <files...>, --position <n>, --table <name>)
+    const opts = (words: string[]) => new Command().exitOverride().option('--bak <files...>').option('--position <n>').option('--table <name>').parse(words, { from: 'user' }).opts();
+    const said = (line: string) => wordsOf('sh', line).slice(1);
+    // files named -x.bak and -y.bak, typed each with its own --bak (in one list commander takes -y.bak for an option)
+    const dashed = ['--bak', '-x.bak', '--bak', '-y.bak', '--bak', 'z.bak', '--table', 'T'];
+    const line = commandLineWith(['dump', ...dashed], fix(['-x.bak', '-y.bak']), variadic, 'posix');
+    expect(line).toBe('rowback dump --bak -x.bak --bak -y.bak --table T');
+    expect(opts(said(line).slice(1))).toEqual({ bak: ['-x.bak', '-y.bak'], table: 'T' });
+    // a file named -5 in the list: commander takes a negative number as a value of the list
+    const negative = ['--bak', 'F', '-5', 'G', '--position', '1', '--table', 'T'];
+    expect(opts(negative).bak).toEqual(['F', '-5', 'G']);
+    const kept = commandLineWith(['dump', ...negative], fix(['F', '-5'], '1'), variadic, 'posix');
+    expect(kept).toBe('rowback dump --bak F -5 --position 1 --table T');
+    expect(opts(said(kept).slice(1))).toEqual({ bak: ['F', '-5'], position: '1', table: 'T' });
   });
 
   it('every word quoted for the shell: the line splits back into the command meant', () => {

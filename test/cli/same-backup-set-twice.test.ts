@@ -82,6 +82,13 @@ describeCorpus('one backup set given twice through a copy: refused naming both i
     expect(kept).toContain(`give it once: rowback dump --bak ${rtc('RestoreTimeClean.bak')} '${odd.replace("'", "'\\''")}' --table dbo.steps (file `);
   });
 
+  it('a command holding a password is not given whole (printed, the password and the rest of the line became ***): the options alone, and why', async () => {
+    const out = join(dir, 'rows;Password=hunter2 x.csv');
+    const line = expectOneLineError(await captured('dump', '--bak', F, F, G, '--position', '1,2,2', '--table', 'dbo.steps', '--out', out), 'INPUT_BAD_OPTION');
+    expect(line).not.toContain('hunter2');
+    expect(line).toContain(`give it once: --bak ${F} ${F} --position 1,2 (the whole command is not shown: it holds a password) (file ${G})`);
+  });
+
   it('diff: either side, in its own options\' words', async () => {
     const later = expectOneLineError(await captured('diff', '--bak', rtc('RestoreTimeClean.bak'), '--after-bak', F, F, G, '--after-position', '1,2,2', '--table', 'dbo.steps'), 'INPUT_BAD_OPTION');
     expect(later).toContain(`--after-bak items 2 and 3, ${F} (backup set 2) and ${G} (backup set 2), are the same backup set`);

@@ -46,6 +46,23 @@ describeCorpus('a table named with its database (real files): the refusal names 
     expect(scan.stdout.trim().split('\n')).toHaveLength(13);
   }, 60_000);
 
+  it('dump: a database part naming another database than the backup\'s is said, not dropped (REAL TSQLV4.bak)', async () => {
+    // 'Northwind.Sales.Customers' against TSQLV4.bak was told 'give the table as Sales.Customers': the rows of another database
+    const bak = corpusPath('TSQLV4-compressed/TSQLV4.bak');
+    const other = expectOneLineError(await cli('dump', '--bak', bak, '--table', 'Northwind.Sales.Customers'), 'INPUT_UNKNOWN_TABLE');
+    expect(other).toContain('Northwind.Sales.Customers names the database Northwind, and the tables read are of the database TSQLV4: check that the file given is the one meant (its table of that name is Sales.Customers)');
+    expect(expectOneLineError(await cli('dump', '--bak', bak, '--table', '[TSQLV4].[Sales].[Customers]'), 'INPUT_UNKNOWN_TABLE')).toContain('names a database too: rowback reads the tables of the files or database given, so give the table as Sales.Customers');
+  }, 60_000);
+
+  it('dump --trn (the replay): the table meant is named as dump of the pages names it (REAL RestoreTimeClean)', async () => {
+    // the replay's refusal listed the tables only: no word of the database part or of the index's table
+    const rtc = (f: string) => corpusPath('appveyor-lab', 'RestoreTimeClean', f);
+    const replay = (t: string) => cli('dump', '--bak', rtc('RestoreTimeClean.bak'), '--trn', rtc('RestoreTimeClean_1.trn'), '--stop-at', '2017-06-01T13:03', '--table', t);
+    expect(expectOneLineError(await replay('RestoreTimeClean.dbo.steps'), 'INPUT_UNKNOWN_TABLE')).toContain('RestoreTimeClean.dbo.steps names a database too: rowback reads the tables of the files or database given, so give the table as dbo.steps');
+    expect(expectOneLineError(await replay('dbo.steps.PK_steps'), 'INPUT_UNKNOWN_TABLE')).toContain("dbo.steps.PK_steps is fn_dblog's AllocUnitName form, schema.table.index (an index's allocation unit; an index is no table): give the table as dbo.steps");
+    expect(expectOneLineError(await replay('Other.dbo.steps'), 'INPUT_UNKNOWN_TABLE')).toContain('Other.dbo.steps names the database Other, and the tables read are of the database RestoreTimeClean');
+  }, 60_000);
+
   it("fn_dblog's AllocUnitName of an index (schema.table.index) names its table: dump, scan, log", async () => {
     // dbo.tblDept.PK_tblDept was refused listing the tables only; [dbo].[tblDept].[PK_tblDept]
     // 'names a database too … give the table as tblDept.PK_tblDept'

@@ -85,3 +85,51 @@ describeBrowser("review page: a late answer of a job's notes asked at its openin
     expect(await page.locator('#job-notes-box').isHidden()).toBe(false);
   }, 90_000);
 });
+
+describeBrowser('review page: a late blast radius of a job left and opened again, whose opening failed', () => {
+  let a = 0;
+  let b = 0;
+  const desk = reviewDesk('rowback-e2e-blast-back-', {
+    stage: ({ store }) => {
+      const jobA = store.createJob({ kind: 'files', spec: { ldf: '/evidence/crm.ldf' }, description: 'job A, still scanning', createdBy: 'olga' });
+      a = jobA.id;
+      store.setJobState(a, 'running');
+      store.saveJobTables(a, Object.values(LAYOUTS));
+      store.stageBatch(a, numberedDeletes(4));
+      const jobB = store.createJob({ kind: 'files', spec: { ldf: '/evidence/hr.ldf' }, description: 'job B', createdBy: 'olga' });
+      b = jobB.id;
+      store.saveJobTables(b, Object.values(LAYOUTS));
+      store.stageBatch(b, numberedDeletes(2));
+      store.setJobState(b, 'succeeded');
+    },
+  });
+
+  it("job A's end-of-scan counts, landing after job B's were shown, replace B's under job A", async () => {
+    const { page, base, reviewer, store } = desk;
+    const total = () => page.locator('#blast-total').textContent();
+    const blastOf = (id: number) => (u: URL) => u.pathname === `/api/jobs/${id}/blast-radius`;
+    await signIn(page, base, reviewer);
+    await page.locator(`#job-list li[data-job="${a}"]`).click();
+    await expect.poll(total, { timeout: 15_000 }).toContain('4 pending');
+    // A ends while open: its blast radius asked again (refreshBlast), answered late
+    const undo = await delayOnce(page, blastOf(a), 6_000, { when: 'answer' });
+    const asked = page.waitForRequest((r) => blastOf(a)(new URL(r.url())), { timeout: 15_000 });
+    store.setJobState(a, 'succeeded');
+    await asked;
+    // the reviewer looks at job B (its counts shown), then opens A again: that opening's ask fails
+    await page.locator(`#job-list li[data-job="${b}"]`).click();
+    await expect.poll(total, { timeout: 15_000 }).toContain('2 pending');
+    let failed = false;
+    await page.route(blastOf(a), (route) => {
+      if (failed) return route.fallback();
+      failed = true;
+      return route.abort('failed');
+    });
+    await page.locator(`#job-list li[data-job="${a}"]`).click();
+    await expect.poll(() => failed, { timeout: 15_000 }).toBe(true);
+    // A's end-of-scan answer lands: A's counts, not B's left under job A
+    await expect.poll(total, { timeout: 15_000 }).toContain('4 pending');
+    await undo();
+    expect(await total()).not.toContain('2 pending');
+  }, 90_000);
+});

@@ -4,7 +4,8 @@
  * did not say which file, nor which of its backup sets, the row was read from, though the row carries
  * both (meta.source.position since ce6e1a9b; test/cli/row-source-set-per-file.test.ts). Now the detail
  * shows `kind: FILE (backup set N)` as the CLI names a file and its set, the file alone for a file of
- * one set, the kind alone where no file is known (fn_dblog). Rows: the corpus example lc-nvarchar
+ * one set, the kind alone where no file is known (fn_dblog); a path's bidi and zero-width characters
+ * marked (U+202E drew the path reversed), its markup as text. Rows: the corpus example lc-nvarchar
  * (test/staging/fixtures.ts) with SYNTHETIC values and sources. No chromium: a FAILURE under CI=true,
  * a loud skip elsewhere.
  */
@@ -23,6 +24,8 @@ const SOURCES: Array<[LogRecordSource, string]> = [
   [{ kind: 'trn', file: '/evidence/CRM_log.trn', position: 1, offset: 8192 }, 'trn: /evidence/CRM_log.trn (backup set 1)'],
   [{ kind: 'bak', file: '/evidence/CRM_diff.bak' }, 'bak: /evidence/CRM_diff.bak'],
   [{ kind: 'fn_dblog' }, 'fn_dblog'],
+  // a path holding a bidi override, a zero-width space and markup: text, each invisible character marked (U+…)
+  [{ kind: 'bak', file: '/evidence/<b>x</b>\u202Ekab.lluf\u200B.bak' }, 'bak: /evidence/<b>x</b>U+202Ekab.llufU+200B.bak'],
 ];
 
 describeBrowser('review page: a row read from a file of several backup sets names the file and its set', () => {
@@ -42,6 +45,9 @@ describeBrowser('review page: a row read from a file of several backup sets name
       await expect.poll(() => page.locator('#detail-title').textContent()).toContain(`Row #${i + 1} `);
       const source = page.locator('#detail-meta tr').filter({ has: page.locator('td:first-child', { hasText: /^source$/ }) });
       expect(await source.locator('td').nth(1).textContent()).toBe(shown);
+      // never HTML: no element from the path's text, one marker per invisible character
+      expect(await source.locator('td b').count()).toBe(0);
+      expect(await source.locator('td span.cc').count()).toBe((shown.match(/U\+20/g) ?? []).length);
     }
   }, 60_000);
 });

@@ -281,7 +281,7 @@ async function dumpTables(opts: DumpOptions, stdout: Writable, stderr: Writable,
           const why = damage.length
             ? `; the file's catalog is damaged (${catalogDamageSubject(damage)}), so ${name} may be in it, unnamed: read an undamaged copy (a backup)`
             : '';
-          throw new InputError('INPUT_UNKNOWN_TABLE', `table ${name} is not ${damage.length ? 'named ' : ''}in ${file}; known tables: ${names.join(', ') || '(none)'}${why}${unknownTableHint(name, names)}`, { table: name, file });
+          throw new InputError('INPUT_UNKNOWN_TABLE', `table ${name} is not ${damage.length ? 'named ' : ''}in ${file}; known tables: ${names.join(', ') || '(none)'}${why}${unknownTableHint(name, names, md.database?.name)}`, { table: name, file });
         }
         const qualified = stagedTableName(table.layout);
         if (table.layout.unreadable) {

@@ -96,9 +96,15 @@ export function findTableName(names: Iterable<string>, wanted: string): string |
  * - a one- or two-part name (`Customers`, read as `dbo.Customers`) whose table name tables of other
  *   schemas have (any letter case): a name without a schema is looked for in dbo only, as SQL Server
  *   resolves it for a user whose default schema is dbo (Microsoft, "Transact-SQL syntax conventions").
+ * `database`, when given, is the name of the database the tables were read from (the data file's
+ * boot page, dbi_dbname): a database part naming another database (`Other.dbo.steps` against
+ * RestoreTimeClean.bak) is said to be another, not dropped as a part rowback does not read: a DBA
+ * holding the wrong file was told 'give the table as dbo.steps' and got another database's rows.
+ * Database names compared in any letter case (a server's default collation is case-insensitive); a
+ * database named by its file's path (attached by AttachDbFilename) is compared with nothing.
  * Call it only after findTableName found nothing. Pure; never throws.
  */
-export function unknownTableHint(wanted: string, names: Iterable<string>): string {
+export function unknownTableHint(wanted: string, names: Iterable<string>, database?: string | null): string {
   const list = [...names];
   let parts: string[];
   try {
@@ -125,6 +131,12 @@ export function unknownTableHint(wanted: string, names: Iterable<string>): strin
     }
     if (found !== undefined && unit !== undefined && found !== unit) {
       return `; ${wanted.trim()} read as database.schema.table names ${found}, read as fn_dblog's AllocUnitName (schema.table.index) ${unit}: give the one meant as a one- or two-part name`;
+    }
+    const named = parts[parts.length - 3];
+    // a database attached by its file (LocalDB's AttachDbFilename) is named by its path
+    // (Database1.mdf's boot page: F:\…\APP_DATA\DATABASE1.MDF), which no DBA types: no claim then
+    if (found !== undefined && database && !/[\\/]/.test(database) && named && named.toLowerCase() !== database.toLowerCase()) {
+      return `; ${wanted.trim()} names the database ${named}, and the tables read are of the database ${database}: check that the file given is the one meant (its table of that name is ${found})`;
     }
     if (found !== undefined) {
       return `; ${wanted.trim()} names a ${parts.length === 4 ? 'server and a ' : ''}database too: rowback reads the tables of the files or database given, so give the table as ${found}`;

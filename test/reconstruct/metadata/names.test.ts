@@ -94,6 +94,18 @@ describe('unknownTableHint', () => {
     expect(unknownTableHint(wanted, tables)).toBe(hint);
   });
 
+  it('a database part naming another database than the tables were read from: said, not dropped (the file may be the wrong one)', () => {
+    // Other.Sales.Customers against TSQLV4's tables was told 'give the table as Sales.Customers', another database's rows
+    const other = '; Other.Sales.Customers names the database Other, and the tables read are of the database TSQLV4: check that the file given is the one meant (its table of that name is Sales.Customers)';
+    expect(unknownTableHint('Other.Sales.Customers', tables, 'TSQLV4')).toBe(other);
+    expect(unknownTableHint('[S].[Other].[dbo].[Orders]', tables, 'TSQLV4')).toContain('names the database Other, and the tables read are of the database TSQLV4');
+    // its own database, in any letter case, or none known: the database part is dropped as before
+    expect(unknownTableHint('tsqlv4.Sales.Customers', tables, 'TSQLV4')).toBe('; tsqlv4.Sales.Customers names a database too: rowback reads the tables of the files or database given, so give the table as Sales.Customers');
+    expect(unknownTableHint('Other.Sales.Customers', tables)).toContain('names a database too');
+    // a database attached by its file is named by its path (REAL AngularJs_CRUD Database1.mdf's boot page): no claim
+    expect(unknownTableHint('Database1.Sales.Customers', tables, 'F:\\MVC LEARNNG\\APP_DATA\\DATABASE1.MDF')).toContain('names a database too');
+  });
+
   it('both readings of three parts name a table: both said, neither picked', () => {
     expect(unknownTableHint('Sales.dbo.Orders', [...tables, 'Sales.dbo'])).toBe("; Sales.dbo.Orders read as database.schema.table names dbo.Orders, read as fn_dblog's AllocUnitName (schema.table.index) Sales.dbo: give the one meant as a one- or two-part name");
   });
