@@ -158,6 +158,13 @@ export interface RecoverySource {
    * A database user name, not a server login; null when no principal has the SID.
    */
   databasePrincipalOf?(sid: Uint8Array): { name: string; type: string } | null;
+  /**
+   * Optional: the name of the database whose tables metadata() gives (a data file's or backup's boot
+   * page, dbi_dbname; a live source's database), after metadata() ran; null when not known. A
+   * `--table` naming another database (`Northwind.dbo.Customers` against TSQLV4's files) is said to
+   * (names.ts unknownTableHint), not advised as `dbo.Customers`.
+   */
+  databaseName?(): string | null;
   close(): Promise<void>;
 }
 
@@ -282,13 +289,14 @@ export function isUndecodedRowOp(s: SkippedItem): boolean {
 /**
  * The INPUT_UNKNOWN_TABLE message for a table the metadata does not name: with a damaged catalog
  * (`catalogDamage(skipped)`), 'is not in the metadata; known tables: (none)' was untrue — the
- * table may be there, named on the pages that were lost.
+ * table may be there, named on the pages that were lost. `database`: the name of the database read
+ * (RecoverySource.databaseName), so a database part naming another one is said (unknownTableHint).
  */
-export function unknownTableMessage(table: string, known: string[], skipped: SkippedItem[]): string {
+export function unknownTableMessage(table: string, known: string[], skipped: SkippedItem[], database?: string | null): string {
   const damage = catalogDamage(skipped);
   return damage.length
-    ? `table ${table} is not named in the metadata; known tables: ${known.join(', ') || '(none)'}; the catalog is damaged (${catalogDamageSubject(damage)}), so ${table} may be there, unnamed: read an undamaged copy (a backup), or give the table with --ddl/--schema${unknownTableHint(table, known)}`
-    : `table ${table} is not in the metadata; known tables: ${known.join(', ') || '(none)'}${unknownTableHint(table, known)}`;
+    ? `table ${table} is not named in the metadata; known tables: ${known.join(', ') || '(none)'}; the catalog is damaged (${catalogDamageSubject(damage)}), so ${table} may be there, unnamed: read an undamaged copy (a backup), or give the table with --ddl/--schema${unknownTableHint(table, known, database)}`
+    : `table ${table} is not in the metadata; known tables: ${known.join(', ') || '(none)'}${unknownTableHint(table, known, database)}`;
 }
 
 /** The skipped items that mean the log was not read whole (see LOG_LOSS_CODES). */

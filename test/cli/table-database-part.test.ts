@@ -54,6 +54,19 @@ describeCorpus('a table named with its database (real files): the refusal names 
     expect(expectOneLineError(await cli('dump', '--bak', bak, '--table', '[TSQLV4].[Sales].[Customers]'), 'INPUT_UNKNOWN_TABLE')).toContain('names a database too: rowback reads the tables of the files or database given, so give the table as Sales.Customers');
   }, 60_000);
 
+  it('scan and log: a database part naming another database than the files\' is said too (REAL TSQLV4.bak, RestoreTimeClean); they advised dropping it', async () => {
+    const bak = corpusPath('TSQLV4-compressed/TSQLV4.bak');
+    const other = 'Northwind.Sales.Customers names the database Northwind, and the tables read are of the database TSQLV4: check that the file given is the one meant (its table of that name is Sales.Customers)';
+    expect(expectOneLineError(await cli('scan', '--bak', bak, '--table', 'Northwind.Sales.Customers'), 'INPUT_UNKNOWN_TABLE')).toContain(other);
+    // its own name (any letter case): the part is dropped, as before
+    expect(expectOneLineError(await cli('scan', '--bak', bak, '--table', 'tsqlv4.Sales.Customers'), 'INPUT_UNKNOWN_TABLE')).toContain('names a database too: rowback reads the tables of the files or database given, so give the table as Sales.Customers');
+    const rtc = (f: string) => corpusPath('appveyor-lab', 'RestoreTimeClean', f);
+    const log = expectOneLineError(await cli('log', rtc('RestoreTimeClean_1.trn'), '--bak', rtc('RestoreTimeClean.bak'), '--table', 'Other.dbo.steps'), 'INPUT_UNKNOWN_TABLE');
+    expect(log).toContain('Other.dbo.steps names the database Other, and the tables read are of the database RestoreTimeClean: check that the file given is the one meant (its table of that name is dbo.steps)');
+    // a database attached by its file names itself by its path (Database1.mdf): no claim of another database
+    expect(expectOneLineError(await cli('scan', '--mdf', mdf(), '--ldf', ldf(), '--table', 'CRM.dbo.tblDept'), 'INPUT_UNKNOWN_TABLE')).toContain(meant);
+  }, 60_000);
+
   it('dump --trn (the replay): the table meant is named as dump of the pages names it (REAL RestoreTimeClean)', async () => {
     // the replay's refusal listed the tables only: no word of the database part or of the index's table
     const rtc = (f: string) => corpusPath('appveyor-lab', 'RestoreTimeClean', f);
@@ -125,6 +138,10 @@ describeCorpus('a table named with its database (real files): the refusal names 
       const n = await t.app.inject({ method: 'POST', url: '/api/jobs', headers: bearer(t.tokens.operator), payload: { kind: 'files', mdf: mdf(), ldf: ldf(), tables: ['[Database1].[dbo].[Nope]'] } });
       expect([n.statusCode, n.json().code], n.body).toEqual([400, 'INPUT_UNKNOWN_TABLE']);
       expect(n.json().message).toContain('would be dbo.Nope or Database1.dbo, neither of which is among the tables read');
+      // another database's name against a backup: said, not advised away
+      const o = await t.app.inject({ method: 'POST', url: '/api/jobs', headers: bearer(t.tokens.operator), payload: { kind: 'files', bak: [corpusPath('appveyor-lab', 'RestoreTimeClean', 'RestoreTimeClean.bak')], trn: [corpusPath('appveyor-lab', 'RestoreTimeClean', 'RestoreTimeClean_1.trn')], tables: ['Other.dbo.steps'] } });
+      expect([o.statusCode, o.json().code], o.body).toEqual([400, 'INPUT_UNKNOWN_TABLE']);
+      expect(o.json().message).toContain('Other.dbo.steps names the database Other, and the tables read are of the database RestoreTimeClean');
       expect(t.store.listJobs({ limit: 10 })).toHaveLength(0);
     }, 60_000);
   });

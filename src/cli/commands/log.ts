@@ -242,7 +242,7 @@ function tableLine(values: Array<string | number | null>, withNames: boolean, na
   return parts.join(' ').trimEnd() + '\n';
 }
 
-async function loadNames(opts: LogOptions, bakPosition: number | undefined): Promise<{ tables: TableLayout[]; dbiVersion: number | null; skipped?: SkippedItem[]; identity?: CatalogIdentity | null; checkpointLsn?: string; cutShortNotes?: string[] } | null> {
+async function loadNames(opts: LogOptions, bakPosition: number | undefined): Promise<{ tables: TableLayout[]; dbiVersion: number | null; skipped?: SkippedItem[]; identity?: CatalogIdentity | null; checkpointLsn?: string; cutShortNotes?: string[]; databaseName?: string | null } | null> {
   const given = [opts.mdf && '--mdf', opts.bak && '--bak', opts.schema && '--schema'].filter(Boolean);
   if (given.length > 1) throw new InputError('INPUT_BAD_OPTION', `give one of --mdf, --bak, --schema, not ${given.join(' and ')}`);
   if (opts.schema) {
@@ -266,7 +266,7 @@ async function loadNames(opts: LogOptions, bakPosition: number | undefined): Pro
   try {
     const m = meta.readDataFileMetadata(pages);
     // a data file cut short where the catalog does not reach: a note, as scan and dump say it
-    return { tables: m.partitionLayouts, dbiVersion: m.database?.version ?? null, skipped: m.skipped, checkpointLsn: m.database?.checkpointLsn, cutShortNotes: pages.cutShortNotes?.() ?? [] };
+    return { tables: m.partitionLayouts, dbiVersion: m.database?.version ?? null, skipped: m.skipped, checkpointLsn: m.database?.checkpointLsn, cutShortNotes: pages.cutShortNotes?.() ?? [], databaseName: m.database?.name ?? null };
   } finally {
     pages.close();
   }
@@ -860,7 +860,7 @@ async function logRecords(files: string[], opts: LogOptions, interrupt: Interrup
       const exact = findTableName(new Set(meta.tables.map((x) => stagedTableName(x))), t);
       const hits = exact === undefined ? [] : meta.tables.filter((x) => stagedTableName(x) === exact);
       if (hits.length === 0) {
-        throw new InputError('INPUT_UNKNOWN_TABLE', unknownTableMessage(t, [...new Set(meta.tables.map((x) => `${x.schema}.${x.name}`))], meta.skipped ?? []), { table: t });
+        throw new InputError('INPUT_UNKNOWN_TABLE', unknownTableMessage(t, [...new Set(meta.tables.map((x) => `${x.schema}.${x.name}`))], meta.skipped ?? [], meta.databaseName), { table: t });
       }
       // read in dbo while other schemas have a table of that name, for a name typed without its
       // schema (names.ts otherSchemasNote, as dump and scan say it): `log --table Employees` on

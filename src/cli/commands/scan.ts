@@ -243,7 +243,7 @@ export async function runScan(opts: ScanOptions): Promise<void> {
     for (const t of opts.table) {
       const found = catalog.byName(t);
       if (!found) {
-        throw new InputError('INPUT_UNKNOWN_TABLE', unknownTableMessage(t, catalog.tables().map((x) => `${x.schema}.${x.name}`), source.skipped()), { table: t });
+        throw new InputError('INPUT_UNKNOWN_TABLE', unknownTableMessage(t, catalog.tables().map((x) => `${x.schema}.${x.name}`), source.skipped(), source.databaseName?.()), { table: t });
       }
       // read in dbo while other schemas have a table of that name: said (names.ts otherSchemasNote),
       // when the name was typed without its schema (`--table dbo.Employees` asked for dbo's exactly)

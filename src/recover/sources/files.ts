@@ -270,7 +270,7 @@ export interface LogReadEnd {
 
 /** The part of src/datafile this source needs, loaded when metadata is first asked for. */
 interface DatafileApi {
-  readDataFileMetadata(source: PageSource): { tables: TableLayout[]; partitionLayouts: TableLayout[]; otherAllocUnits?: ReadonlySet<string>; skipped?: SkippedItem[]; warnings?: string[]; database?: { version: number; checkpointLsn?: string; created?: string | null; collation?: string | null; collationId?: number }; principals?: Array<{ name: string; type: string; sid: string | null }> | null };
+  readDataFileMetadata(source: PageSource): { tables: TableLayout[]; partitionLayouts: TableLayout[]; otherAllocUnits?: ReadonlySet<string>; skipped?: SkippedItem[]; warnings?: string[]; database?: { name?: string; version: number; checkpointLsn?: string; created?: string | null; collation?: string | null; collationId?: number }; principals?: Array<{ name: string; type: string; sid: string | null }> | null };
   /** The .mdf and its .ndf files as one page source (open-data-files.ts). */
   openDataFiles(paths: string[]): PageSource;
   /** Off-row values of logged row images from the pages (table-rows.ts). */
@@ -315,6 +315,8 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
    * skipped block, and the 3 aspnet_SchemaVersions rows it inserts decode to the values on the pages.
    */
   let dbiVersion: number | null = null;
+  /** The data file's or backup's database name (boot page dbi_dbname: RecoverySource.databaseName); null before metadata() or with no data file. */
+  let databaseName: string | null = null;
   let databaseCreated: string | null = null;
   let databaseCollation: string | null = null;
   let databaseCollationId: number | null = null;
@@ -1245,6 +1247,7 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
       lobs = api.lobResolver(pageSource);
       const meta = api.readDataFileMetadata(pageSource);
       dbiVersion = meta.database?.version ?? null;
+      databaseName = meta.database?.name ?? null;
       databaseCreated = meta.database?.created ?? null;
       databaseCollation = meta.database?.collation ?? null;
       databaseCollationId = meta.database?.collationId ?? null;
@@ -1393,6 +1396,9 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
     skipped: () => {
       const all = cutLogStreams.size ? [...skipped, ...cutLogStreams.values()] : skipped;
       return chainGaps.length ? [...chainGaps.map((g) => g.item), ...all] : all;
+    },
+    databaseName(): string | null {
+      return databaseName;
     },
     databasePrincipalOf(sid: Uint8Array): { name: string; type: string } | null {
       if (principals.size === 0) return null;

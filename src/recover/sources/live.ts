@@ -255,7 +255,7 @@ export class LiveSource implements RecoverySource {
     const named: TableLayout[] = [];
     for (const t of filter.tables ?? []) {
       const layout = catalog.byName(t);
-      if (!layout) throw new InputError('INPUT_UNKNOWN_TABLE', `table ${t} is not in ${catalogOverride ? 'the table metadata given' : this.o.database}${unknownTableHint(t, catalog.tables().map(stagedTableName))}`, { table: t });
+      if (!layout) throw new InputError('INPUT_UNKNOWN_TABLE', `table ${t} is not in ${catalogOverride ? 'the table metadata given' : this.o.database}${unknownTableHint(t, catalog.tables().map(stagedTableName), catalogOverride ? null : this.o.database)}`, { table: t });
       chosen.push(layout);
       named.push(own.byName(t) ?? layout);
     }
