@@ -55,5 +55,5 @@ it('a table whose name holds a dot is not the table before the dot: [dbo].[Users
   expect(r.stderr).toBe('');
   const a = await cli('decode', '--ddl', dotted, '--table', 'dbo.Users.Archive', '--hex', ROW);
   expect(a.code, a.stderr).toBe(0);
-  expect(a.stderr).toBe("rowback decode: note: --ddl: 1 char/varchar/text column(s) without COLLATE (dbo.Users.Archive.Name) are read as SQL_Latin1_General_CP1_CI_AS (code page 1252), assumed as the database's default collation; if it is another, give it with --collation\n");
+  expect(a.stderr).toBe("rowback decode: note: --ddl: 1 char/varchar/text column(s) without COLLATE (dbo.[Users.Archive].Name) are read as SQL_Latin1_General_CP1_CI_AS (code page 1252), assumed as the database's default collation; if it is another, give it with --collation\n");
 });
