@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import { Readable } from 'node:stream';
 import { headersOnly, isHead } from '../head.js';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
@@ -218,8 +218,7 @@ export default async function reinsertRoutes(fastify: FastifyInstance, opts: { t
     // rewrites its undo), pieces streamed as read, never joined (an undo past V8's string length)
     const { snap, shown, bytes } = runTexts(req.params.runId, role);
     try {
-      if (bytes.script !== null) reply.header('x-rowback-script-bytes', String(bytes.script));
-      if (bytes.undo !== null) reply.header('x-rowback-undo-script-bytes', String(bytes.undo));
+      scriptSizeHeaders(reply, bytes);
       // HEAD: the headers, no piece read (fastify's HEAD ran this handler and read the whole stream
       // only to throw it away: a 500 MB script read from the staging file for a HEAD)
       if (isHead(req)) {
@@ -261,8 +260,7 @@ export default async function reinsertRoutes(fastify: FastifyInstance, opts: { t
       if (text === null) {
         throw new StagingError('STAGING_RUN_TEXT_NOT_FOUND', `re-insert run ${runId} has no ${kind === 'undo' ? 'undo script' : 'script'}${kind === 'undo' ? ' (a real run\'s undo script is written when the run ends: GET /api/reinsert-runs/' + runId + ')' : ''}`);
       }
-      if (bytes.script !== null) reply.header('x-rowback-script-bytes', String(bytes.script));
-      if (bytes.undo !== null) reply.header('x-rowback-undo-script-bytes', String(bytes.undo));
+      scriptSizeHeaders(reply, bytes);
       reply.header('content-disposition', `attachment; filename="rowback-run-${runId}${kind === 'undo' ? '-undo' : ''}.sql"`);
       // its size, when the text sent is the text kept (nothing hidden in it)
       const length = swaps.length ? null : size;
@@ -289,4 +287,14 @@ export default async function reinsertRoutes(fastify: FastifyInstance, opts: { t
     req.log.info({ runId: run.id, jobId: run.jobId, targetName: req.body.targetName }, 're-insert resumed');
     return reply.code(202).send(run);
   });
+}
+
+/**
+ * The sizes of a run's texts as kept, in UTF-8 bytes, as the headers x-rowback-script-bytes and
+ * x-rowback-undo-script-bytes (each left out when its text is not written): both script routes give
+ * them, GET and HEAD alike.
+ */
+function scriptSizeHeaders(reply: FastifyReply, bytes: { script: number | null; undo: number | null }): void {
+  if (bytes.script !== null) reply.header('x-rowback-script-bytes', String(bytes.script));
+  if (bytes.undo !== null) reply.header('x-rowback-undo-script-bytes', String(bytes.undo));
 }
