@@ -95,7 +95,7 @@ process.stdout.write(
     `  time:      ${secs.toFixed(3)} s\n` +
     `  rows/s:    ${Math.round(ROWS / secs).toLocaleString('en-US')} wall-clock, ${Math.round(ROWS / cpuSecs).toLocaleString('en-US')} per CPU-second (${cpuSecs.toFixed(3)} s CPU; the machine may be shared)\n` +
     `  MB/s:      ${(total / 1e6 / secs).toFixed(1)}\n` +
-    `  peak RSS:  ${(rss / 1024).toFixed(1)} MB\n` +
+    `  peak RSS:  ${(rss / 1024).toFixed(1)} MiB\n` +
     `  checksum:  ${checksum}\n`,
 );
 }

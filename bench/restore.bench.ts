@@ -105,7 +105,7 @@ if (process.argv[2] === '--child') {
     process.stdout.write(
       `  ${name}: ${mb.toFixed(2)} MB in ${files.length} files, ${rep.rows} rows\n` +
         `    replay ${rep.median.toFixed(1)} ms (${mbps(rep.median).toFixed(1)} MB/s; first run ${rep.first.toFixed(0)} ms), sha256 ${sha.median.toFixed(2)} ms (${mbps(sha.median).toFixed(0)} MB/s): throughput ${(mbps(rep.median) / mbps(sha.median)).toFixed(3)}× sha256\n` +
-        `    peak RSS replay ${(rep.maxRssKb / 1024).toFixed(0)} MB, sha256 ${(sha.maxRssKb / 1024).toFixed(0)} MB: ${(rep.maxRssKb / sha.maxRssKb).toFixed(2)}× sha256\n`,
+        `    peak RSS replay ${(rep.maxRssKb / 1024).toFixed(0)} MiB, sha256 ${(sha.maxRssKb / 1024).toFixed(0)} MiB: ${(rep.maxRssKb / sha.maxRssKb).toFixed(2)}× sha256\n`,
     );
   }
   process.stdout.write(`several tables: one pass over the chain vs each table replayed on its own (median of ${REPS - 1} runs after the first)\n`);
@@ -114,7 +114,7 @@ if (process.argv[2] === '--child') {
     const each = run('per-table', name);
     process.stdout.write(
       `  ${name}: ${one.rows} rows (${each.rows} per table)\n` +
-        `    one pass ${one.median.toFixed(1)} ms, per table ${each.median.toFixed(1)} ms: ${(one.median / each.median).toFixed(2)}× the time; peak RSS ${(one.maxRssKb / 1024).toFixed(0)} MB vs ${(each.maxRssKb / 1024).toFixed(0)} MB\n`,
+        `    one pass ${one.median.toFixed(1)} ms, per table ${each.median.toFixed(1)} ms: ${(one.median / each.median).toFixed(2)}× the time; peak RSS ${(one.maxRssKb / 1024).toFixed(0)} MiB vs ${(each.maxRssKb / 1024).toFixed(0)} MB\n`,
     );
   }
 }

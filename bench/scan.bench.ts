@@ -29,7 +29,7 @@ async function bench(label: string, bytesPerRun: number, run: () => Promise<numb
   }
   const s = Number(process.hrtime.bigint() - started) / 1e9;
   const mb = (bytesPerRun * runs) / 1048576;
-  console.log(`${label.padEnd(44)} ${(mb / s).toFixed(1).padStart(7)} MB/s  ${Math.round(records / s).toString().padStart(9)} records/s  (${runs} runs, ${s.toFixed(2)} s)`);
+  console.log(`${label.padEnd(44)} ${(mb / s).toFixed(1).padStart(7)} MiB/s  ${Math.round(records / s).toString().padStart(9)} records/s  (${runs} runs, ${s.toFixed(2)} s)`);
 }
 
 const baselineRss = process.memoryUsage().rss;
@@ -93,10 +93,10 @@ if (!corpusAvailable) {
     rssPeak = Math.max(rssPeak, process.memoryUsage().rss);
     p.close();
   });
-  console.log(`${'sha256 of TSQLV4.bak (same bytes)'.padEnd(44)} ${sha.toFixed(1).padStart(7)} MB/s`);
-  console.log(`${'compressed .bak: read whole MTF stream'.padEnd(44)} ${readAll.toFixed(1).padStart(7)} MB/s on disk (${((readAll * streamSize) / onDisk).toFixed(1)} MB/s decompressed), ${(readAll / sha).toFixed(3)} × sha256`);
-  console.log(`${'compressed .bak: page index'.padEnd(44)} ${index.toFixed(1).padStart(7)} MB/s on disk, ${(index / sha).toFixed(3)} × sha256`);
-  console.log(`compressed .bak: RSS ${(rssBefore / 1048576).toFixed(1)} MB before, ${(rssPeak / 1048576).toFixed(1)} MB at most while reading (file ${(onDisk / 1048576).toFixed(2)} MB, stream ${(streamSize / 1048576).toFixed(2)} MB)`);
+  console.log(`${'sha256 of TSQLV4.bak (same bytes)'.padEnd(44)} ${sha.toFixed(1).padStart(7)} MiB/s`);
+  console.log(`${'compressed .bak: read whole MTF stream'.padEnd(44)} ${readAll.toFixed(1).padStart(7)} MiB/s on disk (${((readAll * streamSize) / onDisk).toFixed(1)} MiB/s decompressed), ${(readAll / sha).toFixed(3)} × sha256`);
+  console.log(`${'compressed .bak: page index'.padEnd(44)} ${index.toFixed(1).padStart(7)} MiB/s on disk, ${(index / sha).toFixed(3)} × sha256`);
+  console.log(`compressed .bak: RSS ${(rssBefore / 1048576).toFixed(1)} MiB before, ${(rssPeak / 1048576).toFixed(1)} MiB at most while reading (file ${(onDisk / 1048576).toFixed(2)} MiB, stream ${(streamSize / 1048576).toFixed(2)} MiB)`);
   // maxRSS includes the runtime and the TypeScript loader; the RSS before any scan is printed for comparison.
-  console.log(`peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(1)} MB (RSS before the scans: ${(baselineRss / 1048576).toFixed(1)} MB)`);
+  console.log(`peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(1)} MiB (RSS before the scans: ${(baselineRss / 1048576).toFixed(1)} MiB)`);
 }

@@ -55,8 +55,8 @@ try {
     updateShare,
     ...(bigTxn ? { rowsPerTxn: () => 1e12, concurrency: 1, rollbackShare: 0, finishAtEnd: true } : {}),
   }, { allocUnitId: AU, vlfSize: 64 * 1024 * 1024 });
-  if (chain) console.log(`SYNTHETIC log backups: ${chain.backups.length} .trn files of ~${trnMb} MB of log each, ${(chain.backups.reduce((n, b) => n + statSync(b.file).size, 0) / 1048576).toFixed(0)} MB in all, holding the same records as the .ldf`);
-  console.log(`SYNTHETIC log: ${(w.bytes / 1048576).toFixed(0)} MB, ${Number.isNaN(w.transactions) ? `kept from an earlier run (${file})` : `${w.transactions} transactions${updateShare ? `, ${Math.round(updateShare * 100)} % of them update work` : ''}`}, written in ${((Date.now() - t0) / 1000).toFixed(1)} s${bigTxn ? ' (one transaction deleting every row, committed at the end: the scan holds it, spills it to disk, and reads it back at the commit)' : ''}`);
+  if (chain) console.log(`SYNTHETIC log backups: ${chain.backups.length} .trn files of ~${trnMb} MiB of log each, ${(chain.backups.reduce((n, b) => n + statSync(b.file).size, 0) / 1048576).toFixed(0)} MiB in all, holding the same records as the .ldf`);
+  console.log(`SYNTHETIC log: ${(w.bytes / 1048576).toFixed(0)} MiB, ${Number.isNaN(w.transactions) ? `kept from an earlier run (${file})` : `${w.transactions} transactions${updateShare ? `, ${Math.round(updateShare * 100)} % of them update work` : ''}`}, written in ${((Date.now() - t0) / 1000).toFixed(1)} s${bigTxn ? ' (one transaction deleting every row, committed at the end: the scan holds it, spills it to disk, and reads it back at the commit)' : ''}`);
 
   const sha = async (files: string[]) => {
     const t = Date.now();
@@ -94,17 +94,17 @@ try {
   const mb = w.bytes / 1048576;
   const line = (label: string, r: { s: number; rows: number; output: string; rowsHash: string }, ref = shaS, bytes = mb) => {
     // A scan that found nothing measured nothing (a log smaller than one of the writer's VLFs holds no finished transaction).
-    if (r.rows === 0) throw new Error(`${label}: no rows in the SYNTHETIC log (${bytes.toFixed(0)} MB; give ROWBACK_BENCH_GB of at least 0.1): nothing measured`);
-    console.log(`${label.padEnd(38)} ${(bytes / r.s).toFixed(0).padStart(6)} MB/s  ${Math.round(r.rows / r.s).toString().padStart(8)} rows/s  ${(ref / r.s).toFixed(3)} × sha256  (${r.rows} rows, output sha256 ${r.output}…, rows without their source ${r.rowsHash}…)`);
+    if (r.rows === 0) throw new Error(`${label}: no rows in the SYNTHETIC log (${bytes.toFixed(0)} MiB; give ROWBACK_BENCH_GB of at least 0.1): nothing measured`);
+    console.log(`${label.padEnd(38)} ${(bytes / r.s).toFixed(0).padStart(6)} MiB/s  ${Math.round(r.rows / r.s).toString().padStart(8)} rows/s  ${(ref / r.s).toFixed(3)} × sha256  (${r.rows} rows, output sha256 ${r.output}…, rows without their source ${r.rowsHash}…)`);
   };
-  console.log(`sha256 of the file (reference)        ${(mb / shaS).toFixed(0).padStart(6)} MB/s`);
+  console.log(`sha256 of the file (reference)        ${(mb / shaS).toFixed(0).padStart(6)} MiB/s`);
   const ldfRun = await scanWith({ withMetadata, recoverRows, openFileSource, createRowWriter });
   line(`scan → committed deletes → NDJSON${threads > 1 ? ` (--threads ${threads})` : ''}`, ldfRun);
   if (chain) {
     const files = chain.backups.map((b) => b.file);
     const trnMbAll = files.reduce((n, f) => n + statSync(f).size, 0) / 1048576;
     const trnSha = await sha(files);
-    console.log(`sha256 of the ${files.length} .trn files (reference) ${(trnMbAll / trnSha).toFixed(0).padStart(6)} MB/s`);
+    console.log(`sha256 of the ${files.length} .trn files (reference) ${(trnMbAll / trnSha).toFixed(0).padStart(6)} MiB/s`);
     const trnRun = await scanWith({ withMetadata, recoverRows, openFileSource, createRowWriter }, { trn: files });
     line(`same records as a .trn chain${threads > 1 ? ` (--threads ${threads})` : ''}`, trnRun, trnSha, trnMbAll);
     console.log(`chain ÷ .ldf: ${(ldfRun.s / trnRun.s).toFixed(2)} × the .ldf's rate (wall time ${ldfRun.s.toFixed(1)} s vs ${trnRun.s.toFixed(1)} s); rows ${trnRun.rowsHash === ldfRun.rowsHash && trnRun.rows === ldfRun.rows ? 'identical' : 'DIFFERENT (a bug)'} but for their source (file, offset)`);
@@ -121,7 +121,7 @@ try {
     } as Api;
     line(`same scan, ${before}`, await scanWith(api));
   }
-  console.log(`peak RSS during the scan ${(peak / 1048576).toFixed(0)} MB (before it: ${(rssBefore / 1048576).toFixed(0)} MB)`);
+  console.log(`peak RSS during the scan ${(peak / 1048576).toFixed(0)} MiB (before it: ${(rssBefore / 1048576).toFixed(0)} MiB)`);
 } finally {
   clearInterval(sample);
   rmSync(dir, { recursive: true, force: true });
