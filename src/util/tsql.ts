@@ -30,19 +30,58 @@ function bracketed(identifier: string): string {
 }
 
 /**
- * A regular identifier of T-SQL (Microsoft, "Database identifiers"): a letter or `_` first, then
- * letters, decimal digits, `@`, `$`, `#` or `_`. Reserved words are not told apart.
+ * The shape of a regular identifier of T-SQL (Microsoft, "Database identifiers"): a letter or `_`
+ * first, then letters, decimal digits, `@`, `$`, `#` or `_`. A reserved keyword has this shape and
+ * is still no regular identifier (RESERVED_KEYWORDS).
  */
 const REGULAR_IDENTIFIER = /^[\p{L}_][\p{L}\p{Nd}_@$#]*$/u;
 
 /**
+ * SQL Server's reserved keywords, upper case (Microsoft Learn, "Reserved Keywords (Transact-SQL)",
+ * https://learn.microsoft.com/sql/t-sql/language-elements/reserved-keywords-transact-sql: the list of
+ * SQL Server and Azure Synapse Analytics; its `WITHIN GROUP` holds a space, which brackets a name
+ * anyway). A name that is one of them, in any letter case, can be used only as a delimited
+ * identifier: `SELECT Order FROM dbo.User` does not parse, `SELECT [Order] FROM dbo.[User]` does.
+ * The ODBC and future keywords the page lists too are not reserved by SQL Server and are left out.
+ */
+const RESERVED_KEYWORDS: ReadonlySet<string> = new Set(
+  (
+    'ADD ALL ALTER AND ANY AS ASC AUTHORIZATION BACKUP BEGIN BETWEEN BREAK BROWSE BULK BY CASCADE CASE ' +
+    'CHECK CHECKPOINT CLOSE CLUSTERED COALESCE COLLATE COLUMN COMMIT COMPUTE CONSTRAINT CONTAINS ' +
+    'CONTAINSTABLE CONTINUE CONVERT CREATE CROSS CURRENT CURRENT_DATE CURRENT_TIME CURRENT_TIMESTAMP ' +
+    'CURRENT_USER CURSOR DATABASE DBCC DEALLOCATE DECLARE DEFAULT DELETE DENY DESC DISK DISTINCT ' +
+    'DISTRIBUTED DOUBLE DROP DUMP ELSE END ERRLVL ESCAPE EXCEPT EXEC EXECUTE EXISTS EXIT EXTERNAL FETCH ' +
+    'FILE FILLFACTOR FOR FOREIGN FREETEXT FREETEXTTABLE FROM FULL FUNCTION GOTO GRANT GROUP HAVING ' +
+    'HOLDLOCK IDENTITY IDENTITY_INSERT IDENTITYCOL IF IN INDEX INNER INSERT INTERSECT INTO IS JOIN KEY ' +
+    'KILL LEFT LIKE LINENO LOAD MERGE NATIONAL NOCHECK NONCLUSTERED NOT NULL NULLIF OF OFF OFFSETS ON ' +
+    'OPEN OPENDATASOURCE OPENQUERY OPENROWSET OPENXML OPTION OR ORDER OUTER OVER PERCENT PIVOT PLAN ' +
+    'PRECISION PRIMARY PRINT PROC PROCEDURE PUBLIC RAISERROR READ READTEXT RECONFIGURE REFERENCES ' +
+    'REPLICATION RESTORE RESTRICT RETURN REVERT REVOKE RIGHT ROLLBACK ROWCOUNT ROWGUIDCOL RULE SAVE ' +
+    'SCHEMA SECURITYAUDIT SELECT SEMANTICKEYPHRASETABLE SEMANTICSIMILARITYDETAILSTABLE ' +
+    'SEMANTICSIMILARITYTABLE SESSION_USER SET SETUSER SHUTDOWN SOME STATISTICS SYSTEM_USER TABLE ' +
+    'TABLESAMPLE TEXTSIZE THEN TO TOP TRAN TRANSACTION TRIGGER TRUNCATE TRY_CONVERT TSEQUAL UNION UNIQUE ' +
+    'UNPIVOT UPDATE UPDATETEXT USE USER VALUES VARYING VIEW WAITFOR WHEN WHERE WHILE WITH WRITETEXT'
+  ).split(' '),
+);
+
+/**
+ * Whether `identifier` is one of SQL Server's reserved keywords (RESERVED_KEYWORDS) in any letter
+ * case (`Order`, `user`, `KEY`). Pure.
+ */
+export function isReservedKeyword(identifier: string): boolean {
+  return RESERVED_KEYWORDS.has(identifier.toUpperCase());
+}
+
+/**
  * `identifier` as a note or message names it: as it is when it is a regular identifier
  * (`DeptName`), else bracket-quoted as QUOTENAME writes it (`[Dept Name]`, `[x]]y]`, `[]` for an
- * empty one), so that a name holding a space, a dot or a `]` reads as one name. Pure; never throws
- * (no sysname length check: a note names what a script declared).
+ * empty one, `[Order]` and `[user]` for a reserved keyword in any case), so that a name holding a
+ * space, a dot or a `]` reads as one name and a name that is a keyword can be pasted into T-SQL
+ * (`dbo.Orders.[Order]`; `dbo.Orders.Order` does not parse). Pure; never throws (no sysname length
+ * check: a note names what a script declared).
  */
 export function identifierText(identifier: string): string {
-  return REGULAR_IDENTIFIER.test(identifier) ? identifier : bracketed(identifier);
+  return REGULAR_IDENTIFIER.test(identifier) && !isReservedKeyword(identifier) ? identifier : bracketed(identifier);
 }
 
 /** `schema.table.column` as a note names a column, each part through identifierText (`dbo.tblDept.[Dept Name]`). */
