@@ -89,6 +89,44 @@ export function columnText(schema: string, table: string, column: string): strin
   return `${identifierText(schema)}.${identifierText(table)}.${identifierText(column)}`;
 }
 
+/**
+ * A table's `schema.name` as a note, message or header names it for a reader, each part through
+ * identifierText: bare when a regular identifier (`dbo.Customers`, as before), else bracketed as
+ * QUOTENAME writes it (`dbo.[Order Details]`, `dbo.[Order.Items]`, `[dbo.Order].Items`, `dbo.[a,b]`,
+ * `dbo.[User]`), so that a name holding a dot, a space, a comma or a `]`, or one that is a reserved
+ * keyword, reads as one name and can be given back to `--table` or pasted into T-SQL (a comma-named
+ * table listed bare read as two tables in a list of them; splitTableList and splitQualifiedName read
+ * every form this writes). Display only: the name a table is staged and keyed under is
+ * stagedTableName's. Pure; never throws.
+ */
+export function tableText(t: { schema: string; name: string }): string {
+  return `${identifierText(t.schema)}.${identifierText(t.name)}`;
+}
+
+/**
+ * tableText of a table name given as text (stagedTableName's form, `schema.name`, `[schema].[name]`,
+ * or one part, dbo's), for a message listing names it holds as text: `[dbo].[Order.Items]` →
+ * `dbo.[Order.Items]`, `dbo.Order Details` → `dbo.[Order Details]`. Text that is no one- or two-part
+ * name (splitQualifiedName refuses it: `dbo.Order.Items`, an unpaired bracket) is returned as it
+ * is. Pure; never throws.
+ */
+export function tableNameText(text: string): string {
+  try {
+    return tableText(splitQualifiedName(text));
+  } catch {
+    return text;
+  }
+}
+
+/**
+ * Table names (texts tableNameText reads) as a message lists them: each through tableNameText,
+ * joined by `, `, so that the list reads as as many tables as it holds (`dbo.[a,b], dbo.c`; listed
+ * bare, `dbo.a,b, dbo.c` read as three, and `--table` would take it as three). Pure; never throws.
+ */
+export function tableListText(names: Iterable<string>): string {
+  return [...names].map(tableNameText).join(', ');
+}
+
 /** `[schema].[name]` from a two-part name. */
 export function quoteQualified(schema: string, name: string): string {
   return `${quoteName(schema)}.${quoteName(name)}`;

@@ -1,4 +1,4 @@
-import { stagedTableName } from '../../util/tsql.js';
+import { stagedTableName, tableListText } from '../../util/tsql.js';
 import { isoTimesStderr } from '../iso-times-stderr.js';
 import { isoLogTimesIn } from '../../recover/log-local-time.js';
 import { skippedLines } from '../skipped-lines.js';
@@ -275,13 +275,13 @@ async function dumpTables(opts: DumpOptions, stdout: Writable, stderr: Writable,
           if (marked) {
             throw new InputError('INPUT_UNKNOWN_TABLE', `table ${marked.table} (object id ${marked.objectId}, ${marked.rows} row(s) in sys.sysrowsets) is marked in ${file}'s catalog as SQL Server's own (sys.sysschobjs status 0x1, is_ms_shipped: replication, change data capture), and rowback dumps user tables only; if it is a table of yours, that bit of its sysschobjs row is damaged (a page without a checksum, or another database's): read an undamaged copy (a backup)`, { table: marked.table, file });
           }
-          const names = md.tables.map((t) => `${t.schema}.${t.name}`);
+          const names = md.tables.map((t) => stagedTableName(t));
           // 'is not in' is not known when the catalog that names the tables is damaged
           const damage = catalogDamage(md.skipped);
           const why = damage.length
             ? `; the file's catalog is damaged (${catalogDamageSubject(damage)}), so ${name} may be in it, unnamed: read an undamaged copy (a backup)`
             : '';
-          throw new InputError('INPUT_UNKNOWN_TABLE', `table ${name} is not ${damage.length ? 'named ' : ''}in ${file}; known tables: ${names.join(', ') || '(none)'}${why}${unknownTableHint(name, names, md.database?.name)}`, { table: name, file });
+          throw new InputError('INPUT_UNKNOWN_TABLE', `table ${name} is not ${damage.length ? 'named ' : ''}in ${file}; known tables: ${tableListText(names) || '(none)'}${why}${unknownTableHint(name, names, md.database?.name)}`, { table: name, file });
         }
         const qualified = stagedTableName(table.layout);
         if (table.layout.unreadable) {

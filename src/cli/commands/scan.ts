@@ -1,5 +1,5 @@
 import { isoLogTimesIn } from '../../recover/log-local-time.js';
-import { stagedTableName } from '../../util/tsql.js';
+import { stagedTableName, tableListText } from '../../util/tsql.js';
 import { skippedLines } from '../skipped-lines.js';
 import { otherSchemasNote } from '../../reconstruct/metadata/names.js';
 import { findTableName, unknownTableHint } from '../../reconstruct/metadata/names.js';
@@ -243,11 +243,11 @@ export async function runScan(opts: ScanOptions): Promise<void> {
     for (const t of opts.table) {
       const found = catalog.byName(t);
       if (!found) {
-        throw new InputError('INPUT_UNKNOWN_TABLE', unknownTableMessage(t, catalog.tables().map((x) => `${x.schema}.${x.name}`), source.skipped(), source.databaseName?.()), { table: t });
+        throw new InputError('INPUT_UNKNOWN_TABLE', unknownTableMessage(t, catalog.tables().map((x) => stagedTableName(x)), source.skipped(), source.databaseName?.()), { table: t });
       }
       // read in dbo while other schemas have a table of that name: said (names.ts otherSchemasNote),
       // when the name was typed without its schema (`--table dbo.Employees` asked for dbo's exactly)
-      const elsewhere = tablesTypedWithoutSchema(opts.table).has(t) && otherSchemasNote(catalog.tables().map((x) => `${x.schema}.${x.name}`), `${found.schema}.${found.name}`, opts.table);
+      const elsewhere = tablesTypedWithoutSchema(opts.table).has(t) && otherSchemasNote(catalog.tables().map((x) => stagedTableName(x)), stagedTableName(found), opts.table);
       if (elsewhere && !metadataNotes.includes(elsewhere)) metadataNotes = [...metadataNotes, elsewhere];
     }
     // --ddl/--schema replace the data file's layouts: only the tables they name are scanned. Said
@@ -750,7 +750,7 @@ function allocUnitLayouts(layouts: TableLayout[], args: readonly AllocUnitArg[],
   // exact name first, another case only when one table has it (names.ts)
   const resolve = (wanted: string): string => {
     const found = findTableName(names, wanted);
-    if (found === undefined) throw new InputError('INPUT_UNKNOWN_TABLE', `table ${wanted} is not in ${flag}; known tables: ${[...names].join(', ')}${unknownTableHint(wanted, names)}`, { table: wanted });
+    if (found === undefined) throw new InputError('INPUT_UNKNOWN_TABLE', `table ${wanted} is not in ${flag}; known tables: ${tableListText(names)}${unknownTableHint(wanted, names)}`, { table: wanted });
     return found;
   };
   const ids = new Map<string, string>();
