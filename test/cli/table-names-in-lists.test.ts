@@ -77,4 +77,22 @@ describeCorpus('dump on NORTHWND.MDF (REAL): an unknown --table lists Order Deta
     expect(line).toContain('dbo.Customers');
     expect(names).toContainEqual({ schema: 'dbo', name: 'Customers' });
   }, 60_000);
+
+  it('the dump header names the table as --table takes it', async () => {
+    const out = join(mkdtempSync(join(tmpdir(), 'rowback-names-')), 'od.csv');
+    const r = await cli('dump', '--mdf', corpusPath('SessionShoppingCart', 'App_Data', 'NORTHWND.MDF'), '--table', 'dbo.[Order Details]', '--format', 'csv', '--out', out);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain('rowback dump: dbo.[Order Details]: 2155 row(s)\n');
+  }, 60_000);
+
+  it("scan --ddl's note of the tables left out lists Order Details as one name", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rowback-names-'));
+    const ddl = join(dir, 'shippers.sql');
+    writeFileSync(ddl, 'CREATE TABLE dbo.Shippers (ShipperID int IDENTITY(1,1) NOT NULL, CompanyName nvarchar(40) NOT NULL, Phone nvarchar(24) NULL);\n');
+    const app = (f: string) => corpusPath('SessionShoppingCart', 'App_Data', f);
+    const r = await cli('scan', '--mdf', app('NORTHWND.MDF'), '--ldf', app('NORTHWND_log.ldf'), '--ddl', ddl, '--out', join(dir, 'rows.ndjson'));
+    const note = r.stderr.split('\n').find((l) => l.includes('are not scanned'));
+    expect(note).toContain('dbo.EmployeeTerritories, dbo.[Order Details], dbo.Orders');
+    expect(listed(note!, 'does not know): ')).toContainEqual({ schema: 'dbo', name: 'Order Details' });
+  }, 60_000);
 });

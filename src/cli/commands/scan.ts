@@ -1,5 +1,5 @@
 import { isoLogTimesIn } from '../../recover/log-local-time.js';
-import { stagedTableName, tableListText } from '../../util/tsql.js';
+import { stagedTableName, tableListText, tableNameText } from '../../util/tsql.js';
 import { skippedLines } from '../skipped-lines.js';
 import { otherSchemasNote } from '../../reconstruct/metadata/names.js';
 import { findTableName, unknownTableHint } from '../../reconstruct/metadata/names.js';
@@ -257,7 +257,7 @@ export async function runScan(opts: ScanOptions): Promise<void> {
       const flag = opts.ddl ? '--ddl' : '--schema';
       process.stderr.write(
         `rowback scan: note: ${flag} gives the layout of ${catalog.tables().length} table(s); the ${leftOut.length} other table(s) of ${opts.bak ? 'the backup' : 'the data file'} are not scanned (their rows count as on allocation units the metadata does not know): ` +
-          `${leftOut.slice(0, 10).join(', ')}${leftOut.length > 10 ? ', …' : ''}. To recover them too, scan again without ${flag}, or add their CREATE TABLE / catalog rows to it\n`,
+          `${tableListText(leftOut.slice(0, 10))}${leftOut.length > 10 ? ', …' : ''}. To recover them too, scan again without ${flag}, or add their CREATE TABLE / catalog rows to it\n`,
       );
     }
     // one table however often or in whichever spelling --table names it (`T`, `dbo.t`): value columns
@@ -537,7 +537,7 @@ export async function runScan(opts: ScanOptions): Promise<void> {
       // text where a newcomer expected a column per value, and nothing said why
       if (csvOut && !single && rows > 0) {
         const names = [...perTable.keys()].sort();
-        say(`rowback scan: note: CSV: each row's values are one JSON cell (column "values"), as no single --table was given; for a column per value, scan one table at a time: ${names.slice(0, 3).map((t) => `--table ${t}`).join(', ')}${names.length > 3 ? ', …' : ''}`);
+        say(`rowback scan: note: CSV: each row's values are one JSON cell (column "values"), as no single --table was given; for a column per value, scan one table at a time: ${names.slice(0, 3).map((t) => `--table ${tableNameText(t)}`).join(', ')}${names.length > 3 ? ', …' : ''}`);
       }
       if (selectionNote) say(`rowback scan: note: ${selectionNote}`);
       // the notes before "why no rows", which counts what they name
