@@ -90,7 +90,9 @@ export function register(program: Command): void {
     .option('--schema <catalog.json>', 'table metadata as catalog JSON (sql/table-metadata.sql rows); overrides the source\'s')
     .option('--catalog-any-database', 'with --schema: read with a catalog JSON whose database_guid is not the binding id of the files scanned (by default refused: allocation unit ids repeat between databases, so another database\'s tables would name the rows), e.g. one exported from a copy of this database restored as a new database')
     .option('--ddl <file>', 'table metadata from a CREATE TABLE script; overrides the source\'s')
-    .addOption(repeatableOption('--type-alias <name=type>', 'with --ddl: a user-defined alias type, e.g. Flag=bit (repeatable)', collect, 'none'))
+    // one alias a flag, as decode takes it: a comma is part of a type (`Money2=decimal(18,2)` was cut
+    // into `Money2=decimal(18` and `2)`, and the second refused as no NAME=TYPE)
+    .addOption(repeatableOption('--type-alias <name=type>', 'with --ddl: a user-defined alias type, e.g. Flag=bit or Amount=decimal(18,2) (repeatable)', (v: string, prev: string[]) => [...prev, v], 'none'))
     .option('--collation <name>', "with --ddl: the database's default collation, for char/varchar/text columns without COLLATE (default: the database's own, from the boot page of the --mdf/--bak given, the server's sys.databases with --server, the header of an --export; with a log alone, SQL_Latin1_General_CP1_CI_AS, code page 1252, said in a note)")
     .addOption(repeatableOption('--alloc-unit <[schema.name=]id>', 'with --schema/--ddl and no data file: a table\'s in-row AllocUnitId as the log prints it; ID alone for one table (or the one --table names), SCHEMA.NAME=ID for each of several (repeatable)', (v: string, prev: string[]) => [...prev, v], 'none'))
     .option('--from <time>', "window start, server local time: YYYY-MM-DD[THH:MM[:SS[.fffffff]]] (a space for T; no zone; more than three fractional digits are put on the log's 1/300-second ticks)")
