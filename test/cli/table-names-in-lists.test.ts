@@ -85,6 +85,15 @@ describeCorpus('dump on NORTHWND.MDF (REAL): an unknown --table lists Order Deta
     expect(r.stderr).toContain('rowback dump: dbo.[Order Details]: 2155 row(s)\n');
   }, 60_000);
 
+  it('scan --table dbo.a,b (a list: dbo.a and b) against a table a,b: refused naming dbo.[a,b] as the table to give', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rowback-names-'));
+    const ddl = join(dir, 'comma.sql');
+    writeFileSync(ddl, 'CREATE TABLE dbo.[a,b] (Id int NOT NULL);\nCREATE TABLE dbo.c (Id int NOT NULL);\n');
+    const ldf = corpusPath('SessionShoppingCart', 'App_Data', 'NORTHWND_log.ldf');
+    const line = expectOneLineError(await cli('scan', '--ldf', ldf, '--ddl', ddl, '--table', 'dbo.a,b', '--alloc-unit', 'dbo.[a,b]=1', '--alloc-unit', 'dbo.c=2'), 'INPUT_UNKNOWN_TABLE');
+    expect(line).toContain("known tables: dbo.[a,b], dbo.c; dbo.[a,b] has a name holding a comma, and a list of tables (--table, a job's tables) is split at each comma outside brackets: give it as dbo.[a,b]");
+  }, 60_000);
+
   it("scan --ddl's note of the tables left out lists Order Details as one name", async () => {
     const dir = mkdtempSync(join(tmpdir(), 'rowback-names-'));
     const ddl = join(dir, 'shippers.sql');

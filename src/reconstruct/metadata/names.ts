@@ -95,7 +95,10 @@ export function findTableName(names: Iterable<string>, wanted: string): string |
  *   the tables read, then the tables having its last part as their name in another schema, if any;
  * - a one- or two-part name (`Customers`, read as `dbo.Customers`) whose table name tables of other
  *   schemas have (any letter case): a name without a schema is looked for in dbo only, as SQL Server
- *   resolves it for a user whose default schema is dbo (Microsoft, "Transact-SQL syntax conventions").
+ *   resolves it for a user whose default schema is dbo (Microsoft, "Transact-SQL syntax conventions");
+ * - a one- or two-part name that is a comma-separated piece of a table's name (`dbo.a` or `b` of
+ *   dbo.[a,b]: `--table dbo.a,b`, a list split at its comma): that table, in brackets, said first.
+ * Tables are named as tableNameText writes them (`dbo.[Order Details]`, `Sales.[User]`).
  * `database`, when given, is the name of the database the tables were read from (the data file's
  * boot page, dbi_dbname): a database part naming another database (`Other.dbo.steps` against
  * RestoreTimeClean.bak) is said to be another, not dropped as a part rowback does not read: a DBA
@@ -155,10 +158,31 @@ export function unknownTableHint(wanted: string, names: Iterable<string>, databa
   }
   if ((parts.length === 1 || parts.length === 2) && parts[parts.length - 1]) {
     const name = parts[parts.length - 1]!;
+    // a piece of a table's name that holds a comma (`--table dbo.a,b` read as dbo.a and b, the list
+    // split at its comma): that table, in brackets, is the one most likely meant
+    const whole = commaNamed(list, name, parts.length === 2 ? parts[0]! : undefined).map(tableNameText);
+    if (whole.length) return `; ${whole.join(', ')} ${whole.length === 1 ? 'has' : 'have'} a name holding a comma, and a list of tables (--table, a job's tables) is split at each comma outside brackets: give ${whole.length === 1 ? `it as ${whole[0]}` : 'the one meant in brackets'}`;
     const others = elsewhere(list, name).map(tableNameText);
     if (others.length) return `; ${others.join(', ')} ${others.length === 1 ? 'has' : 'have'} the name ${name} in ${others.length === 1 ? 'another schema' : 'other schemas'}${parts.length === 1 ? ' (a name without a schema is looked for in schema dbo)' : ''}: give ${others.length === 1 ? `it as ${others[0]}` : 'the one meant with its schema'}`;
   }
   return '';
+}
+
+/**
+ * The tables of `names` whose table part holds a comma and has `piece` (any letter case, white space
+ * around it aside) as one of its comma-separated pieces, in schema `schema` when given (the first
+ * piece of a split list carries the schema typed, the others none).
+ */
+function commaNamed(names: readonly string[], piece: string, schema?: string): string[] {
+  const want = piece.trim().toLowerCase();
+  return names.filter((n) => {
+    try {
+      const p = splitQualifiedName(n);
+      return p.name.includes(',') && p.name.split(',').some((x) => x.trim().toLowerCase() === want) && (schema === undefined || p.schema.toLowerCase() === schema.toLowerCase());
+    } catch {
+      return false;
+    }
+  });
 }
 
 /** The tables of `names` whose table part (not schema) is `name` in any letter case. */

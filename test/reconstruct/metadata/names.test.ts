@@ -128,6 +128,18 @@ describe('tables named by a hint or note read as one name each', () => {
     expect(unknownTableHint('HR.Orders', tables)).toBe('; dbo.Orders, Sales.Orders have the name Orders in other schemas: give the one meant with its schema');
   });
 
+  it('a piece of a comma-named table (a list split at its comma): that table, in brackets, is said', () => {
+    const hint = "; dbo.[a,b] has a name holding a comma, and a list of tables (--table, a job's tables) is split at each comma outside brackets: give it as dbo.[a,b]";
+    // `--table dbo.a,b` is read as dbo.a and b
+    expect(unknownTableHint('dbo.a', tables)).toBe(hint);
+    expect(unknownTableHint('b', tables)).toBe("; dbo.[a,b], Sales.[a,b] have a name holding a comma, and a list of tables (--table, a job's tables) is split at each comma outside brackets: give the one meant in brackets");
+    expect(unknownTableHint('Sales.A', tables)).toBe("; Sales.[a,b] has a name holding a comma, and a list of tables (--table, a job's tables) is split at each comma outside brackets: give it as Sales.[a,b]");
+    expect(unknownTableHint('dbo.a', ['dbo.[Order, Items]', 'dbo.a b'])).toBe('');
+    expect(unknownTableHint(' Items', ['[dbo].[Order, Items]'])).toBe("; dbo.[Order, Items] has a name holding a comma, and a list of tables (--table, a job's tables) is split at each comma outside brackets: give it as dbo.[Order, Items]");
+    // a schema that is not the table's: no such piece
+    expect(unknownTableHint('HR.a', tables)).toBe('');
+  });
+
   it('otherSchemasNote: the dbo table read and its namesakes, bracketed where they must be', () => {
     expect(otherSchemasNote(tables, 'dbo.User', ['User'])).toBe("dbo.[User] is the table read (a name without a schema is dbo's); Sales.[User] has the same name in another schema: give the schema (--table Sales.[User]) to read it");
     expect(otherSchemasNote(tables, 'dbo.a,b', ['[a,b]'])).toBe("dbo.[a,b] is the table read (a name without a schema is dbo's); Sales.[a,b] has the same name in another schema: give the schema (--table Sales.[a,b]) to read it");
