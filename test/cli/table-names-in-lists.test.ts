@@ -91,7 +91,7 @@ describeCorpus('dump on NORTHWND.MDF (REAL): an unknown --table lists Order Deta
     writeFileSync(ddl, 'CREATE TABLE dbo.[a,b] (Id int NOT NULL);\nCREATE TABLE dbo.c (Id int NOT NULL);\n');
     const ldf = corpusPath('SessionShoppingCart', 'App_Data', 'NORTHWND_log.ldf');
     const line = expectOneLineError(await cli('scan', '--ldf', ldf, '--ddl', ddl, '--table', 'dbo.a,b', '--alloc-unit', 'dbo.[a,b]=1', '--alloc-unit', 'dbo.c=2'), 'INPUT_UNKNOWN_TABLE');
-    expect(line).toContain("known tables: dbo.[a,b], dbo.c; dbo.[a,b] has a name holding a comma, and a list of tables (--table, a job's tables) is split at each comma outside brackets: give it as dbo.[a,b]");
+    expect(line).toContain("known tables: dbo.[a,b], dbo.c; dbo.[a,b] has a name holding a comma, which splits a list of tables (--table dbo.A,dbo.B) unless the name is in brackets: give it as dbo.[a,b]");
   }, 60_000);
 
   it("scan --ddl's note of the tables left out lists Order Details as one name", async () => {

@@ -161,7 +161,7 @@ export function unknownTableHint(wanted: string, names: Iterable<string>, databa
     // a piece of a table's name that holds a comma (`--table dbo.a,b` read as dbo.a and b, the list
     // split at its comma): that table, in brackets, is the one most likely meant
     const whole = commaNamed(list, name, parts.length === 2 ? parts[0]! : undefined).map(tableNameText);
-    if (whole.length) return `; ${whole.join(', ')} ${whole.length === 1 ? 'has' : 'have'} a name holding a comma, and a list of tables (--table, a job's tables) is split at each comma outside brackets: give ${whole.length === 1 ? `it as ${whole[0]}` : 'the one meant in brackets'}`;
+    if (whole.length) return `; ${whole.join(', ')} ${whole.length === 1 ? 'has' : 'have'} a name holding a comma, which splits a list of tables (--table dbo.A,dbo.B) unless the name is in brackets: give ${whole.length === 1 ? `it as ${whole[0]}` : 'the one meant in brackets'}`;
     const others = elsewhere(list, name).map(tableNameText);
     if (others.length) return `; ${others.join(', ')} ${others.length === 1 ? 'has' : 'have'} the name ${name} in ${others.length === 1 ? 'another schema' : 'other schemas'}${parts.length === 1 ? ' (a name without a schema is looked for in schema dbo)' : ''}: give ${others.length === 1 ? `it as ${others[0]}` : 'the one meant with its schema'}`;
   }

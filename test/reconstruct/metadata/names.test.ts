@@ -129,13 +129,13 @@ describe('tables named by a hint or note read as one name each', () => {
   });
 
   it('a piece of a comma-named table (a list split at its comma): that table, in brackets, is said', () => {
-    const hint = "; dbo.[a,b] has a name holding a comma, and a list of tables (--table, a job's tables) is split at each comma outside brackets: give it as dbo.[a,b]";
+    const hint = "; dbo.[a,b] has a name holding a comma, which splits a list of tables (--table dbo.A,dbo.B) unless the name is in brackets: give it as dbo.[a,b]";
     // `--table dbo.a,b` is read as dbo.a and b
     expect(unknownTableHint('dbo.a', tables)).toBe(hint);
-    expect(unknownTableHint('b', tables)).toBe("; dbo.[a,b], Sales.[a,b] have a name holding a comma, and a list of tables (--table, a job's tables) is split at each comma outside brackets: give the one meant in brackets");
-    expect(unknownTableHint('Sales.A', tables)).toBe("; Sales.[a,b] has a name holding a comma, and a list of tables (--table, a job's tables) is split at each comma outside brackets: give it as Sales.[a,b]");
+    expect(unknownTableHint('b', tables)).toBe("; dbo.[a,b], Sales.[a,b] have a name holding a comma, which splits a list of tables (--table dbo.A,dbo.B) unless the name is in brackets: give the one meant in brackets");
+    expect(unknownTableHint('Sales.A', tables)).toBe("; Sales.[a,b] has a name holding a comma, which splits a list of tables (--table dbo.A,dbo.B) unless the name is in brackets: give it as Sales.[a,b]");
     expect(unknownTableHint('dbo.a', ['dbo.[Order, Items]', 'dbo.a b'])).toBe('');
-    expect(unknownTableHint(' Items', ['[dbo].[Order, Items]'])).toBe("; dbo.[Order, Items] has a name holding a comma, and a list of tables (--table, a job's tables) is split at each comma outside brackets: give it as dbo.[Order, Items]");
+    expect(unknownTableHint(' Items', ['[dbo].[Order, Items]'])).toBe("; dbo.[Order, Items] has a name holding a comma, which splits a list of tables (--table dbo.A,dbo.B) unless the name is in brackets: give it as dbo.[Order, Items]");
     // a schema that is not the table's: no such piece
     expect(unknownTableHint('HR.a', tables)).toBe('');
   });
