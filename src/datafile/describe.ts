@@ -2,6 +2,7 @@
  * `describeDataFile(path)`: what `rowback inspect` shows for a .mdf/.ndf — the boot page's
  * version facts, the database name and every user table with its row count.
  */
+import { stagedTableName } from '../util/tsql.js';
 import { MdfPageSource } from './mdf-source.js';
 import { PAGE_SIZE } from './page-source.js';
 import { readDataFileMetadata, type DatabaseInfo, type DataFileMetadata } from './metadata.js';
@@ -18,7 +19,7 @@ export interface DataFileDescription extends DatabaseInfo {
   statedPages: number | null;
   /** Page 0's binding id: every file of one database (data, log, backups: HEADERONLY BindingID) carries it; null when unreadable. */
   bindingId: string | null;
-  /** `foreignKeys`: the table's FOREIGN KEY constraints as its catalog declares them (TableLayout.foreignKeys), absent when none. */
+  /** `name`: the table's stagedTableName. `foreignKeys`: the table's FOREIGN KEY constraints as its catalog declares them (TableLayout.foreignKeys), absent when none; `references` names the table referenced as `name` does (stagedTableName: `[dbo].[Order.Items]` for a name holding a dot, which the plain `dbo.Order.Items` did not tell from [dbo.Order].Items). */
   tables: Array<{ name: string; rows: number; indexId: number; columns: number; compression: string; partitions: number; foreignKeys?: Array<{ name: string; columns: string[]; references: string; referencedColumns: string[] }> }>;
   warnings: string[];
   skipped: SkippedItem[];
@@ -62,7 +63,7 @@ export function tableSummaries(md: DataFileMetadata): DataFileDescription['table
     columns: t.layout.columns.filter((c) => !c.isDropped && !c.isUniquifier).length,
     compression: compressionSummary(t.partitions),
     partitions: t.partitions.length,
-    ...(t.layout.foreignKeys?.length ? { foreignKeys: t.layout.foreignKeys.map((k) => ({ name: k.name, columns: k.columns, references: `${k.referencedSchema}.${k.referencedTable}`, referencedColumns: k.referencedColumns })) } : {}),
+    ...(t.layout.foreignKeys?.length ? { foreignKeys: t.layout.foreignKeys.map((k) => ({ name: k.name, columns: k.columns, references: stagedTableName({ schema: k.referencedSchema, name: k.referencedTable }), referencedColumns: k.referencedColumns })) } : {}),
   }));
 }
 

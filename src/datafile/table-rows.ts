@@ -15,6 +15,7 @@ import { FormatError, InputError } from '../errors.js';
 import { decodeRow, type DecodedRow } from '../reconstruct/decode-row.js';
 import type { ColumnLayout, TableLayout } from '../reconstruct/metadata/table-layout.js';
 import { findTableName, unknownTableHint } from '../reconstruct/metadata/names.js';
+import { stagedTableName, tableListText } from '../util/tsql.js';
 import { isPagedOffRow, type SqlValue } from '../reconstruct/values.js';
 import { decodeBinary, decodeNvarchar, ROW_TEXT_NOTES, undefinedBytesWarning } from '../reconstruct/types/string.js';
 import { decodeSqlVariant, variantFaultClause } from '../reconstruct/types/variant.js';
@@ -105,8 +106,8 @@ export function* readTableRows(
 ): Generator<TableRow> {
   const table = findTable(metadata, qualified);
   if (!table) {
-    const names = metadata.tables.map((t) => `${t.schema}.${t.name}`);
-    throw new InputError('INPUT_UNKNOWN_TABLE', `table ${qualified} is not in the data file; known tables: ${names.join(', ') || '(none)'}${unknownTableHint(qualified, names)}`, { table: qualified });
+    const names = metadata.tables.map((t) => stagedTableName(t));
+    throw new InputError('INPUT_UNKNOWN_TABLE', `table ${qualified} is not in the data file; known tables: ${tableListText(names) || '(none)'}${unknownTableHint(qualified, names)}`, { table: qualified });
   }
   const reader = opts.reader ?? new PageReader(source);
   const skipped = opts.skipped ?? [];

@@ -24,6 +24,7 @@
  *   end, or asking an export for more than it holds (window-past-log.ts);
  * - stretches of log the files show to exist and none holds, that the window may reach (log-not-given.ts).
  */
+import { tableListText, tableNameText } from '../util/tsql.js';
 import { exportTimeIso } from './log-local-time.js';
 import { beginUnreadClause, unknownTablesClause, type CommittedScanStats } from './committed.js';
 import { committedPending, logNotGivenReached, outsideAskedNote, readEdgesSaid, splitLogNotGiven, splitLostByReach } from './log-not-given.js';
@@ -236,12 +237,12 @@ export function sourceRowsClause(sourceSkipped: readonly SkippedItem[], where: s
   // the change and the way on, in the sentence a script reads (--report's incomplete, a job's
   // incomplete): it sent the reader to the skipped items' reasons for both
   const one = (c: NonNullable<SkippedItem['layoutChange']>) => `LSN ${c.lsn} (transaction ${c.transactionId}${c.endTime ? `, committed at ${exportTimeIso(c.endTime) ?? c.endTime}, the SQL Server's local time` : ''})`;
-  const changed = [...changes].map(([t, cs]) => `${t}'s columns were changed at ${cs.map(one).join(' and again at ')}`);
+  const changed = [...changes].map(([t, cs]) => `${tableNameText(t)}'s columns were changed at ${cs.map(one).join(' and again at ')}`);
   const several = [...changes].some(([, cs]) => cs.length > 1);
   const said = changed.length
     ? `; ${changed.join(', ')}, which the catalog read predates: rows logged after ${several ? 'each change' : 'it'} are in a layout that catalog does not describe; ${wayOn}${several ? `, the rows logged after each change and before the next only with the layout between the two (a data file taken after the last change does not describe the rows logged before it): each change is named in its rows' skipped items` : ''}`
     : '';
-  return `${num(n)} row operation(s) of ${tables.join(', ')} were left out, not decoded with a layout they were not written in (${[...codes].map(([c, k]) => `${c} ×${num(k)}`).join(', ')}): those rows are not ${verb}; each is a skipped item with its LSN, reason and row image (${where})${said}`;
+  return `${num(n)} row operation(s) of ${tableListText(tables)} were left out, not decoded with a layout they were not written in (${[...codes].map(([c, k]) => `${c} ×${num(k)}`).join(', ')}): those rows are not ${verb}; each is a skipped item with its LSN, reason and row image (${where})${said}`;
 }
 
 /**

@@ -1,4 +1,4 @@
-import { stagedTableName } from '../util/tsql.js';
+import { identifierText, stagedTableName, tableListText, tableNameText, tableText } from '../util/tsql.js';
 import { InputError, isRowbackError } from '../errors.js';
 import type { ColumnLayout, TableLayout } from '../reconstruct/metadata/table-layout.js';
 import { NameIndex } from '../reconstruct/metadata/names.js';
@@ -68,7 +68,7 @@ export function withMetadata(source: RecoverySource, override: TableLayout[], op
         if (at.length !== 1 || given.partitionNumber === undefined) {
           throw new InputError(
             'INPUT_NO_ALLOC_UNIT',
-            `the catalog gives ${given.schema}.${given.name} several times (one layout per partition) without in_row_alloc_unit_id, and ${given.partitionNumber === undefined ? 'one of them has no partition_number' : `${of.slice(0, -2)} catalog has no partition ${given.partitionNumber} of it`}: which allocation unit is which partition is unknown; use catalog JSON with in_row_alloc_unit_id (sql/table-metadata.sql)`,
+            `the catalog gives ${tableText(given)} several times (one layout per partition) without in_row_alloc_unit_id, and ${given.partitionNumber === undefined ? 'one of them has no partition_number' : `${of.slice(0, -2)} catalog has no partition ${given.partitionNumber} of it`}: which allocation unit is which partition is unknown; use catalog JSON with in_row_alloc_unit_id (sql/table-metadata.sql)`,
           );
         }
         mine = at;
@@ -77,14 +77,14 @@ export function withMetadata(source: RecoverySource, override: TableLayout[], op
       if (own && !options.acceptReordered) refuseReordered(given, own, of);
       // Against each of its partitions' own layouts: they may differ in compression.
       const diff = [...new Set(mine.flatMap((p) => layoutDifferences(given, p, parts.length > 1 ? p.partitionNumber : undefined, of)))];
-      const t = diff.length ? { ...given, warnings: [...(given.warnings ?? []), `the layout given with --ddl/--schema differs from ${of} catalog for ${given.schema}.${given.name}: ${diff.join('; ')}; values are decoded with the given layout`] } : given;
+      const t = diff.length ? { ...given, warnings: [...(given.warnings ?? []), `the layout given with --ddl/--schema differs from ${of} catalog for ${tableText(given)}: ${diff.join('; ')}; values are decoded with the given layout`] } : given;
       // `--alloc-unit ID` says whose rows this layout is for: the user's file or the data file mapping
       // the table to other allocation units was taken instead, without a word (`--mdf DB.mdf --ddl
       // tblDept.sql --alloc-unit <dbo.Employee's>` printed tblDept's own rows as if they were that unit's)
       // keyed by parts (stagedTableName), as scan's and a job's --alloc-unit maps are
       const mapped = options.allocUnitIds?.get(stagedTableName(given));
       if (mapped !== undefined && (givenPerTable.get(stagedTableName(given)) ?? 0) > 1) {
-        throw new InputError('INPUT_BAD_OPTION', `--alloc-unit maps ${given.schema}.${given.name} to one allocation unit, and the layout given has it ${givenPerTable.get(stagedTableName(given))} times (one per partition): each partition has its own; give catalog JSON with in_row_alloc_unit_id (sql/table-metadata.sql)`, { table: `${given.schema}.${given.name}` });
+        throw new InputError('INPUT_BAD_OPTION', `--alloc-unit maps ${tableText(given)} to one allocation unit, and the layout given has it ${givenPerTable.get(stagedTableName(given))} times (one per partition): each partition has its own; give catalog JSON with in_row_alloc_unit_id (sql/table-metadata.sql)`, { table: `${given.schema}.${given.name}` });
       }
       if (mapped !== undefined) refuseOtherAllocUnit(given, mapped, t.allocUnits?.length ? { ids: t.allocUnits, from: 'the layout given' } : fromSource?.length ? { ids: fromSource, from: `${of} catalog` } : null, base, of);
       if (t.allocUnits?.length) return t;
@@ -96,7 +96,7 @@ export function withMetadata(source: RecoverySource, override: TableLayout[], op
     if (base) refuseUnitsLeftOut(override, base, of);
     const unmapped = layouts.filter((t) => !t.allocUnits?.length);
     if (unmapped.length) {
-      const names = unmapped.map((t) => `${t.schema}.${t.name}`).join(', ');
+      const names = unmapped.map((t) => tableText(t)).join(', ');
       // A data file or backup was given but its catalog is damaged: 'add --mdf/--bak' was untrue;
       // the table's allocation units were on the lost pages.
       const damage = base ? catalogDamage(source.skipped()) : [];
@@ -106,8 +106,8 @@ export function withMetadata(source: RecoverySource, override: TableLayout[], op
       // A data file was given and read whole: the table is not in it (the advice 'add --mdf/--bak' was
       // untrue: newcomer trial). Named with the tables it has, as --table names an unknown table.
       if (base && !damage.length) {
-        const known = base.tables().map((t) => `${t.schema}.${t.name}`);
-        const shown = known.slice(0, 20).join(', ') + (known.length > 20 ? ` and ${known.length - 20} more` : '');
+        const known = base.tables().map((t) => stagedTableName(t));
+        const shown = tableListText(known.slice(0, 20)) + (known.length > 20 ? ` and ${known.length - 20} more` : '');
         throw new InputError(
           'INPUT_NO_ALLOC_UNIT',
           `the log names tables by allocation unit id, and ${names} ${unmapped.length === 1 ? 'is' : 'are'} not in ${of} catalog (its tables: ${shown || 'none'}), so nothing maps ${unmapped.length === 1 ? 'it' : 'them'} to one: check the name in the script, ${elsewhereAdvice(source.catalogOwner)}or ${override.length === 1 ? 'give --alloc-unit ID' : 'give --alloc-unit SCHEMA.NAME=ID'} for a table since dropped`,
@@ -167,12 +167,13 @@ function refuseOtherAllocUnit(given: TableLayout, allocUnitId: string, known: { 
   if (!known || known.ids.some((a) => a.allocUnitId === allocUnitId)) return;
   const name = `${given.schema}.${given.name}`;
   const owner = base?.byAllocUnit(allocUnitId);
-  const ownerName = owner ? `${owner.schema}.${owner.name}` : null;
+  const ownerName = owner ? tableText(owner) : null;
+  const shown = tableText(given);
   throw new InputError(
     'INPUT_ALLOC_UNIT_MISMATCH',
-    `--alloc-unit ${allocUnitId} is not an allocation unit of ${name} in ${known.from} (${known.ids.map((a) => `${a.allocUnitId} ${a.type}`).join(', ')})` +
+    `--alloc-unit ${allocUnitId} is not an allocation unit of ${shown} in ${known.from} (${known.ids.map((a) => `${a.allocUnitId} ${a.type}`).join(', ')})` +
       (ownerName ? `: ${of} catalog gives ${allocUnitId} to ${ownerName}` : '') +
-      `; leave --alloc-unit out to read ${name}'s rows, or give the layout of the table ${allocUnitId} belongs to`,
+      `; leave --alloc-unit out to read ${shown}'s rows, or give the layout of the table ${allocUnitId} belongs to`,
     { table: name },
   );
 }
@@ -197,7 +198,7 @@ function refuseUnitsOfOtherTables(layouts: TableLayout[], base: MetadataCatalog,
       if (ownerName.toLowerCase() === name.toLowerCase()) continue;
       throw new InputError(
         'INPUT_ALLOC_UNIT_MISMATCH',
-        `the layout given names ${name} for allocation unit ${au.allocUnitId}, and ${of} catalog gives that unit to ${ownerName}: ` +
+        `the layout given names ${tableNameText(name)} for allocation unit ${au.allocUnitId}, and ${of} catalog gives that unit to ${tableNameText(ownerName)}: ` +
           `the --schema/--ddl/--alloc-unit given is of another database (allocation unit ids repeat between databases) or of a table since renamed; ` +
           `give the layout of this database's tables (sql/table-metadata.sql run in it), under the names its data file has`,
         { table: name },
@@ -238,7 +239,7 @@ function refuseUnitsLeftOut(override: TableLayout[], base: MetadataCatalog, of: 
     const ids = [...givenIds].join(', ');
     throw new InputError(
       'INPUT_ALLOC_UNIT_MISMATCH',
-      `the layout given (catalog JSON: --schema, a job's metadata) puts ${name} on allocation unit(s) ${ids}, and ${of} catalog puts ${name} on ${left.join(', ')}, which the layout does not name: ` +
+      `the layout given (catalog JSON: --schema, a job's metadata) puts ${tableNameText(name)} on allocation unit(s) ${ids}, and ${of} catalog puts ${tableNameText(name)} on ${left.join(', ')}, which the layout does not name: ` +
         `the table's rows on ${left.join(', ')} would be left out. The catalog JSON is of another database or server (allocation unit ids differ between databases), or of the table at another time (a REBUILD or a new clustered index gives it new units); ` +
         `give catalog JSON of this database as of ${of} catalog (sql/table-metadata.sql run in it), or catalog rows without in_row_alloc_unit_id (${of} units are then used), or, for a layout of before a REBUILD whose rows are on its old units, scan twice: without --mdf/--bak (the JSON's units, its layout) and without --schema (${of} units and layout)`,
       { table: name },
@@ -284,7 +285,7 @@ function refuseReordered(given: TableLayout, own: TableLayout, of: string): void
     const table = `${given.schema}.${given.name}`;
     throw new InputError(
       'INPUT_LAYOUT_CONTRADICTS_CATALOG',
-      `the layout given with --ddl/--schema lists ${table}'s column ${common[i]} after ${common[i - 1]}, and ${of} catalog has ${common[i]} first (catalog order: ${ownNames.join(', ')}): SQL Server never reorders a table's columns, so this layout would print one column's values under another's name; give the columns in the table's order, or leave out --ddl/--schema to use the catalog; if this is the table's layout from before a column was dropped and added again under its name (and a REBUILD removed the dropped one since), rerun with --accept-layout-drift; if the table was re-created with another column order and the rows are the old table's, leave out --mdf/--bak and give the old allocation unit with --alloc-unit`,
+      `the layout given with --ddl/--schema lists ${tableText(given)}'s column ${identifierText(common[i]!)} after ${identifierText(common[i - 1]!)}, and ${of} catalog has ${identifierText(common[i]!)} first (catalog order: ${ownNames.map(identifierText).join(', ')}): SQL Server never reorders a table's columns, so this layout would print one column's values under another's name; give the columns in the table's order, or leave out --ddl/--schema to use the catalog; if this is the table's layout from before a column was dropped and added again under its name (and a REBUILD removed the dropped one since), rerun with --accept-layout-drift; if the table was re-created with another column order and the rows are the old table's, leave out --mdf/--bak and give the old allocation unit with --alloc-unit`,
       { table },
     );
   }

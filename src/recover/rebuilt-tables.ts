@@ -22,7 +22,7 @@
 import { normaliseModifyDate } from '../logreader/live/drift.js';
 import type { TableLayout } from '../reconstruct/metadata/table-layout.js';
 import { localMs } from './log-local-time.js';
-import { stagedTableName } from '../util/tsql.js';
+import { stagedTableName, tableListText, tableNameText } from '../util/tsql.js';
 
 /**
  * What a live or export source knows after `candidates()` ran (RecoverySource.catalogChanges): every
@@ -65,7 +65,7 @@ export function columnstoreTables(layouts: readonly TableLayout[]): string[] {
  */
 export function columnstoreTablesClause(tables: readonly string[] | undefined, kind: 'live' | 'export' | 'files', result: string): string {
   if (!tables || tables.length === 0) return '';
-  const names = tables.length <= NAMED ? tables.join(', ') : `${tables.slice(0, NAMED).join(', ')} and ${tables.length - NAMED} more`;
+  const names = tables.length <= NAMED ? tableListText(tables) : `${tableListText(tables.slice(0, NAMED))} and ${tables.length - NAMED} more`;
   // files: the log records are mapped by the data file's (or script's) catalog, but a delete from a
   // compressed rowgroup logs no row image wherever the log is read, and a delta store row is not decoded
   if (kind === 'files') return `${tables.length === 1 ? 'a table read is a clustered columnstore table' : `${tables.length} tables read are clustered columnstore tables`} (${names}): its rows are kept in compressed rowgroups, where a delete only marks the row in the index's delete bitmap and logs no row image, and in delta store rowgroups, whose rows rowback does not decode (DECODE_UNSUPPORTED); the deletes of ${tables.length === 1 ? 'it' : 'them'} are not in ${result}, whatever was deleted: recover them from a backup restored as another database (rowback restore plan)`;
@@ -122,7 +122,7 @@ export function rebuiltTablesClause(changes: CatalogChanges | null, from: string
   const start = localMs(since);
   const hit = changes.tables.filter((t) => localMs(t.modified) >= start).sort((a, b) => (a.modified < b.modified ? -1 : a.modified > b.modified ? 1 : a.table.localeCompare(b.table)));
   if (!hit.length) return '';
-  const named = hit.slice(0, NAMED).map((t) => `${t.table} at ${t.modified}`).join(', ') + (hit.length > NAMED ? ` and ${hit.length - NAMED} more` : '');
+  const named = hit.slice(0, NAMED).map((t) => `${tableNameText(t.table)} at ${t.modified}`).join(', ') + (hit.length > NAMED ? ` and ${hit.length - NAMED} more` : '');
   const at = from !== undefined ? `at or after the window's start (${words.from} ${from})` : `at or after the start of the log read (its first transaction began at ${since})`;
   const reader = source === 'live'
     ? 'this live scan does not read (it reads the log records of the allocation units the tables have now, as sys.allocation_units names them)'

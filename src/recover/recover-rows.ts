@@ -13,7 +13,7 @@ import { beginTimeToIso } from './time-window.js';
 import type { RebuildCandidate } from './update-rebuild.js';
 import { DecodePool, JOB_CANDIDATES, JobBuilder, WINDOW, type SpawnDecodeWorker } from './decode-pool/decode-pool.js';
 import { OUTCOME_EVENT, OUTCOME_ROW, type DecodeResult } from './decode-pool/protocol.js';
-import { stagedTableName } from '../util/tsql.js';
+import { stagedTableName, tableListText } from '../util/tsql.js';
 
 export type RecoverEvent = { kind: 'row'; row: RecoveredRow } | { kind: 'skipped'; item: SkippedItem };
 
@@ -337,7 +337,7 @@ export class NotPrintedRows {
   heldClause(where: string, verb = 'printed'): string {
     if (!this.held.length) return '';
     const tables = [...new Set(this.held)];
-    return `the rows of ${tables.join(', ')} were decoded but not ${verb}: the table layout does not fit them (why, and what to do: the RECOVER_LAYOUT_MISMATCH item${tables.length > 1 ? 's' : ''} ${where})`;
+    return `the rows of ${tableListText(tables)} were decoded but not ${verb}: the table layout does not fit them (why, and what to do: the RECOVER_LAYOUT_MISMATCH item${tables.length > 1 ? 's' : ''} ${where})`;
   }
 
   /**
@@ -367,7 +367,7 @@ export class NotPrintedRows {
     }
     if (n === 0) return '';
     const num = (x: number) => x.toLocaleString('en-US');
-    return `${num(n)} row operation(s) of ${tables.join(', ')} could not be decoded into rows (${[...codes].map(([c, k]) => `${c} ×${num(k)}`).join(', ')}): those rows are not ${verb}; each is a skipped item with its LSN, reason and row image (${where})`;
+    return `${num(n)} row operation(s) of ${tableListText(tables)} could not be decoded into rows (${[...codes].map(([c, k]) => `${c} ×${num(k)}`).join(', ')}): those rows are not ${verb}; each is a skipped item with its LSN, reason and row image (${where})`;
   }
 
   /** The clauses (`where`: where the items are, e.g. "above"); empty when there is nothing to say. */
@@ -387,7 +387,7 @@ export class NotPrintedRows {
     }
     if (n === 0) return out;
     const num = (x: number) => x.toLocaleString('en-US');
-    out += `; ${num(n)} row operation(s) of ${tables.join(', ')} were not decoded into rows: ${[...codes].map(([c, k]) => `${c} ×${num(k)}`).join(', ')} (${where})`;
+    out += `; ${num(n)} row operation(s) of ${tableListText(tables)} were not decoded into rows: ${[...codes].map(([c, k]) => `${c} ×${num(k)}`).join(', ')} (${where})`;
     return out;
   }
 }

@@ -1,7 +1,7 @@
 import type { RecoveredRow } from './recovered-row.js';
 import type { TableLayout } from '../reconstruct/metadata/table-layout.js';
 import { TableNameIndex, unknownTableHint } from '../reconstruct/metadata/names.js';
-import { stagedTableName } from '../util/tsql.js';
+import { stagedTableName, tableListText } from '../util/tsql.js';
 import type { LogRecord } from '../logreader/log-record.js';
 import { compareLsn, parseLsn } from '../logreader/lsn.js';
 import type { CommittedScanStats } from './committed.js';
@@ -291,12 +291,16 @@ export function isUndecodedRowOp(s: SkippedItem): boolean {
  * (`catalogDamage(skipped)`), 'is not in the metadata; known tables: (none)' was untrue — the
  * table may be there, named on the pages that were lost. `database`: the name of the database read
  * (RecoverySource.databaseName), so a database part naming another one is said (unknownTableHint).
+ * `known`: the tables read, each in a form splitQualifiedName reads (stagedTableName's, tableText's),
+ * listed each as tableNameText writes it: `dbo.[a,b]`, not `dbo.a,b`, which read as two tables.
  */
 export function unknownTableMessage(table: string, known: string[], skipped: SkippedItem[], database?: string | null): string {
   const damage = catalogDamage(skipped);
+  // each as one name, bracketed where it must be (dbo.[a,b] is one table of the list, dbo.a,b two)
+  const listed = tableListText(known);
   return damage.length
-    ? `table ${table} is not named in the metadata; known tables: ${known.join(', ') || '(none)'}; the catalog is damaged (${catalogDamageSubject(damage)}), so ${table} may be there, unnamed: read an undamaged copy (a backup), or give the table with --ddl/--schema${unknownTableHint(table, known, database)}`
-    : `table ${table} is not in the metadata; known tables: ${known.join(', ') || '(none)'}${unknownTableHint(table, known, database)}`;
+    ? `table ${table} is not named in the metadata; known tables: ${listed || '(none)'}; the catalog is damaged (${catalogDamageSubject(damage)}), so ${table} may be there, unnamed: read an undamaged copy (a backup), or give the table with --ddl/--schema${unknownTableHint(table, known, database)}`
+    : `table ${table} is not in the metadata; known tables: ${listed || '(none)'}${unknownTableHint(table, known, database)}`;
 }
 
 /** The skipped items that mean the log was not read whole (see LOG_LOSS_CODES). */

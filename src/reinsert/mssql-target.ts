@@ -303,7 +303,7 @@ export function viewUniqueKeysFromCatalog(tables: Map<string, TargetTable>, rows
     const t = tables.get(stagedTableName({ schema: r.schema, name: r.table }));
     if (!t || t.schema !== r.schema || t.name !== r.table) continue;
     const id = JSON.stringify([r.schema, r.table, r.view_schema, r.view_name, r.index_id]);
-    const e = byIndex.get(id) ?? { table: t, key: { view: `${r.view_schema}.${r.view_name}`, index: r.index_name, columns: [] }, order: r.index_id };
+    const e = byIndex.get(id) ?? { table: t, key: { view: stagedTableName({ schema: r.view_schema, name: r.view_name }), index: r.index_name, columns: [] }, order: r.index_id };
     if (!e.key.columns.includes(r.column)) e.key.columns.push(r.column);
     byIndex.set(id, e);
   }

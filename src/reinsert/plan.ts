@@ -1385,6 +1385,19 @@ function databaseHead(d: ScriptDatabase | null | undefined, undo = false): strin
 }
 
 /**
+ * A view of ViewUniqueKey.view (stagedTableName's form) as the script names it, `[schema].[name]`,
+ * each part through quoteName; a text that is no two-part name, each dotted part quoted as before.
+ */
+function viewName(view: string): string {
+  try {
+    const p = splitQualifiedName(view);
+    return `${quoteName(p.schema)}.${quoteName(p.name)}`;
+  } catch {
+    return view.split('.').map(quoteName).join('.');
+  }
+}
+
+/**
  * Values are written in ASCII (scriptLiteral), but a table or column name cannot be: a name beyond
  * ASCII ([dbo].[Kündigung], [Straße]) is written as UTF-8 text (no byte-order mark), and a runner
  * reading the file in another code page (sqlcmd without -f 65001: 1252) reads another name
@@ -1516,7 +1529,7 @@ function uniqueKeysHead(plan: ReinsertPlan): string[] {
     views.set(b.table, e);
   }
   for (const [table, e] of views) {
-    out.push(comment(`NOTE: ${e.rows} row(s) of ${table} are NOT CHECKED against the unique ${e.keys.length === 1 ? 'index' : 'indexes'} of indexed views reading it: ${e.keys.map((k) => `${quoteName(k.index)} of view ${k.view.split('.').map(quoteName).join('.')} (${k.columns.map(quoteName).join(', ')})`).join('; ')}; rowback does not evaluate a view's definition, so if the view already holds a row with the key a recovered row gives it, that row's INSERT fails its whole batch (Msg 2601; not in a view that groups rows, GROUP BY, which adds the row to the group it already holds), nothing of that batch going in while the run goes on with the others: reject that row, or drop the view's index for the re-insert, and resume the run`));
+    out.push(comment(`NOTE: ${e.rows} row(s) of ${table} are NOT CHECKED against the unique ${e.keys.length === 1 ? 'index' : 'indexes'} of indexed views reading it: ${e.keys.map((k) => `${quoteName(k.index)} of view ${viewName(k.view)} (${k.columns.map(quoteName).join(', ')})`).join('; ')}; rowback does not evaluate a view's definition, so if the view already holds a row with the key a recovered row gives it, that row's INSERT fails its whole batch (Msg 2601; not in a view that groups rows, GROUP BY, which adds the row to the group it already holds), nothing of that batch going in while the run goes on with the others: reject that row, or drop the view's index for the re-insert, and resume the run`));
   }
   // said with the unique indexes not read, when they were read (a target whose catalog predates the views' read)
   const viewsUnreadOnly = [...viewsUnread].filter((t) => !unread.has(t));

@@ -143,7 +143,7 @@ export interface TargetTable {
 
 /** A unique index of an indexed view over a target table (TargetTable.viewUniqueKeys). */
 export interface ViewUniqueKey {
-  /** The view, `schema.name` as the catalog gives it (unquoted). */
+  /** The view's two-part name as util/tsql.ts stagedTableName writes it: `schema.name`, `[schema].[name]` when a part holds a dot (`[dbo].[Active.Emails]`; the plain text, `dbo.Active.Emails`, was split at each dot and the script named a view `[dbo].[Active].[Emails]`, three parts). */
   view: string;
   /** The index's name (sys.indexes.name). */
   index: string;

@@ -37,7 +37,7 @@ import { shortestFloat32 } from '../reconstruct/types/float.js';
 import { diffTableStates, opaqueTextColumns, type TableDiff, type TableState } from './table-diff.js';
 import { matchKey } from './compare.js';
 import { setOwn } from '../util/own-keys.js';
-import { stagedTableName } from '../util/tsql.js';
+import { stagedTableName, tableText } from '../util/tsql.js';
 
 /** The SELECT expression of one column in rowback's output form (see the table above). */
 export function liveColumnExpression(c: Pick<ColumnLayout, 'name' | 'type' | 'scale'>): string {
@@ -97,7 +97,7 @@ function mapRow(row: Record<string, unknown>, cols: ColumnLayout[]): Record<stri
 export async function readLiveTable(runner: SqlRunner, database: string, layout: TableLayout, signal?: AbortSignal): Promise<TableState> {
   const cols = visibleColumns(layout);
   const rows: TableState['rows'] = [];
-  for await (const r of runner.stream(liveTableSql(layout, database), { signal, label: `rows of ${layout.schema}.${layout.name} in ${database}` })) rows.push({ values: mapRow(r, cols) });
+  for await (const r of runner.stream(liveTableSql(layout, database), { signal, label: `rows of ${tableText(layout)} in ${database}` })) rows.push({ values: mapRow(r, cols) });
   return { table: stagedTableName(layout), columns: cols.map((c) => c.name), rows };
 }
 

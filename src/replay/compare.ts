@@ -34,7 +34,7 @@ import { realPath } from '../util/files.js';
 import { formatLsn, lsnFromDecimal, lsnToDecimal, parseLsn } from '../logreader/lsn.js';
 import { parseLogPageId } from '../logreader/log-record.js';
 import { appendAll } from '../util/append-all.js';
-import { stagedTableName } from '../util/tsql.js';
+import { stagedTableName, tableListText } from '../util/tsql.js';
 import { fileAndSet } from '../util/backup-set-text.js';
 
 export interface CompareInputs {
@@ -326,8 +326,8 @@ function readState(source: PageSource, table: string, where: string, side: 'earl
     // a later state read "table dbo.stores is not in later.bak", as if the table had been dropped
     const damage = catalogDamage(md.skipped);
     const why = damage.length ? `; its catalog is damaged (${catalogDamageSubject(damage)}), so ${table} may be in it, unnamed: read an undamaged copy` : '';
-    const names = md.tables.map((t) => `${t.schema}.${t.name}`);
-    throw new InputError('INPUT_UNKNOWN_TABLE', `table ${table} is not ${damage.length ? 'named ' : ''}in ${where}; known tables: ${names.join(', ') || '(none)'}${why}${unknownTableHint(table, names, md.database?.name)}`, { table, file: where });
+    const names = md.tables.map((t) => stagedTableName(t));
+    throw new InputError('INPUT_UNKNOWN_TABLE', `table ${table} is not ${damage.length ? 'named ' : ''}in ${where}; known tables: ${tableListText(names) || '(none)'}${why}${unknownTableHint(table, names, md.database?.name)}`, { table, file: where });
   }
   const qualified = stagedTableName(d.layout);
   if (d.layout.unreadable) throw new SchemaError('SCHEMA_COLUMNS_UNREADABLE', `${qualified} in ${where}: its columns could not be established: ${d.layout.unreadable}`, { table: qualified, file: where });

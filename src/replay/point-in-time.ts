@@ -101,7 +101,7 @@ import { RowState, type ReplayRow } from './row-state.js';
 import { pickOwn } from '../util/own-keys.js';
 import { realPath } from '../util/files.js';
 import { appendAll } from '../util/append-all.js';
-import { stagedTableName } from '../util/tsql.js';
+import { stagedTableName, tableListText } from '../util/tsql.js';
 
 export interface ReplayInputs {
   /** Full backup, optionally followed by differential backups based on it (.bak; the set `position` picks in each, or its only one). */
@@ -959,8 +959,8 @@ async function replayGroupOnChain(
       try {
         const detail = findTable(md, slot.table);
         if (!detail) {
-          const names = md.tables.map((t) => `${t.schema}.${t.name}`);
-          const known = names.join(', ') || '(none)';
+          const names = md.tables.map((t) => stagedTableName(t));
+          const known = tableListText(names) || '(none)';
           const damage = catalogDamage(md.skipped);
           // the table most likely meant (a database part, fn_dblog's schema.table.index, another
           // schema), as dump of the pages and every other command says it: the replay said none

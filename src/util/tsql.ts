@@ -30,24 +30,101 @@ function bracketed(identifier: string): string {
 }
 
 /**
- * A regular identifier of T-SQL (Microsoft, "Database identifiers"): a letter or `_` first, then
- * letters, decimal digits, `@`, `$`, `#` or `_`. Reserved words are not told apart.
+ * The shape of a regular identifier of T-SQL (Microsoft, "Database identifiers"): a letter or `_`
+ * first, then letters, decimal digits, `@`, `$`, `#` or `_`. A reserved keyword has this shape and
+ * is still no regular identifier (RESERVED_KEYWORDS).
  */
 const REGULAR_IDENTIFIER = /^[\p{L}_][\p{L}\p{Nd}_@$#]*$/u;
 
 /**
+ * SQL Server's reserved keywords, upper case (Microsoft Learn, "Reserved Keywords (Transact-SQL)",
+ * https://learn.microsoft.com/sql/t-sql/language-elements/reserved-keywords-transact-sql: the list of
+ * SQL Server and Azure Synapse Analytics; its `WITHIN GROUP` holds a space, which brackets a name
+ * anyway). A name that is one of them, in any letter case, can be used only as a delimited
+ * identifier: `SELECT Order FROM dbo.User` does not parse, `SELECT [Order] FROM dbo.[User]` does.
+ * The ODBC and future keywords the page lists too are not reserved by SQL Server and are left out.
+ */
+const RESERVED_KEYWORDS: ReadonlySet<string> = new Set(
+  (
+    'ADD ALL ALTER AND ANY AS ASC AUTHORIZATION BACKUP BEGIN BETWEEN BREAK BROWSE BULK BY CASCADE CASE ' +
+    'CHECK CHECKPOINT CLOSE CLUSTERED COALESCE COLLATE COLUMN COMMIT COMPUTE CONSTRAINT CONTAINS ' +
+    'CONTAINSTABLE CONTINUE CONVERT CREATE CROSS CURRENT CURRENT_DATE CURRENT_TIME CURRENT_TIMESTAMP ' +
+    'CURRENT_USER CURSOR DATABASE DBCC DEALLOCATE DECLARE DEFAULT DELETE DENY DESC DISK DISTINCT ' +
+    'DISTRIBUTED DOUBLE DROP DUMP ELSE END ERRLVL ESCAPE EXCEPT EXEC EXECUTE EXISTS EXIT EXTERNAL FETCH ' +
+    'FILE FILLFACTOR FOR FOREIGN FREETEXT FREETEXTTABLE FROM FULL FUNCTION GOTO GRANT GROUP HAVING ' +
+    'HOLDLOCK IDENTITY IDENTITY_INSERT IDENTITYCOL IF IN INDEX INNER INSERT INTERSECT INTO IS JOIN KEY ' +
+    'KILL LEFT LIKE LINENO LOAD MERGE NATIONAL NOCHECK NONCLUSTERED NOT NULL NULLIF OF OFF OFFSETS ON ' +
+    'OPEN OPENDATASOURCE OPENQUERY OPENROWSET OPENXML OPTION OR ORDER OUTER OVER PERCENT PIVOT PLAN ' +
+    'PRECISION PRIMARY PRINT PROC PROCEDURE PUBLIC RAISERROR READ READTEXT RECONFIGURE REFERENCES ' +
+    'REPLICATION RESTORE RESTRICT RETURN REVERT REVOKE RIGHT ROLLBACK ROWCOUNT ROWGUIDCOL RULE SAVE ' +
+    'SCHEMA SECURITYAUDIT SELECT SEMANTICKEYPHRASETABLE SEMANTICSIMILARITYDETAILSTABLE ' +
+    'SEMANTICSIMILARITYTABLE SESSION_USER SET SETUSER SHUTDOWN SOME STATISTICS SYSTEM_USER TABLE ' +
+    'TABLESAMPLE TEXTSIZE THEN TO TOP TRAN TRANSACTION TRIGGER TRUNCATE TRY_CONVERT TSEQUAL UNION UNIQUE ' +
+    'UNPIVOT UPDATE UPDATETEXT USE USER VALUES VARYING VIEW WAITFOR WHEN WHERE WHILE WITH WRITETEXT'
+  ).split(' '),
+);
+
+/**
+ * Whether `identifier` is one of SQL Server's reserved keywords (RESERVED_KEYWORDS) in any letter
+ * case (`Order`, `user`, `KEY`). Pure.
+ */
+export function isReservedKeyword(identifier: string): boolean {
+  return RESERVED_KEYWORDS.has(identifier.toUpperCase());
+}
+
+/**
  * `identifier` as a note or message names it: as it is when it is a regular identifier
  * (`DeptName`), else bracket-quoted as QUOTENAME writes it (`[Dept Name]`, `[x]]y]`, `[]` for an
- * empty one), so that a name holding a space, a dot or a `]` reads as one name. Pure; never throws
- * (no sysname length check: a note names what a script declared).
+ * empty one, `[Order]` and `[user]` for a reserved keyword in any case), so that a name holding a
+ * space, a dot or a `]` reads as one name and a name that is a keyword can be pasted into T-SQL
+ * (`dbo.Orders.[Order]`; `dbo.Orders.Order` does not parse). Pure; never throws (no sysname length
+ * check: a note names what a script declared).
  */
 export function identifierText(identifier: string): string {
-  return REGULAR_IDENTIFIER.test(identifier) ? identifier : bracketed(identifier);
+  return REGULAR_IDENTIFIER.test(identifier) && !isReservedKeyword(identifier) ? identifier : bracketed(identifier);
 }
 
 /** `schema.table.column` as a note names a column, each part through identifierText (`dbo.tblDept.[Dept Name]`). */
 export function columnText(schema: string, table: string, column: string): string {
   return `${identifierText(schema)}.${identifierText(table)}.${identifierText(column)}`;
+}
+
+/**
+ * A table's `schema.name` as a note, message or header names it for a reader, each part through
+ * identifierText: bare when a regular identifier (`dbo.Customers`, as before), else bracketed as
+ * QUOTENAME writes it (`dbo.[Order Details]`, `dbo.[Order.Items]`, `[dbo.Order].Items`, `dbo.[a,b]`,
+ * `dbo.[User]`), so that a name holding a dot, a space, a comma or a `]`, or one that is a reserved
+ * keyword, reads as one name and can be given back to `--table` or pasted into T-SQL (a comma-named
+ * table listed bare read as two tables in a list of them; splitTableList and splitQualifiedName read
+ * every form this writes). Display only: the name a table is staged and keyed under is
+ * stagedTableName's. Pure; never throws.
+ */
+export function tableText(t: { schema: string; name: string }): string {
+  return `${identifierText(t.schema)}.${identifierText(t.name)}`;
+}
+
+/**
+ * tableText of a table name given as text (stagedTableName's form, `schema.name`, `[schema].[name]`,
+ * or one part, dbo's), for a message listing names it holds as text: `[dbo].[Order.Items]` →
+ * `dbo.[Order.Items]`, `dbo.Order Details` → `dbo.[Order Details]`. Text that is no one- or two-part
+ * name (splitQualifiedName refuses it: `dbo.Order.Items`, an unpaired bracket) is returned as it
+ * is. Pure; never throws.
+ */
+export function tableNameText(text: string): string {
+  try {
+    return tableText(splitQualifiedName(text));
+  } catch {
+    return text;
+  }
+}
+
+/**
+ * Table names (texts tableNameText reads) as a message lists them: each through tableNameText,
+ * joined by `, `, so that the list reads as as many tables as it holds (`dbo.[a,b], dbo.c`; listed
+ * bare, `dbo.a,b, dbo.c` read as three, and `--table` would take it as three). Pure; never throws.
+ */
+export function tableListText(names: Iterable<string>): string {
+  return [...names].map(tableNameText).join(', ');
 }
 
 /** `[schema].[name]` from a two-part name. */

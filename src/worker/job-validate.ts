@@ -230,7 +230,7 @@ async function validateUnconfined(spec: JobSpec, access: JobAccess): Promise<voi
         }
         for (const t of spec.tables ?? []) {
           if (!catalog.byName(t) && findTableName(givenNames, t) === undefined) {
-            throw new InputError('INPUT_UNKNOWN_TABLE', unknownTableMessage(t, catalog.tables().map((x) => `${x.schema}.${x.name}`), source.skipped(), source.databaseName?.()), { table: t, field: 'tables' });
+            throw new InputError('INPUT_UNKNOWN_TABLE', unknownTableMessage(t, catalog.tables().map((x) => stagedTableName(x)), source.skipped(), source.databaseName?.()), { table: t, field: 'tables' });
           }
         }
       }

@@ -46,4 +46,12 @@ describeCorpus('scan: the metadata options refused before the log files are open
     writeFileSync(ddl, 'CREATE TABLE dbo.T (id int NOT NULL);\n');
     expectOneLineError(await cli('scan', '--trn', notABackup(), '--ddl', ddl), 'FORMAT_NOT_A_BACKUP');
   });
+
+  it('a --type-alias whose type holds a comma is one alias (as decode takes it): the --trn is read', async () => {
+    // it was cut at the comma, and `2)` refused: INPUT_BAD_OPTION --type-alias '2)' is not NAME=TYPE
+    const ddl = join(dir, 'money.sql');
+    writeFileSync(ddl, 'CREATE TABLE dbo.T (id int NOT NULL, Amt [dbo].[Money2] NULL);\n');
+    const e = expectOneLineError(await cli('scan', '--trn', notABackup(), '--ddl', ddl, '--type-alias', 'Money2=decimal(18,2)'), 'FORMAT_NOT_A_BACKUP');
+    expect(e).not.toContain('--type-alias');
+  });
 });

@@ -53,6 +53,16 @@ describe('unique indexes of indexed views over a target table', () => {
     expect(none).not.toContain('indexed views: not read');
   });
 
+  it('a view whose name holds a dot is named as one view (two parts), not split at the dot into three', () => {
+    // `${view_schema}.${view_name}` was split at each dot: the head named [dbo].[Active].[Emails], an object Emails of a schema Active of a database dbo
+    const tables = new Map([['crm.Contacts', contacts()]]);
+    viewUniqueKeysFromCatalog(tables, [row({ view_schema: 'dbo', view_name: 'Active.Emails' }), row({ view_schema: 'rep.orts', view_name: 'ByPhone', index_name: 'UX_Phone', column: 'Phone' })]);
+    const viewUniqueKeys = tables.get('crm.Contacts')!.viewUniqueKeys!;
+    expect(viewUniqueKeys.map((k) => k.view)).toEqual(['[dbo].[Active.Emails]', '[rep.orts].[ByPhone]']);
+    const line = renderScript(planReinsert(rows, new Map([['crm.Contacts', contacts({ viewUniqueKeys })]]), [])).split('\n').find((l) => l.includes('indexed views reading it'));
+    expect(line).toContain('[UX_ActiveEmails] of view [dbo].[Active.Emails] ([Email]); [UX_Phone] of view [rep.orts].[ByPhone] ([Phone])');
+  });
+
   it('not read: said with the unique indexes when neither was read, on a line of its own when only the views were not', () => {
     const neither = renderScript(planReinsert(rows, new Map([['crm.Contacts', contacts({ uniqueKeys: undefined })]]), []));
     expect(neither).toContain('-- unique indexes: not read for crm.Contacts (planned without the target\'s catalog): a row whose value in a unique index or UNIQUE constraint other than the key (or in a unique index of an indexed view reading the table) another row already holds is not looked for');

@@ -5,7 +5,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { InputError, StagingError } from '../../errors.js';
 import { splitTableList } from '../../util/table-list.js';
 import { unplacedNote, type StagingStore } from '../../staging/store.js';
-import { AmbiguousTableTextError, jobTableText, multiPartTableName, stagedTableName } from '../../util/tsql.js';
+import { AmbiguousTableTextError, jobTableText, multiPartTableName, stagedTableName, tableListText } from '../../util/tsql.js';
 import { sidFilterForms } from '../../util/sid.js';
 import { assertWindowInOrder, parseWindowTime } from '../../recover/time-window.js';
 import { DEFAULT_REINSERT_OPERATIONS, inInsertionOrder, mergePlans, notScriptedCooperatively, problemSummary, renderScriptChunks, renderUndoScriptChunks, yieldToEventLoop, type ReinsertPlan } from '../../reinsert/plan.js';
@@ -132,7 +132,7 @@ function jobTableName(staging: StagingStore, jobId: number, text: string, field:
   if (same.length === 1) return same[0]!;
   // a case-sensitive database's dbo.T and dbo.t: named in its exact case, or refused (names.ts)
   if (same.length > 1) throw new InputError('INPUT_AMBIGUOUS_NAME', `${field} '${text}': job ${jobId} has tables ${same.join(' and ')}, which differ only in letter case (a case-sensitive database) or in an unpaired surrogate (shown as U+FFFD): give the name in its exact case, in a JSON body for a surrogate`, { table: text, field });
-  throw new InputError('INPUT_UNKNOWN_TABLE', `${field} '${text}': job ${jobId} has no table ${wanted}; its tables: ${tables.length ? tables.join(', ') : '(none: it staged no rows)'}${unknownTableHint(text, tables)}`, { table: text, field });
+  throw new InputError('INPUT_UNKNOWN_TABLE', `${field} '${text}': job ${jobId} has no table ${wanted}; its tables: ${tables.length ? tableListText(tables) : '(none: it staged no rows)'}${unknownTableHint(text, tables)}`, { table: text, field });
 }
 
 export default async function rowRoutes(fastify: FastifyInstance) {

@@ -1,5 +1,5 @@
 import { findTableName, unknownTableHint } from '../../reconstruct/metadata/names.js';
-import { splitQualifiedName, stagedTableName } from '../../util/tsql.js';
+import { splitQualifiedName, stagedTableName, tableListText } from '../../util/tsql.js';
 import { namingFile, readTextFile } from '../../util/files.js';
 import type { Command } from 'commander';
 import { InputError } from '../../errors.js';
@@ -195,7 +195,7 @@ export function pickTable(layouts: TableLayout[], wanted: string | undefined, so
   if (names.length === 0) throw new InputError('INPUT_NO_TABLE', `${source} defines no table`, { file: source });
   if (wanted === undefined) {
     if (names.length > 1) {
-      throw new InputError('INPUT_TABLE_REQUIRED', `${source} defines ${names.length} tables; choose one with --table: ${names.join(', ')}`, { file: source });
+      throw new InputError('INPUT_TABLE_REQUIRED', `${source} defines ${names.length} tables; choose one with --table: ${tableListText(names)}`, { file: source });
     }
     return pickPartition(layouts, partition, source);
   }
@@ -216,9 +216,9 @@ export function pickTable(layouts: TableLayout[], wanted: string | undefined, so
   const matchedNames = [...new Set(byName.map(stagedTableName))];
   if (matchedNames.length === 1) return pickPartition(byName, partition, source);
   if (matchedNames.length > 1) {
-    throw new InputError('INPUT_TABLE_REQUIRED', `--table ${wanted} matches ${matchedNames.join(', ')}; give schema.name`, { table: wanted });
+    throw new InputError('INPUT_TABLE_REQUIRED', `--table ${wanted} matches ${tableListText(matchedNames)}; give schema.name`, { table: wanted });
   }
-  throw new InputError('INPUT_UNKNOWN_TABLE', `table ${wanted} is not in ${source}; known tables: ${names.join(', ')}${unknownTableHint(wanted, names)}`, { table: wanted });
+  throw new InputError('INPUT_UNKNOWN_TABLE', `table ${wanted} is not in ${source}; known tables: ${tableListText(names)}${unknownTableHint(wanted, names)}`, { table: wanted });
 }
 
 /** One table's layouts (one per partition) → the one to decode with (see pickTable). */

@@ -1,4 +1,4 @@
-import { stagedTableName } from '../../util/tsql.js';
+import { stagedTableName, tableListText, tableNameText } from '../../util/tsql.js';
 import { isoTimesStderr } from '../iso-times-stderr.js';
 import { isoLogTimesIn } from '../../recover/log-local-time.js';
 import { skippedLines } from '../skipped-lines.js';
@@ -275,13 +275,13 @@ async function dumpTables(opts: DumpOptions, stdout: Writable, stderr: Writable,
           if (marked) {
             throw new InputError('INPUT_UNKNOWN_TABLE', `table ${marked.table} (object id ${marked.objectId}, ${marked.rows} row(s) in sys.sysrowsets) is marked in ${file}'s catalog as SQL Server's own (sys.sysschobjs status 0x1, is_ms_shipped: replication, change data capture), and rowback dumps user tables only; if it is a table of yours, that bit of its sysschobjs row is damaged (a page without a checksum, or another database's): read an undamaged copy (a backup)`, { table: marked.table, file });
           }
-          const names = md.tables.map((t) => `${t.schema}.${t.name}`);
+          const names = md.tables.map((t) => stagedTableName(t));
           // 'is not in' is not known when the catalog that names the tables is damaged
           const damage = catalogDamage(md.skipped);
           const why = damage.length
             ? `; the file's catalog is damaged (${catalogDamageSubject(damage)}), so ${name} may be in it, unnamed: read an undamaged copy (a backup)`
             : '';
-          throw new InputError('INPUT_UNKNOWN_TABLE', `table ${name} is not ${damage.length ? 'named ' : ''}in ${file}; known tables: ${names.join(', ') || '(none)'}${why}${unknownTableHint(name, names, md.database?.name)}`, { table: name, file });
+          throw new InputError('INPUT_UNKNOWN_TABLE', `table ${name} is not ${damage.length ? 'named ' : ''}in ${file}; known tables: ${tableListText(names) || '(none)'}${why}${unknownTableHint(name, names, md.database?.name)}`, { table: name, file });
         }
         const qualified = stagedTableName(table.layout);
         if (table.layout.unreadable) {
@@ -486,7 +486,7 @@ function incompleteLine(skipped: SkippedItem[], rows: number, ctx: { tableOf: Ma
   const unlocated = ctx.unlocated ?? [];
   if (unlocated.length) {
     const one = unlocated.length === 1;
-    parts.push(`${unlocated.slice(0, 10).join(', ')}${unlocated.length > 10 ? ` and ${unlocated.length - 10} more` : ''}: sys.sysschobjs names ${one ? 'it' : 'them'} but sys.sysrowsets holds no partition of ${one ? 'it' : 'them'}, so ${one ? 'its' : 'their'} pages cannot be found and no row of ${one ? 'it' : 'them'} is printed (FORMAT_CATALOG_MISMATCH)`);
+    parts.push(`${tableListText(unlocated.slice(0, 10))}${unlocated.length > 10 ? ` and ${unlocated.length - 10} more` : ''}: sys.sysschobjs names ${one ? 'it' : 'them'} but sys.sysrowsets holds no partition of ${one ? 'it' : 'them'}, so ${one ? 'its' : 'their'} pages cannot be found and no row of ${one ? 'it' : 'them'} is printed (FORMAT_CATALOG_MISMATCH)`);
     skipped = skipped.filter((s) => !(s.code === 'FORMAT_CATALOG_MISMATCH' && s.location.table === 'sys.sysrowsets' && s.location.page === undefined));
   }
   const byTable = new Map<string, { pages: SkippedItem[]; records: SkippedItem[] }>();
@@ -515,11 +515,11 @@ function incompleteLine(skipped: SkippedItem[], rows: number, ctx: { tableOf: Ma
         const n = headerSlotCount(ctx.source, s.location.page!);
         return `${s.location.page} (${s.code}${n !== undefined ? `; its header, which failed the check too, gives a data page of ${n} slot(s)` : ''})`;
       });
-      parts.push(`${table}: page${t.pages.length > 1 ? 's' : ''} ${list.join(', ')}${t.pages.length > 10 ? ` and ${t.pages.length - 10} more` : ''} failed ${t.pages.length > 1 ? 'their' : 'its'} checks, nothing on ${t.pages.length > 1 ? 'them' : 'it'} printed`);
+      parts.push(`${tableNameText(table)}: page${t.pages.length > 1 ? 's' : ''} ${list.join(', ')}${t.pages.length > 10 ? ` and ${t.pages.length - 10} more` : ''} failed ${t.pages.length > 1 ? 'their' : 'its'} checks, nothing on ${t.pages.length > 1 ? 'them' : 'it'} printed`);
     }
     if (t.records.length) {
       const list = t.records.slice(0, 5).map((s) => `page ${s.location.page}${s.location.offset !== undefined ? ` offset ${s.location.offset}` : ''} (${s.code})`);
-      parts.push(`${table}: ${t.records.length} record(s) or value(s) not read: ${list.join(', ')}${t.records.length > 5 ? ', …' : ''}`);
+      parts.push(`${tableNameText(table)}: ${t.records.length} record(s) or value(s) not read: ${list.join(', ')}${t.records.length > 5 ? ', …' : ''}`);
     }
   }
   if (rest.length) {
@@ -536,7 +536,7 @@ function incompleteLine(skipped: SkippedItem[], rows: number, ctx: { tableOf: Ma
  * capture), or a user table whose sysschobjs status bit 0x1 is damaged, which was left out unsaid.
  */
 export function shippedTablesNote(shipped: ReadonlyArray<{ table: string; objectId: number; rows: number }>): string {
-  const named = shipped.slice(0, 10).map((t) => `${t.table} (object id ${t.objectId}, ${t.rows} row(s))`).join(', ');
+  const named = shipped.slice(0, 10).map((t) => `${tableNameText(t.table)} (object id ${t.objectId}, ${t.rows} row(s))`).join(', ');
   return `${shipped.length} table(s) holding rows are marked as SQL Server's own (sys.sysschobjs status 0x1, is_ms_shipped: replication, change data capture) and not dumped: ${named}${shipped.length > 10 ? ` and ${shipped.length - 10} more` : ''}; if one is a table of yours, that bit of its catalog row is damaged: read an undamaged copy (a backup)`;
 }
 
@@ -546,7 +546,7 @@ function summary(tables: DumpedTable[], includeGhosts: boolean, skipped: Skipped
       includeGhosts ? `${t.ghosts} of them ghost (deleted, not yet cleaned up)` : '',
       includeRemnants ? `${t.remnants} remnant(s) carved from page bodies (deleted or superseded records)` : '',
     ].filter(Boolean);
-    return `rowback dump: ${t.table}: ${t.rows} row(s)${extra.length ? `, ${extra.join(', ')}` : ''}`;
+    return `rowback dump: ${tableNameText(t.table)}: ${t.rows} row(s)${extra.length ? `, ${extra.join(', ')}` : ''}`;
   });
   if (tables.length > 1) lines.push(`rowback dump: ${tables.length} tables, ${tables.reduce((n, t) => n + t.rows, 0)} row(s) in all`);
   if (tables.length === 0) lines.push('rowback dump: no user table with readable columns');

@@ -1,4 +1,5 @@
 import { skippedLines } from '../skipped-lines.js';
+import { identifierText, tableNameText } from '../../util/tsql.js';
 import { assertRegularFile } from '../files.js';
 import { unreadableWhy } from '../../util/files.js';
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
@@ -529,9 +530,9 @@ function inspectSkippedLines(items: readonly SkippedItem[]): string[] {
 }
 
 function renderTables(tables: DataFileDescription['tables'], out: string[]): void {
-  for (const t of tables) out.push(`  ${t.name.padEnd(40)} ${String(t.rows).padStart(9)}  ${t.indexId === 0 ? 'heap' : 'clustered'}, ${t.columns} columns${t.partitions > 1 ? `, ${t.partitions} partitions` : ''}${t.compression !== 'NONE' ? `, ${t.compression}` : ''}`);
+  for (const t of tables) out.push(`  ${tableNameText(t.name).padEnd(40)} ${String(t.rows).padStart(9)}  ${t.indexId === 0 ? 'heap' : 'clustered'}, ${t.columns} columns${t.partitions > 1 ? `, ${t.partitions} partitions` : ''}${t.compression !== 'NONE' ? `, ${t.compression}` : ''}`);
   // the catalog's foreign keys (what a re-insert without a target orders the tables by), when any
-  const fks = tables.flatMap((t) => (t.foreignKeys ?? []).map((k) => `  ${t.name} (${k.columns.join(', ')}) -> ${k.references} (${k.referencedColumns.join(', ')})  ${k.name}`));
+  const fks = tables.flatMap((t) => (t.foreignKeys ?? []).map((k) => `  ${tableNameText(t.name)} (${k.columns.map(identifierText).join(', ')}) -> ${tableNameText(k.references)} (${k.referencedColumns.map(identifierText).join(', ')})  ${identifierText(k.name)}`));
   if (fks.length) appendAll(out, ['foreign keys (referencing -> referenced):', ...fks]);
 }
 

@@ -860,13 +860,13 @@ async function logRecords(files: string[], opts: LogOptions, interrupt: Interrup
       const exact = findTableName(new Set(meta.tables.map((x) => stagedTableName(x))), t);
       const hits = exact === undefined ? [] : meta.tables.filter((x) => stagedTableName(x) === exact);
       if (hits.length === 0) {
-        throw new InputError('INPUT_UNKNOWN_TABLE', unknownTableMessage(t, [...new Set(meta.tables.map((x) => `${x.schema}.${x.name}`))], meta.skipped ?? [], meta.databaseName), { table: t });
+        throw new InputError('INPUT_UNKNOWN_TABLE', unknownTableMessage(t, [...new Set(meta.tables.map((x) => stagedTableName(x)))], meta.skipped ?? [], meta.databaseName), { table: t });
       }
       // read in dbo while other schemas have a table of that name, for a name typed without its
       // schema (names.ts otherSchemasNote, as dump and scan say it): `log --table Employees` on
       // TSQLV4.bak printed dbo.Employees' records, none, without a word of HR.Employees
       if (tablesTypedWithoutSchema(tables).has(t)) {
-        const elsewhere = otherSchemasNote(meta.tables.map((x) => `${x.schema}.${x.name}`), exact!, tables);
+        const elsewhere = otherSchemasNote(meta.tables.map((x) => stagedTableName(x)), exact!, tables);
         if (elsewhere && !schemaNotes.includes(elsewhere)) schemaNotes.push(elsewhere);
       }
       const unmapped = hits.filter((h) => !h.allocUnits?.length);

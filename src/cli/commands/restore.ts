@@ -27,7 +27,7 @@ import { chainVlfBoundaryGaps } from '../../backup/chain-boundary.js';
 import { LOG_LOSS_CODES, type SkippedItem } from '../../recover/source.js';
 import { MssqlRestoreExecutor, runRestore, type RestoreExecutor } from '../../restore/run.js';
 import { hideArgvSecrets, resolveConnection } from '../../util/connection.js';
-import { commentText, splitQualifiedName } from '../../util/tsql.js';
+import { commentText, splitQualifiedName, stagedTableName, tableListText } from '../../util/tsql.js';
 import { ROW_PROVENANCE } from '../../recover/recovered-row.js';
 import { catchInterrupts, letSignalsIn, sayInterrupted, type Interruption } from '../interrupt.js';
 import { exitIncomplete, INCOMPLETE_EXIT_CODE } from '../strict.js';
@@ -248,8 +248,8 @@ export async function compareRestored(
   for (const t of o.tables) {
     const layout = catalog.byName(t);
     if (!layout) {
-      const names = catalog.tables().map((x) => `${x.schema}.${x.name}`);
-      throw new InputError('INPUT_UNKNOWN_TABLE', `table ${t} is not in the restored database ${o.side}; known tables: ${names.join(', ') || '(none)'}${unknownTableHint(t, names)}`, { table: t });
+      const names = catalog.tables().map((x) => stagedTableName(x));
+      throw new InputError('INPUT_UNKNOWN_TABLE', `table ${t} is not in the restored database ${o.side}; known tables: ${tableListText(names) || '(none)'}${unknownTableHint(t, names)}`, { table: t });
     }
     const key = parseKeyOption(o.key);
     const r = await compareLiveTables(runner, { sideDatabase: o.side, liveDatabase: o.live, layout, key, signal: o.signal });

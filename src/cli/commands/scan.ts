@@ -1,5 +1,5 @@
 import { isoLogTimesIn } from '../../recover/log-local-time.js';
-import { stagedTableName } from '../../util/tsql.js';
+import { stagedTableName, tableListText, tableNameText } from '../../util/tsql.js';
 import { skippedLines } from '../skipped-lines.js';
 import { otherSchemasNote } from '../../reconstruct/metadata/names.js';
 import { findTableName, unknownTableHint } from '../../reconstruct/metadata/names.js';
@@ -90,7 +90,9 @@ export function register(program: Command): void {
     .option('--schema <catalog.json>', 'table metadata as catalog JSON (sql/table-metadata.sql rows); overrides the source\'s')
     .option('--catalog-any-database', 'with --schema: read with a catalog JSON whose database_guid is not the binding id of the files scanned (by default refused: allocation unit ids repeat between databases, so another database\'s tables would name the rows), e.g. one exported from a copy of this database restored as a new database')
     .option('--ddl <file>', 'table metadata from a CREATE TABLE script; overrides the source\'s')
-    .addOption(repeatableOption('--type-alias <name=type>', 'with --ddl: a user-defined alias type, e.g. Flag=bit (repeatable)', collect, 'none'))
+    // one alias a flag, as decode takes it: a comma is part of a type (`Money2=decimal(18,2)` was cut
+    // into `Money2=decimal(18` and `2)`, and the second refused as no NAME=TYPE)
+    .addOption(repeatableOption('--type-alias <name=type>', 'with --ddl: a user-defined alias type, e.g. Flag=bit or Amount=decimal(18,2) (repeatable)', (v: string, prev: string[]) => [...prev, v], 'none'))
     .option('--collation <name>', "with --ddl: the database's default collation, for char/varchar/text columns without COLLATE (default: the database's own, from the boot page of the --mdf/--bak given, the server's sys.databases with --server, the header of an --export; with a log alone, SQL_Latin1_General_CP1_CI_AS, code page 1252, said in a note)")
     .addOption(repeatableOption('--alloc-unit <[schema.name=]id>', 'with --schema/--ddl and no data file: a table\'s in-row AllocUnitId as the log prints it; ID alone for one table (or the one --table names), SCHEMA.NAME=ID for each of several (repeatable)', (v: string, prev: string[]) => [...prev, v], 'none'))
     .option('--from <time>', "window start, server local time: YYYY-MM-DD[THH:MM[:SS[.fffffff]]] (a space for T; no zone; more than three fractional digits are put on the log's 1/300-second ticks)")
@@ -243,11 +245,11 @@ export async function runScan(opts: ScanOptions): Promise<void> {
     for (const t of opts.table) {
       const found = catalog.byName(t);
       if (!found) {
-        throw new InputError('INPUT_UNKNOWN_TABLE', unknownTableMessage(t, catalog.tables().map((x) => `${x.schema}.${x.name}`), source.skipped(), source.databaseName?.()), { table: t });
+        throw new InputError('INPUT_UNKNOWN_TABLE', unknownTableMessage(t, catalog.tables().map((x) => stagedTableName(x)), source.skipped(), source.databaseName?.()), { table: t });
       }
       // read in dbo while other schemas have a table of that name: said (names.ts otherSchemasNote),
       // when the name was typed without its schema (`--table dbo.Employees` asked for dbo's exactly)
-      const elsewhere = tablesTypedWithoutSchema(opts.table).has(t) && otherSchemasNote(catalog.tables().map((x) => `${x.schema}.${x.name}`), `${found.schema}.${found.name}`, opts.table);
+      const elsewhere = tablesTypedWithoutSchema(opts.table).has(t) && otherSchemasNote(catalog.tables().map((x) => stagedTableName(x)), stagedTableName(found), opts.table);
       if (elsewhere && !metadataNotes.includes(elsewhere)) metadataNotes = [...metadataNotes, elsewhere];
     }
     // --ddl/--schema replace the data file's layouts: only the tables they name are scanned. Said
@@ -257,7 +259,7 @@ export async function runScan(opts: ScanOptions): Promise<void> {
       const flag = opts.ddl ? '--ddl' : '--schema';
       process.stderr.write(
         `rowback scan: note: ${flag} gives the layout of ${catalog.tables().length} table(s); the ${leftOut.length} other table(s) of ${opts.bak ? 'the backup' : 'the data file'} are not scanned (their rows count as on allocation units the metadata does not know): ` +
-          `${leftOut.slice(0, 10).join(', ')}${leftOut.length > 10 ? ', …' : ''}. To recover them too, scan again without ${flag}, or add their CREATE TABLE / catalog rows to it\n`,
+          `${tableListText(leftOut.slice(0, 10))}${leftOut.length > 10 ? ', …' : ''}. To recover them too, scan again without ${flag}, or add their CREATE TABLE / catalog rows to it\n`,
       );
     }
     // one table however often or in whichever spelling --table names it (`T`, `dbo.t`): value columns
@@ -537,7 +539,7 @@ export async function runScan(opts: ScanOptions): Promise<void> {
       // text where a newcomer expected a column per value, and nothing said why
       if (csvOut && !single && rows > 0) {
         const names = [...perTable.keys()].sort();
-        say(`rowback scan: note: CSV: each row's values are one JSON cell (column "values"), as no single --table was given; for a column per value, scan one table at a time: ${names.slice(0, 3).map((t) => `--table ${t}`).join(', ')}${names.length > 3 ? ', …' : ''}`);
+        say(`rowback scan: note: CSV: each row's values are one JSON cell (column "values"), as no single --table was given; for a column per value, scan one table at a time: ${names.slice(0, 3).map((t) => `--table ${tableNameText(t)}`).join(', ')}${names.length > 3 ? ', …' : ''}`);
       }
       if (selectionNote) say(`rowback scan: note: ${selectionNote}`);
       // the notes before "why no rows", which counts what they name
@@ -750,7 +752,7 @@ function allocUnitLayouts(layouts: TableLayout[], args: readonly AllocUnitArg[],
   // exact name first, another case only when one table has it (names.ts)
   const resolve = (wanted: string): string => {
     const found = findTableName(names, wanted);
-    if (found === undefined) throw new InputError('INPUT_UNKNOWN_TABLE', `table ${wanted} is not in ${flag}; known tables: ${[...names].join(', ')}${unknownTableHint(wanted, names)}`, { table: wanted });
+    if (found === undefined) throw new InputError('INPUT_UNKNOWN_TABLE', `table ${wanted} is not in ${flag}; known tables: ${tableListText(names)}${unknownTableHint(wanted, names)}`, { table: wanted });
     return found;
   };
   const ids = new Map<string, string>();

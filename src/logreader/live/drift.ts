@@ -1,3 +1,4 @@
+import { tableText } from '../../util/tsql.js';
 import type { TableLayout } from '../../reconstruct/metadata/table-layout.js';
 import { parseBeginTime } from '../begin-time.js';
 
@@ -54,7 +55,7 @@ export function transactionDrift(table: TableLayout, beginTime: string | null, e
  */
 export function driftExplanation(table: TableLayout, modified: string, since: string): string {
   return (
-    `${table.schema}.${table.name} was altered at ${modified} (sys.objects.modify_date), at or after ${since}: ` +
+    `${tableText(table)} was altered at ${modified} (sys.objects.modify_date), at or after ${since}: ` +
     'its current columns may not be the ones the deleted rows were written with, so decoding them with the current layout ' +
     'could produce wrong values. Decode with the layout that was in force instead (--schema CATALOG.json saved before the change, ' +
     'or --ddl with the old CREATE TABLE). An index rebuild or creation also moves modify_date; if you know the columns did not change, ' +

@@ -1,4 +1,4 @@
-import { columnText, identifierText, stagedTableName } from '../../util/tsql.js';
+import { columnText, identifierText, stagedTableName, tableText } from '../../util/tsql.js';
 import { SchemaError } from '../../errors.js';
 import { codePageForCollation } from '../collation.js';
 import type { SqlValue } from '../values.js';
@@ -205,7 +205,7 @@ export function unreadableDatabaseCollationRefusal(sql: string, opts: DdlOptions
 export function assumedSparseIdsNote(layouts: TableLayout[], howToGive: string): string | undefined {
   const tables = layouts.filter((l) => l.columns.some((c) => c.isSparse && !c.isDropped) && !l.columns.some((c) => c.isDropped));
   if (tables.length === 0) return undefined;
-  const say = (l: TableLayout) => `${identifierText(l.schema)}.${identifierText(l.name)} (${l.columns.filter((c) => c.isSparse && !c.isDropped).slice(0, 4).map((c) => `${identifierText(c.name)} = ${c.columnId}`).join(', ')}${l.columns.filter((c) => c.isSparse).length > 4 ? ', …' : ''})`;
+  const say = (l: TableLayout) => `${tableText(l)} (${l.columns.filter((c) => c.isSparse && !c.isDropped).slice(0, 4).map((c) => `${identifierText(c.name)} = ${c.columnId}`).join(', ')}${l.columns.filter((c) => c.isSparse).length > 4 ? ', …' : ''})`;
   return `sparse columns are found in each row by column_id, taken from the script's order: ${tables.slice(0, 3).map(say).join('; ')}${tables.length > 3 ? `; and ${tables.length - 3} more table(s)` : ''}; if a column of the table was ever dropped (a script of the table as it is now numbers from 1 without the gap), a sparse value may print in another sparse column with no sign in the row: give exact ids with ${howToGive}`;
 }
 

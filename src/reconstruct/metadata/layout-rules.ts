@@ -1,3 +1,4 @@
+import { identifierText, tableText } from '../../util/tsql.js';
 import { SchemaError } from '../../errors.js';
 import type { ColumnLayout, SqlTypeName, TableLayout } from './table-layout.js';
 import { fixedStorageLength } from '../types/index.js';
@@ -177,16 +178,16 @@ export function usesCodePage(type: SqlTypeName): boolean {
  * rows say so. Appended to the layout's `warnings` (every decoded row of the table carries them).
  */
 export function addUnknownCollationWarnings(layout: TableLayout): void {
-  const table = `${layout.schema}.${layout.name}`;
+  const table = tableText(layout);
   for (const c of layout.columns) {
     if (!usesCodePage(c.type) || c.codePage !== null || c.isDropped) continue;
     if (!c.collation) {
       // catalog JSON whose collation_name is null (a hand-made or converted catalog): read as 1252 unsaid before
-      (layout.warnings ??= []).push(`${table}: column ${c.name} (${c.type}) has no collation in the metadata: its text is read as code page 1252 (Western European); other scripts would show wrong characters (give collation_name)`);
+      (layout.warnings ??= []).push(`${table}: column ${identifierText(c.name)} (${c.type}) has no collation in the metadata: its text is read as code page 1252 (Western European); other scripts would show wrong characters (give collation_name)`);
       continue;
     }
     (layout.warnings ??= []).push(
-      `${table}: column ${c.name} has collation ${c.collation}, whose code page rowback does not know: its ${c.type} text is read as code page 1252 (Western European); other scripts would show wrong characters`,
+      `${table}: column ${identifierText(c.name)} has collation ${c.collation}, whose code page rowback does not know: its ${c.type} text is read as code page 1252 (Western European); other scripts would show wrong characters`,
     );
   }
 }
@@ -256,7 +257,7 @@ export const IN_PLACE_RETYPE_WARNING = /^\S.* column .+ shares its slot \(leaf o
  * slot-moving ALTER, an ADD reusing a trailing dropped slot with a new null bit) gets none.
  */
 export function addInPlaceRetypeWarnings(layout: TableLayout): void {
-  const table = `${layout.schema}.${layout.name}`;
+  const table = tableText(layout);
   for (const c of layout.columns) {
     if (c.isDropped || c.isSparse || c.isUniquifier || c.leafOffset === 0 || c.leafNullBit <= 0) continue;
     const olds = layout.columns.filter((d) => d.isDropped && d.leafOffset === c.leafOffset && d.leafNullBit === c.leafNullBit && !sameStoredForm(d, c));
@@ -264,7 +265,7 @@ export function addInPlaceRetypeWarnings(layout: TableLayout): void {
     const was = [...new Set(olds.map((d) => declaredType(d) + (usesCodePage(d.type) && d.codePage !== c.codePage && d.codePage !== null ? ` in code page ${d.codePage}` : '')))].join(', then ');
     const now = declaredType(c) + (usesCodePage(c.type) && olds.some((d) => d.codePage !== c.codePage) && c.codePage !== null ? ` in code page ${c.codePage}` : '');
     (layout.warnings ??= []).push(
-      `${table}: column ${c.name} shares its slot (leaf offset ${c.leafOffset}, null bit ${c.leafNullBit}) with a dropped ${was} column: an ALTER COLUMN changed it in place to ${now}, so a row logged before that ALTER holds ${was} bytes there, and read as ${now} its value may be wrong (rows written since the ALTER, and the rows on the pages, read as SQL Server reads them now): check this column of a logged row against a backup taken before the ALTER`,
+      `${table}: column ${identifierText(c.name)} shares its slot (leaf offset ${c.leafOffset}, null bit ${c.leafNullBit}) with a dropped ${was} column: an ALTER COLUMN changed it in place to ${now}, so a row logged before that ALTER holds ${was} bytes there, and read as ${now} its value may be wrong (rows written since the ALTER, and the rows on the pages, read as SQL Server reads them now): check this column of a logged row against a backup taken before the ALTER`,
     );
   }
 }

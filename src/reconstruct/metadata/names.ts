@@ -13,7 +13,7 @@
  * column to the wrong one of two).
  */
 import { InputError } from '../../errors.js';
-import { allocUnitNameTable, splitNameParts, splitQualifiedName, stagedTableName } from '../../util/tsql.js';
+import { allocUnitNameTable, splitNameParts, splitQualifiedName, stagedTableName, tableNameText, tableText } from '../../util/tsql.js';
 
 /** What a name resolved to: the one item, nothing, or the items it matches only by case (two or more). */
 export type NameMatch<T> = { found: T; ambiguous?: undefined } | { found?: undefined; ambiguous?: undefined } | { found?: undefined; ambiguous: T[] };
@@ -52,7 +52,7 @@ export class NameIndex<T> {
 
 /** INPUT_AMBIGUOUS_NAME for a table name `q` that several tables of a case-sensitive database match only by letter case. */
 export function ambiguousTable(q: string, tables: Array<{ schema: string; name: string }>): InputError {
-  const names = tables.map((t) => stagedTableName(t));
+  const names = tables.map((t) => tableText(t));
   return new InputError('INPUT_AMBIGUOUS_NAME', `table ${q} matches ${names.join(' and ')}, which differ only in letter case (a case-sensitive database): give the name in its exact case`, { table: q });
 }
 
@@ -95,7 +95,10 @@ export function findTableName(names: Iterable<string>, wanted: string): string |
  *   the tables read, then the tables having its last part as their name in another schema, if any;
  * - a one- or two-part name (`Customers`, read as `dbo.Customers`) whose table name tables of other
  *   schemas have (any letter case): a name without a schema is looked for in dbo only, as SQL Server
- *   resolves it for a user whose default schema is dbo (Microsoft, "Transact-SQL syntax conventions").
+ *   resolves it for a user whose default schema is dbo (Microsoft, "Transact-SQL syntax conventions");
+ * - a one- or two-part name that is a comma-separated piece of a table's name (`dbo.a` or `b` of
+ *   dbo.[a,b]: `--table dbo.a,b`, a list split at its comma): that table, in brackets, said first.
+ * Tables are named as tableNameText writes them (`dbo.[Order Details]`, `Sales.[User]`).
  * `database`, when given, is the name of the database the tables were read from (the data file's
  * boot page, dbi_dbname): a database part naming another database (`Other.dbo.steps` against
  * RestoreTimeClean.bak) is said to be another, not dropped as a part rowback does not read: a DBA
@@ -130,35 +133,56 @@ export function unknownTableHint(wanted: string, names: Iterable<string>, databa
       unit = undefined;
     }
     if (found !== undefined && unit !== undefined && found !== unit) {
-      return `; ${wanted.trim()} read as database.schema.table names ${found}, read as fn_dblog's AllocUnitName (schema.table.index) ${unit}: give the one meant as a one- or two-part name`;
+      return `; ${wanted.trim()} read as database.schema.table names ${tableNameText(found)}, read as fn_dblog's AllocUnitName (schema.table.index) ${tableNameText(unit)}: give the one meant as a one- or two-part name`;
     }
     const named = parts[parts.length - 3];
     // a database attached by its file (LocalDB's AttachDbFilename) is named by its path
     // (Database1.mdf's boot page: F:\…\APP_DATA\DATABASE1.MDF), which no DBA types: no claim then
     if (found !== undefined && database && !/[\\/]/.test(database) && named && named.toLowerCase() !== database.toLowerCase()) {
-      return `; ${wanted.trim()} names the database ${named}, and the tables read are of the database ${database}: check that the file given is the one meant (its table of that name is ${found})`;
+      return `; ${wanted.trim()} names the database ${named}, and the tables read are of the database ${database}: check that the file given is the one meant (its table of that name is ${tableNameText(found)})`;
     }
     if (found !== undefined) {
-      return `; ${wanted.trim()} names a ${parts.length === 4 ? 'server and a ' : ''}database too: rowback reads the tables of the files or database given, so give the table as ${found}`;
+      return `; ${wanted.trim()} names a ${parts.length === 4 ? 'server and a ' : ''}database too: rowback reads the tables of the files or database given, so give the table as ${tableNameText(found)}`;
     }
     if (unit !== undefined) {
-      return `; ${wanted.trim()} is fn_dblog's AllocUnitName form, schema.table.index (an index's allocation unit; an index is no table): give the table as ${unit}`;
+      return `; ${wanted.trim()} is fn_dblog's AllocUnitName form, schema.table.index (an index's allocation unit; an index is no table): give the table as ${tableNameText(unit)}`;
     }
     // neither reading is a table read: said plainly, with no table named that is not there
     // (`[CRM].[dbo].[Nope]` was told "give the table as dbo.Nope"); a table of the name in another
     // schema is named, as for a two-part name
-    const readings = [stagedTableName(meant), ...(unitTable === undefined ? [] : [unitTable])];
+    const readings = [tableText(meant), ...(unitTable === undefined ? [] : [tableNameText(unitTable)])];
     const how = `${parts.length === 4 ? 'server.' : ''}database.schema.table${unitTable === undefined ? '' : " or as fn_dblog's AllocUnitName (schema.table.index)"}`;
     const none = `; read as ${how}, ${wanted.trim()} would be ${readings.join(' or ')}, ${readings.length === 1 ? 'which is not' : 'neither of which is'} among the tables read`;
-    const others = elsewhere(list, meant.name);
+    const others = elsewhere(list, meant.name).map(tableNameText);
     return others.length ? `${none}; ${others.join(', ')} ${others.length === 1 ? 'has' : 'have'} the name ${meant.name}: give ${others.length === 1 ? `it as ${others[0]}` : 'the one meant with its schema'}` : none;
   }
   if ((parts.length === 1 || parts.length === 2) && parts[parts.length - 1]) {
     const name = parts[parts.length - 1]!;
-    const others = elsewhere(list, name);
+    // a piece of a table's name that holds a comma (`--table dbo.a,b` read as dbo.a and b, the list
+    // split at its comma): that table, in brackets, is the one most likely meant
+    const whole = commaNamed(list, name, parts.length === 2 ? parts[0]! : undefined).map(tableNameText);
+    if (whole.length) return `; ${whole.join(', ')} ${whole.length === 1 ? 'has' : 'have'} a name holding a comma, which splits a list of tables (--table dbo.A,dbo.B) unless the name is in brackets: give ${whole.length === 1 ? `it as ${whole[0]}` : 'the one meant in brackets'}`;
+    const others = elsewhere(list, name).map(tableNameText);
     if (others.length) return `; ${others.join(', ')} ${others.length === 1 ? 'has' : 'have'} the name ${name} in ${others.length === 1 ? 'another schema' : 'other schemas'}${parts.length === 1 ? ' (a name without a schema is looked for in schema dbo)' : ''}: give ${others.length === 1 ? `it as ${others[0]}` : 'the one meant with its schema'}`;
   }
   return '';
+}
+
+/**
+ * The tables of `names` whose table part holds a comma and has `piece` (any letter case, white space
+ * around it aside) as one of its comma-separated pieces, in schema `schema` when given (the first
+ * piece of a split list carries the schema typed, the others none).
+ */
+function commaNamed(names: readonly string[], piece: string, schema?: string): string[] {
+  const want = piece.trim().toLowerCase();
+  return names.filter((n) => {
+    try {
+      const p = splitQualifiedName(n);
+      return p.name.includes(',') && p.name.split(',').some((x) => x.trim().toLowerCase() === want) && (schema === undefined || p.schema.toLowerCase() === schema.toLowerCase());
+    } catch {
+      return false;
+    }
+  });
 }
 
 /** The tables of `names` whose table part (not schema) is `name` in any letter case. */
@@ -262,10 +286,28 @@ export function namesSchema(typed: string): boolean {
  * false): the caller says nothing when the schema was typed.
  */
 export function otherSchemaNamesakes(names: Iterable<string>, found: string): string[] {
-  const dot = found.indexOf('.');
-  if (found.slice(0, dot).toLowerCase() !== 'dbo') return [];
-  const name = found.slice(dot + 1).toLowerCase();
-  return [...new Set(names)].filter((n) => n !== found && n.slice(0, n.indexOf('.')).toLowerCase() !== 'dbo' && n.slice(n.indexOf('.') + 1).toLowerCase() === name);
+  const f = nameParts(found);
+  if (f.schema.toLowerCase() !== 'dbo') return [];
+  const name = f.name.toLowerCase();
+  return [...new Set(names)].filter((n) => {
+    const p = nameParts(n);
+    return n !== found && p.schema.toLowerCase() !== 'dbo' && p.name.toLowerCase() === name;
+  });
+}
+
+/**
+ * The two parts of `text`, a table's name in any form rowback gives out (stagedTableName's
+ * `[dbo].[Order.Items]`, tableText's `dbo.[User]`, plain `schema.name`): splitQualifiedName's, else
+ * (plain text of a name holding a dot, `dbo.Order.Items`) split at the first dot. The schema part
+ * was cut at the first dot of the text alone: `[Sales].[User]`'s schema read `[Sales]`, not Sales.
+ */
+function nameParts(text: string): { schema: string; name: string } {
+  try {
+    return splitQualifiedName(text);
+  } catch {
+    const dot = text.indexOf('.');
+    return { schema: text.slice(0, dot), name: text.slice(dot + 1) };
+  }
 }
 
 /**
@@ -273,13 +315,15 @@ export function otherSchemaNamesakes(names: Iterable<string>, found: string): st
  * otherSchemaNamesakes gives for it), or undefined when it has none that the same command does not
  * read too. `read`: the tables (`schema.name`, any case) the command reads; a namesake among them is
  * not named, and when every namesake is read there is no note: `dump --table HR.Employees,dbo.Employees`
- * on TSQLV4 printed both tables and was told to give `--table HR.Employees` "to read it".
+ * on TSQLV4 printed both tables and was told to give `--table HR.Employees` "to read it". Each table
+ * named as tableNameText writes it (`dbo.[User]`, `Sales.[User]`).
  */
 export function sameNameElsewhereNote(found: string, namesakes: readonly string[], read: Iterable<string> = []): string | undefined {
   const reading = new Set([...read].map((n) => n.toLowerCase()));
   const others = namesakes.filter((n) => !reading.has(n.toLowerCase()));
   if (!others.length) return undefined;
-  return `${found} is the table read (a name without a schema is dbo's); ${others.join(', ')} ${others.length > 1 ? 'have' : 'has'} the same name in another schema: give the schema (--table ${others[0]}) to read ${others.length > 1 ? 'one of them' : 'it'}`;
+  const shown = others.map(tableNameText);
+  return `${tableNameText(found)} is the table read (a name without a schema is dbo's); ${shown.join(', ')} ${others.length > 1 ? 'have' : 'has'} the same name in another schema: give the schema (--table ${shown[0]}) to read ${others.length > 1 ? 'one of them' : 'it'}`;
 }
 
 /**

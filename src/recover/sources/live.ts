@@ -1,5 +1,5 @@
 import { unknownTableHint } from '../../reconstruct/metadata/names.js';
-import { stagedTableName } from '../../util/tsql.js';
+import { stagedTableName, tableText } from '../../util/tsql.js';
 import { randomUUID } from 'node:crypto';
 import { InputError, SourceError } from '../../errors.js';
 import { parseBeginTime, SEASON_CAVEAT } from '../../logreader/begin-time.js';
@@ -265,7 +265,7 @@ export class LiveSource implements RecoverySource {
     this.readColumnstore = columnstoreTables(named.length ? named : catalog.tables().map(ownOf));
     // with a layout given, its tables' in-row units, read by id (a dropped table's are in no catalog)
     const units = catalogOverride ? [...new Set((chosen.length ? chosen : catalog.tables()).flatMap((t) => (t.allocUnits ?? []).filter((a) => a.type === 'IN_ROW_DATA').map((a) => a.allocUnitId)))] : undefined;
-    if (units && units.length === 0) throw new InputError('INPUT_NO_ALLOC_UNIT', `the layout given maps ${(chosen.length ? chosen : catalog.tables()).map((t) => `${t.schema}.${t.name}`).join(', ') || 'no table'} to no in-row allocation unit: give --alloc-unit SCHEMA.NAME=ID (a job's metadata.allocUnits), or leave out --ddl/--schema to read ${this.o.database}'s catalog`);
+    if (units && units.length === 0) throw new InputError('INPUT_NO_ALLOC_UNIT', `the layout given maps ${(chosen.length ? chosen : catalog.tables()).map((t) => tableText(t)).join(', ') || 'no table'} to no in-row allocation unit: give --alloc-unit SCHEMA.NAME=ID (a job's metadata.allocUnits), or leave out --ddl/--schema to read ${this.o.database}'s catalog`);
     this.probedLogStart = null;
     if (filter.from && !this.o.acceptSchemaDrift) {
       for (const t of named) {

@@ -20,6 +20,22 @@ describe('identifierText / columnText', () => {
     expect(identifierText(name)).toBe(text);
   });
 
+  // SQL Server's reserved keywords (Microsoft Learn, "Reserved Keywords (Transact-SQL)") can be a
+  // name only as a delimited identifier: `dbo.Orders.Order` does not parse, `dbo.Orders.[Order]` does
+  it.each([
+    ['Order', '[Order]'], ['order', '[order]'], ['User', '[User]'], ['KEY', '[KEY]'], ['Key', '[Key]'], ['select', '[select]'],
+    ['Table', '[Table]'], ['current_user', '[current_user]'], ['TRY_CONVERT', '[TRY_CONVERT]'], ['Percent', '[Percent]'],
+    // not reserved: regular identifiers, bare as before (keywords that are no reserved words, and a keyword inside a name)
+    ['Orders', 'Orders'], ['Users', 'Users'], ['Name', 'Name'], ['Date', 'Date'], ['Value', 'Value'], ['Type', 'Type'], ['OrderKey', 'OrderKey'], ['_Order', '_Order'],
+  ])('reserved keyword %s → %s', (name, text) => {
+    expect(identifierText(name)).toBe(text);
+  });
+
+  it('a reserved keyword as a table or column part', () => {
+    expect(columnText('dbo', 'Orders', 'Order')).toBe('dbo.Orders.[Order]');
+    expect(columnText('dbo', 'User', 'Key')).toBe('dbo.[User].[Key]');
+  });
+
   it('each part of a column name alone', () => {
     expect(columnText('dbo', 'tblDept', 'Dept Name')).toBe('dbo.tblDept.[Dept Name]');
     expect(columnText('my schema', 'Order.Items', 'x]y')).toBe('[my schema].[Order.Items].[x]]y]');
@@ -34,6 +50,11 @@ describe('a --ddl note names a column that is no regular identifier in brackets'
     expect(assumedCollationNote(SCRIPT, {}, '--collation', { schema: 'dbo', name: 'Order Items' })).toContain(`(${NAMED})`);
     expect(databaseCollationNote(SCRIPT, {}, 'Cyrillic_General_CI_AS', 'boot page of X.bak', '--collation')).toContain(`(${NAMED}) are read as Cyrillic_General_CI_AS (code page 1251)`);
     expect(unreadableDatabaseCollationRefusal(SCRIPT, {}, { collation: 'Klingon_CI_AS', from: 'boot page of X.bak' }, '--collation NAME')).toContain(`(${NAMED}) take the database's default collation`);
+  });
+
+  it('a column whose name is a reserved keyword', () => {
+    const sql = 'CREATE TABLE dbo.[User] ([Key] int NOT NULL, [Order] varchar(20) NULL, Name varchar(10) NULL);';
+    expect(columnsOnDefaultCollation(sql).join(', ')).toBe('dbo.[User].[Order], dbo.[User].Name');
   });
 
   it('the sparse column ids note', () => {

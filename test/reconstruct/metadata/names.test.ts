@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { findTableName, NameIndex, unknownTableHint } from '../../../src/reconstruct/metadata/names.js';
+import { findTableName, NameIndex, otherSchemaNamesakes, otherSchemasNote, unknownTableHint } from '../../../src/reconstruct/metadata/names.js';
 import { splitQualifiedName, stagedTableName, tableNameOrText } from '../../../src/util/tsql.js';
 import { InputError } from '../../../src/errors.js';
 
@@ -68,11 +68,11 @@ describe('unknownTableHint', () => {
     ['tsqlv4.sales.customers', '; tsqlv4.sales.customers names a database too: rowback reads the tables of the files or database given, so give the table as Sales.Customers'],
     ['SRV.TSQLV4.dbo.Orders', '; SRV.TSQLV4.dbo.Orders names a server and a database too: rowback reads the tables of the files or database given, so give the table as dbo.Orders'],
     ['TSQLV4..Orders', '; TSQLV4..Orders names a database too: rowback reads the tables of the files or database given, so give the table as dbo.Orders'],
-    ['[TSQLV4].[dbo].[Order.Items]', '; [TSQLV4].[dbo].[Order.Items] names a database too: rowback reads the tables of the files or database given, so give the table as [dbo].[Order.Items]'],
+    ['[TSQLV4].[dbo].[Order.Items]', '; [TSQLV4].[dbo].[Order.Items] names a database too: rowback reads the tables of the files or database given, so give the table as dbo.[Order.Items]'],
     // fn_dblog's AllocUnitName of an index (schema.table.index), as `rowback log` prints it
     ['dbo.Employees.PK_Employees', "; dbo.Employees.PK_Employees is fn_dblog's AllocUnitName form, schema.table.index (an index's allocation unit; an index is no table): give the table as dbo.Employees"],
     ['HR.EMPLOYEES.[PK Employees]', "; HR.EMPLOYEES.[PK Employees] is fn_dblog's AllocUnitName form, schema.table.index (an index's allocation unit; an index is no table): give the table as HR.Employees"],
-    ['dbo.[Order.Items].IX_1', "; dbo.[Order.Items].IX_1 is fn_dblog's AllocUnitName form, schema.table.index (an index's allocation unit; an index is no table): give the table as [dbo].[Order.Items]"],
+    ['dbo.[Order.Items].IX_1', "; dbo.[Order.Items].IX_1 is fn_dblog's AllocUnitName form, schema.table.index (an index's allocation unit; an index is no table): give the table as dbo.[Order.Items]"],
     ['dbo..Employees', "; dbo..Employees names a database too: rowback reads the tables of the files or database given, so give the table as dbo.Employees"],
     ['dbo.Customers', '; Sales.Customers has the name Customers in another schema: give it as Sales.Customers'],
     ['Customers', '; Sales.Customers has the name Customers in another schema (a name without a schema is looked for in schema dbo): give it as Sales.Customers'],
@@ -108,6 +108,48 @@ describe('unknownTableHint', () => {
 
   it('both readings of three parts name a table: both said, neither picked', () => {
     expect(unknownTableHint('Sales.dbo.Orders', [...tables, 'Sales.dbo'])).toBe("; Sales.dbo.Orders read as database.schema.table names dbo.Orders, read as fn_dblog's AllocUnitName (schema.table.index) Sales.dbo: give the one meant as a one- or two-part name");
+  });
+});
+
+/**
+ * The tables a hint or note names, each as one name (util/tsql.ts tableNameText): a namesake in
+ * another schema named `User` was offered as `--table Sales.User`, which does not parse in T-SQL, and
+ * one named `a,b` as `--table Sales.a,b`, which --table splits into two. Names: SYNTHETIC.
+ */
+describe('tables named by a hint or note read as one name each', () => {
+  const tables = ['dbo.User', 'Sales.User', 'dbo.a,b', 'Sales.a,b', '[dbo].[Order.Items]', '[Sales].[Order.Items]', 'dbo.Orders', 'Sales.Orders'];
+
+  it('unknownTableHint', () => {
+    expect(unknownTableHint('HR.User', tables)).toBe('; dbo.[User], Sales.[User] have the name User in other schemas: give the one meant with its schema');
+    expect(unknownTableHint('[HR].[a,b]', tables)).toBe('; dbo.[a,b], Sales.[a,b] have the name a,b in other schemas: give the one meant with its schema');
+    expect(unknownTableHint('TSQLV4.dbo.[User]', tables)).toBe('; TSQLV4.dbo.[User] names a database too: rowback reads the tables of the files or database given, so give the table as dbo.[User]');
+    expect(unknownTableHint('TSQLV4.dbo.Nope', ['Sales.Nope'])).toBe("; read as database.schema.table or as fn_dblog's AllocUnitName (schema.table.index), TSQLV4.dbo.Nope would be dbo.Nope or TSQLV4.dbo, neither of which is among the tables read; Sales.Nope has the name Nope: give it as Sales.Nope");
+    // regular names as before
+    expect(unknownTableHint('HR.Orders', tables)).toBe('; dbo.Orders, Sales.Orders have the name Orders in other schemas: give the one meant with its schema');
+  });
+
+  it('a piece of a comma-named table (a list split at its comma): that table, in brackets, is said', () => {
+    const hint = "; dbo.[a,b] has a name holding a comma, which splits a list of tables (--table dbo.A,dbo.B) unless the name is in brackets: give it as dbo.[a,b]";
+    // `--table dbo.a,b` is read as dbo.a and b
+    expect(unknownTableHint('dbo.a', tables)).toBe(hint);
+    expect(unknownTableHint('b', tables)).toBe("; dbo.[a,b], Sales.[a,b] have a name holding a comma, which splits a list of tables (--table dbo.A,dbo.B) unless the name is in brackets: give the one meant in brackets");
+    expect(unknownTableHint('Sales.A', tables)).toBe("; Sales.[a,b] has a name holding a comma, which splits a list of tables (--table dbo.A,dbo.B) unless the name is in brackets: give it as Sales.[a,b]");
+    expect(unknownTableHint('dbo.a', ['dbo.[Order, Items]', 'dbo.a b'])).toBe('');
+    expect(unknownTableHint(' Items', ['[dbo].[Order, Items]'])).toBe("; dbo.[Order, Items] has a name holding a comma, which splits a list of tables (--table dbo.A,dbo.B) unless the name is in brackets: give it as dbo.[Order, Items]");
+    // a schema that is not the table's: no such piece
+    expect(unknownTableHint('HR.a', tables)).toBe('');
+  });
+
+  it('otherSchemasNote: the dbo table read and its namesakes, bracketed where they must be', () => {
+    expect(otherSchemasNote(tables, 'dbo.User', ['User'])).toBe("dbo.[User] is the table read (a name without a schema is dbo's); Sales.[User] has the same name in another schema: give the schema (--table Sales.[User]) to read it");
+    expect(otherSchemasNote(tables, 'dbo.a,b', ['[a,b]'])).toBe("dbo.[a,b] is the table read (a name without a schema is dbo's); Sales.[a,b] has the same name in another schema: give the schema (--table Sales.[a,b]) to read it");
+    expect(otherSchemasNote(tables, 'dbo.Orders', ['Orders'])).toBe("dbo.Orders is the table read (a name without a schema is dbo's); Sales.Orders has the same name in another schema: give the schema (--table Sales.Orders) to read it");
+  });
+
+  it('otherSchemaNamesakes reads bracketed names by their parts', () => {
+    // `[Sales].[Order.Items]` was cut at its first dot: schema `[Sales]`, name `[Order.Items]`, no namesake
+    expect(otherSchemaNamesakes(tables, '[dbo].[Order.Items]')).toEqual(['[Sales].[Order.Items]']);
+    expect(otherSchemaNamesakes(['[dbo].[T]', '[Sales].[T]'], '[dbo].[T]')).toEqual(['[Sales].[T]']);
   });
 });
 

@@ -1,0 +1,67 @@
+/**
+ * util/tsql.ts tableText / tableNameText / tableListText: a table's name as a message lists it.
+ * Names were built by hand as `${schema}.${name}`: a table `a,b` read as two tables of a list
+ * (`known tables: dbo.a,b, dbo.c`, which `--table` splits at the comma), `Order Details` as
+ * `dbo.Order Details`, and `User` as `dbo.User`, which does not parse in T-SQL. Each part now goes
+ * through identifierText; regular names stay as they were. Names: SYNTHETIC, but for Northwind's
+ * `Order Details` (corpus SessionShoppingCart NORTHWND.MDF; test/cli/table-names-in-lists).
+ */
+import { describe, expect, it } from 'vitest';
+import { splitQualifiedName, tableListText, tableNameText, tableText } from '../../src/util/tsql.js';
+import { splitTableList } from '../../src/util/table-list.js';
+
+const TABLES: Array<[{ schema: string; name: string }, string]> = [
+  [{ schema: 'dbo', name: 'Customers' }, 'dbo.Customers'],
+  [{ schema: 'Sales', name: 'Orders' }, 'Sales.Orders'],
+  [{ schema: 'dbo', name: 'Order Details' }, 'dbo.[Order Details]'],
+  [{ schema: 'dbo', name: 'a,b' }, 'dbo.[a,b]'],
+  [{ schema: 'dbo', name: 'Order.Items' }, 'dbo.[Order.Items]'],
+  [{ schema: 'dbo.Order', name: 'Items' }, '[dbo.Order].Items'],
+  [{ schema: 'dbo', name: 'x]y' }, 'dbo.[x]]y]'],
+  [{ schema: 'dbo', name: 'User' }, 'dbo.[User]'],
+  [{ schema: 'Key', name: 'order' }, '[Key].[order]'],
+  [{ schema: 'my schema', name: ' padded ' }, '[my schema].[ padded ]'],
+];
+
+describe('tableText', () => {
+  it.each(TABLES)('%o → %s', (t, text) => {
+    expect(tableText(t)).toBe(text);
+  });
+
+  it('reads back as the same two parts (--table, T-SQL)', () => {
+    for (const [t, text] of TABLES) expect(splitQualifiedName(text)).toEqual(t);
+  });
+});
+
+describe('tableNameText', () => {
+  it.each([
+    // stagedTableName's forms (plain, bracketed) and a user's
+    ['dbo.Customers', 'dbo.Customers'],
+    ['dbo.Order Details', 'dbo.[Order Details]'],
+    ['[dbo].[Order.Items]', 'dbo.[Order.Items]'],
+    ['[dbo.Order].[Items]', '[dbo.Order].Items'],
+    ['dbo.a,b', 'dbo.[a,b]'],
+    ['dbo.User', 'dbo.[User]'],
+    ['Customers', 'dbo.Customers'],
+    // no one- or two-part name: as it is
+    ['dbo.Order.Items', 'dbo.Order.Items'],
+    ['[unterminated', '[unterminated'],
+  ])('%s → %s', (text, shown) => {
+    expect(tableNameText(text)).toBe(shown);
+  });
+});
+
+describe('tableListText', () => {
+  it('lists as many tables as it is given, each read back as itself', () => {
+    const staged = ['dbo.a,b', 'dbo.c', 'dbo.Order Details', '[dbo].[Order.Items]', 'dbo.User'];
+    const listed = tableListText(staged);
+    expect(listed).toBe('dbo.[a,b], dbo.c, dbo.[Order Details], dbo.[Order.Items], dbo.[User]');
+    // what --table makes of the list: the same five tables
+    expect(splitTableList(listed).map((n) => splitQualifiedName(n))).toEqual(staged.map((n) => splitQualifiedName(n)));
+  });
+
+  it('regular names as before', () => {
+    expect(tableListText(['dbo.tblDept', 'dbo.Employee'])).toBe('dbo.tblDept, dbo.Employee');
+    expect(tableListText([])).toBe('');
+  });
+});
