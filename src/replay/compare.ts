@@ -6,7 +6,7 @@
  * clustered index key) or as whole rows (table-diff.ts). Read-only on every file.
  */
 import { namesSchema, otherSchemasNote, sameNameElsewhereNote, unknownTableHint } from '../reconstruct/metadata/names.js';
-import { InputError, SchemaError, isRowbackError } from '../errors.js';
+import { InputError, SchemaError, isRowbackError, rewordMessage } from '../errors.js';
 import { openBackupPages } from '../backup/open.js';
 import type { BackupAdvice } from '../backup/page-source.js';
 import { readDataFileMetadata, type DataFileMetadata } from '../datafile/metadata.js';
@@ -462,7 +462,7 @@ export async function compareTableStates(o: CompareInputs): Promise<CompareResul
   } catch (e) {
     // a refusal after the files' database could not be checked (SCHEMA_TABLE_CHANGED's "altered in
     // between", a later state "older": another database's file reads so too) says so in its line
-    if (identity.length && isRowbackError(e) && !e.message.includes(identity[0].note)) e.message += `; note: ${identity.map((u) => u.note).join('; ')}`;
+    if (identity.length && isRowbackError(e) && !e.message.includes(identity[0].note)) rewordMessage(e, { suffix: `; note: ${identity.map((u) => u.note).join('; ')}` });
     throw e;
   }
 }
@@ -732,8 +732,9 @@ const LATER_FIELDS: Record<string, string> = { stopAt: 'afterStopAt', stopBefore
  */
 function laterStateError(e: unknown): unknown {
   if (!isRowbackError(e)) return e;
-  const words = e.message.split('`').map((part, i) => (i % 2 === 1 ? part : LATER_FLAGS.reduce((t, [re, to]) => t.replace(re, to), part))).join('`');
-  e.message = `the later state: ${words}`;
+  // a refusal's fix (InputError.fix) is a command given as advice too: its own words are kept
+  const words = (text: string) => text.split('`').map((part, i) => (i % 2 === 1 ? part : LATER_FLAGS.reduce((t, [re, to]) => t.replace(re, to), part))).join('`');
+  rewordMessage(e, { prefix: 'the later state: ', words });
   const loc = e.location as { field?: string };
   if (loc.field && LATER_FIELDS[loc.field]) loc.field = LATER_FIELDS[loc.field];
   return e;

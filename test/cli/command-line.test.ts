@@ -4,16 +4,12 @@
  * words are checked by a real shell (sh and bash split the line back into the words); PowerShell's
  * by its quoting rules (Microsoft, "about_Quoting_Rules"; pwsh is not on the test machines).
  */
-import { execFileSync } from 'node:child_process';
 import { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
 import { commandLineWith, defaultShell, shellWord } from '../../src/cli/command-line.js';
+import { shellWordsOf } from '../support/shell-words.js';
 
-/** The words `line` is to `shell` (`set -- LINE`, each printed NUL-ended). */
-function wordsOf(shell: 'sh' | 'bash', line: string): string[] {
-  const out = execFileSync(shell, ['-c', `set -- ${line}; for w in "$@"; do printf '%s\\0' "$w"; done`], { encoding: 'utf8', cwd: '/' });
-  return out.split('\0').slice(0, -1);
-}
+const wordsOf = (shell: 'sh' | 'bash', line: string): string[] => shellWordsOf(line, shell);
 
 const AWKWARD = ["copy of diff's.bak", 'C:\\Backups\\CRM FULL.bak', '$(rm -rf ~)', '`id`', '*.bak', '~/x.bak', '=ls', 'a;b|c&d', 'line\nbreak.bak', 'tab\there', '', 'naïve €.bak', '"quoted"', 'back\\slash\\'];
 

@@ -10,7 +10,6 @@
  *
  * SYNTHETIC files made at test time from REAL corpus bytes (appendedBackupSet, byte copies). Never in the repo.
  */
-import { execFileSync } from 'node:child_process';
 import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,6 +17,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { captureCli, cliWithOutFile, expectOneLineError } from '../support/cli.js';
 import { corpusPath, describeCorpus } from '../support/corpus.js';
 import { appendedBackupSet } from '../support/appended-backup-set.js';
+import { shellWordsOf } from '../support/shell-words.js';
 
 const captured = captureCli();
 let dir: string;
@@ -72,7 +72,7 @@ describeCorpus('one backup set given twice through a copy: refused naming both i
     const line = expectOneLineError(await captured('dump', '--bak=' + rtc('RestoreTimeClean.bak'), '--table', 'dbo.steps', '--bak', rtc('RestoreTimeClean2.bak'), odd), 'INPUT_BAD_OPTION');
     const advised = /give it once: (rowback .*) \(file /.exec(line)?.[1];
     expect(advised, line).toBe(`rowback dump --bak ${rtc('RestoreTimeClean.bak')} ${rtc('RestoreTimeClean2.bak')} --table dbo.steps`);
-    const words = execFileSync('sh', ['-c', `set -- ${advised}; for w in "$@"; do printf '%s\\0' "$w"; done`], { encoding: 'utf8' }).split('\0').slice(0, -1);
+    const words = shellWordsOf(advised!);
     expect(words[0]).toBe('rowback');
     const ran = await cli(...words.slice(1));
     expect(ran.code, ran.stderr).toBe(0);
