@@ -82,6 +82,22 @@ describeCorpus('one backup set given twice through a copy: refused naming both i
     expect(kept).toContain(`give it once: rowback dump --bak ${rtc('RestoreTimeClean.bak')} '${odd.replace("'", "'\\''")}' --table dbo.steps (file `);
   });
 
+  it('diff\'s later state replayed: its flags renamed around the fix, not in it nor in a file\'s name; the whole command given, and it runs', async () => {
+    // a file whose name holds ` --trn `: "the later state" renamed it (`full --after-trn diff.bak`, no such
+    // file), the fix's text with it, and the whole command was dropped for the options' words
+    const named = join(dir, 'full --trn diff.bak');
+    copyFileSync(F, named);
+    const later = ['--after-trn', rtc('RestoreTimeClean2_1.trn'), '--after-stop-at', '2017-06-01T13:17', '--table', 'dbo.steps'];
+    const line = expectOneLineError(await captured('diff', '--bak', rtc('RestoreTimeClean.bak'), '--after-bak', named, named, G, '--after-position', '1,2,2', ...later), 'INPUT_BAD_OPTION');
+    expect(line).toContain(`the later state: --after-bak items 2 and 3, ${named} (backup set 2) and ${G} (backup set 2), are the same backup set (BackupSetGUID ${DIFF_GUID}): one backup given twice, ${G} a copy of ${named}; give it once: rowback diff `);
+    const advised = /give it once: (rowback .*) \(file /.exec(line)?.[1];
+    const words = shellWordsOf(advised!);
+    expect(words).toEqual(['rowback', 'diff', '--bak', rtc('RestoreTimeClean.bak'), '--after-bak', named, named, '--after-position', '1,2', ...later]);
+    const ran = await cli(...words.slice(1));
+    expect(ran.code, ran.stderr).toBe(0);
+    expect(ran.stderr).toContain(`chain: full ${named} (FILE = 1) → differential ${named} (FILE = 2) → log ${rtc('RestoreTimeClean2_1.trn')}`);
+  });
+
   it('a command holding a password is not given whole (printed, the password and the rest of the line became ***): the options alone, and why', async () => {
     const out = join(dir, 'rows;Password=hunter2 x.csv');
     const line = expectOneLineError(await captured('dump', '--bak', F, F, G, '--position', '1,2,2', '--table', 'dbo.steps', '--out', out), 'INPUT_BAD_OPTION');
