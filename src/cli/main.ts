@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { formatLocation, InputError, isRowbackError, type RowbackError } from '../errors.js';
-import { commandLineWith } from './command-line.js';
+import { commandLineWith, optionShapes } from './command-line.js';
 import { redactSecrets } from '../util/redact.js';
 import { releaseStartupInterrupts, setStartupInterruptHook } from './interrupt.js';
 import { REPORT_TIMES, refusalOf, writeRefusedReport } from './failed-report.js';
@@ -254,15 +254,14 @@ export async function main(argv: string[]): Promise<number> {
  * command line typed (`argv`), the fix's options given their values (command-line.ts): what a DBA
  * copies and runs, put in the fix's place by the refusal itself (InputError.messageWithFix: the
  * message's parts around the fix are data, not found by its text). `command`, the command run, says
- * which options take several values. A line holding a password (redact.ts: a
+ * which options take a value, and several (optionShapes). A line holding a password (redact.ts: a
  * path `…;Password=…`) is not given: printed, the password became `***` and the rest of the line
  * with it (`--out '/x;Password=***`, its quote never closed), a line that runs something else; the
  * options alone are said instead, with why.
  */
 function wholeCommandFix(e: InputError, argv: readonly string[], command: Command): void {
   const fix = e.fix!;
-  const variadic = (flag: string) => command.options.some((o) => o.long === flag && o.variadic);
-  const line = commandLineWith(argv, fix.options, variadic);
+  const line = commandLineWith(argv, fix.options, optionShapes(command));
   const said = redactSecrets(line) === line ? line : `${fix.said} (the whole command is not shown: it holds a password)`;
   e.message = e.messageWithFix(said);
 }
