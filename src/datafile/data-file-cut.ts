@@ -59,12 +59,17 @@ export function dataFileCutText(cut: DataFileCut, ending: DataFileCutEnding): st
   const missing = (bytes: string) => (one ? `page ${f}:${wholePages}${bytes} is missing` : `pages ${f}:${wholePages} to ${f}:${statedPages - 1}${bytes} are missing`);
   switch (ending.as) {
     case 'missing-page':
-      return `the file is cut short: its file header page (page ${f}:0) says it has ${pages(statedPages)} (${statedBytes} bytes), the file holds ${heldBytes} bytes (${pages(wholePages, 'whole ')}), so ${missing(` (${statedBytes - heldBytes} bytes)`)}; ${COPY_AGAIN} (--bak)`;
+      return `the file is cut short: its file header page (page ${f}:0) says it has ${pages(statedPages)} (${statedBytes} bytes), the file holds ${heldBytes} bytes (${pages(wholePages, 'whole ')}), so ${missing(` (${bytes(statedBytes - heldBytes)})`)}; ${COPY_AGAIN} (--bak)`;
     case 'note':
       return `${ending.subject} is cut short: its file header page (page ${f}:0) says it has ${pages(statedPages)}, the file holds ${heldBytes} bytes (${pages(wholePages, 'whole ')}), so ${missing('')}: the copy is not whole (a page past the cut that this result needed is named among the items skipped); ${COPY_AGAIN} (--bak)`;
     case 'kind-unknown':
-      return `${ending.subject} is a SQL Server database file (its page 0 is a file header page, file id ${f}) cut short: its file header page says ${statedBytes} bytes (${pages(statedPages)}), the file holds ${heldBytes}, so ${statedBytes - heldBytes} bytes are missing, among them ${heldBytes <= LDF_FIRST_VLF_OFFSET ? "a log file's first VLF (offset 8192) or " : ''}a data file's boot page (page 9, offset ${9 * PAGE_SIZE}); ${COPY_AGAIN}`;
+      return `${ending.subject} is a SQL Server database file (its page 0 is a file header page, file id ${f}) cut short: its file header page says ${statedBytes} bytes (${pages(statedPages)}), the file holds ${heldBytes}, so ${bytes(statedBytes - heldBytes)} ${statedBytes - heldBytes === 1 ? 'is' : 'are'} missing, among them ${heldBytes <= LDF_FIRST_VLF_OFFSET ? "a log file's first VLF (offset 8192) or " : ''}a data file's boot page (page 9, offset ${9 * PAGE_SIZE}); ${COPY_AGAIN}`;
   }
+}
+
+/** `n bytes`, `1 byte`. */
+function bytes(n: number): string {
+  return `${n} byte${n === 1 ? '' : 's'}`;
 }
 
 /** `n pages`, `1 page`; `kind` goes between ("whole "). */

@@ -34,7 +34,7 @@ describe('dataFileCutText: one set of facts, the ending each caller needs', () =
     [
       'missing-page, one page missing: said as one page',
       1, 392, 392 * 8192 - 1, { as: 'missing-page' },
-      `the file is cut short: its file header page (page 1:0) says it has 392 pages (3211264 bytes), the file holds 3211263 bytes (391 whole pages), so page 1:391 (1 bytes) is missing; ${COPY_AGAIN} (--bak)`,
+      `the file is cut short: its file header page (page 1:0) says it has 392 pages (3211264 bytes), the file holds 3211263 bytes (391 whole pages), so page 1:391 (1 byte) is missing; ${COPY_AGAIN} (--bak)`,
     ],
     [
       'missing-page, one whole page held',
