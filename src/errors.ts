@@ -90,22 +90,70 @@ export class InputError extends RowbackError {
   readonly family = 'input';
   override readonly exitCode = 2;
   /**
-   * The fix a refusal advises as the same command with some options' values changed, where the
-   * message says it in the caller's words (`give it once: --bak F F --position 1,2`): the CLI
-   * replaces `said` by the whole command line, built from what was typed (cli/command-line.ts), for
-   * a DBA to copy; the API keeps the message as it is.
+   * The fix a refusal advises as the same command with some options' values changed, carried as
+   * data: the message is `fix.before`, the fix in the options' words (`fix.said`: `--bak F F
+   * --position 1,2`), then `fix.after`. The CLI composes the message with the whole command line
+   * in the fix's place (messageWithFix; cli/command-line.ts builds the line from what was typed),
+   * for a DBA to copy; the API says the message as it is. Set by InputError.withFix; a message
+   * reworded afterwards goes through rewordMessage, which keeps the parts in step.
    */
   fix?: CommandFix;
+
+  /**
+   * A refusal whose message is `before` + `fix.said` + `after`, carrying `fix` (InputError.fix).
+   * `fix.said` is the fix in the options' words, as the API's message gives it.
+   */
+  static withFix(code: string, before: string, fix: Pick<CommandFix, 'said' | 'options'>, after: string, location: ErrorLocation = {}): InputError {
+    const e = new InputError(code, before + fix.said + after, location);
+    e.fix = { said: fix.said, options: fix.options, before, after };
+    return e;
+  }
+
+  /**
+   * The message with `text` (the whole command line) in the fix's place: `fix.before` + `text` +
+   * `fix.after`. The message as it is without a fix. A message set directly since withFix (not
+   * through rewordMessage) has the fix's text replaced where it still stands whole, or is returned
+   * as it is when it no longer holds it.
+   */
+  messageWithFix(text: string): string {
+    const fix = this.fix;
+    if (!fix) return this.message;
+    if (this.message === fix.before + fix.said + fix.after) return fix.before + text + fix.after;
+    return this.message.includes(fix.said) ? this.message.replace(fix.said, () => text) : this.message;
+  }
 }
 
 /**
- * InputError.fix: `said`, the text of the message that gives the fix (replaced whole by the CLI);
- * `options`, each option the command should be given with these values instead of those typed
- * (`flag` as the command names it, `--bak`; `values` null: the option left out).
+ * InputError.fix: `said`, the fix in the options' words as the message gives it (`--bak F F
+ * --position 1,2`); `before` and `after`, the message's text around it; `options`, each option the
+ * command should be given with these values instead of those typed (`flag` as the command names it,
+ * `--bak`; `values` null: the option left out).
  */
 export interface CommandFix {
   said: string;
+  before: string;
+  after: string;
   options: ReadonlyArray<{ flag: string; values: readonly string[] | null }>;
+}
+
+/**
+ * Rewords `e`'s message in place: `words` applied to the text (to the text around an InputError's
+ * fix, whose own words are kept: a command given as advice keeps its flags), then `prefix` put
+ * before it and `suffix` after it. A refusal's fix (InputError.fix) stays in step, so the CLI still
+ * puts the whole command line in its place; the fix object is replaced, not changed (a copy of the
+ * error sharing it keeps its own). Never throws.
+ */
+export function rewordMessage(e: RowbackError, how: { prefix?: string; suffix?: string; words?: (text: string) => string }): void {
+  const words = how.words ?? ((t: string) => t);
+  const prefix = how.prefix ?? '';
+  const suffix = how.suffix ?? '';
+  const fix = e instanceof InputError ? e.fix : undefined;
+  if (e instanceof InputError && fix && e.message === fix.before + fix.said + fix.after) {
+    e.fix = { ...fix, before: prefix + words(fix.before), after: words(fix.after) + suffix };
+    e.message = e.fix.before + fix.said + e.fix.after;
+    return;
+  }
+  e.message = prefix + words(e.message) + suffix;
 }
 
 /** A live SQL Server source failed: connection, permission, query, timeout. Codes: SOURCE_*. */

@@ -7,7 +7,7 @@
  * - what remains is a full backup followed by differential backups based on it, layered so a
  *   page comes from the newest backup that holds it.
  */
-import { InputError } from '../errors.js';
+import { InputError, rewordMessage } from '../errors.js';
 import { realPath } from '../util/files.js';
 import { LayeredPageSource } from '../datafile/mdf-source.js';
 import type { PageSource } from '../datafile/page-source.js';
@@ -101,26 +101,41 @@ export function choosePosition(path: string, layout: MtfLayout, position?: numbe
  * One file twice (`--bak FULL.bak FULL.bak`, `--bak FULL DIFF ./DIFF`) was taken for the stripes of
  * one media set of one file, unsaid, where a data file given twice (--mdf) and a copy of a full
  * backup under another name (both full backups) are refused: refused as a data file given twice is.
- * Throws InputError INPUT_BAD_OPTION naming the file (by path, as written, resolved or through a link).
+ * Throws InputError INPUT_BAD_OPTION naming the file (by path, as written, resolved or through a
+ * link), located at the later item's file, with the list that gives each file once (each backup set
+ * once, with a list of set numbers: the later item and its number left out); in the options' words
+ * (`advice.bakOption`, `advice.position` starting with `--`) the refusal carries that list as its
+ * `fix` (errors.ts CommandFix), for the CLI to give the whole command line, as sameBackupSetTwice's does.
  */
 export function assertEachBackupOnce(paths: readonly string[], position?: number | readonly number[], advice: Pick<BackupAdvice, 'positionList' | 'position' | 'bakOption'> = {}): void {
   const list = Array.isArray(position) ? (position as readonly number[]) : undefined;
+  // the item `k` repeats an earlier one: the same file (by path, resolved, through a link), and with a list, the same set number
+  const repeats = (k: number) => paths.some((q, i) => i < k && realPath(q) === realPath(paths[k]!) && (list === undefined || list[k] === list[i]));
   for (const [i, p] of paths.entries()) {
     // one file given twice with a set number each (`--bak ALL.bak ALL.bak --position 1,2`): two backups
     const j = paths.findIndex((q, k) => k > i && realPath(q) === realPath(p) && (list === undefined || list[k] === list[i]));
-    if (j >= 0) {
-      const again = paths[j]!;
-      const what = again === p ? `${p} is given more than once` : `${p} and ${again} are one file, given twice`;
-      if (list) throw new InputError('INPUT_BAD_OPTION', `${what} with the same backup set number (${list[i]}): one backup set read twice; give each set once (--position ${list.join(',')} gives the set of each --bak file in order)`, { file: again });
-      const bak = advice.bakOption ?? '--bak';
-      const pos = advice.position ?? '--position';
-      // the file twice with a set number each is the way only where the caller takes a list (dump,
-      // diff); scan and log read one set of a file, and the list form there is refused: dead-end advice
-      const twoSets = advice.positionList
-        ? `a full and a differential that are two sets of one file: the file twice, ${pos} with a number for each, ${bak} ${p} ${p} ${pos} 1,2`
-        : `a file of several backup sets is read one set at a time here: ${bak} ${p} ${pos} N; rowback dump and diff take a full and a differential that are two sets of one file, ${bak} ${p} ${p} ${pos} 1,2`;
-      throw new InputError('INPUT_BAD_OPTION', `${what}: give each backup file once (a full backup, every stripe of a striped one, then differentials based on it; ${twoSets})`, { file: again });
-    }
+    if (j < 0) continue;
+    const again = paths[j]!;
+    const what = again === p ? `${p} is given more than once` : `${p} and ${again} are one file, given twice`;
+    const bak = advice.bakOption ?? '--bak';
+    const pos = advice.position ?? '--position';
+    // every repeated item left out (the first of each kept), and with a list its number
+    const keep = paths.map((_, k) => !repeats(k));
+    const files = paths.filter((_, k) => keep[k]);
+    const keptList = list?.filter((_, k) => keep[k]).join(',');
+    const said = `${bak} ${files.join(' ')}${keptList === undefined ? '' : ` ${pos} ${keptList}`}`;
+    const options = [{ flag: bak, values: files }, ...(keptList === undefined ? [] : [{ flag: pos, values: [keptList] }])];
+    // `lead: LIST rest`, the list carried as the fix; a job's advice (`"position":`) names no option:
+    // `lead rest`, as before (a list in the CLI's words is not a request's)
+    const cliWords = bak.startsWith('--') && pos.startsWith('--');
+    const refuse = (lead: string, rest: string) => (cliWords ? InputError.withFix('INPUT_BAD_OPTION', `${lead}: `, { said, options }, rest, { file: again }) : new InputError('INPUT_BAD_OPTION', lead + rest, { file: again }));
+    if (list) throw refuse(`${what} with the same backup set number (${list[i]}): one backup set read twice; give each set once`, ` (${pos} gives the set of each ${bak} file in order)`);
+    // the file twice with a set number each is the way only where the caller takes a list (dump,
+    // diff); scan and log read one set of a file, and the list form there is refused: dead-end advice
+    const twoSets = advice.positionList
+      ? `a full and a differential that are two sets of one file: the file twice, ${pos} with a number for each, ${bak} ${p} ${p} ${pos} 1,2`
+      : `a file of several backup sets is read one set at a time here: ${bak} ${p} ${pos} N; rowback dump and diff take a full and a differential that are two sets of one file, ${bak} ${p} ${p} ${pos} 1,2`;
+    throw refuse(`${what}: give each backup file once`, ` (a full backup, every stripe of a striped one, then differentials based on it; ${twoSets})`);
   }
 }
 
@@ -155,14 +170,11 @@ export function sameBackupSetTwice(
     const items = words.items ? words.items(a.index, b.index) : `${bak} items ${a.index + 1} and ${b.index + 1}`;
     const keptText = kept === undefined ? undefined : typeof kept === 'number' ? String(kept) : kept.join(',');
     const giveOnce = words.giveOnce ? words.giveOnce(files, kept) : `${bak} ${files.join(' ')}${keptText === undefined ? '' : ` ${pos} ${keptText}`}`;
-    const e = new InputError(
-      'INPUT_BAD_OPTION',
-      `${items}, ${named(a)} and ${named(b)}, are the same backup set (BackupSetGUID ${a.backupSetGuid}): one backup given twice${paths[a.index] === paths[b.index] ? '' : `, ${paths[b.index]} a copy of ${paths[a.index]}`}; give it once: ${giveOnce}`,
-      { file: paths[b.index]!, ...(words.field ? { field: words.field(b.index) } : {}) },
-    );
+    const before = `${items}, ${named(a)} and ${named(b)}, are the same backup set (BackupSetGUID ${a.backupSetGuid}): one backup given twice${paths[a.index] === paths[b.index] ? '' : `, ${paths[b.index]} a copy of ${paths[a.index]}`}; give it once: `;
+    const location = { file: paths[b.index]!, ...(words.field ? { field: words.field(b.index) } : {}) };
     // the options' own words (no giveOnce of the caller's): the CLI says the whole command instead
-    if (!words.giveOnce) e.fix = { said: giveOnce, options: [{ flag: bak, values: files }, ...(keptText === undefined ? [] : [{ flag: pos, values: [keptText] }])] };
-    return e;
+    if (words.giveOnce) return new InputError('INPUT_BAD_OPTION', before + giveOnce, location);
+    return InputError.withFix('INPUT_BAD_OPTION', before, { said: giveOnce, options: [{ flag: bak, values: files }, ...(keptText === undefined ? [] : [{ flag: pos, values: [keptText] }])] }, '', location);
   }
   return null;
 }
@@ -197,7 +209,7 @@ export function openBackupPages(paths: string[], position?: number | readonly nu
       return choosePosition(f.path, f.layout, f.position, advice);
     } catch (e) {
       if (advice.positionList && typeof position === 'number' && paths.length > 1 && e instanceof InputError && e.code === 'INPUT_BAD_OPTION' && position > Math.max(1, f.layout.sets)) {
-        e.message += oneNumberForEveryFile(advice.position ?? '--position', position, paths, advice.bakOption);
+        rewordMessage(e, { suffix: oneNumberForEveryFile(advice.position ?? '--position', position, paths, advice.bakOption) });
       }
       throw e;
     }

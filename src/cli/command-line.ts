@@ -4,6 +4,7 @@
  * A DBA in an incident copies the line; `give it once: --bak F F --position 1,2` left them to edit
  * the command themselves.
  */
+import type { Command } from 'commander';
 import type { CommandFix } from '../errors.js';
 import { appendAll } from '../util/append-all.js';
 
@@ -24,6 +25,23 @@ const BARE: Record<ShellKind, RegExp> = {
 };
 
 /**
+ * An empty argument in a PowerShell line, as one that reaches rowback empty whichever way PowerShell
+ * passes arguments to a program. Microsoft, "about_Parsing", section "Passing arguments that contain
+ * quote characters" (PowerShell 7.4 docs): PowerShell 7.3 changed how a native command's command line
+ * is built, under the preference variable `$PSNativeCommandArgumentPassing` (`Legacy`, `Standard`,
+ * `Windows`; `Windows` by default on Windows, `Standard` elsewhere); with it "Empty strings as
+ * arguments are now preserved" (`Standard`, and `Windows` for a program that is not cmd.exe, a .cmd
+ * or .bat file, …), where the `Legacy` way, Windows PowerShell 5.1's and PowerShell 7.0 to 7.2's,
+ * drops an argument `''`. In the `Legacy` way the word `'""'` puts `""` in the command line, which
+ * the program reads as an empty argument; in the others it reaches the program as the two
+ * characters `""`. So the line asks PowerShell which it is: `''` where the variable is `Standard` or
+ * `Windows`, else `'""'` (the variable is unset before 7.3). npm's rowback.ps1 passes its arguments
+ * on to node.exe, in the way that variable gives; rowback.cmd called by name under `Windows` is
+ * passed arguments the `Legacy` way, where the `''` given is dropped (not covered).
+ */
+export const POWERSHELL_EMPTY_ARGUMENT = `$(if ($PSNativeCommandArgumentPassing -in 'Standard', 'Windows') { '' } else { '""' })`;
+
+/**
  * `word` as one word of a command line in `shell`: bare when it is safe there, else quoted so the
  * shell passes it unchanged. POSIX: `'…'` with `'` as `'\''`; a word holding a control character
  * (a line break in a path) as `"$(printf '…')"`, each control character, `\` and `%` as printf's own
@@ -33,7 +51,7 @@ const BARE: Record<ShellKind, RegExp> = {
  * PowerShell: a word starting with `-` bare only when it is letters, digits, `_` and `-` (a bare
  * `-x.bak` reached the program as two words, `-x` and `.bak`); `'…'` with every single quote (`'`, U+2018–U+201B, which
  * PowerShell takes as quotes too) doubled; with a control character, `"…"` with `` ` `` escapes
- * (`` `n ``, `` `$ ``) and `$([char]0xHH)` for the others. Sources: POSIX "Shell Command Language",
+ * (`` `n ``, `` `$ ``) and `$([char]0xHH)` for the others; an empty word as POWERSHELL_EMPTY_ARGUMENT. Sources: POSIX "Shell Command Language",
  * 2.2 Quoting; Microsoft, "about_Quoting_Rules". Pure; never throws.
  */
 export function shellWord(word: string, shell: ShellKind = defaultShell()): string {
@@ -42,6 +60,7 @@ export function shellWord(word: string, shell: ShellKind = defaultShell()): stri
   // `.bak` (split at the first `.`; PowerShell issue #6291, open; `:` likewise, #6360): quoted
   // unless it is letters, digits, `_` and `-` alone (`--bak`, `-q`)
   const parameterLike = shell === 'powershell' && word[0] === '-' && !/^-[A-Za-z0-9_-]*$/.test(word);
+  if (word === '' && shell === 'powershell') return POWERSHELL_EMPTY_ARGUMENT;
   if (word !== '' && BARE[shell].test(word) && word[0] !== '=' && !parameterLike) return word;
   const control = /[\u0000-\u001f\u007f]/.test(word);
   if (shell === 'posix') {
@@ -79,31 +98,72 @@ function negativeNumber(word: string): boolean {
   return /^-(\d+|\d*\.\d+)(e[+-]?\d+)?$/.test(word);
 }
 
+/** What commandLineWith needs to know of an option of the command: whether it takes a value (`--out <file>`), and several (`--bak <files...>`). */
+export interface OptionShape {
+  takesValue: boolean;
+  variadic: boolean;
+}
+
+/** The OptionShape of each of `command`'s options by flag (`--bak`, or a short `-x`); undefined for a word that is none. */
+export function optionShapes(command: Command): (flag: string) => OptionShape | undefined {
+  return (flag) => {
+    const o = command.options.find((x) => x.long === flag || x.short === flag);
+    return o && { takesValue: o.required || o.optional, variadic: o.variadic };
+  };
+}
+
 /**
  * `rowback` and the words `argv` (what was typed after `rowback`: the command, its options and
  * arguments), each option of `fix` given its values instead of those typed: placed where the option
  * was first typed (every other occurrence dropped), after the words typed when it was not, left out
- * when its values are null. An option's words are read as commander reads them: `--flag=value`
- * (one value), or `--flag` then one value, then for a variadic option (`isVariadic(flag)`,
- * `--bak <files...>`) every following word that does not start with `-` or is a negative number
- * (commander 14's parseOptions); nothing after `--` is an option. A value after the first that starts
- * with `-` (a file `-x.bak`, typed as `--bak -x.bak`) is given with the flag again: in the list it
- * would be read as an option. Each word through shellWord. Pure; never throws.
+ * when its values are null. `argv` is read as commander 14's parseOptions reads it, by `shapeOf`
+ * (optionShapes of the command run): an option that takes a value takes the next word whatever it
+ * looks like (`--out --`, `--out -x.csv`: a value, not the end of the options nor an option), or
+ * its `--flag=value` form; a variadic option then every following word that does not start with `-`
+ * or is a negative number, and in the `=` form that one value alone; nothing after a `--` that is
+ * not a value is an option. The line keeps that reading: a value of the fix starting with `-` (a file
+ * `-x.bak`) is given with the flag again (in the list it would be read as an option); a variadic
+ * option's list followed in the line by an argument that was not one of its values (the list typed
+ * `--bak=F`, or the words between them dropped) ends with its last value in the `--flag=value` form,
+ * which commander does not continue. Each word through shellWord. Pure; never throws.
  */
-export function commandLineWith(argv: readonly string[], fix: CommandFix['options'], isVariadic: (flag: string) => boolean, shell: ShellKind = defaultShell()): string {
+export function commandLineWith(argv: readonly string[], fix: CommandFix['options'], shapeOf: (flag: string) => OptionShape | undefined, shell: ShellKind = defaultShell()): string {
   const values = new Map(fix.map((o) => [o.flag, o.values] as const));
   const out: string[] = [];
   const placed = new Set<string>();
+  // the variadic option whose list the last words of `out` are, in the space form: a following
+  // argument would join it (`at`: the index of its last value in `out`; `flag`: it alone before it)
+  let open: { flag: string; at: number; alone: boolean } | null = null;
+  const push = (word: string, listOf: string | null = null) => {
+    out.push(word);
+    open = listOf && open?.flag === listOf ? { flag: listOf, at: out.length - 1, alone: false } : null;
+  };
+  const pushFlag = (flag: string, value: string, variadic: boolean) => {
+    out.push(flag, value);
+    open = variadic ? { flag, at: out.length - 1, alone: true } : null;
+  };
+  // an argument (no option, no option's value) where a list is open: the list's last value in the = form ends it
+  const pushArgument = (word: string) => {
+    const o = open as { flag: string; at: number; alone: boolean } | null;
+    if (o && (!looksLikeOption(word) || negativeNumber(word))) {
+      const last = out[o.at]!;
+      if (o.alone) out.splice(o.at - 1, 2, `${o.flag}=${last}`);
+      else out.splice(o.at, 1, `${o.flag}=${last}`);
+    }
+    open = null;
+    out.push(word);
+  };
   const place = (flag: string) => {
     if (placed.has(flag)) return;
     placed.add(flag);
     const v = values.get(flag);
     if (!v) return;
+    const variadic = shapeOf(flag)?.variadic ?? false;
     // a value after the first that looks like an option (`-x.bak`) would end a variadic option's
     // list there (commander): it is given its own flag, as such a value can only have been typed
     v.forEach((value, k) => {
-      if (k === 0 || (looksLikeOption(value) && !negativeNumber(value))) out.push(flag);
-      out.push(value);
+      if (k === 0 || (looksLikeOption(value) && !negativeNumber(value))) pushFlag(flag, value, variadic);
+      else push(value, flag);
     });
   };
   let i = 0;
@@ -112,23 +172,45 @@ export function commandLineWith(argv: readonly string[], fix: CommandFix['option
     if (word === '--') {
       // the words after it are arguments, never options: the options not typed go before it
       for (const o of fix) place(o.flag);
+      open = null;
       appendAll(out, argv.slice(i));
-      i = argv.length;
-      break;
+      return ['rowback', ...out].map((w) => shellWord(w, shell)).join(' ');
     }
     const eq = word.startsWith('--') ? word.indexOf('=') : -1;
-    const flag = eq > 0 ? word.slice(0, eq) : word;
-    if (!values.has(flag)) {
-      out.push(word);
+    const shape = looksLikeOption(word) ? shapeOf(word) : undefined;
+    const eqShape = !shape && eq > 0 ? shapeOf(word.slice(0, eq)) : undefined;
+    if (shape) {
+      // an option typed as a word of its own, then its value (whatever it looks like), then a variadic one's others
+      const end = Math.min(argv.length, i + (shape.takesValue ? 2 : 1));
+      let next = end;
+      if (shape.variadic) while (next < argv.length && (!looksLikeOption(argv[next]!) || negativeNumber(argv[next]!))) next++;
+      if (values.has(word)) place(word);
+      else {
+        const typed = argv.slice(i, next);
+        if (shape.variadic && typed.length >= 2) {
+          pushFlag(word, typed[1]!, true);
+          for (const v of typed.slice(2)) push(v, word);
+        } else {
+          open = null;
+          appendAll(out, typed);
+        }
+      }
+      i = next;
+      continue;
+    }
+    if (eqShape?.takesValue) {
+      // `--flag=value`: one value, and no list follows it (commander)
+      if (values.has(word.slice(0, eq))) place(word.slice(0, eq));
+      else {
+        open = null;
+        out.push(word);
+      }
       i++;
       continue;
     }
-    place(flag);
+    // the command's name, an argument, or a word no option of the command is
+    pushArgument(word);
     i++;
-    if (eq > 0) continue;
-    // its value (whatever it looks like, as commander takes a required one), then a variadic option's others
-    if (i < argv.length) i++;
-    if (isVariadic(flag)) while (i < argv.length && (!looksLikeOption(argv[i]!) || negativeNumber(argv[i]!))) i++;
   }
   for (const o of fix) place(o.flag);
   return ['rowback', ...out].map((w) => shellWord(w, shell)).join(' ');

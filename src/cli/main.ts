@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { formatLocation, InputError, isRowbackError, type RowbackError } from '../errors.js';
-import { commandLineWith } from './command-line.js';
+import { commandLineWith, optionShapes } from './command-line.js';
 import { redactSecrets } from '../util/redact.js';
 import { releaseStartupInterrupts, setStartupInterruptHook } from './interrupt.js';
 import { REPORT_TIMES, refusalOf, writeRefusedReport } from './failed-report.js';
@@ -252,19 +252,18 @@ export async function main(argv: string[]): Promise<number> {
 /**
  * `e`'s message with its fix (InputError.fix: `give it once: --bak F F --position 1,2`) as the whole
  * command line typed (`argv`), the fix's options given their values (command-line.ts): what a DBA
- * copies and runs. `command`, the command run, says which options take several values. The message
- * is left as it is when it does not hold the fix's text. A line holding a password (redact.ts: a
+ * copies and runs, put in the fix's place by the refusal itself (InputError.messageWithFix: the
+ * message's parts around the fix are data, not found by its text). `command`, the command run, says
+ * which options take a value, and several (optionShapes). A line holding a password (redact.ts: a
  * path `…;Password=…`) is not given: printed, the password became `***` and the rest of the line
  * with it (`--out '/x;Password=***`, its quote never closed), a line that runs something else; the
  * options alone are said instead, with why.
  */
 function wholeCommandFix(e: InputError, argv: readonly string[], command: Command): void {
   const fix = e.fix!;
-  if (!e.message.includes(fix.said)) return;
-  const variadic = (flag: string) => command.options.some((o) => o.long === flag && o.variadic);
-  const line = commandLineWith(argv, fix.options, variadic);
+  const line = commandLineWith(argv, fix.options, optionShapes(command));
   const said = redactSecrets(line) === line ? line : `${fix.said} (the whole command is not shown: it holds a password)`;
-  e.message = e.message.replace(fix.said, () => said);
+  e.message = e.messageWithFix(said);
 }
 
 /** A write failed because the reader of the pipe closed it (`rowback … | head`). */

@@ -13,6 +13,7 @@ import { FormatError } from '../errors.js';
 import { decodeUniqueidentifier } from '../reconstruct/types/guid.js';
 import { PageType, parsePageHeader, slotOffset, verifyPage } from './page.js';
 import { fixedVarRecordLength, variableColumnBytes } from './record.js';
+import { dataFileCut, type DataFileCut } from './data-file-cut.js';
 
 export interface FileHeader {
   /** Shared by all files of one database. */
@@ -44,10 +45,11 @@ export function parseFileHeaderPage(page: Uint8Array): FileHeader {
  * A data or log file cut short at or before the page a reader looks for first (an .ldf cut to its
  * file header page, an .mdf cut before its boot page): what its file header page (page 0) says of
  * its size against what the file holds, or null when page 0 is not there whole, does not verify or
- * states no larger size. `statedBytes`: its size as SQL Server set it; `heldBytes`: the file's length.
+ * states no larger size (dataFileCut: `statedBytes` its size as SQL Server set it, `heldBytes` the
+ * file's length).
  * Never throws.
  */
-export function cutAgainstFileHeader(path: string): { fileId: number; statedPages: number; statedBytes: number; heldBytes: number } | null {
+export function cutAgainstFileHeader(path: string): DataFileCut | null {
   let fd: number;
   try {
     fd = openInputSync(path);
@@ -59,8 +61,7 @@ export function cutAgainstFileHeader(path: string): { fileId: number; statedPage
     const page = Buffer.alloc(8192);
     if (readSync(fd, page, 0, 8192, 0) !== 8192) return null;
     const h = parseFileHeaderPage(verifyPage(page, { fileId: page.readUInt16LE(36) || 1, pageId: 0 }).bytes);
-    if (h.sizePages === null || h.sizePages * 8192 <= held) return null;
-    return { fileId: h.fileId, statedPages: h.sizePages, statedBytes: h.sizePages * 8192, heldBytes: held };
+    return dataFileCut(h.fileId, h.sizePages, held);
   } catch {
     return null;
   } finally {

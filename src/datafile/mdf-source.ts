@@ -13,6 +13,7 @@ import { parseFileHeaderPage } from './file-header.js';
 import { backupStart, damagedTapeBlock } from '../backup/mtf.js';
 import { logTextHint } from '../util/log-text-kind.js';
 import { maxOf } from '../util/append-all.js';
+import { dataFileCut, dataFileCutText, type DataFileCut } from './data-file-cut.js';
 
 export class MdfPageSource implements PageSource {
   readonly description: string;
@@ -67,20 +68,31 @@ export class MdfPageSource implements PageSource {
   }
 
   /**
-   * `the file is cut short: its file header page (page 1:0) says it has N pages (… bytes), the file
-   * holds … bytes (M whole pages), so pages 1:M to 1:N-1 (… bytes) are missing; copy the whole file
-   * again …` when the file holds fewer whole pages than its file header page (page 0) states; undefined
-   * for a whole file or an unreadable page 0. Said whether or not a page past the cut is ever asked
-   * for (inspect described a cut copy as a whole file of fewer pages, exit 0).
+   * The note of a copy holding fewer whole pages than its file header page (page 0) states
+   * (dataFileCutText's `note`, subject "data file PATH"); [] for a whole file or an unreadable page 0.
+   * Said whether or not a page past the cut is ever asked for: a result that needed none is whole,
+   * but it came from a copy that is not.
    */
   cutShortNotes(): string[] {
-    if (this.sizePages === null || this.sizePages <= this.pageCount_) return [];
-    return [`${this.description} is cut short: its file header page (page ${this.fileId}:0) says it has ${this.sizePages} pages, the file holds ${this.bytes} bytes (${this.pageCount_} whole pages), so pages ${this.fileId}:${this.pageCount_} to ${this.fileId}:${this.sizePages - 1} are missing: the copy is not whole (a page past the cut that this result needed is named among the items skipped); copy the whole file again (with SQL Server stopped or the database detached), or use a backup of the database (--bak)`];
+    const cut = this.cut();
+    return cut ? [dataFileCutText(cut, { as: 'note', subject: this.description })] : [];
   }
 
+  /**
+   * `the file is cut short: its file header page (page 1:0) says it has N pages (… bytes), the file
+   * holds … bytes (M whole pages), so pages 1:M to 1:N-1 (… bytes) are missing; copy the whole file
+   * again …` (dataFileCutText's `missing-page`) when the file holds fewer whole pages than its file
+   * header page (page 0) states; undefined for a whole file or an unreadable page 0 (inspect described
+   * a cut copy as a whole file of fewer pages, exit 0).
+   */
   cutShort(): string | undefined {
-    if (this.sizePages === null || this.sizePages <= this.pageCount_) return undefined;
-    return `the file is cut short: its file header page (page ${this.fileId}:0) says it has ${this.sizePages} pages (${this.sizePages * PAGE_SIZE} bytes), the file holds ${this.bytes} bytes (${this.pageCount_} whole pages), so pages ${this.fileId}:${this.pageCount_} to ${this.fileId}:${this.sizePages - 1} (${this.sizePages * PAGE_SIZE - this.bytes} bytes) are missing; copy the whole file again (with SQL Server stopped or the database detached), or use a backup of the database (--bak)`;
+    const cut = this.cut();
+    return cut ? dataFileCutText(cut, { as: 'missing-page' }) : undefined;
+  }
+
+  /** The facts of the cut (dataFileCut), null for a whole file or an unreadable page 0. */
+  cut(): DataFileCut | null {
+    return dataFileCut(this.fileId, this.sizePages, this.bytes);
   }
 
   /** The database's binding id from page 0 (undefined when page 0 is damaged). */

@@ -6,7 +6,7 @@
  * clustered index key) or as whole rows (table-diff.ts). Read-only on every file.
  */
 import { namesSchema, otherSchemasNote, sameNameElsewhereNote, unknownTableHint } from '../reconstruct/metadata/names.js';
-import { InputError, SchemaError, isRowbackError } from '../errors.js';
+import { InputError, SchemaError, isRowbackError, rewordMessage } from '../errors.js';
 import { openBackupPages } from '../backup/open.js';
 import type { BackupAdvice } from '../backup/page-source.js';
 import { readDataFileMetadata, type DataFileMetadata } from '../datafile/metadata.js';
@@ -383,7 +383,7 @@ async function ownLogOfSide(files: string[], position: BackupSetPositions | unde
     `replay it to the backup's end: ${setsGiven(o).trimStart()}${setsGiven(o) ? ' ' : ''}--trn <the log backup taken after ${o.file}${o.sets > 1 ? ` (FILE = ${o.position})` : ''}> --stop-before-lsn ${o.lastLsn}${DUMP_HINT}`);
   // the dump command is a dump's flags on either side (LATER_FLAGS would make them --after-…): put in after
   const hint = ` (or, with no log backup after it, \`rowback dump --bak ${files.join(' ')}${setsGiven(reading)} --stop-before-lsn ${reading.lastLsn} --table ${table}\` prints that table: its own log replayed to its end)`;
-  const words = (t: string) => (side === 'later' ? LATER_FLAGS.reduce((x, [re, to]) => x.replace(re, to), t) : t).replace(DUMP_HINT, hint);
+  const words = (t: string) => (side === 'later' ? laterWords(t, files) : t).replace(DUMP_HINT, hint);
   return { warnings: said.warnings.map(words), notes: said.notes.map(words) };
 }
 
@@ -462,7 +462,7 @@ export async function compareTableStates(o: CompareInputs): Promise<CompareResul
   } catch (e) {
     // a refusal after the files' database could not be checked (SCHEMA_TABLE_CHANGED's "altered in
     // between", a later state "older": another database's file reads so too) says so in its line
-    if (identity.length && isRowbackError(e) && !e.message.includes(identity[0].note)) e.message += `; note: ${identity.map((u) => u.note).join('; ')}`;
+    if (identity.length && isRowbackError(e) && !e.message.includes(identity[0].note)) rewordMessage(e, { suffix: `; note: ${identity.map((u) => u.note).join('; ')}` });
     throw e;
   }
 }
@@ -590,7 +590,7 @@ async function compareStatesOf(o: CompareInputs, identity: CompareResult['unchec
   let afterLayout: TableLayout;
   if (o.afterTarget) {
     const r = await (o.replay ?? replayTableAt)({ bak: afterBak, ...(o.afterPosition !== undefined ? { position: o.afterPosition, positionFlag: '--after-position' } : { positionFlag: '--after-position' }), trn: afterTrn, table: o.table, target: o.afterTarget, signal: o.signal }).catch((e: unknown) => {
-      throw laterStateError(e);
+      throw laterStateError(e, [...o.bak, ...trn, ...afterBak, ...afterTrn]);
     });
     replays.push({ side: 'later', result: r });
     afterPoint = replayPoint(r, '--after-bak/--after-trn replayed');
@@ -724,16 +724,44 @@ const LATER_FLAGS: ReadonlyArray<[RegExp, string]> = [
 const LATER_FIELDS: Record<string, string> = { stopAt: 'afterStopAt', stopBeforeLsn: 'afterStopBeforeLsn', trn: 'afterTrn', bak: 'afterBak' };
 
 /**
+ * `text` in the later state's words: each earlier state's flag (LATER_FLAGS) renamed, but not inside
+ * backticks (a command given as advice keeps its own) nor inside any of `paths`, the files given: a
+ * file named `full --trn copy.bak` was said as `full --after-trn copy.bak`, a file that is not there.
+ * Pure.
+ */
+function laterWords(text: string, paths: readonly string[]): string {
+  const rename = (t: string) => LATER_FLAGS.reduce((x, [re, to]) => x.replace(re, to), t);
+  // only a path the renaming would change needs keeping; the longest first (one path inside another)
+  const kept = [...new Set(paths)].filter((p) => rename(p) !== p).sort((a, b) => b.length - a.length);
+  const outsidePaths = (part: string): string => {
+    let out = '';
+    let rest = part;
+    for (;;) {
+      let at = -1;
+      let path = '';
+      for (const p of kept) {
+        const i = rest.indexOf(p);
+        if (i >= 0 && (at < 0 || i < at)) [at, path] = [i, p];
+      }
+      if (at < 0) return out + rename(rest);
+      out += rename(rest.slice(0, at)) + path;
+      rest = rest.slice(at + path.length);
+    }
+  };
+  return text.split('`').map((part, i) => (i % 2 === 1 ? part : outsidePaths(part))).join('`');
+}
+
+/**
  * A refusal of the later state's replay in the later state's words: it named the earlier state's
  * options (`INPUT_RESTORE_TOO_LATE: --stop-at … or, by time, --stop-at …` for an `--after-stop-at`
  * too late), so a DBA under pressure changed the wrong time (newcomer). Flags outside backticks
- * (a command given as advice keeps its own) and the location's field are the later ones; the
+ * (a command given as advice keeps its own), outside a refusal's fix (InputError.fix, the same) and
+ * outside the files given (`paths`: laterWords) and the location's field are the later ones; the
  * message starts "the later state: ". Anything else is returned as it is.
  */
-function laterStateError(e: unknown): unknown {
+function laterStateError(e: unknown, paths: readonly string[]): unknown {
   if (!isRowbackError(e)) return e;
-  const words = e.message.split('`').map((part, i) => (i % 2 === 1 ? part : LATER_FLAGS.reduce((t, [re, to]) => t.replace(re, to), part))).join('`');
-  e.message = `the later state: ${words}`;
+  rewordMessage(e, { prefix: 'the later state: ', words: (text) => laterWords(text, paths) });
   const loc = e.location as { field?: string };
   if (loc.field && LATER_FIELDS[loc.field]) loc.field = LATER_FIELDS[loc.field];
   return e;

@@ -55,7 +55,7 @@
  *   LSN gap, a stream shorter than its header): the lost records may be the table's.
  */
 import { otherSchemaNamesakes, unknownTableHint } from '../reconstruct/metadata/names.js';
-import { FormatError, InputError, ReplayError, SchemaError, isRowbackError } from '../errors.js';
+import { FormatError, InputError, ReplayError, SchemaError, isRowbackError, rewordMessage, type RowbackError } from '../errors.js';
 import { LOP } from '../logreader/ldf/constants.js';
 import { openBackupLogStream } from '../backup/log-stream.js';
 import { chainVlfBoundaryGaps } from '../backup/chain-boundary.js';
@@ -663,7 +663,7 @@ export async function replayTablesOutcomes(inputs: ReplayTablesInputs): Promise<
     } catch (e) {
       // one number for several files, one lacking that set: the list form named (its "leave --position out" looped)
       if (typeof inputs.position === 'number' && inputs.bak.length > 1 && inputs.position > 1 && e instanceof InputError && e.code === 'INPUT_BAD_OPTION' && / holds \d+ backup sets?: /.test(e.message)) {
-        e.message += oneNumberForEveryFile(flag, inputs.position, inputs.bak, flag === '--after-position' ? '--after-bak' : '--bak');
+        rewordMessage(e, { suffix: oneNumberForEveryFile(flag, inputs.position, inputs.bak, flag === '--after-position' ? '--after-bak' : '--bak') });
       }
       throw e;
     }
@@ -740,7 +740,7 @@ export async function replayTablesOutcomes(inputs: ReplayTablesInputs): Promise<
     // at hand; the way is the file twice, a set number each
     if (isRowbackError(e) && e.code === 'INPUT_RESTORE_NO_FULL') appendAll(more, fullSetsInSameFile(read, sets, flag));
     if (isRowbackError(e)) appendAll(more, differentialSets);
-    if ((hidden.length || more.length) && isRowbackError(e)) e.message += `; note: ${[...hidden, ...more].join('; ')}`;
+    if ((hidden.length || more.length) && isRowbackError(e)) rewordMessage(e, { suffix: `; note: ${[...hidden, ...more].join('; ')}` });
     throw e;
   }
   // backups the chain planner left out (damaged MTF blocks, file backups): said, as `restore plan` lists them
@@ -784,9 +784,9 @@ export async function replayTablesOutcomes(inputs: ReplayTablesInputs): Promise<
  */
 function withLeftOut(e: unknown, leftOut: readonly string[]): unknown {
   if (!leftOut.length || !isRowbackError(e)) return e;
-  const copy = Object.create(Object.getPrototypeOf(e) as object) as Error;
+  const copy = Object.create(Object.getPrototypeOf(e) as object) as RowbackError;
   Object.defineProperties(copy, Object.getOwnPropertyDescriptors(e));
-  copy.message = `${e.message}; replayed without ${leftOut.join(' and without ')}, which failed its checks`;
+  rewordMessage(copy, { suffix: `; replayed without ${leftOut.join(' and without ')}, which failed its checks` });
   return copy;
 }
 

@@ -4,16 +4,16 @@
  * words are checked by a real shell (sh and bash split the line back into the words); PowerShell's
  * by its quoting rules (Microsoft, "about_Quoting_Rules"; pwsh is not on the test machines).
  */
-import { execFileSync } from 'node:child_process';
 import { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
-import { commandLineWith, defaultShell, shellWord } from '../../src/cli/command-line.js';
+import { commandLineWith, defaultShell, optionShapes, shellWord } from '../../src/cli/command-line.js';
+import { shellWordsOf } from '../support/shell-words.js';
+import { buildProgram } from '../../src/cli/main.js';
 
-/** The words `line` is to `shell` (`set -- LINE`, each printed NUL-ended). */
-function wordsOf(shell: 'sh' | 'bash', line: string): string[] {
-  const out = execFileSync(shell, ['-c', `set -- ${line}; for w in "$@"; do printf '%s\\0' "$w"; done`], { encoding: 'utf8', cwd: '/' });
-  return out.split('\0').slice(0, -1);
-}
+const wordsOf = (shell: 'sh' | 'bash', line: string): string[] => shellWordsOf(line, shell);
+
+/** A command with options shaped as rowback's (dump's and diff's): the words of a typed line read by them. */
+const shapes = optionShapes(new Command().option('--bak <files...>').option('--after-bak <files...>').option('--trn <files...>').option('--position <n>').option('--table <name>').option('--out <file>').option('-q, --quiet'));
 
 const AWKWARD = ["copy of diff's.bak", 'C:\\Backups\\CRM FULL.bak', '$(rm -rf ~)', '`id`', '*.bak', '~/x.bak', '=ls', 'a;b|c&d', 'line\nbreak.bak', 'tab\there', '', 'naïve €.bak', '"quoted"', 'back\\slash\\'];
 
@@ -54,7 +54,7 @@ describe('shellWord', () => {
     expect(shellWord('-x.bak', 'powershell')).toBe("'-x.bak'");
     expect(shellWord('-C:\\x.bak', 'powershell')).toBe("'-C:\\x.bak'");
     for (const w of ['--bak', '--stop-at', '-q', '-5']) expect(shellWord(w, 'powershell')).toBe(w);
-    expect(commandLineWith(['dump', '--bak', '-x.bak', '--bak', '-y.bak', 'z.bak'], [{ flag: '--bak', values: ['-x.bak', '-y.bak'] }], (f) => f === '--bak', 'powershell')).toBe("rowback dump --bak '-x.bak' --bak '-y.bak'");
+    expect(commandLineWith(['dump', '--bak', '-x.bak', '--bak', '-y.bak', 'z.bak'], [{ flag: '--bak', values: ['-x.bak', '-y.bak'] }], shapes, 'powershell')).toBe("rowback dump --bak '-x.bak' --bak '-y.bak'");
   });
 
   it('the shell by platform: PowerShell on Windows, POSIX elsewhere', () => {
@@ -63,20 +63,19 @@ describe('shellWord', () => {
 });
 
 describe('commandLineWith', () => {
-  const variadic = (f: string) => ['--bak', '--after-bak', '--trn'].includes(f);
   const fix = (bak: string[], position?: string) => [{ flag: '--bak', values: bak }, { flag: '--position', values: position === undefined ? null : [position] }];
 
   it('the options typed in any of commander\'s forms are replaced where first typed; the others kept in order', () => {
     const typed = ['dump', '--bak', 'F', 'F', 'G', '--position', '1,2,2', '--table', 'dbo.steps', '--quiet'];
-    expect(commandLineWith(typed, fix(['F', 'F'], '1,2'), variadic, 'posix')).toBe('rowback dump --bak F F --position 1,2 --table dbo.steps --quiet');
+    expect(commandLineWith(typed, fix(['F', 'F'], '1,2'), shapes, 'posix')).toBe('rowback dump --bak F F --position 1,2 --table dbo.steps --quiet');
     // --bak given twice and in the = form, --position in the = form, before the files
     const split = ['dump', '--position=1,2,2', '--bak=F', '--table', 'dbo.steps', '--bak', 'F', 'G'];
-    expect(commandLineWith(split, fix(['F', 'F'], '1,2'), variadic, 'posix')).toBe('rowback dump --position 1,2 --bak F F --table dbo.steps');
+    expect(commandLineWith(split, fix(['F', 'F'], '1,2'), shapes, 'posix')).toBe('rowback dump --position 1,2 --bak F F --table dbo.steps');
     // an option not typed goes after the words typed, but before `--`; one whose values are null is left out
-    expect(commandLineWith(['dump', '--bak', 'F', 'G', '--', 'x'], fix(['F'], '2'), variadic, 'posix')).toBe('rowback dump --bak F --position 2 -- x');
-    expect(commandLineWith(['dump', '--bak', 'F', 'G', '--position', '1', '--quiet'], fix(['F']), variadic, 'posix')).toBe('rowback dump --bak F --quiet');
+    expect(commandLineWith(['dump', '--bak', 'F', 'G', '--', 'x'], fix(['F'], '2'), shapes, 'posix')).toBe('rowback dump --bak F --position 2 -- x');
+    expect(commandLineWith(['dump', '--bak', 'F', 'G', '--position', '1', '--quiet'], fix(['F']), shapes, 'posix')).toBe('rowback dump --bak F --quiet');
     // a one-value option takes its value whatever it looks like; a variadic one stops at the next option
-    expect(commandLineWith(['dump', '--position', '-1', '--bak', 'F', 'G', '-q'], fix(['G'], '1'), variadic, 'posix')).toBe('rowback dump --position 1 --bak G -q');
+    expect(commandLineWith(['dump', '--position', '-1', '--bak', 'F', 'G', '-q'], fix(['G'], '1'), shapes, 'posix')).toBe('rowback dump --position 1 --bak G -q');
   });
 
   it('the line advised reads back through commander as the options meant: a value starting with `-` given its own flag, a negative number kept in the list', () => {
@@ -85,22 +84,76 @@ describe('commandLineWith', () => {
     const said = (line: string) => wordsOf('sh', line).slice(1);
     // files named -x.bak and -y.bak, typed each with its own --bak (in one list commander takes -y.bak for an option)
     const dashed = ['--bak', '-x.bak', '--bak', '-y.bak', '--bak', 'z.bak', '--table', 'T'];
-    const line = commandLineWith(['dump', ...dashed], fix(['-x.bak', '-y.bak']), variadic, 'posix');
+    const line = commandLineWith(['dump', ...dashed], fix(['-x.bak', '-y.bak']), shapes, 'posix');
     expect(line).toBe('rowback dump --bak -x.bak --bak -y.bak --table T');
     expect(opts(said(line).slice(1))).toEqual({ bak: ['-x.bak', '-y.bak'], table: 'T' });
     // a file named -5 in the list: commander takes a negative number as a value of the list
     const negative = ['--bak', 'F', '-5', 'G', '--position', '1', '--table', 'T'];
     expect(opts(negative).bak).toEqual(['F', '-5', 'G']);
-    const kept = commandLineWith(['dump', ...negative], fix(['F', '-5'], '1'), variadic, 'posix');
+    const kept = commandLineWith(['dump', ...negative], fix(['F', '-5'], '1'), shapes, 'posix');
     expect(kept).toBe('rowback dump --bak F -5 --position 1 --table T');
     expect(opts(said(kept).slice(1))).toEqual({ bak: ['F', '-5'], position: '1', table: 'T' });
   });
 
   it('every word quoted for the shell: the line splits back into the command meant', () => {
     const path = "/tmp/x/copy of diff's.bak";
-    const line = commandLineWith(['diff', '--bak', 'A.bak', '--after-bak', 'B.bak', path, '--table', '[dbo].[a b]'], [{ flag: '--after-bak', values: ['B.bak'] }], variadic, 'posix');
+    const line = commandLineWith(['diff', '--bak', 'A.bak', '--after-bak', 'B.bak', path, '--table', '[dbo].[a b]'], [{ flag: '--after-bak', values: ['B.bak'] }], shapes, 'posix');
     expect(line).toBe("rowback diff --bak A.bak --after-bak B.bak --table '[dbo].[a b]'");
-    const words = wordsOf('sh', commandLineWith(['dump', '--bak', path, path, '--table', '[dbo].[a b]'], fix([path]), variadic, 'posix'));
+    const words = wordsOf('sh', commandLineWith(['dump', '--bak', path, path, '--table', '[dbo].[a b]'], fix([path]), shapes, 'posix'));
     expect(words).toEqual(['rowback', 'dump', '--bak', path, '--table', '[dbo].[a b]']);
+  });
+});
+
+describe("the line advised, read by rowback's own option parser (buildProgram: commander and its value checks, no action run)", () => {
+  /** `words` (after `rowback`) as the real CLI reads them: the command's options and its arguments. */
+  async function readByRowback(words: readonly string[]): Promise<{ opts: Record<string, unknown>; operands: string[] }> {
+    const cmd = (await buildProgram([...words])).commands.find((c) => c.name() === words[0])!;
+    const { operands, unknown } = cmd.parseOptions(words.slice(1));
+    expect(unknown, words.join(' ')).toEqual([]);
+    return { opts: { ...cmd.opts() }, operands };
+  }
+  /** commandLineWith over `typed` with the shapes of the real command's options, split back by sh. */
+  async function advised(typed: string[], fix: Parameters<typeof commandLineWith>[1]): Promise<string[]> {
+    const cmd = (await buildProgram(typed)).commands.find((c) => c.name() === typed[0])!;
+    const line = commandLineWith(typed, fix, optionShapes(cmd), 'posix');
+    const words = wordsOf('sh', line);
+    expect(words[0], line).toBe('rowback');
+    return words.slice(1);
+  }
+
+  it('a value that looks like an option stays a value: a file named `--` given to --out (it was read as the end of the options, the fix put before it)', async () => {
+    const typed = ['dump', '--out', '--', '--bak', 'F.bak', 'F.bak', 'G.bak', '--position', '1,2,2', '--table', 'dbo.T'];
+    expect((await readByRowback(typed)).opts).toMatchObject({ out: '--', bak: ['F.bak', 'F.bak', 'G.bak'], position: '1,2,2' });
+    const words = await advised(typed, [{ flag: '--bak', values: ['F.bak', 'F.bak'] }, { flag: '--position', values: ['1,2'] }]);
+    expect(words).toEqual(['dump', '--out', '--', '--bak', 'F.bak', 'F.bak', '--position', '1,2', '--table', 'dbo.T']);
+    expect((await readByRowback(words)).opts).toMatchObject({ out: '--', bak: ['F.bak', 'F.bak'], position: '1,2', table: ['dbo.T'] });
+    // values starting with '-' (an --out file, a backup of the fix): read as values
+    const dashed = ['dump', '--out', '-rows.ndjson', '--bak', 'F.bak', '--bak', '-x.bak', '--bak', '-x.bak', '--table', '-T'];
+    expect((await readByRowback(dashed)).opts).toMatchObject({ out: '-rows.ndjson', bak: ['F.bak', '-x.bak', '-x.bak'], table: ['dbo.-T'] });
+    const kept = await advised(dashed, [{ flag: '--bak', values: ['F.bak', '-x.bak'] }]);
+    expect((await readByRowback(kept)).opts).toMatchObject({ out: '-rows.ndjson', bak: ['F.bak', '-x.bak'], table: ['dbo.-T'] });
+  });
+
+  it('an argument after a list of the fix stays an argument: `log L1 --bak=F --bak=F L2` (it became `--bak F L2`, the log file L2 read as a backup)', async () => {
+    const typed = ['log', 'L1.trn', '--bak=F.bak', '--bak=F.bak', 'L2.trn'];
+    expect(await readByRowback(typed)).toMatchObject({ opts: { bak: ['F.bak', 'F.bak'] }, operands: ['L1.trn', 'L2.trn'] });
+    const words = await advised(typed, [{ flag: '--bak', values: ['F.bak'] }]);
+    expect(words).toEqual(['log', 'L1.trn', '--bak=F.bak', 'L2.trn']);
+    expect(await readByRowback(words)).toMatchObject({ opts: { bak: ['F.bak'] }, operands: ['L1.trn', 'L2.trn'] });
+    // a list kept as typed whose next option the fix leaves out: the argument after it stays one
+    const left = ['log', '--bak', 'F.bak', 'G.bak', '--position', '2', 'L.trn'];
+    expect(await readByRowback(left)).toMatchObject({ opts: { bak: ['F.bak', 'G.bak'], position: '2' }, operands: ['L.trn'] });
+    const without = await advised(left, [{ flag: '--position', values: null }]);
+    expect(without).toEqual(['log', '--bak', 'F.bak', '--bak=G.bak', 'L.trn']);
+    expect(await readByRowback(without)).toMatchObject({ opts: { bak: ['F.bak', 'G.bak'] }, operands: ['L.trn'] });
+  });
+});
+
+describe('an empty argument in a PowerShell line', () => {
+  it("is the word that reaches rowback empty in both ways PowerShell passes arguments (about_Parsing): '' where $PSNativeCommandArgumentPassing is Standard or Windows (7.3+), '\"\"' in the Legacy way (Windows PowerShell 5.1, which drops '')", () => {
+    expect(shellWord('', 'powershell')).toBe(`$(if ($PSNativeCommandArgumentPassing -in 'Standard', 'Windows') { '' } else { '""' })`);
+    expect(commandLineWith(['log', '', '--bak', 'F.bak', 'F.bak'], [{ flag: '--bak', values: ['F.bak'] }], shapes, 'powershell')).toBe(`rowback log ${shellWord('', 'powershell')} --bak F.bak`);
+    // POSIX: '' is an empty word to sh and bash (AWKWARD above)
+    expect(shellWord('', 'posix')).toBe("''");
   });
 });

@@ -61,6 +61,14 @@ describeCorpus('dump and scan of a data file cut short past what they read', () 
     expect(JSON.parse(readFileSync(report, 'utf8')).notes).toContainEqual(expect.stringContaining(note(cut)));
   });
 
+  it('cut by its last page only: the note names that one page (it said "pages 1:391 to 1:391 are missing")', async () => {
+    const last = join(dir, 'last-page-cut.mdf');
+    writeFileSync(last, readFileSync(corpusPath('AngularJs_CRUD/App_Data/Database1.mdf')).subarray(0, 391 * 8192));
+    const r = await dumpCli('dump', '--mdf', last, '--all');
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain(`rowback dump: note: data file ${last} is cut short: its file header page (page 1:0) says it has 392 pages, the file holds 3203072 bytes (391 whole pages), so page 1:391 is missing: the copy is not whole`);
+  });
+
   it('the whole file: no such note', async () => {
     const whole = corpusPath('AngularJs_CRUD/App_Data/Database1.mdf');
     for (const r of [await dumpCli('dump', '--mdf', whole, '--all'), await cli('scan', '--mdf', whole, '--ldf', ldf()), await dumpCli('log', ldf(), '--mdf', whole, '--table', 'dbo.tblDept')]) {

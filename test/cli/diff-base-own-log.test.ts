@@ -69,8 +69,8 @@ describeCorpus("diff and restore jobs: a side read from backups as they are, and
   const at = (slot: number) => formatLsn({ ...parseLsn(PAGE_LSN), slot });
 
   /** The differential's own log: a committed insert after page 1:153 was copied, and a delete it copied, its transaction open at the backup's end. */
-  function syntheticOwnLog() {
-    const pages = openBackupPages([FULL(), DIFF()]);
+  function syntheticOwnLog(differential = DIFF()) {
+    const pages = openBackupPages([FULL(), differential]);
     let layout;
     try {
       layout = findTable(readDataFileMetadata(pages, new PageReader(pages)), 'dbo.steps')!.layout;
@@ -81,7 +81,7 @@ describeCorpus("diff and restore jobs: a side read from backups as they are, and
     const au = layout.allocUnits!.find((a) => a.type === 'IN_ROW_DATA')!.allocUnitId;
     const rec = (lsn: string, op: string, txn: string, extra: Partial<LogRecord> = {}): LogRecord => ({ 'Current LSN': lsn, Operation: op, Context: 'LCX_NULL', 'Transaction ID': txn, ...extra }) as LogRecord;
     const row = (lsn: string, op: string, txn: string, values: Record<string, unknown>) => rec(lsn, op, txn, { Context: 'LCX_HEAP', AllocUnitId: au, 'Page ID': PAGE, 'Slot ID': 30, 'RowLog Contents 0': encodeFixedVar(layout, values as never) });
-    ownLog.file = DIFF();
+    ownLog.file = differential;
     ownLog.records = [
       rec(at(1), 'LOP_BEGIN_XACT', '0000:00009001', { 'Transaction Name': 'DELETE' }),
       row(at(5), 'LOP_DELETE_ROWS', '0000:00009001', { step: 101, dt: '2017-06-01T13:14:00.0000000' }),
@@ -115,6 +115,16 @@ describeCorpus("diff and restore jobs: a side read from backups as they are, and
     expect(w[0]).toContain(`--after-trn <the log backup taken after ${DIFF()}> --after-stop-before-lsn ${LAST}`);
     // the dump that prints the restored table with no log backup after it: a dump's own flags, not the later side's
     expect(w[0]).toContain(`(or, with no log backup after it, \`rowback dump --bak ${FULL()} ${DIFF()} --stop-before-lsn ${LAST} --table dbo.steps\` prints that table: its own log replayed to its end)`);
+  }, 120_000);
+
+  it("diff: the later state's words leave a file's name alone (a differential named `diff --trn copy.bak` was said `diff --after-trn copy.bak`, no such file)", async () => {
+    const named = pageLsnCopy(RTC('RestoreTimeClean2.bak'), join(dir, 'diff --trn copy.bak'), 1, 153, '00000019:000000ac:0002', PAGE_LSN);
+    syntheticOwnLog(named);
+    const d = await diffCaptured({ bak: [FULL()], afterBak: [FULL(), named], table: 'dbo.steps', format: 'ndjson', quiet: true });
+    const w = d.err.split('\n').filter((l) => l.includes('WARNING'));
+    expect(w).toHaveLength(1);
+    expect(w[0]).toContain(`rowback diff: WARNING (later state, ${FULL()} + ${named}): dbo.steps: ${named}'s own log`);
+    expect(w[0]).toContain(`--after-trn <the log backup taken after ${named}> --after-stop-before-lsn ${LAST}`);
   }, 120_000);
 
   it('diff: the later state given differential first (--after-bak DIFF FULL, layered all the same): the differential\'s own log is read, the same WARNING', async () => {

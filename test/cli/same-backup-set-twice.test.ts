@@ -10,7 +10,6 @@
  *
  * SYNTHETIC files made at test time from REAL corpus bytes (appendedBackupSet, byte copies). Never in the repo.
  */
-import { execFileSync } from 'node:child_process';
 import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,6 +17,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { captureCli, cliWithOutFile, expectOneLineError } from '../support/cli.js';
 import { corpusPath, describeCorpus } from '../support/corpus.js';
 import { appendedBackupSet } from '../support/appended-backup-set.js';
+import { shellWordsOf } from '../support/shell-words.js';
 
 const captured = captureCli();
 let dir: string;
@@ -72,7 +72,7 @@ describeCorpus('one backup set given twice through a copy: refused naming both i
     const line = expectOneLineError(await captured('dump', '--bak=' + rtc('RestoreTimeClean.bak'), '--table', 'dbo.steps', '--bak', rtc('RestoreTimeClean2.bak'), odd), 'INPUT_BAD_OPTION');
     const advised = /give it once: (rowback .*) \(file /.exec(line)?.[1];
     expect(advised, line).toBe(`rowback dump --bak ${rtc('RestoreTimeClean.bak')} ${rtc('RestoreTimeClean2.bak')} --table dbo.steps`);
-    const words = execFileSync('sh', ['-c', `set -- ${advised}; for w in "$@"; do printf '%s\\0' "$w"; done`], { encoding: 'utf8' }).split('\0').slice(0, -1);
+    const words = shellWordsOf(advised!);
     expect(words[0]).toBe('rowback');
     const ran = await cli(...words.slice(1));
     expect(ran.code, ran.stderr).toBe(0);
@@ -80,6 +80,22 @@ describeCorpus('one backup set given twice through a copy: refused naming both i
     // the copy kept, the original left out: the copy's path quoted for the shell
     const kept = expectOneLineError(await captured('dump', '--bak', rtc('RestoreTimeClean.bak'), odd, rtc('RestoreTimeClean2.bak'), '--table', 'dbo.steps'), 'INPUT_BAD_OPTION');
     expect(kept).toContain(`give it once: rowback dump --bak ${rtc('RestoreTimeClean.bak')} '${odd.replace("'", "'\\''")}' --table dbo.steps (file `);
+  });
+
+  it('diff\'s later state replayed: its flags renamed around the fix, not in it nor in a file\'s name; the whole command given, and it runs', async () => {
+    // a file whose name holds ` --trn `: "the later state" renamed it (`full --after-trn diff.bak`, no such
+    // file), the fix's text with it, and the whole command was dropped for the options' words
+    const named = join(dir, 'full --trn diff.bak');
+    copyFileSync(F, named);
+    const later = ['--after-trn', rtc('RestoreTimeClean2_1.trn'), '--after-stop-at', '2017-06-01T13:17', '--table', 'dbo.steps'];
+    const line = expectOneLineError(await captured('diff', '--bak', rtc('RestoreTimeClean.bak'), '--after-bak', named, named, G, '--after-position', '1,2,2', ...later), 'INPUT_BAD_OPTION');
+    expect(line).toContain(`the later state: --after-bak items 2 and 3, ${named} (backup set 2) and ${G} (backup set 2), are the same backup set (BackupSetGUID ${DIFF_GUID}): one backup given twice, ${G} a copy of ${named}; give it once: rowback diff `);
+    const advised = /give it once: (rowback .*) \(file /.exec(line)?.[1];
+    const words = shellWordsOf(advised!);
+    expect(words).toEqual(['rowback', 'diff', '--bak', rtc('RestoreTimeClean.bak'), '--after-bak', named, named, '--after-position', '1,2', ...later]);
+    const ran = await cli(...words.slice(1));
+    expect(ran.code, ran.stderr).toBe(0);
+    expect(ran.stderr).toContain(`chain: full ${named} (FILE = 1) → differential ${named} (FILE = 2) → log ${rtc('RestoreTimeClean2_1.trn')}`);
   });
 
   it('a command holding a password is not given whole (printed, the password and the rest of the line became ***): the options alone, and why', async () => {

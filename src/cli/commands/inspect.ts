@@ -11,6 +11,7 @@ import { createProgress } from '../progress.js';
 import { catchInterrupts, letSignalsIn, sayInterrupted } from '../interrupt.js';
 import { FormatError, InputError } from '../../errors.js';
 import { cutAgainstFileHeader } from '../../datafile/file-header.js';
+import { dataFileCutText } from '../../datafile/data-file-cut.js';
 import { listBackupSets, readBackupHeader, type BackupHeader, type BackupSetSummary } from '../../backup/header.js';
 import { openBackupLogStream } from '../../backup/log-stream.js';
 import { backupStart, BACKUP_HEADER_WARNING, readMtfLayout, COMMON_HEADER_SIZE, MTF_TRAILER_DAMAGED, type MediaSet } from '../../backup/mtf.js';
@@ -171,14 +172,7 @@ export function detectFileKind(path: string): FileKind {
       // Cut before either mark (an .ldf cut to its header page, an .mdf before its boot page): said
       // as cut, with the size its file header page states (it said INPUT_UNKNOWN_FILE_KIND).
       const cut = cutAgainstFileHeader(path);
-      if (cut) {
-        const held = cut.heldBytes;
-        throw new FormatError(
-          'FORMAT_FILE_CUT',
-          `${path} is a SQL Server database file (its page 0 is a file header page, file id ${cut.fileId}) cut short: its file header page says ${cut.statedBytes} bytes (${cut.statedPages} pages), the file holds ${held}, so ${cut.statedBytes - held} bytes are missing, among them ${held < LDF_FIRST_VLF_OFFSET + 1 ? "a log file's first VLF (offset 8192) or " : ''}a data file's boot page (page 9, offset ${9 * 8192}); copy the whole file again (with SQL Server stopped or the database detached), or use a backup of the database`,
-          { file: path, offset: held },
-        );
-      }
+      if (cut) throw new FormatError('FORMAT_FILE_CUT', dataFileCutText(cut, { as: 'kind-unknown', subject: path }), { file: path, offset: cut.heldBytes });
     }
   } finally {
     closeSync(fd);
