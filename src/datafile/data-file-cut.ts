@@ -43,10 +43,15 @@ const COPY_AGAIN = 'copy the whole file again (with SQL Server stopped or the da
  *   the bytes stated and missing;
  * - `note`: the whole note of scan/dump/log for a result read from the copy (MdfPageSource.cutShortNotes),
  *   starting with `subject` ("data file X"): the result may be whole, the copy is not;
+ *   with `comparison`, the note of `diff` for a state read from the copy: a page past the cut
+ *   that the comparison needed refuses it (INPUT_UNREADABLE_STATE, replay/compare.ts), so one made
+ *   needed none;
+ * `backupOption`, the option that reads a backup in the copy's place, as the command names it: `--bak`
+ * (the default), `--after-bak` for diff's later state (a data file given as --after-mdf).
  * - `kind-unknown`: the whole refusal of inspect for a file cut before its boot page (page 9) or its
  *   first VLF (offset 8192), so neither a data file nor a log file is told; `subject` is its path.
  */
-export type DataFileCutEnding = { as: 'missing-page' } | { as: 'note'; subject: string } | { as: 'kind-unknown'; subject: string };
+export type DataFileCutEnding = { as: 'missing-page'; backupOption?: string } | { as: 'note'; subject: string; comparison?: boolean; backupOption?: string } | { as: 'kind-unknown'; subject: string };
 
 /**
  * The sentence saying `cut`, ended as `ending` says (see DataFileCutEnding). The missing pages are
@@ -59,9 +64,9 @@ export function dataFileCutText(cut: DataFileCut, ending: DataFileCutEnding): st
   const missing = (bytes: string) => (one ? `page ${f}:${wholePages}${bytes} is missing` : `pages ${f}:${wholePages} to ${f}:${statedPages - 1}${bytes} are missing`);
   switch (ending.as) {
     case 'missing-page':
-      return `the file is cut short: its file header page (page ${f}:0) says it has ${pages(statedPages)} (${statedBytes} bytes), the file holds ${heldBytes} bytes (${pages(wholePages, 'whole ')}), so ${missing(` (${bytes(statedBytes - heldBytes)})`)}; ${COPY_AGAIN} (--bak)`;
+      return `the file is cut short: its file header page (page ${f}:0) says it has ${pages(statedPages)} (${statedBytes} bytes), the file holds ${heldBytes} bytes (${pages(wholePages, 'whole ')}), so ${missing(` (${bytes(statedBytes - heldBytes)})`)}; ${COPY_AGAIN} (${ending.backupOption ?? '--bak'})`;
     case 'note':
-      return `${ending.subject} is cut short: its file header page (page ${f}:0) says it has ${pages(statedPages)}, the file holds ${heldBytes} bytes (${pages(wholePages, 'whole ')}), so ${missing('')}: the copy is not whole (a page past the cut that this result needed is named among the items skipped); ${COPY_AGAIN} (--bak)`;
+      return `${ending.subject} is cut short: its file header page (page ${f}:0) says it has ${pages(statedPages)}, the file holds ${heldBytes} bytes (${pages(wholePages, 'whole ')}), so ${missing('')}: the copy is not whole (${ending.comparison ? 'the comparison read no page past the cut: one it needed would have refused it' : 'a page past the cut that this result needed is named among the items skipped'}); ${COPY_AGAIN} (${ending.backupOption ?? '--bak'})`;
     case 'kind-unknown':
       return `${ending.subject} is a SQL Server database file (its page 0 is a file header page, file id ${f}) cut short: its file header page says ${statedBytes} bytes (${pages(statedPages)}), the file holds ${heldBytes}, so ${bytes(statedBytes - heldBytes)} ${statedBytes - heldBytes === 1 ? 'is' : 'are'} missing, among them ${heldBytes <= LDF_FIRST_VLF_OFFSET ? "a log file's first VLF (offset 8192) or " : ''}a data file's boot page (page 9, offset ${9 * PAGE_SIZE}); ${COPY_AGAIN}`;
   }

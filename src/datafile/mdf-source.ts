@@ -20,8 +20,16 @@ export class MdfPageSource implements PageSource {
   readonly fileId: number;
   readonly pageCount_: number;
   private fd: number | null;
+  /** The option a cut-short text names for reading a backup instead (`--bak`; diff's later state: `--after-bak`). */
+  private readonly backupOption: string;
 
-  constructor(readonly path: string) {
+  /**
+   * Opens `path` read-only. `options.backupOption`: the option that reads a backup of the database
+   * in this copy's place, as the command running names it, for the texts of a copy cut short
+   * (data-file-cut.ts): `--bak` (the default), `--after-bak` when the file is diff's later state.
+   */
+  constructor(readonly path: string, options: { backupOption?: string } = {}) {
+    this.backupOption = options.backupOption ?? '--bak';
     try {
       this.fd = openInputSync(path);
     } catch (e) {
@@ -73,9 +81,9 @@ export class MdfPageSource implements PageSource {
    * Said whether or not a page past the cut is ever asked for: a result that needed none is whole,
    * but it came from a copy that is not.
    */
-  cutShortNotes(): string[] {
+  cutShortNotes(use: 'result' | 'comparison' = 'result'): string[] {
     const cut = this.cut();
-    return cut ? [dataFileCutText(cut, { as: 'note', subject: this.description })] : [];
+    return cut ? [dataFileCutText(cut, { as: 'note', subject: this.description, comparison: use === 'comparison', backupOption: this.backupOption })] : [];
   }
 
   /**
@@ -87,7 +95,7 @@ export class MdfPageSource implements PageSource {
    */
   cutShort(): string | undefined {
     const cut = this.cut();
-    return cut ? dataFileCutText(cut, { as: 'missing-page' }) : undefined;
+    return cut ? dataFileCutText(cut, { as: 'missing-page', backupOption: this.backupOption }) : undefined;
   }
 
   /** The facts of the cut (dataFileCut), null for a whole file or an unreadable page 0. */
@@ -188,8 +196,8 @@ export class LayeredPageSource implements PageSource {
   }
 
   /** Every layer's cut-short notes, in the order given. */
-  cutShortNotes(): string[] {
-    return this.layers.flatMap((l) => l.cutShortNotes?.() ?? []);
+  cutShortNotes(use: 'result' | 'comparison' = 'result'): string[] {
+    return this.layers.flatMap((l) => l.cutShortNotes?.(use) ?? []);
   }
 
   /** A layer's reason for not holding the page (a data file cut short), the first one given. */

@@ -40,7 +40,9 @@ export interface PageSource {
    * Optional: one note per file of the source that is cut short (a data file holding fewer pages
    * than its file header page gives), said whether or not a page past the cut is read: a result
    * that needed none is whole, but it came from a copy that is not. [] when every file is whole.
+   * `use` 'comparison' words it for `diff`, which refuses a state missing a page it needs
+   * (data-file-cut.ts, the `note` ending); 'result' (the default) for scan, dump and log.
    */
-  cutShortNotes?(): string[];
+  cutShortNotes?(use?: 'result' | 'comparison'): string[];
   close(): void;
 }

@@ -10,15 +10,16 @@ import { VLF_HEADER_MARKER } from '../logreader/ldf/constants.js';
  * One PageSource over the files of one database (`.mdf` and its `.ndf` files), read-only.
  * Throws InputError INPUT_BAD_OPTION (a file given twice, two files with one file id), INPUT_NOT_A_DATA_FILE (a log file among them), INPUT_MIXED_DATABASES (files
  * of different databases: their page-0 binding ids differ), and what MdfPageSource throws.
+ * `options.backupOption`: MdfPageSource's (`--after-bak` for diff's later state).
  */
-export function openDataFiles(paths: string[]): PageSource {
+export function openDataFiles(paths: string[], options: { backupOption?: string } = {}): PageSource {
   const opened: MdfPageSource[] = [];
   try {
     for (const p of paths) {
       if (paths.indexOf(p) !== paths.lastIndexOf(p) || paths.some((q) => q !== p && resolve(q) === resolve(p))) {
         throw new InputError('INPUT_BAD_OPTION', `${p} is given more than once: give each data file of the database once`, { file: p });
       }
-      const f = new MdfPageSource(p);
+      const f = new MdfPageSource(p, options);
       opened.push(f);
       // a log file listed among the data files (`--mdf DB.mdf DB_log.ldf`) was taken as data file 2
       if (f.readPage(f.fileId, 1)?.[0] === VLF_HEADER_MARKER) throw logFileAsDataFile(p);

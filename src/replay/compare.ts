@@ -298,7 +298,7 @@ function warnedRows(side: 'earlier' | 'later', rows: Iterable<{ warnings: string
 }
 
 /** The table's rows on a page source (a data file or a backup's pages), with its layout. */
-function readState(source: PageSource, table: string, where: string, side: 'earlier' | 'later', shared?: OpenedState): { state: TableState; layout: TableLayout; warned: CompareResult['warned']; unchecked: string | undefined; checkpointLsn: string; schemaNote: string | undefined; metadata: DataFileMetadata } {
+function readState(source: PageSource, table: string, where: string, side: 'earlier' | 'later', shared?: OpenedState): { state: TableState; layout: TableLayout; warned: CompareResult['warned']; unchecked: string | undefined; checkpointLsn: string; schemaNote: string | undefined; metadata: DataFileMetadata; cutNotes: string[] } {
   let reader: PageReader;
   let md: DataFileMetadata;
   if (shared) {
@@ -355,7 +355,7 @@ function readState(source: PageSource, table: string, where: string, side: 'earl
   // layout came from the rest of it, so the comparison is said incomplete (rows 0: a catalog item).
   const warned = warnedRows(side, warnings);
   if (catalogFailed > 0) warned.push({ side, rows: 0, where: `the catalog of ${where}`, warning: describeSkipped(reader.skipped[0]!, source) });
-  return { state: { table: qualified, columns, rows }, layout: d.layout, warned, unchecked: uncheckedPagesNote(reader.stats), checkpointLsn: md.database.checkpointLsn, schemaNote: otherSchemasNote(md.details.keys(), qualified), metadata: md };
+  return { state: { table: qualified, columns, rows }, layout: d.layout, warned, unchecked: uncheckedPagesNote(reader.stats), checkpointLsn: md.database.checkpointLsn, schemaNote: otherSchemasNote(md.details.keys(), qualified), metadata: md, cutNotes: source.cutShortNotes?.('comparison') ?? [] };
 }
 
 /** `page 1:153 in backup d153.bak: FORMAT_BAD_CHECKSUM: …`: a skipped item with its page and the file its image is read from. */
@@ -604,7 +604,7 @@ async function compareStatesOf(o: CompareInputs, identity: CompareResult['unchec
     for (const n of r.identityNotes ?? []) if (!unchecked.some((u) => u.identity && u.note === n)) unchecked.push({ side: 'later', where: 'the log replayed', note: n, identity: true });
     noteUnchecked('later', '--after-stop-at', r.clockWarning, true);
   } else {
-    const side = openSide(o.reads, afterMdf.length ? ['mdf', afterMdf] : ['bak', afterBak, o.afterPosition], () => (afterMdf.length ? openDataFiles(afterMdf) : openBackupPages(afterBak, o.afterPosition, assertBackupSet, { ...sideAdvice('--after-bak', afterBak), position: '--after-position', positionList: true, bakOption: '--after-bak' })));
+    const side = openSide(o.reads, afterMdf.length ? ['mdf', afterMdf] : ['bak', afterBak, o.afterPosition], () => (afterMdf.length ? openDataFiles(afterMdf, { backupOption: '--after-bak' }) : openBackupPages(afterBak, o.afterPosition, assertBackupSet, { ...sideAdvice('--after-bak', afterBak), position: '--after-position', positionList: true, bakOption: '--after-bak' })));
     const src = side.source;
     let read: ReturnType<typeof readState> & { unseen: Map<string, UnseenRecord> | undefined };
     let own: { warnings: string[]; notes: string[] } = { warnings: [], notes: [] };
@@ -625,6 +625,9 @@ async function compareStatesOf(o: CompareInputs, identity: CompareResult['unchec
       : backupsPoint(afterBak, `--after-bak ${afterBak.join(' ')}${o.afterPosition !== undefined ? ` --after-position ${positionsText(o.afterPosition)}` : ''}`, o.afterPosition);
     appendAll(warned, read.warned);
     noteUnchecked('later', afterMdf.length ? afterMdf.join(' + ') : backupSetsNamed(afterBak, o.afterPosition), read.unchecked);
+    // a data file cut short that held every page of the table (one missing refused the state above):
+    // the comparison is whole, the copy is not, said as scan and dump say it (it said nothing)
+    for (const n of read.cutNotes) noteUnchecked('later', afterMdf.join(' + '), n);
     for (const n of own.notes) noteUnchecked('later', backupSetsNamed(afterBak, o.afterPosition), n);
     for (const x of own.warnings) noteUnchecked('later', backupSetsNamed(afterBak, o.afterPosition), x, true);
   }
