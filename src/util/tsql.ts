@@ -32,9 +32,17 @@ function bracketed(identifier: string): string {
 /**
  * The shape of a regular identifier of T-SQL (Microsoft, "Database identifiers"): a letter or `_`
  * first, then letters, decimal digits, `@`, `$`, `#` or `_`. A reserved keyword has this shape and
- * is still no regular identifier (RESERVED_KEYWORDS).
+ * is still no regular identifier (RESERVED_KEYWORDS), nor is a name holding a supplementary
+ * character (SUPPLEMENTARY).
  */
 const REGULAR_IDENTIFIER = /^[\p{L}_][\p{L}\p{Nd}_@$#]*$/u;
+
+/**
+ * A supplementary character (U+10000 and up: a UTF-16 surrogate pair), which "Database identifiers"
+ * (Microsoft Learn) allows in no regular identifier, letter or not: `dbo.𝒜bc` (U+1D49C, a letter to
+ * `\p{L}`) does not parse unquoted, `dbo.[𝒜bc]` does.
+ */
+const SUPPLEMENTARY = /[\u{10000}-\u{10FFFF}]/u;
 
 /**
  * SQL Server's reserved keywords, upper case (Microsoft Learn, "Reserved Keywords (Transact-SQL)",
@@ -75,13 +83,14 @@ export function isReservedKeyword(identifier: string): boolean {
 /**
  * `identifier` as a note or message names it: as it is when it is a regular identifier
  * (`DeptName`), else bracket-quoted as QUOTENAME writes it (`[Dept Name]`, `[x]]y]`, `[]` for an
- * empty one, `[Order]` and `[user]` for a reserved keyword in any case), so that a name holding a
+ * empty one, `[Order]` and `[user]` for a reserved keyword in any case, `[𝒜bc]` for a supplementary
+ * character), so that a name holding a
  * space, a dot or a `]` reads as one name and a name that is a keyword can be pasted into T-SQL
  * (`dbo.Orders.[Order]`; `dbo.Orders.Order` does not parse). Pure; never throws (no sysname length
  * check: a note names what a script declared).
  */
 export function identifierText(identifier: string): string {
-  return REGULAR_IDENTIFIER.test(identifier) && !isReservedKeyword(identifier) ? identifier : bracketed(identifier);
+  return REGULAR_IDENTIFIER.test(identifier) && !SUPPLEMENTARY.test(identifier) && !isReservedKeyword(identifier) ? identifier : bracketed(identifier);
 }
 
 /** `schema.table.column` as a note names a column, each part through identifierText (`dbo.tblDept.[Dept Name]`). */

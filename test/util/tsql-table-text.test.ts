@@ -21,6 +21,11 @@ const TABLES: Array<[{ schema: string; name: string }, string]> = [
   [{ schema: 'dbo', name: 'User' }, 'dbo.[User]'],
   [{ schema: 'Key', name: 'order' }, '[Key].[order]'],
   [{ schema: 'my schema', name: ' padded ' }, '[my schema].[ padded ]'],
+  // letters beyond ASCII are letters of a regular identifier; a supplementary character (U+1D49C,
+  // a letter to \p{L}) is allowed in none ("Database identifiers"): `dbo.𝒜bc` does not parse unquoted
+  [{ schema: 'dbo', name: 'Größe' }, 'dbo.Größe'],
+  [{ schema: 'dbo', name: '\u{1D49C}bc' }, 'dbo.[\u{1D49C}bc]'],
+  [{ schema: 'Sch\u{1D49C}', name: 'T' }, '[Sch\u{1D49C}].T'],
 ];
 
 describe('tableText', () => {
