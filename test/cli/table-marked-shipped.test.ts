@@ -114,3 +114,40 @@ describeCorpus('a user table whose sysschobjs record lost its name (NORTHWND.MDF
     expect(lines.filter((l) => l.includes('"dbo.object_2073058421"'))).toHaveLength(91);
   });
 });
+
+describeCorpus('a table marked is_ms_shipped whose name starts with a bracket is named as that table (NORTHWND.MDF, dbo.Customers renamed [Custome])', () => {
+  // SYNTHETIC damage on REAL bytes, in a copy: status bit 0x1 set as above, and the record's name
+  // `Customers` (9 UTF-16 code units) made `[Custome]` (9 too: a name whose brackets are its own, as
+  // CREATE TABLE [[Custome]]] makes it). shippedTables[].table was the plain text `dbo.[Custome]`,
+  // which the note (util/tsql.ts tableNameText) read as T-SQL does, brackets quoting: it named
+  // `dbo.Custome`, a table of another name. It is now stagedTableName's `[dbo].[[Custome]]]`.
+  const damagedCopy = (): string => {
+    const b = Buffer.from(readFileSync(corpusPath('SessionShoppingCart', 'App_Data', 'NORTHWND.MDF')));
+    const page = b.subarray(SYSSCHOBJS_PAGE * 8192, (SYSSCHOBJS_PAGE + 1) * 8192);
+    let found = false;
+    for (let s = 0; s < page.readUInt16LE(22); s++) {
+      const at = slotOffset(page, s);
+      if (page.readUInt32LE(at + 4) !== CUSTOMERS) continue;
+      page[at + 13]! |= 1;
+      const name = page.indexOf(Buffer.from('Customers', 'utf16le'), at);
+      expect(name).toBeGreaterThan(at);
+      Buffer.from('[Custome]', 'utf16le').copy(page, name);
+      found = true;
+    }
+    expect(found).toBe(true);
+    const f = join(mkdtempSync(join(tmpdir(), 'rowback-shipped-bracket-')), 'NORTHWND.MDF');
+    writeFileSync(f, b);
+    return f;
+  };
+
+  it('metadata and dump --all name [dbo].[[Custome]]] / dbo.[[Custome]]], not dbo.Custome', async () => {
+    const mdf = damagedCopy();
+    const md = readDataFileMetadata(new MdfPageSource(mdf));
+    expect(md.shippedTables).toEqual([{ table: '[dbo].[[Custome]]]', objectId: CUSTOMERS, rows: 91 }]);
+    const out = join(mkdtempSync(join(tmpdir(), 'rowback-shipped-bracket-out-')), 'rows.ndjson');
+    const r = await run('dump', '--mdf', mdf, '--all', '--out', out);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain('not dumped: dbo.[[Custome]]] (object id 2073058421, 91 row(s))');
+    expect(r.stderr).not.toContain('dbo.Custome ');
+  });
+});
