@@ -38,6 +38,18 @@ describe('tableText', () => {
   });
 });
 
+describe('tableText: a name holding a control character or an unpaired surrogate', () => {
+  it('writes it as \\u{…}, so the message stays one line and shows no U+FFFD', () => {
+    // SYNTHETIC names: a table `a<LF>b` broke a one-line refusal in two; `T<U+D83D>` printed as T\ufffd
+    expect(tableText({ schema: 'dbo', name: 'a\nb' })).toBe('dbo.[a\\u{a}b]');
+    expect(tableText({ schema: 'dbo', name: 'x\u2028y\u0085' })).toBe('dbo.[x\\u{2028}y\\u{85}]');
+    expect(tableText({ schema: 'dbo', name: 'T\ud83d' })).toBe('dbo.[T\\u{d83d}]');
+    // a pair is one character, kept (a supplementary character: bracketed, not escaped)
+    expect(tableText({ schema: 'dbo', name: 'T\ud83d\ude00' })).toBe('dbo.[T\ud83d\ude00]');
+    expect(tableListText(['[dbo].[a\nb]', 'dbo.c'])).not.toMatch(/[\r\n]/);
+  });
+});
+
 describe('tableNameText', () => {
   it.each([
     // stagedTableName's forms (plain, bracketed) and a user's
