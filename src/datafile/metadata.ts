@@ -505,7 +505,10 @@ function buildTables(st: SystemTables, warnings: string[], systemSkipped: Skippe
       // when it holds rows (DataFileMetadata.shippedTables)
       const rows = st.rowsets.filter((r) => num(r.idmajor) === objectId && num(r.idminor) <= 1).reduce((n, r) => n + num(r.rcrows), 0);
       if (rows > 0) {
-        const table = `${schemas.get(num(o.nsid)) ?? `schema_${num(o.nsid)}`}.${str(o.name) || `object_${objectId}`}`;
+        // stagedTableName, as every table of the metadata is named (details' keys): a plain
+        // `${schema}.${name}` of a name starting with `[` (`dbo.[Custome]` of [[Custome]]]) read as
+        // another table (dbo.Custome) where a message names it (util/tsql.ts tableNameText)
+        const table = stagedTableName({ schema: schemas.get(num(o.nsid)) ?? `schema_${num(o.nsid)}`, name: str(o.name) || `object_${objectId}` });
         shipped.push({ table, objectId, rows });
         // inspect prints the metadata's warnings
         warnings.push(`${table} (object id ${objectId}, ${rows} row(s)) is marked as SQL Server's own (is_ms_shipped: replication, change data capture) and not listed; if it is a table of yours, that bit of its sysschobjs row is damaged`);
@@ -519,7 +522,8 @@ function buildTables(st: SystemTables, warnings: string[], systemSkipped: Skippe
     // 1:372, 0x30 -> 0x10, took its variable columns away: its 91 rows printed as table "dbo.", exit 0)
     const own = str(o.name);
     const name = own ? own : `object_${objectId}`;
-    const qualified = `${schema}.${name}`;
+    // stagedTableName, as shipped's above: these names reach messages and skipped items' tables
+    const qualified = stagedTableName({ schema, name });
     if (!own) nameless.push({ table: qualified, objectId });
     if (known === undefined) unnamedSchemas.push({ table: qualified, objectId });
     const base = indexes.find((i) => num(i.id) === objectId && (num(i.indid) === 0 || num(i.indid) === 1));

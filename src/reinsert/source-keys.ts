@@ -1,7 +1,7 @@
 import { InputError } from '../errors.js';
 import type { TableLayout } from '../reconstruct/metadata/table-layout.js';
-import { NameIndex } from '../reconstruct/metadata/names.js';
-import { jobTableText, stagedTableName } from '../util/tsql.js';
+import { NameIndex, unknownTableHint } from '../reconstruct/metadata/names.js';
+import { jobTableText, stagedTableName, tableListText, tableNameText } from '../util/tsql.js';
 import type { ForeignKey } from './target-table.js';
 import { binaryKeyText, collationFolds, maybeKeyText, sameKeyText, type CollationFolds } from './key-fold.js';
 
@@ -70,7 +70,10 @@ export function offlineOrder(o: { jobId: number; layouts: readonly TableLayout[]
         throw new InputError('INPUT_BAD_IDENTIFIER', `tableOrder.${i} '${t}': ${(e as Error).message}; give schema.name, [schema].[name] or "schema"."name"`, { field: `tableOrder.${i}`, table: t });
       }
       const m = jobTables.match(q);
-      if (!m.found) throw new InputError(m.ambiguous ? 'INPUT_AMBIGUOUS_NAME' : 'INPUT_UNKNOWN_TABLE', `tableOrder.${i} '${t}' ${m.ambiguous ? `matches ${m.ambiguous.join(' and ')}, which differ only in letter case: give it in its exact case` : `names no table of job ${jobId} (its tables: ${all.join(', ')})`}`, { field: `tableOrder.${i}`, table: t });
+      // the job's tables each as one name (dbo.[a,b], not dbo.a,b, which reads as two), and the
+      // hint for a piece of a comma-named table: the export's tableOrder=dbo.a,b,dbo.c is split at
+      // each comma outside brackets (splitTableList), so dbo.a,b must be given as dbo.[a,b]
+      if (!m.found) throw new InputError(m.ambiguous ? 'INPUT_AMBIGUOUS_NAME' : 'INPUT_UNKNOWN_TABLE', `tableOrder.${i} '${t}' ${m.ambiguous ? `matches ${m.ambiguous.map(tableNameText).join(' and ')}, which differ only in letter case: give it in its exact case` : `names no table of job ${jobId} (its tables: ${tableListText(all)})${unknownTableHint(t, all)}`}`, { field: `tableOrder.${i}`, table: t });
       const dst = mapped(m.found);
       if (!named.includes(dst)) named.push(dst);
     });

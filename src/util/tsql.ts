@@ -32,9 +32,17 @@ function bracketed(identifier: string): string {
 /**
  * The shape of a regular identifier of T-SQL (Microsoft, "Database identifiers"): a letter or `_`
  * first, then letters, decimal digits, `@`, `$`, `#` or `_`. A reserved keyword has this shape and
- * is still no regular identifier (RESERVED_KEYWORDS).
+ * is still no regular identifier (RESERVED_KEYWORDS), nor is a name holding a supplementary
+ * character (SUPPLEMENTARY).
  */
 const REGULAR_IDENTIFIER = /^[\p{L}_][\p{L}\p{Nd}_@$#]*$/u;
+
+/**
+ * A supplementary character (U+10000 and up: a UTF-16 surrogate pair), which "Database identifiers"
+ * (Microsoft Learn) allows in no regular identifier, letter or not: `dbo.𝒜bc` (U+1D49C, a letter to
+ * `\p{L}`) does not parse unquoted, `dbo.[𝒜bc]` does.
+ */
+const SUPPLEMENTARY = /[\u{10000}-\u{10FFFF}]/u;
 
 /**
  * SQL Server's reserved keywords, upper case (Microsoft Learn, "Reserved Keywords (Transact-SQL)",
@@ -75,14 +83,24 @@ export function isReservedKeyword(identifier: string): boolean {
 /**
  * `identifier` as a note or message names it: as it is when it is a regular identifier
  * (`DeptName`), else bracket-quoted as QUOTENAME writes it (`[Dept Name]`, `[x]]y]`, `[]` for an
- * empty one, `[Order]` and `[user]` for a reserved keyword in any case), so that a name holding a
- * space, a dot or a `]` reads as one name and a name that is a keyword can be pasted into T-SQL
+ * empty one, `[Order]` and `[user]` for a reserved keyword in any case, `[𝒜bc]` for a supplementary
+ * character; a control character or an unpaired surrogate in it as `\u{a}`, UNPRINTABLE), so that
+ * a name holding a space, a dot or a `]` reads as one name on one line and a name that is a keyword can be pasted into T-SQL
  * (`dbo.Orders.[Order]`; `dbo.Orders.Order` does not parse). Pure; never throws (no sysname length
  * check: a note names what a script declared).
  */
 export function identifierText(identifier: string): string {
-  return REGULAR_IDENTIFIER.test(identifier) && !isReservedKeyword(identifier) ? identifier : bracketed(identifier);
+  return REGULAR_IDENTIFIER.test(identifier) && !SUPPLEMENTARY.test(identifier) && !isReservedKeyword(identifier) ? identifier : bracketed(identifier).replace(UNPRINTABLE, (c) => `\\u{${c.codePointAt(0)!.toString(16)}}`);
 }
+
+/**
+ * Characters identifierText writes as `\u{…}` (its code point, as commentText writes them): C0 and
+ * C1 controls, DEL, U+2028/U+2029, and an unpaired UTF-16 surrogate. A name is data a file or
+ * script holds: a table `a<LF>b` broke a one-line refusal in two (`known tables: dbo.[a` / `b], …`),
+ * and could print a line of its own that reads as rowback's (`rowback scan: note: …`); an unpaired
+ * surrogate has no UTF-8 form and printed as U+FFFD, another name.
+ */
+const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 
 /** `schema.table.column` as a note names a column, each part through identifierText (`dbo.tblDept.[Dept Name]`). */
 export function columnText(schema: string, table: string, column: string): string {

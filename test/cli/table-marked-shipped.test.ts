@@ -28,25 +28,34 @@ const run = captureCli();
 const CUSTOMERS = 2073058421;
 const SYSSCHOBJS_PAGE = 372;
 
+/**
+ * A copy of NORTHWND.MDF in a temporary folder (`prefix`) with dbo.Customers' sysschobjs record on
+ * page 1:372 changed by `edit` (the page, the record's offset); the corpus file is not changed.
+ */
+function customersRecordCopy(prefix: string, edit: (page: Buffer, at: number) => void): string {
+  const b = Buffer.from(readFileSync(corpusPath('SessionShoppingCart', 'App_Data', 'NORTHWND.MDF')));
+  const page = b.subarray(SYSSCHOBJS_PAGE * 8192, (SYSSCHOBJS_PAGE + 1) * 8192);
+  let found = false;
+  for (let s = 0; s < page.readUInt16LE(22); s++) {
+    const at = slotOffset(page, s);
+    if (page.readUInt32LE(at + 4) !== CUSTOMERS) continue;
+    edit(page, at);
+    found = true;
+  }
+  expect(found).toBe(true);
+  const f = join(mkdtempSync(join(tmpdir(), prefix)), 'NORTHWND.MDF');
+  writeFileSync(f, b);
+  return f;
+}
+
 describeCorpus('a user table marked is_ms_shipped by one changed bit (NORTHWND.MDF, dbo.Customers)', () => {
   const mdfPath = () => corpusPath('SessionShoppingCart', 'App_Data', 'NORTHWND.MDF');
   /** A copy with bit 0x1 of dbo.Customers' sysschobjs status set (record: status, 0x00, fixed end u16, id int @4, nsid int @8, nsclass @12, status int @13). */
-  const damagedCopy = (): string => {
-    const b = Buffer.from(readFileSync(mdfPath()));
-    const page = b.subarray(SYSSCHOBJS_PAGE * 8192, (SYSSCHOBJS_PAGE + 1) * 8192);
-    let found = false;
-    for (let s = 0; s < page.readUInt16LE(22); s++) {
-      const at = slotOffset(page, s);
-      if (page.readUInt32LE(at + 4) !== CUSTOMERS) continue;
+  const damagedCopy = (): string =>
+    customersRecordCopy('rowback-shipped-', (page, at) => {
       expect(page[at + 13]! & 1).toBe(0);
       page[at + 13]! |= 1;
-      found = true;
-    }
-    expect(found).toBe(true);
-    const f = join(mkdtempSync(join(tmpdir(), 'rowback-shipped-')), 'NORTHWND.MDF');
-    writeFileSync(f, b);
-    return f;
-  };
+    });
 
   it('metadata: the intact file has none; the damaged one names dbo.Customers with its 91 rows', () => {
     const intact = readDataFileMetadata(new MdfPageSource(mdfPath()));
@@ -82,22 +91,11 @@ describeCorpus('a user table whose sysschobjs record lost its name (NORTHWND.MDF
   // reads with no name. SYNTHETIC damage on REAL bytes, in a copy. A table's identifier is required,
   // of 1 to 128 characters (Microsoft Learn, "Database identifiers"). Before: its 91 rows printed as
   // table "dbo.", exit 0 with --strict, not a word.
-  const damagedCopy = (): string => {
-    const b = Buffer.from(readFileSync(corpusPath('SessionShoppingCart', 'App_Data', 'NORTHWND.MDF')));
-    const page = b.subarray(SYSSCHOBJS_PAGE * 8192, (SYSSCHOBJS_PAGE + 1) * 8192);
-    let found = false;
-    for (let s = 0; s < page.readUInt16LE(22); s++) {
-      const at = slotOffset(page, s);
-      if (page.readUInt32LE(at + 4) !== CUSTOMERS) continue;
+  const damagedCopy = (): string =>
+    customersRecordCopy('rowback-nameless-', (page, at) => {
       expect(page[at]).toBe(0x30);
       page[at] = 0x10;
-      found = true;
-    }
-    expect(found).toBe(true);
-    const f = join(mkdtempSync(join(tmpdir(), 'rowback-nameless-')), 'NORTHWND.MDF');
-    writeFileSync(f, b);
-    return f;
-  };
+    });
 
   it('dump --all --strict: INCOMPLETE, exit 3, the rows printed under dbo.object_<id> and an item of sys.sysschobjs naming it', async () => {
     const mdf = damagedCopy();
@@ -112,5 +110,31 @@ describeCorpus('a user table whose sysschobjs record lost its name (NORTHWND.MDF
     expect(r.stderr).toMatch(/^rowback dump: INCOMPLETE: 1 item\(s\) could not be read \(FORMAT_CATALOG_MISMATCH\), the catalog among them; 3308 row\(s\) printed/);
     const lines = readFileSync(out, 'utf8').trim().split('\n');
     expect(lines.filter((l) => l.includes('"dbo.object_2073058421"'))).toHaveLength(91);
+  });
+});
+
+describeCorpus('a table marked is_ms_shipped whose name starts with a bracket is named as that table (NORTHWND.MDF, dbo.Customers renamed [Custome])', () => {
+  // SYNTHETIC damage on REAL bytes, in a copy: status bit 0x1 set as above, and the record's name
+  // `Customers` (9 UTF-16 code units) made `[Custome]` (9 too: a name whose brackets are its own, as
+  // CREATE TABLE [[Custome]]] makes it). shippedTables[].table was the plain text `dbo.[Custome]`,
+  // which the note (util/tsql.ts tableNameText) read as T-SQL does, brackets quoting: it named
+  // `dbo.Custome`, a table of another name. It is now stagedTableName's `[dbo].[[Custome]]]`.
+  const damagedCopy = (): string =>
+    customersRecordCopy('rowback-shipped-bracket-', (page, at) => {
+      page[at + 13]! |= 1;
+      const name = page.indexOf(Buffer.from('Customers', 'utf16le'), at);
+      expect(name).toBeGreaterThan(at);
+      Buffer.from('[Custome]', 'utf16le').copy(page, name);
+    });
+
+  it('metadata and dump --all name [dbo].[[Custome]]] / dbo.[[Custome]]], not dbo.Custome', async () => {
+    const mdf = damagedCopy();
+    const md = readDataFileMetadata(new MdfPageSource(mdf));
+    expect(md.shippedTables).toEqual([{ table: '[dbo].[[Custome]]]', objectId: CUSTOMERS, rows: 91 }]);
+    const out = join(mkdtempSync(join(tmpdir(), 'rowback-shipped-bracket-out-')), 'rows.ndjson');
+    const r = await run('dump', '--mdf', mdf, '--all', '--out', out);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain('not dumped: dbo.[[Custome]]] (object id 2073058421, 91 row(s))');
+    expect(r.stderr).not.toContain('dbo.Custome ');
   });
 });

@@ -58,6 +58,14 @@ describe('decode --ddl: the tables a script defines, listed', () => {
     expect(listed(line, 'known tables: ')).toEqual(tables);
   });
 
+  it('a table whose name holds a line break is listed on the refusal\'s one line, the break as \\u{a}', async () => {
+    // SYNTHETIC script: `known tables: dbo.[a` and `b], dbo.c` were two lines of stderr
+    const nl = join(mkdtempSync(join(tmpdir(), 'rowback-names-')), 'nl.sql');
+    writeFileSync(nl, 'CREATE TABLE dbo.[a\nb] (Id int NOT NULL, Name nvarchar(50) NULL);\nCREATE TABLE dbo.c (Id int NOT NULL);\n');
+    const line = expectOneLineError(await cli('decode', '--ddl', nl, '--table', 'dbo.Nope', '--hex', NVARCHAR_ROW), 'INPUT_UNKNOWN_TABLE');
+    expect(line).toContain('known tables: dbo.[a\\u{a}b], dbo.c');
+  });
+
   it('a name from the list, given back to --table, is the table listed', async () => {
     const r = await cli('decode', '--ddl', ddl, '--table', 'dbo.[a,b]', '--hex', NVARCHAR_ROW);
     expect(r.stderr).toBe('');

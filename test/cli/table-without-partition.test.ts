@@ -126,7 +126,7 @@ describeCorpus('a user table with no partition in sys.sysrowsets (NORTHWND.MDF, 
     const r = await run('inspect', damagedCopy());
     expect(r.code).toBe(3);
     // not in the tables section (its foreign keys are still listed: sysschobjs and syssingleobjrefs name them)
-    expect(r.stdout).toMatch(/^ {2}dbo\.Order Details +2155 /m);
+    expect(r.stdout).toMatch(/^ {2}dbo\.\[Order Details\] +2155 /m);
     expect(r.stdout).not.toMatch(/^ {2}dbo\.Orders +\d+ /m);
     expect(r.stderr).toMatch(/^rowback inspect: INCOMPLETE: 1 item\(s\) of .* damaged or not read \(FORMAT_CATALOG_MISMATCH\); first: FORMAT_CATALOG_MISMATCH: sys\.sysschobjs names 1 user table\(s\) of which sys\.sysrowsets holds no heap or clustered partition: dbo\.Orders/);
   });

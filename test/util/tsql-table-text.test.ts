@@ -21,6 +21,11 @@ const TABLES: Array<[{ schema: string; name: string }, string]> = [
   [{ schema: 'dbo', name: 'User' }, 'dbo.[User]'],
   [{ schema: 'Key', name: 'order' }, '[Key].[order]'],
   [{ schema: 'my schema', name: ' padded ' }, '[my schema].[ padded ]'],
+  // letters beyond ASCII are letters of a regular identifier; a supplementary character (U+1D49C,
+  // a letter to \p{L}) is allowed in none ("Database identifiers"): `dbo.𝒜bc` does not parse unquoted
+  [{ schema: 'dbo', name: 'Größe' }, 'dbo.Größe'],
+  [{ schema: 'dbo', name: '\u{1D49C}bc' }, 'dbo.[\u{1D49C}bc]'],
+  [{ schema: 'Sch\u{1D49C}', name: 'T' }, '[Sch\u{1D49C}].T'],
 ];
 
 describe('tableText', () => {
@@ -30,6 +35,18 @@ describe('tableText', () => {
 
   it('reads back as the same two parts (--table, T-SQL)', () => {
     for (const [t, text] of TABLES) expect(splitQualifiedName(text)).toEqual(t);
+  });
+});
+
+describe('tableText: a name holding a control character or an unpaired surrogate', () => {
+  it('writes it as \\u{…}, so the message stays one line and shows no U+FFFD', () => {
+    // SYNTHETIC names: a table `a<LF>b` broke a one-line refusal in two; `T<U+D83D>` printed as T\ufffd
+    expect(tableText({ schema: 'dbo', name: 'a\nb' })).toBe('dbo.[a\\u{a}b]');
+    expect(tableText({ schema: 'dbo', name: 'x\u2028y\u0085' })).toBe('dbo.[x\\u{2028}y\\u{85}]');
+    expect(tableText({ schema: 'dbo', name: 'T\ud83d' })).toBe('dbo.[T\\u{d83d}]');
+    // a pair is one character, kept (a supplementary character: bracketed, not escaped)
+    expect(tableText({ schema: 'dbo', name: 'T\ud83d\ude00' })).toBe('dbo.[T\ud83d\ude00]');
+    expect(tableListText(['[dbo].[a\nb]', 'dbo.c'])).not.toMatch(/[\r\n]/);
   });
 });
 

@@ -1,5 +1,5 @@
-import { columnText, identifierText, stagedTableName, tableText } from '../../util/tsql.js';
-import { SchemaError } from '../../errors.js';
+import { columnText, identifierText, splitNameParts, stagedTableName, tableText } from '../../util/tsql.js';
+import { InputError, SchemaError } from '../../errors.js';
 import { codePageForCollation } from '../collation.js';
 import type { SqlValue } from '../values.js';
 import { parseDdl, parseTypeText, type DdlAlteration, type DdlColumn, type DdlIndex, type DdlScript, type DdlTable, type QName, type TypeRef } from './ddl-parser.js';
@@ -683,19 +683,45 @@ interface AliasDef {
   nullable?: boolean;
 }
 
+/**
+ * The key of an alias type in buildAliases' map: a two-part name by its parts (`q:` and
+ * stagedTableName's form, lowercased: `[sales.flag]` of a type named Sales.Flag is not `sales.flag`
+ * of type Flag in schema Sales), a name without a schema as `u:` and the name, lowercased. They
+ * were one text, `schema.name`, so CREATE TYPE [Sales.Flag] FROM bit and CREATE TYPE Sales.Flag FROM
+ * decimal(18,2) shared the key `sales.flag`, and a column typed [Sales.Flag] was read as decimal.
+ */
+function aliasKey(schema: string | undefined, name: string): string {
+  return schema === undefined ? `u:${name.toLowerCase()}` : `q:${stagedTableName({ schema: schema.toLowerCase(), name: name.toLowerCase() })}`;
+}
+
+/**
+ * The alias types a script declares (CREATE TYPE … FROM) and those given (`--type-alias NAME=TYPE`,
+ * a job's metadata.typeAliases), keyed by aliasKey: a two-part name under its schema and, unless
+ * taken, under its name alone; a one-part given name under its name alone. A given name is read as
+ * T-SQL writes a name (util/tsql.ts splitNameParts: `[dbo].[Money2]`, `[Amount.Net]`, `"x"."y"`):
+ * it was split at each dot, so `[dbo].[Money2]` was schema `[dbo]` and `[Amount.Net]` schema
+ * `[Amount`, and no column's type was found. Throws InputError INPUT_BAD_OPTION for a given name of
+ * more than two parts, an empty part or an unpaired bracket or quote; parseTypeText's SchemaError
+ * for a type text it does not read.
+ */
 function buildAliases(script: DdlScript, given: Record<string, string>, defaultSchema: string): Map<string, AliasDef> {
   const m = new Map<string, AliasDef>();
   const put = (schema: string | undefined, name: string, def: AliasDef): void => {
-    m.set(`${(schema ?? defaultSchema).toLowerCase()}.${name.toLowerCase()}`, def);
-    if (!m.has(name.toLowerCase())) m.set(name.toLowerCase(), def);
+    m.set(aliasKey(schema ?? defaultSchema, name), def);
+    if (!m.has(aliasKey(undefined, name))) m.set(aliasKey(undefined, name), def);
   };
   for (const a of script.aliases) put(a.qname.schema, a.qname.name, { base: a.base, nullable: a.nullable });
   for (const [name, text] of Object.entries(given)) {
-    const parts = name.split('.');
-    const base = parseTypeText(text);
-    const def = { base };
+    let parts: string[];
+    try {
+      parts = splitNameParts(name);
+    } catch (e) {
+      throw new InputError('INPUT_BAD_OPTION', `--type-alias '${name}=${text}': ${(e as Error).message}; give the alias type as name or schema.name, in [brackets] when it holds a dot`);
+    }
+    if (parts.length > 2 || parts.some((p) => p === '')) throw new InputError('INPUT_BAD_OPTION', `--type-alias '${name}=${text}': '${name}' is not a one- or two-part type name; give it as name or schema.name, in [brackets] when it holds a dot ([Amount.Net])`);
+    const def = { base: parseTypeText(text) };
     if (parts.length === 2) put(parts[0], parts[1]!, def);
-    else m.set(name.toLowerCase(), def);
+    else m.set(aliasKey(undefined, parts[0]!), def);
   }
   return m;
 }
@@ -705,11 +731,11 @@ function resolveType(ref: TypeRef, aliases: Map<string, AliasDef>, what: string,
   let cur = ref;
   let aliasNullable: boolean | undefined;
   for (;;) {
-    const qualified = cur.schema ? `${cur.schema.toLowerCase()}.${cur.name.toLowerCase()}` : undefined;
-    const a = (qualified && aliases.get(qualified)) || aliases.get(cur.name.toLowerCase());
+    const qualified = cur.schema ? aliasKey(cur.schema, cur.name) : undefined;
+    const a = (qualified && aliases.get(qualified)) || aliases.get(aliasKey(undefined, cur.name));
     // A system type name wins over an alias only when no alias of that name was declared.
     if (!a) break;
-    const id = qualified ?? cur.name.toLowerCase();
+    const id = qualified ?? aliasKey(undefined, cur.name);
     if (seen.has(id)) throw new SchemaError('SCHEMA_DDL_INVALID', `alias type ${cur.name} refers to itself`, { line });
     seen.add(id);
     if (aliasNullable === undefined) aliasNullable = a.nullable;

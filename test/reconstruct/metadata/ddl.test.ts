@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SchemaError } from '../../../src/errors.js';
+import { InputError, SchemaError } from '../../../src/errors.js';
 import { layoutsFromDdl } from '../../../src/reconstruct/metadata/ddl.js';
 import { tokenize } from '../../../src/reconstruct/metadata/ddl-lexer.js';
 import type { TableLayout } from '../../../src/reconstruct/metadata/table-layout.js';
@@ -375,6 +375,35 @@ describe('user-defined alias types', () => {
     const t = one(sql, { typeAliases: { Flag: 'bit', Phone: 'varchar(20)' } });
     const spec = Object.fromEntries(t.columns.map((c) => [c.name, [c.type, c.maxLength, c.precision, c.scale, c.nullable]]));
     expect(spec).toEqual({ f: ['bit', 1, 1, 0, true], m: ['decimal', 9, 19, 2, false], p: ['varchar', 20, 0, 0, true] });
+  });
+
+  it('a --type-alias name is read as T-SQL writes a name: [dbo].[Money2], a dotted [Amount.Net], "Sales"."Flag"', () => {
+    // it was split at each dot: schema `[dbo]`, and `[Amount` / `Net]`, so neither column's type was found
+    const sql = 'CREATE TABLE t (m dbo.Money2, n [Amount.Net], f Sales.Flag)';
+    const t = one(sql, { typeAliases: { '[dbo].[Money2]': 'decimal(19,2)', '[Amount.Net]': 'varchar(20)', '"Sales"."Flag"': 'bit' } });
+    const spec = Object.fromEntries(t.columns.map((c) => [c.name, [c.type, c.maxLength, c.precision, c.scale]]));
+    expect(spec).toEqual({ m: ['decimal', 9, 19, 2], n: ['varchar', 20, 0, 0], f: ['bit', 1, 1, 0] });
+  });
+
+  it('an alias type named with a dot is not the alias of that schema: [Sales.Flag] and Sales.Flag keep their own base types', () => {
+    // both were keyed `sales.flag`: the column typed [Sales.Flag] was read as Sales.Flag's decimal(18,2)
+    const sql = 'CREATE TYPE [Sales.Flag] FROM bit\nGO\nCREATE TYPE Sales.Flag FROM decimal(18,2)\nGO\nCREATE TABLE t (a [Sales.Flag], b Sales.Flag)';
+    const spec = Object.fromEntries(one(sql).columns.map((c) => [c.name, c.type]));
+    expect(spec).toEqual({ a: 'bit', b: 'decimal' });
+  });
+
+  it('a --type-alias name of three parts or an unpaired bracket is INPUT_BAD_OPTION naming it', () => {
+    for (const name of ['a.b.c', '[Money2', 'dbo..Money2']) {
+      let e: unknown;
+      try {
+        layoutsFromDdl('CREATE TABLE t (m Money2)', { typeAliases: { [name]: 'int' } });
+      } catch (x) {
+        e = x;
+      }
+      expect(e, name).toBeInstanceOf(InputError);
+      expect((e as InputError).code).toBe('INPUT_BAD_OPTION');
+      expect((e as InputError).message).toContain(`--type-alias '${name}=int'`);
+    }
   });
 
   it('an unknown type is SCHEMA_UNKNOWN_TYPE and says how to declare an alias', () => {
