@@ -332,3 +332,24 @@ export function refuseCsvRawWithoutCsv(opts: { csvRaw?: boolean; format?: string
     throw new InputError('INPUT_BAD_OPTION', `--csv-raw writes CSV cells unguarded, and the output is ${opts.format}: leave --csv-raw out (or give --format csv)`);
   }
 }
+
+/**
+ * `--type-alias NAME=TYPE` values (scan, decode) as the record layoutsFromDdl takes (`typeAliases`,
+ * name → type text): each split at its first `=` (a type holds none; `A=int=x` keeps `int=x`,
+ * which the type parser refuses, where scan split at every `=` and dropped `=x` without a word).
+ * Throws InputError INPUT_BAD_OPTION naming the value for one that is not NAME=TYPE, and for a name
+ * given twice with two types (the last one won, unsaid); the same pair twice is one alias.
+ */
+export function parseTypeAliases(values: readonly string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const a of values) {
+    const eq = a.indexOf('=');
+    const name = eq > 0 ? a.slice(0, eq).trim() : '';
+    const type = eq > 0 ? a.slice(eq + 1).trim() : '';
+    if (!name || !type) throw new InputError('INPUT_BAD_OPTION', `--type-alias '${echoInput(a)}' is not NAME=TYPE (e.g. Flag=bit)`);
+    const before = Object.hasOwn(out, name) ? out[name] : undefined;
+    if (before !== undefined && before !== type) throw new InputError('INPUT_BAD_OPTION', `--type-alias gives ${echoInput(name)} twice, as ${echoInput(before)} and as ${echoInput(type)}: give each alias type once, with the type its CREATE TYPE has`);
+    out[name] = type;
+  }
+  return out;
+}

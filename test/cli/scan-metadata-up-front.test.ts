@@ -54,4 +54,24 @@ describeCorpus('scan: the metadata options refused before the log files are open
     const e = expectOneLineError(await cli('scan', '--trn', notABackup(), '--ddl', ddl, '--type-alias', 'Money2=decimal(18,2)'), 'FORMAT_NOT_A_BACKUP');
     expect(e).not.toContain('--type-alias');
   });
+
+  it('--type-alias split at its first = only, and one alias given two types refused up front (the last one won, unsaid)', async () => {
+    const ddl = join(dir, 'flag.sql');
+    writeFileSync(ddl, 'CREATE TABLE dbo.T (id int NOT NULL, f dbo.Flag NULL);\n');
+    const e = expectOneLineError(await cli('scan', '--trn', notABackup(), '--ddl', ddl, '--type-alias', 'Flag=bit', '--type-alias', 'Flag=int'), 'INPUT_BAD_OPTION');
+    expect(e).toContain('--type-alias gives Flag twice, as bit and as int: give each alias type once');
+    expect(e).not.toContain('(file ');
+    // the same alias twice is one alias: the --trn is read
+    expectOneLineError(await cli('scan', '--trn', notABackup(), '--ddl', ddl, '--type-alias', 'Flag=bit', '--type-alias', 'Flag = bit'), 'FORMAT_NOT_A_BACKUP');
+  });
+
+  it('decode: the same refusal, said of the option, not of the --ddl file; a type holding = is the type parser\'s to refuse (scan dropped `=x`)', async () => {
+    const ddl = join(dir, 'flag.sql');
+    writeFileSync(ddl, 'CREATE TABLE dbo.T (id int NOT NULL, f dbo.Flag NULL);\n');
+    const hex = ['--hex', '300008000100000002000000'];
+    const twice = expectOneLineError(await cli('decode', '--ddl', ddl, '--table', 'dbo.T', '--type-alias', 'Flag=bit', '--type-alias', 'Flag=int', ...hex), 'INPUT_BAD_OPTION');
+    expect(twice).toContain('--type-alias gives Flag twice');
+    expect(twice).not.toContain(`(file ${ddl})`);
+    expect(expectOneLineError(await cli('decode', '--ddl', ddl, '--table', 'dbo.T', '--type-alias', 'Flag=int=x', ...hex), 'SCHEMA_DDL_PARSE')).toContain("unexpected '=' after the type in 'int=x'");
+  });
 });

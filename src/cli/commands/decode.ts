@@ -11,7 +11,7 @@ import { formatLsn, parseAnyLsn } from '../../logreader/lsn.js';
 import { parseHex } from '../../util/hex.js';
 import { rowJson } from '../../util/negative-zero.js';
 import { catchInterrupts, letSignalsIn, sayInterrupted } from '../interrupt.js';
-import { repeatableOption } from '../options.js';
+import { parseTypeAliases, repeatableOption } from '../options.js';
 import { exitIncomplete, strictOption } from '../strict.js';
 
 /**
@@ -96,8 +96,10 @@ export async function runDecode(opts: DecodeCliOptions, signal?: AbortSignal): P
   if (!!opts.ddl === !!opts.schema) {
     throw new InputError('INPUT_BAD_OPTION', opts.ddl ? 'give --ddl or --schema, not both' : 'give the table metadata: --ddl FILE or --schema CATALOG.json');
   }
+  // the options' own refusal, before the script's (inside namingFile it was labelled `(file X.sql)`)
+  const typeAliases = parseTypeAliases(opts.typeAlias ?? []);
   const layouts = opts.schema ? loadCatalogFile(opts.schema, '--schema') : namingFile(opts.ddl!, () => layoutsFromDdl(readText(opts.ddl!, '--ddl'), {
-    typeAliases: parseAliases(opts.typeAlias ?? []),
+    typeAliases,
     defaultSchema: opts.defaultSchema,
     defaultCollation: opts.collation,
   }));
@@ -126,7 +128,7 @@ export async function runDecode(opts: DecodeCliOptions, signal?: AbortSignal): P
   // char/varchar/text columns of the row's table read as the assumed default collation (no
   // --collation): said, as scan says it; a Turkish database's 0xFE printed 'þ' (code page 1252) for
   // 'ş' (1254) with no word, where scan --ddl named the assumption
-  const assumed = opts.ddl && opts.collation === undefined ? assumedCollationNote(readText(opts.ddl, '--ddl'), { typeAliases: parseAliases(opts.typeAlias ?? []), defaultSchema: opts.defaultSchema }, '--collation', { schema: table.schema, name: table.name }) : undefined;
+  const assumed = opts.ddl && opts.collation === undefined ? assumedCollationNote(readText(opts.ddl, '--ddl'), { typeAliases, defaultSchema: opts.defaultSchema }, '--collation', { schema: table.schema, name: table.name }) : undefined;
   const notes = [sparse, assumed].filter((n): n is string => n !== undefined).map((n) => `rowback decode: note: --ddl: ${n}\n`);
   return { text: rowJson(doc) + '\n', incomplete, note: notes.join('') };
 }
@@ -169,18 +171,6 @@ export function hexFromDump(text: string): string {
     if (groups) out.push(groups[1]!);
   }
   return out.join(' ');
-}
-
-export function parseAliases(list: string[]): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const a of list) {
-    const eq = a.indexOf('=');
-    const name = eq > 0 ? a.slice(0, eq).trim() : '';
-    const type = eq > 0 ? a.slice(eq + 1).trim() : '';
-    if (!name || !type) throw new InputError('INPUT_BAD_OPTION', `--type-alias '${a}' is not NAME=TYPE (e.g. Flag=bit)`);
-    out[name] = type;
-  }
-  return out;
 }
 
 /**

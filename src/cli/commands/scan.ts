@@ -10,7 +10,7 @@ import { assertWritableOutput, openOutputFile } from '../files.js';
 import { REPORT_TIMES, reportingFailure, writeReport } from '../failed-report.js';
 import type { Writable } from 'node:stream';
 import { Command } from 'commander';
-import { outFormatOption, collectTables, tablesTypedWithoutSchema, formatFromOut, normalizeTableName, refuseCsvRawWithoutCsv, repeatableOption } from '../options.js';
+import { outFormatOption, collectTables, tablesTypedWithoutSchema, formatFromOut, normalizeTableName, refuseCsvRawWithoutCsv, repeatableOption, parseTypeAliases } from '../options.js';
 import { createProgress } from '../progress.js';
 import { catchInterrupts, exitCodeOf } from '../interrupt.js';
 import { InputError } from '../../errors.js';
@@ -685,15 +685,9 @@ function assertReadableTextInput(flag: string, file: string): void {
   }
 }
 
-/** `--type-alias NAME=TYPE` options as a record; INPUT_BAD_OPTION for one that is not NAME=TYPE. */
+/** `--type-alias NAME=TYPE` options as a record (parseTypeAliases, options.ts: INPUT_BAD_OPTION for one that is not NAME=TYPE). */
 function typeAliasesOf(opts: ScanOptions): Record<string, string> {
-  return Object.fromEntries(
-    opts.typeAlias.map((a) => {
-      const [n, t] = a.split('=');
-      if (!n || !t) throw new InputError('INPUT_BAD_OPTION', `--type-alias '${a}' is not NAME=TYPE`);
-      return [n.trim(), t.trim()];
-    }),
-  );
+  return parseTypeAliases(opts.typeAlias);
 }
 
 function printSummary(rows: number, perTable: Map<string, number>, skipped: SkippedItem[]): void {
