@@ -84,6 +84,18 @@ describeCorpus('dump and scan of a data file cut short past what they read', () 
     }
   });
 
+  it('a log file cut inside page 0 (REAL Database1_log.ldf): scan --ldf and log say it is cut there (scan said "not a SQL Server log file: no file header page (type 15)")', async () => {
+    const log = readFileSync(ldf());
+    for (const held of [96, 4096]) {
+      const f = join(dir, `log-page-0-cut-${held}.ldf`);
+      writeFileSync(f, log.subarray(0, held));
+      for (const r of [await cli('scan', '--ldf', f, '--mdf', corpusPath('AngularJs_CRUD/App_Data/Database1.mdf')), await dumpCli('log', f)]) {
+        expect(r.code, r.stderr).toBe(2);
+        expect(r.stderr).toContain(`rowback: FORMAT_FILE_CUT: ${f} is cut short inside its first page: it starts as a SQL Server database file's file header page does (page 0: header version 1, page type 15) but holds ${held} bytes of that page's 8192`);
+      }
+    }
+  });
+
   it('the whole file: no such note', async () => {
     const whole = corpusPath('AngularJs_CRUD/App_Data/Database1.mdf');
     for (const r of [await dumpCli('dump', '--mdf', whole, '--all'), await cli('scan', '--mdf', whole, '--ldf', ldf()), await dumpCli('log', ldf(), '--mdf', whole, '--table', 'dbo.tblDept')]) {
