@@ -110,10 +110,12 @@ export function choosePosition(path: string, layout: MtfLayout, position?: numbe
 export function assertEachBackupOnce(paths: readonly string[], position?: number | readonly number[], advice: Pick<BackupAdvice, 'positionList' | 'position' | 'bakOption'> = {}): void {
   const list = Array.isArray(position) ? (position as readonly number[]) : undefined;
   // the item `k` repeats an earlier one: the same file (by path, resolved, through a link), and with a list, the same set number
-  const repeats = (k: number) => paths.some((q, i) => i < k && realPath(q) === realPath(paths[k]!) && (list === undefined || list[k] === list[i]));
+  // each path resolved once: resolved in every comparison, 1,000 distinct files took 17 s here before any was read
+  const real = paths.map((p) => realPath(p));
+  const repeats = (k: number) => real.some((q, i) => i < k && q === real[k] && (list === undefined || list[k] === list[i]));
   for (const [i, p] of paths.entries()) {
     // one file given twice with a set number each (`--bak ALL.bak ALL.bak --position 1,2`): two backups
-    const j = paths.findIndex((q, k) => k > i && realPath(q) === realPath(p) && (list === undefined || list[k] === list[i]));
+    const j = real.findIndex((q, k) => k > i && q === real[i] && (list === undefined || list[k] === list[i]));
     if (j < 0) continue;
     const again = paths[j]!;
     const what = again === p ? `${p} is given more than once` : `${p} and ${again} are one file, given twice`;

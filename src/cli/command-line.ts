@@ -49,7 +49,8 @@ export const POWERSHELL_EMPTY_ARGUMENT = `$(if ($PSNativeCommandArgumentPassing 
  * (dash) has no `$'…'`, which read `$'a\nb'` as the word `$a\nb`, another file. A word ending in a
  * line break (which `$( )` would drop) is `'…'` with the break itself: exact, on two lines.
  * PowerShell: a word starting with `-` bare only when it is letters, digits, `_` and `-` (a bare
- * `-x.bak` reached the program as two words, `-x` and `.bak`); `'…'` with every single quote (`'`, U+2018–U+201B, which
+ * `-x.bak` reached the program as two words, `-x` and `.bak`), and not `--` (PowerShell's
+ * end-of-parameters token, which a script such as npm's rowback.ps1 never receives): `'--'`; `'…'` with every single quote (`'`, U+2018–U+201B, which
  * PowerShell takes as quotes too) doubled; with a control character, `"…"` with `` ` `` escapes
  * (`` `n ``, `` `$ ``) and `$([char]0xHH)` for the others; an empty word as POWERSHELL_EMPTY_ARGUMENT. Sources: POSIX "Shell Command Language",
  * 2.2 Quoting; Microsoft, "about_Quoting_Rules". Pure; never throws.
@@ -59,7 +60,11 @@ export function shellWord(word: string, shell: ShellKind = defaultShell()): stri
   // bare word starting with `-` as a parameter token and passes `-x.bak` to a program as `-x` and
   // `.bak` (split at the first `.`; PowerShell issue #6291, open; `:` likewise, #6360): quoted
   // unless it is letters, digits, `_` and `-` alone (`--bak`, `-q`)
-  const parameterLike = shell === 'powershell' && word[0] === '-' && !/^-[A-Za-z0-9_-]*$/.test(word);
+  // PowerShell takes a bare `--` as its own end-of-parameters token and does not pass it on to a
+  // script: npm's rowback.ps1 hands `$args` to node, which lacks it (npm/cli issue #7375: `./x.ps1
+  // start -- command` gives `$args` `start command`), so `log --bak F -- L.trn` reached rowback as
+  // `log --bak F L.trn`, the log file read as a backup: quoted, a string, passed as it is
+  const parameterLike = shell === 'powershell' && word[0] === '-' && (word === '--' || !/^-[A-Za-z0-9_-]*$/.test(word));
   if (word === '' && shell === 'powershell') return POWERSHELL_EMPTY_ARGUMENT;
   if (word !== '' && BARE[shell].test(word) && word[0] !== '=' && !parameterLike) return word;
   const control = /[\u0000-\u001f\u007f]/.test(word);

@@ -257,12 +257,16 @@ export async function main(argv: string[]): Promise<number> {
  * which options take a value, and several (optionShapes). A line holding a password (redact.ts: a
  * path `…;Password=…`) is not given: printed, the password became `***` and the rest of the line
  * with it (`--out '/x;Password=***`, its quote never closed), a line that runs something else; the
- * options alone are said instead, with why.
+ * options alone are said instead, with why. A password is looked for in the words themselves as well
+ * as in the line: quoting can hide one from redactSecrets (a path `rows<LF>Pwd=…` is the word
+ * `"$(printf 'rows\012Pwd=…')"`, whose `Pwd=` follows no `;` or space, and was printed whole).
  */
 function wholeCommandFix(e: InputError, argv: readonly string[], command: Command): void {
   const fix = e.fix!;
   const line = commandLineWith(argv, fix.options, optionShapes(command));
-  const said = redactSecrets(line) === line ? line : `${fix.said} (the whole command is not shown: it holds a password)`;
+  const words = [...argv, ...fix.options.flatMap((o) => o.values ?? [])];
+  const password = redactSecrets(line) !== line || words.some((w) => redactSecrets(w) !== w);
+  const said = password ? `${fix.said} (the whole command is not shown: it holds a password)` : line;
   e.message = e.messageWithFix(said);
 }
 

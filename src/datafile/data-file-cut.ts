@@ -81,3 +81,24 @@ function bytes(n: number): string {
 function pages(n: number, kind = ''): string {
   return `${n} ${kind}page${n === 1 ? '' : 's'}`;
 }
+
+/**
+ * Whether `head` (the first `head.length` bytes of a file, fewer than 8192) starts as a file header
+ * page does: header version 1 at byte 0, page type 15 at byte 1 (the page header, FORMAT-NOTES.md;
+ * the test inspect's detectFileKind makes). Such a file is a data or log file cut inside its page 0.
+ * Pure; never throws.
+ */
+export function cutInsideFileHeader(head: Uint8Array): boolean {
+  return head.length >= 2 && head.length < PAGE_SIZE && head[0] === 1 && head[1] === 15;
+}
+
+/**
+ * The refusal for a copy cut inside its first page (cutInsideFileHeader): `subject` (its path) and
+ * the bytes it holds, `heldBytes` (2 to 8191). Nothing past the cut is known: not the size page 0
+ * states (its record lies in the page body, and the page cannot be verified), nor whether the file is
+ * a data or a log file. It was said to be no file header page ("does not start with a SQL Server
+ * file header page", "is not a … data file"), which its first bytes are. Pure; never throws.
+ */
+export function cutInsideFileHeaderText(subject: string, heldBytes: number): string {
+  return `${subject} is cut short inside its first page: it starts as a SQL Server database file's file header page does (page 0: header version 1, page type 15) but holds ${bytes(heldBytes)} of that page's ${PAGE_SIZE}, so neither its size nor whether it is a data or a log file can be told, and no page of it can be read; ${COPY_AGAIN}`;
+}

@@ -13,7 +13,7 @@ import { parseFileHeaderPage } from './file-header.js';
 import { backupStart, damagedTapeBlock } from '../backup/mtf.js';
 import { logTextHint } from '../util/log-text-kind.js';
 import { maxOf } from '../util/append-all.js';
-import { dataFileCut, dataFileCutText, type DataFileCut } from './data-file-cut.js';
+import { cutInsideFileHeader, cutInsideFileHeaderText, dataFileCut, dataFileCutText, type DataFileCut } from './data-file-cut.js';
 
 export class MdfPageSource implements PageSource {
   readonly description: string;
@@ -41,11 +41,15 @@ export class MdfPageSource implements PageSource {
     const first = this.readRaw(0);
     const h = first ? parsePageHeader(first) : undefined;
     if (!h || h.headerVersion !== 1 || h.type !== PageType.FILE_HEADER_PAGE) {
+      // a file shorter than a page: its bytes, to tell one cut inside page 0
+      const head = first ? undefined : this.readHead(size);
       this.close();
       // A backup given as a data file (--mdf x.bak) is named as one, with where it goes.
       const backup = first ? backupStart(first) : null;
       if (backup === 'damaged TAPE') throw new InputError('INPUT_NOT_A_DATA_FILE', `${path} is ${damagedTapeBlock(first!)}; not a data file (.mdf/.ndf): give a backup with --bak/--trn, and read another copy of it`, { file: path, offset: 0 });
       if (backup) throw new InputError('INPUT_NOT_A_DATA_FILE', `${path} is a backup (starts with ${backup}), not a data file (.mdf/.ndf): give a full or differential backup with --bak, a log backup with --trn`, { file: path });
+      // cut inside page 0 (its first bytes a file header page's): said as cut, not as no file header page
+      if (head && cutInsideFileHeader(head)) throw new FormatError('FORMAT_FILE_CUT', cutInsideFileHeaderText(path, head.length), { file: path, offset: head.length });
       throw new InputError('INPUT_NOT_A_DATA_FILE', `${path} does not start with a SQL Server file header page (type 15)${logTextHint(path)}`, { file: path });
     }
     this.fileId = h.pageId.fileId || 1;
@@ -105,6 +109,13 @@ export class MdfPageSource implements PageSource {
 
   /** The database's binding id from page 0 (undefined when page 0 is damaged). */
   readonly bindingId: string | undefined;
+
+  /** The whole of a file shorter than a page (`size` bytes, from offset 0); undefined for a longer or empty one. */
+  private readHead(size: number): Uint8Array | undefined {
+    if (size >= PAGE_SIZE || size === 0 || this.fd === null) return undefined;
+    const buf = new Uint8Array(size);
+    return buf.subarray(0, readSync(this.fd, buf, 0, size, 0));
+  }
 
   private readRaw(pageId: number): Uint8Array | undefined {
     if (this.fd === null) throw new FormatError('FORMAT_SOURCE_CLOSED', 'page source is closed', { file: this.path });

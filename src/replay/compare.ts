@@ -730,28 +730,37 @@ const LATER_FIELDS: Record<string, string> = { stopAt: 'afterStopAt', stopBefore
  * `text` in the later state's words: each earlier state's flag (LATER_FLAGS) renamed, but not inside
  * backticks (a command given as advice keeps its own) nor inside any of `paths`, the files given: a
  * file named `full --trn copy.bak` was said as `full --after-trn copy.bak`, a file that is not there.
- * Pure.
+ * The files are found first: a backtick in a file's name (`log`1.trn`) is no quote, and it was taken
+ * for one, so every flag after it stayed the earlier state's (`…, log`1.trn, … or, by time, --stop-at
+ * T` for the later state's --after-stop-at). Pure.
  */
 function laterWords(text: string, paths: readonly string[]): string {
   const rename = (t: string) => LATER_FLAGS.reduce((x, [re, to]) => x.replace(re, to), t);
-  // only a path the renaming would change needs keeping; the longest first (one path inside another)
-  const kept = [...new Set(paths)].filter((p) => rename(p) !== p).sort((a, b) => b.length - a.length);
-  const outsidePaths = (part: string): string => {
-    let out = '';
-    let rest = part;
-    for (;;) {
-      let at = -1;
-      let path = '';
-      for (const p of kept) {
-        const i = rest.indexOf(p);
-        if (i >= 0 && (at < 0 || i < at)) [at, path] = [i, p];
-      }
-      if (at < 0) return out + rename(rest);
-      out += rename(rest.slice(0, at)) + path;
-      rest = rest.slice(at + path.length);
+  // only a path the renaming would change, or holding a backtick, needs keeping; the longest first (one path inside another)
+  const kept = [...new Set(paths)].filter((p) => rename(p) !== p || p.includes('`')).sort((a, b) => b.length - a.length);
+  // inside a backticked command: kept from one stretch between files to the next
+  let quoted = false;
+  const outsideFiles = (t: string) =>
+    t
+      .split('`')
+      .map((part, i) => {
+        if (i > 0) quoted = !quoted;
+        return quoted ? part : rename(part);
+      })
+      .join('`');
+  let out = '';
+  let rest = text;
+  for (;;) {
+    let at = -1;
+    let path = '';
+    for (const p of kept) {
+      const i = rest.indexOf(p);
+      if (i >= 0 && (at < 0 || i < at)) [at, path] = [i, p];
     }
-  };
-  return text.split('`').map((part, i) => (i % 2 === 1 ? part : outsidePaths(part))).join('`');
+    if (at < 0) return out + outsideFiles(rest);
+    out += outsideFiles(rest.slice(0, at)) + path;
+    rest = rest.slice(at + path.length);
+  }
 }
 
 /**

@@ -429,8 +429,10 @@ async function validateRestoreSpec(spec: RestoreJobSpec, access: JobAccess): Pro
     if (!Array.isArray(position)) continue;
     const n = files?.length ?? 0;
     if (position.length !== n) throw new InputError('INPUT_BAD_OPTION', `${posName} gives ${position.length} backup set numbers for ${n} ${name} file${n === 1 ? '' : 's'}: give one number per ${name} file in the order given (a file holding the full and the differential backup given twice: "${name}": [F, F], "${posName}": [1, 2]), or one number for every file`, { field: posName });
-    for (const [i, p] of files!.entries()) {
-      const j = files!.findIndex((q, k) => k > i && realPath(q) === realPath(p) && position[k] === position[i]);
+    // each path resolved once (resolved in every comparison, a long list took seconds)
+    const real = files!.map((f) => realPath(f));
+    for (const i of files!.keys()) {
+      const j = real.findIndex((q, k) => k > i && q === real[i] && position[k] === position[i]);
       if (j >= 0) throw new InputError('INPUT_BAD_OPTION', `${posName}.${j}: ${name}.${j} ${files![j]} is ${name}.${i} again with the same backup set number (${position[i]}): one backup set read twice; give each set once (one number per ${name} file, in order)`, { field: `${posName}.${j}`, file: files![j] });
     }
     // the stripes of one media set: every stripe holds part of each set, so each is read at one number
@@ -456,8 +458,9 @@ async function validateRestoreSpec(spec: RestoreJobSpec, access: JobAccess): Pro
   // an array of set numbers, one file given twice at two sets is two backups (checked above)
   for (const [name, files, replayed, position] of [['bak', spec.bak, Boolean(spec.trn?.length), spec.position], ['afterBak', spec.afterBak, Boolean(spec.afterTrn?.length), spec.afterPosition]] as const) {
     if (replayed || !files || Array.isArray(position)) continue;
+    const real = files.map((f) => realPath(f));
     for (const [i, p] of files.entries()) {
-      const j = files.findIndex((q, k) => k > i && realPath(q) === realPath(p));
+      const j = real.findIndex((q, k) => k > i && q === real[i]);
       if (j >= 0) throw new InputError('INPUT_BAD_OPTION', `${name}.${j} ${files[j]} is ${files[j] === p ? '' : `the file of ${name}.${i} (${p}), `}given ${files[j] === p ? `in ${name}.${i} too` : 'twice'}: give each backup file once (a full backup, every stripe of a striped one, then differentials based on it)`, { field: `${name}.${j}`, file: files[j] });
     }
   }

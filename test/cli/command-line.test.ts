@@ -54,6 +54,12 @@ describe('shellWord', () => {
     expect(shellWord('-x.bak', 'powershell')).toBe("'-x.bak'");
     expect(shellWord('-C:\\x.bak', 'powershell')).toBe("'-C:\\x.bak'");
     for (const w of ['--bak', '--stop-at', '-q', '-5']) expect(shellWord(w, 'powershell')).toBe(w);
+    // a bare `--` is PowerShell's end-of-parameters token, never passed to a script (npm's rowback.ps1
+    // hands $args to node: npm/cli #7375): `log --bak F -- L.trn` reached rowback as `log --bak F L.trn`
+    expect(shellWord('--', 'powershell')).toBe("'--'");
+    expect(shellWord('--', 'posix')).toBe('--');
+    expect(commandLineWith(['log', '--bak', 'F.bak', 'F.bak', '--', 'L.trn'], [{ flag: '--bak', values: ['F.bak'] }], shapes, 'powershell')).toBe("rowback log --bak F.bak '--' L.trn");
+    expect(commandLineWith(['dump', '--out', '--', '--bak', 'F.bak', 'F.bak'], [{ flag: '--bak', values: ['F.bak'] }], shapes, 'powershell')).toBe("rowback dump --out '--' --bak F.bak");
     expect(commandLineWith(['dump', '--bak', '-x.bak', '--bak', '-y.bak', 'z.bak'], [{ flag: '--bak', values: ['-x.bak', '-y.bak'] }], shapes, 'powershell')).toBe("rowback dump --bak '-x.bak' --bak '-y.bak'");
   });
 

@@ -69,6 +69,33 @@ describeCorpus('dump and scan of a data file cut short past what they read', () 
     expect(r.stderr).toContain(`rowback dump: note: data file ${last} is cut short: its file header page (page 1:0) says it has 392 pages, the file holds 3203072 bytes (391 whole pages), so page 1:391 is missing: the copy is not whole`);
   });
 
+  it('cut inside page 0 (its first bytes a file header page\'s): every command says it is cut there, exit 2 (dump, scan and log said it "does not start with a SQL Server file header page", inspect "is not a … data file")', async () => {
+    const mdf = readFileSync(corpusPath('AngularJs_CRUD/App_Data/Database1.mdf'));
+    for (const held of [96, 4096, 8191]) {
+      const f = join(dir, `page-0-cut-${held}.mdf`);
+      writeFileSync(f, mdf.subarray(0, held));
+      const said = `FORMAT_FILE_CUT: ${f} is cut short inside its first page: it starts as a SQL Server database file's file header page does (page 0: header version 1, page type 15) but holds ${held} bytes of that page's 8192, so neither its size nor whether it is a data or a log file can be told, and no page of it can be read; copy the whole file again`;
+      const runs = [await cli('inspect', f), await dumpCli('dump', '--mdf', f, '--all'), await cli('scan', '--mdf', f, '--ldf', ldf()), await dumpCli('log', ldf(), '--mdf', f), await dumpCli('log', f)];
+      for (const r of runs) {
+        expect(r.code, r.stderr).toBe(2);
+        expect(r.stderr).toContain(`rowback: ${said}`);
+        expect(r.stderr.trim().split('\n'), r.stderr).toHaveLength(1);
+      }
+    }
+  });
+
+  it('a log file cut inside page 0 (REAL Database1_log.ldf): scan --ldf and log say it is cut there (scan said "not a SQL Server log file: no file header page (type 15)")', async () => {
+    const log = readFileSync(ldf());
+    for (const held of [96, 4096]) {
+      const f = join(dir, `log-page-0-cut-${held}.ldf`);
+      writeFileSync(f, log.subarray(0, held));
+      for (const r of [await cli('scan', '--ldf', f, '--mdf', corpusPath('AngularJs_CRUD/App_Data/Database1.mdf')), await dumpCli('log', f)]) {
+        expect(r.code, r.stderr).toBe(2);
+        expect(r.stderr).toContain(`rowback: FORMAT_FILE_CUT: ${f} is cut short inside its first page: it starts as a SQL Server database file's file header page does (page 0: header version 1, page type 15) but holds ${held} bytes of that page's 8192`);
+      }
+    }
+  });
+
   it('the whole file: no such note', async () => {
     const whole = corpusPath('AngularJs_CRUD/App_Data/Database1.mdf');
     for (const r of [await dumpCli('dump', '--mdf', whole, '--all'), await cli('scan', '--mdf', whole, '--ldf', ldf()), await dumpCli('log', ldf(), '--mdf', whole, '--table', 'dbo.tblDept')]) {

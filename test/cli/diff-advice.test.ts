@@ -1,3 +1,5 @@
+import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import { captureCli } from '../support/cli.js';
@@ -37,6 +39,23 @@ describeCorpus('diff: a refusal of the later state names the later state\'s opti
     expect(r.stderr).toMatch(/^rowback: INPUT_RESTORE_TOO_LATE: the later state: --after-stop-at 2020-05-12T13:34:00\.000 is after the last point /);
     expect(r.stderr).toContain('--after-stop-before-lsn 19000000019300000 (every record it holds) or, by time, --after-stop-at 2020-05-12T13:30:24.000');
     expect(r.stderr).not.toMatch(/(?<![\w-])--stop-at/);
+  });
+
+  it('a backtick in a log backup\'s name is no quote: the flags after it are the later state\'s too (they stayed --stop-at, --stop-before-lsn)', async () => {
+    const S = (f: string) => corpusPath('appveyor-lab', 'sql2008-backups', 'StopAt', f);
+    const dir = mkdtempSync(join(tmpdir(), 'rowback-diff-backtick-'));
+    try {
+      // a byte copy of the REAL StopAt_2.trn under a name holding one backtick
+      const odd = join(dir, 'StopAt`2.trn');
+      copyFileSync(S('StopAt_2.trn'), odd);
+      const r = await cli('diff', '--bak', S('StopAt.bak'), '--trn', S('StopAt_1.trn'), '--stop-at', '2020-05-12 13:29', '--after-bak', S('StopAt.bak'), '--after-trn', S('StopAt_1.trn'), odd, '--after-stop-at', '2020-05-12 13:34', '--table', 'dbo.steps');
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain(`the last log backup, ${odd}, started at`);
+      expect(r.stderr).toContain('--after-stop-before-lsn 19000000019300000 (every record it holds) or, by time, --after-stop-at 2020-05-12T13:30:24.000');
+      expect(r.stderr).not.toMatch(/(?<![\w-])--stop-(at|before-lsn)/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

@@ -105,6 +105,15 @@ describeCorpus('one backup set given twice through a copy: refused naming both i
     expect(line).toContain(`give it once: --bak ${F} ${F} --position 1,2 (the whole command is not shown: it holds a password) (file ${G})`);
   });
 
+  it('a password the quoting hides from the redaction (a line break or tab before Pwd=, written `\\012Pwd=` in the line) is not shown either', async () => {
+    for (const out of [join(dir, 'rows\nPwd=hunter2.csv'), join(dir, 'rows\tPassword=hunter2.csv')]) {
+      const r = await captured('dump', '--bak', F, F, G, '--position', '1,2,2', '--table', 'dbo.steps', '--out', out);
+      expect(r.code).toBe(2);
+      expect(r.stderr, JSON.stringify(out)).not.toContain('hunter2');
+      expect(r.stderr).toContain(`give it once: --bak ${F} ${F} --position 1,2 (the whole command is not shown: it holds a password) (file ${G})`);
+    }
+  });
+
   it('diff: either side, in its own options\' words', async () => {
     const later = expectOneLineError(await captured('diff', '--bak', rtc('RestoreTimeClean.bak'), '--after-bak', F, F, G, '--after-position', '1,2,2', '--table', 'dbo.steps'), 'INPUT_BAD_OPTION');
     expect(later).toContain(`--after-bak items 2 and 3, ${F} (backup set 2) and ${G} (backup set 2), are the same backup set`);

@@ -6,7 +6,7 @@
  * data-file-cut-note and inspect-data-file-cut).
  */
 import { describe, expect, it } from 'vitest';
-import { dataFileCut, dataFileCutText } from '../../src/datafile/data-file-cut.js';
+import { cutInsideFileHeader, cutInsideFileHeaderText, dataFileCut, dataFileCutText } from '../../src/datafile/data-file-cut.js';
 
 const COPY_AGAIN = 'copy the whole file again (with SQL Server stopped or the database detached), or use a backup of the database';
 
@@ -65,5 +65,23 @@ describe('dataFileCutText: one set of facts, the ending each caller needs', () =
     const cut = dataFileCut(fileId, statedPages, held);
     expect(cut).not.toBeNull();
     expect(dataFileCutText(cut!, ending)).toBe(expected);
+  });
+});
+
+describe('cutInsideFileHeader / cutInsideFileHeaderText: a copy cut inside page 0', () => {
+  it.each([
+    ['header version 1, type 15, 2 bytes', [1, 15], true],
+    ['header version 1, type 15, 8191 bytes', [1, 15, ...new Array(8189).fill(0)], true],
+    ['a whole page is no cut inside page 0', [1, 15, ...new Array(8190).fill(0)], false],
+    ['one byte tells nothing', [1], false],
+    ['another page type', [1, 1, 0, 0], false],
+    ['another header version', [2, 15, 0, 0], false],
+  ] as const)('%s', (_, bytes, expected) => {
+    expect(cutInsideFileHeader(Uint8Array.from(bytes))).toBe(expected);
+  });
+
+  it('says the bytes held of the page, singular for one', () => {
+    expect(cutInsideFileHeaderText('x.mdf', 4096)).toBe(`x.mdf is cut short inside its first page: it starts as a SQL Server database file's file header page does (page 0: header version 1, page type 15) but holds 4096 bytes of that page's 8192, so neither its size nor whether it is a data or a log file can be told, and no page of it can be read; ${COPY_AGAIN}`);
+    expect(cutInsideFileHeaderText('x.mdf', 1)).toContain('holds 1 byte of');
   });
 });

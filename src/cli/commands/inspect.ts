@@ -2,7 +2,7 @@ import { skippedLines } from '../skipped-lines.js';
 import { identifierText, tableNameText } from '../../util/tsql.js';
 import { assertRegularFile } from '../files.js';
 import { unreadableWhy } from '../../util/files.js';
-import { closeSync, openSync, readSync, statSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync, statSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { Command, Option } from 'commander';
 import { exitIncomplete, INCOMPLETE_EXIT_CODE } from '../strict.js';
@@ -11,7 +11,7 @@ import { createProgress } from '../progress.js';
 import { catchInterrupts, letSignalsIn, sayInterrupted } from '../interrupt.js';
 import { FormatError, InputError } from '../../errors.js';
 import { cutAgainstFileHeader } from '../../datafile/file-header.js';
-import { dataFileCutText } from '../../datafile/data-file-cut.js';
+import { cutInsideFileHeader, cutInsideFileHeaderText, dataFileCutText } from '../../datafile/data-file-cut.js';
 import { listBackupSets, readBackupHeader, type BackupHeader, type BackupSetSummary } from '../../backup/header.js';
 import { openBackupLogStream } from '../../backup/log-stream.js';
 import { backupStart, BACKUP_HEADER_WARNING, readMtfLayout, COMMON_HEADER_SIZE, MTF_TRAILER_DAMAGED, type MediaSet } from '../../backup/mtf.js';
@@ -173,6 +173,12 @@ export function detectFileKind(path: string): FileKind {
       // as cut, with the size its file header page states (it said INPUT_UNKNOWN_FILE_KIND).
       const cut = cutAgainstFileHeader(path);
       if (cut) throw new FormatError('FORMAT_FILE_CUT', dataFileCutText(cut, { as: 'kind-unknown', subject: path }), { file: path, offset: cut.heldBytes });
+      // cut inside page 0 itself: no size to compare (it said "is not a … data file … or log file")
+      const size = fstatSync(fd).size;
+      if (size < 8192) {
+        const whole = Buffer.alloc(size);
+        if (cutInsideFileHeader(whole.subarray(0, readSync(fd, whole, 0, size, 0)))) throw new FormatError('FORMAT_FILE_CUT', cutInsideFileHeaderText(path, size), { file: path, offset: size });
+      }
     }
   } finally {
     closeSync(fd);

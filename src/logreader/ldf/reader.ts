@@ -5,6 +5,8 @@
  * one block. One bad block or record is reported through `onSkipped` and the scan goes on.
  */
 import { cutAgainstFileHeader, parseFileHeaderPage } from '../../datafile/file-header.js';
+import { cutInsideFileHeader, cutInsideFileHeaderText } from '../../datafile/data-file-cut.js';
+import { PAGE_SIZE } from '../../datafile/page-source.js';
 import { verifyPage } from '../../datafile/page.js';
 import { type FileHandle } from 'node:fs/promises';
 import { readSync } from 'node:fs';
@@ -1075,6 +1077,12 @@ async function layoutOf(fh: FileHandle, path: string, allowUnsupported = false):
         { file: path, offset: size },
       );
     }
+  }
+  // cut inside page 0 itself (its first bytes a file header page's): said as cut, not as no log file
+  if (size < PAGE_SIZE) {
+    const whole = Buffer.alloc(size);
+    const { bytesRead } = await fh.read(whole, 0, size, 0);
+    if (cutInsideFileHeader(whole.subarray(0, bytesRead))) throw new FormatError('FORMAT_FILE_CUT', cutInsideFileHeaderText(path, bytesRead), { file: path, offset: bytesRead });
   }
   if (pageType !== FILE_HEADER_PAGE_TYPE || !first) {
     throw new FormatError('FORMAT_NOT_A_LOG_FILE', `not a SQL Server log file: no file header page (type 15) with a VLF header (0xAB) at 0x2000${backupHint || dataFileHint || logTextHint(path)}`, { file: path, offset: first ? 0 : LDF_FIRST_VLF_OFFSET });
