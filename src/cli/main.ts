@@ -3,6 +3,7 @@ import { Command, CommanderError } from 'commander';
 import { formatLocation, InputError, isRowbackError, type RowbackError } from '../errors.js';
 import { commandLineWith, optionShapes } from './command-line.js';
 import { redactSecrets } from '../util/redact.js';
+import { oneLineText } from '../util/echo.js';
 import { releaseStartupInterrupts, setStartupInterruptHook } from './interrupt.js';
 import { REPORT_TIMES, refusalOf, writeRefusedReport } from './failed-report.js';
 import { checkAllOptionValues, nameExcessArguments } from './options.js';
@@ -223,8 +224,9 @@ export async function main(argv: string[]): Promise<number> {
       // (writeRefusedReport: over no file, an empty one or an earlier report only); a refusal the
       // command's reportingFailure wrote is written again, the same
       else reportRefusal?.(refusalOf(e));
-      // messages echo what was typed (a stray argument, a value): no password in any form gets out
-      process.stderr.write(`rowback: ${redactSecrets(cliDescribe(e))}\n`);
+      // messages echo what was typed (a stray argument, a value): no password in any form gets out;
+      // and one line whatever they name (a path holding a line break: oneLineText)
+      process.stderr.write(`rowback: ${oneLineText(redactSecrets(cliDescribe(e)))}\n`);
       return e.exitCode;
     }
     // A write to stdout after its reader went away may throw here (a synchronous pipe write) as well
@@ -240,7 +242,7 @@ export async function main(argv: string[]): Promise<number> {
       return OUTPUT_FAILED_EXIT_CODE;
     }
     const err = e as Error;
-    process.stderr.write(`rowback: INTERNAL: ${redactSecrets(err?.message ?? String(e))}\n`);
+    process.stderr.write(`rowback: INTERNAL: ${oneLineText(redactSecrets(err?.message ?? String(e)))}\n`);
     if (process.env.ROWBACK_DEBUG) process.stderr.write(`${redactSecrets(String(err?.stack))}\n`);
     return 1;
   } finally {
