@@ -61,17 +61,24 @@ describeCorpus('scan: the metadata options refused before the log files are open
     const e = expectOneLineError(await cli('scan', '--trn', notABackup(), '--ddl', ddl, '--type-alias', 'Flag=bit', '--type-alias', 'Flag=int'), 'INPUT_BAD_OPTION');
     expect(e).toContain('--type-alias gives Flag twice, as bit and as int: give each alias type once');
     expect(e).not.toContain('(file ');
+    // a name of three parts and a type that does not parse: the option's fault, before the --trn is read
+    const parts = expectOneLineError(await cli('scan', '--trn', notABackup(), '--ddl', ddl, '--type-alias', 'a.b.c=int'), 'INPUT_BAD_OPTION');
+    expect(parts).toContain("--type-alias 'a.b.c=int': 'a.b.c' is not a one- or two-part type name");
+    expect(parts).not.toContain('(file ');
+    expect(expectOneLineError(await cli('scan', '--trn', notABackup(), '--ddl', ddl, '--type-alias', 'Flag=int=x'), 'INPUT_BAD_OPTION')).toContain("--type-alias 'Flag=int=x': unexpected '='");
     // the same alias twice is one alias: the --trn is read
     expectOneLineError(await cli('scan', '--trn', notABackup(), '--ddl', ddl, '--type-alias', 'Flag=bit', '--type-alias', 'Flag = bit'), 'FORMAT_NOT_A_BACKUP');
   });
 
-  it('decode: the same refusal, said of the option, not of the --ddl file; a type holding = is the type parser\'s to refuse (scan dropped `=x`)', async () => {
+  it('decode: the same refusal, said of the option, not of the --ddl file; a type holding = refused as the option\'s (scan dropped `=x`)', async () => {
     const ddl = join(dir, 'flag.sql');
     writeFileSync(ddl, 'CREATE TABLE dbo.T (id int NOT NULL, f dbo.Flag NULL);\n');
     const hex = ['--hex', '300008000100000002000000'];
     const twice = expectOneLineError(await cli('decode', '--ddl', ddl, '--table', 'dbo.T', '--type-alias', 'Flag=bit', '--type-alias', 'Flag=int', ...hex), 'INPUT_BAD_OPTION');
     expect(twice).toContain('--type-alias gives Flag twice');
     expect(twice).not.toContain(`(file ${ddl})`);
-    expect(expectOneLineError(await cli('decode', '--ddl', ddl, '--table', 'dbo.T', '--type-alias', 'Flag=int=x', ...hex), 'SCHEMA_DDL_PARSE')).toContain("unexpected '=' after the type in 'int=x'");
+    const eq = expectOneLineError(await cli('decode', '--ddl', ddl, '--table', 'dbo.T', '--type-alias', 'Flag=int=x', ...hex), 'INPUT_BAD_OPTION');
+    expect(eq).toContain("--type-alias 'Flag=int=x': unexpected '=' after the type in 'int=x'");
+    expect(eq).not.toContain(`(file ${ddl})`);
   });
 });

@@ -704,6 +704,25 @@ function aliasKey(schema: string | undefined, name: string): string {
  * more than two parts, an empty part or an unpaired bracket or quote; parseTypeText's SchemaError
  * for a type text it does not read.
  */
+/**
+ * The parts of a given alias type's NAME (`--type-alias NAME=TYPE`, a job's metadata.typeAliases),
+ * read as T-SQL writes a name (util/tsql.ts splitNameParts): `Flag` → [Flag], `[dbo].[Money2]` →
+ * [dbo, Money2], `[Amount.Net]` → [Amount.Net]. Throws InputError INPUT_BAD_OPTION naming
+ * `NAME=TYPE` for a name of more than two parts, an empty part or an unpaired bracket or quote.
+ * Exported for the CLI, which checks its options before it reads a --ddl file (a refusal of the
+ * option read there was labelled with the file).
+ */
+export function typeAliasNameParts(name: string, text: string): string[] {
+  let parts: string[];
+  try {
+    parts = splitNameParts(name);
+  } catch (e) {
+    throw new InputError('INPUT_BAD_OPTION', `--type-alias '${name}=${text}': ${(e as Error).message}; give the alias type as name or schema.name, in [brackets] when it holds a dot`);
+  }
+  if (parts.length > 2 || parts.some((p) => p === '')) throw new InputError('INPUT_BAD_OPTION', `--type-alias '${name}=${text}': '${name}' is not a one- or two-part type name; give it as name or schema.name, in [brackets] when it holds a dot ([Amount.Net])`);
+  return parts;
+}
+
 function buildAliases(script: DdlScript, given: Record<string, string>, defaultSchema: string): Map<string, AliasDef> {
   const m = new Map<string, AliasDef>();
   const put = (schema: string | undefined, name: string, def: AliasDef): void => {
@@ -712,13 +731,7 @@ function buildAliases(script: DdlScript, given: Record<string, string>, defaultS
   };
   for (const a of script.aliases) put(a.qname.schema, a.qname.name, { base: a.base, nullable: a.nullable });
   for (const [name, text] of Object.entries(given)) {
-    let parts: string[];
-    try {
-      parts = splitNameParts(name);
-    } catch (e) {
-      throw new InputError('INPUT_BAD_OPTION', `--type-alias '${name}=${text}': ${(e as Error).message}; give the alias type as name or schema.name, in [brackets] when it holds a dot`);
-    }
-    if (parts.length > 2 || parts.some((p) => p === '')) throw new InputError('INPUT_BAD_OPTION', `--type-alias '${name}=${text}': '${name}' is not a one- or two-part type name; give it as name or schema.name, in [brackets] when it holds a dot ([Amount.Net])`);
+    const parts = typeAliasNameParts(name, text);
     const def = { base: parseTypeText(text) };
     if (parts.length === 2) put(parts[0], parts[1]!, def);
     else m.set(aliasKey(undefined, parts[0]!), def);
