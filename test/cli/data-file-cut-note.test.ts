@@ -43,6 +43,18 @@ describeCorpus('dump and scan of a data file cut short past what they read', () 
     expect(rep.notes).toContainEqual(expect.stringContaining(note(cut)));
   });
 
+  it('dump --all of a copy cut before its catalog pages (100 pages): no "no user table" claim; the damaged catalog named, INCOMPLETE', async () => {
+    // AQ (session 50): it said "no user table with readable columns" above its INCOMPLETE line, a
+    // claim the copy cannot back: the catalog pages naming the tables are past the cut
+    const short = join(dir, 'cut-100.mdf');
+    writeFileSync(short, readFileSync(corpusPath('AngularJs_CRUD/App_Data/Database1.mdf')).subarray(0, 100 * 8192));
+    const r = await dumpCli('dump', '--mdf', short, '--all');
+    expect(r.stdout).toBe('');
+    expect(r.stderr).not.toContain('no user table with readable columns');
+    expect(r.stderr).toMatch(/^rowback dump: no user table the damaged catalog still names \(sys\.sysallocunits, .*sys\.sysschobjs.*; pages 1:143, .*\) has readable columns: the database's tables are not known from this copy$/m);
+    expect(r.stderr).toMatch(/^rowback dump: INCOMPLETE: /m);
+  });
+
   it('scan with the real .ldf: the 16 deletes, exit 0, and the note', async () => {
     const report = join(dir, 'scan.json');
     const r = await cli('scan', '--mdf', cut, '--ldf', ldf(), '--report', report);
