@@ -11,7 +11,8 @@ import { formatLsn, parseAnyLsn } from '../../logreader/lsn.js';
 import { parseHex } from '../../util/hex.js';
 import { rowJson } from '../../util/negative-zero.js';
 import { catchInterrupts, letSignalsIn, sayInterrupted } from '../interrupt.js';
-import { parseTypeAliases, repeatableOption } from '../options.js';
+import { repeatableOption } from '../options.js';
+import { parseTypeAliases } from '../type-aliases.js';
 import { exitIncomplete, strictOption } from '../strict.js';
 
 /**

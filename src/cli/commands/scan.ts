@@ -10,7 +10,8 @@ import { assertWritableOutput, openOutputFile } from '../files.js';
 import { REPORT_TIMES, reportingFailure, writeReport } from '../failed-report.js';
 import type { Writable } from 'node:stream';
 import { Command } from 'commander';
-import { outFormatOption, collectTables, tablesTypedWithoutSchema, formatFromOut, normalizeTableName, refuseCsvRawWithoutCsv, repeatableOption, parseTypeAliases } from '../options.js';
+import { outFormatOption, collectTables, tablesTypedWithoutSchema, formatFromOut, normalizeTableName, refuseCsvRawWithoutCsv, repeatableOption } from '../options.js';
+import { parseTypeAliases } from '../type-aliases.js';
 import { createProgress } from '../progress.js';
 import { catchInterrupts, exitCodeOf } from '../interrupt.js';
 import { InputError } from '../../errors.js';
@@ -685,7 +686,7 @@ function assertReadableTextInput(flag: string, file: string): void {
   }
 }
 
-/** `--type-alias NAME=TYPE` options as a record (parseTypeAliases, options.ts: INPUT_BAD_OPTION for one that is not NAME=TYPE). */
+/** `--type-alias NAME=TYPE` options as a record (parseTypeAliases, type-aliases.ts: INPUT_BAD_OPTION for one that is not NAME=TYPE). */
 function typeAliasesOf(opts: ScanOptions): Record<string, string> {
   return parseTypeAliases(opts.typeAlias);
 }
