@@ -81,6 +81,15 @@ export function choosePosition(path: string, layout: MtfLayout, position?: numbe
   throw new InputError('INPUT_SEVERAL_BACKUP_SETS', `${path} holds ${layout.sets} backup sets; choose one with ${opt} N (RESTORE … WITH FILE = N): ${list}`, { file: path });
 }
 
+/** How many backup sets the media file `path` holds (its MTF layout), or undefined when it cannot be read (the reading that follows says why). */
+function setsIn(path: string): number | undefined {
+  try {
+    return readMtfLayout(path).sets;
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * One PageSource over `--bak` files: stripes of one media set joined, then a full backup and the
  * differential backups after it layered newest first. `position` selects the backup set in
@@ -133,7 +142,10 @@ export function assertEachBackupOnce(paths: readonly string[], position?: number
     const refuse = (lead: string, rest: string) => (cliWords ? InputError.withFix('INPUT_BAD_OPTION', `${lead}: `, { said, options }, rest, { file: again }) : new InputError('INPUT_BAD_OPTION', lead + rest, { file: again }));
     if (list) throw refuse(`${what} with the same backup set number (${list[i]}): one backup set read twice; give each set once`, ` (${pos} gives the set of each ${bak} file in order)`);
     // the file twice with a set number each is the way only where the caller takes a list (dump,
-    // diff); scan and log read one set of a file, and the list form there is refused: dead-end advice
+    // diff); scan and log read one set of a file, and the list form there is refused: dead-end advice.
+    // Only for a file of several sets: `--bak DIFF.bak DIFF.bak --position 1,2` was advised for a file
+    // of one set, whose set 2 is then refused (`holds 1 backup set`)
+    if (setsIn(p) === 1) throw refuse(`${what}: give each backup file once`, ' (a full backup, every stripe of a striped one, then differentials based on it)');
     const twoSets = advice.positionList
       ? `a full and a differential that are two sets of one file: the file twice, ${pos} with a number for each, ${bak} ${p} ${p} ${pos} 1,2`
       : `a file of several backup sets is read one set at a time here: ${bak} ${p} ${pos} N; rowback dump and diff take a full and a differential that are two sets of one file, ${bak} ${p} ${p} ${pos} 1,2`;

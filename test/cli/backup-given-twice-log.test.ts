@@ -6,24 +6,36 @@
  * more than once (INPUT_BAD_OPTION), both copies as stripe 1 (FORMAT_INCOMPLETE_MEDIA_SET); the
  * API names the field of the file. REAL bytes: Northwind-stripe/Northwind.bak (stripe 1 of 2), and a
  * byte-for-byte copy of it made here under another name.
+ *
+ * The way to read two sets of one file (the file twice, a set number each) is named only for a file
+ * that holds several: `--bak N.bak N.bak --position 1,2` was advised for Northwind.bak, a file of one
+ * set, whose set 2 is then refused (`holds 1 backup set`). SYNTHETIC two-set file: REAL
+ * RestoreTimeClean.bak with RestoreTimeClean2.bak appended (test/support/appended-backup-set.ts).
  */
-import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { captureCli, expectOneLineError } from '../support/cli.js';
+import { captureCli, cliWithOutFile, expectOneLineError } from '../support/cli.js';
 import { corpusPath, describeCorpus } from '../support/corpus.js';
+import { appendedBackupSet } from '../support/appended-backup-set.js';
 
 const cli = captureCli();
+let dir: string;
+// a dump that succeeds writes its rows to a file (--out) of `dir`
+const cliOut = cliWithOutFile(cli, () => dir);
 
 describeCorpus('scan --bak with one backup file twice, or a stripe and its copy', () => {
-  let dir: string;
   let copy: string;
+  let twoSets: string;
   const stripe = () => corpusPath('Northwind-stripe', 'Northwind.bak');
+  const rtc = (f: string) => corpusPath('appveyor-lab', 'RestoreTimeClean', f);
   beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), 'rowback-bak-twice-'));
     copy = join(dir, 'Northwind-copy.bak');
     copyFileSync(stripe(), copy);
+    twoSets = join(dir, 'full-diff.bak');
+    writeFileSync(twoSets, appendedBackupSet(rtc('RestoreTimeClean.bak'), rtc('RestoreTimeClean2.bak')));
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -31,16 +43,30 @@ describeCorpus('scan --bak with one backup file twice, or a stripe and its copy'
     const line = expectOneLineError(await cli('scan', '--bak', stripe(), stripe()), 'INPUT_BAD_OPTION');
     expect(line).toContain(`${stripe()} is given more than once`);
     expect(line).not.toContain('stripes of one backup');
-    // the way it names for scan is scan's own (one set of a file: --position N); the list form,
-    // which scan refuses as dump's, is named as dump's and diff's (it read as scan's: a dead end)
-    expect(line).toContain(`read one set at a time here: --bak ${stripe()} --position N; rowback dump and diff take`);
+    // a file of one backup set: no way to read two sets of it is named (a dead end)
+    expect(line).not.toContain('--position');
     const list = expectOneLineError(await cli('scan', '--bak', stripe(), stripe(), '--position', '1,2'), 'INPUT_BAD_OPTION');
     expect(list).toContain('dump');
   });
 
-  it('dump --bak of the same file twice: the list form, which dump takes', async () => {
-    const line = expectOneLineError(await cli('dump', '--bak', stripe(), stripe(), '--table', 'dbo.Customers'), 'INPUT_BAD_OPTION');
-    expect(line).toContain(`the file twice, --position with a number for each, --bak ${stripe()} ${stripe()} --position 1,2`);
+  it('scan --bak of a file of two sets given twice: scan reads one set at a time; dump and diff take both', async () => {
+    const line = expectOneLineError(await cli('scan', '--bak', twoSets, twoSets), 'INPUT_BAD_OPTION');
+    expect(line).toContain(`${twoSets} is given more than once`);
+    // the way it names for scan is scan's own (one set of a file: --position N); the list form,
+    // which scan refuses as dump's, is named as dump's and diff's (it read as scan's: a dead end)
+    expect(line).toContain(`read one set at a time here: --bak ${twoSets} --position N; rowback dump and diff take a full and a differential that are two sets of one file, --bak ${twoSets} ${twoSets} --position 1,2`);
+  });
+
+  it('dump --bak of the same file twice: the list form, which dump takes, named only for a file of several sets', async () => {
+    const one = expectOneLineError(await cli('dump', '--bak', stripe(), stripe(), '--table', 'dbo.Customers'), 'INPUT_BAD_OPTION');
+    expect(one).toContain(`${stripe()} is given more than once: give each backup file once: `);
+    expect(one).not.toContain('the file twice');
+    const line = expectOneLineError(await cli('dump', '--bak', twoSets, twoSets, '--table', 'dbo.steps'), 'INPUT_BAD_OPTION');
+    expect(line).toContain(`the file twice, --position with a number for each, --bak ${twoSets} ${twoSets} --position 1,2`);
+    // followed, it reads (the list form of two sets of one file)
+    const followed = await cliOut('dump', '--bak', twoSets, twoSets, '--position', '1,2', '--table', 'dbo.steps');
+    expect(followed.code, followed.stderr).toBe(0);
+    expect(followed.stdout.trimEnd().split('\n')).toHaveLength(30);
   });
 
   it('a stripe and its copy: both stripe 1 of the media set', async () => {
