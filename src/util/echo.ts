@@ -4,10 +4,15 @@
  * characters (escapeUnprintable) and its one notation for them, `\u{…}`. A refusal, a note or a
  * WARNING naming such text stays one line on stderr and one readable field in the API's answer and
  * in `--report`; T-SQL comments (util/tsql.ts commentText) and names in messages (identifierText)
- * write the same characters the same way. Kept small and free of imports but surrogates.ts: the CLI
- * loads it for every command, `rowback --version` included.
+ * write the same characters the same way. Kept small and free of imports: the CLI loads it for every
+ * command, `rowback --version` included.
  */
-import { UNPAIRED_SURROGATE_SOURCE } from './surrogates.js';
+/**
+ * An unpaired UTF-16 surrogate, as a RegExp source: a high one (U+D800–U+DBFF) not followed by a low
+ * one, or a low one (U+DC00–U+DFFF) not after a high one (surrogates.ts, which re-exports it, says
+ * where they come from). Defined here, not there, so that the CLI's start-up loads one module for it.
+ */
+export const UNPAIRED_SURROGATE_SOURCE = '[\\ud800-\\udbff](?![\\udc00-\\udfff])|(?<![\\ud800-\\udbff])[\\udc00-\\udfff]';
 
 /**
  * The characters escapeUnprintable writes as `\u{…}`: the C0 controls (U+0000–U+001F: LF, CR, TAB,
