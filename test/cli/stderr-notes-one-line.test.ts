@@ -123,6 +123,14 @@ describeCorpus('notes, WARNING, INCOMPLETE and summary lines naming a path with 
   });
 });
 
+describe('the usage refusal commander words', () => {
+  it('names a mistyped option holding a tab or ESC as \\u{…}, as every line does (it printed them raw)', async () => {
+    const r = await cli('scan', '--ld\tf\u001b[2J', 'x.ldf');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe("rowback: INPUT_BAD_OPTION: unknown option '--ld\\u{9}f\\u{1b}[2J' (see rowback scan --help)\n");
+  });
+});
+
 describe('stderr-lines.ts: each logical line one line', () => {
   it('sayLines writes each line made one line, in one write; sayLine one', async () => {
     const { sayLine, sayLines } = await import('../../src/cli/stderr-lines.js');
