@@ -3,6 +3,7 @@ import { assertWritableOutput, type CommandInputs } from './files.js';
 import { setOutputCutHook } from './output-closed.js';
 import { InputError, isRowbackError, type ErrorLocation } from '../errors.js';
 import { redactDeep, redactSecrets } from '../util/redact.js';
+import { sayLine } from './stderr-lines.js';
 
 /** The `times` of scan's and log's reports (and of their refused, failed or interrupted runs'). */
 export const REPORT_TIMES = "YYYY-MM-DDTHH:MM:SS.fff, the SQL Server's local time (no zone: log times carry none)";
@@ -123,7 +124,7 @@ export function writeReport(path: string, report: object, written: string, advic
   // a symlink to it, a data file not among the inputs), which it destroyed; stdout or a device still get it
   const interrupted = (report as { interrupted?: unknown }).interrupted;
   if (interrupted && isOtherFile(path)) {
-    process.stderr.write(`rowback: --report ${path} left as it was: it is a file that is not a report of rowback, and this interrupted run's report (complete false) was not written over it\n`);
+    sayLine(`rowback: --report ${path} left as it was: it is a file that is not a report of rowback, and this interrupted run's report (complete false) was not written over it`);
     return false;
   }
   try {

@@ -1,3 +1,4 @@
+import { sayLine } from './stderr-lines.js';
 /**
  * Ctrl-C / SIGTERM for the commands that read files for a while (`scan`, `dump`, `log`, `diff`,
  * `inspect`, `decode`, `restore plan`): the first signal stops the work where it is, so that what was written is flushed and a JSON array closed
@@ -24,7 +25,7 @@ export function exitCodeOf(sig: NodeJS.Signals): number {
  * sets the exit code 130 (SIGINT) or 143 (SIGTERM).
  */
 export function sayInterrupted(command: string, by: NodeJS.Signals, what: string, stderr: NodeJS.WritableStream = process.stderr): void {
-  stderr.write(`rowback ${command}: INTERRUPTED by ${by}: ${what}\n`);
+  sayLine(`rowback ${command}: INTERRUPTED by ${by}: ${what}`, stderr);
   process.exitCode = exitCodeOf(by);
 }
 

@@ -1,5 +1,6 @@
 import type { Writable } from 'node:stream';
 import { localTimeWarnings } from '../recover/time-window.js';
+import { sayLines } from './stderr-lines.js';
 
 /**
  * One `rowback <command>: warning:` line on `stderr` for each time option whose local time is
@@ -10,6 +11,6 @@ import { localTimeWarnings } from '../recover/time-window.js';
  */
 export function warnLocalTimes(command: string, times: ReadonlyArray<readonly [flag: string, text: string | undefined | null, bound: 'start' | 'end']>, stderr: Pick<Writable, 'write'> = process.stderr): string[] {
   const lines = localTimeWarnings(times, "this machine's").map((w) => `rowback ${command}: warning: ${w}`);
-  for (const l of lines) stderr.write(`${l}\n`);
+  sayLines(lines, stderr);
   return lines;
 }

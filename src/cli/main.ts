@@ -4,6 +4,7 @@ import { formatLocation, InputError, isRowbackError, type RowbackError } from '.
 import { commandLineWith, optionShapes } from './command-line.js';
 import { redactSecrets } from '../util/redact.js';
 import { oneLineText } from '../util/echo.js';
+import { sayLine } from './stderr-lines.js';
 import { releaseStartupInterrupts, setStartupInterruptHook } from './interrupt.js';
 import { REPORT_TIMES, refusalOf, writeRefusedReport } from './failed-report.js';
 import { checkAllOptionValues, nameExcessArguments } from './options.js';
@@ -89,7 +90,9 @@ export async function buildProgram(argv: string[] = []): Promise<Command> {
         const logTime = logTimeWindowHint(str, argv);
         // a mistyped option may hold a connection string (`--sever="Server=…;Password=…"`): redacted
         lastUsageError = `${logTime ?? (hint ? `${text.replace(/\.$/, '')}${hint}` : text)} (see ${helpCommandOf(argv)} --help)`;
-        write(redactSecrets(`rowback: INPUT_BAD_OPTION: ${lastUsageError}`) + '\n');
+        // one line whatever was typed: commander's own line breaks are spaces above, a control
+        // character typed (an option named with a tab or ESC) is written `\u{…}` as in every line
+        write(`${oneLineText(redactSecrets(`rowback: INPUT_BAD_OPTION: ${lastUsageError}`))}\n`);
       },
     });
   const name = argv.find((a) => !a.startsWith('-'));
@@ -202,7 +205,8 @@ export async function main(argv: string[]): Promise<number> {
         // diff's --stage is written too (diff.ts runDiff): an output, never an input
         const inputs = { opts: action.opts(), args: action.args, ...(action.name() === 'diff' ? { outputs: ['out', 'report', 'stage'] } : {}) };
         const head = { times: REPORT_TIMES };
-        setStartupInterruptHook((sig) => (writeRefusedReport('--report', report, inputs, { ...head, complete: false, interrupted: sig }) ? `; --report ${report} says so` : undefined));
+        // (bin/rowback.js writes the line: the path made one line here, as every line's data is)
+        setStartupInterruptHook((sig) => (writeRefusedReport('--report', report, inputs, { ...head, complete: false, interrupted: sig }) ? `; --report ${oneLineText(report)} says so` : undefined));
         reportRefusal = (failed) => void writeRefusedReport('--report', report, inputs, { ...head, complete: false, failed });
       }
     });
@@ -225,8 +229,8 @@ export async function main(argv: string[]): Promise<number> {
       // command's reportingFailure wrote is written again, the same
       else reportRefusal?.(refusalOf(e));
       // messages echo what was typed (a stray argument, a value): no password in any form gets out;
-      // and one line whatever they name (a path holding a line break: oneLineText)
-      process.stderr.write(`rowback: ${oneLineText(redactSecrets(cliDescribe(e)))}\n`);
+      // and one line whatever they name (a path holding a line break: stderr-lines.ts sayLine)
+      sayLine(`rowback: ${redactSecrets(cliDescribe(e))}`);
       return e.exitCode;
     }
     // A write to stdout after its reader went away may throw here (a synchronous pipe write) as well
@@ -242,7 +246,8 @@ export async function main(argv: string[]): Promise<number> {
       return OUTPUT_FAILED_EXIT_CODE;
     }
     const err = e as Error;
-    process.stderr.write(`rowback: INTERNAL: ${oneLineText(redactSecrets(err?.message ?? String(e)))}\n`);
+    sayLine(`rowback: INTERNAL: ${redactSecrets(err?.message ?? String(e))}`);
+    // a stack trace is several lines on purpose (ROWBACK_DEBUG only): written as it is
     if (process.env.ROWBACK_DEBUG) process.stderr.write(`${redactSecrets(String(err?.stack))}\n`);
     return 1;
   } finally {

@@ -10,6 +10,7 @@ import { echoInput } from '../util/echo.js';
 import { tableNameOrText } from '../util/tsql.js';
 import { namesSchema } from '../reconstruct/metadata/names.js';
 import { splitTableList as splitNames } from '../util/table-list.js';
+import { sayLine } from './stderr-lines.js';
 
 /**
  * A choice option matched case-insensitively (`--format CSV` = `--format csv`). A value not in
@@ -250,10 +251,10 @@ export function formatFromOut<T extends string>(cmd: Command, opts: { format: T;
     // an extension naming a format this command has not (log --out x.json, diff --out x.csv) got
     // the default written into it unsaid: a spreadsheet opening x.csv showed JSON lines
     else if (ext in FORMAT_BY_EXTENSION && !opts.quiet) {
-      stderr.write(`rowback ${cmd.name()}: note: --out ${opts.out} ends in ${ext}, a format this command does not write (${choices.join(', ')}): writing ${opts.format}; give --format to choose\n`);
+      sayLine(`rowback ${cmd.name()}: note: --out ${opts.out} ends in ${ext}, a format this command does not write (${choices.join(', ')}): writing ${opts.format}; give --format to choose`, stderr);
     }
   } else if (ext in FORMAT_BY_EXTENSION && byExt !== opts.format && !opts.quiet) {
-    stderr.write(`rowback ${cmd.name()}: note: --out ${opts.out} ends in ${ext} but --format ${opts.format} was given: writing ${opts.format}\n`);
+    sayLine(`rowback ${cmd.name()}: note: --out ${opts.out} ends in ${ext} but --format ${opts.format} was given: writing ${opts.format}`, stderr);
   }
 }
 

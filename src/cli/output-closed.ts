@@ -1,3 +1,4 @@
+import { sayLine } from './stderr-lines.js';
 /**
  * The one stderr line said when stdout's reader closed the pipe early (`rowback … | head`: EPIPE),
  * with what the command had done besides its output: `diff --stage` stages only after its output
@@ -80,7 +81,7 @@ export function sayOutputClosed(stderr: NodeJS.WritableStream = process.stderr):
   said = true;
   runCutHook({ code: 'OUTPUT_CLOSED', message: `output closed by its reader (EPIPE): the result was not written whole${note ? `; ${note}` : ''}` });
   if (stderrClosed) return; // `2>&1 | head`: nowhere to say it; the exit code does
-  stderr.write(`${command}: output closed by its reader (EPIPE): the result was not written whole${note ? `; ${note}` : ''}\n`);
+  sayLine(`${command}: output closed by its reader (EPIPE): the result was not written whole${note ? `; ${note}` : ''}`, stderr);
 }
 
 /** The exit code of a failed write to stdout other than EPIPE: INPUT_OUTPUT_UNWRITABLE's, as for an `--out` file (files.ts). */
@@ -102,7 +103,7 @@ export function sayOutputFailed(e: NodeJS.ErrnoException, stderr: NodeJS.Writabl
   const message = `stdout: writing the output of ${command} failed: ${what}; what was written holds only part of the result${note ? `; ${note}` : ''}: free space or write it elsewhere (--out FILE), and run the command again`;
   runCutHook({ code: 'INPUT_OUTPUT_UNWRITABLE', message });
   if (stderrClosed) return;
-  stderr.write(`rowback: INPUT_OUTPUT_UNWRITABLE: ${message}\n`);
+  sayLine(`rowback: INPUT_OUTPUT_UNWRITABLE: ${message}`, stderr);
 }
 
 /** A write to stdout that failed for another reason than EPIPE (an errno error of a write: ENOSPC, EIO, …); `--out` files' failures come wrapped as InputError (files.ts). */

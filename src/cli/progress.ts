@@ -3,8 +3,11 @@
  * end), at most once a second, and only when stderr is a terminal — piped or redirected stderr
  * (scripts, CI, `2> log`) gets nothing, so it never mixes progress into a file. `--quiet` turns
  * it off everywhere. No progress library is installed in this project; this is the single-line
- * `\r` updater the CLI uses instead.
+ * `\r` updater the CLI uses instead. The one line of the CLI's stderr written otherwise than through
+ * stderr-lines.ts (its `\r` rewrites are the point), its text made one line all the same (oneLineText).
  */
+import { oneLineText } from '../util/echo.js';
+
 export interface Progress {
   /** Shows `text` when a second has passed since the last update (the callback runs only then). */
   update(text: () => string): void;
@@ -25,7 +28,8 @@ export function createProgress(opts: { quiet?: boolean; stream?: NodeJS.WriteStr
       if (now - last < interval) return;
       last = now;
       const width = Math.max(20, (stream.columns ?? 80) - 1);
-      const line = text().slice(0, width);
+      // the text made one line (a table or file named with a line break would break the `\r` rewrite)
+      const line = oneLineText(text()).slice(0, width);
       stream.write(`\r${line.padEnd(shown)}`);
       shown = line.length;
     },

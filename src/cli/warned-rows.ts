@@ -9,10 +9,11 @@
  * progress. Under `--strict` such a result exits 3 (strict.ts), as `decode` and `diff` do for values
  * decoded with warnings: a script re-inserting what it was given must not take it for a clean one.
  */
+import { sayLine } from './stderr-lines.js';
 import { exitIncomplete } from './strict.js';
 
 /**
- * The stderr line for `warned` of the `rows` row(s) a command printed carrying warnings, or '' when
+ * The stderr line (without its line end) for `warned` of the `rows` row(s) a command printed carrying warnings, or '' when
  * none did. `command` is the CLI command's name (`scan`, `dump`); `where` says where a reader finds
  * each row's warnings in the output format written (`each in its "warnings"` for NDJSON/JSON, the
  * `warnings` column for CSV).
@@ -20,7 +21,7 @@ import { exitIncomplete } from './strict.js';
 export function warnedRowsLine(command: string, warned: number, rows: number, format: string | undefined): string {
   if (!warned) return '';
   const where = format === 'csv' ? 'each in its "warnings" column' : 'each in its "warnings"';
-  return `rowback ${command}: ${warned} of the ${rows} row(s) carry warnings (${where}): a value may be wrong or missing there; read them before re-inserting those rows\n`;
+  return `rowback ${command}: ${warned} of the ${rows} row(s) carry warnings (${where}): a value may be wrong or missing there; read them before re-inserting those rows`;
 }
 
 /**
@@ -30,6 +31,6 @@ export function warnedRowsLine(command: string, warned: number, rows: number, fo
 export function sayWarnedRows(stderr: { write(s: string): unknown }, command: string, warned: number, rows: number, opts: { format?: string; strict?: boolean }): void {
   const line = warnedRowsLine(command, warned, rows, opts.format);
   if (!line) return;
-  stderr.write(line);
+  sayLine(line, stderr);
   exitIncomplete(opts.strict);
 }

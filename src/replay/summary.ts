@@ -3,8 +3,13 @@ import { bothForms } from '../restore/chain.js';
 import { backupSetName } from '../restore/history.js';
 import type { ReplayResult } from './point-in-time.js';
 
-/** The stderr summary of a replay: rows, chain, what was redone and undone, where it stopped. */
-export function replaySummary(r: ReplayResult): string {
+/**
+ * The stderr summary of a replay, as its lines (each without a line end; the CLI writes each as one
+ * line, cli/stderr-lines.ts, and the service keeps each as a job note): rows, chain, what was redone
+ * and undone, where it stopped. Lines, not one text: a file or table name holding a line break could
+ * not be told from the break between two lines once joined.
+ */
+export function replaySummary(r: ReplayResult): string[] {
   const s = r.stats;
   const t = r.chain.target.kind === 'time' ? `at ${r.chain.target.time} (SQL Server local time)` : `just before LSN ${bothForms(r.chain.target.lsn)}`;
   // each set by its file, and its position in a file of several (`log L.trn (FILE = 2)`)
@@ -19,5 +24,5 @@ export function replaySummary(r: ReplayResult): string {
     // the first record read at or past the stop point (or the stop LSN itself where the log read ends there):
     // neither it nor any later record applied; log between the stop point and it may be damaged (a note says so)
     `rowback dump: ${s.stoppedAt ? `stopped at LSN ${s.stoppedAt}, the stop point reached: no record at or after it applied` : 'read every record of the chain up to the stop'} (${s.records} log record(s) read)`,
-  ].join('\n') + '\n';
+  ];
 }

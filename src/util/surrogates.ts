@@ -3,9 +3,13 @@
  * (U+DC00–U+DFFF) not after a high one. nvarchar holds them (SQL Server stores UTF-16 code units
  * unchecked: a value cut between the two halves of a pair); UTF-8 has no form for them (The Unicode
  * Standard, §3.9 D92: surrogate code points are not Unicode scalar values), so any text that goes
- * out as UTF-8 writes U+FFFD there.
+ * out as UTF-8 writes U+FFFD there. The pattern's source (UNPAIRED_SURROGATE_SOURCE) is defined in
+ * echo.ts, whose escaper of unprintable characters every CLI command loads (`rowback --version` too:
+ * one module fewer to load than importing it from here), and re-exported here.
  */
-export const UNPAIRED_SURROGATE_SOURCE = '[\\ud800-\\udbff](?![\\udc00-\\udfff])|(?<![\\ud800-\\udbff])[\\udc00-\\udfff]';
+import { UNPAIRED_SURROGATE_SOURCE } from './echo.js';
+
+export { UNPAIRED_SURROGATE_SOURCE };
 
 const ONE = new RegExp(UNPAIRED_SURROGATE_SOURCE);
 

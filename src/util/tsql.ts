@@ -7,6 +7,7 @@
 
 /** sysname is nvarchar(128): QUOTENAME refuses longer input, and so do we. */
 import { InputError } from '../errors.js';
+import { escapeUnprintable } from './echo.js';
 import { splitTableList } from './table-list.js';
 
 export const SYSNAME_MAX = 128;
@@ -84,23 +85,18 @@ export function isReservedKeyword(identifier: string): boolean {
  * `identifier` as a note or message names it: as it is when it is a regular identifier
  * (`DeptName`), else bracket-quoted as QUOTENAME writes it (`[Dept Name]`, `[x]]y]`, `[]` for an
  * empty one, `[Order]` and `[user]` for a reserved keyword in any case, `[𝒜bc]` for a supplementary
- * character; a control character or an unpaired surrogate in it as `\u{a}`, UNPRINTABLE), so that
- * a name holding a space, a dot or a `]` reads as one name on one line and a name that is a keyword can be pasted into T-SQL
- * (`dbo.Orders.[Order]`; `dbo.Orders.Order` does not parse). Pure; never throws (no sysname length
- * check: a note names what a script declared).
+ * character; a control character or an unpaired surrogate in it as `\u{a}`, util/echo.ts
+ * escapeUnprintable), so that a name holding a space, a dot or a `]` reads as one name on one line
+ * and a name that is a keyword can be pasted into T-SQL (`dbo.Orders.[Order]`; `dbo.Orders.Order`
+ * does not parse). A name is data a file or script holds: a table `a<LF>b` broke a one-line refusal
+ * in two (`known tables: dbo.[a` / `b], …`), and could print a line of its own that reads as
+ * rowback's (`rowback scan: note: …`); an unpaired surrogate has no UTF-8 form and printed as
+ * U+FFFD, another name. Pure; never throws (no sysname length check: a note names what a script
+ * declared).
  */
 export function identifierText(identifier: string): string {
-  return REGULAR_IDENTIFIER.test(identifier) && !SUPPLEMENTARY.test(identifier) && !isReservedKeyword(identifier) ? identifier : bracketed(identifier).replace(UNPRINTABLE, (c) => `\\u{${c.codePointAt(0)!.toString(16)}}`);
+  return REGULAR_IDENTIFIER.test(identifier) && !SUPPLEMENTARY.test(identifier) && !isReservedKeyword(identifier) ? identifier : escapeUnprintable(bracketed(identifier));
 }
-
-/**
- * Characters identifierText writes as `\u{…}` (its code point, as commentText writes them): C0 and
- * C1 controls, DEL, U+2028/U+2029, and an unpaired UTF-16 surrogate. A name is data a file or
- * script holds: a table `a<LF>b` broke a one-line refusal in two (`known tables: dbo.[a` / `b], …`),
- * and could print a line of its own that reads as rowback's (`rowback scan: note: …`); an unpaired
- * surrogate has no UTF-8 form and printed as U+FFFD, another name.
- */
-const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 
 /** `schema.table.column` as a note names a column, each part through identifierText (`dbo.tblDept.[Dept Name]`). */
 export function columnText(schema: string, table: string, column: string): string {
@@ -343,14 +339,15 @@ export function splitNameParts(text: string): string[] {
 
 /**
  * Text for a `--` comment line: every character that could end the comment or confuse a reader
- * (CR, LF and every other control or line/paragraph separator) is written as `\u{…}`, so nothing
- * taken from data (table names, LSNs, messages, actors) can start a statement of its own.
+ * written as `\u{…}`, so nothing taken from data (table names, LSNs, messages, actors) can start a
+ * statement of its own: util/echo.ts escapeUnprintable (CR, LF and every other control character,
+ * U+2028/U+2029, and an unpaired UTF-16 surrogate, which the UTF-8 script would write as U+FFFD: a
+ * comment naming table `T\ud83d` read `T\ufffd`, another name), and besides
+ * - U+FEFF, a byte-order mark to an editor or sqlcmd reading the script, in the middle of a line;
+ * - `$(`, which sqlcmd replaces by a scripting variable even inside a comment, as `$\u{28}`.
  */
 export function commentText(text: string): string {
-  // and `$(`, which sqlcmd replaces by a scripting variable even inside a comment
-  // and an unpaired UTF-16 surrogate, which the UTF-8 script would write as U+FFFD (a comment
-  // naming table `T\ud83d` read `T\ufffd`, another name): written as its code unit instead
-  return String(text).replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029\ufeff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, (c) => `\\u{${c.codePointAt(0)!.toString(16)}}`).replace(/\$\(/g, '$\\u{28}');
+  return escapeUnprintable(String(text)).replace(/\ufeff/g, '\\u{feff}').replace(/\$\(/g, '$\\u{28}');
 }
 
 /**

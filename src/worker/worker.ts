@@ -353,7 +353,7 @@ export class JobWorker {
         };
         const OWN_SUMMARY = /^rowback dump: (?:\d+ row\(s\) in the base backup;|\d+ change\(s\) to the table were logged|\d+ row move\(s\) of page splits)/;
         const listed = [
-          ...staged.flatMap(({ r, d }) => r.replays.flatMap((x) => replaySummary(x.result).trimEnd().split('\n').map((l) => {
+          ...staged.flatMap(({ r, d }) => r.replays.flatMap((x) => replaySummary(x.result).map((l) => {
             const line = l.replace(/^rowback dump:/, `${x.side} state:`);
             return OWN_SUMMARY.test(l) ? own(d.table, line) : line;
           }))),

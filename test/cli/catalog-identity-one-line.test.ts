@@ -28,11 +28,11 @@ describeCorpus('catalog of another database named with a line break', () => {
     writeFileSync(f, JSON.stringify(rows('Data\nrowback: ok, 0 rows')));
     const ldf = corpusPath('AngularJs_CRUD', 'App_Data', 'Database1_log.ldf');
     const line = expectOneLineError(await cli('scan', '--ldf', ldf, '--schema', f, '--op', 'delete'), 'INPUT_CATALOG_OTHER_DATABASE');
-    expect(line).toContain('is of database Data\\u000arowback: ok, 0 rows (database_guid');
+    expect(line).toContain('is of database Data\\u{a}rowback: ok, 0 rows (database_guid');
     const any = await cli('scan', '--ldf', ldf, '--schema', f, '--op', 'delete', '--quiet', '--catalog-any-database');
     expect(any.code, any.stderr).toBe(0);
     const notes = any.stderr.split('\n').filter(Boolean);
     expect(notes.every((l) => l.startsWith('rowback scan: '))).toBe(true);
-    expect(notes.some((l) => l.includes('is of database Data\\u000arowback: ok, 0 rows'))).toBe(true);
+    expect(notes.some((l) => l.includes('is of database Data\\u{a}rowback: ok, 0 rows'))).toBe(true);
   });
 });

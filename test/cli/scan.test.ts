@@ -86,7 +86,7 @@ describe('rowback scan: bad input', () => {
   it('rejects a bad --op', async () => expectOneLineError(await run('--ldf', 'x.ldf', '--op', 'truncate'), 'INPUT_BAD_OPTION'));
   it('refuses --threads with a line break in one line (the value echoed escaped)', async () => {
     const err = expectOneLineError(await run('--ldf', LDF(), '--threads', '1\nrowback: forged'), 'INPUT_BAD_OPTION');
-    expect(err).toContain('\\u000a');
+    expect(err).toContain('\\u{a}');
   });
   it.each(['0x2', '1e1', ' 2', '2.0', '0', '257', 'abc', ''])('refuses --threads %j (a plain whole number only)', async (v) => {
     expectOneLineError(await run('--ldf', LDF(), '--threads', v), 'INPUT_BAD_OPTION');

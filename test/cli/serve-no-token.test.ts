@@ -22,7 +22,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 it('noTokenAdvice: a line naming the file and token create when no active token exists; nothing once one does', async () => {
   const db = join(dir, 'advice.db');
   openStagingStore(db).close();
-  expect(noTokenAdvice(db)).toBe(`no API token in ${db} yet: nobody can sign in; make one (the server may keep running): rowback token create NAME --role operator --db ${db} (and --role reviewer for the person who approves)\n`);
+  expect(noTokenAdvice(db)).toBe(`no API token in ${db} yet: nobody can sign in; make one (the server may keep running): rowback token create NAME --role operator --db ${db} (and --role reviewer for the person who approves)`);
   expect((await cli('token', 'create', 'olga', '--role', 'operator', '--db', db)).code).toBe(0);
   expect(noTokenAdvice(db)).toBeUndefined();
   expect((await cli('token', 'revoke', 'olga', '--db', db)).code).toBe(0);

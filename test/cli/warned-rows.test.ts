@@ -9,9 +9,9 @@ afterEach(() => {
 it.each([
   // [warned, rows, format, line]
   [0, 5, 'ndjson', ''],
-  [1, 5, 'ndjson', 'rowback dump: 1 of the 5 row(s) carry warnings (each in its "warnings"): a value may be wrong or missing there; read them before re-inserting those rows\n'],
-  [2, 2, 'json', 'rowback dump: 2 of the 2 row(s) carry warnings (each in its "warnings"): a value may be wrong or missing there; read them before re-inserting those rows\n'],
-  [3, 9, 'csv', 'rowback dump: 3 of the 9 row(s) carry warnings (each in its "warnings" column): a value may be wrong or missing there; read them before re-inserting those rows\n'],
+  [1, 5, 'ndjson', 'rowback dump: 1 of the 5 row(s) carry warnings (each in its "warnings"): a value may be wrong or missing there; read them before re-inserting those rows'],
+  [2, 2, 'json', 'rowback dump: 2 of the 2 row(s) carry warnings (each in its "warnings"): a value may be wrong or missing there; read them before re-inserting those rows'],
+  [3, 9, 'csv', 'rowback dump: 3 of the 9 row(s) carry warnings (each in its "warnings" column): a value may be wrong or missing there; read them before re-inserting those rows'],
 ] as const)('%i of %i rows, %s: %j', (warned, rows, format, line) => {
   expect(warnedRowsLine('dump', warned, rows, format)).toBe(line);
 });

@@ -14,6 +14,7 @@ import { catchInterrupts, letSignalsIn, sayInterrupted } from '../interrupt.js';
 import { repeatableOption } from '../options.js';
 import { parseTypeAliases } from '../type-aliases.js';
 import { exitIncomplete, strictOption } from '../strict.js';
+import { sayLine, sayLines } from '../stderr-lines.js';
 
 /**
  * `rowback decode`: one row image + table metadata → one JSON document on stdout:
@@ -60,9 +61,9 @@ export function register(program: Command): void {
       try {
         let text = '';
         let incomplete = '';
-        let note = '';
+        let notes: string[] = [];
         try {
-          ({ text, incomplete, note } = await runDecode(opts, interrupt.signal));
+          ({ text, incomplete, notes } = await runDecode(opts, interrupt.signal));
           await letSignalsIn();
         } catch (e) {
           if (!interrupt.by) throw e;
@@ -72,10 +73,10 @@ export function register(program: Command): void {
           return;
         }
         process.stdout.write(text);
-        if (note) process.stderr.write(note);
+        sayLines(notes);
         // a value the decoder could not stand behind: said on stderr, exit 3 with --strict
         if (incomplete) {
-          process.stderr.write(incomplete);
+          sayLine(incomplete);
           exitIncomplete(opts.strict);
         }
       } finally {
@@ -85,13 +86,14 @@ export function register(program: Command): void {
 }
 
 /**
- * Does the whole job and returns the text to print, and the `rowback decode: INCOMPLETE: …` line
- * when the row was decoded with warnings ('' otherwise): decode prints one row whole or refuses
+ * Does the whole job and returns the text to print, the `rowback decode: INCOMPLETE: …` line
+ * when the row was decoded with warnings ('' otherwise) and the note lines (each without its line
+ * end: the CLI writes each as one line, stderr-lines.ts): decode prints one row whole or refuses
  * (an error, exit 2), so what can fall short of a whole answer is a value the decoder warns about
  * (may be wrong, not decoded, not stored in the row). Throws typed errors (nothing printed), and
  * `signal`'s reason once it is aborted while stdin is read (`--hex -`; stdin is closed then).
  */
-export async function runDecode(opts: DecodeCliOptions, signal?: AbortSignal): Promise<{ text: string; incomplete: string; note: string }> {
+export async function runDecode(opts: DecodeCliOptions, signal?: AbortSignal): Promise<{ text: string; incomplete: string; notes: string[] }> {
   // Validate the LSN first: a typo there should not wait behind a long metadata load.
   const lsn = opts.lsn !== undefined ? formatLsn(parseAnyLsn(opts.lsn, '--lsn')) : undefined;
   if (!!opts.ddl === !!opts.schema) {
@@ -123,15 +125,15 @@ export async function runDecode(opts: DecodeCliOptions, signal?: AbortSignal): P
   const doc: { table: string; values: typeof row.values; warnings?: string[] } = { table: stagedTableName(table), values: row.values };
   if (row.warnings.length > 0) doc.warnings = row.warnings;
   const at = [`${image.length}-byte row image`, lsn ? `LSN ${lsn}` : ''].filter(Boolean).join(', ');
-  const incomplete = row.warnings.length ? `rowback decode: INCOMPLETE: the row of ${doc.table} (${at}) was decoded with ${row.warnings.length} warning(s) (in "warnings"): a value may be wrong or not decoded; first: ${row.warnings[0]}\n` : '';
+  const incomplete = row.warnings.length ? `rowback decode: INCOMPLETE: the row of ${doc.table} (${at}) was decoded with ${row.warnings.length} warning(s) (in "warnings"): a value may be wrong or not decoded; first: ${row.warnings[0]}` : '';
   // a --ddl table with sparse columns: their column_ids are the script's order (assumedSparseIdsNote)
   const sparse = opts.ddl ? assumedSparseIdsNote([table], '--schema (sql/table-metadata.sql)') : undefined;
   // char/varchar/text columns of the row's table read as the assumed default collation (no
   // --collation): said, as scan says it; a Turkish database's 0xFE printed 'þ' (code page 1252) for
   // 'ş' (1254) with no word, where scan --ddl named the assumption
   const assumed = opts.ddl && opts.collation === undefined ? assumedCollationNote(readText(opts.ddl, '--ddl'), { typeAliases, defaultSchema: opts.defaultSchema }, '--collation', { schema: table.schema, name: table.name }) : undefined;
-  const notes = [sparse, assumed].filter((n): n is string => n !== undefined).map((n) => `rowback decode: note: --ddl: ${n}\n`);
-  return { text: rowJson(doc) + '\n', incomplete, note: notes.join('') };
+  const notes = [sparse, assumed].filter((n): n is string => n !== undefined).map((n) => `rowback decode: note: --ddl: ${n}`);
+  return { text: rowJson(doc) + '\n', incomplete, notes };
 }
 
 /**

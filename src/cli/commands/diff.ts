@@ -31,6 +31,7 @@ import { parseTarget } from './restore.js';
 import { appendAll } from '../../util/append-all.js';
 import { parseBackupSetPositions, type BackupSetPositions } from '../../backup/set-position.js';
 import { backupSetName } from '../../restore/history.js';
+import { sayLine, sayLines } from '../stderr-lines.js';
 
 export const DIFF_FORMATS = ['ndjson', 'json'] as const;
 
@@ -320,7 +321,9 @@ async function diffTables(opts: DiffOptions, stdout: Writable, stderr: Writable,
     const d = r.diff;
     const layout = r.layout;
     const keySource = r.keySource;
-    const replayNote = r.replays.map((x) => replaySummary(x.result).replace(/^rowback dump:/gm, `rowback diff (${x.side} state):`)).join('');
+    // each replay's summary lines, said of its side (a line each: a file or table name holding a line
+    // break is no line of its own, and no text after it is taken for a line's head)
+    const replayLines = r.replays.flatMap((x) => replaySummary(x.result).map((l) => l.replace(/^rowback dump:/, `rowback diff (${x.side} state):`)));
 
     const out: Writable = outFile ?? stdout;
     const write = (s: string) => new Promise<void>((resolve, reject) => out.write(s, (e) => (e ? reject(e) : resolve())));
@@ -367,7 +370,7 @@ async function diffTables(opts: DiffOptions, stdout: Writable, stderr: Writable,
     // the report's notes and warnings, as stderr says them (without `rowback diff: `), --quiet or not:
     // each replay's summary (`earlier state: …`; its lower-case `warning:` advice first, as scan's
     // daylight-saving lines), the summary, each side's notes; WARNING lines in `warnings`
-    for (const l of replayNote.split('\n').filter(Boolean)) {
+    for (const l of replayLines) {
       const m = /^rowback diff \((earlier|later) state\): ?(.*)$/.exec(l);
       const [side, text] = m ? [m[1]!, m[2]!] : ['', l];
       facts.notes.push(text.startsWith('warning: ') ? `warning: ${side} state: ${text.slice('warning: '.length)}` : `${side} state: ${text}`);
@@ -392,7 +395,7 @@ async function diffTables(opts: DiffOptions, stdout: Writable, stderr: Writable,
       // job read and how"; they were none: no chain, stop point or counts), and its INCOMPLETE
       // sentences (it was marked complete whatever the comparison said)
       const notes = [
-        ...replayNote.split('\n').filter(Boolean).map((l) => l.replace(/^rowback diff \((earlier|later) state\): ?/, '$1 state: ')),
+        ...replayLines.map((l) => l.replace(/^rowback diff \((earlier|later) state\): ?/, '$1 state: ')),
         summary,
         ...uncheckedNotes,
         ...(r.reversed ? [`warning: ${r.reversed}`] : []),
@@ -411,31 +414,31 @@ async function diffTables(opts: DiffOptions, stdout: Writable, stderr: Writable,
       setOutputClosedNote(`restore job ${jobId} was staged in ${opts.stage} with every change`);
     }
     if (!opts.quiet) {
-      stderr.write(replayNote);
-      stderr.write(`rowback diff: ${summary}${jobId !== null ? `; staged as restore job ${jobId} in ${opts.stage}` : ''}\n`);
+      sayLines(replayLines, stderr);
+      sayLine(`rowback diff: ${summary}${jobId !== null ? `; staged as restore job ${jobId} in ${opts.stage}` : ''}`, stderr);
       // as dump says it (a "missing" or "changed" row may come from such a page), per side
-      for (const n of uncheckedNotes) stderr.write(`rowback diff: ${n}\n`);
+      for (const n of uncheckedNotes) sayLine(`rowback diff: ${n}`, stderr);
     } else {
       // with --quiet the job staged is still named: a script needs its number (newcomer)
-      if (jobId !== null) stderr.write(`rowback diff: staged as restore job ${jobId} in ${opts.stage}\n`);
+      if (jobId !== null) sayLine(`rowback diff: staged as restore job ${jobId} in ${opts.stage}`, stderr);
       // and a file whose database could not be checked, as scan and log say it with --quiet
       // and a stop time the server's clock passed twice, as dump says it with --quiet
-      for (const [i, u] of r.unchecked.entries()) if (u.identity || u.warning) stderr.write(`rowback diff: ${uncheckedNotes[i]}\n`);
+      for (const [i, u] of r.unchecked.entries()) if (u.identity || u.warning) sayLine(`rowback diff: ${uncheckedNotes[i]}`, stderr);
     }
     if (opts.stage && !cut && nothing) {
-      stderr.write(`${nothingLine}\n`);
+      sayLine(nothingLine, stderr);
       facts.notes.push(nothingLine.slice('rowback diff: '.length));
     }
     // Said even with --quiet: the later state is older, as asked (--accept-older-later)
-    if (r.reversed) stderr.write(`rowback diff: warning: ${r.reversed}\n`);
+    if (r.reversed) sayLine(`rowback diff: warning: ${r.reversed}`, stderr);
     // Said even with --quiet: a diff is whole or refused (pages it cannot read refuse it), but a
     // row whose values were decoded with warnings (a value that may be wrong, or not decoded) was
     // compared on them, and its verdict (missing, changed, unchanged) may be wrong too.
-    for (const line of incomplete) stderr.write(`rowback diff: ${line}\n`);
+    for (const line of incomplete) sayLine(`rowback diff: ${line}`, stderr);
     if (r.warned.length && !cut) exitIncomplete(opts.strict);
     // Said even with --quiet, exit 3 under --strict: a backup a replay used has one header copy damaged (ReplayResult.warnings)
     const headerWarnings = replayHeaderWarnings(r);
-    for (const w of headerWarnings) stderr.write(`rowback diff: WARNING: ${w}\n`);
+    for (const w of headerWarnings) sayLine(`rowback diff: WARNING: ${w}`, stderr);
     if (headerWarnings.length && !cut) exitIncomplete(opts.strict);
     // exit 3 under --strict: a --stop-at / --after-stop-at the server's clock passed twice (WARNING said above; it exited 0)
     if (r.unchecked.some((u) => u.warning) && !cut) exitIncomplete(opts.strict);
@@ -445,7 +448,7 @@ async function diffTables(opts: DiffOptions, stdout: Writable, stderr: Writable,
     }
     if (late) {
       const lateNote = `note: ${late} came after every change was written: the ${written} change(s) are the whole result${jobId !== null ? `, staged as restore job ${jobId}` : ''}`;
-      stderr.write(`rowback diff: ${lateNote}\n`);
+      sayLine(`rowback diff: ${lateNote}`, stderr);
       facts.notes.push(lateNote);
     }
     return { ...d, jobId };

@@ -19,6 +19,7 @@ import { parseTarget } from './restore.js';
 import { warnLocalTimes } from '../local-time-warnings.js';
 import { replaySummary } from '../../replay/summary.js';
 import { parseBackupSetPositions } from '../../backup/set-position.js';
+import { sayLine, sayLines } from '../stderr-lines.js';
 
 const list = (v: string | string[] | undefined): string[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
 
@@ -81,7 +82,7 @@ export async function runPointInTimeDump(opts: DumpOptions, stdout: Writable, st
   }
   await letSignalsIn();
   if (interrupt?.by) {
-    stderr.write(`rowback dump: INTERRUPTED by ${interrupt.by}: stopped while replaying the log backups; nothing was written${opts.out ? ` (${opts.out} left as it was)` : ''}\n`);
+    sayLine(`rowback dump: INTERRUPTED by ${interrupt.by}: stopped while replaying the log backups; nothing was written${opts.out ? ` (${opts.out} left as it was)` : ''}`, stderr);
     process.exitCode = exitCodeOf(interrupt.by);
     return { rows: 0, skipped: [], tables: [], interrupted: interrupt.by };
   }
@@ -135,29 +136,29 @@ export async function runPointInTimeDump(opts: DumpOptions, stdout: Writable, st
   const foundBare = new Set(tables.flatMap((t, i) => (bare.has(t) && replayed[i] ? [replayed[i]!.table] : [])));
   const notes = once([...results.flatMap((r) => (r.uncheckedLog ? [r.uncheckedLog] : [])), ...results.flatMap((r) => [...r.notes, ...[foundBare.has(r.table) ? sameNameElsewhereNote(r.table, r.sameNameElsewhere ?? [], read) : undefined].filter((x): x is string => x !== undefined)])]);
   if (!opts.quiet) {
-    for (const r of results) stderr.write(replaySummary(r));
-    for (const x of notes) stderr.write(`rowback dump: note: ${x}\n`);
+    for (const r of results) sayLines(replaySummary(r), stderr);
+    for (const x of notes) sayLine(`rowback dump: note: ${x}`, stderr);
   }
   // Said even with --quiet, as scan and log say them: backups whose database is in doubt (one binding id, two names)
   const identityNotes = once(results.flatMap((r) => r.identityNotes ?? []));
-  for (const x of identityNotes) stderr.write(`rowback dump: note: ${x}\n`);
+  for (const x of identityNotes) sayLine(`rowback dump: note: ${x}`, stderr);
   // Said even with --quiet, as scan says its window's: the stop time may name two moments (the clock was set back)
   const clockWarning = results.find((r) => r.clockWarning)?.clockWarning;
-  if (clockWarning) stderr.write(`rowback dump: WARNING: ${clockWarning}\n`);
+  if (clockWarning) sayLine(`rowback dump: WARNING: ${clockWarning}`, stderr);
   // exit 3 under --strict: the table printed may be the one of the other moment (it exited 0)
   if (clockWarning) exitIncomplete(opts.strict);
   // Said even with --quiet, and exit 3 with --strict: what a backup used says of itself is uncertain (one header copy damaged)
   const headerWarnings = once(results.flatMap((r) => r.warnings ?? []));
-  for (const w of headerWarnings) stderr.write(`rowback dump: WARNING: ${w}\n`);
+  for (const w of headerWarnings) sayLine(`rowback dump: WARNING: ${w}`, stderr);
   if (headerWarnings.length) exitIncomplete(opts.strict);
   // Said even with --quiet, and exit 3 with --strict: values printed may be wrong or missing.
   sayWarnedRows(stderr, 'dump', warned, n, opts);
   // Said even with --quiet, as an error would be: a script must not take part of a result for all of it.
   if (interrupt?.by && stoppedEarly) {
-    stderr.write(`rowback dump: INTERRUPTED by ${interrupt.by}: the dump stopped before its end; the ${n} row(s) written are only part of the result\n`);
+    sayLine(`rowback dump: INTERRUPTED by ${interrupt.by}: the dump stopped before its end; the ${n} row(s) written are only part of the result`, stderr);
     process.exitCode = exitCodeOf(interrupt.by);
   } else if (interrupt?.by) {
-    stderr.write(`rowback dump: note: ${interrupt.by} came after the last row was read: the ${n} row(s) written are the whole result\n`);
+    sayLine(`rowback dump: note: ${interrupt.by} came after the last row was read: the ${n} row(s) written are the whole result`, stderr);
   }
   // warnedRows: the report's rowsWithWarnings (it was null for a point-in-time dump, whose rows carry warnings too)
   // each name as typed and the table it found (rowsPerTable is keyed by the table's own name)

@@ -31,6 +31,7 @@ import { exitIncomplete, strictOption } from '../strict.js';
 import { sayWarnedRows } from '../warned-rows.js';
 import { appendAll } from '../../util/append-all.js';
 import { parseBackupSetPositions } from '../../backup/set-position.js';
+import { sayLine, sayLines } from '../stderr-lines.js';
 
 export const DUMP_FORMATS = ['ndjson', 'csv', 'json'] as const;
 export type DumpFormat = (typeof DUMP_FORMATS)[number];
@@ -324,7 +325,7 @@ async function dumpTables(opts: DumpOptions, stdout: Writable, stderr: Writable,
     // a previous --out file left as it was.
     await new Promise((resolve) => setImmediate(resolve));
     if (interrupt.by) {
-      stderr.write(`rowback dump: INTERRUPTED by ${interrupt.by}: stopped before any row was read; nothing was written${opts.out ? ` (${opts.out} left as it was)` : ''}\n`);
+      sayLine(`rowback dump: INTERRUPTED by ${interrupt.by}: stopped before any row was read; nothing was written${opts.out ? ` (${opts.out} left as it was)` : ''}`, stderr);
       process.exitCode = exitCodeOf(interrupt.by);
       return { rows: 0, skipped, tables: [], interrupted: interrupt.by };
     }
@@ -407,9 +408,9 @@ async function dumpTables(opts: DumpOptions, stdout: Writable, stderr: Writable,
     const cutNotes = source.cutShortNotes?.() ?? [];
     const notes = [...otherDatabases, ...cutNotes, ...(unchecked ? [unchecked] : []), ...(baks.length ? backupDamageNotes(baks) : []), ...schemaNotes, ...own.notes];
     if (!opts.quiet) {
-      stderr.write(summary(done, opts.includeGhosts ?? false, skipped, opts.includeRemnants ?? false));
-      for (const n of notes) stderr.write(`rowback dump: note: ${n}\n`);
-    } else for (const n of otherDatabases) stderr.write(`rowback dump: note: ${n}\n`);
+      sayLines(summary(done, opts.includeGhosts ?? false, skipped, opts.includeRemnants ?? false), stderr);
+      for (const n of notes) sayLine(`rowback dump: note: ${n}`, stderr);
+    } else for (const n of otherDatabases) sayLine(`rowback dump: note: ${n}`, stderr);
     // Said even with --quiet, as scan's INCOMPLETE is: a page, record or catalog page that could
     // not be read leaves rows out (a zeroed data page of dbo.tblDept: 0 rows, exit 0, not a word).
     const incomplete: string[] = [];
@@ -419,25 +420,25 @@ async function dumpTables(opts: DumpOptions, stdout: Writable, stderr: Writable,
         for (const item of rowSkipped.slice(x.at, starts[i + 1]?.at ?? rowSkipped.length)) tableOf.set(item, x.table);
       });
       const line = incompleteLine(skipped, rows, { tableOf, failedPages: new Set(reader.skipped), source, unlocated: md.unlocatedTables?.map((t) => t.table) ?? [] });
-      stderr.write(line);
-      incomplete.push(line.slice('rowback dump: INCOMPLETE: '.length).trimEnd());
+      sayLine(line, stderr);
+      incomplete.push(line.slice('rowback dump: INCOMPLETE: '.length));
       exitIncomplete(opts.strict);
     }
     // Said even with --quiet, and exit 3 with --strict: what a backup's header says of it is uncertain (one copy damaged)
     const headerWarnings = baks.length ? backupHeaderWarnings(baks) : [];
-    for (const w of headerWarnings) stderr.write(`rowback dump: WARNING: ${w}\n`);
+    for (const w of headerWarnings) sayLine(`rowback dump: WARNING: ${w}`, stderr);
     if (headerWarnings.length) exitIncomplete(opts.strict);
     // Said even with --quiet, and exit 3 with --strict: rows a restore of the backup gives otherwise
-    for (const w of own.warnings) stderr.write(`rowback dump: WARNING: ${w}\n`);
+    for (const w of own.warnings) sayLine(`rowback dump: WARNING: ${w}`, stderr);
     if (own.warnings.length) exitIncomplete(opts.strict);
     // Said even with --quiet, and exit 3 with --strict: values printed may be wrong or missing.
     sayWarnedRows(stderr, 'dump', warnedRows, rows, opts);
     // Said even with --quiet, as an error would be: a script must not take part of a result for all of it.
     if (interrupt.by && stoppedEarly) {
-      stderr.write(`rowback dump: INTERRUPTED by ${interrupt.by}: the dump stopped before its end${done.length ? ` (in ${done[done.length - 1].table})` : ''}; the ${rows} row(s) written are only part of the result\n`);
+      sayLine(`rowback dump: INTERRUPTED by ${interrupt.by}: the dump stopped before its end${done.length ? ` (in ${done[done.length - 1].table})` : ''}; the ${rows} row(s) written are only part of the result`, stderr);
       process.exitCode = exitCodeOf(interrupt.by);
     } else if (interrupt.by) {
-      stderr.write(`rowback dump: note: ${interrupt.by} came after the last row was read: the ${rows} row(s) written are the whole result\n`);
+      sayLine(`rowback dump: note: ${interrupt.by} came after the last row was read: the ${rows} row(s) written are the whole result`, stderr);
     }
     return { rows, skipped, tables: done, ...(opts.all ? {} : { tableNames }), warnedRows, headerWarnings, ...(own.warnings.length ? { ownLogWarnings: own.warnings } : {}), incomplete, notes, interrupted: stoppedEarly ? interrupt.by : null };
   } finally {
@@ -476,7 +477,7 @@ function headerSlotCount(source: PageSource, page: string): number | undefined {
  * its checks while a table was read is named with its table and code (nothing on it is printed;
  * how many slots its header gives, when the header still reads as that data page's), records that
  * could not be decoded by table with their page and slot, anything else (catalog pages, pages read
- * for no one table) counted with its codes and pages. One line.
+ * for no one table) counted with its codes and pages. One line, without its line end.
  */
 function incompleteLine(skipped: SkippedItem[], rows: number, ctx: { tableOf: Map<SkippedItem, string>; failedPages: Set<SkippedItem>; source: PageSource; unlocated?: string[] }): string {
   const parts: string[] = [];
@@ -527,7 +528,7 @@ function incompleteLine(skipped: SkippedItem[], rows: number, ctx: { tableOf: Ma
     const damage = catalogDamage(rest);
     parts.push(`${rest.length} item(s) could not be read (${codes}${pagesOf(rest)})${damage.length ? ', the catalog among them' : ''}`);
   }
-  return `rowback dump: INCOMPLETE: ${parts.join('; ')}; ${rows} row(s) printed${catalogDamage(all).length ? ', of the tables the damaged catalog still names' : ''}\n`;
+  return `rowback dump: INCOMPLETE: ${parts.join('; ')}; ${rows} row(s) printed${catalogDamage(all).length ? ', of the tables the damaged catalog still names' : ''}`;
 }
 
 /**
@@ -540,7 +541,8 @@ export function shippedTablesNote(shipped: ReadonlyArray<{ table: string; object
   return `${shipped.length} table(s) holding rows are marked as SQL Server's own (sys.sysschobjs status 0x1, is_ms_shipped: replication, change data capture) and not dumped: ${named}${shipped.length > 10 ? ` and ${shipped.length - 10} more` : ''}; if one is a table of yours, that bit of its catalog row is damaged: read an undamaged copy (a backup)`;
 }
 
-function summary(tables: DumpedTable[], includeGhosts: boolean, skipped: SkippedItem[], includeRemnants: boolean): string {
+/** The summary's lines (rows per table, the skipped items), each without its line end: stderr-lines.ts writes each as one line. */
+function summary(tables: DumpedTable[], includeGhosts: boolean, skipped: SkippedItem[], includeRemnants: boolean): string[] {
   const lines = tables.map((t) => {
     const extra = [
       includeGhosts ? `${t.ghosts} of them ghost (deleted, not yet cleaned up)` : '',
@@ -558,5 +560,5 @@ function summary(tables: DumpedTable[], includeGhosts: boolean, skipped: Skipped
     lines.push(`rowback dump: ${skipped.length} item(s) skipped: ${[...byCode].map(([c, n]) => `${c} ×${n}`).join(', ')}`);
     appendAll(lines, skippedLines(skipped));
   }
-  return lines.join('\n') + '\n';
+  return lines;
 }

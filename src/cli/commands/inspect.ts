@@ -30,6 +30,7 @@ import type { DataFileDescription } from '../../datafile/describe.js';
 import type { PageSource } from '../../datafile/page-source.js';
 import { appendAll, maxOf, minOf } from '../../util/append-all.js';
 import { parseBackupSetPosition } from '../../backup/set-position.js';
+import { sayLine, sayLines } from '../stderr-lines.js';
 
 /**
  * `rowback inspect FILE`: what the file is and its header facts.
@@ -599,21 +600,21 @@ export function register(program: Command): void {
       // a WARNING on the backup's header (one copy damaged, the set still used elsewhere): said as
       // damage is, on stderr also with --quiet, exit 3
       const warned = result.kind === 'backup' ? result.headerWarnings : [];
-      for (const w of warned) process.stderr.write(`rowback inspect: WARNING: ${result.file}: ${w}\n`);
+      for (const w of warned) sayLine(`rowback inspect: WARNING: ${result.file}: ${w}`);
       if (warned.length) exitIncomplete(true);
       // a header that cannot be trusted (FORMAT_BAD_BACKUP_HEADER): said as scan and log say it, not
       // as INCOMPLETE ("1 item(s) damaged or not read" read as if some pages or log were missing,
       // where the whole file was read and it is the header restore plan and the replays refuse); exit 3
       const untrusted = untrustedHeaderLines(result);
-      for (const l of untrusted) process.stderr.write(l);
+      sayLines(untrusted);
       if (untrusted.length) exitIncomplete(true);
       // an .ldf VLF whose log ends before the VLF does while the next VLF holds log: a WARNING, exit 3
       const early = vlfEndsEarlyLines(result);
-      for (const l of early) process.stderr.write(l);
+      sayLines(early);
       if (early.length) exitIncomplete(true);
       const line = incompleteLine(result);
       if (line) {
-        process.stderr.write(line);
+        sayLine(line);
         exitIncomplete(true);
       }
     });
@@ -660,28 +661,30 @@ const BAD_HEADER = 'FORMAT_BAD_BACKUP_HEADER';
  * backup set header that cannot be trusted (its two copies disagree and neither is known right:
  * the reason names the field, both values and both offsets, and that restore plan and the
  * point-in-time replays leave the set out; the offset is the field in the copy not shown), the
- * form scan and log say it in; [] for other files. Not part of incompleteLine: nothing was left
- * unread.
+ * form scan and log say it in, each without its line end (stderr-lines.ts writes it); [] for other
+ * files. Not part of incompleteLine: nothing was left unread.
  */
 export function untrustedHeaderLines(r: InspectResult): string[] {
   if (r.kind !== 'backup') return [];
-  return r.log.skipped.filter((s) => s.code === BAD_HEADER).map((s) => `rowback inspect: WARNING: ${s.location.file ?? r.file}: ${s.code}: ${s.reason}${s.location.offset !== undefined ? ` (offset ${s.location.offset})` : ''}\n`);
+  return r.log.skipped.filter((s) => s.code === BAD_HEADER).map((s) => `rowback inspect: WARNING: ${s.location.file ?? r.file}: ${s.code}: ${s.reason}${s.location.offset !== undefined ? ` (offset ${s.location.offset})` : ''}`);
 }
 
 /**
  * One `rowback inspect: WARNING: FILE: reason` line per .ldf VLF whose log ends before the VLF does
  * while the next VLF holds log (reader.ts LOG_VLF_ENDS_EARLY: its last log blocks may be lost,
- * which the bytes cannot prove), as scan and log say it; [] for other files and whole logs. Not
+ * which the bytes cannot prove), as scan and log say it, each without its line end; [] for other
+ * files and whole logs. Not
  * part of incompleteLine or inspectDamage (`complete` in json): nothing is known lost.
  */
 export function vlfEndsEarlyLines(r: InspectResult): string[] {
   if (r.kind !== 'log' || !r.log) return [];
-  return r.log.skipped.filter((s) => s.code === LOG_VLF_ENDS_EARLY).map((s) => `rowback inspect: WARNING: ${s.location.file ?? r.file}: ${s.reason}\n`);
+  return r.log.skipped.filter((s) => s.code === LOG_VLF_ENDS_EARLY).map((s) => `rowback inspect: WARNING: ${s.location.file ?? r.file}: ${s.reason}`);
 }
 
 /**
- * The `rowback inspect: INCOMPLETE: …` line (one line: how many, the first named with its file and
- * offset), or '' when nothing is damaged or not read. A header that cannot be trusted is not
+ * The `rowback inspect: INCOMPLETE: …` line (one line, without its line end: how many, the first
+ * named with its file and offset), or '' when nothing is damaged or not read. A header that cannot
+ * be trusted is not
  * counted: untrustedHeaderLines says it.
  */
 export function incompleteLine(r: InspectResult): string {
@@ -689,7 +692,7 @@ export function incompleteLine(r: InspectResult): string {
   const d = inspectDamage(r).filter((x) => x.code !== BAD_HEADER && x.code !== LOG_VLF_ENDS_EARLY);
   if (!d.length) return '';
   const codes = [...new Set(d.map((x) => x.code))].join(', ');
-  return `rowback inspect: INCOMPLETE: ${d.length} item(s) of ${r.file} damaged or not read (${codes}); first: ${d[0].code}: ${d[0].reason} (${d[0].where})\n`;
+  return `rowback inspect: INCOMPLETE: ${d.length} item(s) of ${r.file} damaged or not read (${codes}); first: ${d[0].code}: ${d[0].reason} (${d[0].where})`;
 }
 
 function jsonReplacer(_k: string, v: unknown): unknown {

@@ -60,6 +60,8 @@ import { lineSafeJson } from '../../util/negative-zero.js';
 import { appendAll } from '../../util/append-all.js';
 import { parseBackupSetPosition } from '../../backup/set-position.js';
 import { fileAndSet } from '../../util/backup-set-text.js';
+import { sayLine, sayLines } from '../stderr-lines.js';
+import { isoTimesStderr } from '../iso-times-stderr.js';
 
 /** Columns of sql/export-log-records.sql's #records, in its order, that the offline parser fills. */
 export const EXPORT_COLUMNS = [
@@ -1107,7 +1109,7 @@ async function logRecords(files: string[], opts: LogOptions, interrupt: Interrup
   if (interrupt.by) {
     // --report says so (complete false, interrupted), as scan's does of a scan stopped that early
     if (opts.report) writeLogReport(opts, files, { filter, records: 0, stats, repeats: 0, copyDuplicates: 0, heldTwice: 0, incomplete: [], edges: {}, interrupted: interrupt.by, notes: [], warnings: [], skipped, elapsedMs: Date.now() - started });
-    process.stderr.write(`rowback log: INTERRUPTED by ${interrupt.by}: stopped before any record was read; no record was written${opts.out ? ` (${opts.out} left as it was)` : ''}\n`);
+    sayLine(`rowback log: INTERRUPTED by ${interrupt.by}: stopped before any record was read; no record was written${opts.out ? ` (${opts.out} left as it was)` : ''}`);
     process.exitCode = exitCodeOf(interrupt.by);
     return;
   }
@@ -1386,7 +1388,12 @@ async function logRecords(files: string[], opts: LogOptions, interrupt: Interrup
   }
   // Every sentence on stderr gives times as --report does (isoLogTimesIn: `2018-08-28T18:37:18.200`,
   // not fn_dblog's `2018/08/28 18:37:18:200`), as scan's; the records printed keep fn_dblog's form.
-  const say = (text: string): void => void process.stderr.write(`${isoLogTimesIn(text)}\n`);
+  // Each line made one line (stderr-lines.ts: a path or name holding a line break as `\u{a}`)
+  // before its times are rewritten (isoTimesStderr); `sayAll` writes a block of lines (the summary
+  // and its skipped items)
+  const isoStderr = isoTimesStderr(process.stderr);
+  const say = (text: string): void => sayLine(text, isoStderr);
+  const sayAll = (lines: readonly string[]): void => sayLines(lines, isoStderr);
   if (!opts.quiet) {
     // "N of N printed" beside INCOMPLETE read as all of the log: the count is of the log read, and
     // the summary says what it leaves out (the records lost to damage or in no file given, or
@@ -1406,7 +1413,7 @@ async function logRecords(files: string[], opts: LogOptions, interrupt: Interrup
       // thing to a script parsing the skipped lines of both commands
       appendAll(lines, skippedLines(passed, 20, ' (use --report FILE for all)'));
     }
-    say(lines.join('\n'));
+    sayAll(lines);
   }
   // Said even with --quiet: whether these files are of one database is unchecked (names may be another database's)
   for (const n of identityNotes) say(`rowback log: note: ${n}`);
@@ -1423,7 +1430,7 @@ async function logRecords(files: string[], opts: LogOptions, interrupt: Interrup
     say(`rowback log: INTERRUPTED by ${interrupted}: the log was not read to its end; the ${printed} record(s) written are only part of the result`);
     process.exitCode = exitCodeOf(interrupted);
   } else if (lateSignal) {
-    process.stderr.write(`rowback log: note: ${lateSignal} came after the log was read to its end: the ${printed} record(s) written are the whole result\n`);
+    sayLine(`rowback log: note: ${lateSignal} came after the log was read to its end: the ${printed} record(s) written are the whole result`);
   }
 }
 

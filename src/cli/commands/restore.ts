@@ -33,6 +33,7 @@ import { catchInterrupts, letSignalsIn, sayInterrupted, type Interruption } from
 import { exitIncomplete, INCOMPLETE_EXIT_CODE } from '../strict.js';
 import { copiesHead, copiesLeftText, copiesNote } from '../../restore/copies-note.js';
 import { appendAll, appendTo } from '../../util/append-all.js';
+import { sayLine } from '../stderr-lines.js';
 
 /**
  * `rowback restore plan`: pick the backups that bring a database to a point in time and print
@@ -170,12 +171,12 @@ export async function runRestoreRun(
   // a plan `restore plan` refuses (log the restore needs lost: INPUT_RESTORE_LOG_DAMAGED) is refused
   // here too, before any connection to the server (it warned, then ran the restore anyway)
   const { chain, logDamage, logNotes, headerWarnings, identityNotes, clockWarning } = await planRestore(planOpts, deps);
-  for (const n of identityNotes ?? []) stderr.write(`rowback restore run: note: ${n}\n`);
+  for (const n of identityNotes ?? []) sayLine(`rowback restore run: note: ${n}`, stderr);
   // a backup used despite damage (a damaged MTF trailer, damaged log blocks accepted) is said before its RESTORE runs
   // also with --quiet: the only place it is said (restore run prints no plan)
   sayCaveats('restore run', chain, stderr);
-  for (const w of [...(logDamage ?? []), ...(headerWarnings ?? []), ...(clockWarning ? [clockWarning] : [])]) stderr.write(`rowback restore run: WARNING: ${w}\n`);
-  if (!o.quiet) for (const n of logNotes ?? []) stderr.write(`rowback restore run: note: ${n}\n`);
+  for (const w of [...(logDamage ?? []), ...(headerWarnings ?? []), ...(clockWarning ? [clockWarning] : [])]) sayLine(`rowback restore run: WARNING: ${w}`, stderr);
+  if (!o.quiet) for (const n of logNotes ?? []) sayLine(`rowback restore run: note: ${n}`, stderr);
   hideArgvSecrets();
   const exec = deps.executor ? deps.executor(o) : new MssqlRestoreExecutor(resolveConnection(o.server));
   const ac = new AbortController();
@@ -191,7 +192,9 @@ export async function runRestoreRun(
       overwriteExisting: o.overwriteExisting,
       signal: ac.signal,
       onProgress: (p) => {
-        if (!o.quiet) stderr.write(`rowback restore run: restore step ${p.step}/${p.steps}: ${(p.message ?? p.statement.slice(0, 120)).replace(/[\r\n]+/g, ' ')}\n`);
+        // the statement's own line breaks (rowback writes RESTORE … over several lines) read as
+        // spaces here; anything else unprintable (a server's message) as sayLine writes it
+        if (!o.quiet) sayLine(`rowback restore run: restore step ${p.step}/${p.steps}: ${(p.message ?? p.statement.slice(0, 120)).replace(/[\r\n]+/g, ' ')}`, stderr);
       },
     });
     stdout.write(`restored ${chain.databaseName} as ${o.as}: ${r.executed} statements\n`);
@@ -797,10 +800,11 @@ function stepJson(s: RestoreChain['steps'][number]) {
  * The plan's backups used despite damage (BackupSetRecord.caveat: a damaged MTF trailer, whose
  * backup finish date is unknown and which SQL Server's RESTORE may refuse), one stderr line each:
  * `--format sql` prints the script alone and `restore run` no plan, so the note the text and json
- * plans carry was said nowhere.
+ * plans carry was said nowhere. A file named with a line break is written `\u{a}` (sayLine), as in
+ * every line (its line breaks were written as spaces, naming another file).
  */
 function sayCaveats(command: string, chain: { steps: Array<{ set: { caveat?: string } }> }, stderr: Writable): void {
-  for (const st of chain.steps) if (st.set.caveat) stderr.write(`rowback ${command}: note: ${st.set.caveat.replace(/[\r\n]+/g, ' ')}\n`);
+  for (const st of chain.steps) if (st.set.caveat) sayLine(`rowback ${command}: note: ${st.set.caveat}`, stderr);
 }
 
 /** The plan as JSON (format json). */
@@ -888,10 +892,10 @@ export async function runRestorePlan(o: PlanOptions, stdout: Writable = process.
   const text = o.format === 'sql' ? scriptText(plan.rendered) : o.format === 'json' ? null : planText(plan);
   // said in every format (the sql script alone on stdout carries none of it), before the script; also with --quiet
   const loud = [...(plan.logDamage ?? []), ...(plan.headerWarnings ?? []), ...(plan.clockWarning ? [plan.clockWarning] : [])];
-  for (const w of loud) stderr.write(`rowback restore plan: WARNING: ${w}\n`);
-  for (const n of plan.identityNotes ?? []) stderr.write(`rowback restore plan: note: ${n}\n`);
-  if (!o.quiet) for (const n of plan.logNotes ?? []) stderr.write(`rowback restore plan: note: ${n}\n`);
-  for (const w of plan.rendered.warnings) if (!loud.some((d) => w === `WARNING: ${d}`)) stderr.write(`rowback restore plan: ${w}\n`);
+  for (const w of loud) sayLine(`rowback restore plan: WARNING: ${w}`, stderr);
+  for (const n of plan.identityNotes ?? []) sayLine(`rowback restore plan: note: ${n}`, stderr);
+  if (!o.quiet) for (const n of plan.logNotes ?? []) sayLine(`rowback restore plan: note: ${n}`, stderr);
+  for (const w of plan.rendered.warnings) if (!loud.some((d) => w === `WARNING: ${d}`)) sayLine(`rowback restore plan: ${w}`, stderr);
   if (o.format === 'json') stdout.write(JSON.stringify(planJson(plan), null, 2) + '\n');
   else if (o.format === 'sql') {
     // the script alone on stdout: a backup used despite damage is said on stderr (text and json carry it as a note),

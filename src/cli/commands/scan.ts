@@ -42,6 +42,8 @@ import { assertReadableFile, openSource, sourceKind, threadCount, type ScanSourc
 import { exitIncomplete, strictOption } from '../strict.js';
 import { sayWarnedRows } from '../warned-rows.js';
 import { appendAll } from '../../util/append-all.js';
+import { sayLine, sayLines } from '../stderr-lines.js';
+import { isoTimesStderr } from '../iso-times-stderr.js';
 
 /** The row selection's flags (recover/row-selection.ts): only these transactions, SIDs, logins, database users, LSNs. */
 interface ScanOptions extends ScanSourceOptions, RowSelectionOptions {
@@ -199,7 +201,7 @@ export async function runScan(opts: ScanOptions): Promise<void> {
     const by = interruption.by;
     try {
       if (opts.report) writeReport(opts.report, { times: REPORT_TIMES, source: opened.source.description, filter, rows: 0, complete: false, incomplete: [], interrupted: by, notes: [], skipped: [] }, 'no row was written');
-      process.stderr.write(`rowback scan: INTERRUPTED by ${by}: stopped while the files were opened, before the log was read; no row was written${opts.out ? ` (${opts.out} left as it was)` : ''}\n`);
+      sayLine(`rowback scan: INTERRUPTED by ${by}: stopped while the files were opened, before the log was read; no row was written${opts.out ? ` (${opts.out} left as it was)` : ''}`);
       process.exitCode = exitCodeOf(by);
     } finally {
       await opened.source.close();
@@ -259,9 +261,9 @@ export async function runScan(opts: ScanOptions): Promise<void> {
     const leftOut = (opts.schema || opts.ddl) && (opts.mdf || opts.bak) && opts.table.length === 0 && !opts.quiet ? await tablesLeftOut(opened.source, catalog) : [];
     if (leftOut.length) {
       const flag = opts.ddl ? '--ddl' : '--schema';
-      process.stderr.write(
+      sayLine(
         `rowback scan: note: ${flag} gives the layout of ${catalog.tables().length} table(s); the ${leftOut.length} other table(s) of ${opts.bak ? 'the backup' : 'the data file'} are not scanned (their rows count as on allocation units the metadata does not know): ` +
-          `${tableListText(leftOut.slice(0, 10))}${leftOut.length > 10 ? ', …' : ''}. To recover them too, scan again without ${flag}, or add their CREATE TABLE / catalog rows to it\n`,
+          `${tableListText(leftOut.slice(0, 10))}${leftOut.length > 10 ? ', …' : ''}. To recover them too, scan again without ${flag}, or add their CREATE TABLE / catalog rows to it`,
       );
     }
     // one table however often or in whichever spelling --table names it (`T`, `dbo.t`): value columns
@@ -530,7 +532,11 @@ export async function runScan(opts: ScanOptions): Promise<void> {
     // (isoLogTimesIn): the notes, "why no rows" and WARNING lines printed fn_dblog's
     // `2018/08/28 18:37:18:200` while the INCOMPLETE lines and the report said 2018-08-28T18:37:18.200.
     // The --from/--to as typed are kept as typed.
-    const say = (line: string): void => void process.stderr.write(`${isoLogTimesIn(line, [opts.from, opts.to])}\n`);
+    // Each line made one line (stderr-lines.ts: a path or name holding a line break as `\u{a}`)
+    // before its times are rewritten (isoTimesStderr), so that a quoted span isoLogTimesIn leaves as
+    // it is ends where its quote does, not at a line break of the data inside it.
+    const isoStderr = isoTimesStderr(process.stderr, [opts.from, opts.to]);
+    const say = (line: string): void => sayLine(line, isoStderr);
     // Said even with --quiet: a --schema catalog whose database was not checked or is another's
     for (const n of catalogNotes) say(`rowback scan: note: ${n}`);
     if (!opts.quiet) {
@@ -587,7 +593,7 @@ export async function runScan(opts: ScanOptions): Promise<void> {
     // Said even with --quiet, as an error would be: a script must not take part of a result for all of it.
     if (lateSignal) say(`rowback scan: note: ${lateSignal} came after the log was read to its end: the ${rows} row(s) written are the whole result`);
     if (interruptedBy) {
-      process.stderr.write(`rowback scan: INTERRUPTED by ${interruptedBy}: the log was not read to its end; the ${rows} row(s) written are only part of the result\n`);
+      sayLine(`rowback scan: INTERRUPTED by ${interruptedBy}: the log was not read to its end; the ${rows} row(s) written are only part of the result`);
       process.exitCode = interruptedBy === 'SIGINT' ? 130 : 143;
     }
   } finally {
@@ -700,7 +706,8 @@ function printSummary(rows: number, perTable: Map<string, number>, skipped: Skip
     lines.push(`rowback scan: ${skipped.length} item(s) skipped: ${[...byCode].map(([c, n]) => `${c} ×${n}`).join(', ')}`);
     appendAll(lines, skippedLines(skipped, 20, ' (use --report FILE for all)'));
   }
-  process.stderr.write(lines.join('\n') + '\n');
+  // each line one line: a table named with a line break (`  dbo.[a\u{a}b]: 3`), a skipped item's file
+  sayLines(lines);
 }
 
 /** A decimal AllocUnitId without leading zeros, as the log prints it ('0072…' → '72…'). */

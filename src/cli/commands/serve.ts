@@ -8,6 +8,7 @@ import { choiceOption, refuseExcessArguments, requireSubcommand } from '../optio
 import { openStagingStore } from '../../staging/open.js';
 import { ROLES, type Role } from '../../staging/types.js';
 import { duplicateJsonKey } from '../../util/json-duplicate-key.js';
+import { sayLine } from '../stderr-lines.js';
 
 /**
  * `rowback serve`: the staging/review/re-insert service. `rowback token …`: API tokens (printed
@@ -135,15 +136,15 @@ function mint(db: string, name: string, r: Role): void {
   try {
     const t = store.createToken(name, r, 'cli');
     process.stdout.write(`${t.token}\n`);
-    process.stderr.write(`token '${name}' (${r}) created in ${db}; it is shown only this once\n`);
+    sayLine(`token '${name}' (${r}) created in ${db}; it is shown only this once`);
   } finally {
     store.close();
   }
 }
 
 /**
- * The line `serve` prints when the staging file holds no active token: nobody can sign in to the
- * page or call the API until one is made (`token create` works while the server runs); the page's
+ * The line `serve` prints (without its line end) when the staging file holds no active token:
+ * nobody can sign in to the page or call the API until one is made (`token create` works while the server runs); the page's
  * sign-in form alone did not say that none exists. Undefined when a token exists or the file
  * cannot be read (the server has already opened it; this is advice, never a refusal).
  */
@@ -160,7 +161,7 @@ export function noTokenAdvice(db: string): string | undefined {
     return undefined;
   }
   if (active > 0) return undefined;
-  return `no API token in ${db} yet: nobody can sign in; make one (the server may keep running): rowback token create NAME --role operator --db ${db} (and --role reviewer for the person who approves)\n`;
+  return `no API token in ${db} yet: nobody can sign in; make one (the server may keep running): rowback token create NAME --role operator --db ${db} (and --role reviewer for the person who approves)`;
 }
 
 export function register(program: Command): void {
@@ -200,12 +201,12 @@ export function register(program: Command): void {
         fileRoots: cfg.fileRoots ?? [process.cwd()], allowedServers: cfg.allowedServers, maxRequestsPerToken: cfg.maxRequestsPerToken,
         targets: cfg.targets, timeZone: cfg.timeZone,
       });
-      process.stderr.write(`job files may come from: ${(cfg.fileRoots ?? [process.cwd()]).join(', ')}${cfg.allowedServers ? `; live jobs may connect to: ${cfg.allowedServers.join(', ')}` : ''}\n`);
-      process.stderr.write(`rowback serving on ${address} (review page ${address}/, API docs ${address}/docs); staging file ${resolve(cfg.db)}: its tokens sign in (rowback token create NAME --role ROLE --db ${resolve(cfg.db)})\n`);
+      sayLine(`job files may come from: ${(cfg.fileRoots ?? [process.cwd()]).join(', ')}${cfg.allowedServers ? `; live jobs may connect to: ${cfg.allowedServers.join(', ')}` : ''}`);
+      sayLine(`rowback serving on ${address} (review page ${address}/, API docs ${address}/docs); staging file ${resolve(cfg.db)}: its tokens sign in (rowback token create NAME --role ROLE --db ${resolve(cfg.db)})`);
       const advice = noTokenAdvice(cfg.db);
-      if (advice) process.stderr.write(advice);
+      if (advice) sayLine(advice);
       if (cfg.host !== '127.0.0.1' && cfg.host !== 'localhost' && cfg.host !== '::1') {
-        process.stderr.write(`warning: bound to ${cfg.host}: the service is reachable from other machines; put TLS in front of it\n`);
+        sayLine(`warning: bound to ${cfg.host}: the service is reachable from other machines; put TLS in front of it`);
       }
       // keep running until SIGINT/SIGTERM (server.ts closes the app and exits)
       await new Promise<never>(() => undefined);
@@ -243,7 +244,7 @@ export function register(program: Command): void {
       const store = openStagingStore(existingStagingFile(resolveConfig(o).db));
       try {
         if (!store.revokeToken(name)) throw new InputError('INPUT_NOT_FOUND', `no active token named '${name}'`);
-        process.stderr.write(`token '${name}' revoked\n`);
+        sayLine(`token '${name}' revoked`);
       } finally { store.close(); }
     });
   refuseExcessArguments(token);

@@ -101,7 +101,7 @@ describe('the note a script of sparse columns gets (assumedSparseIdsNote)', () =
       // A = 7 as SQL Server wrote it with id 3 (X dropped): the script's id 3 is B
       const r = await runDecode({ ddl: f, hex: Buffer.from(record(1, vector([[3, 7]]))).toString('hex') } as never);
       expect(JSON.parse(r.text).values).toEqual({ ID: 1, A: null, B: 7 });
-      expect(r.note).toMatch(/^rowback decode: note: --ddl: sparse columns are found in each row by column_id, taken from the script's order: dbo\.S \(A = 2, B = 3\)/);
+      expect(r.notes[0]).toMatch(/^rowback decode: note: --ddl: sparse columns are found in each row by column_id, taken from the script's order: dbo\.S \(A = 2, B = 3\)/);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
