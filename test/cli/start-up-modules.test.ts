@@ -43,7 +43,7 @@ function modulesLoaded(...argv: string[]): { own: string[]; packages: string[]; 
 }
 
 describe('start-up: what a command loads before it runs', () => {
-  it('rowback --version loads the 16 modules of the command line and nothing else of rowback', () => {
+  it('rowback --version loads the 17 modules of the command line and nothing else of rowback', () => {
     const { own, packages, stdout } = modulesLoaded('--version');
     expect(stdout).toMatch(/^\d+\.\d+\.\d+/);
     // A module added here must be one every command needs before it is chosen: each command's own
@@ -56,6 +56,8 @@ describe('start-up: what a command loads before it runs', () => {
       'cli/main',
       'cli/options',
       'cli/output-closed',
+      // the one writer of every stderr note and warning line (imports util/echo alone)
+      'cli/stderr-lines',
       'errors',
       'reconstruct/metadata/names',
       'util/append-all',
