@@ -15,7 +15,7 @@ import { FormatError, InputError } from '../errors.js';
 import { decodeRow, type DecodedRow } from '../reconstruct/decode-row.js';
 import type { ColumnLayout, TableLayout } from '../reconstruct/metadata/table-layout.js';
 import { findTableName, unknownTableHint } from '../reconstruct/metadata/names.js';
-import { stagedTableName, tableListText } from '../util/tsql.js';
+import { stagedTableName, tableListText, tableText } from '../util/tsql.js';
 import { isPagedOffRow, type SqlValue } from '../reconstruct/values.js';
 import { decodeBinary, decodeNvarchar, ROW_TEXT_NOTES, undefinedBytesWarning } from '../reconstruct/types/string.js';
 import { decodeSqlVariant, variantFaultClause } from '../reconstruct/types/variant.js';
@@ -154,7 +154,9 @@ function* partitionRows(
 ): Generator<TableRow> {
   const { includeGhosts, includeRemnants } = flags;
   const layout = part.layout;
-  const tableName = `${layout.schema}.${layout.name}`;
+  // the table as locations keep it (stagedTableName, as a row's `table`), and as reasons name it (tableText)
+  const tableName = stagedTableName(layout);
+  const shown = tableText(layout);
   const inRow = part.allocUnits.find((a) => a.type === 'IN_ROW_DATA');
   if (!inRow) {
     // A partition sysrowsets counts rows in but sysallocunits names no in-row unit of: its pages
@@ -163,7 +165,7 @@ function* partitionRows(
     if (part.rows > 0) {
       skipped.push({
         code: 'FORMAT_CATALOG_MISMATCH',
-        reason: `${tableName}: sys.sysrowsets counts ${part.rows} row(s) in partition ${part.partitionNumber} (rowset ${part.partitionId}), but sys.sysallocunits names no in-row allocation unit of it, so none of its pages can be found: a sysallocunits page is damaged or another database's (its checksum may hold); its rows are not printed`,
+        reason: `${shown}: sys.sysrowsets counts ${part.rows} row(s) in partition ${part.partitionNumber} (rowset ${part.partitionId}), but sys.sysallocunits names no in-row allocation unit of it, so none of its pages can be found: a sysallocunits page is damaged or another database's (its checksum may hold); its rows are not printed`,
         location: { table: tableName },
       });
     }
@@ -204,7 +206,7 @@ function* partitionRows(
   if (forwards) {
     for (const [key, at] of forwards.seen) {
       if (forwards.targeted.has(key)) continue;
-      skipped.push({ code: 'FORMAT_BAD_FORWARD', reason: `forwarded record ${key} has no forwarding stub of ${tableName} pointing at it, so its row is not printed: the stub, or this record's status byte, is damaged`, location: { page: at.page, table: tableName, offset: at.offset } });
+      skipped.push({ code: 'FORMAT_BAD_FORWARD', reason: `forwarded record ${key} has no forwarding stub of ${shown} pointing at it, so its row is not printed: the stub, or this record's status byte, is damaged`, location: { page: at.page, table: tableName, offset: at.offset } });
     }
   }
   // The partition's rows against the count SQL Server keeps for it (sysrowsets.rcrows), when the walk
@@ -219,7 +221,7 @@ function* partitionRows(
     const fewer = live < part.rows;
     skipped.push({
       code: 'FORMAT_ROW_COUNT_MISMATCH',
-      reason: `${tableName}${part.partitionNumber > 1 ? ` partition ${part.partitionNumber}` : ''}: ${live} row(s) read from its pages, but the database counts ${part.rows} (sysrowsets.rcrows, kept by SQL Server for the partition): ${fewer ? `${part.rows - live} row(s) are on no page or in no slot read as a live data row (a page header, slot array or record status byte damaged where no checksum tells, or rows deleted since the count was written)` : `${live - part.rows} row(s) more than the count (damage that made a record read as a row, or rows inserted since the count was written)`}: the rows printed may not be the table's; compare them with another copy (a backup, the database)`,
+      reason: `${shown}${part.partitionNumber > 1 ? ` partition ${part.partitionNumber}` : ''}: ${live} row(s) read from its pages, but the database counts ${part.rows} (sysrowsets.rcrows, kept by SQL Server for the partition): ${fewer ? `${part.rows - live} row(s) are on no page or in no slot read as a live data row (a page header, slot array or record status byte damaged where no checksum tells, or rows deleted since the count was written)` : `${live - part.rows} row(s) more than the count (damage that made a record read as a row, or rows inserted since the count was written)`}: the rows printed may not be the table's; compare them with another copy (a backup, the database)`,
       location: { table: tableName },
     });
   }
@@ -289,7 +291,7 @@ function* pageRows(
     let where = { page: pageKey, slot: r.slot };
     let forwardedFrom: string | undefined;
     const damagedType = (what: string) =>
-      skipped.push({ code: 'FORMAT_BAD_RECORD', reason: `slot ${r.slot} of data page ${pageKey} has the record type of ${what} (status byte 0x${rec[0].toString(16).padStart(2, '0')}), which ${tableName}'s data pages never hold: the status byte is damaged, so its row is not printed`, location: { page: pageKey, table: tableName, offset: r.offset }, raw: Buffer.from(rec).toString('hex') });
+      skipped.push({ code: 'FORMAT_BAD_RECORD', reason: `slot ${r.slot} of data page ${pageKey} has the record type of ${what} (status byte 0x${rec[0].toString(16).padStart(2, '0')}), which ${tableText(layout)}'s data pages never hold: the status byte is damaged, so its row is not printed`, location: { page: pageKey, table: tableName, offset: r.offset }, raw: Buffer.from(rec).toString('hex') });
     if (r.type === RecordType.FORWARDED) {
       // reached through its forwarding stub; a clustered index has neither
       if (layout.indexId !== 0) damagedType('a forwarded record (only heaps forward rows)');

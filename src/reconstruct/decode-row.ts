@@ -11,7 +11,7 @@
  * the row image; `lsn` and `file` come from DecodeOptions; `opts.offset` (where the image sits in
  * its file) is added to the message, never mixed into `location.offset`.
  */
-import { tableText } from '../util/tsql.js';
+import { stagedTableName, tableText } from '../util/tsql.js';
 import { DecodeError, isRowbackError } from '../errors.js';
 import { isVisibleColumn, type TableLayout } from './metadata/table-layout.js';
 import type { OffRowMarker, SqlValue } from './values.js';
@@ -50,7 +50,7 @@ export interface DecodedRow {
 export function decodeRow(image: Uint8Array, table: TableLayout, opts?: DecodeOptions): DecodedRow {
   if (table.unreadable !== undefined || table.columns.length === 0) {
     const why = table.unreadable ?? 'the table layout has no columns';
-    throw new DecodeError('DECODE_NO_COLUMNS', `${tableText(table)}: its columns could not be established, so its rows are not decoded: ${why}`, { table: `${table.schema}.${table.name}`, lsn: opts?.lsn, file: opts?.file });
+    throw new DecodeError('DECODE_NO_COLUMNS', `${tableText(table)}: its columns could not be established, so its rows are not decoded: ${why}`, { table: stagedTableName(table), lsn: opts?.lsn, file: opts?.file });
   }
   if (table.compression === 'COLUMNSTORE') {
     // docs/metadata.md: a clustered columnstore index gives COLUMNSTORE, "not decodable from the log";
@@ -58,7 +58,7 @@ export function decodeRow(image: Uint8Array, table: TableLayout, opts?: DecodeOp
     // `INDEX cci CLUSTERED COLUMNSTORE` decoded any bytes as a FixedVar record of the heap-like
     // offsets the script gave, with no word: a columnstore's rows are in column segments and delta
     // rowgroups, whose record layout is not the table's and is not established here.
-    throw new DecodeError('DECODE_UNSUPPORTED', `${tableText(table)} is a clustered columnstore table: its rows are kept in columnstore segments and delta rowgroups, not in the row records this decoder reads (their layout is not the table's), so they are not decoded`, { table: `${table.schema}.${table.name}`, lsn: opts?.lsn, file: opts?.file });
+    throw new DecodeError('DECODE_UNSUPPORTED', `${tableText(table)} is a clustered columnstore table: its rows are kept in columnstore segments and delta rowgroups, not in the row records this decoder reads (their layout is not the table's), so they are not decoded`, { table: stagedTableName(table), lsn: opts?.lsn, file: opts?.file });
   }
   // the warnings of bytes a code page does not define, put there by the value decoders (types/string.ts)
   if (ROW_TEXT_NOTES.length !== 0) ROW_TEXT_NOTES.length = 0;
@@ -172,7 +172,7 @@ function enrich(e: unknown, table: TableLayout, opts: DecodeOptions | undefined)
   const loc = err.location as { lsn?: string; file?: string; table?: string };
   if (opts?.lsn !== undefined && loc.lsn === undefined) loc.lsn = opts.lsn;
   if (opts?.file !== undefined && loc.file === undefined) loc.file = opts.file;
-  if (loc.table === undefined) loc.table = `${table.schema}.${table.name}`;
+  if (loc.table === undefined) loc.table = stagedTableName(table);
   if (opts?.offset !== undefined && !err.message.includes('(row image at file offset')) {
     err.message += ` (row image at file offset ${opts.offset})`;
   }
