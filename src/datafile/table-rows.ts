@@ -15,7 +15,7 @@ import { FormatError, InputError } from '../errors.js';
 import { decodeRow, type DecodedRow } from '../reconstruct/decode-row.js';
 import type { ColumnLayout, TableLayout } from '../reconstruct/metadata/table-layout.js';
 import { findTableName, unknownTableHint } from '../reconstruct/metadata/names.js';
-import { stagedTableName, tableListText, tableText } from '../util/tsql.js';
+import { identifierText, stagedTableName, tableListText, tableText } from '../util/tsql.js';
 import { isPagedOffRow, type SqlValue } from '../reconstruct/values.js';
 import { decodeBinary, decodeNvarchar, ROW_TEXT_NOTES, undefinedBytesWarning } from '../reconstruct/types/string.js';
 import { decodeSqlVariant, variantFaultClause } from '../reconstruct/types/variant.js';
@@ -575,7 +575,7 @@ function resolveOffRow(
           if (deleted) throw new FormatError('FORMAT_BAD_LOB', `the LOB root at ${formatPageId(tp.rid)} slot ${tp.rid.slot} is a NULL root (type 8) now, and this row is deleted (a ghost or a remnant): whether its value was NULL when it was deleted is not known`);
           if (out === values) out = { ...values };
           out[col.name] = null;
-          warnings.push(`${col.name}: NULL: its text pointer leads to a NULL root (LOB type 8) at ${formatPageId(tp.rid)} slot ${tp.rid.slot}, which SQL Server writes when a text/ntext/image value is set to NULL and keeps the pointer`);
+          warnings.push(`${identifierText(col.name)}: NULL: its text pointer leads to a NULL root (LOB type 8) at ${formatPageId(tp.rid)} slot ${tp.rid.slot}, which SQL Server writes when a text/ntext/image value is set to NULL and keeps the pointer`);
           continue;
         }
         bytes = value;
@@ -657,20 +657,20 @@ export function resolveLoggedRowLobs(
       }
       out[col.name] = decodeLob(bytes, col, warnings);
       warnings.push(
-        `${col.name}: off-row value (${bytes.length} bytes) read from the pages of ${pagesName} at ${at}: every LOB fragment still carries the pointer's blob id ${blobId.toLowerCase()}; it is the value as of those pages`,
+        `${identifierText(col.name)}: off-row value (${bytes.length} bytes) read from the pages of ${pagesName} at ${at}: every LOB fragment still carries the pointer's blob id ${blobId.toLowerCase()}; it is the value as of those pages`,
       );
       const [f, p] = v.offRow.page.split(':').map(Number);
       const rootLsn = reader.get({ fileId: f, pageId: p })?.header.lsn;
       if (rowLsn && rootLsn && rootLsn.toLowerCase() < rowLsn.toLowerCase()) {
         warnings.push(
-          `${col.name}: its LOB root page ${v.offRow.page} was last written at ${rootLsn}, before this log record (${rowLsn}): a change of the value in place between the two (UPDATETEXT/WRITETEXT/.WRITE keep the blob id) would not show`,
+          `${identifierText(col.name)}: its LOB root page ${v.offRow.page} was last written at ${rootLsn}, before this log record (${rowLsn}): a change of the value in place between the two (UPDATETEXT/WRITETEXT/.WRITE keep the blob id) would not show`,
         );
       }
     } catch (e) {
       const code = isRowbackError(e) ? e.code : 'FORMAT_BAD_LOB';
       const why = `${code}: ${(e as Error).message}`;
       out[col.name] = { offRow: { ...v.offRow, unavailable: why } };
-      warnings.push(`${col.name}: off-row value at ${at} not recovered from ${pagesName}: ${why}`);
+      warnings.push(`${identifierText(col.name)}: off-row value at ${at} not recovered from ${pagesName}: ${why}`);
     }
   }
   return out;
@@ -695,10 +695,10 @@ export function decodeLob(bytes: Uint8Array, col: ColumnLayout, warnings: string
     case 'nvarchar':
     case 'nchar':
     case 'sysname':
-      if (bytes.length % 2) warnings.push(`${col.name}: odd byte count ${bytes.length} in Unicode data`);
+      if (bytes.length % 2) warnings.push(`${identifierText(col.name)}: odd byte count ${bytes.length} in Unicode data`);
       return decodeNvarchar(bytes, 0, bytes.length - (bytes.length % 2));
     case 'xml':
-      warnings.push(`${col.name}: xml is stored in SQL Server's binary XML format; shown as hex`);
+      warnings.push(`${identifierText(col.name)}: xml is stored in SQL Server's binary XML format; shown as hex`);
       return decodeBinary(bytes, 0, bytes.length);
     case 'sql_variant': {
       // A sql_variant of more than the row's room goes row-overflow like varchar/varbinary (MS Learn

@@ -11,7 +11,7 @@
  * the row image; `lsn` and `file` come from DecodeOptions; `opts.offset` (where the image sits in
  * its file) is added to the message, never mixed into `location.offset`.
  */
-import { stagedTableName, tableText } from '../util/tsql.js';
+import { identifierText, stagedTableName, tableText } from '../util/tsql.js';
 import { DecodeError, isRowbackError } from '../errors.js';
 import { isVisibleColumn, type TableLayout } from './metadata/table-layout.js';
 import type { OffRowMarker, SqlValue } from './values.js';
@@ -116,7 +116,7 @@ function isFilestreamColumn(table: TableLayout, column: string): boolean {
  * is the row's pointer to the file, not the document, and must not go back as the document.
  */
 export function filestreamUnknownWarning(column: string): string {
-  return `column ${column}: the catalog given does not say whether this varbinary(max) column is a FILESTREAM one (it has no is_filestream: exported before rowback's catalog scripts asked for it) and its table has a ROWGUIDCOL column, as a FILESTREAM table must: if it is FILESTREAM, the value printed is the row's pointer to a file in the database's FILESTREAM container, not the document, and a re-insert would write the pointer's bytes as the document. Export the catalog again (sql/table-metadata.sql, sql/export-log-records.sql) or give the .mdf, which say it`;
+  return `column ${identifierText(column)}: the catalog given does not say whether this varbinary(max) column is a FILESTREAM one (it has no is_filestream: exported before rowback's catalog scripts asked for it) and its table has a ROWGUIDCOL column, as a FILESTREAM table must: if it is FILESTREAM, the value printed is the row's pointer to a file in the database's FILESTREAM container, not the document, and a re-insert would write the pointer's bytes as the document. Export the catalog again (sql/table-metadata.sql, sql/export-log-records.sql) or give the .mdf, which say it`;
 }
 
 /**
@@ -143,7 +143,7 @@ function filestreamMarker(v: SqlValue): OffRowMarker {
 
 /** The row's warning for a FILESTREAM column holding a value: what is printed, why, and where the value may still be. */
 function filestreamWarning(column: string): string {
-  return `column ${column}: a FILESTREAM value, printed as a marker ({"offRow":{"kind":"filestream",…}}), not the value: the row holds only a pointer to a file in the database's FILESTREAM container, which rowback does not read, and a re-insert refuses the row (REINSERT_OFFROW_VALUE). The deleted file stays in the container until FILESTREAM garbage collection removes it (not before a log backup under FULL or BULK_LOGGED recovery, a checkpoint under SIMPLE: do not force it with sp_filestream_force_garbage_collection); a backup taken before the delete holds it (RESTORE it as another database and copy the value from there)`;
+  return `column ${identifierText(column)}: a FILESTREAM value, printed as a marker ({"offRow":{"kind":"filestream",…}}), not the value: the row holds only a pointer to a file in the database's FILESTREAM container, which rowback does not read, and a re-insert refuses the row (REINSERT_OFFROW_VALUE). The deleted file stays in the container until FILESTREAM garbage collection removes it (not before a log backup under FULL or BULK_LOGGED recovery, a checkpoint under SIMPLE: do not force it with sp_filestream_force_garbage_collection); a backup taken before the delete holds it (RESTORE it as another database and copy the value from there)`;
 }
 
 /**
