@@ -76,12 +76,15 @@ describeCorpus('decode of a REAL Order Details row against a layout that does no
     const ddl = script(dir, 'unit-price.sql', '[Unit Price]');
     const line = expectOneLineError(await cli('decode', '--ddl', ddl, '--table', 'dbo.[Order Details]', '--hex', hex, '--lsn', LSN), 'DECODE_SCHEMA_MISMATCH').trimEnd();
     expect(line).toMatch(/ \(table dbo\.\[Order Details\], LSN 00000019:0000003e:0001, offset 12, column \[Unit Price\]\)$/);
+    // and the message names it so too (it said `fixed column Unit Price (leaf offset 12, …)`)
+    expect(line).toContain("DECODE_SCHEMA_MISMATCH: fixed column [Unit Price] (leaf offset 12, 20 bytes) lies past the fixed part's end 26 (");
   });
 
   it('a column named `a, column b` is one column part, not two', async () => {
     const ddl = script(dir, 'forged.sql', '[a, column b]');
     const line = expectOneLineError(await cli('decode', '--ddl', ddl, '--table', 'dbo.[Order Details]', '--hex', hex, '--lsn', LSN), 'DECODE_SCHEMA_MISMATCH').trimEnd();
     expect(line).toMatch(/, offset 12, column \[a, column b\]\)$/);
+    expect(line).toContain('fixed column [a, column b] (leaf offset 12,');
     // read back at each `, ` outside brackets: one `column` part (bare, `column a, column b` read as two)
     const parts = locationParts(line.slice(line.lastIndexOf(' (table ') + 2, -1));
     expect(parts.filter((p) => p.startsWith('column '))).toEqual(['column [a, column b]']);

@@ -516,14 +516,14 @@ function columnValue(r: RowState, cp: ColumnPlan): SqlValue {
     const e = s + cp.length;
     if (e > r.fixedEnd) {
       if (nb < 0) return missing(r, cp);
-      throw new DecodeError('DECODE_SCHEMA_MISMATCH', `fixed column ${cp.name} (leaf offset ${s}, ${cp.length} bytes) lies past the fixed part's end ${r.fixedEnd}`, { offset: s, column: cp.name });
+      throw new DecodeError('DECODE_SCHEMA_MISMATCH', `fixed column ${identifierText(cp.name)} (leaf offset ${s}, ${cp.length} bytes) lies past the fixed part's end ${r.fixedEnd}`, { offset: s, column: cp.name });
     }
     return cp.decode(image, s, e);
   }
   if (cp.kind === 'bit') {
     if (cp.offset >= r.fixedEnd) {
       if (nb < 0) return missing(r, cp);
-      throw new DecodeError('DECODE_SCHEMA_MISMATCH', `bit column ${cp.name} (leaf offset ${cp.offset}) lies past the fixed part's end ${r.fixedEnd}`, { offset: cp.offset, column: cp.name });
+      throw new DecodeError('DECODE_SCHEMA_MISMATCH', `bit column ${identifierText(cp.name)} (leaf offset ${cp.offset}) lies past the fixed part's end ${r.fixedEnd}`, { offset: cp.offset, column: cp.name });
     }
     return (image[cp.offset] & (1 << cp.bit)) !== 0;
   }
@@ -544,7 +544,7 @@ function columnValue(r: RowState, cp: ColumnPlan): SqlValue {
   if ((entry & 0x8000) !== 0) {
     const cv = parseComplexColumn(image, s, e, cp.name, holdsTextPointer(cp.column));
     if (cv.kind === 'off-row') return cv.marker;
-    throw new DecodeError('DECODE_BAD_RECORD', `column ${cp.name} holds a ${cv.kind}, not a value`, { offset: s, column: cp.name });
+    throw new DecodeError('DECODE_BAD_RECORD', `column ${identifierText(cp.name)} holds a ${cv.kind}, not a value`, { offset: s, column: cp.name });
   }
   if (cp.isTextPointer && e - s === TEXT_POINTER_SIZE) {
     // text/ntext/image keep a 16-byte text pointer in row unless the table option 'text in row' is on.
@@ -616,7 +616,7 @@ function checkedSparseVector(r: RowState): Map<number, [number, number]> | null 
 function complexValue(image: Uint8Array, s: number, e: number, name: string, textPointer: boolean): SqlValue {
   const cv = parseComplexColumn(image, s, e, name, textPointer);
   if (cv.kind === 'off-row') return cv.marker;
-  throw new DecodeError('DECODE_BAD_RECORD', `column ${name} holds a ${cv.kind}, not a value`, { offset: s, column: name });
+  throw new DecodeError('DECODE_BAD_RECORD', `column ${identifierText(name)} holds a ${cv.kind}, not a value`, { offset: s, column: name });
 }
 
 /** Largest layout the generated reader is built for (beyond, the generic loop). */

@@ -509,7 +509,7 @@ function valuesFactory(names: string[]): (scratch: SqlValue[]) => Record<string,
 function planColumn(c: ColumnLayout, physical: number, compressed: boolean): ColumnPlan {
   const impossible = c.isDropped ? null : impossibleTypeProperties(c);
   if (impossible !== null) {
-    throw new DecodeError('DECODE_SCHEMA_MISMATCH', `column ${c.name} is ${impossible}, which no SQL Server column is: the layout is damaged or hand-made (its values would be read with a wrong scale or length); read the layout from the database's own catalog (--mdf/--bak, or --schema from sql/table-metadata.sql)`, { column: c.name });
+    throw new DecodeError('DECODE_SCHEMA_MISMATCH', `column ${identifierText(c.name)} is ${impossible}, which no SQL Server column is: the layout is damaged or hand-made (its values would be read with a wrong scale or length); read the layout from the database's own catalog (--mdf/--bak, or --schema from sql/table-metadata.sql)`, { column: c.name });
   }
   let kind: ColumnKind;
   if (c.isColumnSet) kind = 'unstored';
@@ -518,7 +518,7 @@ function planColumn(c: ColumnLayout, physical: number, compressed: boolean): Col
   else if (c.leafOffset > 0) kind = c.type === 'bit' ? 'bit' : 'fixed';
   else if (c.leafNullBit > 0 && compressed) kind = c.type === 'bit' ? 'bit' : 'fixed';
   else if (c.leafNullBit > 0 && !c.computed) {
-    throw new DecodeError('DECODE_SCHEMA_MISMATCH', `column ${c.name} has a null bit (leaf_null_bit ${c.leafNullBit}) but leaf_offset 0: a stored column of an uncompressed record has a fixed slot (leaf_offset > 0) or a variable-column index (< 0), so its place in the record is unknown and its value would read as NULL; read the layout from the database's own catalog (--mdf/--bak, or --schema from sql/table-metadata.sql) or give its DATA_COMPRESSION if the partition is ROW/PAGE-compressed`, { column: c.name });
+    throw new DecodeError('DECODE_SCHEMA_MISMATCH', `column ${identifierText(c.name)} has a null bit (leaf_null_bit ${c.leafNullBit}) but leaf_offset 0: a stored column of an uncompressed record has a fixed slot (leaf_offset > 0) or a variable-column index (< 0), so its place in the record is unknown and its value would read as NULL; read the layout from the database's own catalog (--mdf/--bak, or --schema from sql/table-metadata.sql) or give its DATA_COMPRESSION if the partition is ROW/PAGE-compressed`, { column: c.name });
   } else kind = 'unstored'; // non-persisted computed columns have no leaf slot
   if (kind === 'fixed' && isVariableLengthType(c.type)) kind = 'var';
   return {
