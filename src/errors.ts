@@ -6,6 +6,7 @@
  * Running out of bytes while *streaming* is not an error (readers return a sentinel and
  * wait for more); running out of bytes inside a *complete* row image is `DECODE_TRUNCATED`.
  */
+import { identifierText, nameText } from './util/identifier-text.js';
 
 export interface ErrorLocation {
   file?: string;
@@ -47,22 +48,39 @@ export abstract class RowbackError extends Error {
 }
 
 /**
- * The `(…)` part of a one-line error or skipped item: `file F, table T, LSN L, page P, …`.
+ * The `(…)` part of a one-line error or skipped item: `file F, table T, LSN L, page P, …`, each part
+ * as locationPartText writes it.
  * `location.file` is a path (a page source's file is given by `sourceFile`, not its description:
  * "(file data file X, page 1:9)" was read once).
  */
 export function formatLocation(l: ErrorLocation): string {
   const parts: string[] = [];
-  if (l.file !== undefined) parts.push(`file ${l.file}`);
-  if (l.table !== undefined) parts.push(`table ${l.table}`);
-  if (l.lsn !== undefined) parts.push(`LSN ${l.lsn}`);
-  if (l.page !== undefined) parts.push(`page ${l.page}`);
-  if (l.slot !== undefined) parts.push(`slot ${l.slot}`);
-  if (l.offset !== undefined) parts.push(`offset ${l.offset}`);
-  if (l.column !== undefined) parts.push(`column ${l.column}`);
-  if (l.line !== undefined) parts.push(`line ${l.line}`);
-  if (l.field !== undefined) parts.push(`field ${l.field}`);
+  for (const key of LOCATION_ORDER) {
+    const v = l[key];
+    if (v !== undefined) parts.push(locationPartText(key, v));
+  }
   return parts.join(', ');
+}
+
+/** The order formatLocation names a location's parts in. */
+const LOCATION_ORDER: ReadonlyArray<keyof ErrorLocation> = ['file', 'table', 'lsn', 'page', 'slot', 'offset', 'column', 'line', 'field'];
+
+/** A location key as the one-line text names it: `LSN`, not `lsn`. */
+const LOCATION_LABEL: Readonly<Partial<Record<string, string>>> = { lsn: 'LSN' };
+
+/**
+ * One part of a location as formatLocation (and the CLI's skipped lines) writes it: `table
+ * dbo.[Order Details]`, `column [Unit Price]`, `LSN …`. A table's name (whatever form
+ * `location.table` holds it in: a staged `schema.name`, T-SQL's `[dbo].[T]`, a display text, a name
+ * as typed) goes through nameText and a column's through identifierText, so a name holding a space,
+ * a dot, a comma, a `]` or a line break, or one that is a reserved keyword, reads as one name: the
+ * bare `(table dbo.Order Details, column Unit Price)` did not say where a name ends, and a column
+ * named `a, column b` wrote a second column part of its own. The location itself (its JSON: a
+ * `--report`'s `failed`, the API's `location`, a skipped item's) keeps the name raw. Pure.
+ */
+export function locationPartText(key: string, value: unknown): string {
+  const text = key === 'table' && typeof value === 'string' ? nameText(value) : key === 'column' && typeof value === 'string' ? identifierText(value) : String(value);
+  return `${LOCATION_LABEL[key] ?? key} ${text}`;
 }
 
 /** A row image that cannot be decoded against its table layout. Codes: DECODE_*. */

@@ -1,8 +1,8 @@
+import { locationPartText } from '../errors.js';
 import type { SkippedItem } from '../recover/source.js';
+import { nameText } from '../util/identifier-text.js';
 
 const PAGE = /^(\d+):(\d+)$/;
-/** A location's key as a one-line error names it (errors.ts formatLocation): `LSN`, not `lsn`. */
-const LABEL: Readonly<Record<string, string>> = { lsn: 'LSN' };
 
 /**
  * The skipped items of a summary as stderr lines (`  CODE: reason (where)`), at most `limit` lines
@@ -51,12 +51,12 @@ export function skippedLines(skipped: readonly SkippedItem[], limit = 20, moreHi
     const reason = g.n > 1 ? s.reason.replace(`page ${g.firstPage}`, `pages ${g.firstPage} to ${g.lastPage} (${g.n} pages)`) : s.reason;
     const where = Object.entries(s.location)
       .filter(([, v]) => v !== undefined)
-      .map(([k, v]) => (k === 'page' && g.n > 1 ? `page ${g.firstPage} to ${g.lastPage}` : `${LABEL[k] ?? k} ${v}`))
+      .map(([k, v]) => (k === 'page' && g.n > 1 ? `page ${g.firstPage} to ${g.lastPage}` : locationPartText(k, v)))
       .join(', ');
     // without the place, a run whose reason does not name its page still says which pages and how many
     // (it printed as one item's line, the other pages and their count unsaid)
     const run = !withPlace && g.n > 1 && reason === s.reason ? ` (page ${g.firstPage} to ${g.lastPage}, ${g.n} pages)` : '';
-    const more = s.layoutChange && g.n > 1 ? `; and ${(g.n - 1).toLocaleString('en-US')} more row(s) of ${String(s.location.table)} logged after that change, up to LSN ${g.lastLsn ?? '?'}, each a skipped item of its own` : '';
+    const more = s.layoutChange && g.n > 1 ? `; and ${(g.n - 1).toLocaleString('en-US')} more row(s) of ${nameText(String(s.location.table))} logged after that change, up to LSN ${g.lastLsn ?? '?'}, each a skipped item of its own` : '';
     lines.push(`  ${s.code}: ${reason}${where && withPlace ? ` (${where})` : run}${more}`);
   }
   if (groups.length > limit) {

@@ -15,7 +15,7 @@ import { FormatError, InputError } from '../errors.js';
 import { decodeRow, type DecodedRow } from '../reconstruct/decode-row.js';
 import type { ColumnLayout, TableLayout } from '../reconstruct/metadata/table-layout.js';
 import { findTableName, unknownTableHint } from '../reconstruct/metadata/names.js';
-import { stagedTableName, tableListText } from '../util/tsql.js';
+import { identifierText, stagedTableName, tableListText, tableText } from '../util/tsql.js';
 import { isPagedOffRow, type SqlValue } from '../reconstruct/values.js';
 import { decodeBinary, decodeNvarchar, ROW_TEXT_NOTES, undefinedBytesWarning } from '../reconstruct/types/string.js';
 import { decodeSqlVariant, variantFaultClause } from '../reconstruct/types/variant.js';
@@ -154,7 +154,9 @@ function* partitionRows(
 ): Generator<TableRow> {
   const { includeGhosts, includeRemnants } = flags;
   const layout = part.layout;
-  const tableName = `${layout.schema}.${layout.name}`;
+  // the table as locations keep it (stagedTableName, as a row's `table`), and as reasons name it (tableText)
+  const tableName = stagedTableName(layout);
+  const shown = tableText(layout);
   const inRow = part.allocUnits.find((a) => a.type === 'IN_ROW_DATA');
   if (!inRow) {
     // A partition sysrowsets counts rows in but sysallocunits names no in-row unit of: its pages
@@ -163,7 +165,7 @@ function* partitionRows(
     if (part.rows > 0) {
       skipped.push({
         code: 'FORMAT_CATALOG_MISMATCH',
-        reason: `${tableName}: sys.sysrowsets counts ${part.rows} row(s) in partition ${part.partitionNumber} (rowset ${part.partitionId}), but sys.sysallocunits names no in-row allocation unit of it, so none of its pages can be found: a sysallocunits page is damaged or another database's (its checksum may hold); its rows are not printed`,
+        reason: `${shown}: sys.sysrowsets counts ${part.rows} row(s) in partition ${part.partitionNumber} (rowset ${part.partitionId}), but sys.sysallocunits names no in-row allocation unit of it, so none of its pages can be found: a sysallocunits page is damaged or another database's (its checksum may hold); its rows are not printed`,
         location: { table: tableName },
       });
     }
@@ -204,7 +206,7 @@ function* partitionRows(
   if (forwards) {
     for (const [key, at] of forwards.seen) {
       if (forwards.targeted.has(key)) continue;
-      skipped.push({ code: 'FORMAT_BAD_FORWARD', reason: `forwarded record ${key} has no forwarding stub of ${tableName} pointing at it, so its row is not printed: the stub, or this record's status byte, is damaged`, location: { page: at.page, table: tableName, offset: at.offset } });
+      skipped.push({ code: 'FORMAT_BAD_FORWARD', reason: `forwarded record ${key} has no forwarding stub of ${shown} pointing at it, so its row is not printed: the stub, or this record's status byte, is damaged`, location: { page: at.page, table: tableName, offset: at.offset } });
     }
   }
   // The partition's rows against the count SQL Server keeps for it (sysrowsets.rcrows), when the walk
@@ -219,7 +221,7 @@ function* partitionRows(
     const fewer = live < part.rows;
     skipped.push({
       code: 'FORMAT_ROW_COUNT_MISMATCH',
-      reason: `${tableName}${part.partitionNumber > 1 ? ` partition ${part.partitionNumber}` : ''}: ${live} row(s) read from its pages, but the database counts ${part.rows} (sysrowsets.rcrows, kept by SQL Server for the partition): ${fewer ? `${part.rows - live} row(s) are on no page or in no slot read as a live data row (a page header, slot array or record status byte damaged where no checksum tells, or rows deleted since the count was written)` : `${live - part.rows} row(s) more than the count (damage that made a record read as a row, or rows inserted since the count was written)`}: the rows printed may not be the table's; compare them with another copy (a backup, the database)`,
+      reason: `${shown}${part.partitionNumber > 1 ? ` partition ${part.partitionNumber}` : ''}: ${live} row(s) read from its pages, but the database counts ${part.rows} (sysrowsets.rcrows, kept by SQL Server for the partition): ${fewer ? `${part.rows - live} row(s) are on no page or in no slot read as a live data row (a page header, slot array or record status byte damaged where no checksum tells, or rows deleted since the count was written)` : `${live - part.rows} row(s) more than the count (damage that made a record read as a row, or rows inserted since the count was written)`}: the rows printed may not be the table's; compare them with another copy (a backup, the database)`,
       location: { table: tableName },
     });
   }
@@ -289,7 +291,7 @@ function* pageRows(
     let where = { page: pageKey, slot: r.slot };
     let forwardedFrom: string | undefined;
     const damagedType = (what: string) =>
-      skipped.push({ code: 'FORMAT_BAD_RECORD', reason: `slot ${r.slot} of data page ${pageKey} has the record type of ${what} (status byte 0x${rec[0].toString(16).padStart(2, '0')}), which ${tableName}'s data pages never hold: the status byte is damaged, so its row is not printed`, location: { page: pageKey, table: tableName, offset: r.offset }, raw: Buffer.from(rec).toString('hex') });
+      skipped.push({ code: 'FORMAT_BAD_RECORD', reason: `slot ${r.slot} of data page ${pageKey} has the record type of ${what} (status byte 0x${rec[0].toString(16).padStart(2, '0')}), which ${tableText(layout)}'s data pages never hold: the status byte is damaged, so its row is not printed`, location: { page: pageKey, table: tableName, offset: r.offset }, raw: Buffer.from(rec).toString('hex') });
     if (r.type === RecordType.FORWARDED) {
       // reached through its forwarding stub; a clustered index has neither
       if (layout.indexId !== 0) damagedType('a forwarded record (only heaps forward rows)');
@@ -573,7 +575,7 @@ function resolveOffRow(
           if (deleted) throw new FormatError('FORMAT_BAD_LOB', `the LOB root at ${formatPageId(tp.rid)} slot ${tp.rid.slot} is a NULL root (type 8) now, and this row is deleted (a ghost or a remnant): whether its value was NULL when it was deleted is not known`);
           if (out === values) out = { ...values };
           out[col.name] = null;
-          warnings.push(`${col.name}: NULL: its text pointer leads to a NULL root (LOB type 8) at ${formatPageId(tp.rid)} slot ${tp.rid.slot}, which SQL Server writes when a text/ntext/image value is set to NULL and keeps the pointer`);
+          warnings.push(`${identifierText(col.name)}: NULL: its text pointer leads to a NULL root (LOB type 8) at ${formatPageId(tp.rid)} slot ${tp.rid.slot}, which SQL Server writes when a text/ntext/image value is set to NULL and keeps the pointer`);
           continue;
         }
         bytes = value;
@@ -655,20 +657,20 @@ export function resolveLoggedRowLobs(
       }
       out[col.name] = decodeLob(bytes, col, warnings);
       warnings.push(
-        `${col.name}: off-row value (${bytes.length} bytes) read from the pages of ${pagesName} at ${at}: every LOB fragment still carries the pointer's blob id ${blobId.toLowerCase()}; it is the value as of those pages`,
+        `${identifierText(col.name)}: off-row value (${bytes.length} bytes) read from the pages of ${pagesName} at ${at}: every LOB fragment still carries the pointer's blob id ${blobId.toLowerCase()}; it is the value as of those pages`,
       );
       const [f, p] = v.offRow.page.split(':').map(Number);
       const rootLsn = reader.get({ fileId: f, pageId: p })?.header.lsn;
       if (rowLsn && rootLsn && rootLsn.toLowerCase() < rowLsn.toLowerCase()) {
         warnings.push(
-          `${col.name}: its LOB root page ${v.offRow.page} was last written at ${rootLsn}, before this log record (${rowLsn}): a change of the value in place between the two (UPDATETEXT/WRITETEXT/.WRITE keep the blob id) would not show`,
+          `${identifierText(col.name)}: its LOB root page ${v.offRow.page} was last written at ${rootLsn}, before this log record (${rowLsn}): a change of the value in place between the two (UPDATETEXT/WRITETEXT/.WRITE keep the blob id) would not show`,
         );
       }
     } catch (e) {
       const code = isRowbackError(e) ? e.code : 'FORMAT_BAD_LOB';
       const why = `${code}: ${(e as Error).message}`;
       out[col.name] = { offRow: { ...v.offRow, unavailable: why } };
-      warnings.push(`${col.name}: off-row value at ${at} not recovered from ${pagesName}: ${why}`);
+      warnings.push(`${identifierText(col.name)}: off-row value at ${at} not recovered from ${pagesName}: ${why}`);
     }
   }
   return out;
@@ -693,10 +695,10 @@ export function decodeLob(bytes: Uint8Array, col: ColumnLayout, warnings: string
     case 'nvarchar':
     case 'nchar':
     case 'sysname':
-      if (bytes.length % 2) warnings.push(`${col.name}: odd byte count ${bytes.length} in Unicode data`);
+      if (bytes.length % 2) warnings.push(`${identifierText(col.name)}: odd byte count ${bytes.length} in Unicode data`);
       return decodeNvarchar(bytes, 0, bytes.length - (bytes.length % 2));
     case 'xml':
-      warnings.push(`${col.name}: xml is stored in SQL Server's binary XML format; shown as hex`);
+      warnings.push(`${identifierText(col.name)}: xml is stored in SQL Server's binary XML format; shown as hex`);
       return decodeBinary(bytes, 0, bytes.length);
     case 'sql_variant': {
       // A sql_variant of more than the row's room goes row-overflow like varchar/varbinary (MS Learn

@@ -11,7 +11,7 @@
  * the row image; `lsn` and `file` come from DecodeOptions; `opts.offset` (where the image sits in
  * its file) is added to the message, never mixed into `location.offset`.
  */
-import { tableText } from '../util/tsql.js';
+import { identifierText, stagedTableName, tableText } from '../util/tsql.js';
 import { DecodeError, isRowbackError } from '../errors.js';
 import { isVisibleColumn, type TableLayout } from './metadata/table-layout.js';
 import type { OffRowMarker, SqlValue } from './values.js';
@@ -50,7 +50,7 @@ export interface DecodedRow {
 export function decodeRow(image: Uint8Array, table: TableLayout, opts?: DecodeOptions): DecodedRow {
   if (table.unreadable !== undefined || table.columns.length === 0) {
     const why = table.unreadable ?? 'the table layout has no columns';
-    throw new DecodeError('DECODE_NO_COLUMNS', `${tableText(table)}: its columns could not be established, so its rows are not decoded: ${why}`, { table: `${table.schema}.${table.name}`, lsn: opts?.lsn, file: opts?.file });
+    throw new DecodeError('DECODE_NO_COLUMNS', `${tableText(table)}: its columns could not be established, so its rows are not decoded: ${why}`, { table: stagedTableName(table), lsn: opts?.lsn, file: opts?.file });
   }
   if (table.compression === 'COLUMNSTORE') {
     // docs/metadata.md: a clustered columnstore index gives COLUMNSTORE, "not decodable from the log";
@@ -58,7 +58,7 @@ export function decodeRow(image: Uint8Array, table: TableLayout, opts?: DecodeOp
     // `INDEX cci CLUSTERED COLUMNSTORE` decoded any bytes as a FixedVar record of the heap-like
     // offsets the script gave, with no word: a columnstore's rows are in column segments and delta
     // rowgroups, whose record layout is not the table's and is not established here.
-    throw new DecodeError('DECODE_UNSUPPORTED', `${tableText(table)} is a clustered columnstore table: its rows are kept in columnstore segments and delta rowgroups, not in the row records this decoder reads (their layout is not the table's), so they are not decoded`, { table: `${table.schema}.${table.name}`, lsn: opts?.lsn, file: opts?.file });
+    throw new DecodeError('DECODE_UNSUPPORTED', `${tableText(table)} is a clustered columnstore table: its rows are kept in columnstore segments and delta rowgroups, not in the row records this decoder reads (their layout is not the table's), so they are not decoded`, { table: stagedTableName(table), lsn: opts?.lsn, file: opts?.file });
   }
   // the warnings of bytes a code page does not define, put there by the value decoders (types/string.ts)
   if (ROW_TEXT_NOTES.length !== 0) ROW_TEXT_NOTES.length = 0;
@@ -116,7 +116,7 @@ function isFilestreamColumn(table: TableLayout, column: string): boolean {
  * is the row's pointer to the file, not the document, and must not go back as the document.
  */
 export function filestreamUnknownWarning(column: string): string {
-  return `column ${column}: the catalog given does not say whether this varbinary(max) column is a FILESTREAM one (it has no is_filestream: exported before rowback's catalog scripts asked for it) and its table has a ROWGUIDCOL column, as a FILESTREAM table must: if it is FILESTREAM, the value printed is the row's pointer to a file in the database's FILESTREAM container, not the document, and a re-insert would write the pointer's bytes as the document. Export the catalog again (sql/table-metadata.sql, sql/export-log-records.sql) or give the .mdf, which say it`;
+  return `column ${identifierText(column)}: the catalog given does not say whether this varbinary(max) column is a FILESTREAM one (it has no is_filestream: exported before rowback's catalog scripts asked for it) and its table has a ROWGUIDCOL column, as a FILESTREAM table must: if it is FILESTREAM, the value printed is the row's pointer to a file in the database's FILESTREAM container, not the document, and a re-insert would write the pointer's bytes as the document. Export the catalog again (sql/table-metadata.sql, sql/export-log-records.sql) or give the .mdf, which say it`;
 }
 
 /**
@@ -143,7 +143,7 @@ function filestreamMarker(v: SqlValue): OffRowMarker {
 
 /** The row's warning for a FILESTREAM column holding a value: what is printed, why, and where the value may still be. */
 function filestreamWarning(column: string): string {
-  return `column ${column}: a FILESTREAM value, printed as a marker ({"offRow":{"kind":"filestream",…}}), not the value: the row holds only a pointer to a file in the database's FILESTREAM container, which rowback does not read, and a re-insert refuses the row (REINSERT_OFFROW_VALUE). The deleted file stays in the container until FILESTREAM garbage collection removes it (not before a log backup under FULL or BULK_LOGGED recovery, a checkpoint under SIMPLE: do not force it with sp_filestream_force_garbage_collection); a backup taken before the delete holds it (RESTORE it as another database and copy the value from there)`;
+  return `column ${identifierText(column)}: a FILESTREAM value, printed as a marker ({"offRow":{"kind":"filestream",…}}), not the value: the row holds only a pointer to a file in the database's FILESTREAM container, which rowback does not read, and a re-insert refuses the row (REINSERT_OFFROW_VALUE). The deleted file stays in the container until FILESTREAM garbage collection removes it (not before a log backup under FULL or BULK_LOGGED recovery, a checkpoint under SIMPLE: do not force it with sp_filestream_force_garbage_collection); a backup taken before the delete holds it (RESTORE it as another database and copy the value from there)`;
 }
 
 /**
@@ -172,7 +172,7 @@ function enrich(e: unknown, table: TableLayout, opts: DecodeOptions | undefined)
   const loc = err.location as { lsn?: string; file?: string; table?: string };
   if (opts?.lsn !== undefined && loc.lsn === undefined) loc.lsn = opts.lsn;
   if (opts?.file !== undefined && loc.file === undefined) loc.file = opts.file;
-  if (loc.table === undefined) loc.table = `${table.schema}.${table.name}`;
+  if (loc.table === undefined) loc.table = stagedTableName(table);
   if (opts?.offset !== undefined && !err.message.includes('(row image at file offset')) {
     err.message += ` (row image at file offset ${opts.offset})`;
   }

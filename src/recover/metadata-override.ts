@@ -84,7 +84,7 @@ export function withMetadata(source: RecoverySource, override: TableLayout[], op
       // keyed by parts (stagedTableName), as scan's and a job's --alloc-unit maps are
       const mapped = options.allocUnitIds?.get(stagedTableName(given));
       if (mapped !== undefined && (givenPerTable.get(stagedTableName(given)) ?? 0) > 1) {
-        throw new InputError('INPUT_BAD_OPTION', `--alloc-unit maps ${tableText(given)} to one allocation unit, and the layout given has it ${givenPerTable.get(stagedTableName(given))} times (one per partition): each partition has its own; give catalog JSON with in_row_alloc_unit_id (sql/table-metadata.sql)`, { table: `${given.schema}.${given.name}` });
+        throw new InputError('INPUT_BAD_OPTION', `--alloc-unit maps ${tableText(given)} to one allocation unit, and the layout given has it ${givenPerTable.get(stagedTableName(given))} times (one per partition): each partition has its own; give catalog JSON with in_row_alloc_unit_id (sql/table-metadata.sql)`, { table: stagedTableName(given) });
       }
       if (mapped !== undefined) refuseOtherAllocUnit(given, mapped, t.allocUnits?.length ? { ids: t.allocUnits, from: 'the layout given' } : fromSource?.length ? { ids: fromSource, from: `${of} catalog` } : null, base, of);
       if (t.allocUnits?.length) return t;

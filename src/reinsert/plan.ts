@@ -1,7 +1,7 @@
 import { NameIndex } from '../reconstruct/metadata/names.js';
 import { InputError, isRowbackError, ReinsertError } from '../errors.js';
 import type { SqlValue } from '../reconstruct/values.js';
-import { commentText, jobTableText, quoteName, splitQualifiedName, SQLCMD_UNSAFE, stagedTableName } from '../util/tsql.js';
+import { commentText, identifierText, jobTableText, quoteName, splitQualifiedName, SQLCMD_UNSAFE, stagedTableName, tableListText, tableNameText } from '../util/tsql.js';
 import { firstUnpairedSurrogate } from '../util/surrogates.js';
 import { orderTables } from './order.js';
 import { columnFolds, keyCompareText, UNKNOWN_COLLATION_MAYBE_FOLDS } from './key-fold.js';
@@ -1282,12 +1282,12 @@ function byReason(rows: { rowId: number; why: string }[]): [string, number[]][] 
 /** The head's words for the plan's tables whose source foreign keys were not read (ReinsertPlan.tableOrderKeysUnread); '' when none. */
 function keysUnread(plan: ReinsertPlan): string {
   const u = plan.tableOrderKeysUnread ?? [];
-  return u.length ? ` (not known for ${u.join(', ')}: ${u.length > 1 ? 'their layouts carry' : 'its layout carries'} no foreign keys read from that catalog, a layout given in the job's metadata or staged before rowback recorded a table declaring none, so what ${u.length > 1 ? 'they reference is' : 'it references is'} not known: ${u.length > 1 ? 'they are' : 'it is'} placed by the keys of the tables referencing ${u.length > 1 ? 'them' : 'it'}, else by name)` : '';
+  return u.length ? ` (not known for ${u.map(tableNameText).join(', ')}: ${u.length > 1 ? 'their layouts carry' : 'its layout carries'} no foreign keys read from that catalog, a layout given in the job's metadata or staged before rowback recorded a table declaring none, so what ${u.length > 1 ? 'they reference is' : 'it references is'} not known: ${u.length > 1 ? 'they are' : 'it is'} placed by the keys of the tables referencing ${u.length > 1 ? 'them' : 'it'}, else by name)` : '';
 }
 
 /** A table of the script, and the source table whose rows tableMap sends into it when another. */
 function rowsOf(table: string, source: string | undefined): string {
-  return source !== undefined && source !== table ? `${table} (rows of ${source})` : table;
+  return source !== undefined && source !== table ? `${tableNameText(table)} (rows of ${tableNameText(source)})` : tableNameText(table);
 }
 
 function comment(text: string): string {
@@ -1517,7 +1517,7 @@ function uniqueKeysHead(plan: ReinsertPlan): string[] {
       partial.set(b.table, m);
     }
   }
-  if (unread.size) out.push(comment(`unique indexes: not read for ${[...unread].join(', ')} (planned without the target's catalog): a row whose value in a unique index or UNIQUE constraint other than the key (or in a unique index of an indexed view reading the table) another row already holds is not looked for, and its INSERT fails its whole batch (Msg 2601 / 2627; with IGNORE_DUP_KEY ON the server drops it with only a warning); a dry run against the target checks the table's own and names the views'`));
+  if (unread.size) out.push(comment(`unique indexes: not read for ${[...unread].map(tableNameText).join(', ')} (planned without the target's catalog): a row whose value in a unique index or UNIQUE constraint other than the key (or in a unique index of an indexed view reading the table) another row already holds is not looked for, and its INSERT fails its whole batch (Msg 2601 / 2627; with IGNORE_DUP_KEY ON the server drops it with only a warning); a dry run against the target checks the table's own and names the views'`));
   // indexed views over a table: their unique indexes are named, never checked (the view's definition is not evaluated)
   const views = new Map<string, { keys: ViewUniqueKey[]; rows: number }>();
   const viewsUnread = new Set<string>();
@@ -1529,13 +1529,13 @@ function uniqueKeysHead(plan: ReinsertPlan): string[] {
     views.set(b.table, e);
   }
   for (const [table, e] of views) {
-    out.push(comment(`NOTE: ${e.rows} row(s) of ${table} are NOT CHECKED against the unique ${e.keys.length === 1 ? 'index' : 'indexes'} of indexed views reading it: ${e.keys.map((k) => `${quoteName(k.index)} of view ${viewName(k.view)} (${k.columns.map(quoteName).join(', ')})`).join('; ')}; rowback does not evaluate a view's definition, so if the view already holds a row with the key a recovered row gives it, that row's INSERT fails its whole batch (Msg 2601; not in a view that groups rows, GROUP BY, which adds the row to the group it already holds), nothing of that batch going in while the run goes on with the others: reject that row, or drop the view's index for the re-insert, and resume the run`));
+    out.push(comment(`NOTE: ${e.rows} row(s) of ${tableNameText(table)} are NOT CHECKED against the unique ${e.keys.length === 1 ? 'index' : 'indexes'} of indexed views reading it: ${e.keys.map((k) => `${quoteName(k.index)} of view ${viewName(k.view)} (${k.columns.map(quoteName).join(', ')})`).join('; ')}; rowback does not evaluate a view's definition, so if the view already holds a row with the key a recovered row gives it, that row's INSERT fails its whole batch (Msg 2601; not in a view that groups rows, GROUP BY, which adds the row to the group it already holds), nothing of that batch going in while the run goes on with the others: reject that row, or drop the view's index for the re-insert, and resume the run`));
   }
   // said with the unique indexes not read, when they were read (a target whose catalog predates the views' read)
   const viewsUnreadOnly = [...viewsUnread].filter((t) => !unread.has(t));
-  if (viewsUnreadOnly.length) out.push(comment(`indexed views: not read for ${viewsUnreadOnly.join(', ')}: a unique index of a view reading one of them is not named here, and a recovered row its key collides in fails its whole batch (Msg 2601)`));
-  for (const [table, m] of notChecked) for (const [index, e] of m) out.push(comment(`WARNING: ${e.rows} row(s) of ${table} are NOT CHECKED against its unique index or constraint ${quoteName(index)}: ${e.why}; if another row holds the same value there, the INSERT fails its whole batch (Msg 2601 / 2627)`));
-  for (const [table, m] of partial) for (const [index, e] of m) out.push(comment(`NOTE: ${table}'s filtered unique index ${quoteName(index)} names ${[...e.columns].join(', ')} in its filter, which ${e.rows} row(s) give no value for: those rows are checked against the existing rows its filter holds for only, and taken for a conflict whenever one holds their value, even where the server would have left the row out of the index`));
+  if (viewsUnreadOnly.length) out.push(comment(`indexed views: not read for ${viewsUnreadOnly.map(tableNameText).join(', ')}: a unique index of a view reading one of them is not named here, and a recovered row its key collides in fails its whole batch (Msg 2601)`));
+  for (const [table, m] of notChecked) for (const [index, e] of m) out.push(comment(`WARNING: ${e.rows} row(s) of ${tableNameText(table)} are NOT CHECKED against its unique index or constraint ${quoteName(index)}: ${e.why}; if another row holds the same value there, the INSERT fails its whole batch (Msg 2601 / 2627)`));
+  for (const [table, m] of partial) for (const [index, e] of m) out.push(comment(`NOTE: ${tableNameText(table)}'s filtered unique index ${quoteName(index)} names ${[...e.columns].map(identifierText).join(', ')} in its filter, which ${e.rows} row(s) give no value for: those rows are checked against the existing rows its filter holds for only, and taken for a conflict whenever one holds their value, even where the server would have left the row out of the index`));
   return out;
 }
 
@@ -1721,14 +1721,14 @@ export function* renderScriptChunks(plan: ReinsertPlan, o: ScriptOptions = {}): 
   out.push(comment(o.foreignKeysKnown === false
     ? plan.tableOrderGiven
       ? plan.tableOrderAgainstSource
-        ? `table order (as tableOrder gives it, a table it does not name placed parents first by the source's foreign keys where they do not go against that order, else by name: checked against the foreign keys of the source ${plan.tableOrderSourceKind ?? 'backup'}'s catalog only${keysUnread(plan)}, ${plan.tableOrderAgainstSource.length ? `which it goes against (WARNING below)` : 'which it does not go against'}; the target's are not read without a target connection: a dry run against the target orders parents first by them): ${plan.tableOrder.join(', ') || '(none)'}`
-        : `table order (as tableOrder gives it, a table it does not name placed by name: the foreign keys are not read without a target connection, so that order is not checked; a dry run against the target orders parents first by them): ${plan.tableOrder.join(', ') || '(none)'}`
+        ? `table order (as tableOrder gives it, a table it does not name placed parents first by the source's foreign keys where they do not go against that order, else by name: checked against the foreign keys of the source ${plan.tableOrderSourceKind ?? 'backup'}'s catalog only${keysUnread(plan)}, ${plan.tableOrderAgainstSource.length ? `which it goes against (WARNING below)` : 'which it does not go against'}; the target's are not read without a target connection: a dry run against the target orders parents first by them): ${tableListText(plan.tableOrder) || '(none)'}`
+        : `table order (as tableOrder gives it, a table it does not name placed by name: the foreign keys are not read without a target connection, so that order is not checked; a dry run against the target orders parents first by them): ${tableListText(plan.tableOrder) || '(none)'}`
       : plan.tableOrderFromSource
-        ? `table order (parents first by the foreign keys of the source ${plan.tableOrderSourceKind ?? 'backup'}'s catalog${keysUnread(plan)}, not of the target: not checked against the target; a dry run against the target orders them by its own): ${plan.tableOrder.join(', ') || '(none)'}`
+        ? `table order (parents first by the foreign keys of the source ${plan.tableOrderSourceKind ?? 'backup'}'s catalog${keysUnread(plan)}, not of the target: not checked against the target; a dry run against the target orders them by its own): ${tableListText(plan.tableOrder) || '(none)'}`
         : plan.tableOrderNoSourceLinks
-        ? `table order (by name: the source ${plan.tableOrderSourceKind ?? 'backup'}'s catalog, read, declares no foreign key ${plan.tableOrder.length > 1 ? 'between these tables' : 'from this table to itself'}; the target's are not read without a target connection, so a foreign key added there since is not seen: a dry run against the target orders by its own${plan.tableOrder.length > 1 ? ', and tableOrder (["dbo.Parent", "dbo.Child"]: a dry run\'s, or the export\'s tableOrder=dbo.Parent,dbo.Child) gives an order of your own' : ''}): ${plan.tableOrder.join(', ') || '(none)'}`
-        : `table order (by name: the foreign keys are unknown without a target connection; a dry run against the target orders parents first${plan.tableOrder.length > 1 ? ', and so does tableOrder (["dbo.Parent", "dbo.Child"]: a dry run\'s, or the export\'s tableOrder=dbo.Parent,dbo.Child)' : ''}): ${plan.tableOrder.join(', ') || '(none)'}`
-    : `table order (parents first): ${plan.tableOrder.join(', ') || '(none)'}`));
+        ? `table order (by name: the source ${plan.tableOrderSourceKind ?? 'backup'}'s catalog, read, declares no foreign key ${plan.tableOrder.length > 1 ? 'between these tables' : 'from this table to itself'}; the target's are not read without a target connection, so a foreign key added there since is not seen: a dry run against the target orders by its own${plan.tableOrder.length > 1 ? ', and tableOrder (["dbo.Parent", "dbo.Child"]: a dry run\'s, or the export\'s tableOrder=dbo.Parent,dbo.Child) gives an order of your own' : ''}): ${tableListText(plan.tableOrder) || '(none)'}`
+        : `table order (by name: the foreign keys are unknown without a target connection; a dry run against the target orders parents first${plan.tableOrder.length > 1 ? ', and so does tableOrder (["dbo.Parent", "dbo.Child"]: a dry run\'s, or the export\'s tableOrder=dbo.Parent,dbo.Child)' : ''}): ${tableListText(plan.tableOrder) || '(none)'}`
+    : `table order (parents first): ${tableListText(plan.tableOrder) || '(none)'}`));
   // planned without a target connection the target columns' collations were not read either: each
   // char/varchar/text column's is taken to be its source column's (target-table.ts fromLayout)
   if (o.foreignKeysKnown === false) out.push(comment("collations: not read without a target connection; each char/varchar/text column's is taken to be the source column's, so a value holding a character the target column's code page lacks (a side table or database of another collation) is not refused here, and the server would write it as '?' or a look-alike: a dry run against the target checks each value against its columns' collations"));
@@ -1740,7 +1740,7 @@ export function* renderScriptChunks(plan: ReinsertPlan, o: ScriptOptions = {}): 
     const cs = k.childSource ?? k.child;
     const ps = k.parentSource ?? k.parent;
     const side = cs !== k.child;
-    out.push(comment(`note: ${cs} references ${ps} in the source ${plan.tableOrderSourceKind ?? 'backup'}'s catalog (${k.name})${side ? `, its rows going into ${k.child} (tableMap)` : ''}, and this script inserts no ${ps} row${ps !== k.parent ? ` (into ${k.parent})` : ''} though the job staged deleted ${ps} rows: each ${cs} row's ${ps} row must be in ${ps !== k.parent ? `${k.parent} in ` : ''}the target already${side ? `, if ${k.child} declares that foreign key` : ''}, else its INSERT fails (Msg 547) and, XACT_ABORT ON, stops the script there; approve the ${ps} rows it needs and export again, or check the target first`));
+    out.push(comment(`note: ${tableNameText(cs)} references ${tableNameText(ps)} in the source ${plan.tableOrderSourceKind ?? 'backup'}'s catalog (${k.name})${side ? `, its rows going into ${tableNameText(k.child)} (tableMap)` : ''}, and this script inserts no ${tableNameText(ps)} row${ps !== k.parent ? ` (into ${tableNameText(k.parent)})` : ''} though the job staged deleted ${tableNameText(ps)} rows: each ${tableNameText(cs)} row's ${tableNameText(ps)} row must be in ${ps !== k.parent ? `${tableNameText(k.parent)} in ` : ''}the target already${side ? `, if ${tableNameText(k.child)} declares that foreign key` : ''}, else its INSERT fails (Msg 547) and, XACT_ABORT ON, stops the script there; approve the ${tableNameText(ps)} rows it needs and export again, or check the target first`));
   }
   for (const k of o.foreignKeysKnown === false ? plan.selfParentsNotInserted ?? [] : []) {
     // a table's key to itself, or to a table the script inserts other rows of
@@ -1749,10 +1749,10 @@ export function* renderScriptChunks(plan: ReinsertPlan, o: ScriptOptions = {}): 
     const psrc = k.parentSource ?? src;
     const ptable = k.parentTable ?? k.table;
     const pside = psrc !== ptable;
-    out.push(comment(`note: ${src} references ${k.parentSource === undefined ? 'itself' : psrc} in the source ${plan.tableOrderSourceKind ?? 'backup'}'s catalog (${k.name}), and this script inserts ${k.rowIds.length} row(s) of ${k.parentSource === undefined ? 'it' : src}${side ? ` (into ${k.table}, tableMap)` : ''} (rows ${rowIdRanges(k.rowIds)}) referencing a ${psrc} row the job staged deleted but this script does not insert (rows ${rowIdRanges(k.parentIds)}): each such row's referenced row must be in ${pside ? `${ptable} in ` : ''}the target already${side ? `, if ${k.table} declares that foreign key` : ''}, else its INSERT fails (Msg 547) and, XACT_ABORT ON, stops the script there; approve the rows it needs and export again, or check the target first`));
+    out.push(comment(`note: ${tableNameText(src)} references ${k.parentSource === undefined ? 'itself' : tableNameText(psrc)} in the source ${plan.tableOrderSourceKind ?? 'backup'}'s catalog (${k.name}), and this script inserts ${k.rowIds.length} row(s) of ${k.parentSource === undefined ? 'it' : tableNameText(src)}${side ? ` (into ${tableNameText(k.table)}, tableMap)` : ''} (rows ${rowIdRanges(k.rowIds)}) referencing a ${tableNameText(psrc)} row the job staged deleted but this script does not insert (rows ${rowIdRanges(k.parentIds)}): each such row's referenced row must be in ${pside ? `${ptable} in ` : ''}the target already${side ? `, if ${tableNameText(k.table)} declares that foreign key` : ''}, else its INSERT fails (Msg 547) and, XACT_ABORT ON, stops the script there; approve the rows it needs and export again, or check the target first`));
   }
-  for (const k of o.foreignKeysKnown === false ? plan.tableOrderAgainstSource ?? [] : []) out.push(comment(`WARNING: ${k.given === false ? 'this order puts' : 'tableOrder puts'} ${rowsOf(k.child, k.childSource)} before ${rowsOf(k.parent, k.parentSource)}, ${(k.childSource ?? k.child) !== k.child || (k.parentSource ?? k.parent) !== k.parent ? `and ${k.childSource ?? k.child} references ${k.parentSource ?? k.parent}` : 'which it references'} in the source ${plan.tableOrderSourceKind ?? 'backup'}'s catalog (${k.name})${k.given === false ? ` (tableOrder does not name both: putting ${k.parent} first would make a cycle with the source's other foreign keys, or with the order tableOrder gives; constraints may need to be disabled)` : ''}: a row of ${k.child} whose ${k.parent} row is not in the target yet fails its INSERT (Msg 547) and, XACT_ABORT ON, stops the script there, the batches before it committed; give ${k.parent} first unless the target has no such foreign key`));
-  for (const c of plan.cycles) out.push(comment(`WARNING: foreign-key cycle among ${c.join(', ')}: their order is by name; constraints may need to be disabled`));
+  for (const k of o.foreignKeysKnown === false ? plan.tableOrderAgainstSource ?? [] : []) out.push(comment(`WARNING: ${k.given === false ? 'this order puts' : 'tableOrder puts'} ${rowsOf(k.child, k.childSource)} before ${rowsOf(k.parent, k.parentSource)}, ${(k.childSource ?? k.child) !== k.child || (k.parentSource ?? k.parent) !== k.parent ? `and ${tableNameText(k.childSource ?? k.child)} references ${tableNameText(k.parentSource ?? k.parent)}` : 'which it references'} in the source ${plan.tableOrderSourceKind ?? 'backup'}'s catalog (${k.name})${k.given === false ? ` (tableOrder does not name both: putting ${tableNameText(k.parent)} first would make a cycle with the source's other foreign keys, or with the order tableOrder gives; constraints may need to be disabled)` : ''}: a row of ${tableNameText(k.child)} whose ${tableNameText(k.parent)} row is not in the target yet fails its INSERT (Msg 547) and, XACT_ABORT ON, stops the script there, the batches before it committed; give ${tableNameText(k.parent)} first unless the target has no such foreign key`));
+  for (const c of plan.cycles) out.push(comment(`WARNING: foreign-key cycle among ${c.map(tableNameText).join(', ')}: their order is by name; constraints may need to be disabled`));
   // rows with no key to look for (a heap, a layout without its key, a key column NULL): inserted
   // with no conflict check, said once per table (newcomer: a DDL without its PRIMARY KEY gave plain
   // INSERTs with no word, and a row still in the table would be inserted twice)
@@ -1773,14 +1773,14 @@ export function* renderScriptChunks(plan: ReinsertPlan, o: ScriptOptions = {}): 
     }
   }
   appendAll(out, uniqueKeysHead(plan));
-  for (const [table, e] of byUnique) out.push(comment(`NOTE: ${e.rows} row(s) of ${table} have no key (no primary key or clustered index key in the table metadata, or a key column NULL): each is looked for by ${e.keys.join(' and by ')} instead, so a row still in the table is a conflict there, not inserted again`));
-  for (const [table, n] of unkeyed) out.push(comment(`WARNING: ${n} row(s) of ${table} have no key to look for (no primary key or clustered index key in the table metadata, or a key column NULL): they are inserted with no conflict check, so a row still in the table is inserted again; check the target before running`));
+  for (const [table, e] of byUnique) out.push(comment(`NOTE: ${e.rows} row(s) of ${tableNameText(table)} have no key (no primary key or clustered index key in the table metadata, or a key column NULL): each is looked for by ${e.keys.join(' and by ')} instead, so a row still in the table is a conflict there, not inserted again`));
+  for (const [table, n] of unkeyed) out.push(comment(`WARNING: ${n} row(s) of ${tableNameText(table)} have no key to look for (no primary key or clustered index key in the table metadata, or a key column NULL): they are inserted with no conflict check, so a row still in the table is inserted again; check the target before running`));
   // rows of a comparison of whole rows that may be changed rows, not deleted ones: re-inserted,
   // each duplicates the row as it is now (newcomer: StDb2Sql.bak's two students who moved were
   // planned as two plain INSERTs, the script's header silent)
   const maybeChanged = new Map<string, number[]>();
   for (const b of plan.batches) for (const r of b.rows) if (r.mayBeChanged) appendTo(maybeChanged, b.table, r.rowId);
-  for (const [table, ids] of maybeChanged) out.push(comment(`WARNING: ${ids.length} row(s) of ${table} (rows ${rowIdRanges(ids)}) were found by comparing whole rows (no key), and the later state holds rows the earlier one lacks: each may have been changed rather than deleted, and inserting it would duplicate that row as it is now; compare by the table's key (rowback diff --key, a restore job's key) before running`));
+  for (const [table, ids] of maybeChanged) out.push(comment(`WARNING: ${ids.length} row(s) of ${tableNameText(table)} (rows ${rowIdRanges(ids)}) were found by comparing whole rows (no key), and the later state holds rows the earlier one lacks: each may have been changed rather than deleted, and inserting it would duplicate that row as it is now; compare by the table's key (rowback diff --key, a restore job's key) before running`));
   // GENERATED ALWAYS columns (a temporal table's period) are left out of the INSERT: the server sets
   // them, so the values the reviewer saw there do not go back (the period starts at the re-insert);
   // said per table (newcomer: ValidFrom/ValidTo were dropped without a word)
@@ -1792,8 +1792,8 @@ export function* renderScriptChunks(plan: ReinsertPlan, o: ScriptOptions = {}): 
     e.rows++;
     notPutBack.set(b.table, e);
   }
-  for (const [table, e] of notPutBack) out.push(comment(`NOTE: ${table}'s ${[...e.columns].join(', ')} ${e.columns.size > 1 ? 'are' : 'is'} GENERATED ALWAYS (a temporal table's period): left out of the INSERT, the server sets ${e.columns.size > 1 ? 'them' : 'it'}, so the recovered value(s) of ${e.rows} row(s) do not go back (the period starts at the re-insert's transaction); to keep them, re-insert into a side table (tableMap) whose such columns are plain ones`));
-  for (const p of plan.problems) out.push(comment(`NOT INCLUDED: row ${p.rowId} (${p.table}, LSN ${p.lsn}): ${p.code}: ${p.message}`));
+  for (const [table, e] of notPutBack) out.push(comment(`NOTE: ${tableNameText(table)}'s ${[...e.columns].map(identifierText).join(', ')} ${e.columns.size > 1 ? 'are' : 'is'} GENERATED ALWAYS (a temporal table's period): left out of the INSERT, the server sets ${e.columns.size > 1 ? 'them' : 'it'}, so the recovered value(s) of ${e.rows} row(s) do not go back (the period starts at the re-insert's transaction); to keep them, re-insert into a side table (tableMap) whose such columns are plain ones`));
+  for (const p of plan.problems) out.push(comment(`NOT INCLUDED: row ${p.rowId} (${tableNameText(p.table)}, LSN ${p.lsn}): ${p.code}: ${p.message}`));
   const database = o.database !== undefined ? o.database : plan.database;
   appendAll(out, nonAsciiNames(plan, database));
   appendAll(out, databaseHead(database));
@@ -1850,11 +1850,11 @@ export function* renderScriptChunks(plan: ReinsertPlan, o: ScriptOptions = {}): 
   for (const b of plan.batches) {
     yield out.splice(0).join('\n');
     pending = 0;
-    out.push(comment(`batch ${b.batchNo}: ${b.table}, ${b.rows.length} row(s)`));
+    out.push(comment(`batch ${b.batchNo}: ${tableNameText(b.table)}, ${b.rows.length} row(s)`));
     const rows = b.rows.filter((r) => {
       const why = unscriptableWhy(b, r);
       if (why === null) return true;
-      out.push(comment(`NOT SCRIPTED: row ${r.rowId} (${r.table}, LSN ${r.lsn}): ${why}; rowback's own run inserts it through the driver, where it is safe`));
+      out.push(comment(`NOT SCRIPTED: row ${r.rowId} (${tableNameText(r.table)}, LSN ${r.lsn}): ${why}; rowback's own run inserts it through the driver, where it is safe`));
       return false;
     });
     if (!rows.length) continue;
@@ -1964,7 +1964,7 @@ export function* renderUndoScriptChunks(plan: ReinsertPlan, o: UndoOptions = {})
     // lines in one step before the first chunk, while a cooperative consumer (service.ts keepUndo,
     // plan.ts joinCooperatively) waited for a turn
     for (const r of skipped) {
-      out.push(comment(`NOT TOUCHED: row ${r.rowId} (${r.table}, LSN ${r.lsn}): ${o.notTouched?.get(r.rowId) ?? 'not inserted by this run'}`));
+      out.push(comment(`NOT TOUCHED: row ${r.rowId} (${tableNameText(r.table)}, LSN ${r.lsn}): ${o.notTouched?.get(r.rowId) ?? 'not inserted by this run'}`));
       if (out.length >= UNDO_HEAD_LINES) yield out.splice(0).join('\n');
     }
   }

@@ -5,7 +5,8 @@ import type { StagingStore } from '../staging/store.js';
 import { redactDeep } from '../util/redact.js';
 import { silentLogger, type Logger } from '../util/logger.js';
 import { connectionHost } from '../util/connection.js';
-import { quoteQualified, splitQualifiedName, stagedTableName } from '../util/tsql.js';
+import { identifierText, quoteQualified, splitQualifiedName, stagedTableName, tableNameText } from '../util/tsql.js';
+import { warnedColumn, warnedName } from '../util/warning-column.js';
 import { executeRun, type ExecuteHooks, type RunSummary } from './execute.js';
 import { driverDatabaseOf, driverServerOf, MssqlTarget } from './mssql-target.js';
 import { OtherJobsReinserts, otherJobMessage, type OtherJobRow, type ReinsertPlace } from './other-jobs.js';
@@ -193,19 +194,19 @@ export function undefinedBytesGoBack(target: TargetColumn | null | undefined, ta
   if (target === null) {
     return `the target's column type is not known here (planned without a target, from the job's own layouts): re-inserted into a char/varchar/text column the server would write '?' there (U+FFFD's own bytes EF BF BD under a UTF-8 collation), into nchar/nvarchar/ntext the character U+FFFD`;
   }
-  if (target === undefined) return `re-inserted, the target's ${table} has no column ${column} that rowback could read the type of; whatever it holds, U+FFFD would be written, not the stored bytes`;
+  if (target === undefined) return `re-inserted, the target's ${tableNameText(table)} has no column ${identifierText(column)} that rowback could read the type of; whatever it holds, U+FFFD would be written, not the stored bytes`;
   const t = target.type;
   if (t === 'nchar' || t === 'nvarchar' || t === 'ntext' || t === 'sysname') {
-    return `re-inserted into the target's column ${column} (${t}), the server would store the character U+FFFD there (a Unicode column: the value goes in as printed)`;
+    return `re-inserted into the target's column ${identifierText(column)} (${t}), the server would store the character U+FFFD there (a Unicode column: the value goes in as printed)`;
   }
   if (t === 'char' || t === 'varchar' || t === 'text') {
     // the column's collation and code page as its catalog gave them (absent: a target that does not say)
     const coll = target.collation ? `collation ${target.collation}, ` : '';
-    if (target.codePage === 65001) return `re-inserted into the target's column ${column} (${t}, ${coll}UTF-8), the server would write U+FFFD's own bytes EF BF BD there`;
-    if (typeof target.codePage === 'number') return `re-inserted into the target's column ${column} (${t}, ${coll}code page ${target.codePage}), the server would write '?' there`;
-    return `re-inserted into the target's column ${column} (${t}), the server would write '?' there (U+FFFD's own bytes EF BF BD if its collation is UTF-8: the target did not say the column's collation)`;
+    if (target.codePage === 65001) return `re-inserted into the target's column ${identifierText(column)} (${t}, ${coll}UTF-8), the server would write U+FFFD's own bytes EF BF BD there`;
+    if (typeof target.codePage === 'number') return `re-inserted into the target's column ${identifierText(column)} (${t}, ${coll}code page ${target.codePage}), the server would write '?' there`;
+    return `re-inserted into the target's column ${identifierText(column)} (${t}), the server would write '?' there (U+FFFD's own bytes EF BF BD if its collation is UTF-8: the target did not say the column's collation)`;
   }
-  return `re-inserted into the target's column ${column} (${t}), the server would convert the text holding U+FFFD to ${t}`;
+  return `re-inserted into the target's column ${identifierText(column)} (${t}), the server would convert the text holding U+FFFD to ${t}`;
 }
 
 /**
@@ -229,6 +230,9 @@ export function undefinedBytesByHand(target: TargetColumn | null | undefined): s
  */
 const UNDEFINED_BYTES_WARNING = /^column (.+?): (?:0x[0-9A-F]{2}(?: 0x[0-9A-F]{2})* at offset \d+.*?|bytes) of its \d+-byte value (?:is |are )?not (?:defined in code page (\d+)|valid UTF-8 \(its collation is UTF-8\))/;
 
+/** UNDEFINED_BYTES_WARNING after the column's name: `: 0xAA at offset 1 of its 2-byte value is not defined in code page 1253`. */
+const UNDEFINED_BYTES_REST = /^: (?:0x[0-9A-F]{2}(?: 0x[0-9A-F]{2})* at offset \d+.*?|bytes) of its \d+-byte value (?:is |are )?not (?:defined in code page (\d+)|valid UTF-8 \(its collation is UTF-8\))/;
+
 /**
  * Staged rows, not named by undefinedBytesText, whose warnings say a char/varchar/text value held
  * bytes its code page does not define, or bytes that are not UTF-8 in a UTF-8 column: the first such
@@ -236,14 +240,20 @@ const UNDEFINED_BYTES_WARNING = /^column (.+?): (?:0x[0-9A-F]{2}(?: 0x[0-9A-F]{2
  * out UTF-8 columns (U+FFFD is a character there) and tables the job has no layout of; the warning
  * says what the bytes were. Invalid UTF-8 printed as U+FFFD went back as U+FFFD's own bytes (EF BF
  * BD), the row changed and unsaid but for a warning the reviewer may not have read.
+ * The column is the row's own column the warning names (util/warning-column.ts warnedColumn: as
+ * `column [Unit Price]: …` names it, or as `column Unit Price: …` did before 2026-12-07, in rows
+ * staged then); for a row without values, or a name none of its columns has, the name as the
+ * warning writes it (warnedName: `[Unit Price]` is Unit Price).
  */
-export function undefinedBytesWarned<R extends { id: number; warnings: readonly string[] }>(rows: readonly R[]): { row: R; column: string; codePage: number | null; warning: string }[] {
+export function undefinedBytesWarned<R extends { id: number; warnings: readonly string[]; values?: Record<string, unknown> }>(rows: readonly R[]): { row: R; column: string; codePage: number | null; warning: string }[] {
   const out: { row: R; column: string; codePage: number | null; warning: string }[] = [];
   for (const r of rows) {
     for (const w of r.warnings) {
       const m = UNDEFINED_BYTES_WARNING.exec(w);
-      if (!m || m[1]!.includes('inside the sql_variant)') || m[1]!.includes(' is not in this record')) continue;
-      out.push({ row: r, column: m[1]!, codePage: m[2] !== undefined ? Number(m[2]) : null, warning: w });
+      if (!m) continue;
+      const own = r.values ? warnedColumn(w, Object.keys(r.values), (rest) => UNDEFINED_BYTES_REST.test(rest)) : undefined;
+      if (own === undefined && (m[1]!.includes('inside the sql_variant)') || m[1]!.includes(' is not in this record'))) continue;
+      out.push({ row: r, column: own ?? warnedName(m[1]!), codePage: m[2] !== undefined ? Number(m[2]) : null, warning: w });
       break;
     }
   }
@@ -553,18 +563,18 @@ export class ReinsertService {
       plan.problems.push({ rowId: r.id, lsn: r.lsn, table: r.table, code: 'REINSERT_ALREADY_REINSERTED', message: sideTableMessage(r.id, jobId, side) });
     }
     for (const { row: r, column, char } of stale) {
-      plan.problems.push({ rowId: r.id, lsn: r.lsn, table: r.table, code: 'REINSERT_STALE_TEXT', message: `row ${r.id}'s column ${column} (code page 1252 text) holds U+${char.toString(16).toUpperCase().padStart(4, '0')}, a control character no 1252 byte decodes to: it was staged by a rowback that read 1252's bytes 0x80–0x9F (€ ‚ „ … “ ” – — ™ …) as control characters (Node's TextDecoder('windows-1252'), fixed on 2026-12-03), and re-inserted it would be written so; scan the source again and stage the row anew` });
+      plan.problems.push({ rowId: r.id, lsn: r.lsn, table: r.table, code: 'REINSERT_STALE_TEXT', message: `row ${r.id}'s column ${identifierText(column)} (code page 1252 text) holds U+${char.toString(16).toUpperCase().padStart(4, '0')}, a control character no 1252 byte decodes to: it was staged by a rowback that read 1252's bytes 0x80–0x9F (€ ‚ „ … “ ” – — ™ …) as control characters (Node's TextDecoder('windows-1252'), fixed on 2026-12-03), and re-inserted it would be written so; scan the source again and stage the row anew` });
     }
     // what the server would write for U+FFFD depends on the column it goes into: the target's (its
     // catalog read), which may be retyped (an nvarchar side table stores U+FFFD itself, not '?')
     const goesBack = (table: string, column: string) => undefinedBytesGoBack(metadata === 'target-catalog' ? targetColumnOf(tables, tableMap?.[table] ?? table, column) : null, tableMap?.[table] ?? table, column);
     const byHand = (table: string, column: string) => undefinedBytesByHand(metadata === 'target-catalog' ? targetColumnOf(tables, tableMap?.[table] ?? table, column) : null);
     for (const { row: r, column, codePage, at, count } of undefinedText) {
-      plan.problems.push({ rowId: r.id, lsn: r.lsn, table: r.table, code: 'REINSERT_UNDEFINED_BYTES', message: `row ${r.id}'s column ${column} (code page ${codePage} text) holds U+FFFD at character ${at + 1}${count > 1 ? ` (and ${count - 1} more)` : ''}: bytes code page ${codePage} does not define, which SQL Server stores unchecked and rowback could only print as U+FFFD (a row staged since 2026-12-03 carries a warning naming the bytes and their offsets; for one staged before, scan the source again to see them); ${goesBack(r.table, column)} instead of the stored bytes, so the row would go back changed: ${byHand(r.table, column)}` });
+      plan.problems.push({ rowId: r.id, lsn: r.lsn, table: r.table, code: 'REINSERT_UNDEFINED_BYTES', message: `row ${r.id}'s column ${identifierText(column)} (code page ${codePage} text) holds U+FFFD at character ${at + 1}${count > 1 ? ` (and ${count - 1} more)` : ''}: bytes code page ${codePage} does not define, which SQL Server stores unchecked and rowback could only print as U+FFFD (a row staged since 2026-12-03 carries a warning naming the bytes and their offsets; for one staged before, scan the source again to see them); ${goesBack(r.table, column)} instead of the stored bytes, so the row would go back changed: ${byHand(r.table, column)}` });
     }
     for (const { row: r, column, codePage, warning } of undefinedWarned) {
       const what = codePage === null ? 'bytes that are not UTF-8 (its collation is UTF-8)' : `bytes code page ${codePage} does not define`;
-      plan.problems.push({ rowId: r.id, lsn: r.lsn, table: r.table, code: 'REINSERT_UNDEFINED_BYTES', message: `row ${r.id}'s column ${column} held ${what}, printed as U+FFFD; ${goesBack(r.table, column)} instead of the stored bytes, so the row would go back changed: ${byHand(r.table, column)} (its warning: ${warning.slice(0, warning.indexOf(': printed as U+FFFD') >= 0 ? warning.indexOf(': printed as U+FFFD') : undefined)})` });
+      plan.problems.push({ rowId: r.id, lsn: r.lsn, table: r.table, code: 'REINSERT_UNDEFINED_BYTES', message: `row ${r.id}'s column ${identifierText(column)} held ${what}, printed as U+FFFD; ${goesBack(r.table, column)} instead of the stored bytes, so the row would go back changed: ${byHand(r.table, column)} (its warning: ${warning.slice(0, warning.indexOf(': printed as U+FFFD') >= 0 ? warning.indexOf(': printed as U+FFFD') : undefined)})` });
     }
     for (const r of held) {
       plan.problems.push({ rowId: r.id, lsn: r.lsn, table: r.table, code: 'REINSERT_AMBIGUOUS_TABLE', message: `the source database has tables ${ambiguous.get(r.table)!.join(' and ')}, both ${r.table} as schema.name, and their rows are staged under that one name: which table row ${r.id} came from is not known; re-insert it by hand` });

@@ -34,7 +34,7 @@ import { realPath } from '../util/files.js';
 import { formatLsn, lsnFromDecimal, lsnToDecimal, parseLsn } from '../logreader/lsn.js';
 import { parseLogPageId } from '../logreader/log-record.js';
 import { appendAll } from '../util/append-all.js';
-import { stagedTableName, tableListText } from '../util/tsql.js';
+import { identifierText, stagedTableName, tableListText } from '../util/tsql.js';
 import { fileAndSet } from '../util/backup-set-text.js';
 
 export interface CompareInputs {
@@ -267,7 +267,7 @@ export function unsureRows(diff: Pick<TableDiff, 'unsure' | 'key'>): CompareResu
   const u = diff.unsure.filter((x) => !x.filestream);
   const first = u[0]!;
   const where = diff.key ? `key ${JSON.stringify(first.key)}` : `row ${JSON.stringify(first.key)}`;
-  const sentence = `${u.length} row(s) print the same in both states but hold U+FFFD (bytes their code page does not define, or invalid UTF-8, print as U+FFFD whatever they were) in ${[...new Set(u.flatMap((x) => x.columns))].join(', ')}: whether they changed between the two states cannot be told from the printed values, so they are neither counted unchanged nor listed as changed (first: ${where}, column ${first.columns.join(', ')}); compare those values' bytes (CONVERT(varbinary, …)) in a restored copy of each state`;
+  const sentence = `${u.length} row(s) print the same in both states but hold U+FFFD (bytes their code page does not define, or invalid UTF-8, print as U+FFFD whatever they were) in ${[...new Set(u.flatMap((x) => x.columns))].map(identifierText).join(', ')}: whether they changed between the two states cannot be told from the printed values, so they are neither counted unchanged nor listed as changed (first: ${where}, column ${first.columns.map(identifierText).join(', ')}); compare those values' bytes (CONVERT(varbinary, …)) in a restored copy of each state`;
   return { side: 'earlier', rows: u.length, where, warning: sentence, sentence };
 }
 
@@ -281,7 +281,7 @@ export function unsureFilestreamRows(diff: Pick<TableDiff, 'unsure' | 'key'>): C
   const u = diff.unsure.filter((x) => x.filestream);
   const first = u[0]!;
   const where = diff.key ? `key ${JSON.stringify(first.key)}` : `row ${JSON.stringify(first.key)}`;
-  const sentence = `${u.length} row(s) print the same in both states but their FILESTREAM column ${[...new Set(u.flatMap((x) => x.columns))].join(', ')} is a marker holding no pointer (its bytes did not read as bytes), so which file each state's row points to cannot be told: whether the document changed between the two states is not known, so they are neither counted unchanged nor listed as changed (first: ${where}); compare the column in a restored copy of each state`;
+  const sentence = `${u.length} row(s) print the same in both states but their FILESTREAM column ${[...new Set(u.flatMap((x) => x.columns))].map(identifierText).join(', ')} is a marker holding no pointer (its bytes did not read as bytes), so which file each state's row points to cannot be told: whether the document changed between the two states is not known, so they are neither counted unchanged nor listed as changed (first: ${where}); compare the column in a restored copy of each state`;
   return { side: 'earlier', rows: u.length, where, warning: sentence, sentence };
 }
 
@@ -1025,8 +1025,8 @@ export function diffAsRecoveredRows(d: TableDiff, source: RecoveredRow['source']
   // re-inserted on purpose, operations ['update'], put the newer values back as the old ones)
   for (const c of d.changed) {
     rows.push(older(c.tag)
-      ? { ...base(n++, c.tag, 'update', c.after, `changed between the two states: ${c.columns.join(', ')}; the before-image is the later state's row, which is older (compared as asked, --accept-older-later), the after-image the earlier state's`, undefined, [...bytesOf({ bytesNotes: c.afterBytesNotes }), ...bytesOf(c).map((w) => `after-image: ${w}`)]), after: c.before }
-      : { ...base(n++, c.tag, 'update', c.before, `${ROW_PROVENANCE.changed}${c.columns.join(', ')}`, c.from, [...bytesOf(c), ...bytesOf({ bytesNotes: c.afterBytesNotes }).map((w) => `after-image: ${w}`)], c.fromSet), after: c.after });
+      ? { ...base(n++, c.tag, 'update', c.after, `changed between the two states: ${c.columns.map(identifierText).join(', ')}; the before-image is the later state's row, which is older (compared as asked, --accept-older-later), the after-image the earlier state's`, undefined, [...bytesOf({ bytesNotes: c.afterBytesNotes }), ...bytesOf(c).map((w) => `after-image: ${w}`)]), after: c.before }
+      : { ...base(n++, c.tag, 'update', c.before, `${ROW_PROVENANCE.changed}${c.columns.map(identifierText).join(', ')}`, c.from, [...bytesOf(c), ...bytesOf({ bytesNotes: c.afterBytesNotes }).map((w) => `after-image: ${w}`)], c.fromSet), after: c.after });
   }
   return rows;
 }

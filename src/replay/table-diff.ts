@@ -17,6 +17,7 @@ import { isOffRow, type SqlValue } from '../reconstruct/values.js';
 import { rowKey } from './row-state.js';
 import { visibleColumns, type ColumnLayout, type TableLayout } from '../reconstruct/metadata/table-layout.js';
 import { appendAll } from '../util/append-all.js';
+import { warnedColumn } from '../util/warning-column.js';
 
 /**
  * What of a column's type shapes its values' printed form: the type (an int prints 5, a bigint
@@ -165,17 +166,23 @@ function judgeReplacements(u: readonly string[], a: TableState['rows'][number], 
   const unknown: string[] = [];
   for (const c of u) {
     if (a.bytesNotes === undefined || b.bytesNotes === undefined) { unknown.push(c); continue; }
-    const na = notesOf(a.bytesNotes, c);
-    const nb = notesOf(b.bytesNotes, c);
+    const na = notesOf(a.bytesNotes, c, Object.keys(a.values));
+    const nb = notesOf(b.bytesNotes, c, Object.keys(b.values));
     if (na !== nb) differ.push(c);
     else if (/ and \d+ more of its /.test(na)) unknown.push(c);
   }
   return { differ, unknown };
 }
 
-/** The warnings of column `c` (its own value, or text inside it when a sql_variant) among `notes`. */
-function notesOf(notes: string, c: string): string {
-  return notes.split('\u0000').filter((n) => n.startsWith(`column ${c}: `) || n.startsWith(`column ${c} (a `)).join('\u0000');
+/**
+ * The warnings of column `c` (its own value, or text inside it when a sql_variant) among `notes`, a
+ * row's whose columns are `columns`: those warnedColumn reads as c's (`column [Unit Price]: …`, or
+ * bare as rowback wrote it before). By the prefix `column ${c}: ` alone, a column A took the
+ * warnings of a column `A: x` (`column A: x: 0xAA …`), and was called changed when only `A: x` was.
+ */
+function notesOf(notes: string, c: string, columns: readonly string[]): string {
+  const all = columns.includes(c) ? columns : [...columns, c];
+  return notes.split('\u0000').filter((n) => warnedColumn(n, all, (rest) => rest.startsWith(': ') || rest.startsWith(' (a ')) === c).join('\u0000');
 }
 
 /**

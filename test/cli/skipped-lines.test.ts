@@ -35,6 +35,17 @@ describe('skippedLines (SYNTHETIC items)', () => {
     expect(skippedLines([gap])).toEqual(['  FORMAT_LOG_CHAIN_GAP: log backups do not chain (file b.trn, LSN 00000019:000000a3:0001)']);
   });
 
+  it('a table and a column named as one name each, as one-line errors name them (Order Details: NORTHWND\'s, SYNTHETIC item)', () => {
+    // it wrote `(page 1:148, table dbo.Order Details, column Unit Price)`: where a name ends was not said
+    const bad: SkippedItem = { code: 'DECODE_BAD_VALUE', reason: 'x', location: { page: '1:148', table: 'dbo.Order Details', column: 'Unit Price' } };
+    expect(skippedLines([bad])).toEqual(['  DECODE_BAD_VALUE: x (page 1:148, table dbo.[Order Details], column [Unit Price])']);
+    // rows logged after one change of a table's columns: the table of `and N more row(s) of T` too
+    const drift = (lsn: string): SkippedItem => ({ code: 'SOURCE_SCHEMA_DRIFT', reason: 'changed', location: { lsn, table: 'dbo.Order Details' }, layoutChange: { lsn: '00000019:00000001:0001', transactionId: '0000:00000001', endTime: null } });
+    expect(skippedLines([drift('00000019:00000002:0001'), drift('00000019:00000003:0001')])).toEqual([
+      '  SOURCE_SCHEMA_DRIFT: changed (LSN 00000019:00000002:0001, table dbo.[Order Details]); and 1 more row(s) of dbo.[Order Details] logged after that change, up to LSN 00000019:00000003:0001, each a skipped item of its own',
+    ]);
+  });
+
   it('at most `limit` lines, then how many items are left', () => {
     const items = [missing('1:1'), missing('1:2'), missing('1:4'), missing('1:6'), missing('1:7')];
     expect(skippedLines(items, 2, ' (use --report FILE for all)')).toEqual([

@@ -43,7 +43,7 @@ function modulesLoaded(...argv: string[]): { own: string[]; packages: string[]; 
 }
 
 describe('start-up: what a command loads before it runs', () => {
-  it('rowback --version loads the 17 modules of the command line and nothing else of rowback', () => {
+  it('rowback --version loads the 18 modules of the command line and nothing else of rowback', () => {
     const { own, packages, stdout } = modulesLoaded('--version');
     expect(stdout).toMatch(/^\d+\.\d+\.\d+/);
     // A module added here must be one every command needs before it is chosen: each command's own
@@ -64,6 +64,8 @@ describe('start-up: what a command loads before it runs', () => {
       'util/backup-magic',
       'util/echo',
       'util/files',
+      // names in a one-line error's location (errors.ts formatLocation)
+      'util/identifier-text',
       'util/redact',
       'util/table-list',
       'util/tsql',

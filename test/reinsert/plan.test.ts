@@ -93,7 +93,7 @@ describe('re-insert planning (T-SQL, parameter types, order)', () => {
     expect(r.undoSql).toBe("DELETE TOP (1) FROM [Side]]DB].[we]]ird].[ta]]ble] WHERE (CONVERT(nvarchar(max), [co]]l]) + N'.') COLLATE Latin1_General_BIN2 = (CONVERT(nvarchar(max), @p1) + N'.') AND [n] IS NULL;");
     expect(renderScript(plan)).toContain("N'''); DROP TABLE x; --'");
     // no key: inserted with no conflict check, and the script says so (it gave a plain INSERT with no word)
-    expect(renderScript(plan)).toContain('-- WARNING: 1 row(s) of we]ird.ta]ble have no key to look for (no primary key or clustered index key in the table metadata, or a key column NULL): they are inserted with no conflict check');
+    expect(renderScript(plan)).toContain('-- WARNING: 1 row(s) of [we]]ird].[ta]]ble] have no key to look for (no primary key or clustered index key in the table metadata, or a key column NULL): they are inserted with no conflict check');
   });
 
   it('side tables: rows go to the mapped target', () => {

@@ -14,10 +14,11 @@ import { readDataFileMetadata } from '../../src/datafile/metadata.js';
 import { readTableRows } from '../../src/datafile/table-rows.js';
 import { openDataFiles } from '../../src/recover/open-data-files.js';
 import type { TableLayout } from '../../src/reconstruct/metadata/table-layout.js';
+import { splitTableList } from '../../src/util/table-list.js';
 import { corpusPath, describeCorpus } from '../support/corpus.js';
 import { bearer, testApp } from '../api/helpers.js';
 
-const orderLine = (sql: string) => (sql.split('\n').find((l) => l.startsWith('-- table order')) ?? '').replace(/^.*\): /, '').split(', ');
+const orderLine = (sql: string) => splitTableList((sql.split('\n').find((l) => l.startsWith('-- table order')) ?? '').replace(/^.*\): /, ''));
 const inserted = (sql: string) => [...new Set([...sql.matchAll(/INSERT INTO \[dbo\]\.\[([^\]]+)\]/g)].map((m) => m[1]))];
 
 async function northwindJob(t: Awaited<ReturnType<typeof testApp>>, tables: string[], edit?: (l: TableLayout) => TableLayout) {
@@ -60,7 +61,11 @@ describeCorpus('tableOrder given: the tables it does not name go parents first b
       }
       // both named, child first: still 'tableOrder puts', the DBA's order kept
       const both = (await t.app.inject({ url: `/api/jobs/${id}/export?format=sql&status=approved&tableOrder=dbo.Order%20Details,dbo.Orders`, headers: bearer(t.tokens.operator) })).body;
-      expect(both).toMatch(/^-- WARNING: tableOrder puts dbo\.Order Details before dbo\.Orders, which it references in the source data file's catalog \(FK_Order_Details_Orders\): /m);
+      // the script's comments name a table as T-SQL reads one name (tableText): `dbo.Order Details` read as two words
+      expect(both).toMatch(/^-- WARNING: tableOrder puts dbo\.\[Order Details\] before dbo\.Orders, which it references in the source data file's catalog \(FK_Order_Details_Orders\): /m);
+      expect(both).toMatch(/^-- batch \d+: dbo\.\[Order Details\], 2 row\(s\)$/m);
+      expect(both).toMatch(/^-- table order \(.*\): dbo\.Customers, dbo\.Employees, dbo\.\[Order Details\], dbo\.Orders$/m);
+      expect(both).not.toMatch(/^--.*dbo\.Order Details/m);
       expect(inserted(both).indexOf('Order Details')).toBeLessThan(inserted(both).indexOf('Orders'));
       // a dry run without a target orders them the same way
       const dry = await t.app.inject({ method: 'POST', url: `/api/jobs/${id}/reinsert`, headers: bearer(t.tokens.operator), payload: { dryRun: true, tableOrder: ['dbo.Employees'] } });

@@ -1,5 +1,5 @@
 import { expect, it } from 'vitest';
-import { formatLocation } from '../../src/errors.js';
+import { DecodeError, formatLocation } from '../../src/errors.js';
 import { PageReader } from '../../src/datafile/page-reader.js';
 import type { PageSource } from '../../src/datafile/page-source.js';
 
@@ -25,4 +25,31 @@ it.each([
   expect(reader.skipped).toHaveLength(1);
   expect(formatLocation(reader.skipped[0]!.location)).toBe(want);
   expect(reader.skipped[0]!.reason).toContain(`${description} does not hold page 1:9`);
+});
+
+// A table's and a column's name as one name each (locationPartText: nameText, identifierText),
+// whatever form location.table holds: a staged `schema.name` or `[schema].[name]`, T-SQL's
+// `[dbo].[T]`, tableText's display form (not bracketed twice), a name as typed. Names: SYNTHETIC but
+// for NORTHWND's dbo.Order Details (corpus SessionShoppingCart; test/cli/location-names).
+it.each([
+  [{ table: 'dbo.Order Details', column: 'Unit Price' }, 'table dbo.[Order Details], column [Unit Price]'],
+  [{ table: 'dbo.[Order Details]' }, 'table dbo.[Order Details]'],
+  [{ table: '[dbo].[Order Details]' }, 'table dbo.[Order Details]'],
+  [{ table: '[dbo].[Order.Items]' }, 'table dbo.[Order.Items]'],
+  [{ table: '[dbo.Order].[Items]' }, 'table [dbo.Order].Items'],
+  [{ table: 'dbo.[a,b]', column: 'x]y' }, 'table dbo.[a,b], column [x]]y]'],
+  [{ table: 'dbo.Orders', column: 'Order' }, 'table dbo.Orders, column [Order]'],
+  [{ table: 'Orders', column: 'a, column b' }, 'table Orders, column [a, column b]'],
+  [{ table: 'CRM..Customer' }, 'table CRM..Customer'],
+  [{ table: 'sys.sysschobjs', page: '1:50' }, 'table sys.sysschobjs, page 1:50'],
+  [{ table: '[dbo', column: 'a\nb' }, 'table [[dbo], column [a\\u{a}b]'],
+  [{ lsn: '00000019:0000003e:0001', column: 'RowLog Contents 0' }, 'LSN 00000019:0000003e:0001, column [RowLog Contents 0]'],
+])('%j → %s (one name each)', (loc, want) => {
+  expect(formatLocation(loc)).toBe(want);
+});
+
+it('describe() brackets the names; the location (toJSON, a report\'s failed, the API\'s location) keeps them raw', () => {
+  const e = new DecodeError('DECODE_SCHEMA_MISMATCH', 'x', { table: 'dbo.Order Details', offset: 12, column: 'Unit Price' });
+  expect(e.describe()).toBe('DECODE_SCHEMA_MISMATCH: x (table dbo.[Order Details], offset 12, column [Unit Price])');
+  expect(e.toJSON().location).toEqual({ table: 'dbo.Order Details', offset: 12, column: 'Unit Price' });
 });

@@ -15,6 +15,7 @@ import { holdsTextPointer, parseComplexColumn, parseTextPointer, TEXT_POINTER_SI
 import { movedColumnClause, movedColumnHolding, predatesColumn, type ColumnPlan, type RowPlan } from './plan.js';
 import { truncated } from './fixedvar.js';
 import { CD_RECORD_LONG_DATA, CD_RECORD_TYPE_MASK, CD_RECORD_TYPES, CD_RECORD_VERSIONING, isCdGhostCode, VERSIONING_TAG_SIZE } from './status.js';
+import { identifierText } from '../../util/identifier-text.js';
 
 /**
  * CD ("column descriptor") records: the row format of ROW/PAGE-compressed partitions.
@@ -93,11 +94,11 @@ function int64Number(lo: number, hi: number): number {
 type CdDecoder = (b: Uint8Array, s: number, e: number) => SqlValue;
 
 function badValue(c: ColumnLayout, s: number, why: string): DecodeError {
-  return new DecodeError('DECODE_BAD_VALUE', `compressed ${c.type} value of column ${c.name} ${why}`, { offset: s, column: c.name });
+  return new DecodeError('DECODE_BAD_VALUE', `compressed ${c.type} value of column ${identifierText(c.name)} ${why}`, { offset: s, column: c.name });
 }
 
 function unsupported(c: ColumnLayout, s: number, why: string): DecodeError {
-  return new DecodeError('DECODE_UNSUPPORTED', `row-compressed ${c.type} value of column ${c.name} is not decoded: ${why}`, { offset: s, column: c.name });
+  return new DecodeError('DECODE_UNSUPPORTED', `row-compressed ${c.type} value of column ${identifierText(c.name)} is not decoded: ${why}`, { offset: s, column: c.name });
 }
 
 /**
@@ -353,14 +354,14 @@ function cdPlanFor(plan: RowPlan): CdPlanEntry[] {
   p = plan.output.map((cp) => {
     if (cp.kind === 'sparse') {
       // MS Learn "Use sparse columns": sparse columns cannot be used with data compression.
-      throw new DecodeError('DECODE_SCHEMA_MISMATCH', `column ${cp.name} is sparse, but the table is ${plan.table.compression}-compressed (SQL Server allows no sparse column in a compressed table)`, { column: cp.name });
+      throw new DecodeError('DECODE_SCHEMA_MISMATCH', `column ${identifierText(cp.name)} is sparse, but the table is ${plan.table.compression}-compressed (SQL Server allows no sparse column in a compressed table)`, { column: cp.name });
     }
     if (cp.kind !== 'unstored' && cp.cdIndex < 0) {
-      throw new DecodeError('DECODE_SCHEMA_MISMATCH', `column ${cp.name} has no leaf_null_bit, so its place in a CD record is unknown`, { column: cp.name });
+      throw new DecodeError('DECODE_SCHEMA_MISMATCH', `column ${identifierText(cp.name)} has no leaf_null_bit, so its place in a CD record is unknown`, { column: cp.name });
     }
     if (cp.kind !== 'unstored' && !Number.isSafeInteger(cp.cdIndex)) {
       // A layout not validated on its way in (catalog JSON is): before, cds[2.5] read as undefined and the column came out NULL.
-      throw new DecodeError('DECODE_SCHEMA_MISMATCH', `column ${cp.name} has leaf_null_bit ${String(cp.column.leafNullBit)}, not a whole number, so its place in a CD record is unknown`, { column: cp.name });
+      throw new DecodeError('DECODE_SCHEMA_MISMATCH', `column ${identifierText(cp.name)} has leaf_null_bit ${String(cp.column.leafNullBit)}, not a whole number, so its place in a CD record is unknown`, { column: cp.name });
     }
     return {
       decode: cdValueDecoder(cp.column),
@@ -629,20 +630,20 @@ function cdColumnValue(image: Uint8Array, shape: CdRecordShape, cp: ColumnPlan, 
   const cd = cds[i];
   if (cd === CD_NULL) return null;
   if (cd === CD_PAGE_SYMBOL) {
-    throw new DecodeError('DECODE_PAGE_DICTIONARY', `column ${cp.name} refers to a page-dictionary symbol, which a single row cannot resolve`, { offset: cdStart + (i >> 1), column: cp.name });
+    throw new DecodeError('DECODE_PAGE_DICTIONARY', `column ${identifierText(cp.name)} refers to a page-dictionary symbol, which a single row cannot resolve`, { offset: cdStart + (i >> 1), column: cp.name });
   }
   if (entry.isBit) {
     if (cd === CD_BIT_TRUE) return true;
     if (cd === CD_EMPTY) return false;
-    throw new DecodeError('DECODE_BAD_VALUE', `bit column ${cp.name} has CD value ${cd}`, { offset: cdStart + (i >> 1), column: cp.name });
+    throw new DecodeError('DECODE_BAD_VALUE', `bit column ${identifierText(cp.name)} has CD value ${cd}`, { offset: cdStart + (i >> 1), column: cp.name });
   }
-  if (cd === CD_BIT_TRUE) throw new DecodeError('DECODE_BAD_VALUE', `column ${cp.name} of type ${c.type} has the bit-true CD value`, { offset: cdStart + (i >> 1), column: cp.name });
+  if (cd === CD_BIT_TRUE) throw new DecodeError('DECODE_BAD_VALUE', `column ${identifierText(cp.name)} of type ${c.type} has the bit-true CD value`, { offset: cdStart + (i >> 1), column: cp.name });
   const s = cd === CD_EMPTY ? 0 : starts[i];
   const e = cd === CD_EMPTY ? 0 : ends[i];
   if (cd === CD_LONG && complexMask[i] === 1) {
     const cv = parseComplexColumn(image, s, e, cp.name, holdsTextPointer(c));
     if (cv.kind === 'off-row') return cv.marker;
-    throw new DecodeError('DECODE_BAD_RECORD', `column ${cp.name} holds a ${cv.kind}, not a value`, { offset: s, column: cp.name });
+    throw new DecodeError('DECODE_BAD_RECORD', `column ${identifierText(cp.name)} holds a ${cv.kind}, not a value`, { offset: s, column: cp.name });
   }
   // text/ntext/image with 'text in row' OFF: the row holds only the value's 16-byte text pointer,
   // which a FixedVar record keeps without the complex bit (fixedvar.ts; pubs, Northwind), and no
@@ -654,9 +655,9 @@ function cdColumnValue(image: Uint8Array, shape: CdRecordShape, cp: ColumnPlan, 
   if (entry.uncompressedFullLength > 0) {
     // A uniqueidentifier is stored in full under row compression; fewer bytes can only be a page-compression
     // prefix (BakReader PROVENANCE.md: anchored columns store [prefix length][suffix]), which one row cannot resolve.
-    throw new DecodeError('DECODE_UNSUPPORTED', `compressed ${c.type} value of column ${cp.name} has ${e - s} bytes, not ${entry.uncompressedFullLength}: a page-compression prefix, which one row cannot resolve`, { offset: s, column: cp.name });
+    throw new DecodeError('DECODE_UNSUPPORTED', `compressed ${c.type} value of column ${identifierText(cp.name)} has ${e - s} bytes, not ${entry.uncompressedFullLength}: a page-compression prefix, which one row cannot resolve`, { offset: s, column: cp.name });
   }
-  throw new DecodeError('DECODE_UNSUPPORTED', `row-compressed ${c.type} values are not decoded yet (column ${cp.name})`, { offset: s, column: cp.name });
+  throw new DecodeError('DECODE_UNSUPPORTED', `row-compressed ${c.type} values are not decoded yet (column ${identifierText(cp.name)})`, { offset: s, column: cp.name });
 }
 
 /** The ALTER-dropped columns (plan.ts `alterDropped`) a CD record holds not NULL, each with its value read as its old type (plan.ts movedColumnHolding). */

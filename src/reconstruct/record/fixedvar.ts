@@ -9,6 +9,7 @@ import { charDecoder, decodeNvarchar, fixedReader, oddUtf16, outOfRange, type Bo
 import { NOTE_UNDEFINED, type CodePageDecoder } from '../collation.js';
 import { ROW_TEXT_NOTES, undefinedBytesWarning } from '../types/string.js';
 import { parseSparseVector } from './sparse.js';
+import { identifierText } from '../../util/identifier-text.js';
 import {
   isGhostType, RECORD_NULL_BITMAP, RECORD_TYPE_MASK, RECORD_TYPES, RECORD_VARIABLE_COLUMNS,
   RECORD_VERSIONING_BIT, RECORD_VERSIONING_TAG, STATUS_B_GHOST_FORWARDED, VERSIONING_TAG_SIZE,
@@ -358,7 +359,7 @@ function nullWithBytes(image: Uint8Array, plan: RowPlan, warnings: string[], col
     if (e <= s) continue;
     if ((entry & 0x8000) !== 0 && e - s >= 4 && readU16(image, s) === 5) continue; // the sparse vector
     const cp = plan.varIndexOwner.get(k)!; // only for the warning: a Map lookup per NULL column per row cost more than the rest
-    warnings.push(`column ${cp.name} is NULL in the null bitmap (bit ${nb}) but the variable-column offset array gives it ${e - s} byte(s) (offsets ${s}-${e}, variable column ${k + 1}): SQL Server writes a NULL variable-length column with zero length, so the bitmap or the offset array is damaged; shown as NULL, its value may be lost (bytes 0x${toHex(image, s, Math.min(e, s + 16))}${e - s > 16 ? '…' : ''})`);
+    warnings.push(`column ${identifierText(cp.name)} is NULL in the null bitmap (bit ${nb}) but the variable-column offset array gives it ${e - s} byte(s) (offsets ${s}-${e}, variable column ${k + 1}): SQL Server writes a NULL variable-length column with zero length, so the bitmap or the offset array is damaged; shown as NULL, its value may be lost (bytes 0x${toHex(image, s, Math.min(e, s + 16))}${e - s > 16 ? '…' : ''})`);
   }
 }
 
@@ -402,7 +403,7 @@ function bytesAfterRecord(
       const block = readsAsVarBlock(image, recordEnd);
       return new DecodeError(
         'DECODE_BAD_RECORD',
-        `status byte ${status} says the record has no variable-length columns (bit 0x20 clear), yet column ${first.name} is not NULL and ${extra} byte(s) follow the record's end at offset ${recordEnd}${block > 0 ? ` (they read as a variable-column block of ${block} column(s) ending at the image's end)` : ''}: SQL Server leaves that block out only when no variable-length column holds bytes, so the status byte is damaged and ${first.name} would read as empty instead of its value (${tail})`,
+        `status byte ${status} says the record has no variable-length columns (bit 0x20 clear), yet column ${identifierText(first.name)} is not NULL and ${extra} byte(s) follow the record's end at offset ${recordEnd}${block > 0 ? ` (they read as a variable-column block of ${block} column(s) ending at the image's end)` : ''}: SQL Server leaves that block out only when no variable-length column holds bytes, so the status byte is damaged and ${identifierText(first.name)} would read as empty instead of its value (${tail})`,
         { offset: recordEnd, column: first.name },
       );
     }
@@ -492,7 +493,7 @@ function columnValue(r: RowState, cp: ColumnPlan): SqlValue {
   const image = r.image;
   switch (cp.kind) {
     case 'unstored':
-      if (cp.column.computed) r.warnings.push(`column ${cp.name} is computed and not stored in the row: NULL`);
+      if (cp.column.computed) r.warnings.push(`column ${identifierText(cp.name)} is computed and not stored in the row: NULL`);
       return null;
     case 'sparse': {
       if (r.sparse === undefined) r.sparse = checkedSparseVector(r);
@@ -501,7 +502,7 @@ function columnValue(r: RowState, cp: ColumnPlan): SqlValue {
       // an xml column may be SPARSE (MS Learn "Use sparse columns" excludes geography, geometry, image,
       // ntext, text, timestamp and user-defined types only): its value in the vector is binary XML as
       // well, said as for a variable column (below); before, a sparse xml value printed as hex unsaid
-      if (cp.isXml && range[1] > range[0]) r.warnings.push(`column ${cp.name}: binary XML is not decoded; shown as hex`);
+      if (cp.isXml && range[1] > range[0]) r.warnings.push(`column ${identifierText(cp.name)}: binary XML is not decoded; shown as hex`);
       return cp.decode(image, range[0], range[1]);
     }
     default:
@@ -515,14 +516,14 @@ function columnValue(r: RowState, cp: ColumnPlan): SqlValue {
     const e = s + cp.length;
     if (e > r.fixedEnd) {
       if (nb < 0) return missing(r, cp);
-      throw new DecodeError('DECODE_SCHEMA_MISMATCH', `fixed column ${cp.name} (leaf offset ${s}, ${cp.length} bytes) lies past the fixed part's end ${r.fixedEnd}`, { offset: s, column: cp.name });
+      throw new DecodeError('DECODE_SCHEMA_MISMATCH', `fixed column ${identifierText(cp.name)} (leaf offset ${s}, ${cp.length} bytes) lies past the fixed part's end ${r.fixedEnd}`, { offset: s, column: cp.name });
     }
     return cp.decode(image, s, e);
   }
   if (cp.kind === 'bit') {
     if (cp.offset >= r.fixedEnd) {
       if (nb < 0) return missing(r, cp);
-      throw new DecodeError('DECODE_SCHEMA_MISMATCH', `bit column ${cp.name} (leaf offset ${cp.offset}) lies past the fixed part's end ${r.fixedEnd}`, { offset: cp.offset, column: cp.name });
+      throw new DecodeError('DECODE_SCHEMA_MISMATCH', `bit column ${identifierText(cp.name)} (leaf offset ${cp.offset}) lies past the fixed part's end ${r.fixedEnd}`, { offset: cp.offset, column: cp.name });
     }
     return (image[cp.offset] & (1 << cp.bit)) !== 0;
   }
@@ -543,13 +544,13 @@ function columnValue(r: RowState, cp: ColumnPlan): SqlValue {
   if ((entry & 0x8000) !== 0) {
     const cv = parseComplexColumn(image, s, e, cp.name, holdsTextPointer(cp.column));
     if (cv.kind === 'off-row') return cv.marker;
-    throw new DecodeError('DECODE_BAD_RECORD', `column ${cp.name} holds a ${cv.kind}, not a value`, { offset: s, column: cp.name });
+    throw new DecodeError('DECODE_BAD_RECORD', `column ${identifierText(cp.name)} holds a ${cv.kind}, not a value`, { offset: s, column: cp.name });
   }
   if (cp.isTextPointer && e - s === TEXT_POINTER_SIZE) {
     // text/ntext/image keep a 16-byte text pointer in row unless the table option 'text in row' is on.
     return parseTextPointer(image, s);
   }
-  if (cp.isXml && e > s) r.warnings.push(`column ${cp.name}: binary XML is not decoded; shown as hex`);
+  if (cp.isXml && e > s) r.warnings.push(`column ${identifierText(cp.name)}: binary XML is not decoded; shown as hex`);
   return cp.decode(image, s, e);
 }
 
@@ -615,7 +616,7 @@ function checkedSparseVector(r: RowState): Map<number, [number, number]> | null 
 function complexValue(image: Uint8Array, s: number, e: number, name: string, textPointer: boolean): SqlValue {
   const cv = parseComplexColumn(image, s, e, name, textPointer);
   if (cv.kind === 'off-row') return cv.marker;
-  throw new DecodeError('DECODE_BAD_RECORD', `column ${name} holds a ${cv.kind}, not a value`, { offset: s, column: name });
+  throw new DecodeError('DECODE_BAD_RECORD', `column ${identifierText(name)} holds a ${cv.kind}, not a value`, { offset: s, column: name });
 }
 
 /** Largest layout the generated reader is built for (beyond, the generic loop). */

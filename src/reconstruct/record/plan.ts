@@ -8,6 +8,7 @@ import { codePageForCollation } from '../collation.js';
 import { declaredType } from '../metadata/layout-rules.js';
 import { ROW_TEXT_NOTES } from '../types/string.js';
 import { maxOf } from '../../util/append-all.js';
+import { identifierText } from '../../util/identifier-text.js';
 
 /**
  * A per-layout decoding plan, built once per TableLayout object and cached (WeakMap), so that
@@ -142,7 +143,7 @@ export function notNullChecker(output: readonly ColumnPlan[]): NotNullCheck | nu
 
 /** The warning of a NOT NULL column that reads NULL from a record holding it (notNullChecker; the FixedVar generated reader). */
 export function notNullMessage(cp: ColumnPlan): string {
-  return `column ${cp.name} is declared NOT NULL, yet this record marks it NULL: the record is damaged (a changed bit), or the row was deleted before the column became NOT NULL and is read with today's layout; check it against a backup before re-inserting it`;
+  return `column ${identifierText(cp.name)} is declared NOT NULL, yet this record marks it NULL: the record is damaged (a changed bit), or the row was deleted before the column became NOT NULL and is read with today's layout; check it against a backup before re-inserting it`;
 }
 
 /**
@@ -173,7 +174,7 @@ export function checkVariantText(values: Record<string, SqlValue>, variants: Row
     if ((x.baseType === 'varchar' || x.baseType === 'char') && typeof x.value === 'string' && /[^\x00-\x7f]/.test(x.value)) {
       if (x.collation !== undefined && codePageForCollation(x.collation) !== null) continue;
       const why = x.collation === undefined ? 'its own collation, stored with it, is not one rowback can name' : `rowback does not know the code page of its own collation ${x.collation}`;
-      warnings.push(`column ${v.name}: a ${x.baseType} value inside a sql_variant holds characters beyond ASCII, read as code page ${v.codePage} (the column's): ${why}, so they are wrong if its code page differs`);
+      warnings.push(`column ${identifierText(v.name)}: a ${x.baseType} value inside a sql_variant holds characters beyond ASCII, read as code page ${v.codePage} (the column's): ${why}, so they are wrong if its code page differs`);
     }
   }
 }
@@ -296,7 +297,8 @@ export function movedColumnHolding(d: ColumnPlan, value: SqlValue | Error, noted
   const what = value instanceof Error ? `bytes that do not read as ${d.column.type} (${value.message})` : value === null ? 'NULL' : JSON.stringify(value);
   let undef = '';
   if (ROW_TEXT_NOTES.length > noted) {
-    const head = `column ${d.name}: `;
+    // as undefinedBytesWarning wrote it (identifierText); the dropped column is named by rowback's own `$dropped_N` below
+    const head = `column ${identifierText(d.name)}: `;
     const spans = ROW_TEXT_NOTES.splice(noted).map((n) => {
       const cut = n.indexOf(': printed as U+FFFD');
       return n.slice(n.startsWith(head) ? head.length : 0, cut < 0 ? n.length : cut);
@@ -316,7 +318,7 @@ export function movedColumnHolding(d: ColumnPlan, value: SqlValue | Error, noted
  */
 export function predatesColumn(cp: ColumnPlan, storedColumns: number, moved?: string): string {
   if (moved !== undefined) return `${predatesColumn(cp, storedColumns)}${moved}`;
-  const head = `column ${cp.name} is not in this record (stored column count ${storedColumns}; row predates the column): `;
+  const head = `column ${identifierText(cp.name)} is not in this record (stored column count ${storedColumns}; row predates the column): `;
   if (cp.hasDefault) return `${head}took its default`;
   const wv = cp.column.addedWithValues;
   if (wv === undefined) {
@@ -325,7 +327,7 @@ export function predatesColumn(cp: ColumnPlan, storedColumns: number, moved?: st
       if (cp.column.nullable) return `${head}NULL`;
       const declared = cp.column.declaredDefault;
       if (declared !== undefined) {
-        return `${head}NULL, as if the row was deleted before the column was added; the column is NOT NULL, so if the row still existed then, it took the default the column was added with. The script gives ${declared}, the column's default now, but declares the column in CREATE TABLE rather than adding it (ALTER TABLE … ADD), so it does not say that was the default of that time: if it was, script the column as ALTER TABLE … ADD ${cp.name} … NOT NULL ${declared} and the value reads as it; else fill the value in before re-inserting it`;
+        return `${head}NULL, as if the row was deleted before the column was added; the column is NOT NULL, so if the row still existed then, it took the default the column was added with. The script gives ${declared}, the column's default now, but declares the column in CREATE TABLE rather than adding it (ALTER TABLE … ADD), so it does not say that was the default of that time: if it was, script the column as ALTER TABLE … ADD ${identifierText(cp.name)} … NOT NULL ${declared} and the value reads as it; else fill the value in before re-inserting it`;
       }
       return `${head}NULL, as if the row was deleted before the column was added; the column is NOT NULL, so if the row still existed then, it took the column's default of that time, which the metadata read here does not give: fill the value in before re-inserting it`;
     }
@@ -383,15 +385,15 @@ export function judgeLimit(l: ValueLimit, v: SqlValue, warnings: string[]): void
       const dot = v.indexOf('.');
       const intText = dot < 0 ? v : v.slice(0, dot);
       const digits = intText.replace(/^-/, '').replace(/^0+/, '').length;
-      if (digits > l.max) warnings.push(`column ${l.name} holds ${v}, more integer digits (${digits}) than its declared ${l.declared} allows (${l.max}): ${LIMIT_ADVICE}`);
+      if (digits > l.max) warnings.push(`column ${identifierText(l.name)} holds ${v}, more integer digits (${digits}) than its declared ${l.declared} allows (${l.max}): ${LIMIT_ADVICE}`);
       return;
     }
   }
-  if (size > l.max) warnings.push(`column ${l.name} holds ${what}, more than its declared ${l.declared} allows: ${LIMIT_ADVICE}`);
+  if (size > l.max) warnings.push(`column ${identifierText(l.name)} holds ${what}, more than its declared ${l.declared} allows: ${LIMIT_ADVICE}`);
   if (l.kind === 'units' && v.length >= ONE_BYTE_TEXT_MIN_UNITS) {
     const oneByte = oneByteReading(v);
     if (oneByte !== null) {
-      warnings.push(`column ${l.name} (${l.declared}) holds ${v.length} characters each of which is two one-byte text characters (read one byte each: ${JSON.stringify(oneByte.length > 60 ? `${oneByte.slice(0, 60)}…` : oneByte)}): that is how varchar text reads when taken as ${l.declared.startsWith('nchar') ? 'nchar' : 'nvarchar'} (UTF-16); the column may be ${l.declared.startsWith('nchar') ? 'char' : 'varchar'} in the table (check the layout)`);
+      warnings.push(`column ${identifierText(l.name)} (${l.declared}) holds ${v.length} characters each of which is two one-byte text characters (read one byte each: ${JSON.stringify(oneByte.length > 60 ? `${oneByte.slice(0, 60)}…` : oneByte)}): that is how varchar text reads when taken as ${l.declared.startsWith('nchar') ? 'nchar' : 'nvarchar'} (UTF-16); the column may be ${l.declared.startsWith('nchar') ? 'char' : 'varchar'} in the table (check the layout)`);
     }
   }
   if (l.kind === 'chars') {
@@ -401,7 +403,7 @@ export function judgeLimit(l: ValueLimit, v: SqlValue, warnings: string[]): void
     // not a stray NUL an application stored (a C string's terminator: "abc\0"; breaker).
     if (nul > 0 && nul * 2 >= v.length) {
       const t = l.declared.startsWith('char') ? 'char' : 'varchar';
-      warnings.push(`column ${l.name} (${l.declared}) holds ${nul} NUL character(s) among its ${v.length}: ${t} text rarely holds any, and a NUL after every character is how n${t} (UTF-16) text reads when taken as ${t}: the column may be n${t} in the table (check the layout)`);
+      warnings.push(`column ${identifierText(l.name)} (${l.declared}) holds ${nul} NUL character(s) among its ${v.length}: ${t} text rarely holds any, and a NUL after every character is how n${t} (UTF-16) text reads when taken as ${t}: the column may be n${t} in the table (check the layout)`);
     }
   }
 }
@@ -507,7 +509,7 @@ function valuesFactory(names: string[]): (scratch: SqlValue[]) => Record<string,
 function planColumn(c: ColumnLayout, physical: number, compressed: boolean): ColumnPlan {
   const impossible = c.isDropped ? null : impossibleTypeProperties(c);
   if (impossible !== null) {
-    throw new DecodeError('DECODE_SCHEMA_MISMATCH', `column ${c.name} is ${impossible}, which no SQL Server column is: the layout is damaged or hand-made (its values would be read with a wrong scale or length); read the layout from the database's own catalog (--mdf/--bak, or --schema from sql/table-metadata.sql)`, { column: c.name });
+    throw new DecodeError('DECODE_SCHEMA_MISMATCH', `column ${identifierText(c.name)} is ${impossible}, which no SQL Server column is: the layout is damaged or hand-made (its values would be read with a wrong scale or length); read the layout from the database's own catalog (--mdf/--bak, or --schema from sql/table-metadata.sql)`, { column: c.name });
   }
   let kind: ColumnKind;
   if (c.isColumnSet) kind = 'unstored';
@@ -516,7 +518,7 @@ function planColumn(c: ColumnLayout, physical: number, compressed: boolean): Col
   else if (c.leafOffset > 0) kind = c.type === 'bit' ? 'bit' : 'fixed';
   else if (c.leafNullBit > 0 && compressed) kind = c.type === 'bit' ? 'bit' : 'fixed';
   else if (c.leafNullBit > 0 && !c.computed) {
-    throw new DecodeError('DECODE_SCHEMA_MISMATCH', `column ${c.name} has a null bit (leaf_null_bit ${c.leafNullBit}) but leaf_offset 0: a stored column of an uncompressed record has a fixed slot (leaf_offset > 0) or a variable-column index (< 0), so its place in the record is unknown and its value would read as NULL; read the layout from the database's own catalog (--mdf/--bak, or --schema from sql/table-metadata.sql) or give its DATA_COMPRESSION if the partition is ROW/PAGE-compressed`, { column: c.name });
+    throw new DecodeError('DECODE_SCHEMA_MISMATCH', `column ${identifierText(c.name)} has a null bit (leaf_null_bit ${c.leafNullBit}) but leaf_offset 0: a stored column of an uncompressed record has a fixed slot (leaf_offset > 0) or a variable-column index (< 0), so its place in the record is unknown and its value would read as NULL; read the layout from the database's own catalog (--mdf/--bak, or --schema from sql/table-metadata.sql) or give its DATA_COMPRESSION if the partition is ROW/PAGE-compressed`, { column: c.name });
   } else kind = 'unstored'; // non-persisted computed columns have no leaf slot
   if (kind === 'fixed' && isVariableLengthType(c.type)) kind = 'var';
   return {

@@ -15,6 +15,7 @@ import { decodeBinary, decodeCharsNoting, decodeNvarchar, ROW_TEXT_NOTES } from 
 import { decodeSqlVariant, variantFaultClause } from './variant.js';
 import { codePageForCollation, decoderForCodePage, type CodePageDecoder } from '../collation.js';
 import { appendAll } from '../../util/append-all.js';
+import { identifierText } from '../../util/identifier-text.js';
 
 export * from './integer.js';
 export * from './float.js';
@@ -87,7 +88,7 @@ export function columnCodePage(c: Pick<ColumnLayout, 'codePage' | 'collation'>):
 export type BoundDecoder = (b: Uint8Array, start: number, end: number) => SqlValue;
 
 function bad(c: ColumnLayout, start: number, why: string): DecodeError {
-  return new DecodeError('DECODE_BAD_VALUE', `${c.type} value of column ${c.name} ${why}`, { offset: start, column: c.name });
+  return new DecodeError('DECODE_BAD_VALUE', `${c.type} value of column ${identifierText(c.name)} ${why}`, { offset: start, column: c.name });
 }
 
 function exact(c: ColumnLayout, n: number, f: (b: Uint8Array, o: number) => SqlValue | null): BoundDecoder {
@@ -232,7 +233,7 @@ export function valueDecoder(c: ColumnLayout): BoundDecoder {
     default: {
       const t: string = c.type;
       return (_b, s) => {
-        throw new DecodeError('DECODE_UNSUPPORTED', `type ${t} of column ${c.name} is not supported`, { offset: s, column: c.name });
+        throw new DecodeError('DECODE_UNSUPPORTED', `type ${t} of column ${identifierText(c.name)} is not supported`, { offset: s, column: c.name });
       };
     }
   }
@@ -257,7 +258,7 @@ const boundCache = new WeakMap<ColumnLayout, BoundDecoder>();
  */
 export function decodeValue(column: ColumnLayout, bytes: Uint8Array, start: number, end: number, warnings?: string[]): SqlValue {
   if (start < 0 || end > bytes.length || start > end) {
-    throw new DecodeError('DECODE_TRUNCATED', `value of column ${column.name} runs past the end of the data`, { offset: start, column: column.name });
+    throw new DecodeError('DECODE_TRUNCATED', `value of column ${identifierText(column.name)} runs past the end of the data`, { offset: start, column: column.name });
   }
   let d = boundCache.get(column);
   if (!d) {

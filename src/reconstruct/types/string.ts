@@ -1,5 +1,6 @@
 import { decoderForCodePage, NOTE_UNDEFINED, type CodePageDecoder } from '../collation.js';
 import { toHex0x } from '../../util/hex.js';
+import { identifierText } from '../../util/identifier-text.js';
 
 /**
  * Character types. char/varchar/text hold bytes of the collation's code page (UTF-8 for
@@ -25,11 +26,12 @@ export const ROW_TEXT_NOTES: string[] = [];
 
 /**
  * `d.decodeNoting`, and when it read bytes its code page does not define (NOTE_UNDEFINED), the
- * warning naming them on ROW_TEXT_NOTES. No extra work when every byte is defined.
+ * warning naming them on ROW_TEXT_NOTES (undefinedBytesWarning: `column`, the column's name;
+ * `inside`, what the text is inside it). No extra work when every byte is defined.
  */
-export function decodeCharsNoting(d: CodePageDecoder, b: Uint8Array, start: number, end: number, column: string, hold?: string): string {
+export function decodeCharsNoting(d: CodePageDecoder, b: Uint8Array, start: number, end: number, column: string, hold?: string, inside?: string): string {
   const v = d.decodeNoting(b, start, end);
-  if ((d.nul & NOTE_UNDEFINED) !== 0) ROW_TEXT_NOTES.push(undefinedBytesWarning(column, d, b, start, end, hold));
+  if ((d.nul & NOTE_UNDEFINED) !== 0) ROW_TEXT_NOTES.push(undefinedBytesWarning(column, d, b, start, end, hold, inside));
   return v;
 }
 
@@ -42,8 +44,11 @@ const SPANS_NAMED = 8;
  * value, what was printed (U+FFFD), and that a re-insert would not write the bytes back (the
  * re-insert holds such a row: `hold`, REINSERT_UNDEFINED_BYTES, or REINSERT_VARIANT_TEXT for text
  * inside a sql_variant; for UTF-8, where U+FFFD is a character, it would write EF BF BD).
+ * `column` is the column's name, written through identifierText (`column [Unit Price]: …`: a reader
+ * takes the warning back to its column by it, util/warning-column.ts), then `inside` in parentheses
+ * when the text is part of its value (`a varchar value inside the sql_variant`).
  */
-export function undefinedBytesWarning(column: string, d: CodePageDecoder, b: Uint8Array, start: number, end: number, hold = 'REINSERT_UNDEFINED_BYTES'): string {
+export function undefinedBytesWarning(column: string, d: CodePageDecoder, b: Uint8Array, start: number, end: number, hold = 'REINSERT_UNDEFINED_BYTES', inside?: string): string {
   const spans = d.undefinedSpans(b, start, end);
   const utf8 = d.codePage === 65001;
   const named = spans.slice(0, SPANS_NAMED).map(([o, n, kind]) => {
@@ -52,10 +57,11 @@ export function undefinedBytesWarning(column: string, d: CodePageDecoder, b: Uin
   });
   const more = spans.length > SPANS_NAMED ? ` and ${spans.length - SPANS_NAMED} more` : '';
   const what = spans.length === 0 ? 'bytes' : named.join(', ') + more;
+  const name = `${identifierText(column)}${inside !== undefined ? ` (${inside})` : ''}`;
   if (utf8) {
-    return `column ${column}: ${what} of its ${end - start}-byte value are not valid UTF-8 (its collation is UTF-8): printed as U+FFFD '\ufffd', which is not the stored bytes; a re-insert would write U+FFFD's own bytes (EF BF BD) there, so put the original bytes back by hand (CONVERT(varbinary, …) of the value in a backup)`;
+    return `column ${name}: ${what} of its ${end - start}-byte value are not valid UTF-8 (its collation is UTF-8): printed as U+FFFD '\ufffd', which is not the stored bytes; a re-insert would write U+FFFD's own bytes (EF BF BD) there, so put the original bytes back by hand (CONVERT(varbinary, …) of the value in a backup)`;
   }
-  return `column ${column}: ${what} of its ${end - start}-byte value ${spans.length === 1 && spans[0][1] === 1 ? 'is' : 'are'} not defined in code page ${d.codePage} (SQL Server stores such bytes unchecked): printed as U+FFFD '\ufffd', which is not the stored byte; a re-insert would write '?' there, so rowback holds this row back from re-insert (${hold}): re-insert it by hand with the original bytes`;
+  return `column ${name}: ${what} of its ${end - start}-byte value ${spans.length === 1 && spans[0][1] === 1 ? 'is' : 'are'} not defined in code page ${d.codePage} (SQL Server stores such bytes unchecked): printed as U+FFFD '\ufffd', which is not the stored byte; a re-insert would write '?' there, so rowback holds this row back from re-insert (${hold}): re-insert it by hand with the original bytes`;
 }
 
 /**

@@ -158,7 +158,7 @@ export function decodeSqlVariant(b: Uint8Array, start: number, end: number, code
       const cp = codePageForCollation(name) ?? codePage ?? 1252;
       const d = decoderForCodePage(cp) ?? (decoderForCodePage(1252) as CodePageDecoder);
       // a re-insert refuses such text inside a sql_variant (reinsert/sql-types.ts variantTextParam)
-      value = decodeCharsNoting(d, b, o, end, `${column} (a ${baseType} value inside the sql_variant)`, 'REINSERT_VARIANT_TEXT');
+      value = decodeCharsNoting(d, b, o, end, column, 'REINSERT_VARIANT_TEXT', `a ${baseType} value inside the sql_variant`);
     }
   } else {
     // Base types that cannot live in a sql_variant (LOBs, timestamp, xml, nested variants).

@@ -204,7 +204,7 @@ export class ExportSource implements RecoverySource {
     if (!t) return null;
     // its begin not read: by its commit's End Time (drift.ts transactionDrift)
     const d = transactionDrift(t, c.txn.beginTime, c.txn.endTime);
-    return d ? { table: `${t.schema}.${t.name}`, reason: driftExplanation(t, d.modified, d.since) } : null;
+    return d ? { table: stagedTableName(t), reason: driftExplanation(t, d.modified, d.since) } : null;
   }
 
   committedStats(): CommittedScanStats {

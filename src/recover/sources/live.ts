@@ -270,7 +270,7 @@ export class LiveSource implements RecoverySource {
     if (filter.from && !this.o.acceptSchemaDrift) {
       for (const t of named) {
         const modified = driftSince(t, filter.from);
-        if (modified) throw new SourceError('SOURCE_SCHEMA_DRIFT', driftExplanation(t, modified, filter.from), { table: `${t.schema}.${t.name}` });
+        if (modified) throw new SourceError('SOURCE_SCHEMA_DRIFT', driftExplanation(t, modified, filter.from), { table: stagedTableName(t) });
       }
     }
 
@@ -444,7 +444,7 @@ export class LiveSource implements RecoverySource {
     if (!t) return null;
     // its begin not read: by its commit's End Time (drift.ts transactionDrift)
     const d = transactionDrift(t, c.txn.beginTime, c.txn.endTime);
-    return d ? { table: `${t.schema}.${t.name}`, reason: driftExplanation(t, d.modified, d.since) } : null;
+    return d ? { table: stagedTableName(t), reason: driftExplanation(t, d.modified, d.since) } : null;
   }
 
   private async startBound(filter: ScanFilter, inputs: LogInput[], signal?: AbortSignal): Promise<StartBound> {

@@ -70,7 +70,7 @@ describe('a version 2 export without its window is refused, naming the key', () 
     expect(r.code).toBe(2);
     expect(r.stdout).toBe('');
     expect(r.stderr.trimEnd().split('\n')).toHaveLength(1);
-    expect(r.stderr).toMatch(/^rowback: INPUT_BAD_EXPORT: its header has no window from .*\(file .*hand\.csv, column window\.from, line 3\)$/m);
+    expect(r.stderr).toMatch(/^rowback: INPUT_BAD_EXPORT: its header has no window from .*\(file .*hand\.csv, column \[window\.from\], line 3\)$/m);
   });
 
   it('with its window, the same file is read and a window outside it is INCOMPLETE (exit 3 under --strict)', async () => {
