@@ -270,9 +270,11 @@ const rewritable = (s: string): boolean => s.length > 1 && (s.includes('--') || 
 /**
  * A quoted value as the library writes one: a JSON string (`JSON.stringify`, escapes and all), or
  * text in single quotes opened and closed outside a word (so a possessive `job's` opens none), or a
- * bracketed SQL name (`[x --from]`).
+ * bracketed SQL name (`[x --from]`) with any `]` of it doubled as QUOTENAME and identifierText write
+ * it (`[x]]--ddl y]` is one name, `x]--ddl y`: taken to its first `]`, the rest of the name was
+ * reworded, `[x]]metadata.ddl y]`, a column the row has not).
  */
-const QUOTED = /"(?:[^"\\\n]|\\.)*"|(?<![\w'])'[^'\n]*'(?![\w])|\[[^\]\n]*\]/g;
+const QUOTED = /"(?:[^"\\\n]|\\.)*"|(?<![\w'])'[^'\n]*'(?![\w])|\[(?:[^\]\n]|\]\])*\](?!\])/g;
 
 /**
  * `--bak F G --position 1,2` (or `--after-bak … --after-position …`): files (paths without spaces or

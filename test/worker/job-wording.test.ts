@@ -5,14 +5,19 @@
  * (c) the tables stay in step with the CLI and the request schema: every flag a table names is an
  * option of its command, every field it names a field of the kind's zod schema, and every flag in
  * a backticked command it says instead an option of that command.
- * No file bytes are read here: the messages are text.
+ * No file bytes are read here: the messages are text (a SYNTHETIC row image for the bracketed names).
  */
 import { describe, expect, it } from 'vitest';
 import type { Command } from 'commander';
 import type { z } from 'zod';
 import { buildProgram } from '../../src/cli/main.js';
 import { driftExplanation } from '../../src/logreader/live/drift.js';
-import { JOB_WORDING, jobWording, type JobWordingKind } from '../../src/worker/job-wording.js';
+import { JOB_WORDING, jobWording, stringsOf, type JobWordingKind } from '../../src/worker/job-wording.js';
+import { decodeRow } from '../../src/reconstruct/decode-row.js';
+import { formatLocation } from '../../src/errors.js';
+import { undefinedBytesWarned } from '../../src/reinsert/service.js';
+import { identifierText } from '../../src/util/identifier-text.js';
+import { buildLayout, encodeRow } from '../support/synthetic-encoder.js';
 import { ExportJobSpec, FilesJobSpec, JobMetadata, LiveJobSpec, LogBackupJobSpec, RestoreJobSpec } from '../../src/worker/job-spec.js';
 import type { TableLayout } from '../../src/reconstruct/metadata/table-layout.js';
 
@@ -137,5 +142,43 @@ describe('the wording tables stay in step with the CLI options and the request s
     expect(hasField('live', 'trn')).toBe(false);
     expect((await optionsOf('scan')).has('--accept-schema-drift')).toBe(true);
     expect((await optionsOf('diff')).has('--after-stop-at')).toBe(true);
+  });
+});
+
+/**
+ * A name holding `]` is written doubled in its brackets (identifierText: `[x]]--ddl y]`, as QUOTENAME
+ * writes it), and the whole bracketed name is a value jobWording keeps: QUOTED took the span to the
+ * first `]` (`[x]`), and the rest of the name was reworded (`[x]]metadata.ddl y]`, `[a]]b mdf]`); the
+ * row's own names did not keep it either, as they are raw (`x]--ddl y` is not in `[x]]--ddl y]`).
+ * Before names were bracketed in row warnings and locations (2026-12-07) the bare name was kept by
+ * the row's names. The staged warning then named a column the row has not, and the re-insert's
+ * REINSERT_UNDEFINED_BYTES message (undefinedBytesWarned) named that column too. SYNTHETIC row
+ * (test/support/synthetic-encoder.ts, Greek_CI_AS varchar: 0xAA is a byte code page 1253 does not
+ * define), decoded by decodeRow as a job decodes it.
+ */
+describe('jobWording keeps a bracketed name holding `]` whole (SYNTHETIC row)', () => {
+  const kinds = Object.keys(JOB_WORDING) as JobWordingKind[];
+  const names = ['x]--ddl y', 'a]b --mdf', '[--bak]', 'Unit]] --schema Price'];
+  it.each(kinds)('%s: a row warning naming such a column reads back to it', (kind) => {
+    for (const name of names) {
+      const layout = buildLayout('T', [{ name: 'id', type: 'int' }, { name, type: 'varchar', maxLength: 10, collation: 'Greek_CI_AS' }]);
+      const image = Buffer.from(encodeRow(layout, { id: 1, [name]: 'QQ' }));
+      Buffer.from('c1aa', 'hex').copy(image, image.indexOf(Buffer.from('QQ', 'latin1')));
+      const row = decodeRow(image, layout);
+      const [warning] = row.warnings;
+      expect(warning).toMatch(new RegExp(`^column ${identifierText(name).replace(/[[\]\\^$.*+?()|{}]/g, '\\$&')}: 0xAA at offset 1 `));
+      // as the worker stages it: the row's names and values kept (worker.ts rowStrings)
+      const said = jobWording(kind, warning!, stringsOf([Object.keys(row.values), row.values]));
+      expect(said.startsWith(`column ${identifierText(name)}: 0xAA at offset 1 `)).toBe(true);
+      expect(undefinedBytesWarned([{ id: 1, values: row.values, warnings: [said] }]).map((x) => x.column)).toEqual([name]);
+    }
+  });
+  it.each(kinds)('%s: an error\'s location (formatLocation) naming such a table and column keeps them', (kind) => {
+    const where = formatLocation({ table: 'dbo.a]--trn b', column: 'c]--ddl' });
+    expect(where).toBe('table dbo.[a]]--trn b], column [c]]--ddl]');
+    const said = jobWording(kind, `value of column ${identifierText('c]--ddl')} runs past the end of the data; give the layout with --ddl (${where})`);
+    expect(said).toContain('column [c]]--ddl] runs past');
+    expect(said).toContain('(table dbo.[a]]--trn b], column [c]]--ddl])');
+    expect(said).not.toContain('with --ddl');
   });
 });
