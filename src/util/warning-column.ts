@@ -11,7 +11,9 @@ import { identifierText } from './identifier-text.js';
  * The longest name that fits wins: a bare warning of column `A: x` (`column A: x: 0xAA at offset 1
  * …`) starts with `column A: ` too, and it was read as column A's (replay/table-diff.ts notesOf
  * matched by that prefix: A was called changed when only `A: x`'s bytes differed). A name in both
- * forms of one length is read as the written-now form. Undefined when no column fits (the caller
+ * forms of one length is read as the written-now form, in whichever order the columns come (a
+ * warning `column [A B]: …` is A B's, not that of a column named `[A B]`, whose warnings an older
+ * rowback wrote so: such an old row's warning is read as A B's). Undefined when no column fits (the caller
  * says what then). Pure; O(columns) per warning, for warnings a reader looks at (those naming bytes
  * printed as U+FFFD), not per row decoded.
  */
@@ -19,12 +21,18 @@ export function warnedColumn(warning: string, columns: Iterable<string>, rest: (
   if (!warning.startsWith(lead)) return undefined;
   let best: string | undefined;
   let bestLength = -1;
+  let bestNow = false;
   for (const c of columns) {
     const shown = identifierText(c);
     for (const form of shown === c ? [c] : [shown, c]) {
-      if (form.length > bestLength && warning.startsWith(form, lead.length) && rest(warning.slice(lead.length + form.length))) {
+      // one length, one text: a name is another's bracketed form (`A B` written now `[A B]`, and a
+      // column named `[A B]` written bare before): the written-now form wins, whichever column comes
+      // first (the first did: `[A B]` listed before `A B` took A B's warnings)
+      const now = form === shown;
+      if ((form.length > bestLength || (form.length === bestLength && now && !bestNow)) && warning.startsWith(form, lead.length) && rest(warning.slice(lead.length + form.length))) {
         best = c;
         bestLength = form.length;
+        bestNow = now;
       }
     }
   }
