@@ -77,8 +77,29 @@ export function isReservedKeyword(identifier: string): boolean {
  * declared).
  */
 export function identifierText(identifier: string): string {
-  return REGULAR_IDENTIFIER.test(identifier) && !SUPPLEMENTARY.test(identifier) && !isReservedKeyword(identifier) ? identifier : escapeUnprintable(bracketed(identifier));
+  // a name of a sysname's length is looked up first: a table's few column names are written once
+  // per warning, and rows of a column with undefined bytes each carry one (SHOWN)
+  const known = identifier.length <= SYSNAME_LENGTH ? SHOWN.get(identifier) : undefined;
+  if (known !== undefined) return known;
+  const shown = REGULAR_IDENTIFIER.test(identifier) && !SUPPLEMENTARY.test(identifier) && !isReservedKeyword(identifier) ? identifier : escapeUnprintable(bracketed(identifier));
+  if (identifier.length <= SYSNAME_LENGTH) {
+    if (SHOWN.size >= SHOWN_MAX) SHOWN.clear();
+    SHOWN.set(identifier, shown);
+  }
+  return shown;
 }
+
+/** sysname's length in characters (nvarchar(128)): no longer name is kept in SHOWN. */
+const SYSNAME_LENGTH = 128;
+/** How many names SHOWN keeps before it starts over (at most 4,096 × 128 characters). */
+const SHOWN_MAX = 4096;
+/**
+ * identifierText's answers by name, for names up to SYSNAME_LENGTH characters: a many-warnings decode
+ * (6 columns of bytes their code page does not define, every row) ran 25% slower with each warning's
+ * name tested against the regular-identifier shape, the reserved keywords and escapeUnprintable
+ * again (docs/performance.md). Emptied when full, so it holds at most SHOWN_MAX names.
+ */
+const SHOWN = new Map<string, string>();
 
 /** `schema.table.column` as a note names a column, each part through identifierText (`dbo.tblDept.[Dept Name]`). */
 export function columnText(schema: string, table: string, column: string): string {
