@@ -14,6 +14,7 @@
 import { stringify } from 'csv-stringify/sync';
 import type { SqlValue } from '../reconstruct/values.js';
 import { firstUnpairedSurrogate } from './surrogates.js';
+import { identifierText } from './identifier-text.js';
 import { stringifyKeepingNegativeZero, valuesHaveNegativeZero } from './negative-zero.js';
 
 const FORMULA_START = /^[=+\-@\t\r']/;
@@ -82,7 +83,9 @@ export function csvValueHeaders(names: readonly string[], reserved: readonly str
  * JSON outputs keep the value (`"\ud83d"`). One warning per such cell, naming the column (`prefix`
  * before it: `after.` for an update's after image), the first unit (U+D83D) and its offset (UTF-16
  * units). `names` are the value columns written one per cell; values written inside a JSON cell
- * (the `values` column of a many-table CSV, sql_variant objects) need none: JSON escapes them.
+ * (the `values` column of a many-table CSV, sql_variant objects) need none: JSON escapes them. The
+ * column is named as a row warning names it (identifierText: `column [Unit Price]: …`,
+ * `column after.[Unit Price]: …`; an unpaired surrogate in the name escaped, `\u{d83d}`).
  */
 export function csvUnwritableValueWarnings(names: readonly string[] | undefined, values: Record<string, SqlValue> | null | undefined, prefix = ''): string[] {
   if (!names || !values) return [];
@@ -91,7 +94,7 @@ export function csvUnwritableValueWarnings(names: readonly string[] | undefined,
     const v = Object.prototype.hasOwnProperty.call(values, name) ? values[name] : undefined;
     if (typeof v !== 'string') continue;
     const u = firstUnpairedSurrogate(v);
-    if (u) out.push(`column ${prefix}${name}: its value holds an unpaired UTF-16 surrogate (${u.unit} at offset ${u.offset}), which this UTF-8 CSV cannot carry: the cell shows U+FFFD there, not the stored value; the NDJSON/JSON output keeps it`);
+    if (u) out.push(`column ${prefix}${identifierText(name)}: its value holds an unpaired UTF-16 surrogate (${u.unit} at offset ${u.offset}), which this UTF-8 CSV cannot carry: the cell shows U+FFFD there, not the stored value; the NDJSON/JSON output keeps it`);
   }
   return out;
 }
@@ -120,7 +123,9 @@ const headerWarnings = new WeakMap<readonly string[], string[]>();
  * unpaired UTF-16 surrogate: a column named so (sysname is nvarchar, cut between the halves of a
  * pair) has its header cell written U+FFFD, so the CSV names a column the table does not have, and
  * the NDJSON/JSON output (JSON escapes it) is the only place its name is whole (an update's
- * `after.<name>` header cell the same). Said in every row's warnings cell
+ * `after.<name>` header cell the same). The warning names the column through identifierText
+ * (`([Na\u{d83d}me])`): written raw, its half was U+FFFD here too, and
+ * the warning named the column as the header cell did. Said in every row's warnings cell
  * (a reader of any row, or of a row cut from the file, sees it; the rows count as carrying
  * warnings). Worked out once per `names` array.
  */
@@ -131,7 +136,7 @@ export function csvUnwritableHeaderWarnings(names: readonly string[] | undefined
     out = [];
     names.forEach((name, i) => {
       const u = firstUnpairedSurrogate(name);
-      if (u) out!.push(`the header of value column ${i + 1} (${name}): the column's name holds an unpaired UTF-16 surrogate (${u.unit} at offset ${u.offset}), which this UTF-8 CSV cannot carry: the header cell shows U+FFFD there, not the name the table has; the NDJSON/JSON output keeps it`);
+      if (u) out!.push(`the header of value column ${i + 1} (${identifierText(name)}): the column's name holds an unpaired UTF-16 surrogate (${u.unit} at offset ${u.offset}), which this UTF-8 CSV cannot carry: the header cell shows U+FFFD there, not the name the table has; the NDJSON/JSON output keeps it`);
     });
     headerWarnings.set(names, out);
   }

@@ -37,7 +37,7 @@ describeCorpus('CSV header cell of a column name UTF-8 cannot carry', () => {
     expect(header).toContain('Emp_C\ufffd');
     expect(rows).toHaveLength(1);
     const warnings = rows[0]![header!.indexOf('warnings')]!;
-    expect(warnings).toContain("the header of value column 3 (Emp_C\ufffd): the column's name holds an unpaired UTF-16 surrogate (U+D83D at offset 5), which this UTF-8 CSV cannot carry");
+    expect(warnings).toContain("the header of value column 3 ([Emp_C\\u{d83d}]): the column's name holds an unpaired UTF-16 surrogate (U+D83D at offset 5), which this UTF-8 CSV cannot carry");
     expect(r.stderr).toContain('rowback scan: 1 of the 1 row(s) carry warnings');
     const nd = await cli('scan', '--export', f, '--op', 'delete', '--table', 'dbo.Employee', '--quiet', '--strict');
     expect(nd.code, nd.stderr).toBe(0);

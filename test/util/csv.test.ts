@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parse } from 'csv-parse/sync';
-import { csvValueHeaders, csvCell, csvRecord, spreadsheetSafe } from '../../src/util/csv.js';
+import { csvValueHeaders, csvCell, csvRecord, csvWarningsCell, spreadsheetSafe } from '../../src/util/csv.js';
 
 describe('CSV injection: formula cells are neutralised for spreadsheets (OWASP)', () => {
   it.each([
@@ -69,5 +69,26 @@ describe("CSV guard: a value that itself starts with ' is never the same cell as
     for (const [i, cell] of cells.entries()) expect(cell.startsWith("'") && cell !== values[i] ? cell.slice(1) : cell).toBe(values[i]);
     const line = parse(csvRecord(values)) as string[][];
     expect(line[0]).toEqual(cells);
+  });
+});
+
+/**
+ * The CSV's own warnings name a column as every row warning does (identifierText: `column [Unit
+ * Price]: …`, a regular name bare), and a name holding an unpaired surrogate escaped (`[Na\\u{d83d}me]`):
+ * written raw, the warning that says the header cell shows U+FFFD named the column with U+FFFD too
+ * (`(Na\ufffdme)`, the UTF-8 CSV has no form for the half), so no reader could tell which column it
+ * was. SYNTHETIC names and values (Northwind's `Unit Price` as the irregular name).
+ */
+describe('csvWarningsCell names a column as one name, its unpaired surrogate escaped', () => {
+  it('a value and an after image\'s value holding an unpaired surrogate, a header cell holding one', () => {
+    const names = ['OrderID', 'Unit Price', 'Na\ud83dme'];
+    const cell = csvWarningsCell([], names, { OrderID: 1, 'Unit Price': 'x\ud800', 'Na\ud83dme': 'a' }, { OrderID: 1, 'Unit Price': 'y', 'Na\ud83dme': '\udc00' })!;
+    const parts = cell.split('; ');
+    expect(parts.some((w) => w.startsWith('the header of value column 3 ([Na\\u{d83d}me]): the column\'s name holds an unpaired UTF-16 surrogate (U+D83D at offset 2)'))).toBe(true);
+    expect(parts.some((w) => w.startsWith('column [Unit Price]: its value holds an unpaired UTF-16 surrogate (U+D800 at offset 1)'))).toBe(true);
+    expect(parts.some((w) => w.startsWith('column after.[Na\\u{d83d}me]: its value holds an unpaired UTF-16 surrogate (U+DC00 at offset 0)'))).toBe(true);
+    expect(/[\ud800-\udfff]/.test(cell)).toBe(false);
+    // a regular name as before
+    expect(csvWarningsCell([], ['Name'], { Name: '\ud83d' })).toMatch(/^column Name: its value holds an unpaired UTF-16 surrogate \(U\+D83D at offset 0\)/);
   });
 });
