@@ -47,10 +47,11 @@ const FN_DBLOG_TIME = /\b(\d{4})\/(\d{2})\/(\d{2}) (\d{2}):(\d{2}):(\d{2}):(\d{3
 /**
  * Spans a sentence quotes as they are: a `code` span (T-SQL, a command), a '…' or "…" value, a
  * T-SQL literal N'…' (a file in `DISK = N'…'`: the N before the quote is no word of the sentence),
- * its quote doubled inside ('O''Brien …'), a [name]. A '…' value with a lone quote inside reads as
+ * its quote doubled inside ('O''Brien …'), a [name] (its `]` doubled inside, as identifierText writes it:
+ * `[a]]2018/08/26 21:19:07:573]` is one name). A '…' value with a lone quote inside reads as
  * ending there: the rest is taken as words.
  */
-const QUOTED_SPAN = /`[^`\n]*`|"(?:[^"\\\n]|\\.)*"|(?:(?<![\w'])|(?<=(?<![\w'])N))'(?:[^'\n]|'')*'(?![\w])|\[[^\]\n]*\]/g;
+const QUOTED_SPAN = /`[^`\n]*`|"(?:[^"\\\n]|\\.)*"|(?:(?<![\w'])|(?<=(?<![\w'])N))'(?:[^'\n]|'')*'(?![\w])|\[(?:[^\]\n]|\]\])*\](?!\])/g;
 
 /**
  * `text` (a sentence rowback writes: a note, a "why no rows" line, a WARNING, an INCOMPLETE line, a
