@@ -95,7 +95,17 @@ export function isReservedKeyword(identifier: string): boolean {
  * declared).
  */
 export function identifierText(identifier: string): string {
-  return REGULAR_IDENTIFIER.test(identifier) && !SUPPLEMENTARY.test(identifier) && !isReservedKeyword(identifier) ? identifier : escapeUnprintable(bracketed(identifier));
+  return escapeUnprintable(identifierWord(identifier));
+}
+
+/**
+ * `identifier` as identifierText writes it, every character kept as it is (no `\u{…}`): the name
+ * itself, for a word a command line gives (`--table`, through cli/command-line.ts shellWord), never
+ * for a line printed alone. identifierText's escaping is for display: `--table 'dbo.[a\u{a}b]'`
+ * pasted named the table `a\u{a}b`, not the table `a<LF>b` the note meant. Pure; never throws.
+ */
+export function identifierWord(identifier: string): string {
+  return REGULAR_IDENTIFIER.test(identifier) && !SUPPLEMENTARY.test(identifier) && !isReservedKeyword(identifier) ? identifier : bracketed(identifier);
 }
 
 /** `schema.table.column` as a note names a column, each part through identifierText (`dbo.tblDept.[Dept Name]`). */
@@ -127,6 +137,21 @@ export function tableText(t: { schema: string; name: string }): string {
 export function tableNameText(text: string): string {
   try {
     return tableText(splitQualifiedName(text));
+  } catch {
+    return text;
+  }
+}
+
+/**
+ * tableNameText's form of a table name given as text, every character kept as it is
+ * (identifierWord): the `--table` value a command line gives for it (`dbo.[Order Details]`,
+ * `dbo.[a<LF>b]`), which cli/command-line.ts shellWord then quotes for the shell. Text that is no
+ * one- or two-part name is returned as it is. Pure; never throws.
+ */
+export function tableNameWord(text: string): string {
+  try {
+    const t = splitQualifiedName(text);
+    return `${identifierWord(t.schema)}.${identifierWord(t.name)}`;
   } catch {
     return text;
   }
