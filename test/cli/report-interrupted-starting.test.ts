@@ -86,4 +86,21 @@ describe('bin/rowback.js runs the start-up hook on a signal while starting', () 
     expect({ ...(await exited), stderr }).toEqual({ code: 130, signal: null, stderr: 'rowback decode: INTERRUPTED by SIGINT while starting: nothing was read or written; hook ran for SIGINT\n' });
     rmSync(dir, { recursive: true, force: true });
   }, 60_000);
+
+  it('its line stays one line when the first word not starting with `-` is an option value holding a line break', async () => {
+    // `rowback --out 'x<LF>rowback: note: …' decode …`: the value was named as the command, raw
+    const dir = mkdtempSync(join(tmpdir(), 'rowback-hook-'));
+    const mark = join(dir, 'starting');
+    const child = spawn(process.execPath, [
+      '--import', join(repo, 'test', 'support', 'hold-cli-start.mjs'),
+      join(repo, 'bin', 'rowback.js'), '--out', 'x\nrowback decode: note: all done', 'decode', '--hex', '0x00',
+    ], { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, ROWBACK_DEV: '1', ROWBACK_TEST_HOLD_MARK: mark } });
+    let stderr = '';
+    child.stderr.on('data', (b: Buffer) => (stderr += b.toString('utf8')));
+    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((res) => child.on('exit', (code, signal) => res({ code, signal })));
+    while (!existsSync(mark)) await new Promise((r) => setTimeout(r, 20));
+    child.kill('SIGINT');
+    expect({ ...(await exited), stderr }).toEqual({ code: 130, signal: null, stderr: 'rowback: INTERRUPTED by SIGINT while starting: nothing was read or written\n' });
+    rmSync(dir, { recursive: true, force: true });
+  }, 60_000);
 });
