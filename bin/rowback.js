@@ -78,7 +78,11 @@
       // never in the way of the exit
     }
     if (!hooked && writeReport(sig)) said = ' but --report, which says so (complete false)';
-    process.stderr.write(`rowback${command ? ` ${command}` : ''}: INTERRUPTED by ${sig} while starting: nothing was read or written${said}\n`);
+    // the command named only when it is a word a command is (`scan`, `restore`): the first word not
+    // starting with `-` may be an option's value typed before the command (`--out 'x<LF>rowback: …'
+    // scan`), whose line break split this one line in two (util/echo.ts is not loaded here to escape it)
+    const named = command !== undefined && /^[a-z][a-z-]*$/.test(command) ? ` ${command}` : '';
+    process.stderr.write(`rowback${named}: INTERRUPTED by ${sig} while starting: nothing was read or written${said}\n`);
     process.exit(sig === 'SIGINT' ? 130 : 143);
   };
   onSignal[STARTUP_LISTENER] = true;

@@ -81,13 +81,29 @@ export function choosePosition(path: string, layout: MtfLayout, position?: numbe
   throw new InputError('INPUT_SEVERAL_BACKUP_SETS', `${path} holds ${layout.sets} backup sets; choose one with ${opt} N (RESTORE … WITH FILE = N): ${list}`, { file: path });
 }
 
-/** How many backup sets the media file `path` holds (its MTF layout), or undefined when it cannot be read (the reading that follows says why). */
-function setsIn(path: string): number | undefined {
+/**
+ * The set numbers of a full backup and a differential based on it in the media file `path`
+ * (`[full, differential]`: the first differential whose base BackupSetGUID, HEADERONLY
+ * DifferentialBaseGUID, is a full set's BackupSetGUID in the file; header.ts readBackupHeader of
+ * each set); null when the file holds no such pair (one set; two full backups, as StDb2Sql.bak's
+ * 2009 and 2010 sets; a differential of another full backup); undefined when the file or a set's
+ * header cannot be read, or a set names no GUID (the reading that follows says why).
+ */
+function fullAndDifferentialSets(path: string): [number, number] | null | undefined {
+  const sets: BackupHeader[] = [];
   try {
-    return readMtfLayout(path).sets;
+    const layout = readMtfLayout(path);
+    for (let position = 1; position <= layout.sets; position++) sets.push(readBackupHeader(path, layout, position));
   } catch {
     return undefined;
   }
+  if (sets.some((h) => h.backupSetGuid === null || (h.backupType === 'differential' && h.differentialBaseGuid === null))) return undefined;
+  for (const [i, d] of sets.entries()) {
+    if (d.backupType !== 'differential') continue;
+    const base = sets.findIndex((f, k) => k < i && f.backupType === 'full' && f.backupSetGuid!.toUpperCase() === d.differentialBaseGuid!.toUpperCase());
+    if (base >= 0) return [base + 1, i + 1];
+  }
+  return null;
 }
 
 /**
@@ -143,12 +159,16 @@ export function assertEachBackupOnce(paths: readonly string[], position?: number
     if (list) throw refuse(`${what} with the same backup set number (${list[i]}): one backup set read twice; give each set once`, ` (${pos} gives the set of each ${bak} file in order)`);
     // the file twice with a set number each is the way only where the caller takes a list (dump,
     // diff); scan and log read one set of a file, and the list form there is refused: dead-end advice.
-    // Only for a file of several sets: `--bak DIFF.bak DIFF.bak --position 1,2` was advised for a file
-    // of one set, whose set 2 is then refused (`holds 1 backup set`)
-    if (setsIn(p) === 1) throw refuse(`${what}: give each backup file once`, ' (a full backup, every stripe of a striped one, then differentials based on it)');
+    // Only for a file holding a full backup and a differential after it, with their set numbers:
+    // `--bak DIFF.bak DIFF.bak --position 1,2` was advised for a file of one set, whose set 2 is then
+    // refused (`holds 1 backup set`), and for a file of two full backups (StDb2Sql.bak), whose list
+    // 1,2 is then refused (`are both full backups`)
+    const pair = fullAndDifferentialSets(p);
+    if (pair === null) throw refuse(`${what}: give each backup file once`, ' (a full backup, every stripe of a striped one, then differentials based on it)');
+    const numbers = pair ? pair.join(',') : '1,2';
     const twoSets = advice.positionList
-      ? `a full and a differential that are two sets of one file: the file twice, ${pos} with a number for each, ${bak} ${p} ${p} ${pos} 1,2`
-      : `a file of several backup sets is read one set at a time here: ${bak} ${p} ${pos} N; rowback dump and diff take a full and a differential that are two sets of one file, ${bak} ${p} ${p} ${pos} 1,2`;
+      ? `a full and a differential that are two sets of one file: the file twice, ${pos} with a number for each, ${bak} ${p} ${p} ${pos} ${numbers}`
+      : `a file of several backup sets is read one set at a time here: ${bak} ${p} ${pos} N; rowback dump and diff take a full and a differential that are two sets of one file, ${bak} ${p} ${p} ${pos} ${numbers}`;
     throw refuse(`${what}: give each backup file once`, ` (a full backup, every stripe of a striped one, then differentials based on it; ${twoSets})`);
   }
 }

@@ -37,9 +37,11 @@ export function sameBackups(before: BackupSide, after: BackupSide): { kind: 'sam
   const b = setGuids(before);
   const a = setGuids(after);
   const sameGuids = b !== null && a !== null && b.join() === a.join();
-  const files = (s: BackupSide) => [...new Set(s.files.map((f) => realPath(f)))].sort().join('\n');
+  // compared as lists of paths (JSON text of the sorted list), never as paths joined with line
+  // breaks: a path may hold one (files k and k2 read as the one file `k<LF>1<LF>…/k2`)
+  const files = (s: BackupSide) => JSON.stringify([...new Set(s.files.map((f) => realPath(f)))].sort());
   // each file with the set read of it (a position left out is set 1): the same sets of the same files, in any order
-  const sets = (s: BackupSide) => [...new Set(s.files.map((f, i) => `${realPath(f)}\n${positionOf(s.position, i) ?? 1}`))].sort().join('\n');
+  const sets = (s: BackupSide) => JSON.stringify([...new Set(s.files.map((f, i) => JSON.stringify([realPath(f), positionOf(s.position, i) ?? 1])))].sort());
   if (before.files.length && (sets(before) === sets(after) || (sameGuids && files(before) === files(after)))) {
     return { kind: 'same-files', guids: b ?? [] };
   }

@@ -7,6 +7,7 @@
 import type { Command } from 'commander';
 import type { CommandFix } from '../errors.js';
 import { appendAll } from '../util/append-all.js';
+import { oneLineText, UNPAIRED_SURROGATE_SOURCE } from '../util/echo.js';
 
 /** The shell a command line is written for: a POSIX shell (sh, bash, zsh), or PowerShell on Windows. */
 export type ShellKind = 'posix' | 'powershell';
@@ -42,17 +43,48 @@ const BARE: Record<ShellKind, RegExp> = {
 export const POWERSHELL_EMPTY_ARGUMENT = `$(if ($PSNativeCommandArgumentPassing -in 'Standard', 'Windows') { '' } else { '""' })`;
 
 /**
+ * The characters of a word that shellWord cannot leave as they are in `'…'`: what a line of rowback's
+ * writes `\u{…}` (util/echo.ts escapeUnprintable: C0, DEL, C1, U+2028, U+2029; PowerShell: an
+ * unpaired surrogate too, which its `[char]` gives). Left raw in a printed line, the line's escaping
+ * turned them into the six characters `\u{85}`, and the word followed named another file.
+ */
+const SHELL_UNPRINTABLE: Record<ShellKind, RegExp> = {
+  posix: /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/,
+  powershell: new RegExp(`[\\u0000-\\u001f\\u007f-\\u009f\\u2028\\u2029]|${UNPAIRED_SURROGATE_SOURCE}`),
+};
+
+/** What PowerShell's `"…"` form writes escaped: its own specials (`` ` ``, `"`, `$`, the typographic double quotes) and SHELL_UNPRINTABLE's. */
+const POWERSHELL_ESCAPED = new RegExp(`[\`"$\\u201c-\\u201e\\u0000-\\u001f\\u007f-\\u009f\\u2028\\u2029]|${UNPAIRED_SURROGATE_SOURCE}`, 'g');
+
+/**
+ * Whether `line` (a command line of shellWord's words) is one line as rowback prints it: nothing in
+ * it that stderr-lines.ts would write `\u{…}`. Not so when a word ends in a line break (shellWord
+ * keeps it literally: exact, on two lines) or holds an unpaired UTF-16 surrogate (no shell word
+ * passes one to a POSIX program): printed, such a line names another file, so a refusal gives the
+ * fix in the options' words instead (main.ts). Pure.
+ */
+export function oneLineShellLine(line: string): boolean {
+  return oneLineText(line) === line;
+}
+
+/**
  * `word` as one word of a command line in `shell`: bare when it is safe there, else quoted so the
- * shell passes it unchanged. POSIX: `'…'` with `'` as `'\''`; a word holding a control character
- * (a line break in a path) as `"$(printf '…')"`, each control character, `\` and `%` as printf's own
- * escapes (`\012`, `\\`, `%%`), so the line stays one line and every POSIX shell reads it: sh
- * (dash) has no `$'…'`, which read `$'a\nb'` as the word `$a\nb`, another file. A word ending in a
- * line break (which `$( )` would drop) is `'…'` with the break itself: exact, on two lines.
+ * shell passes it unchanged. POSIX: `'…'` with `'` as `'\''`; a word holding a character a line of
+ * rowback's writes `\u{…}` (util/echo.ts escapeUnprintable: a control character, a line break in a
+ * path, a C1 control such as U+0085, U+2028, U+2029) as `"$(printf '…')"`, each such character as
+ * printf's octal escapes of its UTF-8 bytes (`\012`; U+2028 `\342\200\250`), `\` and `%` as `\\`
+ * and `%%`, so the line stays one line, passes through stderr-lines.ts unchanged (a `'p<U+2028>s.bak'`
+ * was printed `'p\u{2028}s.bak'`, which the shell passes as another file's name) and every POSIX
+ * shell reads it: sh (dash) has no `$'…'`, which read `$'a\nb'` as the word `$a\nb`, another file.
+ * A word ending in a line break (which `$( )` would drop) is `'…'` with the break itself: exact, on
+ * two lines, so no one-line command holds it (oneLineShellLine says so), nor one holding an unpaired
+ * UTF-16 surrogate (no byte form: a POSIX command line cannot pass it).
  * PowerShell: a word starting with `-` bare only when it is letters, digits, `_` and `-` (a bare
  * `-x.bak` reached the program as two words, `-x` and `.bak`), and not `--` (PowerShell's
  * end-of-parameters token, which a script such as npm's rowback.ps1 never receives): `'--'`; `'…'` with every single quote (`'`, U+2018–U+201B, which
- * PowerShell takes as quotes too) doubled; with a control character, `"…"` with `` ` `` escapes
- * (`` `n ``, `` `$ ``) and `$([char]0xHH)` for the others; an empty word as POWERSHELL_EMPTY_ARGUMENT. Sources: POSIX "Shell Command Language",
+ * PowerShell takes as quotes too) doubled; with a character escapeUnprintable writes `\u{…}`, `"…"`
+ * with `` ` `` escapes (`` `n ``, `` `$ ``) and `$([char]0xHH)` for the others (`$([char]0x2028)`, an
+ * unpaired surrogate `$([char]0xd83d)`: PowerShell's strings are UTF-16); an empty word as POWERSHELL_EMPTY_ARGUMENT. Sources: POSIX "Shell Command Language",
  * 2.2 Quoting; Microsoft, "about_Quoting_Rules". Pure; never throws.
  */
 export function shellWord(word: string, shell: ShellKind = defaultShell()): string {
@@ -67,28 +99,29 @@ export function shellWord(word: string, shell: ShellKind = defaultShell()): stri
   const parameterLike = shell === 'powershell' && word[0] === '-' && (word === '--' || !/^-[A-Za-z0-9_-]*$/.test(word));
   if (word === '' && shell === 'powershell') return POWERSHELL_EMPTY_ARGUMENT;
   if (word !== '' && BARE[shell].test(word) && word[0] !== '=' && !parameterLike) return word;
-  const control = /[\u0000-\u001f\u007f]/.test(word);
+  const control = SHELL_UNPRINTABLE[shell].test(word);
   if (shell === 'posix') {
     const quoted = `'${word.replace(/'/g, `'\\''`)}'`;
     // command substitution drops trailing line breaks: such a word keeps them literally
     if (!control || word.endsWith('\n')) return quoted;
     // printf's format: `\ddd` octal (three digits, POSIX printf), `\\`, `%%`; a leading `-` as
     // `\055`, which bash's printf would take as an option; `'` closes and reopens the quote
-    const format = word.replace(/[\\%'\u0000-\u001f\u007f]|^-/g, (c) => {
+    const format = word.replace(/[\\%'\u0000-\u001f\u007f-\u009f\u2028\u2029]|^-/g, (c) => {
       if (c === '\\') return '\\\\';
       if (c === '%') return '%%';
       if (c === "'") return `'\\''`;
-      return `\\${c.charCodeAt(0).toString(8).padStart(3, '0')}`;
+      // each UTF-8 byte of the character (one for ASCII): the bytes a POSIX file name holds
+      return [...Buffer.from(c, 'utf8')].map((b) => `\\${b.toString(8).padStart(3, '0')}`).join('');
     });
     return `"$(printf '${format}')"`;
   }
   if (!control) return `'${word.replace(/['\u2018-\u201b]/g, (q) => q + q)}'`;
-  const esc = word.replace(/[`"$\u201c-\u201e\u0000-\u001f\u007f]/g, (c) => {
+  const esc = word.replace(POWERSHELL_ESCAPED, (c) => {
     if (c === '\n') return '`n';
     if (c === '\t') return '`t';
     if (c === '\r') return '`r';
-    if (c < ' ' || c === '\u007f') return `$([char]0x${c.charCodeAt(0).toString(16).padStart(2, '0')})`;
-    return `\`${c}`;
+    if (/[`"$\u201c-\u201e]/.test(c)) return `\`${c}`;
+    return `$([char]0x${c.charCodeAt(0).toString(16).padStart(2, '0')})`;
   });
   return `"${esc}"`;
 }

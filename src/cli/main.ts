@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { formatLocation, InputError, isRowbackError, type RowbackError } from '../errors.js';
-import { commandLineWith, optionShapes } from './command-line.js';
+import { commandLineWith, oneLineShellLine, optionShapes } from './command-line.js';
 import { redactSecrets } from '../util/redact.js';
 import { oneLineText } from '../util/echo.js';
 import { sayLine } from './stderr-lines.js';
@@ -266,14 +266,23 @@ export async function main(argv: string[]): Promise<number> {
  * with it (`--out '/x;Password=***`, its quote never closed), a line that runs something else; the
  * options alone are said instead, with why. A password is looked for in the words themselves as well
  * as in the line: quoting can hide one from redactSecrets (a path `rows<LF>Pwd=…` is the word
- * `"$(printf 'rows\012Pwd=…')"`, whose `Pwd=` follows no `;` or space, and was printed whole).
+ * `"$(printf 'rows\012Pwd=…')"`, whose `Pwd=` follows no `;` or space, and was printed whole). A
+ * line that cannot be printed as one line a shell reads back (command-line.ts oneLineShellLine: a
+ * file name ending in a line break) is not given either: the options alone, with why.
  */
 function wholeCommandFix(e: InputError, argv: readonly string[], command: Command): void {
   const fix = e.fix!;
   const line = commandLineWith(argv, fix.options, optionShapes(command));
   const words = [...argv, ...fix.options.flatMap((o) => o.values ?? [])];
   const password = redactSecrets(line) !== line || words.some((w) => redactSecrets(w) !== w);
-  const said = password ? `${fix.said} (the whole command is not shown: it holds a password)` : line;
+  // a word no one-line command gives (a file name ending in a line break, kept literally by
+  // shellWord; an unpaired surrogate): printed through sayLine it read `'end\u{a}'`, another file
+  const oneLine = oneLineShellLine(line);
+  const said = password
+    ? `${fix.said} (the whole command is not shown: it holds a password)`
+    : !oneLine
+      ? `${fix.said} (the whole command is not shown: a word of it, a line break at the end of a file name or half of a UTF-16 surrogate pair, cannot be written on one line that a shell reads back as it is)`
+      : line;
   e.message = e.messageWithFix(said);
 }
 

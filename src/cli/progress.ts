@@ -6,7 +6,7 @@
  * `\r` updater the CLI uses instead. The one line of the CLI's stderr written otherwise than through
  * stderr-lines.ts (its `\r` rewrites are the point), its text made one line all the same (oneLineText).
  */
-import { oneLineText } from '../util/echo.js';
+import { cutOneLineText, oneLineText } from '../util/echo.js';
 
 export interface Progress {
   /** Shows `text` when a second has passed since the last update (the callback runs only then). */
@@ -29,7 +29,9 @@ export function createProgress(opts: { quiet?: boolean; stream?: NodeJS.WriteStr
       last = now;
       const width = Math.max(20, (stream.columns ?? 80) - 1);
       // the text made one line (a table or file named with a line break would break the `\r` rewrite)
-      const line = oneLineText(text()).slice(0, width);
+      // cut to the terminal's width between characters as written (cutOneLineText): a cut inside a
+      // surrogate pair printed U+FFFD, one inside a `\u{…}` half an escape
+      const line = cutOneLineText(oneLineText(text()), width);
       stream.write(`\r${line.padEnd(shown)}`);
       shown = line.length;
     },

@@ -53,13 +53,24 @@ export function escapeUnprintable(text: string): string {
 export function echoInput(text: string, max = 80): string {
   const clean = oneLineText(String(text));
   if (clean.length <= max) return clean;
+  return `${cutOneLineText(clean, max)}… (${text.length} characters)`;
+}
+
+/**
+ * The first at most `max` UTF-16 code units of `clean` (a text oneLineText made one line), cut
+ * between characters as written: never inside a `\u{…}` (a `\u{2` left at the end reads as part of
+ * the name) nor between the two halves of a surrogate pair (its high half alone printed as U+FFFD).
+ * `clean` whole when it is no longer. echoInput's cut and the progress line's (cli/progress.ts). Pure.
+ */
+export function cutOneLineText(clean: string, max: number): string {
+  if (clean.length <= max) return clean;
   let end = max;
   for (const m of clean.matchAll(/\\u\{[0-9a-f]+\}/g)) {
     if (m.index >= max) break;
     if (m.index + m[0].length > max) end = m.index;
   }
   if (end === max && /[\ud800-\udbff]/.test(clean[max - 1] ?? '')) end = max - 1;
-  return `${clean.slice(0, end)}… (${text.length} characters)`;
+  return clean.slice(0, end);
 }
 
 /**

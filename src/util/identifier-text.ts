@@ -81,12 +81,22 @@ export function identifierText(identifier: string): string {
   // per warning, and rows of a column with undefined bytes each carry one (SHOWN)
   const known = identifier.length <= SYSNAME_LENGTH ? SHOWN.get(identifier) : undefined;
   if (known !== undefined) return known;
-  const shown = REGULAR_IDENTIFIER.test(identifier) && !SUPPLEMENTARY.test(identifier) && !isReservedKeyword(identifier) ? identifier : escapeUnprintable(bracketed(identifier));
+  const shown = escapeUnprintable(identifierWord(identifier));
   if (identifier.length <= SYSNAME_LENGTH) {
     if (SHOWN.size >= SHOWN_MAX) SHOWN.clear();
     SHOWN.set(identifier, shown);
   }
   return shown;
+}
+
+/**
+ * `identifier` as identifierText writes it, every character kept as it is (no `\u{…}`): the name
+ * itself, for a word a command line gives (`--table`, through cli/command-line.ts shellWord), never
+ * for a line printed alone. identifierText's escaping is for display: `--table 'dbo.[a\u{a}b]'`
+ * pasted named the table `a\u{a}b`, not the table `a<LF>b` the note meant. Pure; never throws.
+ */
+export function identifierWord(identifier: string): string {
+  return REGULAR_IDENTIFIER.test(identifier) && !SUPPLEMENTARY.test(identifier) && !isReservedKeyword(identifier) ? identifier : bracketed(identifier);
 }
 
 /** sysname's length in characters (nvarchar(128)): no longer name is kept in SHOWN. */

@@ -8,10 +8,10 @@
 /** sysname is nvarchar(128): QUOTENAME refuses longer input, and so do we. */
 import { InputError } from '../errors.js';
 import { escapeUnprintable } from './echo.js';
-import { bracketed, splitNameParts, tableText } from './identifier-text.js';
+import { bracketed, identifierWord, splitNameParts, tableText } from './identifier-text.js';
 import { splitTableList } from './table-list.js';
 
-export { columnText, identifierText, isReservedKeyword, nameText, splitNameParts, tableText } from './identifier-text.js';
+export { columnText, identifierText, identifierWord, isReservedKeyword, nameText, splitNameParts, tableText } from './identifier-text.js';
 
 export const SYSNAME_MAX = 128;
 
@@ -38,6 +38,21 @@ export function quoteName(identifier: string): string {
 export function tableNameText(text: string): string {
   try {
     return tableText(splitQualifiedName(text));
+  } catch {
+    return text;
+  }
+}
+
+/**
+ * tableNameText's form of a table name given as text, every character kept as it is
+ * (identifierWord): the `--table` value a command line gives for it (`dbo.[Order Details]`,
+ * `dbo.[a<LF>b]`), which cli/command-line.ts shellWord then quotes for the shell. Text that is no
+ * one- or two-part name is returned as it is. Pure; never throws.
+ */
+export function tableNameWord(text: string): string {
+  try {
+    const t = splitQualifiedName(text);
+    return `${identifierWord(t.schema)}.${identifierWord(t.name)}`;
   } catch {
     return text;
   }

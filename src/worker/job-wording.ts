@@ -11,6 +11,7 @@
  * backticks first, so it stays a command to run.
  */
 import type { JobSpec } from './job-spec.js';
+import { oneLineText } from '../util/echo.js';
 
 export type JobWordingKind = JobSpec['kind'];
 
@@ -202,7 +203,8 @@ const FLAG = /(?<![\w-])--[a-z][a-z-]*(?:\/--[a-z][a-z-]*)*(?![\w-])/g;
  *
  * Values are never rewritten: a message quotes data (a row value, a file path, a table or login
  * name) that may itself hold `--ddl`, `rowback scan --x` or a backtick, and a DBA re-inserts what a
- * row warning quotes. Kept verbatim: every occurrence of a string of `values` (the job's own fields,
+ * row warning quotes. Kept verbatim: every occurrence of a string of `values`, as it is or as a line
+ * writes it (oneLineText: `\u{a}` for a line break; the job's own fields,
  * the row's values, the item's file/table/column: the caller's), and every quoted span the library
  * writes values in (`'…'`, as echoInput and the readers quote, a JSON string `"…"`, a `[name]`) — each only
  * when it holds something the rewriting would touch (`--`, a backtick, `rowback `). A backtick in a
@@ -217,7 +219,11 @@ export function jobWording(kind: JobWordingKind, text: string, values: readonly 
     return `\u0001${kept.length - 1}\u0002`;
   };
   let masked = text;
-  const spans = valueSpans(text, values);
+  // each value also as a line names it (util/echo.ts oneLineText: a path's line break as `\u{a}`,
+  // as echoInput and the CLI's lines write it): the escaped form did not match the raw value, and a
+  // `--mdf` inside the path `/data/p<LF>--mdf x.bak` was reworded to `afterMdf`, another path
+  const shown = values.map((v) => oneLineText(v)).filter((v, i) => v !== values[i]);
+  const spans = valueSpans(text, shown.length ? [...values, ...shown] : values);
   if (spans.length) {
     let at = 0;
     let out = '';

@@ -11,6 +11,9 @@
  * that holds several: `--bak N.bak N.bak --position 1,2` was advised for Northwind.bak, a file of one
  * set, whose set 2 is then refused (`holds 1 backup set`). SYNTHETIC two-set file: REAL
  * RestoreTimeClean.bak with RestoreTimeClean2.bak appended (test/support/appended-backup-set.ts).
+ * Likewise only for a file holding a full backup and a differential based on it, with their set
+ * numbers: REAL StDb2Sql.bak (two full backups) was advised `--position 1,2`, which is refused
+ * (`are both full backups`); a file whose pair is sets 2 and 3 was advised 1,2.
  */
 import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -65,6 +68,28 @@ describeCorpus('scan --bak with one backup file twice, or a stripe and its copy'
     expect(line).toContain(`the file twice, --position with a number for each, --bak ${twoSets} ${twoSets} --position 1,2`);
     // followed, it reads (the list form of two sets of one file)
     const followed = await cliOut('dump', '--bak', twoSets, twoSets, '--position', '1,2', '--table', 'dbo.steps');
+    expect(followed.code, followed.stderr).toBe(0);
+    expect(followed.stdout.trimEnd().split('\n')).toHaveLength(30);
+  });
+
+  it('a file of two full backups (REAL StDb2Sql.bak, 2009 and 2010): no two-sets way named (its list 1,2 is refused: both full)', async () => {
+    const two = corpusPath('StDb2005', 'StDb2EFRP', 'StDb2Sql.bak');
+    for (const command of ['dump', 'scan'] as const) {
+      const line = expectOneLineError(await cli(command, '--bak', two, two, ...(command === 'dump' ? ['--all'] : [])), 'INPUT_BAD_OPTION');
+      expect(line).toContain(`${two} is given more than once: give each backup file once: `);
+      expect(line, command).not.toContain('two sets of one file');
+    }
+    // what that advice led to: refused
+    const followed = expectOneLineError(await cliOut('dump', '--bak', two, two, '--position', '1,2', '--all'), 'INPUT_BAD_OPTION');
+    expect(followed).toContain('are both full backups');
+  });
+
+  it("a file whose full and differential are sets 2 and 3 (SYNTHETIC: REAL pubs.bak, a full of another database, then RestoreTimeClean's full and its differential appended): the numbers named are 2,3", async () => {
+    const three = join(dir, 'log-full-diff.bak');
+    writeFileSync(three, appendedBackupSet(corpusPath('pubs-2012', 'pubs.bak'), rtc('RestoreTimeClean.bak'), rtc('RestoreTimeClean2.bak')));
+    const line = expectOneLineError(await cli('dump', '--bak', three, three, '--table', 'dbo.steps'), 'INPUT_BAD_OPTION');
+    expect(line).toContain(`--bak ${three} ${three} --position 2,3`);
+    const followed = await cliOut('dump', '--bak', three, three, '--position', '2,3', '--table', 'dbo.steps');
     expect(followed.code, followed.stderr).toBe(0);
     expect(followed.stdout.trimEnd().split('\n')).toHaveLength(30);
   });

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it, vi } from 'vitest';
@@ -65,6 +65,25 @@ describeCorpus('diff --report', () => {
     // the summary stderr says without --quiet is a note, here with --quiet
     expect(j.notes).toContainEqual(expect.stringMatching(/^dbo\.steps: earlier \d+ row\(s\), later \d+ row\(s\); 0 missing from the later state/));
     expect(j.notes).toContainEqual(expect.stringMatching(/^earlier state: chain: /));
+  }, 120_000);
+
+  it('files named with a line break: each replay note keeps its side and the names as they are (JSON carries them raw)', async () => {
+    if (process.platform === 'win32') return;
+    // REAL files linked under such names: the note was ` state: rowback diff (earlier state): chain: …`
+    // (read back from the stderr line by a `(.*)$`, which stopped at the name's line break)
+    const full = join(dir, 'fu\nll.bak');
+    const log = join(dir, 'lo\ng1.trn');
+    symlinkSync(d('RestoreTimeClean.bak'), full);
+    symlinkSync(d('RestoreTimeClean_1.trn'), log);
+    const { out, report } = files();
+    const r = await cli('diff', '--bak', full, '--trn', log, '--stop-at', '2017-06-01T13:01', '--after-bak', full, '--after-trn', log, '--after-stop-at', '2017-06-01T13:03', '--table', 'steps', '--out', out, '--report', report);
+    expect(r.code, r.stderr).toBe(0);
+    const notes = read(report).notes as string[];
+    expect(notes).toContain(`earlier state: chain: full ${full} → log ${log}`);
+    expect(notes).toContain(`later state: chain: full ${full} → log ${log}`);
+    for (const n of notes) expect(n).not.toMatch(/^ state:|rowback diff/);
+    // stderr says the same lines, each one line
+    expect(r.stderr).toContain(`rowback diff (earlier state): chain: full ${dir}/fu\\u{a}ll.bak → log ${dir}/lo\\u{a}g1.trn\n`);
   }, 120_000);
 
   it('--accept-older-later: reversed, the rows inserted between the two counted missing, its warning: advice in notes; --stage: the job id', async () => {

@@ -8,7 +8,7 @@
 // log holds a row change of a user table, so this path is pinned here only: a committed insert
 // logged after its page was copied (RESTORE redoes it: the pages lack it) and an uncommitted delete
 // the copy holds (RESTORE … WITH RECOVERY undoes it: the pages show it done).
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Sink } from '../support/text-sink.js';
@@ -27,6 +27,7 @@ import { readPageById } from '../../src/recover/page-model-anchor.js';
 import { corpusPath, describeCorpus } from '../support/corpus.js';
 import { encodeFixedVar } from '../support/synthetic-encoder.js';
 import { pageLsnCopy } from '../support/page-lsn-copy.js';
+import { shellWordsOf } from '../support/shell-words.js';
 
 /** The own log the differential is read with: SYNTHETIC records, and items the reader would have skipped. */
 const ownLog = vi.hoisted(() => ({ file: null as string | null, records: [] as LogRecord[], skipped: [] as SkippedItem[], fail: null as Error | null }));
@@ -117,6 +118,22 @@ describeCorpus('dump --bak without --trn: the backup\'s own log (SYNTHETIC recor
     row(s, near(s.pageLsn, 2), 'LOP_INSERT_ROWS', '0000:00009002', { step: 100, dt: '2017-06-01T13:14:01.0000000' }),
     rec(near(s.pageLsn, 3), 'LOP_COMMIT_XACT', '0000:00009002', { 'End Time': '2017/06/01 13:14:01:000' }),
   ];
+
+  it('the replay the WARNING names is a command line: a backup named with a space or a line break is one shell word (REAL copy linked under such a name)', async () => {
+    if (process.platform === 'win32') return;
+    // it was `rowback dump --bak FULL …/my diff.bak --stop-before-lsn …`: pasted, `…/my` and `diff.bak`
+    ownLogOf(scenario);
+    for (const name of ['my diff.bak', 'line\nbreak diff.bak']) {
+      const link = join(dir, name);
+      symlinkSync(DIFF(), link);
+      ownLog.file = link;
+      const d = await dump({ bak: [FULL(), link], quiet: true });
+      const said = /that table: (rowback dump .*?) \(the backup's own log replayed to its end/.exec(d.err)?.[1];
+      expect(said, d.err).toBeDefined();
+      expect(shellWordsOf(said!)).toEqual(['rowback', 'dump', '--bak', FULL(), link, '--stop-before-lsn', LAST, '--table', 'dbo.steps']);
+      process.exitCode = undefined;
+    }
+  });
 
   it('a committed insert after the page was copied and an uncommitted delete it copied: the pages are printed as copied, with a WARNING naming the table, the counts, the LSNs and the replay that gives the restored table (even with --quiet; exit 3 with --strict; in --report)', async () => {
     const plain = await dump({ bak: [FULL(), DIFF()] });

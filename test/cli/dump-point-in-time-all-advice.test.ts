@@ -5,12 +5,13 @@
  * it printed nothing at all. Now it names `rowback inspect FILE`, whose "tables (rows):" lists them;
  * that command, run as the refusal words it, lists dbo.steps and dbo.table1. Real bytes.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
 import { captureCli, expectOneLineError } from '../support/cli.js';
 import { describeCorpus, restoreTimeClean } from '../support/corpus.js';
+import { shellWordsOf } from '../support/shell-words.js';
 
 const cli = captureCli();
 const dir = mkdtempSync(join(tmpdir(), 'rowback-pit-all-'));
@@ -27,5 +28,21 @@ describeCorpus('dump --stop-at --all: the refusal names a command that lists the
     const listed = await cli(cmd![1]!, cmd![2]!);
     expect(listed.code).toBe(0);
     expect(listed.stdout).toMatch(/tables \(rows\):\n\s+dbo\.steps\s+0 .*\n\s+dbo\.table1\s+0 /);
+  }, 60_000);
+
+  it('a backup named with a space, a tab or a line break: the command named is one line whose word the shell passes as the file', async () => {
+    if (process.platform === 'win32') return;
+    const { FULL, LOGS } = restoreTimeClean();
+    for (const name of ['my full.bak', 'tab\tand\nbreak.bak']) {
+      const link = join(dir, name);
+      symlinkSync(FULL, link);
+      const line = expectOneLineError(await cli('dump', '--bak', link, '--trn', LOGS[0]!, '--stop-at', '2017-06-01 13:01', '--all', '--out', join(dir, 'x.ndjson')), 'INPUT_BAD_OPTION');
+      const said = /`(rowback inspect .*)` lists the tables/.exec(line)?.[1];
+      expect(said, line).toBeDefined();
+      expect(shellWordsOf(said!)).toEqual(['rowback', 'inspect', link]);
+      const listed = await cli(...shellWordsOf(said!).slice(1));
+      expect(listed.code, listed.stderr).toBe(0);
+      expect(listed.stdout).toMatch(/tables \(rows\):\n\s+dbo\.steps\s+0 /);
+    }
   }, 60_000);
 });

@@ -18,6 +18,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { captureCli, expectOneLineError } from '../support/cli.js';
 import { corpusPath, describeCorpus } from '../support/corpus.js';
 import { appendedBackupSet } from '../support/appended-backup-set.js';
+import { shellWordsOf } from '../support/shell-words.js';
 
 const cli = captureCli();
 const rtc = (f: string) => corpusPath('appveyor-lab', 'RestoreTimeClean', f);
@@ -57,6 +58,23 @@ describeCorpus('rowback log of a file holding a database backup set and log back
     const rep = JSON.parse(readFileSync(report, 'utf8')) as { complete: boolean; notes: string[] };
     expect(rep.complete).toBe(true);
     expect(rep.notes.some((n) => n.startsWith(`${all} holds 4 backup sets, set 1 a full backup: left out`))).toBe(true);
+  });
+
+  it('the note\'s `rowback log FILE --position N` is a command line: a file named with a space or a line break is one shell word, and followed it prints the set', async () => {
+    if (process.platform === 'win32') return;
+    // it was `rowback log …/my all.bak --position 1 prints it alone`: pasted, three words
+    for (const name of ['my all.bak', 'line\nbreak all.bak']) {
+      const odd = join(dir, name);
+      writeFileSync(odd, readFileSync(all));
+      const r = await cli('log', odd, '--format', 'csv');
+      expect(r.code, r.stderr).toBe(0);
+      const said = /overlaps them: (rowback log .*? --position 1) prints it alone/.exec(r.stderr)?.[1];
+      expect(said, r.stderr).toBeDefined();
+      expect(shellWordsOf(said!)).toEqual(['rowback', 'log', odd, '--position', '1']);
+      const followed = await cli(...shellWordsOf(said!).slice(1), '--format', 'csv');
+      expect(followed.code, followed.stderr).toBe(0);
+      expect(followed.stdout).toBe((await cli('log', rtc('RestoreTimeClean.bak'), '--format', 'csv')).stdout);
+    }
   });
 
   it('log ALL.bak --position 1 prints the full set own log; --position 3 the one log set', async () => {

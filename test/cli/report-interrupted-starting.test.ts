@@ -69,21 +69,38 @@ describeCorpus('a signal while starting replaces the previous --report', () => {
   });
 });
 
-describe('bin/rowback.js runs the start-up hook on a signal while starting', () => {
-  it("its line says what the hook adds", async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'rowback-hook-'));
-    const mark = join(dir, 'starting');
+/**
+ * bin/rowback.js run with `args`, held while starting (test/support/hold-cli-start.mjs; `imports`
+ * loaded first), then sent SIGINT: its exit and stderr.
+ */
+async function interruptedWhileStarting(imports: string[], args: string[]): Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }> {
+  const dir = mkdtempSync(join(tmpdir(), 'rowback-hook-'));
+  const mark = join(dir, 'starting');
+  try {
     const child = spawn(process.execPath, [
       '--import', join(repo, 'test', 'support', 'hold-cli-start.mjs'),
-      '--import', `data:text/javascript,globalThis[Symbol.for('rowback.startup-interrupt-hook')] = (sig) => '; hook ran for ' + sig;`,
-      join(repo, 'bin', 'rowback.js'), 'decode', '--hex', '0x00',
+      ...imports.flatMap((i) => ['--import', i]),
+      join(repo, 'bin', 'rowback.js'), ...args,
     ], { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, ROWBACK_DEV: '1', ROWBACK_TEST_HOLD_MARK: mark } });
     let stderr = '';
     child.stderr.on('data', (b: Buffer) => (stderr += b.toString('utf8')));
     const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((res) => child.on('exit', (code, signal) => res({ code, signal })));
     while (!existsSync(mark)) await new Promise((r) => setTimeout(r, 20));
     child.kill('SIGINT');
-    expect({ ...(await exited), stderr }).toEqual({ code: 130, signal: null, stderr: 'rowback decode: INTERRUPTED by SIGINT while starting: nothing was read or written; hook ran for SIGINT\n' });
+    return { ...(await exited), stderr };
+  } finally {
     rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+describe('bin/rowback.js runs the start-up hook on a signal while starting', () => {
+  it("its line says what the hook adds", async () => {
+    const hook = `data:text/javascript,globalThis[Symbol.for('rowback.startup-interrupt-hook')] = (sig) => '; hook ran for ' + sig;`;
+    expect(await interruptedWhileStarting([hook], ['decode', '--hex', '0x00'])).toEqual({ code: 130, signal: null, stderr: 'rowback decode: INTERRUPTED by SIGINT while starting: nothing was read or written; hook ran for SIGINT\n' });
+  }, 60_000);
+
+  it('its line stays one line when the first word not starting with `-` is an option value holding a line break', async () => {
+    // `rowback --out 'x<LF>rowback: note: …' decode …`: the value was named as the command, raw
+    expect(await interruptedWhileStarting([], ['--out', 'x\nrowback decode: note: all done', 'decode', '--hex', '0x00'])).toEqual({ code: 130, signal: null, stderr: 'rowback: INTERRUPTED by SIGINT while starting: nothing was read or written\n' });
   }, 60_000);
 });

@@ -113,6 +113,20 @@ describe('start-up and progress', () => {
     expect(chunks).toEqual(['\rrowback scan: 10 rows', '\rrowback scan: 2 rows ', `\r${' '.repeat(20)}\r`]);
     expect(chunks.join('')).not.toContain('\n');
   });
+  it('cut to the terminal width between characters as written: never inside a surrogate pair (U+FFFD) nor a \\u{…}', () => {
+    // columns 21: the line is 20 characters wide; a table named with an emoji or a line break there
+    for (const [text, want] of [
+      ['rowback scan: dbo.T\u{1F600}', '\rrowback scan: dbo.T'],
+      ['rowback scan: dbo.\nx', '\rrowback scan: dbo.'],
+    ] as const) {
+      const s = Object.assign(new PassThrough(), { isTTY: true, columns: 21 });
+      const chunks: string[] = [];
+      s.on('data', (b: Buffer) => chunks.push(b.toString()));
+      const p = createProgress({ stream: s as unknown as NodeJS.WriteStream, intervalMs: 0 });
+      p.update(() => text);
+      expect(chunks, JSON.stringify(text)).toEqual([want]);
+    }
+  });
 });
 
 describeCorpus('a reader that closes the pipe early', () => {

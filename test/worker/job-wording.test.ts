@@ -61,6 +61,16 @@ describe('jobWording: message → job wording, per kind', () => {
     expect(jobWording(kind, cli)).toBe(job);
   });
 
+  it('a value the message names escaped (a path holding a line break, as echoInput and the CLI lines write it) is kept verbatim, as the raw value is', () => {
+    // `/data/p<LF>--mdf x.bak` named `/data/p\u{a}--mdf x.bak`: its `--mdf` was reworded to
+    // `afterMdf`, and the job's answer named another path
+    const path = '/data/p\n--mdf x.bak';
+    expect(jobWording('restore', 'the backup /data/p\\u{a}--mdf x.bak is cut', [path])).toBe('the backup /data/p\\u{a}--mdf x.bak is cut');
+    // a flag outside the value is still reworded
+    expect(jobWording('restore', 'the backup /data/p\\u{a}--mdf x.bak is cut; give it with --mdf', [path])).toMatch(/^the backup \/data\/p\\u\{a\}--mdf x\.bak is cut; give it with afterMdf$/);
+    expect(jobWording('restore', `the backup ${path} is cut`, [path])).toBe(`the backup ${path} is cut`);
+  });
+
   it('a live, log-backup or export job\'s SOURCE_SCHEMA_DRIFT reason: the way on is a new job with acceptSchemaDrift: true and the old layout in its metadata', () => {
     for (const kind of ['live', 'log-backup', 'export'] as const) {
       const said = jobWording(kind, DRIFT);

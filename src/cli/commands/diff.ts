@@ -323,7 +323,11 @@ async function diffTables(opts: DiffOptions, stdout: Writable, stderr: Writable,
     const keySource = r.keySource;
     // each replay's summary lines, said of its side (a line each: a file or table name holding a line
     // break is no line of its own, and no text after it is taken for a line's head)
-    const replayLines = r.replays.flatMap((x) => replaySummary(x.result).map((l) => l.replace(/^rowback dump:/, `rowback diff (${x.side} state):`)));
+    // kept with its side as data: the report's notes read it from here, never back from the line (a
+    // `(.*)$` stopped at a line break in a file's name: the note lost its side and kept the prefix,
+    // ` state: rowback diff (earlier state): chain: full fu<LF>ll.bak → …`)
+    const replayedLines = r.replays.flatMap((x) => replaySummary(x.result).map((l) => ({ side: x.side, text: l.replace(/^rowback dump: ?/, '') })));
+    const replayLines = replayedLines.map((x) => `rowback diff (${x.side} state): ${x.text}`);
 
     const out: Writable = outFile ?? stdout;
     const write = (s: string) => new Promise<void>((resolve, reject) => out.write(s, (e) => (e ? reject(e) : resolve())));
@@ -370,9 +374,7 @@ async function diffTables(opts: DiffOptions, stdout: Writable, stderr: Writable,
     // the report's notes and warnings, as stderr says them (without `rowback diff: `), --quiet or not:
     // each replay's summary (`earlier state: …`; its lower-case `warning:` advice first, as scan's
     // daylight-saving lines), the summary, each side's notes; WARNING lines in `warnings`
-    for (const l of replayLines) {
-      const m = /^rowback diff \((earlier|later) state\): ?(.*)$/.exec(l);
-      const [side, text] = m ? [m[1]!, m[2]!] : ['', l];
+    for (const { side, text } of replayedLines) {
       facts.notes.push(text.startsWith('warning: ') ? `warning: ${side} state: ${text.slice('warning: '.length)}` : `${side} state: ${text}`);
     }
     facts.notes.push(summary);
@@ -395,7 +397,7 @@ async function diffTables(opts: DiffOptions, stdout: Writable, stderr: Writable,
       // job read and how"; they were none: no chain, stop point or counts), and its INCOMPLETE
       // sentences (it was marked complete whatever the comparison said)
       const notes = [
-        ...replayLines.map((l) => l.replace(/^rowback diff \((earlier|later) state\): ?/, '$1 state: ')),
+        ...replayedLines.map((x) => `${x.side} state: ${x.text}`),
         summary,
         ...uncheckedNotes,
         ...(r.reversed ? [`warning: ${r.reversed}`] : []),

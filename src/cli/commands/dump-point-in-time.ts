@@ -20,6 +20,7 @@ import { warnLocalTimes } from '../local-time-warnings.js';
 import { replaySummary } from '../../replay/summary.js';
 import { parseBackupSetPositions } from '../../backup/set-position.js';
 import { sayLine, sayLines } from '../stderr-lines.js';
+import { shellWord } from '../command-line.js';
 
 const list = (v: string | string[] | undefined): string[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
 
@@ -53,7 +54,7 @@ export async function runPointInTimeDump(opts: DumpOptions, stdout: Writable, st
   }
   // the tables are listed by inspect ("tables (rows):"); the advice was `dump --bak FULL.bak --all
   // --quiet`, which prints rows and no table name (nothing at all for empty tables: RestoreTimeClean.bak)
-  if (opts.all) throw new InputError('INPUT_BAD_OPTION', `a point-in-time dump replays the tables it is given, all of them in one read of the log backups: give --table schema.name (repeatable), not --all (\`rowback inspect ${baks.length === 1 ? baks[0] : 'FULL.bak'}\` lists the tables the ${baks.length === 1 ? '' : 'full '}backup holds, with their rows)`);
+  if (opts.all) throw new InputError('INPUT_BAD_OPTION', `a point-in-time dump replays the tables it is given, all of them in one read of the log backups: give --table schema.name (repeatable), not --all (\`rowback inspect ${baks.length === 1 ? shellWord(baks[0]!) : 'FULL.bak'}\` lists the tables the ${baks.length === 1 ? '' : 'full '}backup holds, with their rows)`);
   const named = opts.table === undefined ? [] : Array.isArray(opts.table) ? opts.table : [opts.table];
   if (named.length === 0) throw new InputError('INPUT_BAD_OPTION', 'a point-in-time dump replays the tables it is given: --table schema.name (repeatable)');
   // a name given twice is one table, replayed once; names that differ only in letter case are looked

@@ -1,4 +1,4 @@
-import { stagedTableName, tableListText, tableNameText } from '../../util/tsql.js';
+import { stagedTableName, tableListText, tableNameText, tableNameWord } from '../../util/tsql.js';
 import { isoTimesStderr } from '../iso-times-stderr.js';
 import { isoLogTimesIn } from '../../recover/log-local-time.js';
 import { skippedLines } from '../skipped-lines.js';
@@ -32,6 +32,7 @@ import { sayWarnedRows } from '../warned-rows.js';
 import { appendAll } from '../../util/append-all.js';
 import { parseBackupSetPositions } from '../../backup/set-position.js';
 import { sayLine, sayLines } from '../stderr-lines.js';
+import { shellWord } from '../command-line.js';
 
 export const DUMP_FORMATS = ['ndjson', 'csv', 'json'] as const;
 export type DumpFormat = (typeof DUMP_FORMATS)[number];
@@ -311,7 +312,7 @@ async function dumpTables(opts: DumpOptions, stdout: Writable, stderr: Writable,
     const own = ownLog
       ? ownLogSentences(ownLog, 'the rows printed', (o, table) =>
           // a file of several sets: the replay starts from the set --position picks (point-in-time.ts setsOf)
-          `rowback dump --bak ${baks.join(' ')}${Array.isArray(bakPosition) ? ` --position ${bakPosition.join(',')}` : o.sets > 1 ? ` --position ${o.position}` : ''} --stop-before-lsn ${o.lastLsn} --table ${table} (the backup's own log replayed to its end; no log backup is needed)`)
+          `rowback dump --bak ${baks.map((b) => shellWord(b)).join(' ')}${Array.isArray(bakPosition) ? ` --position ${bakPosition.join(',')}` : o.sets > 1 ? ` --position ${o.position}` : ''} --stop-before-lsn ${o.lastLsn} --table ${shellWord(tableNameWord(table))} (the backup's own log replayed to its end; no log backup is needed)`)
       : { warnings: [], notes: [] };
     const out: Writable = outFile ?? stdout;
     const write = (s: string) =>

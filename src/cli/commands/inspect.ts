@@ -31,6 +31,7 @@ import type { PageSource } from '../../datafile/page-source.js';
 import { appendAll, maxOf, minOf } from '../../util/append-all.js';
 import { parseBackupSetPosition } from '../../backup/set-position.js';
 import { sayLine, sayLines } from '../stderr-lines.js';
+import { oneLineText } from '../../util/echo.js';
 
 /**
  * `rowback inspect FILE`: what the file is and its header facts.
@@ -407,6 +408,11 @@ async function inspectDataFile(path: string): Promise<InspectResult> {
 
 // ---------------------------------------------------------------------------------------------
 
+/**
+ * inspect's text form on stdout: the file's path, then a `field  value` line each, the tables, the
+ * log's summary and what was skipped; every line one line (oneLineText: a name's line break as
+ * `\u{a}`), its values as JSON's are only in `--format json`. Pure.
+ */
 export function renderText(r: InspectResult): string {
   const out: string[] = [];
   const kv = (k: string, v: unknown) => out.push(`${k.padEnd(24)} ${v === null || v === undefined ? '-' : String(v)}`);
@@ -499,7 +505,10 @@ export function renderText(r: InspectResult): string {
     for (const w of r.warnings) out.push(`warning: ${w}`);
     appendAll(out, inspectSkippedLines(r.skipped));
   }
-  return out.join('\n') + '\n';
+  // each line one line (util/echo.ts oneLineText): the file's path, a database, server or table name
+  // holding a line break printed a line of its own, one that reads as a field (a file named
+  // `x<LF>kind  backup (log, …)` put a `kind` line saying log before the real one, a full backup's)
+  return out.map((l) => oneLineText(l)).join('\n') + '\n';
 }
 
 /** inspect's `collation` line for a boot page's dbi_collation `id` with no known name (collation-ids.ts), of database `name`. */

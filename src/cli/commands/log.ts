@@ -61,6 +61,7 @@ import { appendAll } from '../../util/append-all.js';
 import { parseBackupSetPosition } from '../../backup/set-position.js';
 import { fileAndSet } from '../../util/backup-set-text.js';
 import { sayLine, sayLines } from '../stderr-lines.js';
+import { shellWord } from '../command-line.js';
 import { isoTimesStderr } from '../iso-times-stderr.js';
 
 /** Columns of sql/export-log-records.sql's #records, in its order, that the offline parser fills. */
@@ -348,10 +349,10 @@ function planInputs(files: string[], position: number | undefined): LogInput[] {
     };
     const apart = ours.filter((s) => !meets(s));
     const overlapping = ours.filter((s) => meets(s));
-    const apartSay = apart.map((s) => `set ${s.position}'s log (LSN ${s.firstLsn!.lsn} to ${s.lastLsn!.lsn}) is in none of the log backup sets printed: rowback log ${file} --position ${s.position} prints it`).join('; ');
+    const apartSay = apart.map((s) => `set ${s.position}'s log (LSN ${s.firstLsn!.lsn} to ${s.lastLsn!.lsn}) is in none of the log backup sets printed: rowback log ${shellWord(file)} --position ${s.position} prints it`).join('; ');
     const overlap = ours.length
-      ? ` (${[overlapping.length ? `the log ${overlapping.length > 1 ? 'each' : 'it'} holds for its own restore overlaps them: rowback log ${file} --position ${overlapping[0]!.position} prints ${overlapping.length > 1 ? 'one' : 'it'} alone` : '', apartSay].filter(Boolean).join('; ')})`
-      : ` (rowback log ${file} --position ${others[0]!.position} prints its log alone)`;
+      ? ` (${[overlapping.length ? `the log ${overlapping.length > 1 ? 'each' : 'it'} holds for its own restore overlaps them: rowback log ${shellWord(file)} --position ${overlapping[0]!.position} prints ${overlapping.length > 1 ? 'one' : 'it'} alone` : '', apartSay].filter(Boolean).join('; ')})`
+      : ` (rowback log ${shellWord(file)} --position ${others[0]!.position} prints its log alone)`;
     const leftOut = `${file} holds ${layout.sets} backup sets, ${kinds}: left out, as scan --trn and dump --trn leave ${others.length > 1 ? 'them' : 'it'} out of the log chain; its log backup set${positions.length > 1 ? 's' : ''} ${positions.join(', ')} ${positions.length > 1 ? 'are' : 'is'} printed${overlap}`;
     return { kind: 'trn', file, positions, leftOut };
   });

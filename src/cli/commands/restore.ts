@@ -193,8 +193,9 @@ export async function runRestoreRun(
       signal: ac.signal,
       onProgress: (p) => {
         // the statement's own line breaks (rowback writes RESTORE … over several lines) read as
-        // spaces here; anything else unprintable (a server's message) as sayLine writes it
-        if (!o.quiet) sayLine(`rowback restore run: restore step ${p.step}/${p.steps}: ${(p.message ?? p.statement.slice(0, 120)).replace(/[\r\n]+/g, ' ')}`, stderr);
+        // spaces here (statementLine); anything else unprintable (a server's message, a line break
+        // in a file's name inside its N'…') as sayLine writes it
+        if (!o.quiet) sayLine(`rowback restore run: restore step ${p.step}/${p.steps}: ${p.message ?? statementLine(p.statement.slice(0, 120))}`, stderr);
       },
     });
     stdout.write(`restored ${chain.databaseName} as ${o.as}: ${r.executed} statements\n`);
@@ -794,6 +795,17 @@ function stepJson(s: RestoreChain['steps'][number]) {
     copyOnly: b.copyOnly,
     source: b.source,
   };
+}
+
+/**
+ * `statement` (T-SQL rowback wrote, or its start) on one line for a step line: its own line breaks
+ * (between clauses) as one space each run, while a string literal (`N'…'`, `''` inside) or a
+ * bracketed name (`[…]`, `]]` inside) keeps its characters, a line break in a file's name included
+ * (sayLine writes it `\u{a}`): a file `Stop<LF>At.bak` read `N'…/Stop At.bak'`, another file. A
+ * literal cut by the 120-character cut runs to the end. Pure.
+ */
+export function statementLine(statement: string): string {
+  return statement.replace(/N?'(?:[^']|'')*'?|\[(?:[^\]]|\]\])*\]?|[\r\n]+/g, (m) => (m[0] === '\r' || m[0] === '\n' ? ' ' : m));
 }
 
 /**

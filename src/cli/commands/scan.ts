@@ -1,5 +1,5 @@
 import { isoLogTimesIn } from '../../recover/log-local-time.js';
-import { stagedTableName, tableListText, tableNameText } from '../../util/tsql.js';
+import { stagedTableName, tableListText, tableNameText, tableNameWord } from '../../util/tsql.js';
 import { shellWord } from '../command-line.js';
 import { skippedLines } from '../skipped-lines.js';
 import { otherSchemasNote } from '../../reconstruct/metadata/names.js';
@@ -548,8 +548,9 @@ export async function runScan(opts: ScanOptions): Promise<void> {
       if (csvOut && !single && rows > 0) {
         // each --table a word the shell passes as it is: `dbo.[Order Details]` bare was two words in
         // any shell, and `dbo.[User]` a glob (zsh: 'no matches found'); quoted, as command-line.ts quotes
+        // the name itself (tableNameWord), not as a line prints it: `'dbo.[a\u{a}b]'` named another table
         const names = [...perTable.keys()].sort();
-        say(`rowback scan: note: CSV: each row's values are one JSON cell (column "values"), as no single --table was given; for a column per value, scan one table at a time: ${names.slice(0, 3).map((t) => `--table ${shellWord(tableNameText(t))}`).join(', ')}${names.length > 3 ? ', …' : ''}`);
+        say(`rowback scan: note: CSV: each row's values are one JSON cell (column "values"), as no single --table was given; for a column per value, scan one table at a time: ${names.slice(0, 3).map((t) => `--table ${shellWord(tableNameWord(t))}`).join(', ')}${names.length > 3 ? ', …' : ''}`);
       }
       if (selectionNote) say(`rowback scan: note: ${selectionNote}`);
       // the notes before "why no rows", which counts what they name

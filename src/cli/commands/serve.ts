@@ -9,6 +9,7 @@ import { openStagingStore } from '../../staging/open.js';
 import { ROLES, type Role } from '../../staging/types.js';
 import { duplicateJsonKey } from '../../util/json-duplicate-key.js';
 import { sayLine } from '../stderr-lines.js';
+import { shellWord } from '../command-line.js';
 
 /**
  * `rowback serve`: the staging/review/re-insert service. `rowback token …`: API tokens (printed
@@ -145,7 +146,9 @@ function mint(db: string, name: string, r: Role): void {
 /**
  * The line `serve` prints (without its line end) when the staging file holds no active token:
  * nobody can sign in to the page or call the API until one is made (`token create` works while the server runs); the page's
- * sign-in form alone did not say that none exists. Undefined when a token exists or the file
+ * sign-in form alone did not say that none exists. The command's `--db` is a shell word (command-line.ts
+ * shellWord): a staging file `my stage.db` was advised bare, two words when pasted, and one named with
+ * a line break `\u{a}`, another file. Undefined when a token exists or the file
  * cannot be read (the server has already opened it; this is advice, never a refusal).
  */
 export function noTokenAdvice(db: string): string | undefined {
@@ -161,7 +164,7 @@ export function noTokenAdvice(db: string): string | undefined {
     return undefined;
   }
   if (active > 0) return undefined;
-  return `no API token in ${db} yet: nobody can sign in; make one (the server may keep running): rowback token create NAME --role operator --db ${db} (and --role reviewer for the person who approves)`;
+  return `no API token in ${db} yet: nobody can sign in; make one (the server may keep running): rowback token create NAME --role operator --db ${shellWord(db)} (and --role reviewer for the person who approves)`;
 }
 
 export function register(program: Command): void {
@@ -202,7 +205,7 @@ export function register(program: Command): void {
         targets: cfg.targets, timeZone: cfg.timeZone,
       });
       sayLine(`job files may come from: ${(cfg.fileRoots ?? [process.cwd()]).join(', ')}${cfg.allowedServers ? `; live jobs may connect to: ${cfg.allowedServers.join(', ')}` : ''}`);
-      sayLine(`rowback serving on ${address} (review page ${address}/, API docs ${address}/docs); staging file ${resolve(cfg.db)}: its tokens sign in (rowback token create NAME --role ROLE --db ${resolve(cfg.db)})`);
+      sayLine(`rowback serving on ${address} (review page ${address}/, API docs ${address}/docs); staging file ${resolve(cfg.db)}: its tokens sign in (rowback token create NAME --role ROLE --db ${shellWord(resolve(cfg.db))})`);
       const advice = noTokenAdvice(cfg.db);
       if (advice) sayLine(advice);
       if (cfg.host !== '127.0.0.1' && cfg.host !== 'localhost' && cfg.host !== '::1') {
