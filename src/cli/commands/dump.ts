@@ -554,7 +554,10 @@ function summary(tables: DumpedTable[], includeGhosts: boolean, skipped: Skipped
   if (tables.length > 1) lines.push(`rowback dump: ${tables.length} tables, ${tables.reduce((n, t) => n + t.rows, 0)} row(s) in all`);
   // with the catalog damaged, "no user table" is not known: the tables it no longer names may hold
   // every row (a copy cut short before its catalog pages said "no user table …" above INCOMPLETE)
-  if (tables.length === 0) lines.push(catalogDamage(skipped).length ? `rowback dump: no user table the damaged catalog still names (${catalogDamageSubject(catalogDamage(skipped))}) has readable columns: the database's tables are not known from this copy` : 'rowback dump: no user table with readable columns');
+  if (tables.length === 0) {
+    const damage = catalogDamage(skipped);
+    lines.push(damage.length ? `rowback dump: no user table the damaged catalog still names (${catalogDamageSubject(damage)}) has readable columns: the database's tables are not known from this copy` : 'rowback dump: no user table with readable columns');
+  }
   if (skipped.length) {
     const byCode = new Map<string, number>();
     for (const s of skipped) byCode.set(s.code, (byCode.get(s.code) ?? 0) + 1);
