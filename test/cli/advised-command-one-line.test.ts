@@ -12,21 +12,17 @@
  * RestoreTimeClean.bak, linked under the odd names (no bytes
  * copied); each line advised is split by sh (dash) and bash and run.
  */
-import { mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { shellWord } from '../../src/cli/command-line.js';
 import { captureCli, expectOneLineError } from '../support/cli.js';
 import { corpusPath, describeCorpus, restoreTimeClean } from '../support/corpus.js';
 import { shellWordsOf } from '../support/shell-words.js';
+import { suiteTempDir } from '../support/temp-dir.js';
 
 const run = captureCli();
-let dir: string;
-beforeAll(() => {
-  dir = mkdtempSync(join(tmpdir(), 'rowback-advised-one-line-'));
-});
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const tempDir = suiteTempDir('rowback-advised-one-line-');
 
 describeCorpus('a refusal\'s advised command line naming a file with a character a line writes \\u{…}', () => {
   it('U+2028, U+2029, U+0085 (C1), ESC, and a literal `\\u{a}` beside a real line break: the line printed, split by sh and bash, runs and reads the file', async () => {
@@ -34,9 +30,9 @@ describeCorpus('a refusal\'s advised command line naming a file with a character
     const FULL = corpusPath('pubs-2012', 'pubs.bak');
     const names = ['p\u2028s.bak', 'p\u2029s.bak', 'nel\u0085.bak', 'esc\u001b[2J.bak', 'lit\\u{a}and\nreal.bak'];
     for (const [i, name] of names.entries()) {
-      const link = join(dir, name);
+      const link = join(tempDir(), name);
       symlinkSync(FULL, link);
-      const out = (n: string) => join(dir, `${n}-${i}.ndjson`);
+      const out = (n: string) => join(tempDir(), `${n}-${i}.ndjson`);
       const line = expectOneLineError(await run('dump', '--bak', link, link, '--table', 'dbo.authors', '--out', out('refused')), 'INPUT_BAD_OPTION');
       const said = /give each backup file once: (rowback .*?) \(a full backup/.exec(line)?.[1];
       expect(said, line).toBeDefined();
@@ -54,10 +50,10 @@ describeCorpus('a refusal\'s advised command line naming a file with a character
   it('a file name ending in a line break: no command line (none is one line), the options alone and why, on one line', async () => {
     if (process.platform === 'win32') return;
     const { FULL } = restoreTimeClean();
-    const link = join(dir, 'ends\n');
+    const link = join(tempDir(), 'ends\n');
     symlinkSync(FULL, link);
-    const line = expectOneLineError(await run('dump', '--bak', link, link, '--table', 'dbo.steps', '--out', join(dir, 'ends.ndjson')), 'INPUT_BAD_OPTION');
-    expect(line).toContain(`give each backup file once: --bak ${dir}/ends\\u{a} (the whole command is not shown: a word of it, a line break at the end of a file name or half of a UTF-16 surrogate pair, cannot be written on one line that a shell reads back as it is)`);
+    const line = expectOneLineError(await run('dump', '--bak', link, link, '--table', 'dbo.steps', '--out', join(tempDir(), 'ends.ndjson')), 'INPUT_BAD_OPTION');
+    expect(line).toContain(`give each backup file once: --bak ${tempDir()}/ends\\u{a} (the whole command is not shown: a word of it, a line break at the end of a file name or half of a UTF-16 surrogate pair, cannot be written on one line that a shell reads back as it is)`);
     expect(line).not.toContain("'");
   });
 });

@@ -11,19 +11,18 @@
  * node's module hooks recording every module it loads (test/support/record-modules.mjs).
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { suiteTempDir } from '../support/temp-dir.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const work = mkdtempSync(join(tmpdir(), 'rowback-start-up-'));
-afterAll(() => rmSync(work, { recursive: true, force: true }));
+const work = suiteTempDir('rowback-start-up-');
 
 /** rowback's own modules (`cli/main`, `util/echo`, …) and the packages (`commander`, …) `argv` loads. */
 function modulesLoaded(...argv: string[]): { own: string[]; packages: string[]; stdout: string } {
-  const file = join(work, `modules-${argv.join('-').replace(/[^a-z-]/gi, '')}`);
+  const file = join(work(), `modules-${argv.join('-').replace(/[^a-z-]/gi, '')}`);
   const r = spawnSync(process.execPath, ['--import', pathToFileURL(join(ROOT, 'test', 'support', 'record-modules.mjs')).href, join(ROOT, 'bin', 'rowback.js'), ...argv], {
     encoding: 'utf8',
     env: { ...process.env, ROWBACK_TEST_MODULES_FILE: file },
