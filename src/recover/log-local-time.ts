@@ -4,6 +4,7 @@
  * Shared by the ends of the log read (window-past-log.ts, window-before-log.ts).
  */
 import { datetimeTicksToMs } from '../reconstruct/types/datetime.js';
+import { BRACKETED_NAME_SOURCE } from '../util/identifier-text.js';
 
 export { localMs } from '../util/local-time.js';
 
@@ -51,7 +52,7 @@ const FN_DBLOG_TIME = /\b(\d{4})\/(\d{2})\/(\d{2}) (\d{2}):(\d{2}):(\d{2}):(\d{3
  * `[a]]2018/08/26 21:19:07:573]` is one name). A '…' value with a lone quote inside reads as
  * ending there: the rest is taken as words.
  */
-const QUOTED_SPAN = /`[^`\n]*`|"(?:[^"\\\n]|\\.)*"|(?:(?<![\w'])|(?<=(?<![\w'])N))'(?:[^'\n]|'')*'(?![\w])|\[(?:[^\]\n]|\]\])*\](?!\])/g;
+const QUOTED_SPAN = new RegExp('`[^`\\n]*`|' + String.raw`"(?:[^"\\\n]|\\.)*"|(?:(?<![\w'])|(?<=(?<![\w'])N))'(?:[^'\n]|'')*'(?![\w])|${BRACKETED_NAME_SOURCE}`, 'g');
 
 /**
  * `text` (a sentence rowback writes: a note, a "why no rows" line, a WARNING, an INCOMPLETE line, a

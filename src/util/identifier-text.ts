@@ -13,6 +13,16 @@ export function bracketed(identifier: string): string {
 }
 
 /**
+ * The regular-expression source of one name as identifierText writes it inside a line of text:
+ * `[` … `]`, every `]` of the name doubled, no line break (identifierText escapes those), and no
+ * `]` straight after it (so `[x]]--ddl y]` is one name, `x]--ddl y`, never `[x]` then text). The
+ * one source of that notation for readers that must leave a name as it is while they rewrite the
+ * words around it (worker/job-wording.ts, recover/log-local-time.ts); combine it into a pattern
+ * with `new RegExp(…)`. Its form is QUOTENAME's (Microsoft Learn, "QUOTENAME (Transact-SQL)").
+ */
+export const BRACKETED_NAME_SOURCE = String.raw`\[(?:[^\]\n]|\]\])*\](?!\])`;
+
+/**
  * The shape of a regular identifier of T-SQL (Microsoft, "Database identifiers"): a letter or `_`
  * first, then letters, decimal digits, `@`, `$`, `#` or `_`. A reserved keyword has this shape and
  * is still no regular identifier (RESERVED_KEYWORDS), nor is a name holding a supplementary

@@ -12,6 +12,7 @@
  */
 import type { JobSpec } from './job-spec.js';
 import { oneLineText } from '../util/echo.js';
+import { BRACKETED_NAME_SOURCE } from '../util/identifier-text.js';
 
 export type JobWordingKind = JobSpec['kind'];
 
@@ -280,7 +281,7 @@ const rewritable = (s: string): boolean => s.length > 1 && (s.includes('--') || 
  * it (`[x]]--ddl y]` is one name, `x]--ddl y`: taken to its first `]`, the rest of the name was
  * reworded, `[x]]metadata.ddl y]`, a column the row has not).
  */
-const QUOTED = /"(?:[^"\\\n]|\\.)*"|(?<![\w'])'[^'\n]*'(?![\w])|\[(?:[^\]\n]|\]\])*\](?!\])/g;
+const QUOTED = new RegExp(String.raw`"(?:[^"\\\n]|\\.)*"|(?<![\w'])'[^'\n]*'(?![\w])|${BRACKETED_NAME_SOURCE}`, 'g');
 
 /**
  * `--bak F G --position 1,2` (or `--after-bak … --after-position …`): files (paths without spaces or

@@ -6,7 +6,7 @@
  * a sysname (never kept) read as they do the first time. Names only; no file bytes.
  */
 import { describe, expect, it } from 'vitest';
-import { identifierText } from '../../src/util/identifier-text.js';
+import { BRACKETED_NAME_SOURCE, identifierText } from '../../src/util/identifier-text.js';
 
 const CASES: Array<[string, string]> = [
   ['Quantity', 'Quantity'],
@@ -29,5 +29,21 @@ describe('identifierText: asked again, the same answer', () => {
     for (const [name, shown] of CASES) expect(identifierText(name)).toBe(shown);
     for (let i = 0; i < 10_000; i++) expect(identifierText(i % 2 ? `c${i}` : `c ${i}`)).toBe(i % 2 ? `c${i}` : `[c ${i}]`);
     for (const [name, shown] of CASES) expect(identifierText(name)).toBe(shown);
+  });
+});
+
+describe('BRACKETED_NAME_SOURCE (the one pattern of a name as identifierText writes it in a line)', () => {
+  const names = ['Unit Price', 'a]b', 'x]--ddl y', ']', ']]', 'a]]]b', 'Order', 'line\nbreak', 'tab\there', '2018/08/26 21:19:07:573'];
+  it.each(names)('reads identifierText(%j) whole, and nothing past its end', (name) => {
+    const written = identifierText(name);
+    expect(written.startsWith('[')).toBe(true);
+    expect(new RegExp(`^${BRACKETED_NAME_SOURCE}$`).test(written)).toBe(true);
+    const sentence = `column ${written}: value ] kept [x]`;
+    const first = new RegExp(BRACKETED_NAME_SOURCE).exec(sentence);
+    expect(first?.[0]).toBe(written);
+  });
+  it('takes no name across a line break nor one ended by a lone ] inside a doubled run', () => {
+    expect(new RegExp(`^${BRACKETED_NAME_SOURCE}$`).test('[a\nb]')).toBe(false);
+    expect(new RegExp(BRACKETED_NAME_SOURCE).exec('[a]]]b')?.[0]).toBe('[a]]]');
   });
 });
