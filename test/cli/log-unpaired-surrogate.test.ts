@@ -9,10 +9,11 @@ import { writeSyntheticLdf } from '../support/synthetic-log.js';
 
 /**
  * `rowback log --format csv` / `--format table`: a transaction name holding an unpaired UTF-16
- * surrogate (nvarchar(32) cut between the halves of a pair) is written U+FFFD, as UTF-8 has no form
+ * surrogate (nvarchar(32) cut between the halves of a pair) was written U+FFFD, as UTF-8 has no form
  * for it, and nothing said so: the record read as if the log held U+FFFD. scan's CSV names such
  * cells and counts them (scan-csv-unpaired-surrogate.test.ts); log now says it on stderr, naming
- * the records by LSN and the column (even with --quiet), and exits 3 with --strict. NDJSON keeps
+ * the records by LSN and the column (even with --quiet), and exits 3 with --strict; the table format
+ * (for a person) writes it `\u{d83d}` as every one-line text does. NDJSON keeps
  * the unit (JSON escapes it) and says nothing. SYNTHETIC .ldf (synthetic-log.ts): transaction 1
  * named `DEL` + U+D83D, the others DELETE.
  */
@@ -37,10 +38,13 @@ describe('log: text its csv/table output cannot carry', () => {
     expect(r.stderr).toContain(`rowback log: WARNING: 1 record(s) hold text this CSV output (UTF-8) cannot carry, an unpaired UTF-16 surrogate: written U+FFFD there, not the text the log holds (--format ndjson keeps it): LSN ${lsn} Transaction Name (U+D83D at offset 3)`);
   });
 
-  it('table: the same WARNING; without --strict exit 0', async () => {
-    const r = await cli('log', ldf, '--operation', 'LOP_BEGIN_XACT');
+  it('table: the cell writes the unit as \\u{d83d}, as every one-line text does (no U+FFFD, so no WARNING; --strict exits 0)', async () => {
+    // before: the cell showed U+FFFD and stderr said so (the WARNING the csv case keeps)
+    const r = await cli('log', ldf, '--operation', 'LOP_BEGIN_XACT', '--strict');
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stderr).toMatch(/rowback log: WARNING: 1 record\(s\) hold text this table output \(UTF-8\) cannot carry, an unpaired UTF-16 surrogate: .*: LSN [0-9a-f]{8}:[0-9a-f]{8}:[0-9a-f]{4} Transaction Name \(U\+D83D at offset 3\)/);
+    expect(r.stdout).not.toMatch(/[\ud800-\udfff\ufffd]/);
+    expect(r.stdout.split('\n').filter((l) => l.includes('DEL\\u{d83d}'))).toHaveLength(1);
+    expect(r.stderr).not.toContain('cannot carry');
   });
 
   it('ndjson keeps the unit and says nothing', async () => {

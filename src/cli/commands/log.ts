@@ -1,5 +1,7 @@
 import { statSync } from 'node:fs';
 import { stagedTableName } from '../../util/tsql.js';
+import { escapeUnprintable } from '../../util/echo.js';
+import { tableText } from '../../util/identifier-text.js';
 import { createHash } from 'node:crypto';
 /**
  * `rowback log FILE…`: fn_dblog without a server. Prints the log records of `.ldf` files, log
@@ -235,13 +237,21 @@ const TABLE_COLUMNS: Array<[string, number]> = [
   ['Begin Time', 24], ['Transaction Name', 20], ['SPID', 5], ['Transaction SID', 0], ['RowLog Contents 0', 0],
 ];
 
+/**
+ * One line of the table format: `values` in TABLE_COLUMNS' order, `name` the record's table as
+ * tableText writes it (`dbo.[Order Details]`; null when metadata names none), shown only `withNames`.
+ * Every cell is written through escapeUnprintable: a line break or a C1 control in a value of the
+ * log (a Transaction Name, `BEGIN TRAN @name` takes any text) or in a table's name is `\u{…}`, so a
+ * record is one line, never a forged second one. The csv and ndjson formats carry values uncut and
+ * unescaped, as data.
+ */
 function tableLine(values: Array<string | number | null>, withNames: boolean, name: string | null): string {
   const parts = TABLE_COLUMNS.map(([, w], i) => {
-    let v = values[i] === null ? '' : String(values[i]);
+    let v = values[i] === null ? '' : escapeUnprintable(String(values[i]));
     if (TABLE_COLUMNS[i][0] === 'RowLog Contents 0' && v.length > 50) v = `${v.slice(0, 50)}… (${(v.length - 2) / 2} bytes)`;
     return w ? v.padEnd(w) : v;
   });
-  if (withNames) parts.splice(5, 0, (name ?? '').padEnd(28));
+  if (withNames) parts.splice(5, 0, escapeUnprintable(name ?? '').padEnd(28));
   return parts.join(' ').trimEnd() + '\n';
 }
 
@@ -882,7 +892,14 @@ async function logRecords(files: string[], opts: LogOptions, interrupt: Interrup
   }
   const filter = compileLogFilter(opts, tableAllocUnits);
   const names = meta ? new Map<string, string>() : null;
-  for (const t of meta?.tables ?? []) for (const a of t.allocUnits ?? []) names!.set(a.allocUnitId, `${t.schema}.${t.name}`);
+  // the table format's AllocUnitName: the table as messages name it (one name each part, one line)
+  const shownNames = meta && opts.format === 'table' ? new Map<string, string>() : null;
+  for (const t of meta?.tables ?? []) {
+    for (const a of t.allocUnits ?? []) {
+      names!.set(a.allocUnitId, `${t.schema}.${t.name}`);
+      shownNames?.set(a.allocUnitId, tableText(t));
+    }
+  }
   const columns = logColumns(names !== null);
 
   const skipped: SkippedItem[] = [];
@@ -1255,9 +1272,8 @@ async function logRecords(files: string[], opts: LogOptions, interrupt: Interrup
           } else {
             // The SID in its Windows text form when it has one (the hex is in csv/ndjson).
             const cells = TABLE_COLUMNS.map(([c]) => (c === 'Transaction SID' ? (sidToText(r['Transaction SID']) ?? cell(r, c, null)) : cell(r, c, null)));
-            const name = cell(r, 'AllocUnitName', names) as string | null;
-            noteUnwritable(r['Current LSN'], [...TABLE_COLUMNS.map(([c]) => c), 'AllocUnitName'], [...cells, name]);
-            line = tableLine(cells, names !== null, name);
+            // an unpaired surrogate is written \u{d83d} there (tableLine), as every one-line text does
+            line = tableLine(cells, names !== null, cell(r, 'AllocUnitName', shownNames) as string | null);
           }
           const wait = put(line);
           if (wait) await wait;
@@ -1354,7 +1370,7 @@ async function logRecords(files: string[], opts: LogOptions, interrupt: Interrup
   const vlfEndNotes = [...new Set(vlfEndSaid.flatMap((x) => ('note' in x ? [x.note] : [])))];
   const vlfEndWarnings = [...new Set(vlfEndSaid.flatMap((x) => ('warning' in x ? [x.warning] : [])))];
   appendAll(summaryNotes, vlfEndNotes);
-  const unwritableWarning = unwritable.records ? unwritableLine(unwritable.records, unwritable.first, opts.format) : undefined;
+  const unwritableWarning = unwritable.records ? unwritableLine(unwritable.records, unwritable.first) : undefined;
   const warnings = [...unknownWarnings, ...vlfEndWarnings, ...headerWarnings, ...(unwritableWarning ? [unwritableWarning] : []), ...disagreements.map((d) => `${d.code}: ${d.reason}`)];
   // an LSN range past the end of the log the backups listed hold (no .ldf): as scan says it
   // or starting below the oldest VLF of an .ldf listed alone (where its log is whole), or below both
@@ -1590,13 +1606,14 @@ async function lsnRangeBeforeLdfListed(inputs: LogInput[], trnSets: LogBackupSet
 const UNWRITABLE_NAMED = 10;
 
 /**
- * The WARNING of `records` record(s) printed as CSV or table text whose cells held an unpaired
- * UTF-16 surrogate, naming the first (`LSN … Transaction Name (U+D83D at offset 7)`): UTF-8 has
- * no form for it, so those cells show U+FFFD, a character the log does not hold; NDJSON keeps it.
+ * The WARNING of `records` record(s) printed as CSV whose cells held an unpaired UTF-16 surrogate,
+ * naming the first (`LSN … Transaction Name (U+D83D at offset 7)`): UTF-8 has no form for it, so
+ * those cells show U+FFFD, a character the log does not hold; NDJSON keeps it, and the table format
+ * writes it `\u{d83d}` (tableLine), as every one-line text does.
  */
-export function unwritableLine(records: number, first: readonly string[], format: string): string {
+export function unwritableLine(records: number, first: readonly string[]): string {
   const more = records > first.length ? `; … ${records - first.length} more` : '';
-  return `${records} record(s) hold text this ${format === 'csv' ? 'CSV' : 'table'} output (UTF-8) cannot carry, an unpaired UTF-16 surrogate: written U+FFFD there, not the text the log holds (--format ndjson keeps it): ${first.join('; ')}${more}`;
+  return `${records} record(s) hold text this CSV output (UTF-8) cannot carry, an unpaired UTF-16 surrogate: written U+FFFD there, not the text the log holds (--format ndjson keeps it): ${first.join('; ')}${more}`;
 }
 
 /**
