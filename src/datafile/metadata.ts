@@ -122,6 +122,21 @@ export interface DataFileTable {
   rowCount: number;
 }
 
+/** An allocation unit of a user table's index other than its heap or clustered index (DataFileMetadata.indexAllocUnits). */
+export interface IndexAllocUnit {
+  /** The table's schema and name, as its layout in DataFileMetadata.tables gives them. */
+  schema: string;
+  name: string;
+  objectId: number;
+  /** sys.sysrowsets.idminor, sys.indexes.index_id: above 1. */
+  indexId: number;
+  /** sys.sysidxstats.name, sys.indexes.name; null when sysidxstats holds no record of the index. */
+  indexName: string | null;
+  /** bigint as decimal text, as fn_dblog prints AllocUnitId. */
+  allocUnitId: string;
+  type: AllocUnitRef['type'];
+}
+
 /** A user table sys.sysschobjs names with no heap or clustered partition in sys.sysrowsets (DataFileMetadata.unlocatedTables). */
 export interface UnlocatedTable {
   /** `schema.name`. */
@@ -162,6 +177,14 @@ export interface DataFileMetadata {
    * sysschobjs page) is not in it: its operations stay "a table the catalog does not name".
    */
   otherAllocUnits?: ReadonlySet<string>;
+  /**
+   * The allocation units of the user tables' other indexes (sys.sysrowsets idminor above 1 of a
+   * table in `tables`: nonclustered indexes, the rowsets an index of that id keeps), each with its
+   * table and index; what fn_dblog's AllocUnitName names `dbo.Orders.CustomerID` and `log --table`
+   * lists with the table's own units. In sys.sysrowsets order. An index sys.sysidxstats holds no
+   * record of has `indexName` null. A subset of `otherAllocUnits`.
+   */
+  indexAllocUnits: IndexAllocUnit[];
   /**
    * User tables sys.sysschobjs names but sys.sysrowsets holds no heap or clustered partition of
    * (a damaged catalog: their pages cannot be found). Not in `tables`; said as one
@@ -278,7 +301,9 @@ export function readDataFileMetadata(source: PageSource, reader = new PageReader
   const unnamedSchemas: Array<{ table: string; objectId: number }> = [];
   const shipped: ShippedTable[] = [];
   const nameless: Array<{ table: string; objectId: number }> = [];
-  const tables = buildTables(st, warnings, skipped, objects, unlocated, gaps, unnamedSchemas, shipped, nameless);
+  // sysidxstats read once, as sysschobjs (a damaged page of it is one skipped item)
+  const indexes = st.read(SystemObjectId.sysidxstats, SYSIDXSTATS, 'sysidxstats');
+  const tables = buildTables(st, warnings, skipped, objects, unlocated, gaps, unnamedSchemas, shipped, nameless, indexes);
   if (unnamedSchemas.length) skipped.push(unnamedSchemaItem(unnamedSchemas));
   const noPartition = tablesWithoutPartitionItem(unlocated);
   if (noPartition) skipped.push(noPartition);
@@ -307,6 +332,7 @@ export function readDataFileMetadata(source: PageSource, reader = new PageReader
     skipped: [...reader.skipped, ...skipped],
     principals: readDatabasePrincipals(st),
     otherAllocUnits,
+    indexAllocUnits: indexAllocUnitsOf(st, tables, indexes),
     ...(unlocated.length ? { unlocatedTables: unlocated } : {}),
     ...(shipped.length ? { shippedTables: shipped } : {}),
   };
@@ -482,10 +508,38 @@ function nonTableAllocUnits(st: SystemTables, objects: readonly SysRow[]): Set<s
   return out;
 }
 
-function buildTables(st: SystemTables, warnings: string[], systemSkipped: SkippedItem[] = [], objects: readonly SysRow[] = st.read(SystemObjectId.sysschobjs, SYSSCHOBJS, 'sysschobjs'), unlocated: UnlocatedTable[] = [], partitionGaps: PartitionGap[] = [], unnamedSchemas: Array<{ table: string; objectId: number }> = [], shipped: ShippedTable[] = [], nameless: Array<{ table: string; objectId: number }> = []): DataFileTable[] {
+/**
+ * DataFileMetadata.indexAllocUnits: for each table of `tables`, the allocation units of its rowsets
+ * of index id above 1 (sys.sysrowsets idmajor = its object id; sys.sysallocunits ownerid = the
+ * rowset), named by sys.sysidxstats (id, indid). Source: the base tables behind sys.partitions,
+ * sys.allocation_units and sys.indexes (OrcaMDF's reading of them; Microsoft Learn,
+ * "sys.allocation_units": container_id is the partition's hobt_id for in-row and row-overflow
+ * units, its partition_id for LOB units — both the rowset id here). Pure.
+ */
+function indexAllocUnitsOf(st: SystemTables, tables: readonly DataFileTable[], indexes: readonly SysRow[]): IndexAllocUnit[] {
+  const byObject = new Map<number, TableLayout>();
+  for (const t of tables) if (t.layout.objectId !== undefined) byObject.set(t.layout.objectId, t.layout);
+  if (byObject.size === 0) return [];
+  const names = new Map<string, string | null>();
+  for (const i of indexes) names.set(`${num(i.id)}:${num(i.indid)}`, str(i.name));
+  const ausByOwner = groupBy(st.allocUnits, (a) => a.ownerid);
+  const out: IndexAllocUnit[] = [];
+  for (const r of st.rowsets) {
+    const indexId = num(r.idminor);
+    const table = indexId > 1 ? byObject.get(num(r.idmajor)) : undefined;
+    if (!table) continue;
+    const indexName = names.get(`${table.objectId}:${indexId}`) ?? null;
+    for (const a of (ausByOwner.get(big(r.rowsetid)) ?? []).sort((x, y) => x.type - y.type)) {
+      const { allocUnitId, type } = auRef(a);
+      out.push({ schema: table.schema, name: table.name, objectId: table.objectId!, indexId, indexName, allocUnitId, type });
+    }
+  }
+  return out;
+}
+
+function buildTables(st: SystemTables, warnings: string[], systemSkipped: SkippedItem[] = [], objects: readonly SysRow[] = st.read(SystemObjectId.sysschobjs, SYSSCHOBJS, 'sysschobjs'), unlocated: UnlocatedTable[] = [], partitionGaps: PartitionGap[] = [], unnamedSchemas: Array<{ table: string; objectId: number }> = [], shipped: ShippedTable[] = [], nameless: Array<{ table: string; objectId: number }> = [], indexes: readonly SysRow[] = st.read(SystemObjectId.sysidxstats, SYSIDXSTATS, 'sysidxstats')): DataFileTable[] {
   const classes = st.read(SystemObjectId.sysclsobjs, SYSCLSOBJS, 'sysclsobjs');
   const colpars = st.read(SystemObjectId.syscolpars, SYSCOLPARS, 'syscolpars');
-  const indexes = st.read(SystemObjectId.sysidxstats, SYSIDXSTATS, 'sysidxstats');
 
   const schemas = new Map<number, string>([[1, 'dbo'], [2, 'guest'], [3, 'INFORMATION_SCHEMA'], [4, 'sys']]);
   for (const c of classes) if (num(c.class) === 50) schemas.set(num(c.id), str(c.name) ?? `schema_${num(c.id)}`);

@@ -1,7 +1,7 @@
 import { statSync } from 'node:fs';
-import { stagedTableName } from '../../util/tsql.js';
+import { stagedTableName, tableNameText } from '../../util/tsql.js';
 import { escapeUnprintable } from '../../util/echo.js';
-import { tableText } from '../../util/identifier-text.js';
+import { identifierText, tableText } from '../../util/identifier-text.js';
 import { createHash } from 'node:crypto';
 /**
  * `rowback log FILE…`: fn_dblog without a server. Prints the log records of `.ldf` files, log
@@ -39,6 +39,7 @@ import type { LogRecord } from '../../logreader/log-record.js';
 import { normaliseTransactionId } from '../../recover/row-selection.js';
 import { compareLsn, formatLsn, lsnFromDecimal, lsnToDecimal, parseAnyLsn, parseLsn, type Lsn } from '../../logreader/lsn.js';
 import type { TableLayout } from '../../reconstruct/metadata/table-layout.js';
+import type { IndexAllocUnit } from '../../datafile/metadata.js';
 import type { CatalogIdentity } from '../../reconstruct/metadata/catalog-json.js';
 import { logLoss, logLossClause, lossPlaces, unknownTableMessage, type SkippedItem } from '../../recover/source.js';
 import { assertBackupSet, assertOneDatabase, checkCatalogDatabase, dataFileLogTimeNote, oneBackupAdvice, otherDatabaseSetsNote, readSourceIdentities, readSourceIdentity, uncheckedIdentityNote, type SourceFileIdentity } from '../../recover/source-identity.js';
@@ -120,7 +121,7 @@ export function register(program: Command): void {
     .addOption(repeatableOption('--operation <op>', 'only these operations, e.g. LOP_DELETE_ROWS or DELETE_ROWS (repeatable or comma-separated)', collect, 'every operation'))
     .addOption(repeatableOption('--context <ctx>', 'only these contexts, e.g. LCX_HEAP or HEAP (repeatable or comma-separated)', collect, 'every context'))
     .addOption(repeatableOption('--alloc-unit <id>', 'only these AllocUnitIds (repeatable or comma-separated)', collect, 'every allocation unit'))
-    .addOption(repeatableOption('--table <name>', 'only records on these tables\' allocation units (needs --mdf/--bak/--schema); dbo.T, [dbo].[T], "dbo"."T" (repeatable or comma-separated)', collectTables, 'every table'))
+    .addOption(repeatableOption('--table <name>', 'only records on these tables\' allocation units, their nonclustered indexes\' too with --mdf/--bak (needs --mdf/--bak/--schema); dbo.T, [dbo].[T], "dbo"."T" (repeatable or comma-separated)', collectTables, 'every table'))
     .addOption(repeatableOption('--transaction <id>', 'only these Transaction IDs, e.g. 0000:000003e8 (repeatable or comma-separated)', collect, 'every transaction'))
     .option('--from-lsn <lsn>', 'first LSN (inclusive): 0000002a:000001f0:0003, 0x…, decimal, dec:42:496:3 or (42:496:3) as DBCC PAGE prints m_lsn')
     .option('--to-lsn <lsn>', 'last LSN (inclusive), same forms')
@@ -255,7 +256,13 @@ function tableLine(values: Array<string | number | null>, withNames: boolean, na
   return parts.join(' ').trimEnd() + '\n';
 }
 
-async function loadNames(opts: LogOptions, bakPosition: number | undefined): Promise<{ tables: TableLayout[]; dbiVersion: number | null; skipped?: SkippedItem[]; identity?: CatalogIdentity | null; checkpointLsn?: string; cutShortNotes?: string[]; databaseName?: string | null } | null> {
+/**
+ * The table metadata `log` names records by (--mdf, --bak or --schema; null with none): the tables'
+ * layouts, one per partition, and, from a data file or backup, the allocation units of the tables'
+ * other indexes (`indexUnits`; absent from a catalog JSON, whose script lists heaps and clustered
+ * indexes only). Throws InputError for two of the options, an unreadable file, a backup set refused.
+ */
+async function loadNames(opts: LogOptions, bakPosition: number | undefined): Promise<{ tables: TableLayout[]; indexUnits?: IndexAllocUnit[]; dbiVersion: number | null; skipped?: SkippedItem[]; identity?: CatalogIdentity | null; checkpointLsn?: string; cutShortNotes?: string[]; databaseName?: string | null } | null> {
   const given = [opts.mdf && '--mdf', opts.bak && '--bak', opts.schema && '--schema'].filter(Boolean);
   if (given.length > 1) throw new InputError('INPUT_BAD_OPTION', `give one of --mdf, --bak, --schema, not ${given.join(' and ')}`);
   if (opts.schema) {
@@ -279,7 +286,7 @@ async function loadNames(opts: LogOptions, bakPosition: number | undefined): Pro
   try {
     const m = meta.readDataFileMetadata(pages);
     // a data file cut short where the catalog does not reach: a note, as scan and dump say it
-    return { tables: m.partitionLayouts, dbiVersion: m.database?.version ?? null, skipped: m.skipped, checkpointLsn: m.database?.checkpointLsn, cutShortNotes: pages.cutShortNotes?.() ?? [], databaseName: m.database?.name ?? null };
+    return { tables: m.partitionLayouts, indexUnits: m.indexAllocUnits, dbiVersion: m.database?.version ?? null, skipped: m.skipped, checkpointLsn: m.database?.checkpointLsn, cutShortNotes: pages.cutShortNotes?.() ?? [], databaseName: m.database?.name ?? null };
   } finally {
     pages.close();
   }
@@ -866,6 +873,7 @@ async function logRecords(files: string[], opts: LogOptions, interrupt: Interrup
   if (tables.length) {
     if (!meta) throw new InputError('INPUT_NO_METADATA', '--table needs table metadata: give --mdf FILE, --bak FILE or --schema CATALOG.json (or filter with --alloc-unit ID)');
     tableAllocUnits = [];
+    const matched: string[] = [];
     for (const t of tables) {
       // Every layout of the table: catalog JSON gives one per partition, each with its own
       // allocation units (find() kept the first partition's alone: the others' records went unlisted).
@@ -888,7 +896,13 @@ async function logRecords(files: string[], opts: LogOptions, interrupt: Interrup
         throw new InputError('INPUT_NO_ALLOC_UNIT', `the metadata gives no allocation unit for ${t}${which}; filter with --alloc-unit ID`, { table: t });
       }
       for (const hit of hits) appendAll(tableAllocUnits, hit.allocUnits!.map((a) => a.allocUnitId));
+      // and its other indexes' units: a table's records are its index rows too (LCX_INDEX_LEAF), as
+      // fn_dblog names them dbo.Orders.CustomerID; before, --table listed its data units alone
+      for (const u of meta.indexUnits ?? []) if (stagedTableName(u) === exact) tableAllocUnits.push(u.allocUnitId);
+      matched.push(exact!);
     }
+    // a catalog JSON lists heaps and clustered indexes only: said, not left for the reader to guess
+    if (!meta.indexUnits) schemaNotes.push(`--schema's catalog JSON names no allocation unit of a table's nonclustered indexes: records on them (LCX_INDEX_LEAF) are not listed for ${[...new Set(matched)].map((t) => tableNameText(t)).join(', ')}; --mdf or --bak names them`);
   }
   const filter = compileLogFilter(opts, tableAllocUnits);
   const names = meta ? new Map<string, string>() : null;
@@ -899,6 +913,12 @@ async function logRecords(files: string[], opts: LogOptions, interrupt: Interrup
       names!.set(a.allocUnitId, `${t.schema}.${t.name}`);
       shownNames?.set(a.allocUnitId, tableText(t));
     }
+  }
+  // a nonclustered index's units as fn_dblog names them: schema.table.index
+  for (const u of meta?.indexUnits ?? []) {
+    const index = u.indexName ?? `index_id ${u.indexId}`;
+    names!.set(u.allocUnitId, `${u.schema}.${u.name}.${index}`);
+    shownNames?.set(u.allocUnitId, `${tableText(u)}.${u.indexName === null ? `(index_id ${u.indexId})` : identifierText(u.indexName)}`);
   }
   const columns = logColumns(names !== null);
 
