@@ -248,8 +248,11 @@ const TABLE_COLUMNS: Array<[string, number]> = [
  */
 function tableLine(values: Array<string | number | null>, withNames: boolean, name: string | null): string {
   const parts = TABLE_COLUMNS.map(([, w], i) => {
-    let v = values[i] === null ? '' : escapeUnprintable(String(values[i]));
-    if (TABLE_COLUMNS[i][0] === 'RowLog Contents 0' && v.length > 50) v = `${v.slice(0, 50)}… (${(v.length - 2) / 2} bytes)`;
+    let v = values[i] === null ? '' : String(values[i]);
+    // the row image's hex is cut before anything (it is hex: nothing to escape in it)
+    if (TABLE_COLUMNS[i][0] === 'RowLog Contents 0') {
+      if (v.length > 50) v = `${v.slice(0, 50)}… (${(v.length - 2) / 2} bytes)`;
+    } else v = escapeUnprintable(v);
     return w ? v.padEnd(w) : v;
   });
   if (withNames) parts.splice(5, 0, escapeUnprintable(name ?? '').padEnd(28));
