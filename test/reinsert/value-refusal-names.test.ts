@@ -1,0 +1,122 @@
+/**
+ * A re-insert refusal names its column as one T-SQL name (util/identifier-text.ts identifierText):
+ * bare when a regular identifier, else bracketed with `]` doubled and a control character escaped
+ * (`\u{a}`). The value refusals (numeric-params.ts, datetime-params.ts, sql-types.ts) and the plan's
+ * column refusals (plan.ts REINSERT_COLUMN_MISSING / REINSERT_COLUMN_AMBIGUOUS) wrote the name bare:
+ * a column `a) got 5, column b (int` made `column a) got 5, column b (int (tinyint) holds …` read as
+ * two columns, and a name holding a line break split the one-line refusal in two. The structured
+ * field (`location.column`, a problem's `table`) keeps the raw name. SYNTHETIC columns and values.
+ */
+import { describe, expect, it } from 'vitest';
+import { planReinsert, type PlanInputRow } from '../../src/reinsert/plan.js';
+import { planParam } from '../../src/reinsert/sql-types.js';
+import { uniqueKeyText } from '../../src/reinsert/unique-keys.js';
+import type { RowbackError } from '../../src/errors.js';
+import type { SqlTypeName } from '../../src/reconstruct/metadata/table-layout.js';
+import type { TargetColumn, TargetTable } from '../../src/reinsert/target-table.js';
+
+/** Each name and how a refusal writes it (literal: not computed by the code under test). */
+const NAMES: { name: string; shown: string }[] = [
+  { name: 'Qty', shown: 'Qty' },
+  { name: 'Unit Price', shown: '[Unit Price]' },
+  { name: 'X]y', shown: '[X]]y]' },
+  { name: 'A\nb', shown: '[A\\u{a}b]' },
+  { name: 'A) got 5, column b (int', shown: '[A) got 5, column b (int]' },
+];
+
+const column = (name: string, type: SqlTypeName, o: Partial<TargetColumn> = {}): TargetColumn => ({
+  name, type, maxLength: 4, precision: 10, scale: 0, nullable: true, identity: false, computed: false, ...o,
+});
+/** The refusal `f` throws: its code, message and the raw column its location names. */
+const refusal = (f: () => unknown): { text: string; column: unknown } => {
+  try { f(); } catch (e) { return { text: `${(e as RowbackError).code}: ${(e as Error).message}`, column: (e as RowbackError).location?.column }; }
+  throw new Error('not refused');
+};
+
+describe('a re-insert value refusal names its column as one T-SQL name', () => {
+  for (const { name, shown } of NAMES) {
+    const label = JSON.stringify(name);
+    it(`numeric: ${label}`, () => {
+      expect(refusal(() => planParam(column(name, 'tinyint'), 300))).toEqual({
+        text: `REINSERT_BAD_VALUE: column ${shown} (tinyint) holds 0 to 255: 300 does not fit, and its INSERT would fail (arithmetic overflow, Msg 220 or 8115) with its whole batch: re-insert the row into a column of a wider integer type (a side table, tableMap)`,
+        column: name,
+      });
+      expect(refusal(() => planParam(column(name, 'decimal', { precision: 5, scale: 2 }), '1.234')).text).toBe(
+        `REINSERT_BAD_VALUE: column ${shown} (decimal(5,2)) keeps 2 decimal place(s): 1.234 would go in rounded: re-insert the row into a column of 3 decimal place(s) or more (a side table, tableMap)`,
+      );
+    });
+
+    it(`datetime: ${label}`, () => {
+      expect(refusal(() => planParam(column(name, 'date'), 'not a date'))).toEqual({ text: `REINSERT_BAD_VALUE: column ${shown} (date) got "not a date"`, column: name });
+      expect(refusal(() => planParam(column(name, 'time', { scale: 7 }), 'noon')).text).toBe(`REINSERT_BAD_VALUE: column ${shown} (time) got "noon"`);
+    });
+
+    it(`string and binary: ${label}`, () => {
+      expect(refusal(() => planParam(column(name, 'nvarchar', { maxLength: 6 }), 'abcd'))).toEqual({
+        text: `REINSERT_BAD_VALUE: column ${shown} (nvarchar(3)) holds at most 3 character(s): the value has 4, and would go in cut to its first 3: re-insert the row into a column wide enough (a side table, tableMap)`,
+        column: name,
+      });
+      expect(refusal(() => planParam(column(name, 'bit'), 'maybe')).text).toBe(`REINSERT_BAD_VALUE: column ${shown} (bit) got "maybe"`);
+      expect(refusal(() => planParam(column(name, 'varbinary', { maxLength: 8 }), 'zz')).text).toBe(`REINSERT_BAD_VALUE: column ${shown} (varbinary) got "zz"`);
+    });
+  }
+});
+
+const table = (columns: TargetColumn[]): Map<string, TargetTable> => new Map([['crm.Order Lines', { schema: 'crm', name: 'Order Lines', keyColumns: [], columns }]]);
+const row = (values: Record<string, unknown>): PlanInputRow => ({ id: 1, table: 'crm.Order Lines', lsn: '0000002a:00000100:0001', values: values as PlanInputRow['values'] });
+const problem = (targets: Map<string, TargetTable>, values: Record<string, unknown>): { code: string; message: string; table: string } => {
+  const [p, ...more] = planReinsert([row(values)], targets, []).problems;
+  expect(more).toEqual([]);
+  return { code: p!.code, message: p!.message, table: p!.table };
+};
+
+describe('the plan\'s column refusals name the column and the table as T-SQL names', () => {
+  for (const { name, shown } of NAMES) {
+    const label = JSON.stringify(name);
+    it(`missing: ${label}`, () => {
+      expect(problem(table([column('Id', 'int')]), { Id: 1, [name]: 2 })).toEqual({
+        code: 'REINSERT_COLUMN_MISSING', message: `the target table crm.[Order Lines] has no column ${shown}`, table: 'crm.Order Lines',
+      });
+      expect(problem(table([column('Id', 'int'), column(name, 'int', { nullable: false, hasDefault: false })]), { Id: 1 }).message).toBe(
+        `row 1 has no value for the target table crm.[Order Lines]'s column ${shown}, which is NOT NULL and has no default: its INSERT would be refused (Msg 515, "Cannot insert the value NULL into column") with its whole batch: give the column a default, re-insert into a table without it (a side table, tableMap), or put the row back by hand`,
+      );
+    });
+
+    it(`ambiguous: ${label}`, () => {
+      // the target's two columns differ from the row's only in letter case: Qty → QTY and qty
+      const upper = name.toUpperCase();
+      const lower = name.toLowerCase();
+      const shownOf = (s: string) => (s === upper ? shown.toUpperCase().replace('\\U{A}', '\\u{a}') : shown.toLowerCase());
+      expect(problem(table([column('Id', 'int'), column(upper, 'int'), column(lower, 'int')]), { Id: 1, [name]: 2 })).toEqual({
+        code: 'REINSERT_COLUMN_AMBIGUOUS',
+        message: `the row's column ${shown} matches the target table crm.[Order Lines]'s ${shownOf(upper)} and ${shownOf(lower)}, which differ only in letter case: which one it is cannot be told`,
+        table: 'crm.Order Lines',
+      });
+      expect(problem(table([column('Id', 'int'), column(name, 'int')]), { Id: 1, [upper]: 2, [lower]: 3 }).message).toBe(
+        `the row's columns ${shownOf(upper)} and ${shownOf(lower)} both match the target table crm.[Order Lines]'s column ${shown}: which value it takes cannot be told`,
+      );
+    });
+  }
+});
+
+describe('the plan\'s duplicate-key refusals name the key columns as T-SQL names', () => {
+  for (const { name, shown } of NAMES) {
+    it(`key: ${JSON.stringify(name)}`, () => {
+      const targets = new Map([['crm.Order Lines', {
+        schema: 'crm', name: 'Order Lines', keyColumns: [name], keyIndex: { name: 'PK_Lines', primaryKey: true },
+        columns: [column(name, 'int', { nullable: false }), column('Note', 'int')],
+      } as TargetTable]]);
+      const rows = [1, 2].map((id): PlanInputRow => ({ id, table: 'crm.Order Lines', lsn: `0000002a:00000100:000${id}`, values: { [name]: 7, Note: id }, operation: 'delete', fromLog: true }));
+      const messages = planReinsert(rows, targets, []).problems.map((p) => p.message);
+      expect(messages[0]).toBe(`row 1 holds the same key (${shown} = 7) as approved row(s) 2 (LSN 0000002a:00000100:0002) of crm.[Order Lines]: only one version can go back; reject the others (the latest delete holds the state just before it)`);
+      expect(messages).toHaveLength(2);
+      expect(messages.join('\n').split('\n')).toHaveLength(2);
+    });
+  }
+});
+
+describe('uniqueKeyText names its columns as T-SQL names', () => {
+  it('each column through identifierText, the index through QUOTENAME', () => {
+    expect(uniqueKeyText({ index: 'UX_Lines', columns: ['Code', 'Unit Price', 'A\nb'] })).toBe('unique index [UX_Lines] (Code, [Unit Price], [A\\u{a}b])');
+  });
+});
