@@ -450,9 +450,9 @@ export function resolveTableMap(tableMap: Record<string, string> | undefined, so
   const out: Record<string, string> = Object.create(null) as Record<string, string>;
   for (const [key, value] of Object.entries(tableMap)) {
     const m = index.match(plain(key, 'key', key));
-    if (m.ambiguous) throw new InputError('INPUT_AMBIGUOUS_NAME', `tableMap key '${key}' matches ${m.ambiguous.join(' and ')}, which differ only in letter case (a case-sensitive database): give the source in its exact case`, { field: `tableMap.${key}`, table: key });
-    if (m.found === undefined) throw new InputError('INPUT_UNKNOWN_TABLE', `tableMap key '${key}' names no table of the job (its tables: ${list.join(', ') || 'none'}): its rows would go back to their own table, not to ${value}`, { field: `tableMap.${key}`, table: key });
-    if (Object.prototype.hasOwnProperty.call(out, m.found)) throw new InputError('INPUT_BAD_OPTION', `tableMap names ${m.found} twice (as '${key}' and another key): which target its rows go to cannot be told`, { field: `tableMap.${key}`, table: key });
+    if (m.ambiguous) throw new InputError('INPUT_AMBIGUOUS_NAME', `tableMap key '${key}' matches ${m.ambiguous.map(tableNameText).join(' and ')}, which differ only in letter case (a case-sensitive database): give the source in its exact case`, { field: `tableMap.${key}`, table: key });
+    if (m.found === undefined) throw new InputError('INPUT_UNKNOWN_TABLE', `tableMap key '${key}' names no table of the job (its tables: ${tableListText(list) || 'none'}): its rows would go back to their own table, not to ${value}`, { field: `tableMap.${key}`, table: key });
+    if (Object.prototype.hasOwnProperty.call(out, m.found)) throw new InputError('INPUT_BAD_OPTION', `tableMap names ${tableNameText(m.found)} twice (as '${key}' and another key): which target its rows go to cannot be told`, { field: `tableMap.${key}`, table: key });
     out[m.found] = plain(value, 'target', key);
   }
   return out;
@@ -521,7 +521,7 @@ class ReinsertPlanner {
     const m = this.names.match(targetName);
     const t = m.found;
     if (m.ambiguous) {
-      this.problems.push({ rowId: r.id, lsn: r.lsn, table: r.table, code: 'REINSERT_AMBIGUOUS_TABLE', message: `target table ${targetName} matches ${m.ambiguous.map(qualified).join(' and ')}, which differ only in letter case (a case-sensitive database): map it to one exactly (tableMap)` });
+      this.problems.push({ rowId: r.id, lsn: r.lsn, table: r.table, code: 'REINSERT_AMBIGUOUS_TABLE', message: `target table ${tableNameText(targetName)} matches ${m.ambiguous.map((x) => tableNameText(qualified(x))).join(' and ')}, which differ only in letter case (a case-sensitive database): map it to one exactly (tableMap)` });
       return;
     }
     if (!t) {
@@ -1430,8 +1430,10 @@ function nonAsciiNames(plan: ReinsertPlan, database?: ScriptDatabase | null): st
  * neither that nor how to make one.
  */
 function unknownTableMessage(source: string, target: string, mapped: boolean, database?: string): string {
-  const where = database ? `database ${database}` : 'the target database';
-  return `${where} has no table ${target}${mapped ? ` (tableMap maps ${source} to it)` : ''}: its catalog lists no such table (or, planned without a target, the job has no layout of ${source}); create it there first${mapped ? ` (a side table with the columns of ${source}: SELECT TOP (0) * INTO ${target} FROM ${source}, run in the source database with the side table named by its database, copies them, identity included)` : ''} or correct ${mapped ? 'tableMap' : 'the target (targetName, target.database)'}`;
+  const where = database ? `database ${identifierText(database)}` : 'the target database';
+  // each table as one T-SQL name (tableNameText): `dbo.[Order Lines]`, not `dbo.Order Lines`
+  const [to, from] = [tableNameText(target), tableNameText(source)];
+  return `${where} has no table ${to}${mapped ? ` (tableMap maps ${from} to it)` : ''}: its catalog lists no such table (or, planned without a target, the job has no layout of ${from}); create it there first${mapped ? ` (a side table with the columns of ${from}: SELECT TOP (0) * INTO ${to} FROM ${from}, run in the source database with the side table named by its database, copies them, identity included)` : ''} or correct ${mapped ? 'tableMap' : 'the target (targetName, target.database)'}`;
 }
 
 /**

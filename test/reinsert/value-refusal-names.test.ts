@@ -8,7 +8,7 @@
  * field (`location.column`, a problem's `table`) keeps the raw name. SYNTHETIC columns and values.
  */
 import { describe, expect, it } from 'vitest';
-import { planReinsert, type PlanInputRow } from '../../src/reinsert/plan.js';
+import { planReinsert, resolveTableMap, type PlanInputRow } from '../../src/reinsert/plan.js';
 import { planParam } from '../../src/reinsert/sql-types.js';
 import { uniqueKeyText } from '../../src/reinsert/unique-keys.js';
 import type { RowbackError } from '../../src/errors.js';
@@ -118,5 +118,25 @@ describe('the plan\'s duplicate-key refusals name the key columns as T-SQL names
 describe('uniqueKeyText names its columns as T-SQL names', () => {
   it('each column through identifierText, the index through QUOTENAME', () => {
     expect(uniqueKeyText({ index: 'UX_Lines', columns: ['Code', 'Unit Price', 'A\nb'] })).toBe('unique index [UX_Lines] (Code, [Unit Price], [A\\u{a}b])');
+  });
+});
+
+describe('the plan\'s table refusals name each table as one T-SQL name', () => {
+  const contacts: TargetTable = { schema: 'crm', name: 'Order Lines', keyColumns: [], columns: [column('Id', 'int')] };
+  const lines = (table: string): PlanInputRow => ({ id: 1, table, lsn: '0000002a:00000100:0001', values: { Id: 1 } });
+
+  it('REINSERT_UNKNOWN_TABLE: the table, the side table and the database', () => {
+    expect(planReinsert([lines('crm.Order Lines')], new Map(), []).problems.map((p) => p.message)).toEqual([
+      'the target database has no table crm.[Order Lines]: its catalog lists no such table (or, planned without a target, the job has no layout of crm.[Order Lines]); create it there first or correct the target (targetName, target.database)',
+    ]);
+    const mapped = planReinsert([lines('crm.Order Lines')], new Map([['crm.Order Lines', contacts]]), [], { tableMap: { 'crm.Order Lines': 'side.[Lines\nBack]' }, database: 'CRM side' });
+    expect(mapped.problems[0]!.message).toMatch(/^database \[CRM side\] has no table side\.\[Lines\\u\{a\}Back\] \(tableMap maps crm\.\[Order Lines\] to it\): .* SELECT TOP \(0\) \* INTO side\.\[Lines\\u\{a\}Back\] FROM crm\.\[Order Lines\], /);
+    expect(mapped.problems[0]!.message).not.toContain('\n');
+  });
+
+  it('tableMap keys: a name of no table lists the job\'s tables, each one name', () => {
+    let message = '';
+    try { resolveTableMap({ 'crm.Nothing': 'side.X' }, ['crm.Order Lines', 'crm.a,b']); } catch (e) { message = (e as Error).message; }
+    expect(message).toBe("tableMap key 'crm.Nothing' names no table of the job (its tables: crm.[Order Lines], crm.[a,b]): its rows would go back to their own table, not to side.X");
   });
 });
