@@ -11,6 +11,8 @@ import { describe, expect, it } from 'vitest';
 import { planReinsert, resolveTableMap, type PlanInputRow } from '../../src/reinsert/plan.js';
 import { planParam } from '../../src/reinsert/sql-types.js';
 import { uniqueKeyText } from '../../src/reinsert/unique-keys.js';
+import { otherJobMessage } from '../../src/reinsert/other-jobs.js';
+import { sideTableWhere } from '../../src/reinsert/side-tables.js';
 import type { RowbackError } from '../../src/errors.js';
 import type { SqlTypeName } from '../../src/reconstruct/metadata/table-layout.js';
 import type { TargetColumn, TargetTable } from '../../src/reinsert/target-table.js';
@@ -138,5 +140,14 @@ describe('the plan\'s table refusals name each table as one T-SQL name', () => {
     let message = '';
     try { resolveTableMap({ 'crm.Nothing': 'side.X' }, ['crm.Order Lines', 'crm.a,b']); } catch (e) { message = (e as Error).message; }
     expect(message).toBe("tableMap key 'crm.Nothing' names no table of the job (its tables: crm.[Order Lines], crm.[a,b]): its rows would go back to their own table, not to side.X");
+  });
+});
+
+describe('the already-re-inserted refusals name the table a run put the row in as one T-SQL name', () => {
+  it('another job\'s run, and a side table', () => {
+    const place = { server: null, database: 'CRM' };
+    expect(otherJobMessage(3, { jobId: 7, runId: 2, rowId: 9, state: 'inserted', runState: 'succeeded', table: 'dbo.Order Lines', place, targetName: null }))
+      .toMatch(/^row 3 is the deleted row that job 7's row 9 also holds, and re-insert run 2 of job 7 already put it back into dbo\.\[Order Lines\] in database CRM: never twice/);
+    expect(sideTableWhere({ table: 'dbo.Lines\nCheck', place, targetName: 'crm' })).toBe("side table dbo.[Lines\\u{a}Check] in database CRM of target 'crm'");
   });
 });
