@@ -611,11 +611,9 @@ async function loadSkipped(id, after = 0) {
   }
   if (state.jobId !== id || state.skippedList !== list) return;
   $('job-skipped').append(...page.items.map((s) => {
-    // where, as the CLI's lines say it: (file …, LSN …, offset …, …)
-    const l = s.location ?? {};
-    const where = [l.file ? `file ${l.file}` : '', s.lsnRange ? `LSNs ${s.lsnRange.first} to ${s.lsnRange.last}` : l.lsn ? `LSN ${l.lsn}` : '', l.offset !== undefined ? `offset ${l.offset}` : '',
-      l.page ? `page ${l.page}` : '', l.slot !== undefined ? `slot ${l.slot}` : '', l.table ? `table ${l.table}` : '', l.column ? `column ${l.column}` : '']
-      .filter(Boolean).join(', ');
+    // where, as the CLI's lines say it (file …, LSN …, offset …, …, table dbo.[Order Details], column
+    // [Unit Price]): the answer's `where`, written by the service (api/skipped-where.ts), as text
+    const where = typeof s.where === 'string' ? s.where : '';
     return el('li', { 'data-skipped': String(s.id) }, visibleText(`${s.code}: ${s.reason}${where ? ` (${where})` : ''}`));
   }));
   const shown = $('job-skipped').children.length;

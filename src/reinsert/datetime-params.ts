@@ -8,6 +8,7 @@ import { datetimeTicksToMs } from '../reconstruct/types/datetime.js';
 import type { TargetColumn } from './target-table.js';
 import { ReinsertError } from '../errors.js';
 import { bad, declaration, elsewhere, type ParamPlan, type ParamType, type SourceText } from './param-type.js';
+import { identifierText } from '../util/identifier-text.js';
 
 export const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 export const DATETIME = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,7}))?$/;
@@ -21,7 +22,7 @@ const DTO = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,7}))?
  */
 function assertTimeFits(c: TargetColumn, type: ParamType, text: string, frac: string, seconds: string): void {
   const kept = frac.replace(/0+$/, '');
-  const round = (why: string) => bad(c.name, `column ${c.name} (${declaration(type)}) ${why}: ${text} would go in rounded: ${elsewhere('of finer precision, datetime2(7)')}`);
+  const round = (why: string) => bad(c.name, `column ${identifierText(c.name)} (${declaration(type)}) ${why}: ${text} would go in rounded: ${elsewhere('of finer precision, datetime2(7)')}`);
   if (type.name === 'SmallDateTime') {
     if (seconds !== '00' || kept) throw round('keeps whole minutes');
   } else if (type.name === 'DateTime') {
@@ -96,7 +97,7 @@ function datetimeAsServerConverts(c: TargetColumn, type: ParamType, m: RegExpExe
   const frac = m[7] ?? '';
   const text = m[0];
   const ms = datetimeTickMs(frac);
-  if (ms === null) throw bad(c.name, `column ${c.name} (${declaration(type)}) got ${text}, a datetime column's value whose fraction names no 1/300 s tick: not a datetime's value as rowback stages one: re-insert this row by hand`);
+  if (ms === null) throw bad(c.name, `column ${identifierText(c.name)} (${declaration(type)}) got ${text}, a datetime column's value whose fraction names no 1/300 s tick: not a datetime's value as rowback stages one: re-insert this row by hand`);
   assertTimeFits(c, type, text, frac, m[6]);
   const f = String(ms).padStart(3, '0');
   return {
@@ -157,7 +158,7 @@ function sourceTypeKnown(source: SourceText | undefined): boolean {
  * is cannot be told.
  */
 function mayBeDatetime(c: TargetColumn, type: ParamType, text: string): ReinsertError {
-  return bad(c.name, `column ${c.name} (${declaration(type)}) got ${text}, a value whose source column type is not known and which may be a datetime's: a datetime's fraction is a 1/300 s tick, which SQL Server converts to ${declaration(type)} by its value (.333 is 1/3 s: .3333333 at database compatibility level 130 and later), not as written (.3330000): re-insert the row into a column of type datetime (a side table, tableMap), or by hand`);
+  return bad(c.name, `column ${identifierText(c.name)} (${declaration(type)}) got ${text}, a value whose source column type is not known and which may be a datetime's: a datetime's fraction is a 1/300 s tick, which SQL Server converts to ${declaration(type)} by its value (.333 is 1/3 s: .3333333 at database compatibility level 130 and later), not as written (.3330000): re-insert the row into a column of type datetime (a side table, tableMap), or by hand`);
 }
 
 /**
@@ -166,7 +167,7 @@ function mayBeDatetime(c: TargetColumn, type: ParamType, text: string): Reinsert
  */
 export function dateParam(c: TargetColumn, type: ParamType, v: Exclude<SqlValue, null | object>): ParamPlan {
   const m = DATE.exec(String(v));
-  if (!m) throw bad(c.name, `column ${c.name} (date) got ${JSON.stringify(v)}`);
+  if (!m) throw bad(c.name, `column ${identifierText(c.name)} (date) got ${JSON.stringify(v)}`);
   return { type, value: utcDate(m[1], m[2], m[3]), literal: `'${m[0]}'` };
 }
 
@@ -181,14 +182,14 @@ export function datetimeParam(c: TargetColumn, type: ParamType, v: Exclude<SqlVa
   // a date column's value (a column altered date -> datetime2 since, a side table) is its
   // midnight, as SQL Server converts it: refused 'got "2020-01-01"' before
   const m = DATETIME.exec(DATE.test(String(v)) ? `${String(v)}T00:00:00` : String(v));
-  if (!m) throw bad(c.name, `column ${c.name} (${c.type}) got ${JSON.stringify(v)}`);
+  if (!m) throw bad(c.name, `column ${identifierText(c.name)} (${c.type}) got ${JSON.stringify(v)}`);
   const frac = m[7] ?? '';
   // datetime begins at 1753-01-01, smalldatetime holds 1900-01-01 to 2079-06-06 23:59: a datetime2
   // value beyond them (a column altered since, a side table) made the script's DECLARE and the
   // run's INSERT fail (out-of-range conversion, Msg 242) with the whole batch, on every resume
   const at = `${m[1]}-${m[2]}-${m[3]}T${m[4]}:${m[5]}:${m[6]}`;
   const [from, to] = type.name === 'DateTime' ? ['1753-01-01T00:00:00', '9999-12-31T23:59:59'] : type.name === 'SmallDateTime' ? ['1900-01-01T00:00:00', '2079-06-06T23:59:00'] : ['', '~'];
-  if (at < from || at > to) throw bad(c.name, `column ${c.name} (${c.type}) holds ${from.replace('T', ' ')} to ${to.replace('T', ' ')}: ${String(v)} does not fit, and its INSERT would fail (out-of-range conversion, Msg 242) with its whole batch: ${elsewhere('of type datetime2')}`);
+  if (at < from || at > to) throw bad(c.name, `column ${identifierText(c.name)} (${c.type}) holds ${from.replace('T', ' ')} to ${to.replace('T', ' ')}: ${String(v)} does not fit, and its INSERT would fail (out-of-range conversion, Msg 242) with its whole batch: ${elsewhere('of type datetime2')}`);
   // a datetime value into a datetime2 column: the server's own conversion of its 1/300 s tick
   if (type.name === 'DateTime2' && source?.type === 'datetime') return datetimeAsServerConverts(c, type, m);
   if (type.name === 'DateTime2' && !sourceTypeKnown(source) && mayBeDatetimeTick(frac, type.scale)) throw mayBeDatetime(c, type, String(v));
@@ -208,7 +209,7 @@ export function datetimeParam(c: TargetColumn, type: ParamType, v: Exclude<SqlVa
  */
 export function timeParam(c: TargetColumn, type: ParamType, v: Exclude<SqlValue, null | object>): ParamPlan {
   const m = TIME.exec(String(v));
-  if (!m) throw bad(c.name, `column ${c.name} (time) got ${JSON.stringify(v)}`);
+  if (!m) throw bad(c.name, `column ${identifierText(c.name)} (time) got ${JSON.stringify(v)}`);
   assertTimeFits(c, type, m[0], m[4] ?? '', m[3]);
   return { type, value: utcDate('1970', '01', '01', m[1], m[2], m[3], m[4] ?? ''), literal: `'${m[0]}'` };
 }
@@ -225,7 +226,7 @@ export function datetimeoffsetParam(c: TargetColumn, type: ParamType, v: Exclude
   if (dt) return datetimeAsServerConverts(c, type, dt);
   const s = noOffsetAsUtc(c, String(v), source);
   const m = DTO.exec(s);
-  if (!m) throw bad(c.name, `column ${c.name} (datetimeoffset) got ${JSON.stringify(v)}`);
+  if (!m) throw bad(c.name, `column ${identifierText(c.name)} (datetimeoffset) got ${JSON.stringify(v)}`);
   assertTimeFits(c, type, s, m[7] ?? '', m[6]);
   return { type: { name: 'VarChar', length: 40 }, wrap: `CONVERT(${declaration(type)}, @)`, value: s.replace(' +', '+').replace(' -', '-'), literal: `'${s}'` };
 }

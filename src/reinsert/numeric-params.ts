@@ -7,6 +7,7 @@ import type { SqlValue } from '../reconstruct/values.js';
 import { shortestFloat32 } from '../reconstruct/types/float.js';
 import type { TargetColumn } from './target-table.js';
 import { bad, declaration, elsewhere, type ParamPlan, type ParamType, type SourceText } from './param-type.js';
+import { identifierText } from '../util/identifier-text.js';
 
 export const DECIMAL = /^-?\d+(\.\d+)?$/;
 
@@ -82,7 +83,7 @@ function assertFloatTextExact(c: TargetColumn, type: ParamType, d: number, s: st
   if (exact === written) return;
   const digits = exact.toString().padStart(scale + 1, '0');
   const shown = `${d < 0 ? '-' : ''}${scale ? `${digits.slice(0, digits.length - scale)}.${digits.slice(digits.length - scale)}` : digits}`;
-  throw bad(c.name, `column ${c.name} (${declaration(type)}) got ${s}, a floating-point value whose exact value (${exactDecimalOfDouble(d)}) at ${scale} decimal place(s) is ${shown}, not ${s}: which of the two the column would get is not certain: ${elsewhere('of type float')}`);
+  throw bad(c.name, `column ${identifierText(c.name)} (${declaration(type)}) got ${s}, a floating-point value whose exact value (${exactDecimalOfDouble(d)}) at ${scale} decimal place(s) is ${shown}, not ${s}: which of the two the column would get is not certain: ${elsewhere('of type float')}`);
 }
 
 /**
@@ -120,10 +121,10 @@ function decimalTextAsFloat(c: TargetColumn, type: ParamType, s: string): ParamP
   const near = Number(s);
   const d = near === 0 ? 0 : near;
   if (!decimalIsDouble(s, d)) {
-    throw bad(c.name, `column ${c.name} (${c.type}) holds binary floating-point values: ${s} is not one exactly, and would go in as the nearest ${type.name === 'Real' ? '4-byte float' : 'double'}, ${exactDecimalOfDouble(type.name === 'Real' ? Math.fround(d) : d)}: ${elsewhere('of type decimal or numeric')}`);
+    throw bad(c.name, `column ${identifierText(c.name)} (${c.type}) holds binary floating-point values: ${s} is not one exactly, and would go in as the nearest ${type.name === 'Real' ? '4-byte float' : 'double'}, ${exactDecimalOfDouble(type.name === 'Real' ? Math.fround(d) : d)}: ${elsewhere('of type decimal or numeric')}`);
   }
   if (type.name === 'Real' && Math.fround(d) !== d) {
-    throw bad(c.name, `column ${c.name} (real) holds a 4-byte float: ${s} is not one exactly, and would go in rounded to ${exactDecimalOfDouble(Math.fround(d))}: ${elsewhere('of type float, decimal or numeric')}`);
+    throw bad(c.name, `column ${identifierText(c.name)} (real) holds a 4-byte float: ${s} is not one exactly, and would go in rounded to ${exactDecimalOfDouble(Math.fround(d))}: ${elsewhere('of type float, decimal or numeric')}`);
   }
   return { type, value: d, literal: floatConstant(d) };
 }
@@ -156,12 +157,12 @@ export function integerParam(c: TargetColumn, type: ParamType, v: Exclude<SqlVal
   // a bigint source value is decoded as a decimal string (types/integer.ts), as is a decimal's:
   // a bigint or decimal(p,0) column's 5 into an int target (altered since, a side table) is 5
   const n = integerOf(v);
-  if (n === null) throw bad(c.name, `column ${c.name} (${c.type}) got ${JSON.stringify(v)}`);
+  if (n === null) throw bad(c.name, `column ${identifierText(c.name)} (${c.type}) got ${JSON.stringify(v)}`);
   // an int value into a smallint/tinyint target (altered since, a narrower side table): the
   // script's DECLARE stopped with Msg 220 (arithmetic overflow) and the driver refused the
   // parameter, failing the whole batch on every resume; a row problem instead
   const [lo, hi] = type.name === 'TinyInt' ? [0, 255] : type.name === 'SmallInt' ? [-32768, 32767] : [-2147483648, 2147483647];
-  if (n < BigInt(lo) || n > BigInt(hi)) throw bad(c.name, `column ${c.name} (${c.type}) holds ${lo} to ${hi}: ${n} does not fit, and its INSERT would fail (arithmetic overflow, Msg 220 or 8115) with its whole batch: ${elsewhere('of a wider integer type')}`);
+  if (n < BigInt(lo) || n > BigInt(hi)) throw bad(c.name, `column ${identifierText(c.name)} (${c.type}) holds ${lo} to ${hi}: ${n} does not fit, and its INSERT would fail (arithmetic overflow, Msg 220 or 8115) with its whole batch: ${elsewhere('of a wider integer type')}`);
   return { type, value: Number(n), literal: String(n) };
 }
 
@@ -173,9 +174,9 @@ export function bigintParam(c: TargetColumn, type: ParamType, v: Exclude<SqlValu
   // a number beyond 2^53 (a float source value) written by String() is not its value
   // (String(2 ** 60) is '1152921504606847000', 2^60 is 1152921504606846976): BigInt(v) is exact
   const i = integerOf(v);
-  if (i === null) throw bad(c.name, `column ${c.name} (bigint) got ${JSON.stringify(v)}`);
+  if (i === null) throw bad(c.name, `column ${identifierText(c.name)} (bigint) got ${JSON.stringify(v)}`);
   const s = i.toString();
-  if (BigInt(s) < -(2n ** 63n) || BigInt(s) > 2n ** 63n - 1n) throw bad(c.name, `column ${c.name} (bigint) holds -9223372036854775808 to 9223372036854775807: ${s} does not fit: ${elsewhere('of type decimal(38,0)')}`);
+  if (BigInt(s) < -(2n ** 63n) || BigInt(s) > 2n ** 63n - 1n) throw bad(c.name, `column ${identifierText(c.name)} (bigint) holds -9223372036854775808 to 9223372036854775807: ${s} does not fit: ${elsewhere('of type decimal(38,0)')}`);
   return { type, value: s, literal: s };
 }
 
@@ -191,7 +192,7 @@ export function floatParam(c: TargetColumn, type: ParamType, v: Exclude<SqlValue
   if (typeof v === 'string' && DECIMAL.test(v)) return decimalTextAsFloat(c, type, v);
   // a bit (true/false) is 1 or 0, as SQL Server converts bit to float/real
   if (typeof v === 'boolean') return { type, value: v ? 1 : 0, literal: floatConstant(v ? 1 : 0) };
-  if (typeof v !== 'number' || !Number.isFinite(v)) throw bad(c.name, `column ${c.name} (${c.type}) got ${JSON.stringify(v)}`);
+  if (typeof v !== 'number' || !Number.isFinite(v)) throw bad(c.name, `column ${identifierText(c.name)} (${c.type}) got ${JSON.stringify(v)}`);
   // A real column holds a float32: rowback prints one as the shortest decimal that reads back as
   // it (types/float.ts), and such a value goes back exactly. A value with more precision (a float
   // column's, into a real target altered since or another table's) was rounded to float32 by the
@@ -199,7 +200,7 @@ export function floatParam(c: TargetColumn, type: ParamType, v: Exclude<SqlValue
   // (a double that is itself a float32, 0.10000000149011612, goes in exactly too)
   if (type.name === 'Real' && !Object.is(shortestFloat32(Math.fround(v)), v) && !Object.is(Math.fround(v), v)) {
     const f = Math.fround(v);
-    throw bad(c.name, `column ${c.name} (real) holds a 4-byte float: ${floatConstant(v)} ${Number.isFinite(f) ? `would go in rounded to ${floatConstant(shortestFloat32(f))}` : 'is beyond its range (±3.4028235E+38)'}: re-insert the row into a float column (a side table, tableMap)`);
+    throw bad(c.name, `column ${identifierText(c.name)} (real) holds a 4-byte float: ${floatConstant(v)} ${Number.isFinite(f) ? `would go in rounded to ${floatConstant(shortestFloat32(f))}` : 'is beyond its range (±3.4028235E+38)'}: re-insert the row into a float column (a side table, tableMap)`);
   }
   // a real source value into a float column: the float32 it stands for, widened exactly
   if (type.name === 'Float' && source?.real === true) {
@@ -219,7 +220,7 @@ export function floatParam(c: TargetColumn, type: ParamType, v: Exclude<SqlValue
 export function decimalParam(c: TargetColumn, type: ParamType, v: Exclude<SqlValue, null | object>, source?: SourceText): ParamPlan {
   // a bit (true/false) is 1 or 0, as SQL Server converts bit to decimal or money ('true' was refused)
   const s = typeof v === 'boolean' ? (v ? '1' : '0') : String(v);
-  if (!DECIMAL.test(s)) throw bad(c.name, `column ${c.name} (${c.type}) got ${JSON.stringify(v)}`);
+  if (!DECIMAL.test(s)) throw bad(c.name, `column ${identifierText(c.name)} (${c.type}) got ${JSON.stringify(v)}`);
   // tedious sends a decimal as Math.round(value * 10^scale) of a double, the *target's* scale:
   // exact while that integer has at most 15 digits (a decimal(19,6) target given 1234567890123.45,
   // text of a decimal(18,2), got 1234567890123.449856). It sends money and smallmoney as
@@ -232,7 +233,7 @@ export function decimalParam(c: TargetColumn, type: ParamType, v: Exclude<SqlVal
   const isMoney = type.name === 'Money' || type.name === 'SmallMoney';
   const scale = isMoney ? 4 : c.scale;
   const kept = frac.replace(/0+$/, '');
-  if (kept.length > scale) throw bad(c.name, `column ${c.name} (${declaration(type)}) keeps ${scale} decimal place(s): ${s} would go in rounded: ${elsewhere(`of ${kept.length} decimal place(s) or more`)}`);
+  if (kept.length > scale) throw bad(c.name, `column ${identifierText(c.name)} (${declaration(type)}) keeps ${scale} decimal place(s): ${s} would go in rounded: ${elsewhere(`of ${kept.length} decimal place(s) or more`)}`);
   // money / smallmoney are 8- / 4-byte integers of ten-thousandths: a value beyond them (a money
   // column's 1000000.00 into a smallmoney one, a decimal's into money) made the script's
   // CONVERT and the driver's INSERT fail (arithmetic overflow, Msg 8115) with the whole batch
@@ -240,9 +241,9 @@ export function decimalParam(c: TargetColumn, type: ParamType, v: Exclude<SqlVal
     const ten4 = BigInt((s.startsWith('-') ? '-' : '') + intPart + frac.padEnd(4, '0').slice(0, 4));
     const small = type.name === 'SmallMoney';
     const [lo, hi] = small ? [-(2n ** 31n), 2n ** 31n - 1n] : [-(2n ** 63n), 2n ** 63n - 1n];
-    if (ten4 < lo || ten4 > hi) throw bad(c.name, `column ${c.name} (${declaration(type)}) holds ${small ? '-214748.3648 to 214748.3647' : '-922337203685477.5808 to 922337203685477.5807'}: ${s} does not fit, and its INSERT would fail (arithmetic overflow, Msg 8115) with its whole batch: ${elsewhere(small ? 'of type money or decimal' : 'of type decimal')}`);
+    if (ten4 < lo || ten4 > hi) throw bad(c.name, `column ${identifierText(c.name)} (${declaration(type)}) holds ${small ? '-214748.3648 to 214748.3647' : '-922337203685477.5808 to 922337203685477.5807'}: ${s} does not fit, and its INSERT would fail (arithmetic overflow, Msg 8115) with its whole batch: ${elsewhere(small ? 'of type money or decimal' : 'of type decimal')}`);
   }
-  if (!isMoney && intPart.replace(/^0+/, '').length > c.precision - c.scale) throw bad(c.name, `column ${c.name} (${declaration(type)}) holds at most ${c.precision - c.scale} digit(s) before the decimal point: ${s} does not fit: ${elsewhere('of greater precision')}`);
+  if (!isMoney && intPart.replace(/^0+/, '').length > c.precision - c.scale) throw bad(c.name, `column ${identifierText(c.name)} (${declaration(type)}) holds at most ${c.precision - c.scale} digit(s) before the decimal point: ${s} does not fit: ${elsewhere('of greater precision')}`);
   // a float (or real) source value is a binary fraction, s its shortest decimal (String): where
   // the target's scale shows more of it than s does, the two differ (assertFloatTextExact)
   if (typeof v === 'number') assertFloatTextExact(c, type, source?.real === true ? Math.fround(v) : v, s, scale);

@@ -450,9 +450,9 @@ export function resolveTableMap(tableMap: Record<string, string> | undefined, so
   const out: Record<string, string> = Object.create(null) as Record<string, string>;
   for (const [key, value] of Object.entries(tableMap)) {
     const m = index.match(plain(key, 'key', key));
-    if (m.ambiguous) throw new InputError('INPUT_AMBIGUOUS_NAME', `tableMap key '${key}' matches ${m.ambiguous.join(' and ')}, which differ only in letter case (a case-sensitive database): give the source in its exact case`, { field: `tableMap.${key}`, table: key });
-    if (m.found === undefined) throw new InputError('INPUT_UNKNOWN_TABLE', `tableMap key '${key}' names no table of the job (its tables: ${list.join(', ') || 'none'}): its rows would go back to their own table, not to ${value}`, { field: `tableMap.${key}`, table: key });
-    if (Object.prototype.hasOwnProperty.call(out, m.found)) throw new InputError('INPUT_BAD_OPTION', `tableMap names ${m.found} twice (as '${key}' and another key): which target its rows go to cannot be told`, { field: `tableMap.${key}`, table: key });
+    if (m.ambiguous) throw new InputError('INPUT_AMBIGUOUS_NAME', `tableMap key '${key}' matches ${m.ambiguous.map(tableNameText).join(' and ')}, which differ only in letter case (a case-sensitive database): give the source in its exact case`, { field: `tableMap.${key}`, table: key });
+    if (m.found === undefined) throw new InputError('INPUT_UNKNOWN_TABLE', `tableMap key '${key}' names no table of the job (its tables: ${tableListText(list) || 'none'}): its rows would go back to their own table, not to ${value}`, { field: `tableMap.${key}`, table: key });
+    if (Object.prototype.hasOwnProperty.call(out, m.found)) throw new InputError('INPUT_BAD_OPTION', `tableMap names ${tableNameText(m.found)} twice (as '${key}' and another key): which target its rows go to cannot be told`, { field: `tableMap.${key}`, table: key });
     out[m.found] = plain(value, 'target', key);
   }
   return out;
@@ -521,7 +521,7 @@ class ReinsertPlanner {
     const m = this.names.match(targetName);
     const t = m.found;
     if (m.ambiguous) {
-      this.problems.push({ rowId: r.id, lsn: r.lsn, table: r.table, code: 'REINSERT_AMBIGUOUS_TABLE', message: `target table ${targetName} matches ${m.ambiguous.map(qualified).join(' and ')}, which differ only in letter case (a case-sensitive database): map it to one exactly (tableMap)` });
+      this.problems.push({ rowId: r.id, lsn: r.lsn, table: r.table, code: 'REINSERT_AMBIGUOUS_TABLE', message: `target table ${tableNameText(targetName)} matches ${m.ambiguous.map((x) => tableNameText(qualified(x))).join(' and ')}, which differ only in letter case (a case-sensitive database): map it to one exactly (tableMap)` });
       return;
     }
     if (!t) {
@@ -629,7 +629,7 @@ class ReinsertPlanner {
     const surely = (row: PlannedRow) => t.keyColumns.map((k) => keyCompareText(row.params.find((p) => p.column === k)!, columnFolds(t, k))).join('\u0000');
     for (const [, g] of groups) {
       if (g.length < 2 || new Set(g.map(image)).size === 1) continue;
-      const keyText = t.keyColumns.map((k) => `${k} = ${g[0]!.params.find((p) => p.column === k)!.literal}`).join(', ') + maybeOneText(t, t.keyColumns, new Set(g.map(surely)).size > 1);
+      const keyText = t.keyColumns.map((k) => `${identifierText(k)} = ${g[0]!.params.find((p) => p.column === k)!.literal}`).join(', ') + maybeOneText(t, t.keyColumns, new Set(g.map(surely)).size > 1);
       for (const row of g) {
         refused.add(row);
         // the first 10 others and how many more, as the unique keys' refusal names them: the whole
@@ -637,7 +637,7 @@ class ReinsertPlanner {
         // version a night; 5,000 versions of one key wrote 25 M row names)
         const shown = g.slice(0, 11).filter((x) => x !== row).slice(0, 10);
         const others = shown.map((x) => `${x.rowId} (LSN ${x.lsn})`).join(', ') + (g.length - 1 > shown.length ? ` and ${g.length - 1 - shown.length} more` : '');
-        this.problems.push({ rowId: row.rowId, lsn: row.lsn, table: this.sourceOf.get(row.rowId) ?? row.table, code: 'REINSERT_DUPLICATE_KEY', message: `row ${row.rowId} holds the same key (${keyText}) as approved row(s) ${others} of ${qualified(t)}: only one version can go back; reject the others (the latest delete holds the state just before it)` });
+        this.problems.push({ rowId: row.rowId, lsn: row.lsn, table: this.sourceOf.get(row.rowId) ?? row.table, code: 'REINSERT_DUPLICATE_KEY', message: `row ${row.rowId} holds the same key (${keyText}) as approved row(s) ${others} of ${tableNameText(qualified(t))}: only one version can go back; reject the others (the latest delete holds the state just before it)` });
       }
     }
     return refused.size ? list.filter((r) => !refused.has(r)) : list;
@@ -678,7 +678,7 @@ class ReinsertPlanner {
     const surely = (row: PlannedRow, check: UniqueCheck) => JSON.stringify(check.columns.map((c) => { const p = row.params.find((x) => x.column === c); return !p || p.value === null ? 'n:' : keyCompareText(p, columnFolds(t, c)); }));
     for (const { check, rows: g } of groups.values()) {
       if (g.length < 2 || new Set(g.map(image)).size === 1) continue;
-      const valueText = check.columns.map((c) => `${c} = ${g[0]!.params.find((p) => p.column === c)?.literal ?? 'NULL (no value given, no default)'}`).join(', ') + maybeOneText(t, check.columns, new Set(g.map((r) => surely(r, check))).size > 1);
+      const valueText = check.columns.map((c) => `${identifierText(c)} = ${g[0]!.params.find((p) => p.column === c)?.literal ?? 'NULL (no value given, no default)'}`).join(', ') + maybeOneText(t, check.columns, new Set(g.map((r) => surely(r, check))).size > 1);
       for (const row of g) {
         if (refused.has(row)) continue;
         refused.add(row);
@@ -687,7 +687,7 @@ class ReinsertPlanner {
         // out of a 4 GB heap: docs/performance.md)
         const shown = g.slice(0, 11).filter((x) => x !== row).slice(0, 10);
         const others = shown.map((x) => `${x.rowId} (LSN ${x.lsn})`).join(', ') + (g.length - 1 > shown.length ? ` and ${g.length - 1 - shown.length} more` : '');
-        this.problems.push({ rowId: row.rowId, lsn: row.lsn, table: this.sourceOf.get(row.rowId) ?? row.table, code: 'REINSERT_DUPLICATE_UNIQUE_KEY', message: `row ${row.rowId} holds the same value of ${qualified(t)}'s ${uniqueKeyText(check)} (${valueText}) as approved row(s) ${others}: only one of them can go back (the server refuses the second, Msg ${check.constraint ? 2627 : 2601}, with its whole batch${check.ignoreDupKey ? '; with IGNORE_DUP_KEY ON it would drop it unsaid' : ''}); reject the others` });
+        this.problems.push({ rowId: row.rowId, lsn: row.lsn, table: this.sourceOf.get(row.rowId) ?? row.table, code: 'REINSERT_DUPLICATE_UNIQUE_KEY', message: `row ${row.rowId} holds the same value of ${tableNameText(qualified(t))}'s ${uniqueKeyText(check)} (${valueText}) as approved row(s) ${others}: only one of them can go back (the server refuses the second, Msg ${check.constraint ? 2627 : 2601}, with its whole batch${check.ignoreDupKey ? '; with IGNORE_DUP_KEY ON it would drop it unsaid' : ''}); reject the others` });
       }
     }
     return refused.size ? list.filter((r) => !refused.has(r)) : list;
@@ -706,7 +706,7 @@ class ReinsertPlanner {
  */
 function maybeOneText(t: TargetTable, columns: readonly string[], maybe: boolean): string {
   if (!maybe) return '';
-  const named = columns.map((c) => t.columns.find((x) => x.name === c) ?? t.columns.find((x) => x.name.toLowerCase() === c.toLowerCase())).filter((c) => c?.collation).map((c) => `${c!.name} ${c!.collation}`);
+  const named = columns.map((c) => t.columns.find((x) => x.name === c) ?? t.columns.find((x) => x.name.toLowerCase() === c.toLowerCase())).filter((c) => c?.collation).map((c) => `${identifierText(c!.name)} ${c!.collation}`);
   // the folds these columns' collations may make (key-fold.ts maybeKeyText), not a fixed list: it
   // said "accents" under _AS collations, which never fold them, and left out the characters a
   // collation may not weigh, so 'ABC' and 'ABC' + a tab were refused with none of the reasons named
@@ -852,10 +852,10 @@ function parentsFirst(t: TargetTable, list: PlannedRow[], fks: readonly ForeignK
     const comp = cycleOf.get(i);
     if (comp) {
       const maybeText = maybeCycle.get(comp) ? ` (some of these references match their row's key only as the collation may compare keys, ${collationsOf(t, self)}: width, kana, accents, characters it may not weigh; if the server tells them apart there is no cycle, and the rows can go back one at a time, parents first, in a run of them alone)` : '';
-      return { row, message: `row ${row.rowId} is in a foreign-key cycle of ${name} (${keys}) with row(s) ${ids(comp, i)}${maybeText}: each references another, so whichever goes first its INSERT is refused by the constraint (Msg 547), and rowback inserts one row at a time, unless one of them is already in the target (its key a conflict, and the others could go in after it); the plan does not read the target's rows, so all of them are held back: check the target for their keys, then put the missing ones back by hand, all in one INSERT statement (the constraint is checked at the statement's end) or with the reference NULL first and an UPDATE after, or reject them` };
+      return { row, message: `row ${row.rowId} is in a foreign-key cycle of ${tableNameText(name)} (${keys}) with row(s) ${ids(comp, i)}${maybeText}: each references another, so whichever goes first its INSERT is refused by the constraint (Msg 547), and rowback inserts one row at a time, unless one of them is already in the target (its key a conflict, and the others could go in after it); the plan does not read the target's rows, so all of them are held back: check the target for their keys, then put the missing ones back by hand, all in one INSERT statement (the constraint is checked at the statement's end) or with the reference NULL first and an UPDATE after, or reject them` };
     }
     const waits = [...parents[i]!].filter((j) => !done.has(j));
-    return { row, message: `row ${row.rowId} references row(s) ${ids(waits)} of ${name} (${keys}), held back in a foreign-key cycle (or referencing one): its INSERT would be refused by the constraint (Msg 547) while they are not back; put it back by hand after them, or reject it` };
+    return { row, message: `row ${row.rowId} references row(s) ${ids(waits)} of ${tableNameText(name)} (${keys}), held back in a foreign-key cycle (or referencing one): its INSERT would be refused by the constraint (Msg 547) while they are not back; put it back by hand after them, or reject it` };
   });
   return { rows: out, held };
 }
@@ -864,7 +864,7 @@ function parentsFirst(t: TargetTable, list: PlannedRow[], fks: readonly ForeignK
 function collationsOf(t: TargetTable, fks: readonly ForeignKey[]): string {
   const named = [...new Set(fks.flatMap((f) => f.columns!.map((c) => c.parent)))]
     .map((c) => t.columns.find((x) => x.name === c) ?? t.columns.find((x) => x.name.toLowerCase() === c.toLowerCase()))
-    .filter((c) => c?.collation).map((c) => `${c!.name} ${c!.collation}`);
+    .filter((c) => c?.collation).map((c) => `${identifierText(c!.name)} ${c!.collation}`);
   return named.length ? named.join(', ') : 'collation not known';
 }
 
@@ -972,11 +972,11 @@ export function planRow(r: PlanInputRow, t: TargetTable, database?: string, sour
   for (const k of Object.keys(r.values)) {
     const m = columns.match(k);
     if (m.ambiguous) {
-      throw new ReinsertError('REINSERT_COLUMN_AMBIGUOUS', `the row's column ${k} matches the target table ${qualified(t)}'s ${m.ambiguous.map((c) => c.name).join(' and ')}, which differ only in letter case: which one it is cannot be told`, { column: k, table: qualified(t) });
+      throw new ReinsertError('REINSERT_COLUMN_AMBIGUOUS', `the row's column ${identifierText(k)} matches the target table ${tableNameText(qualified(t))}'s ${m.ambiguous.map((c) => identifierText(c.name)).join(' and ')}, which differ only in letter case: which one it is cannot be told`, { column: k, table: qualified(t) });
     }
-    if (!m.found) throw new ReinsertError('REINSERT_COLUMN_MISSING', `the target table ${qualified(t)} has no column ${k}`, { column: k, table: qualified(t) });
+    if (!m.found) throw new ReinsertError('REINSERT_COLUMN_MISSING', `the target table ${tableNameText(qualified(t))} has no column ${identifierText(k)}`, { column: k, table: qualified(t) });
     if (given.has(m.found.name)) {
-      throw new ReinsertError('REINSERT_COLUMN_AMBIGUOUS', `the row's columns ${Object.keys(r.values).filter((x) => columns.match(x).found === m.found).join(' and ')} both match the target table ${qualified(t)}'s column ${m.found.name}: which value it takes cannot be told`, { column: m.found.name, table: qualified(t) });
+      throw new ReinsertError('REINSERT_COLUMN_AMBIGUOUS', `the row's columns ${Object.keys(r.values).filter((x) => columns.match(x).found === m.found).map(identifierText).join(' and ')} both match the target table ${tableNameText(qualified(t))}'s column ${identifierText(m.found.name)}: which value it takes cannot be told`, { column: m.found.name, table: qualified(t) });
     }
     given.set(m.found.name, r.values[k]!);
     sourceName.set(m.found.name, k);
@@ -990,7 +990,7 @@ export function planRow(r: PlanInputRow, t: TargetTable, database?: string, sour
     if (v === undefined) continue; // a column the source did not have: the target's default applies
     params.push({ column: c.name, name: `p${params.length + 1}`, ...planParam(c, v, source?.get(sourceName.get(c.name)!)) });
   }
-  if (params.length === 0) throw new ReinsertError('REINSERT_NO_COLUMNS', `row ${r.id} has no insertable values for ${qualified(t)}`);
+  if (params.length === 0) throw new ReinsertError('REINSERT_NO_COLUMNS', `row ${r.id} has no insertable values for ${tableNameText(qualified(t))}`);
   // A column the row has no value for is left out of the INSERT for its default; a NOT NULL column
   // the target's catalog says has none refuses such an INSERT (Msg 515), and the row failed the run's
   // whole batch with it, on every resume, the dry run naming no problem (a side table's column of its
@@ -998,7 +998,7 @@ export function planRow(r: PlanInputRow, t: TargetTable, database?: string, sour
   // test/reinsert/not-null-no-default.test.ts). Identity columns the server fills.
   const unfilled = cols.find((c) => !given.has(c.name) && !c.nullable && !c.identity && c.hasDefault === false);
   if (unfilled) {
-    throw new ReinsertError('REINSERT_COLUMN_MISSING', `row ${r.id} has no value for the target table ${qualified(t)}'s column ${unfilled.name}, which is NOT NULL and has no default: its INSERT would be refused (Msg 515, "Cannot insert the value NULL into column") with its whole batch: give the column a default, re-insert into a table without it (a side table, tableMap), or put the row back by hand`, { column: unfilled.name, table: qualified(t) });
+    throw new ReinsertError('REINSERT_COLUMN_MISSING', `row ${r.id} has no value for the target table ${tableNameText(qualified(t))}'s column ${identifierText(unfilled.name)}, which is NOT NULL and has no default: its INSERT would be refused (Msg 515, "Cannot insert the value NULL into column") with its whole batch: give the column a default, re-insert into a table without it (a side table, tableMap), or put the row back by hand`, { column: unfilled.name, table: qualified(t) });
   }
   const byCol = new Map(params.map((p) => [p.column, p]));
   // Every statement is built twice from the parameter list: driver form (@pN) and script form.
@@ -1027,7 +1027,7 @@ export function planRow(r: PlanInputRow, t: TargetTable, database?: string, sour
   const unmatchable = byKey ? [] : params.filter((p) => p.value !== null && undoMatch(t.columns.find((x) => x.name === p.column)!.type, '', '') === null);
   const exists = (ref: Ref, list = '*') => (byKey ? `SELECT TOP (1) ${list} FROM ${target} WITH (UPDLOCK, HOLDLOCK) WHERE ${where(ref)};` : null);
   const notDeleted = unmatchable.length
-    ? `row ${r.id} is not deleted by this undo: it has no key and its value${unmatchable.length > 1 ? 's' : ''} in ${unmatchable.map((p) => `${p.column} (${t.columns.find((x) => x.name === p.column)!.type})`).join(', ')} cannot be compared exactly, so another row could be taken for it; delete it by hand`
+    ? `row ${r.id} is not deleted by this undo: it has no key and its value${unmatchable.length > 1 ? 's' : ''} in ${unmatchable.map((p) => `${identifierText(p.column)} (${t.columns.find((x) => x.name === p.column)!.type})`).join(', ')} cannot be compared exactly, so another row could be taken for it; delete it by hand`
     : null;
   const undo = (ref: Ref) => {
     if (notDeleted) return `RAISERROR(N'rowback undo: ${commentText(notDeleted).replace(/'/g, "''").replace(/%/g, '%%')}', 10, 1) WITH NOWAIT;`;
@@ -1100,11 +1100,11 @@ function uniqueChecksOf(rowId: number, t: TargetTable, target: string, byKey: bo
     const computed = k.columns.find((c) => colOf(c)?.computed);
     const missing = k.columns.find((c) => !byCol.has(c) && !nullByDefault(c));
     const why = computed !== undefined
-      ? `its key includes the computed column ${computed}, whose value the server computes: it cannot be looked for from the row`
-      : missing !== undefined ? `the row gives no value for its key column ${missing} (the target's default or the server puts one there, not known here)` : null;
+      ? `its key includes the computed column ${identifierText(computed)}, whose value the server computes: it cannot be looked for from the row`
+      : missing !== undefined ? `the row gives no value for its key column ${identifierText(missing)} (the target's default or the server puts one there, not known here)` : null;
     if (why !== null) {
       if (k.ignoreDupKey) {
-        throw new ReinsertError('REINSERT_UNIQUE_KEY_UNCHECKED', `row ${rowId} cannot be checked against ${qualified(t)}'s ${uniqueKeyText({ index: k.name, columns: k.columns, constraint: k.constraint, conflictKey: k.conflictKey })}: ${why}; IGNORE_DUP_KEY is ON for it, so were another row to hold its value the server would drop this row with only a warning ("Duplicate key was ignored.") and rowback would record it inserted: put it back by hand, or into a side table (tableMap)`, { table: qualified(t) });
+        throw new ReinsertError('REINSERT_UNIQUE_KEY_UNCHECKED', `row ${rowId} cannot be checked against ${tableNameText(qualified(t))}'s ${uniqueKeyText({ index: k.name, columns: k.columns, constraint: k.constraint, conflictKey: k.conflictKey })}: ${why}; IGNORE_DUP_KEY is ON for it, so were another row to hold its value the server would drop this row with only a warning ("Duplicate key was ignored.") and rowback would record it inserted: put it back by hand, or into a side table (tableMap)`, { table: qualified(t) });
       }
       notChecked.push({ index: k.name, why });
       continue;
@@ -1430,8 +1430,10 @@ function nonAsciiNames(plan: ReinsertPlan, database?: ScriptDatabase | null): st
  * neither that nor how to make one.
  */
 function unknownTableMessage(source: string, target: string, mapped: boolean, database?: string): string {
-  const where = database ? `database ${database}` : 'the target database';
-  return `${where} has no table ${target}${mapped ? ` (tableMap maps ${source} to it)` : ''}: its catalog lists no such table (or, planned without a target, the job has no layout of ${source}); create it there first${mapped ? ` (a side table with the columns of ${source}: SELECT TOP (0) * INTO ${target} FROM ${source}, run in the source database with the side table named by its database, copies them, identity included)` : ''} or correct ${mapped ? 'tableMap' : 'the target (targetName, target.database)'}`;
+  const where = database ? `database ${identifierText(database)}` : 'the target database';
+  // each table as one T-SQL name (tableNameText): `dbo.[Order Lines]`, not `dbo.Order Lines`
+  const [to, from] = [tableNameText(target), tableNameText(source)];
+  return `${where} has no table ${to}${mapped ? ` (tableMap maps ${from} to it)` : ''}: its catalog lists no such table (or, planned without a target, the job has no layout of ${from}); create it there first${mapped ? ` (a side table with the columns of ${from}: SELECT TOP (0) * INTO ${to} FROM ${from}, run in the source database with the side table named by its database, copies them, identity included)` : ''} or correct ${mapped ? 'tableMap' : 'the target (targetName, target.database)'}`;
 }
 
 /**

@@ -4,7 +4,7 @@
  * times in datetime-params.ts, the parameter types in param-type.ts, code-page facts in code-page-fit.ts.
  */
 import { ReinsertError } from '../errors.js';
-import { scriptLiteral } from '../util/tsql.js';
+import { identifierText, scriptLiteral } from '../util/tsql.js';
 import type { SqlTypeName } from '../reconstruct/metadata/table-layout.js';
 import { isOffRow, type SqlValue } from '../reconstruct/values.js';
 import type { TargetColumn } from './target-table.js';
@@ -51,9 +51,9 @@ function assertLengthFits(c: TargetColumn, type: ParamType, units: number, unit:
   // "n defines the string size in bytes"), not characters: the message said "at most 5
   // character(s)" of a varchar(5), which holds fewer than 5 characters of a multi-byte code page
   if (type.name === 'Char' || type.name === 'VarChar') {
-    throw bad(c.name, `column ${c.name} (${declaration(type)}) holds at most ${n} byte(s): the value has ${units} character(s), each at least one byte, and would go in cut: ${elsewhere('wide enough')}`);
+    throw bad(c.name, `column ${identifierText(c.name)} (${declaration(type)}) holds at most ${n} byte(s): the value has ${units} character(s), each at least one byte, and would go in cut: ${elsewhere('wide enough')}`);
   }
-  throw bad(c.name, `column ${c.name} (${declaration(type)}) holds at most ${n} ${unit}(s): the value has ${units}, and would go in cut to its first ${n}: ${elsewhere('wide enough')}`);
+  throw bad(c.name, `column ${identifierText(c.name)} (${declaration(type)}) holds at most ${n} ${unit}(s): the value has ${units}, and would go in cut to its first ${n}: ${elsewhere('wide enough')}`);
 }
 
 /**
@@ -66,7 +66,7 @@ function assertLengthFits(c: TargetColumn, type: ParamType, units: number, unit:
  */
 function assertNotPadded(c: TargetColumn, type: ParamType, bytes: number): void {
   if (type.name !== 'Binary' || bytes >= type.length) return;
-  throw bad(c.name, `column ${c.name} (${declaration(type)}) stores exactly ${type.length} byte(s): the value has ${bytes}, and would go in padded with ${type.length - bytes} zero byte(s), other bytes than the row's: ${elsewhere(`of type varbinary(${Math.max(bytes, 1)}) or wider`)}`);
+  throw bad(c.name, `column ${identifierText(c.name)} (${declaration(type)}) stores exactly ${type.length} byte(s): the value has ${bytes}, and would go in padded with ${type.length - bytes} zero byte(s), other bytes than the row's: ${elsewhere(`of type varbinary(${Math.max(bytes, 1)}) or wider`)}`);
 }
 
 /**
@@ -92,7 +92,7 @@ function assertNotTrimmed(c: TargetColumn, type: ParamType, value: Buffer | stri
   if (!(type.name === 'VarChar' || type.name === 'Char' || type.name === 'VarBinary' || type.name === 'Binary')) return;
   const trailing = binary ? value.length - (value.findLastIndex((b) => b !== 0) + 1) : value.length - value.replace(/ +$/, '').length;
   if (trailing === 0) return;
-  throw bad(c.name, `column ${c.name} (${declaration(type)}${type.name === 'Char' || type.name === 'Binary' ? ' NULL' : ''}) was created under SET ANSI_PADDING OFF (sys.columns.is_ansi_padded = 0), so the server trims trailing ${binary ? 'zero bytes' : 'blanks'} from its values on INSERT, whatever the session sets: the value ends in ${trailing} ${binary ? 'zero byte(s)' : 'blank(s)'}, which would be lost with no error: ${elsewhere('created under ANSI_PADDING ON')}`);
+  throw bad(c.name, `column ${identifierText(c.name)} (${declaration(type)}${type.name === 'Char' || type.name === 'Binary' ? ' NULL' : ''}) was created under SET ANSI_PADDING OFF (sys.columns.is_ansi_padded = 0), so the server trims trailing ${binary ? 'zero bytes' : 'blanks'} from its values on INSERT, whatever the session sets: the value ends in ${trailing} ${binary ? 'zero byte(s)' : 'blank(s)'}, which would be lost with no error: ${elsewhere('created under ANSI_PADDING ON')}`);
 }
 
 /**
@@ -124,17 +124,17 @@ export function planParam(c: TargetColumn, v: SqlValue, source?: SourceText): Pa
   if (v !== null && typeof v === 'object' && isOffRow(v)) {
     const o = v.offRow;
     // a FILESTREAM column's file: never recovered by rowback (values.ts FilestreamOffRow); NULL in its place would put the row back without its document
-    if (o.kind === 'filestream') throw new ReinsertError('REINSERT_OFFROW_VALUE', `column ${c.name} is a FILESTREAM column whose value (a file in the database's FILESTREAM container) rowback did not recover, so the row cannot be re-inserted as it was: restore a backup taken before the delete as another database and copy the row from it (INSERT … SELECT), or put it back by hand`, { column: c.name });
-    throw new ReinsertError('REINSERT_OFFROW_VALUE', `column ${c.name} holds an unresolved off-row value (${o.kind} at ${o.page}); it cannot be re-inserted until the value is recovered`, { column: c.name });
+    if (o.kind === 'filestream') throw new ReinsertError('REINSERT_OFFROW_VALUE', `column ${identifierText(c.name)} is a FILESTREAM column whose value (a file in the database's FILESTREAM container) rowback did not recover, so the row cannot be re-inserted as it was: restore a backup taken before the delete as another database and copy the row from it (INSERT … SELECT), or put it back by hand`, { column: c.name });
+    throw new ReinsertError('REINSERT_OFFROW_VALUE', `column ${identifierText(c.name)} holds an unresolved off-row value (${o.kind} at ${o.page}); it cannot be re-inserted until the value is recovered`, { column: c.name });
   }
   // a value rowback holds for a FILESTREAM column is never the document: the row's 48-byte pointer read
   // as varbinary(max) by a source catalog that did not know the column (an export or catalog JSON made
   // before is_filestream was read: the row carries a warning saying so), which the INSERT would store as it
-  if (v !== null && c.filestream) throw new ReinsertError('REINSERT_OFFROW_VALUE', `column ${c.name} of the target is a FILESTREAM column, and rowback never recovers a FILESTREAM value: the value staged for it (${typeof v === 'string' ? `${Math.max(0, (v.length - 2) / 2)} bytes` : typeof v}) is the row's pointer to its file as a source catalog that did not know the column read it, which the INSERT would store as the document; restore a backup taken before the delete as another database and copy the row from it (INSERT … SELECT), or put it back by hand`, { column: c.name });
+  if (v !== null && c.filestream) throw new ReinsertError('REINSERT_OFFROW_VALUE', `column ${identifierText(c.name)} of the target is a FILESTREAM column, and rowback never recovers a FILESTREAM value: the value staged for it (${typeof v === 'string' ? `${Math.max(0, (v.length - 2) / 2)} bytes` : typeof v}) is the row's pointer to its file as a source catalog that did not know the column read it, which the INSERT would store as the document; restore a backup taken before the delete as another database and copy the row from it (INSERT … SELECT), or put it back by hand`, { column: c.name });
   if (v === null) assertNullable(c);
   if (c.type === 'sql_variant') {
     if (v === null) return { type: { name: 'NVarChar', length: 1 }, value: null, literal: 'NULL' };
-    if (typeof v !== 'object' || !('baseType' in v)) throw bad(c.name, `sql_variant value of ${c.name} has no base type`);
+    if (typeof v !== 'object' || !('baseType' in v)) throw bad(c.name, `sql_variant value of ${identifierText(c.name)} has no base type`);
     const base = parseBaseType(v.baseType);
     // The variant's own precision and scale (decodeSqlVariant): 'decimal' alone parses as
     // decimal(18,0), and a decimal(10,4) 123.4567 went in as 123.
@@ -164,11 +164,11 @@ export function planParam(c: TargetColumn, v: SqlValue, source?: SourceText): Pa
   }
   const type = paramTypeFor(c);
   if (v === null) return { type, value: null, literal: 'NULL' };
-  if (typeof v === 'object') throw bad(c.name, `column ${c.name} (${c.type}) got an object value`);
+  if (typeof v === 'object') throw bad(c.name, `column ${identifierText(c.name)} (${c.type}) got an object value`);
   switch (type.name) {
     case 'Bit': {
       const b = v === true || v === 1 || v === '1' ? true : v === false || v === 0 || v === '0' ? false : undefined;
-      if (b === undefined) throw bad(c.name, `column ${c.name} (bit) got ${JSON.stringify(v)}`);
+      if (b === undefined) throw bad(c.name, `column ${identifierText(c.name)} (bit) got ${JSON.stringify(v)}`);
       return { type, value: b, literal: b ? '1' : '0' };
     }
     case 'TinyInt': case 'SmallInt': case 'Int': return integerParam(c, type, v);
@@ -181,12 +181,12 @@ export function planParam(c: TargetColumn, v: SqlValue, source?: SourceText): Pa
     case 'DateTimeOffset': return datetimeoffsetParam(c, type, v, source);
     case 'UniqueIdentifier': {
       const s = String(v);
-      if (!GUID.test(s)) throw bad(c.name, `column ${c.name} (uniqueidentifier) got ${JSON.stringify(v)}`);
+      if (!GUID.test(s)) throw bad(c.name, `column ${identifierText(c.name)} (uniqueidentifier) got ${JSON.stringify(v)}`);
       return { type, value: s.toUpperCase(), literal: `'${s.toUpperCase()}'` };
     }
     case 'Binary': case 'VarBinary': case 'Image': {
       const m = HEX.exec(String(v));
-      if (!m || m[1].length % 2) throw bad(c.name, `column ${c.name} (${c.type}) got ${JSON.stringify(v)}`);
+      if (!m || m[1].length % 2) throw bad(c.name, `column ${identifierText(c.name)} (${c.type}) got ${JSON.stringify(v)}`);
       if (type.name !== 'Image') assertLengthFits(c, type, m[1].length / 2, 'byte');
       assertNotPadded(c, type, m[1].length / 2);
       const bytes = Buffer.from(m[1], 'hex');
@@ -197,7 +197,7 @@ export function planParam(c: TargetColumn, v: SqlValue, source?: SourceText): Pa
       // Sent as Unicode: tedious would encode a varchar parameter with the *database's* code page,
       // turning e.g. Chinese text for a Chinese_PRC column in a Latin1 database into '?'. The
       // server converts nvarchar to the *column's* collation on insert, which is what we want.
-      if (typeof v !== 'string') throw bad(c.name, `column ${c.name} (${c.type}) got ${JSON.stringify(v)}`);
+      if (typeof v !== 'string') throw bad(c.name, `column ${identifierText(c.name)} (${c.type}) got ${JSON.stringify(v)}`);
       // UTF-16 units: a character of a code page's text takes at least one byte, so more units than
       // the column's bytes never fit (and nvarchar(n) of the DECLARE would cut them)
       if (type.name !== 'Text') assertLengthFits(c, type, v.length, 'character', v);
@@ -208,12 +208,12 @@ export function planParam(c: TargetColumn, v: SqlValue, source?: SourceText): Pa
       return { type: unicodeFor(type), value: t, literal: nlit(t) };
     }
     case 'NChar': case 'NVarChar': case 'NText': case 'Xml': {
-      if (typeof v !== 'string') throw bad(c.name, `column ${c.name} (${c.type}) got ${JSON.stringify(v)}`);
+      if (typeof v !== 'string') throw bad(c.name, `column ${identifierText(c.name)} (${c.type}) got ${JSON.stringify(v)}`);
       // A recovered xml value is SQL Server's binary XML as 0x… hex (not decoded: types/index.ts).
       // Sent as an xml parameter that text is well-formed XML (a text node), so the row went in
       // with '0xDFFF01B004…' for its document: refused instead, naming the column.
       if (type.name === 'Xml' && /^0x(?:[0-9a-f]{2})*$/i.test(v)) {
-        throw new ReinsertError('REINSERT_UNSUPPORTED_TYPE', `column ${c.name} (xml) holds SQL Server's binary XML form (${v.length > 18 ? `${v.slice(0, 18)}…` : v}, ${(v.length - 2) / 2} bytes), which rowback does not turn back into XML text; inserting it would store the hex digits as the document`, { column: c.name });
+        throw new ReinsertError('REINSERT_UNSUPPORTED_TYPE', `column ${identifierText(c.name)} (xml) holds SQL Server's binary XML form (${v.length > 18 ? `${v.slice(0, 18)}…` : v}, ${(v.length - 2) / 2} bytes), which rowback does not turn back into XML text; inserting it would store the hex digits as the document`, { column: c.name });
       }
       if (type.name === 'NChar' || type.name === 'NVarChar') assertLengthFits(c, type, v.length, 'character', v);
       const t = padCut(type, v);
@@ -235,7 +235,7 @@ export function planParam(c: TargetColumn, v: SqlValue, source?: SourceText): Pa
  */
 function assertNullable(c: TargetColumn): void {
   if (c.nullable) return;
-  throw bad(c.name, `column ${c.name} (${c.type}) is NOT NULL in the target and the row holds NULL there: its INSERT would be refused (Msg 515, "Cannot insert the value NULL into column"; a column default applies only to a column left out) with its whole batch: ${elsewhere('that allows NULL')}, or put the row back by hand with the value meant`);
+  throw bad(c.name, `column ${identifierText(c.name)} (${c.type}) is NOT NULL in the target and the row holds NULL there: its INSERT would be refused (Msg 515, "Cannot insert the value NULL into column"; a column default applies only to a column left out) with its whole batch: ${elsewhere('that allows NULL')}, or put the row back by hand with the value meant`);
 }
 
 /** `U+0141`, `U+1F600`: a character's code point as Unicode writes it. */
@@ -268,7 +268,7 @@ function assertCodePageHolds(c: TargetColumn, type: ParamType, text: string, sou
   const shown = /^[\p{L}\p{M}\p{N}\p{P}\p{S}]$/u.test(miss.char) ? `'${miss.char}' ` : '';
   const from = source !== undefined && source.codePage > 0 ? `; the value was decoded from code page ${source.codePage}${source.collation ? ` (collation ${source.collation})` : ''}` : '';
   const known = iconvCodec(cp) !== null ? `code page ${cp} has no such character` : `rowback cannot check code page ${cp} for characters beyond ASCII`;
-  throw bad(c.name, `column ${c.name} (${declaration(type)}, collation ${c.collation ?? '(not named)'}, code page ${cp}) cannot hold ${shown}(${codePointName(miss.char)}) at character ${miss.at + 1} of the value: ${known}, and the server would write '?' or a look-alike character in its place on INSERT, with no error${from}: re-insert the row into a column that holds it (nvarchar, a _UTF8 collation, or the source's collation)`);
+  throw bad(c.name, `column ${identifierText(c.name)} (${declaration(type)}, collation ${c.collation ?? '(not named)'}, code page ${cp}) cannot hold ${shown}(${codePointName(miss.char)}) at character ${miss.at + 1} of the value: ${known}, and the server would write '?' or a look-alike character in its place on INSERT, with no error${from}: re-insert the row into a column that holds it (nvarchar, a _UTF8 collation, or the source's collation)`);
 }
 
 /**
@@ -291,7 +291,7 @@ function assertBytesFit(c: TargetColumn, type: ParamType, text: string): void {
   const all = bytesInCodePage(cp, text);
   if (all === null || all <= n) return;
   if (blankPadded(type) && bytesInCodePage(cp, text.replace(/ +$/, ''))! <= n) return;
-  throw bad(c.name, `column ${c.name} (${declaration(type)}, collation ${c.collation ?? '(not named)'}, code page ${cp}) holds at most ${n} byte(s): the value has ${text.length} character(s) but takes ${all} byte(s) in code page ${cp}, so the server would refuse its INSERT (Msg 2628, string or binary data would be truncated) and roll back its whole batch${type.name === 'VarChar' ? ', or cut the value with no error where only trailing spaces pass the length or ANSI_WARNINGS is OFF' : ''}: ${elsewhere('wide enough')}`);
+  throw bad(c.name, `column ${identifierText(c.name)} (${declaration(type)}, collation ${c.collation ?? '(not named)'}, code page ${cp}) holds at most ${n} byte(s): the value has ${text.length} character(s) but takes ${all} byte(s) in code page ${cp}, so the server would refuse its INSERT (Msg 2628, string or binary data would be truncated) and roll back its whole batch${type.name === 'VarChar' ? ', or cut the value with no error where only trailing spaces pass the length or ANSI_WARNINGS is OFF' : ''}: ${elsewhere('wide enough')}`);
 }
 
 /** Most characters an nchar(n) / nvarchar(n) declares (n > 4000 is only `max`). */
@@ -337,14 +337,14 @@ const COLLATION_NAME = /^[A-Za-z][A-Za-z0-9_]*$/;
  *    page to send them in are known; sending it as nvarchar would change its base type.
  */
 function variantTextParam(column: string, base: Pick<TargetColumn, 'type' | 'maxLength'>, v: SqlValue, baseType: string, collation?: string): ParamPlan {
-  if (typeof v !== 'string') throw bad(column, `sql_variant value of ${column} (${baseType}) got ${JSON.stringify(v)}`);
+  if (typeof v !== 'string') throw bad(column, `sql_variant value of ${identifierText(column)} (${baseType}) got ${JSON.stringify(v)}`);
   const n = base.maxLength === -1 ? MAX : Math.max(1, base.maxLength);
   if (collation !== undefined && COLLATION_NAME.test(collation) && codePageForCollation(collation) !== null) {
     // UTF-8 (a _UTF8 collation, SQL Server 2019+) holds U+0080–U+009F as C2 80–C2 9F, the bytes they
     // were decoded from: only U+FFFD (bytes that were not UTF-8, or its own EF BF BD: not told apart) is refused
     const odd = (codePageForCollation(collation) === 65001 ? /\ufffd/ : /[\u0080-\u009f\ufffd]/).exec(v);
     if (odd) {
-      throw new ReinsertError('REINSERT_VARIANT_TEXT', `column ${column}: a ${base.type} value inside a sql_variant (collation ${collation}) holds U+${odd[0].codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')} at ${odd.index}, a byte its code page does not define or a control character whose conversion back is not certain: re-insert this row by hand`, { column });
+      throw new ReinsertError('REINSERT_VARIANT_TEXT', `column ${identifierText(column)}: a ${base.type} value inside a sql_variant (collation ${collation}) holds U+${odd[0].codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')} at ${odd.index}, a byte its code page does not define or a control character whose conversion back is not certain: re-insert this row by hand`, { column });
     }
     const decl = declaration({ name: base.type === 'char' ? 'Char' : 'VarChar', length: n });
     return { type: { name: 'NVarChar', length: n === MAX || n > 4000 ? MAX : n }, wrap: `CONVERT(${decl}, @ COLLATE ${collation})`, value: v, literal: scriptLiteral(v, true) };
@@ -353,7 +353,7 @@ function variantTextParam(column: string, base: Pick<TargetColumn, 'type' | 'max
   if (beyond) {
     const at = beyond.index;
     const sample = v.length > 24 ? `${v.slice(Math.max(0, at - 8), at + 16)}` : v;
-    throw new ReinsertError('REINSERT_VARIANT_TEXT', `column ${column}: a ${base.type} value inside a sql_variant holds characters beyond ASCII ('${sample}', U+${beyond[0].codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')} at ${at}); its own collation ${collation === undefined ? 'is not known (not one rowback can name, or staged before rowback read it)' : `${collation} has no code page rowback knows`}, so it cannot be sent as ${base.type} exactly, and sending it as n${base.type} would change its base type: re-insert this row by hand`, { column });
+    throw new ReinsertError('REINSERT_VARIANT_TEXT', `column ${identifierText(column)}: a ${base.type} value inside a sql_variant holds characters beyond ASCII ('${sample}', U+${beyond[0].codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')} at ${at}); its own collation ${collation === undefined ? 'is not known (not one rowback can name, or staged before rowback read it)' : `${collation} has no code page rowback knows`}, so it cannot be sent as ${base.type} exactly, and sending it as n${base.type} would change its base type: re-insert this row by hand`, { column });
   }
   const type: ParamType = { name: base.type === 'char' ? 'Char' : 'VarChar', length: n };
   return { type, value: v, literal: scriptLiteral(v, false) };

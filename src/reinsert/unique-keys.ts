@@ -1,4 +1,4 @@
-import { quoteName } from '../util/tsql.js';
+import { identifierText, quoteName } from '../util/tsql.js';
 import type { TargetTable, UniqueKey } from './target-table.js';
 
 /**
@@ -202,5 +202,5 @@ export function uniqueKeysToCheck(t: TargetTable, byKey: boolean): (UniqueKey & 
 
 /** How a unique key is named to a reader: `unique index [UX_Email] (Email)` / `UNIQUE constraint …`. */
 export function uniqueKeyText(k: Pick<UniqueCheck, 'index' | 'columns' | 'constraint' | 'conflictKey'>): string {
-  return `${k.conflictKey ? 'key index' : k.constraint ? 'UNIQUE constraint' : 'unique index'} ${quoteName(k.index)} (${k.columns.join(', ')})`;
+  return `${k.conflictKey ? 'key index' : k.constraint ? 'UNIQUE constraint' : 'unique index'} ${quoteName(k.index)} (${k.columns.map(identifierText).join(', ')})`;
 }

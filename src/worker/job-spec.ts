@@ -6,7 +6,7 @@ import { parseWindowTime } from '../recover/time-window.js';
 import type { JobKind } from '../staging/types.js';
 import { InputError, isRowbackError, type RowbackError } from '../errors.js';
 import { findTableName, unknownTableHint } from '../reconstruct/metadata/names.js';
-import { stagedTableName, tableNameOrText } from '../util/tsql.js';
+import { stagedTableName, tableListText, tableNameOrText, tableNameText } from '../util/tsql.js';
 import { catalogFromJson, layoutsFromCatalog } from '../reconstruct/metadata/catalog-json.js';
 import { assumedCollationNote, assumedSparseIdsNote, databaseCollationNote, layoutsFromDdl, type DatabaseDefaultCollation } from '../reconstruct/metadata/ddl.js';
 import type { TableLayout } from '../reconstruct/metadata/table-layout.js';
@@ -126,10 +126,10 @@ export function jobAllocUnitIds(m: JobMetadata, layouts: readonly TableLayout[],
       }
       throw new InputError('INPUT_BAD_IDENTIFIER', `${field}: '${name}' is not a table name (${(e as Error).message}); give schema.name, [schema].[name] or "schema"."name"`, { field });
     }
-    if (t === undefined) throw new InputError('INPUT_UNKNOWN_TABLE', `${field}: table ${name} is not in the job's metadata; its tables: ${[...names].join(', ')}${unknownTableHint(name, names)}`, { field, table: name });
-    if (ids.has(t)) throw new InputError('INPUT_BAD_OPTION', `${field}: ${t} is named twice in metadata.allocUnits`, { field });
+    if (t === undefined) throw new InputError('INPUT_UNKNOWN_TABLE', `${field}: table ${tableNameText(name)} is not in the job's metadata; its tables: ${tableListText(names)}${unknownTableHint(name, names)}`, { field, table: name });
+    if (ids.has(t)) throw new InputError('INPUT_BAD_OPTION', `${field}: ${tableNameText(t)} is named twice in metadata.allocUnits`, { field });
     const other = byId.get(id);
-    if (other !== undefined) throw new InputError('INPUT_BAD_OPTION', `${field}: allocation unit ${id} is given to both ${other} and ${t}: an allocation unit belongs to one table`, { field });
+    if (other !== undefined) throw new InputError('INPUT_BAD_OPTION', `${field}: allocation unit ${id} is given to both ${tableNameText(other)} and ${tableNameText(t)}: an allocation unit belongs to one table`, { field });
     ids.set(t, id);
     byId.set(id, t);
   }

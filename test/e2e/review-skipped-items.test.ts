@@ -120,3 +120,32 @@ describeBrowser('review page: a job\'s skipped items, the box the reader opened,
     await page.unroute('**/api/jobs/*/skipped?*');
   }, 60_000);
 });
+
+describeBrowser('review page: a skipped item\'s table and column, each one T-SQL name', () => {
+  let jobId = 0;
+  const desk = reviewDesk('rowback-e2e-skipped-names-', {
+    stage: ({ store }) => {
+      jobId = stagedJob(store, corpusRows(1), { description: 'names in skipped items' });
+      store.stageBatch(jobId, [], [
+        { code: 'DECODE_BAD_ROW', reason: 'a row that does not decode (SYNTHETIC)', location: { page: '1:153', slot: 2, table: 'dbo.Order Details', column: 'a, column b' } },
+        { code: 'DECODE_BAD_ROW', reason: 'a name holding a line break (SYNTHETIC)', location: { table: 'dbo.T', column: 'c\nd' } },
+      ]);
+      store.setJobCompleteness(jobId, [], []);
+    },
+  });
+
+  // the page wrote `table dbo.Order Details, column a, column b`: two columns to a reader; it now
+  // shows the answer's `where` (api/skipped-where.ts) as text
+  it('shows the service\'s where: dbo.[Order Details], [a, column b], a line break as \\u{a}', async () => {
+    const { page, base, reviewer } = desk;
+    await signIn(page, base, reviewer);
+    await page.locator(`#job-list li[data-job="${jobId}"]`).click();
+    await expect.poll(() => page.locator('#job-skipped li').count(), { timeout: 15_000 }).toBe(2);
+    expect(await page.locator('#job-skipped li').evaluateAll((ls) => ls.map((l) => l.textContent))).toEqual([
+      'DECODE_BAD_ROW: a row that does not decode (SYNTHETIC) (page 1:153, slot 2, table dbo.[Order Details], column [a, column b])',
+      'DECODE_BAD_ROW: a name holding a line break (SYNTHETIC) (table dbo.T, column [c\\u{a}d])',
+    ]);
+    // text, not markup
+    expect(await page.locator('#job-skipped li').first().evaluate((l) => l.children.length)).toBe(0);
+  }, 60_000);
+});

@@ -4,7 +4,8 @@ import { z } from 'zod';
 import { StagingError } from '../../errors.js';
 import { JobSpec } from '../../worker/job-spec.js';
 import { validateJobSpec as validateSpec, type JobAccess } from '../../worker/job-validate.js';
-import { AuditPageResponse, BlastRadiusResponse, JobIdParams, JobWithCountsResponse, queryInt } from './schemas.js';
+import { AuditPageResponse, BlastRadiusResponse, JobIdParams, JobWithCountsResponse, queryInt, SkippedPageResponse } from './schemas.js';
+import { skippedItemWhere } from '../skipped-where.js';
 import { RowCounts } from '../row-counts.js';
 import type { JobConnection } from '../../staging/types.js';
 import { isVisibleColumn } from '../../reconstruct/metadata/table-layout.js';
@@ -255,12 +256,13 @@ export default async function jobRoutes(fastify: FastifyInstance, opts: { access
 
   app.get('/api/jobs/:id/skipped', {
     config: { access: 'read' },
-    schema: { tags: ['jobs'], summary: 'Items the scan passed over, with reason and location: `limit` (default 1000) after the item id `after`, and `next`, the `after` of the next page (null at the end)', params: JobIdParams, querystring: z.object({ after: queryInt(0).optional(), limit: queryInt(1, 1000).default(1000) }).strict() },
+    schema: { tags: ['jobs'], summary: 'Items the scan passed over, with reason and location: `limit` (default 1000) after the item id `after`, and `next`, the `after` of the next page (null at the end)', params: JobIdParams, querystring: z.object({ after: queryInt(0).optional(), limit: queryInt(1, 1000).default(1000) }).strict(), response: { 200: SkippedPageResponse } },
   }, async (req) => {
     app.staging.requireJob(req.params.id);
     // the first 1,000 alone were answered, unsaid, for a job of more (its skippedCount): now paged
     const page = app.staging.skippedItems(req.params.id, req.query.limit + 1, req.query.after ?? 0);
-    const items = page.slice(0, req.query.limit);
+    // each with `where`, its location as the review page names it (api/skipped-where.ts)
+    const items = page.slice(0, req.query.limit).map((s) => ({ ...s, where: skippedItemWhere(s) }));
     return { items, next: page.length > req.query.limit ? items[items.length - 1]!.id : null };
   });
 

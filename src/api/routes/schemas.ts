@@ -257,6 +257,24 @@ export const AuditPageResponse = z.object({
   next: z.number().int().nullable().describe("the `after` of the next page; null at the end. A page ends at `limit` entries or once its entries' details reach 32 Mi characters (a decision's entry keeps its selector, up to 100,000 row ids), whichever comes first, and holds at least one entry: read on while `next` is not null, not until a page holds fewer than `limit`"),
 });
 
+/** One skipped item of a job (`GET /api/jobs/:id/skipped`): staging/store.ts skippedItems, plus `where`. */
+const SkippedItemSchema = z.object({
+  id: z.number().int(),
+  code: z.string(),
+  reason: z.string(),
+  location: z.record(z.string(), z.unknown()).describe('where the item is, names raw as the reader read them: `file`, `offset`, `lsn`, `page`, `slot`, `table`, `column`, each when known'),
+  raw: z.string().nullable().describe('row image hex, when the item was a row that could not be decoded'),
+  lsnRange: z.object({ first: z.string(), last: z.string() }).optional().describe('the log range the item lost, `last` the first LSN not lost, when the reader knows it'),
+  layoutChange: z.object({ lsn: z.string(), transactionId: z.string(), endTime: z.string().nullable() }).optional().describe("a files job's SOURCE_SCHEMA_DRIFT item: the change of its table's columns the row was logged after"),
+  where: z.string().describe('`location` (and `lsnRange`) as one line of text, the review page\'s: `file …, LSN …, offset …, page …, slot …, table dbo.[Order Details], column [Unit Price]`, a table or column named as one T-SQL name (bracketed where it is no regular identifier, a control character written `\\u{…}`); empty when the location names nothing'),
+});
+
+/** `GET /api/jobs/:id/skipped`: one page of a job's skipped items. */
+export const SkippedPageResponse = z.object({
+  items: z.array(SkippedItemSchema),
+  next: z.number().int().nullable().describe('the `after` of the next page; null at the end'),
+});
+
 /** One decision of a job (`GET /api/jobs/:id/decisions`): staging/store.ts DecisionEntry. */
 const DecisionSchema = z.object({
   id: z.number().int(),
