@@ -46,7 +46,7 @@ export function tableNameText(text: string): string {
 /**
  * tableNameText's form of a table name given as text, every character kept as it is
  * (identifierWord): the `--table` value a command line gives for it (`dbo.[Order Details]`,
- * `dbo.[a<LF>b]`), which cli/command-line.ts shellWord then quotes for the shell. Text that is no
+ * `dbo.[a<LF>b]`), which util/shell-word.ts shellWord then quotes for the shell. Text that is no
  * one- or two-part name is returned as it is. Pure; never throws.
  */
 export function tableNameWord(text: string): string {
