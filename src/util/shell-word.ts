@@ -6,6 +6,7 @@
  * bare, two words when pasted (session 51). Imports util/echo.ts alone: the CLI loads it for every
  * command, `rowback --version` included.
  */
+import { sep } from 'node:path';
 import { oneLineText, UNPAIRED_SURROGATE_SOURCE } from './echo.js';
 
 /** The shell a command line is written for: a POSIX shell (sh, bash, zsh), or PowerShell on Windows. */
@@ -123,4 +124,17 @@ export function shellWord(word: string, shell: ShellKind = defaultShell()): stri
     return `$([char]0x${c.charCodeAt(0).toString(16).padStart(2, '0')})`;
   });
   return `"${esc}"`;
+}
+
+/**
+ * A glob over the files of folder `dir` (`pattern`, e.g. `*.bak`) as one word of a command line in
+ * `shell`: POSIX, the folder with its separator quoted by shellWord and the pattern after it bare, so
+ * the shell still expands it (`'my dir/'*.bak`); PowerShell, which expands no glob for a program,
+ * the path joined whole through shellWord. `dir` is a path as the platform writes it (its separator,
+ * node:path sep). Pure; never throws.
+ */
+export function shellGlob(dir: string, pattern: string, shell: ShellKind = defaultShell()): string {
+  const folder = dir.endsWith(sep) || dir.endsWith('/') ? dir : dir + sep;
+  if (shell === 'powershell') return shellWord(folder + pattern, shell);
+  return shellWord(folder, shell) + pattern;
 }
