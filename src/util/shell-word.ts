@@ -7,7 +7,7 @@
  * command, `rowback --version` included.
  */
 import { sep } from 'node:path';
-import { oneLineText, UNPAIRED_SURROGATE_SOURCE } from './echo.js';
+import { oneLineText, replaceUnprintable } from './echo.js';
 
 /** The shell a command line is written for: a POSIX shell (sh, bash, zsh), or PowerShell on Windows. */
 export type ShellKind = 'posix' | 'powershell';
@@ -42,19 +42,24 @@ const BARE: Record<ShellKind, RegExp> = {
  */
 export const POWERSHELL_EMPTY_ARGUMENT = `$(if ($PSNativeCommandArgumentPassing -in 'Standard', 'Windows') { '' } else { '""' })`;
 
-/**
- * The characters of a word that shellWord cannot leave as they are in `'…'`: what a line of rowback's
- * writes `\u{…}` (util/echo.ts escapeUnprintable: C0, DEL, C1, U+2028, U+2029; PowerShell: an
- * unpaired surrogate too, which its `[char]` gives). Left raw in a printed line, the line's escaping
- * turned them into the six characters `\u{85}`, and the word followed named another file.
- */
-const SHELL_UNPRINTABLE: Record<ShellKind, RegExp> = {
-  posix: /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/,
-  powershell: new RegExp(`[\\u0000-\\u001f\\u007f-\\u009f\\u2028\\u2029]|${UNPAIRED_SURROGATE_SOURCE}`),
-};
+/** An unpaired UTF-16 surrogate alone (one of replaceUnprintable's `c`): no POSIX word carries one. */
+const LONE_SURROGATE = /^[\ud800-\udfff]$/;
 
-/** What PowerShell's `"…"` form writes escaped: its own specials (`` ` ``, `"`, `$`, the typographic double quotes) and SHELL_UNPRINTABLE's. */
-const POWERSHELL_ESCAPED = new RegExp(`[\`"$\\u201c-\\u201e\\u0000-\\u001f\\u007f-\\u009f\\u2028\\u2029]|${UNPAIRED_SURROGATE_SOURCE}`, 'g');
+/**
+ * Whether `word` holds a character shellWord cannot leave as it is in `'…'` for `shell`: one a line
+ * of rowback's writes `\u{…}` (util/echo.ts replaceUnprintable, the one reading of them: C0, DEL,
+ * C1, U+2028, U+2029, a format character such as U+202E or U+200B; PowerShell: an unpaired
+ * surrogate too, which its `[char]` gives). Left raw in a printed line, the line's escaping turned
+ * them into the six characters `\u{85}`, and the word followed named another file.
+ */
+function holdsUnprintable(word: string, shell: ShellKind): boolean {
+  let found = false;
+  replaceUnprintable(word, (c) => {
+    if (shell === 'powershell' || !LONE_SURROGATE.test(c)) found = true;
+    return c;
+  });
+  return found;
+}
 
 /**
  * Whether `line` (a command line of shellWord's words) is one line as rowback prints it: nothing in
@@ -70,9 +75,10 @@ export function oneLineShellLine(line: string): boolean {
 /**
  * `word` as one word of a command line in `shell`: bare when it is safe there, else quoted so the
  * shell passes it unchanged. POSIX: `'…'` with `'` as `'\''`; a word holding a character a line of
- * rowback's writes `\u{…}` (util/echo.ts escapeUnprintable: a control character, a line break in a
- * path, a C1 control such as U+0085, U+2028, U+2029) as `"$(printf '…')"`, each such character as
- * printf's octal escapes of its UTF-8 bytes (`\012`; U+2028 `\342\200\250`), `\` and `%` as `\\`
+ * rowback's writes `\u{…}` (util/echo.ts replaceUnprintable: a control character, a line break in a
+ * path, a C1 control such as U+0085, U+2028, U+2029, a format character such as U+202E or U+200B;
+ * ZWNJ and ZWJ where they shape a name stay in the word, as the line leaves them) as `"$(printf '…')"`, each such character as
+ * printf's octal escapes of its UTF-8 bytes (`\012`; U+2028 `\342\200\250`; U+202E `\342\200\256`), `\` and `%` as `\\`
  * and `%%`, so the line stays one line, passes through stderr-lines.ts unchanged (a `'p<U+2028>s.bak'`
  * was printed `'p\u{2028}s.bak'`, which the shell passes as another file's name) and every POSIX
  * shell reads it: sh (dash) has no `$'…'`, which read `$'a\nb'` as the word `$a\nb`, another file.
@@ -99,30 +105,37 @@ export function shellWord(word: string, shell: ShellKind = defaultShell()): stri
   const parameterLike = shell === 'powershell' && word[0] === '-' && (word === '--' || !/^-[A-Za-z0-9_-]*$/.test(word));
   if (word === '' && shell === 'powershell') return POWERSHELL_EMPTY_ARGUMENT;
   if (word !== '' && BARE[shell].test(word) && word[0] !== '=' && !parameterLike) return word;
-  const control = SHELL_UNPRINTABLE[shell].test(word);
+  const control = holdsUnprintable(word, shell);
   if (shell === 'posix') {
     const quoted = `'${word.replace(/'/g, `'\\''`)}'`;
     // command substitution drops trailing line breaks: such a word keeps them literally
     if (!control || word.endsWith('\n')) return quoted;
     // printf's format: `\ddd` octal (three digits, POSIX printf), `\\`, `%%`; a leading `-` as
     // `\055`, which bash's printf would take as an option; `'` closes and reopens the quote
-    const format = word.replace(/[\\%'\u0000-\u001f\u007f-\u009f\u2028\u2029]|^-/g, (c) => {
-      if (c === '\\') return '\\\\';
-      if (c === '%') return '%%';
-      if (c === "'") return `'\\''`;
-      // each UTF-8 byte of the character (one for ASCII): the bytes a POSIX file name holds
-      return [...Buffer.from(c, 'utf8')].map((b) => `\\${b.toString(8).padStart(3, '0')}`).join('');
-    });
+    const format = replaceUnprintable(
+      word.replace(/[\\%']|^-/g, (c) => {
+        if (c === '\\') return '\\\\';
+        if (c === '%') return '%%';
+        if (c === "'") return `'\\''`;
+        return '\\055';
+      }),
+      // each UTF-8 byte of the character (one for ASCII, three for U+202E): the bytes a POSIX file
+      // name holds; an unpaired surrogate (no byte form) is left as it is: no one-line word holds it
+      (c) => (LONE_SURROGATE.test(c) ? c : [...Buffer.from(c, 'utf8')].map((b) => `\\${b.toString(8).padStart(3, '0')}`).join('')),
+    );
     return `"$(printf '${format}')"`;
   }
   if (!control) return `'${word.replace(/['\u2018-\u201b]/g, (q) => q + q)}'`;
-  const esc = word.replace(POWERSHELL_ESCAPED, (c) => {
-    if (c === '\n') return '`n';
-    if (c === '\t') return '`t';
-    if (c === '\r') return '`r';
-    if (/[`"$\u201c-\u201e]/.test(c)) return `\`${c}`;
-    return `$([char]0x${c.charCodeAt(0).toString(16).padStart(2, '0')})`;
-  });
+  const esc = replaceUnprintable(
+    word.replace(/[`"$\u201c-\u201e]/g, (c) => `\`${c}`),
+    (c) => {
+      if (c === '\n') return '`n';
+      if (c === '\t') return '`t';
+      if (c === '\r') return '`r';
+      // PowerShell's strings are UTF-16: a character beyond U+FFFF (a tag character) as its two units
+      return Array.from({ length: c.length }, (_, k) => `$([char]0x${c.charCodeAt(k).toString(16).padStart(2, '0')})`).join('');
+    },
+  );
   return `"${esc}"`;
 }
 
