@@ -40,11 +40,23 @@ const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\p{Cf}]|\p{Cs}/gu;
 const PREPENDED_MARK = /^[\u0600-\u0605\u06dd\u070f\u0890\u0891\u08e2\u{110bd}\u{110cd}]$/u;
 
 /** The scripts whose letters ZWNJ and ZWJ shape (cursive joining or conjuncts), as Script_Extensions values. */
-const JOINER_SCRIPTS = ['Arabic', 'Syriac', 'Nko', 'Mongolian', 'Devanagari', 'Bengali', 'Gurmukhi', 'Gujarati', 'Oriya', 'Tamil', 'Telugu', 'Kannada', 'Malayalam', 'Sinhala', 'Tibetan', 'Myanmar', 'Khmer'].map((sc) => new RegExp(`^(?=[\\p{L}\\p{M}])\\p{scx=${sc}}$`, 'u'));
+const JOINER_SCRIPTS = ['Arabic', 'Syriac', 'Nko', 'Mongolian', 'Devanagari', 'Bengali', 'Gurmukhi', 'Gujarati', 'Oriya', 'Tamil', 'Telugu', 'Kannada', 'Malayalam', 'Sinhala', 'Tibetan', 'Myanmar', 'Khmer'];
 
-/** A character an emoji ZWJ sequence joins: a pictograph (`👩`, `💻`), or before the joiner its emoji presentation selector or skin-tone modifier. */
-const EMOJI_BEFORE_ZWJ = /^[\p{Extended_Pictographic}\p{Emoji_Modifier}\ufe0f]$/u;
-const EMOJI_AFTER_ZWJ = /^\p{Extended_Pictographic}$/u;
+/**
+ * The RegExps keptFormat tests a joiner's neighbours with: one letter or mark of each JOINER_SCRIPTS
+ * script, and the emoji an emoji ZWJ sequence joins (a pictograph, `👩`; before the joiner its emoji
+ * presentation selector or skin-tone modifier too). Made on first use: compiling them took ~7 ms,
+ * paid by every command (`rowback --version` too) though few texts hold a joiner.
+ */
+let joinerTests: { scripts: RegExp[]; emojiBefore: RegExp; emojiAfter: RegExp } | undefined;
+function joinerRegExps(): { scripts: RegExp[]; emojiBefore: RegExp; emojiAfter: RegExp } {
+  joinerTests ??= {
+    scripts: JOINER_SCRIPTS.map((sc) => new RegExp(`^(?=[\\p{L}\\p{M}])\\p{scx=${sc}}$`, 'u')),
+    emojiBefore: /^[\p{Extended_Pictographic}\p{Emoji_Modifier}\ufe0f]$/u,
+    emojiAfter: /^\p{Extended_Pictographic}$/u,
+  };
+  return joinerTests;
+}
 
 /** The character (a code point, a surrogate pair whole) ending just before `at` in `text`, '' at the start. */
 function charBefore(text: string, at: number): string {
@@ -80,8 +92,9 @@ function keptFormat(c: string, at: number, text: string): boolean {
   if (c !== '\u200c' && c !== '\u200d') return false;
   const before = charBefore(text, at);
   const after = charAt(text, at + 1);
-  if (JOINER_SCRIPTS.some((sc) => sc.test(before) && sc.test(after))) return true;
-  return c === '\u200d' && EMOJI_BEFORE_ZWJ.test(before) && EMOJI_AFTER_ZWJ.test(after);
+  const { scripts, emojiBefore, emojiAfter } = joinerRegExps();
+  if (scripts.some((sc) => sc.test(before) && sc.test(after))) return true;
+  return c === '\u200d' && emojiBefore.test(before) && emojiAfter.test(after);
 }
 
 /** `c` (one character or one unpaired surrogate) as `\u{…}`: its code point in lower-case hex, no leading zeros (`\u{a}`, `\u{2028}`, `\u{d83d}`). */
