@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { formatLocation, InputError, isRowbackError, type RowbackError } from '../errors.js';
-import { commandLineWith, oneLineShellLine, optionShapes } from './command-line.js';
+import { commandLineWith, optionShapes } from './command-line.js';
+import { oneLineShellLine } from '../util/shell-word.js';
 import { redactSecrets } from '../util/redact.js';
 import { oneLineText } from '../util/echo.js';
 import { sayLine } from './stderr-lines.js';
@@ -267,7 +268,7 @@ export async function main(argv: string[]): Promise<number> {
  * options alone are said instead, with why. A password is looked for in the words themselves as well
  * as in the line: quoting can hide one from redactSecrets (a path `rows<LF>Pwd=…` is the word
  * `"$(printf 'rows\012Pwd=…')"`, whose `Pwd=` follows no `;` or space, and was printed whole). A
- * line that cannot be printed as one line a shell reads back (command-line.ts oneLineShellLine: a
+ * line that cannot be printed as one line a shell reads back (util/shell-word.ts oneLineShellLine: a
  * file name ending in a line break) is not given either: the options alone, with why.
  */
 function wholeCommandFix(e: InputError, argv: readonly string[], command: Command): void {

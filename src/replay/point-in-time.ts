@@ -102,6 +102,7 @@ import { pickOwn } from '../util/own-keys.js';
 import { realPath } from '../util/files.js';
 import { appendAll } from '../util/append-all.js';
 import { stagedTableName, tableListText } from '../util/tsql.js';
+import { shellWord } from '../util/shell-word.js';
 
 export interface ReplayInputs {
   /** Full backup, optionally followed by differential backups based on it (.bak; the set `position` picks in each, or its only one). */
@@ -489,7 +490,7 @@ function setsOf(path: string, role: 'bak' | 'trn', position: number | undefined,
         skippedNotes.push(note);
         differentialNotes.push(note);
       }
-      else skippedNotes.push(`${lead} (a full backup neither breaks nor joins the log chain, so no log is lost; give it with --bak ${path} --position ${p} to start from it)`);
+      else skippedNotes.push(`${lead} (a full backup neither breaks nor joins the log chain, so no log is lost; give it with --bak ${shellWord(path)} --position ${p} to start from it)`);
       continue;
     }
     // MTF damage after the set's ESET (a later set's blocks) is not the set's: its blocks were all read before it
@@ -622,7 +623,7 @@ function laterLogSetsInBakFiles(bakFiles: readonly string[], trnFiles: readonly 
     const later = sets.length ? logSetsEndingPast(f, reach, sets[0]!) : [];
     if (!later.length) continue;
     const end = lastEnding(later);
-    out.push(`${f} (given with --bak) also holds log backup set${later.length > 1 ? 's' : ''} ${later.map((l) => l.position).join(', ')}, going on to LSN ${end.header.lastLsn.lsn}, which ${later.length > 1 ? 'are' : 'is'} not read: add --trn ${f} to replay through ${later.length > 1 ? 'them' : 'it'}`);
+    out.push(`${f} (given with --bak) also holds log backup set${later.length > 1 ? 's' : ''} ${later.map((l) => l.position).join(', ')}, going on to LSN ${end.header.lastLsn.lsn}, which ${later.length > 1 ? 'are' : 'is'} not read: add --trn ${shellWord(f)} to replay through ${later.length > 1 ? 'them' : 'it'}`);
   }
   return out;
 }

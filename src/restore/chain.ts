@@ -35,6 +35,7 @@ import { backupSetName, lsnCmp, type BackupSetRecord, type BackupHistory, type S
 import { sameIdOtherNames, sameIdOtherServers } from '../recover/source-identity.js';
 import { appendTo } from '../util/append-all.js';
 import { fileAndSet } from '../util/backup-set-text.js';
+import { shellWord } from '../util/shell-word.js';
 
 /**
  * Where the restore stops. `time`: the SQL Server's local time, `YYYY-MM-DDTHH:MM:SS.fff` (as
@@ -482,7 +483,7 @@ function fullToUse(usable: readonly BackupSetRecord[], target: RestoreTarget): s
   if (!f) return ', and `rowback dump --bak FILE --table T` prints its rows as of then';
   const several = f.position > 1 || usable.some((x) => x !== f && x.devices[0] === f.devices[0]);
   const at = target.kind === 'time' ? target.time : `LSN ${target.lsn}`;
-  return `: the latest full backup before ${at} is ${fileAndSet(f.devices.join(' + '), several ? f.position : undefined)}, ${f.backupFinishDate !== null ? `finished at ${f.backupFinishDate}` : `started at ${f.backupStartDate} (its backup finish date is unknown: its closing blocks are damaged)`}, and \`rowback dump --bak ${f.devices.join(' ')}${several ? ` --position ${f.position}` : ''} --table T\` prints its rows as of then`;
+  return `: the latest full backup before ${at} is ${fileAndSet(f.devices.join(' + '), several ? f.position : undefined)}, ${f.backupFinishDate !== null ? `finished at ${f.backupFinishDate}` : `started at ${f.backupStartDate} (its backup finish date is unknown: its closing blocks are damaged)`}, and \`rowback dump --bak ${f.devices.map((d) => shellWord(d)).join(' ')}${several ? ` --position ${f.position}` : ''} --table T\` prints its rows as of then`;
 }
 
 function describeTarget(t: RestoreTarget): string {
@@ -518,7 +519,7 @@ export function chooseDatabase(history: BackupHistory, wanted?: string | readonl
   if (names.length > 1) {
     const groups = namesByBindingId(history.sets);
     const renamed = groups.find((g) => g.includes(' = '));
-    const hint = renamed ? `; backups of one binding id under several names are one database renamed between them (give each name: ${renamed.split(' (')[0]!.split(' = ').map((n) => `--database ${n}`).join(' ')}) or a database attached from copies of another's files (give the one name)` : '';
+    const hint = renamed ? `; backups of one binding id under several names are one database renamed between them (give each name: ${renamed.split(' (')[0]!.split(' = ').map((n) => `--database ${shellWord(n)}`).join(' ')}) or a database attached from copies of another's files (give the one name)` : '';
     throw new InputError('INPUT_RESTORE_SEVERAL_DATABASES', `backups of several databases are in ${history.origin} (${groups.join(', ')}); name one with --database${hint}`);
   }
   return history.sets;
@@ -545,7 +546,7 @@ export function otherNamesHint(chosen: readonly BackupSetRecord[], others: reado
   const chosenNames = [...new Set(chosen.map((s) => s.databaseName))];
   const otherNames = [...firstOf.values()].map((s) => s.databaseName);
   const all = [...chosenNames, ...otherNames];
-  return `backups of ${otherNames.join(', ')} (${[...firstOf.values()].map(fileOf).join(', ')}) carry the binding id of ${chosenNames.join(', ')} (${bindingOf(chosen)}) and were left out: if the database was renamed between its backups (ALTER DATABASE … MODIFY NAME), plan across the rename with ${all.map((n) => `--database ${n}`).join(' ')}; if ${otherNames.length === 1 ? 'it is a database' : 'they are databases'} attached from copies of its files, leave ${otherNames.length === 1 ? 'it' : 'them'} out`;
+  return `backups of ${otherNames.join(', ')} (${[...firstOf.values()].map(fileOf).join(', ')}) carry the binding id of ${chosenNames.join(', ')} (${bindingOf(chosen)}) and were left out: if the database was renamed between its backups (ALTER DATABASE … MODIFY NAME), plan across the rename with ${all.map((n) => `--database ${shellWord(n)}`).join(' ')}; if ${otherNames.length === 1 ? 'it is a database' : 'they are databases'} attached from copies of its files, leave ${otherNames.length === 1 ? 'it' : 'them'} out`;
 }
 
 function bindingOf(sets: readonly BackupSetRecord[]): string {

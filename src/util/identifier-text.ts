@@ -101,7 +101,7 @@ export function identifierText(identifier: string): string {
 
 /**
  * `identifier` as identifierText writes it, every character kept as it is (no `\u{…}`): the name
- * itself, for a word a command line gives (`--table`, through cli/command-line.ts shellWord), never
+ * itself, for a word a command line gives (`--table`, through util/shell-word.ts shellWord), never
  * for a line printed alone. identifierText's escaping is for display: `--table 'dbo.[a\u{a}b]'`
  * pasted named the table `a\u{a}b`, not the table `a<LF>b` the note meant. Pure; never throws.
  */

@@ -46,7 +46,7 @@ export function tableNameText(text: string): string {
 /**
  * tableNameText's form of a table name given as text, every character kept as it is
  * (identifierWord): the `--table` value a command line gives for it (`dbo.[Order Details]`,
- * `dbo.[a<LF>b]`), which cli/command-line.ts shellWord then quotes for the shell. Text that is no
+ * `dbo.[a<LF>b]`), which util/shell-word.ts shellWord then quotes for the shell. Text that is no
  * one- or two-part name is returned as it is. Pure; never throws.
  */
 export function tableNameWord(text: string): string {
@@ -219,13 +219,14 @@ export function splitQualifiedName(text: string, defaultSchema = 'dbo'): { schem
  * Text for a `--` comment line: every character that could end the comment or confuse a reader
  * written as `\u{…}`, so nothing taken from data (table names, LSNs, messages, actors) can start a
  * statement of its own: util/echo.ts escapeUnprintable (CR, LF and every other control character,
- * U+2028/U+2029, and an unpaired UTF-16 surrogate, which the UTF-8 script would write as U+FFFD: a
- * comment naming table `T\ud83d` read `T\ufffd`, another name), and besides
- * - U+FEFF, a byte-order mark to an editor or sqlcmd reading the script, in the middle of a line;
- * - `$(`, which sqlcmd replaces by a scripting variable even inside a comment, as `$\u{28}`.
+ * U+2028/U+2029, the format characters (U+FEFF, a byte-order mark to an editor or sqlcmd reading the
+ * script, in the middle of a line; U+202E, which showed the comment's rest reversed; U+200B), and an
+ * unpaired UTF-16 surrogate, which the UTF-8 script would write as U+FFFD: a comment naming table
+ * `T\ud83d` read `T\ufffd`, another name), and besides `$(`, which sqlcmd replaces by a scripting
+ * variable even inside a comment, as `$\u{28}`.
  */
 export function commentText(text: string): string {
-  return escapeUnprintable(String(text)).replace(/\ufeff/g, '\\u{feff}').replace(/\$\(/g, '$\\u{28}');
+  return escapeUnprintable(String(text)).replace(/\$\(/g, '$\\u{28}');
 }
 
 /**

@@ -1,5 +1,5 @@
 /**
- * The whole command line a refusal advises (cli/command-line.ts shellWord, main.ts wholeCommandFix)
+ * The whole command line a refusal advises (util/shell-word.ts shellWord, main.ts wholeCommandFix)
  * is printed through stderr-lines.ts, which writes every character util/echo.ts escapeUnprintable
  * takes as `\u{…}`. shellWord put a C1 control (U+0085) or U+2028/U+2029 of a file name raw inside
  * `'…'`, so the printed line read `--bak 'p\u{2028}s.bak'`: pasted into a shell it named the file
@@ -15,7 +15,7 @@
 import { readFileSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
-import { shellWord } from '../../src/cli/command-line.js';
+import { shellWord } from '../../src/util/shell-word.js';
 import { captureCli, expectOneLineError } from '../support/cli.js';
 import { corpusPath, describeCorpus, restoreTimeClean } from '../support/corpus.js';
 import { shellWordsOf } from '../support/shell-words.js';

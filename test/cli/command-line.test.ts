@@ -6,7 +6,8 @@
  */
 import { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
-import { commandLineWith, defaultShell, optionShapes, shellWord } from '../../src/cli/command-line.js';
+import { commandLineWith, optionShapes } from '../../src/cli/command-line.js';
+import { defaultShell, shellWord } from '../../src/util/shell-word.js';
 import { shellWordsOf } from '../support/shell-words.js';
 import { buildProgram } from '../../src/cli/main.js';
 

@@ -1,6 +1,6 @@
 /**
  * scan --format csv's note names the `--table` to give for a column per value: each as a word a
- * shell passes unchanged (cli/command-line.ts shellWord). `--table dbo.[Contact Info]` pasted bare is
+ * shell passes unchanged (util/shell-word.ts shellWord). `--table dbo.[Contact Info]` pasted bare is
  * two words (`dbo.[Contact` and `Info]`) in every shell, and a bracket is a glob (zsh refuses it:
  * "no matches found"); it is now `--table 'dbo.[Contact Info]'` in a POSIX shell. A regular name
  * stays bare. SYNTHETIC log (test/support/synthetic-contact.ts) and --ddl.
@@ -9,7 +9,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
-import { shellWord } from '../../src/cli/command-line.js';
+import { shellWord } from '../../src/util/shell-word.js';
 import { captureCli } from '../support/cli.js';
 import { CONTACT_AU, narrowContactWork } from '../support/synthetic-contact.js';
 import { writeSyntheticLdf } from '../support/synthetic-log.js';

@@ -5,7 +5,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, expect, it } from 'vitest';
 import { noTokenAdvice } from '../../src/cli/commands/serve.js';
-import { shellWord } from '../../src/cli/command-line.js';
+import { shellWord } from '../../src/util/shell-word.js';
 import { openStagingStore } from '../../src/staging/open.js';
 import { captureCli } from '../support/cli.js';
 

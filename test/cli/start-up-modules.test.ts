@@ -42,7 +42,7 @@ function modulesLoaded(...argv: string[]): { own: string[]; packages: string[]; 
 }
 
 describe('start-up: what a command loads before it runs', () => {
-  it('rowback --version loads the 18 modules of the command line and nothing else of rowback', () => {
+  it('rowback --version loads the 19 modules of the command line and nothing else of rowback', () => {
     const { own, packages, stdout } = modulesLoaded('--version');
     expect(stdout).toMatch(/^\d+\.\d+\.\d+/);
     // A module added here must be one every command needs before it is chosen: each command's own
@@ -66,6 +66,8 @@ describe('start-up: what a command loads before it runs', () => {
       // names in a one-line error's location (errors.ts formatLocation)
       'util/identifier-text',
       'util/redact',
+      // shellWord, the one quoter of an advised command's words (cli/command-line.ts and the lower layers' advice)
+      'util/shell-word',
       'util/table-list',
       'util/tsql',
     ]);

@@ -23,7 +23,7 @@ const TABLE: ReadonlyArray<readonly [string, string, string]> = [
   ['C1: U+0080, NEL U+0085, U+009F', '\u0080\u0085\u009f', '\\u{80}\\u{85}\\u{9f}'],
   ['U+00A0 is printable (no C1)', 'a\u00a0b', 'a\u00a0b'],
   ['LINE SEPARATOR, PARAGRAPH SEPARATOR', 'a\u2028b\u2029c', 'a\\u{2028}b\\u{2029}c'],
-  ['U+FEFF left as it is', '\ufeffx', '\ufeffx'],
+  ['U+FEFF, a zero-width no-break space (a format character: unprintable-escape-format.test.ts)', '\ufeffx', '\\u{feff}x'],
   ['a surrogate pair kept whole', 'T\ud83d\ude00', 'T\ud83d\ude00'],
   ['a supplementary letter kept whole', '\ud835\udc9cbc', '\ud835\udc9cbc'],
   ['a lone high surrogate at the end', 'T\ud83d', 'T\\u{d83d}'],
@@ -45,10 +45,10 @@ describe('escapeUnprintable: input → expected', () => {
     for (const [, input, expected] of TABLE) expect(oneLineText(input)).toBe(expected);
   });
 
-  it('every C0 control, DEL and every C1 control is escaped; every character between them is not', () => {
+  it('every C0 control, DEL, every C1 control and U+00AD (SOFT HYPHEN, a format character) is escaped; every other character up to U+00FF is not', () => {
     for (let c = 0; c <= 0xff; c++) {
       const ch = String.fromCharCode(c);
-      const unprintable = c <= 0x1f || (c >= 0x7f && c <= 0x9f);
+      const unprintable = c <= 0x1f || (c >= 0x7f && c <= 0x9f) || c === 0xad;
       expect(escapeUnprintable(ch), `U+${c.toString(16)}`).toBe(unprintable ? `\\u{${c.toString(16)}}` : ch);
     }
   });
@@ -79,8 +79,8 @@ describe('the three users write one notation', () => {
     expect(commentText('T\ud83d\ude00')).toBe('T\ud83d\ude00');
   });
 
-  it('oneLineText and commentText differ only in U+FEFF and $(', () => {
-    for (const [, input] of TABLE) expect(commentText(input)).toBe(oneLineText(input).replace(/\ufeff/g, '\\u{feff}').replace(/\$\(/g, '$\\u{28}'));
+  it('oneLineText and commentText differ only in $( (U+FEFF both escape, a format character)', () => {
+    for (const [, input] of TABLE) expect(commentText(input)).toBe(oneLineText(input).replace(/\$\(/g, '$\\u{28}'));
   });
 });
 

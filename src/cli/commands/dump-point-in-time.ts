@@ -20,7 +20,7 @@ import { warnLocalTimes } from '../local-time-warnings.js';
 import { replaySummary } from '../../replay/summary.js';
 import { parseBackupSetPositions } from '../../backup/set-position.js';
 import { sayLine, sayLines } from '../stderr-lines.js';
-import { shellWord } from '../command-line.js';
+import { shellWord } from '../../util/shell-word.js';
 
 const list = (v: string | string[] | undefined): string[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
 

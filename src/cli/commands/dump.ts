@@ -32,7 +32,7 @@ import { sayWarnedRows } from '../warned-rows.js';
 import { appendAll } from '../../util/append-all.js';
 import { parseBackupSetPositions } from '../../backup/set-position.js';
 import { sayLine, sayLines } from '../stderr-lines.js';
-import { shellWord } from '../command-line.js';
+import { shellWord } from '../../util/shell-word.js';
 
 export const DUMP_FORMATS = ['ndjson', 'csv', 'json'] as const;
 export type DumpFormat = (typeof DUMP_FORMATS)[number];

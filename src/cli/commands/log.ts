@@ -64,7 +64,7 @@ import { appendAll } from '../../util/append-all.js';
 import { parseBackupSetPosition } from '../../backup/set-position.js';
 import { fileAndSet } from '../../util/backup-set-text.js';
 import { sayLine, sayLines } from '../stderr-lines.js';
-import { shellWord } from '../command-line.js';
+import { shellWord } from '../../util/shell-word.js';
 import { isoTimesStderr } from '../iso-times-stderr.js';
 
 /** Columns of sql/export-log-records.sql's #records, in its order, that the offline parser fills. */

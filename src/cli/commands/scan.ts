@@ -1,6 +1,6 @@
 import { isoLogTimesIn } from '../../recover/log-local-time.js';
 import { stagedTableName, tableListText, tableNameText, tableNameWord } from '../../util/tsql.js';
-import { shellWord } from '../command-line.js';
+import { shellWord } from '../../util/shell-word.js';
 import { skippedLines } from '../skipped-lines.js';
 import { otherSchemasNote } from '../../reconstruct/metadata/names.js';
 import { findTableName, unknownTableHint } from '../../reconstruct/metadata/names.js';

@@ -9,7 +9,7 @@ import { openStagingStore } from '../../staging/open.js';
 import { ROLES, type Role } from '../../staging/types.js';
 import { duplicateJsonKey } from '../../util/json-duplicate-key.js';
 import { sayLine } from '../stderr-lines.js';
-import { shellWord } from '../command-line.js';
+import { shellWord } from '../../util/shell-word.js';
 
 /**
  * `rowback serve`: the staging/review/re-insert service. `rowback token …`: API tokens (printed

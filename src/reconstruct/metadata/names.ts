@@ -13,7 +13,8 @@
  * column to the wrong one of two).
  */
 import { InputError } from '../../errors.js';
-import { allocUnitNameTable, splitNameParts, splitQualifiedName, stagedTableName, tableNameText, tableText } from '../../util/tsql.js';
+import { allocUnitNameTable, splitNameParts, splitQualifiedName, stagedTableName, tableNameText, tableNameWord, tableText } from '../../util/tsql.js';
+import { shellWord } from '../../util/shell-word.js';
 
 /** What a name resolved to: the one item, nothing, or the items it matches only by case (two or more). */
 export type NameMatch<T> = { found: T; ambiguous?: undefined } | { found?: undefined; ambiguous?: undefined } | { found?: undefined; ambiguous: T[] };
@@ -323,7 +324,7 @@ export function sameNameElsewhereNote(found: string, namesakes: readonly string[
   const others = namesakes.filter((n) => !reading.has(n.toLowerCase()));
   if (!others.length) return undefined;
   const shown = others.map(tableNameText);
-  return `${tableNameText(found)} is the table read (a name without a schema is dbo's); ${shown.join(', ')} ${others.length > 1 ? 'have' : 'has'} the same name in another schema: give the schema (--table ${shown[0]}) to read ${others.length > 1 ? 'one of them' : 'it'}`;
+  return `${tableNameText(found)} is the table read (a name without a schema is dbo's); ${shown.join(', ')} ${others.length > 1 ? 'have' : 'has'} the same name in another schema: give the schema (--table ${shellWord(tableNameWord(others[0]!))}) to read ${others.length > 1 ? 'one of them' : 'it'}`;
 }
 
 /**

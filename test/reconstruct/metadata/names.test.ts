@@ -141,8 +141,9 @@ describe('tables named by a hint or note read as one name each', () => {
   });
 
   it('otherSchemasNote: the dbo table read and its namesakes, bracketed where they must be', () => {
-    expect(otherSchemasNote(tables, 'dbo.User', ['User'])).toBe("dbo.[User] is the table read (a name without a schema is dbo's); Sales.[User] has the same name in another schema: give the schema (--table Sales.[User]) to read it");
-    expect(otherSchemasNote(tables, 'dbo.a,b', ['[a,b]'])).toBe("dbo.[a,b] is the table read (a name without a schema is dbo's); Sales.[a,b] has the same name in another schema: give the schema (--table Sales.[a,b]) to read it");
+    // the --table value a shell word (util/shell-word.ts): `[` is a glob to sh and zsh
+    expect(otherSchemasNote(tables, 'dbo.User', ['User'])).toBe("dbo.[User] is the table read (a name without a schema is dbo's); Sales.[User] has the same name in another schema: give the schema (--table 'Sales.[User]') to read it");
+    expect(otherSchemasNote(tables, 'dbo.a,b', ['[a,b]'])).toBe("dbo.[a,b] is the table read (a name without a schema is dbo's); Sales.[a,b] has the same name in another schema: give the schema (--table 'Sales.[a,b]') to read it");
     expect(otherSchemasNote(tables, 'dbo.Orders', ['Orders'])).toBe("dbo.Orders is the table read (a name without a schema is dbo's); Sales.Orders has the same name in another schema: give the schema (--table Sales.Orders) to read it");
   });
 
