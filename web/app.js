@@ -965,7 +965,7 @@ async function openRow(rowId) {
   if (state.jobId !== jobId || state.rowAsked !== asked) return;
   state.openRowId = rowId;
   for (const tr of $('grid-body').children) tr.classList.toggle('open', tr.dataset.row === String(rowId));
-  $('detail-title').textContent = `Row #${r.id} · ${r.table} · ${r.operation === 'update' ? 'update (before-image)' : r.operation} · ${r.status}`;
+  $('detail-title').textContent = `Row #${r.id} · ${r.tableText ?? r.table} · ${r.operation === 'update' ? 'update (before-image)' : r.operation} · ${r.status}`;
   const shown = (v) => v === null ? 'NULL' : v === undefined ? '—' : typeof v === 'object' ? objectText(v) : numberText(v);
   // an update's row holds both images: the values (before) and what the update left (after)
   const after = r.after && typeof r.after === 'object' ? r.after : null;
@@ -987,11 +987,13 @@ async function openRow(rowId) {
     // "stays approved" only while it is (a later run into its own table, or a rejection, changed that:
     // the side table's line went on saying "not back in" beside the run that put it back), and beside a
     // side table's line a run into the row's own table says so
-    ...r.reinsert.map((o) => `re-insert run ${o.runId}: ${o.outcome}${o.sideTable ? ` (${o.outcome === 'inserted' ? 'put into' : 'into'} side table ${o.sideTable}${r.status === 'approved' ? `: the row stays approved, not back in ${r.table}` : `, not its own table ${r.table}`})` : r.reinsert.some((x) => x.sideTable) ? ` (into its own table ${r.table})` : ''}${o.detail?.existing ? ` — ${typeof o.detail.index === 'string' ? `its value of unique index ${o.detail.index}${Array.isArray(o.detail.indexColumns) ? ` (${o.detail.indexColumns.join(', ')})` : ''} is held by the existing row ` : 'existing row '}` + objectText(o.detail.existing) : ''}`),
+    // the tables as the service names them, one T-SQL name each (tableText, sideTableText: a side table
+    // `Trail Back, x` read as two); the raw names when an older service answers without them
+    ...r.reinsert.map((o) => `re-insert run ${o.runId}: ${o.outcome}${o.sideTable ? ` (${o.outcome === 'inserted' ? 'put into' : 'into'} side table ${o.sideTableText ?? o.sideTable}${r.status === 'approved' ? `: the row stays approved, not back in ${r.tableText ?? r.table}` : `, not its own table ${r.tableText ?? r.table}`})` : r.reinsert.some((x) => x.sideTable) ? ` (into its own table ${r.tableText ?? r.table})` : ''}${o.detail?.existing ? ` — ${typeof o.detail.index === 'string' ? `its value of unique index ${o.detail.index}${Array.isArray(o.detail.indexColumns) ? ` (${o.detail.indexColumns.join(', ')})` : ''} is held by the existing row ` : 'existing row '}` + objectText(o.detail.existing) : ''}`),
     // a run holding the row (heldBy): a decision on it is refused, which the detail did not say
     ...(r.heldBy ? [r.heldBy.state === 'running'
       ? `held by re-insert run ${r.heldBy.runId} (batch ${r.heldBy.batchNo}), running: it may be putting this row in now; no decision changes this row until the run has ended`
-      : `held by re-insert run ${r.heldBy.runId} (batch ${r.heldBy.batchNo}, ${r.heldBy.state}): that batch may have committed in the target without the run recording it, this row then back in ${r.table} already; no decision changes this row until the run is resumed (it reads the target's ledger first)${state.me?.role === 'operator' ? '' : '; only an operator resumes a run'}`] : []),
+      : `held by re-insert run ${r.heldBy.runId} (batch ${r.heldBy.batchNo}, ${r.heldBy.state}): that batch may have committed in the target without the run recording it, this row then back in ${r.tableText ?? r.table} already; no decision changes this row until the run is resumed (it reads the target's ledger first)${state.me?.role === 'operator' ? '' : '; only an operator resumes a run'}`] : []),
   ];
   // a reason (free text) or warning holding a bidi or zero-width character read as other words: marked, as values are
   $('detail-notes').replaceChildren(...(notes.length ? notes : ['none']).map((n) => el('li', {}, visibleText(n))));
@@ -1835,8 +1837,8 @@ function renderRun(run) {
   const side = (run.sideTables ?? []).filter((s) => s.inserted > 0 && s.leftApproved !== false);
   const marked = (run.sideTables ?? []).filter((s) => s.inserted > 0 && s.leftApproved === false);
   $('run-status').textContent = `${done.toLocaleString()} of ${total.toLocaleString()} batch(es) done · ${o.inserted.toLocaleString()} inserted · ${o.conflict.toLocaleString()} conflict(s) · ${o.error.toLocaleString()} error(s)`
-    + (side.length ? ` · of the inserted, ${side.map((s) => `${s.inserted.toLocaleString()} into side table ${s.table}`).join(', ')}: those rows stay approved, not back in their own table (a run without that tableMap puts them back)` : '')
-    + (marked.length ? ` · of the inserted, ${marked.map((s) => `${s.inserted.toLocaleString()} into side table ${s.table}`).join(', ')}: a rowback before side-table runs left rows approved marked those rows re-inserted, though this run put them into the side table only (the SQL export of status=reinserted puts them into their own table)` : '');
+    + (side.length ? ` · of the inserted, ${side.map((s) => `${s.inserted.toLocaleString()} into side table ${s.tableText ?? s.table}`).join(', ')}: those rows stay approved, not back in their own table (a run without that tableMap puts them back)` : '')
+    + (marked.length ? ` · of the inserted, ${marked.map((s) => `${s.inserted.toLocaleString()} into side table ${s.tableText ?? s.table}`).join(', ')}: a rowback before side-table runs left rows approved marked those rows re-inserted, though this run put them into the side table only (the SQL export of status=reinserted puts them into their own table)` : '');
   replaceWith($('run-batches'), [el('tr', {}, ...['batch', 'state', 'rows', 'inserted', 'conflicts', 'errors', `committed (${state.info?.timeZone ?? 'UTC'})`].map((h) => el('th', { text: h }))),
     ...run.batches.map((b) => el('tr', { 'data-batch': String(b.batchNo) }, ...[b.batchNo, b.state, b.rows, b.inserted, b.conflict, b.error, fmtInstant(b.committedAt)].map((v) => el('td', { text: String(v ?? '') }))))]);
   renderRunEnd(run);
@@ -2018,7 +2020,7 @@ async function loadRuns() {
   if (state.jobId !== jobId || state.runsAsked !== asked) return;
   replaceWith($('runs'), [el('tr', {}, ...['run', 'kind', 'by', `created (${state.info?.timeZone ?? 'UTC'})`, 'target', 'state', 'rows', 'inserted', 'conflicts', 'errors', 'left out'].map((h) => el('th', { text: h, ...(h === 'left out' ? { title: "approved rows the run's plan left out: they cannot go back (each with its reason in the script's header)" } : {}) }))),
     ...items.map((r) => {
-      const tr = el('tr', { 'data-run': String(r.id), class: 'clickable', title: r.dryRun ? "show this dry run's script and undo script, as generated then" : 'show this run (its batches; why it failed)' }, ...[r.id, r.dryRun ? 'dry run' : 'run', r.actor, fmtInstant(r.createdAt), (r.target?.name ?? r.target?.database ?? '—') + ((r.sideTables ?? []).length ? ` (side table ${r.sideTables.map((s) => s.table).join(', ')}${r.sideTables.every((s) => s.leftApproved !== false) ? ': rows stay approved' : ''})` : ''),
+      const tr = el('tr', { 'data-run': String(r.id), class: 'clickable', title: r.dryRun ? "show this dry run's script and undo script, as generated then" : 'show this run (its batches; why it failed)' }, ...[r.id, r.dryRun ? 'dry run' : 'run', r.actor, fmtInstant(r.createdAt), (r.target?.name ?? r.target?.database ?? '—') + ((r.sideTables ?? []).length ? ` (side table ${r.sideTables.map((s) => s.tableText ?? s.table).join(', ')}${r.sideTables.every((s) => s.leftApproved !== false) ? ': rows stay approved' : ''})` : ''),
         r.error ? `${r.state} (${r.error.code})` : r.state,
         // the approved rows its plan left out (summary.problems): a dry run of rows that cannot go back read
         // 'succeeded 0 0 0 0', as if there were none approved

@@ -29,7 +29,8 @@ export const INCOMPLETE_EXIT_CODE = 3;
 /**
  * The `--strict` option, one wording for every command that takes it; `warnedRows` for the commands
  * whose rows carrying warnings exit 3 too (scan, dump: warned-rows.ts); `unwritableText` for `log`,
- * whose csv/table records holding an unpaired surrogate (written U+FFFD) exit 3 too; `backups: false` for a
+ * whose CSV records holding an unpaired surrogate (written U+FFFD) exit 3 too (its table format writes
+ * one as `\u{d83d}` and says nothing, NDJSON keeps it); `backups: false` for a
  * command that reads no backup (decode), whose help then does not name the header WARNING; `warnings`
  * names the command's other WARNING (and UNCHECKED) lines, each of which exits 3 too: a result said
  * on stderr to be doubtful is never exit 0 under --strict (log records of an operation rowback does not
@@ -37,7 +38,7 @@ export const INCOMPLETE_EXIT_CODE = 3;
  * their own transaction's later operations).
  */
 export function strictOption(o: { warnedRows?: boolean; backups?: boolean; unwritableText?: boolean; warnings?: string } = {}): Option {
-  return new Option('--strict', `exit with code ${INCOMPLETE_EXIT_CODE} instead of 0 when the result is INCOMPLETE${o.warnedRows ? ', printed rows carry warnings' : ''}${o.unwritableText ? ', printed records hold text the csv/table output cannot carry (an unpaired surrogate)' : ''}${o.backups === false ? '' : `${o.warnings ? ',' : ' or'} a backup read carries a WARNING on its header`}${o.warnings ? ` or a WARNING is said (${o.warnings})` : ''} (output written whole and ${o.warnedRows || o.unwritableText || o.warnings || o.backups !== false ? 'either' : 'INCOMPLETE'} said on stderr all the same); an interrupt (130/143) or an error (1/2) keeps its own code`);
+  return new Option('--strict', `exit with code ${INCOMPLETE_EXIT_CODE} instead of 0 when the result is INCOMPLETE${o.warnedRows ? ', printed rows carry warnings' : ''}${o.unwritableText ? ', printed records hold text the csv output cannot carry (an unpaired surrogate)' : ''}${o.backups === false ? '' : `${o.warnings ? ',' : ' or'} a backup read carries a WARNING on its header`}${o.warnings ? ` or a WARNING is said (${o.warnings})` : ''} (output written whole and ${o.warnedRows || o.unwritableText || o.warnings || o.backups !== false ? 'either' : 'INCOMPLETE'} said on stderr all the same); an interrupt (130/143) or an error (1/2) keeps its own code`);
 }
 
 /**

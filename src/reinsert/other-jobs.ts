@@ -3,7 +3,7 @@ import type { StagingStore } from '../staging/store.js';
 import { recoveredFromLog } from './plan.js';
 import { readRunTarget, samePlace, targetTableOf, type ReinsertPlace, type RunTarget } from './run-target.js';
 import { readText, type StoredText } from '../staging/stored-text.js';
-import { tableNameText } from '../util/tsql.js';
+import { identifierText, tableNameText } from '../util/tsql.js';
 
 export { sameServer, type ReinsertPlace } from './run-target.js';
 
@@ -353,7 +353,7 @@ export function otherJobMessage(rowId: number, o: OtherJobRow): string {
   // the target by its configured name, never the server host: the message reaches viewers and
   // reviewers (dry-run problems, script headers, the SQL export), from whom a run's host is hidden
   // (newcomer, session 16: "… on crm-sql" in a viewer's export)
-  const where = `${tableNameText(o.table)}${o.place.database ? ` in database ${o.place.database}` : ''}${o.targetName ? ` of target '${o.targetName}'` : o.place.server ? ' (through a connection given in the request)' : ''}`;
+  const where = `${tableNameText(o.table)}${o.place.database ? ` in database ${identifierText(o.place.database)}` : ''}${o.targetName ? ` of target '${o.targetName}'` : o.place.server ? ' (through a connection given in the request)' : ''}`;
   return o.state === 'inserted'
     ? `row ${rowId} is the deleted row that job ${o.jobId}'s row ${o.rowId} also holds, and re-insert run ${o.runId} of job ${o.jobId} already put it back into ${where}: never twice (a row deleted again since then is another delete, with its own LSN, and is not held back)`
     : o.runState === 'running'

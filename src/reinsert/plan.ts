@@ -1,6 +1,7 @@
 import { NameIndex } from '../reconstruct/metadata/names.js';
 import { InputError, isRowbackError, ReinsertError } from '../errors.js';
 import type { SqlValue } from '../reconstruct/values.js';
+import { echoInput } from '../util/echo.js';
 import { commentText, identifierText, jobTableText, quoteName, splitQualifiedName, SQLCMD_UNSAFE, stagedTableName, tableListText, tableNameText } from '../util/tsql.js';
 import { firstUnpairedSurrogate } from '../util/surrogates.js';
 import { orderTables } from './order.js';
@@ -443,16 +444,16 @@ export function resolveTableMap(tableMap: Record<string, string> | undefined, so
       if (what === 'key') return jobTableText(text, list);
       return stagedTableName(splitQualifiedName(text));
     } catch (e) {
-      throw new InputError('INPUT_BAD_IDENTIFIER', `tableMap ${what} '${text}' is not a schema.name table name: ${(e as Error).message}`, { field: `tableMap.${key}`, table: text });
+      throw new InputError('INPUT_BAD_IDENTIFIER', `tableMap ${what} '${echoInput(text)}' is not a schema.name table name: ${(e as Error).message}`, { field: `tableMap.${key}`, table: text });
     }
   };
   const index = new NameIndex(list, (t) => t);
   const out: Record<string, string> = Object.create(null) as Record<string, string>;
   for (const [key, value] of Object.entries(tableMap)) {
     const m = index.match(plain(key, 'key', key));
-    if (m.ambiguous) throw new InputError('INPUT_AMBIGUOUS_NAME', `tableMap key '${key}' matches ${m.ambiguous.map(tableNameText).join(' and ')}, which differ only in letter case (a case-sensitive database): give the source in its exact case`, { field: `tableMap.${key}`, table: key });
-    if (m.found === undefined) throw new InputError('INPUT_UNKNOWN_TABLE', `tableMap key '${key}' names no table of the job (its tables: ${tableListText(list) || 'none'}): its rows would go back to their own table, not to ${value}`, { field: `tableMap.${key}`, table: key });
-    if (Object.prototype.hasOwnProperty.call(out, m.found)) throw new InputError('INPUT_BAD_OPTION', `tableMap names ${tableNameText(m.found)} twice (as '${key}' and another key): which target its rows go to cannot be told`, { field: `tableMap.${key}`, table: key });
+    if (m.ambiguous) throw new InputError('INPUT_AMBIGUOUS_NAME', `tableMap key '${echoInput(key)}' matches ${m.ambiguous.map(tableNameText).join(' and ')}, which differ only in letter case (a case-sensitive database): give the source in its exact case`, { field: `tableMap.${key}`, table: key });
+    if (m.found === undefined) throw new InputError('INPUT_UNKNOWN_TABLE', `tableMap key '${echoInput(key)}' names no table of the job (its tables: ${tableListText(list) || 'none'}): its rows would go back to their own table, not to ${echoInput(value)}`, { field: `tableMap.${key}`, table: key });
+    if (Object.prototype.hasOwnProperty.call(out, m.found)) throw new InputError('INPUT_BAD_OPTION', `tableMap names ${tableNameText(m.found)} twice (as '${echoInput(key)}' and another key): which target its rows go to cannot be told`, { field: `tableMap.${key}`, table: key });
     out[m.found] = plain(value, 'target', key);
   }
   return out;

@@ -5,6 +5,7 @@ import type { StagingStore } from '../staging/store.js';
 import { redactDeep } from '../util/redact.js';
 import { silentLogger, type Logger } from '../util/logger.js';
 import { connectionHost } from '../util/connection.js';
+import { echoInput } from '../util/echo.js';
 import { identifierText, quoteQualified, splitQualifiedName, stagedTableName, tableNameText } from '../util/tsql.js';
 import { warnedColumn, warnedName } from '../util/warning-column.js';
 import { executeRun, type ExecuteHooks, type RunSummary } from './execute.js';
@@ -1444,7 +1445,7 @@ export function sideTableParts(tableMap: Record<string, string> | null | undefin
     try {
       p = splitQualifiedName(v);
     } catch (e) {
-      throw new InputError('INPUT_BAD_IDENTIFIER', `tableMap target '${v}' is not a schema.name table name: ${(e as Error).message}`, { field: `tableMap.${key}`, table: v });
+      throw new InputError('INPUT_BAD_IDENTIFIER', `tableMap target '${echoInput(v)}' is not a schema.name table name: ${(e as Error).message}`, { field: `tableMap.${key}`, table: v });
     }
     const text = stagedTableName(p);
     const was = out.get(text);

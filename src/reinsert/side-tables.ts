@@ -1,7 +1,7 @@
 import type { StagingStore } from '../staging/store.js';
 import { readRunTarget, samePlace, sideTableOf, type ReinsertPlace } from './run-target.js';
 import { readText, type StoredText } from '../staging/stored-text.js';
-import { tableNameText } from '../util/tsql.js';
+import { identifierText, tableNameText } from '../util/tsql.js';
 
 /**
  * Rows a job's runs put into side tables. A run whose tableMap sends a row's table to another table
@@ -65,7 +65,7 @@ export function inSameTable(entries: readonly SideTableRow[] | undefined, table:
 
 /** Where a side-table run put rows, in words: the table, its database and configured target when known. */
 export function sideTableWhere(e: Pick<SideTableRow, 'table' | 'place' | 'targetName'>): string {
-  return `side table ${tableNameText(e.table)}${e.place.database ? ` in database ${e.place.database}` : ''}${e.targetName ? ` of target '${e.targetName}'` : ''}`;
+  return `side table ${tableNameText(e.table)}${e.place.database ? ` in database ${identifierText(e.place.database)}` : ''}${e.targetName ? ` of target '${e.targetName}'` : ''}`;
 }
 
 /** One line: why row `rowId` of job `jobId` is not planned into `e.table` again (REINSERT_ALREADY_REINSERTED). */

@@ -1,5 +1,6 @@
 import type { SourceFileIdentity } from '../recover/source-identity.js';
 import type { SourceDatabase } from '../staging/types.js';
+import { identifierText } from '../util/identifier-text.js';
 
 /**
  * The database the rows of a job were read from, and the re-insert's comparison of it with the
@@ -48,9 +49,13 @@ export interface DatabaseCheck {
   message: string;
 }
 
-/** `CRM (binding id 1F…)`; names as read, for a comment line (the caller escapes it: plan.ts comment). */
+/**
+ * `CRM (binding id 1F…)`: the name as one name (identifierText: `[CRM Side]`, a line break `\u{a}`),
+ * so the sentence it is in (a script header's comment, the API's answer, the audit) reads it whole
+ * and stays one line; written bare, `CRM Side` read as two words and a line break split the sentence.
+ */
 export function describeDatabase(d: SourceDatabase): string {
-  const name = d.name ?? '(name not known)';
+  const name = d.name === undefined || d.name === null ? '(name not known)' : identifierText(d.name);
   const ids = [d.bindingId ? `binding id ${d.bindingId}` : null, d.familyGuid ? `family GUID ${d.familyGuid}` : null].filter(Boolean);
   return `${name}${ids.length ? ` (${ids.join(', ')})` : ''}`;
 }
@@ -64,11 +69,11 @@ export function describeDatabase(d: SourceDatabase): string {
 export function compareDatabases(source: SourceDatabase | null, target: SourceDatabase | null, jobId: number): DatabaseCheck {
   const base = { source, target };
   if (!source) {
-    return { ...base, verdict: 'unknown', message: `the database job ${jobId}'s rows were read from is not recorded (a job staged before rowback recorded it, or a source that states no database name or binding id): rowback cannot check that ${target?.name ? `database ${target.name}` : 'the database this goes into'} is that database; check it yourself` };
+    return { ...base, verdict: 'unknown', message: `the database job ${jobId}'s rows were read from is not recorded (a job staged before rowback recorded it, or a source that states no database name or binding id): rowback cannot check that ${target?.name ? `database ${identifierText(target.name)}` : 'the database this goes into'} is that database; check it yourself` };
   }
   const from = describeDatabase(source);
   if (!target || (!target.name && !target.bindingId)) {
-    return { ...base, verdict: 'unknown', message: `rows were read from database ${from}; this script was not planned against a target, so rowback cannot check where it runs: run it in ${source.name ?? 'that database'} or a copy of it you mean (another database with the same tables, another tenant or a test copy, takes the rows as well)` };
+    return { ...base, verdict: 'unknown', message: `rows were read from database ${from}; this script was not planned against a target, so rowback cannot check where it runs: run it in ${source.name ? identifierText(source.name) : 'that database'} or a copy of it you mean (another database with the same tables, another tenant or a test copy, takes the rows as well)` };
   }
   const into = describeDatabase(target);
   const restoredCopy = source.familyGuid && target.familyGuid && source.familyGuid === target.familyGuid;

@@ -5,7 +5,7 @@
  * errors.ts formatLocation uses it, and every command (`rowback --version` too) loads errors.ts.
  * util/tsql.ts re-exports it.
  */
-import { escapeUnprintable } from './echo.js';
+import { echoInput, escapeUnprintable } from './echo.js';
 
 /** QUOTENAME's form without its length check: `[name]`, every `]` doubled. */
 export function bracketed(identifier: string): string {
@@ -158,7 +158,7 @@ export function splitNameParts(text: string): string[] {
       let j = i + 1;
       let part = '';
       for (;;) {
-        if (j >= s.length) throw new RangeError(`unterminated ${s[i]} in '${text}'`);
+        if (j >= s.length) throw new RangeError(`unterminated ${s[i]} in '${echoInput(text)}'`);
         if (s[j] === close) {
           if (s[j + 1] === close) {
             part += close;
@@ -179,7 +179,7 @@ export function splitNameParts(text: string): string[] {
       i = end;
     }
     if (i >= s.length) break;
-    if (s[i] !== '.') throw new RangeError(`unexpected '${s[i]}' in '${text}'`);
+    if (s[i] !== '.') throw new RangeError(`unexpected '${escapeUnprintable(s[i]!)}' in '${echoInput(text)}'`);
     i++;
     // T-SQL allows spaces after the dot as before it (`[dbo] . [T]`): a bracket after them opens a
     // part (it was read as a plain part holding the brackets, `[T]`, and no table had that name)

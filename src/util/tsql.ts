@@ -7,7 +7,7 @@
 
 /** sysname is nvarchar(128): QUOTENAME refuses longer input, and so do we. */
 import { InputError } from '../errors.js';
-import { escapeUnprintable } from './echo.js';
+import { echoInput, escapeUnprintable } from './echo.js';
 import { bracketed, identifierWord, splitNameParts, tableText } from './identifier-text.js';
 import { splitTableList } from './table-list.js';
 
@@ -178,7 +178,7 @@ export function jobTableText(text: string, known: readonly string[] | (() => rea
     for (const same of [(t: string) => plain(t) === text, (t: string) => plain(t)?.toLowerCase() === text.toLowerCase()]) {
       const hits = [...new Set(own.filter(same))];
       if (hits.length === 1) return hits[0]!;
-      if (hits.length > 1) throw new AmbiguousTableTextError(`'${text}' is the schema.name text of ${hits.join(' and ')}: give one of them in brackets`);
+      if (hits.length > 1) throw new AmbiguousTableTextError(`'${echoInput(text)}' is the schema.name text of ${hits.map(escapeUnprintable).join(' and ')}: give one of them in brackets`);
     }
     throw e;
   }
@@ -210,9 +210,9 @@ export function splitQualifiedName(text: string, defaultSchema = 'dbo'): { schem
   // where the tables are known the name is kept as text and the refusal names the table meant
   // (tableNameOrText; names.ts unknownTableHint)
   if ((parts.length === 3 || parts.length === 4) && parts[parts.length - 1]) {
-    throw new RangeError(`'${text}' is not a one- or two-part table name: a ${parts.length === 4 ? 'server or ' : ''}database part${allocUnitNameTable(parts) ? " (or an index part, as fn_dblog's AllocUnitName schema.table.index has)" : ''} is no part of a table's name here`);
+    throw new RangeError(`'${echoInput(text)}' is not a one- or two-part table name: a ${parts.length === 4 ? 'server or ' : ''}database part${allocUnitNameTable(parts) ? " (or an index part, as fn_dblog's AllocUnitName schema.table.index has)" : ''} is no part of a table's name here`);
   }
-  throw new RangeError(`'${text}' is not a one- or two-part table name`);
+  throw new RangeError(`'${echoInput(text)}' is not a one- or two-part table name`);
 }
 
 /**

@@ -6,6 +6,7 @@ import { parseWindowTime } from '../recover/time-window.js';
 import type { JobKind } from '../staging/types.js';
 import { InputError, isRowbackError, type RowbackError } from '../errors.js';
 import { findTableName, unknownTableHint } from '../reconstruct/metadata/names.js';
+import { echoInput, oneLineText } from '../util/echo.js';
 import { stagedTableName, tableListText, tableNameOrText, tableNameText } from '../util/tsql.js';
 import { catalogFromJson, layoutsFromCatalog } from '../reconstruct/metadata/catalog-json.js';
 import { assumedCollationNote, assumedSparseIdsNote, databaseCollationNote, layoutsFromDdl, type DatabaseDefaultCollation } from '../reconstruct/metadata/ddl.js';
@@ -114,6 +115,8 @@ export function jobAllocUnitIds(m: JobMetadata, layouts: readonly TableLayout[],
     // as the log prints it: '0720…' matched no record, and the table's rows went unsaid
     const id = BigInt(given).toString();
     const field = `metadata.allocUnits.${name}`;
+    // the field as a message names it: one line (the location's `field` keeps the key as given)
+    const fieldText = oneLineText(field);
     let t: string | undefined;
     try {
       // a three- or four-part name is kept, for the refusal below to name the table meant or say none is
@@ -124,12 +127,12 @@ export function jobAllocUnitIds(m: JobMetadata, layouts: readonly TableLayout[],
         (e as RowbackError & { location: { field?: string } }).location.field ??= field;
         throw e;
       }
-      throw new InputError('INPUT_BAD_IDENTIFIER', `${field}: '${name}' is not a table name (${(e as Error).message}); give schema.name, [schema].[name] or "schema"."name"`, { field });
+      throw new InputError('INPUT_BAD_IDENTIFIER', `${fieldText}: '${echoInput(name)}' is not a table name (${(e as Error).message}); give schema.name, [schema].[name] or "schema"."name"`, { field });
     }
-    if (t === undefined) throw new InputError('INPUT_UNKNOWN_TABLE', `${field}: table ${tableNameText(name)} is not in the job's metadata; its tables: ${tableListText(names)}${unknownTableHint(name, names)}`, { field, table: name });
-    if (ids.has(t)) throw new InputError('INPUT_BAD_OPTION', `${field}: ${tableNameText(t)} is named twice in metadata.allocUnits`, { field });
+    if (t === undefined) throw new InputError('INPUT_UNKNOWN_TABLE', `${fieldText}: table ${tableNameText(name)} is not in the job's metadata; its tables: ${tableListText(names)}${unknownTableHint(name, names)}`, { field, table: name });
+    if (ids.has(t)) throw new InputError('INPUT_BAD_OPTION', `${fieldText}: ${tableNameText(t)} is named twice in metadata.allocUnits`, { field });
     const other = byId.get(id);
-    if (other !== undefined) throw new InputError('INPUT_BAD_OPTION', `${field}: allocation unit ${id} is given to both ${tableNameText(other)} and ${tableNameText(t)}: an allocation unit belongs to one table`, { field });
+    if (other !== undefined) throw new InputError('INPUT_BAD_OPTION', `${fieldText}: allocation unit ${id} is given to both ${tableNameText(other)} and ${tableNameText(t)}: an allocation unit belongs to one table`, { field });
     ids.set(t, id);
     byId.set(id, t);
   }

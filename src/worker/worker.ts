@@ -33,6 +33,7 @@ import { placeBeginUnread, type LogNotGiven } from '../recover/log-not-given.js'
 import { incompleteVerdict, joinLossAdvice, ldfLossAdvice, missingLogAdvice, noRowsOfLogReadClause } from '../recover/incomplete-verdict.js';
 import type { LogReadEnd, LogWholeFrom } from '../recover/sources/files.js';
 import { appendAll } from '../util/append-all.js';
+import { identifierText } from '../util/identifier-text.js';
 import { scriptDefaultCollation } from '../recover/database-default-collation.js';
 import { unreadableDatabaseCollationRefusal } from '../reconstruct/metadata/ddl.js';
 import { positionOf } from '../backup/set-position.js';
@@ -430,7 +431,8 @@ export class JobWorker {
     // "same" for its target and put the first database's rows there. Refused before anything is
     // staged (the job fails; its rows and recorded source stay).
     if (before?.bindingId && known?.bindingId && known.bindingId !== before.bindingId) {
-      const db = (d: SourceDatabase) => `${d.name ? `database ${d.name}` : 'a database'} (binding id ${d.bindingId})`;
+      // each name as one name (identifierText): a data file's name is often its path, `F:\MVC LEARNNG\…`
+      const db = (d: SourceDatabase) => `${d.name ? `database ${identifierText(d.name)}` : 'a database'} (binding id ${d.bindingId})`;
       throw new InputError(
         'INPUT_RESUME_OTHER_DATABASE',
         `job ${jobId}'s ${this.store.requireJob(jobId).rowsStaged} staged row(s) were read from ${db(before)}; its files now are of ${db(known)}: resuming would stage a second database's rows into this job. Put the first database's files back to resume it, or create a new job for these files`,

@@ -44,7 +44,7 @@ describeCorpus('a recovery day: side table, resume, a rejection between, the rea
     expect((await op(`/api/reinsert-runs/${side}/resume`, { target })).statusCode).toBe(202);
     await t.app.reinsert.wait(side);
     const resumed = await get(`/api/reinsert-runs/${side}`);
-    expect([resumed.state, resumed.summary.inserted, resumed.sideTables]).toEqual(['succeeded', 20, [{ table: 'dbo.Trail_check', inserted: 20, conflict: 0, error: 0, leftApproved: true }]]);
+    expect([resumed.state, resumed.summary.inserted, resumed.sideTables]).toEqual(['succeeded', 20, [{ table: 'dbo.Trail_check', tableText: 'dbo.Trail_check', inserted: 20, conflict: 0, error: 0, leftApproved: true }]]);
     // a side table leaves its rows approved: the counts say so
     expect(await counted('approved')).toBe(20);
 
@@ -61,7 +61,7 @@ describeCorpus('a recovery day: side table, resume, a rejection between, the rea
     expect((await get(`/api/jobs/${jobId}/blast-radius`)).byStatus).toEqual([{ status: 'pending', rows: 100 }, { status: 'reinserted', rows: 19 }, { status: 'rejected', rows: 1 }]);
     expect([await counted('reinserted'), await counted('rejected')]).toEqual([19, 1]);
     const detail = await get(`/api/jobs/${jobId}/rows/${one}`);
-    expect([detail.status, detail.reinsert, detail.heldBy]).toEqual(['rejected', [{ runId: side, outcome: 'inserted', detail: null, sideTable: 'dbo.Trail_check' }], null]);
+    expect([detail.status, detail.reinsert, detail.heldBy]).toEqual(['rejected', [{ runId: side, outcome: 'inserted', detail: null, sideTable: 'dbo.Trail_check', sideTableText: 'dbo.Trail_check' }], null]);
 
     // the undo: 20 deletes from the side table, 19 from the own table, each in one batch, no name declared twice
     const undo = (await t.app.inject({ url: `/api/jobs/${jobId}/export?format=undo-sql`, headers: bearer(t.tokens.reviewer) })).body;

@@ -47,6 +47,13 @@ describe('log: text its csv/table output cannot carry', () => {
     expect(r.stderr).not.toContain('cannot carry');
   });
 
+  it("--strict's help names the csv output alone as the one that cannot carry it", async () => {
+    // before: 'the csv/table output', though the table format writes \u{d83d} and exits 0 (above)
+    const help = (await cli('log', '--help')).stdout.replace(/\s+/g, ' ');
+    expect(help).toContain('printed records hold text the csv output cannot carry (an unpaired surrogate)');
+    expect(help).not.toContain('csv/table');
+  });
+
   it('ndjson keeps the unit and says nothing', async () => {
     const r = await cli('log', ldf, '--operation', 'LOP_BEGIN_XACT', '--format', 'ndjson', '--strict');
     expect(r.code, r.stderr).toBe(0);

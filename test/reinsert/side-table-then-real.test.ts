@@ -40,11 +40,11 @@ describeCorpus('re-insert: a side table first, then the real table', () => {
     // the row: approved, "inserted into side table recovery.Trail_back by run N", not back in its table
     const row = (await t.app.inject({ url: `/api/jobs/${jobId}/rows/${ids[0]}`, headers: bearer(t.tokens.viewer) })).json();
     expect(row.status).toBe('approved');
-    expect(row.reinsert).toEqual([{ runId, outcome: 'inserted', detail: null, sideTable: 'recovery.Trail_back' }]);
+    expect(row.reinsert).toEqual([{ runId, outcome: 'inserted', detail: null, sideTable: 'recovery.Trail_back', sideTableText: 'recovery.Trail_back' }]);
     // the run: its inserted rows went into the side table
     const runAnswer = (await t.app.inject({ url: `/api/reinsert-runs/${runId}`, headers: bearer(t.tokens.viewer) })).json();
     expect(runAnswer.outcomes).toEqual({ inserted: 20, conflict: 0, error: 0 });
-    expect(runAnswer.sideTables).toEqual([{ table: 'recovery.Trail_back', inserted: 20, conflict: 0, error: 0, leftApproved: true }]);
+    expect(runAnswer.sideTables).toEqual([{ table: 'recovery.Trail_back', tableText: 'recovery.Trail_back', inserted: 20, conflict: 0, error: 0, leftApproved: true }]);
 
     const dry = await t.app.inject({ method: 'POST', url: `/api/jobs/${jobId}/reinsert`, headers: bearer(t.tokens.reviewer), payload: { dryRun: true } });
     expect(dry.statusCode).toBe(200);
@@ -60,8 +60,8 @@ describeCorpus('re-insert: a side table first, then the real table', () => {
     const after = (await t.app.inject({ url: `/api/jobs/${jobId}/rows/${ids[0]}`, headers: bearer(t.tokens.viewer) })).json();
     expect(after.status).toBe('reinserted');
     expect(after.reinsert).toEqual([
-      { runId, outcome: 'inserted', detail: null, sideTable: 'recovery.Trail_back' },
-      { runId: realId, outcome: 'inserted', detail: null, sideTable: null },
+      { runId, outcome: 'inserted', detail: null, sideTable: 'recovery.Trail_back', sideTableText: 'recovery.Trail_back' },
+      { runId: realId, outcome: 'inserted', detail: null, sideTable: null, sideTableText: null },
     ]);
 
     // the undo export deletes each row from both tables, each from its own run's place
@@ -87,9 +87,9 @@ describeCorpus('re-insert: a side table first, then the real table', () => {
     // they said 'inserted' with no side table beside a row reinserted, as if back in its own table
     const row = (await t.app.inject({ url: `/api/jobs/${jobId}/rows/${ids[0]}`, headers: bearer(t.tokens.viewer) })).json();
     expect(row.status).toBe('reinserted');
-    expect(row.reinsert).toEqual([{ runId, outcome: 'inserted', detail: null, sideTable: 'recovery.Trail_back' }]);
+    expect(row.reinsert).toEqual([{ runId, outcome: 'inserted', detail: null, sideTable: 'recovery.Trail_back', sideTableText: 'recovery.Trail_back' }]);
     const runAnswer = (await t.app.inject({ url: `/api/reinsert-runs/${runId}`, headers: bearer(t.tokens.viewer) })).json();
-    expect(runAnswer.sideTables).toEqual([{ table: 'recovery.Trail_back', inserted: 20, conflict: 0, error: 0, leftApproved: false }]);
+    expect(runAnswer.sideTables).toEqual([{ table: 'recovery.Trail_back', tableText: 'recovery.Trail_back', inserted: 20, conflict: 0, error: 0, leftApproved: false }]);
     const note = `20 approved row(s) of job ${jobId} were put into side tables by runs of a rowback before side-table runs left rows approved (run ${runId}: 20 row(s) into database CRM_side, side table(s) dbo.LogTestTrailNull → recovery.Trail_back), which marked them re-inserted, so no run plans them again; to put them into their own table as well, export them with GET /api/jobs/${jobId}/export?format=sql&status=reinserted and run that script`;
     const dry = await t.app.inject({ method: 'POST', url: `/api/jobs/${jobId}/reinsert`, headers: bearer(t.tokens.reviewer), payload: { dryRun: true } });
     expect(dry.json().script).toContain(`-- NOTHING PLANNED: ${note}`);

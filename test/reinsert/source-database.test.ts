@@ -181,7 +181,10 @@ describeCorpus('re-insert compares the job\'s source database with the target\'s
     const dry = await svc.dryRun(jobId, 'rev', { target: { connectionString: 'Server=fake' } });
     expect(dry.databaseCheck.verdict).toBe('different');
     const ls = lines(dry.script);
-    expect(ls[0]).toMatch(/^-- WARNING: rows were read from database CRM'\]\\u\{d\}\\u\{a\}GO\\u\{d\}\\u\{a\}:!! calc; this re-insert puts them into database Tenant\$\\u\{28\}B\)\]'\\u\{a\}DROP TABLE x, another name/);
+    // each name one name (identifierText: bracketed, `]` doubled), in one comment line
+    expect(ls[0]).toMatch(/^-- WARNING: rows were read from database \[CRM'\]\]\\u\{d\}\\u\{a\}GO\\u\{d\}\\u\{a\}:!! calc\]; this re-insert puts them into database \[Tenant\$\\u\{28\}B\)\]\]'\\u\{a\}DROP TABLE x\], another name/);
+    // the API's and the audit's sentence (no comment escaping there): one line, each name whole
+    expect(dry.databaseCheck.message).toMatch(/^WARNING: rows were read from database \[CRM'\]\]\\u\{d\}\\u\{a\}GO\\u\{d\}\\u\{a\}:!! calc\]; this re-insert puts them into database \[Tenant\$\(B\)\]\]'\\u\{a\}DROP TABLE x\], another name/);
     expect(ls.some((l) => /^(GO|:!!|DROP TABLE)/.test(l))).toBe(false);
     expect(dry.script).not.toContain('$(');
   });

@@ -150,4 +150,12 @@ describe('the already-re-inserted refusals name the table a run put the row in a
       .toMatch(/^row 3 is the deleted row that job 7's row 9 also holds, and re-insert run 2 of job 7 already put it back into dbo\.\[Order Lines\] in database CRM: never twice/);
     expect(sideTableWhere({ table: 'dbo.Lines\nCheck', place, targetName: 'crm' })).toBe("side table dbo.[Lines\\u{a}Check] in database CRM of target 'crm'");
   });
+
+  it('the database as one name too: a space or a line break in it', () => {
+    // before: `in database CRM Side` (two words) and a line break splitting the refusal
+    const place = { server: null, database: 'CRM Side\nrowback: note: x' };
+    const message = otherJobMessage(3, { jobId: 7, runId: 2, rowId: 9, state: 'inserted', runState: 'succeeded', table: 'dbo.T', place, targetName: null });
+    expect(message).toContain('put it back into dbo.T in database [CRM Side\\u{a}rowback: note: x]: never twice');
+    expect(sideTableWhere({ table: 'dbo.T', place, targetName: null })).toBe('side table dbo.T in database [CRM Side\\u{a}rowback: note: x]');
+  });
 });

@@ -12,6 +12,8 @@ import { afterAll, beforeAll, expect } from 'vitest';
 import { buildApp } from '../../src/api/app.js';
 import { fromLayout } from '../../src/reinsert/target-table.js';
 import { StagingStore } from '../../src/staging/store.js';
+import { stagedTableName } from '../../src/util/tsql.js';
+import type { ConfiguredTargetSpec } from '../../src/api/targets.js';
 import { silentLogger } from '../../src/util/logger.js';
 import { FakeTarget, stopOnceAfterTargetCommit } from '../reinsert/fake-target.js';
 import { corpusRows, LAYOUTS } from '../staging/fixtures.js';
@@ -191,4 +193,35 @@ export function threeApprovedRowsDesk(prefix: string): { desk: ReviewDesk; jobId
     app: ({ target }) => ({ targets: SIDE_TARGETS, connectTarget: () => target }),
   });
   return { desk, jobId: () => jobId };
+}
+
+/**
+ * A desk (reviewDesk, `prefix`) of one job of `rows` deletes of dbo.T (the corpus example
+ * lc-nvarchar, Id 1…rows), all approved, and an operator's real run of it through target 'side' whose
+ * tableMap sends dbo.T to the side table dbo.`sideName` (`sideMap`: that table as the request names
+ * it, `dbo.T_check`, `dbo.[T check, x]`); the desk's target holds dbo.T and the side table. `ids` is
+ * filled in before the page is served. The set-up of the side-table page tests.
+ */
+export function sideTableRunDesk(prefix: string, o: { rows: number; sideName: string; sideMap: string }): { desk: ReviewDesk; ids: { jobId: number; runId: number } } {
+  const ids = { jobId: 0, runId: 0 };
+  const targets: Record<string, ConfiguredTargetSpec> = { side: { connectionString: 'Server=side-sql;User Id=rb;Password=s3cret-side;Database=CRM' } };
+  const desk = reviewDesk(prefix, {
+    stage: (d) => {
+      const base0 = corpusRows(1)[0]!; // dbo.T, lc-nvarchar
+      ids.jobId = stagedJob(d.store, Array.from({ length: o.rows }, (_, k) => ({ ...base0, lsn: `0000002a:00000100:000${k + 1}`, operation: 'delete' as const, values: { Id: k + 1, Name: `deleted ${k + 1}` } })), { layouts: [LAYOUTS['dbo.T']!] });
+      const t = fromLayout(LAYOUTS['dbo.T']!);
+      d.target = new FakeTarget(join(d.dir, 'side-target.db'), new Map([['dbo.T', t], [stagedTableName({ schema: 'dbo', name: o.sideName }), { ...t, name: o.sideName }]]));
+    },
+    app: ({ target }) => ({ targets, connectTarget: () => target }),
+    before: async ({ app, reviewer, operator }) => {
+      const auth = (t: string) => ({ authorization: `Bearer ${t}` });
+      await app.inject({ method: 'POST', url: `/api/jobs/${ids.jobId}/decisions`, headers: auth(reviewer), payload: { decision: 'approve', reason: 'deleted by the cleanup', all: true } });
+      const r = await app.inject({ method: 'POST', url: `/api/jobs/${ids.jobId}/reinsert`, headers: auth(operator), payload: { dryRun: false, targetName: 'side', tableMap: { 'dbo.T': o.sideMap } } });
+      expect(r.statusCode, r.body).toBe(202);
+      ids.runId = r.json().id;
+      await app.reinsert.wait(ids.runId);
+      expect(app.reinsert.getRun(ids.runId)!.outcomes.inserted).toBe(o.rows);
+    },
+  });
+  return { desk, ids };
 }

@@ -50,6 +50,8 @@ describeCorpus('a job resumed over files now of another database', () => {
     expect(after.state).toBe('failed');
     expect(after.error?.code).toBe('INPUT_RESUME_OTHER_DATABASE');
     expect(after.error?.message).toMatch(/97C13D95-088B-43ED-85E5-F9F10FED2D16.*77CBFA04-51D4-45E8-8CFC-1BA947A6429A/);
+    // each database as one name: the REAL files' names are their paths, holding spaces (written bare, 'F:\MVC LEARNNG\…' read as words)
+    expect(after.error?.message).toContain('read from database [F:\\MVC LEARNNG\\ANGULARCRUD\\ANGULARCRUD\\APP_DATA\\DATABASE1.MDF] (binding id 97C13D95-088B-43ED-85E5-F9F10FED2D16); its files now are of database [C:\\USERS\\DHRUV\\DESKTOP\\PRACTICE\\PRACTICE\\APP_DATA\\DATABASE.MDF] (binding id 77CBFA04-51D4-45E8-8CFC-1BA947A6429A)');
     expect(after.rowsStaged).toBe(10);
     expect(store.countRows(job.id, {})).toBe(10);
     expect(after.sourceDatabase?.bindingId).toBe('97C13D95-088B-43ED-85E5-F9F10FED2D16');

@@ -11,6 +11,7 @@ import { notScripted } from '../../reinsert/plan.js';
 import { resolveTargetName, type ConfiguredTargetSpec } from '../targets.js';
 import { JobIdParams, pathId, queryInt, ReinsertBody, TargetSchema } from './schemas.js';
 import { hideJobWarning, hideMessages, hideOutcomeMessage, jobConnectionsKnown, jobWarningSwaps } from './jobs.js';
+import { withSideTableText } from '../table-text-fields.js';
 import { failedBatchErrors, plannedRows, runRemaining } from '../run-details.js';
 import { jsonWithLongStrings, replaceInPieces, textPreview, type StringPieces } from '../long-strings-json.js';
 import { snapshotTextBytes, type SnapshotText } from '../../staging/run-texts.js';
@@ -151,7 +152,7 @@ export default async function reinsertRoutes(fastify: FastifyInstance, opts: { t
     app.staging.requireJob(req.params.id);
     const role = req.principal?.role;
     const known = role === 'operator' ? null : jobConnectionsKnown(app.staging, req.params.id);
-    return { items: app.reinsert.listRuns(req.params.id).map((r) => hideJobWarning({ ...r, target: targetFor(r.target, role), error: hideMessages(r.error, role), plannedRows: plannedRows(app.staging, r) }, r.summary?.jobWarning, known, role)) };
+    return { items: app.reinsert.listRuns(req.params.id).map((r) => hideJobWarning({ ...r, sideTables: withSideTableText(r.sideTables), target: targetFor(r.target, role), error: hideMessages(r.error, role), plannedRows: plannedRows(app.staging, r) }, r.summary?.jobWarning, known, role)) };
   });
 
   app.get('/api/reinsert-runs/:runId', {
@@ -167,7 +168,7 @@ export default async function reinsertRoutes(fastify: FastifyInstance, opts: { t
     const errors = failedBatchErrors(app.staging, run.id);
     const batches = app.reinsert.batches(run.id).map((b) => ({ ...b, failure: errors.get(b.batchNo) ?? null }));
     return hideJobWarning({
-      ...run, target: targetFor(run.target, role), error: hideMessages(run.error, role), batches: hideMessages(batches, role),
+      ...run, sideTables: withSideTableText(run.sideTables), target: targetFor(run.target, role), error: hideMessages(run.error, role), batches: hideMessages(batches, role),
       // what a resume would run: only of a run that can resume (this route is polled every second while a run runs)
       remaining: !run.dryRun && (run.state === 'failed' || run.state === 'interrupted') ? await runRemaining(app.staging, run.id) : null,
       plannedRows: plannedRows(app.staging, run),

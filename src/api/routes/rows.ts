@@ -5,6 +5,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { InputError, StagingError } from '../../errors.js';
 import { splitTableList } from '../../util/table-list.js';
 import { unplacedNote, type StagingStore } from '../../staging/store.js';
+import { withRowTableText } from '../table-text-fields.js';
 import { AmbiguousTableTextError, jobTableText, multiPartTableName, stagedTableName, tableListText } from '../../util/tsql.js';
 import { sidFilterForms } from '../../util/sid.js';
 import { assertWindowInOrder, parseWindowTime } from '../../recover/time-window.js';
@@ -179,7 +180,8 @@ export default async function rowRoutes(fastify: FastifyInstance) {
     // decision on it is refused (STAGING_DECISION_RUN_ACTIVE); the detail said only its status
     const held = app.staging.rowHeldByRun(req.params.id, row.id);
     const heldBy = held ? { runId: held.runId, batchNo: held.batchNo, state: held.state ?? 'running' } : null;
-    return { ...row, decisions, reinsert: outcomes.map((o) => hideOutcomeMessage({ ...o, detail: o.detail ? JSON.parse(o.detail) : null }, req.principal?.role)), heldBy };
+    // with tableText and each outcome's sideTableText, the names the page's notes write (api/table-text-fields.ts)
+    return withRowTableText({ ...row, decisions, reinsert: outcomes.map((o) => hideOutcomeMessage({ ...o, detail: o.detail ? JSON.parse(o.detail) : null }, req.principal?.role)), heldBy });
   });
 
   app.post('/api/jobs/:id/decisions', {

@@ -13,6 +13,7 @@
  * column to the wrong one of two).
  */
 import { InputError } from '../../errors.js';
+import { escapeUnprintable, oneLineText } from '../../util/echo.js';
 import { allocUnitNameTable, splitNameParts, splitQualifiedName, stagedTableName, tableNameText, tableNameWord, tableText } from '../../util/tsql.js';
 import { shellWord } from '../../util/shell-word.js';
 
@@ -242,8 +243,9 @@ export class TableNameIndex {
       const hits = this.parts.filter(([, p]) => same(text(p)));
       if (hits.length === 1) return hits[0]![0];
       if (hits.length > 1) {
-        const forms = hits.map(([, p]) => `[${p.schema.replace(/\]/g, ']]')}].[${p.name.replace(/\]/g, ']]')}]`);
-        throw new InputError('INPUT_AMBIGUOUS_NAME', `table ${wanted} is the schema.name text of ${hits.length} tables, ${forms.join(' and ')}: give the one meant in brackets (${forms.join(' or ')})`, { table: wanted });
+        // each form one line (a line break of a name as `\u{a}`, as every message names it)
+        const forms = hits.map(([, p]) => escapeUnprintable(`[${p.schema.replace(/\]/g, ']]')}].[${p.name.replace(/\]/g, ']]')}]`));
+        throw new InputError('INPUT_AMBIGUOUS_NAME', `table ${oneLineText(wanted)} is the schema.name text of ${hits.length} tables, ${forms.join(' and ')}: give the one meant in brackets (${forms.join(' or ')})`, { table: wanted });
       }
     }
     return undefined;
