@@ -11,7 +11,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { beforeAll, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { captureCli } from '../support/cli.js';
 import { corpusPath, describeCorpus } from '../support/corpus.js';
 import { suiteTempDir } from '../support/temp-dir.js';
@@ -19,6 +19,7 @@ import { CONTACT_AU, contactRow } from '../support/synthetic-contact.js';
 import { writeSyntheticLdf } from '../support/synthetic-log.js';
 import { MdfPageSource } from '../../src/datafile/mdf-source.js';
 import { readDataFileMetadata } from '../../src/datafile/metadata.js';
+import { indexUnitNames } from '../../src/cli/commands/log.js';
 
 const run = captureCli();
 const MDF = corpusPath('SessionShoppingCart', 'App_Data', 'NORTHWND.MDF');
@@ -76,5 +77,20 @@ describeCorpus('log --table: a table\'s nonclustered index records, named schema
     const r = await run('log', ldf, '--schema', schema, '--table', 'dbo.Contact', '--format', 'ndjson');
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toContain("rowback log: note: --schema's catalog JSON names no allocation unit of a table's nonclustered indexes: records on them (LCX_INDEX_LEAF) are not listed for dbo.Contact; --mdf or --bak names them");
+  });
+});
+
+describe('indexUnitNames: a nonclustered index unit\'s AllocUnitName, as data and as the table format shows it', () => {
+  it.each([
+    [{ schema: 'dbo', name: 'Orders', indexId: 2, indexName: 'CustomerID' }, 'dbo.Orders.CustomerID', 'dbo.Orders.CustomerID'],
+    [{ schema: 'dbo', name: 'Order Details', indexId: 2, indexName: 'OrderID' }, 'dbo.Order Details.OrderID', 'dbo.[Order Details].OrderID'],
+    [{ schema: 'dbo', name: 'T', indexId: 3, indexName: 'IX a\nb' }, 'dbo.T.IX a\nb', 'dbo.T.[IX a\\u{a}b]'],
+    // a real index may be named `index_id 5` or `(index_id 5)`: an unnamed one is null as data, and
+    // shown in a form no name takes (a name holding a space or a parenthesis is bracketed)
+    [{ schema: 'dbo', name: 'T', indexId: 5, indexName: null }, null, 'dbo.T.(index_id 5)'],
+    [{ schema: 'dbo', name: 'T', indexId: 5, indexName: '(index_id 5)' }, 'dbo.T.(index_id 5)', 'dbo.T.[(index_id 5)]'],
+    [{ schema: 'dbo', name: 'T', indexId: 5, indexName: 'index_id 5' }, 'dbo.T.index_id 5', 'dbo.T.[index_id 5]'],
+  ])('%j → %j, %j', (u, data, shown) => {
+    expect(indexUnitNames(u)).toEqual({ data, shown });
   });
 });

@@ -265,6 +265,19 @@ function tableLine(values: Array<string | number | null>, withNames: boolean, na
  * other indexes (`indexUnits`; absent from a catalog JSON, whose script lists heaps and clustered
  * indexes only). Throws InputError for two of the options, an unreadable file, a backup set refused.
  */
+/**
+ * The AllocUnitName of a nonclustered index's allocation unit `u`: `data` as CSV and NDJSON carry it,
+ * `schema.table.index` as fn_dblog names it (raw, as data), or null when the catalog holds no name
+ * for the index (its sys.sysidxstats record lost): any made-up text there (`index_id 5`) could be
+ * an index's real name; `shown` as the table format writes it, each part one name (tableText,
+ * identifierText: `dbo.[Order Details].OrderID`), an unnamed index `(index_id 5)`, which no
+ * bracketed or regular name reads as. Pure.
+ */
+export function indexUnitNames(u: Pick<IndexAllocUnit, 'schema' | 'name' | 'indexId' | 'indexName'>): { data: string | null; shown: string } {
+  if (u.indexName === null) return { data: null, shown: `${tableText(u)}.(index_id ${u.indexId})` };
+  return { data: `${u.schema}.${u.name}.${u.indexName}`, shown: `${tableText(u)}.${identifierText(u.indexName)}` };
+}
+
 async function loadNames(opts: LogOptions, bakPosition: number | undefined): Promise<{ tables: TableLayout[]; indexUnits?: IndexAllocUnit[]; dbiVersion: number | null; skipped?: SkippedItem[]; identity?: CatalogIdentity | null; checkpointLsn?: string; cutShortNotes?: string[]; databaseName?: string | null } | null> {
   const given = [opts.mdf && '--mdf', opts.bak && '--bak', opts.schema && '--schema'].filter(Boolean);
   if (given.length > 1) throw new InputError('INPUT_BAD_OPTION', `give one of --mdf, --bak, --schema, not ${given.join(' and ')}`);
@@ -919,9 +932,9 @@ async function logRecords(files: string[], opts: LogOptions, interrupt: Interrup
   }
   // a nonclustered index's units as fn_dblog names them: schema.table.index
   for (const u of meta?.indexUnits ?? []) {
-    const index = u.indexName ?? `index_id ${u.indexId}`;
-    names!.set(u.allocUnitId, `${u.schema}.${u.name}.${index}`);
-    shownNames?.set(u.allocUnitId, `${tableText(u)}.${u.indexName === null ? `(index_id ${u.indexId})` : identifierText(u.indexName)}`);
+    const n = indexUnitNames(u);
+    if (n.data !== null) names!.set(u.allocUnitId, n.data);
+    shownNames?.set(u.allocUnitId, n.shown);
   }
   const columns = logColumns(names !== null);
 
