@@ -19,7 +19,7 @@ const made: string[] = [];
 export interface DocBlockRun {
   stdout: string;
   stderr: string;
-  /** bash's exit code; null when it was killed at `timeoutMs` (a block that waits for ever) */
+  /** bash's exit code; null when it was killed at `timeoutMs` (a block that waits for ever: SIGTERM) */
   status: number | null;
   /** the checkout-like folder the block ran in (holds `bin` only, unless the block wrote there) */
   checkout: string;
@@ -45,7 +45,7 @@ export function runDocBlock(script: string, env: Record<string, string | undefin
   chmodSync(join(dir, 'shim', 'npx'), 0o755);
   const merged: Record<string, string | undefined> = { ...process.env, PATH: `${join(dir, 'shim')}:${process.env.PATH}`, ROWBACK_CORPUS: CORPUS_DIR, TMPDIR: tmp, ...env };
   for (const k of Object.keys(merged)) if (merged[k] === undefined) delete merged[k];
-  const r = spawnSync('bash', ['-c', script], { cwd: checkout, encoding: 'utf8', env: merged as NodeJS.ProcessEnv, timeout: timeoutMs, killSignal: 'SIGKILL' });
+  const r = spawnSync('bash', ['-c', script], { cwd: checkout, encoding: 'utf8', env: merged as NodeJS.ProcessEnv, timeout: timeoutMs });
   // mktemp -d's own name (tmp.XXXXXXXXXX); the CLI's runtime may keep a cache of its own there (tsx)
   const outs = readdirSync(tmp).filter((n) => n.startsWith('tmp.'));
   return { stdout: r.stdout, stderr: r.stderr, status: r.status, checkout, out: outs.length === 1 ? join(tmp, outs[0]!) : null };
