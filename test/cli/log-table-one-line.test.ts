@@ -74,7 +74,7 @@ describeCorpus('rowback log, table format: one line per record, tables named as 
     const lines = r.stdout.replace(/\n$/, '').split('\n');
     const header = lines[0]!;
     const at = (name: string) => {
-      const p = header.indexOf(`${name} `);
+      const p = `${header} `.indexOf(`${name} `);
       expect(p, name).toBeGreaterThan(-1);
       return p;
     };
@@ -91,6 +91,9 @@ describeCorpus('rowback log, table format: one line per record, tables named as 
       [begin, 'Begin Time', String(begin['Begin Time'])],
       [begin, 'Transaction Name', String(begin['Transaction Name'])],
       [begin, 'SPID', String(begin.SPID)],
+      [begin, 'Transaction SID', String(begin['Transaction SID Text'])],
+      // the row image stood under `Transaction SID`, the empty SID cell taking no width
+      [del, 'RowLog Contents 0', String(del['RowLog Contents 0']).slice(0, 50)],
     ];
     expect(del.AllocUnitName).toBe('dbo.Employee');
     for (const [x, column, value] of cells) expect(lineOf(x).slice(at(column), at(column) + value.length), column).toBe(value);
