@@ -40,6 +40,8 @@ describeCorpus("README's quick start", () => {
     expect(r.status).toBe(2);
     expect(r.stdout).toBe('');
     expect(r.stderr).toMatch(/^rowback: INPUT_FILE_UNREADABLE: --mdf \.\.\/shared\/corpus\/AngularJs_CRUD\/App_Data\/Database1\.mdf: no such file/);
-    expect(readme).toContain('`rowback: INPUT_FILE_UNREADABLE: --mdf ../shared/corpus/…: no such file`');
+    // where it looked: the folder the command was run from
+    expect(r.stderr).toContain(`: no such file (a relative path, looked for from ${r.checkout}, the folder rowback was started in)`);
+    expect(readme).toContain('`rowback: INPUT_FILE_UNREADABLE: --mdf ../shared/corpus/…: no such file (a relative path, looked for from\n/your/clone, the folder rowback was started in)`');
   });
 });

@@ -1,7 +1,7 @@
 import { skippedLines } from '../skipped-lines.js';
 import { identifierText, tableNameText } from '../../util/tsql.js';
 import { assertRegularFile } from '../files.js';
-import { unreadableWhy } from '../../util/files.js';
+import { relativePathAdvice, unreadableWhy } from '../../util/files.js';
 import { closeSync, fstatSync, openSync, readSync, statSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { Command, Option } from 'commander';
@@ -573,7 +573,7 @@ export function register(program: Command): void {
     .action(async (file: string, opts: { format: 'json' | 'text'; quiet?: boolean; position?: string; strict?: boolean }) => {
       const position = parseBackupSetPosition('--position', opts.position);
       statSync(file, { throwIfNoEntry: false }) ?? (() => {
-        throw new InputError('INPUT_FILE_UNREADABLE', `${file} does not exist`, { file });
+        throw new InputError('INPUT_FILE_UNREADABLE', `${file}: no such file${relativePathAdvice(file)}`, { file });
       })();
       // Ctrl-C / SIGTERM: the reading stops where it is and nothing is printed (a partial
       // description would pass for the file's), one INTERRUPTED line, exit 130 / 143 (interrupt.ts)
