@@ -562,6 +562,7 @@ function renderLog(l: LogSummary, out: string[], kv: (k: string, v: unknown) => 
 export function register(program: Command): void {
   program
     .command('inspect')
+    .summary(`What a SQL Server file is and its header facts: backups (.bak/.trn), data files (.mdf/.ndf), logs (.ldf); exit ${INCOMPLETE_EXIT_CODE} when it finds damage (inspect --help)`)
     .description(`What a SQL Server file is and its header facts: backups (.bak/.trn), data files (.mdf/.ndf), logs (.ldf); exit ${INCOMPLETE_EXIT_CODE} when it finds damage in what it reads (descriptor and log blocks, VLF headers, a data file's header, boot and catalog pages: not every data page, which dump --all checks), everything readable still printed, INCOMPLETE on stderr (WARNING for a backup's header whose two copies disagree, FORMAT_BAD_BACKUP_HEADER / BACKUP_HEADER_WARNING); exit 2 when the damage leaves nothing to describe`)
     .argument('<file>', 'the file to inspect')
     .addOption(choiceOption('--format <format>', 'output format', ['json', 'text'] as const, 'text'))
