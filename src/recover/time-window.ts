@@ -39,7 +39,7 @@ export function parseWindowTime(text: string, bound: 'start' | 'end' | 'stop', w
     throw new InputError('INPUT_BAD_TIME', `${what} '${echoInput(text)}' has a time zone; give the SQL Server's local time without one (log times carry no zone): convert it to the server's time zone first`);
   }
   const m = USER_TIME.exec(t) ?? FN_DBLOG_TIME.exec(t);
-  if (!m) throw new InputError('INPUT_BAD_TIME', `${what} '${echoInput(text)}' is not a time of the form YYYY-MM-DD[THH:MM[:SS[.fff]]] (or fn_dblog's yyyy/MM/dd HH:mm:ss:fff)`);
+  if (!m) throw new InputError('INPUT_BAD_TIME', `${what} '${echoInput(text)}' is not a time of the form YYYY-MM-DD[THH:MM[:SS[.fffffff]]] (the year first, a space for T; or fn_dblog's yyyy/MM/dd HH:mm:ss:fff)`);
   const [, y, mo, d, h, mi, s, f] = m;
   const upper = bound === 'end';
   const hh = h ?? (upper ? '23' : '00');

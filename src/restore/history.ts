@@ -15,7 +15,7 @@ import { readdirSync, realpathSync, statSync, readSync, closeSync } from 'node:f
 import { openInputSync } from '../util/input-open.js';
 import { join, resolve } from 'node:path';
 import { InputError, RowbackError } from '../errors.js';
-import { assertRegularFile, unlistableWhy } from '../util/files.js';
+import { assertRegularFile, relativePathAdvice, unlistableWhy } from '../util/files.js';
 import { readBackupHeader, type BackupHeader } from '../backup/header.js';
 import { readLogCommitTimes } from '../backup/log-commits.js';
 import { stripesOfTwoBackups } from '../backup/page-source.js';
@@ -341,7 +341,7 @@ export function readFolderHistory(dirs: string[]): BackupHistory {
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
       // said in words, as --mdf/--ldf's are ("ENOENT" alone was printed)
-      const why = code === 'ENOENT' ? 'no such file or folder' : code === 'EACCES' ? 'permission denied' : code === 'ENOTDIR' ? 'a path through something that is not a folder' : (code ?? (e as Error).message);
+      const why = code === 'ENOENT' ? `no such file or folder${relativePathAdvice(d)}` : code === 'EACCES' ? 'permission denied' : code === 'ENOTDIR' ? 'a path through something that is not a folder' : (code ?? (e as Error).message);
       throw new InputError('INPUT_FILE_UNREADABLE', `--backups ${d}: ${why}`, { file: d });
     }
     if (st.isDirectory()) walk(resolve(d), files);

@@ -3,7 +3,7 @@
  * is instead (a directory, a FIFO whose open would block, a device such as /dev/null, nothing).
  */
 import { lstatSync, readFileSync, readlinkSync, realpathSync, statSync } from 'node:fs';
-import { basename, dirname, join, resolve, sep } from 'node:path';
+import { basename, dirname, isAbsolute, join, resolve, sep } from 'node:path';
 import { InputError, isRowbackError } from '../errors.js';
 import { backupMagic } from './backup-magic.js';
 import { shellGlob, shellWord } from './shell-word.js';
@@ -30,7 +30,7 @@ export function fileKindProblem(path: string): string | null {
  */
 export function unreadableWhy(e: unknown): string {
   const code = (e as NodeJS.ErrnoException).code;
-  if (code === 'ENOENT') return 'no such file';
+  if (code === 'ENOENT') return `no such file${relativePathAdvice((e as NodeJS.ErrnoException).path)}`;
   if (code === 'EACCES' || code === 'EPERM') {
     return `${code} (permission denied: this user may not read it; files copied off a SQL Server are often readable by its service account only: make a copy you can read, or run as a user who can)`;
   }
@@ -47,7 +47,7 @@ export function unreadableWhy(e: unknown): string {
  */
 export function unlistableWhy(e: unknown): string {
   const code = (e as NodeJS.ErrnoException).code;
-  if (code === 'ENOENT') return 'no such folder';
+  if (code === 'ENOENT') return `no such folder${relativePathAdvice((e as NodeJS.ErrnoException).path)}`;
   if (code === 'ENOTDIR') return 'ENOTDIR (it is a file, not a folder: give the folder the backups are in)';
   if (code === 'EACCES' || code === 'EPERM') {
     return `${code} (permission denied: this user may not list the folder; backups copied off a SQL Server are often readable by its service account only: copy them to a folder you can read, or run as a user who can)`;
@@ -55,14 +55,28 @@ export function unlistableWhy(e: unknown): string {
   return code ?? (e as Error).message;
 }
 
+/**
+ * After "PATH: no such file" (or folder): for a relative PATH, the folder it was looked for from,
+ * ` (a relative path, looked for from /home/dba, the folder rowback was started in)`; '' for an
+ * absolute path or none. A path copied from the docs (`../shared/corpus/…`, which holds beside a
+ * checkout only) or a command run from another folder read as a file that is not there at all.
+ * Reads process.cwd() (where Node resolves a relative path).
+ */
+export function relativePathAdvice(path: string | undefined): string {
+  if (path === undefined || path === '' || isAbsolute(path)) return '';
+  return ` (a relative path, looked for from ${process.cwd()}, the folder rowback was started in)`;
+}
+
 /** The flags that take backup files, one of which a DBA may give the backup folder (restore plan's --backups takes one). */
 const BACKUP_FLAGS = new Set(['--bak', '--trn', '--after-bak', '--after-trn']);
 
 /**
  * After "FLAG PATH: a directory": for a backup folder given where backup files are taken, how to give
- * its files and what takes the folder itself; '' otherwise.
+ * its files and what takes the folder itself; after "FLAG PATH: no such file", relativePathAdvice;
+ * '' otherwise.
  */
 export function folderAdvice(flag: string, path: string, why: string): string {
+  if (why === 'no such file') return relativePathAdvice(path);
   if (why !== 'a directory' || !BACKUP_FLAGS.has(flag)) return '';
   return `: give the backup files in it (${flag} ${shellGlob(path, flag.endsWith('trn') ? '*.trn' : '*.bak')} …), or plan a restore from the folder with rowback restore plan --backups ${shellWord(path)}`;
 }
@@ -179,7 +193,7 @@ export function readTextFile(path: string, flag = ''): string {
   try {
     bytes = readFileSync(path);
   } catch (e) {
-    throw new InputError('INPUT_FILE_UNREADABLE', `cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, { file: path });
+    throw new InputError('INPUT_FILE_UNREADABLE', `cannot read ${path}: ${unreadableWhy(e)}`, { file: path });
   }
   if (bytes.length === 0) throw emptyFileError(flag, path);
   const binary = binaryFileKind(bytes);

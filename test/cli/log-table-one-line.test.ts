@@ -18,6 +18,7 @@ import { writeSyntheticLdf } from '../support/synthetic-log.js';
 
 const run = captureCli();
 const LDF = corpusPath('AngularJs_CRUD', 'App_Data', 'Database1_log.ldf');
+const MDF = corpusPath('AngularJs_CRUD', 'App_Data', 'Database1.mdf');
 const dir = suiteTempDir('rowback-log-table-');
 
 const catalogRow = (table: string, au: string, objectId: number) => ({
@@ -63,4 +64,39 @@ describeCorpus('rowback log, table format: one line per record, tables named as 
     expect(lines.slice(1).map((l) => l.slice(0, 22))).toEqual(begins.map((x) => x['Current LSN']));
     expect(lines.filter((l) => l.includes('DEL\\u{a}00000099:00000001:0001 LOP_DELETE_ROWS'))).toHaveLength(1);
   });
+
+  // The header named `Transaction ID` (14 characters) over values of 13: every header after it
+  // stood one column right of its cells (`AllocUnitId` over the id's second digit), misleading a
+  // reader lining values up by eye. REAL log and data file (AngularJs_CRUD).
+  it('each header starts where its cells start (the header named over its own values)', async () => {
+    const r = await run('log', LDF, '--mdf', MDF, '--quiet');
+    expect(r.code).toBe(0);
+    const lines = r.stdout.replace(/\n$/, '').split('\n');
+    const header = lines[0]!;
+    const at = (name: string) => {
+      const p = `${header} `.indexOf(`${name} `);
+      expect(p, name).toBeGreaterThan(-1);
+      return p;
+    };
+    const nd = (await run('log', LDF, '--mdf', MDF, '--format', 'ndjson', '--quiet')).stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, string | number | null>);
+    const del = nd.find((x) => x.Operation === 'LOP_DELETE_ROWS')!;
+    const begin = nd.find((x) => x.Operation === 'LOP_BEGIN_XACT')!;
+    const lineOf = (x: Record<string, unknown>) => lines.find((l) => l.startsWith(`${String(x['Current LSN'])} `))!;
+    const cells: Array<[Record<string, string | number | null>, string, string]> = [
+      [del, 'Transaction ID', String(del['Transaction ID'])],
+      [del, 'AllocUnitId', String(del.AllocUnitId)],
+      [del, 'AllocUnitName', 'dbo.Employee'],
+      [del, 'Page ID', String(del['Page ID'])],
+      [del, 'Slot ID', String(del['Slot ID'])],
+      [begin, 'Begin Time', String(begin['Begin Time'])],
+      [begin, 'Transaction Name', String(begin['Transaction Name'])],
+      [begin, 'SPID', String(begin.SPID)],
+      [begin, 'Transaction SID', String(begin['Transaction SID Text'])],
+      // the row image stood under `Transaction SID`, the empty SID cell taking no width
+      [del, 'RowLog Contents 0', String(del['RowLog Contents 0']).slice(0, 50)],
+    ];
+    expect(del.AllocUnitName).toBe('dbo.Employee');
+    for (const [x, column, value] of cells) expect(lineOf(x).slice(at(column), at(column) + value.length), column).toBe(value);
+  });
 });
+

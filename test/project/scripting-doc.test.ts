@@ -8,40 +8,17 @@
  * the checkout it runs bin/rowback.js, elsewhere it fails (the real one would fetch a package named
  * rowback from the registry).
  */
-import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { spawnSync } from 'node:child_process';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, expect, it } from 'vitest';
-import { CORPUS_DIR, describeCorpus } from '../support/corpus.js';
+import { describeCorpus } from '../support/corpus.js';
+import { removeDocCheckouts, runDocBlock as runBlock } from '../support/doc-checkout.js';
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const doc = readFileSync(join(repo, 'docs', 'scripting.md'), 'utf8');
 const block = /## Example[\s\S]*?```sh\n([\s\S]*?)```/.exec(doc)?.[1] ?? '';
-const made: string[] = [];
-afterAll(() => {
-  for (const d of made) rmSync(d, { recursive: true, force: true });
-});
-
-interface BlockRun { stdout: string; stderr: string; status: number | null; checkout: string; out: string | null }
-
-function runBlock(script: string): BlockRun {
-  const dir = mkdtempSync(join(tmpdir(), 'rowback-scripting-'));
-  made.push(dir);
-  const checkout = join(dir, 'checkout');
-  mkdirSync(checkout);
-  symlinkSync(join(repo, 'bin'), join(checkout, 'bin'));
-  const tmp = join(dir, 'tmp');
-  mkdirSync(tmp);
-  mkdirSync(join(dir, 'shim'));
-  writeFileSync(join(dir, 'shim', 'npx'), `#!/bin/sh\n[ "$1" = rowback ] && [ -e "$PWD/bin/rowback.js" ] || { echo "npx: would fetch rowback from the registry (not run from a checkout)" >&2; exit 99; }\nshift\nexec "${process.execPath}" "$PWD/bin/rowback.js" "$@"\n`);
-  chmodSync(join(dir, 'shim', 'npx'), 0o755);
-  const r = spawnSync('bash', ['-c', script], { cwd: checkout, encoding: 'utf8', env: { ...process.env, PATH: `${join(dir, 'shim')}:${process.env.PATH}`, ROWBACK_CORPUS: CORPUS_DIR, TMPDIR: tmp }, timeout: 60_000 });
-  // mktemp -d's own name (tmp.XXXXXXXXXX); the CLI's runtime may keep a cache of its own there (tsx)
-  const outs = readdirSync(tmp).filter((n) => n.startsWith('tmp.'));
-  return { stdout: r.stdout, stderr: r.stderr, status: r.status, checkout, out: outs.length === 1 ? join(tmp, outs[0]!) : null };
-}
+afterAll(removeDocCheckouts);
 
 describeCorpus("docs/scripting.md's example", () => {
   it('runs as written: the chain with a log backup left out is NOT WHOLE, the reason printed from the report', () => {

@@ -12,6 +12,15 @@ describe('beginTimeToIso (fn_dblog Begin Time)', () => {
 });
 
 describe('parseWindowTime', () => {
+  // A newcomer types a day-first date or SQL Server's own `2018-08-28 18:00:00.0000000`; the
+  // refusal named the T form only (`YYYY-MM-DD[THH:MM[:SS[.fff]]]`) though a space and 7 fractional
+  // digits are taken, as --help says, so it read as if `2018-08-28 18:00` were refused too.
+  it('a refused time names the forms taken: the year first, a space for T, 7 fractional digits', () => {
+    expect(() => parseWindowTime('28/08/2018 18:00', 'start')).toThrow(
+      expect.objectContaining({ code: 'INPUT_BAD_TIME', message: "--from '28/08/2018 18:00' is not a time of the form YYYY-MM-DD[THH:MM[:SS[.fffffff]]] (the year first, a space for T; or fn_dblog's yyyy/MM/dd HH:mm:ss:fff)" }),
+    );
+    expect(parseWindowTime('2018-08-28 18:00:00.0000000', 'start')).toBe('2018-08-28T18:00:00.000');
+  });
   it.each([
     ['2017-06-01', 'start', '2017-06-01T00:00:00.000'],
     ['2017-06-01', 'end', '2017-06-01T23:59:59.999'],

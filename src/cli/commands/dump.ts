@@ -75,6 +75,7 @@ export interface DumpOptions {
 export function register(program: Command): void {
   program
     .command('dump')
+    .summary('Print the rows of tables (--table …, --all) from a data file or full/differential backup, or with --trn and --stop-at as they stood then (no SQL Server needed)')
     .description("Print the current rows of a table, several tables (--table …) or every user table (--all) straight from a data file or a full/differential backup, or with --trn and --stop-at the rows of the tables given (--table …) at that point in time, each table replayed on its own (no SQL Server needed)")
     .option('--mdf <files...>', 'data file (.mdf), with the database\'s .ndf files if it has several')
     .option('--bak <files...>', 'full backup (.bak; every stripe of a striped one), optionally followed by differential backups based on it')

@@ -1,7 +1,7 @@
 import { skippedLines } from '../skipped-lines.js';
 import { identifierText, tableNameText } from '../../util/tsql.js';
 import { assertRegularFile } from '../files.js';
-import { unreadableWhy } from '../../util/files.js';
+import { relativePathAdvice, unreadableWhy } from '../../util/files.js';
 import { closeSync, fstatSync, openSync, readSync, statSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { Command, Option } from 'commander';
@@ -562,6 +562,7 @@ function renderLog(l: LogSummary, out: string[], kv: (k: string, v: unknown) => 
 export function register(program: Command): void {
   program
     .command('inspect')
+    .summary(`What a SQL Server file is and its header facts: backups (.bak/.trn), data files (.mdf/.ndf), logs (.ldf); exit ${INCOMPLETE_EXIT_CODE} when it finds damage (inspect --help)`)
     .description(`What a SQL Server file is and its header facts: backups (.bak/.trn), data files (.mdf/.ndf), logs (.ldf); exit ${INCOMPLETE_EXIT_CODE} when it finds damage in what it reads (descriptor and log blocks, VLF headers, a data file's header, boot and catalog pages: not every data page, which dump --all checks), everything readable still printed, INCOMPLETE on stderr (WARNING for a backup's header whose two copies disagree, FORMAT_BAD_BACKUP_HEADER / BACKUP_HEADER_WARNING); exit 2 when the damage leaves nothing to describe`)
     .argument('<file>', 'the file to inspect')
     .addOption(choiceOption('--format <format>', 'output format', ['json', 'text'] as const, 'text'))
@@ -573,7 +574,7 @@ export function register(program: Command): void {
     .action(async (file: string, opts: { format: 'json' | 'text'; quiet?: boolean; position?: string; strict?: boolean }) => {
       const position = parseBackupSetPosition('--position', opts.position);
       statSync(file, { throwIfNoEntry: false }) ?? (() => {
-        throw new InputError('INPUT_FILE_UNREADABLE', `${file} does not exist`, { file });
+        throw new InputError('INPUT_FILE_UNREADABLE', `${file}: no such file${relativePathAdvice(file)}`, { file });
       })();
       // Ctrl-C / SIGTERM: the reading stops where it is and nothing is printed (a partial
       // description would pass for the file's), one INTERRUPTED line, exit 130 / 143 (interrupt.ts)

@@ -229,14 +229,19 @@ export function logColumns(withNames: boolean): string[] {
 }
 
 /**
- * Table format: the columns a person reads, fixed widths; RowLog Contents 0 cut to its first 24
+ * Table format: the columns a person reads, fixed widths (each at least its header's length, so a
+ * header starts where its cells do: `Transaction ID` is 14 characters, its values 13, and every
+ * header after it stood one column right of its cells; an empty Transaction SID, every record but
+ * LOP_BEGIN_XACT's, was no width, and the row image stood under `Transaction SID`: a SID is on
+ * LOP_BEGIN_XACT, which has no RowLog Contents 0, so the SID runs on past its header's width where
+ * nothing follows it); RowLog Contents 0 cut to its first 24
  * bytes followed by `… (N bytes)`; Transaction SID in `S-1-…` form when it is a Windows SID. The
  * csv and ndjson formats carry every column uncut.
  */
-const TABLE_COLUMNS: Array<[string, number]> = [
+const TABLE_COLUMNS: Array<[string, number]> = ([
   ['Current LSN', 22], ['Operation', 22], ['Context', 18], ['Transaction ID', 13], ['AllocUnitId', 17], ['Page ID', 13], ['Slot ID', 7],
-  ['Begin Time', 24], ['Transaction Name', 20], ['SPID', 5], ['Transaction SID', 0], ['RowLog Contents 0', 0],
-];
+  ['Begin Time', 24], ['Transaction Name', 20], ['SPID', 5], ['Transaction SID', 15], ['RowLog Contents 0', 0],
+] as Array<[string, number]>).map(([c, w]) => [c, w && Math.max(w, c.length)]);
 
 /**
  * One line of the table format: `values` in TABLE_COLUMNS' order, `name` the record's table as
