@@ -15,6 +15,7 @@ import { corpusPath, describeCorpus } from '../support/corpus.js';
 import { suiteTempDir } from '../support/temp-dir.js';
 import { CONTACT_AU, contactRow } from '../support/synthetic-contact.js';
 import { writeSyntheticLdf } from '../support/synthetic-log.js';
+import { CONTEXT_NAMES, OPERATION_NAMES } from '../../src/logreader/ldf/constants.js';
 
 const run = captureCli();
 const LDF = corpusPath('AngularJs_CRUD', 'App_Data', 'Database1_log.ldf');
@@ -98,5 +99,15 @@ describeCorpus('rowback log, table format: one line per record, tables named as 
     expect(del.AllocUnitName).toBe('dbo.Employee');
     for (const [x, column, value] of cells) expect(lineOf(x).slice(at(column), at(column) + value.length), column).toBe(value);
   });
-});
 
+  // A context or operation name longer than its column (LCX_RESTORE_BAD_UNALLOC_PAGE, 28 characters,
+  // in a column of 18) pushed that line's later cells right of their headers. The columns are as wide
+  // as the longest name rowback knows. REAL log (AngularJs_CRUD) for the header.
+  it('the Operation and Context columns hold the longest names rowback knows', async () => {
+    const header = (await run('log', LDF, '--quiet')).stdout.split('\n')[0]!;
+    const width = (name: string, next: string) => header.indexOf(` ${next}`) - header.indexOf(name);
+    expect(width('Operation', 'Context')).toBeGreaterThanOrEqual(Math.max(...[...OPERATION_NAMES.values()].map((n) => n.length)));
+    expect(width('Context', 'Transaction ID')).toBeGreaterThanOrEqual('LCX_RESTORE_BAD_UNALLOC_PAGE'.length);
+    expect(width('Context', 'Transaction ID')).toBeGreaterThanOrEqual(Math.max(...[...CONTEXT_NAMES.values()].map((n) => n.length)));
+  });
+});

@@ -238,8 +238,12 @@ export function logColumns(withNames: boolean): string[] {
  * bytes followed by `… (N bytes)`; Transaction SID in `S-1-…` form when it is a Windows SID. The
  * csv and ndjson formats carry every column uncut.
  */
+/** The longest operation and context names rowback knows (LCX_RESTORE_BAD_UNALLOC_PAGE, 28): their columns' widths, so that no known name pushes a line's later cells right. */
+const LONGEST_OPERATION = Math.max(...[...OPERATION_NAMES.values()].map((n) => n.length));
+const LONGEST_CONTEXT = Math.max(...[...CONTEXT_NAMES.values()].map((n) => n.length));
+
 const TABLE_COLUMNS: Array<[string, number]> = ([
-  ['Current LSN', 22], ['Operation', 22], ['Context', 18], ['Transaction ID', 13], ['AllocUnitId', 17], ['Page ID', 13], ['Slot ID', 7],
+  ['Current LSN', 22], ['Operation', LONGEST_OPERATION], ['Context', LONGEST_CONTEXT], ['Transaction ID', 13], ['AllocUnitId', 17], ['Page ID', 13], ['Slot ID', 7],
   ['Begin Time', 24], ['Transaction Name', 20], ['SPID', 5], ['Transaction SID', 15], ['RowLog Contents 0', 0],
 ] as Array<[string, number]>).map(([c, w]) => [c, w && Math.max(w, c.length)]);
 
