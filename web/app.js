@@ -412,7 +412,7 @@ function showProgress(j) {
   // Any job that has ended (failed, cancelled, interrupted too: their staged rows can be approved and
   // re-inserted), not only a succeeded one; a queued or running one may not have recorded it yet
   const ended = j.state !== 'queued' && j.state !== 'running';
-  const src = j.sourceDatabase ? ` · read from database ${j.sourceDatabase.name ?? j.sourceDatabase.bindingId}` : ended ? ' · source database not known' : '';
+  const src = j.sourceDatabase ? ` · read from database ${j.sourceDatabase.nameText ?? j.sourceDatabase.name ?? j.sourceDatabase.bindingId}` : ended ? ' · source database not known' : '';
   $('job-progress').textContent = `${j.state} · ${j.rowsStaged.toLocaleString()} rows staged${ops ? ` (${ops})` : ''} · ${j.skippedCount.toLocaleString()} skipped${scan}${window ? ` · window ${window} (SQL Server local time)` : ''}${j.lastLsn ? ' · last LSN ' + j.lastLsn : ''}${src}`;
   $('job-progress').title = j.sourceDatabase
     ? `source database: ${[j.sourceDatabase.name, j.sourceDatabase.bindingId && `binding id ${j.sourceDatabase.bindingId}`, j.sourceDatabase.familyGuid && `family GUID ${j.sourceDatabase.familyGuid}`].filter(Boolean).join(', ')}`

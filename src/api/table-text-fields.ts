@@ -4,6 +4,7 @@
  * line break `\u{a}`), computed here as `where` is for skipped items (api/skipped-where.ts), so the
  * page needs no copy of the notation. The raw fields (`table`, `sideTable`) are kept as they were.
  */
+import { identifierText } from '../util/identifier-text.js';
 import { tableNameText } from '../util/tsql.js';
 
 /**
@@ -22,4 +23,16 @@ export function withSideTableText<T extends { table: string }>(sideTables: reado
  */
 export function withRowTableText<R extends { table: string; reinsert: ReadonlyArray<{ sideTable: string | null }> }>(row: R): Omit<R, 'reinsert'> & { tableText: string; reinsert: Array<R['reinsert'][number] & { sideTableText: string | null }> } {
   return { ...row, tableText: tableNameText(row.table), reinsert: row.reinsert.map((o) => ({ ...o, sideTableText: o.sideTable === null ? null : tableNameText(o.sideTable) })) };
+}
+
+/**
+ * A job answer (`GET /api/jobs`, `GET /api/jobs/:id`, the job a create returns) with its
+ * `sourceDatabase.nameText`: the database's name as one name (identifierText: `[CRM Side]`, the REAL
+ * corpus files' `[F:\MVC LEARNNG\…\DATABASE1.MDF]`, a line break `\u{a}`; null when the source
+ * states no name), which the review page's progress line writes (`read from database …`), where it
+ * wrote the raw name. `sourceDatabase` null stays null. Pure.
+ */
+export function withSourceDatabaseText<J extends { sourceDatabase: { name: string | null } | null }>(job: J): Omit<J, 'sourceDatabase'> & { sourceDatabase: (NonNullable<J['sourceDatabase']> & { nameText: string | null }) | null } {
+  const d = job.sourceDatabase;
+  return { ...job, sourceDatabase: d === null ? null : { ...d, nameText: d.name === null ? null : identifierText(d.name) } };
 }

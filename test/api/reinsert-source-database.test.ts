@@ -22,8 +22,8 @@ describeCorpus('POST /api/jobs/:id/reinsert compares the source database with th
     // the fake source states no database: not known
     expect((await t.app.inject({ url: `/api/jobs/${jobId}`, headers: bearer(t.tokens.viewer) })).json().sourceDatabase).toBeNull();
     t.store.setJobSourceDatabase(jobId, { name: 'CRM', bindingId: A, familyGuid: null });
-    expect((await t.app.inject({ url: `/api/jobs/${jobId}`, headers: bearer(t.tokens.viewer) })).json().sourceDatabase).toEqual({ name: 'CRM', bindingId: A, familyGuid: null });
-    expect((await t.app.inject({ url: '/api/jobs', headers: bearer(t.tokens.viewer) })).json().items[0].sourceDatabase).toEqual({ name: 'CRM', bindingId: A, familyGuid: null });
+    expect((await t.app.inject({ url: `/api/jobs/${jobId}`, headers: bearer(t.tokens.viewer) })).json().sourceDatabase).toEqual({ name: 'CRM', nameText: 'CRM', bindingId: A, familyGuid: null });
+    expect((await t.app.inject({ url: '/api/jobs', headers: bearer(t.tokens.viewer) })).json().items[0].sourceDatabase).toEqual({ name: 'CRM', nameText: 'CRM', bindingId: A, familyGuid: null });
 
     env.target.database = 'CRM_TenantB';
     env.target.databaseGuid = B;
@@ -46,6 +46,20 @@ describeCorpus('POST /api/jobs/:id/reinsert compares the source database with th
     const sql = await t.app.inject({ url: `/api/jobs/${jobId}/export?format=sql&status=approved`, headers: bearer(t.tokens.viewer) });
     expect(sql.statusCode).toBe(200);
     expect(sql.body).toMatch(/^-- database check: rows were read from database CRM \(binding id 0F3C.*0A\); this script was not planned against a target, so rowback cannot check where it runs/m);
+  });
+
+  // The review page's progress line said `read from database CRM Side` (two words to a reader) and
+  // wrote a line break as it came: the job answer gives the name as one name too, which it writes.
+  it('the job answer gives sourceDatabase.nameText, the name as one T-SQL name; null when no name is stated', async () => {
+    const { t } = env;
+    const jobId = await env.approvedTrailJob();
+    const get = async () => (await t.app.inject({ url: `/api/jobs/${jobId}`, headers: bearer(t.tokens.viewer) })).json().sourceDatabase;
+    const listed = async () => (await t.app.inject({ url: '/api/jobs', headers: bearer(t.tokens.viewer) })).json().items.find((j: { id: number }) => j.id === jobId).sourceDatabase;
+    for (const [name, nameText] of [['CRM Side', '[CRM Side]'], ['CRM]\nGO', '[CRM]]\\u{a}GO]'], ['F:\\DATA\\DATABASE1.MDF', '[F:\\DATA\\DATABASE1.MDF]'], [null, null]] as const) {
+      t.store.setJobSourceDatabase(jobId, { name, bindingId: A, familyGuid: null });
+      expect(await get()).toEqual({ name, nameText, bindingId: A, familyGuid: null });
+      expect((await listed()).nameText).toBe(nameText);
+    }
   });
 
   it('the same database: databaseCheck same, the run goes without acceptOtherDatabase', async () => {

@@ -39,7 +39,7 @@ describeCorpus('restore jobs (API, real backups)', () => {
     // a comparison is whole or refused: nothing in it says INCOMPLETE
     expect([job.complete, job.incomplete]).toEqual([true, []]);
     // the database the rows were read from (the earlier state's backup header), for re-insert to compare with its target's
-    expect(job.sourceDatabase).toEqual({ name: 'RestoreTimeClean', bindingId: expect.stringMatching(/^[0-9A-F]{8}(-[0-9A-F]{4}){3}-[0-9A-F]{12}$/), familyGuid: expect.stringMatching(/^[0-9A-F]{8}(-[0-9A-F]{4}){3}-[0-9A-F]{12}$/) });
+    expect(job.sourceDatabase).toEqual({ name: 'RestoreTimeClean', nameText: 'RestoreTimeClean', bindingId: expect.stringMatching(/^[0-9A-F]{8}(-[0-9A-F]{4}){3}-[0-9A-F]{12}$/), familyGuid: expect.stringMatching(/^[0-9A-F]{8}(-[0-9A-F]{4}){3}-[0-9A-F]{12}$/) });
     const rows = (await t.app.inject({ url: `/api/jobs/${job.id}/rows?limit=100`, headers: bearer(t.tokens.viewer) })).json().items;
     expect(rows.map((x: { values: { step: number } }) => x.values.step).sort((a: number, b: number) => a - b)).toEqual([...Array(12).keys()]);
     // the differential (13:14:13) is older than 13:20, compared as asked (acceptOlderLater): every row says its rows were inserted between the two

@@ -1,3 +1,4 @@
+import { withSourceDatabaseText } from '../table-text-fields.js';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -196,7 +197,7 @@ export default async function jobRoutes(fastify: FastifyInstance, opts: { access
   const validateJobSpec = opts.validate ?? validateSpec;
   const app = fastify.withTypeProvider<ZodTypeProvider>();
   const counts = new RowCounts(app.staging);
-  const withCounts = <T extends { id: number }>(j: T) => ({ ...j, rowsByOperation: counts.operations(j.id) });
+  const withCounts = <T extends { id: number; sourceDatabase: { name: string | null } | null }>(j: T) => ({ ...withSourceDatabaseText(j), rowsByOperation: counts.operations(j.id) });
 
   app.post('/api/jobs', {
     config: { access: 'operate' },
