@@ -437,7 +437,7 @@ export function parseKeyOption(text: string | undefined, flag = '--key'): string
  */
 function sideAdvice(flag: '--bak' | '--after-bak', files: readonly string[]): BackupAdvice {
   return {
-    differentialWithoutFull: `give it first (${flag} FULL.bak ${files[0] ?? 'DIFF.bak'})`,
+    differentialWithoutFull: `give it first (${flag} FULL.bak ${files[0] === undefined ? 'DIFF.bak' : shellWord(files[0])})`,
     incompleteMediaSet: `give every stripe of the media set (${flag} a.bak b.bak)`,
     // a log backup as the later state was told to go in --trn, the earlier side's replay
     logBackupInBak: flag === '--after-bak' ? 'give it with --after-trn (replayed over --after-bak up to --after-stop-at), and a full backup with --after-bak' : 'give it with --trn (replayed over --bak up to --stop-at), and a full backup with --bak',

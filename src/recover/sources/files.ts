@@ -647,7 +647,7 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
     // the same backup given with --bak from another file (a copy of it): read there, said so
     const copy = x.header.backupSetGuid ? bakSets.find((b) => b.header.backupSetGuid === x.header.backupSetGuid) : undefined;
     if (copy) {
-      leftOutSetNotes.push(`${fileAndSet(x.file, x.position)} is a ${x.header.backupType} backup appended to the log backups' file, not a log backup: left out of the log chain; the same backup (BackupSetGUID ${x.header.backupSetGuid}) is read from --bak ${copy.file}`);
+      leftOutSetNotes.push(`${fileAndSet(x.file, x.position)} is a ${x.header.backupType} backup appended to the log backups' file, not a log backup: left out of the log chain; the same backup (BackupSetGUID ${x.header.backupSetGuid}) is read from --bak ${shellWord(copy.file)}`);
       continue;
     }
     // A differential is read as the database backup only beside its full backup, and one --position
@@ -657,10 +657,10 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
     if (x.header.backupType === 'differential') {
       const base = x.header.differentialBaseGuid;
       const full = base ? bakSets.find((b) => b.header.backupType === 'full' && b.header.backupSetGuid === base) : undefined;
-      leftOutSetNotes.push(`${fileAndSet(x.file, x.position)} is a differential backup appended to the log backups' file, not a log backup: left out of the log chain (a differential backup neither breaks nor joins it); ${full ? `its full backup is read from --bak ${full.file}` : `a differential is read only beside its full backup, which --bak ${x.file} --position ${x.position} cannot give with it: for the table metadata give its full backup${base ? ` (BackupSetGUID ${base})` : ''} with --bak`}`);
+      leftOutSetNotes.push(`${fileAndSet(x.file, x.position)} is a differential backup appended to the log backups' file, not a log backup: left out of the log chain (a differential backup neither breaks nor joins it); ${full ? `its full backup is read from --bak ${shellWord(full.file)}` : `a differential is read only beside its full backup, which --bak ${shellWord(x.file)} --position ${x.position} cannot give with it: for the table metadata give its full backup${base ? ` (BackupSetGUID ${base})` : ''} with --bak`}`);
       continue;
     }
-    leftOutSetNotes.push(`${fileAndSet(x.file, x.position)} is a ${x.header.backupType} backup appended to the log backups' file, not a log backup: left out of the log chain (a ${x.header.backupType} backup neither breaks nor joins it); to read it as the database backup, give --bak ${x.file} --position ${x.position}`);
+    leftOutSetNotes.push(`${fileAndSet(x.file, x.position)} is a ${x.header.backupType} backup appended to the log backups' file, not a log backup: left out of the log chain (a ${x.header.backupType} backup neither breaks nor joins it); to read it as the database backup, give --bak ${shellWord(x.file)} --position ${x.position}`);
   }
   if (trnSets.length && !inputs.ldf) {
     const last = trnSets.reduce((m, t) => (BigInt(t.last) > BigInt(m.last) ? t : m), trnSets[0]!);
