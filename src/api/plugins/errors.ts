@@ -1,5 +1,6 @@
 import { redactDeep, redactSecrets } from '../../util/redact.js';
 import { duplicateJsonKey } from '../../util/json-duplicate-key.js';
+import { oneLineText } from '../../util/echo.js';
 import fp from 'fastify-plugin';
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
@@ -107,9 +108,17 @@ export function jsonParseReason(message: string | undefined): string {
   return (cut >= 0 ? m.slice(0, cut) : m).replace(/ is not valid JSON$/, '').replace(/[\r\n\u2028\u2029]+/g, ' ').slice(0, 200);
 }
 
-/** A body key path as a refusal names it: one line (controls as `?`), its last 200 characters. */
+/**
+ * A body key path as a refusal names it: its last 200 UTF-16 units (never starting inside a
+ * surrogate pair), one line in the one notation of every message (util/echo.ts oneLineText: a
+ * control as `\u{a}`, a format character such as U+202E or a tag U+E0041 as `\u{202e}`). It wrote
+ * controls as `?`, which a key may hold itself, and format characters raw: a key holding U+202E
+ * showed the rest of the refusal reversed.
+ */
 function shownKey(path: string): string {
-  return (path.length > 200 ? `…${path.slice(-200)}` : path).replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, '?');
+  if (path.length <= 200) return oneLineText(path);
+  const from = /[\udc00-\udfff]/.test(path[path.length - 200]!) ? path.length - 199 : path.length - 200;
+  return `…${oneLineText(path.slice(from))}`;
 }
 
 /**
