@@ -141,8 +141,10 @@ export function echoInput(text: string, max = 80): string {
 /**
  * The first at most `max` UTF-16 code units of `clean` (a text oneLineText made one line), cut
  * between characters as written: never inside a `\u{…}` (a `\u{2` left at the end reads as part of
- * the name) nor between the two halves of a surrogate pair (its high half alone printed as U+FFFD).
- * `clean` whole when it is no longer. echoInput's cut and the progress line's (cli/progress.ts). Pure.
+ * the name) nor between the two halves of a surrogate pair (its high half alone printed as U+FFFD),
+ * nor just after a ZWNJ/ZWJ escapeUnprintable kept between letters (cut there, it joins nothing and
+ * oneLineText, which every line goes through, writes it `\u{200c}`: the cut is oneLineText's fixed
+ * point). `clean` whole when it is no longer. echoInput's cut and the progress line's (cli/progress.ts). Pure.
  */
 export function cutOneLineText(clean: string, max: number): string {
   if (clean.length <= max) return clean;
@@ -152,6 +154,9 @@ export function cutOneLineText(clean: string, max: number): string {
     if (m.index + m[0].length > max) end = m.index;
   }
   if (end === max && /[\ud800-\udbff]/.test(clean[max - 1] ?? '')) end = max - 1;
+  // nor after a ZWNJ or ZWJ kept between two letters or emoji (keptFormat): at the cut's end it joins
+  // nothing, and a line writing the cut text again wrote it `\u{200c}`, where the API's answer held it raw
+  while (end > 0 && (clean[end - 1] === '\u200c' || clean[end - 1] === '\u200d')) end--;
   return clean.slice(0, end);
 }
 
