@@ -19,7 +19,7 @@ import type {
 } from './types.js';
 import { appendAll, appendTo } from '../util/append-all.js';
 import { stagedTableName } from '../util/tsql.js';
-import { shellWord } from '../util/shell-word.js';
+import { shellPath, shellWord } from '../util/shell-word.js';
 import { replaceUnprintable } from '../util/echo.js';
 
 export interface OpenOptions {
@@ -1644,7 +1644,7 @@ export class StagingStore {
           'STAGING_TOKEN_EXISTS',
           had?.revoked_at
             ? `a token named '${name}' was revoked at ${had.revoked_at}; names are not reused (the audit log names holders by them): choose another name, e.g. '${name}-2'`
-            : `a token named '${name}' already exists; to replace it, revoke it (rowback token revoke ${shellWord(name)}${this.path === ':memory:' ? '' : ` --db ${shellWord(this.path)}`}) and create one under another name`,
+            : `a token named '${name}' already exists; to replace it, revoke it (rowback token revoke ${shellWord(name)}${this.path === ':memory:' ? '' : ` --db ${shellPath(this.path)}`}) and create one under another name`,
         );
       }
       throw e;

@@ -198,3 +198,14 @@ export function shellWordValue(word: string, shell: ShellKind = defaultShell()):
   } else value = word;
   return shellWord(value, shell) === word ? value : undefined;
 }
+
+/**
+ * `path` (a file or folder as the user gave it) as one word of a command line rowback advises, where
+ * it is an option's value or an argument: shellWord's word, and a relative path starting with `-`
+ * (`-diff.bak`) as `./-diff.bak`, the same file. rowback's parser (commander) takes a word starting
+ * with `-` for an option: `rowback inspect -diff.bak` and the second value of `--bak FULL.bak
+ * -diff.bak` were refused `unknown option '-diff.bak'`, as pasted from the advice. Pure; never throws.
+ */
+export function shellPath(path: string, shell: ShellKind = defaultShell()): string {
+  return shellWord(path.length > 1 && path[0] === '-' ? `./${path}` : path, shell);
+}

@@ -13,7 +13,7 @@
 import type { JobSpec } from './job-spec.js';
 import { oneLineText } from '../util/echo.js';
 import { BRACKETED_NAME_SOURCE } from '../util/identifier-text.js';
-import { quotedShellWordSource, shellWord, shellWordValue } from '../util/shell-word.js';
+import { quotedShellWordSource, shellPath, shellWord, shellWordValue } from '../util/shell-word.js';
 
 export type JobWordingKind = JobSpec['kind'];
 
@@ -226,7 +226,7 @@ export function jobWording(kind: JobWordingKind, text: string, values: readonly 
   // `--mdf` inside the path `/data/p<LF>--mdf x.bak` was reworded to `afterMdf`, another path
   // and as an advised command line names it (util/shell-word.ts shellWord: `'/data/a --ddl b.bak'`),
   // set aside whole: its `--ddl` is the path's, and listAsFields reads the word back as the path
-  const shown = values.flatMap((v) => [oneLineText(v), shellWord(v)].filter((x) => x !== v));
+  const shown = values.flatMap((v) => [oneLineText(v), shellWord(v), shellPath(v)].filter((x) => x !== v));
   const spans = valueSpans(text, shown.length ? [...values, ...shown] : values);
   if (spans.length) {
     let at = 0;

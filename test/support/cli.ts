@@ -80,3 +80,14 @@ export function cliBoundByPermissions(...argv: string[]): CliResult {
   if (r.error) throw r.error;
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }
+
+/**
+ * The compiled CLI (bin/rowback.js, dist/) run as a process in folder `cwd`: for advice naming a
+ * path relative to where the command was typed, pasted back there.
+ */
+export function cliIn(cwd: string, ...argv: string[]): CliResult {
+  const bin = join(resolve(dirname(fileURLToPath(import.meta.url)), '..', '..'), 'bin', 'rowback.js');
+  const r = spawnSync(process.execPath, [bin, ...argv], { encoding: 'utf8', cwd });
+  if (r.error) throw r.error;
+  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+}
