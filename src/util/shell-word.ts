@@ -143,11 +143,13 @@ export function shellWord(word: string, shell: ShellKind = defaultShell()): stri
  * A glob over the files of folder `dir` (`pattern`, e.g. `*.bak`) as one word of a command line in
  * `shell`: POSIX, the folder with its separator quoted by shellWord and the pattern after it bare, so
  * the shell still expands it (`'my dir/'*.bak`); PowerShell, which expands no glob for a program,
- * the path joined whole through shellWord. `dir` is a path as the platform writes it (its separator,
- * node:path sep). Pure; never throws.
+ * the path joined whole through shellWord; a relative folder starting with `-` as `./-dir/` (shellPath).
+ * `dir` is a path as the platform writes it (its separator, node:path sep). Pure; never throws.
  */
 export function shellGlob(dir: string, pattern: string, shell: ShellKind = defaultShell()): string {
-  const folder = dir.endsWith(sep) || dir.endsWith('/') ? dir : dir + sep;
+  const given = dir.endsWith(sep) || dir.endsWith('/') ? dir : dir + sep;
+  // a relative folder starting with `-`, as shellPath writes one: not taken for an option
+  const folder = given[0] === '-' ? `.${sep}${given}` : given;
   if (shell === 'powershell') return shellWord(folder + pattern, shell);
   return shellWord(folder, shell) + pattern;
 }

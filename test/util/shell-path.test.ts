@@ -9,7 +9,7 @@
 import { copyFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
-import { shellPath } from '../../src/util/shell-word.js';
+import { shellGlob, shellPath } from '../../src/util/shell-word.js';
 import { cliIn } from '../support/cli.js';
 import { corpusPath, describeCorpus } from '../support/corpus.js';
 import { advisedWords } from '../support/shell-words.js';
@@ -24,6 +24,12 @@ it('writes a path starting with - as ./ before it, and every other path as shell
   expect(shellPath('/data/-x.bak', 'posix')).toBe('/data/-x.bak');
   expect(shellPath('-', 'posix')).toBe('-');
   expect(shellPath('my dir/x.bak', 'posix')).toBe("'my dir/x.bak'");
+});
+
+it.skipIf(process.platform === 'win32')('writes a folder glob of a folder starting with - as ./ before it', () => {
+  expect(shellGlob('-dir', '*.bak', 'posix')).toBe('./-dir/*.bak');
+  expect(shellGlob('-my dir', '*.bak', 'posix')).toBe("'./-my dir/'*.bak");
+  expect(shellGlob('/data/-dir', '*.bak', 'posix')).toBe('/data/-dir/*.bak');
 });
 
 describeCorpus('advice naming a relative -diff.bak, pasted in its folder', () => {
