@@ -25,7 +25,7 @@ import { openBackupPageSource, openStripedBackupPageSource, requireWholeMediaSet
 import { appendAll } from '../util/append-all.js';
 import { oneNumberForEveryFile, positionOf } from './set-position.js';
 import { fileAndSet } from '../util/backup-set-text.js';
-import { shellWord } from '../util/shell-word.js';
+import { shellPath } from '../util/shell-word.js';
 
 /**
  * The backup set to read in `path`: `position` when given (checked against the file), 1 when
@@ -169,7 +169,7 @@ export function assertEachBackupOnce(paths: readonly string[], position?: number
     const numbers = pair ? pair.join(',') : '1,2';
     // the path as a word of the command line where the advice is in options' words (a job's
     // `"bak":` advice names fields, whose values are JSON, not shell words)
-    const w = cliWords ? shellWord(p) : p;
+    const w = cliWords ? shellPath(p) : p;
     const twoSets = advice.positionList
       ? `a full and a differential that are two sets of one file: the file twice, ${pos} with a number for each, ${bak} ${w} ${w} ${pos} ${numbers}`
       : `a file of several backup sets is read one set at a time here: ${bak} ${w} ${pos} N; rowback dump and diff take a full and a differential that are two sets of one file, ${bak} ${w} ${w} ${pos} ${numbers}`;

@@ -1,4 +1,5 @@
 import { InputError } from '../errors.js';
+import { shellPath } from '../util/shell-word.js';
 
 /**
  * A backup set's position as a user types it (`--position N`, RESTORE … WITH FILE = N: an int, the
@@ -63,5 +64,5 @@ export function positionOf(position: number | readonly number[] | undefined, i: 
  * per file in order (`--position 1,2`). `flag` as the caller names it; `files` the side's files.
  */
 export function oneNumberForEveryFile(flag: string, position: number, files: readonly string[], filesFlag = '--bak'): string {
-  return `; one number picks the set of every ${filesFlag} file (${files.length} given): to read set ${position} of one file and another set of another, give one number per file in order (${flag} ${files.map((_, i) => (i === files.length - 1 ? position : 1)).join(',')} for ${filesFlag} ${files.join(' ')}, if those are the sets)`;
+  return `; one number picks the set of every ${filesFlag} file (${files.length} given): to read set ${position} of one file and another set of another, give one number per file in order (${flag} ${files.map((_, i) => (i === files.length - 1 ? position : 1)).join(',')} for ${filesFlag} ${files.map((f) => shellPath(f)).join(' ')}, if those are the sets)`;
 }

@@ -21,7 +21,7 @@ import { readMtfLayout } from '../backup/mtf.js';
 import { VLF_HEADER_MARKER } from '../logreader/ldf/constants.js';
 import { appendAll, appendTo } from '../util/append-all.js';
 import { fileAndSet } from '../util/backup-set-text.js';
-import { shellWord } from '../util/shell-word.js';
+import { shellPath } from '../util/shell-word.js';
 
 /** `export`: a file of sql/export-log-records.sql, whose identity is its own catalog rows' database_guid (sources/export.ts). */
 export type SourceFileRole = 'mdf' | 'ldf' | 'bak' | 'trn' | 'export' | 'server';
@@ -512,7 +512,7 @@ export function assertBackupSet(headers: BackupSetHeader[], advice: BackupAdvice
       // backup sets out with a note (files.ts, replay/point-in-time.ts setsOf); said with both halves
       const beside = advice.logBackupInBak === undefined ? databaseSetsBeside(h) : [];
       const instead = beside.length
-        ? `this file holds database backup set${beside.length > 1 ? 's' : ''} ${beside.join(', ')} beside it: give the file with --trn ${shellWord(h.file)} (its log backup sets are read, the database backup set${beside.length > 1 ? 's' : ''} left out of the log chain) and the database backup with ${beside.map((p) => `--bak ${shellWord(h.file)} --position ${p}`).join(' or ')}; its log records alone are listed by rowback log ${shellWord(h.file)} --position ${h.position}`
+        ? `this file holds database backup set${beside.length > 1 ? 's' : ''} ${beside.join(', ')} beside it: give the file with --trn ${shellPath(h.file)} (its log backup sets are read, the database backup set${beside.length > 1 ? 's' : ''} left out of the log chain) and the database backup with ${beside.map((p) => `--bak ${shellPath(h.file)} --position ${p}`).join(' or ')}; its log records alone are listed by rowback log ${shellPath(h.file)} --position ${h.position}`
         : advice.logBackupInBak ?? 'give it with --trn, and a full backup with --bak';
       throw new InputError('INPUT_NOT_A_DATABASE_BACKUP', `${setOf(h)} is a log backup: it holds no data pages; ${instead}`, { file: h.file });
     }
@@ -535,7 +535,7 @@ export function assertBackupSet(headers: BackupSetHeader[], advice: BackupAdvice
       const opt = advice.position ?? '--position';
       // the caller reads a set number per file: the file twice, full then differential, as RESTORE's two statements
       if (advice.positionList) {
-        throw new InputError('INPUT_DIFFERENTIAL_WITHOUT_FULL', `${missingFull(first)}, which is backup set ${sameFile} of the same file: give the file twice with a set number for each, full backup first: ${advice.bakOption ?? '--bak'} ${shellWord(first.file)} ${shellWord(first.file)} ${opt} ${sameFile},${first.position} (RESTORE … FROM DISK = '${first.file}' WITH FILE = ${sameFile}, NORECOVERY, then WITH FILE = ${first.position})`, { file: first.file });
+        throw new InputError('INPUT_DIFFERENTIAL_WITHOUT_FULL', `${missingFull(first)}, which is backup set ${sameFile} of the same file: give the file twice with a set number for each, full backup first: ${advice.bakOption ?? '--bak'} ${shellPath(first.file)} ${shellPath(first.file)} ${opt} ${sameFile},${first.position} (RESTORE … FROM DISK = '${first.file}' WITH FILE = ${sameFile}, NORECOVERY, then WITH FILE = ${first.position})`, { file: first.file });
       }
       throw new InputError(
         'INPUT_DIFFERENTIAL_WITHOUT_FULL',
@@ -543,7 +543,7 @@ export function assertBackupSet(headers: BackupSetHeader[], advice: BackupAdvice
         { file: first.file },
       );
     }
-    let instead = advice.differentialWithoutFull ?? `give it first (--bak FULL.bak ${shellWord(first.file)})`;
+    let instead = advice.differentialWithoutFull ?? `give it first (--bak FULL.bak ${shellPath(first.file)})`;
     // its file holds several sets: `--bak FULL.bak DIFF` alone is refused for want of a set number
     // (INPUT_SEVERAL_BACKUP_SETS), and one number picks the set of every file: the list form, one
     // per file (dump, diff), or, where one number is read (scan), the commands that take it
@@ -551,7 +551,7 @@ export function assertBackupSet(headers: BackupSetHeader[], advice: BackupAdvice
       const opt = advice.position ?? '--position';
       instead += advice.positionList
         ? `, with a set number for each file, in order: ${opt} N,${first.position} (N the full backup's set in FULL.bak, 1 if it holds one)`
-        : `; ${first.file} holds ${first.backupSets} backup sets, and one ${opt} picks the set of every file: rowback dump and diff take one per file (--bak FULL.bak ${shellWord(first.file)} --position N,${first.position})`;
+        : `; ${first.file} holds ${first.backupSets} backup sets, and one ${opt} picks the set of every file: rowback dump and diff take one per file (--bak FULL.bak ${shellPath(first.file)} --position N,${first.position})`;
     }
     throw new InputError('INPUT_DIFFERENTIAL_WITHOUT_FULL', `${missingFull(first)}; ${instead}`, { file: first.file });
   }

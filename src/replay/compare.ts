@@ -36,7 +36,7 @@ import { parseLogPageId } from '../logreader/log-record.js';
 import { appendAll } from '../util/append-all.js';
 import { identifierText, stagedTableName, tableListText, tableNameWord } from '../util/tsql.js';
 import { fileAndSet } from '../util/backup-set-text.js';
-import { shellWord } from '../util/shell-word.js';
+import { shellPath, shellWord } from '../util/shell-word.js';
 
 export interface CompareInputs {
   /** Earlier state: full backup [differential…]. */
@@ -383,7 +383,7 @@ async function ownLogOfSide(files: string[], position: BackupSetPositions | unde
   const said = ownLogSentences(reading, 'the rows compared', (o) =>
     `replay it to the backup's end: ${setsGiven(o).trimStart()}${setsGiven(o) ? ' ' : ''}--trn <the log backup taken after ${o.file}${o.sets > 1 ? ` (FILE = ${o.position})` : ''}> --stop-before-lsn ${o.lastLsn}${DUMP_HINT}`);
   // the dump command is a dump's flags on either side (LATER_FLAGS would make them --after-…): put in after
-  const hint = ` (or, with no log backup after it, \`rowback dump --bak ${files.map((f) => shellWord(f)).join(' ')}${setsGiven(reading)} --stop-before-lsn ${reading.lastLsn} --table ${shellWord(tableNameWord(table))}\` prints that table: its own log replayed to its end)`;
+  const hint = ` (or, with no log backup after it, \`rowback dump --bak ${files.map((f) => shellPath(f)).join(' ')}${setsGiven(reading)} --stop-before-lsn ${reading.lastLsn} --table ${shellWord(tableNameWord(table))}\` prints that table: its own log replayed to its end)`;
   const words = (t: string) => (side === 'later' ? laterWords(t, files) : t).replace(DUMP_HINT, hint);
   return { warnings: said.warnings.map(words), notes: said.notes.map(words) };
 }
@@ -437,7 +437,7 @@ export function parseKeyOption(text: string | undefined, flag = '--key'): string
  */
 function sideAdvice(flag: '--bak' | '--after-bak', files: readonly string[]): BackupAdvice {
   return {
-    differentialWithoutFull: `give it first (${flag} FULL.bak ${files[0] ?? 'DIFF.bak'})`,
+    differentialWithoutFull: `give it first (${flag} FULL.bak ${files[0] === undefined ? 'DIFF.bak' : shellPath(files[0])})`,
     incompleteMediaSet: `give every stripe of the media set (${flag} a.bak b.bak)`,
     // a log backup as the later state was told to go in --trn, the earlier side's replay
     logBackupInBak: flag === '--after-bak' ? 'give it with --after-trn (replayed over --after-bak up to --after-stop-at), and a full backup with --after-bak' : 'give it with --trn (replayed over --bak up to --stop-at), and a full backup with --bak',
@@ -508,7 +508,7 @@ async function compareStatesOf(o: CompareInputs, identity: CompareResult['unchec
         // replayed (--trn) or read as it is, a side picks the set of its --bak with its own option
         throw new InputError(
           'INPUT_SEVERAL_BACKUP_SETS',
-          `${f} holds several backup sets (backups appended to one file WITH NOINIT; \`rowback inspect ${shellWord(f)}\` lists them): choose one with ${side.opt} N (RESTORE … WITH FILE = N)${side.replayed ? `, the full backup set the replay (${side.flag === '--bak' ? '--trn' : '--after-trn'}) starts from` : ''}${e.message.includes('): ') ? `: ${e.message.slice(e.message.indexOf('): ') + 3)}` : ''}`,
+          `${f} holds several backup sets (backups appended to one file WITH NOINIT; \`rowback inspect ${shellPath(f)}\` lists them): choose one with ${side.opt} N (RESTORE … WITH FILE = N)${side.replayed ? `, the full backup set the replay (${side.flag === '--bak' ? '--trn' : '--after-trn'}) starts from` : ''}${e.message.includes('): ') ? `: ${e.message.slice(e.message.indexOf('): ') + 3)}` : ''}`,
           { file: f },
         );
       }
@@ -579,7 +579,7 @@ async function compareStatesOf(o: CompareInputs, identity: CompareResult['unchec
     } finally {
       side.close();
     }
-    beforePoint = backupsPoint(o.bak, `--bak ${o.bak.map((f) => shellWord(f)).join(' ')}${o.position !== undefined ? ` --position ${positionsText(o.position)}` : ''}`, o.position);
+    beforePoint = backupsPoint(o.bak, `--bak ${o.bak.map((f) => shellPath(f)).join(' ')}${o.position !== undefined ? ` --position ${positionsText(o.position)}` : ''}`, o.position);
     appendAll(warned, w);
     noteUnchecked('earlier', backupSetsNamed(o.bak, o.position), u);
     noteUnchecked('earlier', backupSetsNamed(o.bak, o.position), schemaTyped ? undefined : schemaNote);
@@ -622,8 +622,8 @@ async function compareStatesOf(o: CompareInputs, identity: CompareResult['unchec
     after = read.state;
     afterLayout = read.layout;
     afterPoint = afterMdf.length
-      ? { lsn: null, checkpoint: BigInt(lsnToDecimal(parseLsn(read.checkpointLsn))), what: `--after-mdf ${afterMdf.map((f) => shellWord(f)).join(' ')}` }
-      : backupsPoint(afterBak, `--after-bak ${afterBak.map((f) => shellWord(f)).join(' ')}${o.afterPosition !== undefined ? ` --after-position ${positionsText(o.afterPosition)}` : ''}`, o.afterPosition);
+      ? { lsn: null, checkpoint: BigInt(lsnToDecimal(parseLsn(read.checkpointLsn))), what: `--after-mdf ${afterMdf.map((f) => shellPath(f)).join(' ')}` }
+      : backupsPoint(afterBak, `--after-bak ${afterBak.map((f) => shellPath(f)).join(' ')}${o.afterPosition !== undefined ? ` --after-position ${positionsText(o.afterPosition)}` : ''}`, o.afterPosition);
     appendAll(warned, read.warned);
     noteUnchecked('later', afterMdf.length ? afterMdf.join(' + ') : backupSetsNamed(afterBak, o.afterPosition), read.unchecked);
     // a data file cut short that held every page of the table (one missing refused the state above):

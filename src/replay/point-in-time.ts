@@ -102,7 +102,7 @@ import { pickOwn } from '../util/own-keys.js';
 import { realPath } from '../util/files.js';
 import { appendAll } from '../util/append-all.js';
 import { stagedTableName, tableListText } from '../util/tsql.js';
-import { shellWord } from '../util/shell-word.js';
+import { shellPath } from '../util/shell-word.js';
 
 export interface ReplayInputs {
   /** Full backup, optionally followed by differential backups based on it (.bak; the set `position` picks in each, or its only one). */
@@ -356,7 +356,7 @@ function fullSetsInSameFile(read: readonly GivenSet[], sets: readonly BackupSetR
       for (let p = 1; p <= layout.sets; p++) {
         const h = readBackupHeader(file, layout, p);
         if (h.backupType !== 'full' || h.backupSetGuid !== d.differentialBaseGuid) continue;
-        out.push(`the full backup ${file} (FILE = ${d.position}) is based on is backup set ${p} of the same file: give the file twice with a set number each, full backup first: ${flag === '--after-position' ? '--after-bak' : '--bak'} ${file} ${file} ${flag} ${p},${d.position} (RESTORE … WITH FILE = ${p}, NORECOVERY, then WITH FILE = ${d.position})`);
+        out.push(`the full backup ${file} (FILE = ${d.position}) is based on is backup set ${p} of the same file: give the file twice with a set number each, full backup first: ${flag === '--after-position' ? '--after-bak' : '--bak'} ${shellPath(file)} ${shellPath(file)} ${flag} ${p},${d.position} (RESTORE … WITH FILE = ${p}, NORECOVERY, then WITH FILE = ${d.position})`);
         break;
       }
     } catch {
@@ -377,7 +377,7 @@ function fullSetsInSameFile(read: readonly GivenSet[], sets: readonly BackupSetR
  */
 function differentialListAdvice(path: string, layout: MtfLayout, p: number, baseGuid: string | null, bakSets: ReadonlyMap<string, { file: string; backupSetGuid: string | null }>, flag: string): string {
   const bak = flag === '--after-position' ? '--after-bak' : '--bak';
-  const form = (file: string, q: number | string) => `${bak} ${file} ${path} ${flag} ${q},${p}`;
+  const form = (file: string, q: number | string) => `${bak} ${shellPath(file)} ${shellPath(path)} ${flag} ${q},${p}`;
   if (baseGuid) {
     for (const [key, b] of bakSets) {
       if (b.backupSetGuid?.toUpperCase() === baseGuid.toUpperCase()) return form(b.file, Number(key.slice(key.lastIndexOf('#') + 1)) || 1);
@@ -478,7 +478,7 @@ function setsOf(path: string, role: 'bak' | 'trn', position: number | undefined,
       // (said even with --quiet, in otherDatabaseNotes: a file mixing two databases' backups never passes without a word)
       const base = [...bakSets.values()][0];
       const other = base !== undefined && ofAnotherDatabase(h, base);
-      if (copy) skippedNotes.push(`${lead}; the same backup (BackupSetGUID ${h.backupSetGuid}) is read from --bak ${copy.file}`);
+      if (copy) skippedNotes.push(`${lead}; the same backup (BackupSetGUID ${h.backupSetGuid}) is read from --bak ${shellPath(copy.file)}`);
       else if (other) otherDatabaseNotes.push(`${lead} (a ${h.backupType} backup of another database, ${h.databaseName}: none of this replay's backups, nothing of it read; check that ${path} is the file meant: one backup device shared by several databases)`);
       // a differential: the replay goes from the full backup through the log backups without it, and
       // as a base it needs its full backup beside it (`--bak F --position N` of it alone is refused
@@ -490,7 +490,7 @@ function setsOf(path: string, role: 'bak' | 'trn', position: number | undefined,
         skippedNotes.push(note);
         differentialNotes.push(note);
       }
-      else skippedNotes.push(`${lead} (a full backup neither breaks nor joins the log chain, so no log is lost; give it with --bak ${shellWord(path)} --position ${p} to start from it)`);
+      else skippedNotes.push(`${lead} (a full backup neither breaks nor joins the log chain, so no log is lost; give it with --bak ${shellPath(path)} --position ${p} to start from it)`);
       continue;
     }
     // MTF damage after the set's ESET (a later set's blocks) is not the set's: its blocks were all read before it
@@ -623,7 +623,7 @@ function laterLogSetsInBakFiles(bakFiles: readonly string[], trnFiles: readonly 
     const later = sets.length ? logSetsEndingPast(f, reach, sets[0]!) : [];
     if (!later.length) continue;
     const end = lastEnding(later);
-    out.push(`${f} (given with --bak) also holds log backup set${later.length > 1 ? 's' : ''} ${later.map((l) => l.position).join(', ')}, going on to LSN ${end.header.lastLsn.lsn}, which ${later.length > 1 ? 'are' : 'is'} not read: add --trn ${shellWord(f)} to replay through ${later.length > 1 ? 'them' : 'it'}`);
+    out.push(`${f} (given with --bak) also holds log backup set${later.length > 1 ? 's' : ''} ${later.map((l) => l.position).join(', ')}, going on to LSN ${end.header.lastLsn.lsn}, which ${later.length > 1 ? 'are' : 'is'} not read: add --trn ${shellPath(f)} to replay through ${later.length > 1 ? 'them' : 'it'}`);
   }
   return out;
 }
@@ -718,7 +718,7 @@ export async function replayTablesOutcomes(inputs: ReplayTablesInputs): Promise<
   appendAll(identityNotes, assertOneDatabase(sets.map((s) => ({ file: s.devices[0], role: s.backupType === 'log' ? ('trn' as const) : ('bak' as const), bindingId: s.bindingId, databaseName: s.databaseName, serverName: s.serverName, ...((s.setsInFile ?? 1) > 1 ? { set: s.position } : {}) }))).otherNames);
   for (const x of read) {
     const s = x.set;
-    if (x.role === 'trn' && s.backupType !== 'log') throw new InputError('INPUT_BAD_OPTION', `--trn ${backupSetName(s)} is a ${s.backupType} backup, not a log backup: give it with --bak${(s.setsInFile ?? 1) > 1 ? ` ${s.devices[0]} ${flag} ${s.position}` : ''}`, { file: s.devices[0] });
+    if (x.role === 'trn' && s.backupType !== 'log') throw new InputError('INPUT_BAD_OPTION', `--trn ${backupSetName(s)} is a ${s.backupType} backup, not a log backup: give it with --bak${(s.setsInFile ?? 1) > 1 ? ` ${shellPath(s.devices[0]!)} ${flag} ${s.position}` : ''}`, { file: s.devices[0] });
     if (x.role === 'bak' && s.backupType === 'log') throw new InputError('INPUT_NOT_A_DATABASE_BACKUP', `--bak ${backupSetName(s)} is a log backup: give it with --trn${(s.setsInFile ?? 1) > 1 ? ` (every log backup set of a --trn file is read), and pick the full backup set of --bak with ${flag} N` : ''}`, { file: s.devices[0] });
   }
   // STOPAT's datetime rounding (.979 → .980): the replay stops where a real RESTORE of the same text does

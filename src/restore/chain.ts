@@ -35,7 +35,7 @@ import { backupSetName, lsnCmp, type BackupSetRecord, type BackupHistory, type S
 import { sameIdOtherNames, sameIdOtherServers } from '../recover/source-identity.js';
 import { appendTo } from '../util/append-all.js';
 import { fileAndSet } from '../util/backup-set-text.js';
-import { shellWord } from '../util/shell-word.js';
+import { shellPath, shellWord } from '../util/shell-word.js';
 
 /**
  * Where the restore stops. `time`: the SQL Server's local time, `YYYY-MM-DDTHH:MM:SS.fff` (as
@@ -483,7 +483,7 @@ function fullToUse(usable: readonly BackupSetRecord[], target: RestoreTarget): s
   if (!f) return ', and `rowback dump --bak FILE --table T` prints its rows as of then';
   const several = f.position > 1 || usable.some((x) => x !== f && x.devices[0] === f.devices[0]);
   const at = target.kind === 'time' ? target.time : `LSN ${target.lsn}`;
-  return `: the latest full backup before ${at} is ${fileAndSet(f.devices.join(' + '), several ? f.position : undefined)}, ${f.backupFinishDate !== null ? `finished at ${f.backupFinishDate}` : `started at ${f.backupStartDate} (its backup finish date is unknown: its closing blocks are damaged)`}, and \`rowback dump --bak ${f.devices.map((d) => shellWord(d)).join(' ')}${several ? ` --position ${f.position}` : ''} --table T\` prints its rows as of then`;
+  return `: the latest full backup before ${at} is ${fileAndSet(f.devices.join(' + '), several ? f.position : undefined)}, ${f.backupFinishDate !== null ? `finished at ${f.backupFinishDate}` : `started at ${f.backupStartDate} (its backup finish date is unknown: its closing blocks are damaged)`}, and \`rowback dump --bak ${f.devices.map((d) => shellPath(d)).join(' ')}${several ? ` --position ${f.position}` : ''} --table T\` prints its rows as of then`;
 }
 
 function describeTarget(t: RestoreTarget): string {

@@ -19,7 +19,8 @@ import type {
 } from './types.js';
 import { appendAll, appendTo } from '../util/append-all.js';
 import { stagedTableName } from '../util/tsql.js';
-import { shellWord } from '../util/shell-word.js';
+import { shellPath, shellWord } from '../util/shell-word.js';
+import { replaceUnprintable } from '../util/echo.js';
 
 export interface OpenOptions {
   /** Busy timeout in ms when another connection holds the write lock. */
@@ -1643,7 +1644,7 @@ export class StagingStore {
           'STAGING_TOKEN_EXISTS',
           had?.revoked_at
             ? `a token named '${name}' was revoked at ${had.revoked_at}; names are not reused (the audit log names holders by them): choose another name, e.g. '${name}-2'`
-            : `a token named '${name}' already exists; to replace it, revoke it (rowback token revoke ${shellWord(name)}${this.path === ':memory:' ? '' : ` --db ${shellWord(this.path)}`}) and create one under another name`,
+            : `a token named '${name}' already exists; to replace it, revoke it (rowback token revoke ${shellWord(name)}${this.path === ':memory:' ? '' : ` --db ${shellPath(this.path)}`}) and create one under another name`,
         );
       }
       throw e;
@@ -1671,15 +1672,27 @@ export class StagingStore {
 }
 
 /**
- * Characters a token name may not hold: C0/C1 controls (a line break included), zero-width and
- * bidi control characters, the BOM, separators other than the space, and unpaired surrogates. A
- * page, a terminal and a JSON viewer draw them as nothing, or reorder the text around them.
+ * The first character of `name` a token name may not hold, or undefined: one util/echo.ts
+ * escapeUnprintable writes `\u{…}` (replaceUnprintable, its one reading): C0/C1 controls (a line
+ * break included), U+2028/U+2029, every Unicode format character (Cf: zero-width and bidi controls,
+ * the BOM, U+00AD, U+061C, U+180E, the tag characters U+E0000–U+E007F, …) but ZWNJ/ZWJ where they
+ * shape a script's letters, and unpaired surrogates. A page, a terminal and a JSON viewer draw them
+ * as nothing, or reorder the text around them. A list of its own here let `alice<U+E0041>` and
+ * `alice<U+061C>` through, names the review page showed as alice while every message wrote them
+ * `alice\u{e0041}`: one reading, so a name is refused exactly when a line would not show it as itself.
  */
-const BAD_NAME_CHARS = /[\u0000-\u001f\u007f-\u009f\u00ad\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u2069\ufeff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+function badNameChar(name: string): string | undefined {
+  let found: string | undefined;
+  replaceUnprintable(name, (c) => {
+    found ??= c;
+    return c;
+  });
+  return found;
+}
 
 /**
  * A token name is who the audit log, decisions and runs say acted, so it must read as itself: not
- * empty, at most 64 characters, no leading or trailing space, none of BAD_NAME_CHARS. `token create
+ * empty, at most 64 characters, no leading or trailing space, no character badNameChar finds. `token create
  * ''` made a token whose decisions were signed by nobody, and 'alice ' or 'alice\u200b' one that the
  * audit log showed as alice. @throws InputError INPUT_BAD_OPTION naming what is wrong.
  */
@@ -1688,8 +1701,9 @@ export function checkTokenName(name: string): void {
   if (name.trim() === '') throw bad('is empty');
   if (name.length > 64) throw bad('is longer than 64 characters');
   if (name !== name.trim()) throw bad('begins or ends with a space');
-  const m = BAD_NAME_CHARS.exec(name);
-  if (m) throw bad(`holds the character U+${m[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}, which is drawn as nothing or changes the text around it`);
+  const c = badNameChar(name);
+  // its code point (a tag character U+E0041, not its first surrogate U+DB40)
+  if (c !== undefined) throw bad(`holds the character U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}, which is drawn as nothing or changes the text around it`);
 }
 
 export function hashToken(token: string): string {

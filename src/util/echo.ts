@@ -60,7 +60,9 @@ function joinerRegExps(): { scripts: RegExp[]; emojiBefore: RegExp; emojiAfter: 
 
 /** The character (a code point, a surrogate pair whole) ending just before `at` in `text`, '' at the start. */
 function charBefore(text: string, at: number): string {
-  if (at >= 2 && /[\udc00-\udfff]/.test(text[at - 1]!) && /[\ud800-\udbff]/.test(text[at - 2]!)) return text.slice(at - 2, at);
+  const low = text.charCodeAt(at - 1);
+  const high = text.charCodeAt(at - 2);
+  if (at >= 2 && low >= 0xdc00 && low <= 0xdfff && high >= 0xd800 && high <= 0xdbff) return text.slice(at - 2, at);
   return at >= 1 ? text[at - 1]! : '';
 }
 
@@ -88,14 +90,24 @@ function charAt(text: string, at: number): string {
  * `\u{e0067}…`; a sysname rarely holds either.
  */
 function keptFormat(c: string, at: number, text: string): boolean {
-  if (PREPENDED_MARK.test(c)) return true;
-  if (c !== '\u200c' && c !== '\u200d') return false;
+  if (c !== '\u200c' && c !== '\u200d') return PREPENDED_MARK.test(c);
   const before = charBefore(text, at);
   const after = charAt(text, at + 1);
+  // the answer depends on these three characters alone: looked up, not tested again (17 Script_Extensions
+  // RegExps per joiner made a text of Persian words escape ~20 times slower than before they were)
+  const key = before + c + after;
+  const known = JOINER_KEPT.get(key);
+  if (known !== undefined) return known;
   const { scripts, emojiBefore, emojiAfter } = joinerRegExps();
-  if (scripts.some((sc) => sc.test(before) && sc.test(after))) return true;
-  return c === '\u200d' && emojiBefore.test(before) && emojiAfter.test(after);
+  const kept = scripts.some((sc) => sc.test(before) && sc.test(after)) || (c === '\u200d' && emojiBefore.test(before) && emojiAfter.test(after));
+  if (JOINER_KEPT.size >= JOINER_KEPT_MAX) JOINER_KEPT.clear();
+  JOINER_KEPT.set(key, kept);
+  return kept;
 }
+
+/** keptFormat's answers by `before + joiner + after` (each at most 5 UTF-16 units), emptied when full. */
+const JOINER_KEPT = new Map<string, boolean>();
+const JOINER_KEPT_MAX = 4096;
 
 /** `c` (one character or one unpaired surrogate) as `\u{…}`: its code point in lower-case hex, no leading zeros (`\u{a}`, `\u{2028}`, `\u{d83d}`). */
 export function codePointText(c: string): string {
@@ -110,7 +122,17 @@ export function codePointText(c: string): string {
  * character, a surrogate pair whole, or an unpaired surrogate. Pure.
  */
 export function replaceUnprintable(text: string, write: (c: string) => string): string {
-  return text.replace(UNPRINTABLE, (c: string, at: number) => (keptFormat(c, at, text) ? c : write(c)));
+  // matchAll, not replace with a callback: a text of Persian words (a ZWNJ kept every few letters)
+  // escaped 7–20 times slower through replace's callback, each kept joiner a match put back as it was
+  let out = '';
+  let from = 0;
+  for (const m of text.matchAll(UNPRINTABLE)) {
+    const c = m[0];
+    if (keptFormat(c, m.index, text)) continue;
+    out += text.slice(from, m.index) + write(c);
+    from = m.index + c.length;
+  }
+  return from === 0 && out === '' ? text : out + text.slice(from);
 }
 
 /**
@@ -141,8 +163,10 @@ export function echoInput(text: string, max = 80): string {
 /**
  * The first at most `max` UTF-16 code units of `clean` (a text oneLineText made one line), cut
  * between characters as written: never inside a `\u{…}` (a `\u{2` left at the end reads as part of
- * the name) nor between the two halves of a surrogate pair (its high half alone printed as U+FFFD).
- * `clean` whole when it is no longer. echoInput's cut and the progress line's (cli/progress.ts). Pure.
+ * the name) nor between the two halves of a surrogate pair (its high half alone printed as U+FFFD),
+ * nor just after a ZWNJ/ZWJ escapeUnprintable kept between letters (cut there, it joins nothing and
+ * oneLineText, which every line goes through, writes it `\u{200c}`: the cut is oneLineText's fixed
+ * point). `clean` whole when it is no longer. echoInput's cut and the progress line's (cli/progress.ts). Pure.
  */
 export function cutOneLineText(clean: string, max: number): string {
   if (clean.length <= max) return clean;
@@ -152,6 +176,9 @@ export function cutOneLineText(clean: string, max: number): string {
     if (m.index + m[0].length > max) end = m.index;
   }
   if (end === max && /[\ud800-\udbff]/.test(clean[max - 1] ?? '')) end = max - 1;
+  // nor after a ZWNJ or ZWJ kept between two letters or emoji (keptFormat): at the cut's end it joins
+  // nothing, and a line writing the cut text again wrote it `\u{200c}`, where the API's answer held it raw
+  while (end > 0 && (clean[end - 1] === '\u200c' || clean[end - 1] === '\u200d')) end--;
   return clean.slice(0, end);
 }
 

@@ -6,7 +6,7 @@ import { lstatSync, readFileSync, readlinkSync, realpathSync, statSync } from 'n
 import { basename, dirname, isAbsolute, join, resolve, sep } from 'node:path';
 import { InputError, isRowbackError } from '../errors.js';
 import { backupMagic } from './backup-magic.js';
-import { shellGlob, shellWord } from './shell-word.js';
+import { shellGlob, shellPath } from './shell-word.js';
 
 /** null for a regular file; else what the path is ('a directory', 'no such file', …). */
 export function fileKindProblem(path: string): string | null {
@@ -78,7 +78,7 @@ const BACKUP_FLAGS = new Set(['--bak', '--trn', '--after-bak', '--after-trn']);
 export function folderAdvice(flag: string, path: string, why: string): string {
   if (why === 'no such file') return relativePathAdvice(path);
   if (why !== 'a directory' || !BACKUP_FLAGS.has(flag)) return '';
-  return `: give the backup files in it (${flag} ${shellGlob(path, flag.endsWith('trn') ? '*.trn' : '*.bak')} …), or plan a restore from the folder with rowback restore plan --backups ${shellWord(path)}`;
+  return `: give the backup files in it (${flag} ${shellGlob(path, flag.endsWith('trn') ? '*.trn' : '*.bak')} …), or plan a restore from the folder with rowback restore plan --backups ${shellPath(path)}`;
 }
 
 /**

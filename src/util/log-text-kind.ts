@@ -1,6 +1,6 @@
 import { closeSync, readSync } from 'node:fs';
 import { openInputSync } from './input-open.js';
-import { shellWord } from './shell-word.js';
+import { shellPath } from './shell-word.js';
 
 /**
  * What a text file given where rowback expected log records is, from its first bytes: a rowback
@@ -81,7 +81,7 @@ export function logTextHint(path: string): string {
   } catch {
     return '';
   }
-  if (kind === 'rowback-export') return `: it is a rowback export of log records (sql/export-log-records.sql), not a SQL Server file; read it with \`rowback scan --export ${shellWord(path)}\``;
+  if (kind === 'rowback-export') return `: it is a rowback export of log records (sql/export-log-records.sql), not a SQL Server file; read it with \`rowback scan --export ${shellPath(path)}\``;
   if (kind === 'fn_dblog') return `: it ${PLAIN_FN_DBLOG_ADVICE}`;
   return '';
 }

@@ -143,11 +143,71 @@ export function shellWord(word: string, shell: ShellKind = defaultShell()): stri
  * A glob over the files of folder `dir` (`pattern`, e.g. `*.bak`) as one word of a command line in
  * `shell`: POSIX, the folder with its separator quoted by shellWord and the pattern after it bare, so
  * the shell still expands it (`'my dir/'*.bak`); PowerShell, which expands no glob for a program,
- * the path joined whole through shellWord. `dir` is a path as the platform writes it (its separator,
- * node:path sep). Pure; never throws.
+ * the path joined whole through shellWord; a relative folder starting with `-` as `./-dir/` (shellPath).
+ * `dir` is a path as the platform writes it (its separator, node:path sep). Pure; never throws.
  */
 export function shellGlob(dir: string, pattern: string, shell: ShellKind = defaultShell()): string {
-  const folder = dir.endsWith(sep) || dir.endsWith('/') ? dir : dir + sep;
+  const given = dir.endsWith(sep) || dir.endsWith('/') ? dir : dir + sep;
+  // a relative folder starting with `-`, as shellPath writes one: not taken for an option
+  const folder = given[0] === '-' ? `.${sep}${given}` : given;
   if (shell === 'powershell') return shellWord(folder + pattern, shell);
   return shellWord(folder, shell) + pattern;
+}
+
+/**
+ * A RegExp source matching one quoted word as shellWord writes it for `shell` (not a bare word):
+ * POSIX `'…'` (a `'` in it as `'\''`) and `"$(printf '…')"`; PowerShell `'…'` (quotes doubled),
+ * `"…"` (`` ` `` escapes, `$([char]0xHH)`) and POWERSHELL_EMPTY_ARGUMENT. A match is a candidate:
+ * shellWordValue says whether it is one of shellWord's words. Pure.
+ */
+export function quotedShellWordSource(shell: ShellKind = defaultShell()): string {
+  if (shell === 'posix') return String.raw`"\$\(printf '(?:[^']|'\\'')*'\)"|'(?:[^']|'\\'')*'`;
+  const empty = POWERSHELL_EMPTY_ARGUMENT.replace(/[$()[\]{}|\\.*+?^]/g, '\\$&');
+  return `${empty}|"(?:[^"\`$]|\`[\\s\\S]|\\$\\(\\[char\\]0x[0-9a-f]+\\))*"|'(?:[^'\u2018-\u201b]|['\u2018-\u201b]{2})*'`;
+}
+
+/**
+ * The text `word` passes to a program, where `word` is one word exactly as shellWord(value, shell)
+ * writes it (bare or quoted); undefined for anything else (text quoted some other way, two words,
+ * an echoInput quote `'1,,2'` of a value shellWord leaves bare). shellWord's inverse: the API's job
+ * wording (worker/job-wording.ts) gives an advised path as the JSON string a request holds, not as
+ * the shell word the CLI's line prints. Checked by quoting the value read back: a word shellWord
+ * would not write is not read. Pure; never throws.
+ */
+export function shellWordValue(word: string, shell: ShellKind = defaultShell()): string | undefined {
+  let value: string | undefined;
+  if (shell === 'posix') {
+    const printf = /^"\$\(printf '((?:[^']|'\\'')*)'\)"$/.exec(word);
+    if (printf) {
+      const format = printf[1]!.replace(/'\\''/g, "'");
+      const bytes: number[] = [];
+      for (const m of format.matchAll(/\\\\|%%|\\([0-7]{3})|[\s\S]/gu)) {
+        if (m[0] === '\\\\') bytes.push(0x5c);
+        else if (m[0] === '%%') bytes.push(0x25);
+        else if (m[1] !== undefined) bytes.push(parseInt(m[1], 8));
+        else bytes.push(...Buffer.from(m[0], 'utf8'));
+      }
+      value = Buffer.from(bytes).toString('utf8');
+    } else if (/^'(?:[^']|'\\'')*'$/.test(word)) value = word.slice(1, -1).replace(/'\\''/g, "'");
+    else value = word;
+  } else if (word === POWERSHELL_EMPTY_ARGUMENT) value = '';
+  else if (/^'(?:[^'\u2018-\u201b]|['\u2018-\u201b]{2})*'$/.test(word)) value = word.slice(1, -1).replace(/(['\u2018-\u201b])\1/g, '$1');
+  else if (/^"(?:[^"`$]|`[\s\S]|\$\(\[char\]0x[0-9a-f]+\))*"$/.test(word)) {
+    value = word.slice(1, -1).replace(/`([\s\S])|\$\(\[char\]0x([0-9a-f]+)\)/g, (_, e: string | undefined, hex: string | undefined) => {
+      if (hex !== undefined) return String.fromCharCode(parseInt(hex, 16));
+      return e === 'n' ? '\n' : e === 't' ? '\t' : e === 'r' ? '\r' : e!;
+    });
+  } else value = word;
+  return shellWord(value, shell) === word ? value : undefined;
+}
+
+/**
+ * `path` (a file or folder as the user gave it) as one word of a command line rowback advises, where
+ * it is an option's value or an argument: shellWord's word, and a relative path starting with `-`
+ * (`-diff.bak`) as `./-diff.bak`, the same file. rowback's parser (commander) takes a word starting
+ * with `-` for an option: `rowback inspect -diff.bak` and the second value of `--bak FULL.bak
+ * -diff.bak` were refused `unknown option '-diff.bak'`, as pasted from the advice. Pure; never throws.
+ */
+export function shellPath(path: string, shell: ShellKind = defaultShell()): string {
+  return shellWord(path.length > 1 && path[0] === '-' ? `./${path}` : path, shell);
 }

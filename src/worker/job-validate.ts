@@ -31,7 +31,7 @@ import { JOB_WORDING, jobWording, stringsOf } from './job-wording.js';
 import { assertOneDatabase, oneBackupAdvice, readSourceIdentities, withoutOtherDatabaseSets, type SourceFileIdentity } from '../recover/source-identity.js';
 import { appendAll } from '../util/append-all.js';
 import { fileAndSet } from '../util/backup-set-text.js';
-import { shellWord } from '../util/shell-word.js';
+import { shellPath } from '../util/shell-word.js';
 
 export interface JobAccess {
   /**
@@ -303,7 +303,7 @@ function checkRestoreJobBackup(field: string, path: string, position?: number, r
   }
   if (layout.sets > 1 && !(inBaks && position !== undefined)) {
     // a backup read as it is or replayed takes a position, as diff --position (with --trn: the set the replay starts from)
-    if (inBaks) throw new InputError('INPUT_SEVERAL_BACKUP_SETS', `${path} holds ${layout.sets} backup sets (backups appended to one file WITH NOINIT; \`rowback inspect ${shellWord(path)}\` lists them): choose one with "${posField}": N (RESTORE … WITH FILE = N)${replayed ? `, the full backup set the replay over "${name('Trn')}" starts from` : ''}`, { field, file: path });
+    if (inBaks) throw new InputError('INPUT_SEVERAL_BACKUP_SETS', `${path} holds ${layout.sets} backup sets (backups appended to one file WITH NOINIT; \`rowback inspect ${shellPath(path)}\` lists them): choose one with "${posField}": N (RESTORE … WITH FILE = N)${replayed ? `, the full backup set the replay over "${name('Trn')}" starts from` : ''}`, { field, file: path });
     // a log backup file of several sets: each log backup set is a member of the chain (a full or
     // differential set beside them is left out with a note when the job runs); none: not a log backup file
     const kinds: string[] = [];
@@ -555,7 +555,7 @@ async function validateRestoreSpec(spec: RestoreJobSpec, access: JobAccess): Pro
       if (full !== undefined && files.length === 1) {
         throw new InputError('INPUT_DIFFERENTIAL_WITHOUT_FULL', `${name} holds a differential backup alone (${files[0]} backup set ${at ?? 1}), whose full backup is backup set ${full} of the same file: give the file twice with a set number for each, full backup first: "${name}": [${JSON.stringify(files[0])}, ${JSON.stringify(files[0])}], "${posName}": [${full}, ${at ?? 1}] (RESTORE … WITH FILE = ${full}, NORECOVERY, then WITH FILE = ${at ?? 1})`, { field: `${name}.0`, file: files[0] });
       }
-      throw new InputError('INPUT_DIFFERENTIAL_WITHOUT_FULL', `${name} holds differential backups alone (${files.join(', ')}): a differential holds only the extents changed since its full backup; give that full backup first: "${name}": ["FULL.bak", ${files.map((f) => JSON.stringify(f)).join(', ')}] (\`rowback inspect ${shellWord(files[0]!)}\` names its base: differential base GUID and LSN)`, { field: `${name}.0`, file: files[0] });
+      throw new InputError('INPUT_DIFFERENTIAL_WITHOUT_FULL', `${name} holds differential backups alone (${files.join(', ')}): a differential holds only the extents changed since its full backup; give that full backup first: "${name}": ["FULL.bak", ${files.map((f) => JSON.stringify(f)).join(', ')}] (\`rowback inspect ${shellPath(files[0]!)}\` names its base: differential base GUID and LSN)`, { field: `${name}.0`, file: files[0] });
     }
   }
   // both states from the same backup files: one state, nothing can be missing (backup/same-backup.ts,

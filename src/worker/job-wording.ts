@@ -13,6 +13,7 @@
 import type { JobSpec } from './job-spec.js';
 import { oneLineText } from '../util/echo.js';
 import { BRACKETED_NAME_SOURCE } from '../util/identifier-text.js';
+import { quotedShellWordSource, shellPath, shellWord, shellWordValue } from '../util/shell-word.js';
 
 export type JobWordingKind = JobSpec['kind'];
 
@@ -223,7 +224,9 @@ export function jobWording(kind: JobWordingKind, text: string, values: readonly 
   // each value also as a line names it (util/echo.ts oneLineText: a path's line break as `\u{a}`,
   // as echoInput and the CLI's lines write it): the escaped form did not match the raw value, and a
   // `--mdf` inside the path `/data/p<LF>--mdf x.bak` was reworded to `afterMdf`, another path
-  const shown = values.map((v) => oneLineText(v)).filter((v, i) => v !== values[i]);
+  // and as an advised command line names it (util/shell-word.ts shellWord: `'/data/a --ddl b.bak'`),
+  // set aside whole: its `--ddl` is the path's, and listAsFields reads the word back as the path
+  const shown = values.flatMap((v) => [oneLineText(v), shellWord(v), shellPath(v)].filter((x) => x !== v));
   const spans = valueSpans(text, shown.length ? [...values, ...shown] : values);
   if (spans.length) {
     let at = 0;
@@ -235,7 +238,7 @@ export function jobWording(kind: JobWordingKind, text: string, values: readonly 
     masked = out + text.slice(at);
   }
   masked = masked.replace(QUOTED, (span) => (rewritable(span) ? keep(span) : span));
-  const said = rewordFlags(kind, masked);
+  const said = rewordFlags(kind, masked, kept, keep);
   return kept.length === 0 ? said : said.replace(/\u0001(\d+)\u0002/g, (_, i: string) => kept[Number(i)]!);
 }
 
@@ -265,6 +268,9 @@ function valueSpans(text: string, values: readonly string[]): [number, number][]
   return spans.sort((a, b) => a[0] - b[0]);
 }
 
+/** A flag (or a run) then one word quoted for the shell or set aside: fieldValue's candidates. */
+const FLAG_ARGUMENT = new RegExp(`(${FLAG.source}) (${quotedShellWordSource()}|\\u0001\\d+\\u0002)`, 'g');
+
 /** One flag, alone or in a run. */
 const ONE_FLAG = /(?<![\w-])--[a-z][a-z-]*(?![\w-])/g;
 
@@ -284,21 +290,51 @@ const rewritable = (s: string): boolean => s.length > 1 && (s.includes('--') || 
 const QUOTED = new RegExp(String.raw`"(?:[^"\\\n]|\\.)*"|(?<![\w'])'[^'\n]*'(?![\w])|${BRACKETED_NAME_SOURCE}`, 'g');
 
 /**
- * `--bak F G --position 1,2` (or `--after-bak … --after-position …`): files (paths without spaces or
- * values set aside, `\u0001N\u0002`) then a list of two or more set numbers.
+ * One word of an advised command line as the library writes it: a path quoted by util/shell-word.ts
+ * shellWord (`'my dir/F.bak'`, `"$(printf '…')"`, PowerShell's forms), a value set aside
+ * (`\u0001N\u0002`), or a bare word.
  */
-const POSITION_LIST = /(?<![\w-])--(after-)?bak ((?:[^\s;,()`]+ )+?)--(after-)?position (\d+(?:,\d+)+)(?![\w,])/g;
+const SHELL_WORD_SOURCE = `(?:${quotedShellWordSource()}|[^\\s;,()\`]+)`;
+const SHELL_WORD = new RegExp(SHELL_WORD_SOURCE, 'g');
 
-/** One POSITION_LIST match as a restore job's fields: `"bak": ["F", "G"], "position": [1, 2]` (a set-aside value quoted as it stands). */
-function listAsFields(whole: string, afterBak: string | undefined, files: string, afterPosition: string | undefined, list: string): string {
+/**
+ * `--bak F G --position 1,2` (or `--after-bak … --after-position …`): files (shell words, values
+ * set aside, `\u0001N\u0002`) then a list of two or more set numbers.
+ */
+const POSITION_LIST = new RegExp(`(?<![\\w-])--(after-)?bak ((?:${SHELL_WORD_SOURCE} )+?)--(after-)?position (\\d+(?:,\\d+)+)(?![\\w,])`, 'g');
+
+/**
+ * A flag's argument as a job's field holds it: a word quoted for the shell (shellWord: `'my dir/F.bak'`)
+ * as the JSON string of the path it stands for (`"my dir/F.bak"`), the `'…'` and `'\''` being the
+ * shell's, not the file's; a value set aside (`\u0001N\u0002`, `kept`) likewise when it is such a
+ * word. Undefined for a word shellWord would leave bare, or that is no word of its: said as it stands.
+ */
+function fieldValue(word: string, kept: readonly string[]): string | undefined {
+  const aside = /^\u0001(\d+)\u0002$/.exec(word);
+  const text = aside ? kept[Number(aside[1])]! : word;
+  const value = shellWordValue(text);
+  return value === undefined || value === text ? undefined : JSON.stringify(value);
+}
+
+/**
+ * One POSITION_LIST match as a restore job's fields: `"bak": ["F", "G"], "position": [1, 2]`, each
+ * file the JSON string of the path (a shell-quoted word read back: `'it'\''s.bak'` was given as the
+ * array item `"'it'\\''s.bak'"`, a file of that name; `'my dir/F.bak'` as two items, `"'my"`). `keep`
+ * sets each item aside (jobWording's), so the flags' rewording after this leaves it as it is.
+ */
+function listAsFields(kept: readonly string[], keep: (span: string) => string, whole: string, afterBak: string | undefined, files: string, afterPosition: string | undefined, list: string): string {
   if (!!afterBak !== !!afterPosition) return whole;
-  const names = files.trim().split(' ').map((x) => (/^\u0001\d+\u0002$/.test(x) ? `"${x}"` : JSON.stringify(x)));
+  const names = [...files.matchAll(SHELL_WORD)].map(([x]) => {
+    const aside = /^\u0001(\d+)\u0002$/.exec(x);
+    // set aside as a whole: the flags' rewording after this does not reach into a path
+    return keep(fieldValue(x, kept) ?? JSON.stringify(aside ? kept[Number(aside[1])]! : x));
+  });
   const [bak, position] = afterBak ? ['afterBak', 'afterPosition'] : ['bak', 'position'];
   return `"${bak}": [${names.join(', ')}], "${position}": [${list.split(',').join(', ')}]`;
 }
 
 /** jobWording's rewriting proper, on a text whose values are already set aside. */
-function rewordFlags(kind: JobWordingKind, text: string): string {
+function rewordFlags(kind: JobWordingKind, text: string, kept: readonly string[], keep: (span: string) => string): string {
   const table = JOB_WORDING[kind];
   const byFlag = FLAGS_BY_KIND[kind];
   // a bare command (`rowback log --alloc-unit ID`) is put in backticks: advice to run it, flags and all
@@ -306,11 +342,18 @@ function rewordFlags(kind: JobWordingKind, text: string): string {
   // a restore job's files and set numbers as a list (`--bak F F --position 1,2`, the form dump and diff
   // take): the job's arrays, which the API takes ("position": [1, 2]); word by word it read
   // `bak F F position 1,2`, and "position": "1,2" is refused (a number or an array of numbers)
-  let out = kind === 'restore' ? quoted.split('`').map((part, i) => (i % 2 === 1 ? part : part.replace(POSITION_LIST, listAsFields))).join('`') : quoted;
+  let out = kind === 'restore' ? quoted.split('`').map((part, i) => (i % 2 === 1 ? part : part.replace(POSITION_LIST, (...m: string[]) => listAsFields(kept, keep, m[0]!, m[1], m[2]!, m[3], m[4]!)))).join('`') : quoted;
   for (const p of table.phrases) {
     if (!out.includes(p.cli)) continue;
     out = out.split('`').map((part, i) => (i % 2 === 1 ? part : part.split(p.cli).join(p.job))).join('`');
   }
+  // a flag's argument quoted for the shell (`--trn 'my dir/L.trn'`, shellWord) said as the JSON
+  // string the field holds, where the flag is said as a field: `trn "my dir/L.trn"`, not the shell's
+  // `trn 'my dir/L.trn'` (whose `'\''` and `"$(printf …)"` no request takes)
+  out = out.split('`').map((part, i) => (i % 2 === 1 ? part : part.replace(FLAG_ARGUMENT, (whole, run: string, word: string) => {
+    const value = run.split('/').every((fl) => byFlag.get(fl)?.field !== undefined) ? fieldValue(word, kept) : undefined;
+    return value === undefined ? whole : `${run} ${keep(value)}`;
+  }))).join('`');
   // phrases may add backticks of their own: split again
   return out
     .split('`')

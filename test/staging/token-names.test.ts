@@ -30,6 +30,20 @@ describe('token names', () => {
     expect(store.audit({ limit: 100 }).filter((a) => a.action === 'token.create').map((a) => a.details.name)).toEqual(['alice']);
   });
 
+  it('refuses every character a line writes \\u{…} (util/echo.ts), a format character outside the old list too, naming its code point', () => {
+    // U+061C Arabic letter mark (bidi), U+180E, U+206A, U+FFF9, a tag character U+E0041, U+1D173: format
+    // characters the token list lacked, so `alice<U+E0041>` was made and the review page showed alice
+    for (const [name, cp] of [['alice\u061c', '061C'], ['ali\u180ece', '180E'], ['alice\u206a', '206A'], ['alice\ufff9', 'FFF9'], ['alice\u{e0041}', 'E0041'], ['alice\u{1d173}', '1D173'], ['ali\u200cce', '200C']] as const) {
+      let err: unknown;
+      try { store.createToken(name, 'reviewer'); } catch (e) { err = e; }
+      expect(err, JSON.stringify(name)).toBeInstanceOf(InputError);
+      expect((err as InputError).message).toContain(`holds the character U+${cp},`);
+    }
+    expect(store.listTokens()).toEqual([]);
+    // ZWNJ between Persian letters is part of the spelling and prints as it (escapeUnprintable keeps it)
+    expect(store.createToken('\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645', 'viewer').name).toBe('\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645');
+  });
+
   it('takes ordinary names: letters of any script, digits, spaces inside, punctuation', () => {
     for (const name of ['bob', 'Ärger Müller', 'olga.k@crm', 'dba_2', '王芳', 'x'.repeat(64)]) expect(store.createToken(name, 'viewer').name).toBe(name);
   });

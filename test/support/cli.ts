@@ -62,6 +62,9 @@ export function expectOneLineError(r: CliResult, code: string): string {
   return r.stderr;
 }
 
+/** bin/rowback.js of this checkout: the compiled CLI. */
+const BIN = join(resolve(dirname(fileURLToPath(import.meta.url)), '..', '..'), 'bin', 'rowback.js');
+
 /**
  * The compiled CLI (bin/rowback.js: `npm ci` builds dist/) run as a process that file permissions
  * bind, for the tests of a file this user may not read or a folder it may not write. Another user
@@ -71,12 +74,21 @@ export function expectOneLineError(r: CliResult, code: string): string {
  * readFileSync and writeFileSync both EACCES). Those tests were skipped as root: never run in CI.
  */
 export function cliBoundByPermissions(...argv: string[]): CliResult {
-  const bin = join(resolve(dirname(fileURLToPath(import.meta.url)), '..', '..'), 'bin', 'rowback.js');
   const root = process.getuid?.() === 0;
   const [cmd, args] = root
-    ? ['setpriv', ['--inh-caps=-dac_override,-dac_read_search', '--bounding-set=-dac_override,-dac_read_search', process.execPath, bin, ...argv]]
-    : [process.execPath, [bin, ...argv]];
+    ? ['setpriv', ['--inh-caps=-dac_override,-dac_read_search', '--bounding-set=-dac_override,-dac_read_search', process.execPath, BIN, ...argv]]
+    : [process.execPath, [BIN, ...argv]];
   const r = spawnSync(cmd, args, { encoding: 'utf8' });
+  if (r.error) throw r.error;
+  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+}
+
+/**
+ * The compiled CLI (bin/rowback.js, dist/) run as a process in folder `cwd`: for advice naming a
+ * path relative to where the command was typed, pasted back there.
+ */
+export function cliIn(cwd: string, ...argv: string[]): CliResult {
+  const r = spawnSync(process.execPath, [BIN, ...argv], { encoding: 'utf8', cwd });
   if (r.error) throw r.error;
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }

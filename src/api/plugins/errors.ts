@@ -1,5 +1,6 @@
 import { redactDeep, redactSecrets } from '../../util/redact.js';
 import { duplicateJsonKey } from '../../util/json-duplicate-key.js';
+import { cutOneLineText, oneLineText } from '../../util/echo.js';
 import fp from 'fastify-plugin';
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
@@ -99,17 +100,28 @@ export function poisonedKey(v: unknown): string | null {
  * `Unexpected token 'o', "not json" is not valid JSON` for a short text and, for a longer one, ten or
  * so characters either side of the fault, `Unexpected token '}', ..."word=hunter2",x:tru}" is not
  * valid JSON` or `…"... is not valid JSON`: a body may hold a connection string. Everything from the
- * quote on is left out (the token itself, one character, stays); one line, at most 200 characters.
+ * quote on is left out (the token itself, one character, stays, a control or format character as
+ * `\u{1b}`, `\u{202e}`: util/echo.ts oneLineText); one line, at most 200 characters.
  */
 export function jsonParseReason(message: string | undefined): string {
   const m = message ?? 'it does not parse';
   const cut = m.search(/, (?:\.\.\.)?"/);
-  return (cut >= 0 ? m.slice(0, cut) : m).replace(/ is not valid JSON$/, '').replace(/[\r\n\u2028\u2029]+/g, ' ').slice(0, 200);
+  // one line in the one notation of every message (oneLineText: the character V8 quotes at the fault,
+  // `Unexpected token '<ESC>'` or U+202E, reached the answer raw), cut between characters as written
+  return cutOneLineText(oneLineText((cut >= 0 ? m.slice(0, cut) : m).replace(/ is not valid JSON$/, '')), 200);
 }
 
-/** A body key path as a refusal names it: one line (controls as `?`), its last 200 characters. */
+/**
+ * A body key path as a refusal names it: its last 200 UTF-16 units (never starting inside a
+ * surrogate pair), one line in the one notation of every message (util/echo.ts oneLineText: a
+ * control as `\u{a}`, a format character such as U+202E or a tag U+E0041 as `\u{202e}`). It wrote
+ * controls as `?`, which a key may hold itself, and format characters raw: a key holding U+202E
+ * showed the rest of the refusal reversed.
+ */
 function shownKey(path: string): string {
-  return (path.length > 200 ? `…${path.slice(-200)}` : path).replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, '?');
+  if (path.length <= 200) return oneLineText(path);
+  const from = /[\udc00-\udfff]/.test(path[path.length - 200]!) ? path.length - 199 : path.length - 200;
+  return `…${oneLineText(path.slice(from))}`;
 }
 
 /**

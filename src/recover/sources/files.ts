@@ -57,7 +57,7 @@ const MAX_ANCHORED_UPDATES = 1000;
 import { catalogFromLayouts, type MetadataCatalog, type RecoverySource, type RowCandidate, type ScanFilter, type SkippedItem, type SourceProgress } from '../source.js';
 import { appendAll, maxOf } from '../../util/append-all.js';
 import { fileAndSet } from '../../util/backup-set-text.js';
-import { shellWord } from '../../util/shell-word.js';
+import { shellPath } from '../../util/shell-word.js';
 
 export interface FileSourceInputs {
   /** The database's data files: its .mdf, with its .ndf files when it has several (openDataFiles). */
@@ -438,7 +438,7 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
         // (the CLI's words: a service job, whose advice names its request's fields, keeps its own)
         if (!inputs.backupAdvice?.notALogBackup && baks.some((b) => sameFile(b, t))) {
           const cut = layout.problems.find((p) => p.location.offset !== undefined && /cut short|end of the file/.test(p.reason));
-          throw new InputError('INPUT_NOT_A_LOG_BACKUP', `${t} holds no log backup set: ${layout.sets > 1 ? `its ${layout.sets} backup sets are` : 'its one backup set is a'} ${[...new Set(headers.map((x) => x.backupType))].join('/')} backup${layout.sets > 1 ? 's' : ''}, read with --bak ${shellWord(t)}${cut ? `; the file is cut short (${cut.code} at offset ${cut.location.offset}): log backup sets appended after it are not in this copy, give a whole copy of it` : ''}; to read the database backup alone, leave out --trn ${shellWord(t)}`, { file: t });
+          throw new InputError('INPUT_NOT_A_LOG_BACKUP', `${t} holds no log backup set: ${layout.sets > 1 ? `its ${layout.sets} backup sets are` : 'its one backup set is a'} ${[...new Set(headers.map((x) => x.backupType))].join('/')} backup${layout.sets > 1 ? 's' : ''}, read with --bak ${shellPath(t)}${cut ? `; the file is cut short (${cut.code} at offset ${cut.location.offset}): log backup sets appended after it are not in this copy, give a whole copy of it` : ''}; to read the database backup alone, leave out --trn ${shellPath(t)}`, { file: t });
         }
         throw new InputError('INPUT_NOT_A_LOG_BACKUP', `${fileAndSet(t, layout.sets > 1 ? position : undefined)} is a ${h.backupType} backup, not a log backup; ${inputs.backupAdvice?.notALogBackup ?? 'give it with --bak'}`, { file: t });
       }
@@ -571,7 +571,7 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
     const later = logSetsEndingPast(x.file, reach, x.header, layoutOf(x.file)).filter((l) => l.position !== x.position);
     if (!later.length) continue;
     const lastSet = lastEnding(later);
-    const note = `${x.file} also holds log backup set${later.length > 1 ? 's' : ''} ${later.map((l) => l.position).join(', ')}, going on to LSN ${lastSet.header.lastLsn.lsn}${lastSet.header.backupStartDate ? ` (backup set ${lastSet.position} started ${lastSet.header.backupStartDate}, the SQL Server's local time)` : ''}, past the log this scan reads: ${later.length > 1 ? 'they are' : 'it is'} not read; add --trn ${shellWord(x.file)} to read the rows deleted or changed after backup set ${x.position}`;
+    const note = `${x.file} also holds log backup set${later.length > 1 ? 's' : ''} ${later.map((l) => l.position).join(', ')}, going on to LSN ${lastSet.header.lastLsn.lsn}${lastSet.header.backupStartDate ? ` (backup set ${lastSet.position} started ${lastSet.header.backupStartDate}, the SQL Server's local time)` : ''}, past the log this scan reads: ${later.length > 1 ? 'they are' : 'it is'} not read; add --trn ${shellPath(x.file)} to read the rows deleted or changed after backup set ${x.position}`;
     unreadNotes.push(note);
     unreadLoudNotes.push(note);
   }
@@ -647,7 +647,7 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
     // the same backup given with --bak from another file (a copy of it): read there, said so
     const copy = x.header.backupSetGuid ? bakSets.find((b) => b.header.backupSetGuid === x.header.backupSetGuid) : undefined;
     if (copy) {
-      leftOutSetNotes.push(`${fileAndSet(x.file, x.position)} is a ${x.header.backupType} backup appended to the log backups' file, not a log backup: left out of the log chain; the same backup (BackupSetGUID ${x.header.backupSetGuid}) is read from --bak ${copy.file}`);
+      leftOutSetNotes.push(`${fileAndSet(x.file, x.position)} is a ${x.header.backupType} backup appended to the log backups' file, not a log backup: left out of the log chain; the same backup (BackupSetGUID ${x.header.backupSetGuid}) is read from --bak ${shellPath(copy.file)}`);
       continue;
     }
     // A differential is read as the database backup only beside its full backup, and one --position
@@ -657,10 +657,10 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
     if (x.header.backupType === 'differential') {
       const base = x.header.differentialBaseGuid;
       const full = base ? bakSets.find((b) => b.header.backupType === 'full' && b.header.backupSetGuid === base) : undefined;
-      leftOutSetNotes.push(`${fileAndSet(x.file, x.position)} is a differential backup appended to the log backups' file, not a log backup: left out of the log chain (a differential backup neither breaks nor joins it); ${full ? `its full backup is read from --bak ${full.file}` : `a differential is read only beside its full backup, which --bak ${x.file} --position ${x.position} cannot give with it: for the table metadata give its full backup${base ? ` (BackupSetGUID ${base})` : ''} with --bak`}`);
+      leftOutSetNotes.push(`${fileAndSet(x.file, x.position)} is a differential backup appended to the log backups' file, not a log backup: left out of the log chain (a differential backup neither breaks nor joins it); ${full ? `its full backup is read from --bak ${shellPath(full.file)}` : `a differential is read only beside its full backup, which --bak ${shellPath(x.file)} --position ${x.position} cannot give with it: for the table metadata give its full backup${base ? ` (BackupSetGUID ${base})` : ''} with --bak`}`);
       continue;
     }
-    leftOutSetNotes.push(`${fileAndSet(x.file, x.position)} is a ${x.header.backupType} backup appended to the log backups' file, not a log backup: left out of the log chain (a ${x.header.backupType} backup neither breaks nor joins it); to read it as the database backup, give --bak ${x.file} --position ${x.position}`);
+    leftOutSetNotes.push(`${fileAndSet(x.file, x.position)} is a ${x.header.backupType} backup appended to the log backups' file, not a log backup: left out of the log chain (a ${x.header.backupType} backup neither breaks nor joins it); to read it as the database backup, give --bak ${shellPath(x.file)} --position ${x.position}`);
   }
   if (trnSets.length && !inputs.ldf) {
     const last = trnSets.reduce((m, t) => (BigInt(t.last) > BigInt(m.last) ? t : m), trnSets[0]!);
@@ -1238,7 +1238,7 @@ export function openFileSource(inputs: FileSourceInputs, logger?: Logger): FileR
         // a full backup set left out of a --trn file (everything appended to one file) is the
         // metadata at hand: named first, as the way on the CLI takes (--bak F --position N)
         const full = inputs.backupAdvice?.noMetadata === undefined ? leftOutSets.find((x) => x.header.backupType === 'full' && !otherDatabaseSets.has(`${x.file}#${x.position}`)) : undefined;
-        const atHand = full ? `${fileAndSet(full.file, full.position)} is a full backup of this database: give --bak ${shellWord(full.file)} --position ${full.position} beside --trn; or ` : '';
+        const atHand = full ? `${fileAndSet(full.file, full.position)} is a full backup of this database: give --bak ${shellPath(full.file)} --position ${full.position} beside --trn; or ` : '';
         throw new InputError('INPUT_NO_METADATA', `no table metadata: ${atHand}${inputs.backupAdvice?.noMetadata ?? NO_METADATA_ADVICE}`);
       }
       const api = await loadDatafile();

@@ -95,3 +95,16 @@ it('the serve config file giving allowedServers twice is refused naming it', () 
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+it('a duplicate key holding a line break or a format character is named in the one notation of every message, \\u{…}', async () => {
+  const jobId = await fakeFilesJob(t);
+  // SYNTHETIC keys: a line break (was `?`, which a key may hold itself), U+202E (was raw: the rest of
+  // the message read reversed), a tag character U+E0041 (was raw: invisible)
+  for (const [key, shown] of [['st\\natus', 'st\\u{a}atus'], ['st\\u202eatus', 'st\\u{202e}atus'], ['sta\\udb40\\udc41tus', 'sta\\u{e0041}tus'], ['a?b', 'a?b']]) {
+    const r = await raw(`/api/jobs/${jobId}/decisions`, `{"decision":"approve","reason":"owner confirmed","filter":{"${key}":"x","${key}":"y"}}`, t.tokens.reviewer);
+    expect(r.statusCode, r.body).toBe(400);
+    const message = r.json().message as string;
+    expect(message).toContain(`the body gives the key filter.${shown} twice`);
+    expect(message).not.toMatch(/[\n\u202e\udb40]/);
+  }
+});

@@ -78,3 +78,14 @@ it('a UTF-8 byte order mark before the JSON is skipped, as fastify did', async (
   expect(r.statusCode).toBe(201);
   expect(r.json().spec).toEqual({ kind: 'files', ldf: '/e/x.ldf' });
 });
+
+it('a body whose fault is a control or format character names it as every message does, \\u{…}', async () => {
+  // SYNTHETIC bodies: V8 quotes the character at the fault (`Unexpected token '…'`); ESC and U+202E
+  // reached the answer raw (a terminal showing the log read an escape sequence, the rest reversed)
+  for (const [body, shown] of [['\u001b[2J{}', "Unexpected token '\\u{1b}'"], ['\u202e{}', "Unexpected token '\\u{202e}'"], ['{"kind":tr\u2066ue}', "Unexpected token '\\u{2066}'"]] as const) {
+    const r = await post(body);
+    expect(r.statusCode).toBe(400);
+    expect(r.json().message).toContain(`the body is not JSON: ${shown}`);
+    expect(r.json().message).not.toMatch(/[\u001b\u202e\u2066]/);
+  }
+});
