@@ -228,6 +228,10 @@ export function logColumns(withNames: boolean): string[] {
   return [...EXPORT_COLUMNS, ...EXTRA_COLUMNS, ...(withNames ? ['AllocUnitName'] : [])];
 }
 
+/** The longest operation and context names rowback knows (LCX_RESTORE_BAD_UNALLOC_PAGE, 28): their columns' widths, so that no known name pushes a line's later cells right. */
+const LONGEST_OPERATION = Math.max(...[...OPERATION_NAMES.values()].map((n) => n.length));
+const LONGEST_CONTEXT = Math.max(...[...CONTEXT_NAMES.values()].map((n) => n.length));
+
 /**
  * Table format: the columns a person reads, fixed widths (each at least its header's length, so a
  * header starts where its cells do: `Transaction ID` is 14 characters, its values 13, and every
@@ -238,10 +242,6 @@ export function logColumns(withNames: boolean): string[] {
  * bytes followed by `… (N bytes)`; Transaction SID in `S-1-…` form when it is a Windows SID. The
  * csv and ndjson formats carry every column uncut.
  */
-/** The longest operation and context names rowback knows (LCX_RESTORE_BAD_UNALLOC_PAGE, 28): their columns' widths, so that no known name pushes a line's later cells right. */
-const LONGEST_OPERATION = Math.max(...[...OPERATION_NAMES.values()].map((n) => n.length));
-const LONGEST_CONTEXT = Math.max(...[...CONTEXT_NAMES.values()].map((n) => n.length));
-
 const TABLE_COLUMNS: Array<[string, number]> = ([
   ['Current LSN', 22], ['Operation', LONGEST_OPERATION], ['Context', LONGEST_CONTEXT], ['Transaction ID', 13], ['AllocUnitId', 17], ['Page ID', 13], ['Slot ID', 7],
   ['Begin Time', 24], ['Transaction Name', 20], ['SPID', 5], ['Transaction SID', 15], ['RowLog Contents 0', 0],
@@ -269,12 +269,6 @@ function tableLine(values: Array<string | number | null>, withNames: boolean, na
 }
 
 /**
- * The table metadata `log` names records by (--mdf, --bak or --schema; null with none): the tables'
- * layouts, one per partition, and, from a data file or backup, the allocation units of the tables'
- * other indexes (`indexUnits`; absent from a catalog JSON, whose script lists heaps and clustered
- * indexes only). Throws InputError for two of the options, an unreadable file, a backup set refused.
- */
-/**
  * The AllocUnitName of a nonclustered index's allocation unit `u`: `data` as CSV and NDJSON carry it,
  * `schema.table.index` as fn_dblog names it (raw, as data), or null when the catalog holds no name
  * for the index (its sys.sysidxstats record lost): any made-up text there (`index_id 5`) could be
@@ -287,6 +281,12 @@ export function indexUnitNames(u: Pick<IndexAllocUnit, 'schema' | 'name' | 'inde
   return { data: `${u.schema}.${u.name}.${u.indexName}`, shown: `${tableText(u)}.${identifierText(u.indexName)}` };
 }
 
+/**
+ * The table metadata `log` names records by (--mdf, --bak or --schema; null with none): the tables'
+ * layouts, one per partition, and, from a data file or backup, the allocation units of the tables'
+ * other indexes (`indexUnits`; absent from a catalog JSON, whose script lists heaps and clustered
+ * indexes only). Throws InputError for two of the options, an unreadable file, a backup set refused.
+ */
 async function loadNames(opts: LogOptions, bakPosition: number | undefined): Promise<{ tables: TableLayout[]; indexUnits?: IndexAllocUnit[]; dbiVersion: number | null; skipped?: SkippedItem[]; identity?: CatalogIdentity | null; checkpointLsn?: string; cutShortNotes?: string[]; databaseName?: string | null } | null> {
   const given = [opts.mdf && '--mdf', opts.bak && '--bak', opts.schema && '--schema'].filter(Boolean);
   if (given.length > 1) throw new InputError('INPUT_BAD_OPTION', `give one of --mdf, --bak, --schema, not ${given.join(' and ')}`);
