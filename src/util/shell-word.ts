@@ -185,7 +185,7 @@ export function shellWordValue(word: string, shell: ShellKind = defaultShell()):
         if (m[0] === '\\\\') bytes.push(0x5c);
         else if (m[0] === '%%') bytes.push(0x25);
         else if (m[1] !== undefined) bytes.push(parseInt(m[1], 8));
-        else bytes.push(...Buffer.from(m[0], 'utf8'));
+        else for (const b of Buffer.from(m[0], 'utf8')) bytes.push(b);
       }
       value = Buffer.from(bytes).toString('utf8');
     } else if (/^'(?:[^']|'\\'')*'$/.test(word)) value = word.slice(1, -1).replace(/'\\''/g, "'");

@@ -60,7 +60,7 @@ import { exitIncomplete, strictOption } from '../strict.js';
 import { reportingFailure, writeReport } from '../failed-report.js';
 import { isoLogTimesIn, REPORT_TIMES } from './scan.js';
 import { lineSafeJson } from '../../util/negative-zero.js';
-import { appendAll } from '../../util/append-all.js';
+import { appendAll, maxOf } from '../../util/append-all.js';
 import { parseBackupSetPosition } from '../../backup/set-position.js';
 import { fileAndSet } from '../../util/backup-set-text.js';
 import { sayLine, sayLines } from '../stderr-lines.js';
@@ -229,8 +229,8 @@ export function logColumns(withNames: boolean): string[] {
 }
 
 /** The longest operation and context names rowback knows (LCX_RESTORE_BAD_UNALLOC_PAGE, 28): their columns' widths, so that no known name pushes a line's later cells right. */
-const LONGEST_OPERATION = Math.max(...[...OPERATION_NAMES.values()].map((n) => n.length));
-const LONGEST_CONTEXT = Math.max(...[...CONTEXT_NAMES.values()].map((n) => n.length));
+const LONGEST_OPERATION = maxOf([...OPERATION_NAMES.values()].map((n) => n.length));
+const LONGEST_CONTEXT = maxOf([...CONTEXT_NAMES.values()].map((n) => n.length));
 
 /**
  * Table format: the columns a person reads, fixed widths (each at least its header's length, so a
