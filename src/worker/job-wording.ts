@@ -303,6 +303,12 @@ const SHELL_WORD = new RegExp(SHELL_WORD_SOURCE, 'g');
  */
 const POSITION_LIST = new RegExp(`(?<![\\w-])--(after-)?bak ((?:${SHELL_WORD_SOURCE} )+?)--(after-)?position (\\d+(?:,\\d+)+)(?![\\w,])`, 'g');
 
+/** `word` itself, or the value it stands for when it is one set aside (`\u0001N\u0002`: `kept[N]`). */
+function keptText(word: string, kept: readonly string[]): string {
+  const aside = /^\u0001(\d+)\u0002$/.exec(word);
+  return aside ? kept[Number(aside[1])]! : word;
+}
+
 /**
  * A flag's argument as a job's field holds it: a word quoted for the shell (shellWord: `'my dir/F.bak'`)
  * as the JSON string of the path it stands for (`"my dir/F.bak"`), the `'…'` and `'\''` being the
@@ -310,8 +316,7 @@ const POSITION_LIST = new RegExp(`(?<![\\w-])--(after-)?bak ((?:${SHELL_WORD_SOU
  * word. Undefined for a word shellWord would leave bare, or that is no word of its: said as it stands.
  */
 function fieldValue(word: string, kept: readonly string[]): string | undefined {
-  const aside = /^\u0001(\d+)\u0002$/.exec(word);
-  const text = aside ? kept[Number(aside[1])]! : word;
+  const text = keptText(word, kept);
   const value = shellWordValue(text);
   return value === undefined || value === text ? undefined : JSON.stringify(value);
 }
@@ -324,11 +329,8 @@ function fieldValue(word: string, kept: readonly string[]): string | undefined {
  */
 function listAsFields(kept: readonly string[], keep: (span: string) => string, whole: string, afterBak: string | undefined, files: string, afterPosition: string | undefined, list: string): string {
   if (!!afterBak !== !!afterPosition) return whole;
-  const names = [...files.matchAll(SHELL_WORD)].map(([x]) => {
-    const aside = /^\u0001(\d+)\u0002$/.exec(x);
-    // set aside as a whole: the flags' rewording after this does not reach into a path
-    return keep(fieldValue(x, kept) ?? JSON.stringify(aside ? kept[Number(aside[1])]! : x));
-  });
+  // each set aside as a whole: the flags' rewording after this does not reach into a path
+  const names = [...files.matchAll(SHELL_WORD)].map(([x]) => keep(fieldValue(x, kept) ?? JSON.stringify(keptText(x, kept))));
   const [bak, position] = afterBak ? ['afterBak', 'afterPosition'] : ['bak', 'position'];
   return `"${bak}": [${names.join(', ')}], "${position}": [${list.split(',').join(', ')}]`;
 }
